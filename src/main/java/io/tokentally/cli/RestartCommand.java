@@ -1,0 +1,54 @@
+package io.tokentally.cli;
+
+import io.tokentally.job.BillingJobParameters;
+import io.tokentally.job.BillingRuns;
+import io.tokentally.job.RunFolders;
+import io.tokentally.job.RunSummary;
+import io.tokentally.job.TokentallyProperties;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tokentally restart EXECUTION_ID}: resumes a failed, stopped or abandoned-by-a-dead-process run. */
+@Command(
+        name = "restart",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Restarts a failed or stopped execution where it stopped, with its original parameters.",
+            "An execution still marked running (its process was killed) is marked failed first: use this only"
+                    + " when no process is running it."
+        })
+class RestartCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "EXECUTION_ID", description = "The job execution to restart.")
+    long executionId;
+
+    @Override
+    public Integer call() throws Exception {
+        try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+            JobExecution execution = context.getBean(BillingRuns.class).restart(executionId);
+            String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
+            Path folder = RunFolders.of(
+                    context.getBean(TokentallyProperties.class).runsDir(),
+                    JobNames.NIGHTLY_BILLING,
+                    date,
+                    execution.getId());
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(RunSummary.read(folder));
+            out.println("Run folder: " + folder.toAbsolutePath());
+            out.flush();
+            return execution.getStatus() == BatchStatus.COMPLETED ? 0 : TokentallyCommand.EXIT_FAILED;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.tokentally.cli;
+
+import io.tokentally.ingest.InputSource;
+import io.tokentally.job.BillingJobParameters;
+import io.tokentally.job.BillingRuns;
+import io.tokentally.job.RunFolders;
+import io.tokentally.job.RunSummary;
+import io.tokentally.job.TokentallyProperties;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tokentally run nightly-billing --date YYYY-MM-DD}: runs (or resumes, or reruns) one day. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a job for one UTC day of usage and prints where its report is.",
+            "A day whose last run failed is restarted where it stopped; a completed day is run again as a"
+                    + " rerun, which only picks up new files.",
+            "Database: H2 under ./data by default; set SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) for PostgreSQL."
+        })
+class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(
+            index = "0",
+            description = "The job to run: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = JobNames.class)
+    String job;
+
+    @Option(names = "--date", required = true, description = "The UTC day of usage, YYYY-MM-DD.")
+    LocalDate date;
+
+    @Option(
+            names = "--input",
+            paramLabel = "[NAME=]FOLDER",
+            description = "Folder of usage files, read recursively; repeatable. The source name (dedup scope of"
+                    + " request ids) defaults to the folder's name. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "sample-data/usage")
+    List<String> inputs;
+
+    @Option(
+            names = "--customers",
+            description = "Customers file (CSV). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "sample-data/customers.csv")
+    Path customers;
+
+    @Option(
+            names = "--plans",
+            description = "Plans file (YAML). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "sample-data/plans.yaml")
+    Path plans;
+
+    @Option(
+            names = "--prices",
+            description = "Prices file (CSV). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "sample-data/prices.csv")
+    Path prices;
+
+    @Option(
+            names = "--rerun",
+            description = "Start at this rerun counter (0 = the first run of the day). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0")
+    long rerun;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!JobNames.NIGHTLY_BILLING.equals(job)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "unknown job '" + job + "'; known jobs: " + JobNames.NIGHTLY_BILLING);
+        }
+        List<String> sources = inputs.stream()
+                .map(InputSource::parse)
+                .map(source -> new InputSource(
+                                source.name(), source.root().toAbsolutePath().normalize())
+                        .spec())
+                .toList();
+        BillingJobParameters parameters = new BillingJobParameters(date, rerun, sources, customers, plans, prices);
+        try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+            JobExecution execution = context.getBean(BillingRuns.class).run(parameters);
+            Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
+            return report(
+                    execution, RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()));
+        }
+    }
+
+    private int report(JobExecution execution, Path folder) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(RunSummary.read(folder));
+        out.println("Run folder: " + folder.toAbsolutePath());
+        out.flush();
+        return execution.getStatus() == BatchStatus.COMPLETED ? 0 : TokentallyCommand.EXIT_FAILED;
+    }
+}

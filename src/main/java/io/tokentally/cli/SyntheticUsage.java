@@ -1,0 +1,98 @@
+package io.tokentally.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic synthetic gateway log in the usage CSV format: about 1,000 customers with a skewed
+ * (Zipf-like) distribution, ten models of three providers, cache and reasoning tokens, 1% error
+ * rows, and a few duplicate and malformed rows.
+ */
+final class SyntheticUsage {
+
+    static final int CUSTOMERS = 1_000;
+    private static final String HEADER = "request_id,timestamp,customer_id,provider,model,input_tokens,"
+            + "cached_input_tokens,cache_write_tokens,cache_write_1h_tokens,output_tokens,reasoning_tokens,"
+            + "service_tier,status\n";
+    private static final String[][] MODELS = {
+        {"openai", "gpt-4o-2024-08-06"},
+        {"openai", "gpt-4o-mini"},
+        {"openai", "gpt-5"},
+        {"openai", "o4-mini"},
+        {"anthropic", "claude-sonnet-4-5-20250929"},
+        {"anthropic", "claude-haiku-4-5"},
+        {"anthropic", "claude-opus-4-1"},
+        {"google", "gemini-2.5-pro"},
+        {"google", "gemini-2.5-flash"},
+        {"google", "gemini/gemini-2.5-flash-lite"}
+    };
+
+    private SyntheticUsage() {}
+
+    /** Writes {@code rows} rows over {@code files} files for the UTC day {@code date}; returns the files. */
+    static Path[] write(Path folder, LocalDate date, long rows, int files, long seed) throws IOException {
+        Files.createDirectories(folder);
+        Path[] paths = new Path[files];
+        SplittableRandom random = new SplittableRandom(seed);
+        long dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant().getEpochSecond();
+        long perFile = rows / files;
+        long written = 0;
+        for (int f = 0; f < files; f++) {
+            paths[f] = folder.resolve(String.format("gateway-%02d.csv", f));
+            long count = f == files - 1 ? rows - written : perFile;
+            try (BufferedWriter out = Files.newBufferedWriter(paths[f], StandardCharsets.UTF_8)) {
+                out.write(HEADER);
+                for (long i = 0; i < count; i++) {
+                    long n = written + i;
+                    out.write(row(random, n, dayStart + (86_400L * n) / rows));
+                }
+            }
+            written += count;
+        }
+        return paths;
+    }
+
+    private static String row(SplittableRandom random, long n, long epochSecond) {
+        int roll = random.nextInt(1000);
+        if (roll < 3) {
+            return "req-" + n + "," + Instant.ofEpochSecond(epochSecond)
+                    + ",cust-0001,openai,gpt-4o,12.5,0,0,0,10,0,,ok\n";
+        }
+        long id = roll < 8 && n > 0 ? n - 1 : n;
+        String[] model = MODELS[skewed(random, MODELS.length)];
+        String customer = String.format("cust-%04d", skewed(random, CUSTOMERS + 10) + 1);
+        long input = 200 + random.nextInt(8_000);
+        long cached = random.nextInt(4) == 0 ? input / 2 : 0;
+        long cacheWrite = model[0].equals("anthropic") && random.nextInt(5) == 0 ? input / 4 : 0;
+        long output = 20 + random.nextInt(1_500);
+        long reasoning = model[1].startsWith("o4") || model[1].equals("gpt-5") ? output / 3 : 0;
+        String tier = random.nextInt(50) == 0 ? "batch" : "";
+        String status = random.nextInt(100) == 0 ? "error" : "ok";
+        return "req-" + id + "," + Instant.ofEpochSecond(epochSecond) + "," + customer + "," + model[0] + "," + model[1]
+                + "," + input + "," + cached + "," + cacheWrite + ",0," + output + "," + reasoning + "," + tier + ","
+                + status + "\n";
+    }
+
+    /** An index in [0, size) where small indexes are much more likely (roughly Zipf with s = 1). */
+    private static int skewed(SplittableRandom random, int size) {
+        double u = random.nextDouble();
+        return (int) Math.min(size - 1, Math.floor(Math.pow(size + 1.0, u)) - 1);
+    }
+
+    static void writeCustomers(Path file) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write("customer_id,stripe_customer_id,plan_id,name\n");
+            for (int c = 1; c <= CUSTOMERS; c++) {
+                String plan = c % 3 == 0 ? "growth" : "payg";
+                out.write(String.format("cust-%04d,cus_bench%04d,%s,Customer %d%n", c, c, plan, c));
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.tokentally.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tokentally} command line. */
+@Command(
+        name = "tokentally",
+        mixinStandardHelpOptions = true,
+        version = "tokentally 0.1.0",
+        description = "Batch reconciliation and invoicing engine for LLM token billing.",
+        subcommands = {RunCommand.class, RestartCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public class TokentallyCommand {
+
+    /** Exit code of a run that did not complete. */
+    public static final int EXIT_FAILED = 1;
+
+    public static int execute(String... args) {
+        return new CommandLine(new TokentallyCommand())
+                .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                .execute(args);
+    }
+
+    /** Prints what went wrong as a chain of causes, without a stack trace; the log has the details. */
+    private static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        StringBuilder message = new StringBuilder("tokentally: ");
+        Throwable cause = failure;
+        String last = null;
+        while (cause != null) {
+            String text = cause.getMessage();
+            if (text != null && (last == null || !last.contains(text))) {
+                message.append(last == null ? "" : "\n  caused by: ").append(text);
+                last = text;
+            }
+            cause = cause.getCause();
+        }
+        commandLine.getErr().println(message);
+        return EXIT_FAILED;
+    }
+}

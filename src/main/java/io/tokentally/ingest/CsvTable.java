@@ -1,0 +1,73 @@
+package io.tokentally.ingest;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/** A small CSV file with a header (customers, prices), read whole; for reference data, not usage. */
+public final class CsvTable {
+
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .setIgnoreEmptyLines(true)
+            .setIgnoreSurroundingSpaces(true)
+            .setCommentMarker('#')
+            .get();
+
+    /** One data row: lower-case column name to trimmed value ({@code null} when blank). */
+    public record Row(Path file, long lineNo, Map<String, String> values) {
+
+        public String get(String column) {
+            return values.get(column);
+        }
+
+        public String require(String column) {
+            String value = values.get(column);
+            if (value == null) {
+                throw problem("column " + column + " is empty");
+            }
+            return value;
+        }
+
+        public IllegalArgumentException problem(String message) {
+            return new IllegalArgumentException(file + " line " + lineNo + ": " + message);
+        }
+    }
+
+    private CsvTable() {}
+
+    public static List<Row> read(Path file, List<String> requiredColumns) throws IOException {
+        try (Reader reader = InputFiles.openText(file);
+                CSVParser parser =
+                        CSVParser.builder().setReader(reader).setFormat(FORMAT).get()) {
+            List<String> header = parser.getHeaderNames().stream()
+                    .map(name -> name.strip().toLowerCase(Locale.ROOT))
+                    .toList();
+            for (String required : requiredColumns) {
+                if (!header.contains(required)) {
+                    throw new IllegalArgumentException(file + ": the header lacks required column " + required);
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            for (CSVRecord record : parser) {
+                Map<String, String> values = new HashMap<>();
+                for (int i = 0; i < header.size() && i < record.size(); i++) {
+                    String value = record.get(i).strip();
+                    values.put(header.get(i), value.isEmpty() ? null : value);
+                }
+                rows.add(new Row(file, parser.getCurrentLineNumber(), values));
+            }
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.tokentally.ingest;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The file registry: each distinct content is ingested once, whatever its path or how often it is seen. */
+@Repository
+public class FileRegistry {
+
+    private static final String COLUMNS = "file_id, source, path, checksum, size_bytes, format, status, detail,"
+            + " changed_from_file_id, ingest_run";
+
+    private static final RowMapper<RegisteredFile> MAPPER = (rs, rowNum) -> new RegisteredFile(
+            rs.getLong("file_id"),
+            rs.getString("source"),
+            Path.of(rs.getString("path")),
+            rs.getString("checksum"),
+            rs.getLong("size_bytes"),
+            rs.getString("format"),
+            FileStatus.valueOf(rs.getString("status")),
+            rs.getString("detail"),
+            (Long) rs.getObject("changed_from_file_id", Long.class),
+            rs.getLong("ingest_run"));
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public FileRegistry(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public Optional<RegisteredFile> findByChecksum(String checksum) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM ingested_file WHERE checksum = ?")
+                .param(checksum)
+                .query(MAPPER)
+                .optional();
+    }
+
+    public Optional<RegisteredFile> findLatestByPath(String source, String path) {
+        return jdbc
+                .sql("SELECT " + COLUMNS + " FROM ingested_file WHERE source = ? AND path = ? ORDER BY file_id DESC")
+                .param(source)
+                .param(path)
+                .query(MAPPER)
+                .list()
+                .stream()
+                .findFirst();
+    }
+
+    public Optional<RegisteredFile> find(long fileId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM ingested_file WHERE file_id = ?")
+                .param(fileId)
+                .query(MAPPER)
+                .optional();
+    }
+
+    /** Registers new content and returns its id. */
+    public long register(
+            String source,
+            String path,
+            String checksum,
+            long size,
+            String format,
+            FileStatus status,
+            String detail,
+            Long changedFrom,
+            long run) {
+        jdbc.sql("INSERT INTO ingested_file (source, path, checksum, size_bytes, format, status, detail,"
+                        + " changed_from_file_id, ingest_run, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(source, path, checksum, size, format, status.name(), truncate(detail), changedFrom, run, now())
+                .update();
+        return findByChecksum(checksum).orElseThrow().fileId();
+    }
+
+    public void recordSeen(long run, String source, String path, long fileId, RunFileOutcome outcome) {
+        jdbc.sql("DELETE FROM run_file WHERE ingest_run = ? AND source = ? AND path = ?")
+                .params(run, source, path)
+                .update();
+        jdbc.sql("INSERT INTO run_file (ingest_run, source, path, file_id, outcome) VALUES (?, ?, ?, ?, ?)")
+                .params(run, source, path, fileId, outcome.name())
+                .update();
+    }
+
+    public List<RegisteredFile> pendingFiles(long run) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM ingested_file WHERE ingest_run = ? AND status = 'PENDING'"
+                        + " ORDER BY file_id")
+                .param(run)
+                .query(MAPPER)
+                .list();
+    }
+
+    public void markIngested(long fileId) {
+        jdbc.sql("UPDATE ingested_file SET status = 'INGESTED', finished_at = ? WHERE file_id = ?")
+                .params(now(), fileId)
+                .update();
+    }
+
+    public void markFailed(long fileId, String reason) {
+        jdbc.sql("UPDATE ingested_file SET status = 'FAILED', detail = ?, finished_at = ? WHERE file_id = ?")
+                .params(truncate(reason), now(), fileId)
+                .update();
+    }
+
+    public void addCounts(long fileId, FileCounts counts) {
+        jdbc.sql("UPDATE ingested_file SET rows_read = rows_read + ?, rows_accepted = rows_accepted + ?,"
+                        + " rows_rejected = rows_rejected + ?, rows_duplicate = rows_duplicate + ?,"
+                        + " rows_unattributed = rows_unattributed + ?, rows_error = rows_error + ? WHERE file_id = ?")
+                .params(
+                        counts.read(),
+                        counts.accepted(),
+                        counts.rejected(),
+                        counts.duplicate(),
+                        counts.unattributed(),
+                        counts.error(),
+                        fileId)
+                .update();
+    }
+
+    public List<RunFile> filesOfRun(long run) {
+        return jdbc.sql("SELECT r.source, r.path, r.outcome, f.file_id, f.format, f.status, f.detail, f.rows_read,"
+                        + " f.rows_accepted, f.rows_rejected, f.rows_duplicate, f.rows_unattributed, f.rows_error"
+                        + " FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id WHERE r.ingest_run = ?"
+                        + " ORDER BY r.source, r.path")
+                .param(run)
+                .query((rs, rowNum) -> new RunFile(
+                        rs.getString("source"),
+                        rs.getString("path"),
+                        RunFileOutcome.valueOf(rs.getString("outcome")),
+                        rs.getLong("file_id"),
+                        rs.getString("format"),
+                        FileStatus.valueOf(rs.getString("status")),
+                        rs.getString("detail"),
+                        rs.getLong("rows_read"),
+                        rs.getLong("rows_accepted"),
+                        rs.getLong("rows_rejected"),
+                        rs.getLong("rows_duplicate"),
+                        rs.getLong("rows_unattributed"),
+                        rs.getLong("rows_error")))
+                .list();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 4000 ? text : text.substring(0, 4000);
+    }
+}

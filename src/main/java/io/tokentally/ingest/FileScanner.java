@@ -1,0 +1,151 @@
+package io.tokentally.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.ZipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Walks the input folders and registers what it finds: new content for this run to ingest, content
+ * already ingested (skipped), changed files (reported) and files no reader recognizes (reported).
+ */
+@Component
+public class FileScanner {
+
+    private static final Logger log = LoggerFactory.getLogger(FileScanner.class);
+
+    private final FileRegistry registry;
+    private final UsageFormats formats;
+
+    public FileScanner(FileRegistry registry, UsageFormats formats) {
+        this.registry = registry;
+        this.formats = formats;
+    }
+
+    /** Registers the files of every source for {@code run}; returns how many files this run must read. */
+    public int scan(long run, List<InputSource> sources) throws IOException {
+        int pending = 0;
+        for (InputSource source : sources) {
+            if (!Files.isDirectory(source.root())) {
+                throw new IllegalArgumentException(
+                        "input folder " + source.root().toAbsolutePath() + " (source '" + source.name()
+                                + "') does not exist or is not a folder");
+            }
+            for (Path file : filesUnder(source.root())) {
+                if (scanFile(run, source, file)) {
+                    pending++;
+                }
+            }
+        }
+        return pending;
+    }
+
+    private static List<Path> filesUnder(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(path -> !path.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private boolean scanFile(long run, InputSource source, Path file) throws IOException {
+        String path = file.toAbsolutePath().normalize().toString();
+        String checksum = sha256(file);
+        Optional<RegisteredFile> known = registry.findByChecksum(checksum);
+        if (known.isPresent()) {
+            RegisteredFile seen = known.get();
+            boolean ownedByThisRun =
+                    seen.ingestRun() == run && seen.path().toString().equals(path);
+            RunFileOutcome outcome = ownedByThisRun
+                    ? (seen.changedFromFileId() == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED)
+                    : RunFileOutcome.ALREADY_INGESTED;
+            registry.recordSeen(run, source.name(), path, seen.fileId(), outcome);
+            if (!ownedByThisRun) {
+                log.info(
+                        "Skipping {}: the same content was registered as file {} ({})",
+                        path,
+                        seen.fileId(),
+                        seen.path());
+            }
+            return ownedByThisRun && seen.status() == FileStatus.PENDING;
+        }
+        Long changedFrom = registry.findLatestByPath(source.name(), path)
+                .map(RegisteredFile::fileId)
+                .orElse(null);
+        Detection detection = detect(file);
+        long fileId = registry.register(
+                source.name(),
+                path,
+                checksum,
+                Files.size(file),
+                detection.format,
+                detection.status,
+                detection.detail,
+                changedFrom,
+                run);
+        registry.recordSeen(
+                run, source.name(), path, fileId, changedFrom == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED);
+        if (changedFrom != null) {
+            log.warn(
+                    "{} changed since it was ingested as file {}: only rows with new request ids will count",
+                    path,
+                    changedFrom);
+        }
+        if (detection.status != FileStatus.PENDING) {
+            log.warn("{} not ingested: {}", path, detection.detail);
+        }
+        return detection.status == FileStatus.PENDING;
+    }
+
+    private Detection detect(Path file) {
+        try {
+            Optional<UsageFormat> format = formats.detect(file);
+            if (format.isEmpty()) {
+                String head = InputFiles.head(file, 80).lines().findFirst().orElse("");
+                String detail = head.isBlank()
+                        ? "the file is empty"
+                        : "no format reader recognizes its content (it starts with: " + head + ")";
+                return new Detection(null, FileStatus.UNRECOGNIZED, detail);
+            }
+            try (Reader reader = InputFiles.openText(file);
+                    RecordCursor cursor = format.get().open(reader)) {
+                return new Detection(format.get().name(), FileStatus.PENDING, null);
+            } catch (FileFormatException e) {
+                return new Detection(format.get().name(), FileStatus.FAILED, e.getMessage());
+            }
+        } catch (ZipException e) {
+            return new Detection(null, FileStatus.FAILED, "not a valid gzip file: " + e.getMessage());
+        } catch (IOException e) {
+            return new Detection(null, FileStatus.FAILED, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private record Detection(String format, FileStatus status, String detail) {}
+}

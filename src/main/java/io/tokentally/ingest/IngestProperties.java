@@ -1,0 +1,21 @@
+package io.tokentally.ingest;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Ingest settings.
+ *
+ * @param chunkSize rows per transaction
+ * @param threads files read in parallel (local partitions)
+ * @param progressIntervalSeconds how often a long ingest logs its progress
+ */
+@Validated
+@ConfigurationProperties("tokentally.ingest")
+public record IngestProperties(
+        @DefaultValue("5000") @Min(1) @Max(100_000) int chunkSize,
+        @DefaultValue("2") @Min(1) @Max(64) int threads,
+        @DefaultValue("5") @Min(1) int progressIntervalSeconds) {}

@@ -1,0 +1,53 @@
+package io.tokentally.ingest;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** Opens input files as UTF-8 text, gunzipping transparently (recognized by content) and skipping a BOM. */
+public final class InputFiles {
+
+    private static final int GZIP_MAGIC_1 = 0x1f;
+    private static final int GZIP_MAGIC_2 = 0x8b;
+
+    private InputFiles() {}
+
+    public static Reader openText(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+        InputStream bytes = isGzip(raw) ? new BufferedInputStream(new GZIPInputStream(raw, 64 * 1024), 64 * 1024) : raw;
+        PushbackReader reader = new PushbackReader(new InputStreamReader(bytes, StandardCharsets.UTF_8), 1);
+        int first = reader.read();
+        if (first >= 0 && first != '\uFEFF') {
+            reader.unread(first);
+        }
+        return reader;
+    }
+
+    /** The first {@code maxChars} characters of the decoded text. */
+    public static String head(Path file, int maxChars) throws IOException {
+        try (Reader reader = openText(file)) {
+            char[] buffer = new char[maxChars];
+            int total = 0;
+            int read;
+            while (total < maxChars && (read = reader.read(buffer, total, maxChars - total)) >= 0) {
+                total += read;
+            }
+            return new String(buffer, 0, total);
+        }
+    }
+
+    private static boolean isGzip(InputStream in) throws IOException {
+        in.mark(2);
+        int first = in.read();
+        int second = in.read();
+        in.reset();
+        return first == GZIP_MAGIC_1 && second == GZIP_MAGIC_2;
+    }
+}

@@ -1,0 +1,31 @@
+package io.tokentally.ingest;
+
+/** Why a row was rejected; the names are the reason codes in the rejects table and {@code rejects.csv}. */
+public enum RejectCode {
+    /** The row could not be split into fields (bad quoting, wrong field count, invalid JSON). */
+    MALFORMED_ROW,
+    /** A required field is empty or absent. */
+    MISSING_FIELD,
+    /** The timestamp is not an ISO-8601 date-time. */
+    INVALID_TIMESTAMP,
+    /** The timestamp is a local date-time without an offset or {@code Z}. */
+    TIMESTAMP_WITHOUT_OFFSET,
+    /** A token count is not an integer. */
+    INVALID_NUMBER,
+    /** A token count is negative. */
+    NEGATIVE_NUMBER,
+    /** Cached and cache-write tokens together exceed {@code input_tokens}. */
+    CACHE_TOKENS_EXCEED_INPUT,
+    /** {@code reasoning_tokens} exceeds {@code output_tokens}. */
+    REASONING_EXCEEDS_OUTPUT,
+    /** {@code service_tier} is not standard, batch, priority or flex. */
+    INVALID_SERVICE_TIER,
+    /** {@code status} is not ok or error. */
+    INVALID_STATUS,
+    /** A field is longer than the engine stores. */
+    FIELD_TOO_LONG,
+    /** No price is known for the provider. */
+    UNKNOWN_PROVIDER,
+    /** No price is known for the model (at the row's time, tier and token types). */
+    NO_PRICE
+}

@@ -1,0 +1,66 @@
+package io.tokentally.ingest;
+
+import io.tokentally.shared.SqlDialect;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The rejects table; inserting the same (file, line) twice keeps one row. */
+@Repository
+public class RejectRepository {
+
+    static final int MAX_RAW_LENGTH = 100_000;
+
+    private final JdbcTemplate jdbc;
+    private final SqlDialect dialect;
+    private final String insert;
+
+    public RejectRepository(JdbcTemplate jdbc, DataSource dataSource) {
+        this.jdbc = jdbc;
+        this.dialect = SqlDialect.of(dataSource);
+        this.insert = dialect.insertIfAbsent(
+                "reject",
+                List.of("file_id", "line_no", "reason_code", "message", "raw_line"),
+                List.of("file_id", "line_no"));
+    }
+
+    public void insertAll(List<Reject> rejects) {
+        if (rejects.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate(insert, rejects, rejects.size(), this::bind);
+    }
+
+    private void bind(PreparedStatement ps, Reject reject) throws SQLException {
+        ps.setLong(1, reject.fileId());
+        ps.setLong(2, reject.lineNo());
+        ps.setString(3, reject.code().name());
+        ps.setString(4, limit(reject.message(), 2000));
+        ps.setString(5, limit(reject.raw(), MAX_RAW_LENGTH));
+        if (dialect.repeatsKeyParameters()) {
+            ps.setLong(6, reject.fileId());
+            ps.setLong(7, reject.lineNo());
+        }
+    }
+
+    /** The rejects of the files a run registered, in file and line order. */
+    public List<RejectedLine> rejectsOfRun(long run) {
+        return jdbc.query(
+                "SELECT f.path, r.line_no, r.reason_code, r.message, r.raw_line FROM reject r"
+                        + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.ingest_run = ?"
+                        + " ORDER BY f.path, r.line_no",
+                (rs, rowNum) -> new RejectedLine(
+                        rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                run);
+    }
+
+    /** A rejected line as the run folder's {@code rejects.csv} lists it. */
+    public record RejectedLine(String file, long lineNo, String reasonCode, String message, String raw) {}
+
+    private static String limit(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
+    }
+}

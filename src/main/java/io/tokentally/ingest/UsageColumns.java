@@ -1,0 +1,27 @@
+package io.tokentally.ingest;
+
+import java.util.List;
+
+/** Column (and JSON key) names of tokentally's usage format, as design.md specifies them. */
+public final class UsageColumns {
+
+    public static final String REQUEST_ID = "request_id";
+    public static final String TIMESTAMP = "timestamp";
+    public static final String CUSTOMER_ID = "customer_id";
+    public static final String PROVIDER = "provider";
+    public static final String MODEL = "model";
+    public static final String INPUT_TOKENS = "input_tokens";
+    public static final String CACHED_INPUT_TOKENS = "cached_input_tokens";
+    public static final String CACHE_WRITE_TOKENS = "cache_write_tokens";
+    public static final String CACHE_WRITE_1H_TOKENS = "cache_write_1h_tokens";
+    public static final String OUTPUT_TOKENS = "output_tokens";
+    public static final String REASONING_TOKENS = "reasoning_tokens";
+    public static final String SERVICE_TIER = "service_tier";
+    public static final String STATUS = "status";
+
+    /** Required columns, in the order their absence is reported. */
+    public static final List<String> REQUIRED =
+            List.of(REQUEST_ID, TIMESTAMP, CUSTOMER_ID, PROVIDER, MODEL, INPUT_TOKENS, OUTPUT_TOKENS);
+
+    private UsageColumns() {}
+}

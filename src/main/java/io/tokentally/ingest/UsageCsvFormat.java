@@ -1,0 +1,213 @@
+package io.tokentally.ingest;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/** tokentally's usage CSV: a header row, RFC 4180 quoting, columns in any order. */
+@Component
+@Order(10)
+class UsageCsvFormat implements UsageFormat {
+
+    static final String NAME = "usage-csv";
+
+    private static final CSVFormat FORMAT =
+            CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(false).get();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean claims(String head) {
+        String firstLine =
+                head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
+        if (firstLine.startsWith("{")) {
+            return false;
+        }
+        List<String> names = new ArrayList<>();
+        for (String cell : firstLine.split(",")) {
+            names.add(normalizeName(cell.replace("\"", "")));
+        }
+        return names.contains(UsageColumns.REQUEST_ID) && names.contains(UsageColumns.TIMESTAMP);
+    }
+
+    @Override
+    public RecordCursor open(Reader reader) throws IOException {
+        return new CsvCursor(new RecordingReader(reader));
+    }
+
+    static String normalizeName(String name) {
+        return name.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** Reads records with Commons CSV and cuts each record's raw text out of the recorded input. */
+    private static final class CsvCursor implements RecordCursor {
+
+        private final RecordingReader input;
+        private final Map<String, Integer> columns;
+        private final int width;
+        private Iterator<CSVRecord> records;
+        private Pending next;
+        private long knownPosition;
+        private long knownLine = 1;
+
+        CsvCursor(RecordingReader input) throws IOException {
+            this.input = input;
+            this.records = parserAt(0).iterator();
+            CSVRecord header = records.hasNext() ? records.next() : null;
+            if (header == null) {
+                throw new FileFormatException("the file is empty: no header row");
+            }
+            this.columns = columnsOf(header);
+            this.width = header.size();
+            this.next = readAfter(new Pending(header.getCharacterPosition(), -1, null, null));
+        }
+
+        private CSVParser parserAt(long offset) throws IOException {
+            return CSVParser.builder()
+                    .setReader(input)
+                    .setFormat(FORMAT)
+                    .setCharacterOffset(offset)
+                    .get();
+        }
+
+        private static Map<String, Integer> columnsOf(CSVRecord header) {
+            Map<String, Integer> columns = new HashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                String name = normalizeName(header.get(i));
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (columns.putIfAbsent(name, i) != null) {
+                    throw new FileFormatException("the header names column '" + name + "' twice");
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            for (String required : UsageColumns.REQUIRED) {
+                if (!columns.containsKey(required)) {
+                    missing.add(required);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new FileFormatException("the header lacks required column(s) " + String.join(", ", missing));
+            }
+            return Map.copyOf(columns);
+        }
+
+        @Override
+        public RawRecord next() throws IOException {
+            Pending current = next;
+            if (current == null) {
+                return null;
+            }
+            next = readAfter(current);
+            long end = current.end >= 0 ? current.end : (next != null ? next.start : input.drain());
+            String raw = stripLineEnd(input.slice(current.start, end));
+            long line = lineAt(current.start);
+            input.discardBefore(current.start);
+            if (current.malformed != null) {
+                return RawRecord.malformed(line, raw, current.malformed);
+            }
+            if (current.values.length != width) {
+                return RawRecord.malformed(
+                        line, raw, "the row has " + current.values.length + " fields but the header has " + width);
+            }
+            return new RawRecord(line, raw, columns, current.values, null);
+        }
+
+        /** Reads the record after {@code previous}, resynchronizing at the next line after bad quoting. */
+        private Pending readAfter(Pending previous) throws IOException {
+            try {
+                if (!records.hasNext()) {
+                    return null;
+                }
+                CSVRecord record = records.next();
+                return new Pending(record.getCharacterPosition(), -1, record.values(), null);
+            } catch (UncheckedIOException | IllegalStateException e) {
+                String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+                long after = previous.end >= 0 ? previous.end : endOfRecord(previous.start);
+                return resynchronize(after, reason);
+            }
+        }
+
+        private Pending resynchronize(long after, String reason) throws IOException {
+            long badStart = skipBlankLines(after);
+            long badEnd = endOfLine(badStart);
+            records = parserAt(badEnd).iterator();
+            input.seek(badEnd);
+            return new Pending(badStart, badEnd, null, "the row is not valid CSV: " + reason);
+        }
+
+        /** The position after the newline that ends the record starting at {@code start} (RFC 4180 quoting). */
+        private long endOfRecord(long start) throws IOException {
+            boolean quoted = false;
+            long position = start;
+            while (input.reach(position)) {
+                char c = input.charAt(position++);
+                if (c == '"') {
+                    quoted = !quoted;
+                } else if (c == '\n' && !quoted) {
+                    return position;
+                }
+            }
+            return position;
+        }
+
+        private long skipBlankLines(long position) throws IOException {
+            long at = position;
+            while (input.reach(at) && (input.charAt(at) == '\n' || input.charAt(at) == '\r')) {
+                at++;
+            }
+            return at;
+        }
+
+        private long endOfLine(long start) throws IOException {
+            long position = start;
+            while (input.reach(position)) {
+                if (input.charAt(position++) == '\n') {
+                    return position;
+                }
+            }
+            return position;
+        }
+
+        private long lineAt(long position) {
+            for (long p = knownPosition; p < position; p++) {
+                if (input.charAt(p) == '\n') {
+                    knownLine++;
+                }
+            }
+            knownPosition = position;
+            return knownLine;
+        }
+
+        private static String stripLineEnd(String text) {
+            int end = text.length();
+            while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+                end--;
+            }
+            return text.substring(0, end);
+        }
+
+        @Override
+        public void close() throws IOException {
+            input.close();
+        }
+    }
+
+    /** A record read ahead of time; {@code end} is known only for malformed records. */
+    private record Pending(long start, long end, String[] values, String malformed) {}
+}

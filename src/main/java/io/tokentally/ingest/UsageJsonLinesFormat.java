@@ -1,0 +1,91 @@
+package io.tokentally.ingest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** tokentally's usage rows as JSON Lines: one object per line with the usage CSV's keys. */
+@Component
+@Order(20)
+class UsageJsonLinesFormat implements UsageFormat {
+
+    static final String NAME = "usage-jsonl";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean claims(String head) {
+        String firstLine =
+                head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
+        return firstLine.strip().startsWith("{") && firstLine.contains("\"" + UsageColumns.REQUEST_ID + "\"");
+    }
+
+    @Override
+    public RecordCursor open(Reader reader) {
+        BufferedReader lines = new BufferedReader(reader, 64 * 1024);
+        return new RecordCursor() {
+            private long lineNo;
+
+            @Override
+            public RawRecord next() throws IOException {
+                String line;
+                do {
+                    line = lines.readLine();
+                    lineNo++;
+                } while (line != null && line.isBlank());
+                return line == null ? null : parse(lineNo, line);
+            }
+
+            @Override
+            public void close() throws IOException {
+                lines.close();
+            }
+        };
+    }
+
+    static RawRecord parse(long lineNo, String line) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JacksonException e) {
+            return RawRecord.malformed(lineNo, line, "the line is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            return RawRecord.malformed(lineNo, line, "the line is not a JSON object");
+        }
+        Map<String, Integer> columns = new HashMap<>();
+        String[] values = new String[node.size()];
+        int index = 0;
+        for (Map.Entry<String, JsonNode> property : node.properties()) {
+            JsonNode value = property.getValue();
+            columns.put(UsageCsvFormat.normalizeName(property.getKey()), index);
+            values[index++] = textOf(value);
+        }
+        return new RawRecord(lineNo, line, columns, values, null);
+    }
+
+    private static String textOf(JsonNode value) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (value.isIntegralNumber()) {
+            return value.bigIntegerValue().toString();
+        }
+        if (value.isValueNode()) {
+            return value.asString();
+        }
+        return value.toString();
+    }
+}

@@ -1,0 +1,193 @@
+package io.tokentally.ingest;
+
+import static io.tokentally.ingest.UsageColumns.CACHED_INPUT_TOKENS;
+import static io.tokentally.ingest.UsageColumns.CACHE_WRITE_1H_TOKENS;
+import static io.tokentally.ingest.UsageColumns.CACHE_WRITE_TOKENS;
+import static io.tokentally.ingest.UsageColumns.CUSTOMER_ID;
+import static io.tokentally.ingest.UsageColumns.INPUT_TOKENS;
+import static io.tokentally.ingest.UsageColumns.MODEL;
+import static io.tokentally.ingest.UsageColumns.OUTPUT_TOKENS;
+import static io.tokentally.ingest.UsageColumns.PROVIDER;
+import static io.tokentally.ingest.UsageColumns.REASONING_TOKENS;
+import static io.tokentally.ingest.UsageColumns.REQUEST_ID;
+import static io.tokentally.ingest.UsageColumns.SERVICE_TIER;
+import static io.tokentally.ingest.UsageColumns.STATUS;
+import static io.tokentally.ingest.UsageColumns.TIMESTAMP;
+
+import io.tokentally.shared.ServiceTier;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Applies the usage format's rules (design.md) to a raw record; a pure function. */
+public final class UsageRowParser {
+
+    static final int MAX_ID_LENGTH = 200;
+    static final int MAX_REQUEST_ID_LENGTH = 500;
+
+    /** The outcome for one record: exactly one of {@code row} and {@code reject} is set. */
+    public record Result(UsageRow row, Reject reject) {}
+
+    private UsageRowParser() {}
+
+    public static Result parse(long fileId, RawRecord record) {
+        try {
+            return new Result(toRow(fileId, record), null);
+        } catch (RowException e) {
+            return new Result(null, new Reject(fileId, record.lineNo(), e.code, e.getMessage(), record.raw()));
+        }
+    }
+
+    private static UsageRow toRow(long fileId, RawRecord record) {
+        if (record.isMalformed()) {
+            throw new RowException(RejectCode.MALFORMED_ROW, record.malformed());
+        }
+        for (String column : UsageColumns.REQUIRED) {
+            if (record.field(column) == null) {
+                throw new RowException(RejectCode.MISSING_FIELD, "required field " + column + " is empty");
+            }
+        }
+        String requestId = limited(record, REQUEST_ID, MAX_REQUEST_ID_LENGTH);
+        String customerId = limited(record, CUSTOMER_ID, MAX_ID_LENGTH);
+        String provider = limited(record, PROVIDER, MAX_ID_LENGTH).toLowerCase(Locale.ROOT);
+        String model = limited(record, MODEL, MAX_ID_LENGTH);
+        Instant timestamp = timestamp(record.field(TIMESTAMP));
+        long input = count(record, INPUT_TOKENS);
+        long cached = count(record, CACHED_INPUT_TOKENS);
+        long cacheWrite = count(record, CACHE_WRITE_TOKENS);
+        long cacheWrite1h = count(record, CACHE_WRITE_1H_TOKENS);
+        long output = count(record, OUTPUT_TOKENS);
+        long reasoning = count(record, REASONING_TOKENS);
+        if (cached + cacheWrite + cacheWrite1h > input) {
+            throw new RowException(
+                    RejectCode.CACHE_TOKENS_EXCEED_INPUT,
+                    "cached_input_tokens + cache_write_tokens + cache_write_1h_tokens = "
+                            + (cached + cacheWrite + cacheWrite1h) + " exceeds input_tokens = " + input);
+        }
+        if (reasoning > output) {
+            throw new RowException(
+                    RejectCode.REASONING_EXCEEDS_OUTPUT,
+                    "reasoning_tokens = " + reasoning + " exceeds output_tokens = " + output);
+        }
+        ServiceTier tier = serviceTier(record.field(SERVICE_TIER));
+        boolean error = isError(record.field(STATUS));
+        return new UsageRow(
+                fileId,
+                record.lineNo(),
+                record.raw(),
+                requestId,
+                timestamp,
+                customerId,
+                provider,
+                model,
+                input,
+                cached,
+                cacheWrite,
+                cacheWrite1h,
+                output,
+                reasoning,
+                tier,
+                error);
+    }
+
+    private static String limited(RawRecord record, String column, int maxLength) {
+        String value = record.field(column);
+        if (value.length() > maxLength) {
+            throw new RowException(
+                    RejectCode.FIELD_TOO_LONG,
+                    column + " has " + value.length() + " characters; at most " + maxLength + " are allowed");
+        }
+        return value;
+    }
+
+    static Instant timestamp(String text) {
+        String value =
+                text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
+        try {
+            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
+        } catch (DateTimeParseException e) {
+            if (isLocalDateTime(value)) {
+                throw new RowException(
+                        RejectCode.TIMESTAMP_WITHOUT_OFFSET,
+                        "timestamp '" + text + "' has no offset; write it with Z or +hh:mm");
+            }
+            throw new RowException(RejectCode.INVALID_TIMESTAMP, "timestamp '" + text + "' is not an ISO-8601 instant");
+        }
+    }
+
+    private static boolean isLocalDateTime(String value) {
+        try {
+            LocalDateTime.parse(value, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static long count(RawRecord record, String column) {
+        String text = record.field(column);
+        if (text == null) {
+            return 0;
+        }
+        int start = text.charAt(0) == '+' || text.charAt(0) == '-' ? 1 : 0;
+        if (start == text.length()) {
+            throw invalidNumber(column, text);
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                throw invalidNumber(column, text);
+            }
+        }
+        long value;
+        try {
+            value = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw invalidNumber(column, text);
+        }
+        if (value < 0) {
+            throw new RowException(RejectCode.NEGATIVE_NUMBER, column + " is negative: " + text);
+        }
+        return value;
+    }
+
+    private static RowException invalidNumber(String column, String text) {
+        return new RowException(RejectCode.INVALID_NUMBER, column + " is not a whole number: '" + text + "'");
+    }
+
+    private static ServiceTier serviceTier(String text) {
+        if (text == null) {
+            return ServiceTier.STANDARD;
+        }
+        Optional<ServiceTier> tier = ServiceTier.parse(text);
+        return tier.orElseThrow(() -> new RowException(
+                RejectCode.INVALID_SERVICE_TIER,
+                "service_tier '" + text + "' is not one of standard, batch, priority, flex"));
+    }
+
+    private static boolean isError(String text) {
+        if (text == null || text.equalsIgnoreCase("ok")) {
+            return false;
+        }
+        if (text.equalsIgnoreCase("error")) {
+            return true;
+        }
+        throw new RowException(RejectCode.INVALID_STATUS, "status '" + text + "' is not ok or error");
+    }
+
+    /** A broken rule; carries its reject code. Never escapes this class. */
+    private static final class RowException extends RuntimeException {
+
+        private final RejectCode code;
+
+        RowException(RejectCode code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+}

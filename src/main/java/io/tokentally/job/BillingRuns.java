@@ -1,0 +1,80 @@
+package io.tokentally.job;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Service;
+
+/**
+ * Starts nightly runs the way an operator expects: a new window starts; a window whose last run
+ * failed or stopped is restarted where it stopped; a window that completed is run again as a
+ * deliberate rerun (the next rerun counter), which only picks up what changed.
+ */
+@Service
+public class BillingRuns {
+
+    private static final Logger log = LoggerFactory.getLogger(BillingRuns.class);
+    private static final Set<BatchStatus> RESTARTABLE = EnumSet.of(BatchStatus.FAILED, BatchStatus.STOPPED);
+
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final Job nightlyBillingJob;
+
+    public BillingRuns(JobOperator jobOperator, JobRepository jobRepository, Job nightlyBillingJob) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.nightlyBillingJob = nightlyBillingJob;
+    }
+
+    public JobExecution run(BillingJobParameters parameters) throws Exception {
+        long rerun = parameters.rerun();
+        while (true) {
+            JobParameters jobParameters = parameters.withRerun(rerun).toJobParameters();
+            JobInstance instance = jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters);
+            if (instance == null) {
+                if (rerun > 0) {
+                    log.info("Window {} already completed; starting rerun #{}", parameters.date(), rerun);
+                }
+                return jobOperator.start(nightlyBillingJob, jobParameters);
+            }
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            if (last != null && RESTARTABLE.contains(last.getStatus())) {
+                log.info("Restarting execution {} of window {} where it stopped", last.getId(), parameters.date());
+                return restart(last.getId());
+            }
+            if (last != null && last.getStatus().isRunning()) {
+                throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
+                        + " is still marked " + last.getStatus() + "; if its process died, run"
+                        + " 'tokentally restart " + last.getId() + "'");
+            }
+            rerun++;
+        }
+    }
+
+    /**
+     * Restarts a failed or stopped execution. An execution still marked running whose process died
+     * (killed, machine lost) is first marked failed, then restarted.
+     */
+    public JobExecution restart(long executionId) throws Exception {
+        JobExecution execution = jobRepository.getJobExecution(executionId);
+        if (execution == null) {
+            throw new IllegalArgumentException("no job execution " + executionId);
+        }
+        if (execution.getStatus().isRunning()) {
+            log.warn(
+                    "Execution {} is marked {}; treating its process as dead and recovering it",
+                    executionId,
+                    execution.getStatus());
+            execution = jobOperator.recover(execution);
+        }
+        return jobOperator.restart(execution);
+    }
+}

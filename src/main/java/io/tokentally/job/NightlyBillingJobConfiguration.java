@@ -1,0 +1,55 @@
+package io.tokentally.job;
+
+import io.tokentally.ingest.RegisterFilesStepConfiguration;
+import io.tokentally.normalize.NormalizeStepConfiguration;
+import io.tokentally.plans.LoadCustomersStepConfiguration;
+import io.tokentally.pricing.LoadPricesStepConfiguration;
+import io.tokentally.rating.RatingStepConfiguration;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The nightly billing job: reference data, then files, then usage lines, then rated hourly
+ * aggregates; the run report is written when it ends, however it ends.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TokentallyProperties.class)
+public class NightlyBillingJobConfiguration {
+
+    public static final String NIGHTLY_BILLING_JOB = "nightlyBillingJob";
+
+    @Bean
+    Job nightlyBillingJob(
+            JobRepository jobRepository,
+            @Qualifier(LoadPricesStepConfiguration.LOAD_PRICES_STEP) Step loadPricesStep,
+            @Qualifier(LoadCustomersStepConfiguration.LOAD_CUSTOMERS_STEP) Step loadCustomersStep,
+            @Qualifier(RegisterFilesStepConfiguration.REGISTER_FILES_STEP) Step registerFilesStep,
+            @Qualifier(NormalizeStepConfiguration.INGEST_STEP) Step ingestStep,
+            @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
+            RunReportListener runReportListener) {
+        return new JobBuilder(NIGHTLY_BILLING_JOB, jobRepository)
+                .validator(new DefaultJobParametersValidator(
+                        new String[] {
+                            BillingJobParameters.DATE,
+                            BillingJobParameters.INPUT,
+                            BillingJobParameters.CUSTOMERS,
+                            BillingJobParameters.PLANS,
+                            BillingJobParameters.PRICES
+                        },
+                        new String[] {BillingJobParameters.RERUN}))
+                .listener(runReportListener)
+                .start(loadPricesStep)
+                .next(loadCustomersStep)
+                .next(registerFilesStep)
+                .next(ingestStep)
+                .next(rateStep)
+                .build();
+    }
+}

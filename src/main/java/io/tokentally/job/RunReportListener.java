@@ -1,0 +1,177 @@
+package io.tokentally.job;
+
+import io.tokentally.ingest.FileRegistry;
+import io.tokentally.ingest.RejectRepository;
+import io.tokentally.ingest.RejectsCsv;
+import io.tokentally.ingest.RunFile;
+import io.tokentally.job.RunTotalsRepository.Total;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.UsageWindow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Writes {@code report.json} and {@code rejects.csv} into the run folder when a run ends, however it ends. */
+@Component
+public class RunReportListener implements JobExecutionListener {
+
+    public static final String JOB_NAME = "nightly-billing";
+    static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final Logger log = LoggerFactory.getLogger(RunReportListener.class);
+
+    private final FileRegistry files;
+    private final RejectRepository rejects;
+    private final RunTotalsRepository totals;
+    private final TokentallyProperties properties;
+
+    public RunReportListener(
+            FileRegistry files, RejectRepository rejects, RunTotalsRepository totals, TokentallyProperties properties) {
+        this.files = files;
+        this.rejects = rejects;
+        this.totals = totals;
+        this.properties = properties;
+    }
+
+    @Override
+    public void afterJob(JobExecution execution) {
+        String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
+        Path folder = RunFolders.of(properties.runsDir(), JOB_NAME, date, execution.getId());
+        try {
+            Files.createDirectories(folder);
+            long run = execution.getJobInstance().getInstanceId();
+            RejectsCsv.write(folder.resolve("rejects.csv"), rejects.rejectsOfRun(run));
+            Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)));
+            JSON.writeValue(folder.resolve("report.json").toFile(), report);
+            log.info("Run report written to {}", folder.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run report into " + folder.toAbsolutePath(), e);
+        }
+    }
+
+    Map<String, Object> report(JobExecution execution, long run, UsageWindow window) {
+        List<RunFile> runFiles = files.filesOfRun(run);
+        List<Total> billed = totals.totals(run, window, true);
+        List<Total> unattributed = totals.totals(run, window, false);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("job", JOB_NAME);
+        report.put("executionId", execution.getId());
+        report.put("status", execution.getStatus().name());
+        report.put("exitCode", execution.getExitStatus().getExitCode());
+        report.put(
+                "window",
+                Map.of("from", window.from().toString(), "to", window.to().toString()));
+        report.put("counts", counts(runFiles, run, window));
+        report.put("totals", billed.stream().map(Total::toJson).toList());
+        report.put("unattributed", unattributed.stream().map(Total::toJson).toList());
+        report.put("top_customers", topCustomers(billed));
+        report.put("files", runFiles.stream().map(RunReportListener::fileJson).toList());
+        report.put("stripe", stripe());
+        if (!execution.getAllFailureExceptions().isEmpty()) {
+            report.put(
+                    "failures",
+                    execution.getAllFailureExceptions().stream()
+                            .map(Throwable::getMessage)
+                            .toList());
+        }
+        return report;
+    }
+
+    private Map<String, Object> counts(List<RunFile> runFiles, long run, UsageWindow window) {
+        long read = 0, accepted = 0, rejected = 0, duplicates = 0, unattributed = 0, errors = 0;
+        Map<String, Long> byOutcome = new TreeMap<>();
+        for (RunFile file : runFiles) {
+            byOutcome.merge(file.outcome().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+            if (file.outcome() == io.tokentally.ingest.RunFileOutcome.ALREADY_INGESTED) {
+                continue;
+            }
+            byOutcome.merge("status_" + file.status().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+            read += file.rowsRead();
+            accepted += file.rowsAccepted();
+            rejected += file.rowsRejected();
+            duplicates += file.rowsDuplicate();
+            unattributed += file.rowsUnattributed();
+            errors += file.rowsError();
+        }
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("read", read);
+        counts.put("accepted", accepted);
+        counts.put("rejected", rejected);
+        counts.put("duplicates", duplicates);
+        counts.put("unattributed", unattributed);
+        counts.put("error_rows", errors);
+        counts.put("files", byOutcome);
+        counts.put("rated_hours", totals.ratedHours(run, window));
+        counts.put("hours_outside_window", totals.hoursOutsideWindow(run, window));
+        counts.put("aggregates_changed", totals.aggregatesChangedBy(run));
+        return counts;
+    }
+
+    private static List<Map<String, Object>> topCustomers(List<Total> billed) {
+        Map<String, BigDecimal[]> byCustomer = new TreeMap<>();
+        for (Total total : billed) {
+            BigDecimal[] sums = byCustomer.computeIfAbsent(
+                    total.customerId(), id -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+            sums[0] = sums[0].add(total.costUsd());
+            sums[1] = sums[1].add(total.billedUsd());
+        }
+        List<Map.Entry<String, BigDecimal[]>> entries = new ArrayList<>(byCustomer.entrySet());
+        entries.sort(Comparator.comparing((Map.Entry<String, BigDecimal[]> e) -> e.getValue()[1])
+                .reversed());
+        return entries.stream()
+                .limit(10)
+                .map(e -> {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("customer_id", e.getKey());
+                    json.put("cost_usd", Amounts.toText(e.getValue()[0]));
+                    json.put("billed_usd", Amounts.toText(e.getValue()[1]));
+                    return json;
+                })
+                .toList();
+    }
+
+    private static Map<String, Object> fileJson(RunFile file) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("source", file.source());
+        json.put("path", file.path());
+        json.put("outcome", file.outcome().name());
+        json.put("format", file.format());
+        json.put("status", file.status().name());
+        if (file.detail() != null) {
+            json.put("detail", file.detail());
+        }
+        json.put("read", file.rowsRead());
+        json.put("accepted", file.rowsAccepted());
+        json.put("rejected", file.rowsRejected());
+        json.put("duplicates", file.rowsDuplicate());
+        json.put("unattributed", file.rowsUnattributed());
+        json.put("error_rows", file.rowsError());
+        return json;
+    }
+
+    private static Map<String, Object> stripe() {
+        Map<String, Object> stripe = new LinkedHashMap<>();
+        stripe.put("dry_run", true);
+        stripe.put("meter_events_sent", 0);
+        stripe.put("meter_events_already_sent", 0);
+        stripe.put("credit_grants_sent", 0);
+        stripe.put("failed", 0);
+        return stripe;
+    }
+}

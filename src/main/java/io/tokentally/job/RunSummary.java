@@ -1,0 +1,85 @@
+package io.tokentally.job;
+
+import io.tokentally.shared.Amounts;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** The short human summary of a run, made from its {@code report.json}. */
+public final class RunSummary {
+
+    private RunSummary() {}
+
+    public static String read(Path runFolder) {
+        Path file = runFolder.resolve("report.json");
+        if (!Files.exists(file)) {
+            return "No report was written (" + file + " is missing).\n";
+        }
+        return format(RunReportListener.JSON.readTree(file.toFile()));
+    }
+
+    static String format(JsonNode report) {
+        StringBuilder out = new StringBuilder();
+        JsonNode counts = report.get("counts");
+        out.append(String.format(
+                "%s %s..%s: %s (execution %s)%n",
+                report.get("job").asString(),
+                report.get("window").get("from").asString(),
+                report.get("window").get("to").asString(),
+                report.get("status").asString(),
+                report.get("executionId").asString()));
+        out.append(String.format(
+                "  rows: read %,d  accepted %,d  rejected %,d  duplicates %,d  unattributed %,d  error rows %,d%n",
+                counts.get("read").asLong(),
+                counts.get("accepted").asLong(),
+                counts.get("rejected").asLong(),
+                counts.get("duplicates").asLong(),
+                counts.get("unattributed").asLong(),
+                counts.get("error_rows").asLong()));
+        StringBuilder files = new StringBuilder();
+        for (Map.Entry<String, JsonNode> entry : counts.get("files").properties()) {
+            files.append(files.isEmpty() ? "" : ", ")
+                    .append(entry.getKey().replace('_', ' '))
+                    .append(' ')
+                    .append(entry.getValue().asLong());
+        }
+        out.append("  files: ").append(files.isEmpty() ? "none" : files).append('\n');
+        BigDecimal cost = BigDecimal.ZERO;
+        BigDecimal billed = BigDecimal.ZERO;
+        long tokens = 0;
+        for (JsonNode total : report.get("totals")) {
+            cost = cost.add(new BigDecimal(total.get("cost_usd").asString()));
+            billed = billed.add(new BigDecimal(total.get("billed_usd").asString()));
+            tokens += total.get("tokens").asLong();
+        }
+        out.append(String.format(
+                "  billed usage: %,d tokens, provider cost $%s, billed $%s (%d hours rated, %d aggregates changed)%n",
+                tokens,
+                Amounts.toMinorUnit(cost).toPlainString(),
+                Amounts.toMinorUnit(billed).toPlainString(),
+                counts.get("rated_hours").asLong(),
+                counts.get("aggregates_changed").asLong()));
+        if (!report.get("top_customers").isEmpty()) {
+            out.append("  top customers by billed amount:\n");
+            for (JsonNode customer : report.get("top_customers")) {
+                out.append(String.format(
+                        "    %-24s billed $%s  cost $%s%n",
+                        customer.get("customer_id").asString(),
+                        Amounts.toMinorUnit(new BigDecimal(
+                                        customer.get("billed_usd").asString()))
+                                .toPlainString(),
+                        Amounts.toMinorUnit(
+                                        new BigDecimal(customer.get("cost_usd").asString()))
+                                .toPlainString()));
+            }
+        }
+        if (report.has("failures")) {
+            for (JsonNode failure : report.get("failures")) {
+                out.append("  failure: ").append(failure.asString()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}

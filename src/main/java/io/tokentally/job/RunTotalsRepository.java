@@ -1,0 +1,100 @@
+package io.tokentally.job;
+
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.UsageWindow;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Reads what a run rated: totals per customer, provider, model and token type over the run's hours. */
+@Repository
+public class RunTotalsRepository {
+
+    private static final String RUN_HOURS = " (hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?)"
+            + " OR (hour_start >= ? AND hour_start < ?))";
+
+    private final JdbcTemplate jdbc;
+
+    public RunTotalsRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** One line of the report's totals. */
+    public record Total(
+            String customerId,
+            String provider,
+            String model,
+            String tokenType,
+            long tokens,
+            long reasoningTokens,
+            BigDecimal costUsd,
+            BigDecimal billedUsd) {
+
+        Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("customer_id", customerId);
+            json.put("provider", provider);
+            json.put("model", model);
+            json.put("token_type", tokenType);
+            json.put("tokens", tokens);
+            if (tokenType.equals("output")) {
+                json.put("reasoning_tokens", reasoningTokens);
+            }
+            json.put("cost_usd", Amounts.toText(costUsd));
+            json.put("billed_usd", Amounts.toText(billedUsd));
+            return json;
+        }
+    }
+
+    public List<Total> totals(long run, UsageWindow window, boolean attributed) {
+        return jdbc.query(
+                "SELECT customer_id, provider, model, token_type, SUM(tokens), SUM(reasoning_tokens), SUM(cost_usd),"
+                        + " SUM(billed_usd) FROM rated_aggregate WHERE attributed = ? AND" + RUN_HOURS
+                        + " GROUP BY customer_id, provider, model, token_type"
+                        + " ORDER BY customer_id, provider, model, token_type",
+                (rs, rowNum) -> new Total(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getBigDecimal(7),
+                        rs.getBigDecimal(8)),
+                attributed,
+                run,
+                SqlTime.utc(window.from()),
+                SqlTime.utc(window.to()));
+    }
+
+    /** How many distinct hours the run rated. */
+    public long ratedHours(long run, UsageWindow window) {
+        Long hours = jdbc.queryForObject(
+                "SELECT COUNT(DISTINCT hour_start) FROM rated_aggregate WHERE" + RUN_HOURS,
+                Long.class,
+                run,
+                SqlTime.utc(window.from()),
+                SqlTime.utc(window.to()));
+        return hours == null ? 0 : hours;
+    }
+
+    public long aggregatesChangedBy(long run) {
+        Long changed = jdbc.queryForObject("SELECT COUNT(*) FROM rated_aggregate WHERE rated_run = ?", Long.class, run);
+        return changed == null ? 0 : changed;
+    }
+
+    /** Hours this run's files touched outside its window (late or early usage), which it rated too. */
+    public long hoursOutsideWindow(long run, UsageWindow window) {
+        Long hours = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM run_hour WHERE ingest_run = ? AND (hour_start < ? OR hour_start >= ?)",
+                Long.class,
+                run,
+                SqlTime.utc(window.from()),
+                SqlTime.utc(window.to()));
+        return hours == null ? 0 : hours;
+    }
+}

@@ -1,0 +1,29 @@
+package io.tokentally.normalize;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.time.Instant;
+import java.util.Optional;
+
+/** What normalization needs to know about models and their prices; the pricing stage implements it. */
+public interface ModelCatalog {
+
+    /** The canonical provider for a provider as written ({@code gemini} is {@code google}), if it has prices. */
+    Optional<String> canonicalProvider(String provider);
+
+    /** The canonical {@code provider/model} id of a model as written (prefixed, dated or not), if priced. */
+    Optional<String> canonicalModel(String provider, String model);
+
+    /** The pricing facts of a model at an instant, empty when no price of it is in force then. */
+    Optional<ModelPricing> pricingAt(String model, Instant at);
+
+    /** Whether a price (or its documented fallback) exists for the token type and tiers at an instant. */
+    boolean isPriced(String model, TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier, Instant at);
+
+    /**
+     * @param epoch the instant of the model's latest price change at or before the usage
+     * @param longContextThreshold prompt tokens above which the whole request is long-context, or null
+     */
+    record ModelPricing(Instant epoch, Long longContextThreshold) {}
+}

@@ -1,0 +1,7 @@
+package io.tokentally.normalize;
+
+/** Loads the current model catalog; called once per step so a run sees the prices it loaded. */
+public interface ModelCatalogSource {
+
+    ModelCatalog current();
+}

@@ -1,0 +1,37 @@
+package io.tokentally.normalize;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.Hours;
+import io.tokentally.shared.ServiceTier;
+import java.time.Instant;
+
+/**
+ * One normalized request. The token counts are disjoint canonical buckets: {@code input} is uncached
+ * input only; {@code reasoning} is a sub-count of {@code output}, never billed on its own.
+ */
+public record UsageLine(
+        String source,
+        String requestId,
+        long fileId,
+        long lineNo,
+        Instant occurredAt,
+        Instant priceEpoch,
+        String customerId,
+        boolean attributed,
+        String provider,
+        String model,
+        String rawModel,
+        ServiceTier serviceTier,
+        ContextTier contextTier,
+        boolean billable,
+        long input,
+        long cacheRead,
+        long cacheWrite5m,
+        long cacheWrite1h,
+        long output,
+        long reasoning) {
+
+    public Instant hourStart() {
+        return Hours.startOf(occurredAt);
+    }
+}

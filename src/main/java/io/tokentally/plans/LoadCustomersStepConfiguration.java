@@ -1,0 +1,50 @@
+package io.tokentally.plans;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** The load-customers step: reads the plans and customers files into their tables. */
+@Configuration(proxyBeanMethods = false)
+public class LoadCustomersStepConfiguration {
+
+    public static final String LOAD_CUSTOMERS_STEP = "loadCustomersStep";
+
+    @Bean
+    Step loadCustomersStep(
+            JobRepository jobRepository, PlatformTransactionManager transactionManager, Tasklet loadCustomersTasklet) {
+        return new StepBuilder(LOAD_CUSTOMERS_STEP, jobRepository)
+                .tasklet(loadCustomersTasklet, transactionManager)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    Tasklet loadCustomersTasklet(
+            PlanRepository plans,
+            CustomerRepository customers,
+            @Value("#{jobParameters['plans']}") String plansFile,
+            @Value("#{jobParameters['customers']}") String customersFile) {
+        return (contribution, chunkContext) -> {
+            List<Plan> planList = PlansFile.read(Path.of(plansFile));
+            plans.saveAll(planList);
+            Map<String, Plan> known = plans.findAll();
+            List<Customer> customerList = CustomersFile.read(
+                    Path.of(customersFile), known.keySet().stream().collect(Collectors.toSet()));
+            customers.saveAll(customerList);
+            contribution.incrementWriteCount(planList.size() + customerList.size());
+            return RepeatStatus.FINISHED;
+        };
+    }
+}

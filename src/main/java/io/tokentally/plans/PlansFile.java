@@ -1,0 +1,133 @@
+package io.tokentally.plans;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** Reads the plans file (YAML). See sample-data/README.md for its shape. */
+public final class PlansFile {
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+    private static final Set<String> PLAN_KEYS = Set.of("id", "type", "currency", "markup_percent", "overrides");
+
+    private PlansFile() {}
+
+    public static List<Plan> read(Path file) throws IOException {
+        JsonNode root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = YAML.readTree(reader);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        JsonNode plans = root == null ? null : root.get("plans");
+        if (plans == null || !plans.isArray() || plans.isEmpty()) {
+            throw new IllegalArgumentException(file + ": expected a top-level 'plans' list with at least one plan");
+        }
+        List<Plan> result = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < plans.size(); i++) {
+            Plan plan = plan(file, "plans[" + i + "]", plans.get(i));
+            if (!ids.add(plan.planId())) {
+                throw new IllegalArgumentException(file + ": plan id '" + plan.planId() + "' appears twice");
+            }
+            result.add(plan);
+        }
+        return result;
+    }
+
+    private static Plan plan(Path file, String where, JsonNode node) {
+        for (Map.Entry<String, JsonNode> property : node.properties()) {
+            if (!PLAN_KEYS.contains(property.getKey())) {
+                throw new IllegalArgumentException(file + ": " + where + " has unknown key '" + property.getKey()
+                        + "'; known keys are " + PLAN_KEYS);
+            }
+        }
+        String id = text(file, where + ".id", node.get("id"));
+        String typeText = node.hasNonNull("type") ? node.get("type").asString() : "usage";
+        PlanType type;
+        try {
+            type = PlanType.valueOf(typeText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    file + ": " + where + ".type '" + typeText + "' is not usage, fixed, credits or hybrid");
+        }
+        if (type != PlanType.USAGE) {
+            throw new IllegalArgumentException(
+                    file + ": " + where + " is a '" + typeText + "' plan; this version rates usage-based plans only");
+        }
+        String currency =
+                node.hasNonNull("currency") ? node.get("currency").asString().toUpperCase(Locale.ROOT) : "USD";
+        if (!currency.equals("USD")) {
+            throw new IllegalArgumentException(
+                    file + ": " + where + ".currency '" + currency + "': only USD is supported");
+        }
+        BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
+        List<MarkupOverride> overrides = new ArrayList<>();
+        JsonNode list = node.get("overrides");
+        if (list != null && !list.isNull()) {
+            for (int i = 0; i < list.size(); i++) {
+                overrides.add(override(file, where + ".overrides[" + i + "]", list.get(i)));
+            }
+        }
+        return new Plan(id, type, currency, markup, overrides);
+    }
+
+    private static MarkupOverride override(Path file, String where, JsonNode node) {
+        BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
+        boolean hasModel = node.hasNonNull("model");
+        boolean hasProvider = node.hasNonNull("provider");
+        if (hasModel == hasProvider) {
+            throw new IllegalArgumentException(
+                    file + ": " + where + " must name either a provider or a model (provider/model)");
+        }
+        if (hasModel) {
+            String model = node.get("model").asString().strip().toLowerCase(Locale.ROOT);
+            if (!model.contains("/")) {
+                throw new IllegalArgumentException(
+                        file + ": " + where + ".model '" + model + "' must be written provider/model");
+            }
+            return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
+        }
+        return new MarkupOverride(
+                node.get("provider").asString().strip().toLowerCase(Locale.ROOT), MarkupOverride.ANY, markup);
+    }
+
+    private static String text(Path file, String where, JsonNode node) {
+        if (node == null || node.isNull() || node.asString().isBlank()) {
+            throw new IllegalArgumentException(file + ": " + where + " is required");
+        }
+        return node.asString().strip();
+    }
+
+    private static BigDecimal percent(Path file, String where, JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new IllegalArgumentException(file + ": " + where + " is required");
+        }
+        try {
+            BigDecimal value = node.isNumber()
+                    ? node.decimalValue()
+                    : new BigDecimal(node.asString().strip());
+            if (value.compareTo(new BigDecimal("-100")) < 0) {
+                throw new IllegalArgumentException(file + ": " + where + " is below -100%: " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": " + where + " '" + node.asString() + "' is not a number");
+        }
+    }
+}

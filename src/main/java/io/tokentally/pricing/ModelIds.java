@@ -1,0 +1,62 @@
+package io.tokentally.pricing;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The rules that turn provider and model names as written into canonical ids (usage-formats.md §7). */
+final class ModelIds {
+
+    private static final Map<String, String> PROVIDER_ALIASES = Map.of(
+            "gemini", "google",
+            "google-ai-studio", "google",
+            "vertex_ai", "google",
+            "vertex", "google",
+            "google-vertex", "google");
+
+    private static final List<String> MODEL_PREFIXES =
+            List.of("openai/", "anthropic/", "google/", "gemini/", "vertex_ai/", "models/", "openrouter/");
+
+    private static final List<Pattern> SNAPSHOT_SUFFIXES = List.of(
+            Pattern.compile("-\\d{4}-\\d{2}-\\d{2}$"),
+            Pattern.compile("-\\d{8}$"),
+            Pattern.compile("@\\d{8}$"),
+            Pattern.compile("@default$"),
+            Pattern.compile("-v\\d+(:\\d+)?$"));
+
+    private ModelIds() {}
+
+    static String canonicalProvider(String provider) {
+        String lower = provider.strip().toLowerCase(Locale.ROOT);
+        return PROVIDER_ALIASES.getOrDefault(lower, lower);
+    }
+
+    /** The model as written without provider prefixes, lower case. */
+    static String stripPrefixes(String model) {
+        String id = model.strip().toLowerCase(Locale.ROOT);
+        boolean stripped = true;
+        while (stripped) {
+            stripped = false;
+            for (String prefix : MODEL_PREFIXES) {
+                if (id.startsWith(prefix) && id.length() > prefix.length()) {
+                    id = id.substring(prefix.length());
+                    stripped = true;
+                }
+            }
+        }
+        return id;
+    }
+
+    /** The model without its dated snapshot suffix, if it has one. */
+    static Optional<String> withoutSnapshot(String model) {
+        for (Pattern suffix : SNAPSHOT_SUFFIXES) {
+            String base = suffix.matcher(model).replaceFirst("");
+            if (!base.equals(model) && !base.isEmpty()) {
+                return Optional.of(base);
+            }
+        }
+        return Optional.empty();
+    }
+}

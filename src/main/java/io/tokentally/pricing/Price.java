@@ -1,0 +1,43 @@
+package io.tokentally.pricing;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One version of one price: USD per 1M units of a token type of a model, for a service and context
+ * tier, in force from {@code effectiveFrom} until the next version.
+ *
+ * @param priceId the catalog row, 0 before it is stored
+ * @param longContextThreshold prompt tokens above which a request of this model is long-context, or null
+ * @param origin where the price came from: a file name, or how it was derived
+ */
+public record Price(
+        long priceId,
+        String model,
+        TokenType tokenType,
+        ServiceTier serviceTier,
+        ContextTier contextTier,
+        Instant effectiveFrom,
+        BigDecimal usdPerMillion,
+        Long longContextThreshold,
+        String origin) {
+
+    public String provider() {
+        return model.substring(0, model.indexOf('/'));
+    }
+
+    Key key() {
+        return new Key(model, tokenType, serviceTier, contextTier, effectiveFrom);
+    }
+
+    /** What identifies a price version. */
+    record Key(
+            String model,
+            TokenType tokenType,
+            ServiceTier serviceTier,
+            ContextTier contextTier,
+            Instant effectiveFrom) {}
+}

@@ -1,0 +1,132 @@
+package io.tokentally.pricing;
+
+import io.tokentally.normalize.ModelCatalog;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The effective-dated price catalog in memory. Lookups answer with the version in force at an
+ * instant. Fallbacks, in order: a long-context price falls back to the standard-context price of the
+ * same token type; a cache read or cache write price falls back to the input price.
+ */
+public final class PriceCatalog implements ModelCatalog {
+
+    private final Map<String, ModelPrices> models = new HashMap<>();
+    private final Set<String> providers = new HashSet<>();
+    private final Map<String, Optional<String>> resolved = new ConcurrentHashMap<>();
+
+    public PriceCatalog(Collection<Price> prices) {
+        for (Price price : prices) {
+            models.computeIfAbsent(price.model(), model -> new ModelPrices()).add(price);
+            providers.add(price.provider());
+        }
+    }
+
+    public Set<String> models() {
+        return models.keySet();
+    }
+
+    @Override
+    public Optional<String> canonicalProvider(String provider) {
+        String canonical = ModelIds.canonicalProvider(provider);
+        return providers.contains(canonical) ? Optional.of(canonical) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> canonicalModel(String provider, String model) {
+        return resolved.computeIfAbsent(provider + '\u0000' + model, key -> resolve(provider, model));
+    }
+
+    private Optional<String> resolve(String provider, String model) {
+        String bare = ModelIds.stripPrefixes(model);
+        String exact = provider + "/" + bare;
+        if (models.containsKey(exact)) {
+            return Optional.of(exact);
+        }
+        return ModelIds.withoutSnapshot(bare).map(base -> provider + "/" + base).filter(models::containsKey);
+    }
+
+    @Override
+    public Optional<ModelPricing> pricingAt(String model, Instant at) {
+        ModelPrices prices = models.get(model);
+        if (prices == null) {
+            return Optional.empty();
+        }
+        Instant epoch = prices.epochs.floor(at);
+        if (epoch == null) {
+            return Optional.empty();
+        }
+        Map.Entry<Instant, Long> threshold = prices.thresholds.floorEntry(at);
+        return Optional.of(new ModelPricing(epoch, threshold == null ? null : threshold.getValue()));
+    }
+
+    @Override
+    public boolean isPriced(
+            String model, TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier, Instant at) {
+        return priceAt(model, tokenType, serviceTier, contextTier, at).isPresent();
+    }
+
+    /** The price in force at {@code at}, after the fallbacks described on this class. */
+    public Optional<Price> priceAt(
+            String model, TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier, Instant at) {
+        ModelPrices prices = models.get(model);
+        if (prices == null) {
+            return Optional.empty();
+        }
+        Optional<Price> price = prices.inContext(tokenType, serviceTier, contextTier, at);
+        if (price.isEmpty() && tokenType != TokenType.INPUT && tokenType != TokenType.OUTPUT) {
+            price = prices.inContext(TokenType.INPUT, serviceTier, contextTier, at);
+        }
+        return price;
+    }
+
+    /** All versions of one model's prices. */
+    private static final class ModelPrices {
+
+        private final Map<Slot, NavigableMap<Instant, Price>> versions = new HashMap<>();
+        private final TreeSet<Instant> epochs = new TreeSet<>();
+        private final TreeMap<Instant, Long> thresholds = new TreeMap<>();
+
+        void add(Price price) {
+            versions.computeIfAbsent(
+                            new Slot(price.tokenType(), price.serviceTier(), price.contextTier()),
+                            slot -> new TreeMap<>())
+                    .put(price.effectiveFrom(), price);
+            epochs.add(price.effectiveFrom());
+            if (price.longContextThreshold() != null) {
+                thresholds.merge(price.effectiveFrom(), price.longContextThreshold(), Math::min);
+            }
+        }
+
+        Optional<Price> inContext(TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier, Instant at) {
+            Optional<Price> price = at(new Slot(tokenType, serviceTier, contextTier), at);
+            if (price.isEmpty() && contextTier == ContextTier.LONG) {
+                price = at(new Slot(tokenType, serviceTier, ContextTier.STANDARD), at);
+            }
+            return price;
+        }
+
+        private Optional<Price> at(Slot slot, Instant at) {
+            NavigableMap<Instant, Price> byTime = versions.get(slot);
+            if (byTime == null) {
+                return Optional.empty();
+            }
+            Map.Entry<Instant, Price> entry = byTime.floorEntry(at);
+            return entry == null ? Optional.empty() : Optional.of(entry.getValue());
+        }
+    }
+
+    private record Slot(TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier) {}
+}

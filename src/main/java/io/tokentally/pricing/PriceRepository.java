@@ -1,0 +1,142 @@
+package io.tokentally.pricing;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The price catalog table: versions are added, never changed in place. */
+@Repository
+public class PriceRepository {
+
+    private static final Logger log = LoggerFactory.getLogger(PriceRepository.class);
+    static final String DERIVED_BATCH = "derived: 50% of standard (batch)";
+    private static final BigDecimal HALF = new BigDecimal("0.5");
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public PriceRepository(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public List<Price> findAll() {
+        return jdbc.query(
+                "SELECT price_id, model, token_type, service_tier, context_tier, effective_from, usd_per_million,"
+                        + " long_context_threshold, origin FROM price",
+                PriceRepository::map);
+    }
+
+    /**
+     * Adds the prices that are new, leaves identical ones alone and refuses to change an existing
+     * version (add a row with a new effective instant instead). Then derives batch prices at 50% of
+     * standard for every (model, token type, context tier) that has no batch price of its own.
+     *
+     * @return how many versions were added
+     */
+    @Transactional
+    public int load(List<Price> prices) {
+        Map<Price.Key, Price> existing = new HashMap<>();
+        for (Price price : findAll()) {
+            existing.put(price.key(), price);
+        }
+        int added = 0;
+        for (Price price : prices) {
+            Price old = existing.get(price.key());
+            if (old == null) {
+                insert(price);
+                existing.put(price.key(), price);
+                added++;
+            } else if (old.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
+                throw new IllegalArgumentException("price of "
+                        + price.tokenType().code() + " for " + price.model() + " ("
+                        + price.serviceTier().code() + ", "
+                        + price.contextTier().code() + ") effective "
+                        + price.effectiveFrom() + " is already " + old.usdPerMillion() + " (from " + old.origin()
+                        + "); " + price.origin() + " says " + price.usdPerMillion()
+                        + ". Prices are versioned: add a row with a later effective_from instead");
+            }
+        }
+        added += deriveBatchPrices(existing.values());
+        log.info("Price catalog: {} price versions added", added);
+        return added;
+    }
+
+    private int deriveBatchPrices(Iterable<Price> prices) {
+        Set<List<Object>> withOwnBatch = new HashSet<>();
+        Set<Price.Key> keys = new HashSet<>();
+        for (Price price : prices) {
+            keys.add(price.key());
+            if (price.serviceTier() == ServiceTier.BATCH && !DERIVED_BATCH.equals(price.origin())) {
+                withOwnBatch.add(List.of(price.model(), price.tokenType(), price.contextTier()));
+            }
+        }
+        int derived = 0;
+        for (Price price : prices) {
+            if (price.serviceTier() != ServiceTier.STANDARD
+                    || withOwnBatch.contains(List.of(price.model(), price.tokenType(), price.contextTier()))) {
+                continue;
+            }
+            Price batch = new Price(
+                    0,
+                    price.model(),
+                    price.tokenType(),
+                    ServiceTier.BATCH,
+                    price.contextTier(),
+                    price.effectiveFrom(),
+                    price.usdPerMillion().multiply(HALF),
+                    price.longContextThreshold(),
+                    DERIVED_BATCH);
+            if (keys.add(batch.key())) {
+                insert(batch);
+                derived++;
+            }
+        }
+        return derived;
+    }
+
+    private void insert(Price price) {
+        jdbc.update(
+                "INSERT INTO price (model, token_type, service_tier, context_tier, effective_from, usd_per_million,"
+                        + " long_context_threshold, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                price.model(),
+                price.tokenType().code(),
+                price.serviceTier().code(),
+                price.contextTier().code(),
+                SqlTime.utc(price.effectiveFrom()),
+                price.usdPerMillion(),
+                price.longContextThreshold(),
+                price.origin(),
+                SqlTime.utc(Instant.now(clock)));
+    }
+
+    private static Price map(ResultSet rs, int rowNum) throws SQLException {
+        Object threshold = rs.getObject("long_context_threshold");
+        return new Price(
+                rs.getLong("price_id"),
+                rs.getString("model"),
+                TokenType.fromCode(rs.getString("token_type")),
+                ServiceTier.parse(rs.getString("service_tier")).orElseThrow(),
+                ContextTier.fromCode(rs.getString("context_tier")),
+                SqlTime.read(rs, "effective_from"),
+                rs.getBigDecimal("usd_per_million").stripTrailingZeros(),
+                threshold == null ? null : ((Number) threshold).longValue(),
+                rs.getString("origin"));
+    }
+}

@@ -1,0 +1,127 @@
+package io.tokentally.pricing;
+
+import io.tokentally.ingest.CsvTable;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a prices file: one row per (model, token type, tiers, effective instant) with USD per 1M
+ * units. See sample-data/README.md for the columns.
+ */
+public final class PricesFile {
+
+    static final Instant BEGINNING = Instant.parse("1970-01-01T00:00:00Z");
+    static final int MAX_SCALE = 12;
+
+    private PricesFile() {}
+
+    public static List<Price> read(Path file) throws IOException {
+        List<Price> prices = new ArrayList<>();
+        for (CsvTable.Row row : CsvTable.read(file, List.of("model", "token_type", "usd_per_million"))) {
+            prices.add(toPrice(row, file.getFileName().toString()));
+        }
+        return prices;
+    }
+
+    private static Price toPrice(CsvTable.Row row, String origin) {
+        String model = row.require("model").toLowerCase(Locale.ROOT);
+        String provider = row.get("provider");
+        if (!model.contains("/")) {
+            if (provider == null) {
+                throw row.problem("model '" + model + "' must be written provider/model, or a provider column given");
+            }
+            model = ModelIds.canonicalProvider(provider) + "/" + model;
+        }
+        return new Price(
+                0,
+                model,
+                parse(
+                        row,
+                        "token_type",
+                        TokenType::fromCode,
+                        "input, cache_read, cache_write_5m, cache_write_1h, output"),
+                row.get("service_tier") == null
+                        ? ServiceTier.STANDARD
+                        : ServiceTier.parse(row.get("service_tier"))
+                                .orElseThrow(() -> row.problem("service_tier '" + row.get("service_tier")
+                                        + "' is not one of standard, batch, priority, flex")),
+                row.get("context_tier") == null
+                        ? ContextTier.STANDARD
+                        : parse(row, "context_tier", ContextTier::fromCode, "standard, long"),
+                effectiveFrom(row),
+                usdPerMillion(row),
+                threshold(row),
+                origin);
+    }
+
+    private static <T> T parse(
+            CsvTable.Row row, String column, java.util.function.Function<String, T> parser, String allowed) {
+        String value = row.require(column);
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw row.problem(column + " '" + value + "' is not one of " + allowed);
+        }
+    }
+
+    private static BigDecimal usdPerMillion(CsvTable.Row row) {
+        String text = row.require("usd_per_million");
+        BigDecimal value;
+        try {
+            value = new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw row.problem("usd_per_million '" + text + "' is not a decimal number");
+        }
+        if (value.signum() < 0) {
+            throw row.problem("usd_per_million is negative: " + text);
+        }
+        if (value.stripTrailingZeros().scale() > MAX_SCALE) {
+            throw row.problem("usd_per_million " + text + " has more than " + MAX_SCALE + " decimals");
+        }
+        return value;
+    }
+
+    private static Instant effectiveFrom(CsvTable.Row row) {
+        String text = row.get("effective_from");
+        if (text == null) {
+            return BEGINNING;
+        }
+        try {
+            if (text.length() == 10) {
+                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw row.problem(
+                    "effective_from '" + text + "' is neither a date (YYYY-MM-DD, UTC) nor an ISO-8601 instant");
+        }
+    }
+
+    private static Long threshold(CsvTable.Row row) {
+        String text = row.get("long_context_threshold");
+        if (text == null) {
+            return null;
+        }
+        try {
+            long value = Long.parseLong(text);
+            if (value <= 0) {
+                throw row.problem("long_context_threshold must be positive: " + text);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw row.problem("long_context_threshold '" + text + "' is not a whole number");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.tokentally.rating;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * An hourly aggregate of one token type with its provider cost and billed amount, both exact, and the
+ * price version that produced them. Unattributed usage has a cost but bills nothing.
+ *
+ * @param reasoningTokens the reasoning sub-count of output tokens (0 for other token types)
+ * @param markupPercent the markup applied, or null for unattributed usage
+ */
+public record RatedAggregate(
+        String customerId,
+        String provider,
+        String model,
+        TokenType tokenType,
+        ServiceTier serviceTier,
+        ContextTier contextTier,
+        Instant hourStart,
+        Instant priceEpoch,
+        boolean attributed,
+        String planId,
+        long requests,
+        long tokens,
+        long reasoningTokens,
+        long priceId,
+        BigDecimal usdPerMillion,
+        BigDecimal costUsd,
+        BigDecimal markupPercent,
+        BigDecimal billedUsd) {}

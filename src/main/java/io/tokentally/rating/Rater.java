@@ -1,0 +1,68 @@
+package io.tokentally.rating;
+
+import io.tokentally.plans.Customer;
+import io.tokentally.plans.Plan;
+import io.tokentally.pricing.Price;
+import io.tokentally.pricing.PriceCatalog;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Prices hourly usage: a pure function of the usage, the catalog, the customers and their plans. */
+public final class Rater {
+
+    private final PriceCatalog catalog;
+    private final Map<String, Customer> customers;
+    private final Map<String, Plan> plans;
+
+    public Rater(PriceCatalog catalog, Map<String, Customer> customers, Map<String, Plan> plans) {
+        this.catalog = catalog;
+        this.customers = customers;
+        this.plans = plans;
+    }
+
+    public List<RatedAggregate> rate(HourlyUsage usage) {
+        Customer customer = customers.get(usage.customerId());
+        Plan plan = customer == null ? null : plans.get(customer.planId());
+        BigDecimal markup = plan == null ? null : plan.markupFor(usage.provider(), usage.model());
+        long[] tokens = {usage.input(), usage.cacheRead(), usage.cacheWrite5m(), usage.cacheWrite1h(), usage.output()};
+        List<RatedAggregate> rated = new ArrayList<>(tokens.length);
+        for (TokenType type : TokenType.values()) {
+            long quantity = tokens[type.ordinal()];
+            if (quantity == 0) {
+                continue;
+            }
+            Price price = catalog.priceAt(
+                            usage.model(), type, usage.serviceTier(), usage.contextTier(), usage.priceEpoch())
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no " + usage.serviceTier().code() + " price for "
+                                    + type.code() + " of " + usage.model() + " at " + usage.priceEpoch()
+                                    + ": the price catalog lost a version that usage was accepted against"));
+            BigDecimal cost = Amounts.cost(quantity, price.usdPerMillion());
+            BigDecimal billed = markup == null ? BigDecimal.ZERO : Amounts.withMarkup(cost, markup);
+            rated.add(new RatedAggregate(
+                    usage.customerId(),
+                    usage.provider(),
+                    usage.model(),
+                    type,
+                    usage.serviceTier(),
+                    usage.contextTier(),
+                    usage.hourStart(),
+                    usage.priceEpoch(),
+                    plan != null,
+                    plan == null ? null : plan.planId(),
+                    usage.requests(),
+                    quantity,
+                    type == TokenType.OUTPUT ? usage.reasoning() : 0,
+                    price.priceId(),
+                    price.usdPerMillion(),
+                    cost,
+                    markup,
+                    billed));
+        }
+        return rated;
+    }
+}

@@ -1,0 +1,108 @@
+package io.tokentally.rating;
+
+import io.tokentally.plans.CustomerRepository;
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.pricing.PriceCatalogs;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.SqlDialect;
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.UsageWindow;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
+import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The rate step: sums billable usage lines per customer, model, tiers, hour and price epoch, for the
+ * run's window and every hour the run's files touched, prices them and upserts rated aggregates.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RatingStepConfiguration {
+
+    public static final String RATE_STEP = "rateStep";
+    static final int CHUNK_SIZE = 500;
+    private static final String RUN = "#{stepExecution.jobExecution.jobInstance.instanceId}";
+
+    static final String HOURLY_USAGE_SQL =
+            "SELECT customer_id, provider, model, service_tier, context_tier, hour_start,"
+                    + " price_epoch, COUNT(*) AS requests, SUM(input_tokens) AS input, SUM(cache_read_tokens) AS cache_read,"
+                    + " SUM(cache_write_5m_tokens) AS cache_write_5m, SUM(cache_write_1h_tokens) AS cache_write_1h,"
+                    + " SUM(output_tokens) AS output, SUM(reasoning_tokens) AS reasoning FROM usage_line"
+                    + " WHERE billable = TRUE AND (hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?)"
+                    + " OR (hour_start >= ? AND hour_start < ?))"
+                    + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch"
+                    + " ORDER BY hour_start, customer_id, model, service_tier, context_tier, price_epoch";
+
+    @Bean
+    Step rateStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            JdbcCursorItemReader<HourlyUsage> hourlyUsageItemReader,
+            ItemProcessor<HourlyUsage, List<RatedAggregate>> rateItemProcessor,
+            RatedAggregateItemWriter ratedAggregateItemWriter) {
+        return new StepBuilder(RATE_STEP, jobRepository)
+                .<HourlyUsage, List<RatedAggregate>>chunk(CHUNK_SIZE)
+                .transactionManager(transactionManager)
+                .reader(hourlyUsageItemReader)
+                .processor(rateItemProcessor)
+                .writer(ratedAggregateItemWriter)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    JdbcCursorItemReader<HourlyUsage> hourlyUsageItemReader(
+            DataSource dataSource, @Value(RUN) long run, @Value("#{jobParameters['date']}") String date) {
+        UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
+        return new JdbcCursorItemReaderBuilder<HourlyUsage>()
+                .name("hourlyUsageItemReader")
+                .dataSource(dataSource)
+                .sql(HOURLY_USAGE_SQL)
+                .queryArguments(run, SqlTime.utc(window.from()), SqlTime.utc(window.to()))
+                .fetchSize(CHUNK_SIZE)
+                .rowMapper((rs, rowNum) -> new HourlyUsage(
+                        rs.getString("customer_id"),
+                        rs.getString("provider"),
+                        rs.getString("model"),
+                        ServiceTier.parse(rs.getString("service_tier")).orElseThrow(),
+                        ContextTier.fromCode(rs.getString("context_tier")),
+                        SqlTime.read(rs, "hour_start"),
+                        SqlTime.read(rs, "price_epoch"),
+                        rs.getLong("requests"),
+                        rs.getLong("input"),
+                        rs.getLong("cache_read"),
+                        rs.getLong("cache_write_5m"),
+                        rs.getLong("cache_write_1h"),
+                        rs.getLong("output"),
+                        rs.getLong("reasoning")))
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    ItemProcessor<HourlyUsage, List<RatedAggregate>> rateItemProcessor(
+            PriceCatalogs catalogs, CustomerRepository customers, PlanRepository plans) {
+        Rater rater = new Rater(catalogs.current(), customers.findAll(), plans.findAll());
+        return rater::rate;
+    }
+
+    @Bean
+    @StepScope
+    RatedAggregateItemWriter ratedAggregateItemWriter(
+            JdbcTemplate jdbc, DataSource dataSource, Clock clock, @Value(RUN) long run) {
+        return new RatedAggregateItemWriter(jdbc, SqlDialect.of(dataSource), clock, run);
+    }
+}

@@ -1,0 +1,36 @@
+package io.tokentally.shared;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * Money arithmetic. Intermediates stay exact; {@link #toMinorUnit} is the one place an amount is rounded
+ * (HALF_UP to cents), for invoice lines and human summaries.
+ */
+public final class Amounts {
+
+    private Amounts() {}
+
+    /** Provider cost of {@code quantity} units at {@code usdPerMillion}; exact, never rounded. */
+    public static BigDecimal cost(long quantity, BigDecimal usdPerMillion) {
+        return usdPerMillion.multiply(BigDecimal.valueOf(quantity)).movePointLeft(6);
+    }
+
+    /** {@code cost × (1 + percent / 100)}, exact. */
+    public static BigDecimal withMarkup(BigDecimal cost, BigDecimal markupPercent) {
+        return cost.add(cost.multiply(markupPercent).movePointLeft(2));
+    }
+
+    /** Plain decimal text without trailing zeros, as the run report writes amounts. */
+    public static String toText(BigDecimal amount) {
+        if (amount.signum() == 0) {
+            return "0";
+        }
+        return amount.stripTrailingZeros().toPlainString();
+    }
+
+    /** The amount rounded HALF_UP to cents, the currency's minor unit. */
+    public static BigDecimal toMinorUnit(BigDecimal amount) {
+        return amount.setScale(2, RoundingMode.HALF_UP);
+    }
+}

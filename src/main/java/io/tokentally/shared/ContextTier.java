@@ -1,0 +1,17 @@
+package io.tokentally.shared;
+
+import java.util.Locale;
+
+/** Long once a request's prompt passes the model's long-context threshold; the whole request is then long. */
+public enum ContextTier {
+    STANDARD,
+    LONG;
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static ContextTier fromCode(String code) {
+        return valueOf(code.trim().toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,30 @@
+package io.tokentally.shared;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The provider's processing tier, which selects the price, not the counter. */
+public enum ServiceTier {
+    STANDARD,
+    BATCH,
+    PRIORITY,
+    FLEX;
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a tier as written in usage files; OpenAI's {@code default} means standard. */
+    public static Optional<ServiceTier> parse(String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        if (value.equals("default")) {
+            return Optional.of(STANDARD);
+        }
+        for (ServiceTier tier : values()) {
+            if (tier.code().equals(value)) {
+                return Optional.of(tier);
+            }
+        }
+        return Optional.empty();
+    }
+}

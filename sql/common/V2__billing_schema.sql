@@ -101,7 +101,7 @@ CREATE TABLE usage_line (
     cache_write_1h_tokens BIGINT NOT NULL,
     output_tokens BIGINT NOT NULL,
     reasoning_tokens BIGINT NOT NULL,
-    PRIMARY KEY (source, request_id)
+    PRIMARY KEY (request_id, source)                -- request id first: chunk look-ups by IN (...) use the index
 );
 CREATE INDEX ix_usage_line_hour ON usage_line (hour_start);
 
@@ -135,9 +135,8 @@ CREATE TABLE rated_aggregate (
     revision BIGINT NOT NULL,                       -- 1 on first rating, +1 on every change
     rated_run BIGINT NOT NULL,
     rated_at TIMESTAMP WITH TIME ZONE NOT NULL,
-    PRIMARY KEY (customer_id, model, token_type, service_tier, context_tier, hour_start, price_epoch)
+    PRIMARY KEY (hour_start, customer_id, model, token_type, service_tier, context_tier, price_epoch)
 );
-CREATE INDEX ix_rated_aggregate_hour ON rated_aggregate (hour_start);
 
 -- Every file a run looked at and what became of it (new, changed, already ingested).
 CREATE TABLE run_file (

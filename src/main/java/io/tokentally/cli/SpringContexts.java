@@ -12,12 +12,15 @@ final class SpringContexts {
 
     private SpringContexts() {}
 
+    /** Starts the context; {@code properties} win over application.properties, as command-line arguments do. */
     static ConfigurableApplicationContext start(Map<String, Object> properties) {
+        String[] arguments = properties.entrySet().stream()
+                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                .toArray(String[]::new);
         return new SpringApplicationBuilder(TokentallyApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
-                .properties(properties)
-                .run();
+                .run(arguments);
     }
 }

@@ -55,6 +55,7 @@ class UsageLineItemWriter implements ItemWriter<UsageNormalizer.Result> {
     private final long fileId;
     private final long run;
     private final String insertLine;
+    private final String plainInsert;
     private final String insertHour;
     private final Set<Instant> hoursRecorded = new HashSet<>();
 
@@ -74,6 +75,8 @@ class UsageLineItemWriter implements ItemWriter<UsageNormalizer.Result> {
         this.fileId = fileId;
         this.run = run;
         this.insertLine = dialect.insertIfAbsent("usage_line", COLUMNS, List.of("source", "request_id"));
+        this.plainInsert = "INSERT INTO usage_line (" + String.join(", ", COLUMNS) + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(COLUMNS.size(), "?")) + ")";
         this.insertHour = dialect.insertIfAbsent(
                 "run_hour", List.of("ingest_run", "hour_start"), List.of("ingest_run", "hour_start"));
     }
@@ -82,11 +85,15 @@ class UsageLineItemWriter implements ItemWriter<UsageNormalizer.Result> {
     public void write(Chunk<? extends UsageNormalizer.Result> chunk) {
         List<UsageLine> lines = new ArrayList<>(chunk.size());
         List<Reject> rejected = new ArrayList<>();
+        Set<String> requestIds = new HashSet<>();
+        long duplicatesInChunk = 0;
         for (UsageNormalizer.Result result : chunk) {
-            if (result.line() != null) {
+            if (result.line() == null) {
+                rejected.add(result.reject());
+            } else if (requestIds.add(result.line().requestId())) {
                 lines.add(result.line());
             } else {
-                rejected.add(result.reject());
+                duplicatesInChunk++;
             }
         }
         lock.holdUntilTransactionEnds();
@@ -108,14 +115,38 @@ class UsageLineItemWriter implements ItemWriter<UsageNormalizer.Result> {
         }
         recordHours(newHours);
         rejects.insertAll(rejected);
-        long duplicates = lines.size() - accepted;
+        long duplicates = lines.size() - accepted + duplicatesInChunk;
         registry.addCounts(
                 fileId, new FileCounts(chunk.size(), accepted, rejected.size(), duplicates, unattributed, errors));
     }
 
+    /** 1 for each line stored, 0 for each line whose (source, request id) was stored before. */
     private int[] insertLines(List<UsageLine> lines) {
-        int[][] counts = jdbc.batchUpdate(insertLine, lines, lines.size(), this::bind);
-        return counts[0];
+        if (dialect == SqlDialect.POSTGRESQL) {
+            return jdbc.batchUpdate(insertLine, lines, lines.size(), this::bind)[0];
+        }
+        // H2: writers are serialized (UsageWriteLock), so look the chunk's request ids up once, then insert.
+        Object[] parameters = new Object[lines.size() + 1];
+        parameters[0] = lines.get(0).source();
+        for (int i = 0; i < lines.size(); i++) {
+            parameters[i + 1] = lines.get(i).requestId();
+        }
+        Set<String> stored = new HashSet<>(jdbc.queryForList(
+                "SELECT request_id FROM usage_line WHERE source = ? AND request_id IN ("
+                        + String.join(", ", java.util.Collections.nCopies(lines.size(), "?")) + ")",
+                String.class,
+                parameters));
+        List<UsageLine> fresh = lines.stream()
+                .filter(line -> !stored.contains(line.requestId()))
+                .toList();
+        if (!fresh.isEmpty()) {
+            jdbc.batchUpdate(plainInsert, fresh, fresh.size(), this::bind);
+        }
+        int[] inserted = new int[lines.size()];
+        for (int i = 0; i < inserted.length; i++) {
+            inserted[i] = stored.contains(lines.get(i).requestId()) ? 0 : 1;
+        }
+        return inserted;
     }
 
     private void recordHours(Set<Instant> hours) {
@@ -156,9 +187,5 @@ class UsageLineItemWriter implements ItemWriter<UsageNormalizer.Result> {
         ps.setLong(19, line.cacheWrite1h());
         ps.setLong(20, line.output());
         ps.setLong(21, line.reasoning());
-        if (dialect.repeatsKeyParameters()) {
-            ps.setString(22, line.source());
-            ps.setString(23, line.requestId());
-        }
     }
 }

@@ -1,33 +1,39 @@
 package io.tokentally.rating;
 
-import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
+import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Upserts rated aggregates on their natural key. An aggregate whose numbers did not change is left
- * alone (same revision), so rerunning a window without new usage changes nothing.
+ * Upserts rated aggregates on their natural key: it reads the stored aggregates of the chunk's hours,
+ * inserts the new ones, updates (and bumps the revision of) the changed ones and leaves identical ones
+ * alone, so rerunning a window without new usage changes nothing. The rate step is not parallel, so
+ * no other writer races it for the same hour.
  */
 class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 
     private static final String KEY = " customer_id = ? AND model = ? AND token_type = ? AND service_tier = ?"
             + " AND context_tier = ? AND hour_start = ? AND price_epoch = ?";
-    private static final String UPDATE_IF_CHANGED =
-            "UPDATE rated_aggregate SET provider = ?, attributed = ?, plan_id = ?,"
-                    + " requests = ?, tokens = ?, reasoning_tokens = ?, price_id = ?, usd_per_million = ?, cost_usd = ?,"
-                    + " markup_percent = ?, billed_usd = ?, revision = revision + 1, rated_run = ?, rated_at = ? WHERE"
-                    + KEY
-                    + " AND (tokens <> ? OR reasoning_tokens <> ? OR requests <> ? OR price_id <> ? OR cost_usd <> ?"
-                    + " OR billed_usd <> ? OR attributed <> ? OR COALESCE(plan_id, '') <> ?)";
+    private static final String UPDATE = "UPDATE rated_aggregate SET provider = ?, attributed = ?, plan_id = ?,"
+            + " requests = ?, tokens = ?, reasoning_tokens = ?, price_id = ?, usd_per_million = ?, cost_usd = ?,"
+            + " markup_percent = ?, billed_usd = ?, revision = revision + 1, rated_run = ?, rated_at = ? WHERE" + KEY;
+    private static final String SELECT_HOUR = "SELECT customer_id, model, token_type, service_tier, context_tier,"
+            + " hour_start, price_epoch, tokens, reasoning_tokens, requests, price_id, cost_usd, billed_usd, attributed,"
+            + " plan_id FROM rated_aggregate WHERE hour_start = ?";
     static final List<String> COLUMNS = List.of(
             "customer_id",
             "model",
@@ -52,18 +58,18 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
             "rated_at");
 
     private final JdbcTemplate jdbc;
-    private final SqlDialect dialect;
     private final Clock clock;
     private final long run;
     private final String insert;
     private final AtomicLong changed = new AtomicLong();
+    private final Map<Instant, Map<Key, Stored>> storedByHour = new HashMap<>();
 
-    RatedAggregateItemWriter(JdbcTemplate jdbc, SqlDialect dialect, Clock clock, long run) {
+    RatedAggregateItemWriter(JdbcTemplate jdbc, Clock clock, long run) {
         this.jdbc = jdbc;
-        this.dialect = dialect;
         this.clock = clock;
         this.run = run;
-        this.insert = dialect.insertIfAbsent("rated_aggregate", COLUMNS, COLUMNS.subList(0, 7));
+        this.insert = "INSERT INTO rated_aggregate (" + String.join(", ", COLUMNS) + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(COLUMNS.size(), "?")) + ")";
     }
 
     long changed() {
@@ -77,33 +83,154 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         if (aggregates.isEmpty()) {
             return;
         }
+        Map<Key, Stored> existing = existingFor(aggregates);
+        List<RatedAggregate> inserts = new ArrayList<>();
+        List<RatedAggregate> updates = new ArrayList<>();
+        for (RatedAggregate aggregate : aggregates) {
+            Stored stored = existing.get(Key.of(aggregate));
+            if (stored == null) {
+                inserts.add(aggregate);
+            } else if (!stored.matches(aggregate)) {
+                updates.add(aggregate);
+            }
+        }
         Instant now = Instant.now(clock);
-        int[][] updated = jdbc.batchUpdate(UPDATE_IF_CHANGED, aggregates, aggregates.size(), (ps, a) -> {
-            ps.setString(1, a.provider());
-            ps.setBoolean(2, a.attributed());
-            ps.setString(3, a.planId());
-            ps.setLong(4, a.requests());
-            ps.setLong(5, a.tokens());
-            ps.setLong(6, a.reasoningTokens());
-            ps.setLong(7, a.priceId());
-            ps.setBigDecimal(8, a.usdPerMillion());
-            ps.setBigDecimal(9, a.costUsd());
-            ps.setBigDecimal(10, a.markupPercent());
-            ps.setBigDecimal(11, a.billedUsd());
-            ps.setLong(12, run);
-            SqlTime.bind(ps, 13, now);
-            bindKey(ps, 14, a);
-            ps.setLong(21, a.tokens());
-            ps.setLong(22, a.reasoningTokens());
-            ps.setLong(23, a.requests());
-            ps.setLong(24, a.priceId());
-            ps.setBigDecimal(25, a.costUsd());
-            ps.setBigDecimal(26, a.billedUsd());
-            ps.setBoolean(27, a.attributed());
-            ps.setString(28, a.planId() == null ? "" : a.planId());
-        });
-        int[][] inserted = jdbc.batchUpdate(insert, aggregates, aggregates.size(), (ps, a) -> bindInsert(ps, a, now));
-        changed.addAndGet(sum(updated[0]) + sum(inserted[0]));
+        if (!updates.isEmpty()) {
+            jdbc.batchUpdate(UPDATE, updates, updates.size(), (ps, a) -> bindUpdate(ps, a, now));
+        }
+        if (!inserts.isEmpty()) {
+            jdbc.batchUpdate(insert, inserts, inserts.size(), (ps, a) -> bindInsert(ps, a, now));
+        }
+        inserts.forEach(this::remember);
+        updates.forEach(this::remember);
+        changed.addAndGet(inserts.size() + updates.size());
+    }
+
+    /**
+     * The stored aggregates of the hours this chunk covers, by key. Items arrive ordered by hour, so
+     * each hour is read once and then kept up to date with what this writer writes; hours before the
+     * chunk's first hour are forgotten. (A failed chunk fails the step, and a restart starts afresh.)
+     */
+    private Map<Key, Stored> existingFor(List<RatedAggregate> aggregates) {
+        Set<Instant> hours = new TreeSet<>();
+        aggregates.forEach(a -> hours.add(a.hourStart()));
+        Instant first = ((TreeSet<Instant>) hours).first();
+        storedByHour.keySet().removeIf(hour -> hour.isBefore(first));
+        Map<Key, Stored> existing = new HashMap<>();
+        for (Instant hour : hours) {
+            existing.putAll(storedByHour.computeIfAbsent(hour, this::readHour));
+        }
+        return existing;
+    }
+
+    private Map<Key, Stored> readHour(Instant hour) {
+        Map<Key, Stored> stored = new HashMap<>();
+        jdbc.query(
+                SELECT_HOUR,
+                rs -> {
+                    Key key = new Key(
+                            rs.getString("customer_id"),
+                            rs.getString("model"),
+                            rs.getString("token_type"),
+                            rs.getString("service_tier"),
+                            rs.getString("context_tier"),
+                            SqlTime.read(rs, "hour_start"),
+                            SqlTime.read(rs, "price_epoch"));
+                    stored.put(
+                            key,
+                            new Stored(
+                                    rs.getLong("tokens"),
+                                    rs.getLong("reasoning_tokens"),
+                                    rs.getLong("requests"),
+                                    rs.getLong("price_id"),
+                                    rs.getBigDecimal("cost_usd"),
+                                    rs.getBigDecimal("billed_usd"),
+                                    rs.getBoolean("attributed"),
+                                    rs.getString("plan_id")));
+                },
+                SqlTime.utc(hour));
+        return stored;
+    }
+
+    private void remember(RatedAggregate a) {
+        Map<Key, Stored> hour = storedByHour.get(a.hourStart());
+        if (hour != null) {
+            hour.put(Key.of(a), Stored.of(a));
+        }
+    }
+
+    private void bindUpdate(PreparedStatement ps, RatedAggregate a, Instant now) throws SQLException {
+        ps.setString(1, a.provider());
+        ps.setBoolean(2, a.attributed());
+        ps.setString(3, a.planId());
+        ps.setLong(4, a.requests());
+        ps.setLong(5, a.tokens());
+        ps.setLong(6, a.reasoningTokens());
+        ps.setLong(7, a.priceId());
+        ps.setBigDecimal(8, a.usdPerMillion());
+        ps.setBigDecimal(9, a.costUsd());
+        ps.setBigDecimal(10, a.markupPercent());
+        ps.setBigDecimal(11, a.billedUsd());
+        ps.setLong(12, run);
+        SqlTime.bind(ps, 13, now);
+        bindKey(ps, 14, a);
+    }
+
+    /** The natural key of an aggregate. */
+    private record Key(
+            String customerId,
+            String model,
+            String tokenType,
+            String serviceTier,
+            String contextTier,
+            Instant hourStart,
+            Instant priceEpoch) {
+
+        static Key of(RatedAggregate a) {
+            return new Key(
+                    a.customerId(),
+                    a.model(),
+                    a.tokenType().code(),
+                    a.serviceTier().code(),
+                    a.contextTier().code(),
+                    a.hourStart(),
+                    a.priceEpoch());
+        }
+    }
+
+    /** What is stored of an aggregate, to tell whether a new rating changes it. */
+    private record Stored(
+            long tokens,
+            long reasoningTokens,
+            long requests,
+            long priceId,
+            BigDecimal costUsd,
+            BigDecimal billedUsd,
+            boolean attributed,
+            String planId) {
+
+        static Stored of(RatedAggregate a) {
+            return new Stored(
+                    a.tokens(),
+                    a.reasoningTokens(),
+                    a.requests(),
+                    a.priceId(),
+                    a.costUsd(),
+                    a.billedUsd(),
+                    a.attributed(),
+                    a.planId());
+        }
+
+        boolean matches(RatedAggregate a) {
+            return tokens == a.tokens()
+                    && reasoningTokens == a.reasoningTokens()
+                    && requests == a.requests()
+                    && priceId == a.priceId()
+                    && costUsd.compareTo(a.costUsd()) == 0
+                    && billedUsd.compareTo(a.billedUsd()) == 0
+                    && attributed == a.attributed()
+                    && Objects.equals(planId, a.planId());
+        }
     }
 
     private void bindInsert(PreparedStatement ps, RatedAggregate a, Instant now) throws SQLException {
@@ -122,9 +249,6 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         ps.setLong(19, 1);
         ps.setLong(20, run);
         SqlTime.bind(ps, 21, now);
-        if (dialect.repeatsKeyParameters()) {
-            bindKey(ps, 22, a);
-        }
     }
 
     private static void bindKey(PreparedStatement ps, int first, RatedAggregate a) throws SQLException {
@@ -135,13 +259,5 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         ps.setString(first + 4, a.contextTier().code());
         SqlTime.bind(ps, first + 5, a.hourStart());
         SqlTime.bind(ps, first + 6, a.priceEpoch());
-    }
-
-    private static long sum(int[] counts) {
-        long total = 0;
-        for (int count : counts) {
-            total += Math.max(count, 0);
-        }
-        return total;
     }
 }

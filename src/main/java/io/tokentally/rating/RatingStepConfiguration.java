@@ -5,7 +5,6 @@ import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
-import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
@@ -33,7 +32,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class RatingStepConfiguration {
 
     public static final String RATE_STEP = "rateStep";
-    static final int CHUNK_SIZE = 500;
+    static final int CHUNK_SIZE = 2_000;
     private static final String RUN = "#{stepExecution.jobExecution.jobInstance.instanceId}";
 
     static final String HOURLY_USAGE_SQL =
@@ -101,8 +100,7 @@ public class RatingStepConfiguration {
 
     @Bean
     @StepScope
-    RatedAggregateItemWriter ratedAggregateItemWriter(
-            JdbcTemplate jdbc, DataSource dataSource, Clock clock, @Value(RUN) long run) {
-        return new RatedAggregateItemWriter(jdbc, SqlDialect.of(dataSource), clock, run);
+    RatedAggregateItemWriter ratedAggregateItemWriter(JdbcTemplate jdbc, Clock clock, @Value(RUN) long run) {
+        return new RatedAggregateItemWriter(jdbc, clock, run);
     }
 }

@@ -1,0 +1,38 @@
+package io.tokentally.job;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The same scenarios on PostgreSQL at 127.0.0.1:5432 (database {@code test}, user {@code postgres}),
+ * in a schema of their own that Flyway creates.
+ */
+@SpringBootTest(properties = "tokentally.ingest.chunk-size=100")
+class NightlyBillingJobIntegrationTests extends NightlyBillingJobScenarios {
+
+    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-job-pg-");
+    static final String SCHEMA = "job_it_" + Long.toString(System.nanoTime(), 36);
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> PostgresTestDatabase.url(SCHEMA));
+        registry.add("spring.datasource.username", () -> PostgresTestDatabase.USER);
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+    }
+
+    @AfterAll
+    static void dropSchema() throws Exception {
+        PostgresTestDatabase.dropSchema(SCHEMA);
+    }
+
+    @Override
+    Path workDir() {
+        return WORK;
+    }
+}

@@ -1,0 +1,349 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The nightly job end to end, on whichever database the subclass configures. Each scenario uses its
+ * own day and source, so scenarios share one database without seeing each other's usage.
+ */
+abstract class NightlyBillingJobScenarios {
+
+    static final String HEADER = "request_id,timestamp,customer_id,provider,model,input_tokens,cached_input_tokens,"
+            + "cache_write_tokens,cache_write_1h_tokens,output_tokens,reasoning_tokens,service_tier,status";
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TokentallyProperties properties;
+
+    abstract Path workDir();
+
+    @Test
+    void ratesADayOfUsageWithCacheLongContextBatchAndMarkups() throws Exception {
+        // given
+        Path input = folder("rates");
+        write(
+                input.resolve("gateway.csv"),
+                "r1,2026-10-01T08:15:00Z,alice,openai,gpt-4o-2024-08-06,1000,400,0,0,500,100,,ok",
+                "r2,2026-10-01T09:00:00+01:00,bob,anthropic,claude-sonnet-4-5-20250929,250000,50000,10000,5000,2000,0,,ok",
+                "r3,2026-10-01T08:45:00Z,alice,openai,openai/gpt-4o,2000,0,0,0,1000,0,batch,ok",
+                "r4,2026-10-01T10:00:00Z,carol,openai,gpt-4o,100,0,0,0,10,0,,ok",
+                "r1,2026-10-01T08:15:00Z,alice,openai,gpt-4o-2024-08-06,1000,400,0,0,500,100,,ok",
+                "r6,2026-10-01T11:00:00Z,alice,openai,gpt-4o,100,0,0,0,10,0,,error",
+                "r7,2026-10-01T11:30:00Z,alice,openai,gpt-4o,-100,0,0,0,10,0,,ok");
+
+        // when
+        JobExecution execution = run("2026-10-01", input);
+
+        // then
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JsonNode report = report(execution);
+        JsonNode counts = report.get("counts");
+        assertThat(counts.get("read").asLong()).isEqualTo(7);
+        assertThat(counts.get("accepted").asLong()).isEqualTo(5);
+        assertThat(counts.get("rejected").asLong()).isEqualTo(1);
+        assertThat(counts.get("duplicates").asLong()).isEqualTo(1);
+        assertThat(counts.get("unattributed").asLong()).isEqualTo(1);
+        assertThat(counts.get("error_rows").asLong()).isEqualTo(1);
+        // alice, payg 30%: input 600 + batch 2000; cost 600 x 2.5 / 1e6 + 2000 x 1.25 / 1e6 = 0.0015 + 0.0025
+        // bob, growth with anthropic at 25%; the request passes 200k prompt tokens, so all of it is long-context
+        assertThat(totals(report))
+                .containsExactly(
+                        Map.entry("alice|openai/gpt-4o|cache_read", "400|0.0005|0.00065"),
+                        Map.entry("alice|openai/gpt-4o|input", "2600|0.004|0.0052"),
+                        Map.entry("alice|openai/gpt-4o|output", "1500|0.01|0.013"),
+                        Map.entry("bob|anthropic/claude-sonnet-4-5|cache_read", "50000|0.03|0.0375"),
+                        Map.entry("bob|anthropic/claude-sonnet-4-5|cache_write_1h", "5000|0.06|0.075"),
+                        Map.entry("bob|anthropic/claude-sonnet-4-5|cache_write_5m", "10000|0.075|0.09375"),
+                        Map.entry("bob|anthropic/claude-sonnet-4-5|input", "185000|1.11|1.3875"),
+                        Map.entry("bob|anthropic/claude-sonnet-4-5|output", "2000|0.045|0.05625"));
+        assertThat(report.get("unattributed").get(0).get("customer_id").asString())
+                .isEqualTo("carol");
+        assertThat(report.get("unattributed").get(0).get("billed_usd").asString())
+                .isEqualTo("0");
+        List<String> rejects = Files.readAllLines(runFolder(execution).resolve("rejects.csv"));
+        assertThat(rejects).hasSize(2);
+        assertThat(rejects.get(1)).contains("gateway.csv,8,NEGATIVE_NUMBER,");
+        assertThat(rejects.get(1)).endsWith("r7,2026-10-01T11:30:00Z,alice,openai,gpt-4o,-100,0,0,0,10,0,,ok\"");
+    }
+
+    @Test
+    void rerunWithoutNewDataChangesNothing() throws Exception {
+        // given
+        Path input = folder("rerun");
+        write(input.resolve("gateway.csv"), rows("rerun", LocalDate.of(2026, 10, 2), 300, 7));
+        JobExecution first = run("2026-10-02", input);
+        List<String> before = aggregates("2026-10-02");
+
+        // when
+        JobExecution second = run("2026-10-02", input);
+
+        // then
+        assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(second.getJobInstance().getInstanceId())
+                .isNotEqualTo(first.getJobInstance().getInstanceId());
+        JsonNode report = report(second);
+        assertThat(report.get("counts").get("read").asLong()).isZero();
+        assertThat(report.get("counts").get("aggregates_changed").asLong()).isZero();
+        assertThat(report.get("counts").get("files").get("already_ingested").asLong())
+                .isEqualTo(1);
+        assertThat(aggregates("2026-10-02")).isEqualTo(before);
+        assertThat(totals(report)).isEqualTo(totals(report(first)));
+    }
+
+    @Test
+    void lateFileChangesOnlyTheHoursItTouches() throws Exception {
+        // given
+        Path input = folder("late");
+        write(
+                input.resolve("early.csv"),
+                "l1,2026-10-03T01:10:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok",
+                "l2,2026-10-03T05:10:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok",
+                "l3,2026-10-03T05:20:00Z,bob,openai,gpt-4o,1000,0,0,0,100,0,,ok");
+        run("2026-10-03", input);
+        Map<String, Long> revisionsBefore = revisions("2026-10-03");
+
+        // when
+        write(
+                input.resolve("late.csv"),
+                "l2,2026-10-03T05:10:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok",
+                "l4,2026-10-03T05:40:00Z,alice,openai,gpt-4o,500,0,0,0,50,0,,ok");
+        JobExecution rerun = run("2026-10-03", input);
+
+        // then
+        JsonNode report = report(rerun);
+        assertThat(report.get("counts").get("accepted").asLong()).isEqualTo(1);
+        assertThat(report.get("counts").get("duplicates").asLong()).isEqualTo(1);
+        Map<String, Long> revisionsAfter = revisions("2026-10-03");
+        assertThat(revisionsAfter)
+                .containsEntry("01|alice|input", 1L)
+                .containsEntry("01|alice|output", 1L)
+                .containsEntry("05|alice|input", 2L)
+                .containsEntry("05|alice|output", 2L)
+                .containsEntry("05|bob|input", 1L)
+                .containsEntry("05|bob|output", 1L)
+                .hasSize(revisionsBefore.size());
+        // alice: 2500 input tokens x 2.5 / 1e6 = 0.00625, x 1.3 = 0.008125
+        assertThat(totals(report)).containsEntry("alice|openai/gpt-4o|input", "2500|0.00625|0.008125");
+    }
+
+    @Test
+    void sameContentUnderAnotherNameIsIngestedOnce() throws Exception {
+        // given
+        Path input = folder("copies");
+        String[] rows = rows("copies", LocalDate.of(2026, 10, 4), 50, 11);
+        write(input.resolve("a.csv"), rows);
+        write(input.resolve("b-copy.csv"), rows);
+        Files.writeString(input.resolve("notes.txt"), "not usage\n");
+
+        // when
+        JobExecution execution = run("2026-10-04", input);
+
+        // then
+        JsonNode counts = report(execution).get("counts");
+        assertThat(counts.get("read").asLong()).isEqualTo(50);
+        assertThat(counts.get("duplicates").asLong()).isZero();
+        assertThat(counts.get("files").get("already_ingested").asLong()).isEqualTo(1);
+        assertThat(counts.get("files").get("status_unrecognized").asLong()).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_line WHERE source = 'copies'", Long.class))
+                .isEqualTo(50);
+    }
+
+    @Test
+    void usageIsRatedAtThePriceInForceAtItsOwnTime() throws Exception {
+        // given: gpt-4o-mini input goes from 0.15 to 0.30 per 1M at 12:30
+        Path input = folder("price-change");
+        write(
+                input.resolve("gateway.csv"),
+                "p1,2026-10-05T12:10:00Z,bob,openai,gpt-4o-mini,1000000,0,0,0,0,0,,ok",
+                "p2,2026-10-05T12:40:00Z,bob,openai,gpt-4o-mini,1000000,0,0,0,0,0,,ok");
+
+        // when
+        JobExecution execution = run("2026-10-05", input);
+
+        // then: 0.15 + 0.30 = 0.45; growth has a 50% override for this model: 0.675
+        assertThat(totals(report(execution))).containsEntry("bob|openai/gpt-4o-mini|input", "2000000|0.45|0.675");
+        assertThat(jdbc.queryForList(
+                        "SELECT usd_per_million FROM rated_aggregate WHERE customer_id = 'bob' AND model ="
+                                + " 'openai/gpt-4o-mini' AND token_type = 'input' AND hour_start = ? ORDER BY price_epoch",
+                        java.math.BigDecimal.class,
+                        io.tokentally.shared.SqlTime.utc(Instant.parse("2026-10-05T12:00:00Z"))))
+                .usingElementComparator(java.math.BigDecimal::compareTo)
+                .containsExactly(new java.math.BigDecimal("0.15"), new java.math.BigDecimal("0.3"));
+    }
+
+    @Test
+    void restartAfterAFailureInTheMiddleOfIngestEqualsACleanRun() throws Exception {
+        // given: a gzipped log cut off in the middle, as an interrupted upload leaves it
+        Path broken = folder("restart");
+        String[] rows = rows("restart", LocalDate.of(2026, 10, 6), 2_000, 3);
+        byte[] complete = gzip(rows);
+        Files.write(broken.resolve("gateway.csv.gz"), java.util.Arrays.copyOf(complete, complete.length / 2));
+        JobExecution failed = run("2026-10-06", broken);
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        long committedBeforeRestart =
+                jdbc.queryForObject("SELECT COUNT(*) FROM usage_line WHERE source = 'restart'", Long.class);
+        assertThat(committedBeforeRestart).isPositive().isLessThan(2_000);
+
+        // when: the upload is completed and the day is run again
+        Files.write(broken.resolve("gateway.csv.gz"), complete);
+        JobExecution restarted = run("2026-10-06", broken);
+
+        // then
+        assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(restarted.getJobInstance().getInstanceId())
+                .isEqualTo(failed.getJobInstance().getInstanceId());
+        Path clean = folder("clean");
+        write(clean.resolve("gateway.csv"), shiftDays(rows("clean", LocalDate.of(2026, 10, 6), 2_000, 3), 1));
+        JobExecution reference = run("2026-10-07", clean);
+        JsonNode restartedReport = report(restarted);
+        assertThat(restartedReport.get("counts").get("read").asLong()).isEqualTo(2_000);
+        assertThat(restartedReport.get("counts").get("accepted").asLong())
+                .isEqualTo(report(reference).get("counts").get("accepted").asLong());
+        assertThat(totals(restartedReport)).isEqualTo(totals(report(reference)));
+    }
+
+    // --- helpers
+
+    JobExecution run(String date, Path input) throws Exception {
+        return runs.run(new BillingJobParameters(
+                LocalDate.parse(date),
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+    }
+
+    Path folder(String name) throws IOException {
+        return Files.createDirectories(
+                workDir().resolve("input-" + System.nanoTime()).resolve(name));
+    }
+
+    static void write(Path file, String... rows) throws IOException {
+        Files.writeString(file, HEADER + "\n" + String.join("\n", rows) + "\n", StandardCharsets.UTF_8);
+    }
+
+    static byte[] gzip(String[] rows) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write((HEADER + "\n" + String.join("\n", rows) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Deterministic rows spread over a day: two customers, three models, cache and batch usage. */
+    static String[] rows(String prefix, LocalDate day, int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        String[] customers = {"alice", "bob", "bob", "dave"};
+        String[][] models = {{"openai", "gpt-4o"}, {"openai", "gpt-4o-mini"}, {"anthropic", "claude-sonnet-4-5"}};
+        Instant start = day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        String[] rows = new String[count];
+        for (int i = 0; i < count; i++) {
+            String[] model = models[random.nextInt(models.length)];
+            long input = 100 + random.nextInt(5_000);
+            long cached = model[1].equals("gpt-4o-mini") ? 0 : input / 4;
+            long cacheWrite = model[0].equals("anthropic") ? input / 10 : 0;
+            String tier = model[1].equals("gpt-4o") && random.nextInt(10) == 0 ? "batch" : "";
+            rows[i] = prefix + "-" + i + "," + start.plusSeconds(86_400L * i / count) + ","
+                    + customers[random.nextInt(customers.length)] + "," + model[0] + "," + model[1] + "," + input + ","
+                    + cached + "," + cacheWrite + ",0," + (10 + random.nextInt(900)) + ",0," + tier + ",ok";
+        }
+        return rows;
+    }
+
+    static String[] shiftDays(String[] rows, int days) {
+        String[] shifted = new String[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            String[] fields = rows[i].split(",", -1);
+            fields[1] = Instant.parse(fields[1]).plusSeconds(86_400L * days).toString();
+            shifted[i] = String.join(",", fields);
+        }
+        return shifted;
+    }
+
+    Path runFolder(JobExecution execution) {
+        return RunFolders.of(
+                properties.runsDir(),
+                RunReportListener.JOB_NAME,
+                execution.getJobParameters().getString(BillingJobParameters.DATE),
+                execution.getId());
+    }
+
+    JsonNode report(JobExecution execution) {
+        return RunReportListener.JSON.readTree(
+                runFolder(execution).resolve("report.json").toFile());
+    }
+
+    /** customer|model|token type → tokens|cost|billed, in report order. */
+    static Map<String, String> totals(JsonNode report) {
+        Map<String, String> totals = new LinkedHashMap<>();
+        for (JsonNode total : report.get("totals")) {
+            totals.put(
+                    total.get("customer_id").asString() + "|"
+                            + total.get("model").asString() + "|"
+                            + total.get("token_type").asString(),
+                    total.get("tokens").asLong() + "|" + total.get("cost_usd").asString() + "|"
+                            + total.get("billed_usd").asString());
+        }
+        return totals;
+    }
+
+    /** One line per stored aggregate of a day: hour|customer|model|type|tokens|cost|billed|revision|rated run. */
+    List<String> aggregates(String date) {
+        Instant from =
+                LocalDate.parse(date).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        return jdbc.query(
+                "SELECT customer_id, model, token_type, hour_start, tokens, cost_usd, billed_usd, revision, rated_run"
+                        + " FROM rated_aggregate WHERE hour_start >= ? AND hour_start < ?"
+                        + " ORDER BY hour_start, customer_id, model, token_type, service_tier",
+                (rs, rowNum) -> String.join(
+                        "|",
+                        io.tokentally.shared.SqlTime.read(rs, "hour_start").toString(),
+                        rs.getString("customer_id"),
+                        rs.getString("model"),
+                        rs.getString("token_type"),
+                        Long.toString(rs.getLong("tokens")),
+                        rs.getBigDecimal("cost_usd").stripTrailingZeros().toPlainString(),
+                        rs.getBigDecimal("billed_usd").stripTrailingZeros().toPlainString(),
+                        Long.toString(rs.getLong("revision")),
+                        Long.toString(rs.getLong("rated_run"))),
+                io.tokentally.shared.SqlTime.utc(from),
+                io.tokentally.shared.SqlTime.utc(from.plusSeconds(86_400)));
+    }
+
+    /** hour (two digits)|customer|token type → revision, for one day's aggregates. */
+    Map<String, Long> revisions(String date) {
+        Map<String, Long> revisions = new LinkedHashMap<>();
+        for (String row : aggregates(date)) {
+            String[] f = row.split("\\|");
+            revisions.put(f[0].substring(11, 13) + "|" + f[1] + "|" + f[3], Long.parseLong(f[7]));
+        }
+        return revisions;
+    }
+}

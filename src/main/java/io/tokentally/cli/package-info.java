@@ -1,0 +1,2 @@
+/** The command line: run, restart and bench. */
+package io.tokentally.cli;

@@ -1,0 +1,140 @@
+package io.tokentally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: help, exit codes, the sample-data run, bad configuration. */
+class TokentallyCommandTests {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void helpListsTheCommandsAndExitsZero() {
+        // given
+        StringWriter out = new StringWriter();
+
+        // when
+        int exit = command(out, new StringWriter()).execute("--help");
+
+        // then
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("run", "restart", "bench");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"run", "restart", "bench"}) {
+            // given
+            StringWriter out = new StringWriter();
+
+            // when
+            int exit = command(out, new StringWriter()).execute(command, "--help");
+
+            // then
+            assertThat(exit).as(command).isZero();
+            assertThat(out.toString()).as(command).contains("Usage: tokentally " + command);
+        }
+    }
+
+    @Test
+    void rejectsADateThatIsNotADate() {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err).execute("run", "nightly-billing", "--date", "27.11.2026");
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--date");
+    }
+
+    @Test
+    void rejectsAnUnknownJob() {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err).execute("run", "weekly-magic", "--date", "2026-11-27");
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("unknown job 'weekly-magic'");
+    }
+
+    @Test
+    void runsTheSampleDayAndPrintsTheRunFolder() throws Exception {
+        // given
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter out = new StringWriter();
+        try {
+            // when
+            int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
+
+            // then
+            assertThat(exit).isZero();
+            assertThat(out.toString())
+                    .contains("COMPLETED")
+                    .contains("rejected 16")
+                    .contains("duplicates 5")
+                    .contains("Run folder: " + work.resolve("runs").toAbsolutePath());
+            Path folder = work.resolve("runs/nightly-billing/2026-11-27/execution-1");
+            assertThat(folder.resolve("report.json")).exists();
+            assertThat(Files.readAllLines(folder.resolve("rejects.csv"))).hasSize(17);
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
+    void aMissingInputFolderFailsTheRunWithItsPath() {
+        // given
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter out = new StringWriter();
+        try {
+            // when
+            int exit = command(out, new StringWriter())
+                    .execute(
+                            "run",
+                            "nightly-billing",
+                            "--date",
+                            "2026-11-26",
+                            "--input",
+                            work.resolve("nowhere").toString());
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(out.toString()).contains("FAILED").contains("nowhere").contains("does not exist");
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
+    void aBadSettingStopsStartUpNamingTheProperty() {
+        assertThatThrownBy(() -> SpringContexts.start(Map.of(
+                        "tokentally.data-dir", work.resolve("data").toString(), "tokentally.ingest.chunk-size", "0")))
+                .hasStackTraceContaining("tokentally.ingest.chunk-size");
+    }
+
+    private static CommandLine command(StringWriter out, StringWriter err) {
+        CommandLine commandLine = new CommandLine(new TokentallyCommand());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine;
+    }
+}

@@ -18,8 +18,11 @@ import io.tokentally.shared.ServiceTier;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -27,6 +30,20 @@ import java.util.Optional;
 public final class UsageRowParser {
 
     static final int MAX_ID_LENGTH = 200;
+
+    /** ISO-8601 date-time with an offset: {@code Z}, {@code +02:00}, and also the compact {@code +0200}. */
+    private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart()
+            .appendOffset("+HH:MM:ss", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HHMM", "Z")
+            .optionalEnd()
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT)
+            .withChronology(IsoChronology.INSTANCE);
+
     static final int MAX_REQUEST_ID_LENGTH = 500;
 
     /** The outcome for one record: exactly one of {@code row} and {@code reject} is set. */
@@ -108,8 +125,7 @@ public final class UsageRowParser {
         String value =
                 text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
         try {
-            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    .toInstant();
+            return OffsetDateTime.parse(value, OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             if (isLocalDateTime(value)) {
                 throw new RowException(

@@ -15,7 +15,6 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
 import org.springframework.beans.factory.annotation.Value;
@@ -50,7 +49,7 @@ public class RatingStepConfiguration {
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
             JdbcCursorItemReader<HourlyUsage> hourlyUsageItemReader,
-            ItemProcessor<HourlyUsage, List<RatedAggregate>> rateItemProcessor,
+            RateItemProcessor rateItemProcessor,
             RatedAggregateItemWriter ratedAggregateItemWriter) {
         return new StepBuilder(RATE_STEP, jobRepository)
                 .<HourlyUsage, List<RatedAggregate>>chunk(CHUNK_SIZE)
@@ -92,10 +91,8 @@ public class RatingStepConfiguration {
 
     @Bean
     @StepScope
-    ItemProcessor<HourlyUsage, List<RatedAggregate>> rateItemProcessor(
-            PriceCatalogs catalogs, CustomerRepository customers, PlanRepository plans) {
-        Rater rater = new Rater(catalogs.current(), customers.findAll(), plans.findAll());
-        return rater::rate;
+    RateItemProcessor rateItemProcessor(PriceCatalogs catalogs, CustomerRepository customers, PlanRepository plans) {
+        return new RateItemProcessor(new Rater(catalogs.current(), customers.findAll(), plans.findAll()));
     }
 
     @Bean

@@ -14,7 +14,12 @@ public enum TokenType {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Parses a canonical code; {@code cache_write} (no TTL) is read as the 5-minute write. */
     public static TokenType fromCode(String code) {
-        return valueOf(code.trim().toUpperCase(Locale.ROOT));
+        String value = code.trim().toLowerCase(Locale.ROOT);
+        if (value.equals("cache_write")) {
+            return CACHE_WRITE_5M;
+        }
+        return valueOf(value.toUpperCase(Locale.ROOT));
     }
 }

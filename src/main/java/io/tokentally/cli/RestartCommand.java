@@ -2,14 +2,13 @@ package io.tokentally.cli;
 
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
-import io.tokentally.job.RunFolders;
 import io.tokentally.job.RunSummary;
 import io.tokentally.job.TokentallyProperties;
+import io.tokentally.shared.RunFolders;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
@@ -48,7 +47,7 @@ class RestartCommand implements Callable<Integer> {
             out.print(RunSummary.read(folder));
             out.println("Run folder: " + folder.toAbsolutePath());
             out.flush();
-            return execution.getStatus() == BatchStatus.COMPLETED ? 0 : TokentallyCommand.EXIT_FAILED;
+            return TokentallyCommand.exitCodeOf(execution);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.tokentally.cli;
 
+import io.tokentally.job.RunReportListener;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +17,19 @@ public class TokentallyCommand {
 
     /** Exit code of a run that did not complete. */
     public static final int EXIT_FAILED = 1;
+
+    /** Exit code of a run that completed but whose upload had rows Stripe refused for good. */
+    public static final int EXIT_REJECTED_UPLOADS = 3;
+
+    static int exitCodeOf(JobExecution execution) {
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            return EXIT_FAILED;
+        }
+        return RunReportListener.COMPLETED_WITH_REJECTED_UPLOADS.equals(
+                        execution.getExitStatus().getExitCode())
+                ? EXIT_REJECTED_UPLOADS
+                : 0;
+    }
 
     public static int execute(String... args) {
         return new CommandLine(new TokentallyCommand())

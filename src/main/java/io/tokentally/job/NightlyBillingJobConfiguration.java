@@ -5,6 +5,8 @@ import io.tokentally.normalize.NormalizeStepConfiguration;
 import io.tokentally.plans.LoadCustomersStepConfiguration;
 import io.tokentally.pricing.LoadPricesStepConfiguration;
 import io.tokentally.rating.RatingStepConfiguration;
+import io.tokentally.stripe.BuildOutboxStepConfiguration;
+import io.tokentally.stripe.UploadStepConfiguration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.DefaultJobParametersValidator;
@@ -17,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The nightly billing job: reference data, then files, then usage lines, then rated hourly
- * aggregates; the run report is written when it ends, however it ends.
+ * aggregates, then the Stripe outbox and its upload; the run report is written when it ends, however
+ * it ends.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TokentallyProperties.class)
@@ -33,6 +36,8 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(RegisterFilesStepConfiguration.REGISTER_FILES_STEP) Step registerFilesStep,
             @Qualifier(NormalizeStepConfiguration.INGEST_STEP) Step ingestStep,
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
+            @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
+            @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
             RunReportListener runReportListener) {
         return new JobBuilder(NIGHTLY_BILLING_JOB, jobRepository)
                 .validator(new DefaultJobParametersValidator(
@@ -50,6 +55,8 @@ public class NightlyBillingJobConfiguration {
                 .next(registerFilesStep)
                 .next(ingestStep)
                 .next(rateStep)
+                .next(buildOutboxStep)
+                .next(uploadMeterEventsStep)
                 .build();
     }
 }

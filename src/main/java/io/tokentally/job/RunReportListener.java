@@ -5,8 +5,13 @@ import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.RejectsCsv;
 import io.tokentally.ingest.RunFile;
 import io.tokentally.job.RunTotalsRepository.Total;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.UsageWindow;
+import io.tokentally.stripe.OutboxRepository;
+import io.tokentally.stripe.StripeProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -21,6 +26,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.stereotype.Component;
@@ -36,17 +43,32 @@ public class RunReportListener implements JobExecutionListener {
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final Logger log = LoggerFactory.getLogger(RunReportListener.class);
 
+    /** Exit code of a run that completed but had outbox rows Stripe refused for good. */
+    public static final String COMPLETED_WITH_REJECTED_UPLOADS = "COMPLETED_WITH_REJECTED_UPLOADS";
+
     private final FileRegistry files;
     private final RejectRepository rejects;
     private final RunTotalsRepository totals;
     private final TokentallyProperties properties;
+    private final OutboxRepository outbox;
+    private final FindingRepository findings;
+    private final StripeProperties stripe;
 
     public RunReportListener(
-            FileRegistry files, RejectRepository rejects, RunTotalsRepository totals, TokentallyProperties properties) {
+            FileRegistry files,
+            RejectRepository rejects,
+            RunTotalsRepository totals,
+            TokentallyProperties properties,
+            OutboxRepository outbox,
+            FindingRepository findings,
+            StripeProperties stripe) {
         this.files = files;
         this.rejects = rejects;
         this.totals = totals;
         this.properties = properties;
+        this.outbox = outbox;
+        this.findings = findings;
+        this.stripe = stripe;
     }
 
     @Override
@@ -56,6 +78,12 @@ public class RunReportListener implements JobExecutionListener {
         try {
             Files.createDirectories(folder);
             long run = execution.getJobInstance().getInstanceId();
+            Map<String, Long> uploads = outbox.countsOfRun(run);
+            if (execution.getStatus() == BatchStatus.COMPLETED && rejectedUploads(uploads) > 0) {
+                execution.setExitStatus(new ExitStatus(
+                        COMPLETED_WITH_REJECTED_UPLOADS,
+                        rejectedUploads(uploads) + " outbox rows were rejected by Stripe"));
+            }
             RejectsCsv.write(folder.resolve("rejects.csv"), rejects.rejectsOfRun(run));
             Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)));
             JSON.writeValue(folder.resolve("report.json").toFile(), report);
@@ -82,7 +110,10 @@ public class RunReportListener implements JobExecutionListener {
         report.put("unattributed", unattributed.stream().map(Total::toJson).toList());
         report.put("top_customers", topCustomers(billed));
         report.put("files", runFiles.stream().map(RunReportListener::fileJson).toList());
-        report.put("stripe", stripe());
+        report.put("stripe", stripe(run));
+        report.put(
+                "findings",
+                findings.ofRun(run).stream().map(RunReportListener::findingJson).toList());
         if (!execution.getAllFailureExceptions().isEmpty()) {
             report.put(
                     "failures",
@@ -165,13 +196,52 @@ public class RunReportListener implements JobExecutionListener {
         return json;
     }
 
-    private static Map<String, Object> stripe() {
-        Map<String, Object> stripe = new LinkedHashMap<>();
-        stripe.put("dry_run", true);
-        stripe.put("meter_events_sent", 0);
-        stripe.put("meter_events_already_sent", 0);
-        stripe.put("credit_grants_sent", 0);
-        stripe.put("failed", 0);
-        return stripe;
+    private Map<String, Object> stripe(long run) {
+        Map<String, Long> uploads = outbox.countsOfRun(run);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("dry_run", stripe.dryRun());
+        json.put("meter_events_sent", uploads.getOrDefault("METER_EVENT:DELIVERED", 0L));
+        json.put("meter_events_already_sent", uploads.getOrDefault("METER_EVENT:ALREADY_DELIVERED", 0L));
+        json.put("credit_grants_sent", 0);
+        json.put(
+                "invoice_items_sent",
+                uploads.getOrDefault("INVOICE_ITEM:DELIVERED", 0L)
+                        + uploads.getOrDefault("INVOICE_ITEM:ALREADY_DELIVERED", 0L));
+        json.put("failed", rejectedUploads(uploads));
+        json.put(
+                "uncertain",
+                uploads.getOrDefault("METER_EVENT:UNCERTAIN", 0L) + uploads.getOrDefault("INVOICE_ITEM:UNCERTAIN", 0L));
+        json.put("pending", uploads.getOrDefault("PENDING", 0L));
+        if (stripe.dryRun()) {
+            json.put("requests_file", "stripe-requests.jsonl");
+        }
+        json.put(
+                "late_usage_invoice_items",
+                outbox.invoiceItemsOfRun(run).stream()
+                        .map(row -> {
+                            Map<String, Object> item = new LinkedHashMap<>();
+                            item.put("customer_id", row.customerId());
+                            item.put("meter", row.meter());
+                            item.put("window_start", row.windowStart().toString());
+                            item.put("value_micros", row.valueMicros());
+                            item.put("identifier", row.identifier());
+                            item.put("state", row.state().name());
+                            return item;
+                        })
+                        .toList());
+        return json;
+    }
+
+    private static long rejectedUploads(Map<String, Long> uploads) {
+        return uploads.getOrDefault("METER_EVENT:REJECTED", 0L) + uploads.getOrDefault("INVOICE_ITEM:REJECTED", 0L);
+    }
+
+    private static Map<String, Object> findingJson(Finding finding) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("key", finding.key());
+        json.put("kind", finding.kind());
+        json.put("severity", finding.severity().name());
+        json.put("message", finding.message());
+        return json;
     }
 }

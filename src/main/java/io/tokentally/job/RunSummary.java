@@ -61,6 +61,22 @@ public final class RunSummary {
                 Amounts.toMinorUnit(billed).toPlainString(),
                 counts.get("rated_hours").asLong(),
                 counts.get("aggregates_changed").asLong()));
+        JsonNode stripe = report.get("stripe");
+        if (stripe.get("dry_run").asBoolean()) {
+            out.append(String.format(
+                    "  stripe: dry run (no STRIPE_API_KEY); %,d requests it would send are in %s%n",
+                    stripe.get("pending").asLong(), stripe.get("requests_file").asString()));
+        } else {
+            out.append(String.format(
+                    "  stripe: %,d meter events sent, %,d already delivered, %,d invoice items for late usage,"
+                            + " %,d rejected, %,d uncertain, %,d still pending%n",
+                    stripe.get("meter_events_sent").asLong(),
+                    stripe.get("meter_events_already_sent").asLong(),
+                    stripe.get("invoice_items_sent").asLong(),
+                    stripe.get("failed").asLong(),
+                    stripe.get("uncertain").asLong(),
+                    stripe.get("pending").asLong()));
+        }
         if (!report.get("top_customers").isEmpty()) {
             out.append("  top customers by billed amount:\n");
             for (JsonNode customer : report.get("top_customers")) {

@@ -4,8 +4,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * Money arithmetic. Intermediates stay exact; {@link #toMinorUnit} is the one place an amount is rounded
- * (HALF_UP to cents), for invoice lines and human summaries.
+ * Money arithmetic. Intermediates stay exact; this class is the one place amounts are rounded, always
+ * HALF_UP: to cents for invoice lines and summaries, to micro-USD for the amount meters (whose
+ * remainder carries forward, so it is never lost).
  */
 public final class Amounts {
 
@@ -32,5 +33,10 @@ public final class Amounts {
     /** The amount rounded HALF_UP to cents, the currency's minor unit. */
     public static BigDecimal toMinorUnit(BigDecimal amount) {
         return amount.setScale(2, RoundingMode.HALF_UP);
+    }
+
+    /** The amount rounded HALF_UP to micro-USD (six decimals), the unit of the amount meters. */
+    public static BigDecimal toMicros(BigDecimal amount) {
+        return amount.setScale(6, RoundingMode.HALF_UP);
     }
 }

@@ -1,4 +1,4 @@
-package io.tokentally.job;
+package io.tokentally.shared;
 
 import java.nio.file.Path;
 

@@ -1,0 +1,58 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.shared.SqlTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Stores findings by their stable key: a finding seen again is updated, not duplicated. */
+@Repository
+public class FindingRepository {
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public FindingRepository(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public void record(Finding finding, long run) {
+        Instant now = Instant.now(clock);
+        int updated = jdbc.update(
+                "UPDATE finding SET message = ?, severity = ?, last_run = ?, last_seen = ? WHERE finding_key = ?",
+                limit(finding.message()),
+                finding.severity().name(),
+                run,
+                SqlTime.utc(now),
+                finding.key());
+        if (updated == 0) {
+            jdbc.update(
+                    "INSERT INTO finding (finding_key, kind, severity, status, message, first_run, last_run, first_seen,"
+                            + " last_seen) VALUES (?, ?, ?, 'OPEN', ?, ?, ?, ?, ?)",
+                    finding.key(),
+                    finding.kind(),
+                    finding.severity().name(),
+                    limit(finding.message()),
+                    run,
+                    run,
+                    SqlTime.utc(now),
+                    SqlTime.utc(now));
+        }
+    }
+
+    /** The findings a run recorded or saw again. */
+    public List<Finding> ofRun(long run) {
+        return jdbc.query(
+                "SELECT finding_key, kind, severity, message FROM finding WHERE last_run = ? ORDER BY finding_key",
+                (rs, rowNum) -> new Finding(
+                        rs.getString(1), rs.getString(2), Finding.Severity.valueOf(rs.getString(3)), rs.getString(4)),
+                run);
+    }
+
+    private static String limit(String message) {
+        return message.length() <= 4000 ? message : message.substring(0, 4000);
+    }
+}

@@ -1,0 +1,36 @@
+package io.tokentally.stripe;
+
+import io.tokentally.shared.TokenType;
+import java.util.List;
+
+/**
+ * The {@code amount} meter layout: one meter per token class whose value is the billed amount in
+ * integer micro-USD (priced at 0.0001 cents per unit in Stripe). Works on every Stripe account.
+ */
+public final class AmountMeterLayout {
+
+    private final String prefix;
+
+    public AmountMeterLayout(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** The meter (event name) that bills a token type. */
+    public String meterFor(TokenType tokenType) {
+        return switch (tokenType) {
+            case INPUT -> prefix + "_input_usd_micros";
+            case CACHE_READ, CACHE_WRITE_5M, CACHE_WRITE_1H -> prefix + "_cache_usd_micros";
+            case OUTPUT -> prefix + "_output_usd_micros";
+        };
+    }
+
+    public List<String> meters() {
+        return List.of(meterFor(TokenType.INPUT), meterFor(TokenType.CACHE_READ), meterFor(TokenType.OUTPUT));
+    }
+
+    /** A human name for a meter, for Stripe's display name. */
+    public String displayName(String meter) {
+        String tokenClass = meter.substring(prefix.length() + 1, meter.indexOf("_usd_micros"));
+        return "LLM " + tokenClass + " tokens (USD micros)";
+    }
+}

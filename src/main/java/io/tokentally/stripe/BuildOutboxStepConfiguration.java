@@ -1,0 +1,142 @@
+package io.tokentally.stripe;
+
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.TokenType;
+import io.tokentally.shared.UsageWindow;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The build-outbox step: for every customer whose rated usage this run touched, recomputes what each
+ * amount meter must show per hour of the billing period (a calendar month, UTC, until billing
+ * periods are configurable) and queues the differences as new outbox revisions.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(StripeProperties.class)
+public class BuildOutboxStepConfiguration {
+
+    public static final String BUILD_OUTBOX_STEP = "buildOutboxStep";
+    private static final Logger log = LoggerFactory.getLogger(BuildOutboxStepConfiguration.class);
+    private static final String RUN_HOURS = "(hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?)"
+            + " OR (hour_start >= ? AND hour_start < ?))";
+    private static final String RUN_CUSTOMERS =
+            "SELECT DISTINCT customer_id FROM rated_aggregate WHERE attributed = TRUE AND " + RUN_HOURS;
+
+    @Bean
+    AmountMeterLayout amountMeterLayout(StripeProperties properties) {
+        return new AmountMeterLayout(properties.eventNamePrefix());
+    }
+
+    @Bean
+    Step buildOutboxStep(
+            JobRepository jobRepository, PlatformTransactionManager transactionManager, Tasklet buildOutboxTasklet) {
+        return new StepBuilder(BUILD_OUTBOX_STEP, jobRepository)
+                .tasklet(buildOutboxTasklet, transactionManager)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    Tasklet buildOutboxTasklet(
+            JdbcTemplate jdbc,
+            OutboxRepository outbox,
+            AmountMeterLayout layout,
+            StripeProperties properties,
+            Clock clock,
+            @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
+            @Value("#{jobParameters['date']}") String date) {
+        return (contribution, chunkContext) -> {
+            UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
+            Object[] runHours = {run, SqlTime.utc(window.from()), SqlTime.utc(window.to())};
+            OutboxPlanner planner = new OutboxPlanner(Instant.now(clock), Duration.ofDays(properties.lateAfterDays()));
+            Map<String, String> stripeIds = new HashMap<>();
+            jdbc.query("SELECT customer_id, stripe_customer_id FROM customer", rs -> {
+                stripeIds.put(rs.getString(1), rs.getString(2));
+            });
+            int queued = 0;
+            for (YearMonth period : periodsTouched(jdbc, runHours)) {
+                List<OutboxRow> rows = plan(jdbc, outbox, layout, planner, stripeIds, period, runHours);
+                queued += outbox.insertAll(rows, run);
+            }
+            log.info("Outbox: {} new meter event or invoice item revisions queued", queued);
+            contribution.incrementWriteCount(queued);
+            return RepeatStatus.FINISHED;
+        };
+    }
+
+    private static TreeSet<YearMonth> periodsTouched(JdbcTemplate jdbc, Object[] runHours) {
+        TreeSet<YearMonth> periods = new TreeSet<>();
+        jdbc.query(
+                "SELECT DISTINCT hour_start FROM rated_aggregate WHERE attributed = TRUE AND " + RUN_HOURS,
+                rs -> {
+                    periods.add(YearMonth.from(SqlTime.read(rs, "hour_start").atOffset(ZoneOffset.UTC)));
+                },
+                runHours);
+        return periods;
+    }
+
+    private static List<OutboxRow> plan(
+            JdbcTemplate jdbc,
+            OutboxRepository outbox,
+            AmountMeterLayout layout,
+            OutboxPlanner planner,
+            Map<String, String> stripeIds,
+            YearMonth period,
+            Object[] runHours) {
+        Instant from = period.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = period.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Map<String, NavigableMap<Instant, BigDecimal>> billed = new TreeMap<>();
+        Object[] args = {SqlTime.utc(from), SqlTime.utc(to), runHours[0], runHours[1], runHours[2]};
+        jdbc.query(
+                "SELECT customer_id, token_type, hour_start, SUM(billed_usd) FROM rated_aggregate"
+                        + " WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ? AND customer_id IN ("
+                        + RUN_CUSTOMERS + ") GROUP BY customer_id, token_type, hour_start",
+                rs -> {
+                    String meter = layout.meterFor(TokenType.fromCode(rs.getString(2)));
+                    billed.computeIfAbsent(OutboxRepository.key(rs.getString(1), meter), k -> new TreeMap<>())
+                            .merge(SqlTime.read(rs, "hour_start"), rs.getBigDecimal(4), BigDecimal::add);
+                },
+                args);
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = outbox.queued(from, to, RUN_CUSTOMERS, runHours);
+        TreeSet<String> keys = new TreeSet<>(billed.keySet());
+        keys.addAll(queued.keySet());
+        List<OutboxRow> rows = new ArrayList<>();
+        for (String key : keys) {
+            String customerId = key.substring(0, key.indexOf('\u0000'));
+            String meter = key.substring(key.indexOf('\u0000') + 1);
+            rows.addAll(planner.plan(
+                    customerId,
+                    stripeIds.get(customerId),
+                    meter,
+                    billed.getOrDefault(key, new TreeMap<>()),
+                    queued.getOrDefault(key, Map.of())));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,132 @@
+package io.tokentally.stripe;
+
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends outbox rows, or in a dry run writes the requests it would send. Live, each row is marked in
+ * flight and committed before its call, and marked sent (or failed) and committed after Stripe's
+ * answer; a row found in flight (a crash between the two) is resent with the same identifier and
+ * idempotency key while Stripe still dedups them, and is otherwise left for a person to check.
+ */
+class OutboxItemWriter implements ItemWriter<OutboxRow> {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final OutboxRepository outbox;
+    private final FindingRepository findings;
+    private final TransactionTemplate ownTransaction;
+    private final StripeSender sender;
+    private final Path dryRunFile;
+    private final Clock clock;
+    private final Duration resendWithin;
+    private final long run;
+
+    /** @param sender null for a dry run, which then writes {@code dryRunFile} */
+    OutboxItemWriter(
+            OutboxRepository outbox,
+            FindingRepository findings,
+            TransactionTemplate ownTransaction,
+            StripeSender sender,
+            Path dryRunFile,
+            Clock clock,
+            Duration resendWithin,
+            long run) {
+        this.outbox = outbox;
+        this.findings = findings;
+        this.ownTransaction = ownTransaction;
+        this.sender = sender;
+        this.dryRunFile = dryRunFile;
+        this.clock = clock;
+        this.resendWithin = resendWithin;
+        this.run = run;
+    }
+
+    @Override
+    public void write(Chunk<? extends OutboxRow> chunk) throws Exception {
+        if (sender == null) {
+            writeDryRun(chunk);
+            return;
+        }
+        for (OutboxRow row : chunk) {
+            send(row);
+        }
+    }
+
+    private void send(OutboxRow row) throws InterruptedException {
+        if (row.state() == OutboxRow.State.IN_FLIGHT
+                && row.inFlightAt() != null
+                && row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin))) {
+            String reason = "in flight since " + row.inFlightAt() + ", longer than Stripe keeps identifiers;"
+                    + " check in Stripe whether " + row.identifier() + " arrived before resending";
+            inOwnTransaction(() -> {
+                outbox.markUncertain(row.outboxId(), reason, run);
+                findings.record(finding(row, "UPLOAD_UNCERTAIN", reason), run);
+            });
+            return;
+        }
+        inOwnTransaction(() -> outbox.markInFlight(row.outboxId()));
+        StripeSender.Result result = sender.send(row);
+        inOwnTransaction(() -> {
+            switch (result.outcome()) {
+                case DELIVERED -> outbox.markSent(row.outboxId(), "DELIVERED", run);
+                case ALREADY_DELIVERED -> outbox.markSent(row.outboxId(), "ALREADY_DELIVERED", run);
+                case REJECTED -> {
+                    outbox.markFailed(row.outboxId(), result.message(), run);
+                    findings.record(
+                            finding(
+                                    row,
+                                    "UPLOAD_REJECTED",
+                                    "Stripe rejected " + row.identifier() + ": " + result.message()),
+                            run);
+                }
+                case GAVE_UP -> outbox.markRetryLater(row.outboxId(), result.message());
+            }
+        });
+    }
+
+    private static Finding finding(OutboxRow row, String kind, String message) {
+        return new Finding(
+                kind + ":" + row.identifier(),
+                kind,
+                Finding.Severity.ERROR,
+                "customer " + row.customerId() + ", " + row.meter() + ", window " + row.windowStart() + ", value "
+                        + row.valueMicros() + " micro-USD: " + message);
+    }
+
+    private void inOwnTransaction(Runnable work) {
+        ownTransaction.executeWithoutResult(status -> work.run());
+    }
+
+    private void writeDryRun(Chunk<? extends OutboxRow> chunk) throws IOException {
+        Files.createDirectories(dryRunFile.getParent());
+        try (BufferedWriter out = Files.newBufferedWriter(
+                dryRunFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            for (OutboxRow row : chunk) {
+                StripeRequest request = StripeRequest.of(row);
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("method", request.method());
+                line.put("path", request.path());
+                line.put("idempotency_key", request.idempotencyKey());
+                line.put("form", request.form());
+                out.write(JSON.writeValueAsString(line));
+                out.write('\n');
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.tokentally.stripe;
+
+import io.tokentally.shared.Amounts;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+
+/**
+ * Decides which outbox rows a (customer, meter, period) needs: a pure function of the exact billed
+ * amounts per hour and of what the outbox already holds.
+ *
+ * <p>The amount meters take whole micro-USD. The value wanted for an hour is the rounded cumulative
+ * amount through that hour minus the rounded cumulative amount before it, so the sub-micro remainder
+ * carries forward and the period's total equals the exact total rounded once. What the outbox holds
+ * for an hour is subtracted; only a non-zero difference becomes a new revision.
+ */
+public final class OutboxPlanner {
+
+    private static final DateTimeFormatter HOUR =
+            DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+
+    private final Instant now;
+    private final Duration lateAfter;
+
+    /**
+     * @param now the current instant (from the injected clock)
+     * @param lateAfter windows starting earlier than {@code now - lateAfter} become invoice items
+     */
+    public OutboxPlanner(Instant now, Duration lateAfter) {
+        this.now = now;
+        this.lateAfter = lateAfter;
+    }
+
+    /** What the outbox already holds for one hour: the sum of its revisions' values and the highest revision. */
+    public record Queued(long valueMicros, int revision) {}
+
+    /**
+     * @param billedByHour exact billed USD per hour of the period, every hour of the period that has usage
+     * @param queuedByHour what the outbox holds per hour of the period
+     */
+    public List<OutboxRow> plan(
+            String customerId,
+            String stripeCustomerId,
+            String meter,
+            NavigableMap<Instant, BigDecimal> billedByHour,
+            Map<Instant, Queued> queuedByHour) {
+        List<OutboxRow> rows = new ArrayList<>();
+        BigDecimal cumulative = BigDecimal.ZERO;
+        long previousMicros = 0;
+        java.util.TreeSet<Instant> hours = new java.util.TreeSet<>(billedByHour.keySet());
+        hours.addAll(queuedByHour.keySet());
+        for (Instant hour : hours) {
+            cumulative = cumulative.add(billedByHour.getOrDefault(hour, BigDecimal.ZERO));
+            long cumulativeMicros =
+                    Amounts.toMicros(cumulative).movePointRight(6).longValueExact();
+            long wanted = cumulativeMicros - previousMicros;
+            previousMicros = cumulativeMicros;
+            Queued queued = queuedByHour.getOrDefault(hour, new Queued(0, 0));
+            long delta = wanted - queued.valueMicros();
+            if (delta != 0) {
+                rows.add(row(customerId, stripeCustomerId, meter, hour, queued.revision() + 1, delta));
+            }
+        }
+        return rows;
+    }
+
+    private OutboxRow row(
+            String customerId, String stripeCustomerId, String meter, Instant hour, int revision, long delta) {
+        boolean late = hour.isBefore(now.minus(lateAfter));
+        String identifier = identifier(customerId, meter, hour, revision);
+        Instant timestamp = hour.isAfter(now) ? now : hour;
+        return new OutboxRow(
+                0,
+                late ? OutboxRow.Kind.INVOICE_ITEM : OutboxRow.Kind.METER_EVENT,
+                customerId,
+                stripeCustomerId,
+                meter,
+                hour,
+                revision,
+                identifier,
+                "tokentally-" + identifier,
+                delta,
+                timestamp,
+                OutboxRow.State.PENDING,
+                0,
+                null);
+    }
+
+    /**
+     * {@code tt-<24 hex of sha256(customer|meter|hour)>-<yyyyMMddHH>-r<revision>}: deterministic, at most
+     * 100 characters whatever the customer id, and readable enough to find in Stripe's dashboard.
+     */
+    static String identifier(String customerId, String meter, Instant hour, int revision) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((customerId + "|" + meter + "|" + hour).getBytes(StandardCharsets.UTF_8));
+            return "tt-" + HexFormat.of().formatHex(digest, 0, 12) + "-" + HOUR.format(hour) + "-r" + revision;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

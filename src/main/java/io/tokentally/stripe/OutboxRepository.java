@@ -1,0 +1,199 @@
+package io.tokentally.stripe;
+
+import io.tokentally.shared.SqlDialect;
+import io.tokentally.shared.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The outbox table. Every state change is its own statement, committed by the caller's transaction. */
+@Repository
+public class OutboxRepository {
+
+    static final String COLUMNS = "outbox_id, kind, customer_id, stripe_customer_id, meter, window_start, revision,"
+            + " identifier, idempotency_key, value_micros, event_timestamp, state, attempts, in_flight_at";
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final String insert;
+    private final boolean repeatsKey;
+
+    public OutboxRepository(JdbcTemplate jdbc, DataSource dataSource, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        SqlDialect dialect = SqlDialect.of(dataSource);
+        this.repeatsKey = dialect.repeatsKeyParameters();
+        this.insert = dialect.insertIfAbsent(
+                "outbox",
+                List.of(
+                        "kind",
+                        "customer_id",
+                        "stripe_customer_id",
+                        "meter",
+                        "window_start",
+                        "revision",
+                        "identifier",
+                        "idempotency_key",
+                        "value_micros",
+                        "event_timestamp",
+                        "state",
+                        "created_run",
+                        "created_at"),
+                List.of("identifier"));
+    }
+
+    /** Adds rows; a row whose identifier exists (a restarted build) is left alone. */
+    public int insertAll(List<OutboxRow> rows, long run) {
+        Instant now = Instant.now(clock);
+        int[][] counts = jdbc.batchUpdate(insert, rows, 1_000, (ps, row) -> {
+            ps.setString(1, row.kind().name());
+            ps.setString(2, row.customerId());
+            ps.setString(3, row.stripeCustomerId());
+            ps.setString(4, row.meter());
+            SqlTime.bind(ps, 5, row.windowStart());
+            ps.setInt(6, row.revision());
+            ps.setString(7, row.identifier());
+            ps.setString(8, row.idempotencyKey());
+            ps.setLong(9, row.valueMicros());
+            SqlTime.bind(ps, 10, row.eventTimestamp());
+            ps.setString(11, row.state().name());
+            ps.setLong(12, run);
+            SqlTime.bind(ps, 13, now);
+            if (repeatsKey) {
+                ps.setString(14, row.identifier());
+            }
+        });
+        int inserted = 0;
+        for (int[] batch : counts) {
+            for (int count : batch) {
+                inserted += Math.max(count, 0);
+            }
+        }
+        return inserted;
+    }
+
+    /** Per (customer, meter): per hour of [from, to), the sum of the values queued and the highest revision. */
+    public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(
+            Instant from, Instant to, String customerFilterSql, Object... filterArgs) {
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
+        Object[] args = new Object[filterArgs.length + 2];
+        args[0] = SqlTime.utc(from);
+        args[1] = SqlTime.utc(to);
+        System.arraycopy(filterArgs, 0, args, 2, filterArgs.length);
+        jdbc.query(
+                "SELECT customer_id, meter, window_start, SUM(value_micros), MAX(revision) FROM outbox"
+                        + " WHERE window_start >= ? AND window_start < ? AND customer_id IN (" + customerFilterSql + ")"
+                        + " GROUP BY customer_id, meter, window_start",
+                rs -> {
+                    queued.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
+                            .put(
+                                    SqlTime.read(rs, "window_start"),
+                                    new OutboxPlanner.Queued(rs.getLong(4), rs.getInt(5)));
+                },
+                args);
+        return queued;
+    }
+
+    static String key(String customerId, String meter) {
+        return customerId + '\u0000' + meter;
+    }
+
+    /** Rows still to send (or to resolve), oldest first. */
+    public List<OutboxRow> unsent() {
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM outbox WHERE state IN ('PENDING', 'IN_FLIGHT') ORDER BY outbox_id",
+                OutboxRepository::map);
+    }
+
+    public void markInFlight(long outboxId) {
+        jdbc.update(
+                "UPDATE outbox SET state = 'IN_FLIGHT', attempts = attempts + 1, in_flight_at = COALESCE(in_flight_at, ?)"
+                        + " WHERE outbox_id = ?",
+                SqlTime.utc(Instant.now(clock)),
+                outboxId);
+    }
+
+    public void markSent(long outboxId, String outcome, long run) {
+        jdbc.update(
+                "UPDATE outbox SET state = 'SENT', outcome = ?, sent_at = ?, sent_run = ?, last_error = NULL"
+                        + " WHERE outbox_id = ?",
+                outcome,
+                SqlTime.utc(Instant.now(clock)),
+                run,
+                outboxId);
+    }
+
+    public void markFailed(long outboxId, String error, long run) {
+        jdbc.update(
+                "UPDATE outbox SET state = 'FAILED', outcome = 'REJECTED', last_error = ?, sent_run = ? WHERE outbox_id = ?",
+                limit(error),
+                run,
+                outboxId);
+    }
+
+    public void markUncertain(long outboxId, String reason, long run) {
+        jdbc.update(
+                "UPDATE outbox SET state = 'UNCERTAIN', last_error = ?, sent_run = ? WHERE outbox_id = ?",
+                limit(reason),
+                run,
+                outboxId);
+    }
+
+    /** Leaves a row pending after transient errors, with the last error, for the next run to retry. */
+    public void markRetryLater(long outboxId, String error) {
+        jdbc.update("UPDATE outbox SET state = 'PENDING', last_error = ? WHERE outbox_id = ?", limit(error), outboxId);
+    }
+
+    /** Counts of rows by outcome or state that a run produced, for the report. */
+    public Map<String, Long> countsOfRun(long run) {
+        Map<String, Long> counts = new TreeMap<>();
+        jdbc.query(
+                "SELECT kind, COALESCE(outcome, state), COUNT(*) FROM outbox WHERE sent_run = ? GROUP BY kind, COALESCE(outcome, state)",
+                rs -> {
+                    counts.put(rs.getString(1) + ":" + rs.getString(2), rs.getLong(3));
+                },
+                run);
+        Long pending = jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE state = 'PENDING'", Long.class);
+        counts.put("PENDING", pending == null ? 0 : pending);
+        return counts;
+    }
+
+    /** Invoice items (late usage) a run sent or would send. */
+    public List<OutboxRow> invoiceItemsOfRun(long run) {
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM outbox WHERE kind = 'INVOICE_ITEM' AND (created_run = ? OR sent_run = ?)"
+                        + " ORDER BY outbox_id",
+                OutboxRepository::map,
+                run,
+                run);
+    }
+
+    static OutboxRow map(ResultSet rs, int rowNum) throws SQLException {
+        return new OutboxRow(
+                rs.getLong("outbox_id"),
+                OutboxRow.Kind.valueOf(rs.getString("kind")),
+                rs.getString("customer_id"),
+                rs.getString("stripe_customer_id"),
+                rs.getString("meter"),
+                SqlTime.read(rs, "window_start"),
+                rs.getInt("revision"),
+                rs.getString("identifier"),
+                rs.getString("idempotency_key"),
+                rs.getLong("value_micros"),
+                SqlTime.read(rs, "event_timestamp"),
+                OutboxRow.State.valueOf(rs.getString("state")),
+                rs.getInt("attempts"),
+                SqlTime.read(rs, "in_flight_at"));
+    }
+
+    private static String limit(String text) {
+        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
+    }
+}

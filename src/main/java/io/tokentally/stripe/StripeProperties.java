@@ -1,0 +1,57 @@
+package io.tokentally.stripe;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Stripe upload settings. Without an API key the engine runs dry: it fills the outbox and writes the
+ * requests it would send into the run folder.
+ *
+ * @param apiKey the secret key ({@code STRIPE_API_KEY}); blank means dry run
+ * @param apiBase the API base URL (a proxy or a test stand-in may replace it)
+ * @param meterEventsBase the meter events base URL
+ * @param eventNamePrefix prefix of the meters' event names
+ * @param ratePerSecond calls per second; the default suits a test-mode account (about 25/s)
+ * @param maxNetworkRetries stripe-java's own retries of 409, 5xx and connection errors per call
+ * @param maxAttempts the engine's attempts per row (429, 409, 5xx, timeouts) before it gives up for this run
+ * @param backoffMillis first backoff after a 429 or a transient error, doubled per attempt
+ * @param lateAfterDays windows older than this go out as invoice items (Stripe accepts 35 days; keep a margin)
+ * @param resendWithinHours an in-flight row is resent blindly only this long (Stripe dedups identifiers for 24 h)
+ */
+@Validated
+@ConfigurationProperties("tokentally.stripe")
+public record StripeProperties(
+        String apiKey,
+
+        @DefaultValue("https://api.stripe.com") @NotBlank @Pattern(regexp = "https?://.+")
+        String apiBase,
+
+        @DefaultValue("https://meter-events.stripe.com") @NotBlank @Pattern(regexp = "https?://.+")
+        String meterEventsBase,
+
+        @DefaultValue("tokentally") @NotBlank @Pattern(regexp = "[a-z0-9_]{1,40}")
+        String eventNamePrefix,
+
+        @DefaultValue("20") @Min(1) @Max(10_000) int ratePerSecond,
+        @DefaultValue("2") @Min(0) @Max(10) int maxNetworkRetries,
+        @DefaultValue("6") @Min(1) @Max(50) int maxAttempts,
+        @DefaultValue("500") @Min(1) long backoffMillis,
+        @DefaultValue("34") @Min(1) @Max(35) int lateAfterDays,
+        @DefaultValue("23") @Min(1) @Max(24) int resendWithinHours,
+        @DefaultValue("10000") @Min(100) int connectTimeoutMillis,
+        @DefaultValue("30000") @Min(100) int readTimeoutMillis) {
+
+    public boolean dryRun() {
+        return apiKey == null || apiKey.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "StripeProperties[apiKey=" + (dryRun() ? "<none>" : "<set>") + ", apiBase=" + apiBase + "]";
+    }
+}

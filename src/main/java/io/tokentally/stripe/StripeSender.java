@@ -1,0 +1,133 @@
+package io.tokentally.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.AuthenticationException;
+import com.stripe.exception.RateLimitException;
+import com.stripe.exception.StripeException;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.InvoiceItemCreateParams;
+import com.stripe.param.billing.MeterEventCreateParams;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one outbox row with stripe-java: spaced by the rate limiter, backing off on 429, retrying
+ * 409, 5xx and connection errors with the same identifier and idempotency key.
+ */
+class StripeSender {
+
+    private static final Logger log = LoggerFactory.getLogger(StripeSender.class);
+
+    /** What became of a row. */
+    enum Outcome {
+        DELIVERED,
+        ALREADY_DELIVERED,
+        REJECTED,
+        GAVE_UP
+    }
+
+    record Result(Outcome outcome, String message) {}
+
+    private final StripeClient client;
+    private final RateLimiter limiter;
+    private final int maxAttempts;
+    private final long backoffMillis;
+
+    StripeSender(StripeProperties properties) {
+        this.client = StripeClient.builder()
+                .setApiKey(properties.apiKey())
+                .setApiBase(properties.apiBase())
+                .setMeterEventsBase(properties.meterEventsBase())
+                .setMaxNetworkRetries(properties.maxNetworkRetries())
+                .setConnectTimeout(properties.connectTimeoutMillis())
+                .setReadTimeout(properties.readTimeoutMillis())
+                .build();
+        this.limiter = new RateLimiter(properties.ratePerSecond());
+        this.maxAttempts = properties.maxAttempts();
+        this.backoffMillis = properties.backoffMillis();
+    }
+
+    Result send(OutboxRow row) throws InterruptedException {
+        String lastError = null;
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            limiter.acquire();
+            try {
+                call(row);
+                return new Result(Outcome.DELIVERED, null);
+            } catch (AuthenticationException e) {
+                throw new IllegalStateException(
+                        "Stripe refused the API key (" + e.getStatusCode() + "): " + e.getMessage(), e);
+            } catch (RateLimitException e) {
+                lastError = "429 rate limited";
+            } catch (ApiConnectionException e) {
+                lastError = "connection error: " + e.getMessage();
+            } catch (StripeException e) {
+                Integer status = e.getStatusCode();
+                if (isDuplicateIdentifier(e)) {
+                    return new Result(Outcome.ALREADY_DELIVERED, e.getMessage());
+                }
+                if (status == null || (status != 409 && status < 500)) {
+                    return new Result(Outcome.REJECTED, status + " " + e.getCode() + ": " + messageOf(e));
+                }
+                lastError = status + " " + messageOf(e);
+            }
+            long backoff = Math.min(30_000, backoffMillis << Math.min(attempt - 1, 10));
+            log.warn(
+                    "Stripe call for {} failed ({}); attempt {} of {}, next in {} ms",
+                    row.identifier(),
+                    lastError,
+                    attempt,
+                    maxAttempts,
+                    backoff);
+            Thread.sleep(backoff);
+        }
+        return new Result(Outcome.GAVE_UP, lastError);
+    }
+
+    private void call(OutboxRow row) throws StripeException {
+        RequestOptions options =
+                RequestOptions.builder().setIdempotencyKey(row.idempotencyKey()).build();
+        if (row.kind() == OutboxRow.Kind.METER_EVENT) {
+            client.v1()
+                    .billing()
+                    .meterEvents()
+                    .create(
+                            MeterEventCreateParams.builder()
+                                    .setEventName(row.meter())
+                                    .putPayload("stripe_customer_id", row.stripeCustomerId())
+                                    .putPayload("value", Long.toString(row.valueMicros()))
+                                    .setIdentifier(row.identifier())
+                                    .setTimestamp(row.eventTimestamp().getEpochSecond())
+                                    .build(),
+                            options);
+        } else {
+            StripeRequest request = StripeRequest.of(row);
+            client.v1()
+                    .invoiceItems()
+                    .create(
+                            InvoiceItemCreateParams.builder()
+                                    .setCustomer(row.stripeCustomerId())
+                                    .setCurrency("usd")
+                                    .setQuantity(1L)
+                                    .setUnitAmountDecimal(StripeRequest.centsOf(row.valueMicros()))
+                                    .setDescription(request.form().get("description"))
+                                    .putMetadata("tokentally_identifier", row.identifier())
+                                    .build(),
+                            options);
+        }
+    }
+
+    /** Stripe answers a repeated identifier with a 400 whose code or message says so: already delivered. */
+    static boolean isDuplicateIdentifier(StripeException e) {
+        String message = messageOf(e).toLowerCase(Locale.ROOT);
+        return "duplicate_meter_event".equals(e.getCode()) || message.contains("already exists with identifier");
+    }
+
+    private static String messageOf(StripeException e) {
+        return e.getStripeError() != null && e.getStripeError().getMessage() != null
+                ? e.getStripeError().getMessage()
+                : String.valueOf(e.getMessage());
+    }
+}

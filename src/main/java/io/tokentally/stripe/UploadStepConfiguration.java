@@ -1,0 +1,83 @@
+package io.tokentally.stripe;
+
+import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.RunFolders;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.support.ListItemReader;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The upload step: a chunk step over the unsent outbox rows. The outbox's row states are the
+ * checkpoint, so a restart simply reads the unsent rows again.
+ */
+@Configuration(proxyBeanMethods = false)
+public class UploadStepConfiguration {
+
+    public static final String UPLOAD_METER_EVENTS_STEP = "uploadMeterEventsStep";
+    public static final String DRY_RUN_FILE = "stripe-requests.jsonl";
+    static final int CHUNK_SIZE = 50;
+
+    @Bean
+    Step uploadMeterEventsStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            ListItemReader<OutboxRow> unsentOutboxItemReader,
+            OutboxItemWriter outboxItemWriter) {
+        return new StepBuilder(UPLOAD_METER_EVENTS_STEP, jobRepository)
+                .<OutboxRow, OutboxRow>chunk(CHUNK_SIZE)
+                .transactionManager(transactionManager)
+                .reader(unsentOutboxItemReader)
+                .writer(outboxItemWriter)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    ListItemReader<OutboxRow> unsentOutboxItemReader(OutboxRepository outbox) {
+        return new ListItemReader<>(outbox.unsent());
+    }
+
+    @Bean
+    @StepScope
+    OutboxItemWriter outboxItemWriter(
+            OutboxRepository outbox,
+            FindingRepository findings,
+            PlatformTransactionManager transactionManager,
+            StripeProperties properties,
+            Clock clock,
+            @Value("${tokentally.runs-dir}") Path runsDir,
+            @Value("#{jobParameters['date']}") String date,
+            @Value("#{stepExecution.jobExecution.id}") long executionId,
+            @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run)
+            throws IOException {
+        TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);
+        ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        Path dryRunFile =
+                RunFolders.of(runsDir, "nightly-billing", date, executionId).resolve(DRY_RUN_FILE);
+        if (properties.dryRun()) {
+            Files.deleteIfExists(dryRunFile);
+        }
+        return new OutboxItemWriter(
+                outbox,
+                findings,
+                ownTransaction,
+                properties.dryRun() ? null : new StripeSender(properties),
+                dryRunFile,
+                clock,
+                Duration.ofHours(properties.resendWithinHours()),
+                run);
+    }
+}

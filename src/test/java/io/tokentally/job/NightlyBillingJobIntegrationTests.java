@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TestPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,8 +19,8 @@ class NightlyBillingJobIntegrationTests extends NightlyBillingJobScenarios {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> PostgresTestDatabase.url(SCHEMA));
-        registry.add("spring.datasource.username", () -> PostgresTestDatabase.USER);
+        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
+        registry.add("spring.datasource.username", () -> TestPostgres.USER);
         registry.add("spring.datasource.password", () -> "");
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("spring.flyway.default-schema", () -> SCHEMA);
@@ -28,7 +29,7 @@ class NightlyBillingJobIntegrationTests extends NightlyBillingJobScenarios {
 
     @AfterAll
     static void dropSchema() throws Exception {
-        PostgresTestDatabase.dropSchema(SCHEMA);
+        TestPostgres.dropSchema(SCHEMA);
     }
 
     @Override

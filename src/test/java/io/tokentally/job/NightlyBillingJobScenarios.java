@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.UsageFixtures;
 import io.tokentally.shared.RunFolders;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +14,6 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -28,8 +28,7 @@ import tools.jackson.databind.JsonNode;
  */
 abstract class NightlyBillingJobScenarios {
 
-    static final String HEADER = "request_id,timestamp,customer_id,provider,model,input_tokens,cached_input_tokens,"
-            + "cache_write_tokens,cache_write_1h_tokens,output_tokens,reasoning_tokens,service_tier,status";
+    static final String HEADER = UsageFixtures.HEADER;
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
 
     @Autowired
@@ -247,7 +246,7 @@ abstract class NightlyBillingJobScenarios {
     }
 
     static void write(Path file, String... rows) throws IOException {
-        Files.writeString(file, HEADER + "\n" + String.join("\n", rows) + "\n", StandardCharsets.UTF_8);
+        UsageFixtures.write(file, rows);
     }
 
     static byte[] gzip(String[] rows) throws IOException {
@@ -258,24 +257,8 @@ abstract class NightlyBillingJobScenarios {
         return bytes.toByteArray();
     }
 
-    /** Deterministic rows spread over a day: two customers, three models, cache and batch usage. */
     static String[] rows(String prefix, LocalDate day, int count, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        String[] customers = {"alice", "bob", "bob", "dave"};
-        String[][] models = {{"openai", "gpt-4o"}, {"openai", "gpt-4o-mini"}, {"anthropic", "claude-sonnet-4-5"}};
-        Instant start = day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-        String[] rows = new String[count];
-        for (int i = 0; i < count; i++) {
-            String[] model = models[random.nextInt(models.length)];
-            long input = 100 + random.nextInt(5_000);
-            long cached = model[1].equals("gpt-4o-mini") ? 0 : input / 4;
-            long cacheWrite = model[0].equals("anthropic") ? input / 10 : 0;
-            String tier = model[1].equals("gpt-4o") && random.nextInt(10) == 0 ? "batch" : "";
-            rows[i] = prefix + "-" + i + "," + start.plusSeconds(86_400L * i / count) + ","
-                    + customers[random.nextInt(customers.length)] + "," + model[0] + "," + model[1] + "," + input + ","
-                    + cached + "," + cacheWrite + ",0," + (10 + random.nextInt(900)) + ",0," + tier + ",ok";
-        }
-        return rows;
+        return UsageFixtures.rows(prefix, day, count, seed, "alice", "bob", "bob", "dave");
     }
 
     static String[] shiftDays(String[] rows, int days) {

@@ -1,0 +1,381 @@
+package io.tokentally.stripe;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stateful stand-in for Stripe's meter event and invoice item endpoints, for the real stripe-java
+ * client. It keeps what it accepted and behaves as Stripe does where it matters for exactly-once
+ * billing: it replays a repeated idempotency key, rejects a repeated identifier within its clock's 24
+ * hours, enforces the timestamp window (35 days back, 5 minutes ahead), whole-number values, known
+ * customers and meters, answers 409 to a second concurrent call for the same customer and meter and
+ * 429 above its rate, and injects faults on demand.
+ */
+public final class FakeStripe implements AutoCloseable {
+
+    /** Faults the next calls suffer, in order. */
+    public enum Fault {
+        SERVER_ERROR,
+        SLOW,
+        DROP_CONNECTION,
+        /** The event is accepted and stored, then the connection drops before the answer. */
+        LOSE_RESPONSE
+    }
+
+    public record Event(String eventName, String customer, long value, String identifier, long timestamp) {}
+
+    public record InvoiceItem(String customer, String unitAmountDecimal, String identifier) {}
+
+    private record Stored(int status, String body) {}
+
+    private final HttpServer server;
+    private final Clock clock;
+    private final Set<String> customers = new HashSet<>();
+    private final Set<String> meters = new HashSet<>();
+    private final List<Event> events = new ArrayList<>();
+    private final List<InvoiceItem> invoiceItems = new ArrayList<>();
+    private final Map<String, Instant> identifiers = new HashMap<>();
+    private final Map<String, Stored> idempotency = new HashMap<>();
+    private final Map<String, String> idempotencyBodies = new HashMap<>();
+    private final Set<String> inFlight = new HashSet<>();
+    private final Deque<Fault> faults = new ArrayDeque<>();
+    private final Deque<Long> recentCalls = new ArrayDeque<>();
+    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger conflicts = new AtomicInteger();
+    private volatile int ratePerSecond = Integer.MAX_VALUE;
+    private volatile Duration slowness = Duration.ofMillis(300);
+
+    public FakeStripe(Clock clock) throws IOException {
+        this.clock = clock;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/v1/billing/meter_events", this::meterEvent);
+        server.createContext("/v1/invoiceitems", this::invoiceItem);
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public synchronized FakeStripe customers(String... ids) {
+        customers.addAll(List.of(ids));
+        return this;
+    }
+
+    public synchronized void forgetCustomer(String id) {
+        customers.remove(id);
+    }
+
+    public synchronized FakeStripe meters(List<String> eventNames) {
+        meters.addAll(eventNames);
+        return this;
+    }
+
+    public FakeStripe ratePerSecond(int rate) {
+        this.ratePerSecond = rate;
+        return this;
+    }
+
+    public synchronized FakeStripe inject(Fault... next) {
+        faults.addAll(List.of(next));
+        return this;
+    }
+
+    public synchronized void reset() {
+        events.clear();
+        invoiceItems.clear();
+        identifiers.clear();
+        idempotency.clear();
+        idempotencyBodies.clear();
+        faults.clear();
+        recentCalls.clear();
+        calls.set(0);
+        rateLimited.set(0);
+        conflicts.set(0);
+        ratePerSecond = Integer.MAX_VALUE;
+    }
+
+    public synchronized List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    public synchronized List<InvoiceItem> invoiceItems() {
+        return List.copyOf(invoiceItems);
+    }
+
+    /** customer|event name → the sum of the accepted values. */
+    public synchronized Map<String, Long> totals() {
+        Map<String, Long> totals = new TreeMap<>();
+        for (Event event : events) {
+            totals.merge(event.customer() + "|" + event.eventName(), event.value(), Long::sum);
+        }
+        return totals;
+    }
+
+    public int calls() {
+        return calls.get();
+    }
+
+    public int rateLimited() {
+        return rateLimited.get();
+    }
+
+    public int conflicts() {
+        return conflicts.get();
+    }
+
+    private void meterEvent(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(exchange);
+        String key = form.get("payload[stripe_customer_id]") + "|" + form.get("event_name");
+        Fault fault = admit(exchange);
+        if (fault == Fault.DROP_CONNECTION) {
+            exchange.close();
+            return;
+        }
+        if (exchange.getResponseCode() > 0) {
+            return;
+        }
+        synchronized (this) {
+            if (!inFlight.add(key)) {
+                conflicts.incrementAndGet();
+                respond(
+                        exchange,
+                        409,
+                        error(
+                                "invalid_request_error",
+                                "lock_timeout",
+                                "Another request for this customer and meter is in progress"),
+                        null);
+                return;
+            }
+        }
+        try {
+            if (fault == Fault.SLOW) {
+                sleep(slowness);
+            }
+            Stored answer = idempotent(exchange, form, () -> acceptMeterEvent(form));
+            if (fault == Fault.LOSE_RESPONSE) {
+                exchange.close();
+                return;
+            }
+            respond(exchange, answer.status(), answer.body(), answer.status() == 400 ? "false" : null);
+        } finally {
+            synchronized (this) {
+                inFlight.remove(key);
+            }
+        }
+    }
+
+    private synchronized Stored acceptMeterEvent(Map<String, String> form) {
+        Instant now = clock.instant();
+        String identifier = form.get("identifier");
+        String customer = form.get("payload[stripe_customer_id]");
+        String value = form.get("payload[value]");
+        String eventName = form.get("event_name");
+        long timestamp = Long.parseLong(form.getOrDefault("timestamp", Long.toString(now.getEpochSecond())));
+        Instant seen = identifiers.get(identifier);
+        if (seen != null && seen.isAfter(now.minus(Duration.ofHours(24)))) {
+            return new Stored(
+                    400,
+                    error(
+                            "invalid_request_error",
+                            null,
+                            "An event already exists with identifier " + identifier + "."));
+        }
+        if (!meters.contains(eventName)) {
+            return new Stored(
+                    400,
+                    error(
+                            "invalid_request_error",
+                            "resource_missing",
+                            "No active meter was found for event name " + eventName));
+        }
+        if (value == null || !value.matches("-?\\d{1,15}")) {
+            return new Stored(
+                    400,
+                    error(
+                            "invalid_request_error",
+                            "parameter_invalid_integer",
+                            "payload[value] must be a whole number: " + value));
+        }
+        if (!customers.contains(customer)) {
+            return new Stored(
+                    400, error("invalid_request_error", "resource_missing", "No such customer: '" + customer + "'"));
+        }
+        Instant at = Instant.ofEpochSecond(timestamp);
+        if (at.isBefore(now.minus(Duration.ofDays(35))) || at.isAfter(now.plus(Duration.ofMinutes(5)))) {
+            return new Stored(
+                    400,
+                    error(
+                            "invalid_request_error",
+                            "timestamp_outside_window",
+                            "Timestamp " + timestamp
+                                    + " must be within the past 35 days and at most 5 minutes in the future"));
+        }
+        identifiers.put(identifier, now);
+        events.add(new Event(eventName, customer, Long.parseLong(value), identifier, timestamp));
+        return new Stored(
+                200,
+                "{\"object\":\"billing.meter_event\",\"created\":" + now.getEpochSecond()
+                        + ",\"event_name\":\"" + eventName + "\",\"identifier\":\"" + identifier
+                        + "\",\"livemode\":false,"
+                        + "\"payload\":{\"stripe_customer_id\":\"" + customer + "\",\"value\":\"" + value + "\"},"
+                        + "\"timestamp\":" + timestamp + "}");
+    }
+
+    private void invoiceItem(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(exchange);
+        Fault fault = admit(exchange);
+        if (fault == Fault.DROP_CONNECTION) {
+            exchange.close();
+            return;
+        }
+        if (exchange.getResponseCode() > 0) {
+            return;
+        }
+        Stored answer = idempotent(exchange, form, () -> {
+            synchronized (this) {
+                String customer = form.get("customer");
+                if (!customers.contains(customer)) {
+                    return new Stored(
+                            400,
+                            error("invalid_request_error", "resource_missing", "No such customer: '" + customer + "'"));
+                }
+                invoiceItems.add(new InvoiceItem(
+                        customer, form.get("unit_amount_decimal"), form.get("metadata[tokentally_identifier]")));
+                return new Stored(
+                        200,
+                        "{\"id\":\"ii_" + invoiceItems.size() + "\",\"object\":\"invoiceitem\",\"customer\":\""
+                                + customer + "\",\"currency\":\"usd\",\"livemode\":false}");
+            }
+        });
+        if (fault == Fault.LOSE_RESPONSE) {
+            exchange.close();
+            return;
+        }
+        respond(exchange, answer.status(), answer.body(), null);
+    }
+
+    /** Authentication, rate limit, and the next injected fault; answers the exchange itself when it must. */
+    private Fault admit(HttpExchange exchange) throws IOException {
+        calls.incrementAndGet();
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null || !authorization.startsWith("Bearer sk_test_")) {
+            respond(exchange, 401, error("invalid_request_error", null, "Invalid API Key provided"), null);
+            return null;
+        }
+        Fault fault;
+        synchronized (this) {
+            long now = System.nanoTime();
+            while (!recentCalls.isEmpty() && now - recentCalls.peekFirst() > 1_000_000_000L) {
+                recentCalls.pollFirst();
+            }
+            if (recentCalls.size() >= ratePerSecond) {
+                rateLimited.incrementAndGet();
+                respond(exchange, 429, error("rate_limit_error", "rate_limit", "Too many requests"), null);
+                return null;
+            }
+            recentCalls.addLast(now);
+            fault = faults.pollFirst();
+        }
+        if (fault == Fault.SERVER_ERROR) {
+            respond(exchange, 500, error("api_error", null, "Injected server error"), null);
+        }
+        return fault;
+    }
+
+    private Stored idempotent(
+            HttpExchange exchange, Map<String, String> form, java.util.function.Supplier<Stored> action) {
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        String body = new TreeMap<>(form).toString();
+        synchronized (this) {
+            if (key != null && idempotency.containsKey(key)) {
+                if (!idempotencyBodies.get(key).equals(body)) {
+                    return new Stored(
+                            400,
+                            error(
+                                    "idempotency_error",
+                                    null,
+                                    "Keys for idempotent requests can only be used with the same parameters they were first used with."));
+                }
+                return idempotency.get(key);
+            }
+        }
+        Stored answer = action.get();
+        synchronized (this) {
+            if (key != null && answer.status() < 500) {
+                idempotency.put(key, answer);
+                idempotencyBodies.put(key, body);
+            }
+        }
+        return answer;
+    }
+
+    private static Map<String, String> form(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            form.put(
+                    URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    private static String error(String type, String code, String message) {
+        return "{\"error\":{\"type\":\"" + type + "\"" + (code == null ? "" : ",\"code\":\"" + code + "\"")
+                + ",\"message\":\"" + message.replace("\"", "'") + "\"}}";
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body, String shouldRetry) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("Request-Id", "req_fake");
+        if (shouldRetry != null) {
+            exchange.getResponseHeaders().add("Stripe-Should-Retry", shouldRetry);
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,361 @@
+package io.tokentally.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.UsageFixtures;
+import io.tokentally.job.BillingJobParameters;
+import io.tokentally.job.BillingRuns;
+import io.tokentally.job.RunReportListener;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.TokenType;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The whole job uploading to the stateful fake Stripe through the real stripe-java client. Each
+ * scenario bills customers and days of its own, so scenarios share one database and one fake.
+ */
+abstract class StripeUploadScenarios {
+
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+    static final AmountMeterLayout LAYOUT = new AmountMeterLayout("tokentally");
+
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    abstract FakeStripe stripe();
+
+    abstract Path workDir();
+
+    @BeforeEach
+    void resetStripe() {
+        stripe().reset();
+    }
+
+    @Test
+    void stripeRecordsExactlyTheRatedTotals() throws Exception {
+        // given
+        Customers customers = customers("exact", "a", "b", "c");
+        LocalDate day = daysAgo(2);
+        Path input = folder("exact");
+        UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("exact", day, 600, 5, customers.ids()));
+
+        // when
+        JobExecution execution = run(day, input, customers.file(), "job-plans.yaml");
+
+        // then
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
+        assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
+        assertThat(identifiersAreUnique()).isTrue();
+    }
+
+    @Test
+    void aRerunWithoutChangesSendsNothing() throws Exception {
+        // given
+        Customers customers = customers("rerun", "a", "b");
+        LocalDate day = daysAgo(3);
+        Path input = folder("rerun");
+        UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("rerun", day, 200, 6, customers.ids()));
+        run(day, input, customers.file(), "job-plans.yaml");
+        int callsAfterFirstRun = stripe().calls();
+
+        // when
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // then
+        assertThat(stripe().calls()).isEqualTo(callsAfterFirstRun);
+        assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
+    }
+
+    @Test
+    void aLateFileSendsOnlyTheDifference() throws Exception {
+        // given
+        Customers customers = customers("late", "a");
+        LocalDate day = daysAgo(4);
+        Path input = folder("late");
+        String hour = day + "T05:";
+        UsageFixtures.write(
+                input.resolve("early.csv"),
+                "late-1," + hour + "10:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,100,0,,ok");
+        run(day, input, customers.file(), "job-plans.yaml");
+        assertThat(stripe().events()).hasSize(2);
+
+        // when: one more request in the same hour: input 500 x 2.5 / 1e6 x 1.3 = 0.001625 USD = 1625 micro-USD
+        UsageFixtures.write(
+                input.resolve("late.csv"),
+                "late-2," + hour + "40:00Z," + customers.id(0) + ",openai,gpt-4o,500,0,0,0,0,0,,ok");
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // then
+        assertThat(stripe().events()).hasSize(3);
+        FakeStripe.Event delta = stripe().events().get(2);
+        assertThat(delta.eventName()).isEqualTo(LAYOUT.meterFor(TokenType.INPUT));
+        assertThat(delta.value()).isEqualTo(1625);
+        assertThat(delta.identifier()).endsWith("-r2");
+        assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
+    }
+
+    @Test
+    void aCorrectionThatLowersUsageSendsANegativeDelta() throws Exception {
+        // given: billed at 30%
+        Path plans = workDir().resolve("lower-plans-" + System.nanoTime() + ".yaml");
+        Files.writeString(plans, "plans:\n  - id: lower\n    markup_percent: 30\n");
+        Customers customers = customersOnPlan("lower", "lower", "a");
+        LocalDate day = daysAgo(5);
+        Path input = folder("lower");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "lower-1," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        run(day, input, customers.file(), plans.toAbsolutePath().toString());
+        assertThat(stripe().totals()).containsValue(3_250_000L);
+
+        // when: the plan's markup is lowered to 10% and the day is run again
+        Files.writeString(plans, "plans:\n  - id: lower\n    markup_percent: 10\n");
+        run(day, input, customers.file(), plans.toAbsolutePath().toString());
+
+        // then: 2.5 USD x 1.1 = 2.75 USD; the correction is -0.5 USD
+        assertThat(stripe().events()).extracting(FakeStripe.Event::value).containsExactly(3_250_000L, -500_000L);
+        assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
+    }
+
+    @Test
+    void usageOlderThanStripesWindowBecomesAnInvoiceItem() throws Exception {
+        // given
+        Customers customers = customers("old", "a");
+        LocalDate day = daysAgo(40);
+        Path input = folder("old");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "old-1," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+
+        // when
+        JobExecution execution = run(day, input, customers.file(), "job-plans.yaml");
+
+        // then: 2.5 USD x 1.3 = 3.25 USD = 325 cents
+        assertThat(stripe().events()).isEmpty();
+        assertThat(stripe().invoiceItems()).hasSize(1);
+        assertThat(new BigDecimal(stripe().invoiceItems().get(0).unitAmountDecimal()))
+                .isEqualByComparingTo("325");
+        assertThat(report(execution)).contains("\"late_usage_invoice_items\"").contains(customers.id(0));
+    }
+
+    @Test
+    void rateLimitsServerErrorsDroppedConnectionsAndLostResponsesStillDeliverExactlyOnce() throws Exception {
+        // given
+        Customers customers = customers("faults", "a", "b");
+        LocalDate day = daysAgo(6);
+        Path input = folder("faults");
+        UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("faults", day, 300, 8, customers.ids()));
+        stripe().ratePerSecond(10)
+                .inject(
+                        FakeStripe.Fault.SERVER_ERROR,
+                        FakeStripe.Fault.LOSE_RESPONSE,
+                        FakeStripe.Fault.DROP_CONNECTION,
+                        FakeStripe.Fault.SLOW,
+                        FakeStripe.Fault.LOSE_RESPONSE,
+                        FakeStripe.Fault.SERVER_ERROR,
+                        FakeStripe.Fault.SERVER_ERROR);
+
+        // when
+        JobExecution execution = run(day, input, customers.file(), "job-plans.yaml");
+
+        // then
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
+        assertThat(stripe().rateLimited()).isPositive();
+        assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
+        assertThat(identifiersAreUnique()).isTrue();
+    }
+
+    @Test
+    void aPermanentRejectionFailsThatRowOnlyAndMarksTheRun() throws Exception {
+        // given: Stripe does not know customer b
+        Customers customers = customers("reject", "a", "b");
+        stripe().forgetCustomer(customers.stripeId(1));
+        LocalDate day = daysAgo(7);
+        Path input = folder("reject");
+        UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("reject", day, 100, 9, customers.ids()));
+
+        // when
+        JobExecution execution = run(day, input, customers.file(), "job-plans.yaml");
+
+        // then
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(execution.getExitStatus().getExitCode())
+                .isEqualTo(RunReportListener.COMPLETED_WITH_REJECTED_UPLOADS);
+        assertThat(stripe().totals()).isEqualTo(expectedTotals(customers.only(0)));
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM outbox WHERE customer_id = ? AND state = 'FAILED'",
+                        Long.class,
+                        customers.id(1)))
+                .isPositive();
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM finding WHERE kind = 'UPLOAD_REJECTED' AND message LIKE ?",
+                        Long.class,
+                        "%" + customers.id(1) + "%"))
+                .isPositive();
+    }
+
+    @Test
+    void aRowInFlightForLongerThanStripeDedupsIsNotResentBlindly() throws Exception {
+        // given: a dry build of the outbox, then a row left in flight 25 hours ago
+        Customers customers = customers("stale", "a");
+        LocalDate day = daysAgo(8);
+        Path input = folder("stale");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "stale-1," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,100,0,,ok");
+        run(day, input, customers.file(), "job-plans.yaml");
+        jdbc.update(
+                "UPDATE outbox SET state = 'IN_FLIGHT', in_flight_at = ? WHERE customer_id = ? AND meter = ?",
+                SqlTime.utc(Instant.now(Clock.systemUTC()).minus(Duration.ofHours(25))),
+                customers.id(0),
+                LAYOUT.meterFor(TokenType.OUTPUT));
+        stripe().reset();
+
+        // when
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // then
+        assertThat(stripe().calls()).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT state FROM outbox WHERE customer_id = ? AND meter = ?",
+                        String.class,
+                        customers.id(0),
+                        LAYOUT.meterFor(TokenType.OUTPUT)))
+                .isEqualTo("UNCERTAIN");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM finding WHERE kind = 'UPLOAD_UNCERTAIN'", Long.class))
+                .isPositive();
+    }
+
+    // --- helpers
+
+    /** Customers of one scenario: ids {@code <tag>-<name>}, Stripe ids {@code cus_<tag>_<name>}, all on payg. */
+    record Customers(List<String> names, String tag, Path file) {
+
+        String id(int index) {
+            return tag + "-" + names.get(index);
+        }
+
+        String stripeId(int index) {
+            return "cus_" + tag + "_" + names.get(index);
+        }
+
+        String[] ids() {
+            return names.stream().map(name -> tag + "-" + name).toArray(String[]::new);
+        }
+
+        Customers only(int index) {
+            return new Customers(List.of(names.get(index)), tag, file);
+        }
+    }
+
+    Customers customers(String tag, String... names) throws IOException {
+        return customersOnPlan(tag, "payg", names);
+    }
+
+    Customers customersOnPlan(String tag, String plan, String... names) throws IOException {
+        String unique = tag + Long.toString(System.nanoTime() % 1_000_000, 36);
+        Path file = workDir().resolve(unique + "-customers.csv");
+        StringBuilder csv = new StringBuilder("customer_id,stripe_customer_id,plan_id\n");
+        for (String name : names) {
+            csv.append(unique)
+                    .append('-')
+                    .append(name)
+                    .append(",cus_")
+                    .append(unique)
+                    .append('_')
+                    .append(name)
+                    .append(',')
+                    .append(plan)
+                    .append('\n');
+        }
+        Files.writeString(file, csv);
+        Customers customers = new Customers(List.of(names), unique, file);
+        for (int i = 0; i < names.length; i++) {
+            stripe().customers(customers.stripeId(i));
+        }
+        return customers;
+    }
+
+    /** customer|meter → micro-USD, summed over the rated aggregates and rounded once. */
+    Map<String, Long> expectedTotals(Customers customers) {
+        Map<String, BigDecimal> exact = new TreeMap<>();
+        for (int i = 0; i < customers.names().size(); i++) {
+            String stripeId = customers.stripeId(i);
+            jdbc.query(
+                    "SELECT token_type, SUM(billed_usd) FROM rated_aggregate WHERE customer_id = ? GROUP BY token_type",
+                    rs -> {
+                        exact.merge(
+                                stripeId + "|" + LAYOUT.meterFor(TokenType.fromCode(rs.getString(1))),
+                                rs.getBigDecimal(2),
+                                BigDecimal::add);
+                    },
+                    customers.id(i));
+        }
+        Map<String, Long> micros = new TreeMap<>();
+        exact.forEach((key, amount) -> {
+            long value = Amounts.toMicros(amount).movePointRight(6).longValueExact();
+            if (value != 0) {
+                micros.put(key, value);
+            }
+        });
+        return micros;
+    }
+
+    boolean identifiersAreUnique() {
+        Set<String> seen = new HashSet<>();
+        return stripe().events().stream().allMatch(event -> seen.add(event.identifier()));
+    }
+
+    JobExecution run(LocalDate day, Path input, Path customers, String plans) throws Exception {
+        Path plansFile = plans.startsWith("/") ? Path.of(plans) : FIXTURES.resolve(plans);
+        return runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                plansFile,
+                FIXTURES.resolve("job-prices.csv")));
+    }
+
+    String report(JobExecution execution) throws IOException {
+        Path runsDir = workDir().resolve("runs");
+        return Files.readString(io.tokentally.shared.RunFolders.of(
+                        runsDir,
+                        RunReportListener.JOB_NAME,
+                        execution.getJobParameters().getString(BillingJobParameters.DATE),
+                        execution.getId())
+                .resolve("report.json"));
+    }
+
+    Path folder(String name) throws IOException {
+        return Files.createDirectories(
+                workDir().resolve("input-" + System.nanoTime()).resolve(name));
+    }
+
+    static LocalDate daysAgo(int days) {
+        return LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(days);
+    }
+}

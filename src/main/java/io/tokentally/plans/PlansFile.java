@@ -24,6 +24,7 @@ public final class PlansFile {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
     private static final Set<String> PLAN_KEYS = Set.of("id", "type", "currency", "markup_percent", "overrides");
+    private static final Set<String> OVERRIDE_KEYS = Set.of("provider", "model", "markup_percent");
 
     private PlansFile() {}
 
@@ -51,12 +52,7 @@ public final class PlansFile {
     }
 
     private static Plan plan(Path file, String where, JsonNode node) {
-        for (Map.Entry<String, JsonNode> property : node.properties()) {
-            if (!PLAN_KEYS.contains(property.getKey())) {
-                throw new IllegalArgumentException(file + ": " + where + " has unknown key '" + property.getKey()
-                        + "'; known keys are " + PLAN_KEYS);
-            }
-        }
+        checkKeys(file, where, node, PLAN_KEYS);
         String id = text(file, where + ".id", node.get("id"));
         String typeText = node.hasNonNull("type") ? node.get("type").asString() : "usage";
         PlanType type;
@@ -87,7 +83,17 @@ public final class PlansFile {
         return new Plan(id, type, currency, markup, overrides);
     }
 
+    private static void checkKeys(Path file, String where, JsonNode node, Set<String> known) {
+        for (Map.Entry<String, JsonNode> property : node.properties()) {
+            if (!known.contains(property.getKey())) {
+                throw new IllegalArgumentException(
+                        file + ": " + where + " has unknown key '" + property.getKey() + "'; known keys are " + known);
+            }
+        }
+    }
+
     private static MarkupOverride override(Path file, String where, JsonNode node) {
+        checkKeys(file, where, node, OVERRIDE_KEYS);
         BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
         boolean hasModel = node.hasNonNull("model");
         boolean hasProvider = node.hasNonNull("provider");

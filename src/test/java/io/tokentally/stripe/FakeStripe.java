@@ -35,11 +35,15 @@ public final class FakeStripe implements AutoCloseable {
 
     /** Faults the next calls suffer, in order. */
     public enum Fault {
+        /** No fault: lets a call through, to place later faults at a given call. */
+        NONE,
         SERVER_ERROR,
         SLOW,
         DROP_CONNECTION,
         /** The event is accepted and stored, then the connection drops before the answer. */
-        LOSE_RESPONSE
+        LOSE_RESPONSE,
+        /** The event is accepted and stored, then the answer is held back for seconds (a client killed meanwhile never gets it). */
+        ACCEPT_THEN_HANG
     }
 
     public record Event(String eventName, String customer, long value, String identifier, long timestamp) {}
@@ -179,6 +183,9 @@ public final class FakeStripe implements AutoCloseable {
             if (fault == Fault.LOSE_RESPONSE) {
                 exchange.close();
                 return;
+            }
+            if (fault == Fault.ACCEPT_THEN_HANG) {
+                sleep(Duration.ofSeconds(5));
             }
             respond(exchange, answer.status(), answer.body(), answer.status() == 400 ? "false" : null);
         } finally {

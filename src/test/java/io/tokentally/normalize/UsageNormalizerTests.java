@@ -1,0 +1,324 @@
+package io.tokentally.normalize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.ingest.Reject;
+import io.tokentally.ingest.RejectCode;
+import io.tokentally.ingest.UsageRow;
+import io.tokentally.pricing.Price;
+import io.tokentally.pricing.PriceCatalog;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class UsageNormalizerTests {
+
+    static final Instant JAN_2025 = Instant.parse("2025-01-01T00:00:00Z");
+    static final Instant MINI_CHANGE = Instant.parse("2026-10-05T12:30:00Z");
+    static final Instant NOON = Instant.parse("2026-10-05T12:00:00Z");
+
+    static final PriceCatalog CATALOG = new PriceCatalog(List.of(
+            price("anthropic/claude-sonnet-4-5", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3", 200_000L),
+            price("anthropic/claude-sonnet-4-5", TokenType.CACHE_READ, ContextTier.STANDARD, JAN_2025, "0.3", 200_000L),
+            price(
+                    "anthropic/claude-sonnet-4-5",
+                    TokenType.CACHE_WRITE_5M,
+                    ContextTier.STANDARD,
+                    JAN_2025,
+                    "3.75",
+                    200_000L),
+            price(
+                    "anthropic/claude-sonnet-4-5",
+                    TokenType.CACHE_WRITE_1H,
+                    ContextTier.STANDARD,
+                    JAN_2025,
+                    "6",
+                    200_000L),
+            price("anthropic/claude-sonnet-4-5", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "15", 200_000L),
+            price("anthropic/claude-sonnet-4-5", TokenType.INPUT, ContextTier.LONG, JAN_2025, "6", 200_000L),
+            price("anthropic/claude-sonnet-4-5", TokenType.OUTPUT, ContextTier.LONG, JAN_2025, "22.5", 200_000L),
+            price("openai/gpt-4o-mini", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "0.15", null),
+            price("openai/gpt-4o-mini", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "0.6", null),
+            price("openai/gpt-4o-mini", TokenType.INPUT, ContextTier.STANDARD, MINI_CHANGE, "0.3", null),
+            price("google/gemini-2.5-pro", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "1.25", 200_000L),
+            price("google/gemini-2.5-pro", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", 200_000L)));
+
+    final UsageNormalizer normalizer = new UsageNormalizer("gateway", CATALOG, Set.of("alice", "bob"));
+
+    static Price price(String model, TokenType type, ContextTier context, Instant from, String usd, Long threshold) {
+        return new Price(0, model, type, ServiceTier.STANDARD, context, from, new BigDecimal(usd), threshold, "test");
+    }
+
+    @Test
+    void splitsInputIntoDisjointBuckets() {
+        // given 1,000 prompt tokens of which 300 cache reads, 200 5-minute and 100 1-hour cache writes
+        UsageRow row = row("anthropic", "claude-sonnet-4-5-20250929", 1_000, 300, 200, 100, 500, 0);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then
+        assertThat(line.input()).isEqualTo(400); // 1,000 - 300 - 200 - 100
+        assertThat(line.cacheRead()).isEqualTo(300);
+        assertThat(line.cacheWrite5m()).isEqualTo(200);
+        assertThat(line.cacheWrite1h()).isEqualTo(100);
+        assertThat(line.output()).isEqualTo(500);
+        assertThat(line.provider()).isEqualTo("anthropic");
+        assertThat(line.model()).isEqualTo("anthropic/claude-sonnet-4-5");
+        assertThat(line.rawModel()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(line.serviceTier()).isEqualTo(ServiceTier.STANDARD);
+        assertThat(line.contextTier()).isEqualTo(ContextTier.STANDARD);
+        assertThat(line.priceEpoch()).isEqualTo(JAN_2025);
+        assertThat(line.hourStart()).isEqualTo(NOON);
+        assertThat(line.billable()).isTrue();
+        assertThat(line.attributed()).isTrue();
+    }
+
+    @Test
+    void keepsReasoningAsASubCountOfOutput() {
+        // given 800 output tokens of which 600 are reasoning
+        UsageRow row = row("openai", "gpt-4o-mini", 100, 0, 0, 0, 800, 600);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then
+        assertThat(line.output()).isEqualTo(800); // not 800 + 600, not 800 - 600
+        assertThat(line.reasoning()).isEqualTo(600);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "200000, 0,      STANDARD", // equal to the threshold: not above it
+        "200001, 0,      LONG",
+        "250000, 100000, LONG" // cache reads count toward the threshold: 150,000 uncached + 100,000 cached
+    })
+    void putsTheWholeRequestInTheLongContextTierWhenItsPromptIsAboveTheThreshold(
+            long inputTokens, long cached, ContextTier expected) {
+        // given claude-sonnet-4-5, long-context above 200,000 prompt tokens
+        UsageRow row = row("anthropic", "claude-sonnet-4-5", inputTokens, cached, 0, 0, 1_000, 0);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then
+        assertThat(line.contextTier()).isEqualTo(expected);
+        assertThat(line.input()).isEqualTo(inputTokens - cached);
+    }
+
+    @Test
+    void neverPutsAModelWithoutAThresholdInTheLongContextTier() {
+        // given gpt-4o-mini, which has no long-context threshold
+        UsageRow row = row("openai", "gpt-4o-mini", 900_000, 0, 0, 0, 10, 0);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then
+        assertThat(line.contextTier()).isEqualTo(ContextTier.STANDARD);
+    }
+
+    @Test
+    void resolvesProviderAliasesAndModelPrefixes() {
+        // given a Gemini row as a gateway writes it
+        UsageRow row = row("gemini", "models/gemini-2.5-pro", 100, 0, 0, 0, 10, 0);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then
+        assertThat(line.provider()).isEqualTo("google");
+        assertThat(line.model()).isEqualTo("google/gemini-2.5-pro");
+        assertThat(line.rawModel()).isEqualTo("models/gemini-2.5-pro");
+    }
+
+    @Test
+    void stampsTheLineWithThePriceEpochInForceAtItsTime() {
+        // given gpt-4o-mini rows on each side of the 12:30 price change
+        UsageRow before = row("openai", "gpt-4o-mini", Instant.parse("2026-10-05T12:29:59Z"), ServiceTier.STANDARD);
+        UsageRow after = row("openai", "gpt-4o-mini", Instant.parse("2026-10-05T12:30:00Z"), ServiceTier.STANDARD);
+
+        // when
+        UsageLine beforeLine = normalizer.normalize(before).line();
+        UsageLine afterLine = normalizer.normalize(after).line();
+
+        // then
+        assertThat(beforeLine.priceEpoch()).isEqualTo(JAN_2025);
+        assertThat(afterLine.priceEpoch()).isEqualTo(MINI_CHANGE);
+        assertThat(beforeLine.hourStart()).isEqualTo(afterLine.hourStart()).isEqualTo(NOON);
+    }
+
+    @Test
+    void rejectsAProviderWithoutPricesAsUnknownProvider() {
+        // given
+        UsageRow row = row("mistral", "mistral-large", 100, 0, 0, 0, 10, 0);
+
+        // when
+        UsageNormalizer.Result result = normalizer.normalize(row);
+
+        // then
+        assertThat(result.line()).isNull();
+        assertThat(result.reject())
+                .isEqualTo(new Reject(
+                        7, 42, RejectCode.UNKNOWN_PROVIDER, "no prices are known for provider 'mistral'", "raw line"));
+    }
+
+    @Test
+    void rejectsAModelWithoutAPriceAsNoPrice() {
+        // given
+        UsageRow row = row("openai", "gpt-9", 100, 0, 0, 0, 10, 0);
+
+        // when
+        UsageNormalizer.Result result = normalizer.normalize(row);
+
+        // then
+        assertThat(result.line()).isNull();
+        assertThat(result.reject().code()).isEqualTo(RejectCode.NO_PRICE);
+        assertThat(result.reject().message()).contains("'gpt-9'", "'openai'");
+        assertThat(result.reject().lineNo()).isEqualTo(42);
+    }
+
+    @Test
+    void rejectsUsageBeforeTheModelsFirstPriceAsNoPrice() {
+        // given a row a second before gpt-4o-mini's first price
+        UsageRow row = row("openai", "gpt-4o-mini", Instant.parse("2024-12-31T23:59:59Z"), ServiceTier.STANDARD);
+
+        // when
+        UsageNormalizer.Result result = normalizer.normalize(row);
+
+        // then
+        assertThat(result.line()).isNull();
+        assertThat(result.reject().code()).isEqualTo(RejectCode.NO_PRICE);
+        assertThat(result.reject().message()).contains("openai/gpt-4o-mini", "2024-12-31T23:59:59Z");
+    }
+
+    @Test
+    void rejectsAPriorityRequestOfAModelWithoutAPriorityPriceAsNoPrice() {
+        // given a priority-tier row; the catalog has standard prices only
+        UsageRow row = row("openai", "gpt-4o-mini", NOON, ServiceTier.PRIORITY);
+
+        // when
+        UsageNormalizer.Result result = normalizer.normalize(row);
+
+        // then
+        assertThat(result.line()).isNull();
+        assertThat(result.reject().code()).isEqualTo(RejectCode.NO_PRICE);
+        assertThat(result.reject().message()).contains("priority", "input", "openai/gpt-4o-mini");
+    }
+
+    @Test
+    void marksUsageOfAnUnknownCustomerAsUnattributed() {
+        // given a customer that is not in the customers file
+        UsageRow row = new UsageRow(
+                7,
+                42,
+                "raw line",
+                "req-1",
+                NOON,
+                "mallory",
+                "openai",
+                "gpt-4o-mini",
+                100,
+                0,
+                0,
+                0,
+                10,
+                0,
+                ServiceTier.STANDARD,
+                false);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then
+        assertThat(line.customerId()).isEqualTo("mallory");
+        assertThat(line.attributed()).isFalse();
+        assertThat(line.billable()).isTrue();
+    }
+
+    @Test
+    void keepsErrorRowsAsLinesThatAreNotBillable() {
+        // given a row with status error
+        UsageRow row = new UsageRow(
+                7,
+                42,
+                "raw line",
+                "req-1",
+                NOON,
+                "alice",
+                "openai",
+                "gpt-4o-mini",
+                100,
+                0,
+                0,
+                0,
+                10,
+                0,
+                ServiceTier.STANDARD,
+                true);
+
+        // when
+        UsageNormalizer.Result result = normalizer.normalize(row);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.line().billable()).isFalse();
+        assertThat(result.line().input()).isEqualTo(100);
+        assertThat(result.line().output()).isEqualTo(10);
+    }
+
+    @Test
+    void carriesTheRowsProvenance() {
+        // given
+        UsageRow row = row("openai", "gpt-4o-mini", 100, 0, 0, 0, 10, 0);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then
+        assertThat(line.source()).isEqualTo("gateway");
+        assertThat(line.requestId()).isEqualTo("req-1");
+        assertThat(line.fileId()).isEqualTo(7);
+        assertThat(line.lineNo()).isEqualTo(42);
+        assertThat(line.occurredAt()).isEqualTo(NOON.plusSeconds(600));
+    }
+
+    private static UsageRow row(
+            String provider,
+            String model,
+            long input,
+            long cached,
+            long cacheWrite,
+            long cacheWrite1h,
+            long output,
+            long reasoning) {
+        return new UsageRow(
+                7,
+                42,
+                "raw line",
+                "req-1",
+                NOON.plusSeconds(600),
+                "alice",
+                provider,
+                model,
+                input,
+                cached,
+                cacheWrite,
+                cacheWrite1h,
+                output,
+                reasoning,
+                ServiceTier.STANDARD,
+                false);
+    }
+
+    private static UsageRow row(String provider, String model, Instant at, ServiceTier tier) {
+        return new UsageRow(7, 42, "raw line", "req-1", at, "alice", provider, model, 100, 0, 0, 0, 10, 0, tier, false);
+    }
+}

@@ -1,0 +1,101 @@
+package io.tokentally.plans;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlansFileTests {
+
+    @Test
+    void readsPlansWithDefaultsAndOverrides() throws IOException {
+        // given
+        Path file = fixture("plans-with-overrides.yaml");
+
+        // when
+        List<Plan> plans = PlansFile.read(file);
+
+        // then
+        assertThat(plans).hasSize(2);
+        Plan payg = plans.get(0);
+        assertThat(payg.planId()).isEqualTo("payg");
+        assertThat(payg.type()).isEqualTo(PlanType.USAGE); // type defaults to usage
+        assertThat(payg.currency()).isEqualTo("USD"); // currency defaults to USD
+        assertThat(payg.markupPercent()).isEqualByComparingTo("30");
+        assertThat(payg.overrides()).isEmpty();
+        Plan growth = plans.get(1);
+        assertThat(growth.currency()).isEqualTo("USD"); // "usd" upper-cased
+        assertThat(growth.markupPercent()).isEqualByComparingTo("12.5");
+        assertThat(growth.overrides()).hasSize(2);
+        assertThat(growth.overrides().get(0)).satisfies(override -> {
+            assertThat(override.provider()).isEqualTo("anthropic");
+            assertThat(override.model()).isEqualTo(MarkupOverride.ANY);
+            assertThat(override.markupPercent()).isEqualByComparingTo("25");
+        });
+        assertThat(growth.overrides().get(1)).satisfies(override -> {
+            assertThat(override.provider()).isEqualTo("openai");
+            assertThat(override.model()).isEqualTo("openai/gpt-4o-mini");
+            assertThat(override.markupPercent()).isEqualByComparingTo("50"); // written as a string
+        });
+        assertThat(growth.markupFor("openai", "openai/gpt-4o-mini")).isEqualByComparingTo("50");
+        assertThat(growth.markupFor("anthropic", "anthropic/claude-sonnet-4-5")).isEqualByComparingTo("25");
+        assertThat(growth.markupFor("openai", "openai/gpt-4o")).isEqualByComparingTo(new BigDecimal("12.5"));
+    }
+
+    @Test
+    void refusesAnUnknownPlanKeyNamingFilePathAndKey() {
+        // given "markup: 20" instead of "markup_percent: 20" in the second plan
+        Path file = fixture("plans-with-unknown-key.yaml");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessageStartingWith(file + ": plans[1] has unknown key 'markup'");
+    }
+
+    @Test
+    void refusesAnUnknownOverrideKeyNamingFilePathAndKey() {
+        // given "modle:" instead of "model:" in an override, which would otherwise become a provider override
+        Path file = fixture("plans-with-unknown-key-in-override.yaml");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessageStartingWith(file + ": plans[0].overrides[1] has unknown key 'modle'");
+    }
+
+    @Test
+    void refusesAPlanTypeOtherThanUsage() {
+        // given a fixed-fee plan
+        Path file = fixture("plans-with-fixed-fee-plan.yaml");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + ": plans[0] is a 'fixed' plan; this version rates usage-based plans only");
+    }
+
+    @Test
+    void refusesAPlanWithoutMarkupNamingThePath() {
+        // given
+        Path file = fixture("plans-without-markup.yaml");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + ": plans[0].markup_percent is required");
+    }
+
+    private static Path fixture(String name) {
+        try {
+            return Path.of(PlansFileTests.class.getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

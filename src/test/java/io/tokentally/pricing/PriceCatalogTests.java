@@ -1,0 +1,298 @@
+package io.tokentally.pricing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.normalize.ModelCatalog.ModelPricing;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PriceCatalogTests {
+
+    static final Instant JAN_2025 = Instant.parse("2025-01-01T00:00:00Z");
+    static final Instant MINI_CHANGE = Instant.parse("2026-10-05T12:30:00Z");
+
+    static final PriceCatalog CATALOG = new PriceCatalog(List.of(
+            price(1, "openai/gpt-4o", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "2.5", null),
+            price(2, "openai/gpt-4o", TokenType.CACHE_READ, ContextTier.STANDARD, JAN_2025, "1.25", null),
+            price(3, "openai/gpt-4o", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", null),
+            price(4, "openai/gpt-4o-2024-05-13", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "5", null),
+            price(5, "openai/gpt-4o-2024-05-13", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "15", null),
+            price(6, "openai/gpt-4o-mini", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "0.15", null),
+            price(7, "openai/gpt-4o-mini", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "0.6", null),
+            price(8, "openai/gpt-4o-mini", TokenType.INPUT, ContextTier.STANDARD, MINI_CHANGE, "0.3", null),
+            price(9, "openai/text-embedding-3-small", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "0.02", null),
+            price(10, "anthropic/claude-sonnet-4-5", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3", 200_000L),
+            price(
+                    11,
+                    "anthropic/claude-sonnet-4-5",
+                    TokenType.CACHE_READ,
+                    ContextTier.STANDARD,
+                    JAN_2025,
+                    "0.3",
+                    200_000L),
+            price(12, "anthropic/claude-sonnet-4-5", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "15", 200_000L),
+            price(13, "anthropic/claude-sonnet-4-5", TokenType.INPUT, ContextTier.LONG, JAN_2025, "6", 200_000L),
+            price(14, "anthropic/claude-sonnet-4", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3", 200_000L),
+            price(15, "anthropic/claude-sonnet-4", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "15", 200_000L),
+            price(16, "google/gemini-2.5-pro", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "1.25", 200_000L),
+            price(17, "google/gemini-2.5-pro", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", 200_000L)));
+
+    static Price price(
+            long id, String model, TokenType type, ContextTier context, Instant from, String usd, Long threshold) {
+        return new Price(id, model, type, ServiceTier.STANDARD, context, from, new BigDecimal(usd), threshold, "test");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "openai,    gpt-4o,                          openai/gpt-4o",
+        "openai,    openai/gpt-4o,                   openai/gpt-4o",
+        "openai,    openrouter/openai/gpt-4o,        openai/gpt-4o",
+        "openai,    OpenAI/GPT-4o,                   openai/gpt-4o",
+        "google,    models/gemini-2.5-pro,           google/gemini-2.5-pro",
+        "google,    gemini/gemini-2.5-pro,           google/gemini-2.5-pro",
+        "anthropic, anthropic/claude-sonnet-4-5,     anthropic/claude-sonnet-4-5"
+    })
+    void resolvesExactKeysWithOrWithoutProviderPrefixes(String provider, String written, String canonical) {
+        // given CATALOG
+
+        // when
+        Optional<String> model = CATALOG.canonicalModel(provider, written);
+
+        // then
+        assertThat(model).contains(canonical);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "openai,    gpt-4o-2024-08-06,                  openai/gpt-4o",
+        "openai,    openai/gpt-4o-2024-08-06,           openai/gpt-4o",
+        "anthropic, claude-sonnet-4-5-20250929,         anthropic/claude-sonnet-4-5",
+        "anthropic, claude-sonnet-4@20250514,           anthropic/claude-sonnet-4",
+        "anthropic, vertex_ai/claude-sonnet-4@20250514, anthropic/claude-sonnet-4"
+    })
+    void resolvesDatedSnapshotsToTheirBaseModel(String provider, String written, String canonical) {
+        // given CATALOG
+
+        // when
+        Optional<String> model = CATALOG.canonicalModel(provider, written);
+
+        // then
+        assertThat(model).contains(canonical);
+    }
+
+    @Test
+    void keepsTheIdOfASnapshotThatHasItsOwnPrice() {
+        // given CATALOG, where gpt-4o-2024-05-13 is priced at 5 / 15 and gpt-4o at 2.5 / 10
+
+        // when
+        Optional<String> model = CATALOG.canonicalModel("openai", "gpt-4o-2024-05-13");
+
+        // then
+        assertThat(model).contains("openai/gpt-4o-2024-05-13");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "openai,    gpt-9",
+        "openai,    gpt-9-2024-08-06",
+        "anthropic, gpt-4o",
+        "openai,    claude-sonnet-4-5",
+        "openai,    ''"
+    })
+    void resolvesNoModelWithoutAPriceUnderThatProvider(String provider, String written) {
+        // given CATALOG
+
+        // when
+        Optional<String> model = CATALOG.canonicalModel(provider, written);
+
+        // then
+        assertThat(model).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "openai,     openai",
+        "OpenAI,     openai",
+        "anthropic,  anthropic",
+        "google,     google",
+        "gemini,     google",
+        "vertex_ai,  google",
+        "Vertex_AI,  google"
+    })
+    void resolvesProviderAliases(String written, String canonical) {
+        // given CATALOG
+
+        // when
+        Optional<String> provider = CATALOG.canonicalProvider(written);
+
+        // then
+        assertThat(provider).contains(canonical);
+    }
+
+    @Test
+    void knowsNoProviderWithoutPrices() {
+        // given CATALOG, which has no mistral price
+
+        // when
+        Optional<String> provider = CATALOG.canonicalProvider("mistral");
+
+        // then
+        assertThat(provider).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2025-01-01T00:00:00Z,           2025-01-01T00:00:00Z",
+        "2026-10-05T12:29:59.999999999Z, 2025-01-01T00:00:00Z",
+        "2026-10-05T12:30:00Z,           2026-10-05T12:30:00Z",
+        "2027-03-01T00:00:00Z,           2026-10-05T12:30:00Z"
+    })
+    void pricingEpochIsTheLatestPriceChangeAtOrBeforeTheInstant(Instant at, Instant expectedEpoch) {
+        // given CATALOG, where gpt-4o-mini changed its input price at 2026-10-05T12:30Z
+
+        // when
+        Optional<ModelPricing> pricing = CATALOG.pricingAt("openai/gpt-4o-mini", at);
+
+        // then
+        assertThat(pricing).map(ModelPricing::epoch).contains(expectedEpoch);
+        assertThat(pricing.orElseThrow().longContextThreshold()).isNull();
+    }
+
+    @Test
+    void pricingCarriesTheLongContextThreshold() {
+        // given CATALOG, where claude-sonnet-4-5 is long-context above 200,000 prompt tokens
+
+        // when
+        Optional<ModelPricing> pricing =
+                CATALOG.pricingAt("anthropic/claude-sonnet-4-5", Instant.parse("2026-01-01T00:00:00Z"));
+
+        // then
+        assertThat(pricing).contains(new ModelPricing(JAN_2025, 200_000L));
+    }
+
+    @Test
+    void hasNoPricingBeforeTheFirstPriceOrForAnUnknownModel() {
+        // given CATALOG, whose first price is effective 2025-01-01T00:00Z
+
+        // when
+        Optional<ModelPricing> before = CATALOG.pricingAt("openai/gpt-4o", Instant.parse("2024-12-31T23:59:59Z"));
+        Optional<ModelPricing> unknown = CATALOG.pricingAt("openai/gpt-9", Instant.parse("2026-01-01T00:00:00Z"));
+
+        // then
+        assertThat(before).isEmpty();
+        assertThat(unknown).isEmpty();
+    }
+
+    @Test
+    void longContextPriceFallsBackToTheStandardContextPriceOfTheSameTokenType() {
+        // given CATALOG: claude-sonnet-4-5 has a long input price (6) but no long cache_read or output price
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+
+        // when
+        Price longInput = priceAt("anthropic/claude-sonnet-4-5", TokenType.INPUT, ContextTier.LONG, at);
+        Price longCacheRead = priceAt("anthropic/claude-sonnet-4-5", TokenType.CACHE_READ, ContextTier.LONG, at);
+        Price longOutput = priceAt("anthropic/claude-sonnet-4-5", TokenType.OUTPUT, ContextTier.LONG, at);
+
+        // then
+        assertThat(longInput.priceId()).isEqualTo(13); // its own long price
+        assertThat(longInput.usdPerMillion()).isEqualByComparingTo("6");
+        assertThat(longCacheRead.priceId()).isEqualTo(11); // standard cache_read, not long input
+        assertThat(longCacheRead.usdPerMillion()).isEqualByComparingTo("0.3");
+        assertThat(longOutput.priceId()).isEqualTo(12); // standard output
+        assertThat(longOutput.usdPerMillion()).isEqualByComparingTo("15");
+    }
+
+    @Test
+    void cachePricesFallBackToTheInputPriceWhenMissing() {
+        // given CATALOG: gpt-4o has a cache_read price but no cache write prices;
+        // gpt-4o-2024-05-13 has no cache prices at all
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+
+        // when
+        Price ownCacheRead = priceAt("openai/gpt-4o", TokenType.CACHE_READ, ContextTier.STANDARD, at);
+        Price cacheWrite5m = priceAt("openai/gpt-4o", TokenType.CACHE_WRITE_5M, ContextTier.STANDARD, at);
+        Price cacheWrite1h = priceAt("openai/gpt-4o", TokenType.CACHE_WRITE_1H, ContextTier.STANDARD, at);
+        Price snapshotCacheRead = priceAt("openai/gpt-4o-2024-05-13", TokenType.CACHE_READ, ContextTier.STANDARD, at);
+
+        // then
+        assertThat(ownCacheRead.priceId()).isEqualTo(2);
+        assertThat(ownCacheRead.usdPerMillion()).isEqualByComparingTo("1.25");
+        assertThat(cacheWrite5m.priceId()).isEqualTo(1); // gpt-4o input
+        assertThat(cacheWrite5m.usdPerMillion()).isEqualByComparingTo("2.5");
+        assertThat(cacheWrite1h.priceId()).isEqualTo(1);
+        assertThat(snapshotCacheRead.priceId()).isEqualTo(4); // the snapshot's own input, not gpt-4o's
+        assertThat(snapshotCacheRead.usdPerMillion()).isEqualByComparingTo("5");
+    }
+
+    @Test
+    void outputNeverFallsBackToInputAndServiceTiersNeverFallBack() {
+        // given CATALOG: the embedding model has an input price only; nothing has a priority price
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+
+        // when
+        Optional<Price> embeddingOutput = CATALOG.priceAt(
+                "openai/text-embedding-3-small", TokenType.OUTPUT, ServiceTier.STANDARD, ContextTier.STANDARD, at);
+        Optional<Price> priorityInput =
+                CATALOG.priceAt("openai/gpt-4o", TokenType.INPUT, ServiceTier.PRIORITY, ContextTier.STANDARD, at);
+        Optional<Price> batchInput =
+                CATALOG.priceAt("openai/gpt-4o", TokenType.INPUT, ServiceTier.BATCH, ContextTier.STANDARD, at);
+
+        // then
+        assertThat(embeddingOutput).isEmpty();
+        assertThat(priorityInput).isEmpty();
+        assertThat(batchInput).isEmpty(); // derived batch prices come from PriceRepository.load, not the catalog
+        assertThat(CATALOG.isPriced("openai/gpt-4o", TokenType.INPUT, ServiceTier.PRIORITY, ContextTier.STANDARD, at))
+                .isFalse();
+    }
+
+    @Test
+    void priceChangeInTheMiddleOfTheDayAppliesFromItsInstantOn() {
+        // given CATALOG: gpt-4o-mini input 0.15 from 2025-01-01 (id 6), 0.3 from 2026-10-05T12:30Z (id 8)
+        Instant justBefore = Instant.parse("2026-10-05T12:29:59.999999999Z");
+        Instant exactly = MINI_CHANGE;
+        Instant after = Instant.parse("2026-10-05T18:00:00Z");
+
+        // when
+        Price old = priceAt("openai/gpt-4o-mini", TokenType.INPUT, ContextTier.STANDARD, justBefore);
+        Price changed = priceAt("openai/gpt-4o-mini", TokenType.INPUT, ContextTier.STANDARD, exactly);
+        Price later = priceAt("openai/gpt-4o-mini", TokenType.INPUT, ContextTier.STANDARD, after);
+        Price outputAfter = priceAt("openai/gpt-4o-mini", TokenType.OUTPUT, ContextTier.STANDARD, exactly);
+
+        // then
+        assertThat(old.priceId()).isEqualTo(6);
+        assertThat(old.usdPerMillion()).isEqualByComparingTo("0.15");
+        assertThat(changed.priceId()).isEqualTo(8); // [12:30, next): the change's own instant uses the new price
+        assertThat(changed.usdPerMillion()).isEqualByComparingTo("0.3");
+        assertThat(later.priceId()).isEqualTo(8);
+        assertThat(outputAfter.priceId()).isEqualTo(7); // output did not change: its 2025 version is still in force
+        assertThat(outputAfter.usdPerMillion()).isEqualByComparingTo("0.6");
+    }
+
+    @Test
+    void hasNoPriceBeforeTheFirstVersion() {
+        // given CATALOG, whose gpt-4o prices start at 2025-01-01T00:00Z
+
+        // when
+        Optional<Price> price = CATALOG.priceAt(
+                "openai/gpt-4o",
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                Instant.parse("2024-12-31T23:59:59.999Z"));
+
+        // then
+        assertThat(price).isEmpty();
+    }
+
+    private static Price priceAt(String model, TokenType type, ContextTier context, Instant at) {
+        return CATALOG.priceAt(model, type, ServiceTier.STANDARD, context, at).orElseThrow();
+    }
+}

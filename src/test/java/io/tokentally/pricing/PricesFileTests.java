@@ -1,0 +1,172 @@
+package io.tokentally.pricing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PricesFileTests {
+
+    static final Instant JAN_2025 = Instant.parse("2025-01-01T00:00:00Z");
+
+    @Test
+    void readsPricesWithTiersVersionsAndDefaults() throws IOException {
+        // given
+        Path file = fixture("prices-with-tiers-and-versions.csv");
+
+        // when
+        List<Price> prices = PricesFile.read(file);
+
+        // then
+        assertThat(prices)
+                .containsExactly(
+                        // model lower-cased; blank tiers are standard; no effective_from means 1970-01-01
+                        price(
+                                "openai/gpt-4o",
+                                TokenType.INPUT,
+                                ServiceTier.STANDARD,
+                                ContextTier.STANDARD,
+                                PricesFile.BEGINNING,
+                                "2.5",
+                                null),
+                        price(
+                                "openai/gpt-4o",
+                                TokenType.INPUT,
+                                ServiceTier.BATCH,
+                                ContextTier.STANDARD,
+                                JAN_2025,
+                                "1.25",
+                                null),
+                        price(
+                                "openai/gpt-4o-mini",
+                                TokenType.INPUT,
+                                ServiceTier.STANDARD,
+                                ContextTier.STANDARD,
+                                Instant.parse("2026-10-05T12:30:00Z"),
+                                "0.3",
+                                null),
+                        // cache_write (no TTL) is the 5-minute write
+                        price(
+                                "anthropic/claude-sonnet-4-5",
+                                TokenType.CACHE_WRITE_5M,
+                                ServiceTier.STANDARD,
+                                ContextTier.LONG,
+                                JAN_2025,
+                                "7.5",
+                                200_000L),
+                        // service tier "default" is standard; 02:00+02:00 is midnight UTC
+                        price(
+                                "anthropic/claude-sonnet-4-5",
+                                TokenType.CACHE_WRITE_1H,
+                                ServiceTier.STANDARD,
+                                ContextTier.LONG,
+                                JAN_2025,
+                                "12",
+                                200_000L),
+                        // exactly 12 decimals is allowed
+                        price(
+                                "openai/gpt-4o",
+                                TokenType.CACHE_READ,
+                                ServiceTier.STANDARD,
+                                ContextTier.STANDARD,
+                                JAN_2025,
+                                "0.000000000001",
+                                null),
+                        // 14 decimals written, but 1.5 once trailing zeros go
+                        price(
+                                "openai/gpt-4o",
+                                TokenType.OUTPUT,
+                                ServiceTier.STANDARD,
+                                ContextTier.STANDARD,
+                                JAN_2025,
+                                "1.50000000000000",
+                                null));
+        assertThat(prices).extracting(Price::origin).containsOnly("prices-with-tiers-and-versions.csv");
+        assertThat(prices.get(6).usdPerMillion()).isEqualByComparingTo("1.5");
+    }
+
+    @Test
+    void qualifiesABareModelWithTheCanonicalProviderColumn() throws IOException {
+        // given
+        Path file = fixture("prices-with-provider-column.csv");
+
+        // when
+        List<Price> prices = PricesFile.read(file);
+
+        // then
+        assertThat(prices).extracting(Price::model).containsExactly("google/gemini-2.5-pro", "openai/gpt-4o");
+        assertThat(prices).extracting(Price::provider).containsExactly("google", "openai");
+        assertThat(prices.get(0).usdPerMillion()).isEqualByComparingTo("1.25");
+    }
+
+    @Test
+    void refusesAnUnknownTokenTypeNamingFileAndLine() {
+        // given
+        Path file = fixture("prices-with-bad-token-type.csv");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 3: token_type 'cache_miss' is not one of"
+                        + " input, cache_read, cache_write_5m, cache_write_1h, output");
+    }
+
+    @Test
+    void refusesANegativePriceNamingFileAndLine() {
+        // given a negative output price on line 5, after a blank line
+        Path file = fixture("prices-with-negative-price.csv");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 5: usd_per_million is negative: -10");
+    }
+
+    @Test
+    void refusesAPriceWithMoreThanTwelveDecimalsNamingFileAndLine() {
+        // given 0.0000000000001: 13 decimals
+        Path file = fixture("prices-with-thirteen-decimals.csv");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 2: usd_per_million 0.0000000000001 has more than 12 decimals");
+    }
+
+    private static Price price(
+            String model,
+            TokenType type,
+            ServiceTier tier,
+            ContextTier context,
+            Instant from,
+            String usd,
+            Long threshold) {
+        return new Price(
+                0,
+                model,
+                type,
+                tier,
+                context,
+                from,
+                new BigDecimal(usd),
+                threshold,
+                "prices-with-tiers-and-versions.csv");
+    }
+
+    private static Path fixture(String name) {
+        try {
+            return Path.of(PricesFileTests.class.getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

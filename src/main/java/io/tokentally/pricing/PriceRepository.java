@@ -5,6 +5,7 @@ import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -26,6 +27,7 @@ public class PriceRepository {
 
     private static final Logger log = LoggerFactory.getLogger(PriceRepository.class);
     static final String DERIVED_BATCH = "derived: 50% of standard (batch)";
+    static final String DERIVED_LONG = "derived: standard x long input / standard input (long context)";
     private static final BigDecimal HALF = new BigDecimal("0.5");
 
     private final JdbcTemplate jdbc;
@@ -73,9 +75,65 @@ public class PriceRepository {
                         + ". Prices are versioned: add a row with a later effective_from instead");
             }
         }
+        added += deriveLongCachePrices(existing);
         added += deriveBatchPrices(existing.values());
         log.info("Price catalog: {} price versions added", added);
         return added;
+    }
+
+    /**
+     * Where a model has long-context input pricing but no long-context price for a cache token type,
+     * derives it in the same proportion as input (Anthropic's and Google's cache prices are multiples
+     * of the input price): long cache = standard cache x long input / standard input, 12 decimals.
+     */
+    private int deriveLongCachePrices(Map<Price.Key, Price> existing) {
+        List<Price> derived = new java.util.ArrayList<>();
+        for (Price longInput : existing.values()) {
+            if (longInput.tokenType() != TokenType.INPUT || longInput.contextTier() != ContextTier.LONG) {
+                continue;
+            }
+            Price standardInput = existing.get(new Price.Key(
+                    longInput.model(),
+                    TokenType.INPUT,
+                    longInput.serviceTier(),
+                    ContextTier.STANDARD,
+                    longInput.effectiveFrom()));
+            if (standardInput == null || standardInput.usdPerMillion().signum() == 0) {
+                continue;
+            }
+            for (TokenType cache : List.of(TokenType.CACHE_READ, TokenType.CACHE_WRITE_5M, TokenType.CACHE_WRITE_1H)) {
+                Price standard = existing.get(new Price.Key(
+                        longInput.model(),
+                        cache,
+                        longInput.serviceTier(),
+                        ContextTier.STANDARD,
+                        longInput.effectiveFrom()));
+                Price.Key longKey = new Price.Key(
+                        longInput.model(), cache, longInput.serviceTier(), ContextTier.LONG, longInput.effectiveFrom());
+                if (standard == null || existing.containsKey(longKey)) {
+                    continue;
+                }
+                BigDecimal usd = standard.usdPerMillion()
+                        .multiply(longInput.usdPerMillion())
+                        .divide(standardInput.usdPerMillion(), PricesFile.MAX_SCALE, RoundingMode.HALF_UP)
+                        .stripTrailingZeros();
+                derived.add(new Price(
+                        0,
+                        longInput.model(),
+                        cache,
+                        longInput.serviceTier(),
+                        ContextTier.LONG,
+                        longInput.effectiveFrom(),
+                        usd,
+                        longInput.longContextThreshold(),
+                        DERIVED_LONG));
+            }
+        }
+        for (Price price : derived) {
+            insert(price);
+            existing.put(price.key(), price);
+        }
+        return derived.size();
     }
 
     private int deriveBatchPrices(Iterable<Price> prices) {

@@ -198,6 +198,23 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aLongContextCacheWriteWithoutItsOwnLongPriceFollowsTheInputRatio() throws Exception {
+        // given: claude-sonnet-4 has a long input price (6, twice standard) but no long 1-hour write price
+        Path input = folder("long-cache");
+        write(
+                input.resolve("gateway.csv"),
+                "lc1,2026-10-08T09:00:00Z,bob,anthropic,claude-sonnet-4-20250514,250000,0,0,10000,0,0,,ok");
+
+        // when
+        JobExecution execution = run("2026-10-08", input);
+
+        // then: 1h write 6 x 6 / 3 = 12 per 1M: 10,000 x 12 / 1e6 = 0.12, x 1.25 = 0.15
+        assertThat(totals(report(execution)))
+                .containsEntry("bob|anthropic/claude-sonnet-4|cache_write_1h", "10000|0.12|0.15")
+                .containsEntry("bob|anthropic/claude-sonnet-4|input", "240000|1.44|1.8");
+    }
+
+    @Test
     void restartAfterAFailureInTheMiddleOfIngestEqualsACleanRun() throws Exception {
         // given: a gzipped log cut off in the middle, as an interrupted upload leaves it
         Path broken = folder("restart");

@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tokentally 0.1.0",
         description = "Batch reconciliation and invoicing engine for LLM token billing.",
-        subcommands = {RunCommand.class, RestartCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            RestartCommand.class,
+            StripeCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public class TokentallyCommand {
 
     /** Exit code of a run that did not complete. */

@@ -56,6 +56,8 @@ public final class FakeStripe implements AutoCloseable {
     private final Clock clock;
     private final Set<String> customers = new HashSet<>();
     private final Set<String> meters = new HashSet<>();
+    private final Map<String, String> meterIds = new LinkedHashMap<>();
+    private final Map<String, String> pricesByLookupKey = new LinkedHashMap<>();
     private final List<Event> events = new ArrayList<>();
     private final List<InvoiceItem> invoiceItems = new ArrayList<>();
     private final Map<String, Instant> identifiers = new HashMap<>();
@@ -76,6 +78,8 @@ public final class FakeStripe implements AutoCloseable {
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/v1/billing/meter_events", this::meterEvent);
         server.createContext("/v1/invoiceitems", this::invoiceItem);
+        server.createContext("/v1/billing/meters", this::meters);
+        server.createContext("/v1/prices", this::prices);
         server.start();
     }
 
@@ -283,6 +287,91 @@ public final class FakeStripe implements AutoCloseable {
             return;
         }
         respond(exchange, answer.status(), answer.body(), null);
+    }
+
+    /** Lists (GET) and creates (POST) meters; created meters accept events. */
+    private void meters(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(exchange);
+        if (admit(exchange) == null && exchange.getResponseCode() > 0) {
+            return;
+        }
+        synchronized (this) {
+            if (exchange.getRequestMethod().equals("GET")) {
+                StringBuilder data = new StringBuilder();
+                meterIds.forEach((eventName, id) ->
+                        data.append(data.isEmpty() ? "" : ",").append(meterJson(id, eventName)));
+                respond(
+                        exchange,
+                        200,
+                        "{\"object\":\"list\",\"url\":\"/v1/billing/meters\",\"has_more\":false,\"data\":[" + data
+                                + "]}",
+                        null);
+                return;
+            }
+            String eventName = form.get("event_name");
+            if (meterIds.containsKey(eventName)) {
+                respond(
+                        exchange,
+                        400,
+                        error(
+                                "invalid_request_error",
+                                null,
+                                "A meter with event_name " + eventName + " already exists"),
+                        null);
+                return;
+            }
+            String id = "mtr_" + (meterIds.size() + 1);
+            meterIds.put(eventName, id);
+            meters.add(eventName);
+            respond(exchange, 200, meterJson(id, eventName), null);
+        }
+    }
+
+    /** Lists prices by lookup key (GET) and creates prices (POST). */
+    private void prices(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(exchange);
+        String query = exchange.getRequestURI().getRawQuery();
+        if (admit(exchange) == null && exchange.getResponseCode() > 0) {
+            return;
+        }
+        synchronized (this) {
+            if (exchange.getRequestMethod().equals("GET")) {
+                String lookupKey = query == null
+                        ? null
+                        : URLDecoder.decode(query, StandardCharsets.UTF_8)
+                                .replaceAll(".*lookup_keys\\[0\\]=([^&]*).*", "$1");
+                String price = pricesByLookupKey.get(lookupKey);
+                respond(
+                        exchange,
+                        200,
+                        "{\"object\":\"list\",\"url\":\"/v1/prices\",\"has_more\":false,\"data\":["
+                                + (price == null ? "" : price) + "]}",
+                        null);
+                return;
+            }
+            String lookupKey = form.get("lookup_key");
+            String price = "{\"id\":\"price_" + (pricesByLookupKey.size() + 1)
+                    + "\",\"object\":\"price\",\"lookup_key\":\"" + lookupKey
+                    + "\",\"currency\":\"usd\",\"unit_amount_decimal\":\"" + form.get("unit_amount_decimal")
+                    + "\",\"recurring\":{\"meter\":\""
+                    + form.get("recurring[meter]") + "\",\"usage_type\":\"" + form.get("recurring[usage_type]")
+                    + "\",\"interval\":\"month\"}}";
+            pricesByLookupKey.put(lookupKey, price);
+            respond(exchange, 200, price, null);
+        }
+    }
+
+    public synchronized Map<String, String> createdMeters() {
+        return Map.copyOf(meterIds);
+    }
+
+    public synchronized Map<String, String> createdPrices() {
+        return Map.copyOf(pricesByLookupKey);
+    }
+
+    private static String meterJson(String id, String eventName) {
+        return "{\"id\":\"" + id + "\",\"object\":\"billing.meter\",\"event_name\":\"" + eventName
+                + "\",\"status\":\"active\"}";
     }
 
     /** Authentication, rate limit, and the next injected fault; answers the exchange itself when it must. */

@@ -1,0 +1,122 @@
+package io.tokentally.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Price;
+import com.stripe.model.billing.Meter;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.PriceCreateParams;
+import com.stripe.param.PriceListParams;
+import com.stripe.param.billing.MeterCreateParams;
+import com.stripe.param.billing.MeterListParams;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the amount layout's meters and their metered prices in Stripe when they are missing:
+ * meters are found by event name, prices by lookup key, so running it again creates nothing.
+ */
+@Component
+public class StripeSetup {
+
+    /** One micro-USD per meter unit: 0.0001 cents. */
+    static final BigDecimal CENTS_PER_MICRO_USD = new BigDecimal("0.0001");
+
+    private final StripeProperties properties;
+    private final AmountMeterLayout layout;
+
+    public StripeSetup(StripeProperties properties, AmountMeterLayout layout) {
+        this.properties = properties;
+        this.layout = layout;
+    }
+
+    /** What a line of the set-up report says about one meter and its price. */
+    public record Item(
+            String meter,
+            String meterId,
+            boolean meterCreated,
+            String lookupKey,
+            String priceId,
+            boolean priceCreated) {}
+
+    public List<Item> ensure() throws StripeException {
+        if (properties.dryRun()) {
+            throw new IllegalStateException(
+                    "STRIPE_API_KEY (tokentally.stripe.api-key) is not set: stripe setup needs a key");
+        }
+        StripeClient client = StripeClient.builder()
+                .setApiKey(properties.apiKey())
+                .setApiBase(properties.apiBase())
+                .setMaxNetworkRetries(properties.maxNetworkRetries())
+                .build();
+        List<Meter> existing = new ArrayList<>();
+        client.v1()
+                .billing()
+                .meters()
+                .list(MeterListParams.builder()
+                        .setStatus(MeterListParams.Status.ACTIVE)
+                        .setLimit(100L)
+                        .build())
+                .autoPagingIterable()
+                .forEach(existing::add);
+        List<Item> items = new ArrayList<>();
+        for (String eventName : layout.meters()) {
+            Meter meter = existing.stream()
+                    .filter(m -> eventName.equals(m.getEventName()))
+                    .findFirst()
+                    .orElse(null);
+            boolean meterCreated = meter == null;
+            if (meterCreated) {
+                meter = client.v1()
+                        .billing()
+                        .meters()
+                        .create(
+                                MeterCreateParams.builder()
+                                        .setEventName(eventName)
+                                        .setDisplayName(layout.displayName(eventName))
+                                        .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
+                                                .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM)
+                                                .build())
+                                        .build(),
+                                RequestOptions.builder()
+                                        .setIdempotencyKey("tokentally-setup-meter-" + eventName)
+                                        .build());
+            }
+            String lookupKey = eventName + "_metered";
+            List<Price> prices = client.v1()
+                    .prices()
+                    .list(PriceListParams.builder()
+                            .addLookupKey(lookupKey)
+                            .setActive(true)
+                            .build())
+                    .getData();
+            Price price = prices.isEmpty() ? null : prices.get(0);
+            boolean priceCreated = price == null;
+            if (priceCreated) {
+                price = client.v1()
+                        .prices()
+                        .create(
+                                PriceCreateParams.builder()
+                                        .setCurrency("usd")
+                                        .setLookupKey(lookupKey)
+                                        .setUnitAmountDecimal(CENTS_PER_MICRO_USD)
+                                        .setRecurring(PriceCreateParams.Recurring.builder()
+                                                .setInterval(PriceCreateParams.Recurring.Interval.MONTH)
+                                                .setUsageType(PriceCreateParams.Recurring.UsageType.METERED)
+                                                .setMeter(meter.getId())
+                                                .build())
+                                        .setProductData(PriceCreateParams.ProductData.builder()
+                                                .setName(layout.displayName(eventName))
+                                                .build())
+                                        .build(),
+                                RequestOptions.builder()
+                                        .setIdempotencyKey("tokentally-setup-price-" + lookupKey)
+                                        .build());
+            }
+            items.add(new Item(eventName, meter.getId(), meterCreated, lookupKey, price.getId(), priceCreated));
+        }
+        return items;
+    }
+}

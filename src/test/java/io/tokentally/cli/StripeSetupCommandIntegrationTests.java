@@ -1,0 +1,69 @@
+package io.tokentally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.stripe.FakeStripe;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code tokentally stripe setup} against the fake Stripe: creates what is missing, once. */
+class StripeSetupCommandIntegrationTests {
+
+    @TempDir
+    Path work;
+
+    FakeStripe stripe;
+
+    @BeforeEach
+    void start() throws Exception {
+        stripe = new FakeStripe(Clock.systemUTC());
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.stripe.api-key", "sk_test_setup");
+        System.setProperty("tokentally.stripe.api-base", stripe.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        stripe.close();
+        System.clearProperty("tokentally.data-dir");
+        System.clearProperty("tokentally.stripe.api-key");
+        System.clearProperty("tokentally.stripe.api-base");
+    }
+
+    @Test
+    void createsTheMetersAndPricesOnceAndFindsThemAfterwards() {
+        // when
+        String first = setup();
+        String second = setup();
+
+        // then
+        assertThat(stripe.createdMeters())
+                .containsOnlyKeys(
+                        "tokentally_input_usd_micros", "tokentally_cache_usd_micros", "tokentally_output_usd_micros");
+        assertThat(stripe.createdPrices()).hasSize(3);
+        Map.Entry<String, String> price =
+                stripe.createdPrices().entrySet().iterator().next();
+        assertThat(price.getValue())
+                .contains("\"unit_amount_decimal\":\"0.0001\"")
+                .contains("\"usage_type\":\"metered\"");
+        assertThat(first).contains("created").doesNotContain("exists");
+        assertThat(second).contains("exists").doesNotContain("created");
+        assertThat(second).contains("subscription");
+    }
+
+    private String setup() {
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new TokentallyCommand());
+        command.setOut(new PrintWriter(out, true));
+        assertThat(command.execute("stripe", "setup")).isZero();
+        return out.toString();
+    }
+}

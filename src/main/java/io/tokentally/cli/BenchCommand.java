@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +39,6 @@ import picocli.CommandLine.Spec;
         })
 class BenchCommand implements Callable<Integer> {
 
-    private static final LocalDate DAY = LocalDate.of(2026, 11, 1);
-
     @Spec
     CommandSpec spec;
 
@@ -53,6 +53,25 @@ class BenchCommand implements Callable<Integer> {
             description = "Files to spread the rows over (one partition each). Default: ${DEFAULT-VALUE}.",
             defaultValue = "4")
     int files;
+
+    @Option(
+            names = "--customers",
+            description = "Customers in the synthetic log. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1000")
+    int customers;
+
+    @Option(
+            names = "--stripe-api-base",
+            paramLabel = "URL",
+            description = "Upload to this Stripe API base (a test stand-in or a sandbox; key from STRIPE_API_KEY, or a"
+                    + " test key for a stand-in) instead of a dry run, and report the upload rate.")
+    String stripeApiBase;
+
+    @Option(
+            names = "--stripe-rate",
+            description = "Upload calls per second. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "25")
+    int stripeRate;
 
     @Option(
             names = "--work-dir",
@@ -84,9 +103,11 @@ class BenchCommand implements Callable<Integer> {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("tokentally-bench-");
         Path usage = dir.resolve("usage");
         long started = System.nanoTime();
-        SyntheticUsage.write(usage, DAY, rows, files, 42);
-        Path customers = dir.resolve("customers.csv");
-        SyntheticUsage.writeCustomers(customers);
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        SyntheticUsage.write(usage, day, rows, files, customers, 42);
+        Path customersFile = dir.resolve("customers.csv");
+        SyntheticUsage.writeCustomers(customersFile, customers);
         out.printf(
                 "Generated %,d rows in %d file(s) under %s in %.1f s%n",
                 rows, files, usage, seconds(System.nanoTime() - started));
@@ -94,6 +115,14 @@ class BenchCommand implements Callable<Integer> {
 
         Map<String, Object> properties = new HashMap<>();
         properties.put("tokentally.runs-dir", dir.resolve("runs").toString());
+        if (stripeApiBase != null) {
+            properties.put(
+                    "tokentally.stripe.api-key", System.getenv().getOrDefault("STRIPE_API_KEY", "sk_test_bench"));
+            properties.put("tokentally.stripe.api-base", stripeApiBase);
+            properties.put("tokentally.stripe.rate-per-second", Integer.toString(stripeRate));
+        } else {
+            properties.put("tokentally.stripe.api-key", "");
+        }
         String schema = null;
         if (postgres != null) {
             schema = "bench_" + System.currentTimeMillis();
@@ -108,12 +137,13 @@ class BenchCommand implements Callable<Integer> {
         }
         try (ConfigurableApplicationContext context = SpringContexts.start(properties)) {
             BillingJobParameters parameters = new BillingJobParameters(
-                    DAY, 0, List.of(new InputSource("bench", usage).spec()), customers, plans, prices);
+                    day, 0, List.of(new InputSource("bench", usage).spec()), customersFile, plans, prices);
             resetPeakHeap();
             long jobStart = System.nanoTime();
             JobExecution execution = context.getBean(BillingRuns.class).run(parameters);
             long jobNanos = System.nanoTime() - jobStart;
             print(out, execution, jobNanos);
+            printStripe(out, execution, context.getBean(org.springframework.jdbc.core.JdbcTemplate.class));
         } finally {
             if (schema != null) {
                 dropSchema(schema);
@@ -145,6 +175,29 @@ class BenchCommand implements Callable<Integer> {
         out.printf(
                 "Peak heap: %,d MB (max heap %,d MB)%n",
                 peakHeap() / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    }
+
+    private void printStripe(PrintWriter out, JobExecution execution, org.springframework.jdbc.core.JdbcTemplate jdbc) {
+        Long events = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
+        out.printf(
+                "Meter events: %,d for %,d rows = %,.0f per million input rows%n", events, rows, events * 1e6 / rows);
+        if (stripeApiBase == null) {
+            out.println("Upload: dry run (requests written to stripe-requests.jsonl in the run folder)");
+            return;
+        }
+        Long sent = jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE state = 'SENT'", Long.class);
+        Long retries = jdbc.queryForObject(
+                "SELECT COALESCE(SUM(attempts) - COUNT(*), 0) FROM outbox WHERE attempts > 0", Long.class);
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStepName().equals("uploadMeterEventsStep")) {
+                double stepSeconds =
+                        Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
+                double rate = sent / stepSeconds;
+                out.printf(
+                        "Upload: %,d sent in %.1f s = %.1f calls/s at a limit of %d/s (%.0f%% of the limit), %,d retried calls (429, 409, 5xx, timeouts)%n",
+                        sent, stepSeconds, rate, stripeRate, 100 * rate / stripeRate, retries);
+            }
+        }
     }
 
     private static double seconds(long nanos) {

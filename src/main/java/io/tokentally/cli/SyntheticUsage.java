@@ -11,13 +11,13 @@ import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic synthetic gateway log in the usage CSV format: about 1,000 customers with a skewed
- * (Zipf-like) distribution, ten models of three providers, cache and reasoning tokens, 1% error
+ * A deterministic synthetic gateway log in the usage CSV format: customers (1,000 by default, 1% of
+ * the traffic's customer ids unknown) with a skewed (Zipf-like) distribution, ten models of three providers, cache and reasoning tokens, 1% error
  * rows, and a few duplicate and malformed rows.
  */
 final class SyntheticUsage {
 
-    static final int CUSTOMERS = 1_000;
+    static final int DEFAULT_CUSTOMERS = 1_000;
     private static final String HEADER = "request_id,timestamp,customer_id,provider,model,input_tokens,"
             + "cached_input_tokens,cache_write_tokens,cache_write_1h_tokens,output_tokens,reasoning_tokens,"
             + "service_tier,status\n";
@@ -37,7 +37,8 @@ final class SyntheticUsage {
     private SyntheticUsage() {}
 
     /** Writes {@code rows} rows over {@code files} files for the UTC day {@code date}; returns the files. */
-    static Path[] write(Path folder, LocalDate date, long rows, int files, long seed) throws IOException {
+    static Path[] write(Path folder, LocalDate date, long rows, int files, int customers, long seed)
+            throws IOException {
         Files.createDirectories(folder);
         Path[] paths = new Path[files];
         SplittableRandom random = new SplittableRandom(seed);
@@ -51,7 +52,7 @@ final class SyntheticUsage {
                 out.write(HEADER);
                 for (long i = 0; i < count; i++) {
                     long n = written + i;
-                    out.write(row(random, n, dayStart + (86_400L * n) / rows));
+                    out.write(row(random, n, dayStart + (86_400L * n) / rows, customers));
                 }
             }
             written += count;
@@ -59,7 +60,7 @@ final class SyntheticUsage {
         return paths;
     }
 
-    private static String row(SplittableRandom random, long n, long epochSecond) {
+    private static String row(SplittableRandom random, long n, long epochSecond, int customers) {
         int roll = random.nextInt(1000);
         if (roll < 3) {
             return "req-" + n + "," + Instant.ofEpochSecond(epochSecond)
@@ -67,7 +68,7 @@ final class SyntheticUsage {
         }
         long id = roll < 8 && n > 0 ? n - 1 : n;
         String[] model = MODELS[skewed(random, MODELS.length)];
-        String customer = String.format("cust-%04d", skewed(random, CUSTOMERS + 10) + 1);
+        String customer = String.format("cust-%04d", skewed(random, customers + customers / 100) + 1);
         long input = 200 + random.nextInt(8_000);
         long cached = random.nextInt(4) == 0 ? input / 2 : 0;
         long cacheWrite = model[0].equals("anthropic") && random.nextInt(5) == 0 ? input / 4 : 0;
@@ -86,10 +87,10 @@ final class SyntheticUsage {
         return (int) Math.min(size - 1, Math.floor(Math.pow(size + 1.0, u)) - 1);
     }
 
-    static void writeCustomers(Path file) throws IOException {
+    static void writeCustomers(Path file, int customers) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write("customer_id,stripe_customer_id,plan_id,name\n");
-            for (int c = 1; c <= CUSTOMERS; c++) {
+            for (int c = 1; c <= customers; c++) {
                 String plan = c % 3 == 0 ? "growth" : "payg";
                 out.write(String.format("cust-%04d,cus_bench%04d,%s,Customer %d%n", c, c, plan, c));
             }

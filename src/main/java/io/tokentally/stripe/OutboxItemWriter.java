@@ -11,8 +11,13 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -36,8 +41,13 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     private final Clock clock;
     private final Duration resendWithin;
     private final long run;
+    private final ExecutorService executor;
 
-    /** @param sender null for a dry run, which then writes {@code dryRunFile} */
+    /**
+     * @param sender null for a dry run, which then writes {@code dryRunFile}
+     * @param executor sends different customers' and meters' rows in parallel; one customer and meter's
+     *     rows always one after the other, so at most one call per customer and meter is in flight
+     */
     OutboxItemWriter(
             OutboxRepository outbox,
             FindingRepository findings,
@@ -46,7 +56,8 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             Path dryRunFile,
             Clock clock,
             Duration resendWithin,
-            long run) {
+            long run,
+            ExecutorService executor) {
         this.outbox = outbox;
         this.findings = findings;
         this.ownTransaction = ownTransaction;
@@ -55,6 +66,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         this.clock = clock;
         this.resendWithin = resendWithin;
         this.run = run;
+        this.executor = executor;
     }
 
     @Override
@@ -63,8 +75,27 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             writeDryRun(chunk);
             return;
         }
+        Map<String, List<OutboxRow>> byCustomerAndMeter = new LinkedHashMap<>();
         for (OutboxRow row : chunk) {
-            send(row);
+            byCustomerAndMeter
+                    .computeIfAbsent(row.customerId() + '\u0000' + row.meter(), key -> new ArrayList<>())
+                    .add(row);
+        }
+        List<Future<?>> sending = new ArrayList<>();
+        for (List<OutboxRow> rows : byCustomerAndMeter.values()) {
+            sending.add(executor.submit(() -> {
+                for (OutboxRow row : rows) {
+                    send(row);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : sending) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
         }
     }
 
@@ -83,6 +114,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         inOwnTransaction(() -> outbox.markInFlight(row.outboxId()));
         StripeSender.Result result = sender.send(row);
         inOwnTransaction(() -> {
+            outbox.addRetries(row.outboxId(), result.retries());
             switch (result.outcome()) {
                 case DELIVERED -> outbox.markSent(row.outboxId(), "DELIVERED", run);
                 case ALREADY_DELIVERED -> outbox.markSent(row.outboxId(), "ALREADY_DELIVERED", run);

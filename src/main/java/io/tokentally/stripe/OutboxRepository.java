@@ -120,6 +120,13 @@ public class OutboxRepository {
                 outboxId);
     }
 
+    /** Counts calls that were repeated (429, 409, 5xx, connection errors) in the row's attempts. */
+    public void addRetries(long outboxId, int retries) {
+        if (retries > 0) {
+            jdbc.update("UPDATE outbox SET attempts = attempts + ? WHERE outbox_id = ?", retries, outboxId);
+        }
+    }
+
     public void markSent(long outboxId, String outcome, long run) {
         jdbc.update(
                 "UPDATE outbox SET state = 'SENT', outcome = ?, sent_at = ?, sent_run = ?, last_error = NULL"

@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param meterEventsBase the meter events base URL
  * @param eventNamePrefix prefix of the meters' event names
  * @param ratePerSecond calls per second; the default suits a test-mode account (about 25/s)
+ * @param concurrency calls in flight at once, each for a different customer and meter
  * @param maxNetworkRetries stripe-java's own retries of 409, 5xx and connection errors per call
  * @param maxAttempts the engine's attempts per row (429, 409, 5xx, timeouts) before it gives up for this run
  * @param backoffMillis first backoff after a 429 or a transient error, doubled per attempt
@@ -38,6 +39,7 @@ public record StripeProperties(
         String eventNamePrefix,
 
         @DefaultValue("20") @Min(1) @Max(10_000) int ratePerSecond,
+        @DefaultValue("4") @Min(1) @Max(64) int concurrency,
         @DefaultValue("2") @Min(0) @Max(10) int maxNetworkRetries,
         @DefaultValue("6") @Min(1) @Max(50) int maxAttempts,
         @DefaultValue("500") @Min(1) long backoffMillis,

@@ -28,7 +28,8 @@ class StripeSender {
         GAVE_UP
     }
 
-    record Result(Outcome outcome, String message) {}
+    /** @param retries calls repeated after a 429, 409, 5xx or connection error */
+    record Result(Outcome outcome, String message, int retries) {}
 
     private final StripeClient client;
     private final RateLimiter limiter;
@@ -55,7 +56,7 @@ class StripeSender {
             limiter.acquire();
             try {
                 call(row);
-                return new Result(Outcome.DELIVERED, null);
+                return new Result(Outcome.DELIVERED, null, attempt - 1);
             } catch (AuthenticationException e) {
                 throw new IllegalStateException(
                         "Stripe refused the API key (" + e.getStatusCode() + "): " + e.getMessage(), e);
@@ -66,10 +67,10 @@ class StripeSender {
             } catch (StripeException e) {
                 Integer status = e.getStatusCode();
                 if (isDuplicateIdentifier(e)) {
-                    return new Result(Outcome.ALREADY_DELIVERED, e.getMessage());
+                    return new Result(Outcome.ALREADY_DELIVERED, e.getMessage(), attempt - 1);
                 }
                 if (status == null || (status != 409 && status < 500)) {
-                    return new Result(Outcome.REJECTED, status + " " + e.getCode() + ": " + messageOf(e));
+                    return new Result(Outcome.REJECTED, status + " " + e.getCode() + ": " + messageOf(e), attempt - 1);
                 }
                 lastError = status + " " + messageOf(e);
             }
@@ -83,7 +84,7 @@ class StripeSender {
                     backoff);
             Thread.sleep(backoff);
         }
-        return new Result(Outcome.GAVE_UP, lastError);
+        return new Result(Outcome.GAVE_UP, lastError, maxAttempts - 1);
     }
 
     private void call(OutboxRow row) throws StripeException {

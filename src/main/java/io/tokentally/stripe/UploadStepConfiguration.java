@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -28,7 +30,7 @@ public class UploadStepConfiguration {
 
     public static final String UPLOAD_METER_EVENTS_STEP = "uploadMeterEventsStep";
     public static final String DRY_RUN_FILE = "stripe-requests.jsonl";
-    static final int CHUNK_SIZE = 50;
+    static final int CHUNK_SIZE = 200;
 
     @Bean
     Step uploadMeterEventsStep(
@@ -42,6 +44,15 @@ public class UploadStepConfiguration {
                 .reader(unsentOutboxItemReader)
                 .writer(outboxItemWriter)
                 .build();
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService uploadExecutor(StripeProperties properties) {
+        return Executors.newFixedThreadPool(properties.concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "stripe-upload");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Bean
@@ -61,7 +72,8 @@ public class UploadStepConfiguration {
             @Value("${tokentally.runs-dir}") Path runsDir,
             @Value("#{jobParameters['date']}") String date,
             @Value("#{stepExecution.jobExecution.id}") long executionId,
-            @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run)
+            @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
+            ExecutorService uploadExecutor)
             throws IOException {
         TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);
         ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -78,6 +90,7 @@ public class UploadStepConfiguration {
                 dryRunFile,
                 clock,
                 Duration.ofHours(properties.resendWithinHours()),
-                run);
+                run,
+                uploadExecutor);
     }
 }

@@ -70,6 +70,7 @@ public final class FakeStripe implements AutoCloseable {
     private final AtomicInteger rateLimited = new AtomicInteger();
     private final AtomicInteger conflicts = new AtomicInteger();
     private volatile int ratePerSecond = Integer.MAX_VALUE;
+    private String customerPrefix;
     private volatile Duration slowness = Duration.ofMillis(300);
 
     public FakeStripe(Clock clock) throws IOException {
@@ -89,6 +90,12 @@ public final class FakeStripe implements AutoCloseable {
 
     public synchronized FakeStripe customers(String... ids) {
         customers.addAll(List.of(ids));
+        return this;
+    }
+
+    /** Accepts every customer id with this prefix (for benchmarks with many customers). */
+    public synchronized FakeStripe acceptCustomersStartingWith(String prefix) {
+        customerPrefix = prefix;
         return this;
     }
 
@@ -231,7 +238,7 @@ public final class FakeStripe implements AutoCloseable {
                             "parameter_invalid_integer",
                             "payload[value] must be a whole number: " + value));
         }
-        if (!customers.contains(customer)) {
+        if (!knows(customer)) {
             return new Stored(
                     400, error("invalid_request_error", "resource_missing", "No such customer: '" + customer + "'"));
         }
@@ -372,6 +379,10 @@ public final class FakeStripe implements AutoCloseable {
     private static String meterJson(String id, String eventName) {
         return "{\"id\":\"" + id + "\",\"object\":\"billing.meter\",\"event_name\":\"" + eventName
                 + "\",\"status\":\"active\"}";
+    }
+
+    private boolean knows(String customer) {
+        return customers.contains(customer) || (customerPrefix != null && customer.startsWith(customerPrefix));
     }
 
     /** Authentication, rate limit, and the next injected fault; answers the exchange itself when it must. */

@@ -73,7 +73,7 @@ class UsageCsvFormat implements UsageFormat {
             }
             this.columns = columnsOf(header);
             this.width = header.size();
-            this.next = readAfter(new Pending(header.getCharacterPosition(), -1, null, null));
+            this.next = readAfter(new Pending(skipBlankLines(header.getCharacterPosition()), -1, null, null));
         }
 
         private CSVParser parserAt(long offset) throws IOException {
@@ -135,7 +135,8 @@ class UsageCsvFormat implements UsageFormat {
                     return null;
                 }
                 CSVRecord record = records.next();
-                return new Pending(record.getCharacterPosition(), -1, record.values(), null);
+                // Commons CSV reports the position before the empty lines it skipped
+                return new Pending(skipBlankLines(record.getCharacterPosition()), -1, record.values(), null);
             } catch (UncheckedIOException | IllegalStateException e) {
                 String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
                 long after = previous.end >= 0 ? previous.end : endOfRecord(previous.start);

@@ -15,6 +15,7 @@ import static io.tokentally.ingest.UsageColumns.STATUS;
 import static io.tokentally.ingest.UsageColumns.TIMESTAMP;
 
 import io.tokentally.shared.ServiceTier;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -31,7 +32,10 @@ public final class UsageRowParser {
 
     static final int MAX_ID_LENGTH = 200;
 
-    /** ISO-8601 date-time with an offset: {@code Z}, {@code +02:00}, and also the compact {@code +0200}. */
+    /**
+     * ISO-8601 date-time with an offset: {@code Z}, {@code +02:00}, and also the compact {@code +0200} and
+     * the hour-only {@code +02} (PostgreSQL's text form of a timestamp with time zone).
+     */
     private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
             .optionalStart()
@@ -39,6 +43,9 @@ public final class UsageRowParser {
             .optionalEnd()
             .optionalStart()
             .appendOffset("+HHMM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH", "Z")
             .optionalEnd()
             .toFormatter()
             .withResolverStyle(ResolverStyle.STRICT)
@@ -79,11 +86,15 @@ public final class UsageRowParser {
         long cacheWrite1h = count(record, CACHE_WRITE_1H_TOKENS);
         long output = count(record, OUTPUT_TOKENS);
         long reasoning = count(record, REASONING_TOKENS);
-        if (cached + cacheWrite + cacheWrite1h > input) {
+        // compared by subtraction: all counts are non-negative, and their sum could overflow a long
+        if (cached > input || cacheWrite > input - cached || cacheWrite1h > input - cached - cacheWrite) {
+            BigInteger subsets = BigInteger.valueOf(cached)
+                    .add(BigInteger.valueOf(cacheWrite))
+                    .add(BigInteger.valueOf(cacheWrite1h));
             throw new RowException(
                     RejectCode.CACHE_TOKENS_EXCEED_INPUT,
-                    "cached_input_tokens + cache_write_tokens + cache_write_1h_tokens = "
-                            + (cached + cacheWrite + cacheWrite1h) + " exceeds input_tokens = " + input);
+                    "cached_input_tokens + cache_write_tokens + cache_write_1h_tokens = " + subsets
+                            + " exceeds input_tokens = " + input);
         }
         if (reasoning > output) {
             throw new RowException(

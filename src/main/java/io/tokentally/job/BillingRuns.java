@@ -15,8 +15,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Starts nightly runs the way an operator expects: a new window starts; a window whose last run
- * failed or stopped is restarted where it stopped; a window that completed is run again as a
- * deliberate rerun (the next rerun counter), which only picks up what changed.
+ * failed or stopped, or whose process died (killed, on this host), is restarted where it stopped; a
+ * window that completed is run again as a deliberate rerun (the next rerun counter), which only
+ * picks up what changed.
  */
 @Service
 public class BillingRuns {
@@ -48,6 +49,14 @@ public class BillingRuns {
             JobExecution last = jobRepository.getLastJobExecution(instance);
             if (last != null && RESTARTABLE.contains(last.getStatus())) {
                 log.info("Restarting execution {} of window {} where it stopped", last.getId(), parameters.date());
+                return restart(last.getId());
+            }
+            if (last != null && last.getStatus().isRunning() && RunOwnerListener.ownerIsGone(last)) {
+                log.warn(
+                        "Execution {} of window {} is marked {} but the process that ran it is gone; resuming it",
+                        last.getId(),
+                        parameters.date(),
+                        last.getStatus());
                 return restart(last.getId());
             }
             if (last != null && last.getStatus().isRunning()) {

@@ -38,7 +38,8 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
-            RunReportListener runReportListener) {
+            RunReportListener runReportListener,
+            RunOwnerListener runOwnerListener) {
         return new JobBuilder(NIGHTLY_BILLING_JOB, jobRepository)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {
@@ -49,6 +50,7 @@ public class NightlyBillingJobConfiguration {
                             BillingJobParameters.PRICES
                         },
                         new String[] {BillingJobParameters.RERUN}))
+                .listener(runOwnerListener)
                 .listener(runReportListener)
                 .start(loadPricesStep)
                 .next(loadCustomersStep)

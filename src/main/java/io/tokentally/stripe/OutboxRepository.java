@@ -1,6 +1,5 @@
 package io.tokentally.stripe;
 
-import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -23,33 +21,19 @@ public class OutboxRepository {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final String insert;
-    private final boolean repeatsKey;
 
-    public OutboxRepository(JdbcTemplate jdbc, DataSource dataSource, Clock clock) {
+    public OutboxRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        SqlDialect dialect = SqlDialect.of(dataSource);
-        this.repeatsKey = dialect.repeatsKeyParameters();
-        this.insert = dialect.insertIfAbsent(
-                "outbox",
-                List.of(
-                        "kind",
-                        "customer_id",
-                        "stripe_customer_id",
-                        "meter",
-                        "window_start",
-                        "revision",
-                        "identifier",
-                        "idempotency_key",
-                        "value_micros",
-                        "event_timestamp",
-                        "state",
-                        "created_run",
-                        "created_at"),
-                List.of("identifier"));
+        this.insert = "INSERT INTO outbox (kind, customer_id, stripe_customer_id, meter, window_start, revision,"
+                + " identifier, idempotency_key, value_micros, event_timestamp, state, created_run, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
-    /** Adds rows; a row whose identifier exists (a restarted build) is left alone. */
+    /**
+     * Adds planned rows. Planning reads what the outbox holds, so a restarted build plans only what is
+     * still missing; the unique identifier refuses anything else.
+     */
     public int insertAll(List<OutboxRow> rows, long run) {
         Instant now = Instant.now(clock);
         int[][] counts = jdbc.batchUpdate(insert, rows, 1_000, (ps, row) -> {
@@ -66,9 +50,6 @@ public class OutboxRepository {
             ps.setString(11, row.state().name());
             ps.setLong(12, run);
             SqlTime.bind(ps, 13, now);
-            if (repeatsKey) {
-                ps.setString(14, row.identifier());
-            }
         });
         int inserted = 0;
         for (int[] batch : counts) {

@@ -33,8 +33,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Crash safety: a second JVM runs the job against the fake Stripe and is killed with SIGKILL in the
- * middle of its upload; a restart must leave Stripe with exactly the rated totals, nothing twice and
- * nothing missing. Runs on PostgreSQL, which both JVMs share.
+ * middle of its upload; resuming the day (running it again, or restarting the execution) must leave
+ * Stripe with exactly the rated totals, nothing twice and nothing missing. On H2 (a file the two JVMs
+ * open one after the other) and on PostgreSQL.
  */
 class UploadCrashIntegrationTests {
 
@@ -52,10 +53,10 @@ class UploadCrashIntegrationTests {
         }
     }
 
-    @ParameterizedTest(name = "killed after {0} events, faults: {1}")
-    @CsvSource({"1, false", "60, false", "150, true", "200, false"})
-    void aRunKilledDuringUploadAndRestartedBillsEveryTokenExactlyOnce(int killAfterEvents, boolean faults)
-            throws Exception {
+    @ParameterizedTest(name = "killed after {0} events, faults: {1}, on {2}, resumed by {3}")
+    @CsvSource({"1, false, h2, run", "60, false, postgres, restart", "150, true, postgres, run", "200, true, h2, run"})
+    void aRunKilledDuringUploadAndResumedBillsEveryTokenExactlyOnce(
+            int killAfterEvents, boolean faults, String database, String resumeWith) throws Exception {
         // given
         STRIPE.reset();
         for (String customer : CUSTOMERS) {
@@ -75,8 +76,8 @@ class UploadCrashIntegrationTests {
                             FakeStripe.Fault.LOSE_RESPONSE);
         }
         String schema = "crash_it_" + Long.toString(System.nanoTime(), 36);
-        SCHEMAS.add(schema);
         Path work = Files.createDirectories(WORK.resolve(schema));
+        Database db = database.equals("h2") ? Database.h2(work) : Database.postgres(schema);
         LocalDate day =
                 LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
         Path input = Files.createDirectories(work.resolve("gateway"));
@@ -89,21 +90,21 @@ class UploadCrashIntegrationTests {
         Files.writeString(customers, csv);
 
         // when: the first run is killed while Stripe holds back its answer to the event it just accepted
-        Process first = child(
-                work,
-                schema,
-                "run",
-                "nightly-billing",
-                "--date",
-                day.toString(),
-                "--input",
-                input.toString(),
-                "--customers",
-                customers.toString(),
-                "--plans",
-                FIXTURES.resolve("job-plans.yaml").toString(),
-                "--prices",
-                FIXTURES.resolve("job-prices.csv").toString());
+        String[] run = {
+            "run",
+            "nightly-billing",
+            "--date",
+            day.toString(),
+            "--input",
+            input.toString(),
+            "--customers",
+            customers.toString(),
+            "--plans",
+            FIXTURES.resolve("job-plans.yaml").toString(),
+            "--prices",
+            FIXTURES.resolve("job-prices.csv").toString()
+        };
+        Process first = child(work, db, run);
         boolean killed =
                 waitFor(() -> STRIPE.events().size() >= killAfterEvents || !first.isAlive(), Duration.ofSeconds(90));
         assertThat(first.isAlive())
@@ -113,35 +114,74 @@ class UploadCrashIntegrationTests {
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         int acceptedBeforeKill = STRIPE.events().size();
 
-        // and the day is restarted
-        long execution = lastExecution(schema);
-        Process restart = child(work, schema, "restart", Long.toString(execution));
+        // and the day is resumed, by running it again or by restarting the execution
+        Process restart = resumeWith.equals("run")
+                ? child(work, db, run)
+                : child(
+                        work,
+                        db,
+                        "restart",
+                        Long.toString(db.count("SELECT MAX(job_execution_id) FROM batch_job_execution")));
         assertThat(restart.waitFor(180, TimeUnit.SECONDS)).isTrue();
 
         // then
         assertThat(killed).isTrue();
         assertThat(restart.exitValue())
-                .as("restart exit code; log in " + work.resolve("restart.log"))
+                .as("exit code of the resumed run; log in " + work.resolve(resumeWith + "-2.log"))
                 .isZero();
         assertThat(acceptedBeforeKill).isGreaterThanOrEqualTo(killAfterEvents);
-        assertThat(STRIPE.totals()).isNotEmpty().isEqualTo(expectedTotals(schema));
+        assertThat(STRIPE.totals()).isNotEmpty().isEqualTo(expectedTotals(db));
         Set<String> identifiers = new HashSet<>();
         assertThat(STRIPE.events()).allMatch(event -> identifiers.add(event.identifier()));
-        assertThat(count(schema, "SELECT COUNT(*) FROM outbox WHERE state <> 'SENT'"))
+        assertThat(db.count("SELECT COUNT(*) FROM outbox WHERE state <> 'SENT'"))
                 .isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM outbox WHERE attempts >= 2"))
+                .as("the row in flight at the kill (Stripe had accepted it) was sent again with the same identifier")
+                .isPositive();
     }
 
-    private static Process child(Path work, String schema, String... arguments) throws IOException {
+    /** The database both JVMs use: an H2 file (opened by one process at a time) or a PostgreSQL schema. */
+    record Database(String url, String user, List<String> properties) {
+
+        static Database h2(Path work) {
+            Path dataDir = work.resolve("data").toAbsolutePath();
+            return new Database(
+                    "jdbc:h2:file:" + dataDir.resolve("tokentally"), "sa", List.of("-Dtokentally.data-dir=" + dataDir));
+        }
+
+        static Database postgres(String schema) {
+            SCHEMAS.add(schema);
+            return new Database(
+                    TestPostgres.url(schema),
+                    TestPostgres.USER,
+                    List.of(
+                            "-Dspring.datasource.url=" + TestPostgres.url(schema),
+                            "-Dspring.datasource.username=" + TestPostgres.USER,
+                            "-Dspring.datasource.password=",
+                            "-Dspring.flyway.schemas=" + schema,
+                            "-Dspring.flyway.default-schema=" + schema));
+        }
+
+        long count(String sql) throws Exception {
+            try (Connection connection = DriverManager.getConnection(url, user, "");
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static int children;
+
+    private static Process child(Path work, Database db, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-cp",
-                System.getProperty("java.class.path"),
-                "-Dspring.datasource.url=" + TestPostgres.url(schema),
-                "-Dspring.datasource.username=" + TestPostgres.USER,
-                "-Dspring.datasource.password=",
-                "-Dspring.flyway.schemas=" + schema,
-                "-Dspring.flyway.default-schema=" + schema,
+                System.getProperty("java.class.path")));
+        command.addAll(db.properties());
+        command.addAll(List.of(
                 "-Dtokentally.runs-dir=" + work.resolve("runs"),
                 "-Dtokentally.stripe.api-base=" + STRIPE.baseUrl(),
                 "-Dtokentally.stripe.meter-events-base=" + STRIPE.baseUrl(),
@@ -154,7 +194,8 @@ class UploadCrashIntegrationTests {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("STRIPE_API_KEY", "sk_test_crash");
         builder.redirectErrorStream(true);
-        builder.redirectOutput(work.resolve(arguments[0] + ".log").toFile());
+        builder.redirectOutput(work.resolve(arguments[0] + "-" + (++children % 2 == 1 ? 1 : 2) + ".log")
+                .toFile());
         builder.directory(new File("."));
         return builder.start();
     }
@@ -170,24 +211,11 @@ class UploadCrashIntegrationTests {
         return false;
     }
 
-    private static long lastExecution(String schema) throws Exception {
-        return count(schema, "SELECT MAX(job_execution_id) FROM batch_job_execution");
-    }
-
-    private static long count(String schema, String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(TestPostgres.url(schema), TestPostgres.USER, "");
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     /** Stripe customer|meter → micro-USD, from the rated aggregates, rounded once per customer and meter. */
-    private static Map<String, Long> expectedTotals(String schema) throws Exception {
+    private static Map<String, Long> expectedTotals(Database db) throws Exception {
         AmountMeterLayout layout = new AmountMeterLayout("tokentally");
         Map<String, BigDecimal> exact = new TreeMap<>();
-        try (Connection connection = DriverManager.getConnection(TestPostgres.url(schema), TestPostgres.USER, "");
+        try (Connection connection = DriverManager.getConnection(db.url(), db.user(), "");
                 Statement statement = connection.createStatement();
                 ResultSet rs =
                         statement.executeQuery("SELECT customer_id, token_type, SUM(billed_usd) FROM rated_aggregate"

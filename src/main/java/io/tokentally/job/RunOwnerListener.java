@@ -1,0 +1,52 @@
+package io.tokentally.job;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * Records which process runs an execution (host and process id) in its execution context, so that a
+ * later {@code run} on the same host can tell a crashed execution from one that is still running.
+ */
+@Component
+public class RunOwnerListener implements JobExecutionListener {
+
+    static final String HOST = "owner.host";
+    static final String PID = "owner.pid";
+
+    private final JobRepository jobRepository;
+
+    public RunOwnerListener(JobRepository jobRepository) {
+        this.jobRepository = jobRepository;
+    }
+
+    @Override
+    public void beforeJob(JobExecution execution) {
+        execution.getExecutionContext().putString(HOST, localHost());
+        execution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
+        jobRepository.updateExecutionContext(execution);
+    }
+
+    /** Whether the execution was run by a process on this host that no longer exists. */
+    static boolean ownerIsGone(JobExecution execution) {
+        var context = execution.getExecutionContext();
+        if (!context.containsKey(HOST) || !context.containsKey(PID)) {
+            return false;
+        }
+        return localHost().equals(context.getString(HOST))
+                && ProcessHandle.of(context.getLong(PID))
+                        .map(process -> !process.isAlive())
+                        .orElse(true);
+    }
+
+    static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.tokentally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InputFilesTests {
+
+    static final String CSV = "request_id,timestamp,customer_id,provider,model,input_tokens,output_tokens\n"
+            + "r1,2025-03-01T10:00:00Z,caf\u00e9,openai,gpt-4o,100,20\n"
+            + "r2,2025-03-01T10:01:00Z,acme,openai,gpt-4o,200,30\n";
+
+    static final String JSONL = "{\"request_id\":\"r1\",\"timestamp\":\"2025-03-01T10:00:00Z\"}\n";
+
+    @TempDir
+    Path dir;
+
+    final UsageFormats formats = new UsageFormats(List.of(new UsageCsvFormat(), new UsageJsonLinesFormat()));
+
+    @Test
+    void readsAGzippedFileNamedCsvTransparently() throws IOException {
+        // given
+        Path file = gzip(dir.resolve("usage.csv"), CSV.getBytes(StandardCharsets.UTF_8));
+
+        // when
+        String text = readText(file);
+
+        // then
+        assertThat(Files.readAllBytes(file)).startsWith((byte) 0x1f, (byte) 0x8b);
+        assertThat(text).isEqualTo(CSV);
+    }
+
+    @Test
+    void readsAPlainFileNamedGzAsPlainText() throws IOException {
+        // given
+        Path file = Files.writeString(dir.resolve("usage.csv.gz"), CSV, StandardCharsets.UTF_8);
+
+        // when
+        String text = readText(file);
+
+        // then
+        assertThat(text).isEqualTo(CSV);
+    }
+
+    @Test
+    void skipsAByteOrderMarkInsideAGzippedFile() throws IOException {
+        // given
+        Path file = gzip(dir.resolve("usage.csv.gz"), withBom(CSV));
+
+        // when
+        String text = readText(file);
+
+        // then
+        assertThat(text).isEqualTo(CSV);
+    }
+
+    @Test
+    void skipsAByteOrderMarkInAPlainFile() throws IOException {
+        // given
+        Path file = Files.write(dir.resolve("usage.csv"), withBom(CSV));
+
+        // when
+        String text = readText(file);
+
+        // then
+        assertThat(text).isEqualTo(CSV);
+    }
+
+    @Test
+    void readsAllMembersOfAConcatenatedGzipFile() throws IOException {
+        // given two gzip members, as `cat a.gz b.gz` makes
+        byte[] first = gzipped(CSV.getBytes(StandardCharsets.UTF_8));
+        byte[] second = gzipped("r3,2025-03-01T10:02:00Z,acme,openai,gpt-4o,300,40\n".getBytes(StandardCharsets.UTF_8));
+        Path file = dir.resolve("usage.csv.gz");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(first);
+            out.write(second);
+        }
+
+        // when
+        String text = readText(file);
+
+        // then
+        assertThat(text).isEqualTo(CSV + "r3,2025-03-01T10:02:00Z,acme,openai,gpt-4o,300,40\n");
+    }
+
+    @Test
+    void readsAnEmptyFileAsEmptyText() throws IOException {
+        // given
+        Path file = Files.write(dir.resolve("usage.csv"), new byte[0]);
+
+        // when
+        String text = readText(file);
+
+        // then
+        assertThat(text).isEmpty();
+    }
+
+    @Test
+    void headReturnsTheFirstCharactersOfTheDecodedText() throws IOException {
+        // given
+        Path file = gzip(dir.resolve("usage.bin"), withBom(CSV));
+
+        // when
+        String head = InputFiles.head(file, 10);
+        String whole = InputFiles.head(file, 100_000);
+
+        // then
+        assertThat(head).isEqualTo("request_id");
+        assertThat(whole).isEqualTo(CSV);
+    }
+
+    @Test
+    void recognizesTheFormatOfAGzippedFileByContentNotName() throws IOException {
+        // given
+        Path csvNamedJsonl = gzip(dir.resolve("usage.jsonl"), CSV.getBytes(StandardCharsets.UTF_8));
+        Path jsonlNamedCsvGz = gzip(dir.resolve("usage.csv.gz"), JSONL.getBytes(StandardCharsets.UTF_8));
+        Path notes = Files.writeString(dir.resolve("notes.csv"), "just some notes\n");
+
+        // when, then
+        assertThat(formats.detect(csvNamedJsonl)).map(UsageFormat::name).contains(UsageCsvFormat.NAME);
+        assertThat(formats.detect(jsonlNamedCsvGz)).map(UsageFormat::name).contains(UsageJsonLinesFormat.NAME);
+        assertThat(formats.detect(notes)).isEmpty();
+    }
+
+    @Test
+    void readsRecordsOfAGzippedCsvWithTheirLineNumbers() throws IOException {
+        // given
+        Path file = gzip(dir.resolve("usage.csv"), withBom(CSV));
+
+        // when
+        List<RawRecord> records = new ArrayList<>();
+        try (RecordCursor cursor = new UsageCsvFormat().open(InputFiles.openText(file))) {
+            for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
+                records.add(record);
+            }
+        }
+
+        // then
+        assertThat(records)
+                .extracting(RawRecord::lineNo, record -> record.field("customer_id"))
+                .containsExactly(tuple(2L, "caf\u00e9"), tuple(3L, "acme"));
+    }
+
+    private static String readText(Path file) throws IOException {
+        try (Reader reader = InputFiles.openText(file)) {
+            StringBuilder text = new StringBuilder();
+            char[] buffer = new char[7];
+            for (int read = reader.read(buffer); read >= 0; read = reader.read(buffer)) {
+                text.append(buffer, 0, read);
+            }
+            return text.toString();
+        }
+    }
+
+    private static byte[] withBom(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[body.length + 3];
+        bytes[0] = (byte) 0xEF;
+        bytes[1] = (byte) 0xBB;
+        bytes[2] = (byte) 0xBF;
+        System.arraycopy(body, 0, bytes, 3, body.length);
+        return bytes;
+    }
+
+    private static Path gzip(Path file, byte[] content) throws IOException {
+        return Files.write(file, gzipped(content));
+    }
+
+    private static byte[] gzipped(byte[] content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(content);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,222 @@
+package io.tokentally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.tokentally.shared.ServiceTier;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UsageJsonLinesFormatTests {
+
+    static final String VALID =
+            "{\"request_id\":\"r1\",\"timestamp\":\"2025-03-01T10:00:00Z\",\"customer_id\":\"acme\","
+                    + "\"provider\":\"openai\",\"model\":\"gpt-4o\",\"input_tokens\":100,\"output_tokens\":20}";
+
+    final UsageJsonLinesFormat format = new UsageJsonLinesFormat();
+
+    @Test
+    void readsNumbersAndStringsAsText() {
+        // given
+        String line = "{\"request_id\":\"r1\",\"timestamp\":\"2025-03-01T10:00:00Z\",\"input_tokens\":100,"
+                + "\"cached_input_tokens\":\"40\",\"output_tokens\":99999999999999999999,\"Model\":\" gpt-4o \"}";
+
+        // when
+        RawRecord record = UsageJsonLinesFormat.parse(3, line);
+
+        // then
+        assertThat(record.isMalformed()).isFalse();
+        assertThat(record.lineNo()).isEqualTo(3);
+        assertThat(record.raw()).isEqualTo(line);
+        assertThat(record.field("request_id")).isEqualTo("r1");
+        assertThat(record.field("timestamp")).isEqualTo("2025-03-01T10:00:00Z");
+        assertThat(record.field("input_tokens")).isEqualTo("100");
+        assertThat(record.field("cached_input_tokens")).isEqualTo("40");
+        // integers of any size stay exact, so that the parser can reject those too big for a long
+        assertThat(record.field("output_tokens")).isEqualTo("99999999999999999999");
+        // keys are matched case-insensitively, values trimmed
+        assertThat(record.field("model")).isEqualTo("gpt-4o");
+    }
+
+    @Test
+    void readsNullAndMissingKeysAsAbsent() {
+        // given
+        String line = "{\"request_id\":\"r1\",\"service_tier\":null,\"status\":\"\"}";
+
+        // when
+        RawRecord record = UsageJsonLinesFormat.parse(1, line);
+
+        // then
+        assertThat(record.field("service_tier")).isNull();
+        assertThat(record.field("status")).isNull();
+        assertThat(record.field("reasoning_tokens")).isNull();
+    }
+
+    @ParameterizedTest(name = "{0} is read as {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {"12.5|12.5", "1e3|1000.0", "100.0|100.0", "true|true", "-3|-3"})
+    void readsOtherValuesAsTheirText(String json, String expected) {
+        // given
+        String line = "{\"input_tokens\":" + json + "}";
+
+        // when
+        RawRecord record = UsageJsonLinesFormat.parse(1, line);
+
+        // then
+        assertThat(record.field("input_tokens")).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "input_tokens {0}")
+    @ValueSource(strings = {"12.5", "1e3", "100.0", "99999999999999999999", "\"12.5\"", "true", "[100]", "{\"n\":1}"})
+    void floatAndOtherNonIntegerTokenCountsFailAsInvalidNumber(String json) {
+        // given
+        RawRecord record =
+                UsageJsonLinesFormat.parse(4, VALID.replace("\"input_tokens\":100", "\"input_tokens\":" + json));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(1, record);
+
+        // then
+        assertThat(result.row()).isNull();
+        assertThat(result.reject().code()).isEqualTo(RejectCode.INVALID_NUMBER);
+        assertThat(result.reject().lineNo()).isEqualTo(4);
+    }
+
+    @Test
+    void aValidLineParsesIntoAUsageRow() {
+        // given
+        RawRecord record = UsageJsonLinesFormat.parse(2, VALID);
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(5, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row())
+                .isEqualTo(new UsageRow(
+                        5,
+                        2,
+                        VALID,
+                        "r1",
+                        Instant.parse("2025-03-01T10:00:00Z"),
+                        "acme",
+                        "openai",
+                        "gpt-4o",
+                        100,
+                        0,
+                        0,
+                        0,
+                        20,
+                        0,
+                        ServiceTier.STANDARD,
+                        false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"request_id\":\"r1\",",
+                "{\"request_id\":\"r1\"} {\"request_id\":\"r2\"}",
+                "{request_id:\"r1\"}",
+                "not json",
+                "[1,2,3]",
+                "\"a string\"",
+                "42",
+                "null"
+            })
+    void turnsALineThatIsNotAJsonObjectIntoAMalformedRecord(String line) {
+        // when
+        RawRecord record = UsageJsonLinesFormat.parse(9, line);
+
+        // then
+        assertThat(record.isMalformed()).isTrue();
+        assertThat(record.lineNo()).isEqualTo(9);
+        assertThat(record.raw()).isEqualTo(line);
+        assertThat(record.malformed()).startsWith("the line is not");
+        assertThat(UsageRowParser.parse(1, record).reject().code()).isEqualTo(RejectCode.MALFORMED_ROW);
+    }
+
+    @Test
+    void skipsBlankLinesButCountsThemInLineNumbers() throws IOException {
+        // given
+        Path file = fixture("usage-jsonl-with-blank-lines-and-bad-lines.jsonl");
+
+        // when
+        List<RawRecord> records = readAll(InputFiles.openText(file));
+
+        // then
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::isMalformed)
+                .containsExactly(tuple(1L, false), tuple(3L, true), tuple(6L, true), tuple(7L, false));
+        assertThat(records.get(1).raw()).isEqualTo("{\"request_id\":\"r2\", \"timestamp\":");
+        assertThat(records.get(1).malformed()).startsWith("the line is not valid JSON: ");
+        assertThat(records.get(2).raw()).isEqualTo("[1,2,3]");
+        assertThat(records.get(2).malformed()).isEqualTo("the line is not a JSON object");
+        assertThat(records.get(3).field("request_id")).isEqualTo("r3");
+        assertThat(records.get(3).field("input_tokens")).isEqualTo("300");
+    }
+
+    @Test
+    void readsCrlfLineEnds() throws IOException {
+        // given
+        String text = VALID + "\r\n\r\n" + VALID.replace("r1", "r2") + "\r\n";
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::raw)
+                .containsExactly(tuple(1L, VALID), tuple(3L, VALID.replace("r1", "r2")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {VALID + "\n", "\n  {\"request_id\": \"r1\"}\n", "{\"timestamp\":1,\"request_id\":\"r1\"}"})
+    void claimsTextWhoseFirstLineIsAnObjectWithARequestId(String head) {
+        // when, then
+        assertThat(format.claims(head)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "",
+                "request_id,timestamp\n",
+                "{\"id\":\"r1\"}\n{\"request_id\":\"r2\"}\n",
+                "[{\"request_id\":\"r1\"}]\n",
+                "{\n  \"request_id\": \"r1\"\n}\n"
+            })
+    void doesNotClaimOtherText(String head) {
+        // when, then
+        assertThat(format.claims(head)).isFalse();
+    }
+
+    private List<RawRecord> readAll(Reader reader) throws IOException {
+        List<RawRecord> records = new ArrayList<>();
+        try (RecordCursor cursor = format.open(reader)) {
+            for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
+                records.add(record);
+            }
+        }
+        return records;
+    }
+
+    private static Path fixture(String name) {
+        try {
+            return Path.of(UsageJsonLinesFormatTests.class.getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

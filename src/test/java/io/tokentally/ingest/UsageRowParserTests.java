@@ -1,0 +1,587 @@
+package io.tokentally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.tokentally.shared.ServiceTier;
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class UsageRowParserTests {
+
+    static final long FILE_ID = 42;
+    static final long LINE_NO = 7;
+    static final String RAW = "the raw text";
+
+    /** A valid row with every column; each case changes one or more fields ({@code null} drops the column). */
+    static Map<String, String> validFields() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("request_id", "req-1");
+        fields.put("timestamp", "2025-03-01T10:00:00Z");
+        fields.put("customer_id", "acme");
+        fields.put("provider", "openai");
+        fields.put("model", "gpt-4o");
+        fields.put("input_tokens", "1000");
+        fields.put("cached_input_tokens", "100");
+        fields.put("cache_write_tokens", "200");
+        fields.put("cache_write_1h_tokens", "300");
+        fields.put("output_tokens", "500");
+        fields.put("reasoning_tokens", "50");
+        fields.put("service_tier", "standard");
+        fields.put("status", "ok");
+        return fields;
+    }
+
+    static Stream<Arguments> rejectedRows() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String column : UsageColumns.REQUIRED) {
+            cases.add(arguments(column + " empty", with(column, ""), RejectCode.MISSING_FIELD));
+            cases.add(arguments(column + " blank", with(column, "   "), RejectCode.MISSING_FIELD));
+            cases.add(arguments(column + " absent", with(column, null), RejectCode.MISSING_FIELD));
+        }
+        Stream.of(
+                        "yesterday",
+                        "2025-13-01T10:00:00Z",
+                        "2025-02-30T10:00:00Z",
+                        "2025-03-01T24:00:00Z",
+                        "2025-03-01",
+                        "2025-03-01Z",
+                        "1740823200",
+                        "2025-03-01T10:00:00+25:00",
+                        "2025-03-01T10:00:00 Z",
+                        "2025-03-01T10:00:00+02:00junk",
+                        "01/03/2025 10:00:00 +0000",
+                        "2025-02-30T10:00:00")
+                .forEach(text -> cases.add(
+                        arguments("timestamp " + text, with("timestamp", text), RejectCode.INVALID_TIMESTAMP)));
+        Stream.of("2025-03-01T10:00:00", "2025-03-01 10:00:00", "2025-03-01T10:00:00.123", "2025-03-01T10:00")
+                .forEach(text -> cases.add(
+                        arguments("timestamp " + text, with("timestamp", text), RejectCode.TIMESTAMP_WITHOUT_OFFSET)));
+        for (String column : List.of(
+                "input_tokens",
+                "cached_input_tokens",
+                "cache_write_tokens",
+                "cache_write_1h_tokens",
+                "output_tokens",
+                "reasoning_tokens")) {
+            for (String text : List.of(
+                    "12.5",
+                    "abc",
+                    "1e3",
+                    "99999999999999999999",
+                    "-99999999999999999999",
+                    "1,000",
+                    "+",
+                    "-",
+                    "0x10",
+                    "1 000",
+                    "١٢")) {
+                cases.add(arguments(column + " " + text, with(column, text), RejectCode.INVALID_NUMBER));
+            }
+            cases.add(arguments(column + " -1", with(column, "-1"), RejectCode.NEGATIVE_NUMBER));
+        }
+        cases.add(arguments(
+                "cached alone exceeds input",
+                with("cached_input_tokens", "1001"),
+                RejectCode.CACHE_TOKENS_EXCEED_INPUT));
+        cases.add(arguments(
+                "cache writes alone exceed input",
+                with("cache_write_tokens", "1001"),
+                RejectCode.CACHE_TOKENS_EXCEED_INPUT));
+        cases.add(arguments(
+                "1h cache writes alone exceed input",
+                with("cache_write_1h_tokens", "1001"),
+                RejectCode.CACHE_TOKENS_EXCEED_INPUT));
+        cases.add(arguments(
+                "each fits but the sum exceeds input by one",
+                with("cached_input_tokens", "400", "cache_write_tokens", "300", "cache_write_1h_tokens", "301"),
+                RejectCode.CACHE_TOKENS_EXCEED_INPUT));
+        cases.add(arguments(
+                "cached tokens without input tokens",
+                with(
+                        "input_tokens",
+                        "0",
+                        "cached_input_tokens",
+                        "1",
+                        "cache_write_tokens",
+                        null,
+                        "cache_write_1h_tokens",
+                        null),
+                RejectCode.CACHE_TOKENS_EXCEED_INPUT));
+        cases.add(arguments(
+                "the sum overflows a long",
+                with(
+                        "cached_input_tokens",
+                        String.valueOf(Long.MAX_VALUE),
+                        "cache_write_tokens",
+                        "1",
+                        "cache_write_1h_tokens",
+                        null),
+                RejectCode.CACHE_TOKENS_EXCEED_INPUT));
+        cases.add(arguments(
+                "the sum of three wraps round to zero",
+                with(
+                        "input_tokens",
+                        "0",
+                        "cached_input_tokens",
+                        String.valueOf(Long.MAX_VALUE),
+                        "cache_write_tokens",
+                        String.valueOf(Long.MAX_VALUE),
+                        "cache_write_1h_tokens",
+                        "2"),
+                RejectCode.CACHE_TOKENS_EXCEED_INPUT));
+        cases.add(arguments(
+                "reasoning exceeds output", with("reasoning_tokens", "501"), RejectCode.REASONING_EXCEEDS_OUTPUT));
+        cases.add(arguments(
+                "reasoning without output",
+                with("output_tokens", "0", "reasoning_tokens", "1"),
+                RejectCode.REASONING_EXCEEDS_OUTPUT));
+        for (String tier : List.of("premium", "auto", "scale", "standard-1", "1")) {
+            cases.add(arguments("service_tier " + tier, with("service_tier", tier), RejectCode.INVALID_SERVICE_TIER));
+        }
+        for (String status : List.of("failed", "200", "okay", "true", "errors")) {
+            cases.add(arguments("status " + status, with("status", status), RejectCode.INVALID_STATUS));
+        }
+        cases.add(arguments(
+                "request_id of 501 characters", with("request_id", "r".repeat(501)), RejectCode.FIELD_TOO_LONG));
+        cases.add(arguments(
+                "customer_id of 201 characters", with("customer_id", "c".repeat(201)), RejectCode.FIELD_TOO_LONG));
+        cases.add(
+                arguments("provider of 201 characters", with("provider", "p".repeat(201)), RejectCode.FIELD_TOO_LONG));
+        cases.add(arguments("model of 201 characters", with("model", "m".repeat(201)), RejectCode.FIELD_TOO_LONG));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} -> {2}")
+    @MethodSource("rejectedRows")
+    void rejectsRowThatBreaksARule(String scenario, Map<String, String> fields, RejectCode expected) {
+        // given
+        RawRecord record = record(fields);
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.row()).isNull();
+        assertThat(result.reject()).isNotNull();
+        assertThat(result.reject().code()).isEqualTo(expected);
+        assertThat(result.reject().fileId()).isEqualTo(FILE_ID);
+        assertThat(result.reject().lineNo()).isEqualTo(LINE_NO);
+        assertThat(result.reject().raw()).isEqualTo(RAW);
+        assertThat(result.reject().message()).isNotBlank();
+    }
+
+    @Test
+    void rejectsMalformedRecordWithItsReason() {
+        // given
+        RawRecord record = RawRecord.malformed(LINE_NO, "\"r1\"x,2025", "the row is not valid CSV: bad quote");
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.row()).isNull();
+        assertThat(result.reject())
+                .isEqualTo(new Reject(
+                        FILE_ID,
+                        LINE_NO,
+                        RejectCode.MALFORMED_ROW,
+                        "the row is not valid CSV: bad quote",
+                        "\"r1\"x,2025"));
+    }
+
+    @Test
+    void rejectsMalformedRecordFromTheCsvReaderWithItsLineNumber() throws IOException {
+        // given
+        RawRecord record = csvRecord("\"r1\"x,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20");
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.MALFORMED_ROW);
+        assertThat(result.reject().lineNo()).isEqualTo(2);
+        assertThat(result.reject().raw()).isEqualTo("\"r1\"x,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20");
+        assertThat(result.reject().message()).startsWith("the row is not valid CSV: ");
+    }
+
+    @Test
+    void reportsTheFirstMissingRequiredFieldByName() {
+        // given
+        RawRecord record = record(with("customer_id", "", "model", ""));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.MISSING_FIELD);
+        assertThat(result.reject().message()).isEqualTo("required field customer_id is empty");
+    }
+
+    @Test
+    void rejectsRowWhoseCachedTokensExceedInput() {
+        // given each subset fits on its own, but together they are 1001 of 1000
+        RawRecord record =
+                record(with("cached_input_tokens", "400", "cache_write_tokens", "300", "cache_write_1h_tokens", "301"));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.CACHE_TOKENS_EXCEED_INPUT);
+        assertThat(result.reject().message())
+                .isEqualTo("cached_input_tokens + cache_write_tokens + cache_write_1h_tokens = 1001"
+                        + " exceeds input_tokens = 1000");
+    }
+
+    @Test
+    void rejectsRowWhoseCacheTokensOverflowALongInsteadOfWrappingRound() {
+        // given
+        RawRecord record = record(with(
+                "input_tokens",
+                "10",
+                "cached_input_tokens",
+                String.valueOf(Long.MAX_VALUE),
+                "cache_write_tokens",
+                "1",
+                "cache_write_1h_tokens",
+                null));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.row()).isNull();
+        assertThat(result.reject().code()).isEqualTo(RejectCode.CACHE_TOKENS_EXCEED_INPUT);
+        assertThat(result.reject().message())
+                .isEqualTo("cached_input_tokens + cache_write_tokens + cache_write_1h_tokens = 9223372036854775808"
+                        + " exceeds input_tokens = 10");
+    }
+
+    @Test
+    void rejectsRowWhoseReasoningExceedsOutput() {
+        // given
+        RawRecord record = record(with("reasoning_tokens", "501"));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.REASONING_EXCEEDS_OUTPUT);
+        assertThat(result.reject().message()).isEqualTo("reasoning_tokens = 501 exceeds output_tokens = 500");
+    }
+
+    @Test
+    void namesTheColumnAndTextOfAnInvalidNumber() {
+        // given
+        RawRecord record = record(with("cache_write_tokens", "12.5"));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.INVALID_NUMBER);
+        assertThat(result.reject().message()).isEqualTo("cache_write_tokens is not a whole number: '12.5'");
+    }
+
+    @Test
+    void namesTheColumnAndLengthOfAFieldTooLong() {
+        // given
+        RawRecord record = record(with("model", "m".repeat(201)));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.FIELD_TOO_LONG);
+        assertThat(result.reject().message()).isEqualTo("model has 201 characters; at most 200 are allowed");
+    }
+
+    @Test
+    void acceptsAValidRowWithEveryColumn() {
+        // given
+        RawRecord record = record(validFields());
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row())
+                .isEqualTo(new UsageRow(
+                        FILE_ID,
+                        LINE_NO,
+                        RAW,
+                        "req-1",
+                        Instant.parse("2025-03-01T10:00:00Z"),
+                        "acme",
+                        "openai",
+                        "gpt-4o",
+                        1000,
+                        100,
+                        200,
+                        300,
+                        500,
+                        50,
+                        ServiceTier.STANDARD,
+                        false));
+    }
+
+    @Test
+    void acceptsSubsetsThatAddUpExactlyToTheirTotals() {
+        // given
+        RawRecord record = record(with(
+                "cached_input_tokens",
+                "400",
+                "cache_write_tokens",
+                "300",
+                "cache_write_1h_tokens",
+                "300",
+                "reasoning_tokens",
+                "500"));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().cachedInputTokens()).isEqualTo(400);
+        assertThat(result.row().cacheWriteTokens()).isEqualTo(300);
+        assertThat(result.row().cacheWrite1hTokens()).isEqualTo(300);
+        assertThat(result.row().reasoningTokens()).isEqualTo(500);
+    }
+
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource({
+        "2025-03-01T10:00:00Z,          2025-03-01T10:00:00Z",
+        "2025-03-01T12:00:00+02:00,     2025-03-01T10:00:00Z",
+        "2025-03-01T01:00:00+02:00,     2025-02-28T23:00:00Z",
+        "2025-03-01T05:30:00-04:30,     2025-03-01T10:00:00Z",
+        "2025-03-01T15:30:00+05:30,     2025-03-01T10:00:00Z",
+        "2025-03-01T12:00:00+0200,      2025-03-01T10:00:00Z",
+        "2025-03-01T10:00:00+00:00,     2025-03-01T10:00:00Z",
+        "2025-03-01 12:00:00+02:00,     2025-03-01T10:00:00Z",
+        "2025-03-01 10:00:00Z,          2025-03-01T10:00:00Z",
+        "2025-03-01T10:00:00.123456Z,   2025-03-01T10:00:00.123456Z",
+        "2025-03-01T10:00Z,             2025-03-01T10:00:00Z",
+        "2024-02-29T23:59:59-00:01,     2024-03-01T00:00:59Z"
+    })
+    void convertsTimestampWithOffsetToTheUtcInstant(String text, String expected) {
+        // given
+        RawRecord record = record(with("timestamp", text));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().timestamp()).isEqualTo(Instant.parse(expected));
+    }
+
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource({
+        "standard, STANDARD",
+        "default,  STANDARD",
+        "DEFAULT,  STANDARD",
+        "batch,    BATCH",
+        "Priority, PRIORITY",
+        "flex,     FLEX",
+        "'',       STANDARD",
+        "'  ',     STANDARD"
+    })
+    void readsServiceTier(String text, ServiceTier expected) {
+        // given
+        RawRecord record = record(with("service_tier", text));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().serviceTier()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} is error={1}")
+    @CsvSource({"ok, false", "OK, false", "'', false", "error, true", "ERROR, true", "' Error ', true"})
+    void readsStatus(String text, boolean expected) {
+        // given
+        RawRecord record = record(with("status", text));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().error()).isEqualTo(expected);
+    }
+
+    @Test
+    void readsEmptyOptionalColumnsAsZeroAndDefaults() throws IOException {
+        // given
+        RawRecord record = csvRecord(
+                "request_id,timestamp,customer_id,provider,model,input_tokens,cached_input_tokens,cache_write_tokens,"
+                        + "cache_write_1h_tokens,output_tokens,reasoning_tokens,service_tier,status",
+                "r1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,,,,20,,,");
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row())
+                .isEqualTo(new UsageRow(
+                        FILE_ID,
+                        2,
+                        "r1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,,,,20,,,",
+                        "r1",
+                        Instant.parse("2025-03-01T10:00:00Z"),
+                        "acme",
+                        "openai",
+                        "gpt-4o",
+                        100,
+                        0,
+                        0,
+                        0,
+                        20,
+                        0,
+                        ServiceTier.STANDARD,
+                        false));
+    }
+
+    @Test
+    void readsAbsentOptionalColumnsAsZeroAndDefaults() {
+        // given only the required columns
+        Map<String, String> fields = new LinkedHashMap<>();
+        UsageColumns.REQUIRED.forEach(column -> fields.put(column, validFields().get(column)));
+        RawRecord record = record(fields);
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().cachedInputTokens()).isZero();
+        assertThat(result.row().cacheWriteTokens()).isZero();
+        assertThat(result.row().cacheWrite1hTokens()).isZero();
+        assertThat(result.row().reasoningTokens()).isZero();
+        assertThat(result.row().serviceTier()).isEqualTo(ServiceTier.STANDARD);
+        assertThat(result.row().error()).isFalse();
+    }
+
+    @Test
+    void trimsFieldsLowerCasesTheProviderAndKeepsTheModelAsWritten() {
+        // given
+        RawRecord record = record(with(
+                "request_id",
+                " req-1 ",
+                "provider",
+                " OpenAI ",
+                "model",
+                " GPT-4o-2024-08-06 ",
+                "input_tokens",
+                " 1000 "));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().requestId()).isEqualTo("req-1");
+        assertThat(result.row().provider()).isEqualTo("openai");
+        assertThat(result.row().model()).isEqualTo("GPT-4o-2024-08-06");
+        assertThat(result.row().inputTokens()).isEqualTo(1000);
+    }
+
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource({"0, 0", "+5, 5", "-0, 0", "007, 7", "9223372036854775807, 9223372036854775807"})
+    void readsWholeNumbers(String text, long expected) {
+        // given
+        RawRecord record = record(with(
+                "input_tokens",
+                text,
+                "cached_input_tokens",
+                null,
+                "cache_write_tokens",
+                null,
+                "cache_write_1h_tokens",
+                null));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().inputTokens()).isEqualTo(expected);
+    }
+
+    @Test
+    void acceptsFieldsAtTheirLengthLimits() {
+        // given
+        RawRecord record = record(with(
+                "request_id",
+                "r".repeat(500),
+                "customer_id",
+                "c".repeat(200),
+                "provider",
+                "p".repeat(200),
+                "model",
+                "m".repeat(200)));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().requestId()).hasSize(500);
+        assertThat(result.row().customerId()).hasSize(200);
+        assertThat(result.row().provider()).hasSize(200);
+        assertThat(result.row().model()).hasSize(200);
+    }
+
+    /** The valid row with pairs of (column, value) changed; a {@code null} value drops the column. */
+    static Map<String, String> with(String... columnsAndValues) {
+        Map<String, String> fields = validFields();
+        for (int i = 0; i < columnsAndValues.length; i += 2) {
+            if (columnsAndValues[i + 1] == null) {
+                fields.remove(columnsAndValues[i]);
+            } else {
+                fields.put(columnsAndValues[i], columnsAndValues[i + 1]);
+            }
+        }
+        return fields;
+    }
+
+    static RawRecord record(Map<String, String> fields) {
+        Map<String, Integer> columns = new HashMap<>();
+        String[] values = new String[fields.size()];
+        int index = 0;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            columns.put(field.getKey(), index);
+            values[index++] = field.getValue();
+        }
+        return new RawRecord(LINE_NO, RAW, columns, values, null);
+    }
+
+    /** The first record of a usage CSV with the given data line under the standard header. */
+    static RawRecord csvRecord(String line) throws IOException {
+        return csvRecord(UsageCsvFormatTests.HEADER, line);
+    }
+
+    static RawRecord csvRecord(String header, String line) throws IOException {
+        try (RecordCursor cursor = new UsageCsvFormat().open(new StringReader(header + "\n" + line + "\n"))) {
+            return cursor.next();
+        }
+    }
+}

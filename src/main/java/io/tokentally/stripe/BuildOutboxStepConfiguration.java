@@ -45,8 +45,6 @@ public class BuildOutboxStepConfiguration {
     private static final Logger log = LoggerFactory.getLogger(BuildOutboxStepConfiguration.class);
     private static final String RUN_HOURS = "(hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?)"
             + " OR (hour_start >= ? AND hour_start < ?))";
-    private static final String RUN_CUSTOMERS =
-            "SELECT DISTINCT customer_id FROM rated_aggregate WHERE attributed = TRUE AND " + RUN_HOURS;
 
     @Bean
     AmountMeterLayout amountMeterLayout(StripeProperties properties) {
@@ -79,9 +77,17 @@ public class BuildOutboxStepConfiguration {
             jdbc.query("SELECT customer_id, stripe_customer_id FROM customer", rs -> {
                 stripeIds.put(rs.getString(1), rs.getString(2));
             });
+            jdbc.update("DELETE FROM run_customer WHERE ingest_run = ?", run);
+            jdbc.update(
+                    "INSERT INTO run_customer (ingest_run, customer_id) SELECT DISTINCT ?, customer_id FROM rated_aggregate"
+                            + " WHERE attributed = TRUE AND " + RUN_HOURS,
+                    run,
+                    runHours[0],
+                    runHours[1],
+                    runHours[2]);
             int queued = 0;
             for (YearMonth period : periodsTouched(jdbc, runHours)) {
-                List<OutboxRow> rows = plan(jdbc, outbox, layout, planner, stripeIds, period, runHours);
+                List<OutboxRow> rows = plan(jdbc, outbox, layout, planner, stripeIds, period, run);
                 queued += outbox.insertAll(rows, run);
             }
             log.info("Outbox: {} new meter event or invoice item revisions queued", queued);
@@ -108,22 +114,23 @@ public class BuildOutboxStepConfiguration {
             OutboxPlanner planner,
             Map<String, String> stripeIds,
             YearMonth period,
-            Object[] runHours) {
+            long run) {
         Instant from = period.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = period.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         Map<String, NavigableMap<Instant, BigDecimal>> billed = new TreeMap<>();
-        Object[] args = {SqlTime.utc(from), SqlTime.utc(to), runHours[0], runHours[1], runHours[2]};
+        Object[] args = {run, SqlTime.utc(from), SqlTime.utc(to)};
         jdbc.query(
-                "SELECT customer_id, token_type, hour_start, SUM(billed_usd) FROM rated_aggregate"
-                        + " WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ? AND customer_id IN ("
-                        + RUN_CUSTOMERS + ") GROUP BY customer_id, token_type, hour_start",
+                "SELECT a.customer_id, a.token_type, a.hour_start, SUM(a.billed_usd) FROM rated_aggregate a"
+                        + " JOIN run_customer c ON c.customer_id = a.customer_id AND c.ingest_run = ?"
+                        + " WHERE a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?"
+                        + " GROUP BY a.customer_id, a.token_type, a.hour_start",
                 rs -> {
                     String meter = layout.meterFor(TokenType.fromCode(rs.getString(2)));
                     billed.computeIfAbsent(OutboxRepository.key(rs.getString(1), meter), k -> new TreeMap<>())
                             .merge(SqlTime.read(rs, "hour_start"), rs.getBigDecimal(4), BigDecimal::add);
                 },
                 args);
-        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = outbox.queued(from, to, RUN_CUSTOMERS, runHours);
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = outbox.queued(from, to, run);
         TreeSet<String> keys = new TreeSet<>(billed.keySet());
         keys.addAll(queued.keySet());
         List<OutboxRow> rows = new ArrayList<>();

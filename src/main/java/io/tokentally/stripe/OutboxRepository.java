@@ -60,25 +60,26 @@ public class OutboxRepository {
         return inserted;
     }
 
-    /** Per (customer, meter): per hour of [from, to), the sum of the values queued and the highest revision. */
-    public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(
-            Instant from, Instant to, String customerFilterSql, Object... filterArgs) {
+    /**
+     * For the customers the run touched (run_customer), per (customer, meter) and hour of [from, to): the
+     * sum of the values queued and the highest revision.
+     */
+    public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(Instant from, Instant to, long run) {
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
-        Object[] args = new Object[filterArgs.length + 2];
-        args[0] = SqlTime.utc(from);
-        args[1] = SqlTime.utc(to);
-        System.arraycopy(filterArgs, 0, args, 2, filterArgs.length);
         jdbc.query(
-                "SELECT customer_id, meter, window_start, SUM(value_micros), MAX(revision) FROM outbox"
-                        + " WHERE window_start >= ? AND window_start < ? AND customer_id IN (" + customerFilterSql + ")"
-                        + " GROUP BY customer_id, meter, window_start",
+                "SELECT o.customer_id, o.meter, o.window_start, SUM(o.value_micros), MAX(o.revision) FROM outbox o"
+                        + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
+                        + " WHERE o.window_start >= ? AND o.window_start < ?"
+                        + " GROUP BY o.customer_id, o.meter, o.window_start",
                 rs -> {
                     queued.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
                             .put(
                                     SqlTime.read(rs, "window_start"),
                                     new OutboxPlanner.Queued(rs.getLong(4), rs.getInt(5)));
                 },
-                args);
+                run,
+                SqlTime.utc(from),
+                SqlTime.utc(to));
         return queued;
     }
 

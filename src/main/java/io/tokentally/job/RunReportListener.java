@@ -85,7 +85,7 @@ public class RunReportListener implements JobExecutionListener {
                         rejectedUploads(uploads) + " outbox rows were rejected by Stripe"));
             }
             RejectsCsv.write(folder.resolve("rejects.csv"), rejects.rejectsOfRun(run));
-            Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)));
+            Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads);
             JSON.writeValue(folder.resolve("report.json").toFile(), report);
             log.info("Run report written to {}", folder.toAbsolutePath());
         } catch (IOException e) {
@@ -93,7 +93,7 @@ public class RunReportListener implements JobExecutionListener {
         }
     }
 
-    Map<String, Object> report(JobExecution execution, long run, UsageWindow window) {
+    Map<String, Object> report(JobExecution execution, long run, UsageWindow window, Map<String, Long> uploads) {
         List<RunFile> runFiles = files.filesOfRun(run);
         List<Total> billed = totals.totals(run, window, true);
         List<Total> unattributed = totals.totals(run, window, false);
@@ -110,7 +110,7 @@ public class RunReportListener implements JobExecutionListener {
         report.put("unattributed", unattributed.stream().map(Total::toJson).toList());
         report.put("top_customers", topCustomers(billed));
         report.put("files", runFiles.stream().map(RunReportListener::fileJson).toList());
-        report.put("stripe", stripe(run));
+        report.put("stripe", stripe(run, uploads));
         report.put(
                 "findings",
                 findings.ofRun(run).stream().map(RunReportListener::findingJson).toList());
@@ -196,8 +196,7 @@ public class RunReportListener implements JobExecutionListener {
         return json;
     }
 
-    private Map<String, Object> stripe(long run) {
-        Map<String, Long> uploads = outbox.countsOfRun(run);
+    private Map<String, Object> stripe(long run, Map<String, Long> uploads) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dry_run", stripe.dryRun());
         json.put("meter_events_sent", uploads.getOrDefault("METER_EVENT:DELIVERED", 0L));

@@ -160,17 +160,7 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
     }
 
     private void bindUpdate(PreparedStatement ps, RatedAggregate a, Instant now) throws SQLException {
-        ps.setString(1, a.provider());
-        ps.setBoolean(2, a.attributed());
-        ps.setString(3, a.planId());
-        ps.setLong(4, a.requests());
-        ps.setLong(5, a.tokens());
-        ps.setLong(6, a.reasoningTokens());
-        ps.setLong(7, a.priceId());
-        ps.setBigDecimal(8, a.usdPerMillion());
-        ps.setBigDecimal(9, a.costUsd());
-        ps.setBigDecimal(10, a.markupPercent());
-        ps.setBigDecimal(11, a.billedUsd());
+        bindValues(ps, 1, a);
         ps.setLong(12, run);
         SqlTime.bind(ps, 13, now);
         bindKey(ps, 14, a);
@@ -235,20 +225,25 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 
     private void bindInsert(PreparedStatement ps, RatedAggregate a, Instant now) throws SQLException {
         bindKey(ps, 1, a);
-        ps.setString(8, a.provider());
-        ps.setBoolean(9, a.attributed());
-        ps.setString(10, a.planId());
-        ps.setLong(11, a.requests());
-        ps.setLong(12, a.tokens());
-        ps.setLong(13, a.reasoningTokens());
-        ps.setLong(14, a.priceId());
-        ps.setBigDecimal(15, a.usdPerMillion());
-        ps.setBigDecimal(16, a.costUsd());
-        ps.setBigDecimal(17, a.markupPercent());
-        ps.setBigDecimal(18, a.billedUsd());
+        bindValues(ps, 8, a);
         ps.setLong(19, 1);
         ps.setLong(20, run);
         SqlTime.bind(ps, 21, now);
+    }
+
+    /** provider, attributed, plan_id, requests, tokens, reasoning_tokens, price_id, usd_per_million, cost_usd, markup_percent, billed_usd. */
+    private static void bindValues(PreparedStatement ps, int first, RatedAggregate a) throws SQLException {
+        ps.setString(first, a.provider());
+        ps.setBoolean(first + 1, a.attributed());
+        ps.setString(first + 2, a.planId());
+        ps.setLong(first + 3, a.requests());
+        ps.setLong(first + 4, a.tokens());
+        ps.setLong(first + 5, a.reasoningTokens());
+        ps.setLong(first + 6, a.priceId());
+        ps.setBigDecimal(first + 7, a.usdPerMillion());
+        ps.setBigDecimal(first + 8, a.costUsd());
+        ps.setBigDecimal(first + 9, a.markupPercent());
+        ps.setBigDecimal(first + 10, a.billedUsd());
     }
 
     private static void bindKey(PreparedStatement ps, int first, RatedAggregate a) throws SQLException {

@@ -100,8 +100,9 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     }
 
     private void send(OutboxRow row) throws InterruptedException {
-        if (row.state() == OutboxRow.State.IN_FLIGHT
-                && row.inFlightAt() != null
+        // A row once sent (even if the answer was an error, which may hide an accepted call) is only
+        // resent while Stripe still dedups its identifier.
+        if (row.inFlightAt() != null
                 && row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin))) {
             String reason = "in flight since " + row.inFlightAt() + ", longer than Stripe keeps identifiers;"
                     + " check in Stripe whether " + row.identifier() + " arrived before resending";

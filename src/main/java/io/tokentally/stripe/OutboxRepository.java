@@ -62,12 +62,14 @@ public class OutboxRepository {
 
     /**
      * For the customers the run touched (run_customer), per (customer, meter) and hour of [from, to): the
-     * sum of the values queued and the highest revision.
+     * sum of the values queued (rows Stripe rejected for good do not count, so their value is planned
+     * again, as a meter event or, once too old, an invoice item) and the highest revision.
      */
     public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(Instant from, Instant to, long run) {
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
         jdbc.query(
-                "SELECT o.customer_id, o.meter, o.window_start, SUM(o.value_micros), MAX(o.revision) FROM outbox o"
+                "SELECT o.customer_id, o.meter, o.window_start,"
+                        + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END), MAX(o.revision) FROM outbox o"
                         + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
                         + " WHERE o.window_start >= ? AND o.window_start < ?"
                         + " GROUP BY o.customer_id, o.meter, o.window_start",

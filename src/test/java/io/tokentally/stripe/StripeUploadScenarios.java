@@ -215,6 +215,12 @@ abstract class StripeUploadScenarios {
                         Long.class,
                         "%" + customers.id(1) + "%"))
                 .isPositive();
+
+        // and when Stripe learns the customer, the next run sends b's usage after all
+        stripe().customers(customers.stripeId(1));
+        JobExecution rerun = run(day, input, customers.file(), "job-plans.yaml");
+        assertThat(rerun.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
+        assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
     }
 
     @Test
@@ -232,9 +238,14 @@ abstract class StripeUploadScenarios {
                 SqlTime.utc(Instant.now(Clock.systemUTC()).minus(Duration.ofHours(25))),
                 customers.id(0),
                 LAYOUT.meterFor(TokenType.OUTPUT));
+        jdbc.update(
+                "UPDATE outbox SET state = 'PENDING', in_flight_at = ? WHERE customer_id = ? AND meter = ?",
+                SqlTime.utc(Instant.now(Clock.systemUTC()).minus(Duration.ofHours(25))),
+                customers.id(0),
+                LAYOUT.meterFor(TokenType.INPUT));
         stripe().reset();
 
-        // when
+        // when: one row is still in flight, the other was left pending after an ambiguous error
         run(day, input, customers.file(), "job-plans.yaml");
 
         // then
@@ -244,6 +255,12 @@ abstract class StripeUploadScenarios {
                         String.class,
                         customers.id(0),
                         LAYOUT.meterFor(TokenType.OUTPUT)))
+                .isEqualTo("UNCERTAIN");
+        assertThat(jdbc.queryForObject(
+                        "SELECT state FROM outbox WHERE customer_id = ? AND meter = ?",
+                        String.class,
+                        customers.id(0),
+                        LAYOUT.meterFor(TokenType.INPUT)))
                 .isEqualTo("UNCERTAIN");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM finding WHERE kind = 'UPLOAD_UNCERTAIN'", Long.class))
                 .isPositive();

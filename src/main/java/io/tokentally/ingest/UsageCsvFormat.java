@@ -67,7 +67,13 @@ class UsageCsvFormat implements UsageFormat {
         CsvCursor(RecordingReader input) throws IOException {
             this.input = input;
             this.records = parserAt(0).iterator();
-            CSVRecord header = records.hasNext() ? records.next() : null;
+            CSVRecord header;
+            try {
+                header = records.hasNext() ? records.next() : null;
+            } catch (UncheckedIOException | IllegalStateException e) {
+                throw new FileFormatException("the header row is not valid CSV: "
+                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            }
             if (header == null) {
                 throw new FileFormatException("the file is empty: no header row");
             }
@@ -153,15 +159,32 @@ class UsageCsvFormat implements UsageFormat {
         }
 
         /** The position after the newline that ends the record starting at {@code start} (RFC 4180 quoting). */
+        /**
+         * The position after the newline that ends the (well-formed) record starting at {@code start}.
+         * Lexes as Commons CSV's default format does: a quote opens a quoted field only at the start of
+         * a field, and a quote inside an unquoted field is a literal character.
+         */
         private long endOfRecord(long start) throws IOException {
-            boolean quoted = false;
             long position = start;
+            boolean fieldStart = true;
+            boolean quoted = false;
             while (input.reach(position)) {
                 char c = input.charAt(position++);
-                if (c == '"') {
-                    quoted = !quoted;
-                } else if (c == '\n' && !quoted) {
+                if (quoted) {
+                    if (c == '"') {
+                        if (input.reach(position) && input.charAt(position) == '"') {
+                            position++;
+                        } else {
+                            quoted = false;
+                        }
+                    }
+                } else if (c == '"' && fieldStart) {
+                    quoted = true;
+                    fieldStart = false;
+                } else if (c == '\n') {
                     return position;
+                } else {
+                    fieldStart = c == ',';
                 }
             }
             return position;

@@ -112,7 +112,11 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             });
             return;
         }
-        inOwnTransaction(() -> outbox.markInFlight(row.outboxId()));
+        boolean[] claimed = new boolean[1];
+        inOwnTransaction(() -> claimed[0] = outbox.markInFlight(row.outboxId()));
+        if (!claimed[0]) {
+            return;
+        }
         StripeSender.Result result = sender.send(row);
         inOwnTransaction(() -> {
             outbox.addRetries(row.outboxId(), result.retries());

@@ -96,12 +96,20 @@ public class OutboxRepository {
                 OutboxRepository::map);
     }
 
-    public void markInFlight(long outboxId) {
-        jdbc.update(
-                "UPDATE outbox SET state = 'IN_FLIGHT', attempts = attempts + 1, in_flight_at = COALESCE(in_flight_at, ?)"
-                        + " WHERE outbox_id = ?",
-                SqlTime.utc(Instant.now(clock)),
-                outboxId);
+    /**
+     * Claims a row for a call: only a row still pending or in flight is claimed, so a row another
+     * uploader has sent (or given up on) meanwhile is left alone.
+     *
+     * @return whether this caller claimed the row
+     */
+    public boolean markInFlight(long outboxId) {
+        return jdbc.update(
+                        "UPDATE outbox SET state = 'IN_FLIGHT', attempts = attempts + 1,"
+                                + " in_flight_at = COALESCE(in_flight_at, ?) WHERE outbox_id = ?"
+                                + " AND state IN ('PENDING', 'IN_FLIGHT')",
+                        SqlTime.utc(Instant.now(clock)),
+                        outboxId)
+                == 1;
     }
 
     /** Counts calls that were repeated (429, 409, 5xx, connection errors) in the row's attempts. */

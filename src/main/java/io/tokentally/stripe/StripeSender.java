@@ -74,6 +74,9 @@ class StripeSender {
                 }
                 lastError = status + " " + messageOf(e);
             }
+            if (attempt == maxAttempts) {
+                break;
+            }
             long backoff = Math.min(30_000, backoffMillis << Math.min(attempt - 1, 10));
             log.warn(
                     "Stripe call for {} failed ({}); attempt {} of {}, next in {} ms",

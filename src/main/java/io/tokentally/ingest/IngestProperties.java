@@ -9,13 +9,13 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Ingest settings.
  *
- * @param chunkSize rows per transaction
+ * @param batchSize rows per JDBC batch when ingest writes rejects and usage totals
  * @param threads files read in parallel (local partitions)
  * @param progressIntervalSeconds how often a long ingest logs its progress
  */
 @Validated
 @ConfigurationProperties("tokentally.ingest")
 public record IngestProperties(
-        @DefaultValue("5000") @Min(1) @Max(100_000) int chunkSize,
+        @DefaultValue("5000") @Min(1) @Max(100_000) int batchSize,
         @DefaultValue("2") @Min(1) @Max(64) int threads,
         @DefaultValue("5") @Min(1) int progressIntervalSeconds) {}

@@ -4,22 +4,16 @@ import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.IngestFilePartitioner;
 import io.tokentally.ingest.IngestProgress;
 import io.tokentally.ingest.IngestProperties;
-import io.tokentally.ingest.RawRecord;
-import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.RejectRepository;
-import io.tokentally.ingest.UsageFileItemReader;
 import io.tokentally.ingest.UsageFormats;
 import io.tokentally.shared.SqlDialect;
 import javax.sql.DataSource;
-import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
-import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -30,8 +24,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The ingest step: one partition per registered file, each read by its format reader, checked,
- * normalized and written as usage lines and rejects. Partitions run on a local task executor; a
- * remote partition handler can replace it without touching the worker step.
+ * normalized, deduplicated and committed as usage totals, request keys and rejects in one
+ * transaction. Partitions run on a local task executor; a remote partition handler can replace it
+ * without touching the worker step.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IngestProperties.class)
@@ -48,8 +43,13 @@ public class NormalizeStepConfiguration {
     }
 
     @Bean
-    UsageWriteLock usageWriteLock(DataSource dataSource) {
-        return new UsageWriteLock(SqlDialect.of(dataSource));
+    IngestCommitLock ingestCommitLock(JdbcTemplate jdbc, DataSource dataSource) {
+        return new IngestCommitLock(jdbc, SqlDialect.of(dataSource));
+    }
+
+    @Bean
+    UsageStore usageStore(JdbcTemplate jdbc, DataSource dataSource) {
+        return new UsageStore(jdbc, SqlDialect.of(dataSource));
     }
 
     @Bean
@@ -88,67 +88,38 @@ public class NormalizeStepConfiguration {
     Step ingestFileStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
-            IngestProperties properties,
-            UsageFileItemReader usageFileItemReader,
-            NormalizeItemProcessor normalizeItemProcessor,
-            UsageLineItemWriter usageLineItemWriter,
-            IngestProgress progress,
-            FileRegistry registry) {
+            IngestFileTasklet ingestFileTasklet) {
         return new StepBuilder(INGEST_FILE_STEP, jobRepository)
-                .<RawRecord, UsageNormalizer.Result>chunk(properties.chunkSize())
-                .transactionManager(transactionManager)
-                .reader(usageFileItemReader)
-                .processor(normalizeItemProcessor)
-                .writer(usageLineItemWriter)
-                .listener(new ChunkListener<RawRecord, UsageNormalizer.Result>() {
-                    @Override
-                    public void afterChunk(Chunk<UsageNormalizer.Result> chunk) {
-                        progress.rowsDone(chunk.size());
-                    }
-                })
-                .listener(new StepExecutionListener() {
-                    @Override
-                    public ExitStatus afterStep(StepExecution stepExecution) {
-                        if (ExitStatus.COMPLETED
-                                .getExitCode()
-                                .equals(stepExecution.getExitStatus().getExitCode())) {
-                            registry.markIngested(
-                                    stepExecution.getExecutionContext().getLong(IngestFilePartitioner.FILE_ID));
-                            progress.fileDone();
-                        }
-                        return stepExecution.getExitStatus();
-                    }
-                })
+                .tasklet(ingestFileTasklet, transactionManager)
                 .build();
     }
 
     @Bean
     @StepScope
-    UsageFileItemReader usageFileItemReader(FileRegistry registry, UsageFormats formats, @Value(FILE_ID) long fileId) {
-        RegisteredFile file = registry.find(fileId)
-                .orElseThrow(() -> new IllegalStateException("file " + fileId + " is not in the file registry"));
-        return new UsageFileItemReader(file, formats.named(file.format()));
-    }
-
-    @Bean
-    @StepScope
-    NormalizeItemProcessor normalizeItemProcessor(
-            FileRegistry registry, ModelCatalogSource catalogs, KnownCustomers customers, @Value(FILE_ID) long fileId) {
-        RegisteredFile file = registry.find(fileId).orElseThrow();
-        UsageNormalizer normalizer = new UsageNormalizer(file.source(), catalogs.current(), customers.customerIds());
-        return new NormalizeItemProcessor(fileId, normalizer);
-    }
-
-    @Bean
-    @StepScope
-    UsageLineItemWriter usageLineItemWriter(
-            JdbcTemplate jdbc,
-            DataSource dataSource,
+    IngestFileTasklet ingestFileTasklet(
             FileRegistry registry,
+            UsageFormats formats,
+            ModelCatalogSource catalogs,
+            KnownCustomers customers,
+            UsageStore store,
             RejectRepository rejects,
-            UsageWriteLock lock,
+            IngestCommitLock lock,
+            IngestProgress progress,
+            IngestProperties properties,
             @Value(FILE_ID) long fileId,
             @Value(RUN) long run) {
-        return new UsageLineItemWriter(jdbc, SqlDialect.of(dataSource), registry, rejects, lock, fileId, run);
+        return new IngestFileTasklet(
+                registry,
+                fileId,
+                run,
+                file -> new FileIngest(
+                        file,
+                        formats.named(file.format()),
+                        new UsageNormalizer(file.source(), catalogs.current(), customers.customerIds()),
+                        store,
+                        rejects,
+                        properties.batchSize()),
+                lock,
+                progress);
     }
 }

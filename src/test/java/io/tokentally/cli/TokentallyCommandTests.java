@@ -127,8 +127,8 @@ class TokentallyCommandTests {
     @Test
     void aBadSettingStopsStartUpNamingTheProperty() {
         assertThatThrownBy(() -> SpringContexts.start(Map.of(
-                        "tokentally.data-dir", work.resolve("data").toString(), "tokentally.ingest.chunk-size", "0")))
-                .hasStackTraceContaining("tokentally.ingest.chunk-size");
+                        "tokentally.data-dir", work.resolve("data").toString(), "tokentally.ingest.batch-size", "0")))
+                .hasStackTraceContaining("tokentally.ingest.batch-size");
     }
 
     private static CommandLine command(StringWriter out, StringWriter err) {

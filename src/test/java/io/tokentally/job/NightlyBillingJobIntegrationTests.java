@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The same scenarios on PostgreSQL at 127.0.0.1:5432 (database {@code test}, user {@code postgres}),
  * in a schema of their own that Flyway creates.
  */
-@SpringBootTest(properties = "tokentally.ingest.chunk-size=100")
+@SpringBootTest(properties = "tokentally.ingest.batch-size=100")
 class NightlyBillingJobIntegrationTests extends NightlyBillingJobScenarios {
 
     static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-job-pg-");

@@ -170,7 +170,10 @@ abstract class NightlyBillingJobScenarios {
         assertThat(counts.get("duplicates").asLong()).isZero();
         assertThat(counts.get("files").get("already_ingested").asLong()).isEqualTo(1);
         assertThat(counts.get("files").get("status_unrecognized").asLong()).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_line WHERE source = 'copies'", Long.class))
+        assertThat(jdbc.queryForObject(
+                        "SELECT SUM(u.requests) FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
+                                + " WHERE f.source = 'copies'",
+                        Long.class))
                 .isEqualTo(50);
     }
 
@@ -223,9 +226,12 @@ abstract class NightlyBillingJobScenarios {
         Files.write(broken.resolve("gateway.csv.gz"), java.util.Arrays.copyOf(complete, complete.length / 2));
         JobExecution failed = run("2026-10-06", broken);
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
-        long committedBeforeRestart =
-                jdbc.queryForObject("SELECT COUNT(*) FROM usage_line WHERE source = 'restart'", Long.class);
-        assertThat(committedBeforeRestart).isPositive().isLessThan(2_000);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
+                                + " WHERE f.source = 'restart'",
+                        Long.class))
+                .as("a file that fails is never half-ingested")
+                .isZero();
 
         // when: the upload is completed and the day is run again
         Files.write(broken.resolve("gateway.csv.gz"), complete);

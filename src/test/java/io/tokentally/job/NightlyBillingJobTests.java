@@ -9,7 +9,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The nightly job on the embedded default: an H2 file database in a fresh folder. */
-@SpringBootTest(properties = "tokentally.ingest.chunk-size=100")
+@SpringBootTest(properties = "tokentally.ingest.batch-size=100")
 class NightlyBillingJobTests extends NightlyBillingJobScenarios {
 
     static final Path WORK = temporaryFolder("tokentally-job-h2-");

@@ -1,0 +1,182 @@
+package io.tokentally.normalize;
+
+import io.tokentally.ingest.FileCounts;
+import io.tokentally.ingest.InputFiles;
+import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.RecordCursor;
+import io.tokentally.ingest.RegisteredFile;
+import io.tokentally.ingest.Reject;
+import io.tokentally.ingest.RejectRepository;
+import io.tokentally.ingest.UsageFormat;
+import io.tokentally.ingest.UsageRowParser;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One pass over one registered file: the format's rules, normalization, the duplicate check and the
+ * file's usage totals, all held in memory until the file is committed as a whole. A row is a
+ * duplicate when an earlier row of the file, or a committed row of any file, has the same source
+ * and request id and a timestamp on the same UTC day.
+ */
+final class FileIngest {
+
+    private final RegisteredFile file;
+    private final UsageFormat format;
+    private final UsageNormalizer normalizer;
+    private final UsageStore store;
+    private final RejectRepository rejects;
+    private final int batchSize;
+    private final long keysSeenThrough;
+    private final RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
+    private final Map<LocalDate, RequestKeySet> storedKeys = new HashMap<>();
+    private final Map<LocalDate, RequestKeySet> acceptedKeys = new HashMap<>();
+    private final List<Reject> pendingRejects = new ArrayList<>();
+    private final UsageTotals totals = new UsageTotals();
+    private final Set<Instant> hours = new HashSet<>();
+    private long read;
+    private long accepted;
+    private long rejected;
+    private long duplicates;
+    private long unattributed;
+    private long errors;
+
+    FileIngest(
+            RegisteredFile file,
+            UsageFormat format,
+            UsageNormalizer normalizer,
+            UsageStore store,
+            RejectRepository rejects,
+            int batchSize) {
+        this.file = file;
+        this.format = format;
+        this.normalizer = normalizer;
+        this.store = store;
+        this.rejects = rejects;
+        this.batchSize = batchSize;
+        this.keysSeenThrough = store.latestKeyBlock();
+    }
+
+    /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
+    void readAll(Consumer<RawRecord> onRecord) throws IOException {
+        try (RecordCursor cursor = format.open(InputFiles.openText(file.path()))) {
+            for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
+                read++;
+                take(record);
+                onRecord.accept(record);
+            }
+        }
+        flushRejects();
+    }
+
+    /**
+     * Takes back the rows whose keys a file committed since this pass began holds too (two files with
+     * the same request ids ingested at once): they become duplicates. Call it under the commit lock.
+     */
+    void settleConcurrentDuplicates() throws IOException {
+        Map<LocalDate, RequestKeySet> takenByOthers = new HashMap<>();
+        for (Map.Entry<LocalDate, RequestKeySet> day : acceptedKeys.entrySet()) {
+            RequestKeySet common = store.commonKeys(day.getKey(), keysSeenThrough, day.getValue());
+            if (common.size() > 0) {
+                takenByOthers.put(day.getKey(), common);
+            }
+        }
+        if (!takenByOthers.isEmpty()) {
+            takeBack(takenByOthers);
+        }
+    }
+
+    void store(long run) {
+        store.insertTotals(file.fileId(), run, totals, batchSize);
+        store.insertKeys(file.fileId(), acceptedKeys);
+        store.recordHours(run, hours);
+    }
+
+    FileCounts counts() {
+        return new FileCounts(read, accepted, rejected, duplicates, unattributed, errors);
+    }
+
+    private void take(RawRecord record) {
+        UsageNormalizer.Result result = normalize(record);
+        if (result.reject() != null) {
+            rejected++;
+            pendingRejects.add(result.reject());
+            if (pendingRejects.size() >= batchSize) {
+                flushRejects();
+            }
+            return;
+        }
+        UsageLine line = result.line();
+        LocalDate day = dayOf(line);
+        hasher.hash(line.source(), line.requestId());
+        if (stored(day).contains(hasher.high(), hasher.low())
+                || !acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(hasher.high(), hasher.low())) {
+            duplicates++;
+            return;
+        }
+        totals.add(line);
+        hours.add(line.hourStart());
+        count(line, 1);
+    }
+
+    private void takeBack(Map<LocalDate, RequestKeySet> takenByOthers) throws IOException {
+        RequestKeySet takenBack = new RequestKeySet();
+        try (RecordCursor cursor = format.open(InputFiles.openText(file.path()))) {
+            for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
+                UsageLine line = normalize(record).line();
+                RequestKeySet committed = line == null ? null : takenByOthers.get(dayOf(line));
+                if (committed == null) {
+                    continue;
+                }
+                hasher.hash(line.source(), line.requestId());
+                long high = hasher.high();
+                long low = hasher.low();
+                if (committed.contains(high, low) && takenBack.add(high, low)) {
+                    totals.subtract(line);
+                    count(line, -1);
+                    duplicates++;
+                }
+            }
+        }
+    }
+
+    private void count(UsageLine line, int sign) {
+        accepted += sign;
+        unattributed += line.attributed() ? 0 : sign;
+        errors += line.billable() ? 0 : sign;
+    }
+
+    private UsageNormalizer.Result normalize(RawRecord record) {
+        UsageRowParser.Result parsed = UsageRowParser.parse(file.fileId(), record);
+        return parsed.reject() != null
+                ? new UsageNormalizer.Result(null, parsed.reject())
+                : normalizer.normalize(parsed.row());
+    }
+
+    private RequestKeySet stored(LocalDate day) {
+        return storedKeys.computeIfAbsent(day, d -> {
+            RequestKeySet keys = new RequestKeySet();
+            store.loadKeys(d, keys);
+            return keys;
+        });
+    }
+
+    private void flushRejects() {
+        if (!pendingRejects.isEmpty()) {
+            rejects.insertAll(pendingRejects);
+            pendingRejects.clear();
+        }
+    }
+
+    private static LocalDate dayOf(UsageLine line) {
+        return LocalDate.ofInstant(line.occurredAt(), ZoneOffset.UTC);
+    }
+}

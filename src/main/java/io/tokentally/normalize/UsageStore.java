@@ -1,0 +1,121 @@
+package io.tokentally.normalize;
+
+import io.tokentally.shared.SqlDialect;
+import io.tokentally.shared.SqlTime;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Where ingest keeps what it accepted: usage totals per file and hour ({@code usage_hourly}), the
+ * request keys of every accepted row in blocks per file and day ({@code usage_key_block}), and the
+ * hours each run touched ({@code run_hour}).
+ */
+class UsageStore {
+
+    static final int KEYS_PER_BLOCK = 65_536;
+    private static final String INSERT_TOTALS = "INSERT INTO usage_hourly (file_id, ingest_run, hour_start,"
+            + " customer_id, attributed, provider, model, service_tier, context_tier, price_epoch, billable, requests,"
+            + " input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,"
+            + " reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final JdbcTemplate jdbc;
+    private final String insertHour;
+    private final boolean repeatsKey;
+
+    UsageStore(JdbcTemplate jdbc, SqlDialect dialect) {
+        this.jdbc = jdbc;
+        this.insertHour = dialect.insertIfAbsent(
+                "run_hour", List.of("ingest_run", "hour_start"), List.of("ingest_run", "hour_start"));
+        this.repeatsKey = dialect.repeatsKeyParameters();
+    }
+
+    /** The newest stored key block; blocks stored later have higher ids. */
+    long latestKeyBlock() {
+        Long latest = jdbc.queryForObject("SELECT MAX(block_id) FROM usage_key_block", Long.class);
+        return latest == null ? 0 : latest;
+    }
+
+    /** Adds to {@code keys} the stored keys of {@code day}. */
+    void loadKeys(LocalDate day, RequestKeySet keys) {
+        jdbc.query(
+                "SELECT request_keys FROM usage_key_block WHERE usage_day = ?",
+                rs -> {
+                    keys.addAll(rs.getBytes(1));
+                },
+                day);
+    }
+
+    /** The keys of {@code candidates} that blocks of {@code day} newer than {@code afterBlock} hold. */
+    RequestKeySet commonKeys(LocalDate day, long afterBlock, RequestKeySet candidates) {
+        RequestKeySet common = new RequestKeySet();
+        jdbc.query(
+                "SELECT request_keys FROM usage_key_block WHERE usage_day = ? AND block_id > ?",
+                rs -> {
+                    candidates.retainInto(rs.getBytes(1), common);
+                },
+                day,
+                afterBlock);
+        return common;
+    }
+
+    void insertKeys(long fileId, Map<LocalDate, RequestKeySet> keysByDay) {
+        List<Object[]> blocks = new ArrayList<>();
+        keysByDay.forEach((day, keys) -> {
+            for (byte[] block : keys.toBlocks(KEYS_PER_BLOCK)) {
+                blocks.add(new Object[] {fileId, day, block.length / RequestKeySet.KEY_BYTES, block});
+            }
+        });
+        jdbc.batchUpdate(
+                "INSERT INTO usage_key_block (file_id, usage_day, key_count, request_keys) VALUES (?, ?, ?, ?)",
+                blocks);
+    }
+
+    void insertTotals(long fileId, long run, UsageTotals totals, int batchSize) {
+        List<Map.Entry<UsageTotals.Group, UsageTotals.Sums>> rows = new ArrayList<>(totals.size());
+        totals.forEach((group, sums) -> rows.add(Map.entry(group, sums)));
+        jdbc.batchUpdate(INSERT_TOTALS, rows, batchSize, (ps, row) -> bindTotals(ps, fileId, run, row));
+    }
+
+    void recordHours(long run, Collection<Instant> hours) {
+        jdbc.batchUpdate(insertHour, new ArrayList<>(hours), hours.size(), (ps, hour) -> {
+            ps.setLong(1, run);
+            SqlTime.bind(ps, 2, hour);
+            if (repeatsKey) {
+                ps.setLong(3, run);
+                SqlTime.bind(ps, 4, hour);
+            }
+        });
+    }
+
+    private static void bindTotals(
+            PreparedStatement ps, long fileId, long run, Map.Entry<UsageTotals.Group, UsageTotals.Sums> row)
+            throws SQLException {
+        UsageTotals.Group group = row.getKey();
+        UsageTotals.Sums sums = row.getValue();
+        ps.setLong(1, fileId);
+        ps.setLong(2, run);
+        SqlTime.bind(ps, 3, group.hourStart());
+        ps.setString(4, group.customerId());
+        ps.setBoolean(5, group.attributed());
+        ps.setString(6, group.provider());
+        ps.setString(7, group.model());
+        ps.setString(8, group.serviceTier().code());
+        ps.setString(9, group.contextTier().code());
+        SqlTime.bind(ps, 10, group.priceEpoch());
+        ps.setBoolean(11, group.billable());
+        ps.setLong(12, sums.requests);
+        ps.setLong(13, sums.input);
+        ps.setLong(14, sums.cacheRead);
+        ps.setLong(15, sums.cacheWrite5m);
+        ps.setLong(16, sums.cacheWrite1h);
+        ps.setLong(17, sums.output);
+        ps.setLong(18, sums.reasoning);
+    }
+}

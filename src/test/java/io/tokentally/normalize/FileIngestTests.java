@@ -1,0 +1,152 @@
+package io.tokentally.normalize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.UsageFixtures;
+import io.tokentally.ingest.FileCounts;
+import io.tokentally.ingest.FileRegistry;
+import io.tokentally.ingest.FileStatus;
+import io.tokentally.ingest.RegisteredFile;
+import io.tokentally.ingest.RejectRepository;
+import io.tokentally.ingest.UsageFormats;
+import io.tokentally.pricing.PriceCatalog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** A file's pass on the embedded database: duplicates within a file, across runs, and across files read at once. */
+@SpringBootTest
+class FileIngestTests {
+
+    static final Path WORK = temporaryFolder();
+    static final PriceCatalog CATALOG = UsageNormalizerTests.CATALOG;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+    }
+
+    @Autowired
+    FileRegistry registry;
+
+    @Autowired
+    UsageFormats formats;
+
+    @Autowired
+    UsageStore store;
+
+    @Autowired
+    RejectRepository rejects;
+
+    @Autowired
+    IngestCommitLock lock;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Test
+    void rowsTwoFilesReadAtOnceBothHoldAreCountedOnceByTheFileCommittedFirst() throws Exception {
+        // given: two files with three request ids in common, read before either is committed
+        String source = "race-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r1", 100), row("r2", 200), row("r3", 300), row("r4", 400));
+        FileIngest second = ingest(source, "b.csv", row("r2", 200), row("r3", 300), row("r4", 400), row("r5", 500));
+        first.readAll(record -> {});
+        second.readAll(record -> {});
+
+        // when: the first commits, then the second settles under the lock and commits
+        commit(first, 1);
+        commit(second, 1);
+
+        // then: r2..r4 are duplicates in the second file, and every token is counted once
+        assertThat(first.counts()).isEqualTo(new FileCounts(4, 4, 0, 0, 0, 0));
+        assertThat(second.counts()).isEqualTo(new FileCounts(4, 1, 0, 3, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(100 + 200 + 300 + 400 + 500);
+    }
+
+    @Test
+    void aRowCommittedByAnEarlierRunIsADuplicateAndARepeatWithinTheFileToo() throws Exception {
+        // given: an earlier run committed r1
+        String source = "late-" + UUID.randomUUID();
+        FileIngest earlier = ingest(source, "day.csv", row("r1", 100));
+        earlier.readAll(record -> {});
+        commit(earlier, 1);
+
+        // when: a late file repeats r1, and holds r2 twice
+        FileIngest late = ingest(source, "late.csv", row("r1", 100), row("r2", 200), row("r2", 200));
+        late.readAll(record -> {});
+        commit(late, 2);
+
+        // then
+        assertThat(late.counts()).isEqualTo(new FileCounts(3, 1, 0, 2, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(300);
+    }
+
+    private void commit(FileIngest ingest, long run) {
+        transactions.executeWithoutResult(status -> {
+            lock.holdUntilTransactionEnds();
+            try {
+                ingest.settleConcurrentDuplicates();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            ingest.store(run);
+        });
+    }
+
+    private FileIngest ingest(String source, String name, String... rows) throws IOException {
+        Path file = WORK.resolve(source).resolve(name);
+        Files.createDirectories(file.getParent());
+        UsageFixtures.write(file, rows);
+        long id = registry.register(
+                source,
+                file.toString(),
+                UUID.randomUUID().toString(),
+                Files.size(file),
+                "usage-csv",
+                FileStatus.PENDING,
+                null,
+                null,
+                1);
+        RegisteredFile registered = registry.find(id).orElseThrow();
+        return new FileIngest(
+                registered,
+                formats.named("usage-csv"),
+                new UsageNormalizer(source, CATALOG, Set.of("alice")),
+                store,
+                rejects,
+                100);
+    }
+
+    private long inputTokens(String source) {
+        return jdbc.queryForObject(
+                "SELECT SUM(u.input_tokens) FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
+                        + " WHERE f.source = ?",
+                Long.class,
+                source);
+    }
+
+    private static String row(String requestId, long input) {
+        return requestId + ",2026-10-05T10:15:00Z,alice,openai,gpt-4o-mini," + input + ",0,0,0,0,0,,ok";
+    }
+
+    private static Path temporaryFolder() {
+        try {
+            return Files.createTempDirectory("tokentally-file-ingest-");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package io.tokentally.cli;
 
 import io.tokentally.ingest.InputSource;
+import io.tokentally.ingest.S3Source;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.job.RunSummary;
@@ -46,9 +47,10 @@ class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            paramLabel = "[NAME=]FOLDER",
-            description = "Folder of usage files, read recursively; repeatable. The source name (dedup scope of"
-                    + " request ids) defaults to the folder's name. Default: ${DEFAULT-VALUE}.",
+            paramLabel = "[NAME=]FOLDER|s3://BUCKET/PREFIX",
+            description = "Folder of usage files, read recursively, or an S3 prefix (see tokentally.s3.*);"
+                    + " repeatable. The source name (dedup scope of request ids) defaults to the folder's name."
+                    + " Default: ${DEFAULT-VALUE}.",
             defaultValue = "sample-data/usage")
     List<String> inputs;
 
@@ -82,12 +84,7 @@ class RunCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "unknown job '" + job + "'; known jobs: " + JobNames.NIGHTLY_BILLING);
         }
-        List<String> sources = inputs.stream()
-                .map(InputSource::parse)
-                .map(source -> new InputSource(
-                                source.name(), source.root().toAbsolutePath().normalize())
-                        .spec())
-                .toList();
+        List<String> sources = inputs.stream().map(RunCommand::absolute).toList();
         BillingJobParameters parameters = new BillingJobParameters(date, rerun, sources, customers, plans, prices);
         try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
             JobExecution execution = context.getBean(BillingRuns.class).run(parameters);
@@ -103,5 +100,13 @@ class RunCommand implements Callable<Integer> {
         out.println("Run folder: " + folder.toAbsolutePath());
         out.flush();
         return TokentallyCommand.exitCodeOf(execution);
+    }
+
+    /** A folder source with its path made absolute (a restart may run elsewhere); an S3 source as it is. */
+    private static String absolute(String spec) {
+        return S3Source.parse(spec).map(S3Source::spec).orElseGet(() -> {
+            InputSource source = InputSource.parse(spec);
+            return new InputSource(source.name(), source.root().toAbsolutePath().normalize()).spec();
+        });
     }
 }

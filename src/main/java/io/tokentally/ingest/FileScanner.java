@@ -64,31 +64,30 @@ public class FileScanner {
 
     private boolean scanFile(long run, InputSource source, Path file) throws IOException {
         String path = file.toAbsolutePath().normalize().toString();
-        String checksum = sha256(file);
-        Optional<RegisteredFile> known = registry.findByChecksum(checksum);
-        if (known.isPresent()) {
-            RegisteredFile seen = known.get();
-            boolean ownedByThisRun =
-                    seen.ingestRun() == run && seen.path().toString().equals(path);
-            RunFileOutcome outcome = ownedByThisRun
-                    ? (seen.changedFromFileId() == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED)
-                    : RunFileOutcome.ALREADY_INGESTED;
-            registry.recordSeen(run, source.name(), path, seen.fileId(), outcome);
-            if (!ownedByThisRun) {
-                log.info(
-                        "Skipping {}: the same content was registered as file {} ({})",
-                        path,
-                        seen.fileId(),
-                        seen.path());
-            }
-            return ownedByThisRun && seen.status() == FileStatus.PENDING;
-        }
         Long changedFrom = registry.findLatestByPath(source.name(), path)
                 .map(RegisteredFile::fileId)
                 .orElse(null);
+        return register(run, source.name(), path, file, changedFrom).pending();
+    }
+
+    /** What registering one file found: its id in the registry, and whether this run must read it. */
+    record Registration(long fileId, boolean pending) {}
+
+    /**
+     * Registers one file under {@code shownPath} (its own path, or the URI of the object it was staged
+     * from): new content is registered for this run; content registered before is recorded as already
+     * ingested (or, on a restart, as this run's own).
+     */
+    Registration register(long run, String source, String shownPath, Path file, Long changedFrom) throws IOException {
+        String path = file.toAbsolutePath().normalize().toString();
+        String checksum = sha256(file);
+        Optional<RegisteredFile> known = registry.findByChecksum(checksum);
+        if (known.isPresent()) {
+            return registerKnown(run, source, shownPath, path, known.get());
+        }
         Detection detection = detect(file);
         long fileId = registry.register(
-                source.name(),
+                source,
                 path,
                 checksum,
                 Files.size(file),
@@ -98,17 +97,34 @@ public class FileScanner {
                 changedFrom,
                 run);
         registry.recordSeen(
-                run, source.name(), path, fileId, changedFrom == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED);
+                run, source, shownPath, fileId, changedFrom == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED);
         if (changedFrom != null) {
             log.warn(
                     "{} changed since it was ingested as file {}: only rows with new request ids will count",
-                    path,
+                    shownPath,
                     changedFrom);
         }
         if (detection.status != FileStatus.PENDING) {
-            log.warn("{} not ingested: {}", path, detection.detail);
+            log.warn("{} not ingested: {}", shownPath, detection.detail);
         }
-        return detection.status == FileStatus.PENDING;
+        return new Registration(fileId, detection.status == FileStatus.PENDING);
+    }
+
+    private Registration registerKnown(long run, String source, String shownPath, String path, RegisteredFile seen) {
+        boolean ownedByThisRun =
+                seen.ingestRun() == run && seen.path().toString().equals(path);
+        RunFileOutcome outcome = ownedByThisRun
+                ? (seen.changedFromFileId() == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED)
+                : RunFileOutcome.ALREADY_INGESTED;
+        registry.recordSeen(run, source, shownPath, seen.fileId(), outcome);
+        if (!ownedByThisRun) {
+            log.info(
+                    "Skipping {}: the same content was registered as file {} ({})",
+                    shownPath,
+                    seen.fileId(),
+                    seen.path());
+        }
+        return new Registration(seen.fileId(), ownedByThisRun && seen.status() == FileStatus.PENDING);
     }
 
     private Detection detect(Path file) {

@@ -18,7 +18,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class RegisterFilesStepConfiguration {
 
     public static final String REGISTER_FILES_STEP = "registerFilesStep";
-    /** Job parameter: input sources, {@code name=path} or {@code path}, separated by {@code ;}. */
+    /**
+     * Job parameter: input sources separated by {@code ;}, each a local folder ({@code name=path} or
+     * {@code path}) or an S3 prefix ({@code name=s3://bucket/prefix} or {@code s3://bucket/prefix}).
+     */
     public static final String INPUT_PARAMETER = "input";
 
     @Bean
@@ -33,19 +36,24 @@ public class RegisterFilesStepConfiguration {
     @StepScope
     Tasklet registerFilesTasklet(
             FileScanner scanner,
+            S3Stager s3,
             @Value("#{jobParameters['input']}") String input,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
         return (contribution, chunkContext) -> {
-            List<InputSource> sources = parseSources(input);
-            contribution.incrementWriteCount(scanner.scan(run, sources));
+            List<String> specs = specs(input);
+            List<S3Source> objectSources = specs.stream()
+                    .flatMap(spec -> S3Source.parse(spec).stream())
+                    .toList();
+            List<InputSource> folders = specs.stream()
+                    .filter(spec -> S3Source.parse(spec).isEmpty())
+                    .map(InputSource::parse)
+                    .toList();
+            contribution.incrementWriteCount(scanner.scan(run, folders) + s3.stage(run, objectSources));
             return RepeatStatus.FINISHED;
         };
     }
 
-    public static List<InputSource> parseSources(String input) {
-        return Arrays.stream(input.split(";"))
-                .filter(spec -> !spec.isBlank())
-                .map(InputSource::parse)
-                .toList();
+    private static List<String> specs(String input) {
+        return Arrays.stream(input.split(";")).filter(spec -> !spec.isBlank()).toList();
     }
 }

@@ -7,11 +7,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Where runs write their output.
+ * Where runs write their output, and the files a run started by the service (the S3 drop watcher)
+ * uses.
  *
  * @param runsDir each run writes {@code report.json} and {@code rejects.csv} into a folder below it
+ * @param customersFile the customers file of runs that do not name one
+ * @param plansFile the plans file of runs that do not name one
+ * @param pricesFile the prices file of runs that do not name one
  */
 @Validated
 @ConfigurationProperties("tokentally")
 public record TokentallyProperties(
-        @DefaultValue("runs") @NotNull Path runsDir) {}
+        @DefaultValue("runs") @NotNull Path runsDir,
+        @DefaultValue("sample-data/customers.csv") @NotNull Path customersFile,
+        @DefaultValue("sample-data/plans.yaml") @NotNull Path plansFile,
+        @DefaultValue("sample-data/prices.csv") @NotNull Path pricesFile) {}

@@ -131,6 +131,20 @@ class TokentallyCommandTests {
                 .hasStackTraceContaining("tokentally.ingest.batch-size");
     }
 
+    @Test
+    void anS3KeyWithoutItsSecretStopsStartUpNamingBothProperties() {
+        assertThatThrownBy(() -> SpringContexts.start(Map.of(
+                        "tokentally.data-dir", work.resolve("data").toString(), "tokentally.s3.access-key-id", "AKIA")))
+                .hasStackTraceContaining("tokentally.s3.secret-access-key");
+    }
+
+    @Test
+    void aWatcherWithoutADropFolderStopsStartUpNamingTheProperty() {
+        assertThatThrownBy(() -> SpringContexts.start(
+                        Map.of("tokentally.data-dir", work.resolve("data").toString(), "tokentally.s3.watch", "true")))
+                .hasStackTraceContaining("tokentally.s3.drop");
+    }
+
     private static CommandLine command(StringWriter out, StringWriter err) {
         CommandLine commandLine = new CommandLine(new TokentallyCommand());
         commandLine.setOut(new PrintWriter(out, true));

@@ -1,0 +1,111 @@
+package io.tokentally.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.Tagging;
+
+/**
+ * Once a run is over, marks each object it claimed: processed (ingested, or its content already was)
+ * or failed (no reader recognizes it, or it cannot be read), by moving it under the processed or
+ * failed prefix or by tagging it in place, with the reason. Objects of a run that stopped before
+ * reading them stay where they are, for the restart.
+ */
+@Component
+public class S3ObjectMarker {
+
+    static final String STATUS_TAG = "tokentally-status";
+    static final String REASON_TAG = "tokentally-reason";
+    private static final Logger log = LoggerFactory.getLogger(S3ObjectMarker.class);
+    private static final int MAX_KEY_BYTES = 1024;
+    private static final int MAX_TAG_VALUE = 256;
+
+    private final ObjectProvider<S3Client> s3;
+    private final S3Properties properties;
+    private final S3ObjectRegistry objects;
+    private final FileRegistry files;
+
+    S3ObjectMarker(ObjectProvider<S3Client> s3, S3Properties properties, S3ObjectRegistry objects, FileRegistry files) {
+        this.s3 = s3;
+        this.properties = properties;
+        this.objects = objects;
+        this.files = files;
+    }
+
+    /**
+     * Marks every claimed object whose file is settled (a run that failed to mark, say because S3 was
+     * unreachable, is caught up by the next); returns how many it marked.
+     */
+    public int markSettled() {
+        List<S3ObjectRegistry.Claim> claims = objects.unmarked();
+        int marked = 0;
+        for (S3ObjectRegistry.Claim claim : claims) {
+            RegisteredFile file =
+                    claim.fileId() == null ? null : files.find(claim.fileId()).orElse(null);
+            if (file == null || file.status() == FileStatus.PENDING) {
+                continue;
+            }
+            boolean processed = file.status() == FileStatus.INGESTED;
+            String reason = processed ? null : file.detail();
+            mark(claim, processed, reason);
+            objects.marked(claim.uri(), claim.etag(), processed ? "PROCESSED" : "FAILED", reason);
+            marked++;
+        }
+        return marked;
+    }
+
+    /** Marks again an object version that was marked before and has been dropped again. */
+    void markAgain(S3ObjectRegistry.Claim claim) {
+        boolean processed = claim.status().equals("PROCESSED");
+        mark(claim, processed, claim.detail());
+    }
+
+    private void mark(S3ObjectRegistry.Claim claim, boolean processed, String reason) {
+        String bucket =
+                claim.uri().substring(S3Source.SCHEME.length(), claim.uri().indexOf('/', S3Source.SCHEME.length()));
+        String key = claim.uri().substring(S3Source.SCHEME.length() + bucket.length() + 1);
+        Tagging tagging = tagging(processed, reason);
+        String target = (processed ? properties.processedPrefix() : properties.failedPrefix()) + key;
+        boolean move =
+                properties.mark().equals("move") && target.getBytes(StandardCharsets.UTF_8).length <= MAX_KEY_BYTES;
+        if (move) {
+            s3.getObject()
+                    .copyObject(request -> request.sourceBucket(bucket)
+                            .sourceKey(key)
+                            .destinationBucket(bucket)
+                            .destinationKey(target));
+            s3.getObject()
+                    .putObjectTagging(
+                            request -> request.bucket(bucket).key(target).tagging(tagging));
+            s3.getObject().deleteObject(request -> request.bucket(bucket).key(key));
+            log.info("{} moved to {} ({})", claim.uri(), target, processed ? "processed" : "failed: " + reason);
+        } else {
+            s3.getObject()
+                    .putObjectTagging(request -> request.bucket(bucket).key(key).tagging(tagging));
+            log.info("{} tagged {}", claim.uri(), processed ? "processed" : "failed: " + reason);
+        }
+    }
+
+    private static Tagging tagging(boolean processed, String reason) {
+        Tag status = Tag.builder()
+                .key(STATUS_TAG)
+                .value(processed ? "processed" : "failed")
+                .build();
+        if (processed) {
+            return Tagging.builder().tagSet(status).build();
+        }
+        Tag why = Tag.builder().key(REASON_TAG).value(tagValue(reason)).build();
+        return Tagging.builder().tagSet(status, why).build();
+    }
+
+    /** S3 tag values allow letters, digits, spaces and {@code + - = . _ : / @}, up to 256 characters. */
+    static String tagValue(String text) {
+        String value = text == null ? "unknown" : text.replaceAll("[^\\p{L}\\p{N} +\\-=._:/@]", "_");
+        return value.length() > MAX_TAG_VALUE ? value.substring(0, MAX_TAG_VALUE) : value;
+    }
+}

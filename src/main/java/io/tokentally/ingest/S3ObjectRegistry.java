@@ -1,0 +1,119 @@
+package io.tokentally.ingest;
+
+import io.tokentally.shared.SqlDialect;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Which S3 object versions (key and ETag) have been claimed by which run, and how they were marked. */
+@Repository
+public class S3ObjectRegistry {
+
+    private static final List<String> COLUMNS =
+            List.of("object_uri", "etag", "source", "size_bytes", "claimed_run", "claimed_at", "status");
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final SqlDialect dialect;
+    private final String insertClaim;
+
+    public S3ObjectRegistry(JdbcClient jdbc, Clock clock, DataSource dataSource) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.dialect = SqlDialect.of(dataSource);
+        this.insertClaim = dialect.insertIfAbsent("s3_object", COLUMNS, List.of("object_uri", "etag"));
+    }
+
+    /** A claimed object version. */
+    public record Claim(String uri, String etag, String source, long run, Long fileId, String status, String detail) {}
+
+    /**
+     * Claims an object version for {@code run}; true when the run owns it (it claimed it now, or
+     * before a restart). Another run or replica that claimed it first keeps it.
+     */
+    boolean claim(String uri, String etag, String source, long size, long run) {
+        List<Object> parameters = new ArrayList<>(List.of(uri, etag, source, size, run, now(), "CLAIMED"));
+        if (dialect.repeatsKeyParameters()) {
+            parameters.addAll(List.of(uri, etag));
+        }
+        try {
+            if (jdbc.sql(insertClaim).params(parameters).update() == 1) {
+                return true;
+            }
+        } catch (DuplicateKeyException e) {
+            // H2: another run of this process inserted it between the check and the insert
+        }
+        return find(uri, etag)
+                .map(claim -> claim.run() == run && claim.status().equals("CLAIMED"))
+                .orElse(false);
+    }
+
+    public boolean isKnown(String uri, String etag) {
+        return find(uri, etag).isPresent();
+    }
+
+    /** The file registered for the newest other version of the same key, for reporting a changed object. */
+    Optional<Long> previousVersionFile(String uri, String etag) {
+        return jdbc
+                .sql("SELECT file_id FROM s3_object WHERE object_uri = ? AND etag <> ? AND file_id IS NOT NULL"
+                        + " ORDER BY claimed_at DESC")
+                .params(uri, etag)
+                .query(Long.class)
+                .list()
+                .stream()
+                .findFirst();
+    }
+
+    void attachFile(String uri, String etag, long fileId) {
+        jdbc.sql("UPDATE s3_object SET file_id = ? WHERE object_uri = ? AND etag = ?")
+                .params(fileId, uri, etag)
+                .update();
+    }
+
+    /** Claimed objects that are not marked yet, of any run. */
+    List<Claim> unmarked() {
+        return jdbc.sql("SELECT object_uri, etag, source, claimed_run, file_id, status, detail FROM s3_object"
+                        + " WHERE status = 'CLAIMED' ORDER BY object_uri")
+                .query((rs, rowNum) -> new Claim(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        (Long) rs.getObject(5, Long.class),
+                        rs.getString(6),
+                        rs.getString(7)))
+                .list();
+    }
+
+    void marked(String uri, String etag, String status, String detail) {
+        jdbc.sql("UPDATE s3_object SET status = ?, detail = ?, marked_at = ? WHERE object_uri = ? AND etag = ?")
+                .params(status, detail, now(), uri, etag)
+                .update();
+    }
+
+    public Optional<Claim> find(String uri, String etag) {
+        return jdbc.sql("SELECT object_uri, etag, source, claimed_run, file_id, status, detail FROM s3_object"
+                        + " WHERE object_uri = ? AND etag = ?")
+                .params(uri, etag)
+                .query((rs, rowNum) -> new Claim(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        (Long) rs.getObject(5, Long.class),
+                        rs.getString(6),
+                        rs.getString(7)))
+                .optional();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,65 @@
+package io.tokentally.ingest;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How the engine reaches S3 (or an S3-compatible server) for {@code s3://bucket/prefix} sources and
+ * the drop folder. Credentials come from {@code access-key-id}/{@code secret-access-key} when both
+ * are set, otherwise from the AWS default chain (environment, profile, pod identity).
+ *
+ * @param endpoint an S3-compatible server's URL; empty for AWS itself
+ * @param region the signing region
+ * @param pathStyleAccess bucket in the path rather than the host name (most S3-compatible servers)
+ * @param stagingDir where objects are streamed to before they are read (default: {@code s3-staging}
+ *     under {@code tokentally.data-dir}); an object key never becomes a local path
+ * @param mark what happens to an object once its run is over: {@code move} to the processed or
+ *     failed prefix, or {@code tag} it in place ({@code tokentally-status}, {@code tokentally-reason})
+ * @param processedPrefix where {@code move} puts objects that were ingested (or already were)
+ * @param failedPrefix where {@code move} puts objects that no reader could read, with the reason as a tag
+ * @param drop the drop folder the watcher polls, as a source ({@code name=s3://bucket/prefix}); empty: no watcher
+ * @param pollInterval how often the watcher lists the drop folder
+ */
+@Validated
+@ConfigurationProperties("tokentally.s3")
+public record S3Properties(
+        URI endpoint,
+        @DefaultValue("us-east-1") @NotBlank String region,
+        @DefaultValue("false") boolean pathStyleAccess,
+        String accessKeyId,
+        String secretAccessKey,
+        Path stagingDir,
+
+        @DefaultValue("move") @Pattern(regexp = "move|tag", message = "must be 'move' or 'tag'")
+        String mark,
+
+        @DefaultValue("processed/") @NotBlank String processedPrefix,
+        @DefaultValue("failed/") @NotBlank String failedPrefix,
+        @DefaultValue("") String drop,
+        @DefaultValue("60s") Duration pollInterval) {
+
+    public S3Properties {
+        boolean hasId = accessKeyId != null && !accessKeyId.isBlank();
+        boolean hasSecret = secretAccessKey != null && !secretAccessKey.isBlank();
+        if (hasId != hasSecret) {
+            throw new IllegalArgumentException("tokentally.s3.access-key-id and tokentally.s3.secret-access-key must be"
+                    + " set together, or neither (then the AWS default credentials chain is used)");
+        }
+    }
+
+    boolean hasStaticCredentials() {
+        return accessKeyId != null && !accessKeyId.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "S3Properties[endpoint=" + endpoint + ", region=" + region + ", accessKeyId="
+                + (accessKeyId == null ? null : "(set)") + ", secretAccessKey=(hidden)]";
+    }
+}

@@ -1,0 +1,41 @@
+package io.tokentally.ingest;
+
+import java.util.Optional;
+
+/**
+ * A prefix of an S3 bucket read as an input source: {@code name=s3://bucket/prefix} or
+ * {@code s3://bucket/prefix} (then the source is named after the bucket and prefix).
+ */
+public record S3Source(String name, String bucket, String prefix) {
+
+    static final String SCHEME = "s3://";
+
+    /** The S3 source a spec names, or empty when it names a local folder. */
+    public static Optional<S3Source> parse(String spec) {
+        int equals = spec.indexOf('=');
+        String name = equals > 0 && !spec.substring(0, equals).contains("/")
+                ? spec.substring(0, equals).strip()
+                : null;
+        String location =
+                name == null ? spec.strip() : spec.substring(equals + 1).strip();
+        if (!location.startsWith(SCHEME)) {
+            return Optional.empty();
+        }
+        String rest = location.substring(SCHEME.length());
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+        if (bucket.isBlank()) {
+            throw new IllegalArgumentException("S3 source '" + spec + "' names no bucket");
+        }
+        return Optional.of(new S3Source(name != null ? name : bucket + "/" + prefix, bucket, prefix));
+    }
+
+    String uri(String key) {
+        return SCHEME + bucket + "/" + key;
+    }
+
+    public String spec() {
+        return name + "=" + SCHEME + bucket + "/" + prefix;
+    }
+}

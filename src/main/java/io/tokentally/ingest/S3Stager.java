@@ -1,0 +1,167 @@
+package io.tokentally.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Reads S3 sources: lists each prefix, claims every object version (key and ETag) no run has
+ * claimed, streams it to a staging file named by a hash (an object key never becomes a local path)
+ * and registers it like a local file, under its {@code s3://} URI.
+ */
+@Component
+public class S3Stager {
+
+    private static final Logger log = LoggerFactory.getLogger(S3Stager.class);
+    private static final int PRECONDITION_FAILED = 412;
+
+    private final ObjectProvider<S3Client> s3;
+    private final S3Properties properties;
+    private final S3ObjectRegistry objects;
+    private final FileScanner scanner;
+    private final S3ObjectMarker marker;
+    private final Path stagingDir;
+
+    S3Stager(
+            ObjectProvider<S3Client> s3,
+            S3Properties properties,
+            S3ObjectRegistry objects,
+            FileScanner scanner,
+            S3ObjectMarker marker,
+            @Value("${tokentally.data-dir}") Path dataDir) {
+        this.s3 = s3;
+        this.properties = properties;
+        this.objects = objects;
+        this.scanner = scanner;
+        this.marker = marker;
+        this.stagingDir = properties.stagingDir() != null ? properties.stagingDir() : dataDir.resolve("s3-staging");
+    }
+
+    /** Claims, stages and registers the new objects of every source; returns how many files the run must read. */
+    public int stage(long run, List<S3Source> sources) throws IOException {
+        int pending = 0;
+        for (S3Source source : sources) {
+            for (S3Object object : list(source)) {
+                String uri = source.uri(object.key());
+                String etag = etag(object);
+                if (objects.claim(uri, etag, source.name(), object.size(), run)) {
+                    pending += stageObject(run, source, object) ? 1 : 0;
+                } else {
+                    moveAgainIfMarked(uri, etag);
+                }
+            }
+        }
+        return pending;
+    }
+
+    /** A version that was moved away once and dropped again is moved again, not read again. */
+    private void moveAgainIfMarked(String uri, String etag) {
+        objects.find(uri, etag)
+                .filter(claim -> properties.mark().equals("move"))
+                .filter(claim ->
+                        claim.status().equals("PROCESSED") || claim.status().equals("FAILED"))
+                .ifPresent(claim -> {
+                    log.info("{} was {} before and has been dropped again; moving it again", uri, claim.status());
+                    marker.markAgain(claim);
+                });
+    }
+
+    /** Moves again every object version under the source that was marked before and has been dropped again. */
+    public void moveAgainDropped(S3Source source) {
+        for (S3Object object : list(source)) {
+            moveAgainIfMarked(source.uri(object.key()), etag(object));
+        }
+    }
+
+    /** Object versions under the source that no run has claimed yet. */
+    public List<String> unclaimed(S3Source source) {
+        return list(source).stream()
+                .filter(object -> !objects.isKnown(source.uri(object.key()), etag(object)))
+                .map(S3Object::key)
+                .toList();
+    }
+
+    private List<S3Object> list(S3Source source) {
+        return s3
+                .getObject()
+                .listObjectsV2Paginator(
+                        request -> request.bucket(source.bucket()).prefix(source.prefix()))
+                .contents()
+                .stream()
+                .filter(object -> !object.key().endsWith("/"))
+                .filter(object -> !object.key().startsWith(properties.processedPrefix())
+                        && !object.key().startsWith(properties.failedPrefix()))
+                .toList();
+    }
+
+    private boolean stageObject(long run, S3Source source, S3Object object) throws IOException {
+        String uri = source.uri(object.key());
+        String etag = etag(object);
+        Path staged = stagingDir.resolve(hash(uri + "\n" + etag));
+        if (!download(source, object, staged)) {
+            objects.marked(
+                    uri,
+                    etag,
+                    "SUPERSEDED",
+                    "the object changed while it was being read; its new version is" + " read as a new object");
+            return false;
+        }
+        Long previous = objects.previousVersionFile(uri, etag).orElse(null);
+        FileScanner.Registration registration = scanner.register(run, source.name(), uri, staged, previous);
+        objects.attachFile(uri, etag, registration.fileId());
+        return registration.pending();
+    }
+
+    /** Streams the claimed version to the staging file; false when the object no longer has that version. */
+    private boolean download(S3Source source, S3Object object, Path staged) throws IOException {
+        Files.createDirectories(stagingDir);
+        Path partial = staged.resolveSibling(staged.getFileName() + ".part");
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject()
+                .getObject(request ->
+                        request.bucket(source.bucket()).key(object.key()).ifMatch(object.eTag()))) {
+            Files.copy((InputStream) in, partial, StandardCopyOption.REPLACE_EXISTING);
+        } catch (S3Exception e) {
+            if (e.statusCode() == PRECONDITION_FAILED) {
+                log.warn("{} changed while it was being read; its new version will be read", source.uri(object.key()));
+                return false;
+            }
+            throw e;
+        }
+        Files.move(partial, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return true;
+    }
+
+    Path stagingDir() {
+        return stagingDir;
+    }
+
+    static String etag(S3Object object) {
+        return object.eTag() == null ? "" : object.eTag().replace("\"", "");
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.tokentally.job;
+
+import io.tokentally.ingest.S3Properties;
+import io.tokentally.ingest.S3Source;
+import io.tokentally.ingest.S3Stager;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Polls the S3 drop folder ({@code tokentally.s3.drop}) every {@code tokentally.s3.poll-interval}
+ * when {@code tokentally.s3.watch=true} (the service sets it). When the folder holds an object
+ * version no run has claimed, it runs the nightly job for yesterday (UTC) with the drop folder as its
+ * source: the run claims each new object exactly once, ingests it, re-rates the hours it touched and
+ * marks it processed or failed. Several replicas may poll; the claim in the database decides.
+ */
+@Component
+@EnableScheduling
+@ConditionalOnProperty(name = "tokentally.s3.watch", havingValue = "true")
+public class S3DropWatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(S3DropWatcher.class);
+
+    private final S3Stager stager;
+    private final BillingRuns runs;
+    private final TokentallyProperties defaults;
+    private final Clock clock;
+    private final S3Source drop;
+
+    S3DropWatcher(
+            S3Stager stager, S3Properties properties, BillingRuns runs, TokentallyProperties defaults, Clock clock) {
+        this.stager = stager;
+        this.runs = runs;
+        this.defaults = defaults;
+        this.clock = clock;
+        this.drop = S3Source.parse(properties.drop())
+                .orElseThrow(() -> new IllegalStateException("tokentally.s3.drop must name the drop folder as"
+                        + " [name=]s3://bucket/prefix when tokentally.s3.watch=true; it is '" + properties.drop()
+                        + "'"));
+    }
+
+    /** One look at the drop folder; the run it started, if it found new objects. */
+    public Optional<JobExecution> poll() throws Exception {
+        stager.moveAgainDropped(drop);
+        List<String> fresh = stager.unclaimed(drop);
+        if (fresh.isEmpty()) {
+            return Optional.empty();
+        }
+        log.info("{} new object(s) in {}: starting a run", fresh.size(), drop.spec());
+        LocalDate yesterday =
+                LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
+        return Optional.of(runs.run(new BillingJobParameters(
+                yesterday,
+                0,
+                List.of(drop.spec()),
+                defaults.customersFile(),
+                defaults.plansFile(),
+                defaults.pricesFile())));
+    }
+
+    @Scheduled(
+            fixedDelayString = "${tokentally.s3.poll-interval:60s}",
+            initialDelayString = "${tokentally.s3.poll-interval:60s}")
+    void pollOnSchedule() {
+        try {
+            poll();
+        } catch (Exception e) {
+            log.warn("S3 drop folder {}: {} (retried at the next poll)", drop.spec(), e.getMessage());
+        }
+    }
+}

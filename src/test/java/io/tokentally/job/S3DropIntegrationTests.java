@@ -1,0 +1,254 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.S3MockServer;
+import io.tokentally.UsageFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.Tag;
+
+/** The S3 drop folder against a real S3-compatible server (S3Mock): the watcher, the claim, the marks. */
+@SpringBootTest
+class S3DropIntegrationTests {
+
+    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-s3-");
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+    static final String BUCKET = "tt-drop-" + UUID.randomUUID().toString().substring(0, 8);
+    static S3Client s3;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+        registry.add("tokentally.s3.endpoint", () -> S3MockServer.endpoint().toString());
+        registry.add("tokentally.s3.path-style-access", () -> "true");
+        registry.add("tokentally.s3.access-key-id", () -> "test");
+        registry.add("tokentally.s3.secret-access-key", () -> "test");
+        registry.add("tokentally.s3.watch", () -> "true");
+        registry.add("tokentally.s3.drop", () -> "drop=s3://" + BUCKET + "/incoming/");
+        registry.add("tokentally.s3.poll-interval", () -> "1h");
+        registry.add(
+                "tokentally.customers-file",
+                () -> FIXTURES.resolve("job-customers.csv").toString());
+        registry.add(
+                "tokentally.plans-file",
+                () -> FIXTURES.resolve("job-plans.yaml").toString());
+        registry.add(
+                "tokentally.prices-file",
+                () -> FIXTURES.resolve("job-prices.csv").toString());
+    }
+
+    @Autowired
+    S3DropWatcher watcher;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    Clock clock;
+
+    @BeforeAll
+    static void bucket() {
+        s3 = S3Client.builder()
+                .endpointOverride(S3MockServer.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+        s3.createBucket(request -> request.bucket(BUCKET));
+    }
+
+    @AfterAll
+    static void close() {
+        s3.close();
+    }
+
+    @Test
+    void aNewObjectIsIngestedOnceAndMovedToProcessed() throws Exception {
+        // given
+        put("incoming/day one.csv", rows("new", 20));
+
+        // when
+        JobExecution execution = watcher.poll().orElseThrow();
+        Optional<JobExecution> again = watcher.poll();
+
+        // then
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(fileCounts(execution, "day one.csv")).isEqualTo(Map.of("read", 20L, "accepted", 20L));
+        assertThat(keys()).doesNotContain("incoming/day one.csv").contains("processed/incoming/day one.csv");
+        assertThat(tags("processed/incoming/day one.csv")).containsEntry("tokentally-status", "processed");
+        assertThat(again).as("nothing new to read").isEmpty();
+    }
+
+    @Test
+    void anObjectDroppedAgainIsMovedAgainAndItsContentUnderAnotherKeyIsNotCountedTwice() throws Exception {
+        // given: an object ingested and moved
+        String content = rows("again", 10);
+        put("incoming/again.csv", content);
+        watcher.poll().orElseThrow();
+
+        // when: the same object is dropped again, and its content under another name
+        put("incoming/again.csv", content);
+        Optional<JobExecution> sameObject = watcher.poll();
+        put("incoming/again-copy.csv", content);
+        JobExecution copy = watcher.poll().orElseThrow();
+
+        // then
+        assertThat(sameObject).as("the same object version starts no run").isEmpty();
+        assertThat(copy.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(outcome(copy, "again-copy.csv")).isEqualTo("ALREADY_INGESTED");
+        assertThat(keys())
+                .doesNotContain("incoming/again.csv", "incoming/again-copy.csv")
+                .contains("processed/incoming/again.csv", "processed/incoming/again-copy.csv");
+    }
+
+    @Test
+    void aChangedObjectCountsOnlyItsNewRequests() throws Exception {
+        // given
+        String[] rows = UsageFixtures.rows("changed", yesterday(), 15, 5, "alice", "bob");
+        put("incoming/changing.csv", csv(List.of(rows).subList(0, 10)));
+        watcher.poll().orElseThrow();
+
+        // when: the object is replaced by a version with five more rows
+        put("incoming/changing.csv", csv(List.of(rows)));
+        JobExecution changed = watcher.poll().orElseThrow();
+
+        // then
+        assertThat(outcome(changed, "changing.csv")).isEqualTo("CHANGED");
+        assertThat(jdbc.queryForMap(
+                        "SELECT f.rows_read, f.rows_accepted, f.rows_duplicate FROM run_file r JOIN ingested_file f"
+                                + " ON f.file_id = r.file_id WHERE r.ingest_run = ? AND r.path LIKE ?",
+                        run(changed),
+                        "%changing.csv"))
+                .containsEntry("ROWS_READ", 15L)
+                .containsEntry("ROWS_ACCEPTED", 5L)
+                .containsEntry("ROWS_DUPLICATE", 10L);
+    }
+
+    @Test
+    void anObjectNoReaderRecognizesIsMovedToFailedWithTheReason() throws Exception {
+        // given
+        put("incoming/notes.txt", "these are not usage rows\n");
+
+        // when
+        JobExecution execution = watcher.poll().orElseThrow();
+
+        // then
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(keys()).doesNotContain("incoming/notes.txt").contains("failed/incoming/notes.txt");
+        assertThat(tags("failed/incoming/notes.txt"))
+                .containsEntry("tokentally-status", "failed")
+                .hasEntrySatisfying(
+                        "tokentally-reason", reason -> assertThat(reason).contains("no format reader recognizes"));
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM s3_object WHERE object_uri = ?",
+                        String.class,
+                        "s3://" + BUCKET + "/incoming/notes.txt"))
+                .isEqualTo("FAILED");
+    }
+
+    @Test
+    void strangeKeysAreReadWithoutBecomingLocalPaths() throws Exception {
+        // given: unicode, spaces, a parent-folder step and a key too long to move under a prefix
+        String longKey = "incoming/" + "x".repeat(1_010) + ".csv";
+        put("incoming/日本/ünïcode file.csv", rows("unicode", 3));
+        put("incoming/../escape.csv", rows("escape", 3));
+        put(longKey, rows("long", 3));
+
+        // when
+        JobExecution execution = watcher.poll().orElseThrow();
+
+        // then: all read; the staging folder holds only hash-named files; the long key is tagged in place
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForObject(
+                        "SELECT SUM(f.rows_accepted) FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id"
+                                + " WHERE r.ingest_run = ?",
+                        Long.class,
+                        run(execution)))
+                .isEqualTo(9);
+        try (Stream<Path> staged = Files.list(WORK.resolve("data/s3-staging"))) {
+            assertThat(staged.map(path -> path.getFileName().toString()))
+                    .allMatch(name -> name.matches("[0-9a-f]{64}"));
+        }
+        assertThat(keys())
+                .contains("processed/incoming/日本/ünïcode file.csv", "processed/incoming/../escape.csv", longKey);
+        assertThat(tags(longKey)).containsEntry("tokentally-status", "processed");
+        assertThat(Files.exists(WORK.resolve("data/escape.csv"))).isFalse();
+    }
+
+    // --- helpers
+
+    private LocalDate yesterday() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
+    }
+
+    private String rows(String prefix, int count) {
+        return csv(List.of(UsageFixtures.rows(prefix, yesterday(), count, 7, "alice", "bob")));
+    }
+
+    private static String csv(List<String> rows) {
+        return UsageFixtures.HEADER + "\n" + String.join("\n", rows) + "\n";
+    }
+
+    private static void put(String key, String content) {
+        s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromString(content));
+    }
+
+    private static List<String> keys() {
+        return s3.listObjectsV2Paginator(request -> request.bucket(BUCKET)).contents().stream()
+                .map(S3Object::key)
+                .toList();
+    }
+
+    private static Map<String, String> tags(String key) {
+        return s3.getObjectTagging(request -> request.bucket(BUCKET).key(key)).tagSet().stream()
+                .collect(Collectors.toMap(Tag::key, Tag::value));
+    }
+
+    private static long run(JobExecution execution) {
+        return execution.getJobInstance().getInstanceId();
+    }
+
+    private Map<String, Long> fileCounts(JobExecution execution, String name) {
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT f.rows_read, f.rows_accepted FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id"
+                        + " WHERE r.ingest_run = ? AND r.path LIKE ?",
+                run(execution),
+                "%" + name);
+        return Map.of("read", (Long) row.get("ROWS_READ"), "accepted", (Long) row.get("ROWS_ACCEPTED"));
+    }
+
+    private String outcome(JobExecution execution, String name) {
+        return jdbc.queryForObject(
+                "SELECT outcome FROM run_file WHERE ingest_run = ? AND path LIKE ?",
+                String.class,
+                run(execution),
+                "%" + name);
+    }
+}

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             RestartCommand.class,
             StripeCommand.class,
+            PricesCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

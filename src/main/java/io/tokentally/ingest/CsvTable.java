@@ -70,4 +70,19 @@ public final class CsvTable {
             return rows;
         }
     }
+
+    /** Writes a CSV file: a header, then one record per row, values as their {@code toString} (null: empty). */
+    public static void write(Path file, List<String> header, List<? extends List<?>> rows) throws IOException {
+        try (java.io.Writer writer =
+                        java.nio.file.Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8);
+                org.apache.commons.csv.CSVPrinter csv = CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader(header.toArray(String[]::new))
+                        .get()
+                        .print(writer)) {
+            for (List<?> row : rows) {
+                csv.printRecord(row);
+            }
+        }
+    }
 }

@@ -28,17 +28,18 @@ class TokentallyCommandTests {
 
         // then
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("run", "restart", "bench");
+        assertThat(out.toString()).contains("run", "restart", "bench", "prices");
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"run", "restart", "bench"}) {
+        for (String command : new String[] {"run", "restart", "bench", "prices", "prices sync", "prices override"}) {
             // given
             StringWriter out = new StringWriter();
 
             // when
-            int exit = command(out, new StringWriter()).execute(command, "--help");
+            String[] words = (command + " --help").split(" ");
+            int exit = command(out, new StringWriter()).execute(words);
 
             // then
             assertThat(exit).as(command).isZero();
@@ -92,6 +93,42 @@ class TokentallyCommandTests {
             Path folder = work.resolve("runs/nightly-billing/2026-11-27/execution-1");
             assertThat(folder.resolve("report.json")).exists();
             assertThat(Files.readAllLines(folder.resolve("rejects.csv"))).hasSize(17);
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
+    void anOverriddenPriceSurvivesASyncOfTheSampleFeed() throws Exception {
+        // given: a negotiated gpt-4o input price
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        Path overrides = work.resolve("negotiated.csv");
+        Files.writeString(
+                overrides, "model,token_type,usd_per_million,effective_from\nopenai/gpt-4o,input,2.0,2026-01-01\n");
+        StringWriter out = new StringWriter();
+        try {
+            // when
+            int overridden = command(out, new StringWriter()).execute("prices", "override", overrides.toString());
+            int synced = command(out, new StringWriter())
+                    .execute(
+                            "prices",
+                            "sync",
+                            "--feed",
+                            "sample-data/price-feeds/litellm-2026-07-24.json",
+                            "--effective",
+                            "2026-12-01T00:00:00Z");
+
+            // then
+            assertThat(overridden).isZero();
+            assertThat(synced).isZero();
+            assertThat(out.toString())
+                    .contains("override versions added")
+                    .contains("9 new models")
+                    .contains("1 overrides kept");
+            assertThat(work.resolve("runs/price-sync/2026-12-01/execution-1/changes.csv"))
+                    .exists();
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");

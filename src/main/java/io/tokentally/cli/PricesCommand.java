@@ -1,0 +1,137 @@
+package io.tokentally.cli;
+
+import io.tokentally.job.PriceSyncJobConfiguration;
+import io.tokentally.job.PriceSyncParameters;
+import io.tokentally.pricing.Price;
+import io.tokentally.pricing.PriceRepository;
+import io.tokentally.pricing.PriceSync;
+import io.tokentally.pricing.PricesFile;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tokentally prices ...}: keep the price catalog in step with the providers. */
+@Command(
+        name = "prices",
+        mixinStandardHelpOptions = true,
+        description = "Price catalog commands.",
+        subcommands = {PricesCommand.Sync.class, PricesCommand.Overrides.class})
+class PricesCommand {
+
+    /** {@code prices sync}: the price-sync job, on demand. */
+    @Command(
+            name = "sync",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Reads a price feed (LiteLLM's model_prices_and_context_window.json, or a prices CSV) from a file,"
+                        + " an HTTP(S) URL or s3://bucket/key, and adds a price version for every price it states"
+                        + " differently, effective from --effective. Old versions stay: usage is always rated at the"
+                        + " price in force at its own time. Prices overridden by hand are left alone.",
+                "Writes report.json and changes.csv under <runs-dir>/price-sync/<date>/, records findings, and"
+                        + " POSTs the report to tokentally.price-sync.webhook-url if set."
+            })
+    static class Sync implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--feed", required = true, paramLabel = "FILE|URL|s3://BUCKET/KEY", description = "The feed.")
+        String feed;
+
+        @Option(
+                names = "--name",
+                defaultValue = "litellm",
+                description = "The feed's name in versions and findings. Default: ${DEFAULT-VALUE}.")
+        String name;
+
+        @Option(
+                names = "--format",
+                defaultValue = "litellm",
+                description = "litellm or csv. Default: ${DEFAULT-VALUE}.")
+        String format;
+
+        @Option(
+                names = "--effective",
+                paramLabel = "INSTANT",
+                description = "When the changes take effect, e.g. 2026-12-01T00:00:00Z. Default: now.")
+        Instant effective;
+
+        @Option(names = "--dry-run", description = "Show what would change; change nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+                Instant when = effective != null
+                        ? effective
+                        : context.getBean(Clock.class).instant().truncatedTo(ChronoUnit.SECONDS);
+                PriceSyncParameters parameters = new PriceSyncParameters(feed, name, format, when, dryRun);
+                Job job = context.getBean(PriceSyncJobConfiguration.PRICE_SYNC_JOB, Job.class);
+                JobExecution execution = context.getBean(JobOperator.class).start(job, parameters.toJobParameters());
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(execution
+                        .getExecutionContext()
+                        .getString(
+                                PriceSyncJobConfiguration.SUMMARY,
+                                execution.getExitStatus().getExitDescription()));
+                out.flush();
+                return TokentallyCommand.exitCodeOf(execution);
+            }
+        }
+    }
+
+    /** {@code prices override}: negotiated prices and custom models, which feeds never replace. */
+    @Command(
+            name = "override",
+            mixinStandardHelpOptions = true,
+            description = "Loads a prices CSV (the prices file's columns) as manual overrides: a negotiated price or a"
+                    + " custom model. Price syncs never replace an overridden price; a later override does.")
+    static class Overrides implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "Prices CSV of the overrides.")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Price> overrides = PricesFile.read(file).stream()
+                    .map(price -> new Price(
+                            0,
+                            price.model(),
+                            price.tokenType(),
+                            price.serviceTier(),
+                            price.contextTier(),
+                            price.effectiveFrom(),
+                            price.usdPerMillion(),
+                            price.longContextThreshold(),
+                            PriceSync.OVERRIDE_ORIGIN + ": " + file.getFileName()))
+                    .toList();
+            try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+                int added = context.getBean(PriceRepository.class).load(overrides);
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "%d override versions added from %s (with the batch prices derived from them)%n",
+                                added, file);
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.tokentally.ingest;
+
+import java.io.InputStream;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Opens single S3 objects by URI, for files that are not usage (a price feed, say). */
+@Component
+public class S3Objects {
+
+    private final ObjectProvider<S3Client> s3;
+
+    S3Objects(ObjectProvider<S3Client> s3) {
+        this.s3 = s3;
+    }
+
+    /** Streams {@code s3://bucket/key}; the caller closes it. */
+    public InputStream open(String uri) {
+        if (!uri.startsWith(S3Source.SCHEME)) {
+            throw new IllegalArgumentException(uri + " is not an s3://bucket/key URI");
+        }
+        String rest = uri.substring(S3Source.SCHEME.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1) {
+            throw new IllegalArgumentException(uri + " must be s3://bucket/key");
+        }
+        return s3.getObject()
+                .getObject(request -> request.bucket(rest.substring(0, slash)).key(rest.substring(slash + 1)));
+    }
+}

@@ -1,0 +1,62 @@
+package io.tokentally.job;
+
+import io.tokentally.ingest.S3Objects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/** Opens a price feed where it lives: a file, an HTTP(S) URL or an S3 object ({@code s3://bucket/key}). */
+@Component
+class PriceFeedSource {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final S3Objects s3;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+
+    PriceFeedSource(S3Objects s3) {
+        this.s3 = s3;
+    }
+
+    InputStream open(String location) throws IOException {
+        if (location.startsWith("http://") || location.startsWith("https://")) {
+            return fromHttp(location);
+        }
+        if (location.startsWith("s3://")) {
+            return s3.open(location);
+        }
+        Path file = Path.of(location);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("price feed " + file.toAbsolutePath() + " does not exist");
+        }
+        return Files.newInputStream(file);
+    }
+
+    private InputStream fromHttp(String location) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(location))
+                .timeout(TIMEOUT)
+                .GET()
+                .build();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                response.body().close();
+                throw new IOException("price feed " + location + " answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching price feed " + location, e);
+        }
+    }
+}

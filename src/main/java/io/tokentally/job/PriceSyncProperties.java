@@ -1,0 +1,14 @@
+package io.tokentally.job;
+
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Price sync settings.
+ *
+ * @param webhookUrl where each sync POSTs its JSON summary (changes, new and vanished models); empty: none
+ */
+@Validated
+@ConfigurationProperties("tokentally.price-sync")
+public record PriceSyncProperties(URI webhookUrl) {}

@@ -1,0 +1,158 @@
+package io.tokentally.job;
+
+import io.tokentally.pricing.FeedPrice;
+import io.tokentally.pricing.LiteLlmPriceFeed;
+import io.tokentally.pricing.Price;
+import io.tokentally.pricing.PriceRepository;
+import io.tokentally.pricing.PriceSync;
+import io.tokentally.pricing.PricesFile;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * One price sync: reads the feed, compares it with the catalog at the effective instant, adds the new
+ * versions (unless it is a dry run), records the changes as findings and writes the run's report.
+ */
+class PriceSyncTasklet implements Tasklet {
+
+    static final String SUMMARY = "priceSync.summary";
+    private static final Logger log = LoggerFactory.getLogger(PriceSyncTasklet.class);
+
+    private final PriceSyncParameters parameters;
+    private final PriceFeedSource feeds;
+    private final PriceRepository prices;
+    private final FindingRepository findings;
+    private final PriceSyncReport report;
+
+    PriceSyncTasklet(
+            PriceSyncParameters parameters,
+            PriceFeedSource feeds,
+            PriceRepository prices,
+            FindingRepository findings,
+            PriceSyncReport report) {
+        this.parameters = parameters;
+        this.feeds = feeds;
+        this.prices = prices;
+        this.findings = findings;
+        this.report = report;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        LiteLlmPriceFeed.Contents contents = read();
+        PriceSync.Outcome outcome =
+                PriceSync.plan(prices.findAll(), contents.prices(), parameters.effective(), parameters.name());
+        long run = chunkContext
+                .getStepContext()
+                .getStepExecution()
+                .getJobExecution()
+                .getJobInstance()
+                .getInstanceId();
+        long executionId = chunkContext.getStepContext().getStepExecution().getJobExecutionId();
+        int added = 0;
+        if (!parameters.dryRun()) {
+            added = prices.load(outcome.newVersions());
+            recordFindings(outcome, run);
+        }
+        String summary = report.write(executionId, parameters, contents, outcome, added);
+        chunkContext
+                .getStepContext()
+                .getStepExecution()
+                .getJobExecution()
+                .getExecutionContext()
+                .putString(SUMMARY, summary);
+        log.info(summary);
+        for (int i = 0; i < contents.prices().size(); i++) {
+            contribution.incrementReadCount();
+        }
+        contribution.incrementWriteCount(added);
+        return RepeatStatus.FINISHED;
+    }
+
+    private LiteLlmPriceFeed.Contents read() throws IOException {
+        try (InputStream in = feeds.open(parameters.feed())) {
+            return parameters.format().equals("csv") ? readCsv(in) : LiteLlmPriceFeed.read(in, parameters.feed());
+        }
+    }
+
+    /** The own prices CSV as a feed: for each price, its latest version at or before the effective instant. */
+    private LiteLlmPriceFeed.Contents readCsv(InputStream in) throws IOException {
+        Path copy = Files.createTempFile("tokentally-price-feed-", ".csv");
+        try {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            Instant effective = parameters.effective();
+            Map<FeedPrice.Slot, Price> latest = PricesFile.read(copy).stream()
+                    .filter(price -> !price.effectiveFrom().isAfter(effective))
+                    .collect(Collectors.toMap(
+                            price -> new FeedPrice.Slot(
+                                    price.model(), price.tokenType(), price.serviceTier(), price.contextTier()),
+                            Function.identity(),
+                            (a, b) -> a.effectiveFrom().isAfter(b.effectiveFrom()) ? a : b));
+            List<FeedPrice> feed = latest.values().stream()
+                    .sorted(Comparator.comparing(Price::model).thenComparing(Price::tokenType))
+                    .map(price -> new FeedPrice(
+                            price.model(),
+                            price.tokenType(),
+                            price.serviceTier(),
+                            price.contextTier(),
+                            price.usdPerMillion(),
+                            price.longContextThreshold(),
+                            price.model()))
+                    .toList();
+            return new LiteLlmPriceFeed.Contents(feed, List.of(), List.of());
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+    }
+
+    private void recordFindings(PriceSync.Outcome outcome, long run) {
+        String feed = parameters.name();
+        for (PriceSync.Change change : outcome.changed()) {
+            boolean rise =
+                    change.after().usdPerMillion().compareTo(change.before().usdPerMillion()) > 0;
+            findings.record(
+                    new Finding(
+                            "price-change:" + feed + ":" + change.slot() + ":" + outcome.effective(),
+                            "PRICE_CHANGED",
+                            rise ? Finding.Severity.WARNING : Finding.Severity.INFO,
+                            PriceSyncReport.describe(change, outcome.effective())),
+                    run);
+        }
+        for (String model : outcome.newModels()) {
+            findings.record(
+                    new Finding(
+                            "price-model-new:" + feed + ":" + model,
+                            "PRICE_MODEL_NEW",
+                            Finding.Severity.INFO,
+                            model + " is new in price feed " + feed + ", priced from " + outcome.effective()),
+                    run);
+        }
+        for (String model : outcome.vanishedModels()) {
+            findings.record(
+                    new Finding(
+                            "price-model-vanished:" + feed + ":" + model,
+                            "PRICE_MODEL_VANISHED",
+                            Finding.Severity.WARNING,
+                            model + " is no longer in price feed " + feed
+                                    + "; its last prices stay in force until a feed or an override changes them"),
+                    run);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.tokentally.pricing;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Compares a feed with the catalog as it stands at the sync's effective instant and says what must
+ * change: a new version for every price the feed states differently (or with another long-context
+ * threshold) and for every price it adds. Old versions stay, so usage before the effective instant
+ * keeps its price. A price overridden by hand ({@link #OVERRIDE_ORIGIN}) is never replaced by a feed.
+ * A pure function of its inputs.
+ */
+public final class PriceSync {
+
+    /** Versions whose origin starts with this were set by hand; feeds leave their slot alone. */
+    public static final String OVERRIDE_ORIGIN = "override";
+
+    private static final String FEED_ORIGIN = "feed ";
+
+    private PriceSync() {}
+
+    /** One price that changes: what it was at the effective instant, and what it becomes. */
+    public record Change(FeedPrice.Slot slot, Price before, FeedPrice after) {
+
+        /** The change in percent, to two decimals (for people; nothing is billed from it). */
+        public BigDecimal percent() {
+            return before.usdPerMillion().signum() == 0
+                    ? null
+                    : after.usdPerMillion()
+                            .subtract(before.usdPerMillion())
+                            .multiply(BigDecimal.valueOf(100))
+                            .divide(before.usdPerMillion(), 2, RoundingMode.HALF_UP);
+        }
+
+        public boolean thresholdChanged() {
+            return !Objects.equals(before.longContextThreshold(), after.longContextThreshold());
+        }
+    }
+
+    /** What a sync does. */
+    public record Outcome(
+            Instant effective,
+            List<Price> newVersions,
+            List<Change> changed,
+            List<FeedPrice> added,
+            Set<String> newModels,
+            Set<String> vanishedModels,
+            List<FeedPrice.Slot> keptOverrides,
+            int unchanged) {
+
+        public boolean changesAnything() {
+            return !newVersions.isEmpty();
+        }
+    }
+
+    public static Outcome plan(Collection<Price> catalog, List<FeedPrice> feed, Instant effective, String feedName) {
+        Map<FeedPrice.Slot, Price> inForce = inForceAt(catalog, effective);
+        Set<String> knownModels =
+                inForce.keySet().stream().map(FeedPrice.Slot::model).collect(Collectors.toSet());
+        List<Price> versions = new ArrayList<>();
+        List<Change> changed = new ArrayList<>();
+        List<FeedPrice> added = new ArrayList<>();
+        List<FeedPrice.Slot> overrides = new ArrayList<>();
+        int unchanged = 0;
+        for (FeedPrice price : feed) {
+            Price current = inForce.get(price.slot());
+            if (current != null && current.origin().startsWith(OVERRIDE_ORIGIN)) {
+                overrides.add(price.slot());
+            } else if (current == null) {
+                added.add(price);
+                versions.add(price.asVersion(effective, feedName));
+            } else if (current.usdPerMillion().compareTo(price.usdPerMillion()) != 0
+                    || !Objects.equals(current.longContextThreshold(), price.longContextThreshold())) {
+                changed.add(new Change(price.slot(), current, price));
+                versions.add(price.asVersion(effective, feedName));
+            } else {
+                unchanged++;
+            }
+        }
+        Set<String> feedModels = feed.stream().map(FeedPrice::model).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> newModels = new TreeSet<>(feedModels);
+        newModels.removeAll(knownModels);
+        return new Outcome(
+                effective,
+                versions,
+                changed,
+                added,
+                newModels,
+                vanished(inForce.values(), feedModels, feedName),
+                overrides,
+                unchanged);
+    }
+
+    /** Models this feed priced before that it no longer lists: reported, never deleted. */
+    private static Set<String> vanished(Collection<Price> inForce, Set<String> feedModels, String feedName) {
+        return inForce.stream()
+                .filter(price -> price.origin().startsWith(FEED_ORIGIN + feedName + " "))
+                .map(Price::model)
+                .filter(model -> !feedModels.contains(model))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Map<FeedPrice.Slot, Price> inForceAt(Collection<Price> catalog, Instant at) {
+        Map<FeedPrice.Slot, Price> inForce = new HashMap<>();
+        for (Price price : catalog) {
+            if (price.effectiveFrom().isAfter(at)) {
+                continue;
+            }
+            inForce.merge(
+                    FeedPrice.Slot.of(price), price, (a, b) -> a.effectiveFrom().isAfter(b.effectiveFrom()) ? a : b);
+        }
+        return inForce;
+    }
+}

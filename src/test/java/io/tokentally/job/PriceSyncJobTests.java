@@ -1,0 +1,202 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.tokentally.UsageFixtures;
+import io.tokentally.shared.SqlTime;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Price syncs between usage days, on the embedded database, with a webhook listening. */
+@SpringBootTest
+class PriceSyncJobTests {
+
+    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-price-sync-");
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+    static final List<String> WEBHOOK_BODIES = new CopyOnWriteArrayList<>();
+    static final HttpServer WEBHOOK = webhook();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+        registry.add(
+                "tokentally.price-sync.webhook-url",
+                () -> "http://127.0.0.1:" + WEBHOOK.getAddress().getPort() + "/prices");
+    }
+
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    JobOperator jobOperator;
+
+    @Autowired
+    @Qualifier(PriceSyncJobConfiguration.PRICE_SYNC_JOB)
+    Job priceSyncJob;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @AfterAll
+    static void stop() {
+        WEBHOOK.stop(0);
+    }
+
+    @Test
+    void usageIsRatedAtTheSyncedPriceFromItsEffectiveInstantOnWithoutTouchingTheDayBefore() throws Exception {
+        // given: gpt-4o-mini input is 0.30 per 1M (job-prices.csv); a day of usage is billed
+        run("2026-10-09", "before", "b1,2026-10-09T12:00:00Z,alice,openai,gpt-4o-mini,1000000,0,0,0,0,0,,ok");
+
+        // when: a feed cuts it to 0.20 from 2026-10-10, and the next day is billed, and the first rerun
+        Path feed = feed(
+                "cut.json",
+                "{\"gpt-4o-mini\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\","
+                        + " \"input_cost_per_token\": 2e-07, \"output_cost_per_token\": 6e-07}}");
+        JobExecution sync = sync(feed, "litellm", "2026-10-10T00:00:00Z");
+        run("2026-10-10", "after", "a1,2026-10-10T12:00:00Z,alice,openai,gpt-4o-mini,1000000,0,0,0,0,0,,ok");
+        run("2026-10-09", "before", "b1,2026-10-09T12:00:00Z,alice,openai,gpt-4o-mini,1000000,0,0,0,0,0,,ok");
+
+        // then: 0.30 x 1.3 = 0.39 before; 0.20 x 1.3 = 0.26 after
+        assertThat(sync.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(billed("2026-10-09T12:00:00Z")).isEqualByComparingTo("0.39");
+        assertThat(billed("2026-10-10T12:00:00Z")).isEqualByComparingTo("0.26");
+    }
+
+    @Test
+    void aSyncRecordsChangesNewAndVanishedModelsAsFindingsAndPostsItsReport() throws Exception {
+        // given: a feed that names two models
+        sync(
+                feed("first.json", model("gpt-4.1", "2e-06") + "," + model("gpt-4.1-mini", "4e-07")),
+                "openai-feed",
+                "2026-10-11T00:00:00Z");
+        WEBHOOK_BODIES.clear();
+
+        // when: the next feed raises one and drops the other
+        JobExecution second =
+                sync(feed("second.json", model("gpt-4.1", "2.2e-06")), "openai-feed", "2026-10-12T00:00:00Z");
+
+        // then
+        assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        Map<String, Object> raised = jdbc.queryForMap(
+                "SELECT severity, message FROM finding WHERE kind = 'PRICE_CHANGED' AND message LIKE 'openai/gpt-4.1 input%'");
+        assertThat(raised.get("SEVERITY")).isEqualTo("WARNING");
+        assertThat((String) raised.get("MESSAGE")).contains("2 -> 2.2 USD per 1M (10.00%)");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM finding WHERE kind = 'PRICE_MODEL_VANISHED' AND message LIKE"
+                                + " 'openai/gpt-4.1-mini is no longer%'",
+                        Long.class))
+                .isEqualTo(1);
+        assertThat(WEBHOOK_BODIES).hasSize(1);
+        assertThat(WEBHOOK_BODIES.get(0))
+                .contains("\"new_usd_per_million\" : \"2.2\"")
+                .contains("\"vanished_models\" : [ \"openai/gpt-4.1-mini\" ]");
+    }
+
+    @Test
+    void aDryRunChangesNothingAndPostsNothing() throws Exception {
+        // given
+        WEBHOOK_BODIES.clear();
+        long versionsBefore = jdbc.queryForObject("SELECT COUNT(*) FROM price", Long.class);
+
+        // when
+        JobExecution dryRun = jobOperator.start(
+                priceSyncJob,
+                new PriceSyncParameters(
+                                feed("dry.json", model("gpt-9", "1e-06")).toString(),
+                                "litellm",
+                                "litellm",
+                                Instant.parse("2026-10-13T00:00:00Z"),
+                                true)
+                        .toJobParameters());
+
+        // then
+        assertThat(dryRun.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(dryRun.getExecutionContext().getString(PriceSyncJobConfiguration.SUMMARY))
+                .contains("1 new models")
+                .contains("dry run, nothing applied");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM price", Long.class))
+                .isEqualTo(versionsBefore);
+        assertThat(WEBHOOK_BODIES).isEmpty();
+    }
+
+    // --- helpers
+
+    private JobExecution sync(Path feed, String name, String effective) throws Exception {
+        return jobOperator.start(
+                priceSyncJob,
+                new PriceSyncParameters(feed.toString(), name, "litellm", Instant.parse(effective), false)
+                        .toJobParameters());
+    }
+
+    private void run(String date, String source, String... rows) throws Exception {
+        Path input = WORK.resolve("input-" + source);
+        Files.createDirectories(input);
+        UsageFixtures.write(input.resolve("gateway-" + date + ".csv"), rows);
+        JobExecution execution = runs.run(new BillingJobParameters(
+                LocalDate.parse(date),
+                0,
+                List.of(source + "=" + input.toAbsolutePath()),
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+    }
+
+    private BigDecimal billed(String hour) {
+        return jdbc.queryForObject(
+                "SELECT SUM(billed_usd) FROM rated_aggregate WHERE customer_id = 'alice' AND token_type = 'input'"
+                        + " AND hour_start = ?",
+                BigDecimal.class,
+                SqlTime.utc(Instant.parse(hour)));
+    }
+
+    private static Path feed(String name, String body) throws IOException {
+        Path file = WORK.resolve("feeds").resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, body.startsWith("{") ? body : "{" + body + "}");
+        return file;
+    }
+
+    private static String model(String key, String inputPerToken) {
+        return "\"" + key + "\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\", \"input_cost_per_token\": "
+                + inputPerToken + "}";
+    }
+
+    private static HttpServer webhook() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/prices", exchange -> {
+                WEBHOOK_BODIES.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

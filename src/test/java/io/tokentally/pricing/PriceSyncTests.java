@@ -1,0 +1,115 @@
+package io.tokentally.pricing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PriceSyncTests {
+
+    static final Instant JAN = Instant.parse("2026-01-01T00:00:00Z");
+    static final Instant SYNC = Instant.parse("2026-11-20T00:00:00Z");
+
+    static final List<Price> CATALOG = List.of(
+            price("openai/gpt-4o", TokenType.INPUT, "2.5", null, JAN, "prices.csv"),
+            price("openai/gpt-4o", TokenType.OUTPUT, "10", null, JAN, "prices.csv"),
+            price(
+                    "anthropic/claude-sonnet-4-5",
+                    TokenType.INPUT,
+                    "3",
+                    200_000L,
+                    JAN,
+                    "feed litellm (claude-sonnet-4-5)"),
+            price("openai/gpt-4o-mini", TokenType.INPUT, "0.1", null, JAN, "override: negotiated.csv"),
+            price("anthropic/claude-3-opus", TokenType.INPUT, "15", null, JAN, "feed litellm (claude-3-opus)"));
+
+    static final List<FeedPrice> FEED = List.of(
+            feed("openai/gpt-4o", TokenType.INPUT, "2", null),
+            feed("openai/gpt-4o", TokenType.OUTPUT, "10", null),
+            feed("anthropic/claude-sonnet-4-5", TokenType.INPUT, "3", 272_000L),
+            feed("openai/gpt-4o-mini", TokenType.INPUT, "0.15", null),
+            feed("openai/gpt-6", TokenType.INPUT, "4", null));
+
+    @Test
+    void aPriceCutBecomesANewVersionFromTheEffectiveInstantAndTheOldOneStays() {
+        // when
+        PriceSync.Outcome outcome = PriceSync.plan(CATALOG, FEED, SYNC, "litellm");
+
+        // then
+        assertThat(outcome.changed()).hasSize(2);
+        PriceSync.Change cut = outcome.changed().get(0);
+        assertThat(cut.slot().model()).isEqualTo("openai/gpt-4o");
+        assertThat(cut.percent()).isEqualByComparingTo("-20.00");
+        List<Price> all = new ArrayList<>(CATALOG);
+        all.addAll(outcome.newVersions());
+        PriceCatalog catalog = new PriceCatalog(all);
+        assertThat(priceAt(catalog, "openai/gpt-4o", SYNC.minusSeconds(1))).isEqualByComparingTo("2.5");
+        assertThat(priceAt(catalog, "openai/gpt-4o", SYNC)).isEqualByComparingTo("2");
+    }
+
+    @Test
+    void aLongContextThresholdChangeIsAChangeEvenAtTheSamePrice() {
+        PriceSync.Outcome outcome = PriceSync.plan(CATALOG, FEED, SYNC, "litellm");
+
+        PriceSync.Change tier = outcome.changed().get(1);
+        assertThat(tier.slot().model()).isEqualTo("anthropic/claude-sonnet-4-5");
+        assertThat(tier.thresholdChanged()).isTrue();
+        assertThat(tier.percent()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void reportsNewAndVanishedModelsKeepsOverridesAndCountsTheRest() {
+        PriceSync.Outcome outcome = PriceSync.plan(CATALOG, FEED, SYNC, "litellm");
+
+        assertThat(outcome.newModels()).containsExactly("openai/gpt-6");
+        assertThat(outcome.vanishedModels()).containsExactly("anthropic/claude-3-opus");
+        assertThat(outcome.keptOverrides()).extracting(FeedPrice.Slot::model).containsExactly("openai/gpt-4o-mini");
+        assertThat(outcome.unchanged()).isEqualTo(1);
+        assertThat(outcome.newVersions())
+                .extracting(Price::model)
+                .containsExactly("openai/gpt-4o", "anthropic/claude-sonnet-4-5", "openai/gpt-6");
+        assertThat(outcome.newVersions())
+                .allMatch(price -> price.effectiveFrom().equals(SYNC));
+    }
+
+    @Test
+    void aSecondSyncOfTheSameFeedChangesNothing() {
+        List<Price> all = new ArrayList<>(CATALOG);
+        all.addAll(PriceSync.plan(CATALOG, FEED, SYNC, "litellm").newVersions());
+
+        PriceSync.Outcome again = PriceSync.plan(all, FEED, SYNC.plusSeconds(86_400), "litellm");
+
+        assertThat(again.changesAnything()).isFalse();
+        assertThat(again.unchanged()).isEqualTo(4);
+    }
+
+    private static BigDecimal priceAt(PriceCatalog catalog, String model, Instant at) {
+        return catalog.priceAt(model, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, at)
+                .orElseThrow()
+                .usdPerMillion();
+    }
+
+    static Price price(String model, TokenType type, String usd, Long threshold, Instant from, String origin) {
+        return new Price(
+                0,
+                model,
+                type,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                from,
+                new BigDecimal(usd),
+                threshold,
+                origin);
+    }
+
+    static FeedPrice feed(String model, TokenType type, String usd, Long threshold) {
+        return new FeedPrice(
+                model, type, ServiceTier.STANDARD, ContextTier.STANDARD, new BigDecimal(usd), threshold, model);
+    }
+}

@@ -3,6 +3,7 @@ package io.tokentally.cli;
 import io.tokentally.job.PriceSyncJobConfiguration;
 import io.tokentally.job.PriceSyncParameters;
 import io.tokentally.pricing.Price;
+import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PriceSync;
 import io.tokentally.pricing.PricesFile;
@@ -29,7 +30,13 @@ import picocli.CommandLine.Spec;
         name = "prices",
         mixinStandardHelpOptions = true,
         description = "Price catalog commands.",
-        subcommands = {PricesCommand.Sync.class, PricesCommand.Overrides.class})
+        subcommands = {
+            PricesCommand.Sync.class,
+            PricesCommand.Overrides.class,
+            PricesCommand.Pending.class,
+            PricesCommand.Approve.class,
+            PricesRerateCommand.class
+        })
 class PricesCommand {
 
     /** {@code prices sync}: the price-sync job, on demand. */
@@ -129,6 +136,81 @@ class PricesCommand {
                         .printf(
                                 "%d override versions added from %s (with the batch prices derived from them)%n",
                                 added, file);
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
+        }
+    }
+
+    /** {@code prices pending}: the syncs whose price changes wait for approval. */
+    @Command(
+            name = "pending",
+            mixinStandardHelpOptions = true,
+            description = "Lists the price syncs (feed and effective instant) whose changes plans with"
+                    + " 'price_changes: hold' do not take until someone approves them.")
+    static class Pending implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+                List<PriceApprovals.Sync> pending = context.getBean(PriceApprovals.class)
+                        .pending(context.getBean(PriceRepository.class).findAll());
+                PrintWriter out = spec.commandLine().getOut();
+                pending.forEach(sync -> out.printf("%s %s%n", sync.feed(), sync.effective()));
+                out.printf("%d price sync(s) wait for approval%n", pending.size());
+                out.flush();
+                return 0;
+            }
+        }
+    }
+
+    /** {@code prices approve}: lets plans that hold price changes take a sync's changes, from now on. */
+    @Command(
+            name = "approve",
+            mixinStandardHelpOptions = true,
+            description = "Approves a price sync's changes for plans with 'price_changes: hold': they apply to those"
+                    + " plans from the first hour after the approval (never retroactively), and the approval"
+                    + " records who and why.")
+    static class Approve implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--feed", defaultValue = "litellm", description = "The feed's name. Default: ${DEFAULT-VALUE}.")
+        String feed;
+
+        @Option(
+                names = "--effective",
+                required = true,
+                paramLabel = "INSTANT",
+                description = "The sync's effective instant.")
+        Instant effective;
+
+        @Option(names = "--by", required = true, description = "Who approves.")
+        String by;
+
+        @Option(names = "--reason", description = "Why.")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+                PriceApprovals approvals = context.getBean(PriceApprovals.class);
+                PriceApprovals.Sync sync = new PriceApprovals.Sync(feed, effective);
+                if (!approvals
+                        .pending(context.getBean(PriceRepository.class).findAll())
+                        .contains(sync)) {
+                    spec.commandLine()
+                            .getErr()
+                            .printf("no price sync of %s at %s waits for approval%n", feed, effective);
+                    return TokentallyCommand.EXIT_FAILED;
+                }
+                Instant now = context.getBean(Clock.class).instant();
+                approvals.approve(sync, now, by, reason);
+                spec.commandLine().getOut().printf("approved %s %s by %s at %s%n", feed, effective, by, now);
                 spec.commandLine().getOut().flush();
                 return 0;
             }

@@ -8,10 +8,21 @@ import java.util.List;
  * Fixed fees, included usage and credits have columns reserved in the schema.
  */
 public record Plan(
-        String planId, PlanType type, String currency, BigDecimal markupPercent, List<MarkupOverride> overrides) {
+        String planId,
+        PlanType type,
+        String currency,
+        BigDecimal markupPercent,
+        List<MarkupOverride> overrides,
+        PriceChangePolicy priceChanges) {
 
     public Plan {
         overrides = List.copyOf(overrides);
+    }
+
+    /** A plan that takes price changes from their effective instant. */
+    public Plan(
+            String planId, PlanType type, String currency, BigDecimal markupPercent, List<MarkupOverride> overrides) {
+        this(planId, type, currency, markupPercent, overrides, PriceChangePolicy.AUTO);
     }
 
     /** The markup in percent for a canonical model: a model override, else a provider override, else the default. */

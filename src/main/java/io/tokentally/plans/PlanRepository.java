@@ -28,19 +28,23 @@ public class PlanRepository {
         Instant now = Instant.now(clock);
         for (Plan plan : plans) {
             int updated = jdbc.update(
-                    "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, updated_at = ? WHERE plan_id = ?",
+                    "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, price_changes = ?, updated_at = ?"
+                            + " WHERE plan_id = ?",
                     plan.type().code(),
                     plan.markupPercent(),
                     plan.currency(),
+                    plan.priceChanges().code(),
                     SqlTime.utc(now),
                     plan.planId());
             if (updated == 0) {
                 jdbc.update(
-                        "INSERT INTO plan (plan_id, plan_type, markup_percent, currency, updated_at) VALUES (?, ?, ?, ?, ?)",
+                        "INSERT INTO plan (plan_id, plan_type, markup_percent, currency, price_changes, updated_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?)",
                         plan.planId(),
                         plan.type().code(),
                         plan.markupPercent(),
                         plan.currency(),
+                        plan.priceChanges().code(),
                         SqlTime.utc(now));
             }
             jdbc.update("DELETE FROM plan_markup_override WHERE plan_id = ?", plan.planId());
@@ -66,7 +70,7 @@ public class PlanRepository {
                             rs.getBigDecimal(4).stripTrailingZeros()));
         });
         Map<String, Plan> plans = new HashMap<>();
-        jdbc.query("SELECT plan_id, plan_type, currency, markup_percent FROM plan", rs -> {
+        jdbc.query("SELECT plan_id, plan_type, currency, markup_percent, price_changes FROM plan", rs -> {
             String id = rs.getString(1);
             plans.put(
                     id,
@@ -75,7 +79,8 @@ public class PlanRepository {
                             PlanType.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
                             rs.getString(3),
                             rs.getBigDecimal(4).stripTrailingZeros(),
-                            overrides.getOrDefault(id, List.of())));
+                            overrides.getOrDefault(id, List.of()),
+                            PriceChangePolicy.valueOf(rs.getString(5).toUpperCase(java.util.Locale.ROOT))));
         });
         return plans;
     }

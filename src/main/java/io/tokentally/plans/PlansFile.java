@@ -23,7 +23,8 @@ public final class PlansFile {
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
-    private static final Set<String> PLAN_KEYS = Set.of("id", "type", "currency", "markup_percent", "overrides");
+    private static final Set<String> PLAN_KEYS =
+            Set.of("id", "type", "currency", "markup_percent", "overrides", "price_changes");
     private static final Set<String> OVERRIDE_KEYS = Set.of("provider", "model", "markup_percent");
 
     private PlansFile() {}
@@ -80,7 +81,20 @@ public final class PlansFile {
                 overrides.add(override(file, where + ".overrides[" + i + "]", list.get(i)));
             }
         }
-        return new Plan(id, type, currency, markup, overrides);
+        return new Plan(id, type, currency, markup, overrides, priceChanges(file, where, node.get("price_changes")));
+    }
+
+    private static PriceChangePolicy priceChanges(Path file, String where, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return PriceChangePolicy.AUTO;
+        }
+        String text = node.asString().strip().toUpperCase(Locale.ROOT);
+        try {
+            return PriceChangePolicy.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    file + ": " + where + ".price_changes '" + node.asString() + "' is not auto or hold");
+        }
     }
 
     private static void checkKeys(Path file, String where, JsonNode node, Set<String> known) {

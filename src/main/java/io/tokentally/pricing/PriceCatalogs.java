@@ -8,9 +8,16 @@ import org.springframework.stereotype.Component;
 public class PriceCatalogs implements ModelCatalogSource {
 
     private final PriceRepository repository;
+    private final PriceApprovals approvals;
 
-    public PriceCatalogs(PriceRepository repository) {
+    public PriceCatalogs(PriceRepository repository, PriceApprovals approvals) {
         this.repository = repository;
+        this.approvals = approvals;
+    }
+
+    /** The catalog for plans that hold price changes until they are approved. */
+    public PriceCatalog held() {
+        return new PriceCatalog(HeldPrices.view(repository.findAll(), approvals.approvals()));
     }
 
     @Override

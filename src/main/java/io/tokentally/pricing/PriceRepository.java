@@ -126,7 +126,7 @@ public class PriceRepository {
                         longInput.effectiveFrom(),
                         usd,
                         longInput.longContextThreshold(),
-                        DERIVED_LONG));
+                        DERIVED_LONG + " from " + standard.origin()));
             }
         }
         for (Price price : derived) {
@@ -141,7 +141,7 @@ public class PriceRepository {
         Set<Price.Key> keys = new HashSet<>();
         for (Price price : prices) {
             keys.add(price.key());
-            if (price.serviceTier() == ServiceTier.BATCH && !DERIVED_BATCH.equals(price.origin())) {
+            if (price.serviceTier() == ServiceTier.BATCH && !price.origin().startsWith(DERIVED_BATCH)) {
                 withOwnBatch.add(List.of(price.model(), price.tokenType(), price.contextTier()));
             }
         }
@@ -160,7 +160,7 @@ public class PriceRepository {
                     price.effectiveFrom(),
                     price.usdPerMillion().multiply(HALF),
                     price.longContextThreshold(),
-                    DERIVED_BATCH);
+                    DERIVED_BATCH + " from " + price.origin());
             if (keys.add(batch.key())) {
                 insert(batch);
                 derived++;

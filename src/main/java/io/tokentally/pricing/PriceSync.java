@@ -110,6 +110,20 @@ public final class PriceSync {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /**
+     * The feed a version came from, also for a price derived from a feed's version (its origin names
+     * the source): {@code feed <name> (<key>)}.
+     */
+    public static java.util.Optional<String> feedOf(String origin) {
+        int start = origin.startsWith(FEED_ORIGIN) ? 0 : origin.indexOf(" from " + FEED_ORIGIN);
+        if (start < 0) {
+            return java.util.Optional.empty();
+        }
+        int name = origin.indexOf(FEED_ORIGIN, start) + FEED_ORIGIN.length();
+        int end = origin.indexOf(" (", name);
+        return end < 0 ? java.util.Optional.empty() : java.util.Optional.of(origin.substring(name, end));
+    }
+
     private static Map<FeedPrice.Slot, Price> inForceAt(Collection<Price> catalog, Instant at) {
         Map<FeedPrice.Slot, Price> inForce = new HashMap<>();
         for (Price price : catalog) {

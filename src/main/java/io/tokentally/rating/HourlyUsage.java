@@ -2,6 +2,9 @@ package io.tokentally.rating;
 
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 
 /** Billable usage lines summed per customer, model, tiers, hour and price epoch. */
@@ -19,4 +22,23 @@ public record HourlyUsage(
         long cacheWrite5m,
         long cacheWrite1h,
         long output,
-        long reasoning) {}
+        long reasoning) {
+    /** Reads one row of the hourly usage query. */
+    static HourlyUsage read(ResultSet rs, int rowNum) throws SQLException {
+        return new HourlyUsage(
+                rs.getString("customer_id"),
+                rs.getString("provider"),
+                rs.getString("model"),
+                ServiceTier.parse(rs.getString("service_tier")).orElseThrow(),
+                ContextTier.fromCode(rs.getString("context_tier")),
+                SqlTime.read(rs, "hour_start"),
+                SqlTime.read(rs, "price_epoch"),
+                rs.getLong("requests"),
+                rs.getLong("input"),
+                rs.getLong("cache_read"),
+                rs.getLong("cache_write_5m"),
+                rs.getLong("cache_write_1h"),
+                rs.getLong("output"),
+                rs.getLong("reasoning"));
+    }
+}

@@ -2,6 +2,7 @@ package io.tokentally.rating;
 
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
+import io.tokentally.plans.PriceChangePolicy;
 import io.tokentally.pricing.Price;
 import io.tokentally.pricing.PriceCatalog;
 import io.tokentally.shared.Amounts;
@@ -15,13 +16,25 @@ import java.util.Map;
 public final class Rater {
 
     private final PriceCatalog catalog;
+    private final PriceCatalog heldCatalog;
     private final Map<String, Customer> customers;
     private final Map<String, Plan> plans;
 
-    public Rater(PriceCatalog catalog, Map<String, Customer> customers, Map<String, Plan> plans) {
+    /**
+     * @param catalog every price version from its effective instant
+     * @param heldCatalog the same for plans that hold price changes until approved ({@link PriceChangePolicy#HOLD})
+     */
+    public Rater(
+            PriceCatalog catalog, PriceCatalog heldCatalog, Map<String, Customer> customers, Map<String, Plan> plans) {
         this.catalog = catalog;
+        this.heldCatalog = heldCatalog;
         this.customers = customers;
         this.plans = plans;
+    }
+
+    /** A rater for plans that all take price changes from their effective instant. */
+    public Rater(PriceCatalog catalog, Map<String, Customer> customers, Map<String, Plan> plans) {
+        this(catalog, catalog, customers, plans);
     }
 
     public List<RatedAggregate> rate(HourlyUsage usage) {
@@ -35,8 +48,8 @@ public final class Rater {
             if (quantity == 0) {
                 continue;
             }
-            Price price = catalog.priceAt(
-                            usage.model(), type, usage.serviceTier(), usage.contextTier(), usage.priceEpoch())
+            Price price = catalogOf(plan)
+                    .priceAt(usage.model(), type, usage.serviceTier(), usage.contextTier(), pricedAt(usage))
                     .orElseThrow(() -> new IllegalStateException(
                             "no " + usage.serviceTier().code() + " price for "
                                     + type.code() + " of " + usage.model() + " at " + usage.priceEpoch()
@@ -64,5 +77,18 @@ public final class Rater {
                     billed));
         }
         return rated;
+    }
+
+    private PriceCatalog catalogOf(Plan plan) {
+        return plan != null && plan.priceChanges() == PriceChangePolicy.HOLD ? heldCatalog : catalog;
+    }
+
+    /**
+     * The instant whose price applies: the usage's price epoch, or its hour's start if later (the same
+     * price for every version of the full catalog; for a held catalog, an approval in force from the
+     * hour's start).
+     */
+    private static java.time.Instant pricedAt(HourlyUsage usage) {
+        return usage.hourStart().isAfter(usage.priceEpoch()) ? usage.hourStart() : usage.priceEpoch();
     }
 }

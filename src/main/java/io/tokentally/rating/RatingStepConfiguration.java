@@ -3,8 +3,6 @@ package io.tokentally.rating;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
-import io.tokentally.shared.ContextTier;
-import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
@@ -71,28 +69,15 @@ public class RatingStepConfiguration {
                 .sql(HOURLY_USAGE_SQL)
                 .queryArguments(run, SqlTime.utc(window.from()), SqlTime.utc(window.to()))
                 .fetchSize(CHUNK_SIZE)
-                .rowMapper((rs, rowNum) -> new HourlyUsage(
-                        rs.getString("customer_id"),
-                        rs.getString("provider"),
-                        rs.getString("model"),
-                        ServiceTier.parse(rs.getString("service_tier")).orElseThrow(),
-                        ContextTier.fromCode(rs.getString("context_tier")),
-                        SqlTime.read(rs, "hour_start"),
-                        SqlTime.read(rs, "price_epoch"),
-                        rs.getLong("requests"),
-                        rs.getLong("input"),
-                        rs.getLong("cache_read"),
-                        rs.getLong("cache_write_5m"),
-                        rs.getLong("cache_write_1h"),
-                        rs.getLong("output"),
-                        rs.getLong("reasoning")))
+                .rowMapper(HourlyUsage::read)
                 .build();
     }
 
     @Bean
     @StepScope
     RateItemProcessor rateItemProcessor(PriceCatalogs catalogs, CustomerRepository customers, PlanRepository plans) {
-        return new RateItemProcessor(new Rater(catalogs.current(), customers.findAll(), plans.findAll()));
+        return new RateItemProcessor(
+                new Rater(catalogs.current(), catalogs.held(), customers.findAll(), plans.findAll()));
     }
 
     @Bean

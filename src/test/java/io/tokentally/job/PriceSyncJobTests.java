@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.tokentally.UsageFixtures;
+import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.shared.SqlTime;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import picocli.CommandLine;
 
 /** Price syncs between usage days, on the embedded database, with a webhook listening. */
 @SpringBootTest
@@ -59,6 +63,9 @@ class PriceSyncJobTests {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    PriceApprovals approvals;
 
     @AfterAll
     static void stop() {
@@ -116,6 +123,111 @@ class PriceSyncJobTests {
     }
 
     @Test
+    void aPlanThatHoldsPriceChangesKeepsTheOldPriceUntilTheChangeIsApprovedAndThenFromTheApprovalOn() throws Exception {
+        // given: carol's plan holds price changes; alice's takes them; gpt-4o input is 0.30 per 1M
+        Path plans = WORK.resolve("plans-hold.yaml");
+        Files.writeString(
+                plans,
+                Files.readString(FIXTURES.resolve("job-plans.yaml"))
+                        + "  - id: steady\n    markup_percent: 10\n    price_changes: hold\n");
+        Path customers = WORK.resolve("customers-hold.csv");
+        Files.writeString(
+                customers,
+                Files.readString(FIXTURES.resolve("job-customers.csv")) + "carol,cus_TestCarol0001,steady,Carol Co\n");
+        String[] day21 = {
+            "h1,2026-10-21T12:00:00Z,carol,openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+            "h2,2026-10-21T12:00:00Z,alice,openai,gpt-4o,1000000,0,0,0,0,0,,ok"
+        };
+
+        // when: a sync cuts it to 2.00 from 10-21; the day is billed; the cut is approved on 10-22 at 09:30
+        sync(feed("hold.json", model("gpt-4o", "2e-06")), "held-feed", "2026-10-21T00:00:00Z");
+        run("2026-10-21", "hold", plans, customers, day21);
+        approvals.approve(
+                new PriceApprovals.Sync("held-feed", Instant.parse("2026-10-21T00:00:00Z")),
+                Instant.parse("2026-10-22T09:30:00Z"),
+                "finance@example.com",
+                "reviewed");
+        run(
+                "2026-10-22",
+                "hold",
+                plans,
+                customers,
+                "h3,2026-10-22T09:10:00Z,carol,openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+                "h4,2026-10-22T10:10:00Z,carol,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        run("2026-10-21", "hold", plans, customers, day21);
+
+        // then: carol 2.50 x 1.1 until the approval's hour is over, then 2.00 x 1.1; alice 2.00 x 1.3 at once
+        assertThat(billed("carol", "2026-10-21T12:00:00Z")).isEqualByComparingTo("2.75");
+        assertThat(billed("alice", "2026-10-21T12:00:00Z")).isEqualByComparingTo("2.6");
+        assertThat(billed("carol", "2026-10-22T09:00:00Z")).isEqualByComparingTo("2.75");
+        assertThat(billed("carol", "2026-10-22T10:00:00Z")).isEqualByComparingTo("2.2");
+    }
+
+    @Test
+    void rerateShowsTheDifferenceFirstAndAppliesItOnlyWhenAskedRecordingWhoAndWhy() throws Exception {
+        // given: 100,000 tokens billed at 3 per 1M (sonnet 4.5 input), then a negotiated 2.4 from that day on
+        run("2026-10-27", "rerate", "r1,2026-10-27T08:00:00Z,alice,anthropic,claude-sonnet-4-5,100000,0,0,0,0,0,,ok");
+        Path negotiated = WORK.resolve("negotiated.csv");
+        Files.writeString(
+                negotiated,
+                "model,token_type,usd_per_million,effective_from,long_context_threshold\n"
+                        + "anthropic/claude-sonnet-4-5,input,2.4,2026-10-27,200000\n");
+        StringWriter preview = new StringWriter();
+        StringWriter applied = new StringWriter();
+        BigDecimal afterPreview;
+        System.setProperty("tokentally.data-dir", WORK.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
+        try {
+            // when
+            new CommandLine(new io.tokentally.cli.TokentallyCommand())
+                    .execute("prices", "override", negotiated.toString());
+            new CommandLine(new io.tokentally.cli.TokentallyCommand())
+                    .setOut(new PrintWriter(preview))
+                    .execute(
+                            "prices",
+                            "rerate",
+                            "--from",
+                            "2026-10-27",
+                            "--to",
+                            "2026-10-27",
+                            "--by",
+                            "ops",
+                            "--reason",
+                            "negotiated price");
+            afterPreview = billed("2026-10-27T08:00:00Z");
+            new CommandLine(new io.tokentally.cli.TokentallyCommand())
+                    .setOut(new PrintWriter(applied))
+                    .execute(
+                            "prices",
+                            "rerate",
+                            "--from",
+                            "2026-10-27",
+                            "--to",
+                            "2026-10-27",
+                            "--by",
+                            "ops",
+                            "--reason",
+                            "negotiated price",
+                            "--apply");
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+
+        // then: alice's payg markup is 30%: 0.3 x 1.3 = 0.39 before, 0.24 x 1.3 = 0.312 after
+        assertThat(afterPreview).isEqualByComparingTo("0.39");
+        assertThat(preview.toString()).contains("billed 0.39 -> 0.312").contains("Nothing changed");
+        assertThat(applied.toString()).contains("COMPLETED");
+        assertThat(billed("2026-10-27T08:00:00Z")).isEqualByComparingTo("0.312");
+        assertThat(jdbc.queryForMap("SELECT requested_by, reason, billed_delta_usd FROM rerate_request"))
+                .containsEntry("REQUESTED_BY", "ops")
+                .containsEntry("REASON", "negotiated price")
+                .hasEntrySatisfying(
+                        "BILLED_DELTA_USD",
+                        delta -> assertThat((BigDecimal) delta).isEqualByComparingTo("-0.078"));
+    }
+
+    @Test
     void aDryRunChangesNothingAndPostsNothing() throws Exception {
         // given
         WEBHOOK_BODIES.clear();
@@ -152,6 +264,10 @@ class PriceSyncJobTests {
     }
 
     private void run(String date, String source, String... rows) throws Exception {
+        run(date, source, FIXTURES.resolve("job-plans.yaml"), FIXTURES.resolve("job-customers.csv"), rows);
+    }
+
+    private void run(String date, String source, Path plans, Path customers, String... rows) throws Exception {
         Path input = WORK.resolve("input-" + source);
         Files.createDirectories(input);
         UsageFixtures.write(input.resolve("gateway-" + date + ".csv"), rows);
@@ -159,17 +275,22 @@ class PriceSyncJobTests {
                 LocalDate.parse(date),
                 0,
                 List.of(source + "=" + input.toAbsolutePath()),
-                FIXTURES.resolve("job-customers.csv"),
-                FIXTURES.resolve("job-plans.yaml"),
+                customers,
+                plans,
                 FIXTURES.resolve("job-prices.csv")));
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
     }
 
     private BigDecimal billed(String hour) {
+        return billed("alice", hour);
+    }
+
+    private BigDecimal billed(String customer, String hour) {
         return jdbc.queryForObject(
-                "SELECT SUM(billed_usd) FROM rated_aggregate WHERE customer_id = 'alice' AND token_type = 'input'"
+                "SELECT SUM(billed_usd) FROM rated_aggregate WHERE customer_id = ? AND token_type = 'input'"
                         + " AND hour_start = ?",
                 BigDecimal.class,
+                customer,
                 SqlTime.utc(Instant.parse(hour)));
     }
 

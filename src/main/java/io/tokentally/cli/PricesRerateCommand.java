@@ -1,0 +1,109 @@
+package io.tokentally.cli;
+
+import io.tokentally.job.RerateJobConfiguration;
+import io.tokentally.rating.RatingPreview;
+import io.tokentally.shared.Amounts;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code prices rerate}: history rated again at today's catalog, only when asked, difference shown first. */
+@Command(
+        name = "rerate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Shows what rating whole UTC days again at today's price catalog would change (per customer, model"
+                    + " and token type: cost and billed amount before and after), and with --apply does it:"
+                    + " rates the days again and queues the differences for Stripe as corrections.",
+            "The request is recorded with who asked, why, and the previewed difference."
+        })
+class PricesRerateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", required = true, paramLabel = "DATE", description = "First UTC day.")
+    java.time.LocalDate from;
+
+    @Option(names = "--to", required = true, paramLabel = "DATE", description = "Last UTC day (inclusive).")
+    java.time.LocalDate to;
+
+    @Option(names = "--by", required = true, description = "Who asks.")
+    String by;
+
+    @Option(names = "--reason", required = true, description = "Why.")
+    String reason;
+
+    @Option(names = "--apply", description = "Re-rate; without it, only show the difference.")
+    boolean apply;
+
+    @Override
+    public Integer call() throws Exception {
+        if (to.isBefore(from)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--to is before --from");
+        }
+        try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+            PrintWriter out = spec.commandLine().getOut();
+            List<RatingPreview.Line> lines = context.getBean(RatingPreview.class)
+                    .between(
+                            from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                            to.plusDays(1)
+                                    .atStartOfDay(java.time.ZoneOffset.UTC)
+                                    .toInstant());
+            printPreview(out, lines);
+            if (!apply) {
+                out.println("Nothing changed; run again with --apply to re-rate.");
+                out.flush();
+                return 0;
+            }
+            Job job = context.getBean(RerateJobConfiguration.RERATE_JOB, Job.class);
+            JobExecution execution = context.getBean(JobOperator.class)
+                    .start(job, parameters(context.getBean(Clock.class).instant()));
+            out.printf("Re-rate %s..%s: %s (execution %d)%n", from, to, execution.getStatus(), execution.getId());
+            out.flush();
+            return TokentallyCommand.exitCodeOf(execution);
+        }
+    }
+
+    private org.springframework.batch.core.job.parameters.JobParameters parameters(Instant now) {
+        return new org.springframework.batch.core.job.parameters.JobParametersBuilder()
+                .addString("date", from.toString())
+                .addString(RerateJobConfiguration.FROM, from.toString())
+                .addString(RerateJobConfiguration.TO, to.toString())
+                .addString(RerateJobConfiguration.BY, by, false)
+                .addString(RerateJobConfiguration.REASON, reason, false)
+                .addString(RerateJobConfiguration.REQUESTED_AT, now.toString())
+                .toJobParameters();
+    }
+
+    private static void printPreview(PrintWriter out, List<RatingPreview.Line> lines) {
+        java.math.BigDecimal before = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal after = java.math.BigDecimal.ZERO;
+        for (RatingPreview.Line line : lines) {
+            out.printf(
+                    "  %-20s %-36s %-15s %,15d tokens  billed %s -> %s%n",
+                    line.customerId(),
+                    line.model(),
+                    line.tokenType().code(),
+                    line.tokens(),
+                    Amounts.toText(line.billedBefore()),
+                    Amounts.toText(line.billedAfter()));
+            before = before.add(line.billedBefore());
+            after = after.add(line.billedAfter());
+        }
+        out.printf(
+                "%d line(s) change; billed %s -> %s (difference %s)%n",
+                lines.size(), Amounts.toText(before), Amounts.toText(after), Amounts.toText(after.subtract(before)));
+    }
+}

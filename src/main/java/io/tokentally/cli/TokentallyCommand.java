@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             RestartCommand.class,
             StripeCommand.class,
             PricesCommand.class,
+            FindingsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -28,14 +29,18 @@ public class TokentallyCommand {
     /** Exit code of a run that completed but whose upload had rows Stripe refused for good. */
     public static final int EXIT_REJECTED_UPLOADS = 3;
 
+    /** Exit code of a run that completed with open findings at or above tokentally.reconcile.fail-on. */
+    public static final int EXIT_FINDINGS = 4;
+
     static int exitCodeOf(JobExecution execution) {
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             return EXIT_FAILED;
         }
-        return RunReportListener.COMPLETED_WITH_REJECTED_UPLOADS.equals(
-                        execution.getExitStatus().getExitCode())
-                ? EXIT_REJECTED_UPLOADS
-                : 0;
+        String exitCode = execution.getExitStatus().getExitCode();
+        if (RunReportListener.COMPLETED_WITH_REJECTED_UPLOADS.equals(exitCode)) {
+            return EXIT_REJECTED_UPLOADS;
+        }
+        return RunReportListener.COMPLETED_WITH_FINDINGS.equals(exitCode) ? EXIT_FINDINGS : 0;
     }
 
     public static int execute(String... args) {

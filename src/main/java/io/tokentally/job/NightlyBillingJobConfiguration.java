@@ -5,6 +5,7 @@ import io.tokentally.normalize.NormalizeStepConfiguration;
 import io.tokentally.plans.LoadCustomersStepConfiguration;
 import io.tokentally.pricing.LoadPricesStepConfiguration;
 import io.tokentally.rating.RatingStepConfiguration;
+import io.tokentally.reconcile.ReconcileStepConfiguration;
 import io.tokentally.stripe.BuildOutboxStepConfiguration;
 import io.tokentally.stripe.UploadStepConfiguration;
 import org.springframework.batch.core.job.Job;
@@ -38,6 +39,7 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
+            @Qualifier(ReconcileStepConfiguration.RECONCILE_STEP) Step reconcileStep,
             RunReportListener runReportListener,
             RunOwnerListener runOwnerListener,
             S3MarkListener s3MarkListener) {
@@ -61,6 +63,7 @@ public class NightlyBillingJobConfiguration {
                 .next(rateStep)
                 .next(buildOutboxStep)
                 .next(uploadMeterEventsStep)
+                .next(reconcileStep)
                 .build();
     }
 }

@@ -7,6 +7,8 @@ import io.tokentally.ingest.RunFile;
 import io.tokentally.job.RunTotalsRepository.Total;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.reconcile.ReconcileProperties;
+import io.tokentally.reconcile.ReconciliationReport;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.UsageWindow;
@@ -46,6 +48,9 @@ public class RunReportListener implements JobExecutionListener {
     /** Exit code of a run that completed but had outbox rows Stripe refused for good. */
     public static final String COMPLETED_WITH_REJECTED_UPLOADS = "COMPLETED_WITH_REJECTED_UPLOADS";
 
+    /** Exit code of a run that completed with open findings at or above {@code tokentally.reconcile.fail-on}. */
+    public static final String COMPLETED_WITH_FINDINGS = "COMPLETED_WITH_FINDINGS";
+
     private final FileRegistry files;
     private final RejectRepository rejects;
     private final RunTotalsRepository totals;
@@ -53,6 +58,8 @@ public class RunReportListener implements JobExecutionListener {
     private final OutboxRepository outbox;
     private final FindingRepository findings;
     private final StripeProperties stripe;
+    private final ReconciliationReport reconciliation;
+    private final ReconcileProperties reconcile;
 
     public RunReportListener(
             FileRegistry files,
@@ -61,7 +68,9 @@ public class RunReportListener implements JobExecutionListener {
             TokentallyProperties properties,
             OutboxRepository outbox,
             FindingRepository findings,
-            StripeProperties stripe) {
+            StripeProperties stripe,
+            ReconciliationReport reconciliation,
+            ReconcileProperties reconcile) {
         this.files = files;
         this.rejects = rejects;
         this.totals = totals;
@@ -69,6 +78,8 @@ public class RunReportListener implements JobExecutionListener {
         this.outbox = outbox;
         this.findings = findings;
         this.stripe = stripe;
+        this.reconciliation = reconciliation;
+        this.reconcile = reconcile;
     }
 
     @Override
@@ -83,13 +94,28 @@ public class RunReportListener implements JobExecutionListener {
                 execution.setExitStatus(new ExitStatus(
                         COMPLETED_WITH_REJECTED_UPLOADS,
                         rejectedUploads(uploads) + " outbox rows were rejected by Stripe"));
+            } else if (execution.getStatus() == BatchStatus.COMPLETED) {
+                flagFindings(execution, run);
             }
             RejectsCsv.write(folder.resolve("rejects.csv"), rejects.rejectsOfRun(run));
             Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads);
             JSON.writeValue(folder.resolve("report.json").toFile(), report);
+            reconciliation.write(folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)));
             log.info("Run report written to {}", folder.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run report into " + folder.toAbsolutePath(), e);
+        }
+    }
+
+    private void flagFindings(JobExecution execution, long run) {
+        long failing = findings.openOfRun(run).stream()
+                .filter(finding -> reconcile.fails(finding.severity()))
+                .count();
+        if (failing > 0) {
+            execution.setExitStatus(new ExitStatus(
+                    COMPLETED_WITH_FINDINGS,
+                    failing + " open finding(s) at or above " + reconcile.failOn()
+                            + " (tokentally.reconcile.fail-on)"));
         }
     }
 

@@ -22,7 +22,8 @@ public class FindingRepository {
     public void record(Finding finding, long run) {
         Instant now = Instant.now(clock);
         int updated = jdbc.update(
-                "UPDATE finding SET message = ?, severity = ?, last_run = ?, last_seen = ? WHERE finding_key = ?",
+                "UPDATE finding SET message = ?, severity = ?, last_run = ?, last_seen = ?,"
+                        + " status = CASE WHEN status = 'RESOLVED' THEN 'OPEN' ELSE status END WHERE finding_key = ?",
                 limit(finding.message()),
                 finding.severity().name(),
                 run,
@@ -47,6 +48,53 @@ public class FindingRepository {
     public List<Finding> ofRun(long run) {
         return jdbc.query(
                 "SELECT finding_key, kind, severity, message FROM finding WHERE last_run = ? ORDER BY finding_key",
+                (rs, rowNum) -> new Finding(
+                        rs.getString(1), rs.getString(2), Finding.Severity.valueOf(rs.getString(3)), rs.getString(4)),
+                run);
+    }
+
+    /** A stored finding with its state. */
+    public record Stored(
+            String key,
+            String kind,
+            Finding.Severity severity,
+            String status,
+            String message,
+            Instant firstSeen,
+            Instant lastSeen) {}
+
+    /** Findings with the given status (all when null), most recently seen first. */
+    public List<Stored> list(String status) {
+        return jdbc.query(
+                "SELECT finding_key, kind, severity, status, message, first_seen, last_seen FROM finding"
+                        + (status == null ? "" : " WHERE status = ?") + " ORDER BY last_seen DESC, finding_key",
+                (rs, rowNum) -> new Stored(
+                        rs.getString(1),
+                        rs.getString(2),
+                        Finding.Severity.valueOf(rs.getString(3)),
+                        rs.getString(4),
+                        rs.getString(5),
+                        SqlTime.read(rs, "first_seen"),
+                        SqlTime.read(rs, "last_seen")),
+                status == null ? new Object[0] : new Object[] {status});
+    }
+
+    /**
+     * Moves a finding to ACKNOWLEDGED or RESOLVED; false when there is no such finding. A resolved
+     * finding that is found again opens again.
+     */
+    public boolean setStatus(String key, String status) {
+        if (!status.equals("ACKNOWLEDGED") && !status.equals("RESOLVED") && !status.equals("OPEN")) {
+            throw new IllegalArgumentException("a finding's status is OPEN, ACKNOWLEDGED or RESOLVED, not " + status);
+        }
+        return jdbc.update("UPDATE finding SET status = ? WHERE finding_key = ?", status, key) == 1;
+    }
+
+    /** The open findings a run recorded or saw again. */
+    public List<Finding> openOfRun(long run) {
+        return jdbc.query(
+                "SELECT finding_key, kind, severity, message FROM finding WHERE last_run = ? AND status = 'OPEN'"
+                        + " ORDER BY finding_key",
                 (rs, rowNum) -> new Finding(
                         rs.getString(1), rs.getString(2), Finding.Severity.valueOf(rs.getString(3)), rs.getString(4)),
                 run);

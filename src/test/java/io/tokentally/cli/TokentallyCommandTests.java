@@ -33,7 +33,17 @@ class TokentallyCommandTests {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"run", "restart", "bench", "prices", "prices sync", "prices override"}) {
+        for (String command : new String[] {
+            "run",
+            "restart",
+            "bench",
+            "prices",
+            "prices sync",
+            "prices override",
+            "prices rerate",
+            "findings",
+            "findings list"
+        }) {
             // given
             StringWriter out = new StringWriter();
 

@@ -3,6 +3,7 @@ package io.tokentally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.UsageFixtures;
+import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.RunFolders;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,6 +31,9 @@ abstract class NightlyBillingJobScenarios {
 
     static final String HEADER = UsageFixtures.HEADER;
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+
+    @Autowired
+    FindingRepository findings;
 
     @Autowired
     BillingRuns runs;
@@ -251,7 +255,59 @@ abstract class NightlyBillingJobScenarios {
         assertThat(totals(restartedReport)).isEqualTo(totals(report(reference)));
     }
 
+    @Test
+    void aLossIsAnErrorFindingThatFailsTheExitCodeAndComesBackAfterItIsResolvedIfFoundAgain() throws Exception {
+        // given: erin's plan sells at 10% below cost
+        Path input = folder("loss");
+        Path plans = input.resolveSibling("plans.yaml");
+        Files.writeString(
+                plans,
+                Files.readString(FIXTURES.resolve("job-plans.yaml")) + "  - id: discount\n    markup_percent: -10\n");
+        Path customers = input.resolveSibling("customers.csv");
+        Files.writeString(
+                customers,
+                Files.readString(FIXTURES.resolve("job-customers.csv")) + "erin,cus_TestErin00001,discount,Erin Inc\n");
+        write(
+                input.resolve("gateway.csv"),
+                "l1,2026-10-09T10:00:00Z,erin,openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+                "l2,2026-10-09T11:00:00Z,alice,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+
+        // when
+        JobExecution first = run("2026-10-09", input, customers, plans);
+        findings.setStatus("margin-negative:erin:openai/gpt-4o:2026-10-09", "RESOLVED");
+        JobExecution again = run("2026-10-09", input, customers, plans);
+
+        // then: 2.50 cost, 2.25 billed; alice's 30% margin is fine
+        assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(first.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
+        assertThat(findings.list("OPEN"))
+                .filteredOn(finding -> finding.kind().equals("NEGATIVE_MARGIN"))
+                .extracting(FindingRepository.Stored::message)
+                .containsExactly("erin openai/gpt-4o on 2026-10-09: billed 2.25 USD for a provider cost of 2.5 USD"
+                        + " (margin -0.25)");
+        assertThat(again.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
+        assertThat(Files.readAllLines(runFolder(first).resolve("margin.csv")))
+                .contains(
+                        "alice,openai/gpt-4o,2026-10-09,2.5,3.25,0.75,23.08",
+                        "erin,openai/gpt-4o,2026-10-09,2.5,2.25,-0.25,-11.11");
+        assertThat(Files.readString(runFolder(first).resolve("report.html")))
+                .contains("<svg")
+                .contains("NEGATIVE_MARGIN")
+                .doesNotContain("<script")
+                .doesNotContain("http://", "https://");
+    }
+
     // --- helpers
+
+    JobExecution run(String date, Path input, Path customers, Path plans) throws Exception {
+        return runs.run(new BillingJobParameters(
+                LocalDate.parse(date),
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                plans,
+                FIXTURES.resolve("job-prices.csv")));
+    }
 
     JobExecution run(String date, Path input) throws Exception {
         return runs.run(new BillingJobParameters(

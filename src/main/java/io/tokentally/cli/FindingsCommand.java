@@ -1,0 +1,109 @@
+package io.tokentally.cli;
+
+import io.tokentally.reconcile.FindingRepository;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tokentally findings ...}: list findings and move them through open, acknowledged, resolved. */
+@Command(
+        name = "findings",
+        mixinStandardHelpOptions = true,
+        description = "Findings: results that need a person. One row per stable key, however often it is found.",
+        subcommands = {
+            FindingsCommand.ListFindings.class,
+            FindingsCommand.Acknowledge.class,
+            FindingsCommand.Resolve.class
+        })
+class FindingsCommand {
+
+    /** {@code findings list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists findings, most recently seen first.")
+    static class ListFindings implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--status",
+                description = "open, acknowledged, resolved or all. Default: ${DEFAULT-VALUE}.",
+                defaultValue = "open")
+        String status;
+
+        @Override
+        public Integer call() {
+            try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+                String filter = status.equalsIgnoreCase("all") ? null : status.toUpperCase(Locale.ROOT);
+                List<FindingRepository.Stored> found =
+                        context.getBean(FindingRepository.class).list(filter);
+                PrintWriter out = spec.commandLine().getOut();
+                for (FindingRepository.Stored finding : found) {
+                    out.printf(
+                            "%-8s %-13s %s (last seen %s)%n  %s%n",
+                            finding.severity(), finding.status(), finding.key(), finding.lastSeen(), finding.message());
+                }
+                out.printf("%d finding(s)%n", found.size());
+                out.flush();
+                return 0;
+            }
+        }
+    }
+
+    /** {@code findings acknowledge KEY}. */
+    @Command(
+            name = "acknowledge",
+            mixinStandardHelpOptions = true,
+            description = "Someone is on it: the finding stays listed but no longer fails runs.")
+    static class Acknowledge implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "KEY", description = "The finding's key, as findings list shows it.")
+        String key;
+
+        @Override
+        public Integer call() {
+            return setStatus(spec, key, "ACKNOWLEDGED");
+        }
+    }
+
+    /** {@code findings resolve KEY}. */
+    @Command(
+            name = "resolve",
+            mixinStandardHelpOptions = true,
+            description = "Dealt with; if a later run finds the same problem again, the finding opens again.")
+    static class Resolve implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "KEY", description = "The finding's key, as findings list shows it.")
+        String key;
+
+        @Override
+        public Integer call() {
+            return setStatus(spec, key, "RESOLVED");
+        }
+    }
+
+    private static int setStatus(CommandSpec spec, String key, String status) {
+        try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+            if (!context.getBean(FindingRepository.class).setStatus(key, status)) {
+                spec.commandLine().getErr().println("no finding with key " + key);
+                return TokentallyCommand.EXIT_FAILED;
+            }
+            spec.commandLine().getOut().println(key + ": " + status.toLowerCase(Locale.ROOT));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.tokentally.reconcile;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.math.BigDecimal;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Reconciliation settings.
+ *
+ * @param marginFloorPercent a customer and model whose daily margin (percent of billed) is under this is a finding
+ * @param failOn the lowest severity of an open finding that makes a run's exit code non-zero
+ *     ({@code INFO}, {@code WARNING}, {@code ERROR}, or {@code NONE})
+ */
+@Validated
+@ConfigurationProperties("tokentally.reconcile")
+public record ReconcileProperties(
+        @DefaultValue("0") @NotNull BigDecimal marginFloorPercent,
+
+        @DefaultValue("ERROR")
+        @Pattern(regexp = "INFO|WARNING|ERROR|NONE", message = "must be INFO, WARNING, ERROR or NONE")
+        String failOn) {
+
+    /** Whether an open finding of this severity fails the run's exit code. */
+    public boolean fails(Finding.Severity severity) {
+        return !failOn.equals("NONE") && severity.compareTo(Finding.Severity.valueOf(failOn)) >= 0;
+    }
+}

@@ -1,0 +1,55 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.shared.UsageWindow;
+import java.time.LocalDate;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The reconcile step: margin per customer, model and day of the run's window (provider cost at list
+ * price against the billed amount), with a finding for every loss and every margin under the floor.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ReconcileProperties.class)
+public class ReconcileStepConfiguration {
+
+    public static final String RECONCILE_STEP = "reconcileStep";
+
+    @Bean(RECONCILE_STEP)
+    Step reconcileStep(
+            JobRepository jobRepository, PlatformTransactionManager transactionManager, Tasklet reconcileTasklet) {
+        return new StepBuilder(RECONCILE_STEP, jobRepository)
+                .tasklet(reconcileTasklet, transactionManager)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    Tasklet reconcileTasklet(
+            MarginRepository margins,
+            FindingRepository findings,
+            ReconcileProperties properties,
+            @Value("#{jobParameters['date']}") String date,
+            @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
+        return (contribution, chunkContext) -> {
+            UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
+            for (MarginLine line : margins.daily(window.from(), window.to())) {
+                contribution.incrementReadCount();
+                line.finding(properties.marginFloorPercent()).ifPresent(finding -> {
+                    findings.record(finding, run);
+                    contribution.incrementWriteCount(1);
+                });
+            }
+            return RepeatStatus.FINISHED;
+        };
+    }
+}

@@ -1,0 +1,180 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.ingest.CsvTable;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.UsageWindow;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes a run's {@code margin.csv} (every customer, model and day of the window) and a
+ * self-contained {@code report.html} (no external assets: totals, an inline SVG chart of daily cost,
+ * billed amount and margin over the last 30 days, the largest lines and the run's findings).
+ */
+@Component
+public class ReconciliationReport {
+
+    static final int CHART_DAYS = 30;
+    static final int TABLE_LINES = 200;
+
+    private final MarginRepository margins;
+    private final FindingRepository findings;
+
+    public ReconciliationReport(MarginRepository margins, FindingRepository findings) {
+        this.margins = margins;
+        this.findings = findings;
+    }
+
+    public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
+        List<MarginLine> lines = margins.daily(window.from(), window.to());
+        CsvTable.write(
+                folder.resolve("margin.csv"),
+                List.of("customer_id", "model", "day", "cost_usd", "billed_usd", "margin_usd", "margin_percent"),
+                lines.stream().map(ReconciliationReport::csvRow).toList());
+        List<MarginLine> days = byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to()));
+        Files.writeString(folder.resolve("report.html"), html(title, window, lines, days, run), StandardCharsets.UTF_8);
+    }
+
+    private String html(String title, UsageWindow window, List<MarginLine> lines, List<MarginLine> days, long run) {
+        MarginLine total = sum(lines, null);
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+                .append(escape(title))
+                .append("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+                        + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}td:first-child,th:first-child"
+                        + "{text-align:left}.neg{color:#b00}</style></head><body>")
+                .append("<h1>")
+                .append(escape(title))
+                .append("</h1><p>Window ")
+                .append(window.from())
+                .append(" to ")
+                .append(window.to())
+                .append("</p><p>Provider cost (list price) <b>$")
+                .append(money(total.costUsd()))
+                .append("</b>, billed <b>$")
+                .append(money(total.billedUsd()))
+                .append("</b>, margin <b>$")
+                .append(money(total.marginUsd()))
+                .append("</b>")
+                .append(
+                        total.marginPercent() == null
+                                ? ""
+                                : " (" + total.marginPercent().toPlainString() + "%)")
+                .append("</p><h2>Last ")
+                .append(CHART_DAYS)
+                .append(" days</h2>");
+        html.append(MarginChart.svg(days));
+        appendLines(html, lines);
+        appendFindings(html, findings.ofRun(run));
+        return html.append("</body></html>\n").toString();
+    }
+
+    private static void appendLines(StringBuilder html, List<MarginLine> lines) {
+        html.append("<h2>Margin by customer and model</h2>");
+        if (lines.size() > TABLE_LINES) {
+            html.append("<p>The ")
+                    .append(TABLE_LINES)
+                    .append(" largest of ")
+                    .append(lines.size())
+                    .append(" lines by billed amount; margin.csv has them all.</p>");
+        }
+        html.append("<table><tr><th>customer</th><th>model</th><th>day</th><th>cost</th><th>billed</th>"
+                + "<th>margin</th><th>%</th></tr>");
+        lines.stream()
+                .sorted(Comparator.comparing(MarginLine::billedUsd).reversed())
+                .limit(TABLE_LINES)
+                .forEach(line -> html.append("<tr")
+                        .append(line.marginUsd().signum() < 0 ? " class=\"neg\"" : "")
+                        .append("><td>")
+                        .append(escape(line.customerId()))
+                        .append("</td><td>")
+                        .append(escape(line.model()))
+                        .append("</td><td>")
+                        .append(line.day())
+                        .append("</td><td>")
+                        .append(money(line.costUsd()))
+                        .append("</td><td>")
+                        .append(money(line.billedUsd()))
+                        .append("</td><td>")
+                        .append(money(line.marginUsd()))
+                        .append("</td><td>")
+                        .append(
+                                line.marginPercent() == null
+                                        ? ""
+                                        : line.marginPercent().toPlainString())
+                        .append("</td></tr>"));
+        html.append("</table>");
+    }
+
+    private static void appendFindings(StringBuilder html, List<Finding> found) {
+        html.append("<h2>Findings of this run</h2>");
+        if (found.isEmpty()) {
+            html.append("<p>None.</p>");
+            return;
+        }
+        html.append("<table><tr><th>severity</th><th>kind</th><th>message</th></tr>");
+        for (Finding finding : found) {
+            html.append("<tr><td>")
+                    .append(finding.severity())
+                    .append("</td><td>")
+                    .append(escape(finding.kind()))
+                    .append("</td><td style=\"text-align:left\">")
+                    .append(escape(finding.message()))
+                    .append("</td></tr>");
+        }
+        html.append("</table>");
+    }
+
+    private static List<Object> csvRow(MarginLine line) {
+        List<Object> row = new ArrayList<>();
+        row.add(line.customerId());
+        row.add(line.model());
+        row.add(line.day());
+        row.add(Amounts.toText(line.costUsd()));
+        row.add(Amounts.toText(line.billedUsd()));
+        row.add(Amounts.toText(line.marginUsd()));
+        row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
+        return row;
+    }
+
+    /** Totals per day over every customer and model. */
+    static List<MarginLine> byDay(List<MarginLine> lines) {
+        Map<LocalDate, List<MarginLine>> days = new TreeMap<>();
+        lines.forEach(line ->
+                days.computeIfAbsent(line.day(), day -> new ArrayList<>()).add(line));
+        return days.entrySet().stream()
+                .map(day -> sum(day.getValue(), day.getKey()))
+                .toList();
+    }
+
+    private static MarginLine sum(List<MarginLine> lines, LocalDate day) {
+        BigDecimal cost = BigDecimal.ZERO;
+        BigDecimal billed = BigDecimal.ZERO;
+        for (MarginLine line : lines) {
+            cost = cost.add(line.costUsd());
+            billed = billed.add(line.billedUsd());
+        }
+        return new MarginLine("*", "*", day, cost, billed);
+    }
+
+    static String money(BigDecimal amount) {
+        return Amounts.toMinorUnit(amount).toPlainString();
+    }
+
+    static String escape(String text) {
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
+    }
+}

@@ -7,6 +7,7 @@ import io.tokentally.pricing.LoadPricesStepConfiguration;
 import io.tokentally.rating.RatingStepConfiguration;
 import io.tokentally.reconcile.ReconcileStepConfiguration;
 import io.tokentally.stripe.BuildOutboxStepConfiguration;
+import io.tokentally.stripe.ReadBackStepConfiguration;
 import io.tokentally.stripe.UploadStepConfiguration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -39,6 +40,7 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
+            @Qualifier(ReadBackStepConfiguration.READ_BACK_STEP) Step readBackStep,
             @Qualifier(ReconcileStepConfiguration.RECONCILE_STEP) Step reconcileStep,
             RunReportListener runReportListener,
             RunOwnerListener runOwnerListener,
@@ -63,6 +65,7 @@ public class NightlyBillingJobConfiguration {
                 .next(rateStep)
                 .next(buildOutboxStep)
                 .next(uploadMeterEventsStep)
+                .next(readBackStep)
                 .next(reconcileStep)
                 .build();
     }

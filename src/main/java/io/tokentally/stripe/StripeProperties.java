@@ -23,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param backoffMillis first backoff after a 429 or a transient error, doubled per attempt
  * @param lateAfterDays windows older than this go out as invoice items (Stripe accepts 35 days; keep a margin)
  * @param resendWithinHours an in-flight row is resent blindly only this long (Stripe dedups identifiers for 24 h)
+ * @param readBack after the upload, compare Stripe's meter event summaries with what the outbox sent
+ * @param readBackMaxWaitSeconds how long the read-back waits for Stripe's summaries to catch up before
+ *     it reports a mismatch (they are eventually consistent)
+ * @param readBackPollSeconds how often it asks again while it waits
  */
 @Validated
 @ConfigurationProperties("tokentally.stripe")
@@ -46,7 +50,10 @@ public record StripeProperties(
         @DefaultValue("34") @Min(1) @Max(35) int lateAfterDays,
         @DefaultValue("23") @Min(1) @Max(24) int resendWithinHours,
         @DefaultValue("10000") @Min(100) int connectTimeoutMillis,
-        @DefaultValue("30000") @Min(100) int readTimeoutMillis) {
+        @DefaultValue("30000") @Min(100) int readTimeoutMillis,
+        @DefaultValue("true") boolean readBack,
+        @DefaultValue("120") @Min(0) @Max(3600) int readBackMaxWaitSeconds,
+        @DefaultValue("10") @Min(1) @Max(600) int readBackPollSeconds) {
 
     public boolean dryRun() {
         return apiKey == null || apiKey.isBlank();

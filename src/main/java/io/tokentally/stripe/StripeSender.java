@@ -5,10 +5,19 @@ import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
+import com.stripe.model.billing.Meter;
+import com.stripe.model.billing.MeterEventSummary;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.InvoiceItemCreateParams;
 import com.stripe.param.billing.MeterEventCreateParams;
+import com.stripe.param.billing.MeterEventSummaryListParams;
+import com.stripe.param.billing.MeterListParams;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +130,79 @@ class StripeSender {
                                     .build(),
                             options);
         }
+    }
+
+    /** A read from Stripe, retried like an upload on 429, 409, 5xx and connection errors. */
+    interface Read<T> {
+        T call() throws StripeException;
+    }
+
+    <T> T read(String what, Read<T> read) throws StripeException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            limiter.acquire();
+            try {
+                return read.call();
+            } catch (RateLimitException | ApiConnectionException e) {
+                if (attempt >= maxAttempts) {
+                    throw e;
+                }
+            } catch (StripeException e) {
+                Integer status = e.getStatusCode();
+                if (status == null || (status != 409 && status < 500) || attempt >= maxAttempts) {
+                    throw e;
+                }
+            }
+            long backoff = Math.min(30_000, backoffMillis << Math.min(attempt - 1, 10));
+            log.debug("Stripe read of {} failed; attempt {} of {}, next in {} ms", what, attempt, maxAttempts, backoff);
+            Thread.sleep(backoff);
+        }
+    }
+
+    /** The active meters' ids by event name. */
+    Map<String, String> meterIds() throws StripeException, InterruptedException {
+        return read("meters", this::listMeters);
+    }
+
+    private Map<String, String> listMeters() throws StripeException {
+        Map<String, String> ids = new HashMap<>();
+        for (Meter meter : client.v1()
+                .billing()
+                .meters()
+                .list(MeterListParams.builder()
+                        .setStatus(MeterListParams.Status.ACTIVE)
+                        .setLimit(100L)
+                        .build())
+                .autoPagingIterable()) {
+            ids.put(meter.getEventName(), meter.getId());
+        }
+        return ids;
+    }
+
+    /** What Stripe's meter event summary says a customer used of a meter in one UTC day. */
+    BigDecimal dayTotal(String meterId, String stripeCustomerId, Instant dayStart)
+            throws StripeException, InterruptedException {
+        return read("summary of " + meterId, () -> summedDay(meterId, stripeCustomerId, dayStart));
+    }
+
+    private BigDecimal summedDay(String meterId, String stripeCustomerId, Instant dayStart) throws StripeException {
+        BigDecimal total = BigDecimal.ZERO;
+        for (MeterEventSummary summary : client.v1()
+                .billing()
+                .meters()
+                .eventSummaries()
+                .list(
+                        meterId,
+                        MeterEventSummaryListParams.builder()
+                                .setCustomer(stripeCustomerId)
+                                .setStartTime(dayStart.getEpochSecond())
+                                .setEndTime(dayStart.plus(Duration.ofDays(1)).getEpochSecond())
+                                .setValueGroupingWindow(MeterEventSummaryListParams.ValueGroupingWindow.DAY)
+                                .setLimit(100L)
+                                .build())
+                .autoPagingIterable()) {
+            total = total.add(summary.getAggregatedValue());
+        }
+        return total;
     }
 
     /** Stripe answers a repeated identifier with a 400 whose code or message says so: already delivered. */

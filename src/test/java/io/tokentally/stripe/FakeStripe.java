@@ -64,6 +64,8 @@ public final class FakeStripe implements AutoCloseable {
     private final Map<String, Stored> idempotency = new HashMap<>();
     private final Map<String, String> idempotencyBodies = new HashMap<>();
     private final Set<String> inFlight = new HashSet<>();
+    private final Set<String> lostFromSummaries = new HashSet<>();
+    private Duration summaryLag = Duration.ZERO;
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final Deque<Long> recentCalls = new ArrayDeque<>();
     private final AtomicInteger calls = new AtomicInteger();
@@ -105,6 +107,19 @@ public final class FakeStripe implements AutoCloseable {
 
     public synchronized FakeStripe meters(List<String> eventNames) {
         meters.addAll(eventNames);
+        eventNames.forEach(name -> meterIds.putIfAbsent(name, "mtr_" + (meterIds.size() + 1)));
+        return this;
+    }
+
+    /** Meter event summaries leave out events accepted less than {@code lag} ago (Stripe is eventually consistent). */
+    public synchronized FakeStripe summaryLag(Duration lag) {
+        this.summaryLag = lag;
+        return this;
+    }
+
+    /** Meter event summaries never count this customer's events (a Stripe-side loss to detect). */
+    public synchronized FakeStripe loseFromSummaries(String customer) {
+        lostFromSummaries.add(customer);
         return this;
     }
 
@@ -130,6 +145,8 @@ public final class FakeStripe implements AutoCloseable {
         rateLimited.set(0);
         conflicts.set(0);
         ratePerSecond = Integer.MAX_VALUE;
+        summaryLag = Duration.ZERO;
+        lostFromSummaries.clear();
     }
 
     public synchronized List<Event> events() {
@@ -303,6 +320,10 @@ public final class FakeStripe implements AutoCloseable {
             return;
         }
         synchronized (this) {
+            if (exchange.getRequestURI().getPath().endsWith("/event_summaries")) {
+                respond(exchange, 200, eventSummaries(exchange), null);
+                return;
+            }
             if (exchange.getRequestMethod().equals("GET")) {
                 StringBuilder data = new StringBuilder();
                 meterIds.forEach((eventName, id) ->
@@ -332,6 +353,40 @@ public final class FakeStripe implements AutoCloseable {
             meters.add(eventName);
             respond(exchange, 200, meterJson(id, eventName), null);
         }
+    }
+
+    /** One summary for the customer over [start_time, end_time) of the meter in the path, as Stripe groups a day. */
+    private String eventSummaries(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getPath();
+        String meterId = path.substring("/v1/billing/meters/".length(), path.indexOf("/event_summaries"));
+        Map<String, String> query = new HashMap<>();
+        for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
+            int equals = pair.indexOf('=');
+            query.put(
+                    URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+        }
+        String eventName = meterIds.entrySet().stream()
+                .filter(entry -> entry.getValue().equals(meterId))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse("");
+        long start = Long.parseLong(query.get("start_time"));
+        long end = Long.parseLong(query.get("end_time"));
+        Instant visible = clock.instant().minus(summaryLag);
+        long total = events.stream()
+                .filter(event -> event.eventName().equals(eventName)
+                        && event.customer().equals(query.get("customer"))
+                        && !lostFromSummaries.contains(event.customer())
+                        && event.timestamp() >= start
+                        && event.timestamp() < end
+                        && !identifiers.get(event.identifier()).isAfter(visible))
+                .mapToLong(Event::value)
+                .sum();
+        return "{\"object\":\"list\",\"url\":\"" + path + "\",\"has_more\":false,\"data\":[{\"id\":\"mtrusg_"
+                + start + "\",\"object\":\"billing.meter_event_summary\",\"aggregated_value\":" + total
+                + ",\"start_time\":" + start + ",\"end_time\":" + end + ",\"livemode\":false,\"meter\":\""
+                + meterId + "\"}]}";
     }
 
     /** Lists prices by lookup key (GET) and creates prices (POST). */

@@ -32,6 +32,8 @@ class StripeUploadIntegrationTests extends StripeUploadScenarios {
         registry.add("tokentally.stripe.backoff-millis", () -> "25");
         registry.add("tokentally.stripe.max-attempts", () -> "30");
         registry.add("tokentally.stripe.read-timeout-millis", () -> "2000");
+        registry.add("tokentally.stripe.read-back-max-wait-seconds", () -> "3");
+        registry.add("tokentally.stripe.read-back-poll-seconds", () -> "1");
     }
 
     @AfterAll

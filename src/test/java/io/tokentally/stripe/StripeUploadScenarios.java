@@ -72,6 +72,52 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
+    void stripesSummariesAreReadBackAndAgreeWithTheOutboxOnceTheyCatchUp() throws Exception {
+        // given: Stripe's summaries lag two seconds behind the events it accepted
+        Customers customers = customers("readback", "a", "b");
+        LocalDate day = daysAgo(8);
+        Path input = folder("readback");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"), UsageFixtures.rows("readback", day, 100, 12, customers.ids()));
+        stripe().summaryLag(java.time.Duration.ofSeconds(2));
+
+        // when
+        JobExecution execution = run(day, input, customers.file(), "job-plans.yaml");
+
+        // then: every customer, meter and day checked, none differs
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
+        assertThat(execution.getExecutionContext().getInt(StripeReadBackTasklet.CHECKED))
+                .isEqualTo(6);
+        assertThat(execution.getExecutionContext().getInt(StripeReadBackTasklet.MISMATCHED))
+                .isZero();
+    }
+
+    @Test
+    void usageStripeLostIsAnErrorFindingAfterABoundedWait() throws Exception {
+        // given: Stripe accepts b's events but its summaries never show them
+        Customers customers = customers("lost", "a", "b");
+        stripe().loseFromSummaries(customers.stripeId(1));
+        LocalDate day = daysAgo(9);
+        Path input = folder("lost");
+        UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("lost", day, 100, 13, customers.ids()));
+
+        // when
+        JobExecution execution = run(day, input, customers.file(), "job-plans.yaml");
+
+        // then
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo("COMPLETED_WITH_FINDINGS");
+        assertThat(execution.getExecutionContext().getInt(StripeReadBackTasklet.MISMATCHED))
+                .isEqualTo(3);
+        assertThat(jdbc.queryForList(
+                        "SELECT message FROM finding WHERE kind = 'STRIPE_READBACK_MISMATCH' AND finding_key LIKE ?",
+                        String.class,
+                        "stripe-readback:" + customers.id(1) + ":%"))
+                .hasSize(3)
+                .allMatch(message ->
+                        message.contains("Stripe's summary shows 0") && message.contains("gave up after waiting 3 s"));
+    }
+
+    @Test
     void aRerunWithoutChangesSendsNothing() throws Exception {
         // given
         Customers customers = customers("rerun", "a", "b");

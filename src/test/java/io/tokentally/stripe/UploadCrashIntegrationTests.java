@@ -189,6 +189,7 @@ class UploadCrashIntegrationTests {
                 "-Dtokentally.stripe.backoff-millis=25",
                 "-Dtokentally.stripe.max-attempts=40",
                 "-Dtokentally.stripe.read-timeout-millis=2000",
+                "-Dtokentally.stripe.read-back-max-wait-seconds=3",
                 "io.tokentally.TokentallyApplication"));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command);

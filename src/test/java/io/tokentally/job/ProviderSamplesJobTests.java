@@ -54,13 +54,13 @@ class ProviderSamplesJobTests {
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         JsonNode report = report(execution);
         JsonNode counts = report.get("counts");
-        // 17 records and 2 rejects (OpenAI audio tokens, Anthropic web searches) stand apart as records of their own
-        assertThat(counts.get("read").asLong()).isEqualTo(18);
+        // 17 usage records, plus the OpenAI audio tokens and the Anthropic web searches as rejected records
+        assertThat(counts.get("read").asLong()).isEqualTo(19);
         assertThat(counts.get("rejected").asLong()).isEqualTo(2);
-        assertThat(counts.get("accepted").asLong()).isEqualTo(16);
+        assertThat(counts.get("accepted").asLong()).isEqualTo(17);
         assertThat(counts.get("unattributed").asLong()).isEqualTo(2);
         assertThat(counts.get("error_rows").asLong()).isEqualTo(2);
-        assertThat(counts.get("files").get("new").asLong()).isEqualTo(5);
+        assertThat(counts.get("files").get("new").asLong()).isEqualTo(6);
         assertThat(tokens(report))
                 .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                         // OpenAI usage buckets (project) and LiteLLM (end user, cache read and write in prompt_tokens)
@@ -93,6 +93,10 @@ class ProviderSamplesJobTests {
                         Map.entry("umbrella|anthropic/claude-haiku-4-5|input", 45_000L),
                         Map.entry("umbrella|anthropic/claude-haiku-4-5|cache_read", 5_000L),
                         Map.entry("umbrella|anthropic/claude-haiku-4-5|output", 7_500L),
+                        // Vercel AI Gateway report (user; cached tokens inside input_tokens)
+                        Map.entry("umbrella|openai/gpt-4o|input", 2_000L),
+                        Map.entry("umbrella|openai/gpt-4o|cache_read", 1_000L),
+                        Map.entry("umbrella|openai/gpt-4o|output", 400L),
                         // Cloudflare AI Gateway (metadata customer_id; tokens_in as plain input)
                         Map.entry("piedpiper|openai/gpt-4o-mini|input", 1_200L),
                         Map.entry("piedpiper|openai/gpt-4o-mini|output", 300L),

@@ -12,7 +12,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -32,7 +31,6 @@ class OpenRouterGenerationsFormat implements UsageFormat {
 
     static final String NAME = "openrouter-generations";
     static final String FAMILY = "openrouter";
-    private static final Pattern DOTTED_VERSION = Pattern.compile("(\\d)\\.(\\d)");
 
     private final CustomerAttribution attribution;
 
@@ -91,16 +89,7 @@ class OpenRouterGenerationsFormat implements UsageFormat {
     }
 
     private CanonicalRecord translate(JsonNode generation) {
-        String slug = text(generation, "model");
-        int slash = slug == null ? -1 : slug.indexOf('/');
-        if (slash <= 0) {
-            throw new RecordProblem("model '" + slug + "' is not a provider/model slug");
-        }
-        String provider = slug.substring(0, slash);
-        String model = slug.substring(slash + 1);
-        if (provider.equals("anthropic")) {
-            model = DOTTED_VERSION.matcher(model).replaceAll("$1-$2");
-        }
+        String[] providerAndModel = GatewayModels.split(text(generation, "model"));
         return new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, text(generation, "id"))
                 .set(UsageColumns.TIMESTAMP, text(generation, "created_at"))
@@ -108,8 +97,8 @@ class OpenRouterGenerationsFormat implements UsageFormat {
                         UsageColumns.CUSTOMER_ID,
                         attribution.customerOf(
                                 FAMILY, CustomerAttribution.keys("external_user", text(generation, "external_user"))))
-                .set(UsageColumns.PROVIDER, provider)
-                .set(UsageColumns.MODEL, model)
+                .set(UsageColumns.PROVIDER, providerAndModel[0])
+                .set(UsageColumns.MODEL, providerAndModel[1])
                 .set(UsageColumns.INPUT_TOKENS, required(generation, "native_tokens_prompt"))
                 .set(UsageColumns.CACHED_INPUT_TOKENS, count(generation, "native_tokens_cached"))
                 .set(UsageColumns.OUTPUT_TOKENS, required(generation, "native_tokens_completion"))

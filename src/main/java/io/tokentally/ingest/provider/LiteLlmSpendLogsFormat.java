@@ -45,6 +45,8 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
             .setSkipHeaderRecord(true)
             .setIgnoreEmptyLines(true)
             .get();
+    /** How a row is written back as its raw text for the rejects file. */
+    private static final CSVFormat RAW = CSVFormat.DEFAULT;
 
     private final CustomerAttribution attribution;
 
@@ -87,7 +89,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
     }
 
     private RawRecord toRecord(CSVRecord row) {
-        long lineNo = row.getRecordNumber() + 1;
+        long lineNo = row.getRecordNumber() + 1; // the header is record 0; a quoted field may span lines
         String raw =
                 FORMAT.builder().setHeader().setSkipHeaderRecord(false).get().format(row.values());
         if (!row.isConsistent()) {

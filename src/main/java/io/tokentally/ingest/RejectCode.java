@@ -20,6 +20,8 @@ public enum RejectCode {
     REASONING_EXCEEDS_OUTPUT,
     /** {@code service_tier} is not standard, batch, priority or flex. */
     INVALID_SERVICE_TIER,
+    /** {@code context_tier} is not standard or long. */
+    INVALID_CONTEXT_TIER,
     /** {@code status} is not ok or error. */
     INVALID_STATUS,
     /** A field is longer than the engine stores. */

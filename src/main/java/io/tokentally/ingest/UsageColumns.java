@@ -18,6 +18,11 @@ public final class UsageColumns {
     public static final String REASONING_TOKENS = "reasoning_tokens";
     public static final String SERVICE_TIER = "service_tier";
     public static final String STATUS = "status";
+    /**
+     * Optional: {@code standard} or {@code long}, stated by a source that aggregates requests (a bucket's
+     * prompt tokens are many requests' sum, so the long-context threshold cannot be applied to them).
+     */
+    public static final String CONTEXT_TIER = "context_tier";
 
     /** Required columns, in the order their absence is reported. */
     public static final List<String> REQUIRED =

@@ -1,12 +1,14 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import java.time.Instant;
 
 /**
  * A row of the usage format that passed the format's own rules. Token counts follow the format's
  * convention: {@code inputTokens} includes cached and cache-write tokens, {@code outputTokens}
- * includes reasoning tokens.
+ * includes reasoning tokens. {@code contextTier} is the context tier the source states (aggregated
+ * exports do, per bucket), or {@code null} when it follows from the request's own prompt size.
  */
 public record UsageRow(
         long fileId,
@@ -24,4 +26,44 @@ public record UsageRow(
         long outputTokens,
         long reasoningTokens,
         ServiceTier serviceTier,
-        boolean error) {}
+        boolean error,
+        ContextTier contextTier) {
+
+    /** A row whose context tier follows from its prompt size. */
+    public UsageRow(
+            long fileId,
+            long lineNo,
+            String raw,
+            String requestId,
+            Instant timestamp,
+            String customerId,
+            String provider,
+            String model,
+            long inputTokens,
+            long cachedInputTokens,
+            long cacheWriteTokens,
+            long cacheWrite1hTokens,
+            long outputTokens,
+            long reasoningTokens,
+            ServiceTier serviceTier,
+            boolean error) {
+        this(
+                fileId,
+                lineNo,
+                raw,
+                requestId,
+                timestamp,
+                customerId,
+                provider,
+                model,
+                inputTokens,
+                cachedInputTokens,
+                cacheWriteTokens,
+                cacheWrite1hTokens,
+                outputTokens,
+                reasoningTokens,
+                serviceTier,
+                error,
+                null);
+    }
+}

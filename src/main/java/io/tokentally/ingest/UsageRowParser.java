@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import static io.tokentally.ingest.UsageColumns.CACHED_INPUT_TOKENS;
 import static io.tokentally.ingest.UsageColumns.CACHE_WRITE_1H_TOKENS;
 import static io.tokentally.ingest.UsageColumns.CACHE_WRITE_TOKENS;
+import static io.tokentally.ingest.UsageColumns.CONTEXT_TIER;
 import static io.tokentally.ingest.UsageColumns.CUSTOMER_ID;
 import static io.tokentally.ingest.UsageColumns.INPUT_TOKENS;
 import static io.tokentally.ingest.UsageColumns.MODEL;
@@ -14,6 +15,7 @@ import static io.tokentally.ingest.UsageColumns.SERVICE_TIER;
 import static io.tokentally.ingest.UsageColumns.STATUS;
 import static io.tokentally.ingest.UsageColumns.TIMESTAMP;
 
+import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -103,6 +105,7 @@ public final class UsageRowParser {
         }
         ServiceTier tier = serviceTier(record.field(SERVICE_TIER));
         boolean error = isError(record.field(STATUS));
+        ContextTier contextTier = contextTier(record.field(CONTEXT_TIER));
         return new UsageRow(
                 fileId,
                 record.lineNo(),
@@ -119,7 +122,8 @@ public final class UsageRowParser {
                 output,
                 reasoning,
                 tier,
-                error);
+                error,
+                contextTier);
     }
 
     private static String limited(RawRecord record, String column, int maxLength) {
@@ -245,6 +249,19 @@ public final class UsageRowParser {
         return tier.orElseThrow(() -> new RowException(
                 RejectCode.INVALID_SERVICE_TIER,
                 "service_tier '" + text + "' is not one of standard, batch, priority, flex"));
+    }
+
+    private static ContextTier contextTier(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (ContextTier tier : ContextTier.values()) {
+            if (tier.code().equalsIgnoreCase(text)) {
+                return tier;
+            }
+        }
+        throw new RowException(
+                RejectCode.INVALID_CONTEXT_TIER, "context_tier '" + text + "' is not one of standard, long");
     }
 
     private static boolean isError(String text) {

@@ -49,8 +49,9 @@ public final class UsageNormalizer {
                     row, RejectCode.NO_PRICE, "no price of " + model.get() + " is in force at " + row.timestamp());
         }
         Long threshold = pricing.get().longContextThreshold();
-        ContextTier contextTier =
-                threshold != null && row.inputTokens() > threshold ? ContextTier.LONG : ContextTier.STANDARD;
+        ContextTier contextTier = row.contextTier() != null
+                ? row.contextTier()
+                : threshold != null && row.inputTokens() > threshold ? ContextTier.LONG : ContextTier.STANDARD;
         long[] buckets = {
             row.inputTokens() - row.cachedInputTokens() - row.cacheWriteTokens() - row.cacheWrite1hTokens(),
             row.cachedInputTokens(),

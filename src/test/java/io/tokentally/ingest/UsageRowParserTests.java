@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import java.io.IOException;
 import java.io.StringReader;
@@ -415,6 +416,35 @@ class UsageRowParserTests {
         // then
         assertThat(result.reject()).isNull();
         assertThat(result.row().serviceTier()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "context_tier {0} is {1}")
+    @CsvSource(
+            nullValues = "null",
+            value = {"standard, STANDARD", "LONG, LONG", "' long ', LONG", "'', null"})
+    void readsTheStatedContextTier(String text, ContextTier expected) {
+        // given
+        RawRecord record = record(with("context_tier", text));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().contextTier()).isEqualTo(expected);
+    }
+
+    @Test
+    void rejectsAnUnknownContextTier() {
+        // given
+        RawRecord record = record(with("context_tier", "200k-1M"));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.INVALID_CONTEXT_TIER);
+        assertThat(result.reject().message()).contains("200k-1M");
     }
 
     @ParameterizedTest(name = "{0} is error={1}")

@@ -113,6 +113,37 @@ class UsageNormalizerTests {
         assertThat(line.input()).isEqualTo(inputTokens - cached);
     }
 
+    @ParameterizedTest
+    @CsvSource({"5000000, STANDARD", "1000, LONG"})
+    void keepsTheContextTierAnAggregatedSourceStatesWhateverTheBucketsPromptSum(long inputTokens, ContextTier stated) {
+        // given an hour bucket of many claude-sonnet-4-5 requests whose tier the source states
+        UsageRow bucket = row("anthropic", "claude-sonnet-4-5", inputTokens, 0, 0, 0, 1_000, 0);
+        UsageRow row = new UsageRow(
+                bucket.fileId(),
+                bucket.lineNo(),
+                bucket.raw(),
+                bucket.requestId(),
+                bucket.timestamp(),
+                bucket.customerId(),
+                bucket.provider(),
+                bucket.model(),
+                bucket.inputTokens(),
+                0,
+                0,
+                0,
+                bucket.outputTokens(),
+                0,
+                ServiceTier.STANDARD,
+                false,
+                stated);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then the threshold (200,000 prompt tokens per request) is not applied to the sum
+        assertThat(line.contextTier()).isEqualTo(stated);
+    }
+
     @Test
     void neverPutsAModelWithoutAThresholdInTheLongContextTier() {
         // given gpt-4o-mini, which has no long-context threshold

@@ -1,0 +1,137 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.JsonFields.count;
+import static io.tokentally.ingest.provider.JsonFields.required;
+import static io.tokentally.ingest.provider.JsonFields.sum;
+import static io.tokentally.ingest.provider.JsonFields.text;
+
+import io.tokentally.ingest.UsageColumns;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Pages of Anthropic's {@code GET /v1/organizations/usage_report/messages}. Its four input counters are
+ * disjoint (uncached input, 5-minute and 1-hour cache writes, cache reads) and {@code output_tokens}
+ * already includes extended thinking. The context tier comes from the {@code context_window} grouping
+ * ({@code 200k-1M} is long); a report not grouped by it is read as standard context. Web search
+ * requests cannot be priced yet and are rejected, with their count, as a record of their own.
+ */
+@Component
+@Order(31)
+class AnthropicMessagesUsageFormat extends JsonPagesFormat {
+
+    static final String NAME = "anthropic-usage-messages";
+    static final String FAMILY = "anthropic";
+
+    private final CustomerAttribution attribution;
+
+    AnthropicMessagesUsageFormat(CustomerAttribution attribution) {
+        this.attribution = attribution;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean claims(String head) {
+        return isJson(head)
+                && containsAll(head, "\"uncached_input_tokens\"", "\"starting_at\"")
+                && !head.contains("\"cost_type\"")
+                && !head.contains("\"amount\"");
+    }
+
+    @Override
+    List<JsonNode> items(JsonNode page, int pageNo) {
+        List<JsonNode> items = new ArrayList<>();
+        for (JsonNode bucket : requiredArray(page, "data", pageNo)) {
+            for (JsonNode result : requiredArray(bucket, "results", pageNo)) {
+                ObjectNode item = JSON.createObjectNode();
+                item.set("starting_at", bucket.get("starting_at"));
+                item.set("ending_at", bucket.get("ending_at"));
+                item.set("result", result);
+                items.add(item);
+            }
+        }
+        return items;
+    }
+
+    @Override
+    List<CanonicalRecord> translate(JsonNode item) {
+        JsonNode result = item.get("result");
+        String model = text(result, "model");
+        if (model == null) {
+            throw new RecordProblem("the result has no model: request the report with group_by[]=model");
+        }
+        String start = requiredText(item, "starting_at");
+        BigInteger cacheRead = count(result, "cache_read_input_tokens");
+        BigInteger write5m = count(result, "cache_creation.ephemeral_5m_input_tokens");
+        BigInteger write1h = count(result, "cache_creation.ephemeral_1h_input_tokens");
+        CanonicalRecord record = new CanonicalRecord()
+                .set(UsageColumns.REQUEST_ID, bucketId(start, requiredText(item, "ending_at"), result))
+                .set(UsageColumns.TIMESTAMP, start)
+                .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(result)))
+                .set(UsageColumns.PROVIDER, "anthropic")
+                .set(UsageColumns.MODEL, model)
+                .set(
+                        UsageColumns.INPUT_TOKENS,
+                        sum(required(result, "uncached_input_tokens"), cacheRead, write5m, write1h))
+                .set(UsageColumns.CACHED_INPUT_TOKENS, cacheRead)
+                .set(UsageColumns.CACHE_WRITE_TOKENS, write5m)
+                .set(UsageColumns.CACHE_WRITE_1H_TOKENS, write1h)
+                .set(UsageColumns.OUTPUT_TOKENS, required(result, "output_tokens"))
+                .set(UsageColumns.SERVICE_TIER, tier(text(result, "service_tier")))
+                .set(UsageColumns.CONTEXT_TIER, "200k-1M".equals(text(result, "context_window")) ? "long" : "standard");
+        BigInteger searches = count(result, "server_tool_use.web_search_requests");
+        return searches == null || searches.signum() == 0
+                ? List.of(record)
+                : List.of(
+                        record,
+                        CanonicalRecord.rejected("web search requests not billed: tokentally has no price"
+                                + " for them yet (web_search_requests = " + searches
+                                + "); the result's tokens are billed"));
+    }
+
+    private static String requiredText(JsonNode node, String field) {
+        String value = text(node, field);
+        if (value == null) {
+            throw new RecordProblem("the bucket has no " + field);
+        }
+        return value;
+    }
+
+    static String tier(String serviceTier) {
+        if (serviceTier == null) {
+            return "standard";
+        }
+        return switch (serviceTier) {
+            case "priority_on_demand" -> "priority";
+            case "flex_discount" -> "flex";
+            default -> serviceTier;
+        };
+    }
+
+    private static Map<String, String> keys(JsonNode result) {
+        return CustomerAttribution.keys(
+                "workspace_id", text(result, "workspace_id"),
+                "api_key_id", text(result, "api_key_id"));
+    }
+
+    private static String bucketId(String start, String end, JsonNode result) {
+        StringBuilder id =
+                new StringBuilder("anthropic-usage:").append(start).append('/').append(end);
+        for (String key : List.of(
+                "workspace_id", "api_key_id", "model", "service_tier", "context_window", "inference_geo", "speed")) {
+            String value = text(result, key);
+            id.append(':').append(value == null ? "-" : value);
+        }
+        return id.toString();
+    }
+}

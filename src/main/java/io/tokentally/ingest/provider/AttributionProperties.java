@@ -1,0 +1,26 @@
+package io.tokentally.ingest.provider;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Customer attribution of provider exports and gateway logs.
+ *
+ * @param mappingFile CSV {@code key,value,customer_id}: e.g. {@code openai.project_id,proj_abc,acme}
+ *     attributes the usage of that OpenAI project to customer {@code acme}; none: no mapping
+ * @param keys per reader family ({@code openai}, {@code anthropic}, {@code openrouter}, {@code litellm},
+ *     {@code cloudflare}, {@code vercel}), the keys that name the customer, most specific first, e.g.
+ *     {@code tokentally.attribution.keys.openai=api_key_id,project_id}; a family not listed uses its
+ *     reader's default order
+ */
+@Validated
+@ConfigurationProperties("tokentally.attribution")
+public record AttributionProperties(Path mappingFile, Map<String, List<String>> keys) {
+
+    public AttributionProperties {
+        keys = keys == null ? Map.of() : Map.copyOf(keys);
+    }
+}

@@ -1,0 +1,72 @@
+package io.tokentally.ingest.provider;
+
+import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.UsageColumns;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One source record translated into the usage format's columns, so that the usage format's rules,
+ * rejects and normalization apply to every provider alike. Counts follow the usage format's
+ * convention: {@code input_tokens} includes cached and cache-write tokens, {@code output_tokens}
+ * includes reasoning tokens; an unknown count is left empty (the usage format reads it as none).
+ */
+final class CanonicalRecord {
+
+    static final List<String> COLUMNS = List.of(
+            UsageColumns.REQUEST_ID,
+            UsageColumns.TIMESTAMP,
+            UsageColumns.CUSTOMER_ID,
+            UsageColumns.PROVIDER,
+            UsageColumns.MODEL,
+            UsageColumns.INPUT_TOKENS,
+            UsageColumns.CACHED_INPUT_TOKENS,
+            UsageColumns.CACHE_WRITE_TOKENS,
+            UsageColumns.CACHE_WRITE_1H_TOKENS,
+            UsageColumns.OUTPUT_TOKENS,
+            UsageColumns.REASONING_TOKENS,
+            UsageColumns.SERVICE_TIER,
+            UsageColumns.STATUS,
+            UsageColumns.CONTEXT_TIER);
+
+    private static final Map<String, Integer> INDEX = index();
+
+    private final String[] values = new String[COLUMNS.size()];
+    private String problem;
+
+    /** A record that stands for tokens that cannot be billed: it is rejected with this reason. */
+    static CanonicalRecord rejected(String reason) {
+        CanonicalRecord record = new CanonicalRecord();
+        record.problem = reason;
+        return record;
+    }
+
+    CanonicalRecord set(String column, Object value) {
+        Integer at = INDEX.get(column);
+        if (at == null) {
+            throw new IllegalArgumentException("not a usage column: " + column);
+        }
+        values[at] = value == null ? null : value.toString();
+        return this;
+    }
+
+    String get(String column) {
+        return values[INDEX.get(column)];
+    }
+
+    RawRecord toRawRecord(long lineNo, String raw) {
+        if (problem != null) {
+            return new RawRecord(lineNo, raw, Map.of(), null, problem);
+        }
+        return new RawRecord(lineNo, raw, INDEX, values.clone(), null);
+    }
+
+    private static Map<String, Integer> index() {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            index.put(COLUMNS.get(i), i);
+        }
+        return Map.copyOf(index);
+    }
+}

@@ -1,0 +1,91 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.JsonFields.required;
+import static io.tokentally.ingest.provider.JsonFields.text;
+
+import io.tokentally.ingest.UsageColumns;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Pages of Cloudflare AI Gateway's list-logs API ({@code result} array of logs). {@code tokens_in}
+ * cannot be split into cached and uncached input: it is recorded as plain (uncached) input, so cached
+ * tokens are billed at the input price (the README says so). A gateway cache hit ({@code cached}) is
+ * billed like any other response. A log with
+ * {@code success: false} is an error row (counted, not billed). The customer comes from the log's
+ * {@code metadata} (keys {@code metadata.<name>}; by default the first metadata entry).
+ */
+@Component
+@Order(33)
+class CloudflareGatewayLogsFormat extends JsonPagesFormat {
+
+    static final String NAME = "cloudflare-ai-gateway-logs";
+    static final String FAMILY = "cloudflare";
+    private static final Map<String, String> PROVIDERS = Map.of(
+            "google-vertex-ai", "vertex_ai",
+            "azure-openai", "openai");
+
+    private final CustomerAttribution attribution;
+
+    CloudflareGatewayLogsFormat(CustomerAttribution attribution) {
+        this.attribution = attribution;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean claims(String head) {
+        return isJson(head) && containsAll(head, "\"result\"", "\"tokens_in\"", "\"tokens_out\"");
+    }
+
+    @Override
+    List<JsonNode> items(JsonNode page, int pageNo) {
+        List<JsonNode> logs = new ArrayList<>();
+        requiredArray(page, "result", pageNo).forEach(logs::add);
+        return logs;
+    }
+
+    @Override
+    List<CanonicalRecord> translate(JsonNode log) {
+        String provider = text(log, "provider");
+        JsonNode success = JsonFields.at(log, "success");
+        return List.of(new CanonicalRecord()
+                .set(UsageColumns.REQUEST_ID, text(log, "id"))
+                .set(UsageColumns.TIMESTAMP, text(log, "created_at"))
+                .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, metadata(log)))
+                .set(UsageColumns.PROVIDER, provider == null ? null : PROVIDERS.getOrDefault(provider, provider))
+                .set(UsageColumns.MODEL, text(log, "model"))
+                .set(UsageColumns.INPUT_TOKENS, required(log, "tokens_in"))
+                .set(UsageColumns.OUTPUT_TOKENS, required(log, "tokens_out"))
+                .set(UsageColumns.STATUS, success != null && !success.asBoolean() ? "error" : "ok"));
+    }
+
+    /** The metadata entries as attribution keys; metadata may be an object or a JSON object in a string. */
+    private static Map<String, String> metadata(JsonNode log) {
+        JsonNode metadata = JsonFields.at(log, "metadata");
+        if (metadata != null && metadata.isString()) {
+            try {
+                metadata = JSON.readTree(metadata.asString());
+            } catch (JacksonException e) {
+                throw new RecordProblem("metadata is neither an object nor a JSON object in a string");
+            }
+        }
+        Map<String, String> keys = new LinkedHashMap<>();
+        if (metadata != null && metadata.isObject()) {
+            for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
+                JsonNode value = entry.getValue();
+                keys.put("metadata." + entry.getKey(), value.isNull() ? null : value.asString());
+            }
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,112 @@
+package io.tokentally.ingest.provider;
+
+import io.tokentally.ingest.FileFormatException;
+import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.RecordCursor;
+import io.tokentally.ingest.UsageFormat;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A provider API's responses saved as files: one page, a JSON array of pages, or one page per line
+ * (what a pull through the API's pages writes). The whole file is parsed when it is opened, so a file
+ * that is not valid JSON, or whose pages lack their list, fails as a whole and no record of it is
+ * read. Records are numbered 1, 2, ... in file order; that number stands in for a line number.
+ */
+abstract class JsonPagesFormat implements UsageFormat {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The page's records (for bucketed APIs: each result with its bucket); fails the file when malformed. */
+    abstract List<JsonNode> items(JsonNode page, int pageNo);
+
+    /** Translates one record; a {@link RecordProblem} rejects it with its message. */
+    abstract List<CanonicalRecord> translate(JsonNode item);
+
+    @Override
+    public RecordCursor open(Reader reader) throws IOException {
+        List<RawRecord> records = new ArrayList<>();
+        int pageNo = 0;
+        for (JsonNode page : pages(reader)) {
+            for (JsonNode item : items(page, ++pageNo)) {
+                records.addAll(toRecords(records.size() + 1L, item));
+            }
+        }
+        Iterator<RawRecord> iterator = records.iterator();
+        return new RecordCursor() {
+            @Override
+            public RawRecord next() {
+                return iterator.hasNext() ? iterator.next() : null;
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close();
+            }
+        };
+    }
+
+    private List<RawRecord> toRecords(long recordNo, JsonNode item) {
+        String raw = item.toString();
+        try {
+            return translate(item).stream()
+                    .map(record -> record.toRawRecord(recordNo, raw))
+                    .toList();
+        } catch (RecordProblem e) {
+            return List.of(new RawRecord(recordNo, raw, Map.of(), null, e.getMessage()));
+        }
+    }
+
+    private static List<JsonNode> pages(Reader reader) {
+        List<JsonNode> pages = new ArrayList<>();
+        try (MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class).readValues(reader)) {
+            while (values.hasNextValue()) {
+                JsonNode value = values.nextValue();
+                if (value.isArray()) {
+                    value.forEach(pages::add);
+                } else {
+                    pages.add(value);
+                }
+            }
+        } catch (JacksonException e) {
+            throw new FileFormatException("the file is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (pages.isEmpty()) {
+            throw new FileFormatException("the file holds no page");
+        }
+        return pages;
+    }
+
+    /** The array a page must have, e.g. {@code data}; its absence fails the whole file. */
+    static JsonNode requiredArray(JsonNode page, String field, int pageNo) {
+        JsonNode array = page.isObject() ? page.get(field) : null;
+        if (array == null || !array.isArray()) {
+            throw new FileFormatException("page " + pageNo + " has no '" + field + "' array");
+        }
+        return array;
+    }
+
+    /** Whether the text starts like a JSON object or array. */
+    static boolean isJson(String head) {
+        String start = head.stripLeading();
+        return start.startsWith("{") || start.startsWith("[");
+    }
+
+    /** Whether the head contains every marker (e.g. a quoted key or object type). */
+    static boolean containsAll(String head, String... markers) {
+        for (String marker : markers) {
+            if (!head.contains(marker)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

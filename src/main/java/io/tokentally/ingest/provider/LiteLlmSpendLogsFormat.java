@@ -1,0 +1,175 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.JsonFields.count;
+import static io.tokentally.ingest.provider.JsonFields.text;
+
+import io.tokentally.ingest.FileFormatException;
+import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.RecordCursor;
+import io.tokentally.ingest.UsageColumns;
+import io.tokentally.ingest.UsageFormat;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The LiteLLM proxy's {@code LiteLLM_SpendLogs} table exported as CSV (header row, columns as in
+ * LiteLLM's schema). {@code prompt_tokens} is read as including the cache reads and writes that
+ * {@code metadata.additional_usage_values} reports (LiteLLM turns Anthropic usage into the OpenAI
+ * shape); a row whose cache counts exceed it is rejected rather than billed twice. {@code startTime}
+ * without an offset is UTC (LiteLLM stores UTC in a column without time zone). The whole file is parsed
+ * when it is opened, so a file that is not valid CSV fails as a whole.
+ */
+@Component
+@Order(34)
+class LiteLlmSpendLogsFormat implements UsageFormat {
+
+    static final String NAME = "litellm-spend-logs";
+    static final String FAMILY = "litellm";
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .setIgnoreEmptyLines(true)
+            .get();
+    /** How a row is written back as its raw text for the rejects file. */
+    private static final CSVFormat RAW = CSVFormat.DEFAULT;
+
+    private final CustomerAttribution attribution;
+
+    LiteLlmSpendLogsFormat(CustomerAttribution attribution) {
+        this.attribution = attribution;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean claims(String head) {
+        String header = head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
+        List<String> names = List.of(header.replace("\"", "").split(","));
+        return names.containsAll(List.of("request_id", "startTime", "prompt_tokens", "completion_tokens", "spend"));
+    }
+
+    @Override
+    public RecordCursor open(Reader reader) throws IOException {
+        List<RawRecord> records = new ArrayList<>();
+        try (CSVParser parser = CSVParser.parse(reader, FORMAT)) {
+            for (CSVRecord row : parser) {
+                records.add(toRecord(row));
+            }
+        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            throw new FileFormatException("the file is not valid CSV: " + e.getMessage());
+        }
+        Iterator<RawRecord> iterator = records.iterator();
+        return new RecordCursor() {
+            @Override
+            public RawRecord next() {
+                return iterator.hasNext() ? iterator.next() : null;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    private RawRecord toRecord(CSVRecord row) {
+        long lineNo = row.getRecordNumber() + 1; // the header is record 0; a quoted field may span lines
+        String raw =
+                FORMAT.builder().setHeader().setSkipHeaderRecord(false).get().format(row.values());
+        if (!row.isConsistent()) {
+            return new RawRecord(
+                    lineNo,
+                    raw,
+                    Map.of(),
+                    null,
+                    "the row has " + row.size() + " fields, the header "
+                            + row.getParser().getHeaderNames().size());
+        }
+        try {
+            return translate(row.toMap()).toRawRecord(lineNo, raw);
+        } catch (RecordProblem e) {
+            return new RawRecord(lineNo, raw, Map.of(), null, e.getMessage());
+        }
+    }
+
+    CanonicalRecord translate(Map<String, String> row) {
+        JsonNode metadata = json(row.get("metadata"), "metadata");
+        JsonNode extra = JsonFields.at(metadata, "additional_usage_values");
+        BigInteger cacheRead = count(extra, "cache_read_input_tokens");
+        if (cacheRead == null) {
+            cacheRead = count(extra, "prompt_tokens_details.cached_tokens");
+        }
+        String status = blankToNull(row.get("status"));
+        return new CanonicalRecord()
+                .set(UsageColumns.REQUEST_ID, blankToNull(row.get("request_id")))
+                .set(UsageColumns.TIMESTAMP, utc(blankToNull(row.get("startTime"))))
+                .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(row, metadata)))
+                .set(UsageColumns.PROVIDER, blankToNull(row.get("custom_llm_provider")))
+                .set(UsageColumns.MODEL, blankToNull(row.get("model")))
+                .set(UsageColumns.INPUT_TOKENS, blankToNull(row.get("prompt_tokens")))
+                .set(UsageColumns.CACHED_INPUT_TOKENS, cacheRead)
+                .set(UsageColumns.CACHE_WRITE_TOKENS, count(extra, "cache_creation_input_tokens"))
+                .set(UsageColumns.OUTPUT_TOKENS, blankToNull(row.get("completion_tokens")))
+                .set(UsageColumns.REASONING_TOKENS, count(extra, "completion_tokens_details.reasoning_tokens"))
+                .set(UsageColumns.STATUS, status == null || status.equals("success") ? "ok" : "error");
+    }
+
+    private static Map<String, String> keys(Map<String, String> row, JsonNode metadata) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String column : List.of("end_user", "team_id", "user", "api_key")) {
+            keys.put(column, blankToNull(row.get(column)));
+        }
+        JsonNode callerMetadata = JsonFields.at(metadata, "spend_logs_metadata");
+        if (callerMetadata != null && callerMetadata.isObject()) {
+            for (Map.Entry<String, JsonNode> entry : callerMetadata.properties()) {
+                keys.put("metadata." + entry.getKey(), text(callerMetadata, entry.getKey()));
+            }
+        }
+        JsonNode tags = json(row.get("request_tags"), "request_tags");
+        if (tags != null && tags.isArray() && !tags.isEmpty()) {
+            keys.put("request_tag", tags.get(0).asString());
+        }
+        return keys;
+    }
+
+    private static JsonNode json(String text, String column) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return JsonPagesFormat.JSON.readTree(text);
+        } catch (JacksonException e) {
+            throw new RecordProblem(column + " is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** LiteLLM's timestamps are UTC; PostgreSQL writes them without an offset. */
+    static String utc(String timestamp) {
+        if (timestamp == null || timestamp.length() < 19) {
+            return timestamp;
+        }
+        String time = timestamp.substring(11);
+        boolean hasOffset = time.endsWith("Z") || time.contains("+") || time.contains("-");
+        return hasOffset ? timestamp : timestamp + "Z";
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

@@ -1,0 +1,207 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.JsonFields.count;
+import static io.tokentally.ingest.provider.JsonFields.orZero;
+import static io.tokentally.ingest.provider.JsonFields.required;
+import static io.tokentally.ingest.provider.JsonFields.sum;
+import static io.tokentally.ingest.provider.JsonFields.text;
+
+import io.tokentally.ingest.UsageColumns;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Pages of OpenAI's {@code GET /v1/organization/usage/completions}: buckets of results grouped by
+ * project, user, API key, model, batch and service tier. Both field sets are read: the current one
+ * ({@code input_text_tokens}, {@code input_uncached_tokens}, {@code input_cache_write_tokens}, ...)
+ * bills text tokens and rejects the audio and image tokens (no prices for them yet) as a second record
+ * with their counts; the older one has
+ * {@code input_tokens} (text, cached included), {@code input_cached_tokens} and {@code output_tokens}.
+ * A bucket has no request id: its id is derived from the bucket and the result's grouping keys, so
+ * the same bucket exported again has the same id. The API reports no context tier; buckets are
+ * standard context (a long-context request cannot be told from its bucket).
+ */
+@Component
+@Order(30)
+class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
+
+    static final String NAME = "openai-usage-completions";
+    static final String FAMILY = "openai";
+    private static final String RESULT = "organization.usage.completions.result";
+    private static final List<String> CURRENT_ONLY = List.of(
+            "input_text_tokens",
+            "input_uncached_tokens",
+            "input_cache_write_tokens",
+            "input_cached_text_tokens",
+            "output_text_tokens");
+
+    private final CustomerAttribution attribution;
+
+    OpenAiCompletionsUsageFormat(CustomerAttribution attribution) {
+        this.attribution = attribution;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean claims(String head) {
+        return isJson(head) && head.contains("\"" + RESULT + "\"");
+    }
+
+    @Override
+    List<JsonNode> items(JsonNode page, int pageNo) {
+        List<JsonNode> items = new ArrayList<>();
+        for (JsonNode bucket : requiredArray(page, "data", pageNo)) {
+            for (JsonNode result : requiredArray(bucket, "results", pageNo)) {
+                ObjectNode item = JSON.createObjectNode();
+                item.set("start_time", bucket.get("start_time"));
+                item.set("end_time", bucket.get("end_time"));
+                item.set("result", result);
+                items.add(item);
+            }
+        }
+        return items;
+    }
+
+    @Override
+    List<CanonicalRecord> translate(JsonNode item) {
+        JsonNode result = item.get("result");
+        String model = text(result, "model");
+        if (model == null) {
+            throw new RecordProblem("the result has no model: export the usage with group_by=model");
+        }
+        TokenSplit split =
+                CURRENT_ONLY.stream().anyMatch(field -> result.get(field) != null) ? current(result) : older(result);
+        Instant start = Instant.ofEpochSecond(required(item, "start_time").longValueExact());
+        Instant end = Instant.ofEpochSecond(required(item, "end_time").longValueExact());
+        String tier = Boolean.TRUE.equals(bool(result, "batch")) ? "batch" : tier(text(result, "service_tier"));
+        CanonicalRecord record = new CanonicalRecord()
+                .set(UsageColumns.REQUEST_ID, bucketId(start, end, result))
+                .set(UsageColumns.TIMESTAMP, start)
+                .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(result)))
+                .set(UsageColumns.PROVIDER, "openai")
+                .set(UsageColumns.MODEL, model)
+                .set(UsageColumns.INPUT_TOKENS, split.input())
+                .set(UsageColumns.CACHED_INPUT_TOKENS, split.cached())
+                .set(UsageColumns.CACHE_WRITE_TOKENS, split.cacheWrite())
+                .set(UsageColumns.OUTPUT_TOKENS, split.output())
+                .set(UsageColumns.SERVICE_TIER, tier)
+                .set(UsageColumns.CONTEXT_TIER, "standard");
+        return split.unpriced() == null ? List.of(record) : List.of(record, CanonicalRecord.rejected(split.unpriced()));
+    }
+
+    /** Current fields: text tokens, and the audio and image tokens that cannot be billed, if any. */
+    static TokenSplit current(JsonNode result) {
+        BigInteger audioIn = count(result, "input_audio_tokens");
+        BigInteger imageIn = count(result, "input_image_tokens");
+        BigInteger cacheWrite = count(result, "input_cache_write_tokens");
+        BigInteger cachedText = count(result, "input_cached_text_tokens");
+        if (cachedText == null) {
+            cachedText = subtract(
+                    count(result, "input_cached_tokens"),
+                    count(result, "input_cached_audio_tokens"),
+                    count(result, "input_cached_image_tokens"));
+        }
+        BigInteger uncachedText = count(result, "input_text_tokens");
+        if (uncachedText == null) {
+            uncachedText = subtract(count(result, "input_uncached_tokens"), audioIn, imageIn);
+        }
+        if (uncachedText == null) {
+            uncachedText = subtract(required(result, "input_tokens"), cachedText, cacheWrite, audioIn, imageIn);
+        }
+        BigInteger outputText = count(result, "output_text_tokens");
+        if (outputText == null) {
+            outputText = subtract(
+                    required(result, "output_tokens"),
+                    count(result, "output_audio_tokens"),
+                    count(result, "output_image_tokens"));
+        }
+        BigInteger input = sum(uncachedText, cachedText, cacheWrite);
+        return new TokenSplit(input, cachedText, cacheWrite, outputText, unpriced(result));
+    }
+
+    /** Older fields: input_tokens is text input with cached tokens included; audio counted apart. */
+    static TokenSplit older(JsonNode result) {
+        String unpriced = unpriced(result);
+        return new TokenSplit(
+                required(result, "input_tokens"),
+                count(result, "input_cached_tokens"),
+                null,
+                required(result, "output_tokens"),
+                unpriced);
+    }
+
+    private static String unpriced(JsonNode result) {
+        List<String> parts = new ArrayList<>();
+        for (String field : List.of(
+                "input_audio_tokens",
+                "input_cached_audio_tokens",
+                "input_image_tokens",
+                "input_cached_image_tokens",
+                "output_audio_tokens",
+                "output_image_tokens")) {
+            BigInteger value = count(result, field);
+            if (value != null && value.signum() != 0) {
+                parts.add(field + " = " + value);
+            }
+        }
+        return parts.isEmpty()
+                ? null
+                : "audio or image tokens not billed: tokentally has no price for them yet (" + String.join(", ", parts)
+                        + "); the result's text tokens are billed";
+    }
+
+    private static BigInteger subtract(BigInteger total, BigInteger... parts) {
+        if (total == null) {
+            return null;
+        }
+        BigInteger rest = total;
+        for (BigInteger part : parts) {
+            rest = rest.subtract(orZero(part));
+        }
+        return rest;
+    }
+
+    private static String tier(String serviceTier) {
+        if (serviceTier == null || serviceTier.equals("auto") || serviceTier.equals("default")) {
+            return "standard";
+        }
+        return serviceTier.equals("fast") ? "priority" : serviceTier;
+    }
+
+    private static Boolean bool(JsonNode node, String field) {
+        JsonNode value = JsonFields.at(node, field);
+        return value == null ? null : value.asBoolean();
+    }
+
+    private static Map<String, String> keys(JsonNode result) {
+        return CustomerAttribution.keys(
+                "project_id", text(result, "project_id"),
+                "api_key_id", text(result, "api_key_id"),
+                "user_id", text(result, "user_id"));
+    }
+
+    static String bucketId(Instant start, Instant end, JsonNode result) {
+        return "openai-usage:" + start + "/" + end + ":" + key(result, "project_id") + ":" + key(result, "user_id")
+                + ":" + key(result, "api_key_id") + ":" + key(result, "model") + ":" + key(result, "batch") + ":"
+                + key(result, "service_tier");
+    }
+
+    private static String key(JsonNode result, String field) {
+        String value = text(result, field);
+        return value == null ? "-" : value;
+    }
+
+    /** A result's text tokens in the usage format's convention, and why it cannot be billed, if so. */
+    record TokenSplit(BigInteger input, BigInteger cached, BigInteger cacheWrite, BigInteger output, String unpriced) {}
+}

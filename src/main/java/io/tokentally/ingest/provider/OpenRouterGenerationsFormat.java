@@ -1,0 +1,108 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.JsonFields.count;
+import static io.tokentally.ingest.provider.JsonFields.required;
+import static io.tokentally.ingest.provider.JsonFields.text;
+
+import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.RecordCursor;
+import io.tokentally.ingest.UsageColumns;
+import io.tokentally.ingest.UsageFormat;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.Map;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * OpenRouter generation records as JSON Lines: one object of {@code GET /api/v1/generation} per line
+ * (bare, or wrapped in {@code data} as the API returns it). Billing uses the provider's native counts:
+ * {@code native_tokens_prompt} includes {@code native_tokens_cached}, {@code native_tokens_completion}
+ * includes {@code native_tokens_reasoning}. The customer is {@code external_user} (the caller's
+ * {@code user}). Anthropic model slugs are written with dots ({@code claude-sonnet-4.5}); they are read
+ * with dashes, as Anthropic writes them.
+ */
+@Component
+@Order(32)
+class OpenRouterGenerationsFormat implements UsageFormat {
+
+    static final String NAME = "openrouter-generations";
+    static final String FAMILY = "openrouter";
+
+    private final CustomerAttribution attribution;
+
+    OpenRouterGenerationsFormat(CustomerAttribution attribution) {
+        this.attribution = attribution;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean claims(String head) {
+        String firstLine =
+                head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
+        return firstLine.strip().startsWith("{") && firstLine.contains("\"native_tokens_prompt\"");
+    }
+
+    @Override
+    public RecordCursor open(Reader reader) {
+        BufferedReader lines = new BufferedReader(reader, 64 * 1024);
+        return new RecordCursor() {
+            private long lineNo;
+
+            @Override
+            public RawRecord next() throws IOException {
+                String line;
+                do {
+                    line = lines.readLine();
+                    lineNo++;
+                } while (line != null && line.isBlank());
+                return line == null ? null : parse(lineNo, line);
+            }
+
+            @Override
+            public void close() throws IOException {
+                lines.close();
+            }
+        };
+    }
+
+    RawRecord parse(long lineNo, String line) {
+        try {
+            JsonNode node = JsonPagesFormat.JSON.readTree(line);
+            JsonNode generation = node.isObject() && node.get("data") != null ? node.get("data") : node;
+            if (!generation.isObject()) {
+                throw new RecordProblem("the line is not a JSON object");
+            }
+            return translate(generation).toRawRecord(lineNo, line);
+        } catch (JacksonException e) {
+            return new RawRecord(lineNo, line, Map.of(), null, "the line is not valid JSON: " + e.getOriginalMessage());
+        } catch (RecordProblem e) {
+            return new RawRecord(lineNo, line, Map.of(), null, e.getMessage());
+        }
+    }
+
+    private CanonicalRecord translate(JsonNode generation) {
+        String[] providerAndModel = GatewayModels.split(text(generation, "model"));
+        return new CanonicalRecord()
+                .set(UsageColumns.REQUEST_ID, text(generation, "id"))
+                .set(UsageColumns.TIMESTAMP, text(generation, "created_at"))
+                .set(
+                        UsageColumns.CUSTOMER_ID,
+                        attribution.customerOf(
+                                FAMILY, CustomerAttribution.keys("external_user", text(generation, "external_user"))))
+                .set(UsageColumns.PROVIDER, providerAndModel[0])
+                .set(UsageColumns.MODEL, providerAndModel[1])
+                .set(UsageColumns.INPUT_TOKENS, required(generation, "native_tokens_prompt"))
+                .set(UsageColumns.CACHED_INPUT_TOKENS, count(generation, "native_tokens_cached"))
+                .set(UsageColumns.OUTPUT_TOKENS, required(generation, "native_tokens_completion"))
+                .set(UsageColumns.REASONING_TOKENS, count(generation, "native_tokens_reasoning"))
+                .set(UsageColumns.SERVICE_TIER, text(generation, "service_tier"));
+    }
+}

@@ -1,0 +1,93 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.ProviderFixtures.rejects;
+import static io.tokentally.ingest.provider.ProviderFixtures.rows;
+import static io.tokentally.ingest.provider.ProviderFixtures.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokentally.ingest.FileFormatException;
+import io.tokentally.ingest.UsageRow;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AnthropicMessagesUsageFormatTests {
+
+    static final String HOURLY = "anthropic-usage-messages-hourly.json";
+
+    final AnthropicMessagesUsageFormat format = new AnthropicMessagesUsageFormat(CustomerAttribution.none());
+
+    @ParameterizedTest(name = "result {0}")
+    @CsvSource({
+        // row, start,                customer,                       model,                  input, read, 5m,  1h,
+        // output, tier,  context
+        // the four input counters are disjoint: input = 1500 + 1000 + 500 + 2000
+        "0, 2026-11-27T10:00:00Z, wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ, claude-sonnet-4-5-20250929, 5000, 2000, 1000, 500, 500,"
+                + " STANDARD, STANDARD",
+        "1, 2026-11-27T10:00:00Z, unattributed, claude-sonnet-4-5-20250929, 260000, 10000, 0, 0, 4000, PRIORITY, LONG",
+        // cache_creation absent: cache writes unknown
+        "2, 2026-11-27T11:00:00Z, wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ, claude-haiku-4-5, 800, 0, 0, 0, 120, BATCH,"
+                + " STANDARD"
+    })
+    void mapsEachResultToTheUsageFormatsTokenConvention(
+            int index,
+            Instant start,
+            String customer,
+            String model,
+            long input,
+            long cacheRead,
+            long write5m,
+            long write1h,
+            long output,
+            ServiceTier tier,
+            ContextTier context) {
+        // when
+        UsageRow row = rows(format, HOURLY).get(index);
+
+        // then
+        assertThat(row.timestamp()).isEqualTo(start);
+        assertThat(row.customerId()).isEqualTo(customer);
+        assertThat(row.provider()).isEqualTo("anthropic");
+        assertThat(row.model()).isEqualTo(model);
+        assertThat(tokens(row)).containsExactly(input, cacheRead, write5m, write1h, output, 0L);
+        assertThat(row.serviceTier()).isEqualTo(tier);
+        assertThat(row.contextTier()).isEqualTo(context);
+    }
+
+    @Test
+    void rejectsWebSearchesAndAResultWithoutOutputTokens() {
+        assertThat(rejects(format, HOURLY))
+                .containsExactly(
+                        "MALFORMED_ROW: web search requests not billed: tokentally has no price for them yet"
+                                + " (web_search_requests = 3); the result's tokens are billed",
+                        "MALFORMED_ROW: output_tokens is absent: the count is unknown, so the record cannot be billed");
+    }
+
+    @Test
+    void derivesBucketIdsFromTheBucketAndItsGroupingKeys() {
+        assertThat(rows(format, HOURLY).get(0).requestId())
+                .isEqualTo("anthropic-usage:2026-11-27T10:00:00Z/2026-11-27T11:00:00Z:wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ"
+                        + ":apikey_01Rj2N8SVvo6BePZj99NhmiT:claude-sonnet-4-5-20250929:standard:0-200k:-:-");
+    }
+
+    @Test
+    void claimsUsageReportsButNotCostReports() {
+        assertThat(format.claims(ProviderFixtures.text(HOURLY))).isTrue();
+        assertThat(format.claims("{\"data\":[{\"starting_at\":\"2026-11-27T00:00:00Z\",\"results\":[{\"currency\":"
+                        + "\"USD\",\"amount\":\"12.5\",\"cost_type\":\"tokens\",\"token_type\":"
+                        + "\"uncached_input_tokens\"}]}]}"))
+                .isFalse();
+    }
+
+    @Test
+    void failsAPageWithoutDataAsAWhole() {
+        assertThatThrownBy(() -> ProviderFixtures.recordsOf(
+                        format, "{\"uncached_input_tokens\":1,\"starting_at\":\"x\",\"has_more\":false}"))
+                .isInstanceOf(FileFormatException.class)
+                .hasMessageContaining("'data'");
+    }
+}

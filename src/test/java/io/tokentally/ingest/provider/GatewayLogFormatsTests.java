@@ -1,0 +1,208 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.ProviderFixtures.rejects;
+import static io.tokentally.ingest.provider.ProviderFixtures.rows;
+import static io.tokentally.ingest.provider.ProviderFixtures.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.ingest.UsageFormat;
+import io.tokentally.ingest.UsageRow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** OpenRouter generations, Cloudflare AI Gateway logs and LiteLLM spend logs, from their fixtures. */
+class GatewayLogFormatsTests {
+
+    static final UsageFormat OPENROUTER = new OpenRouterGenerationsFormat(CustomerAttribution.none());
+    static final UsageFormat CLOUDFLARE = new CloudflareGatewayLogsFormat(CustomerAttribution.none());
+    static final UsageFormat LITELLM = new LiteLlmSpendLogsFormat(CustomerAttribution.none());
+    static final String OPENROUTER_FILE = "openrouter-generations.jsonl";
+    static final String CLOUDFLARE_FILE = "cloudflare-ai-gateway-logs.json";
+    static final String LITELLM_FILE = "litellm-spend-logs.csv";
+
+    /** format, fixture, row, request id, time, customer, provider, model, tokens (input..reasoning), error. */
+    static Stream<Arguments> logs() {
+        return Stream.of(
+                // native prompt includes the cached tokens; native completion includes reasoning
+                Arguments.of(
+                        OPENROUTER,
+                        OPENROUTER_FILE,
+                        0,
+                        "gen-1764236400-a1b2c3",
+                        "2026-11-27T10:00:00.123Z",
+                        "acme",
+                        "openai",
+                        "gpt-4.1",
+                        List.of(1200L, 800L, 0L, 0L, 400L, 0L),
+                        false),
+                // dotted Anthropic slug read with dashes; cached unknown (null): all input uncached
+                Arguments.of(
+                        OPENROUTER,
+                        OPENROUTER_FILE,
+                        1,
+                        "gen-1764236460-d4e5f6",
+                        "2026-11-27T10:01:00Z",
+                        "globex",
+                        "anthropic",
+                        "claude-sonnet-4-5",
+                        List.of(3000L, 0L, 0L, 0L, 900L, 600L),
+                        false),
+                // tokens_in cannot be split: plain input
+                Arguments.of(
+                        CLOUDFLARE,
+                        CLOUDFLARE_FILE,
+                        0,
+                        "01JDA8Z3Q7K9V4T2N6M8P0R1S3",
+                        "2026-11-27T09:15:02.481Z",
+                        "acme",
+                        "openai",
+                        "gpt-4o-mini",
+                        List.of(1200L, 0L, 0L, 0L, 300L, 0L),
+                        false),
+                // metadata as a JSON string; a failed call is an error row
+                Arguments.of(
+                        CLOUDFLARE,
+                        CLOUDFLARE_FILE,
+                        1,
+                        "01JDA8Z5B2C4D6E8F0G2H4J6K8",
+                        "2026-11-27T09:16:40.002Z",
+                        "globex",
+                        "anthropic",
+                        "claude-haiku-4-5",
+                        List.of(0L, 0L, 0L, 0L, 0L, 0L),
+                        true),
+                // prompt_tokens includes LiteLLM's Anthropic cache reads and writes; no offset: UTC
+                Arguments.of(
+                        LITELLM,
+                        LITELLM_FILE,
+                        0,
+                        "chatcmpl-4b1f2e",
+                        "2026-11-27T08:00:01.250Z",
+                        "acme",
+                        "anthropic",
+                        "claude-sonnet-4-5-20250929",
+                        List.of(5200L, 3000L, 1200L, 0L, 500L, 0L),
+                        false),
+                Arguments.of(
+                        LITELLM,
+                        LITELLM_FILE,
+                        1,
+                        "chatcmpl-5c2a3f",
+                        "2026-11-27T08:05:00Z",
+                        "globex",
+                        "openai",
+                        "gpt-4o-mini",
+                        List.of(1000L, 400L, 0L, 0L, 300L, 0L),
+                        false),
+                Arguments.of(
+                        LITELLM,
+                        LITELLM_FILE,
+                        2,
+                        "chatcmpl-6d3b4a",
+                        "2026-11-27T08:06:00Z",
+                        "globex",
+                        "openai",
+                        "gpt-4o-mini",
+                        List.of(0L, 0L, 0L, 0L, 0L, 0L),
+                        true),
+                // no end user, team or user: the hashed API key names the customer (unattributed)
+                Arguments.of(
+                        LITELLM,
+                        LITELLM_FILE,
+                        3,
+                        "chatcmpl-7e4c5b",
+                        "2026-11-27T08:07:00Z",
+                        "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b",
+                        "anthropic",
+                        "claude-haiku-4-5",
+                        List.of(1000L, 1000L, 0L, 0L, 100L, 0L),
+                        false));
+    }
+
+    @ParameterizedTest(name = "{1} #{2}")
+    @MethodSource("logs")
+    void mapsEachLogToTheUsageFormatsTokenConvention(
+            UsageFormat format,
+            String fixture,
+            int index,
+            String requestId,
+            Instant at,
+            String customer,
+            String provider,
+            String model,
+            List<Long> expectedTokens,
+            boolean error) {
+        // when
+        UsageRow row = rows(format, fixture).get(index);
+
+        // then
+        assertThat(row.requestId()).isEqualTo(requestId);
+        assertThat(row.timestamp()).isEqualTo(at);
+        assertThat(row.customerId()).isEqualTo(customer);
+        assertThat(row.provider()).isEqualTo(provider);
+        assertThat(row.model()).isEqualTo(model);
+        assertThat(tokens(row)).isEqualTo(expectedTokens);
+        assertThat(row.error()).isEqualTo(error);
+    }
+
+    @Test
+    void rejectsOpenRouterReasoningAboveCompletionMissingNativeCountsAndBrokenLines() {
+        assertThat(rejects(OPENROUTER, OPENROUTER_FILE))
+                .satisfiesExactly(
+                        first -> assertThat(first).startsWith("REASONING_EXCEEDS_OUTPUT"),
+                        second -> assertThat(second).contains("native_tokens_prompt is absent"),
+                        third -> assertThat(third).startsWith("MALFORMED_ROW: the line is not valid JSON"));
+    }
+
+    @Test
+    void rejectsACloudflareLogWithoutOutputTokens() {
+        assertThat(rejects(CLOUDFLARE, CLOUDFLARE_FILE))
+                .singleElement()
+                .asString()
+                .contains("tokens_out is absent");
+    }
+
+    @Test
+    void rejectsALiteLlmRowWhoseCacheReadsExceedItsPromptInsteadOfCountingThemTwice() {
+        assertThat(rejects(LITELLM, LITELLM_FILE)).singleElement().asString().startsWith("CACHE_TOKENS_EXCEED_INPUT");
+    }
+
+    @Test
+    void attributesCloudflareAndLiteLlmUsageByConfiguredMetadataKeys() {
+        // given
+        CustomerAttribution attribution = new CustomerAttribution(
+                Map.of("litellm.metadata.tenant\u0000acme", "acme-corp"),
+                Map.of("cloudflare", List.of("metadata.plan"), "litellm", List.of("metadata.tenant", "end_user")));
+
+        // when
+        String cloudflare = rows(new CloudflareGatewayLogsFormat(attribution), CLOUDFLARE_FILE)
+                .get(0)
+                .customerId();
+        List<String> litellm = rows(new LiteLlmSpendLogsFormat(attribution), LITELLM_FILE).stream()
+                .map(UsageRow::customerId)
+                .toList();
+
+        // then
+        assertThat(cloudflare).isEqualTo("growth");
+        assertThat(litellm).containsExactly("acme-corp", "globex", "globex", "unattributed");
+    }
+
+    @Test
+    void eachFormatClaimsItsOwnFixtureOnly() {
+        List<UsageFormat> formats = List.of(OPENROUTER, CLOUDFLARE, LITELLM);
+        List<String> fixtures = List.of(OPENROUTER_FILE, CLOUDFLARE_FILE, LITELLM_FILE);
+        for (int f = 0; f < formats.size(); f++) {
+            for (int x = 0; x < fixtures.size(); x++) {
+                assertThat(formats.get(f).claims(ProviderFixtures.text(fixtures.get(x))))
+                        .as("%s claims %s", formats.get(f).name(), fixtures.get(x))
+                        .isEqualTo(f == x);
+            }
+        }
+    }
+}

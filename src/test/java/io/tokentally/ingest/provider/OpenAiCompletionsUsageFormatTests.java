@@ -1,0 +1,138 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.ProviderFixtures.rejects;
+import static io.tokentally.ingest.provider.ProviderFixtures.rows;
+import static io.tokentally.ingest.provider.ProviderFixtures.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokentally.ingest.FileFormatException;
+import io.tokentally.ingest.UsageRow;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OpenAiCompletionsUsageFormatTests {
+
+    static final String CURRENT = "openai-usage-completions-current-fields.json";
+    static final String OLDER = "openai-usage-completions-older-fields.jsonl";
+
+    final OpenAiCompletionsUsageFormat format = new OpenAiCompletionsUsageFormat(CustomerAttribution.none());
+
+    @ParameterizedTest(name = "{0} #{1}: {3} {4}")
+    @CsvSource({
+        // fixture, row, bucket start,     customer,   model,                   input, cached, write, output, tier
+        CURRENT + ", 0, 2026-11-27T00:00:00Z, proj_acme, gpt-5.4-2026-03-05, 12000, 4000, 1000, 3000, STANDARD",
+        // text tokens only: 500 uncached audio input and 200 audio output tokens are left out
+        CURRENT + ", 1, 2026-11-27T00:00:00Z, proj_beta, gpt-4o, 4500, 500, 0, 600, BATCH",
+        // a partial current field set: uncached input given, cache writes unknown
+        CURRENT + ", 2, 2026-11-27T02:00:00Z, proj_acme, gpt-5.4-2026-03-05, 9000, 3000, 0, 2000, PRIORITY",
+        // older fields: input_tokens includes the cached tokens
+        OLDER + ", 0, 2026-11-27T00:00:00Z, proj_beta, gpt-4o-mini-2024-07-18, 1000, 200, 0, 300, STANDARD",
+        // input_cached_tokens null: unknown, so all input is uncached
+        OLDER + ", 1, 2026-11-28T00:00:00Z, proj_unknown, gpt-4o-mini, 700, 0, 0, 90, STANDARD"
+    })
+    void mapsEachResultToTheUsageFormatsTokenConvention(
+            String fixture,
+            int index,
+            Instant bucketStart,
+            String customer,
+            String model,
+            long input,
+            long cached,
+            long cacheWrite,
+            long output,
+            ServiceTier tier) {
+        // when
+        UsageRow row = rows(format, fixture).get(index);
+
+        // then
+        assertThat(row.timestamp()).isEqualTo(bucketStart);
+        assertThat(row.customerId()).isEqualTo(customer);
+        assertThat(row.provider()).isEqualTo("openai");
+        assertThat(row.model()).isEqualTo(model);
+        assertThat(tokens(row)).containsExactly(input, cached, cacheWrite, 0L, output, 0L);
+        assertThat(row.serviceTier()).isEqualTo(tier);
+        assertThat(row.contextTier()).isEqualTo(ContextTier.STANDARD);
+    }
+
+    @Test
+    void readsEveryResultOfEveryPageAndSkipsEmptyBuckets() {
+        assertThat(rows(format, CURRENT)).hasSize(3);
+        assertThat(rows(format, OLDER)).hasSize(2);
+    }
+
+    @Test
+    void rejectsTheAudioTokensItCannotPriceWithTheirCounts() {
+        assertThat(rejects(format, CURRENT))
+                .singleElement()
+                .asString()
+                .startsWith("MALFORMED_ROW: audio or image tokens not billed")
+                .contains("input_audio_tokens = 500", "output_audio_tokens = 200");
+    }
+
+    @Test
+    void rejectsAResultThatIsNotGroupedByModel() {
+        assertThat(rejects(format, OLDER)).singleElement().asString().contains("group_by=model");
+    }
+
+    @Test
+    void derivesTheSameRequestIdForTheSameBucketAndGroupingKeys() {
+        // given the first bucket exported twice
+        String id = rows(format, CURRENT).get(0).requestId();
+
+        // when
+        String again = rows(format, CURRENT).get(0).requestId();
+
+        // then
+        assertThat(again).isEqualTo(id);
+        assertThat(id)
+                .isEqualTo("openai-usage:2026-11-27T00:00:00Z/2026-11-27T01:00:00Z:proj_acme:-:key_acme_1"
+                        + ":gpt-5.4-2026-03-05:false:default");
+        assertThat(rows(format, CURRENT).stream().map(UsageRow::requestId).distinct())
+                .hasSize(3);
+    }
+
+    @Test
+    void attributesTheCustomerByTheConfiguredKeyAndMapping() {
+        // given API keys name customers, and key_acme_1 belongs to acme
+        CustomerAttribution attribution = new CustomerAttribution(
+                Map.of("openai.api_key_id\u0000key_acme_1", "acme", "openai.project_id\u0000proj_beta", "beta"),
+                Map.of("openai", List.of("api_key_id", "project_id")));
+        OpenAiCompletionsUsageFormat mapped = new OpenAiCompletionsUsageFormat(attribution);
+
+        // when
+        List<String> customers =
+                rows(mapped, CURRENT).stream().map(UsageRow::customerId).toList();
+
+        // then the unmapped project proj_acme stays as written, to be reported as unattributed
+        assertThat(customers).containsExactly("acme", "beta", "proj_acme");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"object\":\"page\",\"data\":[{\"object\":\"organization.usage.completions.result\"",
+                "{\"object\":\"page\",\"has_more\":false,\"x\":\"organization.usage.completions.result\"}",
+                "[]"
+            })
+    void failsAFileThatIsCutOffOrHasNoDataAsAWhole(String content) {
+        assertThatThrownBy(() -> ProviderFixtures.recordsOf(format, content)).isInstanceOf(FileFormatException.class);
+    }
+
+    @Test
+    void claimsPagesOfCompletionsUsageOnly() {
+        assertThat(format.claims(ProviderFixtures.text(CURRENT))).isTrue();
+        assertThat(format.claims(ProviderFixtures.text(OLDER))).isTrue();
+        assertThat(format.claims("request_id,timestamp\n")).isFalse();
+        assertThat(format.claims("{\"object\":\"page\",\"data\":[{\"results\":[{\"object\":"
+                        + "\"organization.costs.result\"}]}]}"))
+                .isFalse();
+    }
+}

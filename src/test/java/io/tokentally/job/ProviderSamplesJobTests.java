@@ -1,0 +1,131 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.shared.RunFolders;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The nightly job over sample-data/providers: one sample of every provider export and gateway log
+ * format, attributed with sample-data/customer-keys.csv, totals computed by hand from the files.
+ */
+@SpringBootTest(properties = "tokentally.attribution.mapping-file=sample-data/customer-keys.csv")
+class ProviderSamplesJobTests {
+
+    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-providers-");
+
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    TokentallyProperties properties;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+    }
+
+    @Test
+    void ingestsOneSampleOfEveryFormatWithTheTokenTypesAndCustomersOfTheirFields() throws Exception {
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                LocalDate.parse("2026-11-27"),
+                0,
+                List.of("providers=" + Path.of("sample-data/providers").toAbsolutePath()),
+                Path.of("sample-data/customers.csv"),
+                Path.of("sample-data/plans.yaml"),
+                Path.of("sample-data/prices.csv")));
+
+        // then
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JsonNode report = report(execution);
+        JsonNode counts = report.get("counts");
+        // 17 usage records, plus the OpenAI audio tokens and the Anthropic web searches as rejected records
+        assertThat(counts.get("read").asLong()).isEqualTo(19);
+        assertThat(counts.get("rejected").asLong()).isEqualTo(2);
+        assertThat(counts.get("accepted").asLong()).isEqualTo(17);
+        assertThat(counts.get("unattributed").asLong()).isEqualTo(2);
+        assertThat(counts.get("error_rows").asLong()).isEqualTo(2);
+        assertThat(counts.get("files").get("new").asLong()).isEqualTo(6);
+        assertThat(tokens(report))
+                .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                        // OpenAI usage buckets (project) and LiteLLM (end user, cache read and write in prompt_tokens)
+                        Map.entry("acme|openai/gpt-4o|input", 12_000L),
+                        Map.entry("acme|openai/gpt-4o|cache_read", 8_000L),
+                        Map.entry("acme|openai/gpt-4o|output", 5_000L),
+                        Map.entry("acme|openai/gpt-5.4|input", 19_000L),
+                        Map.entry("acme|openai/gpt-5.4|cache_read", 10_000L),
+                        Map.entry("acme|openai/gpt-5.4|output", 7_500L),
+                        Map.entry("acme|anthropic/claude-sonnet-4-5|input", 2_000L),
+                        Map.entry("acme|anthropic/claude-sonnet-4-5|cache_read", 4_000L),
+                        Map.entry("acme|anthropic/claude-sonnet-4-5|cache_write_5m", 2_000L),
+                        Map.entry("acme|anthropic/claude-sonnet-4-5|output", 1_200L),
+                        Map.entry("globex|openai/gpt-4o-mini|input", 51_000L),
+                        Map.entry("globex|openai/gpt-4o-mini|cache_read", 600L),
+                        Map.entry("globex|openai/gpt-4o-mini|output", 10_300L),
+                        // OpenRouter generations (external user)
+                        Map.entry("hooli|openai/gpt-4.1|input", 400L),
+                        Map.entry("hooli|openai/gpt-4.1|cache_read", 800L),
+                        Map.entry("hooli|openai/gpt-4.1|output", 400L),
+                        Map.entry("hooli|anthropic/claude-sonnet-4-5|input", 2_000L),
+                        Map.entry("hooli|anthropic/claude-sonnet-4-5|cache_read", 1_000L),
+                        Map.entry("hooli|anthropic/claude-sonnet-4-5|output", 900L),
+                        // Anthropic usage report (workspace)
+                        Map.entry("initech|anthropic/claude-sonnet-4-5|input", 10_000L),
+                        Map.entry("initech|anthropic/claude-sonnet-4-5|cache_read", 20_000L),
+                        Map.entry("initech|anthropic/claude-sonnet-4-5|cache_write_5m", 2_000L),
+                        Map.entry("initech|anthropic/claude-sonnet-4-5|cache_write_1h", 1_000L),
+                        Map.entry("initech|anthropic/claude-sonnet-4-5|output", 3_000L),
+                        Map.entry("umbrella|anthropic/claude-haiku-4-5|input", 45_000L),
+                        Map.entry("umbrella|anthropic/claude-haiku-4-5|cache_read", 5_000L),
+                        Map.entry("umbrella|anthropic/claude-haiku-4-5|output", 7_500L),
+                        // Vercel AI Gateway report (user; cached tokens inside input_tokens)
+                        Map.entry("umbrella|openai/gpt-4o|input", 2_000L),
+                        Map.entry("umbrella|openai/gpt-4o|cache_read", 1_000L),
+                        Map.entry("umbrella|openai/gpt-4o|output", 400L),
+                        // Cloudflare AI Gateway (metadata customer_id; tokens_in as plain input)
+                        Map.entry("piedpiper|openai/gpt-4o-mini|input", 1_200L),
+                        Map.entry("piedpiper|openai/gpt-4o-mini|output", 300L),
+                        Map.entry("piedpiper|google/gemini-2.5-flash|input", 4_000L),
+                        Map.entry("piedpiper|google/gemini-2.5-flash|output", 500L)));
+        List<String> rejects = Files.readAllLines(runFolder(execution).resolve("rejects.csv"));
+        assertThat(rejects).hasSize(3);
+        assertThat(String.join("\n", rejects)).contains("input_audio_tokens = 1000", "web_search_requests = 2");
+    }
+
+    private JsonNode report(JobExecution execution) {
+        return RunReportListener.JSON.readTree(
+                runFolder(execution).resolve("report.json").toFile());
+    }
+
+    private Path runFolder(JobExecution execution) {
+        return RunFolders.of(properties.runsDir(), RunReportListener.JOB_NAME, "2026-11-27", execution.getId());
+    }
+
+    /** customer|model|token type → tokens. */
+    private static Map<String, Long> tokens(JsonNode report) {
+        Map<String, Long> tokens = new LinkedHashMap<>();
+        for (JsonNode total : report.get("totals")) {
+            tokens.put(
+                    total.get("customer_id").asString() + "|"
+                            + total.get("model").asString() + "|"
+                            + total.get("token_type").asString(),
+                    total.get("tokens").asLong());
+        }
+        return tokens;
+    }
+}

@@ -5,6 +5,8 @@ import io.tokentally.normalize.NormalizeStepConfiguration;
 import io.tokentally.plans.LoadCustomersStepConfiguration;
 import io.tokentally.pricing.LoadPricesStepConfiguration;
 import io.tokentally.rating.RatingStepConfiguration;
+import io.tokentally.reconcile.CreditsStepConfiguration;
+import io.tokentally.stripe.BuildCreditGrantsStepConfiguration;
 import io.tokentally.stripe.BuildOutboxStepConfiguration;
 import io.tokentally.stripe.UploadStepConfiguration;
 import org.springframework.batch.core.job.Job;
@@ -38,6 +40,9 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
+            @Qualifier(CreditsStepConfiguration.LOAD_PURCHASES_STEP) Step loadPurchasesStep,
+            @Qualifier(CreditsStepConfiguration.SETTLE_CREDITS_STEP) Step writeStatementsAndBalancesStep,
+            @Qualifier(BuildCreditGrantsStepConfiguration.BUILD_CREDIT_GRANTS_STEP) Step buildCreditGrantsStep,
             RunReportListener runReportListener,
             RunOwnerListener runOwnerListener,
             S3MarkListener s3MarkListener) {
@@ -56,10 +61,13 @@ public class NightlyBillingJobConfiguration {
                 .listener(s3MarkListener)
                 .start(loadPricesStep)
                 .next(loadCustomersStep)
+                .next(loadPurchasesStep)
                 .next(registerFilesStep)
                 .next(ingestStep)
                 .next(rateStep)
                 .next(buildOutboxStep)
+                .next(writeStatementsAndBalancesStep)
+                .next(buildCreditGrantsStep)
                 .next(uploadMeterEventsStep)
                 .build();
     }

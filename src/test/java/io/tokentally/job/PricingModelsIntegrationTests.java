@@ -223,6 +223,32 @@ class PricingModelsIntegrationTests {
                 .isEqualTo(STRIPE.creditGrants().get(0).id());
     }
 
+    @Test
+    void meterEventsCarryTheSubMicroRemainderWithinTheCustomersBillingPeriodOnly() throws Exception {
+        // given a customer whose period starts on day D at midnight UTC, and one input token ($2.50 per
+        // million: 2.5 micro-USD) in the last hour before it and one in the first hour of it
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        Path input = folder("carry");
+        Path customers = customers(
+                "carry",
+                "customer_id,stripe_customer_id,plan_id,billing_interval,billing_anchor_day,billing_time_zone",
+                "carry-a,cus_carry_a,flex,month," + day.getDayOfMonth() + ",UTC");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "carry-1," + day.minusDays(1) + "T23:10:00Z,carry-a,openai,gpt-4o,1,0,0,0,0,0,,ok",
+                "carry-2," + day + "T00:10:00Z,carry-a,openai,gpt-4o,1,0,0,0,0,0,,ok");
+
+        // when
+        run(day.toString(), input, customers);
+
+        // then each period rounds its own 2.5 micro-USD to 3 (one calendar month would send 3, then 2)
+        assertThat(STRIPE.events())
+                .filteredOn(event -> event.customer().equals("cus_carry_a"))
+                .extracting(FakeStripe.Event::value)
+                .containsExactly(3L, 3L);
+    }
+
     JobExecution run(String date, Path input, Path customers) throws Exception {
         JobExecution execution = runs.run(new BillingJobParameters(
                 LocalDate.parse(date),

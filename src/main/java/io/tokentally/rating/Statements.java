@@ -6,111 +6,62 @@ import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanSegment;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Builds statements and balances from a customer's credit ledger: pure functions. */
+/** Builds a customer's statement of one billing period from its credit ledger: a pure function. */
 public final class Statements {
 
     private Statements() {}
 
     public static Statement of(Customer customer, Map<String, Plan> plans, CreditLedger ledger, BillingPeriod period) {
-        CreditAllocator allocator = new CreditAllocator(customer, plans);
-        Map<String, BigDecimal[]> lines = new TreeMap<>();
-        Map<String, Statement.Line> keys = new TreeMap<>();
+        Map<String, LineSums> lines = new TreeMap<>();
         Map<String, BigDecimal> credits = new TreeMap<>();
-        BigDecimal[] totals = {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO};
+        LineSums totals = new LineSums(null, null, null);
         for (AllocatedCharge allocated : ledger.charges()) {
-            if (!allocated.segment().period().equals(period)) {
-                continue;
+            if (allocated.segment().period().equals(period)) {
+                Charge charge = allocated.charge();
+                String key = charge.model() + "|" + charge.tokenType().code() + "|"
+                        + charge.billedPerMillion().stripTrailingZeros().toPlainString();
+                lines.computeIfAbsent(
+                                key, k -> new LineSums(charge.model(), charge.tokenType(), charge.billedPerMillion()))
+                        .add(allocated);
+                totals.add(allocated);
+                allocated.creditsUsd().forEach((grant, usd) -> credits.merge(grant, usd, BigDecimal::add));
             }
-            Charge charge = allocated.charge();
-            BigDecimal creditsUsd = allocated.creditsUsd().values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal[] parts = {charge.billedUsd(), allocated.includedUsd(), creditsUsd, allocated.overageUsd()};
-            String key = charge.model() + "|" + charge.tokenType().code() + "|"
-                    + charge.billedPerMillion().toPlainString();
-            keys.merge(
-                    key,
-                    new Statement.Line(
-                            charge.model(),
-                            charge.tokenType(),
-                            charge.tokens(),
-                            charge.billedPerMillion(),
-                            null,
-                            null,
-                            null,
-                            null),
-                    (a, b) -> new Statement.Line(
-                            a.model(),
-                            a.tokenType(),
-                            a.tokens() + b.tokens(),
-                            a.unitPriceUsdPerMillion(),
-                            null,
-                            null,
-                            null,
-                            null));
-            BigDecimal[] sums = lines.computeIfAbsent(
-                    key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
-            for (int i = 0; i < parts.length; i++) {
-                sums[i] = sums[i].add(parts[i]);
-                totals[i] = totals[i].add(parts[i]);
-            }
-            allocated.creditsUsd().forEach((grant, usd) -> credits.merge(grant, usd, BigDecimal::add));
         }
-        List<Statement.Line> statementLines = new ArrayList<>();
-        keys.forEach((key, line) -> {
-            BigDecimal[] sums = lines.get(key);
-            statementLines.add(new Statement.Line(
-                    line.model(),
-                    line.tokenType(),
-                    line.tokens(),
-                    line.unitPriceUsdPerMillion(),
-                    sums[0],
-                    sums[1],
-                    sums[2],
-                    sums[3]));
-        });
         List<Statement.Segment> segments = new ArrayList<>();
         List<Statement.Included> included = new ArrayList<>();
-        BigDecimal fees = BigDecimal.ZERO;
+        CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (PlanSegment segment : customer.segments(period)) {
-            Plan plan = plans.get(segment.planId());
             BigDecimal fee = Amounts.prorate(
-                    plan.fixedFeeUsd(),
+                    plans.get(segment.planId()).fixedFeeUsd(),
                     segment.span().length().getSeconds(),
                     period.length().getSeconds());
-            fees = fees.add(fee);
             segments.add(new Statement.Segment(
                     segment.planId(), segment.span().start(), segment.span().end(), fee));
-            for (IncludedUsage usage : includedOf(allocator, ledger, segment)) {
-                included.add(new Statement.Included(
-                        segment.planId(),
-                        usage.allowance().name(),
-                        segment.span().start(),
-                        segment.span().end(),
-                        usage.allowance().inTokens() ? null : usage.grantedUsd(),
-                        usage.allowance().inTokens() ? usage.grantedTokens() : null,
-                        usage.consumedUsd(),
-                        usage.consumedTokens()));
-            }
+            includedOf(allocator, ledger, segment).forEach(usage -> included.add(included(segment, usage)));
         }
+        BigDecimal fees =
+                segments.stream().map(Statement.Segment::fixedFeeUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
         return new Statement(
                 customer.customerId(),
                 period,
                 "USD",
                 segments,
-                statementLines,
+                lines.values().stream().map(LineSums::line).toList(),
                 included,
                 creditLines(ledger, credits),
-                totals[0],
-                totals[1],
-                totals[2],
-                totals[3],
+                totals.amount,
+                totals.included,
+                totals.credits,
+                totals.overage,
                 fees,
-                Amounts.toMinorUnit(fees.add(totals[3])));
+                Amounts.toMinorUnit(fees.add(totals.overage)));
     }
 
     /** A segment's allowances with what the ledger consumed of them. */
@@ -125,6 +76,19 @@ public final class Statements {
         return result;
     }
 
+    private static Statement.Included included(PlanSegment segment, IncludedUsage usage) {
+        boolean tokens = usage.allowance().inTokens();
+        return new Statement.Included(
+                segment.planId(),
+                usage.allowance().name(),
+                segment.span().start(),
+                segment.span().end(),
+                tokens ? null : usage.grantedUsd(),
+                tokens ? usage.grantedTokens() : null,
+                usage.consumedUsd(),
+                usage.consumedTokens());
+    }
+
     private static List<Statement.Credit> creditLines(CreditLedger ledger, Map<String, BigDecimal> credits) {
         List<Statement.Credit> lines = new ArrayList<>();
         for (CreditGrant grant : ledger.grants()) {
@@ -135,5 +99,37 @@ public final class Statements {
             }
         }
         return lines;
+    }
+
+    /** Sums of one statement line (or of the whole statement): tokens, amount and what paid for it. */
+    private static final class LineSums {
+        private final String model;
+        private final TokenType tokenType;
+        private final BigDecimal unitPrice;
+        private long tokens;
+        private BigDecimal amount = BigDecimal.ZERO;
+        private BigDecimal included = BigDecimal.ZERO;
+        private BigDecimal credits = BigDecimal.ZERO;
+        private BigDecimal overage = BigDecimal.ZERO;
+
+        LineSums(String model, TokenType tokenType, BigDecimal unitPrice) {
+            this.model = model;
+            this.tokenType = tokenType;
+            this.unitPrice = unitPrice;
+        }
+
+        void add(AllocatedCharge allocated) {
+            tokens += allocated.charge().tokens();
+            amount = amount.add(allocated.charge().billedUsd());
+            included = included.add(allocated.includedUsd());
+            for (BigDecimal usd : allocated.creditsUsd().values()) {
+                credits = credits.add(usd);
+            }
+            overage = overage.add(allocated.overageUsd());
+        }
+
+        Statement.Line line() {
+            return new Statement.Line(model, tokenType, tokens, unitPrice, amount, included, credits, overage);
+        }
     }
 }

@@ -144,18 +144,8 @@ public class CreditsStepConfiguration {
             Path folder = RunFolders.of(runsDir, "nightly-billing", date, executionId);
             List<Balance> all = new ArrayList<>();
             for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-                List<CreditGrant> grants = settlement.grants.getOrDefault(customer.customerId(), List.of());
-                CreditLedger ledger = settlement.ledger(customer, grants);
-                for (BillingPeriod period : settlement.periods(customer)) {
-                    Statement statement = Statements.of(customer, settlement.plans, ledger, period);
-                    StatementFiles.write(folder, statement);
-                    BalanceFindings.of(statement, properties.includedThresholdsPercent())
-                            .forEach(finding -> findings.record(finding, run));
-                }
-                Balance balance = Balance.of(customer, settlement.plans, ledger, settlement.now, properties.floorUsd());
+                Balance balance = settlement.settle(customer, folder, properties, findings);
                 balances.save(balance, run);
-                BalanceFindings.of(balance, !grants.isEmpty(), properties.lowBalanceUsd())
-                        .forEach(finding -> findings.record(finding, run));
                 all.add(balance);
                 contribution.incrementWriteCount(1);
             }
@@ -172,6 +162,23 @@ public class CreditsStepConfiguration {
             Instant now,
             UsageWindow window,
             long run) {
+
+        /** Writes the customer's statements and records its findings; returns its balance. */
+        Balance settle(Customer customer, Path folder, BalanceProperties properties, FindingRepository findings)
+                throws IOException {
+            List<CreditGrant> own = grants.getOrDefault(customer.customerId(), List.of());
+            CreditLedger ledger = ledger(customer, own);
+            for (BillingPeriod period : periods(customer)) {
+                Statement statement = Statements.of(customer, plans, ledger, period);
+                StatementFiles.write(folder, statement);
+                BalanceFindings.of(statement, properties.includedThresholdsPercent())
+                        .forEach(finding -> findings.record(finding, run));
+            }
+            Balance balance = Balance.of(customer, plans, ledger, now, properties.floorUsd());
+            BalanceFindings.of(balance, !own.isEmpty(), properties.lowBalanceUsd())
+                    .forEach(finding -> findings.record(finding, run));
+            return balance;
+        }
 
         TreeSet<BillingPeriod> periods(Customer customer) {
             return ledgers.periodsOfRun(customer, run, window);

@@ -5,7 +5,9 @@ import io.tokentally.normalize.NormalizeStepConfiguration;
 import io.tokentally.plans.LoadCustomersStepConfiguration;
 import io.tokentally.pricing.LoadPricesStepConfiguration;
 import io.tokentally.rating.RatingStepConfiguration;
+import io.tokentally.reconcile.CreditsStepConfiguration;
 import io.tokentally.reconcile.ReconcileStepConfiguration;
+import io.tokentally.stripe.BuildCreditGrantsStepConfiguration;
 import io.tokentally.stripe.BuildOutboxStepConfiguration;
 import io.tokentally.stripe.ReadBackStepConfiguration;
 import io.tokentally.stripe.UploadStepConfiguration;
@@ -42,6 +44,9 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
             @Qualifier(ReadBackStepConfiguration.READ_BACK_STEP) Step readBackStep,
             @Qualifier(ReconcileStepConfiguration.RECONCILE_STEP) Step reconcileStep,
+            @Qualifier(CreditsStepConfiguration.LOAD_PURCHASES_STEP) Step loadPurchasesStep,
+            @Qualifier(CreditsStepConfiguration.SETTLE_CREDITS_STEP) Step writeStatementsAndBalancesStep,
+            @Qualifier(BuildCreditGrantsStepConfiguration.BUILD_CREDIT_GRANTS_STEP) Step buildCreditGrantsStep,
             RunReportListener runReportListener,
             RunOwnerListener runOwnerListener,
             S3MarkListener s3MarkListener) {
@@ -60,10 +65,13 @@ public class NightlyBillingJobConfiguration {
                 .listener(s3MarkListener)
                 .start(loadPricesStep)
                 .next(loadCustomersStep)
+                .next(loadPurchasesStep)
                 .next(registerFilesStep)
                 .next(ingestStep)
                 .next(rateStep)
                 .next(buildOutboxStep)
+                .next(writeStatementsAndBalancesStep)
+                .next(buildCreditGrantsStep)
                 .next(uploadMeterEventsStep)
                 .next(readBackStep)
                 .next(reconcileStep)

@@ -227,7 +227,10 @@ public class RunReportListener implements JobExecutionListener {
         json.put("dry_run", stripe.dryRun());
         json.put("meter_events_sent", uploads.getOrDefault("METER_EVENT:DELIVERED", 0L));
         json.put("meter_events_already_sent", uploads.getOrDefault("METER_EVENT:ALREADY_DELIVERED", 0L));
-        json.put("credit_grants_sent", 0);
+        json.put(
+                "credit_grants_sent",
+                uploads.getOrDefault("CREDIT_GRANT:DELIVERED", 0L)
+                        + uploads.getOrDefault("CREDIT_GRANT:ALREADY_DELIVERED", 0L));
         json.put(
                 "invoice_items_sent",
                 uploads.getOrDefault("INVOICE_ITEM:DELIVERED", 0L)
@@ -258,7 +261,9 @@ public class RunReportListener implements JobExecutionListener {
     }
 
     private static long rejectedUploads(Map<String, Long> uploads) {
-        return uploads.getOrDefault("METER_EVENT:REJECTED", 0L) + uploads.getOrDefault("INVOICE_ITEM:REJECTED", 0L);
+        return uploads.getOrDefault("METER_EVENT:REJECTED", 0L)
+                + uploads.getOrDefault("INVOICE_ITEM:REJECTED", 0L)
+                + uploads.getOrDefault("CREDIT_GRANT:REJECTED", 0L);
     }
 
     private static Map<String, Object> findingJson(Finding finding) {

@@ -1,9 +1,12 @@
 package io.tokentally.plans;
 
 import io.tokentally.normalize.KnownCustomers;
+import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.SqlTime;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +16,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Customers; loading a customers file adds and updates the customers it names and removes none. */
+/**
+ * Customers with their billing cycles and plan assignments; loading a customers file adds and updates
+ * the customers it names (replacing their plan assignments) and removes none.
+ */
 @Repository
 public class CustomerRepository implements KnownCustomers {
 
@@ -29,33 +35,64 @@ public class CustomerRepository implements KnownCustomers {
     public void saveAll(List<Customer> customers) {
         Instant now = Instant.now(clock);
         for (Customer customer : customers) {
+            BillingCycle cycle = customer.cycle();
+            Object[] values = {
+                customer.stripeCustomerId(),
+                customer.planId(),
+                customer.name(),
+                SqlTime.utc(now),
+                cycle.interval().name(),
+                cycle.anchorDay(),
+                cycle.anchorMonth(),
+                cycle.zone().getId(),
+                customer.customerId()
+            };
             int updated = jdbc.update(
-                    "UPDATE customer SET stripe_customer_id = ?, plan_id = ?, display_name = ?, updated_at = ?"
-                            + " WHERE customer_id = ?",
-                    customer.stripeCustomerId(),
-                    customer.planId(),
-                    customer.name(),
-                    SqlTime.utc(now),
-                    customer.customerId());
+                    "UPDATE customer SET stripe_customer_id = ?, plan_id = ?, display_name = ?, updated_at = ?,"
+                            + " billing_interval = ?, billing_anchor_day = ?, billing_anchor_month = ?,"
+                            + " billing_time_zone = ? WHERE customer_id = ?",
+                    values);
             if (updated == 0) {
                 jdbc.update(
-                        "INSERT INTO customer (customer_id, stripe_customer_id, plan_id, display_name, updated_at)"
-                                + " VALUES (?, ?, ?, ?, ?)",
+                        "INSERT INTO customer (stripe_customer_id, plan_id, display_name, updated_at, billing_interval,"
+                                + " billing_anchor_day, billing_anchor_month, billing_time_zone, customer_id)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        values);
+            }
+            jdbc.update("DELETE FROM customer_plan WHERE customer_id = ?", customer.customerId());
+            for (PlanAssignment plan : customer.plans()) {
+                jdbc.update(
+                        "INSERT INTO customer_plan (customer_id, effective_from, plan_id) VALUES (?, ?, ?)",
                         customer.customerId(),
-                        customer.stripeCustomerId(),
-                        customer.planId(),
-                        customer.name(),
-                        SqlTime.utc(now));
+                        SqlTime.utc(plan.effectiveFrom()),
+                        plan.planId());
             }
         }
     }
 
     public Map<String, Customer> findAll() {
-        Map<String, Customer> customers = new HashMap<>();
-        jdbc.query("SELECT customer_id, stripe_customer_id, plan_id, display_name FROM customer", rs -> {
-            customers.put(
-                    rs.getString(1), new Customer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+        Map<String, List<PlanAssignment>> plans = new HashMap<>();
+        jdbc.query("SELECT customer_id, effective_from, plan_id FROM customer_plan", rs -> {
+            plans.computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                    .add(new PlanAssignment(SqlTime.read(rs, "effective_from"), rs.getString(3)));
         });
+        Map<String, Customer> customers = new HashMap<>();
+        jdbc.query(
+                "SELECT customer_id, stripe_customer_id, plan_id, display_name, billing_interval, billing_anchor_day,"
+                        + " billing_anchor_month, billing_time_zone FROM customer",
+                rs -> {
+                    String id = rs.getString(1);
+                    BillingCycle cycle = new BillingCycle(
+                            BillingCycle.Interval.valueOf(rs.getString(5)),
+                            rs.getInt(6),
+                            rs.getInt(7),
+                            ZoneId.of(rs.getString(8)));
+                    List<PlanAssignment> assignments =
+                            plans.getOrDefault(id, List.of(new PlanAssignment(Instant.EPOCH, rs.getString(3))));
+                    customers.put(
+                            id,
+                            new Customer(id, rs.getString(2), rs.getString(3), rs.getString(4), cycle, assignments));
+                });
         return customers;
     }
 

@@ -1,32 +1,129 @@
 package io.tokentally.plans;
 
 import io.tokentally.ingest.CsvTable;
+import io.tokentally.shared.BillingCycle;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** Reads the customers file: {@code customer_id, stripe_customer_id, plan_id[, name]}. */
+/**
+ * Reads the customers file: {@code customer_id, stripe_customer_id, plan_id[, name]}, optionally
+ * {@code plan_effective_from} (a customer may have one row per plan change) and the billing cycle
+ * {@code billing_interval, billing_anchor_day, billing_anchor_month, billing_time_zone}.
+ */
 public final class CustomersFile {
 
     private CustomersFile() {}
 
     public static List<Customer> read(Path file, Set<String> planIds) throws IOException {
-        List<Customer> customers = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
+        Map<String, List<CsvTable.Row>> rowsById = new LinkedHashMap<>();
         for (CsvTable.Row row : CsvTable.read(file, List.of("customer_id", "plan_id"))) {
-            String id = row.require("customer_id");
             String plan = row.require("plan_id");
             if (!planIds.contains(plan)) {
                 throw row.problem("plan_id '" + plan + "' is not in the plans file");
             }
-            if (!ids.add(id)) {
-                throw row.problem("customer_id '" + id + "' appears twice");
-            }
-            customers.add(new Customer(id, row.get("stripe_customer_id"), plan, row.get("name")));
+            rowsById.computeIfAbsent(row.require("customer_id"), id -> new ArrayList<>())
+                    .add(row);
+        }
+        List<Customer> customers = new ArrayList<>();
+        for (Map.Entry<String, List<CsvTable.Row>> entry : rowsById.entrySet()) {
+            customers.add(customer(entry.getKey(), entry.getValue()));
         }
         return customers;
+    }
+
+    private static Customer customer(String id, List<CsvTable.Row> rows) {
+        List<PlanAssignment> plans = new ArrayList<>();
+        BillingCycle cycle = null;
+        for (CsvTable.Row row : rows) {
+            Instant from = effectiveFrom(row);
+            if (plans.stream().anyMatch(plan -> plan.effectiveFrom().equals(from))) {
+                throw row.problem("customer_id '" + id + "' appears twice"
+                        + (from.equals(Instant.EPOCH) ? "" : " with plan_effective_from " + from));
+            }
+            plans.add(new PlanAssignment(from, row.require("plan_id")));
+            BillingCycle rowCycle = cycle(row);
+            if (cycle != null && !cycle.equals(rowCycle)) {
+                throw row.problem("customer_id '" + id + "' has two billing cycles; give every row the same one");
+            }
+            cycle = rowCycle;
+        }
+        CsvTable.Row last = rows.get(rows.size() - 1);
+        Customer draft =
+                new Customer(id, last.get("stripe_customer_id"), plans.get(0).planId(), last.get("name"), cycle, plans);
+        String current = draft.plans().get(draft.plans().size() - 1).planId();
+        return new Customer(id, draft.stripeCustomerId(), current, draft.name(), cycle, draft.plans());
+    }
+
+    private static Instant effectiveFrom(CsvTable.Row row) {
+        String text = row.get("plan_effective_from");
+        if (text == null || text.isBlank()) {
+            return Instant.EPOCH;
+        }
+        try {
+            Instant from = OffsetDateTime.parse(text.strip()).toInstant();
+            if (from.getEpochSecond() % 3600 != 0) {
+                throw row.problem("plan_effective_from " + text
+                        + " is not on a whole UTC hour; usage is billed by the hour, so a plan changes on an hour");
+            }
+            return from;
+        } catch (DateTimeParseException e) {
+            throw row.problem("plan_effective_from '" + text + "' is not an ISO-8601 instant with an offset");
+        }
+    }
+
+    private static BillingCycle cycle(CsvTable.Row row) {
+        try {
+            String interval = row.get("billing_interval");
+            String zoneText = row.get("billing_time_zone");
+            ZoneId zone = zoneText == null || zoneText.isBlank() ? ZoneId.of("UTC") : ZoneId.of(zoneText.strip());
+            if (!onWholeHours(zone)) {
+                throw row.problem("billing_time_zone " + zone
+                        + " has offsets that are not whole hours; usage is billed by the UTC hour, so periods must"
+                        + " start on one");
+            }
+            return new BillingCycle(
+                    interval == null || interval.isBlank()
+                            ? BillingCycle.Interval.MONTH
+                            : BillingCycle.Interval.parse(interval),
+                    number(row, "billing_anchor_day"),
+                    number(row, "billing_anchor_month"),
+                    zone);
+        } catch (DateTimeException e) {
+            throw row.problem("billing_time_zone: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith(row.file().toString()) ? e : row.problem(e.getMessage());
+        }
+    }
+
+    private static int number(CsvTable.Row row, String column) {
+        String text = row.get(column);
+        if (text == null || text.isBlank()) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw row.problem(column + " '" + text + "' is not a whole number");
+        }
+    }
+
+    private static boolean onWholeHours(ZoneId zone) {
+        var rules = zone.getRules();
+        if (rules.getStandardOffset(Instant.EPOCH).getTotalSeconds() % 3600 != 0) {
+            return false;
+        }
+        return rules.getTransitions().stream()
+                .filter(t -> t.getInstant().isAfter(Instant.parse("1990-01-01T00:00:00Z")))
+                .allMatch(t -> t.getOffsetAfter().getTotalSeconds() % 3600 == 0);
     }
 }

@@ -4,8 +4,14 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * How a customer pays. Today only usage-based plans are rated: provider cost times (1 + markup).
- * Fixed fees, included usage and credits have columns reserved in the schema.
+ * How a customer pays: provider cost times (1 + markup) for every plan; fixed-fee plans add a fee per
+ * billing period and included usage; any plan consumes the customer's credit grants. What pays for
+ * usage is taken in {@code consumptionOrder}, then the rest is overage.
+ *
+ * @param fixedFeeUsd the fee per billing period (zero for none)
+ * @param priceChanges whether price-sync changes apply from their effective instant or wait for approval
+ * @param allowOverage whether usage past included usage and credits may go on (billed as overage); a
+ *     gateway asking for the balance is told to stop otherwise
  */
 public record Plan(
         String planId,
@@ -13,16 +19,71 @@ public record Plan(
         String currency,
         BigDecimal markupPercent,
         List<MarkupOverride> overrides,
+        BigDecimal fixedFeeUsd,
+        List<Allowance> allowances,
+        List<CreditSource> consumptionOrder,
+        boolean allowOverage,
         PriceChangePolicy priceChanges) {
 
     public Plan {
         overrides = List.copyOf(overrides);
+        allowances = List.copyOf(allowances);
+        consumptionOrder = List.copyOf(consumptionOrder);
     }
 
-    /** A plan that takes price changes from their effective instant. */
+    /** A usage-based plan: markup and overrides, no fee, no included usage. */
     public Plan(
             String planId, PlanType type, String currency, BigDecimal markupPercent, List<MarkupOverride> overrides) {
-        this(planId, type, currency, markupPercent, overrides, PriceChangePolicy.AUTO);
+        this(
+                planId,
+                type,
+                currency,
+                markupPercent,
+                overrides,
+                BigDecimal.ZERO,
+                List.of(),
+                CreditSource.DEFAULT_ORDER,
+                true,
+                PriceChangePolicy.AUTO);
+    }
+
+    /** A plan with terms that takes price changes from their effective instant. */
+    public Plan(
+            String planId,
+            PlanType type,
+            String currency,
+            BigDecimal markupPercent,
+            List<MarkupOverride> overrides,
+            BigDecimal fixedFeeUsd,
+            List<Allowance> allowances,
+            List<CreditSource> consumptionOrder,
+            boolean allowOverage) {
+        this(
+                planId,
+                type,
+                currency,
+                markupPercent,
+                overrides,
+                fixedFeeUsd,
+                allowances,
+                consumptionOrder,
+                allowOverage,
+                PriceChangePolicy.AUTO);
+    }
+
+    /** This plan, taking price changes as {@code policy} says. */
+    public Plan withPriceChanges(PriceChangePolicy policy) {
+        return new Plan(
+                planId,
+                type,
+                currency,
+                markupPercent,
+                overrides,
+                fixedFeeUsd,
+                allowances,
+                consumptionOrder,
+                allowOverage,
+                policy);
     }
 
     /** The markup in percent for a canonical model: a model override, else a provider override, else the default. */

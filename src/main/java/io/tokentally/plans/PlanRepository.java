@@ -1,17 +1,21 @@
 package io.tokentally.plans;
 
 import io.tokentally.shared.SqlTime;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Plans and their markup overrides; loading a plans file replaces the plans it names. */
+/** Plans with their markup overrides and allowances; loading a plans file replaces the plans it names. */
 @Repository
 public class PlanRepository {
 
@@ -27,35 +31,57 @@ public class PlanRepository {
     public void saveAll(List<Plan> plans) {
         Instant now = Instant.now(clock);
         for (Plan plan : plans) {
+            Object[] values = {
+                plan.type().code(),
+                plan.markupPercent(),
+                plan.currency(),
+                SqlTime.utc(now),
+                plan.fixedFeeUsd(),
+                plan.consumptionOrder().stream().map(CreditSource::code).collect(Collectors.joining(",")),
+                plan.allowOverage(),
+                plan.priceChanges().code(),
+                plan.planId()
+            };
             int updated = jdbc.update(
-                    "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, price_changes = ?, updated_at = ?"
-                            + " WHERE plan_id = ?",
-                    plan.type().code(),
-                    plan.markupPercent(),
-                    plan.currency(),
-                    plan.priceChanges().code(),
-                    SqlTime.utc(now),
-                    plan.planId());
+                    "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, updated_at = ?, fixed_fee_usd = ?,"
+                            + " consumption_order = ?, allow_overage = ?, price_changes = ? WHERE plan_id = ?",
+                    values);
             if (updated == 0) {
                 jdbc.update(
-                        "INSERT INTO plan (plan_id, plan_type, markup_percent, currency, price_changes, updated_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?)",
-                        plan.planId(),
-                        plan.type().code(),
-                        plan.markupPercent(),
-                        plan.currency(),
-                        plan.priceChanges().code(),
-                        SqlTime.utc(now));
+                        "INSERT INTO plan (plan_type, markup_percent, currency, updated_at, fixed_fee_usd,"
+                                + " consumption_order, allow_overage, price_changes, plan_id)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        values);
             }
-            jdbc.update("DELETE FROM plan_markup_override WHERE plan_id = ?", plan.planId());
-            for (MarkupOverride override : plan.overrides()) {
-                jdbc.update(
-                        "INSERT INTO plan_markup_override (plan_id, provider, model, markup_percent) VALUES (?, ?, ?, ?)",
-                        plan.planId(),
-                        override.provider(),
-                        override.model(),
-                        override.markupPercent());
-            }
+            saveOverrides(plan);
+            saveAllowances(plan);
+        }
+    }
+
+    private void saveOverrides(Plan plan) {
+        jdbc.update("DELETE FROM plan_markup_override WHERE plan_id = ?", plan.planId());
+        for (MarkupOverride override : plan.overrides()) {
+            jdbc.update(
+                    "INSERT INTO plan_markup_override (plan_id, provider, model, markup_percent) VALUES (?, ?, ?, ?)",
+                    plan.planId(),
+                    override.provider(),
+                    override.model(),
+                    override.markupPercent());
+        }
+    }
+
+    private void saveAllowances(Plan plan) {
+        jdbc.update("DELETE FROM plan_allowance WHERE plan_id = ?", plan.planId());
+        for (int i = 0; i < plan.allowances().size(); i++) {
+            Allowance allowance = plan.allowances().get(i);
+            jdbc.update(
+                    "INSERT INTO plan_allowance (plan_id, position, name, usd, tokens, models) VALUES (?, ?, ?, ?, ?, ?)",
+                    plan.planId(),
+                    i,
+                    allowance.name(),
+                    allowance.usd(),
+                    allowance.tokens(),
+                    String.join(",", allowance.models()));
         }
     }
 
@@ -69,19 +95,47 @@ public class PlanRepository {
                             rs.getString(3),
                             rs.getBigDecimal(4).stripTrailingZeros()));
         });
+        Map<String, List<Allowance>> allowances = allowances();
         Map<String, Plan> plans = new HashMap<>();
-        jdbc.query("SELECT plan_id, plan_type, currency, markup_percent, price_changes FROM plan", rs -> {
-            String id = rs.getString(1);
-            plans.put(
-                    id,
-                    new Plan(
+        jdbc.query(
+                "SELECT plan_id, plan_type, currency, markup_percent, fixed_fee_usd, consumption_order, allow_overage,"
+                        + " price_changes FROM plan",
+                rs -> {
+                    String id = rs.getString(1);
+                    BigDecimal fee = rs.getBigDecimal(5);
+                    plans.put(
                             id,
-                            PlanType.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
-                            rs.getString(3),
-                            rs.getBigDecimal(4).stripTrailingZeros(),
-                            overrides.getOrDefault(id, List.of()),
-                            PriceChangePolicy.valueOf(rs.getString(5).toUpperCase(java.util.Locale.ROOT))));
-        });
+                            new Plan(
+                                    id,
+                                    PlanType.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
+                                    rs.getString(3),
+                                    rs.getBigDecimal(4).stripTrailingZeros(),
+                                    overrides.getOrDefault(id, List.of()),
+                                    fee == null ? BigDecimal.ZERO : fee.stripTrailingZeros(),
+                                    allowances.getOrDefault(id, List.of()),
+                                    Arrays.stream(rs.getString(6).split(","))
+                                            .map(CreditSource::parse)
+                                            .toList(),
+                                    rs.getBoolean(7),
+                                    PriceChangePolicy.valueOf(rs.getString(8).toUpperCase(Locale.ROOT))));
+                });
         return plans;
+    }
+
+    private Map<String, List<Allowance>> allowances() {
+        Map<String, List<Allowance>> allowances = new HashMap<>();
+        jdbc.query("SELECT plan_id, name, usd, tokens, models FROM plan_allowance ORDER BY plan_id, position", rs -> {
+            long tokens = rs.getLong(4);
+            Long tokenAllowance = rs.wasNull() ? null : tokens;
+            String models = rs.getString(5);
+            allowances
+                    .computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                    .add(new Allowance(
+                            rs.getString(2),
+                            rs.getBigDecimal(3),
+                            tokenAllowance,
+                            models.isEmpty() ? List.of() : List.of(models.split(","))));
+        });
+        return allowances;
     }
 }

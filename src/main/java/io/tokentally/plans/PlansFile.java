@@ -23,8 +23,17 @@ public final class PlansFile {
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
-    private static final Set<String> PLAN_KEYS =
-            Set.of("id", "type", "currency", "markup_percent", "overrides", "price_changes");
+    private static final Set<String> PLAN_KEYS = Set.of(
+            "id",
+            "type",
+            "currency",
+            "markup_percent",
+            "overrides",
+            "fixed_fee_usd",
+            "included",
+            "consumption_order",
+            "allow_overage",
+            "price_changes");
     private static final Set<String> OVERRIDE_KEYS = Set.of("provider", "model", "markup_percent");
 
     private PlansFile() {}
@@ -63,10 +72,6 @@ public final class PlansFile {
             throw new IllegalArgumentException(
                     file + ": " + where + ".type '" + typeText + "' is not usage, fixed, credits or hybrid");
         }
-        if (type != PlanType.USAGE) {
-            throw new IllegalArgumentException(
-                    file + ": " + where + " is a '" + typeText + "' plan; this version rates usage-based plans only");
-        }
         String currency =
                 node.hasNonNull("currency") ? node.get("currency").asString().toUpperCase(Locale.ROOT) : "USD";
         if (!currency.equals("USD")) {
@@ -81,7 +86,8 @@ public final class PlansFile {
                 overrides.add(override(file, where + ".overrides[" + i + "]", list.get(i)));
             }
         }
-        return new Plan(id, type, currency, markup, overrides, priceChanges(file, where, node.get("price_changes")));
+        return PlanTermsReader.withTerms(file, where, node, new Plan(id, type, currency, markup, overrides))
+                .withPriceChanges(priceChanges(file, where, node.get("price_changes")));
     }
 
     private static PriceChangePolicy priceChanges(Path file, String where, JsonNode node) {

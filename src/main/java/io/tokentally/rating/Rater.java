@@ -39,7 +39,7 @@ public final class Rater {
 
     public List<RatedAggregate> rate(HourlyUsage usage) {
         Customer customer = customers.get(usage.customerId());
-        Plan plan = customer == null ? null : plans.get(customer.planId());
+        Plan plan = customer == null ? null : plans.get(customer.planIdAt(usage.hourStart()));
         BigDecimal markup = plan == null ? null : plan.markupFor(usage.provider(), usage.model());
         long[] tokens = {usage.input(), usage.cacheRead(), usage.cacheWrite5m(), usage.cacheWrite1h(), usage.output()};
         List<RatedAggregate> rated = new ArrayList<>(tokens.length);

@@ -35,6 +35,28 @@ public final class Amounts {
         return amount.setScale(2, RoundingMode.HALF_UP);
     }
 
+    /**
+     * {@code amount × part / whole} rounded HALF_UP to cents: a fee or an included amount of a billing
+     * period cut by a plan change, in proportion to time.
+     */
+    public static BigDecimal prorate(BigDecimal amount, long part, long whole) {
+        if (part == whole) {
+            return amount;
+        }
+        return amount.multiply(BigDecimal.valueOf(part)).divide(BigDecimal.valueOf(whole), 2, RoundingMode.HALF_UP);
+    }
+
+    /** {@code tokens × part / whole} rounded HALF_UP to whole tokens: an included token allowance, prorated. */
+    public static long prorate(long tokens, long part, long whole) {
+        if (part == whole) {
+            return tokens;
+        }
+        return BigDecimal.valueOf(tokens)
+                .multiply(BigDecimal.valueOf(part))
+                .divide(BigDecimal.valueOf(whole), 0, RoundingMode.HALF_UP)
+                .longValueExact();
+    }
+
     /** The amount rounded HALF_UP to micro-USD (six decimals), the unit of the amount meters. */
     public static BigDecimal toMicros(BigDecimal amount) {
         return amount.setScale(6, RoundingMode.HALF_UP);

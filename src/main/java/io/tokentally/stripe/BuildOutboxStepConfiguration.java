@@ -1,5 +1,8 @@
 package io.tokentally.stripe;
 
+import io.tokentally.plans.CustomerRepository;
+import io.tokentally.shared.BillingCycle;
+import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import io.tokentally.shared.UsageWindow;
@@ -8,15 +11,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -34,8 +39,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The build-outbox step: for every customer whose rated usage this run touched, recomputes what each
- * amount meter must show per hour of the billing period (a calendar month, UTC, until billing
- * periods are configurable) and queues the differences as new outbox revisions.
+ * amount meter must show per hour of the customer's billing period and queues the differences as new
+ * outbox revisions. Customers who share a billing cycle share periods, so the work is per cycle and period.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StripeProperties.class)
@@ -64,6 +69,7 @@ public class BuildOutboxStepConfiguration {
     Tasklet buildOutboxTasklet(
             JdbcTemplate jdbc,
             OutboxRepository outbox,
+            CustomerRepository customers,
             AmountMeterLayout layout,
             StripeProperties properties,
             Clock clock,
@@ -85,10 +91,17 @@ public class BuildOutboxStepConfiguration {
                     runHours[0],
                     runHours[1],
                     runHours[2]);
+            Map<String, BillingCycle> cycles = new HashMap<>();
+            customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
             int queued = 0;
-            for (YearMonth period : periodsTouched(jdbc, runHours)) {
-                List<OutboxRow> rows = plan(jdbc, outbox, layout, planner, stripeIds, period, run);
-                queued += outbox.insertAll(rows, run);
+            for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle :
+                    periodsTouched(jdbc, runHours, cycles).entrySet()) {
+                for (BillingPeriod period : cycle.getValue()) {
+                    Predicate<String> onCycle = customerId ->
+                            cycle.getKey().equals(cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC));
+                    List<OutboxRow> rows = plan(jdbc, outbox, layout, planner, stripeIds, period, onCycle, run);
+                    queued += outbox.insertAll(rows, run);
+                }
             }
             log.info("Outbox: {} new meter event or invoice item revisions queued", queued);
             contribution.incrementWriteCount(queued);
@@ -96,14 +109,24 @@ public class BuildOutboxStepConfiguration {
         };
     }
 
-    private static TreeSet<YearMonth> periodsTouched(JdbcTemplate jdbc, Object[] runHours) {
-        TreeSet<YearMonth> periods = new TreeSet<>();
+    /** Per billing cycle of the run's customers, the periods the run's hours fall in. */
+    private static Map<BillingCycle, TreeSet<BillingPeriod>> periodsTouched(
+            JdbcTemplate jdbc, Object[] runHours, Map<String, BillingCycle> cycles) {
+        TreeSet<Instant> hours = new TreeSet<>();
         jdbc.query(
                 "SELECT DISTINCT hour_start FROM rated_aggregate WHERE attributed = TRUE AND " + RUN_HOURS,
                 rs -> {
-                    periods.add(YearMonth.from(SqlTime.read(rs, "hour_start").atOffset(ZoneOffset.UTC)));
+                    hours.add(SqlTime.read(rs, "hour_start"));
                 },
                 runHours);
+        Set<BillingCycle> distinct = new HashSet<>(cycles.values());
+        distinct.add(BillingCycle.CALENDAR_MONTH_UTC);
+        Map<BillingCycle, TreeSet<BillingPeriod>> periods = new LinkedHashMap<>();
+        for (BillingCycle cycle : distinct) {
+            TreeSet<BillingPeriod> ofCycle = new TreeSet<>();
+            hours.forEach(hour -> ofCycle.add(cycle.periodContaining(hour)));
+            periods.put(cycle, ofCycle);
+        }
         return periods;
     }
 
@@ -113,10 +136,11 @@ public class BuildOutboxStepConfiguration {
             AmountMeterLayout layout,
             OutboxPlanner planner,
             Map<String, String> stripeIds,
-            YearMonth period,
+            BillingPeriod period,
+            Predicate<String> onCycle,
             long run) {
-        Instant from = period.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant to = period.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant from = period.start();
+        Instant to = period.end();
         Map<String, NavigableMap<Instant, BigDecimal>> billed = new TreeMap<>();
         Object[] args = {run, SqlTime.utc(from), SqlTime.utc(to)};
         jdbc.query(
@@ -125,12 +149,16 @@ public class BuildOutboxStepConfiguration {
                         + " WHERE a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?"
                         + " GROUP BY a.customer_id, a.token_type, a.hour_start",
                 rs -> {
+                    if (!onCycle.test(rs.getString(1))) {
+                        return;
+                    }
                     String meter = layout.meterFor(TokenType.fromCode(rs.getString(2)));
                     billed.computeIfAbsent(OutboxRepository.key(rs.getString(1), meter), k -> new TreeMap<>())
                             .merge(SqlTime.read(rs, "hour_start"), rs.getBigDecimal(4), BigDecimal::add);
                 },
                 args);
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = outbox.queued(from, to, run);
+        queued.keySet().removeIf(key -> !onCycle.test(key.substring(0, key.indexOf('\u0000'))));
         TreeSet<String> keys = new TreeSet<>(billed.keySet());
         keys.addAll(queued.keySet());
         List<OutboxRow> rows = new ArrayList<>();

@@ -99,7 +99,13 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         }
     }
 
-    private void send(OutboxRow row) throws InterruptedException {
+    private void send(OutboxRow planned) throws InterruptedException {
+        OutboxRow row = withGrantId(planned);
+        if (row == null) {
+            inOwnTransaction(() ->
+                    outbox.markRetryLater(planned.outboxId(), "the grant this row ends was not created in Stripe yet"));
+            return;
+        }
         // A row once sent (even if the answer was an error, which may hide an accepted call) is only
         // resent while Stripe still dedups its identifier.
         if (row.inFlightAt() != null
@@ -121,7 +127,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         inOwnTransaction(() -> {
             outbox.addRetries(row.outboxId(), result.retries());
             switch (result.outcome()) {
-                case DELIVERED -> outbox.markSent(row.outboxId(), "DELIVERED", run);
+                case DELIVERED -> outbox.markSent(row.outboxId(), "DELIVERED", run, result.objectId());
                 case ALREADY_DELIVERED -> outbox.markSent(row.outboxId(), "ALREADY_DELIVERED", run);
                 case REJECTED -> {
                     outbox.markFailed(row.outboxId(), result.message(), run);
@@ -135,6 +141,40 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                 case GAVE_UP -> outbox.markRetryLater(row.outboxId(), result.message());
             }
         });
+    }
+
+    /** A void or expire row with the Stripe id of its grant; null when that grant was not created yet. */
+    private OutboxRow withGrantId(OutboxRow row) {
+        if (row.kind() != OutboxRow.Kind.CREDIT_GRANT_VOID && row.kind() != OutboxRow.Kind.CREDIT_GRANT_EXPIRE) {
+            return row;
+        }
+        String grantId = outbox.stripeGrantId(row.customerId(), row.meter());
+        if (grantId == null) {
+            return null;
+        }
+        OutboxRow.GrantTerms terms = row.grant();
+        return new OutboxRow(
+                row.outboxId(),
+                row.kind(),
+                row.customerId(),
+                row.stripeCustomerId(),
+                row.meter(),
+                row.windowStart(),
+                row.revision(),
+                row.identifier(),
+                row.idempotencyKey(),
+                row.valueMicros(),
+                row.eventTimestamp(),
+                row.state(),
+                row.attempts(),
+                row.inFlightAt(),
+                new OutboxRow.GrantTerms(
+                        terms.category(),
+                        terms.priority(),
+                        terms.effectiveAt(),
+                        terms.expiresAt(),
+                        terms.name(),
+                        grantId));
     }
 
     private static Finding finding(OutboxRow row, String kind, String message) {

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Repository;
 public class OutboxRepository {
 
     static final String COLUMNS = "outbox_id, kind, customer_id, stripe_customer_id, meter, window_start, revision,"
-            + " identifier, idempotency_key, value_micros, event_timestamp, state, attempts, in_flight_at";
+            + " identifier, idempotency_key, value_micros, event_timestamp, state, attempts, in_flight_at,"
+            + " grant_category, grant_priority, grant_effective_at, grant_expires_at, grant_name, stripe_object_id";
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -26,8 +27,9 @@ public class OutboxRepository {
         this.jdbc = jdbc;
         this.clock = clock;
         this.insert = "INSERT INTO outbox (kind, customer_id, stripe_customer_id, meter, window_start, revision,"
-                + " identifier, idempotency_key, value_micros, event_timestamp, state, created_run, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " identifier, idempotency_key, value_micros, event_timestamp, state, created_run, created_at,"
+                + " grant_category, grant_priority, grant_effective_at, grant_expires_at, grant_name)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
     /**
@@ -50,6 +52,12 @@ public class OutboxRepository {
             ps.setString(11, row.state().name());
             ps.setLong(12, run);
             SqlTime.bind(ps, 13, now);
+            OutboxRow.GrantTerms grant = row.grant();
+            ps.setString(14, grant == null ? null : grant.category());
+            ps.setObject(15, grant == null ? null : grant.priority(), java.sql.Types.INTEGER);
+            SqlTime.bind(ps, 16, grant == null ? null : grant.effectiveAt());
+            SqlTime.bind(ps, 17, grant == null ? null : grant.expiresAt());
+            ps.setString(18, grant == null ? null : grant.name());
         });
         int inserted = 0;
         for (int[] batch : counts) {
@@ -72,6 +80,7 @@ public class OutboxRepository {
                         + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END), MAX(o.revision) FROM outbox o"
                         + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
                         + " WHERE o.window_start >= ? AND o.window_start < ?"
+                        + " AND o.kind IN ('METER_EVENT', 'INVOICE_ITEM')"
                         + " GROUP BY o.customer_id, o.meter, o.window_start",
                 rs -> {
                     queued.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
@@ -120,13 +129,49 @@ public class OutboxRepository {
     }
 
     public void markSent(long outboxId, String outcome, long run) {
+        markSent(outboxId, outcome, run, null);
+    }
+
+    /** @param stripeObjectId the id of what Stripe created (a credit grant), or null */
+    public void markSent(long outboxId, String outcome, long run, String stripeObjectId) {
         jdbc.update(
-                "UPDATE outbox SET state = 'SENT', outcome = ?, sent_at = ?, sent_run = ?, last_error = NULL"
-                        + " WHERE outbox_id = ?",
+                "UPDATE outbox SET state = 'SENT', outcome = ?, sent_at = ?, sent_run = ?, last_error = NULL,"
+                        + " stripe_object_id = COALESCE(?, stripe_object_id) WHERE outbox_id = ?",
                 outcome,
                 SqlTime.utc(Instant.now(clock)),
                 run,
+                stripeObjectId,
                 outboxId);
+    }
+
+    /** The Stripe id of the grant a grant row's create (revision 1 of its customer and meter) made, if sent. */
+    public String stripeGrantId(String customerId, String meter) {
+        List<String> ids = jdbc.queryForList(
+                "SELECT stripe_object_id FROM outbox WHERE customer_id = ? AND meter = ? AND kind = 'CREDIT_GRANT'"
+                        + " AND revision = 1 AND state = 'SENT'",
+                String.class,
+                customerId,
+                meter);
+        return ids.isEmpty() ? null : ids.get(0);
+    }
+
+    /**
+     * What the outbox holds per credit grant (its meter column) of a customer: the highest revision, the
+     * total granted in micro-USD (rows Stripe refused for good do not count) and whether it was ended.
+     */
+    public Map<String, CreditGrantPlanner.Held> grantsHeld(String customerId) {
+        Map<String, CreditGrantPlanner.Held> held = new TreeMap<>();
+        jdbc.query(
+                "SELECT meter, MAX(revision), SUM(CASE WHEN kind = 'CREDIT_GRANT' AND state <> 'FAILED'"
+                        + " THEN value_micros ELSE 0 END), SUM(CASE WHEN kind <> 'CREDIT_GRANT' THEN 1 ELSE 0 END)"
+                        + " FROM outbox WHERE customer_id = ? AND kind LIKE 'CREDIT_GRANT%' GROUP BY meter",
+                rs -> {
+                    held.put(
+                            rs.getString(1),
+                            new CreditGrantPlanner.Held(rs.getInt(2), rs.getLong(3), rs.getLong(4) > 0));
+                },
+                customerId);
+        return held;
     }
 
     public void markFailed(long outboxId, String error, long run) {
@@ -189,7 +234,22 @@ public class OutboxRepository {
                 SqlTime.read(rs, "event_timestamp"),
                 OutboxRow.State.valueOf(rs.getString("state")),
                 rs.getInt("attempts"),
-                SqlTime.read(rs, "in_flight_at"));
+                SqlTime.read(rs, "in_flight_at"),
+                grantTerms(rs));
+    }
+
+    private static OutboxRow.GrantTerms grantTerms(ResultSet rs) throws SQLException {
+        String category = rs.getString("grant_category");
+        if (category == null && !rs.getString("kind").startsWith("CREDIT_GRANT")) {
+            return null;
+        }
+        return new OutboxRow.GrantTerms(
+                category,
+                rs.getInt("grant_priority"),
+                SqlTime.read(rs, "grant_effective_at"),
+                SqlTime.read(rs, "grant_expires_at"),
+                rs.getString("grant_name"),
+                rs.getString("stripe_object_id"));
     }
 
     private static String limit(String text) {

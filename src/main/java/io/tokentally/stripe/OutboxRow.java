@@ -20,14 +20,69 @@ public record OutboxRow(
         Instant eventTimestamp,
         State state,
         int attempts,
-        Instant inFlightAt) {
+        Instant inFlightAt,
+        GrantTerms grant) {
+
+    /** A meter event or invoice item row (no grant terms). */
+    public OutboxRow(
+            long outboxId,
+            Kind kind,
+            String customerId,
+            String stripeCustomerId,
+            String meter,
+            Instant windowStart,
+            int revision,
+            String identifier,
+            String idempotencyKey,
+            long valueMicros,
+            Instant eventTimestamp,
+            State state,
+            int attempts,
+            Instant inFlightAt) {
+        this(
+                outboxId,
+                kind,
+                customerId,
+                stripeCustomerId,
+                meter,
+                windowStart,
+                revision,
+                identifier,
+                idempotencyKey,
+                valueMicros,
+                eventTimestamp,
+                state,
+                attempts,
+                inFlightAt,
+                null);
+    }
+
+    /**
+     * What a credit grant row creates, voids or expires in Stripe.
+     *
+     * @param effectiveAt when the grant starts, or null for "when Stripe receives it" (a start in the past)
+     * @param expiresAt when it expires, or null for never
+     * @param stripeGrantId the id Stripe gave the grant; known once its create row was sent
+     */
+    public record GrantTerms(
+            String category, int priority, Instant effectiveAt, Instant expiresAt, String name, String stripeGrantId) {}
+
+    public boolean isCreditGrant() {
+        return kind == Kind.CREDIT_GRANT || kind == Kind.CREDIT_GRANT_VOID || kind == Kind.CREDIT_GRANT_EXPIRE;
+    }
 
     /** What the row becomes in Stripe. */
     public enum Kind {
         /** A meter event, for windows inside Stripe's 35-day window. */
         METER_EVENT,
         /** An invoice item on the customer's next invoice, for windows too old for meter events. */
-        INVOICE_ITEM
+        INVOICE_ITEM,
+        /** A credit grant created: {@code valueMicros} is its amount. */
+        CREDIT_GRANT,
+        /** A grant voided after a refund. */
+        CREDIT_GRANT_VOID,
+        /** A grant expired after a cancellation. */
+        CREDIT_GRANT_EXPIRE
     }
 
     /** Where the row stands. */

@@ -11,6 +11,9 @@ import java.util.Map;
 public record StripeRequest(String method, String path, Map<String, String> form, String idempotencyKey) {
 
     public static StripeRequest of(OutboxRow row) {
+        if (row.isCreditGrant()) {
+            return ofGrant(row);
+        }
         Map<String, String> form = new LinkedHashMap<>();
         if (row.kind() == OutboxRow.Kind.METER_EVENT) {
             form.put("event_name", row.meter());
@@ -29,6 +32,43 @@ public record StripeRequest(String method, String path, Map<String, String> form
                 "Late usage " + row.meter() + " " + row.windowStart() + " (revision " + row.revision() + ")");
         form.put("metadata[tokentally_identifier]", row.identifier());
         return new StripeRequest("POST", "/v1/invoiceitems", form, row.idempotencyKey());
+    }
+
+    private static StripeRequest ofGrant(OutboxRow row) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (row.kind() != OutboxRow.Kind.CREDIT_GRANT) {
+            String grantId = row.grant().stripeGrantId() != null
+                    ? row.grant().stripeGrantId()
+                    : "{grant of tt-" + row.meter() + "-r1}";
+            String action = row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID ? "void" : "expire";
+            return new StripeRequest(
+                    "POST", "/v1/billing/credit_grants/" + grantId + "/" + action, form, row.idempotencyKey());
+        }
+        OutboxRow.GrantTerms grant = row.grant();
+        form.put("customer", row.stripeCustomerId());
+        form.put("amount[type]", "monetary");
+        form.put("amount[monetary][currency]", "usd");
+        form.put("amount[monetary][value]", Long.toString(grantCents(row.valueMicros())));
+        form.put("applicability_config[scope][price_type]", "metered");
+        form.put("category", grant.category());
+        if (grant.effectiveAt() != null) {
+            form.put("effective_at", Long.toString(grant.effectiveAt().getEpochSecond()));
+        }
+        if (grant.expiresAt() != null) {
+            form.put("expires_at", Long.toString(grant.expiresAt().getEpochSecond()));
+        }
+        form.put("priority", Integer.toString(grant.priority()));
+        form.put("name", grant.name());
+        form.put("metadata[tokentally_identifier]", row.identifier());
+        return new StripeRequest("POST", "/v1/billing/credit_grants", form, row.idempotencyKey());
+    }
+
+    /** A grant's micro-USD as whole cents; fails rather than rounds. */
+    static long grantCents(long micros) {
+        if (micros % 10_000 != 0) {
+            throw new IllegalArgumentException("grant of " + micros + " micro-USD is not a whole number of cents");
+        }
+        return micros / 10_000;
     }
 
     /** Micro-USD as cents, exactly (1 cent = 10,000 micro-USD); Stripe takes 12 decimals. */

@@ -38,7 +38,12 @@ class StripeSender {
     }
 
     /** @param retries calls repeated after a 429, 409, 5xx or connection error */
-    record Result(Outcome outcome, String message, int retries) {}
+    record Result(Outcome outcome, String message, int retries, String objectId) {
+
+        Result(Outcome outcome, String message, int retries) {
+            this(outcome, message, retries, null);
+        }
+    }
 
     private final StripeClient client;
     private final RateLimiter limiter;
@@ -64,8 +69,8 @@ class StripeSender {
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             limiter.acquire();
             try {
-                call(row);
-                return new Result(Outcome.DELIVERED, null, attempt - 1);
+                String objectId = call(row);
+                return new Result(Outcome.DELIVERED, null, attempt - 1, objectId);
             } catch (AuthenticationException e) {
                 throw new IllegalStateException(
                         "Stripe refused the API key (" + e.getStatusCode() + "): " + e.getMessage(), e);
@@ -99,9 +104,13 @@ class StripeSender {
         return new Result(Outcome.GAVE_UP, lastError, maxAttempts - 1);
     }
 
-    private void call(OutboxRow row) throws StripeException {
+    /** @return the id of the grant a credit grant row created, voided or expired; null for other rows */
+    private String call(OutboxRow row) throws StripeException {
         RequestOptions options =
                 RequestOptions.builder().setIdempotencyKey(row.idempotencyKey()).build();
+        if (row.isCreditGrant()) {
+            return StripeCreditGrants.send(client, row, options);
+        }
         if (row.kind() == OutboxRow.Kind.METER_EVENT) {
             client.v1()
                     .billing()
@@ -130,6 +139,7 @@ class StripeSender {
                                     .build(),
                             options);
         }
+        return null;
     }
 
     /** A read from Stripe, retried like an upload on 429, 409, 5xx and connection errors. */

@@ -70,14 +70,59 @@ class PlansFileTests {
     }
 
     @Test
-    void refusesAPlanTypeOtherThanUsage() {
-        // given a fixed-fee plan
+    void refusesAFixedPlanWithoutFeeOrIncludedUsage() {
+        // given a fixed-fee plan with neither
         Path file = fixture("plans-with-fixed-fee-plan.yaml");
 
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + ": plans[0] is a 'fixed' plan; this version rates usage-based plans only");
+                .withMessage(file + ": plans[0] is a 'fixed' plan and needs fixed_fee_usd or included");
+    }
+
+    @Test
+    void readsFixedCreditsAndHybridPlansWithTheirTerms() throws IOException {
+        // given
+        Path file = fixture("plans-of-every-type.yaml");
+
+        // when
+        List<Plan> plans = PlansFile.read(file);
+
+        // then
+        Plan team = plans.get(0);
+        assertThat(team.type()).isEqualTo(PlanType.FIXED);
+        assertThat(team.fixedFeeUsd()).isEqualByComparingTo("49");
+        assertThat(team.allowances()).hasSize(2);
+        assertThat(team.allowances().get(0).usd()).isEqualByComparingTo("20");
+        assertThat(team.allowances().get(0).name()).isEqualTo("included-1");
+        assertThat(team.allowances().get(1).tokens()).isEqualTo(2_000_000L);
+        assertThat(team.allowances().get(1).covers("openai/gpt-4o-mini")).isTrue();
+        assertThat(team.allowances().get(1).covers("anthropic/claude-sonnet-4-5"))
+                .isFalse();
+        assertThat(team.consumptionOrder()).isEqualTo(CreditSource.DEFAULT_ORDER);
+        assertThat(team.allowOverage()).isTrue();
+        Plan prepaid = plans.get(1);
+        assertThat(prepaid.type()).isEqualTo(PlanType.CREDITS);
+        assertThat(prepaid.allowOverage()).isFalse(); // credits plans stop at zero unless they say otherwise
+        Plan hybrid = plans.get(2);
+        assertThat(hybrid.consumptionOrder())
+                .containsExactly(CreditSource.PAID, CreditSource.INCLUDED, CreditSource.PROMOTIONAL);
+    }
+
+    @Test
+    void refusesFeesOnAUsagePlanAndAnIncompleteConsumptionOrder() {
+        // given
+        Path fee = fixture("plans-with-fee-on-usage-plan.yaml");
+        Path order = fixture("plans-with-incomplete-order.yaml");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(fee))
+                .withMessageStartingWith(fee + ": plans[0] is a 'usage' plan and cannot have fixed_fee_usd");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(order))
+                .withMessageStartingWith(
+                        order + ": plans[0].consumption_order must list included, promotional and paid");
     }
 
     @Test

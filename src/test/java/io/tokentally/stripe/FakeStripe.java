@@ -50,6 +50,19 @@ public final class FakeStripe implements AutoCloseable {
 
     public record InvoiceItem(String customer, String unitAmountDecimal, String identifier) {}
 
+    /** A credit grant as the fake keeps it; {@code voidedAt} and an early {@code expiresAt} come from void and expire. */
+    public record Grant(
+            String id,
+            String customer,
+            String category,
+            long valueCents,
+            Long effectiveAt,
+            Long expiresAt,
+            long priority,
+            String name,
+            String identifier,
+            Long voidedAt) {}
+
     private record Stored(int status, String body) {}
 
     private final HttpServer server;
@@ -60,6 +73,7 @@ public final class FakeStripe implements AutoCloseable {
     private final Map<String, String> pricesByLookupKey = new LinkedHashMap<>();
     private final List<Event> events = new ArrayList<>();
     private final List<InvoiceItem> invoiceItems = new ArrayList<>();
+    private final List<Grant> grants = new ArrayList<>();
     private final Map<String, Instant> identifiers = new HashMap<>();
     private final Map<String, Stored> idempotency = new HashMap<>();
     private final Map<String, String> idempotencyBodies = new HashMap<>();
@@ -83,6 +97,7 @@ public final class FakeStripe implements AutoCloseable {
         server.createContext("/v1/invoiceitems", this::invoiceItem);
         server.createContext("/v1/billing/meters", this::meters);
         server.createContext("/v1/prices", this::prices);
+        server.createContext("/v1/billing/credit_grants", this::creditGrants);
         server.start();
     }
 
@@ -136,6 +151,7 @@ public final class FakeStripe implements AutoCloseable {
     public synchronized void reset() {
         events.clear();
         invoiceItems.clear();
+        grants.clear();
         identifiers.clear();
         idempotency.clear();
         idempotencyBodies.clear();
@@ -311,6 +327,103 @@ public final class FakeStripe implements AutoCloseable {
             return;
         }
         respond(exchange, answer.status(), answer.body(), null);
+    }
+
+    public synchronized List<Grant> creditGrants() {
+        return List.copyOf(grants);
+    }
+
+    /** Creates a credit grant (POST /v1/billing/credit_grants), or voids or expires one (POST .../{id}/void|expire). */
+    private void creditGrants(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(exchange);
+        Fault fault = admit(exchange);
+        if (fault == Fault.DROP_CONNECTION) {
+            exchange.close();
+            return;
+        }
+        if (exchange.getResponseCode() > 0) {
+            return;
+        }
+        String[] path = exchange.getRequestURI().getPath().split("/");
+        Stored answer =
+                idempotent(exchange, form, () -> path.length == 6 ? endGrant(path[4], path[5]) : createGrant(form));
+        if (fault == Fault.LOSE_RESPONSE) {
+            exchange.close();
+            return;
+        }
+        respond(exchange, answer.status(), answer.body(), null);
+    }
+
+    private synchronized Stored createGrant(Map<String, String> form) {
+        String customer = form.get("customer");
+        if (!knows(customer)) {
+            return new Stored(
+                    400, error("invalid_request_error", "resource_missing", "No such customer: '" + customer + "'"));
+        }
+        long value = Long.parseLong(form.getOrDefault("amount[monetary][value]", "0"));
+        long now = clock.instant().getEpochSecond();
+        Long expiresAt = form.containsKey("expires_at") ? Long.valueOf(form.get("expires_at")) : null;
+        long priority = Long.parseLong(form.getOrDefault("priority", "50"));
+        if (!"monetary".equals(form.get("amount[type]"))
+                || value <= 0
+                || !"metered".equals(form.get("applicability_config[scope][price_type]"))
+                || !Set.of("paid", "promotional").contains(form.get("category"))
+                || priority < 0
+                || priority > 100
+                || (expiresAt != null && expiresAt <= now)) {
+            return new Stored(
+                    400, error("invalid_request_error", "parameter_invalid", "Invalid credit grant: " + form));
+        }
+        Grant grant = new Grant(
+                "credgr_" + (grants.size() + 1),
+                customer,
+                form.get("category"),
+                value,
+                form.containsKey("effective_at") ? Long.valueOf(form.get("effective_at")) : null,
+                expiresAt,
+                priority,
+                form.get("name"),
+                form.get("metadata[tokentally_identifier]"),
+                null);
+        grants.add(grant);
+        return new Stored(200, grantJson(grant));
+    }
+
+    private synchronized Stored endGrant(String id, String action) {
+        for (int i = 0; i < grants.size(); i++) {
+            Grant grant = grants.get(i);
+            if (!grant.id().equals(id)) {
+                continue;
+            }
+            if (grant.voidedAt() != null) {
+                return new Stored(400, error("invalid_request_error", null, "Credit grant " + id + " is voided"));
+            }
+            long now = clock.instant().getEpochSecond();
+            Grant ended = new Grant(
+                    grant.id(),
+                    grant.customer(),
+                    grant.category(),
+                    grant.valueCents(),
+                    grant.effectiveAt(),
+                    "expire".equals(action) ? Long.valueOf(now) : grant.expiresAt(),
+                    grant.priority(),
+                    grant.name(),
+                    grant.identifier(),
+                    "void".equals(action) ? Long.valueOf(now) : null);
+            grants.set(i, ended);
+            return new Stored(200, grantJson(ended));
+        }
+        return new Stored(
+                404, error("invalid_request_error", "resource_missing", "No such credit grant: '" + id + "'"));
+    }
+
+    private static String grantJson(Grant grant) {
+        return "{\"id\":\"" + grant.id() + "\",\"object\":\"billing.credit_grant\",\"amount\":{\"type\":\"monetary\","
+                + "\"monetary\":{\"currency\":\"usd\",\"value\":" + grant.valueCents() + "}},"
+                + "\"applicability_config\":{\"scope\":{\"price_type\":\"metered\"}},\"category\":\""
+                + grant.category() + "\",\"customer\":\"" + grant.customer() + "\",\"expires_at\":"
+                + grant.expiresAt() + ",\"livemode\":false,\"priority\":" + grant.priority() + ",\"voided_at\":"
+                + grant.voidedAt() + "}";
     }
 
     /** Lists (GET) and creates (POST) meters; created meters accept events. */

@@ -1,0 +1,92 @@
+package io.tokentally.plans;
+
+import io.tokentally.shared.SqlTime;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The purchases feed's rows, once each: a row seen again (the same file, or a later feed repeating it)
+ * is kept as first loaded; a row that contradicts the one loaded before is refused.
+ */
+@Repository
+public class PurchaseRepository {
+
+    private final JdbcTemplate jdbc;
+
+    public PurchaseRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** @return why the row was refused, or empty when it was added or was already there */
+    public Optional<String> save(Purchase row, String sourceFile, long run) {
+        List<Purchase> existing = jdbc.query(
+                "SELECT " + COLUMNS + " FROM credit_purchase WHERE purchase_id = ? AND event = ?",
+                (rs, n) -> map(rs),
+                row.purchaseId(),
+                row.event().name());
+        if (!existing.isEmpty()) {
+            return same(existing.get(0), row)
+                    ? Optional.empty()
+                    : Optional.of("purchase " + row.purchaseId() + " ("
+                            + row.event().code() + ") was loaded before with other values; the first one stands");
+        }
+        jdbc.update(
+                "INSERT INTO credit_purchase (purchase_id, event, customer_id, category, amount_usd, occurred_at,"
+                        + " expires_at, source_file, loaded_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row.purchaseId(),
+                row.event().name(),
+                row.customerId(),
+                row.category() == null ? null : row.category().name(),
+                row.amountUsd(),
+                SqlTime.utc(row.at()),
+                SqlTime.utc(row.expiresAt()),
+                sourceFile,
+                run);
+        return Optional.empty();
+    }
+
+    /** Every customer's credit grants, folded from all purchases feed rows loaded so far. */
+    public Map<String, List<CreditGrant>> grantsByCustomer() {
+        Map<String, List<Purchase>> rows = new HashMap<>();
+        jdbc.query("SELECT " + COLUMNS + " FROM credit_purchase", rs -> {
+            Purchase row = map(rs);
+            rows.computeIfAbsent(row.customerId(), id -> new ArrayList<>()).add(row);
+        });
+        Map<String, List<CreditGrant>> grants = new HashMap<>();
+        rows.forEach((customer, list) -> grants.put(customer, CreditGrants.fold(list)));
+        return grants;
+    }
+
+    private static final String COLUMNS =
+            "purchase_id, event, customer_id, category, amount_usd, occurred_at, expires_at";
+
+    private static Purchase map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String category = rs.getString("category");
+        BigDecimal amount = rs.getBigDecimal("amount_usd");
+        return new Purchase(
+                rs.getString("purchase_id"),
+                Purchase.Event.valueOf(rs.getString("event")),
+                rs.getString("customer_id"),
+                category == null ? null : CreditGrant.Category.valueOf(category),
+                amount == null ? null : amount.stripTrailingZeros(),
+                SqlTime.read(rs, "occurred_at"),
+                SqlTime.read(rs, "expires_at"));
+    }
+
+    private static boolean same(Purchase a, Purchase b) {
+        return a.customerId().equals(b.customerId())
+                && a.category() == b.category()
+                && (a.amountUsd() == null
+                        ? b.amountUsd() == null
+                        : b.amountUsd() != null && a.amountUsd().compareTo(b.amountUsd()) == 0)
+                && a.at().equals(b.at())
+                && Objects.equals(a.expiresAt(), b.expiresAt());
+    }
+}

@@ -1,0 +1,157 @@
+package io.tokentally.plans;
+
+import io.tokentally.ingest.CsvTable;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a purchases feed: CSV with a header, a JSON array of objects, or JSON Lines. Columns (keys):
+ * {@code purchase_id, customer_id, amount, currency, time} required for a purchase; {@code event}
+ * (purchase, refund, cancellation), {@code category} (paid, promotional) and {@code expires_at}
+ * optional. A bad row is reported with its line and skipped; the other rows still count.
+ */
+public final class PurchasesFile {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The rows read and the rows refused, each problem naming the file and line. */
+    public record Result(List<Purchase> purchases, List<String> problems) {}
+
+    private PurchasesFile() {}
+
+    /** Whether a file in an input folder is a purchases feed: its name starts with "purchases". */
+    public static boolean isFeed(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.startsWith("purchases")
+                && (name.endsWith(".csv") || name.endsWith(".json") || name.endsWith(".jsonl"));
+    }
+
+    public static Result read(Path file) throws IOException {
+        List<Map<String, String>> rows = new ArrayList<>();
+        List<Long> lines = new ArrayList<>();
+        String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (text.startsWith("[") || text.startsWith("{")) {
+            readJson(file, text, rows, lines);
+        } else {
+            for (CsvTable.Row row : CsvTable.read(file, List.of("purchase_id"))) {
+                rows.add(row.values());
+                lines.add(row.lineNo());
+            }
+        }
+        Result result = new Result(new ArrayList<>(), new ArrayList<>());
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                result.purchases().add(purchase(rows.get(i)));
+            } catch (IllegalArgumentException e) {
+                result.problems().add(file.getFileName() + " line " + lines.get(i) + ": " + e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    private static void readJson(Path file, String text, List<Map<String, String>> rows, List<Long> lines) {
+        try {
+            if (text.startsWith("[")) {
+                JsonNode array = JSON.readTree(text);
+                for (int i = 0; i < array.size(); i++) {
+                    rows.add(fields(array.get(i)));
+                    lines.add(i + 1L);
+                }
+                return;
+            }
+            List<String> jsonLines = text.lines().toList();
+            for (int i = 0; i < jsonLines.size(); i++) {
+                if (!jsonLines.get(i).isBlank()) {
+                    rows.add(fields(JSON.readTree(jsonLines.get(i))));
+                    lines.add(i + 1L);
+                }
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static Map<String, String> fields(JsonNode node) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> property : node.properties()) {
+            if (!property.getValue().isNull()) {
+                fields.put(
+                        property.getKey().toLowerCase(Locale.ROOT),
+                        property.getValue().asString());
+            }
+        }
+        return fields;
+    }
+
+    private static Purchase purchase(Map<String, String> row) {
+        String id = required(row, "purchase_id");
+        Purchase.Event event = Purchase.Event.parse(optional(row, "event"));
+        String customer = required(row, "customer_id");
+        Instant at = instant("time", required(row, "time"));
+        if (event != Purchase.Event.PURCHASE) {
+            return new Purchase(id, event, customer, null, null, at, null);
+        }
+        String currency = required(row, "currency").toUpperCase(Locale.ROOT);
+        if (!currency.equals("USD")) {
+            throw new IllegalArgumentException("currency '" + currency + "': only USD is supported");
+        }
+        BigDecimal amount = amount(required(row, "amount"));
+        String categoryText = optional(row, "category");
+        CreditGrant.Category category = categoryText.isEmpty()
+                ? CreditGrant.Category.PAID
+                : CreditGrant.Category.valueOf(categoryText.toUpperCase(Locale.ROOT));
+        String expires = optional(row, "expires_at");
+        Instant expiresAt = expires.isEmpty() ? null : instant("expires_at", expires);
+        if (expiresAt != null && !expiresAt.isAfter(at)) {
+            throw new IllegalArgumentException("expires_at " + expiresAt + " is not after the purchase time " + at);
+        }
+        return new Purchase(id, event, customer, category, amount, at, expiresAt);
+    }
+
+    private static String optional(Map<String, String> row, String column) {
+        String value = row.get(column);
+        return value == null ? "" : value.strip();
+    }
+
+    private static String required(Map<String, String> row, String column) {
+        String value = row.get(column);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(column + " is required");
+        }
+        return value.strip();
+    }
+
+    private static BigDecimal amount(String text) {
+        try {
+            BigDecimal amount = new BigDecimal(text);
+            if (amount.signum() <= 0 || amount.stripTrailingZeros().scale() > 2) {
+                throw new IllegalArgumentException("amount " + text + " is not a positive amount in whole cents");
+            }
+            return amount;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("amount '" + text + "' is not a number");
+        }
+    }
+
+    private static Instant instant(String column, String text) {
+        try {
+            return OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(column + " '" + text + "' is not an ISO-8601 instant with an offset");
+        }
+    }
+}

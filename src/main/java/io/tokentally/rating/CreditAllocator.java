@@ -1,0 +1,188 @@
+package io.tokentally.rating;
+
+import io.tokentally.plans.Allowance;
+import io.tokentally.plans.CreditGrant;
+import io.tokentally.plans.CreditSource;
+import io.tokentally.plans.Customer;
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanSegment;
+import io.tokentally.shared.BillingPeriod;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Allocates a customer's billed usage, hour by hour in time order, to what pays for it: the included
+ * usage of the plan segment the hour falls in, promotional credits, paid credits (in the plan's
+ * consumption order), and overage for the rest. A pure function of the charges, the customer's plans
+ * and its grants; exact amounts, nothing rounded (included amounts of a cut period are prorated to
+ * cents by {@link IncludedUsage#granted}).
+ *
+ * <p>Within a category, the grant that stops being usable first is used first (never-ending grants
+ * last), then the earlier one. An hour's usage is covered by grants usable at the hour's start.
+ */
+public final class CreditAllocator {
+
+    private static final Comparator<CreditGrant> USE_ORDER = Comparator.comparing(
+                    CreditGrant::usableUntil, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+            .thenComparing(CreditGrant::effectiveAt)
+            .thenComparing(CreditGrant::grantKey);
+
+    private static final Comparator<Charge> TIME_ORDER = Comparator.comparing(Charge::hour)
+            .thenComparing(Charge::model)
+            .thenComparing(Charge::tokenType)
+            .thenComparing(Charge::billedPerMillion);
+
+    private final Customer customer;
+    private final Map<String, Plan> plans;
+
+    public CreditAllocator(Customer customer, Map<String, Plan> plans) {
+        this.customer = customer;
+        this.plans = plans;
+    }
+
+    public CreditLedger allocate(List<Charge> charges, List<CreditGrant> grants) {
+        List<CreditGrant> ordered = grants.stream().sorted(USE_ORDER).toList();
+        Map<String, BigDecimal> consumed = new HashMap<>();
+        Map<String, IncludedUsage> included = new LinkedHashMap<>();
+        List<AllocatedCharge> allocated = new ArrayList<>(charges.size());
+        for (Charge charge : charges.stream().sorted(TIME_ORDER).toList()) {
+            allocated.add(allocate(charge, ordered, consumed, included));
+        }
+        return new CreditLedger(
+                customer.customerId(), allocated, List.copyOf(included.values()), grants, Map.copyOf(consumed));
+    }
+
+    /** The plan segment an instant falls in. */
+    public PlanSegment segmentAt(Instant instant) {
+        BillingPeriod period = customer.cycle().periodContaining(instant);
+        return customer.segments(period).stream()
+                .filter(segment -> segment.span().contains(instant))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** The allowances of a segment, as granted before any usage. */
+    public List<IncludedUsage> includedOf(PlanSegment segment) {
+        return plan(segment).allowances().stream()
+                .map(allowance -> IncludedUsage.granted(customer.customerId(), segment, allowance))
+                .toList();
+    }
+
+    private Plan plan(PlanSegment segment) {
+        Plan plan = plans.get(segment.planId());
+        if (plan == null) {
+            throw new IllegalStateException(
+                    "customer " + customer.customerId() + " is on plan '" + segment.planId() + "', which is unknown");
+        }
+        return plan;
+    }
+
+    private AllocatedCharge allocate(
+            Charge charge,
+            List<CreditGrant> grants,
+            Map<String, BigDecimal> consumed,
+            Map<String, IncludedUsage> included) {
+        PlanSegment segment = segmentAt(charge.hour());
+        Remainder left = new Remainder(charge);
+        Map<String, BigDecimal> credits = new LinkedHashMap<>();
+        for (CreditSource source : plan(segment).consumptionOrder()) {
+            if (source == CreditSource.INCLUDED) {
+                useIncluded(segment, left, included);
+            } else {
+                CreditGrant.Category category =
+                        source == CreditSource.PAID ? CreditGrant.Category.PAID : CreditGrant.Category.PROMOTIONAL;
+                useGrants(category, charge.hour(), grants, left, consumed, credits);
+            }
+        }
+        return new AllocatedCharge(charge, segment, left.includedUsd, left.includedTokens, credits, left.usd);
+    }
+
+    private void useIncluded(PlanSegment segment, Remainder left, Map<String, IncludedUsage> included) {
+        List<IncludedUsage> buckets = new ArrayList<>();
+        for (IncludedUsage fresh : includedOf(segment)) {
+            buckets.add(included.computeIfAbsent(fresh.key(), key -> fresh));
+        }
+        // token allowances first: they cover whole tokens, which a USD allowance cannot give back
+        buckets.sort(Comparator.comparing(bucket -> !bucket.allowance().inTokens()));
+        for (IncludedUsage bucket : buckets) {
+            Allowance allowance = bucket.allowance();
+            if (left.usd.signum() <= 0 || !allowance.covers(left.charge.model())) {
+                continue;
+            }
+            if (allowance.inTokens()) {
+                if (!left.tokensKnown) {
+                    continue;
+                }
+                long tokens = Math.min(left.tokens, bucket.remainingTokens());
+                BigDecimal value = left.charge
+                        .valueOf(left.charge.tokens() - left.tokens + tokens)
+                        .subtract(left.charge.valueOf(left.charge.tokens() - left.tokens));
+                included.put(bucket.key(), bucket.consume(value, tokens));
+                left.take(value, tokens);
+                left.includedUsd = left.includedUsd.add(value);
+            } else {
+                BigDecimal value = left.usd.min(bucket.remainingUsd());
+                included.put(bucket.key(), bucket.consume(value, 0));
+                left.take(value, -1);
+                left.includedUsd = left.includedUsd.add(value);
+            }
+        }
+    }
+
+    private static void useGrants(
+            CreditGrant.Category category,
+            Instant hour,
+            List<CreditGrant> grants,
+            Remainder left,
+            Map<String, BigDecimal> consumed,
+            Map<String, BigDecimal> credits) {
+        for (CreditGrant grant : grants) {
+            if (left.usd.signum() <= 0) {
+                return;
+            }
+            if (grant.category() != category || !grant.usableAt(hour)) {
+                continue;
+            }
+            BigDecimal used = consumed.getOrDefault(grant.grantKey(), BigDecimal.ZERO);
+            BigDecimal value = left.usd.min(grant.amountUsd().subtract(used));
+            if (value.signum() > 0) {
+                consumed.put(grant.grantKey(), used.add(value));
+                credits.merge(grant.grantKey(), value, BigDecimal::add);
+                left.take(value, -1);
+            }
+        }
+    }
+
+    /** What of a charge is still to pay, in USD and, until a USD amount paid part of it, in tokens. */
+    private static final class Remainder {
+        private final Charge charge;
+        private BigDecimal usd;
+        private long tokens;
+        private boolean tokensKnown = true;
+        private BigDecimal includedUsd = BigDecimal.ZERO;
+        private long includedTokens;
+
+        Remainder(Charge charge) {
+            this.charge = charge;
+            this.usd = charge.billedUsd();
+            this.tokens = charge.tokens();
+        }
+
+        /** @param coveredTokens tokens a token allowance covered, or -1 for a USD amount */
+        void take(BigDecimal value, long coveredTokens) {
+            usd = usd.subtract(value);
+            if (coveredTokens >= 0) {
+                tokens -= coveredTokens;
+                includedTokens += coveredTokens;
+            } else {
+                tokensKnown = false;
+            }
+        }
+    }
+}

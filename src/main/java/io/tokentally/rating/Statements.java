@@ -1,0 +1,135 @@
+package io.tokentally.rating;
+
+import io.tokentally.plans.CreditGrant;
+import io.tokentally.plans.Customer;
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanSegment;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Builds a customer's statement of one billing period from its credit ledger: a pure function. */
+public final class Statements {
+
+    private Statements() {}
+
+    public static Statement of(Customer customer, Map<String, Plan> plans, CreditLedger ledger, BillingPeriod period) {
+        Map<String, LineSums> lines = new TreeMap<>();
+        Map<String, BigDecimal> credits = new TreeMap<>();
+        LineSums totals = new LineSums(null, null, null);
+        for (AllocatedCharge allocated : ledger.charges()) {
+            if (allocated.segment().period().equals(period)) {
+                Charge charge = allocated.charge();
+                String key = charge.model() + "|" + charge.tokenType().code() + "|"
+                        + charge.billedPerMillion().stripTrailingZeros().toPlainString();
+                lines.computeIfAbsent(
+                                key, k -> new LineSums(charge.model(), charge.tokenType(), charge.billedPerMillion()))
+                        .add(allocated);
+                totals.add(allocated);
+                allocated.creditsUsd().forEach((grant, usd) -> credits.merge(grant, usd, BigDecimal::add));
+            }
+        }
+        List<Statement.Segment> segments = new ArrayList<>();
+        List<Statement.Included> included = new ArrayList<>();
+        CreditAllocator allocator = new CreditAllocator(customer, plans);
+        for (PlanSegment segment : customer.segments(period)) {
+            BigDecimal fee = Amounts.prorate(
+                    plans.get(segment.planId()).fixedFeeUsd(),
+                    segment.span().length().getSeconds(),
+                    period.length().getSeconds());
+            segments.add(new Statement.Segment(
+                    segment.planId(), segment.span().start(), segment.span().end(), fee));
+            includedOf(allocator, ledger, segment).forEach(usage -> included.add(included(segment, usage)));
+        }
+        BigDecimal fees =
+                segments.stream().map(Statement.Segment::fixedFeeUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return new Statement(
+                customer.customerId(),
+                period,
+                "USD",
+                segments,
+                lines.values().stream().map(LineSums::line).toList(),
+                included,
+                creditLines(ledger, credits),
+                totals.amount,
+                totals.included,
+                totals.credits,
+                totals.overage,
+                fees,
+                Amounts.toMinorUnit(fees.add(totals.overage)));
+    }
+
+    /** A segment's allowances with what the ledger consumed of them. */
+    static List<IncludedUsage> includedOf(CreditAllocator allocator, CreditLedger ledger, PlanSegment segment) {
+        List<IncludedUsage> result = new ArrayList<>();
+        for (IncludedUsage fresh : allocator.includedOf(segment)) {
+            result.add(ledger.included().stream()
+                    .filter(used -> used.key().equals(fresh.key()))
+                    .findFirst()
+                    .orElse(fresh));
+        }
+        return result;
+    }
+
+    private static Statement.Included included(PlanSegment segment, IncludedUsage usage) {
+        boolean tokens = usage.allowance().inTokens();
+        return new Statement.Included(
+                segment.planId(),
+                usage.allowance().name(),
+                segment.span().start(),
+                segment.span().end(),
+                tokens ? null : usage.grantedUsd(),
+                tokens ? usage.grantedTokens() : null,
+                usage.consumedUsd(),
+                usage.consumedTokens());
+    }
+
+    private static List<Statement.Credit> creditLines(CreditLedger ledger, Map<String, BigDecimal> credits) {
+        List<Statement.Credit> lines = new ArrayList<>();
+        for (CreditGrant grant : ledger.grants()) {
+            BigDecimal applied = credits.get(grant.grantKey());
+            if (applied != null) {
+                lines.add(
+                        new Statement.Credit(grant.grantKey(), grant.category().code(), applied));
+            }
+        }
+        return lines;
+    }
+
+    /** Sums of one statement line (or of the whole statement): tokens, amount and what paid for it. */
+    private static final class LineSums {
+        private final String model;
+        private final TokenType tokenType;
+        private final BigDecimal unitPrice;
+        private long tokens;
+        private BigDecimal amount = BigDecimal.ZERO;
+        private BigDecimal included = BigDecimal.ZERO;
+        private BigDecimal credits = BigDecimal.ZERO;
+        private BigDecimal overage = BigDecimal.ZERO;
+
+        LineSums(String model, TokenType tokenType, BigDecimal unitPrice) {
+            this.model = model;
+            this.tokenType = tokenType;
+            this.unitPrice = unitPrice;
+        }
+
+        void add(AllocatedCharge allocated) {
+            tokens += allocated.charge().tokens();
+            amount = amount.add(allocated.charge().billedUsd());
+            included = included.add(allocated.includedUsd());
+            for (BigDecimal usd : allocated.creditsUsd().values()) {
+                credits = credits.add(usd);
+            }
+            overage = overage.add(allocated.overageUsd());
+        }
+
+        Statement.Line line() {
+            return new Statement.Line(model, tokenType, tokens, unitPrice, amount, included, credits, overage);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.rating.Balance;
+import io.tokentally.rating.Statement;
+import io.tokentally.shared.Amounts;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Threshold findings: a share of a period's included usage consumed (each threshold once per customer,
+ * segment and allowance, so the key is stable), and a balance below the low-balance amount for a
+ * customer who has credit.
+ */
+final class BalanceFindings {
+
+    private BalanceFindings() {}
+
+    static List<Finding> of(Statement statement, List<Integer> thresholdsPercent) {
+        List<Finding> findings = new ArrayList<>();
+        for (Statement.Included included : statement.included()) {
+            BigDecimal granted = included.grantedTokens() == null
+                    ? included.grantedUsd()
+                    : BigDecimal.valueOf(included.grantedTokens());
+            BigDecimal consumed = included.grantedTokens() == null
+                    ? included.consumedUsd()
+                    : BigDecimal.valueOf(included.consumedTokens());
+            for (int percent : thresholdsPercent) {
+                if (granted.signum() > 0
+                        && consumed.movePointRight(2).compareTo(granted.multiply(BigDecimal.valueOf(percent))) >= 0) {
+                    findings.add(new Finding(
+                            "INCLUDED_USAGE_" + percent + ":" + statement.customerId() + ":" + included.from() + ":"
+                                    + included.name(),
+                            "INCLUDED_USAGE_" + percent,
+                            percent >= 100 ? Finding.Severity.WARNING : Finding.Severity.INFO,
+                            "customer " + statement.customerId() + " used " + percent + "% or more of included usage '"
+                                    + included.name() + "' of plan " + included.planId() + " for " + included.from()
+                                    + " to " + included.to() + ": " + Amounts.toText(consumed) + " of "
+                                    + Amounts.toText(granted)
+                                    + (included.grantedTokens() == null ? " USD" : " tokens")));
+                }
+            }
+        }
+        return findings;
+    }
+
+    static List<Finding> of(Balance balance, boolean hasCredit, BigDecimal lowBalanceUsd) {
+        if (!hasCredit || balance.availableUsd().compareTo(lowBalanceUsd) >= 0) {
+            return List.of();
+        }
+        return List.of(new Finding(
+                "LOW_BALANCE:" + balance.customerId(),
+                "LOW_BALANCE",
+                balance.allow() ? Finding.Severity.INFO : Finding.Severity.WARNING,
+                "customer " + balance.customerId() + " has " + Amounts.toText(balance.availableUsd())
+                        + " USD left as of " + balance.asOf() + ", below " + Amounts.toText(lowBalanceUsd)
+                        + (balance.allow() ? "" : "; usage is no longer allowed")));
+    }
+}

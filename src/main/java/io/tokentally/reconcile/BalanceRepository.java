@@ -1,0 +1,65 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.rating.Balance;
+import io.tokentally.shared.SqlTime;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Each customer's latest balance, replaced by every run that settles the customer. */
+@Repository
+public class BalanceRepository {
+
+    private static final String COLUMNS = "customer_id, as_of, currency, available_usd, included_usd, promotional_usd,"
+            + " paid_usd, included_tokens, allow_usage";
+
+    private final JdbcTemplate jdbc;
+
+    public BalanceRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void save(Balance balance, long run) {
+        jdbc.update("DELETE FROM customer_balance WHERE customer_id = ?", balance.customerId());
+        jdbc.update(
+                "INSERT INTO customer_balance (" + COLUMNS + ", computed_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                balance.customerId(),
+                SqlTime.utc(balance.asOf()),
+                balance.currency(),
+                balance.availableUsd(),
+                balance.includedUsd(),
+                balance.promotionalUsd(),
+                balance.paidUsd(),
+                balance.includedTokens(),
+                balance.allow(),
+                run);
+    }
+
+    public Optional<Balance> find(String customerId) {
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM customer_balance WHERE customer_id = ?",
+                        (rs, n) -> map(rs),
+                        customerId)
+                .stream()
+                .findFirst();
+    }
+
+    public List<Balance> findAll() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM customer_balance ORDER BY customer_id", (rs, n) -> map(rs));
+    }
+
+    private static Balance map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Balance(
+                rs.getString("customer_id"),
+                SqlTime.read(rs, "as_of"),
+                rs.getString("currency"),
+                rs.getBigDecimal("available_usd").stripTrailingZeros(),
+                rs.getBigDecimal("included_usd").stripTrailingZeros(),
+                rs.getBigDecimal("promotional_usd").stripTrailingZeros(),
+                rs.getBigDecimal("paid_usd").stripTrailingZeros(),
+                rs.getLong("included_tokens"),
+                rs.getBoolean("allow_usage"));
+    }
+}

@@ -1,0 +1,203 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.ingest.InputSource;
+import io.tokentally.plans.CreditGrant;
+import io.tokentally.plans.Customer;
+import io.tokentally.plans.CustomerRepository;
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.plans.PurchaseRepository;
+import io.tokentally.plans.PurchasesFile;
+import io.tokentally.rating.Balance;
+import io.tokentally.rating.CreditLedger;
+import io.tokentally.rating.CreditLedgers;
+import io.tokentally.rating.Statement;
+import io.tokentally.rating.Statements;
+import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.RunFolders;
+import io.tokentally.shared.UsageWindow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Two steps: load the purchases feeds found in the input folders (files named {@code purchases*.csv},
+ * {@code .json} or {@code .jsonl}); and settle every customer after rating: allocate usage to included
+ * usage and credits, write a statement per customer and billing period the run touched, keep the
+ * balance, export all balances and record threshold findings.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(BalanceProperties.class)
+public class CreditsStepConfiguration {
+
+    public static final String LOAD_PURCHASES_STEP = "loadPurchasesStep";
+    public static final String SETTLE_CREDITS_STEP = "writeStatementsAndBalancesStep";
+    private static final String RUN = "#{stepExecution.jobExecution.jobInstance.instanceId}";
+
+    @Bean
+    Step loadPurchasesStep(JobRepository jobRepository, PlatformTransactionManager tm, Tasklet loadPurchasesTasklet) {
+        return new StepBuilder(LOAD_PURCHASES_STEP, jobRepository)
+                .tasklet(loadPurchasesTasklet, tm)
+                .build();
+    }
+
+    @Bean
+    Step writeStatementsAndBalancesStep(
+            JobRepository jobRepository, PlatformTransactionManager tm, Tasklet settleTasklet) {
+        return new StepBuilder(SETTLE_CREDITS_STEP, jobRepository)
+                .tasklet(settleTasklet, tm)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    Tasklet loadPurchasesTasklet(
+            PurchaseRepository purchases,
+            FindingRepository findings,
+            @Value("#{jobParameters['input']}") String input,
+            @Value(RUN) long run) {
+        return (contribution, chunkContext) -> {
+            for (Path file : purchaseFeeds(input)) {
+                PurchasesFile.Result result = PurchasesFile.read(file);
+                List<String> problems = new ArrayList<>(result.problems());
+                for (var row : result.purchases()) {
+                    Optional<String> refused = purchases.save(row, file.toString(), run);
+                    refused.ifPresentOrElse(problems::add, () -> contribution.incrementWriteCount(1));
+                }
+                for (String problem : problems) {
+                    findings.record(
+                            new Finding(
+                                    "PURCHASE_REJECTED:" + file + ":" + problem,
+                                    "PURCHASE_REJECTED",
+                                    Finding.Severity.ERROR,
+                                    file + ": " + problem),
+                            run);
+                }
+            }
+            return RepeatStatus.FINISHED;
+        };
+    }
+
+    static List<Path> purchaseFeeds(String input) throws IOException {
+        List<Path> feeds = new ArrayList<>();
+        for (String spec : input.split(";")) {
+            if (spec.isBlank() || spec.strip().startsWith("s3://") || spec.contains("=s3://")) {
+                continue;
+            }
+            Path root = InputSource.parse(spec).root();
+            if (Files.isDirectory(root)) {
+                try (Stream<Path> walk = Files.walk(root)) {
+                    walk.filter(Files::isRegularFile)
+                            .filter(PurchasesFile::isFeed)
+                            .sorted()
+                            .forEach(feeds::add);
+                }
+            }
+        }
+        return feeds;
+    }
+
+    @Bean
+    @StepScope
+    Tasklet settleTasklet(
+            CustomerRepository customers,
+            PlanRepository plans,
+            PurchaseRepository purchases,
+            CreditLedgers ledgers,
+            BalanceRepository balances,
+            FindingRepository findings,
+            BalanceProperties properties,
+            Clock clock,
+            @Value("${tokentally.runs-dir}") Path runsDir,
+            @Value("#{jobParameters['date']}") String date,
+            @Value("#{stepExecution.jobExecution.id}") long executionId,
+            @Value(RUN) long run) {
+        return (contribution, chunkContext) -> {
+            Settlement settlement = new Settlement(
+                    plans.findAll(),
+                    purchases.grantsByCustomer(),
+                    ledgers,
+                    Instant.now(clock),
+                    UsageWindow.ofUtcDate(LocalDate.parse(date)),
+                    run);
+            Path folder = RunFolders.of(runsDir, "nightly-billing", date, executionId);
+            List<Balance> all = new ArrayList<>();
+            for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
+                Balance balance = settlement.settle(customer, folder, properties, findings);
+                balances.save(balance, run);
+                all.add(balance);
+                contribution.incrementWriteCount(1);
+            }
+            StatementFiles.writeBalances(folder, all);
+            return RepeatStatus.FINISHED;
+        };
+    }
+
+    /** What settling every customer in one run shares. */
+    private record Settlement(
+            Map<String, Plan> plans,
+            Map<String, List<CreditGrant>> grants,
+            CreditLedgers ledgers,
+            Instant now,
+            UsageWindow window,
+            long run) {
+
+        /** Writes the customer's statements and records its findings; returns its balance. */
+        Balance settle(Customer customer, Path folder, BalanceProperties properties, FindingRepository findings)
+                throws IOException {
+            List<CreditGrant> own = grants.getOrDefault(customer.customerId(), List.of());
+            CreditLedger ledger = ledger(customer, own);
+            for (BillingPeriod period : periods(customer)) {
+                Statement statement = Statements.of(customer, plans, ledger, period);
+                StatementFiles.write(folder, statement);
+                BalanceFindings.of(statement, properties.includedThresholdsPercent())
+                        .forEach(finding -> findings.record(finding, run));
+            }
+            Balance balance = Balance.of(customer, plans, ledger, now, properties.floorUsd());
+            BalanceFindings.of(balance, !own.isEmpty(), properties.lowBalanceUsd())
+                    .forEach(finding -> findings.record(finding, run));
+            return balance;
+        }
+
+        TreeSet<BillingPeriod> periods(Customer customer) {
+            return ledgers.periodsOfRun(customer, run, window);
+        }
+
+        CreditLedger ledger(Customer customer, List<CreditGrant> grants) {
+            TreeSet<BillingPeriod> periods = periods(customer);
+            BillingPeriod current = customer.cycle().periodContaining(now);
+            Instant from = min(periods.first().start(), current.start());
+            Instant to = max(periods.last().end(), current.end());
+            return ledgers.ledger(customer, plans, grants, from, to);
+        }
+
+        private static Instant min(Instant a, Instant b) {
+            return a.isBefore(b) ? a : b;
+        }
+
+        private static Instant max(Instant a, Instant b) {
+            return a.isAfter(b) ? a : b;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.rating.Balance;
+import io.tokentally.shared.Amounts;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+
+/**
+ * Answers "may this customer spend?" from the balance the latest run kept: for the REST endpoint
+ * {@code GET /api/customers/{id}/balance} and the bulk export a gateway caches.
+ */
+@Service
+public class CustomerBalances {
+
+    private final BalanceRepository balances;
+
+    public CustomerBalances(BalanceRepository balances) {
+        this.balances = balances;
+    }
+
+    /** The customer's balance as of the latest run that settled it, or empty for an unknown customer. */
+    public Optional<Balance> balanceOf(String customerId) {
+        return balances.find(customerId);
+    }
+
+    /** A balance as the endpoint and the export show it, amounts as decimal strings. */
+    public static Map<String, Object> toJson(Balance balance) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("customer_id", balance.customerId());
+        json.put("available", Amounts.toText(balance.availableUsd()));
+        json.put("currency", balance.currency());
+        json.put("as_of", balance.asOf().toString());
+        json.put("allow", balance.allow());
+        json.put("included_usd", Amounts.toText(balance.includedUsd()));
+        json.put("included_tokens", balance.includedTokens());
+        json.put("promotional_usd", Amounts.toText(balance.promotionalUsd()));
+        json.put("paid_usd", Amounts.toText(balance.paidUsd()));
+        return json;
+    }
+}

@@ -1,0 +1,190 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.rating.Balance;
+import io.tokentally.rating.Statement;
+import io.tokentally.shared.Amounts;
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes statements ({@code statements/<customer>-<period start>.json} and {@code .csv}) and the balances
+ * export ({@code balances.json}) into a run folder. Amounts are decimal strings.
+ */
+public final class StatementFiles {
+
+    public static final String BALANCES_FILE = "balances.json";
+    public static final String STATEMENTS_FOLDER = "statements";
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+
+    private StatementFiles() {}
+
+    public static void write(Path runFolder, Statement statement) throws IOException {
+        Path folder = Files.createDirectories(runFolder.resolve(STATEMENTS_FOLDER));
+        String name = statement.customerId().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                + DAY.format(statement.period().start());
+        Files.writeString(
+                folder.resolve(name + ".json"), JSON.writeValueAsString(toJson(statement)), StandardCharsets.UTF_8);
+        try (Writer out = Files.newBufferedWriter(folder.resolve(name + ".csv"), StandardCharsets.UTF_8)) {
+            out.write("section,item,token_type,tokens,unit_price_usd_per_million,amount_usd\n");
+            for (Statement.Line line : statement.lines()) {
+                csv(
+                        out,
+                        "usage",
+                        line.model(),
+                        line.tokenType().code(),
+                        Long.toString(line.tokens()),
+                        text(line.unitPriceUsdPerMillion()),
+                        text(line.amountUsd()));
+            }
+            for (Statement.Segment segment : statement.segments()) {
+                csv(
+                        out,
+                        "fixed_fee",
+                        segment.planId() + " " + segment.from() + "/" + segment.to(),
+                        "",
+                        "",
+                        "",
+                        text(segment.fixedFeeUsd()));
+            }
+            for (Statement.Included included : statement.included()) {
+                csv(
+                        out,
+                        "included",
+                        included.planId() + " " + included.name(),
+                        "",
+                        Long.toString(included.consumedTokens()),
+                        "",
+                        text(included.consumedUsd().negate()));
+            }
+            for (Statement.Credit credit : statement.credits()) {
+                csv(
+                        out,
+                        "credit_" + credit.category(),
+                        credit.grantKey(),
+                        "",
+                        "",
+                        "",
+                        text(credit.appliedUsd().negate()));
+            }
+            csv(out, "total_due", "", "", "", "", text(statement.totalDueUsd()));
+        }
+    }
+
+    public static void writeBalances(Path runFolder, List<Balance> balances) throws IOException {
+        Files.createDirectories(runFolder);
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (Balance balance : balances) {
+            json.add(CustomerBalances.toJson(balance));
+        }
+        Files.writeString(
+                runFolder.resolve(BALANCES_FILE),
+                JSON.writeValueAsString(Map.of("balances", json)),
+                StandardCharsets.UTF_8);
+    }
+
+    static Map<String, Object> toJson(Statement statement) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("customer_id", statement.customerId());
+        json.put(
+                "period",
+                ordered(
+                        "start",
+                        statement.period().start().toString(),
+                        "end",
+                        statement.period().end().toString()));
+        json.put("currency", statement.currency());
+        json.put(
+                "plans",
+                statement.segments().stream()
+                        .map(s -> ordered(
+                                "plan_id",
+                                s.planId(),
+                                "from",
+                                s.from().toString(),
+                                "to",
+                                s.to().toString(),
+                                "fixed_fee_usd",
+                                text(s.fixedFeeUsd())))
+                        .toList());
+        json.put("lines", statement.lines().stream().map(StatementFiles::line).toList());
+        json.put(
+                "included",
+                statement.included().stream().map(StatementFiles::included).toList());
+        json.put(
+                "credits",
+                statement.credits().stream()
+                        .map(c -> ordered(
+                                "grant", c.grantKey(), "category", c.category(), "applied_usd", text(c.appliedUsd())))
+                        .toList());
+        json.put("usage_usd", text(statement.usageUsd()));
+        json.put("included_applied_usd", text(statement.includedAppliedUsd()));
+        json.put("credits_applied_usd", text(statement.creditsAppliedUsd()));
+        json.put("overage_usd", text(statement.overageUsd()));
+        json.put("fixed_fees_usd", text(statement.fixedFeesUsd()));
+        json.put("total_due_usd", statement.totalDueUsd().toPlainString());
+        return json;
+    }
+
+    private static Map<String, Object> line(Statement.Line line) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", line.model());
+        json.put("token_type", line.tokenType().code());
+        json.put("tokens", line.tokens());
+        json.put("unit_price_usd_per_million", text(line.unitPriceUsdPerMillion()));
+        json.put("amount_usd", text(line.amountUsd()));
+        json.put("included_usd", text(line.includedUsd()));
+        json.put("credits_usd", text(line.creditsUsd()));
+        json.put("overage_usd", text(line.overageUsd()));
+        return json;
+    }
+
+    private static Map<String, Object> included(Statement.Included included) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("plan_id", included.planId());
+        json.put("name", included.name());
+        json.put("from", included.from().toString());
+        json.put("to", included.to().toString());
+        json.put(
+                included.grantedTokens() == null ? "granted_usd" : "granted_tokens",
+                included.grantedTokens() == null ? text(included.grantedUsd()) : included.grantedTokens());
+        json.put("consumed_usd", text(included.consumedUsd()));
+        json.put("consumed_tokens", included.consumedTokens());
+        return json;
+    }
+
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            json.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return json;
+    }
+
+    private static String text(BigDecimal amount) {
+        return Amounts.toText(amount);
+    }
+
+    private static void csv(Writer out, String... fields) throws IOException {
+        for (int i = 0; i < fields.length; i++) {
+            String field = fields[i];
+            boolean quote = field.contains(",") || field.contains("\"");
+            out.write((i == 0 ? "" : ",") + (quote ? "\"" + field.replace("\"", "\"\"") + "\"" : field));
+        }
+        out.write('\n');
+    }
+}

@@ -1,0 +1,105 @@
+package io.tokentally.stripe;
+
+import io.tokentally.plans.Allowance;
+import io.tokentally.plans.CreditGrant;
+import io.tokentally.plans.CreditSource;
+import io.tokentally.plans.Customer;
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanSegment;
+import io.tokentally.rating.CreditLedger;
+import io.tokentally.rating.IncludedUsage;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.BillingPeriod;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Stripe credit grants a customer should have: a {@code paid} or {@code promotional} grant per
+ * purchase (voided after a refund, expired after a cancellation) and a {@code promotional} grant per
+ * started plan segment and allowance, expiring at the segment's end. A USD allowance is granted whole;
+ * a token allowance is granted as the billed value of the tokens it covered so far, rounded to cents.
+ * Stripe's priority follows the plan's consumption order: 10 for the first source, 20, 30.
+ */
+final class WantedGrants {
+
+    private WantedGrants() {}
+
+    static List<CreditGrantPlanner.Wanted> of(
+            Customer customer,
+            Map<String, Plan> plans,
+            List<CreditGrant> grants,
+            Collection<BillingPeriod> periods,
+            CreditLedger ledger,
+            Instant now) {
+        List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
+        for (CreditGrant grant : grants) {
+            Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
+            CreditSource source =
+                    grant.category() == CreditGrant.Category.PAID ? CreditSource.PAID : CreditSource.PROMOTIONAL;
+            wanted.add(new CreditGrantPlanner.Wanted(
+                    grant.grantKey(),
+                    grant.category().code(),
+                    micros(grant.amountUsd()),
+                    grant.effectiveAt(),
+                    grant.expiresAt(),
+                    switch (grant.end()) {
+                        case NONE -> CreditGrantPlanner.Ending.NONE;
+                        case VOIDED -> CreditGrantPlanner.Ending.VOID;
+                        case EXPIRED -> CreditGrantPlanner.Ending.EXPIRE;
+                    },
+                    priority(plan, source),
+                    (source == CreditSource.PAID ? "Credit pack " : "Promotional credit ")
+                            + grant.grantKey().substring("purchase:".length()),
+                    false));
+        }
+        for (BillingPeriod period : periods) {
+            for (PlanSegment segment : customer.segments(period)) {
+                if (!segment.span().start().isAfter(now)) {
+                    wanted.addAll(included(customer, plans.get(segment.planId()), segment, ledger));
+                }
+            }
+        }
+        return wanted;
+    }
+
+    private static List<CreditGrantPlanner.Wanted> included(
+            Customer customer, Plan plan, PlanSegment segment, CreditLedger ledger) {
+        List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
+        for (Allowance allowance : plan.allowances()) {
+            IncludedUsage granted = IncludedUsage.granted(customer.customerId(), segment, allowance);
+            BigDecimal usd = granted.grantedUsd();
+            if (allowance.inTokens()) {
+                usd = ledger.included().stream()
+                        .filter(used -> used.key().equals(granted.key()))
+                        .map(used -> Amounts.toMinorUnit(used.consumedUsd()))
+                        .findFirst()
+                        .orElse(BigDecimal.ZERO);
+            }
+            wanted.add(new CreditGrantPlanner.Wanted(
+                    granted.key(),
+                    CreditGrant.Category.PROMOTIONAL.code(),
+                    micros(usd),
+                    segment.span().start(),
+                    segment.span().end(),
+                    CreditGrantPlanner.Ending.NONE,
+                    priority(plan, CreditSource.INCLUDED),
+                    "Included usage " + allowance.name() + " of " + plan.planId() + " from "
+                            + segment.span().start(),
+                    allowance.inTokens()));
+        }
+        return wanted;
+    }
+
+    static int priority(Plan plan, CreditSource source) {
+        return 10 * (1 + plan.consumptionOrder().indexOf(source));
+    }
+
+    /** Whole cents as micro-USD; fails rather than rounds. */
+    private static long micros(BigDecimal usd) {
+        return usd.movePointRight(6).longValueExact();
+    }
+}

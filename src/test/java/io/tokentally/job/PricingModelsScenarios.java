@@ -1,0 +1,299 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.UsageFixtures;
+import io.tokentally.reconcile.CustomerBalances;
+import io.tokentally.shared.RunFolders;
+import io.tokentally.stripe.AmountMeterLayout;
+import io.tokentally.stripe.FakeStripe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Fixed fees, included usage, credit packs, plan changes and refunds through the whole job, with
+ * statements computed by hand, and credit grants reaching the fake Stripe exactly once. Prices:
+ * gpt-4o input $2.50 and output $10 per million tokens; the plans have no markup.
+ */
+abstract class PricingModelsScenarios {
+
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    CustomerBalances balances;
+
+    abstract FakeStripe stripe();
+
+    abstract Path workDir();
+
+    @BeforeEach
+    void resetStripe() {
+        stripe().reset();
+    }
+
+    @Test
+    void planChangeMidPeriodSplitsFeeAndIncludedUsageAndALatePurchasePaysEarlierUsage() throws Exception {
+        // given flex until 2026-09-16, then team ($30 fee, $10 included) for 15 of September's 30 days
+        Path input = folder("change");
+        Path customers = customers(
+                "change",
+                "customer_id,stripe_customer_id,plan_id,plan_effective_from",
+                "change-a,cus_change_a,flex,",
+                "change-a,cus_change_a,team,2026-09-16T00:00:00Z");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                // 2,000,000 input tokens on flex: $5
+                "chg-1,2026-09-15T10:10:00Z,change-a,openai,gpt-4o,2000000,0,0,0,0,0,,ok",
+                // 1,000,000 output tokens on team: $10, of which $5 included (half of $10)
+                "chg-2,2026-09-16T10:10:00Z,change-a,openai,gpt-4o,0,0,0,0,1000000,0,,ok");
+
+        // when
+        JobExecution first = run("2026-09-16", input, customers);
+
+        // then: fee 30 x 15/30 = 15; overage 5 + 5 = 10; due 25
+        JsonNode statement = statement(first, "change-a", "20260901T0000Z");
+        assertThat(statement.get("fixed_fees_usd").asString()).isEqualTo("15");
+        assertThat(statement.get("usage_usd").asString()).isEqualTo("15");
+        assertThat(statement.get("included_applied_usd").asString()).isEqualTo("5");
+        assertThat(statement.get("overage_usd").asString()).isEqualTo("10");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("25.00");
+        assertThat(statement.get("plans")).hasSize(2);
+        assertThat(statement.get("included").get(0).get("granted_usd").asString())
+                .isEqualTo("5");
+
+        // when a $4 pack bought on 15 September arrives late, and the day is run again
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-1,change-a,4.00,USD,2026-09-15T00:00:00Z\n");
+        JobExecution rerun = run("2026-09-16", input, customers);
+
+        // then the pack pays $4 of the flex usage: overage 1 + 5, due 21; the grant reaches Stripe
+        JsonNode again = statement(rerun, "change-a", "20260901T0000Z");
+        assertThat(again.get("credits_applied_usd").asString()).isEqualTo("4");
+        assertThat(again.get("credits").get(0).get("grant").asString()).isEqualTo("purchase:pack-1");
+        assertThat(again.get("total_due_usd").asString()).isEqualTo("21.00");
+        // (September's included usage expired long ago and is not granted; the current period's is)
+        assertThat(stripe().creditGrants())
+                .filteredOn(grant -> grant.category().equals("promotional"))
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.valueCents()).isEqualTo(1000));
+        assertThat(stripe().creditGrants())
+                .filteredOn(grant -> grant.category().equals("paid"))
+                .singleElement()
+                .satisfies(grant -> {
+                    assertThat(grant.customer()).isEqualTo("cus_change_a");
+                    assertThat(grant.category()).isEqualTo("paid");
+                    assertThat(grant.valueCents()).isEqualTo(400);
+                    assertThat(grant.effectiveAt()).isNull(); // bought in the past: effective when Stripe receives it
+                });
+    }
+
+    @Test
+    void includedUsageAndPacksBecomeGrantsOnceAndARefundVoidsThePack() throws Exception {
+        // given a team customer (included usage) and a prepaid customer with a $25 pack
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        Path input = folder("grants");
+        Path customers = customers(
+                "grants",
+                "customer_id,stripe_customer_id,plan_id",
+                "grants-team,cus_grants_team,team",
+                "grants-pre,cus_grants_pre,prepaid");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                // $5 of input for the prepaid customer
+                "gr-1," + day + "T03:00:00Z,grants-pre,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        Files.writeString(
+                input.resolve("purchases.jsonl"),
+                "{\"purchase_id\": \"pack-25\", \"customer_id\": "
+                        + "\"grants-pre\", \"amount\": \"25.00\", \"currency\": \"USD\", \"time\": \"" + day
+                        + "T00:00:00Z\"}\n");
+
+        // when
+        run(day.toString(), input, customers);
+        int callsAfterFirstRun = stripe().calls();
+        JobExecution rerun = run(day.toString(), input, customers);
+
+        // then one promotional grant for the team's period (priority 10, expiring at the period's end) and
+        // one paid grant for the pack (priority 30 on a credits plan), and the rerun sent nothing
+        assertThat(stripe().calls()).isEqualTo(callsAfterFirstRun);
+        List<FakeStripe.Grant> grants = stripe().creditGrants();
+        assertThat(grants)
+                .extracting(
+                        FakeStripe.Grant::customer,
+                        FakeStripe.Grant::category,
+                        FakeStripe.Grant::valueCents,
+                        FakeStripe.Grant::priority)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("cus_grants_team", "promotional", 1000L, 10L),
+                        org.assertj.core.groups.Tuple.tuple("cus_grants_pre", "paid", 2500L, 30L));
+        assertThat(grants)
+                .filteredOn(g -> g.category().equals("promotional"))
+                .singleElement()
+                .satisfies(g -> assertThat(g.expiresAt()).isNotNull());
+        assertThat(balances.balanceOf("grants-pre")).hasValueSatisfying(balance -> {
+            assertThat(balance.paidUsd()).isEqualByComparingTo("20");
+            assertThat(balance.allow()).isTrue();
+        });
+        assertThat(Files.readString(runFolder(rerun).resolve("balances.json")))
+                .contains("\"customer_id\" : \"grants-pre\"");
+
+        // when the pack is refunded
+        Files.writeString(
+                input.resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-25,refund,grants-pre," + day + "T04:00:00Z\n");
+        run(day.toString(), input, customers);
+
+        // then the grant is voided in Stripe, and the prepaid customer may no longer spend
+        assertThat(stripe().creditGrants())
+                .filteredOn(g -> g.category().equals("paid"))
+                .singleElement()
+                .satisfies(g -> assertThat(g.voidedAt()).isNotNull());
+        assertThat(balances.balanceOf("grants-pre")).hasValueSatisfying(balance -> {
+            assertThat(balance.availableUsd()).isEqualByComparingTo("0");
+            assertThat(balance.allow()).isFalse();
+        });
+    }
+
+    @Test
+    void aGrantWhoseAnswerWasLostIsCreatedOnceWhenTheNextRunResendsIt() throws Exception {
+        // given a pack whose create call is stored by Stripe but whose answer never arrives, and the
+        // process that sent it gone (the row left in flight, without the grant's id)
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        Path input = folder("crash");
+        Path customers = customers("crash", "customer_id,stripe_customer_id,plan_id", "crash-a,cus_crash_a,prepaid");
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-crash,crash-a,10,USD," + day + "T00:00:00Z\n");
+        run(day.toString(), input, customers);
+        jdbc.update("UPDATE outbox SET state = 'IN_FLIGHT', stripe_object_id = NULL, outcome = NULL"
+                + " WHERE customer_id = 'crash-a' AND kind = 'CREDIT_GRANT'");
+
+        // when the next run resends it with the same idempotency key
+        run(day.toString(), input, customers);
+
+        // then Stripe holds one grant, and the outbox knows its id again
+        assertThat(stripe().creditGrants()).hasSize(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT stripe_object_id FROM outbox WHERE customer_id = 'crash-a'"
+                                + " AND kind = 'CREDIT_GRANT'",
+                        String.class))
+                .isEqualTo(stripe().creditGrants().get(0).id());
+    }
+
+    @Test
+    void meterEventsCarryTheSubMicroRemainderWithinTheCustomersBillingPeriodOnly() throws Exception {
+        // given a customer whose period starts on day D at midnight UTC, and one input token ($2.50 per
+        // million: 2.5 micro-USD) in the last hour before it and one in the first hour of it
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        Path input = folder("carry");
+        Path customers = customers(
+                "carry",
+                "customer_id,stripe_customer_id,plan_id,billing_interval,billing_anchor_day,billing_time_zone",
+                "carry-a,cus_carry_a,flex,month," + day.getDayOfMonth() + ",UTC");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "carry-1," + day.minusDays(1) + "T23:10:00Z,carry-a,openai,gpt-4o,1,0,0,0,0,0,,ok",
+                "carry-2," + day + "T00:10:00Z,carry-a,openai,gpt-4o,1,0,0,0,0,0,,ok");
+
+        // when
+        run(day.toString(), input, customers);
+
+        // then each period rounds its own 2.5 micro-USD to 3 (one calendar month would send 3, then 2)
+        assertThat(stripe().events())
+                .filteredOn(event -> event.customer().equals("cus_carry_a"))
+                .extracting(FakeStripe.Event::value)
+                .containsExactly(3L, 3L);
+    }
+
+    JobExecution run(String date, Path input, Path customers) throws Exception {
+        JobExecution execution = runs.run(new BillingJobParameters(
+                LocalDate.parse(date),
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                FIXTURES.resolve("pricing-models-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        return execution;
+    }
+
+    Path runFolder(JobExecution execution) {
+        return RunFolders.of(
+                workDir().resolve("runs"),
+                RunReportListener.JOB_NAME,
+                execution.getJobParameters().getString(BillingJobParameters.DATE),
+                execution.getId());
+    }
+
+    JsonNode statement(JobExecution execution, String customer, String period) throws IOException {
+        return JSON.readTree(runFolder(execution)
+                .resolve("statements")
+                .resolve(customer + "-" + period + ".json")
+                .toFile());
+    }
+
+    Path customers(String name, String header, String... rows) throws IOException {
+        for (String row : rows) {
+            stripe().customers(row.split(",")[1]);
+        }
+        Path file = workDir().resolve(name + "-customers.csv");
+        Files.writeString(file, header + "\n" + String.join("\n", rows) + "\n");
+        return file;
+    }
+
+    Path folder(String name) throws IOException {
+        return Files.createDirectories(workDir().resolve("input-" + name).resolve(name));
+    }
+
+    static FakeStripe start() {
+        try {
+            return new FakeStripe(Clock.systemUTC()).meters(new AmountMeterLayout("tokentally").meters());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path temporaryFolder(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fake Stripe and the runs folder of a subclass's database. */
+    static void properties(DynamicPropertyRegistry registry, FakeStripe stripe, Path work) {
+        registry.add("tokentally.runs-dir", () -> work.resolve("runs").toString());
+        registry.add("tokentally.stripe.api-key", () -> "sk_test_tokentally");
+        registry.add("tokentally.stripe.api-base", stripe::baseUrl);
+        registry.add("tokentally.stripe.meter-events-base", stripe::baseUrl);
+        registry.add("tokentally.stripe.rate-per-second", () -> "200");
+        registry.add("tokentally.stripe.backoff-millis", () -> "25");
+        registry.add("tokentally.stripe.max-attempts", () -> "30");
+    }
+}

@@ -1,0 +1,82 @@
+package io.tokentally.plans;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.tokentally.shared.BillingCycle;
+import io.tokentally.shared.BillingPeriod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CustomersFileTests {
+
+    static final Set<String> PLANS = Set.of("payg", "team");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsPlanChangesAndTheBillingCycle() throws IOException {
+        // given
+        Path file = write(
+                "customer_id,stripe_customer_id,plan_id,plan_effective_from,billing_anchor_day,billing_time_zone",
+                "acme,cus_acme,payg,,15,Europe/Berlin",
+                "acme,cus_acme,team,2026-11-20T10:00:00Z,15,Europe/Berlin");
+
+        // when
+        Customer acme = CustomersFile.read(file, PLANS).get(0);
+
+        // then
+        assertThat(acme.planId()).isEqualTo("team");
+        assertThat(acme.cycle())
+                .isEqualTo(new BillingCycle(BillingCycle.Interval.MONTH, 15, 1, ZoneId.of("Europe/Berlin")));
+        assertThat(acme.planIdAt(Instant.parse("2026-11-20T09:59:59Z"))).isEqualTo("payg");
+        assertThat(acme.planIdAt(Instant.parse("2026-11-20T10:00:00Z"))).isEqualTo("team");
+        BillingPeriod period = acme.cycle().periodContaining(Instant.parse("2026-11-20T10:00:00Z"));
+        assertThat(acme.segments(period)).extracting(PlanSegment::planId).containsExactly("payg", "team");
+    }
+
+    @Test
+    void customerWithoutCycleColumnsIsBilledByUtcCalendarMonth() throws IOException {
+        // given
+        Path file = write("customer_id,stripe_customer_id,plan_id", "acme,cus_acme,payg");
+
+        // when
+        List<Customer> customers = CustomersFile.read(file, PLANS);
+
+        // then
+        assertThat(customers.get(0).cycle()).isEqualTo(BillingCycle.CALENDAR_MONTH_UTC);
+    }
+
+    @Test
+    void refusesAPlanChangeOffTheHourAZoneOffTheHourAndARepeatedCustomer() throws IOException {
+        // given
+        Path offHour = write("customer_id,plan_id,plan_effective_from", "acme,payg,", "acme,team,2026-11-20T10:30:00Z");
+        Path india = write("customer_id,plan_id,billing_time_zone", "acme,payg,Asia/Kolkata");
+        Path twice = write("customer_id,plan_id", "acme,payg", "acme,team");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(offHour, PLANS))
+                .withMessageContaining("line 3: plan_effective_from 2026-11-20T10:30:00Z is not on a whole UTC hour");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(india, PLANS))
+                .withMessageContaining("billing_time_zone Asia/Kolkata has offsets that are not whole hours");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(twice, PLANS))
+                .withMessageContaining("customer_id 'acme' appears twice");
+    }
+
+    private Path write(String... lines) throws IOException {
+        Path file = Files.createTempFile(dir, "customers", ".csv");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        return file;
+    }
+}

@@ -1,0 +1,128 @@
+package io.tokentally.plans;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PurchasesFileTests {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsPurchasesRefundsAndCancellationsFromCsvAndReportsBadRows() throws IOException {
+        // given
+        Path file = dir.resolve("purchases.csv");
+        Files.writeString(file, """
+                purchase_id,event,customer_id,category,amount,currency,time,expires_at
+                p1,,acme,,25.00,usd,2026-11-02T10:00:00Z,2027-11-02T00:00:00Z
+                p2,purchase,acme,promotional,5,USD,2026-11-03T10:00:00+01:00,
+                p1,refund,acme,,,,2026-11-10T00:00:00Z,
+                p3,purchase,acme,,10.001,USD,2026-11-03T10:00:00Z,
+                p4,purchase,acme,,10,EUR,2026-11-03T10:00:00Z,
+                p5,cancellation,acme,,,,2026-11-11T00:00:00Z,
+                """);
+
+        // when
+        PurchasesFile.Result result = PurchasesFile.read(file);
+
+        // then
+        assertThat(result.purchases()).hasSize(4);
+        Purchase first = result.purchases().get(0);
+        assertThat(first.event()).isEqualTo(Purchase.Event.PURCHASE);
+        assertThat(first.category()).isEqualTo(CreditGrant.Category.PAID);
+        assertThat(first.amountUsd()).isEqualByComparingTo("25");
+        assertThat(first.expiresAt()).isEqualTo(Instant.parse("2027-11-02T00:00:00Z"));
+        assertThat(result.purchases().get(1).at()).isEqualTo(Instant.parse("2026-11-03T09:00:00Z"));
+        assertThat(result.purchases().get(2).event()).isEqualTo(Purchase.Event.REFUND);
+        assertThat(result.problems())
+                .containsExactly(
+                        "purchases.csv line 5: amount 10.001 is not a positive amount in whole cents",
+                        "purchases.csv line 6: currency 'EUR': only USD is supported");
+    }
+
+    @Test
+    void readsJsonArraysAndJsonLines() throws IOException {
+        // given
+        Path array = dir.resolve("purchases-a.json");
+        Files.writeString(array, """
+                [{"purchase_id": "p1", "customer_id": "acme", "amount": 10, "currency": "USD", "time": "2026-11-02T10:00:00Z"}]
+                """);
+        Path lines = dir.resolve("purchases-b.jsonl");
+        Files.writeString(lines, """
+                {"purchase_id": "p2", "customer_id": "acme", "amount": "7.50", "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                {"purchase_id": "p2", "event": "refund", "customer_id": "acme", "time": "2026-11-05T10:00:00Z"}
+                """);
+
+        // when
+        List<Purchase> fromArray = PurchasesFile.read(array).purchases();
+        List<Purchase> fromLines = PurchasesFile.read(lines).purchases();
+
+        // then
+        assertThat(fromArray)
+                .singleElement()
+                .satisfies(p -> assertThat(p.amountUsd()).isEqualByComparingTo("10"));
+        assertThat(fromLines)
+                .extracting(Purchase::event)
+                .containsExactly(Purchase.Event.PURCHASE, Purchase.Event.REFUND);
+        assertThat(PurchasesFile.isFeed(lines)).isTrue();
+        assertThat(PurchasesFile.isFeed(dir.resolve("gateway.csv"))).isFalse();
+    }
+
+    @Test
+    void refundVoidsAndCancellationExpiresTheirPurchaseWhateverTheRowOrder() {
+        // given the refund listed before its purchase, and a cancellation of an unknown purchase
+        List<Purchase> rows = List.of(
+                new Purchase(
+                        "p1", Purchase.Event.REFUND, "acme", null, null, Instant.parse("2026-11-10T00:00:00Z"), null),
+                new Purchase(
+                        "p1",
+                        Purchase.Event.PURCHASE,
+                        "acme",
+                        CreditGrant.Category.PAID,
+                        new java.math.BigDecimal("25"),
+                        Instant.parse("2026-11-02T00:00:00Z"),
+                        null),
+                new Purchase(
+                        "p2",
+                        Purchase.Event.PURCHASE,
+                        "acme",
+                        CreditGrant.Category.PAID,
+                        new java.math.BigDecimal("5"),
+                        Instant.parse("2026-11-03T00:00:00Z"),
+                        Instant.parse("2026-12-03T00:00:00Z")),
+                new Purchase(
+                        "p2",
+                        Purchase.Event.CANCELLATION,
+                        "acme",
+                        null,
+                        null,
+                        Instant.parse("2026-11-04T00:00:00Z"),
+                        null),
+                new Purchase(
+                        "p9",
+                        Purchase.Event.CANCELLATION,
+                        "acme",
+                        null,
+                        null,
+                        Instant.parse("2026-11-04T00:00:00Z"),
+                        null));
+
+        // when
+        List<CreditGrant> grants = CreditGrants.fold(rows);
+
+        // then
+        assertThat(grants).hasSize(2);
+        assertThat(grants.get(0).grantKey()).isEqualTo("purchase:p1");
+        assertThat(grants.get(0).end()).isEqualTo(CreditGrant.End.VOIDED);
+        assertThat(grants.get(0).usableUntil()).isEqualTo(Instant.parse("2026-11-10T00:00:00Z"));
+        assertThat(grants.get(1).end()).isEqualTo(CreditGrant.End.EXPIRED);
+        assertThat(grants.get(1).usableUntil()).isEqualTo(Instant.parse("2026-11-04T00:00:00Z"));
+    }
+}

@@ -39,7 +39,8 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
             RunReportListener runReportListener,
-            RunOwnerListener runOwnerListener) {
+            RunOwnerListener runOwnerListener,
+            JobMetricsListener jobMetricsListener) {
         return new JobBuilder(NIGHTLY_BILLING_JOB, jobRepository)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {
@@ -52,6 +53,7 @@ public class NightlyBillingJobConfiguration {
                         new String[] {BillingJobParameters.RERUN}))
                 .listener(runOwnerListener)
                 .listener(runReportListener)
+                .listener(jobMetricsListener)
                 .start(loadPricesStep)
                 .next(loadCustomersStep)
                 .next(registerFilesStep)

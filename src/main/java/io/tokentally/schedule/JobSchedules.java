@@ -60,7 +60,8 @@ public record JobSchedules(List<JobSchedule> all) {
         return new JobSchedules(List.copyOf(schedules));
     }
 
-    static JobSchedule read(Path file) {
+    /** Reads one job file; a bad file fails with its path and what is wrong. */
+    public static JobSchedule read(Path file) {
         ScheduleFile content;
         try {
             content = YAML.readValue(file.toFile(), ScheduleFile.class);

@@ -28,12 +28,12 @@ class TokentallyCommandTests {
 
         // then
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("run", "restart", "bench");
+        assertThat(out.toString()).contains("run", "restart", "serve", "bench");
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"run", "restart", "bench"}) {
+        for (String command : new String[] {"run", "restart", "serve", "bench"}) {
             // given
             StringWriter out = new StringWriter();
 
@@ -92,6 +92,61 @@ class TokentallyCommandTests {
             Path folder = work.resolve("runs/nightly-billing/2026-11-27/execution-1");
             assertThat(folder.resolve("report.json")).exists();
             assertThat(Files.readAllLines(folder.resolve("rejects.csv"))).hasSize(17);
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
+    void runNeedsADateOrAJobFile() {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err).execute("run", "nightly-billing");
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--date is required (or --job-file");
+    }
+
+    @Test
+    void aJobFileOfAnotherJobOrWithErrorsIsAUsageError() throws Exception {
+        // given
+        Path broken = Files.writeString(work.resolve("broken.yaml"), "name: x\njob: nightly-billing\n");
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err).execute("run", "nightly-billing", "--job-file", broken.toString());
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("broken.yaml").contains("'cron' is missing");
+    }
+
+    @Test
+    void runTakesItsParametersFromAJobFile() throws Exception {
+        // given: the shipped schedule, with its input replaced by an empty folder through the file
+        Files.createDirectories(work.resolve("empty-usage"));
+        Path jobFile = Files.writeString(
+                work.resolve("nightly.yaml"),
+                Files.readString(Path.of("jobs/nightly-billing.yaml"))
+                        .replace("- sample-data/usage", "- " + work.resolve("empty-usage")));
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter out = new StringWriter();
+        try {
+            // when
+            int exit = command(out, new StringWriter())
+                    .execute("run", "nightly-billing", "--date", "2026-11-25", "--job-file", jobFile.toString());
+
+            // then
+            assertThat(exit).isZero();
+            assertThat(out.toString())
+                    .contains("2026-11-25")
+                    .contains("COMPLETED")
+                    .contains("read 0");
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");

@@ -77,6 +77,21 @@ class ServeShutdownIntegrationTests {
         assertThat(report.get("counts").get("accepted").asLong()
                         + report.get("counts").get("rejected").asLong())
                 .isEqualTo(30_000);
+        assertLogsAreJsonWithoutTheToken(work.resolve("serve.log"));
+    }
+
+    /** With logging.structured.format.console=ecs every log line is a JSON object; no line has the token. */
+    private static void assertLogsAreJsonWithoutTheToken(Path log) throws Exception {
+        List<String> lines = Files.readAllLines(log);
+        List<JsonNode> events = lines.stream()
+                .filter(line -> line.startsWith("{"))
+                .map(line -> ApiClient.JSON.readTree(line))
+                .toList();
+        assertThat(events)
+                .anySatisfy(event -> assertThat(event.get("message").asString()).contains("stopping execution"));
+        assertThat(events)
+                .allSatisfy(event -> assertThat(event.has("@timestamp")).isTrue());
+        assertThat(lines).noneMatch(line -> line.contains(TOKEN));
     }
 
     private static Process serve(Path work, int port) throws Exception {
@@ -89,6 +104,7 @@ class ServeShutdownIntegrationTests {
                 "-Dtokentally.runs-dir=" + work.resolve("runs"),
                 "-Dtokentally.ingest.chunk-size=20",
                 "-Dtokentally.ingest.threads=1",
+                "-Dlogging.structured.format.console=ecs",
                 "io.tokentally.TokentallyApplication",
                 "serve",
                 "--port=" + port,

@@ -34,17 +34,26 @@ public record JobSchedule(
 
     /** Fire times in (after, until], oldest first, at most {@code limit} of the newest. */
     public List<Instant> fireTimesBetween(Instant after, Instant until, int limit) {
+        return fireTimes(after, until, limit).newest();
+    }
+
+    /** The newest fire times in (after, until], oldest first, and how many older ones there were. */
+    public record FireTimes(List<Instant> newest, long older) {}
+
+    FireTimes fireTimes(Instant after, Instant until, int limit) {
         CronExpression expression = cronExpression();
         List<Instant> times = new ArrayList<>();
+        long older = 0;
         ZonedDateTime next = expression.next(after.atZone(zone));
         while (next != null && !next.toInstant().isAfter(until)) {
             times.add(next.toInstant());
             if (times.size() > limit) {
                 times.remove(0);
+                older++;
             }
             next = expression.next(next);
         }
-        return times;
+        return new FireTimes(times, older);
     }
 
     /** The next fire time after {@code instant}. */

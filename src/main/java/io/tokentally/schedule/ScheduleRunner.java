@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
@@ -72,8 +73,23 @@ public class ScheduleRunner {
     void fireDue(JobSchedule schedule) {
         Instant now = Instant.now(clock);
         Instant since = fires.lastFire(schedule.name()).orElse(startedAt);
-        List<Instant> due = schedule.fireTimesBetween(since, now, properties.maxCatchUp() + 1);
         Instant onTimeAfter = now.minus(properties.grace());
+        JobSchedule.FireTimes fireTimes = schedule.fireTimes(since, now, properties.maxCatchUp() + 1);
+        List<Instant> due = new ArrayList<>(fireTimes.newest());
+        long beyondCatchUp = fireTimes.older();
+        if (!due.isEmpty() && due.get(due.size() - 1).isBefore(onTimeAfter) && due.size() > properties.maxCatchUp()) {
+            due.remove(0);
+            beyondCatchUp++;
+        }
+        if (beyondCatchUp > 0) {
+            log.warn(
+                    "Schedule {} missed {} fire times after {} beyond tokentally.schedules.max-catch-up ({}); they"
+                            + " are not run: run their days by hand",
+                    schedule.name(),
+                    beyondCatchUp,
+                    since,
+                    properties.maxCatchUp());
+        }
         for (Instant fireTime : due) {
             if (fireTime.isBefore(onTimeAfter)) {
                 missed(schedule, fireTime);

@@ -168,6 +168,33 @@ abstract class ScheduleRunnerScenarios {
     }
 
     @Test
+    void catchesUpNoMoreThanMaxCatchUpMissedRunsTheNewestOnes() {
+        // given: ran on the 1st, then down until the 12th at 09:00 (11 fire times missed, 7 may be caught up)
+        String name = unique("long-outage");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-01T02:00:00Z"));
+        ScheduleRunner before = runner(nightly(name, true), clock, recording());
+        clock.set(Instant.parse("2026-11-01T02:30:05Z"));
+        before.tick();
+        launches.clear();
+
+        // when
+        clock.set(Instant.parse("2026-11-12T09:00:00Z"));
+        runner(nightly(name, true), clock, recording()).tick();
+
+        // then: the newest 7 (fired on the 6th to the 12th, billing the 5th to the 11th)
+        assertThat(launches)
+                .containsExactly(
+                        name + " 2026-11-05",
+                        name + " 2026-11-06",
+                        name + " 2026-11-07",
+                        name + " 2026-11-08",
+                        name + " 2026-11-09",
+                        name + " 2026-11-10",
+                        name + " 2026-11-11");
+        assertThat(fires.recent(name, 20)).hasSize(8);
+    }
+
+    @Test
     void withTwoInstancesOnlyTheOneHoldingTheLockStartsAFireTime() throws Exception {
         // given: two replicas, each with its own lock provider; the first is slow to start the run
         String name = unique("two-replicas");

@@ -62,7 +62,7 @@ class SchedulesController {
                 schedule.job(),
                 schedule.cron(),
                 schedule.zone().getId(),
-                schedule.window().name(),
+                schedule.window().text(),
                 schedule.catchUp(),
                 nextFire,
                 fires.recent(schedule.name(), 20));

@@ -29,7 +29,8 @@ public enum WindowRule {
                 + Arrays.stream(values()).map(WindowRule::text).collect(Collectors.joining(", ")));
     }
 
-    String text() {
+    /** As written in a jobs/ file: {@code previous-day}, {@code same-day}. */
+    public String text() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

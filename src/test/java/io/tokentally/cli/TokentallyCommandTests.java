@@ -180,6 +180,28 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void restartingAnUnknownExecutionSaysSo() {
+        // given
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = command(new StringWriter(), err)
+                    .setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
+                        commandLine.getErr().println(failure.getMessage());
+                        return TokentallyCommand.EXIT_FAILED;
+                    })
+                    .execute("restart", "424242");
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(err.toString()).contains("no job execution 424242");
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+        }
+    }
+
+    @Test
     void aBadSettingStopsStartUpNamingTheProperty() {
         assertThatThrownBy(() -> SpringContexts.start(Map.of(
                         "tokentally.data-dir", work.resolve("data").toString(), "tokentally.ingest.chunk-size", "0")))

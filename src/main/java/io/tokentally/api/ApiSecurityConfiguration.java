@@ -1,6 +1,8 @@
 package io.tokentally.api;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -14,6 +16,7 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -42,15 +45,7 @@ class ApiSecurityConfiguration {
     @Bean
     SecurityFilterChain apiSecurityFilterChain(
             HttpSecurity http, AuthenticationManager bearerTokenAuthenticationManager) throws Exception {
-        AuthenticationEntryPoint unauthorized = (request, response, failure) -> {
-            response.setStatus(HttpStatus.UNAUTHORIZED.value());
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getOutputStream()
-                    .write(("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":"
-                                    + "\"send Authorization: Bearer <token> with one of tokentally.api.tokens\"}")
-                            .getBytes(StandardCharsets.UTF_8));
-        };
+        AuthenticationEntryPoint unauthorized = ApiSecurityConfiguration::unauthorized;
         AuthenticationFilter tokens =
                 new AuthenticationFilter(bearerTokenAuthenticationManager, ApiSecurityConfiguration::bearerToken);
         tokens.setSuccessHandler((request, response, authentication) -> {});
@@ -69,6 +64,19 @@ class ApiSecurityConfiguration {
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthorized))
                 .addFilterBefore(tokens, AuthorizationFilter.class)
                 .build();
+    }
+
+    /** A 401 problem that says what to send, never what was sent. */
+    private static void unauthorized(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
+            throws IOException {
+        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getOutputStream()
+                .write(("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":"
+                                + "\"send Authorization: Bearer <token> with one of tokentally.api.tokens\"}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     private static PreAuthenticatedAuthenticationToken bearerToken(HttpServletRequest request) {

@@ -3,7 +3,9 @@ package io.tokentally.job;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
@@ -54,41 +56,24 @@ public class StopRunsOnShutdown implements SmartLifecycle {
         running = true;
     }
 
+    /**
+     * Asks every run of this process to stop and waits for them, looking again on every poll: a run that
+     * was waiting for a free thread and starts meanwhile is stopped too.
+     */
     @Override
     public void stop() {
         running = false;
-        List<Long> stopping = new ArrayList<>();
-        for (String job : jobRepository.getJobNames()) {
-            for (JobExecution execution : jobRepository.findRunningJobExecutions(job)) {
-                if (RunOwnerListener.ownedByThisProcess(execution) && requestStop(execution)) {
-                    stopping.add(execution.getId());
-                }
-            }
-        }
-        if (!stopping.isEmpty()) {
-            awaitStopped(stopping);
-        }
-    }
-
-    private boolean requestStop(JobExecution execution) {
-        try {
-            log.warn("Shutting down: stopping execution {} so it can be restarted", execution.getId());
-            return jobOperator.stop(execution);
-        } catch (Exception e) {
-            log.error("Could not stop execution {}: {}", execution.getId(), e.getMessage());
-            return false;
-        }
-    }
-
-    private void awaitStopped(List<Long> executions) {
+        Set<Long> asked = new HashSet<>();
         long polls = Math.max(1, properties.stopTimeout().toMillis() / POLL.toMillis());
         for (long poll = 0; poll < polls; poll++) {
-            executions.removeIf(
-                    id -> !jobRepository.getJobExecution(id).getStatus().isRunning());
-            if (executions.isEmpty()) {
-                log.info("All runs of this process stopped; they can be restarted");
+            List<JobExecution> owned = runningInThisProcess();
+            if (owned.isEmpty()) {
+                if (!asked.isEmpty()) {
+                    log.info("All runs of this process stopped; they can be restarted");
+                }
                 return;
             }
+            owned.stream().filter(execution -> asked.add(execution.getId())).forEach(this::requestStop);
             try {
                 Thread.sleep(POLL.toMillis());
             } catch (InterruptedException e) {
@@ -98,8 +83,29 @@ public class StopRunsOnShutdown implements SmartLifecycle {
         }
         log.warn(
                 "Executions {} did not stop within {}; restart them with 'tokentally restart' or the API",
-                executions,
+                runningInThisProcess().stream().map(JobExecution::getId).toList(),
                 properties.stopTimeout());
+    }
+
+    private List<JobExecution> runningInThisProcess() {
+        List<JobExecution> owned = new ArrayList<>();
+        for (String job : jobRepository.getJobNames()) {
+            for (JobExecution execution : jobRepository.findRunningJobExecutions(job)) {
+                if (RunOwnerListener.ownedByThisProcess(execution)) {
+                    owned.add(execution);
+                }
+            }
+        }
+        return owned;
+    }
+
+    private void requestStop(JobExecution execution) {
+        try {
+            log.warn("Shutting down: stopping execution {} so it can be restarted", execution.getId());
+            jobOperator.stop(execution);
+        } catch (Exception e) {
+            log.error("Could not stop execution {}: {}", execution.getId(), e.getMessage());
+        }
     }
 
     @Override

@@ -43,7 +43,7 @@ class ArchitectureTests {
     void dependenciesPointDownThePipeline() {
         // given the stage order shared <- ingest <- normalize <- pricing, plans <- rating <- job <- cli, with
         // reconcile and stripe between rating and job as design.md lists them (stripe already uses
-        // reconcile's Finding); the optional api layer does not exist yet
+        // reconcile's Finding); schedule (jobs/ and the scheduler) and api (REST) sit on job
         ArchRule rule = layeredArchitecture()
                 .consideringOnlyDependenciesInAnyPackage("io.tokentally..")
                 .layer("application")
@@ -66,7 +66,9 @@ class ArchitectureTests {
                 .definedBy("io.tokentally.stripe..")
                 .layer("job")
                 .definedBy("io.tokentally.job..")
-                .optionalLayer("api")
+                .layer("schedule")
+                .definedBy("io.tokentally.schedule..")
+                .layer("api")
                 .definedBy("io.tokentally.api..")
                 .layer("cli")
                 .definedBy("io.tokentally.cli..")
@@ -89,9 +91,21 @@ class ArchitectureTests {
                 .whereLayer("job")
                 .mayOnlyAccessLayers(
                         "shared", "ingest", "normalize", "pricing", "plans", "rating", "reconcile", "stripe")
-                .whereLayer("api")
+                .whereLayer("schedule")
                 .mayOnlyAccessLayers(
                         "shared", "ingest", "normalize", "pricing", "plans", "rating", "reconcile", "stripe", "job")
+                .whereLayer("api")
+                .mayOnlyAccessLayers(
+                        "shared",
+                        "ingest",
+                        "normalize",
+                        "pricing",
+                        "plans",
+                        "rating",
+                        "reconcile",
+                        "stripe",
+                        "job",
+                        "schedule")
                 // TokentallyApplication.main hands the arguments to the command line, which starts it again
                 .whereLayer("application")
                 .mayOnlyAccessLayers("cli")
@@ -106,7 +120,8 @@ class ArchitectureTests {
                         "rating",
                         "reconcile",
                         "stripe",
-                        "job")
+                        "job",
+                        "schedule")
                 .ensureAllClassesAreContainedInArchitecture();
 
         // when, then

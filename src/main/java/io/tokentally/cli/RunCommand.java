@@ -6,9 +6,13 @@ import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.job.RunSummary;
 import io.tokentally.job.TokentallyProperties;
+import io.tokentally.schedule.JobSchedule;
+import io.tokentally.schedule.JobSchedules;
 import io.tokentally.shared.RunFolders;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +46,18 @@ class RunCommand implements Callable<Integer> {
             completionCandidates = JobNames.class)
     String job;
 
-    @Option(names = "--date", required = true, description = "The UTC day of usage, YYYY-MM-DD.")
+    @Option(
+            names = "--date",
+            description = "The UTC day of usage, YYYY-MM-DD. Required unless --job-file gives the usage window rule.")
     LocalDate date;
+
+    @Option(
+            names = "--job-file",
+            paramLabel = "FILE",
+            description = "A jobs/ file (as a Kubernetes CronJob runs it): its window rule gives the day when --date"
+                    + " is left out (previous-day: yesterday in its zone), and its parameters replace the defaults"
+                    + " of --input, --customers, --plans and --prices (options given here still win).")
+    Path jobFile;
 
     @Option(
             names = "--input",
@@ -84,14 +98,43 @@ class RunCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "unknown job '" + job + "'; known jobs: " + JobNames.NIGHTLY_BILLING);
         }
+        if (date == null && jobFile == null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--date is required (or --job-file, whose window rule gives the day)");
+        }
+        JobSchedule schedule = jobFile == null ? null : scheduleFromJobFile();
         List<String> sources = inputs.stream().map(RunCommand::absolute).toList();
-        BillingJobParameters parameters = new BillingJobParameters(date, rerun, sources, customers, plans, prices);
         try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+            if (date == null) {
+                date = schedule.dateFor(Instant.now(context.getBean(Clock.class)));
+            }
+            BillingJobParameters parameters = new BillingJobParameters(date, rerun, sources, customers, plans, prices);
             JobExecution execution = context.getBean(BillingRuns.class).run(parameters);
             Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
             return report(
                     execution, RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()));
         }
+    }
+
+    /** Reads the job file; its parameters fill in the options not given on the command line. */
+    private JobSchedule scheduleFromJobFile() {
+        JobSchedule schedule;
+        try {
+            schedule = JobSchedules.read(jobFile);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--job-file " + e.getMessage());
+        }
+        if (!schedule.job().equals(job)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--job-file " + jobFile + " is for job '" + schedule.job() + "', not '" + job + "'");
+        }
+        var parsed = spec.commandLine().getParseResult();
+        inputs = parsed.hasMatchedOption("--input") ? inputs : schedule.inputs();
+        customers = parsed.hasMatchedOption("--customers") ? customers : schedule.customers();
+        plans = parsed.hasMatchedOption("--plans") ? plans : schedule.plans();
+        prices = parsed.hasMatchedOption("--prices") ? prices : schedule.prices();
+        return schedule;
     }
 
     private int report(JobExecution execution, Path folder) {

@@ -7,20 +7,32 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Starts the application context for a command (no web server), with command-specific properties. */
+/** Starts the application context for a command (no web server, except for serve), with command-specific properties. */
 final class SpringContexts {
 
     private SpringContexts() {}
 
     /** Starts the context; {@code properties} win over application.properties, as command-line arguments do. */
     static ConfigurableApplicationContext start(Map<String, Object> properties) {
-        String[] arguments = properties.entrySet().stream()
-                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
-                .toArray(String[]::new);
         return new SpringApplicationBuilder(TokentallyApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
-                .run(arguments);
+                .run(arguments(properties));
+    }
+
+    /** Starts the service: the web server and the {@code serve} profile (application-serve.properties). */
+    static ConfigurableApplicationContext serve(Map<String, Object> properties) {
+        return new SpringApplicationBuilder(TokentallyApplication.class)
+                .web(WebApplicationType.SERVLET)
+                .profiles("serve")
+                .bannerMode(Banner.Mode.OFF)
+                .run(arguments(properties));
+    }
+
+    private static String[] arguments(Map<String, Object> properties) {
+        return properties.entrySet().stream()
+                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                .toArray(String[]::new);
     }
 }

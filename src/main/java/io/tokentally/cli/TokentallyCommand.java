@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             RestartCommand.class,
+            ServeCommand.class,
             StripeCommand.class,
             PricesCommand.class,
             FindingsCommand.class,

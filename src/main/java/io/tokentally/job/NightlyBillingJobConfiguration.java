@@ -49,7 +49,8 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(BuildCreditGrantsStepConfiguration.BUILD_CREDIT_GRANTS_STEP) Step buildCreditGrantsStep,
             RunReportListener runReportListener,
             RunOwnerListener runOwnerListener,
-            S3MarkListener s3MarkListener) {
+            S3MarkListener s3MarkListener,
+            JobMetricsListener jobMetricsListener) {
         return new JobBuilder(NIGHTLY_BILLING_JOB, jobRepository)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {
@@ -63,6 +64,7 @@ public class NightlyBillingJobConfiguration {
                 .listener(runOwnerListener)
                 .listener(runReportListener)
                 .listener(s3MarkListener)
+                .listener(jobMetricsListener)
                 .start(loadPricesStep)
                 .next(loadCustomersStep)
                 .next(loadPurchasesStep)

@@ -42,6 +42,15 @@ public class RunOwnerListener implements JobExecutionListener {
                         .orElse(true);
     }
 
+    /** Whether this process runs the execution. */
+    static boolean ownedByThisProcess(JobExecution execution) {
+        var context = execution.getExecutionContext();
+        return context.containsKey(HOST)
+                && context.containsKey(PID)
+                && localHost().equals(context.getString(HOST))
+                && context.getLong(PID) == ProcessHandle.current().pid();
+    }
+
     static String localHost() {
         try {
             return InetAddress.getLocalHost().getHostName();

@@ -28,7 +28,7 @@ class TokentallyCommandTests {
 
         // then
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("run", "restart", "bench", "prices");
+        assertThat(out.toString()).contains("run", "restart", "serve", "bench", "prices", "findings");
     }
 
     @Test
@@ -36,6 +36,7 @@ class TokentallyCommandTests {
         for (String command : new String[] {
             "run",
             "restart",
+            "serve",
             "bench",
             "prices",
             "prices sync",
@@ -146,6 +147,61 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void runNeedsADateOrAJobFile() {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err).execute("run", "nightly-billing");
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--date is required (or --job-file");
+    }
+
+    @Test
+    void aJobFileOfAnotherJobOrWithErrorsIsAUsageError() throws Exception {
+        // given
+        Path broken = Files.writeString(work.resolve("broken.yaml"), "name: x\njob: nightly-billing\n");
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err).execute("run", "nightly-billing", "--job-file", broken.toString());
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("broken.yaml").contains("'cron' is missing");
+    }
+
+    @Test
+    void runTakesItsParametersFromAJobFile() throws Exception {
+        // given: the shipped schedule, with its input replaced by an empty folder through the file
+        Files.createDirectories(work.resolve("empty-usage"));
+        Path jobFile = Files.writeString(
+                work.resolve("nightly.yaml"),
+                Files.readString(Path.of("jobs/nightly-billing.yaml"))
+                        .replace("- sample-data/usage", "- " + work.resolve("empty-usage")));
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter out = new StringWriter();
+        try {
+            // when
+            int exit = command(out, new StringWriter())
+                    .execute("run", "nightly-billing", "--date", "2026-11-25", "--job-file", jobFile.toString());
+
+            // then
+            assertThat(exit).isZero();
+            assertThat(out.toString())
+                    .contains("2026-11-25")
+                    .contains("COMPLETED")
+                    .contains("read 0");
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
     void aMissingInputFolderFailsTheRunWithItsPath() {
         // given
         System.setProperty("tokentally.data-dir", work.resolve("data").toString());
@@ -168,6 +224,28 @@ class TokentallyCommandTests {
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
+    void restartingAnUnknownExecutionSaysSo() {
+        // given
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = command(new StringWriter(), err)
+                    .setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
+                        commandLine.getErr().println(failure.getMessage());
+                        return TokentallyCommand.EXIT_FAILED;
+                    })
+                    .execute("restart", "424242");
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(err.toString()).contains("no job execution 424242");
+        } finally {
+            System.clearProperty("tokentally.data-dir");
         }
     }
 

@@ -1,0 +1,196 @@
+package io.tokentally.api;
+
+import io.tokentally.ingest.InputSource;
+import io.tokentally.job.BillingJobParameters;
+import io.tokentally.job.BillingRuns;
+import io.tokentally.job.NightlyBillingJobConfiguration;
+import io.tokentally.job.RunReportListener;
+import io.tokentally.schedule.JobSchedule;
+import io.tokentally.schedule.JobSchedules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Profile;
+import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.stereotype.Service;
+
+/**
+ * What the API's calls do, over {@link BillingRuns} and the job operator: each call checks the state of
+ * the window or execution first and refuses with a 404 or 409 problem that says what to do instead.
+ */
+@Service
+@Profile("serve")
+class RunRequests {
+
+    private static final String JOB = NightlyBillingJobConfiguration.NIGHTLY_BILLING_JOB;
+
+    private final BillingRuns runs;
+    private final JobRepository jobRepository;
+    private final JobOperator jobOperator;
+    private final ObjectProvider<JobSchedules> schedules;
+
+    RunRequests(
+            BillingRuns runs,
+            JobRepository jobRepository,
+            JobOperator jobOperator,
+            ObjectProvider<JobSchedules> schedules) {
+        this.runs = runs;
+        this.jobRepository = jobRepository;
+        this.jobOperator = jobOperator;
+        this.schedules = schedules;
+    }
+
+    /** Starts the first run of a window; a window that already has one is a conflict. */
+    JobExecution start(String job, StartRequest request) throws Exception {
+        BillingJobParameters parameters = parameters(job, request);
+        refuseIfRunning(parameters);
+        JobInstance first = jobRepository.getJobInstance(JOB, parameters.toJobParameters());
+        if (first != null) {
+            JobExecution last = jobRepository.getLastJobExecution(first);
+            throw ApiProblem.conflict("window " + parameters.date() + " was already run (execution "
+                    + (last == null ? "?" : last.getId() + ", " + last.getStatus())
+                    + "); POST /api/jobs/" + job + "/reruns to run it again, or restart a failed execution");
+        }
+        return runs.run(parameters);
+    }
+
+    /**
+     * Runs a window again on purpose: its last run, if failed or stopped, is restarted; otherwise the next
+     * rerun starts, which picks up only what changed.
+     */
+    JobExecution rerun(String job, StartRequest request) throws Exception {
+        BillingJobParameters parameters = parameters(job, request);
+        refuseIfRunning(parameters);
+        if (jobRepository.getJobInstance(JOB, parameters.toJobParameters()) == null) {
+            throw ApiProblem.notFound("window " + parameters.date() + " has never run; POST /api/jobs/" + job
+                    + "/executions to start it");
+        }
+        return runs.run(parameters);
+    }
+
+    /** Restarts a failed or stopped execution; {@code force} first recovers one whose process died. */
+    JobExecution restart(long executionId, boolean force) throws Exception {
+        JobExecution execution = execution(executionId);
+        BatchStatus status = execution.getStatus();
+        if (status.isRunning() && !force) {
+            throw ApiProblem.conflict("execution " + executionId + " is " + status + "; stop it first, or, if the"
+                    + " process running it died, POST /api/executions/" + executionId + "/restart?force=true");
+        }
+        if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
+            throw ApiProblem.conflict("execution " + executionId + " is " + status + " and cannot be restarted;"
+                    + " POST /api/jobs/" + RunReportListener.JOB_NAME + "/reruns to run its window again");
+        }
+        return runs.restart(executionId);
+    }
+
+    /** Asks a running execution to stop at its next chunk boundary; it can be restarted afterwards. */
+    JobExecution stop(long executionId) throws Exception {
+        JobExecution execution = execution(executionId);
+        if (!execution.getStatus().isRunning()) {
+            throw ApiProblem.conflict("execution " + executionId + " is " + execution.getStatus() + ", not running");
+        }
+        jobOperator.stop(execution);
+        return execution(executionId);
+    }
+
+    JobExecution execution(long executionId) {
+        JobExecution execution;
+        try {
+            execution = jobRepository.getJobExecution(executionId);
+        } catch (EmptyResultDataAccessException e) {
+            execution = null;
+        }
+        if (execution == null) {
+            throw ApiProblem.notFound("no job execution " + executionId);
+        }
+        return execution;
+    }
+
+    /** The newest executions of a job, newest first. */
+    List<JobExecution> executions(String job, int limit) {
+        requireKnown(job);
+        if (limit < 1 || limit > 500) {
+            throw ApiProblem.badRequest("limit must be between 1 and 500");
+        }
+        return jobRepository.getJobInstances(JOB, 0, limit).stream()
+                .flatMap(instance -> jobRepository.getJobExecutions(instance).stream())
+                .sorted(Comparator.comparingLong(JobExecution::getId).reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    private void refuseIfRunning(BillingJobParameters parameters) {
+        String date = parameters.date().toString();
+        for (JobExecution running : jobRepository.findRunningJobExecutions(JOB)) {
+            if (date.equals(running.getJobParameters().getString(BillingJobParameters.DATE))) {
+                throw ApiProblem.conflict("execution " + running.getId() + " of window " + date + " is "
+                        + running.getStatus() + "; wait for it or stop it");
+            }
+        }
+    }
+
+    private BillingJobParameters parameters(String job, StartRequest request) {
+        requireKnown(job);
+        if (request == null || request.date() == null) {
+            throw ApiProblem.badRequest("'date' (the UTC day of usage, YYYY-MM-DD) is required");
+        }
+        Optional<JobSchedule> defaults =
+                Optional.ofNullable(schedules.getIfAvailable()).flatMap(all -> all.forJob(job));
+        List<String> inputs = request.input() != null && !request.input().isEmpty()
+                ? request.input()
+                : defaults.map(JobSchedule::inputs).orElseThrow(() -> missing("input"));
+        List<String> sources = inputs.stream()
+                .map(RunRequests::inputSource)
+                .map(source -> new InputSource(
+                                source.name(), source.root().toAbsolutePath().normalize())
+                        .spec())
+                .toList();
+        return new BillingJobParameters(
+                request.date(),
+                0,
+                sources,
+                file("customers", request.customers(), defaults.map(JobSchedule::customers)),
+                file("plans", request.plans(), defaults.map(JobSchedule::plans)),
+                file("prices", request.prices(), defaults.map(JobSchedule::prices)));
+    }
+
+    private static InputSource inputSource(String spec) {
+        InputSource source;
+        try {
+            source = InputSource.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("input '" + spec + "': " + e.getMessage());
+        }
+        if (!Files.isDirectory(source.root())) {
+            throw ApiProblem.badRequest("input folder " + source.root() + " does not exist on the server");
+        }
+        return source;
+    }
+
+    private static Path file(String name, String given, Optional<Path> fallback) {
+        Path path = given != null ? Paths.get(given) : fallback.orElseThrow(() -> missing(name));
+        if (!Files.isRegularFile(path)) {
+            throw ApiProblem.badRequest(name + " file " + path + " does not exist on the server");
+        }
+        return path;
+    }
+
+    private static ApiProblem missing(String name) {
+        return ApiProblem.badRequest("'" + name + "' is required: the job has no file in jobs/ to take it from");
+    }
+
+    static void requireKnown(String job) {
+        if (!RunReportListener.JOB_NAME.equals(job)) {
+            throw ApiProblem.notFound("unknown job '" + job + "'; known jobs: " + RunReportListener.JOB_NAME);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.tokentally.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tokentally serve}: the long-running service (REST API, scheduler of jobs/, health and metrics). */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the service until it is stopped (SIGTERM or Ctrl-C stops running jobs cleanly, so they can be"
+                    + " restarted): the REST API under /api, the schedules of the jobs folder, health under"
+                    + " /actuator/health and Prometheus metrics under /actuator/prometheus.",
+            "The API needs bearer tokens: set TOKENTALLY_API_TOKENS (comma separated, 24 characters or more each).",
+            "JSON logs: set LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs."
+        })
+class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", description = "HTTP port. Default: ${DEFAULT-VALUE}.", defaultValue = "8080")
+    int port;
+
+    @Option(
+            names = "--jobs",
+            description = "The jobs folder, one YAML file per scheduled job. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "jobs")
+    Path jobs;
+
+    @Option(
+            names = "--no-scheduler",
+            description = "Serve the API only; the schedules run elsewhere (Kubernetes CronJobs).")
+    boolean noScheduler;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("server.port", port);
+        properties.put("tokentally.schedules.dir", jobs);
+        properties.put("tokentally.schedules.enabled", !noScheduler);
+        CountDownLatch closed = new CountDownLatch(1);
+        ConfigurableApplicationContext context = SpringContexts.serve(properties);
+        context.addApplicationListener(event -> {
+            if (event instanceof ContextClosedEvent) {
+                closed.countDown();
+            }
+        });
+        if (context.isActive()) {
+            closed.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,120 @@
+package io.tokentally.job;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Graceful stop: when the application context closes (SIGTERM, Ctrl-C, a Kubernetes pod stopping), the
+ * runs this process is executing are asked to stop through {@link JobOperator#stop} and given a bounded
+ * time to reach a chunk boundary. A stopped run is STOPPED in the job repository and restarts where it
+ * stopped; one that does not stop in time is left to the crash recovery of {@code run} and {@code restart}.
+ * It stops before the web server, the task executors and the database pool (highest lifecycle phase).
+ */
+@Component
+@EnableConfigurationProperties(StopRunsOnShutdown.ShutdownProperties.class)
+public class StopRunsOnShutdown implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(StopRunsOnShutdown.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final ShutdownProperties properties;
+    private volatile boolean running;
+
+    /**
+     * @param stopTimeout how long a closing process waits for its runs to stop
+     */
+    @Validated
+    @ConfigurationProperties("tokentally.shutdown")
+    public record ShutdownProperties(
+            @DefaultValue("60s") @NotNull Duration stopTimeout) {}
+
+    public StopRunsOnShutdown(JobOperator jobOperator, JobRepository jobRepository, ShutdownProperties properties) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.properties = properties;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Asks every run of this process to stop and waits for them, looking again on every poll: a run that
+     * was waiting for a free thread and starts meanwhile is stopped too.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        Set<Long> asked = new HashSet<>();
+        long polls = Math.max(1, properties.stopTimeout().toMillis() / POLL.toMillis());
+        for (long poll = 0; poll < polls; poll++) {
+            List<JobExecution> owned = runningInThisProcess();
+            if (owned.isEmpty()) {
+                if (!asked.isEmpty()) {
+                    log.info("All runs of this process stopped; they can be restarted");
+                }
+                return;
+            }
+            owned.stream().filter(execution -> asked.add(execution.getId())).forEach(this::requestStop);
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn(
+                "Executions {} did not stop within {}; restart them with 'tokentally restart' or the API",
+                runningInThisProcess().stream().map(JobExecution::getId).toList(),
+                properties.stopTimeout());
+    }
+
+    private List<JobExecution> runningInThisProcess() {
+        List<JobExecution> owned = new ArrayList<>();
+        for (String job : jobRepository.getJobNames()) {
+            for (JobExecution execution : jobRepository.findRunningJobExecutions(job)) {
+                if (RunOwnerListener.ownedByThisProcess(execution)) {
+                    owned.add(execution);
+                }
+            }
+        }
+        return owned;
+    }
+
+    private void requestStop(JobExecution execution) {
+        try {
+            log.warn("Shutting down: stopping execution {} so it can be restarted", execution.getId());
+            jobOperator.stop(execution);
+        } catch (Exception e) {
+            log.error("Could not stop execution {}: {}", execution.getId(), e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+}

@@ -1,0 +1,72 @@
+package io.tokentally.schedule;
+
+import io.tokentally.job.BillingRuns;
+import io.tokentally.reconcile.FindingRepository;
+import java.time.Clock;
+import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+
+/**
+ * The scheduler, on when {@code tokentally.schedules.enabled} is true ({@code serve} turns it on): it
+ * reads {@code jobs/} at start-up (a bad file stops the start with the file's name and what is wrong) and
+ * ticks every poll interval. ShedLock's JDBC provider, on database time, keeps replicas from running the
+ * same schedule twice.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty("tokentally.schedules.enabled")
+@EnableConfigurationProperties(ScheduleProperties.class)
+@EnableScheduling
+public class ScheduleConfiguration {
+
+    @Bean
+    JobSchedules jobSchedules(ScheduleProperties properties) {
+        try {
+            return JobSchedules.load(properties.dir());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("tokentally.schedules.dir: " + e.getMessage(), e);
+        }
+    }
+
+    @Bean
+    LockProvider scheduleLockProvider(DataSource dataSource) {
+        return new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
+                .withJdbcTemplate(new JdbcTemplate(dataSource))
+                .usingDbTime()
+                .build());
+    }
+
+    @Bean
+    ScheduledLauncher scheduledLauncher(BillingRuns billingRuns) {
+        return (schedule, date) -> billingRuns.run(schedule.parametersFor(date)).getId();
+    }
+
+    @Bean
+    ScheduleRunner scheduleRunner(
+            JobSchedules schedules,
+            ScheduleFireRepository fires,
+            LockProvider scheduleLockProvider,
+            ScheduledLauncher launcher,
+            FindingRepository findings,
+            ScheduleProperties properties,
+            Clock clock) {
+        LockingTaskExecutor locks = new DefaultLockingTaskExecutor(scheduleLockProvider);
+        return new ScheduleRunner(schedules, fires, locks, launcher, findings, properties, clock);
+    }
+
+    @Bean
+    SchedulingConfigurer scheduleTicker(ScheduleRunner runner, ScheduleProperties properties) {
+        return registrar -> registrar.addFixedDelayTask(
+                new FixedDelayTask(runner::tick, properties.pollInterval(), properties.pollInterval()));
+    }
+}

@@ -1,0 +1,60 @@
+package io.tokentally.schedule;
+
+import io.tokentally.shared.SqlTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The {@code schedule_fire} table: every fire time of every schedule, once. */
+@Repository
+public class ScheduleFireRepository {
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public ScheduleFireRepository(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public Optional<Instant> lastFire(String schedule) {
+        List<Instant> last = jdbc.query(
+                "SELECT MAX(fire_time) AS last_fire FROM schedule_fire WHERE schedule_name = ?",
+                (rs, rowNum) -> SqlTime.read(rs, "last_fire"),
+                schedule);
+        return last.stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    public void record(ScheduleFire fire) {
+        String detail = fire.detail() == null || fire.detail().length() <= 1000
+                ? fire.detail()
+                : fire.detail().substring(0, 1000);
+        jdbc.update(
+                "INSERT INTO schedule_fire (schedule_name, fire_time, state, execution_id, detail, recorded_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)",
+                fire.schedule(),
+                SqlTime.utc(fire.fireTime()),
+                fire.state().name(),
+                fire.executionId(),
+                detail,
+                SqlTime.utc(Instant.now(clock)));
+    }
+
+    /** The newest fire times of a schedule, newest first. */
+    public List<ScheduleFire> recent(String schedule, int limit) {
+        return jdbc.query(
+                "SELECT schedule_name, fire_time, state, execution_id, detail FROM schedule_fire"
+                        + " WHERE schedule_name = ? ORDER BY fire_time DESC LIMIT ?",
+                (rs, rowNum) -> new ScheduleFire(
+                        rs.getString("schedule_name"),
+                        SqlTime.read(rs, "fire_time"),
+                        FireState.valueOf(rs.getString("state")),
+                        rs.getObject("execution_id", Long.class),
+                        rs.getString("detail")),
+                schedule,
+                limit);
+    }
+}

@@ -1,0 +1,291 @@
+package io.tokentally.api;
+
+import static io.tokentally.api.ApiClient.json;
+import static io.tokentally.api.ApiClient.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.UsageFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
+
+/** The REST trigger over real HTTP on a random port, on H2: auth, each status code, start/rerun/stop/restart. */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "tokentally.api.tokens=" + RunsApiIntegrationTests.TOKEN + "," + RunsApiIntegrationTests.OTHER_TOKEN,
+            "tokentally.schedules.enabled=false",
+            "tokentally.ingest.chunk-size=20",
+            "tokentally.ingest.threads=1"
+        })
+@ActiveProfiles("serve")
+class RunsApiIntegrationTests {
+
+    static final String TOKEN = "test-token-0123456789abcdefghij";
+    static final String OTHER_TOKEN = "other-token-0123456789abcdefghij";
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job").toAbsolutePath();
+    static final Path WORK = temporaryFolder("tokentally-api-");
+    static final String[] CUSTOMERS = {"alice", "bob"};
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    ApiClient api;
+
+    @DynamicPropertySource
+    static void folders(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+    }
+
+    @BeforeAll
+    static void usage() throws Exception {
+        for (String day : new String[] {"2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"}) {
+            Path folder = Files.createDirectories(WORK.resolve("usage-" + day));
+            UsageFixtures.write(
+                    folder.resolve("gateway.csv"),
+                    UsageFixtures.rows("r" + day, LocalDate.parse(day), 40, 7, CUSTOMERS));
+        }
+        Path big = Files.createDirectories(WORK.resolve("usage-2026-11-10"));
+        UsageFixtures.write(
+                big.resolve("gateway.csv"),
+                UsageFixtures.rows("big", LocalDate.parse("2026-11-10"), 30_000, 11, CUSTOMERS));
+    }
+
+    @BeforeEach
+    void client() {
+        api = new ApiClient(port, TOKEN);
+    }
+
+    static String body(String day) {
+        return "{\"date\":\"" + day + "\",\"input\":[\"gateway=" + WORK.resolve("usage-" + day) + "\"],"
+                + "\"customers\":\"" + FIXTURES.resolve("job-customers.csv") + "\",\"plans\":\""
+                + FIXTURES.resolve("job-plans.yaml") + "\",\"prices\":\"" + FIXTURES.resolve("job-prices.csv") + "\"}";
+    }
+
+    @Test
+    void healthIsOpenAndEverythingElseNeedsAToken() throws Exception {
+        // given
+        ApiClient anonymous = api.withToken(null);
+        ApiClient wrongToken = api.withToken("not-a-configured-token-0123456789");
+
+        // when, then
+        assertThat(anonymous.get("/actuator/health").statusCode()).isEqualTo(200);
+        assertThat(json(anonymous.get("/actuator/health")).get("status").asString())
+                .isEqualTo("UP");
+        assertThat(anonymous.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        for (String path : new String[] {
+            "/api/jobs/nightly-billing/executions",
+            "/actuator/prometheus",
+            "/v3/api-docs",
+            "/api/schedules",
+            "/actuator/metrics"
+        }) {
+            assertThat(anonymous.get(path).statusCode()).as(path).isEqualTo(401);
+            assertThat(wrongToken.get(path).statusCode()).as(path).isEqualTo(401);
+        }
+        assertThat(anonymous
+                        .post("/api/jobs/nightly-billing/executions", body("2026-11-01"))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(anonymous.get("/api/schedules").headers().firstValue("WWW-Authenticate"))
+                .hasValue("Bearer");
+        assertThat(api.withToken(OTHER_TOKEN).get("/api/schedules").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void startAnswers202WithTheExecutionIdAndTheRunCompletesWithStepProgressAndAReport() throws Exception {
+        // when
+        var started = api.post("/api/jobs/nightly-billing/executions", body("2026-11-01"));
+
+        // then
+        assertThat(started.statusCode()).isEqualTo(202);
+        long id = json(started).get("executionId").asLong();
+        assertThat(started.headers().firstValue("Location")).hasValue("/api/executions/" + id);
+        JsonNode done = api.awaitExecution(id, status("COMPLETED", "FAILED", "STOPPED"));
+        assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(done.get("date").asString()).isEqualTo("2026-11-01");
+        JsonNode ingest = step(done, "ingestStep");
+        assertThat(ingest.get("read").asLong()).isEqualTo(40);
+        assertThat(ingest.get("written").asLong()).isEqualTo(40);
+        assertThat(ingest.get("skipped").asLong()).isZero();
+        assertThat(ingest.get("durationMs").asLong()).isNotNegative();
+        var report = api.get(done.get("links").get("report").asString());
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(json(report).get("counts").get("read").asLong()).isEqualTo(40);
+        assertThat(json(report).get("executionId").asLong()).isEqualTo(id);
+        var listed = json(api.get("/api/jobs/nightly-billing/executions"));
+        assertThat(listed.findValues("executionId").stream().map(JsonNode::asLong))
+                .contains(id);
+    }
+
+    @Test
+    void aWindowThatRanIsAConflictToStartAndADeliberateRerunStartsTheNextRerun() throws Exception {
+        // given
+        long first = json(api.post("/api/jobs/nightly-billing/executions", body("2026-11-02")))
+                .get("executionId")
+                .asLong();
+        api.awaitExecution(first, status("COMPLETED"));
+
+        // when
+        var again = api.post("/api/jobs/nightly-billing/executions", body("2026-11-02"));
+        var rerun = api.post("/api/jobs/nightly-billing/reruns", body("2026-11-02"));
+
+        // then
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json(again).get("detail").asString()).contains("/reruns");
+        assertThat(rerun.statusCode()).isEqualTo(202);
+        JsonNode done = api.awaitExecution(json(rerun).get("executionId").asLong(), status("COMPLETED"));
+        assertThat(done.get("rerun").asLong()).isEqualTo(1);
+        assertThat(step(done, "ingestStep").get("read").asLong()).isZero();
+    }
+
+    @Test
+    void refusesBadRequestsWithProblemDetails() throws Exception {
+        // when, then: 400
+        assertProblem(api.post("/api/jobs/nightly-billing/executions", "{\"date\":\"2026-13-45\"}"), 400, null);
+        assertProblem(api.post("/api/jobs/nightly-billing/executions", "{}"), 400, "'date'");
+        assertProblem(api.post("/api/jobs/nightly-billing/executions", null), 400, "'date'");
+        assertProblem(
+                api.post(
+                        "/api/jobs/nightly-billing/executions",
+                        body("2026-11-03").replace("usage-2026", "nowhere")),
+                400,
+                "does not exist");
+        assertProblem(api.get("/api/executions/abc"), 400, "'id'");
+        // 404
+        assertProblem(api.post("/api/jobs/no-such-job/executions", body("2026-11-03")), 404, "no-such-job");
+        assertProblem(api.get("/api/jobs/no-such-job/executions"), 404, "no-such-job");
+        assertProblem(api.get("/api/executions/987654"), 404, "987654");
+        assertProblem(api.post("/api/executions/987654/restart", null), 404, "987654");
+        assertProblem(api.post("/api/jobs/nightly-billing/reruns", body("2026-11-04")), 404, "never run");
+    }
+
+    @Test
+    void stopsARunningExecutionWhichThenRestartsWhereItStopped() throws Exception {
+        // given
+        long id = json(api.post("/api/jobs/nightly-billing/executions", body("2026-11-10")))
+                .get("executionId")
+                .asLong();
+        api.awaitExecution(
+                id,
+                execution -> execution.findValues("name").stream()
+                        .anyMatch(name -> name.asString().startsWith("ingestFileStep")));
+
+        // when
+        var stop = api.post("/api/executions/" + id + "/stop", null);
+        var busy = api.post("/api/jobs/nightly-billing/executions", body("2026-11-10"));
+        JsonNode stopped = api.awaitExecution(id, status("STOPPED", "COMPLETED", "FAILED"));
+        var stopAgain = api.post("/api/executions/" + id + "/stop", null);
+        var restart = api.post("/api/executions/" + id + "/restart", null);
+
+        // then
+        assertThat(stop.statusCode()).isEqualTo(202);
+        assertThat(busy.statusCode()).isIn(409);
+        assertThat(stopped.get("status").asString()).isEqualTo("STOPPED");
+        assertThat(stopped.get("links").has("restart")).isTrue();
+        assertProblem(stopAgain, 409, "not running");
+        assertThat(restart.statusCode()).isEqualTo(202);
+        long restarted = json(restart).get("executionId").asLong();
+        JsonNode done = api.awaitExecution(restarted, status("COMPLETED", "FAILED", "STOPPED"));
+        assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(json(api.get("/api/executions/" + restarted + "/report"))
+                        .get("counts")
+                        .get("read")
+                        .asLong())
+                .isEqualTo(30_000);
+        assertProblem(api.post("/api/executions/" + restarted + "/restart", null), 409, "COMPLETED");
+    }
+
+    @Test
+    void publishesRunMetricsToPrometheus() throws Exception {
+        // given
+        long id = json(api.post("/api/jobs/nightly-billing/executions", body("2026-11-03")))
+                .get("executionId")
+                .asLong();
+        api.awaitExecution(id, status("COMPLETED"));
+
+        // when
+        String metrics = api.get("/actuator/prometheus").body();
+
+        // then
+        assertThat(metrics).contains("tokentally_job_duration_seconds_count{");
+        assertThat(metrics).containsPattern("tokentally_rows_total\\{[^}]*kind=\"read\"[^}]*\\} [1-9]");
+        assertThat(metrics).containsPattern("tokentally_rows_total\\{[^}]*kind=\"rejected\"");
+        assertThat(metrics).containsPattern("tokentally_step_items_total\\{[^}]*kind=\"read\"[^}]*step=\"ingestStep\"");
+        assertThat(metrics).contains("spring_batch_job_seconds_count{");
+    }
+
+    @Test
+    void theOpenApiDocumentListsEveryApiRoute() throws Exception {
+        // given
+        Set<String> routes = new TreeSet<>();
+        mappings.getHandlerMethods().forEach((info, method) -> {
+            if (method.getBeanType().getPackageName().equals(RunsController.class.getPackageName())) {
+                for (String path : info.getPatternValues()) {
+                    info.getMethodsCondition().getMethods().forEach(verb -> routes.add(verb + " " + path));
+                }
+            }
+        });
+
+        // when
+        JsonNode paths = json(api.get("/v3/api-docs")).get("paths");
+
+        // then
+        Set<String> documented = new TreeSet<>();
+        paths.properties()
+                .forEach(path -> path.getValue()
+                        .properties()
+                        .forEach(verb -> documented.add(
+                                verb.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey())));
+        assertThat(routes).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(documented).isEqualTo(routes);
+    }
+
+    static JsonNode step(JsonNode execution, String name) {
+        for (JsonNode step : execution.get("steps")) {
+            if (step.get("name").asString().equals(name)) {
+                return step;
+            }
+        }
+        throw new AssertionError("no step " + name + " in " + execution);
+    }
+
+    static void assertProblem(java.net.http.HttpResponse<String> response, int status, String detail) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = json(response);
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        if (detail != null) {
+            assertThat(problem.get("detail").asString()).contains(detail);
+        }
+    }
+
+    static Path temporaryFolder(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.tokentally.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** The chart in helm/tokentally, rendered and linted with helm-java (Helm's own library), asserted object by object. */
+class HelmChartTests {
+
+    static final Path CHART = Path.of("helm/tokentally");
+    static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    @Test
+    void lintsWithoutErrors() {
+        // when
+        LintResult result = new Helm(CHART).lint().strict().call();
+
+        // then
+        assertThat(result.isFailed())
+                .as(String.join("\n", result.getMessages()))
+                .isFalse();
+    }
+
+    @Test
+    void byDefaultServeRunsTheSchedulesAndNoCronJobIsRendered() {
+        // when
+        List<JsonNode> objects = render(command -> command);
+
+        // then
+        assertThat(ofKind(objects, "CronJob")).isEmpty();
+        JsonNode container = container(one(objects, "Deployment"));
+        assertThat(texts(container.get("args"))).containsExactly("serve", "--port=8080", "--jobs=/etc/tokentally/jobs");
+        assertThat(one(objects, "Deployment").at("/spec/replicas").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theDeploymentHasProbesResourcesAndItsSecretsOnlyAsReferences() {
+        // when
+        JsonNode container = container(one(render(command -> command), "Deployment"));
+
+        // then
+        assertThat(container.at("/livenessProbe/httpGet/path").asString()).isEqualTo("/actuator/health/liveness");
+        assertThat(container.at("/readinessProbe/httpGet/path").asString()).isEqualTo("/actuator/health/readiness");
+        assertThat(container.at("/startupProbe/httpGet/path").asString()).isEqualTo("/actuator/health/liveness");
+        assertThat(container.at("/resources/requests/memory").asString()).isEqualTo("1Gi");
+        assertThat(container.at("/resources/limits/memory").asString()).isEqualTo("2Gi");
+        assertThat(secretRef(container, "TOKENTALLY_API_TOKENS")).isEqualTo("tokentally-api/tokens");
+        assertThat(secretRef(container, "SPRING_DATASOURCE_PASSWORD")).isEqualTo("tokentally-database/password");
+        assertThat(secretRef(container, "SPRING_DATASOURCE_USERNAME")).isEqualTo("tokentally-database/username");
+        assertThat(env(container)).doesNotContainKeys("STRIPE_API_KEY", "AWS_ACCESS_KEY_ID");
+        assertThat(env(container)
+                        .get("TOKENTALLY_SHUTDOWN_STOP_TIMEOUT")
+                        .get("value")
+                        .asString())
+                .isEqualTo("70s");
+    }
+
+    @Test
+    void theConfigMapsCarryTheDatabaseUrlJsonLogsAndEveryJobsFileAsWritten() throws IOException {
+        // when
+        List<JsonNode> objects = render(command -> command.set("database.url", "jdbc:postgresql://db:5432/billing"));
+
+        // then
+        JsonNode config = named(objects, "ConfigMap", "billing-tokentally-config");
+        assertThat(config.at("/data/SPRING_DATASOURCE_URL").asString()).isEqualTo("jdbc:postgresql://db:5432/billing");
+        assertThat(config.at("/data/LOGGING_STRUCTURED_FORMAT_CONSOLE").asString())
+                .isEqualTo("ecs");
+        JsonNode jobs = named(objects, "ConfigMap", "billing-tokentally-jobs").get("data");
+        for (Path file : jobsFiles()) {
+            assertThat(jobs.get(file.getFileName().toString()).asString()).isEqualTo(Files.readString(file));
+        }
+        assertThat(jobs.size()).isEqualTo(jobsFiles().size());
+    }
+
+    @Test
+    void withCronJobsEachJobsFileBecomesACronJobThatRunsItAndServeStopsScheduling() throws IOException {
+        // when
+        List<JsonNode> objects = render(command -> command.set("schedules.runner", "cronjob"));
+
+        // then
+        List<JsonNode> cronJobs = ofKind(objects, "CronJob");
+        assertThat(cronJobs).hasSize(jobsFiles().size());
+        JsonNode nightly = named(objects, "CronJob", "billing-tokentally-nightly-billing");
+        assertThat(nightly.at("/spec/schedule").asString()).isEqualTo("30 2 * * *");
+        assertThat(nightly.at("/spec/timeZone").asString()).isEqualTo("UTC");
+        assertThat(nightly.at("/spec/concurrencyPolicy").asString()).isEqualTo("Forbid");
+        assertThat(nightly.at("/spec/startingDeadlineSeconds").asInt()).isEqualTo(21600);
+        JsonNode container = nightly.at("/spec/jobTemplate/spec/template/spec/containers/0");
+        assertThat(texts(container.get("args")))
+                .containsExactly("run", "nightly-billing", "--job-file=/etc/tokentally/jobs/nightly-billing.yaml");
+        assertThat(secretRef(container, "SPRING_DATASOURCE_PASSWORD")).isEqualTo("tokentally-database/password");
+        assertThat(texts(container(one(objects, "Deployment")).get("args"))).contains("--no-scheduler");
+    }
+
+    @Test
+    void customValuesAddStripeAndS3SecretsAPersistentWorkdirAndPlainLogs() {
+        // when
+        List<JsonNode> objects = render(command -> command.set("stripe.existingSecret", "stripe-live")
+                .set("s3.existingSecret", "s3-drop")
+                .set("s3.region", "eu-west-1")
+                .set("workdir.existingClaim", "billing-data")
+                .set("logFormat", "text")
+                .set("replicaCount", 3));
+
+        // then
+        JsonNode deployment = one(objects, "Deployment");
+        JsonNode container = container(deployment);
+        assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(secretRef(container, "STRIPE_API_KEY")).isEqualTo("stripe-live/api-key");
+        assertThat(secretRef(container, "AWS_ACCESS_KEY_ID")).isEqualTo("s3-drop/access-key-id");
+        assertThat(secretRef(container, "AWS_SECRET_ACCESS_KEY")).isEqualTo("s3-drop/secret-access-key");
+        assertThat(deployment
+                        .at("/spec/template/spec/volumes/1/persistentVolumeClaim/claimName")
+                        .asString())
+                .isEqualTo("billing-data");
+        JsonNode config = named(objects, "ConfigMap", "billing-tokentally-config");
+        assertThat(config.at("/data/AWS_REGION").asString()).isEqualTo("eu-west-1");
+        assertThat(config.get("data").has("LOGGING_STRUCTURED_FORMAT_CONSOLE")).isFalse();
+    }
+
+    @Test
+    void refusesAnUnknownScheduleRunner() {
+        // when, then
+        assertThatThrownBy(() -> render(command -> command.set("schedules.runner", "cron")))
+                .hasMessageContaining("schedules.runner must be serve or cronjob");
+    }
+
+    static List<JsonNode> render(UnaryOperator<TemplateCommand> values) {
+        String manifests = values.apply(
+                        new Helm(CHART).template().withName("billing").withKubeVersion("1.30.0"))
+                .call();
+        List<JsonNode> objects = new ArrayList<>();
+        for (String document : manifests.split("(?m)^---\\s*$")) {
+            if (!document.isBlank()) {
+                JsonNode object = YAML.readTree(document);
+                if (object != null && !object.isMissingNode() && !object.isNull()) {
+                    objects.add(object);
+                }
+            }
+        }
+        return objects;
+    }
+
+    static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+        return objects.stream()
+                .filter(object -> object.path("kind").asString().equals(kind))
+                .toList();
+    }
+
+    static JsonNode one(List<JsonNode> objects, String kind) {
+        List<JsonNode> found = ofKind(objects, kind);
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
+    }
+
+    static JsonNode named(List<JsonNode> objects, String kind, String name) {
+        return ofKind(objects, kind).stream()
+                .filter(object -> object.at("/metadata/name").asString().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+    }
+
+    static JsonNode container(JsonNode deployment) {
+        return deployment.at("/spec/template/spec/containers/0");
+    }
+
+    static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asString()));
+        return texts;
+    }
+
+    static Map<String, JsonNode> env(JsonNode container) {
+        Map<String, JsonNode> env = new java.util.LinkedHashMap<>();
+        container.get("env").forEach(variable -> env.put(variable.get("name").asString(), variable));
+        return env;
+    }
+
+    static String secretRef(JsonNode container, String variable) {
+        JsonNode ref = env(container).get(variable).at("/valueFrom/secretKeyRef");
+        return ref.get("name").asString() + "/" + ref.get("key").asString();
+    }
+
+    static List<Path> jobsFiles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("jobs"))) {
+            return files.filter(file -> file.toString().endsWith(".yaml")).toList();
+        }
+    }
+}

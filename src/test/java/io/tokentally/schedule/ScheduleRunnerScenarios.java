@@ -1,0 +1,252 @@
+package io.tokentally.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.reconcile.FindingRepository;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The scheduler with a clock the test moves: it fires on time for yesterday, once; reports and catches
+ * up missed fire times; and with two instances (two replicas, each with its own ShedLock provider over
+ * the one database) only one starts a given fire time.
+ */
+abstract class ScheduleRunnerScenarios {
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    ScheduleFireRepository fires;
+
+    @Autowired
+    FindingRepository findings;
+
+    final List<String> launches = new CopyOnWriteArrayList<>();
+
+    static final ScheduleProperties PROPERTIES = new ScheduleProperties(
+            true, Path.of("jobs"), Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMinutes(5), 7);
+
+    static JobSchedule nightly(String name, boolean catchUp) {
+        return new JobSchedule(
+                name,
+                "nightly-billing",
+                "30 2 * * *",
+                ZoneOffset.UTC,
+                WindowRule.PREVIOUS_DAY,
+                catchUp,
+                List.of("sample-data/usage"),
+                Path.of("sample-data/customers.csv"),
+                Path.of("sample-data/plans.yaml"),
+                Path.of("sample-data/prices.csv"));
+    }
+
+    ScheduleRunner runner(JobSchedule schedule, MutableClock clock, ScheduledLauncher launcher) {
+        JdbcTemplateLockProvider locks = new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
+                .withJdbcTemplate(new JdbcTemplate(dataSource))
+                .usingDbTime()
+                .build());
+        return new ScheduleRunner(
+                new JobSchedules(List.of(schedule)),
+                fires,
+                new DefaultLockingTaskExecutor(locks),
+                launcher,
+                findings,
+                PROPERTIES,
+                clock);
+    }
+
+    ScheduledLauncher recording() {
+        return (schedule, date) -> {
+            launches.add(schedule.name() + " " + date);
+            return 100 + launches.size();
+        };
+    }
+
+    @Test
+    void firesAtItsTimeForYesterdayAndOnlyOnce() {
+        // given
+        String name = unique("fires");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-28T02:00:00Z"));
+        ScheduleRunner runner = runner(nightly(name, true), clock, recording());
+        runner.tick();
+
+        // when
+        clock.set(Instant.parse("2026-11-28T02:30:20Z"));
+        runner.tick();
+        clock.set(Instant.parse("2026-11-28T02:31:00Z"));
+        runner.tick();
+
+        // then
+        assertThat(launches).containsExactly(name + " 2026-11-27");
+        assertThat(fires.recent(name, 10))
+                .containsExactly(
+                        new ScheduleFire(name, Instant.parse("2026-11-28T02:30:00Z"), FireState.STARTED, 101L, null));
+    }
+
+    @Test
+    void aProcessStartedAfterTheFireTimeDoesNotRunItLateWithoutAHistory() {
+        // given
+        String name = unique("late-start");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-28T02:45:00Z"));
+        ScheduleRunner runner = runner(nightly(name, true), clock, recording());
+
+        // when
+        clock.set(Instant.parse("2026-11-28T03:00:00Z"));
+        runner.tick();
+
+        // then
+        assertThat(launches).isEmpty();
+        assertThat(runner.nextFire(nightly(name, true))).isEqualTo(Instant.parse("2026-11-29T02:30:00Z"));
+    }
+
+    @Test
+    void reportsMissedRunsAsFindingsAndCatchesThemUpEachForItsOwnDay() {
+        // given: the schedule ran on the 20th, then no replica ran until the 23rd at 03:00
+        String name = unique("catch-up");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-20T02:00:00Z"));
+        ScheduleRunner before = runner(nightly(name, true), clock, recording());
+        clock.set(Instant.parse("2026-11-20T02:30:05Z"));
+        before.tick();
+        launches.clear();
+
+        // when
+        clock.set(Instant.parse("2026-11-23T03:00:00Z"));
+        runner(nightly(name, true), clock, recording()).tick();
+
+        // then: the 21st, 22nd and 23rd (30 minutes late, past the 15-minute grace) were missed and caught up
+        assertThat(launches).containsExactly(name + " 2026-11-20", name + " 2026-11-21", name + " 2026-11-22");
+        assertThat(fires.recent(name, 10).stream().map(ScheduleFire::state))
+                .containsExactly(FireState.CAUGHT_UP, FireState.CAUGHT_UP, FireState.CAUGHT_UP, FireState.STARTED);
+        List<String> messages = jdbc.queryForList(
+                "SELECT message FROM finding WHERE kind = 'missed_schedule' AND finding_key LIKE ? ORDER BY finding_key",
+                String.class,
+                "missed-schedule:" + name + ":%");
+        assertThat(messages).hasSize(3);
+        assertThat(messages.get(0)).contains("2026-11-21T02:30:00Z").contains("caught up as execution");
+    }
+
+    @Test
+    void missedRunsOfAScheduleWithoutCatchUpAreReportedButNotRun() {
+        // given
+        String name = unique("no-catch-up");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-20T02:00:00Z"));
+        ScheduleRunner before = runner(nightly(name, false), clock, recording());
+        clock.set(Instant.parse("2026-11-20T02:30:05Z"));
+        before.tick();
+        launches.clear();
+
+        // when
+        clock.set(Instant.parse("2026-11-22T02:30:30Z"));
+        runner(nightly(name, false), clock, recording()).tick();
+
+        // then: the 21st was missed; the 22nd is on time
+        assertThat(launches).containsExactly(name + " 2026-11-21");
+        assertThat(fires.recent(name, 10).stream().map(ScheduleFire::state))
+                .containsExactly(FireState.STARTED, FireState.MISSED, FireState.STARTED);
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "missed-schedule:" + name + ":2026-11-21T02:30:00Z"))
+                .contains("not caught up");
+    }
+
+    @Test
+    void catchesUpNoMoreThanMaxCatchUpMissedRunsTheNewestOnes() {
+        // given: ran on the 1st, then down until the 12th at 09:00 (11 fire times missed, 7 may be caught up)
+        String name = unique("long-outage");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-01T02:00:00Z"));
+        ScheduleRunner before = runner(nightly(name, true), clock, recording());
+        clock.set(Instant.parse("2026-11-01T02:30:05Z"));
+        before.tick();
+        launches.clear();
+
+        // when
+        clock.set(Instant.parse("2026-11-12T09:00:00Z"));
+        runner(nightly(name, true), clock, recording()).tick();
+
+        // then: the newest 7 (fired on the 6th to the 12th, billing the 5th to the 11th)
+        assertThat(launches)
+                .containsExactly(
+                        name + " 2026-11-05",
+                        name + " 2026-11-06",
+                        name + " 2026-11-07",
+                        name + " 2026-11-08",
+                        name + " 2026-11-09",
+                        name + " 2026-11-10",
+                        name + " 2026-11-11");
+        assertThat(fires.recent(name, 20)).hasSize(8);
+    }
+
+    @Test
+    void withTwoInstancesOnlyTheOneHoldingTheLockStartsAFireTime() throws Exception {
+        // given: two replicas, each with its own lock provider; the first is slow to start the run
+        String name = unique("two-replicas");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-28T02:00:00Z"));
+        CountDownLatch inLaunch = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ScheduleRunner first = runner(nightly(name, true), clock, (schedule, date) -> {
+            inLaunch.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            launches.add("first " + date);
+            return 1;
+        });
+        ScheduleRunner second = runner(nightly(name, true), clock, (schedule, date) -> {
+            launches.add("second " + date);
+            return 2;
+        });
+        clock.set(Instant.parse("2026-11-28T02:30:01Z"));
+
+        // when
+        Thread firstTick = new Thread(first::tick);
+        firstTick.start();
+        assertThat(inLaunch.await(30, TimeUnit.SECONDS)).isTrue();
+        second.tick();
+        release.countDown();
+        firstTick.join(30_000);
+        second.tick();
+
+        // then
+        assertThat(launches).containsExactly("first " + LocalDate.parse("2026-11-27"));
+        assertThat(fires.recent(name, 10)).hasSize(1);
+    }
+
+    @Test
+    void aRunThatCannotStartIsRecordedWithTheReason() {
+        // given
+        String name = unique("refused");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-28T02:00:00Z"));
+        ScheduleRunner runner = runner(nightly(name, true), clock, (schedule, date) -> {
+            throw new IllegalStateException("execution 7 of window " + date + " is still marked STARTED");
+        });
+
+        // when
+        clock.set(Instant.parse("2026-11-28T02:30:01Z"));
+        runner.tick();
+
+        // then
+        ScheduleFire fire = fires.recent(name, 1).get(0);
+        assertThat(fire.state()).isEqualTo(FireState.NOT_STARTED);
+        assertThat(fire.detail()).isEqualTo("execution 7 of window 2026-11-27 is still marked STARTED");
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + Long.toString(System.nanoTime(), 36);
+    }
+}

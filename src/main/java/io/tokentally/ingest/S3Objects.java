@@ -28,4 +28,9 @@ public class S3Objects {
         return s3.getObject()
                 .getObject(request -> request.bucket(rest.substring(0, slash)).key(rest.substring(slash + 1)));
     }
+
+    /** Throws when the bucket cannot be reached with the configured endpoint and credentials. */
+    public void checkBucket(String bucket) {
+        s3.getObject().headBucket(request -> request.bucket(bucket));
+    }
 }

@@ -6,6 +6,10 @@ import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.IngestProgress;
 import io.tokentally.ingest.RegisteredFile;
 import java.util.function.Function;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -26,6 +30,7 @@ class IngestFileTasklet implements Tasklet {
     private final Function<RegisteredFile, FileIngest> ingests;
     private final IngestCommitLock lock;
     private final IngestProgress progress;
+    private final JobRepository jobRepository;
 
     IngestFileTasklet(
             FileRegistry registry,
@@ -33,13 +38,15 @@ class IngestFileTasklet implements Tasklet {
             long run,
             Function<RegisteredFile, FileIngest> ingests,
             IngestCommitLock lock,
-            IngestProgress progress) {
+            IngestProgress progress,
+            JobRepository jobRepository) {
         this.registry = registry;
         this.fileId = fileId;
         this.run = run;
         this.ingests = ingests;
         this.lock = lock;
         this.progress = progress;
+        this.jobRepository = jobRepository;
     }
 
     @Override
@@ -50,14 +57,22 @@ class IngestFileTasklet implements Tasklet {
             return RepeatStatus.FINISHED;
         }
         FileIngest ingest = ingests.apply(file);
+        long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
         long[] sinceProgress = {0};
-        ingest.readAll(record -> {
-            contribution.incrementReadCount();
-            if (++sinceProgress[0] == PROGRESS_EVERY) {
-                progress.rowsDone(PROGRESS_EVERY);
-                sinceProgress[0] = 0;
-            }
-        });
+        try {
+            ingest.readAll(record -> {
+                contribution.incrementReadCount();
+                if (++sinceProgress[0] == PROGRESS_EVERY) {
+                    progress.rowsDone(PROGRESS_EVERY);
+                    sinceProgress[0] = 0;
+                    stopIfAsked(jobExecutionId);
+                }
+            });
+        } catch (StopRequested e) {
+            throw new JobInterruptedException(
+                    "stopped while reading " + file.path() + "; a restart reads it again from its first line",
+                    BatchStatus.STOPPED);
+        }
         progress.rowsDone(sinceProgress[0]);
         lock.holdUntilTransactionEnds();
         ingest.settleConcurrentDuplicates();
@@ -70,5 +85,24 @@ class IngestFileTasklet implements Tasklet {
         contribution.incrementProcessSkipCount(counts.rejected());
         progress.fileDone();
         return RepeatStatus.FINISHED;
+    }
+
+    /**
+     * A file is one transaction, so a stop asked for while it is read (a SIGTERM, the REST API) takes
+     * effect here, every few thousand rows: the transaction rolls back and the partition ends STOPPED.
+     */
+    private void stopIfAsked(long jobExecutionId) {
+        JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
+        if (execution != null
+                && (execution.getStatus() == BatchStatus.STOPPING || execution.getStatus() == BatchStatus.STOPPED)) {
+            throw new StopRequested();
+        }
+    }
+
+    /** Unwinds the read when a stop was asked for. */
+    private static final class StopRequested extends RuntimeException {
+        StopRequested() {
+            super(null, null, false, false);
+        }
     }
 }

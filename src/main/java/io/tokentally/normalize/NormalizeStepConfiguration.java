@@ -106,6 +106,7 @@ public class NormalizeStepConfiguration {
             IngestCommitLock lock,
             IngestProgress progress,
             IngestProperties properties,
+            JobRepository jobRepository,
             @Value(FILE_ID) long fileId,
             @Value(RUN) long run) {
         return new IngestFileTasklet(
@@ -120,6 +121,7 @@ public class NormalizeStepConfiguration {
                         rejects,
                         properties.batchSize()),
                 lock,
-                progress);
+                progress,
+                jobRepository);
     }
 }

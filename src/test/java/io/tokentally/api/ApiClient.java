@@ -55,9 +55,15 @@ final class ApiClient {
         return JSON.readTree(response.body());
     }
 
+    /**
+     * The execution has one of these statuses and has finished: its end time is set (its listeners are
+     * done) and so is every step's (a partition still reading its file has not stopped yet).
+     */
     static Predicate<JsonNode> status(String... statuses) {
         return execution -> java.util.Arrays.asList(statuses)
-                .contains(execution.get("status").asString());
+                        .contains(execution.get("status").asString())
+                && execution.hasNonNull("endTime")
+                && execution.get("steps").valueStream().allMatch(step -> step.hasNonNull("endTime"));
     }
 
     private HttpRequest.Builder request(String path) {

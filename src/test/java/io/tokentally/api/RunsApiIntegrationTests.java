@@ -67,7 +67,7 @@ class RunsApiIntegrationTests {
         Path big = Files.createDirectories(WORK.resolve("usage-2026-11-10"));
         UsageFixtures.write(
                 big.resolve("gateway.csv"),
-                UsageFixtures.rows("big", LocalDate.parse("2026-11-10"), 30_000, 11, CUSTOMERS));
+                UsageFixtures.rows("big", LocalDate.parse("2026-11-10"), 300_000, 11, CUSTOMERS));
     }
 
     @BeforeEach
@@ -205,7 +205,9 @@ class RunsApiIntegrationTests {
         assertThat(stopped.get("status").asString()).isEqualTo("STOPPED");
         assertThat(stopped.get("links").has("restart")).isTrue();
         assertProblem(stopAgain, 409, "not running");
-        assertThat(restart.statusCode()).isEqualTo(202);
+        assertThat(restart.statusCode())
+                .as(stopped.toString() + " " + restart.body())
+                .isEqualTo(202);
         long restarted = json(restart).get("executionId").asLong();
         JsonNode done = api.awaitExecution(restarted, status("COMPLETED", "FAILED", "STOPPED"));
         assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
@@ -213,7 +215,7 @@ class RunsApiIntegrationTests {
                         .get("counts")
                         .get("read")
                         .asLong())
-                .isEqualTo(30_000);
+                .isEqualTo(300_000);
         assertProblem(api.post("/api/executions/" + restarted + "/restart", null), 409, "COMPLETED");
     }
 
@@ -234,6 +236,26 @@ class RunsApiIntegrationTests {
         assertThat(metrics).containsPattern("tokentally_rows_total\\{[^}]*kind=\"rejected\"");
         assertThat(metrics).containsPattern("tokentally_step_items_total\\{[^}]*kind=\"read\"[^}]*step=\"ingestStep\"");
         assertThat(metrics).contains("spring_batch_job_seconds_count{");
+        assertThat(metrics).containsPattern("tokentally_outbox_rows\\{[^}]*state=\"pending\"[^}]*\\} [0-9]");
+        assertThat(metrics).containsPattern("tokentally_outbox_rows\\{[^}]*state=\"failed\"");
+        assertThat(metrics).containsPattern("tokentally_findings_open\\{[^}]*severity=\"error\"");
+    }
+
+    @Test
+    void healthShowsStripeToATokenHolderAsUpInDryRun() throws Exception {
+        // when
+        var health = json(api.get("/actuator/health"));
+
+        // then: no key configured, so Stripe is not called and says so
+        assertThat(health.get("components").get("stripe").get("status").asString())
+                .isEqualTo("UP");
+        assertThat(health.get("components")
+                        .get("stripe")
+                        .get("details")
+                        .get("dry_run")
+                        .asBoolean())
+                .isTrue();
+        assertThat(health.get("components").get("db").get("status").asString()).isEqualTo("UP");
     }
 
     @Test

@@ -73,6 +73,15 @@ class S3DropIntegrationTests {
     @Autowired
     Clock clock;
 
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    org.springframework.batch.core.launch.JobOperator jobOperator;
+
+    @Autowired
+    org.springframework.batch.core.repository.JobRepository jobRepository;
+
     @BeforeAll
     static void bucket() {
         s3 = S3Client.builder()
@@ -200,6 +209,51 @@ class S3DropIntegrationTests {
                 .contains("processed/incoming/日本/ünïcode file.csv", "processed/incoming/../escape.csv", longKey);
         assertThat(tags(longKey)).containsEntry("tokentally-status", "processed");
         assertThat(Files.exists(WORK.resolve("data/escape.csv"))).isFalse();
+    }
+
+    @Test
+    void aRunStoppedWhileItReadsAnObjectIsResumedAndCountsItOnce() throws Exception {
+        // given: a large object, and the watcher's run stopped while it reads it
+        put("incoming/large.csv", rows("large", 200_000));
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.Future<Optional<JobExecution>> polled = background.submit(watcher::poll);
+        long running = awaitIngestOfALargeFile();
+        jobOperator.stop(jobRepository.getJobExecution(running));
+        JobExecution stopped = polled.get().orElseThrow();
+        background.shutdown();
+        assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(keys()).contains("incoming/large.csv");
+
+        // when: the day is run again, as the next scheduled run does
+        JobExecution resumed = runs.run(new BillingJobParameters(
+                yesterday(),
+                0,
+                List.of("drop=s3://" + BUCKET + "/incoming/"),
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+
+        // then: the same run finishes, the object is read once and moved
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobInstance().getInstanceId())
+                .isEqualTo(stopped.getJobInstance().getInstanceId());
+        assertThat(fileCounts(resumed, "large.csv")).isEqualTo(Map.of("read", 200_000L, "accepted", 200_000L));
+        assertThat(keys()).doesNotContain("incoming/large.csv").contains("processed/incoming/large.csv");
+    }
+
+    private long awaitIngestOfALargeFile() throws InterruptedException {
+        for (int i = 0; i < 1_500; i++) {
+            List<Long> executions = jdbc.queryForList(
+                    "SELECT e.JOB_EXECUTION_ID FROM BATCH_STEP_EXECUTION s JOIN BATCH_JOB_EXECUTION e"
+                            + " ON e.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID WHERE s.STEP_NAME LIKE 'ingestFileStep%'"
+                            + " AND s.STATUS = 'STARTED' AND e.STATUS = 'STARTED'",
+                    Long.class);
+            if (!executions.isEmpty()) {
+                return executions.get(0);
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the watcher's run never started to ingest");
     }
 
     // --- helpers

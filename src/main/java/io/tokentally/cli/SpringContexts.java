@@ -12,13 +12,19 @@ final class SpringContexts {
 
     private SpringContexts() {}
 
-    /** Starts the context; {@code properties} win over application.properties, as command-line arguments do. */
+    /**
+     * Starts the context; {@code properties} win over application.properties, as command-line arguments
+     * do. A command never watches the S3 drop folder (only {@code serve} does), even where the
+     * environment it shares with the service says {@code TOKENTALLY_S3_WATCH=true}.
+     */
     static ConfigurableApplicationContext start(Map<String, Object> properties) {
+        Map<String, Object> command = new java.util.LinkedHashMap<>(properties);
+        command.putIfAbsent("tokentally.s3.watch", false);
         return new SpringApplicationBuilder(TokentallyApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
-                .run(arguments(properties));
+                .run(arguments(command));
     }
 
     /** Starts the service: the web server and the {@code serve} profile (application-serve.properties). */

@@ -112,6 +112,9 @@ class HelmChartTests {
         List<JsonNode> objects = render(command -> command.set("stripe.existingSecret", "stripe-live")
                 .set("s3.existingSecret", "s3-drop")
                 .set("s3.region", "eu-west-1")
+                .set("s3.endpoint", "http://minio:9000")
+                .set("s3.pathStyleAccess", true)
+                .set("s3.drop", "drop=s3://usage-drop/incoming/")
                 .set("workdir.existingClaim", "billing-data")
                 .set("logFormat", "text")
                 .set("replicaCount", 3));
@@ -129,6 +132,12 @@ class HelmChartTests {
                 .isEqualTo("billing-data");
         JsonNode config = named(objects, "ConfigMap", "billing-tokentally-config");
         assertThat(config.at("/data/AWS_REGION").asString()).isEqualTo("eu-west-1");
+        assertThat(config.at("/data/TOKENTALLY_S3_REGION").asString()).isEqualTo("eu-west-1");
+        assertThat(config.at("/data/TOKENTALLY_S3_ENDPOINT").asString()).isEqualTo("http://minio:9000");
+        assertThat(config.at("/data/TOKENTALLY_S3_PATH_STYLE_ACCESS").asString())
+                .isEqualTo("true");
+        assertThat(config.at("/data/TOKENTALLY_S3_DROP").asString()).isEqualTo("drop=s3://usage-drop/incoming/");
+        assertThat(config.at("/data/TOKENTALLY_S3_WATCH").asString()).isEqualTo("true");
         assertThat(config.get("data").has("LOGGING_STRUCTURED_FORMAT_CONSOLE")).isFalse();
     }
 

@@ -58,7 +58,7 @@ class RunsApiIntegrationTests {
 
     @BeforeAll
     static void usage() throws Exception {
-        for (String day : new String[] {"2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"}) {
+        for (String day : new String[] {"2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"}) {
             Path folder = Files.createDirectories(WORK.resolve("usage-" + day));
             UsageFixtures.write(
                     folder.resolve("gateway.csv"),
@@ -239,6 +239,28 @@ class RunsApiIntegrationTests {
         assertThat(metrics).containsPattern("tokentally_outbox_rows\\{[^}]*state=\"pending\"[^}]*\\} [0-9]");
         assertThat(metrics).containsPattern("tokentally_outbox_rows\\{[^}]*state=\"failed\"");
         assertThat(metrics).containsPattern("tokentally_findings_open\\{[^}]*severity=\"error\"");
+    }
+
+    @Test
+    void servesACustomersBalanceAfterARunAndA404ForAnUnknownCustomer() throws Exception {
+        // given
+        long id = json(api.post("/api/jobs/nightly-billing/executions", body("2026-11-05")))
+                .get("executionId")
+                .asLong();
+        api.awaitExecution(id, status("COMPLETED"));
+
+        // when
+        var balance = api.get("/api/customers/alice/balance");
+        var unknown = api.get("/api/customers/nobody/balance");
+
+        // then
+        assertThat(balance.statusCode()).isEqualTo(200);
+        assertThat(json(balance).get("currency").asString()).isEqualTo("USD");
+        assertThat(json(balance).has("available")).isTrue();
+        assertThat(json(balance).has("allow")).isTrue();
+        assertProblem(unknown, 404, "nobody");
+        assertThat(api.withToken(null).get("/api/customers/alice/balance").statusCode())
+                .isEqualTo(401);
     }
 
     @Test

@@ -16,6 +16,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class S3ObjectRegistry {
 
+    private static final String CLAIMS =
+            "SELECT object_uri, etag, source, claimed_run, file_id, status, detail FROM s3_object";
     private static final List<String> COLUMNS =
             List.of("object_uri", "etag", "source", "size_bytes", "claimed_run", "claimed_at", "status");
 
@@ -79,16 +81,8 @@ public class S3ObjectRegistry {
 
     /** Claimed objects that are not marked yet, of any run. */
     List<Claim> unmarked() {
-        return jdbc.sql("SELECT object_uri, etag, source, claimed_run, file_id, status, detail FROM s3_object"
-                        + " WHERE status = 'CLAIMED' ORDER BY object_uri")
-                .query((rs, rowNum) -> new Claim(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getLong(4),
-                        (Long) rs.getObject(5, Long.class),
-                        rs.getString(6),
-                        rs.getString(7)))
+        return jdbc.sql(CLAIMS + " WHERE status = 'CLAIMED' ORDER BY object_uri")
+                .query(S3ObjectRegistry::claim)
                 .list();
     }
 
@@ -99,18 +93,21 @@ public class S3ObjectRegistry {
     }
 
     public Optional<Claim> find(String uri, String etag) {
-        return jdbc.sql("SELECT object_uri, etag, source, claimed_run, file_id, status, detail FROM s3_object"
-                        + " WHERE object_uri = ? AND etag = ?")
+        return jdbc.sql(CLAIMS + " WHERE object_uri = ? AND etag = ?")
                 .params(uri, etag)
-                .query((rs, rowNum) -> new Claim(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getLong(4),
-                        (Long) rs.getObject(5, Long.class),
-                        rs.getString(6),
-                        rs.getString(7)))
+                .query(S3ObjectRegistry::claim)
                 .optional();
+    }
+
+    private static Claim claim(java.sql.ResultSet rs, int rowNum) throws java.sql.SQLException {
+        return new Claim(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                (Long) rs.getObject(5, Long.class),
+                rs.getString(6),
+                rs.getString(7));
     }
 
     private OffsetDateTime now() {

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The catalog as plans that hold price changes see it: a feed's version that changes a price counts
@@ -39,16 +38,11 @@ final class HeldPrices {
     /** The syncs whose versions change an existing price, oldest first. */
     static List<PriceApprovals.Sync> changes(Collection<Price> catalog) {
         Map<FeedPrice.Slot, Instant> first = firstVersions(catalog);
-        TreeSet<String> seen = new TreeSet<>();
-        List<PriceApprovals.Sync> syncs = new ArrayList<>();
+        java.util.Set<PriceApprovals.Sync> syncs = new java.util.LinkedHashSet<>();
         catalog.stream()
                 .sorted(java.util.Comparator.comparing(Price::effectiveFrom))
-                .forEach(price -> heldSync(price, first).ifPresent(sync -> {
-                    if (seen.add(sync.feed() + "@" + sync.effective())) {
-                        syncs.add(sync);
-                    }
-                }));
-        return syncs;
+                .forEach(price -> heldSync(price, first).ifPresent(syncs::add));
+        return new ArrayList<>(syncs);
     }
 
     private static Optional<PriceApprovals.Sync> heldSync(Price price, Map<FeedPrice.Slot, Instant> first) {

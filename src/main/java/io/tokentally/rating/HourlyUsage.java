@@ -23,7 +23,17 @@ public record HourlyUsage(
         long cacheWrite1h,
         long output,
         long reasoning) {
-    /** Reads one row of the hourly usage query. */
+    /** Billable usage summed per customer, model, tiers, hour and price epoch, over the hours {@code hours} selects. */
+    static String query(String hours) {
+        return "SELECT customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch,"
+                + " SUM(requests) AS requests, SUM(input_tokens) AS input, SUM(cache_read_tokens) AS cache_read,"
+                + " SUM(cache_write_5m_tokens) AS cache_write_5m, SUM(cache_write_1h_tokens) AS cache_write_1h,"
+                + " SUM(output_tokens) AS output, SUM(reasoning_tokens) AS reasoning FROM usage_hourly"
+                + " WHERE billable = TRUE AND " + hours
+                + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch";
+    }
+
+    /** Reads one row of {@link #query}. */
     static HourlyUsage read(ResultSet rs, int rowNum) throws SQLException {
         return new HourlyUsage(
                 rs.getString("customer_id"),

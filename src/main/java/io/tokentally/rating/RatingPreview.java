@@ -21,12 +21,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class RatingPreview {
 
-    private static final String USAGE = "SELECT customer_id, provider, model, service_tier, context_tier, hour_start,"
-            + " price_epoch, SUM(requests) AS requests, SUM(input_tokens) AS input, SUM(cache_read_tokens) AS cache_read,"
-            + " SUM(cache_write_5m_tokens) AS cache_write_5m, SUM(cache_write_1h_tokens) AS cache_write_1h,"
-            + " SUM(output_tokens) AS output, SUM(reasoning_tokens) AS reasoning FROM usage_hourly"
-            + " WHERE billable = TRUE AND hour_start >= ? AND hour_start < ?"
-            + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch";
+    private static final String USAGE = HourlyUsage.query("hour_start >= ? AND hour_start < ?");
     private static final String STORED = "SELECT customer_id, model, token_type, SUM(tokens), SUM(cost_usd),"
             + " SUM(billed_usd) FROM rated_aggregate WHERE hour_start >= ? AND hour_start < ?"
             + " GROUP BY customer_id, model, token_type";

@@ -33,13 +33,8 @@ public class RatingStepConfiguration {
     private static final String RUN = "#{stepExecution.jobExecution.jobInstance.instanceId}";
 
     static final String HOURLY_USAGE_SQL =
-            "SELECT customer_id, provider, model, service_tier, context_tier, hour_start,"
-                    + " price_epoch, SUM(requests) AS requests, SUM(input_tokens) AS input, SUM(cache_read_tokens) AS cache_read,"
-                    + " SUM(cache_write_5m_tokens) AS cache_write_5m, SUM(cache_write_1h_tokens) AS cache_write_1h,"
-                    + " SUM(output_tokens) AS output, SUM(reasoning_tokens) AS reasoning FROM usage_hourly"
-                    + " WHERE billable = TRUE AND (hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?)"
-                    + " OR (hour_start >= ? AND hour_start < ?))"
-                    + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch"
+            HourlyUsage.query("(hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?)"
+                            + " OR (hour_start >= ? AND hour_start < ?))")
                     + " ORDER BY hour_start, customer_id, model, service_tier, context_tier, price_epoch";
 
     @Bean

@@ -160,13 +160,10 @@ class StripeReadBackTasklet implements Tasklet {
                 rs -> {
                     Key key =
                             key(rs.getString(1), rs.getString(2), rs.getString(3), SqlTime.read(rs, "event_timestamp"));
-                    totals.computeIfPresent(key, (k, sum) -> {
-                        try {
-                            return sum.add(BigDecimal.valueOf(rs.getLong(5)));
-                        } catch (java.sql.SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
+                    BigDecimal sum = totals.get(key);
+                    if (sum != null) {
+                        totals.put(key, sum.add(BigDecimal.valueOf(rs.getLong(5))));
+                    }
                 },
                 run);
         return totals;

@@ -37,6 +37,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
     secretKeyRef:
       name: {{ .Values.stripe.existingSecret }}
       key: {{ .Values.stripe.apiKeyKey }}
+{{- if .Values.stripe.webhookSecretKey }}
+- name: STRIPE_WEBHOOK_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.stripe.existingSecret }}
+      key: {{ .Values.stripe.webhookSecretKey }}
+{{- end }}
 {{- end }}
 {{- if .Values.s3.existingSecret }}
 - name: AWS_ACCESS_KEY_ID

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -25,7 +26,7 @@ import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.preauth.PreAuthenticatedAuthenticationToken;
 
 /**
- * Everything but the health endpoints needs {@code Authorization: Bearer <token>} with one of
+ * Everything but the health endpoints and Stripe's signed event deliveries needs {@code Authorization: Bearer <token>} with one of
  * {@code tokentally.api.tokens}. No sessions, no cookies, no CSRF (no browser forms); a missing or wrong
  * token gets a 401 problem.
  */
@@ -52,6 +53,8 @@ class ApiSecurityConfiguration {
         tokens.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthorized));
         return http.authorizeHttpRequests(
                         requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
+                                .permitAll()
+                                .requestMatchers(HttpMethod.POST, StripeEventsController.PATH)
                                 .permitAll()
                                 .anyRequest()
                                 .authenticated())

@@ -27,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param readBackMaxWaitSeconds how long the read-back waits for Stripe's summaries to catch up before
  *     it reports a mismatch (they are eventually consistent)
  * @param readBackPollSeconds how often it asks again while it waits
+ * @param webhookSecret the signing secret of the event destination that delivers Stripe's asynchronous
+ *     meter errors to {@code POST /api/stripe/events} ({@code STRIPE_WEBHOOK_SECRET}); blank turns the
+ *     endpoint off
  */
 @Validated
 @ConfigurationProperties("tokentally.stripe")
@@ -53,7 +56,10 @@ public record StripeProperties(
         @DefaultValue("30000") @Min(100) int readTimeoutMillis,
         @DefaultValue("true") boolean readBack,
         @DefaultValue("120") @Min(0) @Max(3600) int readBackMaxWaitSeconds,
-        @DefaultValue("10") @Min(1) @Max(600) int readBackPollSeconds) {
+        @DefaultValue("10") @Min(1) @Max(600) int readBackPollSeconds,
+
+        @Pattern(regexp = "|whsec_.+", message = "is an event destination's signing secret, whsec_...")
+        String webhookSecret) {
 
     public boolean dryRun() {
         return apiKey == null || apiKey.isBlank();
@@ -61,6 +67,7 @@ public record StripeProperties(
 
     @Override
     public String toString() {
-        return "StripeProperties[apiKey=" + (dryRun() ? "<none>" : "<set>") + ", apiBase=" + apiBase + "]";
+        return "StripeProperties[apiKey=" + (dryRun() ? "<none>" : "<set>") + ", apiBase=" + apiBase
+                + ", webhookSecret=" + (webhookSecret == null || webhookSecret.isBlank() ? "<none>" : "<set>") + "]";
     }
 }

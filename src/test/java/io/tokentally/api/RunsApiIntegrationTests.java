@@ -5,6 +5,8 @@ import static io.tokentally.api.ApiClient.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.UsageFixtures;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -49,6 +51,9 @@ class RunsApiIntegrationTests {
     RequestMappingHandlerMapping mappings;
 
     ApiClient api;
+
+    @Autowired
+    FindingRepository findings;
 
     @DynamicPropertySource
     static void folders(DynamicPropertyRegistry registry) {
@@ -261,6 +266,65 @@ class RunsApiIntegrationTests {
         assertProblem(unknown, 404, "nobody");
         assertThat(api.withToken(null).get("/api/customers/alice/balance").statusCode())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void listsAcknowledgesAndResolvesFindingsByKey() throws Exception {
+        // given: a finding whose key holds a slash, as model ids do
+        String key = "api-test:alice:openai/gpt-4o:" + System.nanoTime();
+        findings.record(new Finding(key, "API_TEST", Finding.Severity.WARNING, "seen by the API test"), 1);
+
+        // when
+        var open = api.get("/api/findings");
+        var acknowledged = api.post("/api/findings/acknowledge", "{\"key\":\"" + key + "\"}");
+        var openAfter = api.get("/api/findings?status=open");
+        var acknowledgedList = api.get("/api/findings?status=acknowledged");
+        var resolved = api.post("/api/findings/resolve", "{\"key\":\"" + key + "\"}");
+
+        // then
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(keys(open)).contains(key);
+        assertThat(json(acknowledged).get("status").asString()).isEqualTo("ACKNOWLEDGED");
+        assertThat(keys(openAfter)).doesNotContain(key);
+        assertThat(keys(acknowledgedList)).contains(key);
+        assertThat(json(resolved).get("status").asString()).isEqualTo("RESOLVED");
+        assertThat(keys(api.get("/api/findings?status=all"))).contains(key);
+        assertProblem(api.post("/api/findings/resolve", "{\"key\":\"no-such-finding\"}"), 404, "no-such-finding");
+        assertProblem(api.post("/api/findings/resolve", "{}"), 400, "key");
+        assertProblem(api.get("/api/findings?status=closed"), 400, "closed");
+        assertThat(api.withToken(null).get("/api/findings").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void approvesOnlyAPriceSyncThatWaits() throws Exception {
+        // when
+        var pending = api.get("/api/prices/pending");
+        var unknown = api.post(
+                "/api/prices/approve", "{\"feed\":\"litellm\",\"effective\":\"2026-01-01T00:00:00Z\",\"by\":\"ops\"}");
+        var badInstant = api.post("/api/prices/approve", "{\"effective\":\"yesterday\",\"by\":\"ops\"}");
+
+        // then: nothing was synced here, so nothing waits (the approval flow itself: PriceSyncJobTests)
+        assertThat(pending.statusCode()).isEqualTo(200);
+        assertThat(json(pending).isArray()).isTrue();
+        assertProblem(unknown, 404, "waits for approval");
+        assertProblem(badInstant, 400, "yesterday");
+        assertThat(api.withToken(null).get("/api/prices/pending").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void stripeEventDeliveriesNeedNoTokenButAreOffWithoutASigningSecret() throws Exception {
+        // when: Stripe cannot send a bearer token; its deliveries are checked by signature instead
+        var delivery = api.withToken(null).post("/api/stripe/events", "{\"id\":\"evt_1\"}");
+
+        // then: not a 401, but no secret is configured here, so the endpoint is off
+        assertProblem(delivery, 404, "tokentally.stripe.webhook-secret");
+    }
+
+    static java.util.List<String> keys(java.net.http.HttpResponse<String> response) {
+        return json(response)
+                .valueStream()
+                .map(finding -> finding.get("key").asString())
+                .toList();
     }
 
     @Test

@@ -110,6 +110,7 @@ class HelmChartTests {
     void customValuesAddStripeAndS3SecretsAPersistentWorkdirAndPlainLogs() {
         // when
         List<JsonNode> objects = render(command -> command.set("stripe.existingSecret", "stripe-live")
+                .set("stripe.webhookSecretKey", "webhook-secret")
                 .set("s3.existingSecret", "s3-drop")
                 .set("s3.region", "eu-west-1")
                 .set("s3.endpoint", "http://minio:9000")
@@ -124,6 +125,7 @@ class HelmChartTests {
         JsonNode container = container(deployment);
         assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(3);
         assertThat(secretRef(container, "STRIPE_API_KEY")).isEqualTo("stripe-live/api-key");
+        assertThat(secretRef(container, "STRIPE_WEBHOOK_SECRET")).isEqualTo("stripe-live/webhook-secret");
         assertThat(secretRef(container, "AWS_ACCESS_KEY_ID")).isEqualTo("s3-drop/access-key-id");
         assertThat(secretRef(container, "AWS_SECRET_ACCESS_KEY")).isEqualTo("s3-drop/secret-access-key");
         assertThat(deployment

@@ -75,6 +75,7 @@ public final class FakeStripe implements AutoCloseable {
     private final List<InvoiceItem> invoiceItems = new ArrayList<>();
     private final List<Grant> grants = new ArrayList<>();
     private final Map<String, Instant> identifiers = new HashMap<>();
+    private final Map<String, String> v2Events = new HashMap<>();
     private final Map<String, Stored> idempotency = new HashMap<>();
     private final Map<String, String> idempotencyBodies = new HashMap<>();
     private final Set<String> inFlight = new HashSet<>();
@@ -83,6 +84,7 @@ public final class FakeStripe implements AutoCloseable {
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final Deque<Long> recentCalls = new ArrayDeque<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger v2EventFetches = new AtomicInteger();
     private final AtomicInteger rateLimited = new AtomicInteger();
     private final AtomicInteger conflicts = new AtomicInteger();
     private volatile int ratePerSecond = Integer.MAX_VALUE;
@@ -98,6 +100,7 @@ public final class FakeStripe implements AutoCloseable {
         server.createContext("/v1/billing/meters", this::meters);
         server.createContext("/v1/prices", this::prices);
         server.createContext("/v1/billing/credit_grants", this::creditGrants);
+        server.createContext("/v2/core/events", this::v2Event);
         server.start();
     }
 
@@ -163,6 +166,43 @@ public final class FakeStripe implements AutoCloseable {
         ratePerSecond = Integer.MAX_VALUE;
         summaryLag = Duration.ZERO;
         lostFromSummaries.clear();
+    }
+
+    /**
+     * Stripe refuses accepted meter events after the fact: drops them and stores a {@code v1.billing.meter.error_report_triggered}
+     * event naming these identifiers as sample errors and returns the thin event an event destination
+     * delivers (unsigned; the receiver fetches the full event from {@code /v2/core/events/{id}}).
+     */
+    public synchronized String meterErrorReport(String eventName, String code, List<String> sampleIdentifiers) {
+        events.removeIf(event -> sampleIdentifiers.contains(event.identifier()));
+        String id = "evt_test_" + (v2Events.size() + 1);
+        String meterId = meterIds.getOrDefault(eventName, "mtr_unknown");
+        StringBuilder samples = new StringBuilder();
+        for (String identifier : sampleIdentifiers) {
+            samples.append(samples.isEmpty() ? "" : ",")
+                    .append("{\"error_message\":\"No customer found\",\"request\":{\"identifier\":\"")
+                    .append(identifier)
+                    .append("\"}}");
+        }
+        Instant now = clock.instant();
+        String head = "\"id\":\"" + id
+                + "\",\"object\":\"v2.core.event\",\"type\":\"v1.billing.meter.error_report_triggered\","
+                + "\"livemode\":false,\"created\":\"" + now + "\",\"related_object\":{\"id\":\"" + meterId
+                + "\",\"type\":\"billing.meter\",\"url\":\"/v1/billing/meters/" + meterId + "\"}";
+        v2Events.put(
+                id,
+                "{" + head + ",\"data\":{\"developer_message_summary\":\"" + sampleIdentifiers.size()
+                        + " events failed\",\"validation_start\":\"" + now.minus(Duration.ofHours(1))
+                        + "\",\"validation_end\":\"" + now + "\",\"reason\":{\"error_count\":"
+                        + sampleIdentifiers.size() + ",\"error_types\":[{\"code\":\"" + code
+                        + "\",\"error_count\":" + sampleIdentifiers.size() + ",\"sample_errors\":[" + samples
+                        + "]}]}}}");
+        return "{" + head + "}";
+    }
+
+    /** How often the full event was fetched. */
+    public int v2EventFetches() {
+        return v2EventFetches.get();
     }
 
     public synchronized List<Event> events() {
@@ -542,6 +582,23 @@ public final class FakeStripe implements AutoCloseable {
 
     public synchronized Map<String, String> createdPrices() {
         return Map.copyOf(pricesByLookupKey);
+    }
+
+    private void v2Event(HttpExchange exchange) throws IOException {
+        if (admit(exchange) == null && exchange.getResponseCode() > 0) {
+            return;
+        }
+        v2EventFetches.incrementAndGet();
+        String id = exchange.getRequestURI().getPath().substring("/v2/core/events/".length());
+        String event;
+        synchronized (this) {
+            event = v2Events.get(id);
+        }
+        if (event == null) {
+            respond(exchange, 404, error("invalid_request_error", "resource_missing", "No such event: " + id), null);
+        } else {
+            respond(exchange, 200, event, null);
+        }
     }
 
     private static String meterJson(String id, String eventName) {

@@ -34,6 +34,7 @@ class StripeUploadIntegrationTests extends StripeUploadScenarios {
         registry.add("tokentally.stripe.read-timeout-millis", () -> "2000");
         registry.add("tokentally.stripe.read-back-max-wait-seconds", () -> "3");
         registry.add("tokentally.stripe.read-back-poll-seconds", () -> "1");
+        registry.add("tokentally.stripe.webhook-secret", () -> WEBHOOK_SECRET);
     }
 
     @AfterAll

@@ -38,12 +38,16 @@ abstract class StripeUploadScenarios {
 
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
     static final AmountMeterLayout LAYOUT = new AmountMeterLayout("tokentally");
+    static final String WEBHOOK_SECRET = "whsec_tokentally_test";
 
     @Autowired
     BillingRuns runs;
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    StripeMeterErrors meterErrors;
 
     abstract FakeStripe stripe();
 
@@ -115,6 +119,71 @@ abstract class StripeUploadScenarios {
                 .hasSize(3)
                 .allMatch(message ->
                         message.contains("Stripe's summary shows 0") && message.contains("gave up after waiting 3 s"));
+    }
+
+    @Test
+    void aMeterErrorStripeReportsLaterFailsTheRowsItNamesAndARerunSendsThemAgain() throws Exception {
+        // given: a day sent and accepted; then Stripe refuses customer a's events asynchronously
+        Customers customers = customers("asyncerr", "a", "b");
+        LocalDate day = daysAgo(10);
+        Path input = folder("asyncerr");
+        UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("asyncerr", day, 120, 4, customers.ids()));
+        run(day, input, customers.file(), "job-plans.yaml");
+        List<FakeStripe.Event> refused = stripe().events().stream()
+                .filter(event -> event.customer().equals(customers.stripeId(0)))
+                .toList();
+        assertThat(refused).isNotEmpty();
+        String meter = refused.get(0).eventName();
+        List<String> identifiers = refused.stream()
+                .filter(event -> event.eventName().equals(meter))
+                .map(FakeStripe.Event::identifier)
+                .toList();
+        String thinEvent = stripe().meterErrorReport(meter, "meter_event_customer_not_found", identifiers);
+
+        // when: the event destination delivers it, twice (Stripe redelivers)
+        StripeMeterErrors.Outcome first = meterErrors.receive(thinEvent, sign(thinEvent));
+        StripeMeterErrors.Outcome again = meterErrors.receive(thinEvent, sign(thinEvent));
+
+        // then: one finding that names the code and the identifiers; exactly those rows failed
+        assertThat(first).isEqualTo(StripeMeterErrors.Outcome.RECORDED);
+        assertThat(again).isEqualTo(StripeMeterErrors.Outcome.RECORDED);
+        List<String> messages = jdbc.queryForList(
+                "SELECT message FROM finding WHERE kind = 'STRIPE_METER_ERROR' AND message LIKE ?",
+                String.class,
+                "%" + identifiers.get(0) + "%");
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0))
+                .contains("meter_event_customer_not_found x" + identifiers.size())
+                .contains(identifiers.size() + " outbox row(s) failed");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM outbox WHERE state = 'FAILED' AND customer_id = ?",
+                        Integer.class,
+                        customers.id(0)))
+                .isEqualTo(identifiers.size());
+        assertThat(meterErrors.receive(thinEvent, sign(thinEvent.replace("false", "true"))))
+                .isEqualTo(StripeMeterErrors.Outcome.BAD_SIGNATURE);
+
+        // when: a rerun of the day
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // then: the refused values went out again as new revisions; Stripe now holds exactly the rated totals
+        assertThat(stripe().events().stream()
+                        .filter(event -> event.customer().equals(customers.stripeId(0)))
+                        .filter(event -> event.eventName().equals(meter))
+                        .map(FakeStripe.Event::identifier))
+                .hasSize(identifiers.size())
+                .allMatch(identifier -> identifier.endsWith("-r2"));
+        assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
+    }
+
+    /** A Stripe-Signature header as an event destination sends it: HMAC-SHA256 of "timestamp.payload". */
+    static String sign(String payload) throws Exception {
+        long timestamp = System.currentTimeMillis() / 1000;
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(
+                WEBHOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] digest = mac.doFinal((timestamp + "." + payload).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "t=" + timestamp + ",v1=" + java.util.HexFormat.of().formatHex(digest);
     }
 
     @Test

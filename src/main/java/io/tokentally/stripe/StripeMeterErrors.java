@@ -1,0 +1,152 @@
+package io.tokentally.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.exception.StripeException;
+import com.stripe.model.v2.core.EventNotification;
+import com.stripe.net.ApiResource;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stripe's asynchronous meter errors, delivered by an event destination: meter events Stripe accepted
+ * and then refused (customer not found, timestamp too old, no such meter). Each report becomes a finding
+ * keyed by the event id (a redelivery is the same finding), and the outbox rows its sample errors name
+ * are marked failed, so the outbox no longer counts them as sent and a rerun of their day plans
+ * their value again as a new revision.
+ */
+@Component
+public class StripeMeterErrors {
+
+    /** What became of a delivered event. */
+    public enum Outcome {
+        RECORDED,
+        /** Another event type: acknowledged, nothing to do. */
+        IGNORED,
+        /** Not signed with the configured secret: nothing was read or recorded. */
+        BAD_SIGNATURE
+    }
+
+    /** Stripe could not be asked for the full event; the delivery should be retried. */
+    public static final class FetchFailed extends RuntimeException {
+        FetchFailed(String eventId, StripeException cause) {
+            super("could not fetch Stripe event " + eventId + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    static final Set<String> METER_ERROR_TYPES =
+            Set.of("v1.billing.meter.error_report_triggered", "v1.billing.meter.no_meter_found");
+
+    private static final Logger log = LoggerFactory.getLogger(StripeMeterErrors.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final StripeProperties properties;
+    private final FindingRepository findings;
+    private final JdbcTemplate jdbc;
+
+    public StripeMeterErrors(StripeProperties properties, FindingRepository findings, JdbcTemplate jdbc) {
+        this.properties = properties;
+        this.findings = findings;
+        this.jdbc = jdbc;
+    }
+
+    /** True when {@code tokentally.stripe.webhook-secret} is set, so deliveries can be verified. */
+    public boolean enabled() {
+        return properties.webhookSecret() != null && !properties.webhookSecret().isBlank();
+    }
+
+    /**
+     * Verifies the delivery's signature, fetches the full event from Stripe and records it.
+     *
+     * @throws FetchFailed when Stripe did not serve the full event
+     */
+    @Transactional
+    public Outcome receive(String payload, String signature) {
+        StripeClient client = client();
+        EventNotification notification;
+        try {
+            notification = client.parseEventNotification(payload, signature, properties.webhookSecret());
+        } catch (SignatureVerificationException e) {
+            log.warn("A Stripe event delivery whose signature does not match was refused");
+            return Outcome.BAD_SIGNATURE;
+        }
+        if (!METER_ERROR_TYPES.contains(notification.getType())) {
+            log.info("Stripe event {} of type {} ignored", notification.getId(), notification.getType());
+            return Outcome.IGNORED;
+        }
+        String body;
+        try {
+            body = client.rawRequest(ApiResource.RequestMethod.GET, "/v2/core/events/" + notification.getId(), null)
+                    .body();
+        } catch (StripeException e) {
+            throw new FetchFailed(notification.getId(), e);
+        }
+        record(notification.getId(), notification.getType(), JSON.readTree(body));
+        return Outcome.RECORDED;
+    }
+
+    private void record(String eventId, String type, JsonNode event) {
+        JsonNode data = event.path("data");
+        String meter = event.path("related_object").path("id").asString("");
+        List<String> codes = new ArrayList<>();
+        Set<String> identifiers = new LinkedHashSet<>();
+        for (JsonNode errorType : data.path("reason").path("error_types")) {
+            codes.add(errorType.path("code").asString("?") + " x"
+                    + errorType.path("error_count").asLong());
+            for (JsonNode sample : errorType.path("sample_errors")) {
+                String identifier = sample.path("request").path("identifier").asString("");
+                if (!identifier.isEmpty()) {
+                    identifiers.add(identifier);
+                }
+            }
+        }
+        String error = "Stripe refused it after accepting it (" + type + ", event " + eventId + "): "
+                + String.join(", ", codes);
+        int failed = 0;
+        for (String identifier : identifiers) {
+            jdbc.update(
+                    "UPDATE outbox SET state = 'FAILED', outcome = 'REJECTED', last_error = ? WHERE identifier = ?"
+                            + " AND state = 'SENT'",
+                    error.length() <= 2000 ? error : error.substring(0, 2000),
+                    identifier);
+            failed += jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM outbox WHERE identifier = ? AND state = 'FAILED'", Integer.class, identifier);
+        }
+        Long run = jdbc.queryForObject("SELECT COALESCE(MAX(sent_run), 0) FROM outbox", Long.class);
+        String message =
+                "Stripe reported " + data.path("reason").path("error_count").asLong() + " meter event error(s)"
+                        + (meter.isEmpty() ? "" : " on meter " + meter) + " between "
+                        + data.path("validation_start").asString("?") + " and "
+                        + data.path("validation_end").asString("?")
+                        + ": " + String.join(", ", codes) + ". "
+                        + data.path("developer_message_summary").asString("")
+                        + ". Sample identifiers: " + String.join(", ", identifiers) + "; " + failed
+                        + " outbox row(s) failed; once the cause is fixed, a rerun of their day sends their value"
+                        + " again as a new revision. Errors without a sample identifier are not matched to rows.";
+        findings.record(
+                new Finding("stripe-meter-error:" + eventId, "STRIPE_METER_ERROR", Finding.Severity.ERROR, message),
+                run);
+        log.warn("Stripe meter error report {}: {} outbox row(s) marked failed", eventId, failed);
+    }
+
+    private StripeClient client() {
+        return StripeClient.builder()
+                .setApiKey(properties.apiKey())
+                .setApiBase(properties.apiBase())
+                .setMaxNetworkRetries(properties.maxNetworkRetries())
+                .setConnectTimeout(properties.connectTimeoutMillis())
+                .setReadTimeout(properties.readTimeoutMillis())
+                .build();
+    }
+}

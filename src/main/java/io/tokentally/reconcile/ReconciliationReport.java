@@ -1,7 +1,9 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.ingest.CsvTable;
+import io.tokentally.plans.CustomerRepository;
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.UsageWindow;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -12,13 +14,15 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes a run's {@code margin.csv} (every customer, model and day of the window) and a
+ * Writes a run's {@code margin.csv} (every customer, model and day of the window),
+ * {@code margin-period.csv} (every customer and model over its billing period to date) and a
  * self-contained {@code report.html} (no external assets: totals, an inline SVG chart of daily cost,
  * billed amount and margin over the last 30 days, the largest lines and the run's findings).
  */
@@ -30,10 +34,12 @@ public class ReconciliationReport {
 
     private final MarginRepository margins;
     private final FindingRepository findings;
+    private final CustomerRepository customers;
 
-    public ReconciliationReport(MarginRepository margins, FindingRepository findings) {
+    public ReconciliationReport(MarginRepository margins, FindingRepository findings, CustomerRepository customers) {
         this.margins = margins;
         this.findings = findings;
+        this.customers = customers;
     }
 
     public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
@@ -42,6 +48,23 @@ public class ReconciliationReport {
                 folder.resolve("margin.csv"),
                 List.of("customer_id", "model", "day", "cost_usd", "billed_usd", "margin_usd", "margin_percent"),
                 lines.stream().map(ReconciliationReport::csvRow).toList());
+        Map<String, BillingCycle> cycles = new HashMap<>();
+        customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
+        CsvTable.write(
+                folder.resolve("margin-period.csv"),
+                List.of(
+                        "customer_id",
+                        "model",
+                        "period_start",
+                        "period_end",
+                        "through",
+                        "cost_usd",
+                        "billed_usd",
+                        "margin_usd",
+                        "margin_percent"),
+                margins.periodToDate(window.from(), window.to(), cycles).stream()
+                        .map(ReconciliationReport::csvRow)
+                        .toList());
         List<MarginLine> days = byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to()));
         Files.writeString(folder.resolve("report.html"), html(title, window, lines, days, run), StandardCharsets.UTF_8);
     }
@@ -133,6 +156,21 @@ public class ReconciliationReport {
                     .append("</td></tr>");
         }
         html.append("</table>");
+    }
+
+    private static List<Object> csvRow(MarginRepository.PeriodMarginLine period) {
+        MarginLine line = period.line();
+        List<Object> row = new ArrayList<>();
+        row.add(line.customerId());
+        row.add(line.model());
+        row.add(period.period().start());
+        row.add(period.period().end());
+        row.add(period.through());
+        row.add(Amounts.toText(line.costUsd()));
+        row.add(Amounts.toText(line.billedUsd()));
+        row.add(Amounts.toText(line.marginUsd()));
+        row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
+        return row;
     }
 
     private static List<Object> csvRow(MarginLine line) {

@@ -297,6 +297,33 @@ abstract class NightlyBillingJobScenarios {
                 .doesNotContain("http://", "https://");
     }
 
+    @Test
+    void marginPerPeriodSumsTheCustomersBillingPeriodToDate() throws Exception {
+        // given: frank's periods start on the 5th; usage on Sep 4 (the previous period), Sep 6 and Sep 8
+        Path customers = Files.createDirectories(workDir().resolve("period-" + System.nanoTime()))
+                .resolve("customers.csv");
+        Files.writeString(
+                customers,
+                "customer_id,stripe_customer_id,plan_id,name,billing_anchor_day\n"
+                        + "frank,cus_TestFrank0001,payg,Frank Co,5\n");
+        String[] days = {"2026-09-04", "2026-09-06", "2026-09-08"};
+        JobExecution last = null;
+        for (String day : days) {
+            Path input = folder("period-" + day);
+            write(
+                    input.resolve("gateway.csv"),
+                    "p" + day + "," + day + "T10:00:00Z,frank,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+            last = run(day, input, customers, FIXTURES.resolve("job-plans.yaml"));
+        }
+
+        // then: the period [Sep 5, Oct 5) through the end of Sep 8 holds two requests:
+        // cost 2 x 1M x 2.50 / 1M = 5.00; billed at payg's 30% markup 6.50; margin 1.50 = 23.08% of billed
+        assertThat(Files.readAllLines(runFolder(last).resolve("margin-period.csv")))
+                .containsExactly(
+                        "customer_id,model,period_start,period_end,through,cost_usd,billed_usd,margin_usd,margin_percent",
+                        "frank,openai/gpt-4o,2026-09-05T00:00:00Z,2026-10-05T00:00:00Z,2026-09-09T00:00:00Z,5,6.5,1.5,23.08");
+    }
+
     // --- helpers
 
     JobExecution run(String date, Path input, Path customers, Path plans) throws Exception {

@@ -34,7 +34,9 @@ public class TokentallyCommand {
     public static final int EXIT_FINDINGS = 4;
 
     static int exitCodeOf(JobExecution execution) {
-        if (execution.getStatus() != BatchStatus.COMPLETED) {
+        if (execution.getStatus() != BatchStatus.COMPLETED
+                || RunReportListener.COMPLETED_WITHOUT_REPORT.equals(
+                        execution.getExitStatus().getExitCode())) {
             return EXIT_FAILED;
         }
         String exitCode = execution.getExitStatus().getExitCode();

@@ -15,7 +15,6 @@ import io.tokentally.shared.UsageWindow;
 import io.tokentally.stripe.OutboxRepository;
 import io.tokentally.stripe.StripeProperties;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +49,12 @@ public class RunReportListener implements JobExecutionListener {
 
     /** Exit code of a run that completed with open findings at or above {@code tokentally.reconcile.fail-on}. */
     public static final String COMPLETED_WITH_FINDINGS = "COMPLETED_WITH_FINDINGS";
+
+    /**
+     * Exit code of a run whose billing completed but whose run report could not be written: a scheduler
+     * must notice, since nobody can read the run's outcome.
+     */
+    public static final String COMPLETED_WITHOUT_REPORT = "COMPLETED_WITHOUT_REPORT";
 
     private final FileRegistry files;
     private final RejectRepository rejects;
@@ -102,8 +107,11 @@ public class RunReportListener implements JobExecutionListener {
             JSON.writeValue(folder.resolve("report.json").toFile(), report);
             reconciliation.write(folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)));
             log.info("Run report written to {}", folder.toAbsolutePath());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the run report into " + folder.toAbsolutePath(), e);
+        } catch (IOException | RuntimeException e) {
+            log.error("The run report could not be written into {}", folder.toAbsolutePath(), e);
+            execution.setExitStatus(new ExitStatus(
+                    COMPLETED_WITHOUT_REPORT,
+                    "the run report could not be written into " + folder.toAbsolutePath() + ": " + e));
         }
     }
 

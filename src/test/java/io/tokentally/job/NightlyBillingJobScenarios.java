@@ -324,6 +324,25 @@ abstract class NightlyBillingJobScenarios {
                         "frank,openai/gpt-4o,2026-09-05T00:00:00Z,2026-10-05T00:00:00Z,2026-09-09T00:00:00Z,5,6.5,1.5,23.08");
     }
 
+    @Test
+    void aRunThatCannotWriteIntoItsRunFolderFailsInsteadOfLookingDone() throws Exception {
+        // given: a plain file where the day's run folders go
+        Path input = folder("noreport");
+        write(input.resolve("gateway.csv"), "nr1,2026-08-15T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
+        Path days = properties.runsDir().resolve(RunReportListener.JOB_NAME);
+        Files.createDirectories(days);
+        Files.writeString(days.resolve("2026-08-15"), "not a folder");
+
+        // when
+        JobExecution execution = run("2026-08-15", input);
+
+        // then: statements go into the run folder first, and that step fails the run, naming the folder
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(execution.getExitStatus().getExitCode()).isNotEqualTo("COMPLETED");
+        assertThat(execution.getAllFailureExceptions())
+                .anySatisfy(failure -> assertThat(failure).hasMessageContaining("2026-08-15"));
+    }
+
     // --- helpers
 
     JobExecution run(String date, Path input, Path customers, Path plans) throws Exception {

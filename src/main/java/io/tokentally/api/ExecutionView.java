@@ -29,6 +29,7 @@ public record ExecutionView(
         Instant startTime,
         Instant endTime,
         Long durationMs,
+        boolean reportReady,
         List<StepView> steps,
         Map<String, String> links) {
 
@@ -46,7 +47,11 @@ public record ExecutionView(
             Instant endTime,
             Long durationMs) {}
 
-    static ExecutionView of(JobExecution execution, Clock clock) {
+    /**
+     * @param reportReady whether the run folder holds its report: Spring Batch records a run's end before
+     *     its listeners write the report, so a run is done, exit code included, once this is true
+     */
+    static ExecutionView of(JobExecution execution, Clock clock, boolean reportReady) {
         Instant start = instant(execution.getStartTime());
         Instant end = instant(execution.getEndTime());
         List<StepView> steps = execution.getStepExecutions().stream()
@@ -63,8 +68,9 @@ public record ExecutionView(
                 start,
                 end,
                 durationMs(start, end, clock),
+                reportReady,
                 steps,
-                links(execution));
+                links(execution, reportReady));
     }
 
     private static StepView step(StepExecution step, Clock clock) {
@@ -84,11 +90,13 @@ public record ExecutionView(
                 durationMs(start, end, clock));
     }
 
-    private static Map<String, String> links(JobExecution execution) {
+    private static Map<String, String> links(JobExecution execution, boolean reportReady) {
         String self = "/api/executions/" + execution.getId();
         Map<String, String> links = new LinkedHashMap<>();
         links.put("self", self);
-        links.put("report", self + "/report");
+        if (reportReady) {
+            links.put("report", self + "/report");
+        }
         if (execution.getStatus().isRunning()) {
             links.put("stop", self + "/stop");
         } else if (execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED) {

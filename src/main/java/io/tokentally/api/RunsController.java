@@ -54,13 +54,13 @@ class RunsController {
     @GetMapping("/jobs/{job}/executions")
     List<ExecutionView> executions(@PathVariable String job, @RequestParam(defaultValue = "20") int limit) {
         return requests.executions(job, limit).stream()
-                .map(execution -> ExecutionView.of(execution, clock))
+                .map(execution -> view(execution))
                 .toList();
     }
 
     @GetMapping("/executions/{id}")
     ExecutionView execution(@PathVariable long id) {
-        return ExecutionView.of(requests.execution(id), clock);
+        return view(requests.execution(id));
     }
 
     @PostMapping("/executions/{id}/restart")
@@ -71,16 +71,14 @@ class RunsController {
 
     @PostMapping("/executions/{id}/stop")
     ResponseEntity<ExecutionView> stop(@PathVariable long id) throws Exception {
-        return ResponseEntity.accepted().body(ExecutionView.of(requests.stop(id), clock));
+        return ResponseEntity.accepted().body(view(requests.stop(id)));
     }
 
     /** The run's {@code report.json}, once the run has ended. */
     @GetMapping("/executions/{id}/report")
     ResponseEntity<Resource> report(@PathVariable long id) {
         JobExecution execution = requests.execution(id);
-        String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
-        Path report = RunFolders.of(properties.runsDir(), RunReportListener.JOB_NAME, date, id)
-                .resolve("report.json");
+        Path report = reportOf(execution);
         if (!Files.isRegularFile(report)) {
             throw ApiProblem.notFound("execution " + id + " has no report yet (it is " + execution.getStatus()
                     + "); a run writes it when it ends");
@@ -88,9 +86,19 @@ class RunsController {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(new FileSystemResource(report));
     }
 
+    private Path reportOf(JobExecution execution) {
+        String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
+        return RunFolders.of(properties.runsDir(), RunReportListener.JOB_NAME, date, execution.getId())
+                .resolve("report.json");
+    }
+
+    private ExecutionView view(JobExecution execution) {
+        return ExecutionView.of(execution, clock, Files.isRegularFile(reportOf(execution)));
+    }
+
     private ResponseEntity<ExecutionView> accepted(JobExecution execution) {
         return ResponseEntity.accepted()
                 .location(URI.create("/api/executions/" + execution.getId()))
-                .body(ExecutionView.of(execution, clock));
+                .body(view(execution));
     }
 }

@@ -103,9 +103,10 @@ public class RunReportListener implements JobExecutionListener {
                 flagFindings(execution, run);
             }
             RejectsCsv.write(folder.resolve("rejects.csv"), rejects.rejectsOfRun(run));
-            Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads);
-            JSON.writeValue(folder.resolve("report.json").toFile(), report);
             reconciliation.write(folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)));
+            Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads);
+            // report.json comes last: its presence tells API clients the run's files are all written
+            JSON.writeValue(folder.resolve("report.json").toFile(), report);
             log.info("Run report written to {}", folder.toAbsolutePath());
         } catch (IOException | RuntimeException e) {
             log.error("The run report could not be written into {}", folder.toAbsolutePath(), e);

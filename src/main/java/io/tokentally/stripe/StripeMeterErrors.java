@@ -73,7 +73,7 @@ public class StripeMeterErrors {
      */
     @Transactional
     public Outcome receive(String payload, String signature) {
-        StripeClient client = client();
+        StripeClient client = StripeClients.of(properties);
         EventNotification notification;
         try {
             notification = client.parseEventNotification(payload, signature, properties.webhookSecret());
@@ -138,15 +138,5 @@ public class StripeMeterErrors {
                 new Finding("stripe-meter-error:" + eventId, "STRIPE_METER_ERROR", Finding.Severity.ERROR, message),
                 run);
         log.warn("Stripe meter error report {}: {} outbox row(s) marked failed", eventId, failed);
-    }
-
-    private StripeClient client() {
-        return StripeClient.builder()
-                .setApiKey(properties.apiKey())
-                .setApiBase(properties.apiBase())
-                .setMaxNetworkRetries(properties.maxNetworkRetries())
-                .setConnectTimeout(properties.connectTimeoutMillis())
-                .setReadTimeout(properties.readTimeoutMillis())
-                .build();
     }
 }

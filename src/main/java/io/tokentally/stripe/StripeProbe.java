@@ -1,6 +1,5 @@
 package io.tokentally.stripe;
 
-import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.param.billing.MeterListParams;
 import org.springframework.stereotype.Component;
@@ -21,13 +20,7 @@ public class StripeProbe {
 
     /** Throws when Stripe cannot be reached or refuses the key; its message never holds the key. */
     public void check() throws StripeException {
-        StripeClient.builder()
-                .setApiKey(properties.apiKey())
-                .setApiBase(properties.apiBase())
-                .setMaxNetworkRetries(0)
-                .setConnectTimeout(properties.connectTimeoutMillis())
-                .setReadTimeout(properties.readTimeoutMillis())
-                .build()
+        StripeClients.of(properties, 0)
                 .v1()
                 .billing()
                 .meters()

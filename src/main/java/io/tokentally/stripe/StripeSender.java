@@ -51,14 +51,7 @@ class StripeSender {
     private final long backoffMillis;
 
     StripeSender(StripeProperties properties) {
-        this.client = StripeClient.builder()
-                .setApiKey(properties.apiKey())
-                .setApiBase(properties.apiBase())
-                .setMeterEventsBase(properties.meterEventsBase())
-                .setMaxNetworkRetries(properties.maxNetworkRetries())
-                .setConnectTimeout(properties.connectTimeoutMillis())
-                .setReadTimeout(properties.readTimeoutMillis())
-                .build();
+        this.client = StripeClients.of(properties);
         this.limiter = new RateLimiter(properties.ratePerSecond());
         this.maxAttempts = properties.maxAttempts();
         this.backoffMillis = properties.backoffMillis();

@@ -56,13 +56,14 @@ final class ApiClient {
     }
 
     /**
-     * The execution has one of these statuses and has finished: its end time is set (its listeners are
-     * done) and so is every step's (a partition still reading its file has not stopped yet).
+     * The execution has one of these statuses and has finished: its report is written (its listeners are
+     * done) and every step's end time is set (a partition still reading its file has not stopped yet).
      */
     static Predicate<JsonNode> status(String... statuses) {
         return execution -> java.util.Arrays.asList(statuses)
                         .contains(execution.get("status").asString())
                 && execution.hasNonNull("endTime")
+                && execution.get("reportReady").asBoolean()
                 && execution.get("steps").valueStream().allMatch(step -> step.hasNonNull("endTime"));
     }
 

@@ -46,6 +46,9 @@ class FileIngestTests {
     UsageStore store;
 
     @Autowired
+    SnapshotStore snapshots;
+
+    @Autowired
     RejectRepository rejects;
 
     @Autowired
@@ -126,6 +129,7 @@ class FileIngestTests {
                 formats.named("usage-csv"),
                 new UsageNormalizer(source, CATALOG, Set.of("alice")),
                 store,
+                snapshots,
                 rejects,
                 100);
     }

@@ -54,6 +54,11 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
     }
 
     @Override
+    public boolean snapshots() {
+        return true;
+    }
+
+    @Override
     public boolean claims(String head) {
         return isJson(head) && head.contains("\"" + RESULT + "\"");
     }

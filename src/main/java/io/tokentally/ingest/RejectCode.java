@@ -29,5 +29,7 @@ public enum RejectCode {
     /** No price is known for the provider. */
     UNKNOWN_PROVIDER,
     /** No price is known for the model (at the row's time, tier and token types). */
-    NO_PRICE
+    NO_PRICE,
+    /** A bucket of an aggregated export appears twice in one file with different numbers. */
+    CONFLICTING_BUCKET
 }

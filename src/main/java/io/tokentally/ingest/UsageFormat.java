@@ -13,6 +13,15 @@ public interface UsageFormat {
     boolean claims(String head);
 
     /**
+     * Whether the format is an aggregated export whose rows are buckets (ADR 0012): a newer export of a
+     * bucket (same request id, which such a reader derives from the bucket's time range and grouping
+     * keys) replaces the numbers of the older one. Per-request logs are not: their request ids dedup.
+     */
+    default boolean snapshots() {
+        return false;
+    }
+
+    /**
      * Opens a cursor over the decoded file.
      *
      * @throws FileFormatException when the file as a whole cannot be read (a bad header)

@@ -140,11 +140,15 @@ public class RunReportListener implements JobExecutionListener {
         report.put(
                 "window",
                 Map.of("from", window.from().toString(), "to", window.to().toString()));
-        report.put("counts", counts(runFiles, run, window));
+        List<Map<String, Object>> snapshotChanges = totals.snapshotChanges(run);
+        Map<String, Object> counts = counts(runFiles, run, window);
+        counts.put("snapshot_buckets_replaced", snapshotChanges.size());
+        report.put("counts", counts);
         report.put("totals", billed.stream().map(Total::toJson).toList());
         report.put("unattributed", unattributed.stream().map(Total::toJson).toList());
         report.put("top_customers", topCustomers(billed));
         report.put("files", runFiles.stream().map(RunReportListener::fileJson).toList());
+        report.put("snapshot_changes", snapshotChanges);
         report.put("stripe", stripe(run, uploads));
         report.put(
                 "findings",

@@ -46,6 +46,12 @@ public final class RunSummary {
                     .append(entry.getValue().asLong());
         }
         out.append("  files: ").append(files.isEmpty() ? "none" : files).append('\n');
+        JsonNode replaced = counts.get("snapshot_buckets_replaced");
+        if (replaced != null && replaced.asLong() > 0) {
+            out.append(String.format(
+                    "  export buckets replaced by newer numbers: %,d (report.json snapshot_changes)%n",
+                    replaced.asLong()));
+        }
         BigDecimal cost = BigDecimal.ZERO;
         BigDecimal billed = BigDecimal.ZERO;
         long tokens = 0;

@@ -97,4 +97,37 @@ public class RunTotalsRepository {
                 SqlTime.utc(window.to()));
         return hours == null ? 0 : hours;
     }
+
+    /**
+     * The buckets of aggregated exports whose numbers this run's files replaced (ADR 0012): source,
+     * bucket, customers, model and the old and new count of each token type.
+     */
+    public List<Map<String, Object>> snapshotChanges(long run) {
+        return jdbc.query(
+                "SELECT source, bucket_id, file_id, previous_file_id, old_customer_id, new_customer_id, model,"
+                        + " old_input_tokens, new_input_tokens, old_cache_read_tokens, new_cache_read_tokens,"
+                        + " old_cache_write_5m_tokens, new_cache_write_5m_tokens, old_cache_write_1h_tokens,"
+                        + " new_cache_write_1h_tokens, old_output_tokens, new_output_tokens, old_reasoning_tokens,"
+                        + " new_reasoning_tokens FROM usage_snapshot_change WHERE ingest_run = ?"
+                        + " ORDER BY source, bucket_id, file_id",
+                (rs, rowNum) -> {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("source", rs.getString("source"));
+                    json.put("bucket", rs.getString("bucket_id"));
+                    json.put("file_id", rs.getLong("file_id"));
+                    json.put("previous_file_id", rs.getLong("previous_file_id"));
+                    json.put("old_customer_id", rs.getString("old_customer_id"));
+                    json.put("customer_id", rs.getString("new_customer_id"));
+                    json.put("model", rs.getString("model"));
+                    for (String type :
+                            List.of("input", "cache_read", "cache_write_5m", "cache_write_1h", "output", "reasoning")) {
+                        Map<String, Long> oldAndNew = new LinkedHashMap<>();
+                        oldAndNew.put("old", rs.getLong("old_" + type + "_tokens"));
+                        oldAndNew.put("new", rs.getLong("new_" + type + "_tokens"));
+                        json.put(type, oldAndNew);
+                    }
+                    return json;
+                },
+                run);
+    }
 }

@@ -6,6 +6,7 @@ import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
 import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.Reject;
+import io.tokentally.ingest.RejectCode;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormat;
 import io.tokentally.ingest.UsageRowParser;
@@ -25,7 +26,8 @@ import java.util.function.Consumer;
  * One pass over one registered file: the format's rules, normalization, the duplicate check and the
  * file's usage totals, all held in memory until the file is committed as a whole. A row is a
  * duplicate when an earlier row of the file, or a committed row of any file, has the same source
- * and request id and a timestamp on the same UTC day.
+ * and request id and a timestamp on the same UTC day. The rows of an aggregated export are buckets
+ * instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
  */
 final class FileIngest {
 
@@ -33,6 +35,8 @@ final class FileIngest {
     private final UsageFormat format;
     private final UsageNormalizer normalizer;
     private final UsageStore store;
+    private final SnapshotStore snapshotStore;
+    private final FileSnapshots snapshots;
     private final RejectRepository rejects;
     private final int batchSize;
     private final long keysSeenThrough;
@@ -48,18 +52,22 @@ final class FileIngest {
     private long duplicates;
     private long unattributed;
     private long errors;
+    private long replaced;
 
     FileIngest(
             RegisteredFile file,
             UsageFormat format,
             UsageNormalizer normalizer,
             UsageStore store,
+            SnapshotStore snapshotStore,
             RejectRepository rejects,
             int batchSize) {
         this.file = file;
         this.format = format;
         this.normalizer = normalizer;
         this.store = store;
+        this.snapshotStore = snapshotStore;
+        this.snapshots = format.snapshots() ? new FileSnapshots() : null;
         this.rejects = rejects;
         this.batchSize = batchSize;
         this.keysSeenThrough = store.latestKeyBlock();
@@ -94,10 +102,30 @@ final class FileIngest {
         }
     }
 
+    /** Stores the file's usage; call it under the commit lock. */
     void store(long run) {
+        if (snapshots != null && !snapshots.isEmpty()) {
+            FileSnapshots.Settled settled = snapshots.settle(
+                    file.fileId(),
+                    run,
+                    snapshotStore,
+                    totals,
+                    hours,
+                    (line, high, low) -> stored(dayOf(line)).contains(high, low),
+                    line -> {
+                        count(line, -1);
+                        duplicates++;
+                    });
+            replaced = settled.replaced();
+        }
         store.insertTotals(file.fileId(), run, totals, batchSize);
         store.insertKeys(file.fileId(), acceptedKeys);
         store.recordHours(run, hours);
+    }
+
+    /** How many buckets of an aggregated export replaced the numbers of an older export (after {@link #store}). */
+    long replacedBuckets() {
+        return replaced;
     }
 
     FileCounts counts() {
@@ -107,16 +135,16 @@ final class FileIngest {
     private void take(RawRecord record) {
         UsageNormalizer.Result result = normalize(record);
         if (result.reject() != null) {
-            rejected++;
-            pendingRejects.add(result.reject());
-            if (pendingRejects.size() >= batchSize) {
-                flushRejects();
-            }
+            reject(result.reject());
             return;
         }
         UsageLine line = result.line();
         LocalDate day = dayOf(line);
         hasher.hash(line.source(), line.requestId());
+        if (snapshots != null) {
+            takeBucket(record, line);
+            return;
+        }
         if (stored(day).contains(hasher.high(), hasher.low())
                 || !acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(hasher.high(), hasher.low())) {
             duplicates++;
@@ -125,6 +153,29 @@ final class FileIngest {
         totals.add(line);
         hours.add(line.hourStart());
         count(line, 1);
+    }
+
+    private void takeBucket(RawRecord record, UsageLine line) {
+        switch (snapshots.take(hasher.high(), hasher.low(), line)) {
+            case NEW -> count(line, 1);
+            case REPEATED -> duplicates++;
+            case CONFLICTING ->
+                reject(new Reject(
+                        file.fileId(),
+                        record.lineNo(),
+                        RejectCode.CONFLICTING_BUCKET,
+                        "bucket " + line.requestId() + " appears earlier in the file with other numbers;"
+                                + " the first is kept",
+                        record.raw()));
+        }
+    }
+
+    private void reject(Reject reject) {
+        rejected++;
+        pendingRejects.add(reject);
+        if (pendingRejects.size() >= batchSize) {
+            flushRejects();
+        }
     }
 
     private void takeBack(Map<LocalDate, RequestKeySet> takenByOthers) throws IOException {

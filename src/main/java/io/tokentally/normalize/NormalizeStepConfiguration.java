@@ -53,6 +53,11 @@ public class NormalizeStepConfiguration {
     }
 
     @Bean
+    SnapshotStore snapshotStore(JdbcTemplate jdbc) {
+        return new SnapshotStore(jdbc);
+    }
+
+    @Bean
     Step ingestStep(
             JobRepository jobRepository,
             Step ingestFileStep,
@@ -102,6 +107,7 @@ public class NormalizeStepConfiguration {
             ModelCatalogSource catalogs,
             KnownCustomers customers,
             UsageStore store,
+            SnapshotStore snapshotStore,
             RejectRepository rejects,
             IngestCommitLock lock,
             IngestProgress progress,
@@ -118,6 +124,7 @@ public class NormalizeStepConfiguration {
                         formats.named(file.format()),
                         new UsageNormalizer(file.source(), catalogs.current(), customers.customerIds()),
                         store,
+                        snapshotStore,
                         rejects,
                         properties.batchSize()),
                 lock,

@@ -58,6 +58,16 @@ final class UsageTotals {
             output += sign * line.output();
             reasoning += sign * line.reasoning();
         }
+
+        boolean isZero() {
+            return requests == 0
+                    && input == 0
+                    && cacheRead == 0
+                    && cacheWrite5m == 0
+                    && cacheWrite1h == 0
+                    && output == 0
+                    && reasoning == 0;
+        }
     }
 
     private final Map<Group, Sums> groups = new HashMap<>();
@@ -66,12 +76,15 @@ final class UsageTotals {
         groups.computeIfAbsent(Group.of(line), group -> new Sums()).add(line, 1);
     }
 
-    /** Takes a line back out (it turned out to be a duplicate of a row another file committed first). */
+    /**
+     * Takes a line out: a duplicate of a row another file committed first, or the older numbers of a
+     * snapshot bucket that this file replaces (then the group may hold only this file's difference).
+     */
     void subtract(UsageLine line) {
         Group group = Group.of(line);
-        Sums sums = groups.get(group);
+        Sums sums = groups.computeIfAbsent(group, g -> new Sums());
         sums.add(line, -1);
-        if (sums.requests == 0) {
+        if (sums.isZero()) {
             groups.remove(group);
         }
     }

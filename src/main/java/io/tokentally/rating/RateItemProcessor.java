@@ -14,6 +14,6 @@ class RateItemProcessor implements ItemProcessor<HourlyUsage, List<RatedAggregat
 
     @Override
     public List<RatedAggregate> process(HourlyUsage usage) {
-        return rater.rate(usage);
+        return rater.rate(usage, true);
     }
 }

@@ -20,8 +20,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Upserts rated aggregates on their natural key: it reads the stored aggregates of the chunk's hours,
- * inserts the new ones, updates (and bumps the revision of) the changed ones and leaves identical ones
- * alone, so rerunning a window without new usage changes nothing. The rate step is not parallel, so
+ * inserts the new ones (but none of zero tokens), updates (and bumps the revision of) the changed ones
+ * (to zero tokens too) and leaves identical ones alone, so rerunning a window without new usage changes nothing. The rate step is not parallel, so
  * no other writer races it for the same hour.
  */
 class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
@@ -89,7 +89,9 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         for (RatedAggregate aggregate : aggregates) {
             Stored stored = existing.get(Key.of(aggregate));
             if (stored == null) {
-                inserts.add(aggregate);
+                if (aggregate.tokens() != 0) {
+                    inserts.add(aggregate);
+                }
             } else if (!stored.matches(aggregate)) {
                 updates.add(aggregate);
             }

@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Prices hourly usage: a pure function of the usage, the catalog, the customers and their plans. */
 public final class Rater {
@@ -37,7 +38,17 @@ public final class Rater {
         this(catalog, catalog, customers, plans);
     }
 
+    /** The usage's aggregates, one per token type it has tokens of. */
     public List<RatedAggregate> rate(HourlyUsage usage) {
+        return rate(usage, false);
+    }
+
+    /**
+     * The usage's aggregates; with {@code withZeros}, also one of zero tokens for each priced token type
+     * it has none of, so that the writer can zero a stored aggregate whose tokens a replaced export
+     * bucket took away (ADR 0012).
+     */
+    List<RatedAggregate> rate(HourlyUsage usage, boolean withZeros) {
         Customer customer = customers.get(usage.customerId());
         Plan plan = customer == null ? null : plans.get(customer.planIdAt(usage.hourStart()));
         BigDecimal markup = plan == null ? null : plan.markupFor(usage.provider(), usage.model());
@@ -45,15 +56,15 @@ public final class Rater {
         List<RatedAggregate> rated = new ArrayList<>(tokens.length);
         for (TokenType type : TokenType.values()) {
             long quantity = tokens[type.ordinal()];
-            if (quantity == 0) {
+            Optional<Price> found = catalogOf(plan)
+                    .priceAt(usage.model(), type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
+            if (quantity == 0 && (!withZeros || found.isEmpty())) {
                 continue;
             }
-            Price price = catalogOf(plan)
-                    .priceAt(usage.model(), type, usage.serviceTier(), usage.contextTier(), pricedAt(usage))
-                    .orElseThrow(() -> new IllegalStateException(
-                            "no " + usage.serviceTier().code() + " price for "
-                                    + type.code() + " of " + usage.model() + " at " + usage.priceEpoch()
-                                    + ": the price catalog lost a version that usage was accepted against"));
+            Price price = found.orElseThrow(
+                    () -> new IllegalStateException("no " + usage.serviceTier().code() + " price for "
+                            + type.code() + " of " + usage.model() + " at " + usage.priceEpoch()
+                            + ": the price catalog lost a version that usage was accepted against"));
             BigDecimal cost = Amounts.cost(quantity, price.usdPerMillion());
             BigDecimal billed = markup == null ? BigDecimal.ZERO : Amounts.withMarkup(cost, markup);
             rated.add(new RatedAggregate(

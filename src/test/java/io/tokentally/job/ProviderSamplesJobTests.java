@@ -54,19 +54,23 @@ class ProviderSamplesJobTests {
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         JsonNode report = report(execution);
         JsonNode counts = report.get("counts");
-        // 17 usage records, plus the OpenAI audio tokens and the Anthropic web searches as rejected records
-        assertThat(counts.get("read").asLong()).isEqualTo(19);
-        assertThat(counts.get("rejected").asLong()).isEqualTo(2);
-        assertThat(counts.get("accepted").asLong()).isEqualTo(17);
-        assertThat(counts.get("unattributed").asLong()).isEqualTo(2);
-        assertThat(counts.get("error_rows").asLong()).isEqualTo(2);
-        assertThat(counts.get("files").get("new").asLong()).isEqualTo(6);
+        // 17 usage records, plus the OpenAI audio tokens and the Anthropic web searches as rejected records;
+        // GCP billing: 11 token rows, a cache-storage and a Cloud Storage row rejected; LiteLLM daily: 3 rows
+        // (one day of only failed requests); OpenRouter activity: 2 rows, unattributed (no customer key)
+        assertThat(counts.get("read").asLong()).isEqualTo(19 + 13 + 3 + 2);
+        assertThat(counts.get("rejected").asLong()).isEqualTo(2 + 2);
+        assertThat(counts.get("accepted").asLong()).isEqualTo(17 + 11 + 3 + 2);
+        assertThat(counts.get("unattributed").asLong()).isEqualTo(2 + 2);
+        assertThat(counts.get("error_rows").asLong()).isEqualTo(2 + 1);
+        assertThat(counts.get("files").get("new").asLong()).isEqualTo(9);
         assertThat(tokens(report))
                 .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-                        // OpenAI usage buckets (project) and LiteLLM (end user, cache read and write in prompt_tokens)
-                        Map.entry("acme|openai/gpt-4o|input", 12_000L),
-                        Map.entry("acme|openai/gpt-4o|cache_read", 8_000L),
-                        Map.entry("acme|openai/gpt-4o|output", 5_000L),
+                        // OpenAI usage buckets (project) and LiteLLM (end user, cache read and write in prompt_tokens);
+                        // LiteLLM daily adds acme's gpt-4o: 8,000 prompt - 2,000 cached = 6,000, 2,000 cached, 1,000
+                        // out
+                        Map.entry("acme|openai/gpt-4o|input", 12_000L + 6_000L),
+                        Map.entry("acme|openai/gpt-4o|cache_read", 8_000L + 2_000L),
+                        Map.entry("acme|openai/gpt-4o|output", 5_000L + 1_000L),
                         Map.entry("acme|openai/gpt-5.4|input", 19_000L),
                         Map.entry("acme|openai/gpt-5.4|cache_read", 10_000L),
                         Map.entry("acme|openai/gpt-5.4|output", 7_500L),
@@ -90,9 +94,11 @@ class ProviderSamplesJobTests {
                         Map.entry("initech|anthropic/claude-sonnet-4-5|cache_write_5m", 2_000L),
                         Map.entry("initech|anthropic/claude-sonnet-4-5|cache_write_1h", 1_000L),
                         Map.entry("initech|anthropic/claude-sonnet-4-5|output", 3_000L),
-                        Map.entry("umbrella|anthropic/claude-haiku-4-5|input", 45_000L),
-                        Map.entry("umbrella|anthropic/claude-haiku-4-5|cache_read", 5_000L),
-                        Map.entry("umbrella|anthropic/claude-haiku-4-5|output", 7_500L),
+                        // plus LiteLLM daily (umbrella): 12,000 prompt - 3,000 read - 1,000 written = 8,000
+                        Map.entry("umbrella|anthropic/claude-haiku-4-5|input", 45_000L + 8_000L),
+                        Map.entry("umbrella|anthropic/claude-haiku-4-5|cache_read", 5_000L + 3_000L),
+                        Map.entry("umbrella|anthropic/claude-haiku-4-5|cache_write_5m", 1_000L),
+                        Map.entry("umbrella|anthropic/claude-haiku-4-5|output", 7_500L + 2_500L),
                         // Vercel AI Gateway report (user; cached tokens inside input_tokens)
                         Map.entry("umbrella|openai/gpt-4o|input", 2_000L),
                         Map.entry("umbrella|openai/gpt-4o|cache_read", 1_000L),
@@ -101,10 +107,34 @@ class ProviderSamplesJobTests {
                         Map.entry("piedpiper|openai/gpt-4o-mini|input", 1_200L),
                         Map.entry("piedpiper|openai/gpt-4o-mini|output", 300L),
                         Map.entry("piedpiper|google/gemini-2.5-flash|input", 4_000L),
-                        Map.entry("piedpiper|google/gemini-2.5-flash|output", 500L)));
+                        Map.entry("piedpiper|google/gemini-2.5-flash|output", 500L),
+                        // GCP billing (project, or the label customer): one SKU per token type; cached input and
+                        // thinking output SKUs are their own rows (thinking: 6,000 of the 20,000 output)
+                        Map.entry("acme|google/gemini-2.5-flash|input", 200_000L),
+                        Map.entry("acme|google/gemini-2.5-flash|cache_read", 50_000L),
+                        Map.entry("acme|google/gemini-2.5-flash|output", 6_000L + 14_000L),
+                        Map.entry("acme|google/gemini-2.5-pro|input", 300_000L),
+                        Map.entry("acme|google/gemini-2.5-pro|output", 4_000L),
+                        Map.entry("globex|anthropic/claude-sonnet-4-6|input", 60_000L),
+                        Map.entry("globex|anthropic/claude-sonnet-4-6|cache_read", 20_000L),
+                        Map.entry("globex|anthropic/claude-sonnet-4-6|output", 9_000L),
+                        Map.entry("hooli|google/gemini-2.5-flash|input", 15_000L),
+                        Map.entry("hooli|google/gemini-2.5-flash|output", 3_000L)));
         List<String> rejects = Files.readAllLines(runFolder(execution).resolve("rejects.csv"));
-        assertThat(rejects).hasSize(3);
-        assertThat(String.join("\n", rejects)).contains("input_audio_tokens = 1000", "web_search_requests = 2");
+        assertThat(rejects).hasSize(5);
+        assertThat(String.join("\n", rejects))
+                .contains(
+                        "input_audio_tokens = 1000",
+                        "web_search_requests = 2",
+                        "SKU 'Gemini 2.5 Flash Text Input Cache Storage - Predictions' is not token usage",
+                        "SKU 'Standard Storage US Multi-region' matches no pattern");
+        // the OpenRouter activity names no customer: its usage is reported as unattributed
+        assertThat(tokens(report, "unattributed"))
+                .contains(
+                        Map.entry("unattributed|openai/gpt-4.1|input", 3_000L),
+                        Map.entry("unattributed|openai/gpt-4.1|output", 800L),
+                        Map.entry("unattributed|anthropic/claude-sonnet-4-5|input", 5_000L),
+                        Map.entry("unattributed|anthropic/claude-sonnet-4-5|output", 1_200L));
     }
 
     private JsonNode report(JobExecution execution) {
@@ -118,8 +148,12 @@ class ProviderSamplesJobTests {
 
     /** customer|model|token type → tokens. */
     private static Map<String, Long> tokens(JsonNode report) {
+        return tokens(report, "totals");
+    }
+
+    private static Map<String, Long> tokens(JsonNode report, String section) {
         Map<String, Long> tokens = new LinkedHashMap<>();
-        for (JsonNode total : report.get("totals")) {
+        for (JsonNode total : report.get(section)) {
             tokens.put(
                     total.get("customer_id").asString() + "|"
                             + total.get("model").asString() + "|"

@@ -46,6 +46,9 @@ class FileIngestTests {
     UsageStore store;
 
     @Autowired
+    SnapshotStore snapshots;
+
+    @Autowired
     RejectRepository rejects;
 
     @Autowired
@@ -94,6 +97,62 @@ class FileIngestTests {
         assertThat(inputTokens(source)).isEqualTo(300);
     }
 
+    @Test
+    void anOlderExportCommittedAfterANewerOneOfTheSameBucketsChangesNothing() throws Exception {
+        // given: two exports of one bucket, registered older first, both read before either commits
+        String source = "snapshots-" + UUID.randomUUID();
+        FileIngest older = export(source, "older.json", vercelDay(1_000, 100));
+        FileIngest newer = export(source, "newer.json", vercelDay(1_500, 100));
+        older.readAll(record -> {});
+        newer.readAll(record -> {});
+
+        // when: the newer commits first, then the older
+        commit(newer, 1);
+        commit(older, 1);
+
+        // then: the newer numbers stand; the older file's bucket is a duplicate
+        assertThat(newer.counts()).isEqualTo(new FileCounts(1, 1, 0, 0, 0, 0));
+        assertThat(older.counts()).isEqualTo(new FileCounts(1, 0, 0, 1, 0, 0));
+        assertThat(older.replacedBuckets()).isZero();
+        assertThat(inputTokens(source)).isEqualTo(1_500);
+    }
+
+    @Test
+    void aBucketRepeatedInOneFileWithOtherNumbersIsRejectedAndTheFirstKept() throws Exception {
+        // given: one file holding the same bucket three times: twice alike, once with other numbers
+        String source = "snapshots-" + UUID.randomUUID();
+        FileIngest ingest =
+                export(source, "pages.json", vercelDay(1_000, 100) + vercelDay(1_000, 100) + vercelDay(2_000, 100));
+
+        // when
+        ingest.readAll(record -> {});
+        commit(ingest, 1);
+
+        // then
+        assertThat(ingest.counts()).isEqualTo(new FileCounts(3, 1, 1, 1, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(1_000);
+        assertThat(jdbc.queryForObject(
+                        "SELECT r.reason_code FROM reject r JOIN ingested_file f ON f.file_id = r.file_id"
+                                + " WHERE f.source = ?",
+                        String.class,
+                        source))
+                .isEqualTo("CONFLICTING_BUCKET");
+    }
+
+    /** A page of Vercel's report with one bucket: a day of alice's gpt-4o-mini. */
+    private static String vercelDay(long input, long output) {
+        return "{\"results\": [{\"day\": \"2026-10-05\", \"model\": \"openai/gpt-4o-mini\", \"user\": \"alice\","
+                + " \"input_tokens\": " + input + ", \"output_tokens\": " + output
+                + ", \"cached_input_tokens\": 0, \"request_count\": 3}]}\n";
+    }
+
+    private FileIngest export(String source, String name, String content) throws IOException {
+        Path file = WORK.resolve(source).resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return register(source, file, "vercel-ai-gateway-report");
+    }
+
     private void commit(FileIngest ingest, long run) {
         transactions.executeWithoutResult(status -> {
             lock.holdUntilTransactionEnds();
@@ -110,12 +169,16 @@ class FileIngestTests {
         Path file = WORK.resolve(source).resolve(name);
         Files.createDirectories(file.getParent());
         UsageFixtures.write(file, rows);
+        return register(source, file, "usage-csv");
+    }
+
+    private FileIngest register(String source, Path file, String format) throws IOException {
         long id = registry.register(
                 source,
                 file.toString(),
                 UUID.randomUUID().toString(),
                 Files.size(file),
-                "usage-csv",
+                format,
                 FileStatus.PENDING,
                 null,
                 null,
@@ -123,9 +186,10 @@ class FileIngestTests {
         RegisteredFile registered = registry.find(id).orElseThrow();
         return new FileIngest(
                 registered,
-                formats.named("usage-csv"),
+                formats.named(format),
                 new UsageNormalizer(source, CATALOG, Set.of("alice")),
                 store,
+                snapshots,
                 rejects,
                 100);
     }

@@ -41,6 +41,11 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
     }
 
     @Override
+    public boolean snapshots() {
+        return true;
+    }
+
+    @Override
     public boolean claims(String head) {
         return isJson(head)
                 && containsAll(head, "\"uncached_input_tokens\"", "\"starting_at\"")

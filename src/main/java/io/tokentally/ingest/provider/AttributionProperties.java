@@ -12,7 +12,7 @@ import org.springframework.validation.annotation.Validated;
  * @param mappingFile CSV {@code key,value,customer_id}: e.g. {@code openai.project_id,proj_abc,acme}
  *     attributes the usage of that OpenAI project to customer {@code acme}; none: no mapping
  * @param keys per reader family ({@code openai}, {@code anthropic}, {@code openrouter}, {@code litellm},
- *     {@code cloudflare}, {@code vercel}), the keys that name the customer, most specific first, e.g.
+ *     {@code cloudflare}, {@code vercel}, {@code gcp}), the keys that name the customer, most specific first, e.g.
  *     {@code tokentally.attribution.keys.openai=api_key_id,project_id}; a family not listed uses its
  *     reader's default order
  */

@@ -21,8 +21,13 @@ final class GatewayModels {
         String provider = slug.substring(0, slash);
         String model = slug.substring(slash + 1);
         if (provider.equals("anthropic")) {
-            model = DOTTED_VERSION.matcher(model).replaceAll("$1-$2");
+            model = dashedVersions(model);
         }
         return new String[] {provider, model};
+    }
+
+    /** An Anthropic model id with its dotted version written with dashes ({@code claude-sonnet-4.5} -> {@code 4-5}). */
+    static String dashedVersions(String model) {
+        return DOTTED_VERSION.matcher(model).replaceAll("$1-$2");
     }
 }

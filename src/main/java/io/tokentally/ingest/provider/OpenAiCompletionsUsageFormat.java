@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * with their counts; the older one has
  * {@code input_tokens} (text, cached included), {@code input_cached_tokens} and {@code output_tokens}.
  * A bucket has no request id: its id is derived from the bucket and the result's grouping keys, so
- * the same bucket exported again has the same id. The API reports no context tier; buckets are
+ * the same bucket exported again has the same id, and a newer export's numbers replace it (ADR 0012). The API reports no context tier; buckets are
  * standard context (a long-context request cannot be told from its bucket).
  */
 @Component
@@ -51,6 +51,11 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public boolean snapshots() {
+        return true;
     }
 
     @Override

@@ -46,6 +46,11 @@ class VercelGatewayReportFormat extends JsonPagesFormat {
     }
 
     @Override
+    public boolean snapshots() {
+        return true;
+    }
+
+    @Override
     public boolean claims(String head) {
         return isJson(head) && containsAll(head, "\"results\"", "\"cached_input_tokens\"", "\"request_count\"");
     }

@@ -1,0 +1,97 @@
+package io.tokentally.ingest.provider;
+
+import io.tokentally.ingest.FileFormatException;
+import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.RecordCursor;
+import io.tokentally.ingest.UsageFormat;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * A provider's table exported as CSV with a header row. Column names are read case-insensitively, with
+ * dots as underscores ({@code sku.description} and {@code sku_description} are one column). The whole
+ * file is parsed when it is opened, so a file that is not valid CSV fails as a whole and no record of it
+ * is read; a row with the wrong number of fields is rejected with its line.
+ */
+abstract class CsvRowsFormat implements UsageFormat {
+
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .setIgnoreEmptyLines(true)
+            .get();
+    private static final CSVFormat RAW = CSVFormat.DEFAULT;
+
+    /** Translates one row (normalized column name to value, {@code null} when blank or absent). */
+    abstract List<CanonicalRecord> translate(Map<String, String> row);
+
+    @Override
+    public RecordCursor open(Reader reader) throws IOException {
+        List<RawRecord> records = new ArrayList<>();
+        try (CSVParser parser = CSVParser.parse(reader, FORMAT)) {
+            List<String> header =
+                    parser.getHeaderNames().stream().map(CsvRowsFormat::column).toList();
+            for (CSVRecord row : parser) {
+                records.addAll(toRecords(header, row));
+            }
+        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            throw new FileFormatException("the file is not valid CSV: " + e.getMessage());
+        }
+        Iterator<RawRecord> iterator = records.iterator();
+        return new RecordCursor() {
+            @Override
+            public RawRecord next() {
+                return iterator.hasNext() ? iterator.next() : null;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    private List<RawRecord> toRecords(List<String> header, CSVRecord row) {
+        long lineNo = row.getRecordNumber() + 1; // the header is line 1
+        String raw = RAW.format(row.values());
+        if (row.size() != header.size()) {
+            return List.of(new RawRecord(
+                    lineNo, raw, Map.of(), null, "the row has " + row.size() + " fields, the header " + header.size()));
+        }
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String value = row.get(i).strip();
+            values.put(header.get(i), value.isEmpty() ? null : value);
+        }
+        try {
+            return translate(values).stream()
+                    .map(record -> record.toRawRecord(lineNo, raw))
+                    .toList();
+        } catch (RecordProblem e) {
+            return List.of(new RawRecord(lineNo, raw, Map.of(), null, e.getMessage()));
+        }
+    }
+
+    /** The normalized names of the first non-blank line's cells, for {@link #claims}. */
+    static List<String> headerNames(String head) {
+        String header = head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
+        List<String> names = new ArrayList<>();
+        for (String cell : header.split(",")) {
+            names.add(column(cell.replace("\"", "")));
+        }
+        return names;
+    }
+
+    static String column(String name) {
+        return name.replace("\uFEFF", "").strip().toLowerCase(Locale.ROOT).replace('.', '_');
+    }
+}

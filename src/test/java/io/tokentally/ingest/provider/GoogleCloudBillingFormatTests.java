@@ -1,0 +1,216 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.ProviderFixtures.records;
+import static io.tokentally.ingest.provider.ProviderFixtures.rejects;
+import static io.tokentally.ingest.provider.ProviderFixtures.rows;
+import static io.tokentally.ingest.provider.ProviderFixtures.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokentally.ingest.FileFormatException;
+import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.UsageRow;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GoogleCloudBillingFormatTests {
+
+    static final String EXPORT = "gcp-billing-export-vertex-claude-and-gemini-api.csv";
+    static final GcpSkuPatterns PATTERNS = defaultPatterns();
+
+    final GoogleCloudBillingFormat format = new GoogleCloudBillingFormat(CustomerAttribution.none(), PATTERNS);
+
+    @ParameterizedTest(name = "row {0}")
+    @CsvSource({
+        // row, provider, model, input, read, 5m, 1h, output, reasoning, tier, context
+        // one SKU is one token type; cached input is part of input (the usage format's convention)
+        "0, vertex_ai, gemini-2.5-flash, 120000, 0, 0, 0, 0, 0, STANDARD, STANDARD",
+        "1, vertex_ai, gemini-2.5-flash, 30000, 30000, 0, 0, 0, 0, STANDARD, STANDARD",
+        // the thinking SKU is output, kept as its reasoning sub-count too
+        "2, vertex_ai, gemini-2.5-flash, 0, 0, 0, 0, 8000, 8000, STANDARD, STANDARD",
+        "3, vertex_ai, gemini-2.5-flash, 0, 0, 0, 0, 12000, 0, STANDARD, STANDARD",
+        "4, vertex_ai, gemini-2.5-pro, 250000, 0, 0, 0, 0, 0, STANDARD, LONG",
+        "5, vertex_ai, gemini-2.5-flash, 50000, 0, 0, 0, 0, 0, BATCH, STANDARD",
+        "6, vertex_ai, gemini-2.5-flash, 0, 0, 0, 0, 1000, 0, PRIORITY, STANDARD",
+        // Claude on Vertex: dotted and spaced versions read with dashes; the 200001+ window is long
+        "7, anthropic, claude-sonnet-4-6, 40000, 0, 0, 0, 0, 0, STANDARD, STANDARD",
+        "8, anthropic, claude-opus-4-8, 5000, 0, 0, 5000, 0, 0, STANDARD, LONG",
+        "9, anthropic, claude-sonnet-4-6, 0, 0, 0, 0, 6000, 0, STANDARD, STANDARD",
+        // the Gemini API: short and long input text
+        "10, gemini, gemini-2.5-flash, 9000, 0, 0, 0, 0, 0, STANDARD, STANDARD",
+        "11, gemini, gemini-2.5-flash, 0, 0, 0, 0, 700, 0, STANDARD, LONG",
+        // an hour with usage.amount 0 is an empty bucket: zero tokens, not unknown
+        "12, vertex_ai, gemini-2.5-flash, 0, 0, 0, 0, 0, 0, STANDARD, STANDARD"
+    })
+    void mapsEachSkuToItsModelTokenTypeAndTiers(
+            int index,
+            String provider,
+            String model,
+            long input,
+            long cacheRead,
+            long write5m,
+            long write1h,
+            long output,
+            long reasoning,
+            ServiceTier tier,
+            ContextTier context) {
+        // when
+        UsageRow row = rows(format, EXPORT).get(index);
+
+        // then
+        assertThat(row.provider()).isEqualTo(provider);
+        assertThat(row.model()).isEqualTo(model);
+        assertThat(tokens(row)).containsExactly(input, cacheRead, write5m, write1h, output, reasoning);
+        assertThat(row.serviceTier()).isEqualTo(tier);
+        assertThat(row.contextTier()).isEqualTo(context);
+    }
+
+    @Test
+    void readsBigQueryTimestampsAndNamesTheProjectAsTheCustomerWithoutAMapping() {
+        // when
+        List<UsageRow> rows = rows(format, EXPORT);
+
+        // then
+        assertThat(rows.get(0).timestamp()).isEqualTo(Instant.parse("2026-11-27T10:00:00Z"));
+        assertThat(rows.get(0).customerId()).isEqualTo("acme-prod");
+        assertThat(rows.get(7).customerId()).isEqualTo("globex-ml");
+        assertThat(rows.get(12).timestamp()).isEqualTo(Instant.parse("2026-11-27T11:00:00Z"));
+        assertThat(rows.get(0).requestId())
+                .isEqualTo("gcp-billing:2026-11-27 10:00:00Z/2026-11-27 11:00:00Z:acme-prod:8A1D-5C0F-11E2:"
+                        + "Gemini 2.5 Flash Text Input - Predictions:-:us-central1:-:-:2026-11-27 13:05:12.123456Z:{}");
+    }
+
+    @Test
+    void attributesByALabelWhenItIsConfiguredFirst() {
+        // given: customers named by the label 'customer', else by the project
+        GoogleCloudBillingFormat byLabel = new GoogleCloudBillingFormat(
+                new CustomerAttribution(Map.of(), Map.of("gcp", List.of("label.customer", "project_id"))), PATTERNS);
+
+        // when
+        List<UsageRow> rows = rows(byLabel, EXPORT);
+
+        // then
+        assertThat(rows.get(10).customerId()).isEqualTo("hooli");
+        assertThat(rows.get(0).customerId()).isEqualTo("acme-prod");
+    }
+
+    @Test
+    void attributesProjectsThroughTheMappingFile(@TempDir Path folder) throws IOException {
+        // given
+        Path mapping = folder.resolve("keys.csv");
+        Files.writeString(mapping, "key,value,customer_id\ngcp.project_id,globex-ml,globex\n");
+        GoogleCloudBillingFormat mapped = new GoogleCloudBillingFormat(
+                CustomerAttribution.of(new AttributionProperties(mapping, Map.of())), PATTERNS);
+
+        // then
+        assertThat(rows(mapped, EXPORT).get(7).customerId()).isEqualTo("globex");
+    }
+
+    @Test
+    void rejectsEveryRowItCannotBillWithItsReasonNeverDroppingOne() {
+        // then: 19 rows, 13 usage rows, 6 rejects in file order
+        assertThat(records(format, EXPORT)).hasSize(19);
+        assertThat(rejects(format, EXPORT))
+                .containsExactly(
+                        "MALFORMED_ROW: SKU 'Gemini 2.5 Flash Text Input Cache Storage - Predictions' is not token usage"
+                                + " (SKU table pattern 1: explicit cache storage is billed per token-hour and tokentally"
+                                + " has no price for it): not billed",
+                        "MALFORMED_ROW: SKU 'Gemini 2.5 Flash Audio Input - Predictions' matches no pattern of the SKU"
+                                + " table (tokentally.gcp.sku-patterns): not billed",
+                        "MALFORMED_ROW: SKU 'N1 Predefined Instance Core running in Americas' matches no pattern of"
+                                + " the SKU table (tokentally.gcp.sku-patterns): not billed",
+                        "MALFORMED_ROW: usage_amount is empty: the row cannot be billed",
+                        "MALFORMED_ROW: cost_type 'tax' is not usage: not billed",
+                        "MALFORMED_ROW: the row has 10 fields, the header 15");
+        // the malformed row's line is its physical line (header = line 1, 19 data rows)
+        List<RawRecord> records = records(format, EXPORT);
+        assertThat(records.get(18).lineNo()).isEqualTo(20);
+    }
+
+    @Test
+    void failsAFileThatIsNotValidCsvAsAWhole() {
+        // given: an unterminated quote swallows the rest of the file
+        String content = ProviderFixtures.text(EXPORT) + "x,\"Vertex AI,unterminated\n";
+
+        // then
+        assertThatThrownBy(() -> ProviderFixtures.recordsOf(format, content)).isInstanceOf(FileFormatException.class);
+    }
+
+    @Test
+    void claimsTheExportButNoOtherProviderFixture() {
+        assertThat(format.claims(ProviderFixtures.text(EXPORT))).isTrue();
+        assertThat(format.claims("billing_account_id,sku_description,usage_start_time,usage_amount\n"))
+                .isTrue();
+        for (String other : List.of(
+                GatewayLogFormatsTests.LITELLM_FILE,
+                GatewayLogFormatsTests.CLOUDFLARE_FILE,
+                AnthropicMessagesUsageFormatTests.HOURLY,
+                OpenAiCompletionsUsageFormatTests.CURRENT,
+                VercelGatewayReportFormatTests.REPORT)) {
+            assertThat(format.claims(ProviderFixtures.text(other))).as(other).isFalse();
+        }
+    }
+
+    @Test
+    void takesTheFirstMatchingPatternOfAnOverridingTable() {
+        // given: a table whose catch-all row comes after a specific one
+        GcpSkuPatterns table = GcpSkuPatterns.read(
+                new StringReader("sku_pattern,provider,model,token_type\n"
+                        + "\"^Gemini (?<model>.+?) Text Input - Predictions$\",vertex_ai,gemini-{model},input\n"
+                        + "\"^Gemini .*$\",,,none\n"),
+                "test table");
+
+        // then
+        assertThat(table.match("Gemini 3 Pro Text Input - Predictions").model()).isEqualTo("gemini-3-pro");
+        assertThat(table.match("Gemini 3 Pro Text Output - Predictions").tokenType())
+                .isEqualTo("none");
+        assertThat(table.match("Cloud Storage")).isNull();
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"^(Gemini\",vertex_ai,x,input|test table line 2: sku_pattern is not a regular expression",
+                "\"^Gemini$\",vertex_ai,x,tokens|test table line 2: token_type 'tokens' is not one of",
+                "\"^Gemini$\",,,input|test table line 2: provider and model are required unless token_type is none",
+                "\"^Gemini$\",vertex_ai,gemini-{model},input|test table line 2: model uses {model} but sku_pattern"
+                        + " has no (?<model>...) group"
+            })
+    void refusesABadTableNamingItsLine(String row, String message) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> GcpSkuPatterns.read(
+                        new StringReader("sku_pattern,provider,model,token_type\n" + row + "\n"), "test table"))
+                .withMessageStartingWith(message);
+    }
+
+    @Test
+    void refusesAMissingTableNamingTheProperty() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ProviderFormatsConfiguration()
+                        .gcpSkuPatterns(new GcpBillingProperties(Path.of("no-such-sku-patterns.csv"))))
+                .withMessageStartingWith("tokentally.gcp.sku-patterns (")
+                .withMessageEndingWith("no-such-sku-patterns.csv): the file does not exist");
+    }
+
+    static GcpSkuPatterns defaultPatterns() {
+        return GcpSkuPatterns.read(
+                new InputStreamReader(
+                        GcpSkuPatterns.class.getResourceAsStream(GcpSkuPatterns.DEFAULT), StandardCharsets.UTF_8),
+                "default");
+    }
+}

@@ -14,6 +14,8 @@ public enum RejectCode {
     INVALID_NUMBER,
     /** A token count is negative. */
     NEGATIVE_NUMBER,
+    /** A token count above {@link UsageRowParser#MAX_TOKENS}: no request or bucket holds that many. */
+    NUMBER_TOO_LARGE,
     /** Cached and cache-write tokens together exceed {@code input_tokens}. */
     CACHE_TOKENS_EXCEED_INPUT,
     /** {@code reasoning_tokens} exceeds {@code output_tokens}. */

@@ -55,6 +55,12 @@ public final class UsageRowParser {
 
     static final int MAX_REQUEST_ID_LENGTH = 500;
 
+    /**
+     * The largest token count a row may hold (10^15): far above any request or daily bucket, and low
+     * enough that sums of many rows stay inside a long.
+     */
+    public static final long MAX_TOKENS = 1_000_000_000_000_000L;
+
     /** The outcome for one record: exactly one of {@code row} and {@code reject} is set. */
     public record Result(UsageRow row, Reject reject) {}
 
@@ -233,6 +239,10 @@ public final class UsageRowParser {
         }
         if (value < 0) {
             throw new RowException(RejectCode.NEGATIVE_NUMBER, column + " is negative: " + text);
+        }
+        if (value > MAX_TOKENS) {
+            throw new RowException(
+                    RejectCode.NUMBER_TOO_LARGE, column + " is " + text + ", more than " + MAX_TOKENS + " tokens");
         }
         return value;
     }

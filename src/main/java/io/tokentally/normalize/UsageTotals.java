@@ -49,14 +49,15 @@ final class UsageTotals {
         long output;
         long reasoning;
 
+        /** Adds (sign 1) or takes out (sign -1) a line; a sum past a long's range fails the file, never wraps. */
         void add(UsageLine line, int sign) {
-            requests += sign;
-            input += sign * line.input();
-            cacheRead += sign * line.cacheRead();
-            cacheWrite5m += sign * line.cacheWrite5m();
-            cacheWrite1h += sign * line.cacheWrite1h();
-            output += sign * line.output();
-            reasoning += sign * line.reasoning();
+            requests = Math.addExact(requests, sign);
+            input = Math.addExact(input, sign * line.input());
+            cacheRead = Math.addExact(cacheRead, sign * line.cacheRead());
+            cacheWrite5m = Math.addExact(cacheWrite5m, sign * line.cacheWrite5m());
+            cacheWrite1h = Math.addExact(cacheWrite1h, sign * line.cacheWrite1h());
+            output = Math.addExact(output, sign * line.output());
+            reasoning = Math.addExact(reasoning, sign * line.reasoning());
         }
 
         boolean isZero() {

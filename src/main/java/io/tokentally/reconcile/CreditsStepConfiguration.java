@@ -128,6 +128,7 @@ public class CreditsStepConfiguration {
             BalanceRepository balances,
             FindingRepository findings,
             BalanceProperties properties,
+            ThresholdWebhook webhook,
             Clock clock,
             @Value("${tokentally.runs-dir}") Path runsDir,
             @Value("#{jobParameters['date']}") String date,
@@ -143,12 +144,15 @@ public class CreditsStepConfiguration {
                     run);
             Path folder = RunFolders.of(runsDir, "nightly-billing", date, executionId);
             List<Balance> all = new ArrayList<>();
+            List<ThresholdWebhook.Crossing> crossings = new ArrayList<>();
             for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-                Balance balance = settlement.settle(customer, folder, properties, findings);
+                Balance balance = settlement.settle(customer, folder, properties, crossings);
                 balances.save(balance, run);
                 all.add(balance);
                 contribution.incrementWriteCount(1);
             }
+            crossings.forEach(crossing -> findings.record(crossing.finding(), run));
+            webhook.deliver(crossings, run);
             StatementFiles.writeBalances(folder, all);
             return RepeatStatus.FINISHED;
         };
@@ -163,8 +167,9 @@ public class CreditsStepConfiguration {
             UsageWindow window,
             long run) {
 
-        /** Writes the customer's statements and records its findings; returns its balance. */
-        Balance settle(Customer customer, Path folder, BalanceProperties properties, FindingRepository findings)
+        /** Writes the customer's statements and adds its threshold findings to {@code crossings}; returns its balance. */
+        Balance settle(
+                Customer customer, Path folder, BalanceProperties properties, List<ThresholdWebhook.Crossing> crossings)
                 throws IOException {
             List<CreditGrant> own = grants.getOrDefault(customer.customerId(), List.of());
             CreditLedger ledger = ledger(customer, own);
@@ -172,11 +177,13 @@ public class CreditsStepConfiguration {
                 Statement statement = Statements.of(customer, plans, ledger, period);
                 StatementFiles.write(folder, statement);
                 BalanceFindings.of(statement, properties.includedThresholdsPercent())
-                        .forEach(finding -> findings.record(finding, run));
+                        .forEach(finding ->
+                                crossings.add(new ThresholdWebhook.Crossing(customer.customerId(), finding)));
             }
             Balance balance = Balance.of(customer, plans, ledger, now, properties.floorUsd());
-            BalanceFindings.of(balance, !own.isEmpty(), properties.lowBalanceUsd())
-                    .forEach(finding -> findings.record(finding, run));
+            Instant periodStart = customer.cycle().periodContaining(now).start();
+            BalanceFindings.of(balance, periodStart, !own.isEmpty(), properties.lowBalanceUsd())
+                    .forEach(finding -> crossings.add(new ThresholdWebhook.Crossing(customer.customerId(), finding)));
             return balance;
         }
 

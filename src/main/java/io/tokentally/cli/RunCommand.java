@@ -63,8 +63,9 @@ class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            paramLabel = "[NAME=]FOLDER|s3://BUCKET/PREFIX",
-            description = "Folder of usage files, read recursively, or an S3 prefix (see tokentally.s3.*);"
+            paramLabel = "[NAME=]FOLDER|s3://BUCKET/PREFIX|api://openai|api://anthropic",
+            description = "Folder of usage files, read recursively, an S3 prefix (see tokentally.s3.*) or a"
+                    + " provider's Admin API (see tokentally.provider-api.*);"
                     + " repeatable. The source name (dedup scope of request ids) defaults to the folder's name."
                     + " Default: ${DEFAULT-VALUE}.",
             defaultValue = "sample-data/usage")

@@ -2,6 +2,7 @@ package io.tokentally.cli;
 
 import io.tokentally.ingest.InputSource;
 import io.tokentally.ingest.S3Source;
+import io.tokentally.ingest.provider.ProviderApiSource;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.job.RunSummary;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -61,8 +63,9 @@ class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            paramLabel = "[NAME=]FOLDER|s3://BUCKET/PREFIX",
-            description = "Folder of usage files, read recursively, or an S3 prefix (see tokentally.s3.*);"
+            paramLabel = "[NAME=]FOLDER|s3://BUCKET/PREFIX|api://openai|api://anthropic",
+            description = "Folder of usage files, read recursively, an S3 prefix (see tokentally.s3.*) or a"
+                    + " provider's Admin API (see tokentally.provider-api.*);"
                     + " repeatable. The source name (dedup scope of request ids) defaults to the folder's name."
                     + " Default: ${DEFAULT-VALUE}.",
             defaultValue = "sample-data/usage")
@@ -147,6 +150,10 @@ class RunCommand implements Callable<Integer> {
 
     /** A folder source with its path made absolute (a restart may run elsewhere); an S3 source as it is. */
     private static String absolute(String spec) {
+        Optional<ProviderApiSource> api = ProviderApiSource.parse(spec);
+        if (api.isPresent()) {
+            return api.get().spec();
+        }
         return S3Source.parse(spec).map(S3Source::spec).orElseGet(() -> {
             InputSource source = InputSource.parse(spec);
             return new InputSource(source.name(), source.root().toAbsolutePath().normalize()).spec();

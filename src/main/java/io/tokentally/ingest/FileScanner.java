@@ -57,6 +57,8 @@ public class FileScanner {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(Files::isRegularFile)
                     .filter(path -> !path.getFileName().toString().startsWith("."))
+                    .filter(path ->
+                            !InputFiles.isPurchasesFeed(path.getFileName().toString()))
                     .sorted()
                     .toList();
         }

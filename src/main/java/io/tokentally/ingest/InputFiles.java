@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /** Opens input files as UTF-8 text, gunzipping transparently (recognized by content) and skipping a BOM. */
@@ -18,6 +19,17 @@ public final class InputFiles {
     private static final int GZIP_MAGIC_2 = 0x8b;
 
     private InputFiles() {}
+
+    /**
+     * Whether a file (by its name, or an object by the last segment of its key) is a purchases feed
+     * rather than usage: its name starts with "purchases" and ends in .csv, .json or .jsonl. The
+     * purchases step reads these; usage ingest leaves them alone.
+     */
+    public static boolean isPurchasesFeed(String name) {
+        String lower = name.substring(name.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+        return lower.startsWith("purchases")
+                && (lower.endsWith(".csv") || lower.endsWith(".json") || lower.endsWith(".jsonl"));
+    }
 
     public static Reader openText(Path file) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);

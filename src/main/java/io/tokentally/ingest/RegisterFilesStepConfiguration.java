@@ -1,5 +1,11 @@
 package io.tokentally.ingest;
 
+import io.tokentally.ingest.provider.ProviderApiPuller;
+import io.tokentally.ingest.provider.ProviderApiSource;
+import io.tokentally.shared.RunFolders;
+import io.tokentally.shared.UsageWindow;
+import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -20,9 +26,12 @@ public class RegisterFilesStepConfiguration {
     public static final String REGISTER_FILES_STEP = "registerFilesStep";
     /**
      * Job parameter: input sources separated by {@code ;}, each a local folder ({@code name=path} or
-     * {@code path}) or an S3 prefix ({@code name=s3://bucket/prefix} or {@code s3://bucket/prefix}).
+     * {@code path}), an S3 prefix ({@code name=s3://bucket/prefix} or {@code s3://bucket/prefix}) or a
+     * provider's Admin API ({@code name=api://openai}, {@code api://anthropic}).
      */
     public static final String INPUT_PARAMETER = "input";
+    /** The run folder's sub-folder that keeps the pages pulled from provider APIs, as evidence. */
+    public static final String PULLED_FOLDER = "provider-api";
 
     @Bean
     Step registerFilesStep(
@@ -37,18 +46,37 @@ public class RegisterFilesStepConfiguration {
     Tasklet registerFilesTasklet(
             FileScanner scanner,
             S3Stager s3,
+            ProviderApiPuller puller,
             @Value("#{jobParameters['input']}") String input,
+            @Value("#{jobParameters['date']}") String date,
+            @Value("${tokentally.runs-dir}") Path runsDir,
+            @Value("#{stepExecution.jobExecution.id}") long executionId,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
         return (contribution, chunkContext) -> {
             List<String> specs = specs(input);
+            List<ProviderApiSource> apiSources = specs.stream()
+                    .flatMap(spec -> ProviderApiSource.parse(spec).stream())
+                    .toList();
+            apiSources.forEach(puller::check);
             List<S3Source> objectSources = specs.stream()
                     .flatMap(spec -> S3Source.parse(spec).stream())
                     .toList();
             List<InputSource> folders = specs.stream()
-                    .filter(spec -> S3Source.parse(spec).isEmpty())
+                    .filter(spec -> S3Source.parse(spec).isEmpty()
+                            && ProviderApiSource.parse(spec).isEmpty())
                     .map(InputSource::parse)
                     .toList();
-            contribution.incrementWriteCount(scanner.scan(run, folders) + s3.stage(run, objectSources));
+            int pending = scanner.scan(run, folders) + s3.stage(run, objectSources);
+            Path pulled =
+                    RunFolders.of(runsDir, "nightly-billing", date, executionId).resolve(PULLED_FOLDER);
+            for (ProviderApiSource source : apiSources) {
+                Path pages = puller.pull(source, UsageWindow.ofUtcDate(LocalDate.parse(date)), pulled);
+                pending += scanner.register(run, source.name(), pages.toString(), pages, null)
+                                .pending()
+                        ? 1
+                        : 0;
+            }
+            contribution.incrementWriteCount(pending);
             return RepeatStatus.FINISHED;
         };
     }

@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import java.io.InputStream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Opens single S3 objects by URI, for files that are not usage (a price feed, say). */
@@ -17,6 +18,20 @@ public class S3Objects {
 
     /** Streams {@code s3://bucket/key}; the caller closes it. */
     public InputStream open(String uri) {
+        String[] location = bucketAndKey(uri);
+        return s3.getObject().getObject(request -> request.bucket(location[0]).key(location[1]));
+    }
+
+    /** Writes (or replaces) {@code s3://bucket/key} with the bytes, in one put: readers see the old or the new object. */
+    public void put(String uri, byte[] bytes, String contentType) {
+        String[] location = bucketAndKey(uri);
+        s3.getObject()
+                .putObject(
+                        request -> request.bucket(location[0]).key(location[1]).contentType(contentType),
+                        RequestBody.fromBytes(bytes));
+    }
+
+    private static String[] bucketAndKey(String uri) {
         if (!uri.startsWith(S3Source.SCHEME)) {
             throw new IllegalArgumentException(uri + " is not an s3://bucket/key URI");
         }
@@ -25,8 +40,7 @@ public class S3Objects {
         if (slash <= 0 || slash == rest.length() - 1) {
             throw new IllegalArgumentException(uri + " must be s3://bucket/key");
         }
-        return s3.getObject()
-                .getObject(request -> request.bucket(rest.substring(0, slash)).key(rest.substring(slash + 1)));
+        return new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
     }
 
     /** Throws when the bucket cannot be reached with the configured endpoint and credentials. */

@@ -98,7 +98,27 @@ public class S3Stager {
                 .toList();
     }
 
+    /**
+     * The purchases feeds under the source ({@link InputFiles#isPurchasesFeed}), as {@code s3://} URIs in
+     * key order. They are not claimed or marked: like a feed in a local folder, each run reads them
+     * again (purchases are kept by purchase id, so a row read twice counts once).
+     */
+    public List<String> purchaseFeeds(S3Source source) {
+        return listAll(source).stream()
+                .map(S3Object::key)
+                .filter(InputFiles::isPurchasesFeed)
+                .sorted()
+                .map(source::uri)
+                .toList();
+    }
+
     private List<S3Object> list(S3Source source) {
+        return listAll(source).stream()
+                .filter(object -> !InputFiles.isPurchasesFeed(object.key()))
+                .toList();
+    }
+
+    private List<S3Object> listAll(S3Source source) {
         return s3
                 .getObject()
                 .listObjectsV2Paginator(

@@ -1,6 +1,7 @@
 package io.tokentally.plans;
 
 import io.tokentally.ingest.CsvTable;
+import io.tokentally.ingest.InputFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -35,17 +36,20 @@ public final class PurchasesFile {
 
     /** Whether a file in an input folder is a purchases feed: its name starts with "purchases". */
     public static boolean isFeed(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.startsWith("purchases")
-                && (name.endsWith(".csv") || name.endsWith(".json") || name.endsWith(".jsonl"));
+        return InputFiles.isPurchasesFeed(file.getFileName().toString());
     }
 
     public static Result read(Path file) throws IOException {
+        return read(file, file.getFileName().toString());
+    }
+
+    /** Reads a feed staged in {@code file}, naming it {@code shown} (its path, or the object it came from) in problems. */
+    public static Result read(Path file, String shown) throws IOException {
         List<Map<String, String>> rows = new ArrayList<>();
         List<Long> lines = new ArrayList<>();
         String text = Files.readString(file, StandardCharsets.UTF_8).strip();
         if (text.startsWith("[") || text.startsWith("{")) {
-            readJson(file, text, rows, lines);
+            readJson(shown, text, rows, lines);
         } else {
             for (CsvTable.Row row : CsvTable.read(file, List.of("purchase_id"))) {
                 rows.add(row.values());
@@ -57,13 +61,13 @@ public final class PurchasesFile {
             try {
                 result.purchases().add(purchase(rows.get(i)));
             } catch (IllegalArgumentException e) {
-                result.problems().add(file.getFileName() + " line " + lines.get(i) + ": " + e.getMessage());
+                result.problems().add(shown + " line " + lines.get(i) + ": " + e.getMessage());
             }
         }
         return result;
     }
 
-    private static void readJson(Path file, String text, List<Map<String, String>> rows, List<Long> lines) {
+    private static void readJson(String file, String text, List<Map<String, String>> rows, List<Long> lines) {
         try {
             if (text.startsWith("[")) {
                 JsonNode array = JSON.readTree(text);

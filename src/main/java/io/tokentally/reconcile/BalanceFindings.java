@@ -4,15 +4,20 @@ import io.tokentally.rating.Balance;
 import io.tokentally.rating.Statement;
 import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Threshold findings: a share of a period's included usage consumed (each threshold once per customer,
  * segment and allowance, so the key is stable), and a balance below the low-balance amount for a
- * customer who has credit.
+ * customer who has credit (once per customer and billing period: a balance that stays low is one
+ * finding, seen again each night).
  */
 final class BalanceFindings {
+
+    static final String LOW_BALANCE = "LOW_BALANCE";
+    static final String INCLUDED_USAGE = "INCLUDED_USAGE_";
 
     private BalanceFindings() {}
 
@@ -29,9 +34,9 @@ final class BalanceFindings {
                 if (granted.signum() > 0
                         && consumed.movePointRight(2).compareTo(granted.multiply(BigDecimal.valueOf(percent))) >= 0) {
                     findings.add(new Finding(
-                            "INCLUDED_USAGE_" + percent + ":" + statement.customerId() + ":" + included.from() + ":"
+                            INCLUDED_USAGE + percent + ":" + statement.customerId() + ":" + included.from() + ":"
                                     + included.name(),
-                            "INCLUDED_USAGE_" + percent,
+                            INCLUDED_USAGE + percent,
                             percent >= 100 ? Finding.Severity.WARNING : Finding.Severity.INFO,
                             "customer " + statement.customerId() + " used " + percent + "% or more of included usage '"
                                     + included.name() + "' of plan " + included.planId() + " for " + included.from()
@@ -44,13 +49,13 @@ final class BalanceFindings {
         return findings;
     }
 
-    static List<Finding> of(Balance balance, boolean hasCredit, BigDecimal lowBalanceUsd) {
+    static List<Finding> of(Balance balance, Instant periodStart, boolean hasCredit, BigDecimal lowBalanceUsd) {
         if (!hasCredit || balance.availableUsd().compareTo(lowBalanceUsd) >= 0) {
             return List.of();
         }
         return List.of(new Finding(
-                "LOW_BALANCE:" + balance.customerId(),
-                "LOW_BALANCE",
+                LOW_BALANCE + ":" + balance.customerId() + ":" + periodStart,
+                LOW_BALANCE,
                 balance.allow() ? Finding.Severity.INFO : Finding.Severity.WARNING,
                 "customer " + balance.customerId() + " has " + Amounts.toText(balance.availableUsd())
                         + " USD left as of " + balance.asOf() + ", below " + Amounts.toText(lowBalanceUsd)

@@ -1,6 +1,9 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.ingest.InputSource;
+import io.tokentally.ingest.S3Objects;
+import io.tokentally.ingest.S3Source;
+import io.tokentally.ingest.S3Stager;
 import io.tokentally.plans.CreditGrant;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.CustomerRepository;
@@ -17,21 +20,27 @@ import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.UsageWindow;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -51,6 +60,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @EnableConfigurationProperties(BalanceProperties.class)
 public class CreditsStepConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(CreditsStepConfiguration.class);
     public static final String LOAD_PURCHASES_STEP = "loadPurchasesStep";
     public static final String SETTLE_CREDITS_STEP = "writeStatementsAndBalancesStep";
     private static final String RUN = "#{stepExecution.jobExecution.jobInstance.instanceId}";
@@ -75,28 +85,60 @@ public class CreditsStepConfiguration {
     Tasklet loadPurchasesTasklet(
             PurchaseRepository purchases,
             FindingRepository findings,
+            S3Stager stager,
+            S3Objects objects,
             @Value("#{jobParameters['input']}") String input,
             @Value(RUN) long run) {
         return (contribution, chunkContext) -> {
             for (Path file : purchaseFeeds(input)) {
-                PurchasesFile.Result result = PurchasesFile.read(file);
-                List<String> problems = new ArrayList<>(result.problems());
-                for (var row : result.purchases()) {
-                    Optional<String> refused = purchases.save(row, file.toString(), run);
-                    refused.ifPresentOrElse(problems::add, () -> contribution.incrementWriteCount(1));
-                }
-                for (String problem : problems) {
-                    findings.record(
-                            new Finding(
-                                    "PURCHASE_REJECTED:" + file + ":" + problem,
-                                    "PURCHASE_REJECTED",
-                                    Finding.Severity.ERROR,
-                                    file + ": " + problem),
-                            run);
+                load(PurchasesFile.read(file), file.toString(), purchases, findings, contribution, run);
+            }
+            for (S3Source source : s3Sources(input)) {
+                for (String uri : stager.purchaseFeeds(source)) {
+                    Path staged = Files.createTempFile("tokentally-purchases-", ".feed");
+                    try {
+                        try (InputStream in = objects.open(uri)) {
+                            Files.copy(in, staged, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                        load(PurchasesFile.read(staged, uri), uri, purchases, findings, contribution, run);
+                    } finally {
+                        Files.deleteIfExists(staged);
+                    }
                 }
             }
             return RepeatStatus.FINISHED;
         };
+    }
+
+    /** Saves a feed's purchases (a row loaded before with the same values counts once) and records its problems. */
+    private static void load(
+            PurchasesFile.Result result,
+            String shown,
+            PurchaseRepository purchases,
+            FindingRepository findings,
+            StepContribution contribution,
+            long run) {
+        List<String> problems = new ArrayList<>(result.problems());
+        for (var row : result.purchases()) {
+            Optional<String> refused = purchases.save(row, shown, run);
+            refused.ifPresentOrElse(problems::add, () -> contribution.incrementWriteCount(1));
+        }
+        for (String problem : problems) {
+            findings.record(
+                    new Finding(
+                            "PURCHASE_REJECTED:" + shown + ":" + problem,
+                            "PURCHASE_REJECTED",
+                            Finding.Severity.ERROR,
+                            shown + ": " + problem),
+                    run);
+        }
+    }
+
+    static List<S3Source> s3Sources(String input) {
+        return Arrays.stream(input.split(";"))
+                .filter(spec -> !spec.isBlank())
+                .flatMap(spec -> S3Source.parse(spec).stream())
+                .toList();
     }
 
     static List<Path> purchaseFeeds(String input) throws IOException {
@@ -128,6 +170,8 @@ public class CreditsStepConfiguration {
             BalanceRepository balances,
             FindingRepository findings,
             BalanceProperties properties,
+            ThresholdWebhook webhook,
+            S3Objects s3,
             Clock clock,
             @Value("${tokentally.runs-dir}") Path runsDir,
             @Value("#{jobParameters['date']}") String date,
@@ -143,15 +187,42 @@ public class CreditsStepConfiguration {
                     run);
             Path folder = RunFolders.of(runsDir, "nightly-billing", date, executionId);
             List<Balance> all = new ArrayList<>();
+            List<ThresholdWebhook.Crossing> crossings = new ArrayList<>();
             for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-                Balance balance = settlement.settle(customer, folder, properties, findings);
+                Balance balance = settlement.settle(customer, folder, properties, crossings);
                 balances.save(balance, run);
                 all.add(balance);
                 contribution.incrementWriteCount(1);
             }
-            StatementFiles.writeBalances(folder, all);
+            crossings.forEach(crossing -> findings.record(crossing.finding(), run));
+            webhook.deliver(crossings, run);
+            byte[] export = StatementFiles.writeBalances(folder, all);
+            publish(s3, properties.exportS3Uri(), export, findings, run);
             return RepeatStatus.FINISHED;
         };
+    }
+
+    /**
+     * Writes the balances export to its S3 key too, when one is configured. A failure is logged and
+     * becomes a {@code BALANCES_EXPORT_FAILED} warning: balances stand in the database and the run folder.
+     */
+    private static void publish(S3Objects s3, String uri, byte[] export, FindingRepository findings, long run) {
+        if (uri == null) {
+            return;
+        }
+        try {
+            s3.put(uri, export, "application/json");
+        } catch (RuntimeException e) {
+            log.warn("Cannot write the balances export to {}: {}", uri, e.getMessage());
+            findings.record(
+                    new Finding(
+                            "BALANCES_EXPORT_FAILED:" + uri,
+                            "BALANCES_EXPORT_FAILED",
+                            Finding.Severity.WARNING,
+                            "the balances export could not be written to " + uri + " (tokentally.balances"
+                                    + ".export-s3-uri): " + e.getMessage()),
+                    run);
+        }
     }
 
     /** What settling every customer in one run shares. */
@@ -163,8 +234,9 @@ public class CreditsStepConfiguration {
             UsageWindow window,
             long run) {
 
-        /** Writes the customer's statements and records its findings; returns its balance. */
-        Balance settle(Customer customer, Path folder, BalanceProperties properties, FindingRepository findings)
+        /** Writes the customer's statements and adds its threshold findings to {@code crossings}; returns its balance. */
+        Balance settle(
+                Customer customer, Path folder, BalanceProperties properties, List<ThresholdWebhook.Crossing> crossings)
                 throws IOException {
             List<CreditGrant> own = grants.getOrDefault(customer.customerId(), List.of());
             CreditLedger ledger = ledger(customer, own);
@@ -172,11 +244,13 @@ public class CreditsStepConfiguration {
                 Statement statement = Statements.of(customer, plans, ledger, period);
                 StatementFiles.write(folder, statement);
                 BalanceFindings.of(statement, properties.includedThresholdsPercent())
-                        .forEach(finding -> findings.record(finding, run));
+                        .forEach(finding ->
+                                crossings.add(new ThresholdWebhook.Crossing(customer.customerId(), finding)));
             }
             Balance balance = Balance.of(customer, plans, ledger, now, properties.floorUsd());
-            BalanceFindings.of(balance, !own.isEmpty(), properties.lowBalanceUsd())
-                    .forEach(finding -> findings.record(finding, run));
+            Instant periodStart = customer.cycle().periodContaining(now).start();
+            BalanceFindings.of(balance, periodStart, !own.isEmpty(), properties.lowBalanceUsd())
+                    .forEach(finding -> crossings.add(new ThresholdWebhook.Crossing(customer.customerId(), finding)));
             return balance;
         }
 

@@ -2,7 +2,9 @@ package io.tokentally.reconcile;
 
 import io.tokentally.rating.Balance;
 import io.tokentally.shared.Amounts;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -23,6 +25,31 @@ public class CustomerBalances {
     /** The customer's balance as of the latest run that settled it, or empty for an unknown customer. */
     public Optional<Balance> balanceOf(String customerId) {
         return balances.find(customerId);
+    }
+
+    /** Every customer's balance as of the latest run that settled it, as the bulk export shows them. */
+    public Map<String, Object> export() {
+        return export(balances.findAll());
+    }
+
+    /**
+     * The bulk export a gateway caches: {@code as_of} (the latest balance's time), {@code currency} and
+     * {@code balances}, one entry per customer ordered by id, each as {@link #toJson(Balance)} shows it.
+     */
+    public static Map<String, Object> export(List<Balance> all) {
+        List<Balance> sorted =
+                all.stream().sorted(Comparator.comparing(Balance::customerId)).toList();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put(
+                "as_of",
+                sorted.stream()
+                        .map(Balance::asOf)
+                        .max(Comparator.naturalOrder())
+                        .map(Object::toString)
+                        .orElse(null));
+        json.put("currency", "USD");
+        json.put("balances", sorted.stream().map(CustomerBalances::toJson).toList());
+        return json;
     }
 
     /** A balance as the endpoint and the export show it, amounts as decimal strings. */

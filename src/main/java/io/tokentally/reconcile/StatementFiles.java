@@ -9,9 +9,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,16 +85,21 @@ public final class StatementFiles {
         }
     }
 
-    public static void writeBalances(Path runFolder, List<Balance> balances) throws IOException {
+    /**
+     * Writes the balances export ({@link CustomerBalances#export(List)}) into the run folder, whole or
+     * not at all (a reader never sees half a file); returns its bytes, for publishing elsewhere.
+     */
+    public static byte[] writeBalances(Path runFolder, List<Balance> balances) throws IOException {
         Files.createDirectories(runFolder);
-        List<Map<String, Object>> json = new ArrayList<>();
-        for (Balance balance : balances) {
-            json.add(CustomerBalances.toJson(balance));
-        }
-        Files.writeString(
+        byte[] bytes = JSON.writeValueAsBytes(CustomerBalances.export(balances));
+        Path partial = runFolder.resolve(BALANCES_FILE + ".part");
+        Files.write(partial, bytes);
+        Files.move(
+                partial,
                 runFolder.resolve(BALANCES_FILE),
-                JSON.writeValueAsString(Map.of("balances", json)),
-                StandardCharsets.UTF_8);
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        return bytes;
     }
 
     static Map<String, Object> toJson(Statement statement) {

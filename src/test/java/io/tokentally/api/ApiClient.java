@@ -28,6 +28,10 @@ final class ApiClient {
         return send(request(path).GET());
     }
 
+    HttpResponse<String> get(String path, String header, String value) throws IOException, InterruptedException {
+        return send(request(path).header(header, value).GET());
+    }
+
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return send(request(path)
                 .header("Content-Type", "application/json")

@@ -63,7 +63,8 @@ class RunsApiIntegrationTests {
 
     @BeforeAll
     static void usage() throws Exception {
-        for (String day : new String[] {"2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"}) {
+        for (String day :
+                new String[] {"2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06"}) {
             Path folder = Files.createDirectories(WORK.resolve("usage-" + day));
             UsageFixtures.write(
                     folder.resolve("gateway.csv"),
@@ -325,6 +326,37 @@ class RunsApiIntegrationTests {
                 .valueStream()
                 .map(finding -> finding.get("key").asString())
                 .toList();
+    }
+
+    @Test
+    void servesEveryBalanceAsOneExportWithAnETagAGatewayCanCacheBy() throws Exception {
+        // given
+        long id = json(api.post("/api/jobs/nightly-billing/executions", body("2026-11-06")))
+                .get("executionId")
+                .asLong();
+        api.awaitExecution(id, status("COMPLETED"));
+
+        // when
+        var export = api.get("/api/balances");
+        String etag = export.headers().firstValue("ETag").orElseThrow();
+        var unchanged = api.get("/api/balances", "If-None-Match", etag);
+        var stale = api.get("/api/balances", "If-None-Match", "\"not-the-current-one\"");
+
+        // then every customer is listed with the endpoint's own fields, and the same export answers 304
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(json(export).get("currency").asString()).isEqualTo("USD");
+        assertThat(json(export)
+                        .get("balances")
+                        .valueStream()
+                        .map(b -> b.get("customer_id").asString()))
+                .containsExactly("alice", "bob");
+        assertThat(json(export).get("balances").get(0).toString())
+                .isEqualTo(json(api.get("/api/customers/alice/balance")).toString());
+        assertThat(json(export).get("as_of").asString())
+                .isEqualTo(json(export).get("balances").get(0).get("as_of").asString());
+        assertThat(unchanged.statusCode()).isEqualTo(304);
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(api.withToken(null).get("/api/balances").statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -13,21 +13,29 @@ class PricingModelsIntegrationTests extends PricingModelsScenarios {
 
     static final Path WORK = temporaryFolder("tokentally-pricing-h2-");
     static final FakeStripe STRIPE = start();
+    static final WebhookReceiver WEBHOOK = new WebhookReceiver();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
         properties(registry, STRIPE, WORK);
+        registry.add("tokentally.balances.webhook-url", WEBHOOK::url);
     }
 
     @AfterAll
     static void stop() {
         STRIPE.close();
+        WEBHOOK.close();
     }
 
     @Override
     FakeStripe stripe() {
         return STRIPE;
+    }
+
+    @Override
+    WebhookReceiver webhook() {
+        return WEBHOOK;
     }
 
     @Override

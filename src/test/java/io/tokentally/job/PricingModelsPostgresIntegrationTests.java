@@ -14,6 +14,7 @@ class PricingModelsPostgresIntegrationTests extends PricingModelsScenarios {
 
     static final Path WORK = temporaryFolder("tokentally-pricing-pg-");
     static final FakeStripe STRIPE = start();
+    static final WebhookReceiver WEBHOOK = new WebhookReceiver();
     static final String SCHEMA = "pricing_it_" + Long.toString(System.nanoTime(), 36);
 
     @DynamicPropertySource
@@ -24,17 +25,24 @@ class PricingModelsPostgresIntegrationTests extends PricingModelsScenarios {
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("spring.flyway.default-schema", () -> SCHEMA);
         properties(registry, STRIPE, WORK);
+        registry.add("tokentally.balances.webhook-url", WEBHOOK::url);
     }
 
     @AfterAll
     static void stop() throws Exception {
         STRIPE.close();
+        WEBHOOK.close();
         TestPostgres.dropSchema(SCHEMA);
     }
 
     @Override
     FakeStripe stripe() {
         return STRIPE;
+    }
+
+    @Override
+    WebhookReceiver webhook() {
+        return WEBHOOK;
     }
 
     @Override

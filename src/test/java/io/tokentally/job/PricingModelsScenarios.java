@@ -48,6 +48,8 @@ abstract class PricingModelsScenarios {
 
     abstract Path workDir();
 
+    abstract WebhookReceiver webhook();
+
     @BeforeEach
     void resetStripe() {
         stripe().reset();
@@ -228,6 +230,89 @@ abstract class PricingModelsScenarios {
                 .filteredOn(event -> event.customer().equals("cus_carry_a"))
                 .extracting(FakeStripe.Event::value)
                 .containsExactly(3L, 3L);
+    }
+
+    @Test
+    void includedUsageThresholdsAreOneFindingPerPeriodAndReachTheWebhookOnce() throws Exception {
+        // given a team customer ($10 included a month) with 3,400,000 input tokens: 3.4 x $2.50 = $8.50, 85%
+        Path input = folder("thresholds");
+        Path customers = customers("thresholds", "customer_id,stripe_customer_id,plan_id", "thr-a,cus_thr_a,team");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"), "thr-1,2026-10-05T10:10:00Z,thr-a,openai,gpt-4o,3400000,0,0,0,0,0,,ok");
+
+        // when the day is run, then run again with 1,000,000 more input tokens ($2.50: $11 of $10), then
+        // run a third time with nothing new
+        run("2026-10-05", input, customers);
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"), "thr-2,2026-10-05T11:10:00Z,thr-a,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        run("2026-10-05", input, customers);
+        run("2026-10-05", input, customers);
+
+        // then 80% and 100% of October's included usage are one finding each, and one webhook call each
+        assertThat(jdbc.queryForList(
+                        "SELECT kind FROM finding WHERE finding_key LIKE 'INCLUDED_USAGE_%:thr-a:%' ORDER BY kind",
+                        String.class))
+                .containsExactly("INCLUDED_USAGE_100", "INCLUDED_USAGE_80");
+        assertThat(webhook().callsFor("thr-a"))
+                .extracting(call -> JSON.readTree(call.body()).get("kind").asString())
+                .containsExactly("INCLUDED_USAGE_80", "INCLUDED_USAGE_100");
+        assertThat(webhook().callsFor("thr-a"))
+                .allSatisfy(call -> assertThat(call.idempotencyKey())
+                        .isEqualTo("tokentally-threshold-"
+                                + JSON.readTree(call.body()).get("finding_key").asString()));
+        assertThat(JSON.readTree(webhook().callsFor("thr-a").get(0).body())
+                        .get("finding_key")
+                        .asString())
+                .isEqualTo("INCLUDED_USAGE_80:thr-a:2026-10-01T00:00:00Z:monthly");
+    }
+
+    @Test
+    void aLowBalanceWebhookThatFailsIsRecordedAndDeliveredByALaterRunWithoutFailingBilling() throws Exception {
+        // given a prepaid customer with a $6 pack who spends $2.50 (1,000,000 input tokens): $3.50 left,
+        // below the $5 low-balance amount; the webhook refuses the customer's calls
+        Path input = folder("lowbal");
+        Path customers = customers("lowbal", "customer_id,stripe_customer_id,plan_id", "low-a,cus_low_a,prepaid");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"), "low-1,2026-10-06T10:10:00Z,low-a,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-low,low-a,6.00,USD,2026-10-06T00:00:00Z\n");
+        webhook().refuse("low-a");
+
+        // when
+        run("2026-10-06", input, customers);
+
+        // then the run completed, the failure is kept and recorded as a warning
+        assertThat(balances.balanceOf("low-a"))
+                .hasValueSatisfying(
+                        balance -> assertThat(balance.availableUsd()).isEqualByComparingTo("3.50"));
+        assertThat(webhook().callsFor("low-a"))
+                .singleElement()
+                .satisfies(call -> assertThat(call.taken()).isFalse());
+        assertThat(jdbc.queryForMap(
+                        "SELECT state, attempts, last_error FROM threshold_notice WHERE customer_id = 'low-a'"))
+                .containsEntry("STATE", "FAILED")
+                .containsEntry("ATTEMPTS", 1)
+                .containsEntry("LAST_ERROR", "HTTP 503");
+        assertThat(jdbc.queryForObject(
+                        "SELECT severity FROM finding WHERE kind = 'THRESHOLD_WEBHOOK_FAILED'"
+                                + " AND finding_key LIKE '%:LOW_BALANCE:low-a:%'",
+                        String.class))
+                .isEqualTo("WARNING");
+
+        // when the webhook takes calls again and the day is run twice more
+        webhook().accept("low-a");
+        run("2026-10-06", input, customers);
+        run("2026-10-06", input, customers);
+
+        // then the finding was delivered once more, and never again
+        assertThat(webhook().callsFor("low-a"))
+                .extracting(WebhookReceiver.Call::taken)
+                .containsExactly(false, true);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM finding WHERE kind = 'LOW_BALANCE' AND finding_key LIKE 'LOW_BALANCE:low-a:%'",
+                        Integer.class))
+                .isEqualTo(1);
     }
 
     JobExecution run(String date, Path input, Path customers) throws Exception {

@@ -53,6 +53,7 @@ class S3DropIntegrationTests {
         registry.add("tokentally.s3.watch", () -> "true");
         registry.add("tokentally.s3.drop", () -> "drop=s3://" + BUCKET + "/incoming/");
         registry.add("tokentally.s3.poll-interval", () -> "1h");
+        registry.add("tokentally.balances.export-s3-uri", () -> "s3://" + BUCKET + "/published/balances.json");
         registry.add(
                 "tokentally.customers-file",
                 () -> FIXTURES.resolve("job-customers.csv").toString());
@@ -239,6 +240,58 @@ class S3DropIntegrationTests {
                 .isEqualTo(stopped.getJobInstance().getInstanceId());
         assertThat(fileCounts(resumed, "large.csv")).isEqualTo(Map.of("read", 200_000L, "accepted", 200_000L));
         assertThat(keys()).doesNotContain("incoming/large.csv").contains("processed/incoming/large.csv");
+    }
+
+    @Test
+    void purchasesFeedsInTheDropFolderAreLoadedLeftInPlaceAndTheBalancesExportIsPublished() throws Exception {
+        // given a CSV and a JSON Lines purchases feed (one row of it bad) next to a usage object
+        String day = yesterday().toString();
+        put(
+                "incoming/purchases-packs.csv",
+                "purchase_id,customer_id,amount,currency,time\n" + "s3-pack-1,alice,25.00,USD," + day + "T00:00:00Z\n");
+        put(
+                "incoming/feeds/purchases-topups.jsonl",
+                "{\"purchase_id\":\"s3-top-1\",\"customer_id\":\"bob\",\"amount\":\"10\",\"currency\":\"USD\","
+                        + "\"time\":\"" + day + "T01:00:00Z\"}\n"
+                        + "{\"purchase_id\":\"s3-top-2\",\"customer_id\":\"bob\",\"amount\":\"ten\","
+                        + "\"currency\":\"USD\",\"time\":\"" + day + "T02:00:00Z\"}\n");
+        put("incoming/usage-with-feeds.csv", rows("feeds", 10));
+
+        // when
+        JobExecution execution = watcher.poll().orElseThrow();
+
+        // then the good rows are purchases named after their objects, the bad row is a finding with its line
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForList(
+                        "SELECT purchase_id || ' ' || source_file FROM credit_purchase WHERE purchase_id LIKE 's3-%'"
+                                + " ORDER BY purchase_id",
+                        String.class))
+                .containsExactly(
+                        "s3-pack-1 s3://" + BUCKET + "/incoming/purchases-packs.csv",
+                        "s3-top-1 s3://" + BUCKET + "/incoming/feeds/purchases-topups.jsonl");
+        assertThat(jdbc.queryForList("SELECT message FROM finding WHERE kind = 'PURCHASE_REJECTED'", String.class))
+                .singleElement()
+                .asString()
+                .contains("s3://" + BUCKET + "/incoming/feeds/purchases-topups.jsonl line 2");
+        // the feeds are neither read as usage nor moved
+        assertThat(keys()).contains("incoming/purchases-packs.csv", "incoming/feeds/purchases-topups.jsonl");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM s3_object WHERE object_uri LIKE '%purchases-%'", Integer.class))
+                .isZero();
+
+        // and the balances export in S3 is the run folder's balances.json, byte for byte
+        Path runFolder = io.tokentally.shared.RunFolders.of(
+                WORK.resolve("runs"), RunReportListener.JOB_NAME, day, execution.getId());
+        byte[] published = s3.getObjectAsBytes(request -> request.bucket(BUCKET).key("published/balances.json"))
+                .asByteArray();
+        assertThat(published).isEqualTo(Files.readAllBytes(runFolder.resolve("balances.json")));
+        tools.jackson.databind.JsonNode export =
+                tools.jackson.databind.json.JsonMapper.builder().build().readTree(published);
+        assertThat(export.get("balances")
+                        .valueStream()
+                        .map(b -> b.get("customer_id").asString()))
+                .contains("alice", "bob");
+        assertThat(export.get("currency").asString()).isEqualTo("USD");
     }
 
     private long awaitIngestOfALargeFile() throws InterruptedException {

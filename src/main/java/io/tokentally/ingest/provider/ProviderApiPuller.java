@@ -1,0 +1,232 @@
+package io.tokentally.ingest.provider;
+
+import io.tokentally.shared.UsageWindow;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Pulls a window of hourly usage buckets from a provider's Admin API, page by page ({@code page} set to
+ * the previous page's {@code next_page} while {@code has_more}), and saves the raw pages, one after the
+ * other, into one file that the usage readers read like an export. 429, 5xx and connection failures are
+ * retried with backoff (a Retry-After is honoured), up to {@code max-attempts} per page; any other answer
+ * fails the pull. The file appears only when every page has arrived. The admin key is sent in a header
+ * only: it is never logged, written or put in a message.
+ */
+@Component
+@EnableConfigurationProperties(ProviderApiProperties.class)
+public class ProviderApiPuller {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderApiPuller.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String OPENAI_PATH = "/v1/organization/usage/completions";
+    static final String ANTHROPIC_PATH = "/v1/organizations/usage_report/messages";
+    private static final List<String> OPENAI_GROUPS =
+            List.of("project_id", "api_key_id", "user_id", "model", "batch", "service_tier");
+    private static final List<String> ANTHROPIC_GROUPS =
+            List.of("api_key_id", "workspace_id", "model", "service_tier", "context_window");
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+
+    private final ProviderApiProperties properties;
+    private final HttpClient http;
+
+    public ProviderApiPuller(ProviderApiProperties properties) {
+        this.properties = properties;
+        this.http = HttpClient.newBuilder().connectTimeout(properties.timeout()).build();
+    }
+
+    /** Fails, naming the property to set, when a source's admin key is missing. */
+    public void check(ProviderApiSource source) {
+        properties.keyOf(source.provider());
+    }
+
+    /**
+     * Pulls the window's buckets into {@code folder} and returns the file of pages, named after the
+     * source and the window ({@code <source>-<from>.json}).
+     */
+    public Path pull(ProviderApiSource source, UsageWindow window, Path folder) throws IOException {
+        String key = properties.keyOf(source.provider());
+        Files.createDirectories(folder);
+        Path file = folder.resolve(
+                source.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + DAY.format(window.from()) + ".json");
+        Path partial = file.resolveSibling(file.getFileName() + ".part");
+        String page = null;
+        int pages = 0;
+        try (OutputStream out = Files.newOutputStream(partial)) {
+            do {
+                if (++pages > properties.maxPages()) {
+                    throw new ProviderApiException(source.provider().code() + " usage API still had more pages after "
+                            + properties.maxPages() + " (tokentally.provider-api.max-pages)");
+                }
+                URI uri = uri(source.provider(), window, page);
+                byte[] body = get(source.provider(), uri, key);
+                out.write(body);
+                out.write('\n');
+                page = nextPage(source.provider(), body, pages);
+                log.info("Pulled page {} of {} usage for {} to {}", pages, source.name(), window.from(), window.to());
+            } while (page != null);
+        }
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+
+    URI uri(ProviderApiSource.Provider provider, UsageWindow window, String page) {
+        List<String> query = new ArrayList<>();
+        if (provider == ProviderApiSource.Provider.OPENAI) {
+            query.add("start_time=" + window.from().getEpochSecond());
+            query.add("end_time=" + window.to().getEpochSecond());
+            query.add("bucket_width=1h");
+            query.add("limit=24");
+            OPENAI_GROUPS.forEach(group -> query.add("group_by=" + group));
+        } else {
+            query.add("starting_at=" + encode(window.from().toString()));
+            query.add("ending_at=" + encode(window.to().toString()));
+            query.add("bucket_width=1h");
+            query.add("limit=24");
+            ANTHROPIC_GROUPS.forEach(group -> query.add(encode("group_by[]") + "=" + group));
+        }
+        if (page != null) {
+            query.add("page=" + encode(page));
+        }
+        String base = properties.baseOf(provider).toString().replaceAll("/+$", "");
+        return URI.create(base + (provider == ProviderApiSource.Provider.OPENAI ? OPENAI_PATH : ANTHROPIC_PATH) + "?"
+                + String.join("&", query));
+    }
+
+    private byte[] get(ProviderApiSource.Provider provider, URI uri, String key) throws IOException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(properties.timeout()).header("Accept", "application/json");
+        if (provider == ProviderApiSource.Provider.OPENAI) {
+            request.header("Authorization", "Bearer " + key);
+        } else {
+            request.header("x-api-key", key).header("anthropic-version", "2023-06-01");
+        }
+        String what = provider.code() + " usage API GET " + uri.getPath();
+        for (int attempt = 1; ; attempt++) {
+            String failure;
+            Duration wait;
+            try {
+                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    return response.body();
+                }
+                String excerpt = scrub(new String(response.body(), StandardCharsets.UTF_8), key);
+                if (status != 429 && status / 100 != 5) {
+                    throw new ProviderApiException(what + " answered HTTP " + status + ": " + excerpt);
+                }
+                failure = "HTTP " + status;
+                wait = retryAfter(response).orElse(backoff(attempt));
+            } catch (IOException e) {
+                failure = e.getClass().getSimpleName();
+                wait = backoff(attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(what + " was interrupted", e);
+            }
+            if (attempt >= properties.maxAttempts()) {
+                throw new ProviderApiException(what + " failed " + attempt + " times (last: " + failure
+                        + "); giving up (tokentally.provider-api.max-attempts)");
+            }
+            log.warn(
+                    "{} answered {}; trying again in {} ms (attempt {} of {})",
+                    what,
+                    failure,
+                    wait.toMillis(),
+                    attempt + 1,
+                    properties.maxAttempts());
+            sleep(wait);
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        Duration wait = properties.backoff().multipliedBy(1L << Math.min(attempt - 1, 20));
+        return wait.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : wait;
+    }
+
+    private java.util.Optional<Duration> retryAfter(HttpResponse<?> response) {
+        OptionalLong seconds = response.headers()
+                .firstValue("Retry-After")
+                .filter(value -> value.strip().matches("\\d{1,6}"))
+                .map(value -> OptionalLong.of(Long.parseLong(value.strip())))
+                .orElse(OptionalLong.empty());
+        if (seconds.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Duration wait = Duration.ofSeconds(seconds.getAsLong());
+        return java.util.Optional.of(wait.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : wait);
+    }
+
+    private static String nextPage(ProviderApiSource.Provider provider, byte[] body, int pageNo) {
+        JsonNode page;
+        try {
+            page = JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new ProviderApiException(
+                    provider.code() + " usage API page " + pageNo + " is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (page == null
+                || !page.isObject()
+                || page.get("data") == null
+                || !page.get("data").isArray()) {
+            throw new ProviderApiException(provider.code() + " usage API page " + pageNo + " has no 'data' array");
+        }
+        JsonNode hasMore = page.get("has_more");
+        JsonNode next = page.get("next_page");
+        if (hasMore == null || !hasMore.asBoolean(false)) {
+            return null;
+        }
+        if (next == null || next.isNull() || next.asString().isBlank()) {
+            throw new ProviderApiException(
+                    provider.code() + " usage API page " + pageNo + " says has_more but gives no next_page");
+        }
+        return next.asString();
+    }
+
+    private static void sleep(Duration wait) throws IOException {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to retry", e);
+        }
+    }
+
+    private static String scrub(String text, String key) {
+        String shown = text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        return shown.replace(key, "(admin key)").replaceAll("\\s+", " ");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** A pull that cannot go on: a refused request, retries used up, or a page that is not a usage page. */
+    public static final class ProviderApiException extends RuntimeException {
+        ProviderApiException(String message) {
+            super(message);
+        }
+    }
+}

@@ -61,9 +61,11 @@ class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            paramLabel = "[NAME=]FOLDER|s3://BUCKET/PREFIX",
+            paramLabel = "[NAME[:ROLE]=]FOLDER|s3://BUCKET/PREFIX",
             description = "Folder of usage files, read recursively, or an S3 prefix (see tokentally.s3.*);"
-                    + " repeatable. The source name (dedup scope of request ids) defaults to the folder's name."
+                    + " repeatable. The source name (dedup scope of request ids) defaults to the folder's name; ROLE is"
+                    + " billable (default), cost (provider usage and cost exports for reconciliation, never billed)"
+                    + " or both."
                     + " Default: ${DEFAULT-VALUE}.",
             defaultValue = "sample-data/usage")
     List<String> inputs;
@@ -149,7 +151,7 @@ class RunCommand implements Callable<Integer> {
     private static String absolute(String spec) {
         return S3Source.parse(spec).map(S3Source::spec).orElseGet(() -> {
             InputSource source = InputSource.parse(spec);
-            return new InputSource(source.name(), source.root().toAbsolutePath().normalize()).spec();
+            return source.withRoot(source.root().toAbsolutePath().normalize()).spec();
         });
     }
 }

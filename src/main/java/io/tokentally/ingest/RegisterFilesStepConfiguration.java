@@ -20,7 +20,8 @@ public class RegisterFilesStepConfiguration {
     public static final String REGISTER_FILES_STEP = "registerFilesStep";
     /**
      * Job parameter: input sources separated by {@code ;}, each a local folder ({@code name=path} or
-     * {@code path}) or an S3 prefix ({@code name=s3://bucket/prefix} or {@code s3://bucket/prefix}).
+     * {@code path}) or an S3 prefix ({@code name=s3://bucket/prefix} or {@code s3://bucket/prefix}); a name may carry a role,
+     * {@code name:cost=...} or {@code name:both=...} (see {@link SourceRole}).
      */
     public static final String INPUT_PARAMETER = "input";
 
@@ -36,6 +37,7 @@ public class RegisterFilesStepConfiguration {
     @StepScope
     Tasklet registerFilesTasklet(
             FileScanner scanner,
+            FileRegistry registry,
             S3Stager s3,
             @Value("#{jobParameters['input']}") String input,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
@@ -49,6 +51,8 @@ public class RegisterFilesStepConfiguration {
                     .map(InputSource::parse)
                     .toList();
             contribution.incrementWriteCount(scanner.scan(run, folders) + s3.stage(run, objectSources));
+            folders.forEach(source -> registry.assignRole(run, source.name(), source.role()));
+            objectSources.forEach(source -> registry.assignRole(run, source.name(), source.role()));
             return RepeatStatus.FINISHED;
         };
     }

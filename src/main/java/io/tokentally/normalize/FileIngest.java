@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * duplicate when an earlier row of the file, or a committed row of any file, has the same source
  * and request id and a timestamp on the same UTC day.
  */
-final class FileIngest {
+final class FileIngest implements FileIngestion {
 
     private final RegisteredFile file;
     private final UsageFormat format;
@@ -66,7 +66,8 @@ final class FileIngest {
     }
 
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
-    void readAll(Consumer<RawRecord> onRecord) throws IOException {
+    @Override
+    public void readAll(Consumer<RawRecord> onRecord) throws IOException {
         try (RecordCursor cursor = format.open(InputFiles.openText(file.path()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 read++;
@@ -81,7 +82,8 @@ final class FileIngest {
      * Takes back the rows whose keys a file committed since this pass began holds too (two files with
      * the same request ids ingested at once): they become duplicates. Call it under the commit lock.
      */
-    void settleConcurrentDuplicates() throws IOException {
+    @Override
+    public void settleConcurrentDuplicates() throws IOException {
         Map<LocalDate, RequestKeySet> takenByOthers = new HashMap<>();
         for (Map.Entry<LocalDate, RequestKeySet> day : acceptedKeys.entrySet()) {
             RequestKeySet common = store.commonKeys(day.getKey(), keysSeenThrough, day.getValue());
@@ -94,13 +96,15 @@ final class FileIngest {
         }
     }
 
-    void store(long run) {
+    @Override
+    public void store(long run) {
         store.insertTotals(file.fileId(), run, totals, batchSize);
         store.insertKeys(file.fileId(), acceptedKeys);
         store.recordHours(run, hours);
     }
 
-    FileCounts counts() {
+    @Override
+    public FileCounts counts() {
         return new FileCounts(read, accepted, rejected, duplicates, unattributed, errors);
     }
 

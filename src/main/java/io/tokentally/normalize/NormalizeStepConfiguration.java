@@ -1,5 +1,6 @@
 package io.tokentally.normalize;
 
+import io.tokentally.ingest.CostFormat;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.IngestFilePartitioner;
 import io.tokentally.ingest.IngestProgress;
@@ -53,6 +54,11 @@ public class NormalizeStepConfiguration {
     }
 
     @Bean
+    ProviderCostStore providerCostStore(JdbcTemplate jdbc) {
+        return new ProviderCostStore(jdbc);
+    }
+
+    @Bean
     Step ingestStep(
             JobRepository jobRepository,
             Step ingestFileStep,
@@ -102,6 +108,7 @@ public class NormalizeStepConfiguration {
             ModelCatalogSource catalogs,
             KnownCustomers customers,
             UsageStore store,
+            ProviderCostStore costStore,
             RejectRepository rejects,
             IngestCommitLock lock,
             IngestProgress progress,
@@ -113,13 +120,15 @@ public class NormalizeStepConfiguration {
                 registry,
                 fileId,
                 run,
-                file -> new FileIngest(
-                        file,
-                        formats.named(file.format()),
-                        new UsageNormalizer(file.source(), catalogs.current(), customers.customerIds()),
-                        store,
-                        rejects,
-                        properties.batchSize()),
+                file -> formats.named(file.format()) instanceof CostFormat costFormat
+                        ? new CostFileIngest(file, costFormat, catalogs.current(), costStore, rejects)
+                        : new FileIngest(
+                                file,
+                                formats.named(file.format()),
+                                new UsageNormalizer(file.source(), catalogs.current(), customers.customerIds()),
+                                store,
+                                rejects,
+                                properties.batchSize()),
                 lock,
                 progress,
                 jobRepository);

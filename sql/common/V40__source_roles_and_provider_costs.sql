@@ -43,6 +43,7 @@ CREATE TABLE reconciliation_line (
     other_usd NUMERIC(48, 24) NOT NULL,
     difference_usd NUMERIC(48, 24) NOT NULL,
     difference_tokens BIGINT,
+    tolerance VARCHAR(100) NOT NULL,
     verdict VARCHAR(30) NOT NULL,
     finding_key VARCHAR(300),
     files VARCHAR(4000),

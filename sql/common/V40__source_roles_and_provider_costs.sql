@@ -33,7 +33,7 @@ CREATE TABLE reconciliation_line (
     ingest_run BIGINT NOT NULL,
     line_key VARCHAR(500) NOT NULL,
     check_kind VARCHAR(40) NOT NULL,            -- provider-usage | provider-charge
-    day DATE NOT NULL,
+    usage_day DATE NOT NULL,
     provider VARCHAR(50) NOT NULL,
     model VARCHAR(200) NOT NULL,
     token_type VARCHAR(40) NOT NULL,

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ReconciliationLineRepository {
 
-    private static final String COLUMNS = "check_kind, day, provider, model, token_type, provider_tokens,"
+    private static final String COLUMNS = "check_kind, usage_day, provider, model, token_type, provider_tokens,"
             + " billable_tokens, provider_usd, other_usd, difference_usd, difference_tokens, tolerance, verdict,"
             + " finding_key, files";
 

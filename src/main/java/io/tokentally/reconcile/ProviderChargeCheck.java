@@ -14,8 +14,9 @@ import java.util.TreeSet;
 /**
  * Provider cost vs list price: per provider, model and UTC day where the cost export names models (per
  * provider and day where it does not), what the provider charged for tokens against the catalog's list
- * price of the usage the cost-role sources report for the same key. Only provider days a cost export
- * covers are compared. A pure function.
+ * price of the usage the cost-role sources report for the same key, or, on a provider day no cost-role
+ * source covers, of the billable usage. Only provider days a cost export covers are compared. A pure
+ * function.
  */
 final class ProviderChargeCheck {
 
@@ -28,7 +29,10 @@ final class ProviderChargeCheck {
         this.tolerance = tolerance;
     }
 
-    List<ProviderUsageCheck.Checked> check(List<ChargedCost> charges, Map<ReconcileKey, UsageSide> providerUsage) {
+    List<ProviderUsageCheck.Checked> check(
+            List<ChargedCost> charges,
+            Map<ReconcileKey, UsageSide> providerUsage,
+            Map<ReconcileKey, UsageSide> billableUsage) {
         Map<String, List<ChargedCost>> byProviderDay = new TreeMap<>();
         charges.stream()
                 .filter(ChargedCost::forTokens)
@@ -40,25 +44,29 @@ final class ProviderChargeCheck {
             String provider = lines.get(0).provider();
             LocalDate day = lines.get(0).day();
             boolean byModel = lines.stream().allMatch(line -> line.model() != null);
+            boolean reported = providerUsage.keySet().stream()
+                    .anyMatch(
+                            key -> key.provider().equals(provider) && key.day().equals(day));
             Map<String, Charged> keys = new TreeMap<>();
             for (ChargedCost line : lines) {
                 Charged charged = keys.computeIfAbsent(byModel ? line.model() : ANY, k -> new Charged());
                 charged.amount = charged.amount.add(line.amountUsd());
                 charged.files.add(line.file());
             }
-            providerUsage.forEach((key, side) -> {
+            (reported ? providerUsage : billableUsage).forEach((key, side) -> {
                 if (key.provider().equals(provider) && key.day().equals(day)) {
                     keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
                             .usage
                             .addAll(side);
                 }
             });
-            keys.forEach((model, charged) -> checked.add(check(provider, model, day, charged)));
+            keys.forEach((model, charged) -> checked.add(check(provider, model, day, charged, reported)));
         }
         return checked;
     }
 
-    private ProviderUsageCheck.Checked check(String provider, String model, LocalDate day, Charged charged) {
+    private ProviderUsageCheck.Checked check(
+            String provider, String model, LocalDate day, Charged charged, boolean reported) {
         BigDecimal list = charged.usage.listUsd();
         BigDecimal difference = charged.amount.subtract(list);
         String described = tolerance.describe("USD");
@@ -75,7 +83,11 @@ final class ProviderChargeCheck {
                     (model.equals(ANY) ? provider : model) + " on " + day + ": " + provider + " charged $"
                             + Amounts.toText(charged.amount) + ", $" + Amounts.toText(difference.abs())
                             + percentOf(difference, list) + (above ? " above" : " below")
-                            + " the list price $" + Amounts.toText(list) + " of the usage its exports report;"
+                            + " the list price $" + Amounts.toText(list)
+                            + (reported
+                                    ? " of the usage its exports report;"
+                                    : " of the billable usage (no cost-role"
+                                            + " source reports the provider's usage of the day);")
                             + " tolerance " + described + "; cost files: " + String.join(", ", charged.files)
                             + "; usage files: "
                             + (charged.usage.files().isEmpty() ? "none" : String.join(", ", charged.usage.files())));

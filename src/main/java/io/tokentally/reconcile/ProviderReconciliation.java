@@ -47,7 +47,8 @@ public class ProviderReconciliation {
         List<ProviderUsageCheck.Checked> checked =
                 new ArrayList<>(new ProviderUsageCheck(properties.usageTokenTolerance(), properties.usageUsdTolerance())
                         .check(sides.provider(), sides.billable()));
-        checked.addAll(new ProviderChargeCheck(properties.chargeTolerance()).check(charges(window), sides.provider()));
+        checked.addAll(new ProviderChargeCheck(properties.chargeTolerance())
+                .check(charges(window), sides.provider(), sides.billable()));
         lines.replace(
                 run, checked.stream().map(ProviderUsageCheck.Checked::line).toList());
         int recorded = 0;

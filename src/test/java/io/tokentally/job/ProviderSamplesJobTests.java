@@ -54,13 +54,14 @@ class ProviderSamplesJobTests {
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         JsonNode report = report(execution);
         JsonNode counts = report.get("counts");
-        // 17 usage records, plus the OpenAI audio tokens and the Anthropic web searches as rejected records
-        assertThat(counts.get("read").asLong()).isEqualTo(19);
+        // 17 usage records, plus the OpenAI audio tokens and the Anthropic web searches as rejected records,
+        // plus 11 + 11 cost lines of the OpenAI and Anthropic cost exports (stored as provider costs, not usage)
+        assertThat(counts.get("read").asLong()).isEqualTo(19 + 22);
         assertThat(counts.get("rejected").asLong()).isEqualTo(2);
-        assertThat(counts.get("accepted").asLong()).isEqualTo(17);
+        assertThat(counts.get("accepted").asLong()).isEqualTo(17 + 22);
         assertThat(counts.get("unattributed").asLong()).isEqualTo(2);
         assertThat(counts.get("error_rows").asLong()).isEqualTo(2);
-        assertThat(counts.get("files").get("new").asLong()).isEqualTo(6);
+        assertThat(counts.get("files").get("new").asLong()).isEqualTo(8);
         assertThat(tokens(report))
                 .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                         // OpenAI usage buckets (project) and LiteLLM (end user, cache read and write in prompt_tokens)

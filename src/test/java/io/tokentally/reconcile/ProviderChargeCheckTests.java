@@ -31,7 +31,7 @@ class ProviderChargeCheckTests {
                 charge(null, null, "web_search", "0.02"));
 
         // when
-        List<ProviderUsageCheck.Checked> checked = check.check(charges, usage);
+        List<ProviderUsageCheck.Checked> checked = check.check(charges, usage, Map.of());
 
         // then: 42 - 45 = -3; 3 / 45 = 6.666...% -> 6.67%
         assertThat(checked).singleElement().satisfies(one -> {
@@ -53,13 +53,13 @@ class ProviderChargeCheckTests {
     @Test
     void aChargeOneCentUnderListIsWithinToleranceAndOneTenthOfACentMoreIsNot() {
         // 44.99 vs 45: |diff| = 0.01 = allowed; 44.989 vs 45: 0.011 > 0.01
-        assertThat(check.check(List.of(charge(SONNET, "input", "tokens", "44.99")), usage))
+        assertThat(check.check(List.of(charge(SONNET, "input", "tokens", "44.99")), usage, Map.of()))
                 .singleElement()
                 .satisfies(one -> {
                     assertThat(one.finding()).isNull();
                     assertThat(one.line().verdict()).isEqualTo("within-tolerance");
                 });
-        assertThat(check.check(List.of(charge(SONNET, "input", "tokens", "44.989")), usage))
+        assertThat(check.check(List.of(charge(SONNET, "input", "tokens", "44.989")), usage, Map.of()))
                 .singleElement()
                 .satisfies(one -> assertThat(one.line().verdict()).isEqualTo("charged-below-list"));
     }
@@ -76,7 +76,7 @@ class ProviderChargeCheckTests {
                 new ChargedCost(DAY, "openai", null, null, null, null, new BigDecimal("1.50"), "costs.json");
 
         // when
-        List<ProviderUsageCheck.Checked> checked = check.check(List.of(total), openAi);
+        List<ProviderUsageCheck.Checked> checked = check.check(List.of(total), openAi, Map.of());
 
         // then: 1.50 - 1.10 = 0.40 above; 0.40 / 1.10 = 36.3636...% -> 36.36%
         assertThat(checked).singleElement().satisfies(one -> {
@@ -89,7 +89,24 @@ class ProviderChargeCheckTests {
 
     @Test
     void aProviderDayWithoutCostExportIsNotCompared() {
-        assertThat(check.check(List.of(), usage)).isEmpty();
+        assertThat(check.check(List.of(), usage, usage)).isEmpty();
+    }
+
+    @Test
+    void withoutTheProvidersOwnUsageTheChargeIsComparedWithTheBillableUsage() {
+        // given no cost-role usage of anthropic that day, and billable usage of $45 at list (the same keys)
+        List<ProviderUsageCheck.Checked> checked =
+                check.check(List.of(charge(SONNET, "input", "tokens", "45")), Map.of(), usage);
+
+        // then 45 vs 45
+        assertThat(checked).singleElement().satisfies(one -> {
+            assertThat(one.line().otherUsd()).isEqualByComparingTo("45");
+            assertThat(one.finding()).isNull();
+        });
+        // and a charge of $50 against it is above, and says what it was compared with
+        assertThat(check.check(List.of(charge(SONNET, "input", "tokens", "50")), Map.of(), usage))
+                .singleElement()
+                .satisfies(one -> assertThat(one.finding().message()).contains("of the billable usage"));
     }
 
     private static ChargedCost charge(String model, String tokenType, String costType, String usd) {

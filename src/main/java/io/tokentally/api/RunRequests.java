@@ -150,8 +150,7 @@ class RunRequests {
                 : defaults.map(JobSchedule::inputs).orElseThrow(() -> missing("input"));
         List<String> sources = inputs.stream()
                 .map(RunRequests::inputSource)
-                .map(source -> new InputSource(
-                                source.name(), source.root().toAbsolutePath().normalize())
+                .map(source -> source.withRoot(source.root().toAbsolutePath().normalize())
                         .spec())
                 .toList();
         return new BillingJobParameters(

@@ -63,10 +63,11 @@ class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            paramLabel = "[NAME=]FOLDER|s3://BUCKET/PREFIX|api://openai|api://anthropic",
+            paramLabel = "[NAME[:ROLE]=]FOLDER|s3://BUCKET/PREFIX|api://openai|api://anthropic",
             description = "Folder of usage files, read recursively, an S3 prefix (see tokentally.s3.*) or a"
-                    + " provider's Admin API (see tokentally.provider-api.*);"
-                    + " repeatable. The source name (dedup scope of request ids) defaults to the folder's name."
+                    + " provider's Admin API (see tokentally.provider-api.*); repeatable. The source name (dedup"
+                    + " scope of request ids) defaults to the folder's name; ROLE is billable (default), cost"
+                    + " (provider usage and cost exports for reconciliation, never billed) or both."
                     + " Default: ${DEFAULT-VALUE}.",
             defaultValue = "sample-data/usage")
     List<String> inputs;
@@ -156,7 +157,7 @@ class RunCommand implements Callable<Integer> {
         }
         return S3Source.parse(spec).map(S3Source::spec).orElseGet(() -> {
             InputSource source = InputSource.parse(spec);
-            return new InputSource(source.name(), source.root().toAbsolutePath().normalize()).spec();
+            return source.withRoot(source.root().toAbsolutePath().normalize()).spec();
         });
     }
 }

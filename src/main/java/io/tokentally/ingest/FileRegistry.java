@@ -80,6 +80,16 @@ public class FileRegistry {
         return findByChecksum(checksum).orElseThrow().fileId();
     }
 
+    /**
+     * Records the role of the files {@code run} registered for a source: a file keeps the role of the
+     * source that registered it (ADR 0010).
+     */
+    public void assignRole(long run, String source, SourceRole role) {
+        jdbc.sql("UPDATE ingested_file SET source_role = ? WHERE ingest_run = ? AND source = ?")
+                .params(role.code(), run, source)
+                .update();
+    }
+
     public void recordSeen(long run, String source, String path, long fileId, RunFileOutcome outcome) {
         jdbc.sql("DELETE FROM run_file WHERE ingest_run = ? AND source = ? AND path = ?")
                 .params(run, source, path)

@@ -7,23 +7,38 @@ import java.nio.file.Path;
  *
  * @param name the source's name, by default the folder's own name
  * @param root the folder, read recursively
+ * @param role what the source's usage is for (billable unless the spec says otherwise)
  */
-public record InputSource(String name, Path root) {
+public record InputSource(String name, Path root, SourceRole role) {
 
-    /** Parses {@code name=path} or a bare {@code path}. */
+    /** A billable source. */
+    public InputSource(String name, Path root) {
+        this(name, root, SourceRole.BILLABLE);
+    }
+
+    /** Parses {@code name=path}, {@code name:role=path}, {@code :role=path} or a bare {@code path}. */
     public static InputSource parse(String spec) {
         int equals = spec.indexOf('=');
-        if (equals > 0) {
-            return new InputSource(
-                    spec.substring(0, equals).strip(),
-                    Path.of(spec.substring(equals + 1).strip()));
+        if (equals >= 0) {
+            SourceRole.Named named = SourceRole.split(spec.substring(0, equals));
+            Path root = Path.of(spec.substring(equals + 1).strip());
+            return new InputSource(named.name() != null ? named.name() : folderName(root), root, named.role());
         }
         Path root = Path.of(spec.strip());
+        return new InputSource(folderName(root), root);
+    }
+
+    private static String folderName(Path root) {
         Path fileName = root.toAbsolutePath().normalize().getFileName();
-        return new InputSource(fileName == null ? "input" : fileName.toString(), root);
+        return fileName == null ? "input" : fileName.toString();
+    }
+
+    /** The same source read from another folder path (e.g. made absolute). */
+    public InputSource withRoot(Path otherRoot) {
+        return new InputSource(name, otherRoot, role);
     }
 
     public String spec() {
-        return name + "=" + root;
+        return role.suffixed(name) + "=" + root;
     }
 }

@@ -27,7 +27,8 @@ public class RegisterFilesStepConfiguration {
     /**
      * Job parameter: input sources separated by {@code ;}, each a local folder ({@code name=path} or
      * {@code path}), an S3 prefix ({@code name=s3://bucket/prefix} or {@code s3://bucket/prefix}) or a
-     * provider's Admin API ({@code name=api://openai}, {@code api://anthropic}).
+     * provider's Admin API ({@code name=api://openai}, {@code api://anthropic}); a folder or S3 name may
+     * carry a role, {@code name:cost=...} or {@code name:both=...} (see {@link SourceRole}).
      */
     public static final String INPUT_PARAMETER = "input";
     /** The run folder's sub-folder that keeps the pages pulled from provider APIs, as evidence. */
@@ -45,6 +46,7 @@ public class RegisterFilesStepConfiguration {
     @StepScope
     Tasklet registerFilesTasklet(
             FileScanner scanner,
+            FileRegistry registry,
             S3Stager s3,
             ProviderApiPuller puller,
             @Value("#{jobParameters['input']}") String input,
@@ -77,6 +79,8 @@ public class RegisterFilesStepConfiguration {
                         : 0;
             }
             contribution.incrementWriteCount(pending);
+            folders.forEach(source -> registry.assignRole(run, source.name(), source.role()));
+            objectSources.forEach(source -> registry.assignRole(run, source.name(), source.role()));
             return RepeatStatus.FINISHED;
         };
     }

@@ -3,24 +3,29 @@ package io.tokentally.ingest;
 import java.util.Optional;
 
 /**
- * A prefix of an S3 bucket read as an input source: {@code name=s3://bucket/prefix} or
- * {@code s3://bucket/prefix} (then the source is named after the bucket and prefix).
+ * A prefix of an S3 bucket read as an input source: {@code name=s3://bucket/prefix},
+ * {@code name:role=s3://bucket/prefix} or {@code s3://bucket/prefix} (then the source is named after the
+ * bucket and prefix, and is billable).
  */
-public record S3Source(String name, String bucket, String prefix) {
+public record S3Source(String name, String bucket, String prefix, SourceRole role) {
 
     static final String SCHEME = "s3://";
+
+    /** A billable source. */
+    public S3Source(String name, String bucket, String prefix) {
+        this(name, bucket, prefix, SourceRole.BILLABLE);
+    }
 
     /** The S3 source a spec names, or empty when it names a local folder. */
     public static Optional<S3Source> parse(String spec) {
         int equals = spec.indexOf('=');
-        String name = equals > 0 && !spec.substring(0, equals).contains("/")
-                ? spec.substring(0, equals).strip()
-                : null;
-        String location =
-                name == null ? spec.strip() : spec.substring(equals + 1).strip();
+        boolean named = equals >= 0 && !spec.substring(0, equals).contains("/");
+        String location = named ? spec.substring(equals + 1).strip() : spec.strip();
         if (!location.startsWith(SCHEME)) {
             return Optional.empty();
         }
+        SourceRole.Named name =
+                named ? SourceRole.split(spec.substring(0, equals)) : new SourceRole.Named(null, SourceRole.BILLABLE);
         String rest = location.substring(SCHEME.length());
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
@@ -28,7 +33,8 @@ public record S3Source(String name, String bucket, String prefix) {
         if (bucket.isBlank()) {
             throw new IllegalArgumentException("S3 source '" + spec + "' names no bucket");
         }
-        return Optional.of(new S3Source(name != null ? name : bucket + "/" + prefix, bucket, prefix));
+        return Optional.of(
+                new S3Source(name.name() != null ? name.name() : bucket + "/" + prefix, bucket, prefix, name.role()));
     }
 
     String uri(String key) {
@@ -36,6 +42,6 @@ public record S3Source(String name, String bucket, String prefix) {
     }
 
     public String spec() {
-        return name + "=" + SCHEME + bucket + "/" + prefix;
+        return role.suffixed(name) + "=" + SCHEME + bucket + "/" + prefix;
     }
 }

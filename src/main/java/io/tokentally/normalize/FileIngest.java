@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * and request id and a timestamp on the same UTC day. The rows of an aggregated export are buckets
  * instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
  */
-final class FileIngest {
+final class FileIngest implements FileIngestion {
 
     private final RegisteredFile file;
     private final UsageFormat format;
@@ -74,7 +74,8 @@ final class FileIngest {
     }
 
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
-    void readAll(Consumer<RawRecord> onRecord) throws IOException {
+    @Override
+    public void readAll(Consumer<RawRecord> onRecord) throws IOException {
         try (RecordCursor cursor = format.open(InputFiles.openText(file.path()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 read++;
@@ -89,7 +90,8 @@ final class FileIngest {
      * Takes back the rows whose keys a file committed since this pass began holds too (two files with
      * the same request ids ingested at once): they become duplicates. Call it under the commit lock.
      */
-    void settleConcurrentDuplicates() throws IOException {
+    @Override
+    public void settleConcurrentDuplicates() throws IOException {
         Map<LocalDate, RequestKeySet> takenByOthers = new HashMap<>();
         for (Map.Entry<LocalDate, RequestKeySet> day : acceptedKeys.entrySet()) {
             RequestKeySet common = store.commonKeys(day.getKey(), keysSeenThrough, day.getValue());
@@ -103,7 +105,8 @@ final class FileIngest {
     }
 
     /** Stores the file's usage; call it under the commit lock. */
-    void store(long run) {
+    @Override
+    public void store(long run) {
         if (snapshots != null && !snapshots.isEmpty()) {
             FileSnapshots.Settled settled = snapshots.settle(
                     file.fileId(),
@@ -128,7 +131,8 @@ final class FileIngest {
         return replaced;
     }
 
-    FileCounts counts() {
+    @Override
+    public FileCounts counts() {
         return new FileCounts(read, accepted, rejected, duplicates, unattributed, errors);
     }
 

@@ -27,7 +27,7 @@ class IngestFileTasklet implements Tasklet {
     private final FileRegistry registry;
     private final long fileId;
     private final long run;
-    private final Function<RegisteredFile, FileIngest> ingests;
+    private final Function<RegisteredFile, FileIngestion> ingests;
     private final IngestCommitLock lock;
     private final IngestProgress progress;
     private final JobRepository jobRepository;
@@ -36,7 +36,7 @@ class IngestFileTasklet implements Tasklet {
             FileRegistry registry,
             long fileId,
             long run,
-            Function<RegisteredFile, FileIngest> ingests,
+            Function<RegisteredFile, FileIngestion> ingests,
             IngestCommitLock lock,
             IngestProgress progress,
             JobRepository jobRepository) {
@@ -56,7 +56,7 @@ class IngestFileTasklet implements Tasklet {
         if (file.status() == FileStatus.INGESTED) {
             return RepeatStatus.FINISHED;
         }
-        FileIngest ingest = ingests.apply(file);
+        FileIngestion ingest = ingests.apply(file);
         long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
         long[] sinceProgress = {0};
         try {

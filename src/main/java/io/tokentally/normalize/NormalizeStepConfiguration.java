@@ -1,5 +1,6 @@
 package io.tokentally.normalize;
 
+import io.tokentally.ingest.CostFormat;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.IngestFilePartitioner;
 import io.tokentally.ingest.IngestProgress;
@@ -58,6 +59,11 @@ public class NormalizeStepConfiguration {
     }
 
     @Bean
+    ProviderCostStore providerCostStore(JdbcTemplate jdbc) {
+        return new ProviderCostStore(jdbc);
+    }
+
+    @Bean
     Step ingestStep(
             JobRepository jobRepository,
             Step ingestFileStep,
@@ -108,6 +114,7 @@ public class NormalizeStepConfiguration {
             KnownCustomers customers,
             UsageStore store,
             SnapshotStore snapshotStore,
+            ProviderCostStore costStore,
             RejectRepository rejects,
             IngestCommitLock lock,
             IngestProgress progress,
@@ -119,14 +126,16 @@ public class NormalizeStepConfiguration {
                 registry,
                 fileId,
                 run,
-                file -> new FileIngest(
-                        file,
-                        formats.named(file.format()),
-                        new UsageNormalizer(file.source(), catalogs.current(), customers.customerIds()),
-                        store,
-                        snapshotStore,
-                        rejects,
-                        properties.batchSize()),
+                file -> formats.named(file.format()) instanceof CostFormat costFormat
+                        ? new CostFileIngest(file, costFormat, catalogs.current(), costStore, rejects)
+                        : new FileIngest(
+                                file,
+                                formats.named(file.format()),
+                                new UsageNormalizer(file.source(), catalogs.current(), customers.customerIds()),
+                                store,
+                                snapshotStore,
+                                rejects,
+                                properties.batchSize()),
                 lock,
                 progress,
                 jobRepository);

@@ -7,7 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
-/** Billable usage lines summed per customer, model, tiers, hour and price epoch. */
+/** Billable usage lines of billing sources (not cost-only ones) summed per customer, model, tiers, hour and price epoch. */
 public record HourlyUsage(
         String customerId,
         String provider,
@@ -29,7 +29,8 @@ public record HourlyUsage(
                 + " SUM(requests) AS requests, SUM(input_tokens) AS input, SUM(cache_read_tokens) AS cache_read,"
                 + " SUM(cache_write_5m_tokens) AS cache_write_5m, SUM(cache_write_1h_tokens) AS cache_write_1h,"
                 + " SUM(output_tokens) AS output, SUM(reasoning_tokens) AS reasoning FROM usage_hourly"
-                + " WHERE billable = TRUE AND " + hours
+                + " WHERE billable = TRUE AND file_id NOT IN (SELECT file_id FROM ingested_file WHERE source_role = 'cost')"
+                + " AND " + hours
                 + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch";
     }
 

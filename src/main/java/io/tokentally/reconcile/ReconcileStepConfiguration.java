@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The reconcile step: margin per customer, model and day of the run's window (provider cost at list
+ * The reconcile step: provider usage and charges against billable usage and list price
+ * ({@link ProviderReconciliation}), and margin per customer, model and day of the run's window (provider cost at list
  * price against the billed amount), with a finding for every loss and every margin under the floor.
  */
 @Configuration(proxyBeanMethods = false)
@@ -37,6 +38,7 @@ public class ReconcileStepConfiguration {
     Tasklet reconcileTasklet(
             MarginRepository margins,
             FindingRepository findings,
+            ProviderReconciliation providers,
             ReconcileProperties properties,
             @Value("#{jobParameters['date']}") String date,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
@@ -49,6 +51,7 @@ public class ReconcileStepConfiguration {
                     contribution.incrementWriteCount(1);
                 });
             }
+            contribution.incrementWriteCount(providers.reconcile(window, run));
             return RepeatStatus.FINISHED;
         };
     }

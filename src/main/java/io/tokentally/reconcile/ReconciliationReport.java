@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Writes a run's {@code margin.csv} (every customer, model and day of the window),
- * {@code margin-period.csv} (every customer and model over its billing period to date) and a
+ * {@code margin-period.csv} (every customer and model over its billing period to date),
+ * {@code reconciliation.csv} (every key the provider reconciliation compared) and a
  * self-contained {@code report.html} (no external assets: totals, an inline SVG chart of daily cost,
  * billed amount and margin over the last 30 days, the largest lines and the run's findings).
  */
@@ -35,11 +36,17 @@ public class ReconciliationReport {
     private final MarginRepository margins;
     private final FindingRepository findings;
     private final CustomerRepository customers;
+    private final ReconciliationLineRepository reconciliationLines;
 
-    public ReconciliationReport(MarginRepository margins, FindingRepository findings, CustomerRepository customers) {
+    ReconciliationReport(
+            MarginRepository margins,
+            FindingRepository findings,
+            CustomerRepository customers,
+            ReconciliationLineRepository reconciliationLines) {
         this.margins = margins;
         this.findings = findings;
         this.customers = customers;
+        this.reconciliationLines = reconciliationLines;
     }
 
     public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
@@ -65,11 +72,22 @@ public class ReconciliationReport {
                 margins.periodToDate(window.from(), window.to(), cycles).stream()
                         .map(ReconciliationReport::csvRow)
                         .toList());
+        List<ReconciliationLine> reconciled = reconciliationLines.ofRun(run);
+        ReconciliationTable.writeCsv(folder.resolve("reconciliation.csv"), reconciled);
         List<MarginLine> days = byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to()));
-        Files.writeString(folder.resolve("report.html"), html(title, window, lines, days, run), StandardCharsets.UTF_8);
+        Files.writeString(
+                folder.resolve("report.html"),
+                html(title, window, lines, days, reconciled, run),
+                StandardCharsets.UTF_8);
     }
 
-    private String html(String title, UsageWindow window, List<MarginLine> lines, List<MarginLine> days, long run) {
+    private String html(
+            String title,
+            UsageWindow window,
+            List<MarginLine> lines,
+            List<MarginLine> days,
+            List<ReconciliationLine> reconciled,
+            long run) {
         MarginLine total = sum(lines, null);
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
                 .append(escape(title))
@@ -98,6 +116,7 @@ public class ReconciliationReport {
                 .append(" days</h2>");
         html.append(MarginChart.svg(days));
         appendLines(html, lines);
+        ReconciliationTable.appendHtml(html, reconciled);
         appendFindings(html, findings.ofRun(run));
         return html.append("</body></html>\n").toString();
     }

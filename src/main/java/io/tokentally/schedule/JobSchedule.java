@@ -70,8 +70,7 @@ public record JobSchedule(
     public BillingJobParameters parametersFor(LocalDate date) {
         List<String> sources = inputs.stream()
                 .map(InputSource::parse)
-                .map(source -> new InputSource(
-                                source.name(), source.root().toAbsolutePath().normalize())
+                .map(source -> source.withRoot(source.root().toAbsolutePath().normalize())
                         .spec())
                 .toList();
         return new BillingJobParameters(date, 0, sources, customers, plans, prices);

@@ -56,13 +56,14 @@ class ProviderSamplesJobTests {
         JsonNode counts = report.get("counts");
         // 17 usage records, plus the OpenAI audio tokens and the Anthropic web searches as rejected records;
         // GCP billing: 11 token rows, a cache-storage and a Cloud Storage row rejected; LiteLLM daily: 3 rows
-        // (one day of only failed requests); OpenRouter activity: 2 rows, unattributed (no customer key)
-        assertThat(counts.get("read").asLong()).isEqualTo(19 + 13 + 3 + 2);
+        // (one day of only failed requests); OpenRouter activity: 2 rows, unattributed (no customer key);
+        // 11 + 11 cost lines of the OpenAI and Anthropic cost exports (stored as provider costs, not usage)
+        assertThat(counts.get("read").asLong()).isEqualTo(19 + 13 + 3 + 2 + 22);
         assertThat(counts.get("rejected").asLong()).isEqualTo(2 + 2);
-        assertThat(counts.get("accepted").asLong()).isEqualTo(17 + 11 + 3 + 2);
+        assertThat(counts.get("accepted").asLong()).isEqualTo(17 + 11 + 3 + 2 + 22);
         assertThat(counts.get("unattributed").asLong()).isEqualTo(2 + 2);
         assertThat(counts.get("error_rows").asLong()).isEqualTo(2 + 1);
-        assertThat(counts.get("files").get("new").asLong()).isEqualTo(9);
+        assertThat(counts.get("files").get("new").asLong()).isEqualTo(9 + 2);
         assertThat(tokens(report))
                 .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                         // OpenAI usage buckets (project) and LiteLLM (end user, cache read and write in prompt_tokens);

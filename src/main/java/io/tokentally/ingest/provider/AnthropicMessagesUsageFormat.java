@@ -113,8 +113,13 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
     }
 
     static String tier(String serviceTier) {
+        return serviceTier == null ? "standard" : tierOrNull(serviceTier);
+    }
+
+    /** The canonical tier of Anthropic's {@code service_tier}, or null when absent. */
+    static String tierOrNull(String serviceTier) {
         if (serviceTier == null) {
-            return "standard";
+            return null;
         }
         return switch (serviceTier) {
             case "priority_on_demand" -> "priority";

@@ -12,7 +12,7 @@ import java.util.Map;
  * convention: {@code input_tokens} includes cached and cache-write tokens, {@code output_tokens}
  * includes reasoning tokens; an unknown count is left empty (the usage format reads it as none).
  */
-final class CanonicalRecord {
+final class CanonicalRecord implements TranslatedRecord {
 
     static final List<String> COLUMNS = List.of(
             UsageColumns.REQUEST_ID,
@@ -55,7 +55,8 @@ final class CanonicalRecord {
         return values[INDEX.get(column)];
     }
 
-    RawRecord toRawRecord(long lineNo, String raw) {
+    @Override
+    public RawRecord toRawRecord(long lineNo, String raw) {
         if (problem != null) {
             return new RawRecord(lineNo, raw, Map.of(), null, problem);
         }

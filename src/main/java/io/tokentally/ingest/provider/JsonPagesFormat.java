@@ -29,13 +29,18 @@ abstract class JsonPagesFormat implements UsageFormat {
     abstract List<JsonNode> items(JsonNode page, int pageNo);
 
     /** Translates one record; a {@link RecordProblem} rejects it with its message. */
-    abstract List<CanonicalRecord> translate(JsonNode item);
+    abstract List<? extends TranslatedRecord> translate(JsonNode item);
+
+    /** The mapper that parses the file; cost formats read decimals exactly. */
+    JsonMapper mapper() {
+        return JSON;
+    }
 
     @Override
     public RecordCursor open(Reader reader) throws IOException {
         List<RawRecord> records = new ArrayList<>();
         int pageNo = 0;
-        for (JsonNode page : pages(reader)) {
+        for (JsonNode page : pages(reader, mapper())) {
             for (JsonNode item : items(page, ++pageNo)) {
                 records.addAll(toRecords(records.size() + 1L, item));
             }
@@ -65,9 +70,9 @@ abstract class JsonPagesFormat implements UsageFormat {
         }
     }
 
-    private static List<JsonNode> pages(Reader reader) {
+    private static List<JsonNode> pages(Reader reader, JsonMapper mapper) {
         List<JsonNode> pages = new ArrayList<>();
-        try (MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class).readValues(reader)) {
+        try (MappingIterator<JsonNode> values = mapper.readerFor(JsonNode.class).readValues(reader)) {
             while (values.hasNextValue()) {
                 JsonNode value = values.nextValue();
                 if (value.isArray()) {

@@ -1,0 +1,101 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.JsonFields.text;
+
+import io.tokentally.ingest.CostColumns;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Pages of Anthropic's {@code GET /v1/organizations/cost_report} (daily buckets): {@code amount} is a
+ * decimal string in the currency's lowest unit (cents: {@code "123.45"} is $1.2345), kept as written with
+ * the unit {@code cents}. Grouped by {@code description}, a result names its model, token type, service
+ * tier and context window; grouped by {@code workspace_id}, its workspace.
+ */
+@Component
+@Order(41)
+class AnthropicCostReportFormat extends CostPagesFormat {
+
+    static final String NAME = "anthropic-cost-report";
+
+    private static final Map<String, String> TOKEN_TYPES = Map.of(
+            "uncached_input_tokens", "input",
+            "output_tokens", "output",
+            "cache_read_input_tokens", "cache_read",
+            "cache_creation.ephemeral_5m_input_tokens", "cache_write_5m",
+            "cache_creation.ephemeral_1h_input_tokens", "cache_write_1h");
+
+    AnthropicCostReportFormat() {
+        super("starting_at", "ending_at");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean claims(String head) {
+        return isJson(head) && containsAll(head, "\"starting_at\"", "\"amount\"", "\"currency\"");
+    }
+
+    @Override
+    List<CostRecord> translate(JsonNode item) {
+        JsonNode result = item.get("result");
+        String start = text(item, "start");
+        String end = text(item, "end");
+        if (start == null || end == null) {
+            throw new RecordProblem("the bucket has no starting_at or ending_at");
+        }
+        Instant startInstant;
+        try {
+            startInstant = Instant.parse(start);
+        } catch (DateTimeParseException e) {
+            throw new RecordProblem("the bucket's starting_at is not an RFC 3339 instant: " + start);
+        }
+        String amount = decimalText(result, "amount");
+        String currency = text(result, "currency");
+        if (amount == null || currency == null) {
+            throw new RecordProblem("the result has no amount or currency");
+        }
+        String rawTokenType = text(result, "token_type");
+        String tokenType = rawTokenType == null ? null : TOKEN_TYPES.get(rawTokenType);
+        if (rawTokenType != null && tokenType == null) {
+            throw new RecordProblem("unknown token_type " + rawTokenType);
+        }
+        String contextWindow = text(result, "context_window");
+        return List.of(new CostRecord()
+                .set(
+                        CostColumns.BUCKET_KEY,
+                        key(
+                                "anthropic-cost:" + start + "/" + end,
+                                text(result, "workspace_id"),
+                                text(result, "description"),
+                                text(result, "cost_type"),
+                                text(result, "model"),
+                                rawTokenType,
+                                text(result, "service_tier"),
+                                contextWindow,
+                                text(result, "inference_geo"),
+                                text(result, "speed")))
+                .set(CostColumns.DAY, dayOf(startInstant))
+                .set(CostColumns.PROVIDER, "anthropic")
+                .set(CostColumns.MODEL, text(result, "model"))
+                .set(CostColumns.TOKEN_TYPE, tokenType)
+                .set(CostColumns.SERVICE_TIER, AnthropicMessagesUsageFormat.tierOrNull(text(result, "service_tier")))
+                .set(
+                        CostColumns.CONTEXT_TIER,
+                        contextWindow == null ? null : "200k-1M".equals(contextWindow) ? "long" : "standard")
+                .set(CostColumns.COST_TYPE, text(result, "cost_type"))
+                .set(CostColumns.LINE_ITEM, text(result, "description"))
+                .set(CostColumns.PROJECT_ID, text(result, "workspace_id"))
+                .set(CostColumns.AMOUNT, amount)
+                .set(CostColumns.AMOUNT_UNIT, "cents")
+                .set(CostColumns.CURRENCY, currency));
+    }
+}

@@ -1,0 +1,128 @@
+package io.tokentally.normalize;
+
+import io.tokentally.ingest.FileCounts;
+import io.tokentally.ingest.InputFiles;
+import io.tokentally.ingest.ProviderCost;
+import io.tokentally.ingest.ProviderCostParser;
+import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.RecordCursor;
+import io.tokentally.ingest.RegisteredFile;
+import io.tokentally.ingest.Reject;
+import io.tokentally.ingest.RejectRepository;
+import io.tokentally.ingest.UsageFormat;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One pass over a provider cost export: each line checked and its model named as the catalog names it,
+ * lines of the same bucket summed, and the file's buckets stored in place of the same buckets of older
+ * exports (a cost export is a snapshot of its buckets, never added to an earlier one).
+ */
+final class CostFileIngest implements FileIngestion {
+
+    private final RegisteredFile file;
+    private final UsageFormat format;
+    private final ModelCatalog catalog;
+    private final ProviderCostStore store;
+    private final RejectRepository rejects;
+    private final Map<String, ProviderCost> buckets = new LinkedHashMap<>();
+    private final List<Reject> pendingRejects = new ArrayList<>();
+    private long read;
+    private long accepted;
+    private long rejected;
+
+    CostFileIngest(
+            RegisteredFile file,
+            UsageFormat format,
+            ModelCatalog catalog,
+            ProviderCostStore store,
+            RejectRepository rejects) {
+        this.file = file;
+        this.format = format;
+        this.catalog = catalog;
+        this.store = store;
+        this.rejects = rejects;
+    }
+
+    @Override
+    public void readAll(Consumer<RawRecord> onRecord) throws IOException {
+        try (RecordCursor cursor = format.open(InputFiles.openText(file.path()))) {
+            for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
+                read++;
+                take(record);
+                onRecord.accept(record);
+            }
+        }
+        if (!pendingRejects.isEmpty()) {
+            rejects.insertAll(pendingRejects);
+            pendingRejects.clear();
+        }
+    }
+
+    @Override
+    public void settleConcurrentDuplicates() {
+        // cost buckets carry no request keys: a bucket stored by a concurrent file is replaced in store()
+    }
+
+    @Override
+    public void store(long run) {
+        store.replace(file.fileId(), file.path().toString(), run, buckets.values());
+    }
+
+    @Override
+    public FileCounts counts() {
+        return new FileCounts(read, accepted, rejected, 0, 0, 0);
+    }
+
+    private void take(RawRecord record) {
+        ProviderCostParser.Result parsed = ProviderCostParser.parse(file.fileId(), record);
+        if (parsed.reject() != null) {
+            pendingRejects.add(parsed.reject());
+            rejected++;
+            return;
+        }
+        accepted++;
+        ProviderCost cost = canonical(parsed.cost());
+        buckets.merge(cost.bucketKey(), cost, CostFileIngest::add);
+    }
+
+    /** The line with its model as the catalog names it, when the catalog knows it. */
+    private ProviderCost canonical(ProviderCost cost) {
+        if (cost.model() == null) {
+            return cost;
+        }
+        String provider = catalog.canonicalProvider(cost.provider()).orElse(cost.provider());
+        return cost.withCanonicalModel(
+                catalog.canonicalModel(provider, cost.model()).orElse(provider + "/" + cost.model()));
+    }
+
+    private static ProviderCost add(ProviderCost a, ProviderCost b) {
+        return new ProviderCost(
+                a.fileId(),
+                a.lineNo(),
+                a.bucketKey(),
+                a.day(),
+                a.provider(),
+                a.model(),
+                a.canonicalModel(),
+                a.tokenType(),
+                a.serviceTier(),
+                a.contextTier(),
+                a.costType(),
+                a.lineItem(),
+                a.projectId(),
+                a.apiKeyId(),
+                a.amount().add(b.amount()),
+                a.amountUnit(),
+                a.currency(),
+                a.amountMajor().add(b.amountMajor()),
+                a.quantity() == null || b.quantity() == null
+                        ? null
+                        : a.quantity().add(b.quantity()),
+                a.quantityUnit());
+    }
+}

@@ -1,0 +1,20 @@
+package io.tokentally.normalize;
+
+import io.tokentally.ingest.FileCounts;
+import io.tokentally.ingest.RawRecord;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/** One pass over one registered file, held in memory until the file is committed as a whole. */
+interface FileIngestion {
+
+    /** Reads every record; rejects may be written as they come; everything else waits for {@link #store}. */
+    void readAll(Consumer<RawRecord> onRecord) throws IOException;
+
+    /** Settles what files committed since this pass began changed (under the commit lock). */
+    void settleConcurrentDuplicates() throws IOException;
+
+    void store(long run);
+
+    FileCounts counts();
+}

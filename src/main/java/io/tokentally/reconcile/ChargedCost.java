@@ -1,0 +1,32 @@
+package io.tokentally.reconcile;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+
+/**
+ * One stored line of a provider cost export, as reconciliation reads it.
+ *
+ * @param model canonical model, or null when the line names none
+ * @param amountUsd the amount in dollars (the export's currency is USD)
+ */
+record ChargedCost(
+        LocalDate day,
+        String provider,
+        String model,
+        String tokenType,
+        String costType,
+        String lineItem,
+        BigDecimal amountUsd,
+        String file) {
+
+    /**
+     * Whether the line is a charge for tokens: it names a token type or the {@code tokens} cost type, or it
+     * is an ungrouped total (no model, line item or cost type). Web search, images and other line items
+     * are not.
+     */
+    boolean forTokens() {
+        return tokenType != null
+                || "tokens".equals(costType)
+                || (model == null && lineItem == null && costType == null);
+    }
+}

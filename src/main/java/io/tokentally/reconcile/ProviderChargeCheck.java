@@ -1,0 +1,138 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.shared.Amounts;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Provider cost vs list price: per provider, model and UTC day where the cost export names models (per
+ * provider and day where it does not), what the provider charged for tokens against the catalog's list
+ * price of the usage the cost-role sources report for the same key, or, on a provider day no cost-role
+ * source covers, of the billable usage. Only provider days a cost export covers are compared. A pure
+ * function.
+ */
+final class ProviderChargeCheck {
+
+    static final String KIND = "PROVIDER_CHARGE_VS_LIST";
+    static final String ANY = "*";
+
+    private final Tolerance tolerance;
+
+    ProviderChargeCheck(Tolerance tolerance) {
+        this.tolerance = tolerance;
+    }
+
+    List<ProviderUsageCheck.Checked> check(
+            List<ChargedCost> charges,
+            Map<ReconcileKey, UsageSide> providerUsage,
+            Map<ReconcileKey, UsageSide> billableUsage) {
+        Map<String, List<ChargedCost>> byProviderDay = new TreeMap<>();
+        charges.stream()
+                .filter(ChargedCost::forTokens)
+                .forEach(charge -> byProviderDay
+                        .computeIfAbsent(charge.provider() + "|" + charge.day(), k -> new ArrayList<>())
+                        .add(charge));
+        List<ProviderUsageCheck.Checked> checked = new ArrayList<>();
+        for (List<ChargedCost> lines : byProviderDay.values()) {
+            String provider = lines.get(0).provider();
+            LocalDate day = lines.get(0).day();
+            boolean byModel = lines.stream().allMatch(line -> line.model() != null);
+            boolean reported = providerUsage.keySet().stream()
+                    .anyMatch(
+                            key -> key.provider().equals(provider) && key.day().equals(day));
+            Map<String, Charged> keys = new TreeMap<>();
+            for (ChargedCost line : lines) {
+                Charged charged = keys.computeIfAbsent(byModel ? line.model() : ANY, k -> new Charged());
+                charged.amount = charged.amount.add(line.amountUsd());
+                charged.files.add(line.file());
+            }
+            (reported ? providerUsage : billableUsage).forEach((key, side) -> {
+                if (key.provider().equals(provider) && key.day().equals(day)) {
+                    keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
+                            .usage
+                            .addAll(side);
+                }
+            });
+            keys.forEach((model, charged) -> checked.add(check(provider, model, day, charged, reported)));
+        }
+        return checked;
+    }
+
+    private ProviderUsageCheck.Checked check(
+            String provider, String model, LocalDate day, Charged charged, boolean reported) {
+        BigDecimal list = charged.usage.listUsd();
+        BigDecimal difference = charged.amount.subtract(list);
+        String described = tolerance.describe("USD");
+        String key = "provider-charge:" + provider + "|" + model + "|" + day;
+        Finding finding = null;
+        String verdict = ReconciliationLine.WITHIN;
+        if (!tolerance.within(charged.amount, list)) {
+            boolean above = difference.signum() > 0;
+            verdict = above ? "charged-above-list" : "charged-below-list";
+            finding = new Finding(
+                    key,
+                    KIND,
+                    Finding.Severity.WARNING,
+                    (model.equals(ANY) ? provider : model) + " on " + day + ": " + provider + " charged $"
+                            + Amounts.toText(charged.amount) + ", $" + Amounts.toText(difference.abs())
+                            + percentOf(difference, list) + (above ? " above" : " below")
+                            + " the list price $" + Amounts.toText(list)
+                            + (reported
+                                    ? " of the usage its exports report;"
+                                    : " of the billable usage (no cost-role"
+                                            + " source reports the provider's usage of the day);")
+                            + " tolerance " + described + "; cost files: " + String.join(", ", charged.files)
+                            + "; usage files: "
+                            + (charged.usage.files().isEmpty() ? "none" : String.join(", ", charged.usage.files())));
+        }
+        Set<String> files = new TreeSet<>(charged.files);
+        files.addAll(charged.usage.files());
+        return new ProviderUsageCheck.Checked(
+                new ReconciliationLine(
+                        ReconciliationLine.CHARGE,
+                        day,
+                        provider,
+                        model,
+                        ANY,
+                        null,
+                        null,
+                        charged.amount,
+                        list,
+                        difference,
+                        null,
+                        described,
+                        verdict,
+                        finding == null ? null : finding.key(),
+                        String.join(" ", files)),
+                finding);
+    }
+
+    /** The difference as a percent of the list price, e.g. " (20%)"; empty without a list price. */
+    private static String percentOf(BigDecimal difference, BigDecimal list) {
+        if (list.signum() == 0) {
+            return "";
+        }
+        return " ("
+                + difference
+                        .abs()
+                        .movePointRight(2)
+                        .divide(list, 2, RoundingMode.HALF_UP)
+                        .stripTrailingZeros()
+                        .toPlainString()
+                + "%)";
+    }
+
+    /** What was charged for one key, and the provider's usage of it. */
+    private static final class Charged {
+        private BigDecimal amount = BigDecimal.ZERO;
+        private final Set<String> files = new TreeSet<>();
+        private final UsageSide usage = new UsageSide();
+    }
+}

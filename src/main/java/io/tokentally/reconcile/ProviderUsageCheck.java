@@ -1,0 +1,127 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.shared.Amounts;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Provider vs usage: per provider, model, token type and UTC day, the tokens and list-price cost of the
+ * cost-role sources against those of the billable-role sources. Only provider days that a cost-role
+ * source covers are compared. A pure function of the two sides and the tolerances.
+ */
+final class ProviderUsageCheck {
+
+    static final String MISMATCH = "PROVIDER_USAGE_MISMATCH";
+    static final String NOT_BILLED = "PROVIDER_USAGE_NOT_BILLED";
+
+    private final Tolerance tokens;
+    private final Tolerance usd;
+
+    ProviderUsageCheck(Tolerance tokens, Tolerance usd) {
+        this.tokens = tokens;
+        this.usd = usd;
+    }
+
+    /** One compared key, and its finding when outside tolerance. */
+    record Checked(ReconciliationLine line, Finding finding) {}
+
+    List<Checked> check(Map<ReconcileKey, UsageSide> provider, Map<ReconcileKey, UsageSide> billable) {
+        Set<String> coveredDays = new TreeSet<>();
+        provider.keySet().forEach(key -> coveredDays.add(key.provider() + "|" + key.day()));
+        Set<ReconcileKey> keys = new TreeSet<>(provider.keySet());
+        billable.keySet().stream()
+                .filter(key -> coveredDays.contains(key.provider() + "|" + key.day()))
+                .forEach(keys::add);
+        List<Checked> checked = new ArrayList<>();
+        for (ReconcileKey key : keys) {
+            checked.add(check(
+                    key, provider.getOrDefault(key, new UsageSide()), billable.getOrDefault(key, new UsageSide())));
+        }
+        return checked;
+    }
+
+    Checked check(ReconcileKey key, UsageSide provider, UsageSide billable) {
+        long tokenDifference = provider.tokens() - billable.tokens();
+        BigDecimal usdDifference = provider.listUsd().subtract(billable.listUsd());
+        boolean within = tokens.within(provider.tokens(), billable.tokens())
+                && usd.within(provider.listUsd(), billable.listUsd());
+        String tolerance = tokens.describe("tokens") + "; " + usd.describe("USD");
+        String verdict;
+        Finding finding = null;
+        if (within) {
+            verdict = ReconciliationLine.WITHIN;
+        } else if (billable.tokens() == 0 && provider.tokens() > 0) {
+            verdict = "no-billable-usage";
+            finding = new Finding(
+                    "provider-usage-not-billed:" + key.text(),
+                    NOT_BILLED,
+                    Finding.Severity.ERROR,
+                    subject(key) + ": the provider reports " + provider.tokens() + " tokens ($"
+                            + Amounts.toText(provider.listUsd()) + " at list price) that no billable source has;"
+                            + " provider files: " + String.join(", ", provider.files()));
+        } else {
+            boolean providerHigher = tokenDifference > 0 || (tokenDifference == 0 && usdDifference.signum() > 0);
+            verdict = providerHigher ? "provider-higher" : "billable-higher";
+            finding = new Finding(
+                    "provider-usage-mismatch:" + key.text(),
+                    MISMATCH,
+                    Finding.Severity.ERROR,
+                    subject(key) + ": "
+                            + (providerHigher ? "the provider's usage is higher" : "billable usage is higher")
+                            + " by " + Math.abs(tokenDifference) + " tokens"
+                            + percentOf(tokenDifference, provider, billable)
+                            + " and $" + Amounts.toText(usdDifference.abs()) + " at list price (provider "
+                            + provider.tokens() + " tokens, $" + Amounts.toText(provider.listUsd()) + "; billable "
+                            + billable.tokens() + " tokens, $" + Amounts.toText(billable.listUsd())
+                            + "); tolerance " + tolerance + "; provider files: " + files(provider)
+                            + "; billable files: " + files(billable));
+        }
+        Set<String> files = new TreeSet<>(provider.files());
+        files.addAll(billable.files());
+        return new Checked(
+                new ReconciliationLine(
+                        ReconciliationLine.USAGE,
+                        key.day(),
+                        key.provider(),
+                        key.model(),
+                        key.tokenType(),
+                        provider.tokens(),
+                        billable.tokens(),
+                        provider.listUsd(),
+                        billable.listUsd(),
+                        usdDifference,
+                        tokenDifference,
+                        tolerance,
+                        verdict,
+                        finding == null ? null : finding.key(),
+                        String.join(" ", files)),
+                finding);
+    }
+
+    private static String subject(ReconcileKey key) {
+        return key.model() + " " + key.tokenType() + " on " + key.day();
+    }
+
+    private static String files(UsageSide side) {
+        return side.files().isEmpty() ? "none" : String.join(", ", side.files());
+    }
+
+    /** The difference as a percent of the larger side, e.g. " (9.09%)". */
+    private static String percentOf(long difference, UsageSide provider, UsageSide billable) {
+        long larger = Math.max(provider.tokens(), billable.tokens());
+        if (larger == 0) {
+            return "";
+        }
+        return " ("
+                + BigDecimal.valueOf(Math.abs(difference) * 100L)
+                        .divide(BigDecimal.valueOf(larger), 2, RoundingMode.HALF_UP)
+                        .stripTrailingZeros()
+                        .toPlainString()
+                + "%)";
+    }
+}

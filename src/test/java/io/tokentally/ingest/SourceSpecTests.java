@@ -1,0 +1,57 @@
+package io.tokentally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Source specs with their roles: {@code name[:role]=folder} and {@code name[:role]=s3://bucket/prefix}. */
+class SourceSpecTests {
+
+    @Test
+    void aFolderWithoutRoleIsBillableAsBefore() {
+        assertThat(InputSource.parse("gateway=/data/gw"))
+                .isEqualTo(new InputSource("gateway", Path.of("/data/gw"), SourceRole.BILLABLE));
+        assertThat(InputSource.parse("/data/gw").role()).isEqualTo(SourceRole.BILLABLE);
+        assertThat(InputSource.parse("gateway=/data/gw").spec()).isEqualTo("gateway=/data/gw");
+    }
+
+    @Test
+    void aFolderCarriesItsRoleAfterItsName() {
+        InputSource cost = InputSource.parse("openai-export:cost=/data/openai");
+        assertThat(cost).isEqualTo(new InputSource("openai-export", Path.of("/data/openai"), SourceRole.COST));
+        assertThat(cost.spec()).isEqualTo("openai-export:cost=/data/openai");
+        assertThat(InputSource.parse(cost.spec())).isEqualTo(cost);
+        assertThat(InputSource.parse(":BOTH=/data/openai"))
+                .isEqualTo(new InputSource("openai", Path.of("/data/openai"), SourceRole.BOTH));
+        assertThat(cost.withRoot(Path.of("/abs/openai")).role()).isEqualTo(SourceRole.COST);
+    }
+
+    @Test
+    void anS3PrefixCarriesItsRoleToo() {
+        S3Source source = S3Source.parse("bills:cost=s3://acme-exports/openai/").orElseThrow();
+        assertThat(source).isEqualTo(new S3Source("bills", "acme-exports", "openai/", SourceRole.COST));
+        assertThat(S3Source.parse(source.spec())).contains(source);
+        assertThat(S3Source.parse("s3://acme-exports/gw").orElseThrow().role()).isEqualTo(SourceRole.BILLABLE);
+        assertThat(S3Source.parse("gw=s3://acme-exports/gw").orElseThrow().spec())
+                .isEqualTo("gw=s3://acme-exports/gw");
+    }
+
+    @Test
+    void anUnknownRoleIsRefusedWithTheRolesThatExist() {
+        assertThatThrownBy(() -> InputSource.parse("gw:costs=/data/gw"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown source role 'costs': a source's role is billable, cost or both");
+    }
+
+    @Test
+    void onlyBillableAndBothBillAndOnlyCostAndBothAreTheProvidersSide() {
+        assertThat(SourceRole.BILLABLE.bills()).isTrue();
+        assertThat(SourceRole.BILLABLE.costs()).isFalse();
+        assertThat(SourceRole.COST.bills()).isFalse();
+        assertThat(SourceRole.COST.costs()).isTrue();
+        assertThat(SourceRole.BOTH.bills()).isTrue();
+        assertThat(SourceRole.BOTH.costs()).isTrue();
+    }
+}

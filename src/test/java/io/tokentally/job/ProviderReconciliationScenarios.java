@@ -1,0 +1,202 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.UsageFixtures;
+import io.tokentally.shared.RunFolders;
+import io.tokentally.stripe.FakeStripe;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A cost-role folder (the providers' own usage and cost exports) next to a billable folder (a gateway
+ * log): the provider's usage is stored and reconciled but never billed, and the mismatches are findings
+ * and rows of reconciliation.csv. Prices: gpt-4o input $2.50 and output $10, claude-sonnet-4-5 input $3
+ * per million tokens; alice's plan has a 30% markup.
+ */
+abstract class ProviderReconciliationScenarios {
+
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+    static final String DATE = "2026-11-27";
+
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    abstract FakeStripe stripe();
+
+    abstract Path workDir();
+
+    @BeforeEach
+    void resetStripe() {
+        stripe().reset();
+        stripe().customers("cus_TestAlice0001", "cus_TestBob000001");
+    }
+
+    @Test
+    void providerUsageOfACostFolderIsReconciledAgainstTheGatewayAndNeverBilled() throws Exception {
+        // given the gateway's 20,000 input and 5,000 output tokens of gpt-4o for alice
+        Path gateway = Files.createDirectories(workDir().resolve("gateway"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"),
+                "gw-1,2026-11-27T10:00:00Z,alice,openai,gpt-4o,12000,0,0,0,3000,0,,ok",
+                "gw-2,2026-11-27T14:00:00Z,alice,openai,gpt-4o,8000,0,0,0,2000,0,,ok");
+        // and the providers' own reports: OpenAI's 25,000 input and 5,000 output tokens of project "alice",
+        // Anthropic's 1,000 input tokens of workspace "bob", and OpenAI's costs, $0.0625 + $0.03
+        Path provider = Files.createDirectories(workDir().resolve("provider"));
+        Files.writeString(provider.resolve("openai-usage.json"), OPENAI_USAGE);
+        Files.writeString(provider.resolve("anthropic-usage.json"), ANTHROPIC_USAGE);
+        Files.writeString(provider.resolve("openai-costs.json"), OPENAI_COSTS);
+        List<String> inputs =
+                List.of("gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath());
+
+        // when
+        JobExecution execution = run(inputs);
+
+        // then only the gateway is billed, hour by hour at 30% markup: 10:00 input 12,000 x $2.50/M x 1.3 =
+        // $0.039 and output 3,000 x $10/M x 1.3 = $0.039; 14:00 input 8,000 -> $0.026, output 2,000 -> $0.026
+        // (130,000 micro-USD in all; the provider's 25,000 + 5,000 tokens of project "alice" would add more);
+        // bob, whose workspace the Anthropic report names, gets nothing
+        assertThat(stripe().events())
+                .filteredOn(event -> event.customer().equals("cus_TestAlice0001"))
+                .extracting(FakeStripe.Event::value)
+                .containsExactlyInAnyOrder(39_000L, 39_000L, 26_000L, 26_000L);
+        assertThat(stripe().events()).noneMatch(event -> event.customer().equals("cus_TestBob000001"));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM rated_aggregate WHERE customer_id = 'bob'", Long.class))
+                .isZero();
+        // the provider's usage is kept for reconciliation, with its files
+        assertThat(jdbc.queryForObject(
+                        "SELECT SUM(u.input_tokens) FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
+                                + " WHERE f.source_role = 'cost'",
+                        Long.class))
+                .isEqualTo(26_000L);
+
+        // and reconciliation.csv has one row per compared key:
+        // gpt-4o input 25,000 vs 20,000 (+5,000; $0.0625 vs $0.05); output 5,000 vs 5,000;
+        // sonnet input 1,000 vs none ($0.003); OpenAI charged $0.0925 vs $0.1125 at list (-$0.02)
+        List<String> csv = Files.readAllLines(runFolder(execution).resolve("reconciliation.csv"));
+        assertThat(csv.get(0)).startsWith("check,day,provider,model,token_type,provider_tokens,billable_tokens");
+        assertThat(csv.subList(1, csv.size()))
+                .map(ProviderReconciliationScenarios::withoutFiles)
+                .containsExactly(
+                        "provider-charge,2026-11-27,openai,openai/gpt-4o,*,,,,0.0925,0.1125,-0.02,0.01 USD or 0%,"
+                                + "charged-below-list,provider-charge:openai|openai/gpt-4o|2026-11-27",
+                        "provider-usage,2026-11-27,anthropic,anthropic/claude-sonnet-4-5,input,1000,0,1000,0.003,0,0.003,"
+                                + "0 tokens or 0%; 0.01 USD or 0%,no-billable-usage,"
+                                + "provider-usage-not-billed:anthropic|anthropic/claude-sonnet-4-5|input|2026-11-27",
+                        "provider-usage,2026-11-27,openai,openai/gpt-4o,input,25000,20000,5000,0.0625,0.05,0.0125,"
+                                + "0 tokens or 0%; 0.01 USD or 0%,provider-higher,"
+                                + "provider-usage-mismatch:openai|openai/gpt-4o|input|2026-11-27",
+                        "provider-usage,2026-11-27,openai,openai/gpt-4o,output,5000,5000,0,0.05,0.05,0,"
+                                + "0 tokens or 0%; 0.01 USD or 0%,within-tolerance,");
+        assertThat(csv.get(3)).contains("gateway.csv", "openai-usage.json");
+        assertThat(findings())
+                .containsExactly(
+                        "provider-charge:openai|openai/gpt-4o|2026-11-27 PROVIDER_CHARGE_VS_LIST WARNING",
+                        "provider-usage-mismatch:openai|openai/gpt-4o|input|2026-11-27 PROVIDER_USAGE_MISMATCH ERROR",
+                        "provider-usage-not-billed:anthropic|anthropic/claude-sonnet-4-5|input|2026-11-27"
+                                + " PROVIDER_USAGE_NOT_BILLED ERROR");
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE kind = 'PROVIDER_USAGE_MISMATCH'", String.class))
+                .contains("the provider's usage is higher by 5000 tokens (20%)", "openai-usage.json", "gateway.csv");
+        // 0.02 / 0.1125 = 17.777...% -> 17.78%
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE kind = 'PROVIDER_CHARGE_VS_LIST'", String.class))
+                .contains("openai charged $0.0925, $0.02 (17.78%) below the list price $0.1125", "openai-costs.json");
+        String html = Files.readString(runFolder(execution).resolve("report.html"));
+        assertThat(html).contains("<h2>Provider reconciliation</h2>", "4 keys compared, 3 outside tolerance");
+        assertThat(html).doesNotContain("http://", "https://");
+        assertThat(jdbc.queryForObject("SELECT SUM(amount_major) FROM provider_cost", java.math.BigDecimal.class))
+                .isEqualByComparingTo("0.0925");
+
+        // when the day is run again
+        JobExecution rerun = run(inputs);
+
+        // then the same mismatches are the same three findings, seen again
+        assertThat(findings()).hasSize(3);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM finding WHERE kind LIKE 'PROVIDER_%' AND last_run = ?",
+                        Long.class, rerun.getJobInstance().getInstanceId()))
+                .isEqualTo(3L);
+        assertThat(Files.readAllLines(runFolder(rerun).resolve("reconciliation.csv")))
+                .hasSize(5);
+    }
+
+    private List<String> findings() {
+        return jdbc.queryForList(
+                "SELECT finding_key || ' ' || kind || ' ' || severity FROM finding WHERE kind LIKE 'PROVIDER_%'"
+                        + " ORDER BY finding_key",
+                String.class);
+    }
+
+    /** A reconciliation.csv row without its last column (the files' absolute paths). */
+    private static String withoutFiles(String row) {
+        return row.substring(0, row.lastIndexOf(','));
+    }
+
+    JobExecution run(List<String> inputs) throws Exception {
+        JobExecution execution = runs.run(new BillingJobParameters(
+                LocalDate.parse(DATE),
+                0,
+                inputs,
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        return execution;
+    }
+
+    Path runFolder(JobExecution execution) {
+        return RunFolders.of(
+                workDir().resolve("runs"),
+                RunReportListener.JOB_NAME,
+                execution.getJobParameters().getString(BillingJobParameters.DATE),
+                execution.getId());
+    }
+
+    static Path temporaryFolder(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static final String OPENAI_USAGE = """
+            {"object": "page", "data": [{"object": "bucket", "start_time": 1795737600, "end_time": 1795824000,
+              "results": [{"object": "organization.usage.completions.result", "input_tokens": 25000,
+                "input_cached_tokens": 0, "output_tokens": 5000, "num_model_requests": 7, "project_id": "alice",
+                "user_id": null, "api_key_id": null, "model": "gpt-4o-2024-08-06", "batch": false}]}],
+             "has_more": false, "next_page": null}
+            """;
+
+    static final String ANTHROPIC_USAGE = """
+            {"data": [{"starting_at": "2026-11-27T00:00:00Z", "ending_at": "2026-11-28T00:00:00Z",
+              "results": [{"uncached_input_tokens": 1000, "cache_creation": {"ephemeral_5m_input_tokens": 0,
+                "ephemeral_1h_input_tokens": 0}, "cache_read_input_tokens": 0, "output_tokens": 0,
+                "server_tool_use": {"web_search_requests": 0}, "api_key_id": null, "workspace_id": "bob",
+                "model": "claude-sonnet-4-5-20250929", "service_tier": "standard", "context_window": null}]}],
+             "has_more": false, "next_page": null}
+            """;
+
+    static final String OPENAI_COSTS = """
+            {"object": "page", "data": [{"object": "bucket", "start_time": 1795737600, "end_time": 1795824000,
+              "results": [
+                {"object": "organization.costs.result", "amount": {"value": 0.0625, "currency": "usd"},
+                 "line_item": "gpt-4o-2024-08-06, input", "project_id": "alice"},
+                {"object": "organization.costs.result", "amount": {"value": 0.03, "currency": "usd"},
+                 "line_item": "gpt-4o-2024-08-06, output", "project_id": "alice"}]}],
+             "has_more": false, "next_page": null}
+            """;
+}

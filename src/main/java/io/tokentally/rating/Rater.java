@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Prices hourly usage: a pure function of the usage, the catalog, the customers and their plans. */
 public final class Rater {
@@ -37,24 +38,52 @@ public final class Rater {
         this(catalog, catalog, customers, plans);
     }
 
+    /** The usage's rated aggregates; usage without a price is left out (see {@link #rateOrHold}). */
     public List<RatedAggregate> rate(HourlyUsage usage) {
+        return rateOrHold(usage).rated();
+    }
+
+    /**
+     * Rates each token type of the usage at the price in force at its time, or holds it back when
+     * there is none: held usage is never billed at zero, and is rated by a later run once a price for
+     * its time exists. A model held under its own id also finds a price added for its alias (its
+     * dated snapshot suffix removed); the aggregate keeps the stored id, so it never collides with
+     * usage stored under the alias.
+     */
+    public Rating rateOrHold(HourlyUsage usage) {
         Customer customer = customers.get(usage.customerId());
         Plan plan = customer == null ? null : plans.get(customer.planIdAt(usage.hourStart()));
-        BigDecimal markup = plan == null ? null : plan.markupFor(usage.provider(), usage.model());
+        PriceCatalog prices = catalogOf(plan);
+        String model = prices.pricedModel(usage.provider(), usage.model()).orElse(usage.model());
+        BigDecimal markup = plan == null ? null : plan.markupFor(usage.provider(), model);
         long[] tokens = {usage.input(), usage.cacheRead(), usage.cacheWrite5m(), usage.cacheWrite1h(), usage.output()};
         List<RatedAggregate> rated = new ArrayList<>(tokens.length);
+        List<HeldUsage> held = new ArrayList<>(0);
         for (TokenType type : TokenType.values()) {
             long quantity = tokens[type.ordinal()];
             if (quantity == 0) {
                 continue;
             }
-            Price price = catalogOf(plan)
-                    .priceAt(usage.model(), type, usage.serviceTier(), usage.contextTier(), pricedAt(usage))
-                    .orElseThrow(() -> new IllegalStateException(
-                            "no " + usage.serviceTier().code() + " price for "
-                                    + type.code() + " of " + usage.model() + " at " + usage.priceEpoch()
-                                    + ": the price catalog lost a version that usage was accepted against"));
-            BigDecimal cost = Amounts.cost(quantity, price.usdPerMillion());
+            Optional<Price> price =
+                    prices.priceAt(model, type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
+            if (price.isEmpty()) {
+                held.add(new HeldUsage(
+                        usage.customerId(),
+                        usage.provider(),
+                        usage.model(),
+                        type,
+                        usage.serviceTier(),
+                        usage.contextTier(),
+                        usage.hourStart(),
+                        usage.priceEpoch(),
+                        plan != null,
+                        usage.requests(),
+                        quantity,
+                        "no " + usage.serviceTier().code() + " price for " + type.code() + " of " + model
+                                + " is in force at " + pricedAt(usage)));
+                continue;
+            }
+            BigDecimal cost = Amounts.cost(quantity, price.get().usdPerMillion());
             BigDecimal billed = markup == null ? BigDecimal.ZERO : Amounts.withMarkup(cost, markup);
             rated.add(new RatedAggregate(
                     usage.customerId(),
@@ -70,14 +99,17 @@ public final class Rater {
                     usage.requests(),
                     quantity,
                     type == TokenType.OUTPUT ? usage.reasoning() : 0,
-                    price.priceId(),
-                    price.usdPerMillion(),
+                    price.get().priceId(),
+                    price.get().usdPerMillion(),
                     cost,
                     markup,
                     billed));
         }
-        return rated;
+        return new Rating(rated, held);
     }
+
+    /** What rating one hour of usage gave: the rated aggregates and the usage held back for want of a price. */
+    public record Rating(List<RatedAggregate> rated, List<HeldUsage> held) {}
 
     private PriceCatalog catalogOf(Plan plan) {
         return plan != null && plan.priceChanges() == PriceChangePolicy.HOLD ? heldCatalog : catalog;

@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.rating.HeldUsageRepository;
 import io.tokentally.shared.UsageWindow;
 import java.time.LocalDate;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -16,7 +17,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The reconcile step: margin per customer, model and day of the run's window (provider cost at list
- * price against the billed amount), with a finding for every loss and every margin under the floor.
+ * price against the billed amount), with a finding for every loss and every margin under the floor,
+ * and one for every model whose usage the run held back for want of a price.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReconcileProperties.class)
@@ -37,6 +39,7 @@ public class ReconcileStepConfiguration {
     Tasklet reconcileTasklet(
             MarginRepository margins,
             FindingRepository findings,
+            HeldUsageRepository heldUsage,
             ReconcileProperties properties,
             @Value("#{jobParameters['date']}") String date,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
@@ -48,6 +51,10 @@ public class ReconcileStepConfiguration {
                     findings.record(finding, run);
                     contribution.incrementWriteCount(1);
                 });
+            }
+            for (Finding finding : HeldUsageFindings.of(heldUsage.heldBy(run))) {
+                findings.record(finding, run);
+                contribution.incrementWriteCount(1);
             }
             return RepeatStatus.FINISHED;
         };

@@ -1,0 +1,44 @@
+package io.tokentally.job;
+
+import io.tokentally.TestPostgres;
+import io.tokentally.stripe.FakeStripe;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The held-usage scenarios with PostgreSQL at 127.0.0.1:5432, in a schema of their own. */
+@SpringBootTest
+class HeldUsagePostgresIntegrationTests extends HeldUsageScenarios {
+
+    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-held-pg-");
+    static final FakeStripe STRIPE = PricingModelsScenarios.start();
+    static final String SCHEMA = "held_it_" + Long.toString(System.nanoTime(), 36);
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
+        registry.add("spring.datasource.username", () -> TestPostgres.USER);
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        PricingModelsScenarios.properties(registry, STRIPE, WORK);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        STRIPE.close();
+        TestPostgres.dropSchema(SCHEMA);
+    }
+
+    @Override
+    FakeStripe stripe() {
+        return STRIPE;
+    }
+
+    @Override
+    Path workDir() {
+        return WORK;
+    }
+}

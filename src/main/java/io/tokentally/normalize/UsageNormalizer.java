@@ -83,7 +83,8 @@ public final class UsageNormalizer {
                 buckets[2],
                 buckets[3],
                 buckets[4],
-                row.reasoningTokens());
+                row.reasoningTokens(),
+                row.units());
         return new Result(line, null);
     }
 }

@@ -39,7 +39,7 @@ final class UsageTotals {
         }
     }
 
-    /** Requests and disjoint token buckets of one group; reasoning is a sub-count of output. */
+    /** Requests, disjoint token buckets and non-token units of one group; reasoning is a sub-count of output. */
     static final class Sums {
         long requests;
         long input;
@@ -48,6 +48,9 @@ final class UsageTotals {
         long cacheWrite1h;
         long output;
         long reasoning;
+        long webSearchRequests;
+        long images;
+        long audioSeconds;
 
         void add(UsageLine line, int sign) {
             requests += sign;
@@ -57,6 +60,9 @@ final class UsageTotals {
             cacheWrite1h += sign * line.cacheWrite1h();
             output += sign * line.output();
             reasoning += sign * line.reasoning();
+            webSearchRequests += sign * line.units().webSearchRequests();
+            images += sign * line.units().images();
+            audioSeconds += sign * line.units().audioSeconds();
         }
     }
 

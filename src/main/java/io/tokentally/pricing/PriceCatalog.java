@@ -108,7 +108,7 @@ public final class PriceCatalog implements ModelCatalog {
             return Optional.empty();
         }
         Optional<Price> price = prices.inContext(tokenType, serviceTier, contextTier, at);
-        if (price.isEmpty() && tokenType != TokenType.INPUT && tokenType != TokenType.OUTPUT) {
+        if (price.isEmpty() && tokenType.fallsBackToInput()) {
             price = prices.inContext(TokenType.INPUT, serviceTier, contextTier, at);
         }
         return price;

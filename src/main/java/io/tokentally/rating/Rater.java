@@ -56,11 +56,10 @@ public final class Rater {
         PriceCatalog prices = catalogOf(plan);
         String model = prices.pricedModel(usage.provider(), usage.model()).orElse(usage.model());
         BigDecimal markup = plan == null ? null : plan.markupFor(usage.provider(), model);
-        long[] tokens = {usage.input(), usage.cacheRead(), usage.cacheWrite5m(), usage.cacheWrite1h(), usage.output()};
-        List<RatedAggregate> rated = new ArrayList<>(tokens.length);
+        List<RatedAggregate> rated = new ArrayList<>(TokenType.values().length);
         List<HeldUsage> held = new ArrayList<>(0);
         for (TokenType type : TokenType.values()) {
-            long quantity = tokens[type.ordinal()];
+            long quantity = usage.quantity(type);
             if (quantity == 0) {
                 continue;
             }

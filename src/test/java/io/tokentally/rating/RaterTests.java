@@ -284,6 +284,108 @@ class RaterTests {
     }
 
     @Test
+    void ratesNonTokenUnitsAndACustomModelOnTheSamePlanAsTokens() {
+        // given web searches at $10 per 1,000 ($10,000 per million), images at $0.04 ($40,000 per
+        // million) for sonnet, and a custom model priced per token; bob's plan marks anthropic up 25%
+        PriceCatalog catalog = new PriceCatalog(List.of(
+                price(
+                        501,
+                        SONNET,
+                        TokenType.WEB_SEARCH_REQUEST,
+                        ServiceTier.STANDARD,
+                        ContextTier.STANDARD,
+                        JAN_2025,
+                        "10000"),
+                price(502, SONNET, TokenType.IMAGE, ServiceTier.STANDARD, ContextTier.STANDARD, JAN_2025, "40000"),
+                price(503, SONNET, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, JAN_2025, "3"),
+                price(
+                        601,
+                        "custom/acme-ft",
+                        TokenType.OUTPUT,
+                        ServiceTier.STANDARD,
+                        ContextTier.STANDARD,
+                        JAN_2025,
+                        "8")));
+        Rater custom = new Rater(catalog, CUSTOMERS, Map.of("payg", PAYG, "growth", GROWTH));
+        HourlyUsage sonnet = new HourlyUsage(
+                "bob",
+                "anthropic",
+                SONNET,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                NOON,
+                JAN_2025,
+                3,
+                1_000,
+                0,
+                0,
+                0,
+                0,
+                0,
+                new io.tokentally.shared.UnitCounts(250, 5, 0));
+        HourlyUsage acme = usage(
+                "alice",
+                "custom/acme-ft",
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                JAN_2025,
+                0,
+                0,
+                0,
+                0,
+                500_000,
+                0);
+
+        // when
+        List<RatedAggregate> sonnetRated = custom.rate(sonnet);
+        List<RatedAggregate> acmeRated = custom.rate(acme);
+
+        // then
+        assertThat(sonnetRated)
+                .extracting(RatedAggregate::tokenType, RatedAggregate::tokens)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(TokenType.INPUT, 1_000L),
+                        org.assertj.core.groups.Tuple.tuple(TokenType.WEB_SEARCH_REQUEST, 250L),
+                        org.assertj.core.groups.Tuple.tuple(TokenType.IMAGE, 5L));
+        assertAmounts(sonnetRated.get(0), "3", "0.003", "0.00375"); // 1,000 x 3 / 1e6; x 1.25
+        assertAmounts(sonnetRated.get(1), "10000", "2.5", "3.125"); // 250 x 10,000 / 1e6; x 1.25
+        assertAmounts(sonnetRated.get(2), "40000", "0.2", "0.25"); // 5 x 40,000 / 1e6; x 1.25
+        // 500,000 x 8 / 1e6 = 4; alice's payg marks up 30%: 5.2
+        assertThat(acmeRated).singleElement().satisfies(rated -> assertAmounts(rated, "8", "4", "5.2"));
+    }
+
+    @Test
+    void holdsAUnitWithoutAPriceInsteadOfFallingBackToTheInputPrice() {
+        // given web searches of gpt-4o, which has an input price but no web search price
+        HourlyUsage usage = new HourlyUsage(
+                "alice",
+                "openai",
+                GPT_4O,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                NOON,
+                JAN_2025,
+                1,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                new io.tokentally.shared.UnitCounts(7, 0, 0));
+
+        // when
+        Rater.Rating rating = rater.rateOrHold(usage);
+
+        // then
+        assertThat(rating.rated()).isEmpty();
+        assertThat(rating.held()).singleElement().satisfies(held -> {
+            assertThat(held.tokenType()).isEqualTo(TokenType.WEB_SEARCH_REQUEST);
+            assertThat(held.tokens()).isEqualTo(7);
+        });
+    }
+
+    @Test
     void holdsBackATokenTypeWithoutAPriceAndRatesTheOthers() {
         // given priority usage of gpt-4o (no priority prices) and standard usage of gpt-4o
         HourlyUsage priority =

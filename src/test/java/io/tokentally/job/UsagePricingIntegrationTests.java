@@ -7,11 +7,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The held-usage scenarios against the fake Stripe, on the embedded H2 database. */
+/** The usage-pricing scenarios (held usage, custom rates) against the fake Stripe, on the embedded H2 database. */
 @SpringBootTest
-class HeldUsageIntegrationTests extends HeldUsageScenarios {
+class UsagePricingIntegrationTests extends UsagePricingScenarios {
 
-    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-held-h2-");
+    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-usage-pricing-h2-");
     static final FakeStripe STRIPE = PricingModelsScenarios.start();
 
     @DynamicPropertySource

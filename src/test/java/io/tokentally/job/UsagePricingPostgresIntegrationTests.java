@@ -8,11 +8,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The held-usage scenarios with PostgreSQL at 127.0.0.1:5432, in a schema of their own. */
+/** The usage-pricing scenarios (held usage, custom rates) with PostgreSQL at 127.0.0.1:5432, in a schema of their own. */
 @SpringBootTest
-class HeldUsagePostgresIntegrationTests extends HeldUsageScenarios {
+class UsagePricingPostgresIntegrationTests extends UsagePricingScenarios {
 
-    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-held-pg-");
+    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-usage-pricing-pg-");
     static final FakeStripe STRIPE = PricingModelsScenarios.start();
     static final String SCHEMA = "held_it_" + Long.toString(System.nanoTime(), 36);
 

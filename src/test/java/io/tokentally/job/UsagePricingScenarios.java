@@ -28,9 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Usage whose model has no price at its time: held back and reported, never billed at zero, never
  * queued for Stripe, and billed by the first run after a price for its time is added (by the prices
- * file or by a manual override). The plan has no markup, so billed amounts are list prices.
+ * file or by a manual override); and custom rates: a custom model and non-token units billed on the
+ * same plan as tokens, through statements and the amount meters.
  */
-abstract class HeldUsageScenarios {
+abstract class UsagePricingScenarios {
 
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -173,6 +174,64 @@ abstract class HeldUsageScenarios {
         // Stripe received exactly what the outbox holds, and gpt-9 was never sent at zero
         assertThat(outboxMicros(INPUT_METER)).isEqualTo(12_500_000L);
         assertThat(outboxMicros(OUTPUT_METER)).isEqualTo(20_000_000L);
+    }
+
+    @Test
+    void customModelsAndNonTokenUnitsAreBilledOnTheCustomersPlanThroughStatementsAndTheAmountMeters() throws Exception {
+        // given a customer on a plan with 20% markup and 50% on custom/acme-ft, and usage with web
+        // searches and images of claude-sonnet-4-5 and tokens of the custom model
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        stripe().customers("cus_units_a");
+        Path customers = workDir().resolve("units-customers.csv");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nunits-a,cus_units_a,units\n");
+        Path input = Files.createDirectories(workDir().resolve("input-units").resolve("units"));
+        Files.writeString(
+                input.resolve("gateway.csv"),
+                "request_id,timestamp,customer_id,provider,model,input_tokens,output_tokens,web_search_requests,"
+                        + "images\n"
+                        + "u-1," + day + "T10:10:00Z,units-a,anthropic,claude-sonnet-4-5,100000,0,300,10\n"
+                        + "u-2," + day + "T10:20:00Z,units-a,custom,acme-ft,2000000,500000,,\n");
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                FIXTURES.resolve("custom-rates-plans.yaml"),
+                FIXTURES.resolve("custom-rates-prices.csv")));
+
+        // then, per line: sonnet input 100,000 (under its 200,000 long-context threshold) x $3 / 1e6 = 0.3,
+        // x 1.2 = 0.36; web searches 300 x
+        // $10,000 / 1e6 = 3, x 1.2 = 3.6; images 10 x $40,000 / 1e6 = 0.4, x 1.2 = 0.48; acme-ft input
+        // 2,000,000 x $1 / 1e6 = 2, x 1.5 = 3; acme-ft output 500,000 x $4 / 1e6 = 2, x 1.5 = 3
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JsonNode report = report(execution, day);
+        assertThat(report.get("held")).isEmpty();
+        assertThat(report.get("totals"))
+                .extracting(total -> total.get("model").asString() + " "
+                        + total.get("token_type").asString() + " "
+                        + total.get("tokens").asLong() + " "
+                        + total.get("billed_usd").asString())
+                .containsExactly(
+                        "anthropic/claude-sonnet-4-5 image 10 0.48",
+                        "anthropic/claude-sonnet-4-5 input 100000 0.36",
+                        "anthropic/claude-sonnet-4-5 web_search_request 300 3.6",
+                        "custom/acme-ft input 2000000 3",
+                        "custom/acme-ft output 500000 3");
+        // the statement bills 0.36 + 3.6 + 0.48 + 3 + 3 = 10.44
+        String period = day.withDayOfMonth(1).toString().replace("-", "") + "T0000Z";
+        JsonNode statement = JSON.readTree(runFolder(execution, day)
+                .resolve("statements")
+                .resolve("units-a-" + period + ".json")
+                .toFile());
+        assertThat(statement.get("usage_usd").asString()).isEqualTo("10.44");
+        // meters: input 0.36 + 3 = $3.36, output $3, units 3.6 + 0.48 = $4.08, in micro-USD
+        assertThat(stripe().totals())
+                .containsEntry("cus_units_a|" + INPUT_METER, 3_360_000L)
+                .containsEntry("cus_units_a|" + OUTPUT_METER, 3_000_000L)
+                .containsEntry("cus_units_a|tokentally_units_usd_micros", 4_080_000L);
     }
 
     JobExecution run(LocalDate date, Path input, Path customers, Path pricesFile) throws Exception {

@@ -5,11 +5,16 @@ import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The usage-pricing scenarios (held usage, custom rates) with PostgreSQL at 127.0.0.1:5432, in a schema of their own. */
+/**
+ * The usage-pricing scenarios (held usage, custom rates) with PostgreSQL at 127.0.0.1:5432, in a schema
+ * of their own. A small pool, closed after the class: the server's connections are shared.
+ */
 @SpringBootTest
+@DirtiesContext
 class UsagePricingPostgresIntegrationTests extends UsagePricingScenarios {
 
     static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-usage-pricing-pg-");
@@ -23,6 +28,7 @@ class UsagePricingPostgresIntegrationTests extends UsagePricingScenarios {
         registry.add("spring.datasource.password", () -> "");
         registry.add("spring.flyway.schemas", () -> SCHEMA);
         registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "3");
         PricingModelsScenarios.properties(registry, STRIPE, WORK);
     }
 

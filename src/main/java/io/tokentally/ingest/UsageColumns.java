@@ -24,6 +24,13 @@ public final class UsageColumns {
      */
     public static final String CONTEXT_TIER = "context_tier";
 
+    /** Optional: web search requests the request made (a non-token unit with its own price). */
+    public static final String WEB_SEARCH_REQUESTS = "web_search_requests";
+    /** Optional: images the request generated. */
+    public static final String IMAGES = "images";
+    /** Optional: whole seconds of audio the request billed. */
+    public static final String AUDIO_SECONDS = "audio_seconds";
+
     /** Required columns, in the order their absence is reported. */
     public static final List<String> REQUIRED =
             List.of(REQUEST_ID, TIMESTAMP, CUSTOMER_ID, PROVIDER, MODEL, INPUT_TOKENS, OUTPUT_TOKENS);

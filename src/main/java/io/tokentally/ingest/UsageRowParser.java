@@ -17,6 +17,7 @@ import static io.tokentally.ingest.UsageColumns.TIMESTAMP;
 
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.UnitCounts;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -129,7 +130,11 @@ public final class UsageRowParser {
                 reasoning,
                 tier,
                 error,
-                contextTier);
+                contextTier,
+                new UnitCounts(
+                        count(record, UsageColumns.WEB_SEARCH_REQUESTS),
+                        count(record, UsageColumns.IMAGES),
+                        count(record, UsageColumns.AUDIO_SECONDS)));
     }
 
     private static String limited(RawRecord record, String column, int maxLength) {

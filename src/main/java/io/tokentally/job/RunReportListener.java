@@ -5,6 +5,8 @@ import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.RejectsCsv;
 import io.tokentally.ingest.RunFile;
 import io.tokentally.job.RunTotalsRepository.Total;
+import io.tokentally.rating.HeldUsage;
+import io.tokentally.rating.HeldUsageRepository;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.reconcile.ReconcileProperties;
@@ -65,6 +67,7 @@ public class RunReportListener implements JobExecutionListener {
     private final StripeProperties stripe;
     private final ReconciliationReport reconciliation;
     private final ReconcileProperties reconcile;
+    private final HeldUsageRepository heldUsage;
 
     public RunReportListener(
             FileRegistry files,
@@ -75,7 +78,8 @@ public class RunReportListener implements JobExecutionListener {
             FindingRepository findings,
             StripeProperties stripe,
             ReconciliationReport reconciliation,
-            ReconcileProperties reconcile) {
+            ReconcileProperties reconcile,
+            HeldUsageRepository heldUsage) {
         this.files = files;
         this.rejects = rejects;
         this.totals = totals;
@@ -85,6 +89,7 @@ public class RunReportListener implements JobExecutionListener {
         this.stripe = stripe;
         this.reconciliation = reconciliation;
         this.reconcile = reconcile;
+        this.heldUsage = heldUsage;
     }
 
     @Override
@@ -146,6 +151,9 @@ public class RunReportListener implements JobExecutionListener {
         report.put("counts", counts);
         report.put("totals", billed.stream().map(Total::toJson).toList());
         report.put("unattributed", unattributed.stream().map(Total::toJson).toList());
+        report.put(
+                "held",
+                heldUsage.heldBy(run).stream().map(RunReportListener::heldJson).toList());
         report.put("top_customers", topCustomers(billed));
         report.put("files", runFiles.stream().map(RunReportListener::fileJson).toList());
         report.put("snapshot_changes", snapshotChanges);
@@ -277,6 +285,21 @@ public class RunReportListener implements JobExecutionListener {
         return uploads.getOrDefault("METER_EVENT:REJECTED", 0L)
                 + uploads.getOrDefault("INVOICE_ITEM:REJECTED", 0L)
                 + uploads.getOrDefault("CREDIT_GRANT:REJECTED", 0L);
+    }
+
+    private static Map<String, Object> heldJson(HeldUsage held) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("customer_id", held.customerId());
+        json.put("provider", held.provider());
+        json.put("model", held.model());
+        json.put("token_type", held.tokenType().code());
+        json.put("service_tier", held.serviceTier().code());
+        json.put("context_tier", held.contextTier().code());
+        json.put("hour_start", held.hourStart().toString());
+        json.put("tokens", held.tokens());
+        json.put("requests", held.requests());
+        json.put("reason", held.reason());
+        return json;
     }
 
     private static Map<String, Object> findingJson(Finding finding) {

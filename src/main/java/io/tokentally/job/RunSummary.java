@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /** The short human summary of a run, made from its {@code report.json}. */
@@ -67,6 +68,17 @@ public final class RunSummary {
                 Amounts.toMinorUnit(billed).toPlainString(),
                 counts.get("rated_hours").asLong(),
                 counts.get("aggregates_changed").asLong()));
+        if (report.has("held") && !report.get("held").isEmpty()) {
+            long held = 0;
+            TreeSet<String> models = new TreeSet<>();
+            for (JsonNode row : report.get("held")) {
+                held += row.get("tokens").asLong();
+                models.add(row.get("model").asString());
+            }
+            out.append(String.format(
+                    "  held back, no price at their time (not billed; billed once a price exists): %,d tokens of %s%n",
+                    held, String.join(", ", models)));
+        }
         JsonNode stripe = report.get("stripe");
         if (stripe.get("dry_run").asBoolean()) {
             out.append(String.format(

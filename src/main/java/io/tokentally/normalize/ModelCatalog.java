@@ -15,6 +15,12 @@ public interface ModelCatalog {
     /** The canonical {@code provider/model} id of a model as written (prefixed, dated or not), if priced. */
     Optional<String> canonicalModel(String provider, String model);
 
+    /** The canonical provider for a provider as written, by the alias rules alone, priced or not. */
+    String providerId(String provider);
+
+    /** The {@code provider/model} id of a model as written with its prefixes removed, priced or not. */
+    String modelId(String canonicalProvider, String model);
+
     /** The pricing facts of a model at an instant, empty when no price of it is in force then. */
     Optional<ModelPricing> pricingAt(String model, Instant at);
 

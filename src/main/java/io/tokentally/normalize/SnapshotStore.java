@@ -3,6 +3,7 @@ package io.tokentally.normalize;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.UnitCounts;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collections;
@@ -21,20 +22,21 @@ class SnapshotStore {
     private static final String COLUMNS = "snapshot_key, source, bucket_id, file_id, ingest_run, hour_start,"
             + " customer_id, attributed, provider, model, service_tier, context_tier, price_epoch, billable,"
             + " input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,"
-            + " reasoning_tokens";
+            + " reasoning_tokens, web_search_requests, images, audio_seconds";
     private static final String INSERT = "INSERT INTO usage_snapshot (" + COLUMNS + ") VALUES ("
-            + String.join(", ", Collections.nCopies(20, "?")) + ")";
+            + String.join(", ", Collections.nCopies(23, "?")) + ")";
     private static final String UPDATE = "UPDATE usage_snapshot SET source = ?, bucket_id = ?, file_id = ?,"
             + " ingest_run = ?, hour_start = ?, customer_id = ?, attributed = ?, provider = ?, model = ?,"
             + " service_tier = ?, context_tier = ?, price_epoch = ?, billable = ?, input_tokens = ?,"
             + " cache_read_tokens = ?, cache_write_5m_tokens = ?, cache_write_1h_tokens = ?, output_tokens = ?,"
-            + " reasoning_tokens = ? WHERE snapshot_key = ?";
+            + " reasoning_tokens = ?, web_search_requests = ?, images = ?, audio_seconds = ? WHERE snapshot_key = ?";
     private static final String INSERT_CHANGE = "INSERT INTO usage_snapshot_change (ingest_run, file_id,"
             + " previous_file_id, source, bucket_id, old_customer_id, new_customer_id, model, old_input_tokens,"
             + " new_input_tokens, old_cache_read_tokens, new_cache_read_tokens, old_cache_write_5m_tokens,"
             + " new_cache_write_5m_tokens, old_cache_write_1h_tokens, new_cache_write_1h_tokens, old_output_tokens,"
-            + " new_output_tokens, old_reasoning_tokens, new_reasoning_tokens) VALUES ("
-            + String.join(", ", Collections.nCopies(20, "?")) + ")";
+            + " new_output_tokens, old_reasoning_tokens, new_reasoning_tokens, old_web_search_requests,"
+            + " new_web_search_requests, old_images, new_images, old_audio_seconds, new_audio_seconds) VALUES ("
+            + String.join(", ", Collections.nCopies(26, "?")) + ")";
 
     /** A bucket's numbers as a usage line (its time is the bucket's hour), by its key. */
     record Snapshot(String key, UsageLine line) {}
@@ -80,7 +82,11 @@ class SnapshotStore {
                                         rs.getLong("cache_write_5m_tokens"),
                                         rs.getLong("cache_write_1h_tokens"),
                                         rs.getLong("output_tokens"),
-                                        rs.getLong("reasoning_tokens")));
+                                        rs.getLong("reasoning_tokens"),
+                                        new UnitCounts(
+                                                rs.getLong("web_search_requests"),
+                                                rs.getLong("images"),
+                                                rs.getLong("audio_seconds"))));
                     },
                     slice.toArray());
         }
@@ -97,7 +103,7 @@ class SnapshotStore {
     void update(long run, List<Snapshot> snapshots) {
         jdbc.batchUpdate(UPDATE, snapshots, 1_000, (ps, snapshot) -> {
             bindLine(ps, 1, run, snapshot.line());
-            ps.setString(20, snapshot.key());
+            ps.setString(23, snapshot.key());
         });
     }
 
@@ -122,10 +128,18 @@ class SnapshotStore {
         });
     }
 
-    /** Input, cache read, 5-minute and 1-hour cache writes, output, reasoning. */
+    /** Input, cache read, 5-minute and 1-hour cache writes, output, reasoning, then the units. */
     static long[] counts(UsageLine line) {
         return new long[] {
-            line.input(), line.cacheRead(), line.cacheWrite5m(), line.cacheWrite1h(), line.output(), line.reasoning()
+            line.input(),
+            line.cacheRead(),
+            line.cacheWrite5m(),
+            line.cacheWrite1h(),
+            line.output(),
+            line.reasoning(),
+            line.units().webSearchRequests(),
+            line.units().images(),
+            line.units().audioSeconds()
         };
     }
 

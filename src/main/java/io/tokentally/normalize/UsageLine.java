@@ -3,11 +3,13 @@ package io.tokentally.normalize;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.Hours;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.UnitCounts;
 import java.time.Instant;
 
 /**
  * One normalized request. The token counts are disjoint canonical buckets: {@code input} is uncached
- * input only; {@code reasoning} is a sub-count of {@code output}, never billed on its own.
+ * input only; {@code reasoning} is a sub-count of {@code output}, never billed on its own;
+ * {@code units} counts the request's non-token units.
  */
 public record UsageLine(
         String source,
@@ -29,7 +31,8 @@ public record UsageLine(
         long cacheWrite5m,
         long cacheWrite1h,
         long output,
-        long reasoning) {
+        long reasoning,
+        UnitCounts units) {
 
     public Instant hourStart() {
         return Hours.startOf(occurredAt);

@@ -5,17 +5,21 @@ import io.tokentally.ingest.RejectCode;
 import io.tokentally.ingest.UsageRow;
 import io.tokentally.normalize.ModelCatalog.ModelPricing;
 import io.tokentally.shared.ContextTier;
-import io.tokentally.shared.ServiceTier;
-import io.tokentally.shared.TokenType;
+import io.tokentally.shared.Hours;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Turns a valid usage row into a usage line: canonical provider and model, the long-context tier,
  * disjoint token buckets and customer attribution. A pure function of the row, the catalog and the
- * known customers.
+ * known customers. A row whose model (or token type or tier) has no price at its time is accepted all
+ * the same: rating holds it back, reports it and bills it once a price for its time exists. Its model
+ * id is then the row's own, prefixes removed, and its price epoch its hour's start.
  */
 public final class UsageNormalizer {
+
+    static final int MAX_PROVIDER_LENGTH = 50;
+    static final int MAX_MODEL_LENGTH = 200;
 
     private final String source;
     private final ModelCatalog catalog;
@@ -31,24 +35,24 @@ public final class UsageNormalizer {
     public record Result(UsageLine line, Reject reject) {}
 
     public Result normalize(UsageRow row) {
-        Optional<String> provider = catalog.canonicalProvider(row.provider());
-        if (provider.isEmpty()) {
-            return reject(
-                    row, RejectCode.UNKNOWN_PROVIDER, "no prices are known for provider '" + row.provider() + "'");
+        String provider = catalog.canonicalProvider(row.provider()).orElseGet(() -> catalog.providerId(row.provider()));
+        String model =
+                catalog.canonicalModel(provider, row.model()).orElseGet(() -> catalog.modelId(provider, row.model()));
+        if (provider.length() > MAX_PROVIDER_LENGTH || model.length() > MAX_MODEL_LENGTH) {
+            return new Result(
+                    null,
+                    new Reject(
+                            row.fileId(),
+                            row.lineNo(),
+                            RejectCode.NO_PRICE,
+                            "no price is known for model '" + row.model() + "' of provider '" + row.provider()
+                                    + "', and its id is too long to hold the usage until one is (at most "
+                                    + MAX_PROVIDER_LENGTH + " characters of provider, " + MAX_MODEL_LENGTH
+                                    + " of provider/model)",
+                            row.raw()));
         }
-        Optional<String> model = catalog.canonicalModel(provider.get(), row.model());
-        if (model.isEmpty()) {
-            return reject(
-                    row,
-                    RejectCode.NO_PRICE,
-                    "no price is known for model '" + row.model() + "' of provider '" + provider.get() + "'");
-        }
-        Optional<ModelPricing> pricing = catalog.pricingAt(model.get(), row.timestamp());
-        if (pricing.isEmpty()) {
-            return reject(
-                    row, RejectCode.NO_PRICE, "no price of " + model.get() + " is in force at " + row.timestamp());
-        }
-        Long threshold = pricing.get().longContextThreshold();
+        Optional<ModelPricing> pricing = catalog.pricingAt(model, row.timestamp());
+        Long threshold = pricing.map(ModelPricing::longContextThreshold).orElse(null);
         ContextTier contextTier = row.contextTier() != null
                 ? row.contextTier()
                 : threshold != null && row.inputTokens() > threshold ? ContextTier.LONG : ContextTier.STANDARD;
@@ -59,24 +63,17 @@ public final class UsageNormalizer {
             row.cacheWrite1hTokens(),
             row.outputTokens()
         };
-        TokenType[] types = TokenType.values();
-        for (int i = 0; i < types.length; i++) {
-            if (buckets[i] > 0
-                    && !catalog.isPriced(model.get(), types[i], row.serviceTier(), contextTier, row.timestamp())) {
-                return reject(row, RejectCode.NO_PRICE, missingPrice(model.get(), types[i], row.serviceTier(), row));
-            }
-        }
         UsageLine line = new UsageLine(
                 source,
                 row.requestId(),
                 row.fileId(),
                 row.lineNo(),
                 row.timestamp(),
-                pricing.get().epoch(),
+                pricing.map(ModelPricing::epoch).orElseGet(() -> Hours.startOf(row.timestamp())),
                 row.customerId(),
                 customers.contains(row.customerId()),
-                provider.get(),
-                model.get(),
+                provider,
+                model,
                 row.model(),
                 row.serviceTier(),
                 contextTier,
@@ -86,16 +83,8 @@ public final class UsageNormalizer {
                 buckets[2],
                 buckets[3],
                 buckets[4],
-                row.reasoningTokens());
+                row.reasoningTokens(),
+                row.units());
         return new Result(line, null);
-    }
-
-    private static String missingPrice(String model, TokenType type, ServiceTier tier, UsageRow row) {
-        return "no " + tier.code() + " price for " + type.code() + " tokens of " + model + " is in force at "
-                + row.timestamp();
-    }
-
-    private static Result reject(UsageRow row, RejectCode code, String message) {
-        return new Result(null, new Reject(row.fileId(), row.lineNo(), code, message, row.raw()));
     }
 }

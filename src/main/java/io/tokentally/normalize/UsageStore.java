@@ -23,7 +23,8 @@ class UsageStore {
     private static final String INSERT_TOTALS = "INSERT INTO usage_hourly (file_id, ingest_run, hour_start,"
             + " customer_id, attributed, provider, model, service_tier, context_tier, price_epoch, billable, requests,"
             + " input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,"
-            + " reasoning_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " reasoning_tokens, web_search_requests, images, audio_seconds)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final JdbcTemplate jdbc;
     private final String insertHour;
@@ -117,5 +118,8 @@ class UsageStore {
         ps.setLong(16, sums.cacheWrite1h);
         ps.setLong(17, sums.output);
         ps.setLong(18, sums.reasoning);
+        ps.setLong(19, sums.webSearchRequests);
+        ps.setLong(20, sums.images);
+        ps.setLong(21, sums.audioSeconds);
     }
 }

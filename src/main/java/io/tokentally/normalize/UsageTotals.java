@@ -39,7 +39,7 @@ final class UsageTotals {
         }
     }
 
-    /** Requests and disjoint token buckets of one group; reasoning is a sub-count of output. */
+    /** Requests, disjoint token buckets and non-token units of one group; reasoning is a sub-count of output. */
     static final class Sums {
         long requests;
         long input;
@@ -48,6 +48,9 @@ final class UsageTotals {
         long cacheWrite1h;
         long output;
         long reasoning;
+        long webSearchRequests;
+        long images;
+        long audioSeconds;
 
         /** Adds (sign 1) or takes out (sign -1) a line; a sum past a long's range fails the file, never wraps. */
         void add(UsageLine line, int sign) {
@@ -58,6 +61,10 @@ final class UsageTotals {
             cacheWrite1h = Math.addExact(cacheWrite1h, sign * line.cacheWrite1h());
             output = Math.addExact(output, sign * line.output());
             reasoning = Math.addExact(reasoning, sign * line.reasoning());
+            webSearchRequests =
+                    Math.addExact(webSearchRequests, sign * line.units().webSearchRequests());
+            images = Math.addExact(images, sign * line.units().images());
+            audioSeconds = Math.addExact(audioSeconds, sign * line.units().audioSeconds());
         }
 
         boolean isZero() {
@@ -67,7 +74,10 @@ final class UsageTotals {
                     && cacheWrite5m == 0
                     && cacheWrite1h == 0
                     && output == 0
-                    && reasoning == 0;
+                    && reasoning == 0
+                    && webSearchRequests == 0
+                    && images == 0
+                    && audioSeconds == 0;
         }
     }
 

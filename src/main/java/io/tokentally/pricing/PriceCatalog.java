@@ -59,6 +59,28 @@ public final class PriceCatalog implements ModelCatalog {
     }
 
     @Override
+    public String providerId(String provider) {
+        return ModelIds.canonicalProvider(provider);
+    }
+
+    @Override
+    public String modelId(String canonicalProvider, String model) {
+        return canonicalProvider + "/" + ModelIds.stripPrefixes(model);
+    }
+
+    /**
+     * The priced model a model id names after the alias rules (its dated snapshot suffix removed when
+     * only the base has prices): how usage held under its own id finds a price added later.
+     */
+    public Optional<String> pricedModel(String provider, String modelId) {
+        if (models.containsKey(modelId)) {
+            return Optional.of(modelId);
+        }
+        String prefix = provider + "/";
+        return canonicalModel(provider, modelId.startsWith(prefix) ? modelId.substring(prefix.length()) : modelId);
+    }
+
+    @Override
     public Optional<ModelPricing> pricingAt(String model, Instant at) {
         ModelPrices prices = models.get(model);
         if (prices == null) {
@@ -86,7 +108,7 @@ public final class PriceCatalog implements ModelCatalog {
             return Optional.empty();
         }
         Optional<Price> price = prices.inContext(tokenType, serviceTier, contextTier, at);
-        if (price.isEmpty() && tokenType != TokenType.INPUT && tokenType != TokenType.OUTPUT) {
+        if (price.isEmpty() && tokenType.fallsBackToInput()) {
             price = prices.inContext(TokenType.INPUT, serviceTier, contextTier, at);
         }
         return price;

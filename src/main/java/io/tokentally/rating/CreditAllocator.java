@@ -116,8 +116,8 @@ public final class CreditAllocator {
                 continue;
             }
             if (allowance.inTokens()) {
-                if (!left.tokensKnown) {
-                    continue;
+                if (!left.tokensKnown || left.charge.tokenType().isUnit()) {
+                    continue; // a token allowance covers tokens, not web searches, images or audio seconds
                 }
                 long tokens = Math.min(left.tokens, bucket.remainingTokens());
                 BigDecimal value = left.charge

@@ -3,11 +3,16 @@ package io.tokentally.rating;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.TokenType;
+import io.tokentally.shared.UnitCounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
-/** Billable usage lines of billing sources (not cost-only ones) summed per customer, model, tiers, hour and price epoch. */
+/**
+ * Billable usage lines of billing sources (not cost-only ones) summed per customer, model, tiers, hour and
+ * price epoch: tokens and non-token units.
+ */
 public record HourlyUsage(
         String customerId,
         String provider,
@@ -22,13 +27,63 @@ public record HourlyUsage(
         long cacheWrite5m,
         long cacheWrite1h,
         long output,
-        long reasoning) {
+        long reasoning,
+        UnitCounts units) {
+
+    /** Hourly usage of tokens only. */
+    public HourlyUsage(
+            String customerId,
+            String provider,
+            String model,
+            ServiceTier serviceTier,
+            ContextTier contextTier,
+            Instant hourStart,
+            Instant priceEpoch,
+            long requests,
+            long input,
+            long cacheRead,
+            long cacheWrite5m,
+            long cacheWrite1h,
+            long output,
+            long reasoning) {
+        this(
+                customerId,
+                provider,
+                model,
+                serviceTier,
+                contextTier,
+                hourStart,
+                priceEpoch,
+                requests,
+                input,
+                cacheRead,
+                cacheWrite5m,
+                cacheWrite1h,
+                output,
+                reasoning,
+                UnitCounts.NONE);
+    }
+
+    /** The quantity of one token type or unit. */
+    public long quantity(TokenType type) {
+        return switch (type) {
+            case INPUT -> input;
+            case CACHE_READ -> cacheRead;
+            case CACHE_WRITE_5M -> cacheWrite5m;
+            case CACHE_WRITE_1H -> cacheWrite1h;
+            case OUTPUT -> output;
+            case WEB_SEARCH_REQUEST, IMAGE, AUDIO_SECOND -> units.of(type);
+        };
+    }
+
     /** Billable usage summed per customer, model, tiers, hour and price epoch, over the hours {@code hours} selects. */
     static String query(String hours) {
         return "SELECT customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch,"
                 + " SUM(requests) AS requests, SUM(input_tokens) AS input, SUM(cache_read_tokens) AS cache_read,"
                 + " SUM(cache_write_5m_tokens) AS cache_write_5m, SUM(cache_write_1h_tokens) AS cache_write_1h,"
-                + " SUM(output_tokens) AS output, SUM(reasoning_tokens) AS reasoning FROM usage_hourly"
+                + " SUM(output_tokens) AS output, SUM(reasoning_tokens) AS reasoning,"
+                + " SUM(web_search_requests) AS web_search_requests, SUM(images) AS images,"
+                + " SUM(audio_seconds) AS audio_seconds FROM usage_hourly"
                 + " WHERE billable = TRUE AND file_id NOT IN (SELECT file_id FROM ingested_file WHERE source_role = 'cost')"
                 + " AND " + hours
                 + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch";
@@ -50,6 +105,7 @@ public record HourlyUsage(
                 rs.getLong("cache_write_5m"),
                 rs.getLong("cache_write_1h"),
                 rs.getLong("output"),
-                rs.getLong("reasoning"));
+                rs.getLong("reasoning"),
+                new UnitCounts(rs.getLong("web_search_requests"), rs.getLong("images"), rs.getLong("audio_seconds")));
     }
 }

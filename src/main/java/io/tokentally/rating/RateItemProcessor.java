@@ -1,10 +1,9 @@
 package io.tokentally.rating;
 
-import java.util.List;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /** Adapts the pure {@link Rater} to the rate step. */
-class RateItemProcessor implements ItemProcessor<HourlyUsage, List<RatedAggregate>> {
+class RateItemProcessor implements ItemProcessor<HourlyUsage, Rater.Rating> {
 
     private final Rater rater;
 
@@ -13,7 +12,7 @@ class RateItemProcessor implements ItemProcessor<HourlyUsage, List<RatedAggregat
     }
 
     @Override
-    public List<RatedAggregate> process(HourlyUsage usage) {
-        return rater.rate(usage, true);
+    public Rater.Rating process(HourlyUsage usage) {
+        return rater.rateOrHold(usage, true);
     }
 }

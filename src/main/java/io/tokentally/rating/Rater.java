@@ -38,34 +38,58 @@ public final class Rater {
         this(catalog, catalog, customers, plans);
     }
 
-    /** The usage's aggregates, one per token type it has tokens of. */
+    /** The usage's rated aggregates; usage without a price is left out (see {@link #rateOrHold}). */
     public List<RatedAggregate> rate(HourlyUsage usage) {
-        return rate(usage, false);
+        return rateOrHold(usage, false).rated();
+    }
+
+    /** {@link #rateOrHold(HourlyUsage, boolean)} without zero aggregates. */
+    public Rating rateOrHold(HourlyUsage usage) {
+        return rateOrHold(usage, false);
     }
 
     /**
-     * The usage's aggregates; with {@code withZeros}, also one of zero tokens for each priced token type
-     * it has none of, so that the writer can zero a stored aggregate whose tokens a replaced export
-     * bucket took away (ADR 0012).
+     * Rates each token type of the usage at the price in force at its time, or holds it back when
+     * there is none: held usage is never billed at zero, and is rated by a later run once a price for
+     * its time exists. A model held under its own id also finds a price added for its alias (its
+     * dated snapshot suffix removed); the aggregate keeps the stored id, so it never collides with
+     * usage stored under the alias. With {@code withZeros}, also one aggregate of zero tokens for each
+     * priced token type the usage has none of, so that the writer can zero a stored aggregate whose
+     * tokens a replaced export bucket took away (ADR 0012).
      */
-    List<RatedAggregate> rate(HourlyUsage usage, boolean withZeros) {
+    Rating rateOrHold(HourlyUsage usage, boolean withZeros) {
         Customer customer = customers.get(usage.customerId());
         Plan plan = customer == null ? null : plans.get(customer.planIdAt(usage.hourStart()));
-        BigDecimal markup = plan == null ? null : plan.markupFor(usage.provider(), usage.model());
-        long[] tokens = {usage.input(), usage.cacheRead(), usage.cacheWrite5m(), usage.cacheWrite1h(), usage.output()};
-        List<RatedAggregate> rated = new ArrayList<>(tokens.length);
+        PriceCatalog prices = catalogOf(plan);
+        String model = prices.pricedModel(usage.provider(), usage.model()).orElse(usage.model());
+        BigDecimal markup = plan == null ? null : plan.markupFor(usage.provider(), model);
+        List<RatedAggregate> rated = new ArrayList<>(TokenType.values().length);
+        List<HeldUsage> held = new ArrayList<>(0);
         for (TokenType type : TokenType.values()) {
-            long quantity = tokens[type.ordinal()];
-            Optional<Price> found = catalogOf(plan)
-                    .priceAt(usage.model(), type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
-            if (quantity == 0 && (!withZeros || found.isEmpty())) {
+            long quantity = usage.quantity(type);
+            Optional<Price> price =
+                    prices.priceAt(model, type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
+            if (quantity == 0 && (!withZeros || price.isEmpty())) {
                 continue;
             }
-            Price price = found.orElseThrow(
-                    () -> new IllegalStateException("no " + usage.serviceTier().code() + " price for "
-                            + type.code() + " of " + usage.model() + " at " + usage.priceEpoch()
-                            + ": the price catalog lost a version that usage was accepted against"));
-            BigDecimal cost = Amounts.cost(quantity, price.usdPerMillion());
+            if (price.isEmpty()) {
+                held.add(new HeldUsage(
+                        usage.customerId(),
+                        usage.provider(),
+                        usage.model(),
+                        type,
+                        usage.serviceTier(),
+                        usage.contextTier(),
+                        usage.hourStart(),
+                        usage.priceEpoch(),
+                        plan != null,
+                        usage.requests(),
+                        quantity,
+                        "no " + usage.serviceTier().code() + " price for " + type.code() + " of " + model
+                                + " is in force at " + pricedAt(usage)));
+                continue;
+            }
+            BigDecimal cost = Amounts.cost(quantity, price.get().usdPerMillion());
             BigDecimal billed = markup == null ? BigDecimal.ZERO : Amounts.withMarkup(cost, markup);
             rated.add(new RatedAggregate(
                     usage.customerId(),
@@ -81,14 +105,17 @@ public final class Rater {
                     usage.requests(),
                     quantity,
                     type == TokenType.OUTPUT ? usage.reasoning() : 0,
-                    price.priceId(),
-                    price.usdPerMillion(),
+                    price.get().priceId(),
+                    price.get().usdPerMillion(),
                     cost,
                     markup,
                     billed));
         }
-        return rated;
+        return new Rating(rated, held);
     }
+
+    /** What rating one hour of usage gave: the rated aggregates and the usage held back for want of a price. */
+    public record Rating(List<RatedAggregate> rated, List<HeldUsage> held) {}
 
     private PriceCatalog catalogOf(Plan plan) {
         return plan != null && plan.priceChanges() == PriceChangePolicy.HOLD ? heldCatalog : catalog;

@@ -7,11 +7,14 @@ import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
@@ -23,7 +26,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The rate step: sums billable usage lines per customer, model, tiers, hour and price epoch, for the
- * run's window and every hour the run's files touched, prices them and upserts rated aggregates.
+ * run's window, every hour the run's files touched and every hour with held usage, prices them and
+ * upserts rated aggregates; usage without a price at its time is held back ({@link HeldUsage}).
  */
 @Configuration(proxyBeanMethods = false)
 public class RatingStepConfiguration {
@@ -43,13 +47,15 @@ public class RatingStepConfiguration {
             PlatformTransactionManager transactionManager,
             JdbcCursorItemReader<HourlyUsage> hourlyUsageItemReader,
             RateItemProcessor rateItemProcessor,
-            RatedAggregateItemWriter ratedAggregateItemWriter) {
+            RatingItemWriter ratingItemWriter,
+            HeldUsageRepository heldUsage) {
         return new StepBuilder(RATE_STEP, jobRepository)
-                .<HourlyUsage, List<RatedAggregate>>chunk(CHUNK_SIZE)
+                .<HourlyUsage, Rater.Rating>chunk(CHUNK_SIZE)
                 .transactionManager(transactionManager)
                 .reader(hourlyUsageItemReader)
                 .processor(rateItemProcessor)
-                .writer(ratedAggregateItemWriter)
+                .writer(ratingItemWriter)
+                .listener(new HeldUsageListener(heldUsage))
                 .build();
     }
 
@@ -77,7 +83,36 @@ public class RatingStepConfiguration {
 
     @Bean
     @StepScope
-    RatedAggregateItemWriter ratedAggregateItemWriter(JdbcTemplate jdbc, Clock clock, @Value(RUN) long run) {
-        return new RatedAggregateItemWriter(jdbc, clock, run);
+    RatingItemWriter ratingItemWriter(
+            JdbcTemplate jdbc, Clock clock, HeldUsageRepository heldUsage, @Value(RUN) long run) {
+        return new RatingItemWriter(new RatedAggregateItemWriter(jdbc, clock, run), heldUsage, run);
+    }
+
+    /**
+     * Before the step, adds the hours of held usage to the run's hours, so a price added since bills
+     * them; after it completes, forgets the held usage it rated.
+     */
+    static final class HeldUsageListener implements StepExecutionListener {
+
+        private final HeldUsageRepository heldUsage;
+
+        HeldUsageListener(HeldUsageRepository heldUsage) {
+            this.heldUsage = heldUsage;
+        }
+
+        @Override
+        public void beforeStep(StepExecution stepExecution) {
+            heldUsage.addHeldHoursTo(
+                    stepExecution.getJobExecution().getJobInstance().getInstanceId());
+        }
+
+        @Override
+        public ExitStatus afterStep(StepExecution stepExecution) {
+            if (stepExecution.getStatus() == BatchStatus.COMPLETED) {
+                heldUsage.releaseRatedBy(
+                        stepExecution.getJobExecution().getJobInstance().getInstanceId());
+            }
+            return stepExecution.getExitStatus();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.rating.HeldUsageRepository;
 import io.tokentally.shared.UsageWindow;
 import java.time.LocalDate;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -16,8 +17,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The reconcile step: provider usage and charges against billable usage and list price
- * ({@link ProviderReconciliation}), and margin per customer, model and day of the run's window (provider cost at list
- * price against the billed amount), with a finding for every loss and every margin under the floor.
+ * ({@link ProviderReconciliation}), margin per customer, model and day of the run's window (provider cost at list
+ * price against the billed amount), with a finding for every loss and every margin under the floor,
+ * and one for every model whose usage the run held back for want of a price.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReconcileProperties.class)
@@ -39,6 +41,7 @@ public class ReconcileStepConfiguration {
             MarginRepository margins,
             FindingRepository findings,
             ProviderReconciliation providers,
+            HeldUsageRepository heldUsage,
             ReconcileProperties properties,
             @Value("#{jobParameters['date']}") String date,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
@@ -52,6 +55,10 @@ public class ReconcileStepConfiguration {
                 });
             }
             contribution.incrementWriteCount(providers.reconcile(window, run));
+            for (Finding finding : HeldUsageFindings.of(heldUsage.heldBy(run))) {
+                findings.record(finding, run);
+                contribution.incrementWriteCount(1);
+            }
             return RepeatStatus.FINISHED;
         };
     }

@@ -4,8 +4,9 @@ import io.tokentally.shared.TokenType;
 import java.util.List;
 
 /**
- * The {@code amount} meter layout: one meter per token class whose value is the billed amount in
- * integer micro-USD (priced at 0.0001 cents per unit in Stripe). Works on every Stripe account.
+ * The {@code amount} meter layout: one meter per token class (input, cache, output) and one for the
+ * non-token units (web searches, images, audio seconds), whose value is the billed amount in integer
+ * micro-USD (priced at 0.0001 cents per unit in Stripe). Works on every Stripe account.
  */
 public final class AmountMeterLayout {
 
@@ -21,16 +22,23 @@ public final class AmountMeterLayout {
             case INPUT -> prefix + "_input_usd_micros";
             case CACHE_READ, CACHE_WRITE_5M, CACHE_WRITE_1H -> prefix + "_cache_usd_micros";
             case OUTPUT -> prefix + "_output_usd_micros";
+            case WEB_SEARCH_REQUEST, IMAGE, AUDIO_SECOND -> prefix + "_units_usd_micros";
         };
     }
 
     public List<String> meters() {
-        return List.of(meterFor(TokenType.INPUT), meterFor(TokenType.CACHE_READ), meterFor(TokenType.OUTPUT));
+        return List.of(
+                meterFor(TokenType.INPUT),
+                meterFor(TokenType.CACHE_READ),
+                meterFor(TokenType.OUTPUT),
+                meterFor(TokenType.WEB_SEARCH_REQUEST));
     }
 
     /** A human name for a meter, for Stripe's display name. */
     public String displayName(String meter) {
         String tokenClass = meter.substring(prefix.length() + 1, meter.indexOf("_usd_micros"));
-        return "LLM " + tokenClass + " tokens (USD micros)";
+        return tokenClass.equals("units")
+                ? "LLM non-token units (USD micros)"
+                : "LLM " + tokenClass + " tokens (USD micros)";
     }
 }

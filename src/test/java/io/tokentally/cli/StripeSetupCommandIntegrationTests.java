@@ -47,8 +47,11 @@ class StripeSetupCommandIntegrationTests {
         // then
         assertThat(stripe.createdMeters())
                 .containsOnlyKeys(
-                        "tokentally_input_usd_micros", "tokentally_cache_usd_micros", "tokentally_output_usd_micros");
-        assertThat(stripe.createdPrices()).hasSize(3);
+                        "tokentally_input_usd_micros",
+                        "tokentally_cache_usd_micros",
+                        "tokentally_output_usd_micros",
+                        "tokentally_units_usd_micros");
+        assertThat(stripe.createdPrices()).hasSize(4);
         Map.Entry<String, String> price =
                 stripe.createdPrices().entrySet().iterator().next();
         assertThat(price.getValue())

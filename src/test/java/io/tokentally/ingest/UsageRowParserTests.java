@@ -5,6 +5,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.UnitCounts;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
@@ -495,6 +496,35 @@ class UsageRowParserTests {
     }
 
     @Test
+    void readsTheNonTokenUnitColumns() {
+        // given a request that made 3 web searches, generated 2 images and billed 45 audio seconds
+        Map<String, String> fields = validFields();
+        fields.put("web_search_requests", "3");
+        fields.put("images", "2");
+        fields.put("audio_seconds", "45");
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record(fields));
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().units()).isEqualTo(new UnitCounts(3, 2, 45));
+    }
+
+    @Test
+    void rejectsANegativeUnitCountNamingItsColumn() {
+        // given
+        RawRecord record = record(with("images", "-1"));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.NEGATIVE_NUMBER);
+        assertThat(result.reject().message()).contains("images");
+    }
+
+    @Test
     void readsAbsentOptionalColumnsAsZeroAndDefaults() {
         // given only the required columns
         Map<String, String> fields = new LinkedHashMap<>();
@@ -510,6 +540,7 @@ class UsageRowParserTests {
         assertThat(result.row().cacheWriteTokens()).isZero();
         assertThat(result.row().cacheWrite1hTokens()).isZero();
         assertThat(result.row().reasoningTokens()).isZero();
+        assertThat(result.row().units()).isEqualTo(UnitCounts.NONE);
         assertThat(result.row().serviceTier()).isEqualTo(ServiceTier.STANDARD);
         assertThat(result.row().error()).isFalse();
     }

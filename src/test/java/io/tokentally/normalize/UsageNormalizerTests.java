@@ -2,7 +2,6 @@ package io.tokentally.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokentally.ingest.Reject;
 import io.tokentally.ingest.RejectCode;
 import io.tokentally.ingest.UsageRow;
 import io.tokentally.pricing.Price;
@@ -187,53 +186,67 @@ class UsageNormalizerTests {
     }
 
     @Test
-    void rejectsAProviderWithoutPricesAsUnknownProvider() {
-        // given
-        UsageRow row = row("mistral", "mistral-large", 100, 0, 0, 0, 10, 0);
+    void keepsUsageOfAProviderWithoutPricesUnderItsOwnIdsForRatingToHold() {
+        // given a provider the catalog has no prices for, with a prefixed, dated model id
+        UsageRow row = row("Mistral", "mistral/Mistral-Large-2411", 100, 0, 0, 0, 10, 0);
 
         // when
         UsageNormalizer.Result result = normalizer.normalize(row);
 
-        // then
-        assertThat(result.line()).isNull();
-        assertThat(result.reject())
-                .isEqualTo(new Reject(
-                        7, 42, RejectCode.UNKNOWN_PROVIDER, "no prices are known for provider 'mistral'", "raw line"));
+        // then accepted, under the row's own ids (lower case), its hour's start as its price epoch
+        assertThat(result.reject()).isNull();
+        assertThat(result.line().provider()).isEqualTo("mistral");
+        assertThat(result.line().model()).isEqualTo("mistral/mistral/mistral-large-2411");
+        assertThat(result.line().priceEpoch()).isEqualTo(NOON);
+        assertThat(result.line().contextTier()).isEqualTo(ContextTier.STANDARD);
+        assertThat(result.line().input()).isEqualTo(100);
     }
 
     @Test
-    void rejectsAModelWithoutAPriceAsNoPrice() {
-        // given
-        UsageRow row = row("openai", "gpt-9", 100, 0, 0, 0, 10, 0);
+    void keepsUsageOfAModelWithoutAPriceWithItsProvidersAliasesResolved() {
+        // given an unpriced model of a priced provider, written with the gateway's prefix
+        UsageRow row = row("gemini", "models/gemini-9-ultra", 100, 0, 0, 0, 10, 0);
 
         // when
-        UsageNormalizer.Result result = normalizer.normalize(row);
+        UsageLine line = normalizer.normalize(row).line();
 
         // then
-        assertThat(result.line()).isNull();
-        assertThat(result.reject().code()).isEqualTo(RejectCode.NO_PRICE);
-        assertThat(result.reject().message()).contains("'gpt-9'", "'openai'");
-        assertThat(result.reject().lineNo()).isEqualTo(42);
+        assertThat(line.provider()).isEqualTo("google");
+        assertThat(line.model()).isEqualTo("google/gemini-9-ultra");
+        assertThat(line.rawModel()).isEqualTo("models/gemini-9-ultra");
+        assertThat(line.priceEpoch()).isEqualTo(NOON);
     }
 
     @Test
-    void rejectsUsageBeforeTheModelsFirstPriceAsNoPrice() {
+    void keepsUsageBeforeTheModelsFirstPriceWithItsHourAsPriceEpoch() {
         // given a row a second before gpt-4o-mini's first price
         UsageRow row = row("openai", "gpt-4o-mini", Instant.parse("2024-12-31T23:59:59Z"), ServiceTier.STANDARD);
 
         // when
-        UsageNormalizer.Result result = normalizer.normalize(row);
+        UsageLine line = normalizer.normalize(row).line();
 
         // then
-        assertThat(result.line()).isNull();
-        assertThat(result.reject().code()).isEqualTo(RejectCode.NO_PRICE);
-        assertThat(result.reject().message()).contains("openai/gpt-4o-mini", "2024-12-31T23:59:59Z");
+        assertThat(line.model()).isEqualTo("openai/gpt-4o-mini");
+        assertThat(line.priceEpoch()).isEqualTo(Instant.parse("2024-12-31T23:00:00Z"));
     }
 
     @Test
-    void rejectsAPriorityRequestOfAModelWithoutAPriorityPriceAsNoPrice() {
+    void keepsAPriorityRequestOfAModelWithoutAPriorityPriceAtTheModelsPriceEpoch() {
         // given a priority-tier row; the catalog has standard prices only
         UsageRow row = row("openai", "gpt-4o-mini", NOON, ServiceTier.PRIORITY);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then
+        assertThat(line.serviceTier()).isEqualTo(ServiceTier.PRIORITY);
+        assertThat(line.priceEpoch()).isEqualTo(JAN_2025);
+    }
+
+    @Test
+    void rejectsAnUnpricedModelWhoseIdIsTooLongToHold() {
+        // given a 60-character provider nobody has prices for
+        UsageRow row = row("p".repeat(60), "m", 100, 0, 0, 0, 10, 0);
 
         // when
         UsageNormalizer.Result result = normalizer.normalize(row);
@@ -241,7 +254,8 @@ class UsageNormalizerTests {
         // then
         assertThat(result.line()).isNull();
         assertThat(result.reject().code()).isEqualTo(RejectCode.NO_PRICE);
-        assertThat(result.reject().message()).contains("priority", "input", "openai/gpt-4o-mini");
+        assertThat(result.reject().message()).contains("too long to hold");
+        assertThat(result.reject().lineNo()).isEqualTo(42);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.tokentally.rating;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.tokentally.ingest.UsageRow;
 import io.tokentally.normalize.UsageLine;
@@ -285,16 +284,177 @@ class RaterTests {
     }
 
     @Test
-    void failsLoudlyWhenTheCatalogHasNoPriceForAcceptedUsage() {
-        // given priority usage, which the catalog cannot price
-        HourlyUsage usage =
-                usage("alice", GPT_4O, ServiceTier.PRIORITY, ContextTier.STANDARD, JAN_2025, 1, 0, 0, 0, 0, 0);
+    void ratesNonTokenUnitsAndACustomModelOnTheSamePlanAsTokens() {
+        // given web searches at $10 per 1,000 ($10,000 per million), images at $0.04 ($40,000 per
+        // million) for sonnet, and a custom model priced per token; bob's plan marks anthropic up 25%
+        PriceCatalog catalog = new PriceCatalog(List.of(
+                price(
+                        501,
+                        SONNET,
+                        TokenType.WEB_SEARCH_REQUEST,
+                        ServiceTier.STANDARD,
+                        ContextTier.STANDARD,
+                        JAN_2025,
+                        "10000"),
+                price(502, SONNET, TokenType.IMAGE, ServiceTier.STANDARD, ContextTier.STANDARD, JAN_2025, "40000"),
+                price(503, SONNET, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, JAN_2025, "3"),
+                price(
+                        601,
+                        "custom/acme-ft",
+                        TokenType.OUTPUT,
+                        ServiceTier.STANDARD,
+                        ContextTier.STANDARD,
+                        JAN_2025,
+                        "8")));
+        Rater custom = new Rater(catalog, CUSTOMERS, Map.of("payg", PAYG, "growth", GROWTH));
+        HourlyUsage sonnet = new HourlyUsage(
+                "bob",
+                "anthropic",
+                SONNET,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                NOON,
+                JAN_2025,
+                3,
+                1_000,
+                0,
+                0,
+                0,
+                0,
+                0,
+                new io.tokentally.shared.UnitCounts(250, 5, 0));
+        HourlyUsage acme = usage(
+                "alice",
+                "custom/acme-ft",
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                JAN_2025,
+                0,
+                0,
+                0,
+                0,
+                500_000,
+                0);
 
-        // when, then
-        assertThatIllegalStateException()
-                .isThrownBy(() -> rater.rate(usage))
-                .withMessageContaining("priority")
-                .withMessageContaining("openai/gpt-4o");
+        // when
+        List<RatedAggregate> sonnetRated = custom.rate(sonnet);
+        List<RatedAggregate> acmeRated = custom.rate(acme);
+
+        // then
+        assertThat(sonnetRated)
+                .extracting(RatedAggregate::tokenType, RatedAggregate::tokens)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(TokenType.INPUT, 1_000L),
+                        org.assertj.core.groups.Tuple.tuple(TokenType.WEB_SEARCH_REQUEST, 250L),
+                        org.assertj.core.groups.Tuple.tuple(TokenType.IMAGE, 5L));
+        assertAmounts(sonnetRated.get(0), "3", "0.003", "0.00375"); // 1,000 x 3 / 1e6; x 1.25
+        assertAmounts(sonnetRated.get(1), "10000", "2.5", "3.125"); // 250 x 10,000 / 1e6; x 1.25
+        assertAmounts(sonnetRated.get(2), "40000", "0.2", "0.25"); // 5 x 40,000 / 1e6; x 1.25
+        // 500,000 x 8 / 1e6 = 4; alice's payg marks up 30%: 5.2
+        assertThat(acmeRated).singleElement().satisfies(rated -> assertAmounts(rated, "8", "4", "5.2"));
+    }
+
+    @Test
+    void holdsAUnitWithoutAPriceInsteadOfFallingBackToTheInputPrice() {
+        // given web searches of gpt-4o, which has an input price but no web search price
+        HourlyUsage usage = new HourlyUsage(
+                "alice",
+                "openai",
+                GPT_4O,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                NOON,
+                JAN_2025,
+                1,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                new io.tokentally.shared.UnitCounts(7, 0, 0));
+
+        // when
+        Rater.Rating rating = rater.rateOrHold(usage);
+
+        // then
+        assertThat(rating.rated()).isEmpty();
+        assertThat(rating.held()).singleElement().satisfies(held -> {
+            assertThat(held.tokenType()).isEqualTo(TokenType.WEB_SEARCH_REQUEST);
+            assertThat(held.tokens()).isEqualTo(7);
+        });
+    }
+
+    @Test
+    void holdsBackATokenTypeWithoutAPriceAndRatesTheOthers() {
+        // given priority usage of gpt-4o (no priority prices) and standard usage of gpt-4o
+        HourlyUsage priority =
+                usage("alice", GPT_4O, ServiceTier.PRIORITY, ContextTier.STANDARD, JAN_2025, 1_000, 0, 0, 0, 500, 0);
+
+        // when
+        Rater.Rating rating = rater.rateOrHold(priority);
+
+        // then nothing is billed (not even at zero): both token types are held, with the reason
+        assertThat(rating.rated()).isEmpty();
+        assertThat(rating.held())
+                .extracting(HeldUsage::tokenType, HeldUsage::tokens, HeldUsage::attributed, HeldUsage::requests)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(TokenType.INPUT, 1_000L, true, 3L),
+                        org.assertj.core.groups.Tuple.tuple(TokenType.OUTPUT, 500L, true, 3L));
+        assertThat(rating.held().get(0).reason()).contains("priority", "input", GPT_4O, NOON.toString());
+        assertThat(rater.rate(priority)).isEmpty();
+    }
+
+    @Test
+    void holdsAModelWithoutPricesAndRatesItOnceACatalogPricesItsHour() {
+        // given usage of a model the catalog does not know, held under its own id
+        HourlyUsage usage = usage(
+                "alice", "openai/gpt-9", ServiceTier.STANDARD, ContextTier.STANDARD, NOON, 2_000_000, 0, 0, 0, 0, 0);
+        assertThat(rater.rateOrHold(usage).held()).singleElement().satisfies(held -> {
+            assertThat(held.model()).isEqualTo("openai/gpt-9");
+            assertThat(held.tokens()).isEqualTo(2_000_000);
+        });
+
+        // when a price of $4 per million, in force from before the hour, is added
+        PriceCatalog withGpt9 = new PriceCatalog(List.of(price(
+                901, "openai/gpt-9", TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, JAN_2025, "4")));
+        Rater.Rating rating = new Rater(withGpt9, CUSTOMERS, Map.of("payg", PAYG, "growth", GROWTH)).rateOrHold(usage);
+
+        // then 2,000,000 x 4 / 1e6 = 8.00 cost; payg's 30% markup: 10.40 billed
+        assertThat(rating.held()).isEmpty();
+        assertThat(rating.rated()).singleElement().satisfies(rated -> {
+            assertThat(rated.priceId()).isEqualTo(901);
+            assertAmounts(rated, "4", "8", "10.4");
+        });
+    }
+
+    @Test
+    void ratesUsageHeldUnderADatedIdAtThePriceAddedForItsBaseModel() {
+        // given usage held under a dated snapshot id whose base model had no price at ingest
+        HourlyUsage usage = usage(
+                "bob",
+                "openai/gpt-9-2026-11-01",
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                NOON,
+                1_000_000,
+                0,
+                0,
+                0,
+                0,
+                0);
+        PriceCatalog withGpt9 = new PriceCatalog(List.of(price(
+                901, "openai/gpt-9", TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, JAN_2025, "4")));
+
+        // when
+        Rater.Rating rating = new Rater(withGpt9, CUSTOMERS, Map.of("payg", PAYG, "growth", GROWTH)).rateOrHold(usage);
+
+        // then priced at the base model's $4 with growth's 40% openai markup: 4 cost, 5.6 billed;
+        // the aggregate keeps the stored id
+        assertThat(rating.rated()).singleElement().satisfies(rated -> {
+            assertThat(rated.model()).isEqualTo("openai/gpt-9-2026-11-01");
+            assertAmounts(rated, "4", "4", "5.6");
+        });
     }
 
     private static void assertAmounts(RatedAggregate rated, String usdPerMillion, String cost, String billed) {

@@ -93,15 +93,9 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
                 .set(UsageColumns.CACHE_WRITE_1H_TOKENS, write1h)
                 .set(UsageColumns.OUTPUT_TOKENS, required(result, "output_tokens"))
                 .set(UsageColumns.SERVICE_TIER, tier(text(result, "service_tier")))
-                .set(UsageColumns.CONTEXT_TIER, "200k-1M".equals(text(result, "context_window")) ? "long" : "standard");
-        BigInteger searches = count(result, "server_tool_use.web_search_requests");
-        return searches == null || searches.signum() == 0
-                ? List.of(record)
-                : List.of(
-                        record,
-                        CanonicalRecord.rejected("web search requests not billed: tokentally has no price"
-                                + " for them yet (web_search_requests = " + searches
-                                + "); the result's tokens are billed"));
+                .set(UsageColumns.CONTEXT_TIER, "200k-1M".equals(text(result, "context_window")) ? "long" : "standard")
+                .set(UsageColumns.WEB_SEARCH_REQUESTS, count(result, "server_tool_use.web_search_requests"));
+        return List.of(record);
     }
 
     private static String requiredText(JsonNode node, String field) {

@@ -28,7 +28,10 @@ final class CanonicalRecord implements TranslatedRecord {
             UsageColumns.REASONING_TOKENS,
             UsageColumns.SERVICE_TIER,
             UsageColumns.STATUS,
-            UsageColumns.CONTEXT_TIER);
+            UsageColumns.CONTEXT_TIER,
+            UsageColumns.WEB_SEARCH_REQUESTS,
+            UsageColumns.IMAGES,
+            UsageColumns.AUDIO_SECONDS);
 
     private static final Map<String, Integer> INDEX = index();
 

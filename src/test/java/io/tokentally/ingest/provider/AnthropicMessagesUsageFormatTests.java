@@ -59,12 +59,20 @@ class AnthropicMessagesUsageFormatTests {
     }
 
     @Test
-    void rejectsWebSearchesAndAResultWithoutOutputTokens() {
+    void rejectsAResultWithoutOutputTokens() {
         assertThat(rejects(format, HOURLY))
                 .containsExactly(
-                        "MALFORMED_ROW: web search requests not billed: tokentally has no price for them yet"
-                                + " (web_search_requests = 3); the result's tokens are billed",
                         "MALFORMED_ROW: output_tokens is absent: the count is unknown, so the record cannot be billed");
+    }
+
+    @Test
+    void carriesWebSearchRequestsAsAUnitOfTheResultsRow() {
+        // the fixture's second result made 3 web searches; the others none
+        assertThat(rows(format, HOURLY))
+                .extracting(row -> row.units().webSearchRequests())
+                .containsOnly(0L, 3L)
+                .filteredOn(searches -> searches == 3L)
+                .hasSize(1);
     }
 
     @Test

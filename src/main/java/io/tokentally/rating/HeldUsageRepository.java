@@ -1,0 +1,108 @@
+package io.tokentally.rating;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.TokenType;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Usage the rate step held back for want of a price ({@code held_usage}). Every run rates the held
+ * hours again: it adds them to its own hours first, so a price added since bills them through the
+ * run's outbox like any other usage of the run.
+ */
+@Repository
+public class HeldUsageRepository {
+
+    private static final String KEY = "hour_start = ? AND customer_id = ? AND model = ? AND token_type = ?"
+            + " AND service_tier = ? AND context_tier = ? AND price_epoch = ?";
+
+    private final JdbcTemplate jdbc;
+
+    public HeldUsageRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Adds the hours of held usage to the run's hours, which the rate step rates; returns how many were new. */
+    int addHeldHoursTo(long run) {
+        return jdbc.update(
+                "INSERT INTO run_hour (ingest_run, hour_start) SELECT DISTINCT ?, h.hour_start FROM held_usage h"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM run_hour r WHERE r.ingest_run = ?"
+                        + " AND r.hour_start = h.hour_start)",
+                run,
+                run);
+    }
+
+    /** Records usage the run holds (again); idempotent on the aggregate's natural key. */
+    void hold(List<HeldUsage> held, long run) {
+        if (held.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("DELETE FROM held_usage WHERE " + KEY, held, held.size(), (ps, h) -> {
+            SqlTime.bind(ps, 1, h.hourStart());
+            ps.setString(2, h.customerId());
+            ps.setString(3, h.model());
+            ps.setString(4, h.tokenType().code());
+            ps.setString(5, h.serviceTier().code());
+            ps.setString(6, h.contextTier().code());
+            SqlTime.bind(ps, 7, h.priceEpoch());
+        });
+        jdbc.batchUpdate(
+                "INSERT INTO held_usage (hour_start, customer_id, model, token_type, service_tier, context_tier,"
+                        + " price_epoch, provider, attributed, requests, tokens, reason, held_run)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                held,
+                held.size(),
+                (ps, h) -> {
+                    SqlTime.bind(ps, 1, h.hourStart());
+                    ps.setString(2, h.customerId());
+                    ps.setString(3, h.model());
+                    ps.setString(4, h.tokenType().code());
+                    ps.setString(5, h.serviceTier().code());
+                    ps.setString(6, h.contextTier().code());
+                    SqlTime.bind(ps, 7, h.priceEpoch());
+                    ps.setString(8, h.provider());
+                    ps.setBoolean(9, h.attributed());
+                    ps.setLong(10, h.requests());
+                    ps.setLong(11, h.tokens());
+                    ps.setString(
+                            12,
+                            h.reason().length() <= 1000
+                                    ? h.reason()
+                                    : h.reason().substring(0, 1000));
+                    ps.setLong(13, run);
+                });
+    }
+
+    /**
+     * Forgets the usage held before the run that the run, having rated every held hour, did not hold
+     * again: it is billed now (or its usage is gone). Call it only once the rate step has completed.
+     */
+    int releaseRatedBy(long run) {
+        return jdbc.update("DELETE FROM held_usage WHERE held_run <> ?", run);
+    }
+
+    /** The usage a run held back, by hour, customer, model and token type. */
+    public List<HeldUsage> heldBy(long run) {
+        return jdbc.query(
+                "SELECT hour_start, customer_id, model, token_type, service_tier, context_tier, price_epoch, provider,"
+                        + " attributed, requests, tokens, reason FROM held_usage WHERE held_run = ?"
+                        + " ORDER BY hour_start, customer_id, model, token_type, service_tier, context_tier",
+                (rs, rowNum) -> new HeldUsage(
+                        rs.getString("customer_id"),
+                        rs.getString("provider"),
+                        rs.getString("model"),
+                        TokenType.fromCode(rs.getString("token_type")),
+                        ServiceTier.parse(rs.getString("service_tier")).orElseThrow(),
+                        ContextTier.fromCode(rs.getString("context_tier")),
+                        SqlTime.read(rs, "hour_start"),
+                        SqlTime.read(rs, "price_epoch"),
+                        rs.getBoolean("attributed"),
+                        rs.getLong("requests"),
+                        rs.getLong("tokens"),
+                        rs.getString("reason")),
+                run);
+    }
+}

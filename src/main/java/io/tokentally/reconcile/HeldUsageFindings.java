@@ -1,0 +1,47 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.rating.HeldUsage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** One finding per model whose usage a run held back for want of a price. */
+public final class HeldUsageFindings {
+
+    private HeldUsageFindings() {}
+
+    public static List<Finding> of(List<HeldUsage> held) {
+        Map<String, List<HeldUsage>> byModel = new TreeMap<>();
+        held.forEach(
+                h -> byModel.computeIfAbsent(h.model(), m -> new ArrayList<>()).add(h));
+        List<Finding> findings = new ArrayList<>(byModel.size());
+        byModel.forEach((model, rows) -> findings.add(finding(model, rows)));
+        return findings;
+    }
+
+    private static Finding finding(String model, List<HeldUsage> rows) {
+        long tokens = 0;
+        TreeSet<String> customers = new TreeSet<>();
+        TreeSet<String> types = new TreeSet<>();
+        TreeSet<Instant> hours = new TreeSet<>();
+        for (HeldUsage row : rows) {
+            tokens += row.tokens();
+            customers.add(row.customerId());
+            types.add(row.serviceTier().code() + " " + row.tokenType().code());
+            hours.add(row.hourStart());
+        }
+        return new Finding(
+                "usage-held:" + model,
+                "USAGE_HELD_NO_PRICE",
+                Finding.Severity.WARNING,
+                tokens + " tokens of " + model + " (" + String.join(", ", types) + ") for " + customers.size()
+                        + " customer(s) in " + hours.size() + " hour(s) from " + hours.first() + " to "
+                        + hours.last() + " are held back, not billed: "
+                        + rows.get(0).reason()
+                        + ". The first run after a price for their time is added (prices file, price sync or"
+                        + " override) bills them.");
+    }
+}

@@ -1,0 +1,37 @@
+package io.tokentally.job;
+
+import io.tokentally.stripe.FakeStripe;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The usage-pricing scenarios (held usage, custom rates) against the fake Stripe, on the embedded H2 database. */
+@SpringBootTest
+class UsagePricingIntegrationTests extends UsagePricingScenarios {
+
+    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-usage-pricing-h2-");
+    static final FakeStripe STRIPE = PricingModelsScenarios.start();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        PricingModelsScenarios.properties(registry, STRIPE, WORK);
+    }
+
+    @AfterAll
+    static void stop() {
+        STRIPE.close();
+    }
+
+    @Override
+    FakeStripe stripe() {
+        return STRIPE;
+    }
+
+    @Override
+    Path workDir() {
+        return WORK;
+    }
+}

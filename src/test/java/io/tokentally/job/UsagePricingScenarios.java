@@ -1,0 +1,264 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.UsageFixtures;
+import io.tokentally.pricing.Price;
+import io.tokentally.pricing.PriceRepository;
+import io.tokentally.pricing.PriceSync;
+import io.tokentally.pricing.PricesFile;
+import io.tokentally.shared.RunFolders;
+import io.tokentally.stripe.FakeStripe;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Usage whose model has no price at its time: held back and reported, never billed at zero, never
+ * queued for Stripe, and billed by the first run after a price for its time is added (by the prices
+ * file or by a manual override); and custom rates: a custom model and non-token units billed on the
+ * same plan as tokens, through statements and the amount meters.
+ */
+abstract class UsagePricingScenarios {
+
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String INPUT_METER = "tokentally_input_usd_micros";
+    static final String OUTPUT_METER = "tokentally_output_usd_micros";
+
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    PriceRepository prices;
+
+    abstract FakeStripe stripe();
+
+    abstract Path workDir();
+
+    @BeforeEach
+    void resetStripe() {
+        stripe().reset();
+    }
+
+    @Test
+    void usageWithoutAPriceIsHeldReportedAndBilledByTheFirstRunAfterItsPriceIsAdded() throws Exception {
+        // given three days: A with usage of gpt-4o, of gpt-9 (no price yet) and of a mistral model (no
+        // provider prices), B after the prices file gained gpt-9, C after an override priced mistral
+        LocalDate today = LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC);
+        LocalDate dayA = today.minusDays(3);
+        LocalDate dayB = today.minusDays(2);
+        LocalDate dayC = today.minusDays(1);
+        stripe().customers("cus_held_a");
+        Path customers = workDir().resolve("held-customers.csv");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nheld-a,cus_held_a,flex\n");
+        Path input = Files.createDirectories(workDir().resolve("input-held").resolve("held"));
+        UsageFixtures.write(
+                input.resolve("gateway-a.csv"),
+                // 1,000,000 gpt-4o input tokens at $2.50: $2.50
+                "held-1," + dayA + "T10:10:00Z,held-a,openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+                // gpt-9: 2,000,000 input and 500,000 output tokens, no price
+                "held-2," + dayA + "T10:20:00Z,held-a,openai,gpt-9,2000000,0,0,0,500000,0,,ok",
+                // mistral: 1,000,000 input tokens, no price of the provider at all
+                "held-3," + dayA + "T11:05:00Z,held-a,mistral,mistral-large-2411,1000000,0,0,0,0,0,,ok");
+        Path pricesWithoutGpt9 = FIXTURES.resolve("job-prices.csv");
+
+        // when day A runs
+        JobExecution runA = run(dayA, input, customers, pricesWithoutGpt9);
+
+        // then gpt-9 and mistral are held, reported and found, and only gpt-4o reaches Stripe
+        JsonNode reportA = report(runA, dayA);
+        assertThat(reportA.get("counts").get("accepted").asLong()).isEqualTo(3);
+        assertThat(reportA.get("counts").get("rejected").asLong()).isZero();
+        assertThat(reportA.get("totals"))
+                .extracting(total -> total.get("model").asString() + " "
+                        + total.get("billed_usd").asString())
+                .containsExactly("openai/gpt-4o 2.5");
+        assertThat(reportA.get("held"))
+                .extracting(held -> held.get("model").asString() + " "
+                        + held.get("token_type").asString() + " "
+                        + held.get("tokens").asLong() + " "
+                        + held.get("hour_start").asString())
+                .containsExactly( // by hour
+                        "openai/gpt-9 input 2000000 " + dayA + "T10:00:00Z",
+                        "openai/gpt-9 output 500000 " + dayA + "T10:00:00Z",
+                        "mistral/mistral-large-2411 input 1000000 " + dayA + "T11:00:00Z");
+        assertThat(reportA.get("findings"))
+                .extracting(finding -> finding.get("key").asString())
+                .contains("usage-held:openai/gpt-9", "usage-held:mistral/mistral-large-2411");
+        assertThat(RunSummary.read(runFolder(runA, dayA)))
+                .contains("held back, no price at their time")
+                .contains("3,500,000 tokens of mistral/mistral-large-2411, openai/gpt-9");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM rated_aggregate WHERE customer_id = 'held-a' AND model <> 'openai/gpt-4o'",
+                        Long.class))
+                .isZero();
+        assertThat(outboxMicros(OUTPUT_METER)).isZero();
+        assertThat(stripe().totals())
+                .containsEntry("cus_held_a|" + INPUT_METER, 2_500_000L)
+                .doesNotContainKey("cus_held_a|" + OUTPUT_METER);
+
+        // when the prices file gains gpt-9 ($4 input, $20 output since 2026-01-01) and day B runs with
+        // 1,000,000 gpt-4o output tokens ($10) of its own
+        Path pricesWithGpt9 = workDir().resolve("prices-with-gpt-9.csv");
+        Files.writeString(
+                pricesWithGpt9,
+                Files.readString(pricesWithoutGpt9, StandardCharsets.UTF_8)
+                        + "openai/gpt-9,input,standard,standard,4,2026-01-01,\n"
+                        + "openai/gpt-9,output,standard,standard,20,2026-01-01,\n");
+        UsageFixtures.write(
+                input.resolve("gateway-b.csv"),
+                "held-4," + dayB + "T09:00:00Z,held-a,openai,gpt-4o,0,0,0,0,1000000,0,,ok");
+        JobExecution runB = run(dayB, input, customers, pricesWithGpt9);
+
+        // then day A's gpt-9 usage is billed by run B: 2,000,000 x 4 / 1e6 = $8 input, 500,000 x 20 / 1e6
+        // = $10 output; mistral is still held
+        JsonNode reportB = report(runB, dayB);
+        assertThat(reportB.get("held"))
+                .extracting(held -> held.get("model").asString())
+                .containsExactly("mistral/mistral-large-2411");
+        assertThat(reportB.get("totals"))
+                .extracting(total -> total.get("model").asString() + " "
+                        + total.get("token_type").asString() + " "
+                        + total.get("billed_usd").asString())
+                .containsExactly( // the held hour is one of run B's hours, so its gpt-4o usage is in the totals too
+                        "openai/gpt-4o input 2.5",
+                        "openai/gpt-4o output 10",
+                        "openai/gpt-9 input 8",
+                        "openai/gpt-9 output 10");
+        // input: 2,500,000 + 8,000,000 micro-USD; output: 10,000,000 (gpt-4o) + 10,000,000 (gpt-9)
+        assertThat(stripe().totals())
+                .containsEntry("cus_held_a|" + INPUT_METER, 10_500_000L)
+                .containsEntry("cus_held_a|" + OUTPUT_METER, 20_000_000L);
+
+        // when an override prices mistral ($2 input since 2026-01-01) and day C runs without new usage
+        Path override = workDir().resolve("mistral-override.csv");
+        Files.writeString(
+                override,
+                "model,token_type,service_tier,context_tier,usd_per_million,effective_from\n"
+                        + "mistral/mistral-large-2411,input,standard,standard,2,2026-01-01\n");
+        prices.load(PricesFile.read(override).stream()
+                .map(price -> new Price(
+                        0,
+                        price.model(),
+                        price.tokenType(),
+                        price.serviceTier(),
+                        price.contextTier(),
+                        price.effectiveFrom(),
+                        price.usdPerMillion(),
+                        price.longContextThreshold(),
+                        PriceSync.OVERRIDE_ORIGIN + ": mistral-override.csv"))
+                .toList());
+        JobExecution runC = run(dayC, input, customers, pricesWithGpt9);
+
+        // then mistral's 1,000,000 input tokens are billed at $2: input meter 10,500,000 + 2,000,000
+        assertThat(report(runC, dayC).get("held")).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM held_usage", Long.class))
+                .isZero();
+        assertThat(stripe().totals()).containsEntry("cus_held_a|" + INPUT_METER, 12_500_000L);
+        // Stripe received exactly what the outbox holds, and gpt-9 was never sent at zero
+        assertThat(outboxMicros(INPUT_METER)).isEqualTo(12_500_000L);
+        assertThat(outboxMicros(OUTPUT_METER)).isEqualTo(20_000_000L);
+    }
+
+    @Test
+    void customModelsAndNonTokenUnitsAreBilledOnTheCustomersPlanThroughStatementsAndTheAmountMeters() throws Exception {
+        // given a customer on a plan with 20% markup and 50% on custom/acme-ft, and usage with web
+        // searches and images of claude-sonnet-4-5 and tokens of the custom model
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        stripe().customers("cus_units_a");
+        Path customers = workDir().resolve("units-customers.csv");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nunits-a,cus_units_a,units\n");
+        Path input = Files.createDirectories(workDir().resolve("input-units").resolve("units"));
+        Files.writeString(
+                input.resolve("gateway.csv"),
+                "request_id,timestamp,customer_id,provider,model,input_tokens,output_tokens,web_search_requests,"
+                        + "images\n"
+                        + "u-1," + day + "T10:10:00Z,units-a,anthropic,claude-sonnet-4-5,100000,0,300,10\n"
+                        + "u-2," + day + "T10:20:00Z,units-a,custom,acme-ft,2000000,500000,,\n");
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                FIXTURES.resolve("custom-rates-plans.yaml"),
+                FIXTURES.resolve("custom-rates-prices.csv")));
+
+        // then, per line: sonnet input 100,000 (under its 200,000 long-context threshold) x $3 / 1e6 = 0.3,
+        // x 1.2 = 0.36; web searches 300 x
+        // $10,000 / 1e6 = 3, x 1.2 = 3.6; images 10 x $40,000 / 1e6 = 0.4, x 1.2 = 0.48; acme-ft input
+        // 2,000,000 x $1 / 1e6 = 2, x 1.5 = 3; acme-ft output 500,000 x $4 / 1e6 = 2, x 1.5 = 3
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JsonNode report = report(execution, day);
+        assertThat(report.get("held")).isEmpty();
+        assertThat(report.get("totals"))
+                .extracting(total -> total.get("model").asString() + " "
+                        + total.get("token_type").asString() + " "
+                        + total.get("tokens").asLong() + " "
+                        + total.get("billed_usd").asString())
+                .containsExactly(
+                        "anthropic/claude-sonnet-4-5 image 10 0.48",
+                        "anthropic/claude-sonnet-4-5 input 100000 0.36",
+                        "anthropic/claude-sonnet-4-5 web_search_request 300 3.6",
+                        "custom/acme-ft input 2000000 3",
+                        "custom/acme-ft output 500000 3");
+        // the statement bills 0.36 + 3.6 + 0.48 + 3 + 3 = 10.44
+        String period = day.withDayOfMonth(1).toString().replace("-", "") + "T0000Z";
+        JsonNode statement = JSON.readTree(runFolder(execution, day)
+                .resolve("statements")
+                .resolve("units-a-" + period + ".json")
+                .toFile());
+        assertThat(statement.get("usage_usd").asString()).isEqualTo("10.44");
+        // meters: input 0.36 + 3 = $3.36, output $3, units 3.6 + 0.48 = $4.08, in micro-USD
+        assertThat(stripe().totals())
+                .containsEntry("cus_units_a|" + INPUT_METER, 3_360_000L)
+                .containsEntry("cus_units_a|" + OUTPUT_METER, 3_000_000L)
+                .containsEntry("cus_units_a|tokentally_units_usd_micros", 4_080_000L);
+    }
+
+    JobExecution run(LocalDate date, Path input, Path customers, Path pricesFile) throws Exception {
+        JobExecution execution = runs.run(new BillingJobParameters(
+                date,
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                FIXTURES.resolve("pricing-models-plans.yaml"),
+                pricesFile));
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        return execution;
+    }
+
+    Path runFolder(JobExecution execution, LocalDate date) {
+        return RunFolders.of(workDir().resolve("runs"), RunReportListener.JOB_NAME, date.toString(), execution.getId());
+    }
+
+    JsonNode report(JobExecution execution, LocalDate date) {
+        return JSON.readTree(runFolder(execution, date).resolve("report.json").toFile());
+    }
+
+    long outboxMicros(String meter) {
+        Long micros = jdbc.queryForObject(
+                "SELECT COALESCE(SUM(value_micros), 0) FROM outbox WHERE customer_id = 'held-a' AND meter = ?",
+                Long.class,
+                meter);
+        return micros == null ? 0 : micros;
+    }
+}

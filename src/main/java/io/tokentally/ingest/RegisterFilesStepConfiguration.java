@@ -81,6 +81,7 @@ public class RegisterFilesStepConfiguration {
             contribution.incrementWriteCount(pending);
             folders.forEach(source -> registry.assignRole(run, source.name(), source.role()));
             objectSources.forEach(source -> registry.assignRole(run, source.name(), source.role()));
+            apiSources.forEach(source -> registry.assignRole(run, source.name(), source.role()));
             return RepeatStatus.FINISHED;
         };
     }

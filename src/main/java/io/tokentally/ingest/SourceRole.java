@@ -42,7 +42,7 @@ public enum SourceRole {
      * Splits the name part of a source spec ({@code name}, {@code name:role} or {@code :role}) into the
      * name (null when not given) and the role (billable when not given).
      */
-    static Named split(String namePart) {
+    public static Named split(String namePart) {
         int colon = namePart.lastIndexOf(':');
         if (colon < 0) {
             return new Named(namePart.strip().isEmpty() ? null : namePart.strip(), BILLABLE);
@@ -52,10 +52,10 @@ public enum SourceRole {
     }
 
     /** A source's name (or null) and role. */
-    record Named(String name, SourceRole role) {}
+    public record Named(String name, SourceRole role) {}
 
     /** The name part of a spec: {@code name} for a billable source, else {@code name:role}. */
-    String suffixed(String name) {
+    public String suffixed(String name) {
         return this == BILLABLE ? name : name + ":" + code();
     }
 }

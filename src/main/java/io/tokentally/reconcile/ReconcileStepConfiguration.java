@@ -3,6 +3,8 @@ package io.tokentally.reconcile;
 import io.tokentally.rating.HeldUsageRepository;
 import io.tokentally.shared.UsageWindow;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -19,7 +21,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * The reconcile step: provider usage and charges against billable usage and list price
  * ({@link ProviderReconciliation}), margin per customer, model and day of the run's window (provider cost at list
  * price against the billed amount), with a finding for every loss and every margin under the floor,
- * and one for every model whose usage the run held back for want of a price.
+ * one for every model whose usage the run held back for want of a price, one per unknown customer
+ * id and day of unattributed usage, and one per customer and day of late usage sent as invoice items.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReconcileProperties.class)
@@ -42,6 +45,7 @@ public class ReconcileStepConfiguration {
             FindingRepository findings,
             ProviderReconciliation providers,
             HeldUsageRepository heldUsage,
+            UsageFindings usageFindings,
             ReconcileProperties properties,
             @Value("#{jobParameters['date']}") String date,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
@@ -55,7 +59,10 @@ public class ReconcileStepConfiguration {
                 });
             }
             contribution.incrementWriteCount(providers.reconcile(window, run));
-            for (Finding finding : HeldUsageFindings.of(heldUsage.heldBy(run))) {
+            List<Finding> found = new ArrayList<>(HeldUsageFindings.of(heldUsage.heldBy(run)));
+            found.addAll(usageFindings.unattributed(window));
+            found.addAll(usageFindings.lateUsageInvoiced(run));
+            for (Finding finding : found) {
                 findings.record(finding, run);
                 contribution.incrementWriteCount(1);
             }

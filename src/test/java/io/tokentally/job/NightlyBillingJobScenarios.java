@@ -89,6 +89,14 @@ abstract class NightlyBillingJobScenarios {
                 .isEqualTo("carol");
         assertThat(report.get("unattributed").get(0).get("billed_usd").asString())
                 .isEqualTo("0");
+        // carol is in no customers file: 100 + 10 tokens, cost 100 x 2.5 / 1e6 + 10 x 10 / 1e6 = 0.00035, a finding
+        assertThat(findings.list(null))
+                .filteredOn(finding -> finding.key().equals("unattributed-usage:carol:2026-10-01"))
+                .singleElement()
+                .satisfies(finding -> assertThat(finding.message())
+                        .startsWith("customer id 'carol' on 2026-10-01 is in no customers file: 110 tokens in 1"
+                                + " requests, provider cost 0.00035 USD at list price, billed to nobody.")
+                        .contains("gateway.csv"));
         List<String> rejects = Files.readAllLines(runFolder(execution).resolve("rejects.csv"));
         assertThat(rejects).hasSize(2);
         assertThat(rejects.get(1)).contains("gateway.csv,8,NEGATIVE_NUMBER,");

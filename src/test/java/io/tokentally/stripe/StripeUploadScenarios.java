@@ -274,6 +274,13 @@ abstract class StripeUploadScenarios {
         assertThat(new BigDecimal(stripe().invoiceItems().get(0).unitAmountDecimal()))
                 .isEqualByComparingTo("325");
         assertThat(report(execution)).contains("\"late_usage_invoice_items\"").contains(customers.id(0));
+        assertThat(jdbc.queryForList(
+                        "SELECT message FROM finding WHERE kind = 'LATE_USAGE_INVOICED' AND finding_key = ?",
+                        String.class,
+                        "late-usage-invoiced:" + customers.id(0) + ":" + day))
+                .containsExactly(customers.id(0) + "'s usage of " + day + " is older than Stripe's meter event"
+                        + " window: 1 invoice item(s) of 3.25 USD in total go on the customer's next invoice instead"
+                        + " of meter events");
     }
 
     @Test

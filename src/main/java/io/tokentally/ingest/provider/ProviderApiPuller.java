@@ -42,6 +42,8 @@ public class ProviderApiPuller {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final String OPENAI_PATH = "/v1/organization/usage/completions";
     static final String ANTHROPIC_PATH = "/v1/organizations/usage_report/messages";
+    static final String OPENAI_COSTS_PATH = "/v1/organization/costs";
+    static final String ANTHROPIC_COSTS_PATH = "/v1/organizations/cost_report";
     private static final List<String> OPENAI_GROUPS =
             List.of("project_id", "api_key_id", "user_id", "model", "batch", "service_tier");
     private static final List<String> ANTHROPIC_GROUPS =
@@ -77,42 +79,47 @@ public class ProviderApiPuller {
         try (OutputStream out = Files.newOutputStream(partial)) {
             do {
                 if (++pages > properties.maxPages()) {
-                    throw new ProviderApiException(source.provider().code() + " usage API still had more pages after "
+                    throw new ProviderApiException(source.provider().code() + " Admin API still had more pages after "
                             + properties.maxPages() + " (tokentally.provider-api.max-pages)");
                 }
-                URI uri = uri(source.provider(), window, page);
+                URI uri = uri(source, window, page);
                 byte[] body = get(source.provider(), uri, key);
                 out.write(body);
                 out.write('\n');
                 page = nextPage(source.provider(), body, pages);
-                log.info("Pulled page {} of {} usage for {} to {}", pages, source.name(), window.from(), window.to());
+                log.info("Pulled page {} of {} for {} to {}", pages, source.name(), window.from(), window.to());
             } while (page != null);
         }
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return file;
     }
 
-    URI uri(ProviderApiSource.Provider provider, UsageWindow window, String page) {
+    URI uri(ProviderApiSource source, UsageWindow window, String page) {
+        boolean openai = source.provider() == ProviderApiSource.Provider.OPENAI;
+        boolean costs = source.report() == ProviderApiSource.Report.COSTS;
         List<String> query = new ArrayList<>();
-        if (provider == ProviderApiSource.Provider.OPENAI) {
+        if (openai) {
             query.add("start_time=" + window.from().getEpochSecond());
             query.add("end_time=" + window.to().getEpochSecond());
-            query.add("bucket_width=1h");
-            query.add("limit=24");
-            OPENAI_GROUPS.forEach(group -> query.add("group_by=" + group));
         } else {
             query.add("starting_at=" + encode(window.from().toString()));
             query.add("ending_at=" + encode(window.to().toString()));
-            query.add("bucket_width=1h");
-            query.add("limit=24");
-            ANTHROPIC_GROUPS.forEach(group -> query.add(encode("group_by[]") + "=" + group));
         }
+        // the cost reports have daily buckets only; a day's window is one bucket
+        query.add(costs ? "bucket_width=1d" : "bucket_width=1h");
+        query.add(costs ? "limit=7" : "limit=24");
+        List<String> groups = costs
+                ? (openai ? List.of("project_id", "line_item") : List.of("workspace_id", "description"))
+                : (openai ? OPENAI_GROUPS : ANTHROPIC_GROUPS);
+        String groupBy = openai ? "group_by" : encode("group_by[]");
+        groups.forEach(group -> query.add(groupBy + "=" + group));
         if (page != null) {
             query.add("page=" + encode(page));
         }
-        String base = properties.baseOf(provider).toString().replaceAll("/+$", "");
-        return URI.create(base + (provider == ProviderApiSource.Provider.OPENAI ? OPENAI_PATH : ANTHROPIC_PATH) + "?"
-                + String.join("&", query));
+        String base = properties.baseOf(source.provider()).toString().replaceAll("/+$", "");
+        String path =
+                openai ? (costs ? OPENAI_COSTS_PATH : OPENAI_PATH) : (costs ? ANTHROPIC_COSTS_PATH : ANTHROPIC_PATH);
+        return URI.create(base + path + "?" + String.join("&", query));
     }
 
     private byte[] get(ProviderApiSource.Provider provider, URI uri, String key) throws IOException {
@@ -123,7 +130,7 @@ public class ProviderApiPuller {
         } else {
             request.header("x-api-key", key).header("anthropic-version", "2023-06-01");
         }
-        String what = provider.code() + " usage API GET " + uri.getPath();
+        String what = provider.code() + " Admin API GET " + uri.getPath();
         for (int attempt = 1; ; attempt++) {
             String failure;
             Duration wait;
@@ -185,13 +192,13 @@ public class ProviderApiPuller {
             page = JSON.readTree(body);
         } catch (JacksonException e) {
             throw new ProviderApiException(
-                    provider.code() + " usage API page " + pageNo + " is not valid JSON: " + e.getOriginalMessage());
+                    provider.code() + " Admin API page " + pageNo + " is not valid JSON: " + e.getOriginalMessage());
         }
         if (page == null
                 || !page.isObject()
                 || page.get("data") == null
                 || !page.get("data").isArray()) {
-            throw new ProviderApiException(provider.code() + " usage API page " + pageNo + " has no 'data' array");
+            throw new ProviderApiException(provider.code() + " Admin API page " + pageNo + " has no 'data' array");
         }
         JsonNode hasMore = page.get("has_more");
         JsonNode next = page.get("next_page");
@@ -200,7 +207,7 @@ public class ProviderApiPuller {
         }
         if (next == null || next.isNull() || next.asString().isBlank()) {
             throw new ProviderApiException(
-                    provider.code() + " usage API page " + pageNo + " says has_more but gives no next_page");
+                    provider.code() + " Admin API page " + pageNo + " says has_more but gives no next_page");
         }
         return next.asString();
     }

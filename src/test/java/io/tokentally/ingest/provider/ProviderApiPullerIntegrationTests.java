@@ -144,6 +144,55 @@ class ProviderApiPullerIntegrationTests {
     }
 
     @Test
+    void pullsTheCostReportsOfBothProvidersAsDailyBucketsThatTheCostReadersRead() throws Exception {
+        // given: the fixtures' pages, as the cost endpoints answer them
+        Path fixtures = Path.of("src/test/resources/io/tokentally/ingest/provider");
+        List<String> openAiPages =
+                Files.readAllLines(fixtures.resolve("openai-costs-two-pages-by-project-and-line-item.jsonl"));
+        List<String> anthropicPages = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(fixtures.resolve("anthropic-cost-report-by-workspace-and-description.json")
+                        .toFile())
+                .valueStream()
+                .map(Object::toString)
+                .toList();
+        api.then(
+                Answer.ok(openAiPages.get(0)),
+                Answer.ok(openAiPages.get(1)),
+                Answer.ok(anthropicPages.get(0)),
+                Answer.ok(anthropicPages.get(1)));
+        ProviderApiSource openAiCosts =
+                ProviderApiSource.parse("api://openai/costs").orElseThrow();
+        ProviderApiSource anthropicCosts =
+                ProviderApiSource.parse("providers:cost=api://anthropic/costs").orElseThrow();
+
+        // when
+        Path openAiFile = puller(3).pull(openAiCosts, DAY, folder);
+        Path anthropicFile = puller(3).pull(anthropicCosts, DAY, folder);
+
+        // then: the cost endpoints, daily buckets grouped as the readers need them
+        List<FakeProviderApi.Request> requests = api.requests();
+        assertThat(requests).hasSize(4);
+        assertThat(requests.get(0).uri().getPath()).isEqualTo("/v1/organization/costs");
+        assertThat(requests.get(0).uri().getQuery())
+                .contains("start_time=1795737600", "bucket_width=1d", "group_by=project_id", "group_by=line_item");
+        assertThat(requests.get(1).uri().getQuery()).contains("page=");
+        assertThat(requests.get(2).uri().getPath()).isEqualTo("/v1/organizations/cost_report");
+        assertThat(requests.get(2).uri().getQuery())
+                .contains("bucket_width=1d", "group_by[]=workspace_id", "group_by[]=description");
+        assertThat(requests.get(3).uri().getQuery()).contains("page=");
+        assertThat(openAiFile.getFileName().toString()).isEqualTo("openai-costs-api-20261127T0000Z.json");
+        assertThat(anthropicCosts.name()).isEqualTo("providers");
+        assertThat(anthropicCosts.role()).isEqualTo(io.tokentally.ingest.SourceRole.COST);
+        assertThat(anthropicCosts.spec()).isEqualTo("providers:cost=api://anthropic/costs");
+        assertThat(new OpenAiCostsFormat().claims(Files.readString(openAiFile))).isTrue();
+        assertThat(new AnthropicCostReportFormat().claims(Files.readString(anthropicFile)))
+                .isTrue();
+        assertThatThrownBy(() -> ProviderApiSource.parse("api://openai/invoices"))
+                .hasMessageContaining("only /costs may follow");
+    }
+
+    @Test
     void retriesServerErrorsAndRateLimitsWithBackoffAndNeverLogsTheKey(CapturedOutput output) throws Exception {
         // given a 503, then a 429 asking to wait a second, then the page
         api.then(
@@ -218,7 +267,7 @@ class ProviderApiPullerIntegrationTests {
                 .hasMessageContaining("tokentally.provider-api.openai-admin-key")
                 .hasMessageNotContaining("with space");
         assertThatThrownBy(() -> ProviderApiSource.parse("x=api://gemini"))
-                .hasMessageContaining("api://openai or api://anthropic");
+                .hasMessageContaining("api://openai, api://anthropic, api://openai/costs or api://anthropic/costs");
     }
 
     ProviderApiPuller puller(int maxAttempts) {

@@ -1,0 +1,124 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.UsageWindow;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Findings about usage itself: usage no customer owns (its customer id is not in the customers file,
+ * so nobody is billed for it), and late usage that went to Stripe as invoice items because its hours
+ * are older than the meter events' window.
+ */
+@Repository
+class UsageFindings {
+
+    private static final int FILES_LISTED = 10;
+
+    private final JdbcTemplate jdbc;
+
+    UsageFindings(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** One warning per unknown customer id and UTC day of the window: tokens, requests, list-price cost, files. */
+    List<Finding> unattributed(UsageWindow window) {
+        record Day(String customerId, LocalDate day) implements Comparable<Day> {
+            @Override
+            public int compareTo(Day other) {
+                int byCustomer = customerId.compareTo(other.customerId);
+                return byCustomer != 0 ? byCustomer : day.compareTo(other.day);
+            }
+        }
+        Map<Day, long[]> usage = new TreeMap<>();
+        Map<Day, Set<String>> files = new TreeMap<>();
+        jdbc.query(
+                "SELECT u.customer_id, u.hour_start, f.path, SUM(u.requests), SUM(u.input_tokens + u.cache_read_tokens"
+                        + " + u.cache_write_5m_tokens + u.cache_write_1h_tokens + u.output_tokens)"
+                        + " FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
+                        + " WHERE u.billable = TRUE AND u.hour_start >= ? AND u.hour_start < ?"
+                        + " AND f.source_role <> 'cost' AND u.customer_id NOT IN (SELECT customer_id FROM customer)"
+                        + " GROUP BY u.customer_id, u.hour_start, f.path",
+                rs -> {
+                    Day day = new Day(
+                            rs.getString(1), LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC));
+                    long[] sums = usage.computeIfAbsent(day, d -> new long[2]);
+                    sums[0] += rs.getLong(4);
+                    sums[1] += rs.getLong(5);
+                    files.computeIfAbsent(day, d -> new TreeSet<>()).add(rs.getString(3));
+                },
+                SqlTime.utc(window.from()),
+                SqlTime.utc(window.to()));
+        Map<Day, BigDecimal> costs = new TreeMap<>();
+        jdbc.query(
+                "SELECT customer_id, hour_start, SUM(cost_usd) FROM rated_aggregate WHERE attributed = FALSE"
+                        + " AND hour_start >= ? AND hour_start < ? GROUP BY customer_id, hour_start",
+                rs -> {
+                    costs.merge(
+                            new Day(
+                                    rs.getString(1),
+                                    LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC)),
+                            rs.getBigDecimal(3),
+                            BigDecimal::add);
+                },
+                SqlTime.utc(window.from()),
+                SqlTime.utc(window.to()));
+        List<Finding> found = new ArrayList<>();
+        usage.forEach((day, sums) -> {
+            if (sums[1] == 0) {
+                return;
+            }
+            List<String> paths = new ArrayList<>(files.get(day));
+            found.add(new Finding(
+                    "unattributed-usage:" + day.customerId() + ":" + day.day(),
+                    "UNATTRIBUTED_USAGE",
+                    Finding.Severity.WARNING,
+                    "customer id '" + day.customerId() + "' on " + day.day() + " is in no customers file: "
+                            + sums[1] + " tokens in " + sums[0] + " requests, provider cost "
+                            + Amounts.toText(costs.getOrDefault(day, BigDecimal.ZERO))
+                            + " USD at list price, billed to nobody. Add the customer (or map its key) and rerun"
+                            + " the day to bill it. Files: "
+                            + String.join(" ", paths.subList(0, Math.min(FILES_LISTED, paths.size())))
+                            + (paths.size() > FILES_LISTED ? " and " + (paths.size() - FILES_LISTED) + " more" : "")));
+        });
+        return found;
+    }
+
+    /** One notice per customer and UTC day whose late usage this run queued as Stripe invoice items. */
+    List<Finding> lateUsageInvoiced(long run) {
+        List<Finding> found = new ArrayList<>();
+        Map<String, long[]> days = new TreeMap<>();
+        jdbc.query(
+                "SELECT customer_id, window_start, value_micros FROM outbox WHERE kind = 'INVOICE_ITEM'"
+                        + " AND created_run = ? ORDER BY customer_id, window_start",
+                rs -> {
+                    LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "window_start"), ZoneOffset.UTC);
+                    long[] sums = days.computeIfAbsent(rs.getString(1) + "|" + day, key -> new long[2]);
+                    sums[0]++;
+                    sums[1] += rs.getLong(3);
+                },
+                run);
+        days.forEach((key, sums) -> {
+            String customerId = key.substring(0, key.lastIndexOf('|'));
+            String day = key.substring(key.lastIndexOf('|') + 1);
+            found.add(new Finding(
+                    "late-usage-invoiced:" + customerId + ":" + day,
+                    "LATE_USAGE_INVOICED",
+                    Finding.Severity.INFO,
+                    customerId + "'s usage of " + day + " is older than Stripe's meter event window: "
+                            + sums[0] + " invoice item(s) of " + Amounts.toText(BigDecimal.valueOf(sums[1], 6))
+                            + " USD in total go on the customer's next invoice instead of meter events"));
+        });
+        return found;
+    }
+}

@@ -46,29 +46,22 @@ public class MarginRepository {
     }
 
     /**
-     * Period to date: for each customer with attributed usage in [from, to), one line per model over
+     * Period to date: for each of these customers (those with attributed usage in [from, to)), one line per model over
      * each of the customer's billing periods that [from, to) touches, from the period's start up to the
      * end of the window (or of the period, if sooner). Customers on the same cycle share one query.
      */
-    public List<PeriodMarginLine> periodToDate(Instant from, Instant to, Map<String, BillingCycle> cycles) {
+    public List<PeriodMarginLine> periodToDate(
+            Instant from, Instant to, Set<String> customerIds, Map<String, BillingCycle> cycles) {
         Map<BillingPeriod, Set<String>> customersByPeriod = new TreeMap<>();
-        jdbc.query(
-                "SELECT DISTINCT customer_id FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ?"
-                        + " AND hour_start < ?",
-                rs -> {
-                    String customerId = rs.getString(1);
-                    BillingCycle cycle = cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC);
-                    Set<BillingPeriod> touched = new HashSet<>();
-                    touched.add(cycle.periodContaining(from));
-                    touched.add(cycle.periodContaining(to.minusNanos(1)));
-                    for (BillingPeriod period : touched) {
-                        customersByPeriod
-                                .computeIfAbsent(period, p -> new HashSet<>())
-                                .add(customerId);
-                    }
-                },
-                SqlTime.utc(from),
-                SqlTime.utc(to));
+        for (String customerId : customerIds) {
+            BillingCycle cycle = cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC);
+            Set<BillingPeriod> touched = new HashSet<>();
+            touched.add(cycle.periodContaining(from));
+            touched.add(cycle.periodContaining(to.minusNanos(1)));
+            for (BillingPeriod period : touched) {
+                customersByPeriod.computeIfAbsent(period, p -> new HashSet<>()).add(customerId);
+            }
+        }
         List<PeriodMarginLine> lines = new ArrayList<>();
         customersByPeriod.forEach((period, customers) -> {
             Instant through = period.end().isBefore(to) ? period.end() : to;

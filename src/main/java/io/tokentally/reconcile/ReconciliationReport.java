@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -69,7 +70,13 @@ public class ReconciliationReport {
                         "billed_usd",
                         "margin_usd",
                         "margin_percent"),
-                margins.periodToDate(window.from(), window.to(), cycles).stream()
+                margins
+                        .periodToDate(
+                                window.from(),
+                                window.to(),
+                                lines.stream().map(MarginLine::customerId).collect(Collectors.toSet()),
+                                cycles)
+                        .stream()
                         .map(ReconciliationReport::csvRow)
                         .toList());
         List<ReconciliationLine> reconciled = reconciliationLines.ofRun(run);

@@ -36,7 +36,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 public class RerateJobConfiguration {
 
-    public static final String RERATE_JOB = "rerateJob";
+    public static final String RERATE_JOB = RatingStepConfiguration.RERATE_JOB;
     public static final String RECORD_RERATE_STEP = "recordRerateStep";
     public static final String FROM = "from";
     public static final String TO = "to";

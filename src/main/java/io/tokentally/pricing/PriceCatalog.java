@@ -26,12 +26,19 @@ public final class PriceCatalog implements ModelCatalog {
     private final Map<String, ModelPrices> models = new HashMap<>();
     private final Set<String> providers = new HashSet<>();
     private final Map<String, Optional<String>> resolved = new ConcurrentHashMap<>();
+    private final Map<Long, Price> byId = new HashMap<>();
 
     public PriceCatalog(Collection<Price> prices) {
         for (Price price : prices) {
+            byId.put(price.priceId(), price);
             models.computeIfAbsent(price.model(), model -> new ModelPrices()).add(price);
             providers.add(price.provider());
         }
+    }
+
+    /** A stored price version by its id. */
+    public Optional<Price> byId(long priceId) {
+        return Optional.ofNullable(byId.get(priceId));
     }
 
     public Set<String> models() {

@@ -12,14 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
-/** Prices hourly usage: a pure function of the usage, the catalog, the customers and their plans. */
+/**
+ * Prices hourly usage: a pure function of the usage, the catalog, the customers, their plans and the
+ * price versions kept for aggregates billed before.
+ */
 public final class Rater {
 
     private final PriceCatalog catalog;
     private final PriceCatalog heldCatalog;
     private final Map<String, Customer> customers;
     private final Map<String, Plan> plans;
+    private final PricePins pins;
 
     /**
      * @param catalog every price version from its effective instant
@@ -27,15 +32,30 @@ public final class Rater {
      */
     public Rater(
             PriceCatalog catalog, PriceCatalog heldCatalog, Map<String, Customer> customers, Map<String, Plan> plans) {
+        this(catalog, heldCatalog, customers, plans, PricePins.NONE);
+    }
+
+    private Rater(
+            PriceCatalog catalog,
+            PriceCatalog heldCatalog,
+            Map<String, Customer> customers,
+            Map<String, Plan> plans,
+            PricePins pins) {
         this.catalog = catalog;
         this.heldCatalog = heldCatalog;
         this.customers = customers;
         this.plans = plans;
+        this.pins = pins;
     }
 
     /** A rater for plans that all take price changes from their effective instant. */
     public Rater(PriceCatalog catalog, Map<String, Customer> customers, Map<String, Plan> plans) {
         this(catalog, catalog, customers, plans);
+    }
+
+    /** This rater, rating aggregates billed before at the price version that billed them (see {@link PricePins}). */
+    Rater keepingPrices(PricePins kept) {
+        return new Rater(catalog, heldCatalog, customers, plans, kept);
     }
 
     /** The usage's rated aggregates; usage without a price is left out (see {@link #rateOrHold}). */
@@ -67,8 +87,10 @@ public final class Rater {
         List<HeldUsage> held = new ArrayList<>(0);
         for (TokenType type : TokenType.values()) {
             long quantity = usage.quantity(type);
-            Optional<Price> price =
-                    prices.priceAt(model, type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
+            OptionalLong pinned = pins.priceIdOf(usage, type);
+            Optional<Price> price = pinned.isPresent()
+                    ? catalog.byId(pinned.getAsLong())
+                    : prices.priceAt(model, type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
             if (quantity == 0 && (!withZeros || price.isEmpty())) {
                 continue;
             }

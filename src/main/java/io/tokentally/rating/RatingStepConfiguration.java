@@ -33,6 +33,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class RatingStepConfiguration {
 
     public static final String RATE_STEP = "rateStep";
+    /** The job that re-rates history at today's catalog: the only one whose rate step ignores {@link PricePins}. */
+    public static final String RERATE_JOB = "rerateJob";
+
     static final int CHUNK_SIZE = 2_000;
     private static final String RUN = "#{stepExecution.jobExecution.jobInstance.instanceId}";
 
@@ -76,9 +79,19 @@ public class RatingStepConfiguration {
 
     @Bean
     @StepScope
-    RateItemProcessor rateItemProcessor(PriceCatalogs catalogs, CustomerRepository customers, PlanRepository plans) {
+    RateItemProcessor rateItemProcessor(
+            PriceCatalogs catalogs,
+            CustomerRepository customers,
+            PlanRepository plans,
+            JdbcTemplate jdbc,
+            @Value(RUN) long run,
+            @Value("#{jobParameters['date']}") String date,
+            @Value("#{stepExecution.jobExecution.jobInstance.jobName}") String jobName) {
+        Rater rater = new Rater(catalogs.current(), catalogs.held(), customers.findAll(), plans.findAll());
         return new RateItemProcessor(
-                new Rater(catalogs.current(), catalogs.held(), customers.findAll(), plans.findAll()));
+                RERATE_JOB.equals(jobName)
+                        ? rater
+                        : rater.keepingPrices(PricePins.of(jdbc, run, UsageWindow.ofUtcDate(LocalDate.parse(date)))));
     }
 
     @Bean

@@ -351,6 +351,42 @@ abstract class NightlyBillingJobScenarios {
                 .anySatisfy(failure -> assertThat(failure).hasMessageContaining("2026-08-15"));
     }
 
+    @Test
+    void aRerunKeepsThePricesThatBilledItsHoursEvenWhenABackDatedPriceWasLoadedSince() throws Exception {
+        // given: a day billed at 2.50 per 1M input tokens of a model of this test's own (the catalog is shared)
+        Path input = folder("pinned");
+        write(input.resolve("gateway.csv"), "pin1,2026-07-10T10:00:00Z,alice,openai,pin-model,1000000,0,0,0,0,0,,ok");
+        Path prices = input.resolveSibling("prices.csv");
+        Files.writeString(
+                prices,
+                Files.readString(FIXTURES.resolve("job-prices.csv"))
+                        + "openai/pin-model,input,standard,standard,2.5,2025-01-01,\n"
+                        + "openai/pin-model,output,standard,standard,10,2025-01-01,\n");
+        JobExecution first = run("2026-07-10", input, prices);
+        Path backDated = input.resolveSibling("back-dated-prices.csv");
+        Files.writeString(
+                backDated, Files.readString(prices) + "openai/pin-model,input,standard,standard,2.0,2026-07-01,\n");
+
+        // when: the same day again, with a price that claims to have applied since July 1
+        JobExecution rerun = run("2026-07-10", input, backDated);
+
+        // then: 1M x 2.50 / 1M = 2.50 cost, x 1.3 = 3.25 billed, both times; only `prices rerate` re-rates it
+        assertThat(totals(report(first))).containsEntry("alice|openai/pin-model|input", "1000000|2.5|3.25");
+        assertThat(totals(report(rerun))).containsEntry("alice|openai/pin-model|input", "1000000|2.5|3.25");
+        assertThat(report(rerun).get("counts").get("aggregates_changed").asLong())
+                .isZero();
+    }
+
+    JobExecution run(String date, Path input, Path prices) throws Exception {
+        return runs.run(new BillingJobParameters(
+                LocalDate.parse(date),
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                prices));
+    }
+
     // --- helpers
 
     JobExecution run(String date, Path input, Path customers, Path plans) throws Exception {

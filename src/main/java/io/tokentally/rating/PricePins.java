@@ -1,0 +1,88 @@
+package io.tokentally.rating;
+
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.TokenType;
+import io.tokentally.shared.UsageWindow;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The price versions that already billed the aggregates of a run's hours. A nightly run (and its
+ * reruns) keeps them, so that history is re-rated at other prices only by the rerate job ({@code
+ * prices rerate}), which records who asked and why: a back-dated price (an override, a sync with a
+ * past effective instant) applies to hours rated after it was loaded, not to hours already billed.
+ */
+public final class PricePins {
+
+    static final PricePins NONE = new PricePins(Map.of());
+
+    private final Map<String, Long> priceIds;
+
+    private PricePins(Map<String, Long> priceIds) {
+        this.priceIds = priceIds;
+    }
+
+    /** The stored price ids of the aggregates of the run's hours and window. */
+    static PricePins of(JdbcTemplate jdbc, long run, UsageWindow window) {
+        Map<String, Long> priceIds = new HashMap<>();
+        jdbc.query(
+                "SELECT customer_id, model, token_type, service_tier, context_tier, hour_start, price_epoch, price_id"
+                        + " FROM rated_aggregate WHERE hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run"
+                        + " = ?) OR (hour_start >= ? AND hour_start < ?)",
+                rs -> {
+                    priceIds.put(
+                            key(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    rs.getString(5),
+                                    SqlTime.read(rs, "hour_start"),
+                                    SqlTime.read(rs, "price_epoch")),
+                            rs.getLong(8));
+                },
+                run,
+                SqlTime.utc(window.from()),
+                SqlTime.utc(window.to()));
+        return new PricePins(priceIds);
+    }
+
+    /** The price version that billed this usage's token type before, if it was billed. */
+    OptionalLong priceIdOf(HourlyUsage usage, TokenType type) {
+        Long id = priceIds.get(key(
+                usage.customerId(),
+                usage.model(),
+                type.code(),
+                usage.serviceTier().code(),
+                usage.contextTier().code(),
+                usage.hourStart(),
+                usage.priceEpoch()));
+        return id == null ? OptionalLong.empty() : OptionalLong.of(id);
+    }
+
+    private static String key(
+            String customerId,
+            String model,
+            String tokenType,
+            String serviceTier,
+            String contextTier,
+            Instant hour,
+            Instant epoch) {
+        return customerId
+                + '\u0000'
+                + model
+                + '\u0000'
+                + tokenType
+                + '\u0000'
+                + serviceTier
+                + '\u0000'
+                + contextTier
+                + '\u0000'
+                + hour
+                + '\u0000'
+                + epoch;
+    }
+}

@@ -84,6 +84,7 @@ public final class FakeStripe implements AutoCloseable {
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final Deque<Long> recentCalls = new ArrayDeque<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger creates = new AtomicInteger();
     private final AtomicInteger v2EventFetches = new AtomicInteger();
     private final AtomicInteger rateLimited = new AtomicInteger();
     private final AtomicInteger conflicts = new AtomicInteger();
@@ -220,6 +221,11 @@ public final class FakeStripe implements AutoCloseable {
             totals.merge(event.customer() + "|" + event.eventName(), event.value(), Long::sum);
         }
         return totals;
+    }
+
+    /** How many meters and prices were created (POSTs to create them, refused ones included). */
+    public int createCalls() {
+        return creates.get();
     }
 
     public int calls() {
@@ -501,6 +507,7 @@ public final class FakeStripe implements AutoCloseable {
                         null);
                 return;
             }
+            creates.incrementAndGet();
             String id = "mtr_" + (meterIds.size() + 1);
             meterIds.put(eventName, id);
             meters.add(eventName);
@@ -564,7 +571,19 @@ public final class FakeStripe implements AutoCloseable {
                         null);
                 return;
             }
+            creates.incrementAndGet();
             String lookupKey = form.get("lookup_key");
+            if (pricesByLookupKey.containsKey(lookupKey)) {
+                respond(
+                        exchange,
+                        400,
+                        error(
+                                "invalid_request_error",
+                                null,
+                                "A price (" + lookupKey + ") already uses that lookup key."),
+                        null);
+                return;
+            }
             String price = "{\"id\":\"price_" + (pricesByLookupKey.size() + 1)
                     + "\",\"object\":\"price\",\"lookup_key\":\"" + lookupKey
                     + "\",\"currency\":\"usd\",\"unit_amount_decimal\":\"" + form.get("unit_amount_decimal")
@@ -578,6 +597,12 @@ public final class FakeStripe implements AutoCloseable {
 
     public synchronized Map<String, String> createdMeters() {
         return Map.copyOf(meterIds);
+    }
+
+    /** The id of the price with this lookup key, or null. */
+    public synchronized String priceId(String lookupKey) {
+        String price = pricesByLookupKey.get(lookupKey);
+        return price == null ? null : price.replaceAll("^\\{\"id\":\"([^\"]*)\".*", "$1");
     }
 
     public synchronized Map<String, String> createdPrices() {

@@ -84,6 +84,12 @@ class StripeCommand {
         @Option(names = "--dry-run", description = "tokens layout: show what would be created; create nothing.")
         boolean dryRun;
 
+        @Option(
+                names = "--move-subscriptions",
+                description = "tokens layout: move the subscription items on superseded prices to the price in"
+                        + " force now (no proration); without it they are only listed.")
+        boolean moveSubscriptions;
+
         @Override
         public Integer call() throws Exception {
             if (layout.equals("tokens")) {
@@ -92,10 +98,10 @@ class StripeCommand {
             if (!layout.equals("amount")) {
                 throw new ParameterException(spec.commandLine(), "--layout must be amount or tokens, not " + layout);
             }
-            if (!models.isEmpty() || plan != null || dryRun || prices != null || plans != null) {
+            if (!models.isEmpty() || plan != null || dryRun || moveSubscriptions || prices != null || plans != null) {
                 throw new ParameterException(
                         spec.commandLine(),
-                        "--models, --plan, --prices, --plans and --dry-run belong to --layout tokens");
+                        "--models, --plan, --prices, --plans, --dry-run and --move-subscriptions belong to --layout tokens");
             }
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 List<StripeSetup.Item> items =
@@ -147,7 +153,8 @@ class StripeCommand {
                                         ? catalogs.heldVersions()
                                         : catalogs.versions(),
                                 chosen,
-                                dryRun);
+                                dryRun,
+                                moveSubscriptions);
                 TokenLayoutReport.print(spec.commandLine().getOut(), report, chosen, dryRun);
                 return 0;
             }

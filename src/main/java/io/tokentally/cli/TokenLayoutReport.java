@@ -46,6 +46,12 @@ final class TokenLayoutReport {
                     move.to().lookupKey(),
                     when,
                     move.to().effectiveFrom());
+            String state = move.moved()
+                    ? "moved"
+                    : move.to().current()
+                            ? "would move now (run again with --move-subscriptions)"
+                            : "moves at " + move.to().effectiveFrom() + " (run again then with --move-subscriptions)";
+            move.items().forEach(item -> out.printf("  subscription item %s %s%n", item, state));
         }
         for (String warning : report.warnings()) {
             out.println("warning: " + warning);

@@ -52,17 +52,36 @@ public class TokenLayoutSetup {
     /** One price of the layout and its meter, as they stand in Stripe after the run. */
     public record Item(TokenPrice price, String meterId, Outcome meter, String priceId, Outcome stripePrice) {}
 
-    /** A price found in Stripe that a newer version supersedes: subscriptions on it move to {@code to}. */
-    public record Move(String eventName, String fromLookupKey, String fromPriceId, TokenPrice to, String toPriceId) {}
+    /**
+     * A price found in Stripe that a newer version supersedes: its subscription items move to {@code to}
+     * once {@code to} is in force.
+     *
+     * @param items the subscription items on the old price ("si_… (subscription sub_…, customer cus_…)")
+     * @param moved whether this run moved them
+     */
+    public record Move(
+            String eventName,
+            String fromLookupKey,
+            String fromPriceId,
+            TokenPrice to,
+            String toPriceId,
+            List<String> items,
+            boolean moved) {}
 
     /** The run's result: the items, the moves they call for, and warnings for the operator. */
     public record Report(List<Item> items, List<Move> moves, List<String> warnings) {}
 
     /**
      * Ensures the prices {@code layout} derives for {@code models} under {@code plan} (null: no markup)
-     * from {@code versions}, the catalog as that plan sees it.
+     * from {@code versions}, the catalog as that plan sees it; with {@code moveSubscriptions} (not in a
+     * dry run) moves the subscription items on superseded prices to the price in force now.
      */
-    public Report ensure(List<String> models, List<io.tokentally.pricing.Price> versions, Plan plan, boolean dryRun)
+    public Report ensure(
+            List<String> models,
+            List<io.tokentally.pricing.Price> versions,
+            Plan plan,
+            boolean dryRun,
+            boolean moveSubscriptions)
             throws StripeException {
         TokenMeterLayout layout = new TokenMeterLayout(properties.eventNamePrefix());
         List<TokenPrice> wanted = layout.prices(models, versions, plan, clock.instant());
@@ -101,7 +120,31 @@ public class TokenLayoutSetup {
             String priceId = found != null ? found.getId() : dryRun ? null : createPrice(client, price, meterId);
             items.add(new Item(price, meterId, meterOutcome, priceId, priceOutcome));
         }
-        return new Report(items, moves(client, layout, items, versions, plan), warnings);
+        List<Move> moves = new ArrayList<>();
+        for (Move move : moves(client, layout, items, versions, plan)) {
+            moves.add(withItems(client, move, moveSubscriptions && !dryRun));
+        }
+        return new Report(items, moves, warnings);
+    }
+
+    private static Move withItems(StripeClient client, Move move, boolean moveNow) throws StripeException {
+        if (move.fromPriceId() == null) {
+            return move;
+        }
+        List<SubscriptionMoves.ItemOnPrice> onOld = SubscriptionMoves.itemsOn(client, move.fromPriceId());
+        boolean due = moveNow && move.to().current() && move.toPriceId() != null && !onOld.isEmpty();
+        if (due) {
+            for (SubscriptionMoves.ItemOnPrice item : onOld) {
+                SubscriptionMoves.move(
+                        client, item.itemId(), move.toPriceId(), move.to().lookupKey());
+            }
+        }
+        List<String> items = onOld.stream()
+                .map(item -> item.itemId() + " (subscription " + item.subscriptionId() + ", customer " + item.customer()
+                        + ")")
+                .toList();
+        return new Move(
+                move.eventName(), move.fromLookupKey(), move.fromPriceId(), move.to(), move.toPriceId(), items, due);
     }
 
     private List<Move> moves(
@@ -125,7 +168,7 @@ public class TokenLayoutSetup {
             for (String key : entry.getValue()) {
                 Price old = findPrice(client, key);
                 if (old != null) {
-                    moves.add(new Move(entry.getKey(), key, old.getId(), to.price(), to.priceId()));
+                    moves.add(new Move(entry.getKey(), key, old.getId(), to.price(), to.priceId(), List.of(), false));
                 }
             }
         }
@@ -137,7 +180,9 @@ public class TokenLayoutSetup {
                         from.price().lookupKey(),
                         from.priceId(),
                         item.price(),
-                        item.priceId()));
+                        item.priceId(),
+                        List.of(),
+                        false));
             }
         }
         return moves;

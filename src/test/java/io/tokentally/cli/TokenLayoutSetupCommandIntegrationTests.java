@@ -154,6 +154,52 @@ class TokenLayoutSetupCommandIntegrationTests {
     }
 
     @Test
+    void movesTheSubscriptionItemsOnASupersededPriceOnlyWhenAskedAndOnlyOnceTheNewPriceIsInForce() throws IOException {
+        setup("--prices", prices.toString(), "--plans", plans.toString());
+        String oldInput = stripe.priceId(keyOf("tokentally_openai_gpt-4o_input"));
+        String oldOutput = stripe.priceId(keyOf("tokentally_openai_gpt-4o_output"));
+        String subscription = stripe.subscription("cus_1", oldInput, oldOutput);
+        Path change = write(
+                "change.csv",
+                HEADER + "openai/gpt-4o,input,standard,standard,2,2026-01-01,\n"
+                        + "openai/gpt-4o,output,standard,standard,8,2099-01-01,\n");
+
+        // when
+        String listed = setup("--prices", change.toString());
+        Map<String, String> afterListing = stripe.subscriptionItemPrices();
+        String moved = setup("--move-subscriptions");
+        String again = setup("--move-subscriptions");
+
+        // then
+        assertThat(afterListing).containsEntry("si_1", oldInput).containsEntry("si_2", oldOutput);
+        assertThat(listed)
+                .contains("subscription item si_1 (subscription " + subscription + ", customer cus_1) would move now")
+                .contains("subscription item si_2 (subscription " + subscription
+                        + ", customer cus_1) moves at 2099-01-01T00:00:00Z");
+        String newInput = stripe.priceId(stripe.createdPrices().keySet().stream()
+                .filter(key -> key.startsWith("tokentally_openai_gpt-4o_input_20260101000000_growth_"))
+                .findFirst()
+                .orElseThrow());
+        assertThat(stripe.subscriptionItemPrices())
+                .as("the input item moved to the price in force; the output item waits for 2099")
+                .containsEntry("si_1", newInput)
+                .containsEntry("si_2", oldOutput);
+        assertThat(moved).contains("si_1 (subscription " + subscription + ", customer cus_1) moved");
+        assertThat(again).doesNotContain("si_1");
+    }
+
+    @Test
+    void theAmountLayoutRefusesTheTokensLayoutsOptions() {
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new TokentallyCommand());
+        command.setErr(new PrintWriter(out, true));
+
+        assertThat(command.execute("stripe", "setup", "--dry-run")).isNotZero();
+        assertThat(out.toString()).contains("belong to --layout tokens");
+        assertThat(stripe.calls()).isZero();
+    }
+
+    @Test
     void warnsWhenAPlansModelsNeedMoreThanTwentySubscriptionItems() throws IOException {
         System.clearProperty("tokentally.stripe.api-key");
         StringBuilder csv = new StringBuilder(HEADER);

@@ -103,6 +103,17 @@ public class TokenLayoutSetup {
                 .setApiBase(properties.apiBase())
                 .setMaxNetworkRetries(properties.maxNetworkRetries())
                 .build();
+        List<Item> items = provision(client, wanted, dryRun);
+        List<Move> moves = new ArrayList<>();
+        for (Move move : moves(client, layout, items, versions, plan)) {
+            moves.add(withItems(client, move, moveSubscriptions && !dryRun));
+        }
+        return new Report(items, moves, warnings);
+    }
+
+    /** Finds each price's meter and price, creating what is missing unless it is a dry run. */
+    private static List<Item> provision(StripeClient client, List<TokenPrice> wanted, boolean dryRun)
+            throws StripeException {
         Map<String, String> meters = existingMeters(client);
         List<Item> items = new ArrayList<>();
         for (TokenPrice price : wanted) {
@@ -120,11 +131,7 @@ public class TokenLayoutSetup {
             String priceId = found != null ? found.getId() : dryRun ? null : createPrice(client, price, meterId);
             items.add(new Item(price, meterId, meterOutcome, priceId, priceOutcome));
         }
-        List<Move> moves = new ArrayList<>();
-        for (Move move : moves(client, layout, items, versions, plan)) {
-            moves.add(withItems(client, move, moveSubscriptions && !dryRun));
-        }
-        return new Report(items, moves, warnings);
+        return items;
     }
 
     private static Move withItems(StripeClient client, Move move, boolean moveNow) throws StripeException {

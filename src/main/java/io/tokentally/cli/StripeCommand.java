@@ -1,13 +1,24 @@
 package io.tokentally.cli;
 
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.plans.PlansFile;
+import io.tokentally.plans.PriceChangePolicy;
+import io.tokentally.pricing.PriceCatalogs;
+import io.tokentally.pricing.PriceRepository;
+import io.tokentally.pricing.PricesFile;
 import io.tokentally.stripe.StripeSetup;
+import io.tokentally.stripe.TokenLayoutSetup;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code tokentally stripe ...}: Stripe set-up. */
@@ -18,23 +29,80 @@ import picocli.CommandLine.Spec;
         subcommands = {StripeCommand.Setup.class})
 class StripeCommand {
 
-    /** {@code tokentally stripe setup}: creates the meters and metered prices of the amount layout when missing. */
+    /** {@code tokentally stripe setup}: creates the meters and metered prices of a layout when missing. */
     @Command(
             name = "setup",
             mixinStandardHelpOptions = true,
             description = {
-                "Creates the amount layout's meters and their metered prices (0.0001 cents per micro-USD) in Stripe"
-                        + " when they are missing; meters are found by event name and prices by lookup key, so it"
-                        + " can run any number of times.",
-                "Needs STRIPE_API_KEY. Then attach the prices to your customers' subscriptions."
+                "Creates a meter layout's meters and metered prices in Stripe when they are missing; meters are"
+                        + " found by event name and prices by lookup key, so it can run any number of times.",
+                "--layout amount (default): the amount layout's meters, priced at 0.0001 cents per micro-USD.",
+                "--layout tokens: one meter per (model, token type) for the --models listed and a price per"
+                        + " meter and catalog price version with the --plan's markup included; a new price"
+                        + " version gets a new price next to the old one.",
+                "Needs STRIPE_API_KEY (except a tokens --dry-run). Then attach the prices to your customers'"
+                        + " subscriptions."
             })
     static class Setup implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
+        @Option(
+                names = "--layout",
+                defaultValue = "amount",
+                description = "amount or tokens. Default: ${DEFAULT-VALUE}.")
+        String layout;
+
+        @Option(
+                names = "--models",
+                split = ",",
+                paramLabel = "MODEL",
+                description = "tokens layout: the canonical models to provision, e.g."
+                        + " openai/gpt-4o,anthropic/claude-sonnet-4-5.")
+        List<String> models = List.of();
+
+        @Option(
+                names = "--plan",
+                paramLabel = "PLAN",
+                description = "tokens layout: the plan whose markup the prices include (default: none, the"
+                        + " provider's price).")
+        String plan;
+
+        @Option(
+                names = "--prices",
+                paramLabel = "FILE",
+                description = "tokens layout: a prices CSV to add to the price catalog first, as the nightly job does.")
+        Path prices;
+
+        @Option(
+                names = "--plans",
+                paramLabel = "FILE",
+                description = "tokens layout: a plans YAML to store first, as the nightly job does.")
+        Path plans;
+
+        @Option(names = "--dry-run", description = "tokens layout: show what would be created; create nothing.")
+        boolean dryRun;
+
+        @Option(
+                names = "--move-subscriptions",
+                description = "tokens layout: move the subscription items on superseded prices to the price in"
+                        + " force now (no proration); without it they are only listed.")
+        boolean moveSubscriptions;
+
         @Override
         public Integer call() throws Exception {
+            if (layout.equals("tokens")) {
+                return tokens();
+            }
+            if (!layout.equals("amount")) {
+                throw new ParameterException(spec.commandLine(), "--layout must be amount or tokens, not " + layout);
+            }
+            if (!models.isEmpty() || plan != null || dryRun || moveSubscriptions || prices != null || plans != null) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--models, --plan, --prices, --plans, --dry-run and --move-subscriptions belong to --layout tokens");
+            }
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 List<StripeSetup.Item> items =
                         context.getBean(StripeSetup.class).ensure();
@@ -53,6 +121,41 @@ class StripeCommand {
                 out.println("Still to do in Stripe: add these prices to each customer's subscription (one subscription"
                         + " item per price), so that the meter events tokentally sends are invoiced.");
                 out.flush();
+                return 0;
+            }
+        }
+
+        private int tokens() throws Exception {
+            if (models.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--layout tokens needs --models");
+            }
+            try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+                if (prices != null) {
+                    context.getBean(PriceRepository.class).load(PricesFile.read(prices));
+                }
+                if (plans != null) {
+                    context.getBean(PlanRepository.class).saveAll(PlansFile.read(plans));
+                }
+                Plan chosen = null;
+                if (plan != null) {
+                    chosen = context.getBean(PlanRepository.class).findAll().get(plan);
+                    if (chosen == null) {
+                        throw new ParameterException(
+                                spec.commandLine(),
+                                "--plan " + plan + ": no such plan (load the plans file with --plans)");
+                    }
+                }
+                PriceCatalogs catalogs = context.getBean(PriceCatalogs.class);
+                TokenLayoutSetup.Report report = context.getBean(TokenLayoutSetup.class)
+                        .ensure(
+                                models,
+                                chosen != null && chosen.priceChanges() == PriceChangePolicy.HOLD
+                                        ? catalogs.heldVersions()
+                                        : catalogs.versions(),
+                                chosen,
+                                dryRun,
+                                moveSubscriptions);
+                TokenLayoutReport.print(spec.commandLine().getOut(), report, chosen, dryRun);
                 return 0;
             }
         }

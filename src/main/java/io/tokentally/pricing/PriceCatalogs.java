@@ -1,6 +1,7 @@
 package io.tokentally.pricing;
 
 import io.tokentally.normalize.ModelCatalogSource;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** Builds the in-memory catalog from the price table. */
@@ -18,6 +19,16 @@ public class PriceCatalogs implements ModelCatalogSource {
     /** The catalog for plans that hold price changes until they are approved. */
     public PriceCatalog held() {
         return new PriceCatalog(HeldPrices.view(repository.findAll(), approvals.approvals()));
+    }
+
+    /** Every price version, as plans that take changes from their effective instant see them. */
+    public List<Price> versions() {
+        return repository.findAll();
+    }
+
+    /** Every price version as plans that hold changes until approval see them (effective from the approval). */
+    public List<Price> heldVersions() {
+        return HeldPrices.view(repository.findAll(), approvals.approvals());
     }
 
     @Override

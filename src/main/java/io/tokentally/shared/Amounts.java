@@ -22,6 +22,17 @@ public final class Amounts {
         return cost.add(cost.multiply(markupPercent).movePointLeft(2));
     }
 
+    /**
+     * A Stripe per-unit price in USD cents with the markup included, rounded HALF_UP to Stripe's 12
+     * decimals: {@code usdPerMillion × (1 + percent / 100) / 10^6 × 100}, i.e.
+     * {@code usdPerMillion × (100 + percent) / 10^6}.
+     */
+    public static BigDecimal centsPerUnit(BigDecimal usdPerMillion, BigDecimal markupPercent) {
+        return usdPerMillion
+                .multiply(BigDecimal.valueOf(100).add(markupPercent))
+                .divide(BigDecimal.valueOf(1_000_000), 12, RoundingMode.HALF_UP);
+    }
+
     /** Plain decimal text without trailing zeros, as the run report writes amounts. */
     public static String toText(BigDecimal amount) {
         if (amount.signum() == 0) {

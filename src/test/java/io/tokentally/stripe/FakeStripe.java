@@ -72,6 +72,10 @@ public final class FakeStripe implements AutoCloseable {
     private final Map<String, String> meterIds = new LinkedHashMap<>();
     private final Map<String, String> pricesByLookupKey = new LinkedHashMap<>();
     private final List<Event> events = new ArrayList<>();
+    /** subscription item id → {subscription id, customer, price id}. */
+    private final Map<String, String[]> subscriptionItems = new LinkedHashMap<>();
+
+    private final AtomicInteger subscriptionCount = new AtomicInteger();
     private final List<InvoiceItem> invoiceItems = new ArrayList<>();
     private final List<Grant> grants = new ArrayList<>();
     private final Map<String, Instant> identifiers = new HashMap<>();
@@ -84,6 +88,7 @@ public final class FakeStripe implements AutoCloseable {
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final Deque<Long> recentCalls = new ArrayDeque<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger creates = new AtomicInteger();
     private final AtomicInteger v2EventFetches = new AtomicInteger();
     private final AtomicInteger rateLimited = new AtomicInteger();
     private final AtomicInteger conflicts = new AtomicInteger();
@@ -100,6 +105,8 @@ public final class FakeStripe implements AutoCloseable {
         server.createContext("/v1/billing/meters", this::meters);
         server.createContext("/v1/prices", this::prices);
         server.createContext("/v1/billing/credit_grants", this::creditGrants);
+        server.createContext("/v1/subscriptions", this::subscriptions);
+        server.createContext("/v1/subscription_items", this::subscriptionItems);
         server.createContext("/v2/core/events", this::v2Event);
         server.start();
     }
@@ -220,6 +227,11 @@ public final class FakeStripe implements AutoCloseable {
             totals.merge(event.customer() + "|" + event.eventName(), event.value(), Long::sum);
         }
         return totals;
+    }
+
+    /** How many meters and prices were created (POSTs to create them, refused ones included). */
+    public int createCalls() {
+        return creates.get();
     }
 
     public int calls() {
@@ -501,6 +513,7 @@ public final class FakeStripe implements AutoCloseable {
                         null);
                 return;
             }
+            creates.incrementAndGet();
             String id = "mtr_" + (meterIds.size() + 1);
             meterIds.put(eventName, id);
             meters.add(eventName);
@@ -564,7 +577,19 @@ public final class FakeStripe implements AutoCloseable {
                         null);
                 return;
             }
+            creates.incrementAndGet();
             String lookupKey = form.get("lookup_key");
+            if (pricesByLookupKey.containsKey(lookupKey)) {
+                respond(
+                        exchange,
+                        400,
+                        error(
+                                "invalid_request_error",
+                                null,
+                                "A price (" + lookupKey + ") already uses that lookup key."),
+                        null);
+                return;
+            }
             String price = "{\"id\":\"price_" + (pricesByLookupKey.size() + 1)
                     + "\",\"object\":\"price\",\"lookup_key\":\"" + lookupKey
                     + "\",\"currency\":\"usd\",\"unit_amount_decimal\":\"" + form.get("unit_amount_decimal")
@@ -578,6 +603,111 @@ public final class FakeStripe implements AutoCloseable {
 
     public synchronized Map<String, String> createdMeters() {
         return Map.copyOf(meterIds);
+    }
+
+    /** A subscription of {@code customer} with one item per price; returns the subscription id. */
+    public synchronized String subscription(String customer, String... priceIds) {
+        String id = "sub_" + subscriptionCount.incrementAndGet();
+        for (String priceId : priceIds) {
+            subscriptionItems.put("si_" + (subscriptionItems.size() + 1), new String[] {id, customer, priceId});
+        }
+        return id;
+    }
+
+    /** subscription item id → the price it bills now. */
+    public synchronized Map<String, String> subscriptionItemPrices() {
+        Map<String, String> prices = new TreeMap<>();
+        subscriptionItems.forEach((item, row) -> prices.put(item, row[2]));
+        return prices;
+    }
+
+    /** Lists subscriptions (GET, optionally those with an item on {@code price}), with their items. */
+    private void subscriptions(HttpExchange exchange) throws IOException {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (admit(exchange) == null && exchange.getResponseCode() > 0) {
+            return;
+        }
+        String price = null;
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            if (pair.startsWith("price=")) {
+                price = URLDecoder.decode(pair.substring("price=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        synchronized (this) {
+            Map<String, List<String>> items = new LinkedHashMap<>();
+            Set<String> matching = new HashSet<>();
+            subscriptionItems.forEach((item, row) ->
+                    items.computeIfAbsent(row[0], sub -> new ArrayList<>()).add(item));
+            for (String[] row : subscriptionItems.values()) {
+                if (price == null || price.equals(row[2])) {
+                    matching.add(row[0]);
+                }
+            }
+            StringBuilder data = new StringBuilder();
+            items.forEach((sub, list) -> {
+                if (!matching.contains(sub)) {
+                    return;
+                }
+                StringBuilder itemJson = new StringBuilder();
+                for (String item : list) {
+                    itemJson.append(itemJson.isEmpty() ? "" : ",").append(subscriptionItemJson(item));
+                }
+                data.append(data.isEmpty() ? "" : ",")
+                        .append("{\"id\":\"")
+                        .append(sub)
+                        .append("\",\"object\":\"subscription\",\"status\":\"active\",\"customer\":\"")
+                        .append(subscriptionItems.get(list.get(0))[1])
+                        .append("\",\"items\":{\"object\":\"list\",\"has_more\":false,\"data\":[")
+                        .append(itemJson)
+                        .append("]}}");
+            });
+            respond(
+                    exchange,
+                    200,
+                    "{\"object\":\"list\",\"url\":\"/v1/subscriptions\",\"has_more\":false,\"data\":[" + data + "]}",
+                    null);
+        }
+    }
+
+    /** Updates a subscription item's price (POST /v1/subscription_items/{id}). */
+    private void subscriptionItems(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(exchange);
+        if (admit(exchange) == null && exchange.getResponseCode() > 0) {
+            return;
+        }
+        String id = exchange.getRequestURI().getPath().substring("/v1/subscription_items/".length());
+        Stored answer = idempotent(exchange, form, () -> {
+            synchronized (this) {
+                String[] row = subscriptionItems.get(id);
+                if (row == null || !exchange.getRequestMethod().equals("POST")) {
+                    return new Stored(
+                            404,
+                            error("invalid_request_error", "resource_missing", "No such subscription item: " + id));
+                }
+                String price = form.get("price");
+                if (price == null
+                        || !pricesByLookupKey.values().stream()
+                                .anyMatch(json -> json.contains("\"id\":\"" + price + "\""))) {
+                    return new Stored(
+                            400, error("invalid_request_error", "resource_missing", "No such price: " + price));
+                }
+                row[2] = price;
+                return new Stored(200, subscriptionItemJson(id));
+            }
+        });
+        respond(exchange, answer.status(), answer.body(), null);
+    }
+
+    private String subscriptionItemJson(String item) {
+        String[] row = subscriptionItems.get(item);
+        return "{\"id\":\"" + item + "\",\"object\":\"subscription_item\",\"subscription\":\"" + row[0]
+                + "\",\"price\":{\"id\":\"" + row[2] + "\",\"object\":\"price\"}}";
+    }
+
+    /** The id of the price with this lookup key, or null. */
+    public synchronized String priceId(String lookupKey) {
+        String price = pricesByLookupKey.get(lookupKey);
+        return price == null ? null : price.replaceAll("^\\{\"id\":\"([^\"]*)\".*", "$1");
     }
 
     public synchronized Map<String, String> createdPrices() {

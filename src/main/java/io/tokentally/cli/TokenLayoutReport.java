@@ -1,0 +1,64 @@
+package io.tokentally.cli;
+
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PriceChangePolicy;
+import io.tokentally.shared.Amounts;
+import io.tokentally.stripe.TokenLayoutSetup;
+import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
+import java.io.PrintWriter;
+
+/** Prints what {@code stripe setup --layout tokens} did, or would do in a dry run. */
+final class TokenLayoutReport {
+
+    private TokenLayoutReport() {}
+
+    static void print(PrintWriter out, TokenLayoutSetup.Report report, Plan plan, boolean dryRun) {
+        if (dryRun) {
+            out.println("Dry run: nothing was created in Stripe.");
+        }
+        for (TokenLayoutSetup.Item item : report.items()) {
+            TokenPrice price = item.price();
+            out.printf(
+                    "meter %s %s %s; price %s (lookup key %s) %s: %s cents per unit = %s USD/1M x (1 + %s%%),"
+                            + " effective %s%s%n",
+                    price.eventName(),
+                    item.meterId() == null ? "-" : item.meterId(),
+                    item.meter().text(),
+                    item.priceId() == null ? "-" : item.priceId(),
+                    price.lookupKey(),
+                    item.stripePrice().text(),
+                    Amounts.toText(price.centsPerUnit()),
+                    Amounts.toText(price.usdPerMillion()),
+                    Amounts.toText(price.markupPercent()),
+                    price.effectiveFrom(),
+                    price.current() ? "" : " (scheduled)");
+        }
+        String when = plan != null && plan.priceChanges() == PriceChangePolicy.HOLD
+                ? "from the approval of the change (plan " + plan.planId() + " holds price changes)"
+                : "at the change's effective instant";
+        for (TokenLayoutSetup.Move move : report.moves()) {
+            out.printf(
+                    "move: subscription items on price %s (%s) move to %s (%s) %s, %s; the old price stays in"
+                            + " Stripe%n",
+                    move.fromPriceId() == null ? "-" : move.fromPriceId(),
+                    move.fromLookupKey(),
+                    move.toPriceId() == null ? "-" : move.toPriceId(),
+                    move.to().lookupKey(),
+                    when,
+                    move.to().effectiveFrom());
+            String state = move.moved()
+                    ? "moved"
+                    : move.to().current()
+                            ? "would move now (run again with --move-subscriptions)"
+                            : "moves at " + move.to().effectiveFrom() + " (run again then with --move-subscriptions)";
+            move.items().forEach(item -> out.printf("  subscription item %s %s%n", item, state));
+        }
+        for (String warning : report.warnings()) {
+            out.println("warning: " + warning);
+        }
+        out.println();
+        out.println("Still to do in Stripe: add the current prices to each customer's subscription (one subscription"
+                + " item per price; at most 20 items per subscription).");
+        out.flush();
+    }
+}

@@ -1,0 +1,56 @@
+package io.tokentally.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionItem;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.SubscriptionItemUpdateParams;
+import com.stripe.param.SubscriptionListParams;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Finds the subscription items billed at a price, and moves one to another price of the same meter. */
+final class SubscriptionMoves {
+
+    private SubscriptionMoves() {}
+
+    /** A subscription item on a superseded price. */
+    record ItemOnPrice(String itemId, String subscriptionId, String customer) {}
+
+    static List<ItemOnPrice> itemsOn(StripeClient client, String priceId) throws StripeException {
+        List<ItemOnPrice> items = new ArrayList<>();
+        for (Subscription subscription : client.v1()
+                .subscriptions()
+                .list(SubscriptionListParams.builder()
+                        .setPrice(priceId)
+                        .setLimit(100L)
+                        .build())
+                .autoPagingIterable()) {
+            for (SubscriptionItem item : subscription.getItems().getData()) {
+                if (priceId.equals(item.getPrice().getId())) {
+                    items.add(new ItemOnPrice(item.getId(), subscription.getId(), subscription.getCustomer()));
+                }
+            }
+        }
+        return items;
+    }
+
+    /**
+     * Points the item at {@code toPriceId} without proration (the same meter's usage, a new unit
+     * price); the idempotency key names the item and the target price, so a retry moves it once.
+     */
+    static void move(StripeClient client, String itemId, String toPriceId, String toLookupKey) throws StripeException {
+        client.v1()
+                .subscriptionItems()
+                .update(
+                        itemId,
+                        SubscriptionItemUpdateParams.builder()
+                                .setPrice(toPriceId)
+                                .setProrationBehavior(SubscriptionItemUpdateParams.ProrationBehavior.NONE)
+                                .build(),
+                        RequestOptions.builder()
+                                .setIdempotencyKey("tokentally-move-" + itemId + "-" + toLookupKey)
+                                .build());
+    }
+}

@@ -1,0 +1,299 @@
+package io.tokentally.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Price;
+import com.stripe.model.billing.Meter;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.PriceCreateParams;
+import com.stripe.param.PriceListParams;
+import com.stripe.param.billing.MeterCreateParams;
+import com.stripe.param.billing.MeterListParams;
+import io.tokentally.plans.Plan;
+import io.tokentally.shared.Amounts;
+import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * Provisions the {@code tokens} layout in Stripe: the meters and metered prices {@link TokenMeterLayout}
+ * derives, created when missing (meters found by event name, prices by lookup key), so a rerun creates
+ * nothing, and a new price version creates a new price next to the old one (Stripe prices are
+ * immutable). A dry run only reads.
+ */
+@Component
+public class TokenLayoutSetup {
+
+    private final StripeProperties properties;
+    private final Clock clock;
+
+    public TokenLayoutSetup(StripeProperties properties, Clock clock) {
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** What happened, or would happen in a dry run, to a meter or a price. */
+    public enum Outcome {
+        EXISTS,
+        CREATED,
+        WOULD_CREATE;
+
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        }
+    }
+
+    /** One price of the layout and its meter, as they stand in Stripe after the run. */
+    public record Item(TokenPrice price, String meterId, Outcome meter, String priceId, Outcome stripePrice) {}
+
+    /**
+     * A price found in Stripe that a newer version supersedes: its subscription items move to {@code to}
+     * once {@code to} is in force.
+     *
+     * @param items the subscription items on the old price ("si_… (subscription sub_…, customer cus_…)")
+     * @param moved whether this run moved them
+     */
+    public record Move(
+            String eventName,
+            String fromLookupKey,
+            String fromPriceId,
+            TokenPrice to,
+            String toPriceId,
+            List<String> items,
+            boolean moved) {}
+
+    /** The run's result: the items, the moves they call for, and warnings for the operator. */
+    public record Report(List<Item> items, List<Move> moves, List<String> warnings) {}
+
+    /**
+     * Ensures the prices {@code layout} derives for {@code models} under {@code plan} (null: no markup)
+     * from {@code versions}, the catalog as that plan sees it; with {@code moveSubscriptions} (not in a
+     * dry run) moves the subscription items on superseded prices to the price in force now.
+     */
+    public Report ensure(
+            List<String> models,
+            List<io.tokentally.pricing.Price> versions,
+            Plan plan,
+            boolean dryRun,
+            boolean moveSubscriptions)
+            throws StripeException {
+        TokenMeterLayout layout = new TokenMeterLayout(properties.eventNamePrefix());
+        List<TokenPrice> wanted = layout.prices(models, versions, plan, clock.instant());
+        List<String> warnings = warnings(wanted, versions, models, plan);
+        if (properties.dryRun()) {
+            if (!dryRun) {
+                throw new IllegalStateException(
+                        "STRIPE_API_KEY (tokentally.stripe.api-key) is not set: stripe setup needs a key"
+                                + " (or --dry-run)");
+            }
+            warnings.add("no STRIPE_API_KEY: Stripe was not asked, so everything is listed as would-create");
+            List<Item> items = wanted.stream()
+                    .map(price -> new Item(price, null, Outcome.WOULD_CREATE, null, Outcome.WOULD_CREATE))
+                    .toList();
+            return new Report(items, List.of(), warnings);
+        }
+        StripeClient client = StripeClient.builder()
+                .setApiKey(properties.apiKey())
+                .setApiBase(properties.apiBase())
+                .setMaxNetworkRetries(properties.maxNetworkRetries())
+                .build();
+        List<Item> items = provision(client, wanted, dryRun);
+        List<Move> moves = new ArrayList<>();
+        for (Move move : moves(client, layout, items, versions, plan)) {
+            moves.add(withItems(client, move, moveSubscriptions && !dryRun));
+        }
+        return new Report(items, moves, warnings);
+    }
+
+    /** Finds each price's meter and price, creating what is missing unless it is a dry run. */
+    private static List<Item> provision(StripeClient client, List<TokenPrice> wanted, boolean dryRun)
+            throws StripeException {
+        Map<String, String> meters = existingMeters(client);
+        List<Item> items = new ArrayList<>();
+        for (TokenPrice price : wanted) {
+            String meterId = meters.get(price.eventName());
+            Outcome meterOutcome = Outcome.EXISTS;
+            if (meterId == null && dryRun) {
+                meterOutcome = Outcome.WOULD_CREATE;
+            } else if (meterId == null) {
+                meterId = createMeter(client, price);
+                meters.put(price.eventName(), meterId);
+                meterOutcome = Outcome.CREATED;
+            }
+            Price found = findPrice(client, price.lookupKey());
+            Outcome priceOutcome = found != null ? Outcome.EXISTS : dryRun ? Outcome.WOULD_CREATE : Outcome.CREATED;
+            String priceId = found != null ? found.getId() : dryRun ? null : createPrice(client, price, meterId);
+            items.add(new Item(price, meterId, meterOutcome, priceId, priceOutcome));
+        }
+        return items;
+    }
+
+    private static Move withItems(StripeClient client, Move move, boolean moveNow) throws StripeException {
+        if (move.fromPriceId() == null) {
+            return move;
+        }
+        List<SubscriptionMoves.ItemOnPrice> onOld = SubscriptionMoves.itemsOn(client, move.fromPriceId());
+        boolean due = moveNow && move.to().current() && move.toPriceId() != null && !onOld.isEmpty();
+        if (due) {
+            for (SubscriptionMoves.ItemOnPrice item : onOld) {
+                SubscriptionMoves.move(
+                        client, item.itemId(), move.toPriceId(), move.to().lookupKey());
+            }
+        }
+        List<String> items = onOld.stream()
+                .map(item -> item.itemId() + " (subscription " + item.subscriptionId() + ", customer " + item.customer()
+                        + ")")
+                .toList();
+        return new Move(
+                move.eventName(), move.fromLookupKey(), move.fromPriceId(), move.to(), move.toPriceId(), items, due);
+    }
+
+    private List<Move> moves(
+            StripeClient client,
+            TokenMeterLayout layout,
+            List<Item> items,
+            List<io.tokentally.pricing.Price> versions,
+            Plan plan)
+            throws StripeException {
+        List<Move> moves = new ArrayList<>();
+        Map<String, List<String>> superseded =
+                layout.supersededKeys(items.stream().map(Item::price).toList(), versions, plan);
+        Map<String, Item> currentByMeter = new HashMap<>();
+        for (Item item : items) {
+            if (item.price().current()) {
+                currentByMeter.put(item.price().eventName(), item);
+            }
+        }
+        for (Map.Entry<String, List<String>> entry : superseded.entrySet()) {
+            Item to = currentByMeter.get(entry.getKey());
+            for (String key : entry.getValue()) {
+                Price old = findPrice(client, key);
+                if (old != null) {
+                    moves.add(new Move(entry.getKey(), key, old.getId(), to.price(), to.priceId(), List.of(), false));
+                }
+            }
+        }
+        for (Item item : items) {
+            Item from = currentByMeter.get(item.price().eventName());
+            if (!item.price().current() && from != null) {
+                moves.add(new Move(
+                        item.price().eventName(),
+                        from.price().lookupKey(),
+                        from.priceId(),
+                        item.price(),
+                        item.priceId(),
+                        List.of(),
+                        false));
+            }
+        }
+        return moves;
+    }
+
+    private static List<String> warnings(
+            List<TokenPrice> wanted, List<io.tokentally.pricing.Price> versions, List<String> models, Plan plan) {
+        List<String> warnings = new ArrayList<>();
+        Set<String> meters = new LinkedHashSet<>();
+        wanted.forEach(price -> meters.add(price.eventName()));
+        if (meters.size() > TokenMeterLayout.MAX_SUBSCRIPTION_ITEMS) {
+            warnings.add(meters.size() + " metered prices for plan "
+                    + (plan == null ? TokenMeterLayout.NO_PLAN : plan.planId())
+                    + ": Stripe allows " + TokenMeterLayout.MAX_SUBSCRIPTION_ITEMS
+                    + " items per subscription, so one subscription cannot carry them all; list fewer models"
+                    + " or use the amount layout");
+        }
+        Set<String> longContext = new LinkedHashSet<>();
+        for (io.tokentally.pricing.Price price : versions) {
+            if (models.contains(price.model()) && price.contextTier() == io.tokentally.shared.ContextTier.LONG) {
+                longContext.add(price.model());
+            }
+        }
+        longContext.forEach(model -> warnings.add(
+                model + " has long-context prices; the tokens layout provisions only standard-context prices"));
+        return warnings;
+    }
+
+    private static Map<String, String> existingMeters(StripeClient client) throws StripeException {
+        Map<String, String> meters = new HashMap<>();
+        for (Meter meter : client.v1()
+                .billing()
+                .meters()
+                .list(MeterListParams.builder()
+                        .setStatus(MeterListParams.Status.ACTIVE)
+                        .setLimit(100L)
+                        .build())
+                .autoPagingIterable()) {
+            meters.put(meter.getEventName(), meter.getId());
+        }
+        return meters;
+    }
+
+    private static String createMeter(StripeClient client, TokenPrice price) throws StripeException {
+        return client.v1()
+                .billing()
+                .meters()
+                .create(
+                        MeterCreateParams.builder()
+                                .setEventName(price.eventName())
+                                .setDisplayName(price.displayName())
+                                .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
+                                        .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM)
+                                        .build())
+                                .build(),
+                        RequestOptions.builder()
+                                .setIdempotencyKey("tokentally-setup-meter-" + price.eventName())
+                                .build())
+                .getId();
+    }
+
+    private static Price findPrice(StripeClient client, String lookupKey) throws StripeException {
+        List<Price> prices = client.v1()
+                .prices()
+                .list(PriceListParams.builder().addLookupKey(lookupKey).build())
+                .getData();
+        return prices.isEmpty() ? null : prices.get(0);
+    }
+
+    private static String createPrice(StripeClient client, TokenPrice price, String meterId) throws StripeException {
+        return client.v1()
+                .prices()
+                .create(
+                        PriceCreateParams.builder()
+                                .setCurrency("usd")
+                                .setLookupKey(price.lookupKey())
+                                // plain text: BigDecimal.toString would write 4.8E-7 for a tiny price
+                                .putExtraParam("unit_amount_decimal", Amounts.toText(price.centsPerUnit()))
+                                .setRecurring(PriceCreateParams.Recurring.builder()
+                                        .setInterval(PriceCreateParams.Recurring.Interval.MONTH)
+                                        .setUsageType(PriceCreateParams.Recurring.UsageType.METERED)
+                                        .setMeter(meterId)
+                                        .build())
+                                .setProductData(PriceCreateParams.ProductData.builder()
+                                        .setName(price.displayName())
+                                        .build())
+                                .putMetadata("tokentally_model", price.model())
+                                .putMetadata(
+                                        "tokentally_token_type",
+                                        price.tokenType().code())
+                                .putMetadata("tokentally_price_version_id", Long.toString(price.priceVersionId()))
+                                .putMetadata(
+                                        "tokentally_effective_from",
+                                        price.effectiveFrom().toString())
+                                .putMetadata(
+                                        "tokentally_usd_per_million",
+                                        price.usdPerMillion().toPlainString())
+                                .putMetadata(
+                                        "tokentally_markup_percent",
+                                        price.markupPercent().toPlainString())
+                                .build(),
+                        RequestOptions.builder()
+                                .setIdempotencyKey("tokentally-setup-price-" + price.lookupKey())
+                                .build())
+                .getId();
+    }
+}

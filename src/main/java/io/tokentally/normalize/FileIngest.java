@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * One pass over one registered file: the format's rules, normalization, the duplicate check and the
  * file's usage totals, all held in memory until the file is committed as a whole. A row is a
  * duplicate when an earlier row of the file, or a committed row of any file, has the same source
- * and request id and a timestamp on the same UTC day. The rows of an aggregated export are buckets
+ * and request id and a timestamp on the same UTC day or the day before or after. The rows of an aggregated export are buckets
  * instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
  */
 final class FileIngest implements FileIngestion {
@@ -94,7 +94,10 @@ final class FileIngest implements FileIngestion {
     public void settleConcurrentDuplicates() throws IOException {
         Map<LocalDate, RequestKeySet> takenByOthers = new HashMap<>();
         for (Map.Entry<LocalDate, RequestKeySet> day : acceptedKeys.entrySet()) {
-            RequestKeySet common = store.commonKeys(day.getKey(), keysSeenThrough, day.getValue());
+            RequestKeySet common = new RequestKeySet();
+            for (int offset = -1; offset <= 1; offset++) {
+                store.collectCommonKeys(day.getKey().plusDays(offset), keysSeenThrough, day.getValue(), common);
+            }
             if (common.size() > 0) {
                 takenByOthers.put(day.getKey(), common);
             }
@@ -149,7 +152,7 @@ final class FileIngest implements FileIngestion {
             takeBucket(record, line);
             return;
         }
-        if (stored(day).contains(hasher.high(), hasher.low())
+        if (seenOnAdjacentDays(day, hasher.high(), hasher.low())
                 || !acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(hasher.high(), hasher.low())) {
             duplicates++;
             return;
@@ -214,6 +217,25 @@ final class FileIngest implements FileIngestion {
         return parsed.reject() != null
                 ? new UsageNormalizer.Result(null, parsed.reject())
                 : normalizer.normalize(parsed.row());
+    }
+
+    /**
+     * Whether a committed row, or an earlier row of this file, has the key on the row's UTC day or the
+     * day before or after: a request re-reported with a timestamp across midnight is still a repeat.
+     * (The same day's keys of this file are checked by the caller's add.)
+     */
+    private boolean seenOnAdjacentDays(LocalDate day, long high, long low) {
+        for (int offset = -1; offset <= 1; offset++) {
+            LocalDate adjacent = day.plusDays(offset);
+            if (stored(adjacent).contains(high, low)) {
+                return true;
+            }
+            RequestKeySet accepted = offset == 0 ? null : acceptedKeys.get(adjacent);
+            if (accepted != null && accepted.contains(high, low)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private RequestKeySet stored(LocalDate day) {

@@ -53,9 +53,8 @@ class UsageStore {
                 day);
     }
 
-    /** The keys of {@code candidates} that blocks of {@code day} newer than {@code afterBlock} hold. */
-    RequestKeySet commonKeys(LocalDate day, long afterBlock, RequestKeySet candidates) {
-        RequestKeySet common = new RequestKeySet();
+    /** Adds to {@code common} the keys of {@code candidates} that blocks of {@code day} newer than {@code afterBlock} hold. */
+    void collectCommonKeys(LocalDate day, long afterBlock, RequestKeySet candidates, RequestKeySet common) {
         jdbc.query(
                 "SELECT request_keys FROM usage_key_block WHERE usage_day = ? AND block_id > ?",
                 rs -> {
@@ -63,7 +62,6 @@ class UsageStore {
                 },
                 day,
                 afterBlock);
-        return common;
     }
 
     void insertKeys(long fileId, Map<LocalDate, RequestKeySet> keysByDay) {

@@ -98,6 +98,69 @@ class FileIngestTests {
     }
 
     @Test
+    void aRepeatWhoseTimestampCrossesMidnightIsADuplicateOnBothSidesOfIt() throws Exception {
+        // given: an earlier run committed r1 at 23:59:58 and r2 at 00:00:01 of the next day
+        String source = "midnight-" + UUID.randomUUID();
+        FileIngest earlier = ingest(
+                source, "day.csv", row("r1", 100, "2026-10-05T23:59:58Z"), row("r2", 200, "2026-10-06T00:00:01Z"));
+        earlier.readAll(record -> {});
+        commit(earlier, 1);
+
+        // when: a late file repeats r1 just after midnight and r2 just before it, and holds r3 on
+        // both sides of midnight
+        FileIngest late = ingest(
+                source,
+                "late.csv",
+                row("r1", 100, "2026-10-06T00:00:02Z"),
+                row("r2", 200, "2026-10-05T23:59:59Z"),
+                row("r3", 300, "2026-10-05T23:59:59Z"),
+                row("r3", 300, "2026-10-06T00:00:03Z"));
+        late.readAll(record -> {});
+        commit(late, 2);
+
+        // then: each request counts once, on the day of its first copy
+        assertThat(late.counts()).isEqualTo(new FileCounts(4, 1, 0, 3, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(600);
+    }
+
+    @Test
+    void twoFilesReadAtOnceWithOneRequestOnEitherSideOfMidnightCountItOnce() throws Exception {
+        // given: both files hold r1, stamped on different UTC days, read before either is committed
+        String source = "midnight-race-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r1", 100, "2026-10-05T23:59:59Z"));
+        FileIngest second =
+                ingest(source, "b.csv", row("r1", 100, "2026-10-06T00:00:01Z"), row("r2", 200, "2026-10-06T00:00:02Z"));
+        first.readAll(record -> {});
+        second.readAll(record -> {});
+
+        // when
+        commit(first, 1);
+        commit(second, 1);
+
+        // then: the second file gives r1 back
+        assertThat(second.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(300);
+    }
+
+    @Test
+    void aRepeatTwoDaysApartIsCountedAgain() throws Exception {
+        // given: r1 committed on 2026-10-05; dedup looks one UTC day either side, not at all history
+        String source = "far-" + UUID.randomUUID();
+        FileIngest earlier = ingest(source, "day.csv", row("r1", 100, "2026-10-05T12:00:00Z"));
+        earlier.readAll(record -> {});
+        commit(earlier, 1);
+
+        // when
+        FileIngest late = ingest(source, "late.csv", row("r1", 100, "2026-10-07T12:00:00Z"));
+        late.readAll(record -> {});
+        commit(late, 2);
+
+        // then
+        assertThat(late.counts()).isEqualTo(new FileCounts(1, 1, 0, 0, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(200);
+    }
+
+    @Test
     void anOlderExportCommittedAfterANewerOneOfTheSameBucketsChangesNothing() throws Exception {
         // given: two exports of one bucket, registered older first, both read before either commits
         String source = "snapshots-" + UUID.randomUUID();
@@ -203,7 +266,11 @@ class FileIngestTests {
     }
 
     private static String row(String requestId, long input) {
-        return requestId + ",2026-10-05T10:15:00Z,alice,openai,gpt-4o-mini," + input + ",0,0,0,0,0,,ok";
+        return row(requestId, input, "2026-10-05T10:15:00Z");
+    }
+
+    private static String row(String requestId, long input, String timestamp) {
+        return requestId + "," + timestamp + ",alice,openai,gpt-4o-mini," + input + ",0,0,0,0,0,,ok";
     }
 
     private static Path temporaryFolder() {

@@ -34,6 +34,16 @@ public class RejectRepository {
         jdbc.batchUpdate(insert, rejects, rejects.size(), this::bind);
     }
 
+    /** Removes the rejects of these lines of a file (a held line that turned out to be another file's duplicate). */
+    public void deleteLines(long fileId, List<Long> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate(
+                "DELETE FROM reject WHERE file_id = ? AND line_no = ?",
+                lines.stream().map(line -> new Object[] {fileId, line}).toList());
+    }
+
     private void bind(PreparedStatement ps, Reject reject) throws SQLException {
         ps.setLong(1, reject.fileId());
         ps.setLong(2, reject.lineNo());

@@ -159,7 +159,12 @@ final class FileIngest implements FileIngestion {
         }
         totals.add(line);
         hours.add(line.hourStart());
-        count(line, 1);
+        if (result.held() != null) {
+            rejected++;
+            addReject(result.held());
+        } else {
+            count(line, 1);
+        }
     }
 
     private void takeBucket(RawRecord record, UsageLine line) {
@@ -179,6 +184,10 @@ final class FileIngest implements FileIngestion {
 
     private void reject(Reject reject) {
         rejected++;
+        addReject(reject);
+    }
+
+    private void addReject(Reject reject) {
         pendingRejects.add(reject);
         if (pendingRejects.size() >= batchSize) {
             flushRejects();
@@ -187,9 +196,11 @@ final class FileIngest implements FileIngestion {
 
     private void takeBack(Map<LocalDate, RequestKeySet> takenByOthers) throws IOException {
         RequestKeySet takenBack = new RequestKeySet();
+        List<Long> heldTakenBack = new ArrayList<>();
         try (RecordCursor cursor = format.open(InputFiles.openText(file.path()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
-                UsageLine line = normalize(record).line();
+                UsageNormalizer.Result result = normalize(record);
+                UsageLine line = result.line();
                 RequestKeySet committed = line == null ? null : takenByOthers.get(dayOf(line));
                 if (committed == null) {
                     continue;
@@ -199,11 +210,17 @@ final class FileIngest implements FileIngestion {
                 long low = hasher.low();
                 if (committed.contains(high, low) && takenBack.add(high, low)) {
                     totals.subtract(line);
-                    count(line, -1);
+                    if (result.held() != null) {
+                        rejected--;
+                        heldTakenBack.add(record.lineNo());
+                    } else {
+                        count(line, -1);
+                    }
                     duplicates++;
                 }
             }
         }
+        rejects.deleteLines(file.fileId(), heldTakenBack);
     }
 
     private void count(UsageLine line, int sign) {

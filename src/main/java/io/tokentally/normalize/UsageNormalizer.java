@@ -12,8 +12,9 @@ import java.util.Set;
 /**
  * Turns a valid usage row into a usage line: canonical provider and model, the long-context tier,
  * disjoint token buckets and customer attribution. A pure function of the row, the catalog and the
- * known customers. A row whose model (or token type or tier) has no price at its time is accepted all
- * the same: rating holds it back, reports it and bills it once a price for its time exists. Its model
+ * known customers. A row whose model (or token type or tier) has no price at its time is kept all the
+ * same: rating holds it back, reports it and bills it once a price for its time exists; a row whose
+ * model has no price at all is also listed among the rejects ({@link Result#held}). Its model
  * id is then the row's own, prefixes removed, and its price epoch its hour's start.
  */
 public final class UsageNormalizer {
@@ -31,8 +32,17 @@ public final class UsageNormalizer {
         this.customers = customers;
     }
 
-    /** The outcome for one row: exactly one of {@code line} and {@code reject} is set. */
-    public record Result(UsageLine line, Reject reject) {}
+    /**
+     * The outcome for one row: exactly one of {@code line} and {@code reject} is set. {@code held} is set
+     * with a line whose model has no price at its time: the line is kept (and held back by rating), and
+     * the row is listed among the rejects with this reason, as the usage format's rule asks.
+     */
+    public record Result(UsageLine line, Reject reject, Reject held) {
+
+        public Result(UsageLine line, Reject reject) {
+            this(line, reject, null);
+        }
+    }
 
     public Result normalize(UsageRow row) {
         String provider = catalog.canonicalProvider(row.provider()).orElseGet(() -> catalog.providerId(row.provider()));
@@ -85,6 +95,17 @@ public final class UsageNormalizer {
                 buckets[4],
                 row.reasoningTokens(),
                 row.units());
-        return new Result(line, null);
+        return new Result(line, null, pricing.isPresent() ? null : held(row, model));
+    }
+
+    private static Reject held(UsageRow row, String model) {
+        return new Reject(
+                row.fileId(),
+                row.lineNo(),
+                RejectCode.NO_PRICE,
+                "no price is known for model '" + model + "' at " + row.timestamp()
+                        + "; the row is held back, not billed, and billed by the first run after a price for"
+                        + " its time is added",
+                row.raw());
     }
 }

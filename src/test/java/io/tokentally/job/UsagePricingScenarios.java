@@ -81,10 +81,17 @@ abstract class UsagePricingScenarios {
         // when day A runs
         JobExecution runA = run(dayA, input, customers, pricesWithoutGpt9);
 
-        // then gpt-9 and mistral are held, reported and found, and only gpt-4o reaches Stripe
+        // then gpt-9 and mistral are held, listed as rejects, reported and found, and only gpt-4o
+        // reaches Stripe
         JsonNode reportA = report(runA, dayA);
-        assertThat(reportA.get("counts").get("accepted").asLong()).isEqualTo(3);
-        assertThat(reportA.get("counts").get("rejected").asLong()).isZero();
+        assertThat(reportA.get("counts").get("accepted").asLong()).isEqualTo(1);
+        assertThat(reportA.get("counts").get("rejected").asLong()).isEqualTo(2);
+        assertThat(Files.readAllLines(runFolder(runA, dayA).resolve("rejects.csv")))
+                .filteredOn(line -> line.contains(",NO_PRICE,"))
+                .extracting(line -> Path.of(line.substring(0, line.indexOf(",NO_PRICE,")))
+                        .getFileName()
+                        .toString())
+                .containsExactly("gateway-a.csv,3", "gateway-a.csv,4");
         assertThat(reportA.get("totals"))
                 .extracting(total -> total.get("model").asString() + " "
                         + total.get("billed_usd").asString())

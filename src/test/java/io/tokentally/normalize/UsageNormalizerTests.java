@@ -200,6 +200,10 @@ class UsageNormalizerTests {
         assertThat(result.line().priceEpoch()).isEqualTo(NOON);
         assertThat(result.line().contextTier()).isEqualTo(ContextTier.STANDARD);
         assertThat(result.line().input()).isEqualTo(100);
+        // and listed among the rejects with its line, as the usage format's rule says
+        assertThat(result.held().code()).isEqualTo(RejectCode.NO_PRICE);
+        assertThat(result.held().lineNo()).isEqualTo(42);
+        assertThat(result.held().message()).contains("mistral/mistral/mistral-large-2411", "held back");
     }
 
     @Test
@@ -241,6 +245,7 @@ class UsageNormalizerTests {
         // then
         assertThat(line.serviceTier()).isEqualTo(ServiceTier.PRIORITY);
         assertThat(line.priceEpoch()).isEqualTo(JAN_2025);
+        assertThat(normalizer.normalize(row).held()).isNull(); // the model has a price: only rating holds it
     }
 
     @Test

@@ -34,6 +34,10 @@ public final class PlansFile {
             "consumption_order",
             "allow_overage",
             "price_changes");
+    /** The scale of {@code markup_percent} in the database. */
+    private static final int MARKUP_SCALE = 6;
+
+    private static final BigDecimal MAX_MARKUP = new BigDecimal("1000000");
     private static final Set<String> OVERRIDE_KEYS = Set.of("provider", "model", "markup_percent");
 
     private PlansFile() {}
@@ -150,6 +154,11 @@ public final class PlansFile {
                     : new BigDecimal(node.asString().strip());
             if (value.compareTo(new BigDecimal("-100")) < 0) {
                 throw new IllegalArgumentException(file + ": " + where + " is below -100%: " + value);
+            }
+            if (value.stripTrailingZeros().scale() > MARKUP_SCALE || value.abs().compareTo(MAX_MARKUP) >= 0) {
+                throw new IllegalArgumentException(file + ": " + where + " " + value.toPlainString()
+                        + " has more than " + MARKUP_SCALE + " decimals or is 1,000,000% or more;"
+                        + " markups are kept exactly, to " + MARKUP_SCALE + " decimals, never rounded");
             }
             return value;
         } catch (NumberFormatException e) {

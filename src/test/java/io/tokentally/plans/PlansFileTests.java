@@ -136,6 +136,18 @@ class PlansFileTests {
                 .withMessage(file + ": plans[0].markup_percent is required");
     }
 
+    @Test
+    void refusesAMarkupWithMoreDecimalsThanItIsKeptWith() {
+        // given an override of 33.3333333%, one decimal more than the catalog keeps
+        Path file = fixture("plans-markup-too-precise.yaml");
+
+        // when, then: refused, not silently rounded to 33.333333
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessageStartingWith(
+                        file + ": plans[0].overrides[0].markup_percent 33.3333333 has more than 6 decimals");
+    }
+
     private static Path fixture(String name) {
         try {
             return Path.of(PlansFileTests.class.getResource(name).toURI());

@@ -17,7 +17,11 @@ final class ModelIds {
             "google-vertex", "google");
 
     private static final List<String> MODEL_PREFIXES =
-            List.of("openai/", "anthropic/", "google/", "gemini/", "vertex_ai/", "models/", "openrouter/");
+            List.of("openai/", "anthropic/", "google/", "gemini/", "vertex_ai/", "models/", "openrouter/", "bedrock/");
+
+    /** Bedrock's cross-region inference prefixes and its vendor prefix: {@code us.anthropic.claude-…}. */
+    private static final Pattern BEDROCK_PREFIX = Pattern.compile(
+            "^(?:[a-z]{2}(?:-[a-z]+)+-\\d/)?(?:(?:us|eu|global|jp|au|apac|us-gov)\\.)?anthropic\\.(?=claude)");
 
     private static final List<Pattern> SNAPSHOT_SUFFIXES = List.of(
             Pattern.compile("-\\d{4}-\\d{2}-\\d{2}$"),
@@ -46,10 +50,13 @@ final class ModelIds {
                 }
             }
         }
-        return id;
+        return BEDROCK_PREFIX.matcher(id).replaceFirst("");
     }
 
-    /** The model without its dated snapshot suffix, if it has one. */
+    /**
+     * The model without its last snapshot suffix, if it has one. Bedrock ids carry two
+     * ({@code claude-haiku-4-5-20251001-v1:0}): call it again on the result for the next.
+     */
     static Optional<String> withoutSnapshot(String model) {
         for (Pattern suffix : SNAPSHOT_SUFFIXES) {
             String base = suffix.matcher(model).replaceFirst("");

@@ -62,7 +62,15 @@ public final class PriceCatalog implements ModelCatalog {
         if (models.containsKey(exact)) {
             return Optional.of(exact);
         }
-        return ModelIds.withoutSnapshot(bare).map(base -> provider + "/" + base).filter(models::containsKey);
+        for (Optional<String> base = ModelIds.withoutSnapshot(bare);
+                base.isPresent();
+                base = ModelIds.withoutSnapshot(base.get())) {
+            String candidate = provider + "/" + base.get();
+            if (models.containsKey(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

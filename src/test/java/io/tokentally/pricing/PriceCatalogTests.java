@@ -76,7 +76,10 @@ class PriceCatalogTests {
         "openai,    openai/gpt-4o-2024-08-06,           openai/gpt-4o",
         "anthropic, claude-sonnet-4-5-20250929,         anthropic/claude-sonnet-4-5",
         "anthropic, claude-sonnet-4@20250514,           anthropic/claude-sonnet-4",
-        "anthropic, vertex_ai/claude-sonnet-4@20250514, anthropic/claude-sonnet-4"
+        "anthropic, vertex_ai/claude-sonnet-4@20250514, anthropic/claude-sonnet-4",
+        "anthropic, anthropic.claude-sonnet-4-5-20250929-v1:0, anthropic/claude-sonnet-4-5",
+        "anthropic, us.anthropic.claude-sonnet-4-5-20250929-v1:0, anthropic/claude-sonnet-4-5",
+        "anthropic, bedrock/us-gov-west-1/anthropic.claude-sonnet-4-5-20250929-v1:0, anthropic/claude-sonnet-4-5"
     })
     void resolvesDatedSnapshotsToTheirBaseModel(String provider, String written, String canonical) {
         // given CATALOG

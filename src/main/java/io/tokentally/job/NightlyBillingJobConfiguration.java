@@ -9,6 +9,7 @@ import io.tokentally.reconcile.CreditsStepConfiguration;
 import io.tokentally.reconcile.ReconcileStepConfiguration;
 import io.tokentally.stripe.BuildCreditGrantsStepConfiguration;
 import io.tokentally.stripe.BuildOutboxStepConfiguration;
+import io.tokentally.stripe.ClosePeriodsStepConfiguration;
 import io.tokentally.stripe.ReadBackStepConfiguration;
 import io.tokentally.stripe.UploadStepConfiguration;
 import org.springframework.batch.core.job.Job;
@@ -39,6 +40,7 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(LoadCustomersStepConfiguration.LOAD_CUSTOMERS_STEP) Step loadCustomersStep,
             @Qualifier(RegisterFilesStepConfiguration.REGISTER_FILES_STEP) Step registerFilesStep,
             @Qualifier(NormalizeStepConfiguration.INGEST_STEP) Step ingestStep,
+            @Qualifier(ClosePeriodsStepConfiguration.RECORD_CLOSING_POSITIONS_STEP) Step recordClosingPositionsStep,
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
@@ -70,6 +72,7 @@ public class NightlyBillingJobConfiguration {
                 .next(loadPurchasesStep)
                 .next(registerFilesStep)
                 .next(ingestStep)
+                .next(recordClosingPositionsStep)
                 .next(rateStep)
                 .next(buildOutboxStep)
                 .next(writeStatementsAndBalancesStep)

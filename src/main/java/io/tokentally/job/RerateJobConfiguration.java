@@ -4,6 +4,7 @@ import io.tokentally.rating.RatingPreview;
 import io.tokentally.rating.RatingStepConfiguration;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.stripe.BuildOutboxStepConfiguration;
+import io.tokentally.stripe.ClosePeriodsStepConfiguration;
 import io.tokentally.stripe.UploadStepConfiguration;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -48,11 +49,13 @@ public class RerateJobConfiguration {
     Job rerateJob(
             JobRepository jobRepository,
             @Qualifier(RECORD_RERATE_STEP) Step recordRerateStep,
+            @Qualifier(ClosePeriodsStepConfiguration.RECORD_CLOSING_POSITIONS_STEP) Step recordClosingPositionsStep,
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep) {
         return new JobBuilder(RERATE_JOB, jobRepository)
                 .start(recordRerateStep)
+                .next(recordClosingPositionsStep)
                 .next(rateStep)
                 .next(buildOutboxStep)
                 .next(uploadMeterEventsStep)

@@ -167,6 +167,7 @@ public class CreditsStepConfiguration {
             PlanRepository plans,
             PurchaseRepository purchases,
             CreditLedgers ledgers,
+            LateInvoiceItems lateItems,
             BalanceRepository balances,
             FindingRepository findings,
             BalanceProperties properties,
@@ -182,6 +183,7 @@ public class CreditsStepConfiguration {
                     plans.findAll(),
                     purchases.grantsByCustomer(),
                     ledgers,
+                    lateItems,
                     Instant.now(clock),
                     UsageWindow.ofUtcDate(LocalDate.parse(date)),
                     run);
@@ -230,6 +232,7 @@ public class CreditsStepConfiguration {
             Map<String, Plan> plans,
             Map<String, List<CreditGrant>> grants,
             CreditLedgers ledgers,
+            LateInvoiceItems lateItems,
             Instant now,
             UsageWindow window,
             long run) {
@@ -242,7 +245,10 @@ public class CreditsStepConfiguration {
             CreditLedger ledger = ledger(customer, own);
             for (BillingPeriod period : periods(customer)) {
                 Statement statement = Statements.of(customer, plans, ledger, period);
-                StatementFiles.write(folder, statement);
+                StatementFiles.write(
+                        folder,
+                        statement,
+                        lateItems.of(customer.customerId(), period).orElse(null));
                 BalanceFindings.of(statement, properties.includedThresholdsPercent())
                         .forEach(finding ->
                                 crossings.add(new ThresholdWebhook.Crossing(customer.customerId(), finding)));

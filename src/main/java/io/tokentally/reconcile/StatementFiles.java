@@ -33,12 +33,15 @@ public final class StatementFiles {
 
     private StatementFiles() {}
 
-    public static void write(Path runFolder, Statement statement) throws IOException {
+    /** @param late the period's closing position and late invoice items, or null while it is open for Stripe */
+    public static void write(Path runFolder, Statement statement, LateInvoiceItems.Late late) throws IOException {
         Path folder = Files.createDirectories(runFolder.resolve(STATEMENTS_FOLDER));
         String name = statement.customerId().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                 + DAY.format(statement.period().start());
         Files.writeString(
-                folder.resolve(name + ".json"), JSON.writeValueAsString(toJson(statement)), StandardCharsets.UTF_8);
+                folder.resolve(name + ".json"),
+                JSON.writeValueAsString(toJson(statement, late)),
+                StandardCharsets.UTF_8);
         try (Writer out = Files.newBufferedWriter(folder.resolve(name + ".csv"), StandardCharsets.UTF_8)) {
             out.write("section,item,token_type,tokens,unit_price_usd_per_million,amount_usd\n");
             for (Statement.Line line : statement.lines()) {
@@ -82,6 +85,18 @@ public final class StatementFiles {
                         text(credit.appliedUsd().negate()));
             }
             csv(out, "total_due", "", "", "", "", text(statement.totalDueUsd()));
+            if (late != null) {
+                for (LateInvoiceItems.Item item : late.items()) {
+                    csv(
+                            out,
+                            "late_invoice_item",
+                            "revision " + item.revision() + " " + item.state(),
+                            "",
+                            "",
+                            "",
+                            text(item.amountUsd()));
+                }
+            }
         }
     }
 
@@ -102,7 +117,7 @@ public final class StatementFiles {
         return bytes;
     }
 
-    static Map<String, Object> toJson(Statement statement) {
+    static Map<String, Object> toJson(Statement statement, LateInvoiceItems.Late late) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("customer_id", statement.customerId());
         json.put(
@@ -142,6 +157,26 @@ public final class StatementFiles {
         json.put("overage_usd", text(statement.overageUsd()));
         json.put("fixed_fees_usd", text(statement.fixedFeesUsd()));
         json.put("total_due_usd", statement.totalDueUsd().toPlainString());
+        if (late != null) {
+            json.put("late_invoice_items_usd", text(late.invoicedUsd()));
+            json.put(
+                    "late_invoice_items",
+                    ordered(
+                            "closed_at",
+                            late.closedAt().toString(),
+                            "closing_position_usd",
+                            text(late.closingPositionUsd()),
+                            "items",
+                            late.items().stream()
+                                    .map(item -> ordered(
+                                            "revision",
+                                            item.revision(),
+                                            "amount_usd",
+                                            text(item.amountUsd()),
+                                            "state",
+                                            item.state()))
+                                    .toList()));
+        }
         return json;
     }
 

@@ -100,7 +100,7 @@ class UsageFindings {
         Map<String, long[]> days = new TreeMap<>();
         jdbc.query(
                 "SELECT customer_id, window_start, value_micros FROM outbox WHERE kind = 'INVOICE_ITEM'"
-                        + " AND created_run = ? ORDER BY customer_id, window_start",
+                        + " AND meter <> 'closed-period' AND created_run = ? ORDER BY customer_id, window_start",
                 rs -> {
                     LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "window_start"), ZoneOffset.UTC);
                     long[] sums = days.computeIfAbsent(rs.getString(1) + "|" + day, key -> new long[2]);

@@ -41,6 +41,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * The build-outbox step: for every customer whose rated usage this run touched, recomputes what each
  * amount meter must show per hour of the customer's billing period and queues the differences as new
  * outbox revisions. Customers who share a billing cycle share periods, so the work is per cycle and period.
+ * A period closed for Stripe gets no meter events: its changes become invoice items ({@link ClosedPeriods}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StripeProperties.class)
@@ -70,6 +71,7 @@ public class BuildOutboxStepConfiguration {
             JdbcTemplate jdbc,
             OutboxRepository outbox,
             CustomerRepository customers,
+            ClosedPeriods closedPeriods,
             AmountMeterLayout layout,
             StripeProperties properties,
             Clock clock,
@@ -78,7 +80,9 @@ public class BuildOutboxStepConfiguration {
         return (contribution, chunkContext) -> {
             UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
             Object[] runHours = {run, SqlTime.utc(window.from()), SqlTime.utc(window.to())};
-            OutboxPlanner planner = new OutboxPlanner(Instant.now(clock), Duration.ofDays(properties.lateAfterDays()));
+            Instant now = Instant.now(clock);
+            OutboxPlanner planner = new OutboxPlanner(now, Duration.ofDays(properties.lateAfterDays()));
+            ClosedPeriodPlanner closing = closedPeriods.planner(now);
             Map<String, String> stripeIds = new HashMap<>();
             jdbc.query("SELECT customer_id, stripe_customer_id FROM customer", rs -> {
                 stripeIds.put(rs.getString(1), rs.getString(2));
@@ -97,13 +101,21 @@ public class BuildOutboxStepConfiguration {
             for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle :
                     periodsTouched(jdbc, runHours, cycles).entrySet()) {
                 for (BillingPeriod period : cycle.getValue()) {
+                    if (closing.isClosed(period)) {
+                        continue; // Stripe invoiced it: changes go out as invoice items, below
+                    }
                     Predicate<String> onCycle = customerId ->
                             cycle.getKey().equals(cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC));
                     List<OutboxRow> rows = plan(jdbc, outbox, layout, planner, stripeIds, period, onCycle, run);
                     queued += outbox.insertAll(rows, run);
                 }
             }
-            log.info("Outbox: {} new meter event or invoice item revisions queued", queued);
+            int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, now), run);
+            log.info(
+                    "Outbox: {} new meter event or invoice item revisions, {} closed-period invoice items queued",
+                    queued,
+                    late);
+            queued += late;
             contribution.incrementWriteCount(queued);
             return RepeatStatus.FINISHED;
         };

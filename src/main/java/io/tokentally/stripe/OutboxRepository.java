@@ -80,7 +80,8 @@ public class OutboxRepository {
                         + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END), MAX(o.revision) FROM outbox o"
                         + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
                         + " WHERE o.window_start >= ? AND o.window_start < ?"
-                        + " AND o.kind IN ('METER_EVENT', 'INVOICE_ITEM')"
+                        + " AND o.kind IN ('METER_EVENT', 'INVOICE_ITEM') AND o.meter <> '"
+                        + ClosedPeriodRepository.METER + "'"
                         + " GROUP BY o.customer_id, o.meter, o.window_start",
                 rs -> {
                     queued.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())

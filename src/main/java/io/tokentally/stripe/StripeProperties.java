@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -30,6 +31,9 @@ import org.springframework.validation.annotation.Validated;
  * @param webhookSecret the signing secret of the event destination that delivers Stripe's asynchronous
  *     meter errors to {@code POST /api/stripe/events} ({@code STRIPE_WEBHOOK_SECRET}); blank turns the
  *     endpoint off
+ * @param periodCloseGrace how long after a billing period's end Stripe may still take meter events for its
+ *     invoice (Stripe waits an hour by default before it finalizes a subscription invoice); from then on
+ *     the period is closed and its changes go out as invoice items (ADR 0021)
  */
 @Validated
 @ConfigurationProperties("tokentally.stripe")
@@ -59,7 +63,18 @@ public record StripeProperties(
         @DefaultValue("10") @Min(1) @Max(600) int readBackPollSeconds,
 
         @Pattern(regexp = "|whsec_.+", message = "is an event destination's signing secret, whsec_...")
-        String webhookSecret) {
+        String webhookSecret,
+
+        @DefaultValue("PT1H") Duration periodCloseGrace) {
+
+    public StripeProperties {
+        if (periodCloseGrace == null || periodCloseGrace.isNegative() || periodCloseGrace.compareTo(MAX_GRACE) > 0) {
+            throw new IllegalArgumentException("tokentally.stripe.period-close-grace must be an ISO-8601 duration"
+                    + " from PT0S to P30D (Stripe's wait before it finalizes an invoice), not " + periodCloseGrace);
+        }
+    }
+
+    private static final Duration MAX_GRACE = Duration.ofDays(30);
 
     public boolean dryRun() {
         return apiKey == null || apiKey.isBlank();

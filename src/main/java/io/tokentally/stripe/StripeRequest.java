@@ -27,11 +27,18 @@ public record StripeRequest(String method, String path, Map<String, String> form
         form.put("currency", "usd");
         form.put("quantity", "1");
         form.put("unit_amount_decimal", centsOf(row.valueMicros()).toPlainString());
-        form.put(
-                "description",
-                "Late usage " + row.meter() + " " + row.windowStart() + " (revision " + row.revision() + ")");
+        form.put("description", description(row));
         form.put("metadata[tokentally_identifier]", row.identifier());
         return new StripeRequest("POST", "/v1/invoiceitems", form, row.idempotencyKey());
+    }
+
+    /** What an invoice item says on the invoice. */
+    static String description(OutboxRow row) {
+        if (ClosedPeriodRepository.METER.equals(row.meter())) {
+            return "Usage of the billing period from " + row.windowStart() + " that arrived after it was invoiced"
+                    + " (revision " + row.revision() + ")";
+        }
+        return "Late usage " + row.meter() + " " + row.windowStart() + " (revision " + row.revision() + ")";
     }
 
     private static StripeRequest ofGrant(OutboxRow row) {

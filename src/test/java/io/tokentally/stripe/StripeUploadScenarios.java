@@ -256,10 +256,16 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
-    void usageOlderThanStripesWindowBecomesAnInvoiceItem() throws Exception {
-        // given
+    void usageOlderThanStripesWindowInAStillOpenYearlyPeriodBecomesAnInvoiceItemPerHour() throws Exception {
+        // given a customer billed yearly from the day of the usage, so its period is still open (a closed
+        // period's late usage is one invoice item per period instead: ClosedPeriodScenarios)
         Customers customers = customers("old", "a");
         LocalDate day = daysAgo(40);
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id,billing_interval,billing_anchor_day,billing_anchor_month,"
+                        + "billing_time_zone\n" + customers.id(0) + "," + customers.stripeId(0) + ",payg,year,"
+                        + day.getDayOfMonth() + "," + day.getMonthValue() + ",UTC\n");
         Path input = folder("old");
         UsageFixtures.write(
                 input.resolve("gateway.csv"),

@@ -1,0 +1,54 @@
+package io.tokentally.stripe;
+
+import io.tokentally.shared.UsageWindow;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The record-closing-positions step, which runs after ingest and before rating: for each customer, the
+ * position of every billing period the run finds closed for Stripe for the first time, computed from the
+ * usage earlier runs rated, which is what Stripe invoiced (ADR 0021).
+ */
+@Configuration(proxyBeanMethods = false)
+public class ClosePeriodsStepConfiguration {
+
+    public static final String RECORD_CLOSING_POSITIONS_STEP = "recordClosingPositionsStep";
+    private static final Logger log = LoggerFactory.getLogger(ClosePeriodsStepConfiguration.class);
+
+    @Bean
+    Step recordClosingPositionsStep(
+            JobRepository jobRepository, PlatformTransactionManager tm, Tasklet recordClosingPositionsTasklet) {
+        return new StepBuilder(RECORD_CLOSING_POSITIONS_STEP, jobRepository)
+                .tasklet(recordClosingPositionsTasklet, tm)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    Tasklet recordClosingPositionsTasklet(
+            ClosedPeriods closedPeriods,
+            Clock clock,
+            @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
+            @Value("#{jobParameters['date']}") String date) {
+        return (contribution, chunkContext) -> {
+            int recorded = closedPeriods.recordClosingPositions(
+                    run, UsageWindow.ofUtcDate(LocalDate.parse(date)), Instant.now(clock));
+            log.info("Closed periods: {} closing positions recorded", recorded);
+            contribution.incrementWriteCount(recorded);
+            return RepeatStatus.FINISHED;
+        };
+    }
+}

@@ -1,0 +1,80 @@
+package io.tokentally.stripe;
+
+import io.tokentally.shared.BillingCycle;
+import io.tokentally.shared.BillingPeriod;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Decides when a billing period is closed for Stripe and which invoice item a closed period needs: a
+ * pure function of the clock, the close grace, the period's closing position, its position now and
+ * what the outbox already holds for it (ADR 0021).
+ */
+public final class ClosedPeriodPlanner {
+
+    /** What the outbox holds for a closed period: the sum of its invoice items and the highest revision. */
+    public record Queued(long valueMicros, int revision) {}
+
+    private final Instant now;
+    private final Duration grace;
+
+    /**
+     * @param now the run's clock
+     * @param grace how long after a period's end Stripe may still take meter events for its invoice
+     */
+    public ClosedPeriodPlanner(Instant now, Duration grace) {
+        this.now = now;
+        this.grace = grace;
+    }
+
+    /** Whether Stripe has invoiced the period: the clock is at or past its end plus the grace. */
+    public boolean isClosed(BillingPeriod period) {
+        return !period.end().plus(grace).isAfter(now);
+    }
+
+    /** The most recent period of the cycle that is closed. */
+    public BillingPeriod latestClosed(BillingCycle cycle) {
+        BillingPeriod open = cycle.periodContaining(now.minus(grace));
+        return cycle.periodContaining(open.start().minusSeconds(1));
+    }
+
+    /**
+     * The invoice item for the change of a closed period's position since it closed, less the invoice
+     * items already queued for it; empty when nothing changed.
+     */
+    public Optional<OutboxRow> plan(
+            String customerId,
+            String stripeCustomerId,
+            BillingPeriod period,
+            PeriodPosition closing,
+            PeriodPosition current,
+            Queued queued) {
+        long wanted = current.chargeableUsd()
+                .subtract(closing.chargeableUsd())
+                .movePointRight(6)
+                .longValueExact();
+        long delta = wanted - queued.valueMicros();
+        if (delta == 0) {
+            return Optional.empty();
+        }
+        int revision = queued.revision() + 1;
+        String identifier =
+                OutboxPlanner.identifier(customerId, ClosedPeriodRepository.METER, period.start(), revision);
+        return Optional.of(new OutboxRow(
+                0,
+                OutboxRow.Kind.INVOICE_ITEM,
+                customerId,
+                stripeCustomerId,
+                ClosedPeriodRepository.METER,
+                period.start(),
+                revision,
+                identifier,
+                "tokentally-" + identifier,
+                delta,
+                now,
+                OutboxRow.State.PENDING,
+                0,
+                null));
+    }
+}

@@ -1,0 +1,71 @@
+package io.tokentally.stripe;
+
+import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.SqlTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The closing positions of billing periods (table {@code closed_period}) and the late invoice items
+ * queued for them (outbox rows of meter {@link #METER}).
+ */
+@Repository
+public class ClosedPeriodRepository {
+
+    /** The outbox meter column of a closed period's invoice items; no real meter can be named so. */
+    public static final String METER = "closed-period";
+
+    private final JdbcTemplate jdbc;
+
+    public ClosedPeriodRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The closing position of a customer's period, if a run recorded one. */
+    public Optional<PeriodPosition> closing(String customerId, BillingPeriod period) {
+        List<PeriodPosition> found = jdbc.query(
+                "SELECT overage_usd, carried_credits_usd FROM closed_period WHERE customer_id = ? AND period_start = ?",
+                (rs, n) -> new PeriodPosition(
+                        rs.getBigDecimal(1).stripTrailingZeros(),
+                        rs.getBigDecimal(2).stripTrailingZeros()),
+                customerId,
+                SqlTime.utc(period.start()));
+        return found.stream().findFirst();
+    }
+
+    /** Records a closing position unless one is there: the first run to find the period closed wins. */
+    public boolean recordIfAbsent(
+            String customerId, BillingPeriod period, PeriodPosition position, long run, Instant at) {
+        if (closing(customerId, period).isPresent()) {
+            return false;
+        }
+        jdbc.update(
+                "INSERT INTO closed_period (customer_id, period_start, period_end, overage_usd, carried_credits_usd,"
+                        + " closed_run, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                customerId,
+                SqlTime.utc(period.start()),
+                SqlTime.utc(period.end()),
+                position.overageUsd(),
+                position.carriedCreditsUsd(),
+                run,
+                SqlTime.utc(at));
+        return true;
+    }
+
+    /**
+     * What the outbox holds for a closed period: the sum of its invoice items (rows Stripe refused for
+     * good do not count, so their amount is planned again) and the highest revision.
+     */
+    public ClosedPeriodPlanner.Queued queued(String customerId, BillingPeriod period) {
+        return jdbc.queryForObject(
+                "SELECT COALESCE(SUM(CASE WHEN state = 'FAILED' THEN 0 ELSE value_micros END), 0),"
+                        + " COALESCE(MAX(revision), 0) FROM outbox WHERE customer_id = ? AND meter = ? AND window_start = ?",
+                (rs, n) -> new ClosedPeriodPlanner.Queued(rs.getLong(1), rs.getInt(2)),
+                customerId,
+                METER,
+                SqlTime.utc(period.start()));
+    }
+}

@@ -1,0 +1,188 @@
+package io.tokentally.stripe;
+
+import io.tokentally.plans.CreditGrant;
+import io.tokentally.plans.Customer;
+import io.tokentally.plans.CustomerRepository;
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.plans.PurchaseRepository;
+import io.tokentally.rating.CreditLedger;
+import io.tokentally.rating.CreditLedgers;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.UsageWindow;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Billing periods closed for Stripe (ADR 0021). Before a run rates anything, {@link #recordClosingPositions}
+ * keeps the position of every period the run finds closed for the first time; after rating,
+ * {@link #lateInvoiceItems} plans one invoice item per customer and closed period whose position moved
+ * since, and records a {@code LATE_USAGE_INVOICED} finding that says why.
+ */
+@Component
+public class ClosedPeriods {
+
+    private final JdbcTemplate jdbc;
+    private final CustomerRepository customers;
+    private final PlanRepository plans;
+    private final PurchaseRepository purchases;
+    private final CreditLedgers ledgers;
+    private final ClosedPeriodRepository closed;
+    private final FindingRepository findings;
+    private final StripeProperties properties;
+
+    public ClosedPeriods(
+            JdbcTemplate jdbc,
+            CustomerRepository customers,
+            PlanRepository plans,
+            PurchaseRepository purchases,
+            CreditLedgers ledgers,
+            ClosedPeriodRepository closed,
+            FindingRepository findings,
+            StripeProperties properties) {
+        this.jdbc = jdbc;
+        this.customers = customers;
+        this.plans = plans;
+        this.purchases = purchases;
+        this.ledgers = ledgers;
+        this.closed = closed;
+        this.findings = findings;
+        this.properties = properties;
+    }
+
+    public ClosedPeriodPlanner planner(Instant now) {
+        return new ClosedPeriodPlanner(now, properties.periodCloseGrace());
+    }
+
+    /**
+     * Records the closing position of each customer's most recent closed period, and of every closed
+     * period the run's hours (and the hours of held usage it may release) fall in, unless recorded
+     * before; returns how many it recorded.
+     */
+    public int recordClosingPositions(long run, UsageWindow window, Instant now) {
+        ClosedPeriodPlanner planner = planner(now);
+        Map<String, Plan> planById = plans.findAll();
+        Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
+        Map<String, List<Instant>> held = heldHours();
+        int recorded = 0;
+        for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
+            TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, run, window);
+            periods.add(planner.latestClosed(customer.cycle()));
+            held.getOrDefault(customer.customerId(), List.of())
+                    .forEach(hour -> periods.add(customer.cycle().periodContaining(hour)));
+            periods.removeIf(period -> !planner.isClosed(period)
+                    || closed.closing(customer.customerId(), period).isPresent());
+            if (periods.isEmpty()) {
+                continue;
+            }
+            CreditLedger ledger = ledgers.ledger(
+                    customer,
+                    planById,
+                    grants.getOrDefault(customer.customerId(), List.of()),
+                    periods.first().start(),
+                    periods.last().end());
+            for (BillingPeriod period : periods) {
+                if (closed.recordIfAbsent(customer.customerId(), period, PeriodPosition.of(ledger, period), run, now)) {
+                    recorded++;
+                }
+            }
+        }
+        return recorded;
+    }
+
+    /** The invoice items the closed periods the run touched need now that the run has rated its usage. */
+    public List<OutboxRow> lateInvoiceItems(long run, UsageWindow window, Instant now) {
+        ClosedPeriodPlanner planner = planner(now);
+        Map<String, Plan> planById = plans.findAll();
+        Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
+        List<OutboxRow> rows = new ArrayList<>();
+        for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
+            Map<BillingPeriod, PeriodPosition> closings = new TreeMap<>();
+            for (BillingPeriod period : ledgers.periodsOfRun(customer, run, window)) {
+                if (planner.isClosed(period)) {
+                    closed.closing(customer.customerId(), period).ifPresent(position -> closings.put(period, position));
+                }
+            }
+            if (closings.isEmpty()) {
+                continue;
+            }
+            TreeSet<BillingPeriod> periods = new TreeSet<>(closings.keySet());
+            CreditLedger ledger = ledgers.ledger(
+                    customer,
+                    planById,
+                    grants.getOrDefault(customer.customerId(), List.of()),
+                    periods.first().start(),
+                    periods.last().end());
+            closings.forEach((period, closing) -> {
+                PeriodPosition current = PeriodPosition.of(ledger, period);
+                ClosedPeriodPlanner.Queued queued = closed.queued(customer.customerId(), period);
+                Optional<OutboxRow> row = planner.plan(
+                        customer.customerId(), customer.stripeCustomerId(), period, closing, current, queued);
+                row.ifPresent(item -> {
+                    rows.add(item);
+                    findings.record(finding(item, period, closing, current, queued), run);
+                });
+            });
+        }
+        return rows;
+    }
+
+    private Finding finding(
+            OutboxRow item,
+            BillingPeriod period,
+            PeriodPosition closing,
+            PeriodPosition current,
+            ClosedPeriodPlanner.Queued queued) {
+        BigDecimal amount = BigDecimal.valueOf(item.valueMicros(), 6);
+        BigDecimal overage = current.overageUsd().subtract(closing.overageUsd());
+        BigDecimal carried = current.carriedCreditsUsd().subtract(closing.carriedCreditsUsd());
+        StringBuilder message = new StringBuilder()
+                .append(item.customerId())
+                .append("'s usage of the billing period ")
+                .append(period)
+                .append(" changed after the period closed for Stripe (end + tokentally.stripe.period-close-grace ")
+                .append(properties.periodCloseGrace())
+                .append("), when Stripe had invoiced it: an invoice item of ")
+                .append(Amounts.toText(amount))
+                .append(" USD goes on the customer's next invoice (revision ")
+                .append(item.revision())
+                .append("). Since the close the overage changed by ")
+                .append(Amounts.toText(overage))
+                .append(" USD");
+        if (carried.signum() != 0) {
+            message.append(", and usage paid from credit grants that outlive the period by ")
+                    .append(Amounts.toText(carried))
+                    .append(" USD: Stripe applies credits to metered usage only, so the item charges it and")
+                    .append(" Stripe's grants keep that amount for later metered usage instead of the engine's");
+        }
+        message.append("; invoiced late before: ")
+                .append(Amounts.toText(BigDecimal.valueOf(queued.valueMicros(), 6)))
+                .append(" USD");
+        return new Finding(
+                "late-usage-invoiced:" + item.customerId() + ":period:" + period.start() + ":r" + item.revision(),
+                "LATE_USAGE_INVOICED",
+                carried.signum() == 0 ? Finding.Severity.INFO : Finding.Severity.WARNING,
+                message.toString());
+    }
+
+    private Map<String, List<Instant>> heldHours() {
+        Map<String, List<Instant>> hours = new HashMap<>();
+        jdbc.query("SELECT DISTINCT customer_id, hour_start FROM held_usage", rs -> {
+            hours.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(SqlTime.read(rs, "hour_start"));
+        });
+        return hours;
+    }
+}

@@ -1,0 +1,56 @@
+package io.tokentally.stripe;
+
+import io.tokentally.plans.CreditGrant;
+import io.tokentally.rating.AllocatedCharge;
+import io.tokentally.rating.CreditLedger;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.BillingPeriod;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a customer owes Stripe for one billing period's usage, as far as invoice items can carry it
+ * (ADR 0021): the overage after included usage and credits, exactly as the statement computes it, plus
+ * the credits paid by grants that outlive the period. Stripe applies credit grants to metered lines
+ * only, so usage that reaches Stripe as an invoice item cannot consume them; a grant still usable after
+ * the period keeps that amount in Stripe and Stripe spends it on later metered usage. Charging it with
+ * the invoice item therefore bills the customer the right total. Credits of grants that end with the
+ * period (included usage, packs expiring in it) are not charged: Stripe cannot spend them later.
+ *
+ * @param overageUsd the period's overage, exact
+ * @param carriedCreditsUsd credits of grants usable after the period's end that paid the period's usage, exact
+ */
+public record PeriodPosition(BigDecimal overageUsd, BigDecimal carriedCreditsUsd) {
+
+    public static final PeriodPosition ZERO = new PeriodPosition(BigDecimal.ZERO, BigDecimal.ZERO);
+
+    /** The position of {@code period} in a ledger that covers it. */
+    public static PeriodPosition of(CreditLedger ledger, BillingPeriod period) {
+        Map<String, Boolean> outlives = new HashMap<>();
+        for (CreditGrant grant : ledger.grants()) {
+            Instant until = grant.usableUntil();
+            outlives.put(grant.grantKey(), until == null || until.isAfter(period.end()));
+        }
+        BigDecimal overage = BigDecimal.ZERO;
+        BigDecimal carried = BigDecimal.ZERO;
+        for (AllocatedCharge charge : ledger.charges()) {
+            if (!charge.segment().period().equals(period)) {
+                continue;
+            }
+            overage = overage.add(charge.overageUsd());
+            for (Map.Entry<String, BigDecimal> credit : charge.creditsUsd().entrySet()) {
+                if (outlives.getOrDefault(credit.getKey(), Boolean.FALSE)) {
+                    carried = carried.add(credit.getValue());
+                }
+            }
+        }
+        return new PeriodPosition(overage, carried);
+    }
+
+    /** What invoice items must carry in total for the period, in USD rounded once to cents. */
+    public BigDecimal chargeableUsd() {
+        return Amounts.toMinorUnit(overageUsd.add(carriedCreditsUsd));
+    }
+}

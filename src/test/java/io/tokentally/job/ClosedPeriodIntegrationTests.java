@@ -1,0 +1,39 @@
+package io.tokentally.job;
+
+import io.tokentally.stripe.FakeStripe;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The closed-period scenarios against the fake Stripe, on the embedded H2 database. */
+@SpringBootTest
+@Import(ClosedPeriodScenarios.ClockConfiguration.class)
+class ClosedPeriodIntegrationTests extends ClosedPeriodScenarios {
+
+    static final Path WORK = temporaryFolder("tokentally-closed-h2-");
+    static final FakeStripe STRIPE = start();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        properties(registry, STRIPE, WORK);
+    }
+
+    @AfterAll
+    static void stop() {
+        STRIPE.close();
+    }
+
+    @Override
+    FakeStripe stripe() {
+        return STRIPE;
+    }
+
+    @Override
+    Path workDir() {
+        return WORK;
+    }
+}

@@ -1,0 +1,426 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.UsageFixtures;
+import io.tokentally.reconcile.CustomerBalances;
+import io.tokentally.shared.RunFolders;
+import io.tokentally.stripe.AmountMeterLayout;
+import io.tokentally.stripe.FakeStripe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Usage that arrives after its billing period closed for Stripe (ADR 0021), through the whole job with
+ * the run's clock set by hand. Prices: gpt-4o input $2.50 and output $10 per million tokens, no markup;
+ * the team plan has a $30 fee and $10 of included usage a month. The nightly run of UTC day D runs at
+ * D+1 02:00, past the end (D+1 00:00) plus the one-hour grace of a calendar-month customer's period.
+ */
+abstract class ClosedPeriodScenarios {
+
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final SettableClock CLOCK = new SettableClock();
+    static final String HEADER =
+            "customer_id,stripe_customer_id,plan_id,billing_interval,billing_anchor_day,billing_time_zone";
+
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    CustomerBalances balances;
+
+    abstract FakeStripe stripe();
+
+    abstract Path workDir();
+
+    @BeforeEach
+    void reset() {
+        stripe().reset();
+    }
+
+    @Test
+    void lateUsageCoveredByIncludedUsageIsNotInvoicedAndUncoveredUsageIsInvoicedOnceAsItsExactOverage()
+            throws Exception {
+        // given a team customer with $5 of usage on 30 October, run while October is open
+        Path input = folder("covered");
+        Path customers = customers("covered", "late-team,cus_late_team,team,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "lt-1,2026-10-30T10:10:00Z,late-team,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run("2026-10-30", "2026-10-31T02:00:00Z", input, customers);
+        assertThat(meterTotal("cus_late_team")).isEqualTo(5_000_000L);
+
+        // when 31 October's $4 (1,600,000 input tokens) is run on 1 November at 02:00, after October closed
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "lt-2,2026-10-31T10:10:00Z,late-team,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+        JobExecution closing = run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // then $9 of $10 included: nothing is due, nothing goes to Stripe for 31 October
+        assertThat(meterTotal("cus_late_team")).isEqualTo(5_000_000L);
+        assertThat(stripe().invoiceItems()).isEmpty();
+        JsonNode statement = statement(closing, "late-team", "20261001T0000Z");
+        assertThat(statement.get("usage_usd").asString()).isEqualTo("9");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("30.00");
+        assertThat(statement.get("late_invoice_items_usd").asString()).isEqualTo("0");
+        assertThat(statement
+                        .get("late_invoice_items")
+                        .get("closing_position_usd")
+                        .asString())
+                .isEqualTo("0");
+
+        // when 800,000 output tokens ($8) of 31 October arrive, and the day is run again twice
+        UsageFixtures.write(
+                input.resolve("gateway-3.csv"),
+                "lt-3,2026-10-31T11:10:00Z,late-team,openai,gpt-4o,0,0,0,0,800000,0,,ok");
+        JobExecution late = run("2026-10-31", "2026-11-01T03:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T04:00:00Z", input, customers);
+
+        // then $17 against $10 included: the $7 overage is one invoice item, never a meter event
+        assertThat(meterTotal("cus_late_team")).isEqualTo(5_000_000L);
+        assertThat(stripe().invoiceItems()).singleElement().satisfies(item -> {
+            assertThat(item.customer()).isEqualTo("cus_late_team");
+            assertThat(new BigDecimal(item.unitAmountDecimal())).isEqualByComparingTo("700");
+            assertThat(item.identifier()).endsWith("-2026100100-r1");
+        });
+        JsonNode after = statement(late, "late-team", "20261001T0000Z");
+        assertThat(after.get("overage_usd").asString()).isEqualTo("7");
+        assertThat(after.get("total_due_usd").asString()).isEqualTo("37.00");
+        assertThat(after.get("late_invoice_items_usd").asString()).isEqualTo("7");
+        assertThat(findings("late-team"))
+                .singleElement()
+                .satisfies(message -> assertThat(message)
+                        .contains("an invoice item of 7 USD")
+                        .contains("the overage changed by 7 USD"));
+    }
+
+    @Test
+    void aCorrectedExportDaysLaterCreditsTheLateOverageWithANegativeInvoiceItem() throws Exception {
+        // given a team customer with $8 of gateway usage on 30 October, run while October is open
+        Path input = folder("correction");
+        Path customers = customers("correction", "late-corr,cus_late_corr,team,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "lc-1,2026-10-30T10:10:00Z,late-corr,openai,gpt-4o,3200000,0,0,0,0,0,,ok");
+        run("2026-10-30", "2026-10-31T02:00:00Z", input, customers);
+
+        // when OpenAI's usage export for 31 October 10:00 says 2,000,000 input tokens ($5), run after October closed
+        Files.writeString(input.resolve("openai-usage-1.json"), openAiUsage(2_000_000));
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // then $13 against $10: $3 invoiced late
+        assertThat(stripe().invoiceItems())
+                .extracting(item -> new BigDecimal(item.unitAmountDecimal()))
+                .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+                .containsExactly(new BigDecimal("300"));
+
+        // when, three days later, a corrected export of the same bucket says 800,000 ($2)
+        Files.writeString(input.resolve("openai-usage-2.json"), openAiUsage(800_000));
+        JobExecution corrected = run("2026-11-03", "2026-11-04T02:00:00Z", input, customers);
+
+        // then $10 against $10: the $3 is credited back by a negative invoice item
+        assertThat(stripe().invoiceItems())
+                .extracting(item -> new BigDecimal(item.unitAmountDecimal()))
+                .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+                .containsExactly(new BigDecimal("300"), new BigDecimal("-300"));
+        JsonNode statement = statement(corrected, "late-corr", "20261001T0000Z");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("30.00");
+        assertThat(statement.get("late_invoice_items_usd").asString()).isEqualTo("0");
+        assertThat(statement.get("late_invoice_items").get("items")).hasSize(2);
+        assertThat(meterTotal("cus_late_corr")).isEqualTo(8_000_000L);
+    }
+
+    @Test
+    void aLateInvoiceItemWhoseAnswerWasLostIsCreatedOnceAndRerunsAddNothing() throws Exception {
+        // given a flex customer whose 31 October ($5) is run after October closed
+        Path input = folder("crash");
+        Path customers = customers("crash", "late-crash,cus_late_crash,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "lx-1,2026-10-31T10:10:00Z,late-crash,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        assertThat(stripe().invoiceItems()).hasSize(1);
+
+        // when the answer was lost (the row left in flight) and the day is run again, twice
+        jdbc.update("UPDATE outbox SET state = 'IN_FLIGHT', outcome = NULL WHERE customer_id = 'late-crash'"
+                + " AND meter = 'closed-period'");
+        run("2026-10-31", "2026-11-01T03:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T04:00:00Z", input, customers);
+
+        // then Stripe replayed the same idempotency key: one invoice item of $5, one outbox row, sent
+        assertThat(stripe().invoiceItems())
+                .singleElement()
+                .satisfies(item ->
+                        assertThat(new BigDecimal(item.unitAmountDecimal())).isEqualByComparingTo("500"));
+        assertThat(jdbc.queryForList(
+                        "SELECT state FROM outbox WHERE customer_id = 'late-crash' AND meter = 'closed-period'",
+                        String.class))
+                .containsExactly("SENT");
+        assertThat(stripe().events())
+                .filteredOn(e -> e.customer().equals("cus_late_crash"))
+                .isEmpty();
+    }
+
+    @Test
+    void lateUsagePaidFromAPaidPackIsInvoicedBecauseStripeKeepsThePackForLaterMeteredUsage() throws Exception {
+        // given a team customer with a $20 paid pack (bought 1 October) whose $10 of 30 October used up
+        // October's included usage
+        Path input = folder("paid");
+        Path customers = customers("paid", "late-paid,cus_late_paid,team,month,1,UTC");
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n"
+                        + "pack-late,late-paid,20.00,USD,2026-10-01T00:00:00Z\n");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "lp-1,2026-10-30T10:10:00Z,late-paid,openai,gpt-4o,4000000,0,0,0,0,0,,ok");
+        run("2026-10-30", "2026-10-31T02:00:00Z", input, customers);
+
+        // when 31 October's $5 arrives after October closed
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "lp-2,2026-10-31T10:10:00Z,late-paid,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        JobExecution closing = run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // then the engine pays it from the pack (statement: nothing due beyond the fee, $15 left), but Stripe
+        // cannot apply the pack to an invoice item: the $5 is invoiced, and Stripe's pack keeps $20
+        JsonNode statement = statement(closing, "late-paid", "20261001T0000Z");
+        assertThat(statement.get("credits_applied_usd").asString()).isEqualTo("5");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("30.00");
+        assertThat(statement.get("late_invoice_items_usd").asString()).isEqualTo("5");
+        assertThat(balances.balanceOf("late-paid"))
+                .hasValueSatisfying(balance -> assertThat(balance.paidUsd()).isEqualByComparingTo("15"));
+        assertThat(stripe().invoiceItems())
+                .singleElement()
+                .satisfies(item ->
+                        assertThat(new BigDecimal(item.unitAmountDecimal())).isEqualByComparingTo("500"));
+        assertThat(stripe().creditGrants())
+                .filteredOn(grant -> grant.category().equals("paid"))
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.valueCents()).isEqualTo(2000));
+        assertThat(jdbc.queryForList(
+                        "SELECT severity FROM finding WHERE kind = 'LATE_USAGE_INVOICED' AND finding_key LIKE ?",
+                        String.class,
+                        "late-usage-invoiced:late-paid:period:%"))
+                .containsExactly("WARNING");
+
+        // when November brings $30 (3,000,000 output tokens), metered
+        UsageFixtures.write(
+                input.resolve("gateway-3.csv"),
+                "lp-3,2026-11-05T10:10:00Z,late-paid,openai,gpt-4o,0,0,0,0,3000000,0,,ok");
+        JobExecution november = run("2026-11-05", "2026-11-06T02:00:00Z", input, customers);
+
+        // then the engine bills $10 included, $15 from the pack and $5 overage: 30 + 5 = 35.00. Stripe bills
+        // the $30 metered less its $10 promotional grant less the pack's $20: 0, plus the $30 fee. In total
+        // the engine says 30 + 35 = 65; Stripe bills October's 30, the $5 item and November's 30: 65.
+        JsonNode nov = statement(november, "late-paid", "20261101T0000Z");
+        assertThat(nov.get("credits_applied_usd").asString()).isEqualTo("15");
+        assertThat(nov.get("total_due_usd").asString()).isEqualTo("35.00");
+        assertThat(meterTotal("cus_late_paid")).isEqualTo(40_000_000L);
+    }
+
+    @Test
+    void aTokyoCustomersPeriodClosesAtTokyoMidnightAndOnlyItsOwnHoursBecomeAnInvoiceItem() throws Exception {
+        // given a team customer anchored on the 1st in Tokyo: October is [30 Sep 15:00Z, 31 Oct 15:00Z);
+        // $7.50 on 30 October, run while October is open
+        Path input = folder("tokyo");
+        Path customers = customers("tokyo", "late-tokyo,cus_late_tokyo,team,month,1,Asia/Tokyo");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "ty-1,2026-10-30T10:10:00Z,late-tokyo,openai,gpt-4o,3000000,0,0,0,0,0,,ok");
+        run("2026-10-30", "2026-10-31T02:00:00Z", input, customers);
+
+        // when UTC day 31 October is run at 1 November 02:00Z: $5 at 10:00Z (Tokyo's October) and $2.50 at
+        // 16:00Z (Tokyo's November)
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "ty-2,2026-10-31T10:10:00Z,late-tokyo,openai,gpt-4o,2000000,0,0,0,0,0,,ok",
+                "ty-3,2026-10-31T16:10:00Z,late-tokyo,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        JobExecution run = run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // then October's $12.50 against $10: $2.50 invoiced; November's hour is a meter event
+        assertThat(stripe().invoiceItems())
+                .singleElement()
+                .satisfies(item ->
+                        assertThat(new BigDecimal(item.unitAmountDecimal())).isEqualByComparingTo("250"));
+        assertThat(stripe().events())
+                .filteredOn(e -> e.customer().equals("cus_late_tokyo"))
+                .extracting(FakeStripe.Event::value, FakeStripe.Event::timestamp)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(
+                                7_500_000L,
+                                Instant.parse("2026-10-30T10:00:00Z").getEpochSecond()),
+                        org.assertj.core.groups.Tuple.tuple(
+                                2_500_000L,
+                                Instant.parse("2026-10-31T16:00:00Z").getEpochSecond()));
+        JsonNode october = statement(run, "late-tokyo", "20260930T1500Z");
+        assertThat(october.get("overage_usd").asString()).isEqualTo("2.5");
+        assertThat(october.get("total_due_usd").asString()).isEqualTo("32.50");
+        assertThat(october.get("late_invoice_items_usd").asString()).isEqualTo("2.5");
+        JsonNode november = statement(run, "late-tokyo", "20261031T1500Z");
+        assertThat(november.has("late_invoice_items")).isFalse();
+    }
+
+    /** OpenAI's usage export: one bucket, 31 October 10:00-11:00Z, of uncached gpt-4o input for proj_late_corr. */
+    static String openAiUsage(long input) {
+        long start = Instant.parse("2026-10-31T10:00:00Z").getEpochSecond();
+        return """
+                {"object": "page", "data": [{"object": "bucket", "start_time": %d, "end_time": %d, "results": [
+                  {"object": "organization.usage.completions.result", "input_tokens": %d, "input_cached_tokens": 0,
+                   "input_cache_write_tokens": 0, "input_uncached_tokens": %d, "input_text_tokens": %d,
+                   "input_cached_text_tokens": 0, "input_audio_tokens": 0, "input_cached_audio_tokens": 0,
+                   "input_image_tokens": 0, "input_cached_image_tokens": 0, "output_tokens": 0,
+                   "output_text_tokens": 0, "output_audio_tokens": 0, "output_image_tokens": 0,
+                   "num_model_requests": 4, "project_id": "proj_late_corr", "user_id": null, "api_key_id": null,
+                   "model": "gpt-4o-2024-08-06", "batch": false, "service_tier": "default"}]}],
+                 "has_more": false, "next_page": null}
+                """.formatted(start, start + 3600, input, input, input);
+    }
+
+    JobExecution run(String date, String now, Path input, Path customers) throws Exception {
+        CLOCK.set(Instant.parse(now));
+        JobExecution execution = runs.run(new BillingJobParameters(
+                LocalDate.parse(date),
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                FIXTURES.resolve("pricing-models-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        return execution;
+    }
+
+    long meterTotal(String stripeCustomer) {
+        return stripe().events().stream()
+                .filter(event -> event.customer().equals(stripeCustomer))
+                .mapToLong(FakeStripe.Event::value)
+                .sum();
+    }
+
+    List<String> findings(String customer) {
+        return jdbc.queryForList(
+                "SELECT message FROM finding WHERE kind = 'LATE_USAGE_INVOICED' AND finding_key LIKE ?",
+                String.class,
+                "late-usage-invoiced:" + customer + ":period:%");
+    }
+
+    JsonNode statement(JobExecution execution, String customer, String period) throws IOException {
+        Path folder = RunFolders.of(
+                workDir().resolve("runs"),
+                RunReportListener.JOB_NAME,
+                execution.getJobParameters().getString(BillingJobParameters.DATE),
+                execution.getId());
+        return JSON.readTree(folder.resolve("statements")
+                .resolve(customer + "-" + period + ".json")
+                .toFile());
+    }
+
+    Path customers(String name, String... rows) throws IOException {
+        for (String row : rows) {
+            stripe().customers(row.split(",")[1]);
+        }
+        Path file = workDir().resolve(name + "-customers.csv");
+        Files.writeString(file, HEADER + "\n" + String.join("\n", rows) + "\n");
+        return file;
+    }
+
+    Path folder(String name) throws IOException {
+        return Files.createDirectories(workDir().resolve("input-" + name).resolve(name));
+    }
+
+    static FakeStripe start() {
+        try {
+            return new FakeStripe(CLOCK).meters(new AmountMeterLayout("tokentally").meters());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path temporaryFolder(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fake Stripe, the runs folder and the project-to-customer mapping of a subclass's database. */
+    static void properties(DynamicPropertyRegistry registry, FakeStripe stripe, Path work) {
+        registry.add("tokentally.runs-dir", () -> work.resolve("runs").toString());
+        registry.add("tokentally.stripe.api-key", () -> "sk_test_tokentally");
+        registry.add("tokentally.stripe.api-base", stripe::baseUrl);
+        registry.add("tokentally.stripe.meter-events-base", stripe::baseUrl);
+        registry.add("tokentally.stripe.rate-per-second", () -> "200");
+        registry.add("tokentally.stripe.backoff-millis", () -> "25");
+        registry.add("tokentally.stripe.read-back", () -> "false");
+        registry.add("tokentally.attribution.mapping-file", () -> {
+            Path mapping = work.resolve("customer-keys.csv");
+            try {
+                Files.writeString(mapping, "key,value,customer_id\nopenai.project_id,proj_late_corr,late-corr\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return mapping.toString();
+        });
+    }
+
+    /** The run's clock, set by each scenario before each run. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class ClockConfiguration {
+        @Bean
+        @Primary
+        Clock settableClock() {
+            return CLOCK;
+        }
+    }
+
+    /** A clock the scenarios set by hand. */
+    static final class SettableClock extends Clock {
+
+        private volatile Instant now = Instant.parse("2026-10-01T00:00:00Z");
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

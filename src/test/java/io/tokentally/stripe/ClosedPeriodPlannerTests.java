@@ -1,0 +1,148 @@
+package io.tokentally.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.plans.CreditGrant;
+import io.tokentally.plans.PlanSegment;
+import io.tokentally.rating.AllocatedCharge;
+import io.tokentally.rating.Charge;
+import io.tokentally.rating.CreditLedger;
+import io.tokentally.shared.BillingCycle;
+import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClosedPeriodPlannerTests {
+
+    static final BillingPeriod OCTOBER =
+            new BillingPeriod(Instant.parse("2026-10-01T00:00:00Z"), Instant.parse("2026-11-01T00:00:00Z"));
+    static final PeriodPosition NOTHING = PeriodPosition.ZERO;
+
+    @Test
+    void aPeriodClosesAtItsEndPlusTheGraceAndNotASecondEarlier() {
+        Duration hour = Duration.ofHours(1);
+
+        assertThat(new ClosedPeriodPlanner(Instant.parse("2026-11-01T00:59:59Z"), hour).isClosed(OCTOBER))
+                .isFalse();
+        assertThat(new ClosedPeriodPlanner(Instant.parse("2026-11-01T01:00:00Z"), hour).isClosed(OCTOBER))
+                .isTrue();
+    }
+
+    @Test
+    void theLatestClosedPeriodOfATokyoCycleEndsAtTokyoMidnight() {
+        BillingCycle tokyo = new BillingCycle(BillingCycle.Interval.MONTH, 1, 1, ZoneId.of("Asia/Tokyo"));
+        ClosedPeriodPlanner planner =
+                new ClosedPeriodPlanner(Instant.parse("2026-11-01T02:00:00Z"), Duration.ofHours(1));
+
+        assertThat(planner.latestClosed(tokyo))
+                .isEqualTo(new BillingPeriod(
+                        Instant.parse("2026-09-30T15:00:00Z"), Instant.parse("2026-10-31T15:00:00Z")));
+        assertThat(planner.latestClosed(BillingCycle.CALENDAR_MONTH_UTC)).isEqualTo(OCTOBER);
+    }
+
+    @Test
+    void queuesTheChangeSinceTheCloseLessWhatWasInvoicedLateAndNothingWhenNothingChanged() {
+        ClosedPeriodPlanner planner = new ClosedPeriodPlanner(Instant.parse("2026-11-04T02:00:00Z"), Duration.ZERO);
+        PeriodPosition closing = position("2.004", "0");
+        PeriodPosition now = position("9.001", "0");
+
+        // 9.00 - 2.00 = 7.00, of which 3.00 was invoiced in revision 1: 4.00 in revision 2
+        OutboxRow row = planner.plan(
+                        "acme", "cus_acme", OCTOBER, closing, now, new ClosedPeriodPlanner.Queued(3_000_000, 1))
+                .orElseThrow();
+        assertThat(row.kind()).isEqualTo(OutboxRow.Kind.INVOICE_ITEM);
+        assertThat(row.meter()).isEqualTo(ClosedPeriodRepository.METER);
+        assertThat(row.windowStart()).isEqualTo(OCTOBER.start());
+        assertThat(row.revision()).isEqualTo(2);
+        assertThat(row.valueMicros()).isEqualTo(4_000_000);
+        assertThat(row.identifier())
+                .isEqualTo(OutboxPlanner.identifier("acme", "closed-period", OCTOBER.start(), 2))
+                .endsWith("-2026100100-r2");
+        assertThat(row.idempotencyKey()).isEqualTo("tokentally-" + row.identifier());
+        assertThat(planner.plan(
+                        "acme", "cus_acme", OCTOBER, closing, now, new ClosedPeriodPlanner.Queued(7_000_000, 2)))
+                .isEmpty();
+    }
+
+    @Test
+    void aDecreaseIsANegativeItem() {
+        ClosedPeriodPlanner planner = new ClosedPeriodPlanner(Instant.parse("2026-11-04T02:00:00Z"), Duration.ZERO);
+
+        OutboxRow row = planner.plan(
+                        "acme",
+                        "cus_acme",
+                        OCTOBER,
+                        NOTHING,
+                        position("0", "0"),
+                        new ClosedPeriodPlanner.Queued(3_000_000, 1))
+                .orElseThrow();
+
+        assertThat(row.valueMicros()).isEqualTo(-3_000_000);
+        assertThat(row.revision()).isEqualTo(2);
+    }
+
+    @Test
+    void thePositionChargesCreditsOfGrantsThatOutliveThePeriodButNotOfGrantsEndingInIt() {
+        // given $4 of October usage: $1 included, $1 from a pack expiring 20 October, $1.50 from a pack that
+        // never expires, $0.50 overage
+        PlanSegment segment = new PlanSegment(OCTOBER, OCTOBER, "team");
+        Charge charge = new Charge(
+                Instant.parse("2026-10-10T10:00:00Z"),
+                "openai/gpt-4o",
+                TokenType.INPUT,
+                1_600_000,
+                new BigDecimal("2.5"),
+                BigDecimal.ZERO,
+                new BigDecimal("4"));
+        AllocatedCharge allocated = new AllocatedCharge(
+                charge,
+                segment,
+                BigDecimal.ONE,
+                0,
+                Map.of("purchase:short", BigDecimal.ONE, "purchase:long", new BigDecimal("1.5")),
+                new BigDecimal("0.5"));
+        CreditGrant shortLived = grant("purchase:short", Instant.parse("2026-10-20T00:00:00Z"));
+        CreditGrant longLived = grant("purchase:long", null);
+        CreditLedger ledger = new CreditLedger(
+                "acme",
+                List.of(allocated),
+                List.of(),
+                List.of(shortLived, longLived),
+                Map.of("purchase:short", BigDecimal.ONE, "purchase:long", new BigDecimal("1.5")));
+
+        // when
+        PeriodPosition position = PeriodPosition.of(ledger, OCTOBER);
+
+        // then
+        assertThat(position.overageUsd()).isEqualByComparingTo("0.5");
+        assertThat(position.carriedCreditsUsd()).isEqualByComparingTo("1.5");
+        assertThat(position.chargeableUsd()).isEqualByComparingTo("2.00");
+        assertThat(PeriodPosition.of(
+                        ledger,
+                        new BillingPeriod(
+                                Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"))))
+                .isEqualTo(new PeriodPosition(BigDecimal.ZERO, BigDecimal.ZERO));
+    }
+
+    private static CreditGrant grant(String key, Instant expiresAt) {
+        return new CreditGrant(
+                key,
+                "acme",
+                CreditGrant.Category.PAID,
+                BigDecimal.TEN,
+                Instant.parse("2026-10-01T00:00:00Z"),
+                expiresAt,
+                null,
+                CreditGrant.End.NONE);
+    }
+
+    private static PeriodPosition position(String overage, String carried) {
+        return new PeriodPosition(new BigDecimal(overage), new BigDecimal(carried));
+    }
+}

@@ -1,0 +1,51 @@
+package io.tokentally.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+/** The period close grace is checked at start-up, and a bad one names its property. */
+class StripePropertiesTests {
+
+    final ApplicationContextRunner context = new ApplicationContextRunner().withUserConfiguration(Settings.class);
+
+    @Test
+    void theCloseGraceDefaultsToStripesHourBeforeFinalizing() {
+        context.run(
+                started -> assertThat(started.getBean(StripeProperties.class).periodCloseGrace())
+                        .isEqualTo(Duration.ofHours(1)));
+    }
+
+    @Test
+    void refusesANegativeCloseGraceNamingTheProperty() {
+        context.withPropertyValues("tokentally.stripe.period-close-grace=-PT1H").run(started -> {
+            assertThat(started).hasFailed();
+            assertThat(messages(started.getStartupFailure())).contains("tokentally.stripe.period-close-grace");
+        });
+    }
+
+    @Test
+    void refusesACloseGraceThatIsNoDurationNamingTheProperty() {
+        context.withPropertyValues("tokentally.stripe.period-close-grace=an hour")
+                .run(started -> {
+                    assertThat(started).hasFailed();
+                    assertThat(messages(started.getStartupFailure())).contains("tokentally.stripe.period-close-grace");
+                });
+    }
+
+    private static String messages(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            all.append(cause.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(StripeProperties.class)
+    static class Settings {}
+}

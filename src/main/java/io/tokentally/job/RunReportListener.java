@@ -135,18 +135,20 @@ public class RunReportListener implements JobExecutionListener {
 
     Map<String, Object> report(JobExecution execution, long run, UsageWindow window, Map<String, Long> uploads) {
         List<RunFile> runFiles = files.filesOfRun(run);
-        List<Total> billed = totals.totals(run, window, true);
-        List<Total> unattributed = totals.totals(run, window, false);
+        RunTotalsRepository.RunTotals rated = totals.totals(run, window);
+        List<Total> billed = rated.billed();
+        List<Total> unattributed = rated.unattributed();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("job", JOB_NAME);
         report.put("executionId", execution.getId());
         report.put("status", execution.getStatus().name());
         report.put("exitCode", execution.getExitStatus().getExitCode());
-        report.put(
-                "window",
-                Map.of("from", window.from().toString(), "to", window.to().toString()));
+        Map<String, Object> windowJson = new LinkedHashMap<>();
+        windowJson.put("from", window.from().toString());
+        windowJson.put("to", window.to().toString());
+        report.put("window", windowJson);
         List<Map<String, Object>> snapshotChanges = totals.snapshotChanges(run);
-        Map<String, Object> counts = counts(runFiles, run, window);
+        Map<String, Object> counts = counts(runFiles, run, window, rated.aggregatesChanged());
         counts.put("snapshot_buckets_replaced", snapshotChanges.size());
         report.put("counts", counts);
         report.put("totals", billed.stream().map(Total::toJson).toList());
@@ -171,7 +173,7 @@ public class RunReportListener implements JobExecutionListener {
         return report;
     }
 
-    private Map<String, Object> counts(List<RunFile> runFiles, long run, UsageWindow window) {
+    private Map<String, Object> counts(List<RunFile> runFiles, long run, UsageWindow window, long aggregatesChanged) {
         long read = 0, accepted = 0, rejected = 0, duplicates = 0, unattributed = 0, errors = 0;
         Map<String, Long> byOutcome = new TreeMap<>();
         for (RunFile file : runFiles) {
@@ -197,7 +199,7 @@ public class RunReportListener implements JobExecutionListener {
         counts.put("files", byOutcome);
         counts.put("rated_hours", totals.ratedHours(run, window));
         counts.put("hours_outside_window", totals.hoursOutsideWindow(run, window));
-        counts.put("aggregates_changed", totals.aggregatesChangedBy(run));
+        counts.put("aggregates_changed", aggregatesChanged);
         return counts;
     }
 

@@ -4,6 +4,7 @@ import io.tokentally.shared.Amounts;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,26 +51,47 @@ public class RunTotalsRepository {
         }
     }
 
-    public List<Total> totals(long run, UsageWindow window, boolean attributed) {
-        return jdbc.query(
-                "SELECT customer_id, provider, model, token_type, SUM(tokens), SUM(reasoning_tokens), SUM(cost_usd),"
-                        + " SUM(billed_usd) FROM rated_aggregate WHERE attributed = ? AND" + RUN_HOURS
-                        + " GROUP BY customer_id, provider, model, token_type"
-                        + " ORDER BY customer_id, provider, model, token_type",
-                (rs, rowNum) -> new Total(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getLong(5),
-                        rs.getLong(6),
-                        rs.getBigDecimal(7),
-                        rs.getBigDecimal(8)),
-                attributed,
+    /**
+     * The run's totals, billed and unattributed, and how many aggregates the run changed: one pass over the
+     * run's hours instead of one per figure.
+     */
+    public RunTotals totals(long run, UsageWindow window) {
+        List<Total> billed = new ArrayList<>();
+        List<Total> unattributed = new ArrayList<>();
+        long[] changed = {0};
+        jdbc.query(
+                "SELECT attributed, customer_id, provider, model, token_type, SUM(tokens), SUM(reasoning_tokens),"
+                        + " SUM(cost_usd), SUM(billed_usd), SUM(CASE WHEN rated_run = ? THEN 1 ELSE 0 END)"
+                        + " FROM rated_aggregate WHERE" + RUN_HOURS
+                        + " GROUP BY attributed, customer_id, provider, model, token_type"
+                        + " ORDER BY attributed, customer_id, provider, model, token_type",
+                rs -> {
+                    Total total = new Total(
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getLong(6),
+                            rs.getLong(7),
+                            rs.getBigDecimal(8),
+                            rs.getBigDecimal(9));
+                    (rs.getBoolean(1) ? billed : unattributed).add(total);
+                    changed[0] += rs.getLong(10);
+                },
+                run,
                 run,
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()));
+        return new RunTotals(billed, unattributed, changed[0]);
     }
+
+    /**
+     * What a run rated, attributed ({@code billed}) and not, each ordered by customer, provider, model and
+     * token type, and how many aggregates it inserted or changed. The rate step of a nightly run rates only
+     * the run's hours (its window, the hours its files touched and the held hours it added to them), so
+     * counting there counts every aggregate the run changed.
+     */
+    public record RunTotals(List<Total> billed, List<Total> unattributed, long aggregatesChanged) {}
 
     /** How many distinct hours the run rated. */
     public long ratedHours(long run, UsageWindow window) {
@@ -80,11 +102,6 @@ public class RunTotalsRepository {
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()));
         return hours == null ? 0 : hours;
-    }
-
-    public long aggregatesChangedBy(long run) {
-        Long changed = jdbc.queryForObject("SELECT COUNT(*) FROM rated_aggregate WHERE rated_run = ?", Long.class, run);
-        return changed == null ? 0 : changed;
     }
 
     /** Hours this run's files touched outside its window (late or early usage), which it rated too. */

@@ -31,16 +31,25 @@ public class CreditLedgers {
 
     /** The billing periods of a customer that a run's window and the hours its files touched fall in. */
     public TreeSet<BillingPeriod> periodsOfRun(Customer customer, long run, UsageWindow window) {
+        return periodsOfRun(customer, runHours(run), window);
+    }
+
+    /**
+     * The billing periods of a customer that a run's window and {@code runHours} (the hours its files touched,
+     * {@link #runHours}, read once for all customers) fall in.
+     */
+    public TreeSet<BillingPeriod> periodsOfRun(Customer customer, List<Instant> runHours, UsageWindow window) {
         TreeSet<BillingPeriod> periods = new TreeSet<>();
         periods.add(customer.cycle().periodContaining(window.from()));
         periods.add(customer.cycle().periodContaining(window.to().minusSeconds(1)));
-        for (Instant hour : runHours(run)) {
+        for (Instant hour : runHours) {
             periods.add(customer.cycle().periodContaining(hour));
         }
         return periods;
     }
 
-    private List<Instant> runHours(long run) {
+    /** The hours a run's files touched. */
+    public List<Instant> runHours(long run) {
         List<Instant> hours = new ArrayList<>();
         jdbc.query(
                 "SELECT hour_start FROM run_hour WHERE ingest_run = ?",

@@ -186,7 +186,7 @@ public class CreditsStepConfiguration {
                     lateItems,
                     Instant.now(clock),
                     UsageWindow.ofUtcDate(LocalDate.parse(date)),
-                    run);
+                    ledgers.runHours(run));
             Path folder = RunFolders.of(runsDir, "nightly-billing", date, executionId);
             List<Balance> all = new ArrayList<>();
             List<ThresholdWebhook.Crossing> crossings = new ArrayList<>();
@@ -235,15 +235,16 @@ public class CreditsStepConfiguration {
             LateInvoiceItems lateItems,
             Instant now,
             UsageWindow window,
-            long run) {
+            List<Instant> runHours) {
 
         /** Writes the customer's statements and adds its threshold findings to {@code crossings}; returns its balance. */
         Balance settle(
                 Customer customer, Path folder, BalanceProperties properties, List<ThresholdWebhook.Crossing> crossings)
                 throws IOException {
             List<CreditGrant> own = grants.getOrDefault(customer.customerId(), List.of());
-            CreditLedger ledger = ledger(customer, own);
-            for (BillingPeriod period : periods(customer)) {
+            TreeSet<BillingPeriod> periods = periods(customer);
+            CreditLedger ledger = ledger(customer, own, periods);
+            for (BillingPeriod period : periods) {
                 Statement statement = Statements.of(customer, plans, ledger, period);
                 StatementFiles.write(
                         folder,
@@ -261,11 +262,10 @@ public class CreditsStepConfiguration {
         }
 
         TreeSet<BillingPeriod> periods(Customer customer) {
-            return ledgers.periodsOfRun(customer, run, window);
+            return ledgers.periodsOfRun(customer, runHours, window);
         }
 
-        CreditLedger ledger(Customer customer, List<CreditGrant> grants) {
-            TreeSet<BillingPeriod> periods = periods(customer);
+        CreditLedger ledger(Customer customer, List<CreditGrant> grants, TreeSet<BillingPeriod> periods) {
             BillingPeriod current = customer.cycle().periodContaining(now);
             Instant from = min(periods.first().start(), current.start());
             Instant to = max(periods.last().end(), current.end());

@@ -51,7 +51,8 @@ public class ReconcileStepConfiguration {
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
         return (contribution, chunkContext) -> {
             UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
-            for (MarginLine line : margins.daily(window.from(), window.to())) {
+            MarginRepository.Hours hours = margins.hourlyByAttribution(window.from(), window.to());
+            for (MarginLine line : MarginRepository.daily(hours.attributed())) {
                 contribution.incrementReadCount();
                 line.finding(properties.marginFloorPercent()).ifPresent(finding -> {
                     findings.record(finding, run);
@@ -60,7 +61,7 @@ public class ReconcileStepConfiguration {
             }
             contribution.incrementWriteCount(providers.reconcile(window, run));
             List<Finding> found = new ArrayList<>(HeldUsageFindings.of(heldUsage.heldBy(run)));
-            found.addAll(usageFindings.unattributed(window));
+            found.addAll(usageFindings.unattributed(window, hours.unattributed()));
             found.addAll(usageFindings.lateUsageInvoiced(run));
             for (Finding finding : found) {
                 findings.record(finding, run);

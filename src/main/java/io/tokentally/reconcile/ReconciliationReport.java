@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,7 +51,8 @@ public class ReconciliationReport {
     }
 
     public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
-        List<MarginLine> lines = margins.daily(window.from(), window.to());
+        List<MarginRepository.HourMargin> hours = margins.hourly(window.from(), window.to());
+        List<MarginLine> lines = MarginRepository.daily(hours);
         CsvTable.write(
                 folder.resolve("margin.csv"),
                 List.of("customer_id", "model", "day", "cost_usd", "billed_usd", "margin_usd", "margin_percent"),
@@ -70,22 +71,28 @@ public class ReconciliationReport {
                         "billed_usd",
                         "margin_usd",
                         "margin_percent"),
-                margins
-                        .periodToDate(
-                                window.from(),
-                                window.to(),
-                                lines.stream().map(MarginLine::customerId).collect(Collectors.toSet()),
-                                cycles)
-                        .stream()
+                margins.periodToDate(window.from(), window.to(), hours, cycles).stream()
                         .map(ReconciliationReport::csvRow)
                         .toList());
         List<ReconciliationLine> reconciled = reconciliationLines.ofRun(run);
         ReconciliationTable.writeCsv(folder.resolve("reconciliation.csv"), reconciled);
-        List<MarginLine> days = byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to()));
+        List<MarginLine> days = byDay(chartLines(window, hours));
         Files.writeString(
                 folder.resolve("report.html"),
                 html(title, window, lines, days, reconciled, run),
                 StandardCharsets.UTF_8);
+    }
+
+    /** The daily lines of the chart's days: those before the window read, the window's from its hours. */
+    private List<MarginLine> chartLines(UsageWindow window, List<MarginRepository.HourMargin> hours) {
+        Instant chartFrom = window.to().minus(Duration.ofDays(CHART_DAYS));
+        List<MarginLine> chart = new ArrayList<>();
+        if (chartFrom.isBefore(window.from())) {
+            chart.addAll(margins.daily(chartFrom, window.from()));
+        }
+        chart.addAll(MarginRepository.daily(
+                hours.stream().filter(hour -> !hour.hour().isBefore(chartFrom)).toList()));
+        return chart;
     }
 
     private String html(

@@ -31,8 +31,11 @@ class UsageFindings {
         this.jdbc = jdbc;
     }
 
-    /** One warning per unknown customer id and UTC day of the window: tokens, requests, list-price cost, files. */
-    List<Finding> unattributed(UsageWindow window) {
+    /**
+     * One warning per unknown customer id and UTC day of the window: tokens, requests, list-price cost (from
+     * {@code rated}, the window's unattributed aggregates per customer, model and hour), files.
+     */
+    List<Finding> unattributed(UsageWindow window, List<MarginRepository.HourMargin> rated) {
         record Day(String customerId, LocalDate day) implements Comparable<Day> {
             @Override
             public int compareTo(Day other) {
@@ -60,19 +63,12 @@ class UsageFindings {
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()));
         Map<Day, BigDecimal> costs = new TreeMap<>();
-        jdbc.query(
-                "SELECT customer_id, hour_start, SUM(cost_usd) FROM rated_aggregate WHERE attributed = FALSE"
-                        + " AND hour_start >= ? AND hour_start < ? GROUP BY customer_id, hour_start",
-                rs -> {
-                    costs.merge(
-                            new Day(
-                                    rs.getString(1),
-                                    LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC)),
-                            rs.getBigDecimal(3),
-                            BigDecimal::add);
-                },
-                SqlTime.utc(window.from()),
-                SqlTime.utc(window.to()));
+        for (MarginRepository.HourMargin hour : rated) {
+            costs.merge(
+                    new Day(hour.customerId(), LocalDate.ofInstant(hour.hour(), ZoneOffset.UTC)),
+                    hour.costUsd(),
+                    BigDecimal::add);
+        }
         List<Finding> found = new ArrayList<>();
         usage.forEach((day, sums) -> {
             if (sums[1] == 0) {

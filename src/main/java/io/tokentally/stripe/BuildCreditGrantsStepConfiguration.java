@@ -13,10 +13,12 @@ import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -65,21 +67,22 @@ public class BuildCreditGrantsStepConfiguration {
             Map<String, Plan> plans = planRepository.findAll();
             Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
             CreditGrantPlanner planner = new CreditGrantPlanner(now);
+            List<Instant> runHours = ledgers.runHours(run);
             int queued = 0;
             for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
                 if (customer.stripeCustomerId() == null
                         || customer.stripeCustomerId().isBlank()) {
                     continue;
                 }
-                TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, run, window);
+                TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, runHours, window);
                 periods.add(customer.cycle().periodContaining(now));
                 List<CreditGrant> own = grants.getOrDefault(customer.customerId(), List.of());
-                CreditLedger ledger = ledgers.ledger(
+                Supplier<CreditLedger> ledger = memoized(() -> ledgers.ledger(
                         customer,
                         plans,
                         own,
                         periods.first().start(),
-                        periods.last().end());
+                        periods.last().end()));
                 List<OutboxRow> rows = planner.plan(
                         customer.customerId(),
                         customer.stripeCustomerId(),
@@ -90,6 +93,17 @@ public class BuildCreditGrantsStepConfiguration {
             log.info("Outbox: {} new credit grant rows queued", queued);
             contribution.incrementWriteCount(queued);
             return RepeatStatus.FINISHED;
+        };
+    }
+
+    /** Computes the value at most once, on first use. */
+    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+        List<T> value = new ArrayList<>(1);
+        return () -> {
+            if (value.isEmpty()) {
+                value.add(supplier.get());
+            }
+            return value.get(0);
         };
     }
 }

@@ -16,13 +16,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The Stripe credit grants a customer should have: a {@code paid} or {@code promotional} grant per
  * purchase (voided after a refund, expired after a cancellation) and a {@code promotional} grant per
  * started plan segment and allowance, expiring at the segment's end. A USD allowance is granted whole;
  * a token allowance is granted as the billed value of the tokens it covered so far, rounded to cents.
- * Stripe's priority follows the plan's consumption order: 10 for the first source, 20, 30.
+ * Stripe's priority follows the plan's consumption order: 10 for the first source, 20, 30. The credit
+ * ledger is asked for only when a token allowance needs it: allocating it reads the customer's usage.
  */
 final class WantedGrants {
 
@@ -33,7 +35,7 @@ final class WantedGrants {
             Map<String, Plan> plans,
             List<CreditGrant> grants,
             Collection<BillingPeriod> periods,
-            CreditLedger ledger,
+            Supplier<CreditLedger> ledger,
             Instant now) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
         for (CreditGrant grant : grants) {
@@ -67,13 +69,13 @@ final class WantedGrants {
     }
 
     private static List<CreditGrantPlanner.Wanted> included(
-            Customer customer, Plan plan, PlanSegment segment, CreditLedger ledger) {
+            Customer customer, Plan plan, PlanSegment segment, Supplier<CreditLedger> ledger) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
         for (Allowance allowance : plan.allowances()) {
             IncludedUsage granted = IncludedUsage.granted(customer.customerId(), segment, allowance);
             BigDecimal usd = granted.grantedUsd();
             if (allowance.inTokens()) {
-                usd = ledger.included().stream()
+                usd = ledger.get().included().stream()
                         .filter(used -> used.key().equals(granted.key()))
                         .map(used -> Amounts.toMinorUnit(used.consumedUsd()))
                         .findFirst()

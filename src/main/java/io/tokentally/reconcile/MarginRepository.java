@@ -3,87 +3,101 @@ package io.tokentally.reconcile;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Cost and billed amount of attributed usage, per customer, model and UTC day, from the rated aggregates. */
+/**
+ * Cost and billed amount of attributed usage, per customer, model and UTC day, from the rated aggregates: the
+ * cost is the provider's actual charge where a cost export covers the usage ({@link ActualCosts}), list price
+ * otherwise.
+ */
 @Repository
 public class MarginRepository {
 
     private final JdbcTemplate jdbc;
+    private final ChargeRepository charges;
 
-    public MarginRepository(JdbcTemplate jdbc) {
+    MarginRepository(JdbcTemplate jdbc, ChargeRepository charges) {
         this.jdbc = jdbc;
+        this.charges = charges;
     }
 
     /** One line per customer, model and day of the hours in [from, to). */
     public List<MarginLine> daily(Instant from, Instant to) {
-        Map<String, MarginLine> lines = new TreeMap<>();
+        ActualCosts actual = charges.actualCosts(from, to);
+        Map<String, DayCost> lines = new TreeMap<>();
         jdbc.query(
-                "SELECT customer_id, model, hour_start, SUM(cost_usd), SUM(billed_usd) FROM rated_aggregate"
-                        + " WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?"
-                        + " GROUP BY customer_id, model, hour_start",
+                "SELECT customer_id, provider, model, token_type, hour_start, SUM(cost_usd), SUM(billed_usd)"
+                        + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?"
+                        + " GROUP BY customer_id, provider, model, token_type, hour_start",
                 rs -> {
                     LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC);
-                    MarginLine hour = new MarginLine(
-                            rs.getString(1), rs.getString(2), day, rs.getBigDecimal(4), rs.getBigDecimal(5));
-                    lines.merge(
-                            hour.customerId() + '\u0000' + hour.model() + '\u0000' + day, hour, MarginRepository::add);
+                    String customerId = rs.getString(1);
+                    String provider = rs.getString(2);
+                    String model = rs.getString(3);
+                    lines.computeIfAbsent(
+                                    customerId + '\u0000' + model + '\u0000' + day,
+                                    k -> new DayCost(customerId, provider, model, day))
+                            .add(rs.getString(4), rs.getBigDecimal(6), rs.getBigDecimal(7));
                 },
                 SqlTime.utc(from),
                 SqlTime.utc(to));
-        return new ArrayList<>(lines.values());
+        return lines.values().stream().map(line -> line.costed(actual)).toList();
+    }
+
+    /** The daily lines of each of these days. */
+    public List<MarginLine> daily(Collection<LocalDate> days) {
+        List<MarginLine> lines = new ArrayList<>();
+        for (LocalDate day : days) {
+            lines.addAll(daily(
+                    day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                    day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        }
+        return lines;
     }
 
     /**
-     * Period to date: for each of these customers (those with attributed usage in [from, to)), one line per model over
-     * each of the customer's billing periods that [from, to) touches, from the period's start up to the
-     * end of the window (or of the period, if sooner). Customers on the same cycle share one query.
+     * Period to date: for each of these customers, one line per model over each of the customer's billing
+     * periods that these days fall in, from the period's start up to {@code to} (or the period's end, if
+     * sooner), costed as the daily lines are.
      */
     public List<PeriodMarginLine> periodToDate(
-            Instant from, Instant to, Set<String> customerIds, Map<String, BillingCycle> cycles) {
+            Collection<LocalDate> days, Instant to, Set<String> customerIds, Map<String, BillingCycle> cycles) {
         Map<BillingPeriod, Set<String>> customersByPeriod = new TreeMap<>();
         for (String customerId : customerIds) {
             BillingCycle cycle = cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC);
-            Set<BillingPeriod> touched = new HashSet<>();
-            touched.add(cycle.periodContaining(from));
-            touched.add(cycle.periodContaining(to.minusNanos(1)));
-            for (BillingPeriod period : touched) {
-                customersByPeriod.computeIfAbsent(period, p -> new HashSet<>()).add(customerId);
+            for (LocalDate day : days) {
+                customersByPeriod
+                        .computeIfAbsent(
+                                cycle.periodContaining(
+                                        day.atStartOfDay(ZoneOffset.UTC).toInstant()),
+                                p -> new TreeSet<>())
+                        .add(customerId);
             }
         }
         List<PeriodMarginLine> lines = new ArrayList<>();
         customersByPeriod.forEach((period, customers) -> {
             Instant through = period.end().isBefore(to) ? period.end() : to;
-            jdbc.query(
-                    "SELECT customer_id, model, SUM(cost_usd), SUM(billed_usd) FROM rated_aggregate"
-                            + " WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?"
-                            + " GROUP BY customer_id, model ORDER BY customer_id, model",
-                    rs -> {
-                        if (customers.contains(rs.getString(1))) {
-                            lines.add(new PeriodMarginLine(
-                                    period,
-                                    through,
-                                    new MarginLine(
-                                            rs.getString(1),
-                                            rs.getString(2),
-                                            null,
-                                            rs.getBigDecimal(3),
-                                            rs.getBigDecimal(4))));
-                        }
-                    },
-                    SqlTime.utc(period.start()),
-                    SqlTime.utc(through));
+            Map<String, MarginLine> sums = new TreeMap<>();
+            for (MarginLine line : daily(period.start(), through)) {
+                if (customers.contains(line.customerId())) {
+                    sums.merge(line.customerId() + '\u0000' + line.model(), line, MarginRepository::add);
+                }
+            }
+            sums.values().forEach(line -> lines.add(new PeriodMarginLine(period, through, line)));
         });
         lines.sort(Comparator.comparing((PeriodMarginLine line) -> line.line().customerId())
                 .thenComparing(line -> line.period().start())
@@ -95,11 +109,68 @@ public class MarginRepository {
     public record PeriodMarginLine(BillingPeriod period, Instant through, MarginLine line) {}
 
     private static MarginLine add(MarginLine a, MarginLine b) {
+        List<MarginLine.CostSource> sources = new ArrayList<>(a.costSources());
+        sources.addAll(b.costSources());
         return new MarginLine(
                 a.customerId(),
                 a.model(),
-                a.day(),
+                null,
                 a.costUsd().add(b.costUsd()),
-                a.billedUsd().add(b.billedUsd()));
+                a.billedUsd().add(b.billedUsd()),
+                a.listCostUsd().add(b.listCostUsd()),
+                MarginLine.combine(a.costBasis(), b.costBasis()),
+                sources);
+    }
+
+    /** One customer's usage of one model on one day, per token type, before it is costed. */
+    private static final class DayCost {
+        private final String customerId;
+        private final String provider;
+        private final String model;
+        private final LocalDate day;
+        private final Map<String, BigDecimal> listByType = new TreeMap<>();
+        private BigDecimal billed = BigDecimal.ZERO;
+
+        DayCost(String customerId, String provider, String model, LocalDate day) {
+            this.customerId = customerId;
+            this.provider = provider;
+            this.model = model;
+            this.day = day;
+        }
+
+        void add(String tokenType, BigDecimal listUsd, BigDecimal billedUsd) {
+            listByType.merge(tokenType, listUsd, BigDecimal::add);
+            billed = billed.add(billedUsd);
+        }
+
+        /** Each token type at its actual cost where a charge covers it, else at list price. */
+        MarginLine costed(ActualCosts actual) {
+            BigDecimal cost = BigDecimal.ZERO;
+            BigDecimal list = BigDecimal.ZERO;
+            String basis = null;
+            Set<MarginLine.CostSource> sources = new TreeSet<>(
+                    Comparator.comparing(MarginLine.CostSource::file).thenComparingLong(MarginLine.CostSource::line));
+            for (Map.Entry<String, BigDecimal> type : listByType.entrySet()) {
+                Optional<ActualCosts.Charge> charge = actual.covering(provider, model, type.getKey(), day);
+                list = list.add(type.getValue());
+                cost = cost.add(charge.map(c -> c.actual(type.getValue())).orElse(type.getValue()));
+                if (type.getValue().signum() != 0) {
+                    basis = MarginLine.combine(basis, charge.isPresent() ? MarginLine.ACTUAL : MarginLine.LIST);
+                }
+                charge.filter(c -> type.getValue().signum() != 0)
+                        .ifPresent(c -> c.lines()
+                                .forEach(line -> sources.add(
+                                        new MarginLine.CostSource(line.file(), line.lineNo(), line.bucketKey()))));
+            }
+            return new MarginLine(
+                    customerId,
+                    model,
+                    day,
+                    cost,
+                    billed,
+                    list,
+                    basis == null ? MarginLine.LIST : basis,
+                    List.copyOf(sources));
+        }
     }
 }

@@ -52,21 +52,40 @@ final class ProviderUsageCheck {
                 && usd.within(provider.listUsd(), billable.listUsd());
         String tolerance = tokens.describe("tokens") + "; " + usd.describe("USD");
         String verdict;
-        Finding finding = null;
         if (within) {
             verdict = ReconciliationLine.WITHIN;
         } else if (billable.tokens() == 0 && provider.tokens() > 0) {
             verdict = "no-billable-usage";
+        } else {
+            boolean providerHigher = tokenDifference > 0 || (tokenDifference == 0 && usdDifference.signum() > 0);
+            verdict = providerHigher ? "provider-higher" : "billable-higher";
+        }
+        Evidence evidence = new Evidence()
+                .number("provider_tokens", provider.tokens())
+                .number("billable_tokens", billable.tokens())
+                .number("difference_tokens", tokenDifference)
+                .number(
+                        "allowed_difference_tokens",
+                        tokens.allowed(BigDecimal.valueOf(provider.tokens()), BigDecimal.valueOf(billable.tokens())))
+                .number("provider_list_usd", provider.listUsd())
+                .number("billable_list_usd", billable.listUsd())
+                .number("difference_usd", usdDifference)
+                .number("allowed_difference_usd", usd.allowed(provider.listUsd(), billable.listUsd()))
+                .number("verdict", verdict);
+        provider.addSources(evidence, "provider");
+        billable.addSources(evidence, "billable");
+        Finding finding = null;
+        if (verdict.equals("no-billable-usage")) {
             finding = new Finding(
                     "provider-usage-not-billed:" + key.text(),
                     NOT_BILLED,
                     Finding.Severity.ERROR,
                     subject(key) + ": the provider reports " + provider.tokens() + " tokens ($"
                             + Amounts.toText(provider.listUsd()) + " at list price) that no billable source has;"
-                            + " provider files: " + String.join(", ", provider.files()));
-        } else {
-            boolean providerHigher = tokenDifference > 0 || (tokenDifference == 0 && usdDifference.signum() > 0);
-            verdict = providerHigher ? "provider-higher" : "billable-higher";
+                            + " provider files: " + String.join(", ", provider.files()),
+                    evidence);
+        } else if (!within) {
+            boolean providerHigher = verdict.equals("provider-higher");
             finding = new Finding(
                     "provider-usage-mismatch:" + key.text(),
                     MISMATCH,
@@ -79,7 +98,8 @@ final class ProviderUsageCheck {
                             + provider.tokens() + " tokens, $" + Amounts.toText(provider.listUsd()) + "; billable "
                             + billable.tokens() + " tokens, $" + Amounts.toText(billable.listUsd())
                             + "); tolerance " + tolerance + "; provider files: " + files(provider)
-                            + "; billable files: " + files(billable));
+                            + "; billable files: " + files(billable),
+                    evidence);
         }
         Set<String> files = new TreeSet<>(provider.files());
         files.addAll(billable.files());
@@ -99,7 +119,8 @@ final class ProviderUsageCheck {
                         tolerance,
                         verdict,
                         finding == null ? null : finding.key(),
-                        String.join(" ", files)),
+                        String.join(" ", files),
+                        evidence.toJson()),
                 finding);
     }
 

@@ -11,12 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -38,23 +41,36 @@ public class ReconciliationReport {
     private final FindingRepository findings;
     private final CustomerRepository customers;
     private final ReconciliationLineRepository reconciliationLines;
+    private final ReconcileDays reconcileDays;
 
     ReconciliationReport(
             MarginRepository margins,
             FindingRepository findings,
             CustomerRepository customers,
-            ReconciliationLineRepository reconciliationLines) {
+            ReconciliationLineRepository reconciliationLines,
+            ReconcileDays reconcileDays) {
         this.margins = margins;
         this.findings = findings;
         this.customers = customers;
         this.reconciliationLines = reconciliationLines;
+        this.reconcileDays = reconcileDays;
     }
 
     public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
-        List<MarginLine> lines = margins.daily(window.from(), window.to());
+        SortedSet<LocalDate> days = reconcileDays.of(window, run);
+        List<MarginLine> lines = margins.daily(days);
         CsvTable.write(
                 folder.resolve("margin.csv"),
-                List.of("customer_id", "model", "day", "cost_usd", "billed_usd", "margin_usd", "margin_percent"),
+                List.of(
+                        "customer_id",
+                        "model",
+                        "day",
+                        "cost_usd",
+                        "billed_usd",
+                        "margin_usd",
+                        "margin_percent",
+                        "cost_basis",
+                        "list_cost_usd"),
                 lines.stream().map(ReconciliationReport::csvRow).toList());
         Map<String, BillingCycle> cycles = new HashMap<>();
         customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
@@ -69,11 +85,13 @@ public class ReconciliationReport {
                         "cost_usd",
                         "billed_usd",
                         "margin_usd",
-                        "margin_percent"),
+                        "margin_percent",
+                        "cost_basis",
+                        "list_cost_usd"),
                 margins
                         .periodToDate(
-                                window.from(),
-                                window.to(),
+                                days,
+                                window.to().isAfter(lastEnd(days)) ? window.to() : lastEnd(days),
                                 lines.stream().map(MarginLine::customerId).collect(Collectors.toSet()),
                                 cycles)
                         .stream()
@@ -81,10 +99,10 @@ public class ReconciliationReport {
                         .toList());
         List<ReconciliationLine> reconciled = reconciliationLines.ofRun(run);
         ReconciliationTable.writeCsv(folder.resolve("reconciliation.csv"), reconciled);
-        List<MarginLine> days = byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to()));
+        List<MarginLine> chart = byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to()));
         Files.writeString(
                 folder.resolve("report.html"),
-                html(title, window, lines, days, reconciled, run),
+                html(title, window, lines, chart, reconciled, run),
                 StandardCharsets.UTF_8);
     }
 
@@ -107,7 +125,7 @@ public class ReconciliationReport {
                 .append(window.from())
                 .append(" to ")
                 .append(window.to())
-                .append("</p><p>Provider cost (list price) <b>$")
+                .append("</p><p>Provider cost (actual where a cost export covers the usage, list price otherwise) <b>$")
                 .append(money(total.costUsd()))
                 .append("</b>, billed <b>$")
                 .append(money(total.billedUsd()))
@@ -137,8 +155,8 @@ public class ReconciliationReport {
                     .append(lines.size())
                     .append(" lines by billed amount; margin.csv has them all.</p>");
         }
-        html.append("<table><tr><th>customer</th><th>model</th><th>day</th><th>cost</th><th>billed</th>"
-                + "<th>margin</th><th>%</th></tr>");
+        html.append("<table><tr><th>customer</th><th>model</th><th>day</th><th>cost</th><th>cost basis</th>"
+                + "<th>list price</th><th>billed</th><th>margin</th><th>%</th></tr>");
         lines.stream()
                 .sorted(Comparator.comparing(MarginLine::billedUsd).reversed())
                 .limit(TABLE_LINES)
@@ -152,6 +170,10 @@ public class ReconciliationReport {
                         .append(line.day())
                         .append("</td><td>")
                         .append(money(line.costUsd()))
+                        .append("</td><td>")
+                        .append(line.costBasis())
+                        .append("</td><td>")
+                        .append(money(line.listCostUsd()))
                         .append("</td><td>")
                         .append(money(line.billedUsd()))
                         .append("</td><td>")
@@ -171,7 +193,7 @@ public class ReconciliationReport {
             html.append("<p>None.</p>");
             return;
         }
-        html.append("<table><tr><th>severity</th><th>kind</th><th>message</th></tr>");
+        html.append("<table><tr><th>severity</th><th>kind</th><th>message</th><th>evidence</th></tr>");
         for (Finding finding : found) {
             html.append("<tr><td>")
                     .append(finding.severity())
@@ -179,7 +201,9 @@ public class ReconciliationReport {
                     .append(escape(finding.kind()))
                     .append("</td><td style=\"text-align:left\">")
                     .append(escape(finding.message()))
-                    .append("</td></tr>");
+                    .append("</td><td style=\"text-align:left\"><code>")
+                    .append(finding.evidence() == null ? "" : escape(finding.evidence()))
+                    .append("</code></td></tr>");
         }
         html.append("</table>");
     }
@@ -196,6 +220,8 @@ public class ReconciliationReport {
         row.add(Amounts.toText(line.billedUsd()));
         row.add(Amounts.toText(line.marginUsd()));
         row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
+        row.add(line.costBasis());
+        row.add(Amounts.toText(line.listCostUsd()));
         return row;
     }
 
@@ -208,7 +234,14 @@ public class ReconciliationReport {
         row.add(Amounts.toText(line.billedUsd()));
         row.add(Amounts.toText(line.marginUsd()));
         row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
+        row.add(line.costBasis());
+        row.add(Amounts.toText(line.listCostUsd()));
         return row;
+    }
+
+    /** The end of the last of these days. */
+    private static Instant lastEnd(SortedSet<LocalDate> days) {
+        return days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     /** Totals per day over every customer and model. */

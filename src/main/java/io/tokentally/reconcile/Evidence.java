@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What a finding rests on, as JSON: the numbers compared (amounts as exact decimal strings) and the
  * sources behind them, each a file with the lines that contributed ({@code "lines": "12-40"}, a range
- * where the file is summed per hour) or the bucket of an aggregated export. Kept in insertion order.
+ * where the file is summed per hour; record numbers for JSON page files, as in {@code rejects.csv}) and, for a
+ * cost export, the bucket its line is. Kept in insertion order.
  */
 public final class Evidence {
 
@@ -22,7 +24,7 @@ public final class Evidence {
 
     /** Adds a compared number; amounts go in as exact decimal strings. */
     public Evidence number(String name, Object value) {
-        numbers.put(name, value instanceof BigDecimal amount ? amount.toPlainString() : value);
+        numbers.put(name, value instanceof BigDecimal amount ? Amounts.toText(amount) : value);
         return this;
     }
 

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Repository;
 /**
  * The UTC days a run reconciles: the days of its window, every day the usage of the files it ingested falls on
  * (billable or cost-role) and every day its new cost exports charged for ({@code provider_cost}), so an export
- * that arrives late for an older day is reconciled for that day in the run that ingests it.
+ * that arrives late for an older day is reconciled for that day in the run that ingests it. Days after the window
+ * are left to their own runs: their other sources may not have arrived yet.
  */
 @Repository
 public class ReconcileDays {
@@ -38,6 +39,7 @@ public class ReconcileDays {
                 run);
         days.addAll(jdbc.queryForList(
                 "SELECT DISTINCT cost_day FROM provider_cost WHERE ingest_run = ?", LocalDate.class, run));
-        return days;
+        return days.headSet(
+                LocalDate.ofInstant(window.to().minusNanos(1), ZoneOffset.UTC).plusDays(1));
     }
 }

@@ -126,7 +126,12 @@ class UsageFindings {
                     Finding.Severity.INFO,
                     customerId + "'s usage of " + day + " is older than Stripe's meter event window: "
                             + sums[0] + " invoice item(s) of " + Amounts.toText(BigDecimal.valueOf(sums[1], 6))
-                            + " USD in total go on the customer's next invoice instead of meter events"));
+                            + " USD in total go on the customer's next invoice instead of meter events",
+                    new Evidence()
+                            .number("customer_id", customerId)
+                            .number("day", day)
+                            .number("invoice_items", sums[0])
+                            .number("amount_usd", BigDecimal.valueOf(sums[1], 6))));
         });
         return found;
     }

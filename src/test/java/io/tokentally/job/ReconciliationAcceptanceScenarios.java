@@ -317,7 +317,10 @@ abstract class ReconciliationAcceptanceScenarios {
         return day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     }
 
-    /** OpenAI's usage of the day: gpt-4o 100,100 input and the given output tokens, gpt-4o-mini 30,000 and 100,000. */
+    /**
+     * OpenAI's usage of the day: gpt-4o 100,100 input and the given output tokens, gpt-4o-mini 30,000 and 100,000;
+     * and 5,000 gpt-4o input tokens of the next day, whose gateway log has not arrived: that day is not this run's.
+     */
     private static String openAiUsage(long gpt4oOutput) {
         return """
                 {"object": "page", "data": [{"object": "bucket", "start_time": %d, "end_time": %d,
@@ -327,9 +330,15 @@ abstract class ReconciliationAcceptanceScenarios {
                      "user_id": null, "api_key_id": null, "model": "gpt-4o-2024-08-06", "batch": false},
                     {"object": "organization.usage.completions.result", "input_tokens": 30000,
                      "input_cached_tokens": 0, "output_tokens": 100000, "num_model_requests": 2, "project_id": "p1",
-                     "user_id": null, "api_key_id": null, "model": "gpt-4o-mini", "batch": false}]}],
+                     "user_id": null, "api_key_id": null, "model": "gpt-4o-mini", "batch": false}]},
+                  {"object": "bucket", "start_time": %d, "end_time": %d,
+                  "results": [
+                    {"object": "organization.usage.completions.result", "input_tokens": 5000,
+                     "input_cached_tokens": 0, "output_tokens": 0, "num_model_requests": 1, "project_id": "p1",
+                     "user_id": null, "api_key_id": null, "model": "gpt-4o-2024-08-06", "batch": false}]}],
                  "has_more": false, "next_page": null}
-                """.formatted(epoch(DAY), epoch(DAY.plusDays(1)), gpt4oOutput);
+                """.formatted(
+                epoch(DAY), epoch(DAY.plusDays(1)), gpt4oOutput, epoch(DAY.plusDays(1)), epoch(DAY.plusDays(2)));
     }
 
     /** Anthropic's usage of the day: sonnet 50,000 input, 10,000 cache reads (no gateway has them), 2,000 output. */

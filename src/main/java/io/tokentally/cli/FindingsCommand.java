@@ -1,5 +1,6 @@
 package io.tokentally.cli;
 
+import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.FindingRepository;
 import java.io.PrintWriter;
 import java.util.List;
@@ -49,6 +50,9 @@ class FindingsCommand {
                     out.printf(
                             "%-8s %-13s %s (last seen %s)%n  %s%n",
                             finding.severity(), finding.status(), finding.key(), finding.lastSeen(), finding.message());
+                    if (finding.evidence() != null) {
+                        out.printf("  evidence: %s%n", Evidence.format(finding.evidence()));
+                    }
                 }
                 out.printf("%d finding(s)%n", found.size());
                 out.flush();

@@ -7,6 +7,7 @@ import io.tokentally.ingest.RunFile;
 import io.tokentally.job.RunTotalsRepository.Total;
 import io.tokentally.rating.HeldUsage;
 import io.tokentally.rating.HeldUsageRepository;
+import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.reconcile.ReconcileProperties;
@@ -310,6 +311,9 @@ public class RunReportListener implements JobExecutionListener {
         json.put("kind", finding.kind());
         json.put("severity", finding.severity().name());
         json.put("message", finding.message());
+        if (finding.evidence() != null) {
+            json.put("evidence", Evidence.parse(finding.evidence()));
+        }
         return json;
     }
 }

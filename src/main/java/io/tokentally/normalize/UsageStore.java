@@ -4,6 +4,7 @@ import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ class UsageStore {
     private static final String INSERT_TOTALS = "INSERT INTO usage_hourly (file_id, ingest_run, hour_start,"
             + " customer_id, attributed, provider, model, service_tier, context_tier, price_epoch, billable, requests,"
             + " input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,"
-            + " reasoning_tokens, web_search_requests, images, audio_seconds)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " reasoning_tokens, web_search_requests, images, audio_seconds, first_line, last_line)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final JdbcTemplate jdbc;
     private final String insertHour;
@@ -119,5 +120,12 @@ class UsageStore {
         ps.setLong(19, sums.webSearchRequests);
         ps.setLong(20, sums.images);
         ps.setLong(21, sums.audioSeconds);
+        if (sums.lastLine == 0) {
+            ps.setNull(22, Types.BIGINT);
+            ps.setNull(23, Types.BIGINT);
+        } else {
+            ps.setLong(22, sums.firstLine);
+            ps.setLong(23, sums.lastLine);
+        }
     }
 }

@@ -51,6 +51,8 @@ final class UsageTotals {
         long webSearchRequests;
         long images;
         long audioSeconds;
+        long firstLine = Long.MAX_VALUE;
+        long lastLine;
 
         /** Adds (sign 1) or takes out (sign -1) a line; a sum past a long's range fails the file, never wraps. */
         void add(UsageLine line, int sign) {
@@ -65,6 +67,10 @@ final class UsageTotals {
                     Math.addExact(webSearchRequests, sign * line.units().webSearchRequests());
             images = Math.addExact(images, sign * line.units().images());
             audioSeconds = Math.addExact(audioSeconds, sign * line.units().audioSeconds());
+            if (sign > 0) {
+                firstLine = Math.min(firstLine, line.lineNo());
+                lastLine = Math.max(lastLine, line.lineNo());
+            }
         }
 
         boolean isZero() {

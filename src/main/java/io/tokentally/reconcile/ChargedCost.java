@@ -8,6 +8,8 @@ import java.time.LocalDate;
  *
  * @param model canonical model, or null when the line names none
  * @param amountUsd the amount in dollars (the export's currency is USD)
+ * @param lineNo the line of the export the bucket was read from
+ * @param bucketKey the bucket's identifier (its day and grouping keys)
  */
 record ChargedCost(
         LocalDate day,
@@ -17,7 +19,9 @@ record ChargedCost(
         String costType,
         String lineItem,
         BigDecimal amountUsd,
-        String file) {
+        String file,
+        long lineNo,
+        String bucketKey) {
 
     /**
      * Whether the line is a charge for tokens: it names a token type or the {@code tokens} cost type, or it

@@ -4,6 +4,7 @@ import io.tokentally.shared.SqlTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -22,21 +23,23 @@ public class FindingRepository {
     public void record(Finding finding, long run) {
         Instant now = Instant.now(clock);
         int updated = jdbc.update(
-                "UPDATE finding SET message = ?, severity = ?, last_run = ?, last_seen = ?,"
+                "UPDATE finding SET message = ?, severity = ?, evidence = ?, last_run = ?, last_seen = ?,"
                         + " status = CASE WHEN status = 'RESOLVED' THEN 'OPEN' ELSE status END WHERE finding_key = ?",
                 limit(finding.message()),
                 finding.severity().name(),
+                finding.evidence(),
                 run,
                 SqlTime.utc(now),
                 finding.key());
         if (updated == 0) {
             jdbc.update(
-                    "INSERT INTO finding (finding_key, kind, severity, status, message, first_run, last_run, first_seen,"
-                            + " last_seen) VALUES (?, ?, ?, 'OPEN', ?, ?, ?, ?, ?)",
+                    "INSERT INTO finding (finding_key, kind, severity, status, message, evidence, first_run, last_run,"
+                            + " first_seen, last_seen) VALUES (?, ?, ?, 'OPEN', ?, ?, ?, ?, ?, ?)",
                     finding.key(),
                     finding.kind(),
                     finding.severity().name(),
                     limit(finding.message()),
+                    finding.evidence(),
                     run,
                     run,
                     SqlTime.utc(now),
@@ -47,13 +50,18 @@ public class FindingRepository {
     /** The findings a run recorded or saw again. */
     public List<Finding> ofRun(long run) {
         return jdbc.query(
-                "SELECT finding_key, kind, severity, message FROM finding WHERE last_run = ? ORDER BY finding_key",
+                "SELECT finding_key, kind, severity, message, evidence FROM finding WHERE last_run = ?"
+                        + " ORDER BY finding_key",
                 (rs, rowNum) -> new Finding(
-                        rs.getString(1), rs.getString(2), Finding.Severity.valueOf(rs.getString(3)), rs.getString(4)),
+                        rs.getString(1),
+                        rs.getString(2),
+                        Finding.Severity.valueOf(rs.getString(3)),
+                        rs.getString(4),
+                        rs.getString(5)),
                 run);
     }
 
-    /** A stored finding with its state. */
+    /** A stored finding with its state and the evidence of its latest sighting (null when it has none). */
     public record Stored(
             String key,
             String kind,
@@ -61,12 +69,13 @@ public class FindingRepository {
             String status,
             String message,
             Instant firstSeen,
-            Instant lastSeen) {}
+            Instant lastSeen,
+            Map<String, Object> evidence) {}
 
     /** Findings with the given status (all when null), most recently seen first. */
     public List<Stored> list(String status) {
         return jdbc.query(
-                "SELECT finding_key, kind, severity, status, message, first_seen, last_seen FROM finding"
+                "SELECT finding_key, kind, severity, status, message, first_seen, last_seen, evidence FROM finding"
                         + (status == null ? "" : " WHERE status = ?") + " ORDER BY last_seen DESC, finding_key",
                 (rs, rowNum) -> new Stored(
                         rs.getString(1),
@@ -75,7 +84,8 @@ public class FindingRepository {
                         rs.getString(4),
                         rs.getString(5),
                         SqlTime.read(rs, "first_seen"),
-                        SqlTime.read(rs, "last_seen")),
+                        SqlTime.read(rs, "last_seen"),
+                        Evidence.parse(rs.getString("evidence"))),
                 status == null ? new Object[0] : new Object[] {status});
     }
 

@@ -42,6 +42,14 @@ public final class HeldUsageFindings {
                         + hours.last() + " are held back, not billed: "
                         + rows.get(0).reason()
                         + ". The first run after a price for their time is added (prices file, price sync or"
-                        + " override) bills them.");
+                        + " override) bills them.",
+                new Evidence()
+                        .number("model", model)
+                        .number("tokens", tokens)
+                        .number("customers", customers.size())
+                        .number("hours", hours.size())
+                        .number("first_hour", hours.first().toString())
+                        .number("last_hour", hours.last().toString())
+                        .number("token_types", String.join(", ", types)));
     }
 }

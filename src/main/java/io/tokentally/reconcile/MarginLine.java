@@ -4,12 +4,40 @@ import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Provider cost (at list price) against the billed amount for one customer and model over one UTC day
- * (or, with {@code day} null, over a period). Amounts are exact; the percent is for people.
+ * Provider cost against the billed amount for one customer and model over one UTC day (or, with {@code day}
+ * null, over a period). The cost is the provider's actual charge where a cost export covers the usage, apportioned
+ * by list-price cost ({@link ActualCosts}), and the list price otherwise; {@code costBasis} says which:
+ * {@code actual}, {@code list}, or {@code mixed} when only some of the line's usage is covered. Amounts are exact;
+ * the percent is for people.
+ *
+ * @param listCostUsd the same usage at list price
+ * @param costSources the cost export lines behind an actual cost (empty for list price)
  */
-public record MarginLine(String customerId, String model, LocalDate day, BigDecimal costUsd, BigDecimal billedUsd) {
+public record MarginLine(
+        String customerId,
+        String model,
+        LocalDate day,
+        BigDecimal costUsd,
+        BigDecimal billedUsd,
+        BigDecimal listCostUsd,
+        String costBasis,
+        List<CostSource> costSources) {
+
+    public static final String ACTUAL = "actual";
+    public static final String LIST = "list";
+    public static final String MIXED = "mixed";
+
+    /** A line costed at list price. */
+    public MarginLine(String customerId, String model, LocalDate day, BigDecimal costUsd, BigDecimal billedUsd) {
+        this(customerId, model, day, costUsd, billedUsd, costUsd, LIST, List.of());
+    }
+
+    /** One line of a cost export: its file, line and bucket. */
+    public record CostSource(String file, long line, String bucket) {}
 
     public BigDecimal marginUsd() {
         return billedUsd.subtract(costUsd);
@@ -22,30 +50,55 @@ public record MarginLine(String customerId, String model, LocalDate day, BigDeci
                 : marginUsd().multiply(BigDecimal.valueOf(100)).divide(billedUsd, 2, RoundingMode.HALF_UP);
     }
 
+    /** The basis of lines summed together: the one they share, else {@code mixed}. */
+    static String combine(String a, String b) {
+        return a == null ? b : a.equals(b) ? a : MIXED;
+    }
+
     /** The finding this line calls for, if any: a loss, or a margin under the floor (in percent of billed). */
-    public java.util.Optional<Finding> finding(BigDecimal floorPercent) {
+    public Optional<Finding> finding(BigDecimal floorPercent) {
         if (costUsd.signum() == 0 && billedUsd.signum() == 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String where = customerId + " " + model + " on " + day;
+        String cost = Amounts.toText(costUsd) + " USD (" + costBasis
+                + (costBasis.equals(LIST) ? " price" : " cost, list price " + Amounts.toText(listCostUsd) + " USD")
+                + ")";
         if (marginUsd().signum() < 0) {
-            return java.util.Optional.of(new Finding(
+            return Optional.of(new Finding(
                     "margin-negative:" + customerId + ":" + model + ":" + day,
                     "NEGATIVE_MARGIN",
                     Finding.Severity.ERROR,
-                    where + ": billed " + Amounts.toText(billedUsd) + " USD for a provider cost of "
-                            + Amounts.toText(costUsd) + " USD (margin "
-                            + Amounts.toText(marginUsd()) + ")"));
+                    where + ": billed " + Amounts.toText(billedUsd) + " USD for a provider cost of " + cost
+                            + " (margin " + Amounts.toText(marginUsd()) + ")",
+                    evidence(floorPercent)));
         }
         BigDecimal percent = marginPercent();
         if (percent != null && percent.compareTo(floorPercent) < 0) {
-            return java.util.Optional.of(new Finding(
+            return Optional.of(new Finding(
                     "margin-below-floor:" + customerId + ":" + model + ":" + day,
                     "MARGIN_BELOW_FLOOR",
                     Finding.Severity.WARNING,
                     where + ": margin " + percent.toPlainString() + "% is below the floor of "
-                            + floorPercent.toPlainString() + "%"));
+                            + floorPercent.toPlainString() + "% (billed " + Amounts.toText(billedUsd)
+                            + " USD, provider cost " + cost + ")",
+                    evidence(floorPercent)));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
+    }
+
+    private Evidence evidence(BigDecimal floorPercent) {
+        Evidence evidence = new Evidence()
+                .number("billed_usd", billedUsd)
+                .number("cost_usd", costUsd)
+                .number("cost_basis", costBasis)
+                .number("list_cost_usd", listCostUsd)
+                .number("margin_usd", marginUsd())
+                .number("margin_percent", marginPercent())
+                .number("floor_percent", floorPercent);
+        for (CostSource source : costSources) {
+            evidence.source("charge", source.file(), Long.toString(source.line()), source.bucket());
+        }
+        return evidence;
     }
 }

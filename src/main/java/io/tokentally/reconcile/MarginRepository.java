@@ -8,123 +8,93 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Cost and billed amount of attributed usage, per customer, model and UTC day, from the rated aggregates. */
+/**
+ * Cost and billed amount of attributed usage, per customer, model and UTC day, from the rated aggregates: the
+ * cost is the provider's actual charge where a cost export covers the usage ({@link ActualCosts}), list price
+ * otherwise.
+ */
 @Repository
 public class MarginRepository {
 
     private final JdbcTemplate jdbc;
+    private final ChargeRepository charges;
 
-    public MarginRepository(JdbcTemplate jdbc) {
+    MarginRepository(JdbcTemplate jdbc, ChargeRepository charges) {
         this.jdbc = jdbc;
+        this.charges = charges;
     }
 
     /** One line per customer, model and day of the hours in [from, to). */
     public List<MarginLine> daily(Instant from, Instant to) {
-        return daily(hourly(from, to));
-    }
-
-    /** One line per customer, model and hour of [from, to): what the daily and period lines of a window sum. */
-    public List<HourMargin> hourly(Instant from, Instant to) {
-        return hourlyByAttribution(from, to).attributed();
-    }
-
-    /**
-     * One line per customer, model and hour of [from, to), for attributed usage and, apart, for usage no
-     * customer owns: one pass over the window's aggregates for the margin and the unattributed-usage findings.
-     * It groups by a permutation of the primary key's first columns, so H2 groups as it reads instead of
-     * holding every group in memory; a sum is null when the hour has no aggregate of its kind.
-     */
-    public Hours hourlyByAttribution(Instant from, Instant to) {
-        Hours hours = new Hours(new ArrayList<>(), new ArrayList<>());
+        ActualCosts actual = charges.actualCosts(from, to);
+        Map<String, DayCost> lines = new TreeMap<>();
         jdbc.query(
-                "SELECT customer_id, model, hour_start, SUM(CASE WHEN attributed = TRUE THEN cost_usd END),"
-                        + " SUM(CASE WHEN attributed = TRUE THEN billed_usd END),"
-                        + " SUM(CASE WHEN attributed = FALSE THEN cost_usd END),"
-                        + " SUM(CASE WHEN attributed = FALSE THEN billed_usd END) FROM rated_aggregate"
-                        + " WHERE hour_start >= ? AND hour_start < ? GROUP BY customer_id, model, hour_start",
+                "SELECT customer_id, provider, model, token_type, hour_start, SUM(cost_usd), SUM(billed_usd)"
+                        + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?"
+                        + " GROUP BY customer_id, provider, model, token_type, hour_start",
                 rs -> {
-                    Instant hour = SqlTime.read(rs, "hour_start");
-                    if (rs.getBigDecimal(4) != null) {
-                        hours.attributed()
-                                .add(new HourMargin(
-                                        rs.getString(1),
-                                        rs.getString(2),
-                                        hour,
-                                        rs.getBigDecimal(4),
-                                        rs.getBigDecimal(5)));
-                    }
-                    if (rs.getBigDecimal(6) != null) {
-                        hours.unattributed()
-                                .add(new HourMargin(
-                                        rs.getString(1),
-                                        rs.getString(2),
-                                        hour,
-                                        rs.getBigDecimal(6),
-                                        rs.getBigDecimal(7)));
-                    }
+                    LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC);
+                    String customerId = rs.getString(1);
+                    String provider = rs.getString(2);
+                    String model = rs.getString(3);
+                    lines.computeIfAbsent(
+                                    customerId + '\u0000' + model + '\u0000' + day,
+                                    k -> new DayCost(customerId, provider, model, day))
+                            .add(rs.getString(4), rs.getBigDecimal(6), rs.getBigDecimal(7));
                 },
                 SqlTime.utc(from),
                 SqlTime.utc(to));
-        return hours;
+        return lines.values().stream().map(line -> line.costed(actual)).toList();
     }
 
-    /** The hourly lines of a window: attributed usage, and usage no customer owns. */
-    public record Hours(List<HourMargin> attributed, List<HourMargin> unattributed) {}
-
-    /** The hourly lines summed per customer, model and UTC day, ordered by customer, model and day. */
-    public static List<MarginLine> daily(List<HourMargin> hours) {
-        Map<String, MarginLine> lines = new TreeMap<>();
-        for (HourMargin hour : hours) {
-            LocalDate day = LocalDate.ofInstant(hour.hour(), ZoneOffset.UTC);
-            MarginLine line = new MarginLine(hour.customerId(), hour.model(), day, hour.costUsd(), hour.billedUsd());
-            lines.merge(line.customerId() + '\u0000' + line.model() + '\u0000' + day, line, MarginRepository::add);
+    /** The daily lines of each of these days. */
+    public List<MarginLine> daily(Collection<LocalDate> days) {
+        List<MarginLine> lines = new ArrayList<>();
+        for (LocalDate day : days) {
+            lines.addAll(daily(
+                    day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                    day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
         }
-        return new ArrayList<>(lines.values());
+        return lines;
     }
 
     /**
-     * Period to date: for each customer with attributed usage in the window [from, to) ({@code window} holds
-     * its hourly lines), one line per model over each of the customer's billing periods that the window
-     * touches, from the period's start up to the end of the window (or of the period, if sooner). The
-     * window's part comes from {@code window}; only the part of a period before the window is read, one
-     * query for the customers on the same cycle.
+     * Period to date: for each of these customers, one line per model over each of the customer's billing
+     * periods that these days fall in, from the period's start up to {@code to} (or the period's end, if
+     * sooner), costed as the daily lines are.
      */
     public List<PeriodMarginLine> periodToDate(
-            Instant from, Instant to, List<HourMargin> window, Map<String, BillingCycle> cycles) {
+            Collection<LocalDate> days, Instant to, Set<String> customerIds, Map<String, BillingCycle> cycles) {
         Map<BillingPeriod, Set<String>> customersByPeriod = new TreeMap<>();
-        for (HourMargin hour : window) {
-            String customerId = hour.customerId();
+        for (String customerId : customerIds) {
             BillingCycle cycle = cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC);
-            customersByPeriod
-                    .computeIfAbsent(cycle.periodContaining(from), p -> new HashSet<>())
-                    .add(customerId);
-            customersByPeriod
-                    .computeIfAbsent(cycle.periodContaining(to.minusNanos(1)), p -> new HashSet<>())
-                    .add(customerId);
+            for (LocalDate day : days) {
+                customersByPeriod
+                        .computeIfAbsent(
+                                cycle.periodContaining(
+                                        day.atStartOfDay(ZoneOffset.UTC).toInstant()),
+                                p -> new TreeSet<>())
+                        .add(customerId);
+            }
         }
         List<PeriodMarginLine> lines = new ArrayList<>();
         customersByPeriod.forEach((period, customers) -> {
             Instant through = period.end().isBefore(to) ? period.end() : to;
-            Map<String, MarginLine> sums = new HashMap<>();
-            if (period.start().isBefore(from)) {
-                Instant before = through.isBefore(from) ? through : from;
-                for (HourMargin hour : hourly(period.start(), before)) {
-                    addTo(sums, customers, hour);
-                }
-            }
-            for (HourMargin hour : window) {
-                if (!hour.hour().isBefore(period.start()) && hour.hour().isBefore(through)) {
-                    addTo(sums, customers, hour);
+            Map<String, MarginLine> sums = new TreeMap<>();
+            for (MarginLine line : daily(period.start(), through)) {
+                if (customers.contains(line.customerId())) {
+                    sums.merge(line.customerId() + '\u0000' + line.model(), line, MarginRepository::add);
                 }
             }
             sums.values().forEach(line -> lines.add(new PeriodMarginLine(period, through, line)));
@@ -135,25 +105,72 @@ public class MarginRepository {
         return lines;
     }
 
-    private static void addTo(Map<String, MarginLine> sums, Set<String> customers, HourMargin hour) {
-        if (customers.contains(hour.customerId())) {
-            MarginLine line = new MarginLine(hour.customerId(), hour.model(), null, hour.costUsd(), hour.billedUsd());
-            sums.merge(hour.customerId() + '\u0000' + hour.model(), line, MarginRepository::add);
-        }
-    }
-
-    /** Cost and billed amount of one customer's attributed usage of one model in one hour. */
-    public record HourMargin(String customerId, String model, Instant hour, BigDecimal costUsd, BigDecimal billedUsd) {}
-
     /** A customer's margin on one model over a billing period, from its start up to {@code through}. */
     public record PeriodMarginLine(BillingPeriod period, Instant through, MarginLine line) {}
 
     private static MarginLine add(MarginLine a, MarginLine b) {
+        List<MarginLine.CostSource> sources = new ArrayList<>(a.costSources());
+        sources.addAll(b.costSources());
         return new MarginLine(
                 a.customerId(),
                 a.model(),
-                a.day(),
+                null,
                 a.costUsd().add(b.costUsd()),
-                a.billedUsd().add(b.billedUsd()));
+                a.billedUsd().add(b.billedUsd()),
+                a.listCostUsd().add(b.listCostUsd()),
+                MarginLine.combine(a.costBasis(), b.costBasis()),
+                sources);
+    }
+
+    /** One customer's usage of one model on one day, per token type, before it is costed. */
+    private static final class DayCost {
+        private final String customerId;
+        private final String provider;
+        private final String model;
+        private final LocalDate day;
+        private final Map<String, BigDecimal> listByType = new TreeMap<>();
+        private BigDecimal billed = BigDecimal.ZERO;
+
+        DayCost(String customerId, String provider, String model, LocalDate day) {
+            this.customerId = customerId;
+            this.provider = provider;
+            this.model = model;
+            this.day = day;
+        }
+
+        void add(String tokenType, BigDecimal listUsd, BigDecimal billedUsd) {
+            listByType.merge(tokenType, listUsd, BigDecimal::add);
+            billed = billed.add(billedUsd);
+        }
+
+        /** Each token type at its actual cost where a charge covers it, else at list price. */
+        MarginLine costed(ActualCosts actual) {
+            BigDecimal cost = BigDecimal.ZERO;
+            BigDecimal list = BigDecimal.ZERO;
+            String basis = null;
+            Set<MarginLine.CostSource> sources = new TreeSet<>(
+                    Comparator.comparing(MarginLine.CostSource::file).thenComparingLong(MarginLine.CostSource::line));
+            for (Map.Entry<String, BigDecimal> type : listByType.entrySet()) {
+                Optional<ActualCosts.Charge> charge = actual.covering(provider, model, type.getKey(), day);
+                list = list.add(type.getValue());
+                cost = cost.add(charge.map(c -> c.actual(type.getValue())).orElse(type.getValue()));
+                if (type.getValue().signum() != 0) {
+                    basis = MarginLine.combine(basis, charge.isPresent() ? MarginLine.ACTUAL : MarginLine.LIST);
+                }
+                charge.filter(c -> type.getValue().signum() != 0)
+                        .ifPresent(c -> c.lines()
+                                .forEach(line -> sources.add(
+                                        new MarginLine.CostSource(line.file(), line.lineNo(), line.bucketKey()))));
+            }
+            return new MarginLine(
+                    customerId,
+                    model,
+                    day,
+                    cost,
+                    billed,
+                    list,
+                    basis == null ? MarginLine.LIST : basis,
+                    List.copyOf(sources));
+        }
     }
 }

@@ -52,6 +52,7 @@ final class ProviderChargeCheck {
                 Charged charged = keys.computeIfAbsent(byModel ? line.model() : ANY, k -> new Charged());
                 charged.amount = charged.amount.add(line.amountUsd());
                 charged.files.add(line.file());
+                charged.lines.add(line);
             }
             (reported ? providerUsage : billableUsage).forEach((key, side) -> {
                 if (key.provider().equals(provider) && key.day().equals(day)) {
@@ -71,11 +72,22 @@ final class ProviderChargeCheck {
         BigDecimal difference = charged.amount.subtract(list);
         String described = tolerance.describe("USD");
         String key = "provider-charge:" + provider + "|" + model + "|" + day;
+        boolean within = tolerance.within(charged.amount, list);
+        boolean above = difference.signum() > 0;
+        String verdict = within ? ReconciliationLine.WITHIN : above ? "charged-above-list" : "charged-below-list";
+        Evidence evidence = new Evidence()
+                .number("charged_usd", charged.amount)
+                .number("list_usd", list)
+                .number("difference_usd", difference)
+                .number("allowed_difference_usd", tolerance.allowed(charged.amount, list))
+                .number("list_of", reported ? "provider usage" : "billable usage")
+                .number("verdict", verdict);
+        for (ChargedCost line : charged.lines) {
+            evidence.source("charge", line.file(), Long.toString(line.lineNo()), line.bucketKey());
+        }
+        charged.usage.addSources(evidence, reported ? "provider" : "billable");
         Finding finding = null;
-        String verdict = ReconciliationLine.WITHIN;
-        if (!tolerance.within(charged.amount, list)) {
-            boolean above = difference.signum() > 0;
-            verdict = above ? "charged-above-list" : "charged-below-list";
+        if (!within) {
             finding = new Finding(
                     key,
                     KIND,
@@ -90,7 +102,8 @@ final class ProviderChargeCheck {
                                             + " source reports the provider's usage of the day);")
                             + " tolerance " + described + "; cost files: " + String.join(", ", charged.files)
                             + "; usage files: "
-                            + (charged.usage.files().isEmpty() ? "none" : String.join(", ", charged.usage.files())));
+                            + (charged.usage.files().isEmpty() ? "none" : String.join(", ", charged.usage.files())),
+                    evidence);
         }
         Set<String> files = new TreeSet<>(charged.files);
         files.addAll(charged.usage.files());
@@ -110,7 +123,8 @@ final class ProviderChargeCheck {
                         described,
                         verdict,
                         finding == null ? null : finding.key(),
-                        String.join(" ", files)),
+                        String.join(" ", files),
+                        evidence.toJson()),
                 finding);
     }
 
@@ -133,6 +147,7 @@ final class ProviderChargeCheck {
     private static final class Charged {
         private BigDecimal amount = BigDecimal.ZERO;
         private final Set<String> files = new TreeSet<>();
+        private final List<ChargedCost> lines = new ArrayList<>();
         private final UsageSide usage = new UsageSide();
     }
 }

@@ -18,6 +18,7 @@ final class ProviderUsageCheck {
 
     static final String MISMATCH = "PROVIDER_USAGE_MISMATCH";
     static final String NOT_BILLED = "PROVIDER_USAGE_NOT_BILLED";
+    static final String NO_BILLABLE_USAGE = "no-billable-usage";
 
     private final Tolerance tokens;
     private final Tolerance usd;
@@ -48,39 +49,10 @@ final class ProviderUsageCheck {
     Checked check(ReconcileKey key, UsageSide provider, UsageSide billable) {
         long tokenDifference = provider.tokens() - billable.tokens();
         BigDecimal usdDifference = provider.listUsd().subtract(billable.listUsd());
-        boolean within = tokens.within(provider.tokens(), billable.tokens())
-                && usd.within(provider.listUsd(), billable.listUsd());
         String tolerance = tokens.describe("tokens") + "; " + usd.describe("USD");
-        String verdict;
-        Finding finding = null;
-        if (within) {
-            verdict = ReconciliationLine.WITHIN;
-        } else if (billable.tokens() == 0 && provider.tokens() > 0) {
-            verdict = "no-billable-usage";
-            finding = new Finding(
-                    "provider-usage-not-billed:" + key.text(),
-                    NOT_BILLED,
-                    Finding.Severity.ERROR,
-                    subject(key) + ": the provider reports " + provider.tokens() + " tokens ($"
-                            + Amounts.toText(provider.listUsd()) + " at list price) that no billable source has;"
-                            + " provider files: " + String.join(", ", provider.files()));
-        } else {
-            boolean providerHigher = tokenDifference > 0 || (tokenDifference == 0 && usdDifference.signum() > 0);
-            verdict = providerHigher ? "provider-higher" : "billable-higher";
-            finding = new Finding(
-                    "provider-usage-mismatch:" + key.text(),
-                    MISMATCH,
-                    Finding.Severity.ERROR,
-                    subject(key) + ": "
-                            + (providerHigher ? "the provider's usage is higher" : "billable usage is higher")
-                            + " by " + Math.abs(tokenDifference) + " tokens"
-                            + percentOf(tokenDifference, provider, billable)
-                            + " and $" + Amounts.toText(usdDifference.abs()) + " at list price (provider "
-                            + provider.tokens() + " tokens, $" + Amounts.toText(provider.listUsd()) + "; billable "
-                            + billable.tokens() + " tokens, $" + Amounts.toText(billable.listUsd())
-                            + "); tolerance " + tolerance + "; provider files: " + files(provider)
-                            + "; billable files: " + files(billable));
-        }
+        String verdict = verdict(provider, billable);
+        Evidence evidence = evidence(provider, billable, verdict);
+        Finding finding = finding(key, provider, billable, verdict, tolerance, evidence);
         Set<String> files = new TreeSet<>(provider.files());
         files.addAll(billable.files());
         return new Checked(
@@ -99,8 +71,83 @@ final class ProviderUsageCheck {
                         tolerance,
                         verdict,
                         finding == null ? null : finding.key(),
-                        String.join(" ", files)),
+                        String.join(" ", files),
+                        evidence.toJson()),
                 finding);
+    }
+
+    /** {@code within-tolerance}, {@code no-billable-usage}, {@code provider-higher} or {@code billable-higher}. */
+    private String verdict(UsageSide provider, UsageSide billable) {
+        if (tokens.within(provider.tokens(), billable.tokens()) && usd.within(provider.listUsd(), billable.listUsd())) {
+            return ReconciliationLine.WITHIN;
+        }
+        if (billable.tokens() == 0 && provider.tokens() > 0) {
+            return NO_BILLABLE_USAGE;
+        }
+        long tokenDifference = provider.tokens() - billable.tokens();
+        boolean providerHigher = tokenDifference > 0
+                || (tokenDifference == 0 && provider.listUsd().compareTo(billable.listUsd()) > 0);
+        return providerHigher ? "provider-higher" : "billable-higher";
+    }
+
+    private Evidence evidence(UsageSide provider, UsageSide billable, String verdict) {
+        Evidence evidence = new Evidence()
+                .number("provider_tokens", provider.tokens())
+                .number("billable_tokens", billable.tokens())
+                .number("difference_tokens", provider.tokens() - billable.tokens())
+                .number(
+                        "allowed_difference_tokens",
+                        tokens.allowed(BigDecimal.valueOf(provider.tokens()), BigDecimal.valueOf(billable.tokens())))
+                .number("provider_list_usd", provider.listUsd())
+                .number("billable_list_usd", billable.listUsd())
+                .number("difference_usd", provider.listUsd().subtract(billable.listUsd()))
+                .number("allowed_difference_usd", usd.allowed(provider.listUsd(), billable.listUsd()))
+                .number("verdict", verdict);
+        provider.addSources(evidence, "provider");
+        billable.addSources(evidence, "billable");
+        return evidence;
+    }
+
+    /** The finding of a key outside tolerance; null within it. */
+    private static Finding finding(
+            ReconcileKey key,
+            UsageSide provider,
+            UsageSide billable,
+            String verdict,
+            String tolerance,
+            Evidence evidence) {
+        if (verdict.equals(ReconciliationLine.WITHIN)) {
+            return null;
+        }
+        if (verdict.equals(NO_BILLABLE_USAGE)) {
+            return new Finding(
+                    "provider-usage-not-billed:" + key.text(),
+                    NOT_BILLED,
+                    Finding.Severity.ERROR,
+                    subject(key) + ": the provider reports " + provider.tokens() + " tokens ($"
+                            + Amounts.toText(provider.listUsd()) + " at list price) that no billable source has;"
+                            + " provider files: " + String.join(", ", provider.files()),
+                    evidence);
+        }
+        long tokenDifference = provider.tokens() - billable.tokens();
+        return new Finding(
+                "provider-usage-mismatch:" + key.text(),
+                MISMATCH,
+                Finding.Severity.ERROR,
+                subject(key) + ": "
+                        + (verdict.equals("provider-higher")
+                                ? "the provider's usage is higher"
+                                : "billable usage is higher")
+                        + " by " + Math.abs(tokenDifference) + " tokens"
+                        + percentOf(tokenDifference, provider, billable)
+                        + " and $"
+                        + Amounts.toText(
+                                provider.listUsd().subtract(billable.listUsd()).abs())
+                        + " at list price (provider " + provider.tokens() + " tokens, $"
+                        + Amounts.toText(provider.listUsd()) + "; billable " + billable.tokens() + " tokens, $"
+                        + Amounts.toText(billable.listUsd()) + "); tolerance " + tolerance + "; provider files: "
+                        + files(provider) + "; billable files: " + files(billable),
+                evidence);
     }
 
     private static String subject(ReconcileKey key) {

@@ -28,7 +28,8 @@ class ProviderUsageRepository {
     private static final String QUERY = "SELECT f.path, f.source_role, u.provider, u.model, u.service_tier,"
             + " u.context_tier, u.hour_start, u.price_epoch, SUM(u.input_tokens), SUM(u.cache_read_tokens),"
             + " SUM(u.cache_write_5m_tokens), SUM(u.cache_write_1h_tokens), SUM(u.output_tokens),"
-            + " SUM(u.web_search_requests), SUM(u.images), SUM(u.audio_seconds)"
+            + " SUM(u.web_search_requests), SUM(u.images), SUM(u.audio_seconds),"
+            + " MIN(u.first_line), MAX(u.last_line)"
             + " FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
             + " WHERE u.billable = TRUE AND u.hour_start >= ? AND u.hour_start < ?"
             + " GROUP BY f.path, f.source_role, u.provider, u.model, u.service_tier, u.context_tier, u.hour_start,"
@@ -55,6 +56,9 @@ class ProviderUsageRepository {
                     Instant epoch = SqlTime.read(rs, "price_epoch");
                     Instant pricedAt = hour.isAfter(epoch) ? hour : epoch;
                     LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+                    int linesColumn = 9 + TokenType.values().length;
+                    long firstLine = rs.getLong(linesColumn);
+                    long lastLine = rs.getLong(linesColumn + 1);
                     for (TokenType type : TokenType.values()) {
                         // the sums follow TokenType's order: the five token types, then the units
                         long tokens = rs.getLong(9 + type.ordinal());
@@ -69,12 +73,12 @@ class ProviderUsageRepository {
                         if (role.costs()) {
                             sides.provider()
                                     .computeIfAbsent(key, k -> new UsageSide())
-                                    .add(tokens, usd, rs.getString(1));
+                                    .add(tokens, usd, rs.getString(1), firstLine, lastLine);
                         }
                         if (role.bills()) {
                             sides.billable()
                                     .computeIfAbsent(key, k -> new UsageSide())
-                                    .add(tokens, usd, rs.getString(1));
+                                    .add(tokens, usd, rs.getString(1), firstLine, lastLine);
                         }
                     }
                 },

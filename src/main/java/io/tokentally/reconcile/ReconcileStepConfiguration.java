@@ -5,6 +5,7 @@ import io.tokentally.shared.UsageWindow;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -18,9 +19,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The reconcile step: provider usage and charges against billable usage and list price
- * ({@link ProviderReconciliation}), margin per customer, model and day of the run's window (provider cost at list
- * price against the billed amount), with a finding for every loss and every margin under the floor,
+ * The reconcile step, over every day the run reconciles ({@link ReconcileDays}: its window and the days its new
+ * usage and cost files touched): provider usage and charges against billable usage and list price
+ * ({@link ProviderReconciliation}), margin per customer, model and day (the provider's actual cost where a cost
+ * export covers the usage, list price otherwise, against the billed amount), with a finding for every loss and every margin under the floor,
  * one for every model whose usage the run held back for want of a price, one per unknown customer
  * id and day of unattributed usage, and one per customer and day of late usage sent as invoice items.
  */
@@ -44,6 +46,7 @@ public class ReconcileStepConfiguration {
             MarginRepository margins,
             FindingRepository findings,
             ProviderReconciliation providers,
+            ReconcileDays reconcileDays,
             HeldUsageRepository heldUsage,
             UsageFindings usageFindings,
             ReconcileProperties properties,
@@ -51,17 +54,17 @@ public class ReconcileStepConfiguration {
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
         return (contribution, chunkContext) -> {
             UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
-            MarginRepository.Hours hours = margins.hourlyByAttribution(window.from(), window.to());
-            for (MarginLine line : MarginRepository.daily(hours.attributed())) {
+            SortedSet<LocalDate> days = reconcileDays.of(window, run);
+            for (MarginLine line : margins.daily(days)) {
                 contribution.incrementReadCount();
                 line.finding(properties.marginFloorPercent()).ifPresent(finding -> {
                     findings.record(finding, run);
                     contribution.incrementWriteCount(1);
                 });
             }
-            contribution.incrementWriteCount(providers.reconcile(window, run));
+            contribution.incrementWriteCount(providers.reconcile(days, run));
             List<Finding> found = new ArrayList<>(HeldUsageFindings.of(heldUsage.heldBy(run)));
-            found.addAll(usageFindings.unattributed(window, hours.unattributed()));
+            days.forEach(day -> found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day))));
             found.addAll(usageFindings.lateUsageInvoiced(run));
             for (Finding finding : found) {
                 findings.record(finding, run);

@@ -17,6 +17,7 @@ import java.time.LocalDate;
  *     {@code no-billable-usage}, {@code charged-above-list}, {@code charged-below-list}
  * @param findingKey the finding's key when outside tolerance, else null
  * @param files the files behind both sides
+ * @param evidence the numbers compared and the files with their lines, as JSON ({@link Evidence})
  */
 record ReconciliationLine(
         String check,
@@ -33,7 +34,8 @@ record ReconciliationLine(
         String tolerance,
         String verdict,
         String findingKey,
-        String files) {
+        String files,
+        String evidence) {
 
     static final String USAGE = "provider-usage";
     static final String CHARGE = "provider-charge";

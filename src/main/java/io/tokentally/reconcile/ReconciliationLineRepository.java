@@ -14,7 +14,7 @@ class ReconciliationLineRepository {
 
     private static final String COLUMNS = "check_kind, usage_day, provider, model, token_type, provider_tokens,"
             + " billable_tokens, provider_usd, other_usd, difference_usd, difference_tokens, tolerance, verdict,"
-            + " finding_key, files";
+            + " finding_key, files, evidence";
 
     private final JdbcTemplate jdbc;
 
@@ -26,7 +26,7 @@ class ReconciliationLineRepository {
         jdbc.update("DELETE FROM reconciliation_line WHERE ingest_run = ?", run);
         jdbc.batchUpdate(
                 "INSERT INTO reconciliation_line (ingest_run, line_key, " + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 lines,
                 500,
                 (ps, line) -> {
@@ -47,6 +47,7 @@ class ReconciliationLineRepository {
                     ps.setString(15, line.verdict());
                     ps.setString(16, line.findingKey());
                     ps.setString(17, limit(line.files()));
+                    ps.setString(18, line.evidence());
                 });
     }
 
@@ -68,7 +69,8 @@ class ReconciliationLineRepository {
                         rs.getString(12),
                         rs.getString(13),
                         rs.getString(14),
-                        rs.getString(15)),
+                        rs.getString(15),
+                        rs.getString(16)),
                 run);
     }
 

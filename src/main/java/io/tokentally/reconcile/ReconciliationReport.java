@@ -13,12 +13,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,24 +41,36 @@ public class ReconciliationReport {
     private final FindingRepository findings;
     private final CustomerRepository customers;
     private final ReconciliationLineRepository reconciliationLines;
+    private final ReconcileDays reconcileDays;
 
     ReconciliationReport(
             MarginRepository margins,
             FindingRepository findings,
             CustomerRepository customers,
-            ReconciliationLineRepository reconciliationLines) {
+            ReconciliationLineRepository reconciliationLines,
+            ReconcileDays reconcileDays) {
         this.margins = margins;
         this.findings = findings;
         this.customers = customers;
         this.reconciliationLines = reconciliationLines;
+        this.reconcileDays = reconcileDays;
     }
 
     public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
-        List<MarginRepository.HourMargin> hours = margins.hourly(window.from(), window.to());
-        List<MarginLine> lines = MarginRepository.daily(hours);
+        SortedSet<LocalDate> days = reconcileDays.of(window, run);
+        List<MarginLine> lines = margins.daily(days);
         CsvTable.write(
                 folder.resolve("margin.csv"),
-                List.of("customer_id", "model", "day", "cost_usd", "billed_usd", "margin_usd", "margin_percent"),
+                List.of(
+                        "customer_id",
+                        "model",
+                        "day",
+                        "cost_usd",
+                        "billed_usd",
+                        "margin_usd",
+                        "margin_percent",
+                        "cost_basis",
+                        "list_cost_usd"),
                 lines.stream().map(ReconciliationReport::csvRow).toList());
         Map<String, BillingCycle> cycles = new HashMap<>();
         customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
@@ -70,29 +85,25 @@ public class ReconciliationReport {
                         "cost_usd",
                         "billed_usd",
                         "margin_usd",
-                        "margin_percent"),
-                margins.periodToDate(window.from(), window.to(), hours, cycles).stream()
+                        "margin_percent",
+                        "cost_basis",
+                        "list_cost_usd"),
+                margins
+                        .periodToDate(
+                                days,
+                                window.to().isAfter(lastEnd(days)) ? window.to() : lastEnd(days),
+                                lines.stream().map(MarginLine::customerId).collect(Collectors.toSet()),
+                                cycles)
+                        .stream()
                         .map(ReconciliationReport::csvRow)
                         .toList());
         List<ReconciliationLine> reconciled = reconciliationLines.ofRun(run);
         ReconciliationTable.writeCsv(folder.resolve("reconciliation.csv"), reconciled);
-        List<MarginLine> days = byDay(chartLines(window, hours));
+        List<MarginLine> chart = byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to()));
         Files.writeString(
                 folder.resolve("report.html"),
-                html(title, window, lines, days, reconciled, run),
+                html(title, window, lines, chart, reconciled, run),
                 StandardCharsets.UTF_8);
-    }
-
-    /** The daily lines of the chart's days: those before the window read, the window's from its hours. */
-    private List<MarginLine> chartLines(UsageWindow window, List<MarginRepository.HourMargin> hours) {
-        Instant chartFrom = window.to().minus(Duration.ofDays(CHART_DAYS));
-        List<MarginLine> chart = new ArrayList<>();
-        if (chartFrom.isBefore(window.from())) {
-            chart.addAll(margins.daily(chartFrom, window.from()));
-        }
-        chart.addAll(MarginRepository.daily(
-                hours.stream().filter(hour -> !hour.hour().isBefore(chartFrom)).toList()));
-        return chart;
     }
 
     private String html(
@@ -114,7 +125,7 @@ public class ReconciliationReport {
                 .append(window.from())
                 .append(" to ")
                 .append(window.to())
-                .append("</p><p>Provider cost (list price) <b>$")
+                .append("</p><p>Provider cost (actual where a cost export covers the usage, list price otherwise) <b>$")
                 .append(money(total.costUsd()))
                 .append("</b>, billed <b>$")
                 .append(money(total.billedUsd()))
@@ -144,8 +155,8 @@ public class ReconciliationReport {
                     .append(lines.size())
                     .append(" lines by billed amount; margin.csv has them all.</p>");
         }
-        html.append("<table><tr><th>customer</th><th>model</th><th>day</th><th>cost</th><th>billed</th>"
-                + "<th>margin</th><th>%</th></tr>");
+        html.append("<table><tr><th>customer</th><th>model</th><th>day</th><th>cost</th><th>cost basis</th>"
+                + "<th>list price</th><th>billed</th><th>margin</th><th>%</th></tr>");
         lines.stream()
                 .sorted(Comparator.comparing(MarginLine::billedUsd).reversed())
                 .limit(TABLE_LINES)
@@ -159,6 +170,10 @@ public class ReconciliationReport {
                         .append(line.day())
                         .append("</td><td>")
                         .append(money(line.costUsd()))
+                        .append("</td><td>")
+                        .append(line.costBasis())
+                        .append("</td><td>")
+                        .append(money(line.listCostUsd()))
                         .append("</td><td>")
                         .append(money(line.billedUsd()))
                         .append("</td><td>")
@@ -178,7 +193,7 @@ public class ReconciliationReport {
             html.append("<p>None.</p>");
             return;
         }
-        html.append("<table><tr><th>severity</th><th>kind</th><th>message</th></tr>");
+        html.append("<table><tr><th>severity</th><th>kind</th><th>message</th><th>evidence</th></tr>");
         for (Finding finding : found) {
             html.append("<tr><td>")
                     .append(finding.severity())
@@ -186,7 +201,9 @@ public class ReconciliationReport {
                     .append(escape(finding.kind()))
                     .append("</td><td style=\"text-align:left\">")
                     .append(escape(finding.message()))
-                    .append("</td></tr>");
+                    .append("</td><td style=\"text-align:left\"><code>")
+                    .append(finding.evidence() == null ? "" : escape(finding.evidence()))
+                    .append("</code></td></tr>");
         }
         html.append("</table>");
     }
@@ -203,6 +220,8 @@ public class ReconciliationReport {
         row.add(Amounts.toText(line.billedUsd()));
         row.add(Amounts.toText(line.marginUsd()));
         row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
+        row.add(line.costBasis());
+        row.add(Amounts.toText(line.listCostUsd()));
         return row;
     }
 
@@ -215,7 +234,14 @@ public class ReconciliationReport {
         row.add(Amounts.toText(line.billedUsd()));
         row.add(Amounts.toText(line.marginUsd()));
         row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
+        row.add(line.costBasis());
+        row.add(Amounts.toText(line.listCostUsd()));
         return row;
+    }
+
+    /** The end of the last of these days. */
+    private static Instant lastEnd(SortedSet<LocalDate> days) {
+        return days.last().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     /** Totals per day over every customer and model. */

@@ -26,7 +26,8 @@ final class ReconciliationTable {
             "tolerance",
             "verdict",
             "finding_key",
-            "files");
+            "files",
+            "evidence");
 
     private ReconciliationTable() {}
 
@@ -52,6 +53,7 @@ final class ReconciliationTable {
         row.add(line.verdict());
         row.add(line.findingKey() == null ? "" : line.findingKey());
         row.add(line.files());
+        row.add(line.evidence() == null ? "" : line.evidence());
         return row;
     }
 

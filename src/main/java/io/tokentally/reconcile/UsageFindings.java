@@ -9,9 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -31,11 +29,8 @@ class UsageFindings {
         this.jdbc = jdbc;
     }
 
-    /**
-     * One warning per unknown customer id and UTC day of the window: tokens, requests, list-price cost (from
-     * {@code rated}, the window's unattributed aggregates per customer, model and hour), files.
-     */
-    List<Finding> unattributed(UsageWindow window, List<MarginRepository.HourMargin> rated) {
+    /** One warning per unknown customer id and UTC day of the window: tokens, requests, list-price cost, files. */
+    List<Finding> unattributed(UsageWindow window) {
         record Day(String customerId, LocalDate day) implements Comparable<Day> {
             @Override
             public int compareTo(Day other) {
@@ -44,10 +39,11 @@ class UsageFindings {
             }
         }
         Map<Day, long[]> usage = new TreeMap<>();
-        Map<Day, Set<String>> files = new TreeMap<>();
+        Map<Day, UsageSide> files = new TreeMap<>();
         jdbc.query(
                 "SELECT u.customer_id, u.hour_start, f.path, SUM(u.requests), SUM(u.input_tokens + u.cache_read_tokens"
-                        + " + u.cache_write_5m_tokens + u.cache_write_1h_tokens + u.output_tokens)"
+                        + " + u.cache_write_5m_tokens + u.cache_write_1h_tokens + u.output_tokens),"
+                        + " MIN(u.first_line), MAX(u.last_line)"
                         + " FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
                         + " WHERE u.billable = TRUE AND u.hour_start >= ? AND u.hour_start < ?"
                         + " AND f.source_role <> 'cost' AND u.customer_id NOT IN (SELECT customer_id FROM customer)"
@@ -58,34 +54,51 @@ class UsageFindings {
                     long[] sums = usage.computeIfAbsent(day, d -> new long[2]);
                     sums[0] += rs.getLong(4);
                     sums[1] += rs.getLong(5);
-                    files.computeIfAbsent(day, d -> new TreeSet<>()).add(rs.getString(3));
+                    files.computeIfAbsent(day, d -> new UsageSide())
+                            .add(rs.getLong(5), BigDecimal.ZERO, rs.getString(3), rs.getLong(6), rs.getLong(7));
                 },
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()));
         Map<Day, BigDecimal> costs = new TreeMap<>();
-        for (MarginRepository.HourMargin hour : rated) {
-            costs.merge(
-                    new Day(hour.customerId(), LocalDate.ofInstant(hour.hour(), ZoneOffset.UTC)),
-                    hour.costUsd(),
-                    BigDecimal::add);
-        }
+        jdbc.query(
+                "SELECT customer_id, hour_start, SUM(cost_usd) FROM rated_aggregate WHERE attributed = FALSE"
+                        + " AND hour_start >= ? AND hour_start < ? GROUP BY customer_id, hour_start",
+                rs -> {
+                    costs.merge(
+                            new Day(
+                                    rs.getString(1),
+                                    LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC)),
+                            rs.getBigDecimal(3),
+                            BigDecimal::add);
+                },
+                SqlTime.utc(window.from()),
+                SqlTime.utc(window.to()));
         List<Finding> found = new ArrayList<>();
         usage.forEach((day, sums) -> {
             if (sums[1] == 0) {
                 return;
             }
-            List<String> paths = new ArrayList<>(files.get(day));
+            List<String> paths = new ArrayList<>(files.get(day).files());
+            BigDecimal cost = costs.getOrDefault(day, BigDecimal.ZERO);
+            Evidence evidence = new Evidence()
+                    .number("customer_id", day.customerId())
+                    .number("tokens", sums[1])
+                    .number("requests", sums[0])
+                    .number("list_cost_usd", cost)
+                    .number("billed_usd", BigDecimal.ZERO);
+            files.get(day).addSources(evidence, "billable");
             found.add(new Finding(
                     "unattributed-usage:" + day.customerId() + ":" + day.day(),
                     "UNATTRIBUTED_USAGE",
                     Finding.Severity.WARNING,
                     "customer id '" + day.customerId() + "' on " + day.day() + " is in no customers file: "
                             + sums[1] + " tokens in " + sums[0] + " requests, provider cost "
-                            + Amounts.toText(costs.getOrDefault(day, BigDecimal.ZERO))
+                            + Amounts.toText(cost)
                             + " USD at list price, billed to nobody. Add the customer (or map its key) and rerun"
                             + " the day to bill it. Files: "
                             + String.join(" ", paths.subList(0, Math.min(FILES_LISTED, paths.size())))
-                            + (paths.size() > FILES_LISTED ? " and " + (paths.size() - FILES_LISTED) + " more" : "")));
+                            + (paths.size() > FILES_LISTED ? " and " + (paths.size() - FILES_LISTED) + " more" : ""),
+                    evidence));
         });
         return found;
     }
@@ -96,7 +109,7 @@ class UsageFindings {
         Map<String, long[]> days = new TreeMap<>();
         jdbc.query(
                 "SELECT customer_id, window_start, value_micros FROM outbox WHERE kind = 'INVOICE_ITEM'"
-                        + " AND meter <> 'closed-period' AND created_run = ? ORDER BY customer_id, window_start",
+                        + " AND created_run = ? ORDER BY customer_id, window_start",
                 rs -> {
                     LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "window_start"), ZoneOffset.UTC);
                     long[] sums = days.computeIfAbsent(rs.getString(1) + "|" + day, key -> new long[2]);
@@ -113,7 +126,12 @@ class UsageFindings {
                     Finding.Severity.INFO,
                     customerId + "'s usage of " + day + " is older than Stripe's meter event window: "
                             + sums[0] + " invoice item(s) of " + Amounts.toText(BigDecimal.valueOf(sums[1], 6))
-                            + " USD in total go on the customer's next invoice instead of meter events"));
+                            + " USD in total go on the customer's next invoice instead of meter events",
+                    new Evidence()
+                            .number("customer_id", customerId)
+                            .number("day", day)
+                            .number("invoice_items", sums[0])
+                            .number("amount_usd", BigDecimal.valueOf(sums[1], 6))));
         });
         return found;
     }

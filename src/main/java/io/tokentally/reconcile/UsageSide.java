@@ -1,26 +1,43 @@
 package io.tokentally.reconcile;
 
 import java.math.BigDecimal;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
-/** One side of a provider reconciliation key: its tokens, their list-price cost and the files they came from. */
+/**
+ * One side of a provider reconciliation key: its tokens, their list-price cost and the files they came from,
+ * each with the range of its lines that contributed (when known).
+ */
 final class UsageSide {
 
     private long tokens;
     private BigDecimal listUsd = BigDecimal.ZERO;
-    private final Set<String> files = new TreeSet<>();
+    private final Map<String, long[]> files = new TreeMap<>();
 
     void add(long moreTokens, BigDecimal moreUsd, String file) {
+        add(moreTokens, moreUsd, file, 0, 0);
+    }
+
+    /** Adds usage of {@code file} from lines {@code firstLine} to {@code lastLine} (both 0 when unknown). */
+    void add(long moreTokens, BigDecimal moreUsd, String file, long firstLine, long lastLine) {
         tokens += moreTokens;
         listUsd = listUsd.add(moreUsd);
-        files.add(file);
+        addLines(file, firstLine, lastLine);
     }
 
     void addAll(UsageSide other) {
         tokens += other.tokens;
         listUsd = listUsd.add(other.listUsd);
-        files.addAll(other.files);
+        other.files.forEach((file, range) -> addLines(file, range[0], range[1]));
+    }
+
+    private void addLines(String file, long firstLine, long lastLine) {
+        long[] range = files.computeIfAbsent(file, f -> new long[] {Long.MAX_VALUE, 0});
+        if (lastLine > 0) {
+            range[0] = Math.min(range[0], firstLine);
+            range[1] = Math.max(range[1], lastLine);
+        }
     }
 
     long tokens() {
@@ -32,14 +49,21 @@ final class UsageSide {
     }
 
     Set<String> files() {
-        return files;
+        return files.keySet();
+    }
+
+    /** Adds this side's files and line ranges to the evidence, as sources of {@code side}. */
+    void addSources(Evidence evidence, String side) {
+        files.forEach((file, range) -> evidence.source(side, file, Evidence.lines(range[0], range[1]), null));
     }
 
     static UsageSide of(long tokens, String usd, String... files) {
         UsageSide side = new UsageSide();
         side.tokens = tokens;
         side.listUsd = new BigDecimal(usd);
-        side.files.addAll(Set.of(files));
+        for (String file : files) {
+            side.addLines(file, 0, 0);
+        }
         return side;
     }
 }

@@ -68,6 +68,17 @@ public final class Amounts {
                 .longValueExact();
     }
 
+    /**
+     * {@code total × part / whole}, HALF_UP to 18 decimals (the scale of stored costs): a share of an
+     * actual provider charge apportioned by list-price cost. Exact whenever the share is.
+     */
+    public static BigDecimal share(BigDecimal total, BigDecimal part, BigDecimal whole) {
+        if (part.compareTo(whole) == 0) {
+            return total;
+        }
+        return total.multiply(part).divide(whole, 18, RoundingMode.HALF_UP);
+    }
+
     /** The amount rounded HALF_UP to micro-USD (six decimals), the unit of the amount meters. */
     public static BigDecimal toMicros(BigDecimal amount) {
         return amount.setScale(6, RoundingMode.HALF_UP);

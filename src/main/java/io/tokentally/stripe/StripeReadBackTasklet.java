@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.SqlTime;
@@ -135,7 +136,16 @@ class StripeReadBackTasklet implements Tasklet {
                 "STRIPE_READBACK_MISMATCH",
                 Finding.Severity.ERROR,
                 where + ": the outbox sent " + sent.toPlainString() + " micro-USD, " + seen + " (gave up after waiting "
-                        + waited + " s for Stripe to catch up)");
+                        + waited + " s for Stripe to catch up)",
+                new Evidence()
+                        .number("customer_id", key.customerId())
+                        .number("stripe_customer_id", key.stripeCustomerId())
+                        .number("meter", key.meter())
+                        .number("day", key.day().toString())
+                        .number("sent_value", sent)
+                        .number("stripe_value", actual)
+                        .number("difference", actual == null ? null : actual.subtract(sent))
+                        .number("waited_seconds", waited));
     }
 
     /** For each customer, meter and day this run sent events for: the sum of every event sent for them. */

@@ -5,6 +5,7 @@ import static io.tokentally.api.ApiClient.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.UsageFixtures;
+import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Files;
@@ -273,7 +274,16 @@ class RunsApiIntegrationTests {
     void listsAcknowledgesAndResolvesFindingsByKey() throws Exception {
         // given: a finding whose key holds a slash, as model ids do
         String key = "api-test:alice:openai/gpt-4o:" + System.nanoTime();
-        findings.record(new Finding(key, "API_TEST", Finding.Severity.WARNING, "seen by the API test"), 1);
+        findings.record(
+                new Finding(
+                        key,
+                        "API_TEST",
+                        Finding.Severity.WARNING,
+                        "seen by the API test",
+                        new Evidence()
+                                .number("billed_usd", new java.math.BigDecimal("2.2500"))
+                                .source("billable", "gateway.csv", "2-3", null)),
+                1);
 
         // when
         var open = api.get("/api/findings");
@@ -285,6 +295,15 @@ class RunsApiIntegrationTests {
         // then
         assertThat(open.statusCode()).isEqualTo(200);
         assertThat(keys(open)).contains(key);
+        JsonNode listed = json(open)
+                .valueStream()
+                .filter(finding -> finding.get("key").asString().equals(key))
+                .findFirst()
+                .orElseThrow();
+        assertThat(listed.get("evidence").get("numbers").get("billed_usd").asString())
+                .isEqualTo("2.25");
+        assertThat(listed.get("evidence").get("sources").get(0).get("lines").asString())
+                .isEqualTo("2-3");
         assertThat(json(acknowledged).get("status").asString()).isEqualTo("ACKNOWLEDGED");
         assertThat(keys(openAfter)).doesNotContain(key);
         assertThat(keys(acknowledgedList)).contains(key);

@@ -108,6 +108,15 @@ class TokentallyCommandTests {
                     .hasSize(17)
                     .filteredOn(line -> line.contains(",NO_PRICE,"))
                     .hasSize(2);
+            // and its findings are listed with their evidence: the numbers and the lines of the files behind them
+            StringWriter listed = new StringWriter();
+            assertThat(command(listed, new StringWriter()).execute("findings", "list", "--status", "all"))
+                    .isZero();
+            assertThat(listed.toString())
+                    .contains("unattributed-usage:stark-industries:2026-11-27")
+                    .contains("evidence: {\"numbers\":{\"customer_id\":\"stark-industries\",\"tokens\":527940,"
+                            + "\"requests\":77,")
+                    .contains("gateway-2026-11-27.csv\",\"lines\":\"6-2997\"");
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");

@@ -292,12 +292,12 @@ abstract class NightlyBillingJobScenarios {
                 .filteredOn(finding -> finding.kind().equals("NEGATIVE_MARGIN"))
                 .extracting(FindingRepository.Stored::message)
                 .containsExactly("erin openai/gpt-4o on 2026-10-09: billed 2.25 USD for a provider cost of 2.5 USD"
-                        + " (margin -0.25)");
+                        + " (list price) (margin -0.25)");
         assertThat(again.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
         assertThat(Files.readAllLines(runFolder(first).resolve("margin.csv")))
                 .contains(
-                        "alice,openai/gpt-4o,2026-10-09,2.5,3.25,0.75,23.08",
-                        "erin,openai/gpt-4o,2026-10-09,2.5,2.25,-0.25,-11.11");
+                        "alice,openai/gpt-4o,2026-10-09,2.5,3.25,0.75,23.08,list,2.5",
+                        "erin,openai/gpt-4o,2026-10-09,2.5,2.25,-0.25,-11.11,list,2.5");
         assertThat(Files.readString(runFolder(first).resolve("report.html")))
                 .contains("<svg")
                 .contains("NEGATIVE_MARGIN")
@@ -328,8 +328,10 @@ abstract class NightlyBillingJobScenarios {
         // cost 2 x 1M x 2.50 / 1M = 5.00; billed at payg's 30% markup 6.50; margin 1.50 = 23.08% of billed
         assertThat(Files.readAllLines(runFolder(last).resolve("margin-period.csv")))
                 .containsExactly(
-                        "customer_id,model,period_start,period_end,through,cost_usd,billed_usd,margin_usd,margin_percent",
-                        "frank,openai/gpt-4o,2026-09-05T00:00:00Z,2026-10-05T00:00:00Z,2026-09-09T00:00:00Z,5,6.5,1.5,23.08");
+                        "customer_id,model,period_start,period_end,through,cost_usd,billed_usd,margin_usd,margin_percent,"
+                                + "cost_basis,list_cost_usd",
+                        "frank,openai/gpt-4o,2026-09-05T00:00:00Z,2026-10-05T00:00:00Z,2026-09-09T00:00:00Z,5,6.5,1.5,23.08,"
+                                + "list,5");
     }
 
     @Test

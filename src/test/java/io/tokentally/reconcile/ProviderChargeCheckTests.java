@@ -72,8 +72,8 @@ class ProviderChargeCheckTests {
                 new ReconcileKey("openai", "openai/gpt-4o", "input", DAY), UsageSide.of(200_000, "0.50", "a.json"),
                 new ReconcileKey("openai", "openai/gpt-4o-mini", "output", DAY),
                         UsageSide.of(1_000_000, "0.60", "a.json"));
-        ChargedCost total =
-                new ChargedCost(DAY, "openai", null, null, null, null, new BigDecimal("1.50"), "costs.json");
+        ChargedCost total = new ChargedCost(
+                DAY, "openai", null, null, null, null, new BigDecimal("1.50"), "costs.json", 2, "openai|2026-11-27");
 
         // when
         List<ProviderUsageCheck.Checked> checked = check.check(List.of(total), openAi, Map.of());
@@ -110,6 +110,16 @@ class ProviderChargeCheckTests {
     }
 
     private static ChargedCost charge(String model, String tokenType, String costType, String usd) {
-        return new ChargedCost(DAY, "anthropic", model, tokenType, costType, null, new BigDecimal(usd), "cost.json");
+        return new ChargedCost(
+                DAY,
+                "anthropic",
+                model,
+                tokenType,
+                costType,
+                null,
+                new BigDecimal(usd),
+                "cost.json",
+                7,
+                "anthropic|" + model);
     }
 }

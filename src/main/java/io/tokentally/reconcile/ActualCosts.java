@@ -1,0 +1,107 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.shared.Amounts;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The providers' actual token charges, as buckets that usage's list-price cost is apportioned by (ADR 0022). A
+ * bucket is what the provider's export splits a provider's day by: model and token type where every token
+ * line of the day names both, model alone where every line names a model, else the whole provider day. A
+ * bucket's charge is shared in proportion to list-price cost: usage of list cost {@code c} in a bucket charged
+ * {@code A} whose reference usage costs {@code L} at list price costs {@code A x c / L}. The reference is the
+ * provider's own usage of the bucket (cost-role sources), or, on a provider day no cost-role source reports,
+ * all billable usage of the bucket (attributed or not): the same list price the charge check compares the
+ * charge with, so margin applies exactly the discount that check reports. A pure function of its inputs.
+ */
+final class ActualCosts {
+
+    static final String ANY = ProviderChargeCheck.ANY;
+    static final ActualCosts NONE = new ActualCosts(Map.of());
+
+    /** One bucket's charge, the list price of its reference usage, and the export lines it came from. */
+    record Charge(String bucket, BigDecimal chargedUsd, BigDecimal referenceListUsd, List<ChargedCost> lines) {
+
+        /** The actual cost of usage whose list-price cost is {@code listUsd}. */
+        BigDecimal actual(BigDecimal listUsd) {
+            return Amounts.share(chargedUsd, listUsd, referenceListUsd);
+        }
+    }
+
+    private final Map<String, Charge> charges;
+
+    private ActualCosts(Map<String, Charge> charges) {
+        this.charges = charges;
+    }
+
+    static ActualCosts of(
+            List<ChargedCost> lines, Map<ReconcileKey, UsageSide> provider, Map<ReconcileKey, UsageSide> billable) {
+        Map<String, List<ChargedCost>> byProviderDay = new TreeMap<>();
+        lines.stream()
+                .filter(ChargedCost::forTokens)
+                .forEach(line -> byProviderDay
+                        .computeIfAbsent(line.provider() + "|" + line.day(), k -> new ArrayList<>())
+                        .add(line));
+        Map<String, Charge> charges = new TreeMap<>();
+        byProviderDay.values().forEach(day -> addDay(day, provider, billable, charges));
+        return new ActualCosts(charges);
+    }
+
+    private static void addDay(
+            List<ChargedCost> lines,
+            Map<ReconcileKey, UsageSide> provider,
+            Map<ReconcileKey, UsageSide> billable,
+            Map<String, Charge> charges) {
+        String providerName = lines.get(0).provider();
+        LocalDate day = lines.get(0).day();
+        boolean byModel = lines.stream().allMatch(line -> line.model() != null);
+        boolean byType = byModel && lines.stream().allMatch(line -> line.tokenType() != null);
+        boolean reported = provider.keySet().stream()
+                .anyMatch(
+                        key -> key.provider().equals(providerName) && key.day().equals(day));
+        Map<String, List<ChargedCost>> buckets = new TreeMap<>();
+        for (ChargedCost line : lines) {
+            String bucket = bucket(providerName, byModel ? line.model() : ANY, byType ? line.tokenType() : ANY, day);
+            buckets.computeIfAbsent(bucket, k -> new ArrayList<>()).add(line);
+        }
+        Map<String, BigDecimal> reference = new TreeMap<>();
+        (reported ? provider : billable).forEach((key, side) -> {
+            if (key.provider().equals(providerName) && key.day().equals(day)) {
+                String bucket = bucket(providerName, byModel ? key.model() : ANY, byType ? key.tokenType() : ANY, day);
+                reference.merge(bucket, side.listUsd(), BigDecimal::add);
+            }
+        });
+        buckets.forEach((bucket, bucketLines) -> {
+            BigDecimal list = reference.getOrDefault(bucket, BigDecimal.ZERO);
+            if (list.signum() > 0) {
+                BigDecimal charged =
+                        bucketLines.stream().map(ChargedCost::amountUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+                charges.put(bucket, new Charge(bucket, charged, list, List.copyOf(bucketLines)));
+            }
+        });
+    }
+
+    /**
+     * The charge that covers usage of this provider, model, token type and day, if an export charged for it
+     * (the finest bucket first).
+     */
+    Optional<Charge> covering(String provider, String model, String tokenType, LocalDate day) {
+        Charge charge = charges.get(bucket(provider, model, tokenType, day));
+        if (charge == null) {
+            charge = charges.get(bucket(provider, model, ANY, day));
+        }
+        if (charge == null) {
+            charge = charges.get(bucket(provider, ANY, ANY, day));
+        }
+        return Optional.ofNullable(charge);
+    }
+
+    private static String bucket(String provider, String model, String tokenType, LocalDate day) {
+        return provider + "|" + model + "|" + tokenType + "|" + day;
+    }
+}

@@ -1,0 +1,45 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.UsageWindow;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The UTC days a run reconciles: the days of its window, every day the usage of the files it ingested falls on
+ * (billable or cost-role) and every day its new cost exports charged for ({@code provider_cost}), so an export
+ * that arrives late for an older day is reconciled for that day in the run that ingests it. Days after the window
+ * are left to their own runs: their other sources may not have arrived yet.
+ */
+@Repository
+public class ReconcileDays {
+
+    private final JdbcTemplate jdbc;
+
+    ReconcileDays(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public SortedSet<LocalDate> of(UsageWindow window, long run) {
+        SortedSet<LocalDate> days = new TreeSet<>();
+        for (LocalDate day = LocalDate.ofInstant(window.from(), ZoneOffset.UTC);
+                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(window.to());
+                day = day.plusDays(1)) {
+            days.add(day);
+        }
+        jdbc.query(
+                "SELECT DISTINCT hour_start FROM usage_hourly WHERE ingest_run = ?",
+                rs -> {
+                    days.add(LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC));
+                },
+                run);
+        days.addAll(jdbc.queryForList(
+                "SELECT DISTINCT cost_day FROM provider_cost WHERE ingest_run = ?", LocalDate.class, run));
+        return days.headSet(
+                LocalDate.ofInstant(window.to().minusNanos(1), ZoneOffset.UTC).plusDays(1));
+    }
+}

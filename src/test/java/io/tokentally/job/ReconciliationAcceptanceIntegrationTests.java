@@ -1,0 +1,37 @@
+package io.tokentally.job;
+
+import io.tokentally.stripe.FakeStripe;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The reconciliation acceptance path against the fake Stripe, on the embedded H2 database. */
+@SpringBootTest
+class ReconciliationAcceptanceIntegrationTests extends ReconciliationAcceptanceScenarios {
+
+    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-recon-acceptance-h2-");
+    static final FakeStripe STRIPE = PricingModelsScenarios.start();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        ReconciliationAcceptanceScenarios.properties(registry, STRIPE, WORK);
+    }
+
+    @AfterAll
+    static void stop() {
+        STRIPE.close();
+    }
+
+    @Override
+    FakeStripe stripe() {
+        return STRIPE;
+    }
+
+    @Override
+    Path workDir() {
+        return WORK;
+    }
+}

@@ -1,0 +1,44 @@
+package io.tokentally.job;
+
+import io.tokentally.TestPostgres;
+import io.tokentally.stripe.FakeStripe;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The reconciliation acceptance path with PostgreSQL at 127.0.0.1:5432, in a schema of its own. */
+@SpringBootTest
+class ReconciliationAcceptancePostgresIntegrationTests extends ReconciliationAcceptanceScenarios {
+
+    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-recon-acceptance-pg-");
+    static final FakeStripe STRIPE = PricingModelsScenarios.start();
+    static final String SCHEMA = "recon_acceptance_it_" + Long.toString(System.nanoTime(), 36);
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
+        registry.add("spring.datasource.username", () -> TestPostgres.USER);
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        ReconciliationAcceptanceScenarios.properties(registry, STRIPE, WORK);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        STRIPE.close();
+        TestPostgres.dropSchema(SCHEMA);
+    }
+
+    @Override
+    FakeStripe stripe() {
+        return STRIPE;
+    }
+
+    @Override
+    Path workDir() {
+        return WORK;
+    }
+}

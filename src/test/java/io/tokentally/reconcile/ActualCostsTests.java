@@ -1,0 +1,97 @@
+package io.tokentally.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ActualCostsTests {
+
+    static final LocalDate DAY = LocalDate.of(2026, 11, 27);
+
+    @Test
+    void sharesAModelAndTokenTypeChargeInProportionToListPriceOfTheProvidersUsage() {
+        // given: OpenAI charged $0.80 for gpt-4o input whose provider-reported usage lists at $1.00
+        ActualCosts costs = ActualCosts.of(
+                List.of(charge("openai/gpt-4o", "input", "0.80", 3)),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(400_000, "1.00", "usage.json")),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(400_000, "1.00", "gateway.csv")));
+
+        // when: one customer's usage lists at $0.25, another's at $0.75
+        ActualCosts.Charge charge =
+                costs.covering("openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+
+        // then: each pays 80% of its list price, the charge's lines are its sources
+        assertThat(charge.actual(new BigDecimal("0.25"))).isEqualByComparingTo("0.20");
+        assertThat(charge.actual(new BigDecimal("0.75"))).isEqualByComparingTo("0.60");
+        assertThat(charge.lines()).extracting(ChargedCost::lineNo).containsExactly(3L);
+        assertThat(costs.covering("openai", "openai/gpt-4o", "output", DAY)).isEmpty();
+        assertThat(costs.covering("openai", "openai/gpt-4o", "input", DAY.plusDays(1)))
+                .isEmpty();
+    }
+
+    @Test
+    void withoutTheProvidersUsageTheReferenceIsAllBillableUsageOfTheBucket() {
+        // given: a token charge per model ($0.90, no token type), and only billable usage: $0.60 input + $0.40 output
+        ActualCosts costs = ActualCosts.of(
+                List.of(charge("openai/gpt-4o", null, "0.90", 1)),
+                Map.of(),
+                Map.of(
+                        key("openai/gpt-4o", "input"), UsageSide.of(240_000, "0.60", "gateway.csv"),
+                        key("openai/gpt-4o", "output"), UsageSide.of(40_000, "0.40", "gateway.csv")));
+
+        // when
+        ActualCosts.Charge output =
+                costs.covering("openai", "openai/gpt-4o", "output", DAY).orElseThrow();
+
+        // then: every token type of the model is charged 90% of list
+        assertThat(output.referenceListUsd()).isEqualByComparingTo("1.00");
+        assertThat(output.actual(new BigDecimal("0.40"))).isEqualByComparingTo("0.36");
+        assertThat(costs.covering("openai", "openai/gpt-4o", "input", DAY)).isPresent();
+    }
+
+    @Test
+    void aChargeWithoutUsageToShareItCoversNothing() {
+        // given: a charge for a model nobody used, and a web search line (not tokens)
+        ActualCosts costs = ActualCosts.of(
+                List.of(
+                        charge("openai/gpt-4o", "input", "0.10", 1),
+                        new ChargedCost(
+                                DAY,
+                                "openai",
+                                "openai/gpt-4o",
+                                null,
+                                "web_search",
+                                "web search",
+                                BigDecimal.ONE,
+                                "costs.json",
+                                2,
+                                "b2")),
+                Map.of(),
+                Map.of());
+
+        // then
+        assertThat(costs.covering("openai", "openai/gpt-4o", "input", DAY)).isEmpty();
+    }
+
+    private static ReconcileKey key(String model, String tokenType) {
+        return new ReconcileKey("openai", model, tokenType, DAY);
+    }
+
+    private static ChargedCost charge(String model, String tokenType, String usd, long line) {
+        return new ChargedCost(
+                DAY,
+                "openai",
+                model,
+                tokenType,
+                "tokens",
+                null,
+                new BigDecimal(usd),
+                "costs.json",
+                line,
+                "bucket-" + line);
+    }
+}

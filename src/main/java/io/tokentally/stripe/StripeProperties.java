@@ -3,7 +3,9 @@ package io.tokentally.stripe;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -30,6 +32,11 @@ import org.springframework.validation.annotation.Validated;
  * @param webhookSecret the signing secret of the event destination that delivers Stripe's asynchronous
  *     meter errors to {@code POST /api/stripe/events} ({@code STRIPE_WEBHOOK_SECRET}); blank turns the
  *     endpoint off
+ * @param layout the meter layout the upload sends: {@code amount} (the default: billed micro-USD on four
+ *     meters) or {@code tokens} (token counts on one meter per listed model and token type, the rest on
+ *     the amount meters; ADR 0020)
+ * @param tokenModels the canonical models whose usage the {@code tokens} layout sends as token counts
+ *     (provisioned with {@code stripe setup --layout tokens --models ...}); required with that layout
  */
 @Validated
 @ConfigurationProperties("tokentally.stripe")
@@ -59,7 +66,35 @@ public record StripeProperties(
         @DefaultValue("10") @Min(1) @Max(600) int readBackPollSeconds,
 
         @Pattern(regexp = "|whsec_.+", message = "is an event destination's signing secret, whsec_...")
-        String webhookSecret) {
+        String webhookSecret,
+
+        @DefaultValue("amount") @NotNull @Pattern(regexp = "amount|tokens", message = "is amount or tokens")
+        String layout,
+
+        @DefaultValue
+        List<
+                        @Pattern(
+                                regexp = "[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*",
+                                message = "is a canonical provider/model")
+                        String>
+                tokenModels) {
+
+    public StripeProperties {
+        tokenModels = tokenModels == null ? List.of() : List.copyOf(tokenModels);
+        if ("tokens".equals(layout) && tokenModels.isEmpty()) {
+            throw new IllegalArgumentException("tokentally.stripe.token-models must list the models (provider/model,"
+                    + " comma separated) whose usage the tokens layout sends when tokentally.stripe.layout=tokens");
+        }
+        if ("amount".equals(layout) && !tokenModels.isEmpty()) {
+            throw new IllegalArgumentException("tokentally.stripe.token-models is set but tokentally.stripe.layout"
+                    + " is amount; set tokentally.stripe.layout=tokens to send token counts for them");
+        }
+    }
+
+    /** Whether the upload sends the tokens layout (with the amount meters for the rest). */
+    public boolean tokensLayout() {
+        return "tokens".equals(layout);
+    }
 
     public boolean dryRun() {
         return apiKey == null || apiKey.isBlank();
@@ -68,6 +103,8 @@ public record StripeProperties(
     @Override
     public String toString() {
         return "StripeProperties[apiKey=" + (dryRun() ? "<none>" : "<set>") + ", apiBase=" + apiBase
-                + ", webhookSecret=" + (webhookSecret == null || webhookSecret.isBlank() ? "<none>" : "<set>") + "]";
+                + ", webhookSecret=" + (webhookSecret == null || webhookSecret.isBlank() ? "<none>" : "<set>")
+                + ", layout="
+                + layout + ", tokenModels=" + tokenModels + "]";
     }
 }

@@ -134,8 +134,13 @@ class StripeReadBackTasklet implements Tasklet {
                 "stripe-readback:" + key.customerId() + ":" + key.meter() + ":" + key.day(),
                 "STRIPE_READBACK_MISMATCH",
                 Finding.Severity.ERROR,
-                where + ": the outbox sent " + sent.toPlainString() + " micro-USD, " + seen + " (gave up after waiting "
-                        + waited + " s for Stripe to catch up)");
+                where + ": the outbox sent " + sent.toPlainString() + unit(key.meter()) + ", " + seen
+                        + " (gave up after waiting " + waited + " s for Stripe to catch up)");
+    }
+
+    /** Amount meters count micro-USD; the tokens layout's meters count tokens (or units). */
+    private static String unit(String meter) {
+        return meter.endsWith("_usd_micros") ? " micro-USD" : " units";
     }
 
     /** For each customer, meter and day this run sent events for: the sum of every event sent for them. */

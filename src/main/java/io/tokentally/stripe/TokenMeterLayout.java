@@ -85,6 +85,25 @@ public final class TokenMeterLayout {
         return prefix + "_" + sanitized.substring(0, Math.min(room, sanitized.length())) + hash + suffix;
     }
 
+    /**
+     * The token type a meter of this layout counts: its event name ends with the type's code.
+     *
+     * @throws IllegalArgumentException for an event name that is not one of this layout's meters
+     */
+    public static TokenType tokenTypeOf(String eventName) {
+        TokenType found = null;
+        for (TokenType type : TokenType.values()) {
+            boolean matches = eventName.endsWith("_" + type.code());
+            if (matches && (found == null || type.code().length() > found.code().length())) {
+                found = type;
+            }
+        }
+        if (found == null) {
+            throw new IllegalArgumentException(eventName + " is not a meter of the tokens layout");
+        }
+        return found;
+    }
+
     /** Stripe's display name of a meter. */
     public static String displayName(String model, TokenType tokenType) {
         return model + " " + tokenType.code().replace('_', ' ') + (tokenType.isUnit() ? "" : " tokens");

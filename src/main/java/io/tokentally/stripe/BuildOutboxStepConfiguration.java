@@ -71,7 +71,7 @@ public class BuildOutboxStepConfiguration {
             PriceCatalogs catalogs,
             PlanRepository plans) {
         TokenRouting routing = new TokenRouting(
-                new TokenMeterLayout(properties.eventNamePrefix()),
+                new TokenMeterLayout(properties.eventNamePrefix(), properties.tokenTiers()),
                 Set.copyOf(properties.tokenModels()),
                 activeMeters(properties),
                 catalogs.versions(),

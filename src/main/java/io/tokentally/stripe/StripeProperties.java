@@ -37,6 +37,9 @@ import org.springframework.validation.annotation.Validated;
  *     the amount meters; ADR 0020)
  * @param tokenModels the canonical models whose usage the {@code tokens} layout sends as token counts
  *     (provisioned with {@code stripe setup --layout tokens --models ...}); required with that layout
+ * @param tokenTiers the tiers besides standard whose prices get meters of their own in the tokens layout
+ *     ({@code batch}, {@code priority}, {@code flex}, {@code long}); the upload sends those tiers' usage
+ *     as token counts, and {@code stripe setup --layout tokens} provisions them; default none
  */
 @Validated
 @ConfigurationProperties("tokentally.stripe")
@@ -77,10 +80,15 @@ public record StripeProperties(
                                 regexp = "[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*",
                                 message = "is a canonical provider/model")
                         String>
-                tokenModels) {
+                tokenModels,
+
+        @DefaultValue
+        List<@Pattern(regexp = "batch|priority|flex|long", message = "is batch, priority, flex or long") String>
+                tokenTiers) {
 
     public StripeProperties {
         tokenModels = tokenModels == null ? List.of() : List.copyOf(tokenModels);
+        tokenTiers = tokenTiers == null ? List.of() : List.copyOf(tokenTiers);
         if ("tokens".equals(layout) && tokenModels.isEmpty()) {
             throw new IllegalArgumentException("tokentally.stripe.token-models must list the models (provider/model,"
                     + " comma separated) whose usage the tokens layout sends when tokentally.stripe.layout=tokens");

@@ -100,9 +100,24 @@ public class TokenLayoutSetup {
             boolean dryRun,
             boolean moveSubscriptions)
             throws StripeException {
-        TokenMeterLayout layout = new TokenMeterLayout(properties.eventNamePrefix());
+        return ensure(models, versions, plan, dryRun, moveSubscriptions, properties.tokenTiers());
+    }
+
+    /**
+     * {@link #ensure(List, List, Plan, boolean, boolean)} for standard prices and those of {@code tiers}
+     * ({@code batch}, {@code priority}, {@code flex}, {@code long}), each on meters of their own.
+     */
+    public Report ensure(
+            List<String> models,
+            List<io.tokentally.pricing.Price> versions,
+            Plan plan,
+            boolean dryRun,
+            boolean moveSubscriptions,
+            List<String> tiers)
+            throws StripeException {
+        TokenMeterLayout layout = new TokenMeterLayout(properties.eventNamePrefix(), tiers);
         List<TokenPrice> wanted = layout.prices(models, versions, plan, clock.instant());
-        List<String> warnings = warnings(wanted, versions, models, plan);
+        List<String> warnings = warnings(wanted, versions, models, plan, tiers.contains("long"));
         if (properties.dryRun()) {
             if (!dryRun) {
                 throw new IllegalStateException(
@@ -228,7 +243,11 @@ public class TokenLayoutSetup {
     }
 
     private static List<String> warnings(
-            List<TokenPrice> wanted, List<io.tokentally.pricing.Price> versions, List<String> models, Plan plan) {
+            List<TokenPrice> wanted,
+            List<io.tokentally.pricing.Price> versions,
+            List<String> models,
+            Plan plan,
+            boolean longProvisioned) {
         List<String> warnings = new ArrayList<>();
         Set<String> meters = new LinkedHashSet<>();
         wanted.forEach(price -> meters.add(price.eventName()));
@@ -241,12 +260,15 @@ public class TokenLayoutSetup {
         }
         Set<String> longContext = new LinkedHashSet<>();
         for (io.tokentally.pricing.Price price : versions) {
-            if (models.contains(price.model()) && price.contextTier() == io.tokentally.shared.ContextTier.LONG) {
+            if (!longProvisioned
+                    && models.contains(price.model())
+                    && price.contextTier() == io.tokentally.shared.ContextTier.LONG) {
                 longContext.add(price.model());
             }
         }
-        longContext.forEach(model -> warnings.add(
-                model + " has long-context prices; the tokens layout provisions only standard-context prices"));
+        longContext.forEach(model ->
+                warnings.add(model + " has long-context prices; without --tiers long the tokens layout provisions only"
+                        + " standard-context prices (long-context usage is then billed on the amount meters)"));
         return warnings;
     }
 

@@ -25,9 +25,9 @@ import java.util.TreeSet;
  * A row qualifies only when all of these hold; everything else stays on the amount meters:
  *
  * <ul>
- *   <li>its price is the model's own standard-tier, standard-context price of that token type (not a
- *       fallback such as a cache read at the input price, not a batch or long-context price, which
- *       {@code stripe setup} does not provision);
+ *   <li>its price is the model's own price of that token type in the usage's service and context tier
+ *       (not a fallback such as a cache read at the input price), in a tier the layout provisions
+ *       (standard, plus those listed in {@code tokentally.stripe.token-tiers});
  *   <li>the model is listed ({@code tokentally.stripe.token-models}) and its meter is active in Stripe
  *       (when Stripe is asked; a dry run assumes it is);
  *   <li>its billed amount is exactly the count times the Stripe unit price of its plan (cents per unit,
@@ -79,19 +79,23 @@ final class TokenRouting {
         this.activeMeters = activeMeters == null ? null : Set.copyOf(activeMeters);
         this.catalog = new PriceCatalog(versions);
         this.heldCatalog = new PriceCatalog(heldVersions);
-        this.starts = standardStarts(versions);
-        this.heldStarts = standardStarts(heldVersions);
+        this.starts = starts(versions);
+        this.heldStarts = starts(heldVersions);
         this.plans = plans;
     }
 
-    /** Per model and token type, the effective instants of its standard prices. */
-    private static Map<String, TreeSet<Instant>> standardStarts(List<Price> versions) {
+    private static String slot(String model, TokenType type, ServiceTier serviceTier, ContextTier contextTier) {
+        return model + '\u0000' + type + '\u0000' + serviceTier + '\u0000' + contextTier;
+    }
+
+    /** Per model, token type and tiers, the effective instants of its prices. */
+    private static Map<String, TreeSet<Instant>> starts(List<Price> versions) {
         Map<String, TreeSet<Instant>> starts = new HashMap<>();
         for (Price price : versions) {
-            if (price.serviceTier() == ServiceTier.STANDARD && price.contextTier() == ContextTier.STANDARD) {
-                starts.computeIfAbsent(price.model() + '\u0000' + price.tokenType(), key -> new TreeSet<>())
-                        .add(price.effectiveFrom());
-            }
+            starts.computeIfAbsent(
+                            slot(price.model(), price.tokenType(), price.serviceTier(), price.contextTier()),
+                            key -> new TreeSet<>())
+                    .add(price.effectiveFrom());
         }
         return starts;
     }
@@ -100,11 +104,11 @@ final class TokenRouting {
     Optional<String> meterFor(Usage usage, BillingPeriod period) {
         Plan plan = usage.planId() == null ? null : plans.get(usage.planId());
         Optional<Price> price = catalog.byId(usage.priceId());
-        if (plan == null || usage.markupPercent() == null || price.isEmpty() || !ownStandardPrice(usage, price.get())) {
+        if (plan == null || usage.markupPercent() == null || price.isEmpty() || !ownPrice(usage, price.get())) {
             return Optional.empty();
         }
         String model = price.get().model();
-        String meter = layout.eventName(model, usage.tokenType());
+        String meter = layout.eventName(model, usage.tokenType(), usage.serviceTier(), usage.contextTier());
         if (!models.contains(model) || (activeMeters != null && !activeMeters.contains(meter))) {
             return Optional.empty();
         }
@@ -117,12 +121,11 @@ final class TokenRouting {
         return Optional.of(meter);
     }
 
-    private static boolean ownStandardPrice(Usage usage, Price price) {
+    private boolean ownPrice(Usage usage, Price price) {
         return price.tokenType() == usage.tokenType()
-                && price.serviceTier() == ServiceTier.STANDARD
-                && price.contextTier() == ContextTier.STANDARD
-                && usage.serviceTier() == ServiceTier.STANDARD
-                && usage.contextTier() == ContextTier.STANDARD;
+                && price.serviceTier() == usage.serviceTier()
+                && price.contextTier() == usage.contextTier()
+                && layout.provisions(usage.serviceTier(), usage.contextTier());
     }
 
     /** Whether the subscription item bills this version at the usage's time, as the plan moves items. */
@@ -132,14 +135,16 @@ final class TokenRouting {
         Instant at = usage.hourStart().isAfter(usage.priceEpoch()) ? usage.hourStart() : usage.priceEpoch();
         if (plan.stripePriceMoves() == StripePriceMoves.NEXT_PERIOD) {
             TreeSet<Instant> effective = (held ? heldStarts : starts)
-                    .getOrDefault(price.model() + '\u0000' + usage.tokenType(), new TreeSet<>());
+                    .getOrDefault(
+                            slot(price.model(), usage.tokenType(), usage.serviceTier(), usage.contextTier()),
+                            new TreeSet<>());
             Instant inForceAtStart = effective.floor(period.start());
             at = inForceAtStart != null ? period.start() : effective.ceiling(period.start());
             if (at == null) {
                 return false;
             }
         }
-        return view.priceAt(price.model(), usage.tokenType(), ServiceTier.STANDARD, ContextTier.STANDARD, at)
+        return view.priceAt(price.model(), usage.tokenType(), usage.serviceTier(), usage.contextTier(), at)
                 .filter(onItem -> onItem.priceId() == price.priceId())
                 .isPresent();
     }

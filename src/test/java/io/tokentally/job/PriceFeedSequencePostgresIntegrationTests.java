@@ -8,6 +8,8 @@ import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PlansFile;
 import io.tokentally.pricing.PriceCatalogs;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import io.tokentally.stripe.AmountMeterLayout;
@@ -44,8 +46,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Issue 5's check, end to end on PostgreSQL with the tokens layout uploading to the fake Stripe: four
- * LiteLLM feeds' worth of changes (a price cut, a new model, a removed model, a long-context tier
+ * Issue 5's check, end to end on PostgreSQL with the tokens layout (long-context prices on meters of
+ * their own) uploading to the fake Stripe: three LiteLLM feeds' worth of changes (a price cut, a new model, a removed model, a long-context tier
  * change) synced between four usage days, then reruns. The expected amounts are computed here from
  * the feeds' per-token numbers and the plans' markups, not by the engine's code; they are compared
  * with the engine's rated totals and with what Stripe would invoice for the events it received (token
@@ -86,6 +88,7 @@ class PriceFeedSequencePostgresIntegrationTests {
         registry.add("tokentally.stripe.read-back-poll-seconds", () -> "1");
         registry.add("tokentally.stripe.layout", () -> "tokens");
         registry.add("tokentally.stripe.token-models", () -> String.join(",", TOKEN_MODELS));
+        registry.add("tokentally.stripe.token-tiers", () -> "long");
     }
 
     @Autowired
@@ -290,8 +293,17 @@ class PriceFeedSequencePostgresIntegrationTests {
                 .as("a model first priced mid-period starts on its first price")
                 .isEqualTo(3 * 100_000L);
         assertThat(tokensSent("cus_seq_eff", TOKENS.eventName("anthropic/claude-sonnet-4-5", TokenType.INPUT)))
-                .as("long-context usage stays on the amount meters")
+                .as("standard-context claude input: its own meter")
                 .isEqualTo(4 * 100_000L);
+        String longInput = TOKENS.eventName(
+                "anthropic/claude-sonnet-4-5", TokenType.INPUT, ServiceTier.STANDARD, ContextTier.LONG);
+        assertThat(longInput).isEqualTo("tokentally_anthropic_claude-sonnet-4-5_long_input");
+        assertThat(tokensSent("cus_seq_eff", longInput))
+                .as("long-context input has a meter of its own (token-tiers=long), every day")
+                .isEqualTo(4 * 250_000L);
+        assertThat(tokensSent("cus_seq_nxt", longInput))
+                .as("the next-period customer's long-context input after the day-3 change: amount meters")
+                .isEqualTo(2 * 250_000L);
     }
 
     // --- helpers

@@ -7,6 +7,7 @@ import io.tokentally.plans.PriceChangePolicy;
 import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PricesFile;
+import io.tokentally.stripe.StripeProperties;
 import io.tokentally.stripe.StripeSetup;
 import io.tokentally.stripe.TokenLayoutSetup;
 import java.io.PrintWriter;
@@ -81,6 +82,14 @@ class StripeCommand {
                 description = "tokens layout: a plans YAML to store first, as the nightly job does.")
         Path plans;
 
+        @Option(
+                names = "--tiers",
+                split = ",",
+                paramLabel = "TIER",
+                description = "tokens layout: tiers besides standard whose prices get meters of their own: batch,"
+                        + " priority, flex, long (default: tokentally.stripe.token-tiers, none).")
+        List<String> tiers;
+
         @Option(names = "--dry-run", description = "tokens layout: show what would be created; create nothing.")
         boolean dryRun;
 
@@ -98,10 +107,17 @@ class StripeCommand {
             if (!layout.equals("amount")) {
                 throw new ParameterException(spec.commandLine(), "--layout must be amount or tokens, not " + layout);
             }
-            if (!models.isEmpty() || plan != null || dryRun || moveSubscriptions || prices != null || plans != null) {
+            if (!models.isEmpty()
+                    || plan != null
+                    || dryRun
+                    || moveSubscriptions
+                    || prices != null
+                    || plans != null
+                    || tiers != null) {
                 throw new ParameterException(
                         spec.commandLine(),
-                        "--models, --plan, --prices, --plans, --dry-run and --move-subscriptions belong to --layout tokens");
+                        "--models, --plan, --prices, --plans, --tiers, --dry-run and --move-subscriptions belong to"
+                                + " --layout tokens");
             }
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 List<StripeSetup.Item> items =
@@ -129,6 +145,12 @@ class StripeCommand {
             if (models.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--layout tokens needs --models");
             }
+            for (String tier : tiers == null ? List.<String>of() : tiers) {
+                if (!List.of("batch", "priority", "flex", "long").contains(tier)) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--tiers: " + tier + " is not batch, priority, flex or long");
+                }
+            }
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 if (prices != null) {
                     context.getBean(PriceRepository.class).load(PricesFile.read(prices));
@@ -146,15 +168,18 @@ class StripeCommand {
                     }
                 }
                 PriceCatalogs catalogs = context.getBean(PriceCatalogs.class);
-                TokenLayoutSetup.Report report = context.getBean(TokenLayoutSetup.class)
-                        .ensure(
-                                models,
-                                chosen != null && chosen.priceChanges() == PriceChangePolicy.HOLD
-                                        ? catalogs.heldVersions()
-                                        : catalogs.versions(),
-                                chosen,
-                                dryRun,
-                                moveSubscriptions);
+                TokenLayoutSetup setup = context.getBean(TokenLayoutSetup.class);
+                TokenLayoutSetup.Report report = setup.ensure(
+                        models,
+                        chosen != null && chosen.priceChanges() == PriceChangePolicy.HOLD
+                                ? catalogs.heldVersions()
+                                : catalogs.versions(),
+                        chosen,
+                        dryRun,
+                        moveSubscriptions,
+                        tiers != null
+                                ? tiers
+                                : context.getBean(StripeProperties.class).tokenTiers());
                 TokenLayoutReport.print(spec.commandLine().getOut(), report, chosen, dryRun);
                 return 0;
             }

@@ -2,6 +2,7 @@ package io.tokentally.cli;
 
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PriceChangePolicy;
+import io.tokentally.plans.StripePriceMoves;
 import io.tokentally.shared.Amounts;
 import io.tokentally.stripe.TokenLayoutSetup;
 import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
@@ -36,6 +37,10 @@ final class TokenLayoutReport {
         String when = plan != null && plan.priceChanges() == PriceChangePolicy.HOLD
                 ? "from the approval of the change (plan " + plan.planId() + " holds price changes)"
                 : "at the change's effective instant";
+        if (plan != null && plan.stripePriceMoves() == StripePriceMoves.NEXT_PERIOD) {
+            when = "at the start of each subscription's first billing period after " + when + " (plan " + plan.planId()
+                    + ": stripe_price_moves next_period)";
+        }
         for (TokenLayoutSetup.Move move : report.moves()) {
             out.printf(
                     "move: subscription items on price %s (%s) move to %s (%s) %s, %s; the old price stays in"
@@ -51,7 +56,14 @@ final class TokenLayoutReport {
                     : move.to().current()
                             ? "would move now (run again with --move-subscriptions)"
                             : "moves at " + move.to().effectiveFrom() + " (run again then with --move-subscriptions)";
-            move.items().forEach(item -> out.printf("  subscription item %s %s%n", item, state));
+            for (String item : move.items()) {
+                out.printf(
+                        "  subscription item %s %s%n",
+                        item,
+                        move.waiting().contains(item)
+                                ? "waits for its next billing period (its current one started before the change)"
+                                : state);
+            }
         }
         for (String warning : report.warnings()) {
             out.println("warning: " + warning);

@@ -12,6 +12,8 @@ import java.util.List;
  * @param priceChanges whether price-sync changes apply from their effective instant or wait for approval
  * @param allowOverage whether usage past included usage and credits may go on (billed as overage); a
  *     gateway asking for the balance is told to stop otherwise
+ * @param stripePriceMoves when, in the tokens meter layout, subscription items move to a new price's
+ *     Stripe price: at its effective instant or at the next billing period's start
  */
 public record Plan(
         String planId,
@@ -23,12 +25,39 @@ public record Plan(
         List<Allowance> allowances,
         List<CreditSource> consumptionOrder,
         boolean allowOverage,
-        PriceChangePolicy priceChanges) {
+        PriceChangePolicy priceChanges,
+        StripePriceMoves stripePriceMoves) {
 
     public Plan {
         overrides = List.copyOf(overrides);
         allowances = List.copyOf(allowances);
         consumptionOrder = List.copyOf(consumptionOrder);
+    }
+
+    /** A plan whose subscription items move to a new Stripe price at the change's effective instant. */
+    public Plan(
+            String planId,
+            PlanType type,
+            String currency,
+            BigDecimal markupPercent,
+            List<MarkupOverride> overrides,
+            BigDecimal fixedFeeUsd,
+            List<Allowance> allowances,
+            List<CreditSource> consumptionOrder,
+            boolean allowOverage,
+            PriceChangePolicy priceChanges) {
+        this(
+                planId,
+                type,
+                currency,
+                markupPercent,
+                overrides,
+                fixedFeeUsd,
+                allowances,
+                consumptionOrder,
+                allowOverage,
+                priceChanges,
+                StripePriceMoves.EFFECTIVE_INSTANT);
     }
 
     /** A usage-based plan: markup and overrides, no fee, no included usage. */
@@ -83,7 +112,24 @@ public record Plan(
                 allowances,
                 consumptionOrder,
                 allowOverage,
-                policy);
+                policy,
+                stripePriceMoves);
+    }
+
+    /** This plan, moving subscription items to new Stripe prices as {@code moves} says. */
+    public Plan withStripePriceMoves(StripePriceMoves moves) {
+        return new Plan(
+                planId,
+                type,
+                currency,
+                markupPercent,
+                overrides,
+                fixedFeeUsd,
+                allowances,
+                consumptionOrder,
+                allowOverage,
+                priceChanges,
+                moves);
     }
 
     /** The markup in percent for a canonical model: a model override, else a provider override, else the default. */

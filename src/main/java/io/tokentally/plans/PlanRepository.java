@@ -40,17 +40,18 @@ public class PlanRepository {
                 plan.consumptionOrder().stream().map(CreditSource::code).collect(Collectors.joining(",")),
                 plan.allowOverage(),
                 plan.priceChanges().code(),
+                plan.stripePriceMoves().code(),
                 plan.planId()
             };
             int updated = jdbc.update(
                     "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, updated_at = ?, fixed_fee_usd = ?,"
-                            + " consumption_order = ?, allow_overage = ?, price_changes = ? WHERE plan_id = ?",
+                            + " consumption_order = ?, allow_overage = ?, price_changes = ?, stripe_price_moves = ? WHERE plan_id = ?",
                     values);
             if (updated == 0) {
                 jdbc.update(
                         "INSERT INTO plan (plan_type, markup_percent, currency, updated_at, fixed_fee_usd,"
-                                + " consumption_order, allow_overage, price_changes, plan_id)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                + " consumption_order, allow_overage, price_changes, stripe_price_moves, plan_id)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         values);
             }
             saveOverrides(plan);
@@ -99,7 +100,7 @@ public class PlanRepository {
         Map<String, Plan> plans = new HashMap<>();
         jdbc.query(
                 "SELECT plan_id, plan_type, currency, markup_percent, fixed_fee_usd, consumption_order, allow_overage,"
-                        + " price_changes FROM plan",
+                        + " price_changes, stripe_price_moves FROM plan",
                 rs -> {
                     String id = rs.getString(1);
                     BigDecimal fee = rs.getBigDecimal(5);
@@ -117,7 +118,8 @@ public class PlanRepository {
                                             .map(CreditSource::parse)
                                             .toList(),
                                     rs.getBoolean(7),
-                                    PriceChangePolicy.valueOf(rs.getString(8).toUpperCase(Locale.ROOT))));
+                                    PriceChangePolicy.valueOf(rs.getString(8).toUpperCase(Locale.ROOT)),
+                                    StripePriceMoves.parse(rs.getString(9))));
                 });
         return plans;
     }

@@ -33,7 +33,8 @@ public final class PlansFile {
             "included",
             "consumption_order",
             "allow_overage",
-            "price_changes");
+            "price_changes",
+            "stripe_price_moves");
     /** The scale of {@code markup_percent} in the database. */
     private static final int MARKUP_SCALE = 6;
 
@@ -91,7 +92,19 @@ public final class PlansFile {
             }
         }
         return PlanTermsReader.withTerms(file, where, node, new Plan(id, type, currency, markup, overrides))
-                .withPriceChanges(priceChanges(file, where, node.get("price_changes")));
+                .withPriceChanges(priceChanges(file, where, node.get("price_changes")))
+                .withStripePriceMoves(stripePriceMoves(file, where, node.get("stripe_price_moves")));
+    }
+
+    private static StripePriceMoves stripePriceMoves(Path file, String where, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return StripePriceMoves.EFFECTIVE_INSTANT;
+        }
+        try {
+            return StripePriceMoves.parse(node.asString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + where + ".stripe_price_moves " + e.getMessage());
+        }
     }
 
     private static PriceChangePolicy priceChanges(Path file, String where, JsonNode node) {

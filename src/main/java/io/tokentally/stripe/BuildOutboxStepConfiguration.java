@@ -1,6 +1,8 @@
 package io.tokentally.stripe;
 
 import io.tokentally.plans.CustomerRepository;
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
@@ -39,9 +41,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The build-outbox step: for every customer whose rated usage this run touched, recomputes what each
- * amount meter must show per hour of the customer's billing period and queues the differences as new
- * outbox revisions. Customers who share a billing cycle share periods, so the work is per cycle and period.
- * A period closed for Stripe gets no meter events: its changes become invoice items ({@link ClosedPeriods}).
+ * amount meter (and, in the tokens layout, token meter) must show per hour of the customer's billing
+ * period and queues the differences as new outbox revisions. Customers who share a billing cycle share
+ * periods, so the work is per cycle and period. A period closed for Stripe gets no meter events: its
+ * changes become invoice items ({@link ClosedPeriods}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StripeProperties.class)
@@ -55,6 +58,50 @@ public class BuildOutboxStepConfiguration {
     @Bean
     AmountMeterLayout amountMeterLayout(StripeProperties properties) {
         return new AmountMeterLayout(properties.eventNamePrefix());
+    }
+
+    /**
+     * The tokens layout's planning for one run: the catalog, the plans and, unless it is a dry run,
+     * Stripe's active meters, read once.
+     */
+    private static TokenLayoutOutbox tokenLayoutOutbox(
+            OutboxPlanner planner,
+            JdbcTemplate jdbc,
+            OutboxRepository outbox,
+            AmountMeterLayout layout,
+            StripeProperties properties,
+            PriceCatalogs catalogs,
+            PlanRepository plans) {
+        TokenRouting routing = new TokenRouting(
+                new TokenMeterLayout(properties.eventNamePrefix(), properties.tokenTiers()),
+                Set.copyOf(properties.tokenModels()),
+                activeMeters(properties),
+                catalogs.versions(),
+                catalogs.heldVersions(),
+                plans.findAll());
+        return new TokenLayoutOutbox(jdbc, outbox, routing, new TokenOutboxPlanner(planner, layout));
+    }
+
+    /**
+     * Stripe's active meters, or null in a dry run (the listed models' meters are assumed). When Stripe
+     * cannot be asked, none: this run bills everything on the amount meters, which is exact, and a later
+     * run moves the usage to the token meters with corrections.
+     */
+    private static Set<String> activeMeters(StripeProperties properties) {
+        if (properties.dryRun()) {
+            return null;
+        }
+        try {
+            return new StripeSender(properties).meterIds().keySet();
+        } catch (com.stripe.exception.StripeException e) {
+            log.warn(
+                    "Stripe's meters could not be listed ({}); this run sends everything on the amount meters",
+                    e.getMessage());
+            return Set.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing Stripe's meters", e);
+        }
     }
 
     @Bean
@@ -74,6 +121,8 @@ public class BuildOutboxStepConfiguration {
             ClosedPeriods closedPeriods,
             AmountMeterLayout layout,
             StripeProperties properties,
+            PriceCatalogs catalogs,
+            PlanRepository plans,
             Clock clock,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
             @Value("#{jobParameters['date']}") String date) {
@@ -97,6 +146,9 @@ public class BuildOutboxStepConfiguration {
                     runHours[2]);
             Map<String, BillingCycle> cycles = new HashMap<>();
             customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
+            TokenLayoutOutbox tokens = properties.tokensLayout()
+                    ? tokenLayoutOutbox(planner, jdbc, outbox, layout, properties, catalogs, plans)
+                    : null;
             int queued = 0;
             for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle :
                     periodsTouched(jdbc, runHours, cycles).entrySet()) {
@@ -106,7 +158,9 @@ public class BuildOutboxStepConfiguration {
                     }
                     Predicate<String> onCycle = customerId ->
                             cycle.getKey().equals(cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC));
-                    List<OutboxRow> rows = plan(jdbc, outbox, layout, planner, stripeIds, period, onCycle, run);
+                    List<OutboxRow> rows = tokens != null
+                            ? tokens.plan(stripeIds, period, onCycle, run)
+                            : plan(jdbc, outbox, layout, planner, stripeIds, period, onCycle, run);
                     queued += outbox.insertAll(rows, run);
                 }
             }

@@ -41,8 +41,53 @@ public final class OutboxPlanner {
         this.lateAfter = lateAfter;
     }
 
-    /** What the outbox already holds for one hour: the sum of its revisions' values and the highest revision. */
-    public record Queued(long valueMicros, int revision) {}
+    /**
+     * What the outbox already holds for one hour: the sum of its revisions' values, the highest revision
+     * and, on a tokens-layout meter, the sum of the billed USD its revisions stand for (else zero).
+     */
+    public record Queued(long valueMicros, int revision, BigDecimal amountUsd) {
+
+        public Queued(long valueMicros, int revision) {
+            this(valueMicros, revision, BigDecimal.ZERO);
+        }
+    }
+
+    /** Whether an hour is too old for meter events: its usage goes out as invoice items. */
+    boolean late(Instant hour) {
+        return hour.isBefore(now.minus(lateAfter));
+    }
+
+    /**
+     * A tokens-layout meter event of {@code tokens} (a difference, negative for a correction) standing
+     * for {@code amountUsd}. Only hours that are not {@link #late} get one.
+     */
+    OutboxRow tokenRow(
+            String customerId,
+            String stripeCustomerId,
+            String meter,
+            Instant hour,
+            int revision,
+            long tokens,
+            BigDecimal amountUsd) {
+        OutboxRow row = row(customerId, stripeCustomerId, meter, hour, revision, tokens);
+        return new OutboxRow(
+                row.outboxId(),
+                row.kind(),
+                row.customerId(),
+                row.stripeCustomerId(),
+                row.meter(),
+                row.windowStart(),
+                row.revision(),
+                row.identifier(),
+                row.idempotencyKey(),
+                row.valueMicros(),
+                row.eventTimestamp(),
+                row.state(),
+                row.attempts(),
+                row.inFlightAt(),
+                null,
+                amountUsd);
+    }
 
     /**
      * @param billedByHour exact billed USD per hour of the period, every hour of the period that has usage
@@ -76,7 +121,7 @@ public final class OutboxPlanner {
 
     private OutboxRow row(
             String customerId, String stripeCustomerId, String meter, Instant hour, int revision, long delta) {
-        boolean late = hour.isBefore(now.minus(lateAfter));
+        boolean late = late(hour);
         String identifier = identifier(customerId, meter, hour, revision);
         Instant timestamp = hour.isAfter(now) ? now : hour;
         return new OutboxRow(

@@ -17,7 +17,8 @@ public class OutboxRepository {
 
     static final String COLUMNS = "outbox_id, kind, customer_id, stripe_customer_id, meter, window_start, revision,"
             + " identifier, idempotency_key, value_micros, event_timestamp, state, attempts, in_flight_at,"
-            + " grant_category, grant_priority, grant_effective_at, grant_expires_at, grant_name, stripe_object_id";
+            + " grant_category, grant_priority, grant_effective_at, grant_expires_at, grant_name, stripe_object_id,"
+            + " amount_usd";
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -28,8 +29,8 @@ public class OutboxRepository {
         this.clock = clock;
         this.insert = "INSERT INTO outbox (kind, customer_id, stripe_customer_id, meter, window_start, revision,"
                 + " identifier, idempotency_key, value_micros, event_timestamp, state, created_run, created_at,"
-                + " grant_category, grant_priority, grant_effective_at, grant_expires_at, grant_name)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " grant_category, grant_priority, grant_effective_at, grant_expires_at, grant_name, amount_usd)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
     /**
@@ -58,6 +59,7 @@ public class OutboxRepository {
             SqlTime.bind(ps, 16, grant == null ? null : grant.effectiveAt());
             SqlTime.bind(ps, 17, grant == null ? null : grant.expiresAt());
             ps.setString(18, grant == null ? null : grant.name());
+            ps.setBigDecimal(19, row.amountUsd());
         });
         int inserted = 0;
         for (int[] batch : counts) {
@@ -77,7 +79,8 @@ public class OutboxRepository {
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
         jdbc.query(
                 "SELECT o.customer_id, o.meter, o.window_start,"
-                        + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END), MAX(o.revision) FROM outbox o"
+                        + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END), MAX(o.revision),"
+                        + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE COALESCE(o.amount_usd, 0) END) FROM outbox o"
                         + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
                         + " WHERE o.window_start >= ? AND o.window_start < ?"
                         + " AND o.kind IN ('METER_EVENT', 'INVOICE_ITEM') AND o.meter <> '"
@@ -87,7 +90,7 @@ public class OutboxRepository {
                     queued.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
                             .put(
                                     SqlTime.read(rs, "window_start"),
-                                    new OutboxPlanner.Queued(rs.getLong(4), rs.getInt(5)));
+                                    new OutboxPlanner.Queued(rs.getLong(4), rs.getInt(5), rs.getBigDecimal(6)));
                 },
                 run,
                 SqlTime.utc(from),
@@ -236,7 +239,8 @@ public class OutboxRepository {
                 OutboxRow.State.valueOf(rs.getString("state")),
                 rs.getInt("attempts"),
                 SqlTime.read(rs, "in_flight_at"),
-                grantTerms(rs));
+                grantTerms(rs),
+                rs.getBigDecimal("amount_usd"));
     }
 
     private static OutboxRow.GrantTerms grantTerms(ResultSet rs) throws SQLException {

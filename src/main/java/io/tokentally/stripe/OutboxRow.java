@@ -1,10 +1,15 @@
 package io.tokentally.stripe;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
  * One revision of what a customer's meter must show for one hour: {@code valueMicros} is the change
- * this revision makes (negative for a correction that lowers usage).
+ * this revision makes (negative for a correction that lowers usage), in micro-USD on the amount
+ * meters and in tokens (or units) on a {@code tokens}-layout meter.
+ *
+ * @param amountUsd on a tokens-layout meter, the exact billed USD the revision's token count stands
+ *     for (null on every other row)
  */
 public record OutboxRow(
         long outboxId,
@@ -21,7 +26,44 @@ public record OutboxRow(
         State state,
         int attempts,
         Instant inFlightAt,
-        GrantTerms grant) {
+        GrantTerms grant,
+        BigDecimal amountUsd) {
+
+    /** A row that is not a tokens-layout meter event. */
+    public OutboxRow(
+            long outboxId,
+            Kind kind,
+            String customerId,
+            String stripeCustomerId,
+            String meter,
+            Instant windowStart,
+            int revision,
+            String identifier,
+            String idempotencyKey,
+            long valueMicros,
+            Instant eventTimestamp,
+            State state,
+            int attempts,
+            Instant inFlightAt,
+            GrantTerms grant) {
+        this(
+                outboxId,
+                kind,
+                customerId,
+                stripeCustomerId,
+                meter,
+                windowStart,
+                revision,
+                identifier,
+                idempotencyKey,
+                valueMicros,
+                eventTimestamp,
+                state,
+                attempts,
+                inFlightAt,
+                grant,
+                null);
+    }
 
     /** A meter event or invoice item row (no grant terms). */
     public OutboxRow(

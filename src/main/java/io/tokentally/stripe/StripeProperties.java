@@ -3,8 +3,10 @@ package io.tokentally.stripe;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -34,6 +36,14 @@ import org.springframework.validation.annotation.Validated;
  * @param periodCloseGrace how long after a billing period's end Stripe may still take meter events for its
  *     invoice (Stripe waits an hour by default before it finalizes a subscription invoice); from then on
  *     the period is closed and its changes go out as invoice items (ADR 0021)
+ * @param layout the meter layout the upload sends: {@code amount} (the default: billed micro-USD on four
+ *     meters) or {@code tokens} (token counts on one meter per listed model and token type, the rest on
+ *     the amount meters; ADR 0020)
+ * @param tokenModels the canonical models whose usage the {@code tokens} layout sends as token counts
+ *     (provisioned with {@code stripe setup --layout tokens --models ...}); required with that layout
+ * @param tokenTiers the tiers besides standard whose prices get meters of their own in the tokens layout
+ *     ({@code batch}, {@code priority}, {@code flex}, {@code long}); the upload sends those tiers' usage
+ *     as token counts, and {@code stripe setup --layout tokens} provisions them; default none
  */
 @Validated
 @ConfigurationProperties("tokentally.stripe")
@@ -65,16 +75,46 @@ public record StripeProperties(
         @Pattern(regexp = "|whsec_.+", message = "is an event destination's signing secret, whsec_...")
         String webhookSecret,
 
-        @DefaultValue("PT1H") Duration periodCloseGrace) {
+        @DefaultValue("PT1H") Duration periodCloseGrace,
+
+        @DefaultValue("amount") @NotNull @Pattern(regexp = "amount|tokens", message = "is amount or tokens")
+        String layout,
+
+        @DefaultValue
+        List<
+                        @Pattern(
+                                regexp = "[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*",
+                                message = "is a canonical provider/model")
+                        String>
+                tokenModels,
+
+        @DefaultValue
+        List<@Pattern(regexp = "batch|priority|flex|long", message = "is batch, priority, flex or long") String>
+                tokenTiers) {
+
+    private static final Duration MAX_GRACE = Duration.ofDays(30);
 
     public StripeProperties {
         if (periodCloseGrace == null || periodCloseGrace.isNegative() || periodCloseGrace.compareTo(MAX_GRACE) > 0) {
             throw new IllegalArgumentException("tokentally.stripe.period-close-grace must be an ISO-8601 duration"
                     + " from PT0S to P30D (Stripe's wait before it finalizes an invoice), not " + periodCloseGrace);
         }
+        tokenModels = tokenModels == null ? List.of() : List.copyOf(tokenModels);
+        tokenTiers = tokenTiers == null ? List.of() : List.copyOf(tokenTiers);
+        if ("tokens".equals(layout) && tokenModels.isEmpty()) {
+            throw new IllegalArgumentException("tokentally.stripe.token-models must list the models (provider/model,"
+                    + " comma separated) whose usage the tokens layout sends when tokentally.stripe.layout=tokens");
+        }
+        if ("amount".equals(layout) && !tokenModels.isEmpty()) {
+            throw new IllegalArgumentException("tokentally.stripe.token-models is set but tokentally.stripe.layout"
+                    + " is amount; set tokentally.stripe.layout=tokens to send token counts for them");
+        }
     }
 
-    private static final Duration MAX_GRACE = Duration.ofDays(30);
+    /** Whether the upload sends the tokens layout (with the amount meters for the rest). */
+    public boolean tokensLayout() {
+        return "tokens".equals(layout);
+    }
 
     public boolean dryRun() {
         return apiKey == null || apiKey.isBlank();
@@ -83,6 +123,8 @@ public record StripeProperties(
     @Override
     public String toString() {
         return "StripeProperties[apiKey=" + (dryRun() ? "<none>" : "<set>") + ", apiBase=" + apiBase
-                + ", webhookSecret=" + (webhookSecret == null || webhookSecret.isBlank() ? "<none>" : "<set>") + "]";
+                + ", webhookSecret=" + (webhookSecret == null || webhookSecret.isBlank() ? "<none>" : "<set>")
+                + ", layout="
+                + layout + ", tokenModels=" + tokenModels + "]";
     }
 }

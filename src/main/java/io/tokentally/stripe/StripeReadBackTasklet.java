@@ -135,8 +135,8 @@ class StripeReadBackTasklet implements Tasklet {
                 "stripe-readback:" + key.customerId() + ":" + key.meter() + ":" + key.day(),
                 "STRIPE_READBACK_MISMATCH",
                 Finding.Severity.ERROR,
-                where + ": the outbox sent " + sent.toPlainString() + " micro-USD, " + seen + " (gave up after waiting "
-                        + waited + " s for Stripe to catch up)",
+                where + ": the outbox sent " + sent.toPlainString() + unit(key.meter()) + ", " + seen
+                        + " (gave up after waiting " + waited + " s for Stripe to catch up)",
                 new Evidence()
                         .number("customer_id", key.customerId())
                         .number("stripe_customer_id", key.stripeCustomerId())
@@ -146,6 +146,11 @@ class StripeReadBackTasklet implements Tasklet {
                         .number("stripe_value", actual)
                         .number("difference", actual == null ? null : actual.subtract(sent))
                         .number("waited_seconds", waited));
+    }
+
+    /** Amount meters count micro-USD; the tokens layout's meters count tokens (or units). */
+    private static String unit(String meter) {
+        return meter.endsWith("_usd_micros") ? " micro-USD" : " units";
     }
 
     /** For each customer, meter and day this run sent events for: the sum of every event sent for them. */

@@ -7,6 +7,7 @@ import com.stripe.model.SubscriptionItem;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.SubscriptionItemUpdateParams;
 import com.stripe.param.SubscriptionListParams;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +16,18 @@ final class SubscriptionMoves {
 
     private SubscriptionMoves() {}
 
-    /** A subscription item on a superseded price. */
-    record ItemOnPrice(String itemId, String subscriptionId, String customer) {}
+    /**
+     * A subscription item on a superseded price.
+     *
+     * @param currentPeriodStart when the item's current billing period started, or null if Stripe did not say
+     */
+    record ItemOnPrice(String itemId, String subscriptionId, String customer, Instant currentPeriodStart) {
+
+        /** Whether its current period started at or after {@code instant}: a next-period move is due. */
+        boolean periodStartedAtOrAfter(Instant instant) {
+            return currentPeriodStart != null && !currentPeriodStart.isBefore(instant);
+        }
+    }
 
     static List<ItemOnPrice> itemsOn(StripeClient client, String priceId) throws StripeException {
         List<ItemOnPrice> items = new ArrayList<>();
@@ -29,7 +40,12 @@ final class SubscriptionMoves {
                 .autoPagingIterable()) {
             for (SubscriptionItem item : subscription.getItems().getData()) {
                 if (priceId.equals(item.getPrice().getId())) {
-                    items.add(new ItemOnPrice(item.getId(), subscription.getId(), subscription.getCustomer()));
+                    Long start = item.getCurrentPeriodStart();
+                    items.add(new ItemOnPrice(
+                            item.getId(),
+                            subscription.getId(),
+                            subscription.getCustomer(),
+                            start == null ? null : Instant.ofEpochSecond(start)));
                 }
             }
         }

@@ -57,7 +57,9 @@ public class TokenLayoutSetup {
      * once {@code to} is in force.
      *
      * @param items the subscription items on the old price ("si_… (subscription sub_…, customer cus_…)")
-     * @param moved whether this run moved them
+     * @param moved whether this run moved them (those not {@code waiting})
+     * @param waiting of {@code items}, those a {@code next_period} plan leaves on the old price until their
+     *     next billing period starts (their current one started before the change)
      */
     public record Move(
             String eventName,
@@ -66,7 +68,20 @@ public class TokenLayoutSetup {
             TokenPrice to,
             String toPriceId,
             List<String> items,
-            boolean moved) {}
+            boolean moved,
+            List<String> waiting) {
+
+        Move(
+                String eventName,
+                String fromLookupKey,
+                String fromPriceId,
+                TokenPrice to,
+                String toPriceId,
+                List<String> items,
+                boolean moved) {
+            this(eventName, fromLookupKey, fromPriceId, to, toPriceId, items, moved, List.of());
+        }
+    }
 
     /** The run's result: the items, the moves they call for, and warnings for the operator. */
     public record Report(List<Item> items, List<Move> moves, List<String> warnings) {}
@@ -74,7 +89,9 @@ public class TokenLayoutSetup {
     /**
      * Ensures the prices {@code layout} derives for {@code models} under {@code plan} (null: no markup)
      * from {@code versions}, the catalog as that plan sees it; with {@code moveSubscriptions} (not in a
-     * dry run) moves the subscription items on superseded prices to the price in force now.
+     * dry run) moves the subscription items on superseded prices to the price in force now, or, for a
+     * plan with {@code stripe_price_moves: next_period}, those whose current billing period started at
+     * or after the new price's effective instant (the others are listed as waiting).
      */
     public Report ensure(
             List<String> models,
@@ -83,9 +100,24 @@ public class TokenLayoutSetup {
             boolean dryRun,
             boolean moveSubscriptions)
             throws StripeException {
-        TokenMeterLayout layout = new TokenMeterLayout(properties.eventNamePrefix());
+        return ensure(models, versions, plan, dryRun, moveSubscriptions, properties.tokenTiers());
+    }
+
+    /**
+     * {@link #ensure(List, List, Plan, boolean, boolean)} for standard prices and those of {@code tiers}
+     * ({@code batch}, {@code priority}, {@code flex}, {@code long}), each on meters of their own.
+     */
+    public Report ensure(
+            List<String> models,
+            List<io.tokentally.pricing.Price> versions,
+            Plan plan,
+            boolean dryRun,
+            boolean moveSubscriptions,
+            List<String> tiers)
+            throws StripeException {
+        TokenMeterLayout layout = new TokenMeterLayout(properties.eventNamePrefix(), tiers);
         List<TokenPrice> wanted = layout.prices(models, versions, plan, clock.instant());
-        List<String> warnings = warnings(wanted, versions, models, plan);
+        List<String> warnings = warnings(wanted, versions, models, plan, tiers.contains("long"));
         if (properties.dryRun()) {
             if (!dryRun) {
                 throw new IllegalStateException(
@@ -106,7 +138,7 @@ public class TokenLayoutSetup {
         List<Item> items = provision(client, wanted, dryRun);
         List<Move> moves = new ArrayList<>();
         for (Move move : moves(client, layout, items, versions, plan)) {
-            moves.add(withItems(client, move, moveSubscriptions && !dryRun));
+            moves.add(withItems(client, move, moveSubscriptions && !dryRun, nextPeriod(plan)));
         }
         return new Report(items, moves, warnings);
     }
@@ -134,24 +166,39 @@ public class TokenLayoutSetup {
         return items;
     }
 
-    private static Move withItems(StripeClient client, Move move, boolean moveNow) throws StripeException {
+    private static boolean nextPeriod(Plan plan) {
+        return plan != null && plan.stripePriceMoves() == io.tokentally.plans.StripePriceMoves.NEXT_PERIOD;
+    }
+
+    private static Move withItems(StripeClient client, Move move, boolean moveNow, boolean nextPeriod)
+            throws StripeException {
         if (move.fromPriceId() == null) {
             return move;
         }
         List<SubscriptionMoves.ItemOnPrice> onOld = SubscriptionMoves.itemsOn(client, move.fromPriceId());
         boolean due = moveNow && move.to().current() && move.toPriceId() != null && !onOld.isEmpty();
-        if (due) {
-            for (SubscriptionMoves.ItemOnPrice item : onOld) {
+        List<String> items = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
+        for (SubscriptionMoves.ItemOnPrice item : onOld) {
+            String text =
+                    item.itemId() + " (subscription " + item.subscriptionId() + ", customer " + item.customer() + ")";
+            items.add(text);
+            if (nextPeriod && !item.periodStartedAtOrAfter(move.to().effectiveFrom())) {
+                waiting.add(text);
+            } else if (due) {
                 SubscriptionMoves.move(
                         client, item.itemId(), move.toPriceId(), move.to().lookupKey());
             }
         }
-        List<String> items = onOld.stream()
-                .map(item -> item.itemId() + " (subscription " + item.subscriptionId() + ", customer " + item.customer()
-                        + ")")
-                .toList();
         return new Move(
-                move.eventName(), move.fromLookupKey(), move.fromPriceId(), move.to(), move.toPriceId(), items, due);
+                move.eventName(),
+                move.fromLookupKey(),
+                move.fromPriceId(),
+                move.to(),
+                move.toPriceId(),
+                items,
+                due && waiting.size() < items.size(),
+                waiting);
     }
 
     private List<Move> moves(
@@ -196,7 +243,11 @@ public class TokenLayoutSetup {
     }
 
     private static List<String> warnings(
-            List<TokenPrice> wanted, List<io.tokentally.pricing.Price> versions, List<String> models, Plan plan) {
+            List<TokenPrice> wanted,
+            List<io.tokentally.pricing.Price> versions,
+            List<String> models,
+            Plan plan,
+            boolean longProvisioned) {
         List<String> warnings = new ArrayList<>();
         Set<String> meters = new LinkedHashSet<>();
         wanted.forEach(price -> meters.add(price.eventName()));
@@ -209,12 +260,15 @@ public class TokenLayoutSetup {
         }
         Set<String> longContext = new LinkedHashSet<>();
         for (io.tokentally.pricing.Price price : versions) {
-            if (models.contains(price.model()) && price.contextTier() == io.tokentally.shared.ContextTier.LONG) {
+            if (!longProvisioned
+                    && models.contains(price.model())
+                    && price.contextTier() == io.tokentally.shared.ContextTier.LONG) {
                 longContext.add(price.model());
             }
         }
-        longContext.forEach(model -> warnings.add(
-                model + " has long-context prices; the tokens layout provisions only standard-context prices"));
+        longContext.forEach(model ->
+                warnings.add(model + " has long-context prices; without --tiers long the tokens layout provisions only"
+                        + " standard-context prices (long-context usage is then billed on the amount meters)"));
         return warnings;
     }
 

@@ -14,10 +14,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -43,9 +45,26 @@ public final class TokenMeterLayout {
             DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
     private final String prefix;
+    private final Set<String> tiers;
 
+    /** The layout of standard-tier, standard-context prices only. */
     public TokenMeterLayout(String prefix) {
+        this(prefix, Set.of());
+    }
+
+    /**
+     * @param tiers the other tiers that get meters and prices of their own: {@code batch},
+     *     {@code priority}, {@code flex} (service tiers) and {@code long} (long-context prices)
+     */
+    public TokenMeterLayout(String prefix, Collection<String> tiers) {
         this.prefix = prefix;
+        this.tiers = Set.copyOf(tiers);
+    }
+
+    /** Whether prices (and usage) of this service and context tier have meters in this layout. */
+    public boolean provisions(ServiceTier serviceTier, ContextTier contextTier) {
+        return (serviceTier == ServiceTier.STANDARD || tiers.contains(serviceTier.code()))
+                && (contextTier == ContextTier.STANDARD || tiers.contains("long"));
     }
 
     /**
@@ -56,6 +75,8 @@ public final class TokenMeterLayout {
     public record TokenPrice(
             String model,
             TokenType tokenType,
+            ServiceTier serviceTier,
+            ContextTier contextTier,
             String eventName,
             String displayName,
             long priceVersionId,
@@ -73,8 +94,17 @@ public final class TokenMeterLayout {
      * digits of the model id's SHA-256 follow the model part, so two models never share a meter.
      */
     public String eventName(String model, TokenType tokenType) {
+        return eventName(model, tokenType, ServiceTier.STANDARD, ContextTier.STANDARD);
+    }
+
+    /**
+     * The meter of a model's token type in a service and context tier: a standard one's name, or with
+     * the tiers before the token type ({@code _batch_input}, {@code _long_output},
+     * {@code _batch_long_input}).
+     */
+    public String eventName(String model, TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier) {
         String sanitized = model.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "_");
-        String suffix = "_" + tokenType.code();
+        String suffix = "_" + tierPart(serviceTier, contextTier) + tokenType.code();
         boolean plain = PLAIN_MODEL.matcher(model).matches();
         String name = prefix + "_" + sanitized + suffix;
         if (plain && name.length() <= MAX_EVENT_NAME) {
@@ -85,9 +115,41 @@ public final class TokenMeterLayout {
         return prefix + "_" + sanitized.substring(0, Math.min(room, sanitized.length())) + hash + suffix;
     }
 
+    /**
+     * The token type a meter of this layout counts: its event name ends with the type's code.
+     *
+     * @throws IllegalArgumentException for an event name that is not one of this layout's meters
+     */
+    public static TokenType tokenTypeOf(String eventName) {
+        TokenType found = null;
+        for (TokenType type : TokenType.values()) {
+            boolean matches = eventName.endsWith("_" + type.code());
+            if (matches && (found == null || type.code().length() > found.code().length())) {
+                found = type;
+            }
+        }
+        if (found == null) {
+            throw new IllegalArgumentException(eventName + " is not a meter of the tokens layout");
+        }
+        return found;
+    }
+
+    private static String tierPart(ServiceTier serviceTier, ContextTier contextTier) {
+        return (serviceTier == ServiceTier.STANDARD ? "" : serviceTier.code() + "_")
+                + (contextTier == ContextTier.LONG ? "long_" : "");
+    }
+
     /** Stripe's display name of a meter. */
     public static String displayName(String model, TokenType tokenType) {
         return model + " " + tokenType.code().replace('_', ' ') + (tokenType.isUnit() ? "" : " tokens");
+    }
+
+    private static String displayName(Price price) {
+        String tiers = (price.serviceTier() == ServiceTier.STANDARD
+                        ? ""
+                        : ", " + price.serviceTier().code())
+                + (price.contextTier() == ContextTier.LONG ? ", long context" : "");
+        return displayName(price.model(), price.tokenType()) + (tiers.isEmpty() ? "" : " (" + tiers.substring(2) + ")");
     }
 
     /**
@@ -107,36 +169,44 @@ public final class TokenMeterLayout {
 
     /**
      * The prices the listed models need under a plan ({@code plan} null: no markup), from the catalog's
-     * versions as that plan sees them: for each model and each token type with a standard-tier,
-     * standard-context price of its own, the version in force at {@code at} and every later one.
-     * Fallbacks (a cache read billed at the input price) and long-context or batch prices are not
-     * provisioned.
+     * versions as that plan sees them: for each model and each token type with a price of its own in
+     * a tier this layout {@link #provisions}, the version in force at {@code at} and every later one.
+     * Fallbacks (a cache read billed at the input price) are not provisioned.
      *
      * @throws IllegalArgumentException naming a listed model the catalog has no price for
      */
     public List<TokenPrice> prices(List<String> models, List<Price> versions, Plan plan, Instant at) {
         List<TokenPrice> prices = new ArrayList<>();
         for (String model : models) {
-            Map<TokenType, List<Price>> byType = new TreeMap<>();
+            Map<String, List<Price>> bySlot = new TreeMap<>();
+            boolean standard = false;
             for (Price price : versions) {
-                if (price.model().equals(model)
-                        && price.serviceTier() == ServiceTier.STANDARD
-                        && price.contextTier() == ContextTier.STANDARD) {
-                    byType.computeIfAbsent(price.tokenType(), type -> new ArrayList<>())
+                if (price.model().equals(model) && provisions(price.serviceTier(), price.contextTier())) {
+                    bySlot.computeIfAbsent(slot(price), slot -> new ArrayList<>())
                             .add(price);
+                    standard |=
+                            price.serviceTier() == ServiceTier.STANDARD && price.contextTier() == ContextTier.STANDARD;
                 }
             }
-            if (byType.isEmpty()) {
+            if (!standard) {
                 throw new IllegalArgumentException("model " + model
                         + " has no standard price in the price catalog; load the prices file (--prices) or"
                         + " sync a feed first");
             }
-            byType.forEach((tokenType, list) -> prices.addAll(forType(model, tokenType, list, plan, at)));
+            bySlot.values().forEach(list -> prices.addAll(forSlot(model, list, plan, at)));
         }
         return prices;
     }
 
-    private List<TokenPrice> forType(String model, TokenType tokenType, List<Price> versions, Plan plan, Instant at) {
+    /** Token type, service tier and context tier, in that order of sorting. */
+    private static String slot(Price price) {
+        return price.tokenType().ordinal() + "|" + price.serviceTier().ordinal() + "|"
+                + price.contextTier().ordinal();
+    }
+
+    private List<TokenPrice> forSlot(String model, List<Price> versions, Plan plan, Instant at) {
+        Price first = versions.get(0);
+        TokenType tokenType = first.tokenType();
         versions.sort(Comparator.comparing(Price::effectiveFrom));
         Instant inForce = null;
         for (Price price : versions) {
@@ -144,7 +214,7 @@ public final class TokenMeterLayout {
                 inForce = price.effectiveFrom();
             }
         }
-        String eventName = eventName(model, tokenType);
+        String eventName = eventName(model, tokenType, first.serviceTier(), first.contextTier());
         String planId = plan == null ? NO_PLAN : plan.planId();
         BigDecimal markup =
                 plan == null ? BigDecimal.ZERO : plan.markupFor(model.substring(0, model.indexOf('/')), model);
@@ -157,8 +227,10 @@ public final class TokenMeterLayout {
             prices.add(new TokenPrice(
                     model,
                     tokenType,
+                    first.serviceTier(),
+                    first.contextTier(),
                     eventName,
-                    displayName(model, tokenType),
+                    displayName(price),
                     price.priceId(),
                     price.effectiveFrom(),
                     price.usdPerMillion(),
@@ -184,8 +256,8 @@ public final class TokenMeterLayout {
             for (Price older : versions) {
                 if (older.model().equals(price.model())
                         && older.tokenType() == price.tokenType()
-                        && older.serviceTier() == ServiceTier.STANDARD
-                        && older.contextTier() == ContextTier.STANDARD
+                        && older.serviceTier() == price.serviceTier()
+                        && older.contextTier() == price.contextTier()
                         && older.effectiveFrom().isBefore(price.effectiveFrom())) {
                     BigDecimal cents = Amounts.centsPerUnit(older.usdPerMillion(), price.markupPercent());
                     superseded

@@ -189,6 +189,49 @@ class TokenLayoutSetupCommandIntegrationTests {
     }
 
     @Test
+    void aNextPeriodPlanMovesOnlyTheItemsWhoseBillingPeriodStartedAfterTheChange() throws IOException {
+        // given: growth moves items at the next period; a cut took effect 10 days ago
+        Path nextPeriod = write(
+                "next-period-plans.yaml",
+                "plans:\n  - id: growth\n    markup_percent: 20\n    stripe_price_moves: next_period\n");
+        setup("--prices", prices.toString(), "--plans", nextPeriod.toString());
+        String oldInput = stripe.priceId(keyOf("tokentally_openai_gpt-4o_input"));
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        String cut = today.minusDays(10).toString();
+        String midPeriod = stripe.subscription("cus_1", oldInput);
+        String renewed = stripe.subscription("cus_2", oldInput);
+        stripe.subscriptionPeriod(midPeriod, dayStart(today.minusDays(20)), dayStart(today.plusDays(10)));
+        stripe.subscriptionPeriod(renewed, dayStart(today.minusDays(5)), dayStart(today.plusDays(25)));
+        Path change = write("change.csv", HEADER + "openai/gpt-4o,input,standard,standard,2," + cut + ",\n");
+
+        // when
+        String first = setup("--prices", change.toString(), "--move-subscriptions");
+        Map<String, String> afterFirst = stripe.subscriptionItemPrices();
+        stripe.subscriptionPeriod(midPeriod, dayStart(today), dayStart(today.plusDays(30)));
+        String second = setup("--move-subscriptions");
+
+        // then: the renewed subscription moved at once; the other only once its next period started
+        String newInput = stripe.priceId(stripe.createdPrices().keySet().stream()
+                .filter(key -> key.startsWith("tokentally_openai_gpt-4o_input_" + cut.replace("-", "") + "000000_"))
+                .findFirst()
+                .orElseThrow());
+        assertThat(afterFirst).containsEntry("si_1", oldInput).containsEntry("si_2", newInput);
+        assertThat(first)
+                .contains("at the start of each subscription's first billing period after")
+                .contains("subscription item si_1 (subscription " + midPeriod
+                        + ", customer cus_1) waits for its next billing period")
+                .contains("subscription item si_2 (subscription " + renewed + ", customer cus_2) moved");
+        assertThat(stripe.subscriptionItemPrices())
+                .containsEntry("si_1", newInput)
+                .containsEntry("si_2", newInput);
+        assertThat(second).contains("subscription item si_1 (subscription " + midPeriod + ", customer cus_1) moved");
+    }
+
+    private static java.time.Instant dayStart(java.time.LocalDate day) {
+        return day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    }
+
+    @Test
     void theAmountLayoutRefusesTheTokensLayoutsOptions() {
         StringWriter out = new StringWriter();
         CommandLine command = new CommandLine(new TokentallyCommand());

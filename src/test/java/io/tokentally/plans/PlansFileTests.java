@@ -48,6 +48,23 @@ class PlansFileTests {
     }
 
     @Test
+    void readsWhenAPlansSubscriptionItemsMoveToANewStripePrice() throws IOException {
+        List<Plan> plans = PlansFile.read(fixture("plans-with-stripe-price-moves.yaml"));
+
+        assertThat(plans.get(0).stripePriceMoves()).isEqualTo(StripePriceMoves.NEXT_PERIOD);
+        assertThat(plans.get(1).stripePriceMoves()).isEqualTo(StripePriceMoves.EFFECTIVE_INSTANT);
+    }
+
+    @Test
+    void refusesAnUnknownStripePriceMovesNamingFileAndPlan() {
+        Path file = fixture("plans-with-bad-stripe-price-moves.yaml");
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + ": plans[0].stripe_price_moves 'tomorrow' is not effective_instant or next_period");
+    }
+
+    @Test
     void refusesAnUnknownPlanKeyNamingFilePathAndKey() {
         // given "markup: 20" instead of "markup_percent: 20" in the second plan
         Path file = fixture("plans-with-unknown-key.yaml");

@@ -75,6 +75,9 @@ public final class FakeStripe implements AutoCloseable {
     /** subscription item id → {subscription id, customer, price id}. */
     private final Map<String, String[]> subscriptionItems = new LinkedHashMap<>();
 
+    /** subscription id → {current period start, end} in epoch seconds. */
+    private final Map<String, long[]> subscriptionPeriods = new HashMap<>();
+
     private final AtomicInteger subscriptionCount = new AtomicInteger();
     private final List<InvoiceItem> invoiceItems = new ArrayList<>();
     private final List<Grant> grants = new ArrayList<>();
@@ -608,10 +611,21 @@ public final class FakeStripe implements AutoCloseable {
     /** A subscription of {@code customer} with one item per price; returns the subscription id. */
     public synchronized String subscription(String customer, String... priceIds) {
         String id = "sub_" + subscriptionCount.incrementAndGet();
+        java.time.ZonedDateTime month = clock.instant()
+                .atZone(java.time.ZoneOffset.UTC)
+                .withDayOfMonth(1)
+                .truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        subscriptionPeriods.put(
+                id, new long[] {month.toEpochSecond(), month.plusMonths(1).toEpochSecond()});
         for (String priceId : priceIds) {
             subscriptionItems.put("si_" + (subscriptionItems.size() + 1), new String[] {id, customer, priceId});
         }
         return id;
+    }
+
+    /** Sets a subscription's current billing period (a new subscription's is the current UTC month). */
+    public synchronized void subscriptionPeriod(String subscriptionId, Instant start, Instant end) {
+        subscriptionPeriods.put(subscriptionId, new long[] {start.getEpochSecond(), end.getEpochSecond()});
     }
 
     /** subscription item id → the price it bills now. */
@@ -700,8 +714,10 @@ public final class FakeStripe implements AutoCloseable {
 
     private String subscriptionItemJson(String item) {
         String[] row = subscriptionItems.get(item);
+        long[] period = subscriptionPeriods.get(row[0]);
         return "{\"id\":\"" + item + "\",\"object\":\"subscription_item\",\"subscription\":\"" + row[0]
-                + "\",\"price\":{\"id\":\"" + row[2] + "\",\"object\":\"price\"}}";
+                + "\",\"current_period_start\":" + period[0] + ",\"current_period_end\":" + period[1]
+                + ",\"price\":{\"id\":\"" + row[2] + "\",\"object\":\"price\"}}";
     }
 
     /** The id of the price with this lookup key, or null. */

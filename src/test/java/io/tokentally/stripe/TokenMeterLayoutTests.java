@@ -30,6 +30,70 @@ class TokenMeterLayoutTests {
     }
 
     @Test
+    void givesListedTiersMetersAndPricesOfTheirOwn() {
+        // given: standard, batch and long-context input prices; batch and long listed
+        TokenMeterLayout tiered = new TokenMeterLayout("tokentally", List.of("batch", "long"));
+        Instant from = Instant.parse("2026-01-01T00:00:00Z");
+        List<Price> versions = List.of(
+                new Price(
+                        1,
+                        "openai/gpt-4o",
+                        TokenType.INPUT,
+                        ServiceTier.STANDARD,
+                        ContextTier.STANDARD,
+                        from,
+                        new BigDecimal("2.5"),
+                        null,
+                        "test"),
+                new Price(
+                        2,
+                        "openai/gpt-4o",
+                        TokenType.INPUT,
+                        ServiceTier.BATCH,
+                        ContextTier.STANDARD,
+                        from,
+                        new BigDecimal("1.25"),
+                        null,
+                        "test"),
+                new Price(
+                        3,
+                        "openai/gpt-4o",
+                        TokenType.INPUT,
+                        ServiceTier.STANDARD,
+                        ContextTier.LONG,
+                        from,
+                        new BigDecimal("5"),
+                        null,
+                        "test"),
+                new Price(
+                        4,
+                        "openai/gpt-4o",
+                        TokenType.INPUT,
+                        ServiceTier.FLEX,
+                        ContextTier.STANDARD,
+                        from,
+                        new BigDecimal("1.5"),
+                        null,
+                        "test"));
+
+        // when
+        List<TokenPrice> prices = tiered.prices(List.of("openai/gpt-4o"), versions, null, from);
+        List<TokenPrice> standardOnly = layout.prices(List.of("openai/gpt-4o"), versions, null, from);
+
+        // then: flex is not listed
+        assertThat(prices)
+                .extracting(TokenPrice::eventName, price -> Amounts.toText(price.centsPerUnit()))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("tokentally_openai_gpt-4o_input", "0.00025"),
+                        org.assertj.core.groups.Tuple.tuple("tokentally_openai_gpt-4o_long_input", "0.0005"),
+                        org.assertj.core.groups.Tuple.tuple("tokentally_openai_gpt-4o_batch_input", "0.000125"));
+        assertThat(prices.get(2).displayName()).isEqualTo("openai/gpt-4o input tokens (batch)");
+        assertThat(standardOnly).hasSize(1);
+        assertThat(TokenMeterLayout.tokenTypeOf("tokentally_openai_gpt-4o_batch_long_cache_write_1h"))
+                .isEqualTo(TokenType.CACHE_WRITE_1H);
+    }
+
+    @Test
     void addsAHashWhereSanitizingCouldMakeTwoModelsShareAMeter() {
         String dotted = layout.eventName("openai/gpt-4.1", TokenType.INPUT);
         String underscored = layout.eventName("openai/gpt-4_1", TokenType.INPUT);

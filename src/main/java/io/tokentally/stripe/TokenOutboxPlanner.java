@@ -1,0 +1,108 @@
+package io.tokentally.stripe;
+
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Plans one customer's billing period in the {@code tokens} layout: a pure function of the period's
+ * rated usage (each row with the token meter that bills it exactly, or none) and of what the outbox
+ * holds. Token meters get the token count per hour, as new revisions of their differences, with the
+ * same identifiers as the amount layout (customer, meter, hour, revision); the amount meters get, per
+ * hour, the billed amount of their token class that the token meters do not cover, through
+ * {@link OutboxPlanner} (micro-USD with the remainder carried).
+ *
+ * <p>An hour too old for meter events keeps the token counts the outbox already holds (they can no
+ * longer change in Stripe); whatever differs from the amount they stand for goes to the amount meters,
+ * as invoice items. Nothing a token meter cannot bill is lost: it is billed in micro-USD instead.
+ */
+final class TokenOutboxPlanner {
+
+    /** One rated aggregate of the period, and the token meter that bills it exactly (null: none). */
+    record Routed(TokenType tokenType, Instant hourStart, String tokenMeter, long tokens, BigDecimal billedUsd) {}
+
+    private final OutboxPlanner planner;
+    private final AmountMeterLayout amountLayout;
+
+    TokenOutboxPlanner(OutboxPlanner planner, AmountMeterLayout amountLayout) {
+        this.planner = planner;
+        this.amountLayout = amountLayout;
+    }
+
+    /**
+     * @param queued what the outbox holds for this customer, per meter and hour of the period
+     */
+    List<OutboxRow> plan(
+            String customerId,
+            String stripeCustomerId,
+            List<Routed> usage,
+            Map<String, Map<Instant, OutboxPlanner.Queued>> queued) {
+        Map<String, NavigableMap<Instant, BigDecimal>> amounts = new TreeMap<>();
+        Map<String, NavigableMap<Instant, long[]>> tokens = new TreeMap<>();
+        Map<String, NavigableMap<Instant, BigDecimal>> exact = new TreeMap<>();
+        for (Routed row : usage) {
+            add(amounts, amountLayout.meterFor(row.tokenType()), row.hourStart(), row.billedUsd());
+            if (row.tokenMeter() != null && !planner.late(row.hourStart())) {
+                tokens.computeIfAbsent(row.tokenMeter(), meter -> new TreeMap<>())
+                                .computeIfAbsent(row.hourStart(), hour -> new long[1])[0] +=
+                        row.tokens();
+                add(exact, row.tokenMeter(), row.hourStart(), row.billedUsd());
+            }
+        }
+        Set<String> amountMeters = Set.copyOf(amountLayout.meters());
+        TreeSet<String> tokenMeters = new TreeSet<>(tokens.keySet());
+        queued.keySet().stream().filter(meter -> !amountMeters.contains(meter)).forEach(tokenMeters::add);
+        List<OutboxRow> rows = new ArrayList<>();
+        for (String meter : tokenMeters) {
+            String amountMeter = amountLayout.meterFor(TokenMeterLayout.tokenTypeOf(meter));
+            Map<Instant, OutboxPlanner.Queued> held = queued.getOrDefault(meter, Map.of());
+            NavigableMap<Instant, long[]> wanted = tokens.getOrDefault(meter, new TreeMap<>());
+            NavigableMap<Instant, BigDecimal> covered = exact.getOrDefault(meter, new TreeMap<>());
+            TreeSet<Instant> hours = new TreeSet<>(wanted.keySet());
+            hours.addAll(held.keySet());
+            for (Instant hour : hours) {
+                OutboxPlanner.Queued before = held.getOrDefault(hour, new OutboxPlanner.Queued(0, 0));
+                if (planner.late(hour)) {
+                    add(amounts, amountMeter, hour, before.amountUsd().negate());
+                    continue;
+                }
+                BigDecimal amount = covered.getOrDefault(hour, BigDecimal.ZERO);
+                add(amounts, amountMeter, hour, amount.negate());
+                long delta = (wanted.containsKey(hour) ? wanted.get(hour)[0] : 0) - before.valueMicros();
+                if (delta != 0) {
+                    rows.add(planner.tokenRow(
+                            customerId,
+                            stripeCustomerId,
+                            meter,
+                            hour,
+                            before.revision() + 1,
+                            delta,
+                            amount.subtract(before.amountUsd())));
+                }
+            }
+        }
+        for (String meter : amountLayout.meters()) {
+            if (amounts.containsKey(meter) || queued.containsKey(meter)) {
+                rows.addAll(planner.plan(
+                        customerId,
+                        stripeCustomerId,
+                        meter,
+                        amounts.getOrDefault(meter, new TreeMap<>()),
+                        queued.getOrDefault(meter, Map.of())));
+            }
+        }
+        return rows;
+    }
+
+    private static void add(
+            Map<String, NavigableMap<Instant, BigDecimal>> sums, String meter, Instant hour, BigDecimal amount) {
+        sums.computeIfAbsent(meter, key -> new TreeMap<>()).merge(hour, amount, BigDecimal::add);
+    }
+}

@@ -1,0 +1,151 @@
+package io.tokentally.stripe;
+
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PriceChangePolicy;
+import io.tokentally.plans.StripePriceMoves;
+import io.tokentally.pricing.Price;
+import io.tokentally.pricing.PriceCatalog;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides which rated usage the {@code tokens} layout can send as a token count, so that Stripe, which
+ * bills the count at the price on the customer's subscription item, bills exactly the engine's amount.
+ * A row qualifies only when all of these hold; everything else stays on the amount meters:
+ *
+ * <ul>
+ *   <li>its price is the model's own price of that token type in the usage's service and context tier
+ *       (not a fallback such as a cache read at the input price), in a tier the layout provisions
+ *       (standard, plus those listed in {@code tokentally.stripe.token-tiers});
+ *   <li>the model is listed ({@code tokentally.stripe.token-models}) and its meter is active in Stripe
+ *       (when Stripe is asked; a dry run assumes it is);
+ *   <li>its billed amount is exactly the count times the Stripe unit price of its plan (cents per unit,
+ *       12 decimals, markup included);
+ *   <li>the subscription item bills that price version at the row's time: with {@code next_period}
+ *       moves, the version in force at the start of the row's billing period (for a model first priced
+ *       during the period, its first version, which the item was added with).
+ * </ul>
+ */
+final class TokenRouting {
+
+    /** One rated aggregate as the outbox reads it. */
+    record Usage(
+            String customerId,
+            String planId,
+            TokenType tokenType,
+            ServiceTier serviceTier,
+            ContextTier contextTier,
+            Instant hourStart,
+            Instant priceEpoch,
+            long priceId,
+            BigDecimal markupPercent,
+            long tokens,
+            BigDecimal billedUsd) {}
+
+    private final TokenMeterLayout layout;
+    private final Set<String> models;
+    private final Set<String> activeMeters;
+    private final PriceCatalog catalog;
+    private final PriceCatalog heldCatalog;
+    private final Map<String, TreeSet<Instant>> starts;
+    private final Map<String, TreeSet<Instant>> heldStarts;
+    private final Map<String, Plan> plans;
+
+    /**
+     * @param activeMeters the event names of Stripe's active meters, or null when Stripe is not asked
+     * @param versions every price version from its effective instant
+     * @param heldVersions the same as plans that hold changes until approval see them
+     */
+    TokenRouting(
+            TokenMeterLayout layout,
+            Set<String> models,
+            Set<String> activeMeters,
+            List<Price> versions,
+            List<Price> heldVersions,
+            Map<String, Plan> plans) {
+        this.layout = layout;
+        this.models = Set.copyOf(models);
+        this.activeMeters = activeMeters == null ? null : Set.copyOf(activeMeters);
+        this.catalog = new PriceCatalog(versions);
+        this.heldCatalog = new PriceCatalog(heldVersions);
+        this.starts = starts(versions);
+        this.heldStarts = starts(heldVersions);
+        this.plans = plans;
+    }
+
+    private static String slot(String model, TokenType type, ServiceTier serviceTier, ContextTier contextTier) {
+        return model + '\u0000' + type + '\u0000' + serviceTier + '\u0000' + contextTier;
+    }
+
+    /** Per model, token type and tiers, the effective instants of its prices. */
+    private static Map<String, TreeSet<Instant>> starts(List<Price> versions) {
+        Map<String, TreeSet<Instant>> starts = new HashMap<>();
+        for (Price price : versions) {
+            starts.computeIfAbsent(
+                            slot(price.model(), price.tokenType(), price.serviceTier(), price.contextTier()),
+                            key -> new TreeSet<>())
+                    .add(price.effectiveFrom());
+        }
+        return starts;
+    }
+
+    /** The tokens-layout meter that bills this usage exactly, if there is one. */
+    Optional<String> meterFor(Usage usage, BillingPeriod period) {
+        Plan plan = usage.planId() == null ? null : plans.get(usage.planId());
+        Optional<Price> price = catalog.byId(usage.priceId());
+        if (plan == null || usage.markupPercent() == null || price.isEmpty() || !ownPrice(usage, price.get())) {
+            return Optional.empty();
+        }
+        String model = price.get().model();
+        String meter = layout.eventName(model, usage.tokenType(), usage.serviceTier(), usage.contextTier());
+        if (!models.contains(model) || (activeMeters != null && !activeMeters.contains(meter))) {
+            return Optional.empty();
+        }
+        BigDecimal centsPerUnit = Amounts.centsPerUnit(price.get().usdPerMillion(), usage.markupPercent());
+        BigDecimal stripeUsd =
+                centsPerUnit.multiply(BigDecimal.valueOf(usage.tokens())).movePointLeft(2);
+        if (stripeUsd.compareTo(usage.billedUsd()) != 0 || !onItem(usage, price.get(), plan, period)) {
+            return Optional.empty();
+        }
+        return Optional.of(meter);
+    }
+
+    private boolean ownPrice(Usage usage, Price price) {
+        return price.tokenType() == usage.tokenType()
+                && price.serviceTier() == usage.serviceTier()
+                && price.contextTier() == usage.contextTier()
+                && layout.provisions(usage.serviceTier(), usage.contextTier());
+    }
+
+    /** Whether the subscription item bills this version at the usage's time, as the plan moves items. */
+    private boolean onItem(Usage usage, Price price, Plan plan, BillingPeriod period) {
+        boolean held = plan.priceChanges() == PriceChangePolicy.HOLD;
+        PriceCatalog view = held ? heldCatalog : catalog;
+        Instant at = usage.hourStart().isAfter(usage.priceEpoch()) ? usage.hourStart() : usage.priceEpoch();
+        if (plan.stripePriceMoves() == StripePriceMoves.NEXT_PERIOD) {
+            TreeSet<Instant> effective = (held ? heldStarts : starts)
+                    .getOrDefault(
+                            slot(price.model(), usage.tokenType(), usage.serviceTier(), usage.contextTier()),
+                            new TreeSet<>());
+            Instant inForceAtStart = effective.floor(period.start());
+            at = inForceAtStart != null ? period.start() : effective.ceiling(period.start());
+            if (at == null) {
+                return false;
+            }
+        }
+        return view.priceAt(price.model(), usage.tokenType(), usage.serviceTier(), usage.contextTier(), at)
+                .filter(onItem -> onItem.priceId() == price.priceId())
+                .isPresent();
+    }
+}

@@ -1,0 +1,113 @@
+package io.tokentally.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TokenOutboxPlannerTests {
+
+    static final Instant NOW = Instant.parse("2026-11-20T00:00:00Z");
+    static final Instant HOUR = Instant.parse("2026-11-10T10:00:00Z");
+    static final Instant OLD_HOUR = Instant.parse("2026-10-01T10:00:00Z");
+    static final AmountMeterLayout AMOUNT = new AmountMeterLayout("tt");
+    static final String INPUT_METER = new TokenMeterLayout("tt").eventName("openai/gpt-4o", TokenType.INPUT);
+
+    final TokenOutboxPlanner planner = new TokenOutboxPlanner(new OutboxPlanner(NOW, Duration.ofDays(34)), AMOUNT);
+
+    @Test
+    void exactUsageBecomesTokensAndTheRestMicroUsdOnItsClassMeter() {
+        // given: 1,000 input tokens billed exactly on the token meter, 0.0123456 USD of input that is not
+        List<TokenOutboxPlanner.Routed> usage = List.of(
+                new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, INPUT_METER, 1_000, new BigDecimal("0.003")),
+                new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, null, 500, new BigDecimal("0.0123456")));
+
+        // when
+        List<OutboxRow> rows = planner.plan("c", "cus_c", usage, Map.of());
+
+        // then
+        assertThat(rows)
+                .extracting(OutboxRow::meter, OutboxRow::valueMicros, OutboxRow::amountUsd)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(INPUT_METER, 1_000L, new BigDecimal("0.003")),
+                        org.assertj.core.groups.Tuple.tuple("tt_input_usd_micros", 12_346L, null));
+        assertThat(rows.get(0).identifier()).isEqualTo(OutboxPlanner.identifier("c", INPUT_METER, HOUR, 1));
+    }
+
+    @Test
+    void aRerunWithMoreTokensSendsTheDifferenceAsTheNextRevision() {
+        // given: 1,000 tokens (0.003 USD) already queued as revision 1
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued =
+                Map.of(INPUT_METER, Map.of(HOUR, new OutboxPlanner.Queued(1_000, 1, new BigDecimal("0.003"))));
+        List<TokenOutboxPlanner.Routed> usage = List.of(
+                new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, INPUT_METER, 1_200, new BigDecimal("0.0036")));
+
+        // when
+        List<OutboxRow> rows = planner.plan("c", "cus_c", usage, queued);
+
+        // then
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.meter()).isEqualTo(INPUT_METER);
+            assertThat(row.revision()).isEqualTo(2);
+            assertThat(row.valueMicros()).isEqualTo(200);
+            assertThat(row.amountUsd()).isEqualByComparingTo("0.0006");
+        });
+    }
+
+    @Test
+    void usageThatNoLongerQualifiesLeavesTheTokenMeterForTheAmountMeter() {
+        // given: 1,000 tokens queued on the token meter; the model is no longer listed
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued =
+                Map.of(INPUT_METER, Map.of(HOUR, new OutboxPlanner.Queued(1_000, 1, new BigDecimal("0.003"))));
+        List<TokenOutboxPlanner.Routed> usage =
+                List.of(new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, null, 1_000, new BigDecimal("0.003")));
+
+        // when
+        List<OutboxRow> rows = planner.plan("c", "cus_c", usage, queued);
+
+        // then
+        assertThat(rows)
+                .extracting(OutboxRow::meter, OutboxRow::valueMicros, OutboxRow::revision)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(INPUT_METER, -1_000L, 2),
+                        org.assertj.core.groups.Tuple.tuple("tt_input_usd_micros", 3_000L, 1));
+    }
+
+    @Test
+    void anHourTooOldForMeterEventsKeepsItsTokensAndInvoicesTheRestInUsd() {
+        // given: 1,000 tokens (0.003 USD) sent while the hour was fresh; now it is 50 days old and has 1,500
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued =
+                Map.of(INPUT_METER, Map.of(OLD_HOUR, new OutboxPlanner.Queued(1_000, 1, new BigDecimal("0.003"))));
+        List<TokenOutboxPlanner.Routed> usage = List.of(
+                new TokenOutboxPlanner.Routed(TokenType.INPUT, OLD_HOUR, INPUT_METER, 1_500, new BigDecimal("0.0045")));
+
+        // when
+        List<OutboxRow> rows = planner.plan("c", "cus_c", usage, queued);
+
+        // then: no token event (too old); 0.0015 USD as an invoice item on the amount meter
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.kind()).isEqualTo(OutboxRow.Kind.INVOICE_ITEM);
+            assertThat(row.meter()).isEqualTo("tt_input_usd_micros");
+            assertThat(row.valueMicros()).isEqualTo(1_500);
+        });
+    }
+
+    @Test
+    void nothingChangedPlansNothing() {
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = Map.of(
+                INPUT_METER,
+                Map.of(HOUR, new OutboxPlanner.Queued(1_000, 1, new BigDecimal("0.003"))),
+                "tt_input_usd_micros",
+                Map.of(HOUR, new OutboxPlanner.Queued(12_346, 1)));
+        List<TokenOutboxPlanner.Routed> usage = List.of(
+                new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, INPUT_METER, 1_000, new BigDecimal("0.003")),
+                new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, null, 500, new BigDecimal("0.0123456")));
+
+        assertThat(planner.plan("c", "cus_c", usage, queued)).isEmpty();
+    }
+}

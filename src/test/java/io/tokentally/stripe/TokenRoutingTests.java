@@ -1,0 +1,148 @@
+package io.tokentally.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanType;
+import io.tokentally.plans.StripePriceMoves;
+import io.tokentally.pricing.Price;
+import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TokenRoutingTests {
+
+    static final TokenMeterLayout LAYOUT = new TokenMeterLayout("tt");
+    static final String GPT = "openai/gpt-4o";
+    static final Instant NOVEMBER = Instant.parse("2026-11-01T00:00:00Z");
+    static final Instant CUT = Instant.parse("2026-11-15T00:00:00Z");
+    static final BillingPeriod PERIOD = new BillingPeriod(NOVEMBER, Instant.parse("2026-12-01T00:00:00Z"));
+    static final Price OLD_INPUT =
+            price(1, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, NOVEMBER, "2.5");
+    static final Price NEW_INPUT = price(2, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, CUT, "2");
+    static final Price LONG_INPUT = price(3, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.LONG, NOVEMBER, "5");
+    static final Price BATCH_INPUT =
+            price(4, TokenType.INPUT, ServiceTier.BATCH, ContextTier.STANDARD, NOVEMBER, "1.25");
+    static final List<Price> VERSIONS = List.of(OLD_INPUT, NEW_INPUT, LONG_INPUT, BATCH_INPUT);
+    static final Plan AT_INSTANT = new Plan("instant", PlanType.USAGE, "USD", new BigDecimal("20"), List.of());
+    static final Plan NEXT_PERIOD = new Plan("next", PlanType.USAGE, "USD", new BigDecimal("20"), List.of())
+            .withStripePriceMoves(StripePriceMoves.NEXT_PERIOD);
+
+    final TokenRouting routing = routing(null);
+
+    @Test
+    void sendsAListedModelsOwnStandardPriceAsTokens() {
+        assertThat(routing.meterFor(usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003"), PERIOD))
+                .contains("tt_openai_gpt-4o_input");
+    }
+
+    @Test
+    void keepsOnTheAmountMetersWhatAStripePriceWouldNotBillExactly() {
+        // a cache read billed at the input price (a fallback): no Stripe price of its own
+        TokenRouting.Usage fallback = new TokenRouting.Usage(
+                "c",
+                "instant",
+                TokenType.CACHE_READ,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                Instant.parse("2026-11-10T10:00:00Z"),
+                NOVEMBER,
+                OLD_INPUT.priceId(),
+                new BigDecimal("20"),
+                1_000,
+                new BigDecimal("0.003"));
+        // long-context and batch prices are not provisioned
+        TokenRouting.Usage longContext = new TokenRouting.Usage(
+                "c",
+                "instant",
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.LONG,
+                Instant.parse("2026-11-10T10:00:00Z"),
+                NOVEMBER,
+                LONG_INPUT.priceId(),
+                new BigDecimal("20"),
+                1_000,
+                new BigDecimal("0.006"));
+        TokenRouting.Usage batch = new TokenRouting.Usage(
+                "c",
+                "instant",
+                TokenType.INPUT,
+                ServiceTier.BATCH,
+                ContextTier.STANDARD,
+                Instant.parse("2026-11-10T10:00:00Z"),
+                NOVEMBER,
+                BATCH_INPUT.priceId(),
+                new BigDecimal("20"),
+                1_000,
+                new BigDecimal("0.0015"));
+        // a billed amount that is not tokens x the plan's Stripe price (a custom rate, another markup)
+        TokenRouting.Usage otherAmount = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.0031");
+
+        assertThat(routing.meterFor(fallback, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(longContext, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(batch, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(otherAmount, PERIOD)).isEmpty();
+    }
+
+    @Test
+    void keepsOnTheAmountMetersAModelThatIsNotListedOrWhoseMeterStripeLacks() {
+        TokenRouting unlisted = new TokenRouting(LAYOUT, Set.of("openai/gpt-4.1"), null, VERSIONS, VERSIONS, plans());
+        TokenRouting noMeter = routing(Set.of("tt_openai_gpt-4o_output"));
+        TokenRouting.Usage usage = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
+
+        assertThat(unlisted.meterFor(usage, PERIOD)).isEmpty();
+        assertThat(noMeter.meterFor(usage, PERIOD)).isEmpty();
+    }
+
+    @Test
+    void aNextPeriodPlansUsageAtTheNewPriceStaysInUsdUntilItsItemMoves() {
+        // after the cut, the usage is rated at the new price; the item bills the old one until December
+        TokenRouting.Usage afterCut = usage(NEXT_PERIOD, NEW_INPUT, "2026-11-20T10:00:00Z", "0.0024");
+        TokenRouting.Usage beforeCut = usage(NEXT_PERIOD, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
+        TokenRouting.Usage atInstant = usage(AT_INSTANT, NEW_INPUT, "2026-11-20T10:00:00Z", "0.0024");
+        BillingPeriod december = new BillingPeriod(PERIOD.end(), Instant.parse("2027-01-01T00:00:00Z"));
+        TokenRouting.Usage nextMonth = usage(NEXT_PERIOD, NEW_INPUT, "2026-12-02T10:00:00Z", "0.0024");
+
+        assertThat(routing.meterFor(afterCut, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(beforeCut, PERIOD)).isPresent();
+        assertThat(routing.meterFor(atInstant, PERIOD)).isPresent();
+        assertThat(routing.meterFor(nextMonth, december)).isPresent();
+    }
+
+    private static TokenRouting routing(Set<String> activeMeters) {
+        return new TokenRouting(LAYOUT, Set.of(GPT), activeMeters, VERSIONS, VERSIONS, plans());
+    }
+
+    private static Map<String, Plan> plans() {
+        return Map.of(AT_INSTANT.planId(), AT_INSTANT, NEXT_PERIOD.planId(), NEXT_PERIOD);
+    }
+
+    /** 1,000 input tokens at {@code price}, billed {@code billed} USD (exact at 20% markup: 1,000 x price x 1.2 / 10^6). */
+    private static TokenRouting.Usage usage(Plan plan, Price price, String hour, String billed) {
+        return new TokenRouting.Usage(
+                "c",
+                plan.planId(),
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                Instant.parse(hour),
+                price.effectiveFrom(),
+                price.priceId(),
+                new BigDecimal("20"),
+                1_000,
+                new BigDecimal(billed));
+    }
+
+    private static Price price(
+            long id, TokenType type, ServiceTier service, ContextTier context, Instant from, String usdPerMillion) {
+        return new Price(id, GPT, type, service, context, from, new BigDecimal(usdPerMillion), null, "test");
+    }
+}

@@ -45,8 +45,9 @@ class UsageFindings {
                         + " + u.cache_write_5m_tokens + u.cache_write_1h_tokens + u.output_tokens),"
                         + " MIN(u.first_line), MAX(u.last_line)"
                         + " FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
+                        + " LEFT JOIN customer c ON c.customer_id = u.customer_id"
                         + " WHERE u.billable = TRUE AND u.hour_start >= ? AND u.hour_start < ?"
-                        + " AND f.source_role <> 'cost' AND u.customer_id NOT IN (SELECT customer_id FROM customer)"
+                        + " AND f.source_role <> 'cost' AND c.customer_id IS NULL"
                         + " GROUP BY u.customer_id, u.hour_start, f.path",
                 rs -> {
                     Day day = new Day(

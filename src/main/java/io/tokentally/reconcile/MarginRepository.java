@@ -58,6 +58,33 @@ public class MarginRepository {
         return lines.values().stream().map(line -> line.costed(actual)).toList();
     }
 
+    /**
+     * The daily lines of [from, to), taking whole UTC days that {@code known} holds (lines already read,
+     * by day) from it and reading only the rest, in as few ranges as possible.
+     */
+    public List<MarginLine> daily(Instant from, Instant to, Map<LocalDate, List<MarginLine>> known) {
+        List<MarginLine> lines = new ArrayList<>();
+        Instant unreadFrom = from;
+        Instant cursor = from;
+        while (cursor.isBefore(to)) {
+            LocalDate day = LocalDate.ofInstant(cursor, ZoneOffset.UTC);
+            Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            if (dayStart.equals(cursor) && !dayEnd.isAfter(to) && known.containsKey(day)) {
+                if (unreadFrom.isBefore(cursor)) {
+                    lines.addAll(daily(unreadFrom, cursor));
+                }
+                lines.addAll(known.get(day));
+                unreadFrom = dayEnd;
+            }
+            cursor = dayEnd.isAfter(to) ? to : dayEnd;
+        }
+        if (unreadFrom.isBefore(to)) {
+            lines.addAll(daily(unreadFrom, to));
+        }
+        return lines;
+    }
+
     /** The daily lines of each of these days. */
     public List<MarginLine> daily(Collection<LocalDate> days) {
         List<MarginLine> lines = new ArrayList<>();
@@ -76,6 +103,16 @@ public class MarginRepository {
      */
     public List<PeriodMarginLine> periodToDate(
             Collection<LocalDate> days, Instant to, Set<String> customerIds, Map<String, BillingCycle> cycles) {
+        return periodToDate(days, to, customerIds, cycles, Map.of());
+    }
+
+    /** {@link #periodToDate(Collection, Instant, Set, Map)}, taking the whole days {@code known} holds from it. */
+    public List<PeriodMarginLine> periodToDate(
+            Collection<LocalDate> days,
+            Instant to,
+            Set<String> customerIds,
+            Map<String, BillingCycle> cycles,
+            Map<LocalDate, List<MarginLine>> known) {
         Map<BillingPeriod, Set<String>> customersByPeriod = new TreeMap<>();
         for (String customerId : customerIds) {
             BillingCycle cycle = cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC);
@@ -92,7 +129,7 @@ public class MarginRepository {
         customersByPeriod.forEach((period, customers) -> {
             Instant through = period.end().isBefore(to) ? period.end() : to;
             Map<String, MarginLine> sums = new TreeMap<>();
-            for (MarginLine line : daily(period.start(), through)) {
+            for (MarginLine line : daily(period.start(), through, known)) {
                 if (customers.contains(line.customerId())) {
                     sums.merge(line.customerId() + '\u0000' + line.model(), line, MarginRepository::add);
                 }

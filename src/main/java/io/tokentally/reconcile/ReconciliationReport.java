@@ -59,6 +59,9 @@ public class ReconciliationReport {
     public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
         SortedSet<LocalDate> days = reconcileDays.of(window, run);
         List<MarginLine> lines = margins.daily(days);
+        Map<LocalDate, List<MarginLine>> read = new HashMap<>();
+        days.forEach(day -> read.put(day, new ArrayList<>()));
+        lines.forEach(line -> read.get(line.day()).add(line));
         CsvTable.write(
                 folder.resolve("margin.csv"),
                 List.of(
@@ -93,13 +96,15 @@ public class ReconciliationReport {
                                 days,
                                 window.to().isAfter(lastEnd(days)) ? window.to() : lastEnd(days),
                                 lines.stream().map(MarginLine::customerId).collect(Collectors.toSet()),
-                                cycles)
+                                cycles,
+                                read)
                         .stream()
                         .map(ReconciliationReport::csvRow)
                         .toList());
         List<ReconciliationLine> reconciled = reconciliationLines.ofRun(run);
         ReconciliationTable.writeCsv(folder.resolve("reconciliation.csv"), reconciled);
-        List<MarginLine> chart = byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to()));
+        List<MarginLine> chart =
+                byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to(), read));
         Files.writeString(
                 folder.resolve("report.html"),
                 html(title, window, lines, chart, reconciled, run),

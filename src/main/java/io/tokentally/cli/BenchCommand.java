@@ -139,10 +139,16 @@ class BenchCommand implements Callable<Integer> {
             BillingJobParameters parameters = new BillingJobParameters(
                     day, 0, List.of(new InputSource("bench", usage).spec()), customersFile, plans, prices);
             resetPeakHeap();
-            long jobStart = System.nanoTime();
-            JobExecution execution = context.getBean(BillingRuns.class).run(parameters);
-            long jobNanos = System.nanoTime() - jobStart;
-            print(out, execution, jobNanos);
+            JobExecution execution;
+            long jobNanos;
+            long afterGc;
+            try (HeapAfterGc heap = new HeapAfterGc()) {
+                long jobStart = System.nanoTime();
+                execution = context.getBean(BillingRuns.class).run(parameters);
+                jobNanos = System.nanoTime() - jobStart;
+                afterGc = heap.highestBytes();
+            }
+            print(out, execution, jobNanos, afterGc);
             printStripe(out, execution, context.getBean(org.springframework.jdbc.core.JdbcTemplate.class));
         } finally {
             if (schema != null) {
@@ -154,7 +160,7 @@ class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void print(PrintWriter out, JobExecution execution, long jobNanos) {
+    private void print(PrintWriter out, JobExecution execution, long jobNanos, long heapAfterGc) {
         out.printf(
                 "Job %s in %.2f s: %,.0f rows/s end to end%n",
                 execution.getStatus(), seconds(jobNanos), rows / seconds(jobNanos));
@@ -173,8 +179,9 @@ class BenchCommand implements Callable<Integer> {
                     step.getWriteCount());
         }
         out.printf(
-                "Peak heap: %,d MB (max heap %,d MB)%n",
+                "Peak heap: %,d MB (max heap %,d MB; the heap areas' peaks summed, garbage included)%n",
                 peakHeap() / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        out.printf("Heap in use after GC, highest: %,d MB%n", heapAfterGc / (1024 * 1024));
     }
 
     private void printStripe(PrintWriter out, JobExecution execution, org.springframework.jdbc.core.JdbcTemplate jdbc) {

@@ -242,6 +242,10 @@ public class TokenLayoutSetup {
         return moves;
     }
 
+    /** The amount layout's meters, whose prices a subscription in the tokens layout carries too (ADR 0020). */
+    private static final int AMOUNT_METERS =
+            new AmountMeterLayout("tokentally").meters().size();
+
     private static List<String> warnings(
             List<TokenPrice> wanted,
             List<io.tokentally.pricing.Price> versions,
@@ -251,12 +255,14 @@ public class TokenLayoutSetup {
         List<String> warnings = new ArrayList<>();
         Set<String> meters = new LinkedHashSet<>();
         wanted.forEach(price -> meters.add(price.eventName()));
-        if (meters.size() > TokenMeterLayout.MAX_SUBSCRIPTION_ITEMS) {
+        int room = TokenMeterLayout.MAX_SUBSCRIPTION_ITEMS - AMOUNT_METERS;
+        if (meters.size() > room) {
             warnings.add(meters.size() + " metered prices for plan "
                     + (plan == null ? TokenMeterLayout.NO_PLAN : plan.planId())
                     + ": Stripe allows " + TokenMeterLayout.MAX_SUBSCRIPTION_ITEMS
-                    + " items per subscription, so one subscription cannot carry them all; list fewer models"
-                    + " or use the amount layout");
+                    + " items per subscription and the upload also needs the " + AMOUNT_METERS
+                    + " amount meters' prices for the usage it cannot send as tokens, so one subscription can"
+                    + " carry " + room + " token prices; list fewer models or use the amount layout");
         }
         Set<String> longContext = new LinkedHashSet<>();
         for (io.tokentally.pricing.Price price : versions) {

@@ -263,7 +263,11 @@ class TokenLayoutSetupCommandIntegrationTests {
                 "--dry-run");
 
         // then: 6 models x 4 token types = 24 meters
-        assertThat(out).contains("warning: 24 metered prices for plan list: Stripe allows 20 items per subscription");
+        assertThat(out)
+                .contains(
+                        "warning: 24 metered prices for plan list: Stripe allows 20 items per subscription and the upload"
+                                + " also needs the 4 amount meters' prices for the usage it cannot send as tokens, so one"
+                                + " subscription can carry 16 token prices");
         assertThat(stripe.calls()).as("no key: Stripe is not asked").isZero();
     }
 

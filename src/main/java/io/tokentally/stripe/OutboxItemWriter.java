@@ -153,28 +153,8 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             return null;
         }
         OutboxRow.GrantTerms terms = row.grant();
-        return new OutboxRow(
-                row.outboxId(),
-                row.kind(),
-                row.customerId(),
-                row.stripeCustomerId(),
-                row.meter(),
-                row.windowStart(),
-                row.revision(),
-                row.identifier(),
-                row.idempotencyKey(),
-                row.valueMicros(),
-                row.eventTimestamp(),
-                row.state(),
-                row.attempts(),
-                row.inFlightAt(),
-                new OutboxRow.GrantTerms(
-                        terms.category(),
-                        terms.priority(),
-                        terms.effectiveAt(),
-                        terms.expiresAt(),
-                        terms.name(),
-                        grantId));
+        return row.withGrant(new OutboxRow.GrantTerms(
+                terms.category(), terms.priority(), terms.effectiveAt(), terms.expiresAt(), terms.name(), grantId));
     }
 
     private static Finding finding(OutboxRow row, String kind, String message) {

@@ -69,24 +69,7 @@ public final class OutboxPlanner {
             int revision,
             long tokens,
             BigDecimal amountUsd) {
-        OutboxRow row = row(customerId, stripeCustomerId, meter, hour, revision, tokens);
-        return new OutboxRow(
-                row.outboxId(),
-                row.kind(),
-                row.customerId(),
-                row.stripeCustomerId(),
-                row.meter(),
-                row.windowStart(),
-                row.revision(),
-                row.identifier(),
-                row.idempotencyKey(),
-                row.valueMicros(),
-                row.eventTimestamp(),
-                row.state(),
-                row.attempts(),
-                row.inFlightAt(),
-                null,
-                amountUsd);
+        return row(customerId, stripeCustomerId, meter, hour, revision, tokens).withAmountUsd(amountUsd);
     }
 
     /**

@@ -99,6 +99,48 @@ public record OutboxRow(
                 null);
     }
 
+    /** This row with other grant terms. */
+    public OutboxRow withGrant(GrantTerms terms) {
+        return new OutboxRow(
+                outboxId,
+                kind,
+                customerId,
+                stripeCustomerId,
+                meter,
+                windowStart,
+                revision,
+                identifier,
+                idempotencyKey,
+                valueMicros,
+                eventTimestamp,
+                state,
+                attempts,
+                inFlightAt,
+                terms,
+                amountUsd);
+    }
+
+    /** This row standing for an exact billed amount (a tokens-layout meter event). */
+    public OutboxRow withAmountUsd(BigDecimal amount) {
+        return new OutboxRow(
+                outboxId,
+                kind,
+                customerId,
+                stripeCustomerId,
+                meter,
+                windowStart,
+                revision,
+                identifier,
+                idempotencyKey,
+                valueMicros,
+                eventTimestamp,
+                state,
+                attempts,
+                inFlightAt,
+                grant,
+                amount);
+    }
+
     /**
      * What a credit grant row creates, voids or expires in Stripe.
      *

@@ -167,6 +167,11 @@ class StripeSender {
     }
 
     private Map<String, String> listMeters() throws StripeException {
+        return activeMeters(client);
+    }
+
+    /** The account's active meters: meter id by event name. */
+    static Map<String, String> activeMeters(StripeClient client) throws StripeException {
         Map<String, String> ids = new HashMap<>();
         for (Meter meter : client.v1()
                 .billing()

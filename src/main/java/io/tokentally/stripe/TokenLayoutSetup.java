@@ -3,12 +3,10 @@ package io.tokentally.stripe;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Price;
-import com.stripe.model.billing.Meter;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.PriceCreateParams;
 import com.stripe.param.PriceListParams;
 import com.stripe.param.billing.MeterCreateParams;
-import com.stripe.param.billing.MeterListParams;
 import io.tokentally.plans.Plan;
 import io.tokentally.shared.Amounts;
 import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
@@ -146,7 +144,7 @@ public class TokenLayoutSetup {
     /** Finds each price's meter and price, creating what is missing unless it is a dry run. */
     private static List<Item> provision(StripeClient client, List<TokenPrice> wanted, boolean dryRun)
             throws StripeException {
-        Map<String, String> meters = existingMeters(client);
+        Map<String, String> meters = StripeSender.activeMeters(client);
         List<Item> items = new ArrayList<>();
         for (TokenPrice price : wanted) {
             String meterId = meters.get(price.eventName());
@@ -276,21 +274,6 @@ public class TokenLayoutSetup {
                 warnings.add(model + " has long-context prices; without --tiers long the tokens layout provisions only"
                         + " standard-context prices (long-context usage is then billed on the amount meters)"));
         return warnings;
-    }
-
-    private static Map<String, String> existingMeters(StripeClient client) throws StripeException {
-        Map<String, String> meters = new HashMap<>();
-        for (Meter meter : client.v1()
-                .billing()
-                .meters()
-                .list(MeterListParams.builder()
-                        .setStatus(MeterListParams.Status.ACTIVE)
-                        .setLimit(100L)
-                        .build())
-                .autoPagingIterable()) {
-            meters.put(meter.getEventName(), meter.getId());
-        }
-        return meters;
     }
 
     private static String createMeter(StripeClient client, TokenPrice price) throws StripeException {

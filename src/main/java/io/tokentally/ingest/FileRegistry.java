@@ -107,6 +107,18 @@ public class FileRegistry {
                 .list();
     }
 
+    /**
+     * The files {@code run} registered for {@code source} before {@code fileId} (lower ids: registered
+     * earlier) that are still pending, in registration order.
+     */
+    public List<Long> pendingBefore(long run, String source, long fileId) {
+        return jdbc.sql("SELECT file_id FROM ingested_file WHERE ingest_run = ? AND source = ? AND file_id < ?"
+                        + " AND status = 'PENDING' ORDER BY file_id")
+                .params(run, source, fileId)
+                .query(Long.class)
+                .list();
+    }
+
     public void markIngested(long fileId) {
         jdbc.sql("UPDATE ingested_file SET status = 'INGESTED', finished_at = ? WHERE file_id = ?")
                 .params(now(), fileId)

@@ -18,7 +18,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 /**
  * Ingests one registered file in one transaction: its usage totals, request keys, rejects and counts
  * are committed together or not at all, so a failed file is read again from its first line and is
- * never half-ingested.
+ * never half-ingested. Files of one source commit in registration order ({@link IngestTurns}), so
+ * which copy of a repeated request id counts does not depend on which partition ran faster.
  */
 class IngestFileTasklet implements Tasklet {
 
@@ -29,6 +30,7 @@ class IngestFileTasklet implements Tasklet {
     private final long run;
     private final Function<RegisteredFile, FileIngestion> ingests;
     private final IngestCommitLock lock;
+    private final IngestTurns turns;
     private final IngestProgress progress;
     private final JobRepository jobRepository;
 
@@ -38,6 +40,7 @@ class IngestFileTasklet implements Tasklet {
             long run,
             Function<RegisteredFile, FileIngestion> ingests,
             IngestCommitLock lock,
+            IngestTurns turns,
             IngestProgress progress,
             JobRepository jobRepository) {
         this.registry = registry;
@@ -45,6 +48,7 @@ class IngestFileTasklet implements Tasklet {
         this.run = run;
         this.ingests = ingests;
         this.lock = lock;
+        this.turns = turns;
         this.progress = progress;
         this.jobRepository = jobRepository;
     }
@@ -68,12 +72,13 @@ class IngestFileTasklet implements Tasklet {
                     stopIfAsked(jobExecutionId);
                 }
             });
+            progress.rowsDone(sinceProgress[0]);
+            turns.awaitEarlierFiles(file, contribution.getStepExecution(), () -> stopIfAsked(jobExecutionId));
         } catch (StopRequested e) {
             throw new JobInterruptedException(
                     "stopped while reading " + file.path() + "; a restart reads it again from its first line",
                     BatchStatus.STOPPED);
         }
-        progress.rowsDone(sinceProgress[0]);
         lock.holdUntilTransactionEnds();
         ingest.settleConcurrentDuplicates();
         ingest.store(run);

@@ -26,8 +26,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * The ingest step: one partition per registered file, each read by its format reader, checked,
  * normalized, deduplicated and committed as usage totals, request keys and rejects in one
- * transaction. Partitions run on a local task executor; a remote partition handler can replace it
- * without touching the worker step.
+ * transaction. Partitions run on a local task executor, started in registration order; a remote
+ * partition handler can replace it without touching the worker step if it sends them in that order
+ * too (see {@link IngestTurns}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IngestProperties.class)
@@ -46,6 +47,11 @@ public class NormalizeStepConfiguration {
     @Bean
     IngestCommitLock ingestCommitLock(JdbcTemplate jdbc, DataSource dataSource) {
         return new IngestCommitLock(jdbc, SqlDialect.of(dataSource));
+    }
+
+    @Bean
+    IngestTurns ingestTurns(FileRegistry registry, JobRepository jobRepository) {
+        return new IngestTurns(registry, jobRepository);
     }
 
     @Bean
@@ -73,11 +79,14 @@ public class NormalizeStepConfiguration {
             FileRegistry registry) {
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("ingest-");
         executor.setConcurrencyLimit(properties.threads());
+        FileOrderPartitionHandler handler = new FileOrderPartitionHandler();
+        handler.setStep(ingestFileStep);
+        handler.setTaskExecutor(executor);
+        handler.setGridSize(properties.threads());
         return new StepBuilder(INGEST_STEP, jobRepository)
                 .partitioner(INGEST_FILE_STEP, ingestFilePartitioner)
                 .step(ingestFileStep)
-                .taskExecutor(executor)
-                .gridSize(properties.threads())
+                .partitionHandler(handler)
                 .listener(new StepExecutionListener() {
                     @Override
                     public void beforeStep(StepExecution stepExecution) {
@@ -117,6 +126,7 @@ public class NormalizeStepConfiguration {
             ProviderCostStore costStore,
             RejectRepository rejects,
             IngestCommitLock lock,
+            IngestTurns turns,
             IngestProgress progress,
             IngestProperties properties,
             JobRepository jobRepository,
@@ -137,6 +147,7 @@ public class NormalizeStepConfiguration {
                                 rejects,
                                 properties.batchSize()),
                 lock,
+                turns,
                 progress,
                 jobRepository);
     }

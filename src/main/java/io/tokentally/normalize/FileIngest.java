@@ -223,9 +223,14 @@ final class FileIngest implements FileIngestion {
         rejects.deleteLines(file.fileId(), heldTakenBack);
     }
 
+    /**
+     * Counts an accepted row: every error row ({@code status=error}) in {@code errors}, and a billable row
+     * of a customer in no customers file in {@code unattributed}, as the UNATTRIBUTED_USAGE finding counts
+     * requests; an unknown customer's error row is an error row only.
+     */
     private void count(UsageLine line, int sign) {
         accepted += sign;
-        unattributed += line.attributed() ? 0 : sign;
+        unattributed += line.attributed() || !line.billable() ? 0 : sign;
         errors += line.billable() ? 0 : sign;
     }
 

@@ -20,8 +20,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Upserts rated aggregates on their natural key: it reads the stored aggregates of the chunk's hours,
- * inserts the new ones (but none of zero tokens), updates (and bumps the revision of) the changed ones
- * (to zero tokens too) and leaves identical ones alone, so rerunning a window without new usage changes nothing. The rate step is not parallel, so
+ * inserts the new ones (but none of zero tokens), updates the changed ones (to zero tokens too) and leaves
+ * identical ones alone, so rerunning a window without new usage changes nothing. Only a change of tokens,
+ * cost or billed amount bumps the revision and marks the aggregate as changed by this run ({@code
+ * rated_run}, the report's {@code aggregates_changed}); a change of the request count, price version or
+ * plan alone is written in place. The rate step is not parallel, so
  * no other writer races it for the same hour.
  */
 class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
@@ -31,6 +34,11 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
     private static final String UPDATE = "UPDATE rated_aggregate SET provider = ?, attributed = ?, plan_id = ?,"
             + " requests = ?, tokens = ?, reasoning_tokens = ?, price_id = ?, usd_per_million = ?, cost_usd = ?,"
             + " markup_percent = ?, billed_usd = ?, revision = revision + 1, rated_run = ?, rated_at = ? WHERE" + KEY;
+    /** A change that leaves tokens, cost and billed amount alone (requests, price version, plan) is no new revision. */
+    private static final String UPDATE_DETAILS = "UPDATE rated_aggregate SET provider = ?, attributed = ?,"
+            + " plan_id = ?, requests = ?, tokens = ?, reasoning_tokens = ?, price_id = ?, usd_per_million = ?,"
+            + " cost_usd = ?, markup_percent = ?, billed_usd = ? WHERE" + KEY;
+
     private static final String SELECT_HOUR = "SELECT customer_id, model, token_type, service_tier, context_tier,"
             + " hour_start, price_epoch, tokens, reasoning_tokens, requests, price_id, cost_usd, billed_usd, attributed,"
             + " plan_id FROM rated_aggregate WHERE hour_start = ?";
@@ -86,25 +94,35 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         Map<Key, Stored> existing = existingFor(aggregates);
         List<RatedAggregate> inserts = new ArrayList<>();
         List<RatedAggregate> updates = new ArrayList<>();
+        List<RatedAggregate> detailUpdates = new ArrayList<>();
         for (RatedAggregate aggregate : aggregates) {
             Stored stored = existing.get(Key.of(aggregate));
             if (stored == null) {
                 if (aggregate.tokens() != 0) {
                     inserts.add(aggregate);
                 }
-            } else if (!stored.matches(aggregate)) {
+            } else if (!stored.billsAlike(aggregate)) {
                 updates.add(aggregate);
+            } else if (!stored.matches(aggregate)) {
+                detailUpdates.add(aggregate);
             }
         }
         Instant now = Instant.now(clock);
         if (!updates.isEmpty()) {
             jdbc.batchUpdate(UPDATE, updates, updates.size(), (ps, a) -> bindUpdate(ps, a, now));
         }
+        if (!detailUpdates.isEmpty()) {
+            jdbc.batchUpdate(UPDATE_DETAILS, detailUpdates, detailUpdates.size(), (ps, a) -> {
+                bindValues(ps, 1, a);
+                bindKey(ps, 12, a);
+            });
+        }
         if (!inserts.isEmpty()) {
             jdbc.batchUpdate(insert, inserts, inserts.size(), (ps, a) -> bindInsert(ps, a, now));
         }
         inserts.forEach(this::remember);
         updates.forEach(this::remember);
+        detailUpdates.forEach(this::remember);
         changed.addAndGet(inserts.size() + updates.size());
     }
 
@@ -211,6 +229,13 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
                     a.billedUsd(),
                     a.attributed(),
                     a.planId());
+        }
+
+        /** Whether {@code a} has the same tokens, cost and billed amount: what a bill shows. */
+        boolean billsAlike(RatedAggregate a) {
+            return tokens == a.tokens()
+                    && costUsd.compareTo(a.costUsd()) == 0
+                    && billedUsd.compareTo(a.billedUsd()) == 0;
         }
 
         boolean matches(RatedAggregate a) {

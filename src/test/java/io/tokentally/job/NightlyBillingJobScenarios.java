@@ -58,7 +58,8 @@ abstract class NightlyBillingJobScenarios {
                 "r4,2026-10-01T10:00:00Z,carol,openai,gpt-4o,100,0,0,0,10,0,,ok",
                 "r1,2026-10-01T08:15:00Z,alice,openai,gpt-4o-2024-08-06,1000,400,0,0,500,100,,ok",
                 "r6,2026-10-01T11:00:00Z,alice,openai,gpt-4o,100,0,0,0,10,0,,error",
-                "r7,2026-10-01T11:30:00Z,alice,openai,gpt-4o,-100,0,0,0,10,0,,ok");
+                "r7,2026-10-01T11:30:00Z,alice,openai,gpt-4o,-100,0,0,0,10,0,,ok",
+                "r8,2026-10-01T12:00:00Z,carol,openai,gpt-4o,100,0,0,0,10,0,,error");
 
         // when
         JobExecution execution = run("2026-10-01", input);
@@ -67,12 +68,13 @@ abstract class NightlyBillingJobScenarios {
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         JsonNode report = report(execution);
         JsonNode counts = report.get("counts");
-        assertThat(counts.get("read").asLong()).isEqualTo(7);
-        assertThat(counts.get("accepted").asLong()).isEqualTo(5);
+        assertThat(counts.get("read").asLong()).isEqualTo(8);
+        assertThat(counts.get("accepted").asLong()).isEqualTo(6);
         assertThat(counts.get("rejected").asLong()).isEqualTo(1);
         assertThat(counts.get("duplicates").asLong()).isEqualTo(1);
+        // carol's billable request, as the UNATTRIBUTED_USAGE finding counts it; her error row is an error row
         assertThat(counts.get("unattributed").asLong()).isEqualTo(1);
-        assertThat(counts.get("error_rows").asLong()).isEqualTo(1);
+        assertThat(counts.get("error_rows").asLong()).isEqualTo(2);
         // alice, payg 30%: input 600 + batch 2000; cost 600 x 2.5 / 1e6 + 2000 x 1.25 / 1e6 = 0.0015 + 0.0025
         // bob, growth with anthropic at 25%; the request passes 200k prompt tokens, so all of it is long-context
         assertThat(totals(report))
@@ -162,6 +164,31 @@ abstract class NightlyBillingJobScenarios {
                 .hasSize(revisionsBefore.size());
         // alice: 2500 input tokens x 2.5 / 1e6 = 0.00625, x 1.3 = 0.008125
         assertThat(totals(report)).containsEntry("alice|openai/gpt-4o|input", "2500|0.00625|0.008125");
+    }
+
+    @Test
+    void aRequestWithoutTokensChangesNoAggregate() throws Exception {
+        // given: an hour of alice's gpt-4o usage, rated
+        Path input = folder("no-tokens");
+        write(input.resolve("first.csv"), "n1,2026-10-19T07:10:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok");
+        run("2026-10-19", input);
+        Map<String, Long> revisionsBefore = revisions("2026-10-19");
+
+        // when: a late file adds a request of the same hour without tokens
+        write(input.resolve("late.csv"), "n2,2026-10-19T07:20:00Z,alice,openai,gpt-4o,0,0,0,0,0,0,,ok");
+        JobExecution rerun = run("2026-10-19", input);
+
+        // then: tokens, cost and billed amount are what they were: nothing changed that a bill shows
+        JsonNode report = report(rerun);
+        assertThat(report.get("counts").get("accepted").asLong()).isEqualTo(1);
+        assertThat(report.get("counts").get("aggregates_changed").asLong()).isZero();
+        assertThat(revisions("2026-10-19")).isEqualTo(revisionsBefore);
+        assertThat(jdbc.queryForObject(
+                        "SELECT requests FROM rated_aggregate WHERE customer_id = 'alice' AND token_type = 'input'"
+                                + " AND hour_start = ?",
+                        Long.class,
+                        io.tokentally.shared.SqlTime.utc(Instant.parse("2026-10-19T07:00:00Z"))))
+                .isEqualTo(2);
     }
 
     @Test

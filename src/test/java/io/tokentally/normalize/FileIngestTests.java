@@ -181,6 +181,25 @@ class FileIngestTests {
     }
 
     @Test
+    void unattributedCountsTheBillableRowsOfUnknownCustomersAndErrorRowsCountAsErrorsOnly() throws Exception {
+        // given: zed is in no customers file; one of zed's rows and one of alice's are error rows
+        String source = "unattributed-" + UUID.randomUUID();
+        FileIngest ingest = ingest(
+                source,
+                "gateway.csv",
+                "z1,2026-10-05T10:00:00Z,zed,openai,gpt-4o-mini,100,0,0,0,10,0,,ok",
+                "z2,2026-10-05T10:05:00Z,zed,openai,gpt-4o-mini,100,0,0,0,10,0,,error",
+                "a1,2026-10-05T10:10:00Z,alice,openai,gpt-4o-mini,100,0,0,0,10,0,,error");
+
+        // when
+        ingest.readAll(record -> {});
+        commit(ingest, 1);
+
+        // then: read, accepted, rejected, duplicates, unattributed (billable only), error rows
+        assertThat(ingest.counts()).isEqualTo(new FileCounts(3, 3, 0, 0, 1, 2));
+    }
+
+    @Test
     void aBucketRepeatedInOneFileWithOtherNumbersIsRejectedAndTheFirstKept() throws Exception {
         // given: one file holding the same bucket three times: twice alike, once with other numbers
         String source = "snapshots-" + UUID.randomUUID();

@@ -4,6 +4,7 @@ import io.tokentally.shared.Amounts;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,10 @@ public class RunTotalsRepository {
         this.jdbc = jdbc;
     }
 
-    /** One line of the report's totals. */
+    /**
+     * One line of the report's totals: the line's usage in every hour the run rated (not only the rows of
+     * the run's files), and the first and last of those hours (UTC hour starts) that hold it.
+     */
     public record Total(
             String customerId,
             String provider,
@@ -33,7 +37,9 @@ public class RunTotalsRepository {
             long tokens,
             long reasoningTokens,
             BigDecimal costUsd,
-            BigDecimal billedUsd) {
+            BigDecimal billedUsd,
+            Instant firstHour,
+            Instant lastHour) {
 
         Map<String, Object> toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -47,6 +53,8 @@ public class RunTotalsRepository {
             }
             json.put("cost_usd", Amounts.toText(costUsd));
             json.put("billed_usd", Amounts.toText(billedUsd));
+            json.put("first_hour", firstHour.toString());
+            json.put("last_hour", lastHour.toString());
             return json;
         }
     }
@@ -61,7 +69,8 @@ public class RunTotalsRepository {
         long[] changed = {0};
         jdbc.query(
                 "SELECT attributed, customer_id, provider, model, token_type, SUM(tokens), SUM(reasoning_tokens),"
-                        + " SUM(cost_usd), SUM(billed_usd), SUM(CASE WHEN rated_run = ? THEN 1 ELSE 0 END)"
+                        + " SUM(cost_usd), SUM(billed_usd), SUM(CASE WHEN rated_run = ? THEN 1 ELSE 0 END),"
+                        + " MIN(hour_start) AS first_hour, MAX(hour_start) AS last_hour"
                         + " FROM rated_aggregate WHERE" + RUN_HOURS
                         + " GROUP BY attributed, customer_id, provider, model, token_type"
                         + " ORDER BY attributed, customer_id, provider, model, token_type",
@@ -74,7 +83,9 @@ public class RunTotalsRepository {
                             rs.getLong(6),
                             rs.getLong(7),
                             rs.getBigDecimal(8),
-                            rs.getBigDecimal(9));
+                            rs.getBigDecimal(9),
+                            SqlTime.read(rs, "first_hour"),
+                            SqlTime.read(rs, "last_hour"));
                     (rs.getBoolean(1) ? billed : unattributed).add(total);
                     changed[0] += rs.getLong(10);
                 },

@@ -60,12 +60,13 @@ abstract class RequestOrderScenarios {
                     FIXTURES.resolve("job-plans.yaml"),
                     FIXTURES.resolve("job-prices.csv")));
 
-            // then: a.csv's s1 and s2, 1,000,000 input tokens each at 0.30 per 1M; growth bills gpt-4o-mini at +50%
+            // then: a.csv's s1 and s2, 1,000,000 input tokens each at 0.30 per 1M (growth bills gpt-4o-mini at
+            // +50%), in the hours 09:00 and 10:00
             assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
             JsonNode report = report(execution);
             assertThat(bobsMiniInput(report))
                     .as("attempt %d, %s is the long file", attempt, firstIsLong ? "a.csv" : "b.csv")
-                    .isEqualTo("2000000|0.6|0.9");
+                    .isEqualTo("2000000|0.6|0.9|" + day + "T09:00:00Z|" + day + "T10:00:00Z");
             assertThat(report.get("counts").get("duplicates").asLong()).isEqualTo(3);
             assertThat(duplicatesByFile(report)).containsExactly("a.csv=1", "b.csv=2");
         }
@@ -82,7 +83,9 @@ abstract class RequestOrderScenarios {
                     && total.get("token_type").asString().equals("input")) {
                 return total.get("tokens").asLong() + "|"
                         + total.get("cost_usd").asString() + "|"
-                        + total.get("billed_usd").asString();
+                        + total.get("billed_usd").asString() + "|"
+                        + total.get("first_hour").asString() + "|"
+                        + total.get("last_hour").asString();
             }
         }
         return "none";

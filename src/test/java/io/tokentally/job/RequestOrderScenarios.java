@@ -72,6 +72,36 @@ abstract class RequestOrderScenarios {
         }
     }
 
+    @Test
+    void manyFilesSharingARequestIdOnTwoThreadsBillTheFirstFilesCopy() throws Exception {
+        // given: five files that all hold s1 with other numbers; the earlier ones are the longer, so the later
+        // ones finish reading first and wait their turn while the two threads are taken
+        LocalDate day = LocalDate.of(2026, 10, 20);
+        Path input = Files.createDirectories(
+                workDir().resolve("input-" + System.nanoTime()).resolve("many"));
+        for (int file = 0; file < 5; file++) {
+            List<String> rows = new ArrayList<>(List.of(row("s1", day, "09", 1_000_000L * (file + 1))));
+            rows.addAll(Arrays.asList(UsageFixtures.rows("many" + file, day, FILLER_ROWS / (file + 1), file, "alice")));
+            UsageFixtures.write(input.resolve("part-" + file + ".csv"), rows.toArray(String[]::new));
+        }
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+
+        // then: part-0.csv's copy, 1,000,000 tokens at 0.30 per 1M, billed +50%
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JsonNode report = report(execution);
+        assertThat(bobsMiniInput(report)).isEqualTo("1000000|0.3|0.45|" + day + "T09:00:00Z|" + day + "T09:00:00Z");
+        assertThat(duplicatesByFile(report))
+                .containsExactly("part-0.csv=0", "part-1.csv=1", "part-2.csv=1", "part-3.csv=1", "part-4.csv=1");
+    }
+
     private static String row(String requestId, LocalDate day, String hour, long input) {
         return requestId + "," + day + "T" + hour + ":00:00Z,bob,openai,gpt-4o-mini," + input + ",0,0,0,0,0,,ok";
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,9 +41,10 @@ public class MarginRepository {
         ActualCosts actual = charges.actualCosts(from, to);
         Map<String, DayCost> lines = new TreeMap<>();
         jdbc.query(
-                "SELECT customer_id, provider, model, token_type, hour_start, SUM(cost_usd), SUM(billed_usd)"
-                        + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?"
-                        + " GROUP BY customer_id, provider, model, token_type, hour_start",
+                // no GROUP BY: the rows stream into the day's sums, where a grouped query would build (and on H2
+                // spill) a temporary result as large as the table's range
+                "SELECT customer_id, provider, model, token_type, hour_start, cost_usd, billed_usd"
+                        + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?",
                 rs -> {
                     LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC);
                     String customerId = rs.getString(1);
@@ -94,6 +96,65 @@ public class MarginRepository {
                     day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
         }
         return lines;
+    }
+
+    /**
+     * Keeps the lines the reconcile step computed for a run's days, replacing what an earlier attempt of the run
+     * kept, so that the run report reads them ({@link #stored(long)}) instead of computing the days again.
+     */
+    public void store(long run, Collection<LocalDate> days, List<MarginLine> lines) {
+        jdbc.update("DELETE FROM run_margin_line WHERE run_id = ?", run);
+        jdbc.update("DELETE FROM run_margin_day WHERE run_id = ?", run);
+        jdbc.batchUpdate(
+                "INSERT INTO run_margin_day (run_id, margin_day) VALUES (?, ?)",
+                days.stream().map(day -> new Object[] {run, day}).toList());
+        jdbc.batchUpdate(
+                "INSERT INTO run_margin_line (run_id, margin_day, customer_id, model, cost_usd, billed_usd, list_cost_usd,"
+                        + " cost_basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                lines.stream()
+                        .map(line -> new Object[] {
+                            run,
+                            line.day(),
+                            line.customerId(),
+                            line.model(),
+                            line.costUsd(),
+                            line.billedUsd(),
+                            line.listCostUsd(),
+                            line.costBasis()
+                        })
+                        .toList());
+    }
+
+    /**
+     * The lines {@link #store} kept for a run, by day, in the order {@link #daily(Collection)} gives them: every
+     * day the run's reconcile step covered (empty when it has not run). The lines carry no cost sources: those
+     * went into the step's findings.
+     */
+    public SortedMap<LocalDate, List<MarginLine>> stored(long run) {
+        SortedMap<LocalDate, List<MarginLine>> days = new TreeMap<>();
+        jdbc.queryForList("SELECT margin_day FROM run_margin_day WHERE run_id = ?", LocalDate.class, run)
+                .forEach(day -> days.put(day, new ArrayList<>()));
+        jdbc.query(
+                "SELECT margin_day, customer_id, model, cost_usd, billed_usd, list_cost_usd, cost_basis"
+                        + " FROM run_margin_line WHERE run_id = ?",
+                rs -> {
+                    LocalDate day = rs.getObject(1, LocalDate.class);
+                    days.get(day)
+                            .add(new MarginLine(
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    day,
+                                    rs.getBigDecimal(4),
+                                    rs.getBigDecimal(5),
+                                    rs.getBigDecimal(6),
+                                    rs.getString(7),
+                                    List.of()));
+                },
+                run);
+        days.values()
+                .forEach(
+                        lines -> lines.sort(Comparator.comparing(line -> line.customerId() + '\u0000' + line.model())));
+        return days;
     }
 
     /**

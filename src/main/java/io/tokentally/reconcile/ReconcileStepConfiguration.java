@@ -55,7 +55,9 @@ public class ReconcileStepConfiguration {
         return (contribution, chunkContext) -> {
             UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
             SortedSet<LocalDate> days = reconcileDays.of(window, run);
-            for (MarginLine line : margins.daily(days)) {
+            List<MarginLine> lines = margins.daily(days);
+            margins.store(run, days, lines);
+            for (MarginLine line : lines) {
                 contribution.incrementReadCount();
                 line.finding(properties.marginFloorPercent()).ifPresent(finding -> {
                     findings.record(finding, run);

@@ -19,8 +19,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
@@ -57,11 +59,16 @@ public class ReconciliationReport {
     }
 
     public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
-        SortedSet<LocalDate> days = reconcileDays.of(window, run);
-        List<MarginLine> lines = margins.daily(days);
-        Map<LocalDate, List<MarginLine>> read = new HashMap<>();
-        days.forEach(day -> read.put(day, new ArrayList<>()));
-        lines.forEach(line -> read.get(line.day()).add(line));
+        // the days and lines the run's reconcile step kept; computed here only when the step did not run
+        SortedMap<LocalDate, List<MarginLine>> read = margins.stored(run);
+        if (read.isEmpty()) {
+            SortedSet<LocalDate> days = reconcileDays.of(window, run);
+            days.forEach(day -> read.put(day, new ArrayList<>()));
+            margins.daily(days).forEach(line -> read.get(line.day()).add(line));
+        }
+        SortedSet<LocalDate> days = new TreeSet<>(read.keySet());
+        List<MarginLine> lines = new ArrayList<>();
+        read.values().forEach(lines::addAll);
         CsvTable.write(
                 folder.resolve("margin.csv"),
                 List.of(

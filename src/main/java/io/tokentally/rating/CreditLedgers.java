@@ -3,6 +3,7 @@ package io.tokentally.rating;
 import io.tokentally.plans.CreditGrant;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
@@ -155,8 +156,8 @@ public class CreditLedgers {
                 rs.getString("model"),
                 TokenType.fromCode(rs.getString("token_type")),
                 rs.getLong("tokens"),
-                rs.getBigDecimal("usd_per_million").stripTrailingZeros(),
-                rs.getBigDecimal("markup_percent").stripTrailingZeros(),
-                rs.getBigDecimal("billed").stripTrailingZeros());
+                Amounts.stripped(rs.getBigDecimal("usd_per_million")),
+                Amounts.stripped(rs.getBigDecimal("markup_percent")),
+                Amounts.stripped(rs.getBigDecimal("billed")));
     }
 }

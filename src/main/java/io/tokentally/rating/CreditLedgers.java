@@ -3,12 +3,18 @@ package io.tokentally.rating;
 import io.tokentally.plans.CreditGrant;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import io.tokentally.shared.UsageWindow;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -22,6 +28,12 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class CreditLedgers {
+
+    /** Customers per query: a bounded IN list that both databases answer from the customer index. */
+    private static final int IN_LIST = 500;
+
+    private static final String CHARGE_COLUMNS = "hour_start, model, token_type, SUM(tokens) AS tokens,"
+            + " usd_per_million, markup_percent, SUM(billed_usd) AS billed";
 
     private final JdbcTemplate jdbc;
 
@@ -63,6 +75,40 @@ public class CreditLedgers {
     /** Allocates the customer's usage from {@code from} (see the class comment) until {@code to}. */
     public CreditLedger ledger(
             Customer customer, Map<String, Plan> plans, List<CreditGrant> grants, Instant from, Instant to) {
+        Instant start = start(customer, grants, from);
+        return new CreditAllocator(customer, plans).allocate(charges(customer.customerId(), start, to), grants);
+    }
+
+    /** What one customer's ledger is asked for: see {@link #ledger}. */
+    public record Request(Customer customer, List<CreditGrant> grants, Instant from, Instant to) {}
+
+    /**
+     * The ledgers of several customers, each as {@link #ledger} allocates it, read with one query per
+     * range of hours the customers share (most share one) instead of one query per customer.
+     *
+     * @return the ledgers by customer id
+     */
+    public Map<String, CreditLedger> ledgers(List<Request> requests, Map<String, Plan> plans) {
+        Map<List<Instant>, List<String>> byRange = new LinkedHashMap<>();
+        Map<String, Request> byCustomer = new LinkedHashMap<>();
+        for (Request request : requests) {
+            Instant start = start(request.customer(), request.grants(), request.from());
+            byRange.computeIfAbsent(List.of(start, request.to()), range -> new ArrayList<>())
+                    .add(request.customer().customerId());
+            byCustomer.put(request.customer().customerId(), request);
+        }
+        Map<String, List<Charge>> charges = new HashMap<>();
+        byRange.forEach((range, customerIds) -> charges(customerIds, range.get(0), range.get(1), charges));
+        Map<String, CreditLedger> ledgers = new LinkedHashMap<>();
+        byCustomer.forEach((customerId, request) -> ledgers.put(
+                customerId,
+                new CreditAllocator(request.customer(), plans)
+                        .allocate(charges.getOrDefault(customerId, List.of()), request.grants())));
+        return ledgers;
+    }
+
+    /** {@code from}, or earlier when a grant still usable then began before, at the start of its period. */
+    private static Instant start(Customer customer, List<CreditGrant> grants, Instant from) {
         Instant start = from;
         for (CreditGrant grant : grants) {
             Instant until = grant.usableUntil();
@@ -70,26 +116,48 @@ public class CreditLedgers {
                 start = grant.effectiveAt();
             }
         }
-        start = customer.cycle().periodContaining(start).start();
-        return new CreditAllocator(customer, plans).allocate(charges(customer.customerId(), start, to), grants);
+        return customer.cycle().periodContaining(start).start();
     }
 
     private List<Charge> charges(String customerId, Instant from, Instant to) {
         return jdbc.query(
-                "SELECT hour_start, model, token_type, SUM(tokens) AS tokens, usd_per_million, markup_percent,"
-                        + " SUM(billed_usd) AS billed FROM rated_aggregate WHERE customer_id = ? AND attributed = TRUE"
+                "SELECT " + CHARGE_COLUMNS + " FROM rated_aggregate WHERE customer_id = ? AND attributed = TRUE"
                         + " AND hour_start >= ? AND hour_start < ?"
                         + " GROUP BY hour_start, model, token_type, usd_per_million, markup_percent",
-                (rs, n) -> new Charge(
-                        SqlTime.read(rs, "hour_start"),
-                        rs.getString("model"),
-                        TokenType.fromCode(rs.getString("token_type")),
-                        rs.getLong("tokens"),
-                        rs.getBigDecimal("usd_per_million").stripTrailingZeros(),
-                        rs.getBigDecimal("markup_percent").stripTrailingZeros(),
-                        rs.getBigDecimal("billed").stripTrailingZeros()),
+                (rs, n) -> charge(rs),
                 customerId,
                 SqlTime.utc(from),
                 SqlTime.utc(to));
+    }
+
+    /** Adds the charges of {@code customerIds} in [from, to) to {@code charges}, by customer id. */
+    private void charges(List<String> customerIds, Instant from, Instant to, Map<String, List<Charge>> charges) {
+        for (int i = 0; i < customerIds.size(); i += IN_LIST) {
+            List<String> ids = customerIds.subList(i, Math.min(i + IN_LIST, customerIds.size()));
+            List<Object> args = new ArrayList<>(ids);
+            args.add(SqlTime.utc(from));
+            args.add(SqlTime.utc(to));
+            jdbc.query(
+                    "SELECT customer_id, " + CHARGE_COLUMNS + " FROM rated_aggregate WHERE customer_id IN ("
+                            + String.join(", ", Collections.nCopies(ids.size(), "?")) + ") AND attributed = TRUE"
+                            + " AND hour_start >= ? AND hour_start < ?"
+                            + " GROUP BY customer_id, hour_start, model, token_type, usd_per_million, markup_percent",
+                    rs -> {
+                        charges.computeIfAbsent(rs.getString("customer_id"), id -> new ArrayList<>())
+                                .add(charge(rs));
+                    },
+                    args.toArray());
+        }
+    }
+
+    private static Charge charge(ResultSet rs) throws SQLException {
+        return new Charge(
+                SqlTime.read(rs, "hour_start"),
+                rs.getString("model"),
+                TokenType.fromCode(rs.getString("token_type")),
+                rs.getLong("tokens"),
+                Amounts.stripped(rs.getBigDecimal("usd_per_million")),
+                Amounts.stripped(rs.getBigDecimal("markup_percent")),
+                Amounts.stripped(rs.getBigDecimal("billed")));
     }
 }

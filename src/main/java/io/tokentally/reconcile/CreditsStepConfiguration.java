@@ -65,6 +65,9 @@ public class CreditsStepConfiguration {
     public static final String SETTLE_CREDITS_STEP = "writeStatementsAndBalancesStep";
     private static final String RUN = "#{stepExecution.jobExecution.jobInstance.instanceId}";
 
+    /** Customers whose ledgers are read and held at once while settling. */
+    private static final int LEDGERS_AT_ONCE = 200;
+
     @Bean
     Step loadPurchasesStep(JobRepository jobRepository, PlatformTransactionManager tm, Tasklet loadPurchasesTasklet) {
         return new StepBuilder(LOAD_PURCHASES_STEP, jobRepository)
@@ -190,11 +193,17 @@ public class CreditsStepConfiguration {
             Path folder = RunFolders.of(runsDir, "nightly-billing", date, executionId);
             List<Balance> all = new ArrayList<>();
             List<ThresholdWebhook.Crossing> crossings = new ArrayList<>();
-            for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-                Balance balance = settlement.settle(customer, folder, properties, crossings);
-                balances.save(balance, run);
-                all.add(balance);
-                contribution.incrementWriteCount(1);
+            List<Customer> sorted = List.copyOf(new TreeMap<>(customers.findAll()).values());
+            for (int i = 0; i < sorted.size(); i += LEDGERS_AT_ONCE) {
+                List<Customer> group = sorted.subList(i, Math.min(i + LEDGERS_AT_ONCE, sorted.size()));
+                Map<String, CreditLedger> ledgersOfGroup = settlement.ledgers(group);
+                for (Customer customer : group) {
+                    Balance balance = settlement.settle(
+                            customer, ledgersOfGroup.get(customer.customerId()), folder, properties, crossings);
+                    balances.save(balance, run);
+                    all.add(balance);
+                    contribution.incrementWriteCount(1);
+                }
             }
             crossings.forEach(crossing -> findings.record(crossing.finding(), run));
             webhook.deliver(crossings, run);
@@ -239,11 +248,14 @@ public class CreditsStepConfiguration {
 
         /** Writes the customer's statements and adds its threshold findings to {@code crossings}; returns its balance. */
         Balance settle(
-                Customer customer, Path folder, BalanceProperties properties, List<ThresholdWebhook.Crossing> crossings)
+                Customer customer,
+                CreditLedger ledger,
+                Path folder,
+                BalanceProperties properties,
+                List<ThresholdWebhook.Crossing> crossings)
                 throws IOException {
             List<CreditGrant> own = grants.getOrDefault(customer.customerId(), List.of());
             TreeSet<BillingPeriod> periods = periods(customer);
-            CreditLedger ledger = ledger(customer, own, periods);
             for (BillingPeriod period : periods) {
                 Statement statement = Statements.of(customer, plans, ledger, period);
                 StatementFiles.write(
@@ -265,11 +277,22 @@ public class CreditsStepConfiguration {
             return ledgers.periodsOfRun(customer, runHours, window);
         }
 
-        CreditLedger ledger(Customer customer, List<CreditGrant> grants, TreeSet<BillingPeriod> periods) {
-            BillingPeriod current = customer.cycle().periodContaining(now);
-            Instant from = min(periods.first().start(), current.start());
-            Instant to = max(periods.last().end(), current.end());
-            return ledgers.ledger(customer, plans, grants, from, to);
+        /**
+         * The ledgers of a group of customers, read together: from the first period the run touched (or
+         * the current one, if earlier) to the end of the last (or of the current one, if later).
+         */
+        Map<String, CreditLedger> ledgers(List<Customer> customers) {
+            List<CreditLedgers.Request> requests = new ArrayList<>(customers.size());
+            for (Customer customer : customers) {
+                TreeSet<BillingPeriod> periods = periods(customer);
+                BillingPeriod current = customer.cycle().periodContaining(now);
+                requests.add(new CreditLedgers.Request(
+                        customer,
+                        grants.getOrDefault(customer.customerId(), List.of()),
+                        min(periods.first().start(), current.start()),
+                        max(periods.last().end(), current.end())));
+            }
+            return ledgers.ledgers(requests, plans);
         }
 
         private static Instant min(Instant a, Instant b) {

@@ -83,4 +83,24 @@ public final class Amounts {
     public static BigDecimal toMicros(BigDecimal amount) {
         return amount.setScale(6, RoundingMode.HALF_UP);
     }
+
+    /**
+     * {@code amount.stripTrailingZeros()}, the same value and scale, but cheaper for the wide-scale values
+     * the database returns (26 decimals, an unscaled value past a long): the fraction's zeros are cut from
+     * the plain text, and only the short rest is stripped.
+     */
+    public static BigDecimal stripped(BigDecimal amount) {
+        if (amount.scale() <= 0) {
+            return amount.stripTrailingZeros();
+        }
+        String plain = amount.toPlainString();
+        int end = plain.length();
+        while (plain.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (plain.charAt(end - 1) == '.') {
+            end--;
+        }
+        return new BigDecimal(plain.substring(0, end)).stripTrailingZeros();
+    }
 }

@@ -68,6 +68,7 @@ public class BuildCreditGrantsStepConfiguration {
             Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
             CreditGrantPlanner planner = new CreditGrantPlanner(now);
             List<Instant> runHours = ledgers.runHours(run);
+            Map<String, Map<String, CreditGrantPlanner.Held>> held = outbox.grantsHeld();
             int queued = 0;
             for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
                 if (customer.stripeCustomerId() == null
@@ -87,7 +88,7 @@ public class BuildCreditGrantsStepConfiguration {
                         customer.customerId(),
                         customer.stripeCustomerId(),
                         WantedGrants.of(customer, plans, own, periods, ledger, now),
-                        outbox.grantsHeld(customer.customerId()));
+                        held.getOrDefault(customer.customerId(), new TreeMap<>()));
                 queued += outbox.insertAll(rows, run);
             }
             log.info("Outbox: {} new credit grant rows queued", queued);

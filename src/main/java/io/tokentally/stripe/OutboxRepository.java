@@ -160,21 +160,23 @@ public class OutboxRepository {
     }
 
     /**
-     * What the outbox holds per credit grant (its meter column) of a customer: the highest revision, the
-     * total granted in micro-USD (rows Stripe refused for good do not count) and whether it was ended.
+     * What the outbox holds per customer (by customer id, only customers with grant rows) and credit grant
+     * (its meter column): the highest revision, the total granted in micro-USD (rows Stripe refused for
+     * good do not count) and whether it was ended. One query for all customers.
      */
-    public Map<String, CreditGrantPlanner.Held> grantsHeld(String customerId) {
-        Map<String, CreditGrantPlanner.Held> held = new TreeMap<>();
+    public Map<String, Map<String, CreditGrantPlanner.Held>> grantsHeld() {
+        Map<String, Map<String, CreditGrantPlanner.Held>> held = new TreeMap<>();
         jdbc.query(
-                "SELECT meter, MAX(revision), SUM(CASE WHEN kind = 'CREDIT_GRANT' AND state <> 'FAILED'"
+                "SELECT customer_id, meter, MAX(revision), SUM(CASE WHEN kind = 'CREDIT_GRANT' AND state <> 'FAILED'"
                         + " THEN value_micros ELSE 0 END), SUM(CASE WHEN kind <> 'CREDIT_GRANT' THEN 1 ELSE 0 END)"
-                        + " FROM outbox WHERE customer_id = ? AND kind LIKE 'CREDIT_GRANT%' GROUP BY meter",
+                        + " FROM outbox WHERE kind LIKE 'CREDIT_GRANT%'"
+                        + " GROUP BY customer_id, meter",
                 rs -> {
-                    held.put(
-                            rs.getString(1),
-                            new CreditGrantPlanner.Held(rs.getInt(2), rs.getLong(3), rs.getLong(4) > 0));
-                },
-                customerId);
+                    held.computeIfAbsent(rs.getString(1), id -> new TreeMap<>())
+                            .put(
+                                    rs.getString(2),
+                                    new CreditGrantPlanner.Held(rs.getInt(3), rs.getLong(4), rs.getLong(5) > 0));
+                });
         return held;
     }
 

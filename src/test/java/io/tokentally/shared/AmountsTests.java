@@ -118,4 +118,27 @@ class AmountsTests {
         // then
         assertThat(text).isEqualTo(expected).doesNotContain("E", "e");
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0.00123400000000000000000000",
+        "-0.00123400000000000000000000",
+        "12345678901234.56789012345678901234",
+        "100.00000000000000000000000000",
+        "0.00000000000000000000000000",
+        "7",
+        "1.5E+3",
+        "0.00000000000000000000000001"
+    })
+    void strippedIsStripTrailingZerosWithTheSameScale(String text) {
+        // given
+        BigDecimal amount = new BigDecimal(text);
+
+        // when
+        BigDecimal stripped = Amounts.stripped(amount);
+
+        // then
+        assertThat(stripped).isEqualTo(amount.stripTrailingZeros());
+        assertThat(stripped.scale()).isEqualTo(amount.stripTrailingZeros().scale());
+    }
 }

@@ -76,10 +76,13 @@ final class RecordingReader extends Reader {
         cursor = position;
     }
 
-    /** Forgets everything before {@code position}. */
+    /**
+     * Forgets everything before {@code position}. The buffer is compacted only once the forgotten text
+     * is a read's size or more: compacting after every record moved the whole buffer once per record.
+     */
     void discardBefore(long position) {
         long keepFrom = Math.min(position, cursor);
-        if (keepFrom > bufferStart) {
+        if (keepFrom - bufferStart >= READ_SIZE) {
             buffer.delete(0, (int) (keepFrom - bufferStart));
             bufferStart = keepFrom;
         }

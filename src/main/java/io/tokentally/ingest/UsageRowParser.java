@@ -79,21 +79,24 @@ public final class UsageRowParser {
         if (record.isMalformed()) {
             throw new RowException(RejectCode.MALFORMED_ROW, record.malformed());
         }
-        for (String column : UsageColumns.REQUIRED) {
-            if (record.field(column) == null) {
-                throw new RowException(RejectCode.MISSING_FIELD, "required field " + column + " is empty");
-            }
-        }
-        String requestId = limited(record, REQUEST_ID, MAX_REQUEST_ID_LENGTH);
-        String customerId = limited(record, CUSTOMER_ID, MAX_ID_LENGTH);
-        String provider = limited(record, PROVIDER, MAX_ID_LENGTH).toLowerCase(Locale.ROOT);
-        String model = limited(record, MODEL, MAX_ID_LENGTH);
-        Instant timestamp = timestamp(record.field(TIMESTAMP));
-        long input = count(record, INPUT_TOKENS);
+        // each field is looked up once; missing ones are reported in UsageColumns.REQUIRED's order
+        String requestIdText = required(record, REQUEST_ID);
+        String timestampText = required(record, TIMESTAMP);
+        String customerIdText = required(record, CUSTOMER_ID);
+        String providerText = required(record, PROVIDER);
+        String modelText = required(record, MODEL);
+        String inputText = required(record, INPUT_TOKENS);
+        String outputText = required(record, OUTPUT_TOKENS);
+        String requestId = limited(requestIdText, REQUEST_ID, MAX_REQUEST_ID_LENGTH);
+        String customerId = limited(customerIdText, CUSTOMER_ID, MAX_ID_LENGTH);
+        String provider = limited(providerText, PROVIDER, MAX_ID_LENGTH).toLowerCase(Locale.ROOT);
+        String model = limited(modelText, MODEL, MAX_ID_LENGTH);
+        Instant timestamp = timestamp(timestampText);
+        long input = count(inputText, INPUT_TOKENS);
         long cached = count(record, CACHED_INPUT_TOKENS);
         long cacheWrite = count(record, CACHE_WRITE_TOKENS);
         long cacheWrite1h = count(record, CACHE_WRITE_1H_TOKENS);
-        long output = count(record, OUTPUT_TOKENS);
+        long output = count(outputText, OUTPUT_TOKENS);
         long reasoning = count(record, REASONING_TOKENS);
         // compared by subtraction: all counts are non-negative, and their sum could overflow a long
         if (cached > input || cacheWrite > input - cached || cacheWrite1h > input - cached - cacheWrite) {
@@ -137,8 +140,15 @@ public final class UsageRowParser {
                         count(record, UsageColumns.AUDIO_SECONDS)));
     }
 
-    private static String limited(RawRecord record, String column, int maxLength) {
+    private static String required(RawRecord record, String column) {
         String value = record.field(column);
+        if (value == null) {
+            throw new RowException(RejectCode.MISSING_FIELD, "required field " + column + " is empty");
+        }
+        return value;
+    }
+
+    private static String limited(String value, String column, int maxLength) {
         if (value.length() > maxLength) {
             throw new RowException(
                     RejectCode.FIELD_TOO_LONG,
@@ -222,7 +232,10 @@ public final class UsageRowParser {
     }
 
     private static long count(RawRecord record, String column) {
-        String text = record.field(column);
+        return count(record.field(column), column);
+    }
+
+    private static long count(String text, String column) {
         if (text == null) {
             return 0;
         }

@@ -6,13 +6,15 @@ import io.tokentally.ingest.UsageRow;
 import io.tokentally.normalize.ModelCatalog.ModelPricing;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.Hours;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Turns a valid usage row into a usage line: canonical provider and model, the long-context tier,
  * disjoint token buckets and customer attribution. A pure function of the row, the catalog and the
- * known customers. A row whose model (or token type or tier) has no price at its time is kept all the
+ * known customers (it keeps the ids it resolved, so one instance serves one thread). A row whose model (or token type or tier) has no price at its time is kept all the
  * same: rating holds it back, reports it and bills it once a price for its time exists; a row whose
  * model has no price at all is also listed among the rejects ({@link Result#held}). Its model
  * id is then the row's own, prefixes removed, and its price epoch its hour's start.
@@ -25,6 +27,11 @@ public final class UsageNormalizer {
     private final String source;
     private final ModelCatalog catalog;
     private final Set<String> customers;
+    /** Canonical ids by provider and model as written: a file names few models in many rows. */
+    private final Map<String, Map<String, ModelId>> models = new HashMap<>();
+
+    /** The canonical provider and {@code provider/model} id of a model as written. */
+    private record ModelId(String provider, String model) {}
 
     public UsageNormalizer(String source, ModelCatalog catalog, Set<String> customers) {
         this.source = source;
@@ -45,9 +52,10 @@ public final class UsageNormalizer {
     }
 
     public Result normalize(UsageRow row) {
-        String provider = catalog.canonicalProvider(row.provider()).orElseGet(() -> catalog.providerId(row.provider()));
-        String model =
-                catalog.canonicalModel(provider, row.model()).orElseGet(() -> catalog.modelId(provider, row.model()));
+        ModelId id = models.computeIfAbsent(row.provider(), p -> new HashMap<>())
+                .computeIfAbsent(row.model(), m -> resolve(row.provider(), m));
+        String provider = id.provider();
+        String model = id.model();
         if (provider.length() > MAX_PROVIDER_LENGTH || model.length() > MAX_MODEL_LENGTH) {
             return new Result(
                     null,
@@ -96,6 +104,12 @@ public final class UsageNormalizer {
                 row.reasoningTokens(),
                 row.units());
         return new Result(line, null, pricing.isPresent() ? null : held(row, model));
+    }
+
+    private ModelId resolve(String rawProvider, String rawModel) {
+        String provider = catalog.canonicalProvider(rawProvider).orElseGet(() -> catalog.providerId(rawProvider));
+        String model = catalog.canonicalModel(provider, rawModel).orElseGet(() -> catalog.modelId(provider, rawModel));
+        return new ModelId(provider, model);
     }
 
     private static Reject held(UsageRow row, String model) {

@@ -3,7 +3,6 @@ package io.tokentally.rating;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import io.tokentally.shared.UsageWindow;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -19,22 +18,22 @@ public final class PricePins {
 
     static final PricePins NONE = new PricePins(Map.of());
 
-    private final Map<String, Long> priceIds;
+    private final Map<AggregateKey, Long> priceIds;
 
-    private PricePins(Map<String, Long> priceIds) {
+    private PricePins(Map<AggregateKey, Long> priceIds) {
         this.priceIds = priceIds;
     }
 
     /** The stored price ids of the aggregates of the run's hours and window. */
     static PricePins of(JdbcTemplate jdbc, long run, UsageWindow window) {
-        Map<String, Long> priceIds = new HashMap<>();
+        Map<AggregateKey, Long> priceIds = new HashMap<>();
         jdbc.query(
                 "SELECT customer_id, model, token_type, service_tier, context_tier, hour_start, price_epoch, price_id"
                         + " FROM rated_aggregate WHERE hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run"
                         + " = ?) OR (hour_start >= ? AND hour_start < ?)",
                 rs -> {
                     priceIds.put(
-                            key(
+                            new AggregateKey(
                                     rs.getString(1),
                                     rs.getString(2),
                                     rs.getString(3),
@@ -52,7 +51,10 @@ public final class PricePins {
 
     /** The price version that billed this usage's token type before, if it was billed. */
     OptionalLong priceIdOf(HourlyUsage usage, TokenType type) {
-        Long id = priceIds.get(key(
+        if (priceIds.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        Long id = priceIds.get(new AggregateKey(
                 usage.customerId(),
                 usage.model(),
                 type.code(),
@@ -61,28 +63,5 @@ public final class PricePins {
                 usage.hourStart(),
                 usage.priceEpoch()));
         return id == null ? OptionalLong.empty() : OptionalLong.of(id);
-    }
-
-    private static String key(
-            String customerId,
-            String model,
-            String tokenType,
-            String serviceTier,
-            String contextTier,
-            Instant hour,
-            Instant epoch) {
-        return customerId
-                + '\u0000'
-                + model
-                + '\u0000'
-                + tokenType
-                + '\u0000'
-                + serviceTier
-                + '\u0000'
-                + contextTier
-                + '\u0000'
-                + hour
-                + '\u0000'
-                + epoch;
     }
 }

@@ -11,8 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -70,7 +68,7 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
     private final long run;
     private final String insert;
     private final AtomicLong changed = new AtomicLong();
-    private final Map<Instant, Map<Key, Stored>> storedByHour = new HashMap<>();
+    private final Map<Instant, Map<AggregateKey, Stored>> storedByHour = new HashMap<>();
 
     RatedAggregateItemWriter(JdbcTemplate jdbc, Clock clock, long run) {
         this.jdbc = jdbc;
@@ -86,25 +84,35 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 
     @Override
     public void write(Chunk<? extends List<RatedAggregate>> chunk) {
-        List<RatedAggregate> aggregates = new ArrayList<>();
-        chunk.forEach(aggregates::addAll);
-        if (aggregates.isEmpty()) {
+        Instant first = firstHour(chunk);
+        if (first == null) {
             return;
         }
-        Map<Key, Stored> existing = existingFor(aggregates);
+        storedByHour.keySet().removeIf(hour -> hour.isBefore(first));
         List<RatedAggregate> inserts = new ArrayList<>();
         List<RatedAggregate> updates = new ArrayList<>();
         List<RatedAggregate> detailUpdates = new ArrayList<>();
-        for (RatedAggregate aggregate : aggregates) {
-            Stored stored = existing.get(Key.of(aggregate));
-            if (stored == null) {
-                if (aggregate.tokens() != 0) {
-                    inserts.add(aggregate);
+        List<AggregateKey> insertKeys = new ArrayList<>();
+        List<AggregateKey> updateKeys = new ArrayList<>();
+        List<AggregateKey> detailKeys = new ArrayList<>();
+        for (List<RatedAggregate> rated : chunk) {
+            for (RatedAggregate aggregate : rated) {
+                AggregateKey key = AggregateKey.of(aggregate);
+                Stored stored = storedByHour
+                        .computeIfAbsent(aggregate.hourStart(), this::readHour)
+                        .get(key);
+                if (stored == null) {
+                    if (aggregate.tokens() != 0) {
+                        inserts.add(aggregate);
+                        insertKeys.add(key);
+                    }
+                } else if (!stored.billsAlike(aggregate)) {
+                    updates.add(aggregate);
+                    updateKeys.add(key);
+                } else if (!stored.matches(aggregate)) {
+                    detailUpdates.add(aggregate);
+                    detailKeys.add(key);
                 }
-            } else if (!stored.billsAlike(aggregate)) {
-                updates.add(aggregate);
-            } else if (!stored.matches(aggregate)) {
-                detailUpdates.add(aggregate);
             }
         }
         Instant now = Instant.now(clock);
@@ -120,35 +128,36 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         if (!inserts.isEmpty()) {
             jdbc.batchUpdate(insert, inserts, inserts.size(), (ps, a) -> bindInsert(ps, a, now));
         }
-        inserts.forEach(this::remember);
-        updates.forEach(this::remember);
-        detailUpdates.forEach(this::remember);
+        remember(inserts, insertKeys);
+        remember(updates, updateKeys);
+        remember(detailUpdates, detailKeys);
         changed.addAndGet(inserts.size() + updates.size());
     }
 
     /**
-     * The stored aggregates of the hours this chunk covers, by key. Items arrive ordered by hour, so
-     * each hour is read once and then kept up to date with what this writer writes; hours before the
-     * chunk's first hour are forgotten. (A failed chunk fails the step, and a restart starts afresh.)
+     * The earliest hour of the chunk's aggregates, or null if it has none. Items arrive ordered by hour,
+     * so the stored aggregates of each hour are read once (the first time the hour comes up) and then
+     * kept up to date with what this writer writes; hours before the chunk's first hour are forgotten.
+     * (A failed chunk fails the step, and a restart starts afresh.)
      */
-    private Map<Key, Stored> existingFor(List<RatedAggregate> aggregates) {
-        Set<Instant> hours = new TreeSet<>();
-        aggregates.forEach(a -> hours.add(a.hourStart()));
-        Instant first = ((TreeSet<Instant>) hours).first();
-        storedByHour.keySet().removeIf(hour -> hour.isBefore(first));
-        Map<Key, Stored> existing = new HashMap<>();
-        for (Instant hour : hours) {
-            existing.putAll(storedByHour.computeIfAbsent(hour, this::readHour));
+    private static Instant firstHour(Chunk<? extends List<RatedAggregate>> chunk) {
+        Instant first = null;
+        for (List<RatedAggregate> rated : chunk) {
+            for (RatedAggregate aggregate : rated) {
+                if (first == null || aggregate.hourStart().isBefore(first)) {
+                    first = aggregate.hourStart();
+                }
+            }
         }
-        return existing;
+        return first;
     }
 
-    private Map<Key, Stored> readHour(Instant hour) {
-        Map<Key, Stored> stored = new HashMap<>();
+    private Map<AggregateKey, Stored> readHour(Instant hour) {
+        Map<AggregateKey, Stored> stored = new HashMap<>();
         jdbc.query(
                 SELECT_HOUR,
                 rs -> {
-                    Key key = new Key(
+                    AggregateKey key = new AggregateKey(
                             rs.getString("customer_id"),
                             rs.getString("model"),
                             rs.getString("token_type"),
@@ -172,10 +181,10 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         return stored;
     }
 
-    private void remember(RatedAggregate a) {
-        Map<Key, Stored> hour = storedByHour.get(a.hourStart());
-        if (hour != null) {
-            hour.put(Key.of(a), Stored.of(a));
+    /** Keeps what this writer wrote for the hours it keeps: {@code keys.get(i)} is the key of {@code written.get(i)}. */
+    private void remember(List<RatedAggregate> written, List<AggregateKey> keys) {
+        for (int i = 0; i < written.size(); i++) {
+            storedByHour.get(written.get(i).hourStart()).put(keys.get(i), Stored.of(written.get(i)));
         }
     }
 
@@ -184,28 +193,6 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         ps.setLong(12, run);
         SqlTime.bind(ps, 13, now);
         bindKey(ps, 14, a);
-    }
-
-    /** The natural key of an aggregate. */
-    private record Key(
-            String customerId,
-            String model,
-            String tokenType,
-            String serviceTier,
-            String contextTier,
-            Instant hourStart,
-            Instant priceEpoch) {
-
-        static Key of(RatedAggregate a) {
-            return new Key(
-                    a.customerId(),
-                    a.model(),
-                    a.tokenType().code(),
-                    a.serviceTier().code(),
-                    a.contextTier().code(),
-                    a.hourStart(),
-                    a.priceEpoch());
-        }
     }
 
     /** What is stored of an aggregate, to tell whether a new rating changes it. */

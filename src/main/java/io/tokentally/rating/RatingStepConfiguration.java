@@ -3,11 +3,9 @@ package io.tokentally.rating;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
-import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
 import java.time.LocalDate;
-import javax.sql.DataSource;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -16,9 +14,8 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,30 +27,26 @@ import org.springframework.transaction.PlatformTransactionManager;
  * upserts rated aggregates; usage without a price at its time is held back ({@link HeldUsage}).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RatingProperties.class)
 public class RatingStepConfiguration {
 
     public static final String RATE_STEP = "rateStep";
     /** The job that re-rates history at today's catalog: the only one whose rate step ignores {@link PricePins}. */
     public static final String RERATE_JOB = "rerateJob";
 
-    static final int CHUNK_SIZE = 2_000;
     private static final String RUN = "#{stepExecution.jobExecution.jobInstance.instanceId}";
-
-    static final String HOURLY_USAGE_SQL =
-            HourlyUsage.query("(hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?)"
-                            + " OR (hour_start >= ? AND hour_start < ?))")
-                    + " ORDER BY hour_start, customer_id, model, service_tier, context_tier, price_epoch";
 
     @Bean
     Step rateStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
-            JdbcCursorItemReader<HourlyUsage> hourlyUsageItemReader,
+            HourlyUsageItemReader hourlyUsageItemReader,
             RateItemProcessor rateItemProcessor,
             RatingItemWriter ratingItemWriter,
-            HeldUsageRepository heldUsage) {
+            HeldUsageRepository heldUsage,
+            RatingProperties properties) {
         return new StepBuilder(RATE_STEP, jobRepository)
-                .<HourlyUsage, Rater.Rating>chunk(CHUNK_SIZE)
+                .<HourlyUsage, Rater.Rating>chunk(properties.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(hourlyUsageItemReader)
                 .processor(rateItemProcessor)
@@ -64,17 +57,9 @@ public class RatingStepConfiguration {
 
     @Bean
     @StepScope
-    JdbcCursorItemReader<HourlyUsage> hourlyUsageItemReader(
-            DataSource dataSource, @Value(RUN) long run, @Value("#{jobParameters['date']}") String date) {
-        UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
-        return new JdbcCursorItemReaderBuilder<HourlyUsage>()
-                .name("hourlyUsageItemReader")
-                .dataSource(dataSource)
-                .sql(HOURLY_USAGE_SQL)
-                .queryArguments(run, SqlTime.utc(window.from()), SqlTime.utc(window.to()))
-                .fetchSize(CHUNK_SIZE)
-                .rowMapper(HourlyUsage::read)
-                .build();
+    HourlyUsageItemReader hourlyUsageItemReader(
+            JdbcTemplate jdbc, @Value(RUN) long run, @Value("#{jobParameters['date']}") String date) {
+        return new HourlyUsageItemReader(jdbc, run, UsageWindow.ofUtcDate(LocalDate.parse(date)));
     }
 
     @Bean

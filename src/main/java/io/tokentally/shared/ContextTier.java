@@ -7,8 +7,10 @@ public enum ContextTier {
     STANDARD,
     LONG;
 
+    private final String code = name().toLowerCase(Locale.ROOT);
+
     public String code() {
-        return name().toLowerCase(Locale.ROOT);
+        return code;
     }
 
     public static ContextTier fromCode(String code) {

@@ -10,8 +10,10 @@ public enum ServiceTier {
     PRIORITY,
     FLEX;
 
+    private final String code = name().toLowerCase(Locale.ROOT);
+
     public String code() {
-        return name().toLowerCase(Locale.ROOT);
+        return code;
     }
 
     /** Parses a tier as written in usage files; OpenAI's {@code default} means standard. */

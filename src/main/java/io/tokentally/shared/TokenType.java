@@ -18,11 +18,13 @@ public enum TokenType {
     IMAGE,
     AUDIO_SECOND;
 
+    private final String code = name().toLowerCase(Locale.ROOT);
+
     /** The non-token units, in the order of their usage columns. */
     public static final List<TokenType> UNITS = List.of(WEB_SEARCH_REQUEST, IMAGE, AUDIO_SECOND);
 
     public String code() {
-        return name().toLowerCase(Locale.ROOT);
+        return code;
     }
 
     /** Whether this is a non-token unit (counted per request, image or second, not per token). */

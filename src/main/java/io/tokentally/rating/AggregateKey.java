@@ -1,0 +1,28 @@
+package io.tokentally.rating;
+
+import java.time.Instant;
+
+/**
+ * The natural key of a rated aggregate (the primary key of {@code rated_aggregate}); the tier and token
+ * type codes are the enums' own strings, so a key hashes without building text.
+ */
+record AggregateKey(
+        String customerId,
+        String model,
+        String tokenType,
+        String serviceTier,
+        String contextTier,
+        Instant hourStart,
+        Instant priceEpoch) {
+
+    static AggregateKey of(RatedAggregate a) {
+        return new AggregateKey(
+                a.customerId(),
+                a.model(),
+                a.tokenType().code(),
+                a.serviceTier().code(),
+                a.contextTier().code(),
+                a.hourStart(),
+                a.priceEpoch());
+    }
+}

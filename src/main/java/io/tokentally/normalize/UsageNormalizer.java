@@ -14,10 +14,11 @@ import java.util.Set;
 /**
  * Turns a valid usage row into a usage line: canonical provider and model, the long-context tier,
  * disjoint token buckets and customer attribution. A pure function of the row, the catalog and the
- * known customers (it keeps the ids it resolved, so one instance serves one thread). A row whose model (or token type or tier) has no price at its time is kept all the
- * same: rating holds it back, reports it and bills it once a price for its time exists; a row whose
- * model has no price at all is also listed among the rejects ({@link Result#held}). Its model
- * id is then the row's own, prefixes removed, and its price epoch its hour's start.
+ * known customers (it keeps the ids it resolved, so one instance serves one thread). A row whose model
+ * (or token type or tier) has no price at its time is kept all the same: rating holds it back,
+ * reports it and bills it once a price for its time exists; a row whose model has no price at all is
+ * also listed among the rejects ({@link Result#held}). Its model id is then the row's own, prefixes
+ * removed, and its price epoch its hour's start.
  */
 public final class UsageNormalizer {
 

@@ -3,6 +3,7 @@ package io.tokentally.rating;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
+import io.tokentally.shared.BackgroundCommits;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -44,7 +45,8 @@ public class RatingStepConfiguration {
             RateItemProcessor rateItemProcessor,
             RatingItemWriter ratingItemWriter,
             HeldUsageRepository heldUsage,
-            RatingProperties properties) {
+            RatingProperties properties,
+            BackgroundCommits backgroundCommits) {
         return new StepBuilder(RATE_STEP, jobRepository)
                 .<HourlyUsage, Rater.Rating>chunk(properties.chunkSize())
                 .transactionManager(transactionManager)
@@ -52,6 +54,7 @@ public class RatingStepConfiguration {
                 .processor(rateItemProcessor)
                 .writer(ratingItemWriter)
                 .listener(new HeldUsageListener(heldUsage))
+                .listener(backgroundCommits)
                 .build();
     }
 

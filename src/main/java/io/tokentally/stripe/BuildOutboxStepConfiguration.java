@@ -3,6 +3,7 @@ package io.tokentally.stripe;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
+import io.tokentally.shared.BackgroundCommits;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
@@ -106,9 +107,13 @@ public class BuildOutboxStepConfiguration {
 
     @Bean
     Step buildOutboxStep(
-            JobRepository jobRepository, PlatformTransactionManager transactionManager, Tasklet buildOutboxTasklet) {
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            Tasklet buildOutboxTasklet,
+            BackgroundCommits backgroundCommits) {
         return new StepBuilder(BUILD_OUTBOX_STEP, jobRepository)
                 .tasklet(buildOutboxTasklet, transactionManager)
+                .listener(backgroundCommits)
                 .build();
     }
 

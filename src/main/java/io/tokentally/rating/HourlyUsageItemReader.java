@@ -2,7 +2,6 @@ package io.tokentally.rating;
 
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -43,9 +42,7 @@ class HourlyUsageItemReader extends AbstractItemCountingItemStreamItemReader<Hou
                 "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
                 (rs, n) -> SqlTime.read(rs, "hour_start"),
                 run));
-        for (Instant hour = window.from(); hour.isBefore(window.to()); hour = hour.plus(Duration.ofHours(1))) {
-            all.add(hour);
-        }
+        all.addAll(window.hours());
         hours = all.iterator();
         current = new ArrayDeque<>();
     }

@@ -18,19 +18,26 @@ public final class PricePins {
 
     static final PricePins NONE = new PricePins(Map.of());
 
+    private static final String SELECT_PINS = " SELECT customer_id, model, token_type, service_tier, context_tier,"
+            + " hour_start, price_epoch, price_id FROM rated_aggregate";
+
     private final Map<AggregateKey, Long> priceIds;
 
     private PricePins(Map<AggregateKey, Long> priceIds) {
         this.priceIds = priceIds;
     }
 
-    /** The stored price ids of the aggregates of the run's hours and window. */
+    /**
+     * The stored price ids of the aggregates of the run's window and, apart, of its other hours: each part
+     * reads through the primary key, which starts with the hour, where "in the window or in the run's
+     * hours" scanned every rated aggregate.
+     */
     static PricePins of(JdbcTemplate jdbc, long run, UsageWindow window) {
         Map<AggregateKey, Long> priceIds = new HashMap<>();
         jdbc.query(
-                "SELECT customer_id, model, token_type, service_tier, context_tier, hour_start, price_epoch, price_id"
-                        + " FROM rated_aggregate WHERE hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run"
-                        + " = ?) OR (hour_start >= ? AND hour_start < ?)",
+                SELECT_PINS + " WHERE hour_start >= ? AND hour_start < ? UNION ALL" + SELECT_PINS
+                        + " WHERE hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?"
+                        + " AND (hour_start < ? OR hour_start >= ?))",
                 rs -> {
                     priceIds.put(
                             new AggregateKey(
@@ -43,6 +50,8 @@ public final class PricePins {
                                     SqlTime.read(rs, "price_epoch")),
                             rs.getLong(8));
                 },
+                SqlTime.utc(window.from()),
+                SqlTime.utc(window.to()),
                 run,
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()));

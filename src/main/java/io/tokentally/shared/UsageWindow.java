@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /** A half-open interval [from, to) of UTC instants, usually one day of usage. */
@@ -24,5 +26,14 @@ public record UsageWindow(Instant from, Instant to) {
 
     public boolean contains(Instant instant) {
         return !instant.isBefore(from) && instant.isBefore(to);
+    }
+
+    /** The starts of the hours from {@code from} until {@code to}, in order. */
+    public List<Instant> hours() {
+        List<Instant> hours = new ArrayList<>();
+        for (Instant hour = from; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
+            hours.add(hour);
+        }
+        return hours;
     }
 }

@@ -10,6 +10,7 @@ import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import io.tokentally.shared.UsageWindow;
 import java.math.BigDecimal;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,8 +54,19 @@ public class BuildOutboxStepConfiguration {
 
     public static final String BUILD_OUTBOX_STEP = "buildOutboxStep";
     private static final Logger log = LoggerFactory.getLogger(BuildOutboxStepConfiguration.class);
-    private static final String RUN_HOURS = "(hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?)"
-            + " OR (hour_start >= ? AND hour_start < ?))";
+    /**
+     * The customers with attributed usage in the run's hours: its window, and its other hours ({@code
+     * run_hour}). Asked per customer through the customer index, so the night's cost does not grow with
+     * history, as a scan of all rated aggregates for "in the window or in the run's hours" did. Attributed
+     * usage always has a customer row: customers are never deleted.
+     */
+    private static final String INSERT_RUN_CUSTOMERS = "INSERT INTO run_customer (ingest_run, customer_id)"
+            + " SELECT ?, c.customer_id FROM customer c"
+            + " WHERE EXISTS (SELECT 1 FROM rated_aggregate a WHERE a.customer_id = c.customer_id"
+            + " AND a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?)"
+            + " OR EXISTS (SELECT 1 FROM run_hour r JOIN rated_aggregate a ON a.customer_id = c.customer_id"
+            + " AND a.hour_start = r.hour_start WHERE r.ingest_run = ? AND (r.hour_start < ? OR r.hour_start >= ?)"
+            + " AND a.attributed = TRUE)";
 
     @Bean
     AmountMeterLayout amountMeterLayout(StripeProperties properties) {
@@ -133,7 +145,8 @@ public class BuildOutboxStepConfiguration {
             @Value("#{jobParameters['date']}") String date) {
         return (contribution, chunkContext) -> {
             UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
-            Object[] runHours = {run, SqlTime.utc(window.from()), SqlTime.utc(window.to())};
+            Object from = SqlTime.utc(window.from());
+            Object to = SqlTime.utc(window.to());
             Instant now = Instant.now(clock);
             OutboxPlanner planner = new OutboxPlanner(now, Duration.ofDays(properties.lateAfterDays()));
             ClosedPeriodPlanner closing = closedPeriods.planner(now);
@@ -142,13 +155,7 @@ public class BuildOutboxStepConfiguration {
                 stripeIds.put(rs.getString(1), rs.getString(2));
             });
             jdbc.update("DELETE FROM run_customer WHERE ingest_run = ?", run);
-            jdbc.update(
-                    "INSERT INTO run_customer (ingest_run, customer_id) SELECT DISTINCT ?, customer_id FROM rated_aggregate"
-                            + " WHERE attributed = TRUE AND " + RUN_HOURS,
-                    run,
-                    runHours[0],
-                    runHours[1],
-                    runHours[2]);
+            jdbc.update(INSERT_RUN_CUSTOMERS, run, from, to, run, from, to);
             Map<String, BillingCycle> cycles = new HashMap<>();
             customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
             TokenLayoutOutbox tokens = properties.tokensLayout()
@@ -156,7 +163,7 @@ public class BuildOutboxStepConfiguration {
                     : null;
             int queued = 0;
             for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle :
-                    periodsTouched(jdbc, runHours, cycles).entrySet()) {
+                    periodsTouched(jdbc, run, window, cycles).entrySet()) {
                 for (BillingPeriod period : cycle.getValue()) {
                     if (closing.isClosed(period)) {
                         continue; // Stripe invoiced it: changes go out as invoice items, below
@@ -180,16 +187,29 @@ public class BuildOutboxStepConfiguration {
         };
     }
 
-    /** Per billing cycle of the run's customers, the periods the run's hours fall in. */
+    /**
+     * Per billing cycle of the run's customers, the periods of the run's hours (its window and {@code
+     * run_hour}) that have attributed usage; each hour is asked through the primary key, which starts with it.
+     */
     private static Map<BillingCycle, TreeSet<BillingPeriod>> periodsTouched(
-            JdbcTemplate jdbc, Object[] runHours, Map<String, BillingCycle> cycles) {
-        TreeSet<Instant> hours = new TreeSet<>();
+            JdbcTemplate jdbc, long run, UsageWindow window, Map<String, BillingCycle> cycles) {
+        TreeSet<Instant> candidates = new TreeSet<>(window.hours());
         jdbc.query(
-                "SELECT DISTINCT hour_start FROM rated_aggregate WHERE attributed = TRUE AND " + RUN_HOURS,
+                "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
                 rs -> {
-                    hours.add(SqlTime.read(rs, "hour_start"));
+                    candidates.add(SqlTime.read(rs, "hour_start"));
                 },
-                runHours);
+                run);
+        TreeSet<Instant> hours = new TreeSet<>();
+        for (Instant hour : candidates) {
+            boolean attributed = Boolean.TRUE.equals(jdbc.query(
+                    "SELECT 1 FROM rated_aggregate WHERE hour_start = ? AND attributed = TRUE FETCH FIRST 1 ROWS ONLY",
+                    ResultSet::next,
+                    SqlTime.utc(hour)));
+            if (attributed) {
+                hours.add(hour);
+            }
+        }
         Set<BillingCycle> distinct = new HashSet<>(cycles.values());
         distinct.add(BillingCycle.CALENDAR_MONTH_UTC);
         Map<BillingCycle, TreeSet<BillingPeriod>> periods = new LinkedHashMap<>();

@@ -221,6 +221,11 @@ public class BuildOutboxStepConfiguration {
         return periods;
     }
 
+    /**
+     * The outbox rows that bring each amount meter of the period's run customers to what they were billed
+     * per hour. The billed amounts are summed per meter and hour here, row by row, not by a GROUP BY that
+     * H2 builds as a temporary result the size of the period; the sums are the same exact decimals.
+     */
     private static List<OutboxRow> plan(
             JdbcTemplate jdbc,
             OutboxRepository outbox,
@@ -235,10 +240,9 @@ public class BuildOutboxStepConfiguration {
         Map<String, NavigableMap<Instant, BigDecimal>> billed = new TreeMap<>();
         Object[] args = {run, SqlTime.utc(from), SqlTime.utc(to)};
         jdbc.query(
-                "SELECT a.customer_id, a.token_type, a.hour_start, SUM(a.billed_usd) FROM rated_aggregate a"
+                "SELECT a.customer_id, a.token_type, a.hour_start, a.billed_usd FROM rated_aggregate a"
                         + " JOIN run_customer c ON c.customer_id = a.customer_id AND c.ingest_run = ?"
-                        + " WHERE a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?"
-                        + " GROUP BY a.customer_id, a.token_type, a.hour_start",
+                        + " WHERE a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?",
                 rs -> {
                     if (!onCycle.test(rs.getString(1))) {
                         return;

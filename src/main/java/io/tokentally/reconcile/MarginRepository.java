@@ -238,6 +238,7 @@ public class MarginRepository {
         private final String provider;
         private final String model;
         private final LocalDate day;
+        private final String sortKey;
         private final Map<String, BigDecimal> listByType = new TreeMap<>();
         private BigDecimal billed = BigDecimal.ZERO;
 
@@ -246,6 +247,7 @@ public class MarginRepository {
             this.provider = provider;
             this.model = model;
             this.day = day;
+            this.sortKey = customerId + '\u0000' + model + '\u0000' + day;
         }
 
         boolean holds(String customerId, String model, LocalDate day) {
@@ -253,7 +255,7 @@ public class MarginRepository {
         }
 
         String sortKey() {
-            return customerId + '\u0000' + model + '\u0000' + day;
+            return sortKey;
         }
 
         void add(String tokenType, BigDecimal listUsd, BigDecimal billedUsd) {

@@ -4,11 +4,14 @@ import io.tokentally.shared.Amounts;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -104,15 +107,25 @@ public class RunTotalsRepository {
      */
     public record RunTotals(List<Total> billed, List<Total> unattributed, long aggregatesChanged) {}
 
-    /** How many distinct hours the run rated. */
+    /**
+     * How many distinct hours the run rated: of the hours the rate step rated (the run's hours and every hour of
+     * its window), those that hold aggregates, each looked up by the key's first column instead of counting the
+     * distinct hours of every aggregate of the run's hours.
+     */
     public long ratedHours(long run, UsageWindow window) {
-        Long hours = jdbc.queryForObject(
-                "SELECT COUNT(DISTINCT hour_start) FROM rated_aggregate WHERE" + RUN_HOURS,
-                Long.class,
-                run,
-                SqlTime.utc(window.from()),
-                SqlTime.utc(window.to()));
-        return hours == null ? 0 : hours;
+        SortedSet<Instant> hours = new TreeSet<>(jdbc.query(
+                "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
+                (rs, rowNum) -> SqlTime.read(rs, "hour_start"),
+                run));
+        for (Instant hour = window.from(); hour.isBefore(window.to()); hour = hour.plus(Duration.ofHours(1))) {
+            hours.add(hour);
+        }
+        return hours.stream()
+                .filter(hour -> Boolean.TRUE.equals(jdbc.queryForObject(
+                        "SELECT EXISTS (SELECT 1 FROM rated_aggregate WHERE hour_start = ?)",
+                        Boolean.class,
+                        SqlTime.utc(hour))))
+                .count();
     }
 
     /** Hours this run's files touched outside its window (late or early usage), which it rated too. */

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,26 +40,37 @@ public class MarginRepository {
     /** One line per customer, model and day of the hours in [from, to). */
     public List<MarginLine> daily(Instant from, Instant to) {
         ActualCosts actual = charges.actualCosts(from, to);
-        Map<String, DayCost> lines = new TreeMap<>();
+        Map<DayKey, DayCost> lines = new HashMap<>();
+        DayCost[] last = {null};
         jdbc.query(
                 // no GROUP BY: the rows stream into the day's sums, where a grouped query would build (and on H2
                 // spill) a temporary result as large as the table's range
                 "SELECT customer_id, provider, model, token_type, hour_start, cost_usd, billed_usd"
                         + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?",
                 rs -> {
-                    LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC);
                     String customerId = rs.getString(1);
                     String provider = rs.getString(2);
                     String model = rs.getString(3);
-                    lines.computeIfAbsent(
-                                    customerId + '\u0000' + model + '\u0000' + day,
-                                    k -> new DayCost(customerId, provider, model, day))
-                            .add(rs.getString(4), rs.getBigDecimal(6), rs.getBigDecimal(7));
+                    LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC);
+                    // the rows of one customer, model and hour mostly come one after another, a row per token type
+                    DayCost line = last[0];
+                    if (line == null || !line.holds(customerId, model, day)) {
+                        line = lines.computeIfAbsent(
+                                new DayKey(customerId, model, day), k -> new DayCost(customerId, provider, model, day));
+                        last[0] = line;
+                    }
+                    line.add(rs.getString(4), rs.getBigDecimal(6), rs.getBigDecimal(7));
                 },
                 SqlTime.utc(from),
                 SqlTime.utc(to));
-        return lines.values().stream().map(line -> line.costed(actual)).toList();
+        // in the order of customer id, model and day as one text, as the lines have always come
+        return lines.values().stream()
+                .sorted(Comparator.comparing(DayCost::sortKey))
+                .map(line -> line.costed(actual))
+                .toList();
     }
+
+    private record DayKey(String customerId, String model, LocalDate day) {}
 
     /**
      * The daily lines of [from, to), taking whole UTC days that {@code known} holds (lines already read,
@@ -226,6 +238,7 @@ public class MarginRepository {
         private final String provider;
         private final String model;
         private final LocalDate day;
+        private final String sortKey;
         private final Map<String, BigDecimal> listByType = new TreeMap<>();
         private BigDecimal billed = BigDecimal.ZERO;
 
@@ -234,6 +247,15 @@ public class MarginRepository {
             this.provider = provider;
             this.model = model;
             this.day = day;
+            this.sortKey = customerId + '\u0000' + model + '\u0000' + day;
+        }
+
+        boolean holds(String customerId, String model, LocalDate day) {
+            return this.day.equals(day) && this.customerId.equals(customerId) && this.model.equals(model);
+        }
+
+        String sortKey() {
+            return sortKey;
         }
 
         void add(String tokenType, BigDecimal listUsd, BigDecimal billedUsd) {

@@ -31,12 +31,19 @@ public class ReconcileDays {
                 day = day.plusDays(1)) {
             days.add(day);
         }
+        // the run's hours outside its window that its files' usage falls on: run_hour holds every hour the run
+        // stored usage for (and the held hours it rated), so only those hours are looked up in usage_hourly,
+        // which has no index on ingest_run
         jdbc.query(
-                "SELECT DISTINCT hour_start FROM usage_hourly WHERE ingest_run = ?",
+                "SELECT r.hour_start FROM run_hour r WHERE r.ingest_run = ? AND (r.hour_start < ? OR r.hour_start >= ?)"
+                        + " AND EXISTS (SELECT 1 FROM usage_hourly u WHERE u.hour_start = r.hour_start"
+                        + " AND u.ingest_run = r.ingest_run)",
                 rs -> {
                     days.add(LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC));
                 },
-                run);
+                run,
+                SqlTime.utc(window.from()),
+                SqlTime.utc(window.to()));
         days.addAll(jdbc.queryForList(
                 "SELECT DISTINCT cost_day FROM provider_cost WHERE ingest_run = ?", LocalDate.class, run));
         return days.headSet(

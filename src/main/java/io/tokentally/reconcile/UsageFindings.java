@@ -61,19 +61,24 @@ class UsageFindings {
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()));
         Map<Day, BigDecimal> costs = new TreeMap<>();
-        jdbc.query(
-                "SELECT customer_id, hour_start, SUM(cost_usd) FROM rated_aggregate WHERE attributed = FALSE"
-                        + " AND hour_start >= ? AND hour_start < ? GROUP BY customer_id, hour_start",
-                rs -> {
-                    costs.merge(
-                            new Day(
-                                    rs.getString(1),
-                                    LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC)),
-                            rs.getBigDecimal(3),
-                            BigDecimal::add);
-                },
-                SqlTime.utc(window.from()),
-                SqlTime.utc(window.to()));
+        // by customer, through the customer index: the unknown customers' rows are few, the window's are not
+        usage.keySet().stream()
+                .map(Day::customerId)
+                .distinct()
+                .forEach(customerId -> jdbc.query(
+                        "SELECT hour_start, SUM(cost_usd) FROM rated_aggregate WHERE customer_id = ? AND hour_start >= ?"
+                                + " AND hour_start < ? AND attributed = FALSE GROUP BY hour_start",
+                        rs -> {
+                            costs.merge(
+                                    new Day(
+                                            customerId,
+                                            LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC)),
+                                    rs.getBigDecimal(2),
+                                    BigDecimal::add);
+                        },
+                        customerId,
+                        SqlTime.utc(window.from()),
+                        SqlTime.utc(window.to())));
         List<Finding> found = new ArrayList<>();
         usage.forEach((day, sums) -> {
             if (sums[1] == 0) {

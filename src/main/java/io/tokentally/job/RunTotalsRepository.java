@@ -19,8 +19,13 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class RunTotalsRepository {
 
-    private static final String RUN_HOURS = " (hour_start IN (SELECT hour_start FROM run_hour WHERE ingest_run = ?)"
-            + " OR (hour_start >= ? AND hour_start < ?))";
+    /**
+     * The run's hours: its window and {@code run_hour}. The bounds of the first and the last of them come
+     * first, so the primary key (which starts with the hour) narrows the read to the run's span, where the
+     * condition alone scanned every rated aggregate of all history.
+     */
+    private static final String RUN_HOURS = " hour_start >= ? AND hour_start < ? AND (hour_start IN (SELECT hour_start"
+            + " FROM run_hour WHERE ingest_run = ?) OR (hour_start >= ? AND hour_start < ?))";
 
     private final JdbcTemplate jdbc;
 
@@ -70,6 +75,8 @@ public class RunTotalsRepository {
         List<Total> billed = new ArrayList<>();
         List<Total> unattributed = new ArrayList<>();
         long[] changed = {0};
+        List<Object> arguments = new ArrayList<>(List.of(run));
+        arguments.addAll(runHours(run, window));
         jdbc.query(
                 "SELECT attributed, customer_id, provider, model, token_type, SUM(tokens), SUM(reasoning_tokens),"
                         + " SUM(cost_usd), SUM(billed_usd), SUM(CASE WHEN rated_run = ? THEN 1 ELSE 0 END),"
@@ -92,11 +99,32 @@ public class RunTotalsRepository {
                     (rs.getBoolean(1) ? billed : unattributed).add(total);
                     changed[0] += rs.getLong(10);
                 },
-                run,
+                arguments.toArray());
+        return new RunTotals(billed, unattributed, changed[0]);
+    }
+
+    /** The parameters of {@link #RUN_HOURS}: the bounds of the run's hours, the run, and the window. */
+    private List<Object> runHours(long run, UsageWindow window) {
+        Instant[] bounds = {window.from(), window.to()};
+        jdbc.query(
+                "SELECT MIN(hour_start) AS first_hour, MAX(hour_start) AS last_hour FROM run_hour WHERE ingest_run = ?",
+                rs -> {
+                    Instant first = SqlTime.read(rs, "first_hour");
+                    Instant last = SqlTime.read(rs, "last_hour");
+                    if (first != null && first.isBefore(bounds[0])) {
+                        bounds[0] = first;
+                    }
+                    if (last != null && !last.isBefore(bounds[1])) {
+                        bounds[1] = last.plus(Duration.ofHours(1));
+                    }
+                },
+                run);
+        return List.of(
+                SqlTime.utc(bounds[0]),
+                SqlTime.utc(bounds[1]),
                 run,
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()));
-        return new RunTotals(billed, unattributed, changed[0]);
     }
 
     /**
@@ -117,9 +145,7 @@ public class RunTotalsRepository {
                 "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
                 (rs, rowNum) -> SqlTime.read(rs, "hour_start"),
                 run));
-        for (Instant hour = window.from(); hour.isBefore(window.to()); hour = hour.plus(Duration.ofHours(1))) {
-            hours.add(hour);
-        }
+        hours.addAll(window.hours());
         return hours.stream()
                 .filter(hour -> Boolean.TRUE.equals(jdbc.queryForObject(
                         "SELECT EXISTS (SELECT 1 FROM rated_aggregate WHERE hour_start = ?)",

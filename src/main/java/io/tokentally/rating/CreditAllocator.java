@@ -36,7 +36,9 @@ public final class CreditAllocator {
     private static final Comparator<Charge> TIME_ORDER = Comparator.comparing(Charge::hour)
             .thenComparing(Charge::model)
             .thenComparing(Charge::tokenType)
-            .thenComparing(Charge::billedPerMillion);
+            .thenComparing(Charge::billedPerMillion)
+            .thenComparing(Charge::usdPerMillion)
+            .thenComparing(Charge::markupPercent);
 
     private final Customer customer;
     private final Map<String, Plan> plans;

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.rating.RatedHours;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
@@ -10,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -141,16 +140,8 @@ public class RunTotalsRepository {
      * distinct hours of every aggregate of the run's hours.
      */
     public long ratedHours(long run, UsageWindow window) {
-        SortedSet<Instant> hours = new TreeSet<>(jdbc.query(
-                "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
-                (rs, rowNum) -> SqlTime.read(rs, "hour_start"),
-                run));
-        hours.addAll(window.hours());
-        return hours.stream()
-                .filter(hour -> Boolean.TRUE.equals(jdbc.queryForObject(
-                        "SELECT EXISTS (SELECT 1 FROM rated_aggregate WHERE hour_start = ?)",
-                        Boolean.class,
-                        SqlTime.utc(hour))))
+        return RatedHours.of(jdbc, run, window).stream()
+                .filter(hour -> RatedHours.holdsAggregates(jdbc, hour, false))
                 .count();
     }
 

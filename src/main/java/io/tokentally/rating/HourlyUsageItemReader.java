@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.TreeSet;
 import org.springframework.batch.infrastructure.item.support.AbstractItemCountingItemStreamItemReader;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -38,12 +37,7 @@ class HourlyUsageItemReader extends AbstractItemCountingItemStreamItemReader<Hou
 
     @Override
     protected void doOpen() {
-        TreeSet<Instant> all = new TreeSet<>(jdbc.query(
-                "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
-                (rs, n) -> SqlTime.read(rs, "hour_start"),
-                run));
-        all.addAll(window.hours());
-        hours = all.iterator();
+        hours = RatedHours.of(jdbc, run, window).iterator();
         current = new ArrayDeque<>();
     }
 

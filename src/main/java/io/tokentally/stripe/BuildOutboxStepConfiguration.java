@@ -3,6 +3,7 @@ package io.tokentally.stripe;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
+import io.tokentally.rating.RatedHours;
 import io.tokentally.shared.BackgroundCommits;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
@@ -10,7 +11,6 @@ import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import io.tokentally.shared.UsageWindow;
 import java.math.BigDecimal;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,20 +193,9 @@ public class BuildOutboxStepConfiguration {
      */
     private static Map<BillingCycle, TreeSet<BillingPeriod>> periodsTouched(
             JdbcTemplate jdbc, long run, UsageWindow window, Map<String, BillingCycle> cycles) {
-        TreeSet<Instant> candidates = new TreeSet<>(window.hours());
-        jdbc.query(
-                "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
-                rs -> {
-                    candidates.add(SqlTime.read(rs, "hour_start"));
-                },
-                run);
         TreeSet<Instant> hours = new TreeSet<>();
-        for (Instant hour : candidates) {
-            boolean attributed = Boolean.TRUE.equals(jdbc.query(
-                    "SELECT 1 FROM rated_aggregate WHERE hour_start = ? AND attributed = TRUE FETCH FIRST 1 ROWS ONLY",
-                    ResultSet::next,
-                    SqlTime.utc(hour)));
-            if (attributed) {
+        for (Instant hour : RatedHours.of(jdbc, run, window)) {
+            if (RatedHours.holdsAggregates(jdbc, hour, true)) {
                 hours.add(hour);
             }
         }

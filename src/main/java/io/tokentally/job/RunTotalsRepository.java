@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -104,23 +105,10 @@ public class RunTotalsRepository {
 
     /** The parameters of {@link #RUN_HOURS}: the bounds of the run's hours, the run, and the window. */
     private List<Object> runHours(long run, UsageWindow window) {
-        Instant[] bounds = {window.from(), window.to()};
-        jdbc.query(
-                "SELECT MIN(hour_start) AS first_hour, MAX(hour_start) AS last_hour FROM run_hour WHERE ingest_run = ?",
-                rs -> {
-                    Instant first = SqlTime.read(rs, "first_hour");
-                    Instant last = SqlTime.read(rs, "last_hour");
-                    if (first != null && first.isBefore(bounds[0])) {
-                        bounds[0] = first;
-                    }
-                    if (last != null && !last.isBefore(bounds[1])) {
-                        bounds[1] = last.plus(Duration.ofHours(1));
-                    }
-                },
-                run);
+        TreeSet<Instant> hours = RatedHours.of(jdbc, run, window);
         return List.of(
-                SqlTime.utc(bounds[0]),
-                SqlTime.utc(bounds[1]),
+                SqlTime.utc(hours.first()),
+                SqlTime.utc(hours.last().plus(Duration.ofHours(1))),
                 run,
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()));

@@ -39,30 +39,34 @@ public class MarginRepository {
 
     /** One line per customer, model and day of the hours in [from, to). */
     public List<MarginLine> daily(Instant from, Instant to) {
-        ActualCosts actual = charges.actualCosts(from, to);
+        return daily(from, to, charges.actualCosts(from, to));
+    }
+
+    private List<MarginLine> daily(Instant from, Instant to, ActualCosts actual) {
         Map<DayKey, DayCost> lines = new HashMap<>();
-        DayCost[] last = {null};
-        jdbc.query(
-                // no GROUP BY: the rows stream into the day's sums, where a grouped query would build (and on H2
-                // spill) a temporary result as large as the table's range
-                "SELECT customer_id, provider, model, token_type, hour_start, cost_usd, billed_usd"
-                        + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?",
-                rs -> {
-                    String customerId = rs.getString(1);
-                    String provider = rs.getString(2);
-                    String model = rs.getString(3);
-                    LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC);
-                    // the rows of one customer, model and hour mostly come one after another, a row per token type
-                    DayCost line = last[0];
-                    if (line == null || !line.holds(customerId, model, day)) {
-                        line = lines.computeIfAbsent(
-                                new DayKey(customerId, model, day), k -> new DayCost(customerId, provider, model, day));
-                        last[0] = line;
-                    }
-                    line.add(rs.getString(4), rs.getBigDecimal(6), rs.getBigDecimal(7));
-                },
-                SqlTime.utc(from),
-                SqlTime.utc(to));
+        for (Instant start = from; start.isBefore(to); ) {
+            LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
+            Instant dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant end = dayEnd.isBefore(to) ? dayEnd : to;
+            // summed per day in SQL: the day's rows, one per hour, tiers and token type, would come back as a
+            // result that H2 builds in full (on disk past its in-memory row limit) before the first row is read
+            jdbc.query(
+                    "SELECT customer_id, provider, model, token_type, SUM(cost_usd), SUM(billed_usd)"
+                            + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?"
+                            + " GROUP BY customer_id, provider, model, token_type",
+                    rs -> {
+                        String customerId = rs.getString(1);
+                        String provider = rs.getString(2);
+                        String model = rs.getString(3);
+                        lines.computeIfAbsent(
+                                        new DayKey(customerId, model, day),
+                                        k -> new DayCost(customerId, provider, model, day))
+                                .add(rs.getString(4), rs.getBigDecimal(5), rs.getBigDecimal(6));
+                    },
+                    SqlTime.utc(start),
+                    SqlTime.utc(end));
+            start = end;
+        }
         // in the order of customer id, model and day as one text, as the lines have always come
         return lines.values().stream()
                 .sorted(Comparator.comparing(DayCost::sortKey))
@@ -248,10 +252,6 @@ public class MarginRepository {
             this.model = model;
             this.day = day;
             this.sortKey = customerId + '\u0000' + model + '\u0000' + day;
-        }
-
-        boolean holds(String customerId, String model, LocalDate day) {
-            return this.day.equals(day) && this.customerId.equals(customerId) && this.model.equals(model);
         }
 
         String sortKey() {

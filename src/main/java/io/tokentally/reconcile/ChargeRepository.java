@@ -54,7 +54,15 @@ class ChargeRepository {
         if (charges.isEmpty()) {
             return ActualCosts.NONE;
         }
-        ProviderUsageRepository.Sides sides = usage.sides(from, to, catalogs.current());
-        return ActualCosts.of(charges, sides.provider(), sides.billable());
+        return actualCosts(charges, usage.sides(from, to, catalogs.current()));
+    }
+
+    /** The actual costs of the hours in [from, to), whose usage {@code sides} already holds. */
+    ActualCosts actualCosts(Instant from, Instant to, ProviderUsageRepository.Sides sides) {
+        return actualCosts(charges(from, to), sides);
+    }
+
+    private static ActualCosts actualCosts(List<ChargedCost> charges, ProviderUsageRepository.Sides sides) {
+        return charges.isEmpty() ? ActualCosts.NONE : ActualCosts.of(charges, sides.provider(), sides.billable());
     }
 }

@@ -115,6 +115,20 @@ public class MarginRepository {
     }
 
     /**
+     * The daily lines of each of these days, costed from the usage already read for them
+     * ({@link ProviderReconciliation#usage}) instead of reading it again where a cost export covers a day.
+     */
+    List<MarginLine> daily(SortedMap<LocalDate, ProviderUsageRepository.Sides> usage) {
+        List<MarginLine> lines = new ArrayList<>();
+        usage.forEach((day, sides) -> {
+            Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            lines.addAll(daily(from, to, charges.actualCosts(from, to, sides)));
+        });
+        return lines;
+    }
+
+    /**
      * Keeps the lines the reconcile step computed for a run's days, replacing what an earlier attempt of the run
      * kept, so that the run report reads them ({@link #stored(long)}) instead of computing the days again.
      */

@@ -6,6 +6,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -40,17 +42,26 @@ public class ProviderReconciliation {
         this.charges = charges;
     }
 
-    /** Compares the usage and charges of each day, records the findings; returns how many findings it recorded. */
-    public int reconcile(Collection<LocalDate> days, long run) {
-        List<ProviderUsageCheck.Checked> checked = new ArrayList<>();
+    /** The usage of each of these days, read once for the reconciliation and the unattributed-usage findings. */
+    SortedMap<LocalDate, ProviderUsageRepository.Sides> usage(Collection<LocalDate> days) {
+        SortedMap<LocalDate, ProviderUsageRepository.Sides> usage = new TreeMap<>();
         for (LocalDate day : days) {
             UsageWindow window = UsageWindow.ofUtcDate(day);
-            ProviderUsageRepository.Sides sides = usage.sides(window.from(), window.to(), catalogs.current());
+            usage.put(day, this.usage.sides(window.from(), window.to(), catalogs.current()));
+        }
+        return usage;
+    }
+
+    /** Compares the usage and charges of each day, records the findings; returns how many findings it recorded. */
+    int reconcile(SortedMap<LocalDate, ProviderUsageRepository.Sides> usage, long run) {
+        List<ProviderUsageCheck.Checked> checked = new ArrayList<>();
+        usage.forEach((day, sides) -> {
+            UsageWindow window = UsageWindow.ofUtcDate(day);
             checked.addAll(new ProviderUsageCheck(properties.usageTokenTolerance(), properties.usageUsdTolerance())
                     .check(sides.provider(), sides.billable()));
             checked.addAll(new ProviderChargeCheck(properties.chargeTolerance())
                     .check(charges.charges(window.from(), window.to()), sides.provider(), sides.billable()));
-        }
+        });
         lines.replace(
                 run, checked.stream().map(ProviderUsageCheck.Checked::line).toList());
         int recorded = 0;

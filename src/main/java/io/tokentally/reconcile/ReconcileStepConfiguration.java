@@ -5,6 +5,7 @@ import io.tokentally.shared.UsageWindow;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
@@ -55,7 +56,9 @@ public class ReconcileStepConfiguration {
         return (contribution, chunkContext) -> {
             UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
             SortedSet<LocalDate> days = reconcileDays.of(window, run);
-            List<MarginLine> lines = margins.daily(days);
+            // each day's usage is read once, for the actual costs of its margin and for the provider reconciliation
+            SortedMap<LocalDate, ProviderUsageRepository.Sides> usage = providers.usage(days);
+            List<MarginLine> lines = margins.daily(usage);
             margins.store(run, days, lines);
             for (MarginLine line : lines) {
                 contribution.incrementReadCount();
@@ -64,9 +67,10 @@ public class ReconcileStepConfiguration {
                     contribution.incrementWriteCount(1);
                 });
             }
-            contribution.incrementWriteCount(providers.reconcile(days, run));
+            contribution.incrementWriteCount(providers.reconcile(usage, run));
             List<Finding> found = new ArrayList<>(HeldUsageFindings.of(heldUsage.heldBy(run)));
-            days.forEach(day -> found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day))));
+            usage.forEach((day, sides) ->
+                    found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day), sides.unattributed())));
             found.addAll(usageFindings.lateUsageInvoiced(run));
             for (Finding finding : found) {
                 findings.record(finding, run);

@@ -29,8 +29,11 @@ class UsageFindings {
         this.jdbc = jdbc;
     }
 
-    /** One warning per unknown customer id and UTC day of the window: tokens, requests, list-price cost, files. */
-    List<Finding> unattributed(UsageWindow window) {
+    /**
+     * One warning per unknown customer id and UTC day of the window: tokens, requests, list-price cost, files. The
+     * usage is the window's {@link ProviderUsageRepository.Sides#unattributed()}.
+     */
+    List<Finding> unattributed(UsageWindow window, List<ProviderUsageRepository.UnattributedUsage> unattributed) {
         record Day(String customerId, LocalDate day) implements Comparable<Day> {
             @Override
             public int compareTo(Day other) {
@@ -40,26 +43,14 @@ class UsageFindings {
         }
         Map<Day, long[]> usage = new TreeMap<>();
         Map<Day, UsageSide> files = new TreeMap<>();
-        jdbc.query(
-                "SELECT u.customer_id, u.hour_start, f.path, SUM(u.requests), SUM(u.input_tokens + u.cache_read_tokens"
-                        + " + u.cache_write_5m_tokens + u.cache_write_1h_tokens + u.output_tokens),"
-                        + " MIN(u.first_line), MAX(u.last_line)"
-                        + " FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
-                        + " LEFT JOIN customer c ON c.customer_id = u.customer_id"
-                        + " WHERE u.billable = TRUE AND u.hour_start >= ? AND u.hour_start < ?"
-                        + " AND f.source_role <> 'cost' AND c.customer_id IS NULL"
-                        + " GROUP BY u.customer_id, u.hour_start, f.path",
-                rs -> {
-                    Day day = new Day(
-                            rs.getString(1), LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC));
-                    long[] sums = usage.computeIfAbsent(day, d -> new long[2]);
-                    sums[0] += rs.getLong(4);
-                    sums[1] += rs.getLong(5);
-                    files.computeIfAbsent(day, d -> new UsageSide())
-                            .add(rs.getLong(5), BigDecimal.ZERO, rs.getString(3), rs.getLong(6), rs.getLong(7));
-                },
-                SqlTime.utc(window.from()),
-                SqlTime.utc(window.to()));
+        for (ProviderUsageRepository.UnattributedUsage row : unattributed) {
+            Day day = new Day(row.customerId(), LocalDate.ofInstant(row.hour(), ZoneOffset.UTC));
+            long[] sums = usage.computeIfAbsent(day, d -> new long[2]);
+            sums[0] += row.requests();
+            sums[1] += row.tokens();
+            files.computeIfAbsent(day, d -> new UsageSide())
+                    .add(row.tokens(), BigDecimal.ZERO, row.path(), row.firstLine(), row.lastLine());
+        }
         Map<Day, BigDecimal> costs = new TreeMap<>();
         // by customer, through the customer index: the unknown customers' rows are few, the window's are not
         usage.keySet().stream()

@@ -52,13 +52,7 @@ abstract class RequestOrderScenarios {
             UsageFixtures.write(input.resolve("b.csv"), b.toArray(String[]::new));
 
             // when
-            JobExecution execution = runs.run(new BillingJobParameters(
-                    day,
-                    0,
-                    List.of(input.getFileName() + "=" + input.toAbsolutePath()),
-                    FIXTURES.resolve("job-customers.csv"),
-                    FIXTURES.resolve("job-plans.yaml"),
-                    FIXTURES.resolve("job-prices.csv")));
+            JobExecution execution = run(day, input);
 
             // then: a.csv's s1 and s2, 1,000,000 input tokens each at 0.30 per 1M (growth bills gpt-4o-mini at
             // +50%), in the hours 09:00 and 10:00
@@ -86,13 +80,7 @@ abstract class RequestOrderScenarios {
         }
 
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                day,
-                0,
-                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
-                FIXTURES.resolve("job-customers.csv"),
-                FIXTURES.resolve("job-plans.yaml"),
-                FIXTURES.resolve("job-prices.csv")));
+        JobExecution execution = run(day, input);
 
         // then: part-0.csv's copy, 1,000,000 tokens at 0.30 per 1M, billed +50%
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -128,6 +116,17 @@ abstract class RequestOrderScenarios {
                     + file.get("duplicates").asLong());
         }
         return files.stream().sorted().toList();
+    }
+
+    /** The day on one input folder, named after the folder, with the job fixtures' customers, plans and prices. */
+    JobExecution run(LocalDate day, Path input) throws Exception {
+        return runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
     }
 
     private JsonNode report(JobExecution execution) {

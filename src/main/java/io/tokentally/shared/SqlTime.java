@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
@@ -12,8 +13,16 @@ public final class SqlTime {
 
     private SqlTime() {}
 
+    /**
+     * The instant at offset zero. (Built from its epoch second rather than by {@code OffsetDateTime.ofInstant},
+     * which asks the offset for its rules and so allocates a new set of them for every value bound.)
+     */
     public static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return instant == null
+                ? null
+                : OffsetDateTime.of(
+                        LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC),
+                        ZoneOffset.UTC);
     }
 
     public static void bind(PreparedStatement ps, int index, Instant instant) throws SQLException {

@@ -64,14 +64,7 @@ public class CreditLedgers {
 
     /** The hours a run's files touched. */
     public List<Instant> runHours(long run) {
-        List<Instant> hours = new ArrayList<>();
-        jdbc.query(
-                "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
-                rs -> {
-                    hours.add(SqlTime.read(rs, "hour_start"));
-                },
-                run);
-        return hours;
+        return RatedHours.ofRun(jdbc, run);
     }
 
     /** Allocates the customer's usage from {@code from} (see the class comment) until {@code to}. */

@@ -4,6 +4,7 @@ import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.List;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -18,13 +19,16 @@ public final class RatedHours {
      */
     public static TreeSet<Instant> of(JdbcTemplate jdbc, long run, UsageWindow window) {
         TreeSet<Instant> hours = new TreeSet<>(window.hours());
-        jdbc.query(
-                "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
-                rs -> {
-                    hours.add(SqlTime.read(rs, "hour_start"));
-                },
-                run);
+        hours.addAll(ofRun(jdbc, run));
         return hours;
+    }
+
+    /** The run's own hours ({@code run_hour}): the hours its files touched, and the hours of held usage it rated. */
+    public static List<Instant> ofRun(JdbcTemplate jdbc, long run) {
+        return jdbc.query(
+                "SELECT hour_start FROM run_hour WHERE ingest_run = ?",
+                (rs, rowNum) -> SqlTime.read(rs, "hour_start"),
+                run);
     }
 
     /**

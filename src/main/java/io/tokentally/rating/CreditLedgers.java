@@ -43,11 +43,6 @@ public class CreditLedgers {
         this.jdbc = jdbc;
     }
 
-    /** The billing periods of a customer that a run's window and the hours its files touched fall in. */
-    public TreeSet<BillingPeriod> periodsOfRun(Customer customer, long run, UsageWindow window) {
-        return periodsOfRun(customer, runHours(run), window);
-    }
-
     /**
      * The billing periods of a customer that a run's window and {@code runHours} (the hours its files touched,
      * {@link #runHours}, read once for all customers) fall in.

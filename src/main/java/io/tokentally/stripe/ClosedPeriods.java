@@ -77,9 +77,10 @@ public class ClosedPeriods {
         Map<String, Plan> planById = plans.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
         Map<String, List<Instant>> held = heldHours();
+        List<Instant> runHours = ledgers.runHours(run);
         int recorded = 0;
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-            TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, run, window);
+            TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, runHours, window);
             periods.add(planner.latestClosed(customer.cycle()));
             held.getOrDefault(customer.customerId(), List.of())
                     .forEach(hour -> periods.add(customer.cycle().periodContaining(hour)));
@@ -109,9 +110,10 @@ public class ClosedPeriods {
         Map<String, Plan> planById = plans.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
         List<OutboxRow> rows = new ArrayList<>();
+        List<Instant> runHours = ledgers.runHours(run);
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
             Map<BillingPeriod, PeriodPosition> closings = new TreeMap<>();
-            for (BillingPeriod period : ledgers.periodsOfRun(customer, run, window)) {
+            for (BillingPeriod period : ledgers.periodsOfRun(customer, runHours, window)) {
                 if (planner.isClosed(period)) {
                     closed.closing(customer.customerId(), period).ifPresent(position -> closings.put(period, position));
                 }

@@ -58,6 +58,7 @@ class UsageCsvFormat implements UsageFormat {
 
         private final RecordingReader input;
         private final Map<String, Integer> columns;
+        private final List<String> names;
         private final int width;
         private Iterator<CSVRecord> records;
         private Pending next;
@@ -78,6 +79,7 @@ class UsageCsvFormat implements UsageFormat {
                 throw new FileFormatException("the file is empty: no header row");
             }
             this.columns = columnsOf(header);
+            this.names = header.toList();
             this.width = header.size();
             this.next = readAfter(new Pending(skipBlankLines(header.getCharacterPosition()), -1, null, null));
         }
@@ -131,7 +133,54 @@ class UsageCsvFormat implements UsageFormat {
                 return RawRecord.malformed(
                         line, raw, "the row has " + current.values.length + " fields but the header has " + width);
             }
+            int strayQuote = fieldWithStrayQuote(raw);
+            if (strayQuote >= 0) {
+                return RawRecord.malformed(
+                        line,
+                        raw,
+                        "the row is not valid CSV: field " + (strayQuote + 1) + " ("
+                                + names.get(strayQuote).strip()
+                                + ") holds a double quote but is not enclosed in double quotes");
+            }
             return new RawRecord(line, raw, columns, current.values, null);
+        }
+
+        /**
+         * The index of the first field that is not enclosed in quotes but holds one, or -1. RFC 4180 allows a
+         * double quote only inside a quoted field; Commons CSV reads one in an unquoted field as text, which
+         * would bill {@code gpt"-4o} or a customer id with a stray quote as if it were meant.
+         */
+        private static int fieldWithStrayQuote(String raw) {
+            if (raw.indexOf('"') < 0) {
+                return -1;
+            }
+            int field = 0;
+            boolean fieldStart = true;
+            boolean quoted = false;
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                if (quoted) {
+                    if (c == '"') {
+                        if (i + 1 < raw.length() && raw.charAt(i + 1) == '"') {
+                            i++;
+                        } else {
+                            quoted = false;
+                        }
+                    }
+                } else if (c == '"') {
+                    if (!fieldStart) {
+                        return field;
+                    }
+                    quoted = true;
+                    fieldStart = false;
+                } else {
+                    fieldStart = c == ',';
+                    if (fieldStart) {
+                        field++;
+                    }
+                }
+            }
+            return -1;
         }
 
         /** Reads the record after {@code previous}, resynchronizing at the next line after bad quoting. */
@@ -158,7 +207,6 @@ class UsageCsvFormat implements UsageFormat {
             return new Pending(badStart, badEnd, null, "the row is not valid CSV: " + reason);
         }
 
-        /** The position after the newline that ends the record starting at {@code start} (RFC 4180 quoting). */
         /**
          * The position after the newline that ends the (well-formed) record starting at {@code start}.
          * Lexes as Commons CSV's default format does: a quote opens a quoted field only at the start of

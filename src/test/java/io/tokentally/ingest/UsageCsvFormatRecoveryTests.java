@@ -15,7 +15,7 @@ class UsageCsvFormatRecoveryTests {
 
     @Test
     void keepsEveryRowAfterAMalformedRowThatFollowsALiteralQuote() throws Exception {
-        // given: r1 has a literal quote inside an unquoted field, r2 has bad quoting
+        // given: r1 has a quote inside an unquoted field (Commons CSV reads it as text), r2 has bad quoting
         String text = HEADER
                 + "r1,2026-11-27T10:00:00Z,acme,openai,gpt 5\"x,10,1\n"
                 + "\"r2\"x,2026-11-27T10:00:00Z,acme,openai,gpt-4o,10,1\n"
@@ -28,7 +28,7 @@ class UsageCsvFormatRecoveryTests {
         // then
         assertThat(records).extracting(RawRecord::lineNo).containsExactly(2L, 3L, 4L, 5L);
         assertThat(records.get(0).raw()).isEqualTo("r1,2026-11-27T10:00:00Z,acme,openai,gpt 5\"x,10,1");
-        assertThat(records.get(0).isMalformed()).isFalse();
+        assertThat(records.get(0).malformed()).contains("field 5 (model) holds a double quote");
         assertThat(records.get(1).isMalformed()).isTrue();
         assertThat(records.get(1).raw()).startsWith("\"r2\"x,");
         assertThat(records.get(2).field("request_id")).isEqualTo("r3");

@@ -164,6 +164,39 @@ class UsageCsvFormatTests {
     }
 
     @Test
+    void turnsADoubleQuoteInsideAnUnquotedFieldIntoAMalformedRecordNamingTheField() throws IOException {
+        // given
+        Path file = fixture("usage-csv-with-stray-quotes.csv");
+
+        // when
+        List<RawRecord> records = readAll(file);
+
+        // then RFC 4180 allows a double quote only in a field enclosed in double quotes
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::malformed)
+                .containsExactly(
+                        tuple(
+                                2L,
+                                "the row is not valid CSV: field 5 (model) holds a double quote but is not"
+                                        + " enclosed in double quotes"),
+                        tuple(
+                                3L,
+                                "the row is not valid CSV: field 3 (customer_id) holds a double quote but is not"
+                                        + " enclosed in double quotes"),
+                        tuple(
+                                4L,
+                                "the row is not valid CSV: field 3 (customer_id) holds a double quote but is not"
+                                        + " enclosed in double quotes"),
+                        tuple(5L, null),
+                        tuple(
+                                6L,
+                                "the row is not valid CSV: field 7 (output_tokens) holds a double quote but is not"
+                                        + " enclosed in double quotes"));
+        assertThat(records.get(3).field("customer_id")).isEqualTo("ac\"me");
+        assertThat(records.get(3).field("model")).isEqualTo("gpt-4o");
+    }
+
+    @Test
     void turnsARowWithTooFewOrTooManyFieldsIntoAMalformedRecordNamingTheFieldCounts() throws IOException {
         // given
         Path file = fixture("usage-csv-with-wrong-field-counts.csv");

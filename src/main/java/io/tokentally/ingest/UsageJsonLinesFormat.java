@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.Reader;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,7 +20,17 @@ class UsageJsonLinesFormat implements UsageFormat {
 
     static final String NAME = "usage-jsonl";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A key given twice is refused: which of its values a reader takes is not defined (RFC 8259 §4). */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /**
+     * Keys whose value is taken as text as it stands. An object or array there would become an id such as
+     * {@code {"id":"acme"}}; elsewhere it fails the column's own rule (a count is not a whole number).
+     */
+    private static final Set<String> IDENTIFIERS =
+            Set.of(UsageColumns.REQUEST_ID, UsageColumns.CUSTOMER_ID, UsageColumns.PROVIDER, UsageColumns.MODEL);
 
     @Override
     public String name() {
@@ -69,8 +81,17 @@ class UsageJsonLinesFormat implements UsageFormat {
         String[] values = new String[node.size()];
         int index = 0;
         for (Map.Entry<String, JsonNode> property : node.properties()) {
+            String name = UsageCsvFormat.normalizeName(property.getKey());
             JsonNode value = property.getValue();
-            columns.put(UsageCsvFormat.normalizeName(property.getKey()), index);
+            if (columns.put(name, index) != null) {
+                return RawRecord.malformed(lineNo, line, "the object names " + name + " twice");
+            }
+            if (value.isContainer() && IDENTIFIERS.contains(name)) {
+                return RawRecord.malformed(
+                        lineNo,
+                        line,
+                        name + " is a JSON " + (value.isObject() ? "object" : "array") + ", not a single value");
+            }
             values[index++] = textOf(value);
         }
         return new RawRecord(lineNo, line, columns, values, null);

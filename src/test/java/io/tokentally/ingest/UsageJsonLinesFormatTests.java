@@ -147,6 +147,32 @@ class UsageJsonLinesFormatTests {
         assertThat(UsageRowParser.parse(1, record).reject().code()).isEqualTo(RejectCode.MALFORMED_ROW);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"request_id":"r1","input_tokens":10,"input_tokens":1}                 | the line is not valid JSON: Duplicate Object property "input_tokens"
+            {"request_id":"r1","input_tokens":10,"Input_Tokens":1}                 | the object names input_tokens twice
+            {"request_id":"r1","customer_id":{"id":"acme"}}                        | customer_id is a JSON object, not a single value
+            {"request_id":"r1","model":["gpt-4o"]}                                 | model is a JSON array, not a single value
+            """)
+    void turnsAKeyGivenTwiceOrAnObjectForAValueIntoAMalformedRecord(String line, String reason) {
+        // when
+        RawRecord record = UsageJsonLinesFormat.parse(4, line);
+
+        // then
+        assertThat(record.malformed()).isEqualTo(reason);
+        assertThat(UsageRowParser.parse(1, record).reject().code()).isEqualTo(RejectCode.MALFORMED_ROW);
+    }
+
+    @Test
+    void ignoresAnObjectUnderAKeyTheFormatDoesNotDefine() {
+        // when
+        RawRecord record = UsageJsonLinesFormat.parse(4, "{\"request_id\":\"r1\",\"meta\":{\"a\":[1]}}");
+
+        // then
+        assertThat(record.isMalformed()).isFalse();
+        assertThat(record.field("request_id")).isEqualTo("r1");
+    }
+
     @Test
     void skipsBlankLinesButCountsThemInLineNumbers() throws IOException {
         // given

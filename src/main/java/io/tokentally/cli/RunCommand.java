@@ -11,6 +11,7 @@ import io.tokentally.schedule.JobSchedule;
 import io.tokentally.schedule.JobSchedules;
 import io.tokentally.shared.RunFolders;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -107,6 +108,7 @@ class RunCommand implements Callable<Integer> {
                     spec.commandLine(), "--date is required (or --job-file, whose window rule gives the day)");
         }
         JobSchedule schedule = jobFile == null ? null : scheduleFromJobFile();
+        requireFilesAndFolders();
         List<String> sources = inputs.stream().map(RunCommand::absolute).toList();
         try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
             if (date == null) {
@@ -139,6 +141,34 @@ class RunCommand implements Callable<Integer> {
         plans = parsed.hasMatchedOption("--plans") ? plans : schedule.plans();
         prices = parsed.hasMatchedOption("--prices") ? prices : schedule.prices();
         return schedule;
+    }
+
+    /**
+     * Refuses missing files and input folders before the job starts: a run that failed on them would be
+     * restarted, with the same paths, by the next run of its day.
+     */
+    private void requireFilesAndFolders() {
+        requireFile("--customers", customers);
+        requireFile("--plans", plans);
+        requireFile("--prices", prices);
+        for (String input : inputs) {
+            if (ProviderApiSource.parse(input).isEmpty()
+                    && S3Source.parse(input).isEmpty()) {
+                Path root = InputSource.parse(input).root();
+                if (!Files.isDirectory(root)) {
+                    throw new picocli.CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "--input " + input + ": the folder " + root.toAbsolutePath() + " does not exist");
+                }
+            }
+        }
+    }
+
+    private void requireFile(String option, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), option + ": the file " + file.toAbsolutePath() + " does not exist");
+        }
     }
 
     private int report(JobExecution execution, Path folder) {

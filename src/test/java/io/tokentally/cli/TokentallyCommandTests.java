@@ -215,14 +215,15 @@ class TokentallyCommandTests {
     }
 
     @Test
-    void aMissingInputFolderFailsTheRunWithItsPath() {
+    void aMissingInputFolderIsAUsageErrorNamingTheOptionAndStartsNoRun() {
         // given
         System.setProperty("tokentally.data-dir", work.resolve("data").toString());
         System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
         StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
         try {
             // when
-            int exit = command(out, new StringWriter())
+            int exit = command(out, err)
                     .execute(
                             "run",
                             "nightly-billing",
@@ -232,11 +233,38 @@ class TokentallyCommandTests {
                             work.resolve("nowhere").toString());
 
             // then
-            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(out.toString()).contains("FAILED").contains("nowhere").contains("does not exist");
+            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(err.toString()).contains("--input").contains("nowhere").contains("does not exist");
+            assertThat(work.resolve("data")).doesNotExist();
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
+    void aMissingPricesFileIsAUsageErrorNamingTheOptionAndStartsNoRun() {
+        // given
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = command(new StringWriter(), err)
+                    .execute(
+                            "run",
+                            "nightly-billing",
+                            "--date",
+                            "2026-11-26",
+                            "--prices",
+                            work.resolve("no-prices.csv").toString());
+
+            // then a run that failed on the file would be restarted, with the same path, by the day's next run
+            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(err.toString())
+                    .contains("--prices: the file " + work.resolve("no-prices.csv") + " does not exist");
+            assertThat(work.resolve("data")).doesNotExist();
+        } finally {
+            System.clearProperty("tokentally.data-dir");
         }
     }
 

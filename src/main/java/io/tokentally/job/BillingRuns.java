@@ -1,6 +1,8 @@
 package io.tokentally.job;
 
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,7 @@ public class BillingRuns {
             JobExecution last = jobRepository.getLastJobExecution(instance);
             if (last != null && RESTARTABLE.contains(last.getStatus())) {
                 log.info("Restarting execution {} of window {} where it stopped", last.getId(), parameters.date());
+                warnOfParametersNotTaken(last, jobParameters);
                 return restart(last.getId());
             }
             if (last != null && last.getStatus().isRunning() && RunOwnerListener.ownerIsGone(last)) {
@@ -66,6 +69,26 @@ public class BillingRuns {
                         + " 'tokentally restart " + last.getId() + "'");
             }
             rerun++;
+        }
+    }
+
+    /** A restart reads the files its execution started with: says so when the ones given now differ. */
+    private static void warnOfParametersNotTaken(JobExecution last, JobParameters given) {
+        for (String name : List.of(
+                BillingJobParameters.INPUT,
+                BillingJobParameters.CUSTOMERS,
+                BillingJobParameters.PLANS,
+                BillingJobParameters.PRICES)) {
+            String kept = last.getJobParameters().getString(name);
+            String ignored = given.getString(name);
+            if (!Objects.equals(kept, ignored)) {
+                log.warn(
+                        "Execution {} restarts with the {} it started with, {}, not {}",
+                        last.getId(),
+                        name,
+                        kept,
+                        ignored);
+            }
         }
     }
 

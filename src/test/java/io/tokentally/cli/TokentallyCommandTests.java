@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import picocli.CommandLine;
 
 /** The command line as a user meets it: help, exit codes, the sample-data run, bad configuration. */
@@ -265,6 +268,33 @@ class TokentallyCommandTests {
             assertThat(work.resolve("data")).doesNotExist();
         } finally {
             System.clearProperty("tokentally.data-dir");
+        }
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aFailedDayRestartsWithTheFilesItStartedWithAndSaysSo(CapturedOutput output) throws Exception {
+        // given a day whose run failed on its prices file
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        Path badPrices = Files.writeString(work.resolve("bad-prices.csv"), "not,a,prices,file\n");
+        try {
+            int failed = command(new StringWriter(), new StringWriter())
+                    .execute("run", "nightly-billing", "--date", "2026-11-26", "--prices", badPrices.toString());
+
+            // when the day is run again with the default prices file
+            int restarted = command(new StringWriter(), new StringWriter())
+                    .execute("run", "nightly-billing", "--date", "2026-11-26");
+
+            // then
+            assertThat(failed).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(restarted).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(output.getOut())
+                    .contains("restarts with the prices it started with, " + badPrices.toAbsolutePath() + ", not "
+                            + Path.of("sample-data/prices.csv").toAbsolutePath());
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
         }
     }
 

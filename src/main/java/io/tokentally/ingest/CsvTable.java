@@ -2,6 +2,9 @@ package io.tokentally.ingest;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,9 +50,16 @@ public final class CsvTable {
     private CsvTable() {}
 
     public static List<Row> read(Path file, List<String> requiredColumns) throws IOException {
-        try (Reader reader = InputFiles.openText(file);
-                CSVParser parser =
-                        CSVParser.builder().setReader(reader).setFormat(FORMAT).get()) {
+        String text;
+        try (Reader reader = InputFiles.openText(file)) {
+            StringWriter whole = new StringWriter();
+            reader.transferTo(whole);
+            text = whole.toString();
+        }
+        try (CSVParser parser = CSVParser.builder()
+                .setReader(new StringReader(text))
+                .setFormat(FORMAT)
+                .get()) {
             List<String> header = parser.getHeaderNames().stream()
                     .map(name -> name.strip().toLowerCase(Locale.ROOT))
                     .toList();
@@ -60,15 +70,42 @@ public final class CsvTable {
             }
             List<Row> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
+                long lineNo = parser.getCurrentLineNumber();
+                int strayQuote = CsvQuotes.fieldWithStrayQuote(text, recordStart(text, record), true);
+                if (strayQuote >= 0) {
+                    throw new IllegalArgumentException(file + " line " + lineNo + ": field " + (strayQuote + 1)
+                            + (strayQuote < header.size() ? " (" + header.get(strayQuote) + ")" : "")
+                            + " holds a double quote but is not enclosed in double quotes");
+                }
                 Map<String, String> values = new HashMap<>();
                 for (int i = 0; i < header.size() && i < record.size(); i++) {
                     String value = record.get(i).strip();
                     values.put(header.get(i), value.isEmpty() ? null : value);
                 }
-                rows.add(new Row(file, parser.getCurrentLineNumber(), values));
+                rows.add(new Row(file, lineNo, values));
             }
             return rows;
+        } catch (UncheckedIOException | IllegalStateException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException(file + ": not valid CSV: " + cause.getMessage(), e);
         }
+    }
+
+    /** Where a record's text starts: Commons CSV gives the position before the blank and comment lines it skipped. */
+    private static int recordStart(String text, CSVRecord record) {
+        int at = (int) record.getCharacterPosition();
+        while (at < text.length()) {
+            char c = text.charAt(at);
+            if (c == '\n' || c == '\r') {
+                at++;
+            } else if (c == '#') {
+                int lineEnd = text.indexOf('\n', at);
+                at = lineEnd < 0 ? text.length() : lineEnd + 1;
+            } else {
+                return at;
+            }
+        }
+        return at;
     }
 
     /** Writes a CSV file: a header, then one record per row, values as their {@code toString} (null: empty). */

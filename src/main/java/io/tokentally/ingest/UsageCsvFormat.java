@@ -133,7 +133,7 @@ class UsageCsvFormat implements UsageFormat {
                 return RawRecord.malformed(
                         line, raw, "the row has " + current.values.length + " fields but the header has " + width);
             }
-            int strayQuote = fieldWithStrayQuote(raw);
+            int strayQuote = raw.indexOf('"') < 0 ? -1 : CsvQuotes.fieldWithStrayQuote(raw, 0, false);
             if (strayQuote >= 0) {
                 return RawRecord.malformed(
                         line,
@@ -143,44 +143,6 @@ class UsageCsvFormat implements UsageFormat {
                                 + ") holds a double quote but is not enclosed in double quotes");
             }
             return new RawRecord(line, raw, columns, current.values, null);
-        }
-
-        /**
-         * The index of the first field that is not enclosed in quotes but holds one, or -1. RFC 4180 allows a
-         * double quote only inside a quoted field; Commons CSV reads one in an unquoted field as text, which
-         * would bill {@code gpt"-4o} or a customer id with a stray quote as if it were meant.
-         */
-        private static int fieldWithStrayQuote(String raw) {
-            if (raw.indexOf('"') < 0) {
-                return -1;
-            }
-            int field = 0;
-            boolean fieldStart = true;
-            boolean quoted = false;
-            for (int i = 0; i < raw.length(); i++) {
-                char c = raw.charAt(i);
-                if (quoted) {
-                    if (c == '"') {
-                        if (i + 1 < raw.length() && raw.charAt(i + 1) == '"') {
-                            i++;
-                        } else {
-                            quoted = false;
-                        }
-                    }
-                } else if (c == '"') {
-                    if (!fieldStart) {
-                        return field;
-                    }
-                    quoted = true;
-                    fieldStart = false;
-                } else {
-                    fieldStart = c == ',';
-                    if (fieldStart) {
-                        field++;
-                    }
-                }
-            }
-            return -1;
         }
 
         /** Reads the record after {@code previous}, resynchronizing at the next line after bad quoting. */

@@ -1,0 +1,48 @@
+package io.tokentally.ingest;
+
+/** RFC 4180's rule for double quotes, which Commons CSV does not enforce. */
+final class CsvQuotes {
+
+    private CsvQuotes() {}
+
+    /**
+     * The index of the first field of the record starting at {@code from} that is not enclosed in quotes but
+     * holds one, or -1. RFC 4180 allows a double quote only inside a quoted field (doubled); Commons CSV reads
+     * one in an unquoted field as text, so {@code gpt"-4o} or {@code hoo"li} would be taken as meant. The
+     * record ends at the first line end outside quotes.
+     *
+     * @param spacesBeforeQuote whether spaces may stand before a field's opening quote (a format that ignores
+     *     surrounding spaces); otherwise they make the field unquoted
+     */
+    static int fieldWithStrayQuote(CharSequence text, int from, boolean spacesBeforeQuote) {
+        int field = 0;
+        boolean fieldStart = true;
+        boolean quoted = false;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                }
+            } else if (c == '"') {
+                if (!fieldStart) {
+                    return field;
+                }
+                quoted = true;
+                fieldStart = false;
+            } else if (c == '\n' || c == '\r') {
+                return -1;
+            } else if (c == ',') {
+                fieldStart = true;
+                field++;
+            } else if (!(spacesBeforeQuote && fieldStart && c == ' ')) {
+                fieldStart = false;
+            }
+        }
+        return -1;
+    }
+}

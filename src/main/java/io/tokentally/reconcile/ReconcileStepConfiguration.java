@@ -1,5 +1,7 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.pricing.PriceRepository;
 import io.tokentally.rating.HeldUsageRepository;
 import io.tokentally.shared.UsageWindow;
 import java.time.LocalDate;
@@ -50,6 +52,8 @@ public class ReconcileStepConfiguration {
             ReconcileDays reconcileDays,
             HeldUsageRepository heldUsage,
             UsageFindings usageFindings,
+            PlanRepository plans,
+            PriceRepository prices,
             ReconcileProperties properties,
             @Value("#{jobParameters['date']}") String date,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
@@ -72,6 +76,7 @@ public class ReconcileStepConfiguration {
             usage.forEach((day, sides) ->
                     found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day), sides.unattributed())));
             found.addAll(usageFindings.lateUsageInvoiced(run));
+            found.addAll(PlanOverrideFindings.of(plans.findAll().values(), prices.findAll()));
             for (Finding finding : found) {
                 findings.record(finding, run);
                 contribution.incrementWriteCount(1);

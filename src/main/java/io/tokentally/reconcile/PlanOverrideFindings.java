@@ -1,0 +1,45 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.plans.MarkupOverride;
+import io.tokentally.plans.Plan;
+import io.tokentally.pricing.Price;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One finding per plan markup override that names a provider or model the price catalog has no price for:
+ * such an override never applies, so a typo ({@code anthropc}) bills at the plan's default markup unnoticed.
+ */
+public final class PlanOverrideFindings {
+
+    private PlanOverrideFindings() {}
+
+    public static List<Finding> of(Collection<Plan> plans, List<Price> prices) {
+        Set<String> models = new HashSet<>();
+        Set<String> providers = new HashSet<>();
+        for (Price price : prices) {
+            models.add(price.model());
+            providers.add(price.provider());
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (Plan plan : plans) {
+            for (MarkupOverride override : plan.overrides()) {
+                boolean forModel = !override.model().equals(MarkupOverride.ANY);
+                String named = forModel ? override.model() : override.provider();
+                if (!(forModel ? models : providers).contains(named)) {
+                    findings.add(new Finding(
+                            "plan-override-unpriced:" + plan.planId() + ":" + named,
+                            "PLAN_OVERRIDE_UNPRICED",
+                            Finding.Severity.WARNING,
+                            "plan " + plan.planId() + " overrides the markup of " + (forModel ? "model " : "provider ")
+                                    + named + ", which has no price in the catalog, so the override applies to"
+                                    + " nothing (a misspelt name bills at the plan's default markup)"));
+                }
+            }
+        }
+        return findings;
+    }
+}

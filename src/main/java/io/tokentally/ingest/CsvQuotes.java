@@ -1,9 +1,25 @@
 package io.tokentally.ingest;
 
+import java.util.List;
+
 /** RFC 4180's rule for double quotes, which Commons CSV does not enforce. */
 final class CsvQuotes {
 
     private CsvQuotes() {}
+
+    /**
+     * Why the record starting at {@code from} breaks the quote rule ({@link #fieldWithStrayQuote}), naming the
+     * field by its number and header name, or {@code null} when it keeps it.
+     */
+    static String strayQuoteProblem(CharSequence text, int from, boolean spacesBeforeQuote, List<String> names) {
+        int field = fieldWithStrayQuote(text, from, spacesBeforeQuote);
+        if (field < 0) {
+            return null;
+        }
+        return "field " + (field + 1)
+                + (field < names.size() ? " (" + names.get(field).strip() + ")" : "")
+                + " holds a double quote but is not enclosed in double quotes";
+    }
 
     /**
      * The index of the first field of the record starting at {@code from} that is not enclosed in quotes but
@@ -14,7 +30,7 @@ final class CsvQuotes {
      * @param spacesBeforeQuote whether spaces may stand before a field's opening quote (a format that ignores
      *     surrounding spaces); otherwise they make the field unquoted
      */
-    static int fieldWithStrayQuote(CharSequence text, int from, boolean spacesBeforeQuote) {
+    private static int fieldWithStrayQuote(CharSequence text, int from, boolean spacesBeforeQuote) {
         int field = 0;
         boolean fieldStart = true;
         boolean quoted = false;

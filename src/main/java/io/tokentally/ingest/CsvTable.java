@@ -71,11 +71,9 @@ public final class CsvTable {
             List<Row> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
                 long lineNo = parser.getCurrentLineNumber();
-                int strayQuote = CsvQuotes.fieldWithStrayQuote(text, recordStart(text, record), true);
-                if (strayQuote >= 0) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": field " + (strayQuote + 1)
-                            + (strayQuote < header.size() ? " (" + header.get(strayQuote) + ")" : "")
-                            + " holds a double quote but is not enclosed in double quotes");
+                String strayQuote = CsvQuotes.strayQuoteProblem(text, recordStart(text, record), true, header);
+                if (strayQuote != null) {
+                    throw new IllegalArgumentException(file + " line " + lineNo + ": " + strayQuote);
                 }
                 Map<String, String> values = new HashMap<>();
                 for (int i = 0; i < header.size() && i < record.size(); i++) {

@@ -133,14 +133,9 @@ class UsageCsvFormat implements UsageFormat {
                 return RawRecord.malformed(
                         line, raw, "the row has " + current.values.length + " fields but the header has " + width);
             }
-            int strayQuote = raw.indexOf('"') < 0 ? -1 : CsvQuotes.fieldWithStrayQuote(raw, 0, false);
-            if (strayQuote >= 0) {
-                return RawRecord.malformed(
-                        line,
-                        raw,
-                        "the row is not valid CSV: field " + (strayQuote + 1) + " ("
-                                + names.get(strayQuote).strip()
-                                + ") holds a double quote but is not enclosed in double quotes");
+            String strayQuote = raw.indexOf('"') < 0 ? null : CsvQuotes.strayQuoteProblem(raw, 0, false, names);
+            if (strayQuote != null) {
+                return RawRecord.malformed(line, raw, "the row is not valid CSV: " + strayQuote);
             }
             return new RawRecord(line, raw, columns, current.values, null);
         }

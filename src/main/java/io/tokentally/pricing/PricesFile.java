@@ -13,8 +13,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Reads a prices file: one row per (model, token type, tiers, effective instant) with USD per 1M
@@ -29,10 +33,28 @@ public final class PricesFile {
 
     public static List<Price> read(Path file) throws IOException {
         List<Price> prices = new ArrayList<>();
+        Map<Price.Key, Long> lineOfKey = new HashMap<>();
+        Map<Price.Key, Price> priceOfKey = new HashMap<>();
         for (CsvTable.Row row : CsvTable.read(file, List.of("model", "token_type", "usd_per_million"))) {
-            prices.add(toPrice(row, file.getFileName().toString()));
+            Price price = toPrice(row, file.getFileName().toString());
+            Price earlier = priceOfKey.putIfAbsent(price.key(), price);
+            if (earlier == null) {
+                lineOfKey.put(price.key(), row.lineNo());
+                prices.add(price);
+            } else if (earlier.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
+                throw row.problem("the same price (" + describe(price) + ") is "
+                        + earlier.usdPerMillion().toPlainString() + " on line " + lineOfKey.get(price.key())
+                        + " and " + price.usdPerMillion().toPlainString()
+                        + " here; a price that changes needs a later effective_from");
+            }
         }
         return prices;
+    }
+
+    private static String describe(Price price) {
+        return price.model() + ", " + price.tokenType().code() + ", "
+                + price.serviceTier().code() + ", " + price.contextTier().code() + ", effective "
+                + price.effectiveFrom();
     }
 
     private static Price toPrice(CsvTable.Row row, String origin) {
@@ -51,7 +73,7 @@ public final class PricesFile {
                         row,
                         "token_type",
                         TokenType::fromCode,
-                        "input, cache_read, cache_write_5m, cache_write_1h, output"),
+                        Arrays.stream(TokenType.values()).map(TokenType::code).collect(Collectors.joining(", "))),
                 row.get("service_tier") == null
                         ? ServiceTier.STANDARD
                         : ServiceTier.parse(row.get("service_tier"))

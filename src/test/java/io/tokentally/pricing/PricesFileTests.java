@@ -9,6 +9,7 @@ import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -117,7 +118,38 @@ class PricesFileTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PricesFile.read(file))
                 .withMessage(file + " line 3: token_type 'cache_miss' is not one of"
-                        + " input, cache_read, cache_write_5m, cache_write_1h, output");
+                        + " input, cache_read, cache_write_5m, cache_write_1h, output,"
+                        + " web_search_request, image, audio_second");
+    }
+
+    @Test
+    void refusesTheSamePriceGivenTwiceWithDifferentAmountsNamingBothLines() {
+        // given output for gpt-4o from 2025-01-01 at 10 on line 3 and at 12 on line 6; input is
+        // repeated on line 5 with the same amount written 2.50, which is accepted
+        Path file = fixture("prices-with-conflicting-duplicate.csv");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 6: the same price (openai/gpt-4o, output, standard, standard,"
+                        + " effective 2025-01-01T00:00:00Z) is 10 on line 3 and 12 here;"
+                        + " a price that changes needs a later effective_from");
+    }
+
+    @Test
+    void keepsOneCopyOfAPriceRepeatedWithTheSameAmount() throws IOException {
+        // given the conflicting file without its last line
+        Path file = fixture("prices-with-conflicting-duplicate.csv");
+        Path trimmed = Files.createTempFile("prices", ".csv");
+        List<String> lines = Files.readAllLines(file);
+        Files.write(trimmed, lines.subList(0, lines.size() - 1));
+
+        // when
+        List<Price> prices = PricesFile.read(trimmed);
+
+        // then
+        assertThat(prices).extracting(Price::tokenType).containsExactly(TokenType.INPUT, TokenType.OUTPUT);
+        Files.delete(trimmed);
     }
 
     @Test

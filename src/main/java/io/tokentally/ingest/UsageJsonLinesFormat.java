@@ -10,6 +10,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,9 +21,14 @@ class UsageJsonLinesFormat implements UsageFormat {
 
     static final String NAME = "usage-jsonl";
 
-    /** A key given twice is refused: which of its values a reader takes is not defined (RFC 8259 §4). */
+    /**
+     * A key given twice is refused: which of its values a reader takes is not defined (RFC 8259 §4).
+     * Fractions and exponents are read as decimals, so a rejected {@code 3e2} is quoted as {@code 3E+2},
+     * not as the double {@code 300.0}.
+     */
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
     /**

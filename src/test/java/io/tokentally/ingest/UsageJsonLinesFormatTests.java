@@ -65,7 +65,15 @@ class UsageJsonLinesFormatTests {
     @ParameterizedTest(name = "{0} is read as {1}")
     @CsvSource(
             delimiter = '|',
-            value = {"12.5|12.5", "1e3|1000.0", "100.0|100.0", "true|true", "-3|-3"})
+            value = {
+                "12.5|12.5",
+                "1e3|1E+3",
+                "3E-1|0.3",
+                "100.0|100.0",
+                "0.1000000000000000000001|0.1000000000000000000001",
+                "true|true",
+                "-3|-3"
+            })
     void readsOtherValuesAsTheirText(String json, String expected) {
         // given
         String line = "{\"input_tokens\":" + json + "}";

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -26,7 +27,9 @@ import java.util.function.Consumer;
  * One pass over one registered file: the format's rules, normalization, the duplicate check and the
  * file's usage totals, all held in memory until the file is committed as a whole. A row is a
  * duplicate when an earlier row of the file, or a committed row of any file, has the same source
- * and request id and a timestamp on the same UTC day or the day before or after. The rows of an aggregated export are buckets
+ * and request id and a timestamp on the same UTC day or the day before or after. The first copy is the one
+ * counted; a duplicate whose numbers differ from it (see {@link #fingerprint}) is also kept as a
+ * {@link DuplicateConflicts conflict} for a person to look at. The rows of an aggregated export are buckets
  * instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
  */
 final class FileIngest implements FileIngestion {
@@ -38,12 +41,14 @@ final class FileIngest implements FileIngestion {
     private final SnapshotStore snapshotStore;
     private final FileSnapshots snapshots;
     private final RejectRepository rejects;
+    private final DuplicateConflicts conflicts;
     private final int batchSize;
     private final long keysSeenThrough;
     private final RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
     private final Map<LocalDate, RequestKeySet> storedKeys = new HashMap<>();
     private final Map<LocalDate, RequestKeySet> acceptedKeys = new HashMap<>();
     private final List<Reject> pendingRejects = new ArrayList<>();
+    private final List<DuplicateConflicts.Conflict> pendingConflicts = new ArrayList<>();
     private final UsageTotals totals = new UsageTotals();
     private final Set<Instant> hours = new HashSet<>();
     private long read;
@@ -61,6 +66,7 @@ final class FileIngest implements FileIngestion {
             UsageStore store,
             SnapshotStore snapshotStore,
             RejectRepository rejects,
+            DuplicateConflicts conflicts,
             int batchSize) {
         this.file = file;
         this.format = format;
@@ -69,6 +75,7 @@ final class FileIngest implements FileIngestion {
         this.snapshotStore = snapshotStore;
         this.snapshots = format.snapshots() ? new FileSnapshots() : null;
         this.rejects = rejects;
+        this.conflicts = conflicts;
         this.batchSize = batchSize;
         this.keysSeenThrough = store.latestKeyBlock();
     }
@@ -84,6 +91,7 @@ final class FileIngest implements FileIngestion {
             }
         }
         flushRejects();
+        flushConflicts();
     }
 
     /**
@@ -152,11 +160,14 @@ final class FileIngest implements FileIngestion {
             takeBucket(record, line);
             return;
         }
-        if (seenOnAdjacentDays(day, hasher.high(), hasher.low())
-                || !acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(hasher.high(), hasher.low())) {
+        long fingerprint = fingerprint(line);
+        OptionalLong earlier = earlierCopy(day, hasher.high(), hasher.low());
+        if (earlier.isPresent()) {
             duplicates++;
+            noteConflict(earlier.getAsLong(), fingerprint, record.lineNo(), line.requestId());
             return;
         }
+        acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(hasher.high(), hasher.low(), fingerprint);
         totals.add(line);
         hours.add(line.hourStart());
         if (result.held() != null) {
@@ -208,7 +219,9 @@ final class FileIngest implements FileIngestion {
                 hasher.hash(line.source(), line.requestId());
                 long high = hasher.high();
                 long low = hasher.low();
-                if (committed.contains(high, low) && takenBack.add(high, low)) {
+                OptionalLong earlier = committed.fingerprintOf(high, low);
+                if (earlier.isPresent() && takenBack.add(high, low, RequestKeySet.UNKNOWN)) {
+                    noteConflict(earlier.getAsLong(), fingerprint(line), record.lineNo(), line.requestId());
                     totals.subtract(line);
                     if (result.held() != null) {
                         rejected--;
@@ -221,6 +234,57 @@ final class FileIngest implements FileIngestion {
             }
         }
         rejects.deleteLines(file.fileId(), heldTakenBack);
+        flushConflicts();
+    }
+
+    /** Keeps a duplicate as a conflict when its first copy counted other numbers (and that copy's are known). */
+    private void noteConflict(long earlier, long fingerprint, long lineNo, String requestId) {
+        if (earlier != RequestKeySet.UNKNOWN && earlier != fingerprint) {
+            pendingConflicts.add(new DuplicateConflicts.Conflict(lineNo, requestId));
+            if (pendingConflicts.size() >= batchSize) {
+                flushConflicts();
+            }
+        }
+    }
+
+    private void flushConflicts() {
+        if (!pendingConflicts.isEmpty()) {
+            conflicts.insertAll(file.fileId(), pendingConflicts);
+            pendingConflicts.clear();
+        }
+    }
+
+    /**
+     * What a request counted, in 64 bits: customer, provider, model, service tier, status and every count. Two
+     * copies of a request that differ in any of them bill differently; the timestamp is left out (a request
+     * re-reported across midnight is still the same request), and so is the context tier, which the counts
+     * decide. Never {@link RequestKeySet#UNKNOWN}.
+     */
+    static long fingerprint(UsageLine line) {
+        long hash = 1125899906842597L;
+        hash = mix(hash, line.customerId().hashCode());
+        hash = mix(hash, line.provider().hashCode());
+        hash = mix(hash, line.model().hashCode());
+        hash = mix(hash, line.serviceTier().ordinal());
+        hash = mix(hash, line.billable() ? 1 : 2);
+        hash = mix(hash, line.input());
+        hash = mix(hash, line.cacheRead());
+        hash = mix(hash, line.cacheWrite5m());
+        hash = mix(hash, line.cacheWrite1h());
+        hash = mix(hash, line.output());
+        hash = mix(hash, line.reasoning());
+        hash = mix(hash, line.units().webSearchRequests());
+        hash = mix(hash, line.units().images());
+        hash = mix(hash, line.units().audioSeconds());
+        return hash == RequestKeySet.UNKNOWN ? 1 : hash;
+    }
+
+    /** One step of a 64-bit multiply-xorshift hash (the finalizer of SplitMix64 over the running value). */
+    private static long mix(long hash, long value) {
+        long z = (hash ^ value) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /**
@@ -242,22 +306,24 @@ final class FileIngest implements FileIngestion {
     }
 
     /**
-     * Whether a committed row, or an earlier row of this file, has the key on the row's UTC day or the
-     * day before or after: a request re-reported with a timestamp across midnight is still a repeat.
-     * (The same day's keys of this file are checked by the caller's add.)
+     * The fingerprint of a committed row, or an earlier row of this file, with the key on the row's UTC day
+     * or the day before or after (a request re-reported with a timestamp across midnight is still a
+     * repeat); empty when there is none.
      */
-    private boolean seenOnAdjacentDays(LocalDate day, long high, long low) {
+    private OptionalLong earlierCopy(LocalDate day, long high, long low) {
         for (int offset = -1; offset <= 1; offset++) {
             LocalDate adjacent = day.plusDays(offset);
-            if (stored(adjacent).contains(high, low)) {
-                return true;
+            OptionalLong stored = stored(adjacent).fingerprintOf(high, low);
+            if (stored.isPresent()) {
+                return stored;
             }
-            RequestKeySet accepted = offset == 0 ? null : acceptedKeys.get(adjacent);
-            if (accepted != null && accepted.contains(high, low)) {
-                return true;
+            RequestKeySet accepted = acceptedKeys.get(adjacent);
+            OptionalLong earlier = accepted == null ? OptionalLong.empty() : accepted.fingerprintOf(high, low);
+            if (earlier.isPresent()) {
+                return earlier;
             }
         }
-        return false;
+        return OptionalLong.empty();
     }
 
     private RequestKeySet stored(LocalDate day) {

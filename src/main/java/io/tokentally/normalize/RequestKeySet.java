@@ -1,22 +1,37 @@
 package io.tokentally.normalize;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
 
 /**
- * A set of request keys: the first 128 bits of SHA-256 over (source, request id), held in two open
- * addressing arrays so that a million keys take 32 MB and no objects. 128 bits make an accidental
+ * A set of request keys: the first 128 bits of SHA-256 over (source, request id), held in open
+ * addressing arrays so that a million keys take 48 MB and no objects. 128 bits make an accidental
  * collision (two different requests taken for one) as likely as about 1 in 10^20 per billion requests.
+ * Each key carries the fingerprint of what its first copy counted (see {@code FileIngest}), so that a
+ * repeat with other numbers can be told from a plain repeat.
  */
 final class RequestKeySet {
 
     static final int KEY_BYTES = 16;
+    static final int FINGERPRINT_BYTES = 8;
+
+    /** The fingerprint of a key stored before fingerprints were kept: it matches any. */
+    static final long UNKNOWN = 0;
+
     private static final int MIN_CAPACITY = 1 << 10;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private long[] high;
     private long[] low;
+    private long[] fingerprints;
     private boolean[] used;
     private int size;
 
@@ -29,17 +44,17 @@ final class RequestKeySet {
     }
 
     boolean contains(long keyHigh, long keyLow) {
-        int mask = used.length - 1;
-        for (int slot = slot(keyHigh, mask); used[slot]; slot = (slot + 1) & mask) {
-            if (high[slot] == keyHigh && low[slot] == keyLow) {
-                return true;
-            }
-        }
-        return false;
+        return find(keyHigh, keyLow) >= 0;
     }
 
-    /** Adds a key; false if it was already there. */
-    boolean add(long keyHigh, long keyLow) {
+    /** The fingerprint the key was added with, or empty when the set does not hold the key. */
+    OptionalLong fingerprintOf(long keyHigh, long keyLow) {
+        int slot = find(keyHigh, keyLow);
+        return slot < 0 ? OptionalLong.empty() : OptionalLong.of(fingerprints[slot]);
+    }
+
+    /** Adds a key; false if it was already there (its first fingerprint stays). */
+    boolean add(long keyHigh, long keyLow, long fingerprint) {
         if ((size + 1) * 2L > used.length) {
             grow();
         }
@@ -53,47 +68,83 @@ final class RequestKeySet {
         used[slot] = true;
         high[slot] = keyHigh;
         low[slot] = keyLow;
+        fingerprints[slot] = fingerprint;
         size++;
         return true;
     }
 
-    /** Adds every key of a stored block (16 bytes per key, big-endian). */
-    void addAll(byte[] block) {
-        ByteBuffer buffer = ByteBuffer.wrap(block);
-        while (buffer.remaining() >= KEY_BYTES) {
-            add(buffer.getLong(), buffer.getLong());
+    /**
+     * Adds every key of a stored block: 16 bytes per key, big-endian, and 8 per fingerprint in the same
+     * order ({@code fingerprints} is null for a block stored before fingerprints were kept).
+     */
+    void addAll(byte[] keys, byte[] fingerprints) {
+        Block block = new Block(keys, fingerprints);
+        for (int index = 0; index < block.size(); index++) {
+            add(block.high(index), block.low(index), block.fingerprint(index));
         }
     }
 
-    /** Adds to {@code common} every key of a stored block that this set holds too. */
-    void retainInto(byte[] block, RequestKeySet common) {
-        ByteBuffer buffer = ByteBuffer.wrap(block);
-        while (buffer.remaining() >= KEY_BYTES) {
-            long keyHigh = buffer.getLong();
-            long keyLow = buffer.getLong();
-            if (contains(keyHigh, keyLow)) {
-                common.add(keyHigh, keyLow);
+    /** Adds to {@code common}, with the block's fingerprints, every key of a stored block that this set holds too. */
+    void retainInto(byte[] keys, byte[] fingerprints, RequestKeySet common) {
+        Block block = new Block(keys, fingerprints);
+        for (int index = 0; index < block.size(); index++) {
+            if (contains(block.high(index), block.low(index))) {
+                common.add(block.high(index), block.low(index), block.fingerprint(index));
             }
         }
     }
 
-    /** The keys as blocks of at most {@code keysPerBlock} keys, 16 bytes each, for storage. */
-    java.util.List<byte[]> toBlocks(int keysPerBlock) {
-        java.util.List<byte[]> blocks = new java.util.ArrayList<>();
-        ByteBuffer buffer = null;
+    /** The keys and their fingerprints as blocks of at most {@code keysPerBlock} keys, for storage. */
+    List<Block> toBlocks(int keysPerBlock) {
+        List<Block> blocks = new ArrayList<>();
+        ByteBuffer keys = null;
+        ByteBuffer prints = null;
         int left = size;
         for (int slot = 0; slot < used.length; slot++) {
             if (!used[slot]) {
                 continue;
             }
-            if (buffer == null || !buffer.hasRemaining()) {
-                buffer = ByteBuffer.allocate(Math.min(left, keysPerBlock) * KEY_BYTES);
-                blocks.add(buffer.array());
+            if (keys == null || !keys.hasRemaining()) {
+                int count = Math.min(left, keysPerBlock);
+                keys = ByteBuffer.allocate(count * KEY_BYTES);
+                prints = ByteBuffer.allocate(count * FINGERPRINT_BYTES);
+                blocks.add(new Block(keys.array(), prints.array()));
             }
-            buffer.putLong(high[slot]).putLong(low[slot]);
+            keys.putLong(high[slot]).putLong(low[slot]);
+            prints.putLong(fingerprints[slot]);
             left--;
         }
         return blocks;
+    }
+
+    /** A stored block: the keys and, in the same order, their fingerprints (null when not kept). */
+    record Block(byte[] keys, byte[] fingerprints) {
+
+        int size() {
+            return keys.length / KEY_BYTES;
+        }
+
+        long high(int index) {
+            return (long) LONGS.get(keys, index * KEY_BYTES);
+        }
+
+        long low(int index) {
+            return (long) LONGS.get(keys, index * KEY_BYTES + Long.BYTES);
+        }
+
+        long fingerprint(int index) {
+            return fingerprints == null ? UNKNOWN : (long) LONGS.get(fingerprints, index * FINGERPRINT_BYTES);
+        }
+    }
+
+    private int find(long keyHigh, long keyLow) {
+        int mask = used.length - 1;
+        for (int slot = slot(keyHigh, mask); used[slot]; slot = (slot + 1) & mask) {
+            if (high[slot] == keyHigh && low[slot] == keyLow) {
+                return slot;
+            }
+        }
+        return -1;
     }
 
     private static int slot(long keyHigh, int mask) {
@@ -103,11 +154,12 @@ final class RequestKeySet {
     private void grow() {
         long[] oldHigh = high;
         long[] oldLow = low;
+        long[] oldFingerprints = fingerprints;
         boolean[] oldUsed = used;
         allocate(used.length * 2);
         for (int slot = 0; slot < oldUsed.length; slot++) {
             if (oldUsed[slot]) {
-                add(oldHigh[slot], oldLow[slot]);
+                add(oldHigh[slot], oldLow[slot], oldFingerprints[slot]);
             }
         }
     }
@@ -115,6 +167,7 @@ final class RequestKeySet {
     private void allocate(int capacity) {
         high = new long[capacity];
         low = new long[capacity];
+        fingerprints = new long[capacity];
         used = new boolean[capacity];
         size = 0;
     }

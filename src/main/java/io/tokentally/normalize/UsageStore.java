@@ -16,7 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Where ingest keeps what it accepted: usage totals per file and hour ({@code usage_hourly}), the
- * request keys of every accepted row in blocks per file and day ({@code usage_key_block}), and the
+ * request keys of every accepted row, with their fingerprints, in blocks per file and day
+ * ({@code usage_key_block}), and the
  * hours each run touched ({@code run_hour}).
  */
 class UsageStore {
@@ -53,9 +54,9 @@ class UsageStore {
     /** Adds to {@code keys} the stored keys of {@code day}. */
     void loadKeys(LocalDate day, RequestKeySet keys) {
         jdbc.query(
-                "SELECT request_keys FROM usage_key_block WHERE usage_day = ?",
+                "SELECT request_keys, request_fingerprints FROM usage_key_block WHERE usage_day = ?",
                 rs -> {
-                    keys.addAll(rs.getBytes(1));
+                    keys.addAll(rs.getBytes(1), rs.getBytes(2));
                 },
                 day);
     }
@@ -63,9 +64,9 @@ class UsageStore {
     /** Adds to {@code common} the keys of {@code candidates} that blocks of {@code day} newer than {@code afterBlock} hold. */
     void collectCommonKeys(LocalDate day, long afterBlock, RequestKeySet candidates, RequestKeySet common) {
         jdbc.query(
-                "SELECT request_keys FROM usage_key_block WHERE usage_day = ? AND block_id > ?",
+                "SELECT request_keys, request_fingerprints FROM usage_key_block WHERE usage_day = ? AND block_id > ?",
                 rs -> {
-                    candidates.retainInto(rs.getBytes(1), common);
+                    candidates.retainInto(rs.getBytes(1), rs.getBytes(2), common);
                 },
                 day,
                 afterBlock);
@@ -74,12 +75,13 @@ class UsageStore {
     void insertKeys(long fileId, Map<LocalDate, RequestKeySet> keysByDay) {
         List<Object[]> blocks = new ArrayList<>();
         keysByDay.forEach((day, keys) -> {
-            for (byte[] block : keys.toBlocks(KEYS_PER_BLOCK)) {
-                blocks.add(new Object[] {fileId, day, block.length / RequestKeySet.KEY_BYTES, block});
+            for (RequestKeySet.Block block : keys.toBlocks(KEYS_PER_BLOCK)) {
+                blocks.add(new Object[] {fileId, day, block.size(), block.keys(), block.fingerprints()});
             }
         });
         jdbc.batchUpdate(
-                "INSERT INTO usage_key_block (file_id, usage_day, key_count, request_keys) VALUES (?, ?, ?, ?)",
+                "INSERT INTO usage_key_block (file_id, usage_day, key_count, request_keys, request_fingerprints)"
+                        + " VALUES (?, ?, ?, ?, ?)",
                 blocks);
     }
 

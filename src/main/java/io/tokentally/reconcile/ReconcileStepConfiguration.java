@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.normalize.DuplicateConflicts;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.rating.HeldUsageRepository;
@@ -52,6 +53,7 @@ public class ReconcileStepConfiguration {
             ReconcileDays reconcileDays,
             HeldUsageRepository heldUsage,
             UsageFindings usageFindings,
+            DuplicateConflicts duplicateConflicts,
             PlanRepository plans,
             PriceRepository prices,
             ReconcileProperties properties,
@@ -76,6 +78,7 @@ public class ReconcileStepConfiguration {
             usage.forEach((day, sides) ->
                     found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day), sides.unattributed())));
             found.addAll(usageFindings.lateUsageInvoiced(run));
+            found.addAll(DuplicateConflictFindings.of(duplicateConflicts.ofRun(run)));
             found.addAll(PlanOverrideFindings.of(plans.findAll().values(), prices.findAll()));
             for (Finding finding : found) {
                 findings.record(finding, run);

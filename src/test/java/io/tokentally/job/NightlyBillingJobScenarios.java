@@ -167,6 +167,34 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aLateFileRepeatingARequestWithOtherNumbersBillsTheFirstCopyAndRaisesAFinding() throws Exception {
+        // given: c1 billed with 1,000 input tokens
+        Path input = folder("conflict");
+        write(input.resolve("early.csv"), "c1,2026-10-21T03:10:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok");
+        run("2026-10-21", input);
+
+        // when: a late file repeats c1 with 1,500 on line 2, and c2 as a plain retry on lines 3 and 4
+        write(
+                input.resolve("late.csv"),
+                "c1,2026-10-21T03:10:00Z,alice,openai,gpt-4o,1500,0,0,0,100,0,,ok",
+                "c2,2026-10-21T04:10:00Z,alice,openai,gpt-4o,500,0,0,0,50,0,,ok",
+                "c2,2026-10-21T04:10:00Z,alice,openai,gpt-4o,500,0,0,0,50,0,,ok");
+        JobExecution rerun = run("2026-10-21", input);
+
+        // then: both repeats are duplicates; only c1's conflicts, and the first copy is what is billed
+        JsonNode report = report(rerun);
+        assertThat(report.get("counts").get("duplicates").asLong()).isEqualTo(2);
+        assertThat(totals(report)).containsEntry("alice|openai/gpt-4o|input", "1500|0.00375|0.004875");
+        assertThat(findings.list(null))
+                .filteredOn(finding -> finding.kind().equals("CONFLICTING_DUPLICATE")
+                        && finding.key().endsWith(input.resolve("late.csv").toString()))
+                .singleElement()
+                .satisfies(finding -> assertThat(finding.message())
+                        .startsWith("1 row(s) of " + input.resolve("late.csv") + " repeat a request id")
+                        .endsWith("Lines: 2 (c1)"));
+    }
+
+    @Test
     void aRequestWithoutTokensChangesNoAggregate() throws Exception {
         // given: an hour of alice's gpt-4o usage, rated
         Path input = folder("no-tokens");

@@ -13,6 +13,7 @@ import io.tokentally.pricing.PriceCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,9 @@ class FileIngestTests {
 
     @Autowired
     RejectRepository rejects;
+
+    @Autowired
+    DuplicateConflicts conflicts;
 
     @Autowired
     IngestCommitLock lock;
@@ -140,6 +144,78 @@ class FileIngestTests {
         // then: the second file gives r1 back
         assertThat(second.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
         assertThat(inputTokens(source)).isEqualTo(300);
+    }
+
+    @Test
+    void aRepeatWithOtherNumbersIsADuplicateKeptAsAConflictAndAPlainRepeatIsNot() throws Exception {
+        // given: an earlier run committed r1 with 100 input tokens
+        String source = "conflict-" + UUID.randomUUID();
+        FileIngest earlier = ingest(source, "day.csv", row("r1", 100));
+        earlier.readAll(record -> {});
+        commit(earlier, 1);
+
+        // when: a late file repeats r1 with 150 (line 2) and with 100 an hour later (line 3), holds r2 with
+        // 200 then 250 (lines 4 and 5), r3 twice alike (lines 6 and 7) and r4 once as an error row and once
+        // as ok (lines 8 and 9)
+        FileIngest late = ingest(
+                source,
+                "late.csv",
+                row("r1", 150),
+                row("r1", 100, "2026-10-05T11:15:00Z"),
+                row("r2", 200),
+                row("r2", 250),
+                row("r3", 300),
+                row("r3", 300),
+                row("r4", 400).replace(",ok", ",error"),
+                row("r4", 400));
+        late.readAll(record -> {});
+        commit(late, 2);
+
+        // then: the first copies count; the repeats with other numbers or another status are conflicts
+        assertThat(late.counts()).isEqualTo(new FileCounts(8, 3, 0, 5, 0, 1));
+        assertThat(inputTokens(source)).isEqualTo(100 + 200 + 300 + 400);
+        assertThat(conflicts(source, "late.csv")).containsExactly("2 r1", "5 r2", "9 r4");
+    }
+
+    @Test
+    void aRowAFileReadAtOnceCommittedFirstWithOtherNumbersIsAConflictWhenGivenBack() throws Exception {
+        // given: both files hold r1 with other numbers, and r2 alike, read before either is committed
+        String source = "conflict-race-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r1", 100), row("r2", 200));
+        FileIngest second = ingest(source, "b.csv", row("r2", 200), row("r1", 120));
+        first.readAll(record -> {});
+        second.readAll(record -> {});
+
+        // when
+        commit(first, 1);
+        commit(second, 1);
+
+        // then
+        assertThat(second.counts()).isEqualTo(new FileCounts(2, 0, 0, 2, 0, 0));
+        assertThat(conflicts(source, "b.csv")).containsExactly("3 r1");
+        assertThat(conflicts(source, "a.csv")).isEmpty();
+    }
+
+    @Test
+    void aRepeatOfAKeyStoredWithoutItsFingerprintIsAPlainDuplicate() throws Exception {
+        // given: r1 committed before fingerprints were kept
+        String source = "unprinted-" + UUID.randomUUID();
+        FileIngest earlier = ingest(source, "day.csv", row("r1", 100));
+        earlier.readAll(record -> {});
+        commit(earlier, 1);
+        jdbc.update(
+                "UPDATE usage_key_block SET request_fingerprints = NULL WHERE file_id IN"
+                        + " (SELECT file_id FROM ingested_file WHERE source = ?)",
+                source);
+
+        // when
+        FileIngest late = ingest(source, "late.csv", row("r1", 150));
+        late.readAll(record -> {});
+        commit(late, 2);
+
+        // then: its numbers cannot be compared, so the repeat is a duplicate and nothing more
+        assertThat(late.counts()).isEqualTo(new FileCounts(1, 0, 0, 1, 0, 0));
+        assertThat(conflicts(source, "late.csv")).isEmpty();
     }
 
     @Test
@@ -273,7 +349,16 @@ class FileIngestTests {
                 store,
                 snapshots,
                 rejects,
+                conflicts,
                 100);
+    }
+
+    private List<String> conflicts(String source, String name) {
+        return jdbc.queryForList(
+                "SELECT CONCAT(c.line_no, ' ', c.request_id) FROM duplicate_conflict c"
+                        + " JOIN ingested_file f ON f.file_id = c.file_id WHERE f.path = ? ORDER BY c.line_no",
+                String.class,
+                WORK.resolve(source).resolve(name).toString());
     }
 
     private long inputTokens(String source) {

@@ -1,0 +1,43 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.normalize.DuplicateConflicts.ConflictLine;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One finding per file whose rows repeat a request id with other numbers than its first copy: the first
+ * copy is billed and the repeats are counted as duplicates, which is right for a retried log line but
+ * hides a corrected or conflicting one.
+ */
+public final class DuplicateConflictFindings {
+
+    static final int LINES_LISTED = 10;
+
+    private DuplicateConflictFindings() {}
+
+    public static List<Finding> of(List<ConflictLine> conflicts) {
+        Map<String, List<ConflictLine>> byFile = new LinkedHashMap<>();
+        conflicts.forEach(line ->
+                byFile.computeIfAbsent(line.file(), f -> new ArrayList<>()).add(line));
+        List<Finding> findings = new ArrayList<>(byFile.size());
+        byFile.forEach((file, lines) -> {
+            String listed = lines.subList(0, Math.min(LINES_LISTED, lines.size())).stream()
+                    .map(line -> line.lineNo() + " (" + line.requestId() + ")")
+                    .collect(Collectors.joining(", "));
+            String more = lines.size() > LINES_LISTED ? " and " + (lines.size() - LINES_LISTED) + " more" : "";
+            findings.add(new Finding(
+                    "conflicting-duplicates:" + file,
+                    "CONFLICTING_DUPLICATE",
+                    Finding.Severity.WARNING,
+                    lines.size() + " row(s) of " + file + " repeat a request id whose first copy counted other"
+                            + " numbers (customer, provider, model, service tier, status or a count). The first"
+                            + " copy is billed and these are counted as duplicates; check which copy is right."
+                            + " Lines: " + listed + more,
+                    new Evidence().number("rows", lines.size()).source("duplicate", file, listed + more, null)));
+        });
+        return findings;
+    }
+}

@@ -99,6 +99,8 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RequiredFiles.requireFile(spec, "--prices", prices);
+        RequiredFiles.requireFile(spec, "--plans", plans);
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? workDir : Files.createTempDirectory("tokentally-bench-");
         Path usage = dir.resolve("usage");

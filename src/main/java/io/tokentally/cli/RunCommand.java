@@ -148,9 +148,9 @@ class RunCommand implements Callable<Integer> {
      * restarted, with the same paths, by the next run of its day.
      */
     private void requireFilesAndFolders() {
-        requireFile("--customers", customers);
-        requireFile("--plans", plans);
-        requireFile("--prices", prices);
+        RequiredFiles.requireFile(spec, "--customers", customers);
+        RequiredFiles.requireFile(spec, "--plans", plans);
+        RequiredFiles.requireFile(spec, "--prices", prices);
         for (String input : inputs) {
             if (ProviderApiSource.parse(input).isEmpty()
                     && S3Source.parse(input).isEmpty()) {
@@ -161,13 +161,6 @@ class RunCommand implements Callable<Integer> {
                             "--input " + input + ": the folder " + root.toAbsolutePath() + " does not exist");
                 }
             }
-        }
-    }
-
-    private void requireFile(String option, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), option + ": the file " + file.toAbsolutePath() + " does not exist");
         }
     }
 

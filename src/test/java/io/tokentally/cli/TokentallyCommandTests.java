@@ -272,6 +272,29 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void benchRefusesAMissingPricesFileBeforeItWritesAnyUsage() {
+        // given: run from a folder without sample-data/, as the default path expects
+        StringWriter err = new StringWriter();
+        Path benchDir = work.resolve("bench-without-prices");
+
+        // when
+        int exit = command(new StringWriter(), err)
+                .execute(
+                        "bench",
+                        "--rows",
+                        "10",
+                        "--work-dir",
+                        benchDir.toString(),
+                        "--prices",
+                        work.resolve("no-prices.csv").toString());
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--prices: the file " + work.resolve("no-prices.csv") + " does not exist");
+        assertThat(benchDir).doesNotExist();
+    }
+
+    @Test
     @ExtendWith(OutputCaptureExtension.class)
     void aFailedDayRestartsWithTheFilesItStartedWithAndSaysSo(CapturedOutput output) throws Exception {
         // given a day whose run failed on its prices file

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -24,9 +25,7 @@ public final class DuplicateConflictFindings {
                 byFile.computeIfAbsent(line.file(), f -> new ArrayList<>()).add(line));
         List<Finding> findings = new ArrayList<>(byFile.size());
         byFile.forEach((file, lines) -> {
-            String listed = lines.subList(0, Math.min(LINES_LISTED, lines.size())).stream()
-                    .map(line -> line.lineNo() + " (" + line.requestId() + ")")
-                    .collect(Collectors.joining(", "));
+            List<ConflictLine> shown = lines.subList(0, Math.min(LINES_LISTED, lines.size()));
             String more = lines.size() > LINES_LISTED ? " and " + (lines.size() - LINES_LISTED) + " more" : "";
             findings.add(new Finding(
                     "conflicting-duplicates:" + file,
@@ -35,9 +34,21 @@ public final class DuplicateConflictFindings {
                     lines.size() + " row(s) of " + file + " repeat a request id whose first copy counted other"
                             + " numbers (customer, provider, model, service tier, status or a count). The first"
                             + " copy is billed and these are counted as duplicates; check which copy is right."
-                            + " Lines: " + listed + more,
-                    new Evidence().number("rows", lines.size()).source("duplicate", file, listed + more, null)));
+                            + " Lines: "
+                            + joined(shown, line -> line.lineNo() + " (" + line.requestId() + ")") + more,
+                    new Evidence()
+                            .number("rows", lines.size())
+                            .number("request_ids", joined(shown, ConflictLine::requestId) + more)
+                            .source(
+                                    "duplicate",
+                                    file,
+                                    joined(shown, line -> Long.toString(line.lineNo())) + more,
+                                    null)));
         });
         return findings;
+    }
+
+    private static String joined(List<ConflictLine> lines, Function<ConflictLine, String> part) {
+        return lines.stream().map(part).collect(Collectors.joining(", "));
     }
 }

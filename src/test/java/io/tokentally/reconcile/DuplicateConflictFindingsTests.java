@@ -33,8 +33,17 @@ class DuplicateConflictFindingsTests {
                 .endsWith("Lines: 2 (r2), 3 (r3), 4 (r4), 5 (r5), 6 (r6), 7 (r7), 8 (r8), 9 (r9), 10 (r10),"
                         + " 11 (r11) and 2 more");
         assertThat(findings.get(1).message()).endsWith("Lines: 7 (x-1)");
-        Map<String, Object> evidence = Evidence.parse(findings.get(1).evidence());
-        assertThat(evidence.get("numbers")).isEqualTo(Map.of("rows", 1));
+        Map<String, Object> evidence = Evidence.parse(findings.get(0).evidence());
+        assertThat(evidence.get("numbers"))
+                .isEqualTo(Map.of("rows", 12, "request_ids", "r2, r3, r4, r5, r6, r7, r8, r9, r10, r11 and 2 more"));
+        assertThat(evidence.get("sources"))
+                .isEqualTo(List.of(Map.of(
+                        "side",
+                        "duplicate",
+                        "file",
+                        "/in/a.csv",
+                        "lines",
+                        "2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more")));
     }
 
     @Test

@@ -1,10 +1,14 @@
 package io.tokentally.job;
 
+import io.tokentally.reconcile.Finding;
 import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
@@ -95,6 +99,7 @@ public final class RunSummary {
                     stripe.get("uncertain").asLong(),
                     stripe.get("pending").asLong()));
         }
+        appendFindings(report.get("findings"), out);
         if (!report.get("top_customers").isEmpty()) {
             out.append("  top customers by billed amount:\n");
             for (JsonNode customer : report.get("top_customers")) {
@@ -115,5 +120,37 @@ public final class RunSummary {
             }
         }
         return out.toString();
+    }
+
+    /** The run's findings by severity, most urgent first, and kind: "1 error (NEGATIVE_MARGIN 1), 2 warnings (...)". */
+    private static void appendFindings(JsonNode findings, StringBuilder out) {
+        if (findings == null || findings.isEmpty()) {
+            return;
+        }
+        Map<Finding.Severity, Map<String, Integer>> bySeverity = new TreeMap<>(Comparator.reverseOrder());
+        for (JsonNode finding : findings) {
+            bySeverity
+                    .computeIfAbsent(
+                            Finding.Severity.valueOf(finding.get("severity").asString()), severity -> new TreeMap<>())
+                    .merge(finding.get("kind").asString(), 1, Integer::sum);
+        }
+        StringBuilder line = new StringBuilder();
+        bySeverity.forEach((severity, kinds) -> {
+            int count = kinds.values().stream().mapToInt(Integer::intValue).sum();
+            StringBuilder byKind = new StringBuilder();
+            kinds.forEach((kind, n) -> byKind.append(byKind.isEmpty() ? "" : ", ")
+                    .append(kind)
+                    .append(' ')
+                    .append(n));
+            line.append(line.isEmpty() ? "" : ", ")
+                    .append(count)
+                    .append(' ')
+                    .append(severity.name().toLowerCase(Locale.ROOT))
+                    .append(count == 1 || severity == Finding.Severity.INFO ? "" : "s")
+                    .append(" (")
+                    .append(byKind)
+                    .append(')');
+        });
+        out.append("  findings: ").append(line).append("; see report.json or 'tokentally findings list'\n");
     }
 }

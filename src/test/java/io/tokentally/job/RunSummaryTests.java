@@ -1,0 +1,48 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RunSummaryTests {
+
+    static final String REPORT = """
+            {"job": "nightly-billing", "executionId": 7, "status": "COMPLETED",
+             "window": {"from": "2026-11-27T00:00:00Z", "to": "2026-11-28T00:00:00Z"},
+             "counts": {"read": 10, "accepted": 9, "rejected": 1, "duplicates": 0, "unattributed": 0,
+                        "error_rows": 0, "files": {"new": 1}, "rated_hours": 2, "aggregates_changed": 3},
+             "totals": [], "top_customers": [],
+             "stripe": {"dry_run": true, "pending": 0, "requests_file": "stripe-requests.jsonl"},
+             "findings": %s}
+            """;
+
+    @Test
+    void countsTheRunsFindingsBySeverityMostUrgentFirstAndByKind() {
+        // given
+        String findings = """
+                [{"kind": "UNATTRIBUTED_USAGE", "severity": "WARNING"},
+                 {"kind": "LATE_USAGE_INVOICED", "severity": "INFO"},
+                 {"kind": "CONFLICTING_DUPLICATE", "severity": "WARNING"},
+                 {"kind": "UNATTRIBUTED_USAGE", "severity": "WARNING"},
+                 {"kind": "LATE_USAGE_INVOICED", "severity": "INFO"},
+                 {"kind": "NEGATIVE_MARGIN", "severity": "ERROR"}]""";
+
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted(findings)));
+
+        // then
+        assertThat(summary)
+                .contains("  findings: 1 error (NEGATIVE_MARGIN 1), 3 warnings (CONFLICTING_DUPLICATE 1,"
+                        + " UNATTRIBUTED_USAGE 2), 2 info (LATE_USAGE_INVOICED 2); see report.json or"
+                        + " 'tokentally findings list'\n");
+    }
+
+    @Test
+    void saysNothingOfFindingsWhenThereAreNone() {
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted("[]")));
+
+        // then
+        assertThat(summary).doesNotContain("findings");
+    }
+}

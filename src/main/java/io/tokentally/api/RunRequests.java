@@ -4,6 +4,7 @@ import io.tokentally.ingest.InputSource;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.job.NightlyBillingJobConfiguration;
+import io.tokentally.job.ReferenceFiles;
 import io.tokentally.job.RunReportListener;
 import io.tokentally.schedule.JobSchedule;
 import io.tokentally.schedule.JobSchedules;
@@ -60,7 +61,7 @@ class RunRequests {
                     + (last == null ? "?" : last.getId() + ", " + last.getStatus())
                     + "); POST /api/jobs/" + job + "/reruns to run it again, or restart a failed execution");
         }
-        return runs.run(parameters);
+        return run(parameters);
     }
 
     /**
@@ -74,7 +75,7 @@ class RunRequests {
             throw ApiProblem.notFound("window " + parameters.date() + " has never run; POST /api/jobs/" + job
                     + "/executions to start it");
         }
-        return runs.run(parameters);
+        return run(parameters);
     }
 
     /** Restarts a failed or stopped execution; {@code force} first recovers one whose process died. */
@@ -160,6 +161,14 @@ class RunRequests {
                 file("customers", request.customers(), defaults.map(JobSchedule::customers)),
                 file("plans", request.plans(), defaults.map(JobSchedule::plans)),
                 file("prices", request.prices(), defaults.map(JobSchedule::prices)));
+    }
+
+    private JobExecution run(BillingJobParameters parameters) throws Exception {
+        try {
+            return runs.run(parameters);
+        } catch (ReferenceFiles.Invalid e) {
+            throw ApiProblem.badRequest(e.getMessage());
+        }
     }
 
     private static InputSource inputSource(String spec) {

@@ -5,6 +5,7 @@ import io.tokentally.ingest.S3Source;
 import io.tokentally.ingest.provider.ProviderApiSource;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
+import io.tokentally.job.ReferenceFiles;
 import io.tokentally.job.RunSummary;
 import io.tokentally.job.TokentallyProperties;
 import io.tokentally.schedule.JobSchedule;
@@ -115,7 +116,13 @@ class RunCommand implements Callable<Integer> {
                 date = schedule.dateFor(Instant.now(context.getBean(Clock.class)));
             }
             BillingJobParameters parameters = new BillingJobParameters(date, rerun, sources, customers, plans, prices);
-            JobExecution execution = context.getBean(BillingRuns.class).run(parameters);
+            JobExecution execution;
+            try {
+                execution = context.getBean(BillingRuns.class).run(parameters);
+            } catch (ReferenceFiles.Invalid e) {
+                spec.commandLine().getErr().println("tokentally: " + e.getMessage());
+                return picocli.CommandLine.ExitCode.USAGE;
+            }
             Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
             return report(
                     execution, RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()));

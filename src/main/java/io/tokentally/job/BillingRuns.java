@@ -31,13 +31,25 @@ public class BillingRuns {
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
     private final Job nightlyBillingJob;
+    private final ReferenceFiles referenceFiles;
 
-    public BillingRuns(JobOperator jobOperator, JobRepository jobRepository, Job nightlyBillingJob) {
+    public BillingRuns(
+            JobOperator jobOperator,
+            JobRepository jobRepository,
+            Job nightlyBillingJob,
+            ReferenceFiles referenceFiles) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.nightlyBillingJob = nightlyBillingJob;
+        this.referenceFiles = referenceFiles;
     }
 
+    /**
+     * Starts, restarts or reruns the window of {@code parameters}.
+     *
+     * @throws ReferenceFiles.Invalid before a new run starts, when its prices, plans or customers file has a
+     *     fault (a restart reads the files its execution started with, in its own steps)
+     */
     public JobExecution run(BillingJobParameters parameters) throws Exception {
         long rerun = parameters.rerun();
         while (true) {
@@ -47,6 +59,7 @@ public class BillingRuns {
                 if (rerun > 0) {
                     log.info("Window {} already completed; starting rerun #{}", parameters.date(), rerun);
                 }
+                referenceFiles.check(parameters);
                 return jobOperator.start(nightlyBillingJob, jobParameters);
             }
             JobExecution last = jobRepository.getLastJobExecution(instance);

@@ -54,18 +54,34 @@ public class PriceRepository {
      */
     @Transactional
     public int load(List<Price> prices) {
-        Map<Price.Key, Price> existing = new HashMap<>();
-        for (Price price : findAll()) {
-            existing.put(price.key(), price);
-        }
+        Map<Price.Key, Price> existing = byKey(findAll());
+        refuseChangedVersions(prices, existing);
         int added = 0;
         for (Price price : prices) {
-            Price old = existing.get(price.key());
-            if (old == null) {
+            if (existing.putIfAbsent(price.key(), price) == null) {
                 insert(price);
-                existing.put(price.key(), price);
                 added++;
-            } else if (old.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
+            }
+        }
+        added += deriveLongCachePrices(existing);
+        added += deriveBatchPrices(existing.values());
+        log.info("Price catalog: {} price versions added", added);
+        return added;
+    }
+
+    /**
+     * Refuses prices that would give a stored version, or one earlier in the list, another amount, before
+     * anything is stored.
+     */
+    public void refuseChangedVersions(List<Price> prices) {
+        refuseChangedVersions(prices, byKey(findAll()));
+    }
+
+    private static void refuseChangedVersions(List<Price> prices, Map<Price.Key, Price> existing) {
+        Map<Price.Key, Price> seen = new HashMap<>(existing);
+        for (Price price : prices) {
+            Price old = seen.putIfAbsent(price.key(), price);
+            if (old != null && old.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
                 throw new IllegalArgumentException("price of "
                         + price.tokenType().code() + " for " + price.model() + " ("
                         + price.serviceTier().code() + ", "
@@ -75,10 +91,14 @@ public class PriceRepository {
                         + ". Prices are versioned: add a row with a later effective_from instead");
             }
         }
-        added += deriveLongCachePrices(existing);
-        added += deriveBatchPrices(existing.values());
-        log.info("Price catalog: {} price versions added", added);
-        return added;
+    }
+
+    private static Map<Price.Key, Price> byKey(List<Price> prices) {
+        Map<Price.Key, Price> byKey = new HashMap<>();
+        for (Price price : prices) {
+            byKey.put(price.key(), price);
+        }
+        return byKey;
     }
 
     /**

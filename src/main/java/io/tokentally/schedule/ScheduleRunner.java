@@ -140,6 +140,14 @@ public class ScheduleRunner {
             log.error(
                     "Schedule {} could not start its run for usage day {}: {}", schedule.name(), date, e.getMessage());
             fires.record(new ScheduleFire(schedule.name(), fireTime, FireState.NOT_STARTED, null, e.getMessage()));
+            findings.record(
+                    new Finding(
+                            "schedule-not-started:" + schedule.name() + ":" + fireTime,
+                            "SCHEDULE_NOT_STARTED",
+                            Finding.Severity.ERROR,
+                            "schedule " + schedule.name() + " could not start its run at " + fireTime + " (usage day "
+                                    + date + "): " + e.getMessage() + "; mend the cause and run the day by hand"),
+                    NO_RUN);
             return null;
         }
     }

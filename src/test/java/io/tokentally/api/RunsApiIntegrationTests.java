@@ -179,6 +179,15 @@ class RunsApiIntegrationTests {
                         body("2026-11-03").replace("usage-2026", "nowhere")),
                 400,
                 "does not exist");
+        Path badPrices = Files.writeString(
+                WORK.resolve("bad-prices.csv"), "model,token_type,usd_per_million\nopenai/gpt-4o,input,-1\n");
+        assertProblem(
+                api.post(
+                        "/api/jobs/nightly-billing/executions",
+                        body("2026-11-04")
+                                .replace(FIXTURES.resolve("job-prices.csv").toString(), badPrices.toString())),
+                400,
+                badPrices + " line 2: usd_per_million is negative: -1");
         assertProblem(api.get("/api/executions/abc"), 400, "'id'");
         // 404
         assertProblem(api.post("/api/jobs/no-such-job/executions", body("2026-11-03")), 404, "no-such-job");

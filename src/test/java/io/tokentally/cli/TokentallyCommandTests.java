@@ -218,6 +218,37 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aFaultInThePlansFileIsAUsageErrorNamingFileAndReasonAndStartsNoRun() throws Exception {
+        // given: a plans file whose default markup would bill below zero
+        Path plans = work.resolve("bad-plans.yaml");
+        Files.writeString(
+                plans,
+                Files.readString(Path.of("sample-data/plans.yaml"))
+                        .replace("markup_percent: 30", "markup_percent: -150"));
+        Path runsDir = work.resolve("runs-bad-plans");
+        System.setProperty("tokentally.data-dir", work.resolve("data-bad-plans").toString());
+        System.setProperty("tokentally.runs-dir", runsDir.toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = command(out, err)
+                    .execute("run", "nightly-billing", "--date", "2026-11-24", "--plans", plans.toString());
+
+            // then: refused before the job starts, so no failed run of the day is left to be restarted
+            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(err.toString())
+                    .isEqualTo("tokentally: " + plans.toAbsolutePath()
+                            + ": plans[0].markup_percent is below -100%: -150" + System.lineSeparator());
+            assertThat(out.toString()).isEmpty();
+            assertThat(runsDir).doesNotExist();
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
     void aMissingInputFolderIsAUsageErrorNamingTheOptionAndStartsNoRun() {
         // given
         System.setProperty("tokentally.data-dir", work.resolve("data").toString());
@@ -297,23 +328,33 @@ class TokentallyCommandTests {
     @Test
     @ExtendWith(OutputCaptureExtension.class)
     void aFailedDayRestartsWithTheFilesItStartedWithAndSaysSo(CapturedOutput output) throws Exception {
-        // given a day whose run failed on its prices file
+        // given a day whose run, with a copy of the prices file, failed on a purchases file of its input
         System.setProperty("tokentally.data-dir", work.resolve("data").toString());
         System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
-        Path badPrices = Files.writeString(work.resolve("bad-prices.csv"), "not,a,prices,file\n");
+        Path input = Files.createDirectories(work.resolve("input-with-bad-purchases"));
+        Files.writeString(input.resolve("purchases.csv"), "not,a,purchases,file\n");
+        Path pricesCopy = Files.copy(Path.of("sample-data/prices.csv"), work.resolve("prices-copy.csv"));
         try {
             int failed = command(new StringWriter(), new StringWriter())
-                    .execute("run", "nightly-billing", "--date", "2026-11-26", "--prices", badPrices.toString());
+                    .execute(
+                            "run",
+                            "nightly-billing",
+                            "--date",
+                            "2026-11-26",
+                            "--input",
+                            input.toString(),
+                            "--prices",
+                            pricesCopy.toString());
 
             // when the day is run again with the default prices file
             int restarted = command(new StringWriter(), new StringWriter())
-                    .execute("run", "nightly-billing", "--date", "2026-11-26");
+                    .execute("run", "nightly-billing", "--date", "2026-11-26", "--input", input.toString());
 
             // then
             assertThat(failed).isEqualTo(TokentallyCommand.EXIT_FAILED);
             assertThat(restarted).isEqualTo(TokentallyCommand.EXIT_FAILED);
             assertThat(output.getOut())
-                    .contains("restarts with the prices it started with, " + badPrices.toAbsolutePath() + ", not "
+                    .contains("restarts with the prices it started with, " + pricesCopy.toAbsolutePath() + ", not "
                             + Path.of("sample-data/prices.csv").toAbsolutePath());
         } finally {
             System.clearProperty("tokentally.data-dir");

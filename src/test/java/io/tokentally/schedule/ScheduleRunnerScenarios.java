@@ -2,6 +2,7 @@ package io.tokentally.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -244,6 +245,17 @@ abstract class ScheduleRunnerScenarios {
         ScheduleFire fire = fires.recent(name, 1).get(0);
         assertThat(fire.state()).isEqualTo(FireState.NOT_STARTED);
         assertThat(fire.detail()).isEqualTo("execution 7 of window 2026-11-27 is still marked STARTED");
+        assertThat(findings.list(null))
+                .filteredOn(finding -> finding.key().equals("schedule-not-started:" + name + ":2026-11-28T02:30:00Z"))
+                .singleElement()
+                .satisfies(finding -> {
+                    assertThat(finding.kind()).isEqualTo("SCHEDULE_NOT_STARTED");
+                    assertThat(finding.severity()).isEqualTo(Finding.Severity.ERROR);
+                    assertThat(finding.message())
+                            .isEqualTo("schedule " + name + " could not start its run at 2026-11-28T02:30:00Z"
+                                    + " (usage day 2026-11-27): execution 7 of window 2026-11-27 is still marked"
+                                    + " STARTED; mend the cause and run the day by hand");
+                });
     }
 
     static String unique(String prefix) {

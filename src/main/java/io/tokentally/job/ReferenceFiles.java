@@ -1,0 +1,52 @@
+package io.tokentally.job;
+
+import io.tokentally.plans.CustomersFile;
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.plans.PlansFile;
+import io.tokentally.pricing.PriceRepository;
+import io.tokentally.pricing.PricesFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a run's prices, plans and customers files before the run starts, with the rules their load steps
+ * apply, so that a fault in one is refused up front with its file, line and reason. A run that failed on
+ * it instead would be restarted, with the same paths, by the next run of its day.
+ */
+@Component
+public class ReferenceFiles {
+
+    private final PriceRepository prices;
+    private final PlanRepository plans;
+
+    ReferenceFiles(PriceRepository prices, PlanRepository plans) {
+        this.prices = prices;
+        this.plans = plans;
+    }
+
+    /** @throws Invalid naming the file and the fault */
+    public void check(BillingJobParameters parameters) {
+        try {
+            prices.refuseChangedVersions(PricesFile.read(parameters.prices()));
+            Set<String> planIds = new HashSet<>(plans.findAll().keySet());
+            PlansFile.read(parameters.plans()).stream().map(Plan::planId).forEach(planIds::add);
+            CustomersFile.read(parameters.customers(), planIds);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A prices, plans or customers file the run would fail on. */
+    public static final class Invalid extends RuntimeException {
+
+        Invalid(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -178,7 +178,7 @@ public class PriceRepository {
                     ServiceTier.BATCH,
                     price.contextTier(),
                     price.effectiveFrom(),
-                    price.usdPerMillion().multiply(HALF),
+                    half(price.usdPerMillion()),
                     price.longContextThreshold(),
                     DERIVED_BATCH + " from " + price.origin());
             if (keys.add(batch.key())) {
@@ -187,6 +187,12 @@ public class PriceRepository {
             }
         }
         return derived;
+    }
+
+    /** Half a price, rounded half-up to the prices' 12 decimals when halving the 12th leaves a 13th. */
+    private static BigDecimal half(BigDecimal usdPerMillion) {
+        BigDecimal half = usdPerMillion.multiply(HALF);
+        return half.scale() > PricesFile.MAX_SCALE ? half.setScale(PricesFile.MAX_SCALE, RoundingMode.HALF_UP) : half;
     }
 
     private void insert(Price price) {

@@ -77,6 +77,24 @@ class PriceRepositoryTests {
                 .withMessageContaining("is already 0.1 (from b.csv); b.csv says 0.2");
     }
 
+    @Test
+    void aDerivedBatchPriceIsHalfTheStandardOneRoundedHalfUpToTwelveDecimals() {
+        // given
+        String model = "custom/" + UUID.randomUUID();
+
+        // when
+        prices.load(List.of(
+                price(model, TokenType.INPUT, "0.166666666667", "a.csv"),
+                price(model, TokenType.OUTPUT, "2.5", "a.csv")));
+
+        // then
+        assertThat(prices.findAll())
+                .filteredOn(price -> price.model().equals(model) && price.serviceTier() == ServiceTier.BATCH)
+                .extracting(price -> price.tokenType() + " "
+                        + price.usdPerMillion().stripTrailingZeros().toPlainString())
+                .containsExactlyInAnyOrder("INPUT 0.083333333334", "OUTPUT 1.25");
+    }
+
     private static Price price(String model, TokenType type, String usd, String origin) {
         return new Price(
                 0, model, type, ServiceTier.STANDARD, ContextTier.STANDARD, FROM, new BigDecimal(usd), null, origin);

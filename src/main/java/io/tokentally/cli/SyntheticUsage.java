@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 /**
  * A deterministic synthetic gateway log in the usage CSV format: customers (1,000 by default, 1% of
  * the traffic's customer ids unknown) with a skewed (Zipf-like) distribution, ten models of three providers, cache and reasoning tokens, 1% error
- * rows, and a few duplicate and malformed rows.
+ * rows, and a few malformed rows and duplicates: 0.4% of rows repeat the row before them (a retried log line),
+ * 0.1% its request id with other numbers (a conflicting copy).
  */
 final class SyntheticUsage {
 
@@ -50,9 +51,11 @@ final class SyntheticUsage {
             long count = f == files - 1 ? rows - written : perFile;
             try (BufferedWriter out = Files.newBufferedWriter(paths[f], StandardCharsets.UTF_8)) {
                 out.write(HEADER);
+                String previous = null;
                 for (long i = 0; i < count; i++) {
                     long n = written + i;
-                    out.write(row(random, n, dayStart + (86_400L * n) / rows, customers));
+                    previous = row(random, n, dayStart + (86_400L * n) / rows, customers, previous);
+                    out.write(previous);
                 }
             }
             written += count;
@@ -60,11 +63,14 @@ final class SyntheticUsage {
         return paths;
     }
 
-    private static String row(SplittableRandom random, long n, long epochSecond, int customers) {
+    private static String row(SplittableRandom random, long n, long epochSecond, int customers, String previous) {
         int roll = random.nextInt(1000);
         if (roll < 3) {
             return "req-" + n + "," + Instant.ofEpochSecond(epochSecond)
                     + ",cust-0001,openai,gpt-4o,12.5,0,0,0,10,0,,ok\n";
+        }
+        if (roll < 7 && previous != null) {
+            return previous;
         }
         long id = roll < 8 && n > 0 ? n - 1 : n;
         String[] model = MODELS[skewed(random, MODELS.length)];

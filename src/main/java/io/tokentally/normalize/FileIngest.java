@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  * file's usage totals, all held in memory until the file is committed as a whole. A row is a
  * duplicate when an earlier row of the file, or a committed row of any file, has the same source
  * and request id and a timestamp on the same UTC day or the day before or after. The first copy is the one
- * counted; a duplicate whose numbers differ from it (see {@link #fingerprint}) is also kept as a
- * {@link DuplicateConflicts conflict} for a person to look at. The rows of an aggregated export are buckets
+ * counted; a duplicate whose numbers differ from it (see {@link RequestFingerprint}) is also kept as a
+ * {@link DuplicateConflictRepository conflict} for a person to look at. The rows of an aggregated export are buckets
  * instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
  */
 final class FileIngest implements FileIngestion {
@@ -41,14 +41,14 @@ final class FileIngest implements FileIngestion {
     private final SnapshotStore snapshotStore;
     private final FileSnapshots snapshots;
     private final RejectRepository rejects;
-    private final DuplicateConflicts conflicts;
+    private final DuplicateConflictRepository conflicts;
     private final int batchSize;
     private final long keysSeenThrough;
     private final RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
     private final Map<LocalDate, RequestKeySet> storedKeys = new HashMap<>();
     private final Map<LocalDate, RequestKeySet> acceptedKeys = new HashMap<>();
     private final List<Reject> pendingRejects = new ArrayList<>();
-    private final List<DuplicateConflicts.Conflict> pendingConflicts = new ArrayList<>();
+    private final List<DuplicateConflictRepository.Conflict> pendingConflicts = new ArrayList<>();
     private final UsageTotals totals = new UsageTotals();
     private final Set<Instant> hours = new HashSet<>();
     private long read;
@@ -66,7 +66,7 @@ final class FileIngest implements FileIngestion {
             UsageStore store,
             SnapshotStore snapshotStore,
             RejectRepository rejects,
-            DuplicateConflicts conflicts,
+            DuplicateConflictRepository conflicts,
             int batchSize) {
         this.file = file;
         this.format = format;
@@ -160,7 +160,7 @@ final class FileIngest implements FileIngestion {
             takeBucket(record, line);
             return;
         }
-        long fingerprint = fingerprint(line);
+        long fingerprint = RequestFingerprint.of(line);
         OptionalLong earlier = earlierCopy(day, hasher.high(), hasher.low());
         if (earlier.isPresent()) {
             duplicates++;
@@ -205,9 +205,16 @@ final class FileIngest implements FileIngestion {
         }
     }
 
+    /**
+     * Reads the file again to subtract the first copy of each request another file committed meanwhile. Every
+     * copy of such a request in this file is a repeat of the other file's copy now, so its conflicts are
+     * compared again, with that copy's numbers instead of this file's first copy's.
+     */
     private void takeBack(Map<LocalDate, RequestKeySet> takenByOthers) throws IOException {
         RequestKeySet takenBack = new RequestKeySet();
         List<Long> heldTakenBack = new ArrayList<>();
+        List<Long> comparedAgain = new ArrayList<>();
+        List<DuplicateConflictRepository.Conflict> conflictsWithOthers = new ArrayList<>();
         try (RecordCursor cursor = format.open(InputFiles.openText(file.path()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 UsageNormalizer.Result result = normalize(record);
@@ -220,8 +227,16 @@ final class FileIngest implements FileIngestion {
                 long high = hasher.high();
                 long low = hasher.low();
                 OptionalLong earlier = committed.fingerprintOf(high, low);
-                if (earlier.isPresent() && takenBack.add(high, low, RequestKeySet.UNKNOWN)) {
-                    noteConflict(earlier.getAsLong(), fingerprint(line), record.lineNo(), line.requestId());
+                if (earlier.isEmpty()) {
+                    continue;
+                }
+                comparedAgain.add(record.lineNo());
+                if (conflicts(earlier.getAsLong(), RequestFingerprint.of(line))) {
+                    conflictsWithOthers.add(
+                            new DuplicateConflictRepository.Conflict(record.lineNo(), line.requestId()));
+                }
+                // the set only tells the first copy from the rest: its fingerprints are never read
+                if (takenBack.add(high, low, RequestKeySet.UNKNOWN)) {
                     totals.subtract(line);
                     if (result.held() != null) {
                         rejected--;
@@ -234,13 +249,19 @@ final class FileIngest implements FileIngestion {
             }
         }
         rejects.deleteLines(file.fileId(), heldTakenBack);
-        flushConflicts();
+        conflicts.deleteLines(file.fileId(), comparedAgain);
+        conflicts.insertAll(file.fileId(), conflictsWithOthers);
     }
 
-    /** Keeps a duplicate as a conflict when its first copy counted other numbers (and that copy's are known). */
+    /** Whether a copy differs from the first copy of its request, when that copy's fingerprint is known. */
+    private static boolean conflicts(long earlier, long fingerprint) {
+        return earlier != RequestKeySet.UNKNOWN && earlier != fingerprint;
+    }
+
+    /** Keeps a duplicate as a conflict when its first copy counted other numbers. */
     private void noteConflict(long earlier, long fingerprint, long lineNo, String requestId) {
-        if (earlier != RequestKeySet.UNKNOWN && earlier != fingerprint) {
-            pendingConflicts.add(new DuplicateConflicts.Conflict(lineNo, requestId));
+        if (conflicts(earlier, fingerprint)) {
+            pendingConflicts.add(new DuplicateConflictRepository.Conflict(lineNo, requestId));
             if (pendingConflicts.size() >= batchSize) {
                 flushConflicts();
             }
@@ -252,39 +273,6 @@ final class FileIngest implements FileIngestion {
             conflicts.insertAll(file.fileId(), pendingConflicts);
             pendingConflicts.clear();
         }
-    }
-
-    /**
-     * What a request counted, in 64 bits: customer, provider, model, service tier, status and every count. Two
-     * copies of a request that differ in any of them bill differently; the timestamp is left out (a request
-     * re-reported across midnight is still the same request), and so is the context tier, which the counts
-     * decide. Never {@link RequestKeySet#UNKNOWN}.
-     */
-    static long fingerprint(UsageLine line) {
-        long hash = 1125899906842597L;
-        hash = mix(hash, line.customerId().hashCode());
-        hash = mix(hash, line.provider().hashCode());
-        hash = mix(hash, line.model().hashCode());
-        hash = mix(hash, line.serviceTier().ordinal());
-        hash = mix(hash, line.billable() ? 1 : 2);
-        hash = mix(hash, line.input());
-        hash = mix(hash, line.cacheRead());
-        hash = mix(hash, line.cacheWrite5m());
-        hash = mix(hash, line.cacheWrite1h());
-        hash = mix(hash, line.output());
-        hash = mix(hash, line.reasoning());
-        hash = mix(hash, line.units().webSearchRequests());
-        hash = mix(hash, line.units().images());
-        hash = mix(hash, line.units().audioSeconds());
-        return hash == RequestKeySet.UNKNOWN ? 1 : hash;
-    }
-
-    /** One step of a 64-bit multiply-xorshift hash (the finalizer of SplitMix64 over the running value). */
-    private static long mix(long hash, long value) {
-        long z = (hash ^ value) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /**

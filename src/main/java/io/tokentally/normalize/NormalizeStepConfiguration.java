@@ -125,7 +125,7 @@ public class NormalizeStepConfiguration {
             SnapshotStore snapshotStore,
             ProviderCostStore costStore,
             RejectRepository rejects,
-            DuplicateConflicts conflicts,
+            DuplicateConflictRepository conflicts,
             IngestCommitLock lock,
             IngestTurns turns,
             IngestProgress progress,

@@ -1,6 +1,6 @@
 package io.tokentally.reconcile;
 
-import io.tokentally.normalize.DuplicateConflicts.ConflictLine;
+import io.tokentally.normalize.DuplicateConflictRepository.ConflictLine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class DuplicateConflictFindings {
                     "CONFLICTING_DUPLICATE",
                     Finding.Severity.WARNING,
                     lines.size() + " row(s) of " + file + " repeat a request id whose first copy counted other"
-                            + " numbers (customer, provider, model, service tier, status or a count). The first"
+                            + " numbers (customer, provider, model, service or context tier, status or a count). The first"
                             + " copy is billed and these are counted as duplicates; check which copy is right."
                             + " Lines: "
                             + joined(shown, line -> line.lineNo() + " (" + line.requestId() + ")") + more,

@@ -1,6 +1,6 @@
 package io.tokentally.reconcile;
 
-import io.tokentally.normalize.DuplicateConflicts;
+import io.tokentally.normalize.DuplicateConflictRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.rating.HeldUsageRepository;
@@ -53,7 +53,7 @@ public class ReconcileStepConfiguration {
             ReconcileDays reconcileDays,
             HeldUsageRepository heldUsage,
             UsageFindings usageFindings,
-            DuplicateConflicts duplicateConflicts,
+            DuplicateConflictRepository duplicateConflicts,
             PlanRepository plans,
             PriceRepository prices,
             ReconcileProperties properties,

@@ -53,7 +53,7 @@ class FileIngestTests {
     RejectRepository rejects;
 
     @Autowired
-    DuplicateConflicts conflicts;
+    DuplicateConflictRepository conflicts;
 
     @Autowired
     IngestCommitLock lock;
@@ -194,6 +194,24 @@ class FileIngestTests {
         assertThat(second.counts()).isEqualTo(new FileCounts(2, 0, 0, 2, 0, 0));
         assertThat(conflicts(source, "b.csv")).containsExactly("3 r1");
         assertThat(conflicts(source, "a.csv")).isEmpty();
+    }
+
+    @Test
+    void givenBackRowsAreComparedWithTheCopyOfTheFileCommittedFirstNotWithTheirOwnFirstCopy() throws Exception {
+        // given: b.csv holds r1 as 120 then 100, and r2 as 120 twice; a.csv holds both as 100 and commits first
+        String source = "conflict-again-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r1", 100), row("r2", 100));
+        FileIngest second = ingest(source, "b.csv", row("r1", 120), row("r1", 100), row("r2", 120), row("r2", 120));
+        first.readAll(record -> {});
+        second.readAll(record -> {});
+
+        // when
+        commit(first, 1);
+        commit(second, 1);
+
+        // then: line 3 matches the billed copy, line 5 does not (though it matched its own first copy)
+        assertThat(second.counts()).isEqualTo(new FileCounts(4, 0, 0, 4, 0, 0));
+        assertThat(conflicts(source, "b.csv")).containsExactly("2 r1", "4 r2", "5 r2");
     }
 
     @Test

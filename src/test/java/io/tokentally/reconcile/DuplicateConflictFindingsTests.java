@@ -2,7 +2,7 @@ package io.tokentally.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokentally.normalize.DuplicateConflicts.ConflictLine;
+import io.tokentally.normalize.DuplicateConflictRepository.ConflictLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

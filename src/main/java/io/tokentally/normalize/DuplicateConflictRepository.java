@@ -11,13 +11,13 @@ import org.springframework.stereotype.Repository;
  * ({@code duplicate_conflict}); inserting the same (file, line) twice keeps one row.
  */
 @Repository
-public class DuplicateConflicts {
+public class DuplicateConflictRepository {
 
     private final JdbcTemplate jdbc;
     private final String insert;
     private final boolean repeatsKey;
 
-    public DuplicateConflicts(JdbcTemplate jdbc, DataSource dataSource) {
+    DuplicateConflictRepository(JdbcTemplate jdbc, DataSource dataSource) {
         SqlDialect dialect = SqlDialect.of(dataSource);
         this.jdbc = jdbc;
         this.insert = dialect.insertIfAbsent(
@@ -26,6 +26,9 @@ public class DuplicateConflicts {
     }
 
     void insertAll(long fileId, List<Conflict> conflicts) {
+        if (conflicts.isEmpty()) {
+            return;
+        }
         jdbc.batchUpdate(insert, conflicts, conflicts.size(), (ps, conflict) -> {
             ps.setLong(1, fileId);
             ps.setLong(2, conflict.lineNo());
@@ -35,6 +38,18 @@ public class DuplicateConflicts {
                 ps.setLong(5, conflict.lineNo());
             }
         });
+    }
+
+    /** Removes the conflicts of these lines of a file (compared again with another file's copy). */
+    void deleteLines(long fileId, List<Long> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate(
+                "DELETE FROM duplicate_conflict WHERE file_id = ? AND line_no = ?", lines, lines.size(), (ps, line) -> {
+                    ps.setLong(1, fileId);
+                    ps.setLong(2, line);
+                });
     }
 
     /** The conflicting rows of the files a run registered, in file and line order. */

@@ -39,5 +39,13 @@ public record Price(
             TokenType tokenType,
             ServiceTier serviceTier,
             ContextTier contextTier,
-            Instant effectiveFrom) {}
+            Instant effectiveFrom) {
+
+        /** The version in words, as messages name it: "output of openai/gpt-4o (standard, standard) effective ...". */
+        @Override
+        public String toString() {
+            return tokenType.code() + " of " + model + " (" + serviceTier.code() + ", " + contextTier.code()
+                    + ") effective " + effectiveFrom;
+        }
+    }
 }

@@ -1,11 +1,11 @@
 package io.tokentally.pricing;
 
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -28,7 +28,7 @@ public class PriceRepository {
     private static final Logger log = LoggerFactory.getLogger(PriceRepository.class);
     static final String DERIVED_BATCH = "derived: 50% of standard (batch)";
     static final String DERIVED_LONG = "derived: standard x long input / standard input (long context)";
-    private static final BigDecimal HALF = new BigDecimal("0.5");
+    private static final BigDecimal TWO = BigDecimal.valueOf(2);
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -78,17 +78,20 @@ public class PriceRepository {
     }
 
     private static void refuseChangedVersions(List<Price> prices, Map<Price.Key, Price> existing) {
-        Map<Price.Key, Price> seen = new HashMap<>(existing);
+        Map<Price.Key, Price> given = new HashMap<>();
         for (Price price : prices) {
-            Price old = seen.putIfAbsent(price.key(), price);
-            if (old != null && old.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
-                throw new IllegalArgumentException("price of "
-                        + price.tokenType().code() + " for " + price.model() + " ("
-                        + price.serviceTier().code() + ", "
-                        + price.contextTier().code() + ") effective "
-                        + price.effectiveFrom() + " is already " + old.usdPerMillion() + " (from " + old.origin()
-                        + "); " + price.origin() + " says " + price.usdPerMillion()
-                        + ". Prices are versioned: add a row with a later effective_from instead");
+            Price stored = existing.get(price.key());
+            if (stored != null && stored.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
+                throw new IllegalArgumentException(
+                        price.key() + " is already " + stored.usdPerMillion().toPlainString()
+                                + " (from " + stored.origin() + "); " + price.origin() + " says "
+                                + price.usdPerMillion().toPlainString() + ". " + PricesFile.VERSIONED);
+            }
+            Price earlier = given.putIfAbsent(price.key(), price);
+            if (earlier != null && earlier.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
+                throw new IllegalArgumentException(price.key() + " is given twice, as "
+                        + earlier.usdPerMillion().toPlainString() + " (" + earlier.origin() + ") and as "
+                        + price.usdPerMillion().toPlainString() + " (" + price.origin() + "). " + PricesFile.VERSIONED);
             }
         }
     }
@@ -133,10 +136,8 @@ public class PriceRepository {
                 if (standard == null || existing.containsKey(longKey)) {
                     continue;
                 }
-                BigDecimal usd = standard.usdPerMillion()
-                        .multiply(longInput.usdPerMillion())
-                        .divide(standardInput.usdPerMillion(), PricesFile.MAX_SCALE, RoundingMode.HALF_UP)
-                        .stripTrailingZeros();
+                BigDecimal usd = Amounts.derivedPrice(
+                        standard.usdPerMillion(), longInput.usdPerMillion(), standardInput.usdPerMillion());
                 derived.add(new Price(
                         0,
                         longInput.model(),
@@ -178,7 +179,7 @@ public class PriceRepository {
                     ServiceTier.BATCH,
                     price.contextTier(),
                     price.effectiveFrom(),
-                    half(price.usdPerMillion()),
+                    Amounts.derivedPrice(price.usdPerMillion(), BigDecimal.ONE, TWO),
                     price.longContextThreshold(),
                     DERIVED_BATCH + " from " + price.origin());
             if (keys.add(batch.key())) {
@@ -187,12 +188,6 @@ public class PriceRepository {
             }
         }
         return derived;
-    }
-
-    /** Half a price, rounded half-up to the prices' 12 decimals when halving the 12th leaves a 13th. */
-    private static BigDecimal half(BigDecimal usdPerMillion) {
-        BigDecimal half = usdPerMillion.multiply(HALF);
-        return half.scale() > PricesFile.MAX_SCALE ? half.setScale(PricesFile.MAX_SCALE, RoundingMode.HALF_UP) : half;
     }
 
     private void insert(Price price) {

@@ -1,6 +1,7 @@
 package io.tokentally.pricing;
 
 import io.tokentally.ingest.CsvTable;
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
@@ -27,7 +28,10 @@ import java.util.stream.Collectors;
 public final class PricesFile {
 
     static final Instant BEGINNING = Instant.parse("1970-01-01T00:00:00Z");
-    static final int MAX_SCALE = 12;
+    static final int MAX_SCALE = Amounts.PRICE_SCALE;
+
+    /** What every refusal of a changed price version ends with. */
+    static final String VERSIONED = "Prices are versioned: add a row with a later effective_from instead";
 
     private PricesFile() {}
 
@@ -42,19 +46,13 @@ public final class PricesFile {
                 lineOfKey.put(price.key(), row.lineNo());
                 prices.add(price);
             } else if (earlier.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
-                throw row.problem("the same price (" + describe(price) + ") is "
-                        + earlier.usdPerMillion().toPlainString() + " on line " + lineOfKey.get(price.key())
-                        + " and " + price.usdPerMillion().toPlainString()
-                        + " here; a price that changes needs a later effective_from");
+                throw row.problem(price.key() + " is " + earlier.usdPerMillion().toPlainString() + " on line "
+                        + lineOfKey.get(price.key()) + " and "
+                        + price.usdPerMillion().toPlainString()
+                        + " here. " + VERSIONED);
             }
         }
         return prices;
-    }
-
-    private static String describe(Price price) {
-        return price.model() + ", " + price.tokenType().code() + ", "
-                + price.serviceTier().code() + ", " + price.contextTier().code() + ", effective "
-                + price.effectiveFrom();
     }
 
     private static Price toPrice(CsvTable.Row row, String origin) {

@@ -6,11 +6,22 @@ import java.math.RoundingMode;
 /**
  * Money arithmetic. Intermediates stay exact; this class is the one place amounts are rounded, always
  * HALF_UP: to cents for invoice lines and summaries, to micro-USD for the amount meters (whose
- * remainder carries forward, so it is never lost).
+ * remainder carries forward, so it is never lost), to 12 decimals for derived unit prices.
  */
 public final class Amounts {
 
+    /** The decimals a unit price (USD per million units) keeps: Stripe's limit for decimal unit amounts. */
+    public static final int PRICE_SCALE = 12;
+
     private Amounts() {}
+
+    /** A derived unit price {@code usdPerMillion × numerator / denominator}, rounded HALF_UP to 12 decimals. */
+    public static BigDecimal derivedPrice(BigDecimal usdPerMillion, BigDecimal numerator, BigDecimal denominator) {
+        return usdPerMillion
+                .multiply(numerator)
+                .divide(denominator, PRICE_SCALE, RoundingMode.HALF_UP)
+                .stripTrailingZeros();
+    }
 
     /** Provider cost of {@code quantity} units at {@code usdPerMillion}; exact, never rounded. */
     public static BigDecimal cost(long quantity, BigDecimal usdPerMillion) {

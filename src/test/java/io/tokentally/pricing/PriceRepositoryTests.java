@@ -7,6 +7,7 @@ import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +37,19 @@ class PriceRepositoryTests {
     PriceRepository prices;
 
     @Test
-    void aLoadedVersionGivenAnotherAmountIsRefusedBeforeAnythingOfTheListIsStored() {
+    void aLoadedVersionGivenAnotherAmountIsRefusedAndNothingOfTheListIsStored() {
         // given
         String model = "custom/" + UUID.randomUUID();
         prices.load(List.of(price(model, TokenType.INPUT, "2.5", "first.csv")));
-
-        // when, then: the new output price comes first in the list and is not stored either
         List<Price> edited = List.of(
                 price(model, TokenType.OUTPUT, "10", "second.csv"), price(model, TokenType.INPUT, "3", "second.csv"));
+
+        // when, then: the new output price comes first in the list and is not stored either
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> prices.refuseChangedVersions(edited))
-                .withMessage("price of input for " + model + " (standard, standard) effective 2025-01-01T00:00:00Z"
+                .isThrownBy(() -> prices.load(edited))
+                .withMessage("input of " + model + " (standard, standard) effective 2025-01-01T00:00:00Z"
                         + " is already 2.5 (from first.csv); second.csv says 3. Prices are versioned: add a row with"
                         + " a later effective_from instead");
-        assertThatIllegalArgumentException().isThrownBy(() -> prices.load(edited));
         assertThat(prices.findAll())
                 .filteredOn(price -> price.model().equals(model))
                 .extracting(Price::tokenType)
@@ -57,24 +57,38 @@ class PriceRepositoryTests {
     }
 
     @Test
-    void aListGivingOneVersionTwoAmountsIsRefusedAndAnIdenticalReloadAddsNothing() {
+    void theCheckAloneRefusesAListGivingOneVersionTwoAmountsAndStoresNothing() {
+        // given
+        String model = "custom/" + UUID.randomUUID();
+        List<Price> list = List.of(
+                price(model, TokenType.CACHE_READ, "0.1", "feed a"),
+                price(model, TokenType.CACHE_READ, "0.2", "feed b"));
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> prices.refuseChangedVersions(list))
+                .withMessage("cache_read of " + model + " (standard, standard) effective 2025-01-01T00:00:00Z is given"
+                        + " twice, as 0.1 (feed a) and as 0.2 (feed b). Prices are versioned: add a row with a later"
+                        + " effective_from instead");
+        assertThat(prices.findAll())
+                .filteredOn(price -> price.model().equals(model))
+                .isEmpty();
+    }
+
+    @Test
+    void anIdenticalReloadAddsNothing() {
         // given
         String model = "custom/" + UUID.randomUUID();
         List<Price> list =
                 List.of(price(model, TokenType.INPUT, "1", "a.csv"), price(model, TokenType.OUTPUT, "2", "a.csv"));
+        int first = prices.load(list);
 
         // when
-        int first = prices.load(list);
         int again = prices.load(list);
 
-        // then: input and output, and their derived batch prices
+        // then: input and output, and their derived batch prices, once
         assertThat(first).isEqualTo(4);
         assertThat(again).isZero();
-        assertThatIllegalArgumentException()
-                .isThrownBy(() -> prices.refuseChangedVersions(List.of(
-                        price(model, TokenType.CACHE_READ, "0.1", "b.csv"),
-                        price(model, TokenType.CACHE_READ, "0.2", "b.csv"))))
-                .withMessageContaining("is already 0.1 (from b.csv); b.csv says 0.2");
     }
 
     @Test
@@ -104,7 +118,7 @@ class PriceRepositoryTests {
         try {
             return Files.createTempDirectory("tokentally-prices-");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

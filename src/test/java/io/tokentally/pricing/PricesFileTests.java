@@ -9,7 +9,6 @@ import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -124,32 +123,27 @@ class PricesFileTests {
 
     @Test
     void refusesTheSamePriceGivenTwiceWithDifferentAmountsNamingBothLines() {
-        // given output for gpt-4o from 2025-01-01 at 10 on line 3 and at 12 on line 6; input is
-        // repeated on line 5 with the same amount written 2.50, which is accepted
+        // given output for gpt-4o from 2025-01-01 at 10 on line 3 and at 12 on line 5; input on lines 2 and 4
         Path file = fixture("prices-with-conflicting-duplicate.csv");
 
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PricesFile.read(file))
-                .withMessage(file + " line 6: the same price (openai/gpt-4o, output, standard, standard,"
-                        + " effective 2025-01-01T00:00:00Z) is 10 on line 3 and 12 here;"
-                        + " a price that changes needs a later effective_from");
+                .withMessage(file + " line 5: output of openai/gpt-4o (standard, standard) effective"
+                        + " 2025-01-01T00:00:00Z is 10 on line 3 and 12 here. Prices are versioned: add a row with a"
+                        + " later effective_from instead");
     }
 
     @Test
     void keepsOneCopyOfAPriceRepeatedWithTheSameAmount() throws IOException {
-        // given the conflicting file without its last line
-        Path file = fixture("prices-with-conflicting-duplicate.csv");
-        Path trimmed = Files.createTempFile("prices", ".csv");
-        List<String> lines = Files.readAllLines(file);
-        Files.write(trimmed, lines.subList(0, lines.size() - 1));
+        // given input for gpt-4o from 2025-01-01 as 2.5 on line 2 and as 2.50 on line 4
+        Path file = fixture("prices-with-repeated-row.csv");
 
         // when
-        List<Price> prices = PricesFile.read(trimmed);
+        List<Price> prices = PricesFile.read(file);
 
         // then
         assertThat(prices).extracting(Price::tokenType).containsExactly(TokenType.INPUT, TokenType.OUTPUT);
-        Files.delete(trimmed);
     }
 
     @Test

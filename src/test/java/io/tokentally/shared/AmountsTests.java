@@ -84,6 +84,24 @@ class AmountsTests {
         assertThat(cents.toPlainString()).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} x {1} / {2} = {3}")
+    @CsvSource({
+        "0.166666666667, 1, 2, 0.083333333334", // half of an odd 12th decimal rounds up
+        "0.000000000001, 1, 2, 0.000000000001",
+        "2.5, 1, 2, 1.25",
+        "0.3, 6, 3, 0.6", // a long-context cache price in the input's proportion
+        "1, 1, 3, 0.333333333333"
+    })
+    void derivesAUnitPriceRoundedHalfUpToTwelveDecimals(
+            String usd, String numerator, String denominator, String expected) {
+        // when
+        BigDecimal price =
+                Amounts.derivedPrice(new BigDecimal(usd), new BigDecimal(numerator), new BigDecimal(denominator));
+
+        // then
+        assertThat(price.toPlainString()).isEqualTo(expected);
+    }
+
     @ParameterizedTest
     @CsvSource({"0.0000005, 0.000001", "0.00000049, 0.000000", "1.2345675, 1.234568"})
     void roundsToMicrosHalfUp(String amount, String expected) {

@@ -1,15 +1,11 @@
 package io.tokentally.job;
 
-import io.tokentally.plans.CustomersFile;
-import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanFiles;
 import io.tokentally.plans.PlanRepository;
-import io.tokentally.plans.PlansFile;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PricesFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashSet;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,9 +28,8 @@ public class ReferenceFiles {
     public void check(BillingJobParameters parameters) {
         try {
             prices.refuseChangedVersions(PricesFile.read(parameters.prices()));
-            Set<String> planIds = new HashSet<>(plans.findAll().keySet());
-            PlansFile.read(parameters.plans()).stream().map(Plan::planId).forEach(planIds::add);
-            CustomersFile.read(parameters.customers(), planIds);
+            PlanFiles.read(
+                    parameters.plans(), parameters.customers(), plans.findAll().keySet());
         } catch (IllegalArgumentException e) {
             throw new Invalid(e.getMessage(), e);
         } catch (IOException e) {

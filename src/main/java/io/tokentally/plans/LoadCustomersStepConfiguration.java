@@ -1,9 +1,6 @@
 package io.tokentally.plans;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -37,13 +34,12 @@ public class LoadCustomersStepConfiguration {
             @Value("#{jobParameters['plans']}") String plansFile,
             @Value("#{jobParameters['customers']}") String customersFile) {
         return (contribution, chunkContext) -> {
-            List<Plan> planList = PlansFile.read(Path.of(plansFile));
-            plans.saveAll(planList);
-            Map<String, Plan> known = plans.findAll();
-            List<Customer> customerList = CustomersFile.read(
-                    Path.of(customersFile), known.keySet().stream().collect(Collectors.toSet()));
-            customers.saveAll(customerList);
-            contribution.incrementWriteCount(planList.size() + customerList.size());
+            PlanFiles files = PlanFiles.read(
+                    Path.of(plansFile), Path.of(customersFile), plans.findAll().keySet());
+            plans.saveAll(files.plans());
+            customers.saveAll(files.customers());
+            contribution.incrementWriteCount(
+                    files.plans().size() + files.customers().size());
             return RepeatStatus.FINISHED;
         };
     }

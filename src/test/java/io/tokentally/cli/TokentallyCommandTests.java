@@ -304,7 +304,7 @@ class TokentallyCommandTests {
 
     @Test
     void benchRefusesAMissingPricesFileBeforeItWritesAnyUsage() {
-        // given: run from a folder without sample-data/, as the default path expects
+        // given: a prices file that does not exist, as the default one when bench runs outside the repository
         StringWriter err = new StringWriter();
         Path benchDir = work.resolve("bench-without-prices");
 

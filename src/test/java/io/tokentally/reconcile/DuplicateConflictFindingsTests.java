@@ -48,6 +48,13 @@ class DuplicateConflictFindingsTests {
 
     @Test
     void noConflictsNoFindings() {
-        assertThat(DuplicateConflictFindings.of(List.of())).isEmpty();
+        // given
+        List<ConflictLine> none = List.of();
+
+        // when
+        List<Finding> findings = DuplicateConflictFindings.of(none);
+
+        // then
+        assertThat(findings).isEmpty();
     }
 }

@@ -114,7 +114,7 @@ public class ScheduleRunner {
         findings.record(
                 new Finding(
                         "missed-schedule:" + schedule.name() + ":" + fireTime,
-                        "missed_schedule",
+                        "MISSED_SCHEDULE",
                         Finding.Severity.WARNING,
                         "schedule " + schedule.name() + " did not run at " + fireTime + " (usage day " + date
                                 + ") because no replica was running; "

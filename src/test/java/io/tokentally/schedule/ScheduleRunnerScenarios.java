@@ -136,7 +136,7 @@ abstract class ScheduleRunnerScenarios {
         assertThat(fires.recent(name, 10).stream().map(ScheduleFire::state))
                 .containsExactly(FireState.CAUGHT_UP, FireState.CAUGHT_UP, FireState.CAUGHT_UP, FireState.STARTED);
         List<String> messages = jdbc.queryForList(
-                "SELECT message FROM finding WHERE kind = 'missed_schedule' AND finding_key LIKE ? ORDER BY finding_key",
+                "SELECT message FROM finding WHERE kind = 'MISSED_SCHEDULE' AND finding_key LIKE ? ORDER BY finding_key",
                 String.class,
                 "missed-schedule:" + name + ":%");
         assertThat(messages).hasSize(3);

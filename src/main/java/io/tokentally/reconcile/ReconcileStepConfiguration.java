@@ -3,6 +3,7 @@ package io.tokentally.reconcile;
 import io.tokentally.normalize.DuplicateConflictRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceRepository;
+import io.tokentally.rating.HeldUsage;
 import io.tokentally.rating.HeldUsageRepository;
 import io.tokentally.shared.UsageWindow;
 import java.time.LocalDate;
@@ -74,7 +75,8 @@ public class ReconcileStepConfiguration {
                 });
             }
             contribution.incrementWriteCount(providers.reconcile(usage, run));
-            List<Finding> found = new ArrayList<>(HeldUsageFindings.of(heldUsage.heldBy(run)));
+            List<HeldUsage> held = heldUsage.heldBy(run);
+            List<Finding> found = new ArrayList<>(HeldUsageFindings.of(held, usageFindings.heldSources(held)));
             usage.forEach((day, sides) ->
                     found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day), sides.unattributed())));
             found.addAll(usageFindings.lateUsageInvoiced(run));

@@ -1,14 +1,21 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.rating.HeldUsage;
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -98,6 +105,42 @@ class UsageFindings {
                     evidence));
         });
         return found;
+    }
+
+    /**
+     * The files, with their line ranges, behind held usage, by model: the rows of the held model, tiers,
+     * customer and hour. A range covers the hour's rows of that customer and model, held or not.
+     */
+    Map<String, UsageSide> heldSources(List<HeldUsage> held) {
+        record Tiers(String model, ServiceTier serviceTier, ContextTier contextTier) {}
+        Map<Tiers, Set<String>> customerHours = new HashMap<>();
+        Map<Tiers, Instant[]> spans = new HashMap<>();
+        for (HeldUsage row : held) {
+            Tiers tiers = new Tiers(row.model(), row.serviceTier(), row.contextTier());
+            customerHours.computeIfAbsent(tiers, t -> new HashSet<>()).add(row.customerId() + "|" + row.hourStart());
+            Instant[] span = spans.computeIfAbsent(tiers, t -> new Instant[] {row.hourStart(), row.hourStart()});
+            span[0] = row.hourStart().isBefore(span[0]) ? row.hourStart() : span[0];
+            span[1] = row.hourStart().isAfter(span[1]) ? row.hourStart() : span[1];
+        }
+        Map<String, UsageSide> sources = new TreeMap<>();
+        spans.forEach((tiers, span) -> jdbc.query(
+                "SELECT f.path, u.customer_id, u.hour_start, MIN(u.first_line), MAX(u.last_line) FROM usage_hourly u"
+                        + " JOIN ingested_file f ON f.file_id = u.file_id WHERE u.model = ? AND u.service_tier = ?"
+                        + " AND u.context_tier = ? AND u.hour_start >= ? AND u.hour_start <= ?"
+                        + " GROUP BY f.path, u.customer_id, u.hour_start",
+                rs -> {
+                    String customerHour = rs.getString(2) + "|" + SqlTime.read(rs, "hour_start");
+                    if (customerHours.get(tiers).contains(customerHour)) {
+                        sources.computeIfAbsent(tiers.model(), m -> new UsageSide())
+                                .add(0, BigDecimal.ZERO, rs.getString(1), rs.getLong(4), rs.getLong(5));
+                    }
+                },
+                tiers.model(),
+                tiers.serviceTier().code(),
+                tiers.contextTier().code(),
+                SqlTime.utc(span[0]),
+                SqlTime.utc(span[1])));
+        return sources;
     }
 
     /** One notice per customer and UTC day whose late usage this run queued as Stripe invoice items. */

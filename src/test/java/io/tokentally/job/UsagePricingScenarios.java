@@ -108,6 +108,30 @@ abstract class UsagePricingScenarios {
         assertThat(reportA.get("findings"))
                 .extracting(finding -> finding.get("key").asString())
                 .contains("usage-held:openai/gpt-9", "usage-held:mistral/mistral-large-2411");
+        // each with the file and lines of its rows
+        assertThat(reportA.get("findings"))
+                .filteredOn(finding -> finding.get("key").asString().startsWith("usage-held:"))
+                .extracting(finding -> finding.get("key").asString() + " "
+                        + finding.get("evidence")
+                                .get("sources")
+                                .get(0)
+                                .get("side")
+                                .asString() + " "
+                        + Path.of(finding.get("evidence")
+                                        .get("sources")
+                                        .get(0)
+                                        .get("file")
+                                        .asString())
+                                .getFileName()
+                        + " "
+                        + finding.get("evidence")
+                                .get("sources")
+                                .get(0)
+                                .get("lines")
+                                .asString())
+                .containsExactlyInAnyOrder(
+                        "usage-held:openai/gpt-9 held gateway-a.csv 3",
+                        "usage-held:mistral/mistral-large-2411 held gateway-a.csv 4");
         assertThat(RunSummary.read(runFolder(runA, dayA)))
                 .contains("held back, no price at their time")
                 .contains("3,500,000 tokens of mistral/mistral-large-2411, openai/gpt-9");

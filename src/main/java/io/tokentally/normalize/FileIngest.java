@@ -219,14 +219,13 @@ final class FileIngest implements FileIngestion {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 UsageNormalizer.Result result = normalize(record);
                 UsageLine line = result.line();
-                RequestKeySet committed = line == null ? null : takenByOthers.get(dayOf(line));
-                if (committed == null) {
+                if (line == null) {
                     continue;
                 }
                 hasher.hash(line.source(), line.requestId());
                 long high = hasher.high();
                 long low = hasher.low();
-                OptionalLong earlier = committed.fingerprintOf(high, low);
+                OptionalLong earlier = committedCopy(takenByOthers, dayOf(line), high, low);
                 if (earlier.isEmpty()) {
                     continue;
                 }
@@ -251,6 +250,22 @@ final class FileIngest implements FileIngestion {
         rejects.deleteLines(file.fileId(), heldTakenBack);
         conflicts.deleteLines(file.fileId(), comparedAgain);
         conflicts.insertAll(file.fileId(), conflictsWithOthers);
+    }
+
+    /**
+     * The fingerprint of another file's copy of a request this file gives back, looked up on the row's UTC day
+     * and the days either side (a later copy in this file may be stamped across midnight from the first).
+     */
+    private static OptionalLong committedCopy(
+            Map<LocalDate, RequestKeySet> takenByOthers, LocalDate day, long high, long low) {
+        for (int offset = -1; offset <= 1; offset++) {
+            RequestKeySet committed = takenByOthers.get(day.plusDays(offset));
+            OptionalLong copy = committed == null ? OptionalLong.empty() : committed.fingerprintOf(high, low);
+            if (copy.isPresent()) {
+                return copy;
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** Whether a copy differs from the first copy of its request, when that copy's fingerprint is known. */

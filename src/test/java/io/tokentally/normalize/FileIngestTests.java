@@ -215,6 +215,25 @@ class FileIngestTests {
     }
 
     @Test
+    void aGivenBackRowsLaterCopyAcrossMidnightIsComparedWithTheCopyOfTheFileCommittedFirstToo() throws Exception {
+        // given: b.csv holds r1 as 120 just before midnight and as 100 just after; a.csv holds it as 100
+        String source = "conflict-midnight-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r1", 100, "2026-10-05T23:59:59Z"));
+        FileIngest second =
+                ingest(source, "b.csv", row("r1", 120, "2026-10-05T23:59:58Z"), row("r1", 100, "2026-10-06T00:00:01Z"));
+        first.readAll(record -> {});
+        second.readAll(record -> {});
+
+        // when
+        commit(first, 1);
+        commit(second, 1);
+
+        // then: line 3 matches the billed copy
+        assertThat(second.counts()).isEqualTo(new FileCounts(2, 0, 0, 2, 0, 0));
+        assertThat(conflicts(source, "b.csv")).containsExactly("2 r1");
+    }
+
+    @Test
     void aRepeatOfAKeyStoredWithoutItsFingerprintIsAPlainDuplicate() throws Exception {
         // given: r1 committed before fingerprints were kept
         String source = "unprinted-" + UUID.randomUUID();

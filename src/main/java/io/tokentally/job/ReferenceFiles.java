@@ -2,10 +2,12 @@ package io.tokentally.job;
 
 import io.tokentally.plans.PlanFiles;
 import io.tokentally.plans.PlanRepository;
+import io.tokentally.pricing.Price;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PricesFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +29,12 @@ public class ReferenceFiles {
     /** @throws Invalid naming the file and the fault */
     public void check(BillingJobParameters parameters) {
         try {
-            prices.refuseChangedVersions(PricesFile.read(parameters.prices()));
+            List<Price> filePrices = PricesFile.read(parameters.prices());
+            try {
+                prices.refuseChangedVersions(filePrices);
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(parameters.prices() + ": " + e.getMessage(), e);
+            }
             PlanFiles.read(
                     parameters.plans(), parameters.customers(), plans.findAll().keySet());
         } catch (IllegalArgumentException e) {

@@ -249,6 +249,42 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aPricesFileGivingALoadedVersionAnotherAmountIsAUsageErrorNamingTheFile() throws Exception {
+        // given: a day run with the sample prices, then a copy whose gpt-4o input price was edited in place
+        System.setProperty(
+                "tokentally.data-dir", work.resolve("data-edited-prices").toString());
+        System.setProperty(
+                "tokentally.runs-dir", work.resolve("runs-edited-prices").toString());
+        Path edited = work.resolve("edited-prices.csv");
+        Files.writeString(
+                edited,
+                Files.readString(Path.of("sample-data/prices.csv"))
+                        .replace(
+                                "openai/gpt-4o,input,standard,standard,2.5,",
+                                "openai/gpt-4o,input,standard,standard,3,"));
+        StringWriter err = new StringWriter();
+        try {
+            assertThat(command(new StringWriter(), new StringWriter())
+                            .execute("run", "nightly-billing", "--date", "2026-11-23"))
+                    .isZero();
+
+            // when
+            int exit = command(new StringWriter(), err)
+                    .execute("run", "nightly-billing", "--date", "2026-11-22", "--prices", edited.toString());
+
+            // then
+            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(err.toString())
+                    .startsWith(
+                            "tokentally: " + edited.toAbsolutePath() + ": input of openai/gpt-4o (standard, standard)")
+                    .contains("is already 2.5 (from prices.csv); edited-prices.csv says 3.");
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
     void aMissingInputFolderIsAUsageErrorNamingTheOptionAndStartsNoRun() {
         // given
         System.setProperty("tokentally.data-dir", work.resolve("data").toString());

@@ -36,20 +36,20 @@ public final class PricesFile {
     private PricesFile() {}
 
     public static List<Price> read(Path file) throws IOException {
+        record First(Price price, long line) {}
         List<Price> prices = new ArrayList<>();
-        Map<Price.Key, Long> lineOfKey = new HashMap<>();
-        Map<Price.Key, Price> priceOfKey = new HashMap<>();
+        Map<Price.Key, First> firsts = new HashMap<>();
         for (CsvTable.Row row : CsvTable.read(file, List.of("model", "token_type", "usd_per_million"))) {
             Price price = toPrice(row, file.getFileName().toString());
-            Price earlier = priceOfKey.putIfAbsent(price.key(), price);
+            First earlier = firsts.putIfAbsent(price.key(), new First(price, row.lineNo()));
             if (earlier == null) {
-                lineOfKey.put(price.key(), row.lineNo());
                 prices.add(price);
-            } else if (earlier.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
-                throw row.problem(price.key() + " is " + earlier.usdPerMillion().toPlainString() + " on line "
-                        + lineOfKey.get(price.key()) + " and "
-                        + price.usdPerMillion().toPlainString()
-                        + " here. " + VERSIONED);
+            } else if (earlier.price().usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
+                throw row.problem(
+                        price.key() + " is " + earlier.price().usdPerMillion().toPlainString()
+                                + " on line " + earlier.line() + " and "
+                                + price.usdPerMillion().toPlainString() + " here. "
+                                + VERSIONED);
             }
         }
         return prices;

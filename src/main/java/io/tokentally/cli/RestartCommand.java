@@ -2,10 +2,8 @@ package io.tokentally.cli;
 
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
-import io.tokentally.job.RunSummary;
 import io.tokentally.job.TokentallyProperties;
 import io.tokentally.shared.RunFolders;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,11 +41,8 @@ class RestartCommand implements Callable<Integer> {
                     JobNames.NIGHTLY_BILLING,
                     date,
                     execution.getId());
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(RunSummary.read(folder));
-            out.println("Run folder: " + folder.toAbsolutePath());
-            out.flush();
-            return TokentallyCommand.exitCodeOf(execution);
+            return TokentallyCommand.printRun(
+                    execution, folder, spec.commandLine().getOut());
         }
     }
 }

@@ -6,12 +6,10 @@ import io.tokentally.ingest.provider.ProviderApiSource;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.job.ReferenceFiles;
-import io.tokentally.job.RunSummary;
 import io.tokentally.job.TokentallyProperties;
 import io.tokentally.schedule.JobSchedule;
 import io.tokentally.schedule.JobSchedules;
 import io.tokentally.shared.RunFolders;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -124,8 +122,10 @@ class RunCommand implements Callable<Integer> {
                 return picocli.CommandLine.ExitCode.USAGE;
             }
             Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
-            return report(
-                    execution, RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()));
+            return TokentallyCommand.printRun(
+                    execution,
+                    RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()),
+                    spec.commandLine().getOut());
         }
     }
 
@@ -169,14 +169,6 @@ class RunCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    private int report(JobExecution execution, Path folder) {
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(RunSummary.read(folder));
-        out.println("Run folder: " + folder.toAbsolutePath());
-        out.flush();
-        return TokentallyCommand.exitCodeOf(execution);
     }
 
     /** A folder source with its path made absolute (a restart may run elsewhere); an S3 source as it is. */

@@ -1,6 +1,9 @@
 package io.tokentally.cli;
 
 import io.tokentally.job.RunReportListener;
+import io.tokentally.job.RunSummary;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine;
@@ -44,6 +47,31 @@ public class TokentallyCommand {
             return EXIT_REJECTED_UPLOADS;
         }
         return RunReportListener.COMPLETED_WITH_FINDINGS.equals(exitCode) ? EXIT_FINDINGS : 0;
+    }
+
+    /**
+     * Prints a billing run's summary and folder and, when it exits non-zero, which exit code and why: for a
+     * run that did not complete, its first failure (the log has the trace); else its exit description.
+     */
+    static int printRun(JobExecution execution, Path folder, PrintWriter out) {
+        out.print(RunSummary.read(folder));
+        out.println("Run folder: " + folder.toAbsolutePath());
+        int exitCode = exitCodeOf(execution);
+        if (exitCode != 0 && execution.getStatus() != BatchStatus.COMPLETED) {
+            String failure = execution.getAllFailureExceptions().stream()
+                    .map(Throwable::getMessage)
+                    .findFirst()
+                    .orElse("no failure recorded");
+            out.println("Exit code " + exitCode + " (" + execution.getStatus() + "): " + failure
+                    + "; rerunning its day (or tokentally restart " + execution.getId()
+                    + ") resumes it where it stopped");
+        } else if (exitCode != 0) {
+            out.println(
+                    "Exit code " + exitCode + " (" + execution.getExitStatus().getExitCode() + "): "
+                            + execution.getExitStatus().getExitDescription());
+        }
+        out.flush();
+        return exitCode;
     }
 
     public static int execute(String... args) {

@@ -127,6 +127,52 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aRunWithFindingsAtTheFailLevelSaysWhyItExitsFour() {
+        // given the sample day, whose run raises four warnings, failing on warnings
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        System.setProperty("tokentally.reconcile.fail-on", "WARNING");
+        StringWriter out = new StringWriter();
+        try {
+            // when
+            int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FINDINGS);
+            assertThat(out.toString())
+                    .endsWith("Exit code 4 (COMPLETED_WITH_FINDINGS): 4 open finding(s) at or above WARNING"
+                            + " (tokentally.reconcile.fail-on)" + System.lineSeparator());
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+            System.clearProperty("tokentally.reconcile.fail-on");
+        }
+    }
+
+    @Test
+    void aRunWhoseReportCannotBeWrittenSaysSoAndExitsOne() throws Exception {
+        // given a runs folder below a plain file, so it cannot be created
+        Path blocker = Files.writeString(work.resolve("not-a-folder"), "");
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", blocker.resolve("runs").toString());
+        StringWriter out = new StringWriter();
+        try {
+            // when
+            int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(out.toString())
+                    .contains("No report was written")
+                    .contains("Exit code 1 (FAILED): ")
+                    .contains(blocker.toString());
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
     void anOverriddenPriceSurvivesASyncOfTheSampleFeed() throws Exception {
         // given: a negotiated gpt-4o input price
         System.setProperty("tokentally.data-dir", work.resolve("data").toString());
@@ -371,7 +417,8 @@ class TokentallyCommandTests {
         Files.writeString(input.resolve("purchases.csv"), "not,a,purchases,file\n");
         Path pricesCopy = Files.copy(Path.of("sample-data/prices.csv"), work.resolve("prices-copy.csv"));
         try {
-            int failed = command(new StringWriter(), new StringWriter())
+            StringWriter failedOut = new StringWriter();
+            int failed = command(failedOut, new StringWriter())
                     .execute(
                             "run",
                             "nightly-billing",
@@ -388,6 +435,11 @@ class TokentallyCommandTests {
 
             // then
             assertThat(failed).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(failedOut.toString())
+                    .contains("Exit code 1 (FAILED): ")
+                    .contains("purchases.csv")
+                    .endsWith("; rerunning its day (or tokentally restart 1) resumes it where it stopped"
+                            + System.lineSeparator());
             assertThat(restarted).isEqualTo(TokentallyCommand.EXIT_FAILED);
             assertThat(output.getOut())
                     .contains("restarts with the prices it started with, " + pricesCopy.toAbsolutePath() + ", not "

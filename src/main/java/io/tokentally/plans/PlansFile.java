@@ -57,13 +57,21 @@ public final class PlansFile {
         List<Plan> result = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < plans.size(); i++) {
-            Plan plan = plan(file, "plans[" + i + "]", plans.get(i));
+            Plan plan = plan(file, where(i, plans.get(i)), plans.get(i));
             if (!ids.add(plan.planId())) {
                 throw new IllegalArgumentException(file + ": plan id '" + plan.planId() + "' appears twice");
             }
             result.add(plan);
         }
         return result;
+    }
+
+    /** How a fault names plan {@code i}: by its id, {@code plans[id=pro]}, or by position when it has none. */
+    private static String where(int i, JsonNode node) {
+        JsonNode id = node.get("id");
+        return id != null && id.isString() && !id.asString().isBlank()
+                ? "plans[id=" + id.asString().strip() + "]"
+                : "plans[" + i + "]";
     }
 
     private static Plan plan(Path file, String where, JsonNode node) {

@@ -285,7 +285,7 @@ class TokentallyCommandTests {
             assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
             assertThat(err.toString())
                     .isEqualTo("tokentally: " + plans.toAbsolutePath()
-                            + ": plans[0].markup_percent is below -100%: -150" + System.lineSeparator());
+                            + ": plans[id=payg].markup_percent is below -100%: -150" + System.lineSeparator());
             assertThat(out.toString()).isEmpty();
             assertThat(runsDir).doesNotExist();
         } finally {

@@ -61,7 +61,8 @@ class PlansFileTests {
 
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + ": plans[0].stripe_price_moves 'tomorrow' is not effective_instant or next_period");
+                .withMessage(file
+                        + ": plans[id=monthly].stripe_price_moves 'tomorrow' is not effective_instant or next_period");
     }
 
     @Test
@@ -72,7 +73,7 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessageStartingWith(file + ": plans[1] has unknown key 'markup'");
+                .withMessageStartingWith(file + ": plans[id=growth] has unknown key 'markup'");
     }
 
     @Test
@@ -83,7 +84,7 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessageStartingWith(file + ": plans[0].overrides[1] has unknown key 'modle'");
+                .withMessageStartingWith(file + ": plans[id=growth].overrides[1] has unknown key 'modle'");
     }
 
     @Test
@@ -94,7 +95,7 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + ": plans[0] is a 'fixed' plan and needs fixed_fee_usd or included");
+                .withMessage(file + ": plans[id=team] is a 'fixed' plan and needs fixed_fee_usd or included");
     }
 
     @Test
@@ -135,11 +136,11 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(fee))
-                .withMessageStartingWith(fee + ": plans[0] is a 'usage' plan and cannot have fixed_fee_usd");
+                .withMessageStartingWith(fee + ": plans[id=payg] is a 'usage' plan and cannot have fixed_fee_usd");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(order))
                 .withMessageStartingWith(
-                        order + ": plans[0].consumption_order must list included, promotional and paid");
+                        order + ": plans[id=hybrid].consumption_order must list included, promotional and paid");
     }
 
     @Test
@@ -150,7 +151,18 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + ": plans[0].markup_percent is required");
+                .withMessage(file + ": plans[id=payg].markup_percent is required");
+    }
+
+    @Test
+    void namesAPlanWithoutAnIdByItsPosition() {
+        // given a second plan without an id
+        Path file = fixture("plans-without-id.yaml");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + ": plans[1].id is required");
     }
 
     @Test
@@ -162,7 +174,7 @@ class PlansFileTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
                 .withMessageStartingWith(
-                        file + ": plans[0].overrides[0].markup_percent 33.3333333 has more than 6 decimals");
+                        file + ": plans[id=odd].overrides[0].markup_percent 33.3333333 has more than 6 decimals");
     }
 
     private static Path fixture(String name) {

@@ -3,6 +3,7 @@ package io.tokentally.cli;
 import io.tokentally.ingest.InputSource;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
+import io.tokentally.stripe.StripeProperties;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -69,9 +70,8 @@ class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--stripe-rate",
-            description = "Upload calls per second. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "25")
-    int stripeRate;
+            description = "Upload calls per second. Default: the engine's tokentally.stripe.rate-per-second.")
+    Integer stripeRate;
 
     @Option(
             names = "--work-dir",
@@ -121,7 +121,9 @@ class BenchCommand implements Callable<Integer> {
             properties.put(
                     "tokentally.stripe.api-key", System.getenv().getOrDefault("STRIPE_API_KEY", "sk_test_bench"));
             properties.put("tokentally.stripe.api-base", stripeApiBase);
-            properties.put("tokentally.stripe.rate-per-second", Integer.toString(stripeRate));
+            if (stripeRate != null) {
+                properties.put("tokentally.stripe.rate-per-second", Integer.toString(stripeRate));
+            }
         } else {
             properties.put("tokentally.stripe.api-key", "");
         }
@@ -151,7 +153,11 @@ class BenchCommand implements Callable<Integer> {
                 afterGc = heap.highestBytes();
             }
             print(out, execution, jobNanos, afterGc);
-            printStripe(out, execution, context.getBean(org.springframework.jdbc.core.JdbcTemplate.class));
+            printStripe(
+                    out,
+                    execution,
+                    context.getBean(org.springframework.jdbc.core.JdbcTemplate.class),
+                    context.getBean(StripeProperties.class).ratePerSecond());
         } finally {
             if (schema != null) {
                 dropSchema(schema);
@@ -186,7 +192,8 @@ class BenchCommand implements Callable<Integer> {
         out.printf("Heap in use after GC, highest: %,d MB%n", heapAfterGc / (1024 * 1024));
     }
 
-    private void printStripe(PrintWriter out, JobExecution execution, org.springframework.jdbc.core.JdbcTemplate jdbc) {
+    private void printStripe(
+            PrintWriter out, JobExecution execution, org.springframework.jdbc.core.JdbcTemplate jdbc, int limit) {
         Long events = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
         out.printf(
                 "Meter events: %,d for %,d rows = %,.0f per million input rows%n", events, rows, events * 1e6 / rows);
@@ -204,7 +211,7 @@ class BenchCommand implements Callable<Integer> {
                 double rate = sent / stepSeconds;
                 out.printf(
                         "Upload: %,d sent in %.1f s = %.1f calls/s at a limit of %d/s (%.0f%% of the limit), %,d retried calls (429, 409, 5xx, timeouts)%n",
-                        sent, stepSeconds, rate, stripeRate, 100 * rate / stripeRate, retries);
+                        sent, stepSeconds, rate, limit, 100 * rate / limit, retries);
             }
         }
     }

@@ -63,9 +63,10 @@ class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            paramLabel = "[NAME[:ROLE]=]FOLDER|s3://BUCKET/PREFIX|api://openai|api://anthropic",
+            paramLabel = "[NAME[:ROLE]=]FOLDER|s3://BUCKET/PREFIX|api://openai[/costs]|api://anthropic[/costs]",
             description = "Folder of usage files, read recursively, an S3 prefix (see tokentally.s3.*) or a"
-                    + " provider's Admin API (see tokentally.provider-api.*); repeatable. The source name (dedup"
+                    + " provider's Admin API (see tokentally.provider-api.*): its usage report, or with /costs its"
+                    + " cost report; repeatable. The source name (dedup"
                     + " scope of request ids) defaults to the folder's name; ROLE is billable (default), cost"
                     + " (provider usage and cost exports for reconciliation, never billed) or both."
                     + " Default: ${DEFAULT-VALUE}.",

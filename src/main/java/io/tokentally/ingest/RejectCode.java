@@ -28,8 +28,8 @@ public enum RejectCode {
     INVALID_STATUS,
     /** A field is longer than the engine stores. */
     FIELD_TOO_LONG,
-    /** No price is known for the provider. */
-    UNKNOWN_PROVIDER,
+    /** An identifying field (request, customer, provider or model) holds bytes that are not UTF-8. */
+    INVALID_ENCODING,
     /** No price is known for the model (at the row's time, tier and token types). */
     NO_PRICE,
     /** A bucket of an aggregated export appears twice in one file with different numbers. */

@@ -56,6 +56,9 @@ public final class UsageRowParser {
 
     static final int MAX_REQUEST_ID_LENGTH = 500;
 
+    /** U+FFFD, what a decoder puts in place of bytes that are not UTF-8. */
+    private static final char NOT_UTF8 = '\uFFFD';
+
     /**
      * The largest token count a row may hold (10^15): far above any request or daily bucket, and low
      * enough that sums of many rows stay inside a long.
@@ -87,10 +90,10 @@ public final class UsageRowParser {
         String modelText = required(record, MODEL);
         String inputText = required(record, INPUT_TOKENS);
         String outputText = required(record, OUTPUT_TOKENS);
-        String requestId = limited(requestIdText, REQUEST_ID, MAX_REQUEST_ID_LENGTH);
-        String customerId = limited(customerIdText, CUSTOMER_ID, MAX_ID_LENGTH);
-        String provider = limited(providerText, PROVIDER, MAX_ID_LENGTH).toLowerCase(Locale.ROOT);
-        String model = limited(modelText, MODEL, MAX_ID_LENGTH);
+        String requestId = identifier(requestIdText, REQUEST_ID, MAX_REQUEST_ID_LENGTH);
+        String customerId = identifier(customerIdText, CUSTOMER_ID, MAX_ID_LENGTH);
+        String provider = identifier(providerText, PROVIDER, MAX_ID_LENGTH).toLowerCase(Locale.ROOT);
+        String model = identifier(modelText, MODEL, MAX_ID_LENGTH);
         Instant timestamp = timestamp(timestampText);
         long input = count(inputText, INPUT_TOKENS);
         long cached = count(record, CACHED_INPUT_TOKENS);
@@ -148,11 +151,21 @@ public final class UsageRowParser {
         return value;
     }
 
-    private static String limited(String value, String column, int maxLength) {
+    /**
+     * An identifying field as it stands, unless it is too long or holds U+FFFD, the character a file's bytes
+     * that are not UTF-8 were read as: two different ids would then read alike (and count as one request or
+     * one customer), so such a row is rejected rather than billed under a mangled id.
+     */
+    private static String identifier(String value, String column, int maxLength) {
         if (value.length() > maxLength) {
             throw new RowException(
                     RejectCode.FIELD_TOO_LONG,
                     column + " has " + value.length() + " characters; at most " + maxLength + " are allowed");
+        }
+        if (value.indexOf(NOT_UTF8) >= 0) {
+            throw new RowException(
+                    RejectCode.INVALID_ENCODING,
+                    column + " holds bytes that are not UTF-8 (read as U+FFFD): '" + value + "'");
         }
         return value;
     }
@@ -249,11 +262,12 @@ public final class UsageRowParser {
                 throw invalidNumber(column, text);
             }
         }
+        // only digits after an optional sign: a number Long.parseLong refuses is beyond a long either way
         long value;
         try {
             value = Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw invalidNumber(column, text);
+            value = text.charAt(0) == '-' ? -1 : Long.MAX_VALUE;
         }
         if (value < 0) {
             throw new RowException(RejectCode.NEGATIVE_NUMBER, column + " is negative: " + text);

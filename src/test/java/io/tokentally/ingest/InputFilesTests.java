@@ -154,6 +154,39 @@ class InputFilesTests {
                 .containsExactly(tuple(2L, "caf\u00e9"), tuple(3L, "acme"));
     }
 
+    @Test
+    void rowsWhoseIdsAreNotUtf8AreRejectedNotMergedIntoOneId() throws IOException {
+        // given two customers written in Latin-1, whose bytes E9 and E8 are not UTF-8
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes("request_id,timestamp,customer_id,provider,model,input_tokens,output_tokens\n"
+                .getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes("r1,2025-03-01T10:00:00Z,init".getBytes(StandardCharsets.UTF_8));
+        bytes.write(0xe9);
+        bytes.writeBytes("ch,openai,gpt-4o,100,20\nr2,2025-03-01T10:01:00Z,init".getBytes(StandardCharsets.UTF_8));
+        bytes.write(0xe8);
+        bytes.writeBytes("ch,openai,gpt-4o,100,20\nr3,2025-03-01T10:02:00Z,caf\u00e9,openai,gpt-4o,100,20\n"
+                .getBytes(StandardCharsets.UTF_8));
+        Path file = Files.write(dir.resolve("latin1.csv"), bytes.toByteArray());
+
+        // when
+        List<UsageRowParser.Result> results = new ArrayList<>();
+        try (RecordCursor cursor = formats.detect(file).orElseThrow().open(InputFiles.openText(file))) {
+            for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
+                results.add(UsageRowParser.parse(1, record));
+            }
+        }
+
+        // then the Latin-1 rows are rejected with their lines, and the UTF-8 row is read
+        assertThat(results.subList(0, 2))
+                .extracting(
+                        result -> result.reject().lineNo(),
+                        result -> result.reject().code())
+                .containsExactly(tuple(2L, RejectCode.INVALID_ENCODING), tuple(3L, RejectCode.INVALID_ENCODING));
+        assertThat(results.get(0).reject().message())
+                .isEqualTo("customer_id holds bytes that are not UTF-8 (read as U+FFFD): 'init\uFFFDch'");
+        assertThat(results.get(2).row().customerId()).isEqualTo("caf\u00e9");
+    }
+
     private static String readText(Path file) throws IOException {
         try (Reader reader = InputFiles.openText(file)) {
             StringBuilder text = new StringBuilder();

@@ -81,22 +81,19 @@ class UsageRowParserTests {
                 "cache_write_1h_tokens",
                 "output_tokens",
                 "reasoning_tokens")) {
-            for (String text : List.of(
-                    "12.5",
-                    "abc",
-                    "1e3",
-                    "99999999999999999999",
-                    "-99999999999999999999",
-                    "1,000",
-                    "+",
-                    "-",
-                    "0x10",
-                    "1 000",
-                    "١٢")) {
+            for (String text : List.of("12.5", "abc", "1e3", "1,000", "+", "-", "0x10", "1 000", "١٢")) {
                 cases.add(arguments(column + " " + text, with(column, text), RejectCode.INVALID_NUMBER));
             }
             cases.add(arguments(column + " -1", with(column, "-1"), RejectCode.NEGATIVE_NUMBER));
+            cases.add(arguments(
+                    column + " below a long's range",
+                    with(column, "-99999999999999999999"),
+                    RejectCode.NEGATIVE_NUMBER));
             cases.add(arguments(column + " 10^15 + 1", with(column, "1000000000000001"), RejectCode.NUMBER_TOO_LARGE));
+            cases.add(arguments(
+                    column + " 2^63, beyond a long", with(column, "9223372036854775808"), RejectCode.NUMBER_TOO_LARGE));
+            cases.add(
+                    arguments(column + " 10^20", with(column, "+100000000000000000000"), RejectCode.NUMBER_TOO_LARGE));
         }
         cases.add(arguments(
                 "cached alone exceeds input",
@@ -167,6 +164,12 @@ class UsageRowParserTests {
         cases.add(
                 arguments("provider of 201 characters", with("provider", "p".repeat(201)), RejectCode.FIELD_TOO_LONG));
         cases.add(arguments("model of 201 characters", with("model", "m".repeat(201)), RejectCode.FIELD_TOO_LONG));
+        for (String column : List.of("request_id", "customer_id", "provider", "model")) {
+            cases.add(arguments(
+                    column + " with bytes that are not UTF-8",
+                    with(column, "init\uFFFDch"),
+                    RejectCode.INVALID_ENCODING));
+        }
         return cases.stream();
     }
 

@@ -117,15 +117,21 @@ class UsageCsvFormat implements UsageFormat {
 
         @Override
         public RawRecord next() throws IOException {
-            Pending current = next;
-            if (current == null) {
-                return null;
-            }
-            next = readAfter(current);
-            long end = current.end >= 0 ? current.end : (next != null ? next.start : input.drain());
-            String raw = stripLineEnd(input.slice(current.start, end));
-            long line = lineAt(current.start);
-            input.discardBefore(current.start);
+            Pending current;
+            String raw;
+            long line;
+            do {
+                current = next;
+                if (current == null) {
+                    return null;
+                }
+                next = readAfter(current);
+                long end = current.end >= 0 ? current.end : (next != null ? next.start : input.drain());
+                raw = stripLineEnd(input.slice(current.start, end));
+                line = lineAt(current.start);
+                input.discardBefore(current.start);
+                // a line of spaces or tabs is skipped, as an empty line is
+            } while (current.values != null && current.values.length == 1 && raw.isBlank());
             if (current.malformed != null) {
                 return RawRecord.malformed(line, raw, current.malformed);
             }

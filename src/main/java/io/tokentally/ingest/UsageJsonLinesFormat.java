@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.core.annotation.Order;
@@ -38,16 +39,41 @@ class UsageJsonLinesFormat implements UsageFormat {
     private static final Set<String> IDENTIFIERS =
             Set.of(UsageColumns.REQUEST_ID, UsageColumns.CUSTOMER_ID, UsageColumns.PROVIDER, UsageColumns.MODEL);
 
+    /** Keys of the usage format that no provider format has at the top of its objects. */
+    private static final Set<String> CLAIMING_KEYS = Set.of(UsageColumns.REQUEST_ID, UsageColumns.CUSTOMER_ID);
+
     @Override
     public String name() {
         return NAME;
     }
 
+    /**
+     * A file whose first non-blank line is a JSON object with a request_id or customer_id key, in any case
+     * (the provider formats have neither at the top of their objects), or, when that line is not valid JSON
+     * (or longer than the head), which names request_id: its rows are then rejected one by one, not dropped
+     * with the file.
+     */
     @Override
     public boolean claims(String head) {
-        String firstLine =
-                head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
-        return firstLine.strip().startsWith("{") && firstLine.contains("\"" + UsageColumns.REQUEST_ID + "\"");
+        String firstLine = head.lines()
+                .filter(line -> !line.isBlank())
+                .findFirst()
+                .orElse("")
+                .strip();
+        if (!firstLine.startsWith("{")) {
+            return false;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(firstLine);
+        } catch (JacksonException e) {
+            return firstLine.toLowerCase(Locale.ROOT).contains("\"" + UsageColumns.REQUEST_ID + "\"");
+        }
+        return node != null
+                && node.isObject()
+                && node.properties().stream()
+                        .map(property -> UsageCsvFormat.normalizeName(property.getKey()))
+                        .anyMatch(CLAIMING_KEYS::contains);
     }
 
     @Override

@@ -86,7 +86,7 @@ class UsageJsonLinesFormatTests {
     }
 
     @ParameterizedTest(name = "input_tokens {0}")
-    @ValueSource(strings = {"12.5", "1e3", "100.0", "99999999999999999999", "\"12.5\"", "true", "[100]", "{\"n\":1}"})
+    @ValueSource(strings = {"12.5", "1e3", "100.0", "\"12.5\"", "true", "[100]", "{\"n\":1}"})
     void floatAndOtherNonIntegerTokenCountsFailAsInvalidNumber(String json) {
         // given
         RawRecord record =
@@ -99,6 +99,19 @@ class UsageJsonLinesFormatTests {
         assertThat(result.row()).isNull();
         assertThat(result.reject().code()).isEqualTo(RejectCode.INVALID_NUMBER);
         assertThat(result.reject().lineNo()).isEqualTo(4);
+    }
+
+    @Test
+    void aWholeNumberBeyondALongIsTooLargeNotInvalid() {
+        // given
+        RawRecord record = UsageJsonLinesFormat.parse(
+                4, VALID.replace("\"input_tokens\":100", "\"input_tokens\":99999999999999999999"));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(1, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.NUMBER_TOO_LARGE);
     }
 
     @Test
@@ -216,8 +229,16 @@ class UsageJsonLinesFormatTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {VALID + "\n", "\n  {\"request_id\": \"r1\"}\n", "{\"timestamp\":1,\"request_id\":\"r1\"}"})
-    void claimsTextWhoseFirstLineIsAnObjectWithARequestId(String head) {
+    @ValueSource(
+            strings = {
+                VALID + "\n",
+                "\n  {\"request_id\": \"r1\"}\n",
+                "{\"timestamp\":1,\"request_id\":\"r1\"}",
+                "{\"Request_ID\":\"r1\",\"TIMESTAMP\":\"2025-03-01T10:00:00Z\"}\n",
+                "{\"customer_id\":\"acme\",\"input_tokens\":1}\n" + VALID + "\n",
+                "{\"REQUEST_ID\":\"r1\",\"input_tokens\":12,,}\n"
+            })
+    void claimsTextWhoseFirstLineIsAnObjectWithARequestOrCustomerId(String head) {
         // when, then
         assertThat(format.claims(head)).isTrue();
     }
@@ -229,7 +250,9 @@ class UsageJsonLinesFormatTests {
                 "request_id,timestamp\n",
                 "{\"id\":\"r1\"}\n{\"request_id\":\"r2\"}\n",
                 "[{\"request_id\":\"r1\"}]\n",
-                "{\n  \"request_id\": \"r1\"\n}\n"
+                "{\n  \"request_id\": \"r1\"\n}\n",
+                "{\"id\":\"gen-1\",\"model\":\"openai/gpt-4o\",\"native_tokens_prompt\":10}\n",
+                "{\"result\":[{\"metadata\":{\"customer_id\":\"acme\"}}]}\n"
             })
     void doesNotClaimOtherText(String head) {
         // when, then

@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.ingest.FileRegistry;
 import io.tokentally.normalize.DuplicateConflictRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceRepository;
@@ -55,6 +56,7 @@ public class ReconcileStepConfiguration {
             HeldUsageRepository heldUsage,
             UsageFindings usageFindings,
             DuplicateConflictRepository duplicateConflicts,
+            FileRegistry files,
             PlanRepository plans,
             PriceRepository prices,
             ReconcileProperties properties,
@@ -81,6 +83,7 @@ public class ReconcileStepConfiguration {
                     found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day), sides.unattributed())));
             found.addAll(usageFindings.lateUsageInvoiced(run));
             found.addAll(DuplicateConflictFindings.of(duplicateConflicts.ofRun(run)));
+            found.addAll(UnreadFileFindings.of(files.filesOfRun(run)));
             found.addAll(PlanOverrideFindings.of(plans.findAll().values(), prices.findAll()));
             for (Finding finding : found) {
                 findings.record(finding, run);

@@ -242,6 +242,16 @@ abstract class NightlyBillingJobScenarios {
                                 + " WHERE f.source = 'copies'",
                         Long.class))
                 .isEqualTo(50);
+        // and the file no reader recognized is a finding, once, though the next run finds it again
+        run("2026-10-04", input);
+        assertThat(findings.list(null))
+                .filteredOn(finding -> finding.kind().equals("UNREAD_FILE"))
+                .singleElement()
+                .satisfies(finding -> assertThat(finding.message())
+                        .startsWith(input.resolve("notes.txt") + " (source copies) was not read, unrecognized: no"
+                                + " format reader recognizes its content (it starts with: not usage")
+                        .endsWith(". Usage in it is neither billed nor rejected; convert it to a format the engine"
+                                + " reads or move it out of the input."));
     }
 
     @Test

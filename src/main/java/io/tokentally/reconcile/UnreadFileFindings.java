@@ -1,0 +1,41 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.ingest.FileStatus;
+import io.tokentally.ingest.RunFile;
+import io.tokentally.ingest.RunFileOutcome;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One finding per file a run registered but could not read (no format recognized its content, or the file
+ * as a whole was refused, a header without a required column say): any usage in it is neither billed nor
+ * rejected row by row, so it is flagged for someone to convert or remove. Keyed by the registered content,
+ * so the file left in place is one finding, not one a night.
+ */
+public final class UnreadFileFindings {
+
+    private UnreadFileFindings() {}
+
+    public static List<Finding> of(List<RunFile> files) {
+        return files.stream()
+                .filter(file -> file.outcome() != RunFileOutcome.ALREADY_INGESTED)
+                .filter(file -> file.status() == FileStatus.UNRECOGNIZED || file.status() == FileStatus.FAILED)
+                .map(UnreadFileFindings::finding)
+                .toList();
+    }
+
+    private static Finding finding(RunFile file) {
+        return new Finding(
+                "unread-file:" + file.fileId(),
+                "UNREAD_FILE",
+                Finding.Severity.WARNING,
+                file.path() + " (source " + file.source() + ") was not read, "
+                        + file.status().name().toLowerCase(Locale.ROOT) + ": " + file.detail()
+                        + ". Usage in it is neither billed nor rejected; convert it to a format the engine reads"
+                        + " or move it out of the input.",
+                new Evidence()
+                        .number("file_id", file.fileId())
+                        .number("status", file.status().name())
+                        .source("unread", file.path(), null, null));
+    }
+}

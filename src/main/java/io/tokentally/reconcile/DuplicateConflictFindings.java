@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * One finding per file whose rows repeat a request id with other numbers than its first copy: the first
- * copy is billed and the repeats are counted as duplicates, which is right for a retried log line but
- * hides a corrected or conflicting one.
+ * copy counts (billed, or held without a price) and the repeats are counted as duplicates, which is right
+ * for a retried log line but hides a corrected or conflicting one.
  */
 public final class DuplicateConflictFindings {
 
@@ -33,7 +33,8 @@ public final class DuplicateConflictFindings {
                     Finding.Severity.WARNING,
                     lines.size() + " row(s) of " + file + " repeat a request id whose first copy counted other"
                             + " numbers (customer, provider, model, service or context tier, status or a count). The first"
-                            + " copy is billed and these are counted as duplicates; check which copy is right."
+                            + " copy counts (billed, or held while it has no price) and these are counted as duplicates;"
+                            + " check which copy is right."
                             + " Lines: "
                             + joined(shown, line -> line.lineNo() + " (" + line.requestId() + ")") + more,
                     new Evidence()

@@ -252,6 +252,9 @@ class RunsApiIntegrationTests {
         assertThat(metrics).containsPattern("tokentally_rows_total\\{[^}]*kind=\"rejected\"");
         assertThat(metrics).containsPattern("tokentally_step_items_total\\{[^}]*kind=\"read\"[^}]*step=\"ingestStep\"");
         assertThat(metrics).contains("spring_batch_job_seconds_count{");
+        assertThat(metrics).contains("spring_batch_step_seconds_count{");
+        // item observations are turned off: timing each read and processed item cost the rate step a second
+        assertThat(metrics).doesNotContain("spring_batch_item_");
         assertThat(metrics).containsPattern("tokentally_outbox_rows\\{[^}]*state=\"pending\"[^}]*\\} [0-9]");
         assertThat(metrics).containsPattern("tokentally_outbox_rows\\{[^}]*state=\"failed\"");
         assertThat(metrics).containsPattern("tokentally_findings_open\\{[^}]*severity=\"error\"");

@@ -12,6 +12,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Service;
@@ -74,6 +75,7 @@ public class BillingRuns {
                         last.getId(),
                         parameters.date(),
                         last.getStatus());
+                warnOfParametersNotTaken(last, jobParameters);
                 return restart(last.getId());
             }
             if (last != null && last.getStatus().isRunning()) {
@@ -106,8 +108,10 @@ public class BillingRuns {
     }
 
     /**
-     * Restarts a failed or stopped execution. An execution still marked running whose process died
-     * (killed, machine lost) is first marked failed, then restarted.
+     * Restarts a failed or stopped execution. An unfinished one, still marked running or with steps still
+     * marked running (a process that stopped or died before its file partitions ended), is first marked
+     * failed, then restarted, unless the process that ran it is still alive on this host: then it is refused,
+     * since taking it over would fail that process's run.
      */
     public JobExecution restart(long executionId) throws Exception {
         JobExecution execution;
@@ -119,11 +123,24 @@ public class BillingRuns {
         if (execution == null) {
             throw new IllegalArgumentException("no job execution " + executionId);
         }
-        if (execution.getStatus().isRunning()) {
+        boolean unfinished = execution.getStatus().isRunning()
+                || execution.getStepExecutions().stream()
+                        .anyMatch(step -> step.getStatus().isRunning());
+        if (unfinished && RunOwnerListener.ownerIsAliveHere(execution)) {
+            throw new JobRestartException("execution " + executionId + " is still being run (or stopped) by process "
+                    + execution.getExecutionContext().getLong(RunOwnerListener.PID)
+                    + " on this host; wait for it to end, or stop it (SIGTERM stops it cleanly), then restart");
+        }
+        if (unfinished) {
             log.warn(
-                    "Execution {} is marked {}; treating its process as dead and recovering it",
+                    "Execution {} is marked {} with steps {} still marked running; treating its process as dead and"
+                            + " recovering it",
                     executionId,
-                    execution.getStatus());
+                    execution.getStatus(),
+                    execution.getStepExecutions().stream()
+                            .filter(step -> step.getStatus().isRunning())
+                            .map(step -> step.getStepName())
+                            .toList());
             execution = jobOperator.recover(execution);
         }
         return jobOperator.restart(execution);

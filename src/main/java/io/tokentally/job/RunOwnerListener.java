@@ -42,6 +42,17 @@ public class RunOwnerListener implements JobExecutionListener {
                         .orElse(true);
     }
 
+    /** Whether the execution was run by a process on this host that still exists (this one included). */
+    static boolean ownerIsAliveHere(JobExecution execution) {
+        var context = execution.getExecutionContext();
+        return context.containsKey(HOST)
+                && context.containsKey(PID)
+                && localHost().equals(context.getString(HOST))
+                && ProcessHandle.of(context.getLong(PID))
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false);
+    }
+
     /** Whether this process runs the execution. */
     static boolean ownedByThisProcess(JobExecution execution) {
         var context = execution.getExecutionContext();

@@ -13,11 +13,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * In {@code serve}, the job operator starts runs on a small pool of its own, so that a REST call or the
- * scheduler gets the execution id at once (the command line runs them in its own thread and waits).
+ * Where the job operator executes runs: in {@code serve}, on a small pool of its own, so that a REST call or
+ * the scheduler gets the execution id at once; on the command line, in the calling thread, which waits. Both
+ * count the runs they execute ({@link RunningJobs}), so a closing process waits for them.
  */
 @Configuration(proxyBeanMethods = false)
-@Profile("serve")
 @EnableConfigurationProperties(AsyncRunsConfiguration.ServeProperties.class)
 class AsyncRunsConfiguration {
 
@@ -30,11 +30,20 @@ class AsyncRunsConfiguration {
 
     @Bean
     @BatchTaskExecutor
-    TaskExecutor runTaskExecutor(ServeProperties properties) {
+    @Profile("serve")
+    TaskExecutor runTaskExecutor(ServeProperties properties, RunningJobs runningJobs) {
         ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
         executor.setCorePoolSize(properties.maxConcurrentRuns());
         executor.setMaxPoolSize(properties.maxConcurrentRuns());
         executor.setThreadNamePrefix("run-");
+        executor.setTaskDecorator(runningJobs);
         return executor;
+    }
+
+    @Bean
+    @BatchTaskExecutor
+    @Profile("!serve")
+    TaskExecutor callingThreadTaskExecutor(RunningJobs runningJobs) {
+        return job -> runningJobs.decorate(job).run();
     }
 }

@@ -35,6 +35,7 @@ public class StopRunsOnShutdown implements SmartLifecycle {
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
     private final ShutdownProperties properties;
+    private final RunningJobs runningJobs;
     private volatile boolean running;
 
     /**
@@ -45,10 +46,15 @@ public class StopRunsOnShutdown implements SmartLifecycle {
     public record ShutdownProperties(
             @DefaultValue("60s") @NotNull Duration stopTimeout) {}
 
-    public StopRunsOnShutdown(JobOperator jobOperator, JobRepository jobRepository, ShutdownProperties properties) {
+    public StopRunsOnShutdown(
+            JobOperator jobOperator,
+            JobRepository jobRepository,
+            ShutdownProperties properties,
+            RunningJobs runningJobs) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.properties = properties;
+        this.runningJobs = runningJobs;
     }
 
     @Override
@@ -57,8 +63,11 @@ public class StopRunsOnShutdown implements SmartLifecycle {
     }
 
     /**
-     * Asks every run of this process to stop and waits for them, looking again on every poll: a run that
-     * was waiting for a free thread and starts meanwhile is stopped too.
+     * Asks every run of this process to stop and waits until none is executing, looking again on every poll:
+     * a run that was waiting for a free thread and starts meanwhile is stopped too. It waits for the runs'
+     * threads, not for the repository: a stopped run is marked STOPPED at once, while its steps (file
+     * partitions on threads of their own) are still finishing, and closing the database under them left
+     * their step executions STARTED, which no restart accepts.
      */
     @Override
     public void stop() {
@@ -67,7 +76,7 @@ public class StopRunsOnShutdown implements SmartLifecycle {
         long polls = Math.max(1, properties.stopTimeout().toMillis() / POLL.toMillis());
         for (long poll = 0; poll < polls; poll++) {
             List<JobExecution> owned = runningInThisProcess();
-            if (owned.isEmpty()) {
+            if (owned.isEmpty() && runningJobs.count() == 0) {
                 if (!asked.isEmpty()) {
                     log.info("All runs of this process stopped; they can be restarted");
                 }
@@ -82,9 +91,11 @@ public class StopRunsOnShutdown implements SmartLifecycle {
             }
         }
         log.warn(
-                "Executions {} did not stop within {}; restart them with 'tokentally restart' or the API",
-                runningInThisProcess().stream().map(JobExecution::getId).toList(),
-                properties.stopTimeout());
+                "{} run(s) of this process did not end within {} (executions asked to stop: {}); restart them with"
+                        + " 'tokentally restart' or the API",
+                runningJobs.count(),
+                properties.stopTimeout(),
+                asked);
     }
 
     private List<JobExecution> runningInThisProcess() {

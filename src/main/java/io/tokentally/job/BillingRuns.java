@@ -123,6 +123,15 @@ public class BillingRuns {
         if (execution == null) {
             throw new IllegalArgumentException("no job execution " + executionId);
         }
+        JobExecution latest = jobRepository.getLastJobExecution(execution.getJobInstance());
+        if (latest != null && latest.getId() != executionId) {
+            throw new JobRestartException("execution " + executionId + " was resumed by execution " + latest.getId()
+                    + ", which is " + latest.getStatus() + "; restart that one if it did not complete");
+        }
+        if (execution.getStatus() == BatchStatus.COMPLETED || execution.getStatus() == BatchStatus.ABANDONED) {
+            throw new JobRestartException(
+                    "execution " + executionId + " is " + execution.getStatus() + "; run its date again to rerun it");
+        }
         boolean unfinished = execution.getStatus().isRunning()
                 || execution.getStepExecutions().stream()
                         .anyMatch(step -> step.getStatus().isRunning());

@@ -120,6 +120,11 @@ class TokentallyCommandTests {
                     .contains("evidence: {\"numbers\":{\"customer_id\":\"stark-industries\",\"tokens\":527940,"
                             + "\"requests\":77,")
                     .contains("gateway-2026-11-27.csv\",\"lines\":\"6-2997\"");
+            // and a completed run is not restarted: its date is run again instead
+            StringWriter err = new StringWriter();
+            assertThat(failing(command(new StringWriter(), err)).execute("restart", "1"))
+                    .isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(err.toString()).contains("execution 1 is COMPLETED; run its date again to rerun it");
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
@@ -444,6 +449,13 @@ class TokentallyCommandTests {
             assertThat(output.getOut())
                     .contains("restarts with the prices it started with, " + pricesCopy.toAbsolutePath() + ", not "
                             + Path.of("sample-data/prices.csv").toAbsolutePath());
+            // and the first execution, resumed by the second, is not restarted again
+            StringWriter err = new StringWriter();
+            assertThat(failing(command(new StringWriter(), err)).execute("restart", "1"))
+                    .isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(err.toString())
+                    .contains("execution 1 was resumed by execution 2, which is FAILED; restart that one if it did"
+                            + " not complete");
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
@@ -457,12 +469,7 @@ class TokentallyCommandTests {
         StringWriter err = new StringWriter();
         try {
             // when
-            int exit = command(new StringWriter(), err)
-                    .setExecutionExceptionHandler((failure, commandLine, parseResult) -> {
-                        commandLine.getErr().println(failure.getMessage());
-                        return TokentallyCommand.EXIT_FAILED;
-                    })
-                    .execute("restart", "424242");
+            int exit = failing(command(new StringWriter(), err)).execute("restart", "424242");
 
             // then
             assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
@@ -491,6 +498,14 @@ class TokentallyCommandTests {
         assertThatThrownBy(() -> SpringContexts.start(
                         Map.of("tokentally.data-dir", work.resolve("data").toString(), "tokentally.s3.watch", "true")))
                 .hasStackTraceContaining("tokentally.s3.drop");
+    }
+
+    /** The command line printing a failure's message to its error stream, as the real one does. */
+    private static CommandLine failing(CommandLine commandLine) {
+        return commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
+            line.getErr().println(failure.getMessage());
+            return TokentallyCommand.EXIT_FAILED;
+        });
     }
 
     private static CommandLine command(StringWriter out, StringWriter err) {

@@ -9,6 +9,12 @@ import java.util.Optional;
 /** What normalization needs to know about models and their prices; the pricing stage implements it. */
 public interface ModelCatalog {
 
+    /**
+     * The provider whose prices a model as written takes, before aliases: for a gateway or cloud host
+     * (OpenRouter, Bedrock, Vertex AI), the vendor its model id names; otherwise the provider as written.
+     */
+    String vendorOf(String provider, String model);
+
     /** The canonical provider for a provider as written ({@code gemini} is {@code google}), if it has prices. */
     Optional<String> canonicalProvider(String provider);
 

@@ -108,7 +108,8 @@ public final class UsageNormalizer {
     }
 
     private ModelId resolve(String rawProvider, String rawModel) {
-        String provider = catalog.canonicalProvider(rawProvider).orElseGet(() -> catalog.providerId(rawProvider));
+        String vendor = catalog.vendorOf(rawProvider, rawModel);
+        String provider = catalog.canonicalProvider(vendor).orElseGet(() -> catalog.providerId(vendor));
         String model = catalog.canonicalModel(provider, rawModel).orElseGet(() -> catalog.modelId(provider, rawModel));
         return new ModelId(provider, model);
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The rules that turn provider and model names as written into canonical ids (usage-formats.md §7). */
@@ -16,8 +17,29 @@ final class ModelIds {
             "vertex", "google",
             "google-vertex", "google");
 
-    private static final List<String> MODEL_PREFIXES =
-            List.of("openai/", "anthropic/", "google/", "gemini/", "vertex_ai/", "models/", "openrouter/", "bedrock/");
+    private static final List<String> MODEL_PREFIXES = List.of(
+            "openai/",
+            "anthropic/",
+            "google/",
+            "gemini/",
+            "vertex_ai/",
+            "models/",
+            "openrouter/",
+            "vercel_ai_gateway/",
+            "bedrock/");
+
+    /**
+     * Providers as written that host or route other vendors' models (gateways and clouds): a model they name
+     * by its vendor is that vendor's, priced as the vendor's own.
+     */
+    private static final Set<String> HOSTS =
+            Set.of("openrouter", "vercel_ai_gateway", "vercel", "bedrock", "vertex_ai", "vertex", "google-vertex");
+
+    /** Vendor prefixes of a model id as gateways write it ({@code openai/gpt-4o} on OpenRouter). */
+    private static final Map<String, String> VENDOR_PREFIXES =
+            Map.of("openai/", "openai", "anthropic/", "anthropic", "google/", "google", "gemini/", "google");
+
+    private static final List<String> GATEWAY_PREFIXES = List.of("openrouter/", "vercel_ai_gateway/");
 
     /** Bedrock's cross-region inference prefixes and its vendor prefix: {@code us.anthropic.claude-…}. */
     private static final Pattern BEDROCK_PREFIX = Pattern.compile(
@@ -35,6 +57,30 @@ final class ModelIds {
     static String canonicalProvider(String provider) {
         String lower = provider.strip().toLowerCase(Locale.ROOT);
         return PROVIDER_ALIASES.getOrDefault(lower, lower);
+    }
+
+    /**
+     * The provider whose prices a model as written takes: for a gateway or cloud host, the vendor its model
+     * id names, by prefix ({@code openai/gpt-4o} on OpenRouter, {@code google/gemini-2.5-pro} on Vercel) or,
+     * for Claude, by name ({@code us.anthropic.claude-…} on Bedrock, {@code claude-…@20250929} on Vertex);
+     * otherwise the provider as written.
+     */
+    static String vendorOf(String provider, String model) {
+        if (!HOSTS.contains(provider.strip().toLowerCase(Locale.ROOT))) {
+            return provider;
+        }
+        String id = model.strip().toLowerCase(Locale.ROOT);
+        for (String gateway : GATEWAY_PREFIXES) {
+            if (id.startsWith(gateway)) {
+                id = id.substring(gateway.length());
+            }
+        }
+        for (Map.Entry<String, String> vendor : VENDOR_PREFIXES.entrySet()) {
+            if (id.startsWith(vendor.getKey())) {
+                return vendor.getValue();
+            }
+        }
+        return stripPrefixes(id).startsWith("claude-") ? "anthropic" : provider;
     }
 
     /** The model as written without provider prefixes, lower case. */

@@ -74,6 +74,11 @@ public final class PriceCatalog implements ModelCatalog {
     }
 
     @Override
+    public String vendorOf(String provider, String model) {
+        return ModelIds.vendorOf(provider, model);
+    }
+
+    @Override
     public String providerId(String provider) {
         return ModelIds.canonicalProvider(provider);
     }

@@ -340,6 +340,34 @@ class UsageNormalizerTests {
         assertThat(line.occurredAt()).isEqualTo(NOON.plusSeconds(600));
     }
 
+    @ParameterizedTest(name = "{0}, {1} -> {2}")
+    @CsvSource({
+        "openrouter,        openai/gpt-4o-mini,                        openai/gpt-4o-mini",
+        "OpenRouter,        openrouter/openai/gpt-4o-mini,             openai/gpt-4o-mini",
+        "openrouter,        google/gemini-2.5-pro,                     google/gemini-2.5-pro",
+        "vercel_ai_gateway, vercel_ai_gateway/google/gemini-2.5-pro,   google/gemini-2.5-pro",
+        "google,            vercel_ai_gateway/google/gemini-2.5-pro,   google/gemini-2.5-pro",
+        "bedrock,           us.anthropic.claude-sonnet-4-5-20250929-v1:0, anthropic/claude-sonnet-4-5",
+        "bedrock,           bedrock/us-gov-west-1/anthropic.claude-sonnet-4-5-20250929-v1:0, anthropic/claude-sonnet-4-5",
+        "vertex_ai,         claude-sonnet-4-5@20250929,                anthropic/claude-sonnet-4-5",
+        "vertex_ai,         vertex_ai/claude-sonnet-4-5@20250929,      anthropic/claude-sonnet-4-5",
+        "vertex_ai,         gemini-2.5-pro,                            google/gemini-2.5-pro",
+        "openrouter,        meta-llama/llama-3-70b,                    openrouter/meta-llama/llama-3-70b",
+        "openai,            anthropic/claude-sonnet-4-5,               openai/claude-sonnet-4-5"
+    })
+    void aGatewayOrCloudRowTakesThePricesOfTheVendorItsModelNames(String provider, String model, String canonical) {
+        // given a row of a gateway or cloud host (the last two: a model of no known vendor, and a vendor's own
+        // row, which keeps its provider)
+        UsageRow row = row(provider, model, 100, 0, 0, 0, 10, 0);
+
+        // when
+        UsageLine line = normalizer.normalize(row).line();
+
+        // then
+        assertThat(line.model()).isEqualTo(canonical);
+        assertThat(line.provider()).isEqualTo(canonical.substring(0, canonical.indexOf('/')));
+    }
+
     private static UsageRow row(
             String provider,
             String model,

@@ -19,7 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The effective-dated price catalog in memory. Lookups answer with the version in force at an
  * instant. Fallbacks, in order: a long-context price falls back to the standard-context price of the
- * same token type; a cache read or cache write price falls back to the input price.
+ * same token type and service tier, except in a priority or flex tier of a model that prices long context
+ * in the standard tier (there its standard-context price is below a standard long-context request's, so
+ * the usage is held until the tier's long-context price exists); a cache read or cache write price falls
+ * back to the input price.
  */
 public final class PriceCatalog implements ModelCatalog {
 
@@ -154,10 +157,23 @@ public final class PriceCatalog implements ModelCatalog {
 
         Optional<Price> inContext(TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier, Instant at) {
             Optional<Price> price = at(new Slot(tokenType, serviceTier, contextTier), at);
-            if (price.isEmpty() && contextTier == ContextTier.LONG) {
+            if (price.isEmpty()
+                    && contextTier == ContextTier.LONG
+                    && (serviceTier == ServiceTier.STANDARD || !pricesLongContext(at))) {
                 price = at(new Slot(tokenType, serviceTier, ContextTier.STANDARD), at);
             }
             return price;
+        }
+
+        /** Whether a long-context price of the standard service tier is in force at {@code at}. */
+        private boolean pricesLongContext(Instant at) {
+            for (TokenType tokenType : TokenType.values()) {
+                if (at(new Slot(tokenType, ServiceTier.STANDARD, ContextTier.LONG), at)
+                        .isPresent()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private Optional<Price> at(Slot slot, Instant at) {

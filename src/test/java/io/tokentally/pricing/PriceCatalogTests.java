@@ -214,6 +214,62 @@ class PriceCatalogTests {
     }
 
     @Test
+    void aPriorityLongContextRequestIsNotPricedBelowAStandardOneButHeldUntilItsPriceExists() {
+        // given a model that prices long context (4 above 200k, 2 below) and priority only below 200k (3.6),
+        // and gpt-4o, which has no long-context prices at all, with a priority price
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        PriceCatalog catalog = new PriceCatalog(List.of(
+                price(
+                        1,
+                        "google/gemini-3.1-pro-preview",
+                        TokenType.INPUT,
+                        ContextTier.STANDARD,
+                        JAN_2025,
+                        "2",
+                        200_000L),
+                price(2, "google/gemini-3.1-pro-preview", TokenType.INPUT, ContextTier.LONG, JAN_2025, "4", 200_000L),
+                new Price(
+                        3,
+                        "google/gemini-3.1-pro-preview",
+                        TokenType.INPUT,
+                        ServiceTier.PRIORITY,
+                        ContextTier.STANDARD,
+                        JAN_2025,
+                        new BigDecimal("3.6"),
+                        null,
+                        "test"),
+                new Price(
+                        4,
+                        "openai/gpt-4o",
+                        TokenType.INPUT,
+                        ServiceTier.PRIORITY,
+                        ContextTier.STANDARD,
+                        JAN_2025,
+                        new BigDecimal("4.25"),
+                        null,
+                        "test")));
+
+        // when, then: the long priority request is held (no price), not billed at 3.6
+        assertThat(catalog.priceAt(
+                        "google/gemini-3.1-pro-preview", TokenType.INPUT, ServiceTier.PRIORITY, ContextTier.LONG, at))
+                .isEmpty();
+        assertThat(catalog.priceAt(
+                                "google/gemini-3.1-pro-preview",
+                                TokenType.INPUT,
+                                ServiceTier.PRIORITY,
+                                ContextTier.STANDARD,
+                                at)
+                        .orElseThrow()
+                        .priceId())
+                .isEqualTo(3);
+        // and a model without long-context prices keeps the fallback to its standard context
+        assertThat(catalog.priceAt("openai/gpt-4o", TokenType.INPUT, ServiceTier.PRIORITY, ContextTier.LONG, at)
+                        .orElseThrow()
+                        .priceId())
+                .isEqualTo(4);
+    }
+
+    @Test
     void cachePricesFallBackToTheInputPriceWhenMissing() {
         // given CATALOG: gpt-4o has a cache_read price but no cache write prices;
         // gpt-4o-2024-05-13 has no cache prices at all

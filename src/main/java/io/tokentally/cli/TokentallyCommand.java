@@ -4,6 +4,7 @@ import io.tokentally.job.RunReportListener;
 import io.tokentally.job.RunSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Objects;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine;
@@ -58,13 +59,18 @@ public class TokentallyCommand {
         out.println("Run folder: " + folder.toAbsolutePath());
         int exitCode = exitCodeOf(execution);
         if (exitCode != 0 && execution.getStatus() != BatchStatus.COMPLETED) {
-            String failure = execution.getAllFailureExceptions().stream()
-                    .map(Throwable::getMessage)
+            String why = execution.getAllFailureExceptions().stream()
+                    .map(failure -> Objects.toString(
+                            failure.getMessage(), failure.getClass().getName()))
                     .findFirst()
-                    .orElse("no failure recorded");
-            out.println("Exit code " + exitCode + " (" + execution.getStatus() + "): " + failure
-                    + "; rerunning its day (or tokentally restart " + execution.getId()
-                    + ") resumes it where it stopped");
+                    .orElse(
+                            execution.getStatus() == BatchStatus.STOPPED
+                                    ? "the run was stopped"
+                                    : "no failure recorded");
+            String next = execution.getStatus() == BatchStatus.ABANDONED
+                    ? "it was abandoned and is not resumed"
+                    : "rerunning its day (or tokentally restart " + execution.getId() + ") resumes it where it stopped";
+            out.println("Exit code " + exitCode + " (" + execution.getStatus() + "): " + why + "; " + next);
         } else if (exitCode != 0) {
             out.println(
                     "Exit code " + exitCode + " (" + execution.getExitStatus().getExitCode() + "): "

@@ -67,6 +67,7 @@ class UsageJsonLinesFormat implements UsageFormat {
         try {
             node = JSON.readTree(firstLine);
         } catch (JacksonException e) {
+            // the text may name a key nested in a provider's page (a metadata customer_id): request_id only
             return firstLine.toLowerCase(Locale.ROOT).contains("\"" + UsageColumns.REQUEST_ID + "\"");
         }
         return node != null

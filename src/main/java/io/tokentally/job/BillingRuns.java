@@ -14,6 +14,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Service;
 
@@ -64,6 +65,15 @@ public class BillingRuns {
                 return jobOperator.start(nightlyBillingJob, jobParameters);
             }
             JobExecution last = jobRepository.getLastJobExecution(instance);
+            if (last != null
+                    && RESTARTABLE.contains(last.getStatus())
+                    && !runningSteps(last).isEmpty()
+                    && !RunOwnerListener.ownerIsGone(last)) {
+                throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
+                        + " is " + last.getStatus() + " but its steps " + runningSteps(last)
+                        + " are still marked running; if its process died, run 'tokentally restart " + last.getId()
+                        + "'");
+            }
             if (last != null && RESTARTABLE.contains(last.getStatus())) {
                 log.info("Restarting execution {} of window {} where it stopped", last.getId(), parameters.date());
                 warnOfParametersNotTaken(last, jobParameters);
@@ -85,6 +95,14 @@ public class BillingRuns {
             }
             rerun++;
         }
+    }
+
+    /** The names of an execution's steps still marked running. */
+    private static List<String> runningSteps(JobExecution execution) {
+        return execution.getStepExecutions().stream()
+                .filter(step -> step.getStatus().isRunning())
+                .map(StepExecution::getStepName)
+                .toList();
     }
 
     /** A restart reads the files its execution started with: says so when the ones given now differ. */
@@ -132,9 +150,8 @@ public class BillingRuns {
             throw new JobRestartException(
                     "execution " + executionId + " is " + execution.getStatus() + "; run its date again to rerun it");
         }
-        boolean unfinished = execution.getStatus().isRunning()
-                || execution.getStepExecutions().stream()
-                        .anyMatch(step -> step.getStatus().isRunning());
+        boolean unfinished =
+                execution.getStatus().isRunning() || !runningSteps(execution).isEmpty();
         if (unfinished && RunOwnerListener.ownerIsAliveHere(execution)) {
             throw new JobRestartException("execution " + executionId + " is still being run (or stopped) by process "
                     + execution.getExecutionContext().getLong(RunOwnerListener.PID)
@@ -146,10 +163,7 @@ public class BillingRuns {
                             + " recovering it",
                     executionId,
                     execution.getStatus(),
-                    execution.getStepExecutions().stream()
-                            .filter(step -> step.getStatus().isRunning())
-                            .map(step -> step.getStepName())
-                            .toList());
+                    runningSteps(execution));
             execution = jobOperator.recover(execution);
         }
         return jobOperator.restart(execution);

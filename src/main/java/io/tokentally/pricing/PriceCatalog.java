@@ -19,10 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The effective-dated price catalog in memory. Lookups answer with the version in force at an
  * instant. Fallbacks, in order: a long-context price falls back to the standard-context price of the
- * same token type and service tier, except in a priority or flex tier of a model that prices long context
- * in the standard tier (there its standard-context price is below a standard long-context request's, so
- * the usage is held until the tier's long-context price exists); a cache read or cache write price falls
- * back to the input price.
+ * same token type and service tier, except in a priority or flex tier without long-context prices of its
+ * own of a model that prices long context in the standard tier (there its standard-context price is below
+ * a standard long-context request's, so the usage is held until the tier's long-context prices exist); a
+ * cache read or cache write price falls back to the input price.
  */
 public final class PriceCatalog implements ModelCatalog {
 
@@ -157,19 +157,26 @@ public final class PriceCatalog implements ModelCatalog {
 
         Optional<Price> inContext(TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier, Instant at) {
             Optional<Price> price = at(new Slot(tokenType, serviceTier, contextTier), at);
-            if (price.isEmpty()
-                    && contextTier == ContextTier.LONG
-                    && (serviceTier == ServiceTier.STANDARD || !pricesLongContext(at))) {
+            if (price.isEmpty() && contextTier == ContextTier.LONG && !holdsLongContext(serviceTier, at)) {
                 price = at(new Slot(tokenType, serviceTier, ContextTier.STANDARD), at);
             }
             return price;
         }
 
-        /** Whether a long-context price of the standard service tier is in force at {@code at}. */
-        private boolean pricesLongContext(Instant at) {
+        /**
+         * Whether a long-context request of a priority or flex tier is held: the tier has no long-context
+         * price of its own while the standard tier has, so its standard-context price would undercut it.
+         */
+        private boolean holdsLongContext(ServiceTier serviceTier, Instant at) {
+            return (serviceTier == ServiceTier.PRIORITY || serviceTier == ServiceTier.FLEX)
+                    && pricesLongContext(ServiceTier.STANDARD, at)
+                    && !pricesLongContext(serviceTier, at);
+        }
+
+        /** Whether a long-context price of the service tier is in force at {@code at}. */
+        private boolean pricesLongContext(ServiceTier serviceTier, Instant at) {
             for (TokenType tokenType : TokenType.values()) {
-                if (at(new Slot(tokenType, ServiceTier.STANDARD, ContextTier.LONG), at)
-                        .isPresent()) {
+                if (at(new Slot(tokenType, serviceTier, ContextTier.LONG), at).isPresent()) {
                     return true;
                 }
             }

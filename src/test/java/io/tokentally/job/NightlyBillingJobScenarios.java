@@ -242,7 +242,7 @@ abstract class NightlyBillingJobScenarios {
                                 + " WHERE f.source = 'copies'",
                         Long.class))
                 .isEqualTo(50);
-        // and the file no reader recognized is a finding, once, though the next run finds it again
+        // and the file no reader recognized is one finding; the next run skips it as already registered
         run("2026-10-04", input);
         assertThat(findings.list(null))
                 .filteredOn(finding -> finding.kind().equals("UNREAD_FILE"))

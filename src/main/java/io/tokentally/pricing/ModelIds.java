@@ -1,5 +1,6 @@
 package io.tokentally.pricing;
 
+import io.tokentally.ingest.provider.GatewayModels;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,6 +82,16 @@ final class ModelIds {
             }
         }
         return stripPrefixes(id).startsWith("claude-") ? "anthropic" : provider;
+    }
+
+    /**
+     * The model as written without provider prefixes, lower case, and for Anthropic with its dotted version
+     * written with dashes, as Anthropic writes it ({@code claude-sonnet-4.5} from a gateway is
+     * {@code claude-sonnet-4-5}).
+     */
+    static String bareModel(String provider, String model) {
+        String bare = stripPrefixes(model);
+        return provider.equals("anthropic") ? GatewayModels.dashedVersions(bare) : bare;
     }
 
     /** The model as written without provider prefixes, lower case. */

@@ -60,7 +60,7 @@ public final class PriceCatalog implements ModelCatalog {
     }
 
     private Optional<String> resolve(String provider, String model) {
-        String bare = ModelIds.stripPrefixes(model);
+        String bare = ModelIds.bareModel(provider, model);
         String exact = provider + "/" + bare;
         if (models.containsKey(exact)) {
             return Optional.of(exact);
@@ -88,7 +88,7 @@ public final class PriceCatalog implements ModelCatalog {
 
     @Override
     public String modelId(String canonicalProvider, String model) {
-        return canonicalProvider + "/" + ModelIds.stripPrefixes(model);
+        return canonicalProvider + "/" + ModelIds.bareModel(canonicalProvider, model);
     }
 
     /**

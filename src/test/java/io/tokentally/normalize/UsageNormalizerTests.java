@@ -345,6 +345,8 @@ class UsageNormalizerTests {
         "openrouter,        openai/gpt-4o-mini,                        openai/gpt-4o-mini",
         "OpenRouter,        openrouter/openai/gpt-4o-mini,             openai/gpt-4o-mini",
         "openrouter,        google/gemini-2.5-pro,                     google/gemini-2.5-pro",
+        "openrouter,        anthropic/claude-sonnet-4.5,               anthropic/claude-sonnet-4-5",
+        "anthropic,         claude-sonnet-4.5-20250929,                anthropic/claude-sonnet-4-5",
         "vercel_ai_gateway, vercel_ai_gateway/google/gemini-2.5-pro,   google/gemini-2.5-pro",
         "google,            vercel_ai_gateway/google/gemini-2.5-pro,   google/gemini-2.5-pro",
         "bedrock,           us.anthropic.claude-sonnet-4-5-20250929-v1:0, anthropic/claude-sonnet-4-5",

@@ -3,7 +3,7 @@ package io.tokentally.ingest.provider;
 import java.util.regex.Pattern;
 
 /** Gateway model slugs ({@code provider/model}) as the usage format's provider and model. */
-final class GatewayModels {
+public final class GatewayModels {
 
     private static final Pattern DOTTED_VERSION = Pattern.compile("(\\d)\\.(\\d)");
 
@@ -27,7 +27,7 @@ final class GatewayModels {
     }
 
     /** An Anthropic model id with its dotted version written with dashes ({@code claude-sonnet-4.5} -> {@code 4-5}). */
-    static String dashedVersions(String model) {
+    public static String dashedVersions(String model) {
         return DOTTED_VERSION.matcher(model).replaceAll("$1-$2");
     }
 }

@@ -34,13 +34,11 @@ class RestartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+            // read before the run: SIGTERM closes the context as soon as the run has stopped
+            Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
             JobExecution execution = context.getBean(BillingRuns.class).restart(executionId);
             String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
-            Path folder = RunFolders.of(
-                    context.getBean(TokentallyProperties.class).runsDir(),
-                    JobNames.NIGHTLY_BILLING,
-                    date,
-                    execution.getId());
+            Path folder = RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date, execution.getId());
             return TokentallyCommand.printRun(
                     execution, folder, spec.commandLine().getOut());
         }

@@ -115,6 +115,8 @@ class RunCommand implements Callable<Integer> {
                 date = schedule.dateFor(Instant.now(context.getBean(Clock.class)));
             }
             BillingJobParameters parameters = new BillingJobParameters(date, rerun, sources, customers, plans, prices);
+            // read before the run: SIGTERM closes the context as soon as the run has stopped
+            Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
             JobExecution execution;
             try {
                 execution = context.getBean(BillingRuns.class).run(parameters);
@@ -122,7 +124,6 @@ class RunCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("tokentally: " + e.getMessage());
                 return picocli.CommandLine.ExitCode.USAGE;
             }
-            Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
             return TokentallyCommand.printRun(
                     execution,
                     RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()),

@@ -65,12 +65,13 @@ public class BillingRuns {
                 return jobOperator.start(nightlyBillingJob, jobParameters);
             }
             JobExecution last = jobRepository.getLastJobExecution(instance);
+            List<String> stillRunning = last == null ? List.of() : runningSteps(last);
             if (last != null
                     && RESTARTABLE.contains(last.getStatus())
-                    && !runningSteps(last).isEmpty()
+                    && !stillRunning.isEmpty()
                     && !RunOwnerListener.ownerIsGone(last)) {
                 throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
-                        + " is " + last.getStatus() + " but its steps " + runningSteps(last)
+                        + " is " + last.getStatus() + " but its steps " + stillRunning
                         + " are still marked running; if its process died, run 'tokentally restart " + last.getId()
                         + "'");
             }

@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -32,34 +33,34 @@ public class RunOwnerListener implements JobExecutionListener {
 
     /** Whether the execution was run by a process on this host that no longer exists. */
     static boolean ownerIsGone(JobExecution execution) {
-        var context = execution.getExecutionContext();
-        if (!context.containsKey(HOST) || !context.containsKey(PID)) {
-            return false;
-        }
-        return localHost().equals(context.getString(HOST))
-                && ProcessHandle.of(context.getLong(PID))
-                        .map(process -> !process.isAlive())
-                        .orElse(true);
+        return localOwner(execution).map(pid -> !isAlive(pid)).orElse(false);
     }
 
     /** Whether the execution was run by a process on this host that still exists (this one included). */
     static boolean ownerIsAliveHere(JobExecution execution) {
-        var context = execution.getExecutionContext();
-        return context.containsKey(HOST)
-                && context.containsKey(PID)
-                && localHost().equals(context.getString(HOST))
-                && ProcessHandle.of(context.getLong(PID))
-                        .map(ProcessHandle::isAlive)
-                        .orElse(false);
+        return localOwner(execution).map(RunOwnerListener::isAlive).orElse(false);
     }
 
     /** Whether this process runs the execution. */
     static boolean ownedByThisProcess(JobExecution execution) {
+        return localOwner(execution)
+                .map(pid -> pid == ProcessHandle.current().pid())
+                .orElse(false);
+    }
+
+    /** The process id of the execution's owner when it ran on this host; empty for another host or none recorded. */
+    private static Optional<Long> localOwner(JobExecution execution) {
         var context = execution.getExecutionContext();
-        return context.containsKey(HOST)
-                && context.containsKey(PID)
-                && localHost().equals(context.getString(HOST))
-                && context.getLong(PID) == ProcessHandle.current().pid();
+        if (!context.containsKey(HOST)
+                || !context.containsKey(PID)
+                || !localHost().equals(context.getString(HOST))) {
+            return Optional.empty();
+        }
+        return Optional.of(context.getLong(PID));
+    }
+
+    private static boolean isAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     static String localHost() {

@@ -36,9 +36,8 @@ final class ModelIds {
     private static final Set<String> HOSTS =
             Set.of("openrouter", "vercel_ai_gateway", "vercel", "bedrock", "vertex_ai", "vertex", "google-vertex");
 
-    /** Vendor prefixes of a model id as gateways write it ({@code openai/gpt-4o} on OpenRouter). */
-    private static final Map<String, String> VENDOR_PREFIXES =
-            Map.of("openai/", "openai", "anthropic/", "anthropic", "google/", "google", "gemini/", "google");
+    /** Vendors as gateways prefix their model ids ({@code openai/gpt-4o} on OpenRouter), before aliases. */
+    private static final List<String> VENDORS = List.of("openai", "anthropic", "google", "gemini");
 
     private static final List<String> GATEWAY_PREFIXES = List.of("openrouter/", "vercel_ai_gateway/");
 
@@ -76,9 +75,9 @@ final class ModelIds {
                 id = id.substring(gateway.length());
             }
         }
-        for (Map.Entry<String, String> vendor : VENDOR_PREFIXES.entrySet()) {
-            if (id.startsWith(vendor.getKey())) {
-                return vendor.getValue();
+        for (String vendor : VENDORS) {
+            if (id.startsWith(vendor + "/")) {
+                return canonicalProvider(vendor);
             }
         }
         return stripPrefixes(id).startsWith("claude-") ? "anthropic" : provider;

@@ -34,6 +34,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,6 +70,7 @@ public class RunReportListener implements JobExecutionListener {
     private final ReconciliationReport reconciliation;
     private final ReconcileProperties reconcile;
     private final HeldUsageRepository heldUsage;
+    private final JobRepository jobRepository;
 
     public RunReportListener(
             FileRegistry files,
@@ -80,7 +82,8 @@ public class RunReportListener implements JobExecutionListener {
             StripeProperties stripe,
             ReconciliationReport reconciliation,
             ReconcileProperties reconcile,
-            HeldUsageRepository heldUsage) {
+            HeldUsageRepository heldUsage,
+            JobRepository jobRepository) {
         this.files = files;
         this.rejects = rejects;
         this.totals = totals;
@@ -91,6 +94,7 @@ public class RunReportListener implements JobExecutionListener {
         this.reconciliation = reconciliation;
         this.reconcile = reconcile;
         this.heldUsage = heldUsage;
+        this.jobRepository = jobRepository;
     }
 
     @Override
@@ -99,6 +103,11 @@ public class RunReportListener implements JobExecutionListener {
         Path folder = RunFolders.of(properties.runsDir(), JOB_NAME, date, execution.getId());
         try {
             Files.createDirectories(folder);
+            EarlierStepOutputs.copyInto(
+                    properties.runsDir(),
+                    JOB_NAME,
+                    execution,
+                    jobRepository.getJobExecutions(execution.getJobInstance()));
             long run = execution.getJobInstance().getInstanceId();
             Map<String, Long> uploads = outbox.countsOfRun(run);
             if (execution.getStatus() == BatchStatus.COMPLETED && rejectedUploads(uploads) > 0) {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +139,35 @@ class UploadCrashIntegrationTests {
         assertThat(db.count("SELECT COUNT(*) FROM outbox WHERE attempts >= 2"))
                 .as("the row in flight at the kill (Stripe had accepted it) was sent again with the same identifier")
                 .isPositive();
+        List<Path> executions =
+                executionFolders(work.resolve("runs/nightly-billing").resolve(day.toString()));
+        assertThat(executions).hasSize(2);
+        assertThat(filesUnder(executions.get(1).resolve("statements")))
+                .as("the resumed execution skipped the statements step; its folder still has the statements")
+                .isNotEmpty()
+                .isEqualTo(filesUnder(executions.get(0).resolve("statements")));
+        assertThat(executions.get(1).resolve("balances.json"))
+                .hasSameBinaryContentAs(executions.get(0).resolve("balances.json"));
+    }
+
+    /** The execution folders of a day, in execution order. */
+    private static List<Path> executionFolders(Path day) throws IOException {
+        try (var folders = Files.list(day)) {
+            return folders.sorted(Comparator.comparingLong(folder ->
+                            Long.parseLong(folder.getFileName().toString().substring("execution-".length()))))
+                    .toList();
+        }
+    }
+
+    /** The files under a folder by their path relative to it, with their content. */
+    private static Map<String, String> filesUnder(Path folder) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (var paths = Files.walk(folder)) {
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                files.put(folder.relativize(path).toString(), Files.readString(path));
+            }
+        }
+        return files;
     }
 
     /** The database both JVMs use: an H2 file (opened by one process at a time) or a PostgreSQL schema. */

@@ -1,6 +1,7 @@
 package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.UsageFixtures;
 import io.tokentally.reconcile.FindingRepository;
@@ -19,6 +20,9 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobRestartException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +44,9 @@ abstract class NightlyBillingJobScenarios {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    JobRepository jobRepository;
 
     @Autowired
     TokentallyProperties properties;
@@ -326,6 +333,56 @@ abstract class NightlyBillingJobScenarios {
         assertThat(restartedReport.get("counts").get("accepted").asLong())
                 .isEqualTo(report(reference).get("counts").get("accepted").asLong());
         assertThat(totals(restartedReport)).isEqualTo(totals(report(reference)));
+    }
+
+    @Test
+    void anExecutionWithAStepStillMarkedRunningIsResumedOnlyWhenItsProcessIsKnownToBeGone() throws Exception {
+        // given: a run of the day, then left as a process that stopped before its rate step ended leaves it
+        Path input = folder("stuck");
+        write(input.resolve("gateway.csv"), "st1,2026-06-12T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
+        JobExecution stuck = run("2026-06-12", input);
+        stuck.setStatus(BatchStatus.STOPPED);
+        jobRepository.update(stuck);
+        StepExecution rate = stuck.getStepExecutions().stream()
+                .filter(step -> step.getStepName().equals("rateStep"))
+                .findFirst()
+                .orElseThrow();
+        rate.setStatus(BatchStatus.STARTED);
+        jobRepository.update(rate);
+
+        // then: run by another host, it is neither resumed by a run of the day nor taken over silently
+        owner(stuck, "another-host", ProcessHandle.current().pid());
+        assertThatThrownBy(() -> run("2026-06-12", input))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("[rateStep]")
+                .hasMessageContaining("tokentally restart " + stuck.getId());
+
+        // and: run by a process alive on this host (this one), a restart is refused naming that process
+        owner(stuck, RunOwnerListener.localHost(), ProcessHandle.current().pid());
+        assertThatThrownBy(() -> runs.restart(stuck.getId()))
+                .isInstanceOf(JobRestartException.class)
+                .hasMessageContaining("process " + ProcessHandle.current().pid());
+
+        // and: run by a process of this host that has ended, the next run of the day recovers and resumes it
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        owner(stuck, RunOwnerListener.localHost(), ended.pid());
+        JobExecution resumed = run("2026-06-12", input);
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobInstance().getInstanceId())
+                .isEqualTo(stuck.getJobInstance().getInstanceId());
+        assertThat(resumed.getStepExecutions())
+                .extracting(StepExecution::getStepName)
+                .contains("rateStep")
+                .doesNotContain("ingestStep");
+        assertThat(totals(report(resumed))).isEqualTo(totals(report(stuck)));
+    }
+
+    /** Records {@code host} and {@code pid} as the process that runs {@code execution}. */
+    private void owner(JobExecution execution, String host, long pid) {
+        execution.getExecutionContext().putString(RunOwnerListener.HOST, host);
+        execution.getExecutionContext().putLong(RunOwnerListener.PID, pid);
+        jobRepository.updateExecutionContext(execution);
     }
 
     @Test

@@ -322,11 +322,12 @@ abstract class ClosedPeriodScenarios {
                 .sum();
     }
 
+    /** The customer's late usage findings: one per closed period and invoice item, no other. */
     List<String> findings(String customer) {
         return jdbc.queryForList(
                 "SELECT message FROM finding WHERE kind = 'LATE_USAGE_INVOICED' AND finding_key LIKE ?",
                 String.class,
-                "late-usage-invoiced:" + customer + ":period:%");
+                "late-usage-invoiced:" + customer + ":%");
     }
 
     JsonNode statement(JobExecution execution, String customer, String period) throws IOException {

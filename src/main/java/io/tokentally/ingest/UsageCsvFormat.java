@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -24,6 +25,9 @@ class UsageCsvFormat implements UsageFormat {
 
     private static final CSVFormat FORMAT =
             CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(false).get();
+    /** Where Commons CSV's messages say the parser was: {@code (startline 3)}, {@code at line: 21, position: 1,908}. */
+    private static final Pattern PARSER_POSITION =
+            Pattern.compile("\\(startline [\\d,.]+\\)|\\s*at line: [\\d,.]+, position: [\\d,.]+");
 
     @Override
     public String name() {
@@ -156,10 +160,19 @@ class UsageCsvFormat implements UsageFormat {
                 // Commons CSV reports the position before the empty lines it skipped
                 return new Pending(skipBlankLines(record.getCharacterPosition()), -1, record.values(), null);
             } catch (UncheckedIOException | IllegalStateException e) {
-                String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+                String reason = withoutParserPosition(
+                        e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
                 long after = previous.end >= 0 ? previous.end : endOfRecord(previous.start);
                 return resynchronize(after, reason);
             }
+        }
+
+        /**
+         * Commons CSV's message without the line and character position it adds: they count from where its
+         * parser started (after a bad row, the line after it), and the reject names the row's own line.
+         */
+        private static String withoutParserPosition(String message) {
+            return PARSER_POSITION.matcher(message).replaceAll("").trim();
         }
 
         private Pending resynchronize(long after, String reason) throws IOException {

@@ -85,7 +85,11 @@ class UsageCsvFormatTests {
                         tuple(5L, "\"r4\"x,2025-03-01T10:03:00Z,acme,openai,gpt-4o,400,40", true),
                         tuple(6L, "\"r5\"x,2025-03-01T10:04:00Z,acme,openai,gpt-4o,500,50", true),
                         tuple(7L, "r6,2025-03-01T10:05:00Z,acme,openai,gpt-4o,600,60", false));
-        assertThat(records.get(1).malformed()).startsWith("the row is not valid CSV: ");
+        assertThat(records.get(1).malformed())
+                .as("the parser's own line and position count from where it restarted, not from the file's start")
+                .isEqualTo("the row is not valid CSV: Invalid character between encapsulated token and delimiter");
+        assertThat(records.get(4).malformed())
+                .isEqualTo("the row is not valid CSV: Invalid character between encapsulated token and delimiter");
         assertThat(records.get(1).values()).isNull();
         assertThat(records.get(2).field("request_id")).isEqualTo("r3");
         assertThat(records.get(2).field("input_tokens")).isEqualTo("300");
@@ -159,7 +163,8 @@ class UsageCsvFormatTests {
                         tuple(2L, "r1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20", false),
                         tuple(3L, "r2,2025-03-01T10:01:00Z,\"acme,openai,gpt-4o,200,30", true),
                         tuple(4L, "r3,2025-03-01T10:02:00Z,acme,openai,gpt-4o,300,40", false));
-        assertThat(records.get(1).malformed()).startsWith("the row is not valid CSV: ");
+        assertThat(records.get(1).malformed())
+                .isEqualTo("the row is not valid CSV: EOF reached before encapsulated token finished");
         assertThat(records.get(2).field("customer_id")).isEqualTo("acme");
     }
 

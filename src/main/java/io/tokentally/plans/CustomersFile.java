@@ -44,11 +44,13 @@ public final class CustomersFile {
     private static Customer customer(String id, List<CsvTable.Row> rows) {
         List<PlanAssignment> plans = new ArrayList<>();
         BillingCycle cycle = null;
+        CsvTable.Row stripeRow = null;
         for (CsvTable.Row row : rows) {
             Instant from = effectiveFrom(row);
             if (plans.stream().anyMatch(plan -> plan.effectiveFrom().equals(from))) {
                 throw row.problem("customer_id '" + id + "' appears twice"
-                        + (from.equals(Instant.EPOCH) ? "" : " with plan_effective_from " + from));
+                        + (from.equals(Instant.EPOCH) ? "" : " with plan_effective_from " + from)
+                        + "; a customer has one row per plan_effective_from (a row without one is its first plan)");
             }
             plans.add(new PlanAssignment(from, row.require("plan_id")));
             BillingCycle rowCycle = cycle(row);
@@ -56,12 +58,26 @@ public final class CustomersFile {
                 throw row.problem("customer_id '" + id + "' has two billing cycles; give every row the same one");
             }
             cycle = rowCycle;
+            String stripeId = blankAsNull(row.get("stripe_customer_id"));
+            if (stripeId != null
+                    && stripeRow != null
+                    && !stripeId.equals(stripeRow.get("stripe_customer_id").strip())) {
+                throw row.problem("customer_id '" + id + "' has stripe_customer_id '" + stripeId + "' here and '"
+                        + stripeRow.get("stripe_customer_id").strip() + "' on line " + stripeRow.lineNo()
+                        + "; a customer has one Stripe customer");
+            }
+            stripeRow = stripeId != null && stripeRow == null ? row : stripeRow;
         }
         CsvTable.Row last = rows.get(rows.size() - 1);
-        Customer draft =
-                new Customer(id, last.get("stripe_customer_id"), plans.get(0).planId(), last.get("name"), cycle, plans);
+        String stripeCustomerId =
+                stripeRow == null ? last.get("stripe_customer_id") : stripeRow.get("stripe_customer_id");
+        Customer draft = new Customer(id, stripeCustomerId, plans.get(0).planId(), last.get("name"), cycle, plans);
         String current = draft.plans().get(draft.plans().size() - 1).planId();
         return new Customer(id, draft.stripeCustomerId(), current, draft.name(), cycle, draft.plans());
+    }
+
+    private static String blankAsNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 
     private static Instant effectiveFrom(CsvTable.Row row) {

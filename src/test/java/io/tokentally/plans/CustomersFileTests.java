@@ -74,6 +74,26 @@ class CustomersFileTests {
                 .withMessageContaining("customer_id 'acme' appears twice");
     }
 
+    @Test
+    void aPlanChangeRowMayLeaveTheStripeCustomerOutButMayNotNameAnother() throws IOException {
+        // given
+        Path blank = write(
+                "customer_id,stripe_customer_id,plan_id,plan_effective_from",
+                "acme,cus_acme,payg,",
+                "acme,,team,2026-11-20T10:00:00Z");
+        Path other = write(
+                "customer_id,stripe_customer_id,plan_id,plan_effective_from",
+                "acme,cus_acme,payg,",
+                "acme,cus_other,team,2026-11-20T10:00:00Z");
+
+        // when, then
+        assertThat(CustomersFile.read(blank, PLANS).get(0).stripeCustomerId()).isEqualTo("cus_acme");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(other, PLANS))
+                .withMessageContaining(
+                        "line 3: customer_id 'acme' has stripe_customer_id 'cus_other' here and 'cus_acme' on line 2");
+    }
+
     private Path write(String... lines) throws IOException {
         Path file = Files.createTempFile(dir, "customers", ".csv");
         Files.writeString(file, String.join("\n", lines) + "\n");

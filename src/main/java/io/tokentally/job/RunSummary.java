@@ -65,12 +65,17 @@ public final class RunSummary {
             billed = billed.add(new BigDecimal(total.get("billed_usd").asString()));
             tokens += total.get("tokens").asLong();
         }
+        long outside = counts.has("hours_outside_window")
+                ? counts.get("hours_outside_window").asLong()
+                : 0;
         out.append(String.format(
-                "  billed usage: %,d tokens, provider cost $%s, billed $%s (%d hours rated, %d aggregates changed)%n",
+                "  billed usage: %,d tokens, provider cost $%s, billed $%s (%d hours rated%s, %d aggregates changed)%n",
                 tokens,
                 Amounts.toMinorUnit(cost).toPlainString(),
                 Amounts.toMinorUnit(billed).toPlainString(),
                 counts.get("rated_hours").asLong(),
+                // hours its files or held usage reach outside the date: why a rerun of the date alone totals less
+                outside > 0 ? ", " + outside + " of them outside the date" : "",
                 counts.get("aggregates_changed").asLong()));
         if (report.has("held") && !report.get("held").isEmpty()) {
             long held = 0;

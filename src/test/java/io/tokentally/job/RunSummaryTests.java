@@ -38,6 +38,21 @@ class RunSummaryTests {
     }
 
     @Test
+    void saysHowManyRatedHoursLieOutsideTheDate() {
+        // given: a run whose files touched an hour of the day before
+        String report = REPORT.formatted("[]")
+                .replace("\"rated_hours\": 2,", "\"rated_hours\": 25, \"hours_outside_window\": 1,");
+
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(report));
+
+        // then
+        assertThat(summary).contains("(25 hours rated, 1 of them outside the date, 3 aggregates");
+        assertThat(RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted("[]"))))
+                .contains("(2 hours rated, 3 aggregates changed)");
+    }
+
+    @Test
     void saysNothingOfFindingsWhenThereAreNone() {
         // when
         String summary = RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted("[]")));

@@ -25,9 +25,11 @@ class UsageCsvFormat implements UsageFormat {
 
     private static final CSVFormat FORMAT =
             CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(false).get();
-    /** Where Commons CSV's messages say the parser was: {@code (startline 3)}, {@code at line: 21, position: 1,908}. */
-    private static final Pattern PARSER_POSITION =
-            Pattern.compile("\\(startline [\\d,.]+\\)|\\s*at line: [\\d,.]+, position: [\\d,.]+");
+    /**
+     * Where Commons CSV's messages say the parser was: {@code (startline 3)}, {@code (line 3)}, {@code at line: 21,
+     * position: 1,908}, its numbers grouped as the default locale groups them.
+     */
+    private static final Pattern PARSER_POSITION = Pattern.compile("\\((start)?line [^)]*\\)|\\s*at line: .*$");
 
     @Override
     public String name() {

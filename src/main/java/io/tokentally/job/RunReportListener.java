@@ -103,11 +103,7 @@ public class RunReportListener implements JobExecutionListener {
         Path folder = RunFolders.of(properties.runsDir(), JOB_NAME, date, execution.getId());
         try {
             Files.createDirectories(folder);
-            EarlierStepOutputs.copyInto(
-                    properties.runsDir(),
-                    JOB_NAME,
-                    execution,
-                    jobRepository.getJobExecutions(execution.getJobInstance()));
+            copyEarlierStepOutputs(execution);
             long run = execution.getJobInstance().getInstanceId();
             Map<String, Long> uploads = outbox.countsOfRun(run);
             if (execution.getStatus() == BatchStatus.COMPLETED && rejectedUploads(uploads) > 0) {
@@ -128,6 +124,22 @@ public class RunReportListener implements JobExecutionListener {
             execution.setExitStatus(new ExitStatus(
                     COMPLETED_WITHOUT_REPORT,
                     "the run report could not be written into " + folder.toAbsolutePath() + ": " + e));
+        }
+    }
+
+    /** See {@link EarlierStepOutputs}; a copy that fails is logged, and the run report is still written. */
+    private void copyEarlierStepOutputs(JobExecution execution) {
+        try {
+            EarlierStepOutputs.copyInto(
+                    properties.runsDir(),
+                    JOB_NAME,
+                    execution,
+                    jobRepository.getJobExecutions(execution.getJobInstance()));
+        } catch (IOException | RuntimeException e) {
+            log.warn(
+                    "The files of the steps an earlier execution completed could not be copied into this run folder;"
+                            + " they are in that execution's folder",
+                    e);
         }
     }
 
@@ -207,8 +219,9 @@ public class RunReportListener implements JobExecutionListener {
         counts.put("unattributed", unattributed);
         counts.put("error_rows", errors);
         counts.put("files", byOutcome);
-        counts.put("rated_hours", totals.ratedHours(run, window));
-        counts.put("hours_outside_window", totals.hoursOutsideWindow(run, window));
+        RunTotalsRepository.RatedHourCounts hours = totals.ratedHours(run, window);
+        counts.put("rated_hours", hours.rated());
+        counts.put("hours_outside_window", hours.outsideWindow());
         counts.put("aggregates_changed", aggregatesChanged);
         return counts;
     }

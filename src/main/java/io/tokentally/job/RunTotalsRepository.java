@@ -122,26 +122,21 @@ public class RunTotalsRepository {
      */
     public record RunTotals(List<Total> billed, List<Total> unattributed, long aggregatesChanged) {}
 
-    /**
-     * How many distinct hours the run rated: of the hours the rate step rated (the run's hours and every hour of
-     * its window), those that hold aggregates, each looked up by the key's first column instead of counting the
-     * distinct hours of every aggregate of the run's hours.
-     */
-    public long ratedHours(long run, UsageWindow window) {
-        return RatedHours.of(jdbc, run, window).stream()
-                .filter(hour -> RatedHours.holdsAggregates(jdbc, hour, false))
-                .count();
-    }
+    /** How many hours the run rated, and how many of them lie outside its window. */
+    public record RatedHourCounts(long rated, long outsideWindow) {}
 
-    /** Hours this run's files touched outside its window (late or early usage), which it rated too. */
-    public long hoursOutsideWindow(long run, UsageWindow window) {
-        Long hours = jdbc.queryForObject(
-                "SELECT COUNT(*) FROM run_hour WHERE ingest_run = ? AND (hour_start < ? OR hour_start >= ?)",
-                Long.class,
-                run,
-                SqlTime.utc(window.from()),
-                SqlTime.utc(window.to()));
-        return hours == null ? 0 : hours;
+    /**
+     * The hours the run rated: of the hours the rate step rated (the run's hours and every hour of its window),
+     * those that hold aggregates, each looked up by the key's first column instead of counting the distinct
+     * hours of every aggregate of the run's hours; those outside the window are late or early usage its files
+     * touched, or held usage it re-rated.
+     */
+    public RatedHourCounts ratedHours(long run, UsageWindow window) {
+        List<Instant> rated = RatedHours.of(jdbc, run, window).stream()
+                .filter(hour -> RatedHours.holdsAggregates(jdbc, hour, false))
+                .toList();
+        long outside = rated.stream().filter(hour -> !window.contains(hour)).count();
+        return new RatedHourCounts(rated.size(), outside);
     }
 
     /**

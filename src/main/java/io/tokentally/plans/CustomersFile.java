@@ -41,10 +41,13 @@ public final class CustomersFile {
         return customers;
     }
 
+    /** A customer from its rows: one per plan (a row without plan_effective_from is the first plan). */
     private static Customer customer(String id, List<CsvTable.Row> rows) {
         List<PlanAssignment> plans = new ArrayList<>();
         BillingCycle cycle = null;
-        CsvTable.Row stripeRow = null;
+        String stripeCustomerId = null;
+        long stripeLine = 0;
+        String name = null;
         for (CsvTable.Row row : rows) {
             Instant from = effectiveFrom(row);
             if (plans.stream().anyMatch(plan -> plan.effectiveFrom().equals(from))) {
@@ -58,26 +61,22 @@ public final class CustomersFile {
                 throw row.problem("customer_id '" + id + "' has two billing cycles; give every row the same one");
             }
             cycle = rowCycle;
-            String stripeId = blankAsNull(row.get("stripe_customer_id"));
-            if (stripeId != null
-                    && stripeRow != null
-                    && !stripeId.equals(stripeRow.get("stripe_customer_id").strip())) {
+            // an empty stripe_customer_id or name on a plan-change row leaves the customer's as they are
+            String stripeId = row.get("stripe_customer_id");
+            if (stripeId != null && stripeCustomerId != null && !stripeId.equals(stripeCustomerId)) {
                 throw row.problem("customer_id '" + id + "' has stripe_customer_id '" + stripeId + "' here and '"
-                        + stripeRow.get("stripe_customer_id").strip() + "' on line " + stripeRow.lineNo()
-                        + "; a customer has one Stripe customer");
+                        + stripeCustomerId + "' on line " + stripeLine + "; a customer has one Stripe customer");
             }
-            stripeRow = stripeId != null && stripeRow == null ? row : stripeRow;
+            if (stripeId != null && stripeCustomerId == null) {
+                stripeCustomerId = stripeId;
+                stripeLine = row.lineNo();
+            }
+            name = row.get("name") != null ? row.get("name") : name;
         }
-        CsvTable.Row last = rows.get(rows.size() - 1);
-        String stripeCustomerId =
-                stripeRow == null ? last.get("stripe_customer_id") : stripeRow.get("stripe_customer_id");
-        Customer draft = new Customer(id, stripeCustomerId, plans.get(0).planId(), last.get("name"), cycle, plans);
+        Customer draft = new Customer(id, stripeCustomerId, plans.get(0).planId(), name, cycle, plans);
+        // the plan of the latest plan_effective_from: the customer's plans are sorted by it
         String current = draft.plans().get(draft.plans().size() - 1).planId();
-        return new Customer(id, draft.stripeCustomerId(), current, draft.name(), cycle, draft.plans());
-    }
-
-    private static String blankAsNull(String text) {
-        return text == null || text.isBlank() ? null : text.strip();
+        return new Customer(id, stripeCustomerId, current, name, cycle, draft.plans());
     }
 
     private static Instant effectiveFrom(CsvTable.Row row) {

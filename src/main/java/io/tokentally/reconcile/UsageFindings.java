@@ -145,8 +145,8 @@ class UsageFindings {
 
     /**
      * One notice per customer and UTC day whose usage this run queued as Stripe invoice items because it is
-     * older than the meter event window. The invoice items of closed periods (meter {@code closed-period},
-     * ClosedPeriodRepository.METER) have a finding of their own per period and item, which says why.
+     * older than the meter event window. The invoice items of closed periods ({@link LateInvoiceItems#METER})
+     * have a finding of their own per period and item, which says why.
      */
     List<Finding> lateUsageInvoiced(long run) {
         List<Finding> found = new ArrayList<>();
@@ -154,13 +154,14 @@ class UsageFindings {
         jdbc.query(
                 // no ORDER BY (the map orders the days): H2 would walk the whole outbox through its revision index
                 "SELECT customer_id, window_start, value_micros FROM outbox WHERE kind = 'INVOICE_ITEM'"
-                        + " AND meter <> 'closed-period' AND created_run = ?",
+                        + " AND meter <> ? AND created_run = ?",
                 rs -> {
                     LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "window_start"), ZoneOffset.UTC);
                     long[] sums = days.computeIfAbsent(rs.getString(1) + "|" + day, key -> new long[2]);
                     sums[0]++;
                     sums[1] += rs.getLong(3);
                 },
+                LateInvoiceItems.METER,
                 run);
         days.forEach((key, sums) -> {
             String customerId = key.substring(0, key.lastIndexOf('|'));

@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.ingest.RegisterFilesStepConfiguration;
 import io.tokentally.reconcile.CreditsStepConfiguration;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.stripe.UploadStepConfiguration;
@@ -37,10 +38,10 @@ class EarlierStepOutputsTests {
         write(2, "statements/alice-20261101T0000Z.json", "alice");
         write(2, "statements/bob-20261101T0000Z.csv", "bob");
         write(2, "balances.json", "[]");
-        write(2, "stripe-requests.jsonl", "partial");
+        write(2, "stripe-requests.jsonl", "the requests of execution 2");
         JobExecution third =
                 execution(3, step(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP, BatchStatus.COMPLETED));
-        write(3, "stripe-requests.jsonl", "the rest");
+        write(3, "stripe-requests.jsonl", "the requests of execution 3");
 
         // when
         EarlierStepOutputs.copyInto(runsDir, "nightly-billing", third, List.of(first, second, third));
@@ -50,16 +51,29 @@ class EarlierStepOutputsTests {
         assertThat(folder.resolve("statements/alice-20261101T0000Z.json")).hasContent("alice");
         assertThat(folder.resolve("statements/bob-20261101T0000Z.csv")).hasContent("bob");
         assertThat(folder.resolve("balances.json")).hasContent("[]");
-        assertThat(folder.resolve("stripe-requests.jsonl")).hasContent("the rest");
+        assertThat(folder.resolve("stripe-requests.jsonl")).hasContent("the requests of execution 3");
     }
 
     @Test
-    void aFirstExecutionHasNothingToCopy() throws IOException {
-        JobExecution first = execution(1, step(CreditsStepConfiguration.SETTLE_CREDITS_STEP, BatchStatus.FAILED));
+    void thePulledPagesAreCopiedWithTheirFoldersAndAFileThisExecutionHasIsKept() throws IOException {
+        // given: execution 1 pulled provider pages and wrote statements, then failed; execution 2 wrote a statement
+        JobExecution first = execution(
+                1,
+                step(RegisterFilesStepConfiguration.REGISTER_FILES_STEP, BatchStatus.COMPLETED),
+                step(CreditsStepConfiguration.SETTLE_CREDITS_STEP, BatchStatus.COMPLETED),
+                step(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP, BatchStatus.FAILED));
+        write(1, "provider-api/openai-usage/page-1.json", "{}");
+        write(1, "balances.json", "[1]");
+        JobExecution second =
+                execution(2, step(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP, BatchStatus.COMPLETED));
+        write(2, "balances.json", "[2]");
 
-        EarlierStepOutputs.copyInto(runsDir, "nightly-billing", first, List.of(first));
+        // when
+        EarlierStepOutputs.copyInto(runsDir, "nightly-billing", second, List.of(first, second));
 
-        assertThat(folder(1)).doesNotExist();
+        // then
+        assertThat(folder(2).resolve("provider-api/openai-usage/page-1.json")).hasContent("{}");
+        assertThat(folder(2).resolve("balances.json")).hasContent("[2]");
     }
 
     /** A step execution of a given name and status. */

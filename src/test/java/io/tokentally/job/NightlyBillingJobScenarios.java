@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.UsageFixtures;
+import io.tokentally.rating.RatingStepConfiguration;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.RunFolders;
 import java.io.IOException;
@@ -336,34 +337,54 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void theHoursOutsideTheDateAreThoseItRatedThere() throws Exception {
+        // given: a file with a row of the date, a row of the hour before it and an error row of the day after
+        Path input = folder("outside");
+        write(
+                input.resolve("gateway.csv"),
+                "ow1,2026-06-20T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok",
+                "ow2,2026-06-19T23:10:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok",
+                "ow3,2026-06-21T05:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,error");
+
+        // when
+        JobExecution execution = run("2026-06-20", input);
+
+        // then: the error row's hour holds nothing billed, so it is neither rated nor outside the date
+        JsonNode counts = report(execution).get("counts");
+        assertThat(counts.get("rated_hours").asLong()).isEqualTo(2);
+        assertThat(counts.get("hours_outside_window").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void anExecutionWithAStepStillMarkedRunningIsResumedOnlyWhenItsProcessIsKnownToBeGone() throws Exception {
-        // given: a run of the day, then left as a process that stopped before its rate step ended leaves it
+        // given: a completed run of the day, then marked the way a process that stopped before its rate step
+        // ended leaves it: the run STOPPED, the rate step still STARTED
         Path input = folder("stuck");
         write(input.resolve("gateway.csv"), "st1,2026-06-12T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
         JobExecution stuck = run("2026-06-12", input);
         stuck.setStatus(BatchStatus.STOPPED);
         jobRepository.update(stuck);
         StepExecution rate = stuck.getStepExecutions().stream()
-                .filter(step -> step.getStepName().equals("rateStep"))
+                .filter(step -> step.getStepName().equals(RatingStepConfiguration.RATE_STEP))
                 .findFirst()
                 .orElseThrow();
         rate.setStatus(BatchStatus.STARTED);
         jobRepository.update(rate);
 
-        // then: run by another host, it is neither resumed by a run of the day nor taken over silently
+        // when run by another host, then a run of the day neither resumes it nor takes it over silently
         owner(stuck, "another-host", ProcessHandle.current().pid());
         assertThatThrownBy(() -> run("2026-06-12", input))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("[rateStep]")
+                .hasMessageContaining("[" + RatingStepConfiguration.RATE_STEP + "]")
                 .hasMessageContaining("tokentally restart " + stuck.getId());
 
-        // and: run by a process alive on this host (this one), a restart is refused naming that process
+        // when run by a process alive on this host (this one), then a restart is refused naming that process
         owner(stuck, RunOwnerListener.localHost(), ProcessHandle.current().pid());
         assertThatThrownBy(() -> runs.restart(stuck.getId()))
                 .isInstanceOf(JobRestartException.class)
                 .hasMessageContaining("process " + ProcessHandle.current().pid());
 
-        // and: run by a process of this host that has ended, the next run of the day recovers and resumes it
+        // when run by a process of this host that has ended, then the next run of the day recovers and resumes it
         Process ended = new ProcessBuilder("true").start();
         ended.waitFor();
         owner(stuck, RunOwnerListener.localHost(), ended.pid());
@@ -373,7 +394,7 @@ abstract class NightlyBillingJobScenarios {
                 .isEqualTo(stuck.getJobInstance().getInstanceId());
         assertThat(resumed.getStepExecutions())
                 .extracting(StepExecution::getStepName)
-                .contains("rateStep")
+                .contains(RatingStepConfiguration.RATE_STEP)
                 .doesNotContain("ingestStep");
         assertThat(totals(report(resumed))).isEqualTo(totals(report(stuck)));
     }

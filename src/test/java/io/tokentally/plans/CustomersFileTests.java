@@ -75,21 +75,33 @@ class CustomersFileTests {
     }
 
     @Test
-    void aPlanChangeRowMayLeaveTheStripeCustomerOutButMayNotNameAnother() throws IOException {
+    void aPlanChangeRowMayLeaveTheStripeCustomerAndTheNameOut() throws IOException {
+        // given: the plan change comes first in the file
+        Path file = write(
+                "customer_id,stripe_customer_id,plan_id,plan_effective_from,name",
+                "acme,,team,2026-11-20T10:00:00Z,",
+                "acme,cus_acme,payg,,Acme Inc");
+
+        // when
+        Customer acme = CustomersFile.read(file, PLANS).get(0);
+
+        // then
+        assertThat(acme.stripeCustomerId()).isEqualTo("cus_acme");
+        assertThat(acme.name()).isEqualTo("Acme Inc");
+        assertThat(acme.planId()).isEqualTo("team");
+    }
+
+    @Test
+    void refusesRowsOfOneCustomerNamingTwoStripeCustomers() throws IOException {
         // given
-        Path blank = write(
-                "customer_id,stripe_customer_id,plan_id,plan_effective_from",
-                "acme,cus_acme,payg,",
-                "acme,,team,2026-11-20T10:00:00Z");
-        Path other = write(
+        Path file = write(
                 "customer_id,stripe_customer_id,plan_id,plan_effective_from",
                 "acme,cus_acme,payg,",
                 "acme,cus_other,team,2026-11-20T10:00:00Z");
 
         // when, then
-        assertThat(CustomersFile.read(blank, PLANS).get(0).stripeCustomerId()).isEqualTo("cus_acme");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> CustomersFile.read(other, PLANS))
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
                 .withMessageContaining(
                         "line 3: customer_id 'acme' has stripe_customer_id 'cus_other' here and 'cus_acme' on line 2");
     }

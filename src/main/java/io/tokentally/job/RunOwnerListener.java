@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.Optional;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
@@ -9,7 +10,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
 /**
- * Records which process runs an execution (host and process id) in its execution context, so that a
+ * Records which process runs an execution (host, process id and the process's start) in its execution context, so that a
  * later {@code run} on the same host can tell a crashed execution from one that is still running.
  */
 @Component
@@ -17,6 +18,8 @@ public class RunOwnerListener implements JobExecutionListener {
 
     static final String HOST = "owner.host";
     static final String PID = "owner.pid";
+    /** When the owner process started (epoch milliseconds): tells it from a later process given the same id. */
+    static final String STARTED = "owner.started";
 
     private final JobRepository jobRepository;
 
@@ -28,39 +31,58 @@ public class RunOwnerListener implements JobExecutionListener {
     public void beforeJob(JobExecution execution) {
         execution.getExecutionContext().putString(HOST, localHost());
         execution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
+        startOf(ProcessHandle.current())
+                .ifPresent(started -> execution.getExecutionContext().putLong(STARTED, started));
         jobRepository.updateExecutionContext(execution);
     }
 
     /** Whether the execution was run by a process on this host that no longer exists. */
     static boolean ownerIsGone(JobExecution execution) {
-        return localOwner(execution).map(pid -> !isAlive(pid)).orElse(false);
+        return localOwner(execution).map(owner -> !owner.isAlive()).orElse(false);
     }
 
     /** Whether the execution was run by a process on this host that still exists (this one included). */
     static boolean ownerIsAliveHere(JobExecution execution) {
-        return localOwner(execution).map(RunOwnerListener::isAlive).orElse(false);
+        return localOwner(execution).map(Owner::isAlive).orElse(false);
     }
 
     /** Whether this process runs the execution. */
     static boolean ownedByThisProcess(JobExecution execution) {
         return localOwner(execution)
-                .map(pid -> pid == ProcessHandle.current().pid())
+                .map(owner -> owner.pid() == ProcessHandle.current().pid())
                 .orElse(false);
     }
 
-    /** The process id of the execution's owner when it ran on this host; empty for another host or none recorded. */
-    private static Optional<Long> localOwner(JobExecution execution) {
+    /** The owner of an execution on this host: its process id, and when it started if that was recorded. */
+    private record Owner(long pid, Long started) {
+
+        /**
+         * Whether the process still exists. A process with the same id that started at another time is a later
+         * one the system gave the id to (after the owner ended, or after a reboot), so the owner is gone.
+         */
+        boolean isAlive() {
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .map(process -> started == null
+                            || startOf(process).map(started::equals).orElse(true))
+                    .orElse(false);
+        }
+    }
+
+    /** The owner of the execution when it ran on this host; empty for another host or none recorded. */
+    private static Optional<Owner> localOwner(JobExecution execution) {
         var context = execution.getExecutionContext();
         if (!context.containsKey(HOST)
                 || !context.containsKey(PID)
                 || !localHost().equals(context.getString(HOST))) {
             return Optional.empty();
         }
-        return Optional.of(context.getLong(PID));
+        return Optional.of(
+                new Owner(context.getLong(PID), context.containsKey(STARTED) ? context.getLong(STARTED) : null));
     }
 
-    private static boolean isAlive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    private static Optional<Long> startOf(ProcessHandle process) {
+        return process.info().startInstant().map(Instant::toEpochMilli);
     }
 
     static String localHost() {

@@ -30,6 +30,24 @@ class RunOwnerListenerTests {
     }
 
     @Test
+    void anExecutionWhoseProcessIdNowNamesALaterProcessHasItsOwnerGone() {
+        // given: this process's id, recorded with a start a minute before this process started
+        long started =
+                ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
+        JobExecution reused =
+                ownedBy(RunOwnerListener.localHost(), ProcessHandle.current().pid());
+        reused.getExecutionContext().putLong(RunOwnerListener.STARTED, started - 60_000);
+        JobExecution same =
+                ownedBy(RunOwnerListener.localHost(), ProcessHandle.current().pid());
+        same.getExecutionContext().putLong(RunOwnerListener.STARTED, started);
+
+        // then
+        assertThat(RunOwnerListener.ownerIsGone(reused)).isTrue();
+        assertThat(RunOwnerListener.ownerIsAliveHere(reused)).isFalse();
+        assertThat(RunOwnerListener.ownerIsAliveHere(same)).isTrue();
+    }
+
+    @Test
     void anExecutionOfAnotherHostIsNeitherAliveHereNorKnownToBeGone() {
         JobExecution execution = ownedBy("another-host", ProcessHandle.current().pid());
 

@@ -3,6 +3,7 @@ package io.tokentally.api;
 import static io.tokentally.api.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.ChildJvm;
 import io.tokentally.UsageFixtures;
 import io.tokentally.cli.TokentallyCommand;
 import java.io.File;
@@ -95,21 +96,14 @@ class ServeShutdownIntegrationTests {
     }
 
     private static Process serve(Path work, int port) throws Exception {
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dtokentally.data-dir=" + work.resolve("data"),
-                "-Dtokentally.runs-dir=" + work.resolve("runs"),
-                "-Dtokentally.ingest.chunk-size=20",
-                "-Dtokentally.ingest.threads=1",
-                "-Dlogging.structured.format.console=ecs",
-                "io.tokentally.TokentallyApplication",
-                "serve",
-                "--port=" + port,
-                "--no-scheduler");
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(
+                List.of(
+                        "-Dtokentally.data-dir=" + work.resolve("data"),
+                        "-Dtokentally.runs-dir=" + work.resolve("runs"),
+                        "-Dtokentally.ingest.chunk-size=20",
+                        "-Dtokentally.ingest.threads=1",
+                        "-Dlogging.structured.format.console=ecs"),
+                List.of("serve", "--port=" + port, "--no-scheduler")));
         builder.environment().put("TOKENTALLY_API_TOKENS", TOKEN);
         builder.redirectErrorStream(true);
         builder.redirectOutput(work.resolve("serve.log").toFile());

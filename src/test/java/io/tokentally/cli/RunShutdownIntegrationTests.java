@@ -2,6 +2,7 @@ package io.tokentally.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.ChildJvm;
 import io.tokentally.UsageFixtures;
 import java.io.File;
 import java.nio.file.Files;
@@ -108,17 +109,12 @@ class RunShutdownIntegrationTests {
     }
 
     private Process child(List<String> arguments, Path log) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dtokentally.data-dir=" + work.resolve("data"),
-                "-Dtokentally.runs-dir=" + work.resolve("runs"),
-                "-Dtokentally.ingest.threads=4",
-                "io.tokentally.TokentallyApplication"));
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(
+                List.of(
+                        "-Dtokentally.data-dir=" + work.resolve("data"),
+                        "-Dtokentally.runs-dir=" + work.resolve("runs"),
+                        "-Dtokentally.ingest.threads=4"),
+                arguments));
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());
         builder.directory(new File("."));

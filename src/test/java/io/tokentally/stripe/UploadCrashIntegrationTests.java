@@ -2,6 +2,7 @@ package io.tokentally.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.ChildJvm;
 import io.tokentally.TestPostgres;
 import io.tokentally.UsageFixtures;
 import io.tokentally.shared.Amounts;
@@ -205,13 +206,8 @@ class UploadCrashIntegrationTests {
     private static int children;
 
     private static Process child(Path work, Database db, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path")));
-        command.addAll(db.properties());
-        command.addAll(List.of(
+        List<String> properties = new ArrayList<>(db.properties());
+        properties.addAll(List.of(
                 "-Dtokentally.runs-dir=" + work.resolve("runs"),
                 "-Dtokentally.stripe.api-base=" + STRIPE.baseUrl(),
                 "-Dtokentally.stripe.meter-events-base=" + STRIPE.baseUrl(),
@@ -219,10 +215,8 @@ class UploadCrashIntegrationTests {
                 "-Dtokentally.stripe.backoff-millis=25",
                 "-Dtokentally.stripe.max-attempts=40",
                 "-Dtokentally.stripe.read-timeout-millis=2000",
-                "-Dtokentally.stripe.read-back-max-wait-seconds=3",
-                "io.tokentally.TokentallyApplication"));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command);
+                "-Dtokentally.stripe.read-back-max-wait-seconds=3"));
+        ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(properties, List.of(arguments)));
         builder.environment().put("STRIPE_API_KEY", "sk_test_crash");
         builder.redirectErrorStream(true);
         builder.redirectOutput(work.resolve(arguments[0] + "-" + (++children % 2 == 1 ? 1 : 2) + ".log")

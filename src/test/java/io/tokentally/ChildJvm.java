@@ -1,0 +1,27 @@
+package io.tokentally;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command line of a second JVM running the application from the tests' class path, as a test kills or stops it. */
+public final class ChildJvm {
+
+    private ChildJvm() {}
+
+    /**
+     * @param systemProperties {@code -Dname=value} options
+     * @param arguments the application's arguments (its command and options)
+     */
+    public static List<String> command(List<String> systemProperties, List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path")));
+        command.addAll(systemProperties);
+        command.add("io.tokentally.TokentallyApplication");
+        command.addAll(arguments);
+        return command;
+    }
+}

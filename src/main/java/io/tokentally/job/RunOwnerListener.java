@@ -10,8 +10,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
 /**
- * Records which process runs an execution (host, process id and the process's start) in its execution context, so that a
- * later {@code run} on the same host can tell a crashed execution from one that is still running.
+ * Records which process runs an execution (host, process id and the process's start) in its execution
+ * context, so that a later {@code run} on the same host can tell a crashed execution from one that is still
+ * running.
  */
 @Component
 public class RunOwnerListener implements JobExecutionListener {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** The rules that turn provider and model names as written into canonical ids (usage-formats.md §7). */
 final class ModelIds {
@@ -17,17 +18,6 @@ final class ModelIds {
             "vertex_ai", "google",
             "vertex", "google",
             "google-vertex", "google");
-
-    private static final List<String> MODEL_PREFIXES = List.of(
-            "openai/",
-            "anthropic/",
-            "google/",
-            "gemini/",
-            "vertex_ai/",
-            "models/",
-            "openrouter/",
-            "vercel_ai_gateway/",
-            "bedrock/");
 
     /**
      * Providers as written that host or route other vendors' models (gateways and clouds): a model they name
@@ -40,6 +30,14 @@ final class ModelIds {
     private static final List<String> VENDORS = List.of("openai", "anthropic", "google", "gemini");
 
     private static final List<String> GATEWAY_PREFIXES = List.of("openrouter/", "vercel_ai_gateway/");
+
+    /** Prefixes a model id may carry before the vendor's own id: gateways', vendors' and others, in any order. */
+    private static final List<String> MODEL_PREFIXES = Stream.of(
+                    GATEWAY_PREFIXES.stream(),
+                    VENDORS.stream().map(vendor -> vendor + "/"),
+                    Stream.of("vertex_ai/", "models/", "bedrock/"))
+            .flatMap(prefixes -> prefixes)
+            .toList();
 
     /** Bedrock's cross-region inference prefixes and its vendor prefix: {@code us.anthropic.claude-…}. */
     private static final Pattern BEDROCK_PREFIX = Pattern.compile(

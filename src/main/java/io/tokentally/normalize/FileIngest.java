@@ -10,11 +10,13 @@ import io.tokentally.ingest.RejectCode;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormat;
 import io.tokentally.ingest.UsageRowParser;
+import io.tokentally.shared.ContextTier;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -157,14 +159,14 @@ final class FileIngest implements FileIngestion {
         LocalDate day = dayOf(line);
         hasher.hash(line.source(), line.requestId());
         if (snapshots != null) {
-            takeBucket(record, line);
+            takeBucket(record, line.withoutHold());
             return;
         }
         long fingerprint = RequestFingerprint.of(line);
         OptionalLong earlier = earlierCopy(day, hasher.high(), hasher.low());
         if (earlier.isPresent()) {
             duplicates++;
-            noteConflict(earlier.getAsLong(), fingerprint, record.lineNo(), line.requestId());
+            noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
             return;
         }
         acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(hasher.high(), hasher.low(), fingerprint);
@@ -230,7 +232,7 @@ final class FileIngest implements FileIngestion {
                     continue;
                 }
                 comparedAgain.add(record.lineNo());
-                if (conflicts(earlier.getAsLong(), RequestFingerprint.of(line))) {
+                if (conflicts(earlier.getAsLong(), line, RequestFingerprint.of(line))) {
                     conflictsWithOthers.add(
                             new DuplicateConflictRepository.Conflict(record.lineNo(), line.requestId()));
                 }
@@ -273,10 +275,30 @@ final class FileIngest implements FileIngestion {
         return earlier != RequestKeySet.UNKNOWN && earlier != fingerprint;
     }
 
+    /**
+     * Whether a duplicate counted other numbers than its first copy. A first copy read while its model had no
+     * price was stored under the row's own id and the stated or standard tier; a retry read since the price
+     * normalizes to the priced id and may derive the long tier, yet it is the same request.
+     */
+    private boolean conflicts(long earlier, UsageLine line, long fingerprint) {
+        if (!conflicts(earlier, fingerprint)) {
+            return false;
+        }
+        if (line.held()) {
+            return true;
+        }
+        for (ContextTier tier : EnumSet.of(line.contextTier(), ContextTier.STANDARD)) {
+            if (earlier == RequestFingerprint.of(normalizer.asHeld(line, tier))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Keeps a duplicate as a conflict when its first copy counted other numbers. */
-    private void noteConflict(long earlier, long fingerprint, long lineNo, String requestId) {
-        if (conflicts(earlier, fingerprint)) {
-            pendingConflicts.add(new DuplicateConflictRepository.Conflict(lineNo, requestId));
+    private void noteConflict(long earlier, UsageLine line, long fingerprint, long lineNo) {
+        if (conflicts(earlier, line, fingerprint)) {
+            pendingConflicts.add(new DuplicateConflictRepository.Conflict(lineNo, line.requestId()));
             if (pendingConflicts.size() >= batchSize) {
                 flushConflicts();
             }

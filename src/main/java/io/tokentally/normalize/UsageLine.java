@@ -9,7 +9,10 @@ import java.time.Instant;
 /**
  * One normalized request. The token counts are disjoint canonical buckets: {@code input} is uncached
  * input only; {@code reasoning} is a sub-count of {@code output}, never billed on its own;
- * {@code units} counts the request's non-token units.
+ * {@code units} counts the request's non-token units. {@code held} marks a request whose model had no price
+ * at its time: its model is the row's own id and its context tier provisional until a price exists; {@code
+ * heldInput} is then its whole input (cached and cache-write tokens included), or null if the row stated its
+ * tier.
  */
 public record UsageLine(
         String source,
@@ -32,7 +35,86 @@ public record UsageLine(
         long cacheWrite1h,
         long output,
         long reasoning,
-        UnitCounts units) {
+        UnitCounts units,
+        boolean held,
+        Long heldInput) {
+
+    /** A request's usage, priced when it was read. */
+    public UsageLine(
+            String source,
+            String requestId,
+            long fileId,
+            long lineNo,
+            Instant occurredAt,
+            Instant priceEpoch,
+            String customerId,
+            boolean attributed,
+            String provider,
+            String model,
+            String rawModel,
+            ServiceTier serviceTier,
+            ContextTier contextTier,
+            boolean billable,
+            long input,
+            long cacheRead,
+            long cacheWrite5m,
+            long cacheWrite1h,
+            long output,
+            long reasoning,
+            UnitCounts units) {
+        this(
+                source,
+                requestId,
+                fileId,
+                lineNo,
+                occurredAt,
+                priceEpoch,
+                customerId,
+                attributed,
+                provider,
+                model,
+                rawModel,
+                serviceTier,
+                contextTier,
+                billable,
+                input,
+                cacheRead,
+                cacheWrite5m,
+                cacheWrite1h,
+                output,
+                reasoning,
+                units,
+                false,
+                null);
+    }
+
+    /** This line as an export bucket keeps it: buckets replace each other by their stored numbers, never settled. */
+    UsageLine withoutHold() {
+        return held
+                ? new UsageLine(
+                        source,
+                        requestId,
+                        fileId,
+                        lineNo,
+                        occurredAt,
+                        priceEpoch,
+                        customerId,
+                        attributed,
+                        provider,
+                        model,
+                        rawModel,
+                        serviceTier,
+                        contextTier,
+                        billable,
+                        input,
+                        cacheRead,
+                        cacheWrite5m,
+                        cacheWrite1h,
+                        output,
+                        reasoning,
+                        units)
+                : this;
+    }
 
     public Instant hourStart() {
         return Hours.startOf(occurredAt);

@@ -103,8 +103,41 @@ public final class UsageNormalizer {
                 buckets[3],
                 buckets[4],
                 row.reasoningTokens(),
-                row.units());
+                row.units(),
+                pricing.isEmpty(),
+                pricing.isEmpty() && row.contextTier() == null ? row.inputTokens() : null);
         return new Result(line, null, pricing.isPresent() ? null : held(row, model));
+    }
+
+    /**
+     * A priced line as it would have been read while its model had no price: under the row's own id (prefixes
+     * removed, alias rules applied) and in {@code tier}.
+     */
+    UsageLine asHeld(UsageLine line, ContextTier tier) {
+        return new UsageLine(
+                line.source(),
+                line.requestId(),
+                line.fileId(),
+                line.lineNo(),
+                line.occurredAt(),
+                line.priceEpoch(),
+                line.customerId(),
+                line.attributed(),
+                line.provider(),
+                catalog.modelId(line.provider(), line.rawModel()),
+                line.rawModel(),
+                line.serviceTier(),
+                tier,
+                line.billable(),
+                line.input(),
+                line.cacheRead(),
+                line.cacheWrite5m(),
+                line.cacheWrite1h(),
+                line.output(),
+                line.reasoning(),
+                line.units(),
+                true,
+                null);
     }
 
     private ModelId resolve(String rawProvider, String rawModel) {

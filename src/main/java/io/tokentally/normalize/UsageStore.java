@@ -10,8 +10,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -26,8 +28,8 @@ class UsageStore {
     private static final String INSERT_TOTALS = "INSERT INTO usage_hourly (file_id, ingest_run, hour_start,"
             + " customer_id, attributed, provider, model, service_tier, context_tier, price_epoch, billable, requests,"
             + " input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,"
-            + " reasoning_tokens, web_search_requests, images, audio_seconds, first_line, last_line)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " reasoning_tokens, web_search_requests, images, audio_seconds, first_line, last_line, held,"
+            + " held_input_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final Comparator<UsageTotals.Group> STORAGE_ORDER = Comparator.comparing(
                     UsageTotals.Group::hourStart)
@@ -36,12 +38,17 @@ class UsageStore {
 
     private final JdbcTemplate jdbc;
     private final String insertHour;
+    private final String insertHeldModelHour;
     private final boolean repeatsKey;
 
     UsageStore(JdbcTemplate jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
         this.insertHour = dialect.insertIfAbsent(
                 "run_hour", List.of("ingest_run", "hour_start"), List.of("ingest_run", "hour_start"));
+        this.insertHeldModelHour = dialect.insertIfAbsent(
+                "held_model_hour",
+                List.of("provider", "model", "hour_start"),
+                List.of("provider", "model", "hour_start"));
         this.repeatsKey = dialect.repeatsKeyParameters();
     }
 
@@ -95,7 +102,31 @@ class UsageStore {
         totals.forEach((group, sums) -> rows.add(Map.entry(group, sums)));
         rows.sort(Map.Entry.comparingByKey(STORAGE_ORDER));
         jdbc.batchUpdate(INSERT_TOTALS, rows, batchSize, (ps, row) -> bindTotals(ps, fileId, run, row));
+        recordHeldModelHours(rows);
     }
+
+    /** Records where held totals lie ({@code held_model_hour}), for the rate step to settle once priced. */
+    private void recordHeldModelHours(List<Map.Entry<UsageTotals.Group, UsageTotals.Sums>> rows) {
+        Set<HeldModelHour> held = new LinkedHashSet<>();
+        for (Map.Entry<UsageTotals.Group, UsageTotals.Sums> row : rows) {
+            UsageTotals.Group group = row.getKey();
+            if (group.held()) {
+                held.add(new HeldModelHour(group.provider(), group.model(), group.hourStart()));
+            }
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate(insertHeldModelHour, new ArrayList<>(held), held.size(), (ps, key) -> {
+            for (int repeat = 0; repeat < (repeatsKey ? 2 : 1); repeat++) {
+                ps.setString(3 * repeat + 1, key.provider());
+                ps.setString(3 * repeat + 2, key.model());
+                SqlTime.bind(ps, 3 * repeat + 3, key.hourStart());
+            }
+        });
+    }
+
+    private record HeldModelHour(String provider, String model, Instant hourStart) {}
 
     void recordHours(long run, Collection<Instant> hours) {
         jdbc.batchUpdate(insertHour, new ArrayList<>(hours), hours.size(), (ps, hour) -> {
@@ -140,6 +171,12 @@ class UsageStore {
         } else {
             ps.setLong(22, sums.firstLine);
             ps.setLong(23, sums.lastLine);
+        }
+        ps.setBoolean(24, group.held());
+        if (group.heldInput() == null) {
+            ps.setNull(25, Types.BIGINT);
+        } else {
+            ps.setLong(25, group.heldInput());
         }
     }
 }

@@ -23,7 +23,9 @@ final class UsageTotals {
             ServiceTier serviceTier,
             ContextTier contextTier,
             Instant priceEpoch,
-            boolean billable) {
+            boolean billable,
+            boolean held,
+            Long heldInput) {
 
         static Group of(UsageLine line) {
             return new Group(
@@ -35,7 +37,9 @@ final class UsageTotals {
                     line.serviceTier(),
                     line.contextTier(),
                     line.priceEpoch(),
-                    line.billable());
+                    line.billable(),
+                    line.held(),
+                    line.heldInput());
         }
     }
 

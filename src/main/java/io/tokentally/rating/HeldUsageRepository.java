@@ -1,10 +1,16 @@
 package io.tokentally.rating;
 
+import io.tokentally.normalize.ModelCatalog;
+import io.tokentally.pricing.PriceCatalog;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -20,9 +26,15 @@ public class HeldUsageRepository {
             + " AND service_tier = ? AND context_tier = ? AND price_epoch = ?";
 
     private final JdbcTemplate jdbc;
+    private final String insertRunHour;
+    private final boolean repeatsKey;
 
-    public HeldUsageRepository(JdbcTemplate jdbc) {
+    public HeldUsageRepository(JdbcTemplate jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
+        SqlDialect dialect = SqlDialect.of(dataSource);
+        this.insertRunHour = dialect.insertIfAbsent(
+                "run_hour", List.of("ingest_run", "hour_start"), List.of("ingest_run", "hour_start"));
+        this.repeatsKey = dialect.repeatsKeyParameters();
     }
 
     /** Adds the hours of held usage to the run's hours, which the rate step rates; returns how many were new. */
@@ -34,6 +46,60 @@ public class HeldUsageRepository {
                 run,
                 run);
     }
+
+    /**
+     * Settles the usage held since ingest whose model {@code catalog} now prices at its hour's start, as
+     * ingest would have stored it then: the priced model id (a dated id whose base alone has prices takes
+     * the base's), the price epoch of its hour's start and, for rows that did not state their context tier,
+     * the tier their input gives under the price's long-context threshold. Its hours join the run's hours,
+     * so the rate step bills it now, in the same aggregates as usage of that model read after the price.
+     * The settled ids are final: a price added later for the dated id itself does not move them again.
+     *
+     * @return how many model hours were settled
+     */
+    int settle(PriceCatalog catalog, long run) {
+        List<HeldModelHour> held = jdbc.query(
+                "SELECT provider, model, hour_start FROM held_model_hour ORDER BY hour_start, provider, model",
+                (rs, rowNum) -> new HeldModelHour(
+                        rs.getString("provider"), rs.getString("model"), SqlTime.read(rs, "hour_start")));
+        int settled = 0;
+        for (HeldModelHour hour : held) {
+            Optional<String> model = catalog.pricedModel(hour.provider(), hour.model());
+            Optional<ModelCatalog.ModelPricing> pricing =
+                    model.flatMap(priced -> catalog.pricingAt(priced, hour.hourStart()));
+            if (pricing.isEmpty()) {
+                continue;
+            }
+            Long threshold = pricing.get().longContextThreshold();
+            long longAbove = threshold == null ? Long.MAX_VALUE : threshold; // no threshold: no input is long
+            jdbc.update(
+                    "UPDATE usage_hourly SET model = ?, price_epoch = ?, context_tier = CASE"
+                            + " WHEN held_input_tokens IS NULL THEN context_tier"
+                            + " WHEN held_input_tokens > ? THEN ? ELSE ? END, held = FALSE"
+                            + " WHERE hour_start = ? AND provider = ? AND model = ? AND held = TRUE",
+                    model.get(),
+                    SqlTime.utc(pricing.get().epoch()),
+                    longAbove,
+                    ContextTier.LONG.code(),
+                    ContextTier.STANDARD.code(),
+                    SqlTime.utc(hour.hourStart()),
+                    hour.provider(),
+                    hour.model());
+            Object hourStart = SqlTime.utc(hour.hourStart());
+            jdbc.update(
+                    insertRunHour,
+                    repeatsKey ? new Object[] {run, hourStart, run, hourStart} : new Object[] {run, hourStart});
+            jdbc.update(
+                    "DELETE FROM held_model_hour WHERE provider = ? AND model = ? AND hour_start = ?",
+                    hour.provider(),
+                    hour.model(),
+                    SqlTime.utc(hour.hourStart()));
+            settled++;
+        }
+        return settled;
+    }
+
+    private record HeldModelHour(String provider, String model, Instant hourStart) {}
 
     /** Records usage the run holds (again); idempotent on the aggregate's natural key. */
     void hold(List<HeldUsage> held, long run) {

@@ -11,7 +11,9 @@ import java.time.Instant;
 
 /**
  * Billable usage lines of billing sources (not cost-only ones) summed per customer, model, tiers, hour and
- * price epoch: tokens and non-token units.
+ * price epoch: tokens and non-token units. {@code held} usage had no price when it was read and has not been
+ * settled since ({@link HeldUsageRepository#settle}): its model and context tier are provisional, so it is
+ * held again, never rated.
  */
 public record HourlyUsage(
         String customerId,
@@ -28,7 +30,44 @@ public record HourlyUsage(
         long cacheWrite1h,
         long output,
         long reasoning,
-        UnitCounts units) {
+        UnitCounts units,
+        boolean held) {
+
+    /** Hourly usage of a model that had a price when it was read. */
+    public HourlyUsage(
+            String customerId,
+            String provider,
+            String model,
+            ServiceTier serviceTier,
+            ContextTier contextTier,
+            Instant hourStart,
+            Instant priceEpoch,
+            long requests,
+            long input,
+            long cacheRead,
+            long cacheWrite5m,
+            long cacheWrite1h,
+            long output,
+            long reasoning,
+            UnitCounts units) {
+        this(
+                customerId,
+                provider,
+                model,
+                serviceTier,
+                contextTier,
+                hourStart,
+                priceEpoch,
+                requests,
+                input,
+                cacheRead,
+                cacheWrite5m,
+                cacheWrite1h,
+                output,
+                reasoning,
+                units,
+                false);
+    }
 
     /** Hourly usage of tokens only. */
     public HourlyUsage(
@@ -83,10 +122,10 @@ public record HourlyUsage(
                 + " SUM(cache_write_5m_tokens) AS cache_write_5m, SUM(cache_write_1h_tokens) AS cache_write_1h,"
                 + " SUM(output_tokens) AS output, SUM(reasoning_tokens) AS reasoning,"
                 + " SUM(web_search_requests) AS web_search_requests, SUM(images) AS images,"
-                + " SUM(audio_seconds) AS audio_seconds FROM usage_hourly"
+                + " SUM(audio_seconds) AS audio_seconds, held FROM usage_hourly"
                 + " WHERE billable = TRUE AND file_id NOT IN (SELECT file_id FROM ingested_file WHERE source_role = 'cost')"
                 + " AND " + hours
-                + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch";
+                + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch, held";
     }
 
     /** Reads one row of {@link #query}. */
@@ -106,6 +145,7 @@ public record HourlyUsage(
                 rs.getLong("cache_write_1h"),
                 rs.getLong("output"),
                 rs.getLong("reasoning"),
-                new UnitCounts(rs.getLong("web_search_requests"), rs.getLong("images"), rs.getLong("audio_seconds")));
+                new UnitCounts(rs.getLong("web_search_requests"), rs.getLong("images"), rs.getLong("audio_seconds")),
+                rs.getBoolean("held"));
     }
 }

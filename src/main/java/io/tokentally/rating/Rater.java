@@ -71,7 +71,7 @@ public final class Rater {
     /**
      * Rates each token type of the usage at the price in force at its time, or holds it back when
      * there is none: held usage is never billed at zero, and is rated by a later run once a price for
-     * its time exists. A model held under its own id also finds a price added for its alias (its
+     * its time exists. Usage still held since ingest ({@link HourlyUsage#held}) is held whole. A model held under its own id also finds a price added for its alias (its
      * dated snapshot suffix removed); the aggregate keeps the stored id, so it never collides with
      * usage stored under the alias. With {@code withZeros}, also one aggregate of zero tokens for each
      * priced token type the usage has none of, so that the writer can zero a stored aggregate whose
@@ -88,9 +88,11 @@ public final class Rater {
         for (TokenType type : TokenType.values()) {
             long quantity = usage.quantity(type);
             OptionalLong pinned = pins.priceIdOf(usage, type);
-            Optional<Price> price = pinned.isPresent()
-                    ? catalog.byId(pinned.getAsLong())
-                    : prices.priceAt(model, type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
+            Optional<Price> price = usage.held()
+                    ? Optional.empty()
+                    : pinned.isPresent()
+                            ? catalog.byId(pinned.getAsLong())
+                            : prices.priceAt(model, type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
             if (quantity == 0 && (!withZeros || price.isEmpty())) {
                 continue;
             }

@@ -45,6 +45,7 @@ public class RatingStepConfiguration {
             RateItemProcessor rateItemProcessor,
             RatingItemWriter ratingItemWriter,
             HeldUsageRepository heldUsage,
+            PriceCatalogs catalogs,
             RatingProperties properties,
             BackgroundCommits backgroundCommits) {
         return new StepBuilder(RATE_STEP, jobRepository)
@@ -53,7 +54,7 @@ public class RatingStepConfiguration {
                 .reader(hourlyUsageItemReader)
                 .processor(rateItemProcessor)
                 .writer(ratingItemWriter)
-                .listener(new HeldUsageListener(heldUsage))
+                .listener(new HeldUsageListener(heldUsage, catalogs))
                 .listener(backgroundCommits)
                 .build();
     }
@@ -90,21 +91,25 @@ public class RatingStepConfiguration {
     }
 
     /**
-     * Before the step, adds the hours of held usage to the run's hours, so a price added since bills
-     * them; after it completes, forgets the held usage it rated.
+     * Before the step, settles the usage held since ingest that the catalog now prices and adds the hours
+     * of held usage to the run's hours, so a price added since bills them; after it completes, forgets
+     * the held usage it rated.
      */
     static final class HeldUsageListener implements StepExecutionListener {
 
         private final HeldUsageRepository heldUsage;
+        private final PriceCatalogs catalogs;
 
-        HeldUsageListener(HeldUsageRepository heldUsage) {
+        HeldUsageListener(HeldUsageRepository heldUsage, PriceCatalogs catalogs) {
             this.heldUsage = heldUsage;
+            this.catalogs = catalogs;
         }
 
         @Override
         public void beforeStep(StepExecution stepExecution) {
-            heldUsage.addHeldHoursTo(
-                    stepExecution.getJobExecution().getJobInstance().getInstanceId());
+            long run = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+            heldUsage.settle(catalogs.current(), run);
+            heldUsage.addHeldHoursTo(run);
         }
 
         @Override

@@ -39,12 +39,12 @@ class ProviderUsageRepository {
             + " u.context_tier, u.hour_start, u.price_epoch, SUM(u.input_tokens), SUM(u.cache_read_tokens),"
             + " SUM(u.cache_write_5m_tokens), SUM(u.cache_write_1h_tokens), SUM(u.output_tokens),"
             + " SUM(u.web_search_requests), SUM(u.images), SUM(u.audio_seconds),"
-            + " MIN(u.first_line), MAX(u.last_line), SUM(u.requests), " + UNKNOWN_CUSTOMER
+            + " MIN(u.first_line), MAX(u.last_line), SUM(u.requests), " + UNKNOWN_CUSTOMER + ", u.held"
             + " FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
             + " LEFT JOIN customer c ON c.customer_id = u.customer_id"
             + " WHERE u.billable = TRUE AND u.hour_start >= ? AND u.hour_start < ?"
             + " GROUP BY f.path, f.source_role, u.provider, u.model, u.service_tier, u.context_tier, u.hour_start,"
-            + " u.price_epoch, " + UNKNOWN_CUSTOMER;
+            + " u.price_epoch, " + UNKNOWN_CUSTOMER + ", u.held";
 
     private static final int LINES_COLUMN = 9 + TokenType.values().length;
 
@@ -73,7 +73,8 @@ class ProviderUsageRepository {
                     Sums sums = Sums.of(rs);
                     groups.merge(key, sums, Sums::plus);
                     String customerId = rs.getString(LINES_COLUMN + 3);
-                    if (customerId != null && key.role().bills()) {
+                    // rows held for want of a price are counted with the rejects (NO_PRICE), not as unattributed
+                    if (customerId != null && key.role().bills() && !rs.getBoolean(LINES_COLUMN + 4)) {
                         unknown.merge(new UnknownKey(customerId, key.hour(), key.path()), sums, Sums::plus);
                     }
                 },

@@ -208,6 +208,73 @@ abstract class UsagePricingScenarios {
     }
 
     @Test
+    void heldUsageIsBilledAsUsageReadAfterItsPriceUnderTheBaseIdAndAtItsLongContextTier() throws Exception {
+        // given a day A with two requests of a dated gpt-10 snapshot that no price knows yet: one of
+        // 300,000 input tokens (long context once gpt-10's 200,000 threshold is known), one of 1,000
+        LocalDate today = LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC);
+        LocalDate dayA = today.minusDays(5);
+        LocalDate dayB = today.minusDays(4);
+        stripe().customers("cus_settle_a");
+        Path customers = workDir().resolve("settle-customers.csv");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-a,cus_settle_a,flex\n");
+        Path input = Files.createDirectories(workDir().resolve("input-settle").resolve("settle"));
+        String longRequest = "s-1," + dayA + "T10:10:00Z,settle-a,openai,gpt-10-2026-01-01,300000,0,0,0,1000,0,,ok";
+        UsageFixtures.write(
+                input.resolve("gateway-a.csv"),
+                longRequest,
+                "s-2," + dayA + "T10:20:00Z,settle-a,openai,gpt-10-2026-01-01,1000,0,0,0,0,0,,ok",
+                // and a customer in no customers file, with one priced and one held request
+                "z-1," + dayA + "T10:30:00Z,settle-z,openai,gpt-4o,100,0,0,0,10,0,,ok",
+                "z-2," + dayA + "T10:40:00Z,settle-z,openai,gpt-10-2026-01-01,1000,0,0,0,0,0,,ok");
+        JobExecution runA = run(dayA, input, customers, FIXTURES.resolve("job-prices.csv"));
+        JsonNode reportA = report(runA, dayA);
+        assertThat(reportA.get("held"))
+                .extracting(held -> held.get("model").asString())
+                .containsOnly("openai/gpt-10-2026-01-01");
+        // the held request is a reject (NO_PRICE), so the unattributed usage is the priced one alone
+        assertThat(reportA.get("counts").get("unattributed").asLong()).isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "unattributed-usage:settle-z:" + dayA))
+                .startsWith("customer id 'settle-z' on " + dayA + " is in no customers file: 110 tokens in 1 requests");
+
+        // when the prices file gains the base gpt-10 ($1 / $2, and $4 / $8 above 200,000 input tokens) and
+        // day B runs with a retried copy of the long request and a new long request of the same snapshot
+        Path pricesWithGpt10 = workDir().resolve("prices-with-gpt-10.csv");
+        Files.writeString(
+                pricesWithGpt10,
+                Files.readString(FIXTURES.resolve("job-prices.csv"), StandardCharsets.UTF_8)
+                        + "openai/gpt-10,input,standard,standard,1,2026-01-01,200000\n"
+                        + "openai/gpt-10,output,standard,standard,2,2026-01-01,200000\n"
+                        + "openai/gpt-10,input,standard,long,4,2026-01-01,200000\n"
+                        + "openai/gpt-10,output,standard,long,8,2026-01-01,200000\n");
+        UsageFixtures.write(
+                input.resolve("gateway-b.csv"),
+                longRequest,
+                "s-3," + dayB + "T09:00:00Z,settle-a,openai,gpt-10-2026-01-01,300000,0,0,0,1000,0,,ok");
+        JobExecution runB = run(dayB, input, customers, pricesWithGpt10);
+
+        // then everything is billed under gpt-10, as if read after the price: the long requests at the
+        // long tier (600,000 x $4 / 1e6 = $2.40 input, 2,000 x $8 / 1e6 = $0.016 output), the short one at
+        // the standard tier (1,000 x $1 / 1e6 = $0.001); the retried copy is a plain duplicate
+        JsonNode reportB = report(runB, dayB);
+        assertThat(reportB.get("held")).isEmpty();
+        assertThat(reportB.get("counts").get("duplicates").asLong()).isEqualTo(1);
+        assertThat(reportB.get("totals"))
+                .extracting(total -> total.get("model").asString() + " "
+                        + total.get("token_type").asString() + " "
+                        + total.get("tokens").asLong() + " "
+                        + total.get("billed_usd").asString())
+                .containsExactly("openai/gpt-10 input 601000 2.401", "openai/gpt-10 output 2000 0.016");
+        assertThat(jdbc.queryForList(
+                        "SELECT DISTINCT model || ' ' || context_tier FROM rated_aggregate WHERE customer_id = 'settle-a'",
+                        String.class))
+                .containsExactlyInAnyOrder("openai/gpt-10 long", "openai/gpt-10 standard");
+        assertThat(jdbc.queryForList("SELECT kind FROM finding", String.class)).doesNotContain("CONFLICTING_DUPLICATE");
+    }
+
+    @Test
     void customModelsAndNonTokenUnitsAreBilledOnTheCustomersPlanThroughStatementsAndTheAmountMeters() throws Exception {
         // given a customer on a plan with 20% markup and 50% on custom/acme-ft, and usage with web
         // searches and images of claude-sonnet-4-5 and tokens of the custom model

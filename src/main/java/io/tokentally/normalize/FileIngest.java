@@ -159,7 +159,7 @@ final class FileIngest implements FileIngestion {
         LocalDate day = dayOf(line);
         hasher.hash(line.source(), line.requestId());
         if (snapshots != null) {
-            takeBucket(record, line.withoutHold());
+            takeBucket(record, line);
             return;
         }
         long fingerprint = RequestFingerprint.of(line);

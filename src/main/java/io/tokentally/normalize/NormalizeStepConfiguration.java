@@ -142,7 +142,11 @@ public class NormalizeStepConfiguration {
                         : new FileIngest(
                                 file,
                                 formats.named(file.format()),
-                                new UsageNormalizer(file.source(), catalogs.current(), customers.customerIds()),
+                                new UsageNormalizer(
+                                        file.source(),
+                                        catalogs.current(),
+                                        customers.customerIds(),
+                                        !formats.named(file.format()).snapshots()),
                                 store,
                                 snapshotStore,
                                 rejects,

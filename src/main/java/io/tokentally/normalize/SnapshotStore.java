@@ -86,7 +86,9 @@ class SnapshotStore {
                                         new UnitCounts(
                                                 rs.getLong("web_search_requests"),
                                                 rs.getLong("images"),
-                                                rs.getLong("audio_seconds"))));
+                                                rs.getLong("audio_seconds")),
+                                        false,
+                                        null));
                     },
                     slice.toArray());
         }

@@ -34,10 +34,23 @@ public final class UsageNormalizer {
     /** The canonical provider and {@code provider/model} id of a model as written. */
     private record ModelId(String provider, String model) {}
 
-    public UsageNormalizer(String source, ModelCatalog catalog, Set<String> customers) {
+    private final boolean settlesHeld;
+
+    /**
+     * @param settlesHeld whether rows held for want of a price are marked for the rate step to settle once
+     *     priced ({@link UsageLine#held}): yes for request logs; no for export buckets, which replace each
+     *     other's numbers under the stored ids
+     */
+    public UsageNormalizer(String source, ModelCatalog catalog, Set<String> customers, boolean settlesHeld) {
         this.source = source;
         this.catalog = catalog;
         this.customers = customers;
+        this.settlesHeld = settlesHeld;
+    }
+
+    /** A normalizer of request logs. */
+    public UsageNormalizer(String source, ModelCatalog catalog, Set<String> customers) {
+        this(source, catalog, customers, true);
     }
 
     /**
@@ -104,8 +117,8 @@ public final class UsageNormalizer {
                 buckets[4],
                 row.reasoningTokens(),
                 row.units(),
-                pricing.isEmpty(),
-                pricing.isEmpty() && row.contextTier() == null ? row.inputTokens() : null);
+                settlesHeld && pricing.isEmpty(),
+                settlesHeld && pricing.isEmpty() && row.contextTier() == null ? row.inputTokens() : null);
         return new Result(line, null, pricing.isPresent() ? null : held(row, model));
     }
 

@@ -33,42 +33,6 @@ public record HourlyUsage(
         UnitCounts units,
         boolean held) {
 
-    /** Hourly usage of a model that had a price when it was read. */
-    public HourlyUsage(
-            String customerId,
-            String provider,
-            String model,
-            ServiceTier serviceTier,
-            ContextTier contextTier,
-            Instant hourStart,
-            Instant priceEpoch,
-            long requests,
-            long input,
-            long cacheRead,
-            long cacheWrite5m,
-            long cacheWrite1h,
-            long output,
-            long reasoning,
-            UnitCounts units) {
-        this(
-                customerId,
-                provider,
-                model,
-                serviceTier,
-                contextTier,
-                hourStart,
-                priceEpoch,
-                requests,
-                input,
-                cacheRead,
-                cacheWrite5m,
-                cacheWrite1h,
-                output,
-                reasoning,
-                units,
-                false);
-    }
-
     /** Hourly usage of tokens only. */
     public HourlyUsage(
             String customerId,
@@ -100,7 +64,8 @@ public record HourlyUsage(
                 cacheWrite1h,
                 output,
                 reasoning,
-                UnitCounts.NONE);
+                UnitCounts.NONE,
+                false);
     }
 
     /** The quantity of one token type or unit. */

@@ -33,7 +33,9 @@ class RequestFingerprintTests {
             1,
             50,
             10,
-            new UnitCounts(1, 2, 3));
+            new UnitCounts(1, 2, 3),
+            false,
+            null);
 
     @Test
     void isAStoredFormatSoItsValueForALineIsFixed() {
@@ -133,6 +135,8 @@ class RequestFingerprintTests {
                 (long) f[17],
                 (long) f[18],
                 (long) f[19],
-                (UnitCounts) f[20]);
+                (UnitCounts) f[20],
+                false,
+                null);
     }
 }

@@ -322,7 +322,8 @@ class RaterTests {
                 0,
                 0,
                 0,
-                new io.tokentally.shared.UnitCounts(250, 5, 0));
+                new io.tokentally.shared.UnitCounts(250, 5, 0),
+                false);
         HourlyUsage acme = usage(
                 "alice",
                 "custom/acme-ft",
@@ -372,7 +373,8 @@ class RaterTests {
                 0,
                 0,
                 0,
-                new io.tokentally.shared.UnitCounts(7, 0, 0));
+                new io.tokentally.shared.UnitCounts(7, 0, 0),
+                false);
 
         // when
         Rater.Rating rating = rater.rateOrHold(usage);

@@ -41,6 +41,7 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(RegisterFilesStepConfiguration.REGISTER_FILES_STEP) Step registerFilesStep,
             @Qualifier(NormalizeStepConfiguration.INGEST_STEP) Step ingestStep,
             @Qualifier(ClosePeriodsStepConfiguration.RECORD_CLOSING_POSITIONS_STEP) Step recordClosingPositionsStep,
+            @Qualifier(RatingStepConfiguration.SETTLE_HELD_USAGE_STEP) Step settleHeldUsageStep,
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
@@ -73,6 +74,7 @@ public class NightlyBillingJobConfiguration {
                 .next(registerFilesStep)
                 .next(ingestStep)
                 .next(recordClosingPositionsStep)
+                .next(settleHeldUsageStep)
                 .next(rateStep)
                 .next(buildOutboxStep)
                 .next(writeStatementsAndBalancesStep)

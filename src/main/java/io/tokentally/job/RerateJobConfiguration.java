@@ -50,12 +50,14 @@ public class RerateJobConfiguration {
             JobRepository jobRepository,
             @Qualifier(RECORD_RERATE_STEP) Step recordRerateStep,
             @Qualifier(ClosePeriodsStepConfiguration.RECORD_CLOSING_POSITIONS_STEP) Step recordClosingPositionsStep,
+            @Qualifier(RatingStepConfiguration.SETTLE_HELD_USAGE_STEP) Step settleHeldUsageStep,
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep) {
         return new JobBuilder(RERATE_JOB, jobRepository)
                 .start(recordRerateStep)
                 .next(recordClosingPositionsStep)
+                .next(settleHeldUsageStep)
                 .next(rateStep)
                 .next(buildOutboxStep)
                 .next(uploadMeterEventsStep)

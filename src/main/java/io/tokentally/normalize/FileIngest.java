@@ -277,8 +277,9 @@ final class FileIngest implements FileIngestion {
 
     /**
      * Whether a duplicate counted other numbers than its first copy. A first copy read while its model had no
-     * price was stored under the row's own id and the stated or standard tier; a retry read since the price
-     * normalizes to the priced id and may derive the long tier, yet it is the same request.
+     * price was stored under the row's own id (or its model's, if known but not yet priced then) and the
+     * stated or standard tier; a retry read since the price normalizes to the priced id and may derive the
+     * long tier, yet it is the same request.
      */
     private boolean conflicts(long earlier, UsageLine line, long fingerprint) {
         if (!conflicts(earlier, fingerprint)) {
@@ -287,9 +288,11 @@ final class FileIngest implements FileIngestion {
         if (line.held()) {
             return true;
         }
-        for (ContextTier tier : EnumSet.of(line.contextTier(), ContextTier.STANDARD)) {
-            if (earlier == RequestFingerprint.of(normalizer.asHeld(line, tier))) {
-                return false;
+        for (String heldModel : normalizer.heldModels(line)) {
+            for (ContextTier tier : EnumSet.of(line.contextTier(), ContextTier.STANDARD)) {
+                if (earlier == RequestFingerprint.of(normalizer.asHeld(line, heldModel, tier))) {
+                    return false;
+                }
             }
         }
         return true;

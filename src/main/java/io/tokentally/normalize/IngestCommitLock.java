@@ -9,9 +9,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Serializes the commit of ingested files, so that the request keys one file stores are visible to
  * the next file's duplicate check: a transaction-scoped advisory lock on PostgreSQL (it holds across
- * processes, for remote partitions), a lock in this JVM on the embedded H2.
+ * processes, for remote partitions), a lock in this JVM on the embedded H2. The rate step settles held
+ * usage under it too, so no file commits held rows of an hour while that hour is being settled.
  */
-class IngestCommitLock {
+public class IngestCommitLock {
 
     private static final long ADVISORY_KEY = 0x746f6b656e74616cL; // "tokental"
 
@@ -25,7 +26,7 @@ class IngestCommitLock {
     }
 
     /** Takes the lock until the current transaction commits or rolls back. */
-    void holdUntilTransactionEnds() {
+    public void holdUntilTransactionEnds() {
         if (dialect == SqlDialect.POSTGRESQL) {
             jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", ADVISORY_KEY);
             return;

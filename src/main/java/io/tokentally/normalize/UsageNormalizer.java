@@ -7,9 +7,11 @@ import io.tokentally.normalize.ModelCatalog.ModelPricing;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.Hours;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Turns a valid usage row into a usage line: canonical provider and model, the long-context tier,
@@ -28,13 +30,12 @@ public final class UsageNormalizer {
     private final String source;
     private final ModelCatalog catalog;
     private final Set<String> customers;
+    private final boolean settlesHeld;
     /** Canonical ids by provider and model as written: a file names few models in many rows. */
     private final Map<String, Map<String, ModelId>> models = new HashMap<>();
 
     /** The canonical provider and {@code provider/model} id of a model as written. */
     private record ModelId(String provider, String model) {}
-
-    private final boolean settlesHeld;
 
     /**
      * @param settlesHeld whether rows held for want of a price are marked for the rate step to settle once
@@ -46,11 +47,6 @@ public final class UsageNormalizer {
         this.catalog = catalog;
         this.customers = customers;
         this.settlesHeld = settlesHeld;
-    }
-
-    /** A normalizer of request logs. */
-    public UsageNormalizer(String source, ModelCatalog catalog, Set<String> customers) {
-        this(source, catalog, customers, true);
     }
 
     /**
@@ -123,21 +119,28 @@ public final class UsageNormalizer {
     }
 
     /**
-     * A priced line as it would have been read while its model had no price: under the row's own id (prefixes
-     * removed, alias rules applied) and in {@code tier}.
+     * The ids a priced line may have been held under while its model had no price: the row's own id (prefixes
+     * removed, alias rules applied) and, for a model known before its price took effect, its canonical id.
      */
-    UsageLine asHeld(UsageLine line, ContextTier tier) {
+    List<String> heldModels(UsageLine line) {
+        return Stream.of(catalog.modelId(line.provider(), line.rawModel()), line.model())
+                .distinct()
+                .toList();
+    }
+
+    /** A priced line as it would have been read while its model had no price: under {@code model}, in {@code tier}. */
+    UsageLine asHeld(UsageLine line, String model, ContextTier tier) {
         return new UsageLine(
                 line.source(),
                 line.requestId(),
                 line.fileId(),
                 line.lineNo(),
                 line.occurredAt(),
-                line.priceEpoch(),
+                line.hourStart(),
                 line.customerId(),
                 line.attributed(),
                 line.provider(),
-                catalog.modelId(line.provider(), line.rawModel()),
+                model,
                 line.rawModel(),
                 line.serviceTier(),
                 tier,

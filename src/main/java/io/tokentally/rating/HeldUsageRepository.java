@@ -67,36 +67,40 @@ public class HeldUsageRepository {
             Optional<String> model = catalog.pricedModel(hour.provider(), hour.model());
             Optional<ModelCatalog.ModelPricing> pricing =
                     model.flatMap(priced -> catalog.pricingAt(priced, hour.hourStart()));
-            if (pricing.isEmpty()) {
-                continue;
+            if (pricing.isPresent()) {
+                settle(hour, model.get(), pricing.get(), run);
+                settled++;
             }
-            Long threshold = pricing.get().longContextThreshold();
-            long longAbove = threshold == null ? Long.MAX_VALUE : threshold; // no threshold: no input is long
-            jdbc.update(
-                    "UPDATE usage_hourly SET model = ?, price_epoch = ?, context_tier = CASE"
-                            + " WHEN held_input_tokens IS NULL THEN context_tier"
-                            + " WHEN held_input_tokens > ? THEN ? ELSE ? END, held = FALSE"
-                            + " WHERE hour_start = ? AND provider = ? AND model = ? AND held = TRUE",
-                    model.get(),
-                    SqlTime.utc(pricing.get().epoch()),
-                    longAbove,
-                    ContextTier.LONG.code(),
-                    ContextTier.STANDARD.code(),
-                    SqlTime.utc(hour.hourStart()),
-                    hour.provider(),
-                    hour.model());
-            Object hourStart = SqlTime.utc(hour.hourStart());
-            jdbc.update(
-                    insertRunHour,
-                    repeatsKey ? new Object[] {run, hourStart, run, hourStart} : new Object[] {run, hourStart});
-            jdbc.update(
-                    "DELETE FROM held_model_hour WHERE provider = ? AND model = ? AND hour_start = ?",
-                    hour.provider(),
-                    hour.model(),
-                    SqlTime.utc(hour.hourStart()));
-            settled++;
         }
         return settled;
+    }
+
+    /** Settles one model hour under {@code model} at {@code pricing}, adds it to the run's hours and forgets it. */
+    private void settle(HeldModelHour hour, String model, ModelCatalog.ModelPricing pricing, long run) {
+        Object hourStart = SqlTime.utc(hour.hourStart());
+        Long threshold = pricing.longContextThreshold();
+        long longAbove = threshold == null ? Long.MAX_VALUE : threshold; // no threshold: no input is long
+        jdbc.update(
+                "UPDATE usage_hourly SET model = ?, price_epoch = ?, context_tier = CASE"
+                        + " WHEN held_input_tokens IS NULL THEN context_tier"
+                        + " WHEN held_input_tokens > ? THEN ? ELSE ? END, held = FALSE"
+                        + " WHERE hour_start = ? AND provider = ? AND model = ? AND held = TRUE",
+                model,
+                SqlTime.utc(pricing.epoch()),
+                longAbove,
+                ContextTier.LONG.code(),
+                ContextTier.STANDARD.code(),
+                hourStart,
+                hour.provider(),
+                hour.model());
+        jdbc.update(
+                insertRunHour,
+                repeatsKey ? new Object[] {run, hourStart, run, hourStart} : new Object[] {run, hourStart});
+        jdbc.update(
+                "DELETE FROM held_model_hour WHERE provider = ? AND model = ? AND hour_start = ?",
+                hour.provider(),
+                hour.model(),
+                hourStart);
     }
 
     private record HeldModelHour(String provider, String model, Instant hourStart) {}

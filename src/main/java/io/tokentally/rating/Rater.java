@@ -71,9 +71,10 @@ public final class Rater {
     /**
      * Rates each token type of the usage at the price in force at its time, or holds it back when
      * there is none: held usage is never billed at zero, and is rated by a later run once a price for
-     * its time exists. Usage still held since ingest ({@link HourlyUsage#held}) is held whole. A model held under its own id also finds a price added for its alias (its
-     * dated snapshot suffix removed); the aggregate keeps the stored id, so it never collides with
-     * usage stored under the alias. With {@code withZeros}, also one aggregate of zero tokens for each
+     * its time exists. Usage still held since ingest ({@link HourlyUsage#held}) is held whole until the rate
+     * step settles it. Usage held under its own id without that mark (export buckets, and rows held before
+     * it existed) also finds a price added for its alias (its dated snapshot suffix removed); the aggregate
+     * keeps the stored id, so it never collides with usage stored under the alias. With {@code withZeros}, also one aggregate of zero tokens for each
      * priced token type the usage has none of, so that the writer can zero a stored aggregate whose
      * tokens a replaced export bucket took away (ADR 0012).
      */

@@ -1,7 +1,9 @@
 package io.tokentally.rating;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
@@ -21,12 +23,45 @@ class RatingItemWriter implements ItemWriter<Rater.Rating> {
     @Override
     public void write(Chunk<? extends Rater.Rating> chunk) throws Exception {
         Chunk<List<RatedAggregate>> rated = new Chunk<>();
-        List<HeldUsage> held = new ArrayList<>();
+        Map<List<Object>, HeldUsage> held = new LinkedHashMap<>();
         for (Rater.Rating rating : chunk) {
             rated.add(rating.rated());
-            held.addAll(rating.held());
+            for (HeldUsage usage : rating.held()) {
+                held.merge(keyOf(usage), usage, RatingItemWriter::sum);
+            }
         }
         aggregates.write(rated);
-        heldUsage.hold(held, run);
+        heldUsage.hold(new ArrayList<>(held.values()), run);
+    }
+
+    /**
+     * The natural key of held usage. Usage held since ingest and usage held by the catalog (held before it was
+     * marked, or an export bucket's) can share one; held_usage keeps one row per key.
+     */
+    private static List<Object> keyOf(HeldUsage usage) {
+        return List.of(
+                usage.hourStart(),
+                usage.customerId(),
+                usage.model(),
+                usage.tokenType(),
+                usage.serviceTier(),
+                usage.contextTier(),
+                usage.priceEpoch());
+    }
+
+    private static HeldUsage sum(HeldUsage first, HeldUsage second) {
+        return new HeldUsage(
+                first.customerId(),
+                first.provider(),
+                first.model(),
+                first.tokenType(),
+                first.serviceTier(),
+                first.contextTier(),
+                first.hourStart(),
+                first.priceEpoch(),
+                first.attributed(),
+                first.requests() + second.requests(),
+                first.tokens() + second.tokens(),
+                first.reason());
     }
 }

@@ -1,5 +1,6 @@
 package io.tokentally.rating;
 
+import io.tokentally.normalize.IngestCommitLock;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
@@ -15,6 +16,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -32,6 +34,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class RatingStepConfiguration {
 
     public static final String RATE_STEP = "rateStep";
+    public static final String SETTLE_HELD_USAGE_STEP = "settleHeldUsageStep";
     /** The job that re-rates history at today's catalog: the only one whose rate step ignores {@link PricePins}. */
     public static final String RERATE_JOB = "rerateJob";
 
@@ -45,7 +48,6 @@ public class RatingStepConfiguration {
             RateItemProcessor rateItemProcessor,
             RatingItemWriter ratingItemWriter,
             HeldUsageRepository heldUsage,
-            PriceCatalogs catalogs,
             RatingProperties properties,
             BackgroundCommits backgroundCommits) {
         return new StepBuilder(RATE_STEP, jobRepository)
@@ -54,8 +56,37 @@ public class RatingStepConfiguration {
                 .reader(hourlyUsageItemReader)
                 .processor(rateItemProcessor)
                 .writer(ratingItemWriter)
-                .listener(new HeldUsageListener(heldUsage, catalogs))
+                .listener(new HeldUsageListener(heldUsage))
                 .listener(backgroundCommits)
+                .build();
+    }
+
+    /**
+     * The step before rating: settles the usage held since ingest that the catalog now prices ({@link
+     * HeldUsageRepository#settle}), in one transaction under the ingest commit lock, so no file commits held
+     * rows of an hour while it is settled. A step of its own, so a restarted rate step never settles again
+     * under rows its reader has already counted past.
+     */
+    @Bean
+    Step settleHeldUsageStep(
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            HeldUsageRepository heldUsage,
+            PriceCatalogs catalogs,
+            IngestCommitLock ingestCommits) {
+        return new StepBuilder(SETTLE_HELD_USAGE_STEP, jobRepository)
+                .tasklet(
+                        (contribution, chunkContext) -> {
+                            ingestCommits.holdUntilTransactionEnds();
+                            long run = contribution
+                                    .getStepExecution()
+                                    .getJobExecution()
+                                    .getJobInstance()
+                                    .getInstanceId();
+                            contribution.incrementWriteCount(heldUsage.settle(catalogs.current(), run));
+                            return RepeatStatus.FINISHED;
+                        },
+                        transactionManager)
                 .build();
     }
 
@@ -91,25 +122,21 @@ public class RatingStepConfiguration {
     }
 
     /**
-     * Before the step, settles the usage held since ingest that the catalog now prices and adds the hours
-     * of held usage to the run's hours, so a price added since bills them; after it completes, forgets
-     * the held usage it rated.
+     * Before the step, adds the hours of held usage to the run's hours, so a price added since bills
+     * them; after it completes, forgets the held usage it rated.
      */
     static final class HeldUsageListener implements StepExecutionListener {
 
         private final HeldUsageRepository heldUsage;
-        private final PriceCatalogs catalogs;
 
-        HeldUsageListener(HeldUsageRepository heldUsage, PriceCatalogs catalogs) {
+        HeldUsageListener(HeldUsageRepository heldUsage) {
             this.heldUsage = heldUsage;
-            this.catalogs = catalogs;
         }
 
         @Override
         public void beforeStep(StepExecution stepExecution) {
-            long run = stepExecution.getJobExecution().getJobInstance().getInstanceId();
-            heldUsage.settle(catalogs.current(), run);
-            heldUsage.addHeldHoursTo(run);
+            heldUsage.addHeldHoursTo(
+                    stepExecution.getJobExecution().getJobInstance().getInstanceId());
         }
 
         @Override

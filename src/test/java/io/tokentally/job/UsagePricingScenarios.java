@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -272,6 +273,47 @@ abstract class UsagePricingScenarios {
                         String.class))
                 .containsExactlyInAnyOrder("openai/gpt-10 long", "openai/gpt-10 standard");
         assertThat(jdbc.queryForList("SELECT kind FROM finding", String.class)).doesNotContain("CONFLICTING_DUPLICATE");
+    }
+
+    @Test
+    void usageHeldBeforeHeldRowsWereMarkedAndUsageHeldSinceShareOneHeldRow() throws Exception {
+        // given usage of an unpriced model stored before held rows were marked (as migration V119 found it:
+        // held = FALSE, price epoch at the hour's start), and a file with usage of the same customer, model
+        // and hour
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(7);
+        OffsetDateTime hour = day.atTime(10, 0).atOffset(ZoneOffset.UTC);
+        Path customers = workDir().resolve("marked-customers.csv");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-b,cus_settle_b,flex\n");
+        jdbc.update(
+                "INSERT INTO usage_hourly (file_id, ingest_run, hour_start, customer_id, attributed, provider, model,"
+                        + " service_tier, context_tier, price_epoch, billable, requests, input_tokens,"
+                        + " cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,"
+                        + " reasoning_tokens) VALUES (0, 0, ?, 'settle-b', TRUE, 'openai', 'openai/gpt-11', 'standard',"
+                        + " 'standard', ?, TRUE, 1, 1000, 0, 0, 0, 0, 0)",
+                hour,
+                hour);
+        Path input = Files.createDirectories(workDir().resolve("input-marked").resolve("marked"));
+        UsageFixtures.write(
+                input.resolve("gateway.csv"), "m-1," + day + "T10:10:00Z,settle-b,openai,gpt-11,2000,0,0,0,0,0,,ok");
+
+        try {
+            // when the day runs (run() asserts it completes)
+            JobExecution execution = run(day, input, customers, FIXTURES.resolve("job-prices.csv"));
+
+            // then both are held in one row of the hour: 3,000 input tokens in 2 requests
+            assertThat(report(execution, day).get("held"))
+                    .extracting(held -> held.get("model").asString() + " "
+                            + held.get("token_type").asString() + " "
+                            + held.get("tokens").asLong() + " "
+                            + held.get("requests").asLong())
+                    .containsExactly("openai/gpt-11 input 3000 2");
+        } finally {
+            // every later run of the class's database would rate the held hour again and report it
+            jdbc.update("DELETE FROM usage_hourly WHERE customer_id = 'settle-b'");
+            jdbc.update("DELETE FROM held_usage WHERE customer_id = 'settle-b'");
+            jdbc.update("DELETE FROM held_model_hour WHERE model = 'openai/gpt-11'");
+        }
     }
 
     @Test

@@ -382,7 +382,7 @@ class FileIngestTests {
         return new FileIngest(
                 registered,
                 formats.named(format),
-                new UsageNormalizer(source, CATALOG, Set.of("alice")),
+                new UsageNormalizer(source, CATALOG, Set.of("alice"), true),
                 store,
                 snapshots,
                 rejects,

@@ -49,7 +49,7 @@ class UsageNormalizerTests {
             price("google/gemini-2.5-pro", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "1.25", 200_000L),
             price("google/gemini-2.5-pro", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", 200_000L)));
 
-    final UsageNormalizer normalizer = new UsageNormalizer("gateway", CATALOG, Set.of("alice", "bob"));
+    final UsageNormalizer normalizer = new UsageNormalizer("gateway", CATALOG, Set.of("alice", "bob"), true);
 
     static Price price(String model, TokenType type, ContextTier context, Instant from, String usd, Long threshold) {
         return new Price(0, model, type, ServiceTier.STANDARD, context, from, new BigDecimal(usd), threshold, "test");

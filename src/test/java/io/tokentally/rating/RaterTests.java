@@ -145,7 +145,7 @@ class RaterTests {
                 0,
                 ServiceTier.STANDARD,
                 false);
-        UsageLine line = new UsageNormalizer("gateway", CATALOG, CUSTOMERS.keySet())
+        UsageLine line = new UsageNormalizer("gateway", CATALOG, CUSTOMERS.keySet(), true)
                 .normalize(row)
                 .line();
 
@@ -244,7 +244,7 @@ class RaterTests {
     @Test
     void pricesEachSideOfAMidDayPriceChangeAtItsOwnVersion() {
         // given bob's gpt-4o-mini requests at 12:10 and 12:40, around the 12:30 input price change
-        UsageNormalizer normalizer = new UsageNormalizer("gateway", CATALOG, CUSTOMERS.keySet());
+        UsageNormalizer normalizer = new UsageNormalizer("gateway", CATALOG, CUSTOMERS.keySet(), true);
         UsageLine before =
                 normalizer.normalize(miniRow("req-a", "2026-10-05T12:10:00Z")).line();
         UsageLine after =

@@ -33,8 +33,9 @@ public record IncludedUsage(
         return "included:" + customerId + ":" + segment.span().start() + ":" + allowance.name();
     }
 
+    /** The USD a USD allowance has left; none for a token allowance, whose {@code consumedUsd} is what its tokens were worth. */
     public BigDecimal remainingUsd() {
-        return grantedUsd.subtract(consumedUsd);
+        return allowance.inTokens() ? BigDecimal.ZERO : grantedUsd.subtract(consumedUsd);
     }
 
     public long remainingTokens() {

@@ -5,14 +5,19 @@ import static io.tokentally.rating.CreditAllocatorTests.charge;
 import static io.tokentally.rating.CreditAllocatorTests.grant;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.plans.Allowance;
 import io.tokentally.plans.CreditGrant;
+import io.tokentally.plans.CreditSource;
 import io.tokentally.plans.Customer;
+import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanAssignment;
+import io.tokentally.plans.PlanType;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Statements and balances of hand-computed ledgers ($10 per million tokens, no markup; team: $30 fee, $5 included). */
@@ -106,6 +111,35 @@ class StatementsTests {
         assertThat(balance.promotionalUsd()).isEqualByComparingTo("0");
         assertThat(balance.availableUsd()).isEqualByComparingTo("12");
         assertThat(balance.allow()).isTrue();
+    }
+
+    @Test
+    void balanceCountsATokenAllowancesUseInTokensOnly() {
+        // given a plan with $5 included and 1,000,000 openai tokens; 300,000 gpt-4o tokens ($3) used
+        Plan both = new Plan(
+                "both",
+                PlanType.FIXED,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                new BigDecimal("30"),
+                List.of(
+                        new Allowance("usd", new BigDecimal("5"), null, List.of()),
+                        new Allowance("openai", null, 1_000_000L, List.of("openai/*"))),
+                CreditSource.DEFAULT_ORDER,
+                true);
+        Customer customer = new Customer("acme", "cus_acme", "both", "Acme");
+        CreditLedger ledger = new CreditAllocator(customer, Map.of("both", both))
+                .allocate(List.of(charge("2026-11-02T10:00:00Z", "openai/gpt-4o", 300_000)), List.of());
+
+        // when
+        Balance balance = Balance.of(
+                customer, Map.of("both", both), ledger, Instant.parse("2026-11-20T00:00:00Z"), BigDecimal.ZERO);
+
+        // then the tokens came out of the token allowance; the USD allowance is untouched
+        assertThat(balance.includedTokens()).isEqualTo(700_000);
+        assertThat(balance.includedUsd()).isEqualByComparingTo("5");
+        assertThat(balance.availableUsd()).isEqualByComparingTo("5");
     }
 
     @Test

@@ -1,0 +1,86 @@
+package io.tokentally.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A first start-up killed in the middle of a migration, on the embedded H2 database: the schema is migrated up to
+ * V118 and V119's first statement is applied, as a process killed right after it leaves the database.
+ */
+class SchemaMigrationsTests {
+
+    static final String V119_FIRST_STATEMENT =
+            "ALTER TABLE usage_hourly ADD COLUMN held BOOLEAN DEFAULT FALSE NOT NULL";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDatabaseThatHasRunNoJobIsEmptiedAndMigratedAgain() {
+        // given
+        JdbcDataSource dataSource = h2();
+        Flyway flyway = flyway(dataSource);
+        killedInV119(dataSource);
+        assertThatThrownBy(flyway::migrate).isInstanceOf(FlywayException.class);
+
+        // when
+        SchemaMigrations.migrate(flyway, dataSource);
+
+        // then every migration succeeded, V119 included
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = '119' AND \"success\"",
+                        Long.class))
+                .isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM held_model_hour", Long.class))
+                .isZero();
+    }
+
+    @Test
+    void aDatabaseThatHasRunAJobKeepsItsDataAndTheError() {
+        // given a database whose job repository holds a job instance
+        JdbcDataSource dataSource = h2();
+        killedInV119(dataSource);
+        new JdbcTemplate(dataSource)
+                .update("INSERT INTO BATCH_JOB_INSTANCE (JOB_INSTANCE_ID, VERSION, JOB_NAME, JOB_KEY)"
+                        + " VALUES (1, 0, 'nightlyBillingJob', 'key')");
+
+        // when, then
+        assertThatThrownBy(() -> SchemaMigrations.migrate(flyway(dataSource), dataSource))
+                .isInstanceOf(FlywayException.class);
+        assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE", Long.class))
+                .isEqualTo(1);
+    }
+
+    private JdbcDataSource h2() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:file:" + dir.resolve("tokentally") + ";DB_CLOSE_ON_EXIT=FALSE");
+        dataSource.setUser("sa");
+        return dataSource;
+    }
+
+    private static Flyway flyway(JdbcDataSource dataSource) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/common", "classpath:db/migration/h2")
+                .load();
+    }
+
+    private static void killedInV119(JdbcDataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/common", "classpath:db/migration/h2")
+                .target("118")
+                .load()
+                .migrate();
+        new JdbcTemplate(dataSource).execute(V119_FIRST_STATEMENT);
+    }
+}

@@ -3,8 +3,8 @@ package io.tokentally.rating;
 import java.time.Instant;
 
 /**
- * The natural key of a rated aggregate (the primary key of {@code rated_aggregate}); the tier and token
- * type codes are the enums' own strings, so a key hashes without building text.
+ * The natural key of a rated aggregate (the primary key of {@code rated_aggregate}, and of {@code held_usage});
+ * the tier and token type codes are the enums' own strings, so a key hashes without building text.
  */
 record AggregateKey(
         String customerId,
@@ -24,5 +24,16 @@ record AggregateKey(
                 a.contextTier().code(),
                 a.hourStart(),
                 a.priceEpoch());
+    }
+
+    static AggregateKey of(HeldUsage h) {
+        return new AggregateKey(
+                h.customerId(),
+                h.model(),
+                h.tokenType().code(),
+                h.serviceTier().code(),
+                h.contextTier().code(),
+                h.hourStart(),
+                h.priceEpoch());
     }
 }

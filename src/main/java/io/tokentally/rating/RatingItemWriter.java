@@ -1,9 +1,5 @@
 package io.tokentally.rating;
 
-import io.tokentally.shared.ContextTier;
-import io.tokentally.shared.ServiceTier;
-import io.tokentally.shared.TokenType;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +23,11 @@ class RatingItemWriter implements ItemWriter<Rater.Rating> {
     @Override
     public void write(Chunk<? extends Rater.Rating> chunk) throws Exception {
         Chunk<List<RatedAggregate>> rated = new Chunk<>();
-        Map<HeldKey, HeldUsage> held = new LinkedHashMap<>();
+        Map<AggregateKey, HeldUsage> held = new LinkedHashMap<>();
         for (Rater.Rating rating : chunk) {
             rated.add(rating.rated());
             for (HeldUsage usage : rating.held()) {
-                held.merge(HeldKey.of(usage), usage, RatingItemWriter::sum);
+                held.merge(AggregateKey.of(usage), usage, RatingItemWriter::sum);
             }
         }
         aggregates.write(rated);
@@ -39,30 +35,9 @@ class RatingItemWriter implements ItemWriter<Rater.Rating> {
     }
 
     /**
-     * The natural key of held usage. Usage held since ingest and usage held by the catalog (held before it was
-     * marked, or an export bucket's) can share one; held_usage keeps one row per key.
+     * Held usage of one key, summed: usage held since ingest and usage held by the catalog (held before it was
+     * marked, or an export bucket's) can share a key, and held_usage keeps one row per key.
      */
-    private record HeldKey(
-            Instant hourStart,
-            String customerId,
-            String model,
-            TokenType tokenType,
-            ServiceTier serviceTier,
-            ContextTier contextTier,
-            Instant priceEpoch) {
-
-        static HeldKey of(HeldUsage usage) {
-            return new HeldKey(
-                    usage.hourStart(),
-                    usage.customerId(),
-                    usage.model(),
-                    usage.tokenType(),
-                    usage.serviceTier(),
-                    usage.contextTier(),
-                    usage.priceEpoch());
-        }
-    }
-
     private static HeldUsage sum(HeldUsage first, HeldUsage second) {
         return new HeldUsage(
                 first.customerId(),

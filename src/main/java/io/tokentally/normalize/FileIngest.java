@@ -290,7 +290,7 @@ final class FileIngest implements FileIngestion {
         }
         for (String heldModel : normalizer.heldModels(line)) {
             for (ContextTier tier : EnumSet.of(line.contextTier(), ContextTier.STANDARD)) {
-                if (earlier == RequestFingerprint.of(normalizer.asHeld(line, heldModel, tier))) {
+                if (earlier == RequestFingerprint.of(line, heldModel, tier)) {
                     return false;
                 }
             }

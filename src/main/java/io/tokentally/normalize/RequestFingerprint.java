@@ -1,5 +1,7 @@
 package io.tokentally.normalize;
 
+import io.tokentally.shared.ContextTier;
+
 /**
  * What a request counted, in 64 bits: customer, provider, model, service and context tier, status and every
  * count. Two copies of a request that differ in any of them bill differently. The timestamp is left out: a
@@ -17,12 +19,17 @@ final class RequestFingerprint {
     private RequestFingerprint() {}
 
     static long of(UsageLine line) {
+        return of(line, line.model(), line.contextTier());
+    }
+
+    /** The fingerprint of {@code line} as if read under {@code model} and in {@code contextTier}. */
+    static long of(UsageLine line, String model, ContextTier contextTier) {
         long hash = FNV_OFFSET;
         hash = mix(hash, line.customerId());
         hash = mix(hash, line.provider());
-        hash = mix(hash, line.model());
+        hash = mix(hash, model);
         hash = mix(hash, line.serviceTier().code());
-        hash = mix(hash, line.contextTier().code());
+        hash = mix(hash, contextTier.code());
         hash = mix(hash, line.billable() ? 1 : 2);
         hash = mix(hash, line.input());
         hash = mix(hash, line.cacheRead());

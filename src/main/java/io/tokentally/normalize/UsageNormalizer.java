@@ -128,34 +128,6 @@ public final class UsageNormalizer {
                 .toList();
     }
 
-    /** A priced line as it would have been read while its model had no price: under {@code model}, in {@code tier}. */
-    UsageLine asHeld(UsageLine line, String model, ContextTier tier) {
-        return new UsageLine(
-                line.source(),
-                line.requestId(),
-                line.fileId(),
-                line.lineNo(),
-                line.occurredAt(),
-                line.hourStart(),
-                line.customerId(),
-                line.attributed(),
-                line.provider(),
-                model,
-                line.rawModel(),
-                line.serviceTier(),
-                tier,
-                line.billable(),
-                line.input(),
-                line.cacheRead(),
-                line.cacheWrite5m(),
-                line.cacheWrite1h(),
-                line.output(),
-                line.reasoning(),
-                line.units(),
-                true,
-                null);
-    }
-
     private ModelId resolve(String rawProvider, String rawModel) {
         String vendor = catalog.vendorOf(rawProvider, rawModel);
         String provider = catalog.canonicalProvider(vendor).orElseGet(() -> catalog.providerId(vendor));

@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param batchSize rows per JDBC batch when ingest writes rejects and usage totals
  * @param threads files read in parallel (local partitions)
- * @param progressIntervalSeconds how often a long ingest logs its progress
+ * @param progressIntervalSeconds how often a long ingest logs its progress, and a long run the step it is in
  */
 @Validated
 @ConfigurationProperties("tokentally.ingest")

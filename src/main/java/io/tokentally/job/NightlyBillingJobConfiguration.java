@@ -53,7 +53,8 @@ public class NightlyBillingJobConfiguration {
             RunReportListener runReportListener,
             RunOwnerListener runOwnerListener,
             S3MarkListener s3MarkListener,
-            JobMetricsListener jobMetricsListener) {
+            JobMetricsListener jobMetricsListener,
+            RunProgress runProgress) {
         return new JobBuilder(NIGHTLY_BILLING_JOB, jobRepository)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {
@@ -68,6 +69,7 @@ public class NightlyBillingJobConfiguration {
                 .listener(runReportListener)
                 .listener(s3MarkListener)
                 .listener(jobMetricsListener)
+                .listener(runProgress)
                 .start(loadPricesStep)
                 .next(loadCustomersStep)
                 .next(loadPurchasesStep)

@@ -53,8 +53,10 @@ public class RerateJobConfiguration {
             @Qualifier(RatingStepConfiguration.SETTLE_HELD_USAGE_STEP) Step settleHeldUsageStep,
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
-            @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep) {
+            @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
+            RunProgress runProgress) {
         return new JobBuilder(RERATE_JOB, jobRepository)
+                .listener(runProgress)
                 .start(recordRerateStep)
                 .next(recordClosingPositionsStep)
                 .next(settleHeldUsageStep)

@@ -1,0 +1,64 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.step.StepExecution;
+
+class RunProgressTests {
+
+    private static final long INTERVAL = TimeUnit.SECONDS.toNanos(5);
+
+    @Test
+    void aStepRunningLongerThanTheIntervalIsLoggedEveryIntervalWithItsItemsSoFar() {
+        // given a run in its rate step, after a step that has finished
+        JobExecution execution = new JobExecution(1, new JobInstance(7, "nightlyBillingJob"), new JobParameters());
+        step(execution, 1, "ingestStep", BatchStatus.COMPLETED);
+        StepExecution rate = step(execution, 2, "rateStep", BatchStatus.STARTED);
+        RunProgress.Watch watch = new RunProgress.Watch(execution, INTERVAL);
+
+        // when ticks see it at 0, 4 and 5 s, then at 10 s with 98,000 items rated
+        var atStart = watch.lines(seconds(100));
+        var atFour = watch.lines(seconds(104));
+        var atFive = watch.lines(seconds(105));
+        rate.setReadCount(98_000);
+        rate.setWriteCount(98_000);
+        var atTen = watch.lines(seconds(110));
+
+        // then a line every interval, none for the finished step
+        assertThat(atStart).isEmpty();
+        assertThat(atFour).isEmpty();
+        assertThat(atFive).containsExactly("Run progress: rateStep running for 5 s");
+        assertThat(atTen)
+                .containsExactly(
+                        "Run progress: rateStep running for 10 s; 98,000 items read, 98,000 written (9,800 written/s)");
+    }
+
+    @Test
+    void aStepThatEndsWithinTheIntervalLogsNothing() {
+        JobExecution execution = new JobExecution(1, new JobInstance(7, "nightlyBillingJob"), new JobParameters());
+        StepExecution prices = step(execution, 1, "loadPricesStep", BatchStatus.STARTED);
+        RunProgress.Watch watch = new RunProgress.Watch(execution, INTERVAL);
+
+        watch.lines(seconds(0));
+        prices.setStatus(BatchStatus.COMPLETED);
+
+        assertThat(watch.lines(seconds(6))).isEmpty();
+    }
+
+    private static StepExecution step(JobExecution execution, long id, String name, BatchStatus status) {
+        StepExecution step = new StepExecution(id, name, execution);
+        step.setStatus(status);
+        execution.addStepExecution(step);
+        return step;
+    }
+
+    private static long seconds(long seconds) {
+        return TimeUnit.SECONDS.toNanos(seconds);
+    }
+}

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -86,10 +87,21 @@ public class TokentallyCommand {
                 .execute(args);
     }
 
-    /** Prints what went wrong as a chain of causes, without a stack trace; the log has the details. */
-    private static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    /**
+     * Prints what went wrong as a chain of causes, without a stack trace; the log has the details. A database
+     * that cannot be reached is said in one line, from the connection failure on, instead of after the
+     * creation failure of whichever bean asked first.
+     */
+    static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         StringBuilder message = new StringBuilder("tokentally: ");
         Throwable cause = failure;
+        for (Throwable next = failure; next != null; next = next.getCause()) {
+            if (next instanceof CannotGetJdbcConnectionException) {
+                message.append("cannot connect to the database (spring.datasource.url); ");
+                cause = next.getCause() == null ? next : next.getCause();
+                break;
+            }
+        }
         String last = null;
         while (cause != null) {
             String text = cause.getMessage();

@@ -501,6 +501,36 @@ class TokentallyCommandTests {
     }
 
     /** The command line printing a failure's message to its error stream, as the real one does. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aDatabaseThatCannotBeReachedIsSaidInOneLineAndTheLogNamesTheProperties(CapturedOutput output) {
+        // given a PostgreSQL URL where nothing listens, with a password in it
+        System.setProperty("spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/tokentally?password=secret");
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = command(new StringWriter(), err)
+                    .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                    .execute("run", "nightly-billing", "--date", "2026-11-27");
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(err.toString())
+                    .startsWith("tokentally: cannot connect to the database (spring.datasource.url); Connection to"
+                            + " 127.0.0.1:1 refused");
+            assertThat(output.getAll())
+                    .contains("Cannot connect to the database at jdbc:postgresql://127.0.0.1:1/tokentally?password=***"
+                            + " (spring.datasource.url) as user sa (spring.datasource.username): Connection to"
+                            + " 127.0.0.1:1 refused")
+                    .contains("Check spring.datasource.url, spring.datasource.username and spring.datasource.password")
+                    .doesNotContain("secret");
+        } finally {
+            System.clearProperty("spring.datasource.url");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
     private static CommandLine failing(CommandLine commandLine) {
         return commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
             line.getErr().println(failure.getMessage());

@@ -118,6 +118,9 @@ public class RunReportListener implements JobExecutionListener {
             Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads);
             // report.json comes last: its presence tells API clients the run's files are all written
             JSON.writeValue(folder.resolve("report.json").toFile(), report);
+            if (execution.getStatus() == BatchStatus.COMPLETED) {
+                reconciliation.forgetStoredLines(run);
+            }
             log.info("Run report written to {}", folder.toAbsolutePath());
         } catch (IOException | RuntimeException e) {
             log.error("The run report could not be written into {}", folder.toAbsolutePath(), e);

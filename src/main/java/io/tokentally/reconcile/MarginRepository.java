@@ -133,8 +133,7 @@ public class MarginRepository {
      * kept, so that the run report reads them ({@link #stored(long)}) instead of computing the days again.
      */
     public void store(long run, Collection<LocalDate> days, List<MarginLine> lines) {
-        jdbc.update("DELETE FROM run_margin_line WHERE run_id = ?", run);
-        jdbc.update("DELETE FROM run_margin_day WHERE run_id = ?", run);
+        forget(run);
         jdbc.batchUpdate(
                 "INSERT INTO run_margin_day (run_id, margin_day) VALUES (?, ?)",
                 days.stream().map(day -> new Object[] {run, day}).toList());
@@ -153,6 +152,12 @@ public class MarginRepository {
                             line.costBasis()
                         })
                         .toList());
+    }
+
+    /** Drops what {@link #store} kept for a run, once its report is written: nothing reads it after that. */
+    public void forget(long run) {
+        jdbc.update("DELETE FROM run_margin_line WHERE run_id = ?", run);
+        jdbc.update("DELETE FROM run_margin_day WHERE run_id = ?", run);
     }
 
     /**

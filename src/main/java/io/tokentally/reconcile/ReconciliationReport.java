@@ -58,6 +58,14 @@ public class ReconciliationReport {
         this.reconcileDays = reconcileDays;
     }
 
+    /**
+     * Drops the margin lines the run's reconcile step kept for {@link #write}, once the run has completed and its
+     * report is written; a run that failed keeps them for its restart's report.
+     */
+    public void forgetStoredLines(long run) {
+        margins.forget(run);
+    }
+
     public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
         // the days and lines the run's reconcile step kept; computed here only when the step did not run
         SortedMap<LocalDate, List<MarginLine>> read = margins.stored(run);

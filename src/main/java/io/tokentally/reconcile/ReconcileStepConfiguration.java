@@ -82,6 +82,7 @@ public class ReconcileStepConfiguration {
             usage.forEach((day, sides) ->
                     found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day), sides.unattributed())));
             found.addAll(usageFindings.lateUsageInvoiced(run));
+            found.addAll(usageFindings.datedAfterRun(run));
             found.addAll(DuplicateConflictFindings.of(duplicateConflicts.ofRun(run)));
             found.addAll(UnreadFileFindings.of(files.filesOfRun(run)));
             found.addAll(PlanOverrideFindings.of(plans.findAll().values(), prices.findAll()));

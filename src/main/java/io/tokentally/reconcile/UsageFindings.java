@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,8 +23,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Findings about usage itself: usage no customer owns (its customer id is not in the customers file,
- * so nobody is billed for it), and late usage that went to Stripe as invoice items because its hours
- * are older than the meter events' window.
+ * so nobody is billed for it), late usage that went to Stripe as invoice items because its hours
+ * are older than the meter events' window, and usage dated after the run.
  */
 @Repository
 class UsageFindings {
@@ -82,7 +83,6 @@ class UsageFindings {
             if (sums[1] == 0) {
                 return;
             }
-            List<String> paths = new ArrayList<>(files.get(day).files());
             BigDecimal cost = costs.getOrDefault(day, BigDecimal.ZERO);
             Evidence evidence = new Evidence()
                     .number("customer_id", day.customerId())
@@ -100,11 +100,17 @@ class UsageFindings {
                             + Amounts.toText(cost)
                             + " USD at list price, billed to nobody. Add the customer (or map its key) and rerun"
                             + " the day to bill it. Files: "
-                            + String.join(" ", paths.subList(0, Math.min(FILES_LISTED, paths.size())))
-                            + (paths.size() > FILES_LISTED ? " and " + (paths.size() - FILES_LISTED) + " more" : ""),
+                            + listed(files.get(day).files()),
                     evidence));
         });
         return found;
+    }
+
+    /** The first {@link #FILES_LISTED} paths, space separated, and how many more there are. */
+    private static String listed(Collection<String> files) {
+        List<String> paths = new ArrayList<>(files);
+        return String.join(" ", paths.subList(0, Math.min(FILES_LISTED, paths.size())))
+                + (paths.size() > FILES_LISTED ? " and " + (paths.size() - FILES_LISTED) + " more" : "");
     }
 
     /**
@@ -141,6 +147,61 @@ class UsageFindings {
                 SqlTime.utc(span[0]),
                 SqlTime.utc(span[1])));
         return sources;
+    }
+
+    /**
+     * One warning per customer with meter events this run queued for hours after the run's time: usage dated in
+     * the future. Stripe takes no event from the future, so the planner stamps them with the run's time and
+     * Stripe bills them in the period that holds it, while the statements count them in the periods of their
+     * own hours. The files and lines of the customer's usage in those hours are the evidence.
+     */
+    List<Finding> datedAfterRun(long run) {
+        Map<String, Instant[]> spans = new TreeMap<>();
+        Map<String, long[]> events = new HashMap<>();
+        jdbc.query(
+                "SELECT customer_id, window_start, event_timestamp FROM outbox WHERE kind = 'METER_EVENT'"
+                        + " AND created_run = ? AND window_start > event_timestamp",
+                rs -> {
+                    Instant hour = SqlTime.read(rs, "window_start");
+                    Instant stamped = SqlTime.read(rs, "event_timestamp");
+                    Instant[] span = spans.computeIfAbsent(rs.getString(1), c -> new Instant[] {hour, hour, stamped});
+                    span[0] = hour.isBefore(span[0]) ? hour : span[0];
+                    span[1] = hour.isAfter(span[1]) ? hour : span[1];
+                    events.computeIfAbsent(rs.getString(1), c -> new long[1])[0]++;
+                },
+                run);
+        List<Finding> found = new ArrayList<>();
+        spans.forEach((customerId, span) -> {
+            UsageSide sources = new UsageSide();
+            jdbc.query(
+                    "SELECT f.path, MIN(u.first_line), MAX(u.last_line) FROM usage_hourly u JOIN ingested_file f"
+                            + " ON f.file_id = u.file_id WHERE u.customer_id = ? AND u.hour_start >= ?"
+                            + " AND u.hour_start <= ? GROUP BY f.path",
+                    rs -> {
+                        sources.add(0, BigDecimal.ZERO, rs.getString(1), rs.getLong(2), rs.getLong(3));
+                    },
+                    customerId,
+                    SqlTime.utc(span[0]),
+                    SqlTime.utc(span[1]));
+            Evidence evidence = new Evidence()
+                    .number("customer_id", customerId)
+                    .number("first_hour", span[0].toString())
+                    .number("last_hour", span[1].toString())
+                    .number("run_time", span[2].toString())
+                    .number("meter_events", events.get(customerId)[0]);
+            sources.addSources(evidence, "billable");
+            found.add(new Finding(
+                    "dated-after-run:" + customerId + ":" + span[0],
+                    "USAGE_DATED_AFTER_RUN",
+                    Finding.Severity.WARNING,
+                    customerId + "'s usage of the hours from " + span[0] + " to " + span[1] + " is dated after the"
+                            + " run's time (" + span[2] + "): Stripe takes no meter event from the future, so its "
+                            + events.get(customerId)[0] + " meter event(s) carry the run's time and Stripe bills"
+                            + " them in the period that holds it, while the statements count them in the periods of"
+                            + " their own hours. Check the clock of the source. Files: " + listed(sources.files()),
+                    evidence));
+        });
+        return found;
     }
 
     /**

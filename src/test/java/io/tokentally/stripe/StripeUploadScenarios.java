@@ -290,6 +290,49 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
+    void usageDatedAfterTheRunGoesToStripeAtTheRunsTimeAndIsFoundAsAWarning() throws Exception {
+        // given yesterday's row and one dated two days after today, beyond the run's time
+        Customers customers = customers("ahead", "a");
+        LocalDate day = daysAgo(1);
+        LocalDate ahead = daysAgo(-2);
+        Path input = folder("ahead");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "ahead-1," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+                "ahead-2," + ahead + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        Instant started = Instant.now(Clock.systemUTC());
+
+        // when
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // then Stripe has both, the later at the run's time, and a warning names the hour, the events and the file
+        // 3M input tokens of gpt-4o at 2.5 USD/M x 1.3
+        assertThat(stripe().totals())
+                .isEqualTo(Map.of(customers.stripeId(0) + "|" + LAYOUT.meterFor(TokenType.INPUT), 9_750_000L));
+        List<Long> stamped = stripe().events().stream()
+                .map(FakeStripe.Event::timestamp)
+                .sorted()
+                .toList();
+        assertThat(stamped).hasSize(2);
+        assertThat(stamped.get(0)).isEqualTo(day.atTime(7, 0).toEpochSecond(ZoneOffset.UTC));
+        assertThat(stamped.get(1))
+                .isBetween(
+                        started.getEpochSecond(), Instant.now(Clock.systemUTC()).getEpochSecond());
+        String hour = ahead + "T07:00:00Z";
+        assertThat(jdbc.queryForList(
+                        "SELECT message FROM finding WHERE kind = 'USAGE_DATED_AFTER_RUN' AND finding_key = ?",
+                        String.class,
+                        "dated-after-run:" + customers.id(0) + ":" + hour))
+                .singleElement()
+                .asString()
+                .startsWith(customers.id(0) + "'s usage of the hours from " + hour + " to " + hour
+                        + " is dated after the run's time ("
+                        + started.toString().substring(0, 10))
+                .contains("its 1 meter event(s) carry the run's time")
+                .endsWith("Check the clock of the source. Files: " + input.resolve("gateway.csv"));
+    }
+
+    @Test
     void rateLimitsServerErrorsDroppedConnectionsAndLostResponsesStillDeliverExactlyOnce() throws Exception {
         // given
         Customers customers = customers("faults", "a", "b");

@@ -54,7 +54,7 @@ public class NightlyBillingJobConfiguration {
             RunOwnerListener runOwnerListener,
             S3MarkListener s3MarkListener,
             JobMetricsListener jobMetricsListener,
-            RunProgress runProgress) {
+            RunProgressListener runProgressListener) {
         return new JobBuilder(NIGHTLY_BILLING_JOB, jobRepository)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {
@@ -69,7 +69,7 @@ public class NightlyBillingJobConfiguration {
                 .listener(runReportListener)
                 .listener(s3MarkListener)
                 .listener(jobMetricsListener)
-                .listener(runProgress)
+                .listener(runProgressListener)
                 .start(loadPricesStep)
                 .next(loadCustomersStep)
                 .next(loadPurchasesStep)

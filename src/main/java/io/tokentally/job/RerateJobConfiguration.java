@@ -54,9 +54,9 @@ public class RerateJobConfiguration {
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
-            RunProgress runProgress) {
+            RunProgressListener runProgressListener) {
         return new JobBuilder(RERATE_JOB, jobRepository)
-                .listener(runProgress)
+                .listener(runProgressListener)
                 .start(recordRerateStep)
                 .next(recordClosingPositionsStep)
                 .next(settleHeldUsageStep)

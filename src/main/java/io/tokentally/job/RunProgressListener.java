@@ -4,9 +4,11 @@ import io.tokentally.ingest.IngestProperties;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +22,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Logs which step a long run is in, every {@code tokentally.ingest.progress-interval-seconds}: the step,
- * how long it has run, and its items read and written so far. Without it the
- * steps after ingest ran for many seconds without a line. A step shorter than the interval logs nothing;
- * the ingest's rows per second come from {@link io.tokentally.ingest.IngestProgress}.
+ * how long it has run, and its items read and written so far. Without it the steps after ingest, and ingest's
+ * commits, ran for many seconds without a line. A step shorter than the interval logs nothing; while ingest
+ * reads, {@link io.tokentally.ingest.IngestProgress} adds its rows per second and files done. Only a log: a
+ * tick that fails, or a timer already shut down, never fails the run.
  */
 @Component
-public class RunProgress implements JobExecutionListener, DisposableBean {
+class RunProgressListener implements JobExecutionListener, DisposableBean {
 
-    private static final Logger log = LoggerFactory.getLogger(RunProgress.class);
+    private static final Logger log = LoggerFactory.getLogger(RunProgressListener.class);
     private static final long TICK_MILLIS = 1000;
 
     private final long intervalNanos;
@@ -38,20 +41,29 @@ public class RunProgress implements JobExecutionListener, DisposableBean {
     });
     private final Map<Long, ScheduledFuture<?>> watched = new ConcurrentHashMap<>();
 
-    public RunProgress(IngestProperties properties) {
+    RunProgressListener(IngestProperties properties) {
         this.intervalNanos = TimeUnit.SECONDS.toNanos(properties.progressIntervalSeconds());
     }
 
     @Override
     public void beforeJob(JobExecution execution) {
         Watch watch = new Watch(execution, intervalNanos);
-        watched.put(
-                execution.getId(),
-                timer.scheduleAtFixedRate(
-                        () -> watch.lines(System.nanoTime()).forEach(log::info),
-                        TICK_MILLIS,
-                        TICK_MILLIS,
-                        TimeUnit.MILLISECONDS));
+        try {
+            watched.put(
+                    execution.getId(),
+                    timer.scheduleAtFixedRate(() -> tick(watch), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            log.debug("No progress lines for execution {}: the process is stopping", execution.getId());
+        }
+    }
+
+    /** Logs what is due; a tick that throws would end the schedule for good, so it is caught here. */
+    private static void tick(Watch watch) {
+        try {
+            watch.lines(System.nanoTime()).forEach(log::info);
+        } catch (RuntimeException e) {
+            log.debug("A progress tick failed", e);
+        }
     }
 
     @Override
@@ -102,12 +114,15 @@ public class RunProgress implements JobExecutionListener, DisposableBean {
 
         private static String line(StepExecution step, long runningNanos) {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(runningNanos);
-            String line = String.format("Run progress: %s running for %d s", step.getStepName(), seconds);
+            String line = String.format(Locale.ROOT, "Run progress: %s running for %d s", step.getStepName(), seconds);
             if (step.getReadCount() + step.getWriteCount() > 0) {
                 return line
                         + String.format(
+                                Locale.ROOT,
                                 "; %,d items read, %,d written (%,d written/s)",
-                                step.getReadCount(), step.getWriteCount(), step.getWriteCount() / Math.max(1, seconds));
+                                step.getReadCount(),
+                                step.getWriteCount(),
+                                step.getWriteCount() / Math.max(1, seconds));
             }
             return line;
         }

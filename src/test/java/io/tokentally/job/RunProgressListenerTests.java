@@ -10,7 +10,7 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.StepExecution;
 
-class RunProgressTests {
+class RunProgressListenerTests {
 
     private static final long INTERVAL = TimeUnit.SECONDS.toNanos(5);
 
@@ -20,7 +20,7 @@ class RunProgressTests {
         JobExecution execution = new JobExecution(1, new JobInstance(7, "nightlyBillingJob"), new JobParameters());
         step(execution, 1, "ingestStep", BatchStatus.COMPLETED);
         StepExecution rate = step(execution, 2, "rateStep", BatchStatus.STARTED);
-        RunProgress.Watch watch = new RunProgress.Watch(execution, INTERVAL);
+        RunProgressListener.Watch watch = new RunProgressListener.Watch(execution, INTERVAL);
 
         // when ticks see it at 0, 4 and 5 s, then at 10 s with 98,000 items rated
         var atStart = watch.lines(seconds(100));
@@ -41,13 +41,16 @@ class RunProgressTests {
 
     @Test
     void aStepThatEndsWithinTheIntervalLogsNothing() {
+        // given a step seen running at 0 s
         JobExecution execution = new JobExecution(1, new JobInstance(7, "nightlyBillingJob"), new JobParameters());
         StepExecution prices = step(execution, 1, "loadPricesStep", BatchStatus.STARTED);
-        RunProgress.Watch watch = new RunProgress.Watch(execution, INTERVAL);
-
+        RunProgressListener.Watch watch = new RunProgressListener.Watch(execution, INTERVAL);
         watch.lines(seconds(0));
+
+        // when it completes before the interval is up
         prices.setStatus(BatchStatus.COMPLETED);
 
+        // then
         assertThat(watch.lines(seconds(6))).isEmpty();
     }
 

@@ -2,6 +2,7 @@ package io.tokentally.cli;
 
 import io.tokentally.job.RunReportListener;
 import io.tokentally.job.RunSummary;
+import io.tokentally.shared.DatabaseUnreachableFailureAnalyzer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -89,19 +90,22 @@ public class TokentallyCommand {
 
     /**
      * Prints what went wrong as a chain of causes, without a stack trace; the log has the details. A database
-     * that cannot be reached is said in one line, from the connection failure on, instead of after the
-     * creation failure of whichever bean asked first.
+     * that cannot be reached is said in one line with the driver's reason, instead of after the creation
+     * failure of whichever bean asked first.
      */
     static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-        StringBuilder message = new StringBuilder("tokentally: ");
-        Throwable cause = failure;
         for (Throwable next = failure; next != null; next = next.getCause()) {
-            if (next instanceof CannotGetJdbcConnectionException) {
-                message.append("cannot connect to the database (spring.datasource.url); ");
-                cause = next.getCause() == null ? next : next.getCause();
-                break;
+            if (next instanceof CannotGetJdbcConnectionException unreachable) {
+                commandLine
+                        .getErr()
+                        .println("tokentally: cannot connect to the database (spring.datasource.url): "
+                                + DatabaseUnreachableFailureAnalyzer.reason(unreachable)
+                                        .getMessage());
+                return EXIT_FAILED;
             }
         }
+        StringBuilder message = new StringBuilder("tokentally: ");
+        Throwable cause = failure;
         String last = null;
         while (cause != null) {
             String text = cause.getMessage();

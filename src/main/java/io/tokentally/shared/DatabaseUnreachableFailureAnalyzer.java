@@ -20,18 +20,28 @@ public class DatabaseUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, CannotGetJdbcConnectionException cause) {
-        String url = masked(environment.getProperty("spring.datasource.url", "(none)"));
+        String url = environment.getProperty("spring.datasource.url", "(none)");
         String user = environment.getProperty("spring.datasource.username", "(none)");
-        // the driver's own message ("Connection to host:port refused. Check that ..."), not its socket's
-        Throwable reason = cause.getCause() == null ? cause : cause.getCause();
-        return new FailureAnalysis(
-                "Cannot connect to the database at " + url + " (spring.datasource.url) as user " + user
-                        + " (spring.datasource.username): " + reason.getMessage(),
-                "Check spring.datasource.url, spring.datasource.username and spring.datasource.password"
+        String action = url.startsWith("jdbc:h2:")
+                ? "Check spring.datasource.url and tokentally.data-dir, and that no other tokentally process has the"
+                        + " embedded database open: H2 lets one process use its file at a time."
+                : "Check spring.datasource.url, spring.datasource.username and spring.datasource.password"
                         + " (SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD), that the"
                         + " database server is running and reachable, and that the database exists: tokentally"
-                        + " creates its tables, not the database.",
+                        + " creates its tables, not the database.";
+        return new FailureAnalysis(
+                "Cannot connect to the database at " + masked(url) + " (spring.datasource.url) as user " + user
+                        + " (spring.datasource.username): " + reason(cause).getMessage(),
+                action,
                 cause);
+    }
+
+    /**
+     * Why no connection could be had: the driver's own exception ("Connection to host:port refused. Check
+     * that ..."), not the socket's beneath it ("Connection refused"), which says less.
+     */
+    public static Throwable reason(CannotGetJdbcConnectionException failure) {
+        return failure.getCause() == null ? failure : failure.getCause();
     }
 
     /** The URL with the value of any {@code password} parameter replaced by {@code ***}. */

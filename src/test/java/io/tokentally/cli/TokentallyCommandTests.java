@@ -500,7 +500,6 @@ class TokentallyCommandTests {
                 .hasStackTraceContaining("tokentally.s3.drop");
     }
 
-    /** The command line printing a failure's message to its error stream, as the real one does. */
     @Test
     @ExtendWith(OutputCaptureExtension.class)
     void aDatabaseThatCannotBeReachedIsSaidInOneLineAndTheLogNamesTheProperties(CapturedOutput output) {
@@ -516,9 +515,12 @@ class TokentallyCommandTests {
 
             // then
             assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(err.toString())
-                    .startsWith("tokentally: cannot connect to the database (spring.datasource.url); Connection to"
-                            + " 127.0.0.1:1 refused");
+            assertThat(err.toString().lines())
+                    .singleElement()
+                    .asString()
+                    .startsWith("tokentally: cannot connect to the database (spring.datasource.url): Connection to"
+                            + " 127.0.0.1:1 refused")
+                    .doesNotContain("secret");
             assertThat(output.getAll())
                     .contains("Cannot connect to the database at jdbc:postgresql://127.0.0.1:1/tokentally?password=***"
                             + " (spring.datasource.url) as user sa (spring.datasource.username): Connection to"
@@ -531,6 +533,7 @@ class TokentallyCommandTests {
         }
     }
 
+    /** The command line printing a failure's message to its error stream, as the real one does. */
     private static CommandLine failing(CommandLine commandLine) {
         return commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
             line.getErr().println(failure.getMessage());

@@ -118,15 +118,29 @@ public class RunReportListener implements JobExecutionListener {
             Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads);
             // report.json comes last: its presence tells API clients the run's files are all written
             JSON.writeValue(folder.resolve("report.json").toFile(), report);
-            if (execution.getStatus() == BatchStatus.COMPLETED) {
-                reconciliation.forgetStoredLines(run);
-            }
             log.info("Run report written to {}", folder.toAbsolutePath());
         } catch (IOException | RuntimeException e) {
             log.error("The run report could not be written into {}", folder.toAbsolutePath(), e);
             execution.setExitStatus(new ExitStatus(
                     COMPLETED_WITHOUT_REPORT,
                     "the run report could not be written into " + folder.toAbsolutePath() + ": " + e));
+            return;
+        }
+        forgetStoredMarginLines(execution);
+    }
+
+    /**
+     * Drops the margin lines a completed run's report read; a failure only leaves them behind, so it is logged
+     * and the run keeps its exit status. A run that did not complete keeps them for its restart's report.
+     */
+    private void forgetStoredMarginLines(JobExecution execution) {
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            return;
+        }
+        try {
+            reconciliation.forgetStoredLines(execution.getJobInstance().getInstanceId());
+        } catch (RuntimeException e) {
+            log.warn("The margin lines of a completed run could not be dropped; they take space, nothing more", e);
         }
     }
 

@@ -442,10 +442,12 @@ abstract class NightlyBillingJobScenarios {
                         "alice,openai/gpt-4o,2026-10-09,2.5,3.25,0.75,23.08,list,2.5",
                         "erin,openai/gpt-4o,2026-10-09,2.5,2.25,-0.25,-11.11,list,2.5");
         assertThat(jdbc.queryForObject(
-                        "SELECT COUNT(*) FROM run_margin_line WHERE run_id = ?",
+                        "SELECT (SELECT COUNT(*) FROM run_margin_line WHERE run_id = ?)"
+                                + " + (SELECT COUNT(*) FROM run_margin_day WHERE run_id = ?)",
                         Long.class,
+                        first.getJobInstance().getInstanceId(),
                         first.getJobInstance().getInstanceId()))
-                .as("the margin lines the report read are dropped once the run is complete")
+                .as("the margin lines and days the report read are dropped once the run is complete")
                 .isZero();
         assertThat(Files.readString(runFolder(first).resolve("report.html")))
                 .contains("<svg")

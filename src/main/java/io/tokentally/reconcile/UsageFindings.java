@@ -37,18 +37,20 @@ class UsageFindings {
         this.jdbc = jdbc;
     }
 
+    /** A customer's UTC day, the unit of the findings below: ordered by customer, then day. */
+    private record Day(String customerId, LocalDate day) implements Comparable<Day> {
+        @Override
+        public int compareTo(Day other) {
+            int byCustomer = customerId.compareTo(other.customerId);
+            return byCustomer != 0 ? byCustomer : day.compareTo(other.day);
+        }
+    }
+
     /**
      * One warning per unknown customer id and UTC day of the window: tokens, requests, list-price cost, files. The
      * usage is the window's {@link ProviderUsageRepository.Sides#unattributed()}.
      */
     List<Finding> unattributed(UsageWindow window, List<ProviderUsageRepository.UnattributedUsage> unattributed) {
-        record Day(String customerId, LocalDate day) implements Comparable<Day> {
-            @Override
-            public int compareTo(Day other) {
-                int byCustomer = customerId.compareTo(other.customerId);
-                return byCustomer != 0 ? byCustomer : day.compareTo(other.day);
-            }
-        }
         Map<Day, long[]> usage = new TreeMap<>();
         Map<Day, UsageSide> files = new TreeMap<>();
         for (ProviderUsageRepository.UnattributedUsage row : unattributed) {
@@ -150,58 +152,68 @@ class UsageFindings {
     }
 
     /**
-     * One warning per customer with meter events this run queued for hours after the run's time: usage dated in
-     * the future. Stripe takes no event from the future, so the planner stamps them with the run's time and
-     * Stripe bills them in the period that holds it, while the statements count them in the periods of their
-     * own hours. The files and lines of the customer's usage in those hours are the evidence.
+     * One warning per customer and UTC day with meter events this run queued for hours after the run's time:
+     * usage dated in the future. Stripe takes no event from the future, so the planner stamps them with the run's
+     * time and Stripe bills them in the period that holds it, while the statements count them in the periods of
+     * their own hours. The files and lines of the customer's billable usage in those hours are the evidence.
      */
     List<Finding> datedAfterRun(long run) {
-        Map<String, Instant[]> spans = new TreeMap<>();
-        Map<String, long[]> events = new HashMap<>();
+        // per day: the first and last hour, the earliest stamp (the run's time) and the number of events
+        Map<Day, Instant[]> spans = new TreeMap<>();
+        Map<Day, long[]> events = new HashMap<>();
         jdbc.query(
                 "SELECT customer_id, window_start, event_timestamp FROM outbox WHERE kind = 'METER_EVENT'"
                         + " AND created_run = ? AND window_start > event_timestamp",
                 rs -> {
                     Instant hour = SqlTime.read(rs, "window_start");
                     Instant stamped = SqlTime.read(rs, "event_timestamp");
-                    Instant[] span = spans.computeIfAbsent(rs.getString(1), c -> new Instant[] {hour, hour, stamped});
+                    Day day = new Day(rs.getString(1), LocalDate.ofInstant(hour, ZoneOffset.UTC));
+                    Instant[] span = spans.computeIfAbsent(day, d -> new Instant[] {hour, hour, stamped});
                     span[0] = hour.isBefore(span[0]) ? hour : span[0];
                     span[1] = hour.isAfter(span[1]) ? hour : span[1];
-                    events.computeIfAbsent(rs.getString(1), c -> new long[1])[0]++;
+                    span[2] = stamped.isBefore(span[2]) ? stamped : span[2];
+                    events.computeIfAbsent(day, d -> new long[1])[0]++;
                 },
                 run);
         List<Finding> found = new ArrayList<>();
-        spans.forEach((customerId, span) -> {
-            UsageSide sources = new UsageSide();
-            jdbc.query(
-                    "SELECT f.path, MIN(u.first_line), MAX(u.last_line) FROM usage_hourly u JOIN ingested_file f"
-                            + " ON f.file_id = u.file_id WHERE u.customer_id = ? AND u.hour_start >= ?"
-                            + " AND u.hour_start <= ? GROUP BY f.path",
-                    rs -> {
-                        sources.add(0, BigDecimal.ZERO, rs.getString(1), rs.getLong(2), rs.getLong(3));
-                    },
-                    customerId,
-                    SqlTime.utc(span[0]),
-                    SqlTime.utc(span[1]));
+        spans.forEach((day, span) -> {
+            UsageSide sources = billableSources(day.customerId(), span[0], span[1]);
+            long count = events.get(day)[0];
             Evidence evidence = new Evidence()
-                    .number("customer_id", customerId)
+                    .number("customer_id", day.customerId())
                     .number("first_hour", span[0].toString())
                     .number("last_hour", span[1].toString())
                     .number("run_time", span[2].toString())
-                    .number("meter_events", events.get(customerId)[0]);
+                    .number("meter_events", count);
             sources.addSources(evidence, "billable");
             found.add(new Finding(
-                    "dated-after-run:" + customerId + ":" + span[0],
+                    "dated-after-run:" + day.customerId() + ":" + day.day(),
                     "USAGE_DATED_AFTER_RUN",
                     Finding.Severity.WARNING,
-                    customerId + "'s usage of the hours from " + span[0] + " to " + span[1] + " is dated after the"
-                            + " run's time (" + span[2] + "): Stripe takes no meter event from the future, so its "
-                            + events.get(customerId)[0] + " meter event(s) carry the run's time and Stripe bills"
-                            + " them in the period that holds it, while the statements count them in the periods of"
-                            + " their own hours. Check the clock of the source. Files: " + listed(sources.files()),
+                    day.customerId() + "'s usage of the hours from " + span[0] + " to " + span[1] + " is dated after"
+                            + " the run's time (" + span[2] + "): Stripe takes no meter event from the future, so"
+                            + " its " + count + " meter event(s) carry the run's time and Stripe bills them in the"
+                            + " period that holds it, while the statements count them in the periods of their own"
+                            + " hours. Check the clock of the source. Files: " + listed(sources.files()),
                     evidence));
         });
         return found;
+    }
+
+    /** The files, with their line ranges, of a customer's billable usage in the hours from {@code first} to {@code last}. */
+    private UsageSide billableSources(String customerId, Instant first, Instant last) {
+        UsageSide sources = new UsageSide();
+        jdbc.query(
+                "SELECT f.path, MIN(u.first_line), MAX(u.last_line) FROM usage_hourly u JOIN ingested_file f"
+                        + " ON f.file_id = u.file_id WHERE u.customer_id = ? AND u.hour_start >= ?"
+                        + " AND u.hour_start <= ? AND u.billable = TRUE GROUP BY f.path",
+                rs -> {
+                    sources.add(0, BigDecimal.ZERO, rs.getString(1), rs.getLong(2), rs.getLong(3));
+                },
+                customerId,
+                SqlTime.utc(first),
+                SqlTime.utc(last));
+        return sources;
     }
 
     /**

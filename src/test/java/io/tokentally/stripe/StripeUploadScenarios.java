@@ -322,7 +322,7 @@ abstract class StripeUploadScenarios {
         assertThat(jdbc.queryForList(
                         "SELECT message FROM finding WHERE kind = 'USAGE_DATED_AFTER_RUN' AND finding_key = ?",
                         String.class,
-                        "dated-after-run:" + customers.id(0) + ":" + hour))
+                        "dated-after-run:" + customers.id(0) + ":" + ahead))
                 .singleElement()
                 .asString()
                 .startsWith(customers.id(0) + "'s usage of the hours from " + hour + " to " + hour

@@ -1,8 +1,8 @@
 package io.tokentally.api;
 
-import io.tokentally.ingest.InputSource;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
+import io.tokentally.job.InputSpecs;
 import io.tokentally.job.NightlyBillingJobConfiguration;
 import io.tokentally.job.ReferenceFiles;
 import io.tokentally.job.RunReportListener;
@@ -11,6 +11,8 @@ import io.tokentally.schedule.JobSchedules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -144,23 +146,28 @@ class RunRequests {
         if (request == null || request.date() == null) {
             throw ApiProblem.badRequest("'date' (the UTC day of usage, YYYY-MM-DD) is required");
         }
+        LocalDate date = date(request.date());
         Optional<JobSchedule> defaults =
                 Optional.ofNullable(schedules.getIfAvailable()).flatMap(all -> all.forJob(job));
         List<String> inputs = request.input() != null && !request.input().isEmpty()
                 ? request.input()
                 : defaults.map(JobSchedule::inputs).orElseThrow(() -> missing("input"));
-        List<String> sources = inputs.stream()
-                .map(RunRequests::inputSource)
-                .map(source -> source.withRoot(source.root().toAbsolutePath().normalize())
-                        .spec())
-                .toList();
+        List<String> sources = inputs.stream().map(RunRequests::inputSource).toList();
         return new BillingJobParameters(
-                request.date(),
+                date,
                 0,
                 sources,
                 file("customers", request.customers(), defaults.map(JobSchedule::customers)),
                 file("plans", request.plans(), defaults.map(JobSchedule::plans)),
                 file("prices", request.prices(), defaults.map(JobSchedule::prices)));
+    }
+
+    private static LocalDate date(String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.badRequest("'date' must be the UTC day of usage as YYYY-MM-DD, not '" + text + "'");
+        }
     }
 
     private JobExecution run(BillingJobParameters parameters) throws Exception {
@@ -171,17 +178,18 @@ class RunRequests {
         }
     }
 
-    private static InputSource inputSource(String spec) {
-        InputSource source;
+    /** The input as the run keeps it ({@link InputSpecs#absolute}), once its folder, if it has one, is found. */
+    private static String inputSource(String spec) {
         try {
-            source = InputSource.parse(spec);
+            InputSpecs.folder(spec).ifPresent(folder -> {
+                if (!Files.isDirectory(folder)) {
+                    throw ApiProblem.badRequest("input folder " + folder + " does not exist on the server");
+                }
+            });
+            return InputSpecs.absolute(spec);
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("input '" + spec + "': " + e.getMessage());
         }
-        if (!Files.isDirectory(source.root())) {
-            throw ApiProblem.badRequest("input folder " + source.root() + " does not exist on the server");
-        }
-        return source;
     }
 
     private static Path file(String name, String given, Optional<Path> fallback) {
@@ -193,7 +201,8 @@ class RunRequests {
     }
 
     private static ApiProblem missing(String name) {
-        return ApiProblem.badRequest("'" + name + "' is required: the job has no file in jobs/ to take it from");
+        return ApiProblem.badRequest("'" + name + "' is required: the job has no file in jobs/ to take it from (a"
+                + " process started with --no-scheduler reads no jobs/ files)");
     }
 
     static void requireKnown(String job) {

@@ -1,16 +1,16 @@
 package io.tokentally.api;
 
-import java.time.LocalDate;
 import java.util.List;
 
 /**
  * The body of a start or rerun: the usage day, and optionally the job's files; what is left out comes
  * from the job's file in {@code jobs/}.
  *
- * @param date the UTC day of usage
+ * @param date the UTC day of usage, {@code YYYY-MM-DD}: text, read strictly by the call, since Jackson would
+ *     take a JSON number for a count of days since 1970
  * @param input folders of usage files ({@code [NAME=]FOLDER}), as the command line's {@code --input}
  * @param customers the customers file
  * @param plans the plans file
  * @param prices the prices file
  */
-public record StartRequest(LocalDate date, List<String> input, String customers, String plans, String prices) {}
+public record StartRequest(String date, List<String> input, String customers, String plans, String prices) {}

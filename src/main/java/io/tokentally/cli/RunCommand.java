@@ -1,10 +1,8 @@
 package io.tokentally.cli;
 
-import io.tokentally.ingest.InputSource;
-import io.tokentally.ingest.S3Source;
-import io.tokentally.ingest.provider.ProviderApiSource;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
+import io.tokentally.job.InputSpecs;
 import io.tokentally.job.ReferenceFiles;
 import io.tokentally.job.TokentallyProperties;
 import io.tokentally.schedule.JobSchedule;
@@ -109,7 +107,7 @@ class RunCommand implements Callable<Integer> {
         }
         JobSchedule schedule = jobFile == null ? null : scheduleFromJobFile();
         requireFilesAndFolders();
-        List<String> sources = inputs.stream().map(RunCommand::absolute).toList();
+        List<String> sources = inputs.stream().map(InputSpecs::absolute).toList();
         try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
             if (date == null) {
                 date = schedule.dateFor(Instant.now(context.getBean(Clock.class)));
@@ -161,27 +159,12 @@ class RunCommand implements Callable<Integer> {
         RequiredFiles.requireFile(spec, "--plans", plans);
         RequiredFiles.requireFile(spec, "--prices", prices);
         for (String input : inputs) {
-            if (ProviderApiSource.parse(input).isEmpty()
-                    && S3Source.parse(input).isEmpty()) {
-                Path root = InputSource.parse(input).root();
-                if (!Files.isDirectory(root)) {
-                    throw new picocli.CommandLine.ParameterException(
-                            spec.commandLine(),
-                            "--input " + input + ": the folder " + root.toAbsolutePath() + " does not exist");
-                }
+            Optional<Path> folder = InputSpecs.folder(input);
+            if (folder.isPresent() && !Files.isDirectory(folder.get())) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--input " + input + ": the folder " + folder.get().toAbsolutePath() + " does not exist");
             }
         }
-    }
-
-    /** A folder source with its path made absolute (a restart may run elsewhere); an S3 source as it is. */
-    private static String absolute(String spec) {
-        Optional<ProviderApiSource> api = ProviderApiSource.parse(spec);
-        if (api.isPresent()) {
-            return api.get().spec();
-        }
-        return S3Source.parse(spec).map(S3Source::spec).orElseGet(() -> {
-            InputSource source = InputSource.parse(spec);
-            return source.withRoot(source.root().toAbsolutePath().normalize()).spec();
-        });
     }
 }

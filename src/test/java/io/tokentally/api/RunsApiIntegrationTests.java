@@ -170,7 +170,12 @@ class RunsApiIntegrationTests {
     @Test
     void refusesBadRequestsWithProblemDetails() throws Exception {
         // when, then: 400
-        assertProblem(api.post("/api/jobs/nightly-billing/executions", "{\"date\":\"2026-13-45\"}"), 400, null);
+        assertProblem(
+                api.post("/api/jobs/nightly-billing/executions", "{\"date\":\"2026-13-45\"}"),
+                400,
+                "'date' must be the UTC day of usage as YYYY-MM-DD, not '2026-13-45'");
+        // a JSON number is not a day (Jackson would have read it as days since 1970: year 57443)
+        assertProblem(api.post("/api/jobs/nightly-billing/executions", "{\"date\":20261127}"), 400, "not '20261127'");
         assertProblem(api.post("/api/jobs/nightly-billing/executions", "{}"), 400, "'date'");
         assertProblem(api.post("/api/jobs/nightly-billing/executions", null), 400, "'date'");
         assertProblem(
@@ -195,6 +200,14 @@ class RunsApiIntegrationTests {
         assertProblem(api.get("/api/executions/987654"), 404, "987654");
         assertProblem(api.post("/api/executions/987654/restart", null), 404, "987654");
         assertProblem(api.post("/api/jobs/nightly-billing/reruns", body("2026-11-04")), 404, "never run");
+        // an S3 prefix is an input as on the command line, not a local folder that does not exist
+        assertProblem(
+                api.post(
+                        "/api/jobs/nightly-billing/reruns",
+                        body("2026-11-04")
+                                .replace("gateway=" + WORK.resolve("usage-2026-11-04"), "drop=s3://usage/drop/")),
+                404,
+                "never run");
     }
 
     @Test

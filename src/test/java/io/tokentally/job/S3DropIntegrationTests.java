@@ -117,6 +117,26 @@ class S3DropIntegrationTests {
     }
 
     @Test
+    void aRejectedRowOfAnObjectIsListedUnderTheObjectsUriNotItsStagingFile() throws Exception {
+        // given an object whose fifth line has no request id
+        put(
+                "incoming/with-reject.csv",
+                rows("reject", 3) + "," + yesterday() + "T10:00:00Z,alice,openai,gpt-4o,100,0,0,0,10,0,,ok\n");
+
+        // when
+        JobExecution execution = watcher.poll().orElseThrow();
+
+        // then
+        Path runFolder = io.tokentally.shared.RunFolders.of(
+                WORK.resolve("runs"), RunReportListener.JOB_NAME, yesterday().toString(), execution.getId());
+        assertThat(Files.readAllLines(runFolder.resolve("rejects.csv")))
+                .hasSize(2)
+                .element(1)
+                .asString()
+                .startsWith("s3://" + BUCKET + "/incoming/with-reject.csv,5,MISSING_FIELD,");
+    }
+
+    @Test
     void anObjectDroppedAgainIsMovedAgainAndItsContentUnderAnotherKeyIsNotCountedTwice() throws Exception {
         // given: an object ingested and moved
         String content = rows("again", 10);

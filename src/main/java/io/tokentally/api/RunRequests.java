@@ -152,7 +152,7 @@ class RunRequests {
         List<String> inputs = request.input() != null && !request.input().isEmpty()
                 ? request.input()
                 : defaults.map(JobSchedule::inputs).orElseThrow(() -> missing("input"));
-        List<String> sources = inputs.stream().map(RunRequests::inputSource).toList();
+        List<String> sources = inputs.stream().map(RunRequests::checkedInput).toList();
         return new BillingJobParameters(
                 date,
                 0,
@@ -179,7 +179,7 @@ class RunRequests {
     }
 
     /** The input as the run keeps it ({@link InputSpecs#absolute}), once its folder, if it has one, is found. */
-    private static String inputSource(String spec) {
+    private static String checkedInput(String spec) {
         try {
             InputSpecs.folder(spec).ifPresent(folder -> {
                 if (!Files.isDirectory(folder)) {

@@ -4,11 +4,12 @@ import java.util.List;
 
 /**
  * The body of a start or rerun: the usage day, and optionally the job's files; what is left out comes
- * from the job's file in {@code jobs/}.
+ * from the job's file in {@code jobs/}, in a process that runs the schedules.
  *
  * @param date the UTC day of usage, {@code YYYY-MM-DD}: text, read strictly by the call, since Jackson would
  *     take a JSON number for a count of days since 1970
- * @param input folders of usage files ({@code [NAME=]FOLDER}), as the command line's {@code --input}
+ * @param input the usage inputs, as the command line's {@code --input}: folders ({@code [NAME[:ROLE]=]FOLDER}),
+ *     S3 prefixes and providers' APIs
  * @param customers the customers file
  * @param plans the plans file
  * @param prices the prices file

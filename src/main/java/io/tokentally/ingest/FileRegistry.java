@@ -1,6 +1,5 @@
 package io.tokentally.ingest;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -14,13 +13,14 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class FileRegistry {
 
-    private static final String COLUMNS = "file_id, source, path, checksum, size_bytes, format, status, detail,"
-            + " changed_from_file_id, ingest_run";
+    private static final String COLUMNS = "file_id, source, path, staged_path, checksum, size_bytes, format, status,"
+            + " detail, changed_from_file_id, ingest_run";
 
     private static final RowMapper<RegisteredFile> MAPPER = (rs, rowNum) -> new RegisteredFile(
             rs.getLong("file_id"),
             rs.getString("source"),
-            Path.of(rs.getString("path")),
+            rs.getString("path"),
+            rs.getString("staged_path"),
             rs.getString("checksum"),
             rs.getLong("size_bytes"),
             rs.getString("format"),
@@ -62,10 +62,14 @@ public class FileRegistry {
                 .optional();
     }
 
-    /** Registers new content and returns its id. */
+    /**
+     * Registers new content under {@code path} (what reports name) and returns its id; {@code stagedPath} is
+     * the local copy of an S3 object, null for a local file.
+     */
     public long register(
             String source,
             String path,
+            String stagedPath,
             String checksum,
             long size,
             String format,
@@ -73,9 +77,20 @@ public class FileRegistry {
             String detail,
             Long changedFrom,
             long run) {
-        jdbc.sql("INSERT INTO ingested_file (source, path, checksum, size_bytes, format, status, detail,"
-                        + " changed_from_file_id, ingest_run, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(source, path, checksum, size, format, status.name(), truncate(detail), changedFrom, run, now())
+        jdbc.sql("INSERT INTO ingested_file (source, path, staged_path, checksum, size_bytes, format, status, detail,"
+                        + " changed_from_file_id, ingest_run, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        source,
+                        path,
+                        stagedPath,
+                        checksum,
+                        size,
+                        format,
+                        status.name(),
+                        truncate(detail),
+                        changedFrom,
+                        run,
+                        now())
                 .update();
         return findByChecksum(checksum).orElseThrow().fileId();
     }

@@ -85,12 +85,13 @@ public class FileScanner {
         String checksum = sha256(file);
         Optional<RegisteredFile> known = registry.findByChecksum(checksum);
         if (known.isPresent()) {
-            return registerKnown(run, source, shownPath, path, known.get());
+            return registerKnown(run, source, shownPath, known.get());
         }
         Detection detection = detect(file);
         long fileId = registry.register(
                 source,
-                path,
+                shownPath,
+                path.equals(shownPath) ? null : path,
                 checksum,
                 Files.size(file),
                 detection.format,
@@ -112,9 +113,8 @@ public class FileScanner {
         return new Registration(fileId, detection.status == FileStatus.PENDING);
     }
 
-    private Registration registerKnown(long run, String source, String shownPath, String path, RegisteredFile seen) {
-        boolean ownedByThisRun =
-                seen.ingestRun() == run && seen.path().toString().equals(path);
+    private Registration registerKnown(long run, String source, String shownPath, RegisteredFile seen) {
+        boolean ownedByThisRun = seen.ingestRun() == run && seen.path().equals(shownPath);
         RunFileOutcome outcome = ownedByThisRun
                 ? (seen.changedFromFileId() == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED)
                 : RunFileOutcome.ALREADY_INGESTED;

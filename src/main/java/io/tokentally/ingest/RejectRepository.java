@@ -56,17 +56,12 @@ public class RejectRepository {
         }
     }
 
-    /**
-     * The rejects of the files a run registered, in file and line order, each under the name the run saw its file
-     * by: an S3 object's URI, not the staging file it was read from (the path registered for a local file).
-     */
+    /** The rejects of the files a run registered, in file and line order, under their registered path or URI. */
     public List<RejectedLine> rejectsOfRun(long run) {
         return jdbc.query(
-                "SELECT COALESCE((SELECT MIN(s.path) FROM run_file s WHERE s.ingest_run = f.ingest_run"
-                        + " AND s.file_id = f.file_id AND s.outcome <> 'ALREADY_INGESTED'), f.path) AS shown,"
-                        + " r.line_no, r.reason_code, r.message, r.raw_line FROM reject r"
+                "SELECT f.path, r.line_no, r.reason_code, r.message, r.raw_line FROM reject r"
                         + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.ingest_run = ?"
-                        + " ORDER BY shown, r.line_no",
+                        + " ORDER BY f.path, r.line_no",
                 (rs, rowNum) -> new RejectedLine(
                         rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)),
                 run);

@@ -1,6 +1,9 @@
 package io.tokentally.ingest;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +16,8 @@ import software.amazon.awssdk.services.s3.model.Tagging;
 /**
  * Once a run is over, marks each object it claimed: processed (ingested, or its content already was)
  * or failed (no reader recognizes it, or it cannot be read), by moving it under the processed or
- * failed prefix or by tagging it in place, with the reason. Objects of a run that stopped before
- * reading them stay where they are, for the restart.
+ * failed prefix or by tagging it in place, with the reason, and deletes its staging file. Objects of a
+ * run that stopped before reading them stay where they are, staging files too, for the restart.
  */
 @Component
 public class S3ObjectMarker {
@@ -54,9 +57,22 @@ public class S3ObjectMarker {
             String reason = processed ? null : file.detail();
             mark(claim, processed, reason);
             objects.marked(claim.uri(), claim.etag(), processed ? "PROCESSED" : "FAILED", reason);
+            forgetStagedCopy(file);
             marked++;
         }
         return marked;
+    }
+
+    /** Deletes the local copy of a settled object: nothing reads it again. A failure only leaves the file. */
+    private static void forgetStagedCopy(RegisteredFile file) {
+        if (file.stagedPath() == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(Path.of(file.stagedPath()));
+        } catch (IOException e) {
+            log.warn("Could not delete the staging file {} of {}: {}", file.stagedPath(), file.path(), e.getMessage());
+        }
     }
 
     /** Marks again an object version that was marked before and has been dropped again. */

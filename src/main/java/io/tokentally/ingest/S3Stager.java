@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Reads S3 sources: lists each prefix, claims every object version (key and ETag) no run has
  * claimed, streams it to a staging file named by a hash (an object key never becomes a local path)
- * and registers it like a local file, under its {@code s3://} URI.
+ * and registers it like a local file, under its {@code s3://} URI. A staging file lives until its object
+ * is marked ({@link S3ObjectMarker}), or not at all when its content needs no reading.
  */
 @Component
 public class S3Stager {
@@ -146,6 +147,10 @@ public class S3Stager {
         Long previous = objects.previousVersionFile(uri, etag).orElse(null);
         FileScanner.Registration registration = scanner.register(run, source.name(), uri, staged, previous);
         objects.attachFile(uri, etag, registration.fileId());
+        if (!registration.pending()) {
+            // nothing reads it: its content was registered before, or no reader takes it
+            Files.deleteIfExists(staged);
+        }
         return registration.pending();
     }
 

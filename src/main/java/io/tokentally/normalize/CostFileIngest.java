@@ -50,7 +50,7 @@ final class CostFileIngest implements FileIngestion {
 
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
-        try (RecordCursor cursor = format.open(InputFiles.openText(file.path()))) {
+        try (RecordCursor cursor = format.open(InputFiles.openText(file.content()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 read++;
                 take(record);
@@ -70,7 +70,7 @@ final class CostFileIngest implements FileIngestion {
 
     @Override
     public void store(long run) {
-        store.replace(file.fileId(), file.path().toString(), run, buckets.values());
+        store.replace(file.fileId(), file.path(), run, buckets.values());
     }
 
     @Override

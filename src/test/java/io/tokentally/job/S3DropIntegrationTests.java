@@ -117,11 +117,12 @@ class S3DropIntegrationTests {
     }
 
     @Test
-    void aRejectedRowOfAnObjectIsListedUnderTheObjectsUriNotItsStagingFile() throws Exception {
-        // given an object whose fifth line has no request id
+    void anObjectsRejectsAndFindingsNameItsUriAndItsStagingFileIsDeletedOnceItIsMarked() throws Exception {
+        // given an object whose fifth line has no request id and whose sixth is for a customer not in the file
         put(
                 "incoming/with-reject.csv",
-                rows("reject", 3) + "," + yesterday() + "T10:00:00Z,alice,openai,gpt-4o,100,0,0,0,10,0,,ok\n");
+                rows("reject", 3) + "," + yesterday() + "T10:00:00Z,alice,openai,gpt-4o,100,0,0,0,10,0,,ok\n"
+                        + "reject-zed," + yesterday() + "T10:00:00Z,zed,openai,gpt-4o,100,0,0,0,10,0,,ok\n");
 
         // when
         JobExecution execution = watcher.poll().orElseThrow();
@@ -134,6 +135,13 @@ class S3DropIntegrationTests {
                 .element(1)
                 .asString()
                 .startsWith("s3://" + BUCKET + "/incoming/with-reject.csv,5,MISSING_FIELD,");
+        assertThat(jdbc.queryForObject(
+                        "SELECT evidence FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "unattributed-usage:zed:" + yesterday()))
+                .contains("s3://" + BUCKET + "/incoming/with-reject.csv")
+                .doesNotContain("s3-staging");
+        assertThat(stagingFiles()).isEmpty();
     }
 
     @Test
@@ -153,6 +161,7 @@ class S3DropIntegrationTests {
         assertThat(sameObject).as("the same object version starts no run").isEmpty();
         assertThat(copy.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(outcome(copy, "again-copy.csv")).isEqualTo("ALREADY_INGESTED");
+        assertThat(stagingFiles()).as("the copy's staging file too").isEmpty();
         assertThat(keys())
                 .doesNotContain("incoming/again.csv", "incoming/again-copy.csv")
                 .contains("processed/incoming/again.csv", "processed/incoming/again-copy.csv");
@@ -201,6 +210,7 @@ class S3DropIntegrationTests {
                         String.class,
                         "s3://" + BUCKET + "/incoming/notes.txt"))
                 .isEqualTo("FAILED");
+        assertThat(stagingFiles()).isEmpty();
     }
 
     @Test
@@ -214,7 +224,7 @@ class S3DropIntegrationTests {
         // when
         JobExecution execution = watcher.poll().orElseThrow();
 
-        // then: all read; the staging folder holds only hash-named files; the long key is tagged in place
+        // then: all read, none staged outside the staging folder; the long key is tagged in place
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(jdbc.queryForObject(
                         "SELECT SUM(f.rows_accepted) FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id"
@@ -222,10 +232,7 @@ class S3DropIntegrationTests {
                         Long.class,
                         run(execution)))
                 .isEqualTo(9);
-        try (Stream<Path> staged = Files.list(WORK.resolve("data/s3-staging"))) {
-            assertThat(staged.map(path -> path.getFileName().toString()))
-                    .allMatch(name -> name.matches("[0-9a-f]{64}"));
-        }
+        assertThat(stagingFiles()).isEmpty();
         assertThat(keys())
                 .contains("processed/incoming/日本/ünïcode file.csv", "processed/incoming/../escape.csv", longKey);
         assertThat(tags(longKey)).containsEntry("tokentally-status", "processed");
@@ -244,6 +251,10 @@ class S3DropIntegrationTests {
         background.shutdown();
         assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
         assertThat(keys()).contains("incoming/large.csv");
+        assertThat(stagingFiles())
+                .as("kept for the restart, named by a hash")
+                .singleElement()
+                .matches(path -> path.getFileName().toString().matches("[0-9a-f]{64}"));
 
         // when: the day is run again, as the next scheduled run does
         JobExecution resumed = runs.run(new BillingJobParameters(
@@ -260,6 +271,7 @@ class S3DropIntegrationTests {
                 .isEqualTo(stopped.getJobInstance().getInstanceId());
         assertThat(fileCounts(resumed, "large.csv")).isEqualTo(Map.of("read", 200_000L, "accepted", 200_000L));
         assertThat(keys()).doesNotContain("incoming/large.csv").contains("processed/incoming/large.csv");
+        assertThat(stagingFiles()).isEmpty();
     }
 
     @Test
@@ -341,6 +353,17 @@ class S3DropIntegrationTests {
 
     private static String csv(List<String> rows) {
         return UsageFixtures.HEADER + "\n" + String.join("\n", rows) + "\n";
+    }
+
+    /** The files in the staging folder (none if it was never made). */
+    private static List<Path> stagingFiles() throws java.io.IOException {
+        Path folder = WORK.resolve("data/s3-staging");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> staged = Files.list(folder)) {
+            return staged.toList();
+        }
     }
 
     private static void put(String key, String content) {

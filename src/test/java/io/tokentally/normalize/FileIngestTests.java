@@ -371,6 +371,7 @@ class FileIngestTests {
         long id = registry.register(
                 source,
                 file.toString(),
+                null,
                 UUID.randomUUID().toString(),
                 Files.size(file),
                 format,

@@ -85,7 +85,7 @@ public class FileScanner {
         String checksum = sha256(file);
         Optional<RegisteredFile> known = registry.findByChecksum(checksum);
         if (known.isPresent()) {
-            return registerKnown(run, source, shownPath, known.get());
+            return registerKnown(run, source, shownPath, path, known.get());
         }
         Detection detection = detect(file);
         long fileId = registry.register(
@@ -113,8 +113,10 @@ public class FileScanner {
         return new Registration(fileId, detection.status == FileStatus.PENDING);
     }
 
-    private Registration registerKnown(long run, String source, String shownPath, RegisteredFile seen) {
-        boolean ownedByThisRun = seen.ingestRun() == run && seen.path().equals(shownPath);
+    /** {@code path} is the local file's: a restart registers the same file again, by whatever name it is shown. */
+    private Registration registerKnown(long run, String source, String shownPath, String path, RegisteredFile seen) {
+        boolean ownedByThisRun =
+                seen.ingestRun() == run && seen.content().toString().equals(path);
         RunFileOutcome outcome = ownedByThisRun
                 ? (seen.changedFromFileId() == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED)
                 : RunFileOutcome.ALREADY_INGESTED;

@@ -49,7 +49,7 @@ public class RejectRepository {
         ps.setLong(2, reject.lineNo());
         ps.setString(3, reject.code().name());
         ps.setString(4, limit(reject.message(), 2000));
-        ps.setString(5, limit(reject.raw(), MAX_RAW_LENGTH));
+        ps.setString(5, stored(reject.raw()));
         if (dialect.repeatsKeyParameters()) {
             ps.setLong(6, reject.fileId());
             ps.setLong(7, reject.lineNo());
@@ -65,6 +65,30 @@ public class RejectRepository {
                 (rs, rowNum) -> new RejectedLine(
                         rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)),
                 run);
+    }
+
+    /**
+     * The rejects of the earlier versions of a changed file: the version it changed from ({@code changedFrom}, or
+     * none when null), that version's own earlier version, and so on, since a version's re-read old bad lines are
+     * not rejects of its own.
+     */
+    public EarlierRejects earlierRejects(Long changedFrom) {
+        if (changedFrom == null) {
+            return new EarlierRejects(List.of());
+        }
+        return new EarlierRejects(jdbc.queryForList(
+                "WITH RECURSIVE versions (file_id, changed_from_file_id) AS ("
+                        + " SELECT file_id, changed_from_file_id FROM ingested_file WHERE file_id = ?"
+                        + " UNION ALL SELECT f.file_id, f.changed_from_file_id FROM ingested_file f"
+                        + " JOIN versions v ON f.file_id = v.changed_from_file_id)"
+                        + " SELECT r.raw_line FROM reject r JOIN versions v ON r.file_id = v.file_id",
+                String.class,
+                changedFrom));
+    }
+
+    /** A raw line as the table keeps it. */
+    static String stored(String raw) {
+        return limit(raw, MAX_RAW_LENGTH);
     }
 
     /** A rejected line as the run folder's {@code rejects.csv} lists it. */

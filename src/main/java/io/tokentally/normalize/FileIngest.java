@@ -1,5 +1,6 @@
 package io.tokentally.normalize;
 
+import io.tokentally.ingest.EarlierRejects;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.ingest.RawRecord;
@@ -31,7 +32,8 @@ import java.util.function.Consumer;
  * duplicate when an earlier row of the file, or a committed row of any file, has the same source
  * and request id and a timestamp on the same UTC day or the day before or after. The first copy is the one
  * counted; a duplicate whose numbers differ from it (see {@link RequestFingerprint}) is also kept as a
- * {@link DuplicateConflictRepository conflict} for a person to look at. The rows of an aggregated export are buckets
+ * {@link DuplicateConflictRepository conflict} for a person to look at. A changed file's bad rows that an
+ * earlier version already rejected count as duplicates too ({@link EarlierRejects}). The rows of an aggregated export are buckets
  * instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
  */
 final class FileIngest implements FileIngestion {
@@ -43,6 +45,7 @@ final class FileIngest implements FileIngestion {
     private final SnapshotStore snapshotStore;
     private final FileSnapshots snapshots;
     private final RejectRepository rejects;
+    private final EarlierRejects earlierRejects;
     private final DuplicateConflictRepository conflicts;
     private final int batchSize;
     private final long keysSeenThrough;
@@ -77,6 +80,7 @@ final class FileIngest implements FileIngestion {
         this.snapshotStore = snapshotStore;
         this.snapshots = format.snapshots() ? new FileSnapshots() : null;
         this.rejects = rejects;
+        this.earlierRejects = rejects.earlierRejects(file.changedFromFileId());
         this.conflicts = conflicts;
         this.batchSize = batchSize;
         this.keysSeenThrough = store.latestKeyBlock();
@@ -195,7 +199,12 @@ final class FileIngest implements FileIngestion {
         }
     }
 
+    /** Rejects a bad row, unless an earlier version of the changed file rejected it: then it is a repeat. */
     private void reject(Reject reject) {
+        if (earlierRejects.take(reject.raw())) {
+            duplicates++;
+            return;
+        }
         rejected++;
         addReject(reject);
     }

@@ -203,6 +203,57 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aChangedFileListsOnlyItsNewBadRowsNotThoseAnEarlierVersionRejected() throws Exception {
+        // given: a log file with a bad row (line 3, a negative count), ingested
+        Path input = folder("changing");
+        String[] first = {
+            "g1,2026-10-24T01:10:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok",
+            "b1,2026-10-24T01:20:00Z,alice,openai,gpt-4o,-5,0,0,0,100,0,,ok",
+        };
+        write(input.resolve("gateway.log.csv"), first);
+        JobExecution firstRun = run("2026-10-24", input);
+
+        // when: the file grows by a good and a bad row, and later by one more good row
+        String[] second = {
+            first[0],
+            first[1],
+            "g2,2026-10-24T02:10:00Z,alice,openai,gpt-4o,500,0,0,0,50,0,,ok",
+            "b2,2026-10-24T02:20:00Z,alice,openai,gpt-4o,x,0,0,0,50,0,,ok"
+        };
+        write(input.resolve("gateway.log.csv"), second);
+        JobExecution secondRun = run("2026-10-24", input);
+        String[] third = {
+            second[0], second[1], second[2], second[3], "g3,2026-10-24T03:10:00Z,alice,openai,gpt-4o,200,0,0,0,20,0,,ok"
+        };
+        write(input.resolve("gateway.log.csv"), third);
+        JobExecution thirdRun = run("2026-10-24", input);
+
+        // then: each bad row is rejected once, by the run that first read it; its repeats are duplicates
+        assertThat(rejectedLines(firstRun)).containsExactly("3,NEGATIVE_NUMBER");
+        assertThat(rejectedLines(secondRun)).containsExactly("5,INVALID_NUMBER");
+        assertThat(rejectedLines(thirdRun)).isEmpty();
+        assertThat(counts(secondRun)).isEqualTo("read 4, accepted 1, rejected 1, duplicates 2");
+        assertThat(counts(thirdRun)).isEqualTo("read 5, accepted 1, rejected 0, duplicates 4");
+        assertThat(totals(report(thirdRun))).containsEntry("alice|openai/gpt-4o|input", "1700|0.00425|0.005525");
+    }
+
+    private List<String> rejectedLines(JobExecution execution) throws IOException {
+        return Files.readAllLines(runFolder(execution).resolve("rejects.csv")).stream()
+                .skip(1)
+                .map(line -> line.split(",", -1))
+                .map(fields -> fields[1] + "," + fields[2])
+                .toList();
+    }
+
+    private String counts(JobExecution execution) {
+        JsonNode counts = report(execution).get("counts");
+        return "read " + counts.get("read").asLong() + ", accepted "
+                + counts.get("accepted").asLong()
+                + ", rejected " + counts.get("rejected").asLong() + ", duplicates "
+                + counts.get("duplicates").asLong();
+    }
+
+    @Test
     void aRequestWithoutTokensChangesNoAggregate() throws Exception {
         // given: an hour of alice's gpt-4o usage, rated
         Path input = folder("no-tokens");

@@ -65,23 +65,33 @@ public class FileScanner {
     }
 
     private boolean scanFile(long run, InputSource source, Path file) throws IOException {
-        String path = file.toAbsolutePath().normalize().toString();
-        Long changedFrom = registry.findLatestByPath(source.name(), path)
+        Long changedFrom = registry.findLatestByPath(source.name(), absolute(file))
                 .map(RegisteredFile::fileId)
                 .orElse(null);
-        return register(run, source.name(), path, file, changedFrom).pending();
+        return register(run, source.name(), file, changedFrom).pending();
     }
 
     /** What registering one file found: its id in the registry, and whether this run must read it. */
     record Registration(long fileId, boolean pending) {}
 
+    /** Registers a local file under its absolute path (see the private {@code register}). */
+    Registration register(long run, String source, Path file, Long changedFrom) throws IOException {
+        return register(run, source, absolute(file), file, false, changedFrom);
+    }
+
+    /** Registers the staged copy of an S3 object under the object's URI (see the private {@code register}). */
+    Registration registerStaged(long run, String source, String uri, Path staged, Long changedFrom) throws IOException {
+        return register(run, source, uri, staged, true, changedFrom);
+    }
+
     /**
-     * Registers one file under {@code shownPath} (its own path, or the URI of the object it was staged
-     * from): new content is registered for this run; content registered before is recorded as already
-     * ingested (or, on a restart, as this run's own).
+     * Registers one file under {@code shownPath}, the name reports give it; a {@code staged} file is the local
+     * copy of what that name names, recorded as its staged path. New content is registered for this run;
+     * content registered before is recorded as already ingested (or, on a restart, as this run's own).
      */
-    Registration register(long run, String source, String shownPath, Path file, Long changedFrom) throws IOException {
-        String path = file.toAbsolutePath().normalize().toString();
+    private Registration register(
+            long run, String source, String shownPath, Path file, boolean staged, Long changedFrom) throws IOException {
+        String path = absolute(file);
         String checksum = sha256(file);
         Optional<RegisteredFile> known = registry.findByChecksum(checksum);
         if (known.isPresent()) {
@@ -91,7 +101,7 @@ public class FileScanner {
         long fileId = registry.register(
                 source,
                 shownPath,
-                path.equals(shownPath) ? null : path,
+                staged ? path : null,
                 checksum,
                 Files.size(file),
                 detection.format,
@@ -113,10 +123,14 @@ public class FileScanner {
         return new Registration(fileId, detection.status == FileStatus.PENDING);
     }
 
+    private static String absolute(Path file) {
+        return file.toAbsolutePath().normalize().toString();
+    }
+
     /** {@code path} is the local file's: a restart registers the same file again, by whatever name it is shown. */
     private Registration registerKnown(long run, String source, String shownPath, String path, RegisteredFile seen) {
         boolean ownedByThisRun =
-                seen.ingestRun() == run && seen.content().toString().equals(path);
+                seen.ingestRun() == run && seen.localFile().toString().equals(path);
         RunFileOutcome outcome = ownedByThisRun
                 ? (seen.changedFromFileId() == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED)
                 : RunFileOutcome.ALREADY_INGESTED;

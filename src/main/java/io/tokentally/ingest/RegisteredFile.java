@@ -21,7 +21,7 @@ public record RegisteredFile(
         long ingestRun) {
 
     /** The local file to read the content from. */
-    public Path content() {
+    public Path localFile() {
         return Path.of(stagedPath != null ? stagedPath : path);
     }
 }

@@ -1,8 +1,6 @@
 package io.tokentally.ingest;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -57,22 +55,12 @@ public class S3ObjectMarker {
             String reason = processed ? null : file.detail();
             mark(claim, processed, reason);
             objects.marked(claim.uri(), claim.etag(), processed ? "PROCESSED" : "FAILED", reason);
-            forgetStagedCopy(file);
+            if (file.stagedPath() != null) {
+                S3Stager.deleteStaged(Path.of(file.stagedPath()), file.path());
+            }
             marked++;
         }
         return marked;
-    }
-
-    /** Deletes the local copy of a settled object: nothing reads it again. A failure only leaves the file. */
-    private static void forgetStagedCopy(RegisteredFile file) {
-        if (file.stagedPath() == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(Path.of(file.stagedPath()));
-        } catch (IOException e) {
-            log.warn("Could not delete the staging file {} of {}: {}", file.stagedPath(), file.path(), e.getMessage());
-        }
     }
 
     /** Marks again an object version that was marked before and has been dropped again. */

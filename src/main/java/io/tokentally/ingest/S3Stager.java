@@ -145,11 +145,11 @@ public class S3Stager {
             return false;
         }
         Long previous = objects.previousVersionFile(uri, etag).orElse(null);
-        FileScanner.Registration registration = scanner.register(run, source.name(), uri, staged, previous);
+        FileScanner.Registration registration = scanner.registerStaged(run, source.name(), uri, staged, previous);
         objects.attachFile(uri, etag, registration.fileId());
         if (!registration.pending()) {
             // nothing reads it: its content was registered before, or no reader takes it
-            Files.deleteIfExists(staged);
+            deleteStaged(staged, uri);
         }
         return registration.pending();
     }
@@ -171,6 +171,15 @@ public class S3Stager {
         }
         Files.move(partial, staged, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return true;
+    }
+
+    /** Deletes a staging file nothing reads any more; a failure is logged, and leaves only a file behind. */
+    static void deleteStaged(Path staged, String uri) {
+        try {
+            Files.deleteIfExists(staged);
+        } catch (IOException e) {
+            log.warn("Could not delete the staging file {} of {}: {}", staged, uri, e.getMessage());
+        }
     }
 
     Path stagingDir() {

@@ -50,7 +50,7 @@ final class CostFileIngest implements FileIngestion {
 
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
-        try (RecordCursor cursor = format.open(InputFiles.openText(file.content()))) {
+        try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 read++;
                 take(record);

@@ -89,7 +89,7 @@ final class FileIngest implements FileIngestion {
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
-        try (RecordCursor cursor = format.open(InputFiles.openText(file.content()))) {
+        try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 read++;
                 take(record);
@@ -226,7 +226,7 @@ final class FileIngest implements FileIngestion {
         List<Long> heldTakenBack = new ArrayList<>();
         List<Long> comparedAgain = new ArrayList<>();
         List<DuplicateConflictRepository.Conflict> conflictsWithOthers = new ArrayList<>();
-        try (RecordCursor cursor = format.open(InputFiles.openText(file.content()))) {
+        try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 UsageNormalizer.Result result = normalize(record);
                 UsageLine line = result.line();

@@ -168,6 +168,23 @@ class S3DropIntegrationTests {
     }
 
     @Test
+    void twoObjectsWithTheSameContentInOnePollAreReadOnceAndLeaveNoStagingFile() throws Exception {
+        // given
+        String content = rows("twin", 6);
+        put("incoming/twin-a.csv", content);
+        put("incoming/twin-b.csv", content);
+
+        // when
+        JobExecution execution = watcher.poll().orElseThrow();
+
+        // then
+        assertThat(List.of(outcome(execution, "twin-a.csv"), outcome(execution, "twin-b.csv")))
+                .containsExactly("NEW", "ALREADY_INGESTED");
+        assertThat(keys()).contains("processed/incoming/twin-a.csv", "processed/incoming/twin-b.csv");
+        assertThat(stagingFiles()).isEmpty();
+    }
+
+    @Test
     void aChangedObjectCountsOnlyItsNewRequests() throws Exception {
         // given
         String[] rows = UsageFixtures.rows("changed", yesterday(), 15, 5, "alice", "bob");

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The bad lines that the earlier versions of a changed file already rejected, by their raw text: re-reading
- * the file meets them again, and they are not new rejects. Each earlier reject matches one line, so a bad line
- * that now appears once more than before is rejected once.
+ * The bad lines of the version a changed file changed from, by their raw text: re-reading the file meets them
+ * again, and they are repeats, not new rejects. Matched by text, since rows added above them move their line
+ * numbers; each earlier bad line matches one line, so a bad line that now appears once more than before is
+ * rejected once.
  */
 public final class EarlierRejects {
 
@@ -19,9 +20,6 @@ public final class EarlierRejects {
 
     /** Whether an earlier version rejected this raw line (as the rejects table keeps it); consumes the match. */
     public boolean take(String raw) {
-        if (remaining.isEmpty()) {
-            return false;
-        }
         String stored = RejectRepository.stored(raw);
         Integer left = remaining.get(stored);
         if (left == null) {

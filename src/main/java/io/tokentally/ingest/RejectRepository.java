@@ -23,7 +23,7 @@ public class RejectRepository {
         this.dialect = SqlDialect.of(dataSource);
         this.insert = dialect.insertIfAbsent(
                 "reject",
-                List.of("file_id", "line_no", "reason_code", "message", "raw_line"),
+                List.of("file_id", "line_no", "reason_code", "message", "raw_line", "repeated"),
                 List.of("file_id", "line_no"));
     }
 
@@ -50,17 +50,21 @@ public class RejectRepository {
         ps.setString(3, reject.code().name());
         ps.setString(4, limit(reject.message(), 2000));
         ps.setString(5, stored(reject.raw()));
+        ps.setBoolean(6, reject.repeated());
         if (dialect.repeatsKeyParameters()) {
-            ps.setLong(6, reject.fileId());
-            ps.setLong(7, reject.lineNo());
+            ps.setLong(7, reject.fileId());
+            ps.setLong(8, reject.lineNo());
         }
     }
 
-    /** The rejects of the files a run registered, in file and line order, under their registered path or URI. */
+    /**
+     * The rejects of the files a run registered, in file and line order, under their registered path or URI; not
+     * the repeats of an earlier version's.
+     */
     public List<RejectedLine> rejectsOfRun(long run) {
         return jdbc.query(
                 "SELECT f.path, r.line_no, r.reason_code, r.message, r.raw_line FROM reject r"
-                        + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.ingest_run = ?"
+                        + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.ingest_run = ? AND r.repeated = FALSE"
                         + " ORDER BY f.path, r.line_no",
                 (rs, rowNum) -> new RejectedLine(
                         rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)),
@@ -68,22 +72,15 @@ public class RejectRepository {
     }
 
     /**
-     * The rejects of the earlier versions of a changed file: the version it changed from ({@code changedFrom}, or
-     * none when null), that version's own earlier version, and so on, since a version's re-read old bad lines are
-     * not rejects of its own.
+     * The bad lines of the version a changed file changed from ({@code changedFrom}; none when null): all of them,
+     * repeats included, so each version holds the whole set its next version is compared with.
      */
     public EarlierRejects earlierRejects(Long changedFrom) {
         if (changedFrom == null) {
             return new EarlierRejects(List.of());
         }
-        return new EarlierRejects(jdbc.queryForList(
-                "WITH RECURSIVE versions (file_id, changed_from_file_id) AS ("
-                        + " SELECT file_id, changed_from_file_id FROM ingested_file WHERE file_id = ?"
-                        + " UNION ALL SELECT f.file_id, f.changed_from_file_id FROM ingested_file f"
-                        + " JOIN versions v ON f.file_id = v.changed_from_file_id)"
-                        + " SELECT r.raw_line FROM reject r JOIN versions v ON r.file_id = v.file_id",
-                String.class,
-                changedFrom));
+        return new EarlierRejects(
+                jdbc.queryForList("SELECT raw_line FROM reject WHERE file_id = ?", String.class, changedFrom));
     }
 
     /** A raw line as the table keeps it. */

@@ -32,9 +32,9 @@ import java.util.function.Consumer;
  * duplicate when an earlier row of the file, or a committed row of any file, has the same source
  * and request id and a timestamp on the same UTC day or the day before or after. The first copy is the one
  * counted; a duplicate whose numbers differ from it (see {@link RequestFingerprint}) is also kept as a
- * {@link DuplicateConflictRepository conflict} for a person to look at. A changed file's bad rows that an
- * earlier version already rejected count as duplicates too ({@link EarlierRejects}). The rows of an aggregated export are buckets
- * instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
+ * {@link DuplicateConflictRepository conflict} for a person to look at. A changed file's bad rows that the
+ * version it changed from had count as duplicates too ({@link EarlierRejects}). The rows of an aggregated
+ * export are buckets instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
  */
 final class FileIngest implements FileIngestion {
 
@@ -188,21 +188,25 @@ final class FileIngest implements FileIngestion {
         switch (snapshots.take(hasher.high(), hasher.low(), line)) {
             case NEW -> count(line, 1);
             case REPEATED -> duplicates++;
-            case CONFLICTING ->
-                reject(new Reject(
+            case CONFLICTING -> {
+                // never a repeat: whether a bucket conflicts depends on the file's other rows, not on its own text
+                rejected++;
+                addReject(new Reject(
                         file.fileId(),
                         record.lineNo(),
                         RejectCode.CONFLICTING_BUCKET,
                         "bucket " + line.requestId() + " appears earlier in the file with other numbers;"
                                 + " the first is kept",
                         record.raw()));
+            }
         }
     }
 
-    /** Rejects a bad row, unless an earlier version of the changed file rejected it: then it is a repeat. */
+    /** Rejects a bad row, unless the version the file changed from had it: then it is a repeat, a duplicate. */
     private void reject(Reject reject) {
         if (earlierRejects.take(reject.raw())) {
             duplicates++;
+            addReject(reject.asRepeated());
             return;
         }
         rejected++;

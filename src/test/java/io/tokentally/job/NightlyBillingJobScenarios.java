@@ -203,45 +203,42 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
-    void aChangedFileListsOnlyItsNewBadRowsNotThoseAnEarlierVersionRejected() throws Exception {
+    void aChangedFileListsOnlyItsNewBadRowsNotThoseTheVersionBeforeHad() throws Exception {
         // given: a log file with a bad row (line 3, a negative count), ingested
         Path input = folder("changing");
-        String[] first = {
-            "g1,2026-10-24T01:10:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok",
-            "b1,2026-10-24T01:20:00Z,alice,openai,gpt-4o,-5,0,0,0,100,0,,ok",
-        };
-        write(input.resolve("gateway.log.csv"), first);
+        String good1 = "g1,2026-10-24T01:10:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok";
+        String bad1 = "b1,2026-10-24T01:20:00Z,alice,openai,gpt-4o,-5,0,0,0,100,0,,ok";
+        write(input.resolve("gateway.log.csv"), good1, bad1);
         JobExecution firstRun = run("2026-10-24", input);
 
-        // when: the file grows by a good and a bad row, and later by one more good row
-        String[] second = {
-            first[0],
-            first[1],
-            "g2,2026-10-24T02:10:00Z,alice,openai,gpt-4o,500,0,0,0,50,0,,ok",
-            "b2,2026-10-24T02:20:00Z,alice,openai,gpt-4o,x,0,0,0,50,0,,ok"
-        };
-        write(input.resolve("gateway.log.csv"), second);
+        // when: the file gets a row above its old ones, a second copy of the bad row, a good and a new bad row;
+        // later one more good row, while another file holds the old bad row's text
+        String good0 = "g0,2026-10-24T00:50:00Z,alice,openai,gpt-4o,300,0,0,0,30,0,,ok";
+        String good2 = "g2,2026-10-24T02:10:00Z,alice,openai,gpt-4o,500,0,0,0,50,0,,ok";
+        String bad2 = "b2,2026-10-24T02:20:00Z,alice,openai,gpt-4o,x,0,0,0,50,0,,ok";
+        write(input.resolve("gateway.log.csv"), good0, good1, bad1, bad1, good2, bad2);
         JobExecution secondRun = run("2026-10-24", input);
-        String[] third = {
-            second[0], second[1], second[2], second[3], "g3,2026-10-24T03:10:00Z,alice,openai,gpt-4o,200,0,0,0,20,0,,ok"
-        };
-        write(input.resolve("gateway.log.csv"), third);
+        String good3 = "g3,2026-10-24T03:10:00Z,alice,openai,gpt-4o,200,0,0,0,20,0,,ok";
+        write(input.resolve("gateway.log.csv"), good0, good1, bad1, bad1, good2, bad2, good3);
+        write(input.resolve("other.csv"), bad1);
         JobExecution thirdRun = run("2026-10-24", input);
 
-        // then: each bad row is rejected once, by the run that first read it; its repeats are duplicates
-        assertThat(rejectedLines(firstRun)).containsExactly("3,NEGATIVE_NUMBER");
-        assertThat(rejectedLines(secondRun)).containsExactly("5,INVALID_NUMBER");
-        assertThat(rejectedLines(thirdRun)).isEmpty();
-        assertThat(counts(secondRun)).isEqualTo("read 4, accepted 1, rejected 1, duplicates 2");
-        assertThat(counts(thirdRun)).isEqualTo("read 5, accepted 1, rejected 0, duplicates 4");
-        assertThat(totals(report(thirdRun))).containsEntry("alice|openai/gpt-4o|input", "1700|0.00425|0.005525");
+        // then: each bad line is rejected by the run that first reads it in its file; its repeats are duplicates
+        assertThat(rejectedLines(firstRun)).containsExactly("gateway.log.csv:3,NEGATIVE_NUMBER");
+        assertThat(rejectedLines(secondRun))
+                .containsExactly("gateway.log.csv:5,NEGATIVE_NUMBER", "gateway.log.csv:7,INVALID_NUMBER");
+        assertThat(rejectedLines(thirdRun)).containsExactly("other.csv:2,NEGATIVE_NUMBER");
+        assertThat(counts(secondRun)).isEqualTo("read 6, accepted 2, rejected 2, duplicates 2");
+        assertThat(counts(thirdRun)).isEqualTo("read 8, accepted 1, rejected 1, duplicates 6");
+        // alice: 2000 input tokens x 2.5 / 1e6 = 0.005, x 1.3 = 0.0065
+        assertThat(totals(report(thirdRun))).containsEntry("alice|openai/gpt-4o|input", "2000|0.005|0.0065");
     }
 
     private List<String> rejectedLines(JobExecution execution) throws IOException {
         return Files.readAllLines(runFolder(execution).resolve("rejects.csv")).stream()
                 .skip(1)
                 .map(line -> line.split(",", -1))
-                .map(fields -> fields[1] + "," + fields[2])
+                .map(fields -> Path.of(fields[0]).getFileName() + ":" + fields[1] + "," + fields[2])
                 .toList();
     }
 

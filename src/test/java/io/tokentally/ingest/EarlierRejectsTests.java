@@ -1,0 +1,41 @@
+package io.tokentally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EarlierRejectsTests {
+
+    @Test
+    void eachEarlierBadLineMatchesOneLineOfTheSameText() {
+        // given: the earlier version had line a twice and line b once
+        EarlierRejects earlier = new EarlierRejects(List.of("a", "b", "a"));
+
+        // when
+        List<Boolean> taken = new ArrayList<>();
+        for (String raw : List.of("a", "b", "a", "a", "b", "c")) {
+            taken.add(earlier.take(raw));
+        }
+
+        // then: a third a, a second b and an unknown c are new
+        assertThat(taken).containsExactly(true, true, true, false, false, false);
+    }
+
+    @Test
+    void aLineLongerThanTheTableKeepsMatchesItsStoredStart() {
+        // given: a bad line that was stored cut to the column's length
+        String longLine = "x".repeat(RejectRepository.MAX_RAW_LENGTH + 10);
+        EarlierRejects earlier = new EarlierRejects(List.of(RejectRepository.stored(longLine)));
+
+        // then
+        assertThat(earlier.take(longLine)).isTrue();
+        assertThat(earlier.take(longLine)).isFalse();
+    }
+
+    @Test
+    void aFileThatChangedFromNothingHasNoEarlierBadLines() {
+        assertThat(new EarlierRejects(List.of()).take("a")).isFalse();
+    }
+}

@@ -17,6 +17,7 @@ import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.UsageWindow;
 import io.tokentally.stripe.OutboxRepository;
 import io.tokentally.stripe.StripeProperties;
+import io.tokentally.stripe.UploadStepConfiguration;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -115,7 +116,8 @@ public class RunReportListener implements JobExecutionListener {
             }
             RejectsCsv.write(folder.resolve("rejects.csv"), rejects.rejectsOfRun(run));
             reconciliation.write(folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)));
-            Map<String, Object> report = report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads);
+            Map<String, Object> report =
+                    report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads, folder);
             // report.json comes last: its presence tells API clients the run's files are all written
             JSON.writeValue(folder.resolve("report.json").toFile(), report);
             log.info("Run report written to {}", folder.toAbsolutePath());
@@ -172,7 +174,8 @@ public class RunReportListener implements JobExecutionListener {
         }
     }
 
-    Map<String, Object> report(JobExecution execution, long run, UsageWindow window, Map<String, Long> uploads) {
+    Map<String, Object> report(
+            JobExecution execution, long run, UsageWindow window, Map<String, Long> uploads, Path folder) {
         List<RunFile> runFiles = files.filesOfRun(run);
         RunTotalsRepository.RunTotals rated = totals.totals(run, window);
         List<Total> billed = rated.billed();
@@ -198,7 +201,7 @@ public class RunReportListener implements JobExecutionListener {
         report.put("top_customers", topCustomers(billed));
         report.put("files", runFiles.stream().map(RunReportListener::fileJson).toList());
         report.put("snapshot_changes", snapshotChanges);
-        report.put("stripe", stripe(run, uploads));
+        report.put("stripe", stripe(run, uploads, folder));
         report.put(
                 "findings",
                 findings.ofRun(run).stream().map(RunReportListener::findingJson).toList());
@@ -285,7 +288,8 @@ public class RunReportListener implements JobExecutionListener {
         return json;
     }
 
-    private Map<String, Object> stripe(long run, Map<String, Long> uploads) {
+    /** A dry run names its requests file only when the upload step wrote it: a run that stopped before has none. */
+    private Map<String, Object> stripe(long run, Map<String, Long> uploads, Path folder) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dry_run", stripe.dryRun());
         json.put("meter_events_sent", uploads.getOrDefault("METER_EVENT:DELIVERED", 0L));
@@ -303,8 +307,8 @@ public class RunReportListener implements JobExecutionListener {
                 "uncertain",
                 uploads.getOrDefault("METER_EVENT:UNCERTAIN", 0L) + uploads.getOrDefault("INVOICE_ITEM:UNCERTAIN", 0L));
         json.put("pending", uploads.getOrDefault("PENDING", 0L));
-        if (stripe.dryRun()) {
-            json.put("requests_file", "stripe-requests.jsonl");
+        if (stripe.dryRun() && Files.exists(folder.resolve(UploadStepConfiguration.DRY_RUN_FILE))) {
+            json.put("requests_file", UploadStepConfiguration.DRY_RUN_FILE);
         }
         json.put(
                 "late_usage_invoice_items",

@@ -89,10 +89,15 @@ public final class RunSummary {
                     held, String.join(", ", models)));
         }
         JsonNode stripe = report.get("stripe");
-        if (stripe.get("dry_run").asBoolean()) {
+        if (stripe.get("dry_run").asBoolean() && stripe.has("requests_file")) {
             out.append(String.format(
                     "  stripe: dry run (no STRIPE_API_KEY); %,d requests it would send are in %s%n",
                     stripe.get("pending").asLong(), stripe.get("requests_file").asString()));
+        } else if (stripe.get("dry_run").asBoolean()) {
+            out.append(String.format(
+                    "  stripe: dry run (no STRIPE_API_KEY); %,d requests wait in the outbox, none written:"
+                            + " the run ended before its upload step%n",
+                    stripe.get("pending").asLong()));
         } else {
             out.append(String.format(
                     "  stripe: %,d meter events sent, %,d already delivered, %,d invoice items for late usage,"

@@ -365,6 +365,9 @@ abstract class NightlyBillingJobScenarios {
                         Long.class))
                 .as("a file that fails is never half-ingested")
                 .isZero();
+        assertThat(report(failed).get("stripe").has("requests_file"))
+                .as("no requests file is named: the upload step never ran")
+                .isFalse();
 
         // when: the upload is completed and the day is run again
         Files.write(broken.resolve("gateway.csv.gz"), complete);
@@ -379,6 +382,8 @@ abstract class NightlyBillingJobScenarios {
         JobExecution reference = run("2026-10-07", clean);
         JsonNode restartedReport = report(restarted);
         assertThat(restartedReport.get("counts").get("read").asLong()).isEqualTo(2_000);
+        assertThat(restartedReport.get("stripe").get("requests_file").asString())
+                .isEqualTo("stripe-requests.jsonl");
         assertThat(restartedReport.get("counts").get("accepted").asLong())
                 .isEqualTo(report(reference).get("counts").get("accepted").asLong());
         assertThat(totals(restartedReport)).isEqualTo(totals(report(reference)));

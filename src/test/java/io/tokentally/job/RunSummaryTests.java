@@ -53,6 +53,22 @@ class RunSummaryTests {
     }
 
     @Test
+    void aDryRunThatEndedBeforeItsUploadStepNamesNoRequestsFile() {
+        // given: a run stopped before the upload step, with rows of earlier runs in the outbox
+        String report = REPORT.formatted("[]")
+                .replace("\"pending\": 0, \"requests_file\": \"stripe-requests.jsonl\"", "\"pending\": 432");
+
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(report));
+
+        // then
+        assertThat(summary)
+                .contains("  stripe: dry run (no STRIPE_API_KEY); 432 requests wait in the outbox, none written:"
+                        + " the run ended before its upload step\n")
+                .doesNotContain("stripe-requests.jsonl");
+    }
+
+    @Test
     void saysNothingOfFindingsWhenThereAreNone() {
         // when
         String summary = RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted("[]")));

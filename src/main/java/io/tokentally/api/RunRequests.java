@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
@@ -54,7 +55,7 @@ class RunRequests {
 
     /** Starts the first run of a window; a window that already has one is a conflict. */
     JobExecution start(String job, StartRequest request) throws Exception {
-        BillingJobParameters parameters = parameters(job, request);
+        BillingJobParameters parameters = parameters(job, request, false);
         refuseIfRunning(parameters);
         JobInstance first = jobRepository.getJobInstance(JOB, parameters.toJobParameters());
         if (first != null) {
@@ -71,12 +72,8 @@ class RunRequests {
      * rerun starts, which picks up only what changed.
      */
     JobExecution rerun(String job, StartRequest request) throws Exception {
-        BillingJobParameters parameters = parameters(job, request);
+        BillingJobParameters parameters = parameters(job, request, true);
         refuseIfRunning(parameters);
-        if (jobRepository.getJobInstance(JOB, parameters.toJobParameters()) == null) {
-            throw ApiProblem.notFound("window " + parameters.date() + " has never run; POST /api/jobs/" + job
-                    + "/executions to start it");
-        }
         return run(parameters);
     }
 
@@ -141,7 +138,11 @@ class RunRequests {
         }
     }
 
-    private BillingJobParameters parameters(String job, StartRequest request) {
+    /**
+     * The run's parameters: what the request gives, else the job's file in jobs/, else, for a rerun, what the
+     * window's last run read.
+     */
+    private BillingJobParameters parameters(String job, StartRequest request, boolean rerun) {
         requireKnown(job);
         if (request == null || request.date() == null) {
             throw ApiProblem.badRequest("'date' (the UTC day of usage, YYYY-MM-DD) is required");
@@ -149,17 +150,38 @@ class RunRequests {
         LocalDate date = date(request.date());
         Optional<JobSchedule> defaults =
                 Optional.ofNullable(schedules.getIfAvailable()).flatMap(all -> all.forJob(job));
+        Optional<JobParameters> lastRun = rerun ? runs.lastParameters(date) : Optional.empty();
+        if (rerun && lastRun.isEmpty()) {
+            throw ApiProblem.notFound(
+                    "window " + date + " has never run; POST /api/jobs/" + job + "/executions to start it");
+        }
         List<String> inputs = request.input() != null && !request.input().isEmpty()
                 ? request.input()
-                : defaults.map(JobSchedule::inputs).orElseThrow(() -> missing("input"));
+                : defaults.map(JobSchedule::inputs)
+                        .or(() -> lastRun.map(last -> List.of(
+                                last.getString(BillingJobParameters.INPUT).split(";"))))
+                        .orElseThrow(() -> missing("input"));
         List<String> sources = inputs.stream().map(RunRequests::checkedInput).toList();
         return new BillingJobParameters(
                 date,
                 0,
                 sources,
-                file("customers", request.customers(), defaults.map(JobSchedule::customers)),
-                file("plans", request.plans(), defaults.map(JobSchedule::plans)),
-                file("prices", request.prices(), defaults.map(JobSchedule::prices)));
+                file(
+                        "customers",
+                        request.customers(),
+                        fallback(defaults.map(JobSchedule::customers), lastRun, BillingJobParameters.CUSTOMERS)),
+                file(
+                        "plans",
+                        request.plans(),
+                        fallback(defaults.map(JobSchedule::plans), lastRun, BillingJobParameters.PLANS)),
+                file(
+                        "prices",
+                        request.prices(),
+                        fallback(defaults.map(JobSchedule::prices), lastRun, BillingJobParameters.PRICES)));
+    }
+
+    private static Optional<Path> fallback(Optional<Path> scheduled, Optional<JobParameters> lastRun, String name) {
+        return scheduled.or(() -> lastRun.map(last -> Paths.get(last.getString(name))));
     }
 
     private static LocalDate date(String text) {

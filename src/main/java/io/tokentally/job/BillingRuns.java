@@ -1,8 +1,10 @@
 package io.tokentally.job;
 
+import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
@@ -95,6 +98,24 @@ public class BillingRuns {
                         + " 'tokentally restart " + last.getId() + "'");
             }
             rerun++;
+        }
+    }
+
+    /** The parameters of the latest execution of a window's latest run (its last rerun), if it has run. */
+    public Optional<JobParameters> lastParameters(LocalDate date) {
+        JobExecution latest = null;
+        for (long rerun = 0; ; rerun++) {
+            JobInstance instance = jobRepository.getJobInstance(
+                    nightlyBillingJob.getName(),
+                    new JobParametersBuilder()
+                            .addString(BillingJobParameters.DATE, date.toString())
+                            .addLong(BillingJobParameters.RERUN, rerun)
+                            .toJobParameters());
+            if (instance == null) {
+                return Optional.ofNullable(latest).map(JobExecution::getJobParameters);
+            }
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            latest = last != null ? last : latest;
         }
     }
 

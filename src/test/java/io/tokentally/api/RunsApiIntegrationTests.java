@@ -155,7 +155,8 @@ class RunsApiIntegrationTests {
 
         // when
         var again = api.post("/api/jobs/nightly-billing/executions", body("2026-11-02"));
-        var rerun = api.post("/api/jobs/nightly-billing/reruns", body("2026-11-02"));
+        // a rerun needs only the date: the files are those the window's last run read
+        var rerun = api.post("/api/jobs/nightly-billing/reruns", "{\"date\":\"2026-11-02\"}");
 
         // then
         assertThat(again.statusCode()).isEqualTo(409);
@@ -200,6 +201,7 @@ class RunsApiIntegrationTests {
         assertProblem(api.get("/api/executions/987654"), 404, "987654");
         assertProblem(api.post("/api/executions/987654/restart", null), 404, "987654");
         assertProblem(api.post("/api/jobs/nightly-billing/reruns", body("2026-11-04")), 404, "never run");
+        assertProblem(api.post("/api/jobs/nightly-billing/reruns", "{\"date\":\"2026-11-04\"}"), 404, "never run");
         // an S3 prefix is an input as on the command line, not a local folder that does not exist
         assertProblem(
                 api.post(

@@ -19,7 +19,6 @@ import java.util.Optional;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
-import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
@@ -150,7 +149,7 @@ class RunRequests {
         LocalDate date = date(request.date());
         Optional<JobSchedule> defaults =
                 Optional.ofNullable(schedules.getIfAvailable()).flatMap(all -> all.forJob(job));
-        Optional<JobParameters> lastRun = rerun ? runs.lastParameters(date) : Optional.empty();
+        Optional<BillingJobParameters> lastRun = rerun ? runs.lastParameters(date) : Optional.empty();
         if (rerun && lastRun.isEmpty()) {
             throw ApiProblem.notFound(
                     "window " + date + " has never run; POST /api/jobs/" + job + "/executions to start it");
@@ -158,8 +157,7 @@ class RunRequests {
         List<String> inputs = request.input() != null && !request.input().isEmpty()
                 ? request.input()
                 : defaults.map(JobSchedule::inputs)
-                        .or(() -> lastRun.map(last -> List.of(
-                                last.getString(BillingJobParameters.INPUT).split(";"))))
+                        .or(() -> lastRun.map(BillingJobParameters::inputs))
                         .orElseThrow(() -> missing("input"));
         List<String> sources = inputs.stream().map(RunRequests::checkedInput).toList();
         return new BillingJobParameters(
@@ -169,19 +167,15 @@ class RunRequests {
                 file(
                         "customers",
                         request.customers(),
-                        fallback(defaults.map(JobSchedule::customers), lastRun, BillingJobParameters.CUSTOMERS)),
+                        defaults.map(JobSchedule::customers).or(() -> lastRun.map(BillingJobParameters::customers))),
                 file(
                         "plans",
                         request.plans(),
-                        fallback(defaults.map(JobSchedule::plans), lastRun, BillingJobParameters.PLANS)),
+                        defaults.map(JobSchedule::plans).or(() -> lastRun.map(BillingJobParameters::plans))),
                 file(
                         "prices",
                         request.prices(),
-                        fallback(defaults.map(JobSchedule::prices), lastRun, BillingJobParameters.PRICES)));
-    }
-
-    private static Optional<Path> fallback(Optional<Path> scheduled, Optional<JobParameters> lastRun, String name) {
-        return scheduled.or(() -> lastRun.map(last -> Paths.get(last.getString(name))));
+                        defaults.map(JobSchedule::prices).or(() -> lastRun.map(BillingJobParameters::prices))));
     }
 
     private static LocalDate date(String text) {

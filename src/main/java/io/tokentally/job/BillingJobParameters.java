@@ -3,6 +3,7 @@ package io.tokentally.job;
 import io.tokentally.ingest.RegisterFilesStepConfiguration;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -21,6 +22,19 @@ public record BillingJobParameters(
     public static final String CUSTOMERS = "customers";
     public static final String PLANS = "plans";
     public static final String PRICES = "prices";
+
+    /** The parameters a run was started with, read back from its job parameters. */
+    public static BillingJobParameters of(JobParameters parameters) {
+        return new BillingJobParameters(
+                LocalDate.parse(parameters.getString(DATE)),
+                parameters.getLong(RERUN),
+                Arrays.stream(parameters.getString(INPUT).split(";"))
+                        .filter(spec -> !spec.isBlank())
+                        .toList(),
+                Path.of(parameters.getString(CUSTOMERS)),
+                Path.of(parameters.getString(PLANS)),
+                Path.of(parameters.getString(PRICES)));
+    }
 
     public BillingJobParameters withRerun(long counter) {
         return new BillingJobParameters(date, counter, inputs, customers, plans, prices);

@@ -102,7 +102,7 @@ public class BillingRuns {
     }
 
     /** The parameters of the latest execution of a window's latest run (its last rerun), if it has run. */
-    public Optional<JobParameters> lastParameters(LocalDate date) {
+    public Optional<BillingJobParameters> lastParameters(LocalDate date) {
         JobExecution latest = null;
         for (long rerun = 0; ; rerun++) {
             JobInstance instance = jobRepository.getJobInstance(
@@ -112,7 +112,9 @@ public class BillingRuns {
                             .addLong(BillingJobParameters.RERUN, rerun)
                             .toJobParameters());
             if (instance == null) {
-                return Optional.ofNullable(latest).map(JobExecution::getJobParameters);
+                return Optional.ofNullable(latest)
+                        .map(JobExecution::getJobParameters)
+                        .map(BillingJobParameters::of);
             }
             JobExecution last = jobRepository.getLastJobExecution(instance);
             latest = last != null ? last : latest;

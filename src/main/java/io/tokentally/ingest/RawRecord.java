@@ -13,6 +13,18 @@ import java.util.Map;
  */
 public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, String[] values, String malformed) {
 
+    /**
+     * Values decoded from JSON escapes may hold half a surrogate pair; each is read as U+FFFD ({@link Utf16}),
+     * so an id holding one is rejected as {@code INVALID_ENCODING} like one with bytes that are not UTF-8.
+     */
+    public RawRecord {
+        if (values != null) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = Utf16.wellFormed(values[i]);
+            }
+        }
+    }
+
     static RawRecord malformed(long lineNo, String raw, String reason) {
         return new RawRecord(lineNo, raw, Map.of(), null, reason);
     }
@@ -21,7 +33,10 @@ public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, S
         return malformed != null;
     }
 
-    /** The trimmed value of a column, or {@code null} when the column is absent or blank. */
+    /**
+     * The value of a column without the spaces and tabs around it, or {@code null} when the column is absent or
+     * holds nothing else. Other characters stay: {@code "r1\u001f"} is not the request id {@code "r1"}.
+     */
     public String field(String column) {
         Integer index = columns.get(column);
         if (index == null || index >= values.length) {
@@ -31,7 +46,21 @@ public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, S
         if (value == null) {
             return null;
         }
-        String trimmed = value.strip();
-        return trimmed.isEmpty() ? null : trimmed;
+        int start = 0;
+        int end = value.length();
+        while (start < end && isSpaceOrTab(value.charAt(start))) {
+            start++;
+        }
+        while (end > start && isSpaceOrTab(value.charAt(end - 1))) {
+            end--;
+        }
+        if (start == end) {
+            return null;
+        }
+        return start == 0 && end == value.length() ? value : value.substring(start, end);
+    }
+
+    private static boolean isSpaceOrTab(char c) {
+        return c == ' ' || c == '\t';
     }
 }

@@ -6,6 +6,12 @@ package io.tokentally.ingest;
  */
 public record Reject(long fileId, long lineNo, RejectCode code, String message, String raw, boolean repeated) {
 
+    /** The message and the raw text as UTF-8 can hold them: see {@link Utf16}. */
+    public Reject {
+        message = Utf16.wellFormed(message);
+        raw = Utf16.wellFormed(raw);
+    }
+
     public Reject(long fileId, long lineNo, RejectCode code, String message, String raw) {
         this(fileId, lineNo, code, message, raw, false);
     }

@@ -153,7 +153,8 @@ public final class UsageRowParser {
 
     /**
      * An identifying field as it stands, unless it is too long or holds U+FFFD, the character a file's bytes
-     * that are not UTF-8 were read as: two different ids would then read alike (and count as one request or
+     * that are not UTF-8 (and a JSON string's unpaired surrogates) were read as: two different ids would then
+     * read alike (and count as one request or
      * one customer), so such a row is rejected rather than billed under a mangled id.
      */
     private static String identifier(String value, String column, int maxLength) {
@@ -165,7 +166,8 @@ public final class UsageRowParser {
         if (value.indexOf(NOT_UTF8) >= 0) {
             throw new RowException(
                     RejectCode.INVALID_ENCODING,
-                    column + " holds bytes that are not UTF-8 (read as U+FFFD): '" + value + "'");
+                    column + " holds U+FFFD, what bytes that are not UTF-8 (and JSON's unpaired surrogate escapes)"
+                            + " are read as: '" + value + "'");
         }
         return value;
     }
@@ -177,6 +179,10 @@ public final class UsageRowParser {
         }
         String value =
                 text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
+        if (hasEmptyFraction(value)) {
+            throw new RowException(
+                    RejectCode.INVALID_TIMESTAMP, "timestamp '" + text + "' has a decimal point without digits");
+        }
         try {
             return OffsetDateTime.parse(value, OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
@@ -233,6 +239,13 @@ public final class UsageRowParser {
             value = value * 10 + (c - '0');
         }
         return value;
+    }
+
+    /** Whether a decimal point is followed by no digit: the ISO formatter takes {@code 10:00:00.Z} as 10:00. */
+    private static boolean hasEmptyFraction(String value) {
+        int point = value.indexOf('.');
+        return point >= 0
+                && (point + 1 == value.length() || value.charAt(point + 1) < '0' || value.charAt(point + 1) > '9');
     }
 
     private static boolean isLocalDateTime(String value) {

@@ -183,7 +183,8 @@ class InputFilesTests {
                         result -> result.reject().code())
                 .containsExactly(tuple(2L, RejectCode.INVALID_ENCODING), tuple(3L, RejectCode.INVALID_ENCODING));
         assertThat(results.get(0).reject().message())
-                .isEqualTo("customer_id holds bytes that are not UTF-8 (read as U+FFFD): 'init\uFFFDch'");
+                .isEqualTo("customer_id holds U+FFFD, what bytes that are not UTF-8 (and JSON's unpaired surrogate"
+                        + " escapes) are read as: 'init\uFFFDch'");
         assertThat(results.get(2).row().customerId()).isEqualTo("caf\u00e9");
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -226,6 +227,67 @@ class UsageJsonLinesFormatTests {
         assertThat(records)
                 .extracting(RawRecord::lineNo, RawRecord::raw)
                 .containsExactly(tuple(1L, VALID), tuple(3L, VALID.replace("r1", "r2")));
+    }
+
+    @Test
+    void endsLinesAtLineFeedsOnlySoACarriageReturnInsideALineKeepsItWholeAndTheNumbersRight() throws IOException {
+        // given: JSON allows a carriage return between tokens; the next line is line 2 to an editor
+        String text = VALID.replace(",\"model\"", ",\r\"model\"") + "\n" + VALID.replace("r1", "r2") + "\r\n"
+                + VALID.replace("r1", "r3");
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::isMalformed, record -> record.field("request_id"))
+                .containsExactly(tuple(1L, false, "r1"), tuple(2L, false, "r2"), tuple(3L, false, "r3"));
+        assertThat(records.get(0).field("model")).isEqualTo("gpt-4o");
+    }
+
+    @Test
+    void readsALineLongerThanTheReadBuffer() throws IOException {
+        // given
+        String note = "x".repeat(200_000);
+        String text = VALID.replace("{", "{\"note\":\"" + note + "\",") + "\n" + VALID.replace("r1", "r2");
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        assertThat(records).extracting(record -> record.field("request_id")).containsExactly("r1", "r2");
+        assertThat(records.get(0).field("note")).isEqualTo(note);
+    }
+
+    @Test
+    void anEscapedHalfOfASurrogatePairInAnIdIsRejectedAsInvalidEncodingAndAPairIsKept() {
+        // given: two ids that differ only in their unpaired surrogate would otherwise print alike
+        RawRecord high = UsageJsonLinesFormat.parse(2, VALID.replace("\"r1\"", "\"k-\\ud800x\""));
+        RawRecord pair = UsageJsonLinesFormat.parse(3, VALID.replace("\"r1\"", "\"k-\\ud83d\\ude00x\""));
+
+        // when
+        UsageRowParser.Result rejected = UsageRowParser.parse(1, high);
+        UsageRowParser.Result accepted = UsageRowParser.parse(1, pair);
+
+        // then
+        assertThat(rejected.reject().code()).isEqualTo(RejectCode.INVALID_ENCODING);
+        assertThat(rejected.reject().message()).contains("'k-\uFFFDx'");
+        assertThat(accepted.row().requestId()).isEqualTo("k-\uD83D\uDE00x");
+    }
+
+    @Test
+    void anUnpairedSurrogateInAnotherFieldIsRejectedForThatFieldWithAMessageUtf8CanHold() {
+        // given
+        RawRecord record = UsageJsonLinesFormat.parse(
+                2, VALID.replace("\"output_tokens\":20", "\"output_tokens\":20,\"service_tier\":\"\\udc00\""));
+
+        // when
+        Reject reject = UsageRowParser.parse(1, record).reject();
+
+        // then
+        assertThat(reject.code()).isEqualTo(RejectCode.INVALID_SERVICE_TIER);
+        assertThat(StandardCharsets.UTF_8.newEncoder().canEncode(reject.message()))
+                .isTrue();
     }
 
     @ParameterizedTest

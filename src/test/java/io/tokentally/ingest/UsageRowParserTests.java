@@ -68,6 +68,9 @@ class UsageRowParserTests {
                         "2025-03-01T10:00:00 Z",
                         "2025-03-01T10:00:00+02:00junk",
                         "01/03/2025 10:00:00 +0000",
+                        "2025-03-01T10:00:00.Z",
+                        "2025-03-01T10:00:00.+02:00",
+                        "2025-03-01T10:00:00.",
                         "2025-02-30T10:00:00")
                 .forEach(text -> cases.add(
                         arguments("timestamp " + text, with("timestamp", text), RejectCode.INVALID_TIMESTAMP)));
@@ -570,6 +573,19 @@ class UsageRowParserTests {
         assertThat(result.row().provider()).isEqualTo("openai");
         assertThat(result.row().model()).isEqualTo("GPT-4o-2024-08-06");
         assertThat(result.row().inputTokens()).isEqualTo(1000);
+    }
+
+    @Test
+    void trimsOnlySpacesAndTabsSoIdsThatDifferInOtherCharactersStayApart() {
+        // given
+        RawRecord record = record(with("request_id", "\t req-1\u001f ", "customer_id", " acme\u00a0"));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.row().requestId()).isEqualTo("req-1\u001f");
+        assertThat(result.row().customerId()).isEqualTo("acme\u00a0");
     }
 
     @ParameterizedTest(name = "{0} is {1}")

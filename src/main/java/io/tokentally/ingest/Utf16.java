@@ -1,0 +1,42 @@
+package io.tokentally.ingest;
+
+/**
+ * Text that can be written as UTF-8. A JSON string may hold an escaped half of a surrogate pair ({@code
+ * "\ud800"}): valid JSON, but not a character, so no UTF-8 file can hold it and two ids differing only there
+ * would print alike. Such a half is read as U+FFFD, as bytes that are not UTF-8 are.
+ */
+final class Utf16 {
+
+    private static final char REPLACEMENT = '\uFFFD';
+
+    private Utf16() {}
+
+    /** {@code text} with each unpaired surrogate replaced by U+FFFD; the same instance when it has none. */
+    static String wellFormed(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return replaceUnpaired(text, i);
+            }
+        }
+        return text;
+    }
+
+    private static String replaceUnpaired(String text, int firstSurrogate) {
+        StringBuilder out = null;
+        for (int i = firstSurrogate; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text);
+                }
+                out.setCharAt(i, REPLACEMENT);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+}

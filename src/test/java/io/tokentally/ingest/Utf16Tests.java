@@ -1,0 +1,46 @@
+package io.tokentally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class Utf16Tests {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a lone high surrogate|a\uD800b|a\uFFFDb",
+                "a lone low surrogate|a\uDC00b|a\uFFFDb",
+                "a high surrogate at the end|ab\uD800|ab\uFFFD",
+                "two highs, then a pair|\uD800\uD800\uDC00|\uFFFD\uD800\uDC00",
+                "a low before a high|\uDC00\uD800|\uFFFD\uFFFD",
+                "a pair alone|x\uD83D\uDE00y|x\uD83D\uDE00y"
+            })
+    void replacesEachUnpairedSurrogateAndKeepsPairs(String name, String text, String expected) {
+        // when, then
+        assertThat(Utf16.wellFormed(text)).isEqualTo(expected);
+    }
+
+    @Test
+    void returnsTextWithoutSurrogatesAsItIs() {
+        // given
+        String text = "req-1 caf\u00e9 \uFFFD";
+
+        // when, then
+        assertThat(Utf16.wellFormed(text)).isSameAs(text);
+        assertThat(Utf16.wellFormed(null)).isNull();
+    }
+
+    @Test
+    void aRejectHoldsOnlyTextUtf8CanWrite() {
+        // when
+        Reject reject = new Reject(1, 2, RejectCode.INVALID_STATUS, "status '\uDBFF' is not ok", "{\"s\":\"\uDBFF\"}");
+
+        // then
+        assertThat(reject.message()).isEqualTo("status '\uFFFD' is not ok");
+        assertThat(reject.raw()).isEqualTo("{\"s\":\"\uFFFD\"}");
+    }
+}

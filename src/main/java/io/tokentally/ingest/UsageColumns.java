@@ -1,6 +1,7 @@
 package io.tokentally.ingest;
 
 import java.util.List;
+import java.util.Set;
 
 /** Column (and JSON key) names of tokentally's usage format, as design.md specifies them. */
 public final class UsageColumns {
@@ -34,6 +35,26 @@ public final class UsageColumns {
     /** Required columns, in the order their absence is reported. */
     public static final List<String> REQUIRED =
             List.of(REQUEST_ID, TIMESTAMP, CUSTOMER_ID, PROVIDER, MODEL, INPUT_TOKENS, OUTPUT_TOKENS);
+
+    /** Every column the format reads; any other is ignored. */
+    public static final Set<String> ALL = Set.of(
+            REQUEST_ID,
+            TIMESTAMP,
+            CUSTOMER_ID,
+            PROVIDER,
+            MODEL,
+            INPUT_TOKENS,
+            CACHED_INPUT_TOKENS,
+            CACHE_WRITE_TOKENS,
+            CACHE_WRITE_1H_TOKENS,
+            OUTPUT_TOKENS,
+            REASONING_TOKENS,
+            SERVICE_TIER,
+            STATUS,
+            CONTEXT_TIER,
+            WEB_SEARCH_REQUESTS,
+            IMAGES,
+            AUDIO_SECONDS);
 
     private UsageColumns() {}
 }

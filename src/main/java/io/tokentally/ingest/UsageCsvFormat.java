@@ -105,7 +105,8 @@ class UsageCsvFormat implements UsageFormat {
                 if (name.isEmpty()) {
                     continue;
                 }
-                if (columns.putIfAbsent(name, i) != null) {
+                // which of two values a row means is unknown; a column the format ignores may repeat
+                if (columns.putIfAbsent(name, i) != null && UsageColumns.ALL.contains(name)) {
                     throw new FileFormatException("the header names column '" + name + "' twice");
                 }
             }

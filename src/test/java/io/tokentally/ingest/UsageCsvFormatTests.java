@@ -302,6 +302,21 @@ class UsageCsvFormatTests {
     }
 
     @Test
+    void readsAHeaderThatNamesAnIgnoredColumnTwice() throws IOException {
+        // given
+        String text = "request_id,note,timestamp,Note,customer_id,provider,model,input_tokens,output_tokens\n"
+                + "r1,a,2025-03-01T10:00:00Z,b,acme,openai,gpt-4o,100,20\n";
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).field("customer_id")).isEqualTo("acme");
+        assertThat(records.get(0).field("note")).isEqualTo("a");
+    }
+
+    @Test
     void refusesAnEmptyFile() {
         // when, then
         assertThatExceptionOfType(FileFormatException.class)

@@ -118,8 +118,8 @@ public class RunReportListener implements JobExecutionListener {
             reconciliation.write(folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)));
             Map<String, Object> report =
                     report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads, folder);
-            // report.json comes last: its presence tells API clients the run's files are all written
-            JSON.writeValue(folder.resolve("report.json").toFile(), report);
+            // report.json comes last, whole: its presence tells API clients the run's files are all written
+            RunFolders.writeWhole(folder.resolve("report.json"), JSON.writeValueAsBytes(report));
             log.info("Run report written to {}", folder.toAbsolutePath());
         } catch (IOException | RuntimeException e) {
             log.error("The run report could not be written into {}", folder.toAbsolutePath(), e);

@@ -3,13 +3,13 @@ package io.tokentally.reconcile;
 import io.tokentally.rating.Balance;
 import io.tokentally.rating.Statement;
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.RunFolders;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -107,13 +107,7 @@ public final class StatementFiles {
     public static byte[] writeBalances(Path runFolder, List<Balance> balances) throws IOException {
         Files.createDirectories(runFolder);
         byte[] bytes = JSON.writeValueAsBytes(CustomerBalances.export(balances));
-        Path partial = runFolder.resolve(BALANCES_FILE + ".part");
-        Files.write(partial, bytes);
-        Files.move(
-                partial,
-                runFolder.resolve(BALANCES_FILE),
-                StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        RunFolders.writeWhole(runFolder.resolve(BALANCES_FILE), bytes);
         return bytes;
     }
 

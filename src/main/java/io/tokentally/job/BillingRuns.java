@@ -177,8 +177,14 @@ public class BillingRuns {
         boolean unfinished =
                 execution.getStatus().isRunning() || !runningSteps(execution).isEmpty();
         if (unfinished && RunOwnerListener.ownerIsAliveHere(execution)) {
-            throw new JobRestartException("execution " + executionId + " is still being run (or stopped) by process "
-                    + execution.getExecutionContext().getLong(RunOwnerListener.PID)
+            long pid = execution.getExecutionContext().getLong(RunOwnerListener.PID);
+            if (execution.getStatus() == BatchStatus.STOPPING || execution.getStatus() == BatchStatus.STOPPED) {
+                throw new JobRestartException("execution " + executionId + " was stopped, and process " + pid
+                        + " on this host is still ending its steps " + runningSteps(execution)
+                        + " (a file that had finished reading commits first); restart it once they have ended,"
+                        + " in a few seconds");
+            }
+            throw new JobRestartException("execution " + executionId + " is still being run by process " + pid
                     + " on this host; wait for it to end, or stop it (SIGTERM stops it cleanly), then restart");
         }
         if (unfinished) {

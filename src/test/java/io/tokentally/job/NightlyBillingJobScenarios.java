@@ -432,10 +432,13 @@ abstract class NightlyBillingJobScenarios {
                 .hasMessageContaining("tokentally restart " + stuck.getId());
 
         // when run by a process alive on this host (this one), then a restart is refused naming that process
+        // and, the run being stopped, the steps it is still ending
         owner(stuck, RunOwnerListener.localHost(), ProcessHandle.current().pid());
         assertThatThrownBy(() -> runs.restart(stuck.getId()))
                 .isInstanceOf(JobRestartException.class)
-                .hasMessageContaining("process " + ProcessHandle.current().pid());
+                .hasMessageContaining(
+                        "was stopped, and process " + ProcessHandle.current().pid())
+                .hasMessageContaining("still ending its steps [" + RatingStepConfiguration.RATE_STEP + "]");
 
         // when run by a process of this host that has ended, then the next run of the day recovers and resumes it
         Process ended = new ProcessBuilder("true").start();

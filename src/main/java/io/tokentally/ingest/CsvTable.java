@@ -77,8 +77,7 @@ public final class CsvTable {
                 }
                 Map<String, String> values = new HashMap<>();
                 for (int i = 0; i < header.size() && i < record.size(); i++) {
-                    String value = record.get(i).strip();
-                    values.put(header.get(i), value.isEmpty() ? null : value);
+                    values.put(header.get(i), RawRecord.trimmed(record.get(i)));
                 }
                 rows.add(new Row(file, lineNo, values));
             }

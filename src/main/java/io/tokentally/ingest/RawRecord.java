@@ -15,12 +15,18 @@ public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, S
 
     /**
      * Values decoded from JSON escapes may hold half a surrogate pair; each is read as U+FFFD ({@link Utf16}),
-     * so an id holding one is rejected as {@code INVALID_ENCODING} like one with bytes that are not UTF-8.
+     * so an id holding one is rejected as {@code INVALID_ENCODING} like one with bytes that are not UTF-8. The
+     * caller's array is copied only when a value changes.
      */
     public RawRecord {
         if (values != null) {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = Utf16.wellFormed(values[i]);
+            String[] given = values;
+            for (int i = 0; i < given.length; i++) {
+                String wellFormed = Utf16.wellFormed(given[i]);
+                if (wellFormed != given[i]) {
+                    values = values == given ? given.clone() : values;
+                    values[i] = wellFormed;
+                }
             }
         }
     }
@@ -35,14 +41,21 @@ public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, S
 
     /**
      * The value of a column without the spaces and tabs around it, or {@code null} when the column is absent or
-     * holds nothing else. Other characters stay: {@code "r1\u001f"} is not the request id {@code "r1"}.
+     * holds nothing else: see {@link #trimmed}.
      */
     public String field(String column) {
         Integer index = columns.get(column);
         if (index == null || index >= values.length) {
             return null;
         }
-        String value = values[index];
+        return trimmed(values[index]);
+    }
+
+    /**
+     * {@code value} without the spaces and tabs around it, or {@code null} when it is null or holds nothing else.
+     * Other characters stay: {@code "r1\u001f"} is not the request id {@code "r1"}.
+     */
+    static String trimmed(String value) {
         if (value == null) {
             return null;
         }
@@ -58,6 +71,11 @@ public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, S
             return null;
         }
         return start == 0 && end == value.length() ? value : value.substring(start, end);
+    }
+
+    /** Whether {@code line} is empty or holds only spaces and tabs: a blank line, skipped but counted. */
+    static boolean isBlank(String line) {
+        return trimmed(line) == null;
     }
 
     private static boolean isSpaceOrTab(char c) {

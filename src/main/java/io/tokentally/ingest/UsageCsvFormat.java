@@ -138,7 +138,7 @@ class UsageCsvFormat implements UsageFormat {
                 line = lineAt(current.start);
                 input.discardBefore(current.start);
                 // a line of spaces or tabs is skipped, as an empty line is
-            } while (current.values != null && current.values.length == 1 && raw.isBlank());
+            } while (current.values != null && current.values.length == 1 && RawRecord.isBlank(raw));
             if (current.malformed != null) {
                 return RawRecord.malformed(line, raw, current.malformed);
             }

@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -55,11 +56,12 @@ class UsageJsonLinesFormat implements UsageFormat {
      */
     @Override
     public boolean claims(String head) {
-        String firstLine = head.lines()
-                .filter(line -> !line.isBlank())
+        // lines end at line feeds, as the reader's do
+        String firstLine = Arrays.stream(head.split("\n"))
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
                 .findFirst()
-                .orElse("")
-                .strip();
+                .orElse("");
         if (!firstLine.startsWith("{")) {
             return false;
         }
@@ -89,7 +91,7 @@ class UsageJsonLinesFormat implements UsageFormat {
                 do {
                     line = lines.next();
                     lineNo++;
-                } while (line != null && line.isBlank());
+                } while (line != null && RawRecord.isBlank(line));
                 return line == null ? null : parse(lineNo, line);
             }
 

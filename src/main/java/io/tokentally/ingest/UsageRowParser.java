@@ -152,10 +152,10 @@ public final class UsageRowParser {
     }
 
     /**
-     * An identifying field as it stands, unless it is too long or holds U+FFFD, the character a file's bytes
-     * that are not UTF-8 (and a JSON string's unpaired surrogates) were read as: two different ids would then
-     * read alike (and count as one request or
-     * one customer), so such a row is rejected rather than billed under a mangled id.
+     * An identifying field as it stands, unless it is too long or holds U+FFFD, the character that stands for
+     * bytes that were not UTF-8 (and for a JSON escape of half a surrogate pair): two different ids would then
+     * read alike (and count as one request or one customer), so such a row is rejected rather than billed under
+     * a mangled id.
      */
     private static String identifier(String value, String column, int maxLength) {
         if (value.length() > maxLength) {
@@ -166,8 +166,8 @@ public final class UsageRowParser {
         if (value.indexOf(NOT_UTF8) >= 0) {
             throw new RowException(
                     RejectCode.INVALID_ENCODING,
-                    column + " holds U+FFFD, what bytes that are not UTF-8 (and JSON's unpaired surrogate escapes)"
-                            + " are read as: '" + value + "'");
+                    column + " holds U+FFFD, the character that stands for bytes that are not UTF-8 (or for a"
+                            + " JSON escape of half a surrogate pair): '" + value + "'");
         }
         return value;
     }

@@ -183,8 +183,8 @@ class InputFilesTests {
                         result -> result.reject().code())
                 .containsExactly(tuple(2L, RejectCode.INVALID_ENCODING), tuple(3L, RejectCode.INVALID_ENCODING));
         assertThat(results.get(0).reject().message())
-                .isEqualTo("customer_id holds U+FFFD, what bytes that are not UTF-8 (and JSON's unpaired surrogate"
-                        + " escapes) are read as: 'init\uFFFDch'");
+                .isEqualTo("customer_id holds U+FFFD, the character that stands for bytes that are not UTF-8 (or"
+                        + " for a JSON escape of half a surrogate pair): 'init\uFFFDch'");
         assertThat(results.get(2).row().customerId()).isEqualTo("caf\u00e9");
     }
 

@@ -260,19 +260,45 @@ class UsageJsonLinesFormatTests {
     }
 
     @Test
-    void anEscapedHalfOfASurrogatePairInAnIdIsRejectedAsInvalidEncodingAndAPairIsKept() {
-        // given: two ids that differ only in their unpaired surrogate would otherwise print alike
-        RawRecord high = UsageJsonLinesFormat.parse(2, VALID.replace("\"r1\"", "\"k-\\ud800x\""));
-        RawRecord pair = UsageJsonLinesFormat.parse(3, VALID.replace("\"r1\"", "\"k-\\ud83d\\ude00x\""));
+    void aCarriageReturnAndLineFeedSplitAcrossTwoReadsEndOneLine() throws IOException {
+        // given: the carriage return is the last of the first 65,536 characters read, the line feed the first of
+        // the next read
+        String first = VALID.replace("{", "{\"note\":\"" + "x".repeat(65_535 - VALID.length() - 10) + "\",");
+        String text = first + "\r\n" + VALID.replace("r1", "r2");
 
         // when
-        UsageRowParser.Result rejected = UsageRowParser.parse(1, high);
-        UsageRowParser.Result accepted = UsageRowParser.parse(1, pair);
+        List<RawRecord> records = readAll(new StringReader(text));
 
         // then
-        assertThat(rejected.reject().code()).isEqualTo(RejectCode.INVALID_ENCODING);
-        assertThat(rejected.reject().message()).contains("'k-\uFFFDx'");
-        assertThat(accepted.row().requestId()).isEqualTo("k-\uD83D\uDE00x");
+        assertThat(text.indexOf('\r')).isEqualTo(65_535);
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::raw)
+                .containsExactly(tuple(1L, first), tuple(2L, VALID.replace("r1", "r2")));
+    }
+
+    @Test
+    void anEscapedHalfOfASurrogatePairInAnIdIsRejectedAsInvalidEncoding() {
+        // given: two ids that differ only in their unpaired surrogate would otherwise print alike
+        RawRecord record = UsageJsonLinesFormat.parse(2, VALID.replace("\"r1\"", "\"k-\\ud800x\""));
+
+        // when
+        Reject reject = UsageRowParser.parse(1, record).reject();
+
+        // then
+        assertThat(reject.code()).isEqualTo(RejectCode.INVALID_ENCODING);
+        assertThat(reject.message()).contains("'k-\uFFFDx'");
+    }
+
+    @Test
+    void anEscapedSurrogatePairInAnIdIsTheCharacterItEncodes() {
+        // given
+        RawRecord record = UsageJsonLinesFormat.parse(3, VALID.replace("\"r1\"", "\"k-\\ud83d\\ude00x\""));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(1, record);
+
+        // then
+        assertThat(result.row().requestId()).isEqualTo("k-\uD83D\uDE00x");
     }
 
     @Test

@@ -31,16 +31,11 @@ class Utf16Tests {
 
         // when, then
         assertThat(Utf16.wellFormed(text)).isSameAs(text);
-        assertThat(Utf16.wellFormed(null)).isNull();
     }
 
     @Test
-    void aRejectHoldsOnlyTextUtf8CanWrite() {
-        // when
-        Reject reject = new Reject(1, 2, RejectCode.INVALID_STATUS, "status '\uDBFF' is not ok", "{\"s\":\"\uDBFF\"}");
-
-        // then
-        assertThat(reject.message()).isEqualTo("status '\uFFFD' is not ok");
-        assertThat(reject.raw()).isEqualTo("{\"s\":\"\uFFFD\"}");
+    void returnsNullForNull() {
+        // when, then
+        assertThat(Utf16.wellFormed(null)).isNull();
     }
 }

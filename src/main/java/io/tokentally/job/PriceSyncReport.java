@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,7 @@ class PriceSyncReport {
         Files.createDirectories(folder);
         Map<String, Object> json = json(executionId, parameters, contents, outcome, versionsAdded);
         String body = RunReportListener.JSON.writeValueAsString(json);
-        Files.writeString(folder.resolve("report.json"), body);
+        RunFolders.writeWhole(folder.resolve("report.json"), body.getBytes(StandardCharsets.UTF_8));
         writeChanges(folder.resolve("changes.csv"), outcome.changed());
         if (!parameters.dryRun() && syncProperties.webhookUrl() != null) {
             post(body);

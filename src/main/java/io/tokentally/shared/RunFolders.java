@@ -20,7 +20,12 @@ public final class RunFolders {
      */
     public static void writeWhole(Path file, byte[] bytes) throws IOException {
         Path partial = file.resolveSibling(file.getFileName() + ".part");
-        Files.write(partial, bytes);
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.write(partial, bytes);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
     }
 }

@@ -15,7 +15,7 @@ class RunFoldersTests {
     Path folder;
 
     @Test
-    void writeWholeReplacesAFileSoAReaderThatOpenedItReadsTheOldOneWholeAndLeavesNoPartialFile() throws Exception {
+    void writeWholeReplacesAFileSoAReaderThatOpenedItReadsTheOldOneWhole() throws Exception {
         // given: a report being downloaded while the run writes it again
         Path report = folder.resolve("report.json");
         Files.writeString(report, "{\"old\":true}");
@@ -28,6 +28,18 @@ class RunFoldersTests {
             assertThat(new String(download.readAllBytes(), StandardCharsets.UTF_8))
                     .isEqualTo("{\"old\":true}");
         }
+    }
+
+    @Test
+    void writeWholeLeavesTheNewFileAndNoPartialOne() throws Exception {
+        // given
+        Path report = folder.resolve("report.json");
+        Files.writeString(report, "{\"old\":true}");
+
+        // when
+        RunFolders.writeWhole(report, "{\"new\":true}".getBytes(StandardCharsets.UTF_8));
+
+        // then
         assertThat(Files.readString(report)).isEqualTo("{\"new\":true}");
         assertThat(folder.resolve("report.json.part")).doesNotExist();
     }

@@ -75,8 +75,8 @@ public class BillingRuns {
                     && !RunOwnerListener.ownerIsGone(last)) {
                 throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
                         + " is " + last.getStatus() + " but its steps " + stillRunning
-                        + " are still marked running; if its process died, run 'tokentally restart " + last.getId()
-                        + "'");
+                        + " are still marked running; wait for its process to end them, or, if it died, run"
+                        + " 'tokentally restart " + last.getId() + "'");
             }
             if (last != null && RESTARTABLE.contains(last.getStatus())) {
                 log.info("Restarting execution {} of window {} where it stopped", last.getId(), parameters.date());
@@ -179,10 +179,10 @@ public class BillingRuns {
         if (unfinished && RunOwnerListener.ownerIsAliveHere(execution)) {
             long pid = execution.getExecutionContext().getLong(RunOwnerListener.PID);
             if (execution.getStatus() == BatchStatus.STOPPING || execution.getStatus() == BatchStatus.STOPPED) {
+                List<String> steps = runningSteps(execution);
                 throw new JobRestartException("execution " + executionId + " was stopped, and process " + pid
-                        + " on this host is still ending its steps " + runningSteps(execution)
-                        + " (a file that had finished reading commits first); restart it once they have ended,"
-                        + " in a few seconds");
+                        + " on this host is still ending " + (steps.isEmpty() ? "it" : "its steps " + steps)
+                        + "; restart it once they have ended");
             }
             throw new JobRestartException("execution " + executionId + " is still being run by process " + pid
                     + " on this host; wait for it to end, or stop it (SIGTERM stops it cleanly), then restart");

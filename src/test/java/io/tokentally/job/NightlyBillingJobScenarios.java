@@ -436,9 +436,19 @@ abstract class NightlyBillingJobScenarios {
         owner(stuck, RunOwnerListener.localHost(), ProcessHandle.current().pid());
         assertThatThrownBy(() -> runs.restart(stuck.getId()))
                 .isInstanceOf(JobRestartException.class)
-                .hasMessageContaining(
-                        "was stopped, and process " + ProcessHandle.current().pid())
-                .hasMessageContaining("still ending its steps [" + RatingStepConfiguration.RATE_STEP + "]");
+                .hasMessageContaining("was stopped, and process "
+                        + ProcessHandle.current().pid() + " on this host is still ending its steps ["
+                        + RatingStepConfiguration.RATE_STEP + "]");
+
+        // when it is still marked running, then a restart is refused as one its process is still running
+        stuck.setStatus(BatchStatus.STARTED);
+        jobRepository.update(stuck);
+        assertThatThrownBy(() -> runs.restart(stuck.getId()))
+                .isInstanceOf(JobRestartException.class)
+                .hasMessageContaining("is still being run by process "
+                        + ProcessHandle.current().pid());
+        stuck.setStatus(BatchStatus.STOPPED);
+        jobRepository.update(stuck);
 
         // when run by a process of this host that has ended, then the next run of the day recovers and resumes it
         Process ended = new ProcessBuilder("true").start();

@@ -12,10 +12,14 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize rows per JDBC batch when ingest writes rejects and usage totals
  * @param threads files read in parallel (local partitions)
  * @param progressIntervalSeconds how often a long ingest logs its progress, and a long run the step it is in
+ * @param dedupDays how many UTC days either side of a row's day a repeat of its request id is looked for: 1 finds
+ *     a request re-reported across midnight; each more day loads the stored keys of two more days (a million keys
+ *     take 48 MB), so about 100 MB more per million requests a day
  */
 @Validated
 @ConfigurationProperties("tokentally.ingest")
 public record IngestProperties(
         @DefaultValue("5000") @Min(1) @Max(100_000) int batchSize,
         @DefaultValue("2") @Min(1) @Max(64) int threads,
-        @DefaultValue("5") @Min(1) int progressIntervalSeconds) {}
+        @DefaultValue("5") @Min(1) int progressIntervalSeconds,
+        @DefaultValue("1") @Min(1) @Max(31) int dedupDays) {}

@@ -2,6 +2,7 @@ package io.tokentally.normalize;
 
 import io.tokentally.ingest.EarlierRejects;
 import io.tokentally.ingest.FileCounts;
+import io.tokentally.ingest.IngestProperties;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
@@ -48,6 +49,7 @@ final class FileIngest implements FileIngestion {
     private final EarlierRejects earlierRejects;
     private final DuplicateConflictRepository conflicts;
     private final int batchSize;
+    private final int dedupDays;
     private final long keysSeenThrough;
     private final RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
     private final Map<LocalDate, RequestKeySet> storedKeys = new HashMap<>();
@@ -72,7 +74,7 @@ final class FileIngest implements FileIngestion {
             SnapshotStore snapshotStore,
             RejectRepository rejects,
             DuplicateConflictRepository conflicts,
-            int batchSize) {
+            IngestProperties properties) {
         this.file = file;
         this.format = format;
         this.normalizer = normalizer;
@@ -82,7 +84,8 @@ final class FileIngest implements FileIngestion {
         this.rejects = rejects;
         this.earlierRejects = rejects.earlierRejects(file.changedFromFileId());
         this.conflicts = conflicts;
-        this.batchSize = batchSize;
+        this.batchSize = properties.batchSize();
+        this.dedupDays = properties.dedupDays();
         this.keysSeenThrough = store.latestKeyBlock();
     }
 
@@ -109,7 +112,7 @@ final class FileIngest implements FileIngestion {
         Map<LocalDate, RequestKeySet> takenByOthers = new HashMap<>();
         for (Map.Entry<LocalDate, RequestKeySet> day : acceptedKeys.entrySet()) {
             RequestKeySet common = new RequestKeySet();
-            for (int offset = -1; offset <= 1; offset++) {
+            for (int offset = -dedupDays; offset <= dedupDays; offset++) {
                 store.collectCommonKeys(day.getKey().plusDays(offset), keysSeenThrough, day.getValue(), common);
             }
             if (common.size() > 0) {
@@ -269,11 +272,12 @@ final class FileIngest implements FileIngestion {
 
     /**
      * The fingerprint of another file's copy of a request this file gives back, looked up on the row's UTC day
-     * and the days either side (a later copy in this file may be stamped across midnight from the first).
+     * and the {@code dedupDays} either side (a later copy in this file may be stamped across midnight from the
+     * first).
      */
-    private static OptionalLong committedCopy(
+    private OptionalLong committedCopy(
             Map<LocalDate, RequestKeySet> takenByOthers, LocalDate day, long high, long low) {
-        for (int offset = -1; offset <= 1; offset++) {
+        for (int offset = -dedupDays; offset <= dedupDays; offset++) {
             RequestKeySet committed = takenByOthers.get(day.plusDays(offset));
             OptionalLong copy = committed == null ? OptionalLong.empty() : committed.fingerprintOf(high, low);
             if (copy.isPresent()) {
@@ -348,11 +352,11 @@ final class FileIngest implements FileIngestion {
 
     /**
      * The fingerprint of a committed row, or an earlier row of this file, with the key on the row's UTC day
-     * or the day before or after (a request re-reported with a timestamp across midnight is still a
-     * repeat); empty when there is none.
+     * or the {@code dedupDays} before or after (by default one: a request re-reported with a timestamp across
+     * midnight is still a repeat); empty when there is none.
      */
     private OptionalLong earlierCopy(LocalDate day, long high, long low) {
-        for (int offset = -1; offset <= 1; offset++) {
+        for (int offset = -dedupDays; offset <= dedupDays; offset++) {
             LocalDate adjacent = day.plusDays(offset);
             OptionalLong stored = stored(adjacent).fingerprintOf(high, low);
             if (stored.isPresent()) {

@@ -151,7 +151,7 @@ public class NormalizeStepConfiguration {
                                 snapshotStore,
                                 rejects,
                                 conflicts,
-                                properties.batchSize()),
+                                properties),
                 lock,
                 turns,
                 progress,

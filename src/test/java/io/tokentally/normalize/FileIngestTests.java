@@ -6,6 +6,7 @@ import io.tokentally.UsageFixtures;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
+import io.tokentally.ingest.IngestProperties;
 import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormats;
@@ -274,6 +275,26 @@ class FileIngestTests {
     }
 
     @Test
+    void aRepeatTwoDaysApartIsADuplicateWhenDedupLooksTwoDaysEitherSide() throws Exception {
+        // given: r1 committed on 2026-10-05
+        String source = "far-wide-" + UUID.randomUUID();
+        FileIngest earlier = ingest(source, "day.csv", row("r1", 100, "2026-10-05T12:00:00Z"));
+        earlier.readAll(record -> {});
+        commit(earlier, 1);
+        Path file = WORK.resolve(source).resolve("late.csv");
+        UsageFixtures.write(file, row("r1", 100, "2026-10-07T12:00:00Z"), row("r2", 100, "2026-10-08T12:00:00Z"));
+
+        // when: tokentally.ingest.dedup-days is 2
+        FileIngest late = register(source, file, "usage-csv", 2);
+        late.readAll(record -> {});
+        commit(late, 2);
+
+        // then
+        assertThat(late.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(200);
+    }
+
+    @Test
     void anOlderExportCommittedAfterANewerOneOfTheSameBucketsChangesNothing() throws Exception {
         // given: two exports of one bucket, registered older first, both read before either commits
         String source = "snapshots-" + UUID.randomUUID();
@@ -368,6 +389,10 @@ class FileIngestTests {
     }
 
     private FileIngest register(String source, Path file, String format) throws IOException {
+        return register(source, file, format, 1);
+    }
+
+    private FileIngest register(String source, Path file, String format, int dedupDays) throws IOException {
         long id = registry.register(
                 source,
                 file.toString(),
@@ -388,7 +413,7 @@ class FileIngestTests {
                 snapshots,
                 rejects,
                 conflicts,
-                100);
+                new IngestProperties(100, 2, 5, dedupDays));
     }
 
     private List<String> conflicts(String source, String name) {

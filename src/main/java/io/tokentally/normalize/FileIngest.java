@@ -2,7 +2,6 @@ package io.tokentally.normalize;
 
 import io.tokentally.ingest.EarlierRejects;
 import io.tokentally.ingest.FileCounts;
-import io.tokentally.ingest.IngestProperties;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
@@ -31,7 +30,8 @@ import java.util.function.Consumer;
  * One pass over one registered file: the format's rules, normalization, the duplicate check and the
  * file's usage totals, all held in memory until the file is committed as a whole. A row is a
  * duplicate when an earlier row of the file, or a committed row of any file, has the same source
- * and request id and a timestamp on the same UTC day or the day before or after. The first copy is the one
+ * and request id and a timestamp on the same UTC day or within {@code dedupDays} before or after it
+ * ({@code tokentally.ingest.dedup-days}, by default one day). The first copy is the one
  * counted; a duplicate whose numbers differ from it (see {@link RequestFingerprint}) is also kept as a
  * {@link DuplicateConflictRepository conflict} for a person to look at. A changed file's bad rows that the
  * version it changed from had count as duplicates too ({@link EarlierRejects}). The rows of an aggregated
@@ -74,7 +74,8 @@ final class FileIngest implements FileIngestion {
             SnapshotStore snapshotStore,
             RejectRepository rejects,
             DuplicateConflictRepository conflicts,
-            IngestProperties properties) {
+            int batchSize,
+            int dedupDays) {
         this.file = file;
         this.format = format;
         this.normalizer = normalizer;
@@ -84,8 +85,8 @@ final class FileIngest implements FileIngestion {
         this.rejects = rejects;
         this.earlierRejects = rejects.earlierRejects(file.changedFromFileId());
         this.conflicts = conflicts;
-        this.batchSize = properties.batchSize();
-        this.dedupDays = properties.dedupDays();
+        this.batchSize = batchSize;
+        this.dedupDays = dedupDays;
         this.keysSeenThrough = store.latestKeyBlock();
     }
 

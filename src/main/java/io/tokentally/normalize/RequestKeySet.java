@@ -13,7 +13,8 @@ import java.util.OptionalLong;
 
 /**
  * A set of request keys: the first 128 bits of SHA-256 over (source, request id), held in open
- * addressing arrays so that a million keys take 48 MB and no objects. 128 bits make an accidental
+ * addressing arrays and no objects: 25 bytes a slot, the table at most half full, so a million keys take about
+ * 52 MB, and just over a million, after the table doubles, about 105 MB. 128 bits make an accidental
  * collision (two different requests taken for one) as likely as about 1 in 10^20 per billion requests.
  * Each key carries the fingerprint of what its first copy counted (see {@code FileIngest}), so that a
  * repeat with other numbers can be told from a plain repeat.

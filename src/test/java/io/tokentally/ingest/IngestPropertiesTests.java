@@ -28,6 +28,16 @@ class IngestPropertiesTests {
         });
     }
 
+    @Test
+    void refusesADedupWindowOverAMonthNamingTheProperty() {
+        context.withPropertyValues("tokentally.ingest.dedup-days=32").run(started -> {
+            assertThat(started).hasFailed();
+            assertThat(messages(started.getStartupFailure()))
+                    .contains("tokentally.ingest")
+                    .contains("dedupDays");
+        });
+    }
+
     private static String messages(Throwable failure) {
         StringBuilder all = new StringBuilder();
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

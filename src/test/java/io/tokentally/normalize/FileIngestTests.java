@@ -6,7 +6,6 @@ import io.tokentally.UsageFixtures;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
-import io.tokentally.ingest.IngestProperties;
 import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormats;
@@ -413,7 +412,8 @@ class FileIngestTests {
                 snapshots,
                 rejects,
                 conflicts,
-                new IngestProperties(100, 2, 5, dedupDays));
+                100,
+                dedupDays);
     }
 
     private List<String> conflicts(String source, String name) {

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -255,42 +257,26 @@ class FileIngestTests {
         assertThat(conflicts(source, "late.csv")).isEmpty();
     }
 
-    @Test
-    void aRepeatTwoDaysApartIsCountedAgain() throws Exception {
-        // given: r1 committed on 2026-10-05; dedup looks one UTC day either side, not at all history
-        String source = "far-" + UUID.randomUUID();
-        FileIngest earlier = ingest(source, "day.csv", row("r1", 100, "2026-10-05T12:00:00Z"));
-        earlier.readAll(record -> {});
-        commit(earlier, 1);
-
-        // when
-        FileIngest late = ingest(source, "late.csv", row("r1", 100, "2026-10-07T12:00:00Z"));
-        late.readAll(record -> {});
-        commit(late, 2);
-
-        // then
-        assertThat(late.counts()).isEqualTo(new FileCounts(1, 1, 0, 0, 0, 0));
-        assertThat(inputTokens(source)).isEqualTo(200);
-    }
-
-    @Test
-    void aRepeatTwoDaysApartIsADuplicateWhenDedupLooksTwoDaysEitherSide() throws Exception {
-        // given: r1 committed on 2026-10-05
-        String source = "far-wide-" + UUID.randomUUID();
+    @ParameterizedTest(name = "dedup-days={0}")
+    @CsvSource({"1, 1, 0, 200", "2, 0, 1, 100"})
+    void aRepeatTwoDaysApartIsCountedAgainUnlessDedupLooksTwoDaysEitherSide(
+            int dedupDays, long accepted, long duplicates, long tokens) throws Exception {
+        // given: r1 committed on 2026-10-05; dedup looks dedupDays UTC days either side, not at all history
+        String source = "far-" + dedupDays + "-" + UUID.randomUUID();
         FileIngest earlier = ingest(source, "day.csv", row("r1", 100, "2026-10-05T12:00:00Z"));
         earlier.readAll(record -> {});
         commit(earlier, 1);
         Path file = WORK.resolve(source).resolve("late.csv");
-        UsageFixtures.write(file, row("r1", 100, "2026-10-07T12:00:00Z"), row("r2", 100, "2026-10-08T12:00:00Z"));
+        UsageFixtures.write(file, row("r1", 100, "2026-10-07T12:00:00Z"));
 
-        // when: tokentally.ingest.dedup-days is 2
-        FileIngest late = register(source, file, "usage-csv", 2);
+        // when
+        FileIngest late = register(source, file, "usage-csv", dedupDays);
         late.readAll(record -> {});
         commit(late, 2);
 
         // then
-        assertThat(late.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
-        assertThat(inputTokens(source)).isEqualTo(200);
+        assertThat(late.counts()).isEqualTo(new FileCounts(1, accepted, 0, duplicates, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(tokens);
     }
 
     @Test

@@ -225,12 +225,12 @@ final class FileIngest implements FileIngestion {
     }
 
     /**
-     * Reads the file again to subtract the first copy of each request another file committed meanwhile. Every
-     * copy of such a request in this file is a repeat of the other file's copy now, so its conflicts are
-     * compared again, with that copy's numbers instead of this file's first copy's.
+     * Reads the file again to subtract each copy it counted of a request another file committed meanwhile
+     * within the window. Every copy of such a request in this file is a repeat of the other file's copy now,
+     * so its conflicts are compared again, with that copy's numbers instead of this file's first copy's.
      */
     private void takeBack(Map<LocalDate, RequestKeySet> takenByOthers) throws IOException {
-        RequestKeySet takenBack = new RequestKeySet();
+        Map<LocalDate, RequestKeySet> takenBack = new HashMap<>();
         List<Long> heldTakenBack = new ArrayList<>();
         List<Long> comparedAgain = new ArrayList<>();
         List<DuplicateConflictRepository.Conflict> conflictsWithOthers = new ArrayList<>();
@@ -244,7 +244,8 @@ final class FileIngest implements FileIngestion {
                 hasher.hash(line.source(), line.requestId());
                 long high = hasher.high();
                 long low = hasher.low();
-                OptionalLong earlier = committedCopy(takenByOthers, dayOf(line), high, low);
+                LocalDate day = dayOf(line);
+                OptionalLong earlier = committedCopy(takenByOthers, day, high, low);
                 if (earlier.isEmpty()) {
                     continue;
                 }
@@ -253,8 +254,15 @@ final class FileIngest implements FileIngestion {
                     conflictsWithOthers.add(
                             new DuplicateConflictRepository.Conflict(record.lineNo(), line.requestId()));
                 }
-                // the set only tells the first copy from the rest: its fingerprints are never read
-                if (takenBack.add(high, low, RequestKeySet.UNKNOWN)) {
+                // a copy this file counted is the first of its request on its UTC day (a later one that day, or
+                // one within the window of a counted copy, was its repeat); two counted copies are days apart.
+                // The sets only tell that first copy from the rest: their fingerprints are never read
+                RequestKeySet counted = acceptedKeys.get(day);
+                if (counted != null
+                        && counted.fingerprintOf(high, low).isPresent()
+                        && takenBack
+                                .computeIfAbsent(day, d -> new RequestKeySet())
+                                .add(high, low, RequestKeySet.UNKNOWN)) {
                     totals.subtract(line);
                     if (result.held() != null) {
                         rejected--;

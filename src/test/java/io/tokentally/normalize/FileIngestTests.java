@@ -149,6 +149,26 @@ class FileIngestTests {
     }
 
     @Test
+    void aFileReadAtOnceGivesBackEachOfItsCopiesThatTheOtherFilesCopyIsWithinADayOf() throws Exception {
+        // given: b.csv holds r1 two days apart, so both copies count; a.csv holds r1 between them, within a day of
+        // each; both files are read before either commits
+        String source = "between-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r1", 100, "2026-10-06T12:00:00Z"));
+        FileIngest second =
+                ingest(source, "b.csv", row("r1", 100, "2026-10-05T12:00:00Z"), row("r1", 100, "2026-10-07T12:00:00Z"));
+        first.readAll(record -> {});
+        second.readAll(record -> {});
+
+        // when
+        commit(first, 1);
+        commit(second, 1);
+
+        // then: as if a.csv had committed before b.csv was read, both of b.csv's copies repeat a.csv's
+        assertThat(second.counts()).isEqualTo(new FileCounts(2, 0, 0, 2, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(100);
+    }
+
+    @Test
     void aRepeatWithOtherNumbersIsADuplicateKeptAsAConflictAndAPlainRepeatIsNot() throws Exception {
         // given: an earlier run committed r1 with 100 input tokens
         String source = "conflict-" + UUID.randomUUID();

@@ -24,9 +24,11 @@ import java.util.concurrent.Callable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code tokentally bench --rows N}: the nightly job on synthetic data and a fresh database, measured. */
@@ -74,6 +76,15 @@ class BenchCommand implements Callable<Integer> {
     Integer stripeRate;
 
     @Option(
+            names = "--days",
+            description = "Nights to run one after the other, in this process and on the same database, as a"
+                    + " long-running serve runs them: each day has its own synthetic log of --rows rows and its own"
+                    + " figures. The first day starts a cold JVM on an empty database; the later ones show the job"
+                    + " warmed up and with the days before it stored. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1")
+    int days;
+
+    @Option(
             names = "--work-dir",
             description = "Where to write data and the database. Default: a new temporary folder.")
     Path workDir;
@@ -101,19 +112,15 @@ class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RequiredFiles.requireFile(spec, "--prices", prices);
         RequiredFiles.requireFile(spec, "--plans", plans);
+        if (days < 1) {
+            throw new ParameterException(spec.commandLine(), "--days: must be at least 1, was " + days);
+        }
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = workDir != null ? workDir : Files.createTempDirectory("tokentally-bench-");
-        Path usage = dir.resolve("usage");
-        long started = System.nanoTime();
-        LocalDate day =
-                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
-        SyntheticUsage.write(usage, day, rows, files, customers, 42);
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tokentally-bench-");
         Path customersFile = dir.resolve("customers.csv");
         SyntheticUsage.writeCustomers(customersFile, customers);
-        out.printf(
-                "Generated %,d rows in %d file(s) under %s in %.1f s%n",
-                rows, files, usage, seconds(System.nanoTime() - started));
-        out.flush();
+        LocalDate lastDay =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
 
         Map<String, Object> properties = new HashMap<>();
         properties.put("tokentally.runs-dir", dir.resolve("runs").toString());
@@ -140,24 +147,37 @@ class BenchCommand implements Callable<Integer> {
             properties.put("tokentally.data-dir", dir.resolve("data").toString());
         }
         try (ConfigurableApplicationContext context = SpringContexts.start(properties)) {
-            BillingJobParameters parameters = new BillingJobParameters(
-                    day, 0, List.of(new InputSource("bench", usage).spec()), customersFile, plans, prices);
-            resetPeakHeap();
-            JobExecution execution;
-            long jobNanos;
-            long afterGc;
-            try (HeapAfterGc heap = new HeapAfterGc()) {
-                long jobStart = System.nanoTime();
-                execution = context.getBean(BillingRuns.class).run(parameters);
-                jobNanos = System.nanoTime() - jobStart;
-                afterGc = heap.highestBytes();
+            JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+            int rateLimit = context.getBean(StripeProperties.class).ratePerSecond();
+            for (int d = 0; d < days; d++) {
+                LocalDate day = lastDay.minusDays(days - 1 - d);
+                if (days > 1) {
+                    out.printf("Day %d of %d: %s%n", d + 1, days, day);
+                }
+                Path usage =
+                        days == 1 ? dir.resolve("usage") : dir.resolve("usage").resolve(day.toString());
+                long started = System.nanoTime();
+                SyntheticUsage.write(usage, day, rows, files, customers, 42 + d);
+                out.printf(
+                        "Generated %,d rows in %d file(s) under %s in %.1f s%n",
+                        rows, files, usage, seconds(System.nanoTime() - started));
+                out.flush();
+                BillingJobParameters parameters = new BillingJobParameters(
+                        day, 0, List.of(new InputSource("bench", usage).spec()), customersFile, plans, prices);
+                OutboxCounts before = OutboxCounts.read(jdbc);
+                resetPeakHeap();
+                JobExecution execution;
+                long jobNanos;
+                long afterGc;
+                try (HeapAfterGc heap = new HeapAfterGc()) {
+                    long jobStart = System.nanoTime();
+                    execution = context.getBean(BillingRuns.class).run(parameters);
+                    jobNanos = System.nanoTime() - jobStart;
+                    afterGc = heap.highestBytes();
+                }
+                print(out, execution, jobNanos, afterGc);
+                printStripe(out, execution, OutboxCounts.read(jdbc).minus(before), rateLimit);
             }
-            print(out, execution, jobNanos, afterGc);
-            printStripe(
-                    out,
-                    execution,
-                    context.getBean(org.springframework.jdbc.core.JdbcTemplate.class),
-                    context.getBean(StripeProperties.class).ratePerSecond());
         } finally {
             if (schema != null) {
                 dropSchema(schema);
@@ -192,27 +212,38 @@ class BenchCommand implements Callable<Integer> {
         out.printf("Heap in use after GC, highest: %,d MB%n", heapAfterGc / (1024 * 1024));
     }
 
-    private void printStripe(
-            PrintWriter out, JobExecution execution, org.springframework.jdbc.core.JdbcTemplate jdbc, int limit) {
-        Long events = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Long.class);
+    private void printStripe(PrintWriter out, JobExecution execution, OutboxCounts run, int limit) {
         out.printf(
-                "Meter events: %,d for %,d rows = %,.0f per million input rows%n", events, rows, events * 1e6 / rows);
+                "Meter events: %,d for %,d rows = %,.0f per million input rows%n",
+                run.events(), rows, run.events() * 1e6 / rows);
         if (stripeApiBase == null) {
             out.println("Upload: dry run (requests written to stripe-requests.jsonl in the run folder)");
             return;
         }
-        Long sent = jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE state = 'SENT'", Long.class);
-        Long retries = jdbc.queryForObject(
-                "SELECT COALESCE(SUM(attempts) - COUNT(*), 0) FROM outbox WHERE attempts > 0", Long.class);
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStepName().equals("uploadMeterEventsStep")) {
                 double stepSeconds =
                         Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
-                double rate = sent / stepSeconds;
+                double rate = run.sent() / stepSeconds;
                 out.printf(
                         "Upload: %,d sent in %.1f s = %.1f calls/s at a limit of %d/s (%.0f%% of the limit), %,d retried calls (429, 409, 5xx, timeouts)%n",
-                        sent, stepSeconds, rate, limit, 100 * rate / limit, retries);
+                        run.sent(), stepSeconds, rate, limit, 100 * rate / limit, run.retries());
             }
+        }
+    }
+
+    /** What the outbox holds: its rows, those sent, and the calls beyond each row's first; a run's are the difference. */
+    private record OutboxCounts(long events, long sent, long retries) {
+
+        static OutboxCounts read(JdbcTemplate jdbc) {
+            return jdbc.queryForObject(
+                    "SELECT COUNT(*), COUNT(CASE WHEN state = 'SENT' THEN 1 END),"
+                            + " COALESCE(SUM(CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END), 0) FROM outbox",
+                    (rs, n) -> new OutboxCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+        }
+
+        OutboxCounts minus(OutboxCounts before) {
+            return new OutboxCounts(events - before.events, sent - before.sent, retries - before.retries);
         }
     }
 

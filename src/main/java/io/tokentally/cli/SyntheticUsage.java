@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
 
 /**
@@ -37,13 +38,17 @@ final class SyntheticUsage {
 
     private SyntheticUsage() {}
 
-    /** Writes {@code rows} rows over {@code files} files for the UTC day {@code date}; returns the files. */
+    /**
+     * Writes {@code rows} rows over {@code files} files for the UTC day {@code date}; returns the files. Request
+     * ids carry the date ({@code req-20261128-17}), so the logs of neighbouring days share none.
+     */
     static Path[] write(Path folder, LocalDate date, long rows, int files, int customers, long seed)
             throws IOException {
         Files.createDirectories(folder);
         Path[] paths = new Path[files];
         SplittableRandom random = new SplittableRandom(seed);
         long dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant().getEpochSecond();
+        String ids = "req-" + date.format(DateTimeFormatter.BASIC_ISO_DATE) + "-";
         long perFile = rows / files;
         long written = 0;
         for (int f = 0; f < files; f++) {
@@ -54,7 +59,7 @@ final class SyntheticUsage {
                 String previous = null;
                 for (long i = 0; i < count; i++) {
                     long n = written + i;
-                    previous = row(random, n, dayStart + (86_400L * n) / rows, customers, previous);
+                    previous = row(random, ids, n, dayStart + (86_400L * n) / rows, customers, previous);
                     out.write(previous);
                 }
             }
@@ -63,10 +68,11 @@ final class SyntheticUsage {
         return paths;
     }
 
-    private static String row(SplittableRandom random, long n, long epochSecond, int customers, String previous) {
+    private static String row(
+            SplittableRandom random, String ids, long n, long epochSecond, int customers, String previous) {
         int roll = random.nextInt(1000);
         if (roll < 3) {
-            return "req-" + n + "," + Instant.ofEpochSecond(epochSecond)
+            return ids + n + "," + Instant.ofEpochSecond(epochSecond)
                     + ",cust-0001,openai,gpt-4o,12.5,0,0,0,10,0,,ok\n";
         }
         if (roll < 7 && previous != null) {
@@ -82,7 +88,7 @@ final class SyntheticUsage {
         long reasoning = model[1].startsWith("o4") || model[1].equals("gpt-5") ? output / 3 : 0;
         String tier = random.nextInt(50) == 0 ? "batch" : "";
         String status = random.nextInt(100) == 0 ? "error" : "ok";
-        return "req-" + id + "," + Instant.ofEpochSecond(epochSecond) + "," + customer + "," + model[0] + "," + model[1]
+        return ids + id + "," + Instant.ofEpochSecond(epochSecond) + "," + customer + "," + model[0] + "," + model[1]
                 + "," + input + "," + cached + "," + cacheWrite + ",0," + output + "," + reasoning + "," + tier + ","
                 + status + "\n";
     }

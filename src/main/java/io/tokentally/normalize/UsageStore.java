@@ -126,8 +126,6 @@ class UsageStore {
         });
     }
 
-    private record HeldModelHour(String provider, String model, Instant hourStart) {}
-
     void recordHours(long run, Collection<Instant> hours) {
         jdbc.batchUpdate(insertHour, new ArrayList<>(hours), hours.size(), (ps, hour) -> {
             ps.setLong(1, run);

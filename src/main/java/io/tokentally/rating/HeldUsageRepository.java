@@ -1,5 +1,6 @@
 package io.tokentally.rating;
 
+import io.tokentally.normalize.HeldModelHour;
 import io.tokentally.normalize.ModelCatalog;
 import io.tokentally.pricing.PriceCatalog;
 import io.tokentally.shared.ContextTier;
@@ -7,7 +8,6 @@ import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -102,8 +102,6 @@ public class HeldUsageRepository {
                 hour.model(),
                 hourStart);
     }
-
-    private record HeldModelHour(String provider, String model, Instant hourStart) {}
 
     /** Records usage the run holds (again); idempotent on the aggregate's natural key. */
     void hold(List<HeldUsage> held, long run) {

@@ -1,9 +1,11 @@
 package io.tokentally.stripe;
 
+import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -44,10 +46,16 @@ public class ClosePeriodsStepConfiguration {
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
             @Value("#{jobParameters['date']}") String date) {
         return (contribution, chunkContext) -> {
-            int recorded = closedPeriods.recordClosingPositions(
+            SortedMap<BillingPeriod, Integer> recorded = closedPeriods.recordClosingPositions(
                     run, UsageWindow.ofUtcDate(LocalDate.parse(date)), Instant.now(clock));
-            log.info("Closed periods: {} closing positions recorded", recorded);
-            contribution.incrementWriteCount(recorded);
+            if (!recorded.isEmpty()) {
+                log.info(
+                        "Closed periods: recorded what Stripe invoiced for the first time, customers per period {};"
+                                + " later usage in them becomes invoice items",
+                        recorded);
+            }
+            contribution.incrementWriteCount(
+                    recorded.values().stream().mapToInt(Integer::intValue).sum());
             return RepeatStatus.FINISHED;
         };
     }

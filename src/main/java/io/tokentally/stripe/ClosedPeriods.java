@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -70,15 +71,15 @@ public class ClosedPeriods {
     /**
      * Records the closing position of each customer's most recent closed period, and of every closed
      * period the run's hours (and the hours of held usage it may release) fall in, unless recorded
-     * before; returns how many it recorded.
+     * before; returns how many it recorded of each period.
      */
-    public int recordClosingPositions(long run, UsageWindow window, Instant now) {
+    public SortedMap<BillingPeriod, Integer> recordClosingPositions(long run, UsageWindow window, Instant now) {
         ClosedPeriodPlanner planner = planner(now);
         Map<String, Plan> planById = plans.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
         Map<String, List<Instant>> held = heldHours();
         List<Instant> runHours = ledgers.runHours(run);
-        int recorded = 0;
+        SortedMap<BillingPeriod, Integer> recorded = new TreeMap<>();
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
             TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, runHours, window);
             periods.add(planner.latestClosed(customer.cycle()));
@@ -97,7 +98,7 @@ public class ClosedPeriods {
                     periods.last().end());
             for (BillingPeriod period : periods) {
                 if (closed.recordIfAbsent(customer.customerId(), period, PeriodPosition.of(ledger, period), run, now)) {
-                    recorded++;
+                    recorded.merge(period, 1, Integer::sum);
                 }
             }
         }

@@ -112,6 +112,9 @@ class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RequiredFiles.requireFile(spec, "--prices", prices);
         RequiredFiles.requireFile(spec, "--plans", plans);
+        if (rows < 1) {
+            throw new ParameterException(spec.commandLine(), "--rows: must be at least 1, was " + rows);
+        }
         if (days < 1) {
             throw new ParameterException(spec.commandLine(), "--days: must be at least 1, was " + days);
         }

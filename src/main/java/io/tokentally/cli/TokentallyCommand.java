@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "tokentally",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // every subcommand's -V prints the version
         version = "tokentally 0.1.0",
         description = "Batch reconciliation and invoicing engine for LLM token billing.",
         subcommands = {

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** The bench command on a small synthetic log: one night, and nights run one after the other. */
@@ -63,19 +65,22 @@ class BenchCommandTests {
         assertThat(events.get(0)[0] + events.get(1)[0]).isEqualTo(outboxRows(benchDir));
     }
 
-    @Test
-    void refusesLessThanOneDay() {
+    @ParameterizedTest
+    @CsvSource({"--days, 0", "--rows, 0", "--rows, -5"})
+    void refusesLessThanOneRowOrDay(String option, String value) {
         // given
         StringWriter err = new StringWriter();
         CommandLine bench = command(new StringWriter());
         bench.setErr(new PrintWriter(err, true));
 
         // when
-        int exit = bench.execute("bench", "--rows", "10", "--days", "0", "--work-dir", work.toString());
+        int exit = bench.execute(
+                "bench", option, value, "--work-dir", work.resolve("bench").toString());
 
         // then
         assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("--days: must be at least 1, was 0");
+        assertThat(err.toString()).contains(option + ": must be at least 1, was " + value);
+        assertThat(work.resolve("bench")).doesNotExist();
     }
 
     private static List<long[]> numbers(Pattern pattern, String printed) {

@@ -62,6 +62,22 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void everyCommandPrintsTheVersion() {
+        for (String command : new String[] {"", "run nightly-billing", "bench", "prices sync", "findings list"}) {
+            // given
+            StringWriter out = new StringWriter();
+
+            // when
+            int exit = command(out, new StringWriter())
+                    .execute((command + " -V").trim().split(" "));
+
+            // then
+            assertThat(exit).as(command).isZero();
+            assertThat(out.toString()).as(command).startsWith("tokentally ");
+        }
+    }
+
+    @Test
     void rejectsADateThatIsNotADate() {
         // given
         StringWriter err = new StringWriter();

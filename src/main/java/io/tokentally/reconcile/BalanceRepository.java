@@ -20,20 +20,29 @@ public class BalanceRepository {
         this.jdbc = jdbc;
     }
 
-    public void save(Balance balance, long run) {
-        jdbc.update("DELETE FROM customer_balance WHERE customer_id = ?", balance.customerId());
-        jdbc.update(
+    /** Replaces the stored balances of these customers, in two batched statements rather than two per customer. */
+    public void saveAll(List<Balance> balances, long run) {
+        jdbc.batchUpdate(
+                "DELETE FROM customer_balance WHERE customer_id = ?",
+                balances,
+                balances.size(),
+                (ps, balance) -> ps.setString(1, balance.customerId()));
+        jdbc.batchUpdate(
                 "INSERT INTO customer_balance (" + COLUMNS + ", computed_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                balance.customerId(),
-                SqlTime.utc(balance.asOf()),
-                balance.currency(),
-                balance.availableUsd(),
-                balance.includedUsd(),
-                balance.promotionalUsd(),
-                balance.paidUsd(),
-                balance.includedTokens(),
-                balance.allow(),
-                run);
+                balances,
+                balances.size(),
+                (ps, balance) -> {
+                    ps.setString(1, balance.customerId());
+                    SqlTime.bind(ps, 2, balance.asOf());
+                    ps.setString(3, balance.currency());
+                    ps.setBigDecimal(4, balance.availableUsd());
+                    ps.setBigDecimal(5, balance.includedUsd());
+                    ps.setBigDecimal(6, balance.promotionalUsd());
+                    ps.setBigDecimal(7, balance.paidUsd());
+                    ps.setLong(8, balance.includedTokens());
+                    ps.setBoolean(9, balance.allow());
+                    ps.setLong(10, run);
+                });
     }
 
     public Optional<Balance> find(String customerId) {

@@ -200,11 +200,11 @@ public class CreditsStepConfiguration {
                 for (Customer customer : group) {
                     Balance balance = settlement.settle(
                             customer, ledgersOfGroup.get(customer.customerId()), folder, properties, crossings);
-                    balances.save(balance, run);
                     all.add(balance);
                     contribution.incrementWriteCount(1);
                 }
             }
+            balances.saveAll(all, run);
             crossings.forEach(crossing -> findings.record(crossing.finding(), run));
             webhook.deliver(crossings, run);
             byte[] export = StatementFiles.writeBalances(folder, all);

@@ -61,6 +61,10 @@ final class FileIngest implements FileIngestion {
     private long read;
     private long accepted;
     private long rejected;
+    /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
+    private final Set<Long> heldBuckets = new HashSet<>();
+
+    private final List<Long> heldRepeats = new ArrayList<>();
     private long duplicates;
     private long unattributed;
     private long errors;
@@ -137,10 +141,16 @@ final class FileIngest implements FileIngestion {
                     hours,
                     (line, high, low) -> stored(dayOf(line)).contains(high, low),
                     line -> {
-                        count(line, -1);
+                        if (heldBuckets.remove(line.lineNo())) {
+                            rejected--;
+                            heldRepeats.add(line.lineNo());
+                        } else {
+                            count(line, -1);
+                        }
                         duplicates++;
                     });
             replaced = settled.replaced();
+            rejects.deleteLines(file.fileId(), heldRepeats);
         }
         store.insertTotals(file.fileId(), run, totals, batchSize);
         store.insertKeys(file.fileId(), acceptedKeys);
@@ -167,7 +177,7 @@ final class FileIngest implements FileIngestion {
         LocalDate day = dayOf(line);
         hasher.hash(line.source(), line.requestId());
         if (snapshots != null) {
-            takeBucket(record, line);
+            takeBucket(record, line, result.held());
             return;
         }
         long fingerprint = RequestFingerprint.of(line);
@@ -188,9 +198,18 @@ final class FileIngest implements FileIngestion {
         }
     }
 
-    private void takeBucket(RawRecord record, UsageLine line) {
+    /** Takes a row of an aggregated export: a new bucket counts as a request row does, held ones too. */
+    private void takeBucket(RawRecord record, UsageLine line, Reject held) {
         switch (snapshots.take(hasher.high(), hasher.low(), line)) {
-            case NEW -> count(line, 1);
+            case NEW -> {
+                if (held != null) {
+                    rejected++;
+                    heldBuckets.add(record.lineNo());
+                    addReject(held);
+                } else {
+                    count(line, 1);
+                }
+            }
             case REPEATED -> duplicates++;
             case CONFLICTING -> {
                 // never a repeat: whether a bucket conflicts depends on the file's other rows, not on its own text

@@ -8,6 +8,7 @@ import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.RejectRepository;
+import io.tokentally.ingest.UsageFormat;
 import io.tokentally.ingest.UsageFormats;
 import io.tokentally.pricing.PriceCatalog;
 import java.io.IOException;
@@ -360,9 +361,40 @@ class FileIngestTests {
                 .isEqualTo("CONFLICTING_BUCKET");
     }
 
+    @Test
+    void aBucketOfAModelWithoutAPriceIsRejectedAsNoPriceAsARequestRowIsAndItsRepeatIsADuplicate() throws Exception {
+        // given: a bucket of a model the catalog does not price, exported twice alike
+        String source = "snapshots-" + UUID.randomUUID();
+        FileIngest first = export(source, "first.json", vercelDay("openai/gpt-9-ultra", 1_000, 100));
+        FileIngest again = export(source, "again.json", vercelDay("openai/gpt-9-ultra", 1_000, 100));
+
+        // when
+        first.readAll(record -> {});
+        commit(first, 1);
+        again.readAll(record -> {});
+        commit(again, 2);
+
+        // then: the first is held and listed as NO_PRICE, counted as rejected (not accepted, not unattributed);
+        // the repeat is a duplicate with no reject line of its own
+        assertThat(first.counts()).isEqualTo(new FileCounts(1, 0, 1, 0, 0, 0));
+        assertThat(again.counts()).isEqualTo(new FileCounts(1, 0, 0, 1, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(1_000);
+        assertThat(jdbc.queryForList(
+                        "SELECT CONCAT(f.path, ' ', r.reason_code) FROM reject r"
+                                + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.source = ?",
+                        String.class,
+                        source))
+                .containsExactly(WORK.resolve(source).resolve("first.json") + " NO_PRICE");
+    }
+
     /** A page of Vercel's report with one bucket: a day of alice's gpt-4o-mini. */
     private static String vercelDay(long input, long output) {
-        return "{\"results\": [{\"day\": \"2026-10-05\", \"model\": \"openai/gpt-4o-mini\", \"user\": \"alice\","
+        return vercelDay("openai/gpt-4o-mini", input, output);
+    }
+
+    /** A page of Vercel's report with one bucket: a day of alice's {@code model}. */
+    private static String vercelDay(String model, long input, long output) {
+        return "{\"results\": [{\"day\": \"2026-10-05\", \"model\": \"" + model + "\", \"user\": \"alice\","
                 + " \"input_tokens\": " + input + ", \"output_tokens\": " + output
                 + ", \"cached_input_tokens\": 0, \"request_count\": 3}]}\n";
     }
@@ -410,10 +442,12 @@ class FileIngestTests {
                 null,
                 1);
         RegisteredFile registered = registry.find(id).orElseThrow();
+        UsageFormat usageFormat = formats.named(format);
         return new FileIngest(
                 registered,
-                formats.named(format),
-                new UsageNormalizer(source, CATALOG, Set.of("alice"), true),
+                usageFormat,
+                // as the ingest step builds it: export buckets replace each other, request rows settle when priced
+                new UsageNormalizer(source, CATALOG, Set.of("alice"), !usageFormat.snapshots()),
                 store,
                 snapshots,
                 rejects,

@@ -1,6 +1,7 @@
 package io.tokentally.plans;
 
 import io.tokentally.ingest.CsvTable;
+import io.tokentally.ingest.provider.CustomerAttribution;
 import io.tokentally.shared.BillingCycle;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,8 +32,13 @@ public final class CustomersFile {
             if (!planIds.contains(plan)) {
                 throw row.problem("plan_id '" + plan + "' is not in the plans file");
             }
-            rowsById.computeIfAbsent(row.require("customer_id"), id -> new ArrayList<>())
-                    .add(row);
+            String id = row.require("customer_id");
+            if (id.equals(CustomerAttribution.UNATTRIBUTED)) {
+                throw row.problem("customer_id '" + id + "' is reserved: provider and gateway records without a"
+                        + " customer key are kept under it as unattributed usage, and a customer of that name would"
+                        + " be billed for them");
+            }
+            rowsById.computeIfAbsent(id, key -> new ArrayList<>()).add(row);
         }
         List<Customer> customers = new ArrayList<>();
         for (Map.Entry<String, List<CsvTable.Row>> entry : rowsById.entrySet()) {

@@ -106,6 +106,17 @@ class CustomersFileTests {
                         "line 3: customer_id 'acme' has stripe_customer_id 'cus_other' here and 'cus_acme' on line 2");
     }
 
+    @Test
+    void refusesTheIdThatRecordsWithoutACustomerKeyAreKeptUnder() throws IOException {
+        // given: an Anthropic bucket or an OpenRouter activity row without a key is usage of 'unattributed'
+        Path file = write("customer_id,stripe_customer_id,plan_id", "acme,cus_acme,payg", "unattributed,cus_u,payg");
+
+        // when, then: a customer of that name would be billed for all of it
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageContaining("line 3: customer_id 'unattributed' is reserved");
+    }
+
     private Path write(String... lines) throws IOException {
         Path file = Files.createTempFile(dir, "customers", ".csv");
         Files.writeString(file, String.join("\n", lines) + "\n");

@@ -18,7 +18,11 @@ import java.util.Map;
  */
 public final class CustomerAttribution {
 
-    static final String UNATTRIBUTED = "unattributed";
+    /**
+     * The customer id of records without any key: reserved, the customers file may not name it (else that
+     * customer would be billed for every such record).
+     */
+    public static final String UNATTRIBUTED = "unattributed";
 
     private final Map<String, String> customers;
     private final Map<String, List<String>> keyOrder;

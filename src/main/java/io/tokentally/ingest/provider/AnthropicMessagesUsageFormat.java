@@ -19,8 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Pages of Anthropic's {@code GET /v1/organizations/usage_report/messages}. Its four input counters are
  * disjoint (uncached input, 5-minute and 1-hour cache writes, cache reads) and {@code output_tokens}
  * already includes extended thinking. The context tier comes from the {@code context_window} grouping
- * ({@code 200k-1M} is long); a report not grouped by it is read as standard context. Web search
- * requests cannot be priced yet and are rejected, with their count, as a record of their own.
+ * ({@code 200k-1M} is long); a report not grouped by it is read as standard context. Fast mode ({@code
+ * speed: fast}, 6 times the price) and US-only inference ({@code inference_geo: us}, 1.1 times) are billed
+ * at multiples of the model's price, so their buckets are kept under an id of their own ({@code
+ * claude-opus-4-8:fast}, {@code :us}, {@code :fast:us}): held until the prices file prices that id, never
+ * billed at the standard price.
  */
 @Component
 @Order(31)
@@ -84,7 +87,7 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
                 .set(UsageColumns.TIMESTAMP, start)
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(result)))
                 .set(UsageColumns.PROVIDER, "anthropic")
-                .set(UsageColumns.MODEL, model)
+                .set(UsageColumns.MODEL, model + multiplied(result))
                 .set(
                         UsageColumns.INPUT_TOKENS,
                         sum(required(result, "uncached_input_tokens"), cacheRead, write5m, write1h))
@@ -96,6 +99,12 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
                 .set(UsageColumns.CONTEXT_TIER, "200k-1M".equals(text(result, "context_window")) ? "long" : "standard")
                 .set(UsageColumns.WEB_SEARCH_REQUESTS, count(result, "server_tool_use.web_search_requests"));
         return List.of(record);
+    }
+
+    /** The id suffix of a bucket billed at a multiple of the model's price: fast mode, US-only inference. */
+    private static String multiplied(JsonNode result) {
+        return ("fast".equals(text(result, "speed")) ? ":fast" : "")
+                + ("us".equals(text(result, "inference_geo")) ? ":us" : "");
     }
 
     private static String requiredText(JsonNode node, String field) {

@@ -11,6 +11,7 @@ import io.tokentally.ingest.UsageRow;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,6 +57,34 @@ class AnthropicMessagesUsageFormatTests {
         assertThat(tokens(row)).containsExactly(input, cacheRead, write5m, write1h, output, 0L);
         assertThat(row.serviceTier()).isEqualTo(tier);
         assertThat(row.contextTier()).isEqualTo(context);
+    }
+
+    @Test
+    void keepsFastModeAndUsOnlyInferenceUnderIdsOfTheirOwnSoTheStandardPriceNeverBillsThem() {
+        // given: one bucket of claude-opus-4-8 per speed and inference geography
+        String page = "{\"data\": [{\"starting_at\": \"2026-11-20T10:00:00Z\", \"ending_at\": \"2026-11-20T11:00:00Z\","
+                + " \"results\": [" + opus("\"speed\": \"fast\"") + ", " + opus("\"inference_geo\": \"us\"") + ", "
+                + opus("\"speed\": \"fast\", \"inference_geo\": \"us\"") + ", "
+                + opus("\"speed\": \"standard\", \"inference_geo\": \"global\"") + ", " + opus("\"speed\": null")
+                + "]}], \"has_more\": false, \"next_page\": null}";
+
+        // when
+        List<UsageRow> rows = ProviderFixtures.rowsOf(format, page);
+
+        // then: fast mode is 6 times the price, US-only inference 1.1 times
+        assertThat(rows)
+                .extracting(UsageRow::model)
+                .containsExactly(
+                        "claude-opus-4-8:fast",
+                        "claude-opus-4-8:us",
+                        "claude-opus-4-8:fast:us",
+                        "claude-opus-4-8",
+                        "claude-opus-4-8");
+    }
+
+    private static String opus(String dimensions) {
+        return "{\"uncached_input_tokens\": 10000, \"cache_read_input_tokens\": 0, \"output_tokens\": 1000,"
+                + " \"workspace_id\": \"wrk_alpha\", \"model\": \"claude-opus-4-8\", " + dimensions + "}";
     }
 
     @Test

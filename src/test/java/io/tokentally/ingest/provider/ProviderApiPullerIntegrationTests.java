@@ -1,12 +1,11 @@
 package io.tokentally.ingest.provider;
 
-import static io.tokentally.ingest.provider.ProviderFixtures.recordsOf;
+import static io.tokentally.ingest.provider.ProviderFixtures.rowsOf;
 import static io.tokentally.ingest.provider.ProviderFixtures.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.ingest.UsageRow;
-import io.tokentally.ingest.UsageRowParser;
 import io.tokentally.ingest.provider.FakeProviderApi.Answer;
 import io.tokentally.shared.UsageWindow;
 import java.net.URI;
@@ -98,7 +97,7 @@ class ProviderApiPullerIntegrationTests {
         OpenAiCompletionsUsageFormat reader = new OpenAiCompletionsUsageFormat(CustomerAttribution.none());
         String text = Files.readString(pages);
         assertThat(reader.claims(text)).isTrue();
-        List<UsageRow> rows = rows(reader, text);
+        List<UsageRow> rows = rowsOf(reader, text);
         assertThat(rows)
                 .extracting(UsageRow::customerId, UsageRow::model, UsageRow::timestamp)
                 .containsExactly(
@@ -136,7 +135,7 @@ class ProviderApiPullerIntegrationTests {
         });
         assertThat(pages.getFileName().toString()).isEqualTo("anthropic-api-20261127T0000Z.json");
         AnthropicMessagesUsageFormat reader = new AnthropicMessagesUsageFormat(CustomerAttribution.none());
-        List<UsageRow> rows = rows(reader, Files.readString(pages));
+        List<UsageRow> rows = rowsOf(reader, Files.readString(pages));
         assertThat(rows).extracting(UsageRow::customerId).containsExactly("wrkspc_a", "wrkspc_b");
         // input 1500 + 5m writes 1000 + 1h writes 500 + reads 2000 = 5000, all of it input_tokens
         assertThat(tokens(rows.get(0))).containsExactly(5000L, 2000L, 1000L, 500L, 500L, 0L);
@@ -285,13 +284,5 @@ class ProviderApiPullerIntegrationTests {
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(10),
                 100);
-    }
-
-    static List<UsageRow> rows(io.tokentally.ingest.UsageFormat reader, String text) {
-        return recordsOf(reader, text).stream()
-                .map(record -> UsageRowParser.parse(1, record))
-                .filter(result -> result.row() != null)
-                .map(UsageRowParser.Result::row)
-                .toList();
     }
 }

@@ -49,7 +49,12 @@ final class ProviderFixtures {
 
     /** The records that pass the usage format's rules, as usage rows. */
     static List<UsageRow> rows(UsageFormat format, String fixture) {
-        return records(format, fixture).stream()
+        return rowsOf(format, text(fixture));
+    }
+
+    /** The records of {@code content} that pass the usage format's rules, as usage rows. */
+    static List<UsageRow> rowsOf(UsageFormat format, String content) {
+        return recordsOf(format, content).stream()
                 .map(record -> UsageRowParser.parse(1, record))
                 .filter(result -> result.row() != null)
                 .map(UsageRowParser.Result::row)

@@ -93,6 +93,8 @@ public final class RunSummary {
             out.append(String.format(
                     "  stripe: dry run (no STRIPE_API_KEY); %,d requests it would send are in %s%n",
                     stripe.get("pending").asLong(), stripe.get("requests_file").asString()));
+        } else if (stripe.get("dry_run").asBoolean() && stripe.get("pending").asLong() == 0) {
+            out.append("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send\n");
         } else if (stripe.get("dry_run").asBoolean()) {
             out.append(String.format(
                     "  stripe: dry run (no STRIPE_API_KEY); %,d requests wait in the outbox, none written:"

@@ -69,6 +69,20 @@ class RunSummaryTests {
     }
 
     @Test
+    void aDryRunWithNothingToSendSaysSoRatherThanThatItEndedEarly() {
+        // given: a run whose usage was all held, so its outbox stayed empty and its dry run wrote no file
+        String report = REPORT.formatted("[]").replace(", \"requests_file\": \"stripe-requests.jsonl\"", "");
+
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(report));
+
+        // then
+        assertThat(summary)
+                .contains("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send\n")
+                .doesNotContain("ended before");
+    }
+
+    @Test
     void saysNothingOfFindingsWhenThereAreNone() {
         // when
         String summary = RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted("[]")));

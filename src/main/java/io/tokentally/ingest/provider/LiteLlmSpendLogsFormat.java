@@ -90,8 +90,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
 
     private RawRecord toRecord(CSVRecord row) {
         long lineNo = row.getRecordNumber() + 1; // the header is record 0; a quoted field may span lines
-        String raw =
-                FORMAT.builder().setHeader().setSkipHeaderRecord(false).get().format(row.values());
+        String raw = RAW.format(row.values());
         if (!row.isConsistent()) {
             return new RawRecord(
                     lineNo,

@@ -5,6 +5,7 @@ import static io.tokentally.ingest.provider.ProviderFixtures.rows;
 import static io.tokentally.ingest.provider.ProviderFixtures.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.UsageFormat;
 import io.tokentally.ingest.UsageRow;
 import java.time.Instant;
@@ -171,6 +172,14 @@ class GatewayLogFormatsTests {
     @Test
     void rejectsALiteLlmRowWhoseCacheReadsExceedItsPromptInsteadOfCountingThemTwice() {
         assertThat(rejects(LITELLM, LITELLM_FILE)).singleElement().asString().startsWith("CACHE_TOKENS_EXCEED_INPUT");
+    }
+
+    @Test
+    void aLiteLlmRecordsRawTextIsItsRowAlone() {
+        // the rejects file shows it: no header, no line end before it
+        assertThat(ProviderFixtures.records(LITELLM, LITELLM_FILE))
+                .extracting(RawRecord::raw)
+                .allSatisfy(raw -> assertThat(raw).startsWith("chatcmpl-").doesNotContain("\n"));
     }
 
     @Test

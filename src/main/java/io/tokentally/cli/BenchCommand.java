@@ -13,18 +13,18 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.FileSystemUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,11 +36,18 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes a deterministic synthetic gateway log, runs the nightly job on a fresh database and prints"
-                    + " rows per second for the whole job and per step, and the peak heap.",
+            "Writes a deterministic synthetic gateway log for 2026-11-01, runs the nightly job on it on a fresh"
+                    + " database, as if at 01:30 UTC the morning after, and prints rows per second for the whole job"
+                    + " and per step, and the peak heap.",
             "Run it with the heap you want to measure, e.g. java -Xmx1g -jar target/tokentally.jar bench --rows 1000000."
         })
 class BenchCommand implements Callable<Integer> {
+
+    /**
+     * The first night's day. The nights are fixed days, so a bench's figures do not depend on the day it runs;
+     * each night runs on the morning after its day ({@link NightClock}).
+     */
+    static final LocalDate FIRST_NIGHT = LocalDate.of(2026, 11, 1);
 
     @Spec
     CommandSpec spec;
@@ -78,15 +85,17 @@ class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--days",
             description = "Nights to run one after the other, in this process and on the same database, as a"
-                    + " long-running serve runs them: each day has its own synthetic log of --rows rows and its own"
-                    + " figures. The first day starts a cold JVM on an empty database; the later ones show the job"
-                    + " warmed up and with the days before it stored. Default: ${DEFAULT-VALUE}.",
+                    + " long-running serve runs them: the days from 2026-11-01, each with its own synthetic log of"
+                    + " --rows rows and its own figures, each run as if at 01:30 UTC the morning after. The first"
+                    + " night starts a cold JVM on an empty database; the later ones run warmed up, with the"
+                    + " nights before stored. Default: ${DEFAULT-VALUE}.",
             defaultValue = "1")
     int days;
 
     @Option(
             names = "--work-dir",
-            description = "Where to write data and the database. Default: a new temporary folder.")
+            description = "Where to write data and the database: a new or empty folder. Default: a new temporary"
+                    + " folder.")
     Path workDir;
 
     @Option(
@@ -112,18 +121,19 @@ class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RequiredFiles.requireFile(spec, "--prices", prices);
         RequiredFiles.requireFile(spec, "--plans", plans);
-        if (rows < 1) {
-            throw new ParameterException(spec.commandLine(), "--rows: must be at least 1, was " + rows);
-        }
-        if (days < 1) {
-            throw new ParameterException(spec.commandLine(), "--days: must be at least 1, was " + days);
+        requireAtLeastOne("--rows", rows);
+        requireAtLeastOne("--days", days);
+        requireAtLeastOne("--files", files);
+        requireAtLeastOne("--customers", customers);
+        if (workDir != null && Files.exists(workDir.resolve("data"))) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--work-dir: " + workDir + " holds an earlier bench's database; give a new or empty folder");
         }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tokentally-bench-");
         Path customersFile = dir.resolve("customers.csv");
         SyntheticUsage.writeCustomers(customersFile, customers);
-        LocalDate lastDay =
-                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
 
         Map<String, Object> properties = new HashMap<>();
         properties.put("tokentally.runs-dir", dir.resolve("runs").toString());
@@ -149,37 +159,20 @@ class BenchCommand implements Callable<Integer> {
         } else {
             properties.put("tokentally.data-dir", dir.resolve("data").toString());
         }
-        try (ConfigurableApplicationContext context = SpringContexts.start(properties)) {
-            JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-            int rateLimit = context.getBean(StripeProperties.class).ratePerSecond();
-            for (int d = 0; d < days; d++) {
-                LocalDate day = lastDay.minusDays(days - 1 - d);
+        NightClock clock = new NightClock();
+        try (ConfigurableApplicationContext context = SpringContexts.start(properties, clock)) {
+            for (int night = 0; night < days; night++) {
+                LocalDate day = FIRST_NIGHT.plusDays(night);
                 if (days > 1) {
-                    out.printf("Day %d of %d: %s%n", d + 1, days, day);
+                    out.printf("Night %d of %d: %s%n", night + 1, days, day);
                 }
-                Path usage =
-                        days == 1 ? dir.resolve("usage") : dir.resolve("usage").resolve(day.toString());
-                long started = System.nanoTime();
-                SyntheticUsage.write(usage, day, rows, files, customers, 42 + d);
-                out.printf(
-                        "Generated %,d rows in %d file(s) under %s in %.1f s%n",
-                        rows, files, usage, seconds(System.nanoTime() - started));
-                out.flush();
-                BillingJobParameters parameters = new BillingJobParameters(
-                        day, 0, List.of(new InputSource("bench", usage).spec()), customersFile, plans, prices);
-                OutboxCounts before = OutboxCounts.read(jdbc);
-                resetPeakHeap();
-                JobExecution execution;
-                long jobNanos;
-                long afterGc;
-                try (HeapAfterGc heap = new HeapAfterGc()) {
-                    long jobStart = System.nanoTime();
-                    execution = context.getBean(BillingRuns.class).run(parameters);
-                    jobNanos = System.nanoTime() - jobStart;
-                    afterGc = heap.highestBytes();
+                clock.morningAfter(day);
+                JobExecution execution = runNight(context, out, dir, customersFile, day, night);
+                if (execution.getStatus() != BatchStatus.COMPLETED) {
+                    out.println("The night did not complete; the bench stops. Work folder: " + dir);
+                    out.flush();
+                    return TokentallyCommand.EXIT_FAILED;
                 }
-                print(out, execution, jobNanos, afterGc);
-                printStripe(out, execution, OutboxCounts.read(jdbc).minus(before), rateLimit);
             }
         } finally {
             if (schema != null) {
@@ -191,6 +184,57 @@ class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Writes one night's log, runs the job on it and prints its figures. With more nights to come, the log is
+     * deleted after its run (the file registry keeps its checksum): a million rows take about 90 MB.
+     */
+    private JobExecution runNight(
+            ConfigurableApplicationContext context,
+            PrintWriter out,
+            Path dir,
+            Path customersFile,
+            LocalDate day,
+            int night)
+            throws Exception {
+        Path usage = dir.resolve("usage").resolve(day.toString());
+        long started = System.nanoTime();
+        SyntheticUsage.write(usage, day, rows, files, customers, 42 + night);
+        out.printf(
+                "Generated %,d rows in %d file(s) under %s in %.1f s%n",
+                rows, files, usage, seconds(System.nanoTime() - started));
+        out.flush();
+        BillingJobParameters parameters = new BillingJobParameters(
+                day, 0, List.of(new InputSource("bench", usage).spec()), customersFile, plans, prices);
+        resetPeakHeap();
+        JobExecution execution;
+        long jobNanos;
+        long afterGc;
+        try (HeapAfterGc heap = new HeapAfterGc()) {
+            long jobStart = System.nanoTime();
+            execution = context.getBean(BillingRuns.class).run(parameters);
+            jobNanos = System.nanoTime() - jobStart;
+            afterGc = heap.highestBytes();
+        }
+        print(out, execution, jobNanos, afterGc);
+        printStripe(
+                out,
+                execution,
+                OutboxCounts.ofRun(
+                        context.getBean(JdbcTemplate.class),
+                        execution.getJobInstance().getInstanceId()),
+                context.getBean(StripeProperties.class).ratePerSecond());
+        if (night < days - 1) {
+            FileSystemUtils.deleteRecursively(usage);
+        }
+        return execution;
+    }
+
+    private void requireAtLeastOne(String option, long value) {
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(), option + ": must be at least 1, was " + value);
+        }
+    }
+
     private void print(PrintWriter out, JobExecution execution, long jobNanos, long heapAfterGc) {
         out.printf(
                 "Job %s in %.2f s: %,.0f rows/s end to end%n",
@@ -199,13 +243,11 @@ class BenchCommand implements Callable<Integer> {
             if (step.getStepName().contains(":")) {
                 continue;
             }
-            double stepSeconds =
-                    Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
             out.printf(
                     "  %-20s %7.2f s  %,12.0f rows/s  (read %,d, written %,d)%n",
                     step.getStepName(),
-                    stepSeconds,
-                    rows / Math.max(stepSeconds, 1e-3),
+                    stepSeconds(step),
+                    rows / Math.max(stepSeconds(step), 1e-3),
                     step.getReadCount(),
                     step.getWriteCount());
         }
@@ -218,36 +260,44 @@ class BenchCommand implements Callable<Integer> {
     private void printStripe(PrintWriter out, JobExecution execution, OutboxCounts run, int limit) {
         out.printf(
                 "Meter events: %,d for %,d rows = %,.0f per million input rows%n",
-                run.events(), rows, run.events() * 1e6 / rows);
+                run.meterEvents(), rows, run.meterEvents() * 1e6 / rows);
+        if (run.otherRows() > 0) {
+            out.printf("Other outbox rows (invoice items for closed periods, credit grants): %,d%n", run.otherRows());
+        }
         if (stripeApiBase == null) {
             out.println("Upload: dry run (requests written to stripe-requests.jsonl in the run folder)");
             return;
         }
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStepName().equals("uploadMeterEventsStep")) {
-                double stepSeconds =
-                        Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
-                double rate = run.sent() / stepSeconds;
+                double rate = run.sent() / stepSeconds(step);
                 out.printf(
                         "Upload: %,d sent in %.1f s = %.1f calls/s at a limit of %d/s (%.0f%% of the limit), %,d retried calls (429, 409, 5xx, timeouts)%n",
-                        run.sent(), stepSeconds, rate, limit, 100 * rate / limit, run.retries());
+                        run.sent(), stepSeconds(step), rate, limit, 100 * rate / limit, run.retries());
             }
         }
     }
 
-    /** What the outbox holds: its rows, those sent, and the calls beyond each row's first; a run's are the difference. */
-    private record OutboxCounts(long events, long sent, long retries) {
+    /** A run's outbox rows: the meter events and other rows it queued, those it sent and its calls beyond each row's first. */
+    private record OutboxCounts(long meterEvents, long otherRows, long sent, long retries) {
 
-        static OutboxCounts read(JdbcTemplate jdbc) {
+        static OutboxCounts ofRun(JdbcTemplate jdbc, long run) {
             return jdbc.queryForObject(
-                    "SELECT COUNT(*), COUNT(CASE WHEN state = 'SENT' THEN 1 END),"
-                            + " COALESCE(SUM(CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END), 0) FROM outbox",
-                    (rs, n) -> new OutboxCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3)));
+                    "SELECT COUNT(CASE WHEN created_run = ? AND kind = 'METER_EVENT' THEN 1 END),"
+                            + " COUNT(CASE WHEN created_run = ? AND kind <> 'METER_EVENT' THEN 1 END),"
+                            + " COUNT(CASE WHEN sent_run = ? AND state = 'SENT' THEN 1 END),"
+                            + " COALESCE(SUM(CASE WHEN sent_run = ? AND attempts > 0 THEN attempts - 1 ELSE 0 END), 0)"
+                            + " FROM outbox",
+                    (rs, n) -> new OutboxCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                    run,
+                    run,
+                    run,
+                    run);
         }
+    }
 
-        OutboxCounts minus(OutboxCounts before) {
-            return new OutboxCounts(events - before.events, sent - before.sent, retries - before.retries);
-        }
+    private static double stepSeconds(StepExecution step) {
+        return Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
     }
 
     private static double seconds(long nanos) {

@@ -1,6 +1,7 @@
 package io.tokentally.cli;
 
 import io.tokentally.TokentallyApplication;
+import java.time.Clock;
 import java.util.Map;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -18,13 +19,27 @@ final class SpringContexts {
      * environment it shares with the service says {@code TOKENTALLY_S3_WATCH=true}.
      */
     static ConfigurableApplicationContext start(Map<String, Object> properties) {
-        Map<String, Object> command = new java.util.LinkedHashMap<>(properties);
-        command.putIfAbsent("tokentally.s3.watch", false);
+        return builder().run(arguments(withoutWatch(properties)));
+    }
+
+    /** Starts the context as {@link #start(Map)} does, with {@code clock} as the engine's clock. */
+    static ConfigurableApplicationContext start(Map<String, Object> properties, Clock clock) {
+        return builder()
+                .initializers(context -> context.getBeanFactory().registerSingleton("clock", clock))
+                .run(arguments(withoutWatch(properties)));
+    }
+
+    private static SpringApplicationBuilder builder() {
         return new SpringApplicationBuilder(TokentallyApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .run(arguments(command));
+                .logStartupInfo(false);
+    }
+
+    private static Map<String, Object> withoutWatch(Map<String, Object> properties) {
+        Map<String, Object> command = new java.util.LinkedHashMap<>(properties);
+        command.putIfAbsent("tokentally.s3.watch", false);
+        return command;
     }
 
     /** Starts the service: the web server and the {@code serve} profile (application-serve.properties). */

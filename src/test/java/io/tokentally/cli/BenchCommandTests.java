@@ -8,33 +8,37 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-/** The bench command on a small synthetic log: one night, and nights run one after the other. */
+/** The bench command on a small synthetic log, two nights one after the other. */
 class BenchCommandTests {
 
     private static final Pattern INGEST = Pattern.compile("ingestStep .*\\(read ([\\d,]+), written ([\\d,]+)\\)");
     private static final Pattern METER_EVENTS = Pattern.compile("Meter events: ([\\d,]+) for");
 
     @TempDir
-    Path work;
+    static Path work;
 
-    @Test
-    void eachDayReadsItsOwnLogAndPrintsItsOwnMeterEvents() throws Exception {
-        // given
+    static Path benchDir;
+    static int exit;
+    static String printed;
+
+    @BeforeAll
+    static void runTwoNights() {
+        benchDir = work.resolve("bench");
         StringWriter out = new StringWriter();
-        Path benchDir = work.resolve("bench");
-
-        // when
-        int exit = command(out)
+        exit = command(out, new StringWriter())
                 .execute(
                         "bench",
                         "--rows",
@@ -47,43 +51,72 @@ class BenchCommandTests {
                         "2",
                         "--work-dir",
                         benchDir.toString());
+        printed = out.toString();
+    }
 
-        // then: each day read its 3,000 rows and accepted about as many as the other (no request id of one day
-        // is a duplicate of the other's), and the days' meter events add up to the outbox's rows
-        String printed = out.toString();
+    @Test
+    void eachNightReadsItsOwnLog() {
+        // each night read its 3,000 rows and accepted about as many as the other: no request id of one night is
+        // a duplicate of the other's
         assertThat(exit).as(printed).isZero();
-        assertThat(printed).contains("Day 1 of 2: ", "Day 2 of 2: ");
-        List<long[]> ingest = numbers(INGEST, printed);
+        assertThat(printed).contains("Night 1 of 2: 2026-11-01", "Night 2 of 2: 2026-11-02");
+        List<long[]> ingest = numbers(INGEST);
         assertThat(ingest).hasSize(2);
         assertThat(ingest.get(0)[0]).isEqualTo(3000);
         assertThat(ingest.get(1)[0]).isEqualTo(3000);
         assertThat(ingest.get(1)[1]).isBetween(ingest.get(0)[1] * 95 / 100, 3000L);
-        List<long[]> events = numbers(METER_EVENTS, printed);
+    }
+
+    @Test
+    void eachNightPrintsTheMeterEventsItQueued() throws Exception {
+        List<long[]> events = numbers(METER_EVENTS);
         assertThat(events).hasSize(2);
         assertThat(events.get(0)[0]).isPositive();
         assertThat(events.get(1)[0]).isPositive();
-        assertThat(events.get(0)[0] + events.get(1)[0]).isEqualTo(outboxRows(benchDir));
+        assertThat(events.get(0)[0] + events.get(1)[0])
+                .isEqualTo(queryLong("SELECT COUNT(*) FROM outbox WHERE kind = 'METER_EVENT'"));
+    }
+
+    @Test
+    void eachNightRunsOnTheMorningAfterItsDaySoItsPeriodIsOpen() throws Exception {
+        // the second night rated at 01:30 UTC on 2026-11-03, plus the seconds it took; nothing went out as an
+        // invoice item for a closed period, whatever day the bench runs on
+        Instant ratedAt = queryInstant("SELECT MAX(rated_at) FROM rated_aggregate");
+        assertThat(ratedAt).isBetween(Instant.parse("2026-11-03T01:30:00Z"), Instant.parse("2026-11-03T01:40:00Z"));
+        assertThat(printed).doesNotContain("Other outbox rows");
+    }
+
+    @Test
+    void refusesAWorkFolderHoldingAnEarlierBenchsDatabase() {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when
+        int again =
+                command(new StringWriter(), err).execute("bench", "--rows", "10", "--work-dir", benchDir.toString());
+
+        // then
+        assertThat(again).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--work-dir: " + benchDir + " holds an earlier bench's database");
     }
 
     @ParameterizedTest
-    @CsvSource({"--days, 0", "--rows, 0", "--rows, -5"})
-    void refusesLessThanOneRowOrDay(String option, String value) {
+    @CsvSource({"--days, 0", "--rows, 0", "--rows, -5", "--files, 0", "--customers, 0"})
+    void refusesLessThanOne(String option, String value) {
         // given
         StringWriter err = new StringWriter();
-        CommandLine bench = command(new StringWriter());
-        bench.setErr(new PrintWriter(err, true));
+        Path folder = work.resolve("refused" + option + value);
 
         // when
-        int exit = bench.execute(
-                "bench", option, value, "--work-dir", work.resolve("bench").toString());
+        int refused = command(new StringWriter(), err).execute("bench", option, value, "--work-dir", folder.toString());
 
         // then
-        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(refused).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains(option + ": must be at least 1, was " + value);
-        assertThat(work.resolve("bench")).doesNotExist();
+        assertThat(folder).doesNotExist();
     }
 
-    private static List<long[]> numbers(Pattern pattern, String printed) {
+    private static List<long[]> numbers(Pattern pattern) {
         return printed.lines()
                 .map(pattern::matcher)
                 .filter(Matcher::find)
@@ -97,18 +130,30 @@ class BenchCommandTests {
                 .collect(Collectors.toList());
     }
 
-    private static long outboxRows(Path benchDir) throws Exception {
-        try (Connection connection =
-                        DriverManager.getConnection("jdbc:h2:file:" + benchDir.resolve("data/tokentally"), "sa", "");
-                ResultSet rs = connection.createStatement().executeQuery("SELECT COUNT(*) FROM outbox")) {
+    private static long queryLong(String sql) throws Exception {
+        try (Connection connection = database();
+                ResultSet rs = connection.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private static CommandLine command(StringWriter out) {
+    private static Instant queryInstant(String sql) throws Exception {
+        try (Connection connection = database();
+                ResultSet rs = connection.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
+    private static Connection database() throws Exception {
+        return DriverManager.getConnection("jdbc:h2:file:" + benchDir.resolve("data/tokentally"), "sa", "");
+    }
+
+    private static CommandLine command(StringWriter out, StringWriter err) {
         CommandLine commandLine = new CommandLine(new TokentallyCommand());
         commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
         return commandLine;
     }
 }

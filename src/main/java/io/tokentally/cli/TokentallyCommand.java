@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
 @Command(
         name = "tokentally",
         mixinStandardHelpOptions = true,
-        scope = CommandLine.ScopeType.INHERIT, // every subcommand's -V prints the version
+        // subcommands inherit every attribute here they do not set themselves: the version (-V) and -h; each
+        // subcommand sets its own description, or it would show this one
+        scope = CommandLine.ScopeType.INHERIT,
         version = "tokentally 0.1.0",
         description = "Batch reconciliation and invoicing engine for LLM token billing.",
         subcommands = {

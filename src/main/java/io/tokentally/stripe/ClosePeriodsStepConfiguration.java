@@ -50,8 +50,8 @@ public class ClosePeriodsStepConfiguration {
                     run, UsageWindow.ofUtcDate(LocalDate.parse(date)), Instant.now(clock));
             if (!recorded.isEmpty()) {
                 log.info(
-                        "Closed periods: recorded what Stripe invoiced for the first time, customers per period {};"
-                                + " later usage in them becomes invoice items",
+                        "Closed periods: closing positions recorded, customers per period {}; later usage in these"
+                                + " periods is billed as invoice items",
                         recorded);
             }
             contribution.incrementWriteCount(

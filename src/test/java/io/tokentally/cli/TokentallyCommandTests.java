@@ -8,9 +8,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import picocli.CommandLine;
@@ -61,20 +64,37 @@ class TokentallyCommandTests {
         }
     }
 
-    @Test
-    void everyCommandPrintsTheVersion() {
-        for (String command : new String[] {"", "run nightly-billing", "bench", "prices sync", "findings list"}) {
-            // given
-            StringWriter out = new StringWriter();
+    @ParameterizedTest
+    @MethodSource("commands")
+    void everyCommandPrintsTheVersionAndItsOwnDescription(String command) {
+        // given
+        StringWriter out = new StringWriter();
+        StringWriter help = new StringWriter();
 
-            // when
-            int exit = command(out, new StringWriter())
-                    .execute((command + " -V").trim().split(" "));
+        // when
+        int exit = command(out, new StringWriter())
+                .execute((command + " -V").trim().split(" "));
+        command(help, new StringWriter()).execute((command + " --help").trim().split(" "));
 
-            // then
-            assertThat(exit).as(command).isZero();
-            assertThat(out.toString()).as(command).startsWith("tokentally ");
-        }
+        // then
+        assertThat(exit).isZero();
+        assertThat(out.toString()).startsWith("tokentally ");
+        assertThat(help.toString().contains("Batch reconciliation and invoicing engine"))
+                .as("the root's description shows in " + command + "'s help")
+                .isEqualTo(command.isEmpty());
+    }
+
+    /** Every command of the tree but picocli's help command, by its words. */
+    static Stream<String> commands() {
+        return commands("", new CommandLine(new TokentallyCommand()));
+    }
+
+    private static Stream<String> commands(String words, CommandLine command) {
+        return Stream.concat(
+                Stream.of(words),
+                command.getSubcommands().entrySet().stream()
+                        .filter(sub -> !sub.getKey().equals("help"))
+                        .flatMap(sub -> commands((words + " " + sub.getKey()).trim(), sub.getValue())));
     }
 
     @Test

@@ -59,14 +59,20 @@ abstract class JsonPagesFormat implements UsageFormat {
         };
     }
 
-    private List<RawRecord> toRecords(long recordNo, JsonNode item) {
+    /**
+     * The records of one item, numbered on from {@code firstNo}: an item that becomes two records (a result's
+     * audio part rejected apart from its text) takes two numbers, since a file's rejects are kept by number.
+     */
+    private List<RawRecord> toRecords(long firstNo, JsonNode item) {
         String raw = item.toString();
         try {
-            return translate(item).stream()
-                    .map(record -> record.toRawRecord(recordNo, raw))
-                    .toList();
+            List<RawRecord> records = new ArrayList<>();
+            for (TranslatedRecord record : translate(item)) {
+                records.add(record.toRawRecord(firstNo + records.size(), raw));
+            }
+            return records;
         } catch (RecordProblem e) {
-            return List.of(new RawRecord(recordNo, raw, Map.of(), null, e.getMessage()));
+            return List.of(new RawRecord(firstNo, raw, Map.of(), null, e.getMessage()));
         }
     }
 

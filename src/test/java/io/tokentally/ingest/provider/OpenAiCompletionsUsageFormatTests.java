@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.ingest.FileFormatException;
+import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.UsageRow;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
@@ -75,6 +76,15 @@ class OpenAiCompletionsUsageFormatTests {
                 .asString()
                 .startsWith("MALFORMED_ROW: audio or image tokens not billed")
                 .contains("input_audio_tokens = 500", "output_audio_tokens = 200");
+    }
+
+    @Test
+    void givesEachRecordItsOwnNumberAlsoTheAudioPartSplitFromAResult() {
+        // a file's rejects are kept by number: the text part of a result may be rejected too (held, NO_PRICE)
+        assertThat(ProviderFixtures.records(format, CURRENT))
+                .extracting(RawRecord::lineNo)
+                .doesNotHaveDuplicates()
+                .isSorted();
     }
 
     @Test

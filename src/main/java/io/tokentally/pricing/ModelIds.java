@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -50,7 +51,19 @@ final class ModelIds {
             Pattern.compile("@default$"),
             Pattern.compile("-v\\d+(:\\d+)?$"));
 
+    /**
+     * The suffix of an id billed at a multiple of its model's price: Anthropic fast mode and US-only inference
+     * ({@code claude-opus-4-8:fast}, {@code :us}, {@code :fast:us}). It follows the model as written, after a date.
+     */
+    private static final Pattern MULTIPLIED = Pattern.compile("(?::fast)?(?::us)?$");
+
     private ModelIds() {}
+
+    /** The multiplier suffix of a model id ({@code :fast}, {@code :us}, {@code :fast:us}), or "". */
+    static String multiplierOf(String model) {
+        Matcher suffix = MULTIPLIED.matcher(model);
+        return suffix.find() ? suffix.group() : "";
+    }
 
     static String canonicalProvider(String provider) {
         String lower = provider.strip().toLowerCase(Locale.ROOT);

@@ -59,16 +59,22 @@ public final class PriceCatalog implements ModelCatalog {
         return resolved.computeIfAbsent(provider + '\u0000' + model, key -> resolve(provider, model));
     }
 
+    /**
+     * The priced id of a model as written: the exact id, else the id without its snapshot suffixes, one at a
+     * time. A multiplier suffix ({@code :fast}, {@code :us}) stays on every candidate, so such usage is only
+     * ever priced by a price of its own ({@code claude-sonnet-4-5-20250929:us} by {@code claude-sonnet-4-5:us}).
+     */
     private Optional<String> resolve(String provider, String model) {
         String bare = ModelIds.bareModel(provider, model);
         String exact = provider + "/" + bare;
         if (models.containsKey(exact)) {
             return Optional.of(exact);
         }
-        for (Optional<String> base = ModelIds.withoutSnapshot(bare);
+        String multiplier = ModelIds.multiplierOf(bare);
+        for (Optional<String> base = ModelIds.withoutSnapshot(bare.substring(0, bare.length() - multiplier.length()));
                 base.isPresent();
                 base = ModelIds.withoutSnapshot(base.get())) {
-            String candidate = provider + "/" + base.get();
+            String candidate = provider + "/" + base.get() + multiplier;
             if (models.containsKey(candidate)) {
                 return Optional.of(candidate);
             }

@@ -43,7 +43,8 @@ class PriceCatalogTests {
             price(14, "anthropic/claude-sonnet-4", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3", 200_000L),
             price(15, "anthropic/claude-sonnet-4", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "15", 200_000L),
             price(16, "google/gemini-2.5-pro", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "1.25", 200_000L),
-            price(17, "google/gemini-2.5-pro", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", 200_000L)));
+            price(17, "google/gemini-2.5-pro", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", 200_000L),
+            price(18, "anthropic/claude-sonnet-4-5:us", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3.3", null)));
 
     static Price price(
             long id, String model, TokenType type, ContextTier context, Instant from, String usd, Long threshold) {
@@ -89,6 +90,25 @@ class PriceCatalogTests {
 
         // then
         assertThat(model).contains(canonical);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "claude-sonnet-4-5:us,                  anthropic/claude-sonnet-4-5:us",
+        "claude-sonnet-4-5-20250929:us,         anthropic/claude-sonnet-4-5:us",
+        "claude-sonnet-4-5-20250929:fast,       ''",
+        "claude-sonnet-4-5:fast:us,             ''",
+        "claude-sonnet-4-20250514:us,           ''"
+    })
+    void pricesFastModeAndUsOnlyInferenceOnlyByPricesOfTheirOwn(String written, String canonical) {
+        // given CATALOG, where claude-sonnet-4-5 is priced and so is claude-sonnet-4-5:us (1.1 times), but not
+        // claude-sonnet-4-5:fast, nor claude-sonnet-4:us
+
+        // when
+        Optional<String> model = CATALOG.canonicalModel("anthropic", written);
+
+        // then: the dated id finds the :us price, never the standard one
+        assertThat(model).isEqualTo(canonical.isEmpty() ? Optional.empty() : Optional.of(canonical));
     }
 
     @Test

@@ -60,7 +60,7 @@ class AnthropicMessagesUsageFormatTests {
     }
 
     @Test
-    void keepsFastModeAndUsOnlyInferenceUnderIdsOfTheirOwnSoTheStandardPriceNeverBillsThem() {
+    void keepsFastModeAndUsOnlyInferenceUnderIdsOfTheirOwn() {
         // given: one bucket of claude-opus-4-8 per speed and inference geography
         String page = "{\"data\": [{\"starting_at\": \"2026-11-20T10:00:00Z\", \"ending_at\": \"2026-11-20T11:00:00Z\","
                 + " \"results\": [" + opus("\"speed\": \"fast\"") + ", " + opus("\"inference_geo\": \"us\"") + ", "
@@ -71,7 +71,7 @@ class AnthropicMessagesUsageFormatTests {
         // when
         List<UsageRow> rows = ProviderFixtures.rowsOf(format, page);
 
-        // then: fast mode is 6 times the price, US-only inference 1.1 times
+        // then: ids the catalog prices only by prices of their own (PriceCatalogTests)
         assertThat(rows)
                 .extracting(UsageRow::model)
                 .containsExactly(

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -36,18 +37,12 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes a deterministic synthetic gateway log for 2026-11-01, runs the nightly job on it on a fresh"
-                    + " database, as if at 01:30 UTC the morning after, and prints rows per second for the whole job"
+            "Writes a deterministic synthetic gateway log for yesterday (UTC), runs the nightly job on it on a"
+                    + " fresh database, as if at 01:30 UTC this morning, and prints rows per second for the whole job"
                     + " and per step, and the peak heap.",
             "Run it with the heap you want to measure, e.g. java -Xmx1g -jar target/tokentally.jar bench --rows 1000000."
         })
 class BenchCommand implements Callable<Integer> {
-
-    /**
-     * The first night's day. The nights are fixed days, so a bench's figures do not depend on the day it runs;
-     * each night runs on the morning after its day ({@link NightClock}).
-     */
-    static final LocalDate FIRST_NIGHT = LocalDate.of(2026, 11, 1);
 
     @Spec
     CommandSpec spec;
@@ -85,7 +80,7 @@ class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--days",
             description = "Nights to run one after the other, in this process and on the same database, as a"
-                    + " long-running serve runs them: the days from 2026-11-01, each with its own synthetic log of"
+                    + " long-running serve runs them: the N days up to yesterday, each with its own synthetic log of"
                     + " --rows rows and its own figures, each run as if at 01:30 UTC the morning after. The first"
                     + " night starts a cold JVM on an empty database; the later ones run warmed up, with the"
                     + " nights before stored. Default: ${DEFAULT-VALUE}.",
@@ -147,6 +142,8 @@ class BenchCommand implements Callable<Integer> {
         } else {
             properties.put("tokentally.stripe.api-key", "");
         }
+        // no night's billing period counts as closed, so every night sends meter events whatever day the bench runs
+        properties.put("tokentally.stripe.period-close-grace", "P30D");
         String schema = null;
         if (postgres != null) {
             schema = "bench_" + System.currentTimeMillis();
@@ -159,10 +156,11 @@ class BenchCommand implements Callable<Integer> {
         } else {
             properties.put("tokentally.data-dir", dir.resolve("data").toString());
         }
+        LocalDate lastNight = LocalDate.now(Clock.systemUTC()).minusDays(1);
         NightClock clock = new NightClock();
         try (ConfigurableApplicationContext context = SpringContexts.start(properties, clock)) {
             for (int night = 0; night < days; night++) {
-                LocalDate day = FIRST_NIGHT.plusDays(night);
+                LocalDate day = lastNight.minusDays(days - 1 - night);
                 if (days > 1) {
                     out.printf("Night %d of %d: %s%n", night + 1, days, day);
                 }
@@ -185,8 +183,8 @@ class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes one night's log, runs the job on it and prints its figures. With more nights to come, the log is
-     * deleted after its run (the file registry keeps its checksum): a million rows take about 90 MB.
+     * Writes one night's log, runs the job on it and prints its figures. With more nights to come, the log of a
+     * completed night is deleted (the file registry keeps its checksum): a million rows take about 90 MB.
      */
     private JobExecution runNight(
             ConfigurableApplicationContext context,
@@ -198,7 +196,7 @@ class BenchCommand implements Callable<Integer> {
             throws Exception {
         Path usage = dir.resolve("usage").resolve(day.toString());
         long started = System.nanoTime();
-        SyntheticUsage.write(usage, day, rows, files, customers, 42 + night);
+        SyntheticUsage.write(usage, day, rows, files, customers, 42 + days - 1 - night); // yesterday's is always 42
         out.printf(
                 "Generated %,d rows in %d file(s) under %s in %.1f s%n",
                 rows, files, usage, seconds(System.nanoTime() - started));
@@ -223,7 +221,7 @@ class BenchCommand implements Callable<Integer> {
                         context.getBean(JdbcTemplate.class),
                         execution.getJobInstance().getInstanceId()),
                 context.getBean(StripeProperties.class).ratePerSecond());
-        if (night < days - 1) {
+        if (night < days - 1 && execution.getStatus() == BatchStatus.COMPLETED) {
             FileSystemUtils.deleteRecursively(usage);
         }
         return execution;

@@ -61,13 +61,14 @@ final class FileIngest implements FileIngestion {
     private long read;
     private long accepted;
     private long rejected;
-    /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
-    private final Set<Long> heldBuckets = new HashSet<>();
-
-    private final List<Long> heldRepeats = new ArrayList<>();
     private long duplicates;
     private long unattributed;
     private long errors;
+    /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
+    private final Set<Long> heldBuckets = new HashSet<>();
+    /** Those of them stored already, alike: duplicates, whose reject lines are deleted. */
+    private final List<Long> heldRepeats = new ArrayList<>();
+
     private long replaced;
 
     FileIngest(

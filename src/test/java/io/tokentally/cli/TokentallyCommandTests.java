@@ -74,11 +74,14 @@ class TokentallyCommandTests {
         // when
         int exit = command(out, new StringWriter())
                 .execute((command + " -V").trim().split(" "));
-        command(help, new StringWriter()).execute((command + " --help").trim().split(" "));
+        int helpExit = command(help, new StringWriter())
+                .execute((command + " --help").trim().split(" "));
 
         // then
         assertThat(exit).isZero();
         assertThat(out.toString()).startsWith("tokentally ");
+        assertThat(helpExit).isZero();
+        assertThat(help.toString()).startsWith(("Usage: tokentally " + command).trim());
         assertThat(help.toString().contains("Batch reconciliation and invoicing engine"))
                 .as("the root's description shows in " + command + "'s help")
                 .isEqualTo(command.isEmpty());

@@ -353,12 +353,7 @@ class FileIngestTests {
         // then
         assertThat(ingest.counts()).isEqualTo(new FileCounts(3, 1, 1, 1, 0, 0));
         assertThat(inputTokens(source)).isEqualTo(1_000);
-        assertThat(jdbc.queryForObject(
-                        "SELECT r.reason_code FROM reject r JOIN ingested_file f ON f.file_id = r.file_id"
-                                + " WHERE f.source = ?",
-                        String.class,
-                        source))
-                .isEqualTo("CONFLICTING_BUCKET");
+        assertThat(rejectsOf(source)).containsExactly("pages.json CONFLICTING_BUCKET");
     }
 
     @Test
@@ -379,12 +374,7 @@ class FileIngestTests {
         assertThat(first.counts()).isEqualTo(new FileCounts(1, 0, 1, 0, 0, 0));
         assertThat(again.counts()).isEqualTo(new FileCounts(1, 0, 0, 1, 0, 0));
         assertThat(inputTokens(source)).isEqualTo(1_000);
-        assertThat(jdbc.queryForList(
-                        "SELECT CONCAT(f.path, ' ', r.reason_code) FROM reject r"
-                                + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.source = ?",
-                        String.class,
-                        source))
-                .containsExactly(WORK.resolve(source).resolve("first.json") + " NO_PRICE");
+        assertThat(rejectsOf(source)).containsExactly("first.json NO_PRICE");
     }
 
     /** A page of Vercel's report with one bucket: a day of alice's gpt-4o-mini. */
@@ -462,6 +452,15 @@ class FileIngestTests {
                         + " JOIN ingested_file f ON f.file_id = c.file_id WHERE f.path = ? ORDER BY c.line_no",
                 String.class,
                 WORK.resolve(source).resolve(name).toString());
+    }
+
+    /** The source's rejects as "file-name reason-code". */
+    private List<String> rejectsOf(String source) {
+        return jdbc.query(
+                "SELECT f.path, r.reason_code FROM reject r JOIN ingested_file f ON f.file_id = r.file_id"
+                        + " WHERE f.source = ? ORDER BY f.file_id, r.line_no",
+                (rs, n) -> Path.of(rs.getString(1)).getFileName() + " " + rs.getString(2),
+                source);
     }
 
     private long inputTokens(String source) {

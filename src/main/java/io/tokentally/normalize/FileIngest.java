@@ -66,8 +66,6 @@ final class FileIngest implements FileIngestion {
     private long errors;
     /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
     private final Set<Long> heldBuckets = new HashSet<>();
-    /** Those of them stored already, alike: duplicates, whose reject lines are deleted. */
-    private final List<Long> heldRepeats = new ArrayList<>();
 
     private long replaced;
 
@@ -134,6 +132,7 @@ final class FileIngest implements FileIngestion {
     @Override
     public void store(long run) {
         if (snapshots != null && !snapshots.isEmpty()) {
+            List<Long> heldRepeats = new ArrayList<>();
             FileSnapshots.Settled settled = snapshots.settle(
                     file.fileId(),
                     run,
@@ -141,15 +140,7 @@ final class FileIngest implements FileIngestion {
                     totals,
                     hours,
                     (line, high, low) -> stored(dayOf(line)).contains(high, low),
-                    line -> {
-                        if (heldBuckets.remove(line.lineNo())) {
-                            rejected--;
-                            heldRepeats.add(line.lineNo());
-                        } else {
-                            count(line, -1);
-                        }
-                        duplicates++;
-                    });
+                    line -> countAsDuplicate(line, line.lineNo(), heldBuckets.remove(line.lineNo()), heldRepeats));
             replaced = settled.replaced();
             rejects.deleteLines(file.fileId(), heldRepeats);
         }
@@ -284,13 +275,7 @@ final class FileIngest implements FileIngestion {
                                 .computeIfAbsent(day, d -> new RequestKeySet())
                                 .add(high, low, RequestKeySet.UNKNOWN)) {
                     totals.subtract(line);
-                    if (result.held() != null) {
-                        rejected--;
-                        heldTakenBack.add(record.lineNo());
-                    } else {
-                        count(line, -1);
-                    }
-                    duplicates++;
+                    countAsDuplicate(line, record.lineNo(), result.held() != null, heldTakenBack);
                 }
             }
         }
@@ -366,6 +351,20 @@ final class FileIngest implements FileIngestion {
      * of a customer in no customers file in {@code unattributed}, as the UNATTRIBUTED_USAGE finding counts
      * requests; an unknown customer's error row is an error row only.
      */
+    /**
+     * Counts a row this file counted as accepted, or as held (rejected, {@code NO_PRICE}), as a duplicate
+     * instead; a held row's line goes into {@code heldLines}, whose reject lines the caller deletes.
+     */
+    private void countAsDuplicate(UsageLine line, long lineNo, boolean held, List<Long> heldLines) {
+        if (held) {
+            rejected--;
+            heldLines.add(lineNo);
+        } else {
+            count(line, -1);
+        }
+        duplicates++;
+    }
+
     private void count(UsageLine line, int sign) {
         accepted += sign;
         unattributed += line.attributed() || !line.billable() ? 0 : sign;

@@ -22,8 +22,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * identical ones alone, so rerunning a window without new usage changes nothing. Only a change of tokens,
  * cost or billed amount bumps the revision and marks the aggregate as changed by this run ({@code
  * rated_run}, the report's {@code aggregates_changed}); a change of the request count, price version or
- * plan alone is written in place. The rate step is not parallel, so
- * no other writer races it for the same hour.
+ * plan alone is written in place. What it writes is marked in the chunk's transaction ({@link WrittenMarks}).
+ * The rate step is not parallel, so no other writer races it for the same hour.
  */
 class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 
@@ -64,14 +64,16 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
             "rated_at");
 
     private final JdbcTemplate jdbc;
+    private final WrittenMarks marks;
     private final Clock clock;
     private final long run;
     private final String insert;
     private final AtomicLong changed = new AtomicLong();
     private final Map<Instant, Map<AggregateKey, Stored>> storedByHour = new HashMap<>();
 
-    RatedAggregateItemWriter(JdbcTemplate jdbc, Clock clock, long run) {
+    RatedAggregateItemWriter(JdbcTemplate jdbc, WrittenMarks marks, Clock clock, long run) {
         this.jdbc = jdbc;
+        this.marks = marks;
         this.clock = clock;
         this.run = run;
         this.insert = "INSERT INTO rated_aggregate (" + String.join(", ", COLUMNS) + ") VALUES ("
@@ -88,6 +90,7 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         if (first == null) {
             return;
         }
+        marks.beginChunk();
         storedByHour.keySet().removeIf(hour -> hour.isBefore(first));
         List<RatedAggregate> inserts = new ArrayList<>();
         List<RatedAggregate> updates = new ArrayList<>();
@@ -128,6 +131,7 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         if (!inserts.isEmpty()) {
             jdbc.batchUpdate(insert, inserts, inserts.size(), (ps, a) -> bindInsert(ps, a, now));
         }
+        marks.written(List.of(inserts, updates, detailUpdates));
         remember(inserts, insertKeys);
         remember(updates, updateKeys);
         remember(detailUpdates, detailKeys);

@@ -117,8 +117,15 @@ public class RatingStepConfiguration {
     @Bean
     @StepScope
     RatingItemWriter ratingItemWriter(
-            JdbcTemplate jdbc, Clock clock, HeldUsageRepository heldUsage, @Value(RUN) long run) {
-        return new RatingItemWriter(new RatedAggregateItemWriter(jdbc, clock, run), heldUsage, run);
+            JdbcTemplate jdbc,
+            UnplannedHours unplannedHours,
+            RatedDays ratedDays,
+            IngestCommitLock ingestCommits,
+            Clock clock,
+            HeldUsageRepository heldUsage,
+            @Value(RUN) long run) {
+        WrittenMarks marks = new WrittenMarks(unplannedHours, ratedDays, ingestCommits, run);
+        return new RatingItemWriter(new RatedAggregateItemWriter(jdbc, marks, clock, run), heldUsage, run);
     }
 
     /**

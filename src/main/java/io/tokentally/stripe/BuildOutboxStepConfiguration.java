@@ -3,27 +3,24 @@ package io.tokentally.stripe;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
+import io.tokentally.rating.RatedDays;
 import io.tokentally.rating.RatedHours;
+import io.tokentally.rating.UnplannedHours;
 import io.tokentally.shared.BackgroundCommits;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
-import io.tokentally.shared.TokenType;
 import io.tokentally.shared.UsageWindow;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -55,8 +52,9 @@ public class BuildOutboxStepConfiguration {
     public static final String BUILD_OUTBOX_STEP = "buildOutboxStep";
     private static final Logger log = LoggerFactory.getLogger(BuildOutboxStepConfiguration.class);
     /**
-     * The customers with attributed usage in the run's hours: its window, and its other hours ({@code
-     * run_hour}). Asked per customer through the customer index, so the night's cost does not grow with
+     * The customers with attributed usage in the run's hours (its window, and its other hours, {@code
+     * run_hour}) and in the unplanned hours ({@link UnplannedHours}: those of a run that failed before this
+     * step, say). Asked per customer through the customer index, so the night's cost does not grow with
      * history, as a scan of all rated aggregates for "in the window or in the run's hours" did. Attributed
      * usage always has a customer row: customers are never deleted.
      */
@@ -66,7 +64,9 @@ public class BuildOutboxStepConfiguration {
             + " AND a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?)"
             + " OR EXISTS (SELECT 1 FROM run_hour r JOIN rated_aggregate a ON a.customer_id = c.customer_id"
             + " AND a.hour_start = r.hour_start WHERE r.ingest_run = ? AND (r.hour_start < ? OR r.hour_start >= ?)"
-            + " AND a.attributed = TRUE)";
+            + " AND a.attributed = TRUE)"
+            + " OR EXISTS (SELECT 1 FROM unplanned_hour u JOIN rated_aggregate a ON a.customer_id = c.customer_id"
+            + " AND a.hour_start = u.hour_start WHERE a.attributed = TRUE)";
 
     @Bean
     AmountMeterLayout amountMeterLayout(StripeProperties properties) {
@@ -141,6 +141,8 @@ public class BuildOutboxStepConfiguration {
             PriceCatalogs catalogs,
             PlanRepository plans,
             Clock clock,
+            UnplannedHours unplannedHours,
+            RatedDays ratedDays,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
             @Value("#{jobParameters['date']}") String date) {
         return (contribution, chunkContext) -> {
@@ -154,6 +156,12 @@ public class BuildOutboxStepConfiguration {
             jdbc.query("SELECT customer_id, stripe_customer_id FROM customer", rs -> {
                 stripeIds.put(rs.getString(1), rs.getString(2));
             });
+            ratedDays.sumMarked();
+            planAfreshOnNewLayout(jdbc, unplannedHours, properties, run);
+            UnplannedHours.Marks unplanned = unplannedHours.read();
+            TreeSet<Instant> runHours = RatedHours.of(jdbc, run, window);
+            TreeSet<Instant> changed = new TreeSet<>(runHours);
+            changed.addAll(unplanned.hours());
             jdbc.update("DELETE FROM run_customer WHERE ingest_run = ?", run);
             jdbc.update(INSERT_RUN_CUSTOMERS, run, from, to, run, from, to);
             Map<String, BillingCycle> cycles = new HashMap<>();
@@ -161,9 +169,10 @@ public class BuildOutboxStepConfiguration {
             TokenLayoutOutbox tokens = properties.tokensLayout()
                     ? tokenLayoutOutbox(planner, jdbc, outbox, layout, properties, catalogs, plans)
                     : null;
+            AmountLayoutOutbox amounts = new AmountLayoutOutbox(jdbc, outbox, layout, planner);
             int queued = 0;
             for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle :
-                    periodsTouched(jdbc, run, window, cycles).entrySet()) {
+                    periodsTouched(jdbc, runHours, unplanned.hours(), cycles).entrySet()) {
                 for (BillingPeriod period : cycle.getValue()) {
                     if (closing.isClosed(period)) {
                         continue; // Stripe invoiced it: changes go out as invoice items, below
@@ -172,10 +181,11 @@ public class BuildOutboxStepConfiguration {
                             cycle.getKey().equals(cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC));
                     List<OutboxRow> rows = tokens != null
                             ? tokens.plan(stripeIds, period, onCycle, run)
-                            : plan(jdbc, outbox, layout, planner, stripeIds, period, onCycle, run);
+                            : amounts.plan(stripeIds, period, onCycle, run, changed);
                     queued += outbox.insertAll(rows, run);
                 }
             }
+            unplannedHours.forget(unplanned);
             int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, now), run);
             log.info(
                     "Outbox: {} new meter event or invoice item revisions, {} closed-period invoice items queued",
@@ -188,13 +198,14 @@ public class BuildOutboxStepConfiguration {
     }
 
     /**
-     * Per billing cycle of the run's customers, the periods of the run's hours (its window and {@code
-     * run_hour}) that have attributed usage; each hour is asked through the primary key, which starts with it.
+     * Per billing cycle of the run's customers, the periods of the unplanned hours and of the run's hours (its
+     * window and {@code run_hour}) that have attributed usage; each of the run's hours is asked through the
+     * primary key, which starts with it.
      */
     private static Map<BillingCycle, TreeSet<BillingPeriod>> periodsTouched(
-            JdbcTemplate jdbc, long run, UsageWindow window, Map<String, BillingCycle> cycles) {
-        TreeSet<Instant> hours = new TreeSet<>();
-        for (Instant hour : RatedHours.of(jdbc, run, window)) {
+            JdbcTemplate jdbc, Set<Instant> runHours, Set<Instant> unplanned, Map<String, BillingCycle> cycles) {
+        TreeSet<Instant> hours = new TreeSet<>(unplanned);
+        for (Instant hour : runHours) {
             if (RatedHours.holdsAggregates(jdbc, hour, true)) {
                 hours.add(hour);
             }
@@ -211,51 +222,21 @@ public class BuildOutboxStepConfiguration {
     }
 
     /**
-     * The outbox rows that bring each amount meter of the period's run customers to what they were billed
-     * per hour. The billed amounts are summed per meter and hour here, row by row, not by a GROUP BY that
-     * H2 builds as a temporary result the size of the period; the sums are the same exact decimals.
+     * The meter layout this step plans with, recorded. When another one is recorded (or {@code not recorded}, in
+     * a database that rated usage before the record), what the outbox holds for the days before a period's first
+     * changed day is not what this layout plans, so every rated hour is unplanned and every open period planned
+     * from its start. When none is, nothing was planned before: every hour rated is unplanned already.
      */
-    private static List<OutboxRow> plan(
-            JdbcTemplate jdbc,
-            OutboxRepository outbox,
-            AmountMeterLayout layout,
-            OutboxPlanner planner,
-            Map<String, String> stripeIds,
-            BillingPeriod period,
-            Predicate<String> onCycle,
-            long run) {
-        Instant from = period.start();
-        Instant to = period.end();
-        Map<String, NavigableMap<Instant, BigDecimal>> billed = new TreeMap<>();
-        Object[] args = {run, SqlTime.utc(from), SqlTime.utc(to)};
-        jdbc.query(
-                "SELECT a.customer_id, a.token_type, a.hour_start, a.billed_usd FROM rated_aggregate a"
-                        + " JOIN run_customer c ON c.customer_id = a.customer_id AND c.ingest_run = ?"
-                        + " WHERE a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?",
-                rs -> {
-                    if (!onCycle.test(rs.getString(1))) {
-                        return;
-                    }
-                    String meter = layout.meterFor(TokenType.fromCode(rs.getString(2)));
-                    billed.computeIfAbsent(OutboxRepository.key(rs.getString(1), meter), k -> new TreeMap<>())
-                            .merge(SqlTime.read(rs, "hour_start"), rs.getBigDecimal(4), BigDecimal::add);
-                },
-                args);
-        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = outbox.queued(from, to, run);
-        queued.keySet().removeIf(key -> !onCycle.test(key.substring(0, key.indexOf('\u0000'))));
-        TreeSet<String> keys = new TreeSet<>(billed.keySet());
-        keys.addAll(queued.keySet());
-        List<OutboxRow> rows = new ArrayList<>();
-        for (String key : keys) {
-            String customerId = key.substring(0, key.indexOf('\u0000'));
-            String meter = key.substring(key.indexOf('\u0000') + 1);
-            rows.addAll(planner.plan(
-                    customerId,
-                    stripeIds.get(customerId),
-                    meter,
-                    billed.getOrDefault(key, new TreeMap<>()),
-                    queued.getOrDefault(key, Map.of())));
+    private static void planAfreshOnNewLayout(
+            JdbcTemplate jdbc, UnplannedHours unplannedHours, StripeProperties properties, long run) {
+        String current = properties.tokensLayout() ? "tokens" : "amount " + properties.eventNamePrefix();
+        List<String> recorded = jdbc.queryForList("SELECT layout FROM outbox_plan_layout", String.class);
+        if (!recorded.equals(List.of(current))) {
+            if (!recorded.isEmpty()) {
+                unplannedHours.markEveryRatedHour(run);
+            }
+            jdbc.update("DELETE FROM outbox_plan_layout");
+            jdbc.update("INSERT INTO outbox_plan_layout (layout) VALUES (?)", current);
         }
-        return rows;
     }
 }

@@ -73,18 +73,22 @@ public final class OutboxPlanner {
     }
 
     /**
-     * @param billedByHour exact billed USD per hour of the period, every hour of the period that has usage
-     * @param queuedByHour what the outbox holds per hour of the period
+     * Plans the hours of the period from a first hour on; the hours before it are taken as planned already.
+     *
+     * @param carriedUsd exact billed USD of the period before the first hour (zero when planning from its start)
+     * @param billedByHour exact billed USD per hour from the first hour on, every such hour that has usage
+     * @param queuedByHour what the outbox holds per hour from the first hour on
      */
     public List<OutboxRow> plan(
             String customerId,
             String stripeCustomerId,
             String meter,
+            BigDecimal carriedUsd,
             NavigableMap<Instant, BigDecimal> billedByHour,
             Map<Instant, Queued> queuedByHour) {
         List<OutboxRow> rows = new ArrayList<>();
-        BigDecimal cumulative = BigDecimal.ZERO;
-        long previousMicros = 0;
+        BigDecimal cumulative = carriedUsd;
+        long previousMicros = Amounts.toMicros(carriedUsd).movePointRight(6).longValueExact();
         java.util.TreeSet<Instant> hours = new java.util.TreeSet<>(billedByHour.keySet());
         hours.addAll(queuedByHour.keySet());
         for (Instant hour : hours) {

@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.rating.UnplannedHours;
 import io.tokentally.shared.SqlTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,11 +22,13 @@ public class OutboxRepository {
             + " amount_usd";
 
     private final JdbcTemplate jdbc;
+    private final UnplannedHours unplannedHours;
     private final Clock clock;
     private final String insert;
 
-    public OutboxRepository(JdbcTemplate jdbc, Clock clock) {
+    public OutboxRepository(JdbcTemplate jdbc, UnplannedHours unplannedHours, Clock clock) {
         this.jdbc = jdbc;
+        this.unplannedHours = unplannedHours;
         this.clock = clock;
         this.insert = "INSERT INTO outbox (kind, customer_id, stripe_customer_id, meter, window_start, revision,"
                 + " identifier, idempotency_key, value_micros, event_timestamp, state, created_run, created_at,"
@@ -176,12 +179,46 @@ public class OutboxRepository {
         return held;
     }
 
+    /** Marks a row refused for good; its value is planned again by the next build ({@link #unplanHourOf}). */
     public void markFailed(long outboxId, String error, long run) {
         jdbc.update(
                 "UPDATE outbox SET state = 'FAILED', outcome = 'REJECTED', last_error = ?, sent_run = ? WHERE outbox_id = ?",
                 limit(error),
                 run,
                 outboxId);
+        unplanHourOf("outbox_id = ?", outboxId);
+    }
+
+    /**
+     * Marks a sent row that Stripe refused after accepting it (its meter's error report) as refused for good.
+     *
+     * @return how many rows with this identifier are failed
+     */
+    int markRefusedAfterAcceptance(String identifier, String error) {
+        jdbc.update(
+                "UPDATE outbox SET state = 'FAILED', outcome = 'REJECTED', last_error = ? WHERE identifier = ?"
+                        + " AND state = 'SENT'",
+                limit(error),
+                identifier);
+        unplanHourOf("identifier = ?", identifier);
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM outbox WHERE identifier = ? AND state = 'FAILED'", Integer.class, identifier);
+    }
+
+    /**
+     * Marks the hour of the meter value rows that {@code where} selects unplanned, so that the next build plans
+     * the hour's value again, without the failed row: it plans a period only from its first unplanned day. The
+     * mark names minus the row's id, not a run, so no other mark is the same one: a build that read an earlier
+     * mark of the hour forgets that one only.
+     */
+    private void unplanHourOf(String where, Object argument) {
+        jdbc.query(
+                "SELECT window_start, outbox_id FROM outbox WHERE " + where
+                        + " AND kind IN ('METER_EVENT', 'INVOICE_ITEM')",
+                rs -> {
+                    unplannedHours.mark(List.of(SqlTime.read(rs, "window_start")), -rs.getLong("outbox_id"));
+                },
+                argument);
     }
 
     public void markUncertain(long outboxId, String reason, long run) {

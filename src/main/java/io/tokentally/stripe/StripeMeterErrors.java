@@ -54,11 +54,14 @@ public class StripeMeterErrors {
     private final StripeProperties properties;
     private final FindingRepository findings;
     private final JdbcTemplate jdbc;
+    private final OutboxRepository outbox;
 
-    public StripeMeterErrors(StripeProperties properties, FindingRepository findings, JdbcTemplate jdbc) {
+    public StripeMeterErrors(
+            StripeProperties properties, FindingRepository findings, JdbcTemplate jdbc, OutboxRepository outbox) {
         this.properties = properties;
         this.findings = findings;
         this.jdbc = jdbc;
+        this.outbox = outbox;
     }
 
     /** True when {@code tokentally.stripe.webhook-secret} is set, so deliveries can be verified. */
@@ -115,13 +118,7 @@ public class StripeMeterErrors {
                 + String.join(", ", codes);
         int failed = 0;
         for (String identifier : identifiers) {
-            jdbc.update(
-                    "UPDATE outbox SET state = 'FAILED', outcome = 'REJECTED', last_error = ? WHERE identifier = ?"
-                            + " AND state = 'SENT'",
-                    error.length() <= 2000 ? error : error.substring(0, 2000),
-                    identifier);
-            failed += jdbc.queryForObject(
-                    "SELECT COUNT(*) FROM outbox WHERE identifier = ? AND state = 'FAILED'", Integer.class, identifier);
+            failed += outbox.markRefusedAfterAcceptance(identifier, error);
         }
         Long run = jdbc.queryForObject("SELECT COALESCE(MAX(sent_run), 0) FROM outbox", Long.class);
         String message =

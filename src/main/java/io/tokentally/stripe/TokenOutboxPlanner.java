@@ -94,6 +94,7 @@ final class TokenOutboxPlanner {
                         customerId,
                         stripeCustomerId,
                         meter,
+                        BigDecimal.ZERO,
                         amounts.getOrDefault(meter, new TreeMap<>()),
                         queued.getOrDefault(meter, Map.of())));
             }

@@ -1,12 +1,14 @@
 package io.tokentally.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tokentally.UsageFixtures;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.job.RunReportListener;
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +32,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole job uploading to the stateful fake Stripe through the real stripe-java client. Each
@@ -174,6 +178,155 @@ abstract class StripeUploadScenarios {
                 .hasSize(identifiers.size())
                 .allMatch(identifier -> identifier.endsWith("-r2"));
         assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
+    }
+
+    @Test
+    void aNightIsPlannedFromItsOwnDayCarryingTheExactAmountOfTheDaysBefore() throws Exception {
+        // given: a customer billed monthly from the first of three days; each day bills one input token,
+        // 1 x 2.5 / 1e6 x 1.3 = 3.25 micro-USD
+        Customers customers = customers("carry", "a");
+        LocalDate first = daysAgo(14);
+        billMonthlyFrom(customers, first);
+        Path input = folder("carry");
+        for (int day = 0; day < 2; day++) {
+            writeOneInputToken(input, customers, first.plusDays(day));
+            run(first.plusDays(day), input, customers.file(), "job-plans.yaml");
+        }
+        // the first day's aggregate changes behind the outbox's back: no run rated it, so no night replans it
+        jdbc.update(
+                "UPDATE rated_aggregate SET billed_usd = 1 WHERE customer_id = ? AND hour_start = ?",
+                customers.id(0),
+                SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC)));
+
+        // when
+        writeOneInputToken(input, customers, first.plusDays(2));
+        run(first.plusDays(2), input, customers.file(), "job-plans.yaml");
+
+        // then: 3.25 rounds to 3; 6.5 to 7, so the second day sends 4 (the first day's remainder carried);
+        // 9.75 to 10, so the third sends 3; the first day is not read again, or it would be corrected
+        assertThat(valuesSentTo(customers)).containsExactly(3L, 4L, 3L);
+
+        // when: the first day's hour is unplanned, as a run that failed before its outbox leaves it
+        jdbc.update(
+                "INSERT INTO unplanned_hour (hour_start, marked_run) VALUES (?, 0)",
+                SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC)));
+        run(first.plusDays(2), input, customers.file(), "job-plans.yaml");
+
+        // then: the period is planned again from that day: 1 USD, then 1.00000325 and 1.0000065 USD cumulated
+        assertThat(valuesSentTo(customers)).containsExactly(3L, 4L, 3L, 999_997L, -1L, 1L);
+        assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
+    }
+
+    @Test
+    void aNewMeterLayoutPlansTheOpenPeriodsFromTheirStartOnce() throws Exception {
+        // given: two nights planned; then the first day's aggregate changes behind the outbox's back, and the
+        // layout recorded is another one (as after a switch, or in a database from before the record)
+        Customers customers = customers("relayout", "a");
+        LocalDate first = daysAgo(19);
+        billMonthlyFrom(customers, first);
+        Path input = folder("relayout");
+        for (int day = 0; day < 2; day++) {
+            writeOneInputToken(input, customers, first.plusDays(day));
+            run(first.plusDays(day), input, customers.file(), "job-plans.yaml");
+        }
+        jdbc.update(
+                "UPDATE rated_aggregate SET billed_usd = 1 WHERE customer_id = ? AND hour_start = ?",
+                customers.id(0),
+                SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC)));
+        String layout = jdbc.queryForObject("SELECT layout FROM outbox_plan_layout", String.class);
+        jdbc.update("UPDATE outbox_plan_layout SET layout = 'tokens'");
+
+        // when
+        writeOneInputToken(input, customers, first.plusDays(2));
+        run(first.plusDays(2), input, customers.file(), "job-plans.yaml");
+
+        // then: the period was planned from its start, the first day included; the layout is recorded
+        assertThat(valuesSentTo(customers)).containsExactly(3L, 4L, 999_997L, -1L, 4L);
+        assertThat(jdbc.queryForList("SELECT layout FROM outbox_plan_layout", String.class))
+                .containsExactly(layout);
+
+        // when: the first day changes behind the outbox's back again, and the next night runs
+        jdbc.update(
+                "UPDATE rated_aggregate SET billed_usd = 2 WHERE customer_id = ? AND hour_start = ?",
+                customers.id(0),
+                SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC)));
+        writeOneInputToken(input, customers, first.plusDays(3));
+        run(first.plusDays(3), input, customers.file(), "job-plans.yaml");
+
+        // then: that night is planned from its own day: its 3 micro-USD, and no correction of the first day
+        assertThat(valuesSentTo(customers)).containsExactly(3L, 4L, 999_997L, -1L, 4L, 3L);
+    }
+
+    @Test
+    void aUsageCustomersStatementIsReadByTheDayAndALateFileChangesIt() throws Exception {
+        // given: a customer on a usage plan, billed monthly from the first day, who used a million input
+        // tokens on it: 1,000,000 x 2.5 / 1e6 x 1.3 = 3.25 USD
+        Customers customers = customers("statementdays", "a");
+        LocalDate first = daysAgo(25);
+        billMonthlyFrom(customers, first);
+        Path input = folder("statementdays");
+        writeInputTokens(input, "first.csv", customers, first.atTime(7, 0), 1_000_000);
+        run(first, input, customers.file(), "job-plans.yaml");
+        Object firstHour = SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC));
+        jdbc.update(
+                "UPDATE rated_aggregate SET billed_usd = 100 WHERE customer_id = ? AND hour_start = ?",
+                customers.id(0),
+                firstHour);
+
+        // when: the next day's night
+        writeInputTokens(input, "second.csv", customers, first.plusDays(1).atTime(7, 0), 1_000_000);
+        JobExecution second = run(first.plusDays(1), input, customers.file(), "job-plans.yaml");
+
+        // then: the first day is read as it was summed, not from its hours' aggregates
+        assertThat(usageOfStatement(second, customers, first)).isEqualTo("6.5");
+
+        // when: the first day's aggregate is as rated again, and a late file adds to that day
+        jdbc.update(
+                "UPDATE rated_aggregate SET billed_usd = 3.25 WHERE customer_id = ? AND hour_start = ?",
+                customers.id(0),
+                firstHour);
+        writeInputTokens(input, "late.csv", customers, first.atTime(8, 0), 1_000_000);
+        JobExecution late = run(first.plusDays(1), input, customers.file(), "job-plans.yaml");
+
+        // then: the first day is summed again
+        assertThat(usageOfStatement(late, customers, first)).isEqualTo("9.75");
+    }
+
+    @Test
+    void aValueStripeRefusedAfterAcceptingItIsSentAgainByTheNextNight() throws Exception {
+        // given: a customer billed monthly from the first day, whose first day Stripe later refuses
+        Customers customers = customers("refusednext", "a");
+        LocalDate first = daysAgo(22);
+        billMonthlyFrom(customers, first);
+        Path input = folder("refusednext");
+        writeOneInputToken(input, customers, first);
+        run(first, input, customers.file(), "job-plans.yaml");
+        FakeStripe.Event refused = stripe().events().get(0);
+        String report = stripe().meterErrorReport(
+                        refused.eventName(), "meter_event_customer_not_found", List.of(refused.identifier()));
+        assertThat(meterErrors.receive(report, sign(report))).isEqualTo(StripeMeterErrors.Outcome.RECORDED);
+        assertThat(jdbc.queryForList(
+                        "SELECT state FROM outbox WHERE identifier = ?", String.class, refused.identifier()))
+                .containsExactly("FAILED");
+
+        // when: the next day's night
+        writeOneInputToken(input, customers, first.plusDays(1));
+        run(first.plusDays(1), input, customers.file(), "job-plans.yaml");
+
+        // then: Stripe holds the refused 3 micro-USD again, as a new revision, and the new day's 4
+        assertThat(stripe().events().stream()
+                        .filter(event -> event.customer().equals(customers.stripeId(0)))
+                        .toList())
+                .extracting(FakeStripe.Event::identifier, FakeStripe.Event::value)
+                .containsExactly(
+                        tuple(refused.identifier().replace("-r1", "-r2"), 3L),
+                        tuple(
+                                OutboxPlanner.identifier(
+                                        customers.id(0),
+                                        refused.eventName(),
+                                        first.plusDays(1).atTime(7, 0).toInstant(ZoneOffset.UTC),
+                                        1),
+                                4L));
     }
 
     /** A Stripe-Signature header as an event destination sends it: HMAC-SHA256 of "timestamp.payload". */
@@ -486,6 +639,58 @@ abstract class StripeUploadScenarios {
         return customers;
     }
 
+    /** Bills the customers monthly from {@code day}'s day of the month, so that the days after it share its period. */
+    void billMonthlyFrom(Customers customers, LocalDate day) throws IOException {
+        StringBuilder csv = new StringBuilder("customer_id,stripe_customer_id,plan_id,billing_interval,"
+                + "billing_anchor_day,billing_anchor_month,billing_time_zone\n");
+        for (int i = 0; i < customers.names().size(); i++) {
+            csv.append(
+                    customers.id(i) + "," + customers.stripeId(i) + ",payg,month," + day.getDayOfMonth() + ",1,UTC\n");
+        }
+        Files.writeString(customers.file(), csv);
+    }
+
+    /** The values of the meter events Stripe holds for the first customer, in the order it received them. */
+    List<Long> valuesSentTo(Customers customers) {
+        return stripe().events().stream()
+                .filter(event -> event.customer().equals(customers.stripeId(0)))
+                .map(FakeStripe.Event::value)
+                .toList();
+    }
+
+    /** A file of one request of the first customer at {@code at}: {@code tokens} gpt-4o input tokens. */
+    static void writeInputTokens(Path input, String file, Customers customers, LocalDateTime at, long tokens)
+            throws IOException {
+        UsageFixtures.write(
+                input.resolve(file),
+                customers.tag() + "-" + file + "," + at + ":00Z," + customers.id(0) + ",openai,gpt-4o," + tokens
+                        + ",0,0,0,0,0,,ok");
+    }
+
+    /** The usage amount of the first customer's statement of the period starting on {@code periodStart}. */
+    String usageOfStatement(JobExecution execution, Customers customers, LocalDate periodStart) throws IOException {
+        Path statement = RunFolders.of(
+                        workDir().resolve("runs"),
+                        RunReportListener.JOB_NAME,
+                        execution.getJobParameters().getString(BillingJobParameters.DATE),
+                        execution.getId())
+                .resolve("statements")
+                .resolve(customers.id(0) + "-" + periodStart.toString().replace("-", "") + "T0000Z.json");
+        return JsonMapper.builder()
+                .build()
+                .readTree(statement.toFile())
+                .get("usage_usd")
+                .asString();
+    }
+
+    /** A file of one request of the first customer at 07:00 of {@code day}: one gpt-4o input token. */
+    static void writeOneInputToken(Path input, Customers customers, LocalDate day) throws IOException {
+        UsageFixtures.write(
+                input.resolve(day + ".csv"),
+                customers.tag() + "-" + day + "," + day + "T07:00:00Z," + customers.id(0)
+                        + ",openai,gpt-4o,1,0,0,0,0,0,,ok");
+    }
+
     /** customer|meter → micro-USD, summed over the rated aggregates and rounded once. */
     Map<String, Long> expectedTotals(Customers customers) {
         Map<String, BigDecimal> exact = new TreeMap<>();
@@ -529,7 +734,7 @@ abstract class StripeUploadScenarios {
 
     String report(JobExecution execution) throws IOException {
         Path runsDir = workDir().resolve("runs");
-        return Files.readString(io.tokentally.shared.RunFolders.of(
+        return Files.readString(RunFolders.of(
                         runsDir,
                         RunReportListener.JOB_NAME,
                         execution.getJobParameters().getString(BillingJobParameters.DATE),

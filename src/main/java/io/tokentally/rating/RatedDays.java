@@ -1,8 +1,8 @@
 package io.tokentally.rating;
 
-import io.tokentally.normalize.IngestCommitLock;
 import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.TransactionLock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,19 +33,20 @@ public class RatedDays {
             + " SUM(billed_usd) FROM rated_aggregate WHERE customer_id = ? AND hour_start >= ? AND hour_start < ?"
             + " AND attributed = TRUE GROUP BY customer_id, model, token_type, usd_per_million, markup_percent";
 
+    private static final long ADVISORY_KEY = 0x746f6b2d64617973L; // "tok-days"
+
     private final JdbcTemplate jdbc;
-    private final IngestCommitLock lock;
+    private final TransactionLock lock;
     private final TransactionTemplate ownTransaction;
     private final String insertMark;
     private final boolean repeatsKey;
 
-    public RatedDays(
-            JdbcTemplate jdbc, DataSource dataSource, IngestCommitLock lock, PlatformTransactionManager transactions) {
+    public RatedDays(JdbcTemplate jdbc, DataSource dataSource, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
-        this.lock = lock;
+        SqlDialect dialect = SqlDialect.of(dataSource);
+        this.lock = new TransactionLock(jdbc, dialect, ADVISORY_KEY);
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-        SqlDialect dialect = SqlDialect.of(dataSource);
         List<String> columns = List.of("customer_id", "day_start", "marked_run");
         this.insertMark = dialect.insertIfAbsent("unsummed_day", columns, columns);
         this.repeatsKey = dialect.repeatsKeyParameters();
@@ -76,6 +77,15 @@ public class RatedDays {
         });
     }
 
+    /**
+     * Takes the lock that summing holds, until the current transaction ends: a rate step's chunk holds it, so
+     * that no sum falls inside the chunk ({@link WrittenMarks}). Never call {@link #sumMarked} while holding it:
+     * the sum's own transaction would wait for it on PostgreSQL.
+     */
+    void holdSumLockUntilTransactionEnds() {
+        lock.holdUntilTransactionEnds();
+    }
+
     /** How many marks {@code run} has: fewer than it set means another run summed some. */
     int marksOf(long run) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM unsummed_day WHERE marked_run = ?", Integer.class, run);
@@ -83,8 +93,8 @@ public class RatedDays {
 
     /**
      * Sums the marked days again from their rated aggregates and forgets the marks it read, in a transaction of
-     * its own under the ingest commit lock, which a rate step's chunks hold too ({@link WrittenMarks}): two sums
-     * never overlap, and no chunk commits during one.
+     * its own (a second connection while the caller's is open) under a lock that a rate step's chunks hold too
+     * ({@link WrittenMarks}): two sums never overlap, and no chunk commits during one.
      *
      * @return how many customer days were summed
      */

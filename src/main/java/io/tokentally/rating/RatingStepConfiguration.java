@@ -120,11 +120,10 @@ public class RatingStepConfiguration {
             JdbcTemplate jdbc,
             UnplannedHours unplannedHours,
             RatedDays ratedDays,
-            IngestCommitLock ingestCommits,
             Clock clock,
             HeldUsageRepository heldUsage,
             @Value(RUN) long run) {
-        WrittenMarks marks = new WrittenMarks(unplannedHours, ratedDays, ingestCommits, run);
+        WrittenMarks marks = new WrittenMarks(unplannedHours, ratedDays, run);
         return new RatingItemWriter(new RatedAggregateItemWriter(jdbc, marks, clock, run), heldUsage, run);
     }
 

@@ -65,7 +65,7 @@ public class BuildOutboxStepConfiguration {
             + " OR EXISTS (SELECT 1 FROM run_hour r JOIN rated_aggregate a ON a.customer_id = c.customer_id"
             + " AND a.hour_start = r.hour_start WHERE r.ingest_run = ? AND (r.hour_start < ? OR r.hour_start >= ?)"
             + " AND a.attributed = TRUE)"
-            + " OR EXISTS (SELECT 1 FROM unplanned_hour u JOIN rated_aggregate a ON a.customer_id = c.customer_id"
+            + " OR EXISTS (SELECT 1 FROM unplanned_hour_mark u JOIN rated_aggregate a ON a.customer_id = c.customer_id"
             + " AND a.hour_start = u.hour_start WHERE a.attributed = TRUE)";
 
     @Bean
@@ -230,8 +230,8 @@ public class BuildOutboxStepConfiguration {
     private static void planAfreshOnNewLayout(
             JdbcTemplate jdbc, UnplannedHours unplannedHours, StripeProperties properties, long run) {
         String current = properties.tokensLayout() ? "tokens" : "amount " + properties.eventNamePrefix();
-        List<String> recorded = jdbc.queryForList("SELECT layout FROM outbox_plan_layout", String.class);
-        if (!recorded.equals(List.of(current))) {
+        Set<String> recorded = Set.copyOf(jdbc.queryForList("SELECT layout FROM outbox_plan_layout", String.class));
+        if (!recorded.equals(Set.of(current))) {
             if (!recorded.isEmpty()) {
                 unplannedHours.markEveryRatedHour(run);
             }

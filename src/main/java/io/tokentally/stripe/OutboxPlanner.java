@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.TreeSet;
 
 /**
  * Decides which outbox rows a (customer, meter, period) needs: a pure function of the exact billed
@@ -89,7 +90,7 @@ public final class OutboxPlanner {
         List<OutboxRow> rows = new ArrayList<>();
         BigDecimal cumulative = carriedUsd;
         long previousMicros = Amounts.toMicros(carriedUsd).movePointRight(6).longValueExact();
-        java.util.TreeSet<Instant> hours = new java.util.TreeSet<>(billedByHour.keySet());
+        TreeSet<Instant> hours = new TreeSet<>(billedByHour.keySet());
         hours.addAll(queuedByHour.keySet());
         for (Instant hour : hours) {
             cumulative = cumulative.add(billedByHour.getOrDefault(hour, BigDecimal.ZERO));

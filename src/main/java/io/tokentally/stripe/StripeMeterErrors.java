@@ -129,8 +129,9 @@ public class StripeMeterErrors {
                         + ": " + String.join(", ", codes) + ". "
                         + data.path("developer_message_summary").asString("")
                         + ". Sample identifiers: " + String.join(", ", identifiers) + "; " + failed
-                        + " outbox row(s) failed; once the cause is fixed, a rerun of their day sends their value"
-                        + " again as a new revision. Errors without a sample identifier are not matched to rows.";
+                        + " outbox row(s) failed; the next run of a day in their billing period sends their value"
+                        + " again as a new revision (it fails again until the cause is fixed). Errors without a"
+                        + " sample identifier are not matched to rows.";
         findings.record(
                 new Finding("stripe-meter-error:" + eventId, "STRIPE_METER_ERROR", Finding.Severity.ERROR, message),
                 run);

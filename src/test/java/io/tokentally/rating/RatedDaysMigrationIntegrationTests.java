@@ -3,6 +3,7 @@ package io.tokentally.rating;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TestPostgres;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -106,8 +107,8 @@ class RatedDaysMigrationIntegrationTests {
                 start,
                 attributed,
                 tokens,
-                new java.math.BigDecimal(usdPerMillion),
-                new java.math.BigDecimal(billed),
+                new BigDecimal(usdPerMillion),
+                new BigDecimal(billed),
                 start);
     }
 }

@@ -208,7 +208,7 @@ abstract class StripeUploadScenarios {
 
         // when: the first day's hour is unplanned, as a run that failed before its outbox leaves it
         jdbc.update(
-                "INSERT INTO unplanned_hour (hour_start, marked_run) VALUES (?, 0)",
+                "INSERT INTO unplanned_hour_mark (hour_start, marked_run) VALUES (?, 0)",
                 SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC)));
         run(first.plusDays(2), input, customers.file(), "job-plans.yaml");
 

@@ -131,8 +131,8 @@ public class CreditLedgers {
      * The customer's charges in [from, to), read by {@code query} ({@link #HOURS} or {@link #DAYS}) and summed
      * per hour (or day), model, token type and price here, not in the query: on H2, the GROUP BY was about a
      * third of this read's time. One query per customer, answered from the customer index: H2 answered IN lists
-     * of 20 customers more than ten times slower (on the fourth night of a 300,000-row bench, 18 s against 1.4 s
-     * for the same 900,000 rated aggregates).
+     * of 20 customers more than ten times slower (measured on the database of a 300,000-row bench's fourth
+     * night: 18 s against 1.4 s for the same 900,000 rated aggregates).
      */
     private List<Charge> charges(String query, String customerId, Instant from, Instant to) {
         Map<ChargeKey, Charge> sums = new HashMap<>();

@@ -186,17 +186,9 @@ abstract class StripeUploadScenarios {
         // 1 x 2.5 / 1e6 x 1.3 = 3.25 micro-USD
         Customers customers = customers("carry", "a");
         LocalDate first = daysAgo(14);
-        billMonthlyFrom(customers, first);
-        Path input = folder("carry");
-        for (int day = 0; day < 2; day++) {
-            writeOneInputToken(input, customers, first.plusDays(day));
-            run(first.plusDays(day), input, customers.file(), "job-plans.yaml");
-        }
+        Path input = twoNights(customers, first);
         // the first day's aggregate changes behind the outbox's back: no run rated it, so no night replans it
-        jdbc.update(
-                "UPDATE rated_aggregate SET billed_usd = 1 WHERE customer_id = ? AND hour_start = ?",
-                customers.id(0),
-                SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC)));
+        setBilled(customers, first.atTime(7, 0), "1");
 
         // when
         writeOneInputToken(input, customers, first.plusDays(2));
@@ -223,16 +215,8 @@ abstract class StripeUploadScenarios {
         // layout recorded is another one (as after a switch, or in a database from before the record)
         Customers customers = customers("relayout", "a");
         LocalDate first = daysAgo(19);
-        billMonthlyFrom(customers, first);
-        Path input = folder("relayout");
-        for (int day = 0; day < 2; day++) {
-            writeOneInputToken(input, customers, first.plusDays(day));
-            run(first.plusDays(day), input, customers.file(), "job-plans.yaml");
-        }
-        jdbc.update(
-                "UPDATE rated_aggregate SET billed_usd = 1 WHERE customer_id = ? AND hour_start = ?",
-                customers.id(0),
-                SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC)));
+        Path input = twoNights(customers, first);
+        setBilled(customers, first.atTime(7, 0), "1");
         String layout = jdbc.queryForObject("SELECT layout FROM outbox_plan_layout", String.class);
         jdbc.update("UPDATE outbox_plan_layout SET layout = 'tokens'");
 
@@ -246,10 +230,7 @@ abstract class StripeUploadScenarios {
                 .containsExactly(layout);
 
         // when: the first day changes behind the outbox's back again, and the next night runs
-        jdbc.update(
-                "UPDATE rated_aggregate SET billed_usd = 2 WHERE customer_id = ? AND hour_start = ?",
-                customers.id(0),
-                SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC)));
+        setBilled(customers, first.atTime(7, 0), "2");
         writeOneInputToken(input, customers, first.plusDays(3));
         run(first.plusDays(3), input, customers.file(), "job-plans.yaml");
 
@@ -267,11 +248,7 @@ abstract class StripeUploadScenarios {
         Path input = folder("statementdays");
         writeInputTokens(input, "first.csv", customers, first.atTime(7, 0), 1_000_000);
         run(first, input, customers.file(), "job-plans.yaml");
-        Object firstHour = SqlTime.utc(first.atTime(7, 0).toInstant(ZoneOffset.UTC));
-        jdbc.update(
-                "UPDATE rated_aggregate SET billed_usd = 100 WHERE customer_id = ? AND hour_start = ?",
-                customers.id(0),
-                firstHour);
+        setBilled(customers, first.atTime(7, 0), "100");
 
         // when: the next day's night
         writeInputTokens(input, "second.csv", customers, first.plusDays(1).atTime(7, 0), 1_000_000);
@@ -281,10 +258,7 @@ abstract class StripeUploadScenarios {
         assertThat(usageOfStatement(second, customers, first)).isEqualTo("6.5");
 
         // when: the first day's aggregate is as rated again, and a late file adds to that day
-        jdbc.update(
-                "UPDATE rated_aggregate SET billed_usd = 3.25 WHERE customer_id = ? AND hour_start = ?",
-                customers.id(0),
-                firstHour);
+        setBilled(customers, first.atTime(7, 0), "3.25");
         writeInputTokens(input, "late.csv", customers, first.atTime(8, 0), 1_000_000);
         JobExecution late = run(first.plusDays(1), input, customers.file(), "job-plans.yaml");
 
@@ -656,6 +630,30 @@ abstract class StripeUploadScenarios {
                 .filter(event -> event.customer().equals(customers.stripeId(0)))
                 .map(FakeStripe.Event::value)
                 .toList();
+    }
+
+    /**
+     * Bills the first customer monthly from {@code first}, and runs that day and the next, each with one input token.
+     *
+     * @return the input folder
+     */
+    Path twoNights(Customers customers, LocalDate first) throws Exception {
+        billMonthlyFrom(customers, first);
+        Path input = folder(customers.tag());
+        for (int day = 0; day < 2; day++) {
+            writeOneInputToken(input, customers, first.plusDays(day));
+            run(first.plusDays(day), input, customers.file(), "job-plans.yaml");
+        }
+        return input;
+    }
+
+    /** Changes the first customer's rated aggregate of an hour behind the engine's back: no run marks it. */
+    void setBilled(Customers customers, LocalDateTime hour, String billedUsd) {
+        jdbc.update(
+                "UPDATE rated_aggregate SET billed_usd = ? WHERE customer_id = ? AND hour_start = ?",
+                new BigDecimal(billedUsd),
+                customers.id(0),
+                SqlTime.utc(hour.toInstant(ZoneOffset.UTC)));
     }
 
     /** A file of one request of the first customer at {@code at}: {@code tokens} gpt-4o input tokens. */

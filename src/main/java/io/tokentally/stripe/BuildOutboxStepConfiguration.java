@@ -157,11 +157,7 @@ public class BuildOutboxStepConfiguration {
                 stripeIds.put(rs.getString(1), rs.getString(2));
             });
             ratedDays.sumMarked();
-            planAfreshOnNewLayout(jdbc, unplannedHours, properties, run);
-            UnplannedHours.Marks unplanned = unplannedHours.read();
-            TreeSet<Instant> runHours = RatedHours.of(jdbc, run, window);
-            TreeSet<Instant> changed = new TreeSet<>(runHours);
-            changed.addAll(unplanned.hours());
+            Changes changes = changes(jdbc, unplannedHours, properties, run, window);
             jdbc.update("DELETE FROM run_customer WHERE ingest_run = ?", run);
             jdbc.update(INSERT_RUN_CUSTOMERS, run, from, to, run, from, to);
             Map<String, BillingCycle> cycles = new HashMap<>();
@@ -171,8 +167,9 @@ public class BuildOutboxStepConfiguration {
                     : null;
             AmountLayoutOutbox amounts = new AmountLayoutOutbox(jdbc, outbox, layout, planner);
             int queued = 0;
-            for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle :
-                    periodsTouched(jdbc, runHours, unplanned.hours(), cycles).entrySet()) {
+            for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle : periodsTouched(
+                            jdbc, changes.runHours(), changes.unplanned().hours(), cycles)
+                    .entrySet()) {
                 for (BillingPeriod period : cycle.getValue()) {
                     if (closing.isClosed(period)) {
                         continue; // Stripe invoiced it: changes go out as invoice items, below
@@ -181,11 +178,11 @@ public class BuildOutboxStepConfiguration {
                             cycle.getKey().equals(cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC));
                     List<OutboxRow> rows = tokens != null
                             ? tokens.plan(stripeIds, period, onCycle, run)
-                            : amounts.plan(stripeIds, period, onCycle, run, changed);
+                            : amounts.plan(stripeIds, period, onCycle, run, changes.all());
                     queued += outbox.insertAll(rows, run);
                 }
             }
-            unplannedHours.forget(unplanned);
+            unplannedHours.forget(changes.unplanned());
             int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, now), run);
             log.info(
                     "Outbox: {} new meter event or invoice item revisions, {} closed-period invoice items queued",
@@ -195,6 +192,30 @@ public class BuildOutboxStepConfiguration {
             contribution.incrementWriteCount(queued);
             return RepeatStatus.FINISHED;
         };
+    }
+
+    /**
+     * The hours whose rated usage may have changed since the last plan.
+     *
+     * @param unplanned the unplanned hours' marks, forgotten once the step has planned them
+     * @param runHours the run's hours: its window and its other hours ({@code run_hour})
+     * @param all both
+     */
+    private record Changes(UnplannedHours.Marks unplanned, TreeSet<Instant> runHours, TreeSet<Instant> all) {}
+
+    /** The changes to plan, once a new meter layout, if any, has unplanned every rated hour. */
+    private static Changes changes(
+            JdbcTemplate jdbc,
+            UnplannedHours unplannedHours,
+            StripeProperties properties,
+            long run,
+            UsageWindow window) {
+        planAfreshOnNewLayout(jdbc, unplannedHours, properties, run);
+        UnplannedHours.Marks unplanned = unplannedHours.read();
+        TreeSet<Instant> runHours = RatedHours.of(jdbc, run, window);
+        TreeSet<Instant> all = new TreeSet<>(runHours);
+        all.addAll(unplanned.hours());
+        return new Changes(unplanned, runHours, all);
     }
 
     /**

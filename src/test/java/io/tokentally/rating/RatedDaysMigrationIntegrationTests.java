@@ -2,6 +2,7 @@ package io.tokentally.rating;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TestH2;
 import io.tokentally.TestPostgres;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -28,11 +28,7 @@ class RatedDaysMigrationIntegrationTests {
 
     @Test
     void sumsTheUsageRatedBeforeByUtcDayOnH2() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:file:" + dir.resolve("tokentally") + ";DB_CLOSE_ON_EXIT=FALSE");
-        dataSource.setUser("sa");
-
-        assertSumsByUtcDay(dataSource, "h2", null);
+        assertSumsByUtcDay(TestH2.fileDatabase(dir), "h2", null);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.tokentally.rating;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TestH2;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
@@ -10,7 +11,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,14 +32,8 @@ class WrittenMarksTests {
 
     @BeforeEach
     void database() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:file:" + dir.resolve("tokentally") + ";DB_CLOSE_ON_EXIT=FALSE");
-        dataSource.setUser("sa");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/h2")
-                .load()
-                .migrate();
+        JdbcDataSource dataSource = TestH2.fileDatabase(dir);
+        TestH2.flyway(dataSource, "latest").migrate();
         jdbc = new JdbcTemplate(dataSource);
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
         chunk = new TransactionTemplate(transactions);

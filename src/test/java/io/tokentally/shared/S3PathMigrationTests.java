@@ -2,9 +2,9 @@ package io.tokentally.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TestH2;
 import java.nio.file.Path;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,10 +20,8 @@ class S3PathMigrationTests {
     void aFileStagedFromAnObjectTakesTheObjectsUriAndOthersKeepTheirPath() {
         // given, before V123: file 1 staged from an object, file 2 a local file whose content a second object
         // shared (already ingested), file 3 a plain local file
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:file:" + dir.resolve("tokentally") + ";DB_CLOSE_ON_EXIT=FALSE");
-        dataSource.setUser("sa");
-        flyway(dataSource, "122").migrate();
+        JdbcDataSource dataSource = TestH2.fileDatabase(dir);
+        TestH2.flyway(dataSource, "122").migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         file(jdbc, 1, "/data/s3-staging/abc123", 7);
         file(jdbc, 2, "/logs/a.csv", 7);
@@ -36,7 +34,7 @@ class S3PathMigrationTests {
         object(jdbc, "s3://bucket/drop/copy-of-a.csv", 7, 2);
 
         // when
-        flyway(dataSource, "latest").migrate();
+        TestH2.flyway(dataSource, "latest").migrate();
 
         // then
         assertThat(jdbc.queryForList(
@@ -45,14 +43,6 @@ class S3PathMigrationTests {
                         String.class))
                 .isEqualTo(List.of(
                         "1 s3://bucket/drop/x.csv /data/s3-staging/abc123", "2 /logs/a.csv -", "3 /logs/b.csv -"));
-    }
-
-    private static Flyway flyway(JdbcDataSource dataSource, String target) {
-        return Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/h2")
-                .target(target)
-                .load();
     }
 
     private static void file(JdbcTemplate jdbc, long id, String path, long run) {

@@ -3,6 +3,7 @@ package io.tokentally.shared;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokentally.TestH2;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -26,8 +27,8 @@ class SchemaMigrationsTests {
     @Test
     void aDatabaseThatHasRunNoJobIsEmptiedAndMigratedAgain() {
         // given
-        JdbcDataSource dataSource = h2();
-        Flyway flyway = flyway(dataSource);
+        JdbcDataSource dataSource = TestH2.fileDatabase(dir);
+        Flyway flyway = TestH2.flyway(dataSource, "latest");
         killedInV119(dataSource);
         assertThatThrownBy(flyway::migrate).isInstanceOf(FlywayException.class);
 
@@ -47,40 +48,21 @@ class SchemaMigrationsTests {
     @Test
     void aDatabaseThatHasRunAJobKeepsItsDataAndTheError() {
         // given a database whose job repository holds a job instance
-        JdbcDataSource dataSource = h2();
+        JdbcDataSource dataSource = TestH2.fileDatabase(dir);
         killedInV119(dataSource);
         new JdbcTemplate(dataSource)
                 .update("INSERT INTO BATCH_JOB_INSTANCE (JOB_INSTANCE_ID, VERSION, JOB_NAME, JOB_KEY)"
                         + " VALUES (1, 0, 'nightlyBillingJob', 'key')");
 
         // when, then
-        assertThatThrownBy(() -> SchemaMigrations.migrate(flyway(dataSource), dataSource))
+        assertThatThrownBy(() -> SchemaMigrations.migrate(TestH2.flyway(dataSource, "latest"), dataSource))
                 .isInstanceOf(FlywayException.class);
         assertThat(new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM BATCH_JOB_INSTANCE", Long.class))
                 .isEqualTo(1);
     }
 
-    private JdbcDataSource h2() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:file:" + dir.resolve("tokentally") + ";DB_CLOSE_ON_EXIT=FALSE");
-        dataSource.setUser("sa");
-        return dataSource;
-    }
-
-    private static Flyway flyway(JdbcDataSource dataSource) {
-        return Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/h2")
-                .load();
-    }
-
     private static void killedInV119(JdbcDataSource dataSource) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/h2")
-                .target("118")
-                .load()
-                .migrate();
+        TestH2.flyway(dataSource, "118").migrate();
         new JdbcTemplate(dataSource).execute(V119_FIRST_STATEMENT);
     }
 }

@@ -23,7 +23,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * cost or billed amount bumps the revision and marks the aggregate as changed by this run ({@code
  * rated_run}, the report's {@code aggregates_changed}); a change of the request count, price version or
  * plan alone is written in place. What it writes is marked in the chunk's transaction ({@link WrittenMarks}).
- * The rate step is not parallel, so no other writer races it for the same hour.
+ * The rate step is not parallel, and runs rate one at a time (the rate step's {@link
+ * io.tokentally.shared.StepLock}), so no other writer changes an hour while this one keeps it.
  */
 class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 

@@ -5,9 +5,12 @@ import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.shared.BackgroundCommits;
+import io.tokentally.shared.SqlDialect;
+import io.tokentally.shared.StepLock;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
 import java.time.LocalDate;
+import javax.sql.DataSource;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -39,6 +42,7 @@ public class RatingStepConfiguration {
     public static final String RERATE_JOB = "rerateJob";
 
     private static final String RUN = "#{stepExecution.jobExecution.jobInstance.instanceId}";
+    private static final long RATE_STEP_LOCK_KEY = 0x746f6b2d72617465L; // "tok-rate"
 
     @Bean
     Step rateStep(
@@ -49,16 +53,29 @@ public class RatingStepConfiguration {
             RatingItemWriter ratingItemWriter,
             HeldUsageRepository heldUsage,
             RatingProperties properties,
-            BackgroundCommits backgroundCommits) {
+            BackgroundCommits backgroundCommits,
+            StepLock rateStepLock) {
         return new StepBuilder(RATE_STEP, jobRepository)
                 .<HourlyUsage, Rater.Rating>chunk(properties.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(hourlyUsageItemReader)
                 .processor(rateItemProcessor)
                 .writer(ratingItemWriter)
+                .listener(rateStepLock)
                 .listener(new HeldUsageListener(heldUsage))
                 .listener(backgroundCommits)
                 .build();
+    }
+
+    /**
+     * Lets one run at a time rate. A rate step sums an hour's usage and then writes its aggregates; if another
+     * run's late file added rows to that hour in between and that run rated the hour first, the later write
+     * would put back a total without them. One at a time, the step that rates an hour last has read every
+     * row committed before it began.
+     */
+    @Bean
+    StepLock rateStepLock(DataSource dataSource) {
+        return new StepLock(dataSource, SqlDialect.of(dataSource), RATE_STEP_LOCK_KEY);
     }
 
     /**

@@ -7,6 +7,8 @@ import io.tokentally.UsageFixtures;
 import io.tokentally.rating.RatingStepConfiguration;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.RunFolders;
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.StepLock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,10 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -51,6 +57,9 @@ abstract class NightlyBillingJobScenarios {
 
     @Autowired
     TokentallyProperties properties;
+
+    @Autowired
+    StepLock rateStepLock;
 
     abstract Path workDir();
 
@@ -594,6 +603,58 @@ abstract class NightlyBillingJobScenarios {
         assertThat(totals(report(rerun))).containsEntry("alice|openai/pin-model|input", "1000000|2.5|3.25");
         assertThat(report(rerun).get("counts").get("aggregates_changed").asLong())
                 .isZero();
+    }
+
+    @Test
+    void aRunRatesOnlyAfterAnotherRunHasFinishedRating() throws Exception {
+        // given: a day of usage, and another run's rate step going (its lock held here, as that step holds it)
+        Path input = folder("rate-turns");
+        write(input.resolve("gateway.csv"), "turn1,2026-10-27T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok");
+        long lastStepBefore =
+                jdbc.queryForObject("SELECT COALESCE(MAX(step_execution_id), 0) FROM batch_step_execution", Long.class);
+        ExecutorService launcher = Executors.newSingleThreadExecutor();
+        Future<JobExecution> execution;
+        try (StepLock.Held otherRunRating = rateStepLock.hold(RatingStepConfiguration.RATE_STEP)) {
+            // when
+            execution = launcher.submit(() -> run("2026-10-27", input));
+
+            // then: this run reaches its rate step and waits there, with nothing rated
+            awaitStartedRateStepAfter(lastStepBefore, execution);
+            Thread.sleep(500);
+            assertThat(execution).isNotDone();
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM rated_aggregate WHERE hour_start = ?",
+                            Long.class,
+                            SqlTime.utc(Instant.parse("2026-10-27T10:00:00Z"))))
+                    .isZero();
+        } finally {
+            launcher.shutdown();
+        }
+
+        // and: it rates once the other run's step has ended
+        JobExecution done = execution.get(60, TimeUnit.SECONDS);
+        assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        // 1,000 input tokens x 2.50 / 1M = 0.0025, x 1.3 = 0.00325
+        assertThat(totals(report(done))).containsEntry("alice|openai/gpt-4o|input", "1000|0.0025|0.00325");
+    }
+
+    private void awaitStartedRateStepAfter(long lastStepBefore, Future<JobExecution> execution) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM batch_step_execution WHERE step_execution_id > ? AND step_name = ?"
+                                + " AND status = 'STARTED'",
+                        Long.class,
+                        lastStepBefore,
+                        RatingStepConfiguration.RATE_STEP)
+                == 0) {
+            assertThat(execution)
+                    .as("the run ended before it reached its rate step")
+                    .isNotDone();
+            assertThat(System.nanoTime())
+                    .as("the run reached its rate step within 60 s")
+                    .isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     JobExecution run(String date, Path input, Path prices) throws Exception {

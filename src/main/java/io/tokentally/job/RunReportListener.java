@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -201,7 +202,7 @@ public class RunReportListener implements JobExecutionListener {
         report.put("top_customers", topCustomers(billed));
         report.put("files", runFiles.stream().map(RunReportListener::fileJson).toList());
         report.put("snapshot_changes", snapshotChanges);
-        report.put("stripe", stripe(run, uploads, folder));
+        report.put("stripe", stripe(run, uploads, folder, uploadStepCompleted(execution)));
         report.put(
                 "findings",
                 findings.ofRun(run).stream().map(RunReportListener::findingJson).toList());
@@ -289,9 +290,10 @@ public class RunReportListener implements JobExecutionListener {
     }
 
     /** A dry run names its requests file only when the upload step wrote it: a run that stopped before has none. */
-    private Map<String, Object> stripe(long run, Map<String, Long> uploads, Path folder) {
+    private Map<String, Object> stripe(long run, Map<String, Long> uploads, Path folder, boolean uploaded) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dry_run", stripe.dryRun());
+        json.put("upload_step_completed", uploaded);
         json.put("meter_events_sent", uploads.getOrDefault("METER_EVENT:DELIVERED", 0L));
         json.put("meter_events_already_sent", uploads.getOrDefault("METER_EVENT:ALREADY_DELIVERED", 0L));
         json.put(
@@ -325,6 +327,14 @@ public class RunReportListener implements JobExecutionListener {
                         })
                         .toList());
         return json;
+    }
+
+    /** Whether this execution, or an earlier one of the run that this one resumed, completed the upload step. */
+    private boolean uploadStepCompleted(JobExecution execution) {
+        return Stream.concat(Stream.of(execution), jobRepository.getJobExecutions(execution.getJobInstance()).stream())
+                .flatMap(run -> run.getStepExecutions().stream())
+                .anyMatch(step -> step.getStepName().equals(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP)
+                        && step.getStatus() == BatchStatus.COMPLETED);
     }
 
     private static long rejectedUploads(Map<String, Long> uploads) {

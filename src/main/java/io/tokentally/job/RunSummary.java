@@ -94,7 +94,12 @@ public final class RunSummary {
                     "  stripe: dry run (no STRIPE_API_KEY); %,d requests it would send are in %s%n",
                     stripe.get("pending").asLong(), stripe.get("requests_file").asString()));
         } else if (stripe.get("dry_run").asBoolean() && stripe.get("pending").asLong() == 0) {
-            out.append("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send\n");
+            out.append("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send")
+                    .append(
+                            stripe.path("upload_step_completed").asBoolean(true)
+                                    ? ""
+                                    : ": the run ended before its upload step")
+                    .append('\n');
         } else if (stripe.get("dry_run").asBoolean()) {
             out.append(String.format(
                     "  stripe: dry run (no STRIPE_API_KEY); %,d requests wait in the outbox, none written:"

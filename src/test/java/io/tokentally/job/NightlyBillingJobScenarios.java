@@ -87,6 +87,8 @@ abstract class NightlyBillingJobScenarios {
         JsonNode counts = report.get("counts");
         assertThat(counts.get("read").asLong()).isEqualTo(8);
         assertThat(counts.get("accepted").asLong()).isEqualTo(6);
+        assertThat(report.get("stripe").get("upload_step_completed").asBoolean())
+                .isTrue();
         assertThat(counts.get("rejected").asLong()).isEqualTo(1);
         assertThat(counts.get("duplicates").asLong()).isEqualTo(1);
         // carol's billable request, as the UNATTRIBUTED_USAGE finding counts it; her error row is an error row
@@ -377,6 +379,8 @@ abstract class NightlyBillingJobScenarios {
         assertThat(report(failed).get("stripe").has("requests_file"))
                 .as("no requests file is named: the upload step never ran")
                 .isFalse();
+        assertThat(report(failed).get("stripe").get("upload_step_completed").asBoolean())
+                .isFalse();
 
         // when: the upload is completed and the day is run again
         Files.write(broken.resolve("gateway.csv.gz"), complete);
@@ -393,6 +397,8 @@ abstract class NightlyBillingJobScenarios {
         assertThat(restartedReport.get("counts").get("read").asLong()).isEqualTo(2_000);
         assertThat(restartedReport.get("stripe").get("requests_file").asString())
                 .isEqualTo("stripe-requests.jsonl");
+        assertThat(restartedReport.get("stripe").get("upload_step_completed").asBoolean())
+                .isTrue();
         assertThat(restartedReport.get("counts").get("accepted").asLong())
                 .isEqualTo(report(reference).get("counts").get("accepted").asLong());
         assertThat(totals(restartedReport)).isEqualTo(totals(report(reference)));

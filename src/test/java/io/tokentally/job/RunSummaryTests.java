@@ -83,6 +83,22 @@ class RunSummaryTests {
     }
 
     @Test
+    void aDryRunThatFailedBeforeItsOutboxWasPlannedSaysItEndedEarly() {
+        // given: a run that failed before its upload step, with an empty outbox and no requests file
+        String report = REPORT.formatted("[]")
+                .replace("\"status\": \"COMPLETED\"", "\"status\": \"FAILED\"")
+                .replace(", \"requests_file\": \"stripe-requests.jsonl\"", ", \"upload_step_completed\": false");
+
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(report));
+
+        // then
+        assertThat(summary)
+                .contains("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send:"
+                        + " the run ended before its upload step\n");
+    }
+
+    @Test
     void saysNothingOfFindingsWhenThereAreNone() {
         // when
         String summary = RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted("[]")));

@@ -100,7 +100,10 @@ final class ModelIds {
      * {@code claude-sonnet-4-5}).
      */
     static String bareModel(String provider, String model) {
-        String bare = stripPrefixes(model);
+        String id = model.strip().toLowerCase(Locale.ROOT);
+        String own = provider + "/";
+        // the provider's own prefix, for providers the rules know no prefixes of ("azure/gpt-4o" from azure)
+        String bare = stripPrefixes(id.startsWith(own) && id.length() > own.length() ? id.substring(own.length()) : id);
         return provider.equals("anthropic") ? GatewayModels.dashedVersions(bare) : bare;
     }
 

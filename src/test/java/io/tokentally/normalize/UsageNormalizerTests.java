@@ -193,17 +193,18 @@ class UsageNormalizerTests {
         // when
         UsageNormalizer.Result result = normalizer.normalize(row);
 
-        // then accepted, under the row's own ids (lower case), its hour's start as its price epoch
+        // then accepted, under the row's own ids (lower case, without the provider's own prefix), its hour's start
+        // as its price epoch
         assertThat(result.reject()).isNull();
         assertThat(result.line().provider()).isEqualTo("mistral");
-        assertThat(result.line().model()).isEqualTo("mistral/mistral/mistral-large-2411");
+        assertThat(result.line().model()).isEqualTo("mistral/mistral-large-2411");
         assertThat(result.line().priceEpoch()).isEqualTo(NOON);
         assertThat(result.line().contextTier()).isEqualTo(ContextTier.STANDARD);
         assertThat(result.line().input()).isEqualTo(100);
         // and listed among the rejects with its line, as the usage format's rule says
         assertThat(result.held().code()).isEqualTo(RejectCode.NO_PRICE);
         assertThat(result.held().lineNo()).isEqualTo(42);
-        assertThat(result.held().message()).contains("mistral/mistral/mistral-large-2411", "held back");
+        assertThat(result.held().message()).contains("mistral/mistral-large-2411", "held back");
     }
 
     @Test

@@ -44,7 +44,9 @@ class PriceCatalogTests {
             price(15, "anthropic/claude-sonnet-4", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "15", 200_000L),
             price(16, "google/gemini-2.5-pro", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "1.25", 200_000L),
             price(17, "google/gemini-2.5-pro", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", 200_000L),
-            price(18, "anthropic/claude-sonnet-4-5:us", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3.3", null)));
+            price(18, "anthropic/claude-sonnet-4-5:us", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3.3", null),
+            price(19, "azure/gpt-4o", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "2.75", null),
+            price(20, "custom/acme-ft", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "4", null)));
 
     static Price price(
             long id, String model, TokenType type, ContextTier context, Instant from, String usd, Long threshold) {
@@ -59,7 +61,10 @@ class PriceCatalogTests {
         "openai,    OpenAI/GPT-4o,                   openai/gpt-4o",
         "google,    models/gemini-2.5-pro,           google/gemini-2.5-pro",
         "google,    gemini/gemini-2.5-pro,           google/gemini-2.5-pro",
-        "anthropic, anthropic/claude-sonnet-4-5,     anthropic/claude-sonnet-4-5"
+        "anthropic, anthropic/claude-sonnet-4-5,     anthropic/claude-sonnet-4-5",
+        "azure,     gpt-4o,                          azure/gpt-4o",
+        "azure,     azure/gpt-4o,                    azure/gpt-4o",
+        "custom,    custom/acme-ft,                  custom/acme-ft"
     })
     void resolvesExactKeysWithOrWithoutProviderPrefixes(String provider, String written, String canonical) {
         // given CATALOG
@@ -109,6 +114,19 @@ class PriceCatalogTests {
 
         // then: the dated id finds the :us price, never the standard one
         assertThat(model).isEqualTo(canonical.isEmpty() ? Optional.empty() : Optional.of(canonical));
+    }
+
+    @Test
+    void anUnpricedModelOfAProviderOfItsOwnIsNamedWithoutItsProvidersPrefix() {
+        // given CATALOG, which has no mistral price
+
+        // when
+        String model = CATALOG.modelId("mistral", "mistral/mistral-large-2411");
+
+        // then: held under the id a price for it would have, so adding that price bills it
+        assertThat(model).isEqualTo("mistral/mistral-large-2411");
+        // and usage held under the doubled id that versions before this one gave finds its price too
+        assertThat(CATALOG.pricedModel("azure", "azure/azure/gpt-4o")).contains("azure/gpt-4o");
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * rated_run}, the report's {@code aggregates_changed}); a change of the request count, price version or
  * plan alone is written in place. What it writes is marked in the chunk's transaction ({@link WrittenMarks}).
  * The rate step is not parallel, and runs rate one at a time (the rate step's {@link
- * io.tokentally.shared.StepLock}), so no other writer changes an hour while this one keeps it.
+ * io.tokentally.shared.StepLock}), so no other writer changes the aggregates of an hour while this one keeps them.
  */
 class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 

@@ -55,23 +55,24 @@ public class RatingStepConfiguration {
             RatingProperties properties,
             BackgroundCommits backgroundCommits,
             StepLock rateStepLock) {
-        return new StepBuilder(RATE_STEP, jobRepository)
+        return rateStepLock.around(new StepBuilder(RATE_STEP, jobRepository)
                 .<HourlyUsage, Rater.Rating>chunk(properties.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(hourlyUsageItemReader)
                 .processor(rateItemProcessor)
                 .writer(ratingItemWriter)
-                .listener(rateStepLock)
                 .listener(new HeldUsageListener(heldUsage))
                 .listener(backgroundCommits)
-                .build();
+                .build());
     }
 
     /**
-     * Lets one run at a time rate. A rate step sums an hour's usage and then writes its aggregates; if another
-     * run's late file added rows to that hour in between and that run rated the hour first, the later write
-     * would put back a total without them. One at a time, the step that rates an hour last has read every
-     * row committed before it began.
+     * Lets one run at a time rate. A rate step sums an hour's usage and then writes its aggregates. Two runs
+     * rating the same hour at once (a late file in each) could interleave so that the later write puts back a
+     * total read before the other run's rows. Taking turns, the run that rates an hour last read it after every
+     * rate before it ended; and every run that adds rows to an hour (its files, or held usage it settles) rates
+     * that hour afterwards. So the last total of an hour counts every row, whatever a total written in between
+     * lacked.
      */
     @Bean
     StepLock rateStepLock(DataSource dataSource) {

@@ -616,18 +616,21 @@ abstract class NightlyBillingJobScenarios {
         // given: a day of usage, and another run's rate step going (its lock held here, as that step holds it)
         Path input = folder("rate-turns");
         write(input.resolve("gateway.csv"), "turn1,2026-10-27T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok");
-        long lastStepBefore =
-                jdbc.queryForObject("SELECT COALESCE(MAX(step_execution_id), 0) FROM batch_step_execution", Long.class);
         ExecutorService launcher = Executors.newSingleThreadExecutor();
         Future<JobExecution> execution;
         try (StepLock.Held otherRunRating = rateStepLock.hold(RatingStepConfiguration.RATE_STEP)) {
             // when
             execution = launcher.submit(() -> run("2026-10-27", input));
 
-            // then: this run reaches its rate step and waits there, with nothing rated
-            awaitStartedRateStepAfter(lastStepBefore, execution);
-            Thread.sleep(500);
-            assertThat(execution).isNotDone();
+            // then: this run reaches its rate step and waits for its turn, with nothing rated
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (rateStepLock.waiting() == 0) {
+                assertThat(execution)
+                        .as("the run ended before it reached its rate step")
+                        .isNotDone();
+                assertThat(System.nanoTime()).as("the run waits within 60 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
             assertThat(jdbc.queryForObject(
                             "SELECT COUNT(*) FROM rated_aggregate WHERE hour_start = ?",
                             Long.class,
@@ -635,32 +638,14 @@ abstract class NightlyBillingJobScenarios {
                     .isZero();
         } finally {
             launcher.shutdown();
+            launcher.awaitTermination(60, TimeUnit.SECONDS);
         }
 
         // and: it rates once the other run's step has ended
-        JobExecution done = execution.get(60, TimeUnit.SECONDS);
+        JobExecution done = execution.get();
         assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         // 1,000 input tokens x 2.50 / 1M = 0.0025, x 1.3 = 0.00325
         assertThat(totals(report(done))).containsEntry("alice|openai/gpt-4o|input", "1000|0.0025|0.00325");
-    }
-
-    private void awaitStartedRateStepAfter(long lastStepBefore, Future<JobExecution> execution) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (jdbc.queryForObject(
-                        "SELECT COUNT(*) FROM batch_step_execution WHERE step_execution_id > ? AND step_name = ?"
-                                + " AND status = 'STARTED'",
-                        Long.class,
-                        lastStepBefore,
-                        RatingStepConfiguration.RATE_STEP)
-                == 0) {
-            assertThat(execution)
-                    .as("the run ended before it reached its rate step")
-                    .isNotDone();
-            assertThat(System.nanoTime())
-                    .as("the run reached its rate step within 60 s")
-                    .isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     JobExecution run(String date, Path input, Path prices) throws Exception {

@@ -66,7 +66,7 @@ final class EarlierStepOutputs {
                 .anyMatch(s -> s.getStepName().equals(step));
     }
 
-    private static boolean completed(JobExecution execution, String step) {
+    static boolean completed(JobExecution execution, String step) {
         return execution.getStepExecutions().stream()
                 .anyMatch(s -> s.getStepName().equals(step) && s.getStatus() == BatchStatus.COMPLETED);
     }

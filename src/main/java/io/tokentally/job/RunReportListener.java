@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -105,7 +104,8 @@ public class RunReportListener implements JobExecutionListener {
         Path folder = RunFolders.of(properties.runsDir(), JOB_NAME, date, execution.getId());
         try {
             Files.createDirectories(folder);
-            copyEarlierStepOutputs(execution);
+            List<JobExecution> executions = jobRepository.getJobExecutions(execution.getJobInstance());
+            copyEarlierStepOutputs(execution, executions);
             long run = execution.getJobInstance().getInstanceId();
             Map<String, Long> uploads = outbox.countsOfRun(run);
             if (execution.getStatus() == BatchStatus.COMPLETED && rejectedUploads(uploads) > 0) {
@@ -118,7 +118,7 @@ public class RunReportListener implements JobExecutionListener {
             RejectsCsv.write(folder.resolve("rejects.csv"), rejects.rejectsOfRun(run));
             reconciliation.write(folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)));
             Map<String, Object> report =
-                    report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads, folder);
+                    report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads, folder, executions);
             // report.json comes last, whole: its presence tells API clients the run's files are all written
             RunFolders.writeWhole(folder.resolve("report.json"), JSON.writeValueAsBytes(report));
             log.info("Run report written to {}", folder.toAbsolutePath());
@@ -148,13 +148,9 @@ public class RunReportListener implements JobExecutionListener {
     }
 
     /** See {@link EarlierStepOutputs}; a copy that fails is logged, and the run report is still written. */
-    private void copyEarlierStepOutputs(JobExecution execution) {
+    private void copyEarlierStepOutputs(JobExecution execution, List<JobExecution> executions) {
         try {
-            EarlierStepOutputs.copyInto(
-                    properties.runsDir(),
-                    JOB_NAME,
-                    execution,
-                    jobRepository.getJobExecutions(execution.getJobInstance()));
+            EarlierStepOutputs.copyInto(properties.runsDir(), JOB_NAME, execution, executions);
         } catch (IOException | RuntimeException e) {
             log.warn(
                     "The files of the steps an earlier execution completed could not be copied into this run folder;"
@@ -175,8 +171,14 @@ public class RunReportListener implements JobExecutionListener {
         }
     }
 
+    /** @param executions every execution of the run, this one included */
     Map<String, Object> report(
-            JobExecution execution, long run, UsageWindow window, Map<String, Long> uploads, Path folder) {
+            JobExecution execution,
+            long run,
+            UsageWindow window,
+            Map<String, Long> uploads,
+            Path folder,
+            List<JobExecution> executions) {
         List<RunFile> runFiles = files.filesOfRun(run);
         RunTotalsRepository.RunTotals rated = totals.totals(run, window);
         List<Total> billed = rated.billed();
@@ -202,7 +204,10 @@ public class RunReportListener implements JobExecutionListener {
         report.put("top_customers", topCustomers(billed));
         report.put("files", runFiles.stream().map(RunReportListener::fileJson).toList());
         report.put("snapshot_changes", snapshotChanges);
-        report.put("stripe", stripe(run, uploads, folder, uploadStepCompleted(execution)));
+        boolean uploaded = executions.stream()
+                .anyMatch(earlier ->
+                        EarlierStepOutputs.completed(earlier, UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP));
+        report.put("stripe", stripe(run, uploads, folder, uploaded));
         report.put(
                 "findings",
                 findings.ofRun(run).stream().map(RunReportListener::findingJson).toList());
@@ -327,14 +332,6 @@ public class RunReportListener implements JobExecutionListener {
                         })
                         .toList());
         return json;
-    }
-
-    /** Whether this execution, or an earlier one of the run that this one resumed, completed the upload step. */
-    private boolean uploadStepCompleted(JobExecution execution) {
-        return Stream.concat(Stream.of(execution), jobRepository.getJobExecutions(execution.getJobInstance()).stream())
-                .flatMap(run -> run.getStepExecutions().stream())
-                .anyMatch(step -> step.getStepName().equals(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP)
-                        && step.getStatus() == BatchStatus.COMPLETED);
     }
 
     private static long rejectedUploads(Map<String, Long> uploads) {

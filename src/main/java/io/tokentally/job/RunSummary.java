@@ -98,7 +98,7 @@ public final class RunSummary {
                     .append(
                             stripe.path("upload_step_completed").asBoolean(true)
                                     ? ""
-                                    : ": the run ended before its upload step")
+                                    : ": the run ended before its upload step completed")
                     .append('\n');
         } else if (stripe.get("dry_run").asBoolean()) {
             out.append(String.format(

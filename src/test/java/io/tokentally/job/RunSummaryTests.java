@@ -95,7 +95,7 @@ class RunSummaryTests {
         // then
         assertThat(summary)
                 .contains("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send:"
-                        + " the run ended before its upload step\n");
+                        + " the run ended before its upload step completed\n");
     }
 
     @Test

@@ -79,7 +79,10 @@ public final class PriceCatalog implements ModelCatalog {
                 return Optional.of(candidate);
             }
         }
-        return Optional.empty();
+        // versions before 2026-11-30 kept a provider's own prefix ("azure/azure/gpt-4o"); a price added under
+        // that id still prices the model
+        String doubled = provider + "/" + ModelIds.stripPrefixes(model);
+        return models.containsKey(doubled) ? Optional.of(doubled) : Optional.empty();
     }
 
     @Override

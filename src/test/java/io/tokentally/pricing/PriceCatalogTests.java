@@ -46,7 +46,8 @@ class PriceCatalogTests {
             price(17, "google/gemini-2.5-pro", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", 200_000L),
             price(18, "anthropic/claude-sonnet-4-5:us", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3.3", null),
             price(19, "azure/gpt-4o", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "2.75", null),
-            price(20, "custom/acme-ft", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "4", null)));
+            price(20, "custom/acme-ft", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "4", null),
+            price(21, "acme/acme/llm-1", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "1", null)));
 
     static Price price(
             long id, String model, TokenType type, ContextTier context, Instant from, String usd, Long threshold) {
@@ -64,7 +65,9 @@ class PriceCatalogTests {
         "anthropic, anthropic/claude-sonnet-4-5,     anthropic/claude-sonnet-4-5",
         "azure,     gpt-4o,                          azure/gpt-4o",
         "azure,     azure/gpt-4o,                    azure/gpt-4o",
-        "custom,    custom/acme-ft,                  custom/acme-ft"
+        "custom,    custom/acme-ft,                  custom/acme-ft",
+        // priced under the id earlier versions gave a model written with its own provider's prefix
+        "acme,      acme/llm-1,                      acme/acme/llm-1"
     })
     void resolvesExactKeysWithOrWithoutProviderPrefixes(String provider, String written, String canonical) {
         // given CATALOG

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * same token type and service tier, except in a priority or flex tier without long-context prices of its
  * own of a model that prices long context in the standard tier (there its standard-context price is below
  * a standard long-context request's, so the usage is held until the tier's long-context prices exist); a
- * cache read or cache write price falls back to the input price.
+ * cache read or cache write price falls back to the input price of the same tiers (a batch cache read of a
+ * model without cache prices is priced as batch input).
  */
 public final class PriceCatalog implements ModelCatalog {
 

@@ -55,15 +55,17 @@ public class RatingStepConfiguration {
             RatingProperties properties,
             BackgroundCommits backgroundCommits,
             StepLock rateStepLock) {
-        return rateStepLock.around(new StepBuilder(RATE_STEP, jobRepository)
-                .<HourlyUsage, Rater.Rating>chunk(properties.chunkSize())
-                .transactionManager(transactionManager)
-                .reader(hourlyUsageItemReader)
-                .processor(rateItemProcessor)
-                .writer(ratingItemWriter)
-                .listener(new HeldUsageListener(heldUsage))
-                .listener(backgroundCommits)
-                .build());
+        return rateStepLock.around(
+                new StepBuilder(RATE_STEP, jobRepository)
+                        .<HourlyUsage, Rater.Rating>chunk(properties.chunkSize())
+                        .transactionManager(transactionManager)
+                        .reader(hourlyUsageItemReader)
+                        .processor(rateItemProcessor)
+                        .writer(ratingItemWriter)
+                        .listener(new HeldUsageListener(heldUsage))
+                        .listener(backgroundCommits)
+                        .build(),
+                StepLock.stopRequestedIn(jobRepository));
     }
 
     /**

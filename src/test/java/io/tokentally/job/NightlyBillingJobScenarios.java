@@ -27,6 +27,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -60,6 +61,9 @@ abstract class NightlyBillingJobScenarios {
 
     @Autowired
     StepLock rateStepLock;
+
+    @Autowired
+    JobOperator jobOperator;
 
     abstract Path workDir();
 
@@ -623,14 +627,7 @@ abstract class NightlyBillingJobScenarios {
             execution = launcher.submit(() -> run("2026-10-27", input));
 
             // then: this run reaches its rate step and waits for its turn, with nothing rated
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (rateStepLock.waiting() == 0) {
-                assertThat(execution)
-                        .as("the run ended before it reached its rate step")
-                        .isNotDone();
-                assertThat(System.nanoTime()).as("the run waits within 60 s").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            awaitWaitingToRate(execution);
             assertThat(jdbc.queryForObject(
                             "SELECT COUNT(*) FROM rated_aggregate WHERE hour_start = ?",
                             Long.class,
@@ -646,6 +643,63 @@ abstract class NightlyBillingJobScenarios {
         assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         // 1,000 input tokens x 2.50 / 1M = 0.0025, x 1.3 = 0.00325
         assertThat(totals(report(done))).containsEntry("alice|openai/gpt-4o|input", "1000|0.0025|0.00325");
+    }
+
+    @Test
+    void aRunAskedToStopWhileWaitingToRateStopsAndItsRestartRatesTheDay() throws Exception {
+        // given: a run waiting to rate while another run's rate step goes on
+        Path input = folder("rate-turn-stopped");
+        write(input.resolve("gateway.csv"), "turn2,2026-10-28T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok");
+        ExecutorService launcher = Executors.newSingleThreadExecutor();
+        JobExecution stopped;
+        try (StepLock.Held otherRunRating = rateStepLock.hold(RatingStepConfiguration.RATE_STEP)) {
+            Future<JobExecution> execution = launcher.submit(() -> run("2026-10-28", input));
+            awaitWaitingToRate(execution);
+
+            // when
+            jobOperator.stop(
+                    jobRepository.findRunningJobExecutions(NightlyBillingJobConfiguration.NIGHTLY_BILLING_JOB).stream()
+                            .filter(running -> running.getJobParameters()
+                                    .getString(BillingJobParameters.DATE)
+                                    .equals("2026-10-28"))
+                            .findFirst()
+                            .orElseThrow());
+
+            // then: it ends STOPPED while the other run still rates, with nothing rated
+            stopped = execution.get(60, TimeUnit.SECONDS);
+        } finally {
+            launcher.shutdown();
+            launcher.awaitTermination(60, TimeUnit.SECONDS);
+        }
+        assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(stopped.getStepExecutions())
+                .filteredOn(step -> step.getStepName().equals(RatingStepConfiguration.RATE_STEP))
+                .singleElement()
+                .satisfies(step -> assertThat(step.getStatus()).isEqualTo(BatchStatus.STOPPED));
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM rated_aggregate WHERE hour_start = ?",
+                        Long.class,
+                        SqlTime.utc(Instant.parse("2026-10-28T10:00:00Z"))))
+                .isZero();
+
+        // and: running the date again restarts it, and it rates the day
+        JobExecution restarted = run("2026-10-28", input);
+        assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(restarted.getJobInstance().getInstanceId())
+                .isEqualTo(stopped.getJobInstance().getInstanceId());
+        assertThat(totals(report(restarted))).containsEntry("alice|openai/gpt-4o|input", "1000|0.0025|0.00325");
+    }
+
+    /** Waits until a run of this process queues for the rate step's lock. */
+    private void awaitWaitingToRate(Future<JobExecution> execution) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (rateStepLock.waiting() == 0) {
+            assertThat(execution)
+                    .as("the run ended before it reached its rate step")
+                    .isNotDone();
+            assertThat(System.nanoTime()).as("the run waits within 60 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     JobExecution run(String date, Path input, Path prices) throws Exception {

@@ -55,17 +55,15 @@ public class RatingStepConfiguration {
             RatingProperties properties,
             BackgroundCommits backgroundCommits,
             StepLock rateStepLock) {
-        return rateStepLock.around(
-                new StepBuilder(RATE_STEP, jobRepository)
-                        .<HourlyUsage, Rater.Rating>chunk(properties.chunkSize())
-                        .transactionManager(transactionManager)
-                        .reader(hourlyUsageItemReader)
-                        .processor(rateItemProcessor)
-                        .writer(ratingItemWriter)
-                        .listener(new HeldUsageListener(heldUsage))
-                        .listener(backgroundCommits)
-                        .build(),
-                StepLock.stopRequestedIn(jobRepository));
+        return rateStepLock.around(new StepBuilder(RATE_STEP, jobRepository)
+                .<HourlyUsage, Rater.Rating>chunk(properties.chunkSize())
+                .transactionManager(transactionManager)
+                .reader(hourlyUsageItemReader)
+                .processor(rateItemProcessor)
+                .writer(ratingItemWriter)
+                .listener(new HeldUsageListener(heldUsage))
+                .listener(backgroundCommits)
+                .build());
     }
 
     /**
@@ -77,8 +75,8 @@ public class RatingStepConfiguration {
      * lacked.
      */
     @Bean
-    StepLock rateStepLock(DataSource dataSource) {
-        return new StepLock(dataSource, SqlDialect.of(dataSource), RATE_STEP_LOCK_KEY);
+    StepLock rateStepLock(DataSource dataSource, JobRepository jobRepository) {
+        return new StepLock(dataSource, SqlDialect.of(dataSource), RATE_STEP_LOCK_KEY, jobRepository);
     }
 
     /**

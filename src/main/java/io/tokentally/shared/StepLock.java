@@ -5,18 +5,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -26,15 +24,15 @@ import org.springframework.batch.core.step.StoppableStep;
 /**
  * Lets one run at a time execute a step, across every process that shares the database. {@link #around} wraps
  * the step, so the lock is taken before any of its listeners run and given back however it ends. In this
- * process a fair semaphore queues the runs, so a process ties up at most one pooled connection waiting; on
- * PostgreSQL the holder also takes a session-level advisory lock on a pooled connection of its own, kept as long
+ * process a semaphore admits one run, so a process ties up at most one pooled connection waiting; on
+ * PostgreSQL that run also takes a session-level advisory lock on a pooled connection of its own, kept as long
  * as the lock (the database frees it if the process dies). The embedded H2 is opened by one process, so the
- * semaphore is the whole lock there. One instance per key and process.
+ * semaphore is the whole lock there. Waiting runs look every half second whether the lock is free, in no
+ * particular order, or whether their run was asked to stop. One instance per key and process.
  */
 public class StepLock {
 
     private static final Logger log = LoggerFactory.getLogger(StepLock.class);
-    /** How often a waiting run looks whether the lock is free, or its run was asked to stop. */
     private static final Duration POLL = Duration.ofMillis(500);
 
     /** The lock while it is held; closing it gives the lock back (again: nothing). */
@@ -43,33 +41,34 @@ public class StepLock {
         void close();
     }
 
+    /** The run of a step waiting for the lock was asked to stop (or its thread interrupted). */
+    static final class StoppedWaiting extends RuntimeException {
+        StoppedWaiting(String message) {
+            super(message);
+        }
+    }
+
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final long advisoryKey;
-    private final Semaphore permit = new Semaphore(1, true);
-    /** Runs of this process that hold the permit and wait for a run of another process. */
-    private final AtomicInteger waitingForOtherProcesses = new AtomicInteger();
+    private final JobRepository jobRepository;
+    private final Semaphore permit = new Semaphore(1);
+    private final AtomicInteger waiting = new AtomicInteger();
 
-    public StepLock(DataSource dataSource, SqlDialect dialect, long advisoryKey) {
+    /** @param jobRepository where a waiting run sees that it was asked to stop, and records how its step ended */
+    public StepLock(DataSource dataSource, SqlDialect dialect, long advisoryKey, JobRepository jobRepository) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.advisoryKey = advisoryKey;
-    }
-
-    /** Whether the run of a step execution was asked to stop, as the job repository has it. */
-    public static Predicate<StepExecution> stopRequestedIn(JobRepository jobRepository) {
-        return stepExecution -> {
-            JobExecution run = jobRepository.getJobExecution(stepExecution.getJobExecutionId());
-            return run != null && (run.isStopping() || run.getStatus() == BatchStatus.STOPPED);
-        };
+        this.jobRepository = jobRepository;
     }
 
     /**
-     * The step, executed under this lock. A run waiting for it shows the step as STARTING. A run asked to stop
-     * while it waits ({@code stopRequested}) stops waiting and executes the step unlocked: the step sees the
-     * stop as it starts and ends STOPPED before its first chunk, as a step stopped at a chunk boundary does.
+     * The step, executed under this lock. A run waiting for it shows the step as STARTING. If the run is asked to
+     * stop while it waits, the step ends STOPPED without having started (its restart executes it); if waiting
+     * fails (the database is gone), it ends FAILED. A job operator's stop reaches the step it wraps.
      */
-    public Step around(Step step, Predicate<StepExecution> stopRequested) {
+    public Step around(Step step) {
         return new StoppableStep() {
             @Override
             public String getName() {
@@ -88,21 +87,25 @@ public class StepLock {
 
             @Override
             public void execute(StepExecution stepExecution) throws JobInterruptedException {
-                Optional<Held> held = hold(step.getName(), () -> stopRequested.test(stepExecution));
+                Held held;
                 try {
+                    held = hold(step.getName(), () -> stopRequested(stepExecution));
+                } catch (StoppedWaiting e) {
+                    end(stepExecution, BatchStatus.STOPPED, ExitStatus.STOPPED, e);
+                    throw new JobInterruptedException(e.getMessage());
+                } catch (RuntimeException e) {
+                    end(stepExecution, BatchStatus.FAILED, ExitStatus.FAILED, e);
+                    throw e;
+                }
+                try (held) {
                     step.execute(stepExecution);
-                } finally {
-                    held.ifPresent(Held::close);
                 }
             }
 
-            /** What a job operator's stop does to the step it wraps (a running step's row says STOPPED at once). */
             @Override
             public void stop(StepExecution stepExecution) {
                 if (step instanceof StoppableStep stoppable) {
                     stoppable.stop(stepExecution);
-                } else {
-                    StoppableStep.super.stop(stepExecution);
                 }
             }
         };
@@ -110,42 +113,79 @@ public class StepLock {
 
     /** Takes the lock, waiting as long as another run's {@code step} holds it. */
     public Held hold(String step) {
-        return hold(step, () -> false).orElseThrow();
+        return hold(step, () -> false);
     }
 
     /** How many runs of this process wait for the lock. */
     public int waiting() {
-        return permit.getQueueLength() + waitingForOtherProcesses.get();
+        return waiting.get();
     }
 
-    /** Takes the lock, or gives up waiting for it, holding nothing, once {@code stopping} says so. */
-    private Optional<Held> hold(String step, BooleanSupplier stopping) {
+    /** Takes the lock, waiting until it is free or {@code stopping} says to give up ({@link StoppedWaiting}). */
+    Held hold(String step, BooleanSupplier stopping) {
         if (!permit.tryAcquire()) {
             log.info("{} waits for another run's {} to end", step, step);
-            while (!acquirePermitWithinPoll(step)) {
-                if (stopping.getAsBoolean()) {
-                    return Optional.empty();
+            waiting.incrementAndGet();
+            try {
+                while (!acquirePermitWithinPoll(step)) {
+                    giveUpIf(stopping, step);
                 }
+            } finally {
+                waiting.decrementAndGet();
             }
         }
+        return lockedWithPermit(step, stopping);
+    }
+
+    /** With this process's permit taken: the lock, and the permit given back if taking the lock fails. */
+    private Held lockedWithPermit(String step, BooleanSupplier stopping) {
+        boolean locked = false;
         try {
-            if (dialect != SqlDialect.POSTGRESQL) {
-                return Optional.of(once(permit::release));
-            }
-            Optional<Held> advisory = holdAdvisoryLock(step, stopping);
-            if (advisory.isEmpty()) {
-                permit.release();
-            }
-            return advisory.map(lock -> once(() -> {
+            Held held = dialect == SqlDialect.POSTGRESQL ? holdAdvisoryLock(step, stopping) : () -> {};
+            locked = true;
+            return once(() -> {
                 try {
-                    lock.close();
+                    held.close();
                 } finally {
                     permit.release();
                 }
-            }));
-        } catch (RuntimeException e) {
-            permit.release();
-            throw e;
+            });
+        } finally {
+            if (!locked) {
+                permit.release();
+            }
+        }
+    }
+
+    private Held holdAdvisoryLock(String step, BooleanSupplier stopping) {
+        boolean locked = false;
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            if (!tryLock(connection)) {
+                log.info("{} waits for a run of another process to end its {}", step, step);
+                waiting.incrementAndGet();
+                try {
+                    while (!tryLock(connection)) {
+                        giveUpIf(stopping, step);
+                        Thread.sleep(POLL.toMillis());
+                    }
+                } finally {
+                    waiting.decrementAndGet();
+                }
+            }
+            locked = true;
+            Connection lockedBy = connection;
+            return () -> release(lockedBy, step);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot take the lock of " + step, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoppedWaiting(step + " was interrupted waiting for another run's " + step);
+        } finally {
+            if (!locked && connection != null) {
+                closeQuietly(connection);
+            }
         }
     }
 
@@ -154,40 +194,31 @@ public class StepLock {
             return permit.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(step + " was interrupted waiting for another run's " + step, e);
+            throw new StoppedWaiting(step + " was interrupted waiting for another run's " + step);
         }
     }
 
-    private Optional<Held> holdAdvisoryLock(String step, BooleanSupplier stopping) {
+    private static void giveUpIf(BooleanSupplier stopping, String step) {
+        if (stopping.getAsBoolean()) {
+            throw new StoppedWaiting(step + " was stopped waiting for another run's " + step);
+        }
+    }
+
+    /** Whether the step's run was asked to stop: the job repository's own check, done at every chunk boundary. */
+    private boolean stopRequested(StepExecution stepExecution) {
+        jobRepository.update(stepExecution);
+        return stepExecution.isTerminateOnly();
+    }
+
+    /** Records a step that ended while it waited, as Batch records a step that ended (it has no start or end time). */
+    private void end(StepExecution stepExecution, BatchStatus status, ExitStatus exitStatus, RuntimeException cause) {
+        stepExecution.setStatus(status);
+        stepExecution.setExitStatus(exitStatus.addExitDescription(cause));
+        stepExecution.addFailureException(cause);
         try {
-            Connection connection = dataSource.getConnection();
-            try {
-                if (!tryLock(connection)) {
-                    log.info("{} waits for a run of another process to end its {}", step, step);
-                    waitingForOtherProcesses.incrementAndGet();
-                    try {
-                        while (!tryLock(connection)) {
-                            if (stopping.getAsBoolean()) {
-                                connection.close();
-                                return Optional.empty();
-                            }
-                            Thread.sleep(POLL.toMillis());
-                        }
-                    } finally {
-                        waitingForOtherProcesses.decrementAndGet();
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                connection.close();
-                throw e;
-            } catch (InterruptedException e) {
-                connection.close();
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(step + " was interrupted waiting for another run's " + step, e);
-            }
-            return Optional.of(() -> release(connection, step));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot take the lock of " + step, e);
+            jobRepository.update(stepExecution);
+        } catch (RuntimeException e) {
+            log.error("could not record that {} ended {} while it waited", stepExecution.getStepName(), status, e);
         }
     }
 
@@ -197,7 +228,7 @@ public class StepLock {
      */
     private void release(Connection connection, String step) {
         try {
-            if (unlock(connection)) {
+            if (call(connection, "pg_advisory_unlock")) {
                 connection.close();
                 return;
             }
@@ -207,21 +238,17 @@ public class StepLock {
         }
         try {
             connection.abort(Runnable::run);
-            connection.close();
         } catch (SQLException e) {
             log.warn(
                     "could not end the session holding the lock of {}; it stays taken until that session ends",
                     step,
                     e);
         }
+        closeQuietly(connection);
     }
 
     private boolean tryLock(Connection connection) throws SQLException {
         return call(connection, "pg_try_advisory_lock");
-    }
-
-    private boolean unlock(Connection connection) throws SQLException {
-        return call(connection, "pg_advisory_unlock");
     }
 
     private boolean call(Connection connection, String function) throws SQLException {
@@ -230,6 +257,14 @@ public class StepLock {
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() && result.getBoolean(1);
             }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            log.warn("could not close a connection of the step lock", e);
         }
     }
 

@@ -635,7 +635,7 @@ abstract class NightlyBillingJobScenarios {
                     .isZero();
         } finally {
             launcher.shutdown();
-            launcher.awaitTermination(60, TimeUnit.SECONDS);
+            assertThat(launcher.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         }
 
         // and: it rates once the other run's step has ended
@@ -669,13 +669,22 @@ abstract class NightlyBillingJobScenarios {
             stopped = execution.get(60, TimeUnit.SECONDS);
         } finally {
             launcher.shutdown();
-            launcher.awaitTermination(60, TimeUnit.SECONDS);
+            assertThat(launcher.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
         assertThat(stopped.getStepExecutions())
                 .filteredOn(step -> step.getStepName().equals(RatingStepConfiguration.RATE_STEP))
                 .singleElement()
-                .satisfies(step -> assertThat(step.getStatus()).isEqualTo(BatchStatus.STOPPED));
+                .satisfies(step -> {
+                    assertThat(step.getStatus()).isEqualTo(BatchStatus.STOPPED);
+                    assertThat(step.getWriteCount()).isZero();
+                });
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM batch_step_execution WHERE job_execution_id = ? AND step_name = ?",
+                        String.class,
+                        stopped.getId(),
+                        RatingStepConfiguration.RATE_STEP))
+                .isEqualTo("STOPPED");
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM rated_aggregate WHERE hour_start = ?",
                         Long.class,

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
@@ -25,8 +26,9 @@ class StepLockIntegrationTests {
     /** A key of this test's own: advisory locks are the database's, shared with every other test. */
     private final long key = ThreadLocalRandom.current().nextLong();
 
-    private final StepLock oneProcess = new StepLock(dataSource, SqlDialect.POSTGRESQL, key);
-    private final StepLock anotherProcess = new StepLock(dataSource, SqlDialect.POSTGRESQL, key);
+    // no step here waits while the lock is free, or ends while waiting, so no job repository is asked
+    private final StepLock oneProcess = new StepLock(dataSource, SqlDialect.POSTGRESQL, key, null);
+    private final StepLock anotherProcess = new StepLock(dataSource, SqlDialect.POSTGRESQL, key, null);
     private final ExecutorService runs = Executors.newSingleThreadExecutor();
 
     @AfterEach
@@ -68,10 +70,40 @@ class StepLockIntegrationTests {
         };
 
         // when
-        assertThatThrownBy(() -> oneProcess.around(failing, execution -> false).execute(null))
-                .hasMessage("the step failed");
+        assertThatThrownBy(() -> oneProcess.around(failing).execute(null)).hasMessage("the step failed");
 
         // then
+        assertThat(grantedLocks()).isZero();
+        runs.submit(() -> anotherProcess.hold("rateStep").close()).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRunAskedToStopGivesUpWaitingAndLeavesTheLockToItsHolder() throws Exception {
+        // given: a run of another process waiting for the lock
+        AtomicBoolean stop = new AtomicBoolean();
+        Future<?> waiting;
+        try (StepLock.Held held = oneProcess.hold("rateStep")) {
+            waiting =
+                    runs.submit(() -> anotherProcess.hold("rateStep", stop::get).close());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (anotherProcess.waiting() == 0) {
+                assertThat(System.nanoTime())
+                        .as("the other process waits within 30 s")
+                        .isLessThan(deadline);
+                Thread.sleep(20);
+            }
+
+            // when
+            stop.set(true);
+
+            // then: it gives up without the lock, which its holder keeps
+            assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StepLock.StoppedWaiting.class);
+            assertThat(anotherProcess.waiting()).isZero();
+            assertThat(grantedLocks()).isOne();
+        }
+
+        // and: once the holder gives it back, that process takes it at once
         assertThat(grantedLocks()).isZero();
         runs.submit(() -> anotherProcess.hold("rateStep").close()).get(30, TimeUnit.SECONDS);
     }

@@ -628,11 +628,7 @@ abstract class NightlyBillingJobScenarios {
 
             // then: this run reaches its rate step and waits for its turn, with nothing rated
             awaitWaitingToRate(execution);
-            assertThat(jdbc.queryForObject(
-                            "SELECT COUNT(*) FROM rated_aggregate WHERE hour_start = ?",
-                            Long.class,
-                            SqlTime.utc(Instant.parse("2026-10-27T10:00:00Z"))))
-                    .isZero();
+            assertThat(aggregatesOfHour("2026-10-27T10:00:00Z")).isZero();
         } finally {
             launcher.shutdown();
             assertThat(launcher.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
@@ -685,11 +681,7 @@ abstract class NightlyBillingJobScenarios {
                         stopped.getId(),
                         RatingStepConfiguration.RATE_STEP))
                 .isEqualTo("STOPPED");
-        assertThat(jdbc.queryForObject(
-                        "SELECT COUNT(*) FROM rated_aggregate WHERE hour_start = ?",
-                        Long.class,
-                        SqlTime.utc(Instant.parse("2026-10-28T10:00:00Z"))))
-                .isZero();
+        assertThat(aggregatesOfHour("2026-10-28T10:00:00Z")).isZero();
 
         // and: running the date again restarts it, and it rates the day
         JobExecution restarted = run("2026-10-28", input);
@@ -697,6 +689,13 @@ abstract class NightlyBillingJobScenarios {
         assertThat(restarted.getJobInstance().getInstanceId())
                 .isEqualTo(stopped.getJobInstance().getInstanceId());
         assertThat(totals(report(restarted))).containsEntry("alice|openai/gpt-4o|input", "1000|0.0025|0.00325");
+    }
+
+    private long aggregatesOfHour(String hour) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM rated_aggregate WHERE hour_start = ?",
+                Long.class,
+                SqlTime.utc(Instant.parse(hour)));
     }
 
     /** Waits until a run of this process queues for the rate step's lock. */

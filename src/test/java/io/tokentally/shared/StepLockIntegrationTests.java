@@ -46,14 +46,7 @@ class StepLockIntegrationTests {
             waiting = runs.submit(() -> anotherProcess.hold("rateStep").close());
 
             // then: the other process waits for the lock
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (anotherProcess.waiting() == 0) {
-                assertThat(waiting).as("the other process took a held lock").isNotDone();
-                assertThat(System.nanoTime())
-                        .as("the other process waits within 30 s")
-                        .isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            awaitWaitingIn(anotherProcess, waiting);
             assertThat(waiting).isNotDone();
         }
 
@@ -85,13 +78,7 @@ class StepLockIntegrationTests {
         try (StepLock.Held held = oneProcess.hold("rateStep")) {
             waiting =
                     runs.submit(() -> anotherProcess.hold("rateStep", stop::get).close());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (anotherProcess.waiting() == 0) {
-                assertThat(System.nanoTime())
-                        .as("the other process waits within 30 s")
-                        .isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            awaitWaitingIn(anotherProcess, waiting);
 
             // when
             stop.set(true);
@@ -106,6 +93,15 @@ class StepLockIntegrationTests {
         // and: once the holder gives it back, that process takes it at once
         assertThat(grantedLocks()).isZero();
         runs.submit(() -> anotherProcess.hold("rateStep").close()).get(30, TimeUnit.SECONDS);
+    }
+
+    private static void awaitWaitingIn(StepLock process, Future<?> run) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (process.waiting() == 0) {
+            assertThat(run).as("the run took a held lock").isNotDone();
+            assertThat(System.nanoTime()).as("the run waits within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private long grantedLocks() {

@@ -72,7 +72,7 @@ public class RatingStepConfiguration {
      * total read before the other run's rows. Taking turns, the run that rates an hour last read it after every
      * rate before it ended; and every run that adds rows to an hour (its files, or held usage it settles) rates
      * that hour afterwards. So the last total of an hour counts every row, whatever a total written in between
-     * lacked.
+     * lacked (ADR 0026).
      */
     @Bean
     StepLock rateStepLock(DataSource dataSource, JobRepository jobRepository) {

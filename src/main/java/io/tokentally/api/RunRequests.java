@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -154,11 +155,10 @@ class RunRequests {
             throw ApiProblem.notFound(
                     "window " + date + " has never run; POST /api/jobs/" + job + "/executions to start it");
         }
+        Defaults fallback = new Defaults(defaults, lastRun);
         List<String> inputs = request.input() != null && !request.input().isEmpty()
                 ? request.input()
-                : defaults.map(JobSchedule::inputs)
-                        .or(() -> lastRun.map(BillingJobParameters::inputs))
-                        .orElseThrow(() -> missing("input"));
+                : fallback.of(JobSchedule::inputs, BillingJobParameters::inputs).orElseThrow(() -> missing("input"));
         List<String> sources = inputs.stream().map(RunRequests::checkedInput).toList();
         return new BillingJobParameters(
                 date,
@@ -167,15 +167,17 @@ class RunRequests {
                 file(
                         "customers",
                         request.customers(),
-                        defaults.map(JobSchedule::customers).or(() -> lastRun.map(BillingJobParameters::customers))),
-                file(
-                        "plans",
-                        request.plans(),
-                        defaults.map(JobSchedule::plans).or(() -> lastRun.map(BillingJobParameters::plans))),
-                file(
-                        "prices",
-                        request.prices(),
-                        defaults.map(JobSchedule::prices).or(() -> lastRun.map(BillingJobParameters::prices))));
+                        fallback.of(JobSchedule::customers, BillingJobParameters::customers)),
+                file("plans", request.plans(), fallback.of(JobSchedule::plans, BillingJobParameters::plans)),
+                file("prices", request.prices(), fallback.of(JobSchedule::prices, BillingJobParameters::prices)));
+    }
+
+    /** Where a parameter the request leaves out comes from: the job's file in jobs/, else the window's last run. */
+    private record Defaults(Optional<JobSchedule> schedule, Optional<BillingJobParameters> lastRun) {
+
+        <T> Optional<T> of(Function<JobSchedule, T> fromSchedule, Function<BillingJobParameters, T> fromLastRun) {
+            return schedule.map(fromSchedule).or(() -> lastRun.map(fromLastRun));
+        }
     }
 
     private static LocalDate date(String text) {

@@ -1,6 +1,8 @@
 package io.tokentally.job;
 
+import io.tokentally.ingest.IngestProperties;
 import jakarta.validation.constraints.Min;
+import javax.sql.DataSource;
 import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,7 +33,16 @@ class AsyncRunsConfiguration {
     @Bean
     @BatchTaskExecutor
     @Profile("serve")
-    TaskExecutor runTaskExecutor(ServeProperties properties, RunningJobs runningJobs) {
+    TaskExecutor runTaskExecutor(
+            ServeProperties properties,
+            RunningJobs runningJobs,
+            DataSource dataSource,
+            IngestProperties ingestProperties) {
+        ConnectionPoolCheck.check(
+                dataSource,
+                properties.maxConcurrentRuns(),
+                "tokentally.serve.max-concurrent-runs=" + properties.maxConcurrentRuns(),
+                ingestProperties.threads());
         ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
         executor.setCorePoolSize(properties.maxConcurrentRuns());
         executor.setMaxPoolSize(properties.maxConcurrentRuns());
@@ -43,7 +54,9 @@ class AsyncRunsConfiguration {
     @Bean
     @BatchTaskExecutor
     @Profile("!serve")
-    TaskExecutor callingThreadTaskExecutor(RunningJobs runningJobs) {
+    TaskExecutor callingThreadTaskExecutor(
+            RunningJobs runningJobs, DataSource dataSource, IngestProperties ingestProperties) {
+        ConnectionPoolCheck.check(dataSource, 1, "one run at a time", ingestProperties.threads());
         return job -> runningJobs.decorate(job).run();
     }
 }

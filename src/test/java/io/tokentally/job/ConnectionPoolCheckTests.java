@@ -1,0 +1,55 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+class ConnectionPoolCheckTests {
+
+    @Test
+    void eachRunNeedsAConnectionPerIngestThreadButAtLeastTwoAndOneIsLeftOver() {
+        assertThat(ConnectionPoolCheck.required(1, 2)).isEqualTo(3);
+        assertThat(ConnectionPoolCheck.required(1, 1)).isEqualTo(3);
+        assertThat(ConnectionPoolCheck.required(2, 2)).isEqualTo(5);
+        assertThat(ConnectionPoolCheck.required(2, 4)).isEqualTo(9);
+    }
+
+    @Test
+    void theDefaultsFitTheDefaultPool() {
+        // given the defaults: a pool of 8, 2 ingest threads, serve's 2 runs at once
+        try (HikariDataSource pool = pool(8)) {
+            assertThatCode(() -> ConnectionPoolCheck.check(pool, 2, "tokentally.serve.max-concurrent-runs=2", 2))
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void aPoolTooSmallForTheRunsFailsNamingItsPropertyAndTheSettingsThatNeedMore() {
+        try (HikariDataSource pool = pool(8)) {
+            assertThatThrownBy(() -> ConnectionPoolCheck.check(pool, 2, "tokentally.serve.max-concurrent-runs=2", 4))
+                    .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                    .hasMessageContaining("spring.datasource.hikari.maximum-pool-size")
+                    .hasMessageContaining("'8'")
+                    .hasMessageContaining("at least 9 connections")
+                    .hasMessageContaining("tokentally.serve.max-concurrent-runs=2")
+                    .hasMessageContaining("tokentally.ingest.threads=4");
+        }
+    }
+
+    @Test
+    void aDataSourceThatIsNoHikariPoolIsNotChecked() {
+        assertThatCode(() -> ConnectionPoolCheck.check(new DriverManagerDataSource(), 100, "many", 64))
+                .doesNotThrowAnyException();
+    }
+
+    private static HikariDataSource pool(int size) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setMaximumPoolSize(size);
+        return pool;
+    }
+}

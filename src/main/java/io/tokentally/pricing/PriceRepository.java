@@ -10,11 +10,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -105,56 +110,99 @@ public class PriceRepository {
     }
 
     /**
-     * Where a model has long-context input pricing but no long-context price for a cache token type,
-     * derives it in the same proportion as input (Anthropic's and Google's cache prices are multiples
-     * of the input price): long cache = standard cache x long input / standard input, 12 decimals.
+     * Where a model has long-context input pricing but no long-context price of its own for a cache token type,
+     * derives it in the same proportion as input (Anthropic's and Google's cache prices are multiples of the
+     * input price): long cache = standard cache x long input / standard input, 12 decimals. A version is derived
+     * at every instant one of the three changes, from the versions in force then, so a later standard cache,
+     * standard input or long input price moves the derived one too. A derived version already stored is kept:
+     * versions are never changed in place, even when a version loaded later falls between two instants.
      */
     private int deriveLongCachePrices(Map<Price.Key, Price> existing) {
-        List<Price> derived = new java.util.ArrayList<>();
-        for (Price longInput : existing.values()) {
-            if (longInput.tokenType() != TokenType.INPUT || longInput.contextTier() != ContextTier.LONG) {
-                continue;
-            }
-            Price standardInput = existing.get(new Price.Key(
-                    longInput.model(),
-                    TokenType.INPUT,
-                    longInput.serviceTier(),
-                    ContextTier.STANDARD,
-                    longInput.effectiveFrom()));
-            if (standardInput == null || standardInput.usdPerMillion().signum() == 0) {
-                continue;
-            }
-            for (TokenType cache : List.of(TokenType.CACHE_READ, TokenType.CACHE_WRITE_5M, TokenType.CACHE_WRITE_1H)) {
-                Price standard = existing.get(new Price.Key(
-                        longInput.model(),
-                        cache,
-                        longInput.serviceTier(),
-                        ContextTier.STANDARD,
-                        longInput.effectiveFrom()));
-                Price.Key longKey = new Price.Key(
-                        longInput.model(), cache, longInput.serviceTier(), ContextTier.LONG, longInput.effectiveFrom());
-                if (standard == null || existing.containsKey(longKey)) {
-                    continue;
-                }
-                BigDecimal usd = Amounts.derivedPrice(
-                        standard.usdPerMillion(), longInput.usdPerMillion(), standardInput.usdPerMillion());
-                derived.add(new Price(
-                        0,
-                        longInput.model(),
-                        cache,
-                        longInput.serviceTier(),
-                        ContextTier.LONG,
-                        longInput.effectiveFrom(),
-                        usd,
-                        longInput.longContextThreshold(),
-                        DERIVED_LONG + " from " + standard.origin()));
+        Map<Slot, NavigableMap<Instant, Price>> given = new HashMap<>();
+        for (Price price : existing.values()) {
+            if (!price.origin().startsWith(DERIVED_LONG)) {
+                given.computeIfAbsent(Slot.of(price), slot -> new TreeMap<>()).put(price.effectiveFrom(), price);
             }
         }
+        List<Price> derived = new ArrayList<>();
+        given.forEach((slot, longInput) -> {
+            if (slot.tokenType() == TokenType.INPUT && slot.contextTier() == ContextTier.LONG) {
+                for (TokenType cache :
+                        List.of(TokenType.CACHE_READ, TokenType.CACHE_WRITE_5M, TokenType.CACHE_WRITE_1H)) {
+                    derived.addAll(longCacheVersions(slot, cache, longInput, given, existing));
+                }
+            }
+        });
         for (Price price : derived) {
             insert(price);
             existing.put(price.key(), price);
         }
         return derived.size();
+    }
+
+    /** The long-context versions of {@code cache} to derive for the model and service tier of {@code longInputSlot}. */
+    private static List<Price> longCacheVersions(
+            Slot longInputSlot,
+            TokenType cache,
+            NavigableMap<Instant, Price> longInput,
+            Map<Slot, NavigableMap<Instant, Price>> given,
+            Map<Price.Key, Price> existing) {
+        NavigableMap<Instant, Price> standardInput = given.getOrDefault(
+                longInputSlot.with(TokenType.INPUT, ContextTier.STANDARD), Collections.emptyNavigableMap());
+        NavigableMap<Instant, Price> standardCache =
+                given.getOrDefault(longInputSlot.with(cache, ContextTier.STANDARD), Collections.emptyNavigableMap());
+        NavigableMap<Instant, Price> ownLongCache =
+                given.getOrDefault(longInputSlot.with(cache, ContextTier.LONG), Collections.emptyNavigableMap());
+        Set<Instant> changes = new TreeSet<>(longInput.keySet());
+        changes.addAll(standardInput.keySet());
+        changes.addAll(standardCache.keySet());
+        List<Price> derived = new ArrayList<>();
+        for (Instant at : changes) {
+            Price longInputPrice = inForce(longInput, at);
+            Price standardInputPrice = inForce(standardInput, at);
+            Price standardCachePrice = inForce(standardCache, at);
+            if (longInputPrice == null
+                    || standardInputPrice == null
+                    || standardCachePrice == null
+                    || standardInputPrice.usdPerMillion().signum() == 0
+                    || inForce(ownLongCache, at) != null) {
+                continue;
+            }
+            Price price = new Price(
+                    0,
+                    longInputSlot.model(),
+                    cache,
+                    longInputSlot.serviceTier(),
+                    ContextTier.LONG,
+                    at,
+                    Amounts.derivedPrice(
+                            standardCachePrice.usdPerMillion(),
+                            longInputPrice.usdPerMillion(),
+                            standardInputPrice.usdPerMillion()),
+                    longInputPrice.longContextThreshold(),
+                    DERIVED_LONG + " from " + standardCachePrice.origin());
+            if (!existing.containsKey(price.key())) {
+                derived.add(price);
+            }
+        }
+        return derived;
+    }
+
+    private static Price inForce(NavigableMap<Instant, Price> versions, Instant at) {
+        Map.Entry<Instant, Price> version = versions.floorEntry(at);
+        return version == null ? null : version.getValue();
+    }
+
+    /** The versions of one model's price for one token type and tiers. */
+    private record Slot(String model, TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier) {
+
+        static Slot of(Price price) {
+            return new Slot(price.model(), price.tokenType(), price.serviceTier(), price.contextTier());
+        }
+
+        Slot with(TokenType otherType, ContextTier otherContext) {
+            return new Slot(model, otherType, serviceTier, otherContext);
+        }
     }
 
     private int deriveBatchPrices(Iterable<Price> prices) {

@@ -109,6 +109,72 @@ class PriceRepositoryTests {
                 .containsExactlyInAnyOrder("INPUT 0.083333333334", "OUTPUT 1.25");
     }
 
+    @Test
+    void aDerivedLongContextCachePriceFollowsEachLaterVersionOfTheStandardCacheAndBothInputPrices() {
+        // given three models with standard input 2, standard cache_read 0.2 and long input 4 (derived long
+        // cache_read 0.2 x 4 / 2 = 0.4), and from noon a new standard cache_read (0.3), standard input (2.5) or
+        // long input (6)
+        Instant noon = Instant.parse("2026-11-20T12:00:00Z");
+        String cacheChanges = "custom/" + UUID.randomUUID();
+        String inputChanges = "custom/" + UUID.randomUUID();
+        String longInputChanges = "custom/" + UUID.randomUUID();
+        List<Price> list = new java.util.ArrayList<>();
+        for (String model : List.of(cacheChanges, inputChanges, longInputChanges)) {
+            list.add(price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"));
+            list.add(price(model, TokenType.CACHE_READ, ContextTier.STANDARD, FROM, "0.2"));
+            list.add(price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4"));
+        }
+        list.add(price(cacheChanges, TokenType.CACHE_READ, ContextTier.STANDARD, noon, "0.3"));
+        list.add(price(inputChanges, TokenType.INPUT, ContextTier.STANDARD, noon, "2.5"));
+        list.add(price(longInputChanges, TokenType.INPUT, ContextTier.LONG, noon, "6"));
+
+        // when
+        prices.load(list);
+
+        // then each has a derived version at noon: 0.3 x 4 / 2 = 0.6, 0.2 x 4 / 2.5 = 0.32, 0.2 x 6 / 2 = 0.6
+        assertThat(longCacheReads(cacheChanges)).containsExactly(FROM + " 0.4", noon + " 0.6");
+        assertThat(longCacheReads(inputChanges)).containsExactly(FROM + " 0.4", noon + " 0.32");
+        assertThat(longCacheReads(longInputChanges)).containsExactly(FROM + " 0.4", noon + " 0.6");
+        // and loading the list again adds nothing
+        assertThat(prices.load(list)).isZero();
+    }
+
+    @Test
+    void noLongContextCachePriceIsDerivedWhileOneOfItsOwnIsInForce() {
+        // given a model with a long cache_read price of its own from the start, and a long input price that
+        // changes at noon
+        Instant noon = Instant.parse("2026-11-20T12:00:00Z");
+        String model = "custom/" + UUID.randomUUID();
+
+        // when
+        prices.load(List.of(
+                price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
+                price(model, TokenType.CACHE_READ, ContextTier.STANDARD, FROM, "0.2"),
+                price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4"),
+                price(model, TokenType.CACHE_READ, ContextTier.LONG, FROM, "0.5"),
+                price(model, TokenType.INPUT, ContextTier.LONG, noon, "6")));
+
+        // then its own price stays the only one
+        assertThat(longCacheReads(model)).containsExactly(FROM + " 0.5");
+    }
+
+    /** The standard-tier long-context cache_read versions of a model, as "effective_from usd_per_million". */
+    private List<String> longCacheReads(String model) {
+        return prices.findAll().stream()
+                .filter(price -> price.model().equals(model)
+                        && price.tokenType() == TokenType.CACHE_READ
+                        && price.serviceTier() == ServiceTier.STANDARD
+                        && price.contextTier() == ContextTier.LONG)
+                .sorted(java.util.Comparator.comparing(Price::effectiveFrom))
+                .map(price -> price.effectiveFrom() + " "
+                        + price.usdPerMillion().stripTrailingZeros().toPlainString())
+                .toList();
+    }
+
+    private static Price price(String model, TokenType type, ContextTier context, Instant from, String usd) {
+        return new Price(0, model, type, ServiceTier.STANDARD, context, from, new BigDecimal(usd), 1000L, "a.csv");
+    }
+
     private static Price price(String model, TokenType type, String usd, String origin) {
         return new Price(
                 0, model, type, ServiceTier.STANDARD, ContextTier.STANDARD, FROM, new BigDecimal(usd), null, origin);

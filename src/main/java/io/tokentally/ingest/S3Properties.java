@@ -1,10 +1,13 @@
 package io.tokentally.ingest;
 
+import static io.tokentally.shared.DurationSettings.POSITIVE;
+
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -42,7 +45,9 @@ public record S3Properties(
         @DefaultValue("processed/") @NotBlank String processedPrefix,
         @DefaultValue("failed/") @NotBlank String failedPrefix,
         @DefaultValue("") String drop,
-        @DefaultValue("60s") Duration pollInterval) {
+
+        @DefaultValue("60s") @DurationMin(millis = 1, message = POSITIVE)
+        Duration pollInterval) {
 
     public S3Properties {
         boolean hasId = accessKeyId != null && !accessKeyId.isBlank();

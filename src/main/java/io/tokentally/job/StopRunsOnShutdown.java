@@ -1,11 +1,14 @@
 package io.tokentally.job;
 
+import static io.tokentally.shared.DurationSettings.NOT_NEGATIVE;
+
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
@@ -44,7 +47,8 @@ public class StopRunsOnShutdown implements SmartLifecycle {
     @Validated
     @ConfigurationProperties("tokentally.shutdown")
     public record ShutdownProperties(
-            @DefaultValue("60s") @NotNull Duration stopTimeout) {}
+            @DefaultValue("60s") @NotNull @DurationMin(millis = 0, message = NOT_NEGATIVE)
+            Duration stopTimeout) {}
 
     public StopRunsOnShutdown(
             JobOperator jobOperator,

@@ -1,5 +1,7 @@
 package io.tokentally.reconcile;
 
+import static io.tokentally.shared.DurationSettings.POSITIVE;
+
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -9,6 +11,7 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -32,7 +35,10 @@ public record BalanceProperties(
         @DefaultValue({"80", "100"}) @NotEmpty List<@NotNull @Min(1) @Max(1000) Integer> includedThresholdsPercent,
         URI webhookUrl,
         @DefaultValue("3") @Min(1) @Max(100) int webhookMaxAttempts,
-        @DefaultValue("10s") @NotNull Duration webhookTimeout,
+
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 1, message = POSITIVE)
+        Duration webhookTimeout,
+
         String exportS3Uri) {
 
     public BalanceProperties {

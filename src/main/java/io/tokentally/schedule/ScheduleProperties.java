@@ -1,10 +1,14 @@
 package io.tokentally.schedule;
 
+import static io.tokentally.shared.DurationSettings.NOT_NEGATIVE;
+import static io.tokentally.shared.DurationSettings.POSITIVE;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -25,7 +29,14 @@ import org.springframework.validation.annotation.Validated;
 public record ScheduleProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("jobs") @NotNull Path dir,
-        @DefaultValue("30s") @NotNull Duration pollInterval,
-        @DefaultValue("15m") @NotNull Duration grace,
-        @DefaultValue("10m") @NotNull Duration lockAtMostFor,
+
+        @DefaultValue("30s") @NotNull @DurationMin(millis = 1, message = POSITIVE)
+        Duration pollInterval,
+
+        @DefaultValue("15m") @NotNull @DurationMin(millis = 0, message = NOT_NEGATIVE)
+        Duration grace,
+
+        @DefaultValue("10m") @NotNull @DurationMin(millis = 1, message = POSITIVE)
+        Duration lockAtMostFor,
+
         @DefaultValue("7") @Min(0) @Max(366) int maxCatchUp) {}

@@ -1,10 +1,13 @@
 package io.tokentally.ingest.provider;
 
+import static io.tokentally.shared.DurationSettings.POSITIVE;
+
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -32,9 +35,16 @@ public record ProviderApiProperties(
         @DefaultValue("https://api.anthropic.com") @NotNull URI anthropicBaseUrl,
         String anthropicAdminKey,
         @DefaultValue("5") @Min(1) @Max(20) int maxAttempts,
-        @DefaultValue("1s") @NotNull Duration backoff,
-        @DefaultValue("60s") @NotNull Duration maxBackoff,
-        @DefaultValue("60s") @NotNull Duration timeout,
+
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 1, message = POSITIVE)
+        Duration backoff,
+
+        @DefaultValue("60s") @NotNull @DurationMin(millis = 1, message = POSITIVE)
+        Duration maxBackoff,
+
+        @DefaultValue("60s") @NotNull @DurationMin(millis = 1, message = POSITIVE)
+        Duration timeout,
+
         @DefaultValue("1000") @Min(1) int maxPages) {
 
     public ProviderApiProperties {

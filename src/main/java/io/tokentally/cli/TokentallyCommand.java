@@ -5,10 +5,17 @@ import io.tokentally.job.RunSummary;
 import io.tokentally.shared.DatabaseUnreachableFailureAnalyzer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.bind.validation.ValidationErrors;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.validation.FieldError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -98,6 +105,14 @@ public class TokentallyCommand {
      */
     static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         for (Throwable next = failure; next != null; next = next.getCause()) {
+            if (next instanceof BindException unbound) {
+                invalidSettings(unbound).forEach(commandLine.getErr()::println);
+                return EXIT_FAILED;
+            }
+            if (next instanceof InvalidConfigurationPropertyValueException invalid) {
+                commandLine.getErr().println("tokentally: " + invalid.getMessage());
+                return EXIT_FAILED;
+            }
             if (next instanceof CannotGetJdbcConnectionException unreachable) {
                 commandLine
                         .getErr()
@@ -120,5 +135,32 @@ public class TokentallyCommand {
         }
         commandLine.getErr().println(message);
         return EXIT_FAILED;
+    }
+
+    /**
+     * What is wrong with a group of settings, as {@code tokentally: NAME = VALUE: REASON} with the property's name
+     * as written in a properties file (not the Java field's): one line per setting that failed its check, or the
+     * one that could not be converted; a check across settings names them in its own message.
+     */
+    static List<String> invalidSettings(BindException unbound) {
+        Throwable reason = unbound;
+        while (reason.getCause() != null && !(reason instanceof BindValidationException)) {
+            reason = reason.getCause();
+        }
+        if (reason instanceof BindValidationException invalid) {
+            ValidationErrors errors = invalid.getValidationErrors();
+            return errors.getAllErrors().stream()
+                    .map(error -> error instanceof FieldError field
+                            ? "tokentally: " + errors.getName() + "."
+                                    + DataObjectPropertyName.toDashedForm(field.getField()) + " = "
+                                    + field.getRejectedValue() + ": " + field.getDefaultMessage()
+                            : "tokentally: " + errors.getName() + ": " + error.getDefaultMessage())
+                    .toList();
+        }
+        if (unbound.getProperty() != null) {
+            return List.of("tokentally: " + unbound.getName() + " = "
+                    + unbound.getProperty().getValue() + ": cannot be read (" + reason.getMessage() + ")");
+        }
+        return List.of("tokentally: " + reason.getMessage());
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -568,6 +569,41 @@ class TokentallyCommandTests {
                     .doesNotContain("secret");
         } finally {
             System.clearProperty("spring.datasource.url");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "tokentally.ingest.dedup-days | 0 | tokentally: tokentally.ingest.dedup-days = 0: must be greater than or"
+                        + " equal to 1",
+                "tokentally.balances.webhook-timeout | -1s | tokentally: tokentally.balances.webhook-timeout = PT-1S: must"
+                        + " be a duration above zero, such as 30s or 5m",
+                "tokentally.ingest.threads | two | tokentally: tokentally.ingest.threads = two: cannot be read (For input"
+                        + " string: \"two\")",
+                "spring.datasource.hikari.maximum-pool-size | 2 | tokentally: Property"
+                        + " spring.datasource.hikari.maximum-pool-size with value '2' is invalid: at least 3 connections"
+                        + " are needed"
+            })
+    void aBadSettingIsSaidInOneLastLineWithThePropertysName(String property, String value, String lastLine) {
+        System.setProperty(property, value);
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = command(new StringWriter(), err)
+                    .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                    .execute("run", "nightly-billing", "--date", "2026-11-27");
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(err.toString().lines()).singleElement().asString().startsWith(lastLine);
+        } finally {
+            System.clearProperty(property);
+            System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
         }
     }

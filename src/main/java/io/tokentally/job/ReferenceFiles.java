@@ -8,6 +8,7 @@ import io.tokentally.pricing.PricesFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.OptionalLong;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,6 +33,10 @@ public class ReferenceFiles {
             List<Price> filePrices = PricesFile.read(parameters.prices());
             try {
                 prices.refuseChangedVersions(filePrices);
+            } catch (PriceRepository.ChangedVersion e) {
+                OptionalLong line = PricesFile.lineOf(parameters.prices(), e.key());
+                String where = line.isPresent() ? " line " + line.getAsLong() : "";
+                throw new Invalid(parameters.prices() + where + ": " + e.getMessage(), e);
             } catch (IllegalArgumentException e) {
                 throw new Invalid(parameters.prices() + ": " + e.getMessage(), e);
             }

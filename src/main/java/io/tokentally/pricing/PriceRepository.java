@@ -87,7 +87,8 @@ public class PriceRepository {
         for (Price price : prices) {
             Price stored = existing.get(price.key());
             if (stored != null && stored.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
-                throw new IllegalArgumentException(
+                throw new ChangedVersion(
+                        price.key(),
                         price.key() + " is already " + stored.usdPerMillion().toPlainString()
                                 + " (from " + stored.origin() + "); " + price.origin() + " says "
                                 + price.usdPerMillion().toPlainString() + ". " + PricesFile.VERSIONED);
@@ -98,6 +99,22 @@ public class PriceRepository {
                         + earlier.usdPerMillion().toPlainString() + " (" + earlier.origin() + ") and as "
                         + price.usdPerMillion().toPlainString() + " (" + price.origin() + "). " + PricesFile.VERSIONED);
             }
+        }
+    }
+
+    /** A price that would give a stored version another amount. */
+    public static final class ChangedVersion extends IllegalArgumentException {
+
+        private final transient Price.Key key;
+
+        ChangedVersion(Price.Key key, String message) {
+            super(message);
+            this.key = key;
+        }
+
+        /** The version it would change, to find its line in the file it came from. */
+        public Price.Key key() {
+            return key;
         }
     }
 

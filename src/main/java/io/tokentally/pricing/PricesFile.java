@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -53,6 +54,16 @@ public final class PricesFile {
             }
         }
         return prices;
+    }
+
+    /** The line of a prices file that gives a version, if one does. */
+    public static OptionalLong lineOf(Path file, Price.Key key) throws IOException {
+        for (CsvTable.Row row : CsvTable.read(file, List.of("model", "token_type", "usd_per_million"))) {
+            if (toPrice(row, file.getFileName().toString()).key().equals(key)) {
+                return OptionalLong.of(row.lineNo());
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private static Price toPrice(CsvTable.Row row, String origin) {

@@ -366,8 +366,8 @@ class TokentallyCommandTests {
             // then
             assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
             assertThat(err.toString())
-                    .startsWith(
-                            "tokentally: " + edited.toAbsolutePath() + ": input of openai/gpt-4o (standard, standard)")
+                    .startsWith("tokentally: " + edited.toAbsolutePath()
+                            + " line 72: input of openai/gpt-4o (standard, standard)")
                     .contains("is already 2.5 (from prices.csv); edited-prices.csv says 3.");
         } finally {
             System.clearProperty("tokentally.data-dir");

@@ -162,13 +162,15 @@ public class FileRegistry {
     }
 
     public List<RunFile> filesOfRun(long run) {
-        return jdbc.sql("SELECT r.source, r.path, r.outcome, f.file_id, f.format, f.status, f.detail, f.rows_read,"
+        return jdbc.sql("SELECT r.source, f.source_role, r.path, r.outcome, f.file_id, f.format, f.status, f.detail,"
+                        + " f.rows_read,"
                         + " f.rows_accepted, f.rows_rejected, f.rows_duplicate, f.rows_unattributed, f.rows_error"
                         + " FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id WHERE r.ingest_run = ?"
                         + " ORDER BY r.source, r.path")
                 .param(run)
                 .query((rs, rowNum) -> new RunFile(
                         rs.getString("source"),
+                        SourceRole.parse(rs.getString("source_role")),
                         rs.getString("path"),
                         RunFileOutcome.valueOf(rs.getString("outcome")),
                         rs.getLong("file_id"),

@@ -1,8 +1,9 @@
 package io.tokentally.ingest;
 
-/** A file a run looked at, joined with its registry entry and row counts. */
+/** A file a run looked at, joined with its registry entry (its source's role among them) and row counts. */
 public record RunFile(
         String source,
+        SourceRole role,
         String path,
         RunFileOutcome outcome,
         long fileId,

@@ -234,7 +234,8 @@ public class RunReportListener implements JobExecutionListener {
             accepted += file.rowsAccepted();
             rejected += file.rowsRejected();
             duplicates += file.rowsDuplicate();
-            unattributed += file.rowsUnattributed();
+            // as the UNATTRIBUTED_USAGE findings count them: a cost source's rows are never billed
+            unattributed += file.role().bills() ? file.rowsUnattributed() : 0;
             errors += file.rowsError();
         }
         Map<String, Object> counts = new LinkedHashMap<>();

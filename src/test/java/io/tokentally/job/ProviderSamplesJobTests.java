@@ -145,6 +145,37 @@ class ProviderSamplesJobTests {
                 .containsExactly("anthropic/claude-haiku-4-5 web_search_request 2");
     }
 
+    @Test
+    void rowsOfACostSourceWhoseCustomerIsUnknownAreNotCountedAsUnattributedUsage() throws Exception {
+        // given the OpenRouter activity sample (no customer key: both rows unattributed) read as a cost source,
+        // its content made new with a trailing line break
+        Path folder = Files.createDirectories(WORK.resolve("cost-source"));
+        Files.writeString(
+                folder.resolve("openrouter-activity.json"),
+                Files.readString(Path.of("sample-data/providers/openrouter-activity-2026-11-27.json")) + "\n");
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                LocalDate.parse("2026-11-28"),
+                0,
+                List.of("openrouter:cost=" + folder.toAbsolutePath()),
+                Path.of("sample-data/customers.csv"),
+                Path.of("sample-data/plans.yaml"),
+                Path.of("sample-data/prices.csv")));
+
+        // then the file counts its rows as unattributed, but the run does not: nobody would be billed for them,
+        // and no UNATTRIBUTED_USAGE finding counts them
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JsonNode report = RunReportListener.JSON.readTree(
+                RunFolders.of(properties.runsDir(), RunReportListener.JOB_NAME, "2026-11-28", execution.getId())
+                        .resolve("report.json")
+                        .toFile());
+        assertThat(report.get("files"))
+                .singleElement()
+                .satisfies(file -> assertThat(file.get("unattributed").asLong()).isEqualTo(2));
+        assertThat(report.get("counts").get("unattributed").asLong()).isZero();
+    }
+
     private JsonNode report(JobExecution execution) {
         return RunReportListener.JSON.readTree(
                 runFolder(execution).resolve("report.json").toFile());

@@ -174,6 +174,7 @@ class PriceSyncJobTests {
                         + "anthropic/claude-sonnet-4-5,input,2.4,2026-10-27,200000\n");
         StringWriter preview = new StringWriter();
         StringWriter applied = new StringWriter();
+        StringWriter previewAgain = new StringWriter();
         BigDecimal afterPreview;
         System.setProperty("tokentally.data-dir", WORK.resolve("data").toString());
         System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
@@ -209,6 +210,19 @@ class PriceSyncJobTests {
                             "--reason",
                             "negotiated price",
                             "--apply");
+            new CommandLine(new io.tokentally.cli.TokentallyCommand())
+                    .setOut(new PrintWriter(previewAgain))
+                    .execute(
+                            "prices",
+                            "rerate",
+                            "--from",
+                            "2026-10-27",
+                            "--to",
+                            "2026-10-27",
+                            "--by",
+                            "ops",
+                            "--reason",
+                            "negotiated price");
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
@@ -219,6 +233,10 @@ class PriceSyncJobTests {
         assertThat(preview.toString()).contains("billed 0.39 -> 0.312").contains("Nothing changed");
         assertThat(applied.toString()).contains("COMPLETED");
         assertThat(billed("2026-10-27T08:00:00Z")).isEqualByComparingTo("0.312");
+        // and a preview after it has nothing left to change
+        assertThat(previewAgain.toString())
+                .isEqualTo("No line would change: today's catalog bills these days as they were billed."
+                        + System.lineSeparator());
         assertThat(jdbc.queryForMap("SELECT requested_by, reason, billed_delta_usd FROM rerate_request"))
                 .containsEntry("REQUESTED_BY", "ops")
                 .containsEntry("REASON", "negotiated price")

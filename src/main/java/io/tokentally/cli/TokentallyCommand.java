@@ -7,12 +7,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationErrors;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.validation.FieldError;
@@ -39,6 +41,9 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class
         })
 public class TokentallyCommand {
+
+    /** The last part of a secret setting's name. */
+    private static final Pattern SECRET = Pattern.compile("[.-](secret|key|tokens?|password)$");
 
     /** Exit code of a run that did not complete. */
     public static final int EXIT_FAILED = 1;
@@ -99,9 +104,9 @@ public class TokentallyCommand {
     }
 
     /**
-     * Prints what went wrong as a chain of causes, without a stack trace; the log has the details. A database
-     * that cannot be reached is said in one line with the driver's reason, instead of after the creation
-     * failure of whichever bean asked first.
+     * Prints what went wrong as a chain of causes, without a stack trace; the log has the details. A bad setting
+     * ({@link #invalidSettings}) and a database that cannot be reached are said in one line each, instead of after
+     * the creation failure of whichever bean asked first.
      */
     static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         for (Throwable next = failure; next != null; next = next.getCause()) {
@@ -139,8 +144,9 @@ public class TokentallyCommand {
 
     /**
      * What is wrong with a group of settings, as {@code tokentally: NAME = VALUE: REASON} with the property's name
-     * as written in a properties file (not the Java field's): one line per setting that failed its check, or the
-     * one that could not be converted; a check across settings names them in its own message.
+     * and value as written (not the Java field's name and the converted value): one line per setting that failed
+     * its check, or the one that could not be converted; a check across settings names them in its own message.
+     * The value of a secret (a name ending in secret, key, token(s) or password) is not shown.
      */
     static List<String> invalidSettings(BindException unbound) {
         Throwable reason = unbound;
@@ -151,16 +157,39 @@ public class TokentallyCommand {
             ValidationErrors errors = invalid.getValidationErrors();
             return errors.getAllErrors().stream()
                     .map(error -> error instanceof FieldError field
-                            ? "tokentally: " + errors.getName() + "."
-                                    + DataObjectPropertyName.toDashedForm(field.getField()) + " = "
-                                    + field.getRejectedValue() + ": " + field.getDefaultMessage()
+                            ? failedCheck(errors, field)
                             : "tokentally: " + errors.getName() + ": " + error.getDefaultMessage())
                     .toList();
         }
         if (unbound.getProperty() != null) {
-            return List.of("tokentally: " + unbound.getName() + " = "
-                    + unbound.getProperty().getValue() + ": cannot be read (" + reason.getMessage() + ")");
+            String name = unbound.getName().toString();
+            String why = SECRET.matcher(name).find() ? "" : " (" + messageOf(reason) + ")";
+            return List.of("tokentally: " + name + " = "
+                    + shown(name, unbound.getProperty().getValue()) + ": cannot be read" + why);
         }
-        return List.of("tokentally: " + reason.getMessage());
+        return List.of("tokentally: " + messageOf(reason));
+    }
+
+    private static String failedCheck(ValidationErrors errors, FieldError field) {
+        String name = errors.getName() + "." + DataObjectPropertyName.toDashedForm(field.getField());
+        Object written = errors.getBoundProperties().stream()
+                .filter(property -> property.getName().toString().equals(name))
+                .map(ConfigurationProperty::getValue)
+                .findFirst()
+                .orElse(field.getRejectedValue());
+        return "tokentally: " + name + " = " + shown(name, written) + ": " + field.getDefaultMessage();
+    }
+
+    private static String shown(String name, Object value) {
+        if (value == null || value.toString().isBlank()) {
+            return "(empty)";
+        }
+        return SECRET.matcher(name).find() ? "(hidden)" : value.toString();
+    }
+
+    private static String messageOf(Throwable failure) {
+        return failure.getMessage() != null
+                ? failure.getMessage()
+                : failure.getClass().getSimpleName();
     }
 }

@@ -579,7 +579,9 @@ class TokentallyCommandTests {
             value = {
                 "tokentally.ingest.dedup-days | 0 | tokentally: tokentally.ingest.dedup-days = 0: must be greater than or"
                         + " equal to 1",
-                "tokentally.balances.webhook-timeout | -1s | tokentally: tokentally.balances.webhook-timeout = PT-1S: must"
+                "tokentally.stripe.webhook-secret | sk_live_0123 | tokentally: tokentally.stripe.webhook-secret = (hidden):"
+                        + " is an event destination's signing secret, whsec_...",
+                "tokentally.balances.webhook-timeout | -1s | tokentally: tokentally.balances.webhook-timeout = -1s: must"
                         + " be a duration above zero, such as 30s or 5m",
                 "tokentally.ingest.threads | two | tokentally: tokentally.ingest.threads = two: cannot be read (For input"
                         + " string: \"two\")",

@@ -41,7 +41,7 @@ class AsyncRunsConfiguration {
         ConnectionPoolCheck.check(
                 dataSource,
                 properties.maxConcurrentRuns(),
-                "tokentally.serve.max-concurrent-runs=" + properties.maxConcurrentRuns(),
+                "tokentally.serve.max-concurrent-runs",
                 ingestProperties.threads());
         ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
         executor.setCorePoolSize(properties.maxConcurrentRuns());
@@ -56,7 +56,7 @@ class AsyncRunsConfiguration {
     @Profile("!serve")
     TaskExecutor callingThreadTaskExecutor(
             RunningJobs runningJobs, DataSource dataSource, IngestProperties ingestProperties) {
-        ConnectionPoolCheck.check(dataSource, 1, "one run at a time", ingestProperties.threads());
+        ConnectionPoolCheck.check(dataSource, 1, null, ingestProperties.threads());
         return job -> runningJobs.decorate(job).run();
     }
 }

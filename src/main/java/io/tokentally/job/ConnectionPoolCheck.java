@@ -6,18 +6,19 @@ import javax.sql.DataSource;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Fails start-up when the connection pool is too small for the runs this process executes at once. An ingest
- * thread holds a connection for its whole file, and a file that must wait for an earlier one of its source
- * waits with it; if the earlier file's thread then finds the pool empty, both wait until the pool gives up
- * and the run fails. The rate step holds two (its chunk's and, on PostgreSQL, the rate lock's), and so do the
- * build-outbox and statement steps (their own and the sum of rated days'). One more is left for the job
- * repository's and the API's short queries.
+ * Fails start-up when the connection pool is too small for the runs this process executes at once. What counts is
+ * what a run holds while it waits for more. An ingest thread holds a connection for its whole file, and a file
+ * that must wait for an earlier one of its source waits with it; if the earlier file's thread then finds the pool
+ * empty, both wait until the pool gives up and the run fails. The rate step holds two at most (its chunk's and, on
+ * PostgreSQL, the rate lock's), and so do the build-outbox and statement steps (their own and the sum of rated
+ * days'). The upload threads' transactions are brief and shared by the process, so they only wait their turn. One
+ * more is left for the job repository's and the API's short queries.
  */
 final class ConnectionPoolCheck {
 
     static final String POOL_PROPERTY = "spring.datasource.hikari.maximum-pool-size";
 
-    /** The most connections one run's steps hold at once, ingest aside. */
+    /** The most connections a run's step holds while it waits for another, ingest aside. */
     private static final int STEP_CONNECTIONS = 2;
 
     private ConnectionPoolCheck() {}
@@ -29,23 +30,25 @@ final class ConnectionPoolCheck {
 
     /**
      * @param runs how many runs the process executes at once
-     * @param runsSetting where that number comes from, named in the failure
+     * @param runsProperty the setting that says so, or null for a process that runs one at a time
      * @throws InvalidConfigurationPropertyValueException naming the pool's property when it is too small
      */
-    static void check(DataSource dataSource, int runs, String runsSetting, int ingestThreads) {
+    static void check(DataSource dataSource, int runs, String runsProperty, int ingestThreads) {
         HikariDataSource pool = hikari(dataSource);
         if (pool == null) {
             return;
         }
         int required = required(runs, ingestThreads);
         if (pool.getMaximumPoolSize() < required) {
+            String runsSaid = runsProperty == null ? "one run at a time" : runsProperty + "=" + runs;
             throw new InvalidConfigurationPropertyValueException(
                     POOL_PROPERTY,
                     pool.getMaximumPoolSize(),
-                    "at least " + required + " connections are needed for " + runsSetting + " with "
-                            + "tokentally.ingest.threads=" + ingestThreads + " (each run holds one per ingest thread,"
-                            + " at least " + STEP_CONNECTIONS + ", and one is left for the job repository); raise it or"
-                            + " lower those");
+                    "at least " + required + " connections are needed for " + runsSaid
+                            + " with tokentally.ingest.threads=" + ingestThreads + " (each run holds one per ingest"
+                            + " thread, at least " + STEP_CONNECTIONS + ", and one is left for the job repository);"
+                            + " raise it, or lower " + (runsProperty == null ? "" : runsProperty + " or ")
+                            + "tokentally.ingest.threads");
         }
     }
 

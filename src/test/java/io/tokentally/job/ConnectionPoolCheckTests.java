@@ -23,7 +23,7 @@ class ConnectionPoolCheckTests {
     void theDefaultsFitTheDefaultPool() {
         // given the defaults: a pool of 8, 2 ingest threads, serve's 2 runs at once
         try (HikariDataSource pool = pool(8)) {
-            assertThatCode(() -> ConnectionPoolCheck.check(pool, 2, "tokentally.serve.max-concurrent-runs=2", 2))
+            assertThatCode(() -> ConnectionPoolCheck.check(pool, 2, "tokentally.serve.max-concurrent-runs", 2))
                     .doesNotThrowAnyException();
         }
     }
@@ -31,19 +31,22 @@ class ConnectionPoolCheckTests {
     @Test
     void aPoolTooSmallForTheRunsFailsNamingItsPropertyAndTheSettingsThatNeedMore() {
         try (HikariDataSource pool = pool(8)) {
-            assertThatThrownBy(() -> ConnectionPoolCheck.check(pool, 2, "tokentally.serve.max-concurrent-runs=2", 4))
+            assertThatThrownBy(() -> ConnectionPoolCheck.check(pool, 2, "tokentally.serve.max-concurrent-runs", 4))
                     .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                     .hasMessageContaining("spring.datasource.hikari.maximum-pool-size")
                     .hasMessageContaining("'8'")
                     .hasMessageContaining("at least 9 connections")
                     .hasMessageContaining("tokentally.serve.max-concurrent-runs=2")
-                    .hasMessageContaining("tokentally.ingest.threads=4");
+                    .hasMessageContaining("tokentally.ingest.threads=4")
+                    .hasMessageEndingWith(
+                            "raise it, or lower tokentally.serve.max-concurrent-runs or tokentally.ingest.threads");
         }
     }
 
     @Test
     void aDataSourceThatIsNoHikariPoolIsNotChecked() {
-        assertThatCode(() -> ConnectionPoolCheck.check(new DriverManagerDataSource(), 100, "many", 64))
+        assertThatCode(() -> ConnectionPoolCheck.check(
+                        new DriverManagerDataSource(), 100, "tokentally.serve.max-concurrent-runs", 64))
                 .doesNotThrowAnyException();
     }
 

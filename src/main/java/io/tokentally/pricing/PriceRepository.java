@@ -131,25 +131,44 @@ public class PriceRepository {
      * derives it in the same proportion as input (Anthropic's and Google's cache prices are multiples of the
      * input price): long cache = standard cache x long input / standard input, 12 decimals. A version is derived
      * at every instant one of the three changes, from the versions in force then, so a later standard cache,
-     * standard input or long input price moves the derived one too. A derived version already stored is kept:
-     * versions are never changed in place, even when a version loaded later falls between two instants.
+     * standard input or long input price moves the derived one too. A derived version already stored is kept,
+     * since versions are never changed in place: when a version loaded since (one effective between two derived
+     * ones, or a long cache price of the model's own) means it is no longer due, the load says so in the log.
      */
     private int deriveLongCachePrices(Map<Price.Key, Price> existing) {
         Map<Slot, NavigableMap<Instant, Price>> given = new HashMap<>();
         for (Price price : existing.values()) {
-            if (!price.origin().startsWith(DERIVED_LONG)) {
+            if (!price.origin().startsWith(DERIVED_LONG) && !price.origin().startsWith(DERIVED_BATCH)) {
                 given.computeIfAbsent(Slot.of(price), slot -> new TreeMap<>()).put(price.effectiveFrom(), price);
             }
         }
         List<Price> derived = new ArrayList<>();
-        given.forEach((slot, longInput) -> {
-            if (slot.tokenType() == TokenType.INPUT && slot.contextTier() == ContextTier.LONG) {
-                for (TokenType cache :
-                        List.of(TokenType.CACHE_READ, TokenType.CACHE_WRITE_5M, TokenType.CACHE_WRITE_1H)) {
-                    derived.addAll(longCacheVersions(slot, cache, longInput, given, existing));
+        for (Slot slot : given.keySet()) {
+            if (slot.tokenType() != TokenType.INPUT || slot.contextTier() != ContextTier.LONG) {
+                continue;
+            }
+            for (TokenType cache : List.of(TokenType.CACHE_READ, TokenType.CACHE_WRITE_5M, TokenType.CACHE_WRITE_1H)) {
+                LongCacheSources sources = LongCacheSources.of(slot, cache, given);
+                for (Instant at : sources.changes()) {
+                    Price due = sources.derivedAt(at);
+                    Price stored =
+                            existing.get(new Price.Key(slot.model(), cache, slot.serviceTier(), ContextTier.LONG, at));
+                    if (stored == null && due != null) {
+                        derived.add(due);
+                    } else if (stored != null && stored.origin().startsWith(DERIVED_LONG) && !sameAmount(stored, due)) {
+                        log.warn(
+                                "{} stays {} ({}), though the prices in force now give {}: versions are never changed"
+                                        + " in place; give it a price of its own from a later instant to change it",
+                                stored.key(),
+                                stored.usdPerMillion().toPlainString(),
+                                stored.origin(),
+                                due == null
+                                        ? "none (the model has a price of its own)"
+                                        : due.usdPerMillion().toPlainString());
+                    }
                 }
             }
-        });
+        }
         for (Price price : derived) {
             insert(price);
             existing.put(price.key(), price);
@@ -157,24 +176,45 @@ public class PriceRepository {
         return derived.size();
     }
 
-    /** The long-context versions of {@code cache} to derive for the model and service tier of {@code longInputSlot}. */
-    private static List<Price> longCacheVersions(
-            Slot longInputSlot,
-            TokenType cache,
+    private static boolean sameAmount(Price stored, Price due) {
+        return due != null && stored.usdPerMillion().compareTo(due.usdPerMillion()) == 0;
+    }
+
+    /**
+     * The given versions a long-context cache price of one model, service tier and cache type is derived from, and
+     * the model's own long-context versions of it.
+     */
+    private record LongCacheSources(
+            Slot longCache,
             NavigableMap<Instant, Price> longInput,
-            Map<Slot, NavigableMap<Instant, Price>> given,
-            Map<Price.Key, Price> existing) {
-        NavigableMap<Instant, Price> standardInput = given.getOrDefault(
-                longInputSlot.with(TokenType.INPUT, ContextTier.STANDARD), Collections.emptyNavigableMap());
-        NavigableMap<Instant, Price> standardCache =
-                given.getOrDefault(longInputSlot.with(cache, ContextTier.STANDARD), Collections.emptyNavigableMap());
-        NavigableMap<Instant, Price> ownLongCache =
-                given.getOrDefault(longInputSlot.with(cache, ContextTier.LONG), Collections.emptyNavigableMap());
-        Set<Instant> changes = new TreeSet<>(longInput.keySet());
-        changes.addAll(standardInput.keySet());
-        changes.addAll(standardCache.keySet());
-        List<Price> derived = new ArrayList<>();
-        for (Instant at : changes) {
+            NavigableMap<Instant, Price> standardInput,
+            NavigableMap<Instant, Price> standardCache,
+            NavigableMap<Instant, Price> own) {
+
+        static LongCacheSources of(Slot longInput, TokenType cache, Map<Slot, NavigableMap<Instant, Price>> given) {
+            Slot longCache = longInput.with(cache, ContextTier.LONG);
+            return new LongCacheSources(
+                    longCache,
+                    given.get(longInput),
+                    versions(given, longInput.with(TokenType.INPUT, ContextTier.STANDARD)),
+                    versions(given, longInput.with(cache, ContextTier.STANDARD)),
+                    versions(given, longCache));
+        }
+
+        private static NavigableMap<Instant, Price> versions(Map<Slot, NavigableMap<Instant, Price>> given, Slot slot) {
+            return given.getOrDefault(slot, Collections.emptyNavigableMap());
+        }
+
+        /** Every instant one of the three sources changes. */
+        Set<Instant> changes() {
+            Set<Instant> changes = new TreeSet<>(longInput.keySet());
+            changes.addAll(standardInput.keySet());
+            changes.addAll(standardCache.keySet());
+            return changes;
+        }
+
+        /** The version due at {@code at}, or null where a source is missing or the model's own price is in force. */
+        Price derivedAt(Instant at) {
             Price longInputPrice = inForce(longInput, at);
             Price standardInputPrice = inForce(standardInput, at);
             Price standardCachePrice = inForce(standardCache, at);
@@ -182,14 +222,14 @@ public class PriceRepository {
                     || standardInputPrice == null
                     || standardCachePrice == null
                     || standardInputPrice.usdPerMillion().signum() == 0
-                    || inForce(ownLongCache, at) != null) {
-                continue;
+                    || inForce(own, at) != null) {
+                return null;
             }
-            Price price = new Price(
+            return new Price(
                     0,
-                    longInputSlot.model(),
-                    cache,
-                    longInputSlot.serviceTier(),
+                    longCache.model(),
+                    longCache.tokenType(),
+                    longCache.serviceTier(),
                     ContextTier.LONG,
                     at,
                     Amounts.derivedPrice(
@@ -198,16 +238,12 @@ public class PriceRepository {
                             standardInputPrice.usdPerMillion()),
                     longInputPrice.longContextThreshold(),
                     DERIVED_LONG + " from " + standardCachePrice.origin());
-            if (!existing.containsKey(price.key())) {
-                derived.add(price);
-            }
         }
-        return derived;
-    }
 
-    private static Price inForce(NavigableMap<Instant, Price> versions, Instant at) {
-        Map.Entry<Instant, Price> version = versions.floorEntry(at);
-        return version == null ? null : version.getValue();
+        private static Price inForce(NavigableMap<Instant, Price> versions, Instant at) {
+            Map.Entry<Instant, Price> version = versions.floorEntry(at);
+            return version == null ? null : version.getValue();
+        }
     }
 
     /** The versions of one model's price for one token type and tiers. */

@@ -15,8 +15,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -156,6 +159,30 @@ class PriceRepositoryTests {
 
         // then its own price stays the only one
         assertThat(longCacheReads(model)).containsExactly(FROM + " 0.5");
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aVersionLoadedBetweenTwoDerivedOnesGetsItsOwnAndTheLaterOneStaysWithAWarning(CapturedOutput output) {
+        // given derived long cache_read versions 0.4 (from 2025) and 0.6 (from noon, when cache_read became 0.3)
+        Instant morning = Instant.parse("2026-11-20T06:00:00Z");
+        Instant noon = Instant.parse("2026-11-20T12:00:00Z");
+        String model = "custom/" + UUID.randomUUID();
+        prices.load(List.of(
+                price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
+                price(model, TokenType.CACHE_READ, ContextTier.STANDARD, FROM, "0.2"),
+                price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4"),
+                price(model, TokenType.CACHE_READ, ContextTier.STANDARD, noon, "0.3")));
+
+        // when a later load adds a standard input price of 2.5 from the morning
+        prices.load(List.of(price(model, TokenType.INPUT, ContextTier.STANDARD, morning, "2.5")));
+
+        // then the morning gets 0.2 x 4 / 2.5 = 0.32; noon keeps 0.6 (0.3 x 4 / 2.5 = 0.48 would be due) and the
+        // load says so
+        assertThat(longCacheReads(model)).containsExactly(FROM + " 0.4", morning + " 0.32", noon + " 0.6");
+        assertThat(output.getAll())
+                .contains("cache_read of " + model + " (standard, long) effective " + noon + " stays 0.6")
+                .contains("the prices in force now give 0.48");
     }
 
     /** The standard-tier long-context cache_read versions of a model, as "effective_from usd_per_million". */

@@ -61,14 +61,15 @@ class PricesRerateCommand implements Callable<Integer> {
                             to.plusDays(1)
                                     .atStartOfDay(java.time.ZoneOffset.UTC)
                                     .toInstant());
-            if (lines.isEmpty() && !apply) {
+            if (lines.isEmpty()) {
                 out.println("No line would change: today's catalog bills these days as they were billed.");
-                out.flush();
-                return 0;
+            } else {
+                printPreview(out, lines);
+                if (!apply) {
+                    out.println("Nothing changed; run again with --apply to re-rate.");
+                }
             }
-            printPreview(out, lines);
             if (!apply) {
-                out.println("Nothing changed; run again with --apply to re-rate.");
                 out.flush();
                 return 0;
             }

@@ -130,7 +130,12 @@ class PricesCommand {
                             PriceSync.OVERRIDE_ORIGIN + ": " + file.getFileName()))
                     .toList();
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
-                int added = context.getBean(PriceRepository.class).load(overrides);
+                int added;
+                try {
+                    added = context.getBean(PriceRepository.class).load(overrides);
+                } catch (PriceRepository.ChangedVersion e) {
+                    throw PricesFile.refusal(file, e);
+                }
                 spec.commandLine()
                         .getOut()
                         .printf(

@@ -153,7 +153,11 @@ class StripeCommand {
             }
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 if (prices != null) {
-                    context.getBean(PriceRepository.class).load(PricesFile.read(prices));
+                    try {
+                        context.getBean(PriceRepository.class).load(PricesFile.read(prices));
+                    } catch (PriceRepository.ChangedVersion e) {
+                        throw PricesFile.refusal(prices, e);
+                    }
                 }
                 if (plans != null) {
                     context.getBean(PlanRepository.class).saveAll(PlansFile.read(plans));

@@ -8,7 +8,6 @@ import io.tokentally.pricing.PricesFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.OptionalLong;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,9 +33,7 @@ public class ReferenceFiles {
             try {
                 prices.refuseChangedVersions(filePrices);
             } catch (PriceRepository.ChangedVersion e) {
-                OptionalLong line = PricesFile.lineOf(parameters.prices(), e.key());
-                String where = line.isPresent() ? " line " + line.getAsLong() : "";
-                throw new Invalid(parameters.prices() + where + ": " + e.getMessage(), e);
+                throw new Invalid(PricesFile.refusal(parameters.prices(), e).getMessage(), e);
             } catch (IllegalArgumentException e) {
                 throw new Invalid(parameters.prices() + ": " + e.getMessage(), e);
             }

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -37,33 +36,46 @@ public final class PricesFile {
     private PricesFile() {}
 
     public static List<Price> read(Path file) throws IOException {
-        record First(Price price, long line) {}
         List<Price> prices = new ArrayList<>();
-        Map<Price.Key, First> firsts = new HashMap<>();
-        for (CsvTable.Row row : CsvTable.read(file, List.of("model", "token_type", "usd_per_million"))) {
-            Price price = toPrice(row, file.getFileName().toString());
-            First earlier = firsts.putIfAbsent(price.key(), new First(price, row.lineNo()));
+        Map<Price.Key, Row> firsts = new HashMap<>();
+        for (Row row : rows(file)) {
+            Row earlier = firsts.putIfAbsent(row.price().key(), row);
             if (earlier == null) {
-                prices.add(price);
-            } else if (earlier.price().usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
-                throw row.problem(
-                        price.key() + " is " + earlier.price().usdPerMillion().toPlainString()
-                                + " on line " + earlier.line() + " and "
-                                + price.usdPerMillion().toPlainString() + " here. "
-                                + VERSIONED);
+                prices.add(row.price());
+            } else if (earlier.price().usdPerMillion().compareTo(row.price().usdPerMillion()) != 0) {
+                throw row.csv()
+                        .problem(row.price().key() + " is "
+                                + earlier.price().usdPerMillion().toPlainString() + " on line "
+                                + earlier.csv().lineNo()
+                                + " and " + row.price().usdPerMillion().toPlainString() + " here. " + VERSIONED);
             }
         }
         return prices;
     }
 
-    /** The line of a prices file that gives a version, if one does. */
-    public static OptionalLong lineOf(Path file, Price.Key key) throws IOException {
-        for (CsvTable.Row row : CsvTable.read(file, List.of("model", "token_type", "usd_per_million"))) {
-            if (toPrice(row, file.getFileName().toString()).key().equals(key)) {
-                return OptionalLong.of(row.lineNo());
+    /**
+     * The refusal of a version the file's prices would change, said with the file and the line that gives it, as a
+     * fault of the file's own is.
+     */
+    public static IllegalArgumentException refusal(Path file, PriceRepository.ChangedVersion refused)
+            throws IOException {
+        for (Row row : rows(file)) {
+            if (row.price().key().equals(refused.key())) {
+                return row.csv().problem(refused.getMessage());
             }
         }
-        return OptionalLong.empty();
+        return new IllegalArgumentException(file + ": " + refused.getMessage(), refused);
+    }
+
+    /** A price as one line of the file gives it. */
+    private record Row(Price price, CsvTable.Row csv) {}
+
+    private static List<Row> rows(Path file) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        for (CsvTable.Row row : CsvTable.read(file, List.of("model", "token_type", "usd_per_million"))) {
+            rows.add(new Row(toPrice(row, file.getFileName().toString()), row));
+        }
+        return rows;
     }
 
     private static Price toPrice(CsvTable.Row row, String origin) {

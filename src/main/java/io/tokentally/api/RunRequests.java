@@ -155,7 +155,7 @@ class RunRequests {
             throw ApiProblem.notFound(
                     "window " + date + " has never run; POST /api/jobs/" + job + "/executions to start it");
         }
-        Defaults fallback = new Defaults(defaults, lastRun);
+        Fallbacks fallback = new Fallbacks(defaults, lastRun);
         List<String> inputs = request.input() != null && !request.input().isEmpty()
                 ? request.input()
                 : fallback.of(JobSchedule::inputs, BillingJobParameters::inputs).orElseThrow(() -> missing("input"));
@@ -173,7 +173,7 @@ class RunRequests {
     }
 
     /** Where a parameter the request leaves out comes from: the job's file in jobs/, else the window's last run. */
-    private record Defaults(Optional<JobSchedule> schedule, Optional<BillingJobParameters> lastRun) {
+    private record Fallbacks(Optional<JobSchedule> schedule, Optional<BillingJobParameters> lastRun) {
 
         <T> Optional<T> of(Function<JobSchedule, T> fromSchedule, Function<BillingJobParameters, T> fromLastRun) {
             return schedule.map(fromSchedule).or(() -> lastRun.map(fromLastRun));

@@ -549,9 +549,7 @@ class TokentallyCommandTests {
         StringWriter err = new StringWriter();
         try {
             // when
-            int exit = command(new StringWriter(), err)
-                    .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
-                    .execute("run", "nightly-billing", "--date", "2026-11-27");
+            int exit = runReportingFailures(err);
 
             // then
             assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
@@ -596,9 +594,7 @@ class TokentallyCommandTests {
         StringWriter err = new StringWriter();
         try {
             // when
-            int exit = command(new StringWriter(), err)
-                    .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
-                    .execute("run", "nightly-billing", "--date", "2026-11-27");
+            int exit = runReportingFailures(err);
 
             // then
             assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
@@ -608,6 +604,13 @@ class TokentallyCommandTests {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
         }
+    }
+
+    /** Runs 2026-11-27's nightly billing, printing a failure to {@code err} as the real command line does. */
+    private static int runReportingFailures(StringWriter err) {
+        return command(new StringWriter(), err)
+                .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                .execute("run", "nightly-billing", "--date", "2026-11-27");
     }
 
     /** The command line printing a failure's message to its error stream, as the real one does. */

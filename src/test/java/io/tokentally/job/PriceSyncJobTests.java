@@ -182,47 +182,10 @@ class PriceSyncJobTests {
             // when
             new CommandLine(new io.tokentally.cli.TokentallyCommand())
                     .execute("prices", "override", negotiated.toString());
-            new CommandLine(new io.tokentally.cli.TokentallyCommand())
-                    .setOut(new PrintWriter(preview))
-                    .execute(
-                            "prices",
-                            "rerate",
-                            "--from",
-                            "2026-10-27",
-                            "--to",
-                            "2026-10-27",
-                            "--by",
-                            "ops",
-                            "--reason",
-                            "negotiated price");
+            rerate(preview);
             afterPreview = billed("2026-10-27T08:00:00Z");
-            new CommandLine(new io.tokentally.cli.TokentallyCommand())
-                    .setOut(new PrintWriter(applied))
-                    .execute(
-                            "prices",
-                            "rerate",
-                            "--from",
-                            "2026-10-27",
-                            "--to",
-                            "2026-10-27",
-                            "--by",
-                            "ops",
-                            "--reason",
-                            "negotiated price",
-                            "--apply");
-            new CommandLine(new io.tokentally.cli.TokentallyCommand())
-                    .setOut(new PrintWriter(previewAgain))
-                    .execute(
-                            "prices",
-                            "rerate",
-                            "--from",
-                            "2026-10-27",
-                            "--to",
-                            "2026-10-27",
-                            "--by",
-                            "ops",
-                            "--reason",
-                            "negotiated price");
+            rerate(applied, "--apply");
+            rerate(previewAgain);
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
@@ -243,6 +206,25 @@ class PriceSyncJobTests {
                 .hasEntrySatisfying(
                         "BILLED_DELTA_USD",
                         delta -> assertThat((BigDecimal) delta).isEqualByComparingTo("-0.078"));
+    }
+
+    /** {@code prices rerate} of 2026-10-27 by ops for a negotiated price, printing to {@code out}. */
+    private static void rerate(StringWriter out, String... options) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "prices",
+                "rerate",
+                "--from",
+                "2026-10-27",
+                "--to",
+                "2026-10-27",
+                "--by",
+                "ops",
+                "--reason",
+                "negotiated price"));
+        args.addAll(List.of(options));
+        new CommandLine(new io.tokentally.cli.TokentallyCommand())
+                .setOut(new PrintWriter(out))
+                .execute(args.toArray(String[]::new));
     }
 
     @Test

@@ -123,9 +123,7 @@ class PriceRepositoryTests {
         String longInputChanges = "custom/" + UUID.randomUUID();
         List<Price> list = new java.util.ArrayList<>();
         for (String model : List.of(cacheChanges, inputChanges, longInputChanges)) {
-            list.add(price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"));
-            list.add(price(model, TokenType.CACHE_READ, ContextTier.STANDARD, FROM, "0.2"));
-            list.add(price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4"));
+            list.addAll(longContextModel(model));
         }
         list.add(price(cacheChanges, TokenType.CACHE_READ, ContextTier.STANDARD, noon, "0.3"));
         list.add(price(inputChanges, TokenType.INPUT, ContextTier.STANDARD, noon, "2.5"));
@@ -150,12 +148,10 @@ class PriceRepositoryTests {
         String model = "custom/" + UUID.randomUUID();
 
         // when
-        prices.load(List.of(
-                price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
-                price(model, TokenType.CACHE_READ, ContextTier.STANDARD, FROM, "0.2"),
-                price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4"),
-                price(model, TokenType.CACHE_READ, ContextTier.LONG, FROM, "0.5"),
-                price(model, TokenType.INPUT, ContextTier.LONG, noon, "6")));
+        List<Price> list = new java.util.ArrayList<>(longContextModel(model));
+        list.add(price(model, TokenType.CACHE_READ, ContextTier.LONG, FROM, "0.5"));
+        list.add(price(model, TokenType.INPUT, ContextTier.LONG, noon, "6"));
+        prices.load(list);
 
         // then its own price stays the only one
         assertThat(longCacheReads(model)).containsExactly(FROM + " 0.5");
@@ -168,11 +164,9 @@ class PriceRepositoryTests {
         Instant morning = Instant.parse("2026-11-20T06:00:00Z");
         Instant noon = Instant.parse("2026-11-20T12:00:00Z");
         String model = "custom/" + UUID.randomUUID();
-        prices.load(List.of(
-                price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
-                price(model, TokenType.CACHE_READ, ContextTier.STANDARD, FROM, "0.2"),
-                price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4"),
-                price(model, TokenType.CACHE_READ, ContextTier.STANDARD, noon, "0.3")));
+        List<Price> list = new java.util.ArrayList<>(longContextModel(model));
+        list.add(price(model, TokenType.CACHE_READ, ContextTier.STANDARD, noon, "0.3"));
+        prices.load(list);
 
         // when a later load adds a standard input price of 2.5 from the morning
         prices.load(List.of(price(model, TokenType.INPUT, ContextTier.STANDARD, morning, "2.5")));
@@ -196,6 +190,14 @@ class PriceRepositoryTests {
                 .map(price -> price.effectiveFrom() + " "
                         + price.usdPerMillion().stripTrailingZeros().toPlainString())
                 .toList();
+    }
+
+    /** Standard input 2, standard cache_read 0.2 and long input 4 from 2025: a derived long cache_read of 0.4. */
+    private static List<Price> longContextModel(String model) {
+        return List.of(
+                price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
+                price(model, TokenType.CACHE_READ, ContextTier.STANDARD, FROM, "0.2"),
+                price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4"));
     }
 
     private static Price price(String model, TokenType type, ContextTier context, Instant from, String usd) {

@@ -163,7 +163,7 @@ public class PriceRepository {
                                 stored.usdPerMillion().toPlainString(),
                                 stored.origin(),
                                 due == null
-                                        ? "none (the model has a price of its own)"
+                                        ? "none (the model has a price of its own, or a source is zero)"
                                         : due.usdPerMillion().toPlainString());
                     }
                 }

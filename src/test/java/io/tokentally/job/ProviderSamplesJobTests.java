@@ -42,13 +42,8 @@ class ProviderSamplesJobTests {
     @Test
     void ingestsOneSampleOfEveryFormatWithTheTokenTypesAndCustomersOfTheirFields() throws Exception {
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                LocalDate.parse("2026-11-27"),
-                0,
-                List.of("providers=" + Path.of("sample-data/providers").toAbsolutePath()),
-                Path.of("sample-data/customers.csv"),
-                Path.of("sample-data/plans.yaml"),
-                Path.of("sample-data/prices.csv")));
+        JobExecution execution = run(
+                "2026-11-27", "providers=" + Path.of("sample-data/providers").toAbsolutePath());
 
         // then
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -155,21 +150,12 @@ class ProviderSamplesJobTests {
                 Files.readString(Path.of("sample-data/providers/openrouter-activity-2026-11-27.json")) + "\n");
 
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                LocalDate.parse("2026-11-28"),
-                0,
-                List.of("openrouter:cost=" + folder.toAbsolutePath()),
-                Path.of("sample-data/customers.csv"),
-                Path.of("sample-data/plans.yaml"),
-                Path.of("sample-data/prices.csv")));
+        JobExecution execution = run("2026-11-28", "openrouter:cost=" + folder.toAbsolutePath());
 
         // then the file counts its rows as unattributed, but the run does not: nobody would be billed for them,
         // and no UNATTRIBUTED_USAGE finding counts them
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        JsonNode report = RunReportListener.JSON.readTree(
-                RunFolders.of(properties.runsDir(), RunReportListener.JOB_NAME, "2026-11-28", execution.getId())
-                        .resolve("report.json")
-                        .toFile());
+        JsonNode report = report(execution);
         assertThat(report.get("files"))
                 .singleElement()
                 .satisfies(file -> assertThat(file.get("unattributed").asLong()).isEqualTo(2));
@@ -181,8 +167,23 @@ class ProviderSamplesJobTests {
                 runFolder(execution).resolve("report.json").toFile());
     }
 
+    /** A nightly run of the date over one input, with the sample customers, plans and prices. */
+    private JobExecution run(String date, String input) throws Exception {
+        return runs.run(new BillingJobParameters(
+                LocalDate.parse(date),
+                0,
+                List.of(input),
+                Path.of("sample-data/customers.csv"),
+                Path.of("sample-data/plans.yaml"),
+                Path.of("sample-data/prices.csv")));
+    }
+
     private Path runFolder(JobExecution execution) {
-        return RunFolders.of(properties.runsDir(), RunReportListener.JOB_NAME, "2026-11-27", execution.getId());
+        return RunFolders.of(
+                properties.runsDir(),
+                RunReportListener.JOB_NAME,
+                execution.getJobParameters().getString(BillingJobParameters.DATE),
+                execution.getId());
     }
 
     /** customer|model|token type → tokens. */

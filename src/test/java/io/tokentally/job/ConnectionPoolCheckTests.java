@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.tokentally.ingest.IngestProperties;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 class ConnectionPoolCheckTests {
@@ -20,10 +26,18 @@ class ConnectionPoolCheckTests {
     }
 
     @Test
-    void theDefaultsFitTheDefaultPool() {
-        // given the defaults: a pool of 8, 2 ingest threads, serve's 2 runs at once
-        try (HikariDataSource pool = pool(8)) {
-            assertThatCode(() -> ConnectionPoolCheck.check(pool, 2, "tokentally.serve.max-concurrent-runs", 2))
+    void theShippedDefaultsFitTheShippedPool() throws IOException {
+        Binder defaults = new Binder(new MapConfigurationPropertySource(
+                PropertiesLoaderUtils.loadProperties(new ClassPathResource("application.properties"))));
+        int poolSize =
+                defaults.bind(ConnectionPoolCheck.POOL_PROPERTY, Integer.class).get();
+        int runs = defaults.bindOrCreate("tokentally.serve", AsyncRunsConfiguration.ServeProperties.class)
+                .maxConcurrentRuns();
+        int ingestThreads = defaults.bindOrCreate("tokentally.ingest", IngestProperties.class)
+                .threads();
+        try (HikariDataSource pool = pool(poolSize)) {
+            assertThatCode(() -> ConnectionPoolCheck.check(
+                            pool, runs, "tokentally.serve.max-concurrent-runs", ingestThreads))
                     .doesNotThrowAnyException();
         }
     }

@@ -15,12 +15,11 @@ public class RejectRepository {
     static final int MAX_RAW_LENGTH = 100_000;
 
     private final JdbcTemplate jdbc;
-    private final SqlDialect dialect;
     private final String insert;
 
     public RejectRepository(JdbcTemplate jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
-        this.dialect = SqlDialect.of(dataSource);
+        SqlDialect dialect = SqlDialect.of(dataSource);
         this.insert = dialect.insertIfAbsent(
                 "reject",
                 List.of("file_id", "line_no", "reason_code", "message", "raw_line", "repeated"),
@@ -51,10 +50,6 @@ public class RejectRepository {
         ps.setString(4, limit(reject.message(), 2000));
         ps.setString(5, stored(reject.raw()));
         ps.setBoolean(6, reject.repeated());
-        if (dialect.repeatsKeyParameters()) {
-            ps.setLong(7, reject.fileId());
-            ps.setLong(8, reject.lineNo());
-        }
     }
 
     /**

@@ -23,13 +23,12 @@ public class S3ObjectRegistry {
 
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final SqlDialect dialect;
     private final String insertClaim;
 
     public S3ObjectRegistry(JdbcClient jdbc, Clock clock, DataSource dataSource) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.dialect = SqlDialect.of(dataSource);
+        SqlDialect dialect = SqlDialect.of(dataSource);
         this.insertClaim = dialect.insertIfAbsent("s3_object", COLUMNS, List.of("object_uri", "etag"));
     }
 
@@ -42,9 +41,6 @@ public class S3ObjectRegistry {
      */
     boolean claim(String uri, String etag, String source, long size, long run) {
         List<Object> parameters = new ArrayList<>(List.of(uri, etag, source, size, run, now(), "CLAIMED"));
-        if (dialect.repeatsKeyParameters()) {
-            parameters.addAll(List.of(uri, etag));
-        }
         try {
             if (jdbc.sql(insertClaim).params(parameters).update() == 1) {
                 return true;

@@ -15,14 +15,14 @@ public class DuplicateConflictRepository {
 
     private final JdbcTemplate jdbc;
     private final String insert;
-    private final boolean repeatsKey;
 
     DuplicateConflictRepository(JdbcTemplate jdbc, DataSource dataSource) {
-        SqlDialect dialect = SqlDialect.of(dataSource);
         this.jdbc = jdbc;
-        this.insert = dialect.insertIfAbsent(
-                "duplicate_conflict", List.of("file_id", "line_no", "request_id"), List.of("file_id", "line_no"));
-        this.repeatsKey = dialect.repeatsKeyParameters();
+        this.insert = SqlDialect.of(dataSource)
+                .insertIfAbsent(
+                        "duplicate_conflict",
+                        List.of("file_id", "line_no", "request_id"),
+                        List.of("file_id", "line_no"));
     }
 
     void insertAll(long fileId, List<Conflict> conflicts) {
@@ -33,10 +33,6 @@ public class DuplicateConflictRepository {
             ps.setLong(1, fileId);
             ps.setLong(2, conflict.lineNo());
             ps.setString(3, conflict.requestId());
-            if (repeatsKey) {
-                ps.setLong(4, fileId);
-                ps.setLong(5, conflict.lineNo());
-            }
         });
     }
 

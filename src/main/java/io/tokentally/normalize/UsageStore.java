@@ -39,7 +39,6 @@ class UsageStore {
     private final JdbcTemplate jdbc;
     private final String insertHour;
     private final String insertHeldModelHour;
-    private final boolean repeatsKey;
 
     UsageStore(JdbcTemplate jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
@@ -49,7 +48,6 @@ class UsageStore {
                 "held_model_hour",
                 List.of("provider", "model", "hour_start"),
                 List.of("provider", "model", "hour_start"));
-        this.repeatsKey = dialect.repeatsKeyParameters();
     }
 
     /** The newest stored key block; blocks stored later have higher ids. */
@@ -118,11 +116,9 @@ class UsageStore {
             return;
         }
         jdbc.batchUpdate(insertHeldModelHour, new ArrayList<>(held), held.size(), (ps, key) -> {
-            for (int repeat = 0; repeat < (repeatsKey ? 2 : 1); repeat++) {
-                ps.setString(3 * repeat + 1, key.provider());
-                ps.setString(3 * repeat + 2, key.model());
-                SqlTime.bind(ps, 3 * repeat + 3, key.hourStart());
-            }
+            ps.setString(1, key.provider());
+            ps.setString(2, key.model());
+            SqlTime.bind(ps, 3, key.hourStart());
         });
     }
 
@@ -130,10 +126,6 @@ class UsageStore {
         jdbc.batchUpdate(insertHour, new ArrayList<>(hours), hours.size(), (ps, hour) -> {
             ps.setLong(1, run);
             SqlTime.bind(ps, 2, hour);
-            if (repeatsKey) {
-                ps.setLong(3, run);
-                SqlTime.bind(ps, 4, hour);
-            }
         });
     }
 

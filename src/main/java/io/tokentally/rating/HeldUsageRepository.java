@@ -27,14 +27,11 @@ public class HeldUsageRepository {
 
     private final JdbcTemplate jdbc;
     private final String insertRunHour;
-    private final boolean repeatsKey;
 
     public HeldUsageRepository(JdbcTemplate jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
-        SqlDialect dialect = SqlDialect.of(dataSource);
-        this.insertRunHour = dialect.insertIfAbsent(
-                "run_hour", List.of("ingest_run", "hour_start"), List.of("ingest_run", "hour_start"));
-        this.repeatsKey = dialect.repeatsKeyParameters();
+        this.insertRunHour = SqlDialect.of(dataSource)
+                .insertIfAbsent("run_hour", List.of("ingest_run", "hour_start"), List.of("ingest_run", "hour_start"));
     }
 
     /** Adds the hours of held usage to the run's hours, which the rate step rates; returns how many were new. */
@@ -93,9 +90,7 @@ public class HeldUsageRepository {
                 hourStart,
                 hour.provider(),
                 hour.model());
-        jdbc.update(
-                insertRunHour,
-                repeatsKey ? new Object[] {run, hourStart, run, hourStart} : new Object[] {run, hourStart});
+        jdbc.update(insertRunHour, run, hourStart);
         jdbc.update(
                 "DELETE FROM held_model_hour WHERE provider = ? AND model = ? AND hour_start = ?",
                 hour.provider(),

@@ -39,7 +39,6 @@ public class RatedDays {
     private final TransactionLock lock;
     private final TransactionTemplate ownTransaction;
     private final String insertMark;
-    private final boolean repeatsKey;
 
     public RatedDays(JdbcTemplate jdbc, DataSource dataSource, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
@@ -49,7 +48,6 @@ public class RatedDays {
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         List<String> columns = List.of("customer_id", "day_start", "marked_run");
         this.insertMark = dialect.insertIfAbsent("unsummed_day", columns, columns);
-        this.repeatsKey = dialect.repeatsKeyParameters();
     }
 
     /** A customer's UTC day. */
@@ -69,11 +67,6 @@ public class RatedDays {
             ps.setString(1, day.customerId());
             SqlTime.bind(ps, 2, day.day());
             ps.setLong(3, run);
-            if (repeatsKey) {
-                ps.setString(4, day.customerId());
-                SqlTime.bind(ps, 5, day.day());
-                ps.setLong(6, run);
-            }
         });
     }
 

@@ -40,7 +40,6 @@ public class ThresholdWebhook {
     private final FindingRepository findings;
     private final Clock clock;
     private final String insertNotice;
-    private final boolean repeatsKey;
     private final HttpClient http;
 
     ThresholdWebhook(
@@ -53,9 +52,8 @@ public class ThresholdWebhook {
         this.properties = properties;
         this.findings = findings;
         this.clock = clock;
-        SqlDialect dialect = SqlDialect.of(dataSource);
-        this.insertNotice = dialect.insertIfAbsent("threshold_notice", COLUMNS, List.of("finding_key"));
-        this.repeatsKey = dialect.repeatsKeyParameters();
+        this.insertNotice =
+                SqlDialect.of(dataSource).insertIfAbsent("threshold_notice", COLUMNS, List.of("finding_key"));
         this.http = HttpClient.newBuilder()
                 .connectTimeout(properties.webhookTimeout())
                 .build();
@@ -80,9 +78,6 @@ public class ThresholdWebhook {
                     "PENDING",
                     0,
                     run));
-            if (repeatsKey) {
-                parameters.add(crossing.finding().key());
-            }
             jdbc.update(insertNotice, parameters.toArray());
         }
         Map<String, Crossing> byKey = new LinkedHashMap<>();

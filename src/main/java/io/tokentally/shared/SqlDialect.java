@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import javax.sql.DataSource;
 
 /** The few statements that H2 and PostgreSQL spell differently. */
@@ -29,8 +30,10 @@ public enum SqlDialect {
     }
 
     /**
-     * An insert that does nothing, and reports 0 rows, when a row with the same key exists. Bind the
-     * columns first; on H2 bind the key columns again after them (see {@link #repeatsKeyParameters()}).
+     * An insert that does nothing, and reports 0 rows, when a row with the same key exists; bind the columns in
+     * order. On H2 it is a merge that inserts only when no row matches: H2 2.4 reuses the result of an {@code
+     * INSERT ... SELECT ... WHERE NOT EXISTS} subquery within a transaction, so the same insert run twice there
+     * failed on the key instead of doing nothing.
      */
     public String insertIfAbsent(String table, List<String> columns, List<String> keyColumns) {
         String columnList = String.join(", ", columns);
@@ -39,15 +42,11 @@ public enum SqlDialect {
             return "INSERT INTO " + table + " (" + columnList + ") VALUES (" + parameters + ") ON CONFLICT ("
                     + String.join(", ", keyColumns) + ") DO NOTHING";
         }
-        StringBuilder keyMatch = new StringBuilder();
-        for (String key : keyColumns) {
-            keyMatch.append(keyMatch.isEmpty() ? "" : " AND ").append(key).append(" = ?");
-        }
-        return "INSERT INTO " + table + " (" + columnList + ") SELECT " + parameters
-                + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " WHERE " + keyMatch + ")";
-    }
-
-    public boolean repeatsKeyParameters() {
-        return this == H2;
+        StringJoiner keyMatch = new StringJoiner(" AND ");
+        keyColumns.forEach(key -> keyMatch.add("t." + key + " = s." + key));
+        StringJoiner values = new StringJoiner(", ");
+        columns.forEach(column -> values.add("s." + column));
+        return "MERGE INTO " + table + " t USING (VALUES (" + parameters + ")) s (" + columnList + ") ON " + keyMatch
+                + " WHEN NOT MATCHED THEN INSERT (" + columnList + ") VALUES (" + values + ")";
     }
 }

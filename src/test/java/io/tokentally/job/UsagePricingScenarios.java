@@ -276,6 +276,44 @@ abstract class UsagePricingScenarios {
     }
 
     @Test
+    void twoModelsHeldInOneHourAreBothBilledByTheRunThatFindsTheirPrices() throws Exception {
+        // given a day with two unpriced models in one hour: a dated snapshot of gpt-12 and gpt-13
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(9);
+        stripe().customers("cus_settle_c");
+        Path customers = workDir().resolve("two-held-customers.csv");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-c,cus_settle_c,flex\n");
+        Path input = Files.createDirectories(workDir().resolve("input-two-held").resolve("two-held"));
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "c-1," + day + "T10:10:00Z,settle-c,openai,gpt-12-2026-01-01,1000,0,0,0,0,0,,ok",
+                "c-2," + day + "T10:20:00Z,settle-c,openai,gpt-13,0,0,0,0,2000,0,,ok");
+        JobExecution held = run(day, input, customers, FIXTURES.resolve("job-prices.csv"));
+        assertThat(report(held, day).get("held"))
+                .extracting(usage -> usage.get("model").asString())
+                .containsExactlyInAnyOrder("openai/gpt-12-2026-01-01", "openai/gpt-13");
+
+        // when both get prices and the day runs again (run() asserts it completes)
+        Path prices = workDir().resolve("prices-with-gpt-12-and-13.csv");
+        Files.writeString(
+                prices,
+                Files.readString(FIXTURES.resolve("job-prices.csv"), StandardCharsets.UTF_8)
+                        + "openai/gpt-12,input,standard,standard,3,2026-01-01,\n"
+                        + "openai/gpt-13,output,standard,standard,5,2026-01-01,\n");
+        JobExecution settled = run(day, input, customers, prices);
+
+        // then the hour is billed for both: 1,000 x $3 / 1e6 = $0.003 input, 2,000 x $5 / 1e6 = $0.01 output
+        JsonNode report = report(settled, day);
+        assertThat(report.get("held")).isEmpty();
+        assertThat(report.get("totals"))
+                .extracting(total -> total.get("model").asString() + " "
+                        + total.get("token_type").asString() + " "
+                        + total.get("tokens").asLong() + " "
+                        + total.get("billed_usd").asString())
+                .containsExactlyInAnyOrder("openai/gpt-12 input 1000 0.003", "openai/gpt-13 output 2000 0.01");
+    }
+
+    @Test
     void usageHeldBeforeHeldRowsWereMarkedAndUsageHeldSinceShareOneHeldRow() throws Exception {
         // given usage of an unpriced model stored before held rows were marked (as migration V119 found it:
         // held = FALSE, price epoch at the hour's start), and a file with usage of the same customer, model

@@ -1,12 +1,16 @@
 package io.tokentally.ingest;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,34 +53,57 @@ public final class CsvTable {
 
     private CsvTable() {}
 
+    /** Reads the file, refusing a header without one of {@code requiredColumns}; other columns are kept as given. */
     public static List<Row> read(Path file, List<String> requiredColumns) throws IOException {
-        String text;
-        try (Reader reader = InputFiles.openText(file)) {
-            StringWriter whole = new StringWriter();
-            reader.transferTo(whole);
-            text = whole.toString();
-        }
-        try (CSVParser parser = CSVParser.builder()
-                .setReader(new StringReader(text))
-                .setFormat(FORMAT)
-                .get()) {
+        return read(file, requiredColumns, null);
+    }
+
+    /**
+     * Reads the file, refusing a header without one of {@code requiredColumns} or with a column that is neither
+     * required nor one of {@code optionalColumns}: a misspelt optional column would otherwise be left unread.
+     */
+    public static List<Row> read(Path file, List<String> requiredColumns, List<String> optionalColumns)
+            throws IOException {
+        String text = strictText(file);
+        try (CSVParser parser = parser(file, text)) {
             List<String> header = parser.getHeaderNames().stream()
                     .map(name -> name.strip().toLowerCase(Locale.ROOT))
                     .toList();
+            for (String column : header) {
+                if (header.indexOf(column) != header.lastIndexOf(column)) {
+                    throw new IllegalArgumentException(file + " line 1: the header names column " + column + " twice");
+                }
+            }
             for (String required : requiredColumns) {
                 if (!header.contains(required)) {
                     throw new IllegalArgumentException(file + ": the header lacks required column " + required);
                 }
             }
+            if (optionalColumns != null) {
+                for (String column : header) {
+                    if (!requiredColumns.contains(column) && !optionalColumns.contains(column)) {
+                        List<String> known = new ArrayList<>(requiredColumns);
+                        known.addAll(optionalColumns);
+                        throw new IllegalArgumentException(file + " line 1: unknown column " + column
+                                + "; the columns are " + String.join(", ", known));
+                    }
+                }
+            }
+            LineNumbers lines = new LineNumbers(text);
             List<Row> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
-                long lineNo = parser.getCurrentLineNumber();
-                String strayQuote = CsvQuotes.strayQuoteProblem(text, recordStart(text, record), true, header);
+                int start = recordStart(text, record);
+                long lineNo = lines.lineAt(start);
+                String strayQuote = CsvQuotes.strayQuoteProblem(text, start, true, header);
                 if (strayQuote != null) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": " + strayQuote);
                 }
+                if (record.size() != header.size()) {
+                    throw new IllegalArgumentException(file + " line " + lineNo + ": the row has " + record.size()
+                            + " fields but the header has " + header.size());
+                }
                 Map<String, String> values = new HashMap<>();
-                for (int i = 0; i < header.size() && i < record.size(); i++) {
+                for (int i = 0; i < header.size(); i++) {
                     values.put(header.get(i), RawRecord.trimmed(record.get(i)));
                 }
                 rows.add(new Row(file, lineNo, values));
@@ -85,6 +112,54 @@ public final class CsvTable {
         } catch (UncheckedIOException | IllegalStateException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(file + ": not valid CSV: " + cause.getMessage(), e);
+        }
+    }
+
+    /** The file's text, without a BOM; a byte that is not UTF-8 refuses the file, naming its line. */
+    private static String strictText(Path file) throws IOException {
+        byte[] bytes;
+        try (InputStream in = InputFiles.openBytes(file)) {
+            bytes = in.readAllBytes();
+        }
+        ByteBuffer input = ByteBuffer.wrap(bytes);
+        CharBuffer text = CharBuffer.allocate(bytes.length);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder().decode(input, text, true);
+        if (result.isError()) {
+            long line = 1;
+            for (int at = 0; at < input.position(); at++) {
+                line += bytes[at] == '\n' ? 1 : 0;
+            }
+            throw new IllegalArgumentException(file + " line " + line + ": not valid UTF-8");
+        }
+        String decoded = text.flip().toString();
+        return decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded;
+    }
+
+    private static CSVParser parser(Path file, String text) throws IOException {
+        try {
+            return CSVParser.builder()
+                    .setReader(new StringReader(text))
+                    .setFormat(FORMAT)
+                    .get();
+        } catch (IllegalArgumentException e) { // a header name missing or given twice as written
+            throw new IllegalArgumentException(file + " line 1: " + e.getMessage(), e);
+        }
+    }
+
+    /** The 1-based line of a character position. */
+    private static final class LineNumbers {
+
+        private final List<Integer> lineStarts = new ArrayList<>(List.of(0));
+
+        LineNumbers(String text) {
+            for (int at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+                lineStarts.add(at + 1);
+            }
+        }
+
+        long lineAt(int position) {
+            int found = Collections.binarySearch(lineStarts, position);
+            return found >= 0 ? found + 1 : -found - 1;
         }
     }
 

@@ -32,14 +32,18 @@ public final class InputFiles {
     }
 
     public static Reader openText(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
-        InputStream bytes = isGzip(raw) ? new BufferedInputStream(new GZIPInputStream(raw, 64 * 1024), 64 * 1024) : raw;
-        PushbackReader reader = new PushbackReader(new InputStreamReader(bytes, StandardCharsets.UTF_8), 1);
+        PushbackReader reader = new PushbackReader(new InputStreamReader(openBytes(file), StandardCharsets.UTF_8), 1);
         int first = reader.read();
         if (first >= 0 && first != '\uFEFF') {
             reader.unread(first);
         }
         return reader;
+    }
+
+    /** The file's bytes, gunzipped when it is gzip. */
+    public static InputStream openBytes(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+        return isGzip(raw) ? new BufferedInputStream(new GZIPInputStream(raw, 64 * 1024), 64 * 1024) : raw;
     }
 
     /** The first {@code maxChars} characters of the decoded text. */

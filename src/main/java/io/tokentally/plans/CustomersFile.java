@@ -27,7 +27,17 @@ public final class CustomersFile {
 
     public static List<Customer> read(Path file, Set<String> planIds) throws IOException {
         Map<String, List<CsvTable.Row>> rowsById = new LinkedHashMap<>();
-        for (CsvTable.Row row : CsvTable.read(file, List.of("customer_id", "plan_id"))) {
+        for (CsvTable.Row row : CsvTable.read(
+                file,
+                List.of("customer_id", "plan_id"),
+                List.of(
+                        "stripe_customer_id",
+                        "name",
+                        "plan_effective_from",
+                        "billing_interval",
+                        "billing_anchor_day",
+                        "billing_anchor_month",
+                        "billing_time_zone"))) {
             String plan = row.require("plan_id");
             if (!planIds.contains(plan)) {
                 throw row.problem("plan_id '" + plan + "' is not in the plans file");

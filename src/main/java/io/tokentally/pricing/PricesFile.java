@@ -72,7 +72,10 @@ public final class PricesFile {
 
     private static List<Row> rows(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (CsvTable.Row row : CsvTable.read(file, List.of("model", "token_type", "usd_per_million"))) {
+        for (CsvTable.Row row : CsvTable.read(
+                file,
+                List.of("model", "token_type", "usd_per_million"),
+                List.of("provider", "service_tier", "context_tier", "effective_from", "long_context_threshold"))) {
             rows.add(new Row(toPrice(row, file.getFileName().toString()), row));
         }
         return rows;

@@ -3,12 +3,18 @@ package io.tokentally.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Reference files (customers, prices) follow RFC 4180's quoting, and a fault names the file and line. */
 class CsvTableTests {
@@ -61,5 +67,71 @@ class CsvTableTests {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(file + ": not valid CSV: ")
                 .hasMessageContaining("startline 2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("faults")
+    void refusesAFaultNamingTheFileTheLineAndTheReason(String fault, byte[] content, String message)
+            throws IOException {
+        // given
+        Path file = Files.write(work.resolve("customers.csv"), content);
+
+        // when, then
+        assertThatThrownBy(() -> CsvTable.read(file, List.of("customer_id")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(file + " " + message);
+    }
+
+    static Stream<Arguments> faults() {
+        return Stream.of(
+                Arguments.of(
+                        "a byte that is not UTF-8",
+                        bytes("customer_id,plan_id\nacme,usage\nglob", 0xE9, "x,usage\n"),
+                        "line 3: not valid UTF-8"),
+                Arguments.of(
+                        "a column named twice",
+                        bytes("customer_id,plan_id,Plan_ID\nacme,usage,fixed\n"),
+                        "line 1: the header names column plan_id twice"),
+                Arguments.of(
+                        "a header name missing",
+                        bytes("customer_id,plan_id,\nacme,usage,\n"),
+                        "line 1: A header name is missing"),
+                Arguments.of(
+                        "a field more than the header",
+                        bytes("customer_id,plan_id\nacme,usage\nglobex,usage,extra\n"),
+                        "line 3: the row has 3 fields but the header has 2"),
+                Arguments.of(
+                        "a field fewer than the header",
+                        bytes("customer_id,plan_id,name\nacme,usage\n"),
+                        "line 2: the row has 2 fields but the header has 3"),
+                Arguments.of(
+                        "a fault in a record over two lines, at the line it starts on",
+                        bytes("customer_id,plan_id,name\nacme,usage,\"Acme\nWest\",extra\n"),
+                        "line 2: the row has 4 fields but the header has 3"));
+    }
+
+    @Test
+    void refusesAColumnNeitherRequiredNorOptionalWhenTheOptionalOnesAreGiven() throws IOException {
+        // given a misspelt optional column
+        Path file = Files.writeString(
+                work.resolve("customers.csv"), "customer_id,plan_id,billing_time_zon\nacme,usage,America/New_York\n");
+
+        // when, then
+        assertThatThrownBy(() -> CsvTable.read(file, List.of("customer_id", "plan_id"), List.of("billing_time_zone")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(file + " line 1: unknown column billing_time_zon; the columns are customer_id, plan_id,"
+                        + " billing_time_zone");
+    }
+
+    private static byte[] bytes(Object... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object part : parts) {
+            if (part instanceof Integer single) {
+                out.write(single);
+            } else {
+                out.writeBytes(((String) part).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
     }
 }

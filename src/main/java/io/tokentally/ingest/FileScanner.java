@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -157,14 +158,24 @@ public class FileScanner {
             }
             try (Reader reader = InputFiles.openText(file);
                     RecordCursor cursor = format.get().open(reader)) {
+                if (InputFiles.isGzip(file)) {
+                    decompressWhole(file);
+                }
                 return new Detection(format.get().name(), FileStatus.PENDING, null);
             } catch (FileFormatException e) {
                 return new Detection(format.get().name(), FileStatus.FAILED, e.getMessage());
             }
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) { // EOF: cut short, as a copy still being written is
             return new Detection(null, FileStatus.FAILED, "not a valid gzip file: " + e.getMessage());
         } catch (IOException e) {
             return new Detection(null, FileStatus.FAILED, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Decompresses the whole file, so that a gzip file cut short fails here rather than halfway through ingest. */
+    private static void decompressWhole(Path file) throws IOException {
+        try (InputStream in = InputFiles.openBytes(file)) {
+            in.transferTo(OutputStream.nullOutputStream());
         }
     }
 

@@ -59,6 +59,13 @@ public final class InputFiles {
         }
     }
 
+    /** Whether the file's content is gzip. */
+    public static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 2)) {
+            return isGzip(in);
+        }
+    }
+
     private static boolean isGzip(InputStream in) throws IOException {
         in.mark(2);
         int first = in.read();

@@ -367,13 +367,19 @@ abstract class NightlyBillingJobScenarios {
 
     @Test
     void restartAfterAFailureInTheMiddleOfIngestEqualsACleanRun() throws Exception {
-        // given: a gzipped log cut off in the middle, as an interrupted upload leaves it
-        Path broken = folder("restart");
+        // given: a log whose usage cannot be stored, as when the database goes away in the middle of ingest
+        Path input = folder("restart");
         String[] rows = rows("restart", LocalDate.of(2026, 10, 6), 2_000, 3);
-        byte[] complete = gzip(rows);
-        Files.write(broken.resolve("gateway.csv.gz"), java.util.Arrays.copyOf(complete, complete.length / 2));
-        JobExecution failed = run("2026-10-06", broken);
+        write(input.resolve("gateway.csv"), rows);
+        JobExecution failed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            failed = run("2026-10-06", input);
+        }
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(failed.getStepExecutions())
+                .filteredOn(step -> step.getStepName().equals("ingestStep"))
+                .extracting(StepExecution::getStatus)
+                .containsExactly(BatchStatus.FAILED);
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
                                 + " WHERE f.source = 'restart'",
@@ -386,9 +392,8 @@ abstract class NightlyBillingJobScenarios {
         assertThat(report(failed).get("stripe").get("upload_step_completed").asBoolean())
                 .isFalse();
 
-        // when: the upload is completed and the day is run again
-        Files.write(broken.resolve("gateway.csv.gz"), complete);
-        JobExecution restarted = run("2026-10-06", broken);
+        // when: the database is back and the day is run again
+        JobExecution restarted = run("2026-10-06", input);
 
         // then
         assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -406,6 +411,41 @@ abstract class NightlyBillingJobScenarios {
         assertThat(restartedReport.get("counts").get("accepted").asLong())
                 .isEqualTo(report(reference).get("counts").get("accepted").asLong());
         assertThat(totals(restartedReport)).isEqualTo(totals(report(reference)));
+    }
+
+    @Test
+    void aGzippedLogCutOffIsNotReadAndTheCompleteUploadIsReadByTheNextRun() throws Exception {
+        // given: a gzipped log cut off in the middle, as an interrupted upload leaves it, beside a whole log
+        Path input = folder("cut-off");
+        String[] rows = rows("cut-off", LocalDate.of(2026, 10, 8), 2_000, 3);
+        byte[] complete = gzip(rows);
+        Files.write(input.resolve("gateway.csv.gz"), java.util.Arrays.copyOf(complete, complete.length / 2));
+        write(input.resolve("other.csv"), rows("cut-off-other", LocalDate.of(2026, 10, 8), 10, 3));
+
+        // when
+        JobExecution first = run("2026-10-08", input);
+
+        // then: the run completes, bills the whole log, and names the cut-off one with its reason
+        assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JsonNode firstReport = report(first);
+        assertThat(firstReport.get("counts").get("read").asLong()).isEqualTo(10);
+        assertThat(firstReport.get("files"))
+                .filteredOn(file -> file.get("path").asString().endsWith("gateway.csv.gz"))
+                .extracting(file -> file.get("status").asString() + ": "
+                        + file.get("detail").asString())
+                .containsExactly("FAILED: not a valid gzip file: Unexpected end of ZLIB input stream");
+        assertThat(jdbc.queryForList(
+                        "SELECT kind FROM finding WHERE message LIKE ?", String.class, "%cut-off/gateway.csv.gz%"))
+                .containsExactly("UNREAD_FILE");
+
+        // when: the upload is completed and the day is run again
+        Files.write(input.resolve("gateway.csv.gz"), complete);
+        JobExecution rerun = run("2026-10-08", input);
+
+        // then: its rows are read and billed
+        assertThat(rerun.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(report(rerun).get("counts").get("read").asLong()).isEqualTo(2_000);
+        assertThat(report(rerun).get("counts").get("accepted").asLong()).isPositive();
     }
 
     @Test

@@ -38,7 +38,9 @@ public final class PricesFile {
     public static List<Price> read(Path file) throws IOException {
         List<Price> prices = new ArrayList<>();
         Map<Price.Key, Row> firsts = new HashMap<>();
+        Map<ModelVersion, Row> thresholds = new HashMap<>();
         for (Row row : rows(file)) {
+            refuseAnotherThreshold(row, thresholds);
             Row earlier = firsts.putIfAbsent(row.price().key(), row);
             if (earlier == null) {
                 prices.add(row.price());
@@ -65,6 +67,25 @@ public final class PricesFile {
             }
         }
         return new IllegalArgumentException(file + ": " + refused.getMessage(), refused);
+    }
+
+    /** A model's prices effective from one instant: they share one long-context threshold. */
+    private record ModelVersion(String model, Instant effectiveFrom) {}
+
+    private static void refuseAnotherThreshold(Row row, Map<ModelVersion, Row> thresholds) {
+        Price price = row.price();
+        if (price.longContextThreshold() == null) {
+            return;
+        }
+        Row first = thresholds.putIfAbsent(new ModelVersion(price.model(), price.effectiveFrom()), row);
+        if (first != null && !first.price().longContextThreshold().equals(price.longContextThreshold())) {
+            throw row.csv()
+                    .problem("long_context_threshold of " + price.model() + " from " + price.effectiveFrom() + " is "
+                            + first.price().longContextThreshold() + " on line "
+                            + first.csv().lineNo() + " and "
+                            + price.longContextThreshold() + " here; a model's prices from one instant share one"
+                            + " threshold");
+        }
     }
 
     /** A price as one line of the file gives it. */

@@ -135,6 +135,18 @@ class PricesFileTests {
     }
 
     @Test
+    void refusesTwoThresholdsForAModelsPricesFromOneInstantNamingBothLines() {
+        // given gpt-4.1 from 2026-01-01 with 272000 on line 2 and 100000 on line 4 (a later version may differ)
+        Path file = fixture("prices-with-conflicting-threshold.csv");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 4: long_context_threshold of openai/gpt-4.1 from 2026-01-01T00:00:00Z is"
+                        + " 272000 on line 2 and 100000 here; a model's prices from one instant share one threshold");
+    }
+
+    @Test
     void keepsOneCopyOfAPriceRepeatedWithTheSameAmount() throws IOException {
         // given input for gpt-4o from 2025-01-01 as 2.5 on line 2 and as 2.50 on line 4
         Path file = fixture("prices-with-repeated-row.csv");

@@ -2,7 +2,7 @@ package io.tokentally.job;
 
 import io.tokentally.ingest.IngestProperties;
 import jakarta.validation.constraints.Min;
-import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.validation.annotation.Validated;
@@ -30,19 +31,20 @@ class AsyncRunsConfiguration {
     @ConfigurationProperties("tokentally.serve")
     record ServeProperties(@DefaultValue("2") @Min(1) int maxConcurrentRuns) {}
 
+    /** Checks the pool for the runs set here (and the settings a run needs) before anything takes a connection. */
+    @Bean
+    static DataSourceChecks dataSourceChecks(
+            Environment environment,
+            ObjectProvider<TokentallyProperties> tokentally,
+            ObjectProvider<IngestProperties> ingest,
+            ObjectProvider<ServeProperties> serve) {
+        return new DataSourceChecks(environment, tokentally, ingest, serve);
+    }
+
     @Bean
     @BatchTaskExecutor
     @Profile("serve")
-    TaskExecutor runTaskExecutor(
-            ServeProperties properties,
-            RunningJobs runningJobs,
-            DataSource dataSource,
-            IngestProperties ingestProperties) {
-        ConnectionPoolCheck.check(
-                dataSource,
-                properties.maxConcurrentRuns(),
-                "tokentally.serve.max-concurrent-runs",
-                ingestProperties.threads());
+    TaskExecutor runTaskExecutor(ServeProperties properties, RunningJobs runningJobs) {
         ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
         executor.setCorePoolSize(properties.maxConcurrentRuns());
         executor.setMaxPoolSize(properties.maxConcurrentRuns());
@@ -54,9 +56,7 @@ class AsyncRunsConfiguration {
     @Bean
     @BatchTaskExecutor
     @Profile("!serve")
-    TaskExecutor callingThreadTaskExecutor(
-            RunningJobs runningJobs, DataSource dataSource, IngestProperties ingestProperties) {
-        ConnectionPoolCheck.check(dataSource, 1, null, ingestProperties.threads());
+    TaskExecutor callingThreadTaskExecutor(RunningJobs runningJobs) {
         return job -> runningJobs.decorate(job).run();
     }
 }

@@ -45,7 +45,7 @@ public class DatabaseUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<
     }
 
     /** The URL with the value of any {@code password} parameter replaced by {@code ***}. */
-    static String masked(String url) {
+    public static String masked(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 }

@@ -196,10 +196,11 @@ class TokentallyCommandTests {
 
     @Test
     void aRunWhoseReportCannotBeWrittenSaysSoAndExitsOne() throws Exception {
-        // given a runs folder below a plain file, so it cannot be created
-        Path blocker = Files.writeString(work.resolve("not-a-folder"), "");
+        // given a plain file where the run's date folder would be, so its run folder cannot be created
+        Path blocker = Files.writeString(
+                Files.createDirectories(work.resolve("runs/nightly-billing")).resolve("2026-11-27"), "");
         System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", blocker.resolve("runs").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
         StringWriter out = new StringWriter();
         try {
             // when
@@ -585,7 +586,13 @@ class TokentallyCommandTests {
                         + " string: \"two\")",
                 "spring.datasource.hikari.maximum-pool-size | 2 | tokentally: Property"
                         + " spring.datasource.hikari.maximum-pool-size with value '2' is invalid: at least 3 connections"
-                        + " are needed"
+                        + " are needed",
+                // a pool of one: said at once, before Flyway waits 30 s for a second connection
+                "spring.datasource.hikari.maximum-pool-size | 1 | tokentally: Property"
+                        + " spring.datasource.hikari.maximum-pool-size with value '1' is invalid: at least 3 connections"
+                        + " are needed",
+                "spring.datasource.url | notajdbcurl?password=secret | tokentally: Property spring.datasource.url with"
+                        + " value 'notajdbcurl?password=***' is invalid: not a JDBC URL; it starts with jdbc:"
             })
     void aBadSettingIsSaidInOneLastLineWithThePropertysName(String property, String value, String lastLine) {
         System.setProperty(property, value);
@@ -601,6 +608,54 @@ class TokentallyCommandTests {
             assertThat(err.toString().lines()).singleElement().asString().startsWith(lastLine);
         } finally {
             System.clearProperty(property);
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"tokentally.data-dir", "tokentally.runs-dir"})
+    void anEmptyDataOrRunsFolderStopsStartUpNamingThePropertyBeforeAnyRun(String property) {
+        // given
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        System.setProperty(property, "");
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = runReportingFailures(err);
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(err.toString().lines())
+                    .singleElement()
+                    .isEqualTo("tokentally: " + property + " = (empty): must not be null");
+            assertThat(work.resolve("runs")).doesNotExist();
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+    }
+
+    @Test
+    void aRunsFolderThatIsAFileStopsStartUpNamingThePropertyBeforeAnyRun() throws Exception {
+        // given
+        Path file = Files.writeString(work.resolve("passwd"), "root:x:0:0\n");
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", file.toString());
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = runReportingFailures(err);
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(err.toString().lines())
+                    .singleElement()
+                    .isEqualTo("tokentally: Property tokentally.runs-dir with value '" + file
+                            + "' is invalid: it is a file, not a folder");
+            assertThat(work.resolve("data")).doesNotExist();
+        } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
         }

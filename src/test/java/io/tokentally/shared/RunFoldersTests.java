@@ -43,4 +43,21 @@ class RunFoldersTests {
         assertThat(Files.readString(report)).isEqualTo("{\"new\":true}");
         assertThat(folder.resolve("report.json.part")).doesNotExist();
     }
+
+    @Test
+    void aRunsFolderThatExistsOrCanBeCreatedIsUsable() throws Exception {
+        assertThat(RunFolders.whyUnusable(folder)).isEmpty();
+        assertThat(RunFolders.whyUnusable(folder.resolve("runs/below"))).isEmpty();
+    }
+
+    @Test
+    void aRunsFolderThatIsAFileOrIsBelowOneIsNotUsable() throws Exception {
+        // given
+        Path file = Files.writeString(folder.resolve("passwd"), "root:x:0:0\n");
+
+        // when, then
+        assertThat(RunFolders.whyUnusable(file)).contains("it is a file, not a folder");
+        assertThat(RunFolders.whyUnusable(file.resolve("runs")))
+                .contains("it cannot be created: " + file + " is a file, not a folder");
+    }
 }

@@ -105,6 +105,7 @@ class RunCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "--date is required (or --job-file, whose window rule gives the day)");
         }
+        requireRerunAndDate();
         JobSchedule schedule = jobFile == null ? null : scheduleFromJobFile();
         requireFilesAndFolders();
         List<String> sources = inputs.stream().map(InputSpecs::absolute).toList();
@@ -126,6 +127,24 @@ class RunCommand implements Callable<Integer> {
                     execution,
                     RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()),
                     spec.commandLine().getOut());
+        }
+    }
+
+    /**
+     * Refuses a negative rerun counter, and a day after today's (UTC, by this machine's clock): its usage cannot
+     * have happened, and its run would stand in the way of the day's real one.
+     */
+    private void requireRerunAndDate() {
+        if (rerun < 0) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Invalid value for option '--rerun': " + rerun + " is below 0 (0 is the first run of the day)");
+        }
+        LocalDate today = LocalDate.now(Clock.systemUTC());
+        if (date != null && date.isAfter(today)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--date " + date + " is after today, " + today + " (UTC): a day is run once it has begun");
         }
     }
 
@@ -159,11 +178,21 @@ class RunCommand implements Callable<Integer> {
         RequiredFiles.requireFile(spec, "--plans", plans);
         RequiredFiles.requireFile(spec, "--prices", prices);
         for (String input : inputs) {
-            Optional<Path> folder = InputSpecs.folder(input);
+            Optional<Path> folder;
+            try {
+                folder = InputSpecs.folder(input);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--input " + input + ": " + e.getMessage());
+            }
             if (folder.isPresent() && !Files.isDirectory(folder.get())) {
+                Path absolute = folder.get().toAbsolutePath();
                 throw new picocli.CommandLine.ParameterException(
                         spec.commandLine(),
-                        "--input " + input + ": the folder " + folder.get().toAbsolutePath() + " does not exist");
+                        "--input " + input + ": "
+                                + (Files.exists(absolute)
+                                        ? absolute + " is a file, not a folder"
+                                        : "the folder " + absolute + " does not exist"));
             }
         }
     }

@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -659,6 +661,80 @@ class TokentallyCommandTests {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--rerun | -1 | Invalid value for option '--rerun': -1 is below 0 (0 is the first run of the day)",
+                "--input | gw:billing=sample-data/usage | --input gw:billing=sample-data/usage: unknown source role"
+                        + " 'billing': a source's role is billable, cost or both",
+            })
+    void aBadOptionIsAUsageErrorAndStartsNoRun(String option, String value, String message) {
+        // given
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = command(new StringWriter(), err)
+                    .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                    .execute("run", "nightly-billing", "--date", "2026-11-27", option, value);
+
+            // then
+            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(err.toString()).startsWith(message + System.lineSeparator());
+            assertThat(work.resolve("data")).doesNotExist();
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+        }
+    }
+
+    @Test
+    void aDateAfterTodayIsAUsageErrorNamingToday() {
+        // given
+        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        StringWriter err = new StringWriter();
+        try {
+            // when
+            int exit = command(new StringWriter(), err)
+                    .execute(
+                            "run",
+                            "nightly-billing",
+                            "--date",
+                            today.plusDays(1).toString());
+
+            // then
+            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+            assertThat(err.toString())
+                    .startsWith("--date " + today.plusDays(1) + " is after today, " + today + " (UTC)");
+            assertThat(work.resolve("data")).doesNotExist();
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+        }
+    }
+
+    @Test
+    void aFileGivenForAFolderAndAFolderForAFileAreSaidSo() {
+        // given
+        Path usageFile = Path.of("sample-data/usage/gateway-2026-11-27.csv");
+        StringWriter inputErr = new StringWriter();
+        StringWriter customersErr = new StringWriter();
+
+        // when
+        int input = command(new StringWriter(), inputErr)
+                .execute("run", "nightly-billing", "--date", "2026-11-27", "--input", usageFile.toString());
+        int customers = command(new StringWriter(), customersErr)
+                .execute("run", "nightly-billing", "--date", "2026-11-27", "--customers", "sample-data");
+
+        // then
+        assertThat(input).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(inputErr.toString())
+                .startsWith("--input " + usageFile + ": " + usageFile.toAbsolutePath() + " is a file, not a folder");
+        assertThat(customers).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(customersErr.toString())
+                .startsWith("--customers: " + Path.of("sample-data").toAbsolutePath() + " is a folder, not a file");
     }
 
     /** Runs 2026-11-27's nightly billing, printing a failure to {@code err} as the real command line does. */

@@ -28,23 +28,20 @@ class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--jobs",
-            description = "The jobs folder, one YAML file per scheduled job. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "jobs")
+            description = "The jobs folder, one YAML file per scheduled job. Default: tokentally.schedules.dir"
+                    + " (TOKENTALLY_SCHEDULES_DIR), else jobs.")
     Path jobs;
 
     @Option(
             names = "--no-scheduler",
-            description = "Serve the API only; the schedules run elsewhere (Kubernetes CronJobs).")
+            description = "Serve the API only; the schedules run elsewhere (Kubernetes CronJobs). Default:"
+                    + " tokentally.schedules.enabled (TOKENTALLY_SCHEDULES_ENABLED), else on.")
     boolean noScheduler;
 
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("server.port", port);
-        properties.put("tokentally.schedules.dir", jobs);
-        properties.put("tokentally.schedules.enabled", !noScheduler);
         CountDownLatch closed = new CountDownLatch(1);
-        ConfigurableApplicationContext context = SpringContexts.serve(properties);
+        ConfigurableApplicationContext context = SpringContexts.serve(properties());
         context.addApplicationListener(event -> {
             if (event instanceof ContextClosedEvent) {
                 closed.countDown();
@@ -54,5 +51,21 @@ class ServeCommand implements Callable<Integer> {
             closed.await();
         }
         return 0;
+    }
+
+    /**
+     * The settings the options give, which win over the same properties set elsewhere; an option left out sets
+     * nothing, so tokentally.schedules.dir and .enabled, however they are set, hold.
+     */
+    Map<String, Object> properties() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("server.port", port);
+        if (jobs != null) {
+            properties.put("tokentally.schedules.dir", jobs);
+        }
+        if (noScheduler) {
+            properties.put("tokentally.schedules.enabled", false);
+        }
+        return properties;
     }
 }

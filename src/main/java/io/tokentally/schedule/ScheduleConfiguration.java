@@ -10,6 +10,7 @@ import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,7 +35,8 @@ public class ScheduleConfiguration {
         try {
             return JobSchedules.load(properties.dir());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("tokentally.schedules.dir: " + e.getMessage(), e);
+            throw new InvalidConfigurationPropertyValueException(
+                    "tokentally.schedules.dir", properties.dir(), e.getMessage());
         }
     }
 

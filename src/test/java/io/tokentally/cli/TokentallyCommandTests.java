@@ -2,11 +2,13 @@ package io.tokentally.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -735,6 +737,53 @@ class TokentallyCommandTests {
         assertThat(customers).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(customersErr.toString())
                 .startsWith("--customers: " + Path.of("sample-data").toAbsolutePath() + " is a folder, not a file");
+    }
+
+    @Test
+    void serveHonoursTheSchedulesFolderSetAsAPropertyAndRefusesOneThatDoesNotExist() {
+        // given a schedules folder set as a property (not --jobs), one that does not exist
+        Path missing = work.resolve("no-jobs");
+        Map<String, String> properties = Map.of(
+                "tokentally.schedules.dir", missing.toString(),
+                "tokentally.api.tokens", "serve-test-token-0123456789abcdef",
+                "tokentally.data-dir", work.resolve("data").toString(),
+                "tokentally.runs-dir", work.resolve("runs").toString());
+        properties.forEach(System::setProperty);
+        StringWriter err = new StringWriter();
+        try {
+            // when (the old serve replaced it by jobs/ and served on, so it must stop on its own)
+            int exit = assertTimeoutPreemptively(
+                    Duration.ofSeconds(90),
+                    () -> command(new StringWriter(), err)
+                            .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                            .execute("serve", "--port", "0"));
+
+            // then
+            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+            assertThat(err.toString().lines())
+                    .singleElement()
+                    .isEqualTo("tokentally: Property tokentally.schedules.dir with value '" + missing
+                            + "' is invalid: the jobs folder " + missing + " does not exist");
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
+        }
+    }
+
+    @Test
+    void serveSetsTheSchedulesOnlyFromTheOptionsGiven() {
+        // given
+        ServeCommand bare = new ServeCommand();
+        ServeCommand both = new ServeCommand();
+
+        // when
+        new CommandLine(bare).parseArgs();
+        new CommandLine(both).parseArgs("--jobs", "/etc/tokentally/jobs", "--no-scheduler");
+
+        // then
+        assertThat(bare.properties()).doesNotContainKeys("tokentally.schedules.dir", "tokentally.schedules.enabled");
+        assertThat(both.properties())
+                .containsEntry("tokentally.schedules.dir", Path.of("/etc/tokentally/jobs"))
+                .containsEntry("tokentally.schedules.enabled", false);
     }
 
     /** Runs 2026-11-27's nightly billing, printing a failure to {@code err} as the real command line does. */

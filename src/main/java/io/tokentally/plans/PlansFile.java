@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -20,9 +24,14 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /** Reads the plans file (YAML). See sample-data/README.md for its shape. */
 public final class PlansFile {
 
+    /** A key given twice in one mapping is refused: read as it stands, the last value would silently win. */
     private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
+    /** How Jackson's duplicate detection words its fault; anything else is reported as Jackson words it. */
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate Object property \"(.*)\"");
+
     private static final Set<String> PLAN_KEYS = Set.of(
             "id",
             "type",
@@ -48,7 +57,7 @@ public final class PlansFile {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = YAML.readTree(reader);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(located(file, e) + ": " + fault(e));
         }
         JsonNode plans = root == null ? null : root.get("plans");
         if (plans == null || !plans.isArray() || plans.isEmpty()) {
@@ -64,6 +73,19 @@ public final class PlansFile {
             result.add(plan);
         }
         return result;
+    }
+
+    /** The file and, when the parser knows it, the line: {@code plans.yaml line 4}. */
+    private static String located(Path file, JacksonException e) {
+        TokenStreamLocation location = e.getLocation();
+        return location == null || location.getLineNr() < 1 ? file.toString() : file + " line " + location.getLineNr();
+    }
+
+    private static String fault(JacksonException e) {
+        Matcher duplicate = DUPLICATE_KEY.matcher(e.getOriginalMessage());
+        return duplicate.matches()
+                ? "key '" + duplicate.group(1) + "' is given twice in one mapping; give it once"
+                : "not valid YAML: " + e.getOriginalMessage();
     }
 
     /** How a fault names plan {@code i}: by its id, {@code plans[id=pro]}, or by position when it has none. */

@@ -9,6 +9,8 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PlansFileTests {
 
@@ -175,6 +177,22 @@ class PlansFileTests {
                 .isThrownBy(() -> PlansFile.read(file))
                 .withMessageStartingWith(
                         file + ": plans[id=odd].overrides[0].markup_percent 33.3333333 has more than 6 decimals");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            plans-with-markup-given-twice.yaml       | line 5: key 'markup_percent' is given twice in one mapping; give it once
+            plans-with-id-given-twice.yaml           | line 6: key 'id' is given twice in one mapping; give it once
+            plans-with-override-key-given-twice.yaml | line 8: key 'provider' is given twice in one mapping; give it once
+            """)
+    void refusesAKeyGivenTwiceNamingFileLineAndKey(String name, String fault) {
+        // given a mapping that gives one key twice, where the last value would silently win
+        Path file = fixture(name);
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + " " + fault);
     }
 
     private static Path fixture(String name) {

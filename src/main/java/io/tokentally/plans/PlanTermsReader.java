@@ -23,7 +23,7 @@ final class PlanTermsReader {
         List<Allowance> allowances = allowances(file, where, node.get("included"));
         List<CreditSource> order = order(file, where, node.get("consumption_order"));
         boolean allowOverage = node.hasNonNull("allow_overage")
-                ? node.get("allow_overage").asBoolean()
+                ? PlanNodes.bool(file, where + ".allow_overage", node.get("allow_overage"))
                 : plan.type() != PlanType.CREDITS;
         check(file, where, plan.type(), fee, allowances);
         return new Plan(
@@ -51,14 +51,9 @@ final class PlanTermsReader {
         }
     }
 
-    private static List<Allowance> allowances(Path file, String where, JsonNode list) {
+    private static List<Allowance> allowances(Path file, String where, JsonNode node) {
         List<Allowance> allowances = new ArrayList<>();
-        if (list == null || list.isNull()) {
-            return allowances;
-        }
-        if (!list.isArray()) {
-            throw new IllegalArgumentException(file + ": " + where + ".included must be a list");
-        }
+        List<JsonNode> list = PlanNodes.list(file, where + ".included", node);
         for (int i = 0; i < list.size(); i++) {
             allowances.add(allowance(file, where + ".included[" + i + "]", list.get(i), i));
         }
@@ -66,13 +61,16 @@ final class PlanTermsReader {
     }
 
     private static Allowance allowance(Path file, String where, JsonNode node, int index) {
+        PlanNodes.requireMapping(file, where, node);
         for (Map.Entry<String, JsonNode> property : node.properties()) {
             if (!ALLOWANCE_KEYS.contains(property.getKey())) {
                 throw new IllegalArgumentException(file + ": " + where + " has unknown key '" + property.getKey()
                         + "'; known keys are " + ALLOWANCE_KEYS);
             }
         }
-        String name = node.hasNonNull("name") ? node.get("name").asString().strip() : "included-" + (index + 1);
+        String name = node.hasNonNull("name")
+                ? PlanNodes.text(file, where + ".name", node.get("name")).strip()
+                : "included-" + (index + 1);
         if (node.hasNonNull("usd") == node.hasNonNull("tokens")) {
             throw new IllegalArgumentException(file + ": " + where + " must have either usd or tokens");
         }
@@ -82,7 +80,7 @@ final class PlanTermsReader {
         JsonNode group = node.get("models");
         if (group != null && !group.isNull()) {
             for (JsonNode model : group) {
-                if (!model.asString().contains("/")) {
+                if (!PlanNodes.text(file, where + ".models", model).contains("/")) {
                     throw new IllegalArgumentException(file + ": " + where + ".models '" + model.asString()
                             + "' must be written provider/model or provider/*");
                 }
@@ -97,12 +95,14 @@ final class PlanTermsReader {
             return CreditSource.DEFAULT_ORDER;
         }
         List<CreditSource> order = new ArrayList<>();
-        for (JsonNode item : list) {
+        List<JsonNode> items = PlanNodes.list(file, where + ".consumption_order", list);
+        for (int i = 0; i < items.size(); i++) {
+            String item = PlanNodes.text(file, where + ".consumption_order[" + i + "]", items.get(i));
             try {
-                order.add(CreditSource.parse(item.asString()));
+                order.add(CreditSource.parse(item));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": " + where + ".consumption_order '" + item.asString()
-                        + "' is not included, promotional or paid");
+                throw new IllegalArgumentException(
+                        file + ": " + where + ".consumption_order '" + item + "' is not included, promotional or paid");
             }
         }
         if (order.size() != CreditSource.values().length || new HashSet<>(order).size() != order.size()) {
@@ -116,7 +116,7 @@ final class PlanTermsReader {
         try {
             BigDecimal value = node.isNumber()
                     ? node.decimalValue()
-                    : new BigDecimal(node.asString().strip());
+                    : new BigDecimal(PlanNodes.text(file, where, node).strip());
             if (value.signum() < 0 || value.stripTrailingZeros().scale() > 2) {
                 throw new IllegalArgumentException(
                         file + ": " + where + " must be a non-negative amount in whole cents: " + value);
@@ -128,17 +128,29 @@ final class PlanTermsReader {
     }
 
     private static long tokens(Path file, String where, JsonNode node) {
-        try {
-            long value = node.isNumber()
-                    ? node.longValue()
-                    : Long.parseLong(node.asString().strip());
-            if (value <= 0 || (node.isNumber() && !node.isIntegralNumber())) {
-                throw new IllegalArgumentException(file + ": " + where + " must be a positive whole number");
+        long value;
+        if (node.isNumber()) {
+            // refused here, not by Jackson's conversion, which would throw in its own words
+            if (!node.isIntegralNumber()) {
+                throw new IllegalArgumentException(
+                        file + ": " + where + " must be a positive whole number: " + node.asString());
             }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    file + ": " + where + " '" + node.asString() + "' is not a whole number");
+            if (!node.canConvertToLong()) {
+                throw new IllegalArgumentException(
+                        file + ": " + where + " " + node.asString() + " is more than " + Long.MAX_VALUE);
+            }
+            value = node.longValue();
+        } else {
+            try {
+                value = Long.parseLong(PlanNodes.text(file, where, node).strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        file + ": " + where + " '" + node.asString() + "' is not a whole number");
+            }
         }
+        if (value <= 0) {
+            throw new IllegalArgumentException(file + ": " + where + " must be a positive whole number");
+        }
+        return value;
     }
 }

@@ -66,7 +66,9 @@ public final class PlansFile {
         List<Plan> result = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < plans.size(); i++) {
-            Plan plan = plan(file, where(i, plans.get(i)), plans.get(i));
+            String where = where(i, plans.get(i));
+            PlanNodes.requireMapping(file, where, plans.get(i));
+            Plan plan = plan(file, where, plans.get(i));
             if (!ids.add(plan.planId())) {
                 throw new IllegalArgumentException(file + ": plan id '" + plan.planId() + "' appears twice");
             }
@@ -99,7 +101,7 @@ public final class PlansFile {
     private static Plan plan(Path file, String where, JsonNode node) {
         checkKeys(file, where, node, PLAN_KEYS);
         String id = text(file, where + ".id", node.get("id"));
-        String typeText = node.hasNonNull("type") ? node.get("type").asString() : "usage";
+        String typeText = node.hasNonNull("type") ? PlanNodes.text(file, where + ".type", node.get("type")) : "usage";
         PlanType type;
         try {
             type = PlanType.valueOf(typeText.toUpperCase(Locale.ROOT));
@@ -107,19 +109,19 @@ public final class PlansFile {
             throw new IllegalArgumentException(
                     file + ": " + where + ".type '" + typeText + "' is not usage, fixed, credits or hybrid");
         }
-        String currency =
-                node.hasNonNull("currency") ? node.get("currency").asString().toUpperCase(Locale.ROOT) : "USD";
+        String currency = node.hasNonNull("currency")
+                ? PlanNodes.text(file, where + ".currency", node.get("currency"))
+                        .toUpperCase(Locale.ROOT)
+                : "USD";
         if (!currency.equals("USD")) {
             throw new IllegalArgumentException(
                     file + ": " + where + ".currency '" + currency + "': only USD is supported");
         }
         BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
         List<MarkupOverride> overrides = new ArrayList<>();
-        JsonNode list = node.get("overrides");
-        if (list != null && !list.isNull()) {
-            for (int i = 0; i < list.size(); i++) {
-                overrides.add(override(file, where + ".overrides[" + i + "]", list.get(i)));
-            }
+        List<JsonNode> list = PlanNodes.list(file, where + ".overrides", node.get("overrides"));
+        for (int i = 0; i < list.size(); i++) {
+            overrides.add(override(file, where + ".overrides[" + i + "]", list.get(i)));
         }
         return PlanTermsReader.withTerms(file, where, node, new Plan(id, type, currency, markup, overrides))
                 .withPriceChanges(priceChanges(file, where, node.get("price_changes")))
@@ -130,8 +132,9 @@ public final class PlansFile {
         if (node == null || node.isNull()) {
             return StripePriceMoves.EFFECTIVE_INSTANT;
         }
+        String text = PlanNodes.text(file, where + ".stripe_price_moves", node);
         try {
-            return StripePriceMoves.parse(node.asString());
+            return StripePriceMoves.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + where + ".stripe_price_moves " + e.getMessage());
         }
@@ -141,12 +144,12 @@ public final class PlansFile {
         if (node == null || node.isNull()) {
             return PriceChangePolicy.AUTO;
         }
-        String text = node.asString().strip().toUpperCase(Locale.ROOT);
+        String text = PlanNodes.text(file, where + ".price_changes", node);
         try {
-            return PriceChangePolicy.valueOf(text);
+            return PriceChangePolicy.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    file + ": " + where + ".price_changes '" + node.asString() + "' is not auto or hold");
+                    file + ": " + where + ".price_changes '" + text + "' is not auto or hold");
         }
     }
 
@@ -160,6 +163,7 @@ public final class PlansFile {
     }
 
     private static MarkupOverride override(Path file, String where, JsonNode node) {
+        PlanNodes.requireMapping(file, where, node);
         checkKeys(file, where, node, OVERRIDE_KEYS);
         BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
         boolean hasModel = node.hasNonNull("model");
@@ -169,19 +173,23 @@ public final class PlansFile {
                     file + ": " + where + " must name either a provider or a model (provider/model)");
         }
         if (hasModel) {
-            String model = node.get("model").asString().strip().toLowerCase(Locale.ROOT);
+            String model = PlanNodes.text(file, where + ".model", node.get("model"))
+                    .strip()
+                    .toLowerCase(Locale.ROOT);
             if (!model.contains("/")) {
                 throw new IllegalArgumentException(
                         file + ": " + where + ".model '" + model + "' must be written provider/model");
             }
             return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
         }
-        return new MarkupOverride(
-                node.get("provider").asString().strip().toLowerCase(Locale.ROOT), MarkupOverride.ANY, markup);
+        String provider = PlanNodes.text(file, where + ".provider", node.get("provider"))
+                .strip()
+                .toLowerCase(Locale.ROOT);
+        return new MarkupOverride(provider, MarkupOverride.ANY, markup);
     }
 
     private static String text(Path file, String where, JsonNode node) {
-        if (node == null || node.isNull() || node.asString().isBlank()) {
+        if (node == null || node.isNull() || PlanNodes.text(file, where, node).isBlank()) {
             throw new IllegalArgumentException(file + ": " + where + " is required");
         }
         return node.asString().strip();
@@ -194,7 +202,7 @@ public final class PlansFile {
         try {
             BigDecimal value = node.isNumber()
                     ? node.decimalValue()
-                    : new BigDecimal(node.asString().strip());
+                    : new BigDecimal(PlanNodes.text(file, where, node).strip());
             if (value.compareTo(new BigDecimal("-100")) < 0) {
                 throw new IllegalArgumentException(file + ": " + where + " is below -100%: " + value);
             }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -313,14 +314,32 @@ class TokentallyCommandTests {
         }
     }
 
-    @Test
-    void aFaultInThePlansFileIsAUsageErrorNamingFileAndReasonAndStartsNoRun() throws Exception {
-        // given: a plans file whose default markup would bill below zero
+    static Stream<Arguments> plansFaults() {
+        return Stream.of(
+                // a default markup that would bill below zero
+                Arguments.of(
+                        "markup_percent: 30",
+                        "markup_percent: -150",
+                        "plans[id=payg].markup_percent is below -100%: -150"),
+                // values Jackson would not convert: they failed the run's start with Jackson's words and exit 1
+                Arguments.of(
+                        "currency: USD",
+                        "allow_overage: maybe",
+                        "plans[id=payg].allow_overage 'maybe' is not true or false"),
+                Arguments.of(
+                        "      - provider: google\n        markup_percent: 10",
+                        "      provider: google\n      markup_percent: 10",
+                        "plans[id=enterprise].overrides must be a list"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("plansFaults")
+    void aFaultInThePlansFileIsAUsageErrorNamingFileAndReasonAndStartsNoRun(String written, String fault, String reason)
+            throws Exception {
+        // given: a copy of the sample plans file with one fault
         Path plans = work.resolve("bad-plans.yaml");
         Files.writeString(
-                plans,
-                Files.readString(Path.of("sample-data/plans.yaml"))
-                        .replace("markup_percent: 30", "markup_percent: -150"));
+                plans, Files.readString(Path.of("sample-data/plans.yaml")).replace(written, fault));
         Path runsDir = work.resolve("runs-bad-plans");
         System.setProperty("tokentally.data-dir", work.resolve("data-bad-plans").toString());
         System.setProperty("tokentally.runs-dir", runsDir.toString());
@@ -334,8 +353,7 @@ class TokentallyCommandTests {
             // then: refused before the job starts, so no failed run of the day is left to be restarted
             assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
             assertThat(err.toString())
-                    .isEqualTo("tokentally: " + plans.toAbsolutePath()
-                            + ": plans[id=payg].markup_percent is below -100%: -150" + System.lineSeparator());
+                    .isEqualTo("tokentally: " + plans.toAbsolutePath() + ": " + reason + System.lineSeparator());
             assertThat(out.toString()).isEmpty();
             assertThat(runsDir).doesNotExist();
         } finally {

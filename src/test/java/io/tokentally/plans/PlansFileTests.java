@@ -195,6 +195,26 @@ class PlansFileTests {
                 .withMessage(file + " " + fault);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            plans-with-allow-overage-maybe.yaml                 | plans[id=prepaid].allow_overage 'maybe' is not true or false
+            plans-with-fractional-included-tokens.yaml          | plans[id=team].included[0].tokens must be a positive whole number: 1000.5
+            plans-with-included-tokens-past-a-long.yaml         | plans[id=team].included[0].tokens 100000000000000000000 is more than 9223372036854775807
+            plans-with-overrides-as-a-mapping.yaml              | plans[id=enterprise].overrides must be a list
+            plans-with-override-as-a-single-value.yaml          | plans[id=enterprise].overrides[0] must be a mapping (key: value)
+            plans-with-markup-as-a-list.yaml                    | plans[id=payg].markup_percent must be a single value, not a list or mapping
+            plans-with-consumption-order-as-a-single-value.yaml | plans[id=mix].consumption_order must be a list
+            """)
+    void refusesAValueOfTheWrongShapeNamingFilePathAndWhatIsExpected(String name, String fault) {
+        // given a value Jackson would not convert, or would read as something else
+        Path file = fixture(name);
+
+        // when, then: the plans file's own words, not Jackson's
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + ": " + fault);
+    }
+
     private static Path fixture(String name) {
         try {
             return Path.of(PlansFileTests.class.getResource(name).toURI());

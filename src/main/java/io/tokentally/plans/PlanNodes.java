@@ -1,0 +1,49 @@
+package io.tokentally.plans;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads a value of the plans file in the shape it must have, and refuses any other shape with the file, the
+ * value's path ({@code plans[id=pro].overrides}) and what is expected, rather than with Jackson's words for it.
+ */
+final class PlanNodes {
+
+    private PlanNodes() {}
+
+    /** The items of a list; none when the key is absent or empty. A mapping or a single value is refused. */
+    static List<JsonNode> list(Path file, String where, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new IllegalArgumentException(file + ": " + where + " must be a list");
+        }
+        List<JsonNode> items = new ArrayList<>();
+        node.forEach(items::add);
+        return items;
+    }
+
+    static void requireMapping(Path file, String where, JsonNode node) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(file + ": " + where + " must be a mapping (key: value)");
+        }
+    }
+
+    /** A single value as written; a list or a mapping is refused. */
+    static String text(Path file, String where, JsonNode node) {
+        if (!node.isValueNode()) {
+            throw new IllegalArgumentException(file + ": " + where + " must be a single value, not a list or mapping");
+        }
+        return node.asString();
+    }
+
+    static boolean bool(Path file, String where, JsonNode node) {
+        String text = text(file, where, node);
+        return node.asBooleanOpt()
+                .orElseThrow(() ->
+                        new IllegalArgumentException(file + ": " + where + " '" + text + "' is not true or false"));
+    }
+}

@@ -76,16 +76,16 @@ final class PlanTermsReader {
         }
         BigDecimal usd = node.hasNonNull("usd") ? amount(file, where + ".usd", node.get("usd")) : null;
         Long tokens = node.hasNonNull("tokens") ? tokens(file, where + ".tokens", node.get("tokens")) : null;
+        // a single model (models: openai/*) is refused, not read as no models, which would cover every model
+        List<JsonNode> group = PlanNodes.list(file, where + ".models", node.get("models"));
         List<String> models = new ArrayList<>();
-        JsonNode group = node.get("models");
-        if (group != null && !group.isNull()) {
-            for (JsonNode model : group) {
-                if (!PlanNodes.text(file, where + ".models", model).contains("/")) {
-                    throw new IllegalArgumentException(file + ": " + where + ".models '" + model.asString()
-                            + "' must be written provider/model or provider/*");
-                }
-                models.add(model.asString());
+        for (int i = 0; i < group.size(); i++) {
+            String model = PlanNodes.text(file, where + ".models[" + i + "]", group.get(i));
+            if (!model.contains("/")) {
+                throw new IllegalArgumentException(
+                        file + ": " + where + ".models '" + model + "' must be written provider/model or provider/*");
             }
+            models.add(model);
         }
         return new Allowance(name, usd, tokens, models);
     }

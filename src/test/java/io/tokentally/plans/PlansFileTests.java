@@ -204,6 +204,9 @@ class PlansFileTests {
             plans-with-override-as-a-single-value.yaml          | plans[id=enterprise].overrides[0] must be a mapping (key: value)
             plans-with-markup-as-a-list.yaml                    | plans[id=payg].markup_percent must be a single value, not a list or mapping
             plans-with-consumption-order-as-a-single-value.yaml | plans[id=mix].consumption_order must be a list
+            plans-with-included-models-as-a-single-value.yaml   | plans[id=team].included[0].models must be a list
+            plans-with-included-models-as-a-mapping.yaml        | plans[id=team].included[0].models must be a list
+            plans-with-included-model-as-a-list.yaml            | plans[id=team].included[0].models[1] must be a single value, not a list or mapping
             """)
     void refusesAValueOfTheWrongShapeNamingFilePathAndWhatIsExpected(String name, String fault) {
         // given a value Jackson would not convert, or would read as something else

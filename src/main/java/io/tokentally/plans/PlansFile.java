@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -118,11 +119,7 @@ public final class PlansFile {
                     file + ": " + where + ".currency '" + currency + "': only USD is supported");
         }
         BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
-        List<MarkupOverride> overrides = new ArrayList<>();
-        List<JsonNode> list = PlanNodes.list(file, where + ".overrides", node.get("overrides"));
-        for (int i = 0; i < list.size(); i++) {
-            overrides.add(override(file, where + ".overrides[" + i + "]", list.get(i)));
-        }
+        List<MarkupOverride> overrides = overrides(file, where, node.get("overrides"));
         return PlanTermsReader.withTerms(file, where, node, new Plan(id, type, currency, markup, overrides))
                 .withPriceChanges(priceChanges(file, where, node.get("price_changes")))
                 .withStripePriceMoves(stripePriceMoves(file, where, node.get("stripe_price_moves")));
@@ -160,6 +157,27 @@ public final class PlansFile {
                         file + ": " + where + " has unknown key '" + property.getKey() + "'; known keys are " + known);
             }
         }
+    }
+
+    /** A plan's overrides, at most one per provider and one per model: a second would be stored over the first. */
+    private static List<MarkupOverride> overrides(Path file, String where, JsonNode node) {
+        List<MarkupOverride> overrides = new ArrayList<>();
+        Map<String, Integer> named = new HashMap<>();
+        List<JsonNode> list = PlanNodes.list(file, where + ".overrides", node);
+        for (int i = 0; i < list.size(); i++) {
+            MarkupOverride override = override(file, where + ".overrides[" + i + "]", list.get(i));
+            String target = override.model().equals(MarkupOverride.ANY)
+                    ? "provider '" + override.provider() + "'"
+                    : "model '" + override.model() + "'";
+            Integer first = named.putIfAbsent(target, i);
+            if (first != null) {
+                throw new IllegalArgumentException(file + ": " + where + ".overrides[" + i + "] gives " + target
+                        + " a second override (overrides[" + first + "] gives the first); a plan has one per"
+                        + " provider and one per model");
+            }
+            overrides.add(override);
+        }
+        return overrides;
     }
 
     private static MarkupOverride override(Path file, String where, JsonNode node) {

@@ -218,6 +218,21 @@ class PlansFileTests {
                 .withMessage(file + ": " + fault);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            plans-with-provider-overridden-twice.yaml | plans[id=enterprise].overrides[2] gives provider 'google' a second override (overrides[0] gives the first); a plan has one per provider and one per model
+            plans-with-model-overridden-twice.yaml    | plans[id=growth].overrides[1] gives model 'openai/gpt-4o-mini' a second override (overrides[0] gives the first); a plan has one per provider and one per model
+            """)
+    void refusesTwoOverridesOfOneProviderOrModelInAPlan(String name, String fault) {
+        // given a plan with two overrides for one provider or one model, in any case
+        Path file = fixture(name);
+
+        // when, then: refused on reading, not by the plan_markup_override key once the run has started
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + ": " + fault);
+    }
+
     private static Path fixture(String name) {
         try {
             return Path.of(PlansFileTests.class.getResource(name).toURI());

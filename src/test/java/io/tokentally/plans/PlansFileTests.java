@@ -233,6 +233,22 @@ class PlansFileTests {
                 .withMessage(file + ": " + fault);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            plans-with-latin1-byte-in-a-comment.yaml              | 5
+            plans-with-truncated-utf8-at-the-end.yaml             | 4
+            plans-with-cut-utf8-sequence-after-crlf-lines.yaml    | 4
+            """)
+    void refusesAByteThatIsNotUtf8NamingItsLine(String name, int line) {
+        // given a byte that starts no UTF-8 character, or a character cut short
+        Path file = fixture(name);
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + " line " + line + ": not valid UTF-8");
+    }
+
     private static Path fixture(String name) {
         try {
             return Path.of(PlansFileTests.class.getResource(name).toURI());

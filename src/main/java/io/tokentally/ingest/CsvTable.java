@@ -1,13 +1,10 @@
 package io.tokentally.ingest;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.Reader;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,42 +50,65 @@ public final class CsvTable {
 
     private CsvTable() {}
 
-    /** Reads the file, refusing a header without one of {@code requiredColumns}; other columns are kept as given. */
+    /**
+     * Reads the file, refusing a header without one of {@code requiredColumns}. A feed read this way (purchases)
+     * judges its rows itself: other columns are kept as given, and a row with fewer or more fields than the
+     * header is read as far as it goes.
+     */
     public static List<Row> read(Path file, List<String> requiredColumns) throws IOException {
-        return read(file, requiredColumns, null);
+        StringWriter text = new StringWriter();
+        try (Reader reader = InputFiles.openText(file)) {
+            reader.transferTo(text);
+        }
+        return rows(file, text.toString(), new Columns(requiredColumns, null));
     }
 
     /**
-     * Reads the file, refusing a header without one of {@code requiredColumns} or with a column that is neither
-     * required nor one of {@code optionalColumns}: a misspelt optional column would otherwise be left unread.
+     * Reads a reference file (customers, prices) strictly: a byte that is not UTF-8, a column named twice or
+     * neither required nor optional (a misspelt optional column would otherwise be left unread), and a row
+     * with fewer or more fields than the header are refused, with the line.
      */
-    public static List<Row> read(Path file, List<String> requiredColumns, List<String> optionalColumns)
+    public static List<Row> readStrictly(Path file, List<String> requiredColumns, List<String> optionalColumns)
             throws IOException {
-        String text = strictText(file);
-        try (CSVParser parser = parser(file, text)) {
-            List<String> header = parser.getHeaderNames().stream()
-                    .map(name -> name.strip().toLowerCase(Locale.ROOT))
-                    .toList();
-            for (String column : header) {
-                if (header.indexOf(column) != header.lastIndexOf(column)) {
-                    throw new IllegalArgumentException(file + " line 1: the header names column " + column + " twice");
-                }
-            }
-            for (String required : requiredColumns) {
+        return rows(file, InputFiles.readUtf8Strictly(file), new Columns(requiredColumns, optionalColumns));
+    }
+
+    /** The columns a file must have and, when it is read strictly, the only others it may have. */
+    private record Columns(List<String> required, List<String> optional) {
+
+        boolean strict() {
+            return optional != null;
+        }
+
+        void check(Path file, List<String> header) {
+            for (String required : required) {
                 if (!header.contains(required)) {
                     throw new IllegalArgumentException(file + ": the header lacks required column " + required);
                 }
             }
-            if (optionalColumns != null) {
-                for (String column : header) {
-                    if (!requiredColumns.contains(column) && !optionalColumns.contains(column)) {
-                        List<String> known = new ArrayList<>(requiredColumns);
-                        known.addAll(optionalColumns);
-                        throw new IllegalArgumentException(file + " line 1: unknown column " + column
-                                + "; the columns are " + String.join(", ", known));
-                    }
+            if (!strict()) {
+                return;
+            }
+            for (String column : header) {
+                if (header.indexOf(column) != header.lastIndexOf(column)) {
+                    throw new IllegalArgumentException(file + ": the header names column " + column + " twice");
+                }
+                if (!required.contains(column) && !optional.contains(column)) {
+                    List<String> known = new ArrayList<>(required);
+                    known.addAll(optional);
+                    throw new IllegalArgumentException(file + ": the header names unknown column " + column
+                            + "; the columns are " + String.join(", ", known));
                 }
             }
+        }
+    }
+
+    private static List<Row> rows(Path file, String text, Columns columns) throws IOException {
+        try (CSVParser parser = parser(file, text)) {
+            List<String> header = parser.getHeaderNames().stream()
+                    .map(name -> name.strip().toLowerCase(Locale.ROOT))
+                    .toList();
+            columns.check(file, header);
             LineNumbers lines = new LineNumbers(text);
             List<Row> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
@@ -98,12 +118,12 @@ public final class CsvTable {
                 if (strayQuote != null) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": " + strayQuote);
                 }
-                if (record.size() != header.size()) {
+                if (columns.strict() && record.size() != header.size()) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": the row has " + record.size()
                             + " fields but the header has " + header.size());
                 }
                 Map<String, String> values = new HashMap<>();
-                for (int i = 0; i < header.size(); i++) {
+                for (int i = 0; i < header.size() && i < record.size(); i++) {
                     values.put(header.get(i), RawRecord.trimmed(record.get(i)));
                 }
                 rows.add(new Row(file, lineNo, values));
@@ -115,45 +135,28 @@ public final class CsvTable {
         }
     }
 
-    /** The file's text, without a BOM; a byte that is not UTF-8 refuses the file, naming its line. */
-    private static String strictText(Path file) throws IOException {
-        byte[] bytes;
-        try (InputStream in = InputFiles.openBytes(file)) {
-            bytes = in.readAllBytes();
-        }
-        ByteBuffer input = ByteBuffer.wrap(bytes);
-        CharBuffer text = CharBuffer.allocate(bytes.length);
-        CoderResult result = StandardCharsets.UTF_8.newDecoder().decode(input, text, true);
-        if (result.isError()) {
-            long line = 1;
-            for (int at = 0; at < input.position(); at++) {
-                line += bytes[at] == '\n' ? 1 : 0;
-            }
-            throw new IllegalArgumentException(file + " line " + line + ": not valid UTF-8");
-        }
-        String decoded = text.flip().toString();
-        return decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded;
-    }
-
     private static CSVParser parser(Path file, String text) throws IOException {
         try {
             return CSVParser.builder()
                     .setReader(new StringReader(text))
                     .setFormat(FORMAT)
                     .get();
-        } catch (IllegalArgumentException e) { // a header name missing or given twice as written
-            throw new IllegalArgumentException(file + " line 1: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) { // Commons CSV refuses a header with a name missing
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 
-    /** The 1-based line of a character position. */
+    /** The 1-based line of a character position; a line ends at a line feed, a carriage return, or both. */
     private static final class LineNumbers {
 
         private final List<Integer> lineStarts = new ArrayList<>(List.of(0));
 
         LineNumbers(String text) {
-            for (int at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
-                lineStarts.add(at + 1);
+            for (int at = 0; at < text.length(); at++) {
+                char c = text.charAt(at);
+                if (c == '\n' || (c == '\r' && (at + 1 == text.length() || text.charAt(at + 1) != '\n'))) {
+                    lineStarts.add(at + 1);
+                }
             }
         }
 

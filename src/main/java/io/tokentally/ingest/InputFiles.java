@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,29 @@ public final class InputFiles {
             reader.unread(first);
         }
         return reader;
+    }
+
+    /**
+     * The file's text, without a BOM; a byte that is not UTF-8 refuses the file, naming the line that holds it (a
+     * line ends at a line feed, a carriage return, or both).
+     */
+    public static String readUtf8Strictly(Path file) throws IOException {
+        byte[] bytes;
+        try (InputStream in = openBytes(file)) {
+            bytes = in.readAllBytes();
+        }
+        ByteBuffer input = ByteBuffer.wrap(bytes);
+        CharBuffer text = CharBuffer.allocate(bytes.length);
+        if (StandardCharsets.UTF_8.newDecoder().decode(input, text, true).isError()) {
+            long line = 1;
+            for (int at = 0; at < input.position(); at++) { // the decoder stops at the first byte it cannot read
+                boolean crBeforeLf = bytes[at] == '\r' && at + 1 < bytes.length && bytes[at + 1] == '\n';
+                line += (bytes[at] == '\n' || (bytes[at] == '\r' && !crBeforeLf)) ? 1 : 0;
+            }
+            throw new IllegalArgumentException(file + " line " + line + ": not valid UTF-8");
+        }
+        String decoded = text.flip().toString();
+        return decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded;
     }
 
     /** The file's bytes, gunzipped when it is gzip. */

@@ -27,7 +27,7 @@ public final class CustomersFile {
 
     public static List<Customer> read(Path file, Set<String> planIds) throws IOException {
         Map<String, List<CsvTable.Row>> rowsById = new LinkedHashMap<>();
-        for (CsvTable.Row row : CsvTable.read(
+        for (CsvTable.Row row : CsvTable.readStrictly(
                 file,
                 List.of("customer_id", "plan_id"),
                 List.of(

@@ -1,11 +1,8 @@
 package io.tokentally.plans;
 
+import io.tokentally.ingest.InputFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +54,7 @@ public final class PlansFile {
     public static List<Plan> read(Path file) throws IOException {
         JsonNode root;
         try {
-            root = YAML.readTree(utf8(file, Files.readAllBytes(file)));
+            root = YAML.readTree(InputFiles.readUtf8Strictly(file));
         } catch (JacksonException e) {
             throw new IllegalArgumentException(located(file, e) + ": " + fault(e));
         }
@@ -77,23 +74,6 @@ public final class PlansFile {
             result.add(plan);
         }
         return result;
-    }
-
-    /** The file's text; a byte that is not UTF-8 is refused with its line, since the reader that meets it knows none. */
-    private static String utf8(Path file, byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(in).toString();
-        } catch (CharacterCodingException e) {
-            // the decoder stops at the first byte it cannot read
-            int line = 1;
-            for (int i = 0; i < in.position(); i++) {
-                if (bytes[i] == '\n') {
-                    line++;
-                }
-            }
-            throw new IllegalArgumentException(file + " line " + line + ": not valid UTF-8");
-        }
     }
 
     /** The file and, when the parser knows it, the line: {@code plans.yaml line 4}. */

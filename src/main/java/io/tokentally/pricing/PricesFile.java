@@ -93,7 +93,7 @@ public final class PricesFile {
 
     private static List<Row> rows(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (CsvTable.Row row : CsvTable.read(
+        for (CsvTable.Row row : CsvTable.readStrictly(
                 file,
                 List.of("model", "token_type", "usd_per_million"),
                 List.of("provider", "service_tier", "context_tier", "effective_from", "long_context_threshold"))) {

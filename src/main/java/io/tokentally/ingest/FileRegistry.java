@@ -44,11 +44,18 @@ public class FileRegistry {
                 .optional();
     }
 
-    public Optional<RegisteredFile> findLatestByPath(String source, String path) {
+    /**
+     * The latest content of a path that was read or is being read: the one a changed file is compared with. A
+     * content that could not be read at all (a gzip upload cut short) had no rows to compare with.
+     */
+    public Optional<RegisteredFile> findLatestReadByPath(String source, String path) {
         return jdbc
-                .sql("SELECT " + COLUMNS + " FROM ingested_file WHERE source = ? AND path = ? ORDER BY file_id DESC")
+                .sql("SELECT " + COLUMNS + " FROM ingested_file WHERE source = ? AND path = ? AND status IN (?, ?)"
+                        + " ORDER BY file_id DESC")
                 .param(source)
                 .param(path)
+                .param(FileStatus.PENDING.name())
+                .param(FileStatus.INGESTED.name())
                 .query(MAPPER)
                 .list()
                 .stream()

@@ -66,7 +66,7 @@ public class FileScanner {
     }
 
     private boolean scanFile(long run, InputSource source, Path file) throws IOException {
-        Long changedFrom = registry.findLatestByPath(source.name(), absolute(file))
+        Long changedFrom = registry.findLatestReadByPath(source.name(), absolute(file))
                 .map(RegisteredFile::fileId)
                 .orElse(null);
         return register(run, source.name(), file, changedFrom).pending();

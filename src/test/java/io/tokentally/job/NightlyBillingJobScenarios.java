@@ -442,8 +442,12 @@ abstract class NightlyBillingJobScenarios {
         Files.write(input.resolve("gateway.csv.gz"), complete);
         JobExecution rerun = run("2026-10-08", input);
 
-        // then: its rows are read and billed
+        // then: its rows are read and billed, as a new file: the cut-off one had no rows to compare them with
         assertThat(rerun.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(report(rerun).get("files"))
+                .filteredOn(file -> file.get("path").asString().endsWith("gateway.csv.gz"))
+                .extracting(file -> file.get("outcome").asString())
+                .containsExactly("NEW");
         assertThat(report(rerun).get("counts").get("read").asLong()).isEqualTo(2_000);
         assertThat(report(rerun).get("counts").get("accepted").asLong()).isPositive();
     }

@@ -2,6 +2,7 @@ package io.tokentally.schedule;
 
 import io.tokentally.job.BillingRuns;
 import io.tokentally.reconcile.FindingRepository;
+import java.nio.file.Files;
 import java.time.Clock;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
@@ -32,12 +33,13 @@ public class ScheduleConfiguration {
 
     @Bean
     JobSchedules jobSchedules(ScheduleProperties properties) {
-        try {
-            return JobSchedules.load(properties.dir());
-        } catch (IllegalArgumentException e) {
+        if (!Files.isDirectory(properties.dir())) { // a fault of a job file is the file's, said by load
             throw new InvalidConfigurationPropertyValueException(
-                    "tokentally.schedules.dir", properties.dir(), e.getMessage());
+                    "tokentally.schedules.dir",
+                    properties.dir(),
+                    "the jobs folder " + properties.dir().toAbsolutePath() + " does not exist");
         }
+        return JobSchedules.load(properties.dir());
     }
 
     @Bean

@@ -46,7 +46,7 @@ public class S3ObjectRegistry {
                 return true;
             }
         } catch (DuplicateKeyException e) {
-            // H2: another run of this process inserted it between the check and the insert
+            // H2: another run of this process inserted it in a transaction not yet committed when this one merged
         }
         return find(uri, etag)
                 .map(claim -> claim.run() == run && claim.status().equals("CLAIMED"))

@@ -11,7 +11,9 @@ import io.tokentally.schedule.JobSchedules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
@@ -41,16 +43,19 @@ class RunRequests {
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final ObjectProvider<JobSchedules> schedules;
+    private final Clock clock;
 
     RunRequests(
             BillingRuns runs,
             JobRepository jobRepository,
             JobOperator jobOperator,
-            ObjectProvider<JobSchedules> schedules) {
+            ObjectProvider<JobSchedules> schedules,
+            Clock clock) {
         this.runs = runs;
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.schedules = schedules;
+        this.clock = clock;
     }
 
     /** Starts the first run of a window; a window that already has one is a conflict. */
@@ -148,6 +153,11 @@ class RunRequests {
             throw ApiProblem.badRequest("'date' (the UTC day of usage, YYYY-MM-DD) is required");
         }
         LocalDate date = date(request.date());
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        if (date.isAfter(today)) {
+            throw ApiProblem.badRequest(
+                    "'date' " + date + " is after today, " + today + " (UTC): a day is run once it has begun");
+        }
         Optional<JobSchedule> defaults =
                 Optional.ofNullable(schedules.getIfAvailable()).flatMap(all -> all.forJob(job));
         Optional<BillingJobParameters> lastRun = rerun ? runs.lastParameters(date) : Optional.empty();

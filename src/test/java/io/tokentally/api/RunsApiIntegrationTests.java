@@ -178,6 +178,10 @@ class RunsApiIntegrationTests {
         // a JSON number is not a day (Jackson would have read it as days since 1970: year 57443)
         assertProblem(api.post("/api/jobs/nightly-billing/executions", "{\"date\":20261127}"), 400, "not '20261127'");
         assertProblem(api.post("/api/jobs/nightly-billing/executions", "{}"), 400, "'date'");
+        assertProblem(
+                api.post("/api/jobs/nightly-billing/executions", body("2099-01-01")),
+                400,
+                "'date' 2099-01-01 is after today");
         assertProblem(api.post("/api/jobs/nightly-billing/executions", null), 400, "'date'");
         assertProblem(
                 api.post(

@@ -11,8 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,19 @@ class TokentallyCommandTests {
 
     @TempDir
     Path work;
+
+    /** The system properties the test set: Spring reads its settings from them, and the next test must not. */
+    private final List<String> settings = new ArrayList<>();
+
+    private void setting(String name, String value) {
+        settings.add(name);
+        System.setProperty(name, value);
+    }
+
+    @AfterEach
+    void clearSettings() {
+        settings.forEach(System::clearProperty);
+    }
 
     @Test
     void helpListsTheCommandsAndExitsZero() {
@@ -135,68 +151,57 @@ class TokentallyCommandTests {
     @Test
     void runsTheSampleDayAndPrintsTheRunFolder() throws Exception {
         // given
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
         StringWriter out = new StringWriter();
-        try {
-            // when
-            int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
+        // when
+        int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
 
-            // then
-            assertThat(exit).isZero();
-            assertThat(out.toString())
-                    .contains("COMPLETED")
-                    .contains("rejected 16") // two of them rows held back for want of a price:
-                    .contains("220 tokens of mistral/mistral-large, openai/gpt-9-ultra")
-                    .contains("duplicates 5")
-                    .contains("Run folder: " + work.resolve("runs").toAbsolutePath());
-            Path folder = work.resolve("runs/nightly-billing/2026-11-27/execution-1");
-            assertThat(folder.resolve("report.json")).exists();
-            assertThat(Files.readAllLines(folder.resolve("rejects.csv")))
-                    .hasSize(17)
-                    .filteredOn(line -> line.contains(",NO_PRICE,"))
-                    .hasSize(2);
-            // and its findings are listed with their evidence: the numbers and the lines of the files behind them
-            StringWriter listed = new StringWriter();
-            assertThat(command(listed, new StringWriter()).execute("findings", "list", "--status", "all"))
-                    .isZero();
-            assertThat(listed.toString())
-                    .contains("unattributed-usage:stark-industries:2026-11-27")
-                    .contains("evidence: {\"numbers\":{\"customer_id\":\"stark-industries\",\"tokens\":527940,"
-                            + "\"requests\":77,")
-                    .contains("gateway-2026-11-27.csv\",\"lines\":\"6-2997\"");
-            // and a completed run is not restarted: its date is run again instead
-            StringWriter err = new StringWriter();
-            assertThat(failing(command(new StringWriter(), err)).execute("restart", "1"))
-                    .isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(err.toString()).contains("execution 1 is COMPLETED; run its date again to rerun it");
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(exit).isZero();
+        assertThat(out.toString())
+                .contains("COMPLETED")
+                .contains("rejected 16") // two of them rows held back for want of a price:
+                .contains("220 tokens of mistral/mistral-large, openai/gpt-9-ultra")
+                .contains("duplicates 5")
+                .contains("Run folder: " + work.resolve("runs").toAbsolutePath());
+        Path folder = work.resolve("runs/nightly-billing/2026-11-27/execution-1");
+        assertThat(folder.resolve("report.json")).exists();
+        assertThat(Files.readAllLines(folder.resolve("rejects.csv")))
+                .hasSize(17)
+                .filteredOn(line -> line.contains(",NO_PRICE,"))
+                .hasSize(2);
+        // and its findings are listed with their evidence: the numbers and the lines of the files behind them
+        StringWriter listed = new StringWriter();
+        assertThat(command(listed, new StringWriter()).execute("findings", "list", "--status", "all"))
+                .isZero();
+        assertThat(listed.toString())
+                .contains("unattributed-usage:stark-industries:2026-11-27")
+                .contains("evidence: {\"numbers\":{\"customer_id\":\"stark-industries\",\"tokens\":527940,"
+                        + "\"requests\":77,")
+                .contains("gateway-2026-11-27.csv\",\"lines\":\"6-2997\"");
+        // and a completed run is not restarted: its date is run again instead
+        StringWriter err = new StringWriter();
+        assertThat(failing(command(new StringWriter(), err)).execute("restart", "1"))
+                .isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString()).contains("execution 1 is COMPLETED; run its date again to rerun it");
     }
 
     @Test
     void aRunWithFindingsAtTheFailLevelSaysWhyItExitsFour() {
         // given the sample day, whose run raises four warnings, failing on warnings
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
-        System.setProperty("tokentally.reconcile.fail-on", "WARNING");
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.reconcile.fail-on", "WARNING");
         StringWriter out = new StringWriter();
-        try {
-            // when
-            int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
+        // when
+        int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
 
-            // then
-            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FINDINGS);
-            assertThat(out.toString())
-                    .endsWith("Exit code 4 (COMPLETED_WITH_FINDINGS): 4 open finding(s) at or above WARNING"
-                            + " (tokentally.reconcile.fail-on)" + System.lineSeparator());
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-            System.clearProperty("tokentally.reconcile.fail-on");
-        }
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FINDINGS);
+        assertThat(out.toString())
+                .endsWith("Exit code 4 (COMPLETED_WITH_FINDINGS): 4 open finding(s) at or above WARNING"
+                        + " (tokentally.reconcile.fail-on)" + System.lineSeparator());
     }
 
     @Test
@@ -204,59 +209,49 @@ class TokentallyCommandTests {
         // given a plain file where the run's date folder would be, so its run folder cannot be created
         Path blocker = Files.writeString(
                 Files.createDirectories(work.resolve("runs/nightly-billing")).resolve("2026-11-27"), "");
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
         StringWriter out = new StringWriter();
-        try {
-            // when
-            int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
+        // when
+        int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
 
-            // then
-            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(out.toString())
-                    .contains("No report was written")
-                    .contains("Exit code 1 (FAILED): ")
-                    .contains(blocker.toString());
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(out.toString())
+                .contains("No report was written")
+                .contains("Exit code 1 (FAILED): ")
+                .contains(blocker.toString());
     }
 
     @Test
     void anOverriddenPriceSurvivesASyncOfTheSampleFeed() throws Exception {
         // given: a negotiated gpt-4o input price
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
         Path overrides = work.resolve("negotiated.csv");
         Files.writeString(
                 overrides, "model,token_type,usd_per_million,effective_from\nopenai/gpt-4o,input,2.0,2026-01-01\n");
         StringWriter out = new StringWriter();
-        try {
-            // when
-            int overridden = command(out, new StringWriter()).execute("prices", "override", overrides.toString());
-            int synced = command(out, new StringWriter())
-                    .execute(
-                            "prices",
-                            "sync",
-                            "--feed",
-                            "sample-data/price-feeds/litellm-2026-07-24.json",
-                            "--effective",
-                            "2026-12-01T00:00:00Z");
+        // when
+        int overridden = command(out, new StringWriter()).execute("prices", "override", overrides.toString());
+        int synced = command(out, new StringWriter())
+                .execute(
+                        "prices",
+                        "sync",
+                        "--feed",
+                        "sample-data/price-feeds/litellm-2026-07-24.json",
+                        "--effective",
+                        "2026-12-01T00:00:00Z");
 
-            // then
-            assertThat(overridden).isZero();
-            assertThat(synced).isZero();
-            assertThat(out.toString())
-                    .contains("override versions added")
-                    .contains("9 new models")
-                    .contains("1 overrides kept");
-            assertThat(work.resolve("runs/price-sync/2026-12-01/execution-1/changes.csv"))
-                    .exists();
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(overridden).isZero();
+        assertThat(synced).isZero();
+        assertThat(out.toString())
+                .contains("override versions added")
+                .contains("9 new models")
+                .contains("1 overrides kept");
+        assertThat(work.resolve("runs/price-sync/2026-12-01/execution-1/changes.csv"))
+                .exists();
     }
 
     @Test
@@ -294,24 +289,16 @@ class TokentallyCommandTests {
                 work.resolve("nightly.yaml"),
                 Files.readString(Path.of("jobs/nightly-billing.yaml"))
                         .replace("- sample-data/usage", "- " + work.resolve("empty-usage")));
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
         StringWriter out = new StringWriter();
-        try {
-            // when
-            int exit = command(out, new StringWriter())
-                    .execute("run", "nightly-billing", "--date", "2026-11-25", "--job-file", jobFile.toString());
+        // when
+        int exit = command(out, new StringWriter())
+                .execute("run", "nightly-billing", "--date", "2026-11-25", "--job-file", jobFile.toString());
 
-            // then
-            assertThat(exit).isZero();
-            assertThat(out.toString())
-                    .contains("2026-11-25")
-                    .contains("COMPLETED")
-                    .contains("read 0");
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("2026-11-25").contains("COMPLETED").contains("read 0");
     }
 
     static Stream<Arguments> plansFaults() {
@@ -341,34 +328,27 @@ class TokentallyCommandTests {
         Files.writeString(
                 plans, Files.readString(Path.of("sample-data/plans.yaml")).replace(written, fault));
         Path runsDir = work.resolve("runs-bad-plans");
-        System.setProperty("tokentally.data-dir", work.resolve("data-bad-plans").toString());
-        System.setProperty("tokentally.runs-dir", runsDir.toString());
+        setting("tokentally.data-dir", work.resolve("data-bad-plans").toString());
+        setting("tokentally.runs-dir", runsDir.toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = command(out, err)
-                    .execute("run", "nightly-billing", "--date", "2026-11-24", "--plans", plans.toString());
+        // when
+        int exit = command(out, err)
+                .execute("run", "nightly-billing", "--date", "2026-11-24", "--plans", plans.toString());
 
-            // then: refused before the job starts, so no failed run of the day is left to be restarted
-            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
-            assertThat(err.toString())
-                    .isEqualTo("tokentally: " + plans.toAbsolutePath() + ": " + reason + System.lineSeparator());
-            assertThat(out.toString()).isEmpty();
-            assertThat(runsDir).doesNotExist();
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then: refused before the job starts, so no failed run of the day is left to be restarted
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .isEqualTo("tokentally: " + plans.toAbsolutePath() + ": " + reason + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+        assertThat(runsDir).doesNotExist();
     }
 
     @Test
     void aPricesFileGivingALoadedVersionAnotherAmountIsAUsageErrorNamingTheFile() throws Exception {
         // given: a day run with the sample prices, then a copy whose gpt-4o input price was edited in place
-        System.setProperty(
-                "tokentally.data-dir", work.resolve("data-edited-prices").toString());
-        System.setProperty(
-                "tokentally.runs-dir", work.resolve("runs-edited-prices").toString());
+        setting("tokentally.data-dir", work.resolve("data-edited-prices").toString());
+        setting("tokentally.runs-dir", work.resolve("runs-edited-prices").toString());
         Path edited = work.resolve("edited-prices.csv");
         Files.writeString(
                 edited,
@@ -377,79 +357,64 @@ class TokentallyCommandTests {
                                 "openai/gpt-4o,input,standard,standard,2.5,",
                                 "openai/gpt-4o,input,standard,standard,3,"));
         StringWriter err = new StringWriter();
-        try {
-            assertThat(command(new StringWriter(), new StringWriter())
-                            .execute("run", "nightly-billing", "--date", "2026-11-23"))
-                    .isZero();
+        assertThat(command(new StringWriter(), new StringWriter())
+                        .execute("run", "nightly-billing", "--date", "2026-11-23"))
+                .isZero();
 
-            // when
-            int exit = command(new StringWriter(), err)
-                    .execute("run", "nightly-billing", "--date", "2026-11-22", "--prices", edited.toString());
+        // when
+        int exit = command(new StringWriter(), err)
+                .execute("run", "nightly-billing", "--date", "2026-11-22", "--prices", edited.toString());
 
-            // then
-            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
-            assertThat(err.toString())
-                    .startsWith("tokentally: " + edited.toAbsolutePath()
-                            + " line 72: input of openai/gpt-4o (standard, standard)")
-                    .contains("is already 2.5 (from prices.csv); edited-prices.csv says 3.");
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .startsWith("tokentally: " + edited.toAbsolutePath()
+                        + " line 72: input of openai/gpt-4o (standard, standard)")
+                .contains("is already 2.5 (from prices.csv); edited-prices.csv says 3.");
     }
 
     @Test
     void aMissingInputFolderIsAUsageErrorNamingTheOptionAndStartsNoRun() {
         // given
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = command(out, err)
-                    .execute(
-                            "run",
-                            "nightly-billing",
-                            "--date",
-                            "2026-11-26",
-                            "--input",
-                            work.resolve("nowhere").toString());
+        // when
+        int exit = command(out, err)
+                .execute(
+                        "run",
+                        "nightly-billing",
+                        "--date",
+                        "2026-11-26",
+                        "--input",
+                        work.resolve("nowhere").toString());
 
-            // then
-            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
-            assertThat(err.toString()).contains("--input").contains("nowhere").contains("does not exist");
-            assertThat(work.resolve("data")).doesNotExist();
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--input").contains("nowhere").contains("does not exist");
+        assertThat(work.resolve("data")).doesNotExist();
     }
 
     @Test
     void aMissingPricesFileIsAUsageErrorNamingTheOptionAndStartsNoRun() {
         // given
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = command(new StringWriter(), err)
-                    .execute(
-                            "run",
-                            "nightly-billing",
-                            "--date",
-                            "2026-11-26",
-                            "--prices",
-                            work.resolve("no-prices.csv").toString());
+        // when
+        int exit = command(new StringWriter(), err)
+                .execute(
+                        "run",
+                        "nightly-billing",
+                        "--date",
+                        "2026-11-26",
+                        "--prices",
+                        work.resolve("no-prices.csv").toString());
 
-            // then a run that failed on the file would be restarted, with the same path, by the day's next run
-            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
-            assertThat(err.toString())
-                    .contains("--prices: the file " + work.resolve("no-prices.csv") + " does not exist");
-            assertThat(work.resolve("data")).doesNotExist();
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-        }
+        // then a run that failed on the file would be restarted, with the same path, by the day's next run
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--prices: the file " + work.resolve("no-prices.csv") + " does not exist");
+        assertThat(work.resolve("data")).doesNotExist();
     }
 
     @Test
@@ -479,67 +444,58 @@ class TokentallyCommandTests {
     @ExtendWith(OutputCaptureExtension.class)
     void aFailedDayRestartsWithTheFilesItStartedWithAndSaysSo(CapturedOutput output) throws Exception {
         // given a day whose run, with a copy of the prices file, failed on a purchases file of its input
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
         Path input = Files.createDirectories(work.resolve("input-with-bad-purchases"));
         Files.writeString(input.resolve("purchases.csv"), "not,a,purchases,file\n");
         Path pricesCopy = Files.copy(Path.of("sample-data/prices.csv"), work.resolve("prices-copy.csv"));
-        try {
-            StringWriter failedOut = new StringWriter();
-            int failed = command(failedOut, new StringWriter())
-                    .execute(
-                            "run",
-                            "nightly-billing",
-                            "--date",
-                            "2026-11-26",
-                            "--input",
-                            input.toString(),
-                            "--prices",
-                            pricesCopy.toString());
+        StringWriter failedOut = new StringWriter();
+        int failed = command(failedOut, new StringWriter())
+                .execute(
+                        "run",
+                        "nightly-billing",
+                        "--date",
+                        "2026-11-26",
+                        "--input",
+                        input.toString(),
+                        "--prices",
+                        pricesCopy.toString());
 
-            // when the day is run again with the default prices file
-            int restarted = command(new StringWriter(), new StringWriter())
-                    .execute("run", "nightly-billing", "--date", "2026-11-26", "--input", input.toString());
+        // when the day is run again with the default prices file
+        int restarted = command(new StringWriter(), new StringWriter())
+                .execute("run", "nightly-billing", "--date", "2026-11-26", "--input", input.toString());
 
-            // then
-            assertThat(failed).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(failedOut.toString())
-                    .contains("Exit code 1 (FAILED): ")
-                    .contains("purchases.csv")
-                    .endsWith("; rerunning its day (or tokentally restart 1) resumes it where it stopped"
-                            + System.lineSeparator());
-            assertThat(restarted).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(output.getOut())
-                    .contains("restarts with the prices it started with, " + pricesCopy.toAbsolutePath() + ", not "
-                            + Path.of("sample-data/prices.csv").toAbsolutePath());
-            // and the first execution, resumed by the second, is not restarted again
-            StringWriter err = new StringWriter();
-            assertThat(failing(command(new StringWriter(), err)).execute("restart", "1"))
-                    .isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(err.toString())
-                    .contains("execution 1 was resumed by execution 2, which is FAILED; restart that one if it did"
-                            + " not complete");
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(failed).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(failedOut.toString())
+                .contains("Exit code 1 (FAILED): ")
+                .contains("purchases.csv")
+                .endsWith("; rerunning its day (or tokentally restart 1) resumes it where it stopped"
+                        + System.lineSeparator());
+        assertThat(restarted).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(output.getOut())
+                .contains("restarts with the prices it started with, " + pricesCopy.toAbsolutePath() + ", not "
+                        + Path.of("sample-data/prices.csv").toAbsolutePath());
+        // and the first execution, resumed by the second, is not restarted again
+        StringWriter err = new StringWriter();
+        assertThat(failing(command(new StringWriter(), err)).execute("restart", "1"))
+                .isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString())
+                .contains("execution 1 was resumed by execution 2, which is FAILED; restart that one if it did"
+                        + " not complete");
     }
 
     @Test
     void restartingAnUnknownExecutionSaysSo() {
         // given
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = failing(command(new StringWriter(), err)).execute("restart", "424242");
+        // when
+        int exit = failing(command(new StringWriter(), err)).execute("restart", "424242");
 
-            // then
-            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(err.toString()).contains("no job execution 424242");
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString()).contains("no job execution 424242");
     }
 
     @Test
@@ -567,31 +523,26 @@ class TokentallyCommandTests {
     @ExtendWith(OutputCaptureExtension.class)
     void aDatabaseThatCannotBeReachedIsSaidInOneLineAndTheLogNamesTheProperties(CapturedOutput output) {
         // given a PostgreSQL URL where nothing listens, with a password in it
-        System.setProperty("spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/tokentally?password=secret");
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/tokentally?password=secret");
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = runReportingFailures(err);
+        // when
+        int exit = runReportingFailures(err);
 
-            // then
-            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(err.toString().lines())
-                    .singleElement()
-                    .asString()
-                    .startsWith("tokentally: cannot connect to the database (spring.datasource.url): Connection to"
-                            + " 127.0.0.1:1 refused")
-                    .doesNotContain("secret");
-            assertThat(output.getAll())
-                    .contains("Cannot connect to the database at jdbc:postgresql://127.0.0.1:1/tokentally?password=***"
-                            + " (spring.datasource.url) as user sa (spring.datasource.username): Connection to"
-                            + " 127.0.0.1:1 refused")
-                    .contains("Check spring.datasource.url, spring.datasource.username and spring.datasource.password")
-                    .doesNotContain("secret");
-        } finally {
-            System.clearProperty("spring.datasource.url");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .asString()
+                .startsWith("tokentally: cannot connect to the database (spring.datasource.url): Connection to"
+                        + " 127.0.0.1:1 refused")
+                .doesNotContain("secret");
+        assertThat(output.getAll())
+                .contains("Cannot connect to the database at jdbc:postgresql://127.0.0.1:1/tokentally?password=***"
+                        + " (spring.datasource.url) as user sa (spring.datasource.username): Connection to"
+                        + " 127.0.0.1:1 refused")
+                .contains("Check spring.datasource.url, spring.datasource.username and spring.datasource.password")
+                .doesNotContain("secret");
     }
 
     @ParameterizedTest
@@ -617,70 +568,54 @@ class TokentallyCommandTests {
                         + " value 'notajdbcurl?password=***' is invalid: not a JDBC URL; it starts with jdbc:"
             })
     void aBadSettingIsSaidInOneLastLineWithThePropertysName(String property, String value, String lastLine) {
-        System.setProperty(property, value);
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
+        setting(property, value);
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = runReportingFailures(err);
+        // when
+        int exit = runReportingFailures(err);
 
-            // then
-            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(err.toString().lines()).singleElement().asString().startsWith(lastLine);
-        } finally {
-            System.clearProperty(property);
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines()).singleElement().asString().startsWith(lastLine);
     }
 
     @ParameterizedTest
     @CsvSource({"tokentally.data-dir", "tokentally.runs-dir"})
     void anEmptyDataOrRunsFolderStopsStartUpNamingThePropertyBeforeAnyRun(String property) {
         // given
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
-        System.setProperty(property, "");
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        setting(property, "");
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = runReportingFailures(err);
+        // when
+        int exit = runReportingFailures(err);
 
-            // then
-            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(err.toString().lines())
-                    .singleElement()
-                    .isEqualTo("tokentally: " + property + " = (empty): must not be null");
-            assertThat(work.resolve("runs")).doesNotExist();
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo("tokentally: " + property + " = (empty): must not be null");
+        assertThat(work.resolve("runs")).doesNotExist();
     }
 
     @Test
     void aRunsFolderThatIsAFileStopsStartUpNamingThePropertyBeforeAnyRun() throws Exception {
         // given
         Path file = Files.writeString(work.resolve("passwd"), "root:x:0:0\n");
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", file.toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", file.toString());
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = runReportingFailures(err);
+        // when
+        int exit = runReportingFailures(err);
 
-            // then
-            assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-            assertThat(err.toString().lines())
-                    .singleElement()
-                    .isEqualTo("tokentally: Property tokentally.runs-dir with value '" + file
-                            + "' is invalid: it is a file, not a folder");
-            assertThat(work.resolve("data")).doesNotExist();
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo("tokentally: Property tokentally.runs-dir with value '" + file
+                        + "' is invalid: it is a file, not a folder");
+        assertThat(work.resolve("data")).doesNotExist();
     }
 
     @ParameterizedTest
@@ -693,46 +628,33 @@ class TokentallyCommandTests {
             })
     void aBadOptionIsAUsageErrorAndStartsNoRun(String option, String value, String message) {
         // given
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = command(new StringWriter(), err)
-                    .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
-                    .execute("run", "nightly-billing", "--date", "2026-11-27", option, value);
+        // when
+        int exit = command(new StringWriter(), err)
+                .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                .execute("run", "nightly-billing", "--date", "2026-11-27", option, value);
 
-            // then
-            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
-            assertThat(err.toString()).startsWith(message + System.lineSeparator());
-            assertThat(work.resolve("data")).doesNotExist();
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).startsWith(message + System.lineSeparator());
+        assertThat(work.resolve("data")).doesNotExist();
     }
 
     @Test
     void aDateAfterTodayIsAUsageErrorNamingToday() {
         // given
-        System.setProperty("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         StringWriter err = new StringWriter();
-        try {
-            // when
-            int exit = command(new StringWriter(), err)
-                    .execute(
-                            "run",
-                            "nightly-billing",
-                            "--date",
-                            today.plusDays(1).toString());
+        // when
+        int exit = command(new StringWriter(), err)
+                .execute("run", "nightly-billing", "--date", today.plusDays(1).toString());
 
-            // then
-            assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
-            assertThat(err.toString())
-                    .startsWith("--date " + today.plusDays(1) + " is after today, " + today + " (UTC)");
-            assertThat(work.resolve("data")).doesNotExist();
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-        }
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).startsWith("--date " + today.plusDays(1) + " is after today, " + today + " (UTC)");
+        assertThat(work.resolve("data")).doesNotExist();
     }
 
     @Test

@@ -207,27 +207,15 @@ class PlansFileTests {
             plans-with-included-models-as-a-single-value.yaml   | plans[id=team].included[0].models must be a list
             plans-with-included-models-as-a-mapping.yaml        | plans[id=team].included[0].models must be a list
             plans-with-included-model-as-a-list.yaml            | plans[id=team].included[0].models[1] must be a single value, not a list or mapping
+            plans-with-provider-overridden-twice.yaml           | plans[id=enterprise].overrides[2] gives provider 'google' a second override (overrides[0] gives the first); a plan has one per provider and one per model
+            plans-with-model-overridden-twice.yaml              | plans[id=growth].overrides[1] gives model 'openai/gpt-4o-mini' a second override (overrides[0] gives the first); a plan has one per provider and one per model
             """)
-    void refusesAValueOfTheWrongShapeNamingFilePathAndWhatIsExpected(String name, String fault) {
-        // given a value Jackson would not convert, or would read as something else
+    void refusesAValueOfTheWrongShapeOrASecondOverrideNamingFilePathAndWhatIsExpected(String name, String fault) {
+        // given a value Jackson would not convert, or would read as something else, or an override for a provider
+        // or model (in any case) that the plan overrides already, which the run would refuse only once started
         Path file = fixture(name);
 
         // when, then: the plans file's own words, not Jackson's
-        assertThatIllegalArgumentException()
-                .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + ": " + fault);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            plans-with-provider-overridden-twice.yaml | plans[id=enterprise].overrides[2] gives provider 'google' a second override (overrides[0] gives the first); a plan has one per provider and one per model
-            plans-with-model-overridden-twice.yaml    | plans[id=growth].overrides[1] gives model 'openai/gpt-4o-mini' a second override (overrides[0] gives the first); a plan has one per provider and one per model
-            """)
-    void refusesTwoOverridesOfOneProviderOrModelInAPlan(String name, String fault) {
-        // given a plan with two overrides for one provider or one model, in any case
-        Path file = fixture(name);
-
-        // when, then: refused on reading, not by the plan_markup_override key once the run has started
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
                 .withMessage(file + ": " + fault);

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
         })
 class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--port", description = "HTTP port. Default: ${DEFAULT-VALUE}.", defaultValue = "8080")
-    int port;
+    @Option(names = "--port", description = "HTTP port. Default: server.port (SERVER_PORT), else 8080.")
+    Integer port;
 
     @Option(
             names = "--jobs",
@@ -55,11 +55,13 @@ class ServeCommand implements Callable<Integer> {
 
     /**
      * The settings the options give, which win over the same properties set elsewhere; an option left out sets
-     * nothing, so tokentally.schedules.dir and .enabled, however they are set, hold.
+     * nothing, so server.port, tokentally.schedules.dir and .enabled, however they are set, hold.
      */
     Map<String, Object> properties() {
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("server.port", port);
+        if (port != null) {
+            properties.put("server.port", port);
+        }
         if (jobs != null) {
             properties.put("tokentally.schedules.dir", jobs);
         }

@@ -710,18 +710,20 @@ class TokentallyCommandTests {
     }
 
     @Test
-    void serveSetsTheSchedulesOnlyFromTheOptionsGiven() {
+    void serveSetsThePortAndTheSchedulesOnlyFromTheOptionsGiven() {
         // given
         ServeCommand bare = new ServeCommand();
-        ServeCommand both = new ServeCommand();
+        ServeCommand all = new ServeCommand();
 
         // when
         new CommandLine(bare).parseArgs();
-        new CommandLine(both).parseArgs("--jobs", "/etc/tokentally/jobs", "--no-scheduler");
+        new CommandLine(all).parseArgs("--port", "18480", "--jobs", "/etc/tokentally/jobs", "--no-scheduler");
 
-        // then
-        assertThat(bare.properties()).doesNotContainKeys("tokentally.schedules.dir", "tokentally.schedules.enabled");
-        assertThat(both.properties())
+        // then: what is left out is left to server.port and tokentally.schedules.*, however they are set
+        assertThat(bare.properties())
+                .doesNotContainKeys("server.port", "tokentally.schedules.dir", "tokentally.schedules.enabled");
+        assertThat(all.properties())
+                .containsEntry("server.port", 18480)
                 .containsEntry("tokentally.schedules.dir", Path.of("/etc/tokentally/jobs"))
                 .containsEntry("tokentally.schedules.enabled", false);
     }

@@ -81,9 +81,9 @@ public final class CsvTable {
         }
 
         void check(Path file, List<String> header) {
-            for (String required : required) {
-                if (!header.contains(required)) {
-                    throw new IllegalArgumentException(file + ": the header lacks required column " + required);
+            for (String column : required) {
+                if (!header.contains(column)) {
+                    throw new IllegalArgumentException(file + ": the header lacks required column " + column);
                 }
             }
             if (!strict()) {

@@ -30,11 +30,11 @@ public enum SqlDialect {
     }
 
     /**
-     * An insert that does nothing, and reports 0 rows, when a row with the same key exists (committed, or written by
-     * the same transaction; one another transaction has not committed yet makes it fail on the key, or wait for
-     * it on PostgreSQL); bind the columns in order. On H2 it is a merge that inserts only when no row matches: H2 2.4 reuses the result of an {@code
-     * INSERT ... SELECT ... WHERE NOT EXISTS} subquery within a transaction, so the same insert run twice there
-     * failed on the key instead of doing nothing.
+     * An insert that does nothing, and reports 0 rows, when a row with the same key exists (committed, or written
+     * by the same transaction; one another transaction has not committed yet makes it fail on the key, or wait for
+     * it on PostgreSQL); bind the columns in order. On H2 it is a merge that inserts only when no row matches: H2
+     * 2.4 reuses the result of an {@code INSERT ... SELECT ... WHERE NOT EXISTS} subquery within a transaction, so
+     * the same insert run twice there failed on the key instead of doing nothing.
      */
     public String insertIfAbsent(String table, List<String> columns, List<String> keyColumns) {
         String columnList = String.join(", ", columns);

@@ -58,11 +58,15 @@ public class S3ObjectRegistry {
     }
 
     /** The file registered for the newest other version of the same key, for reporting a changed object. */
+    /**
+     * The file of the latest other version of the object that was read or is being read: the one a changed object
+     * is compared with (as {@link FileRegistry#findLatestReadByPath} for a local file).
+     */
     Optional<Long> previousVersionFile(String uri, String etag) {
         return jdbc
-                .sql("SELECT file_id FROM s3_object WHERE object_uri = ? AND etag <> ? AND file_id IS NOT NULL"
-                        + " ORDER BY claimed_at DESC")
-                .params(uri, etag)
+                .sql("SELECT o.file_id FROM s3_object o JOIN ingested_file f ON f.file_id = o.file_id"
+                        + " WHERE o.object_uri = ? AND o.etag <> ? AND f.status IN (?, ?) ORDER BY o.claimed_at DESC")
+                .params(uri, etag, FileStatus.PENDING.name(), FileStatus.INGESTED.name())
                 .query(Long.class)
                 .list()
                 .stream()

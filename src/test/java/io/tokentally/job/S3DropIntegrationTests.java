@@ -208,6 +208,25 @@ class S3DropIntegrationTests {
     }
 
     @Test
+    void aGzippedObjectCutShortIsMovedToFailedAndItsCompleteUploadIsReadAsANewObject() throws Exception {
+        // given a gzipped log cut off in the middle, as an interrupted upload leaves it
+        String[] rows = UsageFixtures.rows("cut", yesterday(), 15, 5, "alice", "bob");
+        byte[] complete = NightlyBillingJobScenarios.gzip(rows);
+        put("incoming/cut.csv.gz", java.util.Arrays.copyOf(complete, complete.length / 2));
+        JobExecution cut = watcher.poll().orElseThrow();
+        assertThat(cut.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(keys()).contains("failed/incoming/cut.csv.gz");
+
+        // when the complete upload comes under the same key
+        put("incoming/cut.csv.gz", complete);
+        JobExecution whole = watcher.poll().orElseThrow();
+
+        // then it is new, not a change of content that was never read, and every row counts
+        assertThat(outcome(whole, "cut.csv.gz")).isEqualTo("NEW");
+        assertThat(fileCounts(whole, "cut.csv.gz")).containsEntry("read", 15L).containsEntry("accepted", 15L);
+    }
+
+    @Test
     void anObjectNoReaderRecognizesIsMovedToFailedWithTheReason() throws Exception {
         // given
         put("incoming/notes.txt", "these are not usage rows\n");
@@ -385,6 +404,10 @@ class S3DropIntegrationTests {
 
     private static void put(String key, String content) {
         s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromString(content));
+    }
+
+    private static void put(String key, byte[] content) {
+        s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
     }
 
     private static List<String> keys() {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
@@ -153,11 +152,9 @@ class RunRequests {
             throw ApiProblem.badRequest("'date' (the UTC day of usage, YYYY-MM-DD) is required");
         }
         LocalDate date = date(request.date());
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        if (date.isAfter(today)) {
-            throw ApiProblem.badRequest(
-                    "'date' " + date + " is after today, " + today + " (UTC): a day is run once it has begun");
-        }
+        BillingJobParameters.notYetBegun(date, clock).ifPresent(why -> {
+            throw ApiProblem.badRequest("'date' " + why);
+        });
         Optional<JobSchedule> defaults =
                 Optional.ofNullable(schedules.getIfAvailable()).flatMap(all -> all.forJob(job));
         Optional<BillingJobParameters> lastRun = rerun ? runs.lastParameters(date) : Optional.empty();

@@ -130,21 +130,17 @@ class RunCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Refuses a negative rerun counter, and a day after today's (UTC, by this machine's clock): its usage cannot
-     * have happened, and its run would stand in the way of the day's real one.
-     */
+    /** Refuses a negative rerun counter, and a day not yet begun (by this machine's clock). */
     private void requireRerunAndDate() {
         if (rerun < 0) {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(),
                     "Invalid value for option '--rerun': " + rerun + " is below 0 (0 is the first run of the day)");
         }
-        LocalDate today = LocalDate.now(Clock.systemUTC());
-        if (date != null && date.isAfter(today)) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--date " + date + " is after today, " + today + " (UTC): a day is run once it has begun");
+        if (date != null) {
+            BillingJobParameters.notYetBegun(date, Clock.systemUTC()).ifPresent(why -> {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--date " + why);
+            });
         }
     }
 

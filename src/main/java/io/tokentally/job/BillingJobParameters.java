@@ -2,9 +2,12 @@ package io.tokentally.job;
 
 import io.tokentally.ingest.RegisterFilesStepConfiguration;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -22,6 +25,17 @@ public record BillingJobParameters(
     public static final String CUSTOMERS = "customers";
     public static final String PLANS = "plans";
     public static final String PRICES = "prices";
+
+    /**
+     * Why a day cannot be run yet, or empty when it can: a day after today's (UTC) has no usage, and its run
+     * would stand in the way of the day's real one.
+     */
+    public static Optional<String> notYetBegun(LocalDate date, Clock clock) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return date.isAfter(today)
+                ? Optional.of(date + " is after today, " + today + " (UTC): a day is run once it has begun")
+                : Optional.empty();
+    }
 
     /** The parameters a run was started with, read back from its job parameters. */
     public static BillingJobParameters of(JobParameters parameters) {

@@ -99,7 +99,7 @@ public final class PlansFile {
 
     private static Plan plan(Path file, String where, JsonNode node) {
         checkKeys(file, where, node, PLAN_KEYS);
-        String id = text(file, where + ".id", node.get("id"));
+        String id = requiredText(file, where + ".id", node.get("id"));
         String typeText = node.hasNonNull("type") ? PlanNodes.text(file, where + ".type", node.get("type")) : "usage";
         PlanType type;
         try {
@@ -204,7 +204,7 @@ public final class PlansFile {
         return new MarkupOverride(provider, MarkupOverride.ANY, markup);
     }
 
-    private static String text(Path file, String where, JsonNode node) {
+    private static String requiredText(Path file, String where, JsonNode node) {
         if (node == null || node.isNull() || PlanNodes.text(file, where, node).isBlank()) {
             throw new IllegalArgumentException(file + ": " + where + " is required");
         }

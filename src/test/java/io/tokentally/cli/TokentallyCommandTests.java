@@ -557,6 +557,11 @@ class TokentallyCommandTests {
                         + " be a duration above zero, such as 30s or 5m",
                 "tokentally.ingest.threads | two | tokentally: tokentally.ingest.threads = two: cannot be read (For input"
                         + " string: \"two\")",
+                // an empty amount or duration is not the default: start-up stops as for an empty number
+                "tokentally.balances.floor-usd | '' | tokentally: tokentally.balances.floor-usd = (empty): cannot be"
+                        + " read (is empty: give it a value, or leave the setting out to take its default)",
+                "tokentally.balances.webhook-timeout | '' | tokentally: tokentally.balances.webhook-timeout = (empty):"
+                        + " cannot be read (is empty: give it a value, or leave the setting out to take its default)",
                 "spring.datasource.hikari.maximum-pool-size | 2 | tokentally: Property"
                         + " spring.datasource.hikari.maximum-pool-size with value '2' is invalid: at least 3 connections"
                         + " are needed",

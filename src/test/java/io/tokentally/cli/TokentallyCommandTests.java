@@ -562,6 +562,9 @@ class TokentallyCommandTests {
                         + " read (is empty: give it a value, or leave the setting out to take its default)",
                 "tokentally.balances.webhook-timeout | '' | tokentally: tokentally.balances.webhook-timeout = (empty):"
                         + " cannot be read (is empty: give it a value, or leave the setting out to take its default)",
+                // a duration without a unit would be milliseconds
+                "tokentally.balances.webhook-timeout | 10 | tokentally: tokentally.balances.webhook-timeout = 10: cannot"
+                        + " be read (has no unit: give one, such as 30s, 15m or 2h)",
                 "spring.datasource.hikari.maximum-pool-size | 2 | tokentally: Property"
                         + " spring.datasource.hikari.maximum-pool-size with value '2' is invalid: at least 3 connections"
                         + " are needed",

@@ -29,6 +29,9 @@ class UsageCsvFormat implements UsageFormat {
      * Where Commons CSV's messages say the parser was: {@code (startline 3)}, {@code (line 3)}, {@code at line: 21,
      * position: 1,908}, its numbers grouped as the default locale groups them.
      */
+    /** How a fault of line ends says what this format takes. */
+    private static final String LINE_ENDS = "a line ends at a line feed (LF or CRLF)";
+
     private static final Pattern PARSER_POSITION = Pattern.compile("\\((start)?line [^)]*\\)|\\s*at line: .*$");
 
     @Override
@@ -88,6 +91,9 @@ class UsageCsvFormat implements UsageFormat {
             this.names = header.toList();
             this.width = header.size();
             this.next = readAfter(new Pending(skipBlankLines(header.getCharacterPosition()), -1, null, null));
+            if (next != null && endsAtLoneCarriageReturn(next.start)) {
+                throw new FileFormatException("the header row ends at a carriage return alone; " + LINE_ENDS);
+            }
         }
 
         private CSVParser parserAt(long offset) throws IOException {
@@ -127,18 +133,35 @@ class UsageCsvFormat implements UsageFormat {
             Pending current;
             String raw;
             long line;
+            boolean loneCarriageReturn;
             do {
                 current = next;
                 if (current == null) {
                     return null;
                 }
                 next = readAfter(current);
-                long end = current.end >= 0 ? current.end : (next != null ? next.start : input.drain());
+                long end = endOf(current);
+                // Commons CSV ends a record at a carriage return alone too; in a line ended by a line feed that is
+                // a stray character, and the rest of the line is not another row
+                loneCarriageReturn = false;
+                while (next != null && endsAtLoneCarriageReturn(end)) {
+                    loneCarriageReturn = true;
+                    Pending part = next;
+                    next = readAfter(part);
+                    end = endOf(part);
+                }
                 raw = stripLineEnd(input.slice(current.start, end));
                 line = lineAt(current.start);
                 input.discardBefore(current.start);
                 // a line of spaces or tabs is skipped, as an empty line is
-            } while (current.values != null && current.values.length == 1 && RawRecord.isBlank(raw));
+            } while (!loneCarriageReturn
+                    && current.values != null
+                    && current.values.length == 1
+                    && RawRecord.isBlank(raw));
+            if (loneCarriageReturn) {
+                return RawRecord.malformed(
+                        line, raw, "the row holds a carriage return that does not end it; " + LINE_ENDS);
+            }
             if (current.malformed != null) {
                 return RawRecord.malformed(line, raw, current.malformed);
             }
@@ -151,6 +174,23 @@ class UsageCsvFormat implements UsageFormat {
                 return RawRecord.malformed(line, raw, "the row is not valid CSV: " + strayQuote);
             }
             return new RawRecord(line, raw, columns, current.values, null);
+        }
+
+        /** Where the text of {@code record}, line end included, ends: where the record read after it starts. */
+        private long endOf(Pending record) throws IOException {
+            return record.end >= 0 ? record.end : (next != null ? next.start : input.drain());
+        }
+
+        /**
+         * Whether the line-end characters just before {@code end} are carriage returns alone: Commons CSV ended a
+         * record there, at a character that does not end a line of this format.
+         */
+        private boolean endsAtLoneCarriageReturn(long end) {
+            long at = end;
+            while (at > 0 && input.charAt(at - 1) == '\r') {
+                at--;
+            }
+            return at < end && (at == 0 || input.charAt(at - 1) != '\n');
         }
 
         /** Reads the record after {@code previous}, resynchronizing at the next line after bad quoting. */

@@ -393,6 +393,39 @@ class UsageCsvFormatTests {
     }
 
     @Test
+    void turnsALineWithACarriageReturnInsideAnUnquotedFieldIntoOneMalformedRecord() throws IOException {
+        // given a carriage return alone in the middle of line 3: Commons CSV would end a row there and bill "12"
+        String text = HEADER + "\nr1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\n"
+                + "r2,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,12\r34\n"
+                + "r3,2025-03-01T10:00:00Z,acme,openai,gpt-4o,1\r,2\r\n"
+                + "r4,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40\r\n";
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        String why = "the row holds a carriage return that does not end it; a line ends at a line feed (LF or CRLF)";
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::raw, RawRecord::malformed)
+                .containsExactly(
+                        tuple(2L, "r1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20", null),
+                        tuple(3L, "r2,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,12\r34", why),
+                        tuple(4L, "r3,2025-03-01T10:00:00Z,acme,openai,gpt-4o,1\r,2", why),
+                        tuple(5L, "r4,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40", null));
+    }
+
+    @Test
+    void refusesAFileWhoseLinesEndAtACarriageReturnAlone() {
+        // given
+        String text = HEADER + "\rr1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\r";
+
+        // when / then
+        assertThatExceptionOfType(FileFormatException.class)
+                .isThrownBy(() -> readAll(new StringReader(text)))
+                .withMessage("the header row ends at a carriage return alone; a line ends at a line feed (LF or CRLF)");
+    }
+
+    @Test
     void readsALastRecordWithoutATrailingNewline() throws IOException {
         // given
         String text = HEADER + "\nr1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20";

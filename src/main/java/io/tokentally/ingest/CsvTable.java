@@ -28,8 +28,11 @@ public final class CsvTable {
             .setCommentMarker('#')
             .get();
 
-    /** One data row: lower-case column name to trimmed value ({@code null} when blank). */
-    public record Row(Path file, long lineNo, Map<String, String> values) {
+    /**
+     * One data row: lower-case column name to trimmed value ({@code null} when blank). {@code file} is how problems
+     * name the file: its path, or where a staged copy came from.
+     */
+    public record Row(String file, long lineNo, Map<String, String> values) {
 
         public String get(String column) {
             return values.get(column);
@@ -56,11 +59,16 @@ public final class CsvTable {
      * header is read as far as it goes.
      */
     public static List<Row> read(Path file, List<String> requiredColumns) throws IOException {
+        return read(file, file.toString(), requiredColumns);
+    }
+
+    /** As {@link #read(Path, List)}, naming the file {@code shown} in problems (a staged copy by its origin). */
+    public static List<Row> read(Path file, String shown, List<String> requiredColumns) throws IOException {
         StringWriter text = new StringWriter();
         try (Reader reader = InputFiles.openText(file)) {
             reader.transferTo(text);
         }
-        return rows(file, text.toString(), new Columns(requiredColumns, null));
+        return rows(shown, text.toString(), new Columns(requiredColumns, null));
     }
 
     /**
@@ -70,7 +78,13 @@ public final class CsvTable {
      */
     public static List<Row> readStrictly(Path file, List<String> requiredColumns, List<String> optionalColumns)
             throws IOException {
-        return rows(file, InputFiles.readUtf8Strictly(file), new Columns(requiredColumns, optionalColumns));
+        return readStrictly(file, file.toString(), requiredColumns, optionalColumns);
+    }
+
+    /** As {@link #readStrictly(Path, List, List)}, naming the file {@code shown} in problems. */
+    public static List<Row> readStrictly(
+            Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
+        return rows(shown, InputFiles.readUtf8Strictly(file, shown), new Columns(requiredColumns, optionalColumns));
     }
 
     /** The columns a file must have and, when it is read strictly, the only others it may have. */
@@ -80,7 +94,7 @@ public final class CsvTable {
             return optional != null;
         }
 
-        void check(Path file, List<String> header) {
+        void check(String file, List<String> header) {
             for (String column : required) {
                 if (!header.contains(column)) {
                     throw new IllegalArgumentException(file + ": the header lacks required column " + column);
@@ -103,7 +117,7 @@ public final class CsvTable {
         }
     }
 
-    private static List<Row> rows(Path file, String text, Columns columns) throws IOException {
+    private static List<Row> rows(String file, String text, Columns columns) throws IOException {
         try (CSVParser parser = parser(file, text)) {
             List<String> header = parser.getHeaderNames().stream()
                     .map(name -> name.strip().toLowerCase(Locale.ROOT))
@@ -135,7 +149,7 @@ public final class CsvTable {
         }
     }
 
-    private static CSVParser parser(Path file, String text) throws IOException {
+    private static CSVParser parser(String file, String text) throws IOException {
         try {
             return CSVParser.builder()
                     .setReader(new StringReader(text))

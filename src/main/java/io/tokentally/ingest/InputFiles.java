@@ -47,6 +47,11 @@ public final class InputFiles {
      * line ends at a line feed, a carriage return, or both).
      */
     public static String readUtf8Strictly(Path file) throws IOException {
+        return readUtf8Strictly(file, file.toString());
+    }
+
+    /** As {@link #readUtf8Strictly(Path)}, naming the file {@code shown} (a staged copy by its origin). */
+    public static String readUtf8Strictly(Path file, String shown) throws IOException {
         byte[] bytes;
         try (InputStream in = openBytes(file)) {
             bytes = in.readAllBytes();
@@ -59,7 +64,7 @@ public final class InputFiles {
                 boolean crBeforeLf = bytes[at] == '\r' && at + 1 < bytes.length && bytes[at + 1] == '\n';
                 line += (bytes[at] == '\n' || (bytes[at] == '\r' && !crBeforeLf)) ? 1 : 0;
             }
-            throw new IllegalArgumentException(file + " line " + line + ": not valid UTF-8");
+            throw new IllegalArgumentException(shown + " line " + line + ": not valid UTF-8");
         }
         String decoded = text.flip().toString();
         return decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded;

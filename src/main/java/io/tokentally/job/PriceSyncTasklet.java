@@ -98,7 +98,7 @@ class PriceSyncTasklet implements Tasklet {
         try {
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
             Instant effective = parameters.effective();
-            Map<FeedPrice.Slot, Price> latest = PricesFile.read(copy).stream()
+            Map<FeedPrice.Slot, Price> latest = PricesFile.read(copy, parameters.feed()).stream()
                     .filter(price -> !price.effectiveFrom().isAfter(effective))
                     .collect(Collectors.toMap(
                             price -> new FeedPrice.Slot(

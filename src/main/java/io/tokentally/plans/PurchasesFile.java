@@ -51,7 +51,7 @@ public final class PurchasesFile {
         if (text.startsWith("[") || text.startsWith("{")) {
             readJson(shown, text, rows, lines);
         } else {
-            for (CsvTable.Row row : CsvTable.read(file, List.of("purchase_id"))) {
+            for (CsvTable.Row row : CsvTable.read(file, shown, List.of("purchase_id"))) {
                 rows.add(row.values());
                 lines.add(row.lineNo());
             }

@@ -36,10 +36,15 @@ public final class PricesFile {
     private PricesFile() {}
 
     public static List<Price> read(Path file) throws IOException {
+        return read(file, file.toString());
+    }
+
+    /** Reads a copy of a prices file, naming it {@code shown} (the feed it came from) in problems. */
+    public static List<Price> read(Path file, String shown) throws IOException {
         List<Price> prices = new ArrayList<>();
         Map<Price.Key, Row> firsts = new HashMap<>();
         Map<ModelVersion, Row> thresholds = new HashMap<>();
-        for (Row row : rows(file)) {
+        for (Row row : rows(file, shown)) {
             refuseAnotherThreshold(row, thresholds);
             Row earlier = firsts.putIfAbsent(row.price().key(), row);
             if (earlier == null) {
@@ -61,7 +66,7 @@ public final class PricesFile {
      */
     public static IllegalArgumentException refusal(Path file, PriceRepository.ChangedVersion refused)
             throws IOException {
-        for (Row row : rows(file)) {
+        for (Row row : rows(file, file.toString())) {
             if (row.price().key().equals(refused.key())) {
                 return row.csv().problem(refused.getMessage());
             }
@@ -91,10 +96,11 @@ public final class PricesFile {
     /** A price as one line of the file gives it. */
     private record Row(Price price, CsvTable.Row csv) {}
 
-    private static List<Row> rows(Path file) throws IOException {
+    private static List<Row> rows(Path file, String shown) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (CsvTable.Row row : CsvTable.readStrictly(
                 file,
+                shown,
                 List.of("model", "token_type", "usd_per_million"),
                 List.of("provider", "service_tier", "context_tier", "effective_from", "long_context_threshold"))) {
             rows.add(new Row(toPrice(row, file.getFileName().toString()), row));

@@ -254,6 +254,30 @@ class PriceSyncJobTests {
         assertThat(WEBHOOK_BODIES).isEmpty();
     }
 
+    @Test
+    void aCsvFeedWithABadRowFailsNamingTheFeedAndTheLineNotItsDownloadedCopy() throws Exception {
+        // given
+        Path feed = WORK.resolve("own-prices-feed.csv");
+        Files.writeString(
+                feed,
+                "model,token_type,usd_per_million\n" + "openai/gpt-4o,input,2.5\n" + "openai/gpt-4o,output,ten\n");
+        long versionsBefore = jdbc.queryForObject("SELECT COUNT(*) FROM price", Long.class);
+
+        // when
+        JobExecution sync = jobOperator.start(
+                priceSyncJob,
+                new PriceSyncParameters(feed.toString(), "own", "csv", Instant.parse("2026-10-13T00:00:00Z"), false)
+                        .toJobParameters());
+
+        // then
+        assertThat(sync.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(sync.getAllFailureExceptions())
+                .extracting(Throwable::getMessage)
+                .anySatisfy(message -> assertThat(message).startsWith(feed + " line 3: "));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM price", Long.class))
+                .isEqualTo(versionsBefore);
+    }
+
     // --- helpers
 
     private JobExecution sync(Path feed, String name, String effective) throws Exception {

@@ -134,7 +134,7 @@ public final class CsvTable {
                 }
                 if (columns.strict() && record.size() != header.size()) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": the row has " + record.size()
-                            + " fields but the header has " + header.size());
+                            + (record.size() == 1 ? " field" : " fields") + " but the header has " + header.size());
                 }
                 Map<String, String> values = new HashMap<>();
                 for (int i = 0; i < header.size() && i < record.size(); i++) {

@@ -167,7 +167,7 @@ class UsageCsvFormat implements UsageFormat {
             }
             if (current.values.length != width) {
                 return RawRecord.malformed(
-                        line, raw, "the row has " + current.values.length + " fields but the header has " + width);
+                        line, raw, "the row has " + fields(current.values.length) + " but the header has " + width);
             }
             String strayQuote = raw.indexOf('"') < 0 ? null : CsvQuotes.strayQuoteProblem(raw, 0, false, names);
             if (strayQuote != null) {
@@ -211,11 +211,19 @@ class UsageCsvFormat implements UsageFormat {
         }
 
         /**
-         * Commons CSV's message without the line and character position it adds: they count from where its
-         * parser started (after a bad row, the line after it), and the reject names the row's own line.
+         * Commons CSV's message without the line and character position it adds (they count from where its
+         * parser started: after a bad row, the line after it; the reject names the row's own line), and its two
+         * faults of quoting said in the words of the format.
          */
         private static String withoutParserPosition(String message) {
-            return PARSER_POSITION.matcher(message).replaceAll("").trim();
+            String reason = PARSER_POSITION.matcher(message).replaceAll("").trim();
+            return switch (reason) {
+                case "EOF reached before encapsulated token finished" ->
+                    "a field opened with a double quote is not closed before the end of the file";
+                case "Invalid character between encapsulated token and delimiter" ->
+                    "text follows the double quote that closes a field";
+                default -> reason;
+            };
         }
 
         private Pending resynchronize(long after, String reason) throws IOException {
@@ -297,6 +305,11 @@ class UsageCsvFormat implements UsageFormat {
         public void close() throws IOException {
             input.close();
         }
+    }
+
+    /** "1 field", "7 fields". */
+    private static String fields(int count) {
+        return count + (count == 1 ? " field" : " fields");
     }
 
     /** A record read ahead of time; {@code end} is known only for malformed records. */

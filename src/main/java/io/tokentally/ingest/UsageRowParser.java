@@ -286,8 +286,7 @@ public final class UsageRowParser {
             throw new RowException(RejectCode.NEGATIVE_NUMBER, column + " is negative: " + text);
         }
         if (value > MAX_TOKENS) {
-            throw new RowException(
-                    RejectCode.NUMBER_TOO_LARGE, column + " is " + text + ", more than " + MAX_TOKENS + " tokens");
+            throw new RowException(RejectCode.NUMBER_TOO_LARGE, column + " is " + text + ", more than " + MAX_TOKENS);
         }
         return value;
     }

@@ -119,7 +119,7 @@ class CsvTableTests {
                 Arguments.of(
                         "a fault after lines ended by carriage returns alone",
                         bytes("customer_id,plan_id\racme,usage\rglobex\r"),
-                        " line 3: the row has 1 fields but the header has 2"));
+                        " line 3: the row has 1 field but the header has 2"));
     }
 
     @Test

@@ -87,9 +87,9 @@ class UsageCsvFormatTests {
                         tuple(7L, "r6,2025-03-01T10:05:00Z,acme,openai,gpt-4o,600,60", false));
         assertThat(records.get(1).malformed())
                 .as("the parser's own line and position count from where it restarted, not from the file's start")
-                .isEqualTo("the row is not valid CSV: Invalid character between encapsulated token and delimiter");
+                .isEqualTo("the row is not valid CSV: text follows the double quote that closes a field");
         assertThat(records.get(4).malformed())
-                .isEqualTo("the row is not valid CSV: Invalid character between encapsulated token and delimiter");
+                .isEqualTo("the row is not valid CSV: text follows the double quote that closes a field");
         assertThat(records.get(1).values()).isNull();
         assertThat(records.get(2).field("request_id")).isEqualTo("r3");
         assertThat(records.get(2).field("input_tokens")).isEqualTo("300");
@@ -164,7 +164,8 @@ class UsageCsvFormatTests {
                         tuple(3L, "r2,2025-03-01T10:01:00Z,\"acme,openai,gpt-4o,200,30", true),
                         tuple(4L, "r3,2025-03-01T10:02:00Z,acme,openai,gpt-4o,300,40", false));
         assertThat(records.get(1).malformed())
-                .isEqualTo("the row is not valid CSV: EOF reached before encapsulated token finished");
+                .isEqualTo(
+                        "the row is not valid CSV: a field opened with a double quote is not closed before the end of the file");
         assertThat(records.get(2).field("customer_id")).isEqualTo("acme");
     }
 

@@ -38,6 +38,21 @@ class RunSummaryTests {
     }
 
     @Test
+    void namesTheRejectedRowsReasonsUnderTheCountsWhenThereAreAny() {
+        // when
+        String summary = RunSummary.format(
+                RunReportListener.JSON.readTree(REPORT.formatted("[]")),
+                new java.util.LinkedHashMap<>(java.util.Map.of("MALFORMED_ROW", 3L)));
+
+        // then
+        assertThat(summary)
+                .contains(
+                        "error rows 0\n  rejected rows (file, line, reason and text in rejects.csv): MALFORMED_ROW 3\n");
+        assertThat(RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted("[]"))))
+                .doesNotContain("rejected rows");
+    }
+
+    @Test
     void saysHowManyRatedHoursLieOutsideTheDate() {
         // given: a run whose files touched an hour of the day before
         String report = REPORT.formatted("[]")

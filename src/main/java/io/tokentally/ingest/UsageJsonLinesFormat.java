@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -28,6 +30,10 @@ class UsageJsonLinesFormat implements UsageFormat {
      * Fractions and exponents are read as decimals, so a rejected {@code 3e2} is quoted as {@code 3E+2},
      * not as the double {@code 300.0}.
      */
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate Object property \"(.*)\"");
+
+    private static final Pattern NON_STANDARD_TOKEN = Pattern.compile("Non-standard token ('[^']*')");
+
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -153,12 +159,34 @@ class UsageJsonLinesFormat implements UsageFormat {
         }
     }
 
+    /**
+     * The JSON reader's fault in the format's words where Jackson's name its own settings and types (a key given
+     * twice is said as a case variant of it is); anything else as Jackson words it.
+     */
+    static String fault(String jackson) {
+        Matcher duplicate = DUPLICATE_KEY.matcher(jackson);
+        if (duplicate.matches()) {
+            return "the object names " + UsageCsvFormat.normalizeName(duplicate.group(1)) + " twice";
+        }
+        Matcher token = NON_STANDARD_TOKEN.matcher(jackson);
+        if (token.lookingAt()) {
+            return "the line is not valid JSON: " + token.group(1) + " is not a JSON value";
+        }
+        if (jackson.startsWith("Trailing token")) {
+            return "the line is not valid JSON: more than one JSON value on the line";
+        }
+        if (jackson.startsWith("Number value length")) {
+            return "the line is not valid JSON: a number longer than the JSON reader takes (1,000 digits)";
+        }
+        return "the line is not valid JSON: " + jackson;
+    }
+
     static RawRecord parse(long lineNo, String line) {
         JsonNode node;
         try {
             node = JSON.readTree(line);
         } catch (JacksonException e) {
-            return RawRecord.malformed(lineNo, line, "the line is not valid JSON: " + e.getOriginalMessage());
+            return RawRecord.malformed(lineNo, line, fault(e.getOriginalMessage()));
         }
         if (node == null || !node.isObject()) {
             return RawRecord.malformed(lineNo, line, "the line is not a JSON object");

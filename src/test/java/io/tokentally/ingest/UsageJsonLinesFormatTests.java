@@ -171,7 +171,7 @@ class UsageJsonLinesFormatTests {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            {"request_id":"r1","input_tokens":10,"input_tokens":1}                 | the line is not valid JSON: Duplicate Object property "input_tokens"
+            {"request_id":"r1","input_tokens":10,"input_tokens":1}                 | the object names input_tokens twice
             {"request_id":"r1","input_tokens":10,"Input_Tokens":1}                 | the object names input_tokens twice
             {"request_id":"r1","customer_id":{"id":"acme"}}                        | customer_id is a JSON object, not a single value
             {"request_id":"r1","model":["gpt-4o"]}                                 | model is a JSON array, not a single value
@@ -179,6 +179,21 @@ class UsageJsonLinesFormatTests {
     void turnsAKeyGivenTwiceOrAnObjectForAValueIntoAMalformedRecord(String line, String reason) {
         // when
         RawRecord record = UsageJsonLinesFormat.parse(4, line);
+
+        // then
+        assertThat(record.malformed()).isEqualTo(reason);
+        assertThat(UsageRowParser.parse(1, record).reject().code()).isEqualTo(RejectCode.MALFORMED_ROW);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"request_id":"r1"} {"request_id":"r2"}    | the line is not valid JSON: more than one JSON value on the line
+            {"request_id":"r1","input_tokens":NaN}     | the line is not valid JSON: 'NaN' is not a JSON value
+            {"request_id":"r1","input_tokens":1%s}     | the line is not valid JSON: a number longer than the JSON reader takes (1,000 digits)
+            """)
+    void saysTheJsonReadersFaultsWithoutItsSettingsNames(String line, String reason) {
+        // when
+        RawRecord record = UsageJsonLinesFormat.parse(4, line.formatted("0".repeat(1_000)));
 
         // then
         assertThat(record.malformed()).isEqualTo(reason);

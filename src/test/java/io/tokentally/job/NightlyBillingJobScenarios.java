@@ -615,6 +615,38 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void marginLinesKeepEveryDecimalOfABilledAmount() throws Exception {
+        // given: a price of 12 decimals per million and a markup of 6 decimals: a billed amount of 25 decimals
+        Path work = Files.createDirectories(workDir().resolve("margin-scale-" + System.nanoTime()));
+        Path customers = work.resolve("customers.csv");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\n" + "fiona,cus_TestFiona0001,fine\n");
+        Path plans = work.resolve("plans.yaml");
+        Files.writeString(plans, "plans:\n  - id: fine\n    markup_percent: 7.654321\n");
+        Path prices = work.resolve("prices.csv");
+        Files.writeString(
+                prices,
+                "model,token_type,usd_per_million,effective_from\n" + "custom/acme-ft,input,0.123456789012,2025-01-01\n"
+                        + "custom/acme-ft,output,1,2025-01-01\n");
+        Path input = folder("margin-scale");
+        write(input.resolve("gateway.csv"), "ms1,2026-09-14T10:00:00Z,fiona,custom,acme-ft,12345,0,0,0,0,0,,ok");
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                LocalDate.parse("2026-09-14"),
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                plans,
+                prices));
+
+        // then: cost 12,345 x 0.123456789012 / 1M; billed that x 1.07654321, as report.json gives it
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(Files.readAllLines(runFolder(execution).resolve("margin.csv")))
+                .contains("fiona,custom/acme-ft,2026-09-14,0.00152407406035314,0.0016407315812103030691794,"
+                        + "0.0001166575208571630691794,7.11,list,0.00152407406035314");
+    }
+
+    @Test
     void aRunThatCannotWriteIntoItsRunFolderFailsInsteadOfLookingDone() throws Exception {
         // given: a plain file where the day's run folders go
         Path input = folder("noreport");

@@ -194,7 +194,7 @@ public class MarginRepository {
 
     /**
      * Period to date: for each of these customers, one line per model over each of the customer's billing
-     * periods that these days fall in, from the period's start up to {@code to} (or the period's end, if
+     * periods that these days reach (two, when a period starts during one of them), from the period's start up to {@code to} (or the period's end, if
      * sooner), costed as the daily lines are.
      */
     public List<PeriodMarginLine> periodToDate(
@@ -213,12 +213,19 @@ public class MarginRepository {
         for (String customerId : customerIds) {
             BillingCycle cycle = cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC);
             for (LocalDate day : days) {
-                customersByPeriod
-                        .computeIfAbsent(
-                                cycle.periodContaining(
-                                        day.atStartOfDay(ZoneOffset.UTC).toInstant()),
-                                p -> new TreeSet<>())
-                        .add(customerId);
+                // every period the UTC day reaches: one that starts at 05:00 holds the rest of the day
+                Instant dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+                BillingPeriod period =
+                        cycle.periodContaining(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+                while (true) {
+                    customersByPeriod
+                            .computeIfAbsent(period, p -> new TreeSet<>())
+                            .add(customerId);
+                    if (!period.end().isBefore(dayEnd)) {
+                        break;
+                    }
+                    period = cycle.next(period);
+                }
             }
         }
         List<PeriodMarginLine> lines = new ArrayList<>();

@@ -615,6 +615,35 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void marginPerPeriodListsBothPeriodsOfADayOnWhichANewPeriodStarts() throws Exception {
+        // given: gina's periods start on the 20th in New York, 2026-09-20T04:00:00Z; usage at 03:00 and 06:00
+        Path customers = Files.createDirectories(workDir().resolve("period-start-" + System.nanoTime()))
+                .resolve("customers.csv");
+        Files.writeString(
+                customers,
+                "customer_id,stripe_customer_id,plan_id,name,billing_anchor_day,billing_time_zone\n"
+                        + "gina,cus_TestGina0001,payg,Gina Co,20,America/New_York\n");
+        Path input = folder("period-start");
+        write(
+                input.resolve("gateway.csv"),
+                "ps1,2026-09-20T03:00:00Z,gina,openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+                "ps2,2026-09-20T06:00:00Z,gina,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+
+        // when
+        JobExecution execution = run("2026-09-20", input, customers, FIXTURES.resolve("job-plans.yaml"));
+
+        // then: each period holds one request (cost 2.50, billed 3.25 at payg's 30%), the new one through the day's end
+        assertThat(Files.readAllLines(runFolder(execution).resolve("margin-period.csv")))
+                .containsExactly(
+                        "customer_id,model,period_start,period_end,through,cost_usd,billed_usd,margin_usd,margin_percent,"
+                                + "cost_basis,list_cost_usd",
+                        "gina,openai/gpt-4o,2026-08-20T04:00:00Z,2026-09-20T04:00:00Z,2026-09-20T04:00:00Z,2.5,3.25,0.75,"
+                                + "23.08,list,2.5",
+                        "gina,openai/gpt-4o,2026-09-20T04:00:00Z,2026-10-20T04:00:00Z,2026-09-21T00:00:00Z,2.5,3.25,0.75,"
+                                + "23.08,list,2.5");
+    }
+
+    @Test
     void marginLinesKeepEveryDecimalOfABilledAmount() throws Exception {
         // given: a price of 12 decimals per million and a markup of 6 decimals: a billed amount of 25 decimals
         Path work = Files.createDirectories(workDir().resolve("margin-scale-" + System.nanoTime()));

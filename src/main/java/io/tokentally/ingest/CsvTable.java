@@ -133,8 +133,8 @@ public final class CsvTable {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": " + strayQuote);
                 }
                 if (columns.strict() && record.size() != header.size()) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": the row has " + record.size()
-                            + (record.size() == 1 ? " field" : " fields") + " but the header has " + header.size());
+                    throw new IllegalArgumentException(file + " line " + lineNo + ": the row has "
+                            + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size());
                 }
                 Map<String, String> values = new HashMap<>();
                 for (int i = 0; i < header.size() && i < record.size(); i++) {

@@ -25,13 +25,12 @@ class UsageCsvFormat implements UsageFormat {
 
     private static final CSVFormat FORMAT =
             CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(false).get();
+    /** How a fault of line ends says what this format takes. */
+    private static final String LINE_ENDS = "a line ends at a line feed (LF or CRLF)";
     /**
      * Where Commons CSV's messages say the parser was: {@code (startline 3)}, {@code (line 3)}, {@code at line: 21,
      * position: 1,908}, its numbers grouped as the default locale groups them.
      */
-    /** How a fault of line ends says what this format takes. */
-    private static final String LINE_ENDS = "a line ends at a line feed (LF or CRLF)";
-
     private static final Pattern PARSER_POSITION = Pattern.compile("\\((start)?line [^)]*\\)|\\s*at line: .*$");
 
     @Override
@@ -141,14 +140,9 @@ class UsageCsvFormat implements UsageFormat {
                 }
                 next = readAfter(current);
                 long end = endOf(current);
-                // Commons CSV ends a record at a carriage return alone too; in a line ended by a line feed that is
-                // a stray character, and the rest of the line is not another row
-                loneCarriageReturn = false;
-                while (next != null && endsAtLoneCarriageReturn(end)) {
-                    loneCarriageReturn = true;
-                    Pending part = next;
-                    next = readAfter(part);
-                    end = endOf(part);
+                loneCarriageReturn = next != null && endsAtLoneCarriageReturn(end);
+                if (loneCarriageReturn) {
+                    end = endOfLineFromParts();
                 }
                 raw = stripLineEnd(input.slice(current.start, end));
                 line = lineAt(current.start);
@@ -174,6 +168,21 @@ class UsageCsvFormat implements UsageFormat {
                 return RawRecord.malformed(line, raw, "the row is not valid CSV: " + strayQuote);
             }
             return new RawRecord(line, raw, columns, current.values, null);
+        }
+
+        /**
+         * Commons CSV ends a record at a carriage return alone too; in a line ended by a line feed that is a stray
+         * character, and the rest of the line is not another row. Reads the records that make up the rest of the
+         * line and returns where the line ends; {@code next} is then the record after it.
+         */
+        private long endOfLineFromParts() throws IOException {
+            long end;
+            do {
+                Pending part = next;
+                next = readAfter(part);
+                end = endOf(part);
+            } while (next != null && endsAtLoneCarriageReturn(end));
+            return end;
         }
 
         /** Where the text of {@code record}, line end included, ends: where the record read after it starts. */
@@ -235,9 +244,10 @@ class UsageCsvFormat implements UsageFormat {
         }
 
         /**
-         * The position after the newline that ends the (well-formed) record starting at {@code start}.
+         * The position after the line end that ends the (well-formed) record starting at {@code start}.
          * Lexes as Commons CSV's default format does: a quote opens a quoted field only at the start of
-         * a field, and a quote inside an unquoted field is a literal character.
+         * a field, a quote inside an unquoted field is a literal character, and a carriage return alone ends
+         * the record as a line feed does (a fault in what follows is then a part of the same line).
          */
         private long endOfRecord(long start) throws IOException {
             long position = start;
@@ -256,7 +266,7 @@ class UsageCsvFormat implements UsageFormat {
                 } else if (c == '"' && fieldStart) {
                     quoted = true;
                     fieldStart = false;
-                } else if (c == '\n') {
+                } else if (c == '\n' || (c == '\r' && !(input.reach(position) && input.charAt(position) == '\n'))) {
                     return position;
                 } else {
                     fieldStart = c == ',';
@@ -308,7 +318,7 @@ class UsageCsvFormat implements UsageFormat {
     }
 
     /** "1 field", "7 fields". */
-    private static String fields(int count) {
+    static String fields(int count) {
         return count + (count == 1 ? " field" : " fields");
     }
 

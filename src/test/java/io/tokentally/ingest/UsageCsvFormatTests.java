@@ -415,6 +415,24 @@ class UsageCsvFormatTests {
                         tuple(5L, "r4,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40", null));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"12\r\"34\"x", "12\r\"34", "12\r34\r\"5\"x"})
+    void aCarriageReturnAloneFollowedByBadQuotingIsStillOneMalformedLine(String fields) throws IOException {
+        // given the text after the carriage return fails the CSV parser itself
+        String line = "r2,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100," + fields;
+        String text = HEADER + "\n" + line + "\nr3,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40\n";
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then the whole line is one reject, and the next line is read as a row
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::raw, RawRecord::isMalformed)
+                .containsExactly(
+                        tuple(2L, line, true), tuple(3L, "r3,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40", false));
+        assertThat(records.get(0).malformed()).startsWith("the row holds a carriage return that does not end it");
+    }
+
     @Test
     void refusesAFileWhoseLinesEndAtACarriageReturnAlone() {
         // given

@@ -3,7 +3,9 @@ package io.tokentally.ingest;
 import io.tokentally.shared.SqlDialect;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -64,6 +66,20 @@ public class RejectRepository {
                 (rs, rowNum) -> new RejectedLine(
                         rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)),
                 run);
+    }
+
+    /** How many of the run's rejects (those in its rejects.csv) have each reason code, most frequent first. */
+    public Map<String, Long> reasonCountsOfRun(long run) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.query(
+                "SELECT r.reason_code, COUNT(*) FROM reject r JOIN ingested_file f ON f.file_id = r.file_id"
+                        + " WHERE f.ingest_run = ? AND r.repeated = FALSE GROUP BY r.reason_code"
+                        + " ORDER BY COUNT(*) DESC, r.reason_code",
+                rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                },
+                run);
+        return counts;
     }
 
     /**

@@ -245,6 +245,7 @@ public class RunReportListener implements JobExecutionListener {
         counts.put("duplicates", duplicates);
         counts.put("unattributed", unattributed);
         counts.put("error_rows", errors);
+        counts.put("rejected_by_reason", rejects.reasonCountsOfRun(run));
         counts.put("files", byOutcome);
         RunTotalsRepository.RatedHourCounts hours = totals.ratedHours(run, window);
         counts.put("rated_hours", hours.rated());

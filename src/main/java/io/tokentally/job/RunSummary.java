@@ -1,20 +1,15 @@
 package io.tokentally.job;
 
-import io.tokentally.ingest.CsvTable;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.shared.Amounts;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /** The short human summary of a run, made from its {@code report.json}. */
@@ -27,37 +22,10 @@ public final class RunSummary {
         if (!Files.exists(file)) {
             return "No report was written (" + file + " is missing).\n";
         }
-        return format(RunReportListener.JSON.readTree(file.toFile()), rejectReasons(runFolder.resolve("rejects.csv")));
-    }
-
-    /** How many rows of {@code rejects.csv} have each reason code, most frequent first; none when it cannot be read. */
-    private static Map<String, Long> rejectReasons(Path rejects) {
-        if (!Files.exists(rejects)) {
-            return Map.of();
-        }
-        Map<String, Long> byCode = new TreeMap<>();
-        try {
-            CsvTable.read(rejects, List.of("reason_code"))
-                    .forEach(reject -> byCode.merge(reject.get("reason_code"), 1L, Long::sum));
-        } catch (IOException | IllegalArgumentException e) {
-            return Map.of();
-        }
-        Map<String, Long> mostFirst = new LinkedHashMap<>();
-        byCode.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(entry -> mostFirst.put(entry.getKey(), entry.getValue()));
-        return mostFirst;
+        return format(RunReportListener.JSON.readTree(file.toFile()));
     }
 
     static String format(JsonNode report) {
-        return format(report, Map.of());
-    }
-
-    /**
-     * The summary; {@code rejectReasons} go under the counts, as a run with rejects exits 0 and the counts alone
-     * do not say where to look.
-     */
-    static String format(JsonNode report, Map<String, Long> rejectReasons) {
         StringBuilder out = new StringBuilder();
         JsonNode counts = report.get("counts");
         out.append(String.format(
@@ -75,12 +43,17 @@ public final class RunSummary {
                 counts.get("duplicates").asLong(),
                 counts.get("unattributed").asLong(),
                 counts.get("error_rows").asLong()));
-        if (!rejectReasons.isEmpty()) {
-            out.append("  rejected rows (file, line, reason and text in rejects.csv): ")
-                    .append(rejectReasons.entrySet().stream()
-                            .map(entry -> entry.getKey() + " " + entry.getValue())
-                            .collect(Collectors.joining(", ")))
-                    .append('\n');
+        // a run with rejects exits 0, and the counts alone do not say where to look
+        JsonNode reasons = counts.path("rejected_by_reason");
+        if (!reasons.isEmpty()) {
+            StringBuilder byReason = new StringBuilder();
+            for (Map.Entry<String, JsonNode> reason : reasons.properties()) {
+                byReason.append(byReason.isEmpty() ? "" : ", ")
+                        .append(reason.getKey())
+                        .append(' ')
+                        .append(reason.getValue().asLong());
+            }
+            out.append(String.format("  rejected rows (file, line, reason and text in rejects.csv): %s%n", byReason));
         }
         StringBuilder files = new StringBuilder();
         for (Map.Entry<String, JsonNode> entry : counts.get("files").properties()) {

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -25,15 +26,16 @@ class UsageJsonLinesFormat implements UsageFormat {
 
     static final String NAME = "usage-jsonl";
 
+    /** How the JSON reader words two of its faults, said again in the format's words ({@link #fault}). */
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate Object property \"(.*)\"");
+
+    private static final Pattern NON_STANDARD_TOKEN = Pattern.compile("Non-standard token ('[^']*')");
+
     /**
      * A key given twice is refused: which of its values a reader takes is not defined (RFC 8259 §4).
      * Fractions and exponents are read as decimals, so a rejected {@code 3e2} is quoted as {@code 3E+2},
      * not as the double {@code 300.0}.
      */
-    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate Object property \"(.*)\"");
-
-    private static final Pattern NON_STANDARD_TOKEN = Pattern.compile("Non-standard token ('[^']*')");
-
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -166,7 +168,7 @@ class UsageJsonLinesFormat implements UsageFormat {
     static String fault(String jackson) {
         Matcher duplicate = DUPLICATE_KEY.matcher(jackson);
         if (duplicate.matches()) {
-            return "the object names " + UsageCsvFormat.normalizeName(duplicate.group(1)) + " twice";
+            return namedTwice(UsageCsvFormat.normalizeName(duplicate.group(1)));
         }
         Matcher token = NON_STANDARD_TOKEN.matcher(jackson);
         if (token.lookingAt()) {
@@ -176,9 +178,15 @@ class UsageJsonLinesFormat implements UsageFormat {
             return "the line is not valid JSON: more than one JSON value on the line";
         }
         if (jackson.startsWith("Number value length")) {
-            return "the line is not valid JSON: a number longer than the JSON reader takes (1,000 digits)";
+            return String.format(
+                    "the line is not valid JSON: a number longer than the JSON reader takes (%,d digits)",
+                    StreamReadConstraints.defaults().getMaxNumberLength());
         }
         return "the line is not valid JSON: " + jackson;
+    }
+
+    private static String namedTwice(String key) {
+        return "the object names " + key + " twice";
     }
 
     static RawRecord parse(long lineNo, String line) {
@@ -198,7 +206,7 @@ class UsageJsonLinesFormat implements UsageFormat {
             String name = UsageCsvFormat.normalizeName(property.getKey());
             JsonNode value = property.getValue();
             if (columns.put(name, index) != null) {
-                return RawRecord.malformed(lineNo, line, "the object names " + name + " twice");
+                return RawRecord.malformed(lineNo, line, namedTwice(name));
             }
             if (value.isContainer() && IDENTIFIERS.contains(name)) {
                 return RawRecord.malformed(

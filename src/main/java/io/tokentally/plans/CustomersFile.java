@@ -132,7 +132,7 @@ public final class CustomersFile {
         } catch (DateTimeException e) {
             throw row.problem("billing_time_zone: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw e.getMessage().startsWith(row.file().toString()) ? e : row.problem(e.getMessage());
+            throw e.getMessage().startsWith(row.file()) ? e : row.problem(e.getMessage());
         }
     }
 

@@ -194,8 +194,8 @@ public class MarginRepository {
 
     /**
      * Period to date: for each of these customers, one line per model over each of the customer's billing
-     * periods that these days reach (two, when a period starts during one of them), from the period's start up to {@code to} (or the period's end, if
-     * sooner), costed as the daily lines are.
+     * periods that these days reach (two, when a period starts during one of them), from the period's start up
+     * to {@code to} (or the period's end, if sooner), costed as the daily lines are.
      */
     public List<PeriodMarginLine> periodToDate(
             Collection<LocalDate> days, Instant to, Set<String> customerIds, Map<String, BillingCycle> cycles) {
@@ -213,18 +213,13 @@ public class MarginRepository {
         for (String customerId : customerIds) {
             BillingCycle cycle = cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC);
             for (LocalDate day : days) {
-                // every period the UTC day reaches: one that starts at 05:00 holds the rest of the day
-                Instant dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-                BillingPeriod period =
-                        cycle.periodContaining(day.atStartOfDay(ZoneOffset.UTC).toInstant());
-                while (true) {
+                // every period the UTC day reaches: two when one starts during it
+                for (BillingPeriod period : cycle.periodsOverlapping(
+                        day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                        day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())) {
                     customersByPeriod
                             .computeIfAbsent(period, p -> new TreeSet<>())
                             .add(customerId);
-                    if (!period.end().isBefore(dayEnd)) {
-                        break;
-                    }
-                    period = cycle.next(period);
                 }
             }
         }

@@ -6,6 +6,8 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -58,6 +60,15 @@ public record BillingCycle(Interval interval, int anchorDay, int anchorMonth, Zo
             start = startIn(month);
         }
         return new BillingPeriod(start, startIn(month.plusMonths(step)));
+    }
+
+    /** The periods that hold part of {@code [from, to)}, in order: one, or more when a period starts inside it. */
+    public List<BillingPeriod> periodsOverlapping(Instant from, Instant to) {
+        List<BillingPeriod> periods = new ArrayList<>();
+        for (BillingPeriod period = periodContaining(from); period.start().isBefore(to); period = next(period)) {
+            periods.add(period);
+        }
+        return periods;
     }
 
     /** The period that follows {@code period}. */

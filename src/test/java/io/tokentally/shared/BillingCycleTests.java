@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BillingCycleTests {
 
@@ -24,6 +27,27 @@ class BillingCycleTests {
                 .isEqualTo(new BillingPeriod(
                         Instant.parse("2026-10-15T04:00:00Z"), Instant.parse("2026-11-15T05:00:00Z")));
         assertThat(cycle.next(period).start()).isEqualTo(Instant.parse("2026-11-15T05:00:00Z"));
+    }
+
+    @ParameterizedTest(name = "{0} .. {1}")
+    @CsvSource({
+        // a UTC day inside one period
+        "2026-11-16T00:00:00Z, 2026-11-17T00:00:00Z, 2026-11-15T05:00:00Z",
+        // the day a period starts, at 05:00Z: the old period's last hours and the new one's first
+        "2026-11-15T00:00:00Z, 2026-11-16T00:00:00Z, 2026-10-15T04:00:00Z 2026-11-15T05:00:00Z",
+        // a span that ends where a period starts does not reach it
+        "2026-11-14T05:00:00Z, 2026-11-15T05:00:00Z, 2026-10-15T04:00:00Z",
+        "2026-10-01T00:00:00Z, 2026-12-01T00:00:00Z, 2026-09-15T04:00:00Z 2026-10-15T04:00:00Z 2026-11-15T05:00:00Z"
+    })
+    void periodsOverlappingASpanAreEveryPeriodThatHoldsPartOfIt(String from, String to, String starts) {
+        // given
+        BillingCycle cycle = new BillingCycle(BillingCycle.Interval.MONTH, 15, 1, NEW_YORK);
+
+        // when
+        List<BillingPeriod> periods = cycle.periodsOverlapping(Instant.parse(from), Instant.parse(to));
+
+        // then
+        assertThat(periods).extracting(period -> period.start().toString()).containsExactly(starts.split(" "));
     }
 
     @Test

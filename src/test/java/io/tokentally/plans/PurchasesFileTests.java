@@ -1,6 +1,7 @@
 package io.tokentally.plans;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -124,5 +125,17 @@ class PurchasesFileTests {
         assertThat(grants.get(0).usableUntil()).isEqualTo(Instant.parse("2026-11-10T00:00:00Z"));
         assertThat(grants.get(1).end()).isEqualTo(CreditGrant.End.EXPIRED);
         assertThat(grants.get(1).usableUntil()).isEqualTo(Instant.parse("2026-11-04T00:00:00Z"));
+    }
+
+    @Test
+    void aStagedFeedIsNamedByWhereItCameFromInItsFaults() throws IOException {
+        // given the local copy of an S3 object, without the purchase_id column
+        Path staged = dir.resolve("0f3a9c");
+        Files.writeString(staged, "event,customer_id,amount\npurchase,acme,25\n");
+
+        // when / then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PurchasesFile.read(staged, "s3://drop/purchases.csv"))
+                .withMessage("s3://drop/purchases.csv: the header lacks required column purchase_id");
     }
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 
 /** The short human summary of a run, made from its {@code report.json}. */
@@ -23,6 +24,18 @@ public final class RunSummary {
             return "No report was written (" + file + " is missing).\n";
         }
         return format(RunReportListener.JSON.readTree(file.toFile()));
+    }
+
+    /** A JSON object of counts as {@code KEY n, KEY m}, each key as {@code name} says it; empty when it has none. */
+    private static String listed(JsonNode counts, UnaryOperator<String> name) {
+        StringBuilder listed = new StringBuilder();
+        for (Map.Entry<String, JsonNode> entry : counts.properties()) {
+            listed.append(listed.isEmpty() ? "" : ", ")
+                    .append(name.apply(entry.getKey()))
+                    .append(' ')
+                    .append(entry.getValue().asLong());
+        }
+        return listed.toString();
     }
 
     static String format(JsonNode report) {
@@ -44,24 +57,11 @@ public final class RunSummary {
                 counts.get("unattributed").asLong(),
                 counts.get("error_rows").asLong()));
         // a run with rejects exits 0, and the counts alone do not say where to look
-        JsonNode reasons = counts.path("rejected_by_reason");
-        if (!reasons.isEmpty()) {
-            StringBuilder byReason = new StringBuilder();
-            for (Map.Entry<String, JsonNode> reason : reasons.properties()) {
-                byReason.append(byReason.isEmpty() ? "" : ", ")
-                        .append(reason.getKey())
-                        .append(' ')
-                        .append(reason.getValue().asLong());
-            }
+        String byReason = listed(counts.path("rejected_by_reason"), UnaryOperator.identity());
+        if (!byReason.isEmpty()) {
             out.append(String.format("  rejected rows (file, line, reason and text in rejects.csv): %s%n", byReason));
         }
-        StringBuilder files = new StringBuilder();
-        for (Map.Entry<String, JsonNode> entry : counts.get("files").properties()) {
-            files.append(files.isEmpty() ? "" : ", ")
-                    .append(entry.getKey().replace('_', ' '))
-                    .append(' ')
-                    .append(entry.getValue().asLong());
-        }
+        String files = listed(counts.get("files"), key -> key.replace('_', ' '));
         out.append("  files: ").append(files.isEmpty() ? "none" : files).append('\n');
         JsonNode replaced = counts.get("snapshot_buckets_replaced");
         if (replaced != null && replaced.asLong() > 0) {

@@ -3,6 +3,7 @@ package io.tokentally.plans;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,7 +20,7 @@ final class PlanNodes {
             return List.of();
         }
         if (!node.isArray()) {
-            throw new IllegalArgumentException(file + ": " + where + " must be a list");
+            throw new PlanFault(file, where, "must be a list");
         }
         List<JsonNode> items = new ArrayList<>();
         node.forEach(items::add);
@@ -28,22 +29,30 @@ final class PlanNodes {
 
     static void requireMapping(Path file, String where, JsonNode node) {
         if (!node.isObject()) {
-            throw new IllegalArgumentException(file + ": " + where + " must be a mapping (key: value)");
+            throw new PlanFault(file, where, "must be a mapping (key: value)");
+        }
+    }
+
+    /** Refuses a key the mapping may not have (a misspelt optional key would otherwise go unread), on the key's line. */
+    static void requireKnownKeys(Path file, String where, JsonNode node, Set<String> known) {
+        for (String key : node.propertyNames()) {
+            if (!known.contains(key)) {
+                throw new PlanFault(
+                        file, where, "has unknown key '" + key + "'; known keys are " + known, where + "." + key);
+            }
         }
     }
 
     /** A single value as written; a list or a mapping is refused. */
     static String text(Path file, String where, JsonNode node) {
         if (!node.isValueNode()) {
-            throw new IllegalArgumentException(file + ": " + where + " must be a single value, not a list or mapping");
+            throw new PlanFault(file, where, "must be a single value, not a list or mapping");
         }
         return node.asString();
     }
 
     static boolean bool(Path file, String where, JsonNode node) {
         String text = text(file, where, node);
-        return node.asBooleanOpt()
-                .orElseThrow(() ->
-                        new IllegalArgumentException(file + ": " + where + " '" + text + "' is not true or false"));
+        return node.asBooleanOpt().orElseThrow(() -> new PlanFault(file, where, "'" + text + "' is not true or false"));
     }
 }

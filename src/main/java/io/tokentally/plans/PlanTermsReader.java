@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -42,12 +41,14 @@ final class PlanTermsReader {
     private static void check(Path file, String where, PlanType type, BigDecimal fee, List<Allowance> allowances) {
         boolean hasTerms = fee.signum() != 0 || !allowances.isEmpty();
         if ((type == PlanType.USAGE || type == PlanType.CREDITS) && hasTerms) {
-            throw new IllegalArgumentException(file + ": " + where + " is a '" + type.code()
-                    + "' plan and cannot have fixed_fee_usd or included; use type fixed or hybrid");
+            throw new PlanFault(
+                    file,
+                    where,
+                    "is a '" + type.code()
+                            + "' plan and cannot have fixed_fee_usd or included; use type fixed or hybrid");
         }
         if (type == PlanType.FIXED && fee.signum() == 0 && allowances.isEmpty()) {
-            throw new IllegalArgumentException(
-                    file + ": " + where + " is a 'fixed' plan and needs fixed_fee_usd or included");
+            throw new PlanFault(file, where, "is a 'fixed' plan and needs fixed_fee_usd or included");
         }
     }
 
@@ -62,17 +63,12 @@ final class PlanTermsReader {
 
     private static Allowance allowance(Path file, String where, JsonNode node, int index) {
         PlanNodes.requireMapping(file, where, node);
-        for (Map.Entry<String, JsonNode> property : node.properties()) {
-            if (!ALLOWANCE_KEYS.contains(property.getKey())) {
-                throw new IllegalArgumentException(file + ": " + where + " has unknown key '" + property.getKey()
-                        + "'; known keys are " + ALLOWANCE_KEYS);
-            }
-        }
+        PlanNodes.requireKnownKeys(file, where, node, ALLOWANCE_KEYS);
         String name = node.hasNonNull("name")
                 ? PlanNodes.text(file, where + ".name", node.get("name")).strip()
                 : "included-" + (index + 1);
         if (node.hasNonNull("usd") == node.hasNonNull("tokens")) {
-            throw new IllegalArgumentException(file + ": " + where + " must have either usd or tokens");
+            throw new PlanFault(file, where, "must have either usd or tokens");
         }
         BigDecimal usd = node.hasNonNull("usd") ? amount(file, where + ".usd", node.get("usd")) : null;
         Long tokens = node.hasNonNull("tokens") ? tokens(file, where + ".tokens", node.get("tokens")) : null;
@@ -82,8 +78,10 @@ final class PlanTermsReader {
         for (int i = 0; i < group.size(); i++) {
             String model = PlanNodes.text(file, where + ".models[" + i + "]", group.get(i));
             if (!model.contains("/")) {
-                throw new IllegalArgumentException(
-                        file + ": " + where + ".models '" + model + "' must be written provider/model or provider/*");
+                throw new PlanFault(
+                        file,
+                        where + ".models[" + i + "]",
+                        "'" + model + "' must be written provider/model or provider/*");
             }
             models.add(model);
         }
@@ -101,13 +99,17 @@ final class PlanTermsReader {
             try {
                 order.add(CreditSource.parse(item));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        file + ": " + where + ".consumption_order '" + item + "' is not included, promotional or paid");
+                throw new PlanFault(
+                        file,
+                        where + ".consumption_order[" + i + "]",
+                        "'" + item + "' is not included, promotional or paid");
             }
         }
         if (order.size() != CreditSource.values().length || new HashSet<>(order).size() != order.size()) {
-            throw new IllegalArgumentException(file + ": " + where
-                    + ".consumption_order must list included, promotional and paid once each (overage is always last)");
+            throw new PlanFault(
+                    file,
+                    where + ".consumption_order",
+                    "must list included, promotional and paid once each (overage is always last)");
         }
         return order;
     }
@@ -118,12 +120,11 @@ final class PlanTermsReader {
                     ? node.decimalValue()
                     : new BigDecimal(PlanNodes.text(file, where, node).strip());
             if (value.signum() < 0 || value.stripTrailingZeros().scale() > 2) {
-                throw new IllegalArgumentException(
-                        file + ": " + where + " must be a non-negative amount in whole cents: " + value);
+                throw new PlanFault(file, where, "must be a non-negative amount in whole cents: " + value);
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": " + where + " '" + node.asString() + "' is not a number");
+            throw new PlanFault(file, where, "'" + node.asString() + "' is not a number");
         }
     }
 
@@ -132,24 +133,21 @@ final class PlanTermsReader {
         if (node.isNumber()) {
             // refused here, not by Jackson's conversion, which would throw in its own words
             if (!node.isIntegralNumber()) {
-                throw new IllegalArgumentException(
-                        file + ": " + where + " must be a positive whole number: " + node.asString());
+                throw new PlanFault(file, where, "must be a positive whole number: " + node.asString());
             }
             if (!node.canConvertToLong()) {
-                throw new IllegalArgumentException(
-                        file + ": " + where + " " + node.asString() + " is more than " + Long.MAX_VALUE);
+                throw new PlanFault(file, where, node.asString() + " is more than " + Long.MAX_VALUE);
             }
             value = node.longValue();
         } else {
             try {
                 value = Long.parseLong(PlanNodes.text(file, where, node).strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        file + ": " + where + " '" + node.asString() + "' is not a whole number");
+                throw new PlanFault(file, where, "'" + node.asString() + "' is not a whole number");
             }
         }
         if (value <= 0) {
-            throw new IllegalArgumentException(file + ": " + where + " must be a positive whole number");
+            throw new PlanFault(file, where, "must be a positive whole number");
         }
         return value;
     }

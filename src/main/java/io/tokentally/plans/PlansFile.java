@@ -52,9 +52,10 @@ public final class PlansFile {
     private PlansFile() {}
 
     public static List<Plan> read(Path file) throws IOException {
+        String text = InputFiles.readUtf8Strictly(file);
         JsonNode root;
         try {
-            root = YAML.readTree(InputFiles.readUtf8Strictly(file));
+            root = YAML.readTree(text);
         } catch (JacksonException e) {
             throw new IllegalArgumentException(located(file, e) + ": " + fault(e));
         }
@@ -62,14 +63,22 @@ public final class PlansFile {
         if (plans == null || !plans.isArray() || plans.isEmpty()) {
             throw new IllegalArgumentException(file + ": expected a top-level 'plans' list with at least one plan");
         }
+        ValueLines lines = ValueLines.of(YAML, text);
         List<Plan> result = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < plans.size(); i++) {
             String where = where(i, plans.get(i));
-            PlanNodes.requireMapping(file, where, plans.get(i));
-            Plan plan = plan(file, where, plans.get(i));
+            Plan plan;
+            try {
+                PlanNodes.requireMapping(file, where, plans.get(i));
+                plan = plan(file, where, plans.get(i));
+            } catch (PlanFault fault) {
+                String pointer = "/plans/" + i + ValueLines.pointer(fault.at().substring(where.length()));
+                throw fault.onLine(file, lines.lineOf(pointer));
+            }
             if (!ids.add(plan.planId())) {
-                throw new IllegalArgumentException(file + ": plan id '" + plan.planId() + "' appears twice");
+                throw new IllegalArgumentException(file + " line " + lines.lineOf("/plans/" + i + "/id") + ": plan id '"
+                        + plan.planId() + "' appears twice");
             }
             result.add(plan);
         }
@@ -98,23 +107,21 @@ public final class PlansFile {
     }
 
     private static Plan plan(Path file, String where, JsonNode node) {
-        checkKeys(file, where, node, PLAN_KEYS);
+        PlanNodes.requireKnownKeys(file, where, node, PLAN_KEYS);
         String id = requiredText(file, where + ".id", node.get("id"));
         String typeText = node.hasNonNull("type") ? PlanNodes.text(file, where + ".type", node.get("type")) : "usage";
         PlanType type;
         try {
             type = PlanType.valueOf(typeText.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    file + ": " + where + ".type '" + typeText + "' is not usage, fixed, credits or hybrid");
+            throw new PlanFault(file, where + ".type", "'" + typeText + "' is not usage, fixed, credits or hybrid");
         }
         String currency = node.hasNonNull("currency")
                 ? PlanNodes.text(file, where + ".currency", node.get("currency"))
                         .toUpperCase(Locale.ROOT)
                 : "USD";
         if (!currency.equals("USD")) {
-            throw new IllegalArgumentException(
-                    file + ": " + where + ".currency '" + currency + "': only USD is supported");
+            throw new PlanFault(file, where + ".currency", "'" + currency + "': only USD is supported");
         }
         BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
         List<MarkupOverride> overrides = overrides(file, where, node.get("overrides"));
@@ -131,7 +138,7 @@ public final class PlansFile {
         try {
             return StripePriceMoves.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + where + ".stripe_price_moves " + e.getMessage());
+            throw new PlanFault(file, where + ".stripe_price_moves", e.getMessage());
         }
     }
 
@@ -143,17 +150,7 @@ public final class PlansFile {
         try {
             return PriceChangePolicy.valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    file + ": " + where + ".price_changes '" + text + "' is not auto or hold");
-        }
-    }
-
-    private static void checkKeys(Path file, String where, JsonNode node, Set<String> known) {
-        for (Map.Entry<String, JsonNode> property : node.properties()) {
-            if (!known.contains(property.getKey())) {
-                throw new IllegalArgumentException(
-                        file + ": " + where + " has unknown key '" + property.getKey() + "'; known keys are " + known);
-            }
+            throw new PlanFault(file, where + ".price_changes", "'" + text + "' is not auto or hold");
         }
     }
 
@@ -169,9 +166,12 @@ public final class PlansFile {
                     : "model '" + override.model() + "'";
             Integer first = named.putIfAbsent(target, i);
             if (first != null) {
-                throw new IllegalArgumentException(file + ": " + where + ".overrides[" + i + "] gives " + target
-                        + " a second override (overrides[" + first + "] gives the first); a plan has one per"
-                        + " provider and one per model");
+                throw new PlanFault(
+                        file,
+                        where + ".overrides[" + i + "]",
+                        "gives " + target
+                                + " a second override (overrides[" + first + "] gives the first); a plan has one per"
+                                + " provider and one per model");
             }
             overrides.add(override);
         }
@@ -180,21 +180,19 @@ public final class PlansFile {
 
     private static MarkupOverride override(Path file, String where, JsonNode node) {
         PlanNodes.requireMapping(file, where, node);
-        checkKeys(file, where, node, OVERRIDE_KEYS);
+        PlanNodes.requireKnownKeys(file, where, node, OVERRIDE_KEYS);
         BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
         boolean hasModel = node.hasNonNull("model");
         boolean hasProvider = node.hasNonNull("provider");
         if (hasModel == hasProvider) {
-            throw new IllegalArgumentException(
-                    file + ": " + where + " must name either a provider or a model (provider/model)");
+            throw new PlanFault(file, where, "must name either a provider or a model (provider/model)");
         }
         if (hasModel) {
             String model = PlanNodes.text(file, where + ".model", node.get("model"))
                     .strip()
                     .toLowerCase(Locale.ROOT);
             if (!model.contains("/")) {
-                throw new IllegalArgumentException(
-                        file + ": " + where + ".model '" + model + "' must be written provider/model");
+                throw new PlanFault(file, where + ".model", "'" + model + "' must be written provider/model");
             }
             return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
         }
@@ -206,30 +204,33 @@ public final class PlansFile {
 
     private static String requiredText(Path file, String where, JsonNode node) {
         if (node == null || node.isNull() || PlanNodes.text(file, where, node).isBlank()) {
-            throw new IllegalArgumentException(file + ": " + where + " is required");
+            throw new PlanFault(file, where, "is required");
         }
         return node.asString().strip();
     }
 
     private static BigDecimal percent(Path file, String where, JsonNode node) {
         if (node == null || node.isNull()) {
-            throw new IllegalArgumentException(file + ": " + where + " is required");
+            throw new PlanFault(file, where, "is required");
         }
         try {
             BigDecimal value = node.isNumber()
                     ? node.decimalValue()
                     : new BigDecimal(PlanNodes.text(file, where, node).strip());
             if (value.compareTo(new BigDecimal("-100")) < 0) {
-                throw new IllegalArgumentException(file + ": " + where + " is below -100%: " + value);
+                throw new PlanFault(file, where, "is below -100%: " + value);
             }
             if (value.stripTrailingZeros().scale() > MARKUP_SCALE || value.abs().compareTo(MAX_MARKUP) >= 0) {
-                throw new IllegalArgumentException(file + ": " + where + " " + value.toPlainString()
-                        + " has more than " + MARKUP_SCALE + " decimals or is 1,000,000% or more;"
-                        + " markups are kept exactly, to " + MARKUP_SCALE + " decimals, never rounded");
+                throw new PlanFault(
+                        file,
+                        where,
+                        value.toPlainString()
+                                + " has more than " + MARKUP_SCALE + " decimals or is 1,000,000% or more;"
+                                + " markups are kept exactly, to " + MARKUP_SCALE + " decimals, never rounded");
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": " + where + " '" + node.asString() + "' is not a number");
+            throw new PlanFault(file, where, "'" + node.asString() + "' is not a number");
         }
     }
 }

@@ -307,16 +307,16 @@ class TokentallyCommandTests {
                 Arguments.of(
                         "markup_percent: 30",
                         "markup_percent: -150",
-                        "plans[id=payg].markup_percent is below -100%: -150"),
+                        "line 6: plans[id=payg].markup_percent is below -100%: -150"),
                 // values Jackson would not convert: they failed the run's start with Jackson's words and exit 1
                 Arguments.of(
                         "currency: USD",
                         "allow_overage: maybe",
-                        "plans[id=payg].allow_overage 'maybe' is not true or false"),
+                        "line 5: plans[id=payg].allow_overage 'maybe' is not true or false"),
                 Arguments.of(
                         "      - provider: google\n        markup_percent: 10",
                         "      provider: google\n      markup_percent: 10",
-                        "plans[id=enterprise].overrides must be a list"));
+                        "line 19: plans[id=enterprise].overrides must be a list"));
     }
 
     @ParameterizedTest
@@ -339,7 +339,7 @@ class TokentallyCommandTests {
         // then: refused before the job starts, so no failed run of the day is left to be restarted
         assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString())
-                .isEqualTo("tokentally: " + plans.toAbsolutePath() + ": " + reason + System.lineSeparator());
+                .isEqualTo("tokentally: " + plans.toAbsolutePath() + " " + reason + System.lineSeparator());
         assertThat(out.toString()).isEmpty();
         assertThat(runsDir).doesNotExist();
     }

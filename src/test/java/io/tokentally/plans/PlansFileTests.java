@@ -63,8 +63,9 @@ class PlansFileTests {
 
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file
-                        + ": plans[id=monthly].stripe_price_moves 'tomorrow' is not effective_instant or next_period");
+                .withMessage(
+                        file
+                                + " line 4: plans[id=monthly].stripe_price_moves 'tomorrow' is not effective_instant or next_period");
     }
 
     @Test
@@ -75,7 +76,7 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessageStartingWith(file + ": plans[id=growth] has unknown key 'markup'");
+                .withMessageStartingWith(file + " line 5: plans[id=growth] has unknown key 'markup'");
     }
 
     @Test
@@ -86,7 +87,7 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessageStartingWith(file + ": plans[id=growth].overrides[1] has unknown key 'modle'");
+                .withMessageStartingWith(file + " line 8: plans[id=growth].overrides[1] has unknown key 'modle'");
     }
 
     @Test
@@ -97,7 +98,7 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + ": plans[id=team] is a 'fixed' plan and needs fixed_fee_usd or included");
+                .withMessage(file + " line 2: plans[id=team] is a 'fixed' plan and needs fixed_fee_usd or included");
     }
 
     @Test
@@ -138,11 +139,12 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(fee))
-                .withMessageStartingWith(fee + ": plans[id=payg] is a 'usage' plan and cannot have fixed_fee_usd");
+                .withMessageStartingWith(
+                        fee + " line 2: plans[id=payg] is a 'usage' plan and cannot have fixed_fee_usd");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(order))
                 .withMessageStartingWith(
-                        order + ": plans[id=hybrid].consumption_order must list included, promotional and paid");
+                        order + " line 5: plans[id=hybrid].consumption_order must list included, promotional and paid");
     }
 
     @Test
@@ -153,7 +155,7 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + ": plans[id=payg].markup_percent is required");
+                .withMessage(file + " line 2: plans[id=payg].markup_percent is required");
     }
 
     @Test
@@ -164,7 +166,18 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + ": plans[1].id is required");
+                .withMessage(file + " line 4: plans[1].id is required");
+    }
+
+    @Test
+    void refusesAPlanIdGivenTwiceOnTheLineOfTheSecond() {
+        // given a third plan with the first plan's id
+        Path file = fixture("plans-with-a-plan-id-twice.yaml");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + " line 7: plan id 'payg' appears twice");
     }
 
     @Test
@@ -175,8 +188,8 @@ class PlansFileTests {
         // when, then: refused, not silently rounded to 33.333333
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessageStartingWith(
-                        file + ": plans[id=odd].overrides[0].markup_percent 33.3333333 has more than 6 decimals");
+                .withMessageStartingWith(file
+                        + " line 7: plans[id=odd].overrides[0].markup_percent 33.3333333 has more than 6 decimals");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -197,18 +210,18 @@ class PlansFileTests {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            plans-with-allow-overage-maybe.yaml                 | plans[id=prepaid].allow_overage 'maybe' is not true or false
-            plans-with-fractional-included-tokens.yaml          | plans[id=team].included[0].tokens must be a positive whole number: 1000.5
-            plans-with-included-tokens-past-a-long.yaml         | plans[id=team].included[0].tokens 100000000000000000000 is more than 9223372036854775807
-            plans-with-overrides-as-a-mapping.yaml              | plans[id=enterprise].overrides must be a list
-            plans-with-override-as-a-single-value.yaml          | plans[id=enterprise].overrides[0] must be a mapping (key: value)
-            plans-with-markup-as-a-list.yaml                    | plans[id=payg].markup_percent must be a single value, not a list or mapping
-            plans-with-consumption-order-as-a-single-value.yaml | plans[id=mix].consumption_order must be a list
-            plans-with-included-models-as-a-single-value.yaml   | plans[id=team].included[0].models must be a list
-            plans-with-included-models-as-a-mapping.yaml        | plans[id=team].included[0].models must be a list
-            plans-with-included-model-as-a-list.yaml            | plans[id=team].included[0].models[1] must be a single value, not a list or mapping
-            plans-with-provider-overridden-twice.yaml           | plans[id=enterprise].overrides[2] gives provider 'google' a second override (overrides[0] gives the first); a plan has one per provider and one per model
-            plans-with-model-overridden-twice.yaml              | plans[id=growth].overrides[1] gives model 'openai/gpt-4o-mini' a second override (overrides[0] gives the first); a plan has one per provider and one per model
+            plans-with-allow-overage-maybe.yaml                 | line 6: plans[id=prepaid].allow_overage 'maybe' is not true or false
+            plans-with-fractional-included-tokens.yaml          | line 6: plans[id=team].included[0].tokens must be a positive whole number: 1000.5
+            plans-with-included-tokens-past-a-long.yaml         | line 6: plans[id=team].included[0].tokens 100000000000000000000 is more than 9223372036854775807
+            plans-with-overrides-as-a-mapping.yaml              | line 6: plans[id=enterprise].overrides must be a list
+            plans-with-override-as-a-single-value.yaml          | line 5: plans[id=enterprise].overrides[0] must be a mapping (key: value)
+            plans-with-markup-as-a-list.yaml                    | line 4: plans[id=payg].markup_percent must be a single value, not a list or mapping
+            plans-with-consumption-order-as-a-single-value.yaml | line 7: plans[id=mix].consumption_order must be a list
+            plans-with-included-models-as-a-single-value.yaml   | line 6: plans[id=team].included[0].models must be a list
+            plans-with-included-models-as-a-mapping.yaml        | line 8: plans[id=team].included[0].models must be a list
+            plans-with-included-model-as-a-list.yaml            | line 8: plans[id=team].included[0].models[1] must be a single value, not a list or mapping
+            plans-with-provider-overridden-twice.yaml           | line 10: plans[id=enterprise].overrides[2] gives provider 'google' a second override (overrides[0] gives the first); a plan has one per provider and one per model
+            plans-with-model-overridden-twice.yaml              | line 8: plans[id=growth].overrides[1] gives model 'openai/gpt-4o-mini' a second override (overrides[0] gives the first); a plan has one per provider and one per model
             """)
     void refusesAValueOfTheWrongShapeOrASecondOverrideNamingFilePathAndWhatIsExpected(String name, String fault) {
         // given a value Jackson would not convert, or would read as something else, or an override for a provider
@@ -218,7 +231,7 @@ class PlansFileTests {
         // when, then: the plans file's own words, not Jackson's
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + ": " + fault);
+                .withMessage(file + " " + fault);
     }
 
     @ParameterizedTest(name = "{0}")

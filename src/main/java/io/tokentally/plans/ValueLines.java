@@ -1,0 +1,61 @@
+package io.tokentally.plans;
+
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamContext;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The line each value of a YAML (or JSON) document starts on, by its JSON pointer ({@code /plans/1/markup_percent}),
+ * so that a fault found in the document's tree can name its line.
+ */
+final class ValueLines {
+
+    private final Map<String, Integer> lines;
+
+    private ValueLines(Map<String, Integer> lines) {
+        this.lines = lines;
+    }
+
+    /** Reads {@code text}, which {@code mapper} has read into a tree already (so it parses). */
+    static ValueLines of(ObjectMapper mapper, String text) {
+        Map<String, Integer> lines = new HashMap<>();
+        try (JsonParser parser = mapper.createParser(text)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.PROPERTY_NAME || token.isStructEnd()) {
+                    continue;
+                }
+                // a mapping or list opens a context of its own: its path is its parent's
+                TokenStreamContext context =
+                        token.isStructStart() ? parser.streamReadContext().getParent() : parser.streamReadContext();
+                lines.putIfAbsent(
+                        context.pathAsPointer().toString(),
+                        parser.currentTokenLocation().getLineNr());
+            }
+        }
+        return new ValueLines(lines);
+    }
+
+    /**
+     * The line of the value at {@code pointer}, or of the nearest value that holds it when it is not in the
+     * document (a required key left out is reported on its mapping's line).
+     */
+    int lineOf(String pointer) {
+        String path = pointer;
+        while (!path.isEmpty()) {
+            Integer line = lines.get(path);
+            if (line != null) {
+                return line;
+            }
+            path = path.substring(0, path.lastIndexOf('/'));
+        }
+        return 1;
+    }
+
+    /** A path below a plan ({@code .overrides[0].markup_percent}) as a JSON pointer ({@code /overrides/0/markup_percent}). */
+    static String pointer(String path) {
+        return path.replaceAll("\\[(\\d+)]", "/$1").replace('.', '/');
+    }
+}

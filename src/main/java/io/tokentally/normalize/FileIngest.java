@@ -12,6 +12,7 @@ import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormat;
 import io.tokentally.ingest.UsageRowParser;
 import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -179,8 +180,12 @@ final class FileIngest implements FileIngestion {
             noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
             return;
         }
+        TokenType past = totals.addWithinLimit(line);
+        if (past != null) {
+            reject(totalTooLarge(record, line, past));
+            return;
+        }
         acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(hasher.high(), hasher.low(), fingerprint);
-        totals.add(line);
         hours.add(line.hourStart());
         if (result.held() != null) {
             rejected++;
@@ -215,6 +220,18 @@ final class FileIngest implements FileIngestion {
                         record.raw()));
             }
         }
+    }
+
+    /** A row that would take a total of its customer, model and hour in this file past what one row may hold. */
+    private Reject totalTooLarge(RawRecord record, UsageLine line, TokenType type) {
+        return new Reject(
+                file.fileId(),
+                record.lineNo(),
+                RejectCode.NUMBER_TOO_LARGE,
+                "with this row, the " + type.code() + " of customer " + line.customerId() + " on " + line.model()
+                        + " in the hour from " + line.hourStart() + " would add up to more than "
+                        + UsageRowParser.MAX_TOKENS + " in this file, the most one row may hold",
+                record.raw());
     }
 
     /** Rejects a bad row, unless the version the file changed from had it: then it is a repeat, a duplicate. */

@@ -1,7 +1,10 @@
 package io.tokentally.normalize;
 
+import io.tokentally.ingest.UsageRowParser;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import io.tokentally.shared.UnitCounts;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,6 +80,32 @@ final class UsageTotals {
             }
         }
 
+        /** The first token type whose total would pass {@link UsageRowParser#MAX_TOKENS} with {@code line} added. */
+        TokenType typePastLimit(UsageLine line) {
+            UnitCounts units = line.units();
+            return passes(input, line.input())
+                    ? TokenType.INPUT
+                    : passes(cacheRead, line.cacheRead())
+                            ? TokenType.CACHE_READ
+                            : passes(cacheWrite5m, line.cacheWrite5m())
+                                    ? TokenType.CACHE_WRITE_5M
+                                    : passes(cacheWrite1h, line.cacheWrite1h())
+                                            ? TokenType.CACHE_WRITE_1H
+                                            : passes(output, line.output())
+                                                    ? TokenType.OUTPUT
+                                                    : passes(webSearchRequests, units.webSearchRequests())
+                                                            ? TokenType.WEB_SEARCH_REQUEST
+                                                            : passes(images, units.images())
+                                                                    ? TokenType.IMAGE
+                                                                    : passes(audioSeconds, units.audioSeconds())
+                                                                            ? TokenType.AUDIO_SECOND
+                                                                            : null;
+        }
+
+        private static boolean passes(long total, long added) {
+            return total + added > UsageRowParser.MAX_TOKENS;
+        }
+
         boolean isZero() {
             return requests == 0
                     && input == 0
@@ -95,6 +124,21 @@ final class UsageTotals {
 
     void add(UsageLine line) {
         groups.computeIfAbsent(Group.of(line), group -> new Sums()).add(line, 1);
+    }
+
+    /**
+     * Adds a line unless it would take one of its group's token or unit totals past {@link
+     * UsageRowParser#MAX_TOKENS}, the most one row may hold; then adds nothing and names that total's token type.
+     * So a total of a file's hour stays a count a row could hold, and a year of such hours fits a long.
+     */
+    TokenType addWithinLimit(UsageLine line) {
+        // a new group takes any line (a row holds at most MAX_TOKENS of each), so none is left empty
+        Sums sums = groups.computeIfAbsent(Group.of(line), group -> new Sums());
+        TokenType past = sums.typePastLimit(line);
+        if (past == null) {
+            sums.add(line, 1);
+        }
+        return past;
     }
 
     /**

@@ -340,6 +340,36 @@ class FileIngestTests {
     }
 
     @Test
+    void aRowThatWouldTakeItsHoursTotalPastWhatOneRowMayHoldIsRejectedAndTheOthersCount() throws Exception {
+        // given: alice's gpt-4o-mini rows of one hour at 6 x 10^14 input tokens each, and one in the next hour;
+        // 9,300 such rows would take a sum past a long's range and fail the file on every run
+        String source = "too-large-" + UUID.randomUUID();
+        FileIngest ingest = ingest(
+                source,
+                "huge.csv",
+                row("r1", 600_000_000_000_000L),
+                row("r2", 400_000_000_000_000L),
+                row("r3", 1L),
+                row("r4", 600_000_000_000_000L, "2026-10-05T11:00:00Z"));
+
+        // when
+        ingest.readAll(record -> {});
+        commit(ingest, 1);
+
+        // then: r3 would take the hour's input past 10^15 and is rejected; r4's hour is another total
+        assertThat(ingest.counts()).isEqualTo(new FileCounts(4, 3, 1, 0, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(1_600_000_000_000_000L);
+        assertThat(jdbc.queryForObject(
+                        "SELECT CONCAT(r.line_no, ' ', r.reason_code, ' ', r.message) FROM reject r"
+                                + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.source = ?",
+                        String.class,
+                        source))
+                .isEqualTo("4 NUMBER_TOO_LARGE with this row, the input of customer alice on openai/gpt-4o-mini in"
+                        + " the hour from 2026-10-05T10:00:00Z would add up to more than 1000000000000000 in this"
+                        + " file, the most one row may hold");
+    }
+
+    @Test
     void aBucketRepeatedInOneFileWithOtherNumbersIsRejectedAndTheFirstKept() throws Exception {
         // given: one file holding the same bucket three times: twice alike, once with other numbers
         String source = "snapshots-" + UUID.randomUUID();

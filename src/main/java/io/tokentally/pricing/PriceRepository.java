@@ -53,7 +53,7 @@ public class PriceRepository {
     /**
      * Adds the prices that are new, leaves identical ones alone and refuses to change an existing
      * version (add a row with a new effective instant instead). Then derives batch prices at 50% of
-     * standard for every (model, token type, context tier) that has no batch price of its own.
+     * standard for every (model, token type, context tier) until a batch price of its own starts.
      *
      * @return how many versions were added
      */
@@ -258,19 +258,28 @@ public class PriceRepository {
         }
     }
 
+    /**
+     * Derives a batch price at 50% of each standard version that no batch price of the model's own (for its token
+     * type and context tier) precedes: before a batch price that starts later, batch usage is billed at half the
+     * standard price, not held.
+     */
     private int deriveBatchPrices(Iterable<Price> prices) {
-        Set<List<Object>> withOwnBatch = new HashSet<>();
+        Map<List<Object>, Instant> firstOwnBatch = new HashMap<>();
         Set<Price.Key> keys = new HashSet<>();
         for (Price price : prices) {
             keys.add(price.key());
             if (price.serviceTier() == ServiceTier.BATCH && !price.origin().startsWith(DERIVED_BATCH)) {
-                withOwnBatch.add(List.of(price.model(), price.tokenType(), price.contextTier()));
+                firstOwnBatch.merge(
+                        List.of(price.model(), price.tokenType(), price.contextTier()),
+                        price.effectiveFrom(),
+                        (a, b) -> a.isBefore(b) ? a : b);
             }
         }
         int derived = 0;
         for (Price price : prices) {
+            Instant ownFrom = firstOwnBatch.get(List.of(price.model(), price.tokenType(), price.contextTier()));
             if (price.serviceTier() != ServiceTier.STANDARD
-                    || withOwnBatch.contains(List.of(price.model(), price.tokenType(), price.contextTier()))) {
+                    || (ownFrom != null && !price.effectiveFrom().isBefore(ownFrom))) {
                 continue;
             }
             Price batch = new Price(

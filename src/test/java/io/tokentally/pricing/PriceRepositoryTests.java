@@ -113,6 +113,40 @@ class PriceRepositoryTests {
     }
 
     @Test
+    void aBatchPriceOfTheModelsOwnThatStartsLaterLeavesTheDerivedOneInForceBeforeIt() {
+        // given standard input 2 from 2025 and 3 from 06:00, a batch input price of its own (0.5) from noon, and a
+        // standard input of 4 from 18:00
+        String model = "custom/" + UUID.randomUUID();
+        Instant six = Instant.parse("2026-11-27T06:00:00Z");
+        Instant noon = Instant.parse("2026-11-27T12:00:00Z");
+        Instant evening = Instant.parse("2026-11-27T18:00:00Z");
+
+        // when
+        prices.load(List.of(
+                price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
+                price(model, TokenType.INPUT, ContextTier.STANDARD, six, "3"),
+                new Price(
+                        0,
+                        model,
+                        TokenType.INPUT,
+                        ServiceTier.BATCH,
+                        ContextTier.STANDARD,
+                        noon,
+                        new BigDecimal("0.5"),
+                        null,
+                        "a.csv"),
+                price(model, TokenType.INPUT, ContextTier.STANDARD, evening, "4")));
+
+        // then: batch usage before noon is billed at half the standard price in force, not held; from noon the
+        // model's own batch price applies, and a later standard version derives none over it
+        assertThat(prices.findAll())
+                .filteredOn(price -> price.model().equals(model) && price.serviceTier() == ServiceTier.BATCH)
+                .extracting(price -> price.effectiveFrom() + " "
+                        + price.usdPerMillion().stripTrailingZeros().toPlainString())
+                .containsExactlyInAnyOrder(FROM + " 1", six + " 1.5", noon + " 0.5");
+    }
+
+    @Test
     void aDerivedLongContextCachePriceFollowsEachLaterVersionOfTheStandardCacheAndBothInputPrices() {
         // given three models with standard input 2, standard cache_read 0.2 and long input 4 (derived long
         // cache_read 0.2 x 4 / 2 = 0.4), and from noon a new standard cache_read (0.3), standard input (2.5) or

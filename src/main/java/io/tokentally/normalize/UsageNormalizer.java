@@ -135,14 +135,17 @@ public final class UsageNormalizer {
         return new ModelId(provider, model);
     }
 
+    /** An error row is never billed, so it is listed without the promise that a later price bills it. */
     private static Reject held(UsageRow row, String model) {
         return new Reject(
                 row.fileId(),
                 row.lineNo(),
                 RejectCode.NO_PRICE,
                 "no price is known for model '" + model + "' at " + row.timestamp()
-                        + "; the row is held back, not billed, and billed by the first run after a price for"
-                        + " its time is added",
+                        + (row.error()
+                                ? "; an error row, it is not billed in any case"
+                                : "; the row is held back, not billed, and billed by the first run after a price"
+                                        + " for its time is added"),
                 row.raw());
     }
 }

@@ -208,6 +208,38 @@ class UsageNormalizerTests {
     }
 
     @Test
+    void listsAnErrorRowOfAModelWithoutAPriceWithoutPromisingALaterPriceBillsIt() {
+        // given an error row of a provider the catalog has no prices for
+        UsageRow row = new UsageRow(
+                7,
+                42,
+                "raw line",
+                "req-1",
+                NOON,
+                "alice",
+                "mistral",
+                "mistral-large",
+                100,
+                0,
+                0,
+                0,
+                10,
+                0,
+                ServiceTier.STANDARD,
+                true);
+
+        // when
+        UsageNormalizer.Result result = normalizer.normalize(row);
+
+        // then: listed as NO_PRICE like any row of the model, and not held, since an error row is never billed
+        assertThat(result.held().code()).isEqualTo(RejectCode.NO_PRICE);
+        assertThat(result.held().message())
+                .isEqualTo("no price is known for model 'mistral/mistral-large' at " + NOON
+                        + "; an error row, it is not billed in any case");
+        assertThat(result.line().billable()).isFalse();
+    }
+
+    @Test
     void keepsUsageOfAModelWithoutAPriceWithItsProvidersAliasesResolved() {
         // given an unpriced model of a priced provider, written with the gateway's prefix
         UsageRow row = row("gemini", "models/gemini-9-ultra", 100, 0, 0, 0, 10, 0);

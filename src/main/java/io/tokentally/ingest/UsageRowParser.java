@@ -167,7 +167,7 @@ public final class UsageRowParser {
             throw new RowException(
                     RejectCode.INVALID_ENCODING,
                     column + " holds U+FFFD, the character that stands for bytes that are not UTF-8 (or for a"
-                            + " JSON escape of half a surrogate pair): '" + value + "'");
+                            + " JSON escape of half a surrogate pair): " + shown(value));
         }
         return value;
     }
@@ -181,7 +181,7 @@ public final class UsageRowParser {
                 text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
         if (hasEmptyFraction(value)) {
             throw new RowException(
-                    RejectCode.INVALID_TIMESTAMP, "timestamp '" + text + "' has a decimal point without digits");
+                    RejectCode.INVALID_TIMESTAMP, "timestamp " + shown(text) + " has a decimal point without digits");
         }
         try {
             return OffsetDateTime.parse(value, OFFSET_DATE_TIME).toInstant();
@@ -189,9 +189,10 @@ public final class UsageRowParser {
             if (isLocalDateTime(value)) {
                 throw new RowException(
                         RejectCode.TIMESTAMP_WITHOUT_OFFSET,
-                        "timestamp '" + text + "' has no offset; write it with Z or +hh:mm");
+                        "timestamp " + shown(text) + " has no offset; write it with Z or +hh:mm");
             }
-            throw new RowException(RejectCode.INVALID_TIMESTAMP, "timestamp '" + text + "' is not an ISO-8601 instant");
+            throw new RowException(
+                    RejectCode.INVALID_TIMESTAMP, "timestamp " + shown(text) + " is not an ISO-8601 instant");
         }
     }
 
@@ -292,7 +293,7 @@ public final class UsageRowParser {
     }
 
     private static RowException invalidNumber(String column, String text) {
-        return new RowException(RejectCode.INVALID_NUMBER, column + " is not a whole number: '" + text + "'");
+        return new RowException(RejectCode.INVALID_NUMBER, column + " is not a whole number: " + shown(text));
     }
 
     private static ServiceTier serviceTier(String text) {
@@ -302,7 +303,7 @@ public final class UsageRowParser {
         Optional<ServiceTier> tier = ServiceTier.parse(text);
         return tier.orElseThrow(() -> new RowException(
                 RejectCode.INVALID_SERVICE_TIER,
-                "service_tier '" + text + "' is not one of standard, batch, priority, flex"));
+                "service_tier " + shown(text) + " is not one of standard, batch, priority, flex"));
     }
 
     private static ContextTier contextTier(String text) {
@@ -315,7 +316,7 @@ public final class UsageRowParser {
             }
         }
         throw new RowException(
-                RejectCode.INVALID_CONTEXT_TIER, "context_tier '" + text + "' is not one of standard, long");
+                RejectCode.INVALID_CONTEXT_TIER, "context_tier " + shown(text) + " is not one of standard, long");
     }
 
     private static boolean isError(String text) {
@@ -325,7 +326,25 @@ public final class UsageRowParser {
         if (text.equalsIgnoreCase("error")) {
             return true;
         }
-        throw new RowException(RejectCode.INVALID_STATUS, "status '" + text + "' is not ok or error");
+        throw new RowException(RejectCode.INVALID_STATUS, "status " + shown(text) + " is not ok or error");
+    }
+
+    /**
+     * A value as a message shows it: in single quotes, with control and other invisible characters written as
+     * {@code \\uXXXX}, so that {@code 100} followed by a vertical tab does not read as a valid {@code 100}.
+     */
+    static String shown(String value) {
+        StringBuilder shown = new StringBuilder(value.length() + 2).append('\'');
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT
+                    || (Character.isSpaceChar(c) && c != ' ')) {
+                shown.append(String.format("\\u%04X", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.append('\'').toString();
     }
 
     /** A broken rule; carries its reject code. Never escapes this class. */

@@ -294,6 +294,31 @@ class UsageRowParserTests {
         assertThat(result.reject().message()).isEqualTo("reasoning_tokens = 501 exceeds output_tokens = 500");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            input_tokens   | 100\\u000B         | input_tokens is not a whole number: '100\\u000B'
+            status         | ok\\u00A0          | status 'ok\\u00A0' is not ok or error
+            service_tier   | batch\\u200B       | service_tier 'batch\\u200B' is not one of standard, batch, priority, flex
+            timestamp      | 2026-11-27\\u0000  | timestamp '2026-11-27\\u0000' is not an ISO-8601 instant
+            """)
+    void showsAnInvisibleCharacterOfABadValueAsItsCodePoint(String column, String value, String message) {
+        // given a value that reads as a valid one but ends in a vertical tab, a no-break space, a zero-width space
+        // or a NUL
+        RawRecord record = record(with(column, unescape(value)));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().message()).isEqualTo(message);
+    }
+
+    private static String unescape(String value) {
+        return java.util.regex.Pattern.compile("\\\\u([0-9A-F]{4})")
+                .matcher(value)
+                .replaceAll(match -> String.valueOf((char) Integer.parseInt(match.group(1), 16)));
+    }
+
     @Test
     void namesTheColumnAndTextOfAnInvalidNumber() {
         // given

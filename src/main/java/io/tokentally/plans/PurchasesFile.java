@@ -115,15 +115,22 @@ public final class PurchasesFile {
         }
         BigDecimal amount = amount(required(row, "amount"));
         String categoryText = optional(row, "category");
-        CreditGrant.Category category = categoryText.isEmpty()
-                ? CreditGrant.Category.PAID
-                : CreditGrant.Category.valueOf(categoryText.toUpperCase(Locale.ROOT));
+        CreditGrant.Category category = categoryText.isEmpty() ? CreditGrant.Category.PAID : category(categoryText);
         String expires = optional(row, "expires_at");
         Instant expiresAt = expires.isEmpty() ? null : instant("expires_at", expires);
         if (expiresAt != null && !expiresAt.isAfter(at)) {
             throw new IllegalArgumentException("expires_at " + expiresAt + " is not after the purchase time " + at);
         }
         return new Purchase(id, event, customer, category, amount, at, expiresAt);
+    }
+
+    private static CreditGrant.Category category(String text) {
+        for (CreditGrant.Category category : CreditGrant.Category.values()) {
+            if (category.code().equalsIgnoreCase(text)) {
+                return category;
+            }
+        }
+        throw new IllegalArgumentException("category '" + text + "' is not paid or promotional");
     }
 
     private static String optional(Map<String, String> row, String column) {

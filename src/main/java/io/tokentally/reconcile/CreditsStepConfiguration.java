@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -86,6 +87,7 @@ public class CreditsStepConfiguration {
     @Bean
     @StepScope
     Tasklet loadPurchasesTasklet(
+            CustomerRepository customers,
             PurchaseRepository purchases,
             FindingRepository findings,
             S3Stager stager,
@@ -93,8 +95,16 @@ public class CreditsStepConfiguration {
             @Value("#{jobParameters['input']}") String input,
             @Value(RUN) long run) {
         return (contribution, chunkContext) -> {
+            Set<String> known = customers.customerIds();
             for (Path file : purchaseFeeds(input)) {
-                load(PurchasesFile.read(file), file.toString(), purchases, findings, contribution, run);
+                load(
+                        PurchasesFile.read(file, file.toString()),
+                        file.toString(),
+                        known,
+                        purchases,
+                        findings,
+                        contribution,
+                        run);
             }
             for (S3Source source : s3Sources(input)) {
                 for (String uri : stager.purchaseFeeds(source)) {
@@ -103,7 +113,7 @@ public class CreditsStepConfiguration {
                         try (InputStream in = objects.open(uri)) {
                             Files.copy(in, staged, StandardCopyOption.REPLACE_EXISTING);
                         }
-                        load(PurchasesFile.read(staged, uri), uri, purchases, findings, contribution, run);
+                        load(PurchasesFile.read(staged, uri), uri, known, purchases, findings, contribution, run);
                     } finally {
                         Files.deleteIfExists(staged);
                     }
@@ -113,10 +123,15 @@ public class CreditsStepConfiguration {
         };
     }
 
-    /** Saves a feed's purchases (a row loaded before with the same values counts once) and records its problems. */
+    /**
+     * Saves a feed's purchases (a row loaded before with the same values counts once) and records its problems,
+     * each naming the feed once. A purchase for a customer who is not in the customers file is kept, and found
+     * on every run until the customer is added: it covers no usage until then.
+     */
     private static void load(
             PurchasesFile.Result result,
             String shown,
+            Set<String> customers,
             PurchaseRepository purchases,
             FindingRepository findings,
             StepContribution contribution,
@@ -125,6 +140,20 @@ public class CreditsStepConfiguration {
         for (var row : result.purchases()) {
             Optional<String> refused = purchases.save(row, shown, run);
             refused.ifPresentOrElse(problems::add, () -> contribution.incrementWriteCount(1));
+            if (refused.isEmpty() && !customers.contains(row.customerId())) {
+                findings.record(
+                        new Finding(
+                                "PURCHASE_FOR_UNKNOWN_CUSTOMER:" + shown + ":" + row.purchaseId() + ":"
+                                        + row.event().code(),
+                                "PURCHASE_FOR_UNKNOWN_CUSTOMER",
+                                Finding.Severity.WARNING,
+                                shown + ": purchase " + row.purchaseId() + " ("
+                                        + row.event().code()
+                                        + ") is for customer '" + row.customerId() + "', who is not in the"
+                                        + " customers file; it is kept, and covers no usage until the customer is"
+                                        + " added"),
+                        run);
+            }
         }
         for (String problem : problems) {
             findings.record(
@@ -132,7 +161,7 @@ public class CreditsStepConfiguration {
                             "PURCHASE_REJECTED:" + shown + ":" + problem,
                             "PURCHASE_REJECTED",
                             Finding.Severity.ERROR,
-                            shown + ": " + problem),
+                            problem.startsWith(shown) ? problem : shown + ": " + problem),
                     run);
         }
     }

@@ -131,7 +131,10 @@ abstract class PricingModelsScenarios {
                 input.resolve("purchases.jsonl"),
                 "{\"purchase_id\": \"pack-25\", \"customer_id\": "
                         + "\"grants-pre\", \"amount\": \"25.00\", \"currency\": \"USD\", \"time\": \"" + day
-                        + "T00:00:00Z\"}\n");
+                        + "T00:00:00Z\"}\n"
+                        // a pack for a customer the customers file does not have (yet)
+                        + "{\"purchase_id\": \"pack-ghost\", \"customer_id\": \"grants-ghost\", \"amount\": \"9\","
+                        + " \"currency\": \"USD\", \"time\": \"" + day + "T00:00:00Z\"}\n");
 
         // when
         run(day.toString(), input, customers);
@@ -161,6 +164,14 @@ abstract class PricingModelsScenarios {
         });
         assertThat(Files.readString(runFolder(rerun).resolve("balances.json")))
                 .contains("\"customer_id\" : \"grants-pre\"");
+        // and the unknown customer's pack is kept, not granted, and found (once, though both runs read it)
+        assertThat(jdbc.queryForList(
+                        "SELECT CONCAT(severity, ' ', message) FROM finding WHERE kind = 'PURCHASE_FOR_UNKNOWN_CUSTOMER'"
+                                + " AND message LIKE '%grants-ghost%'",
+                        String.class))
+                .containsExactly("WARNING " + input.resolve("purchases.jsonl") + ": purchase pack-ghost (purchase) is"
+                        + " for customer 'grants-ghost', who is not in the customers file; it is kept, and covers no"
+                        + " usage until the customer is added");
 
         // when the pack is refunded
         Files.writeString(

@@ -28,6 +28,7 @@ class PurchasesFileTests {
                 p3,purchase,acme,,10.001,USD,2026-11-03T10:00:00Z,
                 p4,purchase,acme,,10,EUR,2026-11-03T10:00:00Z,
                 p5,cancellation,acme,,,,2026-11-11T00:00:00Z,
+                p6,purchase,acme,gift,10,USD,2026-11-03T10:00:00Z,
                 """);
 
         // when
@@ -45,7 +46,8 @@ class PurchasesFileTests {
         assertThat(result.problems())
                 .containsExactly(
                         "purchases.csv line 5: amount 10.001 is not a positive amount in whole cents",
-                        "purchases.csv line 6: currency 'EUR': only USD is supported");
+                        "purchases.csv line 6: currency 'EUR': only USD is supported",
+                        "purchases.csv line 8: category 'gift' is not paid or promotional");
     }
 
     @Test

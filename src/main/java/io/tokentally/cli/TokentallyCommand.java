@@ -98,9 +98,14 @@ public class TokentallyCommand {
     }
 
     public static int execute(String... args) {
-        return new CommandLine(new TokentallyCommand())
+        return commandLine()
                 .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
                 .execute(args);
+    }
+
+    /** The commands, with their option values read as {@link OptionValues} reads them. */
+    static CommandLine commandLine() {
+        return OptionValues.register(new CommandLine(new TokentallyCommand()));
     }
 
     /**

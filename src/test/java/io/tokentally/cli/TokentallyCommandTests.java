@@ -122,17 +122,24 @@ class TokentallyCommandTests {
                         .flatMap(sub -> commands((words + " " + sub.getKey()).trim(), sub.getValue())));
     }
 
-    @Test
-    void rejectsADateThatIsNotADate() {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            --date  | 27.11.2026 | '27.11.2026' is not a day written YYYY-MM-DD, such as 2026-11-27
+            --date  | 2026-11-31 | '2026-11-31' is not a day written YYYY-MM-DD, such as 2026-11-27
+            --rerun | abc        | 'abc' is not a whole number
+            """)
+    void rejectsAnOptionValueOfTheWrongFormInItsOwnWordsNotJavas(String option, String value, String reason) {
         // given
         StringWriter err = new StringWriter();
 
         // when
-        int exit = command(new StringWriter(), err).execute("run", "nightly-billing", "--date", "27.11.2026");
+        int exit = command(new StringWriter(), err)
+                .execute("run", "nightly-billing", "--date", "2026-11-27", option, value);
 
-        // then
+        // then: what the value should look like, not "cannot convert ... to class java.time.LocalDate"
         assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("--date");
+        assertThat(err.toString())
+                .startsWith("Invalid value for option '" + option + "': " + reason + System.lineSeparator());
     }
 
     @Test
@@ -752,7 +759,7 @@ class TokentallyCommandTests {
     }
 
     private static CommandLine command(StringWriter out, StringWriter err) {
-        CommandLine commandLine = new CommandLine(new TokentallyCommand());
+        CommandLine commandLine = TokentallyCommand.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine;

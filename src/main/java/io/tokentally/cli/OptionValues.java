@@ -1,0 +1,60 @@
+package io.tokentally.cli;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Reads option values of the types the commands take, refusing a bad one in the option's words (picocli puts
+ * "Invalid value for option '--date':" before them) rather than with Java's class and exception names.
+ */
+final class OptionValues {
+
+    private OptionValues() {}
+
+    /** Registers the readers on {@code commandLine} and its subcommands. */
+    static CommandLine register(CommandLine commandLine) {
+        return commandLine
+                .registerConverter(LocalDate.class, OptionValues::day)
+                .registerConverter(Instant.class, OptionValues::instant)
+                .registerConverter(Long.class, OptionValues::wholeNumber)
+                .registerConverter(Long.TYPE, OptionValues::wholeNumber)
+                .registerConverter(Integer.class, OptionValues::smallWholeNumber)
+                .registerConverter(Integer.TYPE, OptionValues::smallWholeNumber);
+    }
+
+    static LocalDate day(String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new TypeConversionException("'" + text + "' is not a day written YYYY-MM-DD, such as 2026-11-27");
+        }
+    }
+
+    static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new TypeConversionException(
+                    "'" + text + "' is not a UTC instant written YYYY-MM-DDThh:mm:ssZ, such as 2026-12-01T00:00:00Z");
+        }
+    }
+
+    static long wholeNumber(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + text + "' is not a whole number");
+        }
+    }
+
+    static int smallWholeNumber(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + text + "' is not a whole number up to " + Integer.MAX_VALUE);
+        }
+    }
+}

@@ -95,6 +95,10 @@ public final class CsvTable {
         }
 
         void check(String file, List<String> header) {
+            if (header.isEmpty()) {
+                throw new IllegalArgumentException(file + ": the file is empty; it needs a header line naming its"
+                        + " columns (" + String.join(", ", required) + " at least)");
+            }
             for (String column : required) {
                 if (!header.contains(column)) {
                     throw new IllegalArgumentException(file + ": the header lacks required column " + column);

@@ -101,6 +101,12 @@ class CsvTableTests {
                         bytes("# the header may follow comments\ncustomer_id,plan_id,nam\nacme,usage,Acme\n"),
                         ": the header names unknown column nam; the columns are customer_id, plan_id, name"),
                 Arguments.of(
+                        "an empty file", bytes(""), ": the file is empty; it needs a header line naming its columns"),
+                Arguments.of(
+                        "a file of comments only",
+                        bytes("# customers\n\n"),
+                        ": the file is empty; it needs a header line naming its columns (customer_id at least)"),
+                Arguments.of(
                         "a header name missing",
                         bytes("customer_id,plan_id,\nacme,usage,\n"),
                         ": A header name is missing"),

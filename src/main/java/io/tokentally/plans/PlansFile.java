@@ -10,9 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
@@ -85,17 +88,40 @@ public final class PlansFile {
         return result;
     }
 
-    /** The file and, when the parser knows it, the line: {@code plans.yaml line 4}. */
+    /**
+     * The file and, when the parser knows it, the line: {@code plans.yaml line 4}. A YAML syntax fault is on the
+     * line where the YAML reader found the problem, which can be past the token Jackson read last.
+     */
     private static String located(Path file, JacksonException e) {
+        Optional<Mark> problem = yamlFault(e).flatMap(MarkedYamlEngineException::getProblemMark);
+        if (problem.isPresent()) {
+            return file + " line " + (problem.get().getLine() + 1);
+        }
         TokenStreamLocation location = e.getLocation();
         return location == null || location.getLineNr() < 1 ? file.toString() : file + " line " + location.getLineNr();
     }
 
+    /** The fault in the YAML reader's words, without its excerpts of the file (the line is named before it). */
     private static String fault(JacksonException e) {
         Matcher duplicate = DUPLICATE_KEY.matcher(e.getOriginalMessage());
-        return duplicate.matches()
-                ? "key '" + duplicate.group(1) + "' is given twice in one mapping; give it once"
-                : "not valid YAML: " + e.getOriginalMessage();
+        if (duplicate.matches()) {
+            return "key '" + duplicate.group(1) + "' is given twice in one mapping; give it once";
+        }
+        return "not valid YAML: "
+                + yamlFault(e)
+                        .map(fault -> fault.getContext() == null
+                                ? fault.getProblem()
+                                : fault.getContext() + ": " + fault.getProblem())
+                        .orElse(e.getOriginalMessage());
+    }
+
+    private static Optional<MarkedYamlEngineException> yamlFault(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYamlEngineException marked && marked.getProblem() != null) {
+                return Optional.of(marked);
+            }
+        }
+        return Optional.empty();
     }
 
     /** How a fault names plan {@code i}: by its id, {@code plans[id=pro]}, or by position when it has none. */

@@ -170,6 +170,18 @@ class PlansFileTests {
     }
 
     @Test
+    void refusesATabForIndentationOnItsLineInTheYamlReadersWordsWithoutItsExcerpts() {
+        // given a tab on line 4, which YAML does not allow for indentation (Jackson's location said line 3)
+        Path file = fixture("plans-with-a-tab-for-indentation.yaml");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + " line 4: not valid YAML: while scanning for the next token: found character"
+                        + " '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation)");
+    }
+
+    @Test
     void refusesAPlanIdGivenTwiceOnTheLineOfTheSecond() {
         // given a third plan with the first plan's id
         Path file = fixture("plans-with-a-plan-id-twice.yaml");

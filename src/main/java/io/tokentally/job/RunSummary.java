@@ -103,7 +103,8 @@ public final class RunSummary {
         JsonNode stripe = report.get("stripe");
         if (stripe.get("dry_run").asBoolean() && stripe.has("requests_file")) {
             out.append(String.format(
-                    "  stripe: dry run (no STRIPE_API_KEY); %,d requests it would send are in %s%n",
+                    "  stripe: dry run (no STRIPE_API_KEY); the %,d requests it would send, earlier runs' unsent ones"
+                            + " included, are in %s%n",
                     stripe.get("pending").asLong(), stripe.get("requests_file").asString()));
         } else if (stripe.get("dry_run").asBoolean() && stripe.get("pending").asLong() == 0) {
             out.append("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send")

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
@@ -34,8 +35,20 @@ import picocli.CommandLine.Spec;
             "A day whose last run failed is restarted where it stopped; a completed day is run again as a"
                     + " rerun, which only picks up new files.",
             "Database: H2 under ./data by default; set SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) for PostgreSQL."
+                    + " It keeps the prices, plans and customers earlier runs loaded: for a fresh start, run in a new"
+                    + " folder or set TOKENTALLY_DATA_DIR."
+        },
+        footer = {
+            "",
+            "Files not given are read from sample-data/ in the working folder.",
+            "Exit codes: 0 completed; 1 did not complete; 2 a usage error or an input file refused before the run"
+                    + " (named with its line and reason); 3 Stripe rejected rows for good; 4 open findings at or above"
+                    + " tokentally.reconcile.fail-on (ERROR by default)."
         })
 class RunCommand implements Callable<Integer> {
+
+    /** Where a run of the sample day with its default files keeps its database and run folders. */
+    static final String SAMPLE_RUN_FOLDER = "./sample-run";
 
     @Spec
     CommandSpec spec;
@@ -109,7 +122,7 @@ class RunCommand implements Callable<Integer> {
         JobSchedule schedule = jobFile == null ? null : scheduleFromJobFile();
         requireFilesAndFolders();
         List<String> sources = inputs.stream().map(InputSpecs::absolute).toList();
-        try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+        try (ConfigurableApplicationContext context = SpringContexts.start(ownFolder())) {
             if (date == null) {
                 date = schedule.dateFor(Instant.now(context.getBean(Clock.class)));
             }
@@ -128,6 +141,19 @@ class RunCommand implements Callable<Integer> {
                     RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()),
                     spec.commandLine().getOut());
         }
+    }
+
+    /**
+     * The sample day, run with all its default files, keeps its database and run folders under {@code sample-run/}:
+     * a later run of an operator's own files in the same folder starts from an empty database, not from the sample's
+     * prices (which would price the operator's usage where their versions are later), customers and usage. A setting
+     * of {@code tokentally.data-dir} or {@code tokentally.runs-dir} still wins.
+     */
+    Map<String, Object> ownFolder() {
+        var parsed = spec.commandLine().getParseResult();
+        boolean sampleDay = Stream.of("--input", "--customers", "--plans", "--prices", "--job-file")
+                .noneMatch(parsed::hasMatchedOption);
+        return sampleDay ? Map.of("tokentally.home", SAMPLE_RUN_FOLDER) : Map.of();
     }
 
     /** Refuses a negative rerun counter, and a day not yet begun (by this machine's clock). */

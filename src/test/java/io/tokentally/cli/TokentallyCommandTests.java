@@ -724,6 +724,30 @@ class TokentallyCommandTests {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            --date 2026-11-27                                        | ./sample-run
+            --date 2026-11-27 --input own-usage                      |
+            --date 2026-11-27 --customers own.csv                    |
+            --date 2026-11-27 --plans own.yaml                       |
+            --date 2026-11-27 --prices own.csv                       |
+            --date 2026-11-27 --prices sample-data/prices.csv        |
+            --job-file jobs/nightly-billing.yaml                     |
+            """)
+    void theSampleDayWithItsDefaultFilesKeepsItsDatabaseAndRunFoldersApart(String options, String home) {
+        // given
+        RunCommand run = new RunCommand();
+        CommandLine commandLine = new CommandLine(run);
+
+        // when
+        commandLine.parseArgs(("nightly-billing " + options).split(" "));
+
+        // then: any file of the operator's own (even the sample's, given by name) runs in the working folder's
+        // data/ and runs/; the sample day alone in sample-run/
+        assertThat(run.ownFolder())
+                .isEqualTo(home == null ? java.util.Map.of() : java.util.Map.of("tokentally.home", home));
+    }
+
     @Test
     void serveSetsThePortAndTheSchedulesOnlyFromTheOptionsGiven() {
         // given

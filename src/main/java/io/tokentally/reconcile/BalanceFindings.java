@@ -59,6 +59,7 @@ final class BalanceFindings {
                 balance.allow() ? Finding.Severity.INFO : Finding.Severity.WARNING,
                 "customer " + balance.customerId() + " has " + Amounts.toText(balance.availableUsd())
                         + " USD left as of " + balance.asOf() + ", below " + Amounts.toText(lowBalanceUsd)
+                        + " USD (tokentally.balances.low-balance-usd)"
                         + (balance.allow() ? "" : "; usage is no longer allowed")));
     }
 }

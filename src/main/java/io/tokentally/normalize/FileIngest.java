@@ -67,6 +67,8 @@ final class FileIngest implements FileIngestion {
     private long errors;
     /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
     private final Set<Long> heldBuckets = new HashSet<>();
+    /** Lines rejected for taking an hour's total past the limit: never counted, so never given back. */
+    private final Set<Long> pastLimit = new HashSet<>();
 
     private long replaced;
 
@@ -182,6 +184,7 @@ final class FileIngest implements FileIngestion {
         }
         TokenType past = totals.addWithinLimit(line);
         if (past != null) {
+            pastLimit.add(record.lineNo());
             reject(totalTooLarge(record, line, past));
             return;
         }
@@ -266,7 +269,7 @@ final class FileIngest implements FileIngestion {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 UsageNormalizer.Result result = normalize(record);
                 UsageLine line = result.line();
-                if (line == null) {
+                if (line == null || pastLimit.contains(record.lineNo())) {
                     continue;
                 }
                 hasher.hash(line.source(), line.requestId());

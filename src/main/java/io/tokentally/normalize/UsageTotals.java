@@ -4,7 +4,6 @@ import io.tokentally.ingest.UsageRowParser;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
-import io.tokentally.shared.UnitCounts;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -82,28 +81,36 @@ final class UsageTotals {
 
         /** The first token type whose total would pass {@link UsageRowParser#MAX_TOKENS} with {@code line} added. */
         TokenType typePastLimit(UsageLine line) {
-            UnitCounts units = line.units();
-            return passes(input, line.input())
-                    ? TokenType.INPUT
-                    : passes(cacheRead, line.cacheRead())
-                            ? TokenType.CACHE_READ
-                            : passes(cacheWrite5m, line.cacheWrite5m())
-                                    ? TokenType.CACHE_WRITE_5M
-                                    : passes(cacheWrite1h, line.cacheWrite1h())
-                                            ? TokenType.CACHE_WRITE_1H
-                                            : passes(output, line.output())
-                                                    ? TokenType.OUTPUT
-                                                    : passes(webSearchRequests, units.webSearchRequests())
-                                                            ? TokenType.WEB_SEARCH_REQUEST
-                                                            : passes(images, units.images())
-                                                                    ? TokenType.IMAGE
-                                                                    : passes(audioSeconds, units.audioSeconds())
-                                                                            ? TokenType.AUDIO_SECOND
-                                                                            : null;
+            for (TokenType type : TokenType.values()) {
+                if (total(type) + count(line, type) > UsageRowParser.MAX_TOKENS) {
+                    return type;
+                }
+            }
+            return null;
         }
 
-        private static boolean passes(long total, long added) {
-            return total + added > UsageRowParser.MAX_TOKENS;
+        private long total(TokenType type) {
+            return switch (type) {
+                case INPUT -> input;
+                case CACHE_READ -> cacheRead;
+                case CACHE_WRITE_5M -> cacheWrite5m;
+                case CACHE_WRITE_1H -> cacheWrite1h;
+                case OUTPUT -> output;
+                case WEB_SEARCH_REQUEST -> webSearchRequests;
+                case IMAGE -> images;
+                case AUDIO_SECOND -> audioSeconds;
+            };
+        }
+
+        private static long count(UsageLine line, TokenType type) {
+            return switch (type) {
+                case INPUT -> line.input();
+                case CACHE_READ -> line.cacheRead();
+                case CACHE_WRITE_5M -> line.cacheWrite5m();
+                case CACHE_WRITE_1H -> line.cacheWrite1h();
+                case OUTPUT -> line.output();
+                default -> line.units().of(type);
+            };
         }
 
         boolean isZero() {
@@ -129,7 +136,8 @@ final class UsageTotals {
     /**
      * Adds a line unless it would take one of its group's token or unit totals past {@link
      * UsageRowParser#MAX_TOKENS}, the most one row may hold; then adds nothing and names that total's token type.
-     * So a total of a file's hour stays a count a row could hold, and a year of such hours fits a long.
+     * So a total of a file's hour stays a count a row could hold, and a year of one file's hours fits a long.
+     * (Request rows only: an export's buckets replace each other and are summed by {@link FileSnapshots}.)
      */
     TokenType addWithinLimit(UsageLine line) {
         // a new group takes any line (a row holds at most MAX_TOKENS of each), so none is left empty

@@ -370,6 +370,30 @@ class FileIngestTests {
     }
 
     @Test
+    void aRowRejectedForItsHoursTotalIsNotGivenBackInPlaceOfTheCopyThatCounted() throws Exception {
+        // given: b.csv holds r0, then r1 at 10:20 (past the 10:00 hour's limit with r0), then r1 again at 11:00,
+        // which counts; a.csv holds r1 too, and both are read before either commits
+        String source = "too-large-race-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r1", 100, "2026-10-05T11:00:00Z"));
+        FileIngest second = ingest(
+                source,
+                "b.csv",
+                row("r0", 600_000_000_000_000L),
+                row("r1", 600_000_000_000_000L, "2026-10-05T10:20:00Z"),
+                row("r1", 100, "2026-10-05T11:00:00Z"));
+        first.readAll(record -> {});
+        second.readAll(record -> {});
+
+        // when a.csv commits first, and b.csv gives its copy of r1 back
+        commit(first, 1);
+        commit(second, 1);
+
+        // then b.csv keeps r0 and gives back the 11:00 copy it counted, not the rejected line: r1 counts once
+        assertThat(inputTokens(source)).isEqualTo(600_000_000_000_100L);
+        assertThat(second.counts()).isEqualTo(new FileCounts(3, 1, 1, 1, 0, 0));
+    }
+
+    @Test
     void aBucketRepeatedInOneFileWithOtherNumbersIsRejectedAndTheFirstKept() throws Exception {
         // given: one file holding the same bucket three times: twice alike, once with other numbers
         String source = "snapshots-" + UUID.randomUUID();

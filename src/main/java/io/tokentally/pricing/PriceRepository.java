@@ -264,22 +264,14 @@ public class PriceRepository {
      * standard price, not held.
      */
     private int deriveBatchPrices(Iterable<Price> prices) {
-        Map<List<Object>, Instant> firstOwnBatch = new HashMap<>();
+        OwnBatchPrices own = new OwnBatchPrices(prices);
         Set<Price.Key> keys = new HashSet<>();
         for (Price price : prices) {
             keys.add(price.key());
-            if (price.serviceTier() == ServiceTier.BATCH && !price.origin().startsWith(DERIVED_BATCH)) {
-                firstOwnBatch.merge(
-                        List.of(price.model(), price.tokenType(), price.contextTier()),
-                        price.effectiveFrom(),
-                        (a, b) -> a.isBefore(b) ? a : b);
-            }
         }
         int derived = 0;
         for (Price price : prices) {
-            Instant ownFrom = firstOwnBatch.get(List.of(price.model(), price.tokenType(), price.contextTier()));
-            if (price.serviceTier() != ServiceTier.STANDARD
-                    || (ownFrom != null && !price.effectiveFrom().isBefore(ownFrom))) {
+            if (price.serviceTier() != ServiceTier.STANDARD || own.startsFromOwn(price)) {
                 continue;
             }
             Price batch = new Price(

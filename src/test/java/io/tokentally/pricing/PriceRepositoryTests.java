@@ -147,6 +147,44 @@ class PriceRepositoryTests {
     }
 
     @Test
+    void aBatchPriceOfTheModelsOwnLoadedLaterWinsFromItsStartOverDerivedOnesStoredBefore() {
+        // given standard input 2 from 2025 and 4 from the evening, loaded first: batch 1 and 2 are derived
+        String model = "custom/" + UUID.randomUUID();
+        Instant noon = Instant.parse("2026-11-27T12:00:00Z");
+        Instant evening = Instant.parse("2026-11-27T18:00:00Z");
+        prices.load(List.of(
+                price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
+                price(model, TokenType.INPUT, ContextTier.STANDARD, evening, "4")));
+
+        // when the model's own batch input price (0.5) from noon is loaded later
+        prices.load(List.of(new Price(
+                0,
+                model,
+                TokenType.INPUT,
+                ServiceTier.BATCH,
+                ContextTier.STANDARD,
+                noon,
+                new BigDecimal("0.5"),
+                null,
+                "b.csv")));
+
+        // then the derived versions stay stored, as every version does, but the catalog prices batch usage at the
+        // derived 1 before noon and at the model's own 0.5 from noon on, the evening too
+        PriceCatalog catalog = new PriceCatalog(prices.findAll());
+        assertThat(batchInputAt(catalog, model, noon.minusSeconds(1))).isEqualTo("1");
+        assertThat(batchInputAt(catalog, model, noon)).isEqualTo("0.5");
+        assertThat(batchInputAt(catalog, model, evening.plusSeconds(3600))).isEqualTo("0.5");
+    }
+
+    private static String batchInputAt(PriceCatalog catalog, String model, Instant at) {
+        return catalog.priceAt(model, TokenType.INPUT, ServiceTier.BATCH, ContextTier.STANDARD, at)
+                .orElseThrow()
+                .usdPerMillion()
+                .stripTrailingZeros()
+                .toPlainString();
+    }
+
+    @Test
     void aDerivedLongContextCachePriceFollowsEachLaterVersionOfTheStandardCacheAndBothInputPrices() {
         // given three models with standard input 2, standard cache_read 0.2 and long input 4 (derived long
         // cache_read 0.2 x 4 / 2 = 0.4), and from noon a new standard cache_read (0.3), standard input (2.5) or

@@ -19,10 +19,10 @@ final class OptionValues {
         return commandLine
                 .registerConverter(LocalDate.class, OptionValues::day)
                 .registerConverter(Instant.class, OptionValues::instant)
-                .registerConverter(Long.class, OptionValues::wholeNumber)
-                .registerConverter(Long.TYPE, OptionValues::wholeNumber)
-                .registerConverter(Integer.class, OptionValues::smallWholeNumber)
-                .registerConverter(Integer.TYPE, OptionValues::smallWholeNumber);
+                .registerConverter(Long.class, OptionValues::longValue)
+                .registerConverter(Long.TYPE, OptionValues::longValue)
+                .registerConverter(Integer.class, OptionValues::intValue)
+                .registerConverter(Integer.TYPE, OptionValues::intValue);
     }
 
     static LocalDate day(String text) {
@@ -42,15 +42,15 @@ final class OptionValues {
         }
     }
 
-    static long wholeNumber(String text) {
+    static long longValue(String text) {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + text + "' is not a whole number");
+            throw new TypeConversionException("'" + text + "' is not a whole number up to " + Long.MAX_VALUE);
         }
     }
 
-    static int smallWholeNumber(String text) {
+    static int intValue(String text) {
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {

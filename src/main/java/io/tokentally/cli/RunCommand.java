@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
             "Runs a job for one UTC day of usage and prints where its report is.",
             "A day whose last run failed is restarted where it stopped; a completed day is run again as a"
                     + " rerun, which only picks up new files.",
-            "Database: H2 under ./data by default; set SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) for PostgreSQL."
-                    + " It keeps the prices, plans and customers earlier runs loaded: for a fresh start, run in a new"
-                    + " folder or set TOKENTALLY_DATA_DIR."
+            "Database: H2 under ./data by default (under ./sample-run for the sample day run with its default"
+                    + " files); set SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) for PostgreSQL. It keeps the"
+                    + " prices, plans and customers earlier runs loaded: for a fresh start, run in a new folder or set"
+                    + " TOKENTALLY_DATA_DIR."
         },
         footer = {
             "",

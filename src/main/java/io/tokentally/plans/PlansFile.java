@@ -76,8 +76,7 @@ public final class PlansFile {
                 PlanNodes.requireMapping(file, where, plans.get(i));
                 plan = plan(file, where, plans.get(i));
             } catch (PlanFault fault) {
-                String pointer = "/plans/" + i + ValueLines.pointer(fault.at().substring(where.length()));
-                throw fault.onLine(file, lines.lineOf(pointer));
+                throw fault.onLine(file, lines.lineOf("/plans/" + i + ValueLines.pointer(fault.at(), where)));
             }
             if (!ids.add(plan.planId())) {
                 throw new IllegalArgumentException(file + " line " + lines.lineOf("/plans/" + i + "/id") + ": plan id '"

@@ -54,8 +54,12 @@ final class ValueLines {
         return 1;
     }
 
-    /** A path below a plan ({@code .overrides[0].markup_percent}) as a JSON pointer ({@code /overrides/0/markup_percent}). */
-    static String pointer(String path) {
-        return path.replaceAll("\\[(\\d+)]", "/$1").replace('.', '/');
+    /**
+     * The part of {@code path} below {@code prefix} ({@code .overrides[0].markup_percent} below {@code plans[id=pro]})
+     * as a JSON pointer ({@code /overrides/0/markup_percent}). A key holding a dot, a slash or brackets is not found
+     * then, and a fault about it is reported on the line of the mapping that holds it.
+     */
+    static String pointer(String path, String prefix) {
+        return path.substring(prefix.length()).replaceAll("\\[(\\d+)]", "/$1").replace('.', '/');
     }
 }

@@ -149,9 +149,9 @@ public class CreditsStepConfiguration {
                                 Finding.Severity.WARNING,
                                 shown + ": purchase " + row.purchaseId() + " ("
                                         + row.event().code()
-                                        + ") is for customer '" + row.customerId() + "', who is not in the"
-                                        + " customers file; it is kept, and covers no usage until the customer is"
-                                        + " added"),
+                                        + ") is for customer '" + row.customerId() + "', who is not among the"
+                                        + " customers loaded (customers file); it is kept, and applies once the"
+                                        + " customer is added"),
                         run);
             }
         }

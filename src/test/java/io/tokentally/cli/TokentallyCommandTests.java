@@ -126,7 +126,7 @@ class TokentallyCommandTests {
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             --date  | 27.11.2026 | '27.11.2026' is not a day written YYYY-MM-DD, such as 2026-11-27
             --date  | 2026-11-31 | '2026-11-31' is not a day written YYYY-MM-DD, such as 2026-11-27
-            --rerun | abc        | 'abc' is not a whole number
+            --rerun | abc        | 'abc' is not a whole number up to 9223372036854775807
             """)
     void rejectsAnOptionValueOfTheWrongFormInItsOwnWordsNotJavas(String option, String value, String reason) {
         // given

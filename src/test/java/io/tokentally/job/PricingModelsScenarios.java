@@ -170,8 +170,8 @@ abstract class PricingModelsScenarios {
                                 + " AND message LIKE '%grants-ghost%'",
                         String.class))
                 .containsExactly("WARNING " + input.resolve("purchases.jsonl") + ": purchase pack-ghost (purchase) is"
-                        + " for customer 'grants-ghost', who is not in the customers file; it is kept, and covers no"
-                        + " usage until the customer is added");
+                        + " for customer 'grants-ghost', who is not among the customers loaded (customers file); it"
+                        + " is kept, and applies once the customer is added");
 
         // when the pack is refunded
         Files.writeString(

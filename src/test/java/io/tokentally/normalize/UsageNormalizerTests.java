@@ -231,7 +231,7 @@ class UsageNormalizerTests {
         // when
         UsageNormalizer.Result result = normalizer.normalize(row);
 
-        // then: listed as NO_PRICE like any row of the model, and not held, since an error row is never billed
+        // then: listed as NO_PRICE like any row of the model, never billed
         assertThat(result.held().code()).isEqualTo(RejectCode.NO_PRICE);
         assertThat(result.held().message())
                 .isEqualTo("no price is known for model 'mistral/mistral-large' at " + NOON

@@ -31,14 +31,22 @@ class BalanceFindingsTests {
     }
 
     @Test
-    void aBalanceAtTheSettingOrACustomerWithoutCreditsIsNoFinding() {
+    void aBalanceAtTheSettingIsNoFinding() {
         // given
         Balance balance = balance("5", true);
 
         // when, then
         assertThat(BalanceFindings.of(balance, PERIOD, true, new BigDecimal("5")))
                 .isEmpty();
-        assertThat(BalanceFindings.of(balance("0", true), PERIOD, false, new BigDecimal("5")))
+    }
+
+    @Test
+    void aCustomerWithoutCreditsIsNoFindingWhateverItsBalance() {
+        // given a customer who never had credits
+        Balance balance = balance("0", true);
+
+        // when, then
+        assertThat(BalanceFindings.of(balance, PERIOD, false, new BigDecimal("5")))
                 .isEmpty();
     }
 

@@ -31,8 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -41,7 +39,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -95,16 +92,9 @@ public class CreditsStepConfiguration {
             @Value("#{jobParameters['input']}") String input,
             @Value(RUN) long run) {
         return (contribution, chunkContext) -> {
-            Set<String> known = customers.customerIds();
+            PurchaseFeeds feeds = new PurchaseFeeds(customers.customerIds(), purchases, findings, contribution, run);
             for (Path file : purchaseFeeds(input)) {
-                load(
-                        PurchasesFile.read(file, file.toString()),
-                        file.toString(),
-                        known,
-                        purchases,
-                        findings,
-                        contribution,
-                        run);
+                feeds.load(PurchasesFile.read(file, file.toString()), file.toString());
             }
             for (S3Source source : s3Sources(input)) {
                 for (String uri : stager.purchaseFeeds(source)) {
@@ -113,7 +103,7 @@ public class CreditsStepConfiguration {
                         try (InputStream in = objects.open(uri)) {
                             Files.copy(in, staged, StandardCopyOption.REPLACE_EXISTING);
                         }
-                        load(PurchasesFile.read(staged, uri), uri, known, purchases, findings, contribution, run);
+                        feeds.load(PurchasesFile.read(staged, uri), uri);
                     } finally {
                         Files.deleteIfExists(staged);
                     }
@@ -121,49 +111,6 @@ public class CreditsStepConfiguration {
             }
             return RepeatStatus.FINISHED;
         };
-    }
-
-    /**
-     * Saves a feed's purchases (a row loaded before with the same values counts once) and records its problems,
-     * each naming the feed once. A purchase for a customer who is not in the customers file is kept, and found
-     * on every run until the customer is added: it covers no usage until then.
-     */
-    private static void load(
-            PurchasesFile.Result result,
-            String shown,
-            Set<String> customers,
-            PurchaseRepository purchases,
-            FindingRepository findings,
-            StepContribution contribution,
-            long run) {
-        List<String> problems = new ArrayList<>(result.problems());
-        for (var row : result.purchases()) {
-            Optional<String> refused = purchases.save(row, shown, run);
-            refused.ifPresentOrElse(problems::add, () -> contribution.incrementWriteCount(1));
-            if (refused.isEmpty() && !customers.contains(row.customerId())) {
-                findings.record(
-                        new Finding(
-                                "PURCHASE_FOR_UNKNOWN_CUSTOMER:" + shown + ":" + row.purchaseId() + ":"
-                                        + row.event().code(),
-                                "PURCHASE_FOR_UNKNOWN_CUSTOMER",
-                                Finding.Severity.WARNING,
-                                shown + ": purchase " + row.purchaseId() + " ("
-                                        + row.event().code()
-                                        + ") is for customer '" + row.customerId() + "', who is not among the"
-                                        + " customers loaded (customers file); it is kept, and applies once the"
-                                        + " customer is added"),
-                        run);
-            }
-        }
-        for (String problem : problems) {
-            findings.record(
-                    new Finding(
-                            "PURCHASE_REJECTED:" + shown + ":" + problem,
-                            "PURCHASE_REJECTED",
-                            Finding.Severity.ERROR,
-                            problem.startsWith(shown) ? problem : shown + ": " + problem),
-                    run);
-        }
     }
 
     static List<S3Source> s3Sources(String input) {

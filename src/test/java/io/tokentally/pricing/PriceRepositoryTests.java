@@ -125,16 +125,7 @@ class PriceRepositoryTests {
         prices.load(List.of(
                 price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
                 price(model, TokenType.INPUT, ContextTier.STANDARD, six, "3"),
-                new Price(
-                        0,
-                        model,
-                        TokenType.INPUT,
-                        ServiceTier.BATCH,
-                        ContextTier.STANDARD,
-                        noon,
-                        new BigDecimal("0.5"),
-                        null,
-                        "a.csv"),
+                batchInput(model, noon, "0.5", "a.csv"),
                 price(model, TokenType.INPUT, ContextTier.STANDARD, evening, "4")));
 
         // then: batch usage before noon is billed at half the standard price in force, not held; from noon the
@@ -157,16 +148,7 @@ class PriceRepositoryTests {
                 price(model, TokenType.INPUT, ContextTier.STANDARD, evening, "4")));
 
         // when the model's own batch input price (0.5) from noon is loaded later
-        prices.load(List.of(new Price(
-                0,
-                model,
-                TokenType.INPUT,
-                ServiceTier.BATCH,
-                ContextTier.STANDARD,
-                noon,
-                new BigDecimal("0.5"),
-                null,
-                "b.csv")));
+        prices.load(List.of(batchInput(model, noon, "0.5", "b.csv")));
 
         // then the derived versions stay stored, as every version does, but the catalog prices batch usage at the
         // derived 1 before noon and at the model's own 0.5 from noon on, the evening too
@@ -274,6 +256,20 @@ class PriceRepositoryTests {
 
     private static Price price(String model, TokenType type, ContextTier context, Instant from, String usd) {
         return new Price(0, model, type, ServiceTier.STANDARD, context, from, new BigDecimal(usd), 1000L, "a.csv");
+    }
+
+    /** A batch input price of the model's own. */
+    private static Price batchInput(String model, Instant from, String usd, String origin) {
+        return new Price(
+                0,
+                model,
+                TokenType.INPUT,
+                ServiceTier.BATCH,
+                ContextTier.STANDARD,
+                from,
+                new BigDecimal(usd),
+                null,
+                origin);
     }
 
     private static Price price(String model, TokenType type, String usd, String origin) {

@@ -210,23 +210,7 @@ class UsageNormalizerTests {
     @Test
     void listsAnErrorRowOfAModelWithoutAPriceWithoutPromisingALaterPriceBillsIt() {
         // given an error row of a provider the catalog has no prices for
-        UsageRow row = new UsageRow(
-                7,
-                42,
-                "raw line",
-                "req-1",
-                NOON,
-                "alice",
-                "mistral",
-                "mistral-large",
-                100,
-                0,
-                0,
-                0,
-                10,
-                0,
-                ServiceTier.STANDARD,
-                true);
+        UsageRow row = errorRow("mistral", "mistral-large");
 
         // when
         UsageNormalizer.Result result = normalizer.normalize(row);
@@ -329,23 +313,7 @@ class UsageNormalizerTests {
     @Test
     void keepsErrorRowsAsLinesThatAreNotBillable() {
         // given a row with status error
-        UsageRow row = new UsageRow(
-                7,
-                42,
-                "raw line",
-                "req-1",
-                NOON,
-                "alice",
-                "openai",
-                "gpt-4o-mini",
-                100,
-                0,
-                0,
-                0,
-                10,
-                0,
-                ServiceTier.STANDARD,
-                true);
+        UsageRow row = errorRow("openai", "gpt-4o-mini");
 
         // when
         UsageNormalizer.Result result = normalizer.normalize(row);
@@ -429,6 +397,27 @@ class UsageNormalizerTests {
                 reasoning,
                 ServiceTier.STANDARD,
                 false);
+    }
+
+    /** Alice's error row of 100 input and 10 output tokens at noon. */
+    private static UsageRow errorRow(String provider, String model) {
+        return new UsageRow(
+                7,
+                42,
+                "raw line",
+                "req-1",
+                NOON,
+                "alice",
+                provider,
+                model,
+                100,
+                0,
+                0,
+                0,
+                10,
+                0,
+                ServiceTier.STANDARD,
+                true);
     }
 
     private static UsageRow row(String provider, String model, Instant at, ServiceTier tier) {

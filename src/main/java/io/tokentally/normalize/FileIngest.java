@@ -11,14 +11,12 @@ import io.tokentally.ingest.RejectCode;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormat;
 import io.tokentally.ingest.UsageRowParser;
-import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +32,7 @@ import java.util.function.Consumer;
  * and request id and a timestamp on the same UTC day or within {@code dedupDays} before or after it
  * ({@code tokentally.ingest.dedup-days}, by default one day). The first copy is the one
  * counted; a duplicate whose numbers differ from it (see {@link RequestFingerprint}) is also kept as a
- * {@link DuplicateConflictRepository conflict} for a person to look at. A changed file's bad rows that the
+ * {@link DuplicateConflictRepository conflict} for a person to look at ({@link FileDuplicates}). A changed file's bad rows that the
  * version it changed from had count as duplicates too ({@link EarlierRejects}). The rows of an aggregated
  * export are buckets instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
  */
@@ -49,14 +47,10 @@ final class FileIngest implements FileIngestion {
     private final RejectRepository rejects;
     private final EarlierRejects earlierRejects;
     private final DuplicateConflictRepository conflicts;
+    private final FileDuplicates duplicateKeys;
     private final int batchSize;
-    private final int dedupDays;
-    private final long keysSeenThrough;
     private final RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
-    private final Map<LocalDate, RequestKeySet> storedKeys = new HashMap<>();
-    private final Map<LocalDate, RequestKeySet> acceptedKeys = new HashMap<>();
     private final List<Reject> pendingRejects = new ArrayList<>();
-    private final List<DuplicateConflictRepository.Conflict> pendingConflicts = new ArrayList<>();
     private final UsageTotals totals = new UsageTotals();
     private final Set<Instant> hours = new HashSet<>();
     private long read;
@@ -91,9 +85,8 @@ final class FileIngest implements FileIngestion {
         this.rejects = rejects;
         this.earlierRejects = rejects.earlierRejects(file.changedFromFileId());
         this.conflicts = conflicts;
+        this.duplicateKeys = new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
         this.batchSize = batchSize;
-        this.dedupDays = dedupDays;
-        this.keysSeenThrough = store.latestKeyBlock();
     }
 
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
@@ -107,7 +100,7 @@ final class FileIngest implements FileIngestion {
             }
         }
         flushRejects();
-        flushConflicts();
+        duplicateKeys.flushConflicts();
     }
 
     /**
@@ -116,16 +109,7 @@ final class FileIngest implements FileIngestion {
      */
     @Override
     public void settleConcurrentDuplicates() throws IOException {
-        Map<LocalDate, RequestKeySet> takenByOthers = new HashMap<>();
-        for (Map.Entry<LocalDate, RequestKeySet> day : acceptedKeys.entrySet()) {
-            RequestKeySet common = new RequestKeySet();
-            for (int offset = -dedupDays; offset <= dedupDays; offset++) {
-                store.collectCommonKeys(day.getKey().plusDays(offset), keysSeenThrough, day.getValue(), common);
-            }
-            if (common.size() > 0) {
-                takenByOthers.put(day.getKey(), common);
-            }
-        }
+        Map<LocalDate, RequestKeySet> takenByOthers = duplicateKeys.takenByOthers();
         if (!takenByOthers.isEmpty()) {
             takeBack(takenByOthers);
         }
@@ -142,13 +126,13 @@ final class FileIngest implements FileIngestion {
                     snapshotStore,
                     totals,
                     hours,
-                    (line, high, low) -> stored(dayOf(line)).contains(high, low),
+                    (line, high, low) -> duplicateKeys.storedOn(dayOf(line), high, low),
                     line -> countAsDuplicate(line, line.lineNo(), heldBuckets.remove(line.lineNo()), heldRepeats));
             replaced = settled.replaced();
             rejects.deleteLines(file.fileId(), heldRepeats);
         }
         store.insertTotals(file.fileId(), run, totals, batchSize);
-        store.insertKeys(file.fileId(), acceptedKeys);
+        duplicateKeys.storeAccepted();
         store.recordHours(run, hours);
     }
 
@@ -176,10 +160,10 @@ final class FileIngest implements FileIngestion {
             return;
         }
         long fingerprint = RequestFingerprint.of(line);
-        OptionalLong earlier = earlierCopy(day, hasher.high(), hasher.low());
+        OptionalLong earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());
         if (earlier.isPresent()) {
             duplicates++;
-            noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
+            duplicateKeys.noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
             return;
         }
         TokenType past = totals.addWithinLimit(line);
@@ -188,7 +172,7 @@ final class FileIngest implements FileIngestion {
             reject(totalTooLarge(record, line, past));
             return;
         }
-        acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(hasher.high(), hasher.low(), fingerprint);
+        duplicateKeys.accept(day, hasher.high(), hasher.low(), fingerprint);
         hours.add(line.hourStart());
         if (result.held() != null) {
             rejected++;
@@ -276,21 +260,19 @@ final class FileIngest implements FileIngestion {
                 long high = hasher.high();
                 long low = hasher.low();
                 LocalDate day = dayOf(line);
-                OptionalLong earlier = committedCopy(takenByOthers, day, high, low);
+                OptionalLong earlier = duplicateKeys.committedCopy(takenByOthers, day, high, low);
                 if (earlier.isEmpty()) {
                     continue;
                 }
                 comparedAgain.add(record.lineNo());
-                if (conflicts(earlier.getAsLong(), line, RequestFingerprint.of(line))) {
+                if (duplicateKeys.conflicts(earlier.getAsLong(), line, RequestFingerprint.of(line))) {
                     conflictsWithOthers.add(
                             new DuplicateConflictRepository.Conflict(record.lineNo(), line.requestId()));
                 }
                 // a copy this file counted is the first of its request on its UTC day (a later one that day, or
                 // one within the window of a counted copy, was its repeat); two counted copies are days apart.
                 // The sets only tell that first copy from the rest: their fingerprints are never read
-                RequestKeySet counted = acceptedKeys.get(day);
-                if (counted != null
-                        && counted.fingerprintOf(high, low).isPresent()
+                if (duplicateKeys.countedOn(day, high, low)
                         && takenBack
                                 .computeIfAbsent(day, d -> new RequestKeySet())
                                 .add(high, low, RequestKeySet.UNKNOWN)) {
@@ -305,73 +287,6 @@ final class FileIngest implements FileIngestion {
     }
 
     /**
-     * The fingerprint of another file's copy of a request this file gives back, looked up on the row's UTC day
-     * and the {@code dedupDays} either side (a later copy in this file may be stamped across midnight from the
-     * first).
-     */
-    private OptionalLong committedCopy(
-            Map<LocalDate, RequestKeySet> takenByOthers, LocalDate day, long high, long low) {
-        for (int offset = -dedupDays; offset <= dedupDays; offset++) {
-            RequestKeySet committed = takenByOthers.get(day.plusDays(offset));
-            OptionalLong copy = committed == null ? OptionalLong.empty() : committed.fingerprintOf(high, low);
-            if (copy.isPresent()) {
-                return copy;
-            }
-        }
-        return OptionalLong.empty();
-    }
-
-    /** Whether a copy differs from the first copy of its request, when that copy's fingerprint is known. */
-    private static boolean conflicts(long earlier, long fingerprint) {
-        return earlier != RequestKeySet.UNKNOWN && earlier != fingerprint;
-    }
-
-    /**
-     * Whether a duplicate counted other numbers than its first copy. A first copy read while its model had no
-     * price was stored under the row's own id (or its model's, if known but not yet priced then) and the
-     * stated or standard tier; a retry read since the price normalizes to the priced id and may derive the
-     * long tier, yet it is the same request.
-     */
-    private boolean conflicts(long earlier, UsageLine line, long fingerprint) {
-        if (!conflicts(earlier, fingerprint)) {
-            return false;
-        }
-        if (line.held()) {
-            return true;
-        }
-        for (String heldModel : normalizer.heldModels(line)) {
-            for (ContextTier tier : EnumSet.of(line.contextTier(), ContextTier.STANDARD)) {
-                if (earlier == RequestFingerprint.of(line, heldModel, tier)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /** Keeps a duplicate as a conflict when its first copy counted other numbers. */
-    private void noteConflict(long earlier, UsageLine line, long fingerprint, long lineNo) {
-        if (conflicts(earlier, line, fingerprint)) {
-            pendingConflicts.add(new DuplicateConflictRepository.Conflict(lineNo, line.requestId()));
-            if (pendingConflicts.size() >= batchSize) {
-                flushConflicts();
-            }
-        }
-    }
-
-    private void flushConflicts() {
-        if (!pendingConflicts.isEmpty()) {
-            conflicts.insertAll(file.fileId(), pendingConflicts);
-            pendingConflicts.clear();
-        }
-    }
-
-    /**
-     * Counts an accepted row: every error row ({@code status=error}) in {@code errors}, and a billable row
-     * of a customer in no customers file in {@code unattributed}, as the UNATTRIBUTED_USAGE finding counts
-     * requests; an unknown customer's error row is an error row only.
-     */
-    /**
      * Counts a row this file counted as accepted, or as held (rejected, {@code NO_PRICE}), as a duplicate
      * instead; a held row's line goes into {@code heldLines}, whose reject lines the caller deletes.
      */
@@ -385,6 +300,11 @@ final class FileIngest implements FileIngestion {
         duplicates++;
     }
 
+    /**
+     * Counts an accepted row: every error row ({@code status=error}) in {@code errors}, and a billable row
+     * of a customer in no customers file in {@code unattributed}, as the UNATTRIBUTED_USAGE finding counts
+     * requests; an unknown customer's error row is an error row only.
+     */
     private void count(UsageLine line, int sign) {
         accepted += sign;
         unattributed += line.attributed() || !line.billable() ? 0 : sign;
@@ -396,35 +316,6 @@ final class FileIngest implements FileIngestion {
         return parsed.reject() != null
                 ? new UsageNormalizer.Result(null, parsed.reject())
                 : normalizer.normalize(parsed.row());
-    }
-
-    /**
-     * The fingerprint of a committed row, or an earlier row of this file, with the key on the row's UTC day
-     * or the {@code dedupDays} before or after (by default one: a request re-reported with a timestamp across
-     * midnight is still a repeat); empty when there is none.
-     */
-    private OptionalLong earlierCopy(LocalDate day, long high, long low) {
-        for (int offset = -dedupDays; offset <= dedupDays; offset++) {
-            LocalDate adjacent = day.plusDays(offset);
-            OptionalLong stored = stored(adjacent).fingerprintOf(high, low);
-            if (stored.isPresent()) {
-                return stored;
-            }
-            RequestKeySet accepted = acceptedKeys.get(adjacent);
-            OptionalLong earlier = accepted == null ? OptionalLong.empty() : accepted.fingerprintOf(high, low);
-            if (earlier.isPresent()) {
-                return earlier;
-            }
-        }
-        return OptionalLong.empty();
-    }
-
-    private RequestKeySet stored(LocalDate day) {
-        return storedKeys.computeIfAbsent(day, d -> {
-            RequestKeySet keys = new RequestKeySet();
-            store.loadKeys(d, keys);
-            return keys;
-        });
     }
 
     private void flushRejects() {

@@ -1,0 +1,174 @@
+package io.tokentally.normalize;
+
+import io.tokentally.shared.ContextTier;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The request keys one pass over a file checks its rows against: the keys committed by any file (read a UTC day
+ * at a time, as the rows need them) and the keys this file counted so far, each with the fingerprint of the
+ * copy that counted. A row is a repeat when either holds its key on the row's UTC day or within {@code
+ * dedupDays} before or after it; a repeat whose numbers differ from the counted copy is kept as a {@link
+ * DuplicateConflictRepository conflict}.
+ */
+final class FileDuplicates {
+
+    private final long fileId;
+    private final UsageStore store;
+    private final UsageNormalizer normalizer;
+    private final DuplicateConflictRepository conflicts;
+    private final int batchSize;
+    private final int dedupDays;
+    private final long keysSeenThrough;
+    private final Map<LocalDate, RequestKeySet> storedKeys = new HashMap<>();
+    private final Map<LocalDate, RequestKeySet> acceptedKeys = new HashMap<>();
+    private final List<DuplicateConflictRepository.Conflict> pendingConflicts = new ArrayList<>();
+
+    FileDuplicates(
+            long fileId,
+            UsageStore store,
+            UsageNormalizer normalizer,
+            DuplicateConflictRepository conflicts,
+            int batchSize,
+            int dedupDays) {
+        this.fileId = fileId;
+        this.store = store;
+        this.normalizer = normalizer;
+        this.conflicts = conflicts;
+        this.batchSize = batchSize;
+        this.dedupDays = dedupDays;
+        this.keysSeenThrough = store.latestKeyBlock();
+    }
+
+    /**
+     * The fingerprint of a committed row, or an earlier row of this file, with the key on the row's UTC day
+     * or the {@code dedupDays} before or after (by default one: a request re-reported with a timestamp across
+     * midnight is still a repeat); empty when there is none.
+     */
+    OptionalLong earlierCopy(LocalDate day, long high, long low) {
+        for (int offset = -dedupDays; offset <= dedupDays; offset++) {
+            LocalDate adjacent = day.plusDays(offset);
+            OptionalLong stored = stored(adjacent).fingerprintOf(high, low);
+            if (stored.isPresent()) {
+                return stored;
+            }
+            OptionalLong earlier = fingerprintIn(acceptedKeys, adjacent, high, low);
+            if (earlier.isPresent()) {
+                return earlier;
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Whether a committed row has the key on exactly this UTC day. */
+    boolean storedOn(LocalDate day, long high, long low) {
+        return stored(day).contains(high, low);
+    }
+
+    /** Records the key of a row this file counts, with the fingerprint of its numbers. */
+    void accept(LocalDate day, long high, long low, long fingerprint) {
+        acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(high, low, fingerprint);
+    }
+
+    /** Whether this file counted a row with the key on exactly this UTC day. */
+    boolean countedOn(LocalDate day, long high, long low) {
+        return fingerprintIn(acceptedKeys, day, high, low).isPresent();
+    }
+
+    /**
+     * The keys this file counted that a file committed since this pass began holds too (two files with the same
+     * request ids ingested at once), by the UTC day this file counted them on, with the committed copies'
+     * fingerprints. Call it under the commit lock.
+     */
+    Map<LocalDate, RequestKeySet> takenByOthers() {
+        Map<LocalDate, RequestKeySet> taken = new HashMap<>();
+        for (Map.Entry<LocalDate, RequestKeySet> day : acceptedKeys.entrySet()) {
+            RequestKeySet common = new RequestKeySet();
+            for (int offset = -dedupDays; offset <= dedupDays; offset++) {
+                store.collectCommonKeys(day.getKey().plusDays(offset), keysSeenThrough, day.getValue(), common);
+            }
+            if (common.size() > 0) {
+                taken.put(day.getKey(), common);
+            }
+        }
+        return taken;
+    }
+
+    /**
+     * The fingerprint of another file's copy of a request this file gives back, looked up on the row's UTC day
+     * and the {@code dedupDays} either side (a later copy in this file may be stamped across midnight from the
+     * first).
+     */
+    OptionalLong committedCopy(Map<LocalDate, RequestKeySet> takenByOthers, LocalDate day, long high, long low) {
+        for (int offset = -dedupDays; offset <= dedupDays; offset++) {
+            OptionalLong copy = fingerprintIn(takenByOthers, day.plusDays(offset), high, low);
+            if (copy.isPresent()) {
+                return copy;
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Stores the keys this file counted; call it under the commit lock. */
+    void storeAccepted() {
+        store.insertKeys(fileId, acceptedKeys);
+    }
+
+    /** Keeps a duplicate as a conflict when its first copy counted other numbers. */
+    void noteConflict(long earlier, UsageLine line, long fingerprint, long lineNo) {
+        if (conflicts(earlier, line, fingerprint)) {
+            pendingConflicts.add(new DuplicateConflictRepository.Conflict(lineNo, line.requestId()));
+            if (pendingConflicts.size() >= batchSize) {
+                flushConflicts();
+            }
+        }
+    }
+
+    void flushConflicts() {
+        if (!pendingConflicts.isEmpty()) {
+            conflicts.insertAll(fileId, pendingConflicts);
+            pendingConflicts.clear();
+        }
+    }
+
+    /**
+     * Whether a duplicate counted other numbers than its first copy. A first copy read while its model had no
+     * price was stored under the row's own id (or its model's, if known but not yet priced then) and the
+     * stated or standard tier; a retry read since the price normalizes to the priced id and may derive the
+     * long tier, yet it is the same request.
+     */
+    boolean conflicts(long earlier, UsageLine line, long fingerprint) {
+        if (earlier == RequestKeySet.UNKNOWN || earlier == fingerprint) {
+            return false;
+        }
+        if (line.held()) {
+            return true;
+        }
+        for (String heldModel : normalizer.heldModels(line)) {
+            for (ContextTier tier : EnumSet.of(line.contextTier(), ContextTier.STANDARD)) {
+                if (earlier == RequestFingerprint.of(line, heldModel, tier)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private RequestKeySet stored(LocalDate day) {
+        return storedKeys.computeIfAbsent(day, d -> {
+            RequestKeySet keys = new RequestKeySet();
+            store.loadKeys(d, keys);
+            return keys;
+        });
+    }
+
+    private static OptionalLong fingerprintIn(Map<LocalDate, RequestKeySet> keys, LocalDate day, long high, long low) {
+        RequestKeySet onDay = keys.get(day);
+        return onDay == null ? OptionalLong.empty() : onDay.fingerprintOf(high, low);
+    }
+}

@@ -1,34 +1,19 @@
 package io.tokentally.job;
 
-import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.RejectsCsv;
-import io.tokentally.ingest.RunFile;
-import io.tokentally.job.RunTotalsRepository.Total;
-import io.tokentally.rating.HeldUsage;
-import io.tokentally.rating.HeldUsageRepository;
-import io.tokentally.reconcile.Evidence;
-import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.reconcile.ReconcileProperties;
 import io.tokentally.reconcile.ReconciliationReport;
-import io.tokentally.shared.Amounts;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.UsageWindow;
 import io.tokentally.stripe.OutboxRepository;
-import io.tokentally.stripe.StripeProperties;
-import io.tokentally.stripe.UploadStepConfiguration;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -61,40 +46,31 @@ public class RunReportListener implements JobExecutionListener {
      */
     public static final String COMPLETED_WITHOUT_REPORT = "COMPLETED_WITHOUT_REPORT";
 
-    private final FileRegistry files;
+    private final RunReportJson reportJson;
     private final RejectRepository rejects;
-    private final RunTotalsRepository totals;
     private final TokentallyProperties properties;
     private final OutboxRepository outbox;
     private final FindingRepository findings;
-    private final StripeProperties stripe;
     private final ReconciliationReport reconciliation;
     private final ReconcileProperties reconcile;
-    private final HeldUsageRepository heldUsage;
     private final JobRepository jobRepository;
 
     public RunReportListener(
-            FileRegistry files,
+            RunReportJson reportJson,
             RejectRepository rejects,
-            RunTotalsRepository totals,
             TokentallyProperties properties,
             OutboxRepository outbox,
             FindingRepository findings,
-            StripeProperties stripe,
             ReconciliationReport reconciliation,
             ReconcileProperties reconcile,
-            HeldUsageRepository heldUsage,
             JobRepository jobRepository) {
-        this.files = files;
+        this.reportJson = reportJson;
         this.rejects = rejects;
-        this.totals = totals;
         this.properties = properties;
         this.outbox = outbox;
         this.findings = findings;
-        this.stripe = stripe;
         this.reconciliation = reconciliation;
         this.reconcile = reconcile;
-        this.heldUsage = heldUsage;
         this.jobRepository = jobRepository;
     }
 
@@ -108,17 +84,17 @@ public class RunReportListener implements JobExecutionListener {
             copyEarlierStepOutputs(execution, executions);
             long run = execution.getJobInstance().getInstanceId();
             Map<String, Long> uploads = outbox.countsOfRun(run);
-            if (execution.getStatus() == BatchStatus.COMPLETED && rejectedUploads(uploads) > 0) {
+            long rejectedUploads = RunReportJson.rejectedUploads(uploads);
+            if (execution.getStatus() == BatchStatus.COMPLETED && rejectedUploads > 0) {
                 execution.setExitStatus(new ExitStatus(
-                        COMPLETED_WITH_REJECTED_UPLOADS,
-                        rejectedUploads(uploads) + " outbox rows were rejected by Stripe"));
+                        COMPLETED_WITH_REJECTED_UPLOADS, rejectedUploads + " outbox rows were rejected by Stripe"));
             } else if (execution.getStatus() == BatchStatus.COMPLETED) {
                 flagFindings(execution, run);
             }
             RejectsCsv.write(folder.resolve("rejects.csv"), rejects.rejectsOfRun(run));
             reconciliation.write(folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)));
-            Map<String, Object> report =
-                    report(execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads, folder, executions);
+            Map<String, Object> report = reportJson.of(
+                    execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads, folder, executions);
             // report.json comes last, whole: its presence tells API clients the run's files are all written
             RunFolders.writeWhole(folder.resolve("report.json"), JSON.writeValueAsBytes(report));
             log.info("Run report written to {}", folder.toAbsolutePath());
@@ -169,203 +145,5 @@ public class RunReportListener implements JobExecutionListener {
                     failing + " open finding(s) at or above " + reconcile.failOn()
                             + " (tokentally.reconcile.fail-on)"));
         }
-    }
-
-    /** @param executions every execution of the run, this one included */
-    Map<String, Object> report(
-            JobExecution execution,
-            long run,
-            UsageWindow window,
-            Map<String, Long> uploads,
-            Path folder,
-            List<JobExecution> executions) {
-        List<RunFile> runFiles = files.filesOfRun(run);
-        RunTotalsRepository.RunTotals rated = totals.totals(run, window);
-        List<Total> billed = rated.billed();
-        List<Total> unattributed = rated.unattributed();
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("job", JOB_NAME);
-        report.put("executionId", execution.getId());
-        report.put("status", execution.getStatus().name());
-        report.put("exitCode", execution.getExitStatus().getExitCode());
-        Map<String, Object> windowJson = new LinkedHashMap<>();
-        windowJson.put("from", window.from().toString());
-        windowJson.put("to", window.to().toString());
-        report.put("window", windowJson);
-        List<Map<String, Object>> snapshotChanges = totals.snapshotChanges(run);
-        Map<String, Object> counts = counts(runFiles, run, window, rated.aggregatesChanged());
-        counts.put("snapshot_buckets_replaced", snapshotChanges.size());
-        report.put("counts", counts);
-        report.put("totals", billed.stream().map(Total::toJson).toList());
-        report.put("unattributed", unattributed.stream().map(Total::toJson).toList());
-        report.put(
-                "held",
-                heldUsage.heldBy(run).stream().map(RunReportListener::heldJson).toList());
-        report.put("top_customers", topCustomers(billed));
-        report.put("files", runFiles.stream().map(RunReportListener::fileJson).toList());
-        report.put("snapshot_changes", snapshotChanges);
-        boolean uploaded = executions.stream()
-                .anyMatch(earlier ->
-                        EarlierStepOutputs.completed(earlier, UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP));
-        report.put("stripe", stripe(run, uploads, folder, uploaded));
-        report.put(
-                "findings",
-                findings.ofRun(run).stream().map(RunReportListener::findingJson).toList());
-        if (!execution.getAllFailureExceptions().isEmpty()) {
-            report.put(
-                    "failures",
-                    execution.getAllFailureExceptions().stream()
-                            .map(Throwable::getMessage)
-                            .toList());
-        }
-        return report;
-    }
-
-    private Map<String, Object> counts(List<RunFile> runFiles, long run, UsageWindow window, long aggregatesChanged) {
-        long read = 0, accepted = 0, rejected = 0, duplicates = 0, unattributed = 0, errors = 0;
-        Map<String, Long> byOutcome = new TreeMap<>();
-        for (RunFile file : runFiles) {
-            byOutcome.merge(file.outcome().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
-            if (file.outcome() == io.tokentally.ingest.RunFileOutcome.ALREADY_INGESTED) {
-                continue;
-            }
-            byOutcome.merge("status_" + file.status().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
-            read += file.rowsRead();
-            accepted += file.rowsAccepted();
-            rejected += file.rowsRejected();
-            duplicates += file.rowsDuplicate();
-            // as the UNATTRIBUTED_USAGE findings count them: a cost source's rows are never billed
-            unattributed += file.role().bills() ? file.rowsUnattributed() : 0;
-            errors += file.rowsError();
-        }
-        Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("read", read);
-        counts.put("accepted", accepted);
-        counts.put("rejected", rejected);
-        counts.put("duplicates", duplicates);
-        counts.put("unattributed", unattributed);
-        counts.put("error_rows", errors);
-        counts.put("rejected_by_reason", rejects.reasonCountsOfRun(run));
-        counts.put("files", byOutcome);
-        RunTotalsRepository.RatedHourCounts hours = totals.ratedHours(run, window);
-        counts.put("rated_hours", hours.rated());
-        counts.put("hours_outside_window", hours.outsideWindow());
-        counts.put("aggregates_changed", aggregatesChanged);
-        return counts;
-    }
-
-    private static List<Map<String, Object>> topCustomers(List<Total> billed) {
-        Map<String, BigDecimal[]> byCustomer = new TreeMap<>();
-        for (Total total : billed) {
-            BigDecimal[] sums = byCustomer.computeIfAbsent(
-                    total.customerId(), id -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-            sums[0] = sums[0].add(total.costUsd());
-            sums[1] = sums[1].add(total.billedUsd());
-        }
-        List<Map.Entry<String, BigDecimal[]>> entries = new ArrayList<>(byCustomer.entrySet());
-        entries.sort(Comparator.comparing((Map.Entry<String, BigDecimal[]> e) -> e.getValue()[1])
-                .reversed());
-        return entries.stream()
-                .limit(10)
-                .map(e -> {
-                    Map<String, Object> json = new LinkedHashMap<>();
-                    json.put("customer_id", e.getKey());
-                    json.put("cost_usd", Amounts.toText(e.getValue()[0]));
-                    json.put("billed_usd", Amounts.toText(e.getValue()[1]));
-                    return json;
-                })
-                .toList();
-    }
-
-    private static Map<String, Object> fileJson(RunFile file) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("source", file.source());
-        json.put("path", file.path());
-        json.put("outcome", file.outcome().name());
-        json.put("format", file.format());
-        json.put("status", file.status().name());
-        if (file.detail() != null) {
-            json.put("detail", file.detail());
-        }
-        json.put("read", file.rowsRead());
-        json.put("accepted", file.rowsAccepted());
-        json.put("rejected", file.rowsRejected());
-        json.put("duplicates", file.rowsDuplicate());
-        json.put("unattributed", file.rowsUnattributed());
-        json.put("error_rows", file.rowsError());
-        return json;
-    }
-
-    /** A dry run names its requests file only when the upload step wrote it: a run that stopped before has none. */
-    private Map<String, Object> stripe(long run, Map<String, Long> uploads, Path folder, boolean uploaded) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("dry_run", stripe.dryRun());
-        json.put("upload_step_completed", uploaded);
-        json.put("meter_events_sent", uploads.getOrDefault("METER_EVENT:DELIVERED", 0L));
-        json.put("meter_events_already_sent", uploads.getOrDefault("METER_EVENT:ALREADY_DELIVERED", 0L));
-        json.put(
-                "credit_grants_sent",
-                uploads.getOrDefault("CREDIT_GRANT:DELIVERED", 0L)
-                        + uploads.getOrDefault("CREDIT_GRANT:ALREADY_DELIVERED", 0L));
-        json.put(
-                "invoice_items_sent",
-                uploads.getOrDefault("INVOICE_ITEM:DELIVERED", 0L)
-                        + uploads.getOrDefault("INVOICE_ITEM:ALREADY_DELIVERED", 0L));
-        json.put("failed", rejectedUploads(uploads));
-        json.put(
-                "uncertain",
-                uploads.getOrDefault("METER_EVENT:UNCERTAIN", 0L) + uploads.getOrDefault("INVOICE_ITEM:UNCERTAIN", 0L));
-        json.put("pending", uploads.getOrDefault("PENDING", 0L));
-        if (stripe.dryRun() && Files.exists(folder.resolve(UploadStepConfiguration.DRY_RUN_FILE))) {
-            json.put("requests_file", UploadStepConfiguration.DRY_RUN_FILE);
-        }
-        json.put(
-                "late_usage_invoice_items",
-                outbox.invoiceItemsOfRun(run).stream()
-                        .map(row -> {
-                            Map<String, Object> item = new LinkedHashMap<>();
-                            item.put("customer_id", row.customerId());
-                            item.put("meter", row.meter());
-                            item.put("window_start", row.windowStart().toString());
-                            item.put("value_micros", row.valueMicros());
-                            item.put("identifier", row.identifier());
-                            item.put("state", row.state().name());
-                            return item;
-                        })
-                        .toList());
-        return json;
-    }
-
-    private static long rejectedUploads(Map<String, Long> uploads) {
-        return uploads.getOrDefault("METER_EVENT:REJECTED", 0L)
-                + uploads.getOrDefault("INVOICE_ITEM:REJECTED", 0L)
-                + uploads.getOrDefault("CREDIT_GRANT:REJECTED", 0L);
-    }
-
-    private static Map<String, Object> heldJson(HeldUsage held) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("customer_id", held.customerId());
-        json.put("provider", held.provider());
-        json.put("model", held.model());
-        json.put("token_type", held.tokenType().code());
-        json.put("service_tier", held.serviceTier().code());
-        json.put("context_tier", held.contextTier().code());
-        json.put("hour_start", held.hourStart().toString());
-        json.put("tokens", held.tokens());
-        json.put("requests", held.requests());
-        json.put("reason", held.reason());
-        return json;
-    }
-
-    private static Map<String, Object> findingJson(Finding finding) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("key", finding.key());
-        json.put("kind", finding.kind());
-        json.put("severity", finding.severity().name());
-        json.put("message", finding.message());
-        if (finding.evidence() != null) {
-            json.put("evidence", Evidence.parse(finding.evidence()));
-        }
-        return json;
     }
 }

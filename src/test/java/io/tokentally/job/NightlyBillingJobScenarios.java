@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -699,25 +700,71 @@ abstract class NightlyBillingJobScenarios {
         // given: a day billed at 2.50 per 1M input tokens of a model of this test's own (the catalog is shared)
         Path input = folder("pinned");
         write(input.resolve("gateway.csv"), "pin1,2026-07-10T10:00:00Z,alice,openai,pin-model,1000000,0,0,0,0,0,,ok");
-        Path prices = input.resolveSibling("prices.csv");
-        Files.writeString(
-                prices,
-                Files.readString(FIXTURES.resolve("job-prices.csv"))
-                        + "openai/pin-model,input,standard,standard,2.5,2025-01-01,\n"
-                        + "openai/pin-model,output,standard,standard,10,2025-01-01,\n");
-        JobExecution first = run("2026-07-10", input, prices);
-        Path backDated = input.resolveSibling("back-dated-prices.csv");
-        Files.writeString(
-                backDated, Files.readString(prices) + "openai/pin-model,input,standard,standard,2.0,2026-07-01,\n");
+        JobExecution first = run("2026-07-10", input, pinModelPrices(input, "pin-model", ""));
 
         // when: the same day again, with a price that claims to have applied since July 1
-        JobExecution rerun = run("2026-07-10", input, backDated);
+        JobExecution rerun = run("2026-07-10", input, pinModelPrices(input, "pin-model", "2026-07-01"));
 
         // then: 1M x 2.50 / 1M = 2.50 cost, x 1.3 = 3.25 billed, both times; only `prices rerate` re-rates it
         assertThat(totals(report(first))).containsEntry("alice|openai/pin-model|input", "1000000|2.5|3.25");
         assertThat(totals(report(rerun))).containsEntry("alice|openai/pin-model|input", "1000000|2.5|3.25");
         assertThat(report(rerun).get("counts").get("aggregates_changed").asLong())
                 .isZero();
+    }
+
+    @Test
+    void aPriceAddedAfterItsHoursWereBilledIsAWarningThatNamesTheHoursAndTheRerate() throws Exception {
+        // given: two days billed at 2.50 per 1M input tokens of a model of this test's own
+        Path input = folder("pinned-warning");
+        write(
+                input.resolve("gateway.csv"),
+                "pinw1,2026-07-20T10:00:00Z,alice,openai,pinw-model,1000,0,0,0,0,0,,ok",
+                "pinw2,2026-07-21T15:00:00Z,bob,openai,pinw-model,1000,0,0,0,0,0,,ok",
+                "pinw3,2026-07-21T16:00:00Z,bob,openai,pinw-model,1000,0,0,0,0,0,,ok");
+        JobExecution first = run("2026-07-21", input, pinModelPrices(input, "pinw-model", ""));
+
+        // when: a price effective from 2026-07-21 is added
+        JobExecution next =
+                run("2026-07-22", folder("pinned-warning-next"), pinModelPrices(input, "pinw-model", "2026-07-21"));
+
+        // then: the two hours of 2026-07-21 billed at 2.50 are named, not those of 2026-07-20 (the old price's)
+        assertThat(findingsOf(first)).doesNotContainKey("PRICE_ADDED_AFTER_BILLING");
+        assertThat(findingsOf(next))
+                .containsEntry(
+                        "PRICE_ADDED_AFTER_BILLING",
+                        "the input price of openai/pinw-model (standard, standard) 2 per 1M from"
+                                + " 2026-07-21T00:00:00Z (back-dated-prices.csv) was added after 2 aggregate(s) of 1"
+                                + " customer(s) in the hours 2026-07-21T15:00:00Z to 2026-07-21T16:00:00Z were billed"
+                                + " at an earlier version. Billed hours keep the version that billed them, late rows in"
+                                + " them too: `tokentally prices rerate --from 2026-07-21 --to 2026-07-21 --by WHO"
+                                + " --reason WHY` shows what the new price changes, and with --apply bills the"
+                                + " difference");
+    }
+
+    /**
+     * The job's prices with 2.50 input and 10 output per 1M for {@code openai/<model>} since 2025, and, when
+     * {@code backDatedFrom} is a day, 2.0 input from that day, in a file of its own.
+     */
+    private static Path pinModelPrices(Path input, String model, String backDatedFrom) throws IOException {
+        String prices = Files.readString(FIXTURES.resolve("job-prices.csv"))
+                + "openai/" + model + ",input,standard,standard,2.5,2025-01-01,\n"
+                + "openai/" + model + ",output,standard,standard,10,2025-01-01,\n";
+        if (backDatedFrom.isEmpty()) {
+            return Files.writeString(input.resolveSibling("prices.csv"), prices);
+        }
+        return Files.writeString(
+                input.resolveSibling("back-dated-prices.csv"),
+                prices + "openai/" + model + ",input,standard,standard,2.0," + backDatedFrom + ",\n");
+    }
+
+    /** The kinds and messages of a run's findings. */
+    private Map<String, String> findingsOf(JobExecution execution) throws IOException {
+        Map<String, String> found = new HashMap<>();
+        report(execution)
+                .get("findings")
+                .forEach(finding -> found.put(
+                        finding.get("kind").asString(), finding.get("message").asString()));
+        return found;
     }
 
     @Test

@@ -1,12 +1,13 @@
-package io.tokentally.pricing;
+package io.tokentally.job;
 
+import io.tokentally.pricing.PriceRepository;
+import io.tokentally.rating.EarlierVersionBilling;
+import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Path;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.core.step.tasklet.Tasklet;
-import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,7 +21,9 @@ public class LoadPricesStepConfiguration {
 
     @Bean
     Step loadPricesStep(
-            JobRepository jobRepository, PlatformTransactionManager transactionManager, Tasklet loadPricesTasklet) {
+            JobRepository jobRepository,
+            PlatformTransactionManager transactionManager,
+            LoadPricesTasklet loadPricesTasklet) {
         return new StepBuilder(LOAD_PRICES_STEP, jobRepository)
                 .tasklet(loadPricesTasklet, transactionManager)
                 .build();
@@ -28,11 +31,12 @@ public class LoadPricesStepConfiguration {
 
     @Bean
     @StepScope
-    Tasklet loadPricesTasklet(PriceRepository prices, @Value("#{jobParameters['prices']}") String pricesFile) {
-        return (contribution, chunkContext) -> {
-            int added = prices.load(PricesFile.read(Path.of(pricesFile)));
-            contribution.incrementWriteCount(added);
-            return RepeatStatus.FINISHED;
-        };
+    LoadPricesTasklet loadPricesTasklet(
+            PriceRepository prices,
+            EarlierVersionBilling earlierVersions,
+            FindingRepository findings,
+            @Value("#{jobParameters['prices']}") String pricesFile,
+            @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
+        return new LoadPricesTasklet(prices, earlierVersions, findings, Path.of(pricesFile), run);
     }
 }

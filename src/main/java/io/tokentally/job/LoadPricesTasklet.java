@@ -1,0 +1,120 @@
+package io.tokentally.job;
+
+import io.tokentally.pricing.Price;
+import io.tokentally.pricing.PriceRepository;
+import io.tokentally.pricing.PricesFile;
+import io.tokentally.rating.EarlierVersionBilling;
+import io.tokentally.reconcile.Evidence;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * Adds the prices file's new versions to the catalog (and the versions derived from them). A new version that
+ * takes effect before hours an earlier run billed at an earlier version of its price (a back-dated price) does
+ * not reach them: billed hours keep the version that billed them until {@code prices rerate} moves them. Each
+ * such version raises a {@code PRICE_ADDED_AFTER_BILLING} warning, so the operator decides.
+ */
+class LoadPricesTasklet implements Tasklet {
+
+    static final String KIND = "PRICE_ADDED_AFTER_BILLING";
+
+    private final PriceRepository prices;
+    private final EarlierVersionBilling earlierVersions;
+    private final FindingRepository findings;
+    private final Path pricesFile;
+    private final long run;
+
+    LoadPricesTasklet(
+            PriceRepository prices,
+            EarlierVersionBilling earlierVersions,
+            FindingRepository findings,
+            Path pricesFile,
+            long run) {
+        this.prices = prices;
+        this.earlierVersions = earlierVersions;
+        this.findings = findings;
+        this.pricesFile = pricesFile;
+        this.run = run;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        List<Price> before = prices.findAll();
+        int added = prices.load(PricesFile.read(pricesFile));
+        contribution.incrementWriteCount(added);
+        if (added > 0) {
+            recordBackdated(before, prices.findAll());
+        }
+        return RepeatStatus.FINISHED;
+    }
+
+    /**
+     * Only a version whose price had an earlier version before this load can leave hours behind: without one,
+     * nothing was billed at that price before.
+     */
+    private void recordBackdated(List<Price> before, List<Price> after) {
+        Set<Long> stored = before.stream().map(Price::priceId).collect(Collectors.toSet());
+        for (Price version : after) {
+            if (stored.contains(version.priceId())
+                    || before.stream()
+                            .noneMatch(earlier -> sameSlot(earlier, version)
+                                    && earlier.effectiveFrom().isBefore(version.effectiveFrom()))) {
+                continue;
+            }
+            Instant next = after.stream()
+                    .filter(later ->
+                            sameSlot(later, version) && later.effectiveFrom().isAfter(version.effectiveFrom()))
+                    .map(Price::effectiveFrom)
+                    .min(Instant::compareTo)
+                    .orElse(null);
+            earlierVersions.of(version, next).ifPresent(billed -> findings.record(finding(version, billed), run));
+        }
+    }
+
+    static Finding finding(Price version, EarlierVersionBilling.Billed billed) {
+        LocalDate from = LocalDate.ofInstant(billed.firstHour(), ZoneOffset.UTC);
+        LocalDate to = LocalDate.ofInstant(billed.lastHour(), ZoneOffset.UTC);
+        return new Finding(
+                "price-added-after-billing:" + version.model() + ":"
+                        + version.tokenType().code() + ":"
+                        + version.serviceTier().code() + ":"
+                        + version.contextTier().code() + ":"
+                        + version.effectiveFrom(),
+                KIND,
+                Finding.Severity.WARNING,
+                "the " + version.tokenType().code() + " price of " + version.model() + " ("
+                        + version.serviceTier().code() + ", "
+                        + version.contextTier().code() + ") "
+                        + version.usdPerMillion().toPlainString() + " per 1M from " + version.effectiveFrom() + " ("
+                        + version.origin() + ") was added after " + billed.aggregates() + " aggregate(s) of "
+                        + billed.customers() + " customer(s) in the hours " + billed.firstHour() + " to "
+                        + billed.lastHour() + " were billed at an earlier version. Billed hours keep the version"
+                        + " that billed them, late rows in them too: `tokentally prices rerate --from " + from
+                        + " --to " + to + " --by WHO --reason WHY` shows what the new price changes, and with"
+                        + " --apply bills the difference",
+                new Evidence()
+                        .number("aggregates", billed.aggregates())
+                        .number("customers", billed.customers())
+                        .number("first_hour", billed.firstHour().toString())
+                        .number("last_hour", billed.lastHour().toString())
+                        .number("usd_per_million", version.usdPerMillion()));
+    }
+
+    private static boolean sameSlot(Price a, Price b) {
+        return a.model().equals(b.model())
+                && a.tokenType() == b.tokenType()
+                && a.serviceTier() == b.serviceTier()
+                && a.contextTier() == b.contextTier();
+    }
+}

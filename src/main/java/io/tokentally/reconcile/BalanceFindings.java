@@ -42,7 +42,11 @@ final class BalanceFindings {
                                     + included.name() + "' of plan " + included.planId() + " for " + included.from()
                                     + " to " + included.to() + ": " + Amounts.toText(consumed) + " of "
                                     + Amounts.toText(granted)
-                                    + (included.grantedTokens() == null ? " USD" : " tokens")));
+                                    + (included.grantedTokens() == null ? " USD" : " tokens")
+                                    + (consumed.compareTo(granted) >= 0
+                                            ? "; all of it is used, so the usage it covers is billed at the plan's"
+                                                    + " rates for the rest of the period"
+                                            : "")));
                 }
             }
         }

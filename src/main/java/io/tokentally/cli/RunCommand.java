@@ -134,7 +134,7 @@ class RunCommand implements Callable<Integer> {
             try {
                 execution = context.getBean(BillingRuns.class).run(parameters);
             } catch (ReferenceFiles.Invalid e) {
-                spec.commandLine().getErr().println("tokentally: " + e.getMessage());
+                e.faults().forEach(fault -> spec.commandLine().getErr().println("tokentally: " + fault));
                 return picocli.CommandLine.ExitCode.USAGE;
             }
             return TokentallyCommand.printRun(

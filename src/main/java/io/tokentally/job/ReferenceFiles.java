@@ -7,6 +7,7 @@ import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PricesFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -26,21 +27,40 @@ public class ReferenceFiles {
         this.plans = plans;
     }
 
-    /** @throws Invalid naming the file and the fault */
+    /**
+     * @throws Invalid naming each faulty file with its fault: the prices file's, and the plans or customers
+     *     file's (the customers file is read once the plans file is sound, as it names the plans' ids)
+     */
     public void check(BillingJobParameters parameters) {
+        List<String> faults = new ArrayList<>();
+        try {
+            checkPrices(parameters);
+        } catch (IllegalArgumentException e) {
+            faults.add(e.getMessage());
+        }
+        try {
+            PlanFiles.read(
+                    parameters.plans(), parameters.customers(), plans.findAll().keySet());
+        } catch (IllegalArgumentException e) {
+            faults.add(e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!faults.isEmpty()) {
+            throw new Invalid(faults);
+        }
+    }
+
+    private void checkPrices(BillingJobParameters parameters) {
         try {
             List<Price> filePrices = PricesFile.read(parameters.prices());
             try {
                 prices.refuseChangedVersions(filePrices);
             } catch (PriceRepository.ChangedVersion e) {
-                throw new Invalid(PricesFile.refusal(parameters.prices(), e).getMessage(), e);
+                throw PricesFile.refusal(parameters.prices(), e);
             } catch (IllegalArgumentException e) {
-                throw new Invalid(parameters.prices() + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(parameters.prices() + ": " + e.getMessage(), e);
             }
-            PlanFiles.read(
-                    parameters.plans(), parameters.customers(), plans.findAll().keySet());
-        } catch (IllegalArgumentException e) {
-            throw new Invalid(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -49,8 +69,16 @@ public class ReferenceFiles {
     /** A prices, plans or customers file the run would fail on. */
     public static final class Invalid extends RuntimeException {
 
-        Invalid(String message, Throwable cause) {
-            super(message, cause);
+        private final transient List<String> faults;
+
+        Invalid(List<String> faults) {
+            super(String.join("\n", faults));
+            this.faults = List.copyOf(faults);
+        }
+
+        /** One fault per file, each naming its file. */
+        public List<String> faults() {
+            return faults;
         }
     }
 }

@@ -352,6 +352,43 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void faultsInThePricesAndThePlansFileAreReportedTogether() throws Exception {
+        // given: a prices file with a decimal comma on its first price and a plans file with a misspelt key
+        Path prices = work.resolve("comma-prices.csv");
+        List<String> priceLines = Files.readAllLines(Path.of("sample-data/prices.csv"));
+        priceLines.set(1, priceLines.get(1).replaceFirst(",2025-", ",0,5,2025-"));
+        Files.write(prices, priceLines);
+        Path plans = work.resolve("misspelt-plans.yaml");
+        Files.writeString(
+                plans,
+                Files.readString(Path.of("sample-data/plans.yaml")).replace("markup_percent: 30", "markup_percnt: 30"));
+        setting("tokentally.data-dir", work.resolve("data-two-faults").toString());
+        setting("tokentally.runs-dir", work.resolve("runs-two-faults").toString());
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err)
+                .execute(
+                        "run",
+                        "nightly-billing",
+                        "--date",
+                        "2026-11-24",
+                        "--prices",
+                        prices.toString(),
+                        "--plans",
+                        plans.toString());
+
+        // then: one line per file, so one run shows both
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString().lines().toList())
+                .satisfiesExactly(
+                        line -> assertThat(line).startsWith("tokentally: " + prices.toAbsolutePath() + " line 2: "),
+                        line -> assertThat(line)
+                                .startsWith("tokentally: " + plans.toAbsolutePath() + " line 6: ")
+                                .contains("markup_percnt"));
+    }
+
+    @Test
     void aPricesFileGivingALoadedVersionAnotherAmountIsAUsageErrorNamingTheFile() throws Exception {
         // given: a day run with the sample prices, then a copy whose gpt-4o input price was edited in place
         setting("tokentally.data-dir", work.resolve("data-edited-prices").toString());

@@ -138,7 +138,8 @@ public final class CsvTable {
                 }
                 if (columns.strict() && record.size() != header.size()) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": the row has "
-                            + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size());
+                            + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size()
+                            + (record.size() > header.size() ? decimalCommaHint(record) : ""));
                 }
                 Map<String, String> values = new HashMap<>();
                 for (int i = 0; i < header.size() && i < record.size(); i++) {
@@ -214,5 +215,21 @@ public final class CsvTable {
                 csv.printRecord(row);
             }
         }
+    }
+
+    /**
+     * A hint when two neighbouring fields are whole numbers, as a decimal comma ({@code 0,6} for 0.6) leaves them;
+     * empty otherwise.
+     */
+    private static String decimalCommaHint(CSVRecord record) {
+        for (int i = 0; i + 1 < record.size(); i++) {
+            String whole = record.get(i).strip();
+            String fraction = record.get(i + 1).strip();
+            if (whole.matches("[0-9]+") && fraction.matches("[0-9]+")) {
+                return " (is " + whole + "," + fraction + " a number written with a decimal comma? Write " + whole + "."
+                        + fraction + ")";
+            }
+        }
+        return "";
     }
 }

@@ -115,6 +115,11 @@ class CsvTableTests {
                         bytes("customer_id,plan_id\nacme,usage\nglobex,usage,extra\n"),
                         " line 3: the row has 3 fields but the header has 2"),
                 Arguments.of(
+                        "a number written with a decimal comma",
+                        bytes("customer_id,plan_id,name\nacme,usage,0,6\n"),
+                        " line 2: the row has 4 fields but the header has 3 (is 0,6 a number written with a decimal"
+                                + " comma? Write 0.6)"),
+                Arguments.of(
                         "a field fewer than the header",
                         bytes("customer_id,plan_id,name\nacme,usage\n"),
                         " line 2: the row has 2 fields but the header has 3"),

@@ -2,6 +2,7 @@ package io.tokentally.ingest;
 
 import io.tokentally.shared.SqlDialect;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,9 @@ import org.springframework.stereotype.Repository;
 public class RejectRepository {
 
     static final int MAX_RAW_LENGTH = 100_000;
+    private static final String REJECTS_OF_RUN = "SELECT f.path, r.line_no, r.reason_code, r.message, r.raw_line"
+            + " FROM reject r JOIN ingested_file f ON f.file_id = r.file_id"
+            + " WHERE f.ingest_run = ? AND r.repeated = FALSE ORDER BY f.path, r.line_no";
 
     private final JdbcTemplate jdbc;
     private final String insert;
@@ -59,13 +63,16 @@ public class RejectRepository {
      * the repeats of an earlier version's.
      */
     public List<RejectedLine> rejectsOfRun(long run) {
-        return jdbc.query(
-                "SELECT f.path, r.line_no, r.reason_code, r.message, r.raw_line FROM reject r"
-                        + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.ingest_run = ? AND r.repeated = FALSE"
-                        + " ORDER BY f.path, r.line_no",
-                (rs, rowNum) -> new RejectedLine(
-                        rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)),
-                run);
+        return jdbc.query(REJECTS_OF_RUN, RejectRepository::rejectedLine, run);
+    }
+
+    /** The first {@code limit} of {@link #rejectsOfRun}. */
+    public List<RejectedLine> firstRejectsOfRun(long run, int limit) {
+        return jdbc.query(REJECTS_OF_RUN + " LIMIT ?", RejectRepository::rejectedLine, run, limit);
+    }
+
+    private static RejectedLine rejectedLine(ResultSet rs, int rowNum) throws SQLException {
+        return new RejectedLine(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5));
     }
 
     /** How many of the run's rejects (those in its rejects.csv) have each reason code, most frequent first. */

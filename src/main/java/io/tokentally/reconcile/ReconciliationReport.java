@@ -1,6 +1,7 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.ingest.CsvTable;
+import io.tokentally.ingest.RejectRepository;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingCycle;
@@ -44,18 +45,21 @@ public class ReconciliationReport {
     private final CustomerRepository customers;
     private final ReconciliationLineRepository reconciliationLines;
     private final ReconcileDays reconcileDays;
+    private final RejectRepository rejects;
 
     ReconciliationReport(
             MarginRepository margins,
             FindingRepository findings,
             CustomerRepository customers,
             ReconciliationLineRepository reconciliationLines,
-            ReconcileDays reconcileDays) {
+            ReconcileDays reconcileDays,
+            RejectRepository rejects) {
         this.margins = margins;
         this.findings = findings;
         this.customers = customers;
         this.reconciliationLines = reconciliationLines;
         this.reconcileDays = reconcileDays;
+        this.rejects = rejects;
     }
 
     /**
@@ -163,6 +167,8 @@ public class ReconciliationReport {
         appendLines(html, lines);
         ReconciliationTable.appendHtml(html, reconciled);
         appendFindings(html, findings.ofRun(run));
+        RejectsTable.appendHtml(
+                html, rejects.reasonCountsOfRun(run), rejects.firstRejectsOfRun(run, RejectsTable.LINES_SHOWN));
         return html.append("</body></html>\n").toString();
     }
 

@@ -1,0 +1,49 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.ingest.RejectRepository.RejectedLine;
+import java.util.List;
+import java.util.Map;
+
+/** A run's rejected rows as a section of {@code report.html}: how many per reason, and the first of them. */
+final class RejectsTable {
+
+    static final int LINES_SHOWN = 100;
+
+    private RejectsTable() {}
+
+    static void appendHtml(StringBuilder html, Map<String, Long> byReason, List<RejectedLine> first) {
+        html.append("<h2>Rejected rows of this run</h2>");
+        if (byReason.isEmpty()) {
+            html.append("<p>None.</p>");
+            return;
+        }
+        long total = byReason.values().stream().mapToLong(Long::longValue).sum();
+        html.append("<table><tr><th>reason</th><th>rows</th></tr>");
+        byReason.forEach((reason, rows) -> html.append("<tr><td>")
+                .append(ReconciliationReport.escape(reason))
+                .append("</td><td>")
+                .append(rows)
+                .append("</td></tr>"));
+        html.append("</table>");
+        if (total > first.size()) {
+            html.append("<p>The first ")
+                    .append(first.size())
+                    .append(" of ")
+                    .append(total)
+                    .append(" rows by file and line; rejects.csv has them all, with their raw lines.</p>");
+        }
+        html.append("<table><tr><th>file</th><th>line</th><th>reason</th><th>message</th></tr>");
+        for (RejectedLine line : first) {
+            html.append("<tr><td>")
+                    .append(ReconciliationReport.escape(line.file()))
+                    .append("</td><td>")
+                    .append(line.lineNo())
+                    .append("</td><td>")
+                    .append(ReconciliationReport.escape(line.reasonCode()))
+                    .append("</td><td style=\"text-align:left\">")
+                    .append(ReconciliationReport.escape(line.message()))
+                    .append("</td></tr>");
+        }
+        html.append("</table>");
+    }
+}

@@ -60,26 +60,34 @@ class LoadPricesTasklet implements Tasklet {
     }
 
     /**
-     * Only a version whose price had an earlier version before this load can leave hours behind: without one,
-     * nothing was billed at that price before.
+     * Only a model priced before this load can have billed hours a new version of it reaches (a cache or
+     * long-context price of its own replaces the input or standard-context price those hours fell back to): a model
+     * without a price had its usage held, not billed.
      */
     private void recordBackdated(List<Price> before, List<Price> after) {
         Set<Long> stored = before.stream().map(Price::priceId).collect(Collectors.toSet());
+        Set<String> pricedModels = before.stream().map(Price::model).collect(Collectors.toSet());
         for (Price version : after) {
-            if (stored.contains(version.priceId())
-                    || before.stream()
-                            .noneMatch(earlier -> sameSlot(earlier, version)
-                                    && earlier.effectiveFrom().isBefore(version.effectiveFrom()))) {
-                continue;
+            if (!stored.contains(version.priceId()) && pricedModels.contains(version.model())) {
+                earlierVersions
+                        .of(version, nextVersion(version, after))
+                        .ifPresent(billed -> findings.record(finding(version, billed), run));
             }
-            Instant next = after.stream()
-                    .filter(later ->
-                            sameSlot(later, version) && later.effectiveFrom().isAfter(version.effectiveFrom()))
-                    .map(Price::effectiveFrom)
-                    .min(Instant::compareTo)
-                    .orElse(null);
-            earlierVersions.of(version, next).ifPresent(billed -> findings.record(finding(version, billed), run));
         }
+    }
+
+    /**
+     * When the next version of the same price takes over, or null if none does. A derived version never ends a
+     * version of the price's own (the catalog takes a derived batch price only before the model's own).
+     */
+    private static Instant nextVersion(Price version, List<Price> catalog) {
+        return catalog.stream()
+                .filter(later -> sameSlot(later, version)
+                        && later.effectiveFrom().isAfter(version.effectiveFrom())
+                        && (version.derived() || !later.derived()))
+                .map(Price::effectiveFrom)
+                .min(Instant::compareTo)
+                .orElse(null);
     }
 
     static Finding finding(Price version, EarlierVersionBilling.Billed billed) {
@@ -99,8 +107,9 @@ class LoadPricesTasklet implements Tasklet {
                         + version.usdPerMillion().toPlainString() + " per 1M from " + version.effectiveFrom() + " ("
                         + version.origin() + ") was added after " + billed.aggregates() + " aggregate(s) of "
                         + billed.customers() + " customer(s) in the hours " + billed.firstHour() + " to "
-                        + billed.lastHour() + " were billed at an earlier version. Billed hours keep the version"
-                        + " that billed them, late rows in them too: `tokentally prices rerate --from " + from
+                        + billed.lastHour() + " were billed at another version. Rows already billed keep the version"
+                        + " that billed them (late rows are billed at the new price, in an aggregate of their own):"
+                        + " `tokentally prices rerate --from " + from
                         + " --to " + to + " --by WHO --reason WHY` shows what the new price changes, and with"
                         + " --apply bills the difference",
                 new Evidence()

@@ -29,6 +29,11 @@ public record Price(
         return model.substring(0, model.indexOf('/'));
     }
 
+    /** Whether the catalog derived this version from others (a batch or long-context cache price). */
+    public boolean derived() {
+        return origin.startsWith(PriceRepository.DERIVED);
+    }
+
     Key key() {
         return new Key(model, tokenType, serviceTier, contextTier, effectiveFrom);
     }

@@ -31,8 +31,9 @@ import org.springframework.transaction.annotation.Transactional;
 public class PriceRepository {
 
     private static final Logger log = LoggerFactory.getLogger(PriceRepository.class);
-    static final String DERIVED_BATCH = "derived: 50% of standard (batch)";
-    static final String DERIVED_LONG = "derived: standard x long input / standard input (long context)";
+    static final String DERIVED = "derived: ";
+    static final String DERIVED_BATCH = DERIVED + "50% of standard (batch)";
+    static final String DERIVED_LONG = DERIVED + "standard x long input / standard input (long context)";
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
 
     private final JdbcTemplate jdbc;

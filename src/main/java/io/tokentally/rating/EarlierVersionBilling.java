@@ -1,6 +1,7 @@
 package io.tokentally.rating;
 
 import io.tokentally.pricing.Price;
+import io.tokentally.shared.Hours;
 import io.tokentally.shared.SqlTime;
 import java.time.Instant;
 import java.util.Optional;
@@ -8,18 +9,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The billed hours a back-dated price version does not reach: rated aggregates of the version's model, token type
- * and tiers, in whole hours from its effective instant until the next version, that an earlier version billed.
- * They keep that version ({@link PricePins}) until {@code prices rerate} moves them.
+ * The billed hours a price version added later does not reach (a back-dated price): rated aggregates of the
+ * version's model, token type and tiers, from the hour its effective instant falls in until the next version, that
+ * another version billed (an earlier one, or the input or standard-context price a cache or long-context price fell
+ * back to). Rows already billed keep that version ({@link PricePins}) until {@code prices rerate} moves them. In the
+ * hour the version starts in, only aggregates rated before it was added count: the hour's earlier part is
+ * rightly billed at the version before it.
  */
 @Component
 public class EarlierVersionBilling {
 
     private static final String SQL = "SELECT COUNT(*) AS aggregates, COUNT(DISTINCT ra.customer_id) AS customers,"
             + " MIN(ra.hour_start) AS first_hour, MAX(ra.hour_start) AS last_hour"
-            + " FROM rated_aggregate ra JOIN price p ON p.price_id = ra.price_id"
+            + " FROM rated_aggregate ra JOIN price v ON v.price_id = ?"
             + " WHERE ra.hour_start >= ? AND ra.hour_start < ? AND ra.model = ? AND ra.token_type = ?"
-            + " AND ra.service_tier = ? AND ra.context_tier = ? AND p.effective_from < ? AND ra.tokens > 0";
+            + " AND ra.service_tier = ? AND ra.context_tier = ? AND ra.price_id <> v.price_id AND ra.tokens > 0"
+            + " AND ra.attributed = TRUE AND (ra.hour_start >= v.effective_from OR ra.rated_at < v.created_at)";
     /** Bounds the hours when the version has no next one. */
     private static final Instant NO_NEXT_VERSION = Instant.parse("9999-01-01T00:00:00Z");
 
@@ -30,7 +35,7 @@ public class EarlierVersionBilling {
     }
 
     /**
-     * What an earlier version billed in the hours {@code version} covers until {@code until} (null: no next
+     * What another version billed in the hours {@code version} covers until {@code until} (null: no next
      * version); empty if nothing.
      */
     public Optional<Billed> of(Price version, Instant until) {
@@ -41,13 +46,13 @@ public class EarlierVersionBilling {
                         rs.getLong("customers"),
                         SqlTime.read(rs, "first_hour"),
                         SqlTime.read(rs, "last_hour")),
-                SqlTime.utc(version.effectiveFrom()),
+                version.priceId(),
+                SqlTime.utc(Hours.startOf(version.effectiveFrom())),
                 SqlTime.utc(until == null ? NO_NEXT_VERSION : until),
                 version.model(),
                 version.tokenType().code(),
                 version.serviceTier().code(),
-                version.contextTier().code(),
-                SqlTime.utc(version.effectiveFrom()));
+                version.contextTier().code());
         return billed.aggregates() == 0 ? Optional.empty() : Optional.of(billed);
     }
 

@@ -26,6 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
@@ -703,7 +705,7 @@ abstract class NightlyBillingJobScenarios {
         JobExecution first = run("2026-07-10", input, pinModelPrices(input, "pin-model", ""));
 
         // when: the same day again, with a price that claims to have applied since July 1
-        JobExecution rerun = run("2026-07-10", input, pinModelPrices(input, "pin-model", "2026-07-01"));
+        JobExecution rerun = run("2026-07-10", input, pinModelPrices(input, "pin-model", "input,2026-07-01"));
 
         // then: 1M x 2.50 / 1M = 2.50 cost, x 1.3 = 3.25 billed, both times; only `prices rerate` re-rates it
         assertThat(totals(report(first))).containsEntry("alice|openai/pin-model|input", "1000000|2.5|3.25");
@@ -724,8 +726,8 @@ abstract class NightlyBillingJobScenarios {
         JobExecution first = run("2026-07-21", input, pinModelPrices(input, "pinw-model", ""));
 
         // when: a price effective from 2026-07-21 is added
-        JobExecution next =
-                run("2026-07-22", folder("pinned-warning-next"), pinModelPrices(input, "pinw-model", "2026-07-21"));
+        JobExecution next = run(
+                "2026-07-22", folder("pinned-warning-next"), pinModelPrices(input, "pinw-model", "input,2026-07-21"));
 
         // then: the two hours of 2026-07-21 billed at 2.50 are named, not those of 2026-07-20 (the old price's)
         assertThat(findingsOf(first)).doesNotContainKey("PRICE_ADDED_AFTER_BILLING");
@@ -735,26 +737,69 @@ abstract class NightlyBillingJobScenarios {
                         "the input price of openai/pinw-model (standard, standard) 2 per 1M from"
                                 + " 2026-07-21T00:00:00Z (back-dated-prices.csv) was added after 2 aggregate(s) of 1"
                                 + " customer(s) in the hours 2026-07-21T15:00:00Z to 2026-07-21T16:00:00Z were billed"
-                                + " at an earlier version. Billed hours keep the version that billed them, late rows in"
-                                + " them too: `tokentally prices rerate --from 2026-07-21 --to 2026-07-21 --by WHO"
-                                + " --reason WHY` shows what the new price changes, and with --apply bills the"
-                                + " difference");
+                                + " at another version. Rows already billed keep the version that billed them (late"
+                                + " rows are billed at the new price, in an aggregate of their own): `tokentally prices"
+                                + " rerate --from 2026-07-21 --to 2026-07-21 --by WHO --reason WHY` shows what the new"
+                                + " price changes, and with --apply bills the difference");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a change in the middle of a billed hour         | pinh-model | input,2026-07-25T10:30:00Z | 2026-07-25T10:00:00Z
+            a cache price where the input price billed it   | pinc-model | cache_read,2026-07-25      | 2026-07-25T10:00:00Z
+            """)
+    void aPriceAddedAfterBillingIsAWarningAlsoForPartOfAnHourOrAFallback(
+            String scenario, String model, String added, String hour) throws Exception {
+        // given: an hour billed at 2.50 per 1M input tokens, its cache reads too (the model has no cache price)
+        Path input = folder(model);
+        write(
+                input.resolve("gateway.csv"),
+                model + "-1,2026-07-25T10:10:00Z,alice,openai," + model + ",1000,400,0,0,0,0,,ok",
+                model + "-2,2026-07-25T10:40:00Z,alice,openai," + model + ",1000,400,0,0,0,0,,ok");
+        run("2026-07-25", input, pinModelPrices(input, model, ""));
+
+        // when
+        JobExecution next = run("2026-07-26", folder(model + "-next"), pinModelPrices(input, model, added));
+
+        // then
+        assertThat(findingsOf(next).get("PRICE_ADDED_AFTER_BILLING"))
+                .contains("in the hours " + hour + " to " + hour + " were billed at another version");
+    }
+
+    @Test
+    void aPriceChangeInTheMiddleOfAnHourLoadedBeforeTheHourIsBilledIsNoWarning() throws Exception {
+        // given: both versions of the price in the file that prices the hour, the new one from 10:30
+        Path input = folder("pinned-in-time");
+        write(
+                input.resolve("gateway.csv"),
+                "pint1,2026-07-27T10:10:00Z,alice,openai,pint-model,1000,0,0,0,0,0,,ok",
+                "pint2,2026-07-27T10:40:00Z,alice,openai,pint-model,1000,0,0,0,0,0,,ok");
+        run("2026-07-26", folder("pinned-in-time-before"), pinModelPrices(input, "pint-model", ""));
+
+        // when: the day is billed after the version from 10:30 was added, together with the day's rows
+        JobExecution day = run("2026-07-27", input, pinModelPrices(input, "pint-model", "input,2026-07-27T10:30:00Z"));
+
+        // then: 10:10 at 2.50 and 10:40 at 2.0, as they should be
+        assertThat(findingsOf(day)).doesNotContainKey("PRICE_ADDED_AFTER_BILLING");
+        assertThat(totals(report(day))).containsEntry("alice|openai/pint-model|input", "2000|0.0045|0.00585");
     }
 
     /**
      * The job's prices with 2.50 input and 10 output per 1M for {@code openai/<model>} since 2025, and, when
-     * {@code backDatedFrom} is a day, 2.0 input from that day, in a file of its own.
+     * {@code added} is {@code <token type>,<effective from>}, a price of 2.0 for that token type from then, in a file
+     * of its own.
      */
-    private static Path pinModelPrices(Path input, String model, String backDatedFrom) throws IOException {
+    private static Path pinModelPrices(Path input, String model, String added) throws IOException {
         String prices = Files.readString(FIXTURES.resolve("job-prices.csv"))
                 + "openai/" + model + ",input,standard,standard,2.5,2025-01-01,\n"
                 + "openai/" + model + ",output,standard,standard,10,2025-01-01,\n";
-        if (backDatedFrom.isEmpty()) {
+        if (added.isEmpty()) {
             return Files.writeString(input.resolveSibling("prices.csv"), prices);
         }
+        String[] typeAndFrom = added.split(",");
         return Files.writeString(
                 input.resolveSibling("back-dated-prices.csv"),
-                prices + "openai/" + model + ",input,standard,standard,2.0," + backDatedFrom + ",\n");
+                prices + "openai/" + model + "," + typeAndFrom[0] + ",standard,standard,2.0," + typeAndFrom[1] + ",\n");
     }
 
     /** The kinds and messages of a run's findings. */

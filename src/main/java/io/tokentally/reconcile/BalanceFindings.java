@@ -43,9 +43,10 @@ final class BalanceFindings {
                                     + " to " + included.to() + ": " + Amounts.toText(consumed) + " of "
                                     + Amounts.toText(granted)
                                     + (included.grantedTokens() == null ? " USD" : " tokens")
-                                    + (consumed.compareTo(granted) >= 0
-                                            ? "; all of it is used, so the usage it covers is billed at the plan's"
-                                                    + " rates for the rest of the period"
+                                    + (percent >= 100
+                                            ? "; the usage it covered is no longer covered by it for the rest of"
+                                                    + " the period: credits pay for it or it is billed, in the plan's"
+                                                    + " consumption order"
                                             : "")));
                 }
             }

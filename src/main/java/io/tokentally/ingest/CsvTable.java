@@ -139,7 +139,7 @@ public final class CsvTable {
                 if (columns.strict() && record.size() != header.size()) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": the row has "
                             + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size()
-                            + (record.size() > header.size() ? decimalCommaHint(record) : ""));
+                            + (record.size() == header.size() + 1 ? decimalCommaHint(record) : ""));
                 }
                 Map<String, String> values = new HashMap<>();
                 for (int i = 0; i < header.size() && i < record.size(); i++) {
@@ -218,18 +218,22 @@ public final class CsvTable {
     }
 
     /**
-     * A hint when two neighbouring fields are whole numbers, as a decimal comma ({@code 0,6} for 0.6) leaves them;
-     * empty otherwise.
+     * For a row with one field too many, a hint when exactly one pair of neighbouring fields are whole numbers, as a
+     * decimal comma ({@code 0,6} for 0.6) leaves them; empty otherwise, as the extra field may be anything.
      */
     private static String decimalCommaHint(CSVRecord record) {
+        String hint = "";
         for (int i = 0; i + 1 < record.size(); i++) {
             String whole = record.get(i).strip();
             String fraction = record.get(i + 1).strip();
             if (whole.matches("[0-9]+") && fraction.matches("[0-9]+")) {
-                return " (is " + whole + "," + fraction + " a number written with a decimal comma? Write " + whole + "."
+                if (!hint.isEmpty()) {
+                    return "";
+                }
+                hint = " (is " + whole + "," + fraction + " a number written with a decimal comma? Write " + whole + "."
                         + fraction + ")";
             }
         }
-        return "";
+        return hint;
     }
 }

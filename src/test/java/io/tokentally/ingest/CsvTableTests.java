@@ -134,6 +134,16 @@ class CsvTableTests {
     }
 
     @Test
+    void aRowWithAFieldTooManyAndSeveralPairsOfWholeNumbersGetsNoGuessAtADecimalComma() throws IOException {
+        // given
+        Path file = Files.write(work.resolve("customers.csv"), bytes("customer_id,plan_id,name\n1,2,3,4\n"));
+
+        // when, then
+        assertThatThrownBy(() -> CsvTable.readStrictly(file, List.of("customer_id"), List.of("plan_id", "name")))
+                .hasMessage(file + " line 2: the row has 4 fields but the header has 3");
+    }
+
+    @Test
     void aFeedReadLenientlyKeepsUnknownColumnsAndReadsAShortRowAsFarAsItGoes() throws IOException {
         // given a purchases feed, which judges its own rows, with a BOM, an extra column and a short row
         Path file = Files.write(

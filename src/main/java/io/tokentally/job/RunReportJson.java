@@ -69,15 +69,7 @@ class RunReportJson {
         RunTotalsRepository.RunTotals rated = totals.totals(run, window);
         List<Total> billed = rated.billed();
         List<Total> unattributed = rated.unattributed();
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("job", RunReportListener.JOB_NAME);
-        report.put("executionId", execution.getId());
-        report.put("status", execution.getStatus().name());
-        report.put("exitCode", execution.getExitStatus().getExitCode());
-        Map<String, Object> windowJson = new LinkedHashMap<>();
-        windowJson.put("from", window.from().toString());
-        windowJson.put("to", window.to().toString());
-        report.put("window", windowJson);
+        Map<String, Object> report = header(execution, window);
         List<Map<String, Object>> snapshotChanges = totals.snapshotChanges(run);
         Map<String, Object> counts = counts(runFiles, run, window, rated.aggregatesChanged());
         counts.put("snapshot_buckets_replaced", snapshotChanges.size());
@@ -90,10 +82,7 @@ class RunReportJson {
         report.put("top_customers", topCustomers(billed));
         report.put("files", runFiles.stream().map(RunReportJson::fileJson).toList());
         report.put("snapshot_changes", snapshotChanges);
-        boolean uploaded = executions.stream()
-                .anyMatch(earlier ->
-                        EarlierStepOutputs.completed(earlier, UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP));
-        report.put("stripe", stripe(run, uploads, folder, uploaded));
+        report.put("stripe", stripe(run, uploads, folder, uploaded(executions)));
         report.put(
                 "findings",
                 findings.ofRun(run).stream().map(RunReportJson::findingJson).toList());
@@ -104,6 +93,26 @@ class RunReportJson {
                             .map(Throwable::getMessage)
                             .toList());
         }
+        return report;
+    }
+
+    private static boolean uploaded(List<JobExecution> executions) {
+        return executions.stream()
+                .anyMatch(earlier ->
+                        EarlierStepOutputs.completed(earlier, UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP));
+    }
+
+    /** job, executionId, status, exitCode and window. */
+    private static Map<String, Object> header(JobExecution execution, UsageWindow window) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("job", RunReportListener.JOB_NAME);
+        report.put("executionId", execution.getId());
+        report.put("status", execution.getStatus().name());
+        report.put("exitCode", execution.getExitStatus().getExitCode());
+        Map<String, Object> windowJson = new LinkedHashMap<>();
+        windowJson.put("from", window.from().toString());
+        windowJson.put("to", window.to().toString());
+        report.put("window", windowJson);
         return report;
     }
 

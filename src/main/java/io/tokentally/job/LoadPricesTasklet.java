@@ -21,9 +21,10 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * Adds the prices file's new versions to the catalog (and the versions derived from them). A new version that
- * takes effect before hours an earlier run billed at an earlier version of its price (a back-dated price) does
- * not reach them: billed hours keep the version that billed them until {@code prices rerate} moves them. Each
- * such version raises a {@code PRICE_ADDED_AFTER_BILLING} warning, so the operator decides.
+ * takes effect before hours an earlier run billed at another version (a back-dated price) does not reach the rows
+ * billed then: they keep the version that billed them until {@code prices rerate} moves them ({@link
+ * EarlierVersionBilling}). Each such version raises a {@code PRICE_ADDED_AFTER_BILLING} warning, so the operator
+ * decides.
  */
 class LoadPricesTasklet implements Tasklet {
 

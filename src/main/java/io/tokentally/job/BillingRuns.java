@@ -92,6 +92,12 @@ public class BillingRuns {
                 warnOfParametersNotTaken(last, jobParameters);
                 return restart(last.getId());
             }
+            if (last != null && last.getStatus().isRunning() && RunOwnerListener.ownerIsAliveHere(last)) {
+                throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
+                        + " is still being run by process "
+                        + last.getExecutionContext().getLong(RunOwnerListener.PID)
+                        + " on this host; wait for it to end");
+            }
             if (last != null && last.getStatus().isRunning()) {
                 throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
                         + " is still marked " + last.getStatus() + "; if its process died, run"

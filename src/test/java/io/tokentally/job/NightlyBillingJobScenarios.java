@@ -531,6 +531,28 @@ abstract class NightlyBillingJobScenarios {
         assertThat(totals(report(resumed))).isEqualTo(totals(report(stuck)));
     }
 
+    @Test
+    void aRunOfADayAProcessOfThisHostIsStillRunningNamesThatProcessInsteadOfSuggestingARestart() throws Exception {
+        // given: a run of the day marked running by a process alive on this host (this one)
+        Path input = folder("still-running");
+        write(input.resolve("gateway.csv"), "sr1,2026-06-14T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
+        JobExecution running = run("2026-06-14", input);
+        running.setStatus(BatchStatus.STARTED);
+        jobRepository.update(running);
+        owner(running, RunOwnerListener.localHost(), ProcessHandle.current().pid());
+
+        // when, then
+        try {
+            assertThatThrownBy(() -> run("2026-06-14", input))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("execution " + running.getId() + " of window 2026-06-14 is still being run by process "
+                            + ProcessHandle.current().pid() + " on this host; wait for it to end");
+        } finally {
+            running.setStatus(BatchStatus.COMPLETED);
+            jobRepository.update(running);
+        }
+    }
+
     /** Records {@code host} and {@code pid} as the process that runs {@code execution}. */
     private void owner(JobExecution execution, String host, long pid) {
         execution.getExecutionContext().putString(RunOwnerListener.HOST, host);

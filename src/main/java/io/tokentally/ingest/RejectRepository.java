@@ -66,9 +66,9 @@ public class RejectRepository {
         return jdbc.query(REJECTS_OF_RUN, RejectRepository::rejectedLine, run);
     }
 
-    /** The first {@code limit} of {@link #rejectsOfRun}. */
-    public List<RejectedLine> firstRejectsOfRun(long run, int limit) {
-        return jdbc.query(REJECTS_OF_RUN + " LIMIT ?", RejectRepository::rejectedLine, run, limit);
+    /** The run's rejects ({@link #rejectsOfRun}) and how many have each reason ({@link #reasonCountsOfRun}). */
+    public RunRejects ofRun(long run) {
+        return new RunRejects(reasonCountsOfRun(run), rejectsOfRun(run));
     }
 
     private static RejectedLine rejectedLine(ResultSet rs, int rowNum) throws SQLException {
@@ -105,6 +105,9 @@ public class RejectRepository {
     static String stored(String raw) {
         return limit(raw, MAX_RAW_LENGTH);
     }
+
+    /** A run's rejected lines, in file and line order, and their count per reason code, most frequent first. */
+    public record RunRejects(Map<String, Long> byReason, List<RejectedLine> lines) {}
 
     /** A rejected line as the run folder's {@code rejects.csv} lists it. */
     public record RejectedLine(String file, long lineNo, String reasonCode, String message, String raw) {}

@@ -1,7 +1,6 @@
 package io.tokentally.job;
 
 import io.tokentally.ingest.FileRegistry;
-import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.RunFile;
 import io.tokentally.ingest.RunFileOutcome;
 import io.tokentally.job.RunTotalsRepository.Total;
@@ -33,7 +32,6 @@ import org.springframework.stereotype.Component;
 class RunReportJson {
 
     private final FileRegistry files;
-    private final RejectRepository rejects;
     private final RunTotalsRepository totals;
     private final OutboxRepository outbox;
     private final FindingRepository findings;
@@ -42,14 +40,12 @@ class RunReportJson {
 
     RunReportJson(
             FileRegistry files,
-            RejectRepository rejects,
             RunTotalsRepository totals,
             OutboxRepository outbox,
             FindingRepository findings,
             StripeProperties stripe,
             HeldUsageRepository heldUsage) {
         this.files = files;
-        this.rejects = rejects;
         this.totals = totals;
         this.outbox = outbox;
         this.findings = findings;
@@ -64,7 +60,8 @@ class RunReportJson {
             UsageWindow window,
             Map<String, Long> uploads,
             Path folder,
-            List<JobExecution> executions) {
+            List<JobExecution> executions,
+            Map<String, Long> rejectedByReason) {
         List<RunFile> runFiles = files.filesOfRun(run);
         RunTotalsRepository.RunTotals rated = totals.totals(run, window);
         List<Total> billed = rated.billed();
@@ -72,6 +69,7 @@ class RunReportJson {
         Map<String, Object> report = header(execution, window);
         List<Map<String, Object>> snapshotChanges = totals.snapshotChanges(run);
         Map<String, Object> counts = counts(runFiles, run, window, rated.aggregatesChanged());
+        counts.put("rejected_by_reason", rejectedByReason);
         counts.put("snapshot_buckets_replaced", snapshotChanges.size());
         report.put("counts", counts);
         report.put("totals", billed.stream().map(Total::toJson).toList());
@@ -140,7 +138,6 @@ class RunReportJson {
         counts.put("duplicates", duplicates);
         counts.put("unattributed", unattributed);
         counts.put("error_rows", errors);
-        counts.put("rejected_by_reason", rejects.reasonCountsOfRun(run));
         counts.put("files", byOutcome);
         RunTotalsRepository.RatedHourCounts hours = totals.ratedHours(run, window);
         counts.put("rated_hours", hours.rated());

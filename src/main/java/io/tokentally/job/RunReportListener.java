@@ -91,10 +91,18 @@ public class RunReportListener implements JobExecutionListener {
             } else if (execution.getStatus() == BatchStatus.COMPLETED) {
                 flagFindings(execution, run);
             }
-            RejectsCsv.write(folder.resolve("rejects.csv"), rejects.rejectsOfRun(run));
-            reconciliation.write(folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)));
+            RejectRepository.RunRejects rejected = rejects.ofRun(run);
+            RejectsCsv.write(folder.resolve("rejects.csv"), rejected.lines());
+            reconciliation.write(
+                    folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)), rejected);
             Map<String, Object> report = reportJson.of(
-                    execution, run, UsageWindow.ofUtcDate(LocalDate.parse(date)), uploads, folder, executions);
+                    execution,
+                    run,
+                    UsageWindow.ofUtcDate(LocalDate.parse(date)),
+                    uploads,
+                    folder,
+                    executions,
+                    rejected.byReason());
             // report.json comes last, whole: its presence tells API clients the run's files are all written
             RunFolders.writeWhole(folder.resolve("report.json"), JSON.writeValueAsBytes(report));
             log.info("Run report written to {}", folder.toAbsolutePath());

@@ -45,21 +45,18 @@ public class ReconciliationReport {
     private final CustomerRepository customers;
     private final ReconciliationLineRepository reconciliationLines;
     private final ReconcileDays reconcileDays;
-    private final RejectRepository rejects;
 
     ReconciliationReport(
             MarginRepository margins,
             FindingRepository findings,
             CustomerRepository customers,
             ReconciliationLineRepository reconciliationLines,
-            ReconcileDays reconcileDays,
-            RejectRepository rejects) {
+            ReconcileDays reconcileDays) {
         this.margins = margins;
         this.findings = findings;
         this.customers = customers;
         this.reconciliationLines = reconciliationLines;
         this.reconcileDays = reconcileDays;
-        this.rejects = rejects;
     }
 
     /**
@@ -70,7 +67,8 @@ public class ReconciliationReport {
         margins.forget(run);
     }
 
-    public void write(Path folder, long run, String title, UsageWindow window) throws IOException {
+    public void write(Path folder, long run, String title, UsageWindow window, RejectRepository.RunRejects rejected)
+            throws IOException {
         // the days and lines the run's reconcile step kept; computed here only when the step did not run
         SortedMap<LocalDate, List<MarginLine>> read = margins.stored(run);
         if (read.isEmpty()) {
@@ -126,7 +124,7 @@ public class ReconciliationReport {
                 byDay(margins.daily(window.to().minus(Duration.ofDays(CHART_DAYS)), window.to(), read));
         Files.writeString(
                 folder.resolve("report.html"),
-                html(title, window, lines, chart, reconciled, run),
+                html(title, window, lines, chart, reconciled, run, rejected),
                 StandardCharsets.UTF_8);
     }
 
@@ -136,7 +134,8 @@ public class ReconciliationReport {
             List<MarginLine> lines,
             List<MarginLine> days,
             List<ReconciliationLine> reconciled,
-            long run) {
+            long run,
+            RejectRepository.RunRejects rejected) {
         MarginLine total = sum(lines, null);
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
                 .append(escape(title))
@@ -167,8 +166,7 @@ public class ReconciliationReport {
         appendLines(html, lines);
         ReconciliationTable.appendHtml(html, reconciled);
         appendFindings(html, findings.ofRun(run));
-        RejectsTable.appendHtml(
-                html, rejects.reasonCountsOfRun(run), rejects.firstRejectsOfRun(run, RejectsTable.LINES_SHOWN));
+        RejectsTable.appendHtml(html, rejected);
         return html.append("</body></html>\n").toString();
     }
 

@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.RejectRepository.RejectedLine;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,10 @@ final class RejectsTable {
 
     private RejectsTable() {}
 
-    static void appendHtml(StringBuilder html, Map<String, Long> byReason, List<RejectedLine> first) {
+    static void appendHtml(StringBuilder html, RejectRepository.RunRejects rejected) {
+        Map<String, Long> byReason = rejected.byReason();
+        List<RejectedLine> first =
+                rejected.lines().subList(0, Math.min(rejected.lines().size(), LINES_SHOWN));
         html.append("<h2>Rejected rows of this run</h2>");
         if (byReason.isEmpty()) {
             html.append("<p>None.</p>");

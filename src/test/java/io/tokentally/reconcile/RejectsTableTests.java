@@ -2,6 +2,7 @@ package io.tokentally.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.RejectRepository.RejectedLine;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +17,12 @@ class RejectsTableTests {
         Map<String, Long> byReason = new LinkedHashMap<>();
         byReason.put("NEGATIVE_NUMBER", 2L);
         byReason.put("MALFORMED_ROW", 1L);
-        List<RejectedLine> first = List.of(
+        List<RejectedLine> lines = List.of(
                 new RejectedLine("usage/a<b>.csv", 7, "NEGATIVE_NUMBER", "input_tokens is negative: -1", "r1,...,-1"));
         StringBuilder html = new StringBuilder();
 
         // when
-        RejectsTable.appendHtml(html, byReason, first);
+        RejectsTable.appendHtml(html, new RejectRepository.RunRejects(byReason, lines));
 
         // then
         assertThat(html.toString())
@@ -39,7 +40,7 @@ class RejectsTableTests {
         StringBuilder html = new StringBuilder();
 
         // when
-        RejectsTable.appendHtml(html, Map.of(), List.of());
+        RejectsTable.appendHtml(html, new RejectRepository.RunRejects(Map.of(), List.of()));
 
         // then
         assertThat(html.toString()).isEqualTo("<h2>Rejected rows of this run</h2><p>None.</p>");

@@ -29,7 +29,8 @@ public class ReferenceFiles {
 
     /**
      * @throws Invalid naming each faulty file with its fault: the prices file's, and the plans or customers
-     *     file's (the customers file is read once the plans file is sound, as it names the plans' ids)
+     *     file's (the customers file is read once the plans file is sound, as it names the plans' ids). A prices
+     *     file without a price is a fault only while the catalog is empty: later nights' files may add nothing.
      */
     public void check(BillingJobParameters parameters) {
         List<String> faults = new ArrayList<>();
@@ -54,6 +55,10 @@ public class ReferenceFiles {
     private void checkPrices(BillingJobParameters parameters) {
         try {
             List<Price> filePrices = PricesFile.read(parameters.prices());
+            if (filePrices.isEmpty() && prices.findAll().isEmpty()) {
+                throw new IllegalArgumentException(parameters.prices() + ": no prices, only a header, and none are"
+                        + " stored yet: every usage row would be held back unpriced");
+            }
             try {
                 prices.refuseChangedVersions(filePrices);
             } catch (PriceRepository.ChangedVersion e) {

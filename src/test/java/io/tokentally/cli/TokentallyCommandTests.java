@@ -389,6 +389,63 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void headerOnlyPricesOnAFreshDatabaseAndHeaderOnlyCustomersAreRefusedTogether() throws Exception {
+        // given: the files' headers and no rows, as an export of an empty sheet leaves them
+        Path prices = work.resolve("header-only-prices.csv");
+        Files.writeString(
+                prices, Files.readAllLines(Path.of("sample-data/prices.csv")).get(0) + "\n");
+        Path customers = work.resolve("header-only-customers.csv");
+        Files.writeString(
+                customers,
+                Files.readAllLines(Path.of("sample-data/customers.csv")).get(0) + "\n");
+        setting("tokentally.data-dir", work.resolve("data-header-only").toString());
+        setting("tokentally.runs-dir", work.resolve("runs-header-only").toString());
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err)
+                .execute(
+                        "run",
+                        "nightly-billing",
+                        "--date",
+                        "2026-11-24",
+                        "--prices",
+                        prices.toString(),
+                        "--customers",
+                        customers.toString());
+
+        // then: refused before the job starts, where it used to bill nothing and exit 0
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString().lines().toList())
+                .containsExactly(
+                        "tokentally: " + prices.toAbsolutePath() + ": no prices, only a header, and none are stored"
+                                + " yet: every usage row would be held back unpriced",
+                        "tokentally: " + customers.toAbsolutePath() + ": no customers, only a header: every usage"
+                                + " row would be kept unattributed and nothing billed");
+        assertThat(work.resolve("runs-header-only")).doesNotExist();
+    }
+
+    @Test
+    void aHeaderOnlyPricesFileIsTakenOnceTheCatalogHoldsPrices() throws Exception {
+        // given: a day run with the sample prices
+        setting("tokentally.data-dir", work.resolve("data-prices-stored").toString());
+        setting("tokentally.runs-dir", work.resolve("runs-prices-stored").toString());
+        assertThat(command(new StringWriter(), new StringWriter())
+                        .execute("run", "nightly-billing", "--date", "2026-11-24"))
+                .isZero();
+        Path prices = work.resolve("no-new-prices.csv");
+        Files.writeString(
+                prices, Files.readAllLines(Path.of("sample-data/prices.csv")).get(0) + "\n");
+
+        // when: the next day's prices file adds nothing
+        int exit = command(new StringWriter(), new StringWriter())
+                .execute("run", "nightly-billing", "--date", "2026-11-25", "--prices", prices.toString());
+
+        // then: the stored prices price the day
+        assertThat(exit).isZero();
+    }
+
+    @Test
     void aPricesFileGivingALoadedVersionAnotherAmountIsAUsageErrorNamingTheFile() throws Exception {
         // given: a day run with the sample prices, then a copy whose gpt-4o input price was edited in place
         setting("tokentally.data-dir", work.resolve("data-edited-prices").toString());

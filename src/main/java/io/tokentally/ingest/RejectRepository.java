@@ -4,27 +4,40 @@ import io.tokentally.shared.SqlDialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The rejects table; inserting the same (file, line) twice keeps one row. */
 @Repository
 public class RejectRepository {
 
     static final int MAX_RAW_LENGTH = 100_000;
+    private static final int STREAMED_BATCH = 1_000;
     private static final String REJECTS_OF_RUN = "SELECT f.path, r.line_no, r.reason_code, r.message, r.raw_line"
             + " FROM reject r JOIN ingested_file f ON f.file_id = r.file_id"
             + " WHERE f.ingest_run = ? AND r.repeated = FALSE ORDER BY f.path, r.line_no";
 
     private final JdbcTemplate jdbc;
+    private final JdbcTemplate streaming;
+    private final TransactionTemplate readOnly;
     private final String insert;
 
-    public RejectRepository(JdbcTemplate jdbc, DataSource dataSource) {
+    public RejectRepository(JdbcTemplate jdbc, DataSource dataSource, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.streaming = new JdbcTemplate(dataSource);
+        // PostgreSQL fetches a result in batches only inside a transaction and with a fetch size
+        this.streaming.setFetchSize(STREAMED_BATCH);
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
         SqlDialect dialect = SqlDialect.of(dataSource);
         this.insert = dialect.insertIfAbsent(
                 "reject",
@@ -59,34 +72,33 @@ public class RejectRepository {
     }
 
     /**
-     * The rejects of the files a run registered, in file and line order, under their registered path or URI; not
-     * the repeats of an earlier version's.
+     * Hands each reject of the files a run registered to {@code each}, in file and line order, under their
+     * registered path or URI (not the repeats of an earlier version's), as it is read: a run of millions of bad
+     * rows is never held in memory. Returns how many have each reason and the first {@link RunRejects#KEPT}.
      */
-    public List<RejectedLine> rejectsOfRun(long run) {
-        return jdbc.query(REJECTS_OF_RUN, RejectRepository::rejectedLine, run);
-    }
-
-    /** The run's rejects ({@link #rejectsOfRun}) and how many have each reason ({@link #reasonCountsOfRun}). */
-    public RunRejects ofRun(long run) {
-        return new RunRejects(reasonCountsOfRun(run), rejectsOfRun(run));
-    }
-
-    private static RejectedLine rejectedLine(ResultSet rs, int rowNum) throws SQLException {
-        return new RejectedLine(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5));
-    }
-
-    /** How many of the run's rejects (those in its rejects.csv) have each reason code, most frequent first. */
-    public Map<String, Long> reasonCountsOfRun(long run) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        jdbc.query(
-                "SELECT r.reason_code, COUNT(*) FROM reject r JOIN ingested_file f ON f.file_id = r.file_id"
-                        + " WHERE f.ingest_run = ? AND r.repeated = FALSE GROUP BY r.reason_code"
-                        + " ORDER BY COUNT(*) DESC, r.reason_code",
+    public RunRejects ofRun(long run, Consumer<RejectedLine> each) {
+        Map<String, Long> counts = new HashMap<>();
+        List<RejectedLine> first = new ArrayList<>();
+        readOnly.executeWithoutResult(status -> streaming.query(
+                REJECTS_OF_RUN,
                 rs -> {
-                    counts.put(rs.getString(1), rs.getLong(2));
+                    RejectedLine line = rejectedLine(rs);
+                    each.accept(line);
+                    counts.merge(line.reasonCode(), 1L, Long::sum);
+                    if (first.size() < RunRejects.KEPT) {
+                        first.add(line);
+                    }
                 },
-                run);
-        return counts;
+                run));
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(count -> byReason.put(count.getKey(), count.getValue()));
+        return new RunRejects(byReason, first);
+    }
+
+    private static RejectedLine rejectedLine(ResultSet rs) throws SQLException {
+        return new RejectedLine(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5));
     }
 
     /**
@@ -106,8 +118,14 @@ public class RejectRepository {
         return limit(raw, MAX_RAW_LENGTH);
     }
 
-    /** A run's rejected lines, in file and line order, and their count per reason code, most frequent first. */
-    public record RunRejects(Map<String, Long> byReason, List<RejectedLine> lines) {}
+    /**
+     * How many of a run's rejected lines have each reason code, most frequent first, and the first {@link #KEPT} of
+     * them in file and line order (report.html's list; rejects.csv has them all).
+     */
+    public record RunRejects(Map<String, Long> byReason, List<RejectedLine> first) {
+
+        public static final int KEPT = 100;
+    }
 
     /** A rejected line as the run folder's {@code rejects.csv} lists it. */
     public record RejectedLine(String file, long lineNo, String reasonCode, String message, String raw) {}

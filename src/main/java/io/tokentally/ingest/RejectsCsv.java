@@ -1,31 +1,44 @@
 package io.tokentally.ingest;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
-/** Writes a run's rejected lines as {@code rejects.csv}: file, line, reason code, message, raw line. */
-public final class RejectsCsv {
+/** Writes a run's rejected lines as {@code rejects.csv}, one at a time: file, line, reason code, message, raw line. */
+public final class RejectsCsv implements Closeable {
 
-    private RejectsCsv() {}
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
+            .builder()
+            .setHeader("file", "line", "reason_code", "message", "raw_line")
+            .setRecordSeparator("\n")
+            .get();
 
-    public static void write(Path target, List<RejectRepository.RejectedLine> rejects) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT
-                .builder()
-                .setHeader("file", "line", "reason_code", "message", "raw_line")
-                .setRecordSeparator("\n")
-                .get();
-        try (Writer writer = Files.newBufferedWriter(target, StandardCharsets.UTF_8);
-                CSVPrinter printer = new CSVPrinter(writer, format)) {
-            for (RejectRepository.RejectedLine reject : rejects) {
-                printer.printRecord(
-                        reject.file(), reject.lineNo(), reject.reasonCode(), reject.message(), reject.raw());
-            }
+    private final CSVPrinter printer;
+
+    private RejectsCsv(CSVPrinter printer) {
+        this.printer = printer;
+    }
+
+    /** Creates (or empties) {@code target} and writes the header. */
+    public static RejectsCsv create(Path target) throws IOException {
+        return new RejectsCsv(new CSVPrinter(Files.newBufferedWriter(target, StandardCharsets.UTF_8), FORMAT));
+    }
+
+    public void print(RejectRepository.RejectedLine reject) {
+        try {
+            printer.printRecord(reject.file(), reject.lineNo(), reject.reasonCode(), reject.message(), reject.raw());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void close() throws IOException {
+        printer.close();
     }
 }

@@ -91,8 +91,10 @@ public class RunReportListener implements JobExecutionListener {
             } else if (execution.getStatus() == BatchStatus.COMPLETED) {
                 flagFindings(execution, run);
             }
-            RejectRepository.RunRejects rejected = rejects.ofRun(run);
-            RejectsCsv.write(folder.resolve("rejects.csv"), rejected.lines());
+            RejectRepository.RunRejects rejected;
+            try (RejectsCsv csv = RejectsCsv.create(folder.resolve("rejects.csv"))) {
+                rejected = rejects.ofRun(run, csv::print);
+            }
             reconciliation.write(
                     folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)), rejected);
             Map<String, Object> report = reportJson.of(

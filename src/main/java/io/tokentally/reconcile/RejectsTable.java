@@ -8,14 +8,11 @@ import java.util.Map;
 /** A run's rejected rows as a section of {@code report.html}: how many per reason, and the first of them. */
 final class RejectsTable {
 
-    static final int LINES_SHOWN = 100;
-
     private RejectsTable() {}
 
     static void appendHtml(StringBuilder html, RejectRepository.RunRejects rejected) {
         Map<String, Long> byReason = rejected.byReason();
-        List<RejectedLine> first =
-                rejected.lines().subList(0, Math.min(rejected.lines().size(), LINES_SHOWN));
+        List<RejectedLine> first = rejected.first();
         html.append("<h2>Rejected rows of this run</h2>");
         if (byReason.isEmpty()) {
             html.append("<p>None.</p>");

@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
@@ -52,6 +55,26 @@ public class FileScanner {
             }
         }
         return pending;
+    }
+
+    /**
+     * The files of the local folders of {@code sources} that {@code run} did not register: for a resumed run, those
+     * added since it registered its files. A folder gone since is skipped (its files were registered, or never there).
+     */
+    public List<Path> notRegisteredBy(long run, List<InputSource> sources) throws IOException {
+        Set<String> registered =
+                registry.filesOfRun(run).stream().map(RunFile::path).collect(Collectors.toSet());
+        List<Path> added = new ArrayList<>();
+        for (InputSource source : sources) {
+            if (Files.isDirectory(source.root())) {
+                for (Path file : filesUnder(source.root())) {
+                    if (!registered.contains(absolute(file))) {
+                        added.add(file);
+                    }
+                }
+            }
+        }
+        return added;
     }
 
     private static List<Path> filesUnder(Path root) throws IOException {

@@ -63,11 +63,7 @@ public class RegisterFilesStepConfiguration {
             List<S3Source> objectSources = specs.stream()
                     .flatMap(spec -> S3Source.parse(spec).stream())
                     .toList();
-            List<InputSource> folders = specs.stream()
-                    .filter(spec -> S3Source.parse(spec).isEmpty()
-                            && ProviderApiSource.parse(spec).isEmpty())
-                    .map(InputSource::parse)
-                    .toList();
+            List<InputSource> folders = localFolders(input);
             int pending = scanner.scan(run, folders) + s3.stage(run, objectSources);
             Path pulled =
                     RunFolders.of(runsDir, "nightly-billing", date, executionId).resolve(PULLED_FOLDER);
@@ -81,6 +77,15 @@ public class RegisterFilesStepConfiguration {
             apiSources.forEach(source -> registry.assignRole(run, source.name(), source.role()));
             return RepeatStatus.FINISHED;
         };
+    }
+
+    /** The local folders of an {@code input} job parameter: its sources that are neither S3 prefixes nor APIs. */
+    public static List<InputSource> localFolders(String input) {
+        return specs(input).stream()
+                .filter(spec -> S3Source.parse(spec).isEmpty()
+                        && ProviderApiSource.parse(spec).isEmpty())
+                .map(InputSource::parse)
+                .toList();
     }
 
     private static List<String> specs(String input) {

@@ -53,7 +53,8 @@ public class NightlyBillingJobConfiguration {
             RunOwnerListener runOwnerListener,
             S3MarkListener s3MarkListener,
             JobMetricsListener jobMetricsListener,
-            RunProgressListener runProgressListener) {
+            RunProgressListener runProgressListener,
+            ResumedRunFilesListener resumedRunFilesListener) {
         return new JobBuilder(NIGHTLY_BILLING_JOB, jobRepository)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {
@@ -69,6 +70,7 @@ public class NightlyBillingJobConfiguration {
                 .listener(s3MarkListener)
                 .listener(jobMetricsListener)
                 .listener(runProgressListener)
+                .listener(resumedRunFilesListener)
                 .start(loadPricesStep)
                 .next(loadCustomersStep)
                 .next(loadPurchasesStep)

@@ -417,6 +417,39 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aResumedRunNamesTheFilesAddedToItsFolderSinceItStartedAndTheNextRunReadsThem() throws Exception {
+        // given: a run that failed in ingest, and a file dropped into its folder before it is resumed
+        Path input = folder("resumed");
+        write(input.resolve("gateway.csv"), rows("resumed", LocalDate.of(2026, 10, 13), 200, 3));
+        JobExecution failed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            failed = run("2026-10-13", input);
+        }
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        Path late = input.resolve("late.csv");
+        write(late, rows("resumed-late", LocalDate.of(2026, 10, 13), 50, 4));
+
+        // when
+        JobExecution resumed = run("2026-10-13", input);
+
+        // then: it reads the files it started with and says which it leaves to the next run
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobInstance().getInstanceId())
+                .isEqualTo(failed.getJobInstance().getInstanceId());
+        assertThat(report(resumed).get("counts").get("read").asLong()).isEqualTo(200);
+        assertThat(report(resumed).get("findings"))
+                .filteredOn(finding -> finding.get("kind").asString().equals("FILES_NOT_READ_BY_RESUMED_RUN"))
+                .extracting(finding -> finding.get("message").asString())
+                .containsExactly("1 file(s) were added to the input folders after this run registered its files,"
+                        + " and this resumed run does not read them: " + late.toAbsolutePath()
+                        + ". The next run of 2026-10-13 with these input folders reads them");
+        JobExecution next = run("2026-10-13", input);
+        assertThat(report(next).get("counts").get("read").asLong()).isEqualTo(50);
+        assertThat(report(next).get("findings"))
+                .noneMatch(finding -> finding.get("kind").asString().equals("FILES_NOT_READ_BY_RESUMED_RUN"));
+    }
+
+    @Test
     void aGzippedLogCutOffIsNotReadAndTheCompleteUploadIsReadByTheNextRun() throws Exception {
         // given: a gzipped log cut off in the middle, as an interrupted upload leaves it, beside a whole log
         Path input = folder("cut-off");

@@ -9,8 +9,10 @@ import java.util.Locale;
 /**
  * One finding per file a run registered but could not read (no format recognized its content, or the file
  * as a whole was refused, a header without a required column say): any usage in it is neither billed nor
- * rejected row by row, so it is flagged for someone to convert or remove. Keyed by the registered content,
- * so the file left in place is one finding, not one a night.
+ * rejected row by row, so it is flagged for someone to convert or remove. A file a reader claimed and refused
+ * (a usage file cut off, or without a required column) is an error, which fails the run's exit code by default:
+ * it holds usage that is not billed. A file no reader claimed (notes beside the logs) is a warning. Keyed by the
+ * registered content, so the file left in place is one finding, not one a night.
  */
 public final class UnreadFileFindings {
 
@@ -28,7 +30,7 @@ public final class UnreadFileFindings {
         return new Finding(
                 "unread-file:" + file.fileId(),
                 "UNREAD_FILE",
-                Finding.Severity.WARNING,
+                file.status() == FileStatus.FAILED ? Finding.Severity.ERROR : Finding.Severity.WARNING,
                 file.path() + " (source " + file.source() + ") was not read, "
                         + file.status().name().toLowerCase(Locale.ROOT) + ": " + file.detail()
                         + ". Usage in it is neither billed nor rejected; convert it to a format the engine reads"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.UsageFixtures;
 import io.tokentally.rating.RatingStepConfiguration;
+import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.SqlTime;
@@ -321,6 +322,7 @@ abstract class NightlyBillingJobScenarios {
         assertThat(findings.list(null))
                 .filteredOn(finding -> finding.kind().equals("UNREAD_FILE"))
                 .singleElement()
+                .satisfies(finding -> assertThat(finding.severity()).isEqualTo(Finding.Severity.WARNING))
                 .satisfies(finding -> assertThat(finding.message())
                         .startsWith(input.resolve("notes.txt") + " (source copies) was not read, unrecognized: no"
                                 + " format reader recognizes its content (it starts with: not usage")
@@ -471,8 +473,13 @@ abstract class NightlyBillingJobScenarios {
                         + file.get("detail").asString())
                 .containsExactly("FAILED: not a valid gzip file: Unexpected end of ZLIB input stream");
         assertThat(jdbc.queryForList(
-                        "SELECT kind FROM finding WHERE message LIKE ?", String.class, "%cut-off/gateway.csv.gz%"))
-                .containsExactly("UNREAD_FILE");
+                        "SELECT kind || ' ' || severity FROM finding WHERE message LIKE ?",
+                        String.class,
+                        "%cut-off/gateway.csv.gz%"))
+                .containsExactly("UNREAD_FILE ERROR");
+        assertThat(first.getExitStatus().getExitCode())
+                .as("usage that is not billed fails the exit code, so a scheduler alerts")
+                .isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
 
         // when: the upload is completed and the day is run again
         Files.write(input.resolve("gateway.csv.gz"), complete);

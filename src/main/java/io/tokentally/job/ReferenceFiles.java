@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanFiles;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.Price;
@@ -21,16 +22,19 @@ public class ReferenceFiles {
 
     private final PriceRepository prices;
     private final PlanRepository plans;
+    private final CustomerRepository customers;
 
-    ReferenceFiles(PriceRepository prices, PlanRepository plans) {
+    ReferenceFiles(PriceRepository prices, PlanRepository plans, CustomerRepository customers) {
         this.prices = prices;
         this.plans = plans;
+        this.customers = customers;
     }
 
     /**
      * @throws Invalid naming each faulty file with its fault: the prices file's, and the plans or customers
      *     file's (the customers file is read once the plans file is sound, as it names the plans' ids). A prices
-     *     file without a price is a fault only while the catalog is empty: later nights' files may add nothing.
+     *     file without a price, or a customers file without a customer, is a fault only while none are stored:
+     *     loading either adds to what is stored, so a later night's file may add nothing.
      */
     public void check(BillingJobParameters parameters) {
         List<String> faults = new ArrayList<>();
@@ -40,8 +44,12 @@ public class ReferenceFiles {
             faults.add(e.getMessage());
         }
         try {
-            PlanFiles.read(
+            PlanFiles files = PlanFiles.read(
                     parameters.plans(), parameters.customers(), plans.findAll().keySet());
+            if (files.customers().isEmpty() && customers.customerIds().isEmpty()) {
+                throw new IllegalArgumentException(parameters.customers() + ": no customers, only a header, and none"
+                        + " are stored yet: every usage row would be kept unattributed and nothing billed");
+            }
         } catch (IllegalArgumentException e) {
             faults.add(e.getMessage());
         } catch (IOException e) {

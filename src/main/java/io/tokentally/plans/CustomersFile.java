@@ -19,8 +19,7 @@ import java.util.Set;
 /**
  * Reads the customers file: {@code customer_id, stripe_customer_id, plan_id[, name]}, optionally
  * {@code plan_effective_from} (a customer may have one row per plan change) and the billing cycle
- * {@code billing_interval, billing_anchor_day, billing_anchor_month, billing_time_zone}. A file without a customer
- * is refused: it would leave every usage row unattributed.
+ * {@code billing_interval, billing_anchor_day, billing_anchor_month, billing_time_zone}.
  */
 public final class CustomersFile {
 
@@ -50,10 +49,6 @@ public final class CustomersFile {
                         + " be billed for them");
             }
             rowsById.computeIfAbsent(id, key -> new ArrayList<>()).add(row);
-        }
-        if (rowsById.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no customers, only a header: every usage row would be kept"
-                    + " unattributed and nothing billed");
         }
         List<Customer> customers = new ArrayList<>();
         for (Map.Entry<String, List<CsvTable.Row>> entry : rowsById.entrySet()) {

@@ -420,14 +420,14 @@ class TokentallyCommandTests {
                 .containsExactly(
                         "tokentally: " + prices.toAbsolutePath() + ": no prices, only a header, and none are stored"
                                 + " yet: every usage row would be held back unpriced",
-                        "tokentally: " + customers.toAbsolutePath() + ": no customers, only a header: every usage"
-                                + " row would be kept unattributed and nothing billed");
+                        "tokentally: " + customers.toAbsolutePath() + ": no customers, only a header, and none are"
+                                + " stored yet: every usage row would be kept unattributed and nothing billed");
         assertThat(work.resolve("runs-header-only")).doesNotExist();
     }
 
     @Test
-    void aHeaderOnlyPricesFileIsTakenOnceTheCatalogHoldsPrices() throws Exception {
-        // given: a day run with the sample prices
+    void headerOnlyPricesAndCustomersFilesAreTakenOnceSomeAreStored() throws Exception {
+        // given: the sample day run, with its prices and customers stored
         setting("tokentally.data-dir", work.resolve("data-prices-stored").toString());
         setting("tokentally.runs-dir", work.resolve("runs-prices-stored").toString());
         assertThat(command(new StringWriter(), new StringWriter())
@@ -436,13 +436,45 @@ class TokentallyCommandTests {
         Path prices = work.resolve("no-new-prices.csv");
         Files.writeString(
                 prices, Files.readAllLines(Path.of("sample-data/prices.csv")).get(0) + "\n");
+        Path customers = work.resolve("no-new-customers.csv");
+        Files.writeString(
+                customers,
+                Files.readAllLines(Path.of("sample-data/customers.csv")).get(0) + "\n");
+        Path usage = Files.createDirectories(work.resolve("usage-two-days-earlier"));
+        Files.writeString(
+                usage.resolve("gateway.csv"),
+                Files.readString(Path.of("sample-data/usage/gateway-2026-11-27.csv"))
+                        .replace("2026-11-27T", "2026-11-25T")
+                        .replace("gw-", "gw25-"));
 
-        // when: the next day's prices file adds nothing
-        int exit = command(new StringWriter(), new StringWriter())
-                .execute("run", "nightly-billing", "--date", "2026-11-25", "--prices", prices.toString());
+        // when: the sample's gateway rows, two days earlier, with files that add no price and no customer
+        StringWriter second = new StringWriter();
+        int exit = command(second, new StringWriter())
+                .execute(
+                        "run",
+                        "nightly-billing",
+                        "--date",
+                        "2026-11-25",
+                        "--input",
+                        usage.toString(),
+                        "--prices",
+                        prices.toString(),
+                        "--customers",
+                        customers.toString());
 
-        // then: the stored prices price the day
+        // then: the stored prices and customers bill them, as they billed the sample's gateway rows
         assertThat(exit).isZero();
+        assertThat(summaryLine(second, "rows:")).contains("accepted 3,004").contains("unattributed 77");
+        assertThat(summaryLine(second, "billed usage:")).doesNotContain("billed $0.00");
+    }
+
+    private static String summaryLine(StringWriter out, String start) {
+        return out.toString()
+                .lines()
+                .map(String::strip)
+                .filter(line -> line.startsWith(start))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test

@@ -44,18 +44,6 @@ class CustomersFileTests {
     }
 
     @Test
-    void aFileWithOnlyAHeaderIsRefused() throws IOException {
-        // given
-        Path file = write("customer_id,stripe_customer_id,plan_id");
-
-        // when / then
-        assertThatIllegalArgumentException()
-                .isThrownBy(() -> CustomersFile.read(file, PLANS))
-                .withMessage(file + ": no customers, only a header: every usage row would be kept unattributed and"
-                        + " nothing billed");
-    }
-
-    @Test
     void customerWithoutCycleColumnsIsBilledByUtcCalendarMonth() throws IOException {
         // given
         Path file = write("customer_id,stripe_customer_id,plan_id", "acme,cus_acme,payg");

@@ -9,29 +9,36 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Makes {@code tokentally.data-dir} absolute (against the working folder) before anything reads it. The
- * embedded database's URL is built from it, and H2 refuses a path relative to the working folder unless it
- * starts with {@code ./}: {@code TOKENTALLY_DATA_DIR=data} failed at start-up where {@code ./data} worked.
+ * Makes {@code tokentally.data-dir} absolute before anything reads it: {@code ~} or {@code ~/...} from the user's
+ * home, anything else not absolute from the working folder. The embedded database's URL is built from it, and H2
+ * refuses a path relative to the working folder unless it starts with {@code ./}: {@code TOKENTALLY_DATA_DIR=data}
+ * failed at start-up where {@code ./data} worked. The S3 staging area under it is then where the database is too.
  * Runs after the configuration files are read, so whichever setting wins is the one made absolute.
  */
-public class AbsoluteDataDir implements EnvironmentPostProcessor, Ordered {
+public class AbsoluteDataDirEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
     static final String PROPERTY = "tokentally.data-dir";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         String dataDir = environment.getProperty(PROPERTY);
-        if (dataDir == null || dataDir.isBlank() || dataDir.startsWith("~")) {
+        if (dataDir == null || dataDir.isBlank()) {
             return;
         }
-        Path path = Path.of(dataDir);
-        if (!path.isAbsolute()) {
+        Path absolute = absolute(dataDir);
+        if (!absolute.toString().equals(dataDir)) {
             environment
                     .getPropertySources()
-                    .addFirst(new MapPropertySource(
-                            "absoluteDataDir",
-                            Map.of(PROPERTY, path.toAbsolutePath().normalize().toString())));
+                    .addFirst(new MapPropertySource("absoluteDataDir", Map.of(PROPERTY, absolute.toString())));
         }
+    }
+
+    static Path absolute(String dataDir) {
+        Path home = Path.of(System.getProperty("user.home"));
+        Path path = dataDir.equals("~")
+                ? home
+                : dataDir.startsWith("~/") ? home.resolve(dataDir.substring(2)) : Path.of(dataDir);
+        return path.toAbsolutePath().normalize();
     }
 
     @Override

@@ -13,8 +13,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.util.FileSystemUtils;
 
-class AbsoluteDataDirTests {
+class AbsoluteDataDirEnvironmentPostProcessorTests {
 
     @Test
     void aDataDirRelativeToTheWorkingFolderIsMadeAbsolute() {
@@ -25,9 +26,16 @@ class AbsoluteDataDirTests {
     }
 
     @Test
-    void anAbsoluteOrHomeRelativeDataDirIsLeftAsItIs() {
+    void anAbsoluteDataDirIsLeftAsItIsAndATildeIsTheUsersHome() {
+        String home = System.getProperty("user.home");
         assertThat(dataDirAfter("/var/lib/tokentally")).isEqualTo("/var/lib/tokentally");
-        assertThat(dataDirAfter("~/tokentally")).isEqualTo("~/tokentally");
+        assertThat(dataDirAfter("~/tokentally"))
+                .isEqualTo(Path.of(home, "tokentally").toString());
+        assertThat(dataDirAfter("~"))
+                .isEqualTo(Path.of(home).toAbsolutePath().normalize().toString());
+        assertThat(dataDirAfter("~data"))
+                .as("only ~ and ~/ name the home, as for H2")
+                .isEqualTo(Path.of("~data").toAbsolutePath().toString());
     }
 
     @Test
@@ -44,6 +52,8 @@ class AbsoluteDataDirTests {
             // then
             assertThat(connection.getMetaData().getURL())
                     .startsWith("jdbc:h2:file:" + Path.of(relative).toAbsolutePath() + "/tokentally");
+        } finally {
+            FileSystemUtils.deleteRecursively(Path.of(relative));
         }
     }
 
@@ -51,9 +61,10 @@ class AbsoluteDataDirTests {
         StandardEnvironment environment = new StandardEnvironment();
         environment
                 .getPropertySources()
-                .addLast(new MapPropertySource("test", Map.of(AbsoluteDataDir.PROPERTY, dataDir)));
-        new AbsoluteDataDir().postProcessEnvironment(environment, new SpringApplication());
-        return environment.getProperty(AbsoluteDataDir.PROPERTY);
+                .addLast(new MapPropertySource(
+                        "test", Map.of(AbsoluteDataDirEnvironmentPostProcessor.PROPERTY, dataDir)));
+        new AbsoluteDataDirEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
+        return environment.getProperty(AbsoluteDataDirEnvironmentPostProcessor.PROPERTY);
     }
 
     @Configuration(proxyBeanMethods = false)

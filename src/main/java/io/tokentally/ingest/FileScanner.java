@@ -58,18 +58,19 @@ public class FileScanner {
     }
 
     /**
-     * The files of the local folders of {@code sources} that {@code run} did not register: for a resumed run, those
-     * added since it registered its files. A folder gone since is skipped (its files were registered, or never there).
+     * The absolute paths of the files of the local folders of {@code sources} that {@code run} did not register: for
+     * a resumed run, those added since it registered its files. A folder gone since is skipped.
      */
-    public List<Path> notRegisteredBy(long run, List<InputSource> sources) throws IOException {
+    public List<String> notRegisteredBy(long run, List<InputSource> sources) throws IOException {
         Set<String> registered =
                 registry.filesOfRun(run).stream().map(RunFile::path).collect(Collectors.toSet());
-        List<Path> added = new ArrayList<>();
+        List<String> added = new ArrayList<>();
         for (InputSource source : sources) {
             if (Files.isDirectory(source.root())) {
                 for (Path file : filesUnder(source.root())) {
-                    if (!registered.contains(absolute(file))) {
-                        added.add(file);
+                    String path = absolute(file);
+                    if (!registered.contains(path)) {
+                        added.add(path);
                     }
                 }
             }

@@ -63,7 +63,7 @@ public class RegisterFilesStepConfiguration {
             List<S3Source> objectSources = specs.stream()
                     .flatMap(spec -> S3Source.parse(spec).stream())
                     .toList();
-            List<InputSource> folders = localFolders(input);
+            List<InputSource> folders = localFolders(specs);
             int pending = scanner.scan(run, folders) + s3.stage(run, objectSources);
             Path pulled =
                     RunFolders.of(runsDir, "nightly-billing", date, executionId).resolve(PULLED_FOLDER);
@@ -79,9 +79,9 @@ public class RegisterFilesStepConfiguration {
         };
     }
 
-    /** The local folders of an {@code input} job parameter: its sources that are neither S3 prefixes nor APIs. */
-    public static List<InputSource> localFolders(String input) {
-        return specs(input).stream()
+    /** The local folders of the input sources {@code specs}: those that are neither S3 prefixes nor APIs. */
+    public static List<InputSource> localFolders(List<String> specs) {
+        return specs.stream()
                 .filter(spec -> S3Source.parse(spec).isEmpty()
                         && ProviderApiSource.parse(spec).isEmpty())
                 .map(InputSource::parse)

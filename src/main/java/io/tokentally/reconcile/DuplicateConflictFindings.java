@@ -26,7 +26,7 @@ public final class DuplicateConflictFindings {
         List<Finding> findings = new ArrayList<>(byFile.size());
         byFile.forEach((file, lines) -> {
             List<ConflictLine> shown = lines.subList(0, Math.min(LINES_LISTED, lines.size()));
-            String more = lines.size() > LINES_LISTED ? " and " + (lines.size() - LINES_LISTED) + " more" : "";
+            String more = Listing.more(lines.size(), LINES_LISTED);
             findings.add(new Finding(
                     "conflicting-duplicates:" + file,
                     "CONFLICTING_DUPLICATE",

@@ -110,9 +110,7 @@ class UsageFindings {
 
     /** The first {@link #FILES_LISTED} paths, space separated, and how many more there are. */
     private static String listed(Collection<String> files) {
-        List<String> paths = new ArrayList<>(files);
-        return String.join(" ", paths.subList(0, Math.min(FILES_LISTED, paths.size())))
-                + (paths.size() > FILES_LISTED ? " and " + (paths.size() - FILES_LISTED) + " more" : "");
+        return Listing.firstOf(new ArrayList<>(files), FILES_LISTED, " ");
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Source specs with their roles: {@code name[:role]=folder} and {@code name[:role]=s3://bucket/prefix}. */
@@ -26,6 +27,15 @@ class SourceSpecTests {
         assertThat(InputSource.parse(":BOTH=/data/openai"))
                 .isEqualTo(new InputSource("openai", Path.of("/data/openai"), SourceRole.BOTH));
         assertThat(cost.withRoot(Path.of("/abs/openai")).role()).isEqualTo(SourceRole.COST);
+    }
+
+    @Test
+    void theLocalFoldersOfAnInputAreItsSourcesThatAreNeitherS3PrefixesNorApis() {
+        assertThat(RegisterFilesStepConfiguration.localFolders(
+                        List.of("gw=/data/gw", "bills:cost=s3://acme-exports/openai/", "api://openai")))
+                .containsExactly(new InputSource("gw", Path.of("/data/gw"), SourceRole.BILLABLE));
+        assertThat(RegisterFilesStepConfiguration.localFolders(List.of("s3://acme-exports/gw")))
+                .isEmpty();
     }
 
     @Test

@@ -444,7 +444,8 @@ abstract class NightlyBillingJobScenarios {
                 .extracting(finding -> finding.get("message").asString())
                 .containsExactly("1 file(s) were added to the input folders after this run registered its files,"
                         + " and this resumed run does not read them: " + late.toAbsolutePath()
-                        + ". The next run of 2026-10-13 with these input folders reads them");
+                        + ". The next run of 2026-10-13 with these input folders registers them (and reads those"
+                        + " whose content was not ingested before)");
         JobExecution next = run("2026-10-13", input);
         assertThat(report(next).get("counts").get("read").asLong()).isEqualTo(50);
         assertThat(report(next).get("findings"))

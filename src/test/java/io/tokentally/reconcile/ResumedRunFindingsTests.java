@@ -1,0 +1,35 @@
+package io.tokentally.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ResumedRunFindingsTests {
+
+    @Test
+    void namesTheFirstTenFilesAddedInItsMessageAndEvidenceAndCountsTheRest() {
+        // given
+        List<String> added = IntStream.rangeClosed(1, 12)
+                .mapToObj(i -> "/drop/late-" + i + ".csv")
+                .toList();
+
+        // when
+        Finding finding = ResumedRunFindings.filesNotRead(7, LocalDate.of(2026, 10, 13), added);
+
+        // then
+        assertThat(finding.key()).isEqualTo("files-not-read-by-resumed-run:7");
+        assertThat(finding.severity()).isEqualTo(Finding.Severity.WARNING);
+        assertThat(finding.message())
+                .startsWith("12 file(s) were added to the input folders after this run registered its files, and this"
+                        + " resumed run does not read them: /drop/late-1.csv, /drop/late-2.csv, ")
+                .contains("/drop/late-10.csv and 2 more. The next run of 2026-10-13")
+                .doesNotContain("late-11");
+        Map<String, Object> evidence = Evidence.parse(finding.evidence());
+        assertThat(evidence.get("numbers")).isEqualTo(Map.of("files", 12));
+        assertThat((List<?>) evidence.get("sources")).hasSize(10);
+    }
+}

@@ -9,10 +9,10 @@ import java.util.Locale;
 /**
  * One finding per file a run registered but could not read (no format recognized its content, or the file
  * as a whole was refused, a header without a required column say): any usage in it is neither billed nor
- * rejected row by row, so it is flagged for someone to convert or remove. A file a reader claimed and refused
- * (a usage file cut off, or without a required column) is an error, which fails the run's exit code by default:
- * it holds usage that is not billed. A file no reader claimed (notes beside the logs) is a warning. Keyed by the
- * registered content, so the file left in place is one finding, not one a night.
+ * rejected row by row, so it is flagged for someone to mend, convert or remove. A {@code FAILED} file (refused as a
+ * whole by a reader, a usage file without a required column say; cut off; or unreadable) is an error, which fails
+ * the run's exit code by default: it may hold usage that is not billed. An {@code UNRECOGNIZED} one (notes beside
+ * the logs) is a warning. Keyed by the registered content, so the file left in place is one finding, not one a night.
  */
 public final class UnreadFileFindings {
 
@@ -33,8 +33,11 @@ public final class UnreadFileFindings {
                 file.status() == FileStatus.FAILED ? Finding.Severity.ERROR : Finding.Severity.WARNING,
                 file.path() + " (source " + file.source() + ") was not read, "
                         + file.status().name().toLowerCase(Locale.ROOT) + ": " + file.detail()
-                        + ". Usage in it is neither billed nor rejected; convert it to a format the engine reads"
-                        + " or move it out of the input.",
+                        + ". Usage in it is neither billed nor rejected; "
+                        + (file.status() == FileStatus.FAILED
+                                ? "mend or complete it (its new content is read as a new file) or move it out of the"
+                                        + " input."
+                                : "convert it to a format the engine reads or move it out of the input."),
                 new Evidence()
                         .number("file_id", file.fileId())
                         .number("status", file.status().name())

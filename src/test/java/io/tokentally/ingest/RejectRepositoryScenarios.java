@@ -4,32 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.tokentally.ingest.RejectRepository.RejectedLine;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-/** A run's rejects as the run report reads them, on the embedded database. */
-@SpringBootTest
-class RejectRepositoryTests {
-
-    static final Path WORK = temporaryFolder();
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
-        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
-    }
+/** A run's rejects as the run report reads them; the database is the subclass's. */
+abstract class RejectRepositoryScenarios {
 
     @Autowired
     RejectRepository rejects;
@@ -39,12 +23,13 @@ class RejectRepositoryTests {
 
     @Test
     void handsOverEveryRejectInFileAndLineOrderAndKeepsOnlyTheFirstHundred() {
-        // given: 150 rejects of a run's two files (one of them a repeat of an earlier version's line)
+        // given: 2,550 rejects of a run's two files (more than one fetch of the streamed read), and a repeat of an
+        // earlier version's line
         long run = 7_000 + System.nanoTime() % 1_000_000;
         long b = file(run, "usage/b.csv");
         long a = file(run, "usage/a.csv");
         List<Reject> stored = new ArrayList<>();
-        LongStream.rangeClosed(1, 100).forEach(line -> stored.add(reject(b, line, RejectCode.NEGATIVE_NUMBER)));
+        LongStream.rangeClosed(1, 2_500).forEach(line -> stored.add(reject(b, line, RejectCode.NEGATIVE_NUMBER)));
         LongStream.rangeClosed(1, 50).forEach(line -> stored.add(reject(a, line, RejectCode.MALFORMED_ROW)));
         stored.add(reject(a, 51, RejectCode.MALFORMED_ROW).asRepeated());
         rejects.insertAll(stored);
@@ -54,12 +39,12 @@ class RejectRepositoryTests {
         RejectRepository.RunRejects ofRun = rejects.ofRun(run, handed::add);
 
         // then
-        assertThat(handed).hasSize(150);
+        assertThat(handed).hasSize(2_550);
         assertThat(handed.get(0)).isEqualTo(new RejectedLine("usage/a.csv", 1, "MALFORMED_ROW", "bad 1", "raw 1"));
         assertThat(handed.get(50)).isEqualTo(new RejectedLine("usage/b.csv", 1, "NEGATIVE_NUMBER", "bad 1", "raw 1"));
-        assertThat(handed.get(149).lineNo()).isEqualTo(100);
+        assertThat(handed.get(2_549).lineNo()).isEqualTo(2_500);
         assertThat(ofRun.first()).isEqualTo(handed.subList(0, 100));
-        assertThat(ofRun.byReason()).containsExactly(entry("NEGATIVE_NUMBER", 100L), entry("MALFORMED_ROW", 50L));
+        assertThat(ofRun.byReason()).containsExactly(entry("NEGATIVE_NUMBER", 2_500L), entry("MALFORMED_ROW", 50L));
     }
 
     private long file(long run, String path) {
@@ -75,13 +60,5 @@ class RejectRepositoryTests {
 
     private static Reject reject(long fileId, long line, RejectCode code) {
         return new Reject(fileId, line, code, "bad " + line, "raw " + line);
-    }
-
-    private static Path temporaryFolder() {
-        try {
-            return Files.createTempDirectory("tokentally-rejects-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,0 +1,30 @@
+package io.tokentally.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The reject scenarios on the embedded database. */
+@SpringBootTest
+class RejectRepositoryTests extends RejectRepositoryScenarios {
+
+    static final Path WORK = temporaryFolder();
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+    }
+
+    static Path temporaryFolder() {
+        try {
+            return Files.createTempDirectory("tokentally-rejects-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -2,7 +2,6 @@ package io.tokentally.job;
 
 import io.tokentally.ingest.RegisterFilesStepConfiguration;
 import io.tokentally.normalize.NormalizeStepConfiguration;
-import io.tokentally.plans.LoadCustomersStepConfiguration;
 import io.tokentally.rating.RatingStepConfiguration;
 import io.tokentally.reconcile.CreditsStepConfiguration;
 import io.tokentally.reconcile.ReconcileStepConfiguration;

@@ -468,6 +468,32 @@ class TokentallyCommandTests {
         assertThat(summaryLine(second, "billed usage:")).doesNotContain("billed $0.00");
     }
 
+    @Test
+    void aCustomersFileThatMovesAStoredCustomersTimeZoneRaisesAWarning() throws Exception {
+        // given: the sample day run, then its customers file with acme billed in Berlin's months
+        setting("tokentally.data-dir", work.resolve("data-cycle").toString());
+        setting("tokentally.runs-dir", work.resolve("runs-cycle").toString());
+        assertThat(command(new StringWriter(), new StringWriter())
+                        .execute("run", "nightly-billing", "--date", "2026-11-24"))
+                .isZero();
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(Path.of("sample-data/customers.csv")));
+        lines.set(0, lines.get(0) + ",billing_time_zone");
+        for (int i = 1; i < lines.size(); i++) {
+            lines.set(i, lines.get(i) + (lines.get(i).startsWith("acme,") ? ",Europe/Berlin" : ","));
+        }
+        Path customers = work.resolve("berlin-customers.csv");
+        Files.write(customers, lines);
+        StringWriter out = new StringWriter();
+
+        // when
+        int exit = command(out, new StringWriter())
+                .execute("run", "nightly-billing", "--date", "2026-11-25", "--customers", customers.toString());
+
+        // then
+        assertThat(exit).isZero();
+        assertThat(summaryLine(out, "findings:")).contains("BILLING_CYCLE_CHANGED 1");
+    }
+
     private static String summaryLine(StringWriter out, String start) {
         return out.toString()
                 .lines()

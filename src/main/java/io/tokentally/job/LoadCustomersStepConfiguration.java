@@ -1,6 +1,13 @@
-package io.tokentally.plans;
+package io.tokentally.job;
 
+import io.tokentally.plans.Customer;
+import io.tokentally.plans.CustomerRepository;
+import io.tokentally.plans.PlanFiles;
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.reconcile.BillingCycleFindings;
+import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Path;
+import java.util.Map;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -12,7 +19,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
-/** The load-customers step: reads the plans and customers files into their tables. */
+/**
+ * The load-customers step: reads the plans and customers files into their tables, and records a warning for
+ * each stored customer whose billing cycle the file changes ({@link BillingCycleFindings}).
+ */
 @Configuration(proxyBeanMethods = false)
 public class LoadCustomersStepConfiguration {
 
@@ -31,13 +41,18 @@ public class LoadCustomersStepConfiguration {
     Tasklet loadCustomersTasklet(
             PlanRepository plans,
             CustomerRepository customers,
+            FindingRepository findings,
             @Value("#{jobParameters['plans']}") String plansFile,
-            @Value("#{jobParameters['customers']}") String customersFile) {
+            @Value("#{jobParameters['customers']}") String customersFile,
+            @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
         return (contribution, chunkContext) -> {
             PlanFiles files = PlanFiles.read(
                     Path.of(plansFile), Path.of(customersFile), plans.findAll().keySet());
+            Map<String, Customer> stored = customers.findAll();
             plans.saveAll(files.plans());
             customers.saveAll(files.customers());
+            BillingCycleFindings.changed(stored, files.customers(), customersFile)
+                    .forEach(finding -> findings.record(finding, run));
             contribution.incrementWriteCount(
                     files.plans().size() + files.customers().size());
             return RepeatStatus.FINISHED;

@@ -1,0 +1,55 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.plans.Customer;
+import io.tokentally.shared.BillingCycle;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A warning for each stored customer whose billing cycle a customers file changes. A customer has one cycle, not
+ * one per date, so a change cuts all its periods anew, those already billed too when a late file or a rerate
+ * touches them; a change of time zone in the middle of a period used to move it without a word.
+ */
+public final class BillingCycleFindings {
+
+    public static final String KIND = "BILLING_CYCLE_CHANGED";
+
+    private BillingCycleFindings() {}
+
+    /** @param stored the customers before the file was loaded, by id */
+    public static List<Finding> changed(Map<String, Customer> stored, List<Customer> loaded, String file) {
+        return loaded.stream()
+                .filter(customer -> stored.containsKey(customer.customerId()))
+                .filter(customer -> !cutsAlike(stored.get(customer.customerId()).cycle(), customer.cycle()))
+                .map(customer -> finding(stored.get(customer.customerId()).cycle(), customer, file))
+                .toList();
+    }
+
+    private static Finding finding(BillingCycle before, Customer customer, String file) {
+        return new Finding(
+                "billing-cycle-changed:" + customer.customerId() + ":" + described(customer.cycle()),
+                KIND,
+                Finding.Severity.WARNING,
+                "the billing cycle of " + customer.customerId() + " changed from " + described(before) + " to "
+                        + described(customer.cycle()) + " (" + file + "). A customer has one billing cycle, not"
+                        + " one per date: from this run on, its periods are cut by the new one, the open period"
+                        + " and any earlier one a late file or a rerate touches included",
+                new Evidence().number("before", described(before)).number("after", described(customer.cycle())));
+    }
+
+    /** Whether two cycles cut the same periods: the anchor month counts for yearly cycles only. */
+    static boolean cutsAlike(BillingCycle a, BillingCycle b) {
+        return a.interval() == b.interval()
+                && a.anchorDay() == b.anchorDay()
+                && (a.interval() == BillingCycle.Interval.MONTH || a.anchorMonth() == b.anchorMonth())
+                && Objects.equals(a.zone().normalized(), b.zone().normalized());
+    }
+
+    static String described(BillingCycle cycle) {
+        return (cycle.interval() == BillingCycle.Interval.MONTH
+                        ? "monthly from day " + cycle.anchorDay()
+                        : "yearly from day " + cycle.anchorDay() + " of month " + cycle.anchorMonth())
+                + ", " + cycle.zone().getId();
+    }
+}

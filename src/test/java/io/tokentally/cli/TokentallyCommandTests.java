@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -391,13 +392,8 @@ class TokentallyCommandTests {
     @Test
     void headerOnlyPricesOnAFreshDatabaseAndHeaderOnlyCustomersAreRefusedTogether() throws Exception {
         // given: the files' headers and no rows, as an export of an empty sheet leaves them
-        Path prices = work.resolve("header-only-prices.csv");
-        Files.writeString(
-                prices, Files.readAllLines(Path.of("sample-data/prices.csv")).get(0) + "\n");
-        Path customers = work.resolve("header-only-customers.csv");
-        Files.writeString(
-                customers,
-                Files.readAllLines(Path.of("sample-data/customers.csv")).get(0) + "\n");
+        Path prices = headerOnlyCopy("prices.csv");
+        Path customers = headerOnlyCopy("customers.csv");
         setting("tokentally.data-dir", work.resolve("data-header-only").toString());
         setting("tokentally.runs-dir", work.resolve("runs-header-only").toString());
         StringWriter err = new StringWriter();
@@ -433,13 +429,8 @@ class TokentallyCommandTests {
         assertThat(command(new StringWriter(), new StringWriter())
                         .execute("run", "nightly-billing", "--date", "2026-11-24"))
                 .isZero();
-        Path prices = work.resolve("no-new-prices.csv");
-        Files.writeString(
-                prices, Files.readAllLines(Path.of("sample-data/prices.csv")).get(0) + "\n");
-        Path customers = work.resolve("no-new-customers.csv");
-        Files.writeString(
-                customers,
-                Files.readAllLines(Path.of("sample-data/customers.csv")).get(0) + "\n");
+        Path prices = headerOnlyCopy("prices.csv");
+        Path customers = headerOnlyCopy("customers.csv");
         Path usage = Files.createDirectories(work.resolve("usage-two-days-earlier"));
         Files.writeString(
                 usage.resolve("gateway.csv"),
@@ -492,6 +483,13 @@ class TokentallyCommandTests {
         // then
         assertThat(exit).isZero();
         assertThat(summaryLine(out, "findings:")).contains("BILLING_CYCLE_CHANGED 1");
+    }
+
+    /** A copy of the sample's {@code file} that keeps its header line only. */
+    private Path headerOnlyCopy(String file) throws IOException {
+        Path copy = work.resolve("header-only-" + file);
+        Files.writeString(copy, Files.readAllLines(Path.of("sample-data", file)).get(0) + "\n");
+        return copy;
     }
 
     private static String summaryLine(StringWriter out, String start) {

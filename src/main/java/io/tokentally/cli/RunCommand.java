@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "Database: H2 under ./data by default (under ./sample-run for the sample day run with its default"
                     + " files); set SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) for PostgreSQL. It keeps the"
                     + " prices, plans and customers earlier runs loaded: for a fresh start, run in a new folder or set"
-                    + " TOKENTALLY_DATA_DIR."
+                    + " TOKENTALLY_DATA_DIR, and TOKENTALLY_RUNS_DIR beside it."
         },
         footer = {
             "",

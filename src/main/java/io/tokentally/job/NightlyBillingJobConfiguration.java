@@ -53,7 +53,8 @@ public class NightlyBillingJobConfiguration {
             S3MarkListener s3MarkListener,
             JobMetricsListener jobMetricsListener,
             RunProgressListener runProgressListener,
-            ResumedRunFilesListener resumedRunFilesListener) {
+            ResumedRunFilesListener resumedRunFilesListener,
+            ForeignRunFolderListener foreignRunFolderListener) {
         return new JobBuilder(NIGHTLY_BILLING_JOB, jobRepository)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {
@@ -65,6 +66,7 @@ public class NightlyBillingJobConfiguration {
                         },
                         new String[] {BillingJobParameters.RERUN}))
                 .listener(runOwnerListener)
+                .listener(foreignRunFolderListener)
                 .listener(runReportListener)
                 .listener(s3MarkListener)
                 .listener(jobMetricsListener)

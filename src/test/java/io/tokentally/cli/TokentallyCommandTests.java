@@ -485,6 +485,36 @@ class TokentallyCommandTests {
         assertThat(summaryLine(out, "findings:")).contains("BILLING_CYCLE_CHANGED 1");
     }
 
+    @Test
+    void aSecondDatabaseSharingTheRunsFolderMovesTheFirstsRunFolderAsideInsteadOfWritingOverIt() throws Exception {
+        // given: the sample day run on one database
+        Path runs = work.resolve("runs-shared");
+        setting("tokentally.runs-dir", runs.toString());
+        setting("tokentally.data-dir", work.resolve("data-first").toString());
+        assertThat(command(new StringWriter(), new StringWriter())
+                        .execute("run", "nightly-billing", "--date", "2026-11-24"))
+                .isZero();
+        Path date = runs.resolve("nightly-billing").resolve("2026-11-24");
+        String firstReport = Files.readString(date.resolve("execution-1").resolve("report.json"));
+
+        // when: the same day on a fresh database (TOKENTALLY_DATA_DIR alone changed), whose first execution is 1 too
+        setting("tokentally.data-dir", work.resolve("data-second").toString());
+        StringWriter out = new StringWriter();
+        int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-24");
+
+        // then: the first database's report is kept beside the second's, and the run says so
+        assertThat(exit).isZero();
+        assertThat(summaryLine(out, "findings:")).contains("RUN_FOLDER_MOVED_ASIDE 1");
+        try (var folders = Files.list(date)) {
+            Path aside = folders.filter(
+                            folder -> folder.getFileName().toString().startsWith("execution-1.moved-"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(Files.readString(aside.resolve("report.json"))).isEqualTo(firstReport);
+        }
+        assertThat(date.resolve("execution-1").resolve("report.json")).exists();
+    }
+
     /** A copy of the sample's {@code file} that keeps its header line only. */
     private Path headerOnlyCopy(String file) throws IOException {
         Path copy = work.resolve("header-only-" + file);

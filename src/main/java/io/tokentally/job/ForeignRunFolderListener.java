@@ -57,7 +57,8 @@ public class ForeignRunFolderListener implements JobExecutionListener {
             throw new UncheckedIOException("run folder " + folder + " exists already and could not be moved aside", e);
         }
         String message = "run folder " + folder.toAbsolutePath() + " already held the files of an execution "
-                + execution.getId() + " of another database (the runs folder " + properties.runsDir()
+                + execution.getId() + " of another database, or of one deleted since (the runs folder "
+                + properties.runsDir()
                 + " is shared by two databases: set tokentally.runs-dir, TOKENTALLY_RUNS_DIR, beside"
                 + " tokentally.data-dir); they were moved to " + aside.getFileName();
         log.warn(message);

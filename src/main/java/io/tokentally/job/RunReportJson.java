@@ -1,6 +1,7 @@
 package io.tokentally.job;
 
 import io.tokentally.ingest.FileRegistry;
+import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.RunFile;
 import io.tokentally.ingest.RunFileOutcome;
 import io.tokentally.job.RunTotalsRepository.Total;
@@ -114,11 +115,22 @@ class RunReportJson {
         return report;
     }
 
+    /**
+     * The count a file goes in: its outcome, except that content registered before and never read (no reader
+     * claimed it, or one refused it) is {@code seen_before_unread}, not {@code already_ingested}.
+     */
+    private static String outcomeCount(RunFile file) {
+        boolean unread = file.status() == FileStatus.UNRECOGNIZED || file.status() == FileStatus.FAILED;
+        return file.outcome() == RunFileOutcome.ALREADY_INGESTED && unread
+                ? "seen_before_unread"
+                : file.outcome().name().toLowerCase(Locale.ROOT);
+    }
+
     private Map<String, Object> counts(List<RunFile> runFiles, long run, UsageWindow window, long aggregatesChanged) {
         long read = 0, accepted = 0, rejected = 0, duplicates = 0, unattributed = 0, errors = 0;
         Map<String, Long> byOutcome = new TreeMap<>();
         for (RunFile file : runFiles) {
-            byOutcome.merge(file.outcome().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
+            byOutcome.merge(outcomeCount(file), 1L, Long::sum);
             if (file.outcome() == RunFileOutcome.ALREADY_INGESTED) {
                 continue;
             }

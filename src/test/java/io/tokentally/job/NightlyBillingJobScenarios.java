@@ -317,8 +317,10 @@ abstract class NightlyBillingJobScenarios {
                                 + " WHERE f.source = 'copies'",
                         Long.class))
                 .isEqualTo(50);
-        // and the file no reader recognized is one finding; the next run skips it as already registered
-        run("2026-10-04", input);
+        // and the file no reader recognized is one finding; the next run skips it as seen before, not as ingested
+        JsonNode again = report(run("2026-10-04", input)).get("counts").get("files");
+        assertThat(again.get("already_ingested").asLong()).isEqualTo(2);
+        assertThat(again.get("seen_before_unread").asLong()).isEqualTo(1);
         assertThat(findings.list(null))
                 .filteredOn(finding -> finding.kind().equals("UNREAD_FILE"))
                 .singleElement()

@@ -1,5 +1,7 @@
 package io.tokentally;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 /** Where the integration tests find PostgreSQL; overridable for machines that run it elsewhere. */
 public final class TestPostgres {
 
@@ -14,6 +16,15 @@ public final class TestPostgres {
                 java.sql.Statement statement = connection.createStatement()) {
             statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
+    }
+
+    /** Points the application at {@code schema} of the test database, where Flyway creates its tables. */
+    public static void register(DynamicPropertyRegistry registry, String schema) {
+        registry.add("spring.datasource.url", () -> url(schema));
+        registry.add("spring.datasource.username", () -> USER);
+        registry.add("spring.datasource.password", () -> "");
+        registry.add("spring.flyway.schemas", () -> schema);
+        registry.add("spring.flyway.default-schema", () -> schema);
     }
 
     public static String url(String schema) {

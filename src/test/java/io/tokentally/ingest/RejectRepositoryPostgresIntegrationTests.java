@@ -21,11 +21,7 @@ class RejectRepositoryPostgresIntegrationTests extends RejectRepositoryScenarios
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        TestPostgres.register(registry, SCHEMA);
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> "3");
         registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
         registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());

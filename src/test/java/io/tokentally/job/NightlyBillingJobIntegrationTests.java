@@ -19,11 +19,7 @@ class NightlyBillingJobIntegrationTests extends NightlyBillingJobScenarios {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        TestPostgres.register(registry, SCHEMA);
         registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
     }
 

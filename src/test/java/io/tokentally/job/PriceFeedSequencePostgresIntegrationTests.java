@@ -73,11 +73,7 @@ class PriceFeedSequencePostgresIntegrationTests {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        TestPostgres.register(registry, SCHEMA);
         registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
         registry.add("tokentally.stripe.api-key", () -> "sk_test_feed_sequence");
         registry.add("tokentally.stripe.api-base", STRIPE::baseUrl);

@@ -18,11 +18,7 @@ class ProviderReconciliationPostgresIntegrationTests extends ProviderReconciliat
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        TestPostgres.register(registry, SCHEMA);
         PricingModelsScenarios.properties(registry, STRIPE, WORK);
     }
 

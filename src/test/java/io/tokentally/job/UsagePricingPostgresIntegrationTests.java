@@ -23,11 +23,7 @@ class UsagePricingPostgresIntegrationTests extends UsagePricingScenarios {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        TestPostgres.register(registry, SCHEMA);
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> "3");
         PricingModelsScenarios.properties(registry, STRIPE, WORK);
     }

@@ -14,11 +14,7 @@ class ScheduleRunnerIntegrationTests extends ScheduleRunnerScenarios {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        TestPostgres.register(registry, SCHEMA);
     }
 
     @AfterAll

@@ -17,11 +17,7 @@ class StripeUploadPostgresIntegrationTests extends StripeUploadScenarios {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> TestPostgres.url(SCHEMA));
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.default-schema", () -> SCHEMA);
+        TestPostgres.register(registry, SCHEMA);
         StripeUploadIntegrationTests.stripeProperties(registry, STRIPE, WORK);
     }
 

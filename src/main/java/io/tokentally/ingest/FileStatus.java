@@ -9,5 +9,10 @@ public enum FileStatus {
     /** No format reader recognized the content. */
     UNRECOGNIZED,
     /** The file as a whole could not be read (for example a header without required columns). */
-    FAILED
+    FAILED;
+
+    /** Whether the file was registered and will never be read as it is: unrecognized or failed. */
+    public boolean unread() {
+        return this == UNRECOGNIZED || this == FAILED;
+    }
 }

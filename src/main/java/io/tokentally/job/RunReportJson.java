@@ -1,7 +1,6 @@
 package io.tokentally.job;
 
 import io.tokentally.ingest.FileRegistry;
-import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.RunFile;
 import io.tokentally.ingest.RunFileOutcome;
 import io.tokentally.job.RunTotalsRepository.Total;
@@ -120,8 +119,8 @@ class RunReportJson {
      * claimed it, or one refused it) is {@code seen_before_unread}, not {@code already_ingested}.
      */
     private static String outcomeCount(RunFile file) {
-        boolean unread = file.status() == FileStatus.UNRECOGNIZED || file.status() == FileStatus.FAILED;
-        return file.outcome() == RunFileOutcome.ALREADY_INGESTED && unread
+        return file.outcome() == RunFileOutcome.ALREADY_INGESTED
+                        && file.status().unread()
                 ? "seen_before_unread"
                 : file.outcome().name().toLowerCase(Locale.ROOT);
     }

@@ -21,7 +21,7 @@ public final class UnreadFileFindings {
     public static List<Finding> of(List<RunFile> files) {
         return files.stream()
                 .filter(file -> file.outcome() != RunFileOutcome.ALREADY_INGESTED)
-                .filter(file -> file.status() == FileStatus.UNRECOGNIZED || file.status() == FileStatus.FAILED)
+                .filter(file -> file.status().unread())
                 .map(UnreadFileFindings::finding)
                 .toList();
     }

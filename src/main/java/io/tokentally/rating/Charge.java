@@ -1,18 +1,22 @@
 package io.tokentally.rating;
 
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * Billed usage of one rated aggregate as allocation sees it: {@code tokens} of one model and token type
- * in one hour at one price and markup. Its value is exact, so part of it can be valued exactly.
+ * Billed usage of one rated aggregate as allocation sees it: {@code tokens} of one model, token type and
+ * tiers in one hour at one price and markup. Its value is exact, so part of it can be valued exactly.
  */
 public record Charge(
         Instant hour,
         String model,
         TokenType tokenType,
+        ServiceTier serviceTier,
+        ContextTier contextTier,
         long tokens,
         BigDecimal usdPerMillion,
         BigDecimal markupPercent,

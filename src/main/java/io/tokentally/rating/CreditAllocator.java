@@ -38,7 +38,10 @@ public final class CreditAllocator {
             .thenComparing(Charge::tokenType)
             .thenComparing(Charge::billedPerMillion)
             .thenComparing(Charge::usdPerMillion)
-            .thenComparing(Charge::markupPercent);
+            .thenComparing(Charge::markupPercent)
+            // tiers last: the price, not the tier, decides what an allowance in tokens pays for
+            .thenComparing(Charge::serviceTier)
+            .thenComparing(Charge::contextTier);
 
     private final Customer customer;
     private final Map<String, Plan> plans;

@@ -5,6 +5,8 @@ import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import io.tokentally.shared.UsageWindow;
@@ -31,12 +33,12 @@ import org.springframework.stereotype.Component;
 public class CreditLedgers {
 
     /** A customer's rated aggregates of a range of hours. */
-    private static final String HOURS = "SELECT customer_id, hour_start, model, token_type, tokens, usd_per_million,"
-            + " markup_percent, billed_usd FROM rated_aggregate WHERE customer_id = ? AND attributed = TRUE"
-            + " AND hour_start >= ? AND hour_start < ?";
+    private static final String HOURS = "SELECT customer_id, hour_start, model, token_type, service_tier, context_tier,"
+            + " tokens, usd_per_million, markup_percent, billed_usd FROM rated_aggregate WHERE customer_id = ?"
+            + " AND attributed = TRUE AND hour_start >= ? AND hour_start < ?";
     /** A customer's rated days of a range of days, each dated at its start. */
-    private static final String DAYS = "SELECT customer_id, day_start AS hour_start, model, token_type, tokens,"
-            + " usd_per_million, markup_percent, billed_usd FROM rated_day WHERE customer_id = ?"
+    private static final String DAYS = "SELECT customer_id, day_start AS hour_start, model, token_type, service_tier,"
+            + " context_tier, tokens, usd_per_million, markup_percent, billed_usd FROM rated_day WHERE customer_id = ?"
             + " AND day_start >= ? AND day_start < ?";
 
     private final JdbcTemplate jdbc;
@@ -129,7 +131,7 @@ public class CreditLedgers {
 
     /**
      * The customer's charges in [from, to), read by {@code query} ({@link #HOURS} or {@link #DAYS}) and summed
-     * per hour (or day), model, token type and price here, not in the query: on H2, the GROUP BY was about a
+     * per hour (or day), model, token type, tiers and price here, not in the query: on H2, the GROUP BY was about a
      * third of this read's time. One query per customer, answered from the customer index: H2 answered IN lists
      * of 20 customers more than ten times slower (measured on the database of a 300,000-row bench's fourth
      * night: 18 s against 1.4 s for the same 900,000 rated aggregates).
@@ -148,13 +150,25 @@ public class CreditLedgers {
         return new ArrayList<>(sums.values());
     }
 
-    /** What the charges of one customer are summed by: one hour (or day), model, type and price. */
+    /** What the charges of one customer are summed by: one hour (or day), model, type, tiers and price. */
     private record ChargeKey(
-            Instant hour, String model, TokenType tokenType, BigDecimal usdPerMillion, BigDecimal markupPercent) {
+            Instant hour,
+            String model,
+            TokenType tokenType,
+            ServiceTier serviceTier,
+            ContextTier contextTier,
+            BigDecimal usdPerMillion,
+            BigDecimal markupPercent) {
 
         static ChargeKey of(Charge charge) {
             return new ChargeKey(
-                    charge.hour(), charge.model(), charge.tokenType(), charge.usdPerMillion(), charge.markupPercent());
+                    charge.hour(),
+                    charge.model(),
+                    charge.tokenType(),
+                    charge.serviceTier(),
+                    charge.contextTier(),
+                    charge.usdPerMillion(),
+                    charge.markupPercent());
         }
     }
 
@@ -163,6 +177,8 @@ public class CreditLedgers {
                 a.hour(),
                 a.model(),
                 a.tokenType(),
+                a.serviceTier(),
+                a.contextTier(),
                 a.tokens() + b.tokens(),
                 a.usdPerMillion(),
                 a.markupPercent(),
@@ -174,6 +190,8 @@ public class CreditLedgers {
                 SqlTime.read(rs, "hour_start"),
                 rs.getString("model"),
                 TokenType.fromCode(rs.getString("token_type")),
+                ServiceTier.parse(rs.getString("service_tier")).orElseThrow(),
+                ContextTier.fromCode(rs.getString("context_tier")),
                 rs.getLong("tokens"),
                 Amounts.stripped(rs.getBigDecimal("usd_per_million")),
                 Amounts.stripped(rs.getBigDecimal("markup_percent")),

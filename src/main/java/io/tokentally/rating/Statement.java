@@ -1,6 +1,8 @@
 package io.tokentally.rating;
 
 import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -28,10 +30,12 @@ public record Statement(
     /** A plan in force during part (or all) of the period, with its fee prorated to that part. */
     public record Segment(String planId, Instant from, Instant to, BigDecimal fixedFeeUsd) {}
 
-    /** Usage of one model and token type at one billed price (USD per million tokens, markup included). */
+    /** Usage of one model, token type and tiers at one billed price (USD per million tokens, markup included). */
     public record Line(
             String model,
             TokenType tokenType,
+            ServiceTier serviceTier,
+            ContextTier contextTier,
             long tokens,
             BigDecimal unitPriceUsdPerMillion,
             BigDecimal amountUsd,

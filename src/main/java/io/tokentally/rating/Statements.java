@@ -6,7 +6,6 @@ import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanSegment;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
-import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,15 +20,15 @@ public final class Statements {
     public static Statement of(Customer customer, Map<String, Plan> plans, CreditLedger ledger, BillingPeriod period) {
         Map<String, LineSums> lines = new TreeMap<>();
         Map<String, BigDecimal> credits = new TreeMap<>();
-        LineSums totals = new LineSums(null, null, null);
+        LineSums totals = new LineSums(null);
         for (AllocatedCharge allocated : ledger.charges()) {
             if (allocated.segment().period().equals(period)) {
                 Charge charge = allocated.charge();
                 String key = charge.model() + "|" + charge.tokenType().code() + "|"
+                        + charge.serviceTier().code()
+                        + "|" + charge.contextTier().code() + "|"
                         + charge.billedPerMillion().stripTrailingZeros().toPlainString();
-                lines.computeIfAbsent(
-                                key, k -> new LineSums(charge.model(), charge.tokenType(), charge.billedPerMillion()))
-                        .add(allocated);
+                lines.computeIfAbsent(key, k -> new LineSums(charge)).add(allocated);
                 totals.add(allocated);
                 allocated.creditsUsd().forEach((grant, usd) -> credits.merge(grant, usd, BigDecimal::add));
             }
@@ -103,19 +102,17 @@ public final class Statements {
 
     /** Sums of one statement line (or of the whole statement): tokens, amount and what paid for it. */
     private static final class LineSums {
-        private final String model;
-        private final TokenType tokenType;
-        private final BigDecimal unitPrice;
+        /** Any charge of the line (its model, token type, tiers and billed price), or null for the whole statement. */
+        private final Charge charge;
+
         private long tokens;
         private BigDecimal amount = BigDecimal.ZERO;
         private BigDecimal included = BigDecimal.ZERO;
         private BigDecimal credits = BigDecimal.ZERO;
         private BigDecimal overage = BigDecimal.ZERO;
 
-        LineSums(String model, TokenType tokenType, BigDecimal unitPrice) {
-            this.model = model;
-            this.tokenType = tokenType;
-            this.unitPrice = unitPrice;
+        LineSums(Charge charge) {
+            this.charge = charge;
         }
 
         void add(AllocatedCharge allocated) {
@@ -129,7 +126,17 @@ public final class Statements {
         }
 
         Statement.Line line() {
-            return new Statement.Line(model, tokenType, tokens, unitPrice, amount, included, credits, overage);
+            return new Statement.Line(
+                    charge.model(),
+                    charge.tokenType(),
+                    charge.serviceTier(),
+                    charge.contextTier(),
+                    tokens,
+                    charge.billedPerMillion(),
+                    amount,
+                    included,
+                    credits,
+                    overage);
         }
     }
 }

@@ -43,58 +43,53 @@ public final class StatementFiles {
                 JSON.writeValueAsString(toJson(statement, late)),
                 StandardCharsets.UTF_8);
         try (Writer out = Files.newBufferedWriter(folder.resolve(name + ".csv"), StandardCharsets.UTF_8)) {
-            out.write("section,item,token_type,tokens,unit_price_usd_per_million,amount_usd\n");
+            out.write(
+                    "section,item,token_type,service_tier,context_tier,tokens,unit_price_usd_per_million,amount_usd\n");
             for (Statement.Line line : statement.lines()) {
                 csv(
                         out,
                         "usage",
                         line.model(),
                         line.tokenType().code(),
+                        line.serviceTier().code(),
+                        line.contextTier().code(),
                         Long.toString(line.tokens()),
                         text(line.unitPriceUsdPerMillion()),
                         text(line.amountUsd()));
             }
             for (Statement.Segment segment : statement.segments()) {
-                csv(
+                otherLine(
                         out,
                         "fixed_fee",
                         segment.planId() + " " + segment.from() + "/" + segment.to(),
                         "",
-                        "",
-                        "",
-                        text(segment.fixedFeeUsd()));
+                        segment.fixedFeeUsd());
             }
             for (Statement.Included included : statement.included()) {
-                csv(
+                otherLine(
                         out,
                         "included",
                         included.planId() + " " + included.name(),
-                        "",
                         Long.toString(included.consumedTokens()),
-                        "",
-                        text(included.consumedUsd().negate()));
+                        included.consumedUsd().negate());
             }
             for (Statement.Credit credit : statement.credits()) {
-                csv(
+                otherLine(
                         out,
                         "credit_" + credit.category(),
                         credit.grantKey(),
                         "",
-                        "",
-                        "",
-                        text(credit.appliedUsd().negate()));
+                        credit.appliedUsd().negate());
             }
-            csv(out, "total_due", "", "", "", "", text(statement.totalDueUsd()));
+            otherLine(out, "total_due", "", "", statement.totalDueUsd());
             if (late != null) {
                 for (LateInvoiceItems.Item item : late.items()) {
-                    csv(
+                    otherLine(
                             out,
                             "late_invoice_item",
                             "revision " + item.revision() + " " + item.state(),
                             "",
-                            "",
-                            "",
-                            text(item.amountUsd()));
+                            item.amountUsd());
                 }
             }
         }
@@ -178,6 +173,8 @@ public final class StatementFiles {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", line.model());
         json.put("token_type", line.tokenType().code());
+        json.put("service_tier", line.serviceTier().code());
+        json.put("context_tier", line.contextTier().code());
         json.put("tokens", line.tokens());
         json.put("unit_price_usd_per_million", text(line.unitPriceUsdPerMillion()));
         json.put("amount_usd", text(line.amountUsd()));
@@ -211,6 +208,12 @@ public final class StatementFiles {
 
     private static String text(BigDecimal amount) {
         return Amounts.toText(amount);
+    }
+
+    /** A line of the statement CSV that is not usage: no token type, tiers or unit price. */
+    private static void otherLine(Writer out, String section, String item, String tokens, BigDecimal amountUsd)
+            throws IOException {
+        csv(out, section, item, "", "", "", tokens, "", text(amountUsd));
     }
 
     private static void csv(Writer out, String... fields) throws IOException {

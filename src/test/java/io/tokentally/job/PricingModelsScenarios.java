@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -329,6 +330,62 @@ abstract class PricingModelsScenarios {
                         "SELECT COUNT(*) FROM finding WHERE kind = 'LOW_BALANCE' AND finding_key LIKE 'LOW_BALANCE:low-a:%'",
                         Integer.class))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void statementLinesNameTheirServiceAndContextTiers() throws Exception {
+        // given a flex customer (its statement is read by the day) and a team customer (read by the hour, $10
+        // included), each with gpt-4o input at the standard and the batch tier, and claude-sonnet-4-5 input
+        // below and above its 200,000-token long-context threshold
+        Path input = folder("tiers");
+        Path customers = customers(
+                "tiers",
+                "customer_id,stripe_customer_id,plan_id",
+                "tiers-flex,cus_tiers_flex,flex",
+                "tiers-team,cus_tiers_team,team");
+        List<String> rows = new ArrayList<>();
+        for (String customer : List.of("tiers-flex", "tiers-team")) {
+            rows.add(customer + "-1,2026-10-07T10:10:00Z," + customer + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+            rows.add(customer + "-2,2026-10-07T10:20:00Z," + customer + ",openai,gpt-4o,2000000,0,0,0,0,0,batch,ok");
+            rows.add(customer + "-3,2026-10-07T10:30:00Z," + customer
+                    + ",anthropic,claude-sonnet-4-5,300000,0,0,0,0,0,,ok");
+            rows.add(customer + "-4,2026-10-07T10:40:00Z," + customer
+                    + ",anthropic,claude-sonnet-4-5,100000,0,0,0,0,0,,ok");
+        }
+        UsageFixtures.write(input.resolve("gateway.csv"), rows.toArray(String[]::new));
+
+        // when
+        JobExecution execution = run("2026-10-07", input, customers);
+
+        // then one line per tier: gpt-4o 1,000,000 x $2.50 = 2.5 and 2,000,000 x $1.25 = 2.5; sonnet 300,000 x
+        // $6 (long) = 1.8 and 100,000 x $3 = 0.3; the team's $10 included pays all 7.1 of it
+        for (String customer : List.of("tiers-flex", "tiers-team")) {
+            JsonNode statement = statement(execution, customer, "20261001T0000Z");
+            assertThat(statement.get("lines"))
+                    .extracting(line -> line.get("model").asString() + " "
+                            + line.get("token_type").asString() + " "
+                            + line.get("service_tier").asString() + " "
+                            + line.get("context_tier").asString() + " "
+                            + line.get("tokens").asLong() + " "
+                            + line.get("unit_price_usd_per_million").asString()
+                            + " " + line.get("amount_usd").asString())
+                    .containsExactly(
+                            "anthropic/claude-sonnet-4-5 input standard long 300000 6 1.8",
+                            "anthropic/claude-sonnet-4-5 input standard standard 100000 3 0.3",
+                            "openai/gpt-4o input batch standard 2000000 1.25 2.5",
+                            "openai/gpt-4o input standard standard 1000000 2.5 2.5");
+            assertThat(statement.get("usage_usd").asString()).isEqualTo("7.1");
+        }
+        assertThat(statement(execution, "tiers-team", "20261001T0000Z")
+                        .get("included_applied_usd")
+                        .asString())
+                .isEqualTo("7.1");
+        assertThat(Files.readAllLines(
+                        runFolder(execution).resolve("statements").resolve("tiers-flex-20261001T0000Z.csv")))
+                .startsWith(
+                        "section,item,token_type,service_tier,context_tier,tokens,unit_price_usd_per_million,amount_usd",
+                        "usage,anthropic/claude-sonnet-4-5,input,standard,long,300000,6,1.8")
+                .contains("usage,openai/gpt-4o,input,batch,standard,2000000,1.25,2.5", "total_due,,,,,,,7.1");
     }
 
     JobExecution run(String date, Path input, Path customers) throws Exception {

@@ -10,6 +10,8 @@ import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanAssignment;
 import io.tokentally.plans.PlanType;
 import io.tokentally.shared.BillingCycle;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -294,7 +296,16 @@ class CreditAllocatorTests {
     static Charge charge(String hour, String model, long tokens) {
         BigDecimal price = BigDecimal.TEN;
         BigDecimal billed = price.multiply(BigDecimal.valueOf(tokens)).movePointLeft(6);
-        return new Charge(Instant.parse(hour), model, TokenType.INPUT, tokens, price, BigDecimal.ZERO, billed);
+        return new Charge(
+                Instant.parse(hour),
+                model,
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                tokens,
+                price,
+                BigDecimal.ZERO,
+                billed);
     }
 
     static CreditGrant grant(String key, CreditGrant.Category category, String usd, String from, String expires) {

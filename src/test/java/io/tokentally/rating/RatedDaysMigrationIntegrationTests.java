@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * V125 and V126 on usage rated before them: each customer's UTC days summed per model, token type and price, and
- * the meter layout that planned it recorded as not known, so the next outbox build plans every open period afresh.
+ * the meter layout that planned it recorded as not known, so the next outbox build plans every open period afresh;
+ * V129 and V130: the rated days summed again, per tier too.
  */
 class RatedDaysMigrationIntegrationTests {
 
@@ -71,6 +72,48 @@ class RatedDaysMigrationIntegrationTests {
                 .containsExactly("not recorded");
     }
 
+    @Test
+    void sumsTheRatedDaysAgainPerTierOnH2() {
+        assertSumsPerTier(TestH2.fileDatabase(dir), "h2", null);
+    }
+
+    @Test
+    void sumsTheRatedDaysAgainPerTierOnPostgres() throws Exception {
+        TestPostgres.dropSchema(SCHEMA);
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(TestPostgres.url(SCHEMA));
+        dataSource.setUser(TestPostgres.USER);
+
+        assertSumsPerTier(dataSource, "postgresql", SCHEMA);
+    }
+
+    /** V129 and V130: one day's standard and batch usage at one price, one rated day before, one per tier after. */
+    private static void assertSumsPerTier(DataSource dataSource, String vendor, String schema) {
+        // given, before V129: acme's standard and batch hours of one day at one price, summed as one rated day
+        flyway(dataSource, vendor, schema, "128").migrate();
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        aggregate(jdbc, "acme", "2026-11-02T05:00Z", "standard", "2.5", true, 100, "0.000325");
+        aggregate(jdbc, "acme", "2026-11-02T06:00Z", "batch", "2.5", true, 200, "0.00065");
+        jdbc.update("INSERT INTO rated_day (customer_id, day_start, model, token_type, usd_per_million, markup_percent,"
+                + " tokens, billed_usd) VALUES ('acme', TIMESTAMP WITH TIME ZONE '2026-11-02 00:00:00+00', 'gpt-4o',"
+                + " 'input', 2.5, 30, 300, 0.000975)");
+
+        // when
+        flyway(dataSource, vendor, schema, "latest").migrate();
+
+        // then
+        assertThat(jdbc.query(
+                        "SELECT customer_id, day_start, service_tier, context_tier, tokens, billed_usd FROM rated_day"
+                                + " ORDER BY service_tier",
+                        (rs, rowNum) -> rs.getString(1) + " "
+                                + rs.getObject(2, OffsetDateTime.class).toInstant() + " "
+                                + rs.getString(3) + " " + rs.getString(4) + " " + rs.getLong(5) + " "
+                                + rs.getBigDecimal(6).stripTrailingZeros().toPlainString()))
+                .containsExactly(
+                        "acme 2026-11-02T00:00:00Z batch standard 200 0.00065",
+                        "acme 2026-11-02T00:00:00Z standard standard 100 0.000325");
+    }
+
     private static Flyway flyway(DataSource dataSource, String vendor, String schema, String target) {
         var configuration = Flyway.configure()
                 .dataSource(dataSource)
@@ -91,14 +134,27 @@ class RatedDaysMigrationIntegrationTests {
             boolean attributed,
             long tokens,
             String billed) {
+        aggregate(jdbc, customer, hour, "standard", usdPerMillion, attributed, tokens, billed);
+    }
+
+    private static void aggregate(
+            JdbcTemplate jdbc,
+            String customer,
+            String hour,
+            String serviceTier,
+            String usdPerMillion,
+            boolean attributed,
+            long tokens,
+            String billed) {
         OffsetDateTime start = OffsetDateTime.parse(hour);
         jdbc.update(
                 "INSERT INTO rated_aggregate (customer_id, model, token_type, service_tier, context_tier, hour_start,"
                         + " price_epoch, provider, attributed, plan_id, requests, tokens, reasoning_tokens, price_id,"
                         + " usd_per_million, cost_usd, markup_percent, billed_usd, revision, rated_run, rated_at)"
-                        + " VALUES (?, 'gpt-4o', 'input', 'standard', 'standard', ?, ?, 'openai', ?, 'payg', 1, ?, 0,"
+                        + " VALUES (?, 'gpt-4o', 'input', ?, 'standard', ?, ?, 'openai', ?, 'payg', 1, ?, 0,"
                         + " 1, ?, 0, 30, ?, 1, 1, ?)",
                 customer,
+                serviceTier,
                 start,
                 start,
                 attributed,

@@ -9,6 +9,8 @@ import io.tokentally.rating.Charge;
 import io.tokentally.rating.CreditLedger;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -96,6 +98,8 @@ class ClosedPeriodPlannerTests {
                 Instant.parse("2026-10-10T10:00:00Z"),
                 "openai/gpt-4o",
                 TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
                 1_600_000,
                 new BigDecimal("2.5"),
                 BigDecimal.ZERO,

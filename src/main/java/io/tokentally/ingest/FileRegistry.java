@@ -193,6 +193,25 @@ public class FileRegistry {
                 .list();
     }
 
+    /**
+     * The contents that were never read ({@link FileStatus#unread()}) which a path this run saw held in an earlier
+     * run, where the path now holds other content and the run saw the old content at no path: replaced, mended
+     * or completed, and not left anywhere in the input.
+     */
+    public List<Long> unreadContentsReplacedIn(long run) {
+        return jdbc.sql("SELECT DISTINCT old.file_id FROM run_file cur JOIN run_file prev ON prev.source = cur.source"
+                        + " AND prev.path = cur.path AND prev.file_id <> cur.file_id"
+                        + " JOIN ingested_file old ON old.file_id = prev.file_id"
+                        + " WHERE cur.ingest_run = ? AND old.status IN (?, ?) AND NOT EXISTS (SELECT 1 FROM run_file"
+                        + " seen WHERE seen.ingest_run = cur.ingest_run AND seen.file_id = old.file_id)"
+                        + " ORDER BY old.file_id")
+                .param(run)
+                .param(FileStatus.UNRECOGNIZED.name())
+                .param(FileStatus.FAILED.name())
+                .query(Long.class)
+                .list();
+    }
+
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }

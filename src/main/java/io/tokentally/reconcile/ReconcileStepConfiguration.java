@@ -90,6 +90,9 @@ public class ReconcileStepConfiguration {
                 findings.record(finding, run);
                 contribution.incrementWriteCount(1);
             }
+            for (long replaced : files.unreadContentsReplacedIn(run)) {
+                findings.setStatus(UnreadFileFindings.key(replaced), "RESOLVED");
+            }
             return RepeatStatus.FINISHED;
         };
     }

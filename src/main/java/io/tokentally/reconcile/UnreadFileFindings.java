@@ -12,7 +12,9 @@ import java.util.Locale;
  * rejected row by row, so it is flagged for someone to mend, convert or remove. A {@code FAILED} file (refused as a
  * whole by a reader, a usage file without a required column say; cut off; or unreadable) is an error, which fails
  * the run's exit code by default: it may hold usage that is not billed. An {@code UNRECOGNIZED} one (notes beside
- * the logs) is a warning. Keyed by the registered content, so the file left in place is one finding, not one a night.
+ * the logs) is a warning. Keyed by the registered content, so the file left in place is one finding, not one a night;
+ * resolved by the run that finds other content at its path and the old content at none
+ * ({@link io.tokentally.ingest.FileRegistry#unreadContentsReplacedIn}).
  */
 public final class UnreadFileFindings {
 
@@ -26,9 +28,14 @@ public final class UnreadFileFindings {
                 .toList();
     }
 
+    /** The key of the finding of an unread content: one per content, whatever its paths. */
+    public static String key(long fileId) {
+        return "unread-file:" + fileId;
+    }
+
     private static Finding finding(RunFile file) {
         return new Finding(
-                "unread-file:" + file.fileId(),
+                key(file.fileId()),
                 "UNREAD_FILE",
                 file.status() == FileStatus.FAILED ? Finding.Severity.ERROR : Finding.Severity.WARNING,
                 file.path() + " (source " + file.source() + ") was not read, "

@@ -499,6 +499,39 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void anUnreadFileIsResolvedByTheRunThatFindsOtherContentAtItsPathAndTheOldContentNowhere() throws Exception {
+        // given: a log without its output_tokens column, and a copy of it under another name
+        Path input = folder("mended");
+        String broken = "request_id,timestamp,customer_id,provider,model,input_tokens\n"
+                + "md1,2026-10-09T10:00:00Z,alice,openai,gpt-4o,1000\n";
+        Files.writeString(input.resolve("gateway.csv"), broken);
+        Files.writeString(input.resolve("gateway-copy.csv"), broken);
+        run("2026-10-09", input);
+        assertThat(unreadFileFindings("mended/gateway")).containsExactly("OPEN");
+
+        // when: the log is mended, its copy still there
+        write(input.resolve("gateway.csv"), "md1,2026-10-09T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
+        run("2026-10-09", input);
+
+        // then: the content is still in the input, so the finding stays open
+        assertThat(unreadFileFindings("mended/gateway")).containsExactly("OPEN");
+
+        // when: the copy is removed
+        Files.delete(input.resolve("gateway-copy.csv"));
+        run("2026-10-09", input);
+
+        // then
+        assertThat(unreadFileFindings("mended/gateway")).containsExactly("RESOLVED");
+    }
+
+    private List<String> unreadFileFindings(String path) {
+        return jdbc.queryForList(
+                "SELECT status FROM finding WHERE kind = 'UNREAD_FILE' AND message LIKE ?",
+                String.class,
+                "%" + path + "%");
+    }
+
+    @Test
     void theHoursOutsideTheDateAreThoseItRatedThere() throws Exception {
         // given: a file with a row of the date, a row of the hour before it and an error row of the day after
         Path input = folder("outside");

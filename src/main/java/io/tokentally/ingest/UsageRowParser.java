@@ -37,12 +37,13 @@ public final class UsageRowParser {
 
     /**
      * ISO-8601 date-time with an offset: {@code Z}, {@code +02:00}, and also the compact {@code +0200} and
-     * the hour-only {@code +02} (PostgreSQL's text form of a timestamp with time zone).
+     * the hour-only {@code +02} (PostgreSQL's text form of a timestamp with time zone); never an offset with
+     * seconds ({@code +01:00:30}), which ISO-8601 has not.
      */
     private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
             .optionalStart()
-            .appendOffset("+HH:MM:ss", "Z")
+            .appendOffset("+HH:MM", "Z")
             .optionalEnd()
             .optionalStart()
             .appendOffset("+HHMM", "Z")

@@ -27,6 +27,8 @@ class UsageCsvFormat implements UsageFormat {
             CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).setTrim(false).get();
     /** How a fault of line ends says what this format takes. */
     private static final String LINE_ENDS = "a line ends at a line feed (LF or CRLF)";
+
+    private static final String TEXT_AFTER_CLOSING_QUOTE = "text follows the double quote that closes a field";
     /**
      * Where Commons CSV's messages say the parser was: {@code (startline 3)}, {@code (line 3)}, {@code at line: 21,
      * position: 1,908}, its numbers grouped as the default locale groups them.
@@ -229,18 +231,26 @@ class UsageCsvFormat implements UsageFormat {
             return switch (reason) {
                 case "EOF reached before encapsulated token finished" ->
                     "a field opened with a double quote is not closed before the end of the file";
-                case "Invalid character between encapsulated token and delimiter" ->
-                    "text follows the double quote that closes a field";
+                case "Invalid character between encapsulated token and delimiter" -> TEXT_AFTER_CLOSING_QUOTE;
                 default -> reason;
             };
         }
 
+        /**
+         * A reject of the line at {@code after}, the parser started again at the line after it. Text after a
+         * closing quote that a later line holds is named as the fault of this line: the quote it opened and did
+         * not close.
+         */
         private Pending resynchronize(long after, String reason) throws IOException {
             long badStart = skipBlankLines(after);
             long badEnd = endOfLine(badStart);
+            String fault = reason.equals(TEXT_AFTER_CLOSING_QUOTE) && endOfRecord(badStart) > badEnd
+                    ? "a field opened with a double quote on this line is closed on a later line, and text follows"
+                            + " the closing quote there"
+                    : reason;
             records = parserAt(badEnd).iterator();
             input.seek(badEnd);
-            return new Pending(badStart, badEnd, null, "the row is not valid CSV: " + reason);
+            return new Pending(badStart, badEnd, null, "the row is not valid CSV: " + fault);
         }
 
         /**

@@ -98,6 +98,29 @@ class UsageCsvFormatTests {
     }
 
     @Test
+    void namesAQuoteOpenedOnARowAndClosedOnALaterLineFollowedByTextAsTheFaultOfTheRowThatOpenedIt() throws IOException {
+        // given: row 3 opens a quote it does not close; row 5 holds the next quote, with text after it
+        String text = HEADER + "\n"
+                + "r1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\n"
+                + "r2,\"2025-03-01T10:01:00Z,acme,openai,gpt-4o,200,30\n"
+                + "r3,2025-03-01T10:02:00Z,acme,openai,gpt-4o,300,40\n"
+                + "r4,2025-03-01T10:03:00Z,acme,openai,\"gpt-4o\"x,400,40\n";
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::isMalformed)
+                .containsExactly(tuple(2L, false), tuple(3L, true), tuple(4L, false), tuple(5L, true));
+        assertThat(records.get(1).malformed())
+                .isEqualTo("the row is not valid CSV: a field opened with a double quote on this line is closed on"
+                        + " a later line, and text follows the closing quote there");
+        assertThat(records.get(3).malformed())
+                .isEqualTo("the row is not valid CSV: text follows the double quote that closes a field");
+    }
+
+    @Test
     void resumesAfterBadQuotingThatFollowsAFieldSpanningTwoLinesAndABlankLine() throws IOException {
         // given
         Path file = fixture("usage-csv-with-bad-quoting-after-multiline-field.csv");

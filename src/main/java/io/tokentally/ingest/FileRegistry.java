@@ -199,15 +199,18 @@ public class FileRegistry {
      * or completed, and not left anywhere in the input.
      */
     public List<Long> unreadContentsReplacedIn(long run) {
-        return jdbc.sql("SELECT DISTINCT old.file_id FROM run_file cur JOIN run_file prev ON prev.source = cur.source"
-                        + " AND prev.path = cur.path AND prev.file_id <> cur.file_id"
-                        + " JOIN ingested_file old ON old.file_id = prev.file_id"
-                        + " WHERE cur.ingest_run = ? AND old.status IN (?, ?) AND NOT EXISTS (SELECT 1 FROM run_file"
-                        + " seen WHERE seen.ingest_run = cur.ingest_run AND seen.file_id = old.file_id)"
+        // driven by the few unread contents, each path of theirs looked up in this run by the primary key
+        return jdbc.sql("SELECT old.file_id FROM ingested_file old WHERE old.status IN (?, ?)"
+                        + " AND EXISTS (SELECT 1 FROM run_file prev JOIN run_file cur ON cur.ingest_run = ?"
+                        + " AND cur.source = prev.source AND cur.path = prev.path AND cur.file_id <> prev.file_id"
+                        + " WHERE prev.file_id = old.file_id)"
+                        + " AND NOT EXISTS (SELECT 1 FROM run_file seen WHERE seen.ingest_run = ?"
+                        + " AND seen.file_id = old.file_id)"
                         + " ORDER BY old.file_id")
-                .param(run)
                 .param(FileStatus.UNRECOGNIZED.name())
                 .param(FileStatus.FAILED.name())
+                .param(run)
+                .param(run)
                 .query(Long.class)
                 .list();
     }

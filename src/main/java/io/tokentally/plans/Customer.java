@@ -11,7 +11,8 @@ import java.util.List;
  * A customer the operator bills, mapped to its Stripe customer, with its billing cycle and its plans
  * over time. {@code planId} is the plan of the latest assignment.
  *
- * @param plans the plan assignments, earliest first; the first one applies from the beginning of time
+ * @param plans the plan assignments, earliest first; before the first one, its plan's rates apply, with no fee and
+ *     no included usage ({@link #segments})
  */
 public record Customer(
         String customerId,
@@ -49,11 +50,22 @@ public record Customer(
         return current;
     }
 
-    /** The period's pieces, one per plan in force during it, in time order. */
+    /**
+     * The period's pieces, one per plan in force during it, in time order; a piece before the customer's first
+     * plan takes effect comes first, {@link PlanSegment#beforeFirstPlan}.
+     */
     public List<PlanSegment> segments(BillingPeriod period) {
         List<PlanSegment> segments = new ArrayList<>();
         Instant from = period.start();
         String plan = planIdAt(from);
+        if (!plans.isEmpty() && plans.get(0).effectiveFrom().isAfter(from)) {
+            Instant first = plans.get(0).effectiveFrom();
+            if (!first.isBefore(period.end())) {
+                return List.of(new PlanSegment(period, period, plan, true));
+            }
+            segments.add(new PlanSegment(period, new BillingPeriod(from, first), plan, true));
+            from = first;
+        }
         for (PlanAssignment assignment : plans) {
             Instant at = assignment.effectiveFrom();
             if (at.isAfter(period.start())

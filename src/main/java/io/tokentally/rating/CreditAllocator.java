@@ -72,8 +72,11 @@ public final class CreditAllocator {
                 .orElseThrow();
     }
 
-    /** The allowances of a segment, as granted before any usage. */
+    /** The allowances of a segment, as granted before any usage: none before the customer's first plan. */
     public List<IncludedUsage> includedOf(PlanSegment segment) {
+        if (segment.beforeFirstPlan()) {
+            return List.of();
+        }
         return plan(segment).allowances().stream()
                 .map(allowance -> IncludedUsage.granted(customer.customerId(), segment, allowance))
                 .toList();

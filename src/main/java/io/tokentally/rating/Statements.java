@@ -37,6 +37,9 @@ public final class Statements {
         List<Statement.Included> included = new ArrayList<>();
         CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (PlanSegment segment : customer.segments(period)) {
+            if (segment.beforeFirstPlan()) {
+                continue; // no fee and no included usage before the customer's first plan
+            }
             BigDecimal fee = Amounts.prorate(
                     plans.get(segment.planId()).fixedFeeUsd(),
                     segment.span().length().getSeconds(),

@@ -60,7 +60,7 @@ final class WantedGrants {
         }
         for (BillingPeriod period : periods) {
             for (PlanSegment segment : customer.segments(period)) {
-                if (!segment.span().start().isAfter(now)) {
+                if (!segment.beforeFirstPlan() && !segment.span().start().isAfter(now)) {
                     wanted.addAll(included(customer, plans.get(segment.planId()), segment, ledger));
                 }
             }

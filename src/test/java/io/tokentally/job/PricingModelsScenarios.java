@@ -333,6 +333,41 @@ abstract class PricingModelsScenarios {
     }
 
     @Test
+    void aCustomerWhosePlanStartsInsideThePeriodPaysTheFeeAndGetsTheIncludedUsageFromThen() throws Exception {
+        // given a team customer ($30 fee, $10 included) from 15 November, with $2.50 of usage on the 10th and the 16th
+        Path input = folder("joins");
+        Path customers = customers(
+                "joins",
+                "customer_id,stripe_customer_id,plan_id,plan_effective_from",
+                "joins-a,cus_joins_a,team,2026-11-15T00:00:00Z");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "jn-1,2026-11-10T10:00:00Z,joins-a,openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+                "jn-2,2026-11-16T10:00:00Z,joins-a,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+
+        // when
+        JobExecution execution = run("2026-11-16", input, customers);
+
+        // then: fee 30 x 16/30 = 16 and included 10 x 16/30 = 5.33 from the 15th; the 10th's $2.50, before the
+        // plan, is billed at its rates and paid by nothing; the 16th's is included; due 16 + 2.5 = 18.50
+        JsonNode statement = statement(execution, "joins-a", "20261101T0000Z");
+        assertThat(statement.get("plans"))
+                .extracting(plan -> plan.get("from").asString() + " "
+                        + plan.get("fixed_fee_usd").asString())
+                .containsExactly("2026-11-15T00:00:00Z 16");
+        assertThat(statement.get("included").get(0).get("granted_usd").asString())
+                .isEqualTo("5.33");
+        assertThat(statement.get("included_applied_usd").asString()).isEqualTo("2.5");
+        assertThat(statement.get("overage_usd").asString()).isEqualTo("2.5");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("18.50");
+        // and the included usage granted in Stripe is that of the plan's part of the period only
+        assertThat(stripe().creditGrants())
+                .filteredOn(grant -> grant.customer().equals("cus_joins_a"))
+                .extracting(FakeStripe.Grant::valueCents)
+                .containsExactly(533L);
+    }
+
+    @Test
     void statementLinesNameTheirServiceAndContextTiers() throws Exception {
         // given a flex customer (its statement is read by the day) and a team customer (read by the hour, $10
         // included), each with gpt-4o input at the standard and the batch tier, and claude-sonnet-4-5 input

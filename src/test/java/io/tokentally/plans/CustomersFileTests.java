@@ -44,6 +44,27 @@ class CustomersFileTests {
     }
 
     @Test
+    void thePartOfAPeriodBeforeTheFirstPlanIsASegmentOfItsOwn() throws IOException {
+        // given a customer whose only plan takes effect on 15 November
+        Path file = write(
+                "customer_id,stripe_customer_id,plan_id,plan_effective_from",
+                "acme,cus_acme,team,2026-11-15T00:00:00Z");
+
+        // when
+        Customer acme = CustomersFile.read(file, PLANS).get(0);
+
+        // then November is cut there, and October lies wholly before the plan
+        BillingPeriod november = acme.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        assertThat(acme.segments(november))
+                .extracting(s -> s.span().start() + " " + s.planId() + " " + s.beforeFirstPlan())
+                .containsExactly("2026-11-01T00:00:00Z team true", "2026-11-15T00:00:00Z team false");
+        BillingPeriod october = acme.cycle().periodContaining(Instant.parse("2026-10-20T00:00:00Z"));
+        assertThat(acme.segments(october))
+                .extracting(s -> s.span() + " " + s.beforeFirstPlan())
+                .containsExactly(october + " true");
+    }
+
+    @Test
     void customerWithoutCycleColumnsIsBilledByUtcCalendarMonth() throws IOException {
         // given
         Path file = write("customer_id,stripe_customer_id,plan_id", "acme,cus_acme,payg");

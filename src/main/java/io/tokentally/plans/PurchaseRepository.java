@@ -2,6 +2,7 @@ package io.tokentally.plans;
 
 import io.tokentally.shared.SqlTime;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +51,22 @@ public class PurchaseRepository {
                 sourceFile,
                 run);
         return Optional.empty();
+    }
+
+    /**
+     * The time of the earliest purchases feed row (a purchase, refund or cancellation) that {@code run} loaded, by
+     * customer: what pays for the customer's usage may have changed from then on.
+     */
+    public Map<String, Instant> earliestLoadedBy(long run) {
+        Map<String, Instant> earliest = new HashMap<>();
+        jdbc.query(
+                "SELECT customer_id, MIN(occurred_at) AS earliest FROM credit_purchase WHERE loaded_run = ?"
+                        + " GROUP BY customer_id",
+                rs -> {
+                    earliest.put(rs.getString("customer_id"), SqlTime.read(rs, "earliest"));
+                },
+                run);
+        return earliest;
     }
 
     /** Every customer's credit grants, folded from all purchases feed rows loaded so far. */

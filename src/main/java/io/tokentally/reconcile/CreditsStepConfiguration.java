@@ -51,8 +51,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * Two steps: load the purchases feeds found in the input folders (files named {@code purchases*.csv},
  * {@code .json} or {@code .jsonl}); and settle every customer after rating: allocate usage to included
- * usage and credits, write a statement per customer and billing period the run touched, keep the
- * balance, export all balances and record threshold findings.
+ * usage and credits, write a statement per customer and billing period the run touched (its hours, and the
+ * periods from the earliest purchases feed row it loaded on), keep the balance, export all balances and record
+ * threshold findings.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(BalanceProperties.class)
@@ -165,7 +166,8 @@ public class CreditsStepConfiguration {
                     lateItems,
                     Instant.now(clock),
                     UsageWindow.ofUtcDate(LocalDate.parse(date)),
-                    ledgers.runHours(run));
+                    ledgers.runHours(run),
+                    purchases.earliestLoadedBy(run));
             Path folder = RunFolders.of(runsDir, "nightly-billing", date, executionId);
             List<Balance> all = new ArrayList<>();
             List<ThresholdWebhook.Crossing> crossings = new ArrayList<>();
@@ -220,7 +222,8 @@ public class CreditsStepConfiguration {
             LateInvoiceItems lateItems,
             Instant now,
             UsageWindow window,
-            List<Instant> runHours) {
+            List<Instant> runHours,
+            Map<String, Instant> purchasesLoadedFrom) {
 
         /** Writes the customer's statements and adds its threshold findings to {@code crossings}; returns its balance. */
         Balance settle(
@@ -249,8 +252,20 @@ public class CreditsStepConfiguration {
             return balance;
         }
 
+        /**
+         * The periods the run touched: those of its hours ({@link CreditLedgers#periodsOfRun}), and every period
+         * from the one of the earliest purchases feed row it loaded for the customer on, whose credits may now be
+         * paid differently.
+         */
         TreeSet<BillingPeriod> periods(Customer customer) {
-            return ledgers.periodsOfRun(customer, runHours, window);
+            TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, runHours, window);
+            Instant loaded = purchasesLoadedFrom.get(customer.customerId());
+            if (loaded != null) {
+                Instant to =
+                        periods.last().end().isAfter(loaded) ? periods.last().end() : loaded.plusSeconds(1);
+                periods.addAll(customer.cycle().periodsOverlapping(loaded, to));
+            }
+            return periods;
         }
 
         /**

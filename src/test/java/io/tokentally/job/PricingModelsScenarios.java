@@ -368,6 +368,34 @@ abstract class PricingModelsScenarios {
     }
 
     @Test
+    void aPurchaseLoadedLateRewritesTheStatementsOfThePeriodsItPays() throws Exception {
+        // given a prepaid customer's $5 of October usage, billed by October's run
+        Path input = folder("late-pack");
+        Path customers =
+                customers("late-pack", "customer_id,stripe_customer_id,plan_id", "late-pack-a,cus_late_pack,prepaid");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "lp-1,2026-10-20T10:00:00Z,late-pack-a,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run("2026-10-20", input, customers);
+
+        // when a $4 pack bought on 5 October is first read by a run of a November day
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n"
+                        + "late-pack-4,late-pack-a,4.00,USD,2026-10-05T00:00:00Z\n");
+        JobExecution november = run("2026-11-10", input, customers);
+
+        // then that run writes October's statement again: the pack pays $4 of it, $1 is due
+        JsonNode october = statement(november, "late-pack-a", "20261001T0000Z");
+        assertThat(october.get("credits_applied_usd").asString()).isEqualTo("4");
+        assertThat(october.get("total_due_usd").asString()).isEqualTo("1.00");
+        assertThat(statement(november, "late-pack-a", "20261101T0000Z")
+                        .get("total_due_usd")
+                        .asString())
+                .isEqualTo("0.00");
+    }
+
+    @Test
     void statementLinesNameTheirServiceAndContextTiers() throws Exception {
         // given a flex customer (its statement is read by the day) and a team customer (read by the hour, $10
         // included), each with gpt-4o input at the standard and the batch tier, and claude-sonnet-4-5 input

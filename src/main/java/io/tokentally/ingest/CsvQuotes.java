@@ -8,6 +8,37 @@ final class CsvQuotes {
     private CsvQuotes() {}
 
     /**
+     * Whether {@code line} (one line, its line end included) opens a quoted field it does not close, and has no
+     * text after a closing quote before that: then text a later line holds after the field's closing quote is this
+     * line's fault.
+     */
+    static boolean leavesQuoteOpen(CharSequence line) {
+        boolean fieldStart = true;
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                    if (i + 1 < line.length() && ",\r\n".indexOf(line.charAt(i + 1)) < 0) {
+                        return false;
+                    }
+                }
+            } else if (c == '"' && fieldStart) {
+                quoted = true;
+                fieldStart = false;
+            } else if (c == '\n' || c == '\r') {
+                return false;
+            } else {
+                fieldStart = c == ',';
+            }
+        }
+        return quoted;
+    }
+
+    /**
      * Why the record starting at {@code from} breaks the quote rule ({@link #fieldWithStrayQuote}), naming the
      * field by its number and header name, or {@code null} when it keeps it.
      */

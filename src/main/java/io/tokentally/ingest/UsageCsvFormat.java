@@ -244,10 +244,11 @@ class UsageCsvFormat implements UsageFormat {
         private Pending resynchronize(long after, String reason) throws IOException {
             long badStart = skipBlankLines(after);
             long badEnd = endOfLine(badStart);
-            String fault = reason.equals(TEXT_AFTER_CLOSING_QUOTE) && endOfRecord(badStart) > badEnd
-                    ? "a field opened with a double quote on this line is closed on a later line, and text follows"
-                            + " the closing quote there"
-                    : reason;
+            String fault =
+                    reason.equals(TEXT_AFTER_CLOSING_QUOTE) && CsvQuotes.leavesQuoteOpen(input.slice(badStart, badEnd))
+                            ? "a field opened with a double quote on this line is closed on a later line, and text follows"
+                                    + " the closing quote there"
+                            : reason;
             records = parserAt(badEnd).iterator();
             input.seek(badEnd);
             return new Pending(badStart, badEnd, null, "the row is not valid CSV: " + fault);

@@ -104,7 +104,10 @@ class UsageCsvFormatTests {
                 + "r1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\n"
                 + "r2,\"2025-03-01T10:01:00Z,acme,openai,gpt-4o,200,30\n"
                 + "r3,2025-03-01T10:02:00Z,acme,openai,gpt-4o,300,40\n"
-                + "r4,2025-03-01T10:03:00Z,acme,openai,\"gpt-4o\"x,400,40\n";
+                + "r4,2025-03-01T10:03:00Z,acme,openai,\"gpt-4o\"x,400,40\n"
+                // row 6's own fault comes first, before the quote it leaves open
+                + "r5,2025-03-01T10:04:00Z,acme,openai,\"gpt-4o\"x,\"500\n"
+                + "r6\",2025-03-01T10:05:00Z,acme,openai,gpt-4o,600,60\n";
 
         // when
         List<RawRecord> records = readAll(new StringReader(text));
@@ -112,11 +115,19 @@ class UsageCsvFormatTests {
         // then
         assertThat(records)
                 .extracting(RawRecord::lineNo, RawRecord::isMalformed)
-                .containsExactly(tuple(2L, false), tuple(3L, true), tuple(4L, false), tuple(5L, true));
+                .containsExactly(
+                        tuple(2L, false),
+                        tuple(3L, true),
+                        tuple(4L, false),
+                        tuple(5L, true),
+                        tuple(6L, true),
+                        tuple(7L, true));
         assertThat(records.get(1).malformed())
                 .isEqualTo("the row is not valid CSV: a field opened with a double quote on this line is closed on"
                         + " a later line, and text follows the closing quote there");
         assertThat(records.get(3).malformed())
+                .isEqualTo("the row is not valid CSV: text follows the double quote that closes a field");
+        assertThat(records.get(4).malformed())
                 .isEqualTo("the row is not valid CSV: text follows the double quote that closes a field");
     }
 

@@ -199,7 +199,8 @@ public class FileRegistry {
      * or completed, and not left anywhere in the input.
      */
     public List<Long> unreadContentsReplacedIn(long run) {
-        // driven by the few unread contents, each path of theirs looked up in this run by the primary key
+        // driven by the few unread contents: their paths by ix_run_file_file, each looked up in this run by the
+        // primary key
         return jdbc.sql("SELECT old.file_id FROM ingested_file old WHERE old.status IN (?, ?)"
                         + " AND EXISTS (SELECT 1 FROM run_file prev JOIN run_file cur ON cur.ingest_run = ?"
                         + " AND cur.source = prev.source AND cur.path = prev.path AND cur.file_id <> prev.file_id"

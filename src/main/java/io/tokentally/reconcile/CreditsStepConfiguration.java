@@ -254,16 +254,15 @@ public class CreditsStepConfiguration {
 
         /**
          * The periods the run touched: those of its hours ({@link CreditLedgers#periodsOfRun}), and every period
-         * from the one of the earliest purchases feed row it loaded for the customer on, whose credits may now be
-         * paid differently.
+         * from the one of the earliest purchases feed row it loaded for the customer up to the last of those, whose
+         * usage may now be paid differently (a later period is written by the runs of its days).
          */
         TreeSet<BillingPeriod> periods(Customer customer) {
             TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, runHours, window);
             Instant loaded = purchasesLoadedFrom.get(customer.customerId());
-            if (loaded != null) {
-                Instant to =
-                        periods.last().end().isAfter(loaded) ? periods.last().end() : loaded.plusSeconds(1);
-                periods.addAll(customer.cycle().periodsOverlapping(loaded, to));
+            if (loaded != null && loaded.isBefore(periods.last().end())) {
+                periods.addAll(customer.cycle()
+                        .periodsOverlapping(loaded, periods.last().end()));
             }
             return periods;
         }

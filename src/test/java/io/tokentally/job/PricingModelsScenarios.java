@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -369,30 +370,34 @@ abstract class PricingModelsScenarios {
 
     @Test
     void aPurchaseLoadedLateRewritesTheStatementsOfThePeriodsItPays() throws Exception {
-        // given a prepaid customer's $5 of October usage, billed by October's run
+        // given a prepaid customer's $5 of September usage, billed by September's run
         Path input = folder("late-pack");
         Path customers =
                 customers("late-pack", "customer_id,stripe_customer_id,plan_id", "late-pack-a,cus_late_pack,prepaid");
         UsageFixtures.write(
                 input.resolve("gateway.csv"),
-                "lp-1,2026-10-20T10:00:00Z,late-pack-a,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
-        run("2026-10-20", input, customers);
+                "lp-1,2026-09-20T10:00:00Z,late-pack-a,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run("2026-09-20", input, customers);
 
-        // when a $4 pack bought on 5 October is first read by a run of a November day
+        // when a $4 pack bought on 5 September, and a $1 pack bought on 5 November, are first read by a run of an
+        // October day
         Files.writeString(
                 input.resolve("purchases.csv"),
                 "purchase_id,customer_id,amount,currency,time\n"
-                        + "late-pack-4,late-pack-a,4.00,USD,2026-10-05T00:00:00Z\n");
-        JobExecution november = run("2026-11-10", input, customers);
+                        + "late-pack-4,late-pack-a,4.00,USD,2026-09-05T00:00:00Z\n"
+                        + "late-pack-1,late-pack-a,1.00,USD,2026-11-05T00:00:00Z\n");
+        JobExecution october = run("2026-10-10", input, customers);
 
-        // then that run writes October's statement again: the pack pays $4 of it, $1 is due
-        JsonNode october = statement(november, "late-pack-a", "20261001T0000Z");
-        assertThat(october.get("credits_applied_usd").asString()).isEqualTo("4");
-        assertThat(october.get("total_due_usd").asString()).isEqualTo("1.00");
-        assertThat(statement(november, "late-pack-a", "20261101T0000Z")
-                        .get("total_due_usd")
-                        .asString())
-                .isEqualTo("0.00");
+        // then that run writes September's statement again (the pack pays $4 of it, $1 is due) and October's, the
+        // period of its date; November's is left to the runs of its days
+        JsonNode september = statement(october, "late-pack-a", "20260901T0000Z");
+        assertThat(september.get("credits_applied_usd").asString()).isEqualTo("4");
+        assertThat(september.get("total_due_usd").asString()).isEqualTo("1.00");
+        try (Stream<Path> statements = Files.list(runFolder(october).resolve("statements"))) {
+            assertThat(statements.map(file -> file.getFileName().toString()))
+                    .filteredOn(name -> name.startsWith("late-pack-a-") && name.endsWith(".json"))
+                    .containsExactlyInAnyOrder("late-pack-a-20260901T0000Z.json", "late-pack-a-20261001T0000Z.json");
+        }
     }
 
     @Test
@@ -449,6 +454,12 @@ abstract class PricingModelsScenarios {
                         "section,item,token_type,service_tier,context_tier,tokens,unit_price_usd_per_million,amount_usd",
                         "usage,anthropic/claude-sonnet-4-5,input,standard,long,300000,6,1.8")
                 .contains("usage,openai/gpt-4o,input,batch,standard,2000000,1.25,2.5", "total_due,,,,,,,7.1");
+        assertThat(Files.readAllLines(
+                        runFolder(execution).resolve("statements").resolve("tiers-team-20261001T0000Z.csv")))
+                .contains(
+                        "fixed_fee,team 2026-10-01T00:00:00Z/2026-11-01T00:00:00Z,,,,,,30",
+                        "included,team monthly,,,,0,,-7.1",
+                        "total_due,,,,,,,30");
     }
 
     JobExecution run(String date, Path input, Path customers) throws Exception {

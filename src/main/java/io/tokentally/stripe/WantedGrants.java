@@ -6,6 +6,7 @@ import io.tokentally.plans.CreditSource;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanSegment;
+import io.tokentally.rating.CreditAllocator;
 import io.tokentally.rating.CreditLedger;
 import io.tokentally.rating.IncludedUsage;
 import io.tokentally.shared.Amounts;
@@ -58,21 +59,24 @@ final class WantedGrants {
                             + grant.grantKey().substring("purchase:".length()),
                     false));
         }
+        CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (BillingPeriod period : periods) {
             for (PlanSegment segment : customer.segments(period)) {
-                if (!segment.beforeFirstPlan() && !segment.span().start().isAfter(now)) {
-                    wanted.addAll(included(customer, plans.get(segment.planId()), segment, ledger));
+                if (!segment.span().start().isAfter(now)) {
+                    wanted.addAll(
+                            included(allocator.includedOf(segment), plans.get(segment.planId()), segment, ledger));
                 }
             }
         }
         return wanted;
     }
 
+    /** @param allowances the segment's allowances as granted ({@link CreditAllocator#includedOf}) */
     private static List<CreditGrantPlanner.Wanted> included(
-            Customer customer, Plan plan, PlanSegment segment, Supplier<CreditLedger> ledger) {
+            List<IncludedUsage> allowances, Plan plan, PlanSegment segment, Supplier<CreditLedger> ledger) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
-        for (Allowance allowance : plan.allowances()) {
-            IncludedUsage granted = IncludedUsage.granted(customer.customerId(), segment, allowance);
+        for (IncludedUsage granted : allowances) {
+            Allowance allowance = granted.allowance();
             BigDecimal usd = granted.grantedUsd();
             if (allowance.inTokens()) {
                 usd = ledger.get().included().stream()

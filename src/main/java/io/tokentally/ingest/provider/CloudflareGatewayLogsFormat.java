@@ -27,8 +27,10 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
 
     static final String NAME = "cloudflare-ai-gateway-logs";
     static final String FAMILY = "cloudflare";
+    /** Cloudflare's names of the clouds it routes to, as the engine knows them (its other names are the vendors'). */
     private static final Map<String, String> PROVIDERS = Map.of(
             "google-vertex-ai", "vertex_ai",
+            "aws-bedrock", "bedrock",
             "azure-openai", "openai");
 
     private final CustomerAttribution attribution;

@@ -203,6 +203,31 @@ class GatewayLogFormatsTests {
     }
 
     @Test
+    void namesTheCloudsCloudflareRoutesToAsTheEngineKnowsThem() {
+        // given logs of Cloudflare's aws-bedrock, google-vertex-ai and azure-openai providers
+        String logs = """
+                {"result": [
+                  {"id": "b", "created_at": "2026-11-20T10:00:00Z", "provider": "aws-bedrock",
+                   "model": "us.anthropic.claude-haiku-4-5-20251001-v1:0", "success": true, "tokens_in": 1000,
+                   "tokens_out": 100, "metadata": {"customer": "acme"}},
+                  {"id": "v", "created_at": "2026-11-20T10:00:00Z", "provider": "google-vertex-ai",
+                   "model": "gemini-2.5-pro", "success": true, "tokens_in": 1000, "tokens_out": 100,
+                   "metadata": {"customer": "acme"}},
+                  {"id": "a", "created_at": "2026-11-20T10:00:00Z", "provider": "azure-openai", "model": "gpt-4o",
+                   "success": true, "tokens_in": 1000, "tokens_out": 100, "metadata": {"customer": "acme"}}],
+                 "result_info": {}, "success": true, "errors": [], "messages": []}
+                """;
+
+        // when
+        List<String> providers = ProviderFixtures.rowsOf(CLOUDFLARE, logs).stream()
+                .map(UsageRow::provider)
+                .toList();
+
+        // then: host names the normalizer prices under the vendor the model names (bedrock: Anthropic's)
+        assertThat(providers).containsExactly("bedrock", "vertex_ai", "openai");
+    }
+
+    @Test
     void eachFormatClaimsItsOwnFixtureOnly() {
         List<UsageFormat> formats = List.of(OPENROUTER, CLOUDFLARE, LITELLM);
         List<String> fixtures = List.of(OPENROUTER_FILE, CLOUDFLARE_FILE, LITELLM_FILE);

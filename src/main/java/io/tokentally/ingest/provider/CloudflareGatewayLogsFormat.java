@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
  * tokens are billed at the input price (the README says so). A gateway cache hit ({@code cached}) is
  * billed like any other response. A log with
  * {@code success: false} is an error row (counted, not billed). The customer comes from the log's
- * {@code metadata} (keys {@code metadata.<name>}; by default the first metadata entry).
+ * {@code metadata} (keys {@code metadata.<name>}; by default {@code customer_id}, then {@code customer}, then the
+ * first metadata entry: the order of a JSON object's entries is the writer's, not a name).
  */
 @Component
 @Order(33)
@@ -71,7 +72,13 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
                 .set(UsageColumns.STATUS, success != null && !success.asBoolean() ? "error" : "ok"));
     }
 
-    /** The metadata entries as attribution keys; metadata may be an object or a JSON object in a string. */
+    /** Metadata entries that name the customer by their name, tried before the others. */
+    private static final List<String> CUSTOMER_ENTRIES = List.of("metadata.customer_id", "metadata.customer");
+
+    /**
+     * The metadata entries as attribution keys, {@link #CUSTOMER_ENTRIES} first; metadata may be an object or a
+     * JSON object in a string.
+     */
     private static Map<String, String> metadata(JsonNode log) {
         JsonNode metadata = JsonFields.at(log, "metadata");
         if (metadata != null && metadata.isString()) {
@@ -81,13 +88,16 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
                 throw new RecordProblem("metadata is neither an object nor a JSON object in a string");
             }
         }
-        Map<String, String> keys = new LinkedHashMap<>();
+        Map<String, String> entries = new LinkedHashMap<>();
         if (metadata != null && metadata.isObject()) {
             for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
                 JsonNode value = entry.getValue();
-                keys.put("metadata." + entry.getKey(), value.isNull() ? null : value.asString());
+                entries.put("metadata." + entry.getKey(), value.isNull() ? null : value.asString());
             }
         }
+        Map<String, String> keys = new LinkedHashMap<>();
+        CUSTOMER_ENTRIES.stream().filter(entries::containsKey).forEach(key -> keys.put(key, entries.get(key)));
+        keys.putAll(entries);
         return keys;
     }
 }

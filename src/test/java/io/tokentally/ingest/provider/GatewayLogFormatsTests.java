@@ -228,6 +228,30 @@ class GatewayLogFormatsTests {
     }
 
     @Test
+    void aCloudflareLogsCustomerIdOrCustomerEntryNamesTheCustomerWhereverItStands() {
+        // given metadata with the customer after another entry, a customer entry, and neither
+        String logs = """
+                {"result": [
+                  {"id": "1", "created_at": "2026-11-20T10:00:00Z", "provider": "openai", "model": "gpt-4o",
+                   "success": true, "tokens_in": 10, "tokens_out": 1,
+                   "metadata": {"env": "prod", "customer": "acme", "customer_id": "globex"}},
+                  {"id": "2", "created_at": "2026-11-20T10:00:00Z", "provider": "openai", "model": "gpt-4o",
+                   "success": true, "tokens_in": 10, "tokens_out": 1, "metadata": {"env": "prod", "customer": "acme"}},
+                  {"id": "3", "created_at": "2026-11-20T10:00:00Z", "provider": "openai", "model": "gpt-4o",
+                   "success": true, "tokens_in": 10, "tokens_out": 1, "metadata": {"team": "red", "env": "prod"}}],
+                 "result_info": {}, "success": true, "errors": [], "messages": []}
+                """;
+
+        // when
+        List<String> customers = ProviderFixtures.rowsOf(CLOUDFLARE, logs).stream()
+                .map(UsageRow::customerId)
+                .toList();
+
+        // then
+        assertThat(customers).containsExactly("globex", "acme", "red");
+    }
+
+    @Test
     void eachFormatClaimsItsOwnFixtureOnly() {
         List<UsageFormat> formats = List.of(OPENROUTER, CLOUDFLARE, LITELLM);
         List<String> fixtures = List.of(OPENROUTER_FILE, CLOUDFLARE_FILE, LITELLM_FILE);

@@ -89,7 +89,9 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
                 CURRENT_ONLY.stream().anyMatch(field -> result.get(field) != null) ? current(result) : older(result);
         Instant start = Instant.ofEpochSecond(required(item, "start_time").longValueExact());
         Instant end = Instant.ofEpochSecond(required(item, "end_time").longValueExact());
-        String tier = Boolean.TRUE.equals(bool(result, "batch")) ? "batch" : tier(text(result, "service_tier"));
+        String tier = Boolean.TRUE.equals(bool(result, "batch"))
+                ? "batch"
+                : OpenAiServiceTier.of(text(result, "service_tier"));
         CanonicalRecord record = new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, bucketId(start, end, result))
                 .set(UsageColumns.TIMESTAMP, start)
@@ -175,13 +177,6 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
             rest = rest.subtract(orZero(part));
         }
         return rest;
-    }
-
-    private static String tier(String serviceTier) {
-        if (serviceTier == null || serviceTier.equals("auto") || serviceTier.equals("default")) {
-            return "standard";
-        }
-        return serviceTier.equals("fast") ? "priority" : serviceTier;
     }
 
     private static Boolean bool(JsonNode node, String field) {

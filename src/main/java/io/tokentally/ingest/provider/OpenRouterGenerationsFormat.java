@@ -23,7 +23,8 @@ import tools.jackson.databind.JsonNode;
  * {@code native_tokens_prompt} includes {@code native_tokens_cached}, {@code native_tokens_completion}
  * includes {@code native_tokens_reasoning}. The customer is {@code external_user} (the caller's
  * {@code user}). Anthropic model slugs are written with dots ({@code claude-sonnet-4.5}); they are read
- * with dashes, as Anthropic writes them.
+ * with dashes, as Anthropic writes them. {@code service_tier} is read as OpenAI writes it ({@link
+ * OpenAiServiceTier}).
  */
 @Component
 @Order(32)
@@ -103,6 +104,6 @@ class OpenRouterGenerationsFormat implements UsageFormat {
                 .set(UsageColumns.CACHED_INPUT_TOKENS, count(generation, "native_tokens_cached"))
                 .set(UsageColumns.OUTPUT_TOKENS, required(generation, "native_tokens_completion"))
                 .set(UsageColumns.REASONING_TOKENS, count(generation, "native_tokens_reasoning"))
-                .set(UsageColumns.SERVICE_TIER, text(generation, "service_tier"));
+                .set(UsageColumns.SERVICE_TIER, OpenAiServiceTier.of(text(generation, "service_tier")));
     }
 }

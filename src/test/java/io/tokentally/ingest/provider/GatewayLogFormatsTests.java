@@ -11,6 +11,7 @@ import io.tokentally.ingest.UsageRow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -249,6 +250,25 @@ class GatewayLogFormatsTests {
 
         // then
         assertThat(customers).containsExactly("globex", "acme", "red");
+    }
+
+    @Test
+    void readsOpenRouterServiceTiersAsOpenAiWritesThem() {
+        // given generations of the tiers auto, default, fast, flex and none
+        String generations = Stream.of("\"auto\"", "\"default\"", "\"fast\"", "\"flex\"", "null")
+                .map(tier ->
+                        "{\"id\": \"gen-" + tier.replace("\"", "") + "\", \"created_at\": \"2026-11-20T10:00:00Z\","
+                                + " \"model\": \"openai/gpt-4o\", \"external_user\": \"acme\", \"native_tokens_prompt\": 10,"
+                                + " \"native_tokens_completion\": 1, \"service_tier\": " + tier + "}")
+                .collect(Collectors.joining("\n"));
+
+        // when
+        List<String> tiers = ProviderFixtures.rowsOf(OPENROUTER, generations).stream()
+                .map(row -> row.serviceTier().code())
+                .toList();
+
+        // then
+        assertThat(tiers).containsExactly("standard", "standard", "priority", "flex", "standard");
     }
 
     @Test

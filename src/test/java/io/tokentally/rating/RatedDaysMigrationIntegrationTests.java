@@ -34,12 +34,7 @@ class RatedDaysMigrationIntegrationTests {
 
     @Test
     void sumsTheUsageRatedBeforeByUtcDayOnPostgres() throws Exception {
-        TestPostgres.dropSchema(SCHEMA);
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(TestPostgres.url(SCHEMA));
-        dataSource.setUser(TestPostgres.USER);
-
-        assertSumsByUtcDay(dataSource, "postgresql", SCHEMA);
+        assertSumsByUtcDay(emptyPostgresSchema(), "postgresql", SCHEMA);
     }
 
     private static void assertSumsByUtcDay(DataSource dataSource, String vendor, String schema) {
@@ -79,12 +74,16 @@ class RatedDaysMigrationIntegrationTests {
 
     @Test
     void sumsTheRatedDaysAgainPerTierOnPostgres() throws Exception {
+        assertSumsPerTier(emptyPostgresSchema(), "postgresql", SCHEMA);
+    }
+
+    /** The test's PostgreSQL schema, dropped first. */
+    private static DataSource emptyPostgresSchema() throws Exception {
         TestPostgres.dropSchema(SCHEMA);
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(TestPostgres.url(SCHEMA));
         dataSource.setUser(TestPostgres.USER);
-
-        assertSumsPerTier(dataSource, "postgresql", SCHEMA);
+        return dataSource;
     }
 
     /** V129 and V130: one day's standard and batch usage at one price, one rated day before, one per tier after. */

@@ -230,7 +230,8 @@ class UsageCsvFormat implements UsageFormat {
             String reason = PARSER_POSITION.matcher(message).replaceAll("").trim();
             return switch (reason) {
                 case "EOF reached before encapsulated token finished" ->
-                    "a field opened with a double quote is not closed before the end of the file";
+                    "a field opened with a double quote on this line is not closed before the end of the file; the"
+                            + " lines after this one are read as rows of their own";
                 case "Invalid character between encapsulated token and delimiter" -> TEXT_AFTER_CLOSING_QUOTE;
                 default -> reason;
             };

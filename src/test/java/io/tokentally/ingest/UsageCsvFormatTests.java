@@ -199,7 +199,8 @@ class UsageCsvFormatTests {
                         tuple(4L, "r3,2025-03-01T10:02:00Z,acme,openai,gpt-4o,300,40", false));
         assertThat(records.get(1).malformed())
                 .isEqualTo(
-                        "the row is not valid CSV: a field opened with a double quote is not closed before the end of the file");
+                        "the row is not valid CSV: a field opened with a double quote on this line is not closed before"
+                                + " the end of the file; the lines after this one are read as rows of their own");
         assertThat(records.get(2).field("customer_id")).isEqualTo("acme");
     }
 

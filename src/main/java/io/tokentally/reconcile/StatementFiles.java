@@ -81,7 +81,16 @@ public final class StatementFiles {
                         "",
                         credit.appliedUsd().negate());
             }
-            otherLine(out, "total_due", "", "", statement.totalDueUsd());
+            csv(
+                    out,
+                    "total_due",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    statement.totalDueUsd().toPlainString());
             if (late != null) {
                 for (LateInvoiceItems.Item item : late.items()) {
                     otherLine(

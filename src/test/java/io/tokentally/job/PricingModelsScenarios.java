@@ -453,13 +453,13 @@ abstract class PricingModelsScenarios {
                 .startsWith(
                         "section,item,token_type,service_tier,context_tier,tokens,unit_price_usd_per_million,amount_usd",
                         "usage,anthropic/claude-sonnet-4-5,input,standard,long,300000,6,1.8")
-                .contains("usage,openai/gpt-4o,input,batch,standard,2000000,1.25,2.5", "total_due,,,,,,,7.1");
+                .contains("usage,openai/gpt-4o,input,batch,standard,2000000,1.25,2.5", "total_due,,,,,,,7.10");
         assertThat(Files.readAllLines(
                         runFolder(execution).resolve("statements").resolve("tiers-team-20261001T0000Z.csv")))
                 .contains(
                         "fixed_fee,team 2026-10-01T00:00:00Z/2026-11-01T00:00:00Z,,,,,,30",
                         "included,team monthly,,,,0,,-7.1",
-                        "total_due,,,,,,,30");
+                        "total_due,,,,,,,30.00");
     }
 
     JobExecution run(String date, Path input, Path customers) throws Exception {

@@ -81,11 +81,11 @@ public final class RunSummary {
                 ? counts.get("hours_outside_window").asLong()
                 : 0;
         out.append(String.format(
-                "  billed usage: %,d tokens, provider cost $%s, billed $%s (%d hours rated%s, %d aggregates changed)%n",
+                "  billed usage: %,d tokens, provider cost $%s, billed $%s (%s rated%s, %d aggregates changed)%n",
                 tokens,
                 Amounts.toMinorUnit(cost).toPlainString(),
                 Amounts.toMinorUnit(billed).toPlainString(),
-                counts.get("rated_hours").asLong(),
+                counted(counts.get("rated_hours").asLong(), "hour"),
                 // hours its files or held usage reach outside the date: why a rerun of the date alone totals less
                 outside > 0 ? ", " + outside + " of them outside the date" : "",
                 counts.get("aggregates_changed").asLong()));
@@ -103,9 +103,10 @@ public final class RunSummary {
         JsonNode stripe = report.get("stripe");
         if (stripe.get("dry_run").asBoolean() && stripe.has("requests_file")) {
             out.append(String.format(
-                    "  stripe: dry run (no STRIPE_API_KEY); the %,d requests it would send, earlier runs' unsent ones"
+                    "  stripe: dry run (no STRIPE_API_KEY); the %s it would send, earlier runs' unsent ones"
                             + " included, are in %s%n",
-                    stripe.get("pending").asLong(), stripe.get("requests_file").asString()));
+                    counted(stripe.get("pending").asLong(), "request"),
+                    stripe.get("requests_file").asString()));
         } else if (stripe.get("dry_run").asBoolean() && stripe.get("pending").asLong() == 0) {
             out.append("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send")
                     .append(
@@ -153,6 +154,11 @@ public final class RunSummary {
     }
 
     /** The run's findings by severity, most urgent first, and kind: "1 error (NEGATIVE_MARGIN 1), 2 warnings (...)". */
+    /** {@code 1 hour}, {@code 2 hours}, {@code 1,000 hours}. */
+    private static String counted(long count, String noun) {
+        return String.format("%,d %s%s", count, noun, count == 1 ? "" : "s");
+    }
+
     private static void appendFindings(JsonNode findings, StringBuilder out) {
         if (findings == null || findings.isEmpty()) {
             return;

@@ -73,6 +73,20 @@ class RunSummaryTests {
     }
 
     @Test
+    void saysOneHourAndOneRequestInTheSingular() {
+        // given: a run that rated one hour and has one request to send
+        String report = REPORT.formatted("[]")
+                .replace("\"rated_hours\": 2,", "\"rated_hours\": 1,")
+                .replace("\"pending\": 0,", "\"pending\": 1,");
+
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(report));
+
+        // then
+        assertThat(summary).contains("(1 hour rated, 3 aggregates changed)").contains("the 1 request it would send");
+    }
+
+    @Test
     void aDryRunThatEndedBeforeItsUploadStepNamesNoRequestsFile() {
         // given: a run stopped before the upload step, with rows of earlier runs in the outbox
         String report = REPORT.formatted("[]")

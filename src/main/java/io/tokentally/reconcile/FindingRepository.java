@@ -100,6 +100,12 @@ public class FindingRepository {
         return jdbc.update("UPDATE finding SET status = ? WHERE finding_key = ?", status, key) == 1;
     }
 
+    /** Resolves a finding that is not resolved yet; false when there is none such. */
+    public boolean resolve(String key) {
+        return jdbc.update("UPDATE finding SET status = 'RESOLVED' WHERE finding_key = ? AND status <> 'RESOLVED'", key)
+                == 1;
+    }
+
     /** The open findings a run recorded or saw again. */
     public List<Finding> openOfRun(long run) {
         return jdbc.query(

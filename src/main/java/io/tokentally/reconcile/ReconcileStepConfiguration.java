@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -37,6 +39,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class ReconcileStepConfiguration {
 
     public static final String RECONCILE_STEP = "reconcileStep";
+    private static final Logger log = LoggerFactory.getLogger(ReconcileStepConfiguration.class);
 
     @Bean(RECONCILE_STEP)
     Step reconcileStep(
@@ -91,7 +94,13 @@ public class ReconcileStepConfiguration {
                 contribution.incrementWriteCount(1);
             }
             for (long replaced : files.unreadContentsReplacedIn(run)) {
-                findings.setStatus(UnreadFileFindings.key(replaced), "RESOLVED");
+                String key = UnreadFileFindings.key(replaced);
+                if (findings.resolve(key)) {
+                    log.info(
+                            "Finding {} resolved: its path holds other content now, and no path of the input holds the"
+                                    + " unread content",
+                            key);
+                }
             }
             return RepeatStatus.FINISHED;
         };

@@ -216,6 +216,29 @@ public class FileRegistry {
                 .list();
     }
 
+    /** A file a run saw whose content another run registered and has not read yet, with that run's date. */
+    public record PendingElsewhere(String path, long fileId, long registeredBy, String date) {}
+
+    /**
+     * The files {@code run} saw as already ingested whose content another run registered and has not read to
+     * the end: that run was stopped or killed (or is still reading it), and only it reads the content.
+     */
+    public List<PendingElsewhere> pendingElsewhere(long run) {
+        return jdbc.sql("SELECT r.path, f.file_id, f.ingest_run, (SELECT MIN(p.PARAMETER_VALUE) FROM"
+                        + " BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID ="
+                        + " e.JOB_EXECUTION_ID WHERE e.JOB_INSTANCE_ID = f.ingest_run AND p.PARAMETER_NAME = 'date')"
+                        + " AS run_date FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id"
+                        + " WHERE r.ingest_run = ? AND f.status = ? AND f.ingest_run <> r.ingest_run ORDER BY r.path")
+                .param(run)
+                .param(FileStatus.PENDING.name())
+                .query((rs, rowNum) -> new PendingElsewhere(
+                        rs.getString("path"),
+                        rs.getLong("file_id"),
+                        rs.getLong("ingest_run"),
+                        rs.getString("run_date")))
+                .list();
+    }
+
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }

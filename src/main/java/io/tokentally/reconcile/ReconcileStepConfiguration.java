@@ -1,6 +1,9 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.ingest.FileRegistry;
+import io.tokentally.ingest.FileStatus;
+import io.tokentally.ingest.RunFile;
+import io.tokentally.ingest.RunFileOutcome;
 import io.tokentally.normalize.DuplicateConflictRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceRepository;
@@ -87,12 +90,15 @@ public class ReconcileStepConfiguration {
             found.addAll(usageFindings.lateUsageInvoiced(run));
             found.addAll(usageFindings.datedAfterRun(run));
             found.addAll(DuplicateConflictFindings.of(duplicateConflicts.ofRun(run)));
-            found.addAll(UnreadFileFindings.of(files.filesOfRun(run)));
+            List<RunFile> seen = files.filesOfRun(run);
+            found.addAll(UnreadFileFindings.of(seen));
+            found.addAll(UnfinishedRunFindings.of(files.pendingElsewhere(run)));
             found.addAll(PlanOverrideFindings.of(plans.findAll().values(), prices.findAll()));
             for (Finding finding : found) {
                 findings.record(finding, run);
                 contribution.incrementWriteCount(1);
             }
+            resolveFilesOfUnfinishedRun(seen, findings);
             for (long replaced : files.unreadContentsReplacedIn(run)) {
                 String key = UnreadFileFindings.key(replaced);
                 if (findings.resolve(key)) {
@@ -104,5 +110,17 @@ public class ReconcileStepConfiguration {
             }
             return RepeatStatus.FINISHED;
         };
+    }
+
+    /** Resolves the findings other runs recorded about the files this run registered and has now read. */
+    private static void resolveFilesOfUnfinishedRun(List<RunFile> seen, FindingRepository findings) {
+        for (RunFile file : seen) {
+            if (file.outcome() != RunFileOutcome.ALREADY_INGESTED && file.status() == FileStatus.INGESTED) {
+                String key = UnfinishedRunFindings.key(file.fileId());
+                if (findings.resolve(key)) {
+                    log.info("Finding {} resolved: this run, which registered the file, has read it", key);
+                }
+            }
+        }
     }
 }

@@ -421,6 +421,48 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aRunOfAnotherDateNamesTheFilesAnUnfinishedRunLeftUnreadAndTheirRunResolvesItOnceItReadsThem()
+            throws Exception {
+        // given: the run of 20 October failed in ingest, its log left unread; the log of the 21st beside it
+        Path input = folder("unfinished");
+        write(input.resolve("gateway-20.csv"), rows("unfinished-20", LocalDate.of(2026, 10, 20), 100, 3));
+        JobExecution failed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            failed = run("2026-10-20", input);
+        }
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        write(input.resolve("gateway-21.csv"), rows("unfinished-21", LocalDate.of(2026, 10, 21), 100, 3));
+
+        // when: the 21st runs
+        JobExecution next = run("2026-10-21", input);
+
+        // then: it bills its own log, and names the 20th's as left to the unfinished run, an error
+        assertThat(next.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(report(next).get("counts").get("read").asLong()).isEqualTo(100);
+        assertThat(next.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
+        assertThat(fileOfUnfinishedRunFindings())
+                .singleElement()
+                .asString()
+                .startsWith("OPEN ERROR ")
+                .contains("gateway-20.csv is read by the run of 2026-10-20 that registered it")
+                .contains("run 2026-10-20 again");
+
+        // when: the 20th is run again
+        JobExecution resumed = run("2026-10-20", input);
+
+        // then: it reads its log and resolves the finding
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(report(resumed).get("counts").get("read").asLong()).isEqualTo(100);
+        assertThat(fileOfUnfinishedRunFindings()).singleElement().asString().startsWith("RESOLVED ");
+    }
+
+    private List<String> fileOfUnfinishedRunFindings() {
+        return jdbc.queryForList(
+                "SELECT status || ' ' || severity || ' ' || message FROM finding WHERE kind = 'FILE_OF_UNFINISHED_RUN'",
+                String.class);
+    }
+
+    @Test
     void aResumedRunNamesTheFilesAddedToItsFolderSinceItStartedAndTheNextRunReadsThem() throws Exception {
         // given: a run that failed in ingest, and a file dropped into its folder before it is resumed
         Path input = folder("resumed");

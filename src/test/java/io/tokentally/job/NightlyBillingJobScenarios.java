@@ -423,18 +423,18 @@ abstract class NightlyBillingJobScenarios {
     @Test
     void aRunOfAnotherDateNamesTheFilesAnUnfinishedRunLeftUnreadAndTheirRunResolvesItOnceItReadsThem()
             throws Exception {
-        // given: the run of 20 October failed in ingest, its log left unread; the log of the 21st beside it
+        // given: the run of 20 May failed in ingest, its log left unread; the log of the 21st beside it
         Path input = folder("unfinished");
-        write(input.resolve("gateway-20.csv"), rows("unfinished-20", LocalDate.of(2026, 10, 20), 100, 3));
+        write(input.resolve("gateway-20.csv"), rows("unfinished-20", LocalDate.of(2026, 5, 20), 100, 3));
         JobExecution failed;
         try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
-            failed = run("2026-10-20", input);
+            failed = run("2026-05-20", input);
         }
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
-        write(input.resolve("gateway-21.csv"), rows("unfinished-21", LocalDate.of(2026, 10, 21), 100, 3));
+        write(input.resolve("gateway-21.csv"), rows("unfinished-21", LocalDate.of(2026, 5, 21), 100, 3));
 
         // when: the 21st runs
-        JobExecution next = run("2026-10-21", input);
+        JobExecution next = run("2026-05-21", input);
 
         // then: it bills its own log, and names the 20th's as left to the unfinished run, an error
         assertThat(next.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -444,11 +444,11 @@ abstract class NightlyBillingJobScenarios {
                 .singleElement()
                 .asString()
                 .startsWith("OPEN ERROR ")
-                .contains("gateway-20.csv is read by the run of 2026-10-20 that registered it")
-                .contains("run 2026-10-20 again");
+                .contains("gateway-20.csv is read by the run of 2026-05-20 that registered it")
+                .contains("run 2026-05-20 again");
 
         // when: the 20th is run again
-        JobExecution resumed = run("2026-10-20", input);
+        JobExecution resumed = run("2026-05-20", input);
 
         // then: it reads its log and resolves the finding
         assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -545,22 +545,22 @@ abstract class NightlyBillingJobScenarios {
         // given: a log without its output_tokens column, and a copy of it under another name
         Path input = folder("mended");
         String broken = "request_id,timestamp,customer_id,provider,model,input_tokens\n"
-                + "md1,2026-10-09T10:00:00Z,alice,openai,gpt-4o,1000\n";
+                + "md1,2026-05-09T10:00:00Z,alice,openai,gpt-4o,1000\n";
         Files.writeString(input.resolve("gateway.csv"), broken);
         Files.writeString(input.resolve("gateway-copy.csv"), broken);
-        run("2026-10-09", input);
+        run("2026-05-09", input);
         assertThat(unreadFileFindings("mended/gateway")).containsExactly("OPEN");
 
         // when: the log is mended, its copy still there
-        write(input.resolve("gateway.csv"), "md1,2026-10-09T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
-        run("2026-10-09", input);
+        write(input.resolve("gateway.csv"), "md1,2026-05-09T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
+        run("2026-05-09", input);
 
         // then: the content is still in the input, so the finding stays open
         assertThat(unreadFileFindings("mended/gateway")).containsExactly("OPEN");
 
         // when: the copy is removed
         Files.delete(input.resolve("gateway-copy.csv"));
-        run("2026-10-09", input);
+        run("2026-05-09", input);
 
         // then
         assertThat(unreadFileFindings("mended/gateway")).containsExactly("RESOLVED");

@@ -98,29 +98,33 @@ public class ReconcileStepConfiguration {
                 findings.record(finding, run);
                 contribution.incrementWriteCount(1);
             }
-            resolveFilesOfUnfinishedRun(seen, findings);
-            for (long replaced : files.unreadContentsReplacedIn(run)) {
-                String key = UnreadFileFindings.key(replaced);
-                if (findings.resolve(key)) {
-                    log.info(
-                            "Finding {} resolved: its path holds other content now, and no path of the input holds the"
-                                    + " unread content",
-                            key);
-                }
-            }
+            resolveFileFindings(run, seen, files, findings);
             return RepeatStatus.FINISHED;
         };
     }
 
-    /** Resolves the findings other runs recorded about the files this run registered and has now read. */
-    private static void resolveFilesOfUnfinishedRun(List<RunFile> seen, FindingRepository findings) {
+    /**
+     * Resolves the findings about files that this run's files answer: contents of an unfinished run that this run,
+     * which registered them, has now read; and unread contents whose paths hold other content now.
+     */
+    private static void resolveFileFindings(
+            long run, List<RunFile> seen, FileRegistry files, FindingRepository findings) {
         for (RunFile file : seen) {
             if (file.outcome() != RunFileOutcome.ALREADY_INGESTED && file.status() == FileStatus.INGESTED) {
-                String key = UnfinishedRunFindings.key(file.fileId());
-                if (findings.resolve(key)) {
-                    log.info("Finding {} resolved: this run, which registered the file, has read it", key);
-                }
+                resolve(findings, UnfinishedRunFindings.key(file.fileId()), "the run that registered the file read it");
             }
+        }
+        for (long replaced : files.unreadContentsReplacedIn(run)) {
+            resolve(
+                    findings,
+                    UnreadFileFindings.key(replaced),
+                    "its path holds other content now, and no path of the input holds the unread content");
+        }
+    }
+
+    private static void resolve(FindingRepository findings, String key, String why) {
+        if (findings.resolve(key)) {
+            log.info("Finding {} resolved: {}", key, why);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PlansFile;
 import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.NovemberClock;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
@@ -21,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,6 +41,7 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -54,6 +55,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * counts times the Stripe price on the subscription item, plus the amount meters' micro-USD).
  */
 @SpringBootTest
+@Import(NovemberClock.Configuration.class)
 class PriceFeedSequencePostgresIntegrationTests {
 
     static final AmountMeterLayout AMOUNT = new AmountMeterLayout("tokentally");
@@ -443,7 +445,7 @@ class PriceFeedSequencePostgresIntegrationTests {
 
     /** Four consecutive days in one calendar month, within Stripe's 35 days and before today. */
     private static LocalDate firstDay() {
-        LocalDate today = LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC);
+        LocalDate today = NovemberClock.today();
         return today.getDayOfMonth() >= 6
                 ? today.minusDays(5)
                 : today.minusMonths(1).withDayOfMonth(20);
@@ -456,7 +458,7 @@ class PriceFeedSequencePostgresIntegrationTests {
 
     private static FakeStripe start() {
         try {
-            return new FakeStripe(Clock.systemUTC()).meters(AMOUNT.meters());
+            return new FakeStripe(NovemberClock.CLOCK).meters(AMOUNT.meters());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

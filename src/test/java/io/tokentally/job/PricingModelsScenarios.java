@@ -498,8 +498,12 @@ abstract class PricingModelsScenarios {
     }
 
     static FakeStripe start() {
+        return start(Clock.systemUTC());
+    }
+
+    static FakeStripe start(Clock clock) {
         try {
-            return new FakeStripe(Clock.systemUTC()).meters(new AmountMeterLayout("tokentally").meters());
+            return new FakeStripe(clock).meters(new AmountMeterLayout("tokentally").meters());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,18 +1,21 @@
 package io.tokentally.job;
 
+import io.tokentally.shared.NovemberClock;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The provider reconciliation scenarios against the fake Stripe, on the embedded H2 database. */
 @SpringBootTest
+@Import(NovemberClock.Configuration.class)
 class ProviderReconciliationIntegrationTests extends ProviderReconciliationScenarios {
 
     static final Path WORK = temporaryFolder("tokentally-provider-recon-h2-");
-    static final FakeStripe STRIPE = PricingModelsScenarios.start();
+    static final FakeStripe STRIPE = PricingModelsScenarios.start(NovemberClock.CLOCK);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

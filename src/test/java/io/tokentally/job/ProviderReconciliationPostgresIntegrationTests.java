@@ -1,19 +1,22 @@
 package io.tokentally.job;
 
 import io.tokentally.TestPostgres;
+import io.tokentally.shared.NovemberClock;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The provider reconciliation scenarios with PostgreSQL at 127.0.0.1:5432, in a schema of their own. */
 @SpringBootTest
+@Import(NovemberClock.Configuration.class)
 class ProviderReconciliationPostgresIntegrationTests extends ProviderReconciliationScenarios {
 
     static final Path WORK = temporaryFolder("tokentally-provider-recon-pg-");
-    static final FakeStripe STRIPE = PricingModelsScenarios.start();
+    static final FakeStripe STRIPE = PricingModelsScenarios.start(NovemberClock.CLOCK);
     static final String SCHEMA = "provider_recon_it_" + Long.toString(System.nanoTime(), 36);
 
     @DynamicPropertySource

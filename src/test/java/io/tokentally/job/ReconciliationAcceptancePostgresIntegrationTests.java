@@ -1,19 +1,22 @@
 package io.tokentally.job;
 
 import io.tokentally.TestPostgres;
+import io.tokentally.shared.NovemberClock;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The reconciliation acceptance path with PostgreSQL at 127.0.0.1:5432, in a schema of its own. */
 @SpringBootTest
+@Import(NovemberClock.Configuration.class)
 class ReconciliationAcceptancePostgresIntegrationTests extends ReconciliationAcceptanceScenarios {
 
     static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-recon-acceptance-pg-");
-    static final FakeStripe STRIPE = PricingModelsScenarios.start();
+    static final FakeStripe STRIPE = PricingModelsScenarios.start(NovemberClock.CLOCK);
     static final String SCHEMA = "recon_acceptance_it_" + Long.toString(System.nanoTime(), 36);
 
     @DynamicPropertySource

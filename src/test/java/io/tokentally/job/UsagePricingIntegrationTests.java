@@ -1,18 +1,21 @@
 package io.tokentally.job;
 
+import io.tokentally.shared.NovemberClock;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The usage-pricing scenarios (held usage, custom rates) against the fake Stripe, on the embedded H2 database. */
 @SpringBootTest
+@Import(NovemberClock.Configuration.class)
 class UsagePricingIntegrationTests extends UsagePricingScenarios {
 
     static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-usage-pricing-h2-");
-    static final FakeStripe STRIPE = PricingModelsScenarios.start();
+    static final FakeStripe STRIPE = PricingModelsScenarios.start(NovemberClock.CLOCK);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

@@ -1,10 +1,12 @@
 package io.tokentally.job;
 
 import io.tokentally.TestPostgres;
+import io.tokentally.shared.NovemberClock;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -14,11 +16,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * of their own. A small pool, closed after the class: the server's connections are shared.
  */
 @SpringBootTest
+@Import(NovemberClock.Configuration.class)
 @DirtiesContext
 class UsagePricingPostgresIntegrationTests extends UsagePricingScenarios {
 
     static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-usage-pricing-pg-");
-    static final FakeStripe STRIPE = PricingModelsScenarios.start();
+    static final FakeStripe STRIPE = PricingModelsScenarios.start(NovemberClock.CLOCK);
     static final String SCHEMA = "held_it_" + Long.toString(System.nanoTime(), 36);
 
     @DynamicPropertySource

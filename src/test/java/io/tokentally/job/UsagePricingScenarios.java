@@ -7,12 +7,12 @@ import io.tokentally.pricing.Price;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PriceSync;
 import io.tokentally.pricing.PricesFile;
+import io.tokentally.shared.NovemberClock;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -61,7 +61,7 @@ abstract class UsagePricingScenarios {
     void usageWithoutAPriceIsHeldReportedAndBilledByTheFirstRunAfterItsPriceIsAdded() throws Exception {
         // given three days: A with usage of gpt-4o, of gpt-9 (no price yet) and of a mistral model (no
         // provider prices), B after the prices file gained gpt-9, C after an override priced mistral
-        LocalDate today = LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC);
+        LocalDate today = NovemberClock.today();
         LocalDate dayA = today.minusDays(3);
         LocalDate dayB = today.minusDays(2);
         LocalDate dayC = today.minusDays(1);
@@ -212,7 +212,7 @@ abstract class UsagePricingScenarios {
     void heldUsageIsBilledAsUsageReadAfterItsPriceUnderTheBaseIdAndAtItsLongContextTier() throws Exception {
         // given a day A with two requests of a dated gpt-10 snapshot that no price knows yet: one of
         // 300,000 input tokens (long context once gpt-10's 200,000 threshold is known), one of 1,000
-        LocalDate today = LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC);
+        LocalDate today = NovemberClock.today();
         LocalDate dayA = today.minusDays(5);
         LocalDate dayB = today.minusDays(4);
         stripe().customers("cus_settle_a");
@@ -278,8 +278,7 @@ abstract class UsagePricingScenarios {
     @Test
     void twoModelsHeldInOneHourAreBothBilledByTheRunThatFindsTheirPrices() throws Exception {
         // given a day with two unpriced models in one hour: a dated snapshot of gpt-12 and gpt-13
-        LocalDate day =
-                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(9);
+        LocalDate day = NovemberClock.today().minusDays(9);
         stripe().customers("cus_settle_c");
         Path customers = workDir().resolve("two-held-customers.csv");
         Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-c,cus_settle_c,flex\n");
@@ -318,8 +317,7 @@ abstract class UsagePricingScenarios {
         // given usage of an unpriced model stored before held rows were marked (as migration V119 found it:
         // held = FALSE, price epoch at the hour's start), and a file with usage of the same customer, model
         // and hour
-        LocalDate day =
-                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(7);
+        LocalDate day = NovemberClock.today().minusDays(7);
         OffsetDateTime hour = day.atTime(10, 0).atOffset(ZoneOffset.UTC);
         Path customers = workDir().resolve("marked-customers.csv");
         Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-b,cus_settle_b,flex\n");
@@ -358,8 +356,7 @@ abstract class UsagePricingScenarios {
     void customModelsAndNonTokenUnitsAreBilledOnTheCustomersPlanThroughStatementsAndTheAmountMeters() throws Exception {
         // given a customer on a plan with 20% markup and 50% on custom/acme-ft, and usage with web
         // searches and images of claude-sonnet-4-5 and tokens of the custom model
-        LocalDate day =
-                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        LocalDate day = NovemberClock.today().minusDays(1);
         stripe().customers("cus_units_a");
         Path customers = workDir().resolve("units-customers.csv");
         Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nunits-a,cus_units_a,units\n");

@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.shared.NovemberClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,11 +8,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Upload scenarios against the fake Stripe (an HTTP server of the test), on the embedded H2 database. */
 @SpringBootTest
+@Import(NovemberClock.Configuration.class)
 class StripeUploadIntegrationTests extends StripeUploadScenarios {
 
     static final Path WORK = temporaryFolder("tokentally-stripe-h2-");
@@ -53,8 +56,12 @@ class StripeUploadIntegrationTests extends StripeUploadScenarios {
     }
 
     static FakeStripe start() {
+        return start(NovemberClock.CLOCK);
+    }
+
+    static FakeStripe start(Clock clock) {
         try {
-            return new FakeStripe(Clock.systemUTC()).meters(LAYOUT.meters());
+            return new FakeStripe(clock).meters(LAYOUT.meters());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,14 +1,17 @@
 package io.tokentally.stripe;
 
 import io.tokentally.TestPostgres;
+import io.tokentally.shared.NovemberClock;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The upload scenarios with PostgreSQL at 127.0.0.1:5432 as the database, in a schema of their own. */
 @SpringBootTest
+@Import(NovemberClock.Configuration.class)
 class StripeUploadPostgresIntegrationTests extends StripeUploadScenarios {
 
     static final Path WORK = StripeUploadIntegrationTests.temporaryFolder("tokentally-stripe-pg-");

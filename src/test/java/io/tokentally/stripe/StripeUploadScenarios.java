@@ -8,6 +8,7 @@ import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.job.RunReportListener;
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.NovemberClock;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -427,7 +427,7 @@ abstract class StripeUploadScenarios {
                 input.resolve("gateway.csv"),
                 "ahead-1," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok",
                 "ahead-2," + ahead + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,2000000,0,0,0,0,0,,ok");
-        Instant started = Instant.now(Clock.systemUTC());
+        Instant started = NovemberClock.CLOCK.instant();
 
         // when
         run(day, input, customers.file(), "job-plans.yaml");
@@ -444,7 +444,7 @@ abstract class StripeUploadScenarios {
         assertThat(stamped.get(0)).isEqualTo(day.atTime(7, 0).toEpochSecond(ZoneOffset.UTC));
         assertThat(stamped.get(1))
                 .isBetween(
-                        started.getEpochSecond(), Instant.now(Clock.systemUTC()).getEpochSecond());
+                        started.getEpochSecond(), NovemberClock.CLOCK.instant().getEpochSecond());
         String hour = ahead + "T07:00:00Z";
         assertThat(jdbc.queryForList(
                         "SELECT message FROM finding WHERE kind = 'USAGE_DATED_AFTER_RUN' AND finding_key = ?",
@@ -532,12 +532,12 @@ abstract class StripeUploadScenarios {
         run(day, input, customers.file(), "job-plans.yaml");
         jdbc.update(
                 "UPDATE outbox SET state = 'IN_FLIGHT', in_flight_at = ? WHERE customer_id = ? AND meter = ?",
-                SqlTime.utc(Instant.now(Clock.systemUTC()).minus(Duration.ofHours(25))),
+                SqlTime.utc(NovemberClock.CLOCK.instant().minus(Duration.ofHours(25))),
                 customers.id(0),
                 LAYOUT.meterFor(TokenType.OUTPUT));
         jdbc.update(
                 "UPDATE outbox SET state = 'PENDING', in_flight_at = ? WHERE customer_id = ? AND meter = ?",
-                SqlTime.utc(Instant.now(Clock.systemUTC()).minus(Duration.ofHours(25))),
+                SqlTime.utc(NovemberClock.CLOCK.instant().minus(Duration.ofHours(25))),
                 customers.id(0),
                 LAYOUT.meterFor(TokenType.INPUT));
         stripe().reset();
@@ -746,6 +746,6 @@ abstract class StripeUploadScenarios {
     }
 
     static LocalDate daysAgo(int days) {
-        return LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(days);
+        return NovemberClock.today().minusDays(days);
     }
 }

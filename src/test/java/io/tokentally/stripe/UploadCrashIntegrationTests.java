@@ -42,7 +42,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class UploadCrashIntegrationTests {
 
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
-    static final FakeStripe STRIPE = StripeUploadIntegrationTests.start();
+    /** On the system clock: the runs are processes of their own, on the system clock too. */
+    static final FakeStripe STRIPE = StripeUploadIntegrationTests.start(Clock.systemUTC());
+
     static final Path WORK = StripeUploadIntegrationTests.temporaryFolder("tokentally-crash-");
     static final List<String> SCHEMAS = new ArrayList<>();
     static final String[] CUSTOMERS = {"crash-a", "crash-b", "crash-c"};
@@ -85,9 +87,17 @@ class UploadCrashIntegrationTests {
         Path input = Files.createDirectories(work.resolve("gateway"));
         UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("crash", day, 900, 21, CUSTOMERS));
         Path customers = work.resolve("customers.csv");
-        StringBuilder csv = new StringBuilder("customer_id,stripe_customer_id,plan_id\n");
+        // billed monthly from yesterday's day of the month, so that yesterday's period is open whatever the day
+        // (a calendar-month customer's period of yesterday has closed on the first of a month)
+        StringBuilder csv = new StringBuilder("customer_id,stripe_customer_id,plan_id,billing_interval,"
+                + "billing_anchor_day,billing_anchor_month,billing_time_zone\n");
         for (String customer : CUSTOMERS) {
-            csv.append(customer).append(",cus_").append(customer).append(",growth\n");
+            csv.append(customer)
+                    .append(",cus_")
+                    .append(customer)
+                    .append(",growth,month,")
+                    .append(day.getDayOfMonth())
+                    .append(",1,UTC\n");
         }
         Files.writeString(customers, csv);
 

@@ -88,7 +88,8 @@ public class BuildCreditGrantsStepConfiguration {
                         customer.customerId(),
                         customer.stripeCustomerId(),
                         WantedGrants.of(customer, plans, own, periods, ledger, now),
-                        held.getOrDefault(customer.customerId(), new TreeMap<>()));
+                        held.getOrDefault(customer.customerId(), new TreeMap<>()),
+                        periods);
                 queued += outbox.insertAll(rows, run);
             }
             log.info("Outbox: {} new credit grant rows queued", queued);

@@ -1,26 +1,51 @@
 package io.tokentally.stripe;
 
+import io.tokentally.shared.BillingPeriod;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides which credit grant rows the outbox needs: a pure function of the grants a customer should
  * have and what the outbox already holds for it. A grant is created once (revision 1, idempotency key
  * from its purchase or plan period); a refund adds a void, a cancellation an expire. A grant whose
  * amount can grow (the value of a token allowance consumed so far) gets the increase as a further grant
- * of the same key; a grant cannot shrink in Stripe, so a decrease is left as it is. A grant that would
- * already have expired is not created.
+ * of the same key; a grant cannot shrink in Stripe, so a decrease is left as it is. A grant of a fixed
+ * amount that should now be another amount (included usage prorated again after a plan change) is voided
+ * and created again at the new amount, and a grant of a period the run plans that the customer should no
+ * longer have (an allowance its plans no longer give) is voided: Stripe keeps no credit the statement does
+ * not give. A grant that would already have expired is neither created nor changed.
  */
 public final class CreditGrantPlanner {
 
-    /** What the outbox holds for one grant: highest revision, micro-USD granted, and whether it was ended. */
-    public record Held(int revision, long grantedMicros, boolean ended) {}
+    /**
+     * What the outbox holds for one grant (its meter column).
+     *
+     * @param revision the highest revision
+     * @param live how many of its creates, not refused by Stripe, no void or expire has ended yet
+     * @param grantedMicros what those live creates grant, in micro-USD
+     * @param ended whether void or expire rows ended every create
+     * @param effectiveAt the grant's window start: its purchase's time, or its plan segment's start
+     * @param terms the terms of its latest create
+     */
+    public record Held(
+            int revision,
+            int live,
+            long grantedMicros,
+            boolean ended,
+            Instant effectiveAt,
+            OutboxRow.GrantTerms terms) {
+
+        static final Held NONE = new Held(0, 0, 0, false, null, null);
+    }
 
     /** How a grant should end in Stripe. */
     public enum Ending {
@@ -53,50 +78,140 @@ public final class CreditGrantPlanner {
         this.now = now;
     }
 
+    /**
+     * @param held what the outbox holds per grant of the customer (by meter column)
+     * @param periods the billing periods whose included usage {@code wanted} lists in full: a held grant of
+     *     one of them that is not wanted is voided
+     */
     public List<OutboxRow> plan(
-            String customerId, String stripeCustomerId, List<Wanted> wanted, Map<String, Held> held) {
+            String customerId,
+            String stripeCustomerId,
+            List<Wanted> wanted,
+            Map<String, Held> held,
+            Collection<BillingPeriod> periods) {
         List<OutboxRow> rows = new ArrayList<>();
+        Set<String> wantedMeters = new HashSet<>();
         for (Wanted grant : wanted) {
             String meter = meterOf(customerId, grant.key());
-            Held before = held.getOrDefault(meter, new Held(0, 0, false));
-            int revision = before.revision();
-            boolean expired = grant.expiresAt() != null && !grant.expiresAt().isAfter(now);
-            long missing = grant.amountMicros() - before.grantedMicros();
-            boolean create =
-                    revision == 0 ? grant.amountMicros() > 0 && !expired : grant.grows() && missing > 0 && !expired;
-            if (create) {
-                revision++;
-                rows.add(row(
-                        customerId, stripeCustomerId, meter, grant, OutboxRow.Kind.CREDIT_GRANT, revision, missing));
+            wantedMeters.add(meter);
+            rows.addAll(rowsOf(customerId, stripeCustomerId, meter, grant, held.getOrDefault(meter, Held.NONE)));
+        }
+        held.forEach((meter, before) -> {
+            if (!wantedMeters.contains(meter)
+                    && before.live() > 0
+                    && !expired(before.terms().expiresAt())
+                    && periods.stream().anyMatch(period -> period.contains(before.effectiveAt()))) {
+                rows.addAll(ends(
+                        customerId,
+                        stripeCustomerId,
+                        meter,
+                        before.effectiveAt(),
+                        before.terms(),
+                        OutboxRow.Kind.CREDIT_GRANT_VOID,
+                        before.revision(),
+                        before.live()));
             }
-            if (grant.ending() != Ending.NONE && !before.ended() && revision > 0) {
-                OutboxRow.Kind kind = grant.ending() == Ending.VOID
-                        ? OutboxRow.Kind.CREDIT_GRANT_VOID
-                        : OutboxRow.Kind.CREDIT_GRANT_EXPIRE;
-                revision++;
-                rows.add(row(customerId, stripeCustomerId, meter, grant, kind, revision, 0));
-            }
+        });
+        return rows;
+    }
+
+    private List<OutboxRow> rowsOf(
+            String customerId, String stripeCustomerId, String meter, Wanted grant, Held before) {
+        List<OutboxRow> rows = new ArrayList<>();
+        int revision = before.revision();
+        int live = before.live();
+        boolean expired = expired(grant.expiresAt());
+        long missing = grant.amountMicros() - before.grantedMicros();
+        boolean replace = revision > 0
+                && !grant.grows()
+                && grant.ending() == Ending.NONE
+                && !expired
+                && (live > 0 || before.ended())
+                && missing != 0;
+        if (replace) {
+            rows.addAll(ends(
+                    customerId,
+                    stripeCustomerId,
+                    meter,
+                    grant.effectiveAt(),
+                    terms(grant),
+                    OutboxRow.Kind.CREDIT_GRANT_VOID,
+                    revision,
+                    live));
+            revision += live;
+            live = 0;
+            missing = grant.amountMicros();
+        }
+        boolean create = revision == 0 || replace
+                ? grant.amountMicros() > 0 && !expired
+                : grant.grows() && missing > 0 && !expired;
+        if (create) {
+            revision++;
+            live++;
+            rows.add(row(
+                    customerId,
+                    stripeCustomerId,
+                    meter,
+                    grant.effectiveAt(),
+                    terms(grant),
+                    OutboxRow.Kind.CREDIT_GRANT,
+                    revision,
+                    missing));
+        }
+        if (grant.ending() != Ending.NONE) {
+            OutboxRow.Kind kind = grant.ending() == Ending.VOID
+                    ? OutboxRow.Kind.CREDIT_GRANT_VOID
+                    : OutboxRow.Kind.CREDIT_GRANT_EXPIRE;
+            rows.addAll(
+                    ends(customerId, stripeCustomerId, meter, grant.effectiveAt(), terms(grant), kind, revision, live));
         }
         return rows;
+    }
+
+    /** A void or expire row for each of {@code live} creates, after {@code revision}. */
+    private List<OutboxRow> ends(
+            String customerId,
+            String stripeCustomerId,
+            String meter,
+            Instant windowStart,
+            OutboxRow.GrantTerms terms,
+            OutboxRow.Kind kind,
+            int revision,
+            int live) {
+        List<OutboxRow> rows = new ArrayList<>();
+        for (int i = 1; i <= live; i++) {
+            rows.add(row(customerId, stripeCustomerId, meter, windowStart, terms, kind, revision + i, 0));
+        }
+        return rows;
+    }
+
+    private boolean expired(Instant expiresAt) {
+        return expiresAt != null && !expiresAt.isAfter(now);
+    }
+
+    private OutboxRow.GrantTerms terms(Wanted grant) {
+        Instant effectiveAt = grant.effectiveAt().isAfter(now) ? grant.effectiveAt() : null;
+        return new OutboxRow.GrantTerms(
+                grant.category(), grant.priority(), effectiveAt, grant.expiresAt(), name(grant.name()), null);
     }
 
     private OutboxRow row(
             String customerId,
             String stripeCustomerId,
             String meter,
-            Wanted grant,
+            Instant windowStart,
+            OutboxRow.GrantTerms terms,
             OutboxRow.Kind kind,
             int revision,
             long micros) {
         String identifier = "tt-" + meter + "-r" + revision;
-        Instant effectiveAt = grant.effectiveAt().isAfter(now) ? grant.effectiveAt() : null;
         return new OutboxRow(
                 0,
                 kind,
                 customerId,
                 stripeCustomerId,
                 meter,
-                grant.effectiveAt(),
+                windowStart,
                 revision,
                 identifier,
                 "tokentally-" + identifier,
@@ -105,8 +220,7 @@ public final class CreditGrantPlanner {
                 OutboxRow.State.PENDING,
                 0,
                 null,
-                new OutboxRow.GrantTerms(
-                        grant.category(), grant.priority(), effectiveAt, grant.expiresAt(), name(grant.name()), null));
+                terms);
     }
 
     private static String name(String name) {

@@ -143,15 +143,36 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         });
     }
 
-    /** A void or expire row with the Stripe id of its grant; null when that grant was not created yet. */
+    /** A void or expire row with the Stripe id of the grant it ends; null when that grant was not created yet. */
     private OutboxRow withGrantId(OutboxRow row) {
-        if (row.kind() != OutboxRow.Kind.CREDIT_GRANT_VOID && row.kind() != OutboxRow.Kind.CREDIT_GRANT_EXPIRE) {
+        if (!endsAGrant(row)) {
             return row;
         }
-        String grantId = outbox.stripeGrantId(row.customerId(), row.meter());
-        if (grantId == null) {
-            return null;
+        OutboxRepository.GrantCreate create = outbox.createEndedBy(row);
+        return create == null || create.stripeGrantId() == null ? null : withGrantId(row, create.stripeGrantId());
+    }
+
+    /** A dry run's void or expire row names the grant it ends by its Stripe id, or else by its create's identifier. */
+    private OutboxRow withGrantPlaceholder(OutboxRow row) {
+        if (!endsAGrant(row)) {
+            return row;
         }
+        OutboxRepository.GrantCreate create = outbox.createEndedBy(row);
+        if (create == null) {
+            return withGrantId(row, "{grant of tt-" + row.meter() + ", not planned}");
+        }
+        return withGrantId(
+                row,
+                create.stripeGrantId() != null
+                        ? create.stripeGrantId()
+                        : "{grant of tt-" + row.meter() + "-r" + create.revision() + "}");
+    }
+
+    private static boolean endsAGrant(OutboxRow row) {
+        return row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID || row.kind() == OutboxRow.Kind.CREDIT_GRANT_EXPIRE;
+    }
+
+    private static OutboxRow withGrantId(OutboxRow row, String grantId) {
         OutboxRow.GrantTerms terms = row.grant();
         return row.withGrant(new OutboxRow.GrantTerms(
                 terms.category(), terms.priority(), terms.effectiveAt(), terms.expiresAt(), terms.name(), grantId));
@@ -175,7 +196,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         try (BufferedWriter out = Files.newBufferedWriter(
                 dryRunFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (OutboxRow row : chunk) {
-                StripeRequest request = StripeRequest.of(row);
+                StripeRequest request = StripeRequest.of(withGrantPlaceholder(row));
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("method", request.method());
                 line.put("path", request.path());

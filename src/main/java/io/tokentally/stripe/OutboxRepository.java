@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -147,36 +148,86 @@ public class OutboxRepository {
                 outboxId);
     }
 
-    /** The Stripe id of the grant a grant row's create (revision 1 of its customer and meter) made, if sent. */
-    public String stripeGrantId(String customerId, String meter) {
-        List<String> ids = jdbc.queryForList(
-                "SELECT stripe_object_id FROM outbox WHERE customer_id = ? AND meter = ? AND kind = 'CREDIT_GRANT'"
-                        + " AND revision = 1 AND state = 'SENT'",
-                String.class,
-                customerId,
-                meter);
-        return ids.isEmpty() ? null : ids.get(0);
+    /**
+     * The create a void or expire row ends: the k-th create of its grant that Stripe did not refuse, for the
+     * k-th void or expire row (every end row the planner adds ends the earliest create not ended yet), or null
+     * if there is none.
+     */
+    public GrantCreate createEndedBy(OutboxRow end) {
+        List<OutboxRow> rows = grantRows("customer_id = ? AND meter = ?", end.customerId(), end.meter());
+        long k = rows.stream()
+                .filter(row -> !isCreate(row) && row.revision() <= end.revision())
+                .count();
+        return createsNotRefused(rows).stream()
+                .skip(k - 1)
+                .findFirst()
+                .map(row -> new GrantCreate(
+                        row.revision(),
+                        row.state() == OutboxRow.State.SENT ? row.grant().stripeGrantId() : null))
+                .orElse(null);
     }
 
     /**
+     * A grant's create row.
+     *
+     * @param stripeGrantId the id Stripe gave the grant; null until the row was sent
+     */
+    public record GrantCreate(int revision, String stripeGrantId) {}
+
+    /**
      * What the outbox holds per customer (by customer id, only customers with grant rows) and credit grant
-     * (its meter column): the highest revision, the total granted in micro-USD (rows Stripe refused for
-     * good do not count) and whether it was ended. One query for all customers.
+     * (its meter column): {@link CreditGrantPlanner.Held}. Rows Stripe refused for good grant nothing; each void
+     * or expire row ends the earliest create not ended yet. One query for all customers.
      */
     public Map<String, Map<String, CreditGrantPlanner.Held>> grantsHeld() {
+        Map<String, Map<String, List<OutboxRow>>> rows = new TreeMap<>();
+        for (OutboxRow row : grantRows("1 = 1")) {
+            rows.computeIfAbsent(row.customerId(), id -> new TreeMap<>())
+                    .computeIfAbsent(row.meter(), meter -> new ArrayList<>())
+                    .add(row);
+        }
         Map<String, Map<String, CreditGrantPlanner.Held>> held = new TreeMap<>();
-        jdbc.query(
-                "SELECT customer_id, meter, MAX(revision), SUM(CASE WHEN kind = 'CREDIT_GRANT' AND state <> 'FAILED'"
-                        + " THEN value_micros ELSE 0 END), SUM(CASE WHEN kind <> 'CREDIT_GRANT' THEN 1 ELSE 0 END)"
-                        + " FROM outbox WHERE kind LIKE 'CREDIT_GRANT%'"
-                        + " GROUP BY customer_id, meter",
-                rs -> {
-                    held.computeIfAbsent(rs.getString(1), id -> new TreeMap<>())
-                            .put(
-                                    rs.getString(2),
-                                    new CreditGrantPlanner.Held(rs.getInt(3), rs.getLong(4), rs.getLong(5) > 0));
-                });
+        rows.forEach((customer, meters) -> meters.forEach((meter, grant) ->
+                held.computeIfAbsent(customer, id -> new TreeMap<>()).put(meter, held(grant))));
         return held;
+    }
+
+    /** @param rows one grant's rows in revision order */
+    private static CreditGrantPlanner.Held held(List<OutboxRow> rows) {
+        List<OutboxRow> creates = createsNotRefused(rows);
+        int ends = (int) rows.stream().filter(row -> !isCreate(row)).count();
+        List<OutboxRow> live = creates.subList(Math.min(ends, creates.size()), creates.size());
+        OutboxRow last = rows.get(rows.size() - 1);
+        OutboxRow latestCreate = rows.stream()
+                .filter(OutboxRepository::isCreate)
+                .reduce((first, second) -> second)
+                .orElse(last);
+        return new CreditGrantPlanner.Held(
+                last.revision(),
+                live.size(),
+                live.stream().mapToLong(OutboxRow::valueMicros).sum(),
+                ends > 0 && live.isEmpty(),
+                last.windowStart(),
+                latestCreate.grant());
+    }
+
+    /** A grant's creates that Stripe did not refuse, in revision order. */
+    private static List<OutboxRow> createsNotRefused(List<OutboxRow> rows) {
+        return rows.stream()
+                .filter(row -> isCreate(row) && row.state() != OutboxRow.State.FAILED)
+                .toList();
+    }
+
+    private static boolean isCreate(OutboxRow row) {
+        return row.kind() == OutboxRow.Kind.CREDIT_GRANT;
+    }
+
+    private List<OutboxRow> grantRows(String where, Object... args) {
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM outbox WHERE kind LIKE 'CREDIT_GRANT%' AND " + where
+                        + " ORDER BY customer_id, meter, revision",
+                OutboxRepository::map,
+                args);
     }
 
     /** Marks a row refused for good; its value is planned again by the next build ({@link #unplanHourOf}). */

@@ -44,9 +44,7 @@ public record StripeRequest(String method, String path, Map<String, String> form
     private static StripeRequest ofGrant(OutboxRow row) {
         Map<String, String> form = new LinkedHashMap<>();
         if (row.kind() != OutboxRow.Kind.CREDIT_GRANT) {
-            String grantId = row.grant().stripeGrantId() != null
-                    ? row.grant().stripeGrantId()
-                    : "{grant of tt-" + row.meter() + "-r1}";
+            String grantId = row.grant().stripeGrantId();
             String action = row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID ? "void" : "expire";
             return new StripeRequest(
                     "POST", "/v1/billing/credit_grants/" + grantId + "/" + action, form, row.idempotencyKey());

@@ -22,7 +22,9 @@ import java.util.function.Supplier;
 /**
  * The Stripe credit grants a customer should have: a {@code paid} or {@code promotional} grant per
  * purchase (voided after a refund, expired after a cancellation) and a {@code promotional} grant per
- * started plan segment and allowance, expiring at the segment's end. A USD allowance is granted whole;
+ * started plan segment and allowance, expiring at its period's end: Stripe applies credits when it finalizes
+ * the period's invoice, so a grant of a segment that a plan change ends inside the period expiring with the
+ * segment would never be applied. A USD allowance is granted whole;
  * a token allowance is granted as the billed value of the tokens it covered so far, rounded to cents.
  * Stripe's priority follows the plan's consumption order: 10 for the first source, 20, 30. The credit
  * ledger is asked for only when a token allowance needs it: allocating it reads the customer's usage.
@@ -90,7 +92,7 @@ final class WantedGrants {
                     CreditGrant.Category.PROMOTIONAL.code(),
                     micros(usd),
                     segment.span().start(),
-                    segment.span().end(),
+                    segment.period().end(),
                     CreditGrantPlanner.Ending.NONE,
                     priority(plan, CreditSource.INCLUDED),
                     "Included usage " + allowance.name() + " of " + plan.planId() + " from "

@@ -287,6 +287,56 @@ abstract class ClosedPeriodScenarios {
     }
 
     /** OpenAI's usage export: one bucket, 31 October 10:00-11:00Z, of uncached gpt-4o input for proj_late_corr. */
+    @Test
+    void aPlanChangeInsideAnOpenPeriodReplacesTheIncludedGrantStripeHoldsAndUndoingThePlanVoidsIt() throws Exception {
+        // given a team customer whose August included usage ($10, expiring at the period's end) is in Stripe
+        Path input = folder("upgrade");
+        Path customers = customers("upgrade", "grant-change,cus_grant_change,team,month,1,UTC");
+        run("2026-08-05", "2026-08-06T02:00:00Z", input, customers);
+        assertThat(grantsOf("cus_grant_change"))
+                .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + grant.voidedAt())
+                .containsExactly("1000 " + epoch("2026-09-01T00:00:00Z") + " null");
+
+        // when the customers file moves it to the flex plan (no included usage) from 16 August, and the day is
+        // run again (twice)
+        Files.writeString(customers, """
+                customer_id,stripe_customer_id,plan_id,plan_effective_from
+                grant-change,cus_grant_change,team,
+                grant-change,cus_grant_change,flex,2026-08-16T00:00:00Z
+                """);
+        run("2026-08-05", "2026-08-06T03:00:00Z", input, customers);
+        run("2026-08-05", "2026-08-06T04:00:00Z", input, customers);
+
+        // then the $10 grant is voided, and 15 of August's 31 days of team are granted: $4.84, to the period's end
+        assertThat(grantsOf("cus_grant_change"))
+                .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + (grant.voidedAt() != null))
+                .containsExactly(
+                        "1000 " + epoch("2026-09-01T00:00:00Z") + " true",
+                        "484 " + epoch("2026-09-01T00:00:00Z") + " false");
+
+        // when the customer is on flex for the whole period after all
+        Files.writeString(customers, """
+                customer_id,stripe_customer_id,plan_id
+                grant-change,cus_grant_change,flex
+                """);
+        run("2026-08-05", "2026-08-06T05:00:00Z", input, customers);
+
+        // then Stripe holds no included usage for it
+        assertThat(grantsOf("cus_grant_change"))
+                .hasSize(2)
+                .allSatisfy(grant -> assertThat(grant.voidedAt()).isNotNull());
+    }
+
+    List<FakeStripe.Grant> grantsOf(String stripeCustomer) {
+        return stripe().creditGrants().stream()
+                .filter(grant -> grant.customer().equals(stripeCustomer))
+                .toList();
+    }
+
+    static long epoch(String instant) {
+        return Instant.parse(instant).getEpochSecond();
+    }
+
     static String openAiUsage(long input) {
         long start = Instant.parse("2026-10-31T10:00:00Z").getEpochSecond();
         return """

@@ -2,6 +2,7 @@ package io.tokentally.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.shared.BillingPeriod;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,12 @@ import org.junit.jupiter.api.Test;
 class CreditGrantPlannerTests {
 
     static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
+    static final Instant NOVEMBER = Instant.parse("2026-11-01T00:00:00Z");
+    static final Instant DECEMBER = Instant.parse("2026-12-01T00:00:00Z");
+    /** The periods the plans are made for: November 2026. */
+    static final List<BillingPeriod> PERIODS =
+            List.of(new BillingPeriod(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z")));
+
     final CreditGrantPlanner planner = new CreditGrantPlanner(NOW);
 
     @Test
@@ -18,12 +25,9 @@ class CreditGrantPlannerTests {
         CreditGrantPlanner.Wanted pack = pack(CreditGrantPlanner.Ending.NONE);
 
         // when
-        List<OutboxRow> first = planner.plan("acme", "cus_acme", List.of(pack), Map.of());
+        List<OutboxRow> first = planner.plan("acme", "cus_acme", List.of(pack), Map.of(), PERIODS);
         List<OutboxRow> again = planner.plan(
-                "acme",
-                "cus_acme",
-                List.of(pack),
-                Map.of(first.get(0).meter(), new CreditGrantPlanner.Held(1, 25_000_000, false)));
+                "acme", "cus_acme", List.of(pack), Map.of(first.get(0).meter(), held(1, 1, 25_000_000)), PERIODS);
 
         // then
         assertThat(first).singleElement().satisfies(row -> {
@@ -44,13 +48,10 @@ class CreditGrantPlannerTests {
         String meter = CreditGrantPlanner.meterOf("acme", "purchase:p1");
 
         // when
-        List<OutboxRow> afterCreate = planner.plan(
-                "acme",
-                "cus_acme",
-                List.of(refunded),
-                Map.of(meter, new CreditGrantPlanner.Held(1, 25_000_000, false)));
-        List<OutboxRow> afterVoid = planner.plan(
-                "acme", "cus_acme", List.of(refunded), Map.of(meter, new CreditGrantPlanner.Held(2, 25_000_000, true)));
+        List<OutboxRow> afterCreate =
+                planner.plan("acme", "cus_acme", List.of(refunded), Map.of(meter, held(1, 1, 25_000_000)), PERIODS);
+        List<OutboxRow> afterVoid =
+                planner.plan("acme", "cus_acme", List.of(refunded), Map.of(meter, ended(2)), PERIODS);
 
         // then
         assertThat(afterCreate).singleElement().satisfies(row -> {
@@ -76,10 +77,10 @@ class CreditGrantPlannerTests {
         String meter = CreditGrantPlanner.meterOf("acme", tokens.key());
 
         // when
-        List<OutboxRow> more = planner.plan(
-                "acme", "cus_acme", List.of(tokens), Map.of(meter, new CreditGrantPlanner.Held(1, 2_000_000, false)));
-        List<OutboxRow> less = planner.plan(
-                "acme", "cus_acme", List.of(tokens), Map.of(meter, new CreditGrantPlanner.Held(2, 4_000_000, false)));
+        List<OutboxRow> more =
+                planner.plan("acme", "cus_acme", List.of(tokens), Map.of(meter, held(1, 1, 2_000_000)), PERIODS);
+        List<OutboxRow> less =
+                planner.plan("acme", "cus_acme", List.of(tokens), Map.of(meter, held(2, 2, 4_000_000)), PERIODS);
 
         // then
         assertThat(more).singleElement().satisfies(row -> {
@@ -88,6 +89,64 @@ class CreditGrantPlannerTests {
             assertThat(row.grant().expiresAt()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
         });
         assertThat(less).isEmpty();
+    }
+
+    @Test
+    void includedUsageProratedAgainAfterAPlanChangeVoidsTheGrantAndCreatesItAtTheNewAmountOnce() {
+        // given November's $10 included usage granted whole, then a plan change on the 16th: $5 from the 1st
+        CreditGrantPlanner.Wanted prorated = included("included:acme:nov:monthly", 5_000_000, false);
+        String meter = CreditGrantPlanner.meterOf("acme", prorated.key());
+
+        // when
+        List<OutboxRow> rows =
+                planner.plan("acme", "cus_acme", List.of(prorated), Map.of(meter, held(1, 1, 10_000_000)), PERIODS);
+        List<OutboxRow> again =
+                planner.plan("acme", "cus_acme", List.of(prorated), Map.of(meter, held(3, 1, 5_000_000)), PERIODS);
+
+        // then
+        assertThat(rows)
+                .extracting(row -> row.kind() + " r" + row.revision() + " " + row.valueMicros())
+                .containsExactly("CREDIT_GRANT_VOID r2 0", "CREDIT_GRANT r3 5000000");
+        assertThat(rows.get(1).grant().expiresAt()).isEqualTo(DECEMBER);
+        assertThat(again).isEmpty();
+    }
+
+    @Test
+    void aGrantThePlansNoLongerGiveIsVoidedOnceForEachLiveCreateInThePeriodsPlannedOnly() {
+        // given a token allowance granted in two steps in November, and October's, neither wanted any more
+        String november = CreditGrantPlanner.meterOf("acme", "included:acme:nov:tokens");
+        String october = CreditGrantPlanner.meterOf("acme", "included:acme:oct:tokens");
+        Map<String, CreditGrantPlanner.Held> held = Map.of(
+                november,
+                held(2, 2, 3_000_000),
+                october,
+                new CreditGrantPlanner.Held(
+                        1, 1, 1_000_000, false, Instant.parse("2026-10-01T00:00:00Z"), terms(NOVEMBER)));
+
+        // when
+        List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(), held, PERIODS);
+        List<OutboxRow> again = planner.plan("acme", "cus_acme", List.of(), Map.of(november, ended(4)), PERIODS);
+
+        // then
+        assertThat(rows)
+                .extracting(row -> row.meter() + " " + row.kind() + " r" + row.revision())
+                .containsExactly(november + " CREDIT_GRANT_VOID r3", november + " CREDIT_GRANT_VOID r4");
+        assertThat(again).isEmpty();
+    }
+
+    @Test
+    void aVoidedGrantWantedAgainIsCreatedAgain() {
+        // given November's included usage voided when the plan was changed, and the change undone
+        CreditGrantPlanner.Wanted whole = included("included:acme:nov:monthly", 10_000_000, false);
+        String meter = CreditGrantPlanner.meterOf("acme", whole.key());
+
+        // when
+        List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(whole), Map.of(meter, ended(2)), PERIODS);
+
+        // then
+        assertThat(rows)
+                .extracting(row -> row.kind() + " r" + row.revision() + " " + row.valueMicros())
+                .containsExactly("CREDIT_GRANT r3 10000000");
     }
 
     @Test
@@ -105,13 +164,15 @@ class CreditGrantPlannerTests {
                 false);
 
         // when, then
-        assertThat(planner.plan("acme", "cus_acme", List.of(october), Map.of())).isEmpty();
+        assertThat(planner.plan("acme", "cus_acme", List.of(october), Map.of(), PERIODS))
+                .isEmpty();
     }
 
     @Test
     void dryRunRequestScopesTheGrantToMeteredPricesInWholeCents() {
         // given
-        OutboxRow row = planner.plan("acme", "cus_acme", List.of(pack(CreditGrantPlanner.Ending.NONE)), Map.of())
+        OutboxRow row = planner.plan(
+                        "acme", "cus_acme", List.of(pack(CreditGrantPlanner.Ending.NONE)), Map.of(), PERIODS)
                 .get(0);
 
         // when
@@ -140,5 +201,24 @@ class CreditGrantPlannerTests {
                 30,
                 "Credit pack p1",
                 false);
+    }
+
+    static CreditGrantPlanner.Wanted included(String key, long micros, boolean grows) {
+        return new CreditGrantPlanner.Wanted(
+                key, "promotional", micros, NOVEMBER, DECEMBER, CreditGrantPlanner.Ending.NONE, 10, "Included", grows);
+    }
+
+    /** A grant the outbox holds: {@code live} creates not ended, granting {@code granted} micro-USD. */
+    static CreditGrantPlanner.Held held(int revision, int live, long granted) {
+        return new CreditGrantPlanner.Held(revision, live, granted, false, NOVEMBER, terms(DECEMBER));
+    }
+
+    /** A grant the outbox created and then ended. */
+    static CreditGrantPlanner.Held ended(int revision) {
+        return new CreditGrantPlanner.Held(revision, 0, 0, true, NOVEMBER, terms(DECEMBER));
+    }
+
+    static OutboxRow.GrantTerms terms(Instant expiresAt) {
+        return new OutboxRow.GrantTerms("promotional", 10, null, expiresAt, "Included usage monthly", null);
     }
 }

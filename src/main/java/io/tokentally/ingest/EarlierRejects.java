@@ -1,5 +1,7 @@
 package io.tokentally.ingest;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,24 +14,33 @@ import java.util.Map;
  */
 public final class EarlierRejects {
 
-    private final Map<String, Integer> remaining = new HashMap<>();
+    private final Map<String, Deque<Reject>> remaining = new HashMap<>();
 
-    EarlierRejects(List<String> rawLines) {
-        rawLines.forEach(raw -> remaining.merge(raw, 1, Integer::sum));
+    EarlierRejects(List<Reject> rejects) {
+        rejects.forEach(reject -> remaining
+                .computeIfAbsent(reject.raw(), raw -> new ArrayDeque<>())
+                .add(reject));
     }
 
     /** Whether an earlier version rejected this raw line (as the rejects table keeps it); consumes the match. */
     public boolean take(String raw) {
-        String stored = RejectRepository.stored(raw);
-        Integer left = remaining.get(stored);
-        if (left == null) {
-            return false;
+        return repeatOf(0, 0, raw) != null;
+    }
+
+    /**
+     * The earlier version's reject of this raw line, as a repeat at {@code lineNo} of {@code fileId}, or null if it
+     * had none; consumes the match. A line that reads well now may have been rejected for what the rows around it
+     * added up to (an hour's total past what one row may hold): it is a repeat all the same.
+     */
+    public Reject repeatOf(long fileId, long lineNo, String raw) {
+        Deque<Reject> earlier = remaining.get(RejectRepository.stored(raw));
+        if (earlier == null) {
+            return null;
         }
-        if (left == 1) {
-            remaining.remove(stored);
-        } else {
-            remaining.put(stored, left - 1);
+        Reject first = earlier.poll();
+        if (earlier.isEmpty()) {
+            remaining.remove(RejectRepository.stored(raw));
         }
-        return true;
+        return new Reject(fileId, lineNo, first.code(), first.message(), raw, true);
     }
 }

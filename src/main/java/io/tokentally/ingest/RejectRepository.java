@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,8 +110,23 @@ public class RejectRepository {
         if (changedFrom == null) {
             return new EarlierRejects(List.of());
         }
-        return new EarlierRejects(
-                jdbc.queryForList("SELECT raw_line FROM reject WHERE file_id = ?", String.class, changedFrom));
+        return new EarlierRejects(jdbc.query(
+                "SELECT line_no, reason_code, message, raw_line FROM reject WHERE file_id = ? ORDER BY line_no",
+                (rs, i) -> new Reject(
+                        changedFrom,
+                        rs.getLong("line_no"),
+                        storedCode(rs.getString("reason_code")),
+                        rs.getString("message"),
+                        rs.getString("raw_line")),
+                changedFrom));
+    }
+
+    /** A stored reason code; one this version no longer has (a line is matched by its text only) as malformed. */
+    private static RejectCode storedCode(String code) {
+        return Arrays.stream(RejectCode.values())
+                .filter(known -> known.name().equals(code))
+                .findFirst()
+                .orElse(RejectCode.MALFORMED_ROW);
     }
 
     /** A raw line as the table keeps it. */

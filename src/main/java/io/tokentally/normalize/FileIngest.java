@@ -166,6 +166,12 @@ final class FileIngest implements FileIngestion {
             duplicateKeys.noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
             return;
         }
+        Reject repeat = earlierRejects.repeatOf(file.fileId(), record.lineNo(), record.raw());
+        if (repeat != null) {
+            duplicates++;
+            addReject(repeat);
+            return;
+        }
         TokenType past = totals.addWithinLimit(line);
         if (past != null) {
             pastLimit.add(record.lineNo());

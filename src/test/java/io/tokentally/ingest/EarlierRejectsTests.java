@@ -11,7 +11,7 @@ class EarlierRejectsTests {
     @Test
     void eachEarlierBadLineMatchesOneLineOfTheSameText() {
         // given: the earlier version had line a twice and line b once
-        EarlierRejects earlier = new EarlierRejects(List.of("a", "b", "a"));
+        EarlierRejects earlier = new EarlierRejects(rejects("a", "b", "a"));
 
         // when
         List<Boolean> taken = new ArrayList<>();
@@ -27,7 +27,7 @@ class EarlierRejectsTests {
     void aLineLongerThanTheTableKeepsMatchesItsStoredStart() {
         // given: a bad line that was stored cut to the column's length
         String longLine = "x".repeat(RejectRepository.MAX_RAW_LENGTH + 10);
-        EarlierRejects earlier = new EarlierRejects(List.of(RejectRepository.stored(longLine)));
+        EarlierRejects earlier = new EarlierRejects(rejects(RejectRepository.stored(longLine)));
 
         // then
         assertThat(earlier.take(longLine)).isTrue();
@@ -37,5 +37,11 @@ class EarlierRejectsTests {
     @Test
     void aFileThatChangedFromNothingHasNoEarlierBadLines() {
         assertThat(new EarlierRejects(List.of()).take("a")).isFalse();
+    }
+
+    private static List<Reject> rejects(String... raw) {
+        return java.util.Arrays.stream(raw)
+                .map(line -> new Reject(1, 2, RejectCode.MALFORMED_ROW, "bad", line))
+                .toList();
     }
 }

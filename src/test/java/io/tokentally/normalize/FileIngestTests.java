@@ -394,6 +394,31 @@ class FileIngestTests {
     }
 
     @Test
+    void aRowRejectedForItsHoursTotalIsARepeatInTheChangedFileWhoseTotalNoLongerHoldsTheRowsBeforeIt()
+            throws Exception {
+        // given: big.csv with big (10^15 input tokens) and over (1 more, past the hour's limit: rejected), read
+        String source = "too-large-changed-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "big.csv", row("big", 1_000_000_000_000_000L), row("over", 1L));
+        first.readAll(record -> {});
+        commit(first, 1);
+        Path file = WORK.resolve(source).resolve("big.csv");
+
+        // when a row is added to the file, and its new content is read (big is a duplicate there)
+        UsageFixtures.write(
+                file, row("big", 1_000_000_000_000_000L), row("over", 1L), row("new", 5L, "2026-10-05T11:00:00Z"));
+        long firstId =
+                jdbc.queryForObject("SELECT file_id FROM ingested_file WHERE path = ?", Long.class, file.toString());
+        FileIngest changed = register(source, file, "usage-csv", 1, firstId);
+        changed.readAll(record -> {});
+        commit(changed, 2);
+
+        // then over is a repeat of the line the first version rejected, not billed: only new counts
+        assertThat(changed.counts()).isEqualTo(new FileCounts(3, 1, 0, 2, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(1_000_000_000_000_005L);
+        assertThat(rejectsOf(source)).containsExactly("big.csv NUMBER_TOO_LARGE", "big.csv NUMBER_TOO_LARGE");
+    }
+
+    @Test
     void aBucketRepeatedInOneFileWithOtherNumbersIsRejectedAndTheFirstKept() throws Exception {
         // given: one file holding the same bucket three times: twice alike, once with other numbers
         String source = "snapshots-" + UUID.randomUUID();
@@ -474,6 +499,12 @@ class FileIngestTests {
     }
 
     private FileIngest register(String source, Path file, String format, int dedupDays) throws IOException {
+        return register(source, file, format, dedupDays, null);
+    }
+
+    /** @param changedFrom the file id of the content the file had before, or null for a new file */
+    private FileIngest register(String source, Path file, String format, int dedupDays, Long changedFrom)
+            throws IOException {
         long id = registry.register(
                 source,
                 file.toString(),
@@ -483,7 +514,7 @@ class FileIngestTests {
                 format,
                 FileStatus.PENDING,
                 null,
-                null,
+                changedFrom,
                 1);
         RegisteredFile registered = registry.find(id).orElseThrow();
         UsageFormat usageFormat = formats.named(format);

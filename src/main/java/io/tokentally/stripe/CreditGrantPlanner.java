@@ -11,18 +11,20 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Decides which credit grant rows the outbox needs: a pure function of the grants a customer should
- * have and what the outbox already holds for it. A grant is created once (revision 1, idempotency key
- * from its purchase or plan period); a refund adds a void, a cancellation an expire. A grant whose
- * amount can grow (the value of a token allowance consumed so far) gets the increase as a further grant
- * of the same key; a grant cannot shrink in Stripe, so a decrease is left as it is. A grant of a fixed
- * amount that should now be another amount (included usage prorated again after a plan change) is voided
- * and created again at the new amount, and a grant of a period the run plans that the customer should no
- * longer have (an allowance its plans no longer give) is voided: Stripe keeps no credit the statement does
- * not give. A grant that would already have expired is neither created nor changed.
+ * have and what the outbox already holds for it. A grant is created with an idempotency key from its
+ * purchase or plan period and its revision; a refund adds a void, a cancellation an expire, one for each
+ * of its creates still live. A grant whose amount can grow (the value of included usage consumed so far)
+ * gets each increase as a further grant of the same key. A grant that should now be less (a fixed one that
+ * should be another amount, a growing one whose value fell) or expire at another time is voided and created
+ * again at what it should be; a grant of a period the run plans that the customer should no longer have (an
+ * allowance its plans no longer give) is voided: Stripe keeps no credit the statement does not give. Nothing
+ * is applied before the period's invoice finalizes, and an included grant expires then, so voiding loses
+ * nothing Stripe applied. A grant that would already have expired is neither created nor changed.
  */
 public final class CreditGrantPlanner {
 
@@ -122,12 +124,7 @@ public final class CreditGrantPlanner {
         int live = before.live();
         boolean expired = expired(grant.expiresAt());
         long missing = grant.amountMicros() - before.grantedMicros();
-        boolean replace = revision > 0
-                && !grant.grows()
-                && grant.ending() == Ending.NONE
-                && !expired
-                && (live > 0 || before.ended())
-                && missing != 0;
+        boolean replace = !expired && replaces(grant, before, missing);
         if (replace) {
             rows.addAll(ends(
                     customerId,
@@ -142,10 +139,7 @@ public final class CreditGrantPlanner {
             live = 0;
             missing = grant.amountMicros();
         }
-        boolean create = revision == 0 || replace
-                ? grant.amountMicros() > 0 && !expired
-                : grant.grows() && missing > 0 && !expired;
-        if (create) {
+        if (!expired && missing > 0 && (revision == 0 || replace || grant.grows())) {
             revision++;
             live++;
             rows.add(row(
@@ -166,6 +160,21 @@ public final class CreditGrantPlanner {
                     ends(customerId, stripeCustomerId, meter, grant.effectiveAt(), terms(grant), kind, revision, live));
         }
         return rows;
+    }
+
+    /**
+     * Whether the grant Stripe holds must be voided and created again: a grant that does not end (no refund or
+     * cancellation), created before, whose amount is no longer wanted (a fixed one's changed, a growing one's
+     * fell) or whose live grant expires at another time; or one voided before and wanted again at a fixed amount.
+     */
+    private static boolean replaces(Wanted grant, Held before, long missing) {
+        if (before.revision() == 0 || grant.ending() != Ending.NONE || (before.live() == 0 && !before.ended())) {
+            return false;
+        }
+        boolean amountChanged = grant.grows() ? missing < 0 : missing != 0;
+        boolean expiryChanged =
+                before.live() > 0 && !Objects.equals(before.terms().expiresAt(), grant.expiresAt());
+        return amountChanged || expiryChanged;
     }
 
     /** A void or expire row for each of {@code live} creates, after {@code revision}. */

@@ -100,10 +100,8 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     }
 
     private void send(OutboxRow planned) throws InterruptedException {
-        OutboxRow row = withGrantId(planned);
+        OutboxRow row = planned.endsAGrant() ? withEndedGrantId(planned) : planned;
         if (row == null) {
-            inOwnTransaction(() ->
-                    outbox.markRetryLater(planned.outboxId(), "the grant this row ends was not created in Stripe yet"));
             return;
         }
         // A row once sent (even if the answer was an error, which may hide an accepted call) is only
@@ -143,36 +141,38 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         });
     }
 
-    /** A void or expire row with the Stripe id of the grant it ends; null when that grant was not created yet. */
-    private OutboxRow withGrantId(OutboxRow row) {
-        if (!endsAGrant(row)) {
-            return row;
+    /**
+     * A void or expire row with the Stripe id of the grant it ends; null, the row marked, when there is nothing to
+     * send yet: retried later while its grant's create was not sent, done when Stripe refused that create.
+     */
+    private OutboxRow withEndedGrantId(OutboxRow row) {
+        OutboxRow create = outbox.createEndedBy(row);
+        if (create == null) {
+            inOwnTransaction(() -> outbox.markSent(row.outboxId(), "NOTHING_TO_END", run));
+            return null;
         }
-        OutboxRepository.GrantCreate create = outbox.createEndedBy(row);
-        return create == null || create.stripeGrantId() == null ? null : withGrantId(row, create.stripeGrantId());
+        if (create.state() != OutboxRow.State.SENT || create.grant().stripeGrantId() == null) {
+            inOwnTransaction(() ->
+                    outbox.markRetryLater(row.outboxId(), "the grant this row ends was not created in Stripe yet"));
+            return null;
+        }
+        return withStripeGrantId(row, create.grant().stripeGrantId());
     }
 
     /** A dry run's void or expire row names the grant it ends by its Stripe id, or else by its create's identifier. */
     private OutboxRow withGrantPlaceholder(OutboxRow row) {
-        if (!endsAGrant(row)) {
+        if (!row.endsAGrant()) {
             return row;
         }
-        OutboxRepository.GrantCreate create = outbox.createEndedBy(row);
+        OutboxRow create = outbox.createEndedBy(row);
         if (create == null) {
-            return withGrantId(row, "{grant of tt-" + row.meter() + ", not planned}");
+            return withStripeGrantId(row, "{no grant to end}");
         }
-        return withGrantId(
-                row,
-                create.stripeGrantId() != null
-                        ? create.stripeGrantId()
-                        : "{grant of tt-" + row.meter() + "-r" + create.revision() + "}");
+        String id = create.grant().stripeGrantId();
+        return withStripeGrantId(row, id != null ? id : "{grant of " + create.identifier() + "}");
     }
 
-    private static boolean endsAGrant(OutboxRow row) {
-        return row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID || row.kind() == OutboxRow.Kind.CREDIT_GRANT_EXPIRE;
-    }
-
-    private static OutboxRow withGrantId(OutboxRow row, String grantId) {
+    private static OutboxRow withStripeGrantId(OutboxRow row, String grantId) {
         OutboxRow.GrantTerms terms = row.grant();
         return row.withGrant(new OutboxRow.GrantTerms(
                 terms.category(), terms.priority(), terms.effectiveAt(), terms.expiresAt(), terms.name(), grantId));

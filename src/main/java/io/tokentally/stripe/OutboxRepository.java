@@ -148,36 +148,15 @@ public class OutboxRepository {
                 outboxId);
     }
 
-    /**
-     * The create a void or expire row ends: the k-th create of its grant that Stripe did not refuse, for the
-     * k-th void or expire row (every end row the planner adds ends the earliest create not ended yet), or null
-     * if there is none.
-     */
-    public GrantCreate createEndedBy(OutboxRow end) {
-        List<OutboxRow> rows = grantRows("customer_id = ? AND meter = ?", end.customerId(), end.meter());
-        long k = rows.stream()
-                .filter(row -> !isCreate(row) && row.revision() <= end.revision())
-                .count();
-        return createsNotRefused(rows).stream()
-                .skip(k - 1)
-                .findFirst()
-                .map(row -> new GrantCreate(
-                        row.revision(),
-                        row.state() == OutboxRow.State.SENT ? row.grant().stripeGrantId() : null))
-                .orElse(null);
+    /** The create a void or expire row ends ({@link GrantRows}), or null if it has none to end. */
+    OutboxRow createEndedBy(OutboxRow end) {
+        return new GrantRows(grantRows("customer_id = ? AND meter = ?", end.customerId(), end.meter()))
+                .createEndedBy(end.revision());
     }
 
     /**
-     * A grant's create row.
-     *
-     * @param stripeGrantId the id Stripe gave the grant; null until the row was sent
-     */
-    public record GrantCreate(int revision, String stripeGrantId) {}
-
-    /**
      * What the outbox holds per customer (by customer id, only customers with grant rows) and credit grant
-     * (its meter column): {@link CreditGrantPlanner.Held}. Rows Stripe refused for good grant nothing; each void
-     * or expire row ends the earliest create not ended yet. One query for all customers.
+     * (its meter column): {@link GrantRows#held}. One query for all customers.
      */
     public Map<String, Map<String, CreditGrantPlanner.Held>> grantsHeld() {
         Map<String, Map<String, List<OutboxRow>>> rows = new TreeMap<>();
@@ -188,38 +167,8 @@ public class OutboxRepository {
         }
         Map<String, Map<String, CreditGrantPlanner.Held>> held = new TreeMap<>();
         rows.forEach((customer, meters) -> meters.forEach((meter, grant) ->
-                held.computeIfAbsent(customer, id -> new TreeMap<>()).put(meter, held(grant))));
+                held.computeIfAbsent(customer, id -> new TreeMap<>()).put(meter, new GrantRows(grant).held())));
         return held;
-    }
-
-    /** @param rows one grant's rows in revision order */
-    private static CreditGrantPlanner.Held held(List<OutboxRow> rows) {
-        List<OutboxRow> creates = createsNotRefused(rows);
-        int ends = (int) rows.stream().filter(row -> !isCreate(row)).count();
-        List<OutboxRow> live = creates.subList(Math.min(ends, creates.size()), creates.size());
-        OutboxRow last = rows.get(rows.size() - 1);
-        OutboxRow latestCreate = rows.stream()
-                .filter(OutboxRepository::isCreate)
-                .reduce((first, second) -> second)
-                .orElse(last);
-        return new CreditGrantPlanner.Held(
-                last.revision(),
-                live.size(),
-                live.stream().mapToLong(OutboxRow::valueMicros).sum(),
-                ends > 0 && live.isEmpty(),
-                last.windowStart(),
-                latestCreate.grant());
-    }
-
-    /** A grant's creates that Stripe did not refuse, in revision order. */
-    private static List<OutboxRow> createsNotRefused(List<OutboxRow> rows) {
-        return rows.stream()
-                .filter(row -> isCreate(row) && row.state() != OutboxRow.State.FAILED)
-                .toList();
-    }
-
-    private static boolean isCreate(OutboxRow row) {
-        return row.kind() == OutboxRow.Kind.CREDIT_GRANT;
     }
 
     private List<OutboxRow> grantRows(String where, Object... args) {

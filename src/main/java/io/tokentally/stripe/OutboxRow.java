@@ -151,6 +151,11 @@ public record OutboxRow(
     public record GrantTerms(
             String category, int priority, Instant effectiveAt, Instant expiresAt, String name, String stripeGrantId) {}
 
+    /** Whether the row voids or expires a credit grant. */
+    public boolean endsAGrant() {
+        return kind == Kind.CREDIT_GRANT_VOID || kind == Kind.CREDIT_GRANT_EXPIRE;
+    }
+
     public boolean isCreditGrant() {
         return kind == Kind.CREDIT_GRANT || kind == Kind.CREDIT_GRANT_VOID || kind == Kind.CREDIT_GRANT_EXPIRE;
     }
@@ -163,7 +168,7 @@ public record OutboxRow(
         INVOICE_ITEM,
         /** A credit grant created: {@code valueMicros} is its amount. */
         CREDIT_GRANT,
-        /** A grant voided after a refund. */
+        /** A grant voided: after a refund, or because the plans no longer give it (it may be created again). */
         CREDIT_GRANT_VOID,
         /** A grant expired after a cancellation. */
         CREDIT_GRANT_EXPIRE

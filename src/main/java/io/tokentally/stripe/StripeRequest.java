@@ -3,6 +3,7 @@ package io.tokentally.stripe;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The exact HTTP request an outbox row becomes: method, path, form fields and idempotency key. The
@@ -44,7 +45,7 @@ public record StripeRequest(String method, String path, Map<String, String> form
     private static StripeRequest ofGrant(OutboxRow row) {
         Map<String, String> form = new LinkedHashMap<>();
         if (row.kind() != OutboxRow.Kind.CREDIT_GRANT) {
-            String grantId = row.grant().stripeGrantId();
+            String grantId = Objects.requireNonNull(row.grant().stripeGrantId(), "the id of the grant the row ends");
             String action = row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID ? "void" : "expire";
             return new StripeRequest(
                     "POST", "/v1/billing/credit_grants/" + grantId + "/" + action, form, row.idempotencyKey());

@@ -24,10 +24,11 @@ import java.util.function.Supplier;
  * purchase (voided after a refund, expired after a cancellation) and a {@code promotional} grant per
  * started plan segment and allowance, expiring at its period's end: Stripe applies credits when it finalizes
  * the period's invoice, so a grant of a segment that a plan change ends inside the period expiring with the
- * segment would never be applied. A USD allowance is granted whole;
- * a token allowance is granted as the billed value of the tokens it covered so far, rounded to cents.
+ * segment would never be applied. A USD allowance of a segment that lasts to its period's end is granted whole;
+ * a token allowance, and any allowance of a segment a plan change ends, is granted as the billed value of the
+ * usage it covered so far, rounded to cents.
  * Stripe's priority follows the plan's consumption order: 10 for the first source, 20, 30. The credit
- * ledger is asked for only when a token allowance needs it: allocating it reads the customer's usage.
+ * ledger is asked for only when a grant of what was used needs it: allocating it reads the customer's usage.
  */
 final class WantedGrants {
 
@@ -80,7 +81,12 @@ final class WantedGrants {
         for (IncludedUsage granted : allowances) {
             Allowance allowance = granted.allowance();
             BigDecimal usd = granted.grantedUsd();
-            if (allowance.inTokens()) {
+            // a segment that a plan change ends inside its period grants what its own usage used, as a token
+            // allowance always does: Stripe applies every grant to the whole invoice, and the rest of the
+            // segment's allowance would pay the usage after it, which the statement does not
+            boolean asUsed = allowance.inTokens()
+                    || !segment.span().end().equals(segment.period().end());
+            if (asUsed) {
                 usd = ledger.get().included().stream()
                         .filter(used -> used.key().equals(granted.key()))
                         .map(used -> Amounts.toMinorUnit(used.consumedUsd()))
@@ -97,7 +103,7 @@ final class WantedGrants {
                     priority(plan, CreditSource.INCLUDED),
                     "Included usage " + allowance.name() + " of " + plan.planId() + " from "
                             + segment.span().start(),
-                    allowance.inTokens()));
+                    asUsed));
         }
         return wanted;
     }

@@ -288,10 +288,15 @@ abstract class ClosedPeriodScenarios {
 
     /** OpenAI's usage export: one bucket, 31 October 10:00-11:00Z, of uncached gpt-4o input for proj_late_corr. */
     @Test
-    void aPlanChangeInsideAnOpenPeriodReplacesTheIncludedGrantStripeHoldsAndUndoingThePlanVoidsIt() throws Exception {
+    void aPlanChangeInsideAnOpenPeriodReplacesTheIncludedGrantByWhatTheEndedPlanUsedAndUndoingThePlanVoidsIt()
+            throws Exception {
         // given a team customer whose August included usage ($10, expiring at the period's end) is in Stripe
         Path input = folder("upgrade");
         Path customers = customers("upgrade", "grant-change,cus_grant_change,team,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                // 800,000 input tokens of gpt-4o: $2
+                "gc-1,2026-08-05T10:10:00Z,grant-change,openai,gpt-4o,800000,0,0,0,0,0,,ok");
         run("2026-08-05", "2026-08-06T02:00:00Z", input, customers);
         assertThat(grantsOf("cus_grant_change"))
                 .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + grant.voidedAt())
@@ -307,12 +312,13 @@ abstract class ClosedPeriodScenarios {
         run("2026-08-05", "2026-08-06T03:00:00Z", input, customers);
         run("2026-08-05", "2026-08-06T04:00:00Z", input, customers);
 
-        // then the $10 grant is voided, and 15 of August's 31 days of team are granted: $4.84, to the period's end
+        // then the $10 grant is voided, and team's part of August grants what its usage used of its $4.84 (15 of
+        // 31 days): $2, to the period's end (Stripe applies it to the whole invoice, the flex days' usage too)
         assertThat(grantsOf("cus_grant_change"))
                 .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + (grant.voidedAt() != null))
                 .containsExactly(
                         "1000 " + epoch("2026-09-01T00:00:00Z") + " true",
-                        "484 " + epoch("2026-09-01T00:00:00Z") + " false");
+                        "200 " + epoch("2026-09-01T00:00:00Z") + " false");
 
         // when the customer is on flex for the whole period after all
         Files.writeString(customers, """

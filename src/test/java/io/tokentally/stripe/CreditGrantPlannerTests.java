@@ -13,6 +13,7 @@ class CreditGrantPlannerTests {
     static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
     static final Instant NOVEMBER = Instant.parse("2026-11-01T00:00:00Z");
     static final Instant DECEMBER = Instant.parse("2026-12-01T00:00:00Z");
+    static final Instant PACK_EXPIRES = Instant.parse("2027-11-01T00:00:00Z");
     /** The periods the plans are made for: November 2026. */
     static final List<BillingPeriod> PERIODS =
             List.of(new BillingPeriod(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z")));
@@ -27,7 +28,11 @@ class CreditGrantPlannerTests {
         // when
         List<OutboxRow> first = planner.plan("acme", "cus_acme", List.of(pack), Map.of(), PERIODS);
         List<OutboxRow> again = planner.plan(
-                "acme", "cus_acme", List.of(pack), Map.of(first.get(0).meter(), held(1, 1, 25_000_000)), PERIODS);
+                "acme",
+                "cus_acme",
+                List.of(pack),
+                Map.of(first.get(0).meter(), held(1, 1, 25_000_000, PACK_EXPIRES)),
+                PERIODS);
 
         // then
         assertThat(first).singleElement().satisfies(row -> {
@@ -48,8 +53,8 @@ class CreditGrantPlannerTests {
         String meter = CreditGrantPlanner.meterOf("acme", "purchase:p1");
 
         // when
-        List<OutboxRow> afterCreate =
-                planner.plan("acme", "cus_acme", List.of(refunded), Map.of(meter, held(1, 1, 25_000_000)), PERIODS);
+        List<OutboxRow> afterCreate = planner.plan(
+                "acme", "cus_acme", List.of(refunded), Map.of(meter, held(1, 1, 25_000_000, PACK_EXPIRES)), PERIODS);
         List<OutboxRow> afterVoid =
                 planner.plan("acme", "cus_acme", List.of(refunded), Map.of(meter, ended(2)), PERIODS);
 
@@ -62,7 +67,7 @@ class CreditGrantPlannerTests {
     }
 
     @Test
-    void growingGrantSendsOnlyTheIncreaseAndNeverADecrease() {
+    void growingGrantSendsTheIncreaseAsAFurtherGrant() {
         // given the value of a token allowance consumed so far: $3.20, of which $2.00 was granted
         CreditGrantPlanner.Wanted tokens = new CreditGrantPlanner.Wanted(
                 "included:acme:x:tokens",
@@ -79,8 +84,6 @@ class CreditGrantPlannerTests {
         // when
         List<OutboxRow> more =
                 planner.plan("acme", "cus_acme", List.of(tokens), Map.of(meter, held(1, 1, 2_000_000)), PERIODS);
-        List<OutboxRow> less =
-                planner.plan("acme", "cus_acme", List.of(tokens), Map.of(meter, held(2, 2, 4_000_000)), PERIODS);
 
         // then
         assertThat(more).singleElement().satisfies(row -> {
@@ -88,7 +91,6 @@ class CreditGrantPlannerTests {
             assertThat(row.revision()).isEqualTo(2);
             assertThat(row.grant().expiresAt()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
         });
-        assertThat(less).isEmpty();
     }
 
     @Test
@@ -121,7 +123,7 @@ class CreditGrantPlannerTests {
                 held(2, 2, 3_000_000),
                 october,
                 new CreditGrantPlanner.Held(
-                        1, 1, 1_000_000, false, Instant.parse("2026-10-01T00:00:00Z"), terms(NOVEMBER)));
+                        1, 1, 1_000_000, false, Instant.parse("2026-10-01T00:00:00Z"), terms(DECEMBER)));
 
         // when
         List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(), held, PERIODS);
@@ -132,6 +134,32 @@ class CreditGrantPlannerTests {
                 .extracting(row -> row.meter() + " " + row.kind() + " r" + row.revision())
                 .containsExactly(november + " CREDIT_GRANT_VOID r3", november + " CREDIT_GRANT_VOID r4");
         assertThat(again).isEmpty();
+    }
+
+    @Test
+    void aGrowingGrantWhoseValueFellAndAGrantExpiringAtAnotherTimeAreVoidedAndCreatedAgain() {
+        // given: what a segment used, $1.50 where $2.00 was granted; and a $10 grant that expires on the 16th
+        CreditGrantPlanner.Wanted used = included("included:acme:nov:used", 1_500_000, true);
+        CreditGrantPlanner.Wanted whole = included("included:acme:nov:monthly", 10_000_000, false);
+        Map<String, CreditGrantPlanner.Held> held = Map.of(
+                CreditGrantPlanner.meterOf("acme", used.key()),
+                held(1, 1, 2_000_000),
+                CreditGrantPlanner.meterOf("acme", whole.key()),
+                new CreditGrantPlanner.Held(
+                        1, 1, 10_000_000, false, NOVEMBER, terms(Instant.parse("2026-11-16T00:00:00Z"))));
+
+        // when
+        List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(used, whole), held, PERIODS);
+
+        // then
+        assertThat(rows)
+                .extracting(row -> row.kind() + " r" + row.revision() + " " + row.valueMicros() + " "
+                        + row.grant().expiresAt())
+                .containsExactly(
+                        "CREDIT_GRANT_VOID r2 0 " + DECEMBER,
+                        "CREDIT_GRANT r3 1500000 " + DECEMBER,
+                        "CREDIT_GRANT_VOID r2 0 " + DECEMBER,
+                        "CREDIT_GRANT r3 10000000 " + DECEMBER);
     }
 
     @Test
@@ -196,7 +224,7 @@ class CreditGrantPlannerTests {
                 "paid",
                 25_000_000,
                 Instant.parse("2026-11-02T00:00:00Z"),
-                Instant.parse("2027-11-01T00:00:00Z"),
+                PACK_EXPIRES,
                 ending,
                 30,
                 "Credit pack p1",
@@ -210,7 +238,11 @@ class CreditGrantPlannerTests {
 
     /** A grant the outbox holds: {@code live} creates not ended, granting {@code granted} micro-USD. */
     static CreditGrantPlanner.Held held(int revision, int live, long granted) {
-        return new CreditGrantPlanner.Held(revision, live, granted, false, NOVEMBER, terms(DECEMBER));
+        return held(revision, live, granted, DECEMBER);
+    }
+
+    static CreditGrantPlanner.Held held(int revision, int live, long granted, Instant expiresAt) {
+        return new CreditGrantPlanner.Held(revision, live, granted, false, NOVEMBER, terms(expiresAt));
     }
 
     /** A grant the outbox created and then ended. */

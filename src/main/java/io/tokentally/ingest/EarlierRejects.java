@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The bad lines of the version a changed file changed from, by their raw text: re-reading the file meets them
  * again, and they are repeats, not new rejects. Matched by text, since rows added above them move their line
- * numbers; each earlier bad line matches one line, so a bad line that now appears once more than before is
- * rejected once.
+ * numbers; each earlier bad line matches one line, so a line that now appears once more than before is judged
+ * on its own once.
  */
 public final class EarlierRejects {
 

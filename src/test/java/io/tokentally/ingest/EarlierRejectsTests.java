@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class EarlierRejectsTests {
     }
 
     private static List<Reject> rejects(String... raw) {
-        return java.util.Arrays.stream(raw)
+        return Arrays.stream(raw)
                 .map(line -> new Reject(1, 2, RejectCode.MALFORMED_ROW, "bad", line))
                 .toList();
     }

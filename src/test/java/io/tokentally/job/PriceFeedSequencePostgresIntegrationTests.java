@@ -55,7 +55,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * counts times the Stripe price on the subscription item, plus the amount meters' micro-USD).
  */
 @SpringBootTest
-@Import(NovemberClock.Configuration.class)
+@Import(NovemberClock.Beans.class)
 class PriceFeedSequencePostgresIntegrationTests {
 
     static final AmountMeterLayout AMOUNT = new AmountMeterLayout("tokentally");

@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The provider reconciliation scenarios against the fake Stripe, on the embedded H2 database. */
 @SpringBootTest
-@Import(NovemberClock.Configuration.class)
+@Import(NovemberClock.Beans.class)
 class ProviderReconciliationIntegrationTests extends ProviderReconciliationScenarios {
 
     static final Path WORK = temporaryFolder("tokentally-provider-recon-h2-");

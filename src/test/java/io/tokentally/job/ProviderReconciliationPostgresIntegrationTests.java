@@ -12,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The provider reconciliation scenarios with PostgreSQL at 127.0.0.1:5432, in a schema of their own. */
 @SpringBootTest
-@Import(NovemberClock.Configuration.class)
+@Import(NovemberClock.Beans.class)
 class ProviderReconciliationPostgresIntegrationTests extends ProviderReconciliationScenarios {
 
     static final Path WORK = temporaryFolder("tokentally-provider-recon-pg-");

@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The reconciliation acceptance path against the fake Stripe, on the embedded H2 database. */
 @SpringBootTest
-@Import(NovemberClock.Configuration.class)
+@Import(NovemberClock.Beans.class)
 class ReconciliationAcceptanceIntegrationTests extends ReconciliationAcceptanceScenarios {
 
     static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-recon-acceptance-h2-");

@@ -12,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The reconciliation acceptance path with PostgreSQL at 127.0.0.1:5432, in a schema of its own. */
 @SpringBootTest
-@Import(NovemberClock.Configuration.class)
+@Import(NovemberClock.Beans.class)
 class ReconciliationAcceptancePostgresIntegrationTests extends ReconciliationAcceptanceScenarios {
 
     static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-recon-acceptance-pg-");

@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The usage-pricing scenarios (held usage, custom rates) against the fake Stripe, on the embedded H2 database. */
 @SpringBootTest
-@Import(NovemberClock.Configuration.class)
+@Import(NovemberClock.Beans.class)
 class UsagePricingIntegrationTests extends UsagePricingScenarios {
 
     static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-usage-pricing-h2-");

@@ -16,7 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * of their own. A small pool, closed after the class: the server's connections are shared.
  */
 @SpringBootTest
-@Import(NovemberClock.Configuration.class)
+@Import(NovemberClock.Beans.class)
 @DirtiesContext
 class UsagePricingPostgresIntegrationTests extends UsagePricingScenarios {
 

@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Primary;
  * back from {@link #today()}) then lie in a calendar month whose period is still open, whatever the day the suite
  * runs. On the real clock, a suite run in December found November closed, and a run early in any month found the
  * days counted back in the month before, also closed: their usage went to Stripe as invoice items, not meter events.
- * A scenario class imports {@link Configuration} for the application and builds its fake Stripe on {@link #CLOCK}.
+ * A scenario class imports {@link Beans} for the application and builds its fake Stripe on {@link #CLOCK}.
  */
 public final class NovemberClock {
 
@@ -32,7 +32,7 @@ public final class NovemberClock {
 
     /** The application's clock, for a scenario class to import. */
     @TestConfiguration(proxyBeanMethods = false)
-    public static class Configuration {
+    public static class Beans {
 
         @Bean
         @Primary

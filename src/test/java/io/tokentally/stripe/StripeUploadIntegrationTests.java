@@ -14,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** Upload scenarios against the fake Stripe (an HTTP server of the test), on the embedded H2 database. */
 @SpringBootTest
-@Import(NovemberClock.Configuration.class)
+@Import(NovemberClock.Beans.class)
 class StripeUploadIntegrationTests extends StripeUploadScenarios {
 
     static final Path WORK = temporaryFolder("tokentally-stripe-h2-");

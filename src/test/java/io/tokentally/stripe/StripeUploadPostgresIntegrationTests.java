@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The upload scenarios with PostgreSQL at 127.0.0.1:5432 as the database, in a schema of their own. */
 @SpringBootTest
-@Import(NovemberClock.Configuration.class)
+@Import(NovemberClock.Beans.class)
 class StripeUploadPostgresIntegrationTests extends StripeUploadScenarios {
 
     static final Path WORK = StripeUploadIntegrationTests.temporaryFolder("tokentally-stripe-pg-");

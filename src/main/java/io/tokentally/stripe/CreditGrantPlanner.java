@@ -96,29 +96,30 @@ public final class CreditGrantPlanner {
         for (Wanted grant : wanted) {
             String meter = meterOf(customerId, grant.key());
             wantedMeters.add(meter);
-            rows.addAll(rowsOf(customerId, stripeCustomerId, meter, grant, held.getOrDefault(meter, Held.NONE)));
+            Grant target = new Grant(customerId, stripeCustomerId, meter, grant.effectiveAt(), terms(grant));
+            rows.addAll(rowsOf(target, grant, held.getOrDefault(meter, Held.NONE)));
         }
         held.forEach((meter, before) -> {
             if (!wantedMeters.contains(meter)
                     && before.live() > 0
                     && !expired(before.terms().expiresAt())
                     && periods.stream().anyMatch(period -> period.contains(before.effectiveAt()))) {
-                rows.addAll(ends(
-                        customerId,
-                        stripeCustomerId,
-                        meter,
-                        before.effectiveAt(),
-                        before.terms(),
-                        OutboxRow.Kind.CREDIT_GRANT_VOID,
-                        before.revision(),
-                        before.live()));
+                Grant target = new Grant(customerId, stripeCustomerId, meter, before.effectiveAt(), before.terms());
+                rows.addAll(ends(target, OutboxRow.Kind.CREDIT_GRANT_VOID, before.revision(), before.live()));
             }
         });
         return rows;
     }
 
-    private List<OutboxRow> rowsOf(
-            String customerId, String stripeCustomerId, String meter, Wanted grant, Held before) {
+    /** What every row of one grant carries: whose it is, its meter column, its window start and terms. */
+    private record Grant(
+            String customerId,
+            String stripeCustomerId,
+            String meter,
+            Instant windowStart,
+            OutboxRow.GrantTerms terms) {}
+
+    private List<OutboxRow> rowsOf(Grant target, Wanted grant, Held before) {
         List<OutboxRow> rows = new ArrayList<>();
         int revision = before.revision();
         int live = before.live();
@@ -126,15 +127,7 @@ public final class CreditGrantPlanner {
         long missing = grant.amountMicros() - before.grantedMicros();
         boolean replace = !expired && replaces(grant, before, missing);
         if (replace) {
-            rows.addAll(ends(
-                    customerId,
-                    stripeCustomerId,
-                    meter,
-                    grant.effectiveAt(),
-                    terms(grant),
-                    OutboxRow.Kind.CREDIT_GRANT_VOID,
-                    revision,
-                    live));
+            rows.addAll(ends(target, OutboxRow.Kind.CREDIT_GRANT_VOID, revision, live));
             revision += live;
             live = 0;
             missing = grant.amountMicros();
@@ -142,22 +135,13 @@ public final class CreditGrantPlanner {
         if (!expired && missing > 0 && (revision == 0 || replace || grant.grows())) {
             revision++;
             live++;
-            rows.add(row(
-                    customerId,
-                    stripeCustomerId,
-                    meter,
-                    grant.effectiveAt(),
-                    terms(grant),
-                    OutboxRow.Kind.CREDIT_GRANT,
-                    revision,
-                    missing));
+            rows.add(row(target, OutboxRow.Kind.CREDIT_GRANT, revision, missing));
         }
         if (grant.ending() != Ending.NONE) {
             OutboxRow.Kind kind = grant.ending() == Ending.VOID
                     ? OutboxRow.Kind.CREDIT_GRANT_VOID
                     : OutboxRow.Kind.CREDIT_GRANT_EXPIRE;
-            rows.addAll(
-                    ends(customerId, stripeCustomerId, meter, grant.effectiveAt(), terms(grant), kind, revision, live));
+            rows.addAll(ends(target, kind, revision, live));
         }
         return rows;
     }
@@ -178,18 +162,10 @@ public final class CreditGrantPlanner {
     }
 
     /** A void or expire row for each of {@code live} creates, after {@code revision}. */
-    private List<OutboxRow> ends(
-            String customerId,
-            String stripeCustomerId,
-            String meter,
-            Instant windowStart,
-            OutboxRow.GrantTerms terms,
-            OutboxRow.Kind kind,
-            int revision,
-            int live) {
+    private List<OutboxRow> ends(Grant target, OutboxRow.Kind kind, int revision, int live) {
         List<OutboxRow> rows = new ArrayList<>();
         for (int i = 1; i <= live; i++) {
-            rows.add(row(customerId, stripeCustomerId, meter, windowStart, terms, kind, revision + i, 0));
+            rows.add(row(target, kind, revision + i, 0));
         }
         return rows;
     }
@@ -204,23 +180,15 @@ public final class CreditGrantPlanner {
                 grant.category(), grant.priority(), effectiveAt, grant.expiresAt(), name(grant.name()), null);
     }
 
-    private OutboxRow row(
-            String customerId,
-            String stripeCustomerId,
-            String meter,
-            Instant windowStart,
-            OutboxRow.GrantTerms terms,
-            OutboxRow.Kind kind,
-            int revision,
-            long micros) {
-        String identifier = "tt-" + meter + "-r" + revision;
+    private OutboxRow row(Grant target, OutboxRow.Kind kind, int revision, long micros) {
+        String identifier = "tt-" + target.meter() + "-r" + revision;
         return new OutboxRow(
                 0,
                 kind,
-                customerId,
-                stripeCustomerId,
-                meter,
-                windowStart,
+                target.customerId(),
+                target.stripeCustomerId(),
+                target.meter(),
+                target.windowStart(),
                 revision,
                 identifier,
                 "tokentally-" + identifier,
@@ -229,7 +197,7 @@ public final class CreditGrantPlanner {
                 OutboxRow.State.PENDING,
                 0,
                 null,
-                terms);
+                target.terms());
     }
 
     private static String name(String name) {

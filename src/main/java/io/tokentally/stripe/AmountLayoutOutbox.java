@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
@@ -33,17 +34,25 @@ final class AmountLayoutOutbox {
     private final OutboxRepository outbox;
     private final AmountMeterLayout layout;
     private final OutboxPlanner planner;
+    private final FindingRepository findings;
 
-    AmountLayoutOutbox(JdbcTemplate jdbc, OutboxRepository outbox, AmountMeterLayout layout, OutboxPlanner planner) {
+    AmountLayoutOutbox(
+            JdbcTemplate jdbc,
+            OutboxRepository outbox,
+            AmountMeterLayout layout,
+            OutboxPlanner planner,
+            FindingRepository findings) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.layout = layout;
         this.planner = planner;
+        this.findings = findings;
     }
 
     /**
      * @param changed the hours changed since the last plan: the unplanned hours and the hours the run rated
-     * @return the rows to queue; none when nothing in the period changed
+     * @return the rows to queue; none when nothing in the period changed, and none for a customer's meter whose
+     *     amount a meter event cannot carry (an error finding instead: {@link MeterAmountTooLargeException})
      */
     List<OutboxRow> plan(
             Map<String, String> stripeIds,
@@ -80,13 +89,17 @@ final class AmountLayoutOutbox {
         List<OutboxRow> rows = new ArrayList<>();
         for (String key : keys) {
             String customerId = customerOf(key);
-            rows.addAll(planner.plan(
-                    customerId,
-                    stripeIds.get(customerId),
-                    meterOf(key),
-                    carried.getOrDefault(key, BigDecimal.ZERO),
-                    billed.getOrDefault(key, new TreeMap<>()),
-                    queued.getOrDefault(key, Map.of())));
+            try {
+                rows.addAll(planner.plan(
+                        customerId,
+                        stripeIds.get(customerId),
+                        meterOf(key),
+                        carried.getOrDefault(key, BigDecimal.ZERO),
+                        billed.getOrDefault(key, new TreeMap<>()),
+                        queued.getOrDefault(key, Map.of())));
+            } catch (MeterAmountTooLargeException e) {
+                findings.record(e.finding(customerId, meterOf(key), period), run);
+            }
         }
         return rows;
     }

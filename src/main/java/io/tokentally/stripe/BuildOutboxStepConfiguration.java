@@ -6,6 +6,7 @@ import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.rating.RatedDays;
 import io.tokentally.rating.RatedHours;
 import io.tokentally.rating.UnplannedHours;
+import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.BackgroundCommits;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
@@ -143,6 +144,7 @@ public class BuildOutboxStepConfiguration {
             Clock clock,
             UnplannedHours unplannedHours,
             RatedDays ratedDays,
+            FindingRepository findings,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
             @Value("#{jobParameters['date']}") String date) {
         return (contribution, chunkContext) -> {
@@ -165,7 +167,7 @@ public class BuildOutboxStepConfiguration {
             TokenLayoutOutbox tokens = properties.tokensLayout()
                     ? tokenLayoutOutbox(planner, jdbc, outbox, layout, properties, catalogs, plans)
                     : null;
-            AmountLayoutOutbox amounts = new AmountLayoutOutbox(jdbc, outbox, layout, planner);
+            AmountLayoutOutbox amounts = new AmountLayoutOutbox(jdbc, outbox, layout, planner, findings);
             int queued = 0;
             for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle : periodsTouched(
                             jdbc, changes.runHours(), changes.unplanned().hours(), cycles)

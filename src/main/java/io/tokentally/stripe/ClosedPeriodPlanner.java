@@ -50,10 +50,8 @@ public final class ClosedPeriodPlanner {
             PeriodPosition closing,
             PeriodPosition current,
             Queued queued) {
-        long wanted = current.chargeableUsd()
-                .subtract(closing.chargeableUsd())
-                .movePointRight(6)
-                .longValueExact();
+        long wanted = MeterAmountTooLargeException.micros(
+                current.chargeableUsd().subtract(closing.chargeableUsd()), period.start());
         long delta = wanted - queued.valueMicros();
         if (delta == 0) {
             return Optional.empty();

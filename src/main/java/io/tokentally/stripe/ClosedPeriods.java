@@ -132,8 +132,14 @@ public class ClosedPeriods {
             closings.forEach((period, closing) -> {
                 PeriodPosition current = PeriodPosition.of(ledger, period);
                 ClosedPeriodPlanner.Queued queued = closed.queued(customer.customerId(), period);
-                Optional<OutboxRow> row = planner.plan(
-                        customer.customerId(), customer.stripeCustomerId(), period, closing, current, queued);
+                Optional<OutboxRow> row;
+                try {
+                    row = planner.plan(
+                            customer.customerId(), customer.stripeCustomerId(), period, closing, current, queued);
+                } catch (MeterAmountTooLargeException e) {
+                    findings.record(e.finding(customer.customerId(), ClosedPeriodRepository.METER, period), run);
+                    return;
+                }
                 row.ifPresent(item -> {
                     rows.add(item);
                     findings.record(finding(item, period, closing, current, queued), run);

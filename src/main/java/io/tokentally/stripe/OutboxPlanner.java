@@ -1,6 +1,5 @@
 package io.tokentally.stripe;
 
-import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -79,6 +78,7 @@ public final class OutboxPlanner {
      * @param carriedUsd exact billed USD of the period before the first hour (zero when planning from its start)
      * @param billedByHour exact billed USD per hour from the first hour on, every such hour that has usage
      * @param queuedByHour what the outbox holds per hour from the first hour on
+     * @throws MeterAmountTooLargeException when the period's amount through an hour passes what a meter carries
      */
     public List<OutboxRow> plan(
             String customerId,
@@ -89,13 +89,13 @@ public final class OutboxPlanner {
             Map<Instant, Queued> queuedByHour) {
         List<OutboxRow> rows = new ArrayList<>();
         BigDecimal cumulative = carriedUsd;
-        long previousMicros = Amounts.toMicros(carriedUsd).movePointRight(6).longValueExact();
+        long previousMicros =
+                MeterAmountTooLargeException.micros(carriedUsd, billedByHour.isEmpty() ? now : billedByHour.firstKey());
         TreeSet<Instant> hours = new TreeSet<>(billedByHour.keySet());
         hours.addAll(queuedByHour.keySet());
         for (Instant hour : hours) {
             cumulative = cumulative.add(billedByHour.getOrDefault(hour, BigDecimal.ZERO));
-            long cumulativeMicros =
-                    Amounts.toMicros(cumulative).movePointRight(6).longValueExact();
+            long cumulativeMicros = MeterAmountTooLargeException.micros(cumulative, hour);
             long wanted = cumulativeMicros - previousMicros;
             previousMicros = cumulativeMicros;
             Queued queued = queuedByHour.getOrDefault(hour, new Queued(0, 0));

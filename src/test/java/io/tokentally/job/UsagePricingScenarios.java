@@ -409,6 +409,45 @@ abstract class UsagePricingScenarios {
                 .containsEntry("cus_units_a|tokentally_units_usd_micros", 4_080_000L);
     }
 
+    @Test
+    void aMeterAmountNoMeterEventCanCarryIsAnErrorForItsCustomerAndTheOthersStillGoToStripe() throws Exception {
+        // given 10^15 web searches (the most a row may hold) at $10,000 per million, x 1.2: $1.2 x 10^13, more
+        // micro-USD than a long holds; and another customer's 100,000 sonnet input tokens: $0.36
+        LocalDate day = NovemberClock.today().minusDays(3);
+        stripe().customers("cus_units_big", "cus_units_ok");
+        Path customers = workDir().resolve("units-big-customers.csv");
+        Files.writeString(
+                customers,
+                "customer_id,stripe_customer_id,plan_id\nunits-big,cus_units_big,units\nunits-ok,cus_units_ok,units\n");
+        Path input =
+                Files.createDirectories(workDir().resolve("input-units-big").resolve("units"));
+        Files.writeString(
+                input.resolve("gateway.csv"),
+                "request_id,timestamp,customer_id,provider,model,input_tokens,output_tokens,web_search_requests\n"
+                        + "ub-1," + day + "T10:10:00Z,units-big,anthropic,claude-sonnet-4-5,0,0,1000000000000000\n"
+                        + "ub-2," + day + "T10:20:00Z,units-ok,anthropic,claude-sonnet-4-5,100000,0,0\n");
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                FIXTURES.resolve("custom-rates-plans.yaml"),
+                FIXTURES.resolve("custom-rates-prices.csv")));
+
+        // then the run completes, the big meter is an error for a person, and the other customer is billed
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForList(
+                        "SELECT CONCAT(kind, ' ', severity) FROM finding WHERE finding_key LIKE ?",
+                        String.class,
+                        "meter-amount-too-large:units-big:tokentally_units_usd_micros:%"))
+                .containsExactly("METER_AMOUNT_TOO_LARGE ERROR");
+        assertThat(stripe().totals())
+                .containsEntry("cus_units_ok|" + INPUT_METER, 360_000L)
+                .doesNotContainKey("cus_units_big|tokentally_units_usd_micros");
+    }
+
     JobExecution run(LocalDate date, Path input, Path customers, Path pricesFile) throws Exception {
         JobExecution execution = runs.run(new BillingJobParameters(
                 date,

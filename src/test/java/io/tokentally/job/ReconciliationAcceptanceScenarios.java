@@ -3,6 +3,7 @@ package io.tokentally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.UsageFixtures;
+import io.tokentally.shared.NovemberClock;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ abstract class ReconciliationAcceptanceScenarios {
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
     static final JsonMapper JSON = JsonMapper.builder().build();
     /** The run's day, and an older day whose cost export arrives late; recent enough for meter events. */
-    static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+    static final LocalDate DAY = NovemberClock.today().minusDays(3);
 
     static final LocalDate LATE = DAY.minusDays(2);
 

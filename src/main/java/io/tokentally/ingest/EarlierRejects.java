@@ -22,14 +22,9 @@ public final class EarlierRejects {
                 .add(reject));
     }
 
-    /** Whether an earlier version rejected this raw line (as the rejects table keeps it); consumes the match. */
-    public boolean take(String raw) {
-        return repeatOf(0, 0, raw) != null;
-    }
-
     /**
-     * The earlier version's reject of this raw line, as a repeat at {@code lineNo} of {@code fileId}, or null if it
-     * had none; consumes the match. A line that reads well now may have been rejected for what the rows around it
+     * The earlier version's reject of this raw line (matched as the rejects table keeps it), as a repeat at {@code
+     * lineNo} of {@code fileId}, or null if it had none; consumes the match. A line that reads well now may have been rejected for what the rows around it
      * added up to (an hour's total past what one row may hold): it is a repeat all the same.
      */
     public Reject repeatOf(long fileId, long lineNo, String raw) {

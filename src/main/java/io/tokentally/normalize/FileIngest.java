@@ -166,10 +166,7 @@ final class FileIngest implements FileIngestion {
             duplicateKeys.noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
             return;
         }
-        Reject repeat = earlierRejects.repeatOf(file.fileId(), record.lineNo(), record.raw());
-        if (repeat != null) {
-            duplicates++;
-            addReject(repeat);
+        if (repeatsAnEarlierReject(record.lineNo(), record.raw())) {
             return;
         }
         TokenType past = totals.addWithinLimit(line);
@@ -229,13 +226,25 @@ final class FileIngest implements FileIngestion {
 
     /** Rejects a bad row, unless the version the file changed from had it: then it is a repeat, a duplicate. */
     private void reject(Reject reject) {
-        if (earlierRejects.take(reject.raw())) {
-            duplicates++;
-            addReject(reject.asRepeated());
+        if (repeatsAnEarlierReject(reject.lineNo(), reject.raw())) {
             return;
         }
         rejected++;
         addReject(reject);
+    }
+
+    /**
+     * Whether the version the file changed from rejected this line ({@link EarlierRejects}): then it is counted as a
+     * duplicate and kept as a repeat of that reject.
+     */
+    private boolean repeatsAnEarlierReject(long lineNo, String raw) {
+        Reject repeat = earlierRejects.repeatOf(file.fileId(), lineNo, raw);
+        if (repeat == null) {
+            return false;
+        }
+        duplicates++;
+        addReject(repeat);
+        return true;
     }
 
     private void addReject(Reject reject) {

@@ -17,7 +17,7 @@ class EarlierRejectsTests {
         // when
         List<Boolean> taken = new ArrayList<>();
         for (String raw : List.of("a", "b", "a", "a", "b", "c")) {
-            taken.add(earlier.take(raw));
+            taken.add(earlier.repeatOf(1, 2, raw) != null);
         }
 
         // then: a third a, a second b and an unknown c are new
@@ -31,13 +31,13 @@ class EarlierRejectsTests {
         EarlierRejects earlier = new EarlierRejects(rejects(RejectRepository.stored(longLine)));
 
         // then
-        assertThat(earlier.take(longLine)).isTrue();
-        assertThat(earlier.take(longLine)).isFalse();
+        assertThat(earlier.repeatOf(1, 2, longLine)).isNotNull();
+        assertThat(earlier.repeatOf(1, 2, longLine)).isNull();
     }
 
     @Test
     void aFileThatChangedFromNothingHasNoEarlierBadLines() {
-        assertThat(new EarlierRejects(List.of()).take("a")).isFalse();
+        assertThat(new EarlierRejects(List.of()).repeatOf(1, 2, "a")).isNull();
     }
 
     private static List<Reject> rejects(String... raw) {

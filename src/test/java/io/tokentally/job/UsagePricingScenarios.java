@@ -369,13 +369,7 @@ abstract class UsagePricingScenarios {
                         + "u-2," + day + "T10:20:00Z,units-a,custom,acme-ft,2000000,500000,,\n");
 
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                day,
-                0,
-                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
-                customers,
-                FIXTURES.resolve("custom-rates-plans.yaml"),
-                FIXTURES.resolve("custom-rates-prices.csv")));
+        JobExecution execution = runOnCustomRates(day, input, customers);
 
         // then, per line: sonnet input 100,000 (under its 200,000 long-context threshold) x $3 / 1e6 = 0.3,
         // x 1.2 = 0.36; web searches 300 x
@@ -428,13 +422,7 @@ abstract class UsagePricingScenarios {
                         + "ub-2," + day + "T10:20:00Z,units-ok,anthropic,claude-sonnet-4-5,100000,0,0\n");
 
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                day,
-                0,
-                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
-                customers,
-                FIXTURES.resolve("custom-rates-plans.yaml"),
-                FIXTURES.resolve("custom-rates-prices.csv")));
+        JobExecution execution = runOnCustomRates(day, input, customers);
 
         // then the run completes, the big meter is an error for a person, and the other customer is billed
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -446,6 +434,17 @@ abstract class UsagePricingScenarios {
         assertThat(stripe().totals())
                 .containsEntry("cus_units_ok|" + INPUT_METER, 360_000L)
                 .doesNotContainKey("cus_units_big|tokentally_units_usd_micros");
+    }
+
+    /** Runs the day on the custom-rates plans and prices (the units plan: 20% markup, 50% on custom/acme-ft). */
+    JobExecution runOnCustomRates(LocalDate date, Path input, Path customers) throws Exception {
+        return runs.run(new BillingJobParameters(
+                date,
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                FIXTURES.resolve("custom-rates-plans.yaml"),
+                FIXTURES.resolve("custom-rates-prices.csv")));
     }
 
     JobExecution run(LocalDate date, Path input, Path customers, Path pricesFile) throws Exception {

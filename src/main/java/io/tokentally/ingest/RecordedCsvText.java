@@ -1,0 +1,83 @@
+package io.tokentally.ingest;
+
+import java.io.IOException;
+
+/** The recorded text of a usage CSV: where its lines and records end, found by position in the recorded input. */
+final class RecordedCsvText {
+
+    private final RecordingReader input;
+
+    RecordedCsvText(RecordingReader input) {
+        this.input = input;
+    }
+
+    /**
+     * Whether the line-end characters just before {@code end} are carriage returns alone: Commons CSV ended a
+     * record there, at a character that does not end a line of this format.
+     */
+    boolean endsAtLoneCarriageReturn(long end) {
+        long at = end;
+        while (at > 0 && input.charAt(at - 1) == '\r') {
+            at--;
+        }
+        return at < end && (at == 0 || input.charAt(at - 1) != '\n');
+    }
+
+    /**
+     * The position after the line end that ends the (well-formed) record starting at {@code start}.
+     * Lexes as Commons CSV's default format does: a quote opens a quoted field only at the start of
+     * a field, a quote inside an unquoted field is a literal character, and a carriage return alone ends
+     * the record as a line feed does (a fault in what follows is then a part of the same line).
+     */
+    long endOfRecord(long start) throws IOException {
+        long position = start;
+        boolean fieldStart = true;
+        boolean quoted = false;
+        while (input.reach(position)) {
+            char c = input.charAt(position++);
+            if (quoted) {
+                if (c == '"') {
+                    if (input.reach(position) && input.charAt(position) == '"') {
+                        position++;
+                    } else {
+                        quoted = false;
+                    }
+                }
+            } else if (c == '"' && fieldStart) {
+                quoted = true;
+                fieldStart = false;
+            } else if (c == '\n' || (c == '\r' && !(input.reach(position) && input.charAt(position) == '\n'))) {
+                return position;
+            } else {
+                fieldStart = c == ',';
+            }
+        }
+        return position;
+    }
+
+    long skipBlankLines(long position) throws IOException {
+        long at = position;
+        while (input.reach(at) && (input.charAt(at) == '\n' || input.charAt(at) == '\r')) {
+            at++;
+        }
+        return at;
+    }
+
+    long endOfLine(long start) throws IOException {
+        long position = start;
+        while (input.reach(position)) {
+            if (input.charAt(position++) == '\n') {
+                return position;
+            }
+        }
+        return position;
+    }
+
+    static String stripLineEnd(String text) {
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+}

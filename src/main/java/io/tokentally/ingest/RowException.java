@@ -1,0 +1,16 @@
+package io.tokentally.ingest;
+
+/** A broken rule of the usage format; carries its reject code. Never escapes {@link UsageRowParser#parse}. */
+final class RowException extends RuntimeException {
+
+    private final RejectCode code;
+
+    RowException(RejectCode code, String message) {
+        super(message, null, false, false);
+        this.code = code;
+    }
+
+    RejectCode code() {
+        return code;
+    }
+}

@@ -1,0 +1,126 @@
+package io.tokentally.ingest;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import java.util.Optional;
+
+/** The usage format's rule for each kind of field other than the timestamp; a broken one is a {@link RowException}. */
+final class UsageFieldRules {
+
+    /** U+FFFD, what a decoder puts in place of bytes that are not UTF-8. */
+    private static final char NOT_UTF8 = '\uFFFD';
+
+    private UsageFieldRules() {}
+
+    /**
+     * An identifying field as it stands, unless it is too long or holds U+FFFD, the character that stands for
+     * bytes that were not UTF-8 (and for a JSON escape of half a surrogate pair): two different ids would then
+     * read alike (and count as one request or one customer), so such a row is rejected rather than billed under
+     * a mangled id.
+     */
+    static String identifier(String value, String column, int maxLength) {
+        if (value.length() > maxLength) {
+            throw new RowException(
+                    RejectCode.FIELD_TOO_LONG,
+                    column + " has " + value.length() + " characters; at most " + maxLength + " are allowed");
+        }
+        if (value.indexOf(NOT_UTF8) >= 0) {
+            throw new RowException(
+                    RejectCode.INVALID_ENCODING,
+                    column + " holds U+FFFD, the character that stands for bytes that are not UTF-8 (or for a"
+                            + " JSON escape of half a surrogate pair): " + shown(value));
+        }
+        return value;
+    }
+
+    /** A count column's value: a whole number from 0 to {@link UsageRowParser#MAX_TOKENS}, 0 when it is empty. */
+    static long count(RawRecord record, String column) {
+        return count(record.field(column), column);
+    }
+
+    static long count(String text, String column) {
+        if (text == null) {
+            return 0;
+        }
+        int start = text.charAt(0) == '+' || text.charAt(0) == '-' ? 1 : 0;
+        if (start == text.length()) {
+            throw invalidNumber(column, text);
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                throw invalidNumber(column, text);
+            }
+        }
+        // only digits after an optional sign: a number Long.parseLong refuses is beyond a long either way
+        long value;
+        try {
+            value = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            value = text.charAt(0) == '-' ? -1 : Long.MAX_VALUE;
+        }
+        if (value < 0) {
+            throw new RowException(RejectCode.NEGATIVE_NUMBER, column + " is negative: " + text);
+        }
+        if (value > UsageRowParser.MAX_TOKENS) {
+            throw new RowException(
+                    RejectCode.NUMBER_TOO_LARGE, column + " is " + text + ", more than " + UsageRowParser.MAX_TOKENS);
+        }
+        return value;
+    }
+
+    private static RowException invalidNumber(String column, String text) {
+        return new RowException(RejectCode.INVALID_NUMBER, column + " is not a whole number: " + shown(text));
+    }
+
+    static ServiceTier serviceTier(String text) {
+        if (text == null) {
+            return ServiceTier.STANDARD;
+        }
+        Optional<ServiceTier> tier = ServiceTier.parse(text);
+        return tier.orElseThrow(() -> new RowException(
+                RejectCode.INVALID_SERVICE_TIER,
+                "service_tier " + shown(text) + " is not one of standard, batch, priority, flex"));
+    }
+
+    static ContextTier contextTier(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (ContextTier tier : ContextTier.values()) {
+            if (tier.code().equalsIgnoreCase(text)) {
+                return tier;
+            }
+        }
+        throw new RowException(
+                RejectCode.INVALID_CONTEXT_TIER, "context_tier " + shown(text) + " is not one of standard, long");
+    }
+
+    static boolean isError(String text) {
+        if (text == null || text.equalsIgnoreCase("ok")) {
+            return false;
+        }
+        if (text.equalsIgnoreCase("error")) {
+            return true;
+        }
+        throw new RowException(RejectCode.INVALID_STATUS, "status " + shown(text) + " is not ok or error");
+    }
+
+    /**
+     * A value as a message shows it: in single quotes, with control and other invisible characters written as
+     * {@code \\uXXXX}, so that {@code 100} followed by a vertical tab does not read as a valid {@code 100}.
+     */
+    static String shown(String value) {
+        StringBuilder shown = new StringBuilder(value.length() + 2).append('\'');
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT
+                    || (Character.isSpaceChar(c) && c != ' ')) {
+                shown.append(String.format("\\u%04X", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.append('\'').toString();
+    }
+}

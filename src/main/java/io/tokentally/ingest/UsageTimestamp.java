@@ -1,0 +1,124 @@
+package io.tokentally.ingest;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+
+/** The usage format's timestamp rule: an ISO-8601 instant with an offset, read to an {@link Instant}. */
+final class UsageTimestamp {
+
+    /**
+     * ISO-8601 date-time with an offset: {@code Z}, {@code +02:00}, and also the compact {@code +0200} and
+     * the hour-only {@code +02} (PostgreSQL's text form of a timestamp with time zone); never an offset with
+     * seconds ({@code +01:00:30}), which ISO-8601 has not.
+     */
+    private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart()
+            .appendOffset("+HH:MM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HHMM", "Z")
+            .optionalEnd()
+            .optionalStart()
+            .appendOffset("+HH", "Z")
+            .optionalEnd()
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT)
+            .withChronology(IsoChronology.INSTANCE);
+
+    private UsageTimestamp() {}
+
+    static Instant parse(String text) {
+        Instant utc = plainUtc(text);
+        if (utc != null) {
+            return utc;
+        }
+        String value =
+                text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
+        if (hasEmptyFraction(value)) {
+            throw new RowException(
+                    RejectCode.INVALID_TIMESTAMP,
+                    "timestamp " + UsageFieldRules.shown(text) + " has a decimal point without digits");
+        }
+        try {
+            return OffsetDateTime.parse(value, OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            if (isLocalDateTime(value)) {
+                throw new RowException(
+                        RejectCode.TIMESTAMP_WITHOUT_OFFSET,
+                        "timestamp " + UsageFieldRules.shown(text) + " has no offset; write it with Z or +hh:mm");
+            }
+            throw new RowException(
+                    RejectCode.INVALID_TIMESTAMP,
+                    "timestamp " + UsageFieldRules.shown(text) + " is not an ISO-8601 instant");
+        }
+    }
+
+    /**
+     * The common {@code yyyy-MM-ddTHH:mm:ssZ} form read without a formatter (it is most of a large
+     * file's parsing time), or {@code null} for any other form or an invalid date, which the full
+     * parser then reads or rejects with its reason.
+     */
+    private static Instant plainUtc(String text) {
+        if (text.length() != 20 || text.charAt(19) != 'Z' || text.charAt(10) != 'T') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        if (year < 0
+                || month < 0
+                || day < 0
+                || hour < 0
+                || minute < 0
+                || second < 0
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':') {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** Whether a decimal point is followed by no digit: the ISO formatter takes {@code 10:00:00.Z} as 10:00. */
+    private static boolean hasEmptyFraction(String value) {
+        int point = value.indexOf('.');
+        return point >= 0
+                && (point + 1 == value.length() || value.charAt(point + 1) < '0' || value.charAt(point + 1) > '9');
+    }
+
+    private static boolean isLocalDateTime(String value) {
+        try {
+            LocalDateTime.parse(value, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+}

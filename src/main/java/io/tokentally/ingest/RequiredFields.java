@@ -18,7 +18,10 @@ record RequiredFields(
         String inputTokens,
         String outputTokens) {
 
-    /** The required fields of {@code record}; the first missing one, in {@link UsageColumns#REQUIRED}'s order, is reported. */
+    /**
+     * The required fields of {@code record}; the first missing one in {@link UsageColumns#REQUIRED}'s order is
+     * reported.
+     */
     static RequiredFields of(RawRecord record) {
         String requestId = required(record, REQUEST_ID);
         String timestamp = required(record, TIMESTAMP);

@@ -45,20 +45,13 @@ final class FileIngest implements FileIngestion {
     private final SnapshotStore snapshotStore;
     private final FileSnapshots snapshots;
     private final RejectRepository rejects;
-    private final EarlierRejects earlierRejects;
+    private final FileTally tally;
     private final DuplicateConflictRepository conflicts;
     private final FileDuplicates duplicateKeys;
     private final int batchSize;
     private final RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
-    private final List<Reject> pendingRejects = new ArrayList<>();
     private final UsageTotals totals = new UsageTotals();
     private final Set<Instant> hours = new HashSet<>();
-    private long read;
-    private long accepted;
-    private long rejected;
-    private long duplicates;
-    private long unattributed;
-    private long errors;
     /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
     private final Set<Long> heldBuckets = new HashSet<>();
     /** Lines rejected for taking an hour's total past the limit: never counted, so never given back. */
@@ -83,7 +76,7 @@ final class FileIngest implements FileIngestion {
         this.snapshotStore = snapshotStore;
         this.snapshots = format.snapshots() ? new FileSnapshots() : null;
         this.rejects = rejects;
-        this.earlierRejects = rejects.earlierRejects(file.changedFromFileId());
+        this.tally = new FileTally(file.fileId(), rejects, rejects.earlierRejects(file.changedFromFileId()), batchSize);
         this.conflicts = conflicts;
         this.duplicateKeys = new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
         this.batchSize = batchSize;
@@ -94,12 +87,12 @@ final class FileIngest implements FileIngestion {
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
         try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
-                read++;
+                tally.countRead();
                 take(record);
                 onRecord.accept(record);
             }
         }
-        flushRejects();
+        tally.flushRejects();
         duplicateKeys.flushConflicts();
     }
 
@@ -127,7 +120,8 @@ final class FileIngest implements FileIngestion {
                     totals,
                     hours,
                     (line, high, low) -> duplicateKeys.storedOn(dayOf(line), high, low),
-                    line -> countAsDuplicate(line, line.lineNo(), heldBuckets.remove(line.lineNo()), heldRepeats));
+                    line -> tally.countAsDuplicate(
+                            line, line.lineNo(), heldBuckets.remove(line.lineNo()), heldRepeats));
             replaced = settled.replaced();
             rejects.deleteLines(file.fileId(), heldRepeats);
         }
@@ -143,13 +137,13 @@ final class FileIngest implements FileIngestion {
 
     @Override
     public FileCounts counts() {
-        return new FileCounts(read, accepted, rejected, duplicates, unattributed, errors);
+        return tally.counts();
     }
 
     private void take(RawRecord record) {
         UsageNormalizer.Result result = normalize(record);
         if (result.reject() != null) {
-            reject(result.reject());
+            tally.reject(result.reject());
             return;
         }
         UsageLine line = result.line();
@@ -162,26 +156,25 @@ final class FileIngest implements FileIngestion {
         long fingerprint = RequestFingerprint.of(line);
         OptionalLong earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());
         if (earlier.isPresent()) {
-            duplicates++;
+            tally.countDuplicate();
             duplicateKeys.noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
             return;
         }
-        if (repeatsAnEarlierReject(record.lineNo(), record.raw())) {
+        if (tally.repeatsAnEarlierReject(record.lineNo(), record.raw())) {
             return;
         }
         TokenType past = totals.addWithinLimit(line);
         if (past != null) {
             pastLimit.add(record.lineNo());
-            reject(totalTooLarge(record, line, past));
+            tally.reject(totalTooLarge(record, line, past));
             return;
         }
         duplicateKeys.accept(day, hasher.high(), hasher.low(), fingerprint);
         hours.add(line.hourStart());
         if (result.held() != null) {
-            rejected++;
-            addReject(result.held());
+            tally.countRejected(result.held());
         } else {
-            count(line, 1);
+            tally.countAccepted(line);
         }
     }
 
@@ -190,18 +183,16 @@ final class FileIngest implements FileIngestion {
         switch (snapshots.take(hasher.high(), hasher.low(), line)) {
             case NEW -> {
                 if (held != null) {
-                    rejected++;
                     heldBuckets.add(record.lineNo());
-                    addReject(held);
+                    tally.countRejected(held);
                 } else {
-                    count(line, 1);
+                    tally.countAccepted(line);
                 }
             }
-            case REPEATED -> duplicates++;
+            case REPEATED -> tally.countDuplicate();
             case CONFLICTING -> {
                 // never a repeat: whether a bucket conflicts depends on the file's other rows, not on its own text
-                rejected++;
-                addReject(new Reject(
+                tally.countRejected(new Reject(
                         file.fileId(),
                         record.lineNo(),
                         RejectCode.CONFLICTING_BUCKET,
@@ -222,36 +213,6 @@ final class FileIngest implements FileIngestion {
                         + " in the hour from " + line.hourStart() + " would add up to more than "
                         + UsageRowParser.MAX_TOKENS + " in this file, the most one row may hold",
                 record.raw());
-    }
-
-    /** Rejects a bad row, unless the version the file changed from had it: then it is a repeat, a duplicate. */
-    private void reject(Reject reject) {
-        if (repeatsAnEarlierReject(reject.lineNo(), reject.raw())) {
-            return;
-        }
-        rejected++;
-        addReject(reject);
-    }
-
-    /**
-     * Whether the version the file changed from rejected this line ({@link EarlierRejects}): then it is counted as a
-     * duplicate and kept as a repeat of that reject.
-     */
-    private boolean repeatsAnEarlierReject(long lineNo, String raw) {
-        Reject repeat = earlierRejects.repeatOf(file.fileId(), lineNo, raw);
-        if (repeat == null) {
-            return false;
-        }
-        duplicates++;
-        addReject(repeat);
-        return true;
-    }
-
-    private void addReject(Reject reject) {
-        pendingRejects.add(reject);
-        if (pendingRejects.size() >= batchSize) {
-            flushRejects();
-        }
     }
 
     /**
@@ -292,7 +253,7 @@ final class FileIngest implements FileIngestion {
                                 .computeIfAbsent(day, d -> new RequestKeySet())
                                 .add(high, low, RequestKeySet.UNKNOWN)) {
                     totals.subtract(line);
-                    countAsDuplicate(line, record.lineNo(), result.held() != null, heldTakenBack);
+                    tally.countAsDuplicate(line, record.lineNo(), result.held() != null, heldTakenBack);
                 }
             }
         }
@@ -301,43 +262,11 @@ final class FileIngest implements FileIngestion {
         conflicts.insertAll(file.fileId(), conflictsWithOthers);
     }
 
-    /**
-     * Counts a row this file counted as accepted, or as held (rejected, {@code NO_PRICE}), as a duplicate
-     * instead; a held row's line goes into {@code heldLines}, whose reject lines the caller deletes.
-     */
-    private void countAsDuplicate(UsageLine line, long lineNo, boolean held, List<Long> heldLines) {
-        if (held) {
-            rejected--;
-            heldLines.add(lineNo);
-        } else {
-            count(line, -1);
-        }
-        duplicates++;
-    }
-
-    /**
-     * Counts an accepted row: every error row ({@code status=error}) in {@code errors}, and a billable row
-     * of a customer in no customers file in {@code unattributed}, as the UNATTRIBUTED_USAGE finding counts
-     * requests; an unknown customer's error row is an error row only.
-     */
-    private void count(UsageLine line, int sign) {
-        accepted += sign;
-        unattributed += line.attributed() || !line.billable() ? 0 : sign;
-        errors += line.billable() ? 0 : sign;
-    }
-
     private UsageNormalizer.Result normalize(RawRecord record) {
         UsageRowParser.Result parsed = UsageRowParser.parse(file.fileId(), record);
         return parsed.reject() != null
                 ? new UsageNormalizer.Result(null, parsed.reject())
                 : normalizer.normalize(parsed.row());
-    }
-
-    private void flushRejects() {
-        if (!pendingRejects.isEmpty()) {
-            rejects.insertAll(pendingRejects);
-            pendingRejects.clear();
-        }
     }
 
     private static LocalDate dayOf(UsageLine line) {

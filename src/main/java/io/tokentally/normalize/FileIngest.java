@@ -153,6 +153,11 @@ final class FileIngest implements FileIngestion {
             takeBucket(record, line, result.held());
             return;
         }
+        takeRequest(record, line, day, result.held());
+    }
+
+    /** Takes a row of a request log: a duplicate, a repeat of an earlier reject, past its hour's limit, or counted. */
+    private void takeRequest(RawRecord record, UsageLine line, LocalDate day, Reject held) {
         long fingerprint = RequestFingerprint.of(line);
         OptionalLong earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());
         if (earlier.isPresent()) {
@@ -171,8 +176,8 @@ final class FileIngest implements FileIngestion {
         }
         duplicateKeys.accept(day, hasher.high(), hasher.low(), fingerprint);
         hours.add(line.hourStart());
-        if (result.held() != null) {
-            tally.countRejected(result.held());
+        if (held != null) {
+            tally.countRejected(held);
         } else {
             tally.countAccepted(line);
         }
@@ -221,45 +226,62 @@ final class FileIngest implements FileIngestion {
      * so its conflicts are compared again, with that copy's numbers instead of this file's first copy's.
      */
     private void takeBack(Map<LocalDate, RequestKeySet> takenByOthers) throws IOException {
-        Map<LocalDate, RequestKeySet> takenBack = new HashMap<>();
-        List<Long> heldTakenBack = new ArrayList<>();
-        List<Long> comparedAgain = new ArrayList<>();
-        List<DuplicateConflictRepository.Conflict> conflictsWithOthers = new ArrayList<>();
+        TakenBack takenBack = new TakenBack();
         try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
-                UsageNormalizer.Result result = normalize(record);
-                UsageLine line = result.line();
-                if (line == null || pastLimit.contains(record.lineNo())) {
-                    continue;
-                }
-                hasher.hash(line.source(), line.requestId());
-                long high = hasher.high();
-                long low = hasher.low();
-                LocalDate day = dayOf(line);
-                OptionalLong earlier = duplicateKeys.committedCopy(takenByOthers, day, high, low);
-                if (earlier.isEmpty()) {
-                    continue;
-                }
-                comparedAgain.add(record.lineNo());
-                if (duplicateKeys.conflicts(earlier.getAsLong(), line, RequestFingerprint.of(line))) {
-                    conflictsWithOthers.add(
-                            new DuplicateConflictRepository.Conflict(record.lineNo(), line.requestId()));
-                }
-                // a copy this file counted is the first of its request on its UTC day (a later one that day, or
-                // one within the window of a counted copy, was its repeat); two counted copies are days apart.
-                // The sets only tell that first copy from the rest: their fingerprints are never read
-                if (duplicateKeys.countedOn(day, high, low)
-                        && takenBack
-                                .computeIfAbsent(day, d -> new RequestKeySet())
-                                .add(high, low, RequestKeySet.UNKNOWN)) {
-                    totals.subtract(line);
-                    tally.countAsDuplicate(line, record.lineNo(), result.held() != null, heldTakenBack);
-                }
+                takeBackRow(record, takenByOthers, takenBack);
             }
         }
-        rejects.deleteLines(file.fileId(), heldTakenBack);
-        conflicts.deleteLines(file.fileId(), comparedAgain);
-        conflicts.insertAll(file.fileId(), conflictsWithOthers);
+        rejects.deleteLines(file.fileId(), takenBack.heldLines());
+        conflicts.deleteLines(file.fileId(), takenBack.comparedAgain());
+        conflicts.insertAll(file.fileId(), takenBack.conflictsWithOthers());
+    }
+
+    /** What {@link #takeBack} gathers: the keys taken back by day, held lines taken back, lines compared again, conflicts. */
+    private record TakenBack(
+            Map<LocalDate, RequestKeySet> keys,
+            List<Long> heldLines,
+            List<Long> comparedAgain,
+            List<DuplicateConflictRepository.Conflict> conflictsWithOthers) {
+
+        TakenBack() {
+            this(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        /** Adds a request's key to those taken back on its day: whether it was not among them yet. */
+        boolean addKey(LocalDate day, long high, long low) {
+            return keys.computeIfAbsent(day, d -> new RequestKeySet()).add(high, low, RequestKeySet.UNKNOWN);
+        }
+    }
+
+    /** Compares a row again if another file committed its request meanwhile, and takes it back if this file counted it. */
+    private void takeBackRow(RawRecord record, Map<LocalDate, RequestKeySet> takenByOthers, TakenBack takenBack) {
+        UsageNormalizer.Result result = normalize(record);
+        UsageLine line = result.line();
+        if (line == null || pastLimit.contains(record.lineNo())) {
+            return;
+        }
+        hasher.hash(line.source(), line.requestId());
+        long high = hasher.high();
+        long low = hasher.low();
+        LocalDate day = dayOf(line);
+        OptionalLong earlier = duplicateKeys.committedCopy(takenByOthers, day, high, low);
+        if (earlier.isEmpty()) {
+            return;
+        }
+        takenBack.comparedAgain().add(record.lineNo());
+        if (duplicateKeys.conflicts(earlier.getAsLong(), line, RequestFingerprint.of(line))) {
+            takenBack
+                    .conflictsWithOthers()
+                    .add(new DuplicateConflictRepository.Conflict(record.lineNo(), line.requestId()));
+        }
+        // a copy this file counted is the first of its request on its UTC day (a later one that day, or
+        // one within the window of a counted copy, was its repeat); two counted copies are days apart.
+        // The sets only tell that first copy from the rest: their fingerprints are never read
+        if (duplicateKeys.countedOn(day, high, low) && takenBack.addKey(day, high, low)) {
+            totals.subtract(line);
+            tally.countAsDuplicate(line, record.lineNo(), result.held() != null, takenBack.heldLines());
+        }
     }
 
     private UsageNormalizer.Result normalize(RawRecord record) {

@@ -41,6 +41,20 @@ public final class RunSummary {
     static String format(JsonNode report) {
         StringBuilder out = new StringBuilder();
         JsonNode counts = report.get("counts");
+        appendHeader(report, out);
+        appendRows(counts, out);
+        appendFiles(counts, out);
+        appendBilledUsage(report, counts, out);
+        appendHeld(report, out);
+        appendStripe(report.get("stripe"), out);
+        appendFindings(report.get("findings"), out);
+        appendTopCustomers(report.get("top_customers"), out);
+        appendFailures(report, out);
+        return out.toString();
+    }
+
+    /** The run's job, window, status and execution id. */
+    private static void appendHeader(JsonNode report, StringBuilder out) {
         out.append(String.format(
                 "%s %s..%s: %s (execution %s)%n",
                 report.get("job").asString(),
@@ -48,6 +62,10 @@ public final class RunSummary {
                 report.get("window").get("to").asString(),
                 report.get("status").asString(),
                 report.get("executionId").asString()));
+    }
+
+    /** The row counts, and the rejected rows by reason if there are any. */
+    private static void appendRows(JsonNode counts, StringBuilder out) {
         out.append(String.format(
                 "  rows: read %,d  accepted %,d  rejected %,d  duplicates %,d  unattributed %,d  error rows %,d%n",
                 counts.get("read").asLong(),
@@ -61,6 +79,10 @@ public final class RunSummary {
         if (!byReason.isEmpty()) {
             out.append(String.format("  rejected rows (file, line, reason and text in rejects.csv): %s%n", byReason));
         }
+    }
+
+    /** The file counts, and the export buckets newer numbers replaced if there are any. */
+    private static void appendFiles(JsonNode counts, StringBuilder out) {
         String files = listed(counts.get("files"), key -> key.replace('_', ' '));
         out.append("  files: ").append(files.isEmpty() ? "none" : files).append('\n');
         JsonNode replaced = counts.get("snapshot_buckets_replaced");
@@ -69,6 +91,10 @@ public final class RunSummary {
                     "  export buckets replaced by newer numbers: %,d (report.json snapshot_changes)%n",
                     replaced.asLong()));
         }
+    }
+
+    /** The billed usage: tokens, provider cost and billed amount of the totals, and the hours rated. */
+    private static void appendBilledUsage(JsonNode report, JsonNode counts, StringBuilder out) {
         BigDecimal cost = BigDecimal.ZERO;
         BigDecimal billed = BigDecimal.ZERO;
         long tokens = 0;
@@ -89,6 +115,10 @@ public final class RunSummary {
                 // hours its files or held usage reach outside the date: why a rerun of the date alone totals less
                 outside > 0 ? ", " + outside + " of them outside the date" : "",
                 counts.get("aggregates_changed").asLong()));
+    }
+
+    /** The tokens held back for want of a price and their models, if any were. */
+    private static void appendHeld(JsonNode report, StringBuilder out) {
         if (report.has("held") && !report.get("held").isEmpty()) {
             long held = 0;
             TreeSet<String> models = new TreeSet<>();
@@ -100,25 +130,12 @@ public final class RunSummary {
                     "  held back, no price at their time (not billed; billed once a price exists): %,d tokens of %s%n",
                     held, String.join(", ", models)));
         }
-        JsonNode stripe = report.get("stripe");
-        if (stripe.get("dry_run").asBoolean() && stripe.has("requests_file")) {
-            out.append(String.format(
-                    "  stripe: dry run (no STRIPE_API_KEY); the %s it would send, earlier runs' unsent ones"
-                            + " included, are in %s%n",
-                    counted(stripe.get("pending").asLong(), "request"),
-                    stripe.get("requests_file").asString()));
-        } else if (stripe.get("dry_run").asBoolean() && stripe.get("pending").asLong() == 0) {
-            out.append("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send")
-                    .append(
-                            stripe.path("upload_step_completed").asBoolean(true)
-                                    ? ""
-                                    : ": the run ended before its upload step completed")
-                    .append('\n');
-        } else if (stripe.get("dry_run").asBoolean()) {
-            out.append(String.format(
-                    "  stripe: dry run (no STRIPE_API_KEY); %,d requests wait in the outbox, none written:"
-                            + " the run ended before its upload step%n",
-                    stripe.get("pending").asLong()));
+    }
+
+    /** What the upload step sent to Stripe, or on a dry run what it would send. */
+    private static void appendStripe(JsonNode stripe, StringBuilder out) {
+        if (stripe.get("dry_run").asBoolean()) {
+            appendDryRun(stripe, out);
         } else {
             out.append(String.format(
                     "  stripe: %,d meter events sent, %,d already delivered, %,d invoice items for late usage,"
@@ -130,10 +147,36 @@ public final class RunSummary {
                     stripe.get("uncertain").asLong(),
                     stripe.get("pending").asLong()));
         }
-        appendFindings(report.get("findings"), out);
-        if (!report.get("top_customers").isEmpty()) {
+    }
+
+    /** A dry run's Stripe line: the requests file, an empty outbox, or requests the run ended before writing. */
+    private static void appendDryRun(JsonNode stripe, StringBuilder out) {
+        if (stripe.has("requests_file")) {
+            out.append(String.format(
+                    "  stripe: dry run (no STRIPE_API_KEY); the %s it would send, earlier runs' unsent ones"
+                            + " included, are in %s%n",
+                    counted(stripe.get("pending").asLong(), "request"),
+                    stripe.get("requests_file").asString()));
+        } else if (stripe.get("pending").asLong() == 0) {
+            out.append("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send")
+                    .append(
+                            stripe.path("upload_step_completed").asBoolean(true)
+                                    ? ""
+                                    : ": the run ended before its upload step completed")
+                    .append('\n');
+        } else {
+            out.append(String.format(
+                    "  stripe: dry run (no STRIPE_API_KEY); %,d requests wait in the outbox, none written:"
+                            + " the run ended before its upload step%n",
+                    stripe.get("pending").asLong()));
+        }
+    }
+
+    /** The top customers by billed amount, with their billed amount and cost, if there are any. */
+    private static void appendTopCustomers(JsonNode topCustomers, StringBuilder out) {
+        if (!topCustomers.isEmpty()) {
             out.append("  top customers by billed amount:\n");
-            for (JsonNode customer : report.get("top_customers")) {
+            for (JsonNode customer : topCustomers) {
                 out.append(String.format(
                         "    %-24s billed $%s  cost $%s%n",
                         customer.get("customer_id").asString(),
@@ -145,20 +188,23 @@ public final class RunSummary {
                                 .toPlainString()));
             }
         }
+    }
+
+    /** One line for each failure the run reported. */
+    private static void appendFailures(JsonNode report, StringBuilder out) {
         if (report.has("failures")) {
             for (JsonNode failure : report.get("failures")) {
                 out.append("  failure: ").append(failure.asString()).append('\n');
             }
         }
-        return out.toString();
     }
 
-    /** The run's findings by severity, most urgent first, and kind: "1 error (NEGATIVE_MARGIN 1), 2 warnings (...)". */
     /** {@code 1 hour}, {@code 2 hours}, {@code 1,000 hours}. */
     private static String counted(long count, String noun) {
         return String.format("%,d %s%s", count, noun, count == 1 ? "" : "s");
     }
 
+    /** The run's findings by severity, most urgent first, and kind: "1 error (NEGATIVE_MARGIN 1), 2 warnings (...)". */
     private static void appendFindings(JsonNode findings, StringBuilder out) {
         if (findings == null || findings.isEmpty()) {
             return;

@@ -45,20 +45,13 @@ final class FileIngest implements FileIngestion {
     private final SnapshotStore snapshotStore;
     private final FileSnapshots snapshots;
     private final RejectRepository rejects;
-    private final EarlierRejects earlierRejects;
+    private final FileTally tally;
     private final DuplicateConflictRepository conflicts;
     private final FileDuplicates duplicateKeys;
     private final int batchSize;
     private final RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
-    private final List<Reject> pendingRejects = new ArrayList<>();
     private final UsageTotals totals = new UsageTotals();
     private final Set<Instant> hours = new HashSet<>();
-    private long read;
-    private long accepted;
-    private long rejected;
-    private long duplicates;
-    private long unattributed;
-    private long errors;
     /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
     private final Set<Long> heldBuckets = new HashSet<>();
     /** Lines rejected for taking an hour's total past the limit: never counted, so never given back. */
@@ -83,7 +76,7 @@ final class FileIngest implements FileIngestion {
         this.snapshotStore = snapshotStore;
         this.snapshots = format.snapshots() ? new FileSnapshots() : null;
         this.rejects = rejects;
-        this.earlierRejects = rejects.earlierRejects(file.changedFromFileId());
+        this.tally = new FileTally(file.fileId(), rejects, rejects.earlierRejects(file.changedFromFileId()), batchSize);
         this.conflicts = conflicts;
         this.duplicateKeys = new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
         this.batchSize = batchSize;
@@ -94,12 +87,12 @@ final class FileIngest implements FileIngestion {
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
         try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
-                read++;
+                tally.countRead();
                 take(record);
                 onRecord.accept(record);
             }
         }
-        flushRejects();
+        tally.flushRejects();
         duplicateKeys.flushConflicts();
     }
 
@@ -127,7 +120,8 @@ final class FileIngest implements FileIngestion {
                     totals,
                     hours,
                     (line, high, low) -> duplicateKeys.storedOn(dayOf(line), high, low),
-                    line -> countAsDuplicate(line, line.lineNo(), heldBuckets.remove(line.lineNo()), heldRepeats));
+                    line -> tally.countAsDuplicate(
+                            line, line.lineNo(), heldBuckets.remove(line.lineNo()), heldRepeats));
             replaced = settled.replaced();
             rejects.deleteLines(file.fileId(), heldRepeats);
         }
@@ -143,13 +137,13 @@ final class FileIngest implements FileIngestion {
 
     @Override
     public FileCounts counts() {
-        return new FileCounts(read, accepted, rejected, duplicates, unattributed, errors);
+        return tally.counts();
     }
 
     private void take(RawRecord record) {
         UsageNormalizer.Result result = normalize(record);
         if (result.reject() != null) {
-            reject(result.reject());
+            tally.reject(result.reject());
             return;
         }
         UsageLine line = result.line();
@@ -159,29 +153,33 @@ final class FileIngest implements FileIngestion {
             takeBucket(record, line, result.held());
             return;
         }
+        takeRequest(record, line, day, result.held());
+    }
+
+    /** Takes a row of a request log: a duplicate, a repeat of an earlier reject, past its hour's limit, or counted. */
+    private void takeRequest(RawRecord record, UsageLine line, LocalDate day, Reject held) {
         long fingerprint = RequestFingerprint.of(line);
         OptionalLong earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());
         if (earlier.isPresent()) {
-            duplicates++;
+            tally.countDuplicate();
             duplicateKeys.noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
             return;
         }
-        if (repeatsAnEarlierReject(record.lineNo(), record.raw())) {
+        if (tally.repeatsAnEarlierReject(record.lineNo(), record.raw())) {
             return;
         }
         TokenType past = totals.addWithinLimit(line);
         if (past != null) {
             pastLimit.add(record.lineNo());
-            reject(totalTooLarge(record, line, past));
+            tally.reject(totalTooLarge(record, line, past));
             return;
         }
         duplicateKeys.accept(day, hasher.high(), hasher.low(), fingerprint);
         hours.add(line.hourStart());
-        if (result.held() != null) {
-            rejected++;
-            addReject(result.held());
+        if (held != null) {
+            tally.countRejected(held);
         } else {
-            count(line, 1);
+            tally.countAccepted(line);
         }
     }
 
@@ -190,18 +188,16 @@ final class FileIngest implements FileIngestion {
         switch (snapshots.take(hasher.high(), hasher.low(), line)) {
             case NEW -> {
                 if (held != null) {
-                    rejected++;
                     heldBuckets.add(record.lineNo());
-                    addReject(held);
+                    tally.countRejected(held);
                 } else {
-                    count(line, 1);
+                    tally.countAccepted(line);
                 }
             }
-            case REPEATED -> duplicates++;
+            case REPEATED -> tally.countDuplicate();
             case CONFLICTING -> {
                 // never a repeat: whether a bucket conflicts depends on the file's other rows, not on its own text
-                rejected++;
-                addReject(new Reject(
+                tally.countRejected(new Reject(
                         file.fileId(),
                         record.lineNo(),
                         RejectCode.CONFLICTING_BUCKET,
@@ -224,106 +220,68 @@ final class FileIngest implements FileIngestion {
                 record.raw());
     }
 
-    /** Rejects a bad row, unless the version the file changed from had it: then it is a repeat, a duplicate. */
-    private void reject(Reject reject) {
-        if (repeatsAnEarlierReject(reject.lineNo(), reject.raw())) {
-            return;
-        }
-        rejected++;
-        addReject(reject);
-    }
-
-    /**
-     * Whether the version the file changed from rejected this line ({@link EarlierRejects}): then it is counted as a
-     * duplicate and kept as a repeat of that reject.
-     */
-    private boolean repeatsAnEarlierReject(long lineNo, String raw) {
-        Reject repeat = earlierRejects.repeatOf(file.fileId(), lineNo, raw);
-        if (repeat == null) {
-            return false;
-        }
-        duplicates++;
-        addReject(repeat);
-        return true;
-    }
-
-    private void addReject(Reject reject) {
-        pendingRejects.add(reject);
-        if (pendingRejects.size() >= batchSize) {
-            flushRejects();
-        }
-    }
-
     /**
      * Reads the file again to subtract each copy it counted of a request another file committed meanwhile
      * within the window. Every copy of such a request in this file is a repeat of the other file's copy now,
      * so its conflicts are compared again, with that copy's numbers instead of this file's first copy's.
      */
     private void takeBack(Map<LocalDate, RequestKeySet> takenByOthers) throws IOException {
-        Map<LocalDate, RequestKeySet> takenBack = new HashMap<>();
-        List<Long> heldTakenBack = new ArrayList<>();
-        List<Long> comparedAgain = new ArrayList<>();
-        List<DuplicateConflictRepository.Conflict> conflictsWithOthers = new ArrayList<>();
+        TakenBack takenBack = new TakenBack();
         try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
-                UsageNormalizer.Result result = normalize(record);
-                UsageLine line = result.line();
-                if (line == null || pastLimit.contains(record.lineNo())) {
-                    continue;
-                }
-                hasher.hash(line.source(), line.requestId());
-                long high = hasher.high();
-                long low = hasher.low();
-                LocalDate day = dayOf(line);
-                OptionalLong earlier = duplicateKeys.committedCopy(takenByOthers, day, high, low);
-                if (earlier.isEmpty()) {
-                    continue;
-                }
-                comparedAgain.add(record.lineNo());
-                if (duplicateKeys.conflicts(earlier.getAsLong(), line, RequestFingerprint.of(line))) {
-                    conflictsWithOthers.add(
-                            new DuplicateConflictRepository.Conflict(record.lineNo(), line.requestId()));
-                }
-                // a copy this file counted is the first of its request on its UTC day (a later one that day, or
-                // one within the window of a counted copy, was its repeat); two counted copies are days apart.
-                // The sets only tell that first copy from the rest: their fingerprints are never read
-                if (duplicateKeys.countedOn(day, high, low)
-                        && takenBack
-                                .computeIfAbsent(day, d -> new RequestKeySet())
-                                .add(high, low, RequestKeySet.UNKNOWN)) {
-                    totals.subtract(line);
-                    countAsDuplicate(line, record.lineNo(), result.held() != null, heldTakenBack);
-                }
+                takeBackRow(record, takenByOthers, takenBack);
             }
         }
-        rejects.deleteLines(file.fileId(), heldTakenBack);
-        conflicts.deleteLines(file.fileId(), comparedAgain);
-        conflicts.insertAll(file.fileId(), conflictsWithOthers);
+        rejects.deleteLines(file.fileId(), takenBack.heldLines());
+        conflicts.deleteLines(file.fileId(), takenBack.comparedAgain());
+        conflicts.insertAll(file.fileId(), takenBack.conflictsWithOthers());
     }
 
-    /**
-     * Counts a row this file counted as accepted, or as held (rejected, {@code NO_PRICE}), as a duplicate
-     * instead; a held row's line goes into {@code heldLines}, whose reject lines the caller deletes.
-     */
-    private void countAsDuplicate(UsageLine line, long lineNo, boolean held, List<Long> heldLines) {
-        if (held) {
-            rejected--;
-            heldLines.add(lineNo);
-        } else {
-            count(line, -1);
+    /** What {@link #takeBack} gathers: the keys taken back by day, held lines taken back, lines compared again, conflicts. */
+    private record TakenBack(
+            Map<LocalDate, RequestKeySet> keys,
+            List<Long> heldLines,
+            List<Long> comparedAgain,
+            List<DuplicateConflictRepository.Conflict> conflictsWithOthers) {
+
+        TakenBack() {
+            this(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
-        duplicates++;
+
+        /** Adds a request's key to those taken back on its day: whether it was not among them yet. */
+        boolean addKey(LocalDate day, long high, long low) {
+            return keys.computeIfAbsent(day, d -> new RequestKeySet()).add(high, low, RequestKeySet.UNKNOWN);
+        }
     }
 
-    /**
-     * Counts an accepted row: every error row ({@code status=error}) in {@code errors}, and a billable row
-     * of a customer in no customers file in {@code unattributed}, as the UNATTRIBUTED_USAGE finding counts
-     * requests; an unknown customer's error row is an error row only.
-     */
-    private void count(UsageLine line, int sign) {
-        accepted += sign;
-        unattributed += line.attributed() || !line.billable() ? 0 : sign;
-        errors += line.billable() ? 0 : sign;
+    /** Compares a row again if another file committed its request meanwhile, and takes it back if this file counted it. */
+    private void takeBackRow(RawRecord record, Map<LocalDate, RequestKeySet> takenByOthers, TakenBack takenBack) {
+        UsageNormalizer.Result result = normalize(record);
+        UsageLine line = result.line();
+        if (line == null || pastLimit.contains(record.lineNo())) {
+            return;
+        }
+        hasher.hash(line.source(), line.requestId());
+        long high = hasher.high();
+        long low = hasher.low();
+        LocalDate day = dayOf(line);
+        OptionalLong earlier = duplicateKeys.committedCopy(takenByOthers, day, high, low);
+        if (earlier.isEmpty()) {
+            return;
+        }
+        takenBack.comparedAgain().add(record.lineNo());
+        if (duplicateKeys.conflicts(earlier.getAsLong(), line, RequestFingerprint.of(line))) {
+            takenBack
+                    .conflictsWithOthers()
+                    .add(new DuplicateConflictRepository.Conflict(record.lineNo(), line.requestId()));
+        }
+        // a copy this file counted is the first of its request on its UTC day (a later one that day, or
+        // one within the window of a counted copy, was its repeat); two counted copies are days apart.
+        // The sets only tell that first copy from the rest: their fingerprints are never read
+        if (duplicateKeys.countedOn(day, high, low) && takenBack.addKey(day, high, low)) {
+            totals.subtract(line);
+            tally.countAsDuplicate(line, record.lineNo(), result.held() != null, takenBack.heldLines());
+        }
     }
 
     private UsageNormalizer.Result normalize(RawRecord record) {
@@ -331,13 +289,6 @@ final class FileIngest implements FileIngestion {
         return parsed.reject() != null
                 ? new UsageNormalizer.Result(null, parsed.reject())
                 : normalizer.normalize(parsed.row());
-    }
-
-    private void flushRejects() {
-        if (!pendingRejects.isEmpty()) {
-            rejects.insertAll(pendingRejects);
-            pendingRejects.clear();
-        }
     }
 
     private static LocalDate dayOf(UsageLine line) {

@@ -67,31 +67,16 @@ public final class UsageNormalizer {
         String provider = id.provider();
         String model = id.model();
         if (provider.length() > MAX_PROVIDER_LENGTH || model.length() > MAX_MODEL_LENGTH) {
-            return new Result(
-                    null,
-                    new Reject(
-                            row.fileId(),
-                            row.lineNo(),
-                            RejectCode.NO_PRICE,
-                            "no price is known for model '" + row.model() + "' of provider '" + row.provider()
-                                    + "', and its id is too long to hold the usage until one is (at most "
-                                    + MAX_PROVIDER_LENGTH + " characters of provider, " + MAX_MODEL_LENGTH
-                                    + " of provider/model)",
-                            row.raw()));
+            return new Result(null, idTooLong(row));
         }
         Optional<ModelPricing> pricing = catalog.pricingAt(model, row.timestamp());
-        Long threshold = pricing.map(ModelPricing::longContextThreshold).orElse(null);
-        ContextTier contextTier = row.contextTier() != null
-                ? row.contextTier()
-                : threshold != null && row.inputTokens() > threshold ? ContextTier.LONG : ContextTier.STANDARD;
-        long[] buckets = {
-            row.inputTokens() - row.cachedInputTokens() - row.cacheWriteTokens() - row.cacheWrite1hTokens(),
-            row.cachedInputTokens(),
-            row.cacheWriteTokens(),
-            row.cacheWrite1hTokens(),
-            row.outputTokens()
-        };
-        UsageLine line = new UsageLine(
+        UsageLine line = line(row, id, pricing, contextTier(row, pricing));
+        return new Result(line, null, pricing.isPresent() ? null : held(row, model));
+    }
+
+    /** The usage line of a row: its canonical ids, price epoch and tier, and disjoint token buckets. */
+    private UsageLine line(UsageRow row, ModelId id, Optional<ModelPricing> pricing, ContextTier contextTier) {
+        return new UsageLine(
                 source,
                 row.requestId(),
                 row.fileId(),
@@ -100,22 +85,42 @@ public final class UsageNormalizer {
                 pricing.map(ModelPricing::epoch).orElseGet(() -> Hours.startOf(row.timestamp())),
                 row.customerId(),
                 customers.contains(row.customerId()),
-                provider,
-                model,
+                id.provider(),
+                id.model(),
                 row.model(),
                 row.serviceTier(),
                 contextTier,
                 !row.error(),
-                buckets[0],
-                buckets[1],
-                buckets[2],
-                buckets[3],
-                buckets[4],
+                row.inputTokens() - row.cachedInputTokens() - row.cacheWriteTokens() - row.cacheWrite1hTokens(),
+                row.cachedInputTokens(),
+                row.cacheWriteTokens(),
+                row.cacheWrite1hTokens(),
+                row.outputTokens(),
                 row.reasoningTokens(),
                 row.units(),
                 settlesHeld && pricing.isEmpty(),
                 settlesHeld && pricing.isEmpty() && row.contextTier() == null ? row.inputTokens() : null);
-        return new Result(line, null, pricing.isPresent() ? null : held(row, model));
+    }
+
+    /** The row's own tier, else long when its input passes its model's long-context threshold, else standard. */
+    private static ContextTier contextTier(UsageRow row, Optional<ModelPricing> pricing) {
+        Long threshold = pricing.map(ModelPricing::longContextThreshold).orElse(null);
+        return row.contextTier() != null
+                ? row.contextTier()
+                : threshold != null && row.inputTokens() > threshold ? ContextTier.LONG : ContextTier.STANDARD;
+    }
+
+    /** A row whose canonical ids are too long to store: it cannot be held until its model has a price. */
+    private static Reject idTooLong(UsageRow row) {
+        return new Reject(
+                row.fileId(),
+                row.lineNo(),
+                RejectCode.NO_PRICE,
+                "no price is known for model '" + row.model() + "' of provider '" + row.provider()
+                        + "', and its id is too long to hold the usage until one is (at most "
+                        + MAX_PROVIDER_LENGTH + " characters of provider, " + MAX_MODEL_LENGTH
+                        + " of provider/model)",
+                row.raw());
     }
 
     /**

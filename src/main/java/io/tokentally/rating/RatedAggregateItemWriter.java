@@ -93,12 +93,34 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         }
         marks.beginChunk();
         storedByHour.keySet().removeIf(hour -> hour.isBefore(first));
-        List<RatedAggregate> inserts = new ArrayList<>();
-        List<RatedAggregate> updates = new ArrayList<>();
-        List<RatedAggregate> detailUpdates = new ArrayList<>();
-        List<AggregateKey> insertKeys = new ArrayList<>();
-        List<AggregateKey> updateKeys = new ArrayList<>();
-        List<AggregateKey> detailKeys = new ArrayList<>();
+        Writes inserts = new Writes();
+        Writes updates = new Writes();
+        Writes detailUpdates = new Writes();
+        sortOut(chunk, inserts, updates, detailUpdates);
+        writeBatches(inserts.aggregates(), updates.aggregates(), detailUpdates.aggregates());
+        marks.written(List.of(inserts.aggregates(), updates.aggregates(), detailUpdates.aggregates()));
+        remember(inserts);
+        remember(updates);
+        remember(detailUpdates);
+        changed.addAndGet(inserts.aggregates().size() + updates.aggregates().size());
+    }
+
+    /** The aggregates of a chunk that one statement writes, {@code keys.get(i)} the key of {@code aggregates.get(i)}. */
+    private record Writes(List<RatedAggregate> aggregates, List<AggregateKey> keys) {
+
+        Writes() {
+            this(new ArrayList<>(), new ArrayList<>());
+        }
+
+        void add(RatedAggregate aggregate, AggregateKey key) {
+            aggregates.add(aggregate);
+            keys.add(key);
+        }
+    }
+
+    /** Sorts the chunk's aggregates by what they change: new ones (none of zero tokens), billed ones, details only. */
+    private void sortOut(
+            Chunk<? extends List<RatedAggregate>> chunk, Writes inserts, Writes updates, Writes detailUpdates) {
         for (List<RatedAggregate> rated : chunk) {
             for (RatedAggregate aggregate : rated) {
                 AggregateKey key = AggregateKey.of(aggregate);
@@ -107,18 +129,20 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
                         .get(key);
                 if (stored == null) {
                     if (aggregate.tokens() != 0) {
-                        inserts.add(aggregate);
-                        insertKeys.add(key);
+                        inserts.add(aggregate, key);
                     }
                 } else if (!stored.billsAlike(aggregate)) {
-                    updates.add(aggregate);
-                    updateKeys.add(key);
+                    updates.add(aggregate, key);
                 } else if (!stored.matches(aggregate)) {
-                    detailUpdates.add(aggregate);
-                    detailKeys.add(key);
+                    detailUpdates.add(aggregate, key);
                 }
             }
         }
+    }
+
+    /** Writes the chunk's updates, then its detail updates, then its inserts, each as one batch. */
+    private void writeBatches(
+            List<RatedAggregate> inserts, List<RatedAggregate> updates, List<RatedAggregate> detailUpdates) {
         Instant now = Instant.now(clock);
         if (!updates.isEmpty()) {
             jdbc.batchUpdate(UPDATE, updates, updates.size(), (ps, a) -> bindUpdate(ps, a, now));
@@ -132,11 +156,6 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         if (!inserts.isEmpty()) {
             jdbc.batchUpdate(insert, inserts, inserts.size(), (ps, a) -> bindInsert(ps, a, now));
         }
-        marks.written(List.of(inserts, updates, detailUpdates));
-        remember(inserts, insertKeys);
-        remember(updates, updateKeys);
-        remember(detailUpdates, detailKeys);
-        changed.addAndGet(inserts.size() + updates.size());
     }
 
     /**
@@ -186,10 +205,12 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         return stored;
     }
 
-    /** Keeps what this writer wrote for the hours it keeps: {@code keys.get(i)} is the key of {@code written.get(i)}. */
-    private void remember(List<RatedAggregate> written, List<AggregateKey> keys) {
-        for (int i = 0; i < written.size(); i++) {
-            storedByHour.get(written.get(i).hourStart()).put(keys.get(i), Stored.of(written.get(i)));
+    /** Keeps what this writer wrote for the hours it keeps. */
+    private void remember(Writes written) {
+        List<RatedAggregate> aggregates = written.aggregates();
+        List<AggregateKey> keys = written.keys();
+        for (int i = 0; i < aggregates.size(); i++) {
+            storedByHour.get(aggregates.get(i).hourStart()).put(keys.get(i), Stored.of(aggregates.get(i)));
         }
     }
 

@@ -88,55 +88,74 @@ public final class Rater {
         List<HeldUsage> held = new ArrayList<>(0);
         for (TokenType type : TokenType.values()) {
             long quantity = usage.quantity(type);
-            OptionalLong pinned = pins.priceIdOf(usage, type);
-            Optional<Price> price = usage.held()
-                    ? Optional.empty()
-                    : pinned.isPresent()
-                            ? catalog.byId(pinned.getAsLong())
-                            : prices.priceAt(model, type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
+            Optional<Price> price = priceOf(usage, type, prices, model);
             if (quantity == 0 && (!withZeros || price.isEmpty())) {
                 continue;
             }
             if (price.isEmpty()) {
-                held.add(new HeldUsage(
-                        usage.customerId(),
-                        usage.provider(),
-                        usage.model(),
-                        type,
-                        usage.serviceTier(),
-                        usage.contextTier(),
-                        usage.hourStart(),
-                        usage.priceEpoch(),
-                        plan != null,
-                        usage.requests(),
-                        quantity,
-                        "no " + usage.serviceTier().code() + " price for " + type.code() + " of " + model
-                                + " is in force at " + pricedAt(usage)));
+                held.add(held(usage, type, quantity, plan, model));
                 continue;
             }
-            BigDecimal cost = Amounts.cost(quantity, price.get().usdPerMillion());
-            BigDecimal billed = markup == null ? BigDecimal.ZERO : Amounts.withMarkup(cost, markup);
-            rated.add(new RatedAggregate(
-                    usage.customerId(),
-                    usage.provider(),
-                    usage.model(),
-                    type,
-                    usage.serviceTier(),
-                    usage.contextTier(),
-                    usage.hourStart(),
-                    usage.priceEpoch(),
-                    plan != null,
-                    plan == null ? null : plan.planId(),
-                    usage.requests(),
-                    quantity,
-                    type == TokenType.OUTPUT ? usage.reasoning() : 0,
-                    price.get().priceId(),
-                    price.get().usdPerMillion(),
-                    cost,
-                    markup,
-                    billed));
+            rated.add(rated(usage, type, quantity, plan, price.get(), markup));
         }
         return new Rating(rated, held);
+    }
+
+    /**
+     * The price of the usage's token type: none for usage still held since ingest, the pinned version for an
+     * aggregate billed before, else the price in force at its time.
+     */
+    private Optional<Price> priceOf(HourlyUsage usage, TokenType type, PriceCatalog prices, String model) {
+        OptionalLong pinned = pins.priceIdOf(usage, type);
+        return usage.held()
+                ? Optional.empty()
+                : pinned.isPresent()
+                        ? catalog.byId(pinned.getAsLong())
+                        : prices.priceAt(model, type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
+    }
+
+    /** The usage of one token type held back for want of a price, with the reason. */
+    private static HeldUsage held(HourlyUsage usage, TokenType type, long quantity, Plan plan, String model) {
+        return new HeldUsage(
+                usage.customerId(),
+                usage.provider(),
+                usage.model(),
+                type,
+                usage.serviceTier(),
+                usage.contextTier(),
+                usage.hourStart(),
+                usage.priceEpoch(),
+                plan != null,
+                usage.requests(),
+                quantity,
+                "no " + usage.serviceTier().code() + " price for " + type.code() + " of " + model + " is in force at "
+                        + pricedAt(usage));
+    }
+
+    /** The usage of one token type rated at {@code price}: its cost, and the billed amount with the plan's markup. */
+    private static RatedAggregate rated(
+            HourlyUsage usage, TokenType type, long quantity, Plan plan, Price price, BigDecimal markup) {
+        BigDecimal cost = Amounts.cost(quantity, price.usdPerMillion());
+        BigDecimal billed = markup == null ? BigDecimal.ZERO : Amounts.withMarkup(cost, markup);
+        return new RatedAggregate(
+                usage.customerId(),
+                usage.provider(),
+                usage.model(),
+                type,
+                usage.serviceTier(),
+                usage.contextTier(),
+                usage.hourStart(),
+                usage.priceEpoch(),
+                plan != null,
+                plan == null ? null : plan.planId(),
+                usage.requests(),
+                quantity,
+                type == TokenType.OUTPUT ? usage.reasoning() : 0,
+                price.priceId(),
+                price.usdPerMillion(),
+                cost,
+                markup,
+                billed);
     }
 
     /** What rating one hour of usage gave: the rated aggregates and the usage held back for want of a price. */

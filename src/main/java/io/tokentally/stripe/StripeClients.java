@@ -11,6 +11,15 @@ final class StripeClients {
         return of(properties, properties.maxNetworkRetries());
     }
 
+    /** A client for the set-up commands: key, API base and retries, with stripe-java's default timeouts. */
+    static StripeClient forSetup(StripeProperties properties) {
+        return StripeClient.builder()
+                .setApiKey(properties.apiKey())
+                .setApiBase(properties.apiBase())
+                .setMaxNetworkRetries(properties.maxNetworkRetries())
+                .build();
+    }
+
     /** A client with its own number of network retries (a probe wants none). */
     static StripeClient of(StripeProperties properties, int maxNetworkRetries) {
         return StripeClient.builder()

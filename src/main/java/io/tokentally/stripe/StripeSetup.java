@@ -46,11 +46,36 @@ public class StripeSetup {
             throw new IllegalStateException(
                     "STRIPE_API_KEY (tokentally.stripe.api-key) is not set: stripe setup needs a key");
         }
-        StripeClient client = StripeClient.builder()
-                .setApiKey(properties.apiKey())
-                .setApiBase(properties.apiBase())
-                .setMaxNetworkRetries(properties.maxNetworkRetries())
-                .build();
+        StripeClient client = StripeClients.forSetup(properties);
+        List<Meter> existing = activeMeters(client);
+        List<Item> items = new ArrayList<>();
+        for (String eventName : layout.meters()) {
+            items.add(ensure(client, existing, eventName));
+        }
+        return items;
+    }
+
+    /** Finds or creates one meter of the layout, then finds or creates its price. */
+    private Item ensure(StripeClient client, List<Meter> existing, String eventName) throws StripeException {
+        Meter meter = existing.stream()
+                .filter(m -> eventName.equals(m.getEventName()))
+                .findFirst()
+                .orElse(null);
+        boolean meterCreated = meter == null;
+        if (meterCreated) {
+            meter = createMeter(client, eventName);
+        }
+        String lookupKey = eventName + "_metered";
+        Price price = findActivePrice(client, lookupKey);
+        boolean priceCreated = price == null;
+        if (priceCreated) {
+            price = createPrice(client, eventName, lookupKey, meter.getId());
+        }
+        return new Item(eventName, meter.getId(), meterCreated, lookupKey, price.getId(), priceCreated);
+    }
+
+    /** The account's active meters, in Stripe's order. */
+    private static List<Meter> activeMeters(StripeClient client) throws StripeException {
         List<Meter> existing = new ArrayList<>();
         client.v1()
                 .billing()
@@ -61,62 +86,60 @@ public class StripeSetup {
                         .build())
                 .autoPagingIterable()
                 .forEach(existing::add);
-        List<Item> items = new ArrayList<>();
-        for (String eventName : layout.meters()) {
-            Meter meter = existing.stream()
-                    .filter(m -> eventName.equals(m.getEventName()))
-                    .findFirst()
-                    .orElse(null);
-            boolean meterCreated = meter == null;
-            if (meterCreated) {
-                meter = client.v1()
-                        .billing()
-                        .meters()
-                        .create(
-                                MeterCreateParams.builder()
-                                        .setEventName(eventName)
-                                        .setDisplayName(layout.displayName(eventName))
-                                        .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
-                                                .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM)
-                                                .build())
-                                        .build(),
-                                RequestOptions.builder()
-                                        .setIdempotencyKey("tokentally-setup-meter-" + eventName)
-                                        .build());
-            }
-            String lookupKey = eventName + "_metered";
-            List<Price> prices = client.v1()
-                    .prices()
-                    .list(PriceListParams.builder()
-                            .addLookupKey(lookupKey)
-                            .setActive(true)
-                            .build())
-                    .getData();
-            Price price = prices.isEmpty() ? null : prices.get(0);
-            boolean priceCreated = price == null;
-            if (priceCreated) {
-                price = client.v1()
-                        .prices()
-                        .create(
-                                PriceCreateParams.builder()
-                                        .setCurrency("usd")
-                                        .setLookupKey(lookupKey)
-                                        .setUnitAmountDecimal(CENTS_PER_MICRO_USD)
-                                        .setRecurring(PriceCreateParams.Recurring.builder()
-                                                .setInterval(PriceCreateParams.Recurring.Interval.MONTH)
-                                                .setUsageType(PriceCreateParams.Recurring.UsageType.METERED)
-                                                .setMeter(meter.getId())
-                                                .build())
-                                        .setProductData(PriceCreateParams.ProductData.builder()
-                                                .setName(layout.displayName(eventName))
-                                                .build())
-                                        .build(),
-                                RequestOptions.builder()
-                                        .setIdempotencyKey("tokentally-setup-price-" + lookupKey)
-                                        .build());
-            }
-            items.add(new Item(eventName, meter.getId(), meterCreated, lookupKey, price.getId(), priceCreated));
-        }
-        return items;
+        return existing;
+    }
+
+    /** Creates the meter of {@code eventName}, summing its events. */
+    private Meter createMeter(StripeClient client, String eventName) throws StripeException {
+        return client.v1()
+                .billing()
+                .meters()
+                .create(
+                        MeterCreateParams.builder()
+                                .setEventName(eventName)
+                                .setDisplayName(layout.displayName(eventName))
+                                .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
+                                        .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM)
+                                        .build())
+                                .build(),
+                        RequestOptions.builder()
+                                .setIdempotencyKey("tokentally-setup-meter-" + eventName)
+                                .build());
+    }
+
+    /** The active price of {@code lookupKey}, or null if there is none. */
+    private static Price findActivePrice(StripeClient client, String lookupKey) throws StripeException {
+        List<Price> prices = client.v1()
+                .prices()
+                .list(PriceListParams.builder()
+                        .addLookupKey(lookupKey)
+                        .setActive(true)
+                        .build())
+                .getData();
+        return prices.isEmpty() ? null : prices.get(0);
+    }
+
+    /** Creates the metered price of {@code lookupKey} on the meter: one micro-USD per unit. */
+    private Price createPrice(StripeClient client, String eventName, String lookupKey, String meterId)
+            throws StripeException {
+        return client.v1()
+                .prices()
+                .create(
+                        PriceCreateParams.builder()
+                                .setCurrency("usd")
+                                .setLookupKey(lookupKey)
+                                .setUnitAmountDecimal(CENTS_PER_MICRO_USD)
+                                .setRecurring(PriceCreateParams.Recurring.builder()
+                                        .setInterval(PriceCreateParams.Recurring.Interval.MONTH)
+                                        .setUsageType(PriceCreateParams.Recurring.UsageType.METERED)
+                                        .setMeter(meterId)
+                                        .build())
+                                .setProductData(PriceCreateParams.ProductData.builder()
+                                        .setName(layout.displayName(eventName))
+                                        .build())
+                                .build(),
+                        RequestOptions.builder()
+                                .setIdempotencyKey("tokentally-setup-price-" + lookupKey)
+                                .build());
     }
 }

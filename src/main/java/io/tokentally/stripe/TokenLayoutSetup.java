@@ -3,12 +3,7 @@ package io.tokentally.stripe;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Price;
-import com.stripe.net.RequestOptions;
-import com.stripe.param.PriceCreateParams;
-import com.stripe.param.PriceListParams;
-import com.stripe.param.billing.MeterCreateParams;
 import io.tokentally.plans.Plan;
-import io.tokentally.shared.Amounts;
 import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -117,28 +112,29 @@ public class TokenLayoutSetup {
         List<TokenPrice> wanted = layout.prices(models, versions, plan, clock.instant());
         List<String> warnings = warnings(wanted, versions, models, plan, tiers.contains("long"));
         if (properties.dryRun()) {
-            if (!dryRun) {
-                throw new IllegalStateException(
-                        "STRIPE_API_KEY (tokentally.stripe.api-key) is not set: stripe setup needs a key"
-                                + " (or --dry-run)");
-            }
-            warnings.add("no STRIPE_API_KEY: Stripe was not asked, so everything is listed as would-create");
-            List<Item> items = wanted.stream()
-                    .map(price -> new Item(price, null, Outcome.WOULD_CREATE, null, Outcome.WOULD_CREATE))
-                    .toList();
-            return new Report(items, List.of(), warnings);
+            return withoutKey(wanted, warnings, dryRun);
         }
-        StripeClient client = StripeClient.builder()
-                .setApiKey(properties.apiKey())
-                .setApiBase(properties.apiBase())
-                .setMaxNetworkRetries(properties.maxNetworkRetries())
-                .build();
+        StripeClient client = StripeClients.forSetup(properties);
         List<Item> items = provision(client, wanted, dryRun);
         List<Move> moves = new ArrayList<>();
         for (Move move : moves(client, layout, items, versions, plan)) {
             moves.add(withItems(client, move, moveSubscriptions && !dryRun, nextPeriod(plan)));
         }
         return new Report(items, moves, warnings);
+    }
+
+    /** The report of a run without a Stripe key: a dry run lists everything as would-create; any other run fails. */
+    private static Report withoutKey(List<TokenPrice> wanted, List<String> warnings, boolean dryRun) {
+        if (!dryRun) {
+            throw new IllegalStateException(
+                    "STRIPE_API_KEY (tokentally.stripe.api-key) is not set: stripe setup needs a key"
+                            + " (or --dry-run)");
+        }
+        warnings.add("no STRIPE_API_KEY: Stripe was not asked, so everything is listed as would-create");
+        List<Item> items = wanted.stream()
+                .map(price -> new Item(price, null, Outcome.WOULD_CREATE, null, Outcome.WOULD_CREATE))
+                .toList();
+        return new Report(items, List.of(), warnings);
     }
 
     /** Finds each price's meter and price, creating what is missing unless it is a dry run. */
@@ -152,13 +148,15 @@ public class TokenLayoutSetup {
             if (meterId == null && dryRun) {
                 meterOutcome = Outcome.WOULD_CREATE;
             } else if (meterId == null) {
-                meterId = createMeter(client, price);
+                meterId = TokenLayoutRequests.createMeter(client, price);
                 meters.put(price.eventName(), meterId);
                 meterOutcome = Outcome.CREATED;
             }
-            Price found = findPrice(client, price.lookupKey());
+            Price found = TokenLayoutRequests.findPrice(client, price.lookupKey());
             Outcome priceOutcome = found != null ? Outcome.EXISTS : dryRun ? Outcome.WOULD_CREATE : Outcome.CREATED;
-            String priceId = found != null ? found.getId() : dryRun ? null : createPrice(client, price, meterId);
+            String priceId = found != null
+                    ? found.getId()
+                    : dryRun ? null : TokenLayoutRequests.createPrice(client, price, meterId);
             items.add(new Item(price, meterId, meterOutcome, priceId, priceOutcome));
         }
         return items;
@@ -199,6 +197,7 @@ public class TokenLayoutSetup {
                 waiting);
     }
 
+    /** The moves the items call for: from each superseded price found in Stripe, and to each later version. */
     private List<Move> moves(
             StripeClient client,
             TokenMeterLayout layout,
@@ -209,21 +208,23 @@ public class TokenLayoutSetup {
         List<Move> moves = new ArrayList<>();
         Map<String, List<String>> superseded =
                 layout.supersededKeys(items.stream().map(Item::price).toList(), versions, plan);
-        Map<String, Item> currentByMeter = new HashMap<>();
-        for (Item item : items) {
-            if (item.price().current()) {
-                currentByMeter.put(item.price().eventName(), item);
-            }
-        }
+        Map<String, Item> currentByMeter = currentByMeter(items);
         for (Map.Entry<String, List<String>> entry : superseded.entrySet()) {
             Item to = currentByMeter.get(entry.getKey());
             for (String key : entry.getValue()) {
-                Price old = findPrice(client, key);
+                Price old = TokenLayoutRequests.findPrice(client, key);
                 if (old != null) {
                     moves.add(new Move(entry.getKey(), key, old.getId(), to.price(), to.priceId(), List.of(), false));
                 }
             }
         }
+        moves.addAll(movesToLaterVersions(items, currentByMeter));
+        return moves;
+    }
+
+    /** The moves from the price in force now to each later version of the same meter's price. */
+    private static List<Move> movesToLaterVersions(List<Item> items, Map<String, Item> currentByMeter) {
+        List<Move> moves = new ArrayList<>();
         for (Item item : items) {
             Item from = currentByMeter.get(item.price().eventName());
             if (!item.price().current() && from != null) {
@@ -238,6 +239,17 @@ public class TokenLayoutSetup {
             }
         }
         return moves;
+    }
+
+    /** The items of the prices in force now, by meter event name. */
+    private static Map<String, Item> currentByMeter(List<Item> items) {
+        Map<String, Item> currentByMeter = new HashMap<>();
+        for (Item item : items) {
+            if (item.price().current()) {
+                currentByMeter.put(item.price().eventName(), item);
+            }
+        }
+        return currentByMeter;
     }
 
     /** The amount layout's meters, whose prices a subscription in the tokens layout carries too (ADR 0020). */
@@ -262,6 +274,16 @@ public class TokenLayoutSetup {
                     + " amount meters' prices for the usage it cannot send as tokens, so one subscription can"
                     + " carry " + room + " token prices; list fewer models or use the amount layout");
         }
+        longContextModels(versions, models, longProvisioned)
+                .forEach(model -> warnings.add(model
+                        + " has long-context prices; without --tiers long the tokens layout provisions only"
+                        + " standard-context prices (long-context usage is then billed on the amount meters)"));
+        return warnings;
+    }
+
+    /** The listed models with long-context prices, in catalog order, unless the run provisions the long tier. */
+    private static Set<String> longContextModels(
+            List<io.tokentally.pricing.Price> versions, List<String> models, boolean longProvisioned) {
         Set<String> longContext = new LinkedHashSet<>();
         for (io.tokentally.pricing.Price price : versions) {
             if (!longProvisioned
@@ -270,73 +292,6 @@ public class TokenLayoutSetup {
                 longContext.add(price.model());
             }
         }
-        longContext.forEach(model ->
-                warnings.add(model + " has long-context prices; without --tiers long the tokens layout provisions only"
-                        + " standard-context prices (long-context usage is then billed on the amount meters)"));
-        return warnings;
-    }
-
-    private static String createMeter(StripeClient client, TokenPrice price) throws StripeException {
-        return client.v1()
-                .billing()
-                .meters()
-                .create(
-                        MeterCreateParams.builder()
-                                .setEventName(price.eventName())
-                                .setDisplayName(price.displayName())
-                                .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
-                                        .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM)
-                                        .build())
-                                .build(),
-                        RequestOptions.builder()
-                                .setIdempotencyKey("tokentally-setup-meter-" + price.eventName())
-                                .build())
-                .getId();
-    }
-
-    private static Price findPrice(StripeClient client, String lookupKey) throws StripeException {
-        List<Price> prices = client.v1()
-                .prices()
-                .list(PriceListParams.builder().addLookupKey(lookupKey).build())
-                .getData();
-        return prices.isEmpty() ? null : prices.get(0);
-    }
-
-    private static String createPrice(StripeClient client, TokenPrice price, String meterId) throws StripeException {
-        return client.v1()
-                .prices()
-                .create(
-                        PriceCreateParams.builder()
-                                .setCurrency("usd")
-                                .setLookupKey(price.lookupKey())
-                                // plain text: BigDecimal.toString would write 4.8E-7 for a tiny price
-                                .putExtraParam("unit_amount_decimal", Amounts.toText(price.centsPerUnit()))
-                                .setRecurring(PriceCreateParams.Recurring.builder()
-                                        .setInterval(PriceCreateParams.Recurring.Interval.MONTH)
-                                        .setUsageType(PriceCreateParams.Recurring.UsageType.METERED)
-                                        .setMeter(meterId)
-                                        .build())
-                                .setProductData(PriceCreateParams.ProductData.builder()
-                                        .setName(price.displayName())
-                                        .build())
-                                .putMetadata("tokentally_model", price.model())
-                                .putMetadata(
-                                        "tokentally_token_type",
-                                        price.tokenType().code())
-                                .putMetadata("tokentally_price_version_id", Long.toString(price.priceVersionId()))
-                                .putMetadata(
-                                        "tokentally_effective_from",
-                                        price.effectiveFrom().toString())
-                                .putMetadata(
-                                        "tokentally_usd_per_million",
-                                        price.usdPerMillion().toPlainString())
-                                .putMetadata(
-                                        "tokentally_markup_percent",
-                                        price.markupPercent().toPlainString())
-                                .build(),
-                        RequestOptions.builder()
-                                .setIdempotencyKey("tokentally-setup-price-" + price.lookupKey())
-                                .build())
-                .getId();
+        return longContext;
     }
 }

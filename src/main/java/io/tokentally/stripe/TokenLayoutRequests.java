@@ -1,0 +1,82 @@
+package io.tokentally.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Price;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.PriceCreateParams;
+import com.stripe.param.PriceListParams;
+import com.stripe.param.billing.MeterCreateParams;
+import io.tokentally.shared.Amounts;
+import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
+import java.util.List;
+
+/** The Stripe requests {@link TokenLayoutSetup} provisions the {@code tokens} layout with: meters and prices. */
+final class TokenLayoutRequests {
+
+    private TokenLayoutRequests() {}
+
+    /** Creates the meter of the price's event name, summing its events; returns its id. */
+    static String createMeter(StripeClient client, TokenPrice price) throws StripeException {
+        return client.v1()
+                .billing()
+                .meters()
+                .create(
+                        MeterCreateParams.builder()
+                                .setEventName(price.eventName())
+                                .setDisplayName(price.displayName())
+                                .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
+                                        .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM)
+                                        .build())
+                                .build(),
+                        RequestOptions.builder()
+                                .setIdempotencyKey("tokentally-setup-meter-" + price.eventName())
+                                .build())
+                .getId();
+    }
+
+    /** The price of {@code lookupKey}, or null if there is none. */
+    static Price findPrice(StripeClient client, String lookupKey) throws StripeException {
+        List<Price> prices = client.v1()
+                .prices()
+                .list(PriceListParams.builder().addLookupKey(lookupKey).build())
+                .getData();
+        return prices.isEmpty() ? null : prices.get(0);
+    }
+
+    /** Creates the metered price of {@code price} on the meter; returns its id. */
+    static String createPrice(StripeClient client, TokenPrice price, String meterId) throws StripeException {
+        return client.v1()
+                .prices()
+                .create(
+                        priceParams(price, meterId),
+                        RequestOptions.builder()
+                                .setIdempotencyKey("tokentally-setup-price-" + price.lookupKey())
+                                .build())
+                .getId();
+    }
+
+    /** The create request of a metered price: its unit amount in cents, its meter, and the version it prices. */
+    private static PriceCreateParams priceParams(TokenPrice price, String meterId) {
+        return PriceCreateParams.builder()
+                .setCurrency("usd")
+                .setLookupKey(price.lookupKey())
+                // plain text: BigDecimal.toString would write 4.8E-7 for a tiny price
+                .putExtraParam("unit_amount_decimal", Amounts.toText(price.centsPerUnit()))
+                .setRecurring(PriceCreateParams.Recurring.builder()
+                        .setInterval(PriceCreateParams.Recurring.Interval.MONTH)
+                        .setUsageType(PriceCreateParams.Recurring.UsageType.METERED)
+                        .setMeter(meterId)
+                        .build())
+                .setProductData(PriceCreateParams.ProductData.builder()
+                        .setName(price.displayName())
+                        .build())
+                .putMetadata("tokentally_model", price.model())
+                .putMetadata("tokentally_token_type", price.tokenType().code())
+                .putMetadata("tokentally_price_version_id", Long.toString(price.priceVersionId()))
+                .putMetadata("tokentally_effective_from", price.effectiveFrom().toString())
+                .putMetadata("tokentally_usd_per_million", price.usdPerMillion().toPlainString())
+                .putMetadata("tokentally_markup_percent", price.markupPercent().toPlainString())
+                .build();
+    }
+}

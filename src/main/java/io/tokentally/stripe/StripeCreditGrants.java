@@ -29,6 +29,12 @@ final class StripeCreditGrants {
                     .expire(terms.stripeGrantId(), options)
                     .getId();
         }
+        CreditGrant grant = client.v1().billing().creditGrants().create(createParams(row, terms), options);
+        return grant.getId();
+    }
+
+    /** The create request of a grant row: its amount in cents on metered prices, its terms and identifier. */
+    private static CreditGrantCreateParams createParams(OutboxRow row, OutboxRow.GrantTerms terms) {
         CreditGrantCreateParams.Builder params = CreditGrantCreateParams.builder()
                 .setCustomer(row.stripeCustomerId())
                 .setAmount(CreditGrantCreateParams.Amount.builder()
@@ -54,7 +60,6 @@ final class StripeCreditGrants {
         if (terms.expiresAt() != null) {
             params.setExpiresAt(terms.expiresAt().getEpochSecond());
         }
-        CreditGrant grant = client.v1().billing().creditGrants().create(params.build(), options);
-        return grant.getId();
+        return params.build();
     }
 }

@@ -44,25 +44,62 @@ final class TokenOutboxPlanner {
             String stripeCustomerId,
             List<Routed> usage,
             Map<String, Map<Instant, OutboxPlanner.Queued>> queued) {
-        Map<String, NavigableMap<Instant, BigDecimal>> amounts = new TreeMap<>();
-        Map<String, NavigableMap<Instant, long[]>> tokens = new TreeMap<>();
-        Map<String, NavigableMap<Instant, BigDecimal>> exact = new TreeMap<>();
-        for (Routed row : usage) {
-            add(amounts, amountLayout.meterFor(row.tokenType()), row.hourStart(), row.billedUsd());
-            if (row.tokenMeter() != null && !planner.late(row.hourStart())) {
-                tokens.computeIfAbsent(row.tokenMeter(), meter -> new TreeMap<>())
-                                .computeIfAbsent(row.hourStart(), hour -> new long[1])[0] +=
-                        row.tokens();
-                add(exact, row.tokenMeter(), row.hourStart(), row.billedUsd());
-            }
+        PeriodPlan period = new PeriodPlan(customerId, stripeCustomerId);
+        period.sum(usage);
+        for (String meter : tokenMeters(period.tokens, queued)) {
+            period.planTokenMeter(meter, queued.getOrDefault(meter, Map.of()));
         }
+        period.planAmountMeters(queued);
+        return period.rows;
+    }
+
+    /** The token meters to plan: those the usage routes to and those the outbox holds rows of. */
+    private TreeSet<String> tokenMeters(
+            Map<String, NavigableMap<Instant, long[]>> tokens, Map<String, Map<Instant, OutboxPlanner.Queued>> queued) {
         Set<String> amountMeters = Set.copyOf(amountLayout.meters());
         TreeSet<String> tokenMeters = new TreeSet<>(tokens.keySet());
         queued.keySet().stream().filter(meter -> !amountMeters.contains(meter)).forEach(tokenMeters::add);
-        List<OutboxRow> rows = new ArrayList<>();
-        for (String meter : tokenMeters) {
+        return tokenMeters;
+    }
+
+    /** One customer's period as it is planned: its usage summed per meter and hour, and the rows planned so far. */
+    private final class PeriodPlan {
+
+        private final String customerId;
+        private final String stripeCustomerId;
+        /** The billed amount per amount meter and hour, less what the token meters cover once they are planned. */
+        private final Map<String, NavigableMap<Instant, BigDecimal>> amounts = new TreeMap<>();
+        /** The token count per token meter and hour (hours not too old for meter events). */
+        private final Map<String, NavigableMap<Instant, long[]>> tokens = new TreeMap<>();
+        /** The billed amount those token counts stand for, per token meter and hour. */
+        private final Map<String, NavigableMap<Instant, BigDecimal>> exact = new TreeMap<>();
+
+        private final List<OutboxRow> rows = new ArrayList<>();
+
+        PeriodPlan(String customerId, String stripeCustomerId) {
+            this.customerId = customerId;
+            this.stripeCustomerId = stripeCustomerId;
+        }
+
+        /** Sums the routed usage into the amount meters and, where a token meter bills it, the token meters. */
+        void sum(List<Routed> usage) {
+            for (Routed row : usage) {
+                add(amounts, amountLayout.meterFor(row.tokenType()), row.hourStart(), row.billedUsd());
+                if (row.tokenMeter() != null && !planner.late(row.hourStart())) {
+                    tokens.computeIfAbsent(row.tokenMeter(), meter -> new TreeMap<>())
+                                    .computeIfAbsent(row.hourStart(), hour -> new long[1])[0] +=
+                            row.tokens();
+                    add(exact, row.tokenMeter(), row.hourStart(), row.billedUsd());
+                }
+            }
+        }
+
+        /**
+         * Plans a token meter's hours as new revisions of their token differences, taking the amount they stand
+         * for off the amount meter; a late hour keeps what the outbox {@code held}.
+         */
+        void planTokenMeter(String meter, Map<Instant, OutboxPlanner.Queued> held) {
             String amountMeter = amountLayout.meterFor(TokenMeterLayout.tokenTypeOf(meter));
-            Map<Instant, OutboxPlanner.Queued> held = queued.getOrDefault(meter, Map.of());
             NavigableMap<Instant, long[]> wanted = tokens.getOrDefault(meter, new TreeMap<>());
             NavigableMap<Instant, BigDecimal> covered = exact.getOrDefault(meter, new TreeMap<>());
             TreeSet<Instant> hours = new TreeSet<>(wanted.keySet());
@@ -88,18 +125,21 @@ final class TokenOutboxPlanner {
                 }
             }
         }
-        for (String meter : amountLayout.meters()) {
-            if (amounts.containsKey(meter) || queued.containsKey(meter)) {
-                rows.addAll(planner.plan(
-                        customerId,
-                        stripeCustomerId,
-                        meter,
-                        BigDecimal.ZERO,
-                        amounts.getOrDefault(meter, new TreeMap<>()),
-                        queued.getOrDefault(meter, Map.of())));
+
+        /** Plans the amount meters in micro-USD, through {@link OutboxPlanner}. */
+        void planAmountMeters(Map<String, Map<Instant, OutboxPlanner.Queued>> queued) {
+            for (String meter : amountLayout.meters()) {
+                if (amounts.containsKey(meter) || queued.containsKey(meter)) {
+                    rows.addAll(planner.plan(
+                            customerId,
+                            stripeCustomerId,
+                            meter,
+                            BigDecimal.ZERO,
+                            amounts.getOrDefault(meter, new TreeMap<>()),
+                            queued.getOrDefault(meter, Map.of())));
+                }
             }
         }
-        return rows;
     }
 
     private static void add(

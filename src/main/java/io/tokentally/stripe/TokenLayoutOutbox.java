@@ -5,6 +5,8 @@ import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,43 +35,8 @@ final class TokenLayoutOutbox {
     }
 
     List<OutboxRow> plan(Map<String, String> stripeIds, BillingPeriod period, Predicate<String> onCycle, long run) {
-        Map<String, List<TokenOutboxPlanner.Routed>> usage = new TreeMap<>();
-        jdbc.query(
-                "SELECT a.customer_id, a.plan_id, a.token_type, a.service_tier, a.context_tier, a.hour_start,"
-                        + " a.price_epoch, a.price_id, a.markup_percent, a.tokens, a.billed_usd FROM rated_aggregate a"
-                        + " JOIN run_customer c ON c.customer_id = a.customer_id AND c.ingest_run = ?"
-                        + " WHERE a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?",
-                rs -> {
-                    if (!onCycle.test(rs.getString(1))) {
-                        return;
-                    }
-                    TokenRouting.Usage row = new TokenRouting.Usage(
-                            rs.getString(1),
-                            rs.getString(2),
-                            TokenType.fromCode(rs.getString(3)),
-                            io.tokentally.shared.ServiceTier.valueOf(
-                                    rs.getString(4).toUpperCase(java.util.Locale.ROOT)),
-                            ContextTier.fromCode(rs.getString(5)),
-                            SqlTime.read(rs, "hour_start"),
-                            SqlTime.read(rs, "price_epoch"),
-                            rs.getLong(8),
-                            rs.getBigDecimal(9),
-                            rs.getLong(10),
-                            rs.getBigDecimal(11));
-                    usage.computeIfAbsent(row.customerId(), id -> new ArrayList<>())
-                            .add(routed(row, period));
-                },
-                run,
-                SqlTime.utc(period.start()),
-                SqlTime.utc(period.end()));
-        Map<String, Map<String, Map<Instant, OutboxPlanner.Queued>>> queued = new TreeMap<>();
-        outbox.queued(period.start(), period.end(), run).forEach((key, hours) -> {
-            String customerId = key.substring(0, key.indexOf('\u0000'));
-            if (onCycle.test(customerId)) {
-                queued.computeIfAbsent(customerId, id -> new TreeMap<>())
-                        .put(key.substring(key.indexOf('\u0000') + 1), hours);
-            }
-        });
+        Map<String, List<TokenOutboxPlanner.Routed>> usage = usage(period, onCycle, run);
+        Map<String, Map<String, Map<Instant, OutboxPlanner.Queued>>> queued = queued(period, onCycle, run);
         List<OutboxRow> rows = new ArrayList<>();
         java.util.TreeSet<String> customers = new java.util.TreeSet<>(usage.keySet());
         customers.addAll(queued.keySet());
@@ -81,6 +48,59 @@ final class TokenLayoutOutbox {
                     queued.getOrDefault(customerId, Map.of())));
         }
         return rows;
+    }
+
+    /** The period's rated usage of the run's customers on the cycle, routed, per customer. */
+    private Map<String, List<TokenOutboxPlanner.Routed>> usage(
+            BillingPeriod period, Predicate<String> onCycle, long run) {
+        Map<String, List<TokenOutboxPlanner.Routed>> usage = new TreeMap<>();
+        jdbc.query(
+                "SELECT a.customer_id, a.plan_id, a.token_type, a.service_tier, a.context_tier, a.hour_start,"
+                        + " a.price_epoch, a.price_id, a.markup_percent, a.tokens, a.billed_usd FROM rated_aggregate a"
+                        + " JOIN run_customer c ON c.customer_id = a.customer_id AND c.ingest_run = ?"
+                        + " WHERE a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?",
+                rs -> {
+                    if (!onCycle.test(rs.getString(1))) {
+                        return;
+                    }
+                    TokenRouting.Usage row = usageOf(rs);
+                    usage.computeIfAbsent(row.customerId(), id -> new ArrayList<>())
+                            .add(routed(row, period));
+                },
+                run,
+                SqlTime.utc(period.start()),
+                SqlTime.utc(period.end()));
+        return usage;
+    }
+
+    /** The rated aggregate at the result set's row, as {@link TokenRouting} reads it. */
+    private static TokenRouting.Usage usageOf(ResultSet rs) throws SQLException {
+        return new TokenRouting.Usage(
+                rs.getString(1),
+                rs.getString(2),
+                TokenType.fromCode(rs.getString(3)),
+                io.tokentally.shared.ServiceTier.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)),
+                ContextTier.fromCode(rs.getString(5)),
+                SqlTime.read(rs, "hour_start"),
+                SqlTime.read(rs, "price_epoch"),
+                rs.getLong(8),
+                rs.getBigDecimal(9),
+                rs.getLong(10),
+                rs.getBigDecimal(11));
+    }
+
+    /** What the outbox holds for the period, per customer on the cycle, then per meter and hour. */
+    private Map<String, Map<String, Map<Instant, OutboxPlanner.Queued>>> queued(
+            BillingPeriod period, Predicate<String> onCycle, long run) {
+        Map<String, Map<String, Map<Instant, OutboxPlanner.Queued>>> queued = new TreeMap<>();
+        outbox.queued(period.start(), period.end(), run).forEach((key, hours) -> {
+            String customerId = key.substring(0, key.indexOf('\u0000'));
+            if (onCycle.test(customerId)) {
+                queued.computeIfAbsent(customerId, id -> new TreeMap<>())
+                        .put(key.substring(key.indexOf('\u0000') + 1), hours);
+            }
+        });
+        return queued;
     }
 
     private TokenOutboxPlanner.Routed routed(TokenRouting.Usage row, BillingPeriod period) {

@@ -65,6 +65,29 @@ final class AmountLayoutOutbox {
             return List.of();
         }
         Map<String, BigDecimal> carried = carried(period, from, onCycle, run);
+        Map<String, NavigableMap<Instant, BigDecimal>> billed = billed(period, from, onCycle, run);
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = queued(period, from, onCycle, run);
+        List<OutboxRow> rows = new ArrayList<>();
+        for (String key : keys(billed, queued)) {
+            String customerId = customerOf(key);
+            try {
+                rows.addAll(planner.plan(
+                        customerId,
+                        stripeIds.get(customerId),
+                        meterOf(key),
+                        carried.getOrDefault(key, BigDecimal.ZERO),
+                        billed.getOrDefault(key, new TreeMap<>()),
+                        queued.getOrDefault(key, Map.of())));
+            } catch (MeterAmountTooLargeException e) {
+                findings.record(e.finding(customerId, meterOf(key), period), run);
+            }
+        }
+        return rows;
+    }
+
+    /** The rated aggregates' billed amount per customer's meter and hour, from {@code from} to the period's end. */
+    private Map<String, NavigableMap<Instant, BigDecimal>> billed(
+            BillingPeriod period, Instant from, Predicate<String> onCycle, long run) {
         Map<String, NavigableMap<Instant, BigDecimal>> billed = new TreeMap<>();
         jdbc.query(
                 "SELECT a.customer_id, a.token_type, a.hour_start, a.billed_usd FROM rated_aggregate a"
@@ -82,26 +105,24 @@ final class AmountLayoutOutbox {
                 run,
                 SqlTime.utc(from),
                 SqlTime.utc(period.end()));
+        return billed;
+    }
+
+    /** What the outbox holds from {@code from} to the period's end, per customer on the cycle and meter. */
+    private Map<String, Map<Instant, OutboxPlanner.Queued>> queued(
+            BillingPeriod period, Instant from, Predicate<String> onCycle, long run) {
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = outbox.queued(from, period.end(), run);
         queued.keySet().removeIf(key -> !onCycle.test(customerOf(key)));
+        return queued;
+    }
+
+    /** The customer and meter keys to plan, in order: those billed and those the outbox holds. */
+    private static TreeSet<String> keys(
+            Map<String, NavigableMap<Instant, BigDecimal>> billed,
+            Map<String, Map<Instant, OutboxPlanner.Queued>> queued) {
         TreeSet<String> keys = new TreeSet<>(billed.keySet());
         keys.addAll(queued.keySet());
-        List<OutboxRow> rows = new ArrayList<>();
-        for (String key : keys) {
-            String customerId = customerOf(key);
-            try {
-                rows.addAll(planner.plan(
-                        customerId,
-                        stripeIds.get(customerId),
-                        meterOf(key),
-                        carried.getOrDefault(key, BigDecimal.ZERO),
-                        billed.getOrDefault(key, new TreeMap<>()),
-                        queued.getOrDefault(key, Map.of())));
-            } catch (MeterAmountTooLargeException e) {
-                findings.record(e.finding(customerId, meterOf(key), period), run);
-            }
-        }
-        return rows;
+        return keys;
     }
 
     /** The first hour to plan: see the class comment. Null when no hour of the period changed. */

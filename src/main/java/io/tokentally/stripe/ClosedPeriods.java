@@ -90,12 +90,7 @@ public class ClosedPeriods {
             if (periods.isEmpty()) {
                 continue;
             }
-            CreditLedger ledger = ledgers.ledger(
-                    customer,
-                    planById,
-                    grants.getOrDefault(customer.customerId(), List.of()),
-                    periods.first().start(),
-                    periods.last().end());
+            CreditLedger ledger = ledger(customer, planById, grants, periods);
             for (BillingPeriod period : periods) {
                 if (closed.recordIfAbsent(customer.customerId(), period, PeriodPosition.of(ledger, period), run, now)) {
                     recorded.merge(period, 1, Integer::sum);
@@ -113,40 +108,67 @@ public class ClosedPeriods {
         List<OutboxRow> rows = new ArrayList<>();
         List<Instant> runHours = ledgers.runHours(run);
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-            Map<BillingPeriod, PeriodPosition> closings = new TreeMap<>();
-            for (BillingPeriod period : ledgers.periodsOfRun(customer, runHours, window)) {
-                if (planner.isClosed(period)) {
-                    closed.closing(customer.customerId(), period).ifPresent(position -> closings.put(period, position));
-                }
-            }
+            Map<BillingPeriod, PeriodPosition> closings = closings(planner, customer, runHours, window);
             if (closings.isEmpty()) {
                 continue;
             }
-            TreeSet<BillingPeriod> periods = new TreeSet<>(closings.keySet());
-            CreditLedger ledger = ledgers.ledger(
-                    customer,
-                    planById,
-                    grants.getOrDefault(customer.customerId(), List.of()),
-                    periods.first().start(),
-                    periods.last().end());
-            closings.forEach((period, closing) -> {
-                PeriodPosition current = PeriodPosition.of(ledger, period);
-                ClosedPeriodPlanner.Queued queued = closed.queued(customer.customerId(), period);
-                Optional<OutboxRow> row;
-                try {
-                    row = planner.plan(
-                            customer.customerId(), customer.stripeCustomerId(), period, closing, current, queued);
-                } catch (MeterAmountTooLargeException e) {
-                    findings.record(e.finding(customer.customerId(), ClosedPeriodRepository.METER, period), run);
-                    return;
-                }
-                row.ifPresent(item -> {
-                    rows.add(item);
-                    findings.record(finding(item, period, closing, current, queued), run);
-                });
-            });
+            CreditLedger ledger = ledger(customer, planById, grants, new TreeSet<>(closings.keySet()));
+            for (Map.Entry<BillingPeriod, PeriodPosition> closing : closings.entrySet()) {
+                lateInvoiceItem(planner, customer, ledger, closing.getKey(), closing.getValue(), run)
+                        .ifPresent(rows::add);
+            }
         }
         return rows;
+    }
+
+    /** The closing positions recorded of the customer's closed periods that the run's hours fall in. */
+    private Map<BillingPeriod, PeriodPosition> closings(
+            ClosedPeriodPlanner planner, Customer customer, List<Instant> runHours, UsageWindow window) {
+        Map<BillingPeriod, PeriodPosition> closings = new TreeMap<>();
+        for (BillingPeriod period : ledgers.periodsOfRun(customer, runHours, window)) {
+            if (planner.isClosed(period)) {
+                closed.closing(customer.customerId(), period).ifPresent(position -> closings.put(period, position));
+            }
+        }
+        return closings;
+    }
+
+    /** The customer's credit ledger over {@code periods}, from the first one's start to the last one's end. */
+    private CreditLedger ledger(
+            Customer customer,
+            Map<String, Plan> planById,
+            Map<String, List<CreditGrant>> grants,
+            TreeSet<BillingPeriod> periods) {
+        return ledgers.ledger(
+                customer,
+                planById,
+                grants.getOrDefault(customer.customerId(), List.of()),
+                periods.first().start(),
+                periods.last().end());
+    }
+
+    /**
+     * Plans the invoice item of one closed period whose position moved since its close, recording the finding
+     * that says why; none if it did not move, or if its amount is too large (an error finding instead).
+     */
+    private Optional<OutboxRow> lateInvoiceItem(
+            ClosedPeriodPlanner planner,
+            Customer customer,
+            CreditLedger ledger,
+            BillingPeriod period,
+            PeriodPosition closing,
+            long run) {
+        PeriodPosition current = PeriodPosition.of(ledger, period);
+        ClosedPeriodPlanner.Queued queued = closed.queued(customer.customerId(), period);
+        Optional<OutboxRow> row;
+        try {
+            row = planner.plan(customer.customerId(), customer.stripeCustomerId(), period, closing, current, queued);
+        } catch (MeterAmountTooLargeException e) {
+            findings.record(e.finding(customer.customerId(), ClosedPeriodRepository.METER, period), run);
+            return Optional.empty();
+        }
+        row.ifPresent(item -> findings.record(finding(item, period, closing, current, queued), run));
+        return row;
     }
 
     private Finding finding(

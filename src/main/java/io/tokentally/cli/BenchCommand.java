@@ -4,17 +4,14 @@ import io.tokentally.ingest.InputSource;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.stripe.StripeProperties;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
@@ -114,6 +110,17 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        requireValidOptions();
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tokentally-bench-");
+        Path customersFile = dir.resolve("customers.csv");
+        SyntheticUsage.writeCustomers(customersFile, customers);
+        String schema = postgres != null ? "bench_" + System.currentTimeMillis() : null;
+        return runNights(engineProperties(dir, schema), out, dir, customersFile, schema);
+    }
+
+    /** Refuses a prices or plans file that is not there, a count below 1 and a work folder an earlier bench used. */
+    private void requireValidOptions() {
         RequiredFiles.requireFile(spec, "--prices", prices);
         RequiredFiles.requireFile(spec, "--plans", plans);
         requireAtLeastOne("--rows", rows);
@@ -125,13 +132,21 @@ class BenchCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--work-dir: " + workDir + " holds an earlier bench's database; give a new or empty folder");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tokentally-bench-");
-        Path customersFile = dir.resolve("customers.csv");
-        SyntheticUsage.writeCustomers(customersFile, customers);
+    }
 
+    /** The engine's properties: the runs folder, Stripe (uploads or a dry run) and the database. */
+    private Map<String, Object> engineProperties(Path dir, String schema) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("tokentally.runs-dir", dir.resolve("runs").toString());
+        putStripeProperties(properties);
+        // no night's billing period counts as closed, so every night sends meter events whatever day the bench runs
+        properties.put("tokentally.stripe.period-close-grace", "P30D");
+        putDatabaseProperties(properties, dir, schema);
+        return properties;
+    }
+
+    /** Uploads to --stripe-api-base (at --stripe-rate, if given) or, without it, a dry run: no API key. */
+    private void putStripeProperties(Map<String, Object> properties) {
         if (stripeApiBase != null) {
             properties.put(
                     "tokentally.stripe.api-key", System.getenv().getOrDefault("STRIPE_API_KEY", "sk_test_bench"));
@@ -142,11 +157,11 @@ class BenchCommand implements Callable<Integer> {
         } else {
             properties.put("tokentally.stripe.api-key", "");
         }
-        // no night's billing period counts as closed, so every night sends meter events whatever day the bench runs
-        properties.put("tokentally.stripe.period-close-grace", "P30D");
-        String schema = null;
+    }
+
+    /** With --postgres, its database in a fresh {@code schema}; without it, H2 in the work folder. */
+    private void putDatabaseProperties(Map<String, Object> properties, Path dir, String schema) {
         if (postgres != null) {
-            schema = "bench_" + System.currentTimeMillis();
             properties.put(
                     "spring.datasource.url",
                     postgres + (postgres.contains("?") ? "&" : "?") + "currentSchema=" + schema);
@@ -156,6 +171,14 @@ class BenchCommand implements Callable<Integer> {
         } else {
             properties.put("tokentally.data-dir", dir.resolve("data").toString());
         }
+    }
+
+    /**
+     * Runs the nights up to yesterday one after the other in one engine, each as if the morning after its day, and
+     * stops at the first that does not complete; drops the PostgreSQL schema, if any, when done.
+     */
+    private int runNights(Map<String, Object> properties, PrintWriter out, Path dir, Path customersFile, String schema)
+            throws Exception {
         LocalDate lastNight = LocalDate.now(Clock.systemUTC()).minusDays(1);
         NightClock clock = new NightClock();
         try (ConfigurableApplicationContext context = SpringContexts.start(properties, clock)) {
@@ -195,31 +218,21 @@ class BenchCommand implements Callable<Integer> {
             int night)
             throws Exception {
         Path usage = dir.resolve("usage").resolve(day.toString());
-        long started = System.nanoTime();
-        SyntheticUsage.write(usage, day, rows, files, customers, 42 + days - 1 - night); // yesterday's is always 42
-        out.printf(
-                "Generated %,d rows in %d file(s) under %s in %.1f s%n",
-                rows, files, usage, seconds(System.nanoTime() - started));
-        out.flush();
+        generate(out, usage, day, night);
         BillingJobParameters parameters = new BillingJobParameters(
                 day, 0, List.of(new InputSource("bench", usage).spec()), customersFile, plans, prices);
-        resetPeakHeap();
-        JobExecution execution;
-        long jobNanos;
-        long afterGc;
-        try (HeapAfterGc heap = new HeapAfterGc()) {
-            long jobStart = System.nanoTime();
-            execution = context.getBean(BillingRuns.class).run(parameters);
-            jobNanos = System.nanoTime() - jobStart;
-            afterGc = heap.highestBytes();
-        }
-        print(out, execution, jobNanos, afterGc);
-        printStripe(
+        BenchFigures.resetPeakHeap();
+        TimedJob job = TimedJob.run(context, parameters);
+        JobExecution execution = job.execution();
+        BenchFigures.printJob(out, execution, rows, job.nanos(), job.heapAfterGc());
+        BenchFigures.printStripe(
                 out,
                 execution,
-                OutboxCounts.ofRun(
+                rows,
+                BenchFigures.OutboxCounts.ofRun(
                         context.getBean(JdbcTemplate.class),
                         execution.getJobInstance().getInstanceId()),
+                stripeApiBase == null,
                 context.getBean(StripeProperties.class).ratePerSecond());
         if (night < days - 1 && execution.getStatus() == BatchStatus.COMPLETED) {
             FileSystemUtils.deleteRecursively(usage);
@@ -227,98 +240,33 @@ class BenchCommand implements Callable<Integer> {
         return execution;
     }
 
+    /** Writes the night's synthetic log, yesterday's always from the same seed, and prints how long that took. */
+    private void generate(PrintWriter out, Path usage, LocalDate day, int night) throws IOException {
+        long started = System.nanoTime();
+        SyntheticUsage.write(usage, day, rows, files, customers, 42 + days - 1 - night); // yesterday's is always 42
+        out.printf(
+                "Generated %,d rows in %d file(s) under %s in %.1f s%n",
+                rows, files, usage, BenchFigures.seconds(System.nanoTime() - started));
+        out.flush();
+    }
+
+    /** A night's job execution, how long it took and the highest heap in use after a GC while it ran. */
+    private record TimedJob(JobExecution execution, long nanos, long heapAfterGc) {
+
+        static TimedJob run(ConfigurableApplicationContext context, BillingJobParameters parameters) throws Exception {
+            try (HeapAfterGc heap = new HeapAfterGc()) {
+                long jobStart = System.nanoTime();
+                JobExecution execution = context.getBean(BillingRuns.class).run(parameters);
+                long jobNanos = System.nanoTime() - jobStart;
+                return new TimedJob(execution, jobNanos, heap.highestBytes());
+            }
+        }
+    }
+
     private void requireAtLeastOne(String option, long value) {
         if (value < 1) {
             throw new ParameterException(spec.commandLine(), option + ": must be at least 1, was " + value);
         }
-    }
-
-    private void print(PrintWriter out, JobExecution execution, long jobNanos, long heapAfterGc) {
-        out.printf(
-                "Job %s in %.2f s: %,.0f rows/s end to end%n",
-                execution.getStatus(), seconds(jobNanos), rows / seconds(jobNanos));
-        for (StepExecution step : execution.getStepExecutions()) {
-            if (step.getStepName().contains(":")) {
-                continue;
-            }
-            out.printf(
-                    "  %-20s %7.2f s  %,12.0f rows/s  (read %,d, written %,d)%n",
-                    step.getStepName(),
-                    stepSeconds(step),
-                    rows / Math.max(stepSeconds(step), 1e-3),
-                    step.getReadCount(),
-                    step.getWriteCount());
-        }
-        out.printf(
-                "Peak heap: %,d MB (max heap %,d MB; the heap areas' peaks summed, garbage included)%n",
-                peakHeap() / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
-        out.printf("Heap in use after GC, highest: %,d MB%n", heapAfterGc / (1024 * 1024));
-    }
-
-    private void printStripe(PrintWriter out, JobExecution execution, OutboxCounts run, int limit) {
-        out.printf(
-                "Meter events: %,d for %,d rows = %,.0f per million input rows%n",
-                run.meterEvents(), rows, run.meterEvents() * 1e6 / rows);
-        if (run.otherRows() > 0) {
-            out.printf("Other outbox rows (invoice items for closed periods, credit grants): %,d%n", run.otherRows());
-        }
-        if (stripeApiBase == null) {
-            out.println("Upload: dry run (requests written to stripe-requests.jsonl in the run folder)");
-            return;
-        }
-        for (StepExecution step : execution.getStepExecutions()) {
-            if (step.getStepName().equals("uploadMeterEventsStep")) {
-                double rate = run.sent() / stepSeconds(step);
-                out.printf(
-                        "Upload: %,d sent in %.1f s = %.1f calls/s at a limit of %d/s (%.0f%% of the limit), %,d retried calls (429, 409, 5xx, timeouts)%n",
-                        run.sent(), stepSeconds(step), rate, limit, 100 * rate / limit, run.retries());
-            }
-        }
-    }
-
-    /** A run's outbox rows: the meter events and other rows it queued, those it sent and its calls beyond each row's first. */
-    private record OutboxCounts(long meterEvents, long otherRows, long sent, long retries) {
-
-        static OutboxCounts ofRun(JdbcTemplate jdbc, long run) {
-            return jdbc.queryForObject(
-                    "SELECT COUNT(CASE WHEN created_run = ? AND kind = 'METER_EVENT' THEN 1 END),"
-                            + " COUNT(CASE WHEN created_run = ? AND kind <> 'METER_EVENT' THEN 1 END),"
-                            + " COUNT(CASE WHEN sent_run = ? AND state = 'SENT' THEN 1 END),"
-                            + " COALESCE(SUM(CASE WHEN sent_run = ? AND attempts > 0 THEN attempts - 1 ELSE 0 END), 0)"
-                            + " FROM outbox",
-                    (rs, n) -> new OutboxCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
-                    run,
-                    run,
-                    run,
-                    run);
-        }
-    }
-
-    private static double stepSeconds(StepExecution step) {
-        return Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
-    }
-
-    private static double seconds(long nanos) {
-        return nanos / 1e9;
-    }
-
-    private static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
     }
 
     private void dropSchema(String schema) throws Exception {

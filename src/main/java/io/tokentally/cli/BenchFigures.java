@@ -1,0 +1,108 @@
+package io.tokentally.cli;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Duration;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The figures the bench prints for a night: rows per second for the job and each step, heap, outbox and uploads. */
+final class BenchFigures {
+
+    private BenchFigures() {}
+
+    /** The job's status and rows per second, each step's, the heap pools' peaks summed and the heap after GC. */
+    static void printJob(PrintWriter out, JobExecution execution, long rows, long jobNanos, long heapAfterGc) {
+        out.printf(
+                "Job %s in %.2f s: %,.0f rows/s end to end%n",
+                execution.getStatus(), seconds(jobNanos), rows / seconds(jobNanos));
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStepName().contains(":")) {
+                continue;
+            }
+            out.printf(
+                    "  %-20s %7.2f s  %,12.0f rows/s  (read %,d, written %,d)%n",
+                    step.getStepName(),
+                    stepSeconds(step),
+                    rows / Math.max(stepSeconds(step), 1e-3),
+                    step.getReadCount(),
+                    step.getWriteCount());
+        }
+        out.printf(
+                "Peak heap: %,d MB (max heap %,d MB; the heap areas' peaks summed, garbage included)%n",
+                peakHeap() / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        out.printf("Heap in use after GC, highest: %,d MB%n", heapAfterGc / (1024 * 1024));
+    }
+
+    /** The meter events per million rows, the other outbox rows, and the upload rate unless it was a dry run. */
+    static void printStripe(
+            PrintWriter out, JobExecution execution, long rows, OutboxCounts run, boolean dryRun, int limit) {
+        out.printf(
+                "Meter events: %,d for %,d rows = %,.0f per million input rows%n",
+                run.meterEvents(), rows, run.meterEvents() * 1e6 / rows);
+        if (run.otherRows() > 0) {
+            out.printf("Other outbox rows (invoice items for closed periods, credit grants): %,d%n", run.otherRows());
+        }
+        if (dryRun) {
+            out.println("Upload: dry run (requests written to stripe-requests.jsonl in the run folder)");
+            return;
+        }
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStepName().equals("uploadMeterEventsStep")) {
+                double rate = run.sent() / stepSeconds(step);
+                out.printf(
+                        "Upload: %,d sent in %.1f s = %.1f calls/s at a limit of %d/s (%.0f%% of the limit), %,d retried calls (429, 409, 5xx, timeouts)%n",
+                        run.sent(), stepSeconds(step), rate, limit, 100 * rate / limit, run.retries());
+            }
+        }
+    }
+
+    /** A run's outbox rows: the meter events and other rows it queued, those it sent and its calls beyond each row's first. */
+    record OutboxCounts(long meterEvents, long otherRows, long sent, long retries) {
+
+        static OutboxCounts ofRun(JdbcTemplate jdbc, long run) {
+            return jdbc.queryForObject(
+                    "SELECT COUNT(CASE WHEN created_run = ? AND kind = 'METER_EVENT' THEN 1 END),"
+                            + " COUNT(CASE WHEN created_run = ? AND kind <> 'METER_EVENT' THEN 1 END),"
+                            + " COUNT(CASE WHEN sent_run = ? AND state = 'SENT' THEN 1 END),"
+                            + " COALESCE(SUM(CASE WHEN sent_run = ? AND attempts > 0 THEN attempts - 1 ELSE 0 END), 0)"
+                            + " FROM outbox",
+                    (rs, n) -> new OutboxCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                    run,
+                    run,
+                    run,
+                    run);
+        }
+    }
+
+    private static double stepSeconds(StepExecution step) {
+        return Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
+    }
+
+    static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    /** Collects garbage and starts the heap pools' peaks afresh, before a night's job. */
+    static void resetPeakHeap() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+}

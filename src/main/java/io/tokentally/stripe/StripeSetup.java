@@ -7,7 +7,6 @@ import com.stripe.model.billing.Meter;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.PriceCreateParams;
 import com.stripe.param.PriceListParams;
-import com.stripe.param.billing.MeterCreateParams;
 import com.stripe.param.billing.MeterListParams;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -63,7 +62,7 @@ public class StripeSetup {
                 .orElse(null);
         boolean meterCreated = meter == null;
         if (meterCreated) {
-            meter = createMeter(client, eventName);
+            meter = SummingMeters.create(client, eventName, layout.displayName(eventName));
         }
         String lookupKey = eventName + "_metered";
         Price price = findActivePrice(client, lookupKey);
@@ -87,24 +86,6 @@ public class StripeSetup {
                 .autoPagingIterable()
                 .forEach(existing::add);
         return existing;
-    }
-
-    /** Creates the meter of {@code eventName}, summing its events. */
-    private Meter createMeter(StripeClient client, String eventName) throws StripeException {
-        return client.v1()
-                .billing()
-                .meters()
-                .create(
-                        MeterCreateParams.builder()
-                                .setEventName(eventName)
-                                .setDisplayName(layout.displayName(eventName))
-                                .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
-                                        .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM)
-                                        .build())
-                                .build(),
-                        RequestOptions.builder()
-                                .setIdempotencyKey("tokentally-setup-meter-" + eventName)
-                                .build());
     }
 
     /** The active price of {@code lookupKey}, or null if there is none. */

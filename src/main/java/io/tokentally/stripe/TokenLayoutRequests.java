@@ -6,7 +6,6 @@ import com.stripe.model.Price;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.PriceCreateParams;
 import com.stripe.param.PriceListParams;
-import com.stripe.param.billing.MeterCreateParams;
 import io.tokentally.shared.Amounts;
 import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
 import java.util.List;
@@ -15,25 +14,6 @@ import java.util.List;
 final class TokenLayoutRequests {
 
     private TokenLayoutRequests() {}
-
-    /** Creates the meter of the price's event name, summing its events; returns its id. */
-    static String createMeter(StripeClient client, TokenPrice price) throws StripeException {
-        return client.v1()
-                .billing()
-                .meters()
-                .create(
-                        MeterCreateParams.builder()
-                                .setEventName(price.eventName())
-                                .setDisplayName(price.displayName())
-                                .setDefaultAggregation(MeterCreateParams.DefaultAggregation.builder()
-                                        .setFormula(MeterCreateParams.DefaultAggregation.Formula.SUM)
-                                        .build())
-                                .build(),
-                        RequestOptions.builder()
-                                .setIdempotencyKey("tokentally-setup-meter-" + price.eventName())
-                                .build())
-                .getId();
-    }
 
     /** The price of {@code lookupKey}, or null if there is none. */
     static Price findPrice(StripeClient client, String lookupKey) throws StripeException {

@@ -148,7 +148,8 @@ public class TokenLayoutSetup {
             if (meterId == null && dryRun) {
                 meterOutcome = Outcome.WOULD_CREATE;
             } else if (meterId == null) {
-                meterId = TokenLayoutRequests.createMeter(client, price);
+                meterId = SummingMeters.create(client, price.eventName(), price.displayName())
+                        .getId();
                 meters.put(price.eventName(), meterId);
                 meterOutcome = Outcome.CREATED;
             }

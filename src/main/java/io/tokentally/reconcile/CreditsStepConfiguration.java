@@ -4,41 +4,33 @@ import io.tokentally.ingest.InputSource;
 import io.tokentally.ingest.S3Objects;
 import io.tokentally.ingest.S3Source;
 import io.tokentally.ingest.S3Stager;
-import io.tokentally.plans.CreditGrant;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.CustomerRepository;
-import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PurchaseRepository;
 import io.tokentally.plans.PurchasesFile;
 import io.tokentally.rating.Balance;
 import io.tokentally.rating.CreditLedger;
 import io.tokentally.rating.CreditLedgers;
-import io.tokentally.rating.Statement;
-import io.tokentally.rating.Statements;
-import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.RunFolders;
-import io.tokentally.shared.UsageWindow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -159,29 +151,10 @@ public class CreditsStepConfiguration {
             @Value("#{stepExecution.jobExecution.id}") long executionId,
             @Value(RUN) long run) {
         return (contribution, chunkContext) -> {
-            Settlement settlement = new Settlement(
-                    plans.findAll(),
-                    purchases.grantsByCustomer(),
-                    ledgers,
-                    lateItems,
-                    Instant.now(clock),
-                    UsageWindow.ofUtcDate(LocalDate.parse(date)),
-                    ledgers.runHours(run),
-                    purchases.earliestLoadedBy(run));
+            Settlement settlement = Settlement.of(plans, purchases, ledgers, lateItems, clock, date, run);
             Path folder = RunFolders.of(runsDir, "nightly-billing", date, executionId);
-            List<Balance> all = new ArrayList<>();
             List<ThresholdWebhook.Crossing> crossings = new ArrayList<>();
-            List<Customer> sorted = List.copyOf(new TreeMap<>(customers.findAll()).values());
-            for (int i = 0; i < sorted.size(); i += LEDGERS_AT_ONCE) {
-                List<Customer> group = sorted.subList(i, Math.min(i + LEDGERS_AT_ONCE, sorted.size()));
-                Map<String, CreditLedger> ledgersOfGroup = settlement.ledgers(group);
-                for (Customer customer : group) {
-                    Balance balance = settlement.settle(
-                            customer, ledgersOfGroup.get(customer.customerId()), folder, properties, crossings);
-                    all.add(balance);
-                    contribution.incrementWriteCount(1);
-                }
-            }
+            List<Balance> all = settleAll(settlement, customers, folder, properties, crossings, contribution);
             balances.saveAll(all, run);
             crossings.forEach(crossing -> findings.record(crossing.finding(), run));
             webhook.deliver(crossings, run);
@@ -189,6 +162,33 @@ public class CreditsStepConfiguration {
             publish(s3, properties.exportS3Uri(), export, findings, run);
             return RepeatStatus.FINISHED;
         };
+    }
+
+    /**
+     * Settles every customer, in customer id order, reading the ledgers of {@link #LEDGERS_AT_ONCE} at a time;
+     * returns their balances and adds their threshold findings to {@code crossings}.
+     */
+    private static List<Balance> settleAll(
+            Settlement settlement,
+            CustomerRepository customers,
+            Path folder,
+            BalanceProperties properties,
+            List<ThresholdWebhook.Crossing> crossings,
+            StepContribution contribution)
+            throws IOException {
+        List<Balance> all = new ArrayList<>();
+        List<Customer> sorted = List.copyOf(new TreeMap<>(customers.findAll()).values());
+        for (int i = 0; i < sorted.size(); i += LEDGERS_AT_ONCE) {
+            List<Customer> group = sorted.subList(i, Math.min(i + LEDGERS_AT_ONCE, sorted.size()));
+            Map<String, CreditLedger> ledgersOfGroup = settlement.ledgers(group);
+            for (Customer customer : group) {
+                Balance balance = settlement.settle(
+                        customer, ledgersOfGroup.get(customer.customerId()), folder, properties, crossings);
+                all.add(balance);
+                contribution.incrementWriteCount(1);
+            }
+        }
+        return all;
     }
 
     /**
@@ -211,86 +211,6 @@ public class CreditsStepConfiguration {
                             "the balances export could not be written to " + uri + " (tokentally.balances"
                                     + ".export-s3-uri): " + e.getMessage()),
                     run);
-        }
-    }
-
-    /** What settling every customer in one run shares. */
-    private record Settlement(
-            Map<String, Plan> plans,
-            Map<String, List<CreditGrant>> grants,
-            CreditLedgers ledgers,
-            LateInvoiceItems lateItems,
-            Instant now,
-            UsageWindow window,
-            List<Instant> runHours,
-            Map<String, Instant> purchasesLoadedFrom) {
-
-        /** Writes the customer's statements and adds its threshold findings to {@code crossings}; returns its balance. */
-        Balance settle(
-                Customer customer,
-                CreditLedger ledger,
-                Path folder,
-                BalanceProperties properties,
-                List<ThresholdWebhook.Crossing> crossings)
-                throws IOException {
-            List<CreditGrant> own = grants.getOrDefault(customer.customerId(), List.of());
-            TreeSet<BillingPeriod> periods = periods(customer);
-            for (BillingPeriod period : periods) {
-                Statement statement = Statements.of(customer, plans, ledger, period);
-                StatementFiles.write(
-                        folder,
-                        statement,
-                        lateItems.of(customer.customerId(), period).orElse(null));
-                BalanceFindings.of(statement, properties.includedThresholdsPercent())
-                        .forEach(finding ->
-                                crossings.add(new ThresholdWebhook.Crossing(customer.customerId(), finding)));
-            }
-            Balance balance = Balance.of(customer, plans, ledger, now, properties.floorUsd());
-            Instant periodStart = customer.cycle().periodContaining(now).start();
-            BalanceFindings.of(balance, periodStart, !own.isEmpty(), properties.lowBalanceUsd())
-                    .forEach(finding -> crossings.add(new ThresholdWebhook.Crossing(customer.customerId(), finding)));
-            return balance;
-        }
-
-        /**
-         * The periods the run touched: those of its hours ({@link CreditLedgers#periodsOfRun}), and every period
-         * from the one of the earliest purchases feed row it loaded for the customer up to the last of those, whose
-         * usage may now be paid differently (a later period is written by the runs of its days).
-         */
-        TreeSet<BillingPeriod> periods(Customer customer) {
-            TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, runHours, window);
-            Instant loaded = purchasesLoadedFrom.get(customer.customerId());
-            if (loaded != null && loaded.isBefore(periods.last().end())) {
-                periods.addAll(customer.cycle()
-                        .periodsOverlapping(loaded, periods.last().end()));
-            }
-            return periods;
-        }
-
-        /**
-         * The ledgers of a group of customers, read together: from the first period the run touched (or
-         * the current one, if earlier) to the end of the last (or of the current one, if later).
-         */
-        Map<String, CreditLedger> ledgers(List<Customer> customers) {
-            List<CreditLedgers.Request> requests = new ArrayList<>(customers.size());
-            for (Customer customer : customers) {
-                TreeSet<BillingPeriod> periods = periods(customer);
-                BillingPeriod current = customer.cycle().periodContaining(now);
-                requests.add(new CreditLedgers.Request(
-                        customer,
-                        grants.getOrDefault(customer.customerId(), List.of()),
-                        min(periods.first().start(), current.start()),
-                        max(periods.last().end(), current.end())));
-            }
-            return ledgers.ledgers(requests, plans);
-        }
-
-        private static Instant min(Instant a, Instant b) {
-            return a.isBefore(b) ? a : b;
-        }
-
-        private static Instant max(Instant a, Instant b) {
-            return a.isAfter(b) ? a : b;
         }
     }
 }

@@ -3,7 +3,6 @@ package io.tokentally.reconcile;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,7 +12,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -48,23 +46,7 @@ public class MarginRepository {
             LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
             Instant dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             Instant end = dayEnd.isBefore(to) ? dayEnd : to;
-            // summed per day in SQL: the day's rows, one per hour, tiers and token type, would come back as a
-            // result that H2 builds in full (on disk past its in-memory row limit) before the first row is read
-            jdbc.query(
-                    "SELECT customer_id, provider, model, token_type, SUM(cost_usd), SUM(billed_usd)"
-                            + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?"
-                            + " GROUP BY customer_id, provider, model, token_type",
-                    rs -> {
-                        String customerId = rs.getString(1);
-                        String provider = rs.getString(2);
-                        String model = rs.getString(3);
-                        lines.computeIfAbsent(
-                                        new DayKey(customerId, model, day),
-                                        k -> new DayCost(customerId, provider, model, day))
-                                .add(rs.getString(4), rs.getBigDecimal(5), rs.getBigDecimal(6));
-                    },
-                    SqlTime.utc(start),
-                    SqlTime.utc(end));
+            readDay(lines, day, start, end);
             start = end;
         }
         // in the order of customer id, model and day as one text, as the lines have always come
@@ -72,6 +54,27 @@ public class MarginRepository {
                 .sorted(Comparator.comparing(DayCost::sortKey))
                 .map(line -> line.costed(actual))
                 .toList();
+    }
+
+    /** Adds the attributed usage of [start, end), hours of {@code day}, to that day's lines. */
+    private void readDay(Map<DayKey, DayCost> lines, LocalDate day, Instant start, Instant end) {
+        // summed per day in SQL: the day's rows, one per hour, tiers and token type, would come back as a
+        // result that H2 builds in full (on disk past its in-memory row limit) before the first row is read
+        jdbc.query(
+                "SELECT customer_id, provider, model, token_type, SUM(cost_usd), SUM(billed_usd)"
+                        + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ? AND hour_start < ?"
+                        + " GROUP BY customer_id, provider, model, token_type",
+                rs -> {
+                    String customerId = rs.getString(1);
+                    String provider = rs.getString(2);
+                    String model = rs.getString(3);
+                    lines.computeIfAbsent(
+                                    new DayKey(customerId, model, day),
+                                    k -> new DayCost(customerId, provider, model, day))
+                            .add(rs.getString(4), rs.getBigDecimal(5), rs.getBigDecimal(6));
+                },
+                SqlTime.utc(start),
+                SqlTime.utc(end));
     }
 
     private record DayKey(String customerId, String model, LocalDate day) {}
@@ -209,20 +212,7 @@ public class MarginRepository {
             Set<String> customerIds,
             Map<String, BillingCycle> cycles,
             Map<LocalDate, List<MarginLine>> known) {
-        Map<BillingPeriod, Set<String>> customersByPeriod = new TreeMap<>();
-        for (String customerId : customerIds) {
-            BillingCycle cycle = cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC);
-            for (LocalDate day : days) {
-                // every period the UTC day reaches: two when one starts during it
-                for (BillingPeriod period : cycle.periodsOverlapping(
-                        day.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                        day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())) {
-                    customersByPeriod
-                            .computeIfAbsent(period, p -> new TreeSet<>())
-                            .add(customerId);
-                }
-            }
-        }
+        Map<BillingPeriod, Set<String>> customersByPeriod = customersByPeriod(days, customerIds, cycles);
         List<PeriodMarginLine> lines = new ArrayList<>();
         customersByPeriod.forEach((period, customers) -> {
             Instant through = period.end().isBefore(to) ? period.end() : to;
@@ -240,6 +230,26 @@ public class MarginRepository {
         return lines;
     }
 
+    /** Every billing period of each customer's cycle that these days reach, with its customers. */
+    private static Map<BillingPeriod, Set<String>> customersByPeriod(
+            Collection<LocalDate> days, Set<String> customerIds, Map<String, BillingCycle> cycles) {
+        Map<BillingPeriod, Set<String>> customersByPeriod = new TreeMap<>();
+        for (String customerId : customerIds) {
+            BillingCycle cycle = cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC);
+            for (LocalDate day : days) {
+                // every period the UTC day reaches: two when one starts during it
+                for (BillingPeriod period : cycle.periodsOverlapping(
+                        day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                        day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())) {
+                    customersByPeriod
+                            .computeIfAbsent(period, p -> new TreeSet<>())
+                            .add(customerId);
+                }
+            }
+        }
+        return customersByPeriod;
+    }
+
     /** A customer's margin on one model over a billing period, from its start up to {@code through}. */
     public record PeriodMarginLine(BillingPeriod period, Instant through, MarginLine line) {}
 
@@ -255,63 +265,5 @@ public class MarginRepository {
                 a.listCostUsd().add(b.listCostUsd()),
                 MarginLine.combine(a.costBasis(), b.costBasis()),
                 sources);
-    }
-
-    /** One customer's usage of one model on one day, per token type, before it is costed. */
-    private static final class DayCost {
-        private final String customerId;
-        private final String provider;
-        private final String model;
-        private final LocalDate day;
-        private final String sortKey;
-        private final Map<String, BigDecimal> listByType = new TreeMap<>();
-        private BigDecimal billed = BigDecimal.ZERO;
-
-        DayCost(String customerId, String provider, String model, LocalDate day) {
-            this.customerId = customerId;
-            this.provider = provider;
-            this.model = model;
-            this.day = day;
-            this.sortKey = customerId + '\u0000' + model + '\u0000' + day;
-        }
-
-        String sortKey() {
-            return sortKey;
-        }
-
-        void add(String tokenType, BigDecimal listUsd, BigDecimal billedUsd) {
-            listByType.merge(tokenType, listUsd, BigDecimal::add);
-            billed = billed.add(billedUsd);
-        }
-
-        /** Each token type at its actual cost where a charge covers it, else at list price. */
-        MarginLine costed(ActualCosts actual) {
-            BigDecimal cost = BigDecimal.ZERO;
-            BigDecimal list = BigDecimal.ZERO;
-            String basis = null;
-            Set<MarginLine.CostSource> sources = new TreeSet<>(
-                    Comparator.comparing(MarginLine.CostSource::file).thenComparingLong(MarginLine.CostSource::line));
-            for (Map.Entry<String, BigDecimal> type : listByType.entrySet()) {
-                Optional<ActualCosts.Charge> charge = actual.covering(provider, model, type.getKey(), day);
-                list = list.add(type.getValue());
-                cost = cost.add(charge.map(c -> c.actual(type.getValue())).orElse(type.getValue()));
-                if (type.getValue().signum() != 0) {
-                    basis = MarginLine.combine(basis, charge.isPresent() ? MarginLine.ACTUAL : MarginLine.LIST);
-                }
-                charge.filter(c -> type.getValue().signum() != 0)
-                        .ifPresent(c -> c.lines()
-                                .forEach(line -> sources.add(
-                                        new MarginLine.CostSource(line.file(), line.lineNo(), line.bucketKey()))));
-            }
-            return new MarginLine(
-                    customerId,
-                    model,
-                    day,
-                    cost,
-                    billed,
-                    list,
-                    basis == null ? MarginLine.LIST : basis,
-                    List.copyOf(sources));
-        }
     }
 }

@@ -47,23 +47,39 @@ final class ProviderChargeCheck {
             boolean reported = providerUsage.keySet().stream()
                     .anyMatch(
                             key -> key.provider().equals(provider) && key.day().equals(day));
-            Map<String, Charged> keys = new TreeMap<>();
-            for (ChargedCost line : lines) {
-                Charged charged = keys.computeIfAbsent(byModel ? line.model() : ANY, k -> new Charged());
-                charged.amount = charged.amount.add(line.amountUsd());
-                charged.files.add(line.file());
-                charged.lines.add(line);
-            }
-            (reported ? providerUsage : billableUsage).forEach((key, side) -> {
-                if (key.provider().equals(provider) && key.day().equals(day)) {
-                    keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
-                            .usage
-                            .addAll(side);
-                }
-            });
+            Map<String, Charged> keys = charged(lines, byModel);
+            addUsage(keys, reported ? providerUsage : billableUsage, provider, day, byModel);
             keys.forEach((model, charged) -> checked.add(check(provider, model, day, charged, reported)));
         }
         return checked;
+    }
+
+    /** A provider day's charges for tokens, summed per model (or under {@link #ANY} where a line names none). */
+    private static Map<String, Charged> charged(List<ChargedCost> lines, boolean byModel) {
+        Map<String, Charged> keys = new TreeMap<>();
+        for (ChargedCost line : lines) {
+            Charged charged = keys.computeIfAbsent(byModel ? line.model() : ANY, k -> new Charged());
+            charged.amount = charged.amount.add(line.amountUsd());
+            charged.files.add(line.file());
+            charged.lines.add(line);
+        }
+        return keys;
+    }
+
+    /** Adds the provider day's usage to the key it was charged under, adding a key for usage nothing charged. */
+    private static void addUsage(
+            Map<String, Charged> keys,
+            Map<ReconcileKey, UsageSide> usage,
+            String provider,
+            LocalDate day,
+            boolean byModel) {
+        usage.forEach((key, side) -> {
+            if (key.provider().equals(provider) && key.day().equals(day)) {
+                keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
+                        .usage
+                        .addAll(side);
+            }
+        });
     }
 
     private ProviderUsageCheck.Checked check(
@@ -75,6 +91,23 @@ final class ProviderChargeCheck {
         boolean within = tolerance.within(charged.amount, list);
         boolean above = difference.signum() > 0;
         String verdict = within ? ReconciliationLine.WITHIN : above ? "charged-above-list" : "charged-below-list";
+        Evidence evidence = evidence(charged, list, difference, verdict, reported);
+        Finding finding = null;
+        if (!within) {
+            finding = new Finding(
+                    key,
+                    KIND,
+                    Finding.Severity.WARNING,
+                    message(provider, model, day, charged, list, difference, reported, described),
+                    evidence);
+        }
+        return new ProviderUsageCheck.Checked(
+                line(provider, model, day, charged, list, difference, described, verdict, finding, evidence), finding);
+    }
+
+    /** The amounts compared, the verdict and the charge and usage lines behind them. */
+    private Evidence evidence(
+            Charged charged, BigDecimal list, BigDecimal difference, String verdict, boolean reported) {
         Evidence evidence = new Evidence()
                 .number("charged_usd", charged.amount)
                 .number("list_usd", list)
@@ -86,46 +119,62 @@ final class ProviderChargeCheck {
             evidence.source("charge", line.file(), Long.toString(line.lineNo()), line.bucketKey());
         }
         charged.usage.addSources(evidence, reported ? "provider" : "billable");
-        Finding finding = null;
-        if (!within) {
-            finding = new Finding(
-                    key,
-                    KIND,
-                    Finding.Severity.WARNING,
-                    (model.equals(ANY) ? provider : model) + " on " + day + ": " + provider + " charged $"
-                            + Amounts.toText(charged.amount) + ", $" + Amounts.toText(difference.abs())
-                            + percentOf(difference, list) + (above ? " above" : " below")
-                            + " the list price $" + Amounts.toText(list)
-                            + (reported
-                                    ? " of the usage its exports report;"
-                                    : " of the billable usage (no cost-role"
-                                            + " source reports the provider's usage of the day);")
-                            + " tolerance " + described + "; cost files: " + String.join(", ", charged.files)
-                            + "; usage files: "
-                            + (charged.usage.files().isEmpty() ? "none" : String.join(", ", charged.usage.files())),
-                    evidence);
-        }
+        return evidence;
+    }
+
+    /** The finding's message: what was charged against which list price, the tolerance and the files. */
+    private static String message(
+            String provider,
+            String model,
+            LocalDate day,
+            Charged charged,
+            BigDecimal list,
+            BigDecimal difference,
+            boolean reported,
+            String described) {
+        return (model.equals(ANY) ? provider : model) + " on " + day + ": " + provider + " charged $"
+                + Amounts.toText(charged.amount) + ", $" + Amounts.toText(difference.abs())
+                + percentOf(difference, list) + (difference.signum() > 0 ? " above" : " below")
+                + " the list price $" + Amounts.toText(list)
+                + (reported
+                        ? " of the usage its exports report;"
+                        : " of the billable usage (no cost-role" + " source reports the provider's usage of the day);")
+                + " tolerance " + described + "; cost files: " + String.join(", ", charged.files)
+                + "; usage files: "
+                + (charged.usage.files().isEmpty() ? "none" : String.join(", ", charged.usage.files()));
+    }
+
+    /** The key's line of the reconciliation table. */
+    private static ReconciliationLine line(
+            String provider,
+            String model,
+            LocalDate day,
+            Charged charged,
+            BigDecimal list,
+            BigDecimal difference,
+            String described,
+            String verdict,
+            Finding finding,
+            Evidence evidence) {
         Set<String> files = new TreeSet<>(charged.files);
         files.addAll(charged.usage.files());
-        return new ProviderUsageCheck.Checked(
-                new ReconciliationLine(
-                        ReconciliationLine.CHARGE,
-                        day,
-                        provider,
-                        model,
-                        ANY,
-                        null,
-                        null,
-                        charged.amount,
-                        list,
-                        difference,
-                        null,
-                        described,
-                        verdict,
-                        finding == null ? null : finding.key(),
-                        String.join(" ", files),
-                        evidence.toJson()),
-                finding);
+        return new ReconciliationLine(
+                ReconciliationLine.CHARGE,
+                day,
+                provider,
+                model,
+                ANY,
+                null,
+                null,
+                charged.amount,
+                list,
+                difference,
+                null,
+                described,
+                verdict,
+                finding == null ? null : finding.key(),
+                String.join(" ", files),
+                evidence.toJson());
     }
 
     /** The difference as a percent of the list price, e.g. " (20%)"; empty without a list price. */

@@ -1,6 +1,5 @@
 package io.tokentally.reconcile;
 
-import io.tokentally.ingest.CsvTable;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.shared.Amounts;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,55 +67,21 @@ public class ReconciliationReport {
 
     public void write(Path folder, long run, String title, UsageWindow window, RejectRepository.RunRejects rejected)
             throws IOException {
-        // the days and lines the run's reconcile step kept; computed here only when the step did not run
-        SortedMap<LocalDate, List<MarginLine>> read = margins.stored(run);
-        if (read.isEmpty()) {
-            SortedSet<LocalDate> days = reconcileDays.of(window, run);
-            days.forEach(day -> read.put(day, new ArrayList<>()));
-            margins.daily(days).forEach(line -> read.get(line.day()).add(line));
-        }
+        SortedMap<LocalDate, List<MarginLine>> read = linesOfRun(run, window);
         SortedSet<LocalDate> days = new TreeSet<>(read.keySet());
         List<MarginLine> lines = new ArrayList<>();
         read.values().forEach(lines::addAll);
-        CsvTable.write(
-                folder.resolve("margin.csv"),
-                List.of(
-                        "customer_id",
-                        "model",
-                        "day",
-                        "cost_usd",
-                        "billed_usd",
-                        "margin_usd",
-                        "margin_percent",
-                        "cost_basis",
-                        "list_cost_usd"),
-                lines.stream().map(ReconciliationReport::csvRow).toList());
+        MarginTable.writeCsv(folder.resolve("margin.csv"), lines);
         Map<String, BillingCycle> cycles = new HashMap<>();
         customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
-        CsvTable.write(
+        MarginTable.writePeriodCsv(
                 folder.resolve("margin-period.csv"),
-                List.of(
-                        "customer_id",
-                        "model",
-                        "period_start",
-                        "period_end",
-                        "through",
-                        "cost_usd",
-                        "billed_usd",
-                        "margin_usd",
-                        "margin_percent",
-                        "cost_basis",
-                        "list_cost_usd"),
-                margins
-                        .periodToDate(
-                                days,
-                                window.to().isAfter(lastEnd(days)) ? window.to() : lastEnd(days),
-                                lines.stream().map(MarginLine::customerId).collect(Collectors.toSet()),
-                                cycles,
-                                read)
-                        .stream()
-                        .map(ReconciliationReport::csvRow)
-                        .toList());
+                margins.periodToDate(
+                        days,
+                        window.to().isAfter(lastEnd(days)) ? window.to() : lastEnd(days),
+                        lines.stream().map(MarginLine::customerId).collect(Collectors.toSet()),
+                        cycles,
+                        read));
         List<ReconciliationLine> reconciled = reconciliationLines.ofRun(run);
         ReconciliationTable.writeCsv(folder.resolve("reconciliation.csv"), reconciled);
         List<MarginLine> chart =
@@ -128,6 +92,19 @@ public class ReconciliationReport {
                 StandardCharsets.UTF_8);
     }
 
+    /**
+     * The days and lines the run's reconcile step kept, by day; computed here only when the step did not run.
+     */
+    private SortedMap<LocalDate, List<MarginLine>> linesOfRun(long run, UsageWindow window) {
+        SortedMap<LocalDate, List<MarginLine>> read = margins.stored(run);
+        if (read.isEmpty()) {
+            SortedSet<LocalDate> days = reconcileDays.of(window, run);
+            days.forEach(day -> read.put(day, new ArrayList<>()));
+            margins.daily(days).forEach(line -> read.get(line.day()).add(line));
+        }
+        return read;
+    }
+
     private String html(
             String title,
             UsageWindow window,
@@ -136,8 +113,18 @@ public class ReconciliationReport {
             List<ReconciliationLine> reconciled,
             long run,
             RejectRepository.RunRejects rejected) {
-        MarginLine total = sum(lines, null);
-        StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+        StringBuilder html = head(title, window, sum(lines, null));
+        html.append(MarginChart.svg(days));
+        MarginTable.appendHtml(html, lines);
+        ReconciliationTable.appendHtml(html, reconciled);
+        appendFindings(html, findings.ofRun(run));
+        RejectsTable.appendHtml(html, rejected);
+        return html.append("</body></html>\n").toString();
+    }
+
+    /** The page up to the chart: title, window, the totals over every line and the chart's heading. */
+    private static StringBuilder head(String title, UsageWindow window, MarginLine total) {
+        return new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
                 .append(escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
                         + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}td:first-child,th:first-child"
@@ -162,53 +149,6 @@ public class ReconciliationReport {
                 .append("</p><h2>Last ")
                 .append(CHART_DAYS)
                 .append(" days</h2>");
-        html.append(MarginChart.svg(days));
-        appendLines(html, lines);
-        ReconciliationTable.appendHtml(html, reconciled);
-        appendFindings(html, findings.ofRun(run));
-        RejectsTable.appendHtml(html, rejected);
-        return html.append("</body></html>\n").toString();
-    }
-
-    private static void appendLines(StringBuilder html, List<MarginLine> lines) {
-        html.append("<h2>Margin by customer and model</h2>");
-        if (lines.size() > TABLE_LINES) {
-            html.append("<p>The ")
-                    .append(TABLE_LINES)
-                    .append(" largest of ")
-                    .append(lines.size())
-                    .append(" lines by billed amount; margin.csv has them all.</p>");
-        }
-        html.append("<table><tr><th>customer</th><th>model</th><th>day</th><th>cost</th><th>cost basis</th>"
-                + "<th>list price</th><th>billed</th><th>margin</th><th>%</th></tr>");
-        lines.stream()
-                .sorted(Comparator.comparing(MarginLine::billedUsd).reversed())
-                .limit(TABLE_LINES)
-                .forEach(line -> html.append("<tr")
-                        .append(line.marginUsd().signum() < 0 ? " class=\"neg\"" : "")
-                        .append("><td>")
-                        .append(escape(line.customerId()))
-                        .append("</td><td>")
-                        .append(escape(line.model()))
-                        .append("</td><td>")
-                        .append(line.day())
-                        .append("</td><td>")
-                        .append(money(line.costUsd()))
-                        .append("</td><td>")
-                        .append(line.costBasis())
-                        .append("</td><td>")
-                        .append(money(line.listCostUsd()))
-                        .append("</td><td>")
-                        .append(money(line.billedUsd()))
-                        .append("</td><td>")
-                        .append(money(line.marginUsd()))
-                        .append("</td><td>")
-                        .append(
-                                line.marginPercent() == null
-                                        ? ""
-                                        : line.marginPercent().toPlainString())
-                        .append("</td></tr>"));
-        html.append("</table>");
     }
 
     private static void appendFindings(StringBuilder html, List<Finding> found) {
@@ -230,37 +170,6 @@ public class ReconciliationReport {
                     .append("</code></td></tr>");
         }
         html.append("</table>");
-    }
-
-    private static List<Object> csvRow(MarginRepository.PeriodMarginLine period) {
-        MarginLine line = period.line();
-        List<Object> row = new ArrayList<>();
-        row.add(line.customerId());
-        row.add(line.model());
-        row.add(period.period().start());
-        row.add(period.period().end());
-        row.add(period.through());
-        row.add(Amounts.toText(line.costUsd()));
-        row.add(Amounts.toText(line.billedUsd()));
-        row.add(Amounts.toText(line.marginUsd()));
-        row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
-        row.add(line.costBasis());
-        row.add(Amounts.toText(line.listCostUsd()));
-        return row;
-    }
-
-    private static List<Object> csvRow(MarginLine line) {
-        List<Object> row = new ArrayList<>();
-        row.add(line.customerId());
-        row.add(line.model());
-        row.add(line.day());
-        row.add(Amounts.toText(line.costUsd()));
-        row.add(Amounts.toText(line.billedUsd()));
-        row.add(Amounts.toText(line.marginUsd()));
-        row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
-        row.add(line.costBasis());
-        row.add(Amounts.toText(line.listCostUsd()));
-        return row;
     }
 
     /** The end of the last of these days. */

@@ -45,42 +45,8 @@ public final class StatementFiles {
         try (Writer out = Files.newBufferedWriter(folder.resolve(name + ".csv"), StandardCharsets.UTF_8)) {
             out.write(
                     "section,item,token_type,service_tier,context_tier,tokens,unit_price_usd_per_million,amount_usd\n");
-            for (Statement.Line line : statement.lines()) {
-                csv(
-                        out,
-                        "usage",
-                        line.model(),
-                        line.tokenType().code(),
-                        line.serviceTier().code(),
-                        line.contextTier().code(),
-                        Long.toString(line.tokens()),
-                        text(line.unitPriceUsdPerMillion()),
-                        text(line.amountUsd()));
-            }
-            for (Statement.Segment segment : statement.segments()) {
-                otherLine(
-                        out,
-                        "fixed_fee",
-                        segment.planId() + " " + segment.from() + "/" + segment.to(),
-                        "",
-                        segment.fixedFeeUsd());
-            }
-            for (Statement.Included included : statement.included()) {
-                otherLine(
-                        out,
-                        "included",
-                        included.planId() + " " + included.name(),
-                        Long.toString(included.consumedTokens()),
-                        included.consumedUsd().negate());
-            }
-            for (Statement.Credit credit : statement.credits()) {
-                otherLine(
-                        out,
-                        "credit_" + credit.category(),
-                        credit.grantKey(),
-                        "",
-                        credit.appliedUsd().negate());
-            }
+            usageRows(out, statement);
+            feeIncludedAndCreditRows(out, statement);
             csv(
                     out,
                     "total_due",
@@ -92,15 +58,60 @@ public final class StatementFiles {
                     "",
                     statement.totalDueUsd().toPlainString());
             if (late != null) {
-                for (LateInvoiceItems.Item item : late.items()) {
-                    otherLine(
-                            out,
-                            "late_invoice_item",
-                            "revision " + item.revision() + " " + item.state(),
-                            "",
-                            item.amountUsd());
-                }
+                lateItemRows(out, late);
             }
+        }
+    }
+
+    /** The statement CSV's usage lines: one per model, token type and tiers. */
+    private static void usageRows(Writer out, Statement statement) throws IOException {
+        for (Statement.Line line : statement.lines()) {
+            csv(
+                    out,
+                    "usage",
+                    line.model(),
+                    line.tokenType().code(),
+                    line.serviceTier().code(),
+                    line.contextTier().code(),
+                    Long.toString(line.tokens()),
+                    text(line.unitPriceUsdPerMillion()),
+                    text(line.amountUsd()));
+        }
+    }
+
+    /** The statement CSV's fixed fees, included usage consumed and credits applied, in that order. */
+    private static void feeIncludedAndCreditRows(Writer out, Statement statement) throws IOException {
+        for (Statement.Segment segment : statement.segments()) {
+            otherLine(
+                    out,
+                    "fixed_fee",
+                    segment.planId() + " " + segment.from() + "/" + segment.to(),
+                    "",
+                    segment.fixedFeeUsd());
+        }
+        for (Statement.Included included : statement.included()) {
+            otherLine(
+                    out,
+                    "included",
+                    included.planId() + " " + included.name(),
+                    Long.toString(included.consumedTokens()),
+                    included.consumedUsd().negate());
+        }
+        for (Statement.Credit credit : statement.credits()) {
+            otherLine(
+                    out,
+                    "credit_" + credit.category(),
+                    credit.grantKey(),
+                    "",
+                    credit.appliedUsd().negate());
+        }
+    }
+
+    /** The statement CSV's late invoice items of a closed period, after its total due. */
+    private static void lateItemRows(Writer out, LateInvoiceItems.Late late) throws IOException {
+        for (LateInvoiceItems.Item item : late.items()) {
+            otherLine(
+                    out, "late_invoice_item", "revision " + item.revision() + " " + item.state(), "", item.amountUsd());
         }
     }
 
@@ -127,55 +138,68 @@ public final class StatementFiles {
                         statement.period().end().toString()));
         json.put("currency", statement.currency());
         json.put(
-                "plans",
-                statement.segments().stream()
-                        .map(s -> ordered(
-                                "plan_id",
-                                s.planId(),
-                                "from",
-                                s.from().toString(),
-                                "to",
-                                s.to().toString(),
-                                "fixed_fee_usd",
-                                text(s.fixedFeeUsd())))
-                        .toList());
+                "plans", statement.segments().stream().map(StatementFiles::plan).toList());
         json.put("lines", statement.lines().stream().map(StatementFiles::line).toList());
         json.put(
                 "included",
                 statement.included().stream().map(StatementFiles::included).toList());
         json.put(
                 "credits",
-                statement.credits().stream()
-                        .map(c -> ordered(
-                                "grant", c.grantKey(), "category", c.category(), "applied_usd", text(c.appliedUsd())))
-                        .toList());
+                statement.credits().stream().map(StatementFiles::credit).toList());
+        putTotals(json, statement);
+        if (late != null) {
+            json.put("late_invoice_items_usd", text(late.invoicedUsd()));
+            json.put("late_invoice_items", lateInvoiceItems(late));
+        }
+        return json;
+    }
+
+    /** The statement's totals, in the order of its JSON, after its lines. */
+    private static void putTotals(Map<String, Object> json, Statement statement) {
         json.put("usage_usd", text(statement.usageUsd()));
         json.put("included_applied_usd", text(statement.includedAppliedUsd()));
         json.put("credits_applied_usd", text(statement.creditsAppliedUsd()));
         json.put("overage_usd", text(statement.overageUsd()));
         json.put("fixed_fees_usd", text(statement.fixedFeesUsd()));
         json.put("total_due_usd", statement.totalDueUsd().toPlainString());
-        if (late != null) {
-            json.put("late_invoice_items_usd", text(late.invoicedUsd()));
-            json.put(
-                    "late_invoice_items",
-                    ordered(
-                            "closed_at",
-                            late.closedAt().toString(),
-                            "closing_position_usd",
-                            text(late.closingPositionUsd()),
-                            "items",
-                            late.items().stream()
-                                    .map(item -> ordered(
-                                            "revision",
-                                            item.revision(),
-                                            "amount_usd",
-                                            text(item.amountUsd()),
-                                            "state",
-                                            item.state()))
-                                    .toList()));
-        }
-        return json;
+    }
+
+    /** A plan segment of the statement's period and its fixed fee. */
+    private static Map<String, Object> plan(Statement.Segment segment) {
+        return ordered(
+                "plan_id",
+                segment.planId(),
+                "from",
+                segment.from().toString(),
+                "to",
+                segment.to().toString(),
+                "fixed_fee_usd",
+                text(segment.fixedFeeUsd()));
+    }
+
+    /** A credit grant's amount applied to the statement. */
+    private static Map<String, Object> credit(Statement.Credit credit) {
+        return ordered(
+                "grant", credit.grantKey(), "category", credit.category(), "applied_usd", text(credit.appliedUsd()));
+    }
+
+    /** A closed period's closing position and its late invoice items. */
+    private static Map<String, Object> lateInvoiceItems(LateInvoiceItems.Late late) {
+        return ordered(
+                "closed_at",
+                late.closedAt().toString(),
+                "closing_position_usd",
+                text(late.closingPositionUsd()),
+                "items",
+                late.items().stream()
+                        .map(item -> ordered(
+                                "revision",
+                                item.revision(),
+                                "amount_usd",
+                                text(item.amountUsd()),
+                                "state",
+                                item.state()))
+                        .toList());
     }
 
     private static Map<String, Object> line(Statement.Line line) {

@@ -61,9 +61,22 @@ class UsageFindings {
             files.computeIfAbsent(day, d -> new UsageSide())
                     .add(row.tokens(), BigDecimal.ZERO, row.path(), row.firstLine(), row.lastLine());
         }
+        Map<Day, BigDecimal> costs = unattributedCosts(window, usage.keySet());
+        List<Finding> found = new ArrayList<>();
+        usage.forEach((day, sums) -> {
+            if (sums[1] == 0) {
+                return;
+            }
+            found.add(unattributedFinding(day, sums, costs.getOrDefault(day, BigDecimal.ZERO), files.get(day)));
+        });
+        return found;
+    }
+
+    /** The list-price cost of the unattributed usage of these customers' days in the window, per day. */
+    private Map<Day, BigDecimal> unattributedCosts(UsageWindow window, Set<Day> days) {
         Map<Day, BigDecimal> costs = new TreeMap<>();
         // by customer, through the customer index: the unknown customers' rows are few, the window's are not
-        usage.keySet().stream()
+        days.stream()
                 .map(Day::customerId)
                 .distinct()
                 .forEach(customerId -> jdbc.query(
@@ -80,32 +93,29 @@ class UsageFindings {
                         customerId,
                         SqlTime.utc(window.from()),
                         SqlTime.utc(window.to())));
-        List<Finding> found = new ArrayList<>();
-        usage.forEach((day, sums) -> {
-            if (sums[1] == 0) {
-                return;
-            }
-            BigDecimal cost = costs.getOrDefault(day, BigDecimal.ZERO);
-            Evidence evidence = new Evidence()
-                    .number("customer_id", day.customerId())
-                    .number("tokens", sums[1])
-                    .number("requests", sums[0])
-                    .number("list_cost_usd", cost)
-                    .number("billed_usd", BigDecimal.ZERO);
-            files.get(day).addSources(evidence, "billable");
-            found.add(new Finding(
-                    "unattributed-usage:" + day.customerId() + ":" + day.day(),
-                    "UNATTRIBUTED_USAGE",
-                    Finding.Severity.WARNING,
-                    "customer id '" + day.customerId() + "' on " + day.day() + " is in no customers file: "
-                            + sums[1] + " tokens in " + sums[0] + " requests, provider cost "
-                            + Amounts.toText(cost)
-                            + " USD at list price, billed to nobody. Add the customer (or map its key) and rerun"
-                            + " the day to bill it. Files: "
-                            + listed(files.get(day).files()),
-                    evidence));
-        });
-        return found;
+        return costs;
+    }
+
+    /** The warning of an unknown customer's day: {@code sums} holds its requests, then its tokens. */
+    private static Finding unattributedFinding(Day day, long[] sums, BigDecimal cost, UsageSide files) {
+        Evidence evidence = new Evidence()
+                .number("customer_id", day.customerId())
+                .number("tokens", sums[1])
+                .number("requests", sums[0])
+                .number("list_cost_usd", cost)
+                .number("billed_usd", BigDecimal.ZERO);
+        files.addSources(evidence, "billable");
+        return new Finding(
+                "unattributed-usage:" + day.customerId() + ":" + day.day(),
+                "UNATTRIBUTED_USAGE",
+                Finding.Severity.WARNING,
+                "customer id '" + day.customerId() + "' on " + day.day() + " is in no customers file: "
+                        + sums[1] + " tokens in " + sums[0] + " requests, provider cost "
+                        + Amounts.toText(cost)
+                        + " USD at list price, billed to nobody. Add the customer (or map its key) and rerun"
+                        + " the day to bill it. Files: "
+                        + listed(files.files()),
+                evidence);
     }
 
     /** The first {@link #FILES_LISTED} paths, space separated, and how many more there are. */
@@ -174,28 +184,33 @@ class UsageFindings {
                 },
                 run);
         List<Finding> found = new ArrayList<>();
-        spans.forEach((day, span) -> {
-            UsageSide sources = billableSources(day.customerId(), span[0], span[1]);
-            long count = events.get(day)[0];
-            Evidence evidence = new Evidence()
-                    .number("customer_id", day.customerId())
-                    .number("first_hour", span[0].toString())
-                    .number("last_hour", span[1].toString())
-                    .number("run_time", span[2].toString())
-                    .number("meter_events", count);
-            sources.addSources(evidence, "billable");
-            found.add(new Finding(
-                    "dated-after-run:" + day.customerId() + ":" + day.day(),
-                    "USAGE_DATED_AFTER_RUN",
-                    Finding.Severity.WARNING,
-                    day.customerId() + "'s usage of the hours from " + span[0] + " to " + span[1] + " is dated after"
-                            + " the run's time (" + span[2] + "): Stripe takes no meter event from the future, so"
-                            + " its " + count + " meter event(s) carry the run's time and Stripe bills them in the"
-                            + " period that holds it, while the statements count them in the periods of their own"
-                            + " hours. Check the clock of the source. Files: " + listed(sources.files()),
-                    evidence));
-        });
+        spans.forEach((day, span) -> found.add(datedAfterRunFinding(day, span, events.get(day)[0])));
         return found;
+    }
+
+    /**
+     * The warning of a customer's day: {@code span} holds its first and last hour and the run's time, {@code count}
+     * its meter events.
+     */
+    private Finding datedAfterRunFinding(Day day, Instant[] span, long count) {
+        UsageSide sources = billableSources(day.customerId(), span[0], span[1]);
+        Evidence evidence = new Evidence()
+                .number("customer_id", day.customerId())
+                .number("first_hour", span[0].toString())
+                .number("last_hour", span[1].toString())
+                .number("run_time", span[2].toString())
+                .number("meter_events", count);
+        sources.addSources(evidence, "billable");
+        return new Finding(
+                "dated-after-run:" + day.customerId() + ":" + day.day(),
+                "USAGE_DATED_AFTER_RUN",
+                Finding.Severity.WARNING,
+                day.customerId() + "'s usage of the hours from " + span[0] + " to " + span[1] + " is dated after"
+                        + " the run's time (" + span[2] + "): Stripe takes no meter event from the future, so"
+                        + " its " + count + " meter event(s) carry the run's time and Stripe bills them in the"
+                        + " period that holds it, while the statements count them in the periods of their own"
+                        + " hours. Check the clock of the source. Files: " + listed(sources.files()),
+                evidence);
     }
 
     /** The files, with their line ranges, of a customer's billable usage in the hours from {@code first} to {@code last}. */
@@ -234,22 +249,25 @@ class UsageFindings {
                 },
                 LateInvoiceItems.METER,
                 run);
-        days.forEach((key, sums) -> {
-            String customerId = key.substring(0, key.lastIndexOf('|'));
-            String day = key.substring(key.lastIndexOf('|') + 1);
-            found.add(new Finding(
-                    "late-usage-invoiced:" + customerId + ":" + day,
-                    "LATE_USAGE_INVOICED",
-                    Finding.Severity.INFO,
-                    customerId + "'s usage of " + day + " is older than Stripe's meter event window: "
-                            + sums[0] + " invoice item(s) of " + Amounts.toText(BigDecimal.valueOf(sums[1], 6))
-                            + " USD in total go on the customer's next invoice instead of meter events",
-                    new Evidence()
-                            .number("customer_id", customerId)
-                            .number("day", day)
-                            .number("invoice_items", sums[0])
-                            .number("amount_usd", BigDecimal.valueOf(sums[1], 6))));
-        });
+        days.forEach((key, sums) -> found.add(lateUsageInvoicedFinding(key, sums)));
         return found;
+    }
+
+    /** The notice of a customer's day, keyed {@code customer|day}: {@code sums} holds its items, then micro-USD. */
+    private static Finding lateUsageInvoicedFinding(String key, long[] sums) {
+        String customerId = key.substring(0, key.lastIndexOf('|'));
+        String day = key.substring(key.lastIndexOf('|') + 1);
+        return new Finding(
+                "late-usage-invoiced:" + customerId + ":" + day,
+                "LATE_USAGE_INVOICED",
+                Finding.Severity.INFO,
+                customerId + "'s usage of " + day + " is older than Stripe's meter event window: "
+                        + sums[0] + " invoice item(s) of " + Amounts.toText(BigDecimal.valueOf(sums[1], 6))
+                        + " USD in total go on the customer's next invoice instead of meter events",
+                new Evidence()
+                        .number("customer_id", customerId)
+                        .number("day", day)
+                        .number("invoice_items", sums[0])
+                        .number("amount_usd", BigDecimal.valueOf(sums[1], 6)));
     }
 }

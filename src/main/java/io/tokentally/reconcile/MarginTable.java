@@ -102,12 +102,7 @@ final class MarginTable {
         row.add(period.period().start());
         row.add(period.period().end());
         row.add(period.through());
-        row.add(Amounts.toText(line.costUsd()));
-        row.add(Amounts.toText(line.billedUsd()));
-        row.add(Amounts.toText(line.marginUsd()));
-        row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
-        row.add(line.costBasis());
-        row.add(Amounts.toText(line.listCostUsd()));
+        addAmounts(row, line);
         return row;
     }
 
@@ -117,12 +112,17 @@ final class MarginTable {
         row.add(line.customerId());
         row.add(line.model());
         row.add(line.day());
+        addAmounts(row, line);
+        return row;
+    }
+
+    /** The columns both margin CSVs end with: cost, billed, margin, margin percent, cost basis, list cost. */
+    private static void addAmounts(List<Object> row, MarginLine line) {
         row.add(Amounts.toText(line.costUsd()));
         row.add(Amounts.toText(line.billedUsd()));
         row.add(Amounts.toText(line.marginUsd()));
         row.add(line.marginPercent() == null ? "" : line.marginPercent().toPlainString());
         row.add(line.costBasis());
         row.add(Amounts.toText(line.listCostUsd()));
-        return row;
     }
 }

@@ -86,6 +86,7 @@ final class ProviderChargeCheck {
             String provider, String model, LocalDate day, Charged charged, boolean reported) {
         BigDecimal list = charged.usage.listUsd();
         BigDecimal difference = charged.amount.subtract(list);
+        Compared compared = new Compared(provider, model, day, charged, list, difference);
         String described = tolerance.describe("USD");
         String key = "provider-charge:" + provider + "|" + model + "|" + day;
         boolean within = tolerance.within(charged.amount, list);
@@ -94,15 +95,10 @@ final class ProviderChargeCheck {
         Evidence evidence = evidence(charged, list, difference, verdict, reported);
         Finding finding = null;
         if (!within) {
-            finding = new Finding(
-                    key,
-                    KIND,
-                    Finding.Severity.WARNING,
-                    message(provider, model, day, charged, list, difference, reported, described),
-                    evidence);
+            finding =
+                    new Finding(key, KIND, Finding.Severity.WARNING, message(compared, reported, described), evidence);
         }
-        return new ProviderUsageCheck.Checked(
-                line(provider, model, day, charged, list, difference, described, verdict, finding, evidence), finding);
+        return new ProviderUsageCheck.Checked(line(compared, described, verdict, finding, evidence), finding);
     }
 
     /** The amounts compared, the verdict and the charge and usage lines behind them. */
@@ -123,16 +119,13 @@ final class ProviderChargeCheck {
     }
 
     /** The finding's message: what was charged against which list price, the tolerance and the files. */
-    private static String message(
-            String provider,
-            String model,
-            LocalDate day,
-            Charged charged,
-            BigDecimal list,
-            BigDecimal difference,
-            boolean reported,
-            String described) {
-        return (model.equals(ANY) ? provider : model) + " on " + day + ": " + provider + " charged $"
+    private static String message(Compared compared, boolean reported, String described) {
+        String provider = compared.provider();
+        String model = compared.model();
+        Charged charged = compared.charged();
+        BigDecimal difference = compared.difference();
+        BigDecimal list = compared.list();
+        return (model.equals(ANY) ? provider : model) + " on " + compared.day() + ": " + provider + " charged $"
                 + Amounts.toText(charged.amount) + ", $" + Amounts.toText(difference.abs())
                 + percentOf(difference, list) + (difference.signum() > 0 ? " above" : " below")
                 + " the list price $" + Amounts.toText(list)
@@ -146,29 +139,21 @@ final class ProviderChargeCheck {
 
     /** The key's line of the reconciliation table. */
     private static ReconciliationLine line(
-            String provider,
-            String model,
-            LocalDate day,
-            Charged charged,
-            BigDecimal list,
-            BigDecimal difference,
-            String described,
-            String verdict,
-            Finding finding,
-            Evidence evidence) {
+            Compared compared, String described, String verdict, Finding finding, Evidence evidence) {
+        Charged charged = compared.charged();
         Set<String> files = new TreeSet<>(charged.files);
         files.addAll(charged.usage.files());
         return new ReconciliationLine(
                 ReconciliationLine.CHARGE,
-                day,
-                provider,
-                model,
+                compared.day(),
+                compared.provider(),
+                compared.model(),
                 ANY,
                 null,
                 null,
                 charged.amount,
-                list,
-                difference,
+                compared.list(),
+                compared.difference(),
                 null,
                 described,
                 verdict,
@@ -191,6 +176,10 @@ final class ProviderChargeCheck {
                         .toPlainString()
                 + "%)";
     }
+
+    /** One key's charge set against the list price of its usage: {@code difference} is charged minus list. */
+    private record Compared(
+            String provider, String model, LocalDate day, Charged charged, BigDecimal list, BigDecimal difference) {}
 
     /** What was charged for one key, and the provider's usage of it. */
     private static final class Charged {

@@ -253,6 +253,7 @@ class BenchCommand implements Callable<Integer> {
     /** A night's job execution, how long it took and the highest heap in use after a GC while it ran. */
     private record TimedJob(JobExecution execution, long nanos, long heapAfterGc) {
 
+        /** Runs the night's job in {@code context} and times it. */
         static TimedJob run(ConfigurableApplicationContext context, BillingJobParameters parameters) throws Exception {
             try (HeapAfterGc heap = new HeapAfterGc()) {
                 long jobStart = System.nanoTime();

@@ -82,6 +82,7 @@ final class BenchFigures {
         return Duration.between(step.getStartTime(), step.getEndTime()).toNanos() / 1e9;
     }
 
+    /** {@code nanos} in seconds. */
     static double seconds(long nanos) {
         return nanos / 1e9;
     }

@@ -55,6 +55,7 @@ final class RecordedCsvText {
         return position;
     }
 
+    /** The position of the first character after the line ends at {@code position}. */
     long skipBlankLines(long position) throws IOException {
         long at = position;
         while (input.reach(at) && (input.charAt(at) == '\n' || input.charAt(at) == '\r')) {
@@ -63,6 +64,7 @@ final class RecordedCsvText {
         return at;
     }
 
+    /** The position just after the line feed that ends the line starting at {@code start}, or the end of input. */
     long endOfLine(long start) throws IOException {
         long position = start;
         while (input.reach(position)) {
@@ -73,6 +75,7 @@ final class RecordedCsvText {
         return position;
     }
 
+    /** {@code text} without the carriage returns and line feeds it ends with. */
     static String stripLineEnd(String text) {
         int end = text.length();
         while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {

@@ -10,6 +10,7 @@ final class RowException extends RuntimeException {
         this.code = code;
     }
 
+    /** The reject code of the broken rule. */
     RejectCode code() {
         return code;
     }

@@ -30,6 +30,7 @@ record TokenCounts(long input, long cached, long cacheWrite, long cacheWrite1h, 
         return new TokenCounts(input, cached, cacheWrite, cacheWrite1h, output, reasoning);
     }
 
+    /** Throws CACHE_TOKENS_EXCEED_INPUT unless the cache read and write tokens fit within the input tokens. */
     private static void requireCacheWithinInput(long input, long cached, long cacheWrite, long cacheWrite1h) {
         // compared by subtraction: all counts are non-negative, and their sum could overflow a long
         if (cached > input || cacheWrite > input - cached || cacheWrite1h > input - cached - cacheWrite) {

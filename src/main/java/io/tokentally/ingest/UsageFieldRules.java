@@ -38,6 +38,7 @@ final class UsageFieldRules {
         return count(record.field(column), column);
     }
 
+    /** {@code text} read as the count of {@code column}: 0 when empty, else a whole number within the limit. */
     static long count(String text, String column) {
         if (text == null) {
             return 0;
@@ -73,6 +74,7 @@ final class UsageFieldRules {
         return new RowException(RejectCode.INVALID_NUMBER, column + " is not a whole number: " + shown(text));
     }
 
+    /** The service tier {@code text} names, standard when empty. */
     static ServiceTier serviceTier(String text) {
         if (text == null) {
             return ServiceTier.STANDARD;
@@ -83,6 +85,7 @@ final class UsageFieldRules {
                 "service_tier " + shown(text) + " is not one of standard, batch, priority, flex"));
     }
 
+    /** The context tier {@code text} names, or null when empty (the threshold then decides). */
     static ContextTier contextTier(String text) {
         if (text == null) {
             return null;
@@ -96,6 +99,7 @@ final class UsageFieldRules {
                 RejectCode.INVALID_CONTEXT_TIER, "context_tier " + shown(text) + " is not one of standard, long");
     }
 
+    /** Whether {@code text} is the status {@code error} ({@code ok} when empty). */
     static boolean isError(String text) {
         if (text == null || text.equalsIgnoreCase("ok")) {
             return false;

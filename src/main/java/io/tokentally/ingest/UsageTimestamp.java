@@ -34,6 +34,7 @@ final class UsageTimestamp {
 
     private UsageTimestamp() {}
 
+    /** The instant {@code text} writes; its faults are thrown as INVALID_TIMESTAMP or TIMESTAMP_WITHOUT_OFFSET. */
     static Instant parse(String text) {
         Instant utc = plainUtc(text);
         if (utc != null) {

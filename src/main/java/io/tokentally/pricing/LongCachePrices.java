@@ -80,6 +80,7 @@ final class LongCachePrices {
         }
     }
 
+    /** Whether a price is due and has the stored version's amount. */
     private static boolean sameAmount(Price stored, Price due) {
         return due != null && stored.usdPerMillion().compareTo(due.usdPerMillion()) == 0;
     }

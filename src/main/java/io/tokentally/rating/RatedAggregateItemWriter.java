@@ -112,6 +112,7 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
             this(new ArrayList<>(), new ArrayList<>());
         }
 
+        /** Adds {@code aggregate}, written under {@code key}. */
         void add(RatedAggregate aggregate, AggregateKey key) {
             aggregates.add(aggregate);
             keys.add(key);

@@ -28,10 +28,12 @@ final class DayCost {
         this.sortKey = customerId + '\u0000' + model + '\u0000' + day;
     }
 
+    /** The order of the margin lines: customer, model, day. */
     String sortKey() {
         return sortKey;
     }
 
+    /** Adds a token type's list cost and billed amount to the day. */
     void add(String tokenType, BigDecimal listUsd, BigDecimal billedUsd) {
         listByType.merge(tokenType, listUsd, BigDecimal::add);
         billed = billed.add(billedUsd);

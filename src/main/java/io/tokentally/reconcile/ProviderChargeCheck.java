@@ -92,7 +92,7 @@ final class ProviderChargeCheck {
         boolean within = tolerance.within(charged.amount, list);
         boolean above = difference.signum() > 0;
         String verdict = within ? ReconciliationLine.WITHIN : above ? "charged-above-list" : "charged-below-list";
-        Evidence evidence = evidence(charged, list, difference, verdict, reported);
+        Evidence evidence = evidence(compared, verdict, reported);
         Finding finding = null;
         if (!within) {
             finding =
@@ -102,12 +102,13 @@ final class ProviderChargeCheck {
     }
 
     /** The amounts compared, the verdict and the charge and usage lines behind them. */
-    private Evidence evidence(
-            Charged charged, BigDecimal list, BigDecimal difference, String verdict, boolean reported) {
+    private Evidence evidence(Compared compared, String verdict, boolean reported) {
+        Charged charged = compared.charged();
+        BigDecimal list = compared.list();
         Evidence evidence = new Evidence()
                 .number("charged_usd", charged.amount)
                 .number("list_usd", list)
-                .number("difference_usd", difference)
+                .number("difference_usd", compared.difference())
                 .number("allowed_difference_usd", tolerance.allowed(charged.amount, list))
                 .number("list_of", reported ? "provider usage" : "billable usage")
                 .number("verdict", verdict);

@@ -10,7 +10,7 @@ import io.tokentally.shared.Amounts;
 import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
 import java.util.List;
 
-/** The Stripe requests {@link TokenLayoutSetup} provisions the {@code tokens} layout with: meters and prices. */
+/** The price requests of the {@code tokens} layout's set-up; its meters: {@link SummingMeters}. */
 final class TokenLayoutRequests {
 
     private TokenLayoutRequests() {}

@@ -17,16 +17,7 @@ final class MarginTable {
     static void writeCsv(Path file, List<MarginLine> lines) throws IOException {
         CsvTable.write(
                 file,
-                List.of(
-                        "customer_id",
-                        "model",
-                        "day",
-                        "cost_usd",
-                        "billed_usd",
-                        "margin_usd",
-                        "margin_percent",
-                        "cost_basis",
-                        "list_cost_usd"),
+                columns("customer_id", "model", "day"),
                 lines.stream().map(MarginTable::csvRow).toList());
     }
 
@@ -34,18 +25,7 @@ final class MarginTable {
     static void writePeriodCsv(Path file, List<MarginRepository.PeriodMarginLine> lines) throws IOException {
         CsvTable.write(
                 file,
-                List.of(
-                        "customer_id",
-                        "model",
-                        "period_start",
-                        "period_end",
-                        "through",
-                        "cost_usd",
-                        "billed_usd",
-                        "margin_usd",
-                        "margin_percent",
-                        "cost_basis",
-                        "list_cost_usd"),
+                columns("customer_id", "model", "period_start", "period_end", "through"),
                 lines.stream().map(MarginTable::csvRow).toList());
     }
 
@@ -114,6 +94,13 @@ final class MarginTable {
         row.add(line.day());
         addAmounts(row, line);
         return row;
+    }
+
+    /** A margin CSV's header: {@code leading}, then the columns {@link #addAmounts} fills. */
+    private static List<String> columns(String... leading) {
+        List<String> header = new ArrayList<>(List.of(leading));
+        header.addAll(List.of("cost_usd", "billed_usd", "margin_usd", "margin_percent", "cost_basis", "list_cost_usd"));
+        return header;
     }
 
     /** The columns both margin CSVs end with: cost, billed, margin, margin percent, cost basis, list cost. */

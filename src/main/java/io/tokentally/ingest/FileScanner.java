@@ -170,14 +170,17 @@ public class FileScanner {
         return new Registration(seen.fileId(), ownedByThisRun && seen.status() == FileStatus.PENDING);
     }
 
-    private Detection detect(Path file) {
+    /** What {@code file} is: its format and whether it can be read, or why not. */
+    Detection detect(Path file) {
         try {
             Optional<UsageFormat> format = formats.detect(file);
             if (format.isEmpty()) {
                 String head = InputFiles.head(file, 80).lines().findFirst().orElse("");
-                String detail = head.isBlank()
+                String detail = Files.size(file) == 0
                         ? "the file is empty"
-                        : "no format reader recognizes its content (it starts with: " + head + ")";
+                        : head.isBlank()
+                                ? "the file holds only blank characters"
+                                : "no format reader recognizes its content (it starts with: " + head + ")";
                 return new Detection(null, FileStatus.UNRECOGNIZED, detail);
             }
             try (Reader reader = InputFiles.openText(file);
@@ -190,7 +193,10 @@ public class FileScanner {
                 return new Detection(format.get().name(), FileStatus.FAILED, e.getMessage());
             }
         } catch (ZipException | EOFException e) { // EOF: cut short, as a copy still being written is
-            return new Detection(null, FileStatus.FAILED, "not a valid gzip file: " + e.getMessage());
+            String reason = e.getMessage() != null
+                    ? e.getMessage()
+                    : "it ends before its gzip header or trailer does (cut short, or still being written)";
+            return new Detection(null, FileStatus.FAILED, "not a valid gzip file: " + reason);
         } catch (IOException e) {
             return new Detection(null, FileStatus.FAILED, "cannot be read: " + e.getMessage());
         }
@@ -216,5 +222,5 @@ public class FileScanner {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private record Detection(String format, FileStatus status, String detail) {}
+    record Detection(String format, FileStatus status, String detail) {}
 }

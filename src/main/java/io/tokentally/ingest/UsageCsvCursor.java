@@ -45,8 +45,7 @@ final class UsageCsvCursor implements RecordCursor {
         try {
             header = records.hasNext() ? records.next() : null;
         } catch (UncheckedIOException | IllegalStateException e) {
-            throw new FileFormatException("the header row is not valid CSV: "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            throw FileFormatException.notValidCsv("the header row is not valid CSV: ", e);
         }
         if (header == null) {
             throw new FileFormatException("the file is empty: no header row");

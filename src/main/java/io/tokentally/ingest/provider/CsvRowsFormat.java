@@ -46,7 +46,7 @@ abstract class CsvRowsFormat implements UsageFormat {
                 records.addAll(toRecords(header, row));
             }
         } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw new FileFormatException("the file is not valid CSV: " + e.getMessage());
+            throw FileFormatException.notValidCsv("the file is not valid CSV: ", e);
         }
         Iterator<RawRecord> iterator = records.iterator();
         return new RecordCursor() {

@@ -74,7 +74,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
                 records.add(toRecord(row));
             }
         } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw new FileFormatException("the file is not valid CSV: " + e.getMessage());
+            throw FileFormatException.notValidCsv("the file is not valid CSV: ", e);
         }
         Iterator<RawRecord> iterator = records.iterator();
         return new RecordCursor() {

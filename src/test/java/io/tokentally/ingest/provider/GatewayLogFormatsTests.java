@@ -4,15 +4,28 @@ import static io.tokentally.ingest.provider.ProviderFixtures.rejects;
 import static io.tokentally.ingest.provider.ProviderFixtures.rows;
 import static io.tokentally.ingest.provider.ProviderFixtures.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.UsageFormat;
 import io.tokentally.ingest.UsageRow;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -282,5 +295,33 @@ class GatewayLogFormatsTests {
                         .isEqualTo(f == x);
             }
         }
+    }
+
+    @Test
+    void aLiteLlmSpendLogCutShortInsideItsGzipDataFailsAsAReadNotAsBadCsv() throws IOException {
+        // given: the fixture gzipped and cut in the middle of its compressed data
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(gzipped)) {
+            out.write(ProviderFixtures.text(LITELLM_FILE).getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] cut = Arrays.copyOf(gzipped.toByteArray(), gzipped.size() / 2);
+
+        // when / then
+        assertThatThrownBy(() -> LITELLM.open(new InputStreamReader(
+                        new GZIPInputStream(new ByteArrayInputStream(cut)), StandardCharsets.UTF_8)))
+                .isInstanceOf(EOFException.class)
+                .hasMessage("Unexpected end of ZLIB input stream");
+    }
+
+    @Test
+    void aLiteLlmSpendLogWithBadQuotingIsNotValidCsv() {
+        // given
+        String log = "request_id,startTime,prompt_tokens,completion_tokens,spend\n\"r1\"x,2026-11-20T10:00:00Z,1,1,0\n";
+
+        // when / then
+        assertThatThrownBy(() -> LITELLM.open(new StringReader(log)))
+                .isInstanceOf(FileFormatException.class)
+                .hasMessageStartingWith(
+                        "the file is not valid CSV: Invalid character between encapsulated token and" + " delimiter");
     }
 }

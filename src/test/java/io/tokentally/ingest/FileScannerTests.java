@@ -1,0 +1,140 @@
+package io.tokentally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileScannerTests {
+
+    @TempDir
+    Path dir;
+
+    final FileScanner scanner =
+            new FileScanner(null, new UsageFormats(List.of(new UsageCsvFormat(), new UsageJsonLinesFormat())));
+
+    @Test
+    void aGzippedUsageCsvCutAnywhereIsAnInvalidGzipFileWithItsReason() throws IOException {
+        assertEveryCutIsAnInvalidGzipFile("usage.csv.gz", usageCsv());
+    }
+
+    @Test
+    void aGzippedJsonLinesFileCutAnywhereIsAnInvalidGzipFileWithItsReason() throws IOException {
+        assertEveryCutIsAnInvalidGzipFile("usage.jsonl.gz", usageJsonLines());
+    }
+
+    @Test
+    void theWholeGzippedFileIsReadable() throws IOException {
+        // given
+        Path file = Files.write(dir.resolve("usage.csv.gz"), gzip(usageCsv()));
+
+        // when
+        FileScanner.Detection detection = scanner.detect(file);
+
+        // then
+        assertThat(detection.status()).isEqualTo(FileStatus.PENDING);
+        assertThat(detection.format()).isEqualTo(new UsageCsvFormat().name());
+    }
+
+    @Test
+    void anEmptyFileAndAFileOfBlankLinesAreUnrecognizedEachWithItsOwnReason() throws IOException {
+        // given
+        Path empty = Files.write(dir.resolve("empty.csv"), new byte[0]);
+        Path blank = Files.writeString(dir.resolve("blank.csv"), "  \n\n");
+
+        // when / then
+        assertThat(scanner.detect(empty))
+                .isEqualTo(new FileScanner.Detection(null, FileStatus.UNRECOGNIZED, "the file is empty"));
+        assertThat(scanner.detect(blank))
+                .isEqualTo(new FileScanner.Detection(
+                        null, FileStatus.UNRECOGNIZED, "the file holds only blank characters"));
+    }
+
+    private void assertEveryCutIsAnInvalidGzipFile(String name, String text) throws IOException {
+        // given: the file cut inside its gzip header (after its first byte, which alone is no gzip file), its
+        // compressed data and its trailer
+        byte[] whole = gzip(text);
+        List<Integer> cuts = new ArrayList<>();
+        for (int length = 2; length < whole.length; length += length < 40 ? 1 : 97) {
+            cuts.add(length);
+        }
+        for (int missing = 8; missing >= 1; missing--) {
+            cuts.add(whole.length - missing);
+        }
+        List<String> details = new ArrayList<>();
+        for (int length : cuts) {
+            Path file = Files.write(dir.resolve(name), Arrays.copyOf(whole, length));
+
+            // when
+            FileScanner.Detection detection = scanner.detect(file);
+
+            // then
+            details.add(length + ": " + detection.status() + " " + detection.detail());
+        }
+        assertThat(details)
+                .as("the %d bytes of the whole file", whole.length)
+                .allSatisfy(detail -> assertThat(detail)
+                        .contains(": FAILED not a valid gzip file: ")
+                        .doesNotContain("null"))
+                .anySatisfy(detail -> assertThat(detail).endsWith("Unexpected end of ZLIB input stream"))
+                .anySatisfy(detail -> assertThat(detail).endsWith("(cut short, or still being written)"));
+    }
+
+    private static String usageCsv() {
+        StringBuilder text = new StringBuilder(
+                "request_id,timestamp,customer_id,provider,model,input_tokens,cache_read_tokens,"
+                        + "cache_write_5m_tokens,cache_write_1h_tokens,output_tokens,reasoning_tokens,service_tier,status\n");
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 2_000; i++) {
+            text.append("req-")
+                    .append(i)
+                    .append(",2026-11-27T10:")
+                    .append(10 + i % 50)
+                    .append(":00Z,cust-")
+                    .append(random.nextInt(40))
+                    .append(",openai,gpt-4o,")
+                    .append(random.nextInt(100_000))
+                    .append(",0,0,0,")
+                    .append(random.nextInt(5_000))
+                    .append(",0,,ok\n");
+        }
+        return text.toString();
+    }
+
+    private static String usageJsonLines() {
+        StringBuilder text = new StringBuilder();
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 2_000; i++) {
+            text.append("{\"request_id\":\"req-")
+                    .append(i)
+                    .append("\",\"timestamp\":\"2026-11-27T10:00:00Z\",")
+                    .append("\"customer_id\":\"cust-")
+                    .append(random.nextInt(40))
+                    .append("\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"input_tokens\":")
+                    .append(random.nextInt(100_000))
+                    .append(",\"output_tokens\":")
+                    .append(random.nextInt(5_000))
+                    .append("}\n");
+        }
+        return text.toString();
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -92,8 +92,6 @@ class LoadPricesTasklet implements Tasklet {
     }
 
     static Finding finding(Price version, EarlierVersionBilling.Billed billed) {
-        LocalDate from = LocalDate.ofInstant(billed.firstHour(), ZoneOffset.UTC);
-        LocalDate to = LocalDate.ofInstant(billed.lastHour(), ZoneOffset.UTC);
         return new Finding(
                 "price-added-after-billing:" + version.model() + ":"
                         + version.tokenType().code() + ":"
@@ -109,16 +107,36 @@ class LoadPricesTasklet implements Tasklet {
                         + version.origin() + ") was added after " + billed.aggregates() + " aggregate(s) of "
                         + billed.customers() + " customer(s) in the hours " + billed.firstHour() + " to "
                         + billed.lastHour() + " were billed at another version. Rows already billed keep the version"
-                        + " that billed them (late rows are billed at the new price, in an aggregate of their own):"
-                        + " `tokentally prices rerate --from " + from
-                        + " --to " + to + " --by WHO --reason WHY` shows what the new price changes, and with"
-                        + " --apply bills the difference",
+                        + " that billed them (late rows are billed at the new price, in an aggregate of their own)"
+                        + rerate(billed) + inStartHour(version, billed),
                 new Evidence()
                         .number("aggregates", billed.aggregates())
                         .number("customers", billed.customers())
                         .number("first_hour", billed.firstHour().toString())
                         .number("last_hour", billed.lastHour().toString())
+                        .number("aggregates_in_start_hour", billed.inStartHour())
                         .number("usd_per_million", version.usdPerMillion()));
+    }
+
+    /** The command that bills the difference in the hours it can move, if there are any. */
+    private static String rerate(EarlierVersionBilling.Billed billed) {
+        if (billed.firstRerateHour() == null) {
+            return "";
+        }
+        return ": `tokentally prices rerate --from " + LocalDate.ofInstant(billed.firstRerateHour(), ZoneOffset.UTC)
+                + " --to " + LocalDate.ofInstant(billed.lastHour(), ZoneOffset.UTC)
+                + " --by WHO --reason WHY` shows what the new price changes, and with --apply bills the difference";
+    }
+
+    /** What stays at the earlier version for good: the aggregates of the hour a version starts inside of. */
+    private static String inStartHour(Price version, EarlierVersionBilling.Billed billed) {
+        if (billed.inStartHour() == 0) {
+            return "";
+        }
+        return ". " + billed.inStartHour() + " of them, in the hour " + billed.firstHour() + " that the price starts"
+                + " inside of, summed that hour's rows before the price was added: which of those rows came after "
+                + version.effectiveFrom() + " is not kept, so `prices rerate` leaves them at the version that billed"
+                + " them";
     }
 
     private static boolean sameSlot(Price a, Price b) {

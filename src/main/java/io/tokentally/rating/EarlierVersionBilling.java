@@ -20,7 +20,9 @@ import org.springframework.stereotype.Component;
 public class EarlierVersionBilling {
 
     private static final String SQL = "SELECT COUNT(*) AS aggregates, COUNT(DISTINCT ra.customer_id) AS customers,"
-            + " MIN(ra.hour_start) AS first_hour, MAX(ra.hour_start) AS last_hour"
+            + " MIN(ra.hour_start) AS first_hour, MAX(ra.hour_start) AS last_hour,"
+            + " SUM(CASE WHEN ra.hour_start < v.effective_from THEN 1 ELSE 0 END) AS in_start_hour,"
+            + " MIN(CASE WHEN ra.hour_start >= v.effective_from THEN ra.hour_start END) AS first_rerate_hour"
             + " FROM rated_aggregate ra JOIN price v ON v.price_id = ?"
             + " WHERE ra.hour_start >= ? AND ra.hour_start < ? AND ra.model = ? AND ra.token_type = ?"
             + " AND ra.service_tier = ? AND ra.context_tier = ? AND ra.price_id <> v.price_id AND ra.tokens > 0"
@@ -45,7 +47,9 @@ public class EarlierVersionBilling {
                         rs.getLong("aggregates"),
                         rs.getLong("customers"),
                         SqlTime.read(rs, "first_hour"),
-                        SqlTime.read(rs, "last_hour")),
+                        SqlTime.read(rs, "last_hour"),
+                        rs.getLong("in_start_hour"),
+                        SqlTime.read(rs, "first_rerate_hour")),
                 version.priceId(),
                 SqlTime.utc(Hours.startOf(version.effectiveFrom())),
                 SqlTime.utc(until == null ? NO_NEXT_VERSION : until),
@@ -56,6 +60,19 @@ public class EarlierVersionBilling {
         return billed.aggregates() == 0 ? Optional.empty() : Optional.of(billed);
     }
 
-    /** How many aggregates of how many customers, and the first and last of their hours. */
-    public record Billed(long aggregates, long customers, Instant firstHour, Instant lastHour) {}
+    /**
+     * How many aggregates of how many customers, the first and last of their hours, and how many of them lie in
+     * the hour a version starting inside an hour starts in. Those hold that hour's rows summed before the version
+     * was added, its earlier minutes (rightly at the version before) and its later ones alike: which rows came
+     * after the version's start is not kept, so {@code prices rerate}, which prices an aggregate at its hour's
+     * start or its price epoch, leaves them at the version that billed them. {@code firstRerateHour} is the first
+     * hour after those, null when every aggregate is in the start hour.
+     */
+    public record Billed(
+            long aggregates,
+            long customers,
+            Instant firstHour,
+            Instant lastHour,
+            long inStartHour,
+            Instant firstRerateHour) {}
 }

@@ -907,6 +907,35 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aPriceAddedInsideABilledHourSaysThatTheRerateCannotMoveThatHourButMovesTheLaterOnes() throws Exception {
+        // given: 10:10 and 10:40 billed at 2.50 per 1M input tokens in one aggregate, and 11:40 in another
+        Path input = folder("pinm-model");
+        write(
+                input.resolve("gateway.csv"),
+                "pinm-1,2026-07-28T10:10:00Z,alice,openai,pinm-model,1000,0,0,0,0,0,,ok",
+                "pinm-2,2026-07-28T10:40:00Z,alice,openai,pinm-model,1000,0,0,0,0,0,,ok",
+                "pinm-3,2026-07-28T11:40:00Z,alice,openai,pinm-model,1000,0,0,0,0,0,,ok");
+        run("2026-07-28", input, pinModelPrices(input, "pinm-model", ""));
+
+        // when: a price from 10:30 is added
+        JobExecution next = run(
+                "2026-07-29",
+                folder("pinm-model-next"),
+                pinModelPrices(input, "pinm-model", "input,2026-07-28T10:30:00Z"));
+
+        // then: the 10:00 aggregate holds 10:10 and 10:40 alike, so the rerate can move only 11:00
+        assertThat(findingsOf(next).get("PRICE_ADDED_AFTER_BILLING"))
+                .endsWith(" was added after 2 aggregate(s) of 1 customer(s) in the hours 2026-07-28T10:00:00Z to"
+                        + " 2026-07-28T11:00:00Z were billed at another version. Rows already billed keep the version"
+                        + " that billed them (late rows are billed at the new price, in an aggregate of their own):"
+                        + " `tokentally prices rerate --from 2026-07-28 --to 2026-07-28 --by WHO --reason WHY` shows"
+                        + " what the new price changes, and with --apply bills the difference. 1 of them, in the hour"
+                        + " 2026-07-28T10:00:00Z that the price starts inside of, summed that hour's rows before the"
+                        + " price was added: which of those rows came after 2026-07-28T10:30:00Z is not kept, so"
+                        + " `prices rerate` leaves them at the version that billed them");
+    }
+
+    @Test
     void aPriceChangeInTheMiddleOfAnHourLoadedBeforeTheHourIsBilledIsNoWarning() throws Exception {
         // given: both versions of the price in the file that prices the hour, the new one from 10:30
         Path input = folder("pinned-in-time");

@@ -1,6 +1,8 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.shared.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -77,16 +79,17 @@ public class FindingRepository {
         return jdbc.query(
                 "SELECT finding_key, kind, severity, status, message, first_seen, last_seen, evidence FROM finding"
                         + (status == null ? "" : " WHERE status = ?") + " ORDER BY last_seen DESC, finding_key",
-                (rs, rowNum) -> new Stored(
-                        rs.getString(1),
-                        rs.getString(2),
-                        Finding.Severity.valueOf(rs.getString(3)),
-                        rs.getString(4),
-                        rs.getString(5),
-                        SqlTime.read(rs, "first_seen"),
-                        SqlTime.read(rs, "last_seen"),
-                        Evidence.parse(rs.getString("evidence"))),
+                FindingRepository::stored,
                 status == null ? new Object[0] : new Object[] {status});
+    }
+
+    /** The findings of a kind that are not resolved (open or acknowledged), most recently seen first. */
+    public List<Stored> unresolvedOfKind(String kind) {
+        return jdbc.query(
+                "SELECT finding_key, kind, severity, status, message, first_seen, last_seen, evidence FROM finding"
+                        + " WHERE kind = ? AND status <> 'RESOLVED' ORDER BY last_seen DESC, finding_key",
+                FindingRepository::stored,
+                kind);
     }
 
     /**
@@ -114,6 +117,18 @@ public class FindingRepository {
                 (rs, rowNum) -> new Finding(
                         rs.getString(1), rs.getString(2), Finding.Severity.valueOf(rs.getString(3)), rs.getString(4)),
                 run);
+    }
+
+    private static Stored stored(ResultSet rs, int rowNum) throws SQLException {
+        return new Stored(
+                rs.getString("finding_key"),
+                rs.getString("kind"),
+                Finding.Severity.valueOf(rs.getString("severity")),
+                rs.getString("status"),
+                rs.getString("message"),
+                SqlTime.read(rs, "first_seen"),
+                SqlTime.read(rs, "last_seen"),
+                Evidence.parse(rs.getString("evidence")));
     }
 
     private static String limit(String message) {

@@ -463,8 +463,9 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
-    void aResumedRunNamesTheFilesAddedToItsFolderSinceItStartedAndTheNextRunReadsThem() throws Exception {
-        // given: a run that failed in ingest, and a file dropped into its folder before it is resumed
+    void aResumedRunNamesTheFilesAddedToItsFolderSinceItStartedAndTheRunThatRegistersThemAllResolvesIt()
+            throws Exception {
+        // given: a run that failed in ingest, and two files dropped into its folder before it is resumed
         Path input = folder("resumed");
         write(input.resolve("gateway.csv"), rows("resumed", LocalDate.of(2026, 10, 13), 200, 3));
         JobExecution failed;
@@ -474,6 +475,8 @@ abstract class NightlyBillingJobScenarios {
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
         Path late = input.resolve("late.csv");
         write(late, rows("resumed-late", LocalDate.of(2026, 10, 13), 50, 4));
+        Path later = input.resolve("later.csv");
+        write(later, rows("resumed-later", LocalDate.of(2026, 10, 13), 20, 5));
 
         // when
         JobExecution resumed = run("2026-10-13", input);
@@ -486,14 +489,37 @@ abstract class NightlyBillingJobScenarios {
         assertThat(report(resumed).get("findings"))
                 .filteredOn(finding -> finding.get("kind").asString().equals("FILES_NOT_READ_BY_RESUMED_RUN"))
                 .extracting(finding -> finding.get("message").asString())
-                .containsExactly("1 file(s) were added to the input folders after this run registered its files,"
-                        + " and this resumed run does not read them: " + late.toAbsolutePath()
-                        + ". The next run of 2026-10-13 with these input folders registers them (and reads those"
-                        + " whose content was not ingested before)");
+                .containsExactly("2 file(s) were added to the input folders after this run registered its files,"
+                        + " and this resumed run does not read them: " + late.toAbsolutePath() + ", "
+                        + later.toAbsolutePath() + ". The next run of 2026-10-13 with these input folders registers"
+                        + " them (and reads those whose content was not ingested before)");
+        assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("OPEN");
+
+        // when: the next run finds only one of them, the other moved out of the folder for now
+        Path aside = Files.move(later, input.resolveSibling("resumed-later-aside.csv"));
         JobExecution next = run("2026-10-13", input);
+
+        // then: it reads that one, and the finding stays open for the other
         assertThat(report(next).get("counts").get("read").asLong()).isEqualTo(50);
         assertThat(report(next).get("findings"))
                 .noneMatch(finding -> finding.get("kind").asString().equals("FILES_NOT_READ_BY_RESUMED_RUN"));
+        assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("OPEN");
+
+        // when: the other is back, and the date is run again
+        Files.move(aside, later);
+        JobExecution last = run("2026-10-13", input);
+
+        // then: that run registers the last of them (and finds the first ingested already) and resolves the finding
+        assertThat(report(last).get("counts").get("read").asLong()).isEqualTo(20);
+        assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("RESOLVED");
+    }
+
+    /** The status of the finding a resumed run raised about the files added to its folders. */
+    private List<String> filesNotReadByResumedRunFindings(JobExecution resumed) {
+        return jdbc.queryForList(
+                "SELECT status FROM finding WHERE kind = 'FILES_NOT_READ_BY_RESUMED_RUN' AND finding_key = ?",
+                String.class,
+                "files-not-read-by-resumed-run:" + resumed.getJobInstance().getInstanceId());
     }
 
     @Test

@@ -10,14 +10,17 @@ import java.util.Optional;
  * The finding of a resumed run about the files dropped into its local input folders since it registered its
  * files: it reads only those it registered, so the others wait for the next run of the date, which registers
  * them (and reads those whose content was not ingested before). The message names the first ten; the evidence
- * names them all (up to {@value #FILES_IN_EVIDENCE}), so that a later run that saw every one of them resolves it
- * ({@link #answeredBy}).
+ * names them all (up to {@value #FILES_IN_EVIDENCE}, fewer if their paths are very long), so that a later run that
+ * saw every one of them resolves it ({@link #answeredBy}).
  */
 public final class ResumedRunFindings {
 
     public static final String KIND = "FILES_NOT_READ_BY_RESUMED_RUN";
     static final int FILES_NAMED = 10;
     static final int FILES_IN_EVIDENCE = 500;
+    /** What the paths in the evidence may take together, so that it fits the finding's evidence column. */
+    static final int PATH_CHARS_IN_EVIDENCE = 40_000;
+
     private static final String ADDED = "added";
 
     private ResumedRunFindings() {}
@@ -25,7 +28,14 @@ public final class ResumedRunFindings {
     /** @param added the absolute paths of the files added, in folder order */
     public static Finding filesNotRead(long run, LocalDate date, List<String> added) {
         Evidence evidence = new Evidence().number("files", added.size());
-        added.stream().limit(FILES_IN_EVIDENCE).forEach(path -> evidence.source(ADDED, path, null, null));
+        int budget = PATH_CHARS_IN_EVIDENCE;
+        for (String path : added.subList(0, Math.min(FILES_IN_EVIDENCE, added.size()))) {
+            budget -= path.length();
+            if (budget < 0) {
+                break;
+            }
+            evidence.source(ADDED, path, null, null);
+        }
         return new Finding(
                 "files-not-read-by-resumed-run:" + run,
                 KIND,
@@ -40,7 +50,8 @@ public final class ResumedRunFindings {
     /**
      * Whether a run that saw {@code seenPaths} (registered them, or found them registered already) answers a
      * finding of this kind with {@code evidence}: it saw every file the finding counts. A finding whose evidence
-     * names fewer files than it counts (more than {@value #FILES_IN_EVIDENCE}) is answered by no run.
+     * names fewer files than it counts (more than {@value #FILES_IN_EVIDENCE}, or very long paths) is answered by no
+     * run.
      */
     public static boolean answeredBy(Map<String, Object> evidence, Collection<String> seenPaths) {
         return addedPaths(evidence).filter(seenPaths::containsAll).isPresent();

@@ -57,6 +57,21 @@ class ResumedRunFindingsTests {
     }
 
     @Test
+    void namesInItsEvidenceOnlyThePathsThatFitItsColumn() {
+        // given: paths of over 10,000 characters
+        List<String> added = IntStream.rangeClosed(1, 5)
+                .mapToObj(i -> "/drop/" + "d".repeat(9_990) + "/late-" + i + ".csv")
+                .toList();
+
+        // when
+        Finding finding = ResumedRunFindings.filesNotRead(7, LocalDate.of(2026, 10, 13), added);
+
+        // then
+        assertThat((List<?>) Evidence.parse(finding.evidence()).get("sources")).hasSize(3);
+        assertThat(finding.evidence()).hasSizeLessThan(100_000);
+    }
+
+    @Test
     void isAnsweredByNoRunWhenItsEvidenceNamesFewerFilesThanItCounts() {
         // given: more files than the evidence names, all of them seen
         List<String> added = IntStream.rangeClosed(1, ResumedRunFindings.FILES_IN_EVIDENCE + 1)

@@ -114,26 +114,31 @@ public class ReconcileStepConfiguration {
             long run, List<RunFile> seen, FileRegistry files, FindingRepository findings) {
         for (RunFile file : seen) {
             if (file.outcome() != RunFileOutcome.ALREADY_INGESTED && file.status() == FileStatus.INGESTED) {
-                resolve(findings, UnfinishedRunFindings.key(file.fileId()), "the run that registered the file read it");
+                resolve(
+                        findings,
+                        run,
+                        UnfinishedRunFindings.key(file.fileId()),
+                        "the run that registered the file read it");
             }
         }
         for (long replaced : files.unreadContentsReplacedIn(run)) {
             resolve(
                     findings,
+                    run,
                     UnreadFileFindings.key(replaced),
                     "its path holds other content now, and no path of the input holds the unread content");
         }
         Set<String> seenPaths = seen.stream().map(RunFile::path).collect(Collectors.toSet());
         for (FindingRepository.Stored notRead : findings.unresolvedOfKind(ResumedRunFindings.KIND)) {
             if (ResumedRunFindings.answeredBy(notRead.evidence(), seenPaths)) {
-                resolve(findings, notRead.key(), "this run registered every file it names");
+                resolve(findings, run, notRead.key(), "this run registered every file it names");
             }
         }
     }
 
-    private static void resolve(FindingRepository findings, String key, String why) {
-        if (findings.resolve(key)) {
-            log.info("Finding {} resolved: {}", key, why);
+    private static void resolve(FindingRepository findings, long run, String key, String why) {
+        if (findings.resolve(key, run)) {
+            log.info("Finding {} resolved by run {}: {}", key, run, why);
         }
     }
 }

@@ -512,6 +512,66 @@ abstract class NightlyBillingJobScenarios {
         // then: that run registers the last of them (and finds the first ingested already) and resolves the finding
         assertThat(report(last).get("counts").get("read").asLong()).isEqualTo(20);
         assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("RESOLVED");
+        FindingRepository.Stored resolved = stored(
+                "files-not-read-by-resumed-run:" + resumed.getJobInstance().getInstanceId());
+        assertThat(resolved.resolvedByRun()).isEqualTo(last.getJobInstance().getInstanceId());
+        assertThat(resolved.resolvedAt()).isAfterOrEqualTo(resolved.lastSeen());
+    }
+
+    @Test
+    void aFindingResolvedByARunOrByHandSaysWhenAndByWhichRunUntilItOpensAgain() {
+        // given
+        String key = "resolution-test:" + System.nanoTime();
+        findings.record(new Finding(key, "RESOLUTION_TEST", Finding.Severity.WARNING, "found"), 901);
+
+        // when: a run resolves it, then it is resolved by hand too
+        boolean byRun = findings.resolve(key, 902);
+        boolean again = findings.resolve(key, 903);
+        findings.setStatus(key, "RESOLVED");
+        FindingRepository.Stored resolvedByRun = stored(key);
+
+        // then: the first resolution stands
+        assertThat(byRun).isTrue();
+        assertThat(again).isFalse();
+        assertThat(resolvedByRun.status()).isEqualTo("RESOLVED");
+        assertThat(resolvedByRun.resolvedByRun()).isEqualTo(902L);
+        assertThat(resolvedByRun.resolvedAt()).isAfterOrEqualTo(resolvedByRun.lastSeen());
+
+        // when: found again, it opens with its resolution cleared
+        findings.record(new Finding(key, "RESOLUTION_TEST", Finding.Severity.WARNING, "found again"), 904);
+
+        // then
+        assertThat(stored(key))
+                .extracting(
+                        FindingRepository.Stored::status,
+                        FindingRepository.Stored::resolvedAt,
+                        FindingRepository.Stored::resolvedByRun)
+                .containsExactly("OPEN", null, null);
+
+        // when: resolved by hand, then acknowledged instead
+        findings.setStatus(key, "RESOLVED");
+        FindingRepository.Stored resolvedByHand = stored(key);
+        findings.setStatus(key, "ACKNOWLEDGED");
+
+        // then
+        assertThat(resolvedByHand.resolvedAt()).isAfterOrEqualTo(resolvedByHand.lastSeen());
+        assertThat(resolvedByHand.resolvedByRun()).isNull();
+        assertThat(findings.list("RESOLVED"))
+                .extracting(FindingRepository.Stored::key)
+                .doesNotContain(key);
+        assertThat(stored(key))
+                .extracting(
+                        FindingRepository.Stored::status,
+                        FindingRepository.Stored::resolvedAt,
+                        FindingRepository.Stored::resolvedByRun)
+                .containsExactly("ACKNOWLEDGED", null, null);
+    }
+
+    private FindingRepository.Stored stored(String key) {
+        return findings.list(null).stream()
+                .filter(finding -> finding.key().equals(key))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The status of the finding a resumed run raised about the files added to its folders. */
@@ -724,6 +784,7 @@ abstract class NightlyBillingJobScenarios {
         // when
         JobExecution first = run("2026-10-09", input, customers, plans);
         findings.setStatus("margin-negative:erin:openai/gpt-4o:2026-10-09", "RESOLVED");
+        FindingRepository.Stored resolved = stored("margin-negative:erin:openai/gpt-4o:2026-10-09");
         JobExecution again = run("2026-10-09", input, customers, plans);
 
         // then: 2.50 cost, 2.25 billed; alice's 30% margin is fine
@@ -735,6 +796,16 @@ abstract class NightlyBillingJobScenarios {
                 .containsExactly("erin openai/gpt-4o on 2026-10-09: billed 2.25 USD for a provider cost of 2.5 USD"
                         + " (list price) (margin -0.25)");
         assertThat(again.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
+        // resolved by hand: when, and no run; found again, it opens with its resolution cleared
+        assertThat(resolved.status()).isEqualTo("RESOLVED");
+        assertThat(resolved.resolvedAt()).isAfterOrEqualTo(resolved.lastSeen());
+        assertThat(resolved.resolvedByRun()).isNull();
+        assertThat(stored("margin-negative:erin:openai/gpt-4o:2026-10-09"))
+                .extracting(
+                        FindingRepository.Stored::status,
+                        FindingRepository.Stored::resolvedAt,
+                        FindingRepository.Stored::resolvedByRun)
+                .containsExactly("OPEN", null, null);
         assertThat(Files.readAllLines(runFolder(first).resolve("margin.csv")))
                 .contains(
                         "alice,openai/gpt-4o,2026-10-09,2.5,3.25,0.75,23.08,list,2.5",

@@ -48,8 +48,13 @@ class FindingsCommand {
                 PrintWriter out = spec.commandLine().getOut();
                 for (FindingRepository.Stored finding : found) {
                     out.printf(
-                            "%-8s %-13s %s (last seen %s)%n  %s%n",
-                            finding.severity(), finding.status(), finding.key(), finding.lastSeen(), finding.message());
+                            "%-8s %-13s %s (last seen %s%s)%n  %s%n",
+                            finding.severity(),
+                            finding.status(),
+                            finding.key(),
+                            finding.lastSeen(),
+                            resolution(finding),
+                            finding.message());
                     if (finding.evidence() != null) {
                         out.printf("  evidence: %s%n", Evidence.format(finding.evidence()));
                     }
@@ -59,6 +64,15 @@ class FindingsCommand {
                 return 0;
             }
         }
+    }
+
+    /** When a resolved finding was resolved and by which run, or by hand; nothing for one not resolved. */
+    static String resolution(FindingRepository.Stored finding) {
+        if (finding.resolvedAt() == null) {
+            return "";
+        }
+        return ", resolved " + finding.resolvedAt()
+                + (finding.resolvedByRun() == null ? " by hand" : " by run " + finding.resolvedByRun());
     }
 
     /** {@code findings acknowledge KEY}. */

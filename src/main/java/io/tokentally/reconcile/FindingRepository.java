@@ -1,6 +1,8 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.shared.SqlTime;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +14,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class FindingRepository {
 
+    private static final String STORED_COLUMNS =
+            "finding_key, kind, severity, status, message, first_seen, last_seen, evidence, resolved_at, resolved_by_run";
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
@@ -20,11 +25,13 @@ public class FindingRepository {
         this.clock = clock;
     }
 
+    /** Records a finding, or a new sighting of one; a resolved finding opens again, its resolution cleared. */
     public void record(Finding finding, long run) {
         Instant now = Instant.now(clock);
         int updated = jdbc.update(
                 "UPDATE finding SET message = ?, severity = ?, evidence = ?, last_run = ?, last_seen = ?,"
-                        + " status = CASE WHEN status = 'RESOLVED' THEN 'OPEN' ELSE status END WHERE finding_key = ?",
+                        + " status = CASE WHEN status = 'RESOLVED' THEN 'OPEN' ELSE status END, resolved_at = NULL,"
+                        + " resolved_by_run = NULL WHERE finding_key = ?",
                 limit(finding.message()),
                 finding.severity().name(),
                 finding.evidence(),
@@ -61,7 +68,12 @@ public class FindingRepository {
                 run);
     }
 
-    /** A stored finding with its state and the evidence of its latest sighting (null when it has none). */
+    /**
+     * A stored finding with its state and the evidence of its latest sighting (null when it has none).
+     *
+     * @param resolvedAt when it was resolved; null unless it is RESOLVED
+     * @param resolvedByRun the run that resolved it; null unless a run did (resolved by hand, or not resolved)
+     */
     public record Stored(
             String key,
             String kind,
@@ -70,39 +82,61 @@ public class FindingRepository {
             String message,
             Instant firstSeen,
             Instant lastSeen,
-            Map<String, Object> evidence) {}
+            Map<String, Object> evidence,
+            Instant resolvedAt,
+            Long resolvedByRun) {}
 
     /** Findings with the given status (all when null), most recently seen first. */
     public List<Stored> list(String status) {
         return jdbc.query(
-                "SELECT finding_key, kind, severity, status, message, first_seen, last_seen, evidence FROM finding"
-                        + (status == null ? "" : " WHERE status = ?") + " ORDER BY last_seen DESC, finding_key",
-                (rs, rowNum) -> new Stored(
-                        rs.getString(1),
-                        rs.getString(2),
-                        Finding.Severity.valueOf(rs.getString(3)),
-                        rs.getString(4),
-                        rs.getString(5),
-                        SqlTime.read(rs, "first_seen"),
-                        SqlTime.read(rs, "last_seen"),
-                        Evidence.parse(rs.getString("evidence"))),
+                "SELECT " + STORED_COLUMNS + " FROM finding" + (status == null ? "" : " WHERE status = ?")
+                        + " ORDER BY last_seen DESC, finding_key",
+                FindingRepository::stored,
                 status == null ? new Object[0] : new Object[] {status});
     }
 
+    /** The findings of a kind that are not resolved (open or acknowledged), most recently seen first. */
+    public List<Stored> unresolvedOfKind(String kind) {
+        return jdbc.query(
+                "SELECT " + STORED_COLUMNS + " FROM finding"
+                        + " WHERE kind = ? AND status <> 'RESOLVED' ORDER BY last_seen DESC, finding_key",
+                FindingRepository::stored,
+                kind);
+    }
+
     /**
-     * Moves a finding to ACKNOWLEDGED or RESOLVED; false when there is no such finding. A resolved
-     * finding that is found again opens again.
+     * Moves a finding to ACKNOWLEDGED or RESOLVED by hand (or back to OPEN); false when there is no such finding.
+     * Resolving records when, and no run; a finding already resolved keeps its resolution. Any other status
+     * clears it. A resolved finding that is found again opens again.
      */
     public boolean setStatus(String key, String status) {
         if (!status.equals("ACKNOWLEDGED") && !status.equals("RESOLVED") && !status.equals("OPEN")) {
             throw new IllegalArgumentException("a finding's status is OPEN, ACKNOWLEDGED or RESOLVED, not " + status);
         }
-        return jdbc.update("UPDATE finding SET status = ? WHERE finding_key = ?", status, key) == 1;
+        if (status.equals("RESOLVED")) {
+            return jdbc.update(
+                            "UPDATE finding SET resolved_at = CASE WHEN status = 'RESOLVED' THEN resolved_at ELSE ? END,"
+                                    + " resolved_by_run = CASE WHEN status = 'RESOLVED' THEN resolved_by_run END,"
+                                    + " status = 'RESOLVED' WHERE finding_key = ?",
+                            SqlTime.utc(Instant.now(clock)),
+                            key)
+                    == 1;
+        }
+        return jdbc.update(
+                        "UPDATE finding SET status = ?, resolved_at = NULL, resolved_by_run = NULL WHERE finding_key = ?",
+                        status,
+                        key)
+                == 1;
     }
 
-    /** Resolves a finding that is not resolved yet; false when there is none such. */
-    public boolean resolve(String key) {
-        return jdbc.update("UPDATE finding SET status = 'RESOLVED' WHERE finding_key = ? AND status <> 'RESOLVED'", key)
+    /** Resolves, as done by {@code run}, a finding that is not resolved yet; false when there is none such. */
+    public boolean resolve(String key, long run) {
+        return jdbc.update(
+                        "UPDATE finding SET status = 'RESOLVED', resolved_at = ?, resolved_by_run = ? WHERE finding_key = ?"
+                                + " AND status <> 'RESOLVED'",
+                        SqlTime.utc(Instant.now(clock)),
+                        run,
+                        key)
                 == 1;
     }
 
@@ -114,6 +148,20 @@ public class FindingRepository {
                 (rs, rowNum) -> new Finding(
                         rs.getString(1), rs.getString(2), Finding.Severity.valueOf(rs.getString(3)), rs.getString(4)),
                 run);
+    }
+
+    private static Stored stored(ResultSet rs, int rowNum) throws SQLException {
+        return new Stored(
+                rs.getString("finding_key"),
+                rs.getString("kind"),
+                Finding.Severity.valueOf(rs.getString("severity")),
+                rs.getString("status"),
+                rs.getString("message"),
+                SqlTime.read(rs, "first_seen"),
+                SqlTime.read(rs, "last_seen"),
+                Evidence.parse(rs.getString("evidence")),
+                SqlTime.read(rs, "resolved_at"),
+                rs.getObject("resolved_by_run", Long.class));
     }
 
     private static String limit(String message) {

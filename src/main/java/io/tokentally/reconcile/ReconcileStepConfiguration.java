@@ -13,8 +13,10 @@ import io.tokentally.shared.UsageWindow;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -105,26 +107,38 @@ public class ReconcileStepConfiguration {
 
     /**
      * Resolves the findings about files that this run's files answer: contents of an unfinished run that this run,
-     * which registered them, has now read; and unread contents whose paths hold other content now.
+     * which registered them, has now read; unread contents whose paths hold other content now; and files a resumed
+     * run did not read, once this run saw them all (registered them, or found them registered already).
      */
     private static void resolveFileFindings(
             long run, List<RunFile> seen, FileRegistry files, FindingRepository findings) {
         for (RunFile file : seen) {
             if (file.outcome() != RunFileOutcome.ALREADY_INGESTED && file.status() == FileStatus.INGESTED) {
-                resolve(findings, UnfinishedRunFindings.key(file.fileId()), "the run that registered the file read it");
+                resolve(
+                        findings,
+                        run,
+                        UnfinishedRunFindings.key(file.fileId()),
+                        "the run that registered the file read it");
             }
         }
         for (long replaced : files.unreadContentsReplacedIn(run)) {
             resolve(
                     findings,
+                    run,
                     UnreadFileFindings.key(replaced),
                     "its path holds other content now, and no path of the input holds the unread content");
         }
+        Set<String> seenPaths = seen.stream().map(RunFile::path).collect(Collectors.toSet());
+        for (FindingRepository.Stored notRead : findings.unresolvedOfKind(ResumedRunFindings.KIND)) {
+            if (ResumedRunFindings.answeredBy(notRead.evidence(), seenPaths)) {
+                resolve(findings, run, notRead.key(), "this run registered every file it names");
+            }
+        }
     }
 
-    private static void resolve(FindingRepository findings, String key, String why) {
-        if (findings.resolve(key)) {
-            log.info("Finding {} resolved: {}", key, why);
+    private static void resolve(FindingRepository findings, long run, String key, String why) {
+        if (findings.resolve(key, run)) {
+            log.info("Finding {} resolved by run {}: {}", key, run, why);
         }
     }
 }

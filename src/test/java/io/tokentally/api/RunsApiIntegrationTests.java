@@ -10,6 +10,7 @@ import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Set;
 import java.util.TreeSet;
@@ -340,6 +341,17 @@ class RunsApiIntegrationTests {
         assertThat(keys(acknowledgedList)).contains(key);
         assertThat(json(resolved).get("status").asString()).isEqualTo("RESOLVED");
         assertThat(keys(api.get("/api/findings?status=all"))).contains(key);
+        JsonNode resolvedListed = json(api.get("/api/findings?status=resolved"))
+                .valueStream()
+                .filter(finding -> finding.get("key").asString().equals(key))
+                .findFirst()
+                .orElseThrow();
+        assertThat(listed.get("resolvedAt").isNull()).isTrue();
+        assertThat(Instant.parse(resolvedListed.get("resolvedAt").asString()))
+                .isAfterOrEqualTo(Instant.parse(resolvedListed.get("lastSeen").asString()));
+        assertThat(resolvedListed.get("resolvedByRun").isNull())
+                .as("resolved by hand")
+                .isTrue();
         assertProblem(api.post("/api/findings/resolve", "{\"key\":\"no-such-finding\"}"), 404, "no-such-finding");
         assertProblem(api.post("/api/findings/resolve", "{}"), 400, "key");
         assertProblem(api.get("/api/findings?status=closed"), 400, "closed");

@@ -188,6 +188,16 @@ class TokentallyCommandTests {
                 .contains("evidence: {\"numbers\":{\"customer_id\":\"stark-industries\",\"tokens\":527940,"
                         + "\"requests\":77,")
                 .contains("gateway-2026-11-27.csv\",\"lines\":\"6-2997\"");
+        // and one resolved by hand is listed with when, and by no run
+        assertThat(command(new StringWriter(), new StringWriter())
+                        .execute("findings", "resolve", "unattributed-usage:stark-industries:2026-11-27"))
+                .isZero();
+        StringWriter resolved = new StringWriter();
+        assertThat(command(resolved, new StringWriter()).execute("findings", "list", "--status", "resolved"))
+                .isZero();
+        assertThat(resolved.toString())
+                .containsPattern("RESOLVED +unattributed-usage:stark-industries:2026-11-27 \\(last seen \\S+Z,"
+                        + " resolved \\S+Z by hand\\)");
         // and a completed run is not restarted: its date is run again instead
         StringWriter err = new StringWriter();
         assertThat(failing(command(new StringWriter(), err)).execute("restart", "1"))

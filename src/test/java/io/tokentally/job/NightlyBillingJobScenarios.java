@@ -463,8 +463,9 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
-    void aResumedRunNamesTheFilesAddedToItsFolderSinceItStartedAndTheNextRunReadsThem() throws Exception {
-        // given: a run that failed in ingest, and a file dropped into its folder before it is resumed
+    void aResumedRunNamesTheFilesAddedToItsFolderSinceItStartedAndTheRunThatRegistersThemAllResolvesIt()
+            throws Exception {
+        // given: a run that failed in ingest, and two files dropped into its folder before it is resumed
         Path input = folder("resumed");
         write(input.resolve("gateway.csv"), rows("resumed", LocalDate.of(2026, 10, 13), 200, 3));
         JobExecution failed;
@@ -474,6 +475,8 @@ abstract class NightlyBillingJobScenarios {
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
         Path late = input.resolve("late.csv");
         write(late, rows("resumed-late", LocalDate.of(2026, 10, 13), 50, 4));
+        Path later = input.resolve("later.csv");
+        write(later, rows("resumed-later", LocalDate.of(2026, 10, 13), 20, 5));
 
         // when
         JobExecution resumed = run("2026-10-13", input);
@@ -486,14 +489,97 @@ abstract class NightlyBillingJobScenarios {
         assertThat(report(resumed).get("findings"))
                 .filteredOn(finding -> finding.get("kind").asString().equals("FILES_NOT_READ_BY_RESUMED_RUN"))
                 .extracting(finding -> finding.get("message").asString())
-                .containsExactly("1 file(s) were added to the input folders after this run registered its files,"
-                        + " and this resumed run does not read them: " + late.toAbsolutePath()
-                        + ". The next run of 2026-10-13 with these input folders registers them (and reads those"
-                        + " whose content was not ingested before)");
+                .containsExactly("2 file(s) were added to the input folders after this run registered its files,"
+                        + " and this resumed run does not read them: " + late.toAbsolutePath() + ", "
+                        + later.toAbsolutePath() + ". The next run of 2026-10-13 with these input folders registers"
+                        + " them (and reads those whose content was not ingested before)");
+        assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("OPEN");
+
+        // when: the next run finds only one of them, the other moved out of the folder for now
+        Path aside = Files.move(later, input.resolveSibling("resumed-later-aside.csv"));
         JobExecution next = run("2026-10-13", input);
+
+        // then: it reads that one, and the finding stays open for the other
         assertThat(report(next).get("counts").get("read").asLong()).isEqualTo(50);
         assertThat(report(next).get("findings"))
                 .noneMatch(finding -> finding.get("kind").asString().equals("FILES_NOT_READ_BY_RESUMED_RUN"));
+        assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("OPEN");
+
+        // when: the other is back, and the date is run again
+        Files.move(aside, later);
+        JobExecution last = run("2026-10-13", input);
+
+        // then: that run registers the last of them (and finds the first ingested already) and resolves the finding
+        assertThat(report(last).get("counts").get("read").asLong()).isEqualTo(20);
+        assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("RESOLVED");
+        FindingRepository.Stored resolved = stored(
+                "files-not-read-by-resumed-run:" + resumed.getJobInstance().getInstanceId());
+        assertThat(resolved.resolvedByRun()).isEqualTo(last.getJobInstance().getInstanceId());
+        assertThat(resolved.resolvedAt()).isAfterOrEqualTo(resolved.lastSeen());
+    }
+
+    @Test
+    void aFindingResolvedByARunOrByHandSaysWhenAndByWhichRunUntilItOpensAgain() {
+        // given
+        String key = "resolution-test:" + System.nanoTime();
+        findings.record(new Finding(key, "RESOLUTION_TEST", Finding.Severity.WARNING, "found"), 901);
+
+        // when: a run resolves it, then it is resolved by hand too
+        boolean byRun = findings.resolve(key, 902);
+        boolean again = findings.resolve(key, 903);
+        findings.setStatus(key, "RESOLVED");
+        FindingRepository.Stored resolvedByRun = stored(key);
+
+        // then: the first resolution stands
+        assertThat(byRun).isTrue();
+        assertThat(again).isFalse();
+        assertThat(resolvedByRun.status()).isEqualTo("RESOLVED");
+        assertThat(resolvedByRun.resolvedByRun()).isEqualTo(902L);
+        assertThat(resolvedByRun.resolvedAt()).isAfterOrEqualTo(resolvedByRun.lastSeen());
+
+        // when: found again, it opens with its resolution cleared
+        findings.record(new Finding(key, "RESOLUTION_TEST", Finding.Severity.WARNING, "found again"), 904);
+
+        // then
+        assertThat(stored(key))
+                .extracting(
+                        FindingRepository.Stored::status,
+                        FindingRepository.Stored::resolvedAt,
+                        FindingRepository.Stored::resolvedByRun)
+                .containsExactly("OPEN", null, null);
+
+        // when: resolved by hand, then acknowledged instead
+        findings.setStatus(key, "RESOLVED");
+        FindingRepository.Stored resolvedByHand = stored(key);
+        findings.setStatus(key, "ACKNOWLEDGED");
+
+        // then
+        assertThat(resolvedByHand.resolvedAt()).isAfterOrEqualTo(resolvedByHand.lastSeen());
+        assertThat(resolvedByHand.resolvedByRun()).isNull();
+        assertThat(findings.list("RESOLVED"))
+                .extracting(FindingRepository.Stored::key)
+                .doesNotContain(key);
+        assertThat(stored(key))
+                .extracting(
+                        FindingRepository.Stored::status,
+                        FindingRepository.Stored::resolvedAt,
+                        FindingRepository.Stored::resolvedByRun)
+                .containsExactly("ACKNOWLEDGED", null, null);
+    }
+
+    private FindingRepository.Stored stored(String key) {
+        return findings.list(null).stream()
+                .filter(finding -> finding.key().equals(key))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** The status of the finding a resumed run raised about the files added to its folders. */
+    private List<String> filesNotReadByResumedRunFindings(JobExecution resumed) {
+        return jdbc.queryForList(
+                "SELECT status FROM finding WHERE kind = 'FILES_NOT_READ_BY_RESUMED_RUN' AND finding_key = ?",
+                String.class,
+                "files-not-read-by-resumed-run:" + resumed.getJobInstance().getInstanceId());
     }
 
     @Test
@@ -698,6 +784,7 @@ abstract class NightlyBillingJobScenarios {
         // when
         JobExecution first = run("2026-10-09", input, customers, plans);
         findings.setStatus("margin-negative:erin:openai/gpt-4o:2026-10-09", "RESOLVED");
+        FindingRepository.Stored resolved = stored("margin-negative:erin:openai/gpt-4o:2026-10-09");
         JobExecution again = run("2026-10-09", input, customers, plans);
 
         // then: 2.50 cost, 2.25 billed; alice's 30% margin is fine
@@ -709,6 +796,16 @@ abstract class NightlyBillingJobScenarios {
                 .containsExactly("erin openai/gpt-4o on 2026-10-09: billed 2.25 USD for a provider cost of 2.5 USD"
                         + " (list price) (margin -0.25)");
         assertThat(again.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
+        // resolved by hand: when, and no run; found again, it opens with its resolution cleared
+        assertThat(resolved.status()).isEqualTo("RESOLVED");
+        assertThat(resolved.resolvedAt()).isAfterOrEqualTo(resolved.lastSeen());
+        assertThat(resolved.resolvedByRun()).isNull();
+        assertThat(stored("margin-negative:erin:openai/gpt-4o:2026-10-09"))
+                .extracting(
+                        FindingRepository.Stored::status,
+                        FindingRepository.Stored::resolvedAt,
+                        FindingRepository.Stored::resolvedByRun)
+                .containsExactly("OPEN", null, null);
         assertThat(Files.readAllLines(runFolder(first).resolve("margin.csv")))
                 .contains(
                         "alice,openai/gpt-4o,2026-10-09,2.5,3.25,0.75,23.08,list,2.5",

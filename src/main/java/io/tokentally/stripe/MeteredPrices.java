@@ -32,10 +32,11 @@ final class MeteredPrices {
     }
 
     /**
-     * The active price of {@code lookupKey}, or null if there is none: what the amount layout needs. Its
-     * {@code <meter>_metered} prices are the ones the operator adds to subscriptions, which an archived price
-     * cannot go on, so an archived one is not reported as ready; the create that follows is refused by Stripe
-     * because the archived price holds the lookup key, and the set-up stops with Stripe's message.
+     * The active price of {@code lookupKey}, or null if there is none: what the amount layout needs. The set-up tells
+     * the operator to add its {@code <meter>_metered} prices to subscriptions, which an archived price cannot go on,
+     * so an archived one is not reported as ready. The create that follows then fails on the lookup key the archived
+     * price still holds, with Stripe's message, rather than list an unusable price (unless Stripe replays the first
+     * create's answer under the same idempotency key, which it keeps for a day).
      */
     static Price findActivePrice(StripeClient client, String lookupKey) throws StripeException {
         return first(client, PriceListParams.builder().addLookupKey(lookupKey).setActive(true));

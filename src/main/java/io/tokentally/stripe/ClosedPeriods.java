@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -108,26 +109,31 @@ public class ClosedPeriods {
         List<OutboxRow> rows = new ArrayList<>();
         List<Instant> runHours = ledgers.runHours(run);
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-            Map<BillingPeriod, PeriodPosition> closings = closings(planner, customer, runHours, window);
+            List<Closing> closings = closings(planner, customer, runHours, window);
             if (closings.isEmpty()) {
                 continue;
             }
-            CreditLedger ledger = ledger(customer, planById, grants, new TreeSet<>(closings.keySet()));
-            for (Map.Entry<BillingPeriod, PeriodPosition> closing : closings.entrySet()) {
-                lateInvoiceItem(planner, customer, ledger, closing.getKey(), closing.getValue(), run)
-                        .ifPresent(rows::add);
+            TreeSet<BillingPeriod> periods =
+                    closings.stream().map(Closing::period).collect(Collectors.toCollection(TreeSet::new));
+            CreditLedger ledger = ledger(customer, planById, grants, periods);
+            for (Closing closing : closings) {
+                lateInvoiceItem(planner, customer, ledger, closing, run).ifPresent(rows::add);
             }
         }
         return rows;
     }
 
-    /** The closing positions recorded of the customer's closed periods that the run's hours fall in. */
-    private Map<BillingPeriod, PeriodPosition> closings(
+    /** A closed period and its position when it closed. */
+    private record Closing(BillingPeriod period, PeriodPosition position) {}
+
+    /** The closing positions recorded of the customer's closed periods that the run's hours fall in, by period. */
+    private List<Closing> closings(
             ClosedPeriodPlanner planner, Customer customer, List<Instant> runHours, UsageWindow window) {
-        Map<BillingPeriod, PeriodPosition> closings = new TreeMap<>();
+        List<Closing> closings = new ArrayList<>();
         for (BillingPeriod period : ledgers.periodsOfRun(customer, runHours, window)) {
             if (planner.isClosed(period)) {
-                closed.closing(customer.customerId(), period).ifPresent(position -> closings.put(period, position));
+                closed.closing(customer.customerId(), period)
+                        .ifPresent(position -> closings.add(new Closing(period, position)));
             }
         }
         return closings;
@@ -152,34 +158,30 @@ public class ClosedPeriods {
      * that says why; none if it did not move, or if its amount is too large (an error finding instead).
      */
     private Optional<OutboxRow> lateInvoiceItem(
-            ClosedPeriodPlanner planner,
-            Customer customer,
-            CreditLedger ledger,
-            BillingPeriod period,
-            PeriodPosition closing,
-            long run) {
+            ClosedPeriodPlanner planner, Customer customer, CreditLedger ledger, Closing closing, long run) {
+        BillingPeriod period = closing.period();
         PeriodPosition current = PeriodPosition.of(ledger, period);
         ClosedPeriodPlanner.Queued queued = closed.queued(customer.customerId(), period);
         Optional<OutboxRow> row;
         try {
-            row = planner.plan(customer.customerId(), customer.stripeCustomerId(), period, closing, current, queued);
+            row = planner.plan(
+                    customer.customerId(), customer.stripeCustomerId(), period, closing.position(), current, queued);
         } catch (MeterAmountTooLargeException e) {
             findings.record(e.finding(customer.customerId(), ClosedPeriodRepository.METER, period), run);
             return Optional.empty();
         }
-        row.ifPresent(item -> findings.record(finding(item, period, closing, current, queued), run));
+        row.ifPresent(item -> findings.record(finding(item, closing, current, queued), run));
         return row;
     }
 
+    /** The {@code LATE_USAGE_INVOICED} finding of the item: the amount, and the changes since the close behind it. */
     private Finding finding(
-            OutboxRow item,
-            BillingPeriod period,
-            PeriodPosition closing,
-            PeriodPosition current,
-            ClosedPeriodPlanner.Queued queued) {
+            OutboxRow item, Closing closing, PeriodPosition current, ClosedPeriodPlanner.Queued queued) {
+        BillingPeriod period = closing.period();
         BigDecimal amount = BigDecimal.valueOf(item.valueMicros(), 6);
-        BigDecimal overage = current.overageUsd().subtract(closing.overageUsd());
-        BigDecimal carried = current.carriedCreditsUsd().subtract(closing.carriedCreditsUsd());
+        BigDecimal overage = current.overageUsd().subtract(closing.position().overageUsd());
+        BigDecimal carried =
+                current.carriedCreditsUsd().subtract(closing.position().carriedCreditsUsd());
         StringBuilder message = new StringBuilder()
                 .append(item.customerId())
                 .append("'s usage of the billing period ")

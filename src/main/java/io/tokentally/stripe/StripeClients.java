@@ -13,22 +13,23 @@ final class StripeClients {
 
     /** A client for the set-up commands: key, API base and retries, with stripe-java's default timeouts. */
     static StripeClient forSetup(StripeProperties properties) {
-        return StripeClient.builder()
-                .setApiKey(properties.apiKey())
-                .setApiBase(properties.apiBase())
+        return keyAndBase(properties)
                 .setMaxNetworkRetries(properties.maxNetworkRetries())
                 .build();
     }
 
     /** A client with its own number of network retries (a probe wants none). */
     static StripeClient of(StripeProperties properties, int maxNetworkRetries) {
-        return StripeClient.builder()
-                .setApiKey(properties.apiKey())
-                .setApiBase(properties.apiBase())
+        return keyAndBase(properties)
                 .setMeterEventsBase(properties.meterEventsBase())
                 .setMaxNetworkRetries(maxNetworkRetries)
                 .setConnectTimeout(properties.connectTimeoutMillis())
                 .setReadTimeout(properties.readTimeoutMillis())
                 .build();
+    }
+
+    /** A client builder with the API key and the API base, what every client here starts from. */
+    private static StripeClient.StripeClientBuilder keyAndBase(StripeProperties properties) {
+        return StripeClient.builder().setApiKey(properties.apiKey()).setApiBase(properties.apiBase());
     }
 }

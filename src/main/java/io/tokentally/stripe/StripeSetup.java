@@ -4,9 +4,6 @@ import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Price;
 import com.stripe.model.billing.Meter;
-import com.stripe.net.RequestOptions;
-import com.stripe.param.PriceCreateParams;
-import com.stripe.param.PriceListParams;
 import com.stripe.param.billing.MeterListParams;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -15,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Creates the amount layout's meters and their metered prices in Stripe when they are missing:
- * meters are found by event name, prices by lookup key, so running it again creates nothing.
+ * meters are found by event name, prices by lookup key, so running it again creates nothing. Only an active price
+ * counts as found; the tokens layout counts archived ones too ({@link MeteredPrices#findActivePrice} says why).
  */
 @Component
 public class StripeSetup {
@@ -65,7 +63,7 @@ public class StripeSetup {
             meter = SummingMeters.create(client, eventName, layout.displayName(eventName));
         }
         String lookupKey = eventName + "_metered";
-        Price price = findActivePrice(client, lookupKey);
+        Price price = MeteredPrices.findActivePrice(client, lookupKey);
         boolean priceCreated = price == null;
         if (priceCreated) {
             price = createPrice(client, eventName, lookupKey, meter.getId());
@@ -88,39 +86,13 @@ public class StripeSetup {
         return existing;
     }
 
-    /** The active price of {@code lookupKey}, or null if there is none. */
-    private static Price findActivePrice(StripeClient client, String lookupKey) throws StripeException {
-        List<Price> prices = client.v1()
-                .prices()
-                .list(PriceListParams.builder()
-                        .addLookupKey(lookupKey)
-                        .setActive(true)
-                        .build())
-                .getData();
-        return prices.isEmpty() ? null : prices.get(0);
-    }
-
     /** Creates the metered price of {@code lookupKey} on the meter: one micro-USD per unit. */
     private Price createPrice(StripeClient client, String eventName, String lookupKey, String meterId)
             throws StripeException {
-        return client.v1()
-                .prices()
-                .create(
-                        PriceCreateParams.builder()
-                                .setCurrency("usd")
-                                .setLookupKey(lookupKey)
-                                .setUnitAmountDecimal(CENTS_PER_MICRO_USD)
-                                .setRecurring(PriceCreateParams.Recurring.builder()
-                                        .setInterval(PriceCreateParams.Recurring.Interval.MONTH)
-                                        .setUsageType(PriceCreateParams.Recurring.UsageType.METERED)
-                                        .setMeter(meterId)
-                                        .build())
-                                .setProductData(PriceCreateParams.ProductData.builder()
-                                        .setName(layout.displayName(eventName))
-                                        .build())
-                                .build(),
-                        RequestOptions.builder()
-                                .setIdempotencyKey("tokentally-setup-price-" + lookupKey)
-                                .build());
+        return MeteredPrices.create(
+                client,
+                MeteredPrices.onMeter(lookupKey, meterId, layout.displayName(eventName))
+                        .setUnitAmountDecimal(CENTS_PER_MICRO_USD)
+                        .build());
     }
 }

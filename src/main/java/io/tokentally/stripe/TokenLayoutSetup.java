@@ -16,9 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Provisions the {@code tokens} layout in Stripe: the meters and metered prices {@link TokenMeterLayout}
- * derives, created when missing (meters found by event name, prices by lookup key), so a rerun creates
- * nothing, and a new price version creates a new price next to the old one (Stripe prices are
- * immutable). A dry run only reads.
+ * derives, created when missing (meters found by event name, prices by lookup key, archived ones included:
+ * {@link MeteredPrices#findPrice} says why), so a rerun creates nothing, and a new price version creates a new
+ * price next to the old one (Stripe prices are immutable). A dry run only reads.
  */
 @Component
 public class TokenLayoutSetup {
@@ -153,7 +153,7 @@ public class TokenLayoutSetup {
                 meters.put(price.eventName(), meterId);
                 meterOutcome = Outcome.CREATED;
             }
-            Price found = TokenLayoutRequests.findPrice(client, price.lookupKey());
+            Price found = MeteredPrices.findPrice(client, price.lookupKey());
             Outcome priceOutcome = found != null ? Outcome.EXISTS : dryRun ? Outcome.WOULD_CREATE : Outcome.CREATED;
             String priceId = found != null
                     ? found.getId()
@@ -213,7 +213,7 @@ public class TokenLayoutSetup {
         for (Map.Entry<String, List<String>> entry : superseded.entrySet()) {
             Item to = currentByMeter.get(entry.getKey());
             for (String key : entry.getValue()) {
-                Price old = TokenLayoutRequests.findPrice(client, key);
+                Price old = MeteredPrices.findPrice(client, key);
                 if (old != null) {
                     moves.add(new Move(entry.getKey(), key, old.getId(), to.price(), to.priceId(), List.of(), false));
                 }

@@ -1,0 +1,165 @@
+package io.tokentally.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.TestH2;
+import io.tokentally.plans.Customer;
+import io.tokentally.plans.CustomerRepository;
+import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.plans.PlanType;
+import io.tokentally.plans.PurchaseRepository;
+import io.tokentally.rating.CreditLedgers;
+import io.tokentally.rating.RatedDays;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.UsageWindow;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * Closing positions and late invoice items of one pay-as-you-go customer on a calendar month, its rated usage
+ * written straight into an H2 database (ADR 0021).
+ */
+class ClosedPeriodsTests {
+
+    private static final BillingPeriod NOVEMBER =
+            new BillingPeriod(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
+    private static final Instant NOW = Instant.parse("2026-12-03T06:00:00Z");
+    private static final UsageWindow WINDOW = UsageWindow.ofUtcDate(LocalDate.parse("2026-12-02"));
+
+    @TempDir
+    Path dir;
+
+    private JdbcTemplate jdbc;
+    private FindingRepository findings;
+    private ClosedPeriods closedPeriods;
+
+    @BeforeEach
+    void database() {
+        JdbcDataSource dataSource = TestH2.fileDatabase(dir);
+        TestH2.flyway(dataSource, "latest").migrate();
+        jdbc = new JdbcTemplate(dataSource);
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        new PlanRepository(jdbc, clock)
+                .saveAll(List.of(new Plan("payg", PlanType.USAGE, "USD", BigDecimal.ZERO, List.of())));
+        CustomerRepository customers = new CustomerRepository(jdbc, clock);
+        customers.saveAll(List.of(new Customer("acme", "cus_acme", "payg", "Acme")));
+        findings = new FindingRepository(jdbc, clock);
+        closedPeriods = new ClosedPeriods(
+                jdbc,
+                customers,
+                new PlanRepository(jdbc, clock),
+                new PurchaseRepository(jdbc),
+                new CreditLedgers(jdbc, new RatedDays(jdbc, dataSource, new DataSourceTransactionManager(dataSource))),
+                new ClosedPeriodRepository(jdbc),
+                findings,
+                new Binder(new MapConfigurationPropertySource(Map.of("tokentally.stripe.period-close-grace", "PT1H")))
+                        .bind("tokentally.stripe", StripeProperties.class)
+                        .get());
+    }
+
+    @Test
+    void aPeriodClosesForStripeOnceTheGraceAfterItsEndHasPassed() {
+        // when / then
+        assertThat(closedPeriods.planner(Instant.parse("2026-12-01T00:59:59Z")).isClosed(NOVEMBER))
+                .isFalse();
+        assertThat(closedPeriods.planner(Instant.parse("2026-12-01T01:00:00Z")).isClosed(NOVEMBER))
+                .isTrue();
+    }
+
+    @Test
+    void recordsTheClosingPositionOfAClosedPeriodTheRunTouchesOnce() {
+        // given: run 5 rated $2.50 of November's usage
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+
+        // when
+        Map<BillingPeriod, Integer> first = closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        Map<BillingPeriod, Integer> again = closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+
+        // then: November, closed; December, open, is not recorded
+        assertThat(first).containsExactly(Map.entry(NOVEMBER, 1));
+        assertThat(again).isEmpty();
+        assertThat(jdbc.queryForObject(
+                        "SELECT overage_usd FROM closed_period WHERE customer_id = 'acme'", BigDecimal.class))
+                .isEqualByComparingTo("2.5");
+    }
+
+    @Test
+    void usageRatedIntoAClosedPeriodAfterItClosedIsOneInvoiceItemWithAFindingThatSaysWhy() {
+        // given: November closed at $2.50, then run 6 rates $1.25 more of it
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        rated(6, "2026-11-21T10:00:00Z", "1.25");
+
+        // when
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then
+        assertThat(items).singleElement().satisfies(item -> {
+            assertThat(item.kind()).isEqualTo(OutboxRow.Kind.INVOICE_ITEM);
+            assertThat(item.customerId()).isEqualTo("acme");
+            assertThat(item.stripeCustomerId()).isEqualTo("cus_acme");
+            assertThat(item.valueMicros()).isEqualTo(1_250_000);
+            assertThat(item.revision()).isEqualTo(1);
+        });
+        assertThat(findings.ofRun(6)).singleElement().satisfies(finding -> {
+            assertThat(finding.kind()).isEqualTo("LATE_USAGE_INVOICED");
+            assertThat(finding.severity()).isEqualTo(Finding.Severity.INFO);
+            assertThat(finding.key()).isEqualTo("late-usage-invoiced:acme:period:2026-11-01T00:00:00Z:r1");
+            assertThat(finding.message())
+                    .contains("an invoice item of 1.25 USD goes on the customer's next invoice (revision 1)")
+                    .contains("Since the close the overage changed by 1.25 USD")
+                    .endsWith("; invoiced late before: 0 USD");
+        });
+    }
+
+    @Test
+    void aClosedPeriodWhoseUsageDidNotChangeNeedsNoInvoiceItem() {
+        // given
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+
+        // when
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(5, WINDOW, NOW);
+
+        // then
+        assertThat(items).isEmpty();
+        assertThat(findings.ofRun(5)).isEmpty();
+    }
+
+    /** An attributed rated aggregate of acme's that run {@code run} wrote, and the run's hour. */
+    private void rated(long run, String hour, String billedUsd) {
+        Instant start = Instant.parse(hour);
+        jdbc.update(
+                "INSERT INTO rated_aggregate (customer_id, model, token_type, service_tier, context_tier, hour_start,"
+                        + " price_epoch, provider, attributed, plan_id, requests, tokens, reasoning_tokens, price_id,"
+                        + " usd_per_million, cost_usd, markup_percent, billed_usd, revision, rated_run, rated_at)"
+                        + " VALUES ('acme', 'openai/gpt-4o', 'input', 'standard', 'standard', ?, ?, 'openai', TRUE,"
+                        + " 'payg', 1, 1000000, 0, 1, ?, ?, 0, ?, 1, ?, ?)",
+                SqlTime.utc(start),
+                SqlTime.utc(Instant.parse("2025-01-01T00:00:00Z")),
+                new BigDecimal(billedUsd),
+                new BigDecimal(billedUsd),
+                new BigDecimal(billedUsd),
+                run,
+                SqlTime.utc(NOW));
+        jdbc.update("INSERT INTO run_hour (ingest_run, hour_start) VALUES (?, ?)", run, SqlTime.utc(start));
+    }
+}

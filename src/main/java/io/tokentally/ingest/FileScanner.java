@@ -62,8 +62,7 @@ public class FileScanner {
      * a resumed run, those added since it registered its files. A folder gone since is skipped.
      */
     public List<String> notRegisteredBy(long run, List<InputSource> sources) throws IOException {
-        Set<String> registered =
-                registry.filesOfRun(run).stream().map(RunFile::path).collect(Collectors.toSet());
+        Set<String> registered = pathsRegisteredBy(run);
         List<String> added = new ArrayList<>();
         for (InputSource source : sources) {
             if (Files.isDirectory(source.root())) {
@@ -76,6 +75,11 @@ public class FileScanner {
             }
         }
         return added;
+    }
+
+    /** The paths {@code run} registered its files under, as reports name them: absolute paths and {@code s3://} URIs. */
+    Set<String> pathsRegisteredBy(long run) {
+        return registry.filesOfRun(run).stream().map(RunFile::path).collect(Collectors.toSet());
     }
 
     private static List<Path> filesUnder(Path root) throws IOException {

@@ -60,9 +60,7 @@ public class RegisterFilesStepConfiguration {
                     .flatMap(spec -> ProviderApiSource.parse(spec).stream())
                     .toList();
             apiSources.forEach(puller::check);
-            List<S3Source> objectSources = specs.stream()
-                    .flatMap(spec -> S3Source.parse(spec).stream())
-                    .toList();
+            List<S3Source> objectSources = s3Prefixes(specs);
             List<InputSource> folders = localFolders(specs);
             int pending = scanner.scan(run, folders) + s3.stage(run, objectSources);
             Path pulled =
@@ -86,6 +84,11 @@ public class RegisterFilesStepConfiguration {
                         && ProviderApiSource.parse(spec).isEmpty())
                 .map(InputSource::parse)
                 .toList();
+    }
+
+    /** The S3 prefixes of the input sources {@code specs}. */
+    public static List<S3Source> s3Prefixes(List<String> specs) {
+        return specs.stream().flatMap(spec -> S3Source.parse(spec).stream()).toList();
     }
 
     private static List<String> specs(String input) {

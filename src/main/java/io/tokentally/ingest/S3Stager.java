@@ -10,12 +10,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -93,9 +95,32 @@ public class S3Stager {
 
     /** Object versions under the source that no run has claimed yet. */
     public List<String> unclaimed(S3Source source) {
+        return unclaimedObjects(source).stream().map(S3Object::key).toList();
+    }
+
+    /**
+     * The {@code s3://} URIs, in key order, of the objects under the source that {@code run} did not register and
+     * that registering would claim (no run has claimed their version, and they are neither marked nor purchases
+     * feeds): for a resumed run, those added since it registered its files. A new version of an object the run
+     * registered is left out, as a local file the run registered is ({@link FileScanner#notRegisteredBy}).
+     *
+     * @throws IOException when the prefix cannot be listed
+     */
+    public List<String> notRegisteredBy(long run, S3Source source) throws IOException {
+        Set<String> registered = scanner.pathsRegisteredBy(run);
+        try {
+            return unclaimedObjects(source).stream()
+                    .map(object -> source.uri(object.key()))
+                    .filter(uri -> !registered.contains(uri))
+                    .toList();
+        } catch (SdkException e) {
+            throw new IOException("cannot list " + source.spec() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<S3Object> unclaimedObjects(S3Source source) {
         return list(source).stream()
                 .filter(object -> !objects.isKnown(source.uri(object.key()), etag(object)))
-                .map(S3Object::key)
                 .toList();
     }
 

@@ -3,10 +3,13 @@ package io.tokentally.job;
 import io.tokentally.ingest.FileScanner;
 import io.tokentally.ingest.InputSource;
 import io.tokentally.ingest.RegisterFilesStepConfiguration;
+import io.tokentally.ingest.S3Source;
+import io.tokentally.ingest.S3Stager;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.reconcile.ResumedRunFindings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +22,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * A resumed run reads the files it registered when it started. Before it resumes, this names the files dropped
- * into its local input folders since then ({@link ResumedRunFindings}): a resumed run that said nothing of them
- * looked as if it had billed them. Only a warning: a folder it cannot list is logged, and the run resumes.
+ * into its local input folders and the objects put under its S3 input prefixes since then ({@link
+ * ResumedRunFindings}): a resumed run that said nothing of them looked as if it had billed them. Only a warning: a
+ * folder or prefix it cannot list is logged, and the run resumes.
  */
 @Component
 public class ResumedRunFilesListener implements JobExecutionListener {
@@ -29,11 +33,14 @@ public class ResumedRunFilesListener implements JobExecutionListener {
 
     private final JobRepository jobRepository;
     private final FileScanner scanner;
+    private final S3Stager stager;
     private final FindingRepository findings;
 
-    ResumedRunFilesListener(JobRepository jobRepository, FileScanner scanner, FindingRepository findings) {
+    ResumedRunFilesListener(
+            JobRepository jobRepository, FileScanner scanner, S3Stager stager, FindingRepository findings) {
         this.jobRepository = jobRepository;
         this.scanner = scanner;
+        this.stager = stager;
         this.findings = findings;
     }
 
@@ -46,18 +53,37 @@ public class ResumedRunFilesListener implements JobExecutionListener {
         }
         long run = execution.getJobInstance().getInstanceId();
         BillingJobParameters parameters = BillingJobParameters.of(execution.getJobParameters());
-        List<InputSource> folders = RegisterFilesStepConfiguration.localFolders(parameters.inputs());
-        List<String> added;
-        try {
-            added = scanner.notRegisteredBy(run, folders);
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("Could not list the input folders {} for files added since run {} started", folders, run, e);
-            return;
+        List<String> added =
+                new ArrayList<>(addedToFolders(run, RegisterFilesStepConfiguration.localFolders(parameters.inputs())));
+        for (S3Source prefix : RegisterFilesStepConfiguration.s3Prefixes(parameters.inputs())) {
+            added.addAll(addedUnder(run, prefix));
         }
         if (!added.isEmpty()) {
             var finding = ResumedRunFindings.filesNotRead(run, parameters.date(), added);
             log.warn(finding.message());
             findings.record(finding, run);
+        }
+    }
+
+    private List<String> addedToFolders(long run, List<InputSource> folders) {
+        try {
+            return scanner.notRegisteredBy(run, folders);
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Could not list the input folders {} for files added since run {} started", folders, run, e);
+            return List.of();
+        }
+    }
+
+    private List<String> addedUnder(long run, S3Source prefix) {
+        try {
+            return stager.notRegisteredBy(run, prefix);
+        } catch (IOException e) {
+            log.warn(
+                    "Could not list the S3 input prefix {} for objects added since run {} started",
+                    prefix.spec(),
+                    run,
+                    e);
+            return List.of();
         }
     }
 }

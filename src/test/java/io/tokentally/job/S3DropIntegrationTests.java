@@ -311,6 +311,52 @@ class S3DropIntegrationTests {
     }
 
     @Test
+    void aResumedRunNamesTheObjectsPutUnderItsPrefixSinceItStartedAndTheNextRunOfTheDateResolvesIt() throws Exception {
+        // given: a run over its own prefix and date that failed in ingest, then an object put under the prefix
+        LocalDate date = LocalDate.of(2026, 10, 13);
+        String input = "resumed=s3://" + BUCKET + "/resumed/";
+        put("resumed/gateway.csv", csv(List.of(UsageFixtures.rows("s3-resumed", date, 200, 3, "alice", "bob"))));
+        JobExecution failed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            failed = run(date, input);
+        }
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        put("resumed/late.csv", csv(List.of(UsageFixtures.rows("s3-resumed-late", date, 50, 4, "alice", "bob"))));
+        // and a purchases feed, which every run reads again and the register step does not register
+        put(
+                "resumed/purchases-late.csv",
+                "purchase_id,customer_id,amount,currency,time\n" + "s3-resumed-pack,alice,5.00,USD," + date
+                        + "T00:00:00Z\n");
+
+        // when
+        JobExecution resumed = run(date, input);
+
+        // then: it reads the object it started with and names the one it leaves to the next run, by its URI
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(run(resumed)).isEqualTo(run(failed));
+        assertThat(fileCounts(resumed, "resumed/gateway.csv")).isEqualTo(Map.of("read", 200L, "accepted", 200L));
+        String key = "files-not-read-by-resumed-run:" + run(resumed);
+        assertThat(jdbc.queryForList("SELECT message FROM finding WHERE finding_key = ?", String.class, key))
+                .containsExactly("1 file(s) were added to the input folders after this run registered its files,"
+                        + " and this resumed run does not read them: s3://" + BUCKET + "/resumed/late.csv. The next"
+                        + " run of 2026-10-13 with these input folders registers them (and reads those whose content"
+                        + " was not ingested before)");
+        assertThat(findingStatus(key)).isEqualTo("OPEN");
+        assertThat(keys()).contains("resumed/late.csv", "processed/resumed/gateway.csv");
+
+        // when: the date is run again
+        JobExecution next = run(date, input);
+
+        // then: that run registers and reads the object, and resolves the finding
+        assertThat(next.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(run(next)).isNotEqualTo(run(resumed));
+        assertThat(fileCounts(next, "resumed/late.csv")).isEqualTo(Map.of("read", 50L, "accepted", 50L));
+        assertThat(findingStatus(key)).isEqualTo("RESOLVED");
+        assertThat(jdbc.queryForObject("SELECT resolved_by_run FROM finding WHERE finding_key = ?", Long.class, key))
+                .isEqualTo(run(next));
+    }
+
+    @Test
     void purchasesFeedsInTheDropFolderAreLoadedLeftInPlaceAndTheBalancesExportIsPublished() throws Exception {
         // given a CSV and a JSON Lines purchases feed (one row of it bad) next to a usage object
         String day = yesterday().toString();
@@ -432,6 +478,20 @@ class S3DropIntegrationTests {
                 run(execution),
                 "%" + name);
         return Map.of("read", (Long) row.get("ROWS_READ"), "accepted", (Long) row.get("ROWS_ACCEPTED"));
+    }
+
+    private JobExecution run(LocalDate date, String input) throws Exception {
+        return runs.run(new BillingJobParameters(
+                date,
+                0,
+                List.of(input),
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+    }
+
+    private String findingStatus(String key) {
+        return jdbc.queryForObject("SELECT status FROM finding WHERE finding_key = ?", String.class, key);
     }
 
     private String outcome(JobExecution execution, String name) {

@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The finding of a resumed run about the files dropped into its local input folders since it registered its
- * files: it reads only those it registered, so the others wait for the next run of the date, which registers
- * them (and reads those whose content was not ingested before). The message names the first ten; the evidence
+ * The finding of a resumed run about the files dropped into its local input folders (and the objects put under its
+ * S3 input prefixes, named by their {@code s3://} URIs) since it registered its files: it reads only those it
+ * registered, so the others wait for the next run of the date, which registers them (and reads those whose content
+ * was not ingested before). The message names the first ten; the evidence
  * names them all (up to {@value #FILES_IN_EVIDENCE}, fewer if their paths are very long), so that a later run that
  * saw every one of them resolves it ({@link #answeredBy}).
  */
@@ -25,7 +26,7 @@ public final class ResumedRunFindings {
 
     private ResumedRunFindings() {}
 
-    /** @param added the absolute paths of the files added, in folder order */
+    /** @param added the absolute paths of the files added, in folder order, then the objects' URIs, in key order */
     public static Finding filesNotRead(long run, LocalDate date, List<String> added) {
         Evidence evidence = new Evidence().number("files", added.size());
         int budget = PATH_CHARS_IN_EVIDENCE;

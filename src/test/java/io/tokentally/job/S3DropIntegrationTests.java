@@ -325,7 +325,7 @@ class S3DropIntegrationTests {
         // and a purchases feed, which every run reads again and the register step does not register
         put(
                 "resumed/purchases-late.csv",
-                "purchase_id,customer_id,amount,currency,time\n" + "s3-resumed-pack,alice,5.00,USD," + date
+                "purchase_id,customer_id,amount,currency,time\n" + "resumed-pack-1,alice,5.00,USD," + date
                         + "T00:00:00Z\n");
 
         // when

@@ -1,9 +1,13 @@
 package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.S3MockServer;
 import io.tokentally.UsageFixtures;
+import io.tokentally.ingest.S3Source;
+import io.tokentally.ingest.S3Stager;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,6 +71,9 @@ class S3DropIntegrationTests {
 
     @Autowired
     S3DropWatcher watcher;
+
+    @Autowired
+    S3Stager stager;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -354,6 +361,17 @@ class S3DropIntegrationTests {
         assertThat(findingStatus(key)).isEqualTo("RESOLVED");
         assertThat(jdbc.queryForObject("SELECT resolved_by_run FROM finding WHERE finding_key = ?", Long.class, key))
                 .isEqualTo(run(next));
+    }
+
+    @Test
+    void aPrefixThatCannotBeListedForAResumedRunIsAnIoExceptionWhichTheListenerLogs() {
+        // given
+        S3Source gone = new S3Source("gone", BUCKET + "-gone", "resumed/");
+
+        // when / then: ResumedRunFilesListener logs it and lets the run resume
+        assertThatThrownBy(() -> stager.notRegisteredBy(1L, gone))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot list gone=s3://" + BUCKET + "-gone/resumed/: ");
     }
 
     @Test

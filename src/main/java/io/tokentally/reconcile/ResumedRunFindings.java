@@ -41,9 +41,10 @@ public final class ResumedRunFindings {
                 "files-not-read-by-resumed-run:" + run,
                 KIND,
                 Finding.Severity.WARNING,
-                added.size() + " file(s) were added to the input folders after this run registered its files, and"
+                added.size()
+                        + " file(s) were added to the input folders or S3 prefixes after this run registered its files, and"
                         + " this resumed run does not read them: " + Listing.firstOf(added, FILES_NAMED, ", ")
-                        + ". The next run of " + date + " with these input folders registers them (and reads those"
+                        + ". The next run of " + date + " with these inputs registers them (and reads those"
                         + " whose content was not ingested before)",
                 evidence);
     }

@@ -489,10 +489,11 @@ abstract class NightlyBillingJobScenarios {
         assertThat(report(resumed).get("findings"))
                 .filteredOn(finding -> finding.get("kind").asString().equals("FILES_NOT_READ_BY_RESUMED_RUN"))
                 .extracting(finding -> finding.get("message").asString())
-                .containsExactly("2 file(s) were added to the input folders after this run registered its files,"
-                        + " and this resumed run does not read them: " + late.toAbsolutePath() + ", "
-                        + later.toAbsolutePath() + ". The next run of 2026-10-13 with these input folders registers"
-                        + " them (and reads those whose content was not ingested before)");
+                .containsExactly(
+                        "2 file(s) were added to the input folders or S3 prefixes after this run registered its files,"
+                                + " and this resumed run does not read them: " + late.toAbsolutePath() + ", "
+                                + later.toAbsolutePath() + ". The next run of 2026-10-13 with these inputs registers"
+                                + " them (and reads those whose content was not ingested before)");
         assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("OPEN");
 
         // when: the next run finds only one of them, the other moved out of the folder for now

@@ -344,10 +344,12 @@ class S3DropIntegrationTests {
         assertThat(fileCounts(resumed, "resumed/gateway.csv")).isEqualTo(Map.of("read", 200L, "accepted", 200L));
         String key = "files-not-read-by-resumed-run:" + run(resumed);
         assertThat(jdbc.queryForList("SELECT message FROM finding WHERE finding_key = ?", String.class, key))
-                .containsExactly("1 file(s) were added to the input folders after this run registered its files,"
-                        + " and this resumed run does not read them: s3://" + BUCKET + "/resumed/late.csv. The next"
-                        + " run of 2026-10-13 with these input folders registers them (and reads those whose content"
-                        + " was not ingested before)");
+                .containsExactly(
+                        "1 file(s) were added to the input folders or S3 prefixes after this run registered its files,"
+                                + " and this resumed run does not read them: s3://" + BUCKET
+                                + "/resumed/late.csv. The next"
+                                + " run of 2026-10-13 with these inputs registers them (and reads those whose content"
+                                + " was not ingested before)");
         assertThat(findingStatus(key)).isEqualTo("OPEN");
         assertThat(keys()).contains("resumed/late.csv", "processed/resumed/gateway.csv");
 

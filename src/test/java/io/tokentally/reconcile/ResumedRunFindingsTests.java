@@ -26,8 +26,9 @@ class ResumedRunFindingsTests {
         assertThat(finding.key()).isEqualTo("files-not-read-by-resumed-run:7");
         assertThat(finding.severity()).isEqualTo(Finding.Severity.WARNING);
         assertThat(finding.message())
-                .startsWith("12 file(s) were added to the input folders after this run registered its files, and this"
-                        + " resumed run does not read them: /drop/late-1.csv, /drop/late-2.csv, ")
+                .startsWith(
+                        "12 file(s) were added to the input folders or S3 prefixes after this run registered its files, and this"
+                                + " resumed run does not read them: /drop/late-1.csv, /drop/late-2.csv, ")
                 .contains("/drop/late-10.csv and 2 more. The next run of 2026-10-13")
                 .doesNotContain("late-11");
         Map<String, Object> evidence = Evidence.parse(finding.evidence());

@@ -1,6 +1,5 @@
 package io.tokentally.normalize;
 
-import io.tokentally.ingest.CostFormat;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.IngestFilePartitioner;
 import io.tokentally.ingest.IngestProgress;
@@ -133,26 +132,12 @@ public class NormalizeStepConfiguration {
             JobRepository jobRepository,
             @Value(FILE_ID) long fileId,
             @Value(RUN) long run) {
+        FileIngestions.Stores stores = new FileIngestions.Stores(store, snapshotStore, costStore, rejects, conflicts);
         return new IngestFileTasklet(
                 registry,
                 fileId,
                 run,
-                file -> formats.named(file.format()) instanceof CostFormat costFormat
-                        ? new CostFileIngest(file, costFormat, catalogs.current(), costStore, rejects)
-                        : new FileIngest(
-                                file,
-                                formats.named(file.format()),
-                                new UsageNormalizer(
-                                        file.source(),
-                                        catalogs.current(),
-                                        customers.customerIds(),
-                                        !formats.named(file.format()).snapshots()),
-                                store,
-                                snapshotStore,
-                                rejects,
-                                conflicts,
-                                properties.batchSize(),
-                                properties.dedupDays()),
+                new FileIngestions(formats, catalogs, customers, stores, properties),
                 lock,
                 turns,
                 progress,

@@ -38,21 +38,32 @@ class ProviderCostStore {
                     fileId);
             if (!before.isEmpty()) {
                 replaced++;
-                if (before.get(0).compareTo(cost.amountMajor()) != 0) {
-                    log.warn(
-                            "{} line {} replaces the cost of bucket {}: {} {} before, {} now",
-                            path,
-                            cost.lineNo(),
-                            cost.bucketKey(),
-                            before.get(0).toPlainString(),
-                            cost.currency(),
-                            cost.amountMajor().toPlainString());
-                }
+                logChangedAmount(path, cost, before.get(0));
             }
         }
         List<Object[]> keys =
                 costs.stream().map(cost -> new Object[] {cost.bucketKey()}).toList();
         jdbc.batchUpdate("DELETE FROM provider_cost WHERE bucket_key = ?", keys);
+        insert(fileId, run, costs);
+        return replaced;
+    }
+
+    /** Logs a replaced bucket whose amount differs from the earlier export's, with both amounts. */
+    private static void logChangedAmount(String path, ProviderCost cost, BigDecimal before) {
+        if (before.compareTo(cost.amountMajor()) != 0) {
+            log.warn(
+                    "{} line {} replaces the cost of bucket {}: {} {} before, {} now",
+                    path,
+                    cost.lineNo(),
+                    cost.bucketKey(),
+                    before.toPlainString(),
+                    cost.currency(),
+                    cost.amountMajor().toPlainString());
+        }
+    }
+
+    /** Inserts the file's buckets, 500 to a batch. */
+    private void insert(long fileId, long run, Collection<ProviderCost> costs) {
         jdbc.batchUpdate(INSERT, new ArrayList<>(costs), 500, (ps, cost) -> {
             ps.setString(1, cost.bucketKey());
             ps.setLong(2, fileId);
@@ -76,6 +87,5 @@ class ProviderCostStore {
             ps.setBigDecimal(20, cost.quantity());
             ps.setString(21, cost.quantityUnit());
         });
-        return replaced;
     }
 }

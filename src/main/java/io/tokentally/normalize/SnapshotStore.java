@@ -5,6 +5,7 @@ import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UnitCounts;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.HashMap;
@@ -59,40 +60,44 @@ class SnapshotStore {
                     "SELECT " + COLUMNS + " FROM usage_snapshot WHERE snapshot_key IN ("
                             + String.join(", ", Collections.nCopies(slice.size(), "?")) + ")",
                     rs -> {
-                        stored.put(
-                                rs.getString("snapshot_key"),
-                                new UsageLine(
-                                        rs.getString("source"),
-                                        rs.getString("bucket_id"),
-                                        rs.getLong("file_id"),
-                                        0,
-                                        SqlTime.read(rs, "hour_start"),
-                                        SqlTime.read(rs, "price_epoch"),
-                                        rs.getString("customer_id"),
-                                        rs.getBoolean("attributed"),
-                                        rs.getString("provider"),
-                                        rs.getString("model"),
-                                        rs.getString("model"),
-                                        ServiceTier.parse(rs.getString("service_tier"))
-                                                .orElseThrow(),
-                                        ContextTier.fromCode(rs.getString("context_tier")),
-                                        rs.getBoolean("billable"),
-                                        rs.getLong("input_tokens"),
-                                        rs.getLong("cache_read_tokens"),
-                                        rs.getLong("cache_write_5m_tokens"),
-                                        rs.getLong("cache_write_1h_tokens"),
-                                        rs.getLong("output_tokens"),
-                                        rs.getLong("reasoning_tokens"),
-                                        new UnitCounts(
-                                                rs.getLong("web_search_requests"),
-                                                rs.getLong("images"),
-                                                rs.getLong("audio_seconds")),
-                                        false,
-                                        null));
+                        stored.put(rs.getString("snapshot_key"), snapshotLine(rs));
                     },
                     slice.toArray());
         }
         return stored;
+    }
+
+    /** The usage line of a {@code usage_snapshot} row, with its bucket id as the request id. */
+    private static UsageLine snapshotLine(ResultSet rs) throws SQLException {
+        return new UsageLine(
+                rs.getString("source"),
+                rs.getString("bucket_id"),
+                rs.getLong("file_id"),
+                0,
+                SqlTime.read(rs, "hour_start"),
+                SqlTime.read(rs, "price_epoch"),
+                rs.getString("customer_id"),
+                rs.getBoolean("attributed"),
+                rs.getString("provider"),
+                rs.getString("model"),
+                rs.getString("model"),
+                ServiceTier.parse(rs.getString("service_tier")).orElseThrow(),
+                ContextTier.fromCode(rs.getString("context_tier")),
+                rs.getBoolean("billable"),
+                rs.getLong("input_tokens"),
+                rs.getLong("cache_read_tokens"),
+                rs.getLong("cache_write_5m_tokens"),
+                rs.getLong("cache_write_1h_tokens"),
+                rs.getLong("output_tokens"),
+                rs.getLong("reasoning_tokens"),
+                units(rs),
+                false,
+                null);
+    }
+
+    /** The web search, image and audio counts of a {@code usage_snapshot} row. */
+    private static UnitCounts units(ResultSet rs) throws SQLException {
+        return new UnitCounts(rs.getLong("web_search_requests"), rs.getLong("images"), rs.getLong("audio_seconds"));
     }
 
     void insert(long run, List<Snapshot> snapshots) {

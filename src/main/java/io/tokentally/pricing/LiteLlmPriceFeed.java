@@ -113,44 +113,67 @@ public final class LiteLlmPriceFeed {
             Map<Long, Boolean> thresholds = new TreeMap<>();
             List<Object[]> found = new ArrayList<>();
             for (Map.Entry<String, JsonNode> field : value.properties()) {
-                Matcher matcher = PRICE_KEY.matcher(field.getKey());
-                if (!matcher.matches()) {
-                    if (field.getKey().contains("cost")) {
-                        unbilledKeys.merge(field.getKey(), 1, Integer::sum);
-                    }
+                Object[] price = foundPrice(key, field);
+                if (price == null) {
                     continue;
                 }
-                Optional<BigDecimal> perToken = perToken(key, field.getKey(), field.getValue());
-                if (perToken.isEmpty()) {
-                    continue;
+                if (price[1] != null) {
+                    thresholds.put((Long) price[1], true);
                 }
-                Long threshold = matcher.group(2) == null ? null : Long.parseLong(matcher.group(2)) * 1_000;
-                if (threshold != null) {
-                    thresholds.put(threshold, true);
-                }
-                found.add(new Object[] {matcher.group(1), threshold, matcher.group(3), perToken.get()});
+                found.add(price);
             }
+            Long threshold = billedThreshold(key, thresholds);
+            List<FeedPrice> prices = new ArrayList<>();
+            for (Object[] price : found) {
+                if (price[1] != null && !price[1].equals(threshold)) {
+                    continue;
+                }
+                prices.add(feedPrice(model, key, price, threshold));
+            }
+            return prices;
+        }
+
+        /**
+         * A token price field as {base key, long-context threshold or null, tier suffix or null, USD per token};
+         * {@code null} for a field that is not one (counting unbilled cost keys) or whose value is unusable.
+         */
+        private Object[] foundPrice(String key, Map.Entry<String, JsonNode> field) {
+            Matcher matcher = PRICE_KEY.matcher(field.getKey());
+            if (!matcher.matches()) {
+                if (field.getKey().contains("cost")) {
+                    unbilledKeys.merge(field.getKey(), 1, Integer::sum);
+                }
+                return null;
+            }
+            Optional<BigDecimal> perToken = perToken(key, field.getKey(), field.getValue());
+            if (perToken.isEmpty()) {
+                return null;
+            }
+            Long threshold = matcher.group(2) == null ? null : Long.parseLong(matcher.group(2)) * 1_000;
+            return new Object[] {matcher.group(1), threshold, matcher.group(3), perToken.get()};
+        }
+
+        /** The lowest long-context threshold, the only one billed, noting the others; null when there is none. */
+        private Long billedThreshold(String key, Map<Long, Boolean> thresholds) {
             Long threshold =
                     thresholds.isEmpty() ? null : thresholds.keySet().iterator().next();
             if (thresholds.size() > 1) {
                 notes.add(key + ": long-context tiers at " + thresholds.keySet() + " tokens; only the first ("
                         + threshold + ") is billed");
             }
-            List<FeedPrice> prices = new ArrayList<>();
-            for (Object[] price : found) {
-                if (price[1] != null && !price[1].equals(threshold)) {
-                    continue;
-                }
-                prices.add(new FeedPrice(
-                        model,
-                        tokenType((String) price[0]),
-                        serviceTier((String) price[2]),
-                        price[1] == null ? ContextTier.STANDARD : ContextTier.LONG,
-                        ((BigDecimal) price[3]).movePointRight(6).stripTrailingZeros(),
-                        threshold,
-                        key));
-            }
-            return prices;
+            return threshold;
+        }
+
+        /** The feed price of a found price field, in USD per 1M tokens. */
+        private static FeedPrice feedPrice(String model, String key, Object[] price, Long threshold) {
+            return new FeedPrice(
+                    model,
+                    tokenType((String) price[0]),
+                    serviceTier((String) price[2]),
+                    price[1] == null ? ContextTier.STANDARD : ContextTier.LONG,
+                    ((BigDecimal) price[3]).movePointRight(6).stripTrailingZeros(),
+                    threshold,
+                    key);
         }
 
         private Optional<BigDecimal> perToken(String key, String field, JsonNode value) {

@@ -58,6 +58,14 @@ public class RatingPreview {
     /** The lines that would change if the hours in [from, to) were rated again now. */
     public List<Line> between(Instant from, Instant to) {
         Map<String, Line> lines = new TreeMap<>();
+        addStored(lines, from, to);
+        Rater rater = new Rater(catalogs.current(), catalogs.held(), customers.findAll(), plans.findAll());
+        addRatedNow(lines, rater, from, to);
+        return changed(lines);
+    }
+
+    /** Puts in the lines what {@code rated_aggregate} holds for [from, to), before any re-rating. */
+    private void addStored(Map<String, Line> lines, Instant from, Instant to) {
         jdbc.query(
                 STORED,
                 rs -> {
@@ -74,27 +82,39 @@ public class RatingPreview {
                 },
                 SqlTime.utc(from),
                 SqlTime.utc(to));
-        Rater rater = new Rater(catalogs.current(), catalogs.held(), customers.findAll(), plans.findAll());
+    }
+
+    /** Adds to the lines what the rater makes of the hourly usage in [from, to) now. */
+    private void addRatedNow(Map<String, Line> lines, Rater rater, Instant from, Instant to) {
         jdbc.query(
                 USAGE,
                 rs -> {
                     for (RatedAggregate rated : rater.rate(HourlyUsage.read(rs, 0))) {
                         lines.merge(
                                 key(rated.customerId(), rated.model(), rated.tokenType()),
-                                new Line(
-                                        rated.customerId(),
-                                        rated.model(),
-                                        rated.tokenType(),
-                                        rated.tokens(),
-                                        BigDecimal.ZERO,
-                                        rated.costUsd(),
-                                        BigDecimal.ZERO,
-                                        rated.billedUsd()),
+                                ratedLine(rated),
                                 RatingPreview::addAfter);
                     }
                 },
                 SqlTime.utc(from),
                 SqlTime.utc(to));
+    }
+
+    /** A line holding only what a re-rated aggregate would cost and bill. */
+    private static Line ratedLine(RatedAggregate rated) {
+        return new Line(
+                rated.customerId(),
+                rated.model(),
+                rated.tokenType(),
+                rated.tokens(),
+                BigDecimal.ZERO,
+                rated.costUsd(),
+                BigDecimal.ZERO,
+                rated.billedUsd());
+    }
+
+    /** The lines whose cost or billed amount would change, in key order. */
+    private static List<Line> changed(Map<String, Line> lines) {
         List<Line> changed = new ArrayList<>();
         for (Line line : lines.values()) {
             if (line.costBefore().compareTo(line.costAfter()) != 0

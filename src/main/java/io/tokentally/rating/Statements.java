@@ -18,21 +18,7 @@ public final class Statements {
     private Statements() {}
 
     public static Statement of(Customer customer, Map<String, Plan> plans, CreditLedger ledger, BillingPeriod period) {
-        Map<String, LineSums> lines = new TreeMap<>();
-        Map<String, BigDecimal> credits = new TreeMap<>();
-        LineSums totals = new LineSums(null);
-        for (AllocatedCharge allocated : ledger.charges()) {
-            if (allocated.segment().period().equals(period)) {
-                Charge charge = allocated.charge();
-                String key = charge.model() + "|" + charge.tokenType().code() + "|"
-                        + charge.serviceTier().code()
-                        + "|" + charge.contextTier().code() + "|"
-                        + charge.billedPerMillion().stripTrailingZeros().toPlainString();
-                lines.computeIfAbsent(key, k -> new LineSums(charge)).add(allocated);
-                totals.add(allocated);
-                allocated.creditsUsd().forEach((grant, usd) -> credits.merge(grant, usd, BigDecimal::add));
-            }
-        }
+        PeriodSums sums = PeriodSums.of(ledger, period);
         List<Statement.Segment> segments = new ArrayList<>();
         List<Statement.Included> included = new ArrayList<>();
         CreditAllocator allocator = new CreditAllocator(customer, plans);
@@ -40,12 +26,7 @@ public final class Statements {
             if (segment.beforeFirstPlan()) {
                 continue; // no fee and no included usage before the customer's first plan
             }
-            BigDecimal fee = Amounts.prorate(
-                    plans.get(segment.planId()).fixedFeeUsd(),
-                    segment.span().length().getSeconds(),
-                    period.length().getSeconds());
-            segments.add(new Statement.Segment(
-                    segment.planId(), segment.span().start(), segment.span().end(), fee));
+            segments.add(feeSegment(plans, period, segment));
             includedOf(allocator, ledger, segment).forEach(usage -> included.add(included(segment, usage)));
         }
         BigDecimal fees =
@@ -55,15 +36,25 @@ public final class Statements {
                 period,
                 "USD",
                 segments,
-                lines.values().stream().map(LineSums::line).toList(),
+                sums.lines.values().stream().map(LineSums::line).toList(),
                 included,
-                creditLines(ledger, credits),
-                totals.amount,
-                totals.included,
-                totals.credits,
-                totals.overage,
+                creditLines(ledger, sums.credits),
+                sums.totals.amount,
+                sums.totals.included,
+                sums.totals.credits,
+                sums.totals.overage,
                 fees,
-                Amounts.toMinorUnit(fees.add(totals.overage)));
+                Amounts.toMinorUnit(fees.add(sums.totals.overage)));
+    }
+
+    /** A plan segment with its plan's fixed fee prorated to the share of the period it spans. */
+    private static Statement.Segment feeSegment(Map<String, Plan> plans, BillingPeriod period, PlanSegment segment) {
+        BigDecimal fee = Amounts.prorate(
+                plans.get(segment.planId()).fixedFeeUsd(),
+                segment.span().length().getSeconds(),
+                period.length().getSeconds());
+        return new Statement.Segment(
+                segment.planId(), segment.span().start(), segment.span().end(), fee);
     }
 
     /** A segment's allowances with what the ledger consumed of them. */
@@ -101,6 +92,39 @@ public final class Statements {
             }
         }
         return lines;
+    }
+
+    /** The period's charges summed per statement line (in key order), per credit grant and in total. */
+    private static final class PeriodSums {
+        private final Map<String, LineSums> lines = new TreeMap<>();
+        private final Map<String, BigDecimal> credits = new TreeMap<>();
+        private final LineSums totals = new LineSums(null);
+
+        /** Sums the ledger's charges that belong to the period. */
+        static PeriodSums of(CreditLedger ledger, BillingPeriod period) {
+            PeriodSums sums = new PeriodSums();
+            for (AllocatedCharge allocated : ledger.charges()) {
+                if (allocated.segment().period().equals(period)) {
+                    sums.add(allocated);
+                }
+            }
+            return sums;
+        }
+
+        private void add(AllocatedCharge allocated) {
+            Charge charge = allocated.charge();
+            lines.computeIfAbsent(lineKey(charge), k -> new LineSums(charge)).add(allocated);
+            totals.add(allocated);
+            allocated.creditsUsd().forEach((grant, usd) -> credits.merge(grant, usd, BigDecimal::add));
+        }
+
+        /** The statement line a charge belongs to: its model, token type, tiers and billed price. */
+        private static String lineKey(Charge charge) {
+            return charge.model() + "|" + charge.tokenType().code() + "|"
+                    + charge.serviceTier().code()
+                    + "|" + charge.contextTier().code() + "|"
+                    + charge.billedPerMillion().stripTrailingZeros().toPlainString();
+        }
     }
 
     /** Sums of one statement line (or of the whole statement): tokens, amount and what paid for it. */

@@ -52,40 +52,60 @@ class AnthropicCostReportFormat extends CostPagesFormat {
         if (start == null || end == null) {
             throw new RecordProblem("the bucket has no starting_at or ending_at");
         }
-        Instant startInstant;
-        try {
-            startInstant = Instant.parse(start);
-        } catch (DateTimeParseException e) {
-            throw new RecordProblem("the bucket's starting_at is not an RFC 3339 instant: " + start);
-        }
+        Instant startInstant = startingAt(start);
         String amount = decimalText(result, "amount");
         String currency = text(result, "currency");
         if (amount == null || currency == null) {
             throw new RecordProblem("the result has no amount or currency");
         }
-        String rawTokenType = text(result, "token_type");
+        String tokenType = tokenType(text(result, "token_type"));
+        CostRecord record = new CostRecord()
+                .set(CostColumns.BUCKET_KEY, bucketKey(result, start, end))
+                .set(CostColumns.DAY, dayOf(startInstant))
+                .set(CostColumns.PROVIDER, "anthropic");
+        return List.of(describeLineItem(record, result, tokenType)
+                .set(CostColumns.AMOUNT, amount)
+                .set(CostColumns.AMOUNT_UNIT, "cents")
+                .set(CostColumns.CURRENCY, currency));
+    }
+
+    /** The bucket's {@code starting_at} as an instant; a record problem if it is not RFC 3339. */
+    private static Instant startingAt(String start) {
+        try {
+            return Instant.parse(start);
+        } catch (DateTimeParseException e) {
+            throw new RecordProblem("the bucket's starting_at is not an RFC 3339 instant: " + start);
+        }
+    }
+
+    /** Our token type for Anthropic's, {@code null} for none; a record problem for one we do not know. */
+    private static String tokenType(String rawTokenType) {
         String tokenType = rawTokenType == null ? null : TOKEN_TYPES.get(rawTokenType);
         if (rawTokenType != null && tokenType == null) {
             throw new RecordProblem("unknown token_type " + rawTokenType);
         }
+        return tokenType;
+    }
+
+    /** The bucket key: the bucket's time range and every grouping field of the result. */
+    private static String bucketKey(JsonNode result, String start, String end) {
+        return key(
+                "anthropic-cost:" + start + "/" + end,
+                text(result, "workspace_id"),
+                text(result, "description"),
+                text(result, "cost_type"),
+                text(result, "model"),
+                text(result, "token_type"),
+                text(result, "service_tier"),
+                text(result, "context_window"),
+                text(result, "inference_geo"),
+                text(result, "speed"));
+    }
+
+    /** Sets what the result's grouping says the cost is for: model, token type, tiers, line item, workspace. */
+    private static CostRecord describeLineItem(CostRecord record, JsonNode result, String tokenType) {
         String contextWindow = text(result, "context_window");
-        return List.of(new CostRecord()
-                .set(
-                        CostColumns.BUCKET_KEY,
-                        key(
-                                "anthropic-cost:" + start + "/" + end,
-                                text(result, "workspace_id"),
-                                text(result, "description"),
-                                text(result, "cost_type"),
-                                text(result, "model"),
-                                rawTokenType,
-                                text(result, "service_tier"),
-                                contextWindow,
-                                text(result, "inference_geo"),
-                                text(result, "speed")))
-                .set(CostColumns.DAY, dayOf(startInstant))
-                .set(CostColumns.PROVIDER, "anthropic")
-                .set(CostColumns.MODEL, text(result, "model"))
+        return record.set(CostColumns.MODEL, text(result, "model"))
                 .set(CostColumns.TOKEN_TYPE, tokenType)
                 .set(CostColumns.SERVICE_TIER, AnthropicMessagesUsageFormat.tierOrNull(text(result, "service_tier")))
                 .set(
@@ -93,9 +113,6 @@ class AnthropicCostReportFormat extends CostPagesFormat {
                         contextWindow == null ? null : "200k-1M".equals(contextWindow) ? "long" : "standard")
                 .set(CostColumns.COST_TYPE, text(result, "cost_type"))
                 .set(CostColumns.LINE_ITEM, text(result, "description"))
-                .set(CostColumns.PROJECT_ID, text(result, "workspace_id"))
-                .set(CostColumns.AMOUNT, amount)
-                .set(CostColumns.AMOUNT_UNIT, "cents")
-                .set(CostColumns.CURRENCY, currency));
+                .set(CostColumns.PROJECT_ID, text(result, "workspace_id"));
     }
 }

@@ -123,28 +123,17 @@ public class ProviderApiPuller {
     }
 
     private byte[] get(ProviderApiSource.Provider provider, URI uri, String key) throws IOException {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(uri).timeout(properties.timeout()).header("Accept", "application/json");
-        if (provider == ProviderApiSource.Provider.OPENAI) {
-            request.header("Authorization", "Bearer " + key);
-        } else {
-            request.header("x-api-key", key).header("anthropic-version", "2023-06-01");
-        }
+        HttpRequest.Builder request = request(provider, uri, key);
         String what = provider.code() + " Admin API GET " + uri.getPath();
         for (int attempt = 1; ; attempt++) {
             String failure;
             Duration wait;
             try {
                 HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                int status = response.statusCode();
-                if (status / 100 == 2) {
+                if (response.statusCode() / 100 == 2) {
                     return response.body();
                 }
-                String excerpt = scrub(new String(response.body(), StandardCharsets.UTF_8), key);
-                if (status != 429 && status / 100 != 5) {
-                    throw new ProviderApiException(what + " answered HTTP " + status + ": " + excerpt);
-                }
-                failure = "HTTP " + status;
+                failure = retryableFailure(what, response, key);
                 wait = retryAfter(response).orElse(backoff(attempt));
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName();
@@ -153,19 +142,46 @@ public class ProviderApiPuller {
                 Thread.currentThread().interrupt();
                 throw new IOException(what + " was interrupted", e);
             }
-            if (attempt >= properties.maxAttempts()) {
-                throw new ProviderApiException(what + " failed " + attempt + " times (last: " + failure
-                        + "); giving up (tokentally.provider-api.max-attempts)");
-            }
-            log.warn(
-                    "{} answered {}; trying again in {} ms (attempt {} of {})",
-                    what,
-                    failure,
-                    wait.toMillis(),
-                    attempt + 1,
-                    properties.maxAttempts());
-            sleep(wait);
+            awaitRetry(what, attempt, failure, wait);
         }
+    }
+
+    /** A GET of the uri with the provider's authentication headers. */
+    private HttpRequest.Builder request(ProviderApiSource.Provider provider, URI uri, String key) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(properties.timeout()).header("Accept", "application/json");
+        if (provider == ProviderApiSource.Provider.OPENAI) {
+            request.header("Authorization", "Bearer " + key);
+        } else {
+            request.header("x-api-key", key).header("anthropic-version", "2023-06-01");
+        }
+        return request;
+    }
+
+    /** Names a 429 or 5xx answer; fails the pull, with the answer's scrubbed excerpt, on any other status. */
+    private static String retryableFailure(String what, HttpResponse<byte[]> response, String key) {
+        int status = response.statusCode();
+        String excerpt = scrub(new String(response.body(), StandardCharsets.UTF_8), key);
+        if (status != 429 && status / 100 != 5) {
+            throw new ProviderApiException(what + " answered HTTP " + status + ": " + excerpt);
+        }
+        return "HTTP " + status;
+    }
+
+    /** Gives up once {@code max-attempts} are used; otherwise logs the failure and waits before the next try. */
+    private void awaitRetry(String what, int attempt, String failure, Duration wait) throws IOException {
+        if (attempt >= properties.maxAttempts()) {
+            throw new ProviderApiException(what + " failed " + attempt + " times (last: " + failure
+                    + "); giving up (tokentally.provider-api.max-attempts)");
+        }
+        log.warn(
+                "{} answered {}; trying again in {} ms (attempt {} of {})",
+                what,
+                failure,
+                wait.toMillis(),
+                attempt + 1,
+                properties.maxAttempts());
+        sleep(wait);
     }
 
     private Duration backoff(int attempt) {

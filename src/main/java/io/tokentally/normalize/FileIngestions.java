@@ -1,0 +1,63 @@
+package io.tokentally.normalize;
+
+import io.tokentally.ingest.CostFormat;
+import io.tokentally.ingest.IngestProperties;
+import io.tokentally.ingest.RegisteredFile;
+import io.tokentally.ingest.RejectRepository;
+import io.tokentally.ingest.UsageFormats;
+import java.util.function.Function;
+
+/**
+ * Starts the ingestion of one registered file by its format: a cost export's into {@code provider_cost},
+ * any other export's through the usage normalizer. The model catalog and the known customers are read
+ * when the file's ingestion starts.
+ */
+final class FileIngestions implements Function<RegisteredFile, FileIngestion> {
+
+    /** Where an ingestion stores what it read: usage, export snapshots, provider costs, rejects, conflicts. */
+    record Stores(
+            UsageStore usage,
+            SnapshotStore snapshots,
+            ProviderCostStore costs,
+            RejectRepository rejects,
+            DuplicateConflictRepository conflicts) {}
+
+    private final UsageFormats formats;
+    private final ModelCatalogSource catalogs;
+    private final KnownCustomers customers;
+    private final Stores stores;
+    private final IngestProperties properties;
+
+    FileIngestions(
+            UsageFormats formats,
+            ModelCatalogSource catalogs,
+            KnownCustomers customers,
+            Stores stores,
+            IngestProperties properties) {
+        this.formats = formats;
+        this.catalogs = catalogs;
+        this.customers = customers;
+        this.stores = stores;
+        this.properties = properties;
+    }
+
+    @Override
+    public FileIngestion apply(RegisteredFile file) {
+        return formats.named(file.format()) instanceof CostFormat costFormat
+                ? new CostFileIngest(file, costFormat, catalogs.current(), stores.costs(), stores.rejects())
+                : new FileIngest(
+                        file,
+                        formats.named(file.format()),
+                        new UsageNormalizer(
+                                file.source(),
+                                catalogs.current(),
+                                customers.customerIds(),
+                                !formats.named(file.format()).snapshots()),
+                        stores.usage(),
+                        stores.snapshots(),
+                        stores.rejects(),
+                        stores.conflicts(),
+                        properties.batchSize(),
+                        properties.dedupDays());
+    }
+}

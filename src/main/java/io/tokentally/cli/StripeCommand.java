@@ -107,6 +107,12 @@ class StripeCommand {
             if (!layout.equals("amount")) {
                 throw new ParameterException(spec.commandLine(), "--layout must be amount or tokens, not " + layout);
             }
+            refuseTokenLayoutOptions();
+            return amount();
+        }
+
+        /** Refuses, for the amount layout, the options that belong to the tokens layout. */
+        private void refuseTokenLayoutOptions() {
             if (!models.isEmpty()
                     || plan != null
                     || dryRun
@@ -119,20 +125,15 @@ class StripeCommand {
                         "--models, --plan, --prices, --plans, --tiers, --dry-run and --move-subscriptions belong to"
                                 + " --layout tokens");
             }
+        }
+
+        /** Ensures the amount layout's meters and prices and prints them, with what is still to do in Stripe. */
+        private int amount() throws Exception {
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 List<StripeSetup.Item> items =
                         context.getBean(StripeSetup.class).ensure();
                 PrintWriter out = spec.commandLine().getOut();
-                for (StripeSetup.Item item : items) {
-                    out.printf(
-                            "meter %-32s %s %s; price %s (lookup key %s) %s%n",
-                            item.meter(),
-                            item.meterId(),
-                            item.meterCreated() ? "created" : "exists",
-                            item.priceId(),
-                            item.lookupKey(),
-                            item.priceCreated() ? "created" : "exists");
-                }
+                printItems(out, items);
                 out.println();
                 out.println("Still to do in Stripe: add these prices to each customer's subscription (one subscription"
                         + " item per price), so that the meter events tokentally sends are invoiced.");
@@ -141,36 +142,26 @@ class StripeCommand {
             }
         }
 
+        /** One line per meter: its id, its price and lookup key, and whether each was created or existed. */
+        private static void printItems(PrintWriter out, List<StripeSetup.Item> items) {
+            for (StripeSetup.Item item : items) {
+                out.printf(
+                        "meter %-32s %s %s; price %s (lookup key %s) %s%n",
+                        item.meter(),
+                        item.meterId(),
+                        item.meterCreated() ? "created" : "exists",
+                        item.priceId(),
+                        item.lookupKey(),
+                        item.priceCreated() ? "created" : "exists");
+            }
+        }
+
+        /** Ensures the tokens layout's meters and prices for the --models and prints the report. */
         private int tokens() throws Exception {
-            if (models.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--layout tokens needs --models");
-            }
-            for (String tier : tiers == null ? List.<String>of() : tiers) {
-                if (!List.of("batch", "priority", "flex", "long").contains(tier)) {
-                    throw new ParameterException(
-                            spec.commandLine(), "--tiers: " + tier + " is not batch, priority, flex or long");
-                }
-            }
+            checkTokenLayoutOptions();
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
-                if (prices != null) {
-                    try {
-                        context.getBean(PriceRepository.class).load(PricesFile.read(prices));
-                    } catch (PriceRepository.ChangedVersion e) {
-                        throw PricesFile.refusal(prices, e);
-                    }
-                }
-                if (plans != null) {
-                    context.getBean(PlanRepository.class).saveAll(PlansFile.read(plans));
-                }
-                Plan chosen = null;
-                if (plan != null) {
-                    chosen = context.getBean(PlanRepository.class).findAll().get(plan);
-                    if (chosen == null) {
-                        throw new ParameterException(
-                                spec.commandLine(),
-                                "--plan " + plan + ": no such plan (load the plans file with --plans)");
-                    }
-                }
+                storeReferenceFiles(context);
+                Plan chosen = chosenPlan(context);
                 PriceCatalogs catalogs = context.getBean(PriceCatalogs.class);
                 TokenLayoutSetup setup = context.getBean(TokenLayoutSetup.class);
                 TokenLayoutSetup.Report report = setup.ensure(
@@ -187,6 +178,46 @@ class StripeCommand {
                 TokenLayoutReport.print(spec.commandLine().getOut(), report, chosen, dryRun);
                 return 0;
             }
+        }
+
+        /** Refuses a tokens layout without --models, or with a tier that has no prices of its own. */
+        private void checkTokenLayoutOptions() {
+            if (models.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--layout tokens needs --models");
+            }
+            for (String tier : tiers == null ? List.<String>of() : tiers) {
+                if (!List.of("batch", "priority", "flex", "long").contains(tier)) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--tiers: " + tier + " is not batch, priority, flex or long");
+                }
+            }
+        }
+
+        /** Adds the --prices file to the price catalog and stores the --plans file, when given. */
+        private void storeReferenceFiles(ConfigurableApplicationContext context) throws Exception {
+            if (prices != null) {
+                try {
+                    context.getBean(PriceRepository.class).load(PricesFile.read(prices));
+                } catch (PriceRepository.ChangedVersion e) {
+                    throw PricesFile.refusal(prices, e);
+                }
+            }
+            if (plans != null) {
+                context.getBean(PlanRepository.class).saveAll(PlansFile.read(plans));
+            }
+        }
+
+        /** The --plan, or null without one; a plan not stored is refused. */
+        private Plan chosenPlan(ConfigurableApplicationContext context) {
+            Plan chosen = null;
+            if (plan != null) {
+                chosen = context.getBean(PlanRepository.class).findAll().get(plan);
+                if (chosen == null) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--plan " + plan + ": no such plan (load the plans file with --plans)");
+                }
+            }
+            return chosen;
         }
     }
 }

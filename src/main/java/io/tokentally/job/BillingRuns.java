@@ -61,50 +61,71 @@ public class BillingRuns {
             JobParameters jobParameters = parameters.withRerun(rerun).toJobParameters();
             JobInstance instance = jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters);
             if (instance == null) {
-                if (rerun > 0) {
-                    log.info("Window {} already completed; starting rerun #{}", parameters.date(), rerun);
-                }
-                referenceFiles.check(parameters);
-                return jobOperator.start(nightlyBillingJob, jobParameters);
+                return startNew(parameters, jobParameters, rerun);
             }
             JobExecution last = jobRepository.getLastJobExecution(instance);
-            List<String> stillRunning = last == null ? List.of() : runningSteps(last);
-            if (last != null
-                    && RESTARTABLE.contains(last.getStatus())
-                    && !stillRunning.isEmpty()
-                    && !RunOwnerListener.ownerIsGone(last)) {
-                throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
-                        + " is " + last.getStatus() + " but its steps " + stillRunning
-                        + " are still marked running; wait for its process to end them, or, if it died, run"
-                        + " 'tokentally restart " + last.getId() + "'");
-            }
             if (last != null && RESTARTABLE.contains(last.getStatus())) {
-                log.info("Restarting execution {} of window {} where it stopped", last.getId(), parameters.date());
-                warnOfParametersNotTaken(last, jobParameters);
-                return restart(last.getId());
-            }
-            if (last != null && last.getStatus().isRunning() && RunOwnerListener.ownerIsGone(last)) {
-                log.warn(
-                        "Execution {} of window {} is marked {} but the process that ran it is gone; resuming it",
-                        last.getId(),
-                        parameters.date(),
-                        last.getStatus());
-                warnOfParametersNotTaken(last, jobParameters);
-                return restart(last.getId());
-            }
-            if (last != null && last.getStatus().isRunning() && RunOwnerListener.ownerIsAliveHere(last)) {
-                throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
-                        + " is still being run by process "
-                        + last.getExecutionContext().getLong(RunOwnerListener.PID)
-                        + " on this host; wait for it to end");
+                return restartStopped(parameters, jobParameters, last);
             }
             if (last != null && last.getStatus().isRunning()) {
-                throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
-                        + " is still marked " + last.getStatus() + "; if its process died, run"
-                        + " 'tokentally restart " + last.getId() + "'");
+                return resumeRunning(parameters, jobParameters, last);
             }
             rerun++;
         }
+    }
+
+    /** Starts the window's run with this rerun counter, once its reference files check out. */
+    private JobExecution startNew(BillingJobParameters parameters, JobParameters jobParameters, long rerun)
+            throws Exception {
+        if (rerun > 0) {
+            log.info("Window {} already completed; starting rerun #{}", parameters.date(), rerun);
+        }
+        referenceFiles.check(parameters);
+        return jobOperator.start(nightlyBillingJob, jobParameters);
+    }
+
+    /**
+     * Restarts a failed or stopped execution where it stopped, unless steps of it are still marked running
+     * by a process that is not known to be gone.
+     */
+    private JobExecution restartStopped(BillingJobParameters parameters, JobParameters jobParameters, JobExecution last)
+            throws Exception {
+        List<String> stillRunning = runningSteps(last);
+        if (!stillRunning.isEmpty() && !RunOwnerListener.ownerIsGone(last)) {
+            throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
+                    + " is " + last.getStatus() + " but its steps " + stillRunning
+                    + " are still marked running; wait for its process to end them, or, if it died, run"
+                    + " 'tokentally restart " + last.getId() + "'");
+        }
+        log.info("Restarting execution {} of window {} where it stopped", last.getId(), parameters.date());
+        warnOfParametersNotTaken(last, jobParameters);
+        return restart(last.getId());
+    }
+
+    /**
+     * Resumes an execution still marked running whose process is gone; refuses one whose process is alive on
+     * this host, or not known to be gone.
+     */
+    private JobExecution resumeRunning(BillingJobParameters parameters, JobParameters jobParameters, JobExecution last)
+            throws Exception {
+        if (RunOwnerListener.ownerIsGone(last)) {
+            log.warn(
+                    "Execution {} of window {} is marked {} but the process that ran it is gone; resuming it",
+                    last.getId(),
+                    parameters.date(),
+                    last.getStatus());
+            warnOfParametersNotTaken(last, jobParameters);
+            return restart(last.getId());
+        }
+        if (RunOwnerListener.ownerIsAliveHere(last)) {
+            throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
+                    + " is still being run by process "
+                    + last.getExecutionContext().getLong(RunOwnerListener.PID)
+                    + " on this host; wait for it to end");
+        }
+        throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
+                + " is still marked " + last.getStatus() + "; if its process died, run"
+                + " 'tokentally restart " + last.getId() + "'");
     }
 
     /** The parameters of the latest execution of a window's latest run (its last rerun), if it has run. */
@@ -162,6 +183,21 @@ public class BillingRuns {
      * since taking it over would fail that process's run.
      */
     public JobExecution restart(long executionId) throws Exception {
+        JobExecution execution = execution(executionId);
+        refuseResumedOrEnded(executionId, execution);
+        boolean unfinished =
+                execution.getStatus().isRunning() || !runningSteps(execution).isEmpty();
+        if (unfinished && RunOwnerListener.ownerIsAliveHere(execution)) {
+            throw ownerStillRunning(executionId, execution);
+        }
+        if (unfinished) {
+            execution = recover(executionId, execution);
+        }
+        return jobOperator.restart(execution);
+    }
+
+    /** The job execution of this id; an unknown id is an {@link IllegalArgumentException}. */
+    private JobExecution execution(long executionId) {
         JobExecution execution;
         try {
             execution = jobRepository.getJobExecution(executionId);
@@ -171,6 +207,11 @@ public class BillingRuns {
         if (execution == null) {
             throw new IllegalArgumentException("no job execution " + executionId);
         }
+        return execution;
+    }
+
+    /** Refuses an execution a later one resumed, and one that completed or was abandoned. */
+    private void refuseResumedOrEnded(long executionId, JobExecution execution) throws JobRestartException {
         JobExecution latest = jobRepository.getLastJobExecution(execution.getJobInstance());
         if (latest != null && latest.getId() != executionId) {
             throw new JobRestartException("execution " + executionId + " was resumed by execution " + latest.getId()
@@ -180,28 +221,29 @@ public class BillingRuns {
             throw new JobRestartException(
                     "execution " + executionId + " is " + execution.getStatus() + "; run its date again to rerun it");
         }
-        boolean unfinished =
-                execution.getStatus().isRunning() || !runningSteps(execution).isEmpty();
-        if (unfinished && RunOwnerListener.ownerIsAliveHere(execution)) {
-            long pid = execution.getExecutionContext().getLong(RunOwnerListener.PID);
-            if (execution.getStatus() == BatchStatus.STOPPING || execution.getStatus() == BatchStatus.STOPPED) {
-                List<String> steps = runningSteps(execution);
-                throw new JobRestartException("execution " + executionId + " was stopped, and process " + pid
-                        + " on this host is still ending " + (steps.isEmpty() ? "it" : "its steps " + steps)
-                        + "; restart it once they have ended");
-            }
-            throw new JobRestartException("execution " + executionId + " is still being run by process " + pid
-                    + " on this host; wait for it to end, or stop it (SIGTERM stops it cleanly), then restart");
+    }
+
+    /** Why an unfinished execution whose process is alive on this host is not restarted. */
+    private static JobRestartException ownerStillRunning(long executionId, JobExecution execution) {
+        long pid = execution.getExecutionContext().getLong(RunOwnerListener.PID);
+        if (execution.getStatus() == BatchStatus.STOPPING || execution.getStatus() == BatchStatus.STOPPED) {
+            List<String> steps = runningSteps(execution);
+            return new JobRestartException("execution " + executionId + " was stopped, and process " + pid
+                    + " on this host is still ending " + (steps.isEmpty() ? "it" : "its steps " + steps)
+                    + "; restart it once they have ended");
         }
-        if (unfinished) {
-            log.warn(
-                    "Execution {} is marked {} with steps {} still marked running; treating its process as dead and"
-                            + " recovering it",
-                    executionId,
-                    execution.getStatus(),
-                    runningSteps(execution));
-            execution = jobOperator.recover(execution);
-        }
-        return jobOperator.restart(execution);
+        return new JobRestartException("execution " + executionId + " is still being run by process " + pid
+                + " on this host; wait for it to end, or stop it (SIGTERM stops it cleanly), then restart");
+    }
+
+    /** Marks an unfinished execution whose process is taken to be dead failed, so that it can restart. */
+    private JobExecution recover(long executionId, JobExecution execution) {
+        log.warn(
+                "Execution {} is marked {} with steps {} still marked running; treating its process as dead and"
+                        + " recovering it",
+                executionId,
+                execution.getStatus(),
+                runningSteps(execution));
+        return jobOperator.recover(execution);
     }
 }

@@ -79,35 +79,7 @@ public class RunReportListener implements JobExecutionListener {
         String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
         Path folder = RunFolders.of(properties.runsDir(), JOB_NAME, date, execution.getId());
         try {
-            Files.createDirectories(folder);
-            List<JobExecution> executions = jobRepository.getJobExecutions(execution.getJobInstance());
-            copyEarlierStepOutputs(execution, executions);
-            long run = execution.getJobInstance().getInstanceId();
-            Map<String, Long> uploads = outbox.countsOfRun(run);
-            long rejectedUploads = RunReportJson.rejectedUploads(uploads);
-            if (execution.getStatus() == BatchStatus.COMPLETED && rejectedUploads > 0) {
-                execution.setExitStatus(new ExitStatus(
-                        COMPLETED_WITH_REJECTED_UPLOADS, rejectedUploads + " outbox rows were rejected by Stripe"));
-            } else if (execution.getStatus() == BatchStatus.COMPLETED) {
-                flagFindings(execution, run);
-            }
-            RejectRepository.RunRejects rejected;
-            try (RejectsCsv csv = RejectsCsv.create(folder.resolve("rejects.csv"))) {
-                rejected = rejects.ofRun(run, csv::print);
-            }
-            reconciliation.write(
-                    folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)), rejected);
-            Map<String, Object> report = reportJson.of(
-                    execution,
-                    run,
-                    UsageWindow.ofUtcDate(LocalDate.parse(date)),
-                    uploads,
-                    folder,
-                    executions,
-                    rejected.byReason());
-            // report.json comes last, whole: its presence tells API clients the run's files are all written
-            RunFolders.writeWhole(folder.resolve("report.json"), JSON.writeValueAsBytes(report));
-            log.info("Run report written to {}", folder.toAbsolutePath());
+            writeRunFolder(execution, date, folder);
         } catch (IOException | RuntimeException e) {
             log.error("The run report could not be written into {}", folder.toAbsolutePath(), e);
             execution.setExitStatus(new ExitStatus(
@@ -116,6 +88,54 @@ public class RunReportListener implements JobExecutionListener {
             return;
         }
         forgetStoredMarginLines(execution);
+    }
+
+    /**
+     * Writes the run folder: earlier steps' outputs, {@code rejects.csv}, the reconciliation report and, last,
+     * {@code report.json}; a completed run's exit status says first whether Stripe rejected uploads or findings
+     * were left open.
+     */
+    private void writeRunFolder(JobExecution execution, String date, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        List<JobExecution> executions = jobRepository.getJobExecutions(execution.getJobInstance());
+        copyEarlierStepOutputs(execution, executions);
+        long run = execution.getJobInstance().getInstanceId();
+        Map<String, Long> uploads = outbox.countsOfRun(run);
+        flagCompletedRun(execution, run, uploads);
+        RejectRepository.RunRejects rejected = writeRejects(folder, run);
+        reconciliation.write(
+                folder, run, JOB_NAME + " " + date, UsageWindow.ofUtcDate(LocalDate.parse(date)), rejected);
+        Map<String, Object> report = reportJson.of(
+                execution,
+                run,
+                UsageWindow.ofUtcDate(LocalDate.parse(date)),
+                uploads,
+                folder,
+                executions,
+                rejected.byReason());
+        // report.json comes last, whole: its presence tells API clients the run's files are all written
+        RunFolders.writeWhole(folder.resolve("report.json"), JSON.writeValueAsBytes(report));
+        log.info("Run report written to {}", folder.toAbsolutePath());
+    }
+
+    /** A completed run's exit status: rejected uploads first, else the findings at or above the fail-on level. */
+    private void flagCompletedRun(JobExecution execution, long run, Map<String, Long> uploads) {
+        long rejectedUploads = RunReportJson.rejectedUploads(uploads);
+        if (execution.getStatus() == BatchStatus.COMPLETED && rejectedUploads > 0) {
+            execution.setExitStatus(new ExitStatus(
+                    COMPLETED_WITH_REJECTED_UPLOADS, rejectedUploads + " outbox rows were rejected by Stripe"));
+        } else if (execution.getStatus() == BatchStatus.COMPLETED) {
+            flagFindings(execution, run);
+        }
+    }
+
+    /** Writes the run's rejects into {@code rejects.csv}; returns them. */
+    private RejectRepository.RunRejects writeRejects(Path folder, long run) throws IOException {
+        RejectRepository.RunRejects rejected;
+        try (RejectsCsv csv = RejectsCsv.create(folder.resolve("rejects.csv"))) {
+            rejected = rejects.ofRun(run, csv::print);
+        }
+        return rejected;
     }
 
     /**

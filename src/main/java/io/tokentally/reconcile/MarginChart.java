@@ -16,18 +16,34 @@ final class MarginChart {
     private MarginChart() {}
 
     static String svg(List<MarginLine> days) {
-        BigDecimal max = BigDecimal.ONE.movePointLeft(2);
-        for (MarginLine day : days) {
-            max = max.max(day.costUsd().abs())
-                    .max(day.billedUsd().abs())
-                    .max(day.marginUsd().abs());
-        }
+        BigDecimal max = largest(days);
         int width = Math.max(Math.max(days.size(), 1) * DAY + 40, 240);
         StringBuilder svg = new StringBuilder("<svg width=\"")
                 .append(width)
                 .append("\" height=\"")
                 .append(HEIGHT + 40)
                 .append("\" role=\"img\" aria-label=\"daily cost, billed amount and margin\">");
+        appendAxis(svg, width);
+        for (int d = 0; d < days.size(); d++) {
+            appendDay(svg, d, days.get(d), max);
+        }
+        appendLegend(svg);
+        return svg.append("</svg>").toString();
+    }
+
+    /** The scale's top: the largest absolute cost, billed amount or margin of any day, at least one cent. */
+    private static BigDecimal largest(List<MarginLine> days) {
+        BigDecimal max = BigDecimal.ONE.movePointLeft(2);
+        for (MarginLine day : days) {
+            max = max.max(day.costUsd().abs())
+                    .max(day.billedUsd().abs())
+                    .max(day.marginUsd().abs());
+        }
+        return max;
+    }
+
+    /** The zero line, across the chart. */
+    private static void appendAxis(StringBuilder svg, int width) {
         svg.append("<line x1=\"0\" y1=\"")
                 .append(HEIGHT)
                 .append("\" x2=\"")
@@ -35,32 +51,37 @@ final class MarginChart {
                 .append("\" y2=\"")
                 .append(HEIGHT)
                 .append("\" stroke=\"#999\"/>");
-        for (int d = 0; d < days.size(); d++) {
-            MarginLine day = days.get(d);
-            BigDecimal[] values = {day.costUsd(), day.billedUsd(), day.marginUsd()};
-            for (int v = 0; v < values.length; v++) {
-                int height = scaled(values[v].abs(), max);
-                int x = d * DAY + v * BAR;
-                int y = values[v].signum() < 0 ? HEIGHT : HEIGHT - height;
-                svg.append("<rect x=\"")
-                        .append(x)
-                        .append("\" y=\"")
-                        .append(y)
-                        .append("\" width=\"")
-                        .append(BAR - 1)
-                        .append("\" height=\"")
-                        .append(Math.min(height, values[v].signum() < 0 ? 30 : height))
-                        .append("\" fill=\"")
-                        .append(COLORS[v])
-                        .append("\"><title>")
-                        .append(day.day())
-                        .append(' ')
-                        .append(NAMES[v])
-                        .append(" $")
-                        .append(ReconciliationReport.money(values[v]))
-                        .append("</title></rect>");
-            }
+    }
+
+    /** The d-th day's three bars (a negative one hangs below the zero line, at most 30 high), titled. */
+    private static void appendDay(StringBuilder svg, int d, MarginLine day, BigDecimal max) {
+        BigDecimal[] values = {day.costUsd(), day.billedUsd(), day.marginUsd()};
+        for (int v = 0; v < values.length; v++) {
+            int height = scaled(values[v].abs(), max);
+            int x = d * DAY + v * BAR;
+            int y = values[v].signum() < 0 ? HEIGHT : HEIGHT - height;
+            svg.append("<rect x=\"")
+                    .append(x)
+                    .append("\" y=\"")
+                    .append(y)
+                    .append("\" width=\"")
+                    .append(BAR - 1)
+                    .append("\" height=\"")
+                    .append(Math.min(height, values[v].signum() < 0 ? 30 : height))
+                    .append("\" fill=\"")
+                    .append(COLORS[v])
+                    .append("\"><title>")
+                    .append(day.day())
+                    .append(' ')
+                    .append(NAMES[v])
+                    .append(" $")
+                    .append(ReconciliationReport.money(values[v]))
+                    .append("</title></rect>");
         }
+    }
+
+    /** The names of the three bars, in their colours, under the chart. */
+    private static void appendLegend(StringBuilder svg) {
         for (int v = 0; v < NAMES.length; v++) {
             svg.append("<text x=\"")
                     .append(v * 70)
@@ -72,7 +93,6 @@ final class MarginChart {
                     .append(NAMES[v])
                     .append("</text>");
         }
-        return svg.append("</svg>").toString();
     }
 
     private static int scaled(BigDecimal value, BigDecimal max) {

@@ -120,34 +120,42 @@ final class ProviderUsageCheck {
             return null;
         }
         if (verdict.equals(NO_BILLABLE_USAGE)) {
-            return new Finding(
-                    "provider-usage-not-billed:" + key.text(),
-                    NOT_BILLED,
-                    Finding.Severity.ERROR,
-                    subject(key) + ": the provider reports " + provider.tokens() + " tokens ($"
-                            + Amounts.toText(provider.listUsd()) + " at list price) that no billable source has;"
-                            + " provider files: " + String.join(", ", provider.files()),
-                    evidence);
+            return notBilled(key, provider, evidence);
         }
-        long tokenDifference = provider.tokens() - billable.tokens();
         return new Finding(
                 "provider-usage-mismatch:" + key.text(),
                 MISMATCH,
                 Finding.Severity.ERROR,
-                subject(key) + ": "
-                        + (verdict.equals("provider-higher")
-                                ? "the provider's usage is higher"
-                                : "billable usage is higher")
-                        + " by " + Math.abs(tokenDifference) + " tokens"
-                        + percentOf(tokenDifference, provider, billable)
-                        + " and $"
-                        + Amounts.toText(
-                                provider.listUsd().subtract(billable.listUsd()).abs())
-                        + " at list price (provider " + provider.tokens() + " tokens, $"
-                        + Amounts.toText(provider.listUsd()) + "; billable " + billable.tokens() + " tokens, $"
-                        + Amounts.toText(billable.listUsd()) + "); tolerance " + tolerance + "; provider files: "
-                        + files(provider) + "; billable files: " + files(billable),
+                mismatchMessage(key, provider, billable, verdict, tolerance),
                 evidence);
+    }
+
+    /** The finding of usage the provider reports and no billable source has. */
+    private static Finding notBilled(ReconcileKey key, UsageSide provider, Evidence evidence) {
+        return new Finding(
+                "provider-usage-not-billed:" + key.text(),
+                NOT_BILLED,
+                Finding.Severity.ERROR,
+                subject(key) + ": the provider reports " + provider.tokens() + " tokens ($"
+                        + Amounts.toText(provider.listUsd()) + " at list price) that no billable source has;"
+                        + " provider files: " + String.join(", ", provider.files()),
+                evidence);
+    }
+
+    /** Which side is higher and by how much, both sides, the tolerance and the files of each side. */
+    private static String mismatchMessage(
+            ReconcileKey key, UsageSide provider, UsageSide billable, String verdict, String tolerance) {
+        long tokenDifference = provider.tokens() - billable.tokens();
+        return subject(key) + ": "
+                + (verdict.equals("provider-higher") ? "the provider's usage is higher" : "billable usage is higher")
+                + " by " + Math.abs(tokenDifference) + " tokens"
+                + percentOf(tokenDifference, provider, billable)
+                + " and $"
+                + Amounts.toText(provider.listUsd().subtract(billable.listUsd()).abs())
+                + " at list price (provider " + provider.tokens() + " tokens, $"
+                + Amounts.toText(provider.listUsd()) + "; billable " + billable.tokens() + " tokens, $"
+                + Amounts.toText(billable.listUsd()) + "); tolerance " + tolerance + "; provider files: "
+                + files(provider) + "; billable files: " + files(billable);
     }
 
     private static String subject(ReconcileKey key) {

@@ -75,33 +75,43 @@ final class ReconciliationTable {
         if (outside.isEmpty()) {
             return;
         }
+        appendOutsideTable(html, outside);
+    }
+
+    /** The table of the keys outside tolerance, at most {@code TABLE_LINES} of them. */
+    private static void appendOutsideTable(StringBuilder html, List<ReconciliationLine> outside) {
         html.append("<table><tr><th>check</th><th>day</th><th>model</th><th>token type</th><th>provider tokens</th>"
                 + "<th>billable tokens</th><th>provider $</th><th>other $</th><th>difference $</th><th>verdict</th>"
                 + "</tr>");
         for (ReconciliationLine line : outside.subList(0, Math.min(outside.size(), ReconciliationReport.TABLE_LINES))) {
-            html.append("<tr class=\"neg\"><td>")
-                    .append(ReconciliationReport.escape(line.check()))
-                    .append("</td><td>")
-                    .append(line.day())
-                    .append("</td><td>")
-                    .append(ReconciliationReport.escape(line.model()))
-                    .append("</td><td>")
-                    .append(ReconciliationReport.escape(line.tokenType()))
-                    .append("</td><td>")
-                    .append(orBlank(line.providerTokens()))
-                    .append("</td><td>")
-                    .append(orBlank(line.billableTokens()))
-                    .append("</td><td>")
-                    .append(usd(line.providerUsd()))
-                    .append("</td><td>")
-                    .append(usd(line.otherUsd()))
-                    .append("</td><td>")
-                    .append(usd(line.differenceUsd()))
-                    .append("</td><td>")
-                    .append(ReconciliationReport.escape(line.verdict()))
-                    .append("</td></tr>");
+            appendRow(html, line);
         }
         html.append("</table>");
+    }
+
+    /** One key outside tolerance as a table row. */
+    private static void appendRow(StringBuilder html, ReconciliationLine line) {
+        html.append("<tr class=\"neg\"><td>")
+                .append(ReconciliationReport.escape(line.check()))
+                .append("</td><td>")
+                .append(line.day())
+                .append("</td><td>")
+                .append(ReconciliationReport.escape(line.model()))
+                .append("</td><td>")
+                .append(ReconciliationReport.escape(line.tokenType()))
+                .append("</td><td>")
+                .append(orBlank(line.providerTokens()))
+                .append("</td><td>")
+                .append(orBlank(line.billableTokens()))
+                .append("</td><td>")
+                .append(usd(line.providerUsd()))
+                .append("</td><td>")
+                .append(usd(line.otherUsd()))
+                .append("</td><td>")
+                .append(usd(line.differenceUsd()))
+                .append("</td><td>")
+                .append(ReconciliationReport.escape(line.verdict()))
+                .append("</td></tr>");
     }
 
     /** Exact to the cent's hundredth: reconciliation differences are often fractions of a cent. */

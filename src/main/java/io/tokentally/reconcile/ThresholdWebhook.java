@@ -100,7 +100,28 @@ public class ThresholdWebhook {
         return new Outcome(sent, failed);
     }
 
+    /** POSTs one notice, keeps the attempt's outcome and records a failure; true when the webhook took it. */
     private boolean post(String key, String customerId, String kind, String message, long run) {
+        HttpRequest request = request(key, customerId, kind, message, run);
+        Instant now = Instant.now(clock);
+        Attempt attempt = send(request);
+        recordAttempt(key, attempt, now);
+        if (attempt.error() != null) {
+            recordFailure(key, attempt.error(), run);
+        }
+        return attempt.error() == null;
+    }
+
+    /**
+     * What one POST came to.
+     *
+     * @param status the HTTP status, null when there was no answer
+     * @param error why the webhook did not take the notice, null when it did
+     */
+    private record Attempt(Integer status, String error) {}
+
+    /** The {@code threshold_crossed} POST of one notice, idempotent on its finding key. */
+    private HttpRequest request(String key, String customerId, String kind, String message, long run) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event", "threshold_crossed");
         body.put("finding_key", key);
@@ -108,13 +129,16 @@ public class ThresholdWebhook {
         body.put("customer_id", customerId);
         body.put("message", message);
         body.put("run", run);
-        HttpRequest request = HttpRequest.newBuilder(properties.webhookUrl())
+        return HttpRequest.newBuilder(properties.webhookUrl())
                 .timeout(properties.webhookTimeout())
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", "tokentally-threshold-" + key)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .build();
-        Instant now = Instant.now(clock);
+    }
+
+    /** Sends the request: a non-2xx answer, a connection error or an interruption is the attempt's error. */
+    private Attempt send(HttpRequest request) {
         Integer status = null;
         String error;
         try {
@@ -126,32 +150,39 @@ public class ThresholdWebhook {
             Thread.currentThread().interrupt();
             error = "interrupted";
         }
+        return new Attempt(status, error);
+    }
+
+    /** Keeps the attempt on the notice: SENT or FAILED, one more attempt, its status and error. */
+    private void recordAttempt(String key, Attempt attempt, Instant now) {
+        String error = attempt.error();
         jdbc.update(
                 "UPDATE threshold_notice SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?,"
                         + " last_attempt_at = ?, sent_at = ? WHERE finding_key = ?",
                 error == null ? "SENT" : "FAILED",
-                status,
+                attempt.status(),
                 error == null ? null : limit(error),
                 SqlTime.utc(now),
                 error == null ? SqlTime.utc(now) : null,
                 key);
-        if (error != null) {
-            log.warn(
-                    "Threshold webhook {} did not take finding {}: {}",
-                    properties.webhookUrl().getHost(),
-                    key,
-                    error);
-            findings.record(
-                    new Finding(
-                            FAILED_KIND + ":" + key,
-                            FAILED_KIND,
-                            Finding.Severity.WARNING,
-                            "the threshold webhook (" + properties.webhookUrl().getHost() + ") did not take finding "
-                                    + key + ": " + error + "; later runs try again up to "
-                                    + properties.webhookMaxAttempts() + " attempts in all"),
-                    run);
-        }
-        return error == null;
+    }
+
+    /** Logs a notice the webhook did not take and records it as a {@code THRESHOLD_WEBHOOK_FAILED} warning. */
+    private void recordFailure(String key, String error, long run) {
+        log.warn(
+                "Threshold webhook {} did not take finding {}: {}",
+                properties.webhookUrl().getHost(),
+                key,
+                error);
+        findings.record(
+                new Finding(
+                        FAILED_KIND + ":" + key,
+                        FAILED_KIND,
+                        Finding.Severity.WARNING,
+                        "the threshold webhook (" + properties.webhookUrl().getHost() + ") did not take finding "
+                                + key + ": " + error + "; later runs try again up to "
+                                + properties.webhookMaxAttempts() + " attempts in all"),
+                run);
     }
 
     private String storedMessage(String key) {

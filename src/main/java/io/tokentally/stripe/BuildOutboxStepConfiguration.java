@@ -4,34 +4,15 @@ import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.rating.RatedDays;
-import io.tokentally.rating.RatedHours;
 import io.tokentally.rating.UnplannedHours;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.BackgroundCommits;
-import io.tokentally.shared.BillingCycle;
-import io.tokentally.shared.BillingPeriod;
-import io.tokentally.shared.SqlTime;
-import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
-import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -51,71 +32,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class BuildOutboxStepConfiguration {
 
     public static final String BUILD_OUTBOX_STEP = "buildOutboxStep";
-    private static final Logger log = LoggerFactory.getLogger(BuildOutboxStepConfiguration.class);
-    /**
-     * The customers with attributed usage in the run's hours (its window, and its other hours, {@code
-     * run_hour}) and in the unplanned hours ({@link UnplannedHours}: those of a run that failed before this
-     * step, say). Asked per customer through the customer index, so the night's cost does not grow with
-     * history, as a scan of all rated aggregates for "in the window or in the run's hours" did. Attributed
-     * usage always has a customer row: customers are never deleted.
-     */
-    private static final String INSERT_RUN_CUSTOMERS = "INSERT INTO run_customer (ingest_run, customer_id)"
-            + " SELECT ?, c.customer_id FROM customer c"
-            + " WHERE EXISTS (SELECT 1 FROM rated_aggregate a WHERE a.customer_id = c.customer_id"
-            + " AND a.attributed = TRUE AND a.hour_start >= ? AND a.hour_start < ?)"
-            + " OR EXISTS (SELECT 1 FROM run_hour r JOIN rated_aggregate a ON a.customer_id = c.customer_id"
-            + " AND a.hour_start = r.hour_start WHERE r.ingest_run = ? AND (r.hour_start < ? OR r.hour_start >= ?)"
-            + " AND a.attributed = TRUE)"
-            + " OR EXISTS (SELECT 1 FROM unplanned_hour_mark u JOIN rated_aggregate a ON a.customer_id = c.customer_id"
-            + " AND a.hour_start = u.hour_start WHERE a.attributed = TRUE)";
 
     @Bean
     AmountMeterLayout amountMeterLayout(StripeProperties properties) {
         return new AmountMeterLayout(properties.eventNamePrefix());
-    }
-
-    /**
-     * The tokens layout's planning for one run: the catalog, the plans and, unless it is a dry run,
-     * Stripe's active meters, read once.
-     */
-    private static TokenLayoutOutbox tokenLayoutOutbox(
-            OutboxPlanner planner,
-            JdbcTemplate jdbc,
-            OutboxRepository outbox,
-            AmountMeterLayout layout,
-            StripeProperties properties,
-            PriceCatalogs catalogs,
-            PlanRepository plans) {
-        TokenRouting routing = new TokenRouting(
-                new TokenMeterLayout(properties.eventNamePrefix(), properties.tokenTiers()),
-                Set.copyOf(properties.tokenModels()),
-                activeMeters(properties),
-                catalogs.versions(),
-                catalogs.heldVersions(),
-                plans.findAll());
-        return new TokenLayoutOutbox(jdbc, outbox, routing, new TokenOutboxPlanner(planner, layout));
-    }
-
-    /**
-     * Stripe's active meters, or null in a dry run (the listed models' meters are assumed). When Stripe
-     * cannot be asked, none: this run bills everything on the amount meters, which is exact, and a later
-     * run moves the usage to the token meters with corrections.
-     */
-    private static Set<String> activeMeters(StripeProperties properties) {
-        if (properties.dryRun()) {
-            return null;
-        }
-        try {
-            return new StripeSender(properties).meterIds().keySet();
-        } catch (com.stripe.exception.StripeException e) {
-            log.warn(
-                    "Stripe's meters could not be listed ({}); this run sends everything on the amount meters",
-                    e.getMessage());
-            return Set.of();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while listing Stripe's meters", e);
-        }
     }
 
     @Bean
@@ -147,119 +67,20 @@ public class BuildOutboxStepConfiguration {
             FindingRepository findings,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
             @Value("#{jobParameters['date']}") String date) {
-        return (contribution, chunkContext) -> {
-            UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
-            Object from = SqlTime.utc(window.from());
-            Object to = SqlTime.utc(window.to());
-            Instant now = Instant.now(clock);
-            OutboxPlanner planner = new OutboxPlanner(now, Duration.ofDays(properties.lateAfterDays()));
-            ClosedPeriodPlanner closing = closedPeriods.planner(now);
-            Map<String, String> stripeIds = new HashMap<>();
-            jdbc.query("SELECT customer_id, stripe_customer_id FROM customer", rs -> {
-                stripeIds.put(rs.getString(1), rs.getString(2));
-            });
-            ratedDays.sumMarked();
-            Changes changes = changes(jdbc, unplannedHours, properties, run, window);
-            jdbc.update("DELETE FROM run_customer WHERE ingest_run = ?", run);
-            jdbc.update(INSERT_RUN_CUSTOMERS, run, from, to, run, from, to);
-            Map<String, BillingCycle> cycles = new HashMap<>();
-            customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
-            TokenLayoutOutbox tokens = properties.tokensLayout()
-                    ? tokenLayoutOutbox(planner, jdbc, outbox, layout, properties, catalogs, plans)
-                    : null;
-            AmountLayoutOutbox amounts = new AmountLayoutOutbox(jdbc, outbox, layout, planner, findings);
-            int queued = 0;
-            for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle : periodsTouched(
-                            jdbc, changes.runHours(), changes.unplanned().hours(), cycles)
-                    .entrySet()) {
-                for (BillingPeriod period : cycle.getValue()) {
-                    if (closing.isClosed(period)) {
-                        continue; // Stripe invoiced it: changes go out as invoice items, below
-                    }
-                    Predicate<String> onCycle = customerId ->
-                            cycle.getKey().equals(cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC));
-                    List<OutboxRow> rows = tokens != null
-                            ? tokens.plan(stripeIds, period, onCycle, run)
-                            : amounts.plan(stripeIds, period, onCycle, run, changes.all());
-                    queued += outbox.insertAll(rows, run);
-                }
-            }
-            unplannedHours.forget(changes.unplanned());
-            int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, now), run);
-            log.info(
-                    "Outbox: {} new meter event or invoice item revisions, {} closed-period invoice items queued",
-                    queued,
-                    late);
-            queued += late;
-            contribution.incrementWriteCount(queued);
-            return RepeatStatus.FINISHED;
-        };
-    }
-
-    /**
-     * The hours whose rated usage may have changed since the last plan.
-     *
-     * @param unplanned the unplanned hours' marks, forgotten once the step has planned them
-     * @param runHours the run's hours: its window and its other hours ({@code run_hour})
-     * @param all both
-     */
-    private record Changes(UnplannedHours.Marks unplanned, TreeSet<Instant> runHours, TreeSet<Instant> all) {}
-
-    /** The changes to plan, once a new meter layout, if any, has unplanned every rated hour. */
-    private static Changes changes(
-            JdbcTemplate jdbc,
-            UnplannedHours unplannedHours,
-            StripeProperties properties,
-            long run,
-            UsageWindow window) {
-        planAfreshOnNewLayout(jdbc, unplannedHours, properties, run);
-        UnplannedHours.Marks unplanned = unplannedHours.read();
-        TreeSet<Instant> runHours = RatedHours.of(jdbc, run, window);
-        TreeSet<Instant> all = new TreeSet<>(runHours);
-        all.addAll(unplanned.hours());
-        return new Changes(unplanned, runHours, all);
-    }
-
-    /**
-     * Per billing cycle of the run's customers, the periods of the unplanned hours and of the run's hours (its
-     * window and {@code run_hour}) that have attributed usage; each of the run's hours is asked through the
-     * primary key, which starts with it.
-     */
-    private static Map<BillingCycle, TreeSet<BillingPeriod>> periodsTouched(
-            JdbcTemplate jdbc, Set<Instant> runHours, Set<Instant> unplanned, Map<String, BillingCycle> cycles) {
-        TreeSet<Instant> hours = new TreeSet<>(unplanned);
-        for (Instant hour : runHours) {
-            if (RatedHours.holdsAggregates(jdbc, hour, true)) {
-                hours.add(hour);
-            }
-        }
-        Set<BillingCycle> distinct = new HashSet<>(cycles.values());
-        distinct.add(BillingCycle.CALENDAR_MONTH_UTC);
-        Map<BillingCycle, TreeSet<BillingPeriod>> periods = new LinkedHashMap<>();
-        for (BillingCycle cycle : distinct) {
-            TreeSet<BillingPeriod> ofCycle = new TreeSet<>();
-            hours.forEach(hour -> ofCycle.add(cycle.periodContaining(hour)));
-            periods.put(cycle, ofCycle);
-        }
-        return periods;
-    }
-
-    /**
-     * The meter layout this step plans with, recorded. When another one is recorded (or {@code not recorded}, in
-     * a database that rated usage before the record), what the outbox holds for the days before a period's first
-     * changed day is not what this layout plans, so every rated hour is unplanned and every open period planned
-     * from its start. When none is, nothing was planned before: every hour rated is unplanned already.
-     */
-    private static void planAfreshOnNewLayout(
-            JdbcTemplate jdbc, UnplannedHours unplannedHours, StripeProperties properties, long run) {
-        String current = properties.tokensLayout() ? "tokens" : "amount " + properties.eventNamePrefix();
-        Set<String> recorded = Set.copyOf(jdbc.queryForList("SELECT layout FROM outbox_plan_layout", String.class));
-        if (!recorded.equals(Set.of(current))) {
-            if (!recorded.isEmpty()) {
-                unplannedHours.markEveryRatedHour(run);
-            }
-            jdbc.update("DELETE FROM outbox_plan_layout");
-            jdbc.update("INSERT INTO outbox_plan_layout (layout) VALUES (?)", current);
-        }
+        return new BuildOutboxTasklet(
+                jdbc,
+                outbox,
+                customers,
+                closedPeriods,
+                layout,
+                properties,
+                catalogs,
+                plans,
+                clock,
+                unplannedHours,
+                ratedDays,
+                findings,
+                run,
+                date);
     }
 }

@@ -99,6 +99,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         }
     }
 
+    /** Sends one row: claimed in flight in its own transaction, then Stripe's answer kept in another. */
     private void send(OutboxRow planned) throws InterruptedException {
         OutboxRow row = planned.endsAGrant() ? withEndedGrantId(planned) : planned;
         if (row == null) {
@@ -108,12 +109,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         // resent while Stripe still dedups its identifier.
         if (row.inFlightAt() != null
                 && row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin))) {
-            String reason = "in flight since " + row.inFlightAt() + ", longer than Stripe keeps identifiers;"
-                    + " check in Stripe whether " + row.identifier() + " arrived before resending";
-            inOwnTransaction(() -> {
-                outbox.markUncertain(row.outboxId(), reason, run);
-                findings.record(finding(row, "UPLOAD_UNCERTAIN", reason), run);
-            });
+            markUncertain(row);
             return;
         }
         boolean[] claimed = new boolean[1];
@@ -122,23 +118,36 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             return;
         }
         StripeSender.Result result = sender.send(row);
+        inOwnTransaction(() -> recordResult(row, result));
+    }
+
+    /** Leaves a row in flight for longer than Stripe keeps identifiers to a person, with a finding. */
+    private void markUncertain(OutboxRow row) {
+        String reason = "in flight since " + row.inFlightAt() + ", longer than Stripe keeps identifiers;"
+                + " check in Stripe whether " + row.identifier() + " arrived before resending";
         inOwnTransaction(() -> {
-            outbox.addRetries(row.outboxId(), result.retries());
-            switch (result.outcome()) {
-                case DELIVERED -> outbox.markSent(row.outboxId(), "DELIVERED", run, result.objectId());
-                case ALREADY_DELIVERED -> outbox.markSent(row.outboxId(), "ALREADY_DELIVERED", run);
-                case REJECTED -> {
-                    outbox.markFailed(row.outboxId(), result.message(), run);
-                    findings.record(
-                            finding(
-                                    row,
-                                    "UPLOAD_REJECTED",
-                                    "Stripe rejected " + row.identifier() + ": " + result.message()),
-                            run);
-                }
-                case GAVE_UP -> outbox.markRetryLater(row.outboxId(), result.message());
-            }
+            outbox.markUncertain(row.outboxId(), reason, run);
+            findings.record(finding(row, "UPLOAD_UNCERTAIN", reason), run);
         });
+    }
+
+    /** Keeps Stripe's answer on the row (called inside the transaction that commits it): sent, failed or later. */
+    private void recordResult(OutboxRow row, StripeSender.Result result) {
+        outbox.addRetries(row.outboxId(), result.retries());
+        switch (result.outcome()) {
+            case DELIVERED -> outbox.markSent(row.outboxId(), "DELIVERED", run, result.objectId());
+            case ALREADY_DELIVERED -> outbox.markSent(row.outboxId(), "ALREADY_DELIVERED", run);
+            case REJECTED -> {
+                outbox.markFailed(row.outboxId(), result.message(), run);
+                findings.record(
+                        finding(
+                                row,
+                                "UPLOAD_REJECTED",
+                                "Stripe rejected " + row.identifier() + ": " + result.message()),
+                        run);
+            }
+            case GAVE_UP -> outbox.markRetryLater(row.outboxId(), result.message());
+        }
     }
 
     /**

@@ -1,0 +1,157 @@
+package io.tokentally.reconcile;
+
+import io.tokentally.ingest.FileRegistry;
+import io.tokentally.ingest.FileStatus;
+import io.tokentally.ingest.RunFile;
+import io.tokentally.ingest.RunFileOutcome;
+import io.tokentally.normalize.DuplicateConflictRepository;
+import io.tokentally.plans.PlanRepository;
+import io.tokentally.pricing.PriceRepository;
+import io.tokentally.rating.HeldUsage;
+import io.tokentally.rating.HeldUsageRepository;
+import io.tokentally.shared.UsageWindow;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * The reconcile step's work for one run ({@link ReconcileStepConfiguration}): margins and their findings, the
+ * provider reconciliation, the run's other findings, and the resolution of the file findings its files answer.
+ */
+class ReconcileTasklet implements Tasklet {
+
+    /** Logged under the step configuration's name, as before the tasklet had a class of its own. */
+    private static final Logger log = LoggerFactory.getLogger(ReconcileStepConfiguration.class);
+
+    private final MarginRepository margins;
+    private final FindingRepository findings;
+    private final ProviderReconciliation providers;
+    private final ReconcileDays reconcileDays;
+    private final HeldUsageRepository heldUsage;
+    private final UsageFindings usageFindings;
+    private final DuplicateConflictRepository duplicateConflicts;
+    private final FileRegistry files;
+    private final PlanRepository plans;
+    private final PriceRepository prices;
+    private final ReconcileProperties properties;
+    private final String date;
+    private final long run;
+
+    ReconcileTasklet(
+            MarginRepository margins,
+            FindingRepository findings,
+            ProviderReconciliation providers,
+            ReconcileDays reconcileDays,
+            HeldUsageRepository heldUsage,
+            UsageFindings usageFindings,
+            DuplicateConflictRepository duplicateConflicts,
+            FileRegistry files,
+            PlanRepository plans,
+            PriceRepository prices,
+            ReconcileProperties properties,
+            String date,
+            long run) {
+        this.margins = margins;
+        this.findings = findings;
+        this.providers = providers;
+        this.reconcileDays = reconcileDays;
+        this.heldUsage = heldUsage;
+        this.usageFindings = usageFindings;
+        this.duplicateConflicts = duplicateConflicts;
+        this.files = files;
+        this.plans = plans;
+        this.prices = prices;
+        this.properties = properties;
+        this.date = date;
+        this.run = run;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
+        SortedSet<LocalDate> days = reconcileDays.of(window, run);
+        // each day's usage is read once, for the actual costs of its margin and for the provider reconciliation
+        SortedMap<LocalDate, ProviderUsageRepository.Sides> usage = providers.usage(days);
+        storeMargins(days, usage, contribution);
+        contribution.incrementWriteCount(providers.reconcile(usage, run));
+        List<Finding> found = findingsAboutUsage(usage);
+        found.addAll(DuplicateConflictFindings.of(duplicateConflicts.ofRun(run)));
+        List<RunFile> seen = files.filesOfRun(run);
+        found.addAll(UnreadFileFindings.of(seen));
+        found.addAll(UnfinishedRunFindings.of(files.pendingElsewhere(run)));
+        found.addAll(PlanOverrideFindings.of(plans.findAll().values(), prices.findAll()));
+        for (Finding finding : found) {
+            findings.record(finding, run);
+            contribution.incrementWriteCount(1);
+        }
+        resolveFileFindings(seen);
+        return RepeatStatus.FINISHED;
+    }
+
+    /** Stores the days' margin lines, each one read, and records a finding for each loss or thin margin. */
+    private void storeMargins(
+            SortedSet<LocalDate> days,
+            SortedMap<LocalDate, ProviderUsageRepository.Sides> usage,
+            StepContribution contribution) {
+        List<MarginLine> lines = margins.daily(usage);
+        margins.store(run, days, lines);
+        for (MarginLine line : lines) {
+            contribution.incrementReadCount();
+            line.finding(properties.marginFloorPercent()).ifPresent(finding -> {
+                findings.record(finding, run);
+                contribution.incrementWriteCount(1);
+            });
+        }
+    }
+
+    /** The findings about the run's usage: held back, unattributed per day, late and invoiced, dated after the run. */
+    private List<Finding> findingsAboutUsage(SortedMap<LocalDate, ProviderUsageRepository.Sides> usage) {
+        List<HeldUsage> held = heldUsage.heldBy(run);
+        List<Finding> found = new ArrayList<>(HeldUsageFindings.of(held, usageFindings.heldSources(held)));
+        usage.forEach((day, sides) ->
+                found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day), sides.unattributed())));
+        found.addAll(usageFindings.lateUsageInvoiced(run));
+        found.addAll(usageFindings.datedAfterRun(run));
+        return found;
+    }
+
+    /**
+     * Resolves the findings about files that this run's files answer: contents of an unfinished run that this run,
+     * which registered them, has now read; unread contents whose paths hold other content now; and files a resumed
+     * run did not read, once this run saw them all (registered them, or found them registered already).
+     */
+    private void resolveFileFindings(List<RunFile> seen) {
+        for (RunFile file : seen) {
+            if (file.outcome() != RunFileOutcome.ALREADY_INGESTED && file.status() == FileStatus.INGESTED) {
+                resolve(UnfinishedRunFindings.key(file.fileId()), "the run that registered the file read it");
+            }
+        }
+        for (long replaced : files.unreadContentsReplacedIn(run)) {
+            resolve(
+                    UnreadFileFindings.key(replaced),
+                    "its path holds other content now, and no path of the input holds the unread content");
+        }
+        Set<String> seenPaths = seen.stream().map(RunFile::path).collect(Collectors.toSet());
+        for (FindingRepository.Stored notRead : findings.unresolvedOfKind(ResumedRunFindings.KIND)) {
+            if (ResumedRunFindings.answeredBy(notRead.evidence(), seenPaths)) {
+                resolve(notRead.key(), "this run registered every file it names");
+            }
+        }
+    }
+
+    private void resolve(String key, String why) {
+        if (findings.resolve(key, run)) {
+            log.info("Finding {} resolved by run {}: {}", key, run, why);
+        }
+    }
+}

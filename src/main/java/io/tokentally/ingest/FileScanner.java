@@ -31,6 +31,9 @@ public class FileScanner {
 
     private static final Logger log = LoggerFactory.getLogger(FileScanner.class);
 
+    /** How much of an unrecognized file's text its detail quotes. */
+    private static final int HEAD_CHARS = 80;
+
     private final FileRegistry registry;
     private final UsageFormats formats;
 
@@ -179,13 +182,7 @@ public class FileScanner {
         try {
             Optional<UsageFormat> format = formats.detect(file);
             if (format.isEmpty()) {
-                String head = InputFiles.head(file, 80).lines().findFirst().orElse("");
-                String detail = Files.size(file) == 0
-                        ? "the file is empty"
-                        : head.isBlank()
-                                ? "the file holds only blank characters"
-                                : "no format reader recognizes its content (it starts with: " + head + ")";
-                return new Detection(null, FileStatus.UNRECOGNIZED, detail);
+                return new Detection(null, FileStatus.UNRECOGNIZED, unrecognized(InputFiles.head(file, HEAD_CHARS)));
             }
             try (Reader reader = InputFiles.openText(file);
                     RecordCursor cursor = format.get().open(reader)) {
@@ -204,6 +201,21 @@ public class FileScanner {
         } catch (IOException e) {
             return new Detection(null, FileStatus.FAILED, "cannot be read: " + e.getMessage());
         }
+    }
+
+    /** Why no reader recognizes a file whose text (decompressed) starts with {@code head}. */
+    private static String unrecognized(String head) {
+        if (head.isEmpty()) {
+            return "the file is empty";
+        }
+        Optional<String> firstLine =
+                head.lines().filter(line -> !line.isBlank()).findFirst();
+        if (firstLine.isPresent()) {
+            return "no format reader recognizes its content (it starts with: " + firstLine.get() + ")";
+        }
+        return head.length() < HEAD_CHARS
+                ? "the file holds only blank characters"
+                : "no format reader recognizes its content (its first " + HEAD_CHARS + " characters are blank)";
     }
 
     /** Decompresses the whole file, so that a gzip file cut short fails here rather than halfway through ingest. */

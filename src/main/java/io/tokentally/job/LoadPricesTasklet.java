@@ -133,10 +133,10 @@ class LoadPricesTasklet implements Tasklet {
         if (billed.inStartHour() == 0) {
             return "";
         }
-        return ". " + billed.inStartHour() + " of them, in the hour " + billed.firstHour() + " that the price starts"
-                + " inside of, summed that hour's rows before the price was added: which of those rows came after "
-                + version.effectiveFrom() + " is not kept, so `prices rerate` leaves them at the version that billed"
-                + " them";
+        return ". " + billed.inStartHour() + " of them lie in the hour " + billed.firstHour() + ", in which the price"
+                + " starts: they sum rows of the whole hour, rated before the price was added, and which of those rows"
+                + " came after " + version.effectiveFrom() + " is not kept, so `prices rerate` leaves them at the"
+                + " version that billed them";
     }
 
     private static boolean sameSlot(Price a, Price b) {

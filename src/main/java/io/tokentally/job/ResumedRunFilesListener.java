@@ -65,6 +65,7 @@ public class ResumedRunFilesListener implements JobExecutionListener {
         }
     }
 
+    /** The files of the local {@code folders} that {@code run} did not register; none if they cannot be listed. */
     private List<String> addedToFolders(long run, List<InputSource> folders) {
         try {
             return scanner.notRegisteredBy(run, folders);
@@ -74,10 +75,14 @@ public class ResumedRunFilesListener implements JobExecutionListener {
         }
     }
 
+    /**
+     * The objects under the S3 {@code prefix} that {@code run} did not register; none if it cannot be listed (or
+     * the S3 client cannot be built), as this is only a warning.
+     */
     private List<String> addedUnder(long run, S3Source prefix) {
         try {
             return stager.notRegisteredBy(run, prefix);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn(
                     "Could not list the S3 input prefix {} for objects added since run {} started",
                     prefix.spec(),

@@ -111,21 +111,21 @@ public final class LiteLlmPriceFeed {
 
         private List<FeedPrice> prices(String key, String model, JsonNode value) {
             Map<Long, Boolean> thresholds = new TreeMap<>();
-            List<Object[]> found = new ArrayList<>();
+            List<PriceField> found = new ArrayList<>();
             for (Map.Entry<String, JsonNode> field : value.properties()) {
-                Object[] price = foundPrice(key, field);
+                PriceField price = foundPrice(key, field);
                 if (price == null) {
                     continue;
                 }
-                if (price[1] != null) {
-                    thresholds.put((Long) price[1], true);
+                if (price.threshold() != null) {
+                    thresholds.put(price.threshold(), true);
                 }
                 found.add(price);
             }
             Long threshold = billedThreshold(key, thresholds);
             List<FeedPrice> prices = new ArrayList<>();
-            for (Object[] price : found) {
-                if (price[1] != null && !price[1].equals(threshold)) {
+            for (PriceField price : found) {
+                if (price.threshold() != null && !price.threshold().equals(threshold)) {
                     continue;
                 }
                 prices.add(feedPrice(model, key, price, threshold));
@@ -134,10 +134,10 @@ public final class LiteLlmPriceFeed {
         }
 
         /**
-         * A token price field as {base key, long-context threshold or null, tier suffix or null, USD per token};
-         * {@code null} for a field that is not one (counting unbilled cost keys) or whose value is unusable.
+         * A token price field; {@code null} for a field that is not one (counting unbilled cost keys) or whose value
+         * is unusable.
          */
-        private Object[] foundPrice(String key, Map.Entry<String, JsonNode> field) {
+        private PriceField foundPrice(String key, Map.Entry<String, JsonNode> field) {
             Matcher matcher = PRICE_KEY.matcher(field.getKey());
             if (!matcher.matches()) {
                 if (field.getKey().contains("cost")) {
@@ -150,7 +150,7 @@ public final class LiteLlmPriceFeed {
                 return null;
             }
             Long threshold = matcher.group(2) == null ? null : Long.parseLong(matcher.group(2)) * 1_000;
-            return new Object[] {matcher.group(1), threshold, matcher.group(3), perToken.get()};
+            return new PriceField(matcher.group(1), threshold, matcher.group(3), perToken.get());
         }
 
         /** The lowest long-context threshold, the only one billed, noting the others; null when there is none. */
@@ -164,14 +164,21 @@ public final class LiteLlmPriceFeed {
             return threshold;
         }
 
+        /**
+         * A token price field of the feed: its key without tier and threshold ({@code input_cost_per_token}), its
+         * long-context threshold in tokens (null for the standard price), its tier suffix (null for standard) and
+         * its USD per token.
+         */
+        private record PriceField(String baseKey, Long threshold, String tierSuffix, BigDecimal perToken) {}
+
         /** The feed price of a found price field, in USD per 1M tokens. */
-        private static FeedPrice feedPrice(String model, String key, Object[] price, Long threshold) {
+        private static FeedPrice feedPrice(String model, String key, PriceField price, Long threshold) {
             return new FeedPrice(
                     model,
-                    tokenType((String) price[0]),
-                    serviceTier((String) price[2]),
-                    price[1] == null ? ContextTier.STANDARD : ContextTier.LONG,
-                    ((BigDecimal) price[3]).movePointRight(6).stripTrailingZeros(),
+                    tokenType(price.baseKey()),
+                    serviceTier(price.tierSuffix()),
+                    price.threshold() == null ? ContextTier.STANDARD : ContextTier.LONG,
+                    price.perToken().movePointRight(6).stripTrailingZeros(),
                     threshold,
                     key);
         }

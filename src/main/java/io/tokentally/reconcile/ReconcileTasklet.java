@@ -144,7 +144,7 @@ class ReconcileTasklet implements Tasklet {
         Set<String> seenPaths = seen.stream().map(RunFile::path).collect(Collectors.toSet());
         for (FindingRepository.Stored notRead : findings.unresolvedOfKind(ResumedRunFindings.KIND)) {
             if (ResumedRunFindings.answeredBy(notRead.evidence(), seenPaths)) {
-                resolve(notRead.key(), "this run registered every file it names");
+                resolve(notRead.key(), "this run registered, or found registered already, every file it names");
             }
         }
     }

@@ -48,7 +48,7 @@ class FileScannerTests {
     }
 
     @Test
-    void anEmptyFileAndAFileOfBlankLinesAreUnrecognizedEachWithItsOwnReason() throws IOException {
+    void anEmptyFileABlankOneAndOneStartingWithBlankLinesAreUnrecognizedEachWithItsOwnReason() throws IOException {
         // given
         Path empty = Files.write(dir.resolve("empty.csv"), new byte[0]);
         Path blank = Files.writeString(dir.resolve("blank.csv"), "  \n\n");
@@ -59,6 +59,13 @@ class FileScannerTests {
         assertThat(scanner.detect(blank))
                 .isEqualTo(new FileScanner.Detection(
                         null, FileStatus.UNRECOGNIZED, "the file holds only blank characters"));
+        assertThat(scanner.detect(Files.writeString(dir.resolve("late-start.txt"), "\n\nhello, world\n")))
+                .isEqualTo(new FileScanner.Detection(
+                        null,
+                        FileStatus.UNRECOGNIZED,
+                        "no format reader recognizes its content (it starts with: hello, world)"));
+        assertThat(scanner.detect(Files.write(dir.resolve("empty.csv.gz"), gzip(""))))
+                .isEqualTo(new FileScanner.Detection(null, FileStatus.UNRECOGNIZED, "the file is empty"));
     }
 
     private void assertEveryCutIsAnInvalidGzipFile(String name, String text) throws IOException {

@@ -1027,10 +1027,10 @@ abstract class NightlyBillingJobScenarios {
                         + " 2026-07-28T11:00:00Z were billed at another version. Rows already billed keep the version"
                         + " that billed them (late rows are billed at the new price, in an aggregate of their own):"
                         + " `tokentally prices rerate --from 2026-07-28 --to 2026-07-28 --by WHO --reason WHY` shows"
-                        + " what the new price changes, and with --apply bills the difference. 1 of them, in the hour"
-                        + " 2026-07-28T10:00:00Z that the price starts inside of, summed that hour's rows before the"
-                        + " price was added: which of those rows came after 2026-07-28T10:30:00Z is not kept, so"
-                        + " `prices rerate` leaves them at the version that billed them");
+                        + " what the new price changes, and with --apply bills the difference. 1 of them lie in the"
+                        + " hour 2026-07-28T10:00:00Z, in which the price starts: they sum rows of the whole hour, rated"
+                        + " before the price was added, and which of those rows came after 2026-07-28T10:30:00Z is not"
+                        + " kept, so `prices rerate` leaves them at the version that billed them");
     }
 
     @Test

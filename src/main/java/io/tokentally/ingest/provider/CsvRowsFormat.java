@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -45,6 +46,8 @@ abstract class CsvRowsFormat implements UsageFormat {
             for (CSVRecord row : parser) {
                 records.addAll(toRecords(header, row));
             }
+        } catch (CSVException e) { // thrown as it is by the parser's constructor, which reads the header
+            throw new FileFormatException("the file is not valid CSV: " + e.getMessage());
         } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             throw FileFormatException.notValidCsv("the file is not valid CSV: ", e);
         }

@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -73,6 +74,8 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
             for (CSVRecord row : parser) {
                 records.add(toRecord(row));
             }
+        } catch (CSVException e) { // thrown as it is by the parser's constructor, which reads the header
+            throw new FileFormatException("the file is not valid CSV: " + e.getMessage());
         } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             throw FileFormatException.notValidCsv("the file is not valid CSV: ", e);
         }

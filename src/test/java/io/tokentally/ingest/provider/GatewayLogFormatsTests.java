@@ -324,4 +324,16 @@ class GatewayLogFormatsTests {
                 .hasMessageStartingWith(
                         "the file is not valid CSV: Invalid character between encapsulated token and" + " delimiter");
     }
+
+    @Test
+    void aLiteLlmSpendLogWhoseHeaderHasBadQuotingIsNotValidCsv() {
+        // given
+        String log = "request_id,\"startTime\"x,prompt_tokens,completion_tokens,spend\nr1,2026-11-20T10:00:00Z,1,1,0\n";
+
+        // when / then
+        assertThatThrownBy(() -> LITELLM.open(new StringReader(log)))
+                .isInstanceOf(FileFormatException.class)
+                .hasMessageStartingWith(
+                        "the file is not valid CSV: Invalid character between encapsulated token and" + " delimiter");
+    }
 }

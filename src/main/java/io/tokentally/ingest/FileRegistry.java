@@ -3,8 +3,13 @@ package io.tokentally.ingest;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -166,6 +171,23 @@ public class FileRegistry {
                         counts.error(),
                         fileId)
                 .update();
+    }
+
+    /**
+     * Those of {@code paths} (absolute paths, {@code s3://} URIs) that a run other than {@code run} registered or
+     * found registered already: files that run saw.
+     */
+    public Set<String> pathsSeenByRunsOtherThan(long run, Collection<String> paths) {
+        if (paths.isEmpty()) {
+            return Set.of();
+        }
+        List<Object> params = new ArrayList<>(List.of(run));
+        params.addAll(paths);
+        return new HashSet<>(jdbc.sql("SELECT DISTINCT path FROM run_file WHERE ingest_run <> ? AND path IN ("
+                        + paths.stream().map(path -> "?").collect(Collectors.joining(", ")) + ")")
+                .params(params)
+                .query(String.class)
+                .list());
     }
 
     public List<RunFile> filesOfRun(long run) {

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -128,7 +127,9 @@ class ReconcileTasklet implements Tasklet {
     /**
      * Resolves the findings about files that this run's files answer: contents of an unfinished run that this run,
      * which registered them, has now read; unread contents whose paths hold other content now; and files a resumed
-     * run did not read, once this run saw them all (registered them, or found them registered already).
+     * run did not read, once later runs, this one included, saw them all (registered them, or found them registered
+     * already): an S3 object is registered only by the run that claims it, and a local file read by one run may be
+     * archived out of the folder before the next.
      */
     private void resolveFileFindings(List<RunFile> seen) {
         for (RunFile file : seen) {
@@ -141,10 +142,12 @@ class ReconcileTasklet implements Tasklet {
                     UnreadFileFindings.key(replaced),
                     "its path holds other content now, and no path of the input holds the unread content");
         }
-        Set<String> seenPaths = seen.stream().map(RunFile::path).collect(Collectors.toSet());
         for (FindingRepository.Stored notRead : findings.unresolvedOfKind(ResumedRunFindings.KIND)) {
-            if (ResumedRunFindings.answeredBy(notRead.evidence(), seenPaths)) {
-                resolve(notRead.key(), "this run registered, or found registered already, every file it names");
+            Set<String> seenLater = files.pathsSeenByRunsOtherThan(
+                    ResumedRunFindings.runOf(notRead.key()),
+                    ResumedRunFindings.addedPaths(notRead.evidence()).orElse(List.of()));
+            if (ResumedRunFindings.answeredBy(notRead.evidence(), seenLater)) {
+                resolve(notRead.key(), "later runs registered, or found registered already, every file it names");
             }
         }
     }

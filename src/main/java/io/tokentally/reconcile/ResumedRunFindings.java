@@ -23,6 +23,7 @@ public final class ResumedRunFindings {
     static final int PATH_CHARS_IN_EVIDENCE = 40_000;
 
     private static final String ADDED = "added";
+    private static final String KEY_PREFIX = "files-not-read-by-resumed-run:";
 
     private ResumedRunFindings() {}
 
@@ -38,7 +39,7 @@ public final class ResumedRunFindings {
             evidence.source(ADDED, path, null, null);
         }
         return new Finding(
-                "files-not-read-by-resumed-run:" + run,
+                KEY_PREFIX + run,
                 KIND,
                 Finding.Severity.WARNING,
                 added.size()
@@ -49,9 +50,14 @@ public final class ResumedRunFindings {
                 evidence);
     }
 
+    /** The run a finding of this kind is about, from its key. */
+    public static long runOf(String key) {
+        return Long.parseLong(key.substring(KEY_PREFIX.length()));
+    }
+
     /**
-     * Whether a run that saw {@code seenPaths} (registered them, or found them registered already) answers a
-     * finding of this kind with {@code evidence}: it saw every file the finding counts. A finding whose evidence
+     * Whether the files later runs saw, {@code seenPaths} (registered, or found registered already), answer a
+     * finding of this kind with {@code evidence}: every file the finding counts was seen. A finding whose evidence
      * names fewer files than it counts (more than {@value #FILES_IN_EVIDENCE}, or very long paths) is answered by no
      * run.
      */
@@ -60,7 +66,7 @@ public final class ResumedRunFindings {
     }
 
     /** Every path the evidence names, or empty when it names fewer than it counts (or is not of this kind). */
-    private static Optional<List<String>> addedPaths(Map<String, Object> evidence) {
+    public static Optional<List<String>> addedPaths(Map<String, Object> evidence) {
         if (evidence == null
                 || !(evidence.get("numbers") instanceof Map<?, ?> numbers)
                 || !(numbers.get("files") instanceof Number files)

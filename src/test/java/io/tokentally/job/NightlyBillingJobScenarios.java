@@ -463,7 +463,7 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
-    void aResumedRunNamesTheFilesAddedToItsFolderSinceItStartedAndTheRunThatRegistersThemAllResolvesIt()
+    void aResumedRunNamesTheFilesAddedToItsFolderSinceItStartedAndTheRunsThatRegisterThemAllResolveIt()
             throws Exception {
         // given: a run that failed in ingest, and two files dropped into its folder before it is resumed
         Path input = folder("resumed");
@@ -506,11 +506,12 @@ abstract class NightlyBillingJobScenarios {
                 .noneMatch(finding -> finding.get("kind").asString().equals("FILES_NOT_READ_BY_RESUMED_RUN"));
         assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("OPEN");
 
-        // when: the other is back, and the date is run again
+        // when: the other is back, the first archived out of the folder once read, and the date is run again
         Files.move(aside, later);
+        Files.move(late, input.resolveSibling("resumed-late-archived.csv"));
         JobExecution last = run("2026-10-13", input);
 
-        // then: that run registers the last of them (and finds the first ingested already) and resolves the finding
+        // then: that run registers the last of them; the run before registered the first: the finding is resolved
         assertThat(report(last).get("counts").get("read").asLong()).isEqualTo(20);
         assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("RESOLVED");
         FindingRepository.Stored resolved = stored(

@@ -127,7 +127,7 @@ class ReconcileTasklet implements Tasklet {
     /**
      * Resolves the findings about files that this run's files answer: contents of an unfinished run that this run,
      * which registered them, has now read; unread contents whose paths hold other content now; and files a resumed
-     * run did not read, once later runs, this one included, saw them all (registered them, or found them registered
+     * run did not read, once other runs, this one included, saw them all (registered them, or found them registered
      * already): an S3 object is registered only by the run that claims it, and a local file read by one run may be
      * archived out of the folder before the next.
      */
@@ -147,7 +147,7 @@ class ReconcileTasklet implements Tasklet {
                     ResumedRunFindings.runOf(notRead.key()),
                     ResumedRunFindings.addedPaths(notRead.evidence()).orElse(List.of()));
             if (ResumedRunFindings.answeredBy(notRead.evidence(), seenLater)) {
-                resolve(notRead.key(), "later runs registered, or found registered already, every file it names");
+                resolve(notRead.key(), "other runs registered, or found registered already, every file it names");
             }
         }
     }

@@ -143,10 +143,10 @@ class ReconcileTasklet implements Tasklet {
                     "its path holds other content now, and no path of the input holds the unread content");
         }
         for (FindingRepository.Stored notRead : findings.unresolvedOfKind(ResumedRunFindings.KIND)) {
-            Set<String> seenLater = files.pathsSeenByRunsOtherThan(
+            Set<String> seenByOthers = files.pathsSeenByRunsOtherThan(
                     ResumedRunFindings.runOf(notRead.key()),
                     ResumedRunFindings.addedPaths(notRead.evidence()).orElse(List.of()));
-            if (ResumedRunFindings.answeredBy(notRead.evidence(), seenLater)) {
+            if (ResumedRunFindings.answeredBy(notRead.evidence(), seenByOthers)) {
                 resolve(notRead.key(), "other runs registered, or found registered already, every file it names");
             }
         }

@@ -62,6 +62,32 @@ class StripeSetupCommandIntegrationTests {
         assertThat(second).contains("subscription");
     }
 
+    @Test
+    void anArchivedPriceIsNotReportedReadyAndStripesRefusalOfItsLookupKeyIsShown() {
+        // given: the operator archived the input meter's price after the first set-up
+        String first = setup();
+        stripe.archivePrice("tokentally_input_usd_micros_metered");
+        int createsBefore = stripe.createCalls();
+
+        // when
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new TokentallyCommand());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        int exitCode = command.execute("stripe", "setup");
+
+        // then: subscriptions cannot use an archived price, so it is not listed as found; creating it again is refused
+        assertThat(first).contains("(lookup key tokentally_input_usd_micros_metered) created");
+        assertThat(exitCode).isNotZero();
+        assertThat(stripe.createCalls())
+                .as("one create of the archived price's lookup key")
+                .isEqualTo(createsBefore + 1);
+        assertThat(out.toString() + err)
+                .contains("already uses that lookup key")
+                .doesNotContain("(lookup key tokentally_input_usd_micros_metered) exists");
+    }
+
     private String setup() {
         StringWriter out = new StringWriter();
         CommandLine command = new CommandLine(new TokentallyCommand());

@@ -108,6 +108,23 @@ class TokenLayoutSetupCommandIntegrationTests {
     }
 
     @Test
+    void anArchivedPriceIsStillFoundByItsLookupKeyAndNotCreatedAgain() {
+        // given: the operator archived a price to stop new subscriptions on it
+        setup("--prices", prices.toString(), "--plans", plans.toString());
+        String inputKey = keyOf("tokentally_openai_gpt-4o_input");
+        stripe.archivePrice(inputKey);
+
+        // when
+        String again = setup();
+
+        // then: the items already on it still bill it, and its lookup key is still taken
+        assertThat(stripe.createCalls())
+                .as("8 meters and 8 prices, nothing more")
+                .isEqualTo(16);
+        assertThat(again).contains("(lookup key " + inputKey + ") exists").doesNotContain("created");
+    }
+
+    @Test
     void dryRunListsWhatItWouldCreateAndCreatesNothing() {
         // when
         String out = setup("--prices", prices.toString(), "--plans", plans.toString(), "--dry-run");

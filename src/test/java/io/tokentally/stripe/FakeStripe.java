@@ -29,9 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * billing: it replays a repeated idempotency key, rejects a repeated identifier within its clock's 24
  * hours, enforces the timestamp window (35 days back, 5 minutes ahead), whole-number values, known
  * customers and meters, answers 409 to a second concurrent call for the same customer and meter and
- * 429 above its rate, and injects faults on demand.
+ * 429 above its rate, lists an archived price by its lookup key unless asked for active prices only
+ * ({@link #archivePrice}), and injects faults on demand.
  */
 public final class FakeStripe implements AutoCloseable {
+
+    /** What an archived price says of itself. */
+    private static final String ARCHIVED = "\"active\":false";
 
     /** Faults the next calls suffer, in order. */
     public enum Fault {
@@ -567,11 +571,12 @@ public final class FakeStripe implements AutoCloseable {
         }
         synchronized (this) {
             if (exchange.getRequestMethod().equals("GET")) {
-                String lookupKey = query == null
-                        ? null
-                        : URLDecoder.decode(query, StandardCharsets.UTF_8)
-                                .replaceAll(".*lookup_keys\\[0\\]=([^&]*).*", "$1");
+                String decoded = query == null ? "" : URLDecoder.decode(query, StandardCharsets.UTF_8);
+                String lookupKey = decoded.replaceAll(".*lookup_keys\\[0\\]=([^&]*).*", "$1");
                 String price = pricesByLookupKey.get(lookupKey);
+                if (price != null && price.contains(ARCHIVED) && decoded.matches("(.*&)?active=true(&.*)?")) {
+                    price = null;
+                }
                 respond(
                         exchange,
                         200,
@@ -594,7 +599,7 @@ public final class FakeStripe implements AutoCloseable {
                 return;
             }
             String price = "{\"id\":\"price_" + (pricesByLookupKey.size() + 1)
-                    + "\",\"object\":\"price\",\"lookup_key\":\"" + lookupKey
+                    + "\",\"object\":\"price\",\"active\":true,\"lookup_key\":\"" + lookupKey
                     + "\",\"currency\":\"usd\",\"unit_amount_decimal\":\"" + form.get("unit_amount_decimal")
                     + "\",\"recurring\":{\"meter\":\""
                     + form.get("recurring[meter]") + "\",\"usage_type\":\"" + form.get("recurring[usage_type]")
@@ -724,6 +729,14 @@ public final class FakeStripe implements AutoCloseable {
     public synchronized String priceId(String lookupKey) {
         String price = pricesByLookupKey.get(lookupKey);
         return price == null ? null : price.replaceAll("^\\{\"id\":\"([^\"]*)\".*", "$1");
+    }
+
+    /**
+     * Archives the price with this lookup key, as the Dashboard does: it keeps its lookup key, and a list by lookup
+     * key returns it unless the list asks for active prices only.
+     */
+    public synchronized void archivePrice(String lookupKey) {
+        pricesByLookupKey.computeIfPresent(lookupKey, (key, price) -> price.replace("\"active\":true", ARCHIVED));
     }
 
     public synchronized Map<String, String> createdPrices() {

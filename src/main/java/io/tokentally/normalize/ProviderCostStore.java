@@ -1,6 +1,7 @@
 package io.tokentally.normalize;
 
 import io.tokentally.ingest.ProviderCost;
+import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,7 +49,7 @@ class ProviderCostStore {
         return replaced;
     }
 
-    /** Logs a replaced bucket whose amount differs from the earlier export's, with both amounts. */
+    /** Logs a replaced bucket whose amount differs from the earlier export's, with both amounts as the report writes them. */
     private static void logChangedAmount(String path, ProviderCost cost, BigDecimal before) {
         if (before.compareTo(cost.amountMajor()) != 0) {
             log.warn(
@@ -56,9 +57,9 @@ class ProviderCostStore {
                     path,
                     cost.lineNo(),
                     cost.bucketKey(),
-                    before.toPlainString(),
+                    Amounts.toText(before),
                     cost.currency(),
-                    cost.amountMajor().toPlainString());
+                    Amounts.toText(cost.amountMajor()));
         }
     }
 

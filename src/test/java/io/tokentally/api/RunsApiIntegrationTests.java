@@ -4,6 +4,7 @@ import static io.tokentally.api.ApiClient.json;
 import static io.tokentally.api.ApiClient.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
@@ -42,7 +43,7 @@ class RunsApiIntegrationTests {
     static final String TOKEN = "test-token-0123456789abcdefghij";
     static final String OTHER_TOKEN = "other-token-0123456789abcdefghij";
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job").toAbsolutePath();
-    static final Path WORK = temporaryFolder("tokentally-api-");
+    static final Path WORK = TempFolders.create("tokentally-api-");
     static final String[] CUSTOMERS = {"alice", "bob"};
 
     @LocalServerPort
@@ -480,14 +481,6 @@ class RunsApiIntegrationTests {
         assertThat(problem.get("status").asInt()).isEqualTo(status);
         if (detail != null) {
             assertThat(problem.get("detail").asString()).contains(detail);
-        }
-    }
-
-    static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -4,6 +4,7 @@ import static io.tokentally.api.ApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.ChildJvm;
+import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
 import io.tokentally.cli.TokentallyCommand;
 import java.io.File;
@@ -33,7 +34,7 @@ class ServeShutdownIntegrationTests {
     @Test
     void sigtermDuringARunStopsItCleanlySoThatItRestartsAndLosesNothing() throws Exception {
         // given: serve with a run in its ingest step
-        Path work = RunsApiIntegrationTests.temporaryFolder("tokentally-sigterm-");
+        Path work = TempFolders.create("tokentally-sigterm-");
         Path usage = Files.createDirectories(work.resolve("usage"));
         UsageFixtures.write(
                 usage.resolve("gateway.csv"),

@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class RejectRepositoryPostgresIntegrationTests extends RejectRepositoryScenarios {
 
-    static final Path WORK = RejectRepositoryTests.temporaryFolder();
+    static final Path WORK = TempFolders.create("tokentally-rejects-");
     static final String SCHEMA = "rejects_it_" + Long.toString(System.nanoTime(), 36);
 
     @DynamicPropertySource

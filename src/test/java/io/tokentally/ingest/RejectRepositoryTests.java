@@ -1,8 +1,6 @@
 package io.tokentally.ingest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.tokentally.TempFolders;
 import java.nio.file.Path;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -12,19 +10,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest
 class RejectRepositoryTests extends RejectRepositoryScenarios {
 
-    static final Path WORK = temporaryFolder();
+    static final Path WORK = TempFolders.create("tokentally-rejects-");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
         registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
-    }
-
-    static Path temporaryFolder() {
-        try {
-            return Files.createTempDirectory("tokentally-rejects-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(ClosedPeriodScenarios.ClockConfiguration.class)
 class ClosedPeriodIntegrationTests extends ClosedPeriodScenarios {
 
-    static final Path WORK = temporaryFolder("tokentally-closed-h2-");
+    static final Path WORK = TempFolders.create("tokentally-closed-h2-");
     static final FakeStripe STRIPE = start();
 
     @DynamicPropertySource

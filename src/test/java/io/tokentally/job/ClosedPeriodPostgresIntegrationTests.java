@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(ClosedPeriodScenarios.ClockConfiguration.class)
 class ClosedPeriodPostgresIntegrationTests extends ClosedPeriodScenarios {
 
-    static final Path WORK = temporaryFolder("tokentally-closed-pg-");
+    static final Path WORK = TempFolders.create("tokentally-closed-pg-");
     static final FakeStripe STRIPE = start();
     static final String SCHEMA = "closed_it_" + Long.toString(System.nanoTime(), 36);
 

@@ -418,14 +418,6 @@ abstract class ClosedPeriodScenarios {
         }
     }
 
-    static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** The fake Stripe, the runs folder and the project-to-customer mapping of a subclass's database. */
     static void properties(DynamicPropertyRegistry registry, FakeStripe stripe, Path work) {
         registry.add("tokentally.runs-dir", () -> work.resolve("runs").toString());

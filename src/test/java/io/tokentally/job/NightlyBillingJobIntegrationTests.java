@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -14,7 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = "tokentally.ingest.batch-size=100")
 class NightlyBillingJobIntegrationTests extends NightlyBillingJobScenarios {
 
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-job-pg-");
+    static final Path WORK = TempFolders.create("tokentally-job-pg-");
     static final String SCHEMA = "job_it_" + Long.toString(System.nanoTime(), 36);
 
     @DynamicPropertySource

@@ -1,8 +1,6 @@
 package io.tokentally.job;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.tokentally.TempFolders;
 import java.nio.file.Path;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -12,7 +10,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = "tokentally.ingest.batch-size=100")
 class NightlyBillingJobTests extends NightlyBillingJobScenarios {
 
-    static final Path WORK = temporaryFolder("tokentally-job-h2-");
+    static final Path WORK = TempFolders.create("tokentally-job-h2-");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -23,13 +21,5 @@ class NightlyBillingJobTests extends NightlyBillingJobScenarios {
     @Override
     Path workDir() {
         return WORK;
-    }
-
-    static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.UsageFixtures;
 import io.tokentally.plans.Plan;
@@ -59,7 +60,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class PriceFeedSequencePostgresIntegrationTests {
 
     static final AmountMeterLayout AMOUNT = new AmountMeterLayout("tokentally");
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-feed-sequence-");
+    static final Path WORK = TempFolders.create("tokentally-feed-sequence-");
     static final FakeStripe STRIPE = start();
     static final String SCHEMA = "feedseq_it_" + Long.toString(System.nanoTime(), 36);
     static final List<String> TOKEN_MODELS = List.of("openai/gpt-4o", "openai/gpt-4.1", "anthropic/claude-sonnet-4-5");

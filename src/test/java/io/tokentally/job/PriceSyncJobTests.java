@@ -3,6 +3,7 @@ package io.tokentally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
 import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.shared.SqlTime;
@@ -37,7 +38,7 @@ import picocli.CommandLine;
 @SpringBootTest
 class PriceSyncJobTests {
 
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-price-sync-");
+    static final Path WORK = TempFolders.create("tokentally-price-sync-");
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
     static final List<String> WEBHOOK_BODIES = new CopyOnWriteArrayList<>();
     static final HttpServer WEBHOOK = webhook();

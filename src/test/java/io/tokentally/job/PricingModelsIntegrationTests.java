@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -11,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest
 class PricingModelsIntegrationTests extends PricingModelsScenarios {
 
-    static final Path WORK = temporaryFolder("tokentally-pricing-h2-");
+    static final Path WORK = TempFolders.create("tokentally-pricing-h2-");
     static final FakeStripe STRIPE = start();
     static final WebhookReceiver WEBHOOK = new WebhookReceiver();
 

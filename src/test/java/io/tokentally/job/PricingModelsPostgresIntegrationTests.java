@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest
 class PricingModelsPostgresIntegrationTests extends PricingModelsScenarios {
 
-    static final Path WORK = temporaryFolder("tokentally-pricing-pg-");
+    static final Path WORK = TempFolders.create("tokentally-pricing-pg-");
     static final FakeStripe STRIPE = start();
     static final WebhookReceiver WEBHOOK = new WebhookReceiver();
     static final String SCHEMA = "pricing_it_" + Long.toString(System.nanoTime(), 36);

@@ -509,14 +509,6 @@ abstract class PricingModelsScenarios {
         }
     }
 
-    static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** The fake Stripe and the runs folder of a subclass's database. */
     static void properties(DynamicPropertyRegistry registry, FakeStripe stripe, Path work) {
         registry.add("tokentally.runs-dir", () -> work.resolve("runs").toString());

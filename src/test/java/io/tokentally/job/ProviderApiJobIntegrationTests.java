@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TempFolders;
 import io.tokentally.ingest.RegisterFilesStepConfiguration;
 import io.tokentally.ingest.provider.FakeProviderApi;
 import io.tokentally.ingest.provider.FakeProviderApi.Answer;
@@ -34,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest
 class ProviderApiJobIntegrationTests {
 
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-provider-api-");
+    static final Path WORK = TempFolders.create("tokentally-provider-api-");
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
     static final String KEY = "sk-admin-job-test-9876543210-secret";
     static final FakeProviderApi API = new FakeProviderApi();

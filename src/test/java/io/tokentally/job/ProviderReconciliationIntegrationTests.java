@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.shared.NovemberClock;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(NovemberClock.Beans.class)
 class ProviderReconciliationIntegrationTests extends ProviderReconciliationScenarios {
 
-    static final Path WORK = temporaryFolder("tokentally-provider-recon-h2-");
+    static final Path WORK = TempFolders.create("tokentally-provider-recon-h2-");
     static final FakeStripe STRIPE = PricingModelsScenarios.start(NovemberClock.CLOCK);
 
     @DynamicPropertySource

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokentally.UsageFixtures;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.stripe.FakeStripe;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -163,14 +162,6 @@ abstract class ProviderReconciliationScenarios {
                 RunReportListener.JOB_NAME,
                 execution.getJobParameters().getString(BillingJobParameters.DATE),
                 execution.getId());
-    }
-
-    static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     static final String OPENAI_USAGE = """

@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TempFolders;
 import io.tokentally.shared.RunFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(properties = "tokentally.attribution.mapping-file=sample-data/customer-keys.csv")
 class ProviderSamplesJobTests {
 
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-providers-");
+    static final Path WORK = TempFolders.create("tokentally-providers-");
 
     @Autowired
     BillingRuns runs;

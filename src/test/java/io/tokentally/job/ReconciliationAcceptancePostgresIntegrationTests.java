@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.shared.NovemberClock;
 import io.tokentally.stripe.FakeStripe;
@@ -15,7 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(NovemberClock.Beans.class)
 class ReconciliationAcceptancePostgresIntegrationTests extends ReconciliationAcceptanceScenarios {
 
-    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-recon-acceptance-pg-");
+    static final Path WORK = TempFolders.create("tokentally-recon-acceptance-pg-");
     static final FakeStripe STRIPE = PricingModelsScenarios.start(NovemberClock.CLOCK);
     static final String SCHEMA = "recon_acceptance_it_" + Long.toString(System.nanoTime(), 36);
 

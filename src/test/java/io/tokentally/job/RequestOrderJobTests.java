@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import java.nio.file.Path;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -9,7 +10,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest
 class RequestOrderJobTests extends RequestOrderScenarios {
 
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-order-h2-");
+    static final Path WORK = TempFolders.create("tokentally-order-h2-");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {

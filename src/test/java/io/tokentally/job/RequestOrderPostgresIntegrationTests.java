@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -11,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest
 class RequestOrderPostgresIntegrationTests extends RequestOrderScenarios {
 
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-order-pg-");
+    static final Path WORK = TempFolders.create("tokentally-order-pg-");
     static final String SCHEMA = "order_it_" + Long.toString(System.nanoTime(), 36);
 
     @DynamicPropertySource

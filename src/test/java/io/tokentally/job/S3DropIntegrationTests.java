@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.S3MockServer;
+import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
 import io.tokentally.ingest.S3Source;
 import io.tokentally.ingest.S3Stager;
@@ -41,7 +42,7 @@ import software.amazon.awssdk.services.s3.model.Tag;
 @SpringBootTest
 class S3DropIntegrationTests {
 
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-s3-");
+    static final Path WORK = TempFolders.create("tokentally-s3-");
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
     static final String BUCKET = "tt-drop-" + UUID.randomUUID().toString().substring(0, 8);
     static S3Client s3;

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -11,7 +12,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = "tokentally.attribution.mapping-file=sample-data/customer-keys.csv")
 class SnapshotReplacementIntegrationTests extends SnapshotReplacementScenarios {
 
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-snapshots-pg-");
+    static final Path WORK = TempFolders.create("tokentally-snapshots-pg-");
     static final String SCHEMA = "snapshots_it_" + Long.toString(System.nanoTime(), 36);
 
     @DynamicPropertySource

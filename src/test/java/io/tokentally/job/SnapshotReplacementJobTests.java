@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import java.nio.file.Path;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -9,7 +10,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = "tokentally.attribution.mapping-file=sample-data/customer-keys.csv")
 class SnapshotReplacementJobTests extends SnapshotReplacementScenarios {
 
-    static final Path WORK = NightlyBillingJobTests.temporaryFolder("tokentally-snapshots-");
+    static final Path WORK = TempFolders.create("tokentally-snapshots-");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.shared.NovemberClock;
 import io.tokentally.stripe.FakeStripe;
@@ -20,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class UsagePricingPostgresIntegrationTests extends UsagePricingScenarios {
 
-    static final Path WORK = PricingModelsScenarios.temporaryFolder("tokentally-usage-pricing-pg-");
+    static final Path WORK = TempFolders.create("tokentally-usage-pricing-pg-");
     static final FakeStripe STRIPE = PricingModelsScenarios.start(NovemberClock.CLOCK);
     static final String SCHEMA = "held_it_" + Long.toString(System.nanoTime(), 36);
 

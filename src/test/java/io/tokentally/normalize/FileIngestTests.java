@@ -2,6 +2,7 @@ package io.tokentally.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.FileRegistry;
@@ -31,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @SpringBootTest
 class FileIngestTests {
 
-    static final Path WORK = temporaryFolder();
+    static final Path WORK = TempFolders.create("tokentally-file-ingest-");
     static final PriceCatalog CATALOG = UsageNormalizerTests.CATALOG;
 
     @DynamicPropertySource
@@ -562,13 +563,5 @@ class FileIngestTests {
 
     private static String row(String requestId, long input, String timestamp) {
         return requestId + "," + timestamp + ",alice,openai,gpt-4o-mini," + input + ",0,0,0,0,0,,ok";
-    }
-
-    private static Path temporaryFolder() {
-        try {
-            return Files.createTempDirectory("tokentally-file-ingest-");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

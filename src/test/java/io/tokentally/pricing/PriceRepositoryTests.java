@@ -3,13 +3,11 @@ package io.tokentally.pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.tokentally.TempFolders;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest
 class PriceRepositoryTests {
 
-    static final Path WORK = temporaryFolder();
+    static final Path WORK = TempFolders.create("tokentally-prices-");
     static final Instant FROM = Instant.parse("2025-01-01T00:00:00Z");
 
     @DynamicPropertySource
@@ -275,13 +273,5 @@ class PriceRepositoryTests {
     private static Price price(String model, TokenType type, String usd, String origin) {
         return new Price(
                 0, model, type, ServiceTier.STANDARD, ContextTier.STANDARD, FROM, new BigDecimal(usd), null, origin);
-    }
-
-    private static Path temporaryFolder() {
-        try {
-            return Files.createTempDirectory("tokentally-prices-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

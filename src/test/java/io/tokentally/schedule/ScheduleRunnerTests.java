@@ -1,8 +1,6 @@
 package io.tokentally.schedule;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.tokentally.TempFolders;
 import java.nio.file.Path;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -12,18 +10,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = {"tokentally.schedules.enabled=true", "tokentally.schedules.poll-interval=1h"})
 class ScheduleRunnerTests extends ScheduleRunnerScenarios {
 
-    static final Path WORK = temporaryFolder("tokentally-schedule-h2-");
+    static final Path WORK = TempFolders.create("tokentally-schedule-h2-");
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
-    }
-
-    static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,9 +1,9 @@
 package io.tokentally.stripe;
 
+import io.tokentally.TempFolders;
 import io.tokentally.shared.NovemberClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(NovemberClock.Beans.class)
 class StripeUploadIntegrationTests extends StripeUploadScenarios {
 
-    static final Path WORK = temporaryFolder("tokentally-stripe-h2-");
+    static final Path WORK = TempFolders.create("tokentally-stripe-h2-");
     static final FakeStripe STRIPE = start();
 
     @DynamicPropertySource
@@ -62,14 +62,6 @@ class StripeUploadIntegrationTests extends StripeUploadScenarios {
     static FakeStripe start(Clock clock) {
         try {
             return new FakeStripe(clock).meters(LAYOUT.meters());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.shared.NovemberClock;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(NovemberClock.Beans.class)
 class StripeUploadPostgresIntegrationTests extends StripeUploadScenarios {
 
-    static final Path WORK = StripeUploadIntegrationTests.temporaryFolder("tokentally-stripe-pg-");
+    static final Path WORK = TempFolders.create("tokentally-stripe-pg-");
     static final FakeStripe STRIPE = StripeUploadIntegrationTests.start();
     static final String SCHEMA = "stripe_it_" + Long.toString(System.nanoTime(), 36);
 

@@ -3,6 +3,7 @@ package io.tokentally.stripe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.ChildJvm;
+import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.UsageFixtures;
 import io.tokentally.shared.Amounts;
@@ -45,7 +46,7 @@ class UploadCrashIntegrationTests {
     /** On the system clock: the runs are processes of their own, on the system clock too. */
     static final FakeStripe STRIPE = StripeUploadIntegrationTests.start(Clock.systemUTC());
 
-    static final Path WORK = StripeUploadIntegrationTests.temporaryFolder("tokentally-crash-");
+    static final Path WORK = TempFolders.create("tokentally-crash-");
     static final List<String> SCHEMAS = new ArrayList<>();
     static final String[] CUSTOMERS = {"crash-a", "crash-b", "crash-c"};
 

@@ -1,0 +1,99 @@
+package io.tokentally.normalize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.TempFolders;
+import io.tokentally.ingest.ProviderCost;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Provider cost buckets on the embedded database: a newer export's bucket replaces the older one's row. */
+@SpringBootTest
+@ExtendWith(OutputCaptureExtension.class)
+class ProviderCostStoreTests {
+
+    static final Path WORK = TempFolders.create("tokentally-provider-costs-");
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aNewerExportReplacesTheBucketAndLogsAChangedAmountWithBothNumbers(CapturedOutput output) {
+        // given: file 1 exported the bucket at 12.50 USD
+        ProviderCostStore store = new ProviderCostStore(jdbc);
+        String bucket = "openai/costs/" + UUID.randomUUID();
+        store.replace(1, "costs-1.json", 1, List.of(cost(1, 4, bucket, "12.50")));
+
+        // when: file 2 exports it again at 12.5 (the same amount), then file 3 at 13.75
+        int sameAmount = store.replace(2, "costs-2.json", 2, List.of(cost(2, 7, bucket, "12.5")));
+        String afterSameAmount = output.getAll();
+        int changedAmount = store.replace(3, "costs-3.json", 3, List.of(cost(3, 9, bucket, "13.75")));
+
+        // then: each replaced one bucket; only the changed amount is logged; the newest row stands alone
+        assertThat(sameAmount).isEqualTo(1);
+        assertThat(changedAmount).isEqualTo(1);
+        assertThat(afterSameAmount).doesNotContain("replaces the cost of bucket " + bucket);
+        assertThat(output.getAll())
+                .contains("costs-3.json line 9 replaces the cost of bucket " + bucket + ": 12.5 USD before, 13.75 now");
+        assertThat(jdbc.queryForList("SELECT file_id FROM provider_cost WHERE bucket_key = ?", Long.class, bucket))
+                .containsExactly(3L);
+    }
+
+    @Test
+    void aBucketSeenForTheFirstTimeReplacesNothing(CapturedOutput output) {
+        // when
+        ProviderCostStore store = new ProviderCostStore(jdbc);
+        String bucket = "anthropic/costs/" + UUID.randomUUID();
+        int replaced = store.replace(5, "costs-5.json", 5, List.of(cost(5, 2, bucket, "3")));
+
+        // then
+        assertThat(replaced).isZero();
+        assertThat(output.getAll()).doesNotContain("replaces the cost of bucket " + bucket);
+        assertThat(jdbc.queryForObject(
+                        "SELECT amount_major FROM provider_cost WHERE bucket_key = ?", BigDecimal.class, bucket))
+                .isEqualByComparingTo("3");
+    }
+
+    private static ProviderCost cost(long fileId, long lineNo, String bucket, String usd) {
+        BigDecimal amount = new BigDecimal(usd);
+        return new ProviderCost(
+                fileId,
+                lineNo,
+                bucket,
+                LocalDate.parse("2026-11-20"),
+                "openai",
+                "gpt-4o",
+                "openai/gpt-4o",
+                "input",
+                "standard",
+                "standard",
+                "tokens",
+                "gpt-4o, input",
+                null,
+                null,
+                amount,
+                "major",
+                "USD",
+                amount,
+                new BigDecimal("1000000"),
+                "tokens");
+    }
+}

@@ -521,6 +521,39 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aRunResumedAgainAfterAnotherRunReadTheFilesItLeftDoesNotNameThemAgain() throws Exception {
+        // given: a run that failed in ingest, a file dropped into its folder, and a resume that failed again
+        Path input = folder("resumed-twice");
+        write(input.resolve("gateway.csv"), rows("resumed-twice", LocalDate.of(2026, 10, 15), 100, 3));
+        JobExecution failed;
+        JobExecution failedAgain;
+        Path late = input.resolve("late.csv");
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            failed = run("2026-10-15", input);
+            write(late, rows("resumed-twice-late", LocalDate.of(2026, 10, 15), 30, 4));
+            failedAgain = run("2026-10-15", input);
+        }
+        assertThat(failedAgain.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(failedAgain.getJobInstance().getInstanceId())
+                .isEqualTo(failed.getJobInstance().getInstanceId());
+        assertThat(filesNotReadByResumedRunFindings(failed)).containsExactly("OPEN");
+
+        // when: the next day's run reads the folder (the late file with it), then the failed run resumes once more
+        JobExecution nextDay = run("2026-10-16", input);
+        JobExecution resumed = run("2026-10-15", input);
+
+        // then: the next day's run resolved the finding, and the resume leaves it resolved
+        assertThat(report(nextDay).get("counts").get("read").asLong()).isEqualTo(30);
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(report(resumed).get("counts").get("read").asLong()).isEqualTo(100);
+        assertThat(filesNotReadByResumedRunFindings(failed)).containsExactly("RESOLVED");
+        assertThat(stored("files-not-read-by-resumed-run:"
+                                + failed.getJobInstance().getInstanceId())
+                        .resolvedByRun())
+                .isEqualTo(nextDay.getJobInstance().getInstanceId());
+    }
+
+    @Test
     void aFindingResolvedByARunOrByHandSaysWhenAndByWhichRunUntilItOpensAgain() {
         // given
         String key = "resolution-test:" + System.nanoTime();

@@ -1,0 +1,65 @@
+package io.tokentally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.TempFolders;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The file registry on the embedded database: which paths other runs saw. */
+@SpringBootTest
+class FileRegistryTests {
+
+    static final Path WORK = TempFolders.create("tokentally-file-registry-");
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+    }
+
+    @Autowired
+    FileRegistry files;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void thePathsOtherRunsSawAreFoundAcrossMoreThanOneStatementsWorthOfPaths() {
+        // given: run 71 saw 2,500 files, more than two statements' worth of paths
+        int seenCount = FileRegistry.PATHS_PER_QUERY * 2 + 500;
+        List<String> seen =
+                IntStream.range(0, seenCount).mapToObj(FileRegistryTests::path).toList();
+        jdbc.batchUpdate(
+                "INSERT INTO run_file (ingest_run, source, path, file_id, outcome) VALUES (71, 'gateway', ?, ?, 'NEW')",
+                IntStream.range(0, seenCount).boxed().toList(),
+                1_000,
+                (ps, file) -> {
+                    ps.setString(1, path(file));
+                    ps.setLong(2, file);
+                });
+        List<String> asked = new ArrayList<>(seen);
+        asked.addAll(List.of("/input/registry/never-seen-1.csv", "s3://drop/usage/never-seen-2.csv"));
+
+        // when
+        var seenByOthers = files.pathsSeenByRunsOtherThan(72, asked);
+        var seenByOthersThanItself = files.pathsSeenByRunsOtherThan(71, asked);
+
+        // then
+        assertThat(seenByOthers).hasSize(seenCount).containsAll(seen);
+        assertThat(seenByOthersThanItself).isEmpty();
+        assertThat(files.pathsSeenByRunsOtherThan(72, List.of())).isEmpty();
+    }
+
+    private static String path(int file) {
+        return "/input/registry/" + file + ".csv";
+    }
+}

@@ -12,25 +12,27 @@ import java.time.format.ResolverStyle;
 /** The usage format's timestamp rule: an ISO-8601 instant with an offset, read to an {@link Instant}. */
 final class UsageTimestamp {
 
+    /** {@code yyyy-MM-dd}: a sign after it starts an offset. */
+    private static final int DATE_LENGTH = 10;
+
+    private static final DateTimeFormatter WITH_COLON_OFFSET = withOffset("+HH:MM");
+    private static final DateTimeFormatter WITH_COMPACT_OFFSET = withOffset("+HHMM");
+    private static final DateTimeFormatter WITH_HOUR_OFFSET = withOffset("+HH");
+
     /**
-     * ISO-8601 date-time with an offset: {@code Z}, {@code +02:00}, and also the compact {@code +0200} and
-     * the hour-only {@code +02} (PostgreSQL's text form of a timestamp with time zone); never an offset with
-     * seconds ({@code +01:00:30}), which ISO-8601 has not.
+     * ISO-8601 date-time with one offset, {@code Z} or written as {@code pattern}: {@code +02:00}, and also the
+     * compact {@code +0200} and the hour-only {@code +02} (PostgreSQL's text form of a timestamp with time zone);
+     * never an offset with seconds ({@code +01:00:30}), which ISO-8601 has not, nor two offsets ({@code 10:00:00ZZ},
+     * {@code +00:00Z}), which one formatter with an optional section for each form read as one.
      */
-    private static final DateTimeFormatter OFFSET_DATE_TIME = new DateTimeFormatterBuilder()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-            .optionalStart()
-            .appendOffset("+HH:MM", "Z")
-            .optionalEnd()
-            .optionalStart()
-            .appendOffset("+HHMM", "Z")
-            .optionalEnd()
-            .optionalStart()
-            .appendOffset("+HH", "Z")
-            .optionalEnd()
-            .toFormatter()
-            .withResolverStyle(ResolverStyle.STRICT)
-            .withChronology(IsoChronology.INSTANCE);
+    private static DateTimeFormatter withOffset(String pattern) {
+        return new DateTimeFormatterBuilder()
+                .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                .appendOffset(pattern, "Z")
+                .toFormatter()
+                .withResolverStyle(ResolverStyle.STRICT)
+                .withChronology(IsoChronology.INSTANCE);
+    }
 
     private UsageTimestamp() {}
 
@@ -48,7 +50,7 @@ final class UsageTimestamp {
                     "timestamp " + UsageFieldRules.shown(text) + " has a decimal point without digits");
         }
         try {
-            return OffsetDateTime.parse(value, OFFSET_DATE_TIME).toInstant();
+            return OffsetDateTime.parse(value, formatterFor(value)).toInstant();
         } catch (DateTimeParseException e) {
             if (isLocalDateTime(value)) {
                 throw new RowException(
@@ -59,6 +61,25 @@ final class UsageTimestamp {
                     RejectCode.INVALID_TIMESTAMP,
                     "timestamp " + UsageFieldRules.shown(text) + " is not an ISO-8601 instant");
         }
+    }
+
+    /**
+     * The formatter of the offset {@code value} ends with, told by its length from the last sign after the date:
+     * {@code +HHMM} and {@code +HH} have their own; {@code Z}, {@code +HH:MM} and anything else are read (or
+     * refused) as {@code +HH:MM}.
+     */
+    private static DateTimeFormatter formatterFor(String value) {
+        int sign = Math.max(value.lastIndexOf('+'), value.lastIndexOf('-'));
+        if (sign > DATE_LENGTH && value.indexOf(':', sign) < 0) {
+            int offsetLength = value.length() - sign;
+            if (offsetLength == "+HHMM".length()) {
+                return WITH_COMPACT_OFFSET;
+            }
+            if (offsetLength == "+HH".length()) {
+                return WITH_HOUR_OFFSET;
+            }
+        }
+        return WITH_COLON_OFFSET;
     }
 
     /**

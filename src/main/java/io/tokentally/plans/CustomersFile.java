@@ -3,6 +3,7 @@ package io.tokentally.plans;
 import io.tokentally.ingest.CsvTable;
 import io.tokentally.ingest.provider.CustomerAttribution;
 import io.tokentally.shared.BillingCycle;
+import io.tokentally.shared.Hours;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -22,6 +23,9 @@ import java.util.Set;
  * {@code billing_interval, billing_anchor_day, billing_anchor_month, billing_time_zone}.
  */
 public final class CustomersFile {
+
+    /** From when a billing time zone's offsets must be whole hours: long before any usage billed now. */
+    private static final Instant WHOLE_HOURS_SINCE = Instant.parse("2000-01-01T00:00:00Z");
 
     private CustomersFile() {}
 
@@ -102,7 +106,7 @@ public final class CustomersFile {
         }
         try {
             Instant from = OffsetDateTime.parse(text.strip()).toInstant();
-            if (from.getEpochSecond() % 3600 != 0) {
+            if (!Hours.startOf(from).equals(from)) {
                 throw row.problem("plan_effective_from " + text
                         + " is not on a whole UTC hour; usage is billed by the hour, so a plan changes on an hour");
             }
@@ -148,13 +152,18 @@ public final class CustomersFile {
         }
     }
 
+    /**
+     * Whether the zone's offset has been a whole number of hours since {@link #WHOLE_HOURS_SINCE}: the offset then
+     * and every one it changed to after. Asia/Singapore (+07:30 until 1982) is taken; Asia/Kolkata (+05:30) and
+     * America/Caracas (-04:30 from 2007 to 2016) are not.
+     */
     private static boolean onWholeHours(ZoneId zone) {
         var rules = zone.getRules();
-        if (rules.getStandardOffset(Instant.EPOCH).getTotalSeconds() % 3600 != 0) {
+        if (rules.getOffset(WHOLE_HOURS_SINCE).getTotalSeconds() % 3600 != 0) {
             return false;
         }
         return rules.getTransitions().stream()
-                .filter(t -> t.getInstant().isAfter(Instant.parse("1990-01-01T00:00:00Z")))
+                .filter(t -> t.getInstant().isAfter(WHOLE_HOURS_SINCE))
                 .allMatch(t -> t.getOffsetAfter().getTotalSeconds() % 3600 == 0);
     }
 }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CustomersFileTests {
 
@@ -93,6 +95,43 @@ class CustomersFileTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> CustomersFile.read(twice, PLANS))
                 .withMessageContaining("customer_id 'acme' appears twice");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-11-20T10:00:00.5Z", "2026-11-20T10:00:00.000000001Z", "2026-11-20T10:00:59.999Z"})
+    void refusesAPlanChangeAFractionOfASecondOffTheHour(String effectiveFrom) throws IOException {
+        // given
+        Path file = write("customer_id,plan_id,plan_effective_from", "acme,payg,", "acme,team," + effectiveFrom);
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageContaining("line 3: plan_effective_from " + effectiveFrom + " is not on a whole UTC hour");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Asia/Singapore", "Africa/Monrovia", "Europe/Amsterdam", "America/New_York"})
+    void takesAZoneWhoseOffsetsHaveBeenWholeHoursSince2000(String zone) throws IOException {
+        // given: Singapore was +07:30 until 1982, Monrovia -00:44:30 until 1972, Amsterdam +00:20 until 1940
+        Path file = write("customer_id,plan_id,billing_time_zone", "acme,payg," + zone);
+
+        // when
+        List<Customer> customers = CustomersFile.read(file, PLANS);
+
+        // then
+        assertThat(customers.get(0).cycle().zone()).isEqualTo(ZoneId.of(zone));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Asia/Kolkata", "America/Caracas", "Australia/Adelaide", "Australia/Lord_Howe"})
+    void refusesAZoneWithAnOffsetOffTheHourSince2000(String zone) throws IOException {
+        // given: Caracas was -04:30 from 2007 to 2016, Lord Howe is +10:30 and +11:00
+        Path file = write("customer_id,plan_id,billing_time_zone", "acme,payg," + zone);
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageContaining("billing_time_zone " + zone + " has offsets that are not whole hours");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.tokentally.job.RerateJobConfiguration;
 import io.tokentally.rating.RatingPreview;
 import io.tokentally.shared.Amounts;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -93,23 +94,38 @@ class PricesRerateCommand implements Callable<Integer> {
                 .toJobParameters();
     }
 
+    /**
+     * One row per line that would change, with its provider cost and billed amount before and after (unattributed
+     * usage changes its cost only: it is not billed), then the totals.
+     */
     private static void printPreview(PrintWriter out, List<RatingPreview.Line> lines) {
-        java.math.BigDecimal before = java.math.BigDecimal.ZERO;
-        java.math.BigDecimal after = java.math.BigDecimal.ZERO;
+        BigDecimal costBefore = BigDecimal.ZERO;
+        BigDecimal costAfter = BigDecimal.ZERO;
+        BigDecimal before = BigDecimal.ZERO;
+        BigDecimal after = BigDecimal.ZERO;
         for (RatingPreview.Line line : lines) {
             out.printf(
-                    "  %-20s %-36s %-15s %,15d tokens  billed %s -> %s%n",
+                    "  %-20s %-36s %-15s %,15d tokens  cost %s -> %s  billed %s -> %s%n",
                     line.customerId(),
                     line.model(),
                     line.tokenType().code(),
                     line.tokens(),
+                    Amounts.toText(line.costBefore()),
+                    Amounts.toText(line.costAfter()),
                     Amounts.toText(line.billedBefore()),
                     Amounts.toText(line.billedAfter()));
+            costBefore = costBefore.add(line.costBefore());
+            costAfter = costAfter.add(line.costAfter());
             before = before.add(line.billedBefore());
             after = after.add(line.billedAfter());
         }
         out.printf(
-                "%d line(s) change; billed %s -> %s (difference %s)%n",
-                lines.size(), Amounts.toText(before), Amounts.toText(after), Amounts.toText(after.subtract(before)));
+                "%d line(s) change; cost %s -> %s; billed %s -> %s (difference %s)%n",
+                lines.size(),
+                Amounts.toText(costBefore),
+                Amounts.toText(costAfter),
+                Amounts.toText(before),
+                Amounts.toText(after),
+                Amounts.toText(after.subtract(before)));
     }
 }

@@ -192,9 +192,12 @@ class PriceSyncJobTests {
             System.clearProperty("tokentally.runs-dir");
         }
 
-        // then: alice's payg markup is 30%: 0.3 x 1.3 = 0.39 before, 0.24 x 1.3 = 0.312 after
+        // then: the cost is 0.3 before, 0.24 after; alice's payg markup is 30%: 0.39 before, 0.312 after
         assertThat(afterPreview).isEqualByComparingTo("0.39");
-        assertThat(preview.toString()).contains("billed 0.39 -> 0.312").contains("Nothing changed");
+        assertThat(preview.toString())
+                .contains("cost 0.3 -> 0.24  billed 0.39 -> 0.312")
+                .contains("1 line(s) change; cost 0.3 -> 0.24; billed 0.39 -> 0.312 (difference -0.078)")
+                .contains("Nothing changed");
         assertThat(applied.toString()).contains("COMPLETED");
         assertThat(billed("2026-10-27T08:00:00Z")).isEqualByComparingTo("0.312");
         // and a preview after it has nothing left to change

@@ -91,11 +91,7 @@ final class WantedGrants {
             boolean asUsed = allowance.inTokens()
                     || !segment.span().end().equals(segment.period().end());
             if (asUsed) {
-                usd = ledger.get().included().stream()
-                        .filter(used -> used.key().equals(granted.key()))
-                        .map(used -> Amounts.toMinorUnit(used.consumedUsd()))
-                        .findFirst()
-                        .orElse(BigDecimal.ZERO);
+                usd = usedUsd(granted, ledger.get());
             }
             wanted.add(new CreditGrantPlanner.Wanted(
                     granted.key(),
@@ -110,6 +106,15 @@ final class WantedGrants {
                     asUsed));
         }
         return wanted;
+    }
+
+    /** What the usage so far used of the allowance, in cents; zero if the ledger has none of it. */
+    private static BigDecimal usedUsd(IncludedUsage granted, CreditLedger ledger) {
+        return ledger.included().stream()
+                .filter(used -> used.key().equals(granted.key()))
+                .map(used -> Amounts.toMinorUnit(used.consumedUsd()))
+                .findFirst()
+                .orElse(BigDecimal.ZERO);
     }
 
     static int priority(Plan plan, CreditSource source) {

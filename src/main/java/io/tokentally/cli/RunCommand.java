@@ -111,14 +111,7 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!JobNames.NIGHTLY_BILLING.equals(job)) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "unknown job '" + job + "'; known jobs: " + JobNames.NIGHTLY_BILLING);
-        }
-        if (date == null && jobFile == null) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--date is required (or --job-file, whose window rule gives the day)");
-        }
+        requireKnownJobAndDay();
         requireRerunAndDate();
         JobSchedule schedule = jobFile == null ? null : scheduleFromJobFile();
         requireFilesAndFolders();
@@ -141,6 +134,18 @@ class RunCommand implements Callable<Integer> {
                     execution,
                     RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()),
                     spec.commandLine().getOut());
+        }
+    }
+
+    /** Fails on a job other than the nightly billing job, or when neither --date nor --job-file gives the day. */
+    private void requireKnownJobAndDay() {
+        if (!JobNames.NIGHTLY_BILLING.equals(job)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "unknown job '" + job + "'; known jobs: " + JobNames.NIGHTLY_BILLING);
+        }
+        if (date == null && jobFile == null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--date is required (or --job-file, whose window rule gives the day)");
         }
     }
 

@@ -132,6 +132,12 @@ public class TokentallyCommand {
                 return EXIT_FAILED;
             }
         }
+        commandLine.getErr().println(causeChain(failure));
+        return EXIT_FAILED;
+    }
+
+    /** The failure's messages, a line per cause, leaving out a message the one before it already says. */
+    private static String causeChain(Exception failure) {
         StringBuilder message = new StringBuilder("tokentally: ");
         Throwable cause = failure;
         String last = null;
@@ -143,8 +149,7 @@ public class TokentallyCommand {
             }
             cause = cause.getCause();
         }
-        commandLine.getErr().println(message);
-        return EXIT_FAILED;
+        return message.toString();
     }
 
     /**

@@ -143,6 +143,11 @@ public class FileScanner {
                 run);
         registry.recordSeen(
                 run, source, shownPath, fileId, changedFrom == null ? RunFileOutcome.NEW : RunFileOutcome.CHANGED);
+        warnIfChangedOrNotIngested(shownPath, changedFrom, detection);
+        return new Registration(fileId, detection.status == FileStatus.PENDING);
+    }
+
+    private static void warnIfChangedOrNotIngested(String shownPath, Long changedFrom, Detection detection) {
         if (changedFrom != null) {
             log.warn(
                     "{} changed since it was ingested as file {}: only rows with new request ids will count",
@@ -152,7 +157,6 @@ public class FileScanner {
         if (detection.status != FileStatus.PENDING) {
             log.warn("{} not ingested: {}", shownPath, detection.detail);
         }
-        return new Registration(fileId, detection.status == FileStatus.PENDING);
     }
 
     private static String absolute(Path file) {

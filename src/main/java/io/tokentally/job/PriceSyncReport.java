@@ -103,16 +103,7 @@ class PriceSyncReport {
                 Map.of("location", parameters.feed(), "name", parameters.name(), "format", parameters.format()));
         json.put("effective", parameters.effective().toString());
         json.put("dry_run", parameters.dryRun());
-        Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("feed_prices", contents.prices().size());
-        counts.put("changed", outcome.changed().size());
-        counts.put("added", outcome.added().size());
-        counts.put("new_models", outcome.newModels().size());
-        counts.put("vanished_models", outcome.vanishedModels().size());
-        counts.put("overrides_kept", outcome.keptOverrides().size());
-        counts.put("unchanged", outcome.unchanged());
-        counts.put("versions_added", added);
-        json.put("counts", counts);
+        json.put("counts", counts(contents, outcome, added));
         json.put(
                 "changes",
                 outcome.changed().stream().map(PriceSyncReport::changeJson).toList());
@@ -124,6 +115,20 @@ class PriceSyncReport {
         json.put("ignored", contents.ignored());
         json.put("notes", contents.notes());
         return json;
+    }
+
+    private static Map<String, Object> counts(
+            LiteLlmPriceFeed.Contents contents, PriceSync.Outcome outcome, int added) {
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("feed_prices", contents.prices().size());
+        counts.put("changed", outcome.changed().size());
+        counts.put("added", outcome.added().size());
+        counts.put("new_models", outcome.newModels().size());
+        counts.put("vanished_models", outcome.vanishedModels().size());
+        counts.put("overrides_kept", outcome.keptOverrides().size());
+        counts.put("unchanged", outcome.unchanged());
+        counts.put("versions_added", added);
+        return counts;
     }
 
     private static Map<String, Object> changeJson(PriceSync.Change change) {

@@ -125,34 +125,40 @@ class PriceSyncTasklet implements Tasklet {
     private void recordFindings(PriceSync.Outcome outcome, long run) {
         String feed = parameters.name();
         for (PriceSync.Change change : outcome.changed()) {
-            boolean rise =
-                    change.after().usdPerMillion().compareTo(change.before().usdPerMillion()) > 0;
-            findings.record(
-                    new Finding(
-                            "price-change:" + feed + ":" + change.slot() + ":" + outcome.effective(),
-                            "PRICE_CHANGED",
-                            rise ? Finding.Severity.WARNING : Finding.Severity.INFO,
-                            PriceSyncReport.describe(change, outcome.effective())),
-                    run);
+            findings.record(priceChanged(feed, change, outcome.effective()), run);
         }
         for (String model : outcome.newModels()) {
-            findings.record(
-                    new Finding(
-                            "price-model-new:" + feed + ":" + model,
-                            "PRICE_MODEL_NEW",
-                            Finding.Severity.INFO,
-                            model + " is new in price feed " + feed + ", priced from " + outcome.effective()),
-                    run);
+            findings.record(modelNew(feed, model, outcome.effective()), run);
         }
         for (String model : outcome.vanishedModels()) {
-            findings.record(
-                    new Finding(
-                            "price-model-vanished:" + feed + ":" + model,
-                            "PRICE_MODEL_VANISHED",
-                            Finding.Severity.WARNING,
-                            model + " is no longer in price feed " + feed
-                                    + "; its last prices stay in force until a feed or an override changes them"),
-                    run);
+            findings.record(modelVanished(feed, model), run);
         }
+    }
+
+    /** A PRICE_CHANGED finding: a warning when the price rose. */
+    private static Finding priceChanged(String feed, PriceSync.Change change, Instant effective) {
+        boolean rise = change.after().usdPerMillion().compareTo(change.before().usdPerMillion()) > 0;
+        return new Finding(
+                "price-change:" + feed + ":" + change.slot() + ":" + effective,
+                "PRICE_CHANGED",
+                rise ? Finding.Severity.WARNING : Finding.Severity.INFO,
+                PriceSyncReport.describe(change, effective));
+    }
+
+    private static Finding modelNew(String feed, String model, Instant effective) {
+        return new Finding(
+                "price-model-new:" + feed + ":" + model,
+                "PRICE_MODEL_NEW",
+                Finding.Severity.INFO,
+                model + " is new in price feed " + feed + ", priced from " + effective);
+    }
+
+    private static Finding modelVanished(String feed, String model) {
+        return new Finding(
+                "price-model-vanished:" + feed + ":" + model,
+                "PRICE_MODEL_VANISHED",
+                Finding.Severity.WARNING,
+                model + " is no longer in price feed " + feed
+                        + "; its last prices stay in force until a feed or an override changes them");
     }
 }

@@ -12,6 +12,7 @@ import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.UsageWindow;
 import io.tokentally.stripe.OutboxRepository;
+import io.tokentally.stripe.OutboxRow;
 import io.tokentally.stripe.StripeProperties;
 import io.tokentally.stripe.UploadStepConfiguration;
 import java.math.BigDecimal;
@@ -64,26 +65,37 @@ class RunReportJson {
             Map<String, Long> rejectedByReason) {
         List<RunFile> runFiles = files.filesOfRun(run);
         RunTotalsRepository.RunTotals rated = totals.totals(run, window);
-        List<Total> billed = rated.billed();
-        List<Total> unattributed = rated.unattributed();
         Map<String, Object> report = header(execution, window);
         List<Map<String, Object>> snapshotChanges = totals.snapshotChanges(run);
         Map<String, Object> counts = counts(runFiles, run, window, rated.aggregatesChanged());
         counts.put("rejected_by_reason", rejectedByReason);
         counts.put("snapshot_buckets_replaced", snapshotChanges.size());
         report.put("counts", counts);
-        report.put("totals", billed.stream().map(Total::toJson).toList());
-        report.put("unattributed", unattributed.stream().map(Total::toJson).toList());
-        report.put(
-                "held",
-                heldUsage.heldBy(run).stream().map(RunReportJson::heldJson).toList());
-        report.put("top_customers", topCustomers(billed));
+        putTotals(report, run, rated);
         report.put("files", runFiles.stream().map(RunReportJson::fileJson).toList());
         report.put("snapshot_changes", snapshotChanges);
         report.put("stripe", stripe(run, uploads, folder, uploaded(executions)));
         report.put(
                 "findings",
                 findings.ofRun(run).stream().map(RunReportJson::findingJson).toList());
+        putFailures(report, execution);
+        return report;
+    }
+
+    /** Adds the billed and unattributed totals, the usage held for want of a price, and the top customers. */
+    private void putTotals(Map<String, Object> report, long run, RunTotalsRepository.RunTotals rated) {
+        List<Total> billed = rated.billed();
+        List<Total> unattributed = rated.unattributed();
+        report.put("totals", billed.stream().map(Total::toJson).toList());
+        report.put("unattributed", unattributed.stream().map(Total::toJson).toList());
+        report.put(
+                "held",
+                heldUsage.heldBy(run).stream().map(RunReportJson::heldJson).toList());
+        report.put("top_customers", topCustomers(billed));
+    }
+
+    /** Adds the messages of the run's failures, if it had any. */
+    private static void putFailures(Map<String, Object> report, JobExecution execution) {
         if (!execution.getAllFailureExceptions().isEmpty()) {
             report.put(
                     "failures",
@@ -91,7 +103,6 @@ class RunReportJson {
                             .map(Throwable::getMessage)
                             .toList());
         }
-        return report;
     }
 
     private static boolean uploaded(List<JobExecution> executions) {
@@ -225,18 +236,20 @@ class RunReportJson {
         json.put(
                 "late_usage_invoice_items",
                 outbox.invoiceItemsOfRun(run).stream()
-                        .map(row -> {
-                            Map<String, Object> item = new LinkedHashMap<>();
-                            item.put("customer_id", row.customerId());
-                            item.put("meter", row.meter());
-                            item.put("window_start", row.windowStart().toString());
-                            item.put("value_micros", row.valueMicros());
-                            item.put("identifier", row.identifier());
-                            item.put("state", row.state().name());
-                            return item;
-                        })
+                        .map(RunReportJson::lateUsageInvoiceItemJson)
                         .toList());
         return json;
+    }
+
+    private static Map<String, Object> lateUsageInvoiceItemJson(OutboxRow row) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("customer_id", row.customerId());
+        item.put("meter", row.meter());
+        item.put("window_start", row.windowStart().toString());
+        item.put("value_micros", row.valueMicros());
+        item.put("identifier", row.identifier());
+        item.put("state", row.state().name());
+        return item;
     }
 
     static long rejectedUploads(Map<String, Long> uploads) {

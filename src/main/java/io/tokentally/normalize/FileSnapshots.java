@@ -35,6 +35,17 @@ final class FileSnapshots {
 
     private record Pending(long high, long low, UsageLine line) {}
 
+    /** The snapshots settling inserts and updates, and the changes the updates record. */
+    private record SnapshotWrites(
+            List<SnapshotStore.Snapshot> inserts,
+            List<SnapshotStore.Snapshot> updates,
+            List<SnapshotStore.Change> changes) {
+
+        SnapshotWrites() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
+
     private final Map<String, Pending> buckets = new LinkedHashMap<>();
 
     Taken take(long high, long low, UsageLine line) {
@@ -68,9 +79,7 @@ final class FileSnapshots {
             StoredKeys ingestedBefore,
             Consumer<UsageLine> unchanged) {
         Map<String, UsageLine> stored = store.load(new ArrayList<>(buckets.keySet()));
-        List<SnapshotStore.Snapshot> inserts = new ArrayList<>();
-        List<SnapshotStore.Snapshot> updates = new ArrayList<>();
-        List<SnapshotStore.Change> changes = new ArrayList<>();
+        SnapshotWrites writes = new SnapshotWrites();
         long same = 0;
         for (Map.Entry<String, Pending> bucket : buckets.entrySet()) {
             Pending pending = bucket.getValue();
@@ -82,21 +91,32 @@ final class FileSnapshots {
                 same++;
                 continue;
             }
-            totals.add(line);
-            hours.add(line.hourStart());
-            if (previous == null) {
-                inserts.add(new SnapshotStore.Snapshot(bucket.getKey(), line));
-            } else {
-                totals.subtract(previous);
-                hours.add(previous.hourStart());
-                updates.add(new SnapshotStore.Snapshot(bucket.getKey(), line));
-                changes.add(new SnapshotStore.Change(previous, line));
-            }
+            applyBucket(bucket.getKey(), line, previous, totals, hours, writes);
         }
-        store.insert(run, inserts);
-        store.update(run, updates);
-        store.recordChanges(run, changes);
-        return new Settled(same, changes.size());
+        store.insert(run, writes.inserts());
+        store.update(run, writes.updates());
+        store.recordChanges(run, writes.changes());
+        return new Settled(same, writes.changes().size());
+    }
+
+    /** Adds a new or replacing bucket to the writes, and to the file's totals and hours less what it replaces. */
+    private static void applyBucket(
+            String key,
+            UsageLine line,
+            UsageLine previous,
+            UsageTotals totals,
+            Set<Instant> hours,
+            SnapshotWrites writes) {
+        totals.add(line);
+        hours.add(line.hourStart());
+        if (previous == null) {
+            writes.inserts().add(new SnapshotStore.Snapshot(key, line));
+        } else {
+            totals.subtract(previous);
+            hours.add(previous.hourStart());
+            writes.updates().add(new SnapshotStore.Snapshot(key, line));
+            writes.changes().add(new SnapshotStore.Change(previous, line));
+        }
     }
 
     static boolean sameNumbers(UsageLine a, UsageLine b) {

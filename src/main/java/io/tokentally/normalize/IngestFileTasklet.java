@@ -5,6 +5,7 @@ import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.IngestProgress;
 import io.tokentally.ingest.RegisteredFile;
+import java.io.IOException;
 import java.util.function.Function;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -61,6 +62,16 @@ class IngestFileTasklet implements Tasklet {
             return RepeatStatus.FINISHED;
         }
         FileIngestion ingest = ingests.apply(file);
+        readInTurn(file, ingest, contribution);
+        commit(ingest, contribution);
+        return RepeatStatus.FINISHED;
+    }
+
+    /**
+     * Reads the whole file, reporting progress, then waits until the source's earlier files have committed;
+     * a stop asked for meanwhile ends the step STOPPED.
+     */
+    private void readInTurn(RegisteredFile file, FileIngestion ingest, StepContribution contribution) throws Exception {
         long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
         long[] sinceProgress = {0};
         try {
@@ -79,6 +90,10 @@ class IngestFileTasklet implements Tasklet {
                     "stopped while reading " + file.path() + "; a restart reads it again from its first line",
                     BatchStatus.STOPPED);
         }
+    }
+
+    /** Under the commit lock, stores the file's usage and counts and marks it ingested. */
+    private void commit(FileIngestion ingest, StepContribution contribution) throws IOException {
         lock.holdUntilTransactionEnds();
         ingest.settleConcurrentDuplicates();
         ingest.store(run);
@@ -89,7 +104,6 @@ class IngestFileTasklet implements Tasklet {
         contribution.incrementFilterCount(counts.duplicate());
         contribution.incrementProcessSkipCount(counts.rejected());
         progress.fileDone();
-        return RepeatStatus.FINISHED;
     }
 
     /**

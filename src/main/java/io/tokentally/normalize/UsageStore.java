@@ -136,6 +136,13 @@ class UsageStore {
         UsageTotals.Sums sums = row.getValue();
         ps.setLong(1, fileId);
         ps.setLong(2, run);
+        bindGroup(ps, group);
+        bindSums(ps, sums);
+        bindHeld(ps, group);
+    }
+
+    /** Binds the hour, customer, model, tiers and price epoch the totals are summed by (parameters 3 to 11). */
+    private static void bindGroup(PreparedStatement ps, UsageTotals.Group group) throws SQLException {
         SqlTime.bind(ps, 3, group.hourStart());
         ps.setString(4, group.customerId());
         ps.setBoolean(5, group.attributed());
@@ -145,6 +152,10 @@ class UsageStore {
         ps.setString(9, group.contextTier().code());
         SqlTime.bind(ps, 10, group.priceEpoch());
         ps.setBoolean(11, group.billable());
+    }
+
+    /** Binds the request, token and unit sums and the first and last line summed (parameters 12 to 23). */
+    private static void bindSums(PreparedStatement ps, UsageTotals.Sums sums) throws SQLException {
         ps.setLong(12, sums.requests);
         ps.setLong(13, sums.input);
         ps.setLong(14, sums.cacheRead);
@@ -162,6 +173,10 @@ class UsageStore {
             ps.setLong(22, sums.firstLine);
             ps.setLong(23, sums.lastLine);
         }
+    }
+
+    /** Binds whether the totals wait for a price of their model, and their whole input if so (parameters 24, 25). */
+    private static void bindHeld(PreparedStatement ps, UsageTotals.Group group) throws SQLException {
         ps.setBoolean(24, group.held());
         if (group.heldInput() == null) {
             ps.setNull(25, Types.BIGINT);

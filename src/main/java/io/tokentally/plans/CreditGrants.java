@@ -27,36 +27,41 @@ public final class CreditGrants {
                 Comparator.comparing(Purchase::at).thenComparing(p -> p.event().ordinal()));
         for (Purchase row : sorted) {
             if (row.event() == Purchase.Event.PURCHASE) {
-                grants.putIfAbsent(
-                        row.purchaseId(),
-                        new CreditGrant(
-                                keyOf(row.purchaseId()),
-                                row.customerId(),
-                                row.category(),
-                                row.amountUsd(),
-                                row.at(),
-                                row.expiresAt(),
-                                null,
-                                CreditGrant.End.NONE));
+                grants.putIfAbsent(row.purchaseId(), granted(row));
                 continue;
             }
             CreditGrant grant = grants.get(row.purchaseId());
             if (grant != null && grant.endedAt() == null) {
-                CreditGrant.End end =
-                        row.event() == Purchase.Event.REFUND ? CreditGrant.End.VOIDED : CreditGrant.End.EXPIRED;
-                grants.put(
-                        row.purchaseId(),
-                        new CreditGrant(
-                                grant.grantKey(),
-                                grant.customerId(),
-                                grant.category(),
-                                grant.amountUsd(),
-                                grant.effectiveAt(),
-                                grant.expiresAt(),
-                                row.at().isBefore(grant.effectiveAt()) ? grant.effectiveAt() : row.at(),
-                                end));
+                grants.put(row.purchaseId(), ended(grant, row));
             }
         }
         return List.copyOf(grants.values());
+    }
+
+    /** The grant of a purchase, not ended. */
+    private static CreditGrant granted(Purchase purchase) {
+        return new CreditGrant(
+                keyOf(purchase.purchaseId()),
+                purchase.customerId(),
+                purchase.category(),
+                purchase.amountUsd(),
+                purchase.at(),
+                purchase.expiresAt(),
+                null,
+                CreditGrant.End.NONE);
+    }
+
+    /** The grant voided by a refund or expired by a cancellation, no earlier than it took effect. */
+    private static CreditGrant ended(CreditGrant grant, Purchase row) {
+        CreditGrant.End end = row.event() == Purchase.Event.REFUND ? CreditGrant.End.VOIDED : CreditGrant.End.EXPIRED;
+        return new CreditGrant(
+                grant.grantKey(),
+                grant.customerId(),
+                grant.category(),
+                grant.amountUsd(),
+                grant.effectiveAt(),
+                grant.expiresAt(),
+                row.at().isBefore(grant.effectiveAt()) ? grant.effectiveAt() : row.at(),
+                end);
     }
 }

@@ -35,38 +35,47 @@ public class CustomerRepository implements KnownCustomers {
     public void saveAll(List<Customer> customers) {
         Instant now = Instant.now(clock);
         for (Customer customer : customers) {
-            BillingCycle cycle = customer.cycle();
-            Object[] values = {
-                customer.stripeCustomerId(),
-                customer.planId(),
-                customer.name(),
-                SqlTime.utc(now),
-                cycle.interval().name(),
-                cycle.anchorDay(),
-                cycle.anchorMonth(),
-                cycle.zone().getId(),
-                customer.customerId()
-            };
-            int updated = jdbc.update(
-                    "UPDATE customer SET stripe_customer_id = ?, plan_id = ?, display_name = ?, updated_at = ?,"
-                            + " billing_interval = ?, billing_anchor_day = ?, billing_anchor_month = ?,"
-                            + " billing_time_zone = ? WHERE customer_id = ?",
+            upsert(customer, now);
+            replacePlanAssignments(customer);
+        }
+    }
+
+    /** Updates the customer's row, or inserts it where there is none. */
+    private void upsert(Customer customer, Instant now) {
+        BillingCycle cycle = customer.cycle();
+        Object[] values = {
+            customer.stripeCustomerId(),
+            customer.planId(),
+            customer.name(),
+            SqlTime.utc(now),
+            cycle.interval().name(),
+            cycle.anchorDay(),
+            cycle.anchorMonth(),
+            cycle.zone().getId(),
+            customer.customerId()
+        };
+        int updated = jdbc.update(
+                "UPDATE customer SET stripe_customer_id = ?, plan_id = ?, display_name = ?, updated_at = ?,"
+                        + " billing_interval = ?, billing_anchor_day = ?, billing_anchor_month = ?,"
+                        + " billing_time_zone = ? WHERE customer_id = ?",
+                values);
+        if (updated == 0) {
+            jdbc.update(
+                    "INSERT INTO customer (stripe_customer_id, plan_id, display_name, updated_at, billing_interval,"
+                            + " billing_anchor_day, billing_anchor_month, billing_time_zone, customer_id)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     values);
-            if (updated == 0) {
-                jdbc.update(
-                        "INSERT INTO customer (stripe_customer_id, plan_id, display_name, updated_at, billing_interval,"
-                                + " billing_anchor_day, billing_anchor_month, billing_time_zone, customer_id)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        values);
-            }
-            jdbc.update("DELETE FROM customer_plan WHERE customer_id = ?", customer.customerId());
-            for (PlanAssignment plan : customer.plans()) {
-                jdbc.update(
-                        "INSERT INTO customer_plan (customer_id, effective_from, plan_id) VALUES (?, ?, ?)",
-                        customer.customerId(),
-                        SqlTime.utc(plan.effectiveFrom()),
-                        plan.planId());
-            }
+        }
+    }
+
+    private void replacePlanAssignments(Customer customer) {
+        jdbc.update("DELETE FROM customer_plan WHERE customer_id = ?", customer.customerId());
+        for (PlanAssignment plan : customer.plans()) {
+            jdbc.update(
+                    "INSERT INTO customer_plan (customer_id, effective_from, plan_id) VALUES (?, ?, ?)",
+                    customer.customerId(),
+                    SqlTime.utc(plan.effectiveFrom()),
+                    plan.planId());
         }
     }
 

@@ -70,17 +70,9 @@ public final class CustomersFile {
         String name = null;
         for (CsvTable.Row row : rows) {
             Instant from = effectiveFrom(row);
-            if (plans.stream().anyMatch(plan -> plan.effectiveFrom().equals(from))) {
-                throw row.problem("customer_id '" + id + "' appears twice"
-                        + (from.equals(Instant.EPOCH) ? "" : " with plan_effective_from " + from)
-                        + "; a customer has one row per plan_effective_from (a row without one is its first plan)");
-            }
+            requireNewEffectiveFrom(row, id, from, plans);
             plans.add(new PlanAssignment(from, row.require("plan_id")));
-            BillingCycle rowCycle = cycle(row);
-            if (cycle != null && !cycle.equals(rowCycle)) {
-                throw row.problem("customer_id '" + id + "' has two billing cycles; give every row the same one");
-            }
-            cycle = rowCycle;
+            cycle = sameCycle(row, id, cycle);
             // an empty stripe_customer_id or name on a plan-change row leaves the customer's as they are
             String stripeId = row.get("stripe_customer_id");
             if (stripeId != null && stripeCustomerId != null && !stripeId.equals(stripeCustomerId)) {
@@ -97,6 +89,24 @@ public final class CustomersFile {
         // the plan of the latest plan_effective_from: the customer's plans are sorted by it
         String current = draft.plans().get(draft.plans().size() - 1).planId();
         return new Customer(id, stripeCustomerId, current, name, cycle, draft.plans());
+    }
+
+    /** Fails if an earlier row of the customer has the same plan_effective_from. */
+    private static void requireNewEffectiveFrom(CsvTable.Row row, String id, Instant from, List<PlanAssignment> plans) {
+        if (plans.stream().anyMatch(plan -> plan.effectiveFrom().equals(from))) {
+            throw row.problem("customer_id '" + id + "' appears twice"
+                    + (from.equals(Instant.EPOCH) ? "" : " with plan_effective_from " + from)
+                    + "; a customer has one row per plan_effective_from (a row without one is its first plan)");
+        }
+    }
+
+    /** The row's billing cycle, which must be {@code earlier}, the cycle of the customer's earlier rows (if any). */
+    private static BillingCycle sameCycle(CsvTable.Row row, String id, BillingCycle earlier) {
+        BillingCycle rowCycle = cycle(row);
+        if (earlier != null && !earlier.equals(rowCycle)) {
+            throw row.problem("customer_id '" + id + "' has two billing cycles; give every row the same one");
+        }
+        return rowCycle;
     }
 
     private static Instant effectiveFrom(CsvTable.Row row) {

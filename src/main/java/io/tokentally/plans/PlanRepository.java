@@ -2,6 +2,8 @@ package io.tokentally.plans;
 
 import io.tokentally.shared.SqlTime;
 import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,6 +89,43 @@ public class PlanRepository {
     }
 
     public Map<String, Plan> findAll() {
+        Map<String, List<MarkupOverride>> overrides = markupOverrides();
+        Map<String, List<Allowance>> allowances = allowances();
+        Map<String, Plan> plans = new HashMap<>();
+        jdbc.query(
+                "SELECT plan_id, plan_type, currency, markup_percent, fixed_fee_usd, consumption_order, allow_overage,"
+                        + " price_changes, stripe_price_moves FROM plan",
+                rs -> {
+                    String id = rs.getString(1);
+                    plans.put(id, plan(id, rs, overrides, allowances));
+                });
+        return plans;
+    }
+
+    private static Plan plan(
+            String id,
+            ResultSet rs,
+            Map<String, List<MarkupOverride>> overrides,
+            Map<String, List<Allowance>> allowances)
+            throws SQLException {
+        BigDecimal fee = rs.getBigDecimal(5);
+        return new Plan(
+                id,
+                PlanType.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
+                rs.getString(3),
+                rs.getBigDecimal(4).stripTrailingZeros(),
+                overrides.getOrDefault(id, List.of()),
+                fee == null ? BigDecimal.ZERO : fee.stripTrailingZeros(),
+                allowances.getOrDefault(id, List.of()),
+                Arrays.stream(rs.getString(6).split(","))
+                        .map(CreditSource::parse)
+                        .toList(),
+                rs.getBoolean(7),
+                PriceChangePolicy.valueOf(rs.getString(8).toUpperCase(Locale.ROOT)),
+                StripePriceMoves.parse(rs.getString(9)));
+    }
+
+    private Map<String, List<MarkupOverride>> markupOverrides() {
         Map<String, List<MarkupOverride>> overrides = new HashMap<>();
         jdbc.query("SELECT plan_id, provider, model, markup_percent FROM plan_markup_override", rs -> {
             overrides
@@ -96,32 +135,7 @@ public class PlanRepository {
                             rs.getString(3),
                             rs.getBigDecimal(4).stripTrailingZeros()));
         });
-        Map<String, List<Allowance>> allowances = allowances();
-        Map<String, Plan> plans = new HashMap<>();
-        jdbc.query(
-                "SELECT plan_id, plan_type, currency, markup_percent, fixed_fee_usd, consumption_order, allow_overage,"
-                        + " price_changes, stripe_price_moves FROM plan",
-                rs -> {
-                    String id = rs.getString(1);
-                    BigDecimal fee = rs.getBigDecimal(5);
-                    plans.put(
-                            id,
-                            new Plan(
-                                    id,
-                                    PlanType.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
-                                    rs.getString(3),
-                                    rs.getBigDecimal(4).stripTrailingZeros(),
-                                    overrides.getOrDefault(id, List.of()),
-                                    fee == null ? BigDecimal.ZERO : fee.stripTrailingZeros(),
-                                    allowances.getOrDefault(id, List.of()),
-                                    Arrays.stream(rs.getString(6).split(","))
-                                            .map(CreditSource::parse)
-                                            .toList(),
-                                    rs.getBoolean(7),
-                                    PriceChangePolicy.valueOf(rs.getString(8).toUpperCase(Locale.ROOT)),
-                                    StripePriceMoves.parse(rs.getString(9))));
-                });
-        return plans;
+        return overrides;
     }
 
     private Map<String, List<Allowance>> allowances() {

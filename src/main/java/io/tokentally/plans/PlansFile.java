@@ -56,16 +56,7 @@ public final class PlansFile {
 
     public static List<Plan> read(Path file) throws IOException {
         String text = InputFiles.readUtf8Strictly(file);
-        JsonNode root;
-        try {
-            root = YAML.readTree(text);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(located(file, e) + ": " + fault(e));
-        }
-        JsonNode plans = root == null ? null : root.get("plans");
-        if (plans == null || !plans.isArray() || plans.isEmpty()) {
-            throw new IllegalArgumentException(file + ": expected a top-level 'plans' list with at least one plan");
-        }
+        JsonNode plans = plansList(file, text);
         ValueLines lines = ValueLines.of(YAML, text);
         List<Plan> result = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -85,6 +76,21 @@ public final class PlansFile {
             result.add(plan);
         }
         return result;
+    }
+
+    /** The file's top-level {@code plans} list, which must have at least one plan. */
+    private static JsonNode plansList(Path file, String text) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(located(file, e) + ": " + fault(e));
+        }
+        JsonNode plans = root == null ? null : root.get("plans");
+        if (plans == null || !plans.isArray() || plans.isEmpty()) {
+            throw new IllegalArgumentException(file + ": expected a top-level 'plans' list with at least one plan");
+        }
+        return plans;
     }
 
     /**

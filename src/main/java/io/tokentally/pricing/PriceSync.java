@@ -65,8 +65,6 @@ public final class PriceSync {
 
     public static Outcome plan(Collection<Price> catalog, List<FeedPrice> feed, Instant effective, String feedName) {
         Map<FeedPrice.Slot, Price> inForce = inForceAt(catalog, effective);
-        Set<String> knownModels =
-                inForce.keySet().stream().map(FeedPrice.Slot::model).collect(Collectors.toSet());
         List<Price> versions = new ArrayList<>();
         List<Change> changed = new ArrayList<>();
         List<FeedPrice> added = new ArrayList<>();
@@ -79,8 +77,7 @@ public final class PriceSync {
             } else if (current == null) {
                 added.add(price);
                 versions.add(price.asVersion(effective, feedName));
-            } else if (current.usdPerMillion().compareTo(price.usdPerMillion()) != 0
-                    || !Objects.equals(current.longContextThreshold(), price.longContextThreshold())) {
+            } else if (differs(current, price)) {
                 changed.add(new Change(price.slot(), current, price));
                 versions.add(price.asVersion(effective, feedName));
             } else {
@@ -88,17 +85,29 @@ public final class PriceSync {
             }
         }
         Set<String> feedModels = feed.stream().map(FeedPrice::model).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> newModels = new TreeSet<>(feedModels);
-        newModels.removeAll(knownModels);
         return new Outcome(
                 effective,
                 versions,
                 changed,
                 added,
-                newModels,
+                newModels(inForce.keySet(), feedModels),
                 vanished(inForce.values(), feedModels, feedName),
                 overrides,
                 unchanged);
+    }
+
+    /** Whether the feed's price or long-context threshold differs from the version in force. */
+    private static boolean differs(Price current, FeedPrice price) {
+        return current.usdPerMillion().compareTo(price.usdPerMillion()) != 0
+                || !Objects.equals(current.longContextThreshold(), price.longContextThreshold());
+    }
+
+    /** Models the feed lists that no version in force prices. */
+    private static Set<String> newModels(Set<FeedPrice.Slot> inForce, Set<String> feedModels) {
+        Set<String> knownModels = inForce.stream().map(FeedPrice.Slot::model).collect(Collectors.toSet());
+        Set<String> newModels = new TreeSet<>(feedModels);
+        newModels.removeAll(knownModels);
+        return newModels;
     }
 
     /** Models this feed priced before that it no longer lists: reported, never deleted. */

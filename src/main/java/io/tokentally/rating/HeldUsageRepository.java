@@ -8,6 +8,8 @@ import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -103,40 +105,36 @@ public class HeldUsageRepository {
         if (held.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate("DELETE FROM held_usage WHERE " + KEY, held, held.size(), (ps, h) -> {
-            SqlTime.bind(ps, 1, h.hourStart());
-            ps.setString(2, h.customerId());
-            ps.setString(3, h.model());
-            ps.setString(4, h.tokenType().code());
-            ps.setString(5, h.serviceTier().code());
-            ps.setString(6, h.contextTier().code());
-            SqlTime.bind(ps, 7, h.priceEpoch());
-        });
+        jdbc.batchUpdate("DELETE FROM held_usage WHERE " + KEY, held, held.size(), HeldUsageRepository::bindKey);
         jdbc.batchUpdate(
                 "INSERT INTO held_usage (hour_start, customer_id, model, token_type, service_tier, context_tier,"
                         + " price_epoch, provider, attributed, requests, tokens, reason, held_run)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 held,
                 held.size(),
-                (ps, h) -> {
-                    SqlTime.bind(ps, 1, h.hourStart());
-                    ps.setString(2, h.customerId());
-                    ps.setString(3, h.model());
-                    ps.setString(4, h.tokenType().code());
-                    ps.setString(5, h.serviceTier().code());
-                    ps.setString(6, h.contextTier().code());
-                    SqlTime.bind(ps, 7, h.priceEpoch());
-                    ps.setString(8, h.provider());
-                    ps.setBoolean(9, h.attributed());
-                    ps.setLong(10, h.requests());
-                    ps.setLong(11, h.tokens());
-                    ps.setString(
-                            12,
-                            h.reason().length() <= 1000
-                                    ? h.reason()
-                                    : h.reason().substring(0, 1000));
-                    ps.setLong(13, run);
-                });
+                (ps, h) -> bindRow(ps, h, run));
+    }
+
+    /** Binds the aggregate's natural key as {@code KEY} names it (parameters 1 to 7). */
+    private static void bindKey(PreparedStatement ps, HeldUsage h) throws SQLException {
+        SqlTime.bind(ps, 1, h.hourStart());
+        ps.setString(2, h.customerId());
+        ps.setString(3, h.model());
+        ps.setString(4, h.tokenType().code());
+        ps.setString(5, h.serviceTier().code());
+        ps.setString(6, h.contextTier().code());
+        SqlTime.bind(ps, 7, h.priceEpoch());
+    }
+
+    /** Binds a held_usage row held by {@code run}, its reason cut to the column's 1000 characters. */
+    private static void bindRow(PreparedStatement ps, HeldUsage h, long run) throws SQLException {
+        bindKey(ps, h);
+        ps.setString(8, h.provider());
+        ps.setBoolean(9, h.attributed());
+        ps.setLong(10, h.requests());
+        ps.setLong(11, h.tokens());
+        ps.setString(12, h.reason().length() <= 1000 ? h.reason() : h.reason().substring(0, 1000));
+        ps.setLong(13, run);
     }
 
     /**

@@ -76,6 +76,12 @@ final class ActualCosts {
                 reference.merge(bucket, side.listUsd(), BigDecimal::add);
             }
         });
+        addCharges(buckets, reference, charges);
+    }
+
+    /** Adds the charge of each bucket whose reference usage has a list price; a bucket without one shares nothing. */
+    private static void addCharges(
+            Map<String, List<ChargedCost>> buckets, Map<String, BigDecimal> reference, Map<String, Charge> charges) {
         buckets.forEach((bucket, bucketLines) -> {
             BigDecimal list = reference.getOrDefault(bucket, BigDecimal.ZERO);
             if (list.signum() > 0) {

@@ -33,25 +33,30 @@ final class BalanceFindings {
             for (int percent : thresholdsPercent) {
                 if (granted.signum() > 0
                         && consumed.movePointRight(2).compareTo(granted.multiply(BigDecimal.valueOf(percent))) >= 0) {
-                    findings.add(new Finding(
-                            INCLUDED_USAGE + percent + ":" + statement.customerId() + ":" + included.from() + ":"
-                                    + included.name(),
-                            INCLUDED_USAGE + percent,
-                            percent >= 100 ? Finding.Severity.WARNING : Finding.Severity.INFO,
-                            "customer " + statement.customerId() + " used " + percent + "% or more of included usage '"
-                                    + included.name() + "' of plan " + included.planId() + " for " + included.from()
-                                    + " to " + included.to() + ": " + Amounts.toText(consumed) + " of "
-                                    + Amounts.toText(granted)
-                                    + (included.grantedTokens() == null ? " USD" : " tokens")
-                                    + (percent >= 100
-                                            ? "; the usage it covered is no longer covered by it for the rest of"
-                                                    + " the period: credits pay for it or it is billed, in the plan's"
-                                                    + " consumption order"
-                                            : "")));
+                    findings.add(includedUsageReached(statement, included, percent, granted, consumed));
                 }
             }
         }
         return findings;
+    }
+
+    /** The {@code INCLUDED_USAGE_<percent>} finding of an allowance whose usage reached that share of it. */
+    private static Finding includedUsageReached(
+            Statement statement, Statement.Included included, int percent, BigDecimal granted, BigDecimal consumed) {
+        return new Finding(
+                INCLUDED_USAGE + percent + ":" + statement.customerId() + ":" + included.from() + ":" + included.name(),
+                INCLUDED_USAGE + percent,
+                percent >= 100 ? Finding.Severity.WARNING : Finding.Severity.INFO,
+                "customer " + statement.customerId() + " used " + percent + "% or more of included usage '"
+                        + included.name() + "' of plan " + included.planId() + " for " + included.from()
+                        + " to " + included.to() + ": " + Amounts.toText(consumed) + " of "
+                        + Amounts.toText(granted)
+                        + (included.grantedTokens() == null ? " USD" : " tokens")
+                        + (percent >= 100
+                                ? "; the usage it covered is no longer covered by it for the rest of"
+                                        + " the period: credits pay for it or it is billed, in the plan's"
+                                        + " consumption order"
+                                : ""));
     }
 
     static List<Finding> of(Balance balance, Instant periodStart, boolean hasCredit, BigDecimal lowBalanceUsd) {

@@ -24,24 +24,15 @@ public final class HeldUsageFindings {
     }
 
     private static Finding finding(String model, List<HeldUsage> rows, UsageSide source) {
-        long tokens = 0;
-        TreeSet<String> customers = new TreeSet<>();
-        TreeSet<String> types = new TreeSet<>();
-        TreeSet<Instant> hours = new TreeSet<>();
-        for (HeldUsage row : rows) {
-            tokens += row.tokens();
-            customers.add(row.customerId());
-            types.add(row.serviceTier().code() + " " + row.tokenType().code());
-            hours.add(row.hourStart());
-        }
+        HeldTotals held = HeldTotals.of(rows);
         Evidence evidence = new Evidence()
                 .number("model", model)
-                .number("tokens", tokens)
-                .number("customers", customers.size())
-                .number("hours", hours.size())
-                .number("first_hour", hours.first().toString())
-                .number("last_hour", hours.last().toString())
-                .number("token_types", String.join(", ", types));
+                .number("tokens", held.tokens())
+                .number("customers", held.customers().size())
+                .number("hours", held.hours().size())
+                .number("first_hour", held.hours().first().toString())
+                .number("last_hour", held.hours().last().toString())
+                .number("token_types", String.join(", ", held.types()));
         if (source != null) {
             source.addSources(evidence, "held");
         }
@@ -49,12 +40,32 @@ public final class HeldUsageFindings {
                 "usage-held:" + model,
                 "USAGE_HELD_NO_PRICE",
                 Finding.Severity.WARNING,
-                tokens + " tokens of " + model + " (" + String.join(", ", types) + ") for " + customers.size()
-                        + " customer(s) in " + hours.size() + " hour(s) from " + hours.first() + " to "
-                        + hours.last() + " are held back, not billed: "
+                held.tokens() + " tokens of " + model + " (" + String.join(", ", held.types()) + ") for "
+                        + held.customers().size()
+                        + " customer(s) in " + held.hours().size() + " hour(s) from "
+                        + held.hours().first() + " to "
+                        + held.hours().last() + " are held back, not billed: "
                         + rows.get(0).reason()
                         + ". The first run after a price for their time is added (prices file, price sync or"
                         + " override) bills them.",
                 evidence);
+    }
+
+    /** A model's held tokens, and the customers, service tier and token type pairs, and hours they were held in. */
+    private record HeldTotals(long tokens, TreeSet<String> customers, TreeSet<String> types, TreeSet<Instant> hours) {
+
+        static HeldTotals of(List<HeldUsage> rows) {
+            long tokens = 0;
+            TreeSet<String> customers = new TreeSet<>();
+            TreeSet<String> types = new TreeSet<>();
+            TreeSet<Instant> hours = new TreeSet<>();
+            for (HeldUsage row : rows) {
+                tokens += row.tokens();
+                customers.add(row.customerId());
+                types.add(row.serviceTier().code() + " " + row.tokenType().code());
+                hours.add(row.hourStart());
+            }
+            return new HeldTotals(tokens, customers, types, hours);
+        }
     }
 }

@@ -61,15 +61,7 @@ class ProviderUsageRepository {
         jdbc.query(
                 QUERY,
                 rs -> {
-                    GroupKey key = new GroupKey(
-                            rs.getString(1),
-                            SourceRole.parse(rs.getString(2)),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getString(5),
-                            rs.getString(6),
-                            SqlTime.read(rs, "hour_start"),
-                            SqlTime.read(rs, "price_epoch"));
+                    GroupKey key = GroupKey.of(rs);
                     Sums sums = Sums.of(rs);
                     groups.merge(key, sums, Sums::plus);
                     String customerId = rs.getString(LINES_COLUMN + 3);
@@ -82,16 +74,19 @@ class ProviderUsageRepository {
                 SqlTime.utc(to));
         Sides sides = new Sides(new TreeMap<>(), new TreeMap<>(), new ArrayList<>());
         groups.forEach((key, sums) -> add(sides, key, sums, catalog));
-        unknown.forEach((key, sums) -> sides.unattributed()
-                .add(new UnattributedUsage(
-                        key.customerId(),
-                        key.hour(),
-                        key.path(),
-                        sums.requests,
-                        sums.tokens(),
-                        sums.firstLine(),
-                        sums.lastLine())));
+        unknown.forEach((key, sums) -> sides.unattributed().add(unattributed(key, sums)));
         return sides;
+    }
+
+    private static UnattributedUsage unattributed(UnknownKey key, Sums sums) {
+        return new UnattributedUsage(
+                key.customerId(),
+                key.hour(),
+                key.path(),
+                sums.requests,
+                sums.tokens(),
+                sums.firstLine(),
+                sums.lastLine());
     }
 
     private static void add(Sides sides, GroupKey key, Sums sums, PriceCatalog catalog) {
@@ -147,7 +142,20 @@ class ProviderUsageRepository {
             String serviceTier,
             String contextTier,
             Instant hour,
-            Instant epoch) {}
+            Instant epoch) {
+
+        static GroupKey of(ResultSet rs) throws SQLException {
+            return new GroupKey(
+                    rs.getString(1),
+                    SourceRole.parse(rs.getString(2)),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    SqlTime.read(rs, "hour_start"),
+                    SqlTime.read(rs, "price_epoch"));
+        }
+    }
 
     private record UnknownKey(String customerId, Instant hour, String path) implements Comparable<UnknownKey> {
         @Override

@@ -19,13 +19,7 @@ final class RejectsTable {
             return;
         }
         long total = byReason.values().stream().mapToLong(Long::longValue).sum();
-        html.append("<table><tr><th>reason</th><th>rows</th></tr>");
-        byReason.forEach((reason, rows) -> html.append("<tr><td>")
-                .append(ReconciliationReport.escape(reason))
-                .append("</td><td>")
-                .append(rows)
-                .append("</td></tr>"));
-        html.append("</table>");
+        appendCountsByReason(html, byReason);
         if (total > first.size()) {
             html.append("<p>The first ")
                     .append(first.size())
@@ -33,8 +27,22 @@ final class RejectsTable {
                     .append(total)
                     .append(" rows by file and line; rejects.csv has them all, with their raw lines.</p>");
         }
+        appendLines(html, first);
+    }
+
+    private static void appendCountsByReason(StringBuilder html, Map<String, Long> byReason) {
+        html.append("<table><tr><th>reason</th><th>rows</th></tr>");
+        byReason.forEach((reason, rows) -> html.append("<tr><td>")
+                .append(ReconciliationReport.escape(reason))
+                .append("</td><td>")
+                .append(rows)
+                .append("</td></tr>"));
+        html.append("</table>");
+    }
+
+    private static void appendLines(StringBuilder html, List<RejectedLine> lines) {
         html.append("<table><tr><th>file</th><th>line</th><th>reason</th><th>message</th></tr>");
-        for (RejectedLine line : first) {
+        for (RejectedLine line : lines) {
             html.append("<tr><td>")
                     .append(ReconciliationReport.escape(line.file()))
                     .append("</td><td>")

@@ -70,16 +70,7 @@ public class ThresholdWebhook {
         if (properties.webhookUrl() == null) {
             return new Outcome(0, 0);
         }
-        for (Crossing crossing : crossings) {
-            List<Object> parameters = new ArrayList<>(List.of(
-                    crossing.finding().key(),
-                    crossing.customerId(),
-                    crossing.finding().kind(),
-                    "PENDING",
-                    0,
-                    run));
-            jdbc.update(insertNotice, parameters.toArray());
-        }
+        queue(crossings, run);
         Map<String, Crossing> byKey = new LinkedHashMap<>();
         crossings.forEach(crossing -> byKey.put(crossing.finding().key(), crossing));
         int sent = 0;
@@ -98,6 +89,20 @@ public class ThresholdWebhook {
             }
         }
         return new Outcome(sent, failed);
+    }
+
+    /** Adds a pending notice for each crossing that has none yet. */
+    private void queue(List<Crossing> crossings, long run) {
+        for (Crossing crossing : crossings) {
+            List<Object> parameters = new ArrayList<>(List.of(
+                    crossing.finding().key(),
+                    crossing.customerId(),
+                    crossing.finding().kind(),
+                    "PENDING",
+                    0,
+                    run));
+            jdbc.update(insertNotice, parameters.toArray());
+        }
     }
 
     /** POSTs one notice, keeps the attempt's outcome and records a failure; true when the webhook took it. */

@@ -94,6 +94,24 @@ public record JobSchedules(List<JobSchedule> all) {
             Parameters parameters) {
 
         JobSchedule toSchedule() {
+            requireValidFields();
+            JobSchedule schedule = new JobSchedule(
+                    name,
+                    job,
+                    cron.trim(),
+                    ZoneId.of(zone == null ? "UTC" : zone),
+                    window == null ? WindowRule.PREVIOUS_DAY : WindowRule.parse(window),
+                    catchUp == null || catchUp,
+                    parameters.inputs(),
+                    parameters.path(parameters.customers(), "customers"),
+                    parameters.path(parameters.plans(), "plans"),
+                    parameters.path(parameters.prices(), "prices"));
+            schedule.cronExpression();
+            return schedule;
+        }
+
+        /** Fails on a missing name, job, cron or parameters, or on a name, job or cron that is not valid. */
+        private void requireValidFields() {
             require(name, "name");
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("name '" + name + "' must be 1 to 40 lower-case letters, digits"
@@ -110,19 +128,6 @@ public record JobSchedules(List<JobSchedule> all) {
                         "cron '" + cron + "' must have five fields (minute hour" + " day-of-month month day-of-week)");
             }
             require(parameters, "parameters");
-            JobSchedule schedule = new JobSchedule(
-                    name,
-                    job,
-                    cron.trim(),
-                    ZoneId.of(zone == null ? "UTC" : zone),
-                    window == null ? WindowRule.PREVIOUS_DAY : WindowRule.parse(window),
-                    catchUp == null || catchUp,
-                    parameters.inputs(),
-                    parameters.path(parameters.customers(), "customers"),
-                    parameters.path(parameters.plans(), "plans"),
-                    parameters.path(parameters.prices(), "prices"));
-            schedule.cronExpression();
-            return schedule;
         }
 
         private static void require(Object value, String key) {

@@ -87,19 +87,7 @@ public class StepLock {
 
             @Override
             public void execute(StepExecution stepExecution) throws JobInterruptedException {
-                Held held;
-                try {
-                    held = hold(step.getName(), () -> stopRequested(stepExecution));
-                } catch (StoppedWaiting e) {
-                    end(stepExecution, BatchStatus.STOPPED, ExitStatus.STOPPED, e);
-                    throw new JobInterruptedException(e.getMessage());
-                } catch (RuntimeException e) {
-                    end(stepExecution, BatchStatus.FAILED, ExitStatus.FAILED, e);
-                    throw e;
-                }
-                try (held) {
-                    step.execute(stepExecution);
-                }
+                executeLocked(step, stepExecution);
             }
 
             @Override
@@ -109,6 +97,23 @@ public class StepLock {
                 }
             }
         };
+    }
+
+    /** Executes {@code step} once the lock is held, recording the step as ended if waiting for the lock fails. */
+    private void executeLocked(Step step, StepExecution stepExecution) throws JobInterruptedException {
+        Held held;
+        try {
+            held = hold(step.getName(), () -> stopRequested(stepExecution));
+        } catch (StoppedWaiting e) {
+            end(stepExecution, BatchStatus.STOPPED, ExitStatus.STOPPED, e);
+            throw new JobInterruptedException(e.getMessage());
+        } catch (RuntimeException e) {
+            end(stepExecution, BatchStatus.FAILED, ExitStatus.FAILED, e);
+            throw e;
+        }
+        try (held) {
+            step.execute(stepExecution);
+        }
     }
 
     /** Takes the lock, waiting as long as another run's {@code step} holds it. */

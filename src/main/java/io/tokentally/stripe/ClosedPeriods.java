@@ -178,10 +178,27 @@ public class ClosedPeriods {
     private Finding finding(
             OutboxRow item, Closing closing, PeriodPosition current, ClosedPeriodPlanner.Queued queued) {
         BillingPeriod period = closing.period();
-        BigDecimal amount = BigDecimal.valueOf(item.valueMicros(), 6);
         BigDecimal overage = current.overageUsd().subtract(closing.position().overageUsd());
         BigDecimal carried =
                 current.carriedCreditsUsd().subtract(closing.position().carriedCreditsUsd());
+        return new Finding(
+                "late-usage-invoiced:" + item.customerId() + ":period:" + period.start() + ":r" + item.revision(),
+                "LATE_USAGE_INVOICED",
+                carried.signum() == 0 ? Finding.Severity.INFO : Finding.Severity.WARNING,
+                lateUsageMessage(item, period, overage, carried, queued));
+    }
+
+    /**
+     * @param overage how much the period's overage changed since the close
+     * @param carried how much the usage paid from credit grants that outlive the period changed since the close
+     */
+    private String lateUsageMessage(
+            OutboxRow item,
+            BillingPeriod period,
+            BigDecimal overage,
+            BigDecimal carried,
+            ClosedPeriodPlanner.Queued queued) {
+        BigDecimal amount = BigDecimal.valueOf(item.valueMicros(), 6);
         StringBuilder message = new StringBuilder()
                 .append(item.customerId())
                 .append("'s usage of the billing period ")
@@ -204,11 +221,7 @@ public class ClosedPeriods {
         message.append("; invoiced late before: ")
                 .append(Amounts.toText(BigDecimal.valueOf(queued.valueMicros(), 6)))
                 .append(" USD");
-        return new Finding(
-                "late-usage-invoiced:" + item.customerId() + ":period:" + period.start() + ":r" + item.revision(),
-                "LATE_USAGE_INVOICED",
-                carried.signum() == 0 ? Finding.Severity.INFO : Finding.Severity.WARNING,
-                message.toString());
+        return message.toString();
     }
 
     private Map<String, List<Instant>> heldHours() {

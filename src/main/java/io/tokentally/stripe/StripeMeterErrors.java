@@ -102,39 +102,54 @@ public class StripeMeterErrors {
     private void record(String eventId, String type, JsonNode event) {
         JsonNode data = event.path("data");
         String meter = event.path("related_object").path("id").asString("");
-        List<String> codes = new ArrayList<>();
-        Set<String> identifiers = new LinkedHashSet<>();
-        for (JsonNode errorType : data.path("reason").path("error_types")) {
-            codes.add(errorType.path("code").asString("?") + " x"
-                    + errorType.path("error_count").asLong());
-            for (JsonNode sample : errorType.path("sample_errors")) {
-                String identifier = sample.path("request").path("identifier").asString("");
-                if (!identifier.isEmpty()) {
-                    identifiers.add(identifier);
-                }
-            }
-        }
+        ErrorSamples samples = ErrorSamples.of(data);
         String error = "Stripe refused it after accepting it (" + type + ", event " + eventId + "): "
-                + String.join(", ", codes);
+                + String.join(", ", samples.codes());
         int failed = 0;
-        for (String identifier : identifiers) {
+        for (String identifier : samples.identifiers()) {
             failed += outbox.markRefusedAfterAcceptance(identifier, error);
         }
         Long run = jdbc.queryForObject("SELECT COALESCE(MAX(sent_run), 0) FROM outbox", Long.class);
-        String message =
-                "Stripe reported " + data.path("reason").path("error_count").asLong() + " meter event error(s)"
-                        + (meter.isEmpty() ? "" : " on meter " + meter) + " between "
-                        + data.path("validation_start").asString("?") + " and "
-                        + data.path("validation_end").asString("?")
-                        + ": " + String.join(", ", codes) + ". "
-                        + data.path("developer_message_summary").asString("")
-                        + ". Sample identifiers: " + String.join(", ", identifiers) + "; " + failed
-                        + " outbox row(s) failed; the next run of a day in their billing period sends their value"
-                        + " again as a new revision (it fails again until the cause is fixed). Errors without a"
-                        + " sample identifier are not matched to rows.";
+        String message = findingMessage(data, meter, samples, failed);
         findings.record(
                 new Finding("stripe-meter-error:" + eventId, "STRIPE_METER_ERROR", Finding.Severity.ERROR, message),
                 run);
         log.warn("Stripe meter error report {}: {} outbox row(s) marked failed", eventId, failed);
+    }
+
+    private static String findingMessage(JsonNode data, String meter, ErrorSamples samples, int failed) {
+        List<String> codes = samples.codes();
+        Set<String> identifiers = samples.identifiers();
+        return "Stripe reported " + data.path("reason").path("error_count").asLong() + " meter event error(s)"
+                + (meter.isEmpty() ? "" : " on meter " + meter) + " between "
+                + data.path("validation_start").asString("?") + " and "
+                + data.path("validation_end").asString("?")
+                + ": " + String.join(", ", codes) + ". "
+                + data.path("developer_message_summary").asString("")
+                + ". Sample identifiers: " + String.join(", ", identifiers) + "; " + failed
+                + " outbox row(s) failed; the next run of a day in their billing period sends their value"
+                + " again as a new revision (it fails again until the cause is fixed). Errors without a"
+                + " sample identifier are not matched to rows.";
+    }
+
+    /** A report's error codes with their counts ({@code code xN}) and the identifiers its sample errors name. */
+    private record ErrorSamples(List<String> codes, Set<String> identifiers) {
+
+        static ErrorSamples of(JsonNode data) {
+            List<String> codes = new ArrayList<>();
+            Set<String> identifiers = new LinkedHashSet<>();
+            for (JsonNode errorType : data.path("reason").path("error_types")) {
+                codes.add(errorType.path("code").asString("?") + " x"
+                        + errorType.path("error_count").asLong());
+                for (JsonNode sample : errorType.path("sample_errors")) {
+                    String identifier =
+                            sample.path("request").path("identifier").asString("");
+                    if (!identifier.isEmpty()) {
+                        identifiers.add(identifier);
+                    }
+                }
+            }
+            return new ErrorSamples(codes, identifiers);
+        }
     }
 }

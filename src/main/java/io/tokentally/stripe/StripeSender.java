@@ -84,17 +84,22 @@ class StripeSender {
             if (attempt == maxAttempts) {
                 break;
             }
-            long backoff = Math.min(30_000, backoffMillis << Math.min(attempt - 1, 10));
-            log.warn(
-                    "Stripe call for {} failed ({}); attempt {} of {}, next in {} ms",
-                    row.identifier(),
-                    lastError,
-                    attempt,
-                    maxAttempts,
-                    backoff);
-            Thread.sleep(backoff);
+            backOff(row, lastError, attempt);
         }
         return new Result(Outcome.GAVE_UP, lastError, maxAttempts - 1);
+    }
+
+    /** Waits before the next attempt at a row, longer after each failed one. */
+    private void backOff(OutboxRow row, String lastError, int attempt) throws InterruptedException {
+        long backoff = Math.min(30_000, backoffMillis << Math.min(attempt - 1, 10));
+        log.warn(
+                "Stripe call for {} failed ({}); attempt {} of {}, next in {} ms",
+                row.identifier(),
+                lastError,
+                attempt,
+                maxAttempts,
+                backoff);
+        Thread.sleep(backoff);
     }
 
     /** @return the id of the grant a credit grant row created, voided or expired; null for other rows */
@@ -105,34 +110,42 @@ class StripeSender {
             return StripeCreditGrants.send(client, row, options);
         }
         if (row.kind() == OutboxRow.Kind.METER_EVENT) {
-            client.v1()
-                    .billing()
-                    .meterEvents()
-                    .create(
-                            MeterEventCreateParams.builder()
-                                    .setEventName(row.meter())
-                                    .putPayload("stripe_customer_id", row.stripeCustomerId())
-                                    .putPayload("value", Long.toString(row.valueMicros()))
-                                    .setIdentifier(row.identifier())
-                                    .setTimestamp(row.eventTimestamp().getEpochSecond())
-                                    .build(),
-                            options);
+            createMeterEvent(row, options);
         } else {
-            StripeRequest request = StripeRequest.of(row);
-            client.v1()
-                    .invoiceItems()
-                    .create(
-                            InvoiceItemCreateParams.builder()
-                                    .setCustomer(row.stripeCustomerId())
-                                    .setCurrency("usd")
-                                    .setQuantity(1L)
-                                    .setUnitAmountDecimal(StripeRequest.centsOf(row.valueMicros()))
-                                    .setDescription(request.form().get("description"))
-                                    .putMetadata("tokentally_identifier", row.identifier())
-                                    .build(),
-                            options);
+            createInvoiceItem(row, options);
         }
         return null;
+    }
+
+    private void createMeterEvent(OutboxRow row, RequestOptions options) throws StripeException {
+        client.v1()
+                .billing()
+                .meterEvents()
+                .create(
+                        MeterEventCreateParams.builder()
+                                .setEventName(row.meter())
+                                .putPayload("stripe_customer_id", row.stripeCustomerId())
+                                .putPayload("value", Long.toString(row.valueMicros()))
+                                .setIdentifier(row.identifier())
+                                .setTimestamp(row.eventTimestamp().getEpochSecond())
+                                .build(),
+                        options);
+    }
+
+    private void createInvoiceItem(OutboxRow row, RequestOptions options) throws StripeException {
+        StripeRequest request = StripeRequest.of(row);
+        client.v1()
+                .invoiceItems()
+                .create(
+                        InvoiceItemCreateParams.builder()
+                                .setCustomer(row.stripeCustomerId())
+                                .setCurrency("usd")
+                                .setQuantity(1L)
+                                .setUnitAmountDecimal(StripeRequest.centsOf(row.valueMicros()))
+                                .setDescription(request.form().get("description"))
+                                .putMetadata("tokentally_identifier", row.identifier())
+                                .build(),
+                        options);
     }
 
     /** A read from Stripe, retried like an upload on 429, 409, 5xx and connection errors. */

@@ -208,16 +208,10 @@ public final class TokenMeterLayout {
         Price first = versions.get(0);
         TokenType tokenType = first.tokenType();
         versions.sort(Comparator.comparing(Price::effectiveFrom));
-        Instant inForce = null;
-        for (Price price : versions) {
-            if (!price.effectiveFrom().isAfter(at)) {
-                inForce = price.effectiveFrom();
-            }
-        }
+        Instant inForce = inForceSince(versions, at);
         String eventName = eventName(model, tokenType, first.serviceTier(), first.contextTier());
         String planId = plan == null ? NO_PLAN : plan.planId();
-        BigDecimal markup =
-                plan == null ? BigDecimal.ZERO : plan.markupFor(model.substring(0, model.indexOf('/')), model);
+        BigDecimal markup = markup(plan, model);
         List<TokenPrice> prices = new ArrayList<>();
         for (Price price : versions) {
             if (inForce != null && price.effectiveFrom().isBefore(inForce)) {
@@ -240,6 +234,22 @@ public final class TokenMeterLayout {
                     price.effectiveFrom().equals(inForce)));
         }
         return prices;
+    }
+
+    /** When the version in force at {@code at} took effect, or null if none had yet; {@code versions} are sorted. */
+    private static Instant inForceSince(List<Price> versions, Instant at) {
+        Instant inForce = null;
+        for (Price price : versions) {
+            if (!price.effectiveFrom().isAfter(at)) {
+                inForce = price.effectiveFrom();
+            }
+        }
+        return inForce;
+    }
+
+    /** The plan's markup on the model (by its provider and id), none without a plan. */
+    private static BigDecimal markup(Plan plan, String model) {
+        return plan == null ? BigDecimal.ZERO : plan.markupFor(model.substring(0, model.indexOf('/')), model);
     }
 
     /**

@@ -43,24 +43,7 @@ final class WantedGrants {
             Instant now) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
         for (CreditGrant grant : grants) {
-            Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
-            CreditSource source =
-                    grant.category() == CreditGrant.Category.PAID ? CreditSource.PAID : CreditSource.PROMOTIONAL;
-            wanted.add(new CreditGrantPlanner.Wanted(
-                    grant.grantKey(),
-                    grant.category().code(),
-                    micros(grant.amountUsd()),
-                    grant.effectiveAt(),
-                    grant.expiresAt(),
-                    switch (grant.end()) {
-                        case NONE -> CreditGrantPlanner.Ending.NONE;
-                        case VOIDED -> CreditGrantPlanner.Ending.VOID;
-                        case EXPIRED -> CreditGrantPlanner.Ending.EXPIRE;
-                    },
-                    priority(plan, source),
-                    (source == CreditSource.PAID ? "Credit pack " : "Promotional credit ")
-                            + grant.grantKey().substring("purchase:".length()),
-                    false));
+            wanted.add(purchased(grant, plans.get(customer.planIdAt(grant.effectiveAt()))));
         }
         CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (BillingPeriod period : periods) {
@@ -72,6 +55,27 @@ final class WantedGrants {
             }
         }
         return wanted;
+    }
+
+    /** The grant of one purchase, at the priority its source has in the plan in force when it took effect. */
+    private static CreditGrantPlanner.Wanted purchased(CreditGrant grant, Plan plan) {
+        CreditSource source =
+                grant.category() == CreditGrant.Category.PAID ? CreditSource.PAID : CreditSource.PROMOTIONAL;
+        return new CreditGrantPlanner.Wanted(
+                grant.grantKey(),
+                grant.category().code(),
+                micros(grant.amountUsd()),
+                grant.effectiveAt(),
+                grant.expiresAt(),
+                switch (grant.end()) {
+                    case NONE -> CreditGrantPlanner.Ending.NONE;
+                    case VOIDED -> CreditGrantPlanner.Ending.VOID;
+                    case EXPIRED -> CreditGrantPlanner.Ending.EXPIRE;
+                },
+                priority(plan, source),
+                (source == CreditSource.PAID ? "Credit pack " : "Promotional credit ")
+                        + grant.grantKey().substring("purchase:".length()),
+                false);
     }
 
     /** @param allowances the segment's allowances as granted ({@link CreditAllocator#includedOf}) */
@@ -87,11 +91,7 @@ final class WantedGrants {
             boolean asUsed = allowance.inTokens()
                     || !segment.span().end().equals(segment.period().end());
             if (asUsed) {
-                usd = ledger.get().included().stream()
-                        .filter(used -> used.key().equals(granted.key()))
-                        .map(used -> Amounts.toMinorUnit(used.consumedUsd()))
-                        .findFirst()
-                        .orElse(BigDecimal.ZERO);
+                usd = usedUsd(granted, ledger.get());
             }
             wanted.add(new CreditGrantPlanner.Wanted(
                     granted.key(),
@@ -106,6 +106,15 @@ final class WantedGrants {
                     asUsed));
         }
         return wanted;
+    }
+
+    /** What the usage so far used of the allowance, in cents; zero if the ledger has none of it. */
+    private static BigDecimal usedUsd(IncludedUsage granted, CreditLedger ledger) {
+        return ledger.included().stream()
+                .filter(used -> used.key().equals(granted.key()))
+                .map(used -> Amounts.toMinorUnit(used.consumedUsd()))
+                .findFirst()
+                .orElse(BigDecimal.ZERO);
     }
 
     static int priority(Plan plan, CreditSource source) {

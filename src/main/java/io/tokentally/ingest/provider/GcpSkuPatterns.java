@@ -127,17 +127,7 @@ final class GcpSkuPatterns {
     }
 
     private static Rule rule(CSVRecord record, String where) {
-        String regex = value(record, "sku_pattern");
-        if (regex == null) {
-            throw new IllegalArgumentException(where + ": sku_pattern is empty");
-        }
-        Pattern pattern;
-        try {
-            pattern = Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(
-                    where + ": sku_pattern is not a regular expression: " + e.getDescription());
-        }
+        Pattern pattern = skuPattern(record, where);
         String tokenType = lower(value(record, "token_type"));
         if (tokenType == null || !TOKEN_TYPES.contains(tokenType)) {
             throw new IllegalArgumentException(where + ": token_type '" + tokenType + "' is not one of " + TOKEN_TYPES);
@@ -162,6 +152,20 @@ final class GcpSkuPatterns {
                 serviceTier,
                 contextTier,
                 value(record, "note"));
+    }
+
+    /** The row's sku_pattern, compiled to match case-insensitively. */
+    private static Pattern skuPattern(CSVRecord record, String where) {
+        String regex = value(record, "sku_pattern");
+        if (regex == null) {
+            throw new IllegalArgumentException(where + ": sku_pattern is empty");
+        }
+        try {
+            return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(
+                    where + ": sku_pattern is not a regular expression: " + e.getDescription());
+        }
     }
 
     private static boolean hasGroup(Pattern pattern, String name) {

@@ -59,14 +59,8 @@ class OpenAiCostsFormat extends CostPagesFormat {
         JsonNode result = item.get("result");
         JsonNode start = JsonFields.at(item, "start");
         JsonNode end = JsonFields.at(item, "end");
-        if (start == null || !start.isIntegralNumber() || end == null || !end.isIntegralNumber()) {
-            throw new RecordProblem("the bucket has no start_time or end_time in Unix seconds");
-        }
-        String amount = decimalText(result, "amount.value");
-        String currency = text(result, "amount.currency");
-        if (amount == null || currency == null) {
-            throw new RecordProblem("the result has no amount.value or amount.currency");
-        }
+        requireUnixSeconds(start, end);
+        Amount amount = Amount.of(result);
         String lineItem = text(result, "line_item");
         String project = text(result, "project_id");
         String apiKey = text(result, "api_key_id");
@@ -83,11 +77,30 @@ class OpenAiCostsFormat extends CostPagesFormat {
                 .set(CostColumns.LINE_ITEM, lineItem)
                 .set(CostColumns.PROJECT_ID, project)
                 .set(CostColumns.API_KEY_ID, apiKey)
-                .set(CostColumns.AMOUNT, amount)
+                .set(CostColumns.AMOUNT, amount.value())
                 .set(CostColumns.AMOUNT_UNIT, "major")
-                .set(CostColumns.CURRENCY, currency)
+                .set(CostColumns.CURRENCY, amount.currency())
                 .set(CostColumns.QUANTITY, decimalText(result, "quantity"))
                 .set(CostColumns.QUANTITY_UNIT, text(result, "quantity_unit")));
+    }
+
+    private static void requireUnixSeconds(JsonNode start, JsonNode end) {
+        if (start == null || !start.isIntegralNumber() || end == null || !end.isIntegralNumber()) {
+            throw new RecordProblem("the bucket has no start_time or end_time in Unix seconds");
+        }
+    }
+
+    /** A result's amount: its value as decimal text, and its currency. */
+    private record Amount(String value, String currency) {
+
+        static Amount of(JsonNode result) {
+            String amount = decimalText(result, "amount.value");
+            String currency = text(result, "amount.currency");
+            if (amount == null || currency == null) {
+                throw new RecordProblem("the result has no amount.value or amount.currency");
+            }
+            return new Amount(amount, currency);
+        }
     }
 
     /** What a line item names: model, token type and tier, each null when it does not say. */

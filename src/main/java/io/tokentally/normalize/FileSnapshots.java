@@ -99,7 +99,10 @@ final class FileSnapshots {
         return new Settled(same, writes.changes().size());
     }
 
-    /** Adds a new or replacing bucket to the writes, and to the file's totals and hours less what it replaces. */
+    /**
+     * Adds a new or replacing bucket to the writes and to the file's totals, less the numbers it replaces, and its
+     * hour to the hours to rate, with the replaced bucket's hour (rated again without it).
+     */
     private static void applyBucket(
             String key,
             UsageLine line,

@@ -141,7 +141,10 @@ class UsageStore {
         bindHeld(ps, group);
     }
 
-    /** Binds the hour, customer, model, tiers and price epoch the totals are summed by (parameters 3 to 11). */
+    /**
+     * Binds what the totals are summed by (parameters 3 to 11): hour, customer, whether attributed, provider, model,
+     * tiers, price epoch and whether billable.
+     */
     private static void bindGroup(PreparedStatement ps, UsageTotals.Group group) throws SQLException {
         SqlTime.bind(ps, 3, group.hourStart());
         ps.setString(4, group.customerId());

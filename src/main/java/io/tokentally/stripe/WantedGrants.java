@@ -108,7 +108,7 @@ final class WantedGrants {
         return wanted;
     }
 
-    /** What the usage so far used of the allowance, in cents; zero if the ledger has none of it. */
+    /** What the usage so far used of the allowance, in USD rounded to cents; zero if the ledger has none of it. */
     private static BigDecimal usedUsd(IncludedUsage granted, CreditLedger ledger) {
         return ledger.included().stream()
                 .filter(used -> used.key().equals(granted.key()))

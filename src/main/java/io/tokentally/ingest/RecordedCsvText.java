@@ -24,6 +24,28 @@ final class RecordedCsvText {
     }
 
     /**
+     * Whether the line end of the record from {@code start} to {@code end} (the carriage returns and line feeds
+     * after its text, up to the first line feed) holds a carriage return that does not end the line: one that is
+     * not just before that line feed, or one at the end of the input. Blank lines after the line feed are not the
+     * record's.
+     */
+    boolean lineEndHoldsLoneCarriageReturn(long start, long end) {
+        long at = end;
+        while (at > start && (input.charAt(at - 1) == '\r' || input.charAt(at - 1) == '\n')) {
+            at--;
+        }
+        for (long position = at; position < end; position++) {
+            if (input.charAt(position) == '\n') {
+                return false;
+            }
+            if (position + 1 == end || input.charAt(position + 1) != '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The position after the line end that ends the (well-formed) record starting at {@code start}.
      * Lexes as Commons CSV's default format does: a quote opens a quoted field only at the start of
      * a field, a quote inside an unquoted field is a literal character, and a carriage return alone ends

@@ -43,7 +43,7 @@ final class UsageCsvCursor implements RecordCursor {
         this.records = parserAt(0).iterator();
         CSVRecord header;
         try {
-            header = records.hasNext() ? records.next() : null;
+            header = firstRecordNotBlank();
         } catch (UncheckedIOException | IllegalStateException e) {
             throw FileFormatException.notValidCsv("the header row is not valid CSV: ", e);
         }
@@ -54,9 +54,19 @@ final class UsageCsvCursor implements RecordCursor {
         this.names = header.toList();
         this.width = header.size();
         this.next = readAfter(new Pending(text.skipBlankLines(header.getCharacterPosition()), -1, null, null));
-        if (next != null && text.endsAtLoneCarriageReturn(next.start)) {
+        long headerEnd = next != null ? next.start : input.drain();
+        if (text.lineEndHoldsLoneCarriageReturn(header.getCharacterPosition(), headerEnd)) {
             throw new FileFormatException("the header row ends at a carriage return alone; " + LINE_ENDS);
         }
+    }
+
+    /** The first record, lines of spaces or tabs before it skipped as empty lines are; null if there is none. */
+    private CSVRecord firstRecordNotBlank() {
+        CSVRecord record;
+        do {
+            record = records.hasNext() ? records.next() : null;
+        } while (record != null && record.size() == 1 && RawRecord.isBlank(record.get(0)));
+        return record;
     }
 
     private CSVParser parserAt(long offset) throws IOException {
@@ -112,10 +122,13 @@ final class UsageCsvCursor implements RecordCursor {
         }
         next = readAfter(current);
         long end = endOf(current);
-        boolean loneCarriageReturn = next != null && text.endsAtLoneCarriageReturn(end);
-        if (loneCarriageReturn) {
+        boolean splitAtCarriageReturn = next != null && text.endsAtLoneCarriageReturn(end);
+        if (splitAtCarriageReturn) {
             end = endOfLineFromParts();
         }
+        // a row read whole may still end at a carriage return alone: before its line feed, or at the end of the file
+        boolean loneCarriageReturn = splitAtCarriageReturn
+                || current.malformed == null && text.lineEndHoldsLoneCarriageReturn(current.start, end);
         String raw = RecordedCsvText.stripLineEnd(input.slice(current.start, end));
         long line = lineAt(current.start);
         input.discardBefore(current.start);

@@ -468,6 +468,73 @@ class UsageCsvFormatTests {
         assertThat(records.get(0).malformed()).startsWith("the row holds a carriage return that does not end it");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\r\r\n", "\r", "\r\r", " \r\r\n"})
+    void aLineEndingInACarriageReturnThatDoesNotEndItIsOneMalformedRow(String lineEnd) throws IOException {
+        // given: line 3 ends at a carriage return before its line feed, or at the end of the file without one
+        String row = "r2,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,12";
+        String text = HEADER + "\nr1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\n" + row + lineEnd
+                + (lineEnd.endsWith("\n") ? "r3,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40\n" : "");
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        String why = "the row holds a carriage return that does not end it; a line ends at a line feed (LF or CRLF)";
+        assertThat(records.subList(0, 2))
+                .extracting(RawRecord::lineNo, RawRecord::malformed)
+                .containsExactly(tuple(2L, null), tuple(3L, why));
+        assertThat(records.get(1).raw()).isEqualTo(RecordedCsvText.stripLineEnd(row + lineEnd));
+        assertThat(records.subList(2, records.size()))
+                .extracting(RawRecord::lineNo, RawRecord::malformed)
+                .containsExactlyElementsOf(lineEnd.endsWith("\n") ? List.of(tuple(4L, null)) : List.of());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\r\n\r\n", "\n\r\n", "\r\n\n", "\r\n", "\n"})
+    void blankLinesAfterARowAreNotItsFault(String lineEnds) throws IOException {
+        // given
+        String text = HEADER + "\r\nr1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20" + lineEnds
+                + "r2,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40" + lineEnds;
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        assertThat(records).extracting(RawRecord::malformed).containsExactly(null, null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\r\r\n", "\r"})
+    void refusesAFileWhoseHeaderEndsAtACarriageReturnThatDoesNotEndIt(String lineEnd) {
+        // given
+        String text = HEADER
+                + lineEnd
+                + (lineEnd.endsWith("\n") ? "r1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\n" : "");
+
+        // when / then
+        assertThatExceptionOfType(FileFormatException.class)
+                .isThrownBy(() -> readAll(new StringReader(text)))
+                .withMessage("the header row ends at a carriage return alone; a line ends at a line feed (LF or CRLF)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"   \n", "\t\n", "\n  \n", " \r\n\n"})
+    void readsTheHeaderAfterBlankLinesOfSpacesOrTabs(String blankLines) throws IOException {
+        // given
+        String text = blankLines + HEADER + "\nr1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\n";
+        long headerLine = blankLines.chars().filter(c -> c == '\n').count() + 1;
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::malformed)
+                .containsExactly(tuple(headerLine + 1, null));
+        assertThat(records.get(0).field("output_tokens")).isEqualTo("20");
+    }
+
     @Test
     void refusesAFileWhoseLinesEndAtACarriageReturnAlone() {
         // given

@@ -97,12 +97,20 @@ final class RecordedCsvText {
         return position;
     }
 
-    /** {@code text} without the carriage returns and line feeds it ends with. */
+    /**
+     * {@code text} (a line, and the blank lines after it) without its line end and those blank lines: what ends at
+     * its first line feed, a carriage return just before it included. A carriage return that does not end the line
+     * stays, so a reject of it shows it.
+     */
     static String stripLineEnd(String text) {
-        int end = text.length();
-        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
-            end--;
+        int contentEnd = text.length();
+        while (contentEnd > 0 && (text.charAt(contentEnd - 1) == '\n' || text.charAt(contentEnd - 1) == '\r')) {
+            contentEnd--;
         }
-        return text.substring(0, end);
+        int lineFeed = text.indexOf('\n', contentEnd);
+        if (lineFeed < 0) {
+            return text;
+        }
+        return text.substring(0, lineFeed > contentEnd && text.charAt(lineFeed - 1) == '\r' ? lineFeed - 1 : lineFeed);
     }
 }

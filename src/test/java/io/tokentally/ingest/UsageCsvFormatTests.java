@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UsageCsvFormatTests {
@@ -469,25 +470,39 @@ class UsageCsvFormatTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\r\r\n", "\r", "\r\r", " \r\r\n"})
-    void aLineEndingInACarriageReturnThatDoesNotEndItIsOneMalformedRow(String lineEnd) throws IOException {
+    @CsvSource({"CR CR LF, CR", "CR, CR", "CR CR, CR CR", "SP CR CR LF, SP CR", "CR CR LF LF, CR"})
+    void aLineEndingInACarriageReturnThatDoesNotEndItIsOneMalformedRowShowingIt(String lineEnd, String kept)
+            throws IOException {
         // given: line 3 ends at a carriage return before its line feed, or at the end of the file without one
         String row = "r2,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,12";
-        String text = HEADER + "\nr1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\n" + row + lineEnd
-                + (lineEnd.endsWith("\n") ? "r3,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40\n" : "");
+        String text = HEADER + "\nr1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\n" + row + characters(lineEnd)
+                + (lineEnd.endsWith("LF") ? "r3,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40\n" : "");
 
         // when
         List<RawRecord> records = readAll(new StringReader(text));
 
-        // then
+        // then: the raw line keeps the carriage return that is its fault
         String why = "the row holds a carriage return that does not end it; a line ends at a line feed (LF or CRLF)";
         assertThat(records.subList(0, 2))
-                .extracting(RawRecord::lineNo, RawRecord::malformed)
-                .containsExactly(tuple(2L, null), tuple(3L, why));
-        assertThat(records.get(1).raw()).isEqualTo(RecordedCsvText.stripLineEnd(row + lineEnd));
+                .extracting(RawRecord::lineNo, RawRecord::raw, RawRecord::malformed)
+                .containsExactly(
+                        tuple(2L, "r1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20", null),
+                        tuple(3L, row + characters(kept), why));
         assertThat(records.subList(2, records.size()))
                 .extracting(RawRecord::lineNo, RawRecord::malformed)
-                .containsExactlyElementsOf(lineEnd.endsWith("\n") ? List.of(tuple(4L, null)) : List.of());
+                .containsExactlyElementsOf(
+                        lineEnd.endsWith("LF")
+                                ? List.of(tuple(3L + lineEnd.split("LF", -1).length - 1, null))
+                                : List.of());
+    }
+
+    /** {@code names} (CR, LF, SP, separated by spaces) as the characters they name. */
+    private static String characters(String names) {
+        return names.replace("CR", "\r")
+                .replace("LF", "\n")
+                .replace("SP", "_")
+                .replace(" ", "")
+                .replace("_", " ");
     }
 
     @ParameterizedTest

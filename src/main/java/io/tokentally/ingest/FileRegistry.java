@@ -18,7 +18,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class FileRegistry {
 
-    /** How many paths {@link #pathsSeenByRunsOtherThan} asks for in one statement. */
+    /** How many paths {@link #pathsSeenByRunsAfter} asks for in one statement. */
     static final int PATHS_PER_QUERY = 1_000;
 
     private static final String COLUMNS = "file_id, source, path, staged_path, checksum, size_bytes, format, status,"
@@ -177,18 +177,19 @@ public class FileRegistry {
     }
 
     /**
-     * Those of {@code paths} (absolute paths, {@code s3://} URIs) that a run other than {@code run} registered or
-     * found registered already: files that run saw. Asked {@value #PATHS_PER_QUERY} paths at a time, so that a
-     * folder of many files stays within a statement's parameters.
+     * Those of {@code paths} (absolute paths, {@code s3://} URIs) that a run started after {@code run} registered or
+     * found registered already: files that run saw. Only a later run counts: an earlier one saw what the path held
+     * before (a file read and archived, and new content dropped under its name since). Asked {@value
+     * #PATHS_PER_QUERY} paths at a time, so that a folder of many files stays within a statement's parameters.
      */
-    public Set<String> pathsSeenByRunsOtherThan(long run, Collection<String> paths) {
+    public Set<String> pathsSeenByRunsAfter(long run, Collection<String> paths) {
         List<String> asked = List.copyOf(paths);
         Set<String> seen = new HashSet<>();
         for (int from = 0; from < asked.size(); from += PATHS_PER_QUERY) {
             List<String> slice = asked.subList(from, Math.min(asked.size(), from + PATHS_PER_QUERY));
             List<Object> params = new ArrayList<>(List.of(run));
             params.addAll(slice);
-            seen.addAll(jdbc.sql("SELECT DISTINCT path FROM run_file WHERE ingest_run <> ? AND path IN ("
+            seen.addAll(jdbc.sql("SELECT DISTINCT path FROM run_file WHERE ingest_run > ? AND path IN ("
                             + slice.stream().map(path -> "?").collect(Collectors.joining(", ")) + ")")
                     .params(params)
                     .query(String.class)

@@ -24,10 +24,10 @@ import org.springframework.stereotype.Component;
 /**
  * A resumed run reads the files it registered when it started. Before it resumes, this names the files dropped
  * into its local input folders and the objects put under its S3 input prefixes since then ({@link
- * ResumedRunFindings}): a resumed run that said nothing of them looked as if it had billed them. Files another run
- * has seen meanwhile are left out: that run registered them, which is what the finding waits for (a run resumed
- * again after another run resolved its finding does not open it again for them). Only a warning: a folder or prefix
- * it cannot list is logged, and the run resumes.
+ * ResumedRunFindings}): a resumed run that said nothing of them looked as if it had billed them. Files a run started
+ * since has seen are left out: that run registered them, which is what the finding waits for (a run resumed again
+ * after a later run resolved its finding does not open it again for them). Only a warning: a folder or prefix it
+ * cannot list is logged, and the run resumes.
  */
 @Component
 public class ResumedRunFilesListener implements JobExecutionListener {
@@ -67,7 +67,7 @@ public class ResumedRunFilesListener implements JobExecutionListener {
         for (S3Source prefix : RegisterFilesStepConfiguration.s3Prefixes(parameters.inputs())) {
             added.addAll(addedUnder(run, prefix));
         }
-        added.removeAll(files.pathsSeenByRunsOtherThan(run, added));
+        added.removeAll(files.pathsSeenByRunsAfter(run, added));
         if (!added.isEmpty()) {
             var finding = ResumedRunFindings.filesNotRead(run, parameters.date(), added);
             log.warn(finding.message());

@@ -127,7 +127,7 @@ class ReconcileTasklet implements Tasklet {
     /**
      * Resolves the findings about files that this run's files answer: contents of an unfinished run that this run,
      * which registered them, has now read; unread contents whose paths hold other content now; and files a resumed
-     * run did not read, once other runs, this one included, saw them all (registered them, or found them registered
+     * run did not read, once the runs started after it, this one included, saw them all (registered them, or found them registered
      * already): an S3 object is registered only by the run that claims it, and a local file read by one run may be
      * archived out of the folder before the next.
      */
@@ -143,11 +143,11 @@ class ReconcileTasklet implements Tasklet {
                     "its path holds other content now, and no path of the input holds the unread content");
         }
         for (FindingRepository.Stored notRead : findings.unresolvedOfKind(ResumedRunFindings.KIND)) {
-            Set<String> seenByOthers = files.pathsSeenByRunsOtherThan(
+            Set<String> seenSince = files.pathsSeenByRunsAfter(
                     ResumedRunFindings.runOf(notRead.key()),
                     ResumedRunFindings.addedPaths(notRead.evidence()).orElse(List.of()));
-            if (ResumedRunFindings.answeredBy(notRead.evidence(), seenByOthers)) {
-                resolve(notRead.key(), "other runs registered, or found registered already, every file it names");
+            if (ResumedRunFindings.answeredBy(notRead.evidence(), seenSince)) {
+                resolve(notRead.key(), "later runs registered, or found registered already, every file it names");
             }
         }
     }

@@ -56,7 +56,7 @@ public final class ResumedRunFindings {
     }
 
     /**
-     * Whether the files other runs saw, {@code seenPaths} (registered, or found registered already), answer a
+     * Whether the files later runs saw, {@code seenPaths} (registered, or found registered already), answer a
      * finding of this kind with {@code evidence}: every file the finding counts was seen. A finding whose evidence
      * names fewer files than it counts (more than {@value #FILES_IN_EVIDENCE}, or very long paths) is answered by no
      * run.

@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The file registry on the embedded database: which paths other runs saw. */
+/** The file registry on the embedded database: which paths later runs saw. */
 @SpringBootTest
 class FileRegistryTests {
 
@@ -33,7 +33,7 @@ class FileRegistryTests {
     JdbcTemplate jdbc;
 
     @Test
-    void thePathsOtherRunsSawAreFoundAcrossMoreThanOneStatementsWorthOfPaths() {
+    void thePathsLaterRunsSawAreFoundAcrossMoreThanOneStatementsWorthOfPaths() {
         // given: run 71 saw 2,500 files, more than two statements' worth of paths
         int seenCount = FileRegistry.PATHS_PER_QUERY * 2 + 500;
         List<String> seen =
@@ -50,13 +50,15 @@ class FileRegistryTests {
         asked.addAll(List.of("/input/registry/never-seen-1.csv", "s3://drop/usage/never-seen-2.csv"));
 
         // when
-        var seenByOthers = files.pathsSeenByRunsOtherThan(72, asked);
-        var seenByOthersThanItself = files.pathsSeenByRunsOtherThan(71, asked);
+        var seenAfterAnEarlierRun = files.pathsSeenByRunsAfter(70, asked);
+        var seenAfterItself = files.pathsSeenByRunsAfter(71, asked);
+        var seenAfterALaterRun = files.pathsSeenByRunsAfter(72, asked);
 
-        // then
-        assertThat(seenByOthers).hasSize(seenCount).containsAll(seen);
-        assertThat(seenByOthersThanItself).isEmpty();
-        assertThat(files.pathsSeenByRunsOtherThan(72, List.of())).isEmpty();
+        // then: only a run started after the one asking counts
+        assertThat(seenAfterAnEarlierRun).hasSize(seenCount).containsAll(seen);
+        assertThat(seenAfterItself).isEmpty();
+        assertThat(seenAfterALaterRun).isEmpty();
+        assertThat(files.pathsSeenByRunsAfter(70, List.of())).isEmpty();
     }
 
     private static String path(int file) {

@@ -521,6 +521,38 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aResumedRunNamesNewContentUnderAPathAnEarlierRunReadAndArchived() throws Exception {
+        // given: the 17th read usage.csv, which was then archived; the 18th failed in ingest; new content arrives
+        Path input = folder("resumed-reused-name");
+        Path usage = input.resolve("usage.csv");
+        write(usage, rows("reused-name-first", LocalDate.of(2026, 10, 17), 40, 3));
+        run("2026-10-17", input);
+        Files.move(usage, input.resolveSibling("resumed-reused-name-archived.csv"));
+        write(input.resolve("gateway.csv"), rows("reused-name-gateway", LocalDate.of(2026, 10, 18), 60, 4));
+        JobExecution failed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            failed = run("2026-10-18", input);
+        }
+        write(usage, rows("reused-name-second", LocalDate.of(2026, 10, 18), 20, 5));
+
+        // when
+        JobExecution resumed = run("2026-10-18", input);
+
+        // then: the run of the 17th saw what the path held then, not this content: the resumed run names it
+        assertThat(resumed.getJobInstance().getInstanceId())
+                .isEqualTo(failed.getJobInstance().getInstanceId());
+        assertThat(report(resumed).get("counts").get("read").asLong()).isEqualTo(60);
+        assertThat(report(resumed).get("findings"))
+                .filteredOn(finding -> finding.get("kind").asString().equals("FILES_NOT_READ_BY_RESUMED_RUN"))
+                .extracting(finding -> finding.get("message").asString())
+                .singleElement()
+                .asString()
+                .startsWith("1 file(s) were added")
+                .contains(usage.toAbsolutePath().toString());
+        assertThat(filesNotReadByResumedRunFindings(resumed)).containsExactly("OPEN");
+    }
+
+    @Test
     void aRunResumedAgainAfterAnotherRunReadTheFilesItLeftDoesNotNameThemAgain() throws Exception {
         // given: a run that failed in ingest, a file dropped into its folder, and a resume that failed again
         Path input = folder("resumed-twice");

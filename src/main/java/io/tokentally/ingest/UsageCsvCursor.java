@@ -249,13 +249,14 @@ final class UsageCsvCursor implements RecordCursor {
 
     /**
      * A record's line as cut out of the input: {@code raw} without its line end, {@code lineNo} the line it starts
-     * on, {@code loneCarriageReturn} whether it holds a carriage return that Commons CSV took for a line end.
+     * on, {@code loneCarriageReturn} whether it holds a carriage return that does not end it: one Commons CSV took for
+     * a line end, or one just before its line feed or at the end of the file.
      */
     private record CsvLine(Pending record, long lineNo, String raw, boolean loneCarriageReturn) {
 
-        /** A line of spaces or tabs, skipped as an empty line is. */
+        /** A line of spaces or tabs, skipped as an empty line is; carriage returns alone in it too: it has no text. */
         boolean isBlank() {
-            return !loneCarriageReturn && record.values != null && record.values.length == 1 && RawRecord.isBlank(raw);
+            return record.values != null && record.values.length == 1 && RawRecord.isBlank(raw.replace("\r", ""));
         }
     }
 }

@@ -505,6 +505,21 @@ class UsageCsvFormatTests {
                 .replace("_", " ");
     }
 
+    @Test
+    void skipsLinesOfSpacesOrTabsHoldingCarriageReturnsAlone() throws IOException {
+        // given: lines 3, 4 and 6 have no text, only spaces, tabs and carriage returns
+        String text = HEADER + "\nr1,2025-03-01T10:00:00Z,acme,openai,gpt-4o,100,20\n   \r\r\n \t\r  \n"
+                + "r2,2025-03-01T10:00:00Z,acme,openai,gpt-4o,300,40\n  \r";
+
+        // when
+        List<RawRecord> records = readAll(new StringReader(text));
+
+        // then
+        assertThat(records)
+                .extracting(RawRecord::lineNo, RawRecord::malformed)
+                .containsExactly(tuple(2L, null), tuple(5L, null));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\r\n\r\n", "\n\r\n", "\r\n\n", "\r\n", "\n"})
     void blankLinesAfterARowAreNotItsFault(String lineEnds) throws IOException {

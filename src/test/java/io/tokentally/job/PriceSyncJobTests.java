@@ -166,8 +166,13 @@ class PriceSyncJobTests {
 
     @Test
     void rerateShowsTheDifferenceFirstAndAppliesItOnlyWhenAskedRecordingWhoAndWhy() throws Exception {
-        // given: 100,000 tokens billed at 3 per 1M (sonnet 4.5 input), then a negotiated 2.4 from that day on
-        run("2026-10-27", "rerate", "r1,2026-10-27T08:00:00Z,alice,anthropic,claude-sonnet-4-5,100000,0,0,0,0,0,,ok");
+        // given: 100,000 tokens billed at 3 per 1M (sonnet 4.5 input), as many of an unknown customer's (not
+        // billed), then a negotiated 2.4 from that day on
+        run(
+                "2026-10-27",
+                "rerate",
+                "r1,2026-10-27T08:00:00Z,alice,anthropic,claude-sonnet-4-5,100000,0,0,0,0,0,,ok",
+                "r2,2026-10-27T08:00:00Z,zed,anthropic,claude-sonnet-4-5,100000,0,0,0,0,0,,ok");
         Path negotiated = WORK.resolve("negotiated.csv");
         Files.writeString(
                 negotiated,
@@ -192,11 +197,13 @@ class PriceSyncJobTests {
             System.clearProperty("tokentally.runs-dir");
         }
 
-        // then: the cost is 0.3 before, 0.24 after; alice's payg markup is 30%: 0.39 before, 0.312 after
+        // then: each cost is 0.3 before, 0.24 after; alice's payg markup is 30%: 0.39 before, 0.312 after; zed's
+        // usage is not billed, and only its cost changes
         assertThat(afterPreview).isEqualByComparingTo("0.39");
         assertThat(preview.toString())
-                .contains("cost 0.3 -> 0.24  billed 0.39 -> 0.312")
-                .contains("1 line(s) change; cost 0.3 -> 0.24; billed 0.39 -> 0.312 (difference -0.078)")
+                .containsPattern("alice .* cost 0.3 -> 0.24  billed 0.39 -> 0.312")
+                .containsPattern("zed .* cost 0.3 -> 0.24  billed 0 -> 0")
+                .contains("2 line(s) change; cost 0.6 -> 0.48; billed 0.39 -> 0.312 (difference -0.078)")
                 .contains("Nothing changed");
         assertThat(applied.toString()).contains("COMPLETED");
         assertThat(billed("2026-10-27T08:00:00Z")).isEqualByComparingTo("0.312");

@@ -137,9 +137,7 @@ public final class CustomersFile {
                         + " start on one");
             }
             return new BillingCycle(
-                    interval == null || interval.isBlank()
-                            ? BillingCycle.Interval.MONTH
-                            : BillingCycle.Interval.parse(interval),
+                    interval == null || interval.isBlank() ? BillingCycle.Interval.MONTH : interval(row, interval),
                     number(row, "billing_anchor_day"),
                     number(row, "billing_anchor_month"),
                     zone);
@@ -147,6 +145,14 @@ public final class CustomersFile {
             throw row.problem("billing_time_zone: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(row.file()) ? e : row.problem(e.getMessage());
+        }
+    }
+
+    private static BillingCycle.Interval interval(CsvTable.Row row, String text) {
+        try {
+            return BillingCycle.Interval.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw row.problem("billing_interval " + e.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -178,7 +179,17 @@ public final class PricesFile {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw row.problem(
-                    "effective_from '" + text + "' is neither a date (YYYY-MM-DD, UTC) nor an ISO-8601 instant");
+                    "effective_from '" + text + "' is neither a date (YYYY-MM-DD, UTC) nor an ISO-8601 instant"
+                            + (isWithoutOffset(text) ? ": it has no offset; write it with Z or +hh:mm" : ""));
+        }
+    }
+
+    private static boolean isWithoutOffset(String text) {
+        try {
+            LocalDateTime.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
         }
     }
 

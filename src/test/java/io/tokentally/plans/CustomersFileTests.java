@@ -97,6 +97,17 @@ class CustomersFileTests {
                 .withMessageContaining("customer_id 'acme' appears twice");
     }
 
+    @Test
+    void refusesAnUnknownBillingIntervalNamingTheColumn() throws IOException {
+        // given
+        Path file = write("customer_id,plan_id,billing_interval", "acme,payg,week");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageContaining("line 2: billing_interval 'week' is not month or year");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"2026-11-20T10:00:00.5Z", "2026-11-20T10:00:00.000000001Z", "2026-11-20T10:00:59.999Z"})
     void refusesAPlanChangeAFractionOfASecondOffTheHour(String effectiveFrom) throws IOException {

@@ -9,10 +9,12 @@ import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PricesFileTests {
 
@@ -119,6 +121,22 @@ class PricesFileTests {
                 .withMessage(file + " line 3: token_type 'cache_miss' is not one of"
                         + " input, cache_read, cache_write_5m, cache_write_1h, output,"
                         + " web_search_request, image, audio_second");
+    }
+
+    @Test
+    void refusesAnEffectiveInstantWithoutAnOffsetSayingSo(@TempDir Path folder) throws IOException {
+        // given
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"),
+                "model,token_type,usd_per_million,effective_from\n"
+                        + "openai/gpt-4o,input,2.5,2025-01-01\n"
+                        + "openai/gpt-4o,input,2,2026-11-27T12:00:00\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 3: effective_from '2026-11-27T12:00:00' is neither a date (YYYY-MM-DD, UTC)"
+                        + " nor an ISO-8601 instant: it has no offset; write it with Z or +hh:mm");
     }
 
     @Test

@@ -99,9 +99,18 @@ public final class CsvTable {
                 throw new IllegalArgumentException(file + ": the file is empty; it needs a header line naming its"
                         + " columns (" + String.join(", ", required) + " at least)");
             }
+            List<String> unknown = strict()
+                    ? header.stream()
+                            .filter(column -> !required.contains(column) && !optional.contains(column))
+                            .toList()
+                    : List.of();
             for (String column : required) {
                 if (!header.contains(column)) {
-                    throw new IllegalArgumentException(file + ": the header lacks required column " + column);
+                    throw new IllegalArgumentException(file + ": the header lacks required column " + column
+                            + (unknown.isEmpty()
+                                    ? ""
+                                    : "; it names unknown column(s) " + String.join(", ", unknown)
+                                            + "; the columns are " + known()));
                 }
             }
             if (!strict()) {
@@ -111,13 +120,17 @@ public final class CsvTable {
                 if (header.indexOf(column) != header.lastIndexOf(column)) {
                     throw new IllegalArgumentException(file + ": the header names column " + column + " twice");
                 }
-                if (!required.contains(column) && !optional.contains(column)) {
-                    List<String> known = new ArrayList<>(required);
-                    known.addAll(optional);
-                    throw new IllegalArgumentException(file + ": the header names unknown column " + column
-                            + "; the columns are " + String.join(", ", known));
-                }
             }
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException(
+                        file + ": the header names unknown column " + unknown.get(0) + "; the columns are " + known());
+            }
+        }
+
+        private String known() {
+            List<String> known = new ArrayList<>(required);
+            known.addAll(optional);
+            return String.join(", ", known);
         }
     }
 

@@ -95,6 +95,23 @@ final class ModelIds {
     }
 
     /**
+     * The id usage written as {@code provider/model} is priced under, before snapshot suffixes are resolved; empty
+     * when that is the id itself, as a price's model must be for usage to take it. The alias rules move
+     * {@code gemini/…} to {@code google/…}, a host's vendor model ({@code openrouter/openai/gpt-4.1},
+     * {@code bedrock/claude-…}) to the vendor and drop prefixes such as {@code models/}.
+     */
+    static Optional<String> pricedElsewhere(String id) {
+        int slash = id.indexOf('/');
+        String written = id.substring(0, slash);
+        String model = id.substring(slash + 1);
+        String provider = canonicalProvider(vendorOf(written, model));
+        String priced = provider + "/" + bareModel(provider, model);
+        // as the catalog's look-up, which also takes the model with its prefixes removed but undashed
+        boolean taken = id.equals(priced) || id.equals(provider + "/" + stripPrefixes(model));
+        return taken ? Optional.empty() : Optional.of(priced);
+    }
+
+    /**
      * The model as written without provider prefixes, lower case, and for Anthropic with its dotted version
      * written with dashes, as Anthropic writes it ({@code claude-sonnet-4.5} from a gateway is
      * {@code claude-sonnet-4-5}).

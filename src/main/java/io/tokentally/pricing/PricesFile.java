@@ -110,17 +110,9 @@ public final class PricesFile {
     }
 
     private static Price toPrice(CsvTable.Row row, String origin) {
-        String model = row.require("model").toLowerCase(Locale.ROOT);
-        String provider = row.get("provider");
-        if (!model.contains("/")) {
-            if (provider == null) {
-                throw row.problem("model '" + model + "' must be written provider/model, or a provider column given");
-            }
-            model = ModelIds.canonicalProvider(provider) + "/" + model;
-        }
         return new Price(
                 0,
-                model,
+                model(row),
                 parse(
                         row,
                         "token_type",
@@ -138,6 +130,32 @@ public final class PricesFile {
                 usdPerMillion(row),
                 threshold(row),
                 origin);
+    }
+
+    /** The row's canonical {@code provider/model}, refused when no usage could be priced under it. */
+    private static String model(CsvTable.Row row) {
+        String model = row.require("model").toLowerCase(Locale.ROOT);
+        String provider = row.get("provider");
+        if (!model.contains("/")) {
+            if (provider == null) {
+                throw row.problem("model '" + model + "' must be written provider/model, or a provider column given");
+            }
+            model = ModelIds.canonicalProvider(provider) + "/" + model;
+        }
+        String named = model.substring(0, model.indexOf('/'));
+        if (named.isEmpty() || model.endsWith("/")) {
+            throw row.problem("model '" + model + "' must name both a provider and a model: provider/model");
+        }
+        if (provider != null && !ModelIds.canonicalProvider(provider).equals(ModelIds.canonicalProvider(named))) {
+            throw row.problem("provider '" + provider + "' is not the provider of model '" + model
+                    + "'; give a canonical provider/model and no provider, or a provider and its bare model");
+        }
+        String id = model;
+        ModelIds.pricedElsewhere(id).ifPresent(priced -> {
+            throw row.problem("model '" + id + "' prices no usage: usage of it is priced as '" + priced
+                    + "'; write the model so");
+        });
+        return model;
     }
 
     private static <T> T parse(

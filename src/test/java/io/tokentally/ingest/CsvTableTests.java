@@ -101,6 +101,11 @@ class CsvTableTests {
                         bytes("# the header may follow comments\ncustomer_id,plan_id,nam\nacme,usage,Acme\n"),
                         ": the header names unknown column nam; the columns are customer_id, plan_id, name"),
                 Arguments.of(
+                        "a misspelt required column",
+                        bytes("custmer_id,plan_id,nam\nacme,usage,Acme\n"),
+                        ": the header lacks required column customer_id; it names unknown column(s) custmer_id, nam;"
+                                + " the columns are customer_id, plan_id, name"),
+                Arguments.of(
                         "an empty file", bytes(""), ": the file is empty; it needs a header line naming its columns"),
                 Arguments.of(
                         "a file of comments only",

@@ -15,6 +15,9 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PricesFileTests {
 
@@ -108,6 +111,54 @@ class PricesFileTests {
         assertThat(prices).extracting(Price::model).containsExactly("google/gemini-2.5-pro", "openai/gpt-4o");
         assertThat(prices).extracting(Price::provider).containsExactly("google", "openai");
         assertThat(prices.get(0).usdPerMillion()).isEqualByComparingTo("1.25");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            openrouter/openai/gpt-4.1 |           | model 'openrouter/openai/gpt-4.1' prices no usage: usage of it is priced as 'openai/gpt-4.1'; write the model so
+            bedrock/claude-sonnet-4-5 |           | model 'bedrock/claude-sonnet-4-5' prices no usage: usage of it is priced as 'anthropic/claude-sonnet-4-5'; write the model so
+            gemini/gemini-2.5-pro     |           | model 'gemini/gemini-2.5-pro' prices no usage: usage of it is priced as 'google/gemini-2.5-pro'; write the model so
+            google/models/gemini-2.5-pro |        | model 'google/models/gemini-2.5-pro' prices no usage: usage of it is priced as 'google/gemini-2.5-pro'; write the model so
+            models/gemini-2.5-pro     | google    | provider 'google' is not the provider of model 'models/gemini-2.5-pro'; give a canonical provider/model and no provider, or a provider and its bare model
+            openai/gpt-4.1            | openrouter | provider 'openrouter' is not the provider of model 'openai/gpt-4.1'; give a canonical provider/model and no provider, or a provider and its bare model
+            /gpt-4.1                  |           | model '/gpt-4.1' must name both a provider and a model: provider/model
+            openai/                   |           | model 'openai/' must name both a provider and a model: provider/model
+            """)
+    void refusesAModelNoUsageIsPricedUnderNamingFileLineAndTheIdToWrite(
+            String model, String provider, String message, @TempDir Path folder) throws IOException {
+        // given
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"),
+                "model,provider,token_type,usd_per_million\n"
+                        + "openai/gpt-4o,,input,2.5\n"
+                        + model + "," + (provider == null ? "" : provider) + ",input,2\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 3: " + message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "openrouter/mistral/mistral-large",
+                "azure/azure/gpt-4o",
+                "anthropic/claude-sonnet-4.5",
+                "custom/acme-ft",
+                "anthropic/claude-sonnet-4-5:fast"
+            })
+    void readsAModelUsageCanBePricedUnder(String model, @TempDir Path folder) throws IOException {
+        // given an id some usage resolves to: a host's own model, a price added before 2026-11-30 with the
+        // provider's own prefix kept, a dotted version as gateways write it, a custom model, a multiplier
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"), "model,token_type,usd_per_million\n" + model + ",input,2\n");
+
+        // when
+        List<Price> prices = PricesFile.read(file);
+
+        // then
+        assertThat(prices).extracting(Price::model).containsExactly(model);
     }
 
     @Test

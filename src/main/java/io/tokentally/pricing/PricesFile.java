@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -150,11 +151,11 @@ public final class PricesFile {
             throw row.problem("provider '" + provider + "' is not the provider of model '" + model
                     + "'; give a canonical provider/model and no provider, or a provider and its bare model");
         }
-        String id = model;
-        ModelIds.pricedElsewhere(id).ifPresent(priced -> {
-            throw row.problem("model '" + id + "' prices no usage: usage of it is priced as '" + priced
+        Optional<String> priced = ModelIds.pricedElsewhere(model);
+        if (priced.isPresent()) {
+            throw row.problem("model '" + model + "' prices no usage: usage of it is priced as '" + priced.get()
                     + "'; write the model so");
-        });
+        }
         return model;
     }
 

@@ -60,7 +60,7 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
     @Override
     List<CanonicalRecord> translate(JsonNode log) {
         String provider = text(log, "provider");
-        JsonNode success = JsonFields.at(log, "success");
+        Boolean success = JsonFields.bool(log, "success");
         return List.of(new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, text(log, "id"))
                 .set(UsageColumns.TIMESTAMP, text(log, "created_at"))
@@ -69,7 +69,7 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
                 .set(UsageColumns.MODEL, text(log, "model"))
                 .set(UsageColumns.INPUT_TOKENS, required(log, "tokens_in"))
                 .set(UsageColumns.OUTPUT_TOKENS, required(log, "tokens_out"))
-                .set(UsageColumns.STATUS, success != null && !success.asBoolean() ? "error" : "ok"));
+                .set(UsageColumns.STATUS, Boolean.FALSE.equals(success) ? "error" : "ok"));
     }
 
     /** Metadata entries that name the customer by their name, tried before the others. */
@@ -91,8 +91,9 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
         Map<String, String> entries = new LinkedHashMap<>();
         if (metadata != null && metadata.isObject()) {
             for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
-                JsonNode value = entry.getValue();
-                entries.put("metadata." + entry.getKey(), value.isNull() ? null : value.asString());
+                // Cloudflare's metadata holds strings, numbers and booleans only
+                String key = "metadata." + entry.getKey();
+                entries.put(key, JsonFields.scalar(entry.getValue(), key));
             }
         }
         Map<String, String> keys = new LinkedHashMap<>();

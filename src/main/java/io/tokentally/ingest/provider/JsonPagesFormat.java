@@ -73,7 +73,15 @@ abstract class JsonPagesFormat implements UsageFormat {
             return records;
         } catch (RecordProblem e) {
             return List.of(new RawRecord(firstNo, raw, Map.of(), null, e.getMessage()));
+        } catch (JacksonException e) {
+            // a field the translation read as another JSON kind than it holds: the record's fault, not the file's
+            return List.of(new RawRecord(firstNo, raw, Map.of(), null, wrongKind(e)));
         }
+    }
+
+    /** The reason of a record one of whose fields is not of the JSON kind its format gives. */
+    static String wrongKind(JacksonException e) {
+        return "a field is not of the JSON kind the format gives: " + e.getOriginalMessage();
     }
 
     private static List<JsonNode> pages(Reader reader, JsonMapper mapper) {

@@ -1,7 +1,6 @@
 package io.tokentally.ingest.provider;
 
 import static io.tokentally.ingest.provider.JsonFields.count;
-import static io.tokentally.ingest.provider.JsonFields.text;
 
 import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.RawRecord;
@@ -107,12 +106,17 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
             return translate(row.toMap()).toRawRecord(lineNo, raw);
         } catch (RecordProblem e) {
             return new RawRecord(lineNo, raw, Map.of(), null, e.getMessage());
+        } catch (JacksonException e) {
+            return new RawRecord(lineNo, raw, Map.of(), null, JsonPagesFormat.wrongKind(e));
         }
     }
 
     CanonicalRecord translate(Map<String, String> row) {
         JsonNode metadata = json(row.get("metadata"), "metadata");
-        JsonNode extra = JsonFields.at(metadata, "additional_usage_values");
+        if (metadata != null && !metadata.isObject()) {
+            throw new RecordProblem("metadata is not a JSON object: " + metadata);
+        }
+        JsonNode extra = JsonFields.object(metadata, "additional_usage_values");
         BigInteger cacheRead = count(extra, "cache_read_input_tokens");
         if (cacheRead == null) {
             cacheRead = count(extra, "prompt_tokens_details.cached_tokens");
@@ -137,15 +141,17 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         for (String column : List.of("end_user", "team_id", "user", "api_key")) {
             keys.put(column, blankToNull(row.get(column)));
         }
-        JsonNode callerMetadata = JsonFields.at(metadata, "spend_logs_metadata");
-        if (callerMetadata != null && callerMetadata.isObject()) {
+        JsonNode callerMetadata = JsonFields.object(metadata, "spend_logs_metadata");
+        if (callerMetadata != null) {
             for (Map.Entry<String, JsonNode> entry : callerMetadata.properties()) {
-                keys.put("metadata." + entry.getKey(), text(callerMetadata, entry.getKey()));
+                keys.put(
+                        "metadata." + entry.getKey(),
+                        JsonFields.scalar(entry.getValue(), "spend_logs_metadata." + entry.getKey()));
             }
         }
         JsonNode tags = json(row.get("request_tags"), "request_tags");
         if (tags != null && tags.isArray() && !tags.isEmpty()) {
-            keys.put("request_tag", tags.get(0).asString());
+            keys.put("request_tag", JsonFields.scalar(tags.get(0), "request_tags[0]"));
         }
         return keys;
     }

@@ -89,7 +89,7 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
                 CURRENT_ONLY.stream().anyMatch(field -> result.get(field) != null) ? current(result) : older(result);
         Instant start = Instant.ofEpochSecond(required(item, "start_time").longValueExact());
         Instant end = Instant.ofEpochSecond(required(item, "end_time").longValueExact());
-        String tier = Boolean.TRUE.equals(bool(result, "batch"))
+        String tier = Boolean.TRUE.equals(JsonFields.bool(result, "batch"))
                 ? "batch"
                 : OpenAiServiceTier.of(text(result, "service_tier"));
         CanonicalRecord record = new CanonicalRecord()
@@ -177,11 +177,6 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
             rest = rest.subtract(orZero(part));
         }
         return rest;
-    }
-
-    private static Boolean bool(JsonNode node, String field) {
-        JsonNode value = JsonFields.at(node, field);
-        return value == null ? null : value.asBoolean();
     }
 
     private static Map<String, String> keys(JsonNode result) {

@@ -48,7 +48,9 @@ class OpenRouterGenerationsFormat implements UsageFormat {
     public boolean claims(String head) {
         String firstLine =
                 head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
-        return firstLine.strip().startsWith("{") && firstLine.contains("\"native_tokens_prompt\"");
+        // the first record may lack a count (a reject of its own): the file is told by the head
+        return firstLine.strip().startsWith("{")
+                && (head.contains("\"native_tokens_prompt\"") || head.contains("\"native_tokens_completion\""));
     }
 
     @Override
@@ -75,15 +77,20 @@ class OpenRouterGenerationsFormat implements UsageFormat {
     }
 
     RawRecord parse(long lineNo, String line) {
+        JsonNode node;
         try {
-            JsonNode node = JsonPagesFormat.JSON.readTree(line);
+            node = JsonPagesFormat.JSON.readTree(line);
+        } catch (JacksonException e) {
+            return new RawRecord(lineNo, line, Map.of(), null, "the line is not valid JSON: " + e.getOriginalMessage());
+        }
+        try {
             JsonNode generation = node.isObject() && node.get("data") != null ? node.get("data") : node;
             if (!generation.isObject()) {
                 throw new RecordProblem("the line is not a JSON object");
             }
             return translate(generation).toRawRecord(lineNo, line);
         } catch (JacksonException e) {
-            return new RawRecord(lineNo, line, Map.of(), null, "the line is not valid JSON: " + e.getOriginalMessage());
+            return new RawRecord(lineNo, line, Map.of(), null, JsonPagesFormat.wrongKind(e));
         } catch (RecordProblem e) {
             return new RawRecord(lineNo, line, Map.of(), null, e.getMessage());
         }

@@ -63,7 +63,12 @@ final class ProviderFixtures {
 
     /** The rejects' messages, in file order. */
     static List<String> rejects(UsageFormat format, String fixture) {
-        return records(format, fixture).stream()
+        return rejectsOf(format, text(fixture));
+    }
+
+    /** The rejects' codes and messages of {@code content}, in file order. */
+    static List<String> rejectsOf(UsageFormat format, String content) {
+        return recordsOf(format, content).stream()
                 .map(record -> UsageRowParser.parse(1, record))
                 .filter(result -> result.reject() != null)
                 .map(result -> result.reject().code() + ": " + result.reject().message())

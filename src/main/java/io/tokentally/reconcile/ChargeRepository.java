@@ -4,6 +4,7 @@ import io.tokentally.pricing.PriceCatalogs;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -48,13 +49,19 @@ class ChargeRepository {
                 LocalDate.ofInstant(to.minusNanos(1), ZoneOffset.UTC));
     }
 
-    /** The actual costs of the hours in [from, to): none when no cost export covers them. */
+    /**
+     * The actual costs of the hours in [from, to): none when no cost export covers them. A charge is of a whole
+     * UTC day, so its reference usage is the whole day's even when [from, to) holds part of it (a billing period
+     * starting during the day): each part takes its share of the charge, not all of it.
+     */
     ActualCosts actualCosts(Instant from, Instant to) {
         List<ChargedCost> charges = charges(from, to);
         if (charges.isEmpty()) {
             return ActualCosts.NONE;
         }
-        return actualCosts(charges, usage.sides(from, to, catalogs.current()));
+        Instant firstDay = from.truncatedTo(ChronoUnit.DAYS);
+        Instant afterLastDay = to.minusNanos(1).truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+        return actualCosts(charges, usage.sides(firstDay, afterLastDay, catalogs.current()));
     }
 
     /** The actual costs of the hours in [from, to), whose usage {@code sides} already holds. */

@@ -10,19 +10,25 @@ import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.Reject;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormat;
+import io.tokentally.shared.Amounts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One pass over a provider cost export: each line checked and its model named as the catalog names it,
- * lines of the same bucket summed, and the file's buckets stored in place of the same buckets of older
- * exports (a cost export is a snapshot of its buckets, never added to an earlier one).
+ * One pass over a provider cost export: each line checked and its model named as the catalog names it, and the
+ * file's buckets stored in place of the same buckets of older exports (a cost export is a snapshot of its
+ * buckets, never added to an earlier one). A bucket the file holds again (a page written twice) is not added
+ * either: a repeat of its amount counts as a duplicate, another amount replaces the earlier line's and is logged.
  */
 final class CostFileIngest implements FileIngestion {
+
+    private static final Logger log = LoggerFactory.getLogger(CostFileIngest.class);
 
     private final RegisteredFile file;
     private final UsageFormat format;
@@ -34,6 +40,7 @@ final class CostFileIngest implements FileIngestion {
     private long read;
     private long accepted;
     private long rejected;
+    private long duplicate;
 
     CostFileIngest(
             RegisteredFile file,
@@ -75,7 +82,7 @@ final class CostFileIngest implements FileIngestion {
 
     @Override
     public FileCounts counts() {
-        return new FileCounts(read, accepted, rejected, 0, 0, 0);
+        return new FileCounts(read, accepted, rejected, duplicate, 0, 0);
     }
 
     private void take(RawRecord record) {
@@ -85,9 +92,25 @@ final class CostFileIngest implements FileIngestion {
             rejected++;
             return;
         }
-        accepted++;
         ProviderCost cost = canonical(parsed.cost());
-        buckets.merge(cost.bucketKey(), cost, CostFileIngest::add);
+        ProviderCost earlier = buckets.get(cost.bucketKey());
+        if (earlier != null && earlier.amountMajor().compareTo(cost.amountMajor()) == 0) {
+            duplicate++;
+            return;
+        }
+        buckets.put(cost.bucketKey(), cost);
+        accepted++;
+        if (earlier != null) {
+            log.warn(
+                    "{} line {} replaces line {} of bucket {} in the same file: {} {} before, {} now",
+                    file.path(),
+                    cost.lineNo(),
+                    earlier.lineNo(),
+                    cost.bucketKey(),
+                    Amounts.toText(earlier.amountMajor()),
+                    cost.currency(),
+                    Amounts.toText(cost.amountMajor()));
+        }
     }
 
     /** The line with its model as the catalog names it, when the catalog knows it. */
@@ -98,31 +121,5 @@ final class CostFileIngest implements FileIngestion {
         String provider = catalog.canonicalProvider(cost.provider()).orElse(cost.provider());
         return cost.withCanonicalModel(
                 catalog.canonicalModel(provider, cost.model()).orElse(provider + "/" + cost.model()));
-    }
-
-    private static ProviderCost add(ProviderCost a, ProviderCost b) {
-        return new ProviderCost(
-                a.fileId(),
-                a.lineNo(),
-                a.bucketKey(),
-                a.day(),
-                a.provider(),
-                a.model(),
-                a.canonicalModel(),
-                a.tokenType(),
-                a.serviceTier(),
-                a.contextTier(),
-                a.costType(),
-                a.lineItem(),
-                a.projectId(),
-                a.apiKeyId(),
-                a.amount().add(b.amount()),
-                a.amountUnit(),
-                a.currency(),
-                a.amountMajor().add(b.amountMajor()),
-                a.quantity() == null || b.quantity() == null
-                        ? null
-                        : a.quantity().add(b.quantity()),
-                a.quantityUnit());
     }
 }

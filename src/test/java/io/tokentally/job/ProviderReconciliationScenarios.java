@@ -52,11 +52,12 @@ abstract class ProviderReconciliationScenarios {
                 "gw-1,2026-11-27T10:00:00Z,alice,openai,gpt-4o,12000,0,0,0,3000,0,,ok",
                 "gw-2,2026-11-27T14:00:00Z,alice,openai,gpt-4o,8000,0,0,0,2000,0,,ok");
         // and the providers' own reports: OpenAI's 25,000 input and 5,000 output tokens of project "alice",
-        // Anthropic's 1,000 input tokens of workspace "bob", and OpenAI's costs, $0.0625 + $0.03
+        // Anthropic's 1,000 input tokens of workspace "bob", and OpenAI's costs, $0.0625 + $0.03, their page
+        // written twice (a pull that fetched it again): its buckets count once
         Path provider = Files.createDirectories(workDir().resolve("provider"));
         Files.writeString(provider.resolve("openai-usage.json"), OPENAI_USAGE);
         Files.writeString(provider.resolve("anthropic-usage.json"), ANTHROPIC_USAGE);
-        Files.writeString(provider.resolve("openai-costs.json"), OPENAI_COSTS);
+        Files.writeString(provider.resolve("openai-costs.json"), OPENAI_COSTS + "\n" + OPENAI_COSTS);
         List<String> inputs =
                 List.of("gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath());
 

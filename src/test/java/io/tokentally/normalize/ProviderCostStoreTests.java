@@ -72,8 +72,29 @@ class ProviderCostStoreTests {
                 .isEqualByComparingTo("3");
     }
 
+    @Test
+    void keepsAChargeToTheEighteenthDecimalAsWrittenAndTheTwentiethInDollars() {
+        // given Anthropic's 12.345678901234567891 cents: 0.12345678901234567891 dollars
+        ProviderCostStore store = new ProviderCostStore(jdbc);
+        String bucket = "anthropic/costs/" + UUID.randomUUID();
+        BigDecimal cents = new BigDecimal("12.345678901234567891");
+
+        // when
+        store.replace(6, "costs-6.json", 6, List.of(cost(6, 2, bucket, cents, "cents", cents.movePointLeft(2))));
+
+        // then
+        assertThat(jdbc.queryForMap("SELECT amount, amount_major FROM provider_cost WHERE bucket_key = ?", bucket))
+                .containsEntry("AMOUNT", new BigDecimal("12.345678901234567891"))
+                .containsEntry("AMOUNT_MAJOR", new BigDecimal("0.12345678901234567891"));
+    }
+
     private static ProviderCost cost(long fileId, long lineNo, String bucket, String usd) {
         BigDecimal amount = new BigDecimal(usd);
+        return cost(fileId, lineNo, bucket, amount, "major", amount);
+    }
+
+    private static ProviderCost cost(
+            long fileId, long lineNo, String bucket, BigDecimal amount, String unit, BigDecimal major) {
         return new ProviderCost(
                 fileId,
                 lineNo,
@@ -90,9 +111,9 @@ class ProviderCostStoreTests {
                 null,
                 null,
                 amount,
-                "major",
+                unit,
                 "USD",
-                amount,
+                major,
                 new BigDecimal("1000000"),
                 "tokens");
     }

@@ -1,0 +1,56 @@
+package io.tokentally.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ProviderCostParserTests {
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        // written,               unit,  as written (18 decimals at most), in dollars
+        "0.06935999999999999,     major, 0.06935999999999999,     0.06935999999999999",
+        "1.123456789012345678,    major, 1.123456789012345678,    1.123456789012345678",
+        "0.000000000000001,       major, 0.000000000000001,       0.000000000000001",
+        "12.3456789012345678,     cents, 12.3456789012345678,     0.123456789012345678",
+        "1.1234567890123456785,   major, 1.123456789012345679,    1.123456789012345679",
+        "1.12345678901234567849,  cents, 1.123456789012345678,    0.01123456789012345678"
+    })
+    void keepsAChargeExactToEighteenDecimalsAsWrittenRoundingHalfUpBeyond(
+            String written, String unit, String amount, String dollars) {
+        // when
+        ProviderCost cost = ProviderCostParser.parse(7, record(written, unit)).cost();
+
+        // then
+        assertThat(cost.amount()).isEqualTo(amount);
+        assertThat(cost.amountMajor().toPlainString()).isEqualTo(dollars);
+    }
+
+    @Test
+    void aChargeOfCentsIsAHundredthInDollars() {
+        // when
+        ProviderCost cost = ProviderCostParser.parse(7, record("250", "cents")).cost();
+
+        // then
+        assertThat(cost.amountMajor()).isEqualByComparingTo("2.5");
+        assertThat(cost.amountUnit()).isEqualTo("cents");
+    }
+
+    private static RawRecord record(String amount, String unit) {
+        return new RawRecord(
+                3,
+                "{}",
+                Map.of(
+                        CostColumns.BUCKET_KEY, 0,
+                        CostColumns.DAY, 1,
+                        CostColumns.PROVIDER, 2,
+                        CostColumns.AMOUNT, 3,
+                        CostColumns.AMOUNT_UNIT, 4,
+                        CostColumns.CURRENCY, 5),
+                new String[] {"openai-cost:1/2", "2026-11-20", "openai", amount, unit, "usd"},
+                null);
+    }
+}

@@ -73,18 +73,32 @@ public record MarginLine(
                             + " (margin " + Amounts.toText(marginUsd()) + ")",
                     evidence(floorPercent)));
         }
-        BigDecimal percent = marginPercent();
-        if (percent != null && percent.compareTo(floorPercent) < 0) {
+        if (isBelow(floorPercent)) {
             return Optional.of(new Finding(
                     "margin-below-floor:" + customerId + ":" + model + ":" + day,
                     "MARGIN_BELOW_FLOOR",
                     Finding.Severity.WARNING,
-                    where + ": margin " + percent.toPlainString() + "% is below the floor of "
+                    where + ": margin " + percentUnder(floorPercent).toPlainString() + "% is below the floor of "
                             + floorPercent.toPlainString() + "% (billed " + Amounts.toText(billedUsd)
                             + " USD, provider cost " + cost + ")",
                     evidence(floorPercent)));
         }
         return Optional.empty();
+    }
+
+    /** Whether the exact margin, not the percent rounded to two decimals, is under the floor. */
+    private boolean isBelow(BigDecimal floorPercent) {
+        return billedUsd.signum() > 0
+                && marginUsd().multiply(BigDecimal.valueOf(100)).compareTo(floorPercent.multiply(billedUsd)) < 0;
+    }
+
+    /**
+     * The margin percent of a line under the floor, to two decimals or one more than the floor has, rounded toward
+     * zero: never shown at or above the floor it is under (16.6666…% under a floor of 16.669% is 16.6666%).
+     */
+    private BigDecimal percentUnder(BigDecimal floorPercent) {
+        int scale = Math.max(2, floorPercent.stripTrailingZeros().scale() + 1);
+        return marginUsd().multiply(BigDecimal.valueOf(100)).divide(billedUsd, scale, RoundingMode.DOWN);
     }
 
     private Evidence evidence(BigDecimal floorPercent) {

@@ -18,7 +18,11 @@ class MarginLineTests {
         "2.5,  2.6,  5,  MARGIN_BELOW_FLOOR, 3.85",
         "2.5,  2.5,  0,  ,                   0.00",
         "2.5,  2.5,  1,  MARGIN_BELOW_FLOOR, 0.00",
-        "0,    0,    10, ,                   "
+        "0,    0,    10, ,                   ",
+        // 0.5 of 3 is 16.666...%: shown as 16.67, compared exactly
+        "2.5,  3,    16.67,  MARGIN_BELOW_FLOOR, 16.67",
+        "2.5,  3,    16.669, MARGIN_BELOW_FLOOR, 16.67",
+        "2.5,  3,    16.66,  ,                   16.67"
     })
     void aLossIsAnErrorAndAMarginUnderTheFloorAWarning(
             String cost, String billed, String floor, String kind, String percent) {
@@ -31,5 +35,18 @@ class MarginLineTests {
         } else {
             assertThat(line.marginPercent()).isEqualByComparingTo(percent);
         }
+    }
+
+    @ParameterizedTest(name = "floor {0}%")
+    @CsvSource({"16.669, 16.6666", "16.67, 16.666", "17, 16.66"})
+    void aMarginUnderTheFloorIsNeverShownAtOrAboveIt(String floor, String shown) {
+        // given a margin of 16.666...%
+        MarginLine line = new MarginLine("erin", "openai/gpt-4o", DAY, new BigDecimal("2.5"), new BigDecimal("3"));
+
+        // when
+        String message = line.finding(new BigDecimal(floor)).orElseThrow().message();
+
+        // then
+        assertThat(message).contains("margin " + shown + "% is below the floor of " + floor + "%");
     }
 }

@@ -65,8 +65,12 @@ class ProviderUsageRepository {
                     Sums sums = Sums.of(rs);
                     groups.merge(key, sums, Sums::plus);
                     String customerId = rs.getString(LINES_COLUMN + 3);
-                    // rows held for want of a price are counted with the rejects (NO_PRICE), not as unattributed
-                    if (customerId != null && key.role().bills() && !rs.getBoolean(LINES_COLUMN + 4)) {
+                    // rows held for want of a price are counted with the rejects (NO_PRICE), not as unattributed;
+                    // an export's buckets are not marked held (ADR 0014), but have no price in force either
+                    if (customerId != null
+                            && key.role().bills()
+                            && !rs.getBoolean(LINES_COLUMN + 4)
+                            && catalog.pricingAt(key.model(), key.epoch()).isPresent()) {
                         unknown.merge(new UnknownKey(customerId, key.hour(), key.path()), sums, Sums::plus);
                     }
                 },

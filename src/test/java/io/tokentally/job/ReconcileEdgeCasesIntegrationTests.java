@@ -17,24 +17,27 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A provider's charge is of a whole UTC day; a billing period that starts during the day (a customer billed in
- * New York time) splits the day's usage between two periods, and each takes its share of the charge in
- * {@code margin-period.csv}, not all of it (independent check 9). On the embedded H2 database, Stripe in dry run.
+ * What independent checks 8 and 9 found in the reconcile step, on the embedded H2 database with Stripe in dry run:
+ * each scenario on days and customers of its own.
  */
 @SpringBootTest
 @Import(NovemberClock.Beans.class)
-class SplitDayMarginIntegrationTests {
+class ReconcileEdgeCasesIntegrationTests {
 
-    static final Path WORK = TempFolders.create("tokentally-split-day-margin-");
+    static final Path WORK = TempFolders.create("tokentally-reconcile-edges-");
     /** New York's periods of anchor day 15 start at 05:00 UTC (EST): 03:00 is the old period's, 10:00 the new. */
     static final LocalDate DAY = LocalDate.of(2026, 11, 15);
 
     @Autowired
     BillingRuns runs;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -42,6 +45,11 @@ class SplitDayMarginIntegrationTests {
         registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
     }
 
+    /**
+     * A provider's charge is of a whole UTC day; a billing period that starts during the day (a customer billed in
+     * New York time) splits the day's usage between two periods, and each takes its share of the charge in
+     * {@code margin-period.csv}, not all of it.
+     */
     @Test
     void eachPartOfADaySplitByABillingPeriodTakesItsShareOfTheDaysCharge() throws Exception {
         // given a million gpt-4o input tokens at 03:00 and a million at 10:00 ($2.50 each at list, billed $3.00
@@ -85,5 +93,44 @@ class SplitDayMarginIntegrationTests {
                 .containsExactly(
                         "nyc,openai/gpt-4o,2026-10-15T04:00:00Z,2026-11-15T05:00:00Z,2026-11-15T05:00:00Z,2,3,1,33.33,actual,2.5",
                         "nyc,openai/gpt-4o,2026-11-15T05:00:00Z,2026-12-15T05:00:00Z,2026-11-16T00:00:00Z,2,3,1,33.33,actual,2.5");
+    }
+
+    /**
+     * An export's bucket of an unknown customer held for want of a price is a reject (NO_PRICE), not unattributed
+     * usage and its finding, as a request log's row is; a priced bucket of an unknown customer is.
+     */
+    @Test
+    void aHeldExportBucketOfAnUnknownCustomerIsNoUnattributedUsage() throws Exception {
+        // given OpenAI's usage of gpt-9 (no price) by project p-held and of gpt-4o by project p-priced, on 2026-11-20
+        LocalDate day = LocalDate.of(2026, 11, 20);
+        Path exports = Files.createDirectories(WORK.resolve("exports"));
+        long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond() + 6 * 3600;
+        Files.writeString(
+                exports.resolve("openai-usage.json"),
+                "{\"object\":\"page\",\"data\":[{\"object\":\"bucket\",\"start_time\":" + start + ",\"end_time\":"
+                        + (start + 3600) + ",\"results\":["
+                        + result("gpt-9", "p-held") + "," + result("gpt-4o", "p-priced") + "]}]}");
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of("exports=" + exports.toAbsolutePath()),
+                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-customers.csv"),
+                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-plans.yaml"),
+                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-prices.csv")));
+
+        // then
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForList(
+                        "SELECT finding_key FROM finding WHERE kind IN ('UNATTRIBUTED_USAGE', 'USAGE_HELD_NO_PRICE')"
+                                + " AND (finding_key LIKE 'unattributed-usage:p-%' OR finding_key LIKE '%gpt-9')",
+                        String.class))
+                .containsExactlyInAnyOrder("unattributed-usage:p-priced:" + day, "usage-held:openai/gpt-9");
+    }
+
+    private static String result(String model, String project) {
+        return "{\"object\":\"organization.usage.completions.result\",\"model\":\"" + model + "\",\"project_id\":\""
+                + project + "\",\"input_tokens\":100,\"output_tokens\":10,\"num_model_requests\":1}";
     }
 }

@@ -70,6 +70,10 @@ public final class UsageNormalizer {
             return new Result(null, idTooLong(row));
         }
         Optional<ModelPricing> pricing = catalog.pricingAt(model, row.timestamp());
+        if (pricing.isEmpty() && row.error()) {
+            // never billed, so never held: a reject like any other, which takes no request id
+            return new Result(null, held(row, model));
+        }
         UsageLine line = line(row, id, pricing, contextTier(row, pricing));
         return new Result(line, null, pricing.isPresent() ? null : held(row, model));
     }

@@ -746,6 +746,37 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void anErrorRowOfAModelWithoutAPriceTakesNoRequestIdFromALaterValidCopy() throws Exception {
+        // given: an error row of gpt-9 (no price) and a valid copy of the request on gpt-4o, in one file, and an
+        // identical copy of the error row in a second file (independent check 7)
+        Path input = folder("error-unpriced");
+        write(
+                input.resolve("a.csv"),
+                "eu1,2026-06-22T10:00:00Z,alice,openai,gpt-9,1000,0,0,0,1,0,,error",
+                "eu1,2026-06-22T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,1,0,,ok");
+        write(input.resolve("b.csv"), "eu1,2026-06-22T10:00:00Z,alice,openai,gpt-9,1000,0,0,0,1,0,,error");
+
+        // when
+        JobExecution execution = run("2026-06-22", input);
+
+        // then: each error row is a NO_PRICE reject, none held; the valid copy is billed
+        JsonNode counts = report(execution).get("counts");
+        assertThat(counts.get("accepted").asLong()).isEqualTo(1);
+        assertThat(counts.get("rejected").asLong()).isEqualTo(2);
+        assertThat(counts.get("duplicates").asLong()).isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT SUM(tokens) FROM rated_aggregate WHERE customer_id = 'alice' AND model = 'openai/gpt-4o'"
+                                + " AND hour_start = TIMESTAMP WITH TIME ZONE '2026-06-22 10:00:00+00'",
+                        Long.class))
+                .isEqualTo(1001L);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM held_usage WHERE model = 'openai/gpt-9'"
+                                + " AND hour_start = TIMESTAMP WITH TIME ZONE '2026-06-22 10:00:00+00'",
+                        Long.class))
+                .isZero();
+    }
+
+    @Test
     void anExecutionWithAStepStillMarkedRunningIsResumedOnlyWhenItsProcessIsKnownToBeGone() throws Exception {
         // given: a completed run of the day, then marked the way a process that stopped before its rate step
         // ended leaves it: the run STOPPED, the rate step still STARTED

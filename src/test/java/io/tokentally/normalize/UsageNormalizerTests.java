@@ -215,12 +215,13 @@ class UsageNormalizerTests {
         // when
         UsageNormalizer.Result result = normalizer.normalize(row);
 
-        // then: listed as NO_PRICE like any row of the model, never billed
-        assertThat(result.held().code()).isEqualTo(RejectCode.NO_PRICE);
-        assertThat(result.held().message())
+        // then: rejected as NO_PRICE like any row of the model, never held: no line takes its request id
+        assertThat(result.reject().code()).isEqualTo(RejectCode.NO_PRICE);
+        assertThat(result.reject().message())
                 .isEqualTo("no price is known for model 'mistral/mistral-large' at " + NOON
                         + "; an error row, it is not billed in any case");
-        assertThat(result.line().billable()).isFalse();
+        assertThat(result.line()).isNull();
+        assertThat(result.held()).isNull();
     }
 
     @Test

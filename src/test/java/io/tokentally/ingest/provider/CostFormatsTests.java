@@ -37,14 +37,14 @@ class CostFormatsTests {
                         ProviderCost::currency)
                 .containsExactly(
                         tuple(DAY, "gpt-4o-2024-08-06", "input", "standard", "proj_acme", "0.0625", "USD"),
-                        // read as a decimal string: not one digit lost to a double
+                        // 0.10000000000000000555 read as a decimal string, not a double, and kept to 18 decimals
                         tuple(
                                 DAY,
                                 "gpt-4o-2024-08-06",
                                 "output",
                                 "standard",
                                 "proj_acme",
-                                "0.10000000000000000555",
+                                "0.100000000000000006",
                                 "USD"),
                         tuple(DAY, "gpt-4o-mini-2024-07-18", "input", "batch", "proj_globex", "0.0015", "USD"),
                         // a line item that is not a token kind keeps no token type

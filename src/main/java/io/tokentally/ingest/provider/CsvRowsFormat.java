@@ -17,6 +17,7 @@ import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import tools.jackson.core.JacksonException;
 
 /**
  * A provider's table exported as CSV with a header row. Column names are read case-insensitively, with
@@ -81,6 +82,8 @@ abstract class CsvRowsFormat implements UsageFormat {
                     .toList();
         } catch (RecordProblem e) {
             return List.of(new RawRecord(lineNo, raw, Map.of(), null, e.getMessage()));
+        } catch (JacksonException e) {
+            return List.of(new RawRecord(lineNo, raw, Map.of(), null, JsonPagesFormat.wrongKind(e)));
         }
     }
 

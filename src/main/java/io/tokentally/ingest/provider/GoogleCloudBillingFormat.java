@@ -156,6 +156,9 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
         }
         if (json.isArray()) {
             for (JsonNode label : json) {
+                if (!label.isObject()) {
+                    throw new RecordProblem(column + " holds " + label + " where a key/value pair belongs");
+                }
                 String key = JsonFields.text(label, "key");
                 if (key != null) {
                     labels.put(key, JsonFields.text(label, "value"));
@@ -163,9 +166,7 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
             }
         } else if (json.isObject()) {
             for (Map.Entry<String, JsonNode> entry : json.properties()) {
-                labels.put(
-                        entry.getKey(),
-                        entry.getValue().isNull() ? null : entry.getValue().asString());
+                labels.put(entry.getKey(), JsonFields.scalar(entry.getValue(), column + "." + entry.getKey()));
             }
         } else {
             throw new RecordProblem(column + " is neither a JSON array of key/value pairs nor an object");

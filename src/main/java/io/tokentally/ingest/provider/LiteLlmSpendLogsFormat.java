@@ -113,6 +113,9 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
 
     CanonicalRecord translate(Map<String, String> row) {
         JsonNode metadata = json(row.get("metadata"), "metadata");
+        if (metadata != null && metadata.isNull()) {
+            metadata = null;
+        }
         if (metadata != null && !metadata.isObject()) {
             throw new RecordProblem("metadata is not a JSON object: " + metadata);
         }
@@ -143,11 +146,12 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         }
         JsonNode callerMetadata = JsonFields.object(metadata, "spend_logs_metadata");
         if (callerMetadata != null) {
-            for (Map.Entry<String, JsonNode> entry : callerMetadata.properties()) {
-                keys.put(
-                        "metadata." + entry.getKey(),
-                        JsonFields.scalar(entry.getValue(), "spend_logs_metadata." + entry.getKey()));
-            }
+            // the caller's own metadata may nest objects and arrays; only its texts and numbers are keys
+            callerMetadata.properties().stream()
+                    .filter(entry -> entry.getValue().isValueNode())
+                    .forEach(entry -> keys.put(
+                            "metadata." + entry.getKey(),
+                            JsonFields.scalar(entry.getValue(), "spend_logs_metadata." + entry.getKey())));
         }
         JsonNode tags = json(row.get("request_tags"), "request_tags");
         if (tags != null && tags.isArray() && !tags.isEmpty()) {

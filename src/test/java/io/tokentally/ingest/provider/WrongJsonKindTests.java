@@ -85,11 +85,12 @@ class WrongJsonKindTests {
                         "\"\"prompt_tokens_details\"\": 5",
                         "prompt_tokens_details is not an object: 5"),
                 Arguments.of(
-                        GatewayLogFormatsTests.LITELLM,
-                        GatewayLogFormatsTests.LITELLM_FILE,
-                        "\"\"tenant\"\": \"\"acme\"\"",
-                        "\"\"tenant\"\": [\"\"acme\"\"]",
-                        "spend_logs_metadata.tenant is not a text value: [\"acme\"]"));
+                        new GoogleCloudBillingFormat(
+                                CustomerAttribution.none(), GoogleCloudBillingFormatTests.PATTERNS),
+                        "gcp-billing-export-vertex-claude-and-gemini-api.csv",
+                        "acme-prod,\\[\\],",
+                        "acme-prod,\"{\"\"team\"\": {\"\"name\"\": \"\"acme\"\"}}\",",
+                        "labels.team is not a text value: {\"name\":\"acme\"}"));
     }
 
     @ParameterizedTest(name = "{4}")
@@ -110,6 +111,22 @@ class WrongJsonKindTests {
         assertThat(rejects).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(ProviderFixtures.rowsOf(format, changed))
                 .hasSize(ProviderFixtures.rowsOf(format, original).size() - 1);
+    }
+
+    @Test
+    void aLiteLlmCallersNestedMetadataIsNoKeyAndNoFault() {
+        // given a row whose caller metadata nests an object beside its tenant
+        String original = ProviderFixtures.text(GatewayLogFormatsTests.LITELLM_FILE);
+        String nested = original.replaceFirst(
+                "\"\"tenant\"\": \"\"acme\"\"",
+                "\"\"tenant\"\": \"\"acme\"\", \"\"trace\"\": {\"\"id\"\": \"\"t1\"\"}");
+        assertThat(nested).isNotEqualTo(original);
+
+        // when, then every row is read as before
+        assertThat(ProviderFixtures.rejectsOf(GatewayLogFormatsTests.LITELLM, nested))
+                .isEqualTo(ProviderFixtures.rejectsOf(GatewayLogFormatsTests.LITELLM, original));
+        assertThat(ProviderFixtures.rowsOf(GatewayLogFormatsTests.LITELLM, nested))
+                .hasSameSizeAs(ProviderFixtures.rowsOf(GatewayLogFormatsTests.LITELLM, original));
     }
 
     @Test

@@ -1,16 +1,13 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /** Checks a cost format's record and makes it a {@link ProviderCost}; a pure function. */
 public final class ProviderCostParser {
-
-    /** The decimals of a charge kept as the provider wrote it: the scale of stored costs (ADR 0022). */
-    static final int AMOUNT_SCALE = 18;
 
     private ProviderCostParser() {}
 
@@ -73,13 +70,12 @@ public final class ProviderCostParser {
 
     /**
      * The provider cost of a checked record, its amount converted to major units when given in cents. The amount
-     * is kept exact to {@link #AMOUNT_SCALE} decimals, rounded half-up beyond (a float's last digits).
+     * is kept exact to {@link Amounts#COST_SCALE} decimals, rounded half-up beyond (a float's last digits).
      */
     private static ProviderCost cost(
             long fileId, RawRecord record, LocalDate day, BigDecimal written, BigDecimal quantity) {
         String unit = record.field(CostColumns.AMOUNT_UNIT) == null ? "major" : record.field(CostColumns.AMOUNT_UNIT);
-        BigDecimal amount =
-                written.scale() > AMOUNT_SCALE ? written.setScale(AMOUNT_SCALE, RoundingMode.HALF_UP) : written;
+        BigDecimal amount = Amounts.atMostCostScale(written);
         BigDecimal major = unit.equals("cents") ? amount.movePointLeft(2) : amount;
         return new ProviderCost(
                 fileId,

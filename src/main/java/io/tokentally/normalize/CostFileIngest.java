@@ -8,27 +8,25 @@ import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
 import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.Reject;
+import io.tokentally.ingest.RejectCode;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormat;
-import io.tokentally.shared.Amounts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One pass over a provider cost export: each line checked and its model named as the catalog names it, and the
  * file's buckets stored in place of the same buckets of older exports (a cost export is a snapshot of its
  * buckets, never added to an earlier one). A bucket the file holds again (a page written twice) is not added
- * either: a repeat of its amount counts as a duplicate, another amount replaces the earlier line's and is logged.
+ * either: a repeat of its numbers counts as a duplicate, other numbers are a reject ({@code CONFLICTING_BUCKET}),
+ * the first line kept, as for an aggregated usage export.
  */
 final class CostFileIngest implements FileIngestion {
-
-    private static final Logger log = LoggerFactory.getLogger(CostFileIngest.class);
 
     private final RegisteredFile file;
     private final UsageFormat format;
@@ -93,23 +91,22 @@ final class CostFileIngest implements FileIngestion {
             return;
         }
         ProviderCost cost = canonical(parsed.cost());
-        ProviderCost earlier = buckets.get(cost.bucketKey());
-        if (earlier != null && earlier.amountMajor().compareTo(cost.amountMajor()) == 0) {
+        ProviderCost earlier = buckets.putIfAbsent(cost.bucketKey(), cost);
+        if (earlier == null) {
+            accepted++;
+        } else if (earlier.amountMajor().compareTo(cost.amountMajor()) == 0
+                && Objects.equals(earlier.quantity(), cost.quantity())) {
             duplicate++;
-            return;
-        }
-        buckets.put(cost.bucketKey(), cost);
-        accepted++;
-        if (earlier != null) {
-            log.warn(
-                    "{} line {} replaces line {} of bucket {} in the same file: {} {} before, {} now",
-                    file.path(),
-                    cost.lineNo(),
-                    earlier.lineNo(),
-                    cost.bucketKey(),
-                    Amounts.toText(earlier.amountMajor()),
-                    cost.currency(),
-                    Amounts.toText(cost.amountMajor()));
+        } else {
+            // as an aggregated usage export's bucket: the first is kept, the other is a reject, never lost unseen
+            rejected++;
+            pendingRejects.add(new Reject(
+                    file.fileId(),
+                    record.lineNo(),
+                    RejectCode.CONFLICTING_BUCKET,
+                    "bucket " + cost.bucketKey() + " appears earlier in the file (line " + earlier.lineNo()
+                            + ") with other numbers; the first is kept",
+                    record.raw()));
         }
     }
 

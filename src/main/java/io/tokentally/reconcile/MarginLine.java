@@ -71,17 +71,18 @@ public record MarginLine(
                     Finding.Severity.ERROR,
                     where + ": billed " + Amounts.toText(billedUsd) + " USD for a provider cost of " + cost
                             + " (margin " + Amounts.toText(marginUsd()) + ")",
-                    evidence(floorPercent)));
+                    evidence(floorPercent, marginPercent())));
         }
         if (isBelow(floorPercent)) {
+            BigDecimal percent = percentUnder(floorPercent);
             return Optional.of(new Finding(
                     "margin-below-floor:" + customerId + ":" + model + ":" + day,
                     "MARGIN_BELOW_FLOOR",
                     Finding.Severity.WARNING,
-                    where + ": margin " + percentUnder(floorPercent).toPlainString() + "% is below the floor of "
+                    where + ": margin " + percent.toPlainString() + "% is below the floor of "
                             + floorPercent.toPlainString() + "% (billed " + Amounts.toText(billedUsd)
                             + " USD, provider cost " + cost + ")",
-                    evidence(floorPercent)));
+                    evidence(floorPercent, percent)));
         }
         return Optional.empty();
     }
@@ -101,14 +102,15 @@ public record MarginLine(
         return marginUsd().multiply(BigDecimal.valueOf(100)).divide(billedUsd, scale, RoundingMode.DOWN);
     }
 
-    private Evidence evidence(BigDecimal floorPercent) {
+    /** The finding's numbers, its margin percent as its message gives it. */
+    private Evidence evidence(BigDecimal floorPercent, BigDecimal percent) {
         Evidence evidence = new Evidence()
                 .number("billed_usd", billedUsd)
                 .number("cost_usd", costUsd)
                 .number("cost_basis", costBasis)
                 .number("list_cost_usd", listCostUsd)
                 .number("margin_usd", marginUsd())
-                .number("margin_percent", marginPercent())
+                .number("margin_percent", percent)
                 .number("floor_percent", floorPercent);
         for (CostSource source : costSources) {
             evidence.source("charge", source.file(), Long.toString(source.line()), source.bucket());

@@ -79,15 +79,23 @@ public final class Amounts {
                 .longValueExact();
     }
 
+    /** The decimals of a stored cost, and of a provider's charge as written (ADR 0022). */
+    public static final int COST_SCALE = 18;
+
     /**
-     * {@code total × part / whole}, HALF_UP to 18 decimals (the scale of stored costs): a share of an
-     * actual provider charge apportioned by list-price cost. Exact whenever the share is.
+     * {@code total × part / whole}, HALF_UP to {@link #COST_SCALE} decimals: a share of an actual provider charge
+     * apportioned by list-price cost. Exact whenever the share is.
      */
     public static BigDecimal share(BigDecimal total, BigDecimal part, BigDecimal whole) {
         if (part.compareTo(whole) == 0) {
             return total;
         }
-        return total.multiply(part).divide(whole, 18, RoundingMode.HALF_UP);
+        return total.multiply(part).divide(whole, COST_SCALE, RoundingMode.HALF_UP);
+    }
+
+    /** The amount as it is, or HALF_UP to {@link #COST_SCALE} decimals when it has more (a float's last digits). */
+    public static BigDecimal atMostCostScale(BigDecimal amount) {
+        return amount.scale() > COST_SCALE ? amount.setScale(COST_SCALE, RoundingMode.HALF_UP) : amount;
     }
 
     /** The amount rounded HALF_UP to micro-USD (six decimals), the unit of the amount meters. */

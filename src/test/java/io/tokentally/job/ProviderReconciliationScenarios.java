@@ -53,11 +53,14 @@ abstract class ProviderReconciliationScenarios {
                 "gw-2,2026-11-27T14:00:00Z,alice,openai,gpt-4o,8000,0,0,0,2000,0,,ok");
         // and the providers' own reports: OpenAI's 25,000 input and 5,000 output tokens of project "alice",
         // Anthropic's 1,000 input tokens of workspace "bob", and OpenAI's costs, $0.0625 + $0.03, their page
-        // written twice (a pull that fetched it again): its buckets count once
+        // written three times (a pull that fetched it again): the repeat counts once, the copy with another output
+        // amount is rejected (records 5 and 6 of the file; 6 has $0.04)
         Path provider = Files.createDirectories(workDir().resolve("provider"));
         Files.writeString(provider.resolve("openai-usage.json"), OPENAI_USAGE);
         Files.writeString(provider.resolve("anthropic-usage.json"), ANTHROPIC_USAGE);
-        Files.writeString(provider.resolve("openai-costs.json"), OPENAI_COSTS + "\n" + OPENAI_COSTS);
+        Files.writeString(
+                provider.resolve("openai-costs.json"),
+                OPENAI_COSTS + "\n" + OPENAI_COSTS + "\n" + OPENAI_COSTS.replace("\"value\": 0.03", "\"value\": 0.04"));
         List<String> inputs =
                 List.of("gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath());
 
@@ -119,6 +122,11 @@ abstract class ProviderReconciliationScenarios {
         assertThat(html).doesNotContain("http://", "https://");
         assertThat(jdbc.queryForObject("SELECT SUM(amount_major) FROM provider_cost", java.math.BigDecimal.class))
                 .isEqualByComparingTo("0.0925");
+        assertThat(jdbc.queryForList(
+                        "SELECT CONCAT(r.line_no, ' ', r.reason_code) FROM reject r"
+                                + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.path LIKE '%openai-costs.json'",
+                        String.class))
+                .containsExactly("6 CONFLICTING_BUCKET");
 
         // when the day is run again
         JobExecution rerun = run(inputs);

@@ -44,9 +44,10 @@ class MarginLineTests {
         MarginLine line = new MarginLine("erin", "openai/gpt-4o", DAY, new BigDecimal("2.5"), new BigDecimal("3"));
 
         // when
-        String message = line.finding(new BigDecimal(floor)).orElseThrow().message();
+        Finding finding = line.finding(new BigDecimal(floor)).orElseThrow();
 
-        // then
-        assertThat(message).contains("margin " + shown + "% is below the floor of " + floor + "%");
+        // then the message and the evidence give the same percent
+        assertThat(finding.message()).contains("margin " + shown + "% is below the floor of " + floor + "%");
+        assertThat(finding.evidence()).contains("\"margin_percent\":\"" + shown + "\"");
     }
 }

@@ -12,11 +12,11 @@ import io.tokentally.ingest.RejectCode;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormat;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -95,7 +95,7 @@ final class CostFileIngest implements FileIngestion {
         if (earlier == null) {
             accepted++;
         } else if (earlier.amountMajor().compareTo(cost.amountMajor()) == 0
-                && Objects.equals(earlier.quantity(), cost.quantity())) {
+                && sameQuantity(earlier.quantity(), cost.quantity())) {
             duplicate++;
         } else {
             // as an aggregated usage export's bucket: the first is kept, the other is a reject, never lost unseen
@@ -108,6 +108,11 @@ final class CostFileIngest implements FileIngestion {
                             + ") with other numbers; the first is kept",
                     record.raw()));
         }
+    }
+
+    /** Whether two lines give the same quantity (as numbers: {@code 1000} is {@code 1000.0}), or none. */
+    private static boolean sameQuantity(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
     }
 
     /** The line with its model as the catalog names it, when the catalog knows it. */

@@ -31,7 +31,8 @@ public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, S
         }
     }
 
-    static RawRecord malformed(long lineNo, String raw, String reason) {
+    /** A record that could not be read into columns, with the reason it becomes a reject. */
+    public static RawRecord malformed(long lineNo, String raw, String reason) {
         return new RawRecord(lineNo, raw, Map.of(), null, reason);
     }
 

@@ -61,7 +61,7 @@ final class CanonicalRecord implements TranslatedRecord {
     @Override
     public RawRecord toRawRecord(long lineNo, String raw) {
         if (problem != null) {
-            return new RawRecord(lineNo, raw, Map.of(), null, problem);
+            return RawRecord.malformed(lineNo, raw, problem);
         }
         return new RawRecord(lineNo, raw, INDEX, values.clone(), null);
     }

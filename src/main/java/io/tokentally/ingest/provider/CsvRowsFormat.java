@@ -68,8 +68,8 @@ abstract class CsvRowsFormat implements UsageFormat {
         long lineNo = row.getRecordNumber() + 1; // the header is line 1
         String raw = RAW.format(row.values());
         if (row.size() != header.size()) {
-            return List.of(new RawRecord(
-                    lineNo, raw, Map.of(), null, "the row has " + row.size() + " fields, the header " + header.size()));
+            return List.of(RawRecord.malformed(
+                    lineNo, raw, "the row has " + row.size() + " fields, the header " + header.size()));
         }
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
@@ -81,9 +81,9 @@ abstract class CsvRowsFormat implements UsageFormat {
                     .map(record -> record.toRawRecord(lineNo, raw))
                     .toList();
         } catch (RecordProblem e) {
-            return List.of(new RawRecord(lineNo, raw, Map.of(), null, e.getMessage()));
+            return List.of(RawRecord.malformed(lineNo, raw, e.getMessage()));
         } catch (JacksonException e) {
-            return List.of(new RawRecord(lineNo, raw, Map.of(), null, JsonPagesFormat.wrongKind(e)));
+            return List.of(RawRecord.malformed(lineNo, raw, JsonPagesFormat.wrongKind(e)));
         }
     }
 

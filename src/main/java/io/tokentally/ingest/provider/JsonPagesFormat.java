@@ -9,7 +9,6 @@ import java.io.Reader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
@@ -72,10 +71,10 @@ abstract class JsonPagesFormat implements UsageFormat {
             }
             return records;
         } catch (RecordProblem e) {
-            return List.of(new RawRecord(firstNo, raw, Map.of(), null, e.getMessage()));
+            return List.of(RawRecord.malformed(firstNo, raw, e.getMessage()));
         } catch (JacksonException e) {
             // a field the translation read as another JSON kind than it holds: the record's fault, not the file's
-            return List.of(new RawRecord(firstNo, raw, Map.of(), null, wrongKind(e)));
+            return List.of(RawRecord.malformed(firstNo, raw, wrongKind(e)));
         }
     }
 

@@ -94,20 +94,18 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         long lineNo = row.getRecordNumber() + 1; // the header is record 0; a quoted field may span lines
         String raw = RAW.format(row.values());
         if (!row.isConsistent()) {
-            return new RawRecord(
+            return RawRecord.malformed(
                     lineNo,
                     raw,
-                    Map.of(),
-                    null,
                     "the row has " + row.size() + " fields, the header "
                             + row.getParser().getHeaderNames().size());
         }
         try {
             return translate(row.toMap()).toRawRecord(lineNo, raw);
         } catch (RecordProblem e) {
-            return new RawRecord(lineNo, raw, Map.of(), null, e.getMessage());
+            return RawRecord.malformed(lineNo, raw, e.getMessage());
         } catch (JacksonException e) {
-            return new RawRecord(lineNo, raw, Map.of(), null, JsonPagesFormat.wrongKind(e));
+            return RawRecord.malformed(lineNo, raw, JsonPagesFormat.wrongKind(e));
         }
     }
 

@@ -11,7 +11,6 @@ import io.tokentally.ingest.UsageFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.util.Map;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -81,7 +80,7 @@ class OpenRouterGenerationsFormat implements UsageFormat {
         try {
             node = JsonPagesFormat.JSON.readTree(line);
         } catch (JacksonException e) {
-            return new RawRecord(lineNo, line, Map.of(), null, "the line is not valid JSON: " + e.getOriginalMessage());
+            return RawRecord.malformed(lineNo, line, "the line is not valid JSON: " + e.getOriginalMessage());
         }
         try {
             JsonNode generation = node.isObject() && node.get("data") != null ? node.get("data") : node;
@@ -90,9 +89,9 @@ class OpenRouterGenerationsFormat implements UsageFormat {
             }
             return translate(generation).toRawRecord(lineNo, line);
         } catch (JacksonException e) {
-            return new RawRecord(lineNo, line, Map.of(), null, JsonPagesFormat.wrongKind(e));
+            return RawRecord.malformed(lineNo, line, JsonPagesFormat.wrongKind(e));
         } catch (RecordProblem e) {
-            return new RawRecord(lineNo, line, Map.of(), null, e.getMessage());
+            return RawRecord.malformed(lineNo, line, e.getMessage());
         }
     }
 

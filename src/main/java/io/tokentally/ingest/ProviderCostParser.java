@@ -1,13 +1,29 @@
 package io.tokentally.ingest;
 
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.FieldLength;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** Checks a cost format's record and makes it a {@link ProviderCost}; a pure function. */
 public final class ProviderCostParser {
+
+    private static final String[] REQUIRED = {
+        CostColumns.BUCKET_KEY, CostColumns.DAY, CostColumns.PROVIDER, CostColumns.AMOUNT, CostColumns.CURRENCY
+    };
+
+    /** The longest text each column of {@code provider_cost} takes; a longer field is {@code FIELD_TOO_LONG}. */
+    private static final Map<String, Integer> MAX_LENGTHS = maxLengths();
+
+    /**
+     * An amount or quantity of this size or more (in the unit written) is {@code NUMBER_TOO_LARGE}: more than any
+     * bucket is charged, and more than the stored columns hold.
+     */
+    private static final BigDecimal MAX_NUMBER = BigDecimal.TEN.pow(15);
 
     private ProviderCostParser() {}
 
@@ -15,57 +31,87 @@ public final class ProviderCostParser {
     public record Result(ProviderCost cost, Reject reject) {}
 
     public static Result parse(long fileId, RawRecord record) {
-        Result incomplete = rejectIncomplete(fileId, record);
-        if (incomplete != null) {
-            return incomplete;
+        try {
+            requireComplete(record);
+            requireFitting(record);
+            LocalDate day = day(record);
+            BigDecimal amount = decimal(record, CostColumns.AMOUNT);
+            BigDecimal quantity =
+                    record.field(CostColumns.QUANTITY) == null ? null : decimal(record, CostColumns.QUANTITY);
+            return new Result(cost(fileId, record, day, amount, quantity), null);
+        } catch (RowException e) {
+            return new Result(null, new Reject(fileId, record.lineNo(), e.code(), e.getMessage(), record.raw()));
         }
-        LocalDate day = day(record);
-        if (day == null) {
-            return reject(
-                    fileId,
-                    record,
-                    RejectCode.INVALID_TIMESTAMP,
-                    "the bucket's day is not a date: " + record.field(CostColumns.DAY));
-        }
-        BigDecimal amount = decimal(record.field(CostColumns.AMOUNT));
-        if (amount == null) {
-            return reject(
-                    fileId,
-                    record,
-                    RejectCode.INVALID_NUMBER,
-                    "amount is not a decimal number: " + record.field(CostColumns.AMOUNT));
-        }
-        String quantityText = record.field(CostColumns.QUANTITY);
-        BigDecimal quantity = quantityText == null ? null : decimal(quantityText);
-        if (quantityText != null && quantity == null) {
-            return reject(
-                    fileId, record, RejectCode.INVALID_NUMBER, "quantity is not a decimal number: " + quantityText);
-        }
-        return new Result(cost(fileId, record, day, amount, quantity), null);
     }
 
-    /** The reject for a malformed record or one missing a required column, or {@code null} if it has them all. */
-    private static Result rejectIncomplete(long fileId, RawRecord record) {
+    private static Map<String, Integer> maxLengths() {
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        limits.put(CostColumns.PROVIDER, 50);
+        limits.put(CostColumns.MODEL, 200);
+        limits.put(CostColumns.TOKEN_TYPE, 40);
+        limits.put(CostColumns.SERVICE_TIER, 20);
+        limits.put(CostColumns.CONTEXT_TIER, 20);
+        limits.put(CostColumns.COST_TYPE, 50);
+        limits.put(CostColumns.LINE_ITEM, 500);
+        limits.put(CostColumns.PROJECT_ID, 200);
+        limits.put(CostColumns.API_KEY_ID, 200);
+        limits.put(CostColumns.AMOUNT_UNIT, 10);
+        limits.put(CostColumns.CURRENCY, 3);
+        limits.put(CostColumns.QUANTITY_UNIT, 40);
+        // last: a key made of an over-long field above is refused naming that field
+        limits.put(CostColumns.BUCKET_KEY, 1000);
+        return limits;
+    }
+
+    /** Refuses a malformed record and one missing a required column. */
+    private static void requireComplete(RawRecord record) {
         if (record.isMalformed()) {
-            return reject(fileId, record, RejectCode.MALFORMED_ROW, record.malformed());
+            throw new RowException(RejectCode.MALFORMED_ROW, record.malformed());
         }
-        for (String required : new String[] {
-            CostColumns.BUCKET_KEY, CostColumns.DAY, CostColumns.PROVIDER, CostColumns.AMOUNT, CostColumns.CURRENCY
-        }) {
+        for (String required : REQUIRED) {
             if (record.field(required) == null) {
-                return reject(fileId, record, RejectCode.MISSING_FIELD, required + " is absent");
+                throw new RowException(RejectCode.MISSING_FIELD, required + " is absent");
             }
         }
-        return null;
     }
 
-    /** The bucket's day, or {@code null} if the day column is not an ISO date. */
+    /** Refuses a field longer than its column takes (a stored row would fail the file's whole transaction). */
+    private static void requireFitting(RawRecord record) {
+        for (Map.Entry<String, Integer> limit : MAX_LENGTHS.entrySet()) {
+            String value = record.field(limit.getKey());
+            if (value != null && value.length() > limit.getValue()) {
+                throw new RowException(
+                        RejectCode.FIELD_TOO_LONG,
+                        limit.getKey() + " " + FieldLength.tooLong(value.length(), limit.getValue()));
+            }
+        }
+    }
+
+    /** The bucket's day; refuses a day column that is not an ISO date. */
     private static LocalDate day(RawRecord record) {
         try {
             return LocalDate.parse(record.field(CostColumns.DAY));
         } catch (DateTimeParseException e) {
-            return null;
+            throw new RowException(
+                    RejectCode.INVALID_TIMESTAMP, "the bucket's day is not a date: " + record.field(CostColumns.DAY));
         }
+    }
+
+    /** The decimal number of a present column; refuses text that is none, and one of {@link #MAX_NUMBER} or more. */
+    private static BigDecimal decimal(RawRecord record, String column) {
+        String text = record.field(column);
+        BigDecimal number;
+        try {
+            number = new BigDecimal(text.strip());
+        } catch (NumberFormatException e) {
+            throw new RowException(RejectCode.INVALID_NUMBER, column + " is not a decimal number: " + text);
+        }
+        if (number.abs().compareTo(MAX_NUMBER) >= 0) {
+            throw new RowException(
+                    RejectCode.NUMBER_TOO_LARGE,
+                    column + " is " + text + ", not less than " + MAX_NUMBER.toPlainString());
+        }
+        return number;
     }
 
     /**
@@ -98,17 +144,5 @@ public final class ProviderCostParser {
                 major,
                 quantity,
                 record.field(CostColumns.QUANTITY_UNIT));
-    }
-
-    private static BigDecimal decimal(String text) {
-        try {
-            return new BigDecimal(text.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static Result reject(long fileId, RawRecord record, RejectCode code, String message) {
-        return new Result(null, new Reject(fileId, record.lineNo(), code, message, record.raw()));
     }
 }

@@ -1,6 +1,9 @@
 package io.tokentally.ingest;
 
-/** A broken rule of the usage format; carries its reject code. Never escapes {@link UsageRowParser#parse}. */
+/**
+ * A broken rule of the usage format or of a cost record; carries its reject code. Never escapes {@link
+ * UsageRowParser#parse} or {@link ProviderCostParser#parse}.
+ */
 final class RowException extends RuntimeException {
 
     private final RejectCode code;

@@ -1,6 +1,7 @@
 package io.tokentally.ingest;
 
 import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ServiceTier;
 import java.util.Optional;
 
@@ -21,8 +22,7 @@ final class UsageFieldRules {
     static String identifier(String value, String column, int maxLength) {
         if (value.length() > maxLength) {
             throw new RowException(
-                    RejectCode.FIELD_TOO_LONG,
-                    column + " has " + value.length() + " characters; at most " + maxLength + " are allowed");
+                    RejectCode.FIELD_TOO_LONG, column + " " + FieldLength.tooLong(value.length(), maxLength));
         }
         if (value.indexOf(NOT_UTF8) >= 0) {
             throw new RowException(

@@ -39,7 +39,42 @@ class ProviderCostParserTests {
         assertThat(cost.amountUnit()).isEqualTo("cents");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"999999999999999.999999, ", "-999999999999999, ", "0.01, 999999999999999.5"})
+    void takesAnAmountAndQuantityBelowAQuadrillion(String amount, String quantity) {
+        // when
+        ProviderCostParser.Result parsed = ProviderCostParser.parse(7, record(amount, "major", quantity, "usd"));
+
+        // then
+        assertThat(parsed.reject()).isNull();
+        assertThat(parsed.cost().amount()).isEqualByComparingTo(amount);
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "1000000000000000  | 1     | usd     | NUMBER_TOO_LARGE | amount is 1000000000000000, not less than 1000000000000000",
+                "-1E+15            | 1     | usd     | NUMBER_TOO_LARGE | amount is -1E+15, not less than 1000000000000000",
+                "0.01              | 1e40  | usd     | NUMBER_TOO_LARGE | quantity is 1e40, not less than 1000000000000000",
+                "0.01              | 1     | dollars | FIELD_TOO_LONG   | currency has 7 characters; at most 3 are allowed",
+                "0.01              | x     | usd     | INVALID_NUMBER   | quantity is not a decimal number: x"
+            })
+    void refusesWhatNoColumnHolds(String amount, String quantity, String currency, RejectCode code, String message) {
+        // when
+        Reject reject = ProviderCostParser.parse(7, record(amount, "major", quantity, currency))
+                .reject();
+
+        // then
+        assertThat(reject.code()).isEqualTo(code);
+        assertThat(reject.message()).isEqualTo(message);
+    }
+
     private static RawRecord record(String amount, String unit) {
+        return record(amount, unit, null, "usd");
+    }
+
+    private static RawRecord record(String amount, String unit, String quantity, String currency) {
         return new RawRecord(
                 3,
                 "{}",
@@ -49,8 +84,9 @@ class ProviderCostParserTests {
                         CostColumns.PROVIDER, 2,
                         CostColumns.AMOUNT, 3,
                         CostColumns.AMOUNT_UNIT, 4,
-                        CostColumns.CURRENCY, 5),
-                new String[] {"openai-cost:1/2", "2026-11-20", "openai", amount, unit, "usd"},
+                        CostColumns.CURRENCY, 5,
+                        CostColumns.QUANTITY, 6),
+                new String[] {"openai-cost:1/2", "2026-11-20", "openai", amount, unit, currency, quantity},
                 null);
     }
 }

@@ -6,6 +6,7 @@ import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
 import io.tokentally.shared.NovemberClock;
 import io.tokentally.shared.RunFolders;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -22,7 +23,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * What independent checks 8 and 9 found in the reconcile step, on the embedded H2 database with Stripe in dry run:
+ * What independent checks 8 and 9 (and later reads) found in the reconcile step and its cost exports, on the embedded H2 database with Stripe in dry run:
  * each scenario on days and customers of its own.
  */
 @SpringBootTest
@@ -127,6 +128,57 @@ class ReconcileEdgeCasesIntegrationTests {
                                 + " AND (finding_key LIKE 'unattributed-usage:p-%' OR finding_key LIKE '%gpt-9')",
                         String.class))
                 .containsExactlyInAnyOrder("unattributed-usage:p-priced:" + day, "usage-held:openai/gpt-9");
+    }
+
+    /**
+     * A cost export's line with a field longer than its column, or an amount or quantity no column holds, is one
+     * reject naming the field; storing it failed the file's transaction, and with it the run, on every retry.
+     */
+    @Test
+    void aCostLineTooLongOrTooLargeToStoreIsRejectedAndTheRunGoesOn() throws Exception {
+        // given OpenAI's costs for 2026-11-10: $0.25 that fits, then a project id of 201 characters, an amount of
+        // $10^15 and a quantity of 10^40 (records 1 to 4 of the file)
+        LocalDate day = LocalDate.of(2026, 11, 10);
+        Path costs = Files.createDirectories(WORK.resolve("unfit-costs"));
+        long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        Files.writeString(
+                costs.resolve("openai-costs.json"),
+                "{\"object\": \"page\", \"data\": [{\"object\": \"bucket\", \"start_time\": " + start
+                        + ", \"end_time\": " + (start + 86_400) + ", \"results\": ["
+                        + cost("0.25", "p-fits", "") + "," + cost("0.01", "p".repeat(201), "") + ","
+                        + cost("1e15", "p-large", "") + "," + cost("0.01", "p-many", ", \"quantity\": 1e40")
+                        + "]}], \"has_more\": false}");
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of("unfit-costs:cost=" + costs.toAbsolutePath()),
+                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-customers.csv"),
+                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-plans.yaml"),
+                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-prices.csv")));
+
+        // then
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForObject(
+                        "SELECT SUM(amount_major) FROM provider_cost WHERE cost_day = ?", BigDecimal.class, day))
+                .isEqualByComparingTo("0.25");
+        assertThat(jdbc.queryForList(
+                        "SELECT CONCAT(r.line_no, ' ', r.reason_code, ' ', r.message) FROM reject r"
+                                + " JOIN ingested_file f ON f.file_id = r.file_id WHERE f.path LIKE '%unfit-costs%'"
+                                + " ORDER BY r.line_no",
+                        String.class))
+                .containsExactly(
+                        "2 FIELD_TOO_LONG project_id has 201 characters; at most 200 are allowed",
+                        "3 NUMBER_TOO_LARGE amount is 1000000000000000, not less than 1000000000000000",
+                        "4 NUMBER_TOO_LARGE quantity is 10000000000000000000000000000000000000000, not less than"
+                                + " 1000000000000000");
+    }
+
+    private static String cost(String amount, String project, String more) {
+        return "{\"object\": \"organization.costs.result\", \"amount\": {\"value\": " + amount
+                + ", \"currency\": \"usd\"}, \"line_item\": \"gpt-4o, input\", \"project_id\": \"" + project
+                + "\"" + more + "}";
     }
 
     private static String result(String model, String project) {

@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.FieldLength;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -42,6 +43,23 @@ public final class CsvTable {
             String value = values.get(column);
             if (value == null) {
                 throw problem("column " + column + " is empty");
+            }
+            return value;
+        }
+
+        /** The column's value (or null), refused when it has more than {@code maxLength} characters. */
+        public String get(String column, int maxLength) {
+            return fitting(column, get(column), maxLength);
+        }
+
+        /** The column's value, refused when it is empty or has more than {@code maxLength} characters. */
+        public String require(String column, int maxLength) {
+            return fitting(column, require(column), maxLength);
+        }
+
+        private String fitting(String column, String value, int maxLength) {
+            if (value != null && value.length() > maxLength) {
+                throw problem("column " + column + " " + FieldLength.tooLong(value.length(), maxLength));
             }
             return value;
         }

@@ -27,6 +27,14 @@ public final class CustomersFile {
     /** From when a billing time zone's offsets must be whole hours: long before any usage billed now. */
     private static final Instant WHOLE_HOURS_SINCE = Instant.parse("2000-01-01T00:00:00Z");
 
+    /** The longest customer id tokentally keeps, as in a usage row's {@code customer_id}. */
+    static final int MAX_ID = 200;
+
+    /** The longest Stripe customer id and name tokentally keeps. */
+    private static final int MAX_STRIPE_ID = 100;
+
+    private static final int MAX_NAME = 500;
+
     private CustomersFile() {}
 
     public static List<Customer> read(Path file, Set<String> planIds) throws IOException {
@@ -46,7 +54,7 @@ public final class CustomersFile {
             if (!planIds.contains(plan)) {
                 throw row.problem("plan_id '" + plan + "' is not in the plans file");
             }
-            String id = row.require("customer_id");
+            String id = row.require("customer_id", MAX_ID);
             if (id.equals(CustomerAttribution.UNATTRIBUTED)) {
                 throw row.problem("customer_id '" + id + "' is reserved: provider and gateway records without a"
                         + " customer key are kept under it as unattributed usage, and a customer of that name would"
@@ -74,7 +82,7 @@ public final class CustomersFile {
             plans.add(new PlanAssignment(from, row.require("plan_id")));
             cycle = sameCycle(row, id, cycle);
             // an empty stripe_customer_id or name on a plan-change row leaves the customer's as they are
-            String stripeId = row.get("stripe_customer_id");
+            String stripeId = row.get("stripe_customer_id", MAX_STRIPE_ID);
             if (stripeId != null && stripeCustomerId != null && !stripeId.equals(stripeCustomerId)) {
                 throw row.problem("customer_id '" + id + "' has stripe_customer_id '" + stripeId + "' here and '"
                         + stripeCustomerId + "' on line " + stripeLine + "; a customer has one Stripe customer");
@@ -83,7 +91,7 @@ public final class CustomersFile {
                 stripeCustomerId = stripeId;
                 stripeLine = row.lineNo();
             }
-            name = row.get("name") != null ? row.get("name") : name;
+            name = row.get("name", MAX_NAME) != null ? row.get("name") : name;
         }
         Customer draft = new Customer(id, stripeCustomerId, plans.get(0).planId(), name, cycle, plans);
         // the plan of the latest plan_effective_from: the customer's plans are sorted by it

@@ -1,5 +1,6 @@
 package io.tokentally.plans;
 
+import io.tokentally.shared.FieldLength;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,15 @@ final class PlanNodes {
             throw new PlanFault(file, where, "must be a single value, not a list or mapping");
         }
         return node.asString();
+    }
+
+    /** A single value as written, refused when it has more than {@code maxLength} characters. */
+    static String text(Path file, String where, JsonNode node, int maxLength) {
+        String text = text(file, where, node);
+        if (text.strip().length() > maxLength) {
+            throw new PlanFault(file, where, FieldLength.tooLong(text.strip().length(), maxLength));
+        }
+        return text;
     }
 
     static boolean bool(Path file, String where, JsonNode node) {

@@ -1,5 +1,6 @@
 package io.tokentally.plans;
 
+import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,9 @@ import tools.jackson.databind.JsonNode;
 final class PlanTermsReader {
 
     private static final Set<String> ALLOWANCE_KEYS = Set.of("name", "usd", "tokens", "models");
+
+    /** The longest allowance name tokentally keeps. */
+    private static final int MAX_NAME = 100;
 
     private PlanTermsReader() {}
 
@@ -65,7 +69,8 @@ final class PlanTermsReader {
         PlanNodes.requireMapping(file, where, node);
         PlanNodes.requireKnownKeys(file, where, node, ALLOWANCE_KEYS);
         String name = node.hasNonNull("name")
-                ? PlanNodes.text(file, where + ".name", node.get("name")).strip()
+                ? PlanNodes.text(file, where + ".name", node.get("name"), MAX_NAME)
+                        .strip()
                 : "included-" + (index + 1);
         if (node.hasNonNull("usd") == node.hasNonNull("tokens")) {
             throw new PlanFault(file, where, "must have either usd or tokens");
@@ -76,7 +81,7 @@ final class PlanTermsReader {
         List<JsonNode> group = PlanNodes.list(file, where + ".models", node.get("models"));
         List<String> models = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
-            String model = PlanNodes.text(file, where + ".models[" + i + "]", group.get(i));
+            String model = PlanNodes.text(file, where + ".models[" + i + "]", group.get(i), PlansFile.MAX_MODEL);
             if (!model.contains("/")) {
                 throw new PlanFault(
                         file,
@@ -121,6 +126,10 @@ final class PlanTermsReader {
                     : new BigDecimal(PlanNodes.text(file, where, node).strip());
             if (value.signum() < 0 || value.stripTrailingZeros().scale() > 2) {
                 throw new PlanFault(file, where, "must be a non-negative amount in whole cents: " + value);
+            }
+            if (value.compareTo(Amounts.MAX_CONFIGURED_USD) >= 0) {
+                throw new PlanFault(
+                        file, where, "must be less than " + Amounts.MAX_CONFIGURED_USD.toPlainString() + ": " + value);
             }
             return value;
         } catch (NumberFormatException e) {

@@ -1,6 +1,7 @@
 package io.tokentally.plans;
 
 import io.tokentally.ingest.InputFiles;
+import io.tokentally.shared.FieldLength;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -51,6 +52,12 @@ public final class PlansFile {
 
     private static final BigDecimal MAX_MARKUP = new BigDecimal("1000000");
     private static final Set<String> OVERRIDE_KEYS = Set.of("provider", "model", "markup_percent");
+
+    /** The longest plan id, provider and model id tokentally keeps. */
+    private static final int MAX_PLAN_ID = 100;
+
+    private static final int MAX_PROVIDER = 50;
+    static final int MAX_MODEL = 200;
 
     private PlansFile() {}
 
@@ -140,6 +147,9 @@ public final class PlansFile {
     private static Plan plan(Path file, String where, JsonNode node) {
         PlanNodes.requireKnownKeys(file, where, node, PLAN_KEYS);
         String id = requiredText(file, where + ".id", node.get("id"));
+        if (id.length() > MAX_PLAN_ID) {
+            throw new PlanFault(file, where + ".id", FieldLength.tooLong(id.length(), MAX_PLAN_ID));
+        }
         String typeText = node.hasNonNull("type") ? PlanNodes.text(file, where + ".type", node.get("type")) : "usage";
         PlanType type;
         try {
@@ -219,15 +229,21 @@ public final class PlansFile {
             throw new PlanFault(file, where, "must name either a provider or a model (provider/model)");
         }
         if (hasModel) {
-            String model = PlanNodes.text(file, where + ".model", node.get("model"))
+            String model = PlanNodes.text(file, where + ".model", node.get("model"), MAX_MODEL)
                     .strip()
                     .toLowerCase(Locale.ROOT);
             if (!model.contains("/")) {
                 throw new PlanFault(file, where + ".model", "'" + model + "' must be written provider/model");
             }
+            if (model.indexOf('/') > MAX_PROVIDER) {
+                throw new PlanFault(
+                        file,
+                        where + ".model",
+                        "names a provider that " + FieldLength.tooLong(model.indexOf('/'), MAX_PROVIDER));
+            }
             return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
         }
-        String provider = PlanNodes.text(file, where + ".provider", node.get("provider"))
+        String provider = PlanNodes.text(file, where + ".provider", node.get("provider"), MAX_PROVIDER)
                 .strip()
                 .toLowerCase(Locale.ROOT);
         return new MarkupOverride(provider, MarkupOverride.ANY, markup);

@@ -2,6 +2,8 @@ package io.tokentally.plans;
 
 import io.tokentally.ingest.CsvTable;
 import io.tokentally.ingest.InputFiles;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.FieldLength;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * optional. A bad row is reported with its line and skipped; the other rows still count.
  */
 public final class PurchasesFile {
+
+    /** The longest purchase id tokentally keeps. */
+    private static final int MAX_PURCHASE_ID = 200;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -102,9 +107,9 @@ public final class PurchasesFile {
     }
 
     private static Purchase purchase(Map<String, String> row) {
-        String id = required(row, "purchase_id");
+        String id = FieldLength.atMost("purchase_id", required(row, "purchase_id"), MAX_PURCHASE_ID);
         Purchase.Event event = Purchase.Event.parse(optional(row, "event"));
-        String customer = required(row, "customer_id");
+        String customer = FieldLength.atMost("customer_id", required(row, "customer_id"), CustomersFile.MAX_ID);
         Instant at = instant("time", required(row, "time"));
         if (event != Purchase.Event.PURCHASE) {
             return new Purchase(id, event, customer, null, null, at, null);
@@ -151,6 +156,10 @@ public final class PurchasesFile {
             BigDecimal amount = new BigDecimal(text);
             if (amount.signum() <= 0 || amount.stripTrailingZeros().scale() > 2) {
                 throw new IllegalArgumentException("amount " + text + " is not a positive amount in whole cents");
+            }
+            if (amount.compareTo(Amounts.MAX_CONFIGURED_USD) >= 0) {
+                throw new IllegalArgumentException(
+                        "amount " + text + " is not less than " + Amounts.MAX_CONFIGURED_USD.toPlainString());
             }
             return amount;
         } catch (NumberFormatException e) {

@@ -3,6 +3,7 @@ package io.tokentally.pricing;
 import io.tokentally.ingest.CsvTable;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.io.IOException;
@@ -31,6 +32,17 @@ public final class PricesFile {
 
     static final Instant BEGINNING = Instant.parse("1970-01-01T00:00:00Z");
     static final int MAX_SCALE = Amounts.PRICE_SCALE;
+
+    /**
+     * A price at or above this is refused: more than any model costs, and a dearer price times an hour's tokens
+     * (up to 10^15 in one file) would pass what a stored cost holds.
+     */
+    private static final BigDecimal MAX_USD_PER_MILLION = BigDecimal.valueOf(1_000_000);
+
+    /** The longest canonical model id, and provider, tokentally keeps. */
+    private static final int MAX_MODEL = 200;
+
+    private static final int MAX_PROVIDER = 50;
 
     /** What every refusal of a changed price version ends with. */
     static final String VERSIONED = "Prices are versioned: add a row with a later effective_from instead";
@@ -151,6 +163,12 @@ public final class PricesFile {
             throw row.problem("provider '" + provider + "' is not the provider of model '" + model
                     + "'; give a canonical provider/model and no provider, or a provider and its bare model");
         }
+        if (model.length() > MAX_MODEL) {
+            throw row.problem("model " + model + " " + FieldLength.tooLong(model.length(), MAX_MODEL));
+        }
+        if (named.length() > MAX_PROVIDER) {
+            throw row.problem("provider " + named + " " + FieldLength.tooLong(named.length(), MAX_PROVIDER));
+        }
         Optional<String> priced = ModelIds.pricedElsewhere(model);
         if (priced.isPresent()) {
             throw row.problem("model '" + model + "' prices no usage: usage of it is priced as '" + priced.get()
@@ -182,6 +200,10 @@ public final class PricesFile {
         }
         if (value.stripTrailingZeros().scale() > MAX_SCALE) {
             throw row.problem("usd_per_million " + text + " has more than " + MAX_SCALE + " decimals");
+        }
+        if (value.compareTo(MAX_USD_PER_MILLION) >= 0) {
+            throw row.problem("usd_per_million " + text + " is not less than " + MAX_USD_PER_MILLION
+                    + " (a dollar a token, more than any model costs)");
         }
         return value;
     }

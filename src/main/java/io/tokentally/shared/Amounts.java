@@ -13,6 +13,12 @@ public final class Amounts {
     /** The decimals a unit price (USD per million units) keeps: Stripe's limit for decimal unit amounts. */
     public static final int PRICE_SCALE = 12;
 
+    /**
+     * A plan's fee or allowance, or a purchase, of this many dollars or more is refused: more than anyone is billed,
+     * and more than the stored amounts (and their sums over a period) hold.
+     */
+    public static final BigDecimal MAX_CONFIGURED_USD = BigDecimal.TEN.pow(15);
+
     private Amounts() {}
 
     /** A derived unit price {@code usdPerMillion × numerator / denominator}, rounded HALF_UP to 12 decimals. */

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CustomersFileTests {
@@ -186,6 +187,32 @@ class CustomersFileTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> CustomersFile.read(file, PLANS))
                 .withMessageContaining("line 3: customer_id 'unattributed' is reserved");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"customer_id,        201, 200", "stripe_customer_id, 101, 100", "name,               501, 500"})
+    void refusesAValueLongerThanItsColumnKeeps(String column, int length, int allowed) throws IOException {
+        // given: a row of the customer 'acme' with one value too long (storing it failed the run at its first step)
+        String value = "x".repeat(length);
+        Path file = write(
+                "customer_id,stripe_customer_id,plan_id,name",
+                switch (column) {
+                    case "customer_id" -> value + ",cus_acme,payg,Acme";
+                    case "stripe_customer_id" -> "acme," + value + ",payg,Acme";
+                    default -> "acme,cus_acme,payg," + value;
+                });
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageContaining("line 2: column " + column + " has " + length + " characters; at most " + allowed
+                        + " are allowed");
+        assertThat(CustomersFile.read(
+                        write(
+                                "customer_id,stripe_customer_id,plan_id,name",
+                                "x".repeat(200) + ",cus_" + "s".repeat(96) + ",payg," + "n".repeat(500)),
+                        PLANS))
+                .hasSize(1);
     }
 
     private Path write(String... lines) throws IOException {

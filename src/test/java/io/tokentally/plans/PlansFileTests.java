@@ -234,16 +234,21 @@ class PlansFileTests {
             plans-with-included-model-as-a-list.yaml            | line 8: plans[id=team].included[0].models[1] must be a single value, not a list or mapping
             plans-with-provider-overridden-twice.yaml           | line 10: plans[id=enterprise].overrides[2] gives provider 'google' a second override (overrides[0] gives the first); a plan has one per provider and one per model
             plans-with-model-overridden-twice.yaml              | line 8: plans[id=growth].overrides[1] gives model 'openai/gpt-4o-mini' a second override (overrides[0] gives the first); a plan has one per provider and one per model
+            plans-with-id-too-long.yaml                         | line 3: plans[id=PLAN101].id has 101 characters; at most 100 are allowed
+            plans-with-override-provider-too-long.yaml          | line 8: plans[id=enterprise].overrides[1].model names a provider that has 51 characters; at most 50 are allowed
+            plans-with-included-name-too-long.yaml              | line 6: plans[id=team].included[0].name has 101 characters; at most 100 are allowed
+            plans-with-fee-of-a-quadrillion.yaml                | line 6: plans[id=team].fixed_fee_usd must be less than 1000000000000000: 1000000000000000
             """)
     void refusesAValueOfTheWrongShapeOrASecondOverrideNamingFilePathAndWhatIsExpected(String name, String fault) {
         // given a value Jackson would not convert, or would read as something else, or an override for a provider
-        // or model (in any case) that the plan overrides already, which the run would refuse only once started
+        // or model (in any case) that the plan overrides already, which the run would refuse only once started, or
+        // one longer or larger than is kept (storing it failed the run at its first step)
         Path file = fixture(name);
 
         // when, then: the plans file's own words, not Jackson's
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessage(file + " " + fault);
+                .withMessage(file + " " + fault.replace("PLAN101", "p".repeat(101)));
     }
 
     @ParameterizedTest(name = "{0}")

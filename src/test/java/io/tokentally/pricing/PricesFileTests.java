@@ -249,6 +249,37 @@ class PricesFileTests {
                 .withMessage(file + " line 2: usd_per_million 0.0000000000001 has more than 12 decimals");
     }
 
+    @Test
+    void refusesWhatNoPriceColumnKeepsNamingFileAndLine(@TempDir Path folder) throws IOException {
+        // given a model id of 201 characters, a provider of 51, and a price of a dollar a token; 200, 50 and just
+        // under a dollar are kept
+        String longest = "openai/" + "m".repeat(193);
+        String longestProvider = "p".repeat(50) + "/m";
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"),
+                "model,token_type,usd_per_million\n" + longest + ",input,2\n" + longestProvider + ",input,2\n"
+                        + "openai/gpt-4o,input,999999.999999999999\n");
+        assertThat(PricesFile.read(file)).hasSize(3);
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(Files.writeString(
+                        folder.resolve("model.csv"), "model,token_type,usd_per_million\n" + longest + "x,input,2\n")))
+                .withMessage(folder.resolve("model.csv") + " line 2: model " + longest
+                        + "x has 201 characters; at most 200 are allowed");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(Files.writeString(
+                        folder.resolve("provider.csv"),
+                        "model,token_type,usd_per_million\n" + "p".repeat(51) + "/m,input,2\n")))
+                .withMessage(folder.resolve("provider.csv") + " line 2: provider " + "p".repeat(51)
+                        + " has 51 characters; at most 50 are allowed");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(Files.writeString(
+                        folder.resolve("price.csv"), "model,token_type,usd_per_million\nopenai/gpt-4o,input,1e6\n")))
+                .withMessage(folder.resolve("price.csv") + " line 2: usd_per_million 1e6 is not less than 1000000"
+                        + " (a dollar a token, more than any model costs)");
+    }
+
     private static Price price(
             String model,
             TokenType type,

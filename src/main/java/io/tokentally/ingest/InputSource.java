@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.FieldLength;
 import java.nio.file.Path;
 
 /**
@@ -10,6 +11,13 @@ import java.nio.file.Path;
  * @param role what the source's usage is for (billable unless the spec says otherwise)
  */
 public record InputSource(String name, Path root, SourceRole role) {
+
+    /** The longest source name tokentally keeps (a folder's, an S3 prefix's or an API's). */
+    public static final int MAX_NAME = 200;
+
+    public InputSource {
+        requireKeptName(name);
+    }
 
     /** A billable source. */
     public InputSource(String name, Path root) {
@@ -26,6 +34,11 @@ public record InputSource(String name, Path root, SourceRole role) {
         }
         Path root = Path.of(spec.strip());
         return new InputSource(folderName(root), root);
+    }
+
+    /** Refuses a source name longer than {@link #MAX_NAME}, before anything is registered under it. */
+    public static void requireKeptName(String name) {
+        FieldLength.atMost("the source name", name, MAX_NAME);
     }
 
     private static String folderName(Path root) {

@@ -11,6 +11,10 @@ public record S3Source(String name, String bucket, String prefix, SourceRole rol
 
     static final String SCHEME = "s3://";
 
+    public S3Source {
+        InputSource.requireKeptName(name);
+    }
+
     /** A billable source. */
     public S3Source(String name, String bucket, String prefix) {
         this(name, bucket, prefix, SourceRole.BILLABLE);

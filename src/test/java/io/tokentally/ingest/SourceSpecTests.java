@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokentally.ingest.provider.ProviderApiSource;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,24 @@ class SourceSpecTests {
                 .containsExactly(new InputSource("gw", Path.of("/data/gw"), SourceRole.BILLABLE));
         assertThat(RegisterFilesStepConfiguration.localFolders(List.of("s3://acme-exports/gw")))
                 .isEmpty();
+    }
+
+    @Test
+    void refusesASourceNameLongerThanIsKeptForAFolderAnS3PrefixAndAnApi() {
+        // given names of 201 characters (registering a file under one failed the run with the database's words)
+        String name = "s".repeat(201);
+        String message = "the source name has 201 characters; at most 200 are allowed";
+
+        // when, then
+        assertThatThrownBy(() -> InputSource.parse(name + "=/data/gw")).hasMessage(message);
+        assertThatThrownBy(() -> InputSource.parse("/data/" + name)).hasMessage(message);
+        assertThatThrownBy(() -> S3Source.parse(name + "=s3://acme-exports/gw/"))
+                .hasMessage(message);
+        assertThatThrownBy(() -> S3Source.parse("s3://acme-exports/" + name)) // named acme-exports/sss...
+                .hasMessage(message.replace("201", "214"));
+        assertThatThrownBy(() -> ProviderApiSource.parse(name + "=api://openai"))
+                .hasMessage(message);
+        assertThat(InputSource.parse("s".repeat(200) + "=/data/gw").name()).hasSize(200);
     }
 
     @Test

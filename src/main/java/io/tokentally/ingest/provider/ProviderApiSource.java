@@ -1,5 +1,6 @@
 package io.tokentally.ingest.provider;
 
+import io.tokentally.ingest.InputSource;
 import io.tokentally.ingest.SourceRole;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,6 +19,10 @@ import java.util.Optional;
 public record ProviderApiSource(String name, Provider provider, Report report, SourceRole role) {
 
     static final String SCHEME = "api://";
+
+    public ProviderApiSource {
+        InputSource.requireKeptName(name);
+    }
 
     /** The providers whose usage and cost reports can be pulled. */
     public enum Provider {

@@ -1,11 +1,14 @@
 package io.tokentally.pricing;
 
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -94,6 +97,11 @@ public final class LiteLlmPriceFeed {
                 return;
             }
             String model = provider + "/" + ModelIds.stripPrefixes(key);
+            if (model.length() > PricesFile.MAX_MODEL) {
+                ignored.add(key + " (its id " + model + " " + FieldLength.tooLong(model.length(), PricesFile.MAX_MODEL)
+                        + ")");
+                return;
+            }
             Entry entry = new Entry(key, model, providerRank(value), prices(key, model, value));
             if (entry.prices.isEmpty()) {
                 ignored.add(key + " (no token prices)");
@@ -192,6 +200,17 @@ public final class LiteLlmPriceFeed {
             if (price.signum() < 0) {
                 notes.add(key + ": " + field + " is negative (" + price + "); ignored");
                 return Optional.empty();
+            }
+            if (price.compareTo(BigDecimal.ONE) >= 0) {
+                notes.add(key + ": " + field + " is a dollar or more a token (" + price + "), more than any model"
+                        + " costs; ignored");
+                return Optional.empty();
+            }
+            if (price.stripTrailingZeros().scale() > Amounts.PRICE_SCALE + 6) {
+                BigDecimal rounded = price.setScale(Amounts.PRICE_SCALE + 6, RoundingMode.HALF_UP);
+                notes.add(key + ": " + field + " " + price + " has more than " + Amounts.PRICE_SCALE
+                        + " decimals per million tokens; rounded half-up to " + rounded.stripTrailingZeros());
+                return Optional.of(rounded);
             }
             return Optional.of(price);
         }

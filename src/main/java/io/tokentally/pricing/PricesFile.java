@@ -40,7 +40,7 @@ public final class PricesFile {
     private static final BigDecimal MAX_USD_PER_MILLION = BigDecimal.valueOf(1_000_000);
 
     /** The longest canonical model id, and provider, tokentally keeps. */
-    private static final int MAX_MODEL = 200;
+    static final int MAX_MODEL = 200;
 
     private static final int MAX_PROVIDER = 50;
 

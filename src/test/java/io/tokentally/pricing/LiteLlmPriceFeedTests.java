@@ -106,6 +106,37 @@ class LiteLlmPriceFeedTests {
     }
 
     @Test
+    void leavesOutWhatNoPriceColumnKeepsAndSaysSo() throws IOException {
+        // given a model id of 201 characters, a price of $10^20 a token and one of 14 decimals per million (storing
+        // either failed the whole sync with the database's words)
+        String longKey = "m".repeat(194); // openai/ + 194 = 201
+        String feed = """
+                {"%s": {"litellm_provider": "openai", "input_cost_per_token": 1e-06},
+                 "gpt-huge": {"litellm_provider": "openai", "input_cost_per_token": 1e20, "output_cost_per_token": 1e-05},
+                 "gpt-fine": {"litellm_provider": "openai", "input_cost_per_token": 1.23456789012345e-07}}
+                """.formatted(longKey);
+
+        // when
+        LiteLlmPriceFeed.Contents read =
+                LiteLlmPriceFeed.read(new ByteArrayInputStream(feed.getBytes(StandardCharsets.UTF_8)), "feed");
+
+        // then: gpt-huge keeps its output price, gpt-fine its input price rounded half-up to 12 decimals per million
+        assertThat(read.prices())
+                .extracting(price -> price.model() + " " + price.tokenType().code() + " "
+                        + price.usdPerMillion().toPlainString())
+                .containsExactlyInAnyOrder("openai/gpt-huge output 10", "openai/gpt-fine input 0.123456789012");
+        assertThat(read.ignored())
+                .containsExactly(
+                        longKey + " (its id openai/" + longKey + " has 201 characters; at most 200 are allowed)");
+        assertThat(read.notes())
+                .containsExactlyInAnyOrder(
+                        "gpt-huge: input_cost_per_token is a dollar or more a token (1E+20), more than any model costs;"
+                                + " ignored",
+                        "gpt-fine: input_cost_per_token 1.23456789012345E-7 has more than 12 decimals per million"
+                                + " tokens; rounded half-up to 1.23456789012E-7");
+    }
+
+    @Test
     void aFeedThatIsNotJsonIsRefusedNamingIt() {
         assertThatThrownBy(() -> LiteLlmPriceFeed.read(
                         new ByteArrayInputStream("<html>".getBytes(StandardCharsets.UTF_8)), "https://example/feed"))

@@ -50,6 +50,11 @@ class PricesController {
             throw ApiProblem.badRequest(
                     "send {\"feed\": \"litellm\", \"effective\": \"<instant>\", \"by\": \"<who>\", \"reason\": \"<why>\"}");
         }
+        if (body.by().length() > PriceApprovals.MAX_BY
+                || (body.reason() != null && body.reason().length() > PriceApprovals.MAX_REASON)) {
+            throw ApiProblem.badRequest("\"by\" has at most " + PriceApprovals.MAX_BY
+                    + " characters and \"reason\" at most " + PriceApprovals.MAX_REASON);
+        }
         String feed = body.feed() == null ? "litellm" : body.feed();
         PriceApprovals.Sync sync = new PriceApprovals.Sync(feed, instant(body.effective()));
         if (!pending().contains(sync)) {

@@ -1,9 +1,12 @@
 package io.tokentally.cli;
 
+import io.tokentally.shared.FieldLength;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -55,6 +58,14 @@ final class OptionValues {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw new TypeConversionException("'" + text + "' is not a whole number up to " + Integer.MAX_VALUE);
+        }
+    }
+
+    /** Refuses, as a usage error (exit 2), an option's text longer than the {@code maxLength} characters kept. */
+    static void requireAtMost(CommandSpec spec, String option, String value, int maxLength) {
+        if (value != null && value.length() > maxLength) {
+            throw new ParameterException(
+                    spec.commandLine(), option + " " + FieldLength.tooLong(value.length(), maxLength));
         }
     }
 }

@@ -202,6 +202,8 @@ class PricesCommand {
 
         @Override
         public Integer call() {
+            OptionValues.requireAtMost(spec, "--by", by, PriceApprovals.MAX_BY);
+            OptionValues.requireAtMost(spec, "--reason", reason, PriceApprovals.MAX_REASON);
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 PriceApprovals approvals = context.getBean(PriceApprovals.class);
                 PriceApprovals.Sync sync = new PriceApprovals.Sync(feed, effective);

@@ -1,6 +1,7 @@
 package io.tokentally.cli;
 
 import io.tokentally.job.RerateJobConfiguration;
+import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.rating.RatingPreview;
 import io.tokentally.shared.Amounts;
 import java.io.PrintWriter;
@@ -54,6 +55,8 @@ class PricesRerateCommand implements Callable<Integer> {
         if (to.isBefore(from)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--to is before --from");
         }
+        OptionValues.requireAtMost(spec, "--by", by, PriceApprovals.MAX_BY);
+        OptionValues.requireAtMost(spec, "--reason", reason, PriceApprovals.MAX_REASON);
         try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
             PrintWriter out = spec.commandLine().getOut();
             List<RatingPreview.Line> lines = context.getBean(RatingPreview.class)

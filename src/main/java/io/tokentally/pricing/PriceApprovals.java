@@ -12,6 +12,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class PriceApprovals {
 
+    /** The longest approver and reason kept (those of a re-rate request too). */
+    public static final int MAX_BY = 200;
+
+    public static final int MAX_REASON = 2000;
+
     private final JdbcTemplate jdbc;
 
     public PriceApprovals(JdbcTemplate jdbc) {

@@ -366,12 +366,15 @@ class RunsApiIntegrationTests {
         var unknown = api.post(
                 "/api/prices/approve", "{\"feed\":\"litellm\",\"effective\":\"2026-01-01T00:00:00Z\",\"by\":\"ops\"}");
         var badInstant = api.post("/api/prices/approve", "{\"effective\":\"yesterday\",\"by\":\"ops\"}");
+        var longBy = api.post(
+                "/api/prices/approve", "{\"effective\":\"2026-01-01T00:00:00Z\",\"by\":\"" + "o".repeat(201) + "\"}");
 
         // then: nothing was synced here, so nothing waits (the approval flow itself: PriceSyncJobTests)
         assertThat(pending.statusCode()).isEqualTo(200);
         assertThat(json(pending).isArray()).isTrue();
         assertProblem(unknown, 404, "waits for approval");
         assertProblem(badInstant, 400, "yesterday");
+        assertProblem(longBy, 400, "at most 200");
         assertThat(api.withToken(null).get("/api/prices/pending").statusCode()).isEqualTo(401);
     }
 

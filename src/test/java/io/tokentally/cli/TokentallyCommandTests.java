@@ -156,6 +156,26 @@ class TokentallyCommandTests {
         assertThat(err.toString()).contains("unknown job 'weekly-magic'");
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "prices rerate --from 2026-11-27 --to 2026-11-27 --reason why --by, 201, --by has 201 characters; at most 200",
+        "prices rerate --from 2026-11-27 --to 2026-11-27 --by ops --reason, 2001, --reason has 2001 characters; at most 2000",
+        "prices approve --effective 2026-11-27T00:00:00Z --by, 201, --by has 201 characters; at most 200"
+    })
+    void refusesAnApproverOrReasonLongerThanIsKeptBeforeStarting(String words, int length, String reason) {
+        // given: storing it failed the re-rate job, or the approval, with the database's words
+        StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(List.of(words.split(" ")));
+        args.add("x".repeat(length));
+
+        // when
+        int exit = command(new StringWriter(), err).execute(args.toArray(String[]::new));
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains(reason);
+    }
+
     @Test
     void runsTheSampleDayAndPrintsTheRunFolder() throws Exception {
         // given

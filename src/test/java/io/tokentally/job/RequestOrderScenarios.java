@@ -90,6 +90,36 @@ abstract class RequestOrderScenarios {
                 .containsExactly("part-0.csv=0", "part-1.csv=1", "part-2.csv=1", "part-3.csv=1", "part-4.csv=1");
     }
 
+    @Test
+    void aRunOfTwentyInputsWithLongPathsStartsAndReadsThemAll() throws Exception {
+        // given: twenty folders of 150-character names, each with one request of bob's; the run keeps its inputs as
+        // one job parameter of about 6,500 characters, which Spring Batch's 2,500-character column refused
+        LocalDate day = LocalDate.of(2026, 10, 25);
+        Path root = Files.createDirectories(workDir().resolve("inputs-" + System.nanoTime()));
+        List<String> inputs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Path input = Files.createDirectories(root.resolve(String.format("%03d", i) + "-" + "f".repeat(146)));
+            UsageFixtures.write(input.resolve("usage.csv"), row("many-" + i, day, "09", 100_000));
+            inputs.add("source-" + i + "=" + input.toAbsolutePath());
+        }
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                day,
+                0,
+                inputs,
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+
+        // then: 2,000,000 input tokens at 0.30 per 1M, billed +50%
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(execution.getJobParameters().getString(BillingJobParameters.INPUT))
+                .hasSizeGreaterThan(2_500);
+        assertThat(bobsMiniInput(report(execution)))
+                .isEqualTo("2000000|0.6|0.9|" + day + "T09:00:00Z|" + day + "T09:00:00Z");
+    }
+
     private static String row(String requestId, LocalDate day, String hour, long input) {
         return requestId + "," + day + "T" + hour + ":00:00Z,bob,openai,gpt-4o-mini," + input + ",0,0,0,0,0,,ok";
     }

@@ -46,8 +46,8 @@ public final class ProviderCostParser {
 
     private static Map<String, Integer> maxLengths() {
         Map<String, Integer> limits = new LinkedHashMap<>();
-        limits.put(CostColumns.PROVIDER, 50);
-        limits.put(CostColumns.MODEL, 200);
+        limits.put(CostColumns.PROVIDER, FieldLength.PROVIDER);
+        limits.put(CostColumns.MODEL, FieldLength.MODEL);
         limits.put(CostColumns.TOKEN_TYPE, 40);
         limits.put(CostColumns.SERVICE_TIER, 20);
         limits.put(CostColumns.CONTEXT_TIER, 20);

@@ -14,6 +14,7 @@ import static io.tokentally.ingest.UsageFieldRules.isError;
 import static io.tokentally.ingest.UsageFieldRules.serviceTier;
 
 import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.UnitCounts;
 import java.time.Instant;
@@ -21,8 +22,6 @@ import java.util.Locale;
 
 /** Applies the usage format's rules (design.md) to a raw record; a pure function. */
 public final class UsageRowParser {
-
-    static final int MAX_ID_LENGTH = 200;
 
     static final int MAX_REQUEST_ID_LENGTH = 500;
 
@@ -92,10 +91,10 @@ public final class UsageRowParser {
         /** The keys of {@code required}: the identifiers are judged first, then the timestamp. */
         static RowKeys of(RequiredFields required) {
             String requestId = identifier(required.requestId(), REQUEST_ID, MAX_REQUEST_ID_LENGTH);
-            String customerId = identifier(required.customerId(), CUSTOMER_ID, MAX_ID_LENGTH);
+            String customerId = identifier(required.customerId(), CUSTOMER_ID, FieldLength.CUSTOMER_ID);
             String provider =
-                    identifier(required.provider(), PROVIDER, MAX_ID_LENGTH).toLowerCase(Locale.ROOT);
-            String model = identifier(required.model(), MODEL, MAX_ID_LENGTH);
+                    identifier(required.provider(), PROVIDER, FieldLength.MODEL).toLowerCase(Locale.ROOT);
+            String model = identifier(required.model(), MODEL, FieldLength.MODEL);
             Instant timestamp = UsageTimestamp.parse(required.timestamp());
             return new RowKeys(requestId, timestamp, customerId, provider, model);
         }

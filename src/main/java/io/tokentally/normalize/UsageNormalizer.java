@@ -5,6 +5,7 @@ import io.tokentally.ingest.RejectCode;
 import io.tokentally.ingest.UsageRow;
 import io.tokentally.normalize.ModelCatalog.ModelPricing;
 import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.Hours;
 import java.util.HashMap;
 import java.util.List;
@@ -23,9 +24,6 @@ import java.util.stream.Stream;
  * removed, and its price epoch its hour's start.
  */
 public final class UsageNormalizer {
-
-    static final int MAX_PROVIDER_LENGTH = 50;
-    static final int MAX_MODEL_LENGTH = 200;
 
     private final String source;
     private final ModelCatalog catalog;
@@ -66,7 +64,7 @@ public final class UsageNormalizer {
                 .computeIfAbsent(row.model(), m -> resolve(row.provider(), m));
         String provider = id.provider();
         String model = id.model();
-        if (provider.length() > MAX_PROVIDER_LENGTH || model.length() > MAX_MODEL_LENGTH) {
+        if (provider.length() > FieldLength.PROVIDER || model.length() > FieldLength.MODEL) {
             return new Result(null, idTooLong(row));
         }
         Optional<ModelPricing> pricing = catalog.pricingAt(model, row.timestamp());
@@ -122,7 +120,7 @@ public final class UsageNormalizer {
                 RejectCode.NO_PRICE,
                 "no price is known for model '" + row.model() + "' of provider '" + row.provider()
                         + "', and its id is too long to hold the usage until one is (at most "
-                        + MAX_PROVIDER_LENGTH + " characters of provider, " + MAX_MODEL_LENGTH
+                        + FieldLength.PROVIDER + " characters of provider, " + FieldLength.MODEL
                         + " of provider/model)",
                 row.raw());
     }

@@ -3,6 +3,7 @@ package io.tokentally.plans;
 import io.tokentally.ingest.CsvTable;
 import io.tokentally.ingest.provider.CustomerAttribution;
 import io.tokentally.shared.BillingCycle;
+import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.Hours;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,9 +27,6 @@ public final class CustomersFile {
 
     /** From when a billing time zone's offsets must be whole hours: long before any usage billed now. */
     private static final Instant WHOLE_HOURS_SINCE = Instant.parse("2000-01-01T00:00:00Z");
-
-    /** The longest customer id tokentally keeps, as in a usage row's {@code customer_id}. */
-    static final int MAX_ID = 200;
 
     /** The longest Stripe customer id and name tokentally keeps. */
     private static final int MAX_STRIPE_ID = 100;
@@ -54,7 +52,7 @@ public final class CustomersFile {
             if (!planIds.contains(plan)) {
                 throw row.problem("plan_id '" + plan + "' is not in the plans file");
             }
-            String id = row.require("customer_id", MAX_ID);
+            String id = row.require("customer_id", FieldLength.CUSTOMER_ID);
             if (id.equals(CustomerAttribution.UNATTRIBUTED)) {
                 throw row.problem("customer_id '" + id + "' is reserved: provider and gateway records without a"
                         + " customer key are kept under it as unattributed usage, and a customer of that name would"

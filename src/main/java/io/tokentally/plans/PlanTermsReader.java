@@ -1,6 +1,7 @@
 package io.tokentally.plans;
 
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.FieldLength;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ final class PlanTermsReader {
         List<JsonNode> group = PlanNodes.list(file, where + ".models", node.get("models"));
         List<String> models = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
-            String model = PlanNodes.text(file, where + ".models[" + i + "]", group.get(i), PlansFile.MAX_MODEL);
+            String model = PlanNodes.text(file, where + ".models[" + i + "]", group.get(i), FieldLength.MODEL);
             if (!model.contains("/")) {
                 throw new PlanFault(
                         file,

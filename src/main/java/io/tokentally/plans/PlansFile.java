@@ -53,11 +53,8 @@ public final class PlansFile {
     private static final BigDecimal MAX_MARKUP = new BigDecimal("1000000");
     private static final Set<String> OVERRIDE_KEYS = Set.of("provider", "model", "markup_percent");
 
-    /** The longest plan id, provider and model id tokentally keeps. */
+    /** The longest plan id tokentally keeps. */
     private static final int MAX_PLAN_ID = 100;
-
-    private static final int MAX_PROVIDER = 50;
-    static final int MAX_MODEL = 200;
 
     private PlansFile() {}
 
@@ -229,21 +226,21 @@ public final class PlansFile {
             throw new PlanFault(file, where, "must name either a provider or a model (provider/model)");
         }
         if (hasModel) {
-            String model = PlanNodes.text(file, where + ".model", node.get("model"), MAX_MODEL)
+            String model = PlanNodes.text(file, where + ".model", node.get("model"), FieldLength.MODEL)
                     .strip()
                     .toLowerCase(Locale.ROOT);
             if (!model.contains("/")) {
                 throw new PlanFault(file, where + ".model", "'" + model + "' must be written provider/model");
             }
-            if (model.indexOf('/') > MAX_PROVIDER) {
+            if (model.indexOf('/') > FieldLength.PROVIDER) {
                 throw new PlanFault(
                         file,
                         where + ".model",
-                        "names a provider that " + FieldLength.tooLong(model.indexOf('/'), MAX_PROVIDER));
+                        "names a provider that " + FieldLength.tooLong(model.indexOf('/'), FieldLength.PROVIDER));
             }
             return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
         }
-        String provider = PlanNodes.text(file, where + ".provider", node.get("provider"), MAX_PROVIDER)
+        String provider = PlanNodes.text(file, where + ".provider", node.get("provider"), FieldLength.PROVIDER)
                 .strip()
                 .toLowerCase(Locale.ROOT);
         return new MarkupOverride(provider, MarkupOverride.ANY, markup);

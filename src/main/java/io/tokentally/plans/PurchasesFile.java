@@ -109,7 +109,7 @@ public final class PurchasesFile {
     private static Purchase purchase(Map<String, String> row) {
         String id = FieldLength.atMost("purchase_id", required(row, "purchase_id"), MAX_PURCHASE_ID);
         Purchase.Event event = Purchase.Event.parse(optional(row, "event"));
-        String customer = FieldLength.atMost("customer_id", required(row, "customer_id"), CustomersFile.MAX_ID);
+        String customer = FieldLength.atMost("customer_id", required(row, "customer_id"), FieldLength.CUSTOMER_ID);
         Instant at = instant("time", required(row, "time"));
         if (event != Purchase.Event.PURCHASE) {
             return new Purchase(id, event, customer, null, null, at, null);

@@ -97,9 +97,9 @@ public final class LiteLlmPriceFeed {
                 return;
             }
             String model = provider + "/" + ModelIds.stripPrefixes(key);
-            if (model.length() > PricesFile.MAX_MODEL) {
-                ignored.add(key + " (its id " + model + " " + FieldLength.tooLong(model.length(), PricesFile.MAX_MODEL)
-                        + ")");
+            if (model.length() > FieldLength.MODEL) {
+                ignored.add(
+                        key + " (its id " + model + " " + FieldLength.tooLong(model.length(), FieldLength.MODEL) + ")");
                 return;
             }
             Entry entry = new Entry(key, model, providerRank(value), prices(key, model, value));

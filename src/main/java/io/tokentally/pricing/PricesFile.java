@@ -39,11 +39,6 @@ public final class PricesFile {
      */
     private static final BigDecimal MAX_USD_PER_MILLION = BigDecimal.valueOf(1_000_000);
 
-    /** The longest canonical model id, and provider, tokentally keeps. */
-    static final int MAX_MODEL = 200;
-
-    private static final int MAX_PROVIDER = 50;
-
     /** What every refusal of a changed price version ends with. */
     static final String VERSIONED = "Prices are versioned: add a row with a later effective_from instead";
 
@@ -163,11 +158,11 @@ public final class PricesFile {
             throw row.problem("provider '" + provider + "' is not the provider of model '" + model
                     + "'; give a canonical provider/model and no provider, or a provider and its bare model");
         }
-        if (model.length() > MAX_MODEL) {
-            throw row.problem("model " + model + " " + FieldLength.tooLong(model.length(), MAX_MODEL));
+        if (model.length() > FieldLength.MODEL) {
+            throw row.problem("model " + model + " " + FieldLength.tooLong(model.length(), FieldLength.MODEL));
         }
-        if (named.length() > MAX_PROVIDER) {
-            throw row.problem("provider " + named + " " + FieldLength.tooLong(named.length(), MAX_PROVIDER));
+        if (named.length() > FieldLength.PROVIDER) {
+            throw row.problem("provider " + named + " " + FieldLength.tooLong(named.length(), FieldLength.PROVIDER));
         }
         Optional<String> priced = ModelIds.pricedElsewhere(model);
         if (priced.isPresent()) {

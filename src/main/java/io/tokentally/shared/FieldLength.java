@@ -6,6 +6,15 @@ package io.tokentally.shared;
  */
 public final class FieldLength {
 
+    /** The longest customer id kept (usage, customers, purchases). */
+    public static final int CUSTOMER_ID = 200;
+
+    /** The longest canonical {@code provider/model} id kept (prices, plans, usage as written). */
+    public static final int MODEL = 200;
+
+    /** The longest provider kept: a model id's part before its slash. */
+    public static final int PROVIDER = 50;
+
     private FieldLength() {}
 
     /**

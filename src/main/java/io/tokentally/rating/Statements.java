@@ -6,8 +6,12 @@ import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanSegment;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -96,7 +100,7 @@ public final class Statements {
 
     /** The period's charges summed per statement line (in key order), per credit grant and in total. */
     private static final class PeriodSums {
-        private final Map<String, LineSums> lines = new TreeMap<>();
+        private final Map<LineKey, LineSums> lines = new TreeMap<>();
         private final Map<String, BigDecimal> credits = new TreeMap<>();
         private final LineSums totals = new LineSums(null);
 
@@ -113,17 +117,38 @@ public final class Statements {
 
         private void add(AllocatedCharge allocated) {
             Charge charge = allocated.charge();
-            lines.computeIfAbsent(lineKey(charge), k -> new LineSums(charge)).add(allocated);
+            lines.computeIfAbsent(LineKey.of(charge), k -> new LineSums(charge)).add(allocated);
             totals.add(allocated);
             allocated.creditsUsd().forEach((grant, usd) -> credits.merge(grant, usd, BigDecimal::add));
         }
+    }
 
-        /** The statement line a charge belongs to: its model, token type, tiers and billed price. */
-        private static String lineKey(Charge charge) {
-            return charge.model() + "|" + charge.tokenType().code() + "|"
-                    + charge.serviceTier().code()
-                    + "|" + charge.contextTier().code() + "|"
-                    + charge.billedPerMillion().stripTrailingZeros().toPlainString();
+    /**
+     * The statement line a charge belongs to, in the order lines are listed: by model id, then token type (input,
+     * cache read, cache writes, output, units), service tier, context tier and billed price.
+     */
+    private record LineKey(
+            String model, TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier, BigDecimal price)
+            implements Comparable<LineKey> {
+
+        private static final Comparator<LineKey> ORDER = Comparator.comparing(LineKey::model)
+                .thenComparing(LineKey::tokenType)
+                .thenComparing(LineKey::serviceTier)
+                .thenComparing(LineKey::contextTier)
+                .thenComparing(LineKey::price);
+
+        static LineKey of(Charge charge) {
+            return new LineKey(
+                    charge.model(),
+                    charge.tokenType(),
+                    charge.serviceTier(),
+                    charge.contextTier(),
+                    charge.billedPerMillion().stripTrailingZeros());
+        }
+
+        @Override
+        public int compareTo(LineKey other) {
+            return ORDER.compare(this, other);
         }
     }
 

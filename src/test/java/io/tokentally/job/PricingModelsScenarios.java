@@ -433,10 +433,10 @@ abstract class PricingModelsScenarios {
                             + line.get("unit_price_usd_per_million").asString()
                             + " " + line.get("amount_usd").asString())
                     .containsExactly(
-                            "anthropic/claude-sonnet-4-5 input standard long 300000 6 1.8",
                             "anthropic/claude-sonnet-4-5 input standard standard 100000 3 0.3",
-                            "openai/gpt-4o input batch standard 2000000 1.25 2.5",
-                            "openai/gpt-4o input standard standard 1000000 2.5 2.5");
+                            "anthropic/claude-sonnet-4-5 input standard long 300000 6 1.8",
+                            "openai/gpt-4o input standard standard 1000000 2.5 2.5",
+                            "openai/gpt-4o input batch standard 2000000 1.25 2.5");
             assertThat(statement.get("usage_usd").asString()).isEqualTo("7.1");
         }
         assertThat(statement(execution, "tiers-team", "20261001T0000Z")
@@ -447,6 +447,7 @@ abstract class PricingModelsScenarios {
                         runFolder(execution).resolve("statements").resolve("tiers-flex-20261001T0000Z.csv")))
                 .startsWith(
                         "section,item,token_type,service_tier,context_tier,tokens,unit_price_usd_per_million,amount_usd",
+                        "usage,anthropic/claude-sonnet-4-5,input,standard,standard,100000,3,0.3",
                         "usage,anthropic/claude-sonnet-4-5,input,standard,long,300000,6,1.8")
                 .contains("usage,openai/gpt-4o,input,batch,standard,2000000,1.25,2.5", "total_due,,,,,,,7.10");
         assertThat(Files.readAllLines(

@@ -14,6 +14,9 @@ import io.tokentally.plans.PlanAssignment;
 import io.tokentally.plans.PlanType;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -56,6 +59,45 @@ class StatementsTests {
         assertThat(statement.overageUsd()).isEqualByComparingTo("3");
         assertThat(statement.fixedFeesUsd()).isEqualByComparingTo("30");
         assertThat(statement.totalDueUsd()).isEqualTo(new BigDecimal("33.00"));
+    }
+
+    @Test
+    void linesAreListedByModelIdThenTokenTypeInItsOwnOrder() {
+        // given gpt-4o-mini's output and input, gpt-4o's cache read and input
+        Customer customer = new Customer("acme", "cus_acme", "payg", "Acme");
+        CreditLedger ledger = new CreditAllocator(customer, PLANS)
+                .allocate(
+                        List.of(
+                                typed("2026-11-02T10:00:00Z", "openai/gpt-4o-mini", TokenType.OUTPUT),
+                                typed("2026-11-02T10:00:00Z", "openai/gpt-4o-mini", TokenType.INPUT),
+                                typed("2026-11-02T10:00:00Z", "openai/gpt-4o", TokenType.CACHE_READ),
+                                typed("2026-11-02T10:00:00Z", "openai/gpt-4o", TokenType.INPUT)),
+                        List.of());
+
+        // when
+        Statement statement = Statements.of(customer, PLANS, ledger, NOVEMBER);
+
+        // then: gpt-4o before gpt-4o-mini (the line key's text put "gpt-4o-mini|" first), input before cache_read
+        assertThat(statement.lines())
+                .extracting(line -> line.model() + " " + line.tokenType().code())
+                .containsExactly(
+                        "openai/gpt-4o input",
+                        "openai/gpt-4o cache_read",
+                        "openai/gpt-4o-mini input",
+                        "openai/gpt-4o-mini output");
+    }
+
+    private static Charge typed(String hour, String model, TokenType type) {
+        return new Charge(
+                Instant.parse(hour),
+                model,
+                type,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                1_000,
+                BigDecimal.TEN,
+                BigDecimal.ZERO,
+                new BigDecimal("0.01"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.tokentally.plans;
 
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.ProviderNames;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -226,24 +227,27 @@ public final class PlansFile {
             throw new PlanFault(file, where, "must name either a provider or a model (provider/model)");
         }
         if (hasModel) {
-            String model = PlanNodes.text(file, where + ".model", node.get("model"), FieldLength.MODEL)
-                    .strip()
-                    .toLowerCase(Locale.ROOT);
-            if (!model.contains("/")) {
-                throw new PlanFault(file, where + ".model", "'" + model + "' must be written provider/model");
-            }
-            if (model.indexOf('/') > FieldLength.PROVIDER) {
-                throw new PlanFault(
-                        file,
-                        where + ".model",
-                        "names a provider that " + FieldLength.tooLong(model.indexOf('/'), FieldLength.PROVIDER));
-            }
-            return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
+            return modelOverride(file, where + ".model", node.get("model"), markup);
         }
-        String provider = PlanNodes.text(file, where + ".provider", node.get("provider"), FieldLength.PROVIDER)
-                .strip()
-                .toLowerCase(Locale.ROOT);
+        String provider = ProviderNames.canonical(
+                PlanNodes.text(file, where + ".provider", node.get("provider"), FieldLength.PROVIDER));
         return new MarkupOverride(provider, MarkupOverride.ANY, markup);
+    }
+
+    /** An override of one model, its provider as prices name it ({@code gemini/...} is {@code google/...}). */
+    private static MarkupOverride modelOverride(Path file, String where, JsonNode node, BigDecimal markup) {
+        String model =
+                PlanNodes.text(file, where, node, FieldLength.MODEL).strip().toLowerCase(Locale.ROOT);
+        int slash = model.indexOf('/');
+        if (slash < 0) {
+            throw new PlanFault(file, where, "'" + model + "' must be written provider/model");
+        }
+        if (slash > FieldLength.PROVIDER) {
+            throw new PlanFault(
+                    file, where, "names a provider that " + FieldLength.tooLong(slash, FieldLength.PROVIDER));
+        }
+        String provider = ProviderNames.canonical(model.substring(0, slash));
+        return new MarkupOverride(provider, provider + model.substring(slash), markup);
     }
 
     private static String requiredText(Path file, String where, JsonNode node) {

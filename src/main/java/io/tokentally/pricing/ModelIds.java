@@ -1,9 +1,9 @@
 package io.tokentally.pricing;
 
 import io.tokentally.ingest.provider.GatewayModels;
+import io.tokentally.shared.ProviderNames;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -12,13 +12,6 @@ import java.util.stream.Stream;
 
 /** The rules that turn provider and model names as written into canonical ids (usage-formats.md §7). */
 final class ModelIds {
-
-    private static final Map<String, String> PROVIDER_ALIASES = Map.of(
-            "gemini", "google",
-            "google-ai-studio", "google",
-            "vertex_ai", "google",
-            "vertex", "google",
-            "google-vertex", "google");
 
     /**
      * Providers as written that host or route other vendors' models (gateways and clouds): a model they name
@@ -66,8 +59,7 @@ final class ModelIds {
     }
 
     static String canonicalProvider(String provider) {
-        String lower = provider.strip().toLowerCase(Locale.ROOT);
-        return PROVIDER_ALIASES.getOrDefault(lower, lower);
+        return ProviderNames.canonical(provider);
     }
 
     /**

@@ -50,6 +50,21 @@ class PlansFileTests {
     }
 
     @Test
+    void readsAnOverrideOfGoogleUnderTheNamesItsApisGiveIt() throws IOException {
+        // given overrides of provider Gemini and of model vertex_ai/gemini-2.5-pro (check 11: they applied to
+        // nothing, with a PLAN_OVERRIDE_UNPRICED warning, and Gemini usage took the plan's default markup)
+        Path file = fixture("plans-with-google-overrides-by-other-names.yaml");
+
+        // when
+        Plan plan = PlansFile.read(file).get(0);
+
+        // then: usage of Google's models is priced under google/...
+        assertThat(plan.markupFor("google", "google/gemini-2.5-pro")).isEqualByComparingTo("5");
+        assertThat(plan.markupFor("google", "google/gemini-2.5-flash")).isEqualByComparingTo("10");
+        assertThat(plan.markupFor("openai", "openai/gpt-4o")).isEqualByComparingTo("20");
+    }
+
+    @Test
     void readsWhenAPlansSubscriptionItemsMoveToANewStripePrice() throws IOException {
         List<Plan> plans = PlansFile.read(fixture("plans-with-stripe-price-moves.yaml"));
 

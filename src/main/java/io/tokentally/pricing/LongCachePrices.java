@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * at every instant one of the three changes, from the versions in force then, so a later standard cache,
  * standard input or long input price moves the derived one too. A derived version already stored is kept,
  * since versions are never changed in place: when a version loaded since (one effective between two derived
- * ones, or a long cache price of the model's own) means it is no longer due, the load says so in the log.
+ * ones) means it is no longer due, the load says so in the log. From a long cache price of the model's own, one
+ * derived earlier is not looked up ({@link OwnPrices}).
  */
 final class LongCachePrices {
 
@@ -74,7 +75,8 @@ final class LongCachePrices {
                 derived.add(due);
             } else if (stored != null
                     && stored.origin().startsWith(PriceRepository.DERIVED_LONG)
-                    && !sameAmount(stored, due)) {
+                    && !sameAmount(stored, due)
+                    && !sources.ownInForce(at)) {
                 warnKept(stored, due);
             }
         }
@@ -94,7 +96,7 @@ final class LongCachePrices {
                 stored.usdPerMillion().toPlainString(),
                 stored.origin(),
                 due == null
-                        ? "none (the model has a price of its own, or a source is zero)"
+                        ? "none (a source is missing or zero)"
                         : due.usdPerMillion().toPlainString());
     }
 
@@ -140,7 +142,7 @@ final class LongCachePrices {
                     || standardInputPrice == null
                     || standardCachePrice == null
                     || standardInputPrice.usdPerMillion().signum() == 0
-                    || inForce(own, at) != null) {
+                    || ownInForce(at)) {
                 return null;
             }
             return new Price(
@@ -156,6 +158,11 @@ final class LongCachePrices {
                             standardInputPrice.usdPerMillion()),
                     longInputPrice.longContextThreshold(),
                     PriceRepository.DERIVED_LONG + " from " + standardCachePrice.origin());
+        }
+
+        /** Whether a long-context price of the model's own is in force at {@code at}. */
+        boolean ownInForce(Instant at) {
+            return inForce(own, at) != null;
         }
 
         private static Price inForce(NavigableMap<Instant, Price> versions, Instant at) {

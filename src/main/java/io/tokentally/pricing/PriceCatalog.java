@@ -32,13 +32,16 @@ public final class PriceCatalog implements ModelCatalog {
     private final Map<String, Optional<String>> resolved = new ConcurrentHashMap<>();
     private final Map<Long, Price> byId = new HashMap<>();
 
-    /** A derived batch price stored before the model's own batch price was loaded is looked up only before it. */
+    /**
+     * A derived batch or long-context cache price stored before the model's own price was loaded is looked up only
+     * before it.
+     */
     public PriceCatalog(Collection<Price> prices) {
-        OwnBatchPrices own = new OwnBatchPrices(prices);
+        OwnPrices own = new OwnPrices(prices);
         for (Price price : prices) {
             byId.put(price.priceId(), price);
             providers.add(price.provider());
-            if (!(OwnBatchPrices.isDerivedBatch(price) && own.startsFromOwn(price))) {
+            if (!own.supersedes(price)) {
                 models.computeIfAbsent(price.model(), model -> new ModelPrices())
                         .add(price);
             }

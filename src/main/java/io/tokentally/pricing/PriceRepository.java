@@ -138,14 +138,21 @@ public class PriceRepository {
      * standard price, not held.
      */
     private int deriveBatchPrices(Iterable<Price> prices) {
-        OwnBatchPrices own = new OwnBatchPrices(prices);
+        OwnPrices own = new OwnPrices(prices);
         Set<Price.Key> keys = new HashSet<>();
         for (Price price : prices) {
             keys.add(price.key());
         }
         int derived = 0;
         for (Price price : prices) {
-            if (price.serviceTier() != ServiceTier.STANDARD || own.startsFromOwn(price)) {
+            if (price.serviceTier() != ServiceTier.STANDARD
+                    || own.supersedes(price)
+                    || own.startsFromOwn(
+                            price.model(),
+                            price.tokenType(),
+                            ServiceTier.BATCH,
+                            price.contextTier(),
+                            price.effectiveFrom())) {
                 continue;
             }
             Price batch = new Price(

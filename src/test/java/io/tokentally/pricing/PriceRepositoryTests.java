@@ -231,6 +231,41 @@ class PriceRepositoryTests {
                 .contains("the prices in force now give 0.48");
     }
 
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aLongCachePriceOfTheModelsOwnLoadedLaterWinsFromItsStartOverDerivedOnesStoredBefore(CapturedOutput output) {
+        // given derived long cache_read versions 0.4 (from 2025) and 0.2 x 4 / 4 = 0.2 (from noon, when standard
+        // input became 4), loaded first
+        Instant morning = Instant.parse("2026-11-20T06:00:00Z");
+        Instant noon = Instant.parse("2026-11-20T12:00:00Z");
+        String model = "custom/" + UUID.randomUUID();
+        List<Price> list = new java.util.ArrayList<>(longContextModel(model));
+        list.add(price(model, TokenType.INPUT, ContextTier.STANDARD, noon, "4"));
+        prices.load(list);
+
+        // when the model's own long cache_read price (0.7) from the morning is loaded later (check 11: the
+        // afternoon took the derived 0.2, where the same prices on a fresh database take 0.7)
+        prices.load(List.of(price(model, TokenType.CACHE_READ, ContextTier.LONG, morning, "0.7")));
+
+        // then the derived versions stay stored, as every version does, but the catalog prices long cache reads at
+        // the derived 0.4 before the morning and at the model's own 0.7 from then on, the afternoon too, and the
+        // load does not say the noon version stays: it is no longer looked up
+        assertThat(longCacheReads(model)).containsExactly(FROM + " 0.4", morning + " 0.7", noon + " 0.2");
+        PriceCatalog catalog = new PriceCatalog(prices.findAll());
+        assertThat(longCacheReadAt(catalog, model, morning.minusSeconds(1))).isEqualTo("0.4");
+        assertThat(longCacheReadAt(catalog, model, morning)).isEqualTo("0.7");
+        assertThat(longCacheReadAt(catalog, model, noon.plusSeconds(3600))).isEqualTo("0.7");
+        assertThat(output.getAll()).doesNotContain("stays 0.2");
+    }
+
+    private static String longCacheReadAt(PriceCatalog catalog, String model, Instant at) {
+        return catalog.priceAt(model, TokenType.CACHE_READ, ServiceTier.STANDARD, ContextTier.LONG, at)
+                .orElseThrow()
+                .usdPerMillion()
+                .stripTrailingZeros()
+                .toPlainString();
+    }
+
     /** The standard-tier long-context cache_read versions of a model, as "effective_from usd_per_million". */
     private List<String> longCacheReads(String model) {
         return prices.findAll().stream()

@@ -1,0 +1,55 @@
+package io.tokentally.pricing;
+
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * When each model's first price of its own (not derived) starts, per token type and tiers. A batch price at 50% of
+ * standard, or a long-context cache price in proportion to input, is derived only before it, and a derived one
+ * stored earlier (before the own price was loaded) is not looked up from then on: from its start, the model's own
+ * price is the price, whatever was loaded first.
+ */
+final class OwnPrices {
+
+    private final Map<List<Object>, Instant> firstFrom = new HashMap<>();
+
+    OwnPrices(Iterable<Price> prices) {
+        for (Price price : prices) {
+            if (!isDerived(price)) {
+                firstFrom.merge(slot(price), price.effectiveFrom(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+    }
+
+    static boolean isDerived(Price price) {
+        return price.origin().startsWith(PriceRepository.DERIVED_BATCH)
+                || price.origin().startsWith(PriceRepository.DERIVED_LONG);
+    }
+
+    /** Whether a derived {@code price} takes effect at or after the first price of its model's own for its slot. */
+    boolean supersedes(Price price) {
+        return isDerived(price)
+                && startsFromOwn(
+                        price.model(),
+                        price.tokenType(),
+                        price.serviceTier(),
+                        price.contextTier(),
+                        price.effectiveFrom());
+    }
+
+    /** Whether the model has a price of its own for the token type and tiers in force at {@code at}. */
+    boolean startsFromOwn(
+            String model, TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier, Instant at) {
+        Instant own = firstFrom.get(List.of(model, tokenType, serviceTier, contextTier));
+        return own != null && !at.isBefore(own);
+    }
+
+    private static List<Object> slot(Price price) {
+        return List.of(price.model(), price.tokenType(), price.serviceTier(), price.contextTier());
+    }
+}

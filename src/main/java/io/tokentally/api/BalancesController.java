@@ -1,9 +1,7 @@
 package io.tokentally.api;
 
 import io.tokentally.reconcile.CustomerBalances;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.tokentally.shared.Sha256;
 import java.util.Map;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.CacheControl;
@@ -40,7 +38,7 @@ class BalancesController {
     @GetMapping(path = "/api/balances", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<byte[]> all(@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
         byte[] body = JSON.writeValueAsBytes(balances.export());
-        String etag = "\"" + sha256(body) + "\"";
+        String etag = "\"" + Sha256.hex(body) + "\"";
         if (etag.equals(ifNoneMatch)) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
         }
@@ -49,14 +47,6 @@ class BalancesController {
                 .cacheControl(CacheControl.noCache())
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(body);
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @GetMapping(path = "/api/customers/{customerId}/balance", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -1,14 +1,11 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -160,7 +157,7 @@ public class S3Stager {
     private boolean stageObject(long run, S3Source source, S3Object object) throws IOException {
         String uri = source.uri(object.key());
         String etag = etag(object);
-        Path staged = stagingDir.resolve(hash(uri + "\n" + etag));
+        Path staged = stagingDir.resolve(Sha256.hex(uri + "\n" + etag));
         if (!download(source, object, staged)) {
             objects.marked(
                     uri,
@@ -213,14 +210,5 @@ public class S3Stager {
 
     static String etag(S3Object object) {
         return object.eTag() == null ? "" : object.eTag().replace("\"", "");
-    }
-
-    private static String hash(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

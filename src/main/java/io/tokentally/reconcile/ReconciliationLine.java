@@ -37,6 +37,10 @@ record ReconciliationLine(
         String files,
         String evidence) {
 
+    ReconciliationLine {
+        findingKey = Finding.fitting(findingKey);
+    }
+
     static final String USAGE = "provider-usage";
     static final String CHARGE = "provider-charge";
     static final String WITHIN = "within-tolerance";

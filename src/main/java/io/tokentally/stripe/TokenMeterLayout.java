@@ -5,18 +5,15 @@ import io.tokentally.pricing.Price;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.Sha256;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,7 +107,7 @@ public final class TokenMeterLayout {
         if (plain && name.length() <= MAX_EVENT_NAME) {
             return name;
         }
-        String hash = "_" + sha256(model).substring(0, 8);
+        String hash = "_" + Sha256.hex(model).substring(0, 8);
         int room = MAX_EVENT_NAME - prefix.length() - 1 - hash.length() - suffix.length();
         return prefix + "_" + sanitized.substring(0, Math.min(room, sanitized.length())) + hash + suffix;
     }
@@ -159,12 +156,12 @@ public final class TokenMeterLayout {
      */
     public static String lookupKey(String eventName, Instant effectiveFrom, String planId, BigDecimal centsPerUnit) {
         String plan = planId.replaceAll("[^A-Za-z0-9_-]", "_");
-        String amount = sha256(Amounts.toText(centsPerUnit)).substring(0, 8);
+        String amount = Sha256.hex(Amounts.toText(centsPerUnit)).substring(0, 8);
         String key = eventName + "_" + VERSION.format(effectiveFrom) + "_" + plan + "_" + amount;
         if (key.length() <= MAX_LOOKUP_KEY) {
             return key;
         }
-        return key.substring(0, MAX_LOOKUP_KEY - 17) + "_" + sha256(key).substring(0, 16);
+        return key.substring(0, MAX_LOOKUP_KEY - 17) + "_" + Sha256.hex(key).substring(0, 16);
     }
 
     /**
@@ -277,14 +274,5 @@ public final class TokenMeterLayout {
             }
         }
         return superseded;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

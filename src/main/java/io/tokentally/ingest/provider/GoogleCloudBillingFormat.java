@@ -1,12 +1,9 @@
 package io.tokentally.ingest.provider;
 
 import io.tokentally.ingest.UsageColumns;
+import io.tokentally.shared.Sha256;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +186,7 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
         }
         key.append(':').append(labels(row.get("labels"), "labels"));
         String id = key.toString();
-        return "gcp-billing:" + (id.length() <= MAX_BUCKET_ID ? id : start + ":" + sha256(id));
+        return "gcp-billing:" + (id.length() <= MAX_BUCKET_ID ? id : start + ":" + Sha256.hex(id));
     }
 
     private static String utcOrDash(String timestamp) {
@@ -198,14 +195,5 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
 
     private static String dash(String value) {
         return value == null ? "-" : value;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 }

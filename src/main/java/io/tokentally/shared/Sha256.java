@@ -1,0 +1,26 @@
+package io.tokentally.shared;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** SHA-256 in lower-case hex, for names and keys derived from text. */
+public final class Sha256 {
+
+    private Sha256() {}
+
+    /** The SHA-256 of {@code text}'s UTF-8 bytes, as 64 lower-case hex digits. */
+    public static String hex(String text) {
+        return hex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The SHA-256 of {@code bytes}, as 64 lower-case hex digits. */
+    public static String hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

@@ -8,7 +8,6 @@ import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -201,15 +200,16 @@ public final class LiteLlmPriceFeed {
                 notes.add(key + ": " + field + " is negative (" + price + "); ignored");
                 return Optional.empty();
             }
-            if (price.compareTo(BigDecimal.ONE) >= 0) {
+            BigDecimal perMillion = price.movePointRight(6);
+            if (perMillion.compareTo(PricesFile.MAX_USD_PER_MILLION) >= 0) {
                 notes.add(key + ": " + field + " is a dollar or more a token (" + price + "), more than any model"
                         + " costs; ignored");
                 return Optional.empty();
             }
-            if (price.stripTrailingZeros().scale() > Amounts.PRICE_SCALE + 6) {
-                BigDecimal rounded = price.setScale(Amounts.PRICE_SCALE + 6, RoundingMode.HALF_UP);
+            if (perMillion.stripTrailingZeros().scale() > Amounts.PRICE_SCALE) {
+                BigDecimal rounded = Amounts.atPriceScale(perMillion).movePointLeft(6);
                 notes.add(key + ": " + field + " " + price + " has more than " + Amounts.PRICE_SCALE
-                        + " decimals per million tokens; rounded half-up to " + rounded.stripTrailingZeros());
+                        + " decimals per million tokens; rounded half-up to " + rounded);
                 return Optional.of(rounded);
             }
             return Optional.of(price);

@@ -56,8 +56,7 @@ final class LongCachePrices {
     private static Map<Slot, NavigableMap<Instant, Price>> given(Map<Price.Key, Price> existing) {
         Map<Slot, NavigableMap<Instant, Price>> given = new HashMap<>();
         for (Price price : existing.values()) {
-            if (!price.origin().startsWith(PriceRepository.DERIVED_LONG)
-                    && !price.origin().startsWith(PriceRepository.DERIVED_BATCH)) {
+            if (!OwnPrices.isDerived(price)) {
                 given.computeIfAbsent(Slot.of(price), slot -> new TreeMap<>()).put(price.effectiveFrom(), price);
             }
         }

@@ -58,10 +58,6 @@ final class ModelIds {
         return suffix.find() ? suffix.group() : "";
     }
 
-    static String canonicalProvider(String provider) {
-        return ProviderNames.canonical(provider);
-    }
-
     /**
      * The provider whose prices a model as written takes: for a gateway or cloud host, the vendor its model
      * id names, by prefix ({@code openai/gpt-4o} on OpenRouter, {@code google/gemini-2.5-pro} on Vercel) or,
@@ -80,7 +76,7 @@ final class ModelIds {
         }
         for (String vendor : VENDORS) {
             if (id.startsWith(vendor + "/")) {
-                return canonicalProvider(vendor);
+                return ProviderNames.canonical(vendor);
             }
         }
         return stripPrefixes(id).startsWith("claude-") ? "anthropic" : provider;
@@ -96,7 +92,7 @@ final class ModelIds {
         int slash = id.indexOf('/');
         String written = id.substring(0, slash);
         String model = id.substring(slash + 1);
-        String provider = canonicalProvider(vendorOf(written, model));
+        String provider = ProviderNames.canonical(vendorOf(written, model));
         String priced = provider + "/" + bareModel(provider, model);
         // as the catalog's look-up, which also takes the model with its prefixes removed but undashed
         boolean taken = id.equals(priced) || id.equals(provider + "/" + stripPrefixes(model));

@@ -31,15 +31,29 @@ final class OwnPrices {
                 || price.origin().startsWith(PriceRepository.DERIVED_LONG);
     }
 
-    /** Whether a derived {@code price} takes effect at or after the first price of its model's own for its slot. */
+    /**
+     * Whether a derived {@code price} takes effect at or after the first price of its model's own for its slot, or,
+     * a batch price derived from a derived long-context cache price, for that one's slot.
+     */
     boolean supersedes(Price price) {
-        return isDerived(price)
-                && startsFromOwn(
+        if (!isDerived(price)) {
+            return false;
+        }
+        boolean fromDerivedLong = price.origin().startsWith(PriceRepository.DERIVED_BATCH)
+                && price.origin().contains(PriceRepository.DERIVED_LONG);
+        return startsFromOwn(
                         price.model(),
                         price.tokenType(),
                         price.serviceTier(),
                         price.contextTier(),
-                        price.effectiveFrom());
+                        price.effectiveFrom())
+                || (fromDerivedLong
+                        && startsFromOwn(
+                                price.model(),
+                                price.tokenType(),
+                                ServiceTier.STANDARD,
+                                price.contextTier(),
+                                price.effectiveFrom()));
     }
 
     /** Whether the model has a price of its own for the token type and tiers in force at {@code at}. */

@@ -12,9 +12,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class PriceApprovals {
 
-    /** The longest approver and reason kept (those of a re-rate request too). */
+    /** The longest approver kept (a re-rate request's too). */
     public static final int MAX_BY = 200;
 
+    /** The longest reason kept (a re-rate request's too). */
     public static final int MAX_REASON = 2000;
 
     private final JdbcTemplate jdbc;

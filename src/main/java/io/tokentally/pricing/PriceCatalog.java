@@ -2,6 +2,7 @@ package io.tokentally.pricing;
 
 import io.tokentally.normalize.ModelCatalog;
 import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ProviderNames;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.time.Instant;
@@ -59,7 +60,7 @@ public final class PriceCatalog implements ModelCatalog {
 
     @Override
     public Optional<String> canonicalProvider(String provider) {
-        String canonical = ModelIds.canonicalProvider(provider);
+        String canonical = ProviderNames.canonical(provider);
         return providers.contains(canonical) ? Optional.of(canonical) : Optional.empty();
     }
 
@@ -101,7 +102,7 @@ public final class PriceCatalog implements ModelCatalog {
 
     @Override
     public String providerId(String provider) {
-        return ModelIds.canonicalProvider(provider);
+        return ProviderNames.canonical(provider);
     }
 
     @Override

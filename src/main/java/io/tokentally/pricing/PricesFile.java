@@ -4,6 +4,7 @@ import io.tokentally.ingest.CsvTable;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.ProviderNames;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class PricesFile {
      * A price at or above this is refused: more than any model costs, and a dearer price times an hour's tokens
      * (up to 10^15 in one file) would pass what a stored cost holds.
      */
-    private static final BigDecimal MAX_USD_PER_MILLION = BigDecimal.valueOf(1_000_000);
+    static final BigDecimal MAX_USD_PER_MILLION = BigDecimal.valueOf(1_000_000);
 
     /** What every refusal of a changed price version ends with. */
     static final String VERSIONED = "Prices are versioned: add a row with a later effective_from instead";
@@ -148,13 +149,13 @@ public final class PricesFile {
             if (provider == null) {
                 throw row.problem("model '" + model + "' must be written provider/model, or a provider column given");
             }
-            model = ModelIds.canonicalProvider(provider) + "/" + model;
+            model = ProviderNames.canonical(provider) + "/" + model;
         }
         String named = model.substring(0, model.indexOf('/'));
         if (named.isEmpty() || model.endsWith("/")) {
             throw row.problem("model '" + model + "' must name both a provider and a model: provider/model");
         }
-        if (provider != null && !ModelIds.canonicalProvider(provider).equals(ModelIds.canonicalProvider(named))) {
+        if (provider != null && !ProviderNames.canonical(provider).equals(ProviderNames.canonical(named))) {
             throw row.problem("provider '" + provider + "' is not the provider of model '" + model
                     + "'; give a canonical provider/model and no provider, or a provider and its bare model");
         }

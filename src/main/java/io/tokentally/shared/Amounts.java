@@ -14,12 +14,17 @@ public final class Amounts {
     public static final int PRICE_SCALE = 12;
 
     /**
-     * A plan's fee or allowance, or a purchase, of this many dollars or more is refused: more than anyone is billed,
-     * and more than the stored amounts (and their sums over a period) hold.
+     * A plan's fee or allowance, or a purchase, of this many dollars (10^12) or more is refused: more than anyone is
+     * billed, and more than a plan's stored fee ({@code NUMERIC(24, 12)}) holds.
      */
-    public static final BigDecimal MAX_CONFIGURED_USD = BigDecimal.TEN.pow(15);
+    public static final BigDecimal MAX_CONFIGURED_USD = BigDecimal.TEN.pow(12);
 
     private Amounts() {}
+
+    /** A unit price (USD per million units) rounded HALF_UP to {@link #PRICE_SCALE} decimals, trailing zeros dropped. */
+    public static BigDecimal atPriceScale(BigDecimal usdPerMillion) {
+        return usdPerMillion.setScale(PRICE_SCALE, RoundingMode.HALF_UP).stripTrailingZeros();
+    }
 
     /** A derived unit price {@code usdPerMillion × numerator / denominator}, rounded HALF_UP to 12 decimals. */
     public static BigDecimal derivedPrice(BigDecimal usdPerMillion, BigDecimal numerator, BigDecimal denominator) {

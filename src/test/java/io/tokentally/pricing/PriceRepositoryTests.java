@@ -256,10 +256,20 @@ class PriceRepositoryTests {
         assertThat(longCacheReadAt(catalog, model, morning)).isEqualTo("0.7");
         assertThat(longCacheReadAt(catalog, model, noon.plusSeconds(3600))).isEqualTo("0.7");
         assertThat(output.getAll()).doesNotContain("stays 0.2");
+        // and in the batch tier, half of each: 0.2 before the morning, 0.35 from then on (not the 0.1 derived from
+        // the noon version)
+        assertThat(longCacheReadAt(catalog, model, ServiceTier.BATCH, morning.minusSeconds(1)))
+                .isEqualTo("0.2");
+        assertThat(longCacheReadAt(catalog, model, ServiceTier.BATCH, noon.plusSeconds(3600)))
+                .isEqualTo("0.35");
     }
 
     private static String longCacheReadAt(PriceCatalog catalog, String model, Instant at) {
-        return catalog.priceAt(model, TokenType.CACHE_READ, ServiceTier.STANDARD, ContextTier.LONG, at)
+        return longCacheReadAt(catalog, model, ServiceTier.STANDARD, at);
+    }
+
+    private static String longCacheReadAt(PriceCatalog catalog, String model, ServiceTier tier, Instant at) {
+        return catalog.priceAt(model, TokenType.CACHE_READ, tier, ContextTier.LONG, at)
                 .orElseThrow()
                 .usdPerMillion()
                 .stripTrailingZeros()

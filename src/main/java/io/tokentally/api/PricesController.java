@@ -2,6 +2,7 @@ package io.tokentally.api;
 
 import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.pricing.PriceRepository;
+import io.tokentally.shared.FieldLength;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -50,10 +51,11 @@ class PricesController {
             throw ApiProblem.badRequest(
                     "send {\"feed\": \"litellm\", \"effective\": \"<instant>\", \"by\": \"<who>\", \"reason\": \"<why>\"}");
         }
-        if (body.by().length() > PriceApprovals.MAX_BY
-                || (body.reason() != null && body.reason().length() > PriceApprovals.MAX_REASON)) {
-            throw ApiProblem.badRequest("\"by\" has at most " + PriceApprovals.MAX_BY
-                    + " characters and \"reason\" at most " + PriceApprovals.MAX_REASON);
+        try {
+            FieldLength.atMost("\"by\"", body.by(), PriceApprovals.MAX_BY);
+            FieldLength.atMost("\"reason\"", body.reason(), PriceApprovals.MAX_REASON);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest(e.getMessage());
         }
         String feed = body.feed() == null ? "litellm" : body.feed();
         PriceApprovals.Sync sync = new PriceApprovals.Sync(feed, instant(body.effective()));

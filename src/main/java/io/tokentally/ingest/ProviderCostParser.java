@@ -47,7 +47,6 @@ public final class ProviderCostParser {
     private static Map<String, Integer> maxLengths() {
         Map<String, Integer> limits = new LinkedHashMap<>();
         limits.put(CostColumns.PROVIDER, FieldLength.PROVIDER);
-        limits.put(CostColumns.MODEL, FieldLength.MODEL);
         limits.put(CostColumns.TOKEN_TYPE, 40);
         limits.put(CostColumns.SERVICE_TIER, 20);
         limits.put(CostColumns.CONTEXT_TIER, 20);
@@ -75,8 +74,18 @@ public final class ProviderCostParser {
         }
     }
 
-    /** Refuses a field longer than its column takes (a stored row would fail the file's whole transaction). */
+    /**
+     * Refuses a field longer than its column takes (a stored row would fail the file's whole transaction), the model
+     * as it is kept: with its provider, {@code provider/model}.
+     */
     private static void requireFitting(RawRecord record) {
+        String model = record.field(CostColumns.MODEL);
+        int kept = model == null ? 0 : record.field(CostColumns.PROVIDER).length() + 1 + model.length();
+        if (kept > FieldLength.MODEL) {
+            throw new RowException(
+                    RejectCode.FIELD_TOO_LONG,
+                    "model with its provider (provider/model) " + FieldLength.tooLong(kept, FieldLength.MODEL));
+        }
         for (Map.Entry<String, Integer> limit : MAX_LENGTHS.entrySet()) {
             String value = record.field(limit.getKey());
             if (value != null && value.length() > limit.getValue()) {
@@ -109,7 +118,7 @@ public final class ProviderCostParser {
         if (number.abs().compareTo(MAX_NUMBER) >= 0) {
             throw new RowException(
                     RejectCode.NUMBER_TOO_LARGE,
-                    column + " is " + text + ", not less than " + MAX_NUMBER.toPlainString());
+                    column + " is " + text + ", " + MAX_NUMBER.toPlainString() + " or more in size");
         }
         return number;
     }

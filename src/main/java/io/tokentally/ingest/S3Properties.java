@@ -56,6 +56,13 @@ public record S3Properties(
             throw new IllegalArgumentException("tokentally.s3.access-key-id and tokentally.s3.secret-access-key must be"
                     + " set together, or neither (then the AWS default credentials chain is used)");
         }
+        if (drop != null && !drop.isBlank()) {
+            try {
+                S3Source.parse(drop);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tokentally.s3.drop: " + e.getMessage(), e);
+            }
+        }
     }
 
     boolean hasStaticCredentials() {

@@ -25,6 +25,9 @@ public final class UsageRowParser {
 
     static final int MAX_REQUEST_ID_LENGTH = 500;
 
+    /** The longest provider or model as written; the canonical id made of them is checked again when it is made. */
+    private static final int MAX_WRITTEN_ID_LENGTH = FieldLength.MODEL;
+
     /**
      * The largest token count a row may hold (10^15): far above any request or daily bucket, and low
      * enough that sums of many rows stay inside a long.
@@ -92,9 +95,9 @@ public final class UsageRowParser {
         static RowKeys of(RequiredFields required) {
             String requestId = identifier(required.requestId(), REQUEST_ID, MAX_REQUEST_ID_LENGTH);
             String customerId = identifier(required.customerId(), CUSTOMER_ID, FieldLength.CUSTOMER_ID);
-            String provider =
-                    identifier(required.provider(), PROVIDER, FieldLength.MODEL).toLowerCase(Locale.ROOT);
-            String model = identifier(required.model(), MODEL, FieldLength.MODEL);
+            String provider = identifier(required.provider(), PROVIDER, MAX_WRITTEN_ID_LENGTH)
+                    .toLowerCase(Locale.ROOT);
+            String model = identifier(required.model(), MODEL, MAX_WRITTEN_ID_LENGTH);
             Instant timestamp = UsageTimestamp.parse(required.timestamp());
             return new RowKeys(requestId, timestamp, customerId, provider, model);
         }

@@ -89,7 +89,8 @@ public final class CustomersFile {
                 stripeCustomerId = stripeId;
                 stripeLine = row.lineNo();
             }
-            name = row.get("name", MAX_NAME) != null ? row.get("name") : name;
+            String rowName = row.get("name", MAX_NAME);
+            name = rowName != null ? rowName : name;
         }
         Customer draft = new Customer(id, stripeCustomerId, plans.get(0).planId(), name, cycle, plans);
         // the plan of the latest plan_effective_from: the customer's plans are sorted by it

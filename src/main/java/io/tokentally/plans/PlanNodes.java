@@ -1,9 +1,11 @@
 package io.tokentally.plans;
 
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.ProviderNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -59,6 +61,23 @@ final class PlanNodes {
             throw new PlanFault(file, where, FieldLength.tooLong(text.strip().length(), maxLength));
         }
         return text;
+    }
+
+    /**
+     * A {@code provider/model} id (or {@code provider/*}, as {@code form} says) as prices name it: lower case, the
+     * provider's other names read as its own ({@code gemini/...} is {@code google/...}).
+     */
+    static String modelId(Path file, String where, JsonNode node, String form) {
+        String model = text(file, where, node, FieldLength.MODEL).strip().toLowerCase(Locale.ROOT);
+        int slash = model.indexOf('/');
+        if (slash < 0) {
+            throw new PlanFault(file, where, "'" + model + "' must be written " + form);
+        }
+        if (slash > FieldLength.PROVIDER) {
+            throw new PlanFault(
+                    file, where, "names a provider that " + FieldLength.tooLong(slash, FieldLength.PROVIDER));
+        }
+        return ProviderNames.canonical(model.substring(0, slash)) + model.substring(slash);
     }
 
     static boolean bool(Path file, String where, JsonNode node) {

@@ -15,8 +15,10 @@ final class PlanTermsReader {
 
     private static final Set<String> ALLOWANCE_KEYS = Set.of("name", "usd", "tokens", "models");
 
-    /** The longest allowance name tokentally keeps. */
+    /** The longest allowance name, and list of models joined with commas, tokentally keeps. */
     private static final int MAX_NAME = 100;
+
+    private static final int MAX_MODELS = 4000;
 
     private PlanTermsReader() {}
 
@@ -82,14 +84,13 @@ final class PlanTermsReader {
         List<JsonNode> group = PlanNodes.list(file, where + ".models", node.get("models"));
         List<String> models = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
-            String model = PlanNodes.text(file, where + ".models[" + i + "]", group.get(i), FieldLength.MODEL);
-            if (!model.contains("/")) {
-                throw new PlanFault(
-                        file,
-                        where + ".models[" + i + "]",
-                        "'" + model + "' must be written provider/model or provider/*");
-            }
-            models.add(model);
+            models.add(PlanNodes.modelId(
+                    file, where + ".models[" + i + "]", group.get(i), "provider/model or provider/*"));
+        }
+        int joined = String.join(",", models).length();
+        if (joined > MAX_MODELS) {
+            throw new PlanFault(
+                    file, where + ".models", "written with commas " + FieldLength.tooLong(joined, MAX_MODELS));
         }
         return new Allowance(name, usd, tokens, models);
     }

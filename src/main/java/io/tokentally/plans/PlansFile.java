@@ -227,27 +227,12 @@ public final class PlansFile {
             throw new PlanFault(file, where, "must name either a provider or a model (provider/model)");
         }
         if (hasModel) {
-            return modelOverride(file, where + ".model", node.get("model"), markup);
+            String model = PlanNodes.modelId(file, where + ".model", node.get("model"), "provider/model");
+            return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
         }
         String provider = ProviderNames.canonical(
                 PlanNodes.text(file, where + ".provider", node.get("provider"), FieldLength.PROVIDER));
         return new MarkupOverride(provider, MarkupOverride.ANY, markup);
-    }
-
-    /** An override of one model, its provider as prices name it ({@code gemini/...} is {@code google/...}). */
-    private static MarkupOverride modelOverride(Path file, String where, JsonNode node, BigDecimal markup) {
-        String model =
-                PlanNodes.text(file, where, node, FieldLength.MODEL).strip().toLowerCase(Locale.ROOT);
-        int slash = model.indexOf('/');
-        if (slash < 0) {
-            throw new PlanFault(file, where, "'" + model + "' must be written provider/model");
-        }
-        if (slash > FieldLength.PROVIDER) {
-            throw new PlanFault(
-                    file, where, "names a provider that " + FieldLength.tooLong(slash, FieldLength.PROVIDER));
-        }
-        String provider = ProviderNames.canonical(model.substring(0, slash));
-        return new MarkupOverride(provider, provider + model.substring(slash), markup);
     }
 
     private static String requiredText(Path file, String where, JsonNode node) {

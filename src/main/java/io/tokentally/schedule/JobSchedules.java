@@ -1,5 +1,6 @@
 package io.tokentally.schedule;
 
+import io.tokentally.job.InputSpecs;
 import io.tokentally.job.RunReportListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -143,6 +144,13 @@ public record JobSchedules(List<JobSchedule> all) {
         List<String> inputs() {
             if (input == null || input.isEmpty()) {
                 throw new IllegalArgumentException("'parameters.input' must list at least one folder");
+            }
+            for (String spec : input) {
+                try {
+                    InputSpecs.absolute(spec);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("'parameters.input' " + spec + ": " + e.getMessage(), e);
+                }
             }
             return List.copyOf(input);
         }

@@ -737,6 +737,37 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aDropFolderWhoseSourceNameIsTooLongStopsStartUpNamingTheProperty() {
+        // given a drop folder named after its bucket and prefix: 211 characters
+        String drop = "s3://acme-drops/" + "p".repeat(200);
+
+        // when, then
+        assertThatThrownBy(() -> SpringContexts.start(
+                        Map.of("tokentally.data-dir", work.resolve("data").toString(), "tokentally.s3.drop", drop)))
+                .hasStackTraceContaining("tokentally.s3.drop: the source name has 211 characters");
+    }
+
+    @Test
+    void aRunOfAnInputWhoseSourceNameIsTooLongIsAUsageError() {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err)
+                .execute(
+                        "run",
+                        "nightly-billing",
+                        "--date",
+                        "2026-11-27",
+                        "--input",
+                        "s".repeat(201) + "=sample-data/usage");
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("the source name has 201 characters; at most 200 are allowed");
+    }
+
+    @Test
     @ExtendWith(OutputCaptureExtension.class)
     void aDatabaseThatCannotBeReachedIsSaidInOneLineAndTheLogNamesTheProperties(CapturedOutput output) {
         // given a PostgreSQL URL where nothing listens, with a password in it

@@ -2,6 +2,7 @@ package io.tokentally.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,19 +49,21 @@ class ProviderCostParserTests {
         // then
         assertThat(parsed.reject()).isNull();
         assertThat(parsed.cost().amount()).isEqualByComparingTo(amount);
+        assertThat(parsed.cost().quantity()).isEqualTo(quantity == null ? null : new BigDecimal(quantity));
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource(
             delimiter = '|',
             value = {
-                "1000000000000000  | 1     | usd     | NUMBER_TOO_LARGE | amount is 1000000000000000, not less than 1000000000000000",
-                "-1E+15            | 1     | usd     | NUMBER_TOO_LARGE | amount is -1E+15, not less than 1000000000000000",
-                "0.01              | 1e40  | usd     | NUMBER_TOO_LARGE | quantity is 1e40, not less than 1000000000000000",
+                "1000000000000000  | 1     | usd     | NUMBER_TOO_LARGE | amount is 1000000000000000, 1000000000000000 or more in size",
+                "-1E+15            | 1     | usd     | NUMBER_TOO_LARGE | amount is -1E+15, 1000000000000000 or more in size",
+                "0.01              | 1e40  | usd     | NUMBER_TOO_LARGE | quantity is 1e40, 1000000000000000 or more in size",
                 "0.01              | 1     | dollars | FIELD_TOO_LONG   | currency has 7 characters; at most 3 are allowed",
                 "0.01              | x     | usd     | INVALID_NUMBER   | quantity is not a decimal number: x"
             })
-    void refusesWhatNoColumnHolds(String amount, String quantity, String currency, RejectCode code, String message) {
+    void refusesATooLargeAmountOrQuantityAndATooLongCurrency(
+            String amount, String quantity, String currency, RejectCode code, String message) {
         // when
         Reject reject = ProviderCostParser.parse(7, record(amount, "major", quantity, currency))
                 .reject();
@@ -68,6 +71,38 @@ class ProviderCostParserTests {
         // then
         assertThat(reject.code()).isEqualTo(code);
         assertThat(reject.message()).isEqualTo(message);
+    }
+
+    @Test
+    void keepsAModelOf200CharactersWithItsProviderAndRefusesOneMore() {
+        // given lines of models the catalog does not know: they are kept as provider/model (openai/ and 193 or 194)
+        RawRecord fits = modelRecord("m".repeat(193));
+        RawRecord tooLong = modelRecord("m".repeat(194));
+
+        // when
+        ProviderCostParser.Result kept = ProviderCostParser.parse(7, fits);
+        ProviderCostParser.Result refused = ProviderCostParser.parse(7, tooLong);
+
+        // then
+        assertThat(kept.reject()).isNull();
+        assertThat(refused.reject().code()).isEqualTo(RejectCode.FIELD_TOO_LONG);
+        assertThat(refused.reject().message())
+                .isEqualTo("model with its provider (provider/model) has 201 characters; at most 200 are allowed");
+    }
+
+    private static RawRecord modelRecord(String model) {
+        return new RawRecord(
+                3,
+                "{}",
+                Map.of(
+                        CostColumns.BUCKET_KEY, 0,
+                        CostColumns.DAY, 1,
+                        CostColumns.PROVIDER, 2,
+                        CostColumns.AMOUNT, 3,
+                        CostColumns.CURRENCY, 4,
+                        CostColumns.MODEL, 5),
+                new String[] {"openai-cost:1/2", "2026-11-20", "openai", "0.01", "usd", model},
+                null);
     }
 
     private static RawRecord record(String amount, String unit) {

@@ -207,12 +207,23 @@ class CustomersFileTests {
                 .isThrownBy(() -> CustomersFile.read(file, PLANS))
                 .withMessageContaining("line 2: column " + column + " has " + length + " characters; at most " + allowed
                         + " are allowed");
-        assertThat(CustomersFile.read(
-                        write(
-                                "customer_id,stripe_customer_id,plan_id,name",
-                                "x".repeat(200) + ",cus_" + "s".repeat(96) + ",payg," + "n".repeat(500)),
-                        PLANS))
-                .hasSize(1);
+    }
+
+    @Test
+    void readsValuesAsLongAsTheirColumnsKeep() throws IOException {
+        // given a customer id of 200 characters, a Stripe customer id of 100 and a name of 500
+        Path file = write(
+                "customer_id,stripe_customer_id,plan_id,name",
+                "x".repeat(200) + ",cus_" + "s".repeat(96) + ",payg," + "n".repeat(500));
+
+        // when
+        List<Customer> customers = CustomersFile.read(file, PLANS);
+
+        // then
+        assertThat(customers).singleElement().satisfies(customer -> {
+            assertThat(customer.customerId()).hasSize(200);
+            assertThat(customer.stripeCustomerId()).hasSize(100);
+        });
     }
 
     private Path write(String... lines) throws IOException {

@@ -50,18 +50,21 @@ class PlansFileTests {
     }
 
     @Test
-    void readsAnOverrideOfGoogleUnderTheNamesItsApisGiveIt() throws IOException {
+    void readsAnOverrideOrAllowanceOfGoogleUnderTheNamesItsApisGiveIt() throws IOException {
         // given overrides of provider Gemini and of model vertex_ai/gemini-2.5-pro (check 11: they applied to
         // nothing, with a PLAN_OVERRIDE_UNPRICED warning, and Gemini usage took the plan's default markup)
         Path file = fixture("plans-with-google-overrides-by-other-names.yaml");
 
         // when
-        Plan plan = PlansFile.read(file).get(0);
+        List<Plan> plans = PlansFile.read(file);
 
         // then: usage of Google's models is priced under google/...
+        Plan plan = plans.get(0);
         assertThat(plan.markupFor("google", "google/gemini-2.5-pro")).isEqualByComparingTo("5");
         assertThat(plan.markupFor("google", "google/gemini-2.5-flash")).isEqualByComparingTo("10");
         assertThat(plan.markupFor("openai", "openai/gpt-4o")).isEqualByComparingTo("20");
+        // and an allowance's model group names them so too (it covered nothing)
+        assertThat(plans.get(1).allowances().get(0).models()).containsExactly("google/*", "google/gemini-2.5-pro");
     }
 
     @Test
@@ -252,7 +255,8 @@ class PlansFileTests {
             plans-with-id-too-long.yaml                         | line 3: plans[id=PLAN101].id has 101 characters; at most 100 are allowed
             plans-with-override-provider-too-long.yaml          | line 8: plans[id=enterprise].overrides[1].model names a provider that has 51 characters; at most 50 are allowed
             plans-with-included-name-too-long.yaml              | line 6: plans[id=team].included[0].name has 101 characters; at most 100 are allowed
-            plans-with-fee-of-a-quadrillion.yaml                | line 6: plans[id=team].fixed_fee_usd must be less than 1000000000000000: 1000000000000000
+            plans-with-included-models-too-long.yaml            | line 6: plans[id=team].included[0].models written with commas has 4199 characters; at most 4000 are allowed
+            plans-with-fee-of-a-trillion.yaml                   | line 6: plans[id=team].fixed_fee_usd must be less than 1000000000000: 1000000000000
             """)
     void refusesAValueOfTheWrongShapeOrASecondOverrideNamingFilePathAndWhatIsExpected(String name, String fault) {
         // given a value Jackson would not convert, or would read as something else, or an override for a provider

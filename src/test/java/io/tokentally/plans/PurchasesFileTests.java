@@ -29,7 +29,7 @@ class PurchasesFileTests {
                 p4,purchase,acme,,10,EUR,2026-11-03T10:00:00Z,
                 p5,cancellation,acme,,,,2026-11-11T00:00:00Z,
                 p6,purchase,acme,gift,10,USD,2026-11-03T10:00:00Z,
-                p7,purchase,acme,,1000000000000000,USD,2026-11-03T10:00:00Z,
+                p7,purchase,acme,,1000000000000,USD,2026-11-03T10:00:00Z,
                 %s,purchase,acme,,10,USD,2026-11-03T10:00:00Z,
                 p9,purchase,%s,,10,USD,2026-11-03T10:00:00Z,
                 """.formatted("p".repeat(201), "c".repeat(201)));
@@ -51,7 +51,7 @@ class PurchasesFileTests {
                         "purchases.csv line 5: amount 10.001 is not a positive amount in whole cents",
                         "purchases.csv line 6: currency 'EUR': only USD is supported",
                         "purchases.csv line 8: category 'gift' is not paid or promotional",
-                        "purchases.csv line 9: amount 1000000000000000 is not less than 1000000000000000",
+                        "purchases.csv line 9: amount 1000000000000 is not less than 1000000000000",
                         "purchases.csv line 10: purchase_id has 201 characters; at most 200 are allowed",
                         "purchases.csv line 11: customer_id has 201 characters; at most 200 are allowed");
     }

@@ -76,7 +76,8 @@ class JobSchedulesTests {
         "schedule-with-six-field-cron.yaml, must have five fields",
         "schedule-with-unknown-key.yaml, timezone",
         "schedule-with-unknown-job.yaml, 'job ''weekly-billing'' is not a known job'",
-        "schedule-with-bad-zone.yaml, Mars/Olympus"
+        "schedule-with-bad-zone.yaml, Mars/Olympus",
+        "schedule-with-too-long-source-name.yaml, the source name has 201 characters; at most 200 are allowed"
     })
     void refusesABadFileNamingTheFileAndTheProblem(String file, String problem) {
         // when, then

@@ -3,6 +3,8 @@ package io.tokentally.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,18 +93,7 @@ class ProviderCostParserTests {
     }
 
     private static RawRecord modelRecord(String model) {
-        return new RawRecord(
-                3,
-                "{}",
-                Map.of(
-                        CostColumns.BUCKET_KEY, 0,
-                        CostColumns.DAY, 1,
-                        CostColumns.PROVIDER, 2,
-                        CostColumns.AMOUNT, 3,
-                        CostColumns.CURRENCY, 4,
-                        CostColumns.MODEL, 5),
-                new String[] {"openai-cost:1/2", "2026-11-20", "openai", "0.01", "usd", model},
-                null);
+        return record(Map.of(CostColumns.AMOUNT, "0.01", CostColumns.MODEL, model));
     }
 
     private static RawRecord record(String amount, String unit) {
@@ -110,18 +101,26 @@ class ProviderCostParserTests {
     }
 
     private static RawRecord record(String amount, String unit, String quantity, String currency) {
-        return new RawRecord(
-                3,
-                "{}",
-                Map.of(
-                        CostColumns.BUCKET_KEY, 0,
-                        CostColumns.DAY, 1,
-                        CostColumns.PROVIDER, 2,
-                        CostColumns.AMOUNT, 3,
-                        CostColumns.AMOUNT_UNIT, 4,
-                        CostColumns.CURRENCY, 5,
-                        CostColumns.QUANTITY, 6),
-                new String[] {"openai-cost:1/2", "2026-11-20", "openai", amount, unit, currency, quantity},
-                null);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(CostColumns.AMOUNT, amount);
+        fields.put(CostColumns.AMOUNT_UNIT, unit);
+        fields.put(CostColumns.CURRENCY, currency);
+        fields.put(CostColumns.QUANTITY, quantity);
+        return record(fields);
+    }
+
+    /** A record of an OpenAI cost bucket of 2026-11-20 with {@code fields} (currency USD unless they give one). */
+    private static RawRecord record(Map<String, String> fields) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put(CostColumns.BUCKET_KEY, "openai-cost:1/2");
+        all.put(CostColumns.DAY, "2026-11-20");
+        all.put(CostColumns.PROVIDER, "openai");
+        all.put(CostColumns.CURRENCY, "usd");
+        all.putAll(fields);
+        Map<String, Integer> columns = new HashMap<>();
+        for (String column : all.keySet()) {
+            columns.put(column, columns.size());
+        }
+        return new RawRecord(3, "{}", columns, all.values().toArray(String[]::new), null);
     }
 }

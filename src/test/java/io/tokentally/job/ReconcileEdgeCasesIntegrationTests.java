@@ -31,6 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class ReconcileEdgeCasesIntegrationTests {
 
     static final Path WORK = TempFolders.create("tokentally-reconcile-edges-");
+    static final Path JOB_CUSTOMERS = ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-customers.csv");
     /** New York's periods of anchor day 15 start at 05:00 UTC (EST): 03:00 is the old period's, 10:00 the new. */
     static final LocalDate DAY = LocalDate.of(2026, 11, 15);
 
@@ -74,13 +75,8 @@ class ReconcileEdgeCasesIntegrationTests {
                         + "nyc,cus_TestNyc000001,growth,15,America/New_York\n");
 
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                DAY,
-                0,
-                List.of("gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath()),
-                customers,
-                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-plans.yaml"),
-                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-prices.csv")));
+        JobExecution execution = run(
+                DAY, customers, "gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath());
 
         // then the day's line costs the whole charge, and each period's line (start, end, through) half of it:
         // $2.00 for $3.00 billed
@@ -113,13 +109,7 @@ class ReconcileEdgeCasesIntegrationTests {
                         + result("gpt-9", "p-held") + "," + result("gpt-4o", "p-priced") + "]}]}");
 
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                day,
-                0,
-                List.of("exports=" + exports.toAbsolutePath()),
-                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-customers.csv"),
-                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-plans.yaml"),
-                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-prices.csv")));
+        JobExecution execution = run(day, JOB_CUSTOMERS, "exports=" + exports.toAbsolutePath());
 
         // then
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -150,13 +140,7 @@ class ReconcileEdgeCasesIntegrationTests {
                         + "]}], \"has_more\": false}");
 
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                day,
-                0,
-                List.of("unfit-costs:cost=" + costs.toAbsolutePath()),
-                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-customers.csv"),
-                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-plans.yaml"),
-                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-prices.csv")));
+        JobExecution execution = run(day, JOB_CUSTOMERS, "unfit-costs:cost=" + costs.toAbsolutePath());
 
         // then
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -179,6 +163,17 @@ class ReconcileEdgeCasesIntegrationTests {
         return "{\"object\": \"organization.costs.result\", \"amount\": {\"value\": " + amount
                 + ", \"currency\": \"usd\"}, \"line_item\": \"gpt-4o, input\", \"project_id\": \"" + project
                 + "\"" + more + "}";
+    }
+
+    /** The day on the inputs, with the job fixtures' plans and prices. */
+    private JobExecution run(LocalDate day, Path customers, String... inputs) throws Exception {
+        return runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of(inputs),
+                customers,
+                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-plans.yaml"),
+                ReconciliationAcceptanceScenarios.FIXTURES.resolve("job-prices.csv")));
     }
 
     private static String result(String model, String project) {

@@ -21,7 +21,7 @@ public final class ProviderCostParser {
 
     /**
      * An amount or quantity of this size or more (in the unit written) is {@code NUMBER_TOO_LARGE}: more than any
-     * bucket is charged, and more than the stored columns hold.
+     * bucket is charged, as the usage formats bound a count; the stored columns hold more.
      */
     private static final BigDecimal MAX_NUMBER = BigDecimal.TEN.pow(15);
 

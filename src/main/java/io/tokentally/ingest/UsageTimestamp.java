@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.SqlTime;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -49,6 +50,17 @@ final class UsageTimestamp {
                     RejectCode.INVALID_TIMESTAMP,
                     "timestamp " + UsageFieldRules.shown(text) + " has a decimal point without digits");
         }
+        Instant parsed = withOffset(text, value);
+        if (!SqlTime.isKept(parsed)) {
+            throw new RowException(
+                    RejectCode.INVALID_TIMESTAMP,
+                    "timestamp " + UsageFieldRules.shown(text) + " is outside the years 0000 to 9999 (UTC)");
+        }
+        return parsed;
+    }
+
+    /** The instant {@code value} (the {@code text} as read, its space made a T) writes with its offset. */
+    private static Instant withOffset(String text, String value) {
         try {
             return OffsetDateTime.parse(value, formatterFor(value)).toInstant();
         } catch (DateTimeParseException e) {

@@ -11,7 +11,20 @@ import java.time.ZoneOffset;
 /** Instants in and out of TIMESTAMP WITH TIME ZONE columns, always as UTC, never through the JVM's zone. */
 public final class SqlTime {
 
+    /**
+     * The first and last instants tokentally keeps: years 0000 to 9999 in UTC. PostgreSQL's timestamps end in the
+     * year 294276, so a later one, read from a file, would fail a whole run there.
+     */
+    public static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     private SqlTime() {}
+
+    /** Whether {@code instant} is from {@link #EARLIEST} to {@link #LATEST}. */
+    public static boolean isKept(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+    }
 
     /**
      * The instant at offset zero. (Built from its epoch second rather than by {@code OffsetDateTime.ofInstant},

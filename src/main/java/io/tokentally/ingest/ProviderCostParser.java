@@ -2,8 +2,10 @@ package io.tokentally.ingest;
 
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.SqlTime;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -96,14 +98,20 @@ public final class ProviderCostParser {
         }
     }
 
-    /** The bucket's day; refuses a day column that is not an ISO date. */
+    /** The bucket's day; refuses a day column that is not an ISO date of the years 0000 to 9999. */
     private static LocalDate day(RawRecord record) {
+        LocalDate day;
         try {
-            return LocalDate.parse(record.field(CostColumns.DAY));
+            day = LocalDate.parse(record.field(CostColumns.DAY));
         } catch (DateTimeParseException e) {
             throw new RowException(
                     RejectCode.INVALID_TIMESTAMP, "the bucket's day is not a date: " + record.field(CostColumns.DAY));
         }
+        if (!SqlTime.isKept(day.atStartOfDay(ZoneOffset.UTC).toInstant())) {
+            throw new RowException(
+                    RejectCode.INVALID_TIMESTAMP, "the bucket's day " + day + " is outside the years 0000 to 9999");
+        }
+        return day;
     }
 
     /** The decimal number of a present column; refuses text that is none, and one of {@link #MAX_NUMBER} or more. */

@@ -92,6 +92,19 @@ class ProviderCostParserTests {
                 .isEqualTo("model with its provider (provider/model) has 201 characters; at most 200 are allowed");
     }
 
+    @Test
+    void refusesABucketDayPastTheYear9999() {
+        // given an Anthropic bucket starting in the year 10000 (PostgreSQL keeps dates up to 5874897, Java's further)
+        RawRecord record = record(Map.of(CostColumns.DAY, "+10000-01-01", CostColumns.AMOUNT, "0.01"));
+
+        // when
+        Reject reject = ProviderCostParser.parse(7, record).reject();
+
+        // then
+        assertThat(reject.code()).isEqualTo(RejectCode.INVALID_TIMESTAMP);
+        assertThat(reject.message()).isEqualTo("the bucket's day +10000-01-01 is outside the years 0000 to 9999");
+    }
+
     private static RawRecord modelRecord(String model) {
         return record(Map.of(CostColumns.AMOUNT, "0.01", CostColumns.MODEL, model));
     }

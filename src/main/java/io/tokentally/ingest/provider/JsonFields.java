@@ -1,6 +1,8 @@
 package io.tokentally.ingest.provider;
 
 import java.math.BigInteger;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.Arrays;
 import tools.jackson.databind.JsonNode;
 
@@ -51,6 +53,16 @@ final class JsonFields {
             throw new RecordProblem(path + " is absent: the count is unknown, so the record cannot be billed");
         }
         return value;
+    }
+
+    /** A present time in Unix seconds; one beyond the instants Java keeps (10^17 seconds) is refused. */
+    static Instant unixSeconds(JsonNode node, String path) {
+        BigInteger seconds = required(node, path);
+        try {
+            return Instant.ofEpochSecond(seconds.longValueExact());
+        } catch (ArithmeticException | DateTimeException e) {
+            throw new RecordProblem(path + " is not a time in Unix seconds: " + seconds);
+        }
     }
 
     /** An object, or {@code null} when absent or null; any other value is refused. */

@@ -87,8 +87,8 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
         }
         TokenSplit split =
                 CURRENT_ONLY.stream().anyMatch(field -> result.get(field) != null) ? current(result) : older(result);
-        Instant start = Instant.ofEpochSecond(required(item, "start_time").longValueExact());
-        Instant end = Instant.ofEpochSecond(required(item, "end_time").longValueExact());
+        Instant start = JsonFields.unixSeconds(item, "start_time");
+        Instant end = JsonFields.unixSeconds(item, "end_time");
         String tier = Boolean.TRUE.equals(JsonFields.bool(result, "batch"))
                 ? "batch"
                 : OpenAiServiceTier.of(text(result, "service_tier"));

@@ -60,6 +60,8 @@ class OpenAiCostsFormat extends CostPagesFormat {
         JsonNode start = JsonFields.at(item, "start");
         JsonNode end = JsonFields.at(item, "end");
         requireUnixSeconds(start, end);
+        Instant day = JsonFields.unixSeconds(item, "start");
+        JsonFields.unixSeconds(item, "end"); // only refused when out of range: it goes into the bucket's key
         Amount amount = Amount.of(result);
         String lineItem = text(result, "line_item");
         String project = text(result, "project_id");
@@ -69,7 +71,7 @@ class OpenAiCostsFormat extends CostPagesFormat {
                 .set(
                         CostColumns.BUCKET_KEY,
                         key("openai-cost:" + start.asLong() + "/" + end.asLong(), project, apiKey, lineItem))
-                .set(CostColumns.DAY, dayOf(Instant.ofEpochSecond(start.asLong())))
+                .set(CostColumns.DAY, dayOf(day))
                 .set(CostColumns.PROVIDER, "openai")
                 .set(CostColumns.MODEL, parsed.model())
                 .set(CostColumns.TOKEN_TYPE, parsed.tokenType())

@@ -93,6 +93,23 @@ class OpenAiCompletionsUsageFormatTests {
     }
 
     @Test
+    void rejectsABucketStartingBeyondTheInstantsJavaKeepsAndReadsTheOthers() {
+        // given the third bucket starting 10^17 seconds after 1970 (it failed the run at registration)
+        String original = ProviderFixtures.text(CURRENT);
+        String far = original.replaceFirst("\"start_time\": 1795744800", "\"start_time\": 100000000000000000");
+        assertThat(far).isNotEqualTo(original);
+
+        // when
+        List<String> rejects = ProviderFixtures.rejectsOf(format, far);
+
+        // then its one result is one more reject, and the other two are read
+        List<String> expected = new java.util.ArrayList<>(ProviderFixtures.rejectsOf(format, original));
+        expected.add("MALFORMED_ROW: start_time is not a time in Unix seconds: 100000000000000000");
+        assertThat(rejects).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(ProviderFixtures.rowsOf(format, far)).hasSize(2);
+    }
+
+    @Test
     void derivesTheSameRequestIdForTheSameBucketAndGroupingKeys() {
         // given the first bucket exported twice
         String id = rows(format, CURRENT).get(0).requestId();

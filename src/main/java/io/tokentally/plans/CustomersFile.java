@@ -5,6 +5,7 @@ import io.tokentally.ingest.provider.CustomerAttribution;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.Hours;
+import io.tokentally.shared.SqlTime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -123,6 +124,9 @@ public final class CustomersFile {
         }
         try {
             Instant from = OffsetDateTime.parse(text.strip()).toInstant();
+            if (!SqlTime.isKept(from)) {
+                throw row.problem("plan_effective_from " + text + " is outside the years 0000 to 9999 (UTC)");
+            }
             if (!Hours.startOf(from).equals(from)) {
                 throw row.problem("plan_effective_from " + text
                         + " is not on a whole UTC hour; usage is billed by the hour, so a plan changes on an hour");

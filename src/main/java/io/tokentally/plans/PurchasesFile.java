@@ -4,6 +4,7 @@ import io.tokentally.ingest.CsvTable;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.SqlTime;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -168,10 +169,15 @@ public final class PurchasesFile {
     }
 
     private static Instant instant(String column, String text) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
+            instant = OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(column + " '" + text + "' is not an ISO-8601 instant with an offset");
         }
+        if (!SqlTime.isKept(instant)) {
+            throw new IllegalArgumentException(column + " " + text + " is outside the years 0000 to 9999 (UTC)");
+        }
+        return instant;
     }
 }

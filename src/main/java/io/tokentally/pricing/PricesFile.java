@@ -6,6 +6,7 @@ import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ProviderNames;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -209,16 +210,20 @@ public final class PricesFile {
         if (text == null) {
             return BEGINNING;
         }
+        Instant from;
         try {
-            if (text.length() == 10) {
-                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            return OffsetDateTime.parse(text).toInstant();
+            from = text.length() == 10
+                    ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw row.problem(
                     "effective_from '" + text + "' is neither a date (YYYY-MM-DD, UTC) nor an ISO-8601 instant"
                             + (isWithoutOffset(text) ? ": it has no offset; write it with Z or +hh:mm" : ""));
         }
+        if (!SqlTime.isKept(from)) {
+            throw row.problem("effective_from " + text + " is outside the years 0000 to 9999 (UTC)");
+        }
+        return from;
     }
 
     private static boolean isWithoutOffset(String text) {

@@ -210,6 +210,18 @@ class CustomersFileTests {
     }
 
     @Test
+    void refusesAPlanChangePastTheYear9999() throws IOException {
+        // given (PostgreSQL keeps no timestamp past the year 294276: the run failed at its first step there)
+        Path file = write("customer_id,plan_id,plan_effective_from", "acme,payg,", "acme,team,+10000-01-01T00:00:00Z");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageContaining(
+                        "line 3: plan_effective_from +10000-01-01T00:00:00Z is outside the years 0000 to 9999 (UTC)");
+    }
+
+    @Test
     void readsValuesAsLongAsTheirColumnsKeep() throws IOException {
         // given a customer id of 200 characters, a Stripe customer id of 100 and a name of 500
         Path file = write(

@@ -32,6 +32,7 @@ class PurchasesFileTests {
                 p7,purchase,acme,,1000000000000,USD,2026-11-03T10:00:00Z,
                 %s,purchase,acme,,10,USD,2026-11-03T10:00:00Z,
                 p9,purchase,%s,,10,USD,2026-11-03T10:00:00Z,
+                p10,purchase,acme,,10,USD,+10000-01-01T00:00:00Z,
                 """.formatted("p".repeat(201), "c".repeat(201)));
 
         // when
@@ -53,7 +54,8 @@ class PurchasesFileTests {
                         "purchases.csv line 8: category 'gift' is not paid or promotional",
                         "purchases.csv line 9: amount 1000000000000 is not less than 1000000000000",
                         "purchases.csv line 10: purchase_id has 201 characters; at most 200 are allowed",
-                        "purchases.csv line 11: customer_id has 201 characters; at most 200 are allowed");
+                        "purchases.csv line 11: customer_id has 201 characters; at most 200 are allowed",
+                        "purchases.csv line 12: time +10000-01-01T00:00:00Z is outside the years 0000 to 9999 (UTC)");
     }
 
     @Test

@@ -251,8 +251,8 @@ class PricesFileTests {
 
     @Test
     void refusesWhatNoPriceColumnKeepsNamingFileAndLine(@TempDir Path folder) throws IOException {
-        // given a model id of 201 characters, a provider of 51, and a price of a dollar a token; 200, 50 and just
-        // under a dollar are kept
+        // given a model id of 201 characters, a provider of 51, a version from the year 10000, and a price of a dollar
+        // a token; 200, 50 and just under a dollar are kept
         String longest = "openai/" + "m".repeat(193);
         String longestProvider = "p".repeat(50) + "/m";
         Path file = Files.writeString(
@@ -273,6 +273,14 @@ class PricesFileTests {
                         "model,token_type,usd_per_million\n" + "p".repeat(51) + "/m,input,2\n")))
                 .withMessage(folder.resolve("provider.csv") + " line 2: provider " + "p".repeat(51)
                         + " has 51 characters; at most 50 are allowed");
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () -> PricesFile.read(
+                                Files.writeString(
+                                        folder.resolve("year.csv"),
+                                        "model,token_type,usd_per_million,effective_from\nopenai/gpt-4o,input,2,+10000-01-01T00:00:00Z\n")))
+                .withMessage(folder.resolve("year.csv")
+                        + " line 2: effective_from +10000-01-01T00:00:00Z is outside the years 0000 to 9999 (UTC)");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PricesFile.read(Files.writeString(
                         folder.resolve("price.csv"), "model,token_type,usd_per_million\nopenai/gpt-4o,input,1e6\n")))

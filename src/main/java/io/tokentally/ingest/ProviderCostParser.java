@@ -108,8 +108,7 @@ public final class ProviderCostParser {
                     RejectCode.INVALID_TIMESTAMP, "the bucket's day is not a date: " + record.field(CostColumns.DAY));
         }
         if (!SqlTime.isKept(day.atStartOfDay(ZoneOffset.UTC).toInstant())) {
-            throw new RowException(
-                    RejectCode.INVALID_TIMESTAMP, "the bucket's day " + day + " is outside the years 0000 to 9999");
+            throw new RowException(RejectCode.INVALID_TIMESTAMP, "the bucket's day " + day + " " + SqlTime.NOT_KEPT);
         }
         return day;
     }

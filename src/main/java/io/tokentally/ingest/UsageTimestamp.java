@@ -53,8 +53,7 @@ final class UsageTimestamp {
         Instant parsed = withOffset(text, value);
         if (!SqlTime.isKept(parsed)) {
             throw new RowException(
-                    RejectCode.INVALID_TIMESTAMP,
-                    "timestamp " + UsageFieldRules.shown(text) + " is outside the years 0000 to 9999 (UTC)");
+                    RejectCode.INVALID_TIMESTAMP, "timestamp " + UsageFieldRules.shown(text) + " " + SqlTime.NOT_KEPT);
         }
         return parsed;
     }

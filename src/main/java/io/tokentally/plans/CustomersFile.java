@@ -125,7 +125,7 @@ public final class CustomersFile {
         try {
             Instant from = OffsetDateTime.parse(text.strip()).toInstant();
             if (!SqlTime.isKept(from)) {
-                throw row.problem("plan_effective_from " + text + " is outside the years 0000 to 9999 (UTC)");
+                throw row.problem("plan_effective_from " + text + " " + SqlTime.NOT_KEPT);
             }
             if (!Hours.startOf(from).equals(from)) {
                 throw row.problem("plan_effective_from " + text

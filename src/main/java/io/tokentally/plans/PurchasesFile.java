@@ -176,7 +176,7 @@ public final class PurchasesFile {
             throw new IllegalArgumentException(column + " '" + text + "' is not an ISO-8601 instant with an offset");
         }
         if (!SqlTime.isKept(instant)) {
-            throw new IllegalArgumentException(column + " " + text + " is outside the years 0000 to 9999 (UTC)");
+            throw new IllegalArgumentException(column + " " + text + " " + SqlTime.NOT_KEPT);
         }
         return instant;
     }

@@ -221,7 +221,7 @@ public final class PricesFile {
                             + (isWithoutOffset(text) ? ": it has no offset; write it with Z or +hh:mm" : ""));
         }
         if (!SqlTime.isKept(from)) {
-            throw row.problem("effective_from " + text + " is outside the years 0000 to 9999 (UTC)");
+            throw row.problem("effective_from " + text + " " + SqlTime.NOT_KEPT);
         }
         return from;
     }

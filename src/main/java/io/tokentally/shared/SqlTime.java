@@ -19,6 +19,9 @@ public final class SqlTime {
 
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
+    /** The words for an instant before {@link #EARLIEST} or after {@link #LATEST}, after its name and value. */
+    public static final String NOT_KEPT = "is outside the years 0000 to 9999 (UTC)";
+
     private SqlTime() {}
 
     /** Whether {@code instant} is from {@link #EARLIEST} to {@link #LATEST}. */

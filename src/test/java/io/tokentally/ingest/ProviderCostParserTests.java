@@ -102,7 +102,7 @@ class ProviderCostParserTests {
 
         // then
         assertThat(reject.code()).isEqualTo(RejectCode.INVALID_TIMESTAMP);
-        assertThat(reject.message()).isEqualTo("the bucket's day +10000-01-01 is outside the years 0000 to 9999");
+        assertThat(reject.message()).isEqualTo("the bucket's day +10000-01-01 is outside the years 0000 to 9999 (UTC)");
     }
 
     private static RawRecord modelRecord(String model) {

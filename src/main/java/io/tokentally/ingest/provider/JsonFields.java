@@ -55,7 +55,7 @@ final class JsonFields {
         return value;
     }
 
-    /** A present time in Unix seconds; one beyond the instants Java keeps (10^17 seconds) is refused. */
+    /** A present time in Unix seconds; one beyond the instants Java keeps (about 3 x 10^16 seconds) is refused. */
     static Instant unixSeconds(JsonNode node, String path) {
         BigInteger seconds = required(node, path);
         try {

@@ -54,11 +54,11 @@ final class PlanNodes {
         return node.asString();
     }
 
-    /** A single value as written, refused when it has more than {@code maxLength} characters. */
+    /** A single value without the spaces around it, refused when it has more than {@code maxLength} characters. */
     static String text(Path file, String where, JsonNode node, int maxLength) {
-        String text = text(file, where, node);
-        if (text.strip().length() > maxLength) {
-            throw new PlanFault(file, where, FieldLength.tooLong(text.strip().length(), maxLength));
+        String text = text(file, where, node).strip();
+        if (text.length() > maxLength) {
+            throw new PlanFault(file, where, FieldLength.tooLong(text.length(), maxLength));
         }
         return text;
     }
@@ -68,7 +68,7 @@ final class PlanNodes {
      * provider's other names read as its own ({@code gemini/...} is {@code google/...}).
      */
     static String modelId(Path file, String where, JsonNode node, String form) {
-        String model = text(file, where, node, FieldLength.MODEL).strip().toLowerCase(Locale.ROOT);
+        String model = text(file, where, node, FieldLength.MODEL).toLowerCase(Locale.ROOT);
         int slash = model.indexOf('/');
         if (slash < 0) {
             throw new PlanFault(file, where, "'" + model + "' must be written " + form);

@@ -73,7 +73,6 @@ final class PlanTermsReader {
         PlanNodes.requireKnownKeys(file, where, node, ALLOWANCE_KEYS);
         String name = node.hasNonNull("name")
                 ? PlanNodes.text(file, where + ".name", node.get("name"), MAX_NAME)
-                        .strip()
                 : "included-" + (index + 1);
         if (node.hasNonNull("usd") == node.hasNonNull("tokens")) {
             throw new PlanFault(file, where, "must have either usd or tokens");

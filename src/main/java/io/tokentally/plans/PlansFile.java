@@ -144,10 +144,7 @@ public final class PlansFile {
 
     private static Plan plan(Path file, String where, JsonNode node) {
         PlanNodes.requireKnownKeys(file, where, node, PLAN_KEYS);
-        String id = requiredText(file, where + ".id", node.get("id"));
-        if (id.length() > MAX_PLAN_ID) {
-            throw new PlanFault(file, where + ".id", FieldLength.tooLong(id.length(), MAX_PLAN_ID));
-        }
+        String id = requiredText(file, where + ".id", node.get("id"), MAX_PLAN_ID);
         String typeText = node.hasNonNull("type") ? PlanNodes.text(file, where + ".type", node.get("type")) : "usage";
         PlanType type;
         try {
@@ -235,11 +232,11 @@ public final class PlansFile {
         return new MarkupOverride(provider, MarkupOverride.ANY, markup);
     }
 
-    private static String requiredText(Path file, String where, JsonNode node) {
+    private static String requiredText(Path file, String where, JsonNode node, int maxLength) {
         if (node == null || node.isNull() || PlanNodes.text(file, where, node).isBlank()) {
             throw new PlanFault(file, where, "is required");
         }
-        return node.asString().strip();
+        return PlanNodes.text(file, where, node, maxLength);
     }
 
     private static BigDecimal percent(Path file, String where, JsonNode node) {

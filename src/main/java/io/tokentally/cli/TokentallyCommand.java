@@ -5,6 +5,7 @@ import io.tokentally.job.RunSummary;
 import io.tokentally.shared.DatabaseUnreachableFailureAnalyzer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -136,20 +137,23 @@ public class TokentallyCommand {
         return EXIT_FAILED;
     }
 
-    /** The failure's messages, a line per cause, leaving out a message the one before it already says. */
+    /**
+     * The failure's messages, a line per cause, leaving out a message the one before it already says. A cause whose
+     * message ends the one before it (a bean that failed to start, because of what its cause says) replaces it: what
+     * went wrong is the cause's message, and the log has where.
+     */
     private static String causeChain(Exception failure) {
-        StringBuilder message = new StringBuilder("tokentally: ");
-        Throwable cause = failure;
-        String last = null;
-        while (cause != null) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             String text = cause.getMessage();
-            if (text != null && (last == null || !last.contains(text))) {
-                message.append(last == null ? "" : "\n  caused by: ").append(text);
-                last = text;
+            String last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+            if (text != null && last != null && last.endsWith(text)) {
+                messages.set(messages.size() - 1, text);
+            } else if (text != null && (last == null || !last.contains(text))) {
+                messages.add(text);
             }
-            cause = cause.getCause();
         }
-        return message.toString();
+        return "tokentally: " + String.join("\n  caused by: ", messages);
     }
 
     /**

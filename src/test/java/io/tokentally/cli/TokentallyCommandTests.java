@@ -856,6 +856,28 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aMappingFileThatMapsAKeyToTwoCustomersStopsStartUpInOneLineNamingThePropertyAndBothLines() throws Exception {
+        // given
+        Path mapping = Files.writeString(
+                work.resolve("customer-keys.csv"),
+                "key,value,customer_id\nopenai.project_id,proj_1,acme\nopenai.project_id,proj_1,globex\n");
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.attribution.mapping-file", mapping.toString());
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = runReportingFailures(err);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo("tokentally: tokentally.attribution.mapping-file (" + mapping.toAbsolutePath()
+                        + ") line 3: openai.project_id proj_1 is mapped to customer globex, and to acme on line 2");
+        assertThat(work.resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void aRunsFolderThatIsAFileStopsStartUpNamingThePropertyBeforeAnyRun() throws Exception {
         // given
         Path file = Files.writeString(work.resolve("passwd"), "root:x:0:0\n");

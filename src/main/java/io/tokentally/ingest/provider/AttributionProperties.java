@@ -20,7 +20,25 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("tokentally.attribution")
 public record AttributionProperties(Path mappingFile, Map<String, List<String>> keys) {
 
+    /** The reader families whose keys name customers. */
+    static final List<String> FAMILIES = List.of(
+            OpenAiCompletionsUsageFormat.FAMILY,
+            AnthropicMessagesUsageFormat.FAMILY,
+            OpenRouterGenerationsFormat.FAMILY,
+            LiteLlmSpendLogsFormat.FAMILY,
+            CloudflareGatewayLogsFormat.FAMILY,
+            VercelGatewayReportFormat.FAMILY,
+            GoogleCloudBillingFormat.FAMILY);
+
+    /** Refuses a key order for a family no reader has: it would order nothing, silently. */
     public AttributionProperties {
         keys = keys == null ? Map.of() : Map.copyOf(keys);
+        for (String family : keys.keySet()) {
+            if (!FAMILIES.contains(family)) {
+                throw new IllegalArgumentException(
+                        "tokentally.attribution.keys." + family + ": no reader family is named " + family
+                                + "; the families are " + String.join(", ", FAMILIES));
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.tokentally.ingest.provider;
 
 import io.tokentally.ingest.CsvTable;
+import io.tokentally.shared.FieldLength;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ public final class CustomerAttribution {
      */
     public static final String UNATTRIBUTED = "unattributed";
 
+    static final String MAPPING_FILE_PROPERTY = "tokentally.attribution.mapping-file";
+
     private final Map<String, String> customers;
     private final Map<String, List<String>> keyOrder;
 
@@ -37,23 +40,52 @@ public final class CustomerAttribution {
         return new CustomerAttribution(Map.of(), Map.of());
     }
 
+    /**
+     * The mapping file's customers, read strictly as the customers file is. A row is refused, naming the
+     * property, the file and its line, when its key names no reader family, its customer id is longer than
+     * tokentally keeps, or it maps a key and value that an earlier row maps to another customer (which of the
+     * two bills the usage would otherwise depend on the rows' order); a row that repeats an earlier one is
+     * allowed.
+     */
     static CustomerAttribution of(AttributionProperties properties) {
+        if (properties.mappingFile() == null) {
+            return new CustomerAttribution(Map.of(), properties.keys());
+        }
+        if (!Files.isRegularFile(properties.mappingFile())) {
+            throw new IllegalArgumentException(
+                    MAPPING_FILE_PROPERTY + ": " + properties.mappingFile().toAbsolutePath() + " does not exist");
+        }
+        String shown = MAPPING_FILE_PROPERTY + " (" + properties.mappingFile().toAbsolutePath() + ")";
         Map<String, String> customers = new HashMap<>();
-        if (properties.mappingFile() != null) {
-            if (!Files.isRegularFile(properties.mappingFile())) {
-                throw new IllegalArgumentException("tokentally.attribution.mapping-file: "
-                        + properties.mappingFile().toAbsolutePath() + " does not exist");
-            }
-            try {
-                for (CsvTable.Row row :
-                        CsvTable.read(properties.mappingFile(), List.of("key", "value", "customer_id"))) {
-                    customers.put(qualified(row.require("key"), row.require("value")), row.require("customer_id"));
+        Map<String, Long> firstLines = new HashMap<>();
+        try {
+            for (CsvTable.Row row : CsvTable.readStrictly(
+                    properties.mappingFile(), shown, List.of("key", "value", "customer_id"), List.of())) {
+                String key = row.require("key");
+                if (!AttributionProperties.FAMILIES.contains(familyOf(key))) {
+                    throw row.problem("key " + key + " is not <family>.<key> with a family of "
+                            + String.join(", ", AttributionProperties.FAMILIES));
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + properties.mappingFile(), e);
+                String value = row.require("value");
+                String customer = row.require("customer_id", FieldLength.CUSTOMER_ID);
+                String mapped = qualified(key, value);
+                String earlier = customers.putIfAbsent(mapped, customer);
+                if (earlier != null && !earlier.equals(customer)) {
+                    throw row.problem(key + " " + value + " is mapped to customer " + customer + ", and to " + earlier
+                            + " on line " + firstLines.get(mapped));
+                }
+                firstLines.putIfAbsent(mapped, row.lineNo());
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + shown, e);
         }
         return new CustomerAttribution(customers, properties.keys());
+    }
+
+    /** A mapping key's family: its part before the first dot, or "" when it has no key after one. */
+    private static String familyOf(String key) {
+        int dot = key.indexOf('.');
+        return dot > 0 && dot < key.length() - 1 ? key.substring(0, dot) : "";
     }
 
     /**

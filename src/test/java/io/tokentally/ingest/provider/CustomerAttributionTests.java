@@ -1,0 +1,83 @@
+package io.tokentally.ingest.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokentally.TempFolders;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CustomerAttributionTests {
+
+    private static final String HEADER = "key,value,customer_id\n";
+
+    @Test
+    void aMappedKeyNamesItsCustomerAndARowRepeatedAsWrittenIsAllowed() throws Exception {
+        // given
+        CustomerAttribution attribution = mapping(HEADER
+                + "openai.project_id,proj_1,acme\nopenai.project_id,proj_1,acme\nopenai.api_key_id,key_1,globex\n");
+
+        // when, then
+        assertThat(attribution.customerOf("openai", CustomerAttribution.keys("project_id", "proj_1")))
+                .isEqualTo("acme");
+        assertThat(attribution.customerOf("openai", CustomerAttribution.keys("api_key_id", "key_1", "project_id", "p")))
+                .isEqualTo("globex");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // a key and value mapped to a second customer: which row was read last would bill the usage
+                "openai.project_id,proj_1,acme\\nopenai.project_id,proj_1,globex"
+                        + " | line 3: openai.project_id proj_1 is mapped to customer globex, and to acme on line 2",
+                // a misspelt family: the row would never map anything
+                "opnai.project_id,proj_1,acme | line 2: key opnai.project_id is not <family>.<key> with a family of"
+                        + " openai, anthropic, openrouter, litellm, cloudflare, vercel, gcp",
+                "openai,proj_1,acme | line 2: key openai is not <family>.<key>",
+                "openai.,proj_1,acme | line 2: key openai. is not <family>.<key>",
+                "openai.project_id,proj_1, | line 2: column customer_id is empty",
+                "openai.project_id,proj_1,acme,extra | line 2: the row has 4 fields",
+            })
+    void aRowThatCannotBeKeptAsWrittenStopsStartUpNamingThePropertyTheFileAndTheLine(String rows, String problem)
+            throws Exception {
+        // given
+        Path file = write(HEADER + rows.replace("\\n", "\n") + "\n");
+
+        // when, then
+        assertThatThrownBy(() -> CustomerAttribution.of(new AttributionProperties(file, Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(
+                        "tokentally.attribution.mapping-file (" + file.toAbsolutePath() + ") " + problem);
+    }
+
+    @Test
+    void aCustomerIdLongerThanIsKeptStopsStartUp() throws Exception {
+        // given
+        Path file = write(HEADER + "openai.project_id,proj_1," + "c".repeat(201) + "\n");
+
+        // when, then
+        assertThatThrownBy(() -> CustomerAttribution.of(new AttributionProperties(file, Map.of())))
+                .hasMessageEndingWith("line 2: column customer_id has 201 characters; at most 200 are allowed");
+    }
+
+    @Test
+    void aKeyOrderForAFamilyNoReaderHasIsRefusedNamingTheProperty() {
+        assertThatThrownBy(() -> new AttributionProperties(null, Map.of("opnai", List.of("project_id"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("tokentally.attribution.keys.opnai: no reader family is named opnai");
+    }
+
+    private static CustomerAttribution mapping(String text) throws Exception {
+        return CustomerAttribution.of(new AttributionProperties(write(text), Map.of()));
+    }
+
+    private static Path write(String text) throws Exception {
+        return Files.writeString(TempFolders.create("customer-keys").resolve("customer-keys.csv"), text);
+    }
+}

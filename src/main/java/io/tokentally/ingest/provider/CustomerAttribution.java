@@ -41,11 +41,8 @@ public final class CustomerAttribution {
     }
 
     /**
-     * The mapping file's customers, read strictly as the customers file is. A row is refused, naming the
-     * property, the file and its line, when its key names no reader family, its customer id is longer than
-     * tokentally keeps, or it maps a key and value that an earlier row maps to another customer (which of the
-     * two bills the usage would otherwise depend on the rows' order); a row that repeats an earlier one is
-     * allowed.
+     * The mapping file's customers, read strictly as the customers file is (a bad row stops start-up naming the
+     * property, the file and the line: {@link #customers}), and the configured key orders.
      */
     static CustomerAttribution of(AttributionProperties properties) {
         if (properties.mappingFile() == null) {
@@ -56,30 +53,41 @@ public final class CustomerAttribution {
                     MAPPING_FILE_PROPERTY + ": " + properties.mappingFile().toAbsolutePath() + " does not exist");
         }
         String shown = MAPPING_FILE_PROPERTY + " (" + properties.mappingFile().toAbsolutePath() + ")";
-        Map<String, String> customers = new HashMap<>();
-        Map<String, Long> firstLines = new HashMap<>();
         try {
-            for (CsvTable.Row row : CsvTable.readStrictly(
-                    properties.mappingFile(), shown, List.of("key", "value", "customer_id"), List.of())) {
-                String key = row.require("key");
-                if (!AttributionProperties.FAMILIES.contains(familyOf(key))) {
-                    throw row.problem("key " + key + " is not <family>.<key> with a family of "
-                            + String.join(", ", AttributionProperties.FAMILIES));
-                }
-                String value = row.require("value");
-                String customer = row.require("customer_id", FieldLength.CUSTOMER_ID);
-                String mapped = qualified(key, value);
-                String earlier = customers.putIfAbsent(mapped, customer);
-                if (earlier != null && !earlier.equals(customer)) {
-                    throw row.problem(key + " " + value + " is mapped to customer " + customer + ", and to " + earlier
-                            + " on line " + firstLines.get(mapped));
-                }
-                firstLines.putIfAbsent(mapped, row.lineNo());
-            }
+            List<CsvTable.Row> rows = CsvTable.readStrictly(
+                    properties.mappingFile(), shown, List.of("key", "value", "customer_id"), List.of());
+            return new CustomerAttribution(customers(rows), properties.keys());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + shown, e);
         }
-        return new CustomerAttribution(customers, properties.keys());
+    }
+
+    /**
+     * The customer of each mapped key and value. A row is refused when its key names no reader family, its
+     * customer id is longer than tokentally keeps, or it maps a key and value that an earlier row maps to another
+     * customer (which of the two bills the usage would otherwise depend on the rows' order); a row that repeats an
+     * earlier one is allowed.
+     */
+    private static Map<String, String> customers(List<CsvTable.Row> rows) {
+        Map<String, String> customers = new HashMap<>();
+        Map<String, Long> firstLines = new HashMap<>();
+        for (CsvTable.Row row : rows) {
+            String key = row.require("key");
+            if (!AttributionProperties.FAMILIES.contains(familyOf(key))) {
+                throw row.problem("key " + key + " is not <family>.<key> with a family of "
+                        + String.join(", ", AttributionProperties.FAMILIES));
+            }
+            String value = row.require("value");
+            String customer = row.require("customer_id", FieldLength.CUSTOMER_ID);
+            String mapped = qualified(key, value);
+            String earlier = customers.putIfAbsent(mapped, customer);
+            if (earlier != null && !earlier.equals(customer)) {
+                throw row.problem(key + " " + value + " is mapped to customer " + customer + ", and to " + earlier
+                        + " on line " + firstLines.get(mapped));
+            }
+            firstLines.putIfAbsent(mapped, row.lineNo());
+        }
+        return customers;
     }
 
     /** A mapping key's family: its part before the first dot, or "" when it has no key after one. */

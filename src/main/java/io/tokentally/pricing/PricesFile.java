@@ -55,7 +55,8 @@ public final class PricesFile {
         List<Price> prices = new ArrayList<>();
         Map<Price.Key, Row> firsts = new HashMap<>();
         Map<ModelVersion, Row> thresholds = new HashMap<>();
-        for (Row row : rows(file, shown)) {
+        List<Row> rows = rows(file, shown);
+        for (Row row : rows) {
             refuseAnotherThreshold(row, thresholds);
             Row earlier = firsts.putIfAbsent(row.price().key(), row);
             if (earlier == null) {
@@ -68,7 +69,33 @@ public final class PricesFile {
                                 + " and " + row.price().usdPerMillion().toPlainString() + " here. " + VERSIONED);
             }
         }
+        refuseLongPricesWithoutThreshold(rows);
         return prices;
+    }
+
+    /**
+     * Refuses a long-context price of a model for which no row from the same instant or earlier gives a
+     * threshold: no request of it would ever count as long-context (only an export's rows tiered as long would
+     * be priced at it), so its long prompts would be billed at the standard price, silently.
+     */
+    private static void refuseLongPricesWithoutThreshold(List<Row> rows) {
+        Map<String, Instant> firstThresholds = new HashMap<>();
+        for (Row row : rows) {
+            if (row.price().longContextThreshold() != null) {
+                firstThresholds.merge(
+                        row.price().model(), row.price().effectiveFrom(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        for (Row row : rows) {
+            Price price = row.price();
+            Instant first = firstThresholds.get(price.model());
+            if (price.contextTier() == ContextTier.LONG && (first == null || first.isAfter(price.effectiveFrom()))) {
+                throw row.csv()
+                        .problem(price.model() + " has a long context_tier price from " + price.effectiveFrom()
+                                + " but no long_context_threshold in force then: give the prompt tokens above which"
+                                + " its requests are long-context on a row of the model from then or earlier");
+            }
+        }
     }
 
     /**

@@ -216,6 +216,38 @@ class PricesFileTests {
     }
 
     @Test
+    void refusesALongContextPriceWithoutAThresholdInForceNamingItsLine(@TempDir Path folder) throws IOException {
+        // given claude-sonnet-4-5's long input from 2025-01-01 and its threshold only from 2026-01-01
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"),
+                "model,token_type,context_tier,usd_per_million,effective_from,long_context_threshold\n"
+                        + "anthropic/claude-sonnet-4-5,input,standard,3,2025-01-01,\n"
+                        + "anthropic/claude-sonnet-4-5,input,long,6,2025-01-01,\n"
+                        + "anthropic/claude-sonnet-4-5,input,standard,3,2026-01-01,200000\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 3: anthropic/claude-sonnet-4-5 has a long context_tier price from"
+                        + " 2025-01-01T00:00:00Z but no long_context_threshold in force then: give the prompt tokens"
+                        + " above which its requests are long-context on a row of the model from then or earlier");
+    }
+
+    @Test
+    void takesALongContextPriceWhoseThresholdAnotherRowOfTheModelGivesFromTheSameInstant(@TempDir Path folder)
+            throws IOException {
+        // given the threshold on the standard input's row only
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"),
+                "model,token_type,context_tier,usd_per_million,effective_from,long_context_threshold\n"
+                        + "anthropic/claude-sonnet-4-5,input,long,6,2025-01-01,\n"
+                        + "anthropic/claude-sonnet-4-5,input,standard,3,2025-01-01,200000\n");
+
+        // when, then
+        assertThat(PricesFile.read(file)).hasSize(2);
+    }
+
+    @Test
     void keepsOneCopyOfAPriceRepeatedWithTheSameAmount() throws IOException {
         // given input for gpt-4o from 2025-01-01 as 2.5 on line 2 and as 2.50 on line 4
         Path file = fixture("prices-with-repeated-row.csv");

@@ -30,15 +30,22 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
             VercelGatewayReportFormat.FAMILY,
             GoogleCloudBillingFormat.FAMILY);
 
-    /** Refuses a key order for a family no reader has: it would order nothing, silently. */
+    /**
+     * Refuses a key order for a family no reader has (it would order nothing) and an empty one, or one with a blank
+     * key (the family would attribute nothing): either would leave usage unattributed, silently.
+     */
     public AttributionProperties {
         keys = keys == null ? Map.of() : Map.copyOf(keys);
-        for (String family : keys.keySet()) {
+        keys.forEach((family, order) -> {
             if (!FAMILIES.contains(family)) {
                 throw new IllegalArgumentException(
                         "tokentally.attribution.keys." + family + ": no reader family is named " + family
                                 + "; the families are " + String.join(", ", FAMILIES));
             }
-        }
+            if (order == null || order.isEmpty() || order.stream().anyMatch(key -> key == null || key.isBlank())) {
+                throw new IllegalArgumentException("tokentally.attribution.keys." + family
+                        + ": empty, or with an empty key; list the keys that name the customer, most specific first");
+            }
+        });
     }
 }

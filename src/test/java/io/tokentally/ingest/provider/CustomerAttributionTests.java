@@ -73,6 +73,15 @@ class CustomerAttributionTests {
                 .hasMessageStartingWith("tokentally.attribution.keys.opnai: no reader family is named opnai");
     }
 
+    @Test
+    void anEmptyKeyOrderOrOneWithAnEmptyKeyIsRefusedNamingTheProperty() {
+        for (List<String> order : List.of(List.<String>of(), List.of("project_id", " "))) {
+            assertThatThrownBy(() -> new AttributionProperties(null, Map.of("openai", order)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("tokentally.attribution.keys.openai: empty, or with an empty key");
+        }
+    }
+
     private static CustomerAttribution mapping(String text) throws Exception {
         return CustomerAttribution.of(new AttributionProperties(write(text), Map.of()));
     }

@@ -82,11 +82,25 @@ public final class CsvTable {
 
     /** As {@link #read(Path, List)}, naming the file {@code shown} in problems (a staged copy by its origin). */
     public static List<Row> read(Path file, String shown, List<String> requiredColumns) throws IOException {
+        return rows(shown, text(file), new Columns(requiredColumns, null, false));
+    }
+
+    /**
+     * As {@link #read(Path, String, List)}, but refusing a header that names a column twice or one neither required
+     * nor in {@code optionalColumns}: a misspelt optional column would be left unread. The rows are read as
+     * {@link #read(Path, List)} reads them.
+     */
+    public static List<Row> readKnownColumns(
+            Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
+        return rows(shown, text(file), new Columns(requiredColumns, optionalColumns, false));
+    }
+
+    private static String text(Path file) throws IOException {
         StringWriter text = new StringWriter();
         try (Reader reader = InputFiles.openText(file)) {
             reader.transferTo(text);
         }
-        return rows(shown, text.toString(), new Columns(requiredColumns, null));
+        return text.toString();
     }
 
     /**
@@ -102,11 +116,15 @@ public final class CsvTable {
     /** As {@link #readStrictly(Path, List, List)}, naming the file {@code shown} in problems. */
     public static List<Row> readStrictly(
             Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
-        return rows(shown, InputFiles.readUtf8Strictly(file, shown), new Columns(requiredColumns, optionalColumns));
+        return rows(
+                shown, InputFiles.readUtf8Strictly(file, shown), new Columns(requiredColumns, optionalColumns, true));
     }
 
-    /** The columns a file must have and, when it is read strictly, the only others it may have. */
-    private record Columns(List<String> required, List<String> optional) {
+    /**
+     * The columns a file must have and, when its header is checked strictly, the only others it may have; {@code
+     * strictRows}: whether a row must have as many fields as the header.
+     */
+    private record Columns(List<String> required, List<String> optional, boolean strictRows) {
 
         boolean strict() {
             return optional != null;
@@ -167,7 +185,7 @@ public final class CsvTable {
                 if (strayQuote != null) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": " + strayQuote);
                 }
-                if (columns.strict() && record.size() != header.size()) {
+                if (columns.strictRows() && record.size() != header.size()) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": the row has "
                             + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size()
                             + (record.size() == header.size() + 1 ? decimalCommaHint(record) : ""));

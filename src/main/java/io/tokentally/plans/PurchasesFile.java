@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,7 +34,14 @@ public final class PurchasesFile {
     /** The longest purchase id tokentally keeps. */
     private static final int MAX_PURCHASE_ID = 200;
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A key given twice in an object is refused, not read as its last value. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private static final List<String> REQUIRED = List.of("purchase_id");
+    private static final List<String> OPTIONAL =
+            List.of("event", "customer_id", "amount", "currency", "time", "expires_at", "category");
 
     /** The rows read and the rows refused, each problem naming the file and line. */
     public record Result(List<Purchase> purchases, List<String> problems) {}
@@ -57,7 +65,7 @@ public final class PurchasesFile {
         if (text.startsWith("[") || text.startsWith("{")) {
             readJson(shown, text, rows, lines);
         } else {
-            for (CsvTable.Row row : CsvTable.read(file, shown, List.of("purchase_id"))) {
+            for (CsvTable.Row row : CsvTable.readKnownColumns(file, shown, REQUIRED, OPTIONAL)) {
                 rows.add(row.values());
                 lines.add(row.lineNo());
             }
@@ -74,40 +82,60 @@ public final class PurchasesFile {
     }
 
     private static void readJson(String file, String text, List<Map<String, String>> rows, List<Long> lines) {
-        try {
-            if (text.startsWith("[")) {
-                JsonNode array = JSON.readTree(text);
-                for (int i = 0; i < array.size(); i++) {
-                    rows.add(fields(array.get(i)));
-                    lines.add(i + 1L);
-                }
-                return;
+        if (text.startsWith("[")) {
+            JsonNode array = tree(file, text);
+            for (int i = 0; i < array.size(); i++) {
+                rows.add(fields(file + " object " + (i + 1), array.get(i)));
+                lines.add(i + 1L);
             }
-            List<String> jsonLines = text.lines().toList();
-            for (int i = 0; i < jsonLines.size(); i++) {
-                if (!jsonLines.get(i).isBlank()) {
-                    rows.add(fields(JSON.readTree(jsonLines.get(i))));
-                    lines.add(i + 1L);
-                }
+            return;
+        }
+        List<String> jsonLines = text.lines().toList();
+        for (int i = 0; i < jsonLines.size(); i++) {
+            if (!jsonLines.get(i).isBlank()) {
+                String line = file + " line " + (i + 1);
+                rows.add(fields(line, tree(line, jsonLines.get(i))));
+                lines.add(i + 1L);
             }
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage());
         }
     }
 
-    private static Map<String, String> fields(JsonNode node) {
+    private static JsonNode tree(String where, String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(where + ": not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * An object's keys, in lower case, and their values; a key given twice (in any case) is refused, as a CSV header
+     * naming a column twice is.
+     */
+    private static Map<String, String> fields(String where, JsonNode node) {
         Map<String, String> fields = new LinkedHashMap<>();
+        Map<String, String> keys = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> property : node.properties()) {
+            String key = property.getKey().toLowerCase(Locale.ROOT);
+            String earlier = keys.putIfAbsent(key, property.getKey());
+            if (earlier != null) {
+                throw new IllegalArgumentException(
+                        where + ": not valid JSON: key " + property.getKey() + " repeats key " + earlier);
+            }
             if (!property.getValue().isNull()) {
-                fields.put(
-                        property.getKey().toLowerCase(Locale.ROOT),
-                        property.getValue().asString());
+                fields.put(key, property.getValue().asString());
             }
         }
         return fields;
     }
 
     private static Purchase purchase(Map<String, String> row) {
+        for (String key : row.keySet()) {
+            if (!REQUIRED.contains(key) && !OPTIONAL.contains(key)) {
+                throw new IllegalArgumentException(
+                        "unknown key " + key + "; the keys are purchase_id, " + String.join(", ", OPTIONAL));
+            }
+        }
         String id = FieldLength.atMost("purchase_id", required(row, "purchase_id"), MAX_PURCHASE_ID);
         Purchase.Event event = Purchase.Event.parse(optional(row, "event"));
         String customer = FieldLength.atMost("customer_id", required(row, "customer_id"), FieldLength.CUSTOMER_ID);

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PurchasesFileTests {
 
@@ -84,6 +86,62 @@ class PurchasesFileTests {
                 .containsExactly(Purchase.Event.PURCHASE, Purchase.Event.REFUND);
         assertThat(PurchasesFile.isFeed(lines)).isTrue();
         assertThat(PurchasesFile.isFeed(dir.resolve("gateway.csv"))).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // a misspelt optional column was left unread: the pack never expired
+                "purchase_id,customer_id,amount,currency,time,expire_at | purchases.csv: the header names unknown"
+                        + " column expire_at; the columns are purchase_id, event, customer_id, amount, currency, time,"
+                        + " expires_at, category",
+                // a column named twice: the later value was the amount
+                "purchase_id,customer_id,amount,currency,time,amount | purchases.csv: the header names column amount"
+                        + " twice",
+            })
+    void refusesACsvHeaderWithAnUnknownOrRepeatedColumn(String header, String problem) throws IOException {
+        // given
+        Path file = dir.resolve("purchases.csv");
+        Files.writeString(file, header + "\np1,acme,25.00,USD,2026-11-02T10:00:00Z,2026-11-03T00:00:00Z\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PurchasesFile.read(file))
+                .withMessageStartingWith(problem);
+    }
+
+    @Test
+    void refusesAJsonObjectWithAnUnknownKeyAsABadRowAndAKeyGivenTwiceAsNotValidJson() throws IOException {
+        // given
+        Path unknown = dir.resolve("purchases-a.jsonl");
+        Files.writeString(unknown, """
+                {"purchase_id": "p1", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                {"purchase_id": "p2", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z", "expires": "2026-11-03T00:00:00Z"}
+                """);
+        Path twice = dir.resolve("purchases-b.jsonl");
+        Files.writeString(twice, """
+                {"purchase_id": "p1", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z", "AMOUNT": 99}
+                """);
+        Path twiceInOneCase = dir.resolve("purchases-c.json");
+        Files.writeString(twiceInOneCase, """
+                [{"purchase_id": "p1", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z", "amount": 99}]
+                """);
+
+        // when
+        PurchasesFile.Result result = PurchasesFile.read(unknown);
+
+        // then
+        assertThat(result.purchases()).extracting(Purchase::purchaseId).containsExactly("p1");
+        assertThat(result.problems())
+                .containsExactly("purchases-a.jsonl line 2: unknown key expires; the keys are purchase_id, event,"
+                        + " customer_id, amount, currency, time, expires_at, category");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PurchasesFile.read(twice))
+                .withMessage("purchases-b.jsonl line 1: not valid JSON: key AMOUNT repeats key amount");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PurchasesFile.read(twiceInOneCase))
+                .withMessageStartingWith("purchases-c.json: not valid JSON: Duplicate Object property \"amount\"");
     }
 
     @Test

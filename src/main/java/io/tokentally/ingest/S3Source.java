@@ -20,10 +20,17 @@ public record S3Source(String name, String bucket, String prefix, SourceRole rol
         this(name, bucket, prefix, SourceRole.BILLABLE);
     }
 
-    /** The S3 source a spec names, or empty when it names a local folder. */
+    /**
+     * The S3 source a spec names, or empty when it names a local folder. The name is what comes before the first
+     * {@code =} that an {@code s3://} location follows, so the spec of a source named after its bucket and prefix
+     * ({@code bucket/prefix=s3://bucket/prefix}, what a run stores of {@code s3://bucket/prefix}) reads back as S3.
+     */
     public static Optional<S3Source> parse(String spec) {
         int equals = spec.indexOf('=');
-        boolean named = equals >= 0 && !spec.substring(0, equals).contains("/");
+        while (equals >= 0 && !spec.substring(equals + 1).strip().startsWith(SCHEME)) {
+            equals = spec.indexOf('=', equals + 1);
+        }
+        boolean named = equals >= 0;
         String location = named ? spec.substring(equals + 1).strip() : spec.strip();
         if (!location.startsWith(SCHEME)) {
             return Optional.empty();

@@ -68,6 +68,17 @@ class SourceSpecTests {
     }
 
     @Test
+    void theSpecOfAnUnnamedS3PrefixReadsBackAsThatPrefix() {
+        // given s3://acme-exports/usage/, named after bucket and prefix: a run read its stored spec as a local folder
+        S3Source source = S3Source.parse("s3://acme-exports/usage/").orElseThrow();
+
+        // when, then
+        assertThat(source.name()).isEqualTo("acme-exports/usage/");
+        assertThat(S3Source.parse(source.spec())).contains(source);
+        assertThat(S3Source.parse("/data/a=b/usage")).isEmpty();
+    }
+
+    @Test
     void anUnknownRoleIsRefusedWithTheRolesThatExist() {
         assertThatThrownBy(() -> InputSource.parse("gw:costs=/data/gw"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -723,6 +723,25 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aSchedulerSwitchThatIsNeitherTrueNorFalseStopsStartUpInOneLineNamingIt() {
+        // given a value the scheduler's condition took for off: serve then ran no schedules
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.schedules.enabled", "maybe");
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = runReportingFailures(err);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .asString()
+                .startsWith("tokentally: tokentally.schedules.enabled = maybe:");
+        assertThat(work.resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void anS3KeyWithoutItsSecretStopsStartUpNamingBothProperties() {
         assertThatThrownBy(() -> SpringContexts.start(Map.of(
                         "tokentally.data-dir", work.resolve("data").toString(), "tokentally.s3.access-key-id", "AKIA")))

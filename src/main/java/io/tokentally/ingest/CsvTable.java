@@ -57,6 +57,27 @@ public final class CsvTable {
             return fitting(column, require(column), maxLength);
         }
 
+        /**
+         * The column's value as {@link #require(String, int)} gives it, refused when a character of it cannot be seen:
+         * a control or format character (a byte-order mark, a zero-width space) anywhere, or a space of any kind (a
+         * no-break space) at either end. An id is compared exactly, so such an id matches no usage, silently.
+         */
+        public String requireVisible(String column, int maxLength) {
+            String value = require(column, maxLength);
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                int type = Character.getType(c);
+                boolean space = Character.isWhitespace(c) || Character.isSpaceChar(c);
+                if (type == Character.CONTROL
+                        || type == Character.FORMAT
+                        || (space && (i == 0 || i == value.length() - 1))) {
+                    throw problem("column " + column + " holds U+" + String.format("%04X", (int) c) + " at character "
+                            + (i + 1) + ", which cannot be seen; ids are compared exactly");
+                }
+            }
+            return value;
+        }
+
         private String fitting(String column, String value, int maxLength) {
             if (value != null && value.length() > maxLength) {
                 throw problem("column " + column + " " + FieldLength.tooLong(value.length(), maxLength));

@@ -53,7 +53,7 @@ public final class CustomersFile {
             if (!planIds.contains(plan)) {
                 throw row.problem("plan_id '" + plan + "' is not in the plans file");
             }
-            String id = row.require("customer_id", FieldLength.CUSTOMER_ID);
+            String id = row.requireVisible("customer_id", FieldLength.CUSTOMER_ID);
             if (id.equals(CustomerAttribution.UNATTRIBUTED)) {
                 throw row.problem("customer_id '" + id + "' is reserved: provider and gateway records without a"
                         + " customer key are kept under it as unattributed usage, and a customer of that name would"

@@ -190,6 +190,34 @@ class CustomersFileTests {
     }
 
     @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\uFEFFacme | U+FEFF at character 1",
+                "acme\u00A0 | U+00A0 at character 5",
+                "ac\u200Bme | U+200B at character 3",
+                "ac\u0007me | U+0007 at character 3",
+            })
+    void refusesACustomerIdWithACharacterThatCannotBeSeen(String id, String where) throws IOException {
+        // given: usage of 'acme' went unattributed, and unbilled, under an id that reads as acme
+        Path file = write("customer_id,stripe_customer_id,plan_id", id + ",cus_acme,payg");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageEndingWith("line 2: column customer_id holds " + where
+                        + ", which cannot be seen; ids are compared exactly");
+    }
+
+    @Test
+    void takesACustomerIdWithASpaceInside() throws IOException {
+        assertThat(CustomersFile.read(
+                        write("customer_id,stripe_customer_id,plan_id", "Acme Corp,cus_acme,payg"), PLANS))
+                .extracting(Customer::customerId)
+                .containsExactly("Acme Corp");
+    }
+
+    @ParameterizedTest
     @CsvSource({"customer_id,        201, 200", "stripe_customer_id, 101, 100", "name,               501, 500"})
     void refusesAValueLongerThanItsColumnKeeps(String column, int length, int allowed) throws IOException {
         // given: a row of the customer 'acme' with one value too long (storing it failed the run at its first step)

@@ -78,7 +78,7 @@ public final class CustomerAttribution {
                         + String.join(", ", AttributionProperties.FAMILIES));
             }
             String value = row.require("value");
-            String customer = row.require("customer_id", FieldLength.CUSTOMER_ID);
+            String customer = row.requireVisible("customer_id", FieldLength.CUSTOMER_ID);
             String mapped = qualified(key, value);
             String earlier = customers.putIfAbsent(mapped, customer);
             if (earlier != null && !earlier.equals(customer)) {

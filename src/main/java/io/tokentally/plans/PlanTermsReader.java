@@ -83,8 +83,17 @@ final class PlanTermsReader {
         List<JsonNode> group = PlanNodes.list(file, where + ".models", node.get("models"));
         List<String> models = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
-            models.add(PlanNodes.modelId(
-                    file, where + ".models[" + i + "]", group.get(i), "provider/model or provider/*"));
+            String model =
+                    PlanNodes.modelId(file, where + ".models[" + i + "]", group.get(i), "provider/model or provider/*");
+            if (model.contains("*") && !(model.endsWith("/*") && model.indexOf('*') == model.length() - 1)) {
+                // openai/gpt-4o* covered nothing: no model id holds a *
+                throw new PlanFault(
+                        file,
+                        where + ".models[" + i + "]",
+                        "'" + model + "' must be written provider/model or"
+                                + " provider/*: a * stands only for every model of a provider");
+            }
+            models.add(model);
         }
         int joined = String.join(",", models).length();
         if (joined > MAX_MODELS) {

@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.plans.Allowance;
 import io.tokentally.plans.MarkupOverride;
 import io.tokentally.plans.Plan;
 import io.tokentally.pricing.Price;
@@ -11,7 +12,9 @@ import java.util.Set;
 
 /**
  * One finding per plan markup override that names a provider or model the price catalog has no price for:
- * such an override never applies, so a typo ({@code anthropc}) bills at the plan's default markup unnoticed.
+ * such an override never applies, so a typo ({@code anthropc}) bills at the plan's default markup unnoticed; and
+ * one per model an allowance's group names that has no price ({@code PLAN_ALLOWANCE_UNPRICED}): that part of the
+ * group covers nothing, so the usage it meant goes to overage.
  */
 public final class PlanOverrideFindings {
 
@@ -37,6 +40,30 @@ public final class PlanOverrideFindings {
                             "plan " + plan.planId() + " overrides the markup of " + (forModel ? "model " : "provider ")
                                     + named + ", which has no price in the catalog, so the override applies to"
                                     + " nothing (a misspelt name bills at the plan's default markup)"));
+                }
+            }
+            findings.addAll(unpricedAllowanceModels(plan, models, providers));
+        }
+        return findings;
+    }
+
+    private static List<Finding> unpricedAllowanceModels(Plan plan, Set<String> models, Set<String> providers) {
+        List<Finding> findings = new ArrayList<>();
+        for (int i = 0; i < plan.allowances().size(); i++) {
+            Allowance allowance = plan.allowances().get(i);
+            String name = allowance.name() != null ? allowance.name() : "included[" + i + "]";
+            for (String model : allowance.models()) {
+                boolean priced = model.endsWith("/*")
+                        ? providers.contains(model.substring(0, model.length() - 2))
+                        : models.contains(model);
+                if (!priced) {
+                    findings.add(new Finding(
+                            "plan-allowance-unpriced:" + plan.planId() + ":" + name + ":" + model,
+                            "PLAN_ALLOWANCE_UNPRICED",
+                            Finding.Severity.WARNING,
+                            "plan " + plan.planId() + " includes usage (" + name + ") of " + model + ", which has no"
+                                    + " price in the catalog, so that part of the allowance covers nothing (a misspelt"
+                                    + " name leaves the usage it meant to overage)"));
                 }
             }
         }

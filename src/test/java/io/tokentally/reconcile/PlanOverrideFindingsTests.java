@@ -2,6 +2,8 @@ package io.tokentally.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.plans.Allowance;
+import io.tokentally.plans.CreditSource;
 import io.tokentally.plans.MarkupOverride;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanType;
@@ -44,6 +46,40 @@ class PlanOverrideFindingsTests {
             assertThat(finding.severity()).isEqualTo(Finding.Severity.WARNING);
         });
         assertThat(findings.get(0).message()).startsWith("plan pro overrides the markup of provider anthropc,");
+    }
+
+    @Test
+    void findsEveryModelOfAnAllowanceGroupWithoutAPriceAndNoneOfThePricedOnes() {
+        // given
+        Plan plan = new Plan(
+                "team",
+                PlanType.FIXED,
+                "usd",
+                new BigDecimal("20"),
+                List.of(),
+                new BigDecimal("100"),
+                List.of(
+                        new Allowance(
+                                "chat", null, 1000L, List.of("openai/gpt-4o-mini", "openai/gpt-99", "anthropic/*")),
+                        new Allowance(null, new BigDecimal("5"), null, List.of("anthropc/*"))),
+                CreditSource.DEFAULT_ORDER,
+                true);
+
+        // when
+        List<Finding> findings = PlanOverrideFindings.of(List.of(plan), PRICES);
+
+        // then
+        assertThat(findings)
+                .extracting(Finding::key)
+                .containsExactly(
+                        "plan-allowance-unpriced:team:chat:openai/gpt-99",
+                        "plan-allowance-unpriced:team:included[1]:anthropc/*");
+        assertThat(findings).allSatisfy(finding -> {
+            assertThat(finding.kind()).isEqualTo("PLAN_ALLOWANCE_UNPRICED");
+            assertThat(finding.severity()).isEqualTo(Finding.Severity.WARNING);
+        });
+        assertThat(findings.get(0).message())
+                .startsWith("plan team includes usage (chat) of openai/gpt-99, which has no");
     }
 
     private static Price price(String model) {

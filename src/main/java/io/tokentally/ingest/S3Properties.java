@@ -2,6 +2,7 @@ package io.tokentally.ingest;
 
 import static io.tokentally.shared.DurationSettings.POSITIVE;
 
+import io.tokentally.shared.HttpUrls;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
@@ -50,6 +51,7 @@ public record S3Properties(
         Duration pollInterval) {
 
     public S3Properties {
+        HttpUrls.requireHttp("tokentally.s3.endpoint", endpoint);
         boolean hasId = accessKeyId != null && !accessKeyId.isBlank();
         boolean hasSecret = secretAccessKey != null && !secretAccessKey.isBlank();
         if (hasId != hasSecret) {

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.shared.HttpUrls;
 import java.net.URI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -11,4 +12,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("tokentally.price-sync")
-public record PriceSyncProperties(URI webhookUrl) {}
+public record PriceSyncProperties(URI webhookUrl) {
+
+    /** Refuses a webhook that cannot be called: the sync failed only when it posted, without naming the setting. */
+    public PriceSyncProperties {
+        HttpUrls.requireHttp("tokentally.price-sync.webhook-url", webhookUrl);
+    }
+}

@@ -2,6 +2,7 @@ package io.tokentally.reconcile;
 
 import static io.tokentally.shared.DurationSettings.POSITIVE;
 
+import io.tokentally.shared.HttpUrls;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -42,12 +43,7 @@ public record BalanceProperties(
         String exportS3Uri) {
 
     public BalanceProperties {
-        if (webhookUrl != null
-                && !webhookUrl.toString().isBlank()
-                && !("http".equals(webhookUrl.getScheme()) || "https".equals(webhookUrl.getScheme()))) {
-            throw new IllegalArgumentException(
-                    "tokentally.balances.webhook-url must be an http or https URL, not '" + webhookUrl + "'");
-        }
+        HttpUrls.requireHttp("tokentally.balances.webhook-url", webhookUrl);
         if (webhookUrl != null && webhookUrl.toString().isBlank()) {
             webhookUrl = null;
         }

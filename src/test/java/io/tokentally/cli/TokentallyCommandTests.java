@@ -840,7 +840,12 @@ class TokentallyCommandTests {
                         + " spring.datasource.hikari.maximum-pool-size with value '1' is invalid: at least 3 connections"
                         + " are needed",
                 "spring.datasource.url | notajdbcurl?password=secret | tokentally: Property spring.datasource.url with"
-                        + " value 'notajdbcurl?password=***' is invalid: not a JDBC URL; it starts with jdbc:"
+                        + " value 'notajdbcurl?password=***' is invalid: not a JDBC URL; it starts with jdbc:",
+                // accepted at start-up, these failed a price sync when it posted, and every S3 read, without the name
+                "tokentally.price-sync.webhook-url | notaurl | tokentally: tokentally.price-sync.webhook-url must be an"
+                        + " http or https URL with a host, not 'notaurl'",
+                "tokentally.s3.endpoint | localhost:9090 | tokentally: tokentally.s3.endpoint must be an http or https URL"
+                        + " with a host, not 'localhost:9090'"
             })
     void aBadSettingIsSaidInOneLastLineWithThePropertysName(String property, String value, String lastLine) {
         setting(property, value);

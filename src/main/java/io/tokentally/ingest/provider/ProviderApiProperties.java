@@ -2,6 +2,7 @@ package io.tokentally.ingest.provider;
 
 import static io.tokentally.shared.DurationSettings.POSITIVE;
 
+import io.tokentally.shared.HttpUrls;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -48,8 +49,8 @@ public record ProviderApiProperties(
         @DefaultValue("1000") @Min(1) int maxPages) {
 
     public ProviderApiProperties {
-        checkBase("tokentally.provider-api.openai-base-url", openaiBaseUrl);
-        checkBase("tokentally.provider-api.anthropic-base-url", anthropicBaseUrl);
+        HttpUrls.requireHttp("tokentally.provider-api.openai-base-url", openaiBaseUrl);
+        HttpUrls.requireHttp("tokentally.provider-api.anthropic-base-url", anthropicBaseUrl);
         openaiAdminKey = checkKey("tokentally.provider-api.openai-admin-key (OPENAI_ADMIN_KEY)", openaiAdminKey);
         anthropicAdminKey =
                 checkKey("tokentally.provider-api.anthropic-admin-key (ANTHROPIC_ADMIN_KEY)", anthropicAdminKey);
@@ -69,14 +70,6 @@ public record ProviderApiProperties(
 
     URI baseOf(ProviderApiSource.Provider provider) {
         return provider == ProviderApiSource.Provider.OPENAI ? openaiBaseUrl : anthropicBaseUrl;
-    }
-
-    private static void checkBase(String property, URI base) {
-        if (base != null
-                && (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null)) {
-            throw new IllegalArgumentException(
-                    property + " must be an http or https URL with a host, not '" + base + "'");
-        }
     }
 
     private static String checkKey(String property, String key) {

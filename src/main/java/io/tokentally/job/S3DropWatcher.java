@@ -3,6 +3,8 @@ package io.tokentally.job;
 import io.tokentally.ingest.S3Properties;
 import io.tokentally.ingest.S3Source;
 import io.tokentally.ingest.S3Stager;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -12,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -46,6 +49,17 @@ public class S3DropWatcher {
                 .orElseThrow(() -> new IllegalStateException("tokentally.s3.drop must name the drop folder as"
                         + " [name=]s3://bucket/prefix when tokentally.s3.watch=true; it is '" + properties.drop()
                         + "'"));
+        requireFile("tokentally.customers-file", defaults.customersFile());
+        requireFile("tokentally.plans-file", defaults.plansFile());
+        requireFile("tokentally.prices-file", defaults.pricesFile());
+    }
+
+    /** Refuses a file the watcher's runs read that is not there: each run it started would fail at its first step. */
+    private static void requireFile(String property, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property, file, "the watcher's runs read it, and " + file.toAbsolutePath() + " is not a file");
+        }
     }
 
     /** One look at the drop folder; the run it started, if it found new objects. */

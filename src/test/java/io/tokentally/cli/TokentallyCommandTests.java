@@ -756,6 +756,25 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aWatcherWhoseCustomersFileIsNotThereStopsStartUpNamingTheProperty() {
+        // given: each run the watcher started failed at its first step
+        Path missing = work.resolve("customers.csv");
+
+        // when, then
+        assertThatThrownBy(() -> SpringContexts.start(Map.of(
+                        "tokentally.data-dir",
+                        work.resolve("data").toString(),
+                        "tokentally.s3.watch",
+                        "true",
+                        "tokentally.s3.drop",
+                        "drop=s3://acme-drops/usage/",
+                        "tokentally.customers-file",
+                        missing.toString())))
+                .hasStackTraceContaining("Property tokentally.customers-file with value '" + missing + "' is invalid:"
+                        + " the watcher's runs read it, and " + missing.toAbsolutePath() + " is not a file");
+    }
+
+    @Test
     void aDropFolderWhoseSourceNameIsTooLongStopsStartUpNamingTheProperty() {
         // given a drop folder named after its bucket and prefix: 211 characters
         String drop = "s3://acme-drops/" + "p".repeat(200);

@@ -3,6 +3,7 @@ package io.tokentally.job;
 import io.tokentally.ingest.IngestProperties;
 import io.tokentally.shared.DatabaseUnreachableFailureAnalyzer;
 import io.tokentally.shared.RunFolders;
+import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.InstantiationAwareBeanPostProcessor;
@@ -44,6 +45,7 @@ final class DataSourceChecks implements InstantiationAwareBeanPostProcessor {
             TokentallyProperties properties = tokentally.getIfAvailable();
             if (properties != null) {
                 checkRunsDir(properties);
+                checkDataDir(environment.getProperty(URL_PROPERTY), properties);
             }
         }
         return null;
@@ -76,6 +78,20 @@ final class DataSourceChecks implements InstantiationAwareBeanPostProcessor {
                     URL_PROPERTY,
                     DatabaseUnreachableFailureAnalyzer.masked(url),
                     "not a JDBC URL; it starts with jdbc:, such as jdbc:postgresql://HOST:5432/DATABASE");
+        }
+    }
+
+    /**
+     * The data folder of an embedded database that lives in it, said as the folder's fault (H2 named
+     * spring.datasource.url: "cannot connect to the database ... NotDirectoryException").
+     */
+    static void checkDataDir(String url, TokentallyProperties properties) {
+        Path dataDir = properties.dataDir().toAbsolutePath().normalize();
+        if (url != null && url.startsWith("jdbc:h2:file:" + dataDir)) {
+            RunFolders.whyUnusable(dataDir).ifPresent(why -> {
+                throw new InvalidConfigurationPropertyValueException(
+                        "tokentally.data-dir", properties.dataDir(), why + " (the embedded database lives in it)");
+            });
         }
     }
 

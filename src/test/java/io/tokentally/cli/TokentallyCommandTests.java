@@ -921,6 +921,24 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aDataFolderThatIsAFileStopsStartUpNamingThePropertyNotTheDatabaseUrl() throws Exception {
+        // given
+        Path file = Files.writeString(work.resolve("passwd"), "root:x:0:0\n");
+        setting("tokentally.data-dir", file.toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter err = new StringWriter();
+        // when
+        int exit = runReportingFailures(err);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo("tokentally: Property tokentally.data-dir with value '" + file
+                        + "' is invalid: it is a file, not a folder (the embedded database lives in it)");
+    }
+
+    @Test
     void aRunsFolderThatIsAFileStopsStartUpNamingThePropertyBeforeAnyRun() throws Exception {
         // given
         Path file = Files.writeString(work.resolve("passwd"), "root:x:0:0\n");

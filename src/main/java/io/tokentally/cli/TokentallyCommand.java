@@ -43,8 +43,11 @@ import picocli.CommandLine.Command;
         })
 public class TokentallyCommand {
 
-    /** The last part of a secret setting's name. */
-    private static final Pattern SECRET = Pattern.compile("[.-](secret|key|tokens?|password)$");
+    /**
+     * The last part of a secret setting's name: tokentally.api.tokens, not a count of tokens such as
+     * tokentally.reconcile.providers.usage-tokens.
+     */
+    private static final Pattern SECRET = Pattern.compile("([.-](secret|key|password)|\\.tokens?)$");
 
     /** Exit code of a run that did not complete. */
     public static final int EXIT_FAILED = 1;

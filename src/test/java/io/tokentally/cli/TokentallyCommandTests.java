@@ -841,6 +841,9 @@ class TokentallyCommandTests {
                         + " is an event destination's signing secret, whsec_...",
                 "tokentally.balances.webhook-timeout | -1s | tokentally: tokentally.balances.webhook-timeout = -1s: must"
                         + " be a duration above zero, such as 30s or 5m",
+                // a count of tokens, not a secret: its value is shown
+                "tokentally.reconcile.providers.usage-tokens | -1 | tokentally:"
+                        + " tokentally.reconcile.providers.usage-tokens = -1:",
                 "tokentally.ingest.threads | two | tokentally: tokentally.ingest.threads = two: cannot be read (For input"
                         + " string: \"two\")",
                 // an empty amount or duration is not the default: start-up stops as for an empty number

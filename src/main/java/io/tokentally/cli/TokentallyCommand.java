@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.validation.BindValidatio
 import org.springframework.boot.context.properties.bind.validation.ValidationErrors;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.NestedRuntimeException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.validation.FieldError;
 import picocli.CommandLine;
@@ -141,20 +142,25 @@ public class TokentallyCommand {
     }
 
     /**
-     * The failure's messages, a line per cause, leaving out a message the one before it already says. A cause whose
-     * message ends the one before it (a bean that failed to start, because of what its cause says) replaces it: what
-     * went wrong is the cause's message, and the log has where.
+     * The failure's messages, a line per cause, leaving out a message the one before it already says. Spring's
+     * message of a bean that failed to start ends with its cause's, which replaces it: what went wrong is the cause's
+     * message, and the log has which bean. The project's own wrappers, which put a file or setting before their
+     * cause's words, are kept whole.
      */
     private static String causeChain(Exception failure) {
         List<String> messages = new ArrayList<>();
+        boolean lastIsSprings = false;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             String text = cause.getMessage();
             String last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-            if (text != null && last != null && last.endsWith(text)) {
+            if (text != null && last != null && lastIsSprings && last.endsWith(text)) {
                 messages.set(messages.size() - 1, text);
             } else if (text != null && (last == null || !last.contains(text))) {
                 messages.add(text);
+            } else {
+                continue;
             }
+            lastIsSprings = cause instanceof NestedRuntimeException;
         }
         return "tokentally: " + String.join("\n  caused by: ", messages);
     }

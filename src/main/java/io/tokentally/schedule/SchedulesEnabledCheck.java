@@ -1,6 +1,6 @@
 package io.tokentally.schedule;
 
-import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -14,6 +14,10 @@ class SchedulesEnabledCheck {
     static final String PROPERTY = "tokentally.schedules.enabled";
 
     SchedulesEnabledCheck(Environment environment) {
-        Binder.get(environment).bind(PROPERTY, Boolean.class);
+        String value = environment.getProperty(PROPERTY);
+        // the condition takes only true (in any case) for on, where a binder would also read yes, on and 1 as true
+        if (value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new InvalidConfigurationPropertyValueException(PROPERTY, value, "must be true or false");
+        }
     }
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import picocli.CommandLine;
@@ -722,17 +723,20 @@ class TokentallyCommandTests {
                 .hasStackTraceContaining("tokentally.ingest.batch-size");
     }
 
-    @Test
-    void aSchedulerSwitchThatIsNeitherTrueNorFalseStopsStartUpInOneLineNamingIt() {
-        // given a value the scheduler's condition took for off: serve then ran no schedules
+    @ParameterizedTest
+    @ValueSource(strings = {"maybe", "yes", "1"})
+    void aSchedulerSwitchThatIsNeitherTrueNorFalseStopsStartUpInOneLineNamingIt(String value) {
+        // given a value the scheduler's condition took for off (it takes only true): serve then ran no schedules
         setting("tokentally.data-dir", work.resolve("data").toString());
-        setting("tokentally.schedules.enabled", "maybe");
+        setting("tokentally.schedules.enabled", value);
 
         // when
         String said = refusedStart();
 
         // then
-        assertThat(said).startsWith("tokentally: tokentally.schedules.enabled = maybe:");
+        assertThat(said)
+                .isEqualTo("tokentally: Property tokentally.schedules.enabled with value '" + value
+                        + "' is invalid: must be true or false");
         assertThat(work.resolve("runs")).doesNotExist();
     }
 
@@ -913,6 +917,22 @@ class TokentallyCommandTests {
                 .isEqualTo("tokentally: tokentally.attribution.mapping-file (" + mapping.toAbsolutePath()
                         + ") line 3: openai.project_id proj_1 is mapped to customer globex, and to acme on line 2");
         assertThat(work.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void aFileSettingTheEngineCannotReadStopsStartUpNamingTheSettingAndTheFileBeforeTheReason() throws Exception {
+        // given a SKU table that is not UTF-8: its reader puts the setting and the file before the decoder's words
+        Path table = Files.write(work.resolve("skus.csv"), new byte[] {'s', 'k', 'u', '\n', (byte) 0xff, '\n'});
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.gcp.sku-patterns", table.toString());
+
+        // when
+        String said = refusedStart();
+
+        // then: not the beans that wrapped it, and not the bare "Input length = 1"
+        assertThat(said)
+                .isEqualTo("tokentally: tokentally.gcp.sku-patterns (" + table.toAbsolutePath()
+                        + "): not a readable CSV file: Input length = 1");
     }
 
     @Test

@@ -51,7 +51,7 @@ public record S3Properties(
         Duration pollInterval) {
 
     public S3Properties {
-        HttpUrls.requireHttp("tokentally.s3.endpoint", endpoint);
+        endpoint = HttpUrls.requireHttp("tokentally.s3.endpoint", endpoint);
         boolean hasId = accessKeyId != null && !accessKeyId.isBlank();
         boolean hasSecret = secretAccessKey != null && !secretAccessKey.isBlank();
         if (hasId != hasSecret) {

@@ -3,6 +3,7 @@ package io.tokentally.job;
 import io.tokentally.ingest.IngestProperties;
 import io.tokentally.shared.DatabaseUnreachableFailureAnalyzer;
 import io.tokentally.shared.RunFolders;
+import java.io.File;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -87,7 +88,7 @@ final class DataSourceChecks implements InstantiationAwareBeanPostProcessor {
      */
     static void checkDataDir(String url, TokentallyProperties properties) {
         Path dataDir = properties.dataDir().toAbsolutePath().normalize();
-        if (url != null && url.startsWith("jdbc:h2:file:" + dataDir)) {
+        if (url != null && url.startsWith("jdbc:h2:file:" + dataDir + File.separator)) {
             RunFolders.whyUnusable(dataDir).ifPresent(why -> {
                 throw new InvalidConfigurationPropertyValueException(
                         "tokentally.data-dir", properties.dataDir(), why + " (the embedded database lives in it)");

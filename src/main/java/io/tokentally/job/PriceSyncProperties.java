@@ -16,6 +16,6 @@ public record PriceSyncProperties(URI webhookUrl) {
 
     /** Refuses a webhook that cannot be called: the sync failed only when it posted, without naming the setting. */
     public PriceSyncProperties {
-        HttpUrls.requireHttp("tokentally.price-sync.webhook-url", webhookUrl);
+        webhookUrl = HttpUrls.requireHttp("tokentally.price-sync.webhook-url", webhookUrl);
     }
 }

@@ -31,11 +31,16 @@ public record Allowance(String name, BigDecimal usd, Long tokens, List<String> m
             return true;
         }
         for (String pattern : models) {
-            if (pattern.equals(model)
-                    || (pattern.endsWith("/*") && model.startsWith(pattern.substring(0, pattern.length() - 1)))) {
+            if (covers(pattern, model)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether one model of a group ({@code provider/model} or {@code provider/*}) covers a canonical model. */
+    public static boolean covers(String pattern, String model) {
+        return pattern.equals(model)
+                || (pattern.endsWith("/*") && model.startsWith(pattern.substring(0, pattern.length() - 1)));
     }
 }

@@ -43,10 +43,7 @@ public record BalanceProperties(
         String exportS3Uri) {
 
     public BalanceProperties {
-        HttpUrls.requireHttp("tokentally.balances.webhook-url", webhookUrl);
-        if (webhookUrl != null && webhookUrl.toString().isBlank()) {
-            webhookUrl = null;
-        }
+        webhookUrl = HttpUrls.requireHttp("tokentally.balances.webhook-url", webhookUrl);
         if (exportS3Uri != null && exportS3Uri.isBlank()) {
             exportS3Uri = null;
         }

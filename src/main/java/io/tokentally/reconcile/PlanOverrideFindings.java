@@ -42,20 +42,18 @@ public final class PlanOverrideFindings {
                                     + " nothing (a misspelt name bills at the plan's default markup)"));
                 }
             }
-            findings.addAll(unpricedAllowanceModels(plan, models, providers));
+            findings.addAll(unpricedAllowanceModels(plan, models));
         }
         return findings;
     }
 
-    private static List<Finding> unpricedAllowanceModels(Plan plan, Set<String> models, Set<String> providers) {
+    private static List<Finding> unpricedAllowanceModels(Plan plan, Set<String> models) {
         List<Finding> findings = new ArrayList<>();
         for (int i = 0; i < plan.allowances().size(); i++) {
             Allowance allowance = plan.allowances().get(i);
             String name = allowance.name() != null ? allowance.name() : "included[" + i + "]";
             for (String model : allowance.models()) {
-                boolean priced = model.endsWith("/*")
-                        ? providers.contains(model.substring(0, model.length() - 2))
-                        : models.contains(model);
+                boolean priced = models.stream().anyMatch(pricedModel -> Allowance.covers(model, pricedModel));
                 if (!priced) {
                     findings.add(new Finding(
                             "plan-allowance-unpriced:" + plan.planId() + ":" + name + ":" + model,

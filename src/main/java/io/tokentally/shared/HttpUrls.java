@@ -8,14 +8,18 @@ public final class HttpUrls {
     private HttpUrls() {}
 
     /**
-     * {@code url} as given, refused naming {@code property} unless it is an http or https URL with a host; an absent or
-     * empty one (none) is taken as it is.
+     * {@code url}, refused naming {@code property} unless it is an http or https URL with a host (a host name with an
+     * underscore too, such as a Compose service's {@code minio_1}, which {@link URI#getHost} does not parse); an absent
+     * or empty one is none: null.
      */
     public static URI requireHttp(String property, URI url) {
         if (url == null || url.toString().isBlank()) {
-            return url;
+            return null;
         }
-        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+        String authority = url.getRawAuthority();
+        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                || authority == null
+                || authority.isBlank()) {
             throw new IllegalArgumentException(
                     property + " must be an http or https URL with a host, not '" + url + "'");
         }

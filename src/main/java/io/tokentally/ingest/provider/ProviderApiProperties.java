@@ -49,8 +49,8 @@ public record ProviderApiProperties(
         @DefaultValue("1000") @Min(1) int maxPages) {
 
     public ProviderApiProperties {
-        HttpUrls.requireHttp("tokentally.provider-api.openai-base-url", openaiBaseUrl);
-        HttpUrls.requireHttp("tokentally.provider-api.anthropic-base-url", anthropicBaseUrl);
+        openaiBaseUrl = HttpUrls.requireHttp("tokentally.provider-api.openai-base-url", openaiBaseUrl);
+        anthropicBaseUrl = HttpUrls.requireHttp("tokentally.provider-api.anthropic-base-url", anthropicBaseUrl);
         openaiAdminKey = checkKey("tokentally.provider-api.openai-admin-key (OPENAI_ADMIN_KEY)", openaiAdminKey);
         anthropicAdminKey =
                 checkKey("tokentally.provider-api.anthropic-admin-key (ANTHROPIC_ADMIN_KEY)", anthropicAdminKey);

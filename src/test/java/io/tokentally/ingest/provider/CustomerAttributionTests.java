@@ -42,6 +42,8 @@ class CustomerAttributionTests {
                 "openai,proj_1,acme | line 2: key openai is not <family>.<key>",
                 "openai.,proj_1,acme | line 2: key openai. is not <family>.<key>",
                 "openai.project_id,proj_1, | line 2: column customer_id is empty",
+                "openai.project_id,proj_1,acme\u00A0 | line 2: column customer_id holds U+00A0 at character 5, which"
+                        + " cannot be seen; ids are compared exactly",
                 "openai.project_id,proj_1,acme,extra | line 2: the row has 4 fields",
             })
     void aRowThatCannotBeKeptAsWrittenStopsStartUpNamingThePropertyTheFileAndTheLine(String rows, String problem)

@@ -64,14 +64,14 @@ public final class CsvTable {
          */
         public String requireVisible(String column, int maxLength) {
             String value = require(column, maxLength);
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                int type = Character.getType(c);
+            int[] codePoints = value.codePoints().toArray();
+            for (int i = 0; i < codePoints.length; i++) {
+                int c = codePoints[i];
                 boolean space = Character.isWhitespace(c) || Character.isSpaceChar(c);
-                if (type == Character.CONTROL
-                        || type == Character.FORMAT
-                        || (space && (i == 0 || i == value.length() - 1))) {
-                    throw problem("column " + column + " holds U+" + String.format("%04X", (int) c) + " at character "
+                if (Character.isISOControl(c)
+                        || Character.getType(c) == Character.FORMAT
+                        || (space && (i == 0 || i == codePoints.length - 1))) {
+                    throw problem("column " + column + " holds U+" + String.format("%04X", c) + " at character "
                             + (i + 1) + ", which cannot be seen; ids are compared exactly");
                 }
             }

@@ -197,6 +197,8 @@ class CustomersFileTests {
                 "acme\u00A0 | U+00A0 at character 5",
                 "ac\u200Bme | U+200B at character 3",
                 "ac\u0007me | U+0007 at character 3",
+                // a tag character, beyond the Basic Multilingual Plane: one character, not two
+                "acme\uDB40\uDC01 | U+E0001 at character 5",
             })
     void refusesACustomerIdWithACharacterThatCannotBeSeen(String id, String where) throws IOException {
         // given: usage of 'acme' went unattributed, and unbilled, under an id that reads as acme

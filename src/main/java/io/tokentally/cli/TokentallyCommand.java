@@ -153,14 +153,16 @@ public class TokentallyCommand {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             String text = cause.getMessage();
             String last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-            if (text != null && last != null && lastIsSprings && last.endsWith(text)) {
+            boolean replaces = text != null && last != null && lastIsSprings && last.endsWith(text);
+            boolean adds = text != null && !replaces && (last == null || !last.contains(text));
+            if (replaces) {
                 messages.set(messages.size() - 1, text);
-            } else if (text != null && (last == null || !last.contains(text))) {
+            } else if (adds) {
                 messages.add(text);
-            } else {
-                continue;
             }
-            lastIsSprings = cause instanceof NestedRuntimeException;
+            if (replaces || adds) {
+                lastIsSprings = cause instanceof NestedRuntimeException;
+            }
         }
         return "tokentally: " + String.join("\n  caused by: ", messages);
     }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -69,7 +70,7 @@ public final class PricesFile {
                                 + " and " + row.price().usdPerMillion().toPlainString() + " here. " + VERSIONED);
             }
         }
-        refuseLongPricesWithoutThreshold(rows);
+        refuseLongPricesWithoutThreshold(rows, thresholds.keySet());
         return prices;
     }
 
@@ -78,18 +79,13 @@ public final class PricesFile {
      * threshold: no request of it would ever count as long-context (only an export's rows tiered as long would
      * be priced at it), so its long prompts would be billed at the standard price, silently.
      */
-    private static void refuseLongPricesWithoutThreshold(List<Row> rows) {
-        Map<String, Instant> firstThresholds = new HashMap<>();
-        for (Row row : rows) {
-            if (row.price().longContextThreshold() != null) {
-                firstThresholds.merge(
-                        row.price().model(), row.price().effectiveFrom(), (a, b) -> a.isBefore(b) ? a : b);
-            }
-        }
+    private static void refuseLongPricesWithoutThreshold(List<Row> rows, Set<ModelVersion> thresholds) {
         for (Row row : rows) {
             Price price = row.price();
-            Instant first = firstThresholds.get(price.model());
-            if (price.contextTier() == ContextTier.LONG && (first == null || first.isAfter(price.effectiveFrom()))) {
+            if (price.contextTier() == ContextTier.LONG
+                    && thresholds.stream()
+                            .noneMatch(version -> version.model().equals(price.model())
+                                    && !version.effectiveFrom().isAfter(price.effectiveFrom()))) {
                 throw row.csv()
                         .problem(price.model() + " has a long context_tier price from " + price.effectiveFrom()
                                 + " but no long_context_threshold in force then: give the prompt tokens above which"

@@ -3,6 +3,7 @@ package io.tokentally.cli;
 import io.tokentally.job.RunReportListener;
 import io.tokentally.job.RunSummary;
 import io.tokentally.shared.DatabaseUnreachableFailureAnalyzer;
+import io.tokentally.shared.UnknownSettingsException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,13 +116,18 @@ public class TokentallyCommand {
 
     /**
      * Prints what went wrong as a chain of causes, without a stack trace; the log has the details. A bad setting
-     * ({@link #invalidSettings}) and a database that cannot be reached are said in one line each, instead of after
+     * ({@link #invalidSettings}), a setting nothing reads and a database that cannot be reached are said in one line
+     * each, instead of after
      * the creation failure of whichever bean asked first.
      */
     static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         for (Throwable next = failure; next != null; next = next.getCause()) {
             if (next instanceof BindException unbound) {
                 invalidSettings(unbound).forEach(commandLine.getErr()::println);
+                return EXIT_FAILED;
+            }
+            if (next instanceof UnknownSettingsException unknown) {
+                unknown.settings().forEach(setting -> commandLine.getErr().println("tokentally: " + setting));
                 return EXIT_FAILED;
             }
             if (next instanceof InvalidConfigurationPropertyValueException invalid) {

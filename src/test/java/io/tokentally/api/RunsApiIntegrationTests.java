@@ -34,7 +34,6 @@ import tools.jackson.databind.JsonNode;
         properties = {
             "tokentally.api.tokens=" + RunsApiIntegrationTests.TOKEN + "," + RunsApiIntegrationTests.OTHER_TOKEN,
             "tokentally.schedules.enabled=false",
-            "tokentally.ingest.chunk-size=20",
             "tokentally.ingest.threads=1"
         })
 @ActiveProfiles("serve")

@@ -101,7 +101,6 @@ class ServeShutdownIntegrationTests {
                 List.of(
                         "-Dtokentally.data-dir=" + work.resolve("data"),
                         "-Dtokentally.runs-dir=" + work.resolve("runs"),
-                        "-Dtokentally.ingest.chunk-size=20",
                         "-Dtokentally.ingest.threads=1",
                         "-Dlogging.structured.format.console=ecs"),
                 List.of("serve", "--port=" + port, "--no-scheduler")));

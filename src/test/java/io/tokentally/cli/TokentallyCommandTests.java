@@ -723,6 +723,30 @@ class TokentallyCommandTests {
                 .hasStackTraceContaining("tokentally.ingest.batch-size");
     }
 
+    @Test
+    void settingsNothingReadsStopStartUpALineEachWithTheNearestKnownName() {
+        // given a misspelt mapping file: ignored, it left every provider record unattributed and billed nothing
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting(
+                "tokentally.attribution.mapping-fle",
+                work.resolve("customer-keys.csv").toString());
+        setting("tokentally.ingest.chunk-size", "20");
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = runReportingFailures(err);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .containsExactlyInAnyOrder(
+                        "tokentally: tokentally.attribution.mapping-fle (a system property) is not a setting of"
+                                + " tokentally; did you mean tokentally.attribution.mapping-file?",
+                        "tokentally: tokentally.ingest.chunk-size (a system property) is not a setting of tokentally;"
+                                + " did you mean tokentally.rating.chunk-size?");
+        assertThat(work.resolve("runs")).doesNotExist();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"maybe", "yes", "1"})
     void aSchedulerSwitchThatIsNeitherTrueNorFalseStopsStartUpInOneLineNamingIt(String value) {

@@ -1,0 +1,170 @@
+package io.tokentally.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+class UnknownSettingsCheckTests {
+
+    private static final List<UnknownSettingsCheck.Known> KNOWN =
+            UnknownSettingsCheck.known(UnknownSettingsCheckTests.class.getClassLoader());
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "tokentally.attribution.mapping-file",
+                "tokentally.attribution.mappingFile",
+                "tokentally.attribution.mapping_file",
+                "tokentally.api.tokens",
+                "tokentally.api.tokens[0]",
+                "tokentally.attribution.keys.openai",
+                "tokentally.attribution.keys.openai[1]",
+                "tokentally.home",
+                "tokentally.s3.watch",
+                "tokentally.test.grace",
+                "spring.datasource.url",
+                "anything.else"
+            })
+    void takesEachSpellingOfAKnownSettingAndNamesThatAreNotTokentallys(String name) {
+        assertThat(UnknownSettingsCheck.isKnown(file(name), name, KNOWN)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "tokentally.attribution.mapping-fle",
+                "tokentally.ingest.chunk-size",
+                "tokentally.ingest.threads.max",
+                "tokentally.stripe",
+                "tokentally.attribution.keys2.openai"
+            })
+    void refusesANameNoSettingHasAScalarSettingsChildToo(String name) {
+        assertThat(UnknownSettingsCheck.isKnown(file(name), name, KNOWN)).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "TOKENTALLY_DATA_DIR",
+                "TOKENTALLY_DATADIR",
+                "tokentally.data-dir",
+                "TOKENTALLY_API_TOKENS",
+                "TOKENTALLY_API_TOKENS_0",
+                "TOKENTALLY_ATTRIBUTION_KEYS_OPENAI",
+                "TOKENTALLY_SERVICE_HOST",
+                "TOKENTALLY_SERVICE_PORT",
+                "TOKENTALLY_SERVICE_PORT_HTTP",
+                "TOKENTALLY_PORT",
+                "TOKENTALLY_PORT_8080_TCP",
+                "TOKENTALLY_PORT_8080_TCP_ADDR",
+                "TOKENTALLY_TEST_PGURL",
+                "PATH"
+            })
+    void takesAnEnvironmentVariableInEitherOfSpringsSpellingsAndKubernetesServiceLinks(String name) {
+        assertThat(UnknownSettingsCheck.isKnown(variables(name), name, KNOWN)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"TOKENTALLY_ATTRIBUTION_MAPPING_FLE", "TOKENTALLY_DATA_DIRS", "TOKENTALLY_INGEST_THREADS_0"})
+    void refusesAnEnvironmentVariableNoSettingHas(String name) {
+        assertThat(UnknownSettingsCheck.isKnown(variables(name), name, KNOWN)).isFalse();
+    }
+
+    @Test
+    void refusesEveryUnknownNameOfEverySourceSayingWhereItWasGivenAndTheNearestKnownName() {
+        // given
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().replace("systemEnvironment", variables("TOKENTALLY_INGEST_THREDS"));
+        environment
+                .getPropertySources()
+                .replace(
+                        "systemProperties",
+                        new MapPropertySource(
+                                "systemProperties", Map.of("tokentally.attribution.mapping-fle", "keys.csv")));
+        environment.getPropertySources().addLast(file("tokentally.qwerty"));
+        UnknownSettingsCheck check = new UnknownSettingsCheck();
+        check.setEnvironment(environment);
+
+        // when / then
+        assertThatThrownBy(() -> check.postProcessBeanFactory(new DefaultListableBeanFactory()))
+                .isInstanceOfSatisfying(
+                        UnknownSettingsException.class,
+                        unknown -> assertThat(unknown.settings())
+                                .containsExactly(
+                                        "tokentally.attribution.mapping-fle (a system property) is not a setting of"
+                                                + " tokentally; did you mean tokentally.attribution.mapping-file?",
+                                        "TOKENTALLY_INGEST_THREDS (an environment variable) is not a setting of tokentally;"
+                                                + " did you mean tokentally.ingest.threads?",
+                                        "tokentally.qwerty (application.properties) is not a setting of tokentally"));
+    }
+
+    @Test
+    void takesAnEnvironmentOfKnownSettings() {
+        // given
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addLast(file("tokentally.ingest.threads"));
+        UnknownSettingsCheck check = new UnknownSettingsCheck();
+        check.setEnvironment(environment);
+
+        // when / then: nothing refused, the machine's own variables and system properties included
+        assertThatCode(() -> check.postProcessBeanFactory(new DefaultListableBeanFactory()))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void everySettingTheReadmeAndTheHelmChartNameIsOneTheEngineReads() throws IOException {
+        Pattern property = Pattern.compile("`(tokentally\\.[a-z0-9.-]*[a-z0-9])`");
+        Pattern variable = Pattern.compile("\\b(TOKENTALLY_[A-Z0-9_]*[A-Z0-9])\\b");
+        Map<String, PropertySource<?>> named = new LinkedHashMap<>();
+        for (Path file : documents()) {
+            String text = Files.readString(file);
+            for (Matcher found = property.matcher(text); found.find(); ) {
+                named.put(found.group(1), file(found.group(1)));
+            }
+            for (Matcher found = variable.matcher(text); found.find(); ) {
+                named.put(found.group(1), variables(found.group(1)));
+            }
+        }
+
+        assertThat(named).hasSizeGreaterThan(40);
+        assertThat(named.keySet())
+                .filteredOn(name -> !UnknownSettingsCheck.isKnown(named.get(name), name, KNOWN))
+                .isEmpty();
+    }
+
+    private static List<Path> documents() throws IOException {
+        try (Stream<Path> chart = Files.walk(Path.of("helm"))) {
+            return Stream.concat(
+                            Stream.of(Path.of("README.md"), Path.of("sample-data/README.md")),
+                            chart.filter(Files::isRegularFile))
+                    .toList();
+        }
+    }
+
+    private static PropertySource<?> file(String name) {
+        return new MapPropertySource("application.properties", Map.of(name, "1"));
+    }
+
+    private static PropertySource<?> variables(String name) {
+        return new SystemEnvironmentPropertySource("systemEnvironment", Map.of(name, "1"));
+    }
+}

@@ -5,19 +5,27 @@ import io.tokentally.job.RunReportListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** The schedules of a {@code jobs/} folder, one YAML file each, checked when they are read. */
@@ -61,18 +69,96 @@ public record JobSchedules(List<JobSchedule> all) {
         return new JobSchedules(List.copyOf(schedules));
     }
 
-    /** Reads one job file; a bad file fails with its path and what is wrong. */
+    /** Reads one job file; a bad file fails with its path, the line of the key at fault and what is wrong. */
     public static JobSchedule read(Path file) {
+        Map<String, Integer> lines = keyLines(file);
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException(file + ": the file holds no keys (name, job, cron, parameters, ...)");
+        }
         ScheduleFile content;
         try {
             content = YAML.readValue(file.toFile(), ScheduleFile.class);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage(), e);
+            String key = key(e.getPath());
+            throw new IllegalArgumentException(file + line(lines, key) + ": " + unreadable(e, key), e);
         }
         try {
             return content.toSchedule();
-        } catch (IllegalArgumentException | DateTimeException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (Fault e) {
+            throw new IllegalArgumentException(file + line(lines, e.key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The line of each key of a job file by its path ({@code cron}, {@code parameters.input}); a key given twice
+     * in one mapping, which a YAML reader would let the later one win, and text that is not YAML are refused.
+     */
+    private static Map<String, Integer> keyLines(Path file) {
+        Map<String, Integer> lines = new HashMap<>();
+        try (JsonParser parser = YAML.createParser(file.toFile())) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.PROPERTY_NAME) {
+                    String key = parser.streamReadContext()
+                            .pathAsPointer()
+                            .toString()
+                            .substring(1)
+                            .replace('/', '.');
+                    int line = parser.currentTokenLocation().getLineNr();
+                    Integer first = lines.putIfAbsent(key, line);
+                    if (first != null) {
+                        throw new IllegalArgumentException(file + " line " + line + ": '" + key
+                                + "' is given twice (first on line " + first + ")");
+                    }
+                }
+            }
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            throw new IllegalArgumentException(
+                    file + (at == null ? "" : " line " + at.getLineNr()) + ": not valid YAML: "
+                            + e.getOriginalMessage(),
+                    e);
+        }
+        return lines;
+    }
+
+    /** The line of the key, or of the nearest key it is under; none for a key the file does not have. */
+    private static String line(Map<String, Integer> lines, String key) {
+        for (String at = key; !at.isEmpty(); at = at.substring(0, Math.max(0, at.lastIndexOf('.')))) {
+            if (lines.containsKey(at)) {
+                return " line " + lines.get(at);
+            }
+        }
+        return "";
+    }
+
+    private static String key(List<JacksonException.Reference> path) {
+        return path.stream()
+                .map(reference -> reference.getPropertyName() != null
+                        ? reference.getPropertyName()
+                        : String.valueOf(reference.getIndex()))
+                .collect(Collectors.joining("."));
+    }
+
+    /** What Jackson could not read, in the words of a job file: its keys, not the Java classes they fill. */
+    private static String unreadable(JacksonException e, String key) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String known = unknown.getKnownPropertyIds().stream()
+                    .map(Object::toString)
+                    .sorted()
+                    .collect(Collectors.joining(", "));
+            return "unknown key '" + key + "' (known here: " + known + ")";
+        }
+        return "'" + key + "' cannot be read: " + e.getOriginalMessage();
+    }
+
+    /** A value of a job file that is wrong, with the key it is under. */
+    private static final class Fault extends IllegalArgumentException {
+
+        private final String key;
+
+        Fault(String key, String message) {
+            super(message);
+            this.key = key;
         }
     }
 
@@ -100,40 +186,64 @@ public record JobSchedules(List<JobSchedule> all) {
                     name,
                     job,
                     cron.trim(),
-                    ZoneId.of(zone == null ? "UTC" : zone),
-                    window == null ? WindowRule.PREVIOUS_DAY : WindowRule.parse(window),
+                    zoneId(),
+                    windowRule(),
                     catchUp == null || catchUp,
                     parameters.inputs(),
                     parameters.path(parameters.customers(), "customers"),
                     parameters.path(parameters.plans(), "plans"),
                     parameters.path(parameters.prices(), "prices"));
-            schedule.cronExpression();
+            try {
+                schedule.cronExpression();
+            } catch (IllegalArgumentException e) {
+                String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+                throw new Fault("cron", "cron '" + cron + "' is not valid: " + reason);
+            }
             return schedule;
+        }
+
+        private WindowRule windowRule() {
+            try {
+                return window == null ? WindowRule.PREVIOUS_DAY : WindowRule.parse(window);
+            } catch (IllegalArgumentException e) {
+                throw new Fault("window", e.getMessage());
+            }
+        }
+
+        private ZoneId zoneId() {
+            try {
+                return ZoneId.of(zone == null ? "UTC" : zone);
+            } catch (DateTimeException e) {
+                throw new Fault("zone", "zone '" + zone + "' is not a time zone: " + e.getMessage());
+            }
         }
 
         /** Fails on a missing name, job, cron or parameters, or on a name, job or cron that is not valid. */
         private void requireValidFields() {
             require(name, "name");
             if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("name '" + name + "' must be 1 to 40 lower-case letters, digits"
-                        + " or dashes, starting and ending with a letter or digit");
+                throw new Fault(
+                        "name",
+                        "name '" + name + "' must be 1 to 40 lower-case letters, digits"
+                                + " or dashes, starting and ending with a letter or digit");
             }
             require(job, "job");
             if (!RunReportListener.JOB_NAME.equals(job)) {
-                throw new IllegalArgumentException(
-                        "job '" + job + "' is not a known job; known jobs: " + RunReportListener.JOB_NAME);
+                throw new Fault(
+                        "job", "job '" + job + "' is not a known job; known jobs: " + RunReportListener.JOB_NAME);
             }
             require(cron, "cron");
             if (cron.trim().split("\\s+").length != 5) {
-                throw new IllegalArgumentException(
-                        "cron '" + cron + "' must have five fields (minute hour" + " day-of-month month day-of-week)");
+                throw new Fault(
+                        "cron",
+                        "cron '" + cron + "' must have five fields (minute hour day-of-month month day-of-week)");
             }
             require(parameters, "parameters");
         }
 
         private static void require(Object value, String key) {
             if (value == null) {
-                throw new IllegalArgumentException("'" + key + "' is missing");
+                throw new Fault(key, "'" + key + "' is missing");
             }
         }
     }
@@ -143,13 +253,13 @@ public record JobSchedules(List<JobSchedule> all) {
 
         List<String> inputs() {
             if (input == null || input.isEmpty()) {
-                throw new IllegalArgumentException("'parameters.input' must list at least one folder");
+                throw new Fault("parameters.input", "'parameters.input' must list at least one folder");
             }
             for (String spec : input) {
                 try {
                     InputSpecs.absolute(spec);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("'parameters.input' " + spec + ": " + e.getMessage(), e);
+                    throw new Fault("parameters.input", "'parameters.input' " + spec + ": " + e.getMessage());
                 }
             }
             return List.copyOf(input);
@@ -157,7 +267,11 @@ public record JobSchedules(List<JobSchedule> all) {
 
         Path path(String value, String key) {
             ScheduleFile.require(value, "parameters." + key);
-            return Paths.get(value);
+            try {
+                return Paths.get(value);
+            } catch (InvalidPathException e) {
+                throw new Fault("parameters." + key, "'parameters." + key + "' is not a path: " + e.getMessage());
+            }
         }
     }
 }

@@ -72,19 +72,85 @@ class JobSchedulesTests {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({
-        "schedule-with-six-field-cron.yaml, must have five fields",
-        "schedule-with-unknown-key.yaml, timezone",
-        "schedule-with-unknown-job.yaml, 'job ''weekly-billing'' is not a known job'",
-        "schedule-with-bad-zone.yaml, Mars/Olympus",
-        "schedule-with-too-long-source-name.yaml, the source name has 201 characters; at most 200 are allowed"
-    })
-    void refusesABadFileNamingTheFileAndTheProblem(String file, String problem) {
+    @CsvSource(
+            delimiterString = " => ",
+            value = {
+                "schedule-with-six-field-cron.yaml => line 3: cron '0 30 2 * * *' must have five fields (minute hour"
+                        + " day-of-month month day-of-week)",
+                "schedule-with-unknown-key.yaml => line 4: unknown key 'timezone' (known here: catch-up, cron, job,"
+                        + " name, parameters, window, zone)",
+                "schedule-with-unknown-job.yaml => line 2: job 'weekly-billing' is not a known job; known jobs:"
+                        + " nightly-billing",
+                "schedule-with-bad-zone.yaml => line 4: zone 'Mars/Olympus' is not a time zone: Unknown time-zone ID:"
+                        + " Mars/Olympus",
+                "schedule-with-too-long-source-name.yaml => line 6: 'parameters.input' ssss"
+            })
+    void refusesABadFileNamingTheFileTheLineAndTheProblem(String file, String problem) {
         // when, then
         assertThatThrownBy(() -> JobSchedules.read(FIXTURES.resolve(file)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(file)
-                .hasMessageContaining(problem);
+                .hasMessageStartingWith(FIXTURES.resolve(file) + " " + problem);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiterString = " => ",
+            value = {
+                "price: sample-data/prices.csv => line 20: unknown key 'parameters.price' (known here: customers,"
+                        + " input, plans, prices)",
+                "prices: sample-data/other.csv => line 21: 'parameters.prices' is given twice (first on line 20)",
+                "'' => line 13: 'parameters.prices' is missing",
+                "prices: [a, b] => line 20: 'parameters.prices' cannot be read: Cannot deserialize value of type"
+            })
+    void refusesABadParameterNamingItsLine(String lastLine, String problem, @TempDir Path jobs) throws Exception {
+        // given the shipped file with a line after its prices line, or in its place
+        String shipped = Files.readString(Path.of("jobs/nightly-billing.yaml"));
+        Path file = Files.writeString(
+                jobs.resolve("nightly.yaml"),
+                shipped.replace("  prices: sample-data/prices.csv\n", replaced(lastLine)));
+
+        // when, then
+        assertThatThrownBy(() -> JobSchedules.read(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(file + " " + problem);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiterString = " => ",
+            value = {
+                "cron: \"30 2 * * *\" => cron: \"61 2 * * *\" => line 6: cron '61 2 * * *' is not valid: Invalid value for MinuteOfHour (valid values 0 - 59): 61",
+                "window: previous-day => window: yesterday => line 10: window 'yesterday' is not one of",
+                "catch-up: true => catch-up: maybe => line 12: 'catch-up' cannot be read",
+                "name: nightly-billing => name: [nightly] => line 3: 'name' cannot be read",
+                "zone: UTC => 'zone: \"UTC' => line 7: not valid YAML"
+            })
+    void refusesABadValueNamingItsLine(String shipped, String written, String problem, @TempDir Path jobs)
+            throws Exception {
+        // given
+        String text = Files.readString(Path.of("jobs/nightly-billing.yaml")).replace(shipped, written);
+        Path file = Files.writeString(jobs.resolve("nightly.yaml"), text);
+
+        // when, then
+        assertThatThrownBy(() -> JobSchedules.read(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(file + " " + problem);
+    }
+
+    /** The prices line followed by the line (a key given twice), or the line in its place. */
+    private static String replaced(String line) {
+        if (line.startsWith("prices: sample-data/other")) {
+            return "  prices: sample-data/prices.csv\n  " + line + "\n";
+        }
+        return line.isEmpty() ? "" : "  " + line + "\n";
+    }
+
+    @Test
+    void refusesAnEmptyFile(@TempDir Path jobs) throws Exception {
+        Path file = Files.writeString(jobs.resolve("nightly.yaml"), "# nothing yet\n");
+
+        assertThatThrownBy(() -> JobSchedules.read(file))
+                .hasMessage(file + ": the file holds no keys (name, job, cron, parameters, ...)");
     }
 
     @Test

@@ -10,7 +10,6 @@ import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,7 +26,6 @@ import org.springframework.scheduling.config.FixedDelayTask;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty("tokentally.schedules.enabled")
-@EnableConfigurationProperties(ScheduleProperties.class)
 @EnableScheduling
 public class ScheduleConfiguration {
 

@@ -1,19 +1,34 @@
 package io.tokentally.schedule;
 
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads {@code tokentally.schedules.enabled} as true or false wherever the engine starts: any other value stops
- * start-up naming the setting, where the scheduler's condition took it for off and a server ran no schedules.
+ * start-up naming the setting, where the scheduler's condition took it for off and a server ran no schedules. It
+ * looks before any bean is made, so before the schedule settings are bound, which they are wherever the engine
+ * starts too: {@code run} refuses a bad one ({@code poll-interval=30}, without a unit) as {@code serve} does.
  */
 @Component
-class SchedulesEnabledCheck {
+@EnableConfigurationProperties(ScheduleProperties.class)
+class SchedulesEnabledCheck implements BeanFactoryPostProcessor, EnvironmentAware {
 
     static final String PROPERTY = "tokentally.schedules.enabled";
 
-    SchedulesEnabledCheck(Environment environment) {
+    private Environment environment;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         String value = environment.getProperty(PROPERTY);
         // the condition takes only true (in any case) for on, where a binder would also read yes, on and 1 as true
         if (value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {

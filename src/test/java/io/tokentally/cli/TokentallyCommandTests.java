@@ -748,6 +748,26 @@ class TokentallyCommandTests {
     }
 
     @ParameterizedTest
+    @CsvSource(
+            delimiterString = " => ",
+            value = {
+                "tokentally.schedules.poll-interval => 30 => cannot be read (has no unit",
+                "tokentally.schedules.grace => -1m => must be a duration of zero or more",
+                "tokentally.schedules.max-catch-up => -1 => must be greater than or equal to 0"
+            })
+    void aBadScheduleSettingStopsRunAsItStopsServe(String name, String value, String reason) {
+        // given a run, which runs no schedules: it bound none of their settings, and took any value
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting(name, value);
+
+        // when
+        String said = refusedStart();
+
+        // then
+        assertThat(said).startsWith("tokentally: " + name + " = " + value + ": " + reason);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"maybe", "yes", "1"})
     void aSchedulerSwitchThatIsNeitherTrueNorFalseStopsStartUpInOneLineNamingIt(String value) {
         // given a value the scheduler's condition took for off (it takes only true): serve then ran no schedules

@@ -117,10 +117,14 @@ public final class CsvTable {
     }
 
     private static String text(Path file) throws IOException {
-        StringWriter text = new StringWriter();
         try (Reader reader = InputFiles.openText(file)) {
-            reader.transferTo(text);
+            return text(reader);
         }
+    }
+
+    private static String text(Reader reader) throws IOException {
+        StringWriter text = new StringWriter();
+        reader.transferTo(text);
         return text.toString();
     }
 
@@ -139,6 +143,16 @@ public final class CsvTable {
             Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
         return rows(
                 shown, InputFiles.readUtf8Strictly(file, shown), new Columns(requiredColumns, optionalColumns, true));
+    }
+
+    /**
+     * As {@link #readStrictly(Path, String, List, List)}, from a reader (a table in the jar); the reader decodes the
+     * bytes, so its errors are its own.
+     */
+    public static List<Row> readStrictly(
+            Reader reader, String shown, List<String> requiredColumns, List<String> optionalColumns)
+            throws IOException {
+        return rows(shown, text(reader), new Columns(requiredColumns, optionalColumns, true));
     }
 
     /**

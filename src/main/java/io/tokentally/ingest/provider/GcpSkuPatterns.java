@@ -1,18 +1,17 @@
 package io.tokentally.ingest.provider;
 
+import io.tokentally.ingest.CsvTable;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * The ordered table that maps a Google Cloud Billing SKU description to a provider, model, token type
@@ -25,17 +24,16 @@ final class GcpSkuPatterns {
     static final String NONE = "none";
     static final Set<String> TOKEN_TYPES =
             Set.of("input", "cache_read", "cache_write_5m", "cache_write_1h", "output", "reasoning", NONE);
+    private static final List<String> REQUIRED_COLUMNS = List.of("sku_pattern", "provider", "model", "token_type");
+    private static final List<String> OPTIONAL_COLUMNS = List.of("service_tier", "context_tier", "note");
     private static final Set<String> SERVICE_TIERS = Set.of("standard", "batch", "priority", "flex");
     private static final Set<String> CONTEXT_TIERS = Set.of("standard", "long");
     private static final List<String> TIER_GROUPS = List.of("batch", "priority", "flex");
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
-            .builder()
-            .setHeader()
-            .setSkipHeaderRecord(true)
-            .setIgnoreEmptyLines(true)
-            .setIgnoreSurroundingSpaces(true)
-            .setCommentMarker('#')
-            .get();
+    private static final String LONG_GROUP = "long";
+    /** A {@code {name}} in a model template: filled with what the pattern's group {@code name} matched. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+    /** A group name as Java writes it, after the {@code (?<} that opens the group. */
+    private static final Pattern GROUP_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9]*");
 
     /** What a SKU is: {@code tokenType} {@value #NONE} means it is not token usage ({@code note} says why). */
     record Sku(
@@ -50,6 +48,7 @@ final class GcpSkuPatterns {
     private record Rule(
             long line,
             Pattern pattern,
+            Set<String> groups,
             String provider,
             String model,
             String tokenType,
@@ -64,28 +63,25 @@ final class GcpSkuPatterns {
     }
 
     /**
-     * Reads a table.
+     * Reads a table strictly: a column the table does not know or named twice, and a row with more or fewer fields
+     * than the header, are refused as a bad pattern or value is.
      *
      * @param origin names the table in error messages (the property and the file)
      * @throws IllegalArgumentException naming the origin and line of a bad pattern or value
      */
     static GcpSkuPatterns read(Reader reader, String origin) {
-        List<Rule> rules = new ArrayList<>();
-        try (CSVParser parser =
-                CSVParser.builder().setReader(reader).setFormat(FORMAT).get()) {
-            for (String column : List.of("sku_pattern", "provider", "model", "token_type")) {
-                if (!parser.getHeaderNames().contains(column)) {
-                    throw new IllegalArgumentException(origin + ": the header lacks column " + column);
-                }
-            }
-            for (CSVRecord record : parser) {
-                rules.add(rule(record, origin + " line " + parser.getCurrentLineNumber()));
-            }
-        } catch (IOException | UncheckedIOException e) {
+        List<CsvTable.Row> rows;
+        try {
+            rows = CsvTable.readStrictly(reader, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS);
+        } catch (IOException e) {
             throw new IllegalArgumentException(origin + ": not a readable CSV file: " + e.getMessage(), e);
         }
-        if (rules.isEmpty()) {
+        if (rows.isEmpty()) {
             throw new IllegalArgumentException(origin + ": the table has no pattern");
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (CsvTable.Row row : rows) {
+            rules.add(rule(row, rules.size() + 1));
         }
         return new GcpSkuPatterns(rules);
     }
@@ -103,92 +99,149 @@ final class GcpSkuPatterns {
 
     private static Sku sku(Rule rule, Matcher matcher) {
         String serviceTier = rule.serviceTier();
-        String contextTier = rule.contextTier();
-        Pattern pattern = matcher.pattern();
         for (String tier : TIER_GROUPS) {
-            if (hasGroup(pattern, tier) && matcher.group(tier) != null) {
+            if (matched(rule, matcher, tier)) {
                 serviceTier = tier;
             }
         }
-        if (hasGroup(pattern, "long") && matcher.group("long") != null) {
-            contextTier = "long";
-        }
-        String model = rule.model();
-        if (model != null && hasGroup(pattern, "model")) {
-            model = model.replace("{model}", matcher.group("model"));
-        }
-        if (model != null) {
-            model = model.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", "-");
-            if ("anthropic".equals(rule.provider())) {
-                model = GatewayModels.dashedVersions(model);
-            }
-        }
-        return new Sku(rule.provider(), model, rule.tokenType(), serviceTier, contextTier, rule.note(), rule.line());
-    }
-
-    private static Rule rule(CSVRecord record, String where) {
-        Pattern pattern = skuPattern(record, where);
-        String tokenType = lower(value(record, "token_type"));
-        if (tokenType == null || !TOKEN_TYPES.contains(tokenType)) {
-            throw new IllegalArgumentException(where + ": token_type '" + tokenType + "' is not one of " + TOKEN_TYPES);
-        }
-        String provider = lower(value(record, "provider"));
-        String model = value(record, "model");
-        if (!tokenType.equals(NONE) && (provider == null || model == null)) {
-            throw new IllegalArgumentException(where + ": provider and model are required unless token_type is none");
-        }
-        if (model != null && model.contains("{model}") && !hasGroup(pattern, "model")) {
-            throw new IllegalArgumentException(
-                    where + ": model uses {model} but sku_pattern has no (?<model>...) group");
-        }
-        String serviceTier = tier(record, "service_tier", "standard", SERVICE_TIERS, where);
-        String contextTier = tier(record, "context_tier", "standard", CONTEXT_TIERS, where);
-        return new Rule(
-                record.getRecordNumber(),
-                pattern,
-                provider,
-                model,
-                tokenType,
+        String contextTier = matched(rule, matcher, LONG_GROUP) ? "long" : rule.contextTier();
+        return new Sku(
+                rule.provider(),
+                model(rule, matcher),
+                rule.tokenType(),
                 serviceTier,
                 contextTier,
-                value(record, "note"));
+                rule.note(),
+                rule.line());
+    }
+
+    private static boolean matched(Rule rule, Matcher matcher, String group) {
+        return rule.groups().contains(group) && matcher.group(group) != null;
+    }
+
+    /**
+     * The row's model with each placeholder filled (a group that took no part in the match fills nothing), lower-cased,
+     * spaces as dashes, and Anthropic's dotted versions with dashes.
+     */
+    private static String model(Rule rule, Matcher matcher) {
+        if (rule.model() == null) {
+            return null;
+        }
+        String model = PLACEHOLDER
+                .matcher(rule.model())
+                .replaceAll(placeholder ->
+                        Matcher.quoteReplacement(Objects.toString(matcher.group(placeholder.group(1)), "")));
+        model = model.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", "-");
+        return "anthropic".equals(rule.provider()) ? GatewayModels.dashedVersions(model) : model;
+    }
+
+    private static Rule rule(CsvTable.Row row, long number) {
+        Pattern pattern = skuPattern(row);
+        Set<String> groups = groupNames(pattern.pattern());
+        String tokenType = lower(row.get("token_type"));
+        if (tokenType == null || !TOKEN_TYPES.contains(tokenType)) {
+            throw row.problem("token_type '" + tokenType + "' is not one of " + TOKEN_TYPES);
+        }
+        String provider = lower(row.get("provider"));
+        String model = row.get("model");
+        if (!tokenType.equals(NONE) && (provider == null || model == null)) {
+            throw row.problem("provider and model are required unless token_type is none");
+        }
+        if (model != null) {
+            checkPlaceholders(row, model, groups);
+        }
+        if (!tokenType.equals(NONE)) {
+            checkEveryGroupIsRead(row, model, groups);
+        }
+        String serviceTier = tier(row, "service_tier", SERVICE_TIERS);
+        String contextTier = tier(row, "context_tier", CONTEXT_TIERS);
+        return new Rule(number, pattern, groups, provider, model, tokenType, serviceTier, contextTier, row.get("note"));
     }
 
     /** The row's sku_pattern, compiled to match case-insensitively. */
-    private static Pattern skuPattern(CSVRecord record, String where) {
-        String regex = value(record, "sku_pattern");
+    private static Pattern skuPattern(CsvTable.Row row) {
+        String regex = row.get("sku_pattern");
         if (regex == null) {
-            throw new IllegalArgumentException(where + ": sku_pattern is empty");
+            throw row.problem("sku_pattern is empty");
         }
         try {
             return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(
-                    where + ": sku_pattern is not a regular expression: " + e.getDescription());
+            throw row.problem("sku_pattern is not a regular expression: " + e.getDescription());
         }
     }
 
-    private static boolean hasGroup(Pattern pattern, String name) {
-        return pattern.pattern().contains("(?<" + name + ">");
+    /**
+     * Refuses a placeholder that names no group of the pattern (the usage would be held as a model named {@code
+     * {modl}}) and a brace outside a placeholder.
+     */
+    private static void checkPlaceholders(CsvTable.Row row, String model, Set<String> groups) {
+        Matcher placeholder = PLACEHOLDER.matcher(model);
+        while (placeholder.find()) {
+            String name = placeholder.group(1);
+            if (!groups.contains(name)) {
+                throw row.problem("model uses {" + name + "} but sku_pattern has no (?<" + name + ">...) group; "
+                        + (groups.isEmpty() ? "it has no named group" : "its groups are " + String.join(", ", groups)));
+            }
+        }
+        if (placeholder.replaceAll("").matches(".*[{}].*")) {
+            throw row.problem("model '" + model + "' has a { or } outside a {group} placeholder");
+        }
     }
 
-    private static String tier(CSVRecord record, String column, String fallback, Set<String> allowed, String where) {
-        String tier = lower(value(record, column));
+    /**
+     * Refuses a group of the pattern that nothing reads, neither a placeholder of the model nor a tier group: most
+     * likely a placeholder misspelt on one side. A {@value #NONE} row reads no group, so it is not checked.
+     */
+    private static void checkEveryGroupIsRead(CsvTable.Row row, String model, Set<String> groups) {
+        List<String> tierGroups = new ArrayList<>(TIER_GROUPS);
+        tierGroups.add(LONG_GROUP);
+        for (String group : groups) {
+            if (!tierGroups.contains(group) && !model.contains("{" + group + "}")) {
+                throw row.problem("sku_pattern's group (?<" + group + ">...) is read by nothing: model '" + model
+                        + "' has no {" + group + "} and it is not one of the tier groups "
+                        + String.join(", ", tierGroups));
+            }
+        }
+    }
+
+    /**
+     * The names of the pattern's named groups, in order: each {@code (?<name>} outside an escape, a {@code \Q...\E}
+     * quote and a character class.
+     */
+    private static Set<String> groupNames(String regex) {
+        Set<String> names = new LinkedHashSet<>();
+        int classDepth = 0;
+        for (int at = 0; at < regex.length(); at++) {
+            char c = regex.charAt(at);
+            if (regex.startsWith("\\Q", at)) {
+                int end = regex.indexOf("\\E", at + 2);
+                at = end < 0 ? regex.length() : end + 1;
+            } else if (c == '\\') {
+                at++;
+            } else if (c == '[') {
+                classDepth++;
+            } else if (c == ']' && classDepth > 0) {
+                classDepth--;
+            } else if (classDepth == 0 && regex.startsWith("(?<", at)) {
+                Matcher name = GROUP_NAME.matcher(regex).region(at + 3, regex.length());
+                if (name.lookingAt()) {
+                    names.add(name.group());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static String tier(CsvTable.Row row, String column, Set<String> allowed) {
+        String tier = lower(row.get(column));
         if (tier == null) {
-            return fallback;
+            return "standard";
         }
         if (!allowed.contains(tier)) {
-            throw new IllegalArgumentException(where + ": " + column + " '" + tier + "' is not one of " + allowed);
+            throw row.problem(column + " '" + tier + "' is not one of " + allowed);
         }
         return tier;
-    }
-
-    private static String value(CSVRecord record, String column) {
-        if (!record.isMapped(column) || !record.isSet(column)) {
-            return null;
-        }
-        String value = record.get(column).strip();
-        return value.isEmpty() ? null : value;
     }
 
     private static String lower(String value) {

@@ -37,6 +37,9 @@ class ProviderFormatsConfiguration {
             }
         }
         String origin = SKU_PATTERNS_PROPERTY + " (" + properties.skuPatterns().toAbsolutePath() + ")";
+        if (Files.isDirectory(properties.skuPatterns())) {
+            throw new IllegalArgumentException(origin + ": it is a folder, not a file");
+        }
         if (!Files.isRegularFile(properties.skuPatterns())) {
             throw new IllegalArgumentException(origin + ": the file does not exist");
         }

@@ -198,6 +198,79 @@ class GoogleCloudBillingFormatTests {
                 .withMessageStartingWith(message);
     }
 
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // a misspelt placeholder would hold the usage as model google/{modl}, unpriced
+                "\"^Gemini (?<model>.+)$\",vertex_ai,gemini-{modl},input|test table line 2: model uses {modl} but"
+                        + " sku_pattern has no (?<modl>...) group; its groups are model",
+                "\"^Gemini .+$\",vertex_ai,gemini-{model},input|test table line 2: model uses {model} but sku_pattern"
+                        + " has no (?<model>...) group; it has no named group",
+                "\"^Gemini (?<model>.+)$\",vertex_ai,gemini-{model,input|test table line 2: model 'gemini-{model' has"
+                        + " a { or } outside a {group} placeholder",
+                // a group nothing reads is a placeholder misspelt on the other side
+                "\"^Gemini (?<modle>.+)$\",vertex_ai,gemini-2.5-flash,input|test table line 2: sku_pattern's group"
+                        + " (?<modle>...) is read by nothing: model 'gemini-2.5-flash' has no {modle} and it is not"
+                        + " one of the tier groups batch, priority, flex, long",
+                "\"^Gemini (?<model>.+?)(?<Long> Long)?$\",vertex_ai,gemini-{model},input|test table line 2:"
+                        + " sku_pattern's group (?<Long>...) is read by nothing: model 'gemini-{model}' has no {Long}"
+                        + " and it is not one of the tier groups batch, priority, flex, long",
+                // more fields than the header: which column a value belongs to is a guess
+                "\"^Gemini (?<model>.+)$\",vertex_ai,gemini-{model},input,batch|test table line 2: the row has 5"
+                        + " fields but the header has 4",
+                // and fewer: the table is read as strictly as customers.csv
+                "\"^Gemini (?<model>.+)$\",vertex_ai,gemini-{model}|test table line 2: the row has 3 fields but the"
+                        + " header has 4"
+            })
+    void refusesARowWhoseModelOrGroupsOrFieldsCannotBeReadAsWritten(String row, String message) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> GcpSkuPatterns.read(
+                        new StringReader("sku_pattern,provider,model,token_type\n" + row + "\n"), "test table"))
+                .withMessage(message);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "sku_pattern,provider,model,token_type,region|test table: the header names unknown column region;"
+                        + " the columns are sku_pattern, provider, model, token_type, service_tier, context_tier, note",
+                "sku_pattern,provider,model,token_type,note,note|test table: the header names column note twice"
+            })
+    void refusesAHeaderColumnTheTableDoesNotKnowOrNamesTwice(String header, String message) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> GcpSkuPatterns.read(new StringReader(header + "\n"), "test table"))
+                .withMessage(message);
+    }
+
+    @Test
+    void fillsEveryPlaceholderOfTheModelFromItsGroupAndAllowsAnUnreadGroupInARowThatBillsNothing() {
+        // given: two placeholders; a lookbehind, which names no group
+        GcpSkuPatterns table = GcpSkuPatterns.read(
+                new StringReader("sku_pattern,provider,model,token_type\n"
+                        + "\"^(?<family>Gemini|Gemma) (?<version>[\\d.]+)(?<! 0) Text Input$\",vertex_ai,"
+                        + "{family}-{version},input\n"
+                        + "\"^Gemini (?<model>.+) Cache Storage$\",,,none\n"),
+                "test table");
+
+        // when
+        GcpSkuPatterns.Sku input = table.match("Gemma 3 Text Input");
+        GcpSkuPatterns.Sku storage = table.match("Gemini 2.5 Flash Cache Storage");
+
+        // then
+        assertThat(input.model()).isEqualTo("gemma-3");
+        assertThat(storage.tokenType()).isEqualTo(GcpSkuPatterns.NONE);
+    }
+
+    @Test
+    void refusesAFolderGivenAsTheTableSayingItIsAFolder(@TempDir Path folder) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ProviderFormatsConfiguration().gcpSkuPatterns(new GcpBillingProperties(folder)))
+                .withMessage(
+                        "tokentally.gcp.sku-patterns (" + folder.toAbsolutePath() + "): it is a folder, not a file");
+    }
+
     @Test
     void refusesAMissingTableNamingTheProperty() {
         assertThatIllegalArgumentException()

@@ -30,6 +30,8 @@ final class GcpSkuPatterns {
     private static final Set<String> CONTEXT_TIERS = Set.of("standard", "long");
     private static final List<String> TIER_GROUPS = List.of("batch", "priority", "flex");
     private static final String LONG_GROUP = "long";
+    /** The groups the reader itself reads for a tier; any other group must fill a {@code {name}}. */
+    private static final List<String> READ_TIER_GROUPS = List.of("batch", "priority", "flex", LONG_GROUP);
     /** A {@code {name}} in a model template: filled with what the pattern's group {@code name} matched. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     /** A group name as Java writes it, after the {@code (?<} that opens the group. */
@@ -194,13 +196,11 @@ final class GcpSkuPatterns {
      * likely a placeholder misspelt on one side. A {@value #NONE} row reads no group, so it is not checked.
      */
     private static void checkEveryGroupIsRead(CsvTable.Row row, String model, Set<String> groups) {
-        List<String> tierGroups = new ArrayList<>(TIER_GROUPS);
-        tierGroups.add(LONG_GROUP);
         for (String group : groups) {
-            if (!tierGroups.contains(group) && !model.contains("{" + group + "}")) {
+            if (!READ_TIER_GROUPS.contains(group) && !model.contains("{" + group + "}")) {
                 throw row.problem("sku_pattern's group (?<" + group + ">...) is read by nothing: model '" + model
                         + "' has no {" + group + "} and it is not one of the tier groups "
-                        + String.join(", ", tierGroups));
+                        + String.join(", ", READ_TIER_GROUPS));
             }
         }
     }

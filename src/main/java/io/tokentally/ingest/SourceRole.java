@@ -54,8 +54,11 @@ public enum SourceRole {
     /** A source's name (or null) and role. */
     public record Named(String name, SourceRole role) {}
 
-    /** The name part of a spec: {@code name} for a billable source, else {@code name:role}. */
+    /**
+     * The name part of a spec: {@code name} for a billable source, else {@code name:role}; a name holding a colon
+     * (one taken from a folder or an S3 prefix, {@code 12:00}) keeps its role, so that it reads back whole.
+     */
     public String suffixed(String name) {
-        return this == BILLABLE ? name : name + ":" + code();
+        return this == BILLABLE && name.indexOf(':') < 0 ? name : name + ":" + code();
     }
 }

@@ -7,6 +7,8 @@ import io.tokentally.ingest.provider.ProviderApiSource;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Source specs with their roles: {@code name[:role]=folder} and {@code name[:role]=s3://bucket/prefix}. */
 class SourceSpecTests {
@@ -76,6 +78,23 @@ class SourceSpecTests {
         assertThat(source.name()).isEqualTo("acme-exports/usage/");
         assertThat(S3Source.parse(source.spec())).contains(source);
         assertThat(S3Source.parse("/data/a=b/usage")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3://acme-exports/hourly/12:00/", "usage:cost=s3://acme-exports/hourly/12:00/"})
+    void theSpecOfAnS3PrefixHoldingAColonReadsBackAsThatPrefixAndRole(String spec) {
+        // given a prefix with a colon, which an unnamed source's name holds: the name was split there for a role
+        S3Source source = S3Source.parse(spec).orElseThrow();
+
+        // when, then
+        assertThat(S3Source.parse(source.spec())).contains(source);
+    }
+
+    @Test
+    void aFolderNamedWithAColonReadsBackAsThatFolder() {
+        InputSource source = InputSource.parse("/data/hourly/12:00").withRoot(Path.of("/data/hourly/12:00"));
+
+        assertThat(InputSource.parse(source.spec())).isEqualTo(source);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.tokentally.cli;
 
-import java.nio.file.Files;
+import io.tokentally.shared.RequiredFile;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -13,13 +13,8 @@ final class RequiredFiles {
     private RequiredFiles() {}
 
     static void requireFile(CommandSpec spec, String option, Path file) {
-        if (Files.isDirectory(file)) {
-            throw new ParameterException(
-                    spec.commandLine(), option + ": " + file.toAbsolutePath() + " is a folder, not a file");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new ParameterException(
-                    spec.commandLine(), option + ": the file " + file.toAbsolutePath() + " does not exist");
-        }
+        RequiredFile.fault(file).ifPresent(fault -> {
+            throw new ParameterException(spec.commandLine(), option + ": " + fault);
+        });
     }
 }

@@ -3,7 +3,7 @@ package io.tokentally.job;
 import io.tokentally.ingest.S3Properties;
 import io.tokentally.ingest.S3Source;
 import io.tokentally.ingest.S3Stager;
-import java.nio.file.Files;
+import io.tokentally.shared.RequiredFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -56,10 +56,10 @@ public class S3DropWatcher {
 
     /** Refuses a file the watcher's runs read that is not there: each run it started would fail at its first step. */
     private static void requireFile(String property, Path file) {
-        if (!Files.isRegularFile(file)) {
+        RequiredFile.fault(file).ifPresent(fault -> {
             throw new InvalidConfigurationPropertyValueException(
-                    property, file, "the watcher's runs read it, and " + file.toAbsolutePath() + " is not a file");
-        }
+                    property, file, "the watcher's runs read it, and " + fault);
+        });
     }
 
     /** One look at the drop folder; the run it started, if it found new objects. */

@@ -814,7 +814,7 @@ class TokentallyCommandTests {
                         "tokentally.customers-file",
                         missing.toString())))
                 .hasStackTraceContaining("Property tokentally.customers-file with value '" + missing + "' is invalid:"
-                        + " the watcher's runs read it, and " + missing.toAbsolutePath() + " is not a file");
+                        + " the watcher's runs read it, and the file " + missing.toAbsolutePath() + " does not exist");
     }
 
     @Test

@@ -2,9 +2,9 @@ package io.tokentally.ingest.provider;
 
 import io.tokentally.ingest.CsvTable;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.RequiredFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,10 +48,7 @@ public final class CustomerAttribution {
         if (properties.mappingFile() == null) {
             return new CustomerAttribution(Map.of(), properties.keys());
         }
-        if (!Files.isRegularFile(properties.mappingFile())) {
-            throw new IllegalArgumentException(
-                    MAPPING_FILE_PROPERTY + ": " + properties.mappingFile().toAbsolutePath() + " does not exist");
-        }
+        RequiredFile.require(MAPPING_FILE_PROPERTY, properties.mappingFile());
         String shown = MAPPING_FILE_PROPERTY + " (" + properties.mappingFile().toAbsolutePath() + ")";
         try {
             List<CsvTable.Row> rows = CsvTable.readStrictly(

@@ -1,5 +1,6 @@
 package io.tokentally.ingest.provider;
 
+import io.tokentally.shared.RequiredFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -36,13 +37,8 @@ class ProviderFormatsConfiguration {
                 throw new UncheckedIOException(e);
             }
         }
+        RequiredFile.require(SKU_PATTERNS_PROPERTY, properties.skuPatterns());
         String origin = SKU_PATTERNS_PROPERTY + " (" + properties.skuPatterns().toAbsolutePath() + ")";
-        if (Files.isDirectory(properties.skuPatterns())) {
-            throw new IllegalArgumentException(origin + ": it is a folder, not a file");
-        }
-        if (!Files.isRegularFile(properties.skuPatterns())) {
-            throw new IllegalArgumentException(origin + ": the file does not exist");
-        }
         try (Reader reader = Files.newBufferedReader(properties.skuPatterns(), StandardCharsets.UTF_8)) {
             return GcpSkuPatterns.read(reader, origin);
         } catch (IOException e) {

@@ -69,6 +69,20 @@ class CustomerAttributionTests {
     }
 
     @Test
+    void aMappingFileThatIsAFolderOrMissingStopsStartUpSayingWhich() throws Exception {
+        // given
+        Path folder = TempFolders.create("customer-keys");
+
+        // when, then: a folder was said not to exist
+        assertThatThrownBy(() -> CustomerAttribution.of(new AttributionProperties(folder, Map.of())))
+                .hasMessage(
+                        "tokentally.attribution.mapping-file: " + folder.toAbsolutePath() + " is a folder, not a file");
+        assertThatThrownBy(() -> CustomerAttribution.of(new AttributionProperties(folder.resolve("no.csv"), Map.of())))
+                .hasMessage("tokentally.attribution.mapping-file: the file "
+                        + folder.toAbsolutePath().resolve("no.csv") + " does not exist");
+    }
+
+    @Test
     void aKeyOrderForAFamilyNoReaderHasIsRefusedNamingTheProperty() {
         assertThatThrownBy(() -> new AttributionProperties(null, Map.of("opnai", List.of("project_id"))))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -267,8 +267,7 @@ class GoogleCloudBillingFormatTests {
     void refusesAFolderGivenAsTheTableSayingItIsAFolder(@TempDir Path folder) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ProviderFormatsConfiguration().gcpSkuPatterns(new GcpBillingProperties(folder)))
-                .withMessage(
-                        "tokentally.gcp.sku-patterns (" + folder.toAbsolutePath() + "): it is a folder, not a file");
+                .withMessage("tokentally.gcp.sku-patterns: " + folder.toAbsolutePath() + " is a folder, not a file");
     }
 
     @Test
@@ -276,8 +275,8 @@ class GoogleCloudBillingFormatTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ProviderFormatsConfiguration()
                         .gcpSkuPatterns(new GcpBillingProperties(Path.of("no-such-sku-patterns.csv"))))
-                .withMessageStartingWith("tokentally.gcp.sku-patterns (")
-                .withMessageEndingWith("no-such-sku-patterns.csv): the file does not exist");
+                .withMessageStartingWith("tokentally.gcp.sku-patterns: the file ")
+                .withMessageEndingWith("no-such-sku-patterns.csv does not exist");
     }
 
     static GcpSkuPatterns defaultPatterns() {

@@ -109,8 +109,8 @@ public final class PurchasesFile {
     }
 
     /**
-     * An object's keys, in lower case, and their values; a key given twice (in any case) is refused, as a CSV header
-     * naming a column twice is.
+     * An object's keys, in lower case, and their values (null for a null); a key given twice (in any case) is
+     * refused, as a CSV header naming a column twice is.
      */
     private static Map<String, String> fields(String where, JsonNode node) {
         Map<String, String> fields = new LinkedHashMap<>();
@@ -122,9 +122,10 @@ public final class PurchasesFile {
                 throw new IllegalArgumentException(
                         where + ": not valid JSON: key " + property.getKey() + " repeats key " + earlier);
             }
-            if (!property.getValue().isNull()) {
-                fields.put(key, property.getValue().asString());
-            }
+            // a null value is no value, but its key is still one the row gives: an unknown one is refused too
+            fields.put(
+                    key,
+                    property.getValue().isNull() ? null : property.getValue().asString());
         }
         return fields;
     }

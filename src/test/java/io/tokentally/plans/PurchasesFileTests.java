@@ -116,8 +116,9 @@ class PurchasesFileTests {
         // given
         Path unknown = dir.resolve("purchases-a.jsonl");
         Files.writeString(unknown, """
-                {"purchase_id": "p1", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                {"purchase_id": "p1", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z", "category": null}
                 {"purchase_id": "p2", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z", "expires": "2026-11-03T00:00:00Z"}
+                {"purchase_id": "p3", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z", "expires": null, "category": null}
                 """);
         Path twice = dir.resolve("purchases-b.jsonl");
         Files.writeString(twice, """
@@ -134,8 +135,11 @@ class PurchasesFileTests {
         // then
         assertThat(result.purchases()).extracting(Purchase::purchaseId).containsExactly("p1");
         assertThat(result.problems())
-                .containsExactly("purchases-a.jsonl line 2: unknown key expires; the keys are purchase_id, event,"
-                        + " customer_id, amount, currency, time, expires_at, category");
+                .containsExactly(
+                        "purchases-a.jsonl line 2: unknown key expires; the keys are purchase_id, event,"
+                                + " customer_id, amount, currency, time, expires_at, category",
+                        "purchases-a.jsonl line 3: unknown key expires; the keys are purchase_id, event,"
+                                + " customer_id, amount, currency, time, expires_at, category");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PurchasesFile.read(twice))
                 .withMessage("purchases-b.jsonl line 1: not valid JSON: key AMOUNT repeats key amount");

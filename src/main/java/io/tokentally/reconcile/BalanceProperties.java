@@ -2,7 +2,9 @@ package io.tokentally.reconcile;
 
 import static io.tokentally.shared.DurationSettings.POSITIVE;
 
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.HttpUrls;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -31,8 +33,18 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("tokentally.balances")
 public record BalanceProperties(
-        @DefaultValue("0") @NotNull @DecimalMin("0") BigDecimal floorUsd,
-        @DefaultValue("5") @NotNull @DecimalMin("0") BigDecimal lowBalanceUsd,
+        @DefaultValue("0")
+        @NotNull
+        @DecimalMin("0")
+        @DecimalMax(value = Amounts.MAX_CONFIGURED_USD_TEXT, inclusive = false)
+        BigDecimal floorUsd,
+
+        @DefaultValue("5")
+        @NotNull
+        @DecimalMin("0")
+        @DecimalMax(value = Amounts.MAX_CONFIGURED_USD_TEXT, inclusive = false)
+        BigDecimal lowBalanceUsd,
+
         @DefaultValue({"80", "100"}) @NotEmpty List<@NotNull @Min(1) @Max(1000) Integer> includedThresholdsPercent,
         URI webhookUrl,
         @DefaultValue("3") @Min(1) @Max(100) int webhookMaxAttempts,

@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.math.BigDecimal;
@@ -10,14 +11,15 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Reconciliation settings.
  *
- * @param marginFloorPercent a customer and model whose daily margin (percent of billed) is under this is a finding
+ * @param marginFloorPercent a customer and model whose daily margin (percent of billed) is under this is a finding;
+ *     at most 100, the margin of usage that cost nothing
  * @param failOn the lowest severity of an open finding that makes a run's exit code non-zero
  *     ({@code INFO}, {@code WARNING}, {@code ERROR}, or {@code NONE})
  */
 @Validated
 @ConfigurationProperties("tokentally.reconcile")
 public record ReconcileProperties(
-        @DefaultValue("0") @NotNull BigDecimal marginFloorPercent,
+        @DefaultValue("0") @NotNull @DecimalMax("100") BigDecimal marginFloorPercent,
 
         @DefaultValue("ERROR")
         @Pattern(regexp = "INFO|WARNING|ERROR|NONE", message = "must be INFO, WARNING, ERROR or NONE")

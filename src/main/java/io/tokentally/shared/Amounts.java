@@ -14,10 +14,14 @@ public final class Amounts {
     public static final int PRICE_SCALE = 12;
 
     /**
-     * A plan's fee or allowance, or a purchase, of this many dollars (10^12) or more is refused: more than anyone is
-     * billed, and more than a plan's stored fee ({@code NUMERIC(24, 12)}) holds.
+     * A plan's fee or allowance, a purchase, or a balance setting of this many dollars (10^12) or more is refused:
+     * more than anyone is billed, and more than a plan's stored fee ({@code NUMERIC(24, 12)}) holds. Text, as a
+     * setting's check takes it.
      */
-    public static final BigDecimal MAX_CONFIGURED_USD = BigDecimal.TEN.pow(12);
+    public static final String MAX_CONFIGURED_USD_TEXT = "1000000000000";
+
+    /** {@link #MAX_CONFIGURED_USD_TEXT} as a number. */
+    public static final BigDecimal MAX_CONFIGURED_USD = new BigDecimal(MAX_CONFIGURED_USD_TEXT);
 
     private Amounts() {}
 

@@ -880,6 +880,13 @@ class TokentallyCommandTests {
             value = {
                 "tokentally.ingest.dedup-days | 0 | tokentally: tokentally.ingest.dedup-days = 0: must be greater than or"
                         + " equal to 1",
+                // a floor no balance can reach, and a margin floor every margin is under
+                "tokentally.balances.floor-usd | 1e999 | tokentally: tokentally.balances.floor-usd = 1e999: must be less"
+                        + " than 1000000000000",
+                "tokentally.balances.low-balance-usd | 1e12 | tokentally: tokentally.balances.low-balance-usd = 1e12:"
+                        + " must be less than 1000000000000",
+                "tokentally.reconcile.margin-floor-percent | 101 | tokentally: tokentally.reconcile.margin-floor-percent"
+                        + " = 101: must be less than or equal to 100",
                 "tokentally.stripe.webhook-secret | sk_live_0123 | tokentally: tokentally.stripe.webhook-secret = (hidden):"
                         + " is an event destination's signing secret, whsec_...",
                 "tokentally.balances.webhook-timeout | -1s | tokentally: tokentally.balances.webhook-timeout = -1s: must"

@@ -58,6 +58,11 @@ public record S3Properties(
             throw new IllegalArgumentException("tokentally.s3.access-key-id and tokentally.s3.secret-access-key must be"
                     + " set together, or neither (then the AWS default credentials chain is used)");
         }
+        if (processedPrefix != null && processedPrefix.equals(failedPrefix)) {
+            throw new IllegalArgumentException(
+                    "tokentally.s3.processed-prefix and tokentally.s3.failed-prefix are both '" + processedPrefix
+                            + "': an object no reader could read would be put with those that were read");
+        }
         if (drop != null && !drop.isBlank()) {
             try {
                 S3Source.parse(drop);

@@ -917,7 +917,10 @@ class TokentallyCommandTests {
                 "tokentally.price-sync.webhook-url | notaurl | tokentally: tokentally.price-sync.webhook-url must be an"
                         + " http or https URL with a host, not 'notaurl'",
                 "tokentally.s3.endpoint | localhost:9090 | tokentally: tokentally.s3.endpoint must be an http or https URL"
-                        + " with a host, not 'localhost:9090'"
+                        + " with a host, not 'localhost:9090'",
+                "tokentally.s3.failed-prefix | processed/ | tokentally: tokentally.s3.processed-prefix and"
+                        + " tokentally.s3.failed-prefix are both 'processed/': an object no reader could read would be put"
+                        + " with those that were read"
             })
     void aBadSettingIsSaidInOneLastLineWithThePropertysName(String property, String value, String lastLine) {
         setting(property, value);

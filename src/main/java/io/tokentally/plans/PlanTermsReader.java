@@ -5,8 +5,10 @@ import io.tokentally.shared.FieldLength;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -62,8 +64,19 @@ final class PlanTermsReader {
     private static List<Allowance> allowances(Path file, String where, JsonNode node) {
         List<Allowance> allowances = new ArrayList<>();
         List<JsonNode> list = PlanNodes.list(file, where + ".included", node);
+        Map<String, Integer> named = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
-            allowances.add(allowance(file, where + ".included[" + i + "]", list.get(i), i));
+            Allowance allowance = allowance(file, where + ".included[" + i + "]", list.get(i), i);
+            // the name keys what is left of an allowance: two of one name would draw on one balance
+            Integer first = named.putIfAbsent(allowance.name(), i);
+            if (first != null) {
+                throw new PlanFault(
+                        file,
+                        where + ".included[" + i + "]",
+                        "is named '" + allowance.name() + "' as included[" + first + "] is; give each allowance of a"
+                                + " plan its own name");
+            }
+            allowances.add(allowance);
         }
         return allowances;
     }

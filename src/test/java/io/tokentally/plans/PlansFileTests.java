@@ -251,6 +251,8 @@ class PlansFileTests {
             plans-with-included-models-as-a-mapping.yaml        | line 8: plans[id=team].included[0].models must be a list
             plans-with-included-model-as-a-list.yaml            | line 8: plans[id=team].included[0].models[1] must be a single value, not a list or mapping
             plans-with-included-model-prefix-wildcard.yaml      | line 8: plans[id=team].included[0].models[1] 'openai/gpt-4o*' must be written provider/model or provider/*: a * stands only for every model of a provider
+            plans-with-an-allowance-name-twice.yaml             | line 8: plans[id=team].included[1] is named 'monthly' as included[0] is; give each allowance of a plan its own name
+            plans-with-an-allowance-named-as-a-default.yaml     | line 8: plans[id=team].included[1] is named 'included-2' as included[0] is; give each allowance of a plan its own name
             plans-with-provider-overridden-twice.yaml           | line 10: plans[id=enterprise].overrides[2] gives provider 'google' a second override (overrides[0] gives the first); a plan has one per provider and one per model
             plans-with-model-overridden-twice.yaml              | line 8: plans[id=growth].overrides[1] gives model 'openai/gpt-4o-mini' a second override (overrides[0] gives the first); a plan has one per provider and one per model
             plans-with-id-too-long.yaml                         | line 3: plans[id=PLAN101].id has 101 characters; at most 100 are allowed

@@ -1,6 +1,7 @@
 package io.tokentally.shared;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 
 /** Settings that name an HTTP endpoint: refused at start-up, naming the setting, unless they can be called. */
 public final class HttpUrls {
@@ -24,5 +25,19 @@ public final class HttpUrls {
                     property + " must be an http or https URL with a host, not '" + url + "'");
         }
         return url;
+    }
+
+    /** As {@link #requireHttp(String, URI)}, of a setting kept as text: text that is no URI is refused too. */
+    public static String requireHttp(String property, String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        try {
+            requireHttp(property, new URI(url));
+            return url;
+        } catch (URISyntaxException e) { // its reason is said; as a cause, it would be said instead of the setting
+            throw new IllegalArgumentException(
+                    property + " must be an http or https URL with a host, not '" + url + "': " + e.getReason());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.shared.HttpUrls;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -50,10 +51,9 @@ import org.springframework.validation.annotation.Validated;
 public record StripeProperties(
         String apiKey,
 
-        @DefaultValue("https://api.stripe.com") @NotBlank @Pattern(regexp = "https?://.+")
-        String apiBase,
+        @DefaultValue("https://api.stripe.com") @NotBlank String apiBase,
 
-        @DefaultValue("https://meter-events.stripe.com") @NotBlank @Pattern(regexp = "https?://.+")
+        @DefaultValue("https://meter-events.stripe.com") @NotBlank
         String meterEventsBase,
 
         @DefaultValue("tokentally") @NotBlank @Pattern(regexp = "[a-z0-9_]{1,40}")
@@ -95,6 +95,8 @@ public record StripeProperties(
     private static final Duration MAX_GRACE = Duration.ofDays(30);
 
     public StripeProperties {
+        HttpUrls.requireHttp("tokentally.stripe.api-base", apiBase);
+        HttpUrls.requireHttp("tokentally.stripe.meter-events-base", meterEventsBase);
         if (periodCloseGrace == null || periodCloseGrace.isNegative() || periodCloseGrace.compareTo(MAX_GRACE) > 0) {
             throw new IllegalArgumentException("tokentally.stripe.period-close-grace must be an ISO-8601 duration"
                     + " from PT0S to P30D (Stripe's wait before it finalizes an invoice), not " + periodCloseGrace);

@@ -918,6 +918,8 @@ class TokentallyCommandTests {
                         + " http or https URL with a host, not 'notaurl'",
                 "tokentally.s3.endpoint | localhost:9090 | tokentally: tokentally.s3.endpoint must be an http or https URL"
                         + " with a host, not 'localhost:9090'",
+                "tokentally.stripe.api-base | http://api.stripe .com | tokentally: tokentally.stripe.api-base must be an"
+                        + " http or https URL with a host, not 'http://api.stripe .com': Illegal character in authority",
                 "tokentally.s3.failed-prefix | processed/ | tokentally: tokentally.s3.processed-prefix and"
                         + " tokentally.s3.failed-prefix are both 'processed/': an object no reader could read would be put"
                         + " with those that were read"

@@ -25,10 +25,19 @@ class HttpUrlsTests {
                 .withMessage("tokentally.s3.endpoint must be an http or https URL with a host, not '" + url + "'");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://exa mple.com", "https://", "api.stripe.com"})
+    void refusesTextThatIsNoHttpUrlNamingTheSetting(String url) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> HttpUrls.requireHttp("tokentally.stripe.api-base", url))
+                .withMessageStartingWith(
+                        "tokentally.stripe.api-base must be an http or https URL with a host, not '" + url + "'");
+    }
+
     @Test
     void anEmptyUrlIsNone() {
         assertThat(HttpUrls.requireHttp("tokentally.s3.endpoint", URI.create("")))
                 .isNull();
-        assertThat(HttpUrls.requireHttp("tokentally.s3.endpoint", null)).isNull();
+        assertThat(HttpUrls.requireHttp("tokentally.s3.endpoint", (URI) null)).isNull();
     }
 }

@@ -180,8 +180,12 @@ public class TokentallyCommand {
      * The value of a secret (a name ending in secret, key, token(s) or password) is not shown.
      */
     static List<String> invalidSettings(BindException unbound) {
+        // below Spring's wrappers, the first cause is the reason: a setting's own check that wraps another's words
+        // puts its name before them
         Throwable reason = unbound;
-        while (reason.getCause() != null && !(reason instanceof BindValidationException)) {
+        while (reason.getCause() != null
+                && !(reason instanceof BindValidationException)
+                && (reason instanceof BindException || reason instanceof NestedRuntimeException)) {
             reason = reason.getCause();
         }
         if (reason instanceof BindValidationException invalid) {

@@ -103,7 +103,7 @@ public final class CsvTable {
 
     /** As {@link #read(Path, List)}, naming the file {@code shown} in problems (a staged copy by its origin). */
     public static List<Row> read(Path file, String shown, List<String> requiredColumns) throws IOException {
-        return rows(shown, text(file), new Columns(requiredColumns, null, false));
+        return rows(shown, text(file), new Columns(requiredColumns, null, Width.ANY));
     }
 
     /**
@@ -113,18 +113,14 @@ public final class CsvTable {
      */
     public static List<Row> readKnownColumns(
             Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
-        return rows(shown, text(file), new Columns(requiredColumns, optionalColumns, false));
+        return rows(shown, text(file), new Columns(requiredColumns, optionalColumns, Width.ANY));
     }
 
     private static String text(Path file) throws IOException {
-        try (Reader reader = InputFiles.openText(file)) {
-            return text(reader);
-        }
-    }
-
-    private static String text(Reader reader) throws IOException {
         StringWriter text = new StringWriter();
-        reader.transferTo(text);
+        try (Reader reader = InputFiles.openText(file)) {
+            reader.transferTo(text);
+        }
         return text.toString();
     }
 
@@ -142,24 +138,40 @@ public final class CsvTable {
     public static List<Row> readStrictly(
             Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
         return rows(
-                shown, InputFiles.readUtf8Strictly(file, shown), new Columns(requiredColumns, optionalColumns, true));
+                shown,
+                InputFiles.readUtf8Strictly(file, shown),
+                new Columns(requiredColumns, optionalColumns, Width.HEADER));
     }
 
     /**
-     * As {@link #readStrictly(Path, String, List, List)}, from a reader (a table in the jar); the reader decodes the
-     * bytes, so its errors are its own.
+     * As {@link #readStrictly(Path, String, List, List)}, of text already read (a table in the jar, or a file read by
+     * {@link InputFiles#readUtf8Strictly}), except that a row may leave out the fields at its end, which are then
+     * empty; one with more fields than the header is still refused (an unquoted comma would shift its values).
      */
-    public static List<Row> readStrictly(
-            Reader reader, String shown, List<String> requiredColumns, List<String> optionalColumns)
-            throws IOException {
-        return rows(shown, text(reader), new Columns(requiredColumns, optionalColumns, true));
+    public static List<Row> readStrictlyWithShortRows(
+            String text, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
+        return rows(shown, text, new Columns(requiredColumns, optionalColumns, Width.AT_MOST_HEADER));
+    }
+
+    /** How many fields a row may have. */
+    private enum Width {
+        /** Any number: the row is read as far as it goes. */
+        ANY,
+        /** As many as the header, or fewer. */
+        AT_MOST_HEADER,
+        /** As many as the header. */
+        HEADER;
+
+        boolean refuses(int fields, int headerFields) {
+            return this == HEADER ? fields != headerFields : this == AT_MOST_HEADER && fields > headerFields;
+        }
     }
 
     /**
-     * The columns a file must have and, when its header is checked strictly, the only others it may have; {@code
-     * strictRows}: whether a row must have as many fields as the header.
+     * The columns a file must have and, when its header is checked strictly, the only others it may have, and how
+     * many fields a row may have.
      */
-    private record Columns(List<String> required, List<String> optional, boolean strictRows) {
+    private record Columns(List<String> required, List<String> optional, Width width) {
 
         boolean strict() {
             return optional != null;
@@ -220,7 +232,7 @@ public final class CsvTable {
                 if (strayQuote != null) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": " + strayQuote);
                 }
-                if (columns.strictRows() && record.size() != header.size()) {
+                if (columns.width().refuses(record.size(), header.size())) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": the row has "
                             + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size()
                             + (record.size() == header.size() + 1 ? decimalCommaHint(record) : ""));

@@ -977,7 +977,7 @@ class TokentallyCommandTests {
 
     @Test
     void aFileSettingTheEngineCannotReadStopsStartUpNamingTheSettingAndTheFileBeforeTheReason() throws Exception {
-        // given a SKU table that is not UTF-8: its reader puts the setting and the file before the decoder's words
+        // given a SKU table that is not UTF-8
         Path table = Files.write(work.resolve("skus.csv"), new byte[] {'s', 'k', 'u', '\n', (byte) 0xff, '\n'});
         setting("tokentally.data-dir", work.resolve("data").toString());
         setting("tokentally.gcp.sku-patterns", table.toString());
@@ -985,10 +985,23 @@ class TokentallyCommandTests {
         // when
         String said = refusedStart();
 
-        // then: not the beans that wrapped it, and not the bare "Input length = 1"
+        // then: not the beans that wrapped it
         assertThat(said)
                 .isEqualTo("tokentally: tokentally.gcp.sku-patterns (" + table.toAbsolutePath()
-                        + "): not a readable CSV file: Input length = 1");
+                        + ") line 2: not valid UTF-8");
+    }
+
+    @Test
+    void aSettingWhoseCheckWrapsAnotherIsSaidWholeTheSettingBeforeTheReason() {
+        // given a drop folder that names no bucket: the setting's check puts its name before the reader's words
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.s3.drop", "s3://");
+
+        // when
+        String said = refusedStart();
+
+        // then
+        assertThat(said).isEqualTo("tokentally: tokentally.s3.drop: S3 source 's3://' names no bucket");
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.tokentally.ingest.provider;
 
 import io.tokentally.ingest.CsvTable;
 import java.io.IOException;
-import java.io.Reader;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,8 +29,6 @@ final class GcpSkuPatterns {
     private static final Set<String> CONTEXT_TIERS = Set.of("standard", "long");
     private static final List<String> TIER_GROUPS = List.of("batch", "priority", "flex");
     private static final String LONG_GROUP = "long";
-    /** The groups the reader itself reads for a tier; any other group must fill a {@code {name}}. */
-    private static final List<String> READ_TIER_GROUPS = List.of("batch", "priority", "flex", LONG_GROUP);
     /** A {@code {name}} in a model template: filled with what the pattern's group {@code name} matched. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     /** A group name as Java writes it, after the {@code (?<} that opens the group. */
@@ -65,16 +62,17 @@ final class GcpSkuPatterns {
     }
 
     /**
-     * Reads a table strictly: a column the table does not know or named twice, and a row with more or fewer fields
-     * than the header, are refused as a bad pattern or value is.
+     * Reads a table strictly: a column the table does not know or named twice, and a row with more fields than the
+     * header, are refused as a bad pattern or value is; a row may leave out its last, optional fields.
      *
+     * @param text the table, read as UTF-8
      * @param origin names the table in error messages (the property and the file)
      * @throws IllegalArgumentException naming the origin and line of a bad pattern or value
      */
-    static GcpSkuPatterns read(Reader reader, String origin) {
+    static GcpSkuPatterns read(String text, String origin) {
         List<CsvTable.Row> rows;
         try {
-            rows = CsvTable.readStrictly(reader, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS);
+            rows = CsvTable.readStrictlyWithShortRows(text, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS);
         } catch (IOException e) {
             throw new IllegalArgumentException(origin + ": not a readable CSV file: " + e.getMessage(), e);
         }
@@ -152,9 +150,6 @@ final class GcpSkuPatterns {
         if (model != null) {
             checkPlaceholders(row, model, groups);
         }
-        if (!tokenType.equals(NONE)) {
-            checkEveryGroupIsRead(row, model, groups);
-        }
         String serviceTier = tier(row, "service_tier", SERVICE_TIERS);
         String contextTier = tier(row, "context_tier", CONTEXT_TIERS);
         return new Rule(number, pattern, groups, provider, model, tokenType, serviceTier, contextTier, row.get("note"));
@@ -188,20 +183,6 @@ final class GcpSkuPatterns {
         }
         if (placeholder.replaceAll("").matches(".*[{}].*")) {
             throw row.problem("model '" + model + "' has a { or } outside a {group} placeholder");
-        }
-    }
-
-    /**
-     * Refuses a group of the pattern that nothing reads, neither a placeholder of the model nor a tier group: most
-     * likely a placeholder misspelt on one side. A {@value #NONE} row reads no group, so it is not checked.
-     */
-    private static void checkEveryGroupIsRead(CsvTable.Row row, String model, Set<String> groups) {
-        for (String group : groups) {
-            if (!READ_TIER_GROUPS.contains(group) && !model.contains("{" + group + "}")) {
-                throw row.problem("sku_pattern's group (?<" + group + ">...) is read by nothing: model '" + model
-                        + "' has no {" + group + "} and it is not one of the tier groups "
-                        + String.join(", ", READ_TIER_GROUPS));
-            }
         }
     }
 

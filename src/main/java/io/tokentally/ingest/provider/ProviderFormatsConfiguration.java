@@ -1,13 +1,11 @@
 package io.tokentally.ingest.provider;
 
+import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.RequiredFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,15 +30,15 @@ class ProviderFormatsConfiguration {
                     throw new IllegalStateException("the default " + GcpSkuPatterns.DEFAULT + " is not in the jar");
                 }
                 return GcpSkuPatterns.read(
-                        new InputStreamReader(in, StandardCharsets.UTF_8), "the default " + GcpSkuPatterns.DEFAULT);
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8), "the default " + GcpSkuPatterns.DEFAULT);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         RequiredFile.require(SKU_PATTERNS_PROPERTY, properties.skuPatterns());
         String origin = SKU_PATTERNS_PROPERTY + " (" + properties.skuPatterns().toAbsolutePath() + ")";
-        try (Reader reader = Files.newBufferedReader(properties.skuPatterns(), StandardCharsets.UTF_8)) {
-            return GcpSkuPatterns.read(reader, origin);
+        try { // as every reference file: without a BOM, and a byte that is not UTF-8 refused naming its line
+            return GcpSkuPatterns.read(InputFiles.readUtf8Strictly(properties.skuPatterns(), origin), origin);
         } catch (IOException e) {
             throw new IllegalArgumentException(origin + ": cannot be read: " + e.getMessage(), e);
         }

@@ -14,8 +14,8 @@ import io.tokentally.ingest.UsageRow;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.StringReader;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,9 +169,9 @@ class GoogleCloudBillingFormatTests {
     void takesTheFirstMatchingPatternOfAnOverridingTable() {
         // given: a table whose catch-all row comes after a specific one
         GcpSkuPatterns table = GcpSkuPatterns.read(
-                new StringReader("sku_pattern,provider,model,token_type\n"
+                "sku_pattern,provider,model,token_type\n"
                         + "\"^Gemini (?<model>.+?) Text Input - Predictions$\",vertex_ai,gemini-{model},input\n"
-                        + "\"^Gemini .*$\",,,none\n"),
+                        + "\"^Gemini .*$\",,,none\n",
                 "test table");
 
         // then
@@ -193,8 +193,8 @@ class GoogleCloudBillingFormatTests {
             })
     void refusesABadTableNamingItsLine(String row, String message) {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> GcpSkuPatterns.read(
-                        new StringReader("sku_pattern,provider,model,token_type\n" + row + "\n"), "test table"))
+                .isThrownBy(
+                        () -> GcpSkuPatterns.read("sku_pattern,provider,model,token_type\n" + row + "\n", "test table"))
                 .withMessageStartingWith(message);
     }
 
@@ -209,24 +209,14 @@ class GoogleCloudBillingFormatTests {
                         + " has no (?<model>...) group; it has no named group",
                 "\"^Gemini (?<model>.+)$\",vertex_ai,gemini-{model,input|test table line 2: model 'gemini-{model' has"
                         + " a { or } outside a {group} placeholder",
-                // a group nothing reads is a placeholder misspelt on the other side
-                "\"^Gemini (?<modle>.+)$\",vertex_ai,gemini-2.5-flash,input|test table line 2: sku_pattern's group"
-                        + " (?<modle>...) is read by nothing: model 'gemini-2.5-flash' has no {modle} and it is not"
-                        + " one of the tier groups batch, priority, flex, long",
-                "\"^Gemini (?<model>.+?)(?<Long> Long)?$\",vertex_ai,gemini-{model},input|test table line 2:"
-                        + " sku_pattern's group (?<Long>...) is read by nothing: model 'gemini-{model}' has no {Long}"
-                        + " and it is not one of the tier groups batch, priority, flex, long",
                 // more fields than the header: which column a value belongs to is a guess
                 "\"^Gemini (?<model>.+)$\",vertex_ai,gemini-{model},input,batch|test table line 2: the row has 5"
-                        + " fields but the header has 4",
-                // and fewer: the table is read as strictly as customers.csv
-                "\"^Gemini (?<model>.+)$\",vertex_ai,gemini-{model}|test table line 2: the row has 3 fields but the"
-                        + " header has 4"
+                        + " fields but the header has 4"
             })
-    void refusesARowWhoseModelOrGroupsOrFieldsCannotBeReadAsWritten(String row, String message) {
+    void refusesARowWhosePlaceholdersOrFieldsCannotBeReadAsWritten(String row, String message) {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> GcpSkuPatterns.read(
-                        new StringReader("sku_pattern,provider,model,token_type\n" + row + "\n"), "test table"))
+                .isThrownBy(
+                        () -> GcpSkuPatterns.read("sku_pattern,provider,model,token_type\n" + row + "\n", "test table"))
                 .withMessage(message);
     }
 
@@ -240,27 +230,40 @@ class GoogleCloudBillingFormatTests {
             })
     void refusesAHeaderColumnTheTableDoesNotKnowOrNamesTwice(String header, String message) {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> GcpSkuPatterns.read(new StringReader(header + "\n"), "test table"))
+                .isThrownBy(() -> GcpSkuPatterns.read(header + "\n", "test table"))
                 .withMessage(message);
     }
 
     @Test
-    void fillsEveryPlaceholderOfTheModelFromItsGroupAndAllowsAnUnreadGroupInARowThatBillsNothing() {
-        // given: two placeholders; a lookbehind, which names no group
+    void fillsEveryPlaceholderOfTheModelFromItsGroupAndTakesAGroupNoPlaceholderReads() {
+        // given: two placeholders; a lookbehind, which names no group; a group named for a backreference, one named
+        // for the reader of the table; a row that leaves out its optional fields
         GcpSkuPatterns table = GcpSkuPatterns.read(
-                new StringReader("sku_pattern,provider,model,token_type\n"
+                "sku_pattern,provider,model,token_type,service_tier,context_tier,note\n"
                         + "\"^(?<family>Gemini|Gemma) (?<version>[\\d.]+)(?<! 0) Text Input$\",vertex_ai,"
                         + "{family}-{version},input\n"
-                        + "\"^Gemini (?<model>.+) Cache Storage$\",,,none\n"),
+                        + "\"^(?<word>\\w+) \\k<word> (?<model>.+) Output$\",vertex_ai,{model},output,,,\n"
+                        + "\"^Gemini (?<version>[\\d.]+) Flash Lite Input$\",vertex_ai,gemini-2.0-flash-lite,input\n",
                 "test table");
 
+        // when, then
+        assertThat(table.match("Gemma 3 Text Input").model()).isEqualTo("gemma-3");
+        assertThat(table.match("Gemini Gemini 3 Pro Output").model()).isEqualTo("3-pro");
+        assertThat(table.match("Gemini 2.0 Flash Lite Input").model()).isEqualTo("gemini-2.0-flash-lite");
+    }
+
+    @Test
+    void readsATableFileSavedWithAByteOrderMark(@TempDir Path folder) throws Exception {
+        // given: as a spreadsheet saves "CSV UTF-8"
+        Path file = Files.writeString(
+                folder.resolve("skus.csv"),
+                "\uFEFFsku_pattern,provider,model,token_type\n\"^Gemini (?<model>.+) Input$\",vertex_ai,gemini-{model},input\n");
+
         // when
-        GcpSkuPatterns.Sku input = table.match("Gemma 3 Text Input");
-        GcpSkuPatterns.Sku storage = table.match("Gemini 2.5 Flash Cache Storage");
+        GcpSkuPatterns table = new ProviderFormatsConfiguration().gcpSkuPatterns(new GcpBillingProperties(file));
 
         // then
-        assertThat(input.model()).isEqualTo("gemma-3");
-        assertThat(storage.tokenType()).isEqualTo(GcpSkuPatterns.NONE);
+        assertThat(table.match("Gemini 3 Pro Input").model()).isEqualTo("gemini-3-pro");
     }
 
     @Test
@@ -280,9 +283,10 @@ class GoogleCloudBillingFormatTests {
     }
 
     static GcpSkuPatterns defaultPatterns() {
-        return GcpSkuPatterns.read(
-                new InputStreamReader(
-                        GcpSkuPatterns.class.getResourceAsStream(GcpSkuPatterns.DEFAULT), StandardCharsets.UTF_8),
-                "default");
+        try (InputStream in = GcpSkuPatterns.class.getResourceAsStream(GcpSkuPatterns.DEFAULT)) {
+            return GcpSkuPatterns.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), "default");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

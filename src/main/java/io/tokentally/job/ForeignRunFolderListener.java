@@ -28,7 +28,7 @@ public class ForeignRunFolderListener implements JobExecutionListener {
     static final String KIND = "RUN_FOLDER_MOVED_ASIDE";
     private static final Logger log = LoggerFactory.getLogger(ForeignRunFolderListener.class);
     private static final DateTimeFormatter SUFFIX =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final TokentallyProperties properties;
     private final FindingRepository findings;

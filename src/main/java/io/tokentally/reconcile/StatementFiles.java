@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -29,15 +30,22 @@ public final class StatementFiles {
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final DateTimeFormatter DAY =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
 
     private StatementFiles() {}
+
+    /**
+     * A statement's file name without its extension: the customer, safe for a file name, and the period's start (its
+     * proleptic year, so that year 0 is not year 1 of the era before it and the name of another period).
+     */
+    static String name(String customerId, Instant periodStart) {
+        return customerId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + DAY.format(periodStart);
+    }
 
     /** @param late the period's closing position and late invoice items, or null while it is open for Stripe */
     public static void write(Path runFolder, Statement statement, LateInvoiceItems.Late late) throws IOException {
         Path folder = Files.createDirectories(runFolder.resolve(STATEMENTS_FOLDER));
-        String name = statement.customerId().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
-                + DAY.format(statement.period().start());
+        String name = name(statement.customerId(), statement.period().start());
         Files.writeString(
                 folder.resolve(name + ".json"),
                 JSON.writeValueAsString(toJson(statement, late)),

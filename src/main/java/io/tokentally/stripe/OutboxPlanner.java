@@ -27,7 +27,7 @@ import java.util.TreeSet;
 public final class OutboxPlanner {
 
     private static final DateTimeFormatter HOUR =
-            DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuuMMddHH").withZone(ZoneOffset.UTC);
 
     private final Instant now;
     private final Duration lateAfter;

@@ -39,7 +39,7 @@ public final class TokenMeterLayout {
 
     private static final Pattern PLAIN_MODEL = Pattern.compile("[a-z0-9-]+/[a-z0-9-]+");
     private static final DateTimeFormatter VERSION =
-            DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withZone(ZoneOffset.UTC);
 
     private final String prefix;
     private final Set<String> tiers;

@@ -49,7 +49,7 @@ public class ProviderApiPuller {
     private static final List<String> ANTHROPIC_GROUPS =
             List.of("api_key_id", "workspace_id", "model", "service_tier", "context_window");
     private static final DateTimeFormatter DAY =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
 
     private final ProviderApiProperties properties;
     private final HttpClient http;

@@ -20,11 +20,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -80,6 +82,10 @@ public record JobSchedules(List<JobSchedule> all) {
             content = YAML.readValue(file.toFile(), ScheduleFile.class);
         } catch (JacksonException e) {
             String key = key(e.getPath());
+            if (key.isEmpty()) { // a value inside a record's key may come without its path: where the reader was
+                throw new IllegalArgumentException(
+                        file + line(e.getLocation()) + ": cannot be read: " + e.getOriginalMessage(), e);
+            }
             throw new IllegalArgumentException(file + line(lines, key) + ": " + unreadable(e, key), e);
         }
         try {
@@ -90,13 +96,21 @@ public record JobSchedules(List<JobSchedule> all) {
     }
 
     /**
-     * The line of each key of a job file by its path ({@code cron}, {@code parameters.input}); a key given twice
-     * in one mapping, which a YAML reader would let the later one win, and text that is not YAML are refused.
+     * The line of each key of a job file by its path ({@code cron}, {@code parameters.input}). Refused here: text that
+     * is not YAML (at the line of its fault), a file that is not one mapping of keys (a list, a single value, a second
+     * document after {@code ---}) and a key given twice in one mapping, of which a YAML reader would let the later
+     * win.
      */
     private static Map<String, Integer> keyLines(Path file) {
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = YAML.createParser(file.toFile())) {
-            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+            JsonToken first = parser.nextToken();
+            if (first != null && first != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException(
+                        file + " line " + parser.currentTokenLocation().getLineNr()
+                                + ": a job file is one mapping of keys (name: ..., job: ...), not a list or a single value");
+            }
+            for (JsonToken token = first; token != null; token = parser.nextToken()) {
                 if (token == JsonToken.PROPERTY_NAME) {
                     String key = parser.streamReadContext()
                             .pathAsPointer()
@@ -104,21 +118,41 @@ public record JobSchedules(List<JobSchedule> all) {
                             .substring(1)
                             .replace('/', '.');
                     int line = parser.currentTokenLocation().getLineNr();
-                    Integer first = lines.putIfAbsent(key, line);
-                    if (first != null) {
+                    Integer earlier = lines.putIfAbsent(key, line);
+                    if (earlier != null) {
                         throw new IllegalArgumentException(file + " line " + line + ": '" + key
-                                + "' is given twice (first on line " + first + ")");
+                                + "' is given twice (first on line " + earlier + ")");
+                    }
+                } else if (token == JsonToken.END_OBJECT
+                        && parser.streamReadContext().inRoot()) {
+                    JsonToken next = parser.nextToken();
+                    if (next != null) {
+                        throw new IllegalArgumentException(
+                                file + " line " + parser.currentTokenLocation().getLineNr()
+                                        + ": a second document (after ---); a job file holds one schedule");
                     }
                 }
             }
         } catch (JacksonException e) {
-            TokenStreamLocation at = e.getLocation();
-            throw new IllegalArgumentException(
-                    file + (at == null ? "" : " line " + at.getLineNr()) + ": not valid YAML: "
-                            + e.getOriginalMessage(),
-                    e);
+            throw new IllegalArgumentException(file + notYaml(e), e);
         }
         return lines;
+    }
+
+    /** Where and why text is not YAML: the YAML reader's own line and words, where it gives them. */
+    private static String notYaml(JacksonException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYamlEngineException marked
+                    && marked.getProblemMark().isPresent()) {
+                return " line " + (marked.getProblemMark().get().getLine() + 1) + ": not valid YAML: "
+                        + marked.getProblem();
+            }
+        }
+        return line(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage();
+    }
+
+    private static String line(TokenStreamLocation at) {
+        return at == null || at.getLineNr() < 1 ? "" : " line " + at.getLineNr();
     }
 
     /** The line of the key, or of the nearest key it is under; none for a key the file does not have. */
@@ -147,6 +181,19 @@ public record JobSchedules(List<JobSchedule> all) {
                     .sorted()
                     .collect(Collectors.joining(", "));
             return "unknown key '" + key + "' (known here: " + known + ")";
+        }
+        Class<?> wanted = e instanceof MismatchedInputException mismatched ? mismatched.getTargetType() : null;
+        if (wanted == Boolean.class) {
+            return "'" + key + "' must be true or false";
+        }
+        if (wanted == String.class) {
+            return "'" + key + "' must be a single value, not a list or mapping";
+        }
+        if (wanted != null && List.class.isAssignableFrom(wanted)) {
+            return "'" + key + "' must be a list";
+        }
+        if (wanted != null && wanted.isRecord()) {
+            return "'" + key + "' must be a mapping of keys";
         }
         return "'" + key + "' cannot be read: " + e.getOriginalMessage();
     }

@@ -100,7 +100,7 @@ class JobSchedulesTests {
                         + " input, plans, prices)",
                 "prices: sample-data/other.csv => line 21: 'parameters.prices' is given twice (first on line 20)",
                 "'' => line 13: 'parameters.prices' is missing",
-                "prices: [a, b] => line 20: 'parameters.prices' cannot be read: Cannot deserialize value of type"
+                "prices: [a, b] => line 20: 'parameters.prices' must be a single value, not a list or mapping"
             })
     void refusesABadParameterNamingItsLine(String lastLine, String problem, @TempDir Path jobs) throws Exception {
         // given the shipped file with a line after its prices line, or in its place
@@ -121,9 +121,15 @@ class JobSchedulesTests {
             value = {
                 "cron: \"30 2 * * *\" => cron: \"61 2 * * *\" => line 6: cron '61 2 * * *' is not valid: Invalid value for MinuteOfHour (valid values 0 - 59): 61",
                 "window: previous-day => window: yesterday => line 10: window 'yesterday' is not one of",
-                "catch-up: true => catch-up: maybe => line 12: 'catch-up' cannot be read",
-                "name: nightly-billing => name: [nightly] => line 3: 'name' cannot be read",
-                "zone: UTC => 'zone: \"UTC' => line 7: not valid YAML"
+                "catch-up: true => catch-up: maybe => line 12: 'catch-up' must be true or false",
+                "name: nightly-billing => name: [nightly] => line 3: 'name' must be a single value, not a list or mapping",
+                // the YAML reader's own line: a tab, where the line before is the last that could be read
+                "'  plans: sample-data/plans.yaml' => '\tplans: sample-data/plans.yaml' => line 19: not valid YAML:"
+                        + " found character '\\t(TAB)' that cannot start any token",
+                "zone: UTC => 'zone: \"UTC' => line 21: not valid YAML: found unexpected end of stream",
+                // a mapping under a key already given a value: where the reader found it
+                "parameters: => 'parameters: sample-data' => line 16: not valid YAML: expected <block end>, but found"
+                        + " '<block mapping start>'"
             })
     void refusesABadValueNamingItsLine(String shipped, String written, String problem, @TempDir Path jobs)
             throws Exception {
@@ -143,6 +149,21 @@ class JobSchedulesTests {
             return "  prices: sample-data/prices.csv\n  " + line + "\n";
         }
         return line.isEmpty() ? "" : "  " + line + "\n";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiterString = " => ",
+            value = {
+                "'- name: nightly-billing\n- job: nightly-billing\n' => line 1: a job file is one mapping of keys",
+                "'nightly-billing\n' => line 1: a job file is one mapping of keys",
+                "'name: a\n---\nname: b\n' => line 3: a second document (after ---); a job file holds one schedule",
+                "'name: a\nparameters: sample-data\n' => line 2: 'parameters' must be a mapping of keys"
+            })
+    void refusesAFileOrAValueOfTheWrongShape(String text, String problem, @TempDir Path jobs) throws Exception {
+        Path file = Files.writeString(jobs.resolve("nightly.yaml"), text);
+
+        assertThatThrownBy(() -> JobSchedules.read(file)).hasMessageStartingWith(file + " " + problem);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.tokentally.job;
 
 import io.tokentally.ingest.S3Objects;
+import io.tokentally.shared.RequiredFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -36,9 +37,9 @@ class PriceFeedSource {
             return s3.open(location);
         }
         Path file = Path.of(location);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("price feed " + file.toAbsolutePath() + " does not exist");
-        }
+        RequiredFile.fault(file).ifPresent(fault -> {
+            throw new IllegalArgumentException("price feed: " + fault);
+        });
         return Files.newInputStream(file);
     }
 

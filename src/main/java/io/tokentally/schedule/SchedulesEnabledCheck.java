@@ -2,7 +2,6 @@ package io.tokentally.schedule;
 
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
@@ -11,11 +10,10 @@ import org.springframework.stereotype.Component;
 /**
  * Reads {@code tokentally.schedules.enabled} as true or false wherever the engine starts: any other value stops
  * start-up naming the setting, where the scheduler's condition took it for off and a server ran no schedules. It
- * looks before any bean is made, so before the schedule settings are bound, which they are wherever the engine
- * starts too: {@code run} refuses a bad one ({@code poll-interval=30}, without a unit) as {@code serve} does.
+ * looks before any bean is made, so before the schedule settings are bound ({@link ScheduleSettingsConfiguration}),
+ * whose binder would say less of {@code maybe} and take {@code yes} for true.
  */
 @Component
-@EnableConfigurationProperties(ScheduleProperties.class)
 class SchedulesEnabledCheck implements BeanFactoryPostProcessor, EnvironmentAware {
 
     static final String PROPERTY = "tokentally.schedules.enabled";

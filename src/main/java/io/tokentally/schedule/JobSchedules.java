@@ -11,23 +11,14 @@ import java.nio.file.Paths;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** The schedules of a {@code jobs/} folder, one YAML file each, checked when they are read. */
@@ -73,129 +64,18 @@ public record JobSchedules(List<JobSchedule> all) {
 
     /** Reads one job file; a bad file fails with its path, the line of the key at fault and what is wrong. */
     public static JobSchedule read(Path file) {
-        Map<String, Integer> lines = keyLines(file);
-        if (lines.isEmpty()) {
-            throw new IllegalArgumentException(file + ": the file holds no keys (name, job, cron, parameters, ...)");
-        }
+        JobFileLines lines = JobFileLines.read(file, YAML);
         ScheduleFile content;
         try {
             content = YAML.readValue(file.toFile(), ScheduleFile.class);
         } catch (JacksonException e) {
-            String key = key(e.getPath());
-            if (key.isEmpty()) { // a value inside a record's key may come without its path: where the reader was
-                throw new IllegalArgumentException(
-                        file + line(e.getLocation()) + ": cannot be read: " + e.getOriginalMessage(), e);
-            }
-            throw new IllegalArgumentException(file + line(lines, key) + ": " + unreadable(e, key), e);
+            throw lines.unreadable(e);
         }
         try {
             return content.toSchedule();
         } catch (Fault e) {
-            throw new IllegalArgumentException(file + line(lines, e.key) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(file + lines.of(e.key) + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The line of each key of a job file by its path ({@code cron}, {@code parameters.input}). Refused here: text that
-     * is not YAML (at the line of its fault), a file that is not one mapping of keys (a list, a single value, a second
-     * document after {@code ---}) and a key given twice in one mapping, of which a YAML reader would let the later
-     * win.
-     */
-    private static Map<String, Integer> keyLines(Path file) {
-        Map<String, Integer> lines = new HashMap<>();
-        try (JsonParser parser = YAML.createParser(file.toFile())) {
-            JsonToken first = parser.nextToken();
-            if (first != null && first != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException(
-                        file + " line " + parser.currentTokenLocation().getLineNr()
-                                + ": a job file is one mapping of keys (name: ..., job: ...), not a list or a single value");
-            }
-            for (JsonToken token = first; token != null; token = parser.nextToken()) {
-                if (token == JsonToken.PROPERTY_NAME) {
-                    String key = parser.streamReadContext()
-                            .pathAsPointer()
-                            .toString()
-                            .substring(1)
-                            .replace('/', '.');
-                    int line = parser.currentTokenLocation().getLineNr();
-                    Integer earlier = lines.putIfAbsent(key, line);
-                    if (earlier != null) {
-                        throw new IllegalArgumentException(file + " line " + line + ": '" + key
-                                + "' is given twice (first on line " + earlier + ")");
-                    }
-                } else if (token == JsonToken.END_OBJECT
-                        && parser.streamReadContext().inRoot()) {
-                    JsonToken next = parser.nextToken();
-                    if (next != null) {
-                        throw new IllegalArgumentException(
-                                file + " line " + parser.currentTokenLocation().getLineNr()
-                                        + ": a second document (after ---); a job file holds one schedule");
-                    }
-                }
-            }
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + notYaml(e), e);
-        }
-        return lines;
-    }
-
-    /** Where and why text is not YAML: the YAML reader's own line and words, where it gives them. */
-    private static String notYaml(JacksonException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MarkedYamlEngineException marked
-                    && marked.getProblemMark().isPresent()) {
-                return " line " + (marked.getProblemMark().get().getLine() + 1) + ": not valid YAML: "
-                        + marked.getProblem();
-            }
-        }
-        return line(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage();
-    }
-
-    private static String line(TokenStreamLocation at) {
-        return at == null || at.getLineNr() < 1 ? "" : " line " + at.getLineNr();
-    }
-
-    /** The line of the key, or of the nearest key it is under; none for a key the file does not have. */
-    private static String line(Map<String, Integer> lines, String key) {
-        for (String at = key; !at.isEmpty(); at = at.substring(0, Math.max(0, at.lastIndexOf('.')))) {
-            if (lines.containsKey(at)) {
-                return " line " + lines.get(at);
-            }
-        }
-        return "";
-    }
-
-    private static String key(List<JacksonException.Reference> path) {
-        return path.stream()
-                .map(reference -> reference.getPropertyName() != null
-                        ? reference.getPropertyName()
-                        : String.valueOf(reference.getIndex()))
-                .collect(Collectors.joining("."));
-    }
-
-    /** What Jackson could not read, in the words of a job file: its keys, not the Java classes they fill. */
-    private static String unreadable(JacksonException e, String key) {
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            String known = unknown.getKnownPropertyIds().stream()
-                    .map(Object::toString)
-                    .sorted()
-                    .collect(Collectors.joining(", "));
-            return "unknown key '" + key + "' (known here: " + known + ")";
-        }
-        Class<?> wanted = e instanceof MismatchedInputException mismatched ? mismatched.getTargetType() : null;
-        if (wanted == Boolean.class) {
-            return "'" + key + "' must be true or false";
-        }
-        if (wanted == String.class) {
-            return "'" + key + "' must be a single value, not a list or mapping";
-        }
-        if (wanted != null && List.class.isAssignableFrom(wanted)) {
-            return "'" + key + "' must be a list";
-        }
-        if (wanted != null && wanted.isRecord()) {
-            return "'" + key + "' must be a mapping of keys";
-        }
-        return "'" + key + "' cannot be read: " + e.getOriginalMessage();
     }
 
     /** A value of a job file that is wrong, with the key it is under. */

@@ -3,9 +3,13 @@ package io.tokentally.ingest.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import io.tokentally.TempFolders;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,23 @@ class CustomerAttributionTests {
         assertThatThrownBy(() -> CustomerAttribution.of(new AttributionProperties(folder.resolve("no.csv"), Map.of())))
                 .hasMessage("tokentally.attribution.mapping-file: the file "
                         + folder.toAbsolutePath().resolve("no.csv") + " does not exist");
+    }
+
+    @Test
+    void everyReaderFamilyTakesAKeyOrder() throws Exception {
+        // given the family of every reader that names customers by keys
+        List<String> families = new ArrayList<>();
+        for (JavaClass reader : new ClassFileImporter().importPackages("io.tokentally.ingest.provider")) {
+            if (reader.tryGetField("FAMILY").isPresent()) {
+                Field family = reader.reflect().getDeclaredField("FAMILY");
+                family.setAccessible(true);
+                families.add((String) family.get(null));
+            }
+        }
+
+        // then: a reader left out of the list would have its key order refused
+        assertThat(families).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(AttributionProperties.FAMILIES).containsAll(families);
     }
 
     @Test

@@ -37,9 +37,7 @@ class PriceFeedSource {
             return s3.open(location);
         }
         Path file = Path.of(location);
-        RequiredFile.fault(file).ifPresent(fault -> {
-            throw new IllegalArgumentException("price feed: " + fault);
-        });
+        RequiredFile.require("price feed", file);
         return Files.newInputStream(file);
     }
 

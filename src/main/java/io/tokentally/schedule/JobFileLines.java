@@ -37,7 +37,7 @@ final class JobFileLines {
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = yaml.createParser(file.toFile())) {
             JsonToken first = parser.nextToken();
-            if (first == null) {
+            if (first == null || first == JsonToken.VALUE_NULL) { // nothing, or an empty document (---, ~, null)
                 throw new IllegalArgumentException(
                         file + ": the file holds no keys (name, job, cron, parameters, ...)");
             }

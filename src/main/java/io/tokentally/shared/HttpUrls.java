@@ -35,7 +35,7 @@ public final class HttpUrls {
         try {
             requireHttp(property, new URI(url));
             return url;
-        } catch (URISyntaxException e) { // its reason is said; as a cause, it would be said instead of the setting
+        } catch (URISyntaxException e) { // its reason is said here, with the setting
             throw new IllegalArgumentException(
                     property + " must be an http or https URL with a host, not '" + url + "': " + e.getReason());
         }

@@ -9,12 +9,14 @@ class StatementFilesTests {
 
     @Test
     void aStatementIsNamedAfterItsCustomerAndItsPeriodsStartYearZeroApartFromYearOne() {
-        assertThat(StatementFiles.name("acme/eu", Instant.parse("2026-11-01T00:00:00Z")))
-                .isEqualTo("acme_eu-20261101T0000Z");
-        // two periods a year apart had one file, the later written over the earlier
-        assertThat(StatementFiles.name("c1", Instant.parse("0000-01-01T00:00:00Z")))
-                .isEqualTo("c1-00000101T0000Z");
-        assertThat(StatementFiles.name("c1", Instant.parse("0001-01-01T00:00:00Z")))
-                .isEqualTo("c1-00010101T0000Z");
+        // when
+        String november = StatementFiles.name("acme/eu", Instant.parse("2026-11-01T00:00:00Z"));
+        String yearZero = StatementFiles.name("c1", Instant.parse("0000-01-01T00:00:00Z"));
+        String yearOne = StatementFiles.name("c1", Instant.parse("0001-01-01T00:00:00Z"));
+
+        // then: the two periods a year apart had one file, the later written over the earlier
+        assertThat(november).isEqualTo("acme_eu-20261101T0000Z");
+        assertThat(yearZero).isEqualTo("c1-00000101T0000Z");
+        assertThat(yearOne).isEqualTo("c1-00010101T0000Z");
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JobSchedulesTests {
 
@@ -161,15 +162,20 @@ class JobSchedulesTests {
                 "'name: a\nparameters: sample-data\n' => line 2: 'parameters' must be a mapping of keys"
             })
     void refusesAFileOrAValueOfTheWrongShape(String text, String problem, @TempDir Path jobs) throws Exception {
+        // given
         Path file = Files.writeString(jobs.resolve("nightly.yaml"), text);
 
+        // when, then
         assertThatThrownBy(() -> JobSchedules.read(file)).hasMessageStartingWith(file + " " + problem);
     }
 
-    @Test
-    void refusesAnEmptyFile(@TempDir Path jobs) throws Exception {
-        Path file = Files.writeString(jobs.resolve("nightly.yaml"), "# nothing yet\n");
+    @ParameterizedTest
+    @ValueSource(strings = {"# nothing yet\n", "---\n", "null\n"})
+    void refusesAnEmptyFileOrDocument(String text, @TempDir Path jobs) throws Exception {
+        // given
+        Path file = Files.writeString(jobs.resolve("nightly.yaml"), text);
 
+        // when, then
         assertThatThrownBy(() -> JobSchedules.read(file))
                 .hasMessage(file + ": the file holds no keys (name, job, cron, parameters, ...)");
     }

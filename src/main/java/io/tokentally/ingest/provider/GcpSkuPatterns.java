@@ -115,8 +115,14 @@ final class GcpSkuPatterns {
                 rule.line());
     }
 
-    private static boolean matched(Rule rule, Matcher matcher, String group) {
-        return rule.groups().contains(group) && matcher.group(group) != null;
+    /** Whether the rule's group of a tier, named in any letter case ({@code (?<Long>...)}), took part in the match. */
+    private static boolean matched(Rule rule, Matcher matcher, String tier) {
+        for (String group : rule.groups()) {
+            if (group.equalsIgnoreCase(tier) && matcher.group(group) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -140,7 +146,9 @@ final class GcpSkuPatterns {
         Set<String> groups = groupNames(pattern.pattern());
         String tokenType = lower(row.get("token_type"));
         if (tokenType == null || !TOKEN_TYPES.contains(tokenType)) {
-            throw row.problem("token_type '" + tokenType + "' is not one of " + TOKEN_TYPES);
+            throw row.problem(
+                    "token_type " + (tokenType == null ? "is empty; it must be" : "'" + tokenType + "' is not")
+                            + " one of " + TOKEN_TYPES);
         }
         String provider = lower(row.get("provider"));
         String model = row.get("model");

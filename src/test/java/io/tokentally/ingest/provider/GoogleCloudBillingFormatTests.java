@@ -187,6 +187,8 @@ class GoogleCloudBillingFormatTests {
             value = {
                 "\"^(Gemini\",vertex_ai,x,input|test table line 2: sku_pattern is not a regular expression",
                 "\"^Gemini$\",vertex_ai,x,tokens|test table line 2: token_type 'tokens' is not one of",
+                // a row that leaves out a required field, not only the optional ones
+                "\"^Gemini$\",vertex_ai,x|test table line 2: token_type is empty; it must be one of",
                 "\"^Gemini$\",,,input|test table line 2: provider and model are required unless token_type is none",
                 "\"^Gemini$\",vertex_ai,gemini-{model},input|test table line 2: model uses {model} but sku_pattern"
                         + " has no (?<model>...) group"
@@ -250,6 +252,23 @@ class GoogleCloudBillingFormatTests {
         assertThat(table.match("Gemma 3 Text Input").model()).isEqualTo("gemma-3");
         assertThat(table.match("Gemini Gemini 3 Pro Output").model()).isEqualTo("3-pro");
         assertThat(table.match("Gemini 2.0 Flash Lite Input").model()).isEqualTo("gemini-2.0-flash-lite");
+    }
+
+    @Test
+    void readsATierGroupNamedInAnyLetterCase() {
+        // given (?<Long>...) and (?<Batch>...): read as standard, they billed long-context and batch usage at standard
+        GcpSkuPatterns table = GcpSkuPatterns.read(
+                "sku_pattern,provider,model,token_type\n"
+                        + "\"^Gemini (?<model>.+?)(?<Long> Long)?(?<Batch> Batch)? Input$\",vertex_ai,gemini-{model},input\n",
+                "test table");
+
+        // when
+        GcpSkuPatterns.Sku sku = table.match("Gemini 2.5 Pro Long Batch Input");
+
+        // then
+        assertThat(sku.model()).isEqualTo("gemini-2.5-pro");
+        assertThat(sku.contextTier()).isEqualTo("long");
+        assertThat(sku.serviceTier()).isEqualTo("batch");
     }
 
     @Test

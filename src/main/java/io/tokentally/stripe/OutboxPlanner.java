@@ -130,7 +130,7 @@ public final class OutboxPlanner {
     }
 
     /**
-     * {@code tt-<24 hex of sha256(customer|meter|hour)>-<yyyyMMddHH>-r<revision>}: deterministic, at most
+     * {@code tt-<24 hex of sha256(customer|meter|hour)>-<uuuuMMddHH>-r<revision>}: deterministic, at most
      * 100 characters whatever the customer id, and readable enough to find in Stripe's dashboard.
      */
     static String identifier(String customerId, String meter, Instant hour, int revision) {

@@ -14,9 +14,6 @@ import io.tokentally.ingest.UsageRow;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -301,11 +298,8 @@ class GoogleCloudBillingFormatTests {
                 .withMessageEndingWith("no-such-sku-patterns.csv does not exist");
     }
 
+    /** The table in the jar, as the engine reads it without {@code tokentally.gcp.sku-patterns}. */
     static GcpSkuPatterns defaultPatterns() {
-        try (InputStream in = GcpSkuPatterns.class.getResourceAsStream(GcpSkuPatterns.DEFAULT)) {
-            return GcpSkuPatterns.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), "default");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new ProviderFormatsConfiguration().gcpSkuPatterns(new GcpBillingProperties(null));
     }
 }

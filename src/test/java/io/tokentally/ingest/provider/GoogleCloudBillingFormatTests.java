@@ -187,20 +187,6 @@ class GoogleCloudBillingFormatTests {
                 // a row that leaves out a required field, not only the optional ones
                 "\"^Gemini$\",vertex_ai,x|test table line 2: token_type is empty; it must be one of",
                 "\"^Gemini$\",,,input|test table line 2: provider and model are required unless token_type is none",
-                "\"^Gemini$\",vertex_ai,gemini-{model},input|test table line 2: model uses {model} but sku_pattern"
-                        + " has no (?<model>...) group"
-            })
-    void refusesABadTableNamingItsLine(String row, String message) {
-        assertThatIllegalArgumentException()
-                .isThrownBy(
-                        () -> GcpSkuPatterns.read("sku_pattern,provider,model,token_type\n" + row + "\n", "test table"))
-                .withMessageStartingWith(message);
-    }
-
-    @ParameterizedTest(name = "{1}")
-    @CsvSource(
-            delimiter = '|',
-            value = {
                 // a misspelt placeholder would hold the usage as model google/{modl}, unpriced
                 "\"^Gemini (?<model>.+)$\",vertex_ai,gemini-{modl},input|test table line 2: model uses {modl} but"
                         + " sku_pattern has no (?<modl>...) group; its groups are model",
@@ -212,11 +198,11 @@ class GoogleCloudBillingFormatTests {
                 "\"^Gemini (?<model>.+)$\",vertex_ai,gemini-{model},input,batch|test table line 2: the row has 5"
                         + " fields but the header has 4"
             })
-    void refusesARowWhosePlaceholdersOrFieldsCannotBeReadAsWritten(String row, String message) {
+    void refusesABadRowNamingItsLine(String row, String message) {
         assertThatIllegalArgumentException()
                 .isThrownBy(
                         () -> GcpSkuPatterns.read("sku_pattern,provider,model,token_type\n" + row + "\n", "test table"))
-                .withMessage(message);
+                .withMessageStartingWith(message);
     }
 
     @ParameterizedTest(name = "{1}")

@@ -3,6 +3,7 @@ package io.tokentally.plans;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ProviderNames;
+import io.tokentally.shared.YamlFaults;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -12,15 +13,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -103,12 +100,8 @@ public final class PlansFile {
      * line where the YAML reader found the problem, which can be past the token Jackson read last.
      */
     private static String located(Path file, JacksonException e) {
-        Optional<Mark> problem = yamlFault(e).flatMap(MarkedYamlEngineException::getProblemMark);
-        if (problem.isPresent()) {
-            return file + " line " + (problem.get().getLine() + 1);
-        }
-        TokenStreamLocation location = e.getLocation();
-        return location == null || location.getLineNr() < 1 ? file.toString() : file + " line " + location.getLineNr();
+        int line = YamlFaults.line(e);
+        return line < 1 ? file.toString() : file + " line " + line;
     }
 
     /** The fault in the YAML reader's words, without its excerpts of the file (the line is named before it). */
@@ -118,20 +111,11 @@ public final class PlansFile {
             return "key '" + duplicate.group(1) + "' is given twice in one mapping; give it once";
         }
         return "not valid YAML: "
-                + yamlFault(e)
+                + YamlFaults.of(e)
                         .map(fault -> fault.getContext() == null
                                 ? fault.getProblem()
                                 : fault.getContext() + ": " + fault.getProblem())
                         .orElse(e.getOriginalMessage());
-    }
-
-    private static Optional<MarkedYamlEngineException> yamlFault(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MarkedYamlEngineException marked && marked.getProblem() != null) {
-                return Optional.of(marked);
-            }
-        }
-        return Optional.empty();
     }
 
     /** How a fault names plan {@code i}: by its id, {@code plans[id=pro]}, or by position when it has none. */

@@ -1,5 +1,6 @@
 package io.tokentally.schedule;
 
+import io.tokentally.shared.YamlFaults;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -127,14 +128,10 @@ final class JobFileLines {
 
     /** Where and why text is not YAML: the YAML reader's own line and words, where it gives them. */
     private static String notYaml(JacksonException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MarkedYamlEngineException marked
-                    && marked.getProblemMark().isPresent()) {
-                return " line " + (marked.getProblemMark().get().getLine() + 1) + ": not valid YAML: "
-                        + marked.getProblem();
-            }
-        }
-        return line(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage();
+        int line = YamlFaults.line(e);
+        String problem =
+                YamlFaults.of(e).map(MarkedYamlEngineException::getProblem).orElse(e.getOriginalMessage());
+        return (line < 1 ? "" : " line " + line) + ": not valid YAML: " + problem;
     }
 
     private static String line(TokenStreamLocation at) {

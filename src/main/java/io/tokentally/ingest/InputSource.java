@@ -1,6 +1,8 @@
 package io.tokentally.ingest;
 
 import io.tokentally.shared.FieldLength;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -24,9 +26,14 @@ public record InputSource(String name, Path root, SourceRole role) {
         this(name, root, SourceRole.BILLABLE);
     }
 
-    /** Parses {@code name=path}, {@code name:role=path}, {@code :role=path} or a bare {@code path}. */
+    /**
+     * Parses {@code name=path}, {@code name:role=path}, {@code :role=path} or a bare {@code path}. A path may hold
+     * {@code =} (a Hive-style folder such as {@code /data/date=2024-06-01}): a spec that is itself a folder or file
+     * that exists is a bare path; otherwise the name ends at the first {@code =} whose rest exists (so the spec of a
+     * folder named with {@code =}, its default name, reads back as that folder), else at the first {@code =}.
+     */
     public static InputSource parse(String spec) {
-        int equals = spec.indexOf('=');
+        int equals = nameEnd(spec);
         if (equals >= 0) {
             SourceRole.Named named = SourceRole.split(spec.substring(0, equals));
             Path root = Path.of(spec.substring(equals + 1).strip());
@@ -34,6 +41,27 @@ public record InputSource(String name, Path root, SourceRole role) {
         }
         Path root = Path.of(spec.strip());
         return new InputSource(folderName(root), root);
+    }
+
+    private static int nameEnd(String spec) {
+        int first = spec.indexOf('=');
+        if (first < 0 || exists(spec)) {
+            return -1;
+        }
+        for (int equals = first; equals >= 0; equals = spec.indexOf('=', equals + 1)) {
+            if (exists(spec.substring(equals + 1))) {
+                return equals;
+            }
+        }
+        return first;
+    }
+
+    private static boolean exists(String path) {
+        try {
+            return Files.exists(Path.of(path.strip()));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /** Refuses a source name longer than {@link #MAX_NAME}, before anything is registered under it. */

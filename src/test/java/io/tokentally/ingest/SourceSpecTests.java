@@ -3,7 +3,10 @@ package io.tokentally.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokentally.TempFolders;
 import io.tokentally.ingest.provider.ProviderApiSource;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,23 @@ class SourceSpecTests {
         InputSource source = InputSource.parse("/data/hourly/12:00").withRoot(Path.of("/data/hourly/12:00"));
 
         assertThat(InputSource.parse(source.spec())).isEqualTo(source);
+    }
+
+    @Test
+    void aFolderNamedWithAnEqualsSignIsThatFolderAndReadsBackAsIt() throws IOException {
+        // given a Hive-style folder: its path was split at its '=' into the name "/data/date" and folder "2024-06-01"
+        Path day = Files.createDirectory(TempFolders.create("inputs").resolve("date=2024-06-01"));
+
+        // when
+        InputSource bare = InputSource.parse(day.toString());
+        InputSource named = InputSource.parse("gw:cost=" + day);
+
+        // then
+        assertThat(bare).isEqualTo(new InputSource("date=2024-06-01", day, SourceRole.BILLABLE));
+        assertThat(bare.spec()).isEqualTo("date=2024-06-01=" + day);
+        assertThat(InputSource.parse(bare.spec())).isEqualTo(bare);
+        assertThat(named).isEqualTo(new InputSource("gw", day, SourceRole.COST));
+        assertThat(InputSource.parse(":cost=" + day).name()).isEqualTo("date=2024-06-01");
     }
 
     @Test

@@ -57,13 +57,18 @@ public final class CsvTable {
             return fitting(column, require(column), maxLength);
         }
 
+        /** The column's value as {@link #requireVisible(String)} gives it, refused when longer than {@code maxLength}. */
+        public String requireVisible(String column, int maxLength) {
+            return fitting(column, requireVisible(column), maxLength);
+        }
+
         /**
-         * The column's value as {@link #require(String, int)} gives it, refused when a character of it cannot be seen:
-         * a control or format character (a byte-order mark, a zero-width space) anywhere, or a space of any kind (a
+         * The column's value as {@link #require(String)} gives it, refused when a character of it cannot be seen: a
+         * control or format character (a byte-order mark, a zero-width space) anywhere, or a space of any kind (a
          * no-break space) at either end. An id is compared exactly, so such an id matches no usage, silently.
          */
-        public String requireVisible(String column, int maxLength) {
-            String value = require(column, maxLength);
+        public String requireVisible(String column) {
+            String value = require(column);
             int[] codePoints = value.codePoints().toArray();
             for (int i = 0; i < codePoints.length; i++) {
                 int c = codePoints[i];

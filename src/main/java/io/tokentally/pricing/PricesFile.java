@@ -167,7 +167,7 @@ public final class PricesFile {
 
     /** The row's canonical {@code provider/model}, refused when no usage could be priced under it. */
     private static String model(CsvTable.Row row) {
-        String model = row.require("model").toLowerCase(Locale.ROOT);
+        String model = row.requireVisible("model").toLowerCase(Locale.ROOT);
         String provider = row.get("provider");
         if (!model.contains("/")) {
             if (provider == null) {

@@ -140,6 +140,24 @@ class PricesFileTests {
     }
 
     @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {"openai/gpt-4o\u00A0 | U+00A0 at character 14", "\uFEFFgpt-4o | U+FEFF at character 1"})
+    void refusesAModelWithACharacterThatCannotBeSeen(String model, String where, @TempDir Path folder)
+            throws IOException {
+        // given: a price of a model id that reads as gpt-4o was the price of a model of its own, gpt-4o's usage held
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"),
+                "model,provider,token_type,usd_per_million\n" + model + ",openai,input,2\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 2: column model holds " + where
+                        + ", which cannot be seen; ids are compared exactly");
+    }
+
+    @ParameterizedTest
     @ValueSource(
             strings = {
                 "openrouter/mistral/mistral-large",

@@ -46,7 +46,6 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
     private static final ConfigurationPropertyName TESTS = ConfigurationPropertyName.of("tokentally.test");
     private static final Pattern SERVICE_LINK = Pattern.compile(
             "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?)");
-    private static final int MOST_EDITS = 3;
 
     private ConfigurableEnvironment environment;
 
@@ -109,16 +108,9 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
      * null if neither.
      */
     static String nearest(String name, List<Known> known) {
-        String letters = letters(name);
-        String nearest = null;
-        int fewest = MOST_EDITS + 1;
-        for (Known setting : known) {
-            int edits = edits(letters, letters(setting.name().toString()));
-            if (edits < fewest) {
-                fewest = edits;
-                nearest = setting.name().toString();
-            }
-        }
+        List<String> names =
+                known.stream().map(setting -> setting.name().toString()).toList();
+        String nearest = NearestName.of(name, names, UnknownSettingsCheck::letters);
         return nearest != null ? nearest : sameLastPart(letters(lastPart(name)), known);
     }
 
@@ -136,26 +128,6 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
 
     private static String letters(String name) {
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-    }
-
-    /** Levenshtein's distance: the fewest insertions, deletions and replacements that make one text the other. */
-    private static int edits(String from, String to) {
-        int[] previous = new int[to.length() + 1];
-        int[] current = new int[to.length() + 1];
-        for (int j = 0; j <= to.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= from.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= to.length(); j++) {
-                int replace = previous[j - 1] + (from.charAt(i - 1) == to.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[to.length()];
     }
 
     /** The {@code tokentally.*} settings of every metadata file on the class path. */

@@ -30,7 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
 class AnthropicMessagesUsageFormat extends JsonPagesFormat {
 
     static final String NAME = "anthropic-usage-messages";
-    static final String FAMILY = "anthropic";
+    /** Attribution keys: a result's grouping keys ({@link #keys}). */
+    static final AttributionFamily FAMILY =
+            new AttributionFamily("anthropic", List.of("workspace_id", "api_key_id"), List.of());
 
     private final CustomerAttribution attribution;
 

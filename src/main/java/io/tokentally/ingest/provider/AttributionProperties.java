@@ -3,6 +3,7 @@ package io.tokentally.ingest.provider;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -13,15 +14,15 @@ import org.springframework.validation.annotation.Validated;
  *     attributes the usage of that OpenAI project to customer {@code acme}; none: no mapping
  * @param keys per reader family ({@code openai}, {@code anthropic}, {@code openrouter}, {@code litellm},
  *     {@code cloudflare}, {@code vercel}, {@code gcp}), the keys that name the customer, most specific first, e.g.
- *     {@code tokentally.attribution.keys.openai=api_key_id,project_id}; a family not listed uses its
- *     reader's default order
+ *     {@code tokentally.attribution.keys.openai=api_key_id,project_id}, each a key of the family's readers; a
+ *     family not listed uses its reader's default order
  */
 @Validated
 @ConfigurationProperties("tokentally.attribution")
 public record AttributionProperties(Path mappingFile, Map<String, List<String>> keys) {
 
     /** The reader families whose keys name customers. */
-    static final List<String> FAMILIES = List.of(
+    static final List<AttributionFamily> FAMILIES = List.of(
             OpenAiCompletionsUsageFormat.FAMILY,
             AnthropicMessagesUsageFormat.FAMILY,
             OpenRouterGenerationsFormat.FAMILY,
@@ -31,21 +32,43 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
             GoogleCloudBillingFormat.FAMILY);
 
     /**
-     * Refuses a key order for a family no reader has (it would order nothing) and an empty one, or one with a blank
-     * key (the family would attribute nothing): either would leave usage unattributed, silently.
+     * Refuses a key order for a family no reader has (it would order nothing), an empty one or one with a blank key
+     * (the family would attribute nothing), and one with a key the family does not have (a misspelt key would never
+     * match): each would leave usage unattributed, silently.
      */
     public AttributionProperties {
         keys = keys == null ? Map.of() : Map.copyOf(keys);
-        keys.forEach((family, order) -> {
-            if (!FAMILIES.contains(family)) {
+        keys.forEach((name, order) -> {
+            String property = "tokentally.attribution.keys." + name;
+            AttributionFamily family = family(name);
+            if (family == null) {
                 throw new IllegalArgumentException(
-                        "tokentally.attribution.keys." + family + ": no reader family is named " + family
-                                + "; the families are " + String.join(", ", FAMILIES));
+                        property + ": no reader family is named " + name + "; the families are " + familyNames());
             }
             if (order == null || order.isEmpty() || order.stream().anyMatch(key -> key == null || key.isBlank())) {
-                throw new IllegalArgumentException("tokentally.attribution.keys." + family
+                throw new IllegalArgumentException(property
                         + ": empty, or with an empty key; list the keys that name the customer, most specific first");
             }
+            order.stream()
+                    .map(key -> family.unknown(key, ""))
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .ifPresent(unknown -> {
+                        throw new IllegalArgumentException(property + ": " + unknown);
+                    });
         });
+    }
+
+    /** The reader family of this name, or null if none. */
+    static AttributionFamily family(String name) {
+        return FAMILIES.stream()
+                .filter(family -> family.name().equals(name))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The families' names, as messages list them. */
+    static String familyNames() {
+        return String.join(", ", FAMILIES.stream().map(AttributionFamily::name).toList());
     }
 }

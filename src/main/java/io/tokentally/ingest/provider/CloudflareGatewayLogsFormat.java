@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
 class CloudflareGatewayLogsFormat extends JsonPagesFormat {
 
     static final String NAME = "cloudflare-ai-gateway-logs";
-    static final String FAMILY = "cloudflare";
+    /** Attribution keys: a log's metadata entries ({@link #metadata}). */
+    static final AttributionFamily FAMILY = new AttributionFamily("cloudflare", List.of(), List.of("metadata."));
     /** Cloudflare's names of the clouds it routes to, as the engine knows them (its other names are the vendors'). */
     private static final Map<String, String> PROVIDERS = Map.of(
             "google-vertex-ai", "vertex_ai",

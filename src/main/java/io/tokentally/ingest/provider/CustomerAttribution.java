@@ -60,20 +60,16 @@ public final class CustomerAttribution {
     }
 
     /**
-     * The customer of each mapped key and value. A row is refused when its key names no reader family, its
-     * customer id is longer than tokentally keeps, or it maps a key and value that an earlier row maps to another
-     * customer (which of the two bills the usage would otherwise depend on the rows' order); a row that repeats an
-     * earlier one is allowed.
+     * The customer of each mapped key and value. A row is refused when its key names no reader family or a key its
+     * family does not have (a misspelt key would never match), its customer id is longer than tokentally keeps, or it
+     * maps a key and value that an earlier row maps to another customer (which of the two bills the usage would
+     * otherwise depend on the rows' order); a row that repeats an earlier one is allowed.
      */
     private static Map<String, String> customers(List<CsvTable.Row> rows) {
         Map<String, String> customers = new HashMap<>();
         Map<String, Long> firstLines = new HashMap<>();
         for (CsvTable.Row row : rows) {
-            String key = row.require("key");
-            if (!AttributionProperties.FAMILIES.contains(familyOf(key))) {
-                throw row.problem("key " + key + " is not <family>.<key> with a family of "
-                        + String.join(", ", AttributionProperties.FAMILIES));
-            }
+            String key = requireKnownKey(row);
             String value = row.require("value");
             String customer = row.requireVisible("customer_id", FieldLength.CUSTOMER_ID);
             String mapped = qualified(key, value);
@@ -87,6 +83,21 @@ public final class CustomerAttribution {
         return customers;
     }
 
+    /** The row's key, refused unless it is {@code <family>.<key>} with a key its family has. */
+    private static String requireKnownKey(CsvTable.Row row) {
+        String key = row.require("key");
+        AttributionFamily family = AttributionProperties.family(familyOf(key));
+        if (family == null) {
+            throw row.problem(
+                    "key " + key + " is not <family>.<key> with a family of " + AttributionProperties.familyNames());
+        }
+        String unknown = family.unknown(key.substring(family.name().length() + 1), family.name() + ".");
+        if (unknown != null) {
+            throw row.problem(unknown);
+        }
+        return key;
+    }
+
     /** A mapping key's family: its part before the first dot, or "" when it has no key after one. */
     private static String familyOf(String key) {
         int dot = key.indexOf('.');
@@ -96,15 +107,16 @@ public final class CustomerAttribution {
     /**
      * The customer of a record of a reader family.
      *
-     * @param family {@code openai}, {@code anthropic}, ...
+     * @param family the reader's family ({@code openai}, {@code anthropic}, ...); a key it does not declare is refused
      * @param keys the record's keys (name to value, a value {@code null} when absent) in the reader's
      *     default order
      */
-    String customerOf(String family, Map<String, String> keys) {
-        List<String> order = keyOrder.getOrDefault(family, List.copyOf(keys.keySet()));
+    String customerOf(AttributionFamily family, Map<String, String> keys) {
+        requireDeclared(family, keys);
+        List<String> order = keyOrder.getOrDefault(family.name(), List.copyOf(keys.keySet()));
         for (String key : order) {
             String value = keys.get(key);
-            String customer = value == null ? null : customers.get(qualified(family + "." + key, value));
+            String customer = value == null ? null : customers.get(qualified(family.name() + "." + key, value));
             if (customer != null) {
                 return customer;
             }
@@ -114,6 +126,19 @@ public final class CustomerAttribution {
                 .filter(value -> value != null && !value.isBlank())
                 .findFirst()
                 .orElse(UNATTRIBUTED);
+    }
+
+    /**
+     * A reader building a key its family does not declare is a bug (the key could be neither mapped nor ordered),
+     * not a bad record: an error, which the CSV readers do not take for a fault of the file.
+     */
+    private static void requireDeclared(AttributionFamily family, Map<String, String> keys) {
+        for (String key : keys.keySet()) {
+            if (!family.builds(key)) {
+                throw new AssertionError("a reader of " + family.name() + " built the attribution key " + key
+                        + ", which " + family.name() + " does not declare (its keys: " + family.listed() + ")");
+            }
+        }
     }
 
     /** Keys in a fixed order, absent values included; for readers building their key map. */

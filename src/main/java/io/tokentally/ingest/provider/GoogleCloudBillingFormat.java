@@ -29,7 +29,10 @@ import tools.jackson.databind.JsonNode;
 class GoogleCloudBillingFormat extends CsvRowsFormat {
 
     static final String NAME = "gcp-billing-export";
-    static final String FAMILY = "gcp";
+    /** Attribution keys: a row's project, its labels and its project's labels ({@link #keys}). */
+    static final AttributionFamily FAMILY =
+            new AttributionFamily("gcp", List.of("project_id"), List.of("label.", "project_label."));
+
     private static final Set<String> COUNT_UNITS = Set.of("count", "token", "tokens");
     private static final int MAX_BUCKET_ID = 400;
 

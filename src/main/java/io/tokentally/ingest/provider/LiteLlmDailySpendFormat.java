@@ -25,7 +25,7 @@ class LiteLlmDailySpendFormat extends CsvRowsFormat {
 
     static final String NAME = "litellm-daily-spend";
     /** The spend logs' family: the same mapping keys name the same customers. */
-    static final String FAMILY = LiteLlmSpendLogsFormat.FAMILY;
+    static final AttributionFamily FAMILY = LiteLlmSpendLogsFormat.FAMILY;
     /** Grouping columns of the daily tables, as the attribution key each is read as. */
     private static final Map<String, String> GROUPS = groups();
 

@@ -38,7 +38,15 @@ import tools.jackson.databind.JsonNode;
 class LiteLlmSpendLogsFormat implements UsageFormat {
 
     static final String NAME = "litellm-spend-logs";
-    static final String FAMILY = "litellm";
+    /**
+     * Attribution keys: a row's columns and first request tag, its caller's metadata entries ({@link #keys}), and the
+     * daily spend tables' {@code organization_id} ({@link LiteLlmDailySpendFormat}).
+     */
+    static final AttributionFamily FAMILY = new AttributionFamily(
+            "litellm",
+            List.of("end_user", "team_id", "user", "organization_id", "api_key", "request_tag"),
+            List.of("metadata."));
+
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT
             .builder()
             .setHeader()

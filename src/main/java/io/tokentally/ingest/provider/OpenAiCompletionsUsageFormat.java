@@ -33,7 +33,10 @@ import tools.jackson.databind.node.ObjectNode;
 class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
 
     static final String NAME = "openai-usage-completions";
-    static final String FAMILY = "openai";
+    /** Attribution keys: a result's grouping keys ({@link #keys}). */
+    static final AttributionFamily FAMILY =
+            new AttributionFamily("openai", List.of("project_id", "api_key_id", "user_id"), List.of());
+
     private static final String RESULT = "organization.usage.completions.result";
     private static final List<String> CURRENT_ONLY = List.of(
             "input_text_tokens",

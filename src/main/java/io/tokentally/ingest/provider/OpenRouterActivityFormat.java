@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 class OpenRouterActivityFormat extends JsonPagesFormat {
 
     static final String NAME = "openrouter-activity";
-    static final String FAMILY = OpenRouterGenerationsFormat.FAMILY;
+    static final AttributionFamily FAMILY = OpenRouterGenerationsFormat.FAMILY;
 
     private final CustomerAttribution attribution;
 

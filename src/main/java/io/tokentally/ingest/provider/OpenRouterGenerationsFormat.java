@@ -11,6 +11,7 @@ import io.tokentally.ingest.UsageFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.util.List;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -30,7 +31,9 @@ import tools.jackson.databind.JsonNode;
 class OpenRouterGenerationsFormat implements UsageFormat {
 
     static final String NAME = "openrouter-generations";
-    static final String FAMILY = "openrouter";
+    /** Attribution keys: a generation's {@code external_user}; the activity export's {@code api_key} too. */
+    static final AttributionFamily FAMILY =
+            new AttributionFamily("openrouter", List.of("external_user", "api_key"), List.of());
 
     private final CustomerAttribution attribution;
 

@@ -31,7 +31,9 @@ import tools.jackson.databind.JsonNode;
 class VercelGatewayReportFormat extends JsonPagesFormat {
 
     static final String NAME = "vercel-ai-gateway-report";
-    static final String FAMILY = "vercel";
+    /** Attribution keys: a row's grouping keys ({@link #keys}). */
+    static final AttributionFamily FAMILY = new AttributionFamily("vercel", List.of("user", "tag"), List.of());
+
     private static final List<String> GROUPS = List.of("user", "tag", "provider", "credential_type");
 
     private final CustomerAttribution attribution;

@@ -27,9 +27,12 @@ class CustomerAttributionTests {
                 + "openai.project_id,proj_1,acme\nopenai.project_id,proj_1,acme\nopenai.api_key_id,key_1,globex\n");
 
         // when, then
-        assertThat(attribution.customerOf("openai", CustomerAttribution.keys("project_id", "proj_1")))
+        assertThat(attribution.customerOf(
+                        OpenAiCompletionsUsageFormat.FAMILY, CustomerAttribution.keys("project_id", "proj_1")))
                 .isEqualTo("acme");
-        assertThat(attribution.customerOf("openai", CustomerAttribution.keys("api_key_id", "key_1", "project_id", "p")))
+        assertThat(attribution.customerOf(
+                        OpenAiCompletionsUsageFormat.FAMILY,
+                        CustomerAttribution.keys("api_key_id", "key_1", "project_id", "p")))
                 .isEqualTo("globex");
     }
 
@@ -62,6 +65,58 @@ class CustomerAttributionTests {
                         "tokentally.attribution.mapping-file (" + file.toAbsolutePath() + ") " + problem);
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "openai.projct_id,proj_1,acme | key openai.projct_id is not a key of openai (its keys: project_id,"
+                        + " api_key_id, user_id); did you mean openai.project_id?",
+                // keys are looked up as written: this row would never match
+                "openai.Project_ID,proj_1,acme | key openai.Project_ID is not a key of openai (its keys: project_id,"
+                        + " api_key_id, user_id); did you mean openai.project_id? Keys are matched as written, letter"
+                        + " case included",
+                // another family's key
+                "anthropic.project_id,proj_1,acme | key anthropic.project_id is not a key of anthropic (its keys:"
+                        + " workspace_id, api_key_id)",
+                "gcp.labels.team,ml,acme | key gcp.labels.team is not a key of gcp (its keys: project_id,"
+                        + " label.<key>, project_label.<key>); did you mean gcp.label.team?",
+                // a prefix needs the name of an entry after it
+                "litellm.metadata.,c-7,acme | key litellm.metadata. is not a key of litellm (its keys: end_user,"
+                        + " team_id, user, organization_id, api_key, request_tag, metadata.<key>)",
+                "cloudflare.customer_id,c-7,acme | key cloudflare.customer_id is not a key of cloudflare (its keys:"
+                        + " metadata.<key>)",
+            })
+    void aRowWithAKeyItsFamilyDoesNotHaveStopsStartUpNamingTheNearestKey(String row, String problem) throws Exception {
+        // given
+        Path file = write(HEADER + row + "\n");
+
+        // when, then: the row would never map anything, and its usage would be left unattributed
+        assertThatThrownBy(() -> CustomerAttribution.of(new AttributionProperties(file, Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tokentally.attribution.mapping-file (" + file.toAbsolutePath() + ") line 2: " + problem);
+    }
+
+    @Test
+    void keysNamedByTheRecordAreMappedAndOrderedAfterTheirPrefix() throws Exception {
+        // given: a LiteLLM caller's metadata entry and a GCP label, in the mapping file and in the key orders
+        Path file = write(HEADER + "litellm.metadata.customer,c-7,acme\ngcp.label.team,ml,globex\n");
+        CustomerAttribution attribution = CustomerAttribution.of(new AttributionProperties(
+                file,
+                Map.of(
+                        "litellm", List.of("metadata.customer", "end_user"),
+                        "gcp", List.of("label.team", "project_id"))));
+
+        // when
+        String litellm = attribution.customerOf(
+                LiteLlmSpendLogsFormat.FAMILY, CustomerAttribution.keys("end_user", "u-1", "metadata.customer", "c-7"));
+        String gcp = attribution.customerOf(
+                GoogleCloudBillingFormat.FAMILY, CustomerAttribution.keys("project_id", "p-1", "label.team", "ml"));
+
+        // then
+        assertThat(litellm).isEqualTo("acme");
+        assertThat(gcp).isEqualTo("globex");
+    }
+
     @Test
     void aCustomerIdLongerThanIsKeptStopsStartUp() throws Exception {
         // given
@@ -89,12 +144,12 @@ class CustomerAttributionTests {
     @Test
     void everyReaderFamilyTakesAKeyOrder() throws Exception {
         // given the family of every reader that names customers by keys
-        List<String> families = new ArrayList<>();
+        List<AttributionFamily> families = new ArrayList<>();
         for (JavaClass reader : new ClassFileImporter().importPackages("io.tokentally.ingest.provider")) {
             if (reader.tryGetField("FAMILY").isPresent()) {
                 Field family = reader.reflect().getDeclaredField("FAMILY");
                 family.setAccessible(true);
-                families.add((String) family.get(null));
+                families.add((AttributionFamily) family.get(null));
             }
         }
 
@@ -117,6 +172,27 @@ class CustomerAttributionTests {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("tokentally.attribution.keys.openai: empty, or with an empty key");
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "openai | api_key_id,projct_id | key projct_id is not a key of openai (its keys: project_id,"
+                        + " api_key_id, user_id); did you mean project_id?",
+                "litellm | End_User | key End_User is not a key of litellm (its keys: end_user, team_id, user,"
+                        + " organization_id, api_key, request_tag, metadata.<key>); did you mean end_user? Keys are"
+                        + " matched as written, letter case included",
+                "vercel | users,tag | key users is not a key of vercel (its keys: user, tag); did you mean user?",
+                "gcp | label. | key label. is not a key of gcp (its keys: project_id, label.<key>,"
+                        + " project_label.<key>)",
+                "cloudflare | customer_id | key customer_id is not a key of cloudflare (its keys: metadata.<key>)",
+            })
+    void aKeyOrderWithAKeyItsFamilyDoesNotHaveIsRefusedNamingThePropertyAndTheNearestKey(
+            String family, String order, String problem) {
+        assertThatThrownBy(() -> new AttributionProperties(null, Map.of(family, List.of(order.split(",")))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tokentally.attribution.keys." + family + ": " + problem);
     }
 
     private static CustomerAttribution mapping(String text) throws Exception {

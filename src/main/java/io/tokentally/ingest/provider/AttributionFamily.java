@@ -4,6 +4,7 @@ import io.tokentally.shared.NearestName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The attribution keys of a reader family: the names its readers give a record's keys ({@code project_id}) and the
@@ -36,19 +37,19 @@ record AttributionFamily(String name, List<String> names, List<String> prefixes)
 
     /**
      * Why a key is not one of the family's, and the one nearest it, both written after {@code qualifier}
-     * ({@code openai.} in the mapping file); null when it is one.
+     * ({@code openai.} in the mapping file); empty when it is one.
      */
-    String unknown(String key, String qualifier) {
+    Optional<String> unknown(String key, String qualifier) {
         if (declares(key)) {
-            return null;
+            return Optional.empty();
         }
         String problem = "key " + qualifier + key + " is not a key of " + name + " (its keys: " + listed() + ")";
         String nearest = NearestName.of(key, nearCandidates(key), text -> text.toLowerCase(Locale.ROOT));
         if (nearest == null) {
-            return problem;
+            return Optional.of(problem);
         }
-        return problem + "; did you mean " + qualifier + nearest + "?"
-                + (nearest.equalsIgnoreCase(key) ? " Keys are matched as written, letter case included" : "");
+        return Optional.of(problem + "; did you mean " + qualifier + nearest + "?"
+                + (nearest.equalsIgnoreCase(key) ? " Keys are matched as written, letter case included" : ""));
     }
 
     /** The keys as the messages list them: the names, then each prefix with {@code <key>} after it. */

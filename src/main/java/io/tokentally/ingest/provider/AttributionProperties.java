@@ -1,9 +1,11 @@
 package io.tokentally.ingest.provider;
 
+import io.tokentally.shared.NearestName;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -40,18 +42,15 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
         keys = keys == null ? Map.of() : Map.copyOf(keys);
         keys.forEach((name, order) -> {
             String property = "tokentally.attribution.keys." + name;
-            AttributionFamily family = family(name);
-            if (family == null) {
-                throw new IllegalArgumentException(
-                        property + ": no reader family is named " + name + "; the families are " + familyNames());
-            }
+            AttributionFamily family = family(name)
+                    .orElseThrow(() -> new IllegalArgumentException(property + ": no reader family is named " + name
+                            + "; the families are " + familyNames() + nearestFamily(name, "")));
             if (order == null || order.isEmpty() || order.stream().anyMatch(key -> key == null || key.isBlank())) {
                 throw new IllegalArgumentException(property
                         + ": empty, or with an empty key; list the keys that name the customer, most specific first");
             }
             order.stream()
-                    .map(key -> family.unknown(key, ""))
-                    .filter(Objects::nonNull)
+                    .flatMap(key -> family.unknown(key, "").stream())
                     .findFirst()
                     .ifPresent(unknown -> {
                         throw new IllegalArgumentException(property + ": " + unknown);
@@ -59,12 +58,19 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
         });
     }
 
-    /** The reader family of this name, or null if none. */
-    static AttributionFamily family(String name) {
-        return FAMILIES.stream()
-                .filter(family -> family.name().equals(name))
-                .findFirst()
-                .orElse(null);
+    /** The reader family of this name, if any. */
+    static Optional<AttributionFamily> family(String name) {
+        return FAMILIES.stream().filter(family -> family.name().equals(name)).findFirst();
+    }
+
+    /**
+     * {@code "; did you mean <family><rest>?"} for the family nearest a name no reader family has, or "" when none is
+     * near or the name is empty.
+     */
+    static String nearestFamily(String name, String rest) {
+        List<String> names = FAMILIES.stream().map(AttributionFamily::name).toList();
+        String nearest = name.isEmpty() ? null : NearestName.of(name, names, text -> text.toLowerCase(Locale.ROOT));
+        return nearest == null ? "" : "; did you mean " + nearest + rest + "?";
     }
 
     /** The families' names, as messages list them. */

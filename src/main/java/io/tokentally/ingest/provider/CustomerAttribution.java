@@ -86,15 +86,15 @@ public final class CustomerAttribution {
     /** The row's key, refused unless it is {@code <family>.<key>} with a key its family has. */
     private static String requireKnownKey(CsvTable.Row row) {
         String key = row.require("key");
-        AttributionFamily family = AttributionProperties.family(familyOf(key));
-        if (family == null) {
-            throw row.problem(
-                    "key " + key + " is not <family>.<key> with a family of " + AttributionProperties.familyNames());
-        }
-        String unknown = family.unknown(key.substring(family.name().length() + 1), family.name() + ".");
-        if (unknown != null) {
-            throw row.problem(unknown);
-        }
+        String familyName = familyOf(key);
+        AttributionFamily family = AttributionProperties.family(familyName)
+                .orElseThrow(() -> row.problem("key " + key + " is not <family>.<key> with a family of "
+                        + AttributionProperties.familyNames()
+                        + AttributionProperties.nearestFamily(familyName, key.substring(familyName.length()))));
+        family.unknown(key.substring(family.name().length() + 1), family.name() + ".")
+                .ifPresent(unknown -> {
+                    throw row.problem(unknown);
+                });
         return key;
     }
 

@@ -45,7 +45,7 @@ class CustomerAttributionTests {
                         + " | line 3: openai.project_id proj_1 is mapped to customer globex, and to acme on line 2",
                 // a misspelt family: the row would never map anything
                 "opnai.project_id,proj_1,acme | line 2: key opnai.project_id is not <family>.<key> with a family of"
-                        + " openai, anthropic, openrouter, litellm, cloudflare, vercel, gcp",
+                        + " openai, anthropic, openrouter, litellm, cloudflare, vercel, gcp; did you mean openai.project_id?",
                 "openai,proj_1,acme | line 2: key openai is not <family>.<key>",
                 "openai.,proj_1,acme | line 2: key openai. is not <family>.<key>",
                 "openai.project_id,proj_1, | line 2: column customer_id is empty",
@@ -162,7 +162,8 @@ class CustomerAttributionTests {
     void aKeyOrderForAFamilyNoReaderHasIsRefusedNamingTheProperty() {
         assertThatThrownBy(() -> new AttributionProperties(null, Map.of("opnai", List.of("project_id"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("tokentally.attribution.keys.opnai: no reader family is named opnai");
+                .hasMessage("tokentally.attribution.keys.opnai: no reader family is named opnai; the families are"
+                        + " openai, anthropic, openrouter, litellm, cloudflare, vercel, gcp; did you mean openai?");
     }
 
     @Test

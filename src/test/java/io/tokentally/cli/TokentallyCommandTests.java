@@ -874,6 +874,31 @@ class TokentallyCommandTests {
                 .doesNotContain("secret");
     }
 
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aSettingRefusedAsItsBeanIsMadeIsLoggedAsItsMessageWithoutAStackTrace(CapturedOutput output)
+            throws IOException {
+        // given a mapping file with a misspelt key: Spring logged some eighty lines of stack trace around the message
+        Path mapping = Files.writeString(work.resolve("keys.csv"), "key,value,customer_id\nopenai.projct_id,p1,acme\n");
+        setting("tokentally.attribution.mapping-file", mapping.toString());
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter err = new StringWriter();
+        String message = "tokentally.attribution.mapping-file (" + mapping.toAbsolutePath() + ") line 2: key"
+                + " openai.projct_id is not a key of openai (its keys: project_id, api_key_id, user_id); did you mean"
+                + " openai.project_id?";
+
+        // when
+        int exit = runReportingFailures(err);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines()).singleElement().isEqualTo("tokentally: " + message);
+        assertThat(output.getAll())
+                .contains("APPLICATION FAILED TO START", "Description:\n\n" + message)
+                .doesNotContain("\tat ", "Application run failed");
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',

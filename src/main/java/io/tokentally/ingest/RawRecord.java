@@ -14,18 +14,18 @@ import java.util.Map;
 public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, String[] values, String malformed) {
 
     /**
-     * Values decoded from JSON escapes may hold half a surrogate pair; each is read as U+FFFD ({@link Utf16}),
-     * so an id holding one is rejected as {@code INVALID_ENCODING} like one with bytes that are not UTF-8. The
-     * caller's array is copied only when a value changes.
+     * Values decoded from JSON escapes may hold half a surrogate pair, and any value a NUL; each is read as U+FFFD
+     * ({@link Utf16}), so an id holding one is rejected as {@code INVALID_ENCODING} like one with bytes that are not
+     * UTF-8. The caller's array is copied only when a value changes.
      */
     public RawRecord {
         if (values != null) {
             String[] given = values;
             for (int i = 0; i < given.length; i++) {
-                String wellFormed = Utf16.wellFormed(given[i]);
-                if (wellFormed != given[i]) {
+                String storable = Utf16.storable(given[i]);
+                if (storable != given[i]) {
                     values = values == given ? given.clone() : values;
-                    values[i] = wellFormed;
+                    values[i] = storable;
                 }
             }
         }

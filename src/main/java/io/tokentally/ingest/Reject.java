@@ -6,10 +6,10 @@ package io.tokentally.ingest;
  */
 public record Reject(long fileId, long lineNo, RejectCode code, String message, String raw, boolean repeated) {
 
-    /** The message and the raw text as UTF-8 can hold them: see {@link Utf16}. */
+    /** The message and the raw text as UTF-8 and the databases can hold them: see {@link Utf16}. */
     public Reject {
-        message = Utf16.wellFormed(message);
-        raw = Utf16.wellFormed(raw);
+        message = Utf16.storable(message);
+        raw = Utf16.storable(raw);
     }
 
     public Reject(long fileId, long lineNo, RejectCode code, String message, String raw) {

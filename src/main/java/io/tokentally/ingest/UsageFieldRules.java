@@ -15,7 +15,7 @@ final class UsageFieldRules {
 
     /**
      * An identifying field as it stands, unless it is too long or holds U+FFFD, the character that stands for
-     * bytes that were not UTF-8 (and for a JSON escape of half a surrogate pair): two different ids would then
+     * bytes that were not UTF-8 (and for a JSON escape of half a surrogate pair, and a NUL): two different ids would then
      * read alike (and count as one request or one customer), so such a row is rejected rather than billed under
      * a mangled id.
      */
@@ -28,7 +28,7 @@ final class UsageFieldRules {
             throw new RowException(
                     RejectCode.INVALID_ENCODING,
                     column + " holds U+FFFD, the character that stands for bytes that are not UTF-8 (or for a"
-                            + " JSON escape of half a surrogate pair): " + shown(value));
+                            + " JSON escape of half a surrogate pair, or a NUL): " + shown(value));
         }
         return value;
     }

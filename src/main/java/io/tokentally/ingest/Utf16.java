@@ -1,9 +1,10 @@
 package io.tokentally.ingest;
 
 /**
- * Text that can be written as UTF-8. A JSON string may hold an escaped half of a surrogate pair ({@code
+ * Text that can be written as UTF-8 and stored. A JSON string may hold an escaped half of a surrogate pair ({@code
  * "\ud800"}): valid JSON, but not a character, so no UTF-8 file can hold it and two ids differing only there
- * would print alike. Such a half is read as U+FFFD, as bytes that are not UTF-8 are.
+ * would print alike. Such a half is read as U+FFFD, as bytes that are not UTF-8 are; so is a NUL (U+0000, raw in a
+ * CSV file or escaped in JSON), which PostgreSQL's text cannot hold: stored, it failed the whole run there.
  */
 final class Utf16 {
 
@@ -11,26 +12,27 @@ final class Utf16 {
 
     private Utf16() {}
 
-    /** {@code text} with each unpaired surrogate replaced by U+FFFD; the same instance when it has none. */
-    static String wellFormed(String text) {
+    /** {@code text} with each unpaired surrogate and each NUL replaced by U+FFFD; the same instance when it has none. */
+    static String storable(String text) {
         if (text == null) {
             return null;
         }
         for (int i = 0; i < text.length(); i++) {
-            if (Character.isSurrogate(text.charAt(i))) {
-                return replaceUnpaired(text, i);
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c) || c == '\u0000') {
+                return replaceUnstorable(text, i);
             }
         }
         return text;
     }
 
-    private static String replaceUnpaired(String text, int firstSurrogate) {
+    private static String replaceUnstorable(String text, int first) {
         StringBuilder out = null;
-        for (int i = firstSurrogate; i < text.length(); i++) {
+        for (int i = first; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
-            } else if (Character.isSurrogate(c)) {
+            } else if (Character.isSurrogate(c) || c == '\u0000') {
                 if (out == null) {
                     out = new StringBuilder(text);
                 }

@@ -184,7 +184,7 @@ class InputFilesTests {
                 .containsExactly(tuple(2L, RejectCode.INVALID_ENCODING), tuple(3L, RejectCode.INVALID_ENCODING));
         assertThat(results.get(0).reject().message())
                 .isEqualTo("customer_id holds U+FFFD, the character that stands for bytes that are not UTF-8 (or"
-                        + " for a JSON escape of half a surrogate pair): 'init\uFFFDch'");
+                        + " for a JSON escape of half a surrogate pair, or a NUL): 'init\uFFFDch'");
         assertThat(results.get(2).row().customerId()).isEqualTo("caf\u00e9");
     }
 

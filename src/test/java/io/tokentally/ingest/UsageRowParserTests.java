@@ -192,7 +192,9 @@ class UsageRowParserTests {
                     column + " with bytes that are not UTF-8",
                     with(column, "init\uFFFDch"),
                     RejectCode.INVALID_ENCODING));
+            cases.add(arguments(column + " with a NUL", with(column, "init\u0000ch"), RejectCode.INVALID_ENCODING));
         }
+        cases.add(arguments("input_tokens with a NUL", with("input_tokens", "12\u0000"), RejectCode.INVALID_NUMBER));
         return cases.stream();
     }
 
@@ -319,11 +321,11 @@ class UsageRowParserTests {
             input_tokens   | 100\\u000B         | input_tokens is not a whole number: '100\\u000B'
             status         | ok\\u00A0          | status 'ok\\u00A0' is not ok or error
             service_tier   | batch\\u200B       | service_tier 'batch\\u200B' is not one of standard, batch, priority, flex
-            timestamp      | 2026-11-27\\u0000  | timestamp '2026-11-27\\u0000' is not an ISO-8601 instant
+            timestamp      | 2026-11-27\\u0000  | timestamp '2026-11-27\uFFFD' is not an ISO-8601 instant
             """)
     void showsAnInvisibleCharacterOfABadValueAsItsCodePoint(String column, String value, String message) {
         // given a value that reads as a valid one but ends in a vertical tab, a no-break space, a zero-width space
-        // or a NUL
+        // or a NUL (read as U+FFFD, which PostgreSQL can store)
         RawRecord record = record(with(column, unescape(value)));
 
         // when

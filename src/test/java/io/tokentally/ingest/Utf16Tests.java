@@ -17,11 +17,14 @@ class Utf16Tests {
                 "a high surrogate at the end|ab\uD800|ab\uFFFD",
                 "two highs, then a pair|\uD800\uD800\uDC00|\uFFFD\uD800\uDC00",
                 "a low before a high|\uDC00\uD800|\uFFFD\uFFFD",
-                "a pair alone|x\uD83D\uDE00y|x\uD83D\uDE00y"
+                "a pair alone|x\uD83D\uDE00y|x\uD83D\uDE00y",
+                // PostgreSQL's text holds no NUL: stored, it failed the run there
+                "a NUL|a\u0000b|a\uFFFDb",
+                "a NUL after a pair|\uD83D\uDE00\u0000x|\uD83D\uDE00\uFFFDx"
             })
-    void replacesEachUnpairedSurrogateAndKeepsPairs(String name, String text, String expected) {
+    void replacesEachUnpairedSurrogateAndEachNulAndKeepsPairs(String name, String text, String expected) {
         // when, then
-        assertThat(Utf16.wellFormed(text)).isEqualTo(expected);
+        assertThat(Utf16.storable(text)).isEqualTo(expected);
     }
 
     @Test
@@ -30,12 +33,12 @@ class Utf16Tests {
         String text = "req-1 caf\u00e9 \uFFFD";
 
         // when, then
-        assertThat(Utf16.wellFormed(text)).isSameAs(text);
+        assertThat(Utf16.storable(text)).isSameAs(text);
     }
 
     @Test
     void returnsNullForNull() {
         // when, then
-        assertThat(Utf16.wellFormed(null)).isNull();
+        assertThat(Utf16.storable(null)).isNull();
     }
 }

@@ -295,6 +295,35 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aNulInARowRejectsItAsAnyUnreadableCharacterIsAndTheRunCompletes() throws Exception {
+        // given: NULs in a customer id, a model and a count; PostgreSQL's text holds no NUL, and storing one failed
+        // the run there, every night, until the file was edited
+        Path input = folder("nul");
+        write(
+                input.resolve("gateway.csv"),
+                "u1,2026-10-18T07:10:00Z,ali\u0000ce,openai,gpt-4o,1000,0,0,0,100,0,,ok",
+                "u2,2026-10-18T07:11:00Z,alice,openai,gpt-4o\u0000,1000,0,0,0,100,0,,ok",
+                "u3,2026-10-18T07:12:00Z,alice,openai,gpt-4o,10\u00000,0,0,0,100,0,,ok",
+                "u4,2026-10-18T07:13:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok");
+
+        // when
+        JobExecution execution = run("2026-10-18", input);
+
+        // then: three rejects, the NUL shown as U+FFFD, and the good row billed
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(counts(execution)).isEqualTo("read 4, accepted 1, rejected 3, duplicates 0");
+        assertThat(rejectedLines(execution))
+                .containsExactly(
+                        "gateway.csv:2,INVALID_ENCODING",
+                        "gateway.csv:3,INVALID_ENCODING",
+                        "gateway.csv:4,INVALID_NUMBER");
+        assertThat(Files.readString(runFolder(execution).resolve("rejects.csv")))
+                .contains("ali\uFFFDce")
+                .doesNotContain("\u0000");
+        assertThat(totals(report(execution))).containsEntry("alice|openai/gpt-4o|input", "1000|0.0025|0.00325");
+    }
+
+    @Test
     void sameContentUnderAnotherNameIsIngestedOnce() throws Exception {
         // given
         Path input = folder("copies");

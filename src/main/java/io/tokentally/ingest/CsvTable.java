@@ -242,17 +242,27 @@ public final class CsvTable {
                             + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size()
                             + (record.size() == header.size() + 1 ? decimalCommaHint(record) : ""));
                 }
-                Map<String, String> values = new HashMap<>();
-                for (int i = 0; i < header.size() && i < record.size(); i++) {
-                    values.put(header.get(i), RawRecord.trimmed(record.get(i)));
-                }
-                rows.add(new Row(file, lineNo, values));
+                rows.add(new Row(file, lineNo, values(header, record, file + " line " + lineNo)));
             }
             return rows;
         } catch (UncheckedIOException | IllegalStateException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(file + ": not valid CSV: " + cause.getMessage(), e);
         }
+    }
+
+    /** The record's trimmed values by column; a NUL is refused, as PostgreSQL stores no text holding one. */
+    private static Map<String, String> values(List<String> header, CSVRecord record, String where) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < header.size() && i < record.size(); i++) {
+            String value = RawRecord.trimmed(record.get(i));
+            if (value != null && value.indexOf('\u0000') >= 0) {
+                throw new IllegalArgumentException(
+                        where + ": column " + header.get(i) + " holds a NUL (U+0000), which PostgreSQL does not store");
+            }
+            values.put(header.get(i), value);
+        }
+        return values;
     }
 
     private static CSVParser parser(String file, String text) throws IOException {

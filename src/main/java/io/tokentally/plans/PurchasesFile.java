@@ -173,10 +173,14 @@ public final class PurchasesFile {
         return value == null ? "" : value.strip();
     }
 
+    /** The column's value, refused when empty or holding a NUL (escaped in JSON), which PostgreSQL does not store. */
     private static String required(Map<String, String> row, String column) {
         String value = row.get(column);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(column + " is required");
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException(column + " holds a NUL (U+0000), which PostgreSQL does not store");
         }
         return value.strip();
     }

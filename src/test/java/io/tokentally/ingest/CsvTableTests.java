@@ -135,7 +135,12 @@ class CsvTableTests {
                 Arguments.of(
                         "a fault after lines ended by carriage returns alone",
                         bytes("customer_id,plan_id\racme,usage\rglobex\r"),
-                        " line 3: the row has 1 field but the header has 2"));
+                        " line 3: the row has 1 field but the header has 2"),
+                // stored, a NUL failed the load on PostgreSQL with the database's words and no line
+                Arguments.of(
+                        "a NUL",
+                        bytes("customer_id,plan_id,name\nacme,usage,Ac", 0, "me\n"),
+                        " line 2: column name holds a NUL (U+0000), which PostgreSQL does not store"));
     }
 
     @Test

@@ -149,6 +149,24 @@ class PurchasesFileTests {
     }
 
     @Test
+    void aJsonRowWhoseIdHoldsANulIsABadRow() throws IOException {
+        // given: stored, the NUL failed the run on PostgreSQL with the database's words
+        Path feed = Files.writeString(dir.resolve("purchases.jsonl"), """
+                {"purchase_id": "p1\\u0000", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                {"purchase_id": "p2", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                """);
+
+        // when
+        PurchasesFile.Result result = PurchasesFile.read(feed);
+
+        // then
+        assertThat(result.purchases()).extracting(Purchase::purchaseId).containsExactly("p2");
+        assertThat(result.problems())
+                .containsExactly(
+                        "purchases.jsonl line 1: purchase_id holds a NUL (U+0000), which PostgreSQL does not store");
+    }
+
+    @Test
     void refundVoidsAndCancellationExpiresTheirPurchaseWhateverTheRowOrder() {
         // given the refund listed before its purchase, and a cancellation of an unknown purchase
         List<Purchase> rows = List.of(

@@ -3,8 +3,8 @@ package io.tokentally.reconcile;
 import io.tokentally.rating.Balance;
 import io.tokentally.rating.Statement;
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.FileNamePart;
 import io.tokentally.shared.RunFolders;
-import io.tokentally.shared.Sha256;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -36,18 +36,11 @@ public final class StatementFiles {
     private StatementFiles() {}
 
     /**
-     * A statement's file name without its extension: the customer, safe for a file name, and the period's start (its
-     * proleptic year, so that year 0 is not year 1 of the era before it and the name of another period). A customer
-     * id with a character outside {@code A-Z a-z 0-9 . _ -} has each such character written {@code _} and the first
-     * 12 hex digits of the id's SHA-256 after a {@code ~}, so that {@code a, b} and {@code a/b} are not named as
-     * {@code a__b} is (one customer's statement was written over another's).
+     * A statement's file name without its extension: the customer ({@link FileNamePart}) and the period's start (its
+     * proleptic year, so that year 0 is not year 1 of the era before it and the name of another period).
      */
     static String name(String customerId, Instant periodStart) {
-        String safe = customerId.replaceAll("[^A-Za-z0-9._-]", "_");
-        String customer = safe.equals(customerId)
-                ? safe
-                : safe + "~" + Sha256.hex(customerId).substring(0, 12);
-        return customer + "-" + DAY.format(periodStart);
+        return FileNamePart.of(customerId) + "-" + DAY.format(periodStart);
     }
 
     /** @param late the period's closing position and late invoice items, or null while it is open for Stripe */

@@ -1,5 +1,6 @@
 package io.tokentally.ingest.provider;
 
+import io.tokentally.shared.FileNamePart;
 import io.tokentally.shared.UsageWindow;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,8 +72,7 @@ public class ProviderApiPuller {
     public Path pull(ProviderApiSource source, UsageWindow window, Path folder) throws IOException {
         String key = properties.keyOf(source.provider());
         Files.createDirectories(folder);
-        Path file = folder.resolve(
-                source.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + DAY.format(window.from()) + ".json");
+        Path file = folder.resolve(FileNamePart.of(source.name()) + "-" + DAY.format(window.from()) + ".json");
         Path partial = file.resolveSibling(file.getFileName() + ".part");
         String page = null;
         int pages = 0;

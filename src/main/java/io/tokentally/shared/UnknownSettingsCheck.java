@@ -27,15 +27,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stops start-up at a {@code tokentally.*} setting that nothing reads, where Spring would ignore it: a misspelt
- * {@code tokentally.attribution.mapping-fle} left every provider record unattributed and the night billed $0.00 with
- * only warnings. The known names are those of the settings' metadata the build writes from the settings classes
- * ({@code META-INF/spring-configuration-metadata.json}, with the few read elsewhere listed in
- * {@code additional-spring-configuration-metadata.json}); a list or map setting takes any name under it. Every
- * property source is looked at, the configuration files, system properties, the command line and environment
- * variables in each spelling Spring binds ({@code TOKENTALLY_DATA_DIR} and {@code TOKENTALLY_DATADIR}). Left out:
- * names under {@code tokentally.test}, the test suite's own ({@code TOKENTALLY_TEST_PGURL}), and the variables
- * Kubernetes adds for a service named {@code tokentally} ({@code TOKENTALLY_SERVICE_HOST}, {@code TOKENTALLY_PORT}).
+ * Stops start-up at a {@code tokentally.*} or {@code spring.datasource.*} setting that nothing reads, where Spring
+ * would ignore it: a misspelt {@code tokentally.attribution.mapping-fle} left every provider record unattributed and
+ * the night billed $0.00 with only warnings, a misspelt {@code spring.datasource.ulr} ran the night on an empty
+ * embedded H2 database. The known names are those of the settings' metadata the build writes from the settings
+ * classes ({@code META-INF/spring-configuration-metadata.json}, Spring Boot's for the database, with the few read
+ * elsewhere listed in {@code additional-spring-configuration-metadata.json}); a list or map setting takes any name
+ * under it. Every property source is looked at, the configuration files, system properties, the command line and
+ * environment variables in each spelling Spring binds ({@code TOKENTALLY_DATA_DIR} and {@code TOKENTALLY_DATADIR}).
+ * Left out: names under {@code tokentally.test}, the test suite's own ({@code TOKENTALLY_TEST_PGURL}), and the
+ * variables Kubernetes adds for a service named {@code tokentally} ({@code TOKENTALLY_SERVICE_HOST},
+ * {@code TOKENTALLY_PORT}).
  */
 @Component
 public class UnknownSettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware {
@@ -43,6 +45,9 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
     static final String METADATA = "META-INF/spring-configuration-metadata.json";
 
     private static final ConfigurationPropertyName OURS = ConfigurationPropertyName.of("tokentally");
+    /** The database's settings: a misspelt {@code spring.datasource.ulr} ran the night on an empty embedded H2. */
+    private static final ConfigurationPropertyName DATASOURCE = ConfigurationPropertyName.of("spring.datasource");
+
     private static final ConfigurationPropertyName TESTS = ConfigurationPropertyName.of("tokentally.test");
     private static final Pattern SERVICE_LINK = Pattern.compile(
             "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?)");
@@ -76,15 +81,19 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
     static boolean isKnown(PropertySource<?> source, String name, List<Known> known) {
         if (source instanceof SystemEnvironmentPropertySource) {
             String variable = name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-            return !variable.startsWith("TOKENTALLY_")
+            return !(variable.startsWith("TOKENTALLY_") || variable.startsWith("SPRING_DATASOURCE_"))
                     || variable.startsWith("TOKENTALLY_TEST_")
                     || SERVICE_LINK.matcher(variable).matches()
                     || known.stream().anyMatch(setting -> setting.takesVariable(variable));
         }
         ConfigurationPropertyName adapted = ConfigurationPropertyName.adapt(name, '.');
-        return !OURS.isAncestorOf(adapted)
+        return !isChecked(adapted)
                 || TESTS.isAncestorOf(adapted)
                 || known.stream().anyMatch(setting -> setting.takes(adapted));
+    }
+
+    private static boolean isChecked(ConfigurationPropertyName name) {
+        return OURS.isAncestorOf(name) || DATASOURCE.isAncestorOf(name);
     }
 
     private static String unknown(PropertySource<?> source, String name, List<Known> known) {
@@ -139,7 +148,7 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
                     for (JsonNode property : JsonMapper.shared().readTree(in).path("properties")) {
                         ConfigurationPropertyName name = ConfigurationPropertyName.of(
                                 property.path("name").asString());
-                        if (OURS.isAncestorOf(name)) {
+                        if (isChecked(name)) {
                             known.add(new Known(
                                     name, isContainer(property.path("type").asString(""))));
                         }
@@ -149,7 +158,7 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the settings' metadata " + METADATA, e);
         }
-        if (known.isEmpty()) {
+        if (known.stream().noneMatch(setting -> OURS.isAncestorOf(setting.name()))) {
             throw new IllegalStateException("no tokentally settings in " + METADATA + " on the class path: the build"
                     + " writes it with spring-boot-configuration-processor");
         }
@@ -158,6 +167,7 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
 
     private static boolean isContainer(String type) {
         return type.startsWith("java.util.List")
+                || type.equals("java.util.Properties")
                 || type.startsWith("java.util.Map")
                 || type.startsWith("java.util.Set")
                 || type.endsWith("[]");

@@ -41,6 +41,9 @@ class UnknownSettingsCheckTests {
                 "tokentally.s3.watch",
                 "tokentally.test.grace",
                 "spring.datasource.url",
+                "spring.datasource.hikari.maximum-pool-size",
+                "spring.datasource.hikari.data-source-properties.ssl",
+                "spring.batch.jdbc.initialize-schema",
                 "anything.else"
             })
     void takesEachSpellingOfAKnownSettingAndNamesThatAreNotTokentallys(String name) {
@@ -54,7 +57,10 @@ class UnknownSettingsCheckTests {
                 "tokentally.ingest.chunk-size",
                 "tokentally.ingest.threads.max",
                 "tokentally.stripe",
-                "tokentally.attribution.keys2.openai"
+                "tokentally.attribution.keys2.openai",
+                // the database's: a misspelt URL ran the night on an empty embedded H2 database
+                "spring.datasource.ulr",
+                "spring.datasource.hikari.maximum-pool-sise"
             })
     void refusesANameNoSettingHasAScalarSettingsChildToo(String name) {
         assertThat(UnknownSettingsCheck.isKnown(file(name), name, KNOWN)).isFalse();
@@ -76,6 +82,8 @@ class UnknownSettingsCheckTests {
                 "TOKENTALLY_PORT_8080_TCP",
                 "TOKENTALLY_PORT_8080_TCP_ADDR",
                 "TOKENTALLY_TEST_PGURL",
+                "SPRING_DATASOURCE_URL",
+                "SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE",
                 "PATH"
             })
     void takesAnEnvironmentVariableInEitherOfSpringsSpellingsAndKubernetesServiceLinks(String name) {
@@ -84,7 +92,12 @@ class UnknownSettingsCheckTests {
 
     @ParameterizedTest
     @ValueSource(
-            strings = {"TOKENTALLY_ATTRIBUTION_MAPPING_FLE", "TOKENTALLY_DATA_DIRS", "TOKENTALLY_INGEST_THREADS_0"})
+            strings = {
+                "TOKENTALLY_ATTRIBUTION_MAPPING_FLE",
+                "TOKENTALLY_DATA_DIRS",
+                "TOKENTALLY_INGEST_THREADS_0",
+                "SPRING_DATASOURCE_ULR"
+            })
     void refusesAnEnvironmentVariableNoSettingHas(String name) {
         assertThat(UnknownSettingsCheck.isKnown(variables(name), name, KNOWN)).isFalse();
     }
@@ -140,8 +153,8 @@ class UnknownSettingsCheckTests {
 
     @Test
     void everySettingTheReadmeAndTheHelmChartNameIsOneTheEngineReads() throws IOException {
-        Pattern property = Pattern.compile("`(tokentally\\.[a-z0-9.-]*[a-z0-9])`");
-        Pattern variable = Pattern.compile("\\b(TOKENTALLY_[A-Z0-9_]*[A-Z0-9])\\b");
+        Pattern property = Pattern.compile("`((tokentally|spring\\.datasource)\\.[a-z0-9.-]*[a-z0-9])`");
+        Pattern variable = Pattern.compile("\\b((TOKENTALLY|SPRING_DATASOURCE)_[A-Z0-9_]*[A-Z0-9])\\b");
         Map<String, PropertySource<?>> named = new LinkedHashMap<>();
         for (Path file : documents()) {
             String text = Files.readString(file);

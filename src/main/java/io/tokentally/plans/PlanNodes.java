@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,12 +37,16 @@ final class PlanNodes {
         }
     }
 
-    /** Refuses a key the mapping may not have (a misspelt optional key would otherwise go unread), on the key's line. */
+    /**
+     * Refuses a key the mapping may not have (a misspelt optional key would otherwise go unread), on the key's line,
+     * listing the known keys in alphabetical order (a set's own order changes from one start to the next).
+     */
     static void requireKnownKeys(Path file, String where, JsonNode node, Set<String> known) {
         for (String key : node.propertyNames()) {
             if (!known.contains(key)) {
+                String listed = String.join(", ", new TreeSet<>(known));
                 throw new PlanFault(
-                        file, where, "has unknown key '" + key + "'; known keys are " + known, where + "." + key);
+                        file, where, "has unknown key '" + key + "'; known keys are " + listed, where + "." + key);
             }
         }
     }

@@ -105,7 +105,8 @@ class PlansFileTests {
         // when, then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
-                .withMessageStartingWith(file + " line 8: plans[id=growth].overrides[1] has unknown key 'modle'");
+                .withMessage(file + " line 8: plans[id=growth].overrides[1] has unknown key 'modle'; known keys are"
+                        + " markup_percent, model, provider");
     }
 
     @Test

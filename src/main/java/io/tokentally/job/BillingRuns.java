@@ -77,10 +77,10 @@ public class BillingRuns {
     /** Starts the window's run with this rerun counter, once its reference files check out. */
     private JobExecution startNew(BillingJobParameters parameters, JobParameters jobParameters, long rerun)
             throws Exception {
+        referenceFiles.check(parameters);
         if (rerun > 0) {
             log.info("Window {} already completed; starting rerun #{}", parameters.date(), rerun);
         }
-        referenceFiles.check(parameters);
         return jobOperator.start(nightlyBillingJob, jobParameters);
     }
 

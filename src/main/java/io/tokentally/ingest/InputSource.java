@@ -1,8 +1,6 @@
 package io.tokentally.ingest;
 
 import io.tokentally.shared.FieldLength;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -27,14 +25,16 @@ public record InputSource(String name, Path root, SourceRole role) {
     }
 
     /**
-     * Parses {@code name=path}, {@code name:role=path}, {@code :role=path} or a bare {@code path}. A path may hold
-     * {@code =} (a Hive-style folder such as {@code /data/date=2024-06-01}): a spec that is itself a folder or file
-     * that exists is a bare path; otherwise the name ends at the first {@code =} whose rest exists (so the spec of a
-     * folder named with {@code =}, its default name, reads back as that folder), else at the first {@code =}.
+     * Parses {@code name=path}, {@code name:role=path}, {@code :role=path} or a bare {@code path}. The name is what
+     * comes before the first {@code =} unless that part holds a path separator: a path holding {@code =} (a Hive-style
+     * {@code /data/gateway/date=2026-11-27}) is a bare path (write {@code ./date=2026-11-27} for one in the working
+     * folder). A source's default name is its folder's, or for a partition folder ({@code key=value}) the nearest
+     * folder above it that is not one ({@code gateway}): the same source every day, and a name without {@code =}, so
+     * that the spec a run stores reads back as it was.
      */
     public static InputSource parse(String spec) {
-        int equals = nameEnd(spec);
-        if (equals >= 0) {
+        int equals = spec.indexOf('=');
+        if (equals >= 0 && !holdsSeparator(spec.substring(0, equals))) {
             SourceRole.Named named = SourceRole.split(spec.substring(0, equals));
             Path root = Path.of(spec.substring(equals + 1).strip());
             return new InputSource(named.name() != null ? named.name() : folderName(root), root, named.role());
@@ -43,25 +43,8 @@ public record InputSource(String name, Path root, SourceRole role) {
         return new InputSource(folderName(root), root);
     }
 
-    private static int nameEnd(String spec) {
-        int first = spec.indexOf('=');
-        if (first < 0 || exists(spec)) {
-            return -1;
-        }
-        for (int equals = first; equals >= 0; equals = spec.indexOf('=', equals + 1)) {
-            if (exists(spec.substring(equals + 1))) {
-                return equals;
-            }
-        }
-        return first;
-    }
-
-    private static boolean exists(String path) {
-        try {
-            return Files.exists(Path.of(path.strip()));
-        } catch (InvalidPathException e) {
-            return false;
-        }
+    private static boolean holdsSeparator(String text) {
+        return text.indexOf('/') >= 0 || text.indexOf('\\') >= 0;
     }
 
     /** Refuses a source name longer than {@link #MAX_NAME}, before anything is registered under it. */
@@ -70,8 +53,13 @@ public record InputSource(String name, Path root, SourceRole role) {
     }
 
     private static String folderName(Path root) {
-        Path fileName = root.toAbsolutePath().normalize().getFileName();
-        return fileName == null ? "input" : fileName.toString();
+        for (Path folder = root.toAbsolutePath().normalize(); folder != null; folder = folder.getParent()) {
+            Path fileName = folder.getFileName();
+            if (fileName != null && fileName.toString().indexOf('=') < 0) {
+                return fileName.toString();
+            }
+        }
+        return "input";
     }
 
     /** The same source read from another folder path (e.g. made absolute). */

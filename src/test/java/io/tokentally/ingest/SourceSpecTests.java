@@ -3,10 +3,7 @@ package io.tokentally.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tokentally.TempFolders;
 import io.tokentally.ingest.provider.ProviderApiSource;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -101,20 +98,29 @@ class SourceSpecTests {
     }
 
     @Test
-    void aFolderNamedWithAnEqualsSignIsThatFolderAndReadsBackAsIt() throws IOException {
-        // given a Hive-style folder: its path was split at its '=' into the name "/data/date" and folder "2024-06-01"
-        Path day = Files.createDirectory(TempFolders.create("inputs").resolve("date=2024-06-01"));
+    void aHivePartitionFolderIsThatFolderNamedAfterItsFeedAndReadsBackAsIt() {
+        // given a Hive-style day folder: its path was split at its '=' into a source "/data/gateway/date" reading a
+        // folder "2026-11-27"; named after itself, each day's folder would be a source of its own for dedup
+        String day = "/data/gateway/date=2026-11-27";
 
         // when
-        InputSource bare = InputSource.parse(day.toString());
-        InputSource named = InputSource.parse("gw:cost=" + day);
+        InputSource bare = InputSource.parse(day);
+        InputSource nested = InputSource.parse("/data/gateway/region=eu/date=2026-11-27");
 
         // then
-        assertThat(bare).isEqualTo(new InputSource("date=2024-06-01", day, SourceRole.BILLABLE));
-        assertThat(bare.spec()).isEqualTo("date=2024-06-01=" + day);
+        assertThat(bare).isEqualTo(new InputSource("gateway", Path.of(day), SourceRole.BILLABLE));
+        assertThat(nested.name()).isEqualTo("gateway");
         assertThat(InputSource.parse(bare.spec())).isEqualTo(bare);
-        assertThat(named).isEqualTo(new InputSource("gw", day, SourceRole.COST));
-        assertThat(InputSource.parse(":cost=" + day).name()).isEqualTo("date=2024-06-01");
+        assertThat(InputSource.parse("gw:cost=" + day)).isEqualTo(new InputSource("gw", Path.of(day), SourceRole.COST));
+        assertThat(InputSource.parse(":cost=" + day).name()).isEqualTo("gateway");
+        assertThat(InputSource.parse("./date=2026-11-27").root()).isEqualTo(Path.of("./date=2026-11-27"));
+    }
+
+    @Test
+    void theNameIsWhatComesBeforeTheFirstEqualsSignUnlessThatHoldsAPathSeparator() {
+        assertThat(InputSource.parse("gw=/data/a=b")).isEqualTo(new InputSource("gw", Path.of("/data/a=b")));
+        assertThat(InputSource.parse("date=2026-11-27")).isEqualTo(new InputSource("date", Path.of("2026-11-27")));
+        assertThat(InputSource.parse("team/gw=/data/gw").root()).isEqualTo(Path.of("team/gw=/data/gw"));
     }
 
     @Test

@@ -12,14 +12,19 @@ public final class NearestName {
     private NearestName() {}
 
     /**
-     * The known name fewest edits from the given one, at most three, the first of those as near; null if none.
+     * The known name fewest edits from the given one, the first of those as near; null if none is near enough. Near
+     * enough is at most one edit for each three letters of the given name's last part (after its last dot), at least
+     * one and at most three: {@code user} is not taken for {@code url}, nor {@code pass} for {@code name}. Two
+     * neighbouring letters swapped ({@code ulr}) are one edit.
      *
      * @param compared how both names are written before they are compared, e.g. lower-cased
      */
     public static String of(String given, Collection<String> known, UnaryOperator<String> compared) {
         String from = compared.apply(given);
+        int most =
+                Math.min(MOST_EDITS, Math.max(1, compared.apply(lastPart(given)).length() / 3));
         String nearest = null;
-        int fewest = MOST_EDITS + 1;
+        int fewest = most + 1;
         for (String name : known) {
             int edits = edits(from, compared.apply(name));
             if (edits < fewest) {
@@ -30,23 +35,34 @@ public final class NearestName {
         return nearest;
     }
 
-    /** Levenshtein's distance: the fewest insertions, deletions and replacements that make one text the other. */
+    private static String lastPart(String name) {
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * The fewest insertions, deletions, replacements and swaps of two neighbouring letters that make one text the
+     * other (the optimal string alignment distance).
+     */
     private static int edits(String from, String to) {
-        int[] previous = new int[to.length() + 1];
-        int[] current = new int[to.length() + 1];
+        int[][] d = new int[from.length() + 1][to.length() + 1];
+        for (int i = 0; i <= from.length(); i++) {
+            d[i][0] = i;
+        }
         for (int j = 0; j <= to.length(); j++) {
-            previous[j] = j;
+            d[0][j] = j;
         }
         for (int i = 1; i <= from.length(); i++) {
-            current[0] = i;
             for (int j = 1; j <= to.length(); j++) {
-                int replace = previous[j - 1] + (from.charAt(i - 1) == to.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
+                int replace = d[i - 1][j - 1] + (from.charAt(i - 1) == to.charAt(j - 1) ? 0 : 1);
+                d[i][j] = Math.min(replace, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+                if (i > 1
+                        && j > 1
+                        && from.charAt(i - 1) == to.charAt(j - 2)
+                        && from.charAt(i - 2) == to.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
             }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
         }
-        return previous[to.length()];
+        return d[from.length()][to.length()];
     }
 }

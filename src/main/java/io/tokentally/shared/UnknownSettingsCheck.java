@@ -9,6 +9,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -48,6 +51,11 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
     /** The database's settings: a misspelt {@code spring.datasource.ulr} ran the night on an empty embedded H2. */
     private static final ConfigurationPropertyName DATASOURCE = ConfigurationPropertyName.of("spring.datasource");
 
+    private static final List<ConfigurationPropertyName> OTHER_POOLS = Stream.of("tomcat", "dbcp2", "oracleucp")
+            .map(pool -> ConfigurationPropertyName.of("spring.datasource." + pool))
+            .toList();
+    private static final Logger log = LoggerFactory.getLogger(UnknownSettingsCheck.class);
+
     private static final ConfigurationPropertyName TESTS = ConfigurationPropertyName.of("tokentally.test");
     private static final Pattern SERVICE_LINK = Pattern.compile(
             "[A-Z0-9_]+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_[0-9]+_(TCP|UDP|SCTP)(_(ADDR|PORT|PROTO))?)?)");
@@ -59,16 +67,28 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
         this.environment = (ConfigurableEnvironment) environment;
     }
 
-    /** Runs before any bean is made, so that nothing has read a setting yet. */
+    /**
+     * Runs before any bean is made, so that nothing has read a setting yet. An unknown {@code spring.datasource.*}
+     * name stops start-up only while the database in effect is an H2 one (a misspelt URL leaves the embedded default
+     * in effect); beside a PostgreSQL URL it is logged, as a Kubernetes secret mounted as a configuration tree holds
+     * keys of its own ({@code jdbc-uri}, {@code port}) and a misspelt user or password fails the first connection.
+     */
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         List<Known> known = known(beanFactory.getBeanClassLoader());
         List<String> unknown = new ArrayList<>();
+        boolean embedded = isEmbedded(environment.getProperty("spring.datasource.url"));
         for (PropertySource<?> source : environment.getPropertySources()) {
             if (source instanceof EnumerablePropertySource<?> enumerable) {
                 for (String name : enumerable.getPropertyNames()) {
-                    if (!isKnown(source, name, known)) {
+                    if (isKnown(source, name, known)) {
+                        continue;
+                    }
+                    if (embedded || isOurs(source, name)) {
                         unknown.add(unknown(source, name, known));
+                    } else {
+                        log.warn(
+                                "{}; the database is not an H2 one, so start-up goes on", unknown(source, name, known));
                     }
                 }
             }
@@ -76,6 +96,16 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
         if (!unknown.isEmpty()) {
             throw new UnknownSettingsException(unknown);
         }
+    }
+
+    private static boolean isEmbedded(String url) {
+        return url == null || url.startsWith("jdbc:h2:");
+    }
+
+    private static boolean isOurs(PropertySource<?> source, String name) {
+        return source instanceof SystemEnvironmentPropertySource
+                ? name.toUpperCase(Locale.ROOT).startsWith("TOKENTALLY_")
+                : OURS.isAncestorOf(ConfigurationPropertyName.adapt(name, '.'));
     }
 
     static boolean isKnown(PropertySource<?> source, String name, List<Known> known) {
@@ -112,15 +142,19 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
     }
 
     /**
-     * The known setting fewest letters away from the name, by letters and digits only, or else the one setting of
-     * the same last part under another group ({@code tokentally.rating.chunk-size} for {@code ingest.chunk-size});
-     * null if neither.
+     * The known setting fewest letters away from the name, by letters and digits only ({@link NearestName}), or else,
+     * for a {@code tokentally.*} name, the one setting of the same last part under another group
+     * ({@code tokentally.rating.chunk-size} for {@code ingest.chunk-size}); null if neither. (A database name's last
+     * part is no guide: {@code spring.datasource.schema} is not Hikari's {@code schema}.)
      */
     static String nearest(String name, List<Known> known) {
         List<String> names =
                 known.stream().map(setting -> setting.name().toString()).toList();
         String nearest = NearestName.of(name, names, UnknownSettingsCheck::letters);
-        return nearest != null ? nearest : sameLastPart(letters(lastPart(name)), known);
+        if (nearest != null || !letters(name).startsWith("tokentally")) {
+            return nearest;
+        }
+        return sameLastPart(letters(lastPart(name)), known);
     }
 
     private static String sameLastPart(String last, List<Known> known) {
@@ -139,7 +173,7 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     }
 
-    /** The {@code tokentally.*} settings of every metadata file on the class path. */
+    /** The {@code tokentally.*} and {@code spring.datasource.*} settings of every metadata file on the class path. */
     static List<Known> known(ClassLoader classLoader) {
         List<Known> known = new ArrayList<>();
         try {
@@ -148,7 +182,7 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
                     for (JsonNode property : JsonMapper.shared().readTree(in).path("properties")) {
                         ConfigurationPropertyName name = ConfigurationPropertyName.of(
                                 property.path("name").asString());
-                        if (isChecked(name)) {
+                        if (isChecked(name) && !isUnread(name, property)) {
                             known.add(new Known(
                                     name, isContainer(property.path("type").asString(""))));
                         }
@@ -163,6 +197,15 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
                     + " writes it with spring-boot-configuration-processor");
         }
         return known;
+    }
+
+    /**
+     * A name the metadata lists that nothing here reads: a connection pool's other than Hikari's (the only one in the
+     * jar), or one Spring Boot no longer reads (deprecated at level error: {@code spring.datasource.schema}).
+     */
+    private static boolean isUnread(ConfigurationPropertyName name, JsonNode property) {
+        return OTHER_POOLS.stream().anyMatch(pool -> pool.isAncestorOf(name))
+                || property.path("deprecation").path("level").asString("").equals("error");
     }
 
     private static boolean isContainer(String type) {

@@ -14,14 +14,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
+@ExtendWith(OutputCaptureExtension.class)
 class UnknownSettingsCheckTests {
 
     private static final List<UnknownSettingsCheck.Known> KNOWN =
@@ -128,6 +133,68 @@ class UnknownSettingsCheckTests {
                                         "TOKENTALLY_INGEST_THREDS (an environment variable) is not a setting of tokentally;"
                                                 + " did you mean tokentally.ingest.threads?",
                                         "tokentally.qwerty (application.properties) is not a setting of tokentally"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // the embedded default is in effect: the night would run on an empty H2 database
+                "'' | spring.datasource.ulr | spring.datasource.ulr (application.properties) is not a setting of"
+                        + " tokentally; did you mean spring.datasource.url?",
+                "jdbc:h2:mem:x | spring.datasource.jdbc-uri | spring.datasource.jdbc-uri (application.properties) is"
+                        + " not a setting of tokentally",
+                // Spring Boot 4 reads it no more, nor another pool's settings: Hikari's is the only pool here
+                "'' | spring.datasource.schema | spring.datasource.schema (application.properties) is not a setting of"
+                        + " tokentally",
+                "'' | spring.datasource.hikari.max-pool-size | spring.datasource.hikari.max-pool-size"
+                        + " (application.properties) is not a setting of tokentally",
+            })
+    void anUnknownDatabaseSettingStopsStartUpWhileTheDatabaseIsAnH2One(String url, String name, String message) {
+        // given
+        UnknownSettingsCheck check = checkOf(url, name);
+
+        // when / then
+        assertThatThrownBy(() -> check.postProcessBeanFactory(new DefaultListableBeanFactory()))
+                .isInstanceOfSatisfying(
+                        UnknownSettingsException.class,
+                        unknown -> assertThat(unknown.settings()).containsExactly(message));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"spring.datasource.jdbc-uri", "spring.datasource.port", "spring.datasource.user"})
+    void anUnknownDatabaseSettingBesideAPostgresqlUrlIsLogged(String name, CapturedOutput output) {
+        // given a Kubernetes secret of a PostgreSQL operator mounted as a configuration tree: keys of its own
+        UnknownSettingsCheck check = checkOf("jdbc:postgresql://db:5432/billing", name);
+
+        // when / then
+        assertThatCode(() -> check.postProcessBeanFactory(new DefaultListableBeanFactory()))
+                .doesNotThrowAnyException();
+        assertThat(output.getAll())
+                .contains(name + " (application.properties) is not a setting of tokentally")
+                .contains("the database is not an H2 one, so start-up goes on")
+                .doesNotContain("did you mean spring.datasource.url");
+    }
+
+    @Test
+    void anUnknownTokentallySettingBesideAPostgresqlUrlStillStopsStartUp() {
+        UnknownSettingsCheck check = checkOf("jdbc:postgresql://db:5432/billing", "tokentally.qwerty");
+
+        assertThatThrownBy(() -> check.postProcessBeanFactory(new DefaultListableBeanFactory()))
+                .isInstanceOf(UnknownSettingsException.class);
+    }
+
+    private static UnknownSettingsCheck checkOf(String url, String name) {
+        StandardEnvironment environment = new StandardEnvironment();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        if (url != null && !url.isEmpty()) {
+            settings.put("spring.datasource.url", url);
+        }
+        settings.put(name, "1");
+        environment.getPropertySources().addLast(new MapPropertySource("application.properties", settings));
+        UnknownSettingsCheck check = new UnknownSettingsCheck();
+        check.setEnvironment(environment);
+        return check;
     }
 
     @Test

@@ -301,13 +301,13 @@ abstract class NightlyBillingJobScenarios {
         Path input = folder("nul");
         write(
                 input.resolve("gateway.csv"),
-                "u1,2026-10-18T07:10:00Z,ali\u0000ce,openai,gpt-4o,1000,0,0,0,100,0,,ok",
-                "u2,2026-10-18T07:11:00Z,alice,openai,gpt-4o\u0000,1000,0,0,0,100,0,,ok",
-                "u3,2026-10-18T07:12:00Z,alice,openai,gpt-4o,10\u00000,0,0,0,100,0,,ok",
-                "u4,2026-10-18T07:13:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok");
+                "u1,2026-04-22T07:10:00Z,ali\u0000ce,openai,gpt-4o,1000,0,0,0,100,0,,ok",
+                "u2,2026-04-22T07:11:00Z,alice,openai,gpt-4o\u0000,1000,0,0,0,100,0,,ok",
+                "u3,2026-04-22T07:12:00Z,alice,openai,gpt-4o,10\u00000,0,0,0,100,0,,ok",
+                "u4,2026-04-22T07:13:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok");
 
         // when
-        JobExecution execution = run("2026-10-18", input);
+        JobExecution execution = run("2026-04-22", input);
 
         // then: three rejects, the NUL shown as U+FFFD, and the good row billed
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);

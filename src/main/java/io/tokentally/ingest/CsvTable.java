@@ -1,6 +1,7 @@
 package io.tokentally.ingest;
 
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.StorableText;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -242,7 +243,7 @@ public final class CsvTable {
                             + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size()
                             + (record.size() == header.size() + 1 ? decimalCommaHint(record) : ""));
                 }
-                rows.add(new Row(file, lineNo, values(header, record, file + " line " + lineNo)));
+                rows.add(new Row(file, lineNo, values(header, record, columns.width(), file + " line " + lineNo)));
             }
             return rows;
         } catch (UncheckedIOException | IllegalStateException e) {
@@ -251,14 +252,17 @@ public final class CsvTable {
         }
     }
 
-    /** The record's trimmed values by column; a NUL is refused, as PostgreSQL stores no text holding one. */
-    private static Map<String, String> values(List<String> header, CSVRecord record, String where) {
+    /**
+     * The record's trimmed values by column. A reference file read strictly refuses a NUL, as PostgreSQL stores no
+     * text holding one; a feed read leniently keeps it for its reader to refuse as a bad row.
+     */
+    private static Map<String, String> values(List<String> header, CSVRecord record, Width width, String where) {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < header.size() && i < record.size(); i++) {
             String value = RawRecord.trimmed(record.get(i));
-            if (value != null && value.indexOf('\u0000') >= 0) {
+            if (width != Width.ANY && StorableText.holdsNul(value)) {
                 throw new IllegalArgumentException(
-                        where + ": column " + header.get(i) + " holds a NUL (U+0000), which PostgreSQL does not store");
+                        where + ": column " + header.get(i) + " " + StorableText.NUL_REFUSED);
             }
             values.put(header.get(i), value);
         }

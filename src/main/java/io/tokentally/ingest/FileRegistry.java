@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.StorableText;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -157,7 +158,7 @@ public class FileRegistry {
 
     public void markFailed(long fileId, String reason) {
         jdbc.sql("UPDATE ingested_file SET status = 'FAILED', detail = ?, finished_at = ? WHERE file_id = ?")
-                .params(truncate(reason), now(), fileId)
+                .params(truncate(StorableText.of(reason)), now(), fileId)
                 .update();
     }
 

@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.StorableText;
 import java.util.Map;
 
 /**
@@ -15,14 +16,14 @@ public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, S
 
     /**
      * Values decoded from JSON escapes may hold half a surrogate pair, and any value a NUL; each is read as U+FFFD
-     * ({@link Utf16}), so an id holding one is rejected as {@code INVALID_ENCODING} like one with bytes that are not
+     * ({@link StorableText}), so an id holding one is rejected as {@code INVALID_ENCODING} like one with bytes that are not
      * UTF-8. The caller's array is copied only when a value changes.
      */
     public RawRecord {
         if (values != null) {
             String[] given = values;
             for (int i = 0; i < given.length; i++) {
-                String storable = Utf16.storable(given[i]);
+                String storable = StorableText.of(given[i]);
                 if (storable != given[i]) {
                     values = values == given ? given.clone() : values;
                     values[i] = storable;

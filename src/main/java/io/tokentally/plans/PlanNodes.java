@@ -2,6 +2,7 @@ package io.tokentally.plans;
 
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ProviderNames;
+import io.tokentally.shared.StorableText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,12 @@ final class PlanNodes {
         if (!node.isValueNode()) {
             throw new PlanFault(file, where, "must be a single value, not a list or mapping");
         }
-        return node.asString();
+        String text = node.asString();
+        if (StorableText.holdsNul(text)) {
+            // YAML writes one "\0": a plan id or model holding it was stored, which failed on PostgreSQL
+            throw new PlanFault(file, where, StorableText.NUL_REFUSED);
+        }
+        return text;
     }
 
     /** A single value without the spaces around it, refused when it has more than {@code maxLength} characters. */

@@ -5,6 +5,7 @@ import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.StorableText;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -131,6 +132,12 @@ public final class PurchasesFile {
     }
 
     private static Purchase purchase(Map<String, String> row) {
+        row.forEach((key, value) -> {
+            if (StorableText.holdsNul(key) || StorableText.holdsNul(value)) {
+                // not quoted: the message is stored as a finding
+                throw new IllegalArgumentException("a key or value " + StorableText.NUL_REFUSED);
+            }
+        });
         for (String key : row.keySet()) {
             if (!REQUIRED.contains(key) && !OPTIONAL.contains(key)) {
                 throw new IllegalArgumentException(
@@ -173,14 +180,10 @@ public final class PurchasesFile {
         return value == null ? "" : value.strip();
     }
 
-    /** The column's value, refused when empty or holding a NUL (escaped in JSON), which PostgreSQL does not store. */
     private static String required(Map<String, String> row, String column) {
         String value = row.get(column);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(column + " is required");
-        }
-        if (value.indexOf('\u0000') >= 0) {
-            throw new IllegalArgumentException(column + " holds a NUL (U+0000), which PostgreSQL does not store");
         }
         return value.strip();
     }

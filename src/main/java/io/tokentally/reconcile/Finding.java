@@ -1,6 +1,7 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.shared.Sha256;
+import io.tokentally.shared.StorableText;
 
 /**
  * A result that needs a person. The key is stable: the same problem found on two nights is one
@@ -17,8 +18,10 @@ public record Finding(String key, String kind, Severity severity, String message
     /** Characters of a hash that end a key too long to keep whole. */
     private static final int HASH_CHARACTERS = 32;
 
+    /** The key kept as it fits, and key and message as a database can store them ({@link StorableText}). */
     public Finding {
-        key = fitting(key);
+        key = fitting(StorableText.of(key));
+        message = StorableText.of(message);
     }
 
     public Finding(String key, String kind, Severity severity, String message) {

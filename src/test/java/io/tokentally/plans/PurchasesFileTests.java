@@ -149,21 +149,32 @@ class PurchasesFileTests {
     }
 
     @Test
-    void aJsonRowWhoseIdHoldsANulIsABadRow() throws IOException {
-        // given: stored, the NUL failed the run on PostgreSQL with the database's words
-        Path feed = Files.writeString(dir.resolve("purchases.jsonl"), """
+    void aRowWithANulInAKeyOrValueIsABadRowOfAJsonOrACsvFeed() throws IOException {
+        // given NULs in an id, an optional value and a key: stored, even quoted in a finding's message, a NUL
+        // failed the run on PostgreSQL with the database's words, and a CSV feed's failed the whole run
+        Path json = Files.writeString(dir.resolve("purchases.jsonl"), """
                 {"purchase_id": "p1\\u0000", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
                 {"purchase_id": "p2", "customer_id": "acme", "amount": 2, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                {"purchase_id": "p3", "customer_id": "acme", "event": "refund\\u0000", "time": "2026-11-02T10:00:00Z"}
+                {"purchase_id": "p4", "custo\\u0000mer_id": "acme", "time": "2026-11-02T10:00:00Z"}
                 """);
+        Path csv = Files.writeString(
+                dir.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\np5,acme,2,USD,2026-11-02T10:00:00Z\u0000\n"
+                        + "p6,acme,2,USD,2026-11-02T10:00:00Z\n");
+        String nul = ": a key or value holds a NUL (U+0000), which PostgreSQL does not store";
 
         // when
-        PurchasesFile.Result result = PurchasesFile.read(feed);
+        PurchasesFile.Result fromJson = PurchasesFile.read(json);
+        PurchasesFile.Result fromCsv = PurchasesFile.read(csv);
 
         // then
-        assertThat(result.purchases()).extracting(Purchase::purchaseId).containsExactly("p2");
-        assertThat(result.problems())
+        assertThat(fromJson.purchases()).extracting(Purchase::purchaseId).containsExactly("p2");
+        assertThat(fromJson.problems())
                 .containsExactly(
-                        "purchases.jsonl line 1: purchase_id holds a NUL (U+0000), which PostgreSQL does not store");
+                        "purchases.jsonl line 1" + nul, "purchases.jsonl line 3" + nul, "purchases.jsonl line 4" + nul);
+        assertThat(fromCsv.purchases()).extracting(Purchase::purchaseId).containsExactly("p6");
+        assertThat(fromCsv.problems()).containsExactly("purchases.csv line 2" + nul);
     }
 
     @Test

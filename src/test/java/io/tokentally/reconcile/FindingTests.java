@@ -36,4 +36,14 @@ class FindingTests {
         assertThat(Finding.fitting(first)).isEqualTo(kept);
         assertThat(Finding.fitting(second)).isNotEqualTo(kept).hasSize(Finding.MAX_KEY);
     }
+
+    @Test
+    void aNulInAKeyOrMessageIsKeptAsUPlusFffd() {
+        // given a message quoting a value of a file: PostgreSQL stores no text holding a NUL
+        Finding finding = new Finding("K:a\u0000b", "K", Finding.Severity.ERROR, "value 'a\u0000b' is bad");
+
+        // then
+        assertThat(finding.key()).isEqualTo("K:a\uFFFDb");
+        assertThat(finding.message()).isEqualTo("value 'a\uFFFDb' is bad");
+    }
 }

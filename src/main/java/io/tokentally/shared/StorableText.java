@@ -1,4 +1,4 @@
-package io.tokentally.ingest;
+package io.tokentally.shared;
 
 /**
  * Text that can be written as UTF-8 and stored. A JSON string may hold an escaped half of a surrogate pair ({@code
@@ -6,14 +6,17 @@ package io.tokentally.ingest;
  * would print alike. Such a half is read as U+FFFD, as bytes that are not UTF-8 are; so is a NUL (U+0000, raw in a
  * CSV file or escaped in JSON), which PostgreSQL's text cannot hold: stored, it failed the whole run there.
  */
-final class Utf16 {
+public final class StorableText {
 
     private static final char REPLACEMENT = '\uFFFD';
 
-    private Utf16() {}
+    /** Why a value holding a NUL is refused where it cannot be read as U+FFFD (an id in a reference file). */
+    public static final String NUL_REFUSED = "holds a NUL (U+0000), which PostgreSQL does not store";
+
+    private StorableText() {}
 
     /** {@code text} with each unpaired surrogate and each NUL replaced by U+FFFD; the same instance when it has none. */
-    static String storable(String text) {
+    public static String of(String text) {
         if (text == null) {
             return null;
         }
@@ -24,6 +27,11 @@ final class Utf16 {
             }
         }
         return text;
+    }
+
+    /** Whether {@code text} holds a NUL. */
+    public static boolean holdsNul(String text) {
+        return text != null && text.indexOf('\u0000') >= 0;
     }
 
     private static String replaceUnstorable(String text, int first) {

@@ -1,4 +1,4 @@
-package io.tokentally.ingest;
+package io.tokentally.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class Utf16Tests {
+class StorableTextTests {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(
@@ -24,7 +24,7 @@ class Utf16Tests {
             })
     void replacesEachUnpairedSurrogateAndEachNulAndKeepsPairs(String name, String text, String expected) {
         // when, then
-        assertThat(Utf16.storable(text)).isEqualTo(expected);
+        assertThat(StorableText.of(text)).isEqualTo(expected);
     }
 
     @Test
@@ -33,12 +33,12 @@ class Utf16Tests {
         String text = "req-1 caf\u00e9 \uFFFD";
 
         // when, then
-        assertThat(Utf16.storable(text)).isSameAs(text);
+        assertThat(StorableText.of(text)).isSameAs(text);
     }
 
     @Test
     void returnsNullForNull() {
         // when, then
-        assertThat(Utf16.storable(null)).isNull();
+        assertThat(StorableText.of(null)).isNull();
     }
 }

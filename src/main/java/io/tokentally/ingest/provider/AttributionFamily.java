@@ -10,8 +10,9 @@ import java.util.Optional;
  * The attribution keys of a reader family: the names its readers give a record's keys ({@code project_id}) and the
  * prefixes of those whose name comes from the record ({@code metadata.} for {@code metadata.<key>}). A mapping row
  * or a key order naming another key is refused, since that key would never match and its usage would be left
- * unattributed, silently; a reader building another key fails ({@link CustomerAttribution#customerOf}), so that
- * this declaration cannot drift from the readers. Keys are matched as written, letter case included.
+ * unattributed, silently; a reader building another key fails ({@link CustomerAttribution#customerOf}), so that no
+ * reader builds a key the declaration lacks (a declared key no reader builds is not found out). Keys are matched as
+ * written, letter case included.
  *
  * @param name the family's name, a mapping key's part before its first dot
  * @param names the keys the readers name, as the messages list them
@@ -44,12 +45,17 @@ record AttributionFamily(String name, List<String> names, List<String> prefixes)
             return Optional.empty();
         }
         String problem = "key " + qualifier + key + " is not a key of " + name + " (its keys: " + listed() + ")";
-        String nearest = NearestName.of(key, nearCandidates(key), text -> text.toLowerCase(Locale.ROOT));
+        String nearest = nearest(key);
         if (nearest == null) {
             return Optional.of(problem);
         }
         return Optional.of(problem + "; did you mean " + qualifier + nearest + "?"
                 + (nearest.equalsIgnoreCase(key) ? " Keys are matched as written, letter case included" : ""));
+    }
+
+    /** The family's key nearest the given one, as {@link NearestName} finds it; null if none is near. */
+    String nearest(String key) {
+        return NearestName.of(key, nearCandidates(key), text -> text.toLowerCase(Locale.ROOT));
     }
 
     /** The keys as the messages list them: the names, then each prefix with {@code <key>} after it. */

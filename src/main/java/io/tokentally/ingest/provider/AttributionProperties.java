@@ -44,7 +44,10 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
             String property = "tokentally.attribution.keys." + name;
             AttributionFamily family = family(name)
                     .orElseThrow(() -> new IllegalArgumentException(property + ": no reader family is named " + name
-                            + "; the families are " + familyNames() + nearestFamily(name, "")));
+                            + "; the families are " + familyNames()
+                            + nearestFamily(name)
+                                    .map(near -> "; did you mean " + near.name() + "?")
+                                    .orElse("")));
             if (order == null || order.isEmpty() || order.stream().anyMatch(key -> key == null || key.isBlank())) {
                 throw new IllegalArgumentException(property
                         + ": empty, or with an empty key; list the keys that name the customer, most specific first");
@@ -63,14 +66,12 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
         return FAMILIES.stream().filter(family -> family.name().equals(name)).findFirst();
     }
 
-    /**
-     * {@code "; did you mean <family><rest>?"} for the family nearest a name no reader family has, or "" when none is
-     * near or the name is empty.
-     */
-    static String nearestFamily(String name, String rest) {
+    /** The reader family nearest a name no family has, if one is near ({@link NearestName}). */
+    static Optional<AttributionFamily> nearestFamily(String name) {
         List<String> names = FAMILIES.stream().map(AttributionFamily::name).toList();
-        String nearest = name.isEmpty() ? null : NearestName.of(name, names, text -> text.toLowerCase(Locale.ROOT));
-        return nearest == null ? "" : "; did you mean " + nearest + rest + "?";
+        return name.isEmpty()
+                ? Optional.empty()
+                : family(NearestName.of(name, names, text -> text.toLowerCase(Locale.ROOT)));
     }
 
     /** The families' names, as messages list them. */

@@ -90,12 +90,26 @@ public final class CustomerAttribution {
         AttributionFamily family = AttributionProperties.family(familyName)
                 .orElseThrow(() -> row.problem("key " + key + " is not <family>.<key> with a family of "
                         + AttributionProperties.familyNames()
-                        + AttributionProperties.nearestFamily(familyName, key.substring(familyName.length()))));
+                        + nearestKey(familyName, key)));
         family.unknown(key.substring(family.name().length() + 1), family.name() + ".")
                 .ifPresent(unknown -> {
                     throw row.problem(unknown);
                 });
         return key;
+    }
+
+    /**
+     * {@code "; did you mean <family>.<key>?"} for a key whose family is misspelt: the nearest family, and its key
+     * nearest the row's ({@code opnai.projct_id}: {@code openai.project_id}); "" when no family is near.
+     */
+    private static String nearestKey(String familyName, String key) {
+        return AttributionProperties.nearestFamily(familyName)
+                .map(family -> {
+                    String keyPart = key.substring(familyName.length() + 1);
+                    String nearest = family.declares(keyPart) ? keyPart : family.nearest(keyPart);
+                    return "; did you mean " + family.name() + (nearest == null ? "" : "." + nearest) + "?";
+                })
+                .orElse("");
     }
 
     /** A mapping key's family: its part before the first dot, or "" when it has no key after one. */

@@ -37,13 +37,9 @@ class AttributionFamilyTests {
     @ParameterizedTest
     @MethodSource("readersAndTheirFixtures")
     void everyReaderBuildsOnlyKeysItsFamilyDeclares(UsageFormat reader, String fixture) {
-        // when: a reader building a key its family does not declare fails its record
-        List<UsageRow> rows = ProviderFixtures.rows(reader, fixture);
-
-        // then
-        assertThat(rows)
-                .isNotEmpty()
-                .allSatisfy(row -> assertThat(row.customerId()).isNotNull());
+        // when, then: a reader building a key its family does not declare throws an AssertionError at its first
+        // record, which fails this test; the records read are there to show that the fixture was read at all
+        assertThat(ProviderFixtures.rows(reader, fixture)).isNotEmpty();
     }
 
     @Test

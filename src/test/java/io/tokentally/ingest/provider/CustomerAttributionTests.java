@@ -46,6 +46,9 @@ class CustomerAttributionTests {
                 // a misspelt family: the row would never map anything
                 "opnai.project_id,proj_1,acme | line 2: key opnai.project_id is not <family>.<key> with a family of"
                         + " openai, anthropic, openrouter, litellm, cloudflare, vercel, gcp; did you mean openai.project_id?",
+                // both misspelt: the suggestion is a key that exists
+                "opnai.projct_id,proj_1,acme | line 2: key opnai.projct_id is not <family>.<key> with a family of"
+                        + " openai, anthropic, openrouter, litellm, cloudflare, vercel, gcp; did you mean openai.project_id?",
                 "openai,proj_1,acme | line 2: key openai is not <family>.<key>",
                 "openai.,proj_1,acme | line 2: key openai. is not <family>.<key>",
                 "openai.project_id,proj_1, | line 2: column customer_id is empty",

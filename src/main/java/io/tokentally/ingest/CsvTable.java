@@ -58,7 +58,7 @@ public final class CsvTable {
             return fitting(column, require(column), maxLength);
         }
 
-        /** The column's value as {@link #requireVisible(String)} gives it, refused when longer than {@code maxLength}. */
+        /** The column's value as {@link #requireVisible(String)} gives it, refused past {@code maxLength} characters. */
         public String requireVisible(String column, int maxLength) {
             return fitting(column, requireVisible(column), maxLength);
         }

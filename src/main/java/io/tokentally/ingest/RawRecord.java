@@ -16,8 +16,8 @@ public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, S
 
     /**
      * Values decoded from JSON escapes may hold half a surrogate pair, and any value a NUL; each is read as U+FFFD
-     * ({@link StorableText}), so an id holding one is rejected as {@code INVALID_ENCODING} like one with bytes that are not
-     * UTF-8. The caller's array is copied only when a value changes.
+     * ({@link StorableText}), so an id holding one is rejected as {@code INVALID_ENCODING} like one with bytes that
+     * are not UTF-8. The caller's array is copied only when a value changes.
      */
     public RawRecord {
         if (values != null) {

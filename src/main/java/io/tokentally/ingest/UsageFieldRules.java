@@ -15,8 +15,8 @@ final class UsageFieldRules {
 
     /**
      * An identifying field as it stands, unless it is too long or holds U+FFFD, the character that stands for
-     * bytes that were not UTF-8 (and for a JSON escape of half a surrogate pair, and a NUL): two different ids would then
-     * read alike (and count as one request or one customer), so such a row is rejected rather than billed under
+     * bytes that were not UTF-8 (and for a JSON escape of half a surrogate pair, and a NUL): two different ids would
+     * then read alike (and count as one request or one customer), so such a row is rejected rather than billed under
      * a mangled id.
      */
     static String identifier(String value, String column, int maxLength) {

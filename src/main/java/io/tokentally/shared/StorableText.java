@@ -15,7 +15,7 @@ public final class StorableText {
 
     private StorableText() {}
 
-    /** {@code text} with each unpaired surrogate and each NUL replaced by U+FFFD; the same instance when it has none. */
+    /** {@code text} with each unpaired surrogate and NUL replaced by U+FFFD; the same instance when it has none. */
     public static String of(String text) {
         if (text == null) {
             return null;

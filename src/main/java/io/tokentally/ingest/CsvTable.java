@@ -1,6 +1,5 @@
 package io.tokentally.ingest;
 
-import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.StorableText;
 import java.io.IOException;
 import java.io.Reader;
@@ -30,72 +29,6 @@ public final class CsvTable {
             .setCommentMarker('#')
             .get();
 
-    /**
-     * One data row: lower-case column name to trimmed value ({@code null} when blank). {@code file} is how problems
-     * name the file: its path, or where a staged copy came from.
-     */
-    public record Row(String file, long lineNo, Map<String, String> values) {
-
-        public String get(String column) {
-            return values.get(column);
-        }
-
-        public String require(String column) {
-            String value = values.get(column);
-            if (value == null) {
-                throw problem("column " + column + " is empty");
-            }
-            return value;
-        }
-
-        /** The column's value (or null), refused when it has more than {@code maxLength} characters. */
-        public String get(String column, int maxLength) {
-            return fitting(column, get(column), maxLength);
-        }
-
-        /** The column's value, refused when it is empty or has more than {@code maxLength} characters. */
-        public String require(String column, int maxLength) {
-            return fitting(column, require(column), maxLength);
-        }
-
-        /** The column's value as {@link #requireVisible(String)} gives it, refused past {@code maxLength} characters. */
-        public String requireVisible(String column, int maxLength) {
-            return fitting(column, requireVisible(column), maxLength);
-        }
-
-        /**
-         * The column's value as {@link #require(String)} gives it, refused when a character of it cannot be seen: a
-         * control or format character (a byte-order mark, a zero-width space) anywhere, or a space of any kind (a
-         * no-break space) at either end. An id is compared exactly, so such an id matches no usage, silently.
-         */
-        public String requireVisible(String column) {
-            String value = require(column);
-            int[] codePoints = value.codePoints().toArray();
-            for (int i = 0; i < codePoints.length; i++) {
-                int c = codePoints[i];
-                boolean space = Character.isWhitespace(c) || Character.isSpaceChar(c);
-                if (Character.isISOControl(c)
-                        || Character.getType(c) == Character.FORMAT
-                        || (space && (i == 0 || i == codePoints.length - 1))) {
-                    throw problem("column " + column + " holds U+" + String.format("%04X", c) + " at character "
-                            + (i + 1) + ", which cannot be seen; ids are compared exactly");
-                }
-            }
-            return value;
-        }
-
-        private String fitting(String column, String value, int maxLength) {
-            if (value != null && value.length() > maxLength) {
-                throw problem("column " + column + " " + FieldLength.tooLong(value.length(), maxLength));
-            }
-            return value;
-        }
-
-        public IllegalArgumentException problem(String message) {
-            return new IllegalArgumentException(file + " line " + lineNo + ": " + message);
-        }
-    }
-
     private CsvTable() {}
 
     /**
@@ -103,12 +36,12 @@ public final class CsvTable {
      * judges its rows itself: other columns are kept as given, and a row with fewer or more fields than the
      * header is read as far as it goes.
      */
-    public static List<Row> read(Path file, List<String> requiredColumns) throws IOException {
+    public static List<CsvRow> read(Path file, List<String> requiredColumns) throws IOException {
         return read(file, file.toString(), requiredColumns);
     }
 
     /** As {@link #read(Path, List)}, naming the file {@code shown} in problems (a staged copy by its origin). */
-    public static List<Row> read(Path file, String shown, List<String> requiredColumns) throws IOException {
+    public static List<CsvRow> read(Path file, String shown, List<String> requiredColumns) throws IOException {
         return rows(shown, text(file), new Columns(requiredColumns, null, Width.ANY));
     }
 
@@ -117,7 +50,7 @@ public final class CsvTable {
      * nor in {@code optionalColumns}: a misspelt optional column would be left unread. The rows are read as
      * {@link #read(Path, List)} reads them.
      */
-    public static List<Row> readKnownColumns(
+    public static List<CsvRow> readKnownColumns(
             Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
         return rows(shown, text(file), new Columns(requiredColumns, optionalColumns, Width.ANY));
     }
@@ -135,13 +68,13 @@ public final class CsvTable {
      * neither required nor optional (a misspelt optional column would otherwise be left unread), and a row
      * with fewer or more fields than the header are refused, with the line.
      */
-    public static List<Row> readStrictly(Path file, List<String> requiredColumns, List<String> optionalColumns)
+    public static List<CsvRow> readStrictly(Path file, List<String> requiredColumns, List<String> optionalColumns)
             throws IOException {
         return readStrictly(file, file.toString(), requiredColumns, optionalColumns);
     }
 
     /** As {@link #readStrictly(Path, List, List)}, naming the file {@code shown} in problems. */
-    public static List<Row> readStrictly(
+    public static List<CsvRow> readStrictly(
             Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
         return rows(
                 shown,
@@ -154,7 +87,7 @@ public final class CsvTable {
      * {@link InputFiles#readUtf8Strictly}), except that a row may leave out the fields at its end, which are then
      * empty; one with more fields than the header is still refused (an unquoted comma would shift its values).
      */
-    public static List<Row> readStrictlyWithShortRows(
+    public static List<CsvRow> readStrictlyWithShortRows(
             String text, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
         return rows(shown, text, new Columns(requiredColumns, optionalColumns, Width.AT_MOST_HEADER));
     }
@@ -223,14 +156,14 @@ public final class CsvTable {
         }
     }
 
-    private static List<Row> rows(String file, String text, Columns columns) throws IOException {
+    private static List<CsvRow> rows(String file, String text, Columns columns) throws IOException {
         try (CSVParser parser = parser(file, text)) {
             List<String> header = parser.getHeaderNames().stream()
                     .map(name -> name.strip().toLowerCase(Locale.ROOT))
                     .toList();
             columns.check(file, header);
             LineNumbers lines = new LineNumbers(text);
-            List<Row> rows = new ArrayList<>();
+            List<CsvRow> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
                 int start = recordStart(text, record);
                 long lineNo = lines.lineAt(start);
@@ -243,7 +176,7 @@ public final class CsvTable {
                             + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size()
                             + (record.size() == header.size() + 1 ? decimalCommaHint(record) : ""));
                 }
-                rows.add(new Row(file, lineNo, values(header, record, columns.width(), file + " line " + lineNo)));
+                rows.add(new CsvRow(file, lineNo, values(header, record, columns.width(), file + " line " + lineNo)));
             }
             return rows;
         } catch (UncheckedIOException | IllegalStateException e) {

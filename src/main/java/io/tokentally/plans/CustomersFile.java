@@ -1,5 +1,6 @@
 package io.tokentally.plans;
 
+import io.tokentally.ingest.CsvRow;
 import io.tokentally.ingest.CsvTable;
 import io.tokentally.ingest.provider.CustomerAttribution;
 import io.tokentally.shared.BillingCycle;
@@ -37,8 +38,8 @@ public final class CustomersFile {
     private CustomersFile() {}
 
     public static List<Customer> read(Path file, Set<String> planIds) throws IOException {
-        Map<String, List<CsvTable.Row>> rowsById = new LinkedHashMap<>();
-        for (CsvTable.Row row : CsvTable.readStrictly(
+        Map<String, List<CsvRow>> rowsById = new LinkedHashMap<>();
+        for (CsvRow row : CsvTable.readStrictly(
                 file,
                 List.of("customer_id", "plan_id"),
                 List.of(
@@ -62,20 +63,20 @@ public final class CustomersFile {
             rowsById.computeIfAbsent(id, key -> new ArrayList<>()).add(row);
         }
         List<Customer> customers = new ArrayList<>();
-        for (Map.Entry<String, List<CsvTable.Row>> entry : rowsById.entrySet()) {
+        for (Map.Entry<String, List<CsvRow>> entry : rowsById.entrySet()) {
             customers.add(customer(entry.getKey(), entry.getValue()));
         }
         return customers;
     }
 
     /** A customer from its rows: one per plan (a row without plan_effective_from is the first plan). */
-    private static Customer customer(String id, List<CsvTable.Row> rows) {
+    private static Customer customer(String id, List<CsvRow> rows) {
         List<PlanAssignment> plans = new ArrayList<>();
         BillingCycle cycle = null;
         String stripeCustomerId = null;
         long stripeLine = 0;
         String name = null;
-        for (CsvTable.Row row : rows) {
+        for (CsvRow row : rows) {
             Instant from = effectiveFrom(row);
             requireNewEffectiveFrom(row, id, from, plans);
             plans.add(new PlanAssignment(from, row.require("plan_id")));
@@ -100,7 +101,7 @@ public final class CustomersFile {
     }
 
     /** Fails if an earlier row of the customer has the same plan_effective_from. */
-    private static void requireNewEffectiveFrom(CsvTable.Row row, String id, Instant from, List<PlanAssignment> plans) {
+    private static void requireNewEffectiveFrom(CsvRow row, String id, Instant from, List<PlanAssignment> plans) {
         if (plans.stream().anyMatch(plan -> plan.effectiveFrom().equals(from))) {
             throw row.problem("customer_id '" + id + "' appears twice"
                     + (from.equals(Instant.EPOCH) ? "" : " with plan_effective_from " + from)
@@ -109,7 +110,7 @@ public final class CustomersFile {
     }
 
     /** The row's billing cycle, which must be {@code earlier}, the cycle of the customer's earlier rows (if any). */
-    private static BillingCycle sameCycle(CsvTable.Row row, String id, BillingCycle earlier) {
+    private static BillingCycle sameCycle(CsvRow row, String id, BillingCycle earlier) {
         BillingCycle rowCycle = cycle(row);
         if (earlier != null && !earlier.equals(rowCycle)) {
             throw row.problem("customer_id '" + id + "' has two billing cycles; give every row the same one");
@@ -117,7 +118,7 @@ public final class CustomersFile {
         return rowCycle;
     }
 
-    private static Instant effectiveFrom(CsvTable.Row row) {
+    private static Instant effectiveFrom(CsvRow row) {
         String text = row.get("plan_effective_from");
         if (text == null || text.isBlank()) {
             return Instant.EPOCH;
@@ -137,7 +138,7 @@ public final class CustomersFile {
         }
     }
 
-    private static BillingCycle cycle(CsvTable.Row row) {
+    private static BillingCycle cycle(CsvRow row) {
         try {
             String interval = row.get("billing_interval");
             String zoneText = row.get("billing_time_zone");
@@ -159,7 +160,7 @@ public final class CustomersFile {
         }
     }
 
-    private static BillingCycle.Interval interval(CsvTable.Row row, String text) {
+    private static BillingCycle.Interval interval(CsvRow row, String text) {
         try {
             return BillingCycle.Interval.parse(text);
         } catch (IllegalArgumentException e) {
@@ -167,7 +168,7 @@ public final class CustomersFile {
         }
     }
 
-    private static int number(CsvTable.Row row, String column) {
+    private static int number(CsvRow row, String column) {
         String text = row.get(column);
         if (text == null || text.isBlank()) {
             return 1;

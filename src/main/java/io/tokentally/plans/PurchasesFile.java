@@ -1,5 +1,6 @@
 package io.tokentally.plans;
 
+import io.tokentally.ingest.CsvRow;
 import io.tokentally.ingest.CsvTable;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.Amounts;
@@ -66,7 +67,7 @@ public final class PurchasesFile {
         if (text.startsWith("[") || text.startsWith("{")) {
             readJson(shown, text, rows, lines);
         } else {
-            for (CsvTable.Row row : CsvTable.readKnownColumns(file, shown, REQUIRED, OPTIONAL)) {
+            for (CsvRow row : CsvTable.readKnownColumns(file, shown, REQUIRED, OPTIONAL)) {
                 rows.add(row.values());
                 lines.add(row.lineNo());
             }

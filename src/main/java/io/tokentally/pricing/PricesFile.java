@@ -1,5 +1,6 @@
 package io.tokentally.pricing;
 
+import io.tokentally.ingest.CsvRow;
 import io.tokentally.ingest.CsvTable;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
@@ -128,11 +129,11 @@ public final class PricesFile {
     }
 
     /** A price as one line of the file gives it. */
-    private record Row(Price price, CsvTable.Row csv) {}
+    private record Row(Price price, CsvRow csv) {}
 
     private static List<Row> rows(Path file, String shown) throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (CsvTable.Row row : CsvTable.readStrictly(
+        for (CsvRow row : CsvTable.readStrictly(
                 file,
                 shown,
                 List.of("model", "token_type", "usd_per_million"),
@@ -142,7 +143,7 @@ public final class PricesFile {
         return rows;
     }
 
-    private static Price toPrice(CsvTable.Row row, String origin) {
+    private static Price toPrice(CsvRow row, String origin) {
         return new Price(
                 0,
                 model(row),
@@ -166,7 +167,7 @@ public final class PricesFile {
     }
 
     /** The row's canonical {@code provider/model}, refused when no usage could be priced under it. */
-    private static String model(CsvTable.Row row) {
+    private static String model(CsvRow row) {
         String model = row.requireVisible("model").toLowerCase(Locale.ROOT);
         String provider = row.get("provider");
         if (!model.contains("/")) {
@@ -198,7 +199,7 @@ public final class PricesFile {
     }
 
     private static <T> T parse(
-            CsvTable.Row row, String column, java.util.function.Function<String, T> parser, String allowed) {
+            CsvRow row, String column, java.util.function.Function<String, T> parser, String allowed) {
         String value = row.require(column);
         try {
             return parser.apply(value);
@@ -207,7 +208,7 @@ public final class PricesFile {
         }
     }
 
-    private static BigDecimal usdPerMillion(CsvTable.Row row) {
+    private static BigDecimal usdPerMillion(CsvRow row) {
         String text = row.require("usd_per_million");
         BigDecimal value;
         try {
@@ -228,7 +229,7 @@ public final class PricesFile {
         return value;
     }
 
-    private static Instant effectiveFrom(CsvTable.Row row) {
+    private static Instant effectiveFrom(CsvRow row) {
         String text = row.get("effective_from");
         if (text == null) {
             return BEGINNING;
@@ -258,7 +259,7 @@ public final class PricesFile {
         }
     }
 
-    private static Long threshold(CsvTable.Row row) {
+    private static Long threshold(CsvRow row) {
         String text = row.get("long_context_threshold");
         if (text == null) {
             return null;

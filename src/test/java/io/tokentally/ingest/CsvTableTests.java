@@ -34,10 +34,10 @@ class CsvTableTests {
                 """);
 
         // when
-        List<CsvTable.Row> rows = CsvTable.read(file, List.of("customer_id"));
+        List<CsvRow> rows = CsvTable.read(file, List.of("customer_id"));
 
         // then
-        assertThat(rows).extracting(CsvTable.Row::lineNo).containsExactly(3L, 5L);
+        assertThat(rows).extracting(CsvRow::lineNo).containsExactly(3L, 5L);
         assertThat(rows.get(0).get("plan_id")).isEqualTo("usage");
         assertThat(rows.get(0).get("name")).isEqualTo("Acme \"West\", Inc");
         assertThat(rows.get(1).get("customer_id")).isEqualTo("globex");
@@ -160,10 +160,10 @@ class CsvTableTests {
                 work.resolve("purchases.csv"), bytes("\uFEFFpurchase_id,amount_usd,note\np-1,10,first\np-2\n"));
 
         // when
-        List<CsvTable.Row> rows = CsvTable.read(file, List.of("purchase_id"));
+        List<CsvRow> rows = CsvTable.read(file, List.of("purchase_id"));
 
         // then
-        assertThat(rows).extracting(CsvTable.Row::lineNo).containsExactly(2L, 3L);
+        assertThat(rows).extracting(CsvRow::lineNo).containsExactly(2L, 3L);
         assertThat(rows.get(0).get("note")).isEqualTo("first");
         assertThat(rows.get(1).get("purchase_id")).isEqualTo("p-2");
         assertThat(rows.get(1).get("amount_usd")).isNull();

@@ -1,5 +1,6 @@
 package io.tokentally.ingest.provider;
 
+import io.tokentally.ingest.CsvRow;
 import io.tokentally.ingest.CsvTable;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.RequiredFile;
@@ -51,7 +52,7 @@ public final class CustomerAttribution {
         RequiredFile.require(MAPPING_FILE_PROPERTY, properties.mappingFile());
         String shown = MAPPING_FILE_PROPERTY + " (" + properties.mappingFile().toAbsolutePath() + ")";
         try {
-            List<CsvTable.Row> rows = CsvTable.readStrictly(
+            List<CsvRow> rows = CsvTable.readStrictly(
                     properties.mappingFile(), shown, List.of("key", "value", "customer_id"), List.of());
             return new CustomerAttribution(customers(rows), properties.keys());
         } catch (IOException e) {
@@ -65,10 +66,10 @@ public final class CustomerAttribution {
      * maps a key and value that an earlier row maps to another customer (which of the two bills the usage would
      * otherwise depend on the rows' order); a row that repeats an earlier one is allowed.
      */
-    private static Map<String, String> customers(List<CsvTable.Row> rows) {
+    private static Map<String, String> customers(List<CsvRow> rows) {
         Map<String, String> customers = new HashMap<>();
         Map<String, Long> firstLines = new HashMap<>();
-        for (CsvTable.Row row : rows) {
+        for (CsvRow row : rows) {
             String key = requireKnownKey(row);
             String value = row.require("value");
             String customer = row.requireVisible("customer_id", FieldLength.CUSTOMER_ID);
@@ -84,7 +85,7 @@ public final class CustomerAttribution {
     }
 
     /** The row's key, refused unless it is {@code <family>.<key>} with a key its family has. */
-    private static String requireKnownKey(CsvTable.Row row) {
+    private static String requireKnownKey(CsvRow row) {
         String key = row.require("key");
         String familyName = familyOf(key);
         AttributionFamily family = AttributionProperties.family(familyName)

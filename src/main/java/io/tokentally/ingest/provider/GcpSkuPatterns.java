@@ -1,5 +1,6 @@
 package io.tokentally.ingest.provider;
 
+import io.tokentally.ingest.CsvRow;
 import io.tokentally.ingest.CsvTable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ final class GcpSkuPatterns {
      * @throws IllegalArgumentException naming the origin and line of a bad pattern or value
      */
     static GcpSkuPatterns read(String text, String origin) {
-        List<CsvTable.Row> rows;
+        List<CsvRow> rows;
         try {
             rows = CsvTable.readStrictlyWithShortRows(text, origin, REQUIRED_COLUMNS, OPTIONAL_COLUMNS);
         } catch (IOException e) {
@@ -80,7 +81,7 @@ final class GcpSkuPatterns {
             throw new IllegalArgumentException(origin + ": the table has no pattern");
         }
         List<Rule> rules = new ArrayList<>();
-        for (CsvTable.Row row : rows) {
+        for (CsvRow row : rows) {
             rules.add(rule(row, rules.size() + 1));
         }
         return new GcpSkuPatterns(rules);
@@ -141,7 +142,7 @@ final class GcpSkuPatterns {
         return "anthropic".equals(rule.provider()) ? GatewayModels.dashedVersions(model) : model;
     }
 
-    private static Rule rule(CsvTable.Row row, long number) {
+    private static Rule rule(CsvRow row, long number) {
         Pattern pattern = skuPattern(row);
         Set<String> groups = groupNames(pattern.pattern());
         String tokenType = lower(row.get("token_type"));
@@ -164,7 +165,7 @@ final class GcpSkuPatterns {
     }
 
     /** The row's sku_pattern, compiled to match case-insensitively. */
-    private static Pattern skuPattern(CsvTable.Row row) {
+    private static Pattern skuPattern(CsvRow row) {
         String regex = row.get("sku_pattern");
         if (regex == null) {
             throw row.problem("sku_pattern is empty");
@@ -180,7 +181,7 @@ final class GcpSkuPatterns {
      * Refuses a placeholder that names no group of the pattern (the usage would be held as a model named {@code
      * {modl}}) and a brace outside a placeholder.
      */
-    private static void checkPlaceholders(CsvTable.Row row, String model, Set<String> groups) {
+    private static void checkPlaceholders(CsvRow row, String model, Set<String> groups) {
         Matcher placeholder = PLACEHOLDER.matcher(model);
         while (placeholder.find()) {
             String name = placeholder.group(1);
@@ -222,7 +223,7 @@ final class GcpSkuPatterns {
         return names;
     }
 
-    private static String tier(CsvTable.Row row, String column, Set<String> allowed) {
+    private static String tier(CsvRow row, String column, Set<String> allowed) {
         String tier = lower(row.get(column));
         if (tier == null) {
             return "standard";

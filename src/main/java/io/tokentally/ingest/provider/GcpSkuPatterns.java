@@ -22,12 +22,15 @@ final class GcpSkuPatterns {
 
     static final String DEFAULT = "gcp-sku-patterns.csv";
     static final String NONE = "none";
-    static final Set<String> TOKEN_TYPES =
-            Set.of("input", "cache_read", "cache_write_5m", "cache_write_1h", "output", "reasoning", NONE);
+    /** In the order messages list them (a set's order changes from one start to the next), as the tiers below. */
+    static final List<String> TOKEN_TYPES =
+            List.of("input", "cache_read", "cache_write_5m", "cache_write_1h", "output", "reasoning", NONE);
+
     private static final List<String> REQUIRED_COLUMNS = List.of("sku_pattern", "provider", "model", "token_type");
     private static final List<String> OPTIONAL_COLUMNS = List.of("service_tier", "context_tier", "note");
-    private static final Set<String> SERVICE_TIERS = Set.of("standard", "batch", "priority", "flex");
-    private static final Set<String> CONTEXT_TIERS = Set.of("standard", "long");
+    private static final List<String> SERVICE_TIERS = List.of("standard", "batch", "priority", "flex");
+
+    private static final List<String> CONTEXT_TIERS = List.of("standard", "long");
     private static final List<String> TIER_GROUPS = List.of("batch", "priority", "flex");
     private static final String LONG_GROUP = "long";
     /** A {@code {name}} in a model template: filled with what the pattern's group {@code name} matched. */
@@ -149,7 +152,7 @@ final class GcpSkuPatterns {
         if (tokenType == null || !TOKEN_TYPES.contains(tokenType)) {
             throw row.problem(
                     "token_type " + (tokenType == null ? "is empty; it must be" : "'" + tokenType + "' is not")
-                            + " one of " + TOKEN_TYPES);
+                            + " one of " + String.join(", ", TOKEN_TYPES));
         }
         String provider = lower(row.get("provider"));
         String model = row.get("model");
@@ -223,13 +226,13 @@ final class GcpSkuPatterns {
         return names;
     }
 
-    private static String tier(CsvRow row, String column, Set<String> allowed) {
+    private static String tier(CsvRow row, String column, List<String> allowed) {
         String tier = lower(row.get(column));
         if (tier == null) {
             return "standard";
         }
         if (!allowed.contains(tier)) {
-            throw row.problem(column + " '" + tier + "' is not one of " + allowed);
+            throw row.problem(column + " '" + tier + "' is not one of " + String.join(", ", allowed));
         }
         return tier;
     }

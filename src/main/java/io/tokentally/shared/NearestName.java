@@ -1,6 +1,7 @@
 package io.tokentally.shared;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /** The known name a misspelt one was most likely meant to be, for a start-up error's "did you mean ...?". */
@@ -33,6 +34,11 @@ public final class NearestName {
             }
         }
         return nearest;
+    }
+
+    /** {@link #of} with both names compared in lower case. */
+    public static String ignoringCase(String given, Collection<String> known) {
+        return of(given, known, text -> text.toLowerCase(Locale.ROOT));
     }
 
     private static String lastPart(String name) {

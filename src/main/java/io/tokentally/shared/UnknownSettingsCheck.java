@@ -104,13 +104,18 @@ public class UnknownSettingsCheck implements BeanFactoryPostProcessor, Environme
 
     private static boolean isOurs(PropertySource<?> source, String name) {
         return source instanceof SystemEnvironmentPropertySource
-                ? name.toUpperCase(Locale.ROOT).startsWith("TOKENTALLY_")
+                ? variable(name).startsWith("TOKENTALLY_")
                 : OURS.isAncestorOf(ConfigurationPropertyName.adapt(name, '.'));
+    }
+
+    /** An environment variable's name as Spring binds it: upper case, underscores for dots and dashes. */
+    private static String variable(String name) {
+        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     static boolean isKnown(PropertySource<?> source, String name, List<Known> known) {
         if (source instanceof SystemEnvironmentPropertySource) {
-            String variable = name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            String variable = variable(name);
             return !(variable.startsWith("TOKENTALLY_") || variable.startsWith("SPRING_DATASOURCE_"))
                     || variable.startsWith("TOKENTALLY_TEST_")
                     || SERVICE_LINK.matcher(variable).matches()

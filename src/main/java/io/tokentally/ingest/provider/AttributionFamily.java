@@ -3,7 +3,6 @@ package io.tokentally.ingest.provider;
 import io.tokentally.shared.NearestName;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -55,7 +54,7 @@ record AttributionFamily(String name, List<String> names, List<String> prefixes)
 
     /** The family's key nearest the given one, as {@link NearestName} finds it; null if none is near. */
     String nearest(String key) {
-        return NearestName.of(key, nearCandidates(key), text -> text.toLowerCase(Locale.ROOT));
+        return NearestName.ignoringCase(key, nearCandidates(key));
     }
 
     /** The keys as the messages list them: the names, then each prefix with {@code <key>} after it. */

@@ -3,7 +3,6 @@ package io.tokentally.ingest.provider;
 import io.tokentally.shared.NearestName;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -69,9 +68,7 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
     /** The reader family nearest a name no family has, if one is near ({@link NearestName}). */
     static Optional<AttributionFamily> nearestFamily(String name) {
         List<String> names = FAMILIES.stream().map(AttributionFamily::name).toList();
-        return name.isEmpty()
-                ? Optional.empty()
-                : family(NearestName.of(name, names, text -> text.toLowerCase(Locale.ROOT)));
+        return name.isEmpty() ? Optional.empty() : family(NearestName.ignoringCase(name, names));
     }
 
     /** The families' names, as messages list them. */

@@ -35,7 +35,8 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
     /**
      * Refuses a key order for a family no reader has (it would order nothing), an empty one or one with a blank key
      * (the family would attribute nothing), and one with a key the family does not have (a misspelt key would never
-     * match): each would leave usage unattributed, silently.
+     * match): each would leave usage unattributed, silently. A key listed twice is refused too: its second place
+     * orders nothing, and a list that says otherwise is likely not the one meant.
      */
     public AttributionProperties {
         keys = keys == null ? Map.of() : Map.copyOf(keys);
@@ -56,6 +57,13 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
                     .findFirst()
                     .ifPresent(unknown -> {
                         throw new IllegalArgumentException(property + ": " + unknown);
+                    });
+            order.stream()
+                    .filter(key -> order.indexOf(key) != order.lastIndexOf(key))
+                    .findFirst()
+                    .ifPresent(twice -> {
+                        throw new IllegalArgumentException(
+                                property + ": lists " + twice + " twice; list each key once, most specific first");
                     });
         });
     }

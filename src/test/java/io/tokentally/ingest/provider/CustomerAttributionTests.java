@@ -178,6 +178,15 @@ class CustomerAttributionTests {
         }
     }
 
+    @Test
+    void aKeyOrderListingAKeyTwiceIsRefusedNamingThePropertyAndTheKey() {
+        assertThatThrownBy(() -> new AttributionProperties(
+                        null, Map.of("openai", List.of("api_key_id", "project_id", "api_key_id"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tokentally.attribution.keys.openai: lists api_key_id twice; list each key once, most"
+                        + " specific first");
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',

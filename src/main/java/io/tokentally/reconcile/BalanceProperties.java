@@ -24,7 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param floorUsd a customer whose plan stops at zero may spend while its balance is above this
  * @param lowBalanceUsd a customer with credit grants whose balance falls below this gets a finding
- * @param includedThresholdsPercent consuming this share of a period's included usage gives a finding
+ * @param includedThresholdsPercent consuming this share of a period's included usage gives a finding; each share
+ *     once (a share listed twice is refused: its finding is one either way)
  * @param webhookUrl where each threshold finding is POSTed once as JSON; empty: no webhook
  * @param webhookMaxAttempts how many runs try to deliver a threshold finding the webhook did not accept
  * @param webhookTimeout how long one webhook call may take
@@ -55,6 +56,17 @@ public record BalanceProperties(
         String exportS3Uri) {
 
     public BalanceProperties {
+        if (includedThresholdsPercent != null) {
+            includedThresholdsPercent.stream()
+                    .filter(percent -> percent != null
+                            && includedThresholdsPercent.indexOf(percent)
+                                    != includedThresholdsPercent.lastIndexOf(percent))
+                    .findFirst()
+                    .ifPresent(twice -> {
+                        throw new IllegalArgumentException("tokentally.balances.included-thresholds-percent lists "
+                                + twice + " twice; list each share once");
+                    });
+        }
         webhookUrl = HttpUrls.requireHttp("tokentally.balances.webhook-url", webhookUrl);
         if (exportS3Uri != null && exportS3Uri.isBlank()) {
             exportS3Uri = null;

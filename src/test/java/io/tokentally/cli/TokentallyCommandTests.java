@@ -945,6 +945,9 @@ class TokentallyCommandTests {
                         + " with a host, not 'localhost:9090'",
                 "tokentally.stripe.api-base | http://api.stripe .com | tokentally: tokentally.stripe.api-base must be an"
                         + " http or https URL with a host, not 'http://api.stripe .com': Illegal character in authority",
+                // one finding either way: a list that says twice is likely not the one meant
+                "tokentally.balances.included-thresholds-percent | '80,100,80' | tokentally:"
+                        + " tokentally.balances.included-thresholds-percent lists 80 twice; list each share once",
                 "tokentally.s3.failed-prefix | processed/ | tokentally: tokentally.s3.processed-prefix and"
                         + " tokentally.s3.failed-prefix are both 'processed/': an object no reader could read would be put"
                         + " with those that were read"

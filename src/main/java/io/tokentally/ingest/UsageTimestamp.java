@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.OffsetTimes;
 import io.tokentally.shared.SqlTime;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -63,10 +64,10 @@ final class UsageTimestamp {
         try {
             return OffsetDateTime.parse(value, formatterFor(value)).toInstant();
         } catch (DateTimeParseException e) {
-            if (isLocalDateTime(value)) {
+            if (OffsetTimes.lacksOffset(value)) {
                 throw new RowException(
                         RejectCode.TIMESTAMP_WITHOUT_OFFSET,
-                        "timestamp " + UsageFieldRules.shown(text) + " has no offset; write it with Z or +hh:mm");
+                        "timestamp " + UsageFieldRules.shown(text) + " " + OffsetTimes.NO_OFFSET);
             }
             throw new RowException(
                     RejectCode.INVALID_TIMESTAMP,
@@ -144,14 +145,5 @@ final class UsageTimestamp {
         int point = value.indexOf('.');
         return point >= 0
                 && (point + 1 == value.length() || value.charAt(point + 1) < '0' || value.charAt(point + 1) > '9');
-    }
-
-    private static boolean isLocalDateTime(String value) {
-        try {
-            LocalDateTime.parse(value, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
     }
 }

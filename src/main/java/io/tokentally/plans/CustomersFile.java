@@ -6,6 +6,7 @@ import io.tokentally.ingest.provider.CustomerAttribution;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.Hours;
+import io.tokentally.shared.OffsetTimes;
 import io.tokentally.shared.SqlTime;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -134,7 +135,10 @@ public final class CustomersFile {
             }
             return from;
         } catch (DateTimeParseException e) {
-            throw row.problem("plan_effective_from '" + text + "' is not an ISO-8601 instant with an offset");
+            throw row.problem("plan_effective_from '" + text + "' "
+                    + (OffsetTimes.lacksOffset(text.strip())
+                            ? OffsetTimes.NO_OFFSET
+                            : "is not an ISO-8601 instant with an offset"));
         }
     }
 

@@ -5,6 +5,7 @@ import io.tokentally.ingest.CsvTable;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.OffsetTimes;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.StorableText;
 import java.io.IOException;
@@ -210,7 +211,10 @@ public final class PurchasesFile {
         try {
             instant = OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(column + " '" + text + "' is not an ISO-8601 instant with an offset");
+            throw new IllegalArgumentException(column + " '" + text + "' "
+                    + (OffsetTimes.lacksOffset(text.replace(' ', 'T'))
+                            ? OffsetTimes.NO_OFFSET
+                            : "is not an ISO-8601 instant with an offset"));
         }
         if (!SqlTime.isKept(instant)) {
             throw new IllegalArgumentException(column + " " + text + " " + SqlTime.NOT_KEPT);

@@ -5,6 +5,7 @@ import io.tokentally.ingest.CsvTable;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.OffsetTimes;
 import io.tokentally.shared.ProviderNames;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
@@ -14,7 +15,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -242,21 +242,12 @@ public final class PricesFile {
         } catch (DateTimeParseException e) {
             throw row.problem(
                     "effective_from '" + text + "' is neither a date (YYYY-MM-DD, UTC) nor an ISO-8601 instant"
-                            + (isWithoutOffset(text) ? ": it has no offset; write it with Z or +hh:mm" : ""));
+                            + (OffsetTimes.lacksOffset(text) ? ": it " + OffsetTimes.NO_OFFSET : ""));
         }
         if (!SqlTime.isKept(from)) {
             throw row.problem("effective_from " + text + " " + SqlTime.NOT_KEPT);
         }
         return from;
-    }
-
-    private static boolean isWithoutOffset(String text) {
-        try {
-            LocalDateTime.parse(text);
-            return true;
-        } catch (DateTimeParseException e) {
-            return false;
-        }
     }
 
     private static Long threshold(CsvRow row) {

@@ -99,6 +99,18 @@ class CustomersFileTests {
     }
 
     @Test
+    void refusesAPlanChangeWithoutAnOffsetSayingSo() throws IOException {
+        // given
+        Path file = write("customer_id,plan_id,plan_effective_from", "acme,payg,", "acme,team,2026-11-20T10:00");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageEndingWith(
+                        "line 3: plan_effective_from '2026-11-20T10:00' has no offset; write it with Z or +hh:mm");
+    }
+
+    @Test
     void refusesAnUnknownBillingIntervalNamingTheColumn() throws IOException {
         // given
         Path file = write("customer_id,plan_id,billing_interval", "acme,payg,week");

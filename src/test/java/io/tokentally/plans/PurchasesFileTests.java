@@ -35,6 +35,7 @@ class PurchasesFileTests {
                 %s,purchase,acme,,10,USD,2026-11-03T10:00:00Z,
                 p9,purchase,%s,,10,USD,2026-11-03T10:00:00Z,
                 p10,purchase,acme,,10,USD,+10000-01-01T00:00:00Z,
+                p11,purchase,acme,,10,USD,2026-11-03 10:00:00,
                 """.formatted("p".repeat(201), "c".repeat(201)));
 
         // when
@@ -57,7 +58,8 @@ class PurchasesFileTests {
                         "purchases.csv line 9: amount 1000000000000 is not less than 1000000000000",
                         "purchases.csv line 10: purchase_id has 201 characters; at most 200 are allowed",
                         "purchases.csv line 11: customer_id has 201 characters; at most 200 are allowed",
-                        "purchases.csv line 12: time +10000-01-01T00:00:00Z is outside the years 0000 to 9999 (UTC)");
+                        "purchases.csv line 12: time +10000-01-01T00:00:00Z is outside the years 0000 to 9999 (UTC)",
+                        "purchases.csv line 13: time '2026-11-03 10:00:00' has no offset; write it with Z or +hh:mm");
     }
 
     @Test

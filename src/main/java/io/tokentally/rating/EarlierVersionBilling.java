@@ -12,9 +12,10 @@ import org.springframework.stereotype.Component;
  * The billed hours a price version added later does not reach (a back-dated price): rated aggregates of the
  * version's model, token type and tiers, from the hour its effective instant falls in until the next version, that
  * another version billed (an earlier one, or the input or standard-context price a cache or long-context price fell
- * back to). Rows already billed keep that version ({@link PricePins}) until {@code prices rerate} moves them. In the
- * hour the version starts in, only aggregates rated before it was added count: the hour's earlier part is
- * rightly billed at the version before it.
+ * back to). An aggregate priced at the next version's start or later (in the hour that version starts in, its
+ * price epoch) is that version's and still billed by it. Rows already billed keep the version that billed them
+ * ({@link PricePins}) until {@code prices rerate} moves them. In the hour the version starts in, only aggregates
+ * rated before it was added count: the hour's earlier part is rightly billed at the version before it.
  */
 @Component
 public class EarlierVersionBilling {
@@ -24,8 +25,9 @@ public class EarlierVersionBilling {
             + " SUM(CASE WHEN ra.hour_start < v.effective_from THEN 1 ELSE 0 END) AS in_start_hour,"
             + " MIN(CASE WHEN ra.hour_start >= v.effective_from THEN ra.hour_start END) AS first_rerate_hour"
             + " FROM rated_aggregate ra JOIN price v ON v.price_id = ?"
-            + " WHERE ra.hour_start >= ? AND ra.hour_start < ? AND ra.model = ? AND ra.token_type = ?"
-            + " AND ra.service_tier = ? AND ra.context_tier = ? AND ra.price_id <> v.price_id AND ra.tokens > 0"
+            + " WHERE ra.hour_start >= ? AND ra.hour_start < ? AND ra.price_epoch < ? AND ra.model = ?"
+            + " AND ra.token_type = ? AND ra.service_tier = ? AND ra.context_tier = ? AND ra.price_id <> v.price_id"
+            + " AND ra.tokens > 0"
             + " AND ra.attributed = TRUE AND (ra.hour_start >= v.effective_from OR ra.rated_at < v.created_at)";
     /** Bounds the hours when the version has no next one. */
     private static final Instant NO_NEXT_VERSION = Instant.parse("9999-01-01T00:00:00Z");
@@ -41,6 +43,7 @@ public class EarlierVersionBilling {
      * version); empty if nothing.
      */
     public Optional<Billed> of(Price version, Instant until) {
+        Instant end = until == null ? NO_NEXT_VERSION : until;
         Billed billed = jdbc.queryForObject(
                 SQL,
                 (rs, rowNum) -> new Billed(
@@ -52,7 +55,8 @@ public class EarlierVersionBilling {
                         SqlTime.read(rs, "first_rerate_hour")),
                 version.priceId(),
                 SqlTime.utc(Hours.startOf(version.effectiveFrom())),
-                SqlTime.utc(until == null ? NO_NEXT_VERSION : until),
+                SqlTime.utc(end),
+                SqlTime.utc(end),
                 version.model(),
                 version.tokenType().code(),
                 version.serviceTier().code(),

@@ -1160,6 +1160,31 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aPriceAddedBeforeALaterVersionNamesOnlyTheRowsThatTheLaterVersionDidNotBill() throws Exception {
+        // given: 10:10 billed at 2.50 per 1M input tokens, and 10:40 at 3.00, the version from 10:30
+        Path input = folder("pinl-model");
+        write(
+                input.resolve("gateway.csv"),
+                "pinl-1,2026-07-30T10:10:00Z,alice,openai,pinl-model,1000,0,0,0,0,0,,ok",
+                "pinl-2,2026-07-30T10:40:00Z,alice,openai,pinl-model,1000,0,0,0,0,0,,ok");
+        String later = "openai/pinl-model,input,standard,standard,3.0,2026-07-30T10:30:00Z,\n";
+        Path prices = pinModelPrices(input, "pinl-model", "");
+        run("2026-07-30", input, Files.writeString(prices, Files.readString(prices) + later));
+
+        // when: a version from 10:00 is added, which the one from 10:30 follows
+        Path backDated = pinModelPrices(input, "pinl-model", "input,2026-07-30T10:00:00Z");
+        JobExecution next = run(
+                "2026-07-31",
+                folder("pinl-model-next"),
+                Files.writeString(backDated, Files.readString(backDated) + later));
+
+        // then: 10:40 is still billed by the version in force, so only the aggregate of 10:10 is named
+        assertThat(findingsOf(next).get("PRICE_ADDED_AFTER_BILLING"))
+                .contains(" was added after 1 aggregate(s) of 1 customer(s) in the hours 2026-07-30T10:00:00Z to"
+                        + " 2026-07-30T10:00:00Z were billed at another version.");
+    }
+
+    @Test
     void aPriceChangeInTheMiddleOfAnHourLoadedBeforeTheHourIsBilledIsNoWarning() throws Exception {
         // given: both versions of the price in the file that prices the hour, the new one from 10:30
         Path input = folder("pinned-in-time");

@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.ShownText;
 import java.util.Optional;
 
 /** The usage format's rule for each kind of field other than the timestamp; a broken one is a {@link RowException}. */
@@ -28,7 +29,7 @@ final class UsageFieldRules {
             throw new RowException(
                     RejectCode.INVALID_ENCODING,
                     column + " holds U+FFFD, the character that stands for bytes that are not UTF-8 (or for a"
-                            + " JSON escape of half a surrogate pair, or a NUL): " + shown(value));
+                            + " JSON escape of half a surrogate pair, or a NUL): " + ShownText.quoted(value));
         }
         return value;
     }
@@ -71,7 +72,8 @@ final class UsageFieldRules {
     }
 
     private static RowException invalidNumber(String column, String text) {
-        return new RowException(RejectCode.INVALID_NUMBER, column + " is not a whole number: " + shown(text));
+        return new RowException(
+                RejectCode.INVALID_NUMBER, column + " is not a whole number: " + ShownText.quoted(text));
     }
 
     /** The service tier {@code text} names, standard when empty. */
@@ -82,7 +84,7 @@ final class UsageFieldRules {
         Optional<ServiceTier> tier = ServiceTier.parse(text);
         return tier.orElseThrow(() -> new RowException(
                 RejectCode.INVALID_SERVICE_TIER,
-                "service_tier " + shown(text) + " is not one of standard, batch, priority, flex"));
+                "service_tier " + ShownText.quoted(text) + " is not one of standard, batch, priority, flex"));
     }
 
     /** The context tier {@code text} names, or null when empty (the threshold then decides). */
@@ -96,7 +98,8 @@ final class UsageFieldRules {
             }
         }
         throw new RowException(
-                RejectCode.INVALID_CONTEXT_TIER, "context_tier " + shown(text) + " is not one of standard, long");
+                RejectCode.INVALID_CONTEXT_TIER,
+                "context_tier " + ShownText.quoted(text) + " is not one of standard, long");
     }
 
     /** Whether {@code text} is the status {@code error} ({@code ok} when empty). */
@@ -107,24 +110,6 @@ final class UsageFieldRules {
         if (text.equalsIgnoreCase("error")) {
             return true;
         }
-        throw new RowException(RejectCode.INVALID_STATUS, "status " + shown(text) + " is not ok or error");
-    }
-
-    /**
-     * A value as a message shows it: in single quotes, with control and other invisible characters written as
-     * {@code \\uXXXX}, so that {@code 100} followed by a vertical tab does not read as a valid {@code 100}.
-     */
-    static String shown(String value) {
-        StringBuilder shown = new StringBuilder(value.length() + 2).append('\'');
-        value.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)
-                    || Character.getType(c) == Character.FORMAT
-                    || (Character.isSpaceChar(c) && c != ' ')) {
-                shown.append(String.format("\\u%04X", c));
-            } else {
-                shown.appendCodePoint(c);
-            }
-        });
-        return shown.append('\'').toString();
+        throw new RowException(RejectCode.INVALID_STATUS, "status " + ShownText.quoted(text) + " is not ok or error");
     }
 }

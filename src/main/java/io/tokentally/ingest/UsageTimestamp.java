@@ -1,6 +1,7 @@
 package io.tokentally.ingest;
 
 import io.tokentally.shared.OffsetTimes;
+import io.tokentally.shared.ShownText;
 import io.tokentally.shared.SqlTime;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -49,12 +50,12 @@ final class UsageTimestamp {
         if (hasEmptyFraction(value)) {
             throw new RowException(
                     RejectCode.INVALID_TIMESTAMP,
-                    "timestamp " + UsageFieldRules.shown(text) + " has a decimal point without digits");
+                    "timestamp " + ShownText.quoted(text) + " has a decimal point without digits");
         }
         Instant parsed = withOffset(text, value);
         if (!SqlTime.isKept(parsed)) {
             throw new RowException(
-                    RejectCode.INVALID_TIMESTAMP, "timestamp " + UsageFieldRules.shown(text) + " " + SqlTime.NOT_KEPT);
+                    RejectCode.INVALID_TIMESTAMP, "timestamp " + ShownText.quoted(text) + " " + SqlTime.NOT_KEPT);
         }
         return parsed;
     }
@@ -67,11 +68,11 @@ final class UsageTimestamp {
             if (OffsetTimes.lacksOffset(value)) {
                 throw new RowException(
                         RejectCode.TIMESTAMP_WITHOUT_OFFSET,
-                        "timestamp " + UsageFieldRules.shown(text) + " " + OffsetTimes.NO_OFFSET);
+                        "timestamp " + ShownText.quoted(text) + " " + OffsetTimes.NO_OFFSET);
             }
             throw new RowException(
                     RejectCode.INVALID_TIMESTAMP,
-                    "timestamp " + UsageFieldRules.shown(text) + " is not an ISO-8601 instant");
+                    "timestamp " + ShownText.quoted(text) + " is not an ISO-8601 instant");
         }
     }
 

@@ -4,6 +4,7 @@ import io.tokentally.rating.HeldUsage;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.ShownText;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.math.BigDecimal;
@@ -109,7 +110,7 @@ class UsageFindings {
                 "unattributed-usage:" + day.customerId() + ":" + day.day(),
                 "UNATTRIBUTED_USAGE",
                 Finding.Severity.WARNING,
-                "customer id '" + day.customerId() + "' on " + day.day() + " is in no customers file: "
+                "customer id " + ShownText.quoted(day.customerId()) + " on " + day.day() + " is in no customers file: "
                         + sums[1] + " tokens in " + sums[0] + " requests, provider cost "
                         + Amounts.toText(cost)
                         + " USD at list price, billed to nobody. Add the customer (or map its key) and rerun"

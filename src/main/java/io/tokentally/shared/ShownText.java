@@ -1,0 +1,26 @@
+package io.tokentally.shared;
+
+/** A value as a message shows it, so that a character that cannot be seen can be read. */
+public final class ShownText {
+
+    private ShownText() {}
+
+    /**
+     * The value in single quotes, with control and other invisible characters (a no-break space, a zero-width
+     * space) written as {@code \\uXXXX}, so that {@code 100} followed by a vertical tab does not read as a valid
+     * {@code 100}, nor {@code acme} followed by a no-break space as {@code acme}.
+     */
+    public static String quoted(String value) {
+        StringBuilder shown = new StringBuilder(value.length() + 2).append('\'');
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT
+                    || (Character.isSpaceChar(c) && c != ' ')) {
+                shown.append(String.format("\\u%04X", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.append('\'').toString();
+    }
+}

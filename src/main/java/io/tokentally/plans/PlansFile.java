@@ -234,13 +234,15 @@ public final class PlansFile {
             if (value.compareTo(new BigDecimal("-100")) < 0) {
                 throw new PlanFault(file, where, "is below -100%: " + value);
             }
-            if (value.stripTrailingZeros().scale() > MARKUP_SCALE || value.abs().compareTo(MAX_MARKUP) >= 0) {
+            if (value.stripTrailingZeros().scale() > MARKUP_SCALE) {
                 throw new PlanFault(
                         file,
                         where,
-                        value.toPlainString()
-                                + " has more than " + MARKUP_SCALE + " decimals or is 1,000,000% or more;"
-                                + " markups are kept exactly, to " + MARKUP_SCALE + " decimals, never rounded");
+                        value.toPlainString() + " has more than " + MARKUP_SCALE + " decimals; markups are kept"
+                                + " exactly, to " + MARKUP_SCALE + " decimals, never rounded");
+            }
+            if (value.abs().compareTo(MAX_MARKUP) >= 0) {
+                throw new PlanFault(file, where, value.toPlainString() + " is 1,000,000% or more, more than is kept");
             }
             return value;
         } catch (NumberFormatException e) {

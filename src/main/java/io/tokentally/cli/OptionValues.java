@@ -32,6 +32,9 @@ final class OptionValues {
         try {
             return LocalDate.parse(text);
         } catch (DateTimeParseException e) {
+            if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                throw new TypeConversionException("'" + text + "' is written YYYY-MM-DD but is no day of the calendar");
+            }
             throw new TypeConversionException("'" + text + "' is not a day written YYYY-MM-DD, such as 2026-11-27");
         }
     }

@@ -127,7 +127,8 @@ class TokentallyCommandTests {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             --date  | 27.11.2026 | '27.11.2026' is not a day written YYYY-MM-DD, such as 2026-11-27
-            --date  | 2026-11-31 | '2026-11-31' is not a day written YYYY-MM-DD, such as 2026-11-27
+            --date  | 2026-11-31 | '2026-11-31' is written YYYY-MM-DD but is no day of the calendar
+            --date  | 2026-13-01 | '2026-13-01' is written YYYY-MM-DD but is no day of the calendar
             --rerun | abc        | 'abc' is not a whole number up to 9223372036854775807
             """)
     void rejectsAnOptionValueOfTheWrongFormInItsOwnWordsNotJavas(String option, String value, String reason) {

@@ -50,8 +50,8 @@ public final class ClosedPeriodPlanner {
             PeriodPosition closing,
             PeriodPosition current,
             Queued queued) {
-        long wanted = MeterAmountTooLargeException.micros(
-                current.chargeableUsd().subtract(closing.chargeableUsd()), period.start());
+        long wanted =
+                MeterAmountTooLargeException.lateMicros(current.chargeableUsd().subtract(closing.chargeableUsd()));
         long delta = wanted - queued.valueMicros();
         if (delta == 0) {
             return Optional.empty();

@@ -16,21 +16,37 @@ final class MeterAmountTooLargeException extends RuntimeException {
 
     private static final BigDecimal MAX_MICROS = BigDecimal.valueOf(Long.MAX_VALUE);
 
-    private final Instant hour;
+    /** Where the amount reached the limit: {@code by the hour from ...}, or a closed period's late usage. */
+    private final String reached;
+
+    private final String usageToCheck;
     private final BigDecimal usd;
 
-    private MeterAmountTooLargeException(Instant hour, BigDecimal usd) {
-        super("an amount of " + usd.toPlainString() + " USD through the hour from " + hour
+    private MeterAmountTooLargeException(String reached, String usageToCheck, BigDecimal usd) {
+        super("an amount of " + Amounts.toText(usd) + " USD " + reached
                 + " is more micro-USD than a meter event can carry");
-        this.hour = hour;
+        this.reached = reached;
+        this.usageToCheck = usageToCheck;
         this.usd = usd;
     }
 
-    /** {@code usd} in whole micro-USD (rounded half up); throws this exception when a {@code long} cannot hold it. */
+    /**
+     * {@code usd}, the meter's amount through the hour from {@code hour}, in whole micro-USD (rounded half up);
+     * throws this exception when a {@code long} cannot hold it.
+     */
     static long micros(BigDecimal usd, Instant hour) {
+        return micros(usd, "by the hour from " + hour, "that hour's usage");
+    }
+
+    /** {@code usd}, a closed period's change since it closed, in whole micro-USD, as {@link #micros} gives it. */
+    static long lateMicros(BigDecimal usd) {
+        return micros(usd, "in the usage billed since the period closed", "the usage that reached it late");
+    }
+
+    private static long micros(BigDecimal usd, String reached, String usageToCheck) {
         BigDecimal micros = Amounts.toMicros(usd).movePointRight(6);
         if (micros.abs().compareTo(MAX_MICROS) > 0) {
-            throw new MeterAmountTooLargeException(hour, usd);
+            throw new MeterAmountTooLargeException(reached, usageToCheck, usd);
         }
         return micros.longValueExact();
     }
@@ -42,8 +58,8 @@ final class MeterAmountTooLargeException extends RuntimeException {
                 "METER_AMOUNT_TOO_LARGE",
                 Finding.Severity.ERROR,
                 customerId + "'s billed amount on " + meter + " in the billing period " + period + " reaches "
-                        + usd.toPlainString() + " USD by the hour from " + hour + ", more micro-USD than a Stripe"
-                        + " meter event or invoice item can carry: nothing of that meter's period from there is sent"
-                        + " to Stripe. Check that hour's usage for a count or a price far too large");
+                        + Amounts.toText(usd) + " USD " + reached + ", more micro-USD than a Stripe meter event or"
+                        + " invoice item can carry: nothing of that meter's period from there is sent to Stripe."
+                        + " Check " + usageToCheck + " for a count or a price far too large");
     }
 }

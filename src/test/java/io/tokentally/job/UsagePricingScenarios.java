@@ -431,6 +431,12 @@ abstract class UsagePricingScenarios {
                         String.class,
                         "meter-amount-too-large:units-big:tokentally_units_usd_micros:%"))
                 .containsExactly("METER_AMOUNT_TOO_LARGE ERROR");
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key LIKE ?",
+                        String.class,
+                        "meter-amount-too-large:units-big:tokentally_units_usd_micros:%"))
+                .contains(" reaches 12000000000000 USD by the hour from " + day + "T10:00:00Z, more micro-USD than"
+                        + " a Stripe meter event or invoice item can carry");
         assertThat(stripe().totals())
                 .containsEntry("cus_units_ok|" + INPUT_METER, 360_000L)
                 .doesNotContainKey("cus_units_big|tokentally_units_usd_micros");

@@ -1,6 +1,7 @@
 package io.tokentally.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.plans.CreditGrant;
 import io.tokentally.plans.PlanSegment;
@@ -144,6 +145,22 @@ class ClosedPeriodPlannerTests {
                 expiresAt,
                 null,
                 CreditGrant.End.NONE);
+    }
+
+    @Test
+    void aLateChangeNoInvoiceItemCanCarryIsAnErrorThatSaysItCameLate() {
+        ClosedPeriodPlanner planner = new ClosedPeriodPlanner(Instant.parse("2026-11-04T02:00:00Z"), Duration.ZERO);
+        PeriodPosition now = position("10000000000000.0000", "0");
+
+        // $10^13 is 10^19 micro-USD, more than a long holds
+        assertThatThrownBy(() ->
+                        planner.plan("acme", "cus_acme", OCTOBER, NOTHING, now, new ClosedPeriodPlanner.Queued(0, 0)))
+                .isInstanceOfSatisfying(
+                        MeterAmountTooLargeException.class,
+                        tooLarge -> assertThat(tooLarge.finding("acme", ClosedPeriodRepository.METER, OCTOBER)
+                                        .message())
+                                .contains(" reaches 10000000000000 USD in the usage billed since the period closed,")
+                                .endsWith("Check the usage that reached it late for a count or a price far too large"));
     }
 
     private static PeriodPosition position(String overage, String carried) {

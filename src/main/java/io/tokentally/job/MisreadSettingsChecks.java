@@ -21,7 +21,9 @@ import org.springframework.stereotype.Component;
  * ({@code TOKENTALLY_BALANCES_FLOOR_USD=}, say) is read as no value and so takes the default, where an empty number
  * of another type stops start-up: an operator who meant to set a floor or a timeout and left it blank would never
  * know. A duration without a unit ({@code tokentally.schedules.grace=15}) is read as milliseconds, which no setting
- * here is meant in. The failure names the property, as for every other setting that cannot be read. Spring's own
+ * here is meant in. An empty number of another type, which stops start-up anyway, is said to be empty too, not in
+ * the words of the conversion that failed ("A null value cannot be assigned to a primitive type"). The failure
+ * names the property, as for every other setting that cannot be read. Spring's own
  * settings are left as Spring reads them (some of its durations have a unit of their own).
  */
 @Component
@@ -49,6 +51,17 @@ class MisreadSettingsChecks implements ConfigurationPropertiesBindHandlerAdvisor
                     throws Exception {
                 check(name, target, context, result);
                 super.onFinish(name, target, context, result);
+            }
+
+            @Override
+            public Object onFailure(
+                    ConfigurationPropertyName name, Bindable<?> target, BindContext context, Exception error)
+                    throws Exception {
+                String written = OURS.isAncestorOf(name) ? written(name, context) : null;
+                if (written != null && written.isBlank()) {
+                    throw new IllegalArgumentException(EMPTY, error);
+                }
+                return super.onFailure(name, target, context, error);
             }
         };
     }

@@ -927,6 +927,9 @@ class TokentallyCommandTests {
                         + " read (is empty: give it a value, or leave the setting out to take its default)",
                 "tokentally.balances.webhook-timeout | '' | tokentally: tokentally.balances.webhook-timeout = (empty):"
                         + " cannot be read (is empty: give it a value, or leave the setting out to take its default)",
+                // a whole number stops start-up when empty anyway: said the same way, not in the converter's words
+                "tokentally.ingest.threads | '' | tokentally: tokentally.ingest.threads = (empty): cannot be read (is"
+                        + " empty: give it a value, or leave the setting out to take its default)",
                 // a duration without a unit would be milliseconds
                 "tokentally.balances.webhook-timeout | 10 | tokentally: tokentally.balances.webhook-timeout = 10: cannot"
                         + " be read (has no unit: give one, such as 30s, 15m or 2h)",

@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -12,10 +14,13 @@ import org.springframework.stereotype.Component;
 /**
  * Records which process runs an execution (host, process id and the process's start) in its execution
  * context, so that a later {@code run} on the same host can tell a crashed execution from one that is still
- * running.
+ * running. It logs the execution's id as the run starts, which a process killed before its run's end never
+ * prints otherwise, and which {@code tokentally restart} takes.
  */
 @Component
 public class RunOwnerListener implements JobExecutionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(RunOwnerListener.class);
 
     static final String HOST = "owner.host";
     static final String PID = "owner.pid";
@@ -35,6 +40,12 @@ public class RunOwnerListener implements JobExecutionListener {
         startOf(ProcessHandle.current())
                 .ifPresent(started -> execution.getExecutionContext().putLong(STARTED, started));
         jobRepository.updateExecutionContext(execution);
+        log.info(
+                "Execution {} of {} started in process {}; should the process die, 'tokentally restart {}' resumes it",
+                execution.getId(),
+                execution.getJobInstance().getJobName(),
+                ProcessHandle.current().pid(),
+                execution.getId());
     }
 
     /** Whether the execution was run by a process on this host that no longer exists. */

@@ -693,6 +693,9 @@ class TokentallyCommandTests {
                         + System.lineSeparator());
         assertThat(restarted).isEqualTo(TokentallyCommand.EXIT_FAILED);
         assertThat(output.getOut())
+                .contains("Execution 1 of nightlyBillingJob started in process "
+                        + ProcessHandle.current().pid() + "; should the process die, 'tokentally restart 1' resumes it")
+                .contains("Execution 2 of nightlyBillingJob started in process ")
                 .contains("restarts with the prices it started with, " + pricesCopy.toAbsolutePath() + ", not "
                         + Path.of("sample-data/prices.csv").toAbsolutePath());
         // and the first execution, resumed by the second, is not restarted again

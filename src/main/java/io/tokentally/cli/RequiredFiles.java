@@ -12,9 +12,21 @@ final class RequiredFiles {
 
     private RequiredFiles() {}
 
+    /**
+     * Refuses the option's file; one the option's default names (a file of {@code sample-data/}, read from the
+     * working folder) is said to be the default, so that a command run outside the repository says what to do.
+     */
     static void requireFile(CommandSpec spec, String option, Path file) {
         RequiredFile.fault(file).ifPresent(fault -> {
-            throw new ParameterException(spec.commandLine(), option + ": " + fault);
+            boolean defaulted = spec.commandLine().getParseResult() != null
+                    && !spec.commandLine().getParseResult().hasMatchedOption(option);
+            throw new ParameterException(
+                    spec.commandLine(),
+                    option + ": " + fault
+                            + (defaulted
+                                    ? " (the default, read from the working folder: run the command in the"
+                                            + " repository's folder, or give " + option + ")"
+                                    : ""));
         });
     }
 }

@@ -33,10 +33,16 @@ record RequiredFields(
         return new RequiredFields(requestId, timestamp, customerId, provider, model, inputTokens, outputTokens);
     }
 
+    /**
+     * The column's value; a JSON Lines object without the key is said to lack it, one whose value is empty, blank
+     * or null (and a CSV row, whose header names every required column) to hold nothing.
+     */
     private static String required(RawRecord record, String column) {
         String value = record.field(column);
         if (value == null) {
-            throw new RowException(RejectCode.MISSING_FIELD, "required field " + column + " is empty");
+            throw new RowException(
+                    RejectCode.MISSING_FIELD,
+                    "required field " + column + (record.columns().containsKey(column) ? " is empty" : " is missing"));
         }
         return value;
     }

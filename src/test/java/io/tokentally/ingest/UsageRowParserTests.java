@@ -265,6 +265,23 @@ class UsageRowParserTests {
     }
 
     @Test
+    void saysARequiredFieldAJsonObjectLacksIsMissingAndOneItHoldsAsNullIsEmpty() {
+        // given
+        RawRecord withoutKey = UsageJsonLinesFormat.parse(2, """
+                {"request_id":"r1","timestamp":"2026-11-01T10:00:00Z","provider":"openai","model":"gpt-4o",\
+                "input_tokens":1,"output_tokens":1}""");
+        RawRecord withNull = UsageJsonLinesFormat.parse(3, """
+                {"request_id":"r1","timestamp":"2026-11-01T10:00:00Z","customer_id":null,"provider":"openai",\
+                "model":"gpt-4o","input_tokens":1,"output_tokens":1}""");
+
+        // when, then
+        assertThat(UsageRowParser.parse(FILE_ID, withoutKey).reject().message())
+                .isEqualTo("required field customer_id is missing");
+        assertThat(UsageRowParser.parse(FILE_ID, withNull).reject().message())
+                .isEqualTo("required field customer_id is empty");
+    }
+
+    @Test
     void rejectsRowWhoseCachedTokensExceedInput() {
         // given each subset fits on its own, but together they are 1001 of 1000
         RawRecord record =

@@ -3,6 +3,7 @@ package io.tokentally.cli;
 import io.tokentally.shared.RequiredFile;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -13,13 +14,16 @@ final class RequiredFiles {
     private RequiredFiles() {}
 
     /**
-     * Refuses the option's file; one the option's default names (a file of {@code sample-data/}, read from the
-     * working folder) is said to be the default, so that a command run outside the repository says what to do.
+     * Refuses the option's file; the option's default (a file of {@code sample-data/}, read from the working
+     * folder) is said to be the default, so that a command run outside the repository says what to do. A path of
+     * another origin (the option, a job file) is not.
      */
     static void requireFile(CommandSpec spec, String option, Path file) {
         RequiredFile.fault(file).ifPresent(fault -> {
-            boolean defaulted = spec.commandLine().getParseResult() != null
-                    && !spec.commandLine().getParseResult().hasMatchedOption(option);
+            OptionSpec optionSpec = spec.findOption(option);
+            boolean defaulted = optionSpec != null
+                    && optionSpec.defaultValue() != null
+                    && Path.of(optionSpec.defaultValue()).equals(file);
             throw new ParameterException(
                     spec.commandLine(),
                     option + ": " + fault

@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,8 +26,15 @@ class RequiredFilesTests {
         @Option(names = "--prices", defaultValue = "no-such-folder/prices.csv")
         Path prices;
 
+        /** Stands for a job file that names the prices file when the option is not given. */
+        @Option(names = "--job-file-prices")
+        Path jobFilePrices;
+
         @Override
         public Integer call() {
+            if (jobFilePrices != null && !spec.commandLine().getParseResult().hasMatchedOption("--prices")) {
+                prices = jobFilePrices;
+            }
             RequiredFiles.requireFile(spec, "--prices", prices);
             return 0;
         }
@@ -48,15 +57,15 @@ class RequiredFilesTests {
                         + " repository's folder, or give --prices)");
     }
 
-    @Test
-    void aMissingFileGivenIsSaidWithoutTheDefaultsWords() {
+    @ParameterizedTest
+    @CsvSource({"--prices", "--job-file-prices"})
+    void aMissingFileGivenOrFromAJobFileIsSaidWithoutTheDefaultsWords(String option) {
         // given
         StringWriter err = new StringWriter();
 
         // when
-        int exit = new CommandLine(new Probe())
-                .setErr(new PrintWriter(err))
-                .execute("--prices", "no-such-folder/other.csv");
+        int exit =
+                new CommandLine(new Probe()).setErr(new PrintWriter(err)).execute(option, "no-such-folder/other.csv");
 
         // then
         assertThat(exit).isEqualTo(2);

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
@@ -57,9 +58,11 @@ class MisreadSettingsChecks implements ConfigurationPropertiesBindHandlerAdvisor
             public Object onFailure(
                     ConfigurationPropertyName name, Bindable<?> target, BindContext context, Exception error)
                     throws Exception {
-                String written = OURS.isAncestorOf(name) ? written(name, context) : null;
+                // a BindException is a failure of a property inside this one, which says it in its own words
+                String written =
+                        OURS.isAncestorOf(name) && !(error instanceof BindException) ? written(name, context) : null;
                 if (written != null && written.isBlank()) {
-                    throw new IllegalArgumentException(EMPTY, error);
+                    throw new IllegalArgumentException(EMPTY);
                 }
                 return super.onFailure(name, target, context, error);
             }

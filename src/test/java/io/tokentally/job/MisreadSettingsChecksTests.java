@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -25,7 +26,9 @@ class MisreadSettingsChecksTests {
             @DefaultValue("7") BigDecimal floorUsd,
 
             @DefaultValue("5") @DurationUnit(ChronoUnit.SECONDS)
-            Duration inSeconds) {}
+            Duration inSeconds,
+
+            @DefaultValue("3") int count) {}
 
     @ParameterizedTest(name = "{0} = [{1}]")
     @CsvSource(
@@ -36,6 +39,8 @@ class MisreadSettingsChecksTests {
                 "tokentally.test.grace      | 15        | " + MisreadSettingsChecks.NO_UNIT,
                 "tokentally.test.grace      | ${T:15}   | " + MisreadSettingsChecks.NO_UNIT,
                 "tokentally.test.grace      | ${T:}     | " + MisreadSettingsChecks.EMPTY,
+                // empty, a whole number fails to convert: said the same way, not in the converter's words
+                "tokentally.test.count      | ''        | " + MisreadSettingsChecks.EMPTY,
             })
     void refusesAnEmptyAmountOrDurationAndADurationWithoutAUnit(String name, String value, String reason) {
         // given
@@ -77,6 +82,19 @@ class MisreadSettingsChecksTests {
                 Map.of("grace", settings.grace(), "floorUsd", settings.floorUsd(), "inSeconds", settings.inSeconds());
         String field = bound.substring(0, bound.indexOf('='));
         assertThat(field + "=" + fields.get(field)).isEqualTo(bound);
+    }
+
+    @Test
+    void aBadValueInsideAnEmptyParentIsSaidAsItsOwnFailureNotAsTheParentsEmptiness() {
+        // given: TOKENTALLY_TEST= beside a count that is not a number
+        MockEnvironment environment =
+                new MockEnvironment().withProperty("tokentally.test", "").withProperty("tokentally.test.count", "abc");
+
+        // when / then
+        assertThatExceptionOfType(BindException.class)
+                .isThrownBy(() -> bind("tokentally.test", environment))
+                .satisfies(e -> assertThat(e.getName().toString()).isEqualTo("tokentally.test.count"))
+                .satisfies(e -> assertThat(e).rootCause().hasMessageNotContaining(MisreadSettingsChecks.EMPTY));
     }
 
     private static Settings bind(String prefix, MockEnvironment environment) {

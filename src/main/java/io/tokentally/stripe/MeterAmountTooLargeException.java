@@ -24,7 +24,7 @@ final class MeterAmountTooLargeException extends RuntimeException {
 
     private MeterAmountTooLargeException(String reached, String usageToCheck, BigDecimal usd) {
         super("an amount of " + Amounts.toText(usd) + " USD " + reached
-                + " is more micro-USD than a meter event can carry");
+                + " is more micro-USD than a meter event or invoice item can carry");
         this.reached = reached;
         this.usageToCheck = usageToCheck;
         this.usd = usd;

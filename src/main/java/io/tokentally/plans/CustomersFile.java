@@ -135,10 +135,7 @@ public final class CustomersFile {
             }
             return from;
         } catch (DateTimeParseException e) {
-            throw row.problem("plan_effective_from '" + text + "' "
-                    + (OffsetTimes.lacksOffset(text.strip())
-                            ? OffsetTimes.NO_OFFSET
-                            : "is not an ISO-8601 instant with an offset"));
+            throw row.problem("plan_effective_from '" + text + "' " + OffsetTimes.whyNotRead(text.strip()));
         }
     }
 

@@ -211,10 +211,8 @@ public final class PurchasesFile {
         try {
             instant = OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(column + " '" + text + "' "
-                    + (OffsetTimes.lacksOffset(text.replace(' ', 'T'))
-                            ? OffsetTimes.NO_OFFSET
-                            : "is not an ISO-8601 instant with an offset"));
+            throw new IllegalArgumentException(
+                    column + " '" + text + "' " + OffsetTimes.whyNotRead(text.replace(' ', 'T')));
         }
         if (!SqlTime.isKept(instant)) {
             throw new IllegalArgumentException(column + " " + text + " " + SqlTime.NOT_KEPT);

@@ -4,6 +4,7 @@ import static io.tokentally.shared.DurationSettings.POSITIVE;
 
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.HttpUrls;
+import io.tokentally.shared.Repeats;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -57,15 +58,10 @@ public record BalanceProperties(
 
     public BalanceProperties {
         if (includedThresholdsPercent != null) {
-            includedThresholdsPercent.stream()
-                    .filter(percent -> percent != null
-                            && includedThresholdsPercent.indexOf(percent)
-                                    != includedThresholdsPercent.lastIndexOf(percent))
-                    .findFirst()
-                    .ifPresent(twice -> {
-                        throw new IllegalArgumentException("tokentally.balances.included-thresholds-percent lists "
-                                + twice + " twice; list each share once");
-                    });
+            Repeats.firstRepeated(includedThresholdsPercent).ifPresent(twice -> {
+                throw new IllegalArgumentException("tokentally.balances.included-thresholds-percent lists " + twice
+                        + " twice; list each share once");
+            });
         }
         webhookUrl = HttpUrls.requireHttp("tokentally.balances.webhook-url", webhookUrl);
         if (exportS3Uri != null && exportS3Uri.isBlank()) {

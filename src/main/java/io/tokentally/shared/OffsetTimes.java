@@ -14,6 +14,11 @@ public final class OffsetTimes {
 
     private OffsetTimes() {}
 
+    /** Why a text that must be an instant with an offset was not read as one: it lacks the offset, or is no instant. */
+    public static String whyNotRead(String text) {
+        return lacksOffset(text) ? NO_OFFSET : "is not an ISO-8601 instant with an offset";
+    }
+
     /** Whether a text is an ISO-8601 date and time without an offset, which is all it lacks to be an instant. */
     public static boolean lacksOffset(String text) {
         try {

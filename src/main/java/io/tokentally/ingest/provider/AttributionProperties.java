@@ -1,6 +1,7 @@
 package io.tokentally.ingest.provider;
 
 import io.tokentally.shared.NearestName;
+import io.tokentally.shared.Repeats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -58,13 +59,10 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
                     .ifPresent(unknown -> {
                         throw new IllegalArgumentException(property + ": " + unknown);
                     });
-            order.stream()
-                    .filter(key -> order.indexOf(key) != order.lastIndexOf(key))
-                    .findFirst()
-                    .ifPresent(twice -> {
-                        throw new IllegalArgumentException(
-                                property + ": lists " + twice + " twice; list each key once, most specific first");
-                    });
+            Repeats.firstRepeated(order).ifPresent(twice -> {
+                throw new IllegalArgumentException(
+                        property + ": lists " + twice + " twice; list each key once, most specific first");
+            });
         });
     }
 

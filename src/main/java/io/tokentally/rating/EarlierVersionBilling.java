@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * version's model, token type and tiers, from the hour its effective instant falls in until the next version, that
  * another version billed (an earlier one, or the input or standard-context price a cache or long-context price fell
  * back to). An aggregate priced at the next version's start or later (in the hour that version starts in, its
- * price epoch) is that version's and still billed by it. Rows already billed keep the version that billed them
+ * price epoch) is not this version's to bill: the next version's, or, if rated before that one was added, named by
+ * that one's warning. Rows already billed keep the version that billed them
  * ({@link PricePins}) until {@code prices rerate} moves them. In the hour the version starts in, only aggregates
  * rated before it was added count: the hour's earlier part is rightly billed at the version before it.
  */

@@ -8,7 +8,8 @@ public final class ShownText {
     /**
      * The value in single quotes, with control and other invisible characters (a no-break space, a zero-width
      * space) written as {@code \\uXXXX}, so that {@code 100} followed by a vertical tab does not read as a valid
-     * {@code 100}, nor {@code acme} followed by a no-break space as {@code acme}.
+     * {@code 100}, nor {@code acme} followed by a no-break space as {@code acme}. A character outside the Basic
+     * Multilingual Plane is written as its two UTF-16 units, as Java and JSON escape it.
      */
     public static String quoted(String value) {
         StringBuilder shown = new StringBuilder(value.length() + 2).append('\'');
@@ -16,7 +17,9 @@ public final class ShownText {
             if (Character.isISOControl(c)
                     || Character.getType(c) == Character.FORMAT
                     || (Character.isSpaceChar(c) && c != ' ')) {
-                shown.append(String.format("\\u%04X", c));
+                for (char unit : Character.toChars(c)) {
+                    shown.append(String.format("\\u%04X", (int) unit));
+                }
             } else {
                 shown.appendCodePoint(c);
             }

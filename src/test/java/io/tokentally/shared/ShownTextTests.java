@@ -19,6 +19,8 @@ class ShownTextTests {
                 "a vertical tab after a count|100\u000B|'100\\u000B'",
                 "a zero-width space|ac\u200Bme|'ac\\u200Bme'",
                 "a byte-order mark|\uFEFFacme|'\\uFEFFacme'",
+                // a tag character, a format character of a supplementary plane: two units, not five hex digits
+                "a tag letter|acme\uDB40\uDC41|'acme\\uDB40\\uDC41'",
                 "a letter outside Latin-1 kept|café ü 東京|'café ü 東京'"
             })
     void quotesAValueAndWritesWhatCannotBeSeenAsAnEscape(String name, String value, String shown) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -115,8 +116,20 @@ class BenchCommand implements Callable<Integer> {
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tokentally-bench-");
         Path customersFile = dir.resolve("customers.csv");
         SyntheticUsage.writeCustomers(customersFile, customers);
+        // the work folder holds every file the nights read, so that `run nightly-billing` can repeat one there
+        prices = copyInto(dir, prices, "prices.csv");
+        plans = copyInto(dir, plans, "plans.yaml");
         String schema = postgres != null ? "bench_" + System.currentTimeMillis() : null;
         return runNights(engineProperties(dir, schema), out, dir, customersFile, schema);
+    }
+
+    /** The copy of {@code file} under {@code name} in the work folder; the file itself when it is that copy. */
+    private static Path copyInto(Path dir, Path file, String name) throws IOException {
+        Path copy = dir.resolve(name);
+        if (Files.exists(copy) && Files.isSameFile(copy, file)) {
+            return copy;
+        }
+        return Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Refuses a prices or plans file that is not there, a count below 1 and a work folder an earlier bench used. */

@@ -95,6 +95,17 @@ class BenchCommandTests {
     }
 
     @Test
+    void theWorkFolderHoldsThePricesPlansAndCustomersTheNightsRead() throws Exception {
+        // so that `run nightly-billing` can repeat a night there, wherever the options' files were
+        assertThat(benchDir.resolve("prices.csv")).hasSameTextualContentAs(Path.of("sample-data/prices.csv"));
+        assertThat(benchDir.resolve("plans.yaml")).hasSameTextualContentAs(Path.of("sample-data/plans.yaml"));
+        assertThat(benchDir.resolve("customers.csv")).isRegularFile();
+        assertThat(queryLong("SELECT COUNT(*) FROM batch_job_execution_params WHERE parameter_value = '"
+                        + benchDir.resolve("prices.csv").toAbsolutePath() + "'"))
+                .isEqualTo(2);
+    }
+
+    @Test
     void refusesAWorkFolderHoldingAnEarlierBenchsDatabase() {
         // given
         StringWriter err = new StringWriter();

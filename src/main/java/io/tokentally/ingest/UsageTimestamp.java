@@ -70,9 +70,15 @@ final class UsageTimestamp {
                         RejectCode.TIMESTAMP_WITHOUT_OFFSET,
                         "timestamp " + ShownText.quoted(text) + " " + OffsetTimes.NO_OFFSET);
             }
+            // a field out of its range says which (the second, the offset, the day of the month); a text of another
+            // form has no cause
+            Throwable outOfRange = e.getCause();
             throw new RowException(
                     RejectCode.INVALID_TIMESTAMP,
-                    "timestamp " + ShownText.quoted(text) + " is not an ISO-8601 instant");
+                    "timestamp " + ShownText.quoted(text) + " is not an ISO-8601 instant"
+                            + (outOfRange != null && outOfRange.getMessage() != null
+                                    ? " (" + outOfRange.getMessage() + ")"
+                                    : ""));
         }
     }
 

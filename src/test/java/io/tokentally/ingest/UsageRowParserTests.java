@@ -352,6 +352,25 @@ class UsageRowParserTests {
         assertThat(result.reject().message()).isEqualTo(message);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            2026-11-27T10:00:60Z      | timestamp '2026-11-27T10:00:60Z' is not an ISO-8601 instant (Invalid value for SecondOfMinute (valid values 0 - 59): 60)
+            2026-11-27T10:00:00+19:00 | timestamp '2026-11-27T10:00:00+19:00' is not an ISO-8601 instant (Zone offset not in valid range: -18:00 to +18:00)
+            2026-02-30T10:00:00Z      | timestamp '2026-02-30T10:00:00Z' is not an ISO-8601 instant (Invalid date 'FEBRUARY 30')
+            2026-11-27 at ten         | timestamp '2026-11-27 at ten' is not an ISO-8601 instant
+            """)
+    void saysWhichPartOfATimestampIsOutOfItsRange(String timestamp, String message) {
+        // given
+        RawRecord record = record(with("timestamp", timestamp));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.INVALID_TIMESTAMP);
+        assertThat(result.reject().message()).isEqualTo(message);
+    }
+
     private static String unescape(String value) {
         return java.util.regex.Pattern.compile("\\\\u([0-9A-F]{4})")
                 .matcher(value)

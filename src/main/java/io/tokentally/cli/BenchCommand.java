@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -114,22 +113,37 @@ class BenchCommand implements Callable<Integer> {
         requireValidOptions();
         PrintWriter out = spec.commandLine().getOut();
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tokentally-bench-");
-        Path customersFile = dir.resolve("customers.csv");
-        SyntheticUsage.writeCustomers(customersFile, customers);
         // the work folder holds every file the nights read, so that `run nightly-billing` can repeat one there
+        Path customersFile = dir.resolve("customers.csv");
+        if (Files.exists(customersFile)) {
+            throw holdsItsOwn(dir, customersFile);
+        }
         prices = copyInto(dir, prices, "prices.csv");
         plans = copyInto(dir, plans, "plans.yaml");
+        SyntheticUsage.writeCustomers(customersFile, customers);
         String schema = postgres != null ? "bench_" + System.currentTimeMillis() : null;
         return runNights(engineProperties(dir, schema), out, dir, customersFile, schema);
     }
 
-    /** The copy of {@code file} under {@code name} in the work folder; the file itself when it is that copy. */
-    private static Path copyInto(Path dir, Path file, String name) throws IOException {
+    /**
+     * The copy of {@code file} under {@code name} in the work folder; the file itself when it is that copy. Another
+     * file of that name there is never written over, nor is a customers file.
+     */
+    private Path copyInto(Path dir, Path file, String name) throws IOException {
         Path copy = dir.resolve(name);
-        if (Files.exists(copy) && Files.isSameFile(copy, file)) {
-            return copy;
+        if (Files.exists(copy)) {
+            if (Files.isSameFile(copy, file)) {
+                return copy;
+            }
+            throw holdsItsOwn(dir, copy);
         }
-        return Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+        return Files.copy(file, copy);
+    }
+
+    private ParameterException holdsItsOwn(Path dir, Path file) {
+        return new ParameterException(
+                spec.commandLine(),
+                "--work-dir: " + dir + " holds a " + file.getFileName() + " of its own; give a new or empty folder");
     }
 
     /** Refuses a prices or plans file that is not there, a count below 1 and a work folder an earlier bench used. */

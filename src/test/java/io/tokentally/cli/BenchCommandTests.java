@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -103,6 +104,24 @@ class BenchCommandTests {
         assertThat(queryLong("SELECT COUNT(*) FROM batch_job_execution_params WHERE parameter_value = '"
                         + benchDir.resolve("prices.csv").toAbsolutePath() + "'"))
                 .isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"prices.csv", "customers.csv"})
+    void refusesToWriteOverAFileOfTheWorkFoldersOwn(String name) throws Exception {
+        // given
+        Path folder = Files.createDirectories(work.resolve("bench-with-own-" + name));
+        Files.writeString(folder.resolve(name), "someone's own\n");
+        StringWriter err = new StringWriter();
+
+        // when
+        int refused =
+                command(new StringWriter(), err).execute("bench", "--rows", "10", "--work-dir", folder.toString());
+
+        // then
+        assertThat(refused).isEqualTo(2);
+        assertThat(err.toString()).contains("--work-dir: " + folder + " holds a " + name + " of its own");
+        assertThat(folder.resolve(name)).hasContent("someone's own");
     }
 
     @Test

@@ -121,6 +121,32 @@ class ReconcileEdgeCasesIntegrationTests {
     }
 
     /**
+     * An unknown customer id that differs from a known one by an invisible character is shown with it escaped,
+     * so the finding does not seem to name a customer the customers file has.
+     */
+    @Test
+    void anUnknownCustomerIdIsShownWithItsInvisibleCharactersEscaped() throws Exception {
+        // given a row of 'alice' followed by a no-break space on 2026-11-22, and a customers file holding alice
+        LocalDate day = LocalDate.of(2026, 11, 22);
+        Path gateway = Files.createDirectories(WORK.resolve("invisible"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"),
+                "i1," + day + "T03:00:00Z,alice\u00A0,openai,gpt-4o,1000,0,0,0,0,0,,ok");
+
+        // when
+        JobExecution execution = run(day, JOB_CUSTOMERS, "invisible=" + gateway.toAbsolutePath());
+
+        // then
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "unattributed-usage:alice\u00A0:" + day))
+                .startsWith("customer id 'alice\\u00A0' on 2026-11-22 is in no customers file: 1000 tokens in 1"
+                        + " requests");
+    }
+
+    /**
      * A cost export's line with a field longer than its column, or an amount or quantity no column holds, is one
      * reject naming the field; storing it failed the file's transaction, and with it the run, on every retry.
      */

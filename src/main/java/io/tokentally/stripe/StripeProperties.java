@@ -1,6 +1,7 @@
 package io.tokentally.stripe;
 
 import io.tokentally.shared.HttpUrls;
+import io.tokentally.shared.Repeats;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -103,6 +104,8 @@ public record StripeProperties(
         }
         tokenModels = tokenModels == null ? List.of() : List.copyOf(tokenModels);
         tokenTiers = tokenTiers == null ? List.of() : List.copyOf(tokenTiers);
+        refuseRepeats("tokentally.stripe.token-models", tokenModels);
+        refuseRepeats("tokentally.stripe.token-tiers", tokenTiers);
         if ("tokens".equals(layout) && tokenModels.isEmpty()) {
             throw new IllegalArgumentException("tokentally.stripe.token-models must list the models (provider/model,"
                     + " comma separated) whose usage the tokens layout sends when tokentally.stripe.layout=tokens");
@@ -111,6 +114,12 @@ public record StripeProperties(
             throw new IllegalArgumentException("tokentally.stripe.token-models is set but tokentally.stripe.layout"
                     + " is amount; set tokentally.stripe.layout=tokens to send token counts for them");
         }
+    }
+
+    private static void refuseRepeats(String property, List<String> list) {
+        Repeats.firstRepeated(list).ifPresent(twice -> {
+            throw new IllegalArgumentException(property + " lists " + twice + " twice; list each once");
+        });
     }
 
     /** Whether the upload sends the tokens layout (with the amount meters for the rest). */

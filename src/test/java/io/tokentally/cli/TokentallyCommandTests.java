@@ -955,6 +955,10 @@ class TokentallyCommandTests {
                 // one finding either way: a list that says twice is likely not the one meant
                 "tokentally.balances.included-thresholds-percent | '80,100,80' | tokentally:"
                         + " tokentally.balances.included-thresholds-percent lists 80 twice; list each share once",
+                "tokentally.stripe.token-models | 'openai/gpt-4o,openai/gpt-4o' | tokentally:"
+                        + " tokentally.stripe.token-models lists openai/gpt-4o twice; list each once",
+                "tokentally.stripe.token-tiers | 'batch,long,batch' | tokentally: tokentally.stripe.token-tiers lists"
+                        + " batch twice; list each once",
                 "tokentally.s3.failed-prefix | processed/ | tokentally: tokentally.s3.processed-prefix and"
                         + " tokentally.s3.failed-prefix are both 'processed/': an object no reader could read would be put"
                         + " with those that were read"

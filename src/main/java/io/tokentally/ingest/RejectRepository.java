@@ -53,7 +53,7 @@ public class RejectRepository {
         jdbc.batchUpdate(insert, rejects, rejects.size(), this::bind);
     }
 
-    /** Removes the rejects of these lines of a file (a held line that turned out to be another file's duplicate). */
+    /** Removes the rejects of these lines of a file (a held bucket that another file stored). */
     public void deleteLines(long fileId, List<Long> lines) {
         if (lines.isEmpty()) {
             return;
@@ -61,6 +61,11 @@ public class RejectRepository {
         jdbc.batchUpdate(
                 "DELETE FROM reject WHERE file_id = ? AND line_no = ?",
                 lines.stream().map(line -> new Object[] {fileId, line}).toList());
+    }
+
+    /** Removes the rejects of a file whose ingest has not committed: those of a pass that is read again. */
+    public void deleteFile(long fileId) {
+        jdbc.update("DELETE FROM reject WHERE file_id = ?", fileId);
     }
 
     private void bind(PreparedStatement ps, Reject reject) throws SQLException {

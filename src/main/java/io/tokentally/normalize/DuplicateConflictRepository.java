@@ -36,16 +36,9 @@ public class DuplicateConflictRepository {
         });
     }
 
-    /** Removes the conflicts of these lines of a file (compared again with another file's copy). */
-    void deleteLines(long fileId, List<Long> lines) {
-        if (lines.isEmpty()) {
-            return;
-        }
-        jdbc.batchUpdate(
-                "DELETE FROM duplicate_conflict WHERE file_id = ? AND line_no = ?", lines, lines.size(), (ps, line) -> {
-                    ps.setLong(1, fileId);
-                    ps.setLong(2, line);
-                });
+    /** Removes the conflicts of a file whose ingest has not committed: those of a pass that is read again. */
+    void deleteFile(long fileId) {
+        jdbc.update("DELETE FROM duplicate_conflict WHERE file_id = ?", fileId);
     }
 
     /** The conflicting rows of the files a run registered, in file and line order. */

@@ -75,43 +75,22 @@ final class FileDuplicates {
         acceptedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(high, low, fingerprint);
     }
 
-    /** Whether this file counted a row with the key on exactly this UTC day. */
-    boolean countedOn(LocalDate day, long high, long low) {
-        return fingerprintIn(acceptedKeys, day, high, low).isPresent();
-    }
-
     /**
-     * The keys this file counted that a file committed since this pass began holds too (two files with the same
-     * request ids ingested at once), by the UTC day this file counted them on, with the committed copies'
-     * fingerprints. Call it under the commit lock.
+     * Whether a file committed since this pass began holds, on a row's UTC day or within the window either side
+     * of it, a key this file counted (two files with the same request ids read at once). Call it under the
+     * commit lock.
      */
-    Map<LocalDate, RequestKeySet> takenByOthers() {
-        Map<LocalDate, RequestKeySet> taken = new HashMap<>();
+    boolean othersCommittedCountedKeys() {
+        RequestKeySet common = new RequestKeySet();
         for (Map.Entry<LocalDate, RequestKeySet> day : acceptedKeys.entrySet()) {
-            RequestKeySet common = new RequestKeySet();
             for (int offset = -dedupDays; offset <= dedupDays; offset++) {
                 store.collectCommonKeys(day.getKey().plusDays(offset), keysSeenThrough, day.getValue(), common);
-            }
-            if (common.size() > 0) {
-                taken.put(day.getKey(), common);
-            }
-        }
-        return taken;
-    }
-
-    /**
-     * The fingerprint of another file's copy of a request this file gives back, looked up on the row's UTC day
-     * and the {@code dedupDays} either side (a later copy in this file may be stamped across midnight from the
-     * first).
-     */
-    OptionalLong committedCopy(Map<LocalDate, RequestKeySet> takenByOthers, LocalDate day, long high, long low) {
-        for (int offset = -dedupDays; offset <= dedupDays; offset++) {
-            OptionalLong copy = fingerprintIn(takenByOthers, day.plusDays(offset), high, low);
-            if (copy.isPresent()) {
-                return copy;
+                if (common.size() > 0) {
+                    return true;
+                }
             }
         }
-        return OptionalLong.empty();
+        return false;
     }
 
     /** Stores the keys this file counted; call it under the commit lock. */

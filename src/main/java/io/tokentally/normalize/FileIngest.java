@@ -17,10 +17,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -43,19 +41,20 @@ final class FileIngest implements FileIngestion {
     private final UsageNormalizer normalizer;
     private final UsageStore store;
     private final SnapshotStore snapshotStore;
-    private final FileSnapshots snapshots;
     private final RejectRepository rejects;
-    private final FileTally tally;
     private final DuplicateConflictRepository conflicts;
-    private final FileDuplicates duplicateKeys;
     private final int batchSize;
+    private final int dedupDays;
     private final RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
-    private final UsageTotals totals = new UsageTotals();
-    private final Set<Instant> hours = new HashSet<>();
+
+    // what a pass over the file finds, started afresh when the file is read again
+    private FileSnapshots snapshots;
+    private FileTally tally;
+    private FileDuplicates duplicateKeys;
+    private UsageTotals totals;
+    private Set<Instant> hours;
     /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
-    private final Set<Long> heldBuckets = new HashSet<>();
-    /** Lines rejected for taking an hour's total past the limit: never counted, so never given back. */
-    private final Set<Long> pastLimit = new HashSet<>();
+    private Set<Long> heldBuckets;
 
     private long replaced;
 
@@ -74,12 +73,21 @@ final class FileIngest implements FileIngestion {
         this.normalizer = normalizer;
         this.store = store;
         this.snapshotStore = snapshotStore;
-        this.snapshots = format.snapshots() ? new FileSnapshots() : null;
         this.rejects = rejects;
-        this.tally = new FileTally(file.fileId(), rejects, rejects.earlierRejects(file.changedFromFileId()), batchSize);
         this.conflicts = conflicts;
-        this.duplicateKeys = new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
         this.batchSize = batchSize;
+        this.dedupDays = dedupDays;
+        startPass();
+    }
+
+    /** Starts a pass with nothing read: no totals, no keys, no counts; the keys committed so far are those seen. */
+    private void startPass() {
+        snapshots = format.snapshots() ? new FileSnapshots() : null;
+        tally = new FileTally(file.fileId(), rejects, rejects.earlierRejects(file.changedFromFileId()), batchSize);
+        duplicateKeys = new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
+        totals = new UsageTotals();
+        hours = new HashSet<>();
+        heldBuckets = new HashSet<>();
     }
 
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
@@ -97,14 +105,20 @@ final class FileIngest implements FileIngestion {
     }
 
     /**
-     * Takes back the rows whose keys a file committed since this pass began holds too (two files with
-     * the same request ids ingested at once): they become duplicates. Call it under the commit lock.
+     * Reads the file again when a file committed since this pass began holds a request this pass counted (two
+     * files of a source with the same request ids read at once): then the copies of it this file counted are
+     * repeats, and so may not be the rows judged against them (a later copy days away, a row past its hour's
+     * limit). The second pass judges every row as if the other file had committed before this one was read,
+     * so the same inputs bill the same whichever file was read faster. Call it under the commit lock: no file
+     * commits during the second pass. What the first pass wrote (its rejects and conflicts) is deleted first.
      */
     @Override
     public void settleConcurrentDuplicates() throws IOException {
-        Map<LocalDate, RequestKeySet> takenByOthers = duplicateKeys.takenByOthers();
-        if (!takenByOthers.isEmpty()) {
-            takeBack(takenByOthers);
+        if (duplicateKeys.othersCommittedCountedKeys()) {
+            rejects.deleteFile(file.fileId());
+            conflicts.deleteFile(file.fileId());
+            startPass();
+            readAll(record -> {});
         }
     }
 
@@ -170,7 +184,6 @@ final class FileIngest implements FileIngestion {
         }
         TokenType past = totals.addWithinLimit(line);
         if (past != null) {
-            pastLimit.add(record.lineNo());
             tally.reject(totalTooLarge(record, line, past));
             return;
         }
@@ -218,70 +231,6 @@ final class FileIngest implements FileIngestion {
                         + " in the hour from " + line.hourStart() + " would add up to more than "
                         + UsageRowParser.MAX_TOKENS + " in this file, the most one row may hold",
                 record.raw());
-    }
-
-    /**
-     * Reads the file again to subtract each copy it counted of a request another file committed meanwhile
-     * within the window. Every copy of such a request in this file is a repeat of the other file's copy now,
-     * so its conflicts are compared again, with that copy's numbers instead of this file's first copy's.
-     */
-    private void takeBack(Map<LocalDate, RequestKeySet> takenByOthers) throws IOException {
-        TakenBack takenBack = new TakenBack();
-        try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
-            for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
-                takeBackRow(record, takenByOthers, takenBack);
-            }
-        }
-        rejects.deleteLines(file.fileId(), takenBack.heldLines());
-        conflicts.deleteLines(file.fileId(), takenBack.comparedAgain());
-        conflicts.insertAll(file.fileId(), takenBack.conflictsWithOthers());
-    }
-
-    /** What {@link #takeBack} gathers: the keys taken back by day, held lines taken back, lines compared again, conflicts. */
-    private record TakenBack(
-            Map<LocalDate, RequestKeySet> keys,
-            List<Long> heldLines,
-            List<Long> comparedAgain,
-            List<DuplicateConflictRepository.Conflict> conflictsWithOthers) {
-
-        TakenBack() {
-            this(new HashMap<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        }
-
-        /** Adds a request's key to those taken back on its day: whether it was not among them yet. */
-        boolean addKey(LocalDate day, long high, long low) {
-            return keys.computeIfAbsent(day, d -> new RequestKeySet()).add(high, low, RequestKeySet.UNKNOWN);
-        }
-    }
-
-    /** Compares a row again if another file committed its request meanwhile, and takes it back if this file counted it. */
-    private void takeBackRow(RawRecord record, Map<LocalDate, RequestKeySet> takenByOthers, TakenBack takenBack) {
-        UsageNormalizer.Result result = normalize(record);
-        UsageLine line = result.line();
-        if (line == null || pastLimit.contains(record.lineNo())) {
-            return;
-        }
-        hasher.hash(line.source(), line.requestId());
-        long high = hasher.high();
-        long low = hasher.low();
-        LocalDate day = dayOf(line);
-        OptionalLong earlier = duplicateKeys.committedCopy(takenByOthers, day, high, low);
-        if (earlier.isEmpty()) {
-            return;
-        }
-        takenBack.comparedAgain().add(record.lineNo());
-        if (duplicateKeys.conflicts(earlier.getAsLong(), line, RequestFingerprint.of(line))) {
-            takenBack
-                    .conflictsWithOthers()
-                    .add(new DuplicateConflictRepository.Conflict(record.lineNo(), line.requestId()));
-        }
-        // a copy this file counted is the first of its request on its UTC day (a later one that day, or
-        // one within the window of a counted copy, was its repeat); two counted copies are days apart.
-        // The sets only tell that first copy from the rest: their fingerprints are never read
-        if (duplicateKeys.countedOn(day, high, low) && takenBack.addKey(day, high, low)) {
-            totals.subtract(line);
-            tally.countAsDuplicate(line, record.lineNo(), result.held() != null, takenBack.heldLines());
-        }
     }
 
     private UsageNormalizer.Result normalize(RawRecord record) {

@@ -11,7 +11,10 @@ interface FileIngestion {
     /** Reads every record; rejects may be written as they come; everything else waits for {@link #store}. */
     void readAll(Consumer<RawRecord> onRecord) throws IOException;
 
-    /** Settles what files committed since this pass began changed (under the commit lock). */
+    /**
+     * Settles what files committed since this pass began changed, reading the file again if they hold its
+     * requests (under the commit lock).
+     */
     void settleConcurrentDuplicates() throws IOException;
 
     void store(long run);

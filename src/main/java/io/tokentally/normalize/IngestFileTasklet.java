@@ -19,8 +19,10 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 /**
  * Ingests one registered file in one transaction: its usage totals, request keys, rejects and counts
  * are committed together or not at all, so a failed file is read again from its first line and is
- * never half-ingested. Files of one source commit in registration order ({@link IngestTurns}), so
- * which copy of a repeated request id counts does not depend on which partition ran faster.
+ * never half-ingested. Files of one source commit in registration order ({@link IngestTurns}), and a file
+ * read while an earlier one committed some of its request ids is read again before it commits ({@link
+ * FileIngestion#settleConcurrentDuplicates}), so which copy of a repeated request id counts does not depend on
+ * which partition ran faster.
  */
 class IngestFileTasklet implements Tasklet {
 

@@ -371,7 +371,7 @@ class FileIngestTests {
     }
 
     @Test
-    void aRowRejectedForItsHoursTotalIsNotGivenBackInPlaceOfTheCopyThatCounted() throws Exception {
+    void aRowRejectedForItsHoursTotalWhileReadAtOnceIsARepeatOfTheCopyOfTheFileCommittedFirst() throws Exception {
         // given: b.csv holds r0, then r1 at 10:20 (past the 10:00 hour's limit with r0), then r1 again at 11:00,
         // which counts; a.csv holds r1 too, and both are read before either commits
         String source = "too-large-race-" + UUID.randomUUID();
@@ -385,13 +385,61 @@ class FileIngestTests {
         first.readAll(record -> {});
         second.readAll(record -> {});
 
-        // when a.csv commits first, and b.csv gives its copy of r1 back
+        // when a.csv commits first
         commit(first, 1);
         commit(second, 1);
 
-        // then b.csv keeps r0 and gives back the 11:00 copy it counted, not the rejected line: r1 counts once
+        // then b.csv is as if read after a.csv committed: both its copies of r1 repeat a.csv's, none is rejected
         assertThat(inputTokens(source)).isEqualTo(600_000_000_000_100L);
-        assertThat(second.counts()).isEqualTo(new FileCounts(3, 1, 1, 1, 0, 0));
+        assertThat(second.counts()).isEqualTo(new FileCounts(3, 1, 0, 2, 0, 0));
+        assertThat(rejectsOf(source)).isEmpty();
+        assertThat(conflicts(source, "b.csv")).containsExactly("3 r1");
+    }
+
+    @Test
+    void aCopyTwoDaysFromTheCopyOfTheFileCommittedFirstCountsThoughItRepeatedACopyOfItsOwnFileThatDidNot()
+            throws Exception {
+        // given: a.csv holds r1 on 10-04; b.csv holds r1 on 10-05 (a repeat of a.csv's) and on 10-06 (two days from
+        // it, so not one), and counted its 10-05 copy, with the 10-06 one its repeat, having been read first
+        String source = "chain-race-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r1", 100, "2026-10-04T10:00:00Z"));
+        FileIngest second =
+                ingest(source, "b.csv", row("r1", 100, "2026-10-05T10:00:00Z"), row("r1", 300, "2026-10-06T10:00:00Z"));
+        second.readAll(record -> {});
+        first.readAll(record -> {});
+
+        // when a.csv commits first
+        commit(first, 1);
+        commit(second, 1);
+
+        // then as with one file read after the other: the 10-06 copy counts
+        assertThat(second.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(100 + 300);
+        assertThat(conflicts(source, "b.csv")).isEmpty();
+    }
+
+    @Test
+    void aRowPastItsHoursLimitOnlyWithACopyTheFileCommittedFirstHoldsCountsOnceThatCopyIsARepeat() throws Exception {
+        // given: a.csv and b.csv hold r8 alike at 6 x 10^14 input tokens; b.csv holds r9 of the same hour too, past
+        // the hour's limit while b.csv counts r8
+        String source = "limit-race-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r8", 600_000_000_000_000L));
+        FileIngest second = ingest(
+                source,
+                "b.csv",
+                row("r8", 600_000_000_000_000L),
+                row("r9", 600_000_000_000_000L, "2026-10-05T10:20:00Z"));
+        second.readAll(record -> {});
+        first.readAll(record -> {});
+
+        // when a.csv commits first
+        commit(first, 1);
+        commit(second, 1);
+
+        // then r8 is a repeat in b.csv, and r9 counts
+        assertThat(second.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(1_200_000_000_000_000L);
+        assertThat(rejectsOf(source)).isEmpty();
     }
 
     @Test

@@ -184,15 +184,15 @@ public class FileScanner {
     /** What {@code file} is: its format and whether it can be read, or why not. */
     Detection detect(Path file) {
         try {
+            if (InputFiles.isGzip(file)) {
+                GzipMembers.checkWhole(file);
+            }
             Optional<UsageFormat> format = formats.detect(file);
             if (format.isEmpty()) {
                 return new Detection(null, FileStatus.UNRECOGNIZED, unrecognized(InputFiles.head(file, HEAD_CHARS)));
             }
             try (Reader reader = InputFiles.openText(file);
                     RecordCursor cursor = format.get().open(reader)) {
-                if (InputFiles.isGzip(file)) {
-                    decompressWhole(file);
-                }
                 return new Detection(format.get().name(), FileStatus.PENDING, null);
             } catch (FileFormatException e) {
                 return new Detection(format.get().name(), FileStatus.FAILED, e.getMessage());
@@ -200,7 +200,7 @@ public class FileScanner {
         } catch (ZipException | EOFException e) { // EOF: cut short, as a copy still being written is
             String reason = e.getMessage() != null
                     ? e.getMessage()
-                    : "it ends before its gzip header or trailer does (cut short, or still being written)";
+                    : "it ends before its gzip header or trailer does" + GzipMembers.CUT_SHORT;
             return new Detection(null, FileStatus.FAILED, "not a valid gzip file: " + reason);
         } catch (IOException e) {
             return new Detection(null, FileStatus.FAILED, "cannot be read: " + e.getMessage());
@@ -220,13 +220,6 @@ public class FileScanner {
         return head.length() < HEAD_CHARS
                 ? "the file holds only blank characters"
                 : "no format reader recognizes its content (its first " + HEAD_CHARS + " characters are blank)";
-    }
-
-    /** Decompresses the whole file, so that a gzip file cut short fails here rather than halfway through ingest. */
-    private static void decompressWhole(Path file) throws IOException {
-        try (InputStream in = InputFiles.openBytes(file)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
     }
 
     static String sha256(Path file) throws IOException {

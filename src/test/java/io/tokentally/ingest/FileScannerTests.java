@@ -48,6 +48,61 @@ class FileScannerTests {
     }
 
     @Test
+    void aFileOfTwoGzipMembersCutAnywhereInTheSecondIsAnInvalidGzipFile() throws IOException {
+        // given: two members, as cat a.gz b.gz writes them, cut after each byte of the second but its last
+        byte[] first = gzip(usageCsv());
+        byte[] second = gzip("req-x,2026-11-27T10:00:00Z,cust-1,openai,gpt-4o,10,0,0,0,1,0,standard,ok\n");
+        List<String> failures = new ArrayList<>();
+        for (int kept = 1; kept < second.length; kept++) {
+            Path file = Files.write(dir.resolve("members.csv.gz"), concat(first, Arrays.copyOf(second, kept)));
+
+            // when
+            FileScanner.Detection detection = scanner.detect(file);
+
+            // then
+            failures.add(detection.status() + " " + detection.detail().replaceAll("(header|data|trailer).*", "$1"));
+        }
+        assertThat(failures)
+                .containsOnly(
+                        "FAILED not a valid gzip file: it ends inside the header",
+                        "FAILED not a valid gzip file: it ends inside the compressed data",
+                        "FAILED not a valid gzip file: it ends inside the trailer")
+                .contains(
+                        "FAILED not a valid gzip file: it ends inside the header",
+                        "FAILED not a valid gzip file: it ends inside the compressed data",
+                        "FAILED not a valid gzip file: it ends inside the trailer");
+        assertThat(scanner.detect(Files.write(dir.resolve("members.csv.gz"), concat(first, second)))
+                        .status())
+                .isEqualTo(FileStatus.PENDING);
+    }
+
+    @Test
+    void bytesAfterTheLastGzipMemberFailTheFileUnlessTheyAreZeros() throws IOException {
+        // given
+        byte[] whole = gzip(usageCsv());
+        Path garbage =
+                Files.write(dir.resolve("garbage.csv.gz"), concat(whole, "tail\n".getBytes(StandardCharsets.UTF_8)));
+        Path zeros = Files.write(dir.resolve("zeros.csv.gz"), concat(whole, new byte[512]));
+        byte[] corrupt = whole.clone();
+        corrupt[corrupt.length - 6] ^= 1; // a bit of the checksum
+
+        // when / then
+        assertThat(scanner.detect(garbage).detail())
+                .isEqualTo("not a valid gzip file: the bytes from byte " + whole.length
+                        + " on, after gzip member 1, are" + " not a gzip member");
+        assertThat(scanner.detect(zeros).status()).isEqualTo(FileStatus.PENDING);
+        assertThat(scanner.detect(Files.write(dir.resolve("corrupt.csv.gz"), corrupt))
+                        .detail())
+                .isEqualTo("not a valid gzip file: the checksum of gzip member 1 is not that of its data (corrupt)");
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    @Test
     void anEmptyFileABlankOneAndOneStartingWithBlankLinesAreUnrecognizedEachWithItsOwnReason() throws IOException {
         // given
         Path empty = Files.write(dir.resolve("empty.csv"), new byte[0]);
@@ -94,8 +149,13 @@ class FileScannerTests {
                 .allSatisfy(detail -> assertThat(detail)
                         .contains(": FAILED not a valid gzip file: ")
                         .doesNotContain("null"))
-                .anySatisfy(detail -> assertThat(detail).endsWith("Unexpected end of ZLIB input stream"))
-                .anySatisfy(detail -> assertThat(detail).endsWith("(cut short, or still being written)"));
+                .anySatisfy(detail -> assertThat(detail)
+                        .endsWith("it ends inside the header of gzip member 1 (cut short, or still being written)"))
+                .anySatisfy(detail -> assertThat(detail)
+                        .endsWith("it ends inside the compressed data of gzip member 1 (cut short, or still being"
+                                + " written)"))
+                .anySatisfy(detail -> assertThat(detail)
+                        .endsWith("it ends inside the trailer of gzip member 1 (cut short, or still being written)"));
     }
 
     private static String usageCsv() {

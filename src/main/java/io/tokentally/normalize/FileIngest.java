@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pass over one registered file: the format's rules, normalization, the duplicate check and the
@@ -35,6 +37,8 @@ import java.util.function.Consumer;
  * export are buckets instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
  */
 final class FileIngest implements FileIngestion {
+
+    private static final Logger log = LoggerFactory.getLogger(FileIngest.class);
 
     private final RegisteredFile file;
     private final UsageFormat format;
@@ -115,6 +119,10 @@ final class FileIngest implements FileIngestion {
     @Override
     public void settleConcurrentDuplicates() throws IOException {
         if (duplicateKeys.othersCommittedCountedKeys()) {
+            log.info(
+                    "{} is read again: a file of source {} committed since it was read holds request ids it counted",
+                    file.path(),
+                    file.source());
             rejects.deleteFile(file.fileId());
             conflicts.deleteFile(file.fileId());
             startPass();

@@ -96,6 +96,22 @@ class FileScannerTests {
                 .isEqualTo("not a valid gzip file: the checksum of gzip member 1 is not that of its data (corrupt)");
     }
 
+    @Test
+    void aJsonLinesFileWhoseFirstLineNamesItsKeysAfterALongValueIsClaimed() throws IOException {
+        // given: a first line with a note of 9,000 characters before request_id, past the 8 KiB head
+        String row = "{\"note\":\"" + "x".repeat(9_000) + "\",\"request_id\":\"L0\",\"timestamp\":"
+                + "\"2026-11-27T10:00:00Z\",\"customer_id\":\"c01\",\"provider\":\"openai\",\"model\":\"gpt-4o\","
+                + "\"input_tokens\":1,\"output_tokens\":0}\n";
+        Path file = Files.writeString(dir.resolve("long.jsonl"), row + row);
+
+        // when
+        FileScanner.Detection detection = scanner.detect(file);
+
+        // then
+        assertThat(detection.status()).isEqualTo(FileStatus.PENDING);
+        assertThat(detection.format()).isEqualTo(new UsageJsonLinesFormat().name());
+    }
+
     private static byte[] concat(byte[] first, byte[] second) {
         byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);

@@ -65,10 +65,10 @@ final class ModelIds {
      * otherwise the provider as written.
      */
     static String vendorOf(String provider, String model) {
-        if (!HOSTS.contains(provider.strip().toLowerCase(Locale.ROOT))) {
+        if (!HOSTS.contains(provider.toLowerCase(Locale.ROOT))) {
             return provider;
         }
-        String id = model.strip().toLowerCase(Locale.ROOT);
+        String id = model.toLowerCase(Locale.ROOT);
         for (String gateway : GATEWAY_PREFIXES) {
             if (id.startsWith(gateway)) {
                 id = id.substring(gateway.length());
@@ -105,7 +105,7 @@ final class ModelIds {
      * {@code claude-sonnet-4-5}).
      */
     static String bareModel(String provider, String model) {
-        String id = model.strip().toLowerCase(Locale.ROOT);
+        String id = model.toLowerCase(Locale.ROOT);
         String own = provider + "/";
         // the provider's own prefix, for providers the rules know no prefixes of ("azure/gpt-4o" from azure)
         String bare = stripPrefixes(id.startsWith(own) && id.length() > own.length() ? id.substring(own.length()) : id);
@@ -114,7 +114,7 @@ final class ModelIds {
 
     /** The model as written without provider prefixes, lower case. */
     static String stripPrefixes(String model) {
-        String id = model.strip().toLowerCase(Locale.ROOT);
+        String id = model.toLowerCase(Locale.ROOT);
         boolean stripped = true;
         while (stripped) {
             stripped = false;

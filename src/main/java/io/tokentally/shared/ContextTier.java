@@ -14,6 +14,6 @@ public enum ContextTier {
     }
 
     public static ContextTier fromCode(String code) {
-        return valueOf(code.trim().toUpperCase(Locale.ROOT));
+        return valueOf(code.toUpperCase(Locale.ROOT));
     }
 }

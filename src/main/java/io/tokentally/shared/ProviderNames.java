@@ -17,7 +17,7 @@ public final class ProviderNames {
 
     /** The provider as prices name it: lower case, an alias replaced ({@code Gemini} is {@code google}). */
     public static String canonical(String provider) {
-        String lower = provider.strip().toLowerCase(Locale.ROOT);
+        String lower = provider.toLowerCase(Locale.ROOT);
         return ALIASES.getOrDefault(lower, lower);
     }
 }

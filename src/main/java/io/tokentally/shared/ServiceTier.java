@@ -18,7 +18,7 @@ public enum ServiceTier {
 
     /** Parses a tier as written in usage files; OpenAI's {@code default} means standard. */
     public static Optional<ServiceTier> parse(String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
+        String value = text.toLowerCase(Locale.ROOT);
         if (value.equals("default")) {
             return Optional.of(STANDARD);
         }

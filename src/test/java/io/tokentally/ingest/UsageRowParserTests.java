@@ -174,7 +174,8 @@ class UsageRowParserTests {
                 "reasoning without output",
                 with("output_tokens", "0", "reasoning_tokens", "1"),
                 RejectCode.REASONING_EXCEEDS_OUTPUT));
-        for (String tier : List.of("premium", "auto", "scale", "standard-1", "1")) {
+        // a value keeps every character but the spaces and tabs around it: a control character after batch too
+        for (String tier : List.of("premium", "auto", "scale", "standard-1", "1", "batch\u000B", "\u0001priority")) {
             cases.add(arguments("service_tier " + tier, with("service_tier", tier), RejectCode.INVALID_SERVICE_TIER));
         }
         for (String status : List.of("failed", "200", "okay", "true", "errors")) {

@@ -225,6 +225,20 @@ class UsageNormalizerTests {
     }
 
     @Test
+    void keepsAModelIdEndingInAnInvisibleCharacterAsAnotherModelHeldForWantOfAPrice() {
+        // given gpt-4o followed by an em space, and openai followed by a vertical tab: spaces and tabs around a value
+        // are removed as it is read, no other character
+        UsageRow row = row("openai\u000B", "gpt-4o\u2003", 100, 0, 0, 0, 10, 0);
+
+        // when
+        UsageNormalizer.Result result = normalizer.normalize(row);
+
+        // then
+        assertThat(result.line().model()).isEqualTo("openai\u000B/gpt-4o\u2003");
+        assertThat(result.held()).isNotNull();
+    }
+
+    @Test
     void keepsUsageOfAModelWithoutAPriceWithItsProvidersAliasesResolved() {
         // given an unpriced model of a priced provider, written with the gateway's prefix
         UsageRow row = row("gemini", "models/gemini-9-ultra", 100, 0, 0, 0, 10, 0);

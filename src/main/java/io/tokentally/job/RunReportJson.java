@@ -1,6 +1,7 @@
 package io.tokentally.job;
 
 import io.tokentally.ingest.FileRegistry;
+import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.RunFile;
 import io.tokentally.ingest.RunFileOutcome;
 import io.tokentally.job.RunTotalsRepository.Total;
@@ -130,10 +131,13 @@ class RunReportJson {
      * claimed it, or one refused it) is {@code seen_before_unread}, not {@code already_ingested}.
      */
     private static String outcomeCount(RunFile file) {
-        return file.outcome() == RunFileOutcome.ALREADY_INGESTED
-                        && file.status().unread()
-                ? "seen_before_unread"
-                : file.outcome().name().toLowerCase(Locale.ROOT);
+        if (file.outcome() == RunFileOutcome.ALREADY_INGESTED && file.status().unread()) {
+            return "seen_before_unread";
+        }
+        if (file.outcome() == RunFileOutcome.ALREADY_INGESTED && file.status() == FileStatus.PENDING) {
+            return "left_to_unfinished_run";
+        }
+        return file.outcome().name().toLowerCase(Locale.ROOT);
     }
 
     private Map<String, Object> counts(List<RunFile> runFiles, long run, UsageWindow window, long aggregatesChanged) {

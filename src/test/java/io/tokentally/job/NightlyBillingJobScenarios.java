@@ -468,6 +468,8 @@ abstract class NightlyBillingJobScenarios {
         // then: it bills its own log, and names the 20th's as left to the unfinished run, an error
         assertThat(next.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(report(next).get("counts").get("read").asLong()).isEqualTo(100);
+        assertThat(report(next).get("counts").get("files").toString())
+                .isEqualTo("{\"left_to_unfinished_run\":1,\"new\":1,\"status_ingested\":1}");
         assertThat(next.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
         assertThat(fileOfUnfinishedRunFindings())
                 .singleElement()

@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.ShownText;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Arrays;
@@ -130,7 +131,12 @@ class UsageJsonLinesFormat implements UsageFormat {
                     "the line is not valid JSON: a number longer than the JSON reader takes (%,d digits)",
                     StreamReadConstraints.defaults().getMaxNumberLength());
         }
-        return "the line is not valid JSON: " + jackson;
+        if (jackson.startsWith("Document nesting depth")) {
+            return String.format(
+                    "the line nests objects or arrays more than %,d deep, past what the JSON reader takes",
+                    StreamReadConstraints.defaults().getMaxNestingDepth());
+        }
+        return "the line is not valid JSON: " + ShownText.escaped(jackson);
     }
 
     private static String namedTwice(String key) {

@@ -12,7 +12,12 @@ public final class ShownText {
      * Multilingual Plane is written as its two UTF-16 units, as Java and JSON escape it.
      */
     public static String quoted(String value) {
-        StringBuilder shown = new StringBuilder(value.length() + 2).append('\'');
+        return "'" + escaped(value) + "'";
+    }
+
+    /** The value with its invisible characters written as escapes, as {@link #quoted} writes it, without quotes. */
+    public static String escaped(String value) {
+        StringBuilder shown = new StringBuilder(value.length());
         value.codePoints().forEach(c -> {
             if (Character.isISOControl(c)
                     || Character.getType(c) == Character.FORMAT
@@ -24,6 +29,6 @@ public final class ShownText {
                 shown.appendCodePoint(c);
             }
         });
-        return shown.append('\'').toString();
+        return shown.toString();
     }
 }

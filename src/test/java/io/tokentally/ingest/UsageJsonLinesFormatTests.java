@@ -201,6 +201,29 @@ class UsageJsonLinesFormatTests {
     }
 
     @Test
+    void saysANestingPastTheJsonReadersLimitWithoutItsSettingsNames() {
+        // when
+        RawRecord record = UsageJsonLinesFormat.parse(
+                4, "{\"request_id\":\"r1\",\"meta\":" + "[".repeat(600) + "]".repeat(600) + "}");
+
+        // then
+        assertThat(record.malformed())
+                .isEqualTo("the line nests objects or arrays more than 500 deep, past what the JSON reader takes");
+    }
+
+    @Test
+    void showsAnInvisibleCharacterInTheJsonReadersFaultAsAnEscape() {
+        // when: a byte order mark between two keys
+        RawRecord record = UsageJsonLinesFormat.parse(4, "{\"request_id\":\"r1\",\uFEFF\"model\":\"x\"}");
+
+        // then
+        assertThat(record.malformed())
+                .startsWith("the line is not valid JSON: ")
+                .contains("\\uFEFF")
+                .doesNotContain("\uFEFF");
+    }
+
+    @Test
     void ignoresAnObjectUnderAKeyTheFormatDoesNotDefine() {
         // when
         RawRecord record = UsageJsonLinesFormat.parse(4, "{\"request_id\":\"r1\",\"meta\":{\"a\":[1]}}");

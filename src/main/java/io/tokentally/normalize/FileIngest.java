@@ -237,7 +237,9 @@ final class FileIngest implements FileIngestion {
                 RejectCode.NUMBER_TOO_LARGE,
                 "with this row, the " + type.code() + " of customer " + line.customerId() + " on " + line.model()
                         + " in the hour from " + line.hourStart() + " would add up to more than "
-                        + UsageRowParser.MAX_TOKENS + " in this file, the most one row may hold",
+                        + UsageRowParser.MAX_TOKENS
+                        + " in this file: a file's total of a customer, model and hour is kept"
+                        + " within what one row may hold",
                 record.raw());
     }
 

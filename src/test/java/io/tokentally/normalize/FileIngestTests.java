@@ -367,7 +367,7 @@ class FileIngestTests {
                         source))
                 .isEqualTo("4 NUMBER_TOO_LARGE with this row, the input of customer alice on openai/gpt-4o-mini in"
                         + " the hour from 2026-10-05T10:00:00Z would add up to more than 1000000000000000 in this"
-                        + " file, the most one row may hold");
+                        + " file: a file's total of a customer, model and hour is kept within what one row may hold");
     }
 
     @Test

@@ -127,7 +127,8 @@ public final class RunSummary {
                 models.add(row.get("model").asString());
             }
             out.append(String.format(
-                    "  held back, no price at their time (not billed; billed once a price exists): %,d tokens of %s%n",
+                    "  held back, no price at their time or for their tier (not billed; billed once a price exists): %,d"
+                            + " tokens of %s%n",
                     held, String.join(", ", models)));
         }
     }

@@ -128,7 +128,8 @@ class RunReportJson {
 
     /**
      * The count a file goes in: its outcome, except that content registered before and never read (no reader
-     * claimed it, or one refused it) is {@code seen_before_unread}, not {@code already_ingested}.
+     * claimed it, or one refused it) is {@code seen_before_unread}, and content another run registered and has not
+     * read yet is {@code left_to_unfinished_run}, not {@code already_ingested}.
      */
     private static String outcomeCount(RunFile file) {
         if (file.outcome() == RunFileOutcome.ALREADY_INGESTED && file.status().unread()) {

@@ -27,6 +27,9 @@ final class FileDuplicates {
     private final long keysSeenThrough;
     private final Map<LocalDate, RequestKeySet> storedKeys = new HashMap<>();
     private final Map<LocalDate, RequestKeySet> acceptedKeys = new HashMap<>();
+    /** Keys of rows that found no earlier copy yet were not counted: past their hour's limit, or an earlier reject. */
+    private final Map<LocalDate, RequestKeySet> uncountedKeys = new HashMap<>();
+
     private final List<DuplicateConflictRepository.Conflict> pendingConflicts = new ArrayList<>();
 
     FileDuplicates(
@@ -76,13 +79,25 @@ final class FileDuplicates {
     }
 
     /**
-     * Whether a file committed since this pass began holds, on a row's UTC day or within the window either side
-     * of it, a key this file counted (two files with the same request ids read at once). Call it under the
-     * commit lock.
+     * Records the key of a row that found no earlier copy but is not counted (past its hour's limit, or a repeat of
+     * an earlier version's reject): another file's copy committed meanwhile would make it a repeat.
      */
-    boolean othersCommittedCountedKeys() {
+    void noteUncounted(LocalDate day, long high, long low) {
+        uncountedKeys.computeIfAbsent(day, d -> new RequestKeySet()).add(high, low, RequestKeySet.UNKNOWN);
+    }
+
+    /**
+     * Whether a file committed since this pass began holds, on a row's UTC day or within the window either side
+     * of it, the key of a row this file judged to have no earlier copy, counted or not (two files with the same
+     * request ids read at once). Call it under the commit lock.
+     */
+    boolean othersCommittedKeysOfThisFile() {
+        return anyCommittedSinceThisPassBegan(acceptedKeys) || anyCommittedSinceThisPassBegan(uncountedKeys);
+    }
+
+    private boolean anyCommittedSinceThisPassBegan(Map<LocalDate, RequestKeySet> keysByDay) {
         RequestKeySet common = new RequestKeySet();
-        for (Map.Entry<LocalDate, RequestKeySet> day : acceptedKeys.entrySet()) {
+        for (Map.Entry<LocalDate, RequestKeySet> day : keysByDay.entrySet()) {
             for (int offset = -dedupDays; offset <= dedupDays; offset++) {
                 store.collectCommonKeys(day.getKey().plusDays(offset), keysSeenThrough, day.getValue(), common);
                 if (common.size() > 0) {

@@ -109,16 +109,16 @@ final class FileIngest implements FileIngestion {
     }
 
     /**
-     * Reads the file again when a file committed since this pass began holds a request this pass counted (two
-     * files of a source with the same request ids read at once): then the copies of it this file counted are
-     * repeats, and so may not be the rows judged against them (a later copy days away, a row past its hour's
-     * limit). The second pass judges every row as if the other file had committed before this one was read,
+     * Reads the file again when a file committed since this pass began holds a request of a row this pass found
+     * no earlier copy of (two files of a source with the same request ids read at once): then that row is a
+     * repeat, counted or not, and the rows judged against it may not be (a later copy days away, a row past its
+     * hour's limit). The second pass judges every row as if the other file had committed before this one was read,
      * so the same inputs bill the same whichever file was read faster. Call it under the commit lock: no file
      * commits during the second pass. What the first pass wrote (its rejects and conflicts) is deleted first.
      */
     @Override
     public void settleConcurrentDuplicates() throws IOException {
-        if (duplicateKeys.othersCommittedCountedKeys()) {
+        if (duplicateKeys.othersCommittedKeysOfThisFile()) {
             log.info(
                     "{} is read again: a file of source {} committed since it was read holds request ids it counted",
                     file.path(),
@@ -188,10 +188,12 @@ final class FileIngest implements FileIngestion {
             return;
         }
         if (tally.repeatsAnEarlierReject(record.lineNo(), record.raw())) {
+            duplicateKeys.noteUncounted(day, hasher.high(), hasher.low());
             return;
         }
         TokenType past = totals.addWithinLimit(line);
         if (past != null) {
+            duplicateKeys.noteUncounted(day, hasher.high(), hasher.low());
             tally.reject(totalTooLarge(record, line, past));
             return;
         }

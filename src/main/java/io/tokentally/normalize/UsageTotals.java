@@ -150,8 +150,8 @@ final class UsageTotals {
     }
 
     /**
-     * Takes a line out: a duplicate of a row another file committed first, or the older numbers of a
-     * snapshot bucket that this file replaces (then the group may hold only this file's difference).
+     * Takes a line out: the older numbers of a snapshot bucket that this file replaces (then the group may hold
+     * only this file's difference).
      */
     void subtract(UsageLine line) {
         Group group = Group.of(line);

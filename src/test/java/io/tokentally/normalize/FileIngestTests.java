@@ -443,6 +443,29 @@ class FileIngestTests {
     }
 
     @Test
+    void aRowRejectedForItsHoursTotalIsARepeatOnceTheFileCommittedFirstHoldsItThoughItsFileCountedNoSharedRow()
+            throws Exception {
+        // given: b.csv holds r8, then r9 past the hour's limit with it; a.csv holds r9 alone; both read at once
+        String source = "limit-only-race-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r9", 600_000_000_000_000L, "2026-10-05T10:20:00Z"));
+        FileIngest second = ingest(
+                source,
+                "b.csv",
+                row("r8", 600_000_000_000_000L),
+                row("r9", 600_000_000_000_000L, "2026-10-05T10:20:00Z"));
+        second.readAll(record -> {});
+        first.readAll(record -> {});
+
+        // when a.csv commits first
+        commit(first, 1);
+        commit(second, 1);
+
+        // then as if b.csv were read after a.csv committed: r9 is a repeat there, not a reject
+        assertThat(second.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
+        assertThat(rejectsOf(source)).isEmpty();
+    }
+
+    @Test
     void aRowRejectedForItsHoursTotalIsARepeatInTheChangedFileWhoseTotalNoLongerHoldsTheRowsBeforeIt()
             throws Exception {
         // given: big.csv with big (10^15 input tokens) and over (1 more, past the hour's limit: rejected), read

@@ -34,6 +34,8 @@ final class GzipMembers {
     private int limit;
     /** How many bytes of the file come before {@code buffer[0]}. */
     private long offset;
+    /** The checksum of the header being read, or null outside a header. */
+    private CRC32 headerCrc;
 
     private GzipMembers(InputStream in) {
         this.in = in;
@@ -67,6 +69,7 @@ final class GzipMembers {
     private void checkHeader(int member) throws IOException {
         String part = "the header of gzip member " + member;
         long start = offset + position;
+        headerCrc = new CRC32();
         if (read(part) != 0x1f || read(part) != 0x8b) {
             throw member == 1
                     ? new ZipException("it does not start with gzip's magic bytes")
@@ -87,8 +90,11 @@ final class GzipMembers {
         if ((flags & COMMENT) != 0) {
             skipZeroTerminated(part);
         }
-        if ((flags & HEADER_CRC) != 0) {
-            skip(2, part);
+        long crc = headerCrc.getValue() & 0xFFFF;
+        headerCrc = null;
+        if ((flags & HEADER_CRC) != 0 && (read(part) | read(part) << 8) != crc) {
+            throw new ZipException(
+                    "the header checksum of gzip member " + member + " is not that of its header" + " (corrupt)");
         }
     }
 
@@ -141,7 +147,7 @@ final class GzipMembers {
 
     private static ZipException notAMember(int after, long start) {
         return new ZipException(
-                "the bytes from byte " + start + " on, after gzip member " + after + ", are not a gzip member");
+                "the bytes from offset " + start + " on, after gzip member " + after + ", are not a gzip member");
     }
 
     /** The next byte, not taken, or -1 at the end of the file. */
@@ -153,7 +159,11 @@ final class GzipMembers {
         if (peek() < 0) {
             throw new EOFException("it ends inside " + part + CUT_SHORT);
         }
-        return buffer[position++] & 0xFF;
+        int value = buffer[position++] & 0xFF;
+        if (headerCrc != null) {
+            headerCrc.update(value);
+        }
+        return value;
     }
 
     /** Four bytes, least significant first. */

@@ -84,6 +84,10 @@ final class PlanNodes {
         if (slash < 0) {
             throw new PlanFault(file, where, "'" + model + "' must be written " + form);
         }
+        if (Character.isWhitespace(model.charAt(Math.max(slash - 1, 0)))
+                || slash + 1 < model.length() && Character.isWhitespace(model.charAt(slash + 1))) {
+            throw new PlanFault(file, where, "'" + model + "' has a blank beside its '/'; write it " + form);
+        }
         if (slash > FieldLength.PROVIDER) {
             throw new PlanFault(
                     file, where, "names a provider that " + FieldLength.tooLong(slash, FieldLength.PROVIDER));

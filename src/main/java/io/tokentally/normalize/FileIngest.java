@@ -120,7 +120,7 @@ final class FileIngest implements FileIngestion {
     public void settleConcurrentDuplicates() throws IOException {
         if (duplicateKeys.othersCommittedKeysOfThisFile()) {
             log.info(
-                    "{} is read again: a file of source {} committed since it was read holds request ids it counted",
+                    "{} is read again: a file of source {} committed since it was read holds request ids of its rows",
                     file.path(),
                     file.source());
             rejects.deleteFile(file.fileId());

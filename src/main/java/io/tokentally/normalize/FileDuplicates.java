@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -87,25 +88,25 @@ final class FileDuplicates {
     }
 
     /**
-     * Whether a file committed since this pass began holds, on a row's UTC day or within the window either side
-     * of it, the key of a row this file judged to have no earlier copy, counted or not (two files with the same
-     * request ids read at once). Call it under the commit lock.
+     * The path of a file committed since this pass began that holds, on a row's UTC day or within the window either
+     * side of it, the key of a row this file judged to have no earlier copy, counted or not (two files with the
+     * same request ids read at once); empty when there is none. Call it under the commit lock.
      */
-    boolean othersCommittedKeysOfThisFile() {
-        return anyCommittedSinceThisPassBegan(acceptedKeys) || anyCommittedSinceThisPassBegan(uncountedKeys);
+    Optional<String> fileCommittedSinceWithKeysOfThisFile() {
+        return committedSinceThisPassBegan(acceptedKeys).or(() -> committedSinceThisPassBegan(uncountedKeys));
     }
 
-    private boolean anyCommittedSinceThisPassBegan(Map<LocalDate, RequestKeySet> keysByDay) {
-        RequestKeySet common = new RequestKeySet();
+    private Optional<String> committedSinceThisPassBegan(Map<LocalDate, RequestKeySet> keysByDay) {
         for (Map.Entry<LocalDate, RequestKeySet> day : keysByDay.entrySet()) {
             for (int offset = -dedupDays; offset <= dedupDays; offset++) {
-                store.collectCommonKeys(day.getKey().plusDays(offset), keysSeenThrough, day.getValue(), common);
-                if (common.size() > 0) {
-                    return true;
+                Optional<String> file =
+                        store.committedFileHoldingAnyOf(day.getKey().plusDays(offset), keysSeenThrough, day.getValue());
+                if (file.isPresent()) {
+                    return file;
                 }
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** Stores the keys this file counted; call it under the commit lock. */

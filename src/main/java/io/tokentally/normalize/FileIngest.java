@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -51,14 +52,8 @@ final class FileIngest implements FileIngestion {
     private final int dedupDays;
     private final RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
 
-    // what a pass over the file finds, started afresh when the file is read again
-    private FileSnapshots snapshots;
-    private FileTally tally;
-    private FileDuplicates duplicateKeys;
-    private UsageTotals totals;
-    private Set<Instant> hours;
-    /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
-    private Set<Long> heldBuckets;
+    /** What the current pass over the file found; a file read again starts a new one. */
+    private Pass pass;
 
     private long replaced;
 
@@ -81,17 +76,7 @@ final class FileIngest implements FileIngestion {
         this.conflicts = conflicts;
         this.batchSize = batchSize;
         this.dedupDays = dedupDays;
-        startPass();
-    }
-
-    /** Starts a pass with nothing read: no totals, no keys, no counts; the keys committed so far are those seen. */
-    private void startPass() {
-        snapshots = format.snapshots() ? new FileSnapshots() : null;
-        tally = new FileTally(file.fileId(), rejects, rejects.earlierRejects(file.changedFromFileId()), batchSize);
-        duplicateKeys = new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
-        totals = new UsageTotals();
-        hours = new HashSet<>();
-        heldBuckets = new HashSet<>();
+        this.pass = new Pass();
     }
 
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
@@ -99,13 +84,11 @@ final class FileIngest implements FileIngestion {
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
         try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
-                tally.countRead();
-                take(record);
+                pass.take(record);
                 onRecord.accept(record);
             }
         }
-        tally.flushRejects();
-        duplicateKeys.flushConflicts();
+        pass.flush();
     }
 
     /**
@@ -115,41 +98,30 @@ final class FileIngest implements FileIngestion {
      * hour's limit). The second pass judges every row as if the other file had committed before this one was read,
      * so the same inputs bill the same whichever file was read faster. Call it under the commit lock: no file
      * commits during the second pass. What the first pass wrote (its rejects and conflicts) is deleted first.
+     *
+     * @param onRecord called with each record of the second pass, as {@link #readAll} does
      */
     @Override
-    public void settleConcurrentDuplicates() throws IOException {
-        if (duplicateKeys.othersCommittedKeysOfThisFile()) {
+    public void settleConcurrentDuplicates(Consumer<RawRecord> onRecord) throws IOException {
+        Optional<String> committed = pass.duplicateKeys.fileCommittedSinceWithKeysOfThisFile();
+        if (committed.isPresent()) {
             log.info(
-                    "{} is read again: a file of source {} committed since it was read holds request ids of its rows",
+                    "{} is read again: {}, a file of source {} committed since it was read, holds request ids of"
+                            + " its rows",
                     file.path(),
+                    committed.get(),
                     file.source());
             rejects.deleteFile(file.fileId());
             conflicts.deleteFile(file.fileId());
-            startPass();
-            readAll(record -> {});
+            pass = new Pass();
+            readAll(onRecord);
         }
     }
 
     /** Stores the file's usage; call it under the commit lock. */
     @Override
     public void store(long run) {
-        if (snapshots != null && !snapshots.isEmpty()) {
-            List<Long> heldRepeats = new ArrayList<>();
-            FileSnapshots.Settled settled = snapshots.settle(
-                    file.fileId(),
-                    run,
-                    snapshotStore,
-                    totals,
-                    hours,
-                    (line, high, low) -> duplicateKeys.storedOn(dayOf(line), high, low),
-                    line -> tally.countAsDuplicate(
-                            line, line.lineNo(), heldBuckets.remove(line.lineNo()), heldRepeats));
-            replaced = settled.replaced();
-            rejects.deleteLines(file.fileId(), heldRepeats);
-        }
-        store.insertTotals(file.fileId(), run, totals, batchSize);
-        duplicateKeys.storeAccepted();
-        store.recordHours(run, hours);
+        pass.store(run);
     }
 
     /** How many buckets of an aggregated export replaced the numbers of an older export (after {@link #store}). */
@@ -159,75 +131,121 @@ final class FileIngest implements FileIngestion {
 
     @Override
     public FileCounts counts() {
-        return tally.counts();
+        return pass.tally.counts();
     }
 
-    private void take(RawRecord record) {
-        UsageNormalizer.Result result = normalize(record);
-        if (result.reject() != null) {
-            tally.reject(result.reject());
-            return;
-        }
-        UsageLine line = result.line();
-        LocalDate day = dayOf(line);
-        hasher.hash(line.source(), line.requestId());
-        if (snapshots != null) {
-            takeBucket(record, line, result.held());
-            return;
-        }
-        takeRequest(record, line, day, result.held());
-    }
+    /**
+     * A pass over the file: what its rows came to (totals, hours, keys, counts, held buckets), all started empty, so
+     * that a file read again judges every row afresh.
+     */
+    private final class Pass {
 
-    /** Takes a row of a request log: a duplicate, a repeat of an earlier reject, past its hour's limit, or counted. */
-    private void takeRequest(RawRecord record, UsageLine line, LocalDate day, Reject held) {
-        long fingerprint = RequestFingerprint.of(line);
-        OptionalLong earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());
-        if (earlier.isPresent()) {
-            tally.countDuplicate();
-            duplicateKeys.noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
-            return;
-        }
-        if (tally.repeatsAnEarlierReject(record.lineNo(), record.raw())) {
-            duplicateKeys.noteUncounted(day, hasher.high(), hasher.low());
-            return;
-        }
-        TokenType past = totals.addWithinLimit(line);
-        if (past != null) {
-            duplicateKeys.noteUncounted(day, hasher.high(), hasher.low());
-            tally.reject(totalTooLarge(record, line, past));
-            return;
-        }
-        duplicateKeys.accept(day, hasher.high(), hasher.low(), fingerprint);
-        hours.add(line.hourStart());
-        if (held != null) {
-            tally.countRejected(held);
-        } else {
-            tally.countAccepted(line);
-        }
-    }
+        private final FileSnapshots snapshots = format.snapshots() ? new FileSnapshots() : null;
+        private final FileTally tally =
+                new FileTally(file.fileId(), rejects, rejects.earlierRejects(file.changedFromFileId()), batchSize);
+        private final FileDuplicates duplicateKeys =
+                new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
+        private final UsageTotals totals = new UsageTotals();
+        private final Set<Instant> hours = new HashSet<>();
+        /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
+        private final Set<Long> heldBuckets = new HashSet<>();
 
-    /** Takes a row of an aggregated export: a new bucket counts as a request row does, held ones too. */
-    private void takeBucket(RawRecord record, UsageLine line, Reject held) {
-        switch (snapshots.take(hasher.high(), hasher.low(), line)) {
-            case NEW -> {
-                if (held != null) {
-                    heldBuckets.add(record.lineNo());
-                    tally.countRejected(held);
-                } else {
-                    tally.countAccepted(line);
+        /** Judges one record: rejected, a duplicate, or counted. */
+        void take(RawRecord record) {
+            tally.countRead();
+            UsageNormalizer.Result result = normalize(record);
+            if (result.reject() != null) {
+                tally.reject(result.reject());
+                return;
+            }
+            UsageLine line = result.line();
+            LocalDate day = dayOf(line);
+            hasher.hash(line.source(), line.requestId());
+            if (snapshots != null) {
+                takeBucket(record, line, result.held());
+                return;
+            }
+            takeRequest(record, line, day, result.held());
+        }
+
+        /** Takes a row of a request log: a duplicate, a repeat of an earlier reject, past its hour's limit, or counted. */
+        private void takeRequest(RawRecord record, UsageLine line, LocalDate day, Reject held) {
+            long fingerprint = RequestFingerprint.of(line);
+            OptionalLong earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());
+            if (earlier.isPresent()) {
+                tally.countDuplicate();
+                duplicateKeys.noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
+                return;
+            }
+            if (tally.repeatsAnEarlierReject(record.lineNo(), record.raw())) {
+                duplicateKeys.noteUncounted(day, hasher.high(), hasher.low());
+                return;
+            }
+            TokenType past = totals.addWithinLimit(line);
+            if (past != null) {
+                duplicateKeys.noteUncounted(day, hasher.high(), hasher.low());
+                tally.reject(totalTooLarge(record, line, past));
+                return;
+            }
+            duplicateKeys.accept(day, hasher.high(), hasher.low(), fingerprint);
+            hours.add(line.hourStart());
+            if (held != null) {
+                tally.countRejected(held);
+            } else {
+                tally.countAccepted(line);
+            }
+        }
+
+        /** Takes a row of an aggregated export: a new bucket counts as a request row does, held ones too. */
+        private void takeBucket(RawRecord record, UsageLine line, Reject held) {
+            switch (snapshots.take(hasher.high(), hasher.low(), line)) {
+                case NEW -> {
+                    if (held != null) {
+                        heldBuckets.add(record.lineNo());
+                        tally.countRejected(held);
+                    } else {
+                        tally.countAccepted(line);
+                    }
+                }
+                case REPEATED -> tally.countDuplicate();
+                case CONFLICTING -> {
+                    // never a repeat: whether a bucket conflicts depends on the file's other rows, not on its own text
+                    tally.countRejected(new Reject(
+                            file.fileId(),
+                            record.lineNo(),
+                            RejectCode.CONFLICTING_BUCKET,
+                            "bucket " + line.requestId() + " appears earlier in the file with other numbers;"
+                                    + " the first is kept",
+                            record.raw()));
                 }
             }
-            case REPEATED -> tally.countDuplicate();
-            case CONFLICTING -> {
-                // never a repeat: whether a bucket conflicts depends on the file's other rows, not on its own text
-                tally.countRejected(new Reject(
+        }
+
+        /** Writes the rejects and conflicts still pending. */
+        void flush() {
+            tally.flushRejects();
+            duplicateKeys.flushConflicts();
+        }
+
+        /** Stores what the pass counted: totals, hours, request keys, replaced export buckets. */
+        void store(long run) {
+            if (snapshots != null && !snapshots.isEmpty()) {
+                List<Long> heldRepeats = new ArrayList<>();
+                FileSnapshots.Settled settled = snapshots.settle(
                         file.fileId(),
-                        record.lineNo(),
-                        RejectCode.CONFLICTING_BUCKET,
-                        "bucket " + line.requestId() + " appears earlier in the file with other numbers;"
-                                + " the first is kept",
-                        record.raw()));
+                        run,
+                        snapshotStore,
+                        totals,
+                        hours,
+                        (line, high, low) -> duplicateKeys.storedOn(dayOf(line), high, low),
+                        line -> tally.countAsDuplicate(
+                                line, line.lineNo(), heldBuckets.remove(line.lineNo()), heldRepeats));
+                replaced = settled.replaced();
+                rejects.deleteLines(file.fileId(), heldRepeats);
             }
+            store.insertTotals(file.fileId(), run, totals, batchSize);
+            duplicateKeys.storeAccepted();
+            store.recordHours(run, hours);
         }
     }
 

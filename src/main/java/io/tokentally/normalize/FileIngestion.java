@@ -13,9 +13,9 @@ interface FileIngestion {
 
     /**
      * Settles what files committed since this pass began changed, reading the file again if they hold its
-     * requests (under the commit lock).
+     * requests (under the commit lock), with {@code onRecord} called for each record read again.
      */
-    void settleConcurrentDuplicates() throws IOException;
+    void settleConcurrentDuplicates(Consumer<RawRecord> onRecord) throws IOException;
 
     void store(long run);
 

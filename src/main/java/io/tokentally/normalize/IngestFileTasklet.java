@@ -5,7 +5,6 @@ import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.IngestProgress;
 import io.tokentally.ingest.RegisteredFile;
-import java.io.IOException;
 import java.util.function.Function;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -65,7 +64,7 @@ class IngestFileTasklet implements Tasklet {
         }
         FileIngestion ingest = ingests.apply(file);
         readInTurn(file, ingest, contribution);
-        commit(ingest, contribution);
+        commit(file, ingest, contribution);
         return RepeatStatus.FINISHED;
     }
 
@@ -88,16 +87,27 @@ class IngestFileTasklet implements Tasklet {
             progress.rowsDone(sinceProgress[0]);
             turns.awaitEarlierFiles(file, contribution.getStepExecution(), () -> stopIfAsked(jobExecutionId));
         } catch (StopRequested e) {
-            throw new JobInterruptedException(
-                    "stopped while reading " + file.path() + "; a restart reads it again from its first line",
-                    BatchStatus.STOPPED);
+            throw stopped(file, "reading");
         }
     }
 
-    /** Under the commit lock, stores the file's usage and counts and marks it ingested. */
-    private void commit(FileIngestion ingest, StepContribution contribution) throws IOException {
+    /**
+     * Under the commit lock, reads the file again if it must be (a stop asked for meanwhile ends the step STOPPED),
+     * stores the file's usage and counts and marks it ingested.
+     */
+    private void commit(RegisteredFile file, FileIngestion ingest, StepContribution contribution) throws Exception {
         lock.holdUntilTransactionEnds();
-        ingest.settleConcurrentDuplicates();
+        long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
+        long[] sinceCheck = {0};
+        try {
+            ingest.settleConcurrentDuplicates(record -> {
+                if (++sinceCheck[0] % PROGRESS_EVERY == 0) {
+                    stopIfAsked(jobExecutionId);
+                }
+            });
+        } catch (StopRequested e) {
+            throw stopped(file, "reading again");
+        }
         ingest.store(run);
         FileCounts counts = ingest.counts();
         registry.addCounts(fileId, counts);
@@ -106,6 +116,12 @@ class IngestFileTasklet implements Tasklet {
         contribution.incrementFilterCount(counts.duplicate());
         contribution.incrementProcessSkipCount(counts.rejected());
         progress.fileDone();
+    }
+
+    private static JobInterruptedException stopped(RegisteredFile file, String doing) {
+        return new JobInterruptedException(
+                "stopped while " + doing + " " + file.path() + "; a restart reads it again from its first line",
+                BatchStatus.STOPPED);
     }
 
     /**

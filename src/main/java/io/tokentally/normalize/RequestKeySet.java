@@ -85,14 +85,15 @@ final class RequestKeySet {
         }
     }
 
-    /** Adds to {@code common}, with the block's fingerprints, every key of a stored block that this set holds too. */
-    void retainInto(byte[] keys, byte[] fingerprints, RequestKeySet common) {
-        Block block = new Block(keys, fingerprints);
+    /** Whether this set holds a key of a stored block's keys. */
+    boolean holdsAnyOf(byte[] keys) {
+        Block block = new Block(keys, null);
         for (int index = 0; index < block.size(); index++) {
             if (contains(block.high(index), block.low(index))) {
-                common.add(block.high(index), block.low(index), block.fingerprint(index));
+                return true;
             }
         }
+        return false;
     }
 
     /** The keys and their fingerprints as blocks of at most {@code keysPerBlock} keys, for storage. */

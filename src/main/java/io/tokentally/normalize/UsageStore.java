@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -66,12 +67,21 @@ class UsageStore {
                 day);
     }
 
-    /** Adds to {@code common} the keys of {@code candidates} that blocks of {@code day} newer than {@code afterBlock} hold. */
-    void collectCommonKeys(LocalDate day, long afterBlock, RequestKeySet candidates, RequestKeySet common) {
-        jdbc.query(
-                "SELECT request_keys, request_fingerprints FROM usage_key_block WHERE usage_day = ? AND block_id > ?",
+    /**
+     * The path of a file whose keys of {@code day} were committed after block {@code afterBlock} and hold one of
+     * {@code candidates}; empty when there is none.
+     */
+    Optional<String> committedFileHoldingAnyOf(LocalDate day, long afterBlock, RequestKeySet candidates) {
+        return jdbc.query(
+                "SELECT b.request_keys, f.path FROM usage_key_block b JOIN ingested_file f ON f.file_id = b.file_id"
+                        + " WHERE b.usage_day = ? AND b.block_id > ?",
                 rs -> {
-                    candidates.retainInto(rs.getBytes(1), rs.getBytes(2), common);
+                    while (rs.next()) {
+                        if (candidates.holdsAnyOf(rs.getBytes(1))) {
+                            return Optional.of(rs.getString(2));
+                        }
+                    }
+                    return Optional.<String>empty();
                 },
                 day,
                 afterBlock);

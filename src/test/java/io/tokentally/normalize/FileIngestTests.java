@@ -7,6 +7,7 @@ import io.tokentally.UsageFixtures;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
+import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormat;
@@ -15,15 +16,20 @@ import io.tokentally.pricing.PriceCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,6 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** A file's pass on the embedded database: duplicates within a file, across runs, and across files read at once. */
 @SpringBootTest
+@ExtendWith(OutputCaptureExtension.class)
 class FileIngestTests {
 
     static final Path WORK = TempFolders.create("tokentally-file-ingest-");
@@ -86,6 +93,31 @@ class FileIngestTests {
         assertThat(first.counts()).isEqualTo(new FileCounts(4, 4, 0, 0, 0, 0));
         assertThat(second.counts()).isEqualTo(new FileCounts(4, 1, 0, 3, 0, 0));
         assertThat(inputTokens(source)).isEqualTo(100 + 200 + 300 + 400 + 500);
+    }
+
+    @Test
+    void aFileReadAgainNamesTheFileThatCommittedItsIdsAndPassesOnEveryRecordOfTheSecondPass(CapturedOutput output)
+            throws Exception {
+        // given: two files with r2 in common, read before either is committed; the first commits
+        String source = "again-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "a.csv", row("r1", 100), row("r2", 200));
+        FileIngest second = ingest(source, "b.csv", row("r2", 200), row("r3", 300), row("r4", 400));
+        first.readAll(record -> {});
+        second.readAll(record -> {});
+        List<Long> firstReadAgain = new ArrayList<>();
+        commit(first, 1, record -> firstReadAgain.add(record.lineNo()));
+
+        // when: the second settles under the lock and commits
+        List<Long> secondReadAgain = new ArrayList<>();
+        commit(second, 1, record -> secondReadAgain.add(record.lineNo()));
+
+        // then: only the second is read again, every line of it, and the log names both files
+        assertThat(firstReadAgain).isEmpty();
+        assertThat(secondReadAgain).containsExactly(2L, 3L, 4L);
+        assertThat(output)
+                .contains(path(source, "b.csv") + " is read again: " + path(source, "a.csv") + ", a file of source "
+                        + source + " committed since it was read, holds request ids");
+        assertThat(second.counts()).isEqualTo(new FileCounts(3, 2, 0, 1, 0, 0));
     }
 
     @Test
@@ -528,15 +560,23 @@ class FileIngestTests {
     }
 
     private void commit(FileIngest ingest, long run) {
+        commit(ingest, run, record -> {});
+    }
+
+    private void commit(FileIngest ingest, long run, Consumer<RawRecord> onRecordReadAgain) {
         transactions.executeWithoutResult(status -> {
             lock.holdUntilTransactionEnds();
             try {
-                ingest.settleConcurrentDuplicates();
+                ingest.settleConcurrentDuplicates(onRecordReadAgain);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
             ingest.store(run);
         });
+    }
+
+    private static String path(String source, String name) {
+        return WORK.resolve(source).resolve(name).toString();
     }
 
     private FileIngest ingest(String source, String name, String... rows) throws IOException {
@@ -588,7 +628,7 @@ class FileIngestTests {
                 "SELECT CONCAT(c.line_no, ' ', c.request_id) FROM duplicate_conflict c"
                         + " JOIN ingested_file f ON f.file_id = c.file_id WHERE f.path = ? ORDER BY c.line_no",
                 String.class,
-                WORK.resolve(source).resolve(name).toString());
+                path(source, name));
     }
 
     /** The source's rejects as "file-name reason-code". */

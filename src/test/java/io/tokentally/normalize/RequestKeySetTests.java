@@ -47,22 +47,19 @@ class RequestKeySetTests {
     }
 
     @Test
-    void retainsIntoCommonTheKeysABlockSharesWithTheBlocksFingerprints() {
-        // given: this file's keys 1 and 2; a block another file stored with keys 2 and 3
+    void holdsAnyOfABlocksKeysOnlyWhenItHoldsOneOfThem() {
+        // given: this file's keys 1 and 2; blocks another file stored with keys 2 and 3, and with key 3 only
         RequestKeySet mine = new RequestKeySet();
         mine.add(1, 1, 10);
         mine.add(2, 2, 20);
-        RequestKeySet theirs = new RequestKeySet();
-        theirs.add(2, 2, 21);
-        theirs.add(3, 3, 31);
-        RequestKeySet.Block block = theirs.toBlocks(10).get(0);
+        RequestKeySet shared = new RequestKeySet();
+        shared.add(2, 2, 21);
+        shared.add(3, 3, 31);
+        RequestKeySet other = new RequestKeySet();
+        other.add(3, 3, 31);
 
-        // when
-        RequestKeySet common = new RequestKeySet();
-        mine.retainInto(block.keys(), block.fingerprints(), common);
-
-        // then
-        assertThat(common.size()).isEqualTo(1);
-        assertThat(common.fingerprintOf(2, 2)).isEqualTo(OptionalLong.of(21));
+        // when, then
+        assertThat(mine.holdsAnyOf(shared.toBlocks(10).get(0).keys())).isTrue();
+        assertThat(mine.holdsAnyOf(other.toBlocks(10).get(0).keys())).isFalse();
     }
 }

@@ -1,0 +1,132 @@
+package io.tokentally.normalize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokentally.TempFolders;
+import io.tokentally.ingest.FileCounts;
+import io.tokentally.ingest.FileRegistry;
+import io.tokentally.ingest.FileStatus;
+import io.tokentally.ingest.IngestProgress;
+import io.tokentally.ingest.RawRecord;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** A file's partition: a stop asked for while the file is read again under the commit lock. */
+@SpringBootTest
+class IngestFileTaskletTests {
+
+    static final Path WORK = TempFolders.create("tokentally-ingest-tasklet-");
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+    }
+
+    @Autowired
+    FileRegistry registry;
+
+    @Autowired
+    IngestCommitLock lock;
+
+    @Autowired
+    JobRepository jobRepository;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Test
+    void aStopAskedForWhileAFileIsReadAgainEndsThePartitionStoppedBeforeItStoresAnything() {
+        // given: a file read once (three records), a job asked to stop, and a second pass of 25,000 records
+        String path = WORK.resolve("b.csv").toString();
+        long fileId = registry.register(
+                "gw", path, null, UUID.randomUUID().toString(), 1, "usage-csv", FileStatus.PENDING, null, null, 1);
+        JobExecution job = jobRepository.createJobExecution(
+                jobRepository.createJobInstance("tasklet-" + UUID.randomUUID(), new JobParameters()),
+                new JobParameters(),
+                new ExecutionContext());
+        StepExecution partition = jobRepository.createStepExecution("ingestFileStep:file-" + fileId, job);
+        ReadAgain ingest = new ReadAgain(3, 25_000);
+        IngestFileTasklet tasklet = new IngestFileTasklet(
+                registry,
+                fileId,
+                1,
+                file -> ingest,
+                lock,
+                new IngestTurns(registry, jobRepository),
+                new IngestProgress(60),
+                jobRepository);
+        job.setStatus(BatchStatus.STOPPING);
+        jobRepository.update(job);
+
+        // when, then: the second pass stops at its 10,000th record, nothing is stored and the file stays pending
+        assertThatThrownBy(() -> transactions.executeWithoutResult(status -> {
+                    try {
+                        tasklet.execute(new StepContribution(partition), null);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }))
+                .cause()
+                .isInstanceOf(JobInterruptedException.class)
+                .hasMessage("stopped while reading again " + path + "; a restart reads it again from its first line");
+        assertThat(ingest.readAgain).isEqualTo(10_000);
+        assertThat(ingest.stored).isFalse();
+        assertThat(registry.find(fileId).orElseThrow().status()).isEqualTo(FileStatus.PENDING);
+    }
+
+    /** A file whose first pass has {@code firstPass} records and whose settling reads {@code secondPass} more. */
+    private static final class ReadAgain implements FileIngestion {
+
+        private final int firstPass;
+        private final int secondPass;
+        int readAgain;
+        boolean stored;
+
+        ReadAgain(int firstPass, int secondPass) {
+            this.firstPass = firstPass;
+            this.secondPass = secondPass;
+        }
+
+        @Override
+        public void readAll(Consumer<RawRecord> onRecord) {
+            for (int line = 1; line <= firstPass; line++) {
+                onRecord.accept(RawRecord.malformed(line, "row " + line, "a test row"));
+            }
+        }
+
+        @Override
+        public void settleConcurrentDuplicates(Consumer<RawRecord> onRecord) {
+            for (int line = 1; line <= secondPass; line++) {
+                readAgain++;
+                onRecord.accept(RawRecord.malformed(line, "row " + line, "a test row"));
+            }
+        }
+
+        @Override
+        public void store(long run) {
+            stored = true;
+        }
+
+        @Override
+        public FileCounts counts() {
+            return new FileCounts(firstPass, firstPass, 0, 0, 0, 0);
+        }
+    }
+}

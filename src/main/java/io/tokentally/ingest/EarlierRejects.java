@@ -15,11 +15,18 @@ import java.util.Map;
 public final class EarlierRejects {
 
     private final Map<String, Deque<Reject>> remaining = new HashMap<>();
+    private final int count;
 
     EarlierRejects(List<Reject> rejects) {
+        this.count = rejects.size();
         rejects.forEach(reject -> remaining
                 .computeIfAbsent(reject.raw(), raw -> new ArrayDeque<>())
                 .add(reject));
+    }
+
+    /** How many bad lines the earlier version had when they were read (matches consume none of this count). */
+    public int count() {
+        return count;
     }
 
     /**

@@ -107,6 +107,13 @@ public class RejectRepository {
         return new RejectedLine(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5));
     }
 
+    /** How many bad lines the version a changed file changed from has now (0 for a new file). */
+    public int earlierRejectCount(Long changedFrom) {
+        return changedFrom == null
+                ? 0
+                : jdbc.queryForObject("SELECT COUNT(*) FROM reject WHERE file_id = ?", Integer.class, changedFrom);
+    }
+
     /**
      * The bad lines of the version a changed file changed from ({@code changedFrom}; none when null): all of them,
      * repeats included, so each version holds the whole set its next version is compared with.

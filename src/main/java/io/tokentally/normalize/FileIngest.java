@@ -97,20 +97,17 @@ final class FileIngest implements FileIngestion {
      * repeat, counted or not, and the rows judged against it may not be (a later copy days away, a row past its
      * hour's limit). The second pass judges every row as if the other file had committed before this one was read,
      * so the same inputs bill the same whichever file was read faster. Call it under the commit lock: no file
-     * commits during the second pass. What the first pass wrote (its rejects and conflicts) is deleted first.
+     * commits during the second pass. What the first pass wrote (its rejects and conflicts) is deleted first. The
+     * file is read again too when the version it changed from was committed since this pass began (by another run
+     * that registered it first): its bad lines, repeated here, are repeats and not new rejects.
      *
      * @param onRecord called with each record of the second pass, as {@link #readAll} does
      */
     @Override
     public void settleConcurrentDuplicates(Consumer<RawRecord> onRecord) throws IOException {
-        Optional<String> committed = pass.duplicateKeys.fileCommittedSinceWithKeysOfThisFile();
-        if (committed.isPresent()) {
-            log.info(
-                    "{} is read again: {}, a file of source {} committed since it was read, holds request ids of"
-                            + " its rows",
-                    file.path(),
-                    committed.get(),
-                    file.source());
+        Optional<String> why = pass.committedSinceItBegan();
+        if (why.isPresent()) {
+            log.info("{} is read again: {}", file.path(), why.get());
             rejects.deleteFile(file.fileId());
             conflicts.deleteFile(file.fileId());
             pass = new Pass();
@@ -141,8 +138,8 @@ final class FileIngest implements FileIngestion {
     private final class Pass {
 
         private final FileSnapshots snapshots = format.snapshots() ? new FileSnapshots() : null;
-        private final FileTally tally =
-                new FileTally(file.fileId(), rejects, rejects.earlierRejects(file.changedFromFileId()), batchSize);
+        private final EarlierRejects earlierRejects = rejects.earlierRejects(file.changedFromFileId());
+        private final FileTally tally = new FileTally(file.fileId(), rejects, earlierRejects, batchSize);
         private final FileDuplicates duplicateKeys =
                 new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
         private final UsageTotals totals = new UsageTotals();
@@ -219,6 +216,24 @@ final class FileIngest implements FileIngestion {
                             record.raw()));
                 }
             }
+        }
+
+        /**
+         * What files committed since the pass began changed for it, said for the log; empty when nothing did: a file
+         * of the source holding request ids of its rows, or the version the file changed from (committed by another
+         * run) with bad lines the pass did not know of.
+         */
+        Optional<String> committedSinceItBegan() {
+            Optional<String> sharing = duplicateKeys.fileCommittedSinceWithKeysOfThisFile();
+            if (sharing.isPresent()) {
+                return Optional.of(sharing.get() + ", a file of source " + file.source()
+                        + " committed since it was read, holds request ids of its rows");
+            }
+            if (rejects.earlierRejectCount(file.changedFromFileId()) != earlierRejects.count()) {
+                return Optional.of("the version it changed from (file " + file.changedFromFileId()
+                        + ") was committed since it was read, with bad lines this version may repeat");
+            }
+            return Optional.empty();
         }
 
         /** Writes the rejects and conflicts still pending. */

@@ -503,6 +503,35 @@ class FileIngestTests {
     }
 
     @Test
+    void aChangedFileReadWhileTheVersionItChangedFromCommitsRepeatsThatVersionsBadLines(CapturedOutput output)
+            throws Exception {
+        // given: a file's first version, registered but not read, holding a bad line only
+        String source = "earlier-version-" + UUID.randomUUID();
+        FileIngest first = ingest(source, "day.csv", row("bad", -1));
+        Path file = WORK.resolve(source).resolve("day.csv");
+        long firstId =
+                jdbc.queryForObject("SELECT file_id FROM ingested_file WHERE path = ?", Long.class, file.toString());
+
+        // when: its next version (the bad line and a new row; where the file is read from does not matter here) is
+        // read before the first commits (another run's)
+        Path next = WORK.resolve(source).resolve("day-next.csv");
+        UsageFixtures.write(next, row("bad", -1), row("new", 5L));
+        FileIngest changed = register(source, next, "usage-csv", 1, firstId);
+        changed.readAll(record -> {});
+        first.readAll(record -> {});
+        commit(first, 1);
+        commit(changed, 2);
+
+        // then: the next version is read again, and its bad line is a repeat of the first version's reject
+        assertThat(first.counts()).isEqualTo(new FileCounts(1, 0, 1, 0, 0, 0));
+        assertThat(changed.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(5L);
+        assertThat(output)
+                .contains(next + " is read again: the version it changed from (file " + firstId
+                        + ") was committed since it was read");
+    }
+
+    @Test
     void aBucketRepeatedInOneFileWithOtherNumbersIsRejectedAndTheFirstKept() throws Exception {
         // given: one file holding the same bucket three times: twice alike, once with other numbers
         String source = "snapshots-" + UUID.randomUUID();

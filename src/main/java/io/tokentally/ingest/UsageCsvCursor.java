@@ -145,15 +145,17 @@ final class UsageCsvCursor implements RecordCursor {
         if (current.malformed != null) {
             return RawRecord.malformed(line.lineNo, line.raw, current.malformed);
         }
+        // a stray quote first: a quote inside an unquoted field is often a quoted field gone wrong, whose commas
+        // then split it, so the field count that follows from it says less than the quote does
+        String strayQuote = line.raw.indexOf('"') < 0 ? null : CsvQuotes.strayQuoteProblem(line.raw, 0, false, names);
+        if (strayQuote != null) {
+            return RawRecord.malformed(line.lineNo, line.raw, "the row is not valid CSV: " + strayQuote);
+        }
         if (current.values.length != width) {
             return RawRecord.malformed(
                     line.lineNo,
                     line.raw,
                     "the row has " + UsageCsvFormat.fields(current.values.length) + " but the header has " + width);
-        }
-        String strayQuote = line.raw.indexOf('"') < 0 ? null : CsvQuotes.strayQuoteProblem(line.raw, 0, false, names);
-        if (strayQuote != null) {
-            return RawRecord.malformed(line.lineNo, line.raw, "the row is not valid CSV: " + strayQuote);
         }
         return new RawRecord(line.lineNo, line.raw, columns, current.values, null);
     }

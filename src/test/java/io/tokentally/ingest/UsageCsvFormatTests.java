@@ -233,6 +233,12 @@ class UsageCsvFormatTests {
                         tuple(
                                 6L,
                                 "the row is not valid CSV: field 7 (output_tokens) holds a double quote but is not"
+                                        + " enclosed in double quotes"),
+                        // a quoted field with a space before its quote, split by its comma: the quote is named
+                        // rather than the count of fields that follows from it
+                        tuple(
+                                7L,
+                                "the row is not valid CSV: field 3 (customer_id) holds a double quote but is not"
                                         + " enclosed in double quotes"));
         assertThat(records.get(3).field("customer_id")).isEqualTo("ac\"me");
         assertThat(records.get(3).field("model")).isEqualTo("gpt-4o");

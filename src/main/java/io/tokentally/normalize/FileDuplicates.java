@@ -3,7 +3,6 @@ package io.tokentally.normalize;
 import io.tokentally.shared.ContextTier;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,21 +131,21 @@ final class FileDuplicates {
     }
 
     /**
-     * Whether a duplicate counted other numbers than its first copy. A first copy read while its model had no
-     * price was stored under the row's own id (or its model's, if known but not yet priced then) and the
-     * stated or standard tier; a retry read since the price normalizes to the priced id and may derive the
-     * long tier, yet it is the same request.
+     * Whether a duplicate counted other numbers than its first copy. The model id and context tier of a request
+     * follow from the prices known when it is read, not from the row alone: a copy read while its model had no
+     * price was held under the row's own id at its stated or the standard tier; a dated snapshot takes its base's
+     * id until it has a price of its own; a tier derived from a threshold needs the price that states it. A copy
+     * that matches the first under any id its model as written may have had, and under either tier unless the row
+     * states its tier, is the same request.
      */
     boolean conflicts(long earlier, UsageLine line, long fingerprint) {
         if (earlier == RequestKeySet.UNKNOWN || earlier == fingerprint) {
             return false;
         }
-        if (line.held()) {
-            return true;
-        }
-        for (String heldModel : normalizer.heldModels(line)) {
-            for (ContextTier tier : EnumSet.of(line.contextTier(), ContextTier.STANDARD)) {
-                if (earlier == RequestFingerprint.of(line, heldModel, tier)) {
+        for (String model : normalizer.idsReadAs(line)) {
+            for (ContextTier tier :
+                    line.contextTierStated() ? List.of(line.contextTier()) : List.of(ContextTier.values())) {
+                if (earlier == RequestFingerprint.of(line, model, tier)) {
                     return false;
                 }
             }

@@ -4,6 +4,7 @@ import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** What normalization needs to know about models and their prices; the pricing stage implements it. */
@@ -20,6 +21,13 @@ public interface ModelCatalog {
 
     /** The canonical {@code provider/model} id of a model as written (prefixed, dated or not), if priced. */
     Optional<String> canonicalModel(String provider, String model);
+
+    /**
+     * Every {@code provider/model} id a model as written may be priced under, priced or not: its own id (prefixes
+     * removed), then its ids without their dated snapshot suffixes, one at a time ({@link #canonicalModel} is the
+     * first of them with prices).
+     */
+    List<String> priceableIds(String canonicalProvider, String model);
 
     /** The canonical provider for a provider as written, by the alias rules alone, priced or not. */
     String providerId(String provider);

@@ -92,7 +92,8 @@ class SnapshotStore {
                 rs.getLong("reasoning_tokens"),
                 units(rs),
                 false,
-                null);
+                null,
+                true);
     }
 
     /** The web search, image and audio counts of a {@code usage_snapshot} row. */

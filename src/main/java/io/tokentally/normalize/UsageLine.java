@@ -12,7 +12,8 @@ import java.time.Instant;
  * {@code units} counts the request's non-token units. {@code held} marks a request whose model had no price
  * at its time: its model is the row's own id and its context tier provisional until a price exists; {@code
  * heldInput} is then its whole input (cached and cache-write tokens included), or null if the row stated its
- * tier.
+ * tier. {@code contextTierStated} says whether the row stated its context tier; if not, the tier follows from its
+ * input and the model's long-context threshold.
  */
 public record UsageLine(
         String source,
@@ -37,7 +38,8 @@ public record UsageLine(
         long reasoning,
         UnitCounts units,
         boolean held,
-        Long heldInput) {
+        Long heldInput,
+        boolean contextTierStated) {
 
     public Instant hourStart() {
         return Hours.startOf(occurredAt);

@@ -60,20 +60,24 @@ public final class UsageNormalizer {
     }
 
     public Result normalize(UsageRow row) {
-        ModelId id = models.computeIfAbsent(row.provider(), p -> new HashMap<>())
+        ModelId priced = models.computeIfAbsent(row.provider(), p -> new HashMap<>())
                 .computeIfAbsent(row.model(), m -> resolve(row.provider(), m));
-        String provider = id.provider();
-        String model = id.model();
-        if (provider.length() > FieldLength.PROVIDER || model.length() > FieldLength.MODEL) {
+        Optional<ModelPricing> pricing = catalog.pricingAt(priced.model(), row.timestamp());
+        // held usage keeps the row's own id, not the base whose price it may take: a dated snapshot may get a
+        // price of its own before its base has one in force at the row's time, and the rate step settles held
+        // usage by the id it was held under
+        ModelId id = pricing.isPresent()
+                ? priced
+                : new ModelId(priced.provider(), catalog.modelId(priced.provider(), row.model()));
+        if (id.provider().length() > FieldLength.PROVIDER || id.model().length() > FieldLength.MODEL) {
             return new Result(null, idTooLong(row));
         }
-        Optional<ModelPricing> pricing = catalog.pricingAt(model, row.timestamp());
         if (pricing.isEmpty() && row.error()) {
             // never billed, so never held: a reject like any other, which takes no request id
-            return new Result(null, held(row, model));
+            return new Result(null, held(row, id.model()));
         }
         UsageLine line = line(row, id, pricing, contextTier(row, pricing));
-        return new Result(line, null, pricing.isPresent() ? null : held(row, model));
+        return new Result(line, null, pricing.isPresent() ? null : held(row, id.model()));
     }
 
     /** The usage line of a row: its canonical ids, price epoch and tier, and disjoint token buckets. */
@@ -101,7 +105,8 @@ public final class UsageNormalizer {
                 row.reasoningTokens(),
                 row.units(),
                 settlesHeld && pricing.isEmpty(),
-                settlesHeld && pricing.isEmpty() && row.contextTier() == null ? row.inputTokens() : null);
+                settlesHeld && pricing.isEmpty() && row.contextTier() == null ? row.inputTokens() : null,
+                row.contextTier() != null);
     }
 
     /** The row's own tier, else long when its input passes its model's long-context threshold, else standard. */
@@ -126,11 +131,12 @@ public final class UsageNormalizer {
     }
 
     /**
-     * The ids a priced line may have been held under while its model had no price: the row's own id (prefixes
-     * removed, alias rules applied) and, for a model known before its price took effect, its canonical id.
+     * Every id an earlier copy of the line's request may have been stored under, whatever prices were known
+     * then: the row's own id (held, or priced by a price of its own), each id without its snapshot suffixes
+     * (priced by its base), and the id it has now.
      */
-    List<String> heldModels(UsageLine line) {
-        return Stream.of(catalog.modelId(line.provider(), line.rawModel()), line.model())
+    List<String> idsReadAs(UsageLine line) {
+        return Stream.concat(catalog.priceableIds(line.provider(), line.rawModel()).stream(), Stream.of(line.model()))
                 .distinct()
                 .toList();
     }

@@ -6,9 +6,11 @@ import io.tokentally.shared.ProviderNames;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -70,21 +72,12 @@ public final class PriceCatalog implements ModelCatalog {
     }
 
     /**
-     * The priced id of a model as written: the exact id, else the id without its snapshot suffixes, one at a
-     * time. A multiplier suffix ({@code :fast}, {@code :us}) stays on every candidate, so such usage is only
-     * ever priced by a price of its own ({@code claude-sonnet-4-5-20250929:us} by {@code claude-sonnet-4-5:us}).
+     * The priced id of a model as written: the first of its {@link #priceableIds} with prices. A multiplier
+     * suffix ({@code :fast}, {@code :us}) stays on every candidate, so such usage is only ever priced by a price of
+     * its own ({@code claude-sonnet-4-5-20250929:us} by {@code claude-sonnet-4-5:us}).
      */
     private Optional<String> resolve(String provider, String model) {
-        String bare = ModelIds.bareModel(provider, model);
-        String exact = provider + "/" + bare;
-        if (models.containsKey(exact)) {
-            return Optional.of(exact);
-        }
-        String multiplier = ModelIds.multiplierOf(bare);
-        for (Optional<String> base = ModelIds.withoutSnapshot(bare.substring(0, bare.length() - multiplier.length()));
-                base.isPresent();
-                base = ModelIds.withoutSnapshot(base.get())) {
-            String candidate = provider + "/" + base.get() + multiplier;
+        for (String candidate : priceableIds(provider, model)) {
             if (models.containsKey(candidate)) {
                 return Optional.of(candidate);
             }
@@ -93,6 +86,19 @@ public final class PriceCatalog implements ModelCatalog {
         // that id still prices the model
         String doubled = provider + "/" + ModelIds.stripPrefixes(model);
         return models.containsKey(doubled) ? Optional.of(doubled) : Optional.empty();
+    }
+
+    @Override
+    public List<String> priceableIds(String provider, String model) {
+        String bare = ModelIds.bareModel(provider, model);
+        List<String> ids = new ArrayList<>(List.of(provider + "/" + bare));
+        String multiplier = ModelIds.multiplierOf(bare);
+        for (Optional<String> base = ModelIds.withoutSnapshot(bare.substring(0, bare.length() - multiplier.length()));
+                base.isPresent();
+                base = ModelIds.withoutSnapshot(base.get())) {
+            ids.add(provider + "/" + base.get() + multiplier);
+        }
+        return ids;
     }
 
     @Override

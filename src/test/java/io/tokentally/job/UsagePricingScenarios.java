@@ -276,6 +276,105 @@ abstract class UsagePricingScenarios {
     }
 
     @Test
+    void aSnapshotHeldWhileOnlyItsBaseHadALaterPriceIsBilledAtItsOwnPriceOnceItHasOne() throws Exception {
+        // given a day with a request of a dated gpt-14 snapshot, whose base has a price only from two days later
+        LocalDate day = NovemberClock.today().minusDays(6);
+        stripe().customers("cus_settle_d");
+        Path customers = workDir().resolve("own-price-customers.csv");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-d,cus_settle_d,flex\n");
+        Path input =
+                Files.createDirectories(workDir().resolve("input-own-price").resolve("own-price"));
+        String request = "d-1," + day + "T10:10:00Z,settle-d,openai,gpt-14-2026-01-01,1000000,0,0,0,0,0,,ok";
+        UsageFixtures.write(input.resolve("gateway-a.csv"), request);
+        Path baseLater = workDir().resolve("prices-gpt-14-later.csv");
+        Files.writeString(
+                baseLater,
+                Files.readString(FIXTURES.resolve("job-prices.csv"), StandardCharsets.UTF_8)
+                        + "openai/gpt-14,input,standard,standard,2," + day.plusDays(2) + ",\n");
+        JobExecution held = run(day, input, customers, baseLater);
+        assertThat(report(held, day).get("held"))
+                .extracting(usage -> usage.get("model").asString())
+                .containsOnly("openai/gpt-14-2026-01-01");
+
+        // when the snapshot gains a price of its own in force that day ($4), and the day runs again with a
+        // retried copy of the request and a new request of the snapshot
+        Path ownPrice = workDir().resolve("prices-gpt-14-own.csv");
+        Files.writeString(
+                ownPrice,
+                Files.readString(baseLater, StandardCharsets.UTF_8)
+                        + "openai/gpt-14-2026-01-01,input,standard,standard,4,2026-01-01,\n");
+        UsageFixtures.write(
+                input.resolve("gateway-b.csv"),
+                request,
+                "d-2," + day + "T10:20:00Z,settle-d,openai,gpt-14-2026-01-01,1000000,0,0,0,0,0,,ok");
+        JobExecution settled = run(day, input, customers, ownPrice);
+
+        // then both requests are billed at the snapshot's own price, 2,000,000 x $4 / 1e6 = $8, under its own id;
+        // the retry is a plain duplicate
+        JsonNode report = report(settled, day);
+        assertThat(report.get("held")).isEmpty();
+        assertThat(report.get("counts").get("duplicates").asLong()).isEqualTo(1);
+        assertThat(report.get("totals"))
+                .extracting(total -> total.get("model").asString() + " "
+                        + total.get("token_type").asString() + " "
+                        + total.get("tokens").asLong() + " "
+                        + total.get("billed_usd").asString())
+                .containsExactly("openai/gpt-14-2026-01-01 input 2000000 8");
+        assertThat(conflictsOf("d-1")).isZero();
+    }
+
+    @Test
+    void aRetryOfARequestBilledAtItsBaseIsNoConflictWhenItsSnapshotsOwnLaterPriceHoldsTheRetry() throws Exception {
+        // given a day with a long request of a dated gpt-15 snapshot, billed at its base's long-context price
+        LocalDate day = NovemberClock.today().minusDays(8);
+        stripe().customers("cus_settle_e");
+        Path customers = workDir().resolve("base-billed-customers.csv");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-e,cus_settle_e,flex\n");
+        Path input =
+                Files.createDirectories(workDir().resolve("input-base-billed").resolve("base-billed"));
+        String request = "e-1," + day + "T10:10:00Z,settle-e,openai,gpt-15-2026-01-01,300000,0,0,0,0,0,,ok";
+        UsageFixtures.write(input.resolve("gateway-a.csv"), request);
+        Path base = workDir().resolve("prices-gpt-15-base.csv");
+        Files.writeString(
+                base,
+                Files.readString(FIXTURES.resolve("job-prices.csv"), StandardCharsets.UTF_8)
+                        + "openai/gpt-15,input,standard,standard,1,2026-01-01,200000\n"
+                        + "openai/gpt-15,input,standard,long,2,2026-01-01,200000\n");
+        run(day, input, customers, base);
+
+        // when the snapshot gains a price of its own from noon that day (so a copy read now is held, at the
+        // standard tier for want of a threshold), and the day runs again with a retried copy and a gpt-4o request
+        Path ownLater = workDir().resolve("prices-gpt-15-own-later.csv");
+        Files.writeString(
+                ownLater,
+                Files.readString(base, StandardCharsets.UTF_8) + "openai/gpt-15-2026-01-01,input,standard,standard,4,"
+                        + day + "T12:00:00Z,\n");
+        UsageFixtures.write(
+                input.resolve("gateway-b.csv"),
+                request,
+                "e-2," + day + "T10:20:00Z,settle-e,openai,gpt-4o,1000,0,0,0,0,0,,ok");
+        JobExecution rerun = run(day, input, customers, ownLater);
+
+        // then the retry is a plain duplicate, and the request stays billed once, at the base's long price
+        // (300,000 x $2 / 1e6 = $0.60); gpt-4o's 1,000 x $2.50 / 1e6 = $0.0025
+        JsonNode report = report(rerun, day);
+        assertThat(report.get("counts").get("duplicates").asLong()).isEqualTo(1);
+        assertThat(report.get("held")).isEmpty();
+        assertThat(report.get("totals"))
+                .extracting(total -> total.get("model").asString() + " "
+                        + total.get("token_type").asString() + " "
+                        + total.get("tokens").asLong() + " "
+                        + total.get("billed_usd").asString())
+                .containsExactlyInAnyOrder("openai/gpt-15 input 300000 0.6", "openai/gpt-4o input 1000 0.0025");
+        assertThat(conflictsOf("e-1")).isZero();
+    }
+
+    private long conflictsOf(String requestId) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM duplicate_conflict WHERE request_id = ?", Long.class, requestId);
+    }
+
+    @Test
     void twoModelsHeldInOneHourAreBothBilledByTheRunThatFindsTheirPrices() throws Exception {
         // given a day with two unpriced models in one hour: a dated snapshot of gpt-12 and gpt-13
         LocalDate day = NovemberClock.today().minusDays(9);

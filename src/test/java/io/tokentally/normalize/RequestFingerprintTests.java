@@ -35,7 +35,8 @@ class RequestFingerprintTests {
             10,
             new UnitCounts(1, 2, 3),
             false,
-            null);
+            null,
+            true);
 
     @Test
     void isAStoredFormatSoItsValueForALineIsFixed() {
@@ -137,6 +138,7 @@ class RequestFingerprintTests {
                 (long) f[19],
                 (UnitCounts) f[20],
                 false,
-                null);
+                null,
+                true);
     }
 }

@@ -132,6 +132,24 @@ class PriceCatalogTests {
         assertThat(CATALOG.pricedModel("azure", "azure/azure/gpt-4o")).contains("azure/gpt-4o");
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "openai    | gpt-4o-2024-05-13             | openai/gpt-4o-2024-05-13 openai/gpt-4o",
+                "openai    | openai/gpt-9                  | openai/gpt-9",
+                "anthropic | claude-sonnet-4-5-20250929:us | anthropic/claude-sonnet-4-5-20250929:us"
+                        + " anthropic/claude-sonnet-4-5:us"
+            })
+    void namesEveryIdAModelAsWrittenMayBePricedUnderPricedOrNotItsOwnFirst(
+            String provider, String written, String ids) {
+        // when
+        List<String> priceable = CATALOG.priceableIds(provider, written);
+
+        // then: its own id, then each id without a snapshot suffix, the multiplier kept
+        assertThat(priceable).containsExactly(ids.split(" "));
+    }
+
     @Test
     void keepsTheIdOfASnapshotThatHasItsOwnPrice() {
         // given CATALOG, where gpt-4o-2024-05-13 is priced at 5 / 15 and gpt-4o at 2.5 / 10

@@ -41,11 +41,12 @@ abstract class CsvRowsFormat implements UsageFormat {
     @Override
     public RecordCursor open(Reader reader) throws IOException {
         List<RawRecord> records = new ArrayList<>();
-        try (CSVParser parser = CSVParser.parse(reader, FORMAT)) {
+        CsvText text = CsvText.read(reader);
+        try (CSVParser parser = CSVParser.parse(text.text(), FORMAT)) {
             List<String> header =
                     parser.getHeaderNames().stream().map(CsvRowsFormat::column).toList();
             for (CSVRecord row : parser) {
-                records.addAll(toRecords(header, row));
+                records.addAll(toRecords(header, row, text.lineOf(row)));
             }
         } catch (CSVException e) { // thrown as it is by the parser's constructor, which reads the header
             throw new FileFormatException("the file is not valid CSV: " + e.getMessage());
@@ -64,8 +65,7 @@ abstract class CsvRowsFormat implements UsageFormat {
         };
     }
 
-    private List<RawRecord> toRecords(List<String> header, CSVRecord row) {
-        long lineNo = row.getRecordNumber() + 1; // the header is line 1
+    private List<RawRecord> toRecords(List<String> header, CSVRecord row, long lineNo) {
         String raw = RAW.format(row.values());
         if (row.size() != header.size()) {
             return List.of(RawRecord.malformed(

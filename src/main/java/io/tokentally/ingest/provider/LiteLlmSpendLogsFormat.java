@@ -77,9 +77,10 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
     @Override
     public RecordCursor open(Reader reader) throws IOException {
         List<RawRecord> records = new ArrayList<>();
-        try (CSVParser parser = CSVParser.parse(reader, FORMAT)) {
+        CsvText text = CsvText.read(reader);
+        try (CSVParser parser = CSVParser.parse(text.text(), FORMAT)) {
             for (CSVRecord row : parser) {
-                records.add(toRecord(row));
+                records.add(toRecord(row, text.lineOf(row)));
             }
         } catch (CSVException e) { // thrown as it is by the parser's constructor, which reads the header
             throw new FileFormatException("the file is not valid CSV: " + e.getMessage());
@@ -98,8 +99,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         };
     }
 
-    private RawRecord toRecord(CSVRecord row) {
-        long lineNo = row.getRecordNumber() + 1; // the header is record 0; a quoted field may span lines
+    private RawRecord toRecord(CSVRecord row, long lineNo) {
         String raw = RAW.format(row.values());
         if (!row.isConsistent()) {
             return RawRecord.malformed(

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.ingest.FileFormatException;
+import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.UsageRow;
 import io.tokentally.shared.ContextTier;
 import java.time.Instant;
@@ -76,6 +77,22 @@ class DailyExportFormatsTests {
                         reject -> assertThat(reject).isEqualTo("MISSING_FIELD: required field input_tokens is empty"),
                         reject -> assertThat(reject).isEqualTo("MALFORMED_ROW: the row has 5 fields, the header 19"));
         assertThat(records(litellm, LITELLM_DAILY).get(7).lineNo()).isEqualTo(9);
+    }
+
+    @Test
+    void aDailySpendRowIsNumberedByTheLineItStartsOnPastAQuotedFieldOverTwoLinesAndABlankLine() {
+        // given: row 1 with a tool name over lines 2 and 3, a blank line 4, and row 2 on line 5
+        List<String> lines = ProviderFixtures.text(LITELLM_DAILY).lines().toList();
+        String content = lines.get(0) + "\n"
+                + lines.get(1).replace(",,/chat/completions", ",\"tool\nname\",/chat/completions") + "\n"
+                + "\n"
+                + lines.get(2) + "\n";
+
+        // when
+        List<RawRecord> records = ProviderFixtures.recordsOf(litellm, content);
+
+        // then
+        assertThat(records).extracting(RawRecord::lineNo).containsExactly(2L, 5L);
     }
 
     @Test

@@ -20,7 +20,7 @@ public final class EarlierRejects {
     EarlierRejects(List<Reject> rejects) {
         this.count = rejects.size();
         rejects.forEach(reject -> remaining
-                .computeIfAbsent(reject.raw(), raw -> new ArrayDeque<>())
+                .computeIfAbsent(key(reject.raw()), raw -> new ArrayDeque<>())
                 .add(reject));
     }
 
@@ -31,18 +31,28 @@ public final class EarlierRejects {
 
     /**
      * The earlier version's reject of this raw line (matched as the rejects table keeps it), as a repeat at {@code
-     * lineNo} of {@code fileId}, or null if it had none; consumes the match. A line that reads well now may have been rejected for what the rows around it
-     * added up to (an hour's total past what one row may hold): it is a repeat all the same.
+     * lineNo} of {@code fileId}, or null if it had none; consumes the match. A line that reads well now may have
+     * been rejected for what the rows around it added up to (an hour's total past what one row may hold): it is a
+     * repeat all the same.
      */
     public Reject repeatOf(long fileId, long lineNo, String raw) {
-        Deque<Reject> earlier = remaining.get(RejectRepository.stored(raw));
+        String key = key(RejectRepository.stored(raw));
+        Deque<Reject> earlier = remaining.get(key);
         if (earlier == null) {
             return null;
         }
         Reject first = earlier.poll();
         if (earlier.isEmpty()) {
-            remaining.remove(RejectRepository.stored(raw));
+            remaining.remove(key);
         }
         return new Reject(fileId, lineNo, first.code(), first.message(), raw, true);
+    }
+
+    /**
+     * A stored raw line as it is matched: a bad row over several lines (a quoted field with a line break) is the
+     * same row in a version saved again with the other line ends.
+     */
+    private static String key(String stored) {
+        return stored.replace("\r\n", "\n");
     }
 }

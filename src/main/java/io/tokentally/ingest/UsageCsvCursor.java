@@ -180,6 +180,19 @@ final class UsageCsvCursor implements RecordCursor {
         return record.end >= 0 ? record.end : (next != null ? next.start : input.drain());
     }
 
+    /**
+     * The values with each carriage return and line feed inside a quoted field read as a line feed: a file saved
+     * again with the other line ends (LF to CRLF, as Windows tools do) holds the same request ids and values.
+     */
+    private static String[] lineFeedsOnly(String[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i].indexOf('\r') >= 0) {
+                values[i] = values[i].replace("\r\n", "\n");
+            }
+        }
+        return values;
+    }
+
     /** Reads the record after {@code previous}, resynchronizing at the next line after bad quoting. */
     private Pending readAfter(Pending previous) throws IOException {
         try {
@@ -188,7 +201,8 @@ final class UsageCsvCursor implements RecordCursor {
             }
             CSVRecord record = records.next();
             // Commons CSV reports the position before the empty lines it skipped
-            return new Pending(text.skipBlankLines(record.getCharacterPosition()), -1, record.values(), null);
+            return new Pending(
+                    text.skipBlankLines(record.getCharacterPosition()), -1, lineFeedsOnly(record.values()), null);
         } catch (UncheckedIOException | IllegalStateException e) {
             String reason =
                     withoutParserPosition(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());

@@ -36,6 +36,17 @@ class EarlierRejectsTests {
     }
 
     @Test
+    void aBadLineOverTwoLinesMatchesItsCopyWithTheOtherLineEnds() {
+        // given: the earlier version had a bad row with a quoted line break, saved with LF and with CRLF line ends
+        EarlierRejects lf = new EarlierRejects(rejects("r4,\"bad\nline\",oops"));
+        EarlierRejects crlf = new EarlierRejects(rejects("r4,\"bad\r\nline\",oops"));
+
+        // then: the file saved again with the other line ends repeats it
+        assertThat(lf.repeatOf(1, 2, "r4,\"bad\r\nline\",oops")).isNotNull();
+        assertThat(crlf.repeatOf(1, 2, "r4,\"bad\nline\",oops")).isNotNull();
+    }
+
+    @Test
     void aFileThatChangedFromNothingHasNoEarlierBadLines() {
         assertThat(new EarlierRejects(List.of()).repeatOf(1, 2, "a")).isNull();
     }

@@ -6,6 +6,7 @@ import io.tokentally.plans.PriceChangePolicy;
 import io.tokentally.pricing.Price;
 import io.tokentally.pricing.PriceCatalog;
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -128,8 +129,8 @@ public final class Rater {
                 plan != null,
                 usage.requests(),
                 quantity,
-                "no " + usage.serviceTier().code() + " price for " + type.code() + " of " + model + " is in force at "
-                        + pricedAt(usage));
+                "no " + usage.serviceTier().code() + (usage.contextTier() == ContextTier.LONG ? " long-context" : "")
+                        + " price for " + type.code() + " of " + model + " is in force at " + pricedAt(usage));
     }
 
     /** The usage of one token type rated at {@code price}: its cost, and the billed amount with the plan's markup. */

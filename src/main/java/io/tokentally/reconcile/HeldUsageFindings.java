@@ -1,6 +1,7 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.rating.HeldUsage;
+import io.tokentally.shared.ContextTier;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,14 +45,16 @@ public final class HeldUsageFindings {
                         + held.customers().size()
                         + " customer(s) in " + held.hours().size() + " hour(s) from "
                         + held.hours().first() + " to "
-                        + held.hours().last() + " are held back, not billed: "
-                        + rows.get(0).reason()
-                        + ". The first run after a price for their time is added (prices file, price sync or"
-                        + " override) bills them.",
+                        + held.hours().last() + " are held back, not billed: no price of " + model
+                        + " for these is in force at the start of their hour. The first run after a price for their"
+                        + " time is added (prices file, price sync or override) bills them.",
                 evidence);
     }
 
-    /** A model's held tokens, and the customers, service tier and token type pairs, and hours they were held in. */
+    /**
+     * A model's held tokens, and the customers, service tier (with the context tier when long) and token type
+     * pairs, and hours they were held in.
+     */
     private record HeldTotals(long tokens, TreeSet<String> customers, TreeSet<String> types, TreeSet<Instant> hours) {
 
         static HeldTotals of(List<HeldUsage> rows) {
@@ -62,7 +65,9 @@ public final class HeldUsageFindings {
             for (HeldUsage row : rows) {
                 tokens += row.tokens();
                 customers.add(row.customerId());
-                types.add(row.serviceTier().code() + " " + row.tokenType().code());
+                types.add(row.serviceTier().code()
+                        + (row.contextTier() == ContextTier.LONG ? " long-context " : " ")
+                        + row.tokenType().code());
                 hours.add(row.hourStart());
             }
             return new HeldTotals(tokens, customers, types, hours);

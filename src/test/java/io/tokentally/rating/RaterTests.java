@@ -403,8 +403,25 @@ class RaterTests {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(TokenType.INPUT, 1_000L, true, 3L),
                         org.assertj.core.groups.Tuple.tuple(TokenType.OUTPUT, 500L, true, 3L));
-        assertThat(rating.held().get(0).reason()).contains("priority", "input", GPT_4O, NOON.toString());
+        assertThat(rating.held().get(0).reason())
+                .isEqualTo("no priority price for input of " + GPT_4O + " is in force at " + NOON);
         assertThat(rater.rate(priority)).isEmpty();
+    }
+
+    @Test
+    void theReasonOfLongContextUsageHeldForWantOfAPriceNamesTheLongContextTier() {
+        // given priority long-context usage of gpt-4o (no priority prices, standard or long)
+        HourlyUsage priorityLong =
+                usage("alice", GPT_4O, ServiceTier.PRIORITY, ContextTier.LONG, JAN_2025, 1_000, 0, 0, 0, 0, 0);
+
+        // when
+        Rater.Rating rating = rater.rateOrHold(priorityLong);
+
+        // then
+        assertThat(rating.held())
+                .singleElement()
+                .extracting(HeldUsage::reason)
+                .isEqualTo("no priority long-context price for input of " + GPT_4O + " is in force at " + NOON);
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -162,10 +161,10 @@ public final class CsvTable {
                     .map(name -> name.strip().toLowerCase(Locale.ROOT))
                     .toList();
             columns.check(file, header);
-            LineNumbers lines = new LineNumbers(text);
+            CsvLines lines = new CsvLines(text, true);
             List<CsvRow> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
-                int start = recordStart(text, record);
+                int start = lines.startOf(record);
                 long lineNo = lines.lineAt(start);
                 String strayQuote = CsvQuotes.strayQuoteProblem(text, start, true, header);
                 if (strayQuote != null) {
@@ -211,43 +210,6 @@ public final class CsvTable {
         } catch (IllegalArgumentException e) { // Commons CSV refuses a header with a name missing
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The 1-based line of a character position; a line ends at a line feed, a carriage return, or both. */
-    private static final class LineNumbers {
-
-        private final List<Integer> lineStarts = new ArrayList<>(List.of(0));
-
-        LineNumbers(String text) {
-            for (int at = 0; at < text.length(); at++) {
-                char c = text.charAt(at);
-                if (c == '\n' || (c == '\r' && (at + 1 == text.length() || text.charAt(at + 1) != '\n'))) {
-                    lineStarts.add(at + 1);
-                }
-            }
-        }
-
-        long lineAt(int position) {
-            int found = Collections.binarySearch(lineStarts, position);
-            return found >= 0 ? found + 1 : -found - 1;
-        }
-    }
-
-    /** Where a record's text starts: Commons CSV gives the position before the blank and comment lines it skipped. */
-    private static int recordStart(String text, CSVRecord record) {
-        int at = (int) record.getCharacterPosition();
-        while (at < text.length()) {
-            char c = text.charAt(at);
-            if (c == '\n' || c == '\r') {
-                at++;
-            } else if (c == '#') {
-                int lineEnd = text.indexOf('\n', at);
-                at = lineEnd < 0 ? text.length() : lineEnd + 1;
-            } else {
-                return at;
-            }
-        }
-        return at;
     }
 
     /** Writes a CSV file: a header, then one record per row, values as their {@code toString} (null: empty). */

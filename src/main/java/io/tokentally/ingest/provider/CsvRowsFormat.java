@@ -1,5 +1,6 @@
 package io.tokentally.ingest.provider;
 
+import io.tokentally.ingest.CsvLines;
 import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
@@ -41,7 +42,7 @@ abstract class CsvRowsFormat implements UsageFormat {
     @Override
     public RecordCursor open(Reader reader) throws IOException {
         List<RawRecord> records = new ArrayList<>();
-        CsvText text = CsvText.read(reader);
+        CsvLines text = CsvLines.read(reader, false);
         try (CSVParser parser = CSVParser.parse(text.text(), FORMAT)) {
             List<String> header =
                     parser.getHeaderNames().stream().map(CsvRowsFormat::column).toList();

@@ -2,6 +2,7 @@ package io.tokentally.ingest.provider;
 
 import static io.tokentally.ingest.provider.JsonFields.count;
 
+import io.tokentally.ingest.CsvLines;
 import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
@@ -77,7 +78,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
     @Override
     public RecordCursor open(Reader reader) throws IOException {
         List<RawRecord> records = new ArrayList<>();
-        CsvText text = CsvText.read(reader);
+        CsvLines text = CsvLines.read(reader, false);
         try (CSVParser parser = CSVParser.parse(text.text(), FORMAT)) {
             for (CSVRecord row : parser) {
                 records.add(toRecord(row, text.lineOf(row)));

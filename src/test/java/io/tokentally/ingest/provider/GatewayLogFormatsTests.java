@@ -190,8 +190,8 @@ class GatewayLogFormatsTests {
 
     @Test
     void aLiteLlmRowIsNumberedByTheLineItStartsOnPastAFieldOverSeveralLinesABlankLineAndALoneCarriageReturn() {
-        // given: m1's metadata over lines 2 to 4, a blank line 5, m2 on line 6, and m3 and m4 on line 7 split by a
-        // carriage return alone (the parser ends a record there; an editor shows one line)
+        // given: m1's metadata over lines 2 to 4, a blank line 5, m2 on line 6, and m3 on line 7, ended by a
+        // carriage return alone (the parser ends a record there, and editors a line), so m4 is on line 8
         String header = ProviderFixtures.text(LITELLM_FILE).lines().findFirst().orElseThrow();
         String fields = ",acompletion,k,0.01,15,10,5,2026-11-27T08:00:00+00:00,2026-11-27T08:00:01+00:00,gpt-4o-mini,"
                 + "gpt-4o-mini,openai,https://api.openai.com,u-1,";
@@ -205,7 +205,7 @@ class GatewayLogFormatsTests {
         List<RawRecord> records = ProviderFixtures.recordsOf(LITELLM, content);
 
         // then: each record names the line it starts on, not its record number
-        assertThat(records).extracting(RawRecord::lineNo).containsExactly(2L, 6L, 7L, 7L);
+        assertThat(records).extracting(RawRecord::lineNo).containsExactly(2L, 6L, 7L, 8L);
     }
 
     @Test

@@ -49,23 +49,29 @@ final class FileDuplicates {
     }
 
     /**
-     * The fingerprint of a committed row, or an earlier row of this file, with the key on the row's UTC day
-     * or the {@code dedupDays} before or after (by default one: a request re-reported with a timestamp across
-     * midnight is still a repeat); empty when there is none.
+     * A row's first copy: the fingerprint of what it counted, and whether another file or run committed it (then
+     * prices may have changed since it was read) or this pass counted it.
      */
-    OptionalLong earlierCopy(LocalDate day, long high, long low) {
+    record EarlierCopy(long fingerprint, boolean committed) {}
+
+    /**
+     * The committed row, or earlier row of this file, with the key on the row's UTC day or the {@code dedupDays}
+     * before or after (by default one: a request re-reported with a timestamp across midnight is still a repeat);
+     * empty when there is none.
+     */
+    Optional<EarlierCopy> earlierCopy(LocalDate day, long high, long low) {
         for (int offset = -dedupDays; offset <= dedupDays; offset++) {
             LocalDate adjacent = day.plusDays(offset);
             OptionalLong stored = stored(adjacent).fingerprintOf(high, low);
             if (stored.isPresent()) {
-                return stored;
+                return Optional.of(new EarlierCopy(stored.getAsLong(), true));
             }
             OptionalLong earlier = fingerprintIn(acceptedKeys, adjacent, high, low);
             if (earlier.isPresent()) {
-                return earlier;
+                return Optional.of(new EarlierCopy(earlier.getAsLong(), false));
             }
         }
-        return OptionalLong.empty();
+        return Optional.empty();
     }
 
     /** Whether a committed row has the key on exactly this UTC day. */
@@ -114,7 +120,7 @@ final class FileDuplicates {
     }
 
     /** Keeps a duplicate as a conflict when its first copy counted other numbers. */
-    void noteConflict(long earlier, UsageLine line, long fingerprint, long lineNo) {
+    void noteConflict(EarlierCopy earlier, UsageLine line, long fingerprint, long lineNo) {
         if (conflicts(earlier, line, fingerprint)) {
             pendingConflicts.add(new DuplicateConflictRepository.Conflict(lineNo, line.requestId()));
             if (pendingConflicts.size() >= batchSize) {
@@ -131,21 +137,26 @@ final class FileDuplicates {
     }
 
     /**
-     * Whether a duplicate counted other numbers than its first copy. The model id and context tier of a request
-     * follow from the prices known when it is read, not from the row alone: a copy read while its model had no
-     * price was held under the row's own id at its stated or the standard tier; a dated snapshot takes its base's
-     * id until it has a price of its own; a tier derived from a threshold needs the price that states it. A copy
-     * that matches the first under any id its model as written may have had, and under either tier unless the row
-     * states its tier, is the same request.
+     * Whether a duplicate counted other numbers than its first copy. A copy this pass counted was read with the
+     * same prices, so the fingerprints compare as they are. A committed copy may have been read with other prices,
+     * and a request's model id and context tier follow from the prices as well as from the row: a copy read while
+     * its model had no price was held under the row's own id at its stated or the standard tier; a dated snapshot
+     * takes its base's id until it has a price of its own; a tier derived from a threshold needs the price that
+     * states it. A committed copy that matches under any id the repeat's model as written may have had, and under
+     * either tier unless the repeat states its tier, is the same request. (So a committed copy written as the base
+     * model is not told apart from a repeat written as one of its dated snapshots, ADR 0014.)
      */
-    boolean conflicts(long earlier, UsageLine line, long fingerprint) {
-        if (earlier == RequestKeySet.UNKNOWN || earlier == fingerprint) {
+    boolean conflicts(EarlierCopy earlier, UsageLine line, long fingerprint) {
+        if (earlier.fingerprint() == RequestKeySet.UNKNOWN || earlier.fingerprint() == fingerprint) {
             return false;
+        }
+        if (!earlier.committed()) {
+            return true;
         }
         for (String model : normalizer.idsReadAs(line)) {
             for (ContextTier tier :
                     line.contextTierStated() ? List.of(line.contextTier()) : List.of(ContextTier.values())) {
-                if (earlier == RequestFingerprint.of(line, model, tier)) {
+                if (earlier.fingerprint() == RequestFingerprint.of(line, model, tier)) {
                     return false;
                 }
             }

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -168,10 +167,10 @@ final class FileIngest implements FileIngestion {
         /** Takes a row of a request log: a duplicate, a repeat of an earlier reject, past its hour's limit, or counted. */
         private void takeRequest(RawRecord record, UsageLine line, LocalDate day, Reject held) {
             long fingerprint = RequestFingerprint.of(line);
-            OptionalLong earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());
+            Optional<FileDuplicates.EarlierCopy> earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());
             if (earlier.isPresent()) {
                 tally.countDuplicate();
-                duplicateKeys.noteConflict(earlier.getAsLong(), line, fingerprint, record.lineNo());
+                duplicateKeys.noteConflict(earlier.get(), line, fingerprint, record.lineNo());
                 return;
             }
             if (tally.repeatsAnEarlierReject(record.lineNo(), record.raw())) {

@@ -32,8 +32,16 @@ public final class UsageNormalizer {
     /** Canonical ids by provider and model as written: a file names few models in many rows. */
     private final Map<String, Map<String, ModelId>> models = new HashMap<>();
 
-    /** The canonical provider and {@code provider/model} id of a model as written. */
-    private record ModelId(String provider, String model) {}
+    /**
+     * The canonical provider and {@code provider/model} id of a model as written, and its own id (prefixes
+     * removed, priced or not).
+     */
+    private record ModelId(String provider, String model, String own) {
+
+        ModelId held() {
+            return new ModelId(provider, own, own);
+        }
+    }
 
     /**
      * @param settlesHeld whether rows held for want of a price are marked for the rate step to settle once
@@ -65,10 +73,8 @@ public final class UsageNormalizer {
         Optional<ModelPricing> pricing = catalog.pricingAt(priced.model(), row.timestamp());
         // held usage keeps the row's own id, not the base whose price it may take: a dated snapshot may get a
         // price of its own before its base has one in force at the row's time, and the rate step settles held
-        // usage by the id it was held under
-        ModelId id = pricing.isPresent()
-                ? priced
-                : new ModelId(priced.provider(), catalog.modelId(priced.provider(), row.model()));
+        // usage by the id it was held under (export buckets, never settled, keep the resolved id)
+        ModelId id = pricing.isPresent() || !settlesHeld ? priced : priced.held();
         if (id.provider().length() > FieldLength.PROVIDER || id.model().length() > FieldLength.MODEL) {
             return new Result(null, idTooLong(row));
         }
@@ -144,8 +150,8 @@ public final class UsageNormalizer {
     private ModelId resolve(String rawProvider, String rawModel) {
         String vendor = catalog.vendorOf(rawProvider, rawModel);
         String provider = catalog.canonicalProvider(vendor).orElseGet(() -> catalog.providerId(vendor));
-        String model = catalog.canonicalModel(provider, rawModel).orElseGet(() -> catalog.modelId(provider, rawModel));
-        return new ModelId(provider, model);
+        String own = catalog.modelId(provider, rawModel);
+        return new ModelId(provider, catalog.canonicalModel(provider, rawModel).orElse(own), own);
     }
 
     /** An error row is never billed, so it is listed without the promise that a later price bills it. */

@@ -204,6 +204,28 @@ class FileIngestTests {
     }
 
     @Test
+    void aRepeatInTheSameFileWithoutTheContextTierItsFirstCopyStatedIsAConflict() throws Exception {
+        // given: one file with r1 stating the long context tier, then r1 again without one (standard, derived)
+        String source = "stated-tier-" + UUID.randomUUID();
+        Path file = WORK.resolve(source).resolve("day.csv");
+        Files.createDirectories(file.getParent());
+        Files.writeString(
+                file,
+                "request_id,timestamp,customer_id,provider,model,input_tokens,output_tokens,context_tier\n"
+                        + "r1,2026-10-05T10:15:00Z,alice,anthropic,claude-sonnet-4-5,1000,10,long\n"
+                        + "r1,2026-10-05T10:15:00Z,alice,anthropic,claude-sonnet-4-5,1000,10,\n");
+        FileIngest ingest = register(source, file, "usage-csv");
+
+        // when
+        ingest.readAll(record -> {});
+        commit(ingest, 1);
+
+        // then: read with the same prices, the copies bill differently, so the repeat is kept as a conflict
+        assertThat(ingest.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
+        assertThat(conflicts(source, "day.csv")).containsExactly("3 r1");
+    }
+
+    @Test
     void aRepeatWithOtherNumbersIsADuplicateKeptAsAConflictAndAPlainRepeatIsNot() throws Exception {
         // given: an earlier run committed r1 with 100 input tokens
         String source = "conflict-" + UUID.randomUUID();

@@ -56,6 +56,24 @@ class UsageNormalizerTests {
     }
 
     @Test
+    void aDatedSnapshotWithoutAPriceAtItsTimeIsHeldUnderItsOwnIdAndAnExportBucketUnderItsBase() {
+        // given a row of a dated claude-sonnet-4-5 snapshot from before its base's first price (2025-01-01)
+        UsageRow row = row("anthropic", "claude-sonnet-4-5-20250929", Instant.parse("2024-12-31T23:00:00Z"), null);
+
+        // when read from a request log, and from an aggregated export (never settled)
+        UsageLine held = normalizer.normalize(row).line();
+        UsageLine bucket = new UsageNormalizer("export", CATALOG, Set.of("alice"), false)
+                .normalize(row)
+                .line();
+
+        // then: held under the row's own id, which a price of the snapshot's own, added later, finds; an export
+        // bucket under the resolved id, where its newer exports replace its numbers
+        assertThat(held.model()).isEqualTo("anthropic/claude-sonnet-4-5-20250929");
+        assertThat(held.held()).isTrue();
+        assertThat(bucket.model()).isEqualTo("anthropic/claude-sonnet-4-5");
+    }
+
+    @Test
     void splitsInputIntoDisjointBuckets() {
         // given 1,000 prompt tokens of which 300 cache reads, 200 5-minute and 100 1-hour cache writes
         UsageRow row = row("anthropic", "claude-sonnet-4-5-20250929", 1_000, 300, 200, 100, 500, 0);

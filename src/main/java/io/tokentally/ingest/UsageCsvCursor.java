@@ -145,17 +145,22 @@ final class UsageCsvCursor implements RecordCursor {
         if (current.malformed != null) {
             return RawRecord.malformed(line.lineNo, line.raw, current.malformed);
         }
-        // a stray quote first: a quote inside an unquoted field is often a quoted field gone wrong, whose commas
-        // then split it, so the field count that follows from it says less than the quote does
-        String strayQuote = line.raw.indexOf('"') < 0 ? null : CsvQuotes.strayQuoteProblem(line.raw, 0, false, names);
-        if (strayQuote != null) {
-            return RawRecord.malformed(line.lineNo, line.raw, "the row is not valid CSV: " + strayQuote);
-        }
-        if (current.values.length != width) {
+        boolean widthMatches = current.values.length == width;
+        // a stray quote is said with a field count that is off too: a quoted field gone wrong (a space before its
+        // quote) is split by its commas; the field is then named by its place alone, as the fields after a split
+        // are not the header's
+        String strayQuote = line.raw.indexOf('"') < 0
+                ? null
+                : CsvQuotes.strayQuoteProblem(line.raw, 0, false, widthMatches ? names : List.of());
+        if (!widthMatches) {
             return RawRecord.malformed(
                     line.lineNo,
                     line.raw,
-                    "the row has " + UsageCsvFormat.fields(current.values.length) + " but the header has " + width);
+                    "the row has " + UsageCsvFormat.fields(current.values.length) + " but the header has " + width
+                            + (strayQuote == null ? "" : ", and is not valid CSV: " + strayQuote));
+        }
+        if (strayQuote != null) {
+            return RawRecord.malformed(line.lineNo, line.raw, "the row is not valid CSV: " + strayQuote);
         }
         return new RawRecord(line.lineNo, line.raw, columns, current.values, null);
     }

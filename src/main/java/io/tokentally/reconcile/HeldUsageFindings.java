@@ -46,8 +46,8 @@ public final class HeldUsageFindings {
                         + " customer(s) in " + held.hours().size() + " hour(s) from "
                         + held.hours().first() + " to "
                         + held.hours().last() + " are held back, not billed: no price of " + model
-                        + " for these is in force at the start of their hour. The first run after a price for their"
-                        + " time is added (prices file, price sync or override) bills them.",
+                        + " for these is in force at their time. The first run after a price for their time is added"
+                        + " (prices file, price sync or override) bills them.",
                 evidence);
     }
 

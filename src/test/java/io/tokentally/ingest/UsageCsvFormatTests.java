@@ -234,12 +234,12 @@ class UsageCsvFormatTests {
                                 6L,
                                 "the row is not valid CSV: field 7 (output_tokens) holds a double quote but is not"
                                         + " enclosed in double quotes"),
-                        // a quoted field with a space before its quote, split by its comma: the quote is named
-                        // rather than the count of fields that follows from it
+                        // a quoted field with a space before its quote, split by its comma: the count of fields
+                        // and the quote, by its place alone (the fields after it are not the header's)
                         tuple(
                                 7L,
-                                "the row is not valid CSV: field 3 (customer_id) holds a double quote but is not"
-                                        + " enclosed in double quotes"));
+                                "the row has 8 fields but the header has 7, and is not valid CSV: field 3 holds a"
+                                        + " double quote but is not enclosed in double quotes"));
         assertThat(records.get(3).field("customer_id")).isEqualTo("ac\"me");
         assertThat(records.get(3).field("model")).isEqualTo("gpt-4o");
     }

@@ -69,7 +69,7 @@ final class CostFileIngest implements FileIngestion {
     }
 
     @Override
-    public void settleConcurrentDuplicates(Consumer<RawRecord> onRecord) {
+    public void readAgainIfOthersCommitted(Consumer<RawRecord> onRecord) {
         // cost buckets carry no request keys: a bucket stored by a concurrent file is replaced in store()
     }
 

@@ -26,15 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pass over one registered file: the format's rules, normalization, the duplicate check and the
- * file's usage totals, all held in memory until the file is committed as a whole. A row is a
- * duplicate when an earlier row of the file, or a committed row of any file, has the same source
- * and request id and a timestamp on the same UTC day or within {@code dedupDays} before or after it
- * ({@code tokentally.ingest.dedup-days}, by default one day). The first copy is the one
- * counted; a duplicate whose numbers differ from it (see {@link RequestFingerprint}) is also kept as a
- * {@link DuplicateConflictRepository conflict} for a person to look at ({@link FileDuplicates}). A changed file's bad rows that the
- * version it changed from had count as duplicates too ({@link EarlierRejects}). The rows of an aggregated
- * export are buckets instead: a newer export of a bucket replaces its numbers (see {@link FileSnapshots}).
+ * One registered file read in a pass (again, in a new pass, when files committed meanwhile change how its rows
+ * are judged): the format's rules, normalization, the duplicate check and the file's usage totals, all held in
+ * memory until the file is committed as a whole. A row is a duplicate when an earlier row of the file, or a
+ * committed row of any file, has the same source and request id and a timestamp on the same UTC day or within
+ * {@code dedupDays} before or after it ({@code tokentally.ingest.dedup-days}, by default one day). The first copy
+ * is the one counted; a duplicate whose numbers differ from it (see {@link RequestFingerprint}) is also kept as a
+ * {@link DuplicateConflictRepository conflict} for a person to look at ({@link FileDuplicates}). A changed file's
+ * bad rows that the version it changed from had count as duplicates too ({@link EarlierRejects}). The rows of an
+ * aggregated export are buckets instead: a newer export of a bucket replaces its numbers (see {@link
+ * FileSnapshots}).
  */
 final class FileIngest implements FileIngestion {
 
@@ -103,10 +104,10 @@ final class FileIngest implements FileIngestion {
      * @param onRecord called with each record of the second pass, as {@link #readAll} does
      */
     @Override
-    public void settleConcurrentDuplicates(Consumer<RawRecord> onRecord) throws IOException {
+    public void readAgainIfOthersCommitted(Consumer<RawRecord> onRecord) throws IOException {
         Optional<String> why = pass.committedSinceItBegan();
         if (why.isPresent()) {
-            log.info("{} is read again: {}", file.path(), why.get());
+            log.info("{} (file {}) is read again: {}", file.path(), file.fileId(), why.get());
             rejects.deleteFile(file.fileId());
             conflicts.deleteFile(file.fileId());
             pass = new Pass();
@@ -143,7 +144,10 @@ final class FileIngest implements FileIngestion {
                 new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
         private final UsageTotals totals = new UsageTotals();
         private final Set<Instant> hours = new HashSet<>();
-        /** Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored already. */
+        /**
+         * Lines of new export buckets held for want of a price: rejected as NO_PRICE, unless the bucket is stored
+         * already.
+         */
         private final Set<Long> heldBuckets = new HashSet<>();
 
         /** Judges one record: rejected, a duplicate, or counted. */
@@ -164,7 +168,10 @@ final class FileIngest implements FileIngestion {
             takeRequest(record, line, day, result.held());
         }
 
-        /** Takes a row of a request log: a duplicate, a repeat of an earlier reject, past its hour's limit, or counted. */
+        /**
+         * Takes a row of a request log: a duplicate, a repeat of an earlier reject, past its hour's limit, or
+         * counted.
+         */
         private void takeRequest(RawRecord record, UsageLine line, LocalDate day, Reject held) {
             long fingerprint = RequestFingerprint.of(line);
             Optional<FileDuplicates.EarlierCopy> earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());

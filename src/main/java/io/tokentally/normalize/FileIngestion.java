@@ -12,10 +12,11 @@ interface FileIngestion {
     void readAll(Consumer<RawRecord> onRecord) throws IOException;
 
     /**
-     * Settles what files committed since this pass began changed, reading the file again if they hold its
-     * requests (under the commit lock), with {@code onRecord} called for each record read again.
+     * Reads the file again, under the commit lock, if files committed since this pass began change how its rows
+     * are judged (they hold its request ids, or are the version it changed from), with {@code onRecord} called for
+     * each record read again.
      */
-    void settleConcurrentDuplicates(Consumer<RawRecord> onRecord) throws IOException;
+    void readAgainIfOthersCommitted(Consumer<RawRecord> onRecord) throws IOException;
 
     void store(long run);
 

@@ -4,7 +4,10 @@ import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.IngestProgress;
+import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RegisteredFile;
+import java.io.IOException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -19,9 +22,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * Ingests one registered file in one transaction: its usage totals, request keys, rejects and counts
  * are committed together or not at all, so a failed file is read again from its first line and is
  * never half-ingested. Files of one source commit in registration order ({@link IngestTurns}), and a file
- * read while an earlier one committed some of its request ids is read again before it commits ({@link
- * FileIngestion#settleConcurrentDuplicates}), so which copy of a repeated request id counts does not depend on
- * which partition ran faster.
+ * read while an earlier one committed some of its request ids (or while the version it changed from committed)
+ * is read again before it commits ({@link FileIngestion#readAgainIfOthersCommitted}), so which copy of a repeated
+ * request id counts does not depend on which partition ran faster.
  */
 class IngestFileTasklet implements Tasklet {
 
@@ -74,17 +77,13 @@ class IngestFileTasklet implements Tasklet {
      */
     private void readInTurn(RegisteredFile file, FileIngestion ingest, StepContribution contribution) throws Exception {
         long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
-        long[] sinceProgress = {0};
+        EveryFewThousand reading = new EveryFewThousand(contribution::incrementReadCount, () -> {
+            progress.rowsDone(PROGRESS_EVERY);
+            stopIfAsked(jobExecutionId);
+        });
         try {
-            ingest.readAll(record -> {
-                contribution.incrementReadCount();
-                if (++sinceProgress[0] == PROGRESS_EVERY) {
-                    progress.rowsDone(PROGRESS_EVERY);
-                    sinceProgress[0] = 0;
-                    stopIfAsked(jobExecutionId);
-                }
-            });
-            progress.rowsDone(sinceProgress[0]);
+            ingest.readAll(reading);
+            progress.rowsDone(reading.sinceLast());
             turns.awaitEarlierFiles(file, contribution.getStepExecution(), () -> stopIfAsked(jobExecutionId));
         } catch (StopRequested e) {
             throw stopped(file, "reading");
@@ -92,19 +91,15 @@ class IngestFileTasklet implements Tasklet {
     }
 
     /**
-     * Under the commit lock, reads the file again if it must be (a stop asked for meanwhile ends the step STOPPED),
-     * stores the file's usage and counts and marks it ingested.
+     * Under the commit lock, reads the file again if files committed since it was read changed it (a stop asked for
+     * meanwhile ends the step STOPPED), stores the file's usage and counts and marks it ingested.
      */
-    private void commit(RegisteredFile file, FileIngestion ingest, StepContribution contribution) throws Exception {
+    private void commit(RegisteredFile file, FileIngestion ingest, StepContribution contribution)
+            throws IOException, JobInterruptedException {
         lock.holdUntilTransactionEnds();
         long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
-        long[] sinceCheck = {0};
         try {
-            ingest.settleConcurrentDuplicates(record -> {
-                if (++sinceCheck[0] % PROGRESS_EVERY == 0) {
-                    stopIfAsked(jobExecutionId);
-                }
-            });
+            ingest.readAgainIfOthersCommitted(new EveryFewThousand(() -> {}, () -> stopIfAsked(jobExecutionId)));
         } catch (StopRequested e) {
             throw stopped(file, "reading again");
         }
@@ -116,6 +111,32 @@ class IngestFileTasklet implements Tasklet {
         contribution.incrementFilterCount(counts.duplicate());
         contribution.incrementProcessSkipCount(counts.rejected());
         progress.fileDone();
+    }
+
+    /** Runs {@code each} for every record read, and {@code every} after every {@value #PROGRESS_EVERY}th. */
+    private static final class EveryFewThousand implements Consumer<RawRecord> {
+
+        private final Runnable each;
+        private final Runnable every;
+        private long seen;
+
+        EveryFewThousand(Runnable each, Runnable every) {
+            this.each = each;
+            this.every = every;
+        }
+
+        @Override
+        public void accept(RawRecord record) {
+            each.run();
+            if (++seen % PROGRESS_EVERY == 0) {
+                every.run();
+            }
+        }
+
+        /** How many records were read since {@code every} last ran. */
+        long sinceLast() {
+            return seen % PROGRESS_EVERY;
+        }
     }
 
     private static JobInterruptedException stopped(RegisteredFile file, String doing) {

@@ -93,7 +93,7 @@ class SnapshotStore {
                 units(rs),
                 false,
                 null,
-                true);
+                true); // the tier it was stored at, as stated: a stored bucket is compared as it is
     }
 
     /** The web search, image and audio counts of a {@code usage_snapshot} row. */

@@ -68,17 +68,17 @@ class UsageStore {
     }
 
     /**
-     * The path of a file whose keys of {@code day} were committed after block {@code afterBlock} and hold one of
-     * {@code candidates}; empty when there is none.
+     * A file whose keys of {@code day} were committed after block {@code afterBlock} and hold one of {@code
+     * candidates}, named by path and file id (a version of the same path may be the one); empty when there is none.
      */
     Optional<String> committedFileHoldingAnyOf(LocalDate day, long afterBlock, RequestKeySet candidates) {
         return jdbc.query(
-                "SELECT b.request_keys, f.path FROM usage_key_block b JOIN ingested_file f ON f.file_id = b.file_id"
-                        + " WHERE b.usage_day = ? AND b.block_id > ?",
+                "SELECT b.request_keys, f.path, f.file_id FROM usage_key_block b"
+                        + " JOIN ingested_file f ON f.file_id = b.file_id WHERE b.usage_day = ? AND b.block_id > ?",
                 rs -> {
                     while (rs.next()) {
                         if (candidates.holdsAnyOf(rs.getBytes(1))) {
-                            return Optional.of(rs.getString(2));
+                            return Optional.of(rs.getString(2) + " (file " + rs.getLong(3) + ")");
                         }
                     }
                     return Optional.<String>empty();

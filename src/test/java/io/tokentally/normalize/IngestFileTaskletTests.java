@@ -85,7 +85,9 @@ class IngestFileTaskletTests {
                 }))
                 .cause()
                 .isInstanceOf(JobInterruptedException.class)
-                .hasMessage("stopped while reading again " + path + "; a restart reads it again from its first line");
+                .hasMessage("stopped while reading again " + path + "; a restart reads it again from its first line")
+                .extracting(stop -> ((JobInterruptedException) stop).getStatus())
+                .isEqualTo(BatchStatus.STOPPED);
         assertThat(ingest.readAgain).isEqualTo(10_000);
         assertThat(ingest.stored).isFalse();
         assertThat(registry.find(fileId).orElseThrow().status()).isEqualTo(FileStatus.PENDING);
@@ -112,7 +114,7 @@ class IngestFileTaskletTests {
         }
 
         @Override
-        public void settleConcurrentDuplicates(Consumer<RawRecord> onRecord) {
+        public void readAgainIfOthersCommitted(Consumer<RawRecord> onRecord) {
             for (int line = 1; line <= secondPass; line++) {
                 readAgain++;
                 onRecord.accept(RawRecord.malformed(line, "row " + line, "a test row"));

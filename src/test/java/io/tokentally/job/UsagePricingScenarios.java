@@ -10,6 +10,7 @@ import io.tokentally.pricing.PricesFile;
 import io.tokentally.shared.NovemberClock;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.stripe.FakeStripe;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +67,7 @@ abstract class UsagePricingScenarios {
         LocalDate dayB = today.minusDays(2);
         LocalDate dayC = today.minusDays(1);
         stripe().customers("cus_held_a");
-        Path customers = workDir().resolve("held-customers.csv");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nheld-a,cus_held_a,flex\n");
+        Path customers = customersFile("held-customers.csv", "held-a", "cus_held_a", "flex");
         Path input = Files.createDirectories(workDir().resolve("input-held").resolve("held"));
         UsageFixtures.write(
                 input.resolve("gateway-a.csv"),
@@ -216,8 +216,7 @@ abstract class UsagePricingScenarios {
         LocalDate dayA = today.minusDays(5);
         LocalDate dayB = today.minusDays(4);
         stripe().customers("cus_settle_a");
-        Path customers = workDir().resolve("settle-customers.csv");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-a,cus_settle_a,flex\n");
+        Path customers = customersFile("settle-customers.csv", "settle-a", "cus_settle_a", "flex");
         Path input = Files.createDirectories(workDir().resolve("input-settle").resolve("settle"));
         String longRequest = "s-1," + dayA + "T10:10:00Z,settle-a,openai,gpt-10-2026-01-01,300000,0,0,0,1000,0,,ok";
         UsageFixtures.write(
@@ -262,11 +261,7 @@ abstract class UsagePricingScenarios {
         JsonNode reportB = report(runB, dayB);
         assertThat(reportB.get("held")).isEmpty();
         assertThat(reportB.get("counts").get("duplicates").asLong()).isEqualTo(1);
-        assertThat(reportB.get("totals"))
-                .extracting(total -> total.get("model").asString() + " "
-                        + total.get("token_type").asString() + " "
-                        + total.get("tokens").asLong() + " "
-                        + total.get("billed_usd").asString())
+        assertThat(totalLines(reportB))
                 .containsExactly("openai/gpt-10 input 601000 2.401", "openai/gpt-10 output 2000 0.016");
         assertThat(jdbc.queryForList(
                         "SELECT DISTINCT model || ' ' || context_tier FROM rated_aggregate WHERE customer_id = 'settle-a'",
@@ -280,8 +275,7 @@ abstract class UsagePricingScenarios {
         // given a day with a request of a dated gpt-14 snapshot, whose base has a price only from two days later
         LocalDate day = NovemberClock.today().minusDays(6);
         stripe().customers("cus_settle_d");
-        Path customers = workDir().resolve("own-price-customers.csv");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-d,cus_settle_d,flex\n");
+        Path customers = customersFile("own-price-customers.csv", "settle-d", "cus_settle_d", "flex");
         Path input =
                 Files.createDirectories(workDir().resolve("input-own-price").resolve("own-price"));
         String request = "d-1," + day + "T10:10:00Z,settle-d,openai,gpt-14-2026-01-01,1000000,0,0,0,0,0,,ok";
@@ -314,12 +308,7 @@ abstract class UsagePricingScenarios {
         JsonNode report = report(settled, day);
         assertThat(report.get("held")).isEmpty();
         assertThat(report.get("counts").get("duplicates").asLong()).isEqualTo(1);
-        assertThat(report.get("totals"))
-                .extracting(total -> total.get("model").asString() + " "
-                        + total.get("token_type").asString() + " "
-                        + total.get("tokens").asLong() + " "
-                        + total.get("billed_usd").asString())
-                .containsExactly("openai/gpt-14-2026-01-01 input 2000000 8");
+        assertThat(totalLines(report)).containsExactly("openai/gpt-14-2026-01-01 input 2000000 8");
         assertThat(conflictsOf("d-1")).isZero();
     }
 
@@ -328,8 +317,7 @@ abstract class UsagePricingScenarios {
         // given a day with a long request of a dated gpt-15 snapshot, billed at its base's long-context price
         LocalDate day = NovemberClock.today().minusDays(8);
         stripe().customers("cus_settle_e");
-        Path customers = workDir().resolve("base-billed-customers.csv");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-e,cus_settle_e,flex\n");
+        Path customers = customersFile("base-billed-customers.csv", "settle-e", "cus_settle_e", "flex");
         Path input =
                 Files.createDirectories(workDir().resolve("input-base-billed").resolve("base-billed"));
         String request = "e-1," + day + "T10:10:00Z,settle-e,openai,gpt-15-2026-01-01,300000,0,0,0,0,0,,ok";
@@ -360,11 +348,7 @@ abstract class UsagePricingScenarios {
         JsonNode report = report(rerun, day);
         assertThat(report.get("counts").get("duplicates").asLong()).isEqualTo(1);
         assertThat(report.get("held")).isEmpty();
-        assertThat(report.get("totals"))
-                .extracting(total -> total.get("model").asString() + " "
-                        + total.get("token_type").asString() + " "
-                        + total.get("tokens").asLong() + " "
-                        + total.get("billed_usd").asString())
+        assertThat(totalLines(report))
                 .containsExactlyInAnyOrder("openai/gpt-15 input 300000 0.6", "openai/gpt-4o input 1000 0.0025");
         assertThat(conflictsOf("e-1")).isZero();
     }
@@ -379,8 +363,7 @@ abstract class UsagePricingScenarios {
         // given a day with two unpriced models in one hour: a dated snapshot of gpt-12 and gpt-13
         LocalDate day = NovemberClock.today().minusDays(9);
         stripe().customers("cus_settle_c");
-        Path customers = workDir().resolve("two-held-customers.csv");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-c,cus_settle_c,flex\n");
+        Path customers = customersFile("two-held-customers.csv", "settle-c", "cus_settle_c", "flex");
         Path input = Files.createDirectories(workDir().resolve("input-two-held").resolve("two-held"));
         UsageFixtures.write(
                 input.resolve("gateway.csv"),
@@ -403,11 +386,7 @@ abstract class UsagePricingScenarios {
         // then the hour is billed for both: 1,000 x $3 / 1e6 = $0.003 input, 2,000 x $5 / 1e6 = $0.01 output
         JsonNode report = report(settled, day);
         assertThat(report.get("held")).isEmpty();
-        assertThat(report.get("totals"))
-                .extracting(total -> total.get("model").asString() + " "
-                        + total.get("token_type").asString() + " "
-                        + total.get("tokens").asLong() + " "
-                        + total.get("billed_usd").asString())
+        assertThat(totalLines(report))
                 .containsExactlyInAnyOrder("openai/gpt-12 input 1000 0.003", "openai/gpt-13 output 2000 0.01");
     }
 
@@ -418,8 +397,7 @@ abstract class UsagePricingScenarios {
         // and hour
         LocalDate day = NovemberClock.today().minusDays(7);
         OffsetDateTime hour = day.atTime(10, 0).atOffset(ZoneOffset.UTC);
-        Path customers = workDir().resolve("marked-customers.csv");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nsettle-b,cus_settle_b,flex\n");
+        Path customers = customersFile("marked-customers.csv", "settle-b", "cus_settle_b", "flex");
         jdbc.update(
                 "INSERT INTO usage_hourly (file_id, ingest_run, hour_start, customer_id, attributed, provider, model,"
                         + " service_tier, context_tier, price_epoch, billable, requests, input_tokens,"
@@ -457,8 +435,7 @@ abstract class UsagePricingScenarios {
         // searches and images of claude-sonnet-4-5 and tokens of the custom model
         LocalDate day = NovemberClock.today().minusDays(1);
         stripe().customers("cus_units_a");
-        Path customers = workDir().resolve("units-customers.csv");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nunits-a,cus_units_a,units\n");
+        Path customers = customersFile("units-customers.csv", "units-a", "cus_units_a", "units");
         Path input = Files.createDirectories(workDir().resolve("input-units").resolve("units"));
         Files.writeString(
                 input.resolve("gateway.csv"),
@@ -477,11 +454,7 @@ abstract class UsagePricingScenarios {
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         JsonNode report = report(execution, day);
         assertThat(report.get("held")).isEmpty();
-        assertThat(report.get("totals"))
-                .extracting(total -> total.get("model").asString() + " "
-                        + total.get("token_type").asString() + " "
-                        + total.get("tokens").asLong() + " "
-                        + total.get("billed_usd").asString())
+        assertThat(totalLines(report))
                 .containsExactly(
                         "anthropic/claude-sonnet-4-5 image 10 0.48",
                         "anthropic/claude-sonnet-4-5 input 100000 0.36",
@@ -566,6 +539,26 @@ abstract class UsagePricingScenarios {
 
     Path runFolder(JobExecution execution, LocalDate date) {
         return RunFolders.of(workDir().resolve("runs"), RunReportListener.JOB_NAME, date.toString(), execution.getId());
+    }
+
+    /** A customers file of one customer. */
+    Path customersFile(String name, String customerId, String stripeCustomerId, String plan) throws IOException {
+        Path customers = workDir().resolve(name);
+        Files.writeString(
+                customers,
+                "customer_id,stripe_customer_id,plan_id\n" + customerId + "," + stripeCustomerId + "," + plan + "\n");
+        return customers;
+    }
+
+    /** The report's totals as "model token-type tokens billed-usd". */
+    static List<String> totalLines(JsonNode report) {
+        return report.get("totals")
+                .valueStream()
+                .map(total -> total.get("model").asString() + " "
+                        + total.get("token_type").asString() + " "
+                        + total.get("tokens").asLong() + " "
+                        + total.get("billed_usd").asString())
+                .toList();
     }
 
     JsonNode report(JobExecution execution, LocalDate date) {

@@ -147,11 +147,10 @@ abstract class UsagePricingScenarios {
 
         // when the prices file gains gpt-9 ($4 input, $20 output since 2026-01-01) and day B runs with
         // 1,000,000 gpt-4o output tokens ($10) of its own
-        Path pricesWithGpt9 = workDir().resolve("prices-with-gpt-9.csv");
-        Files.writeString(
-                pricesWithGpt9,
-                Files.readString(pricesWithoutGpt9, StandardCharsets.UTF_8)
-                        + "openai/gpt-9,input,standard,standard,4,2026-01-01,\n"
+        Path pricesWithGpt9 = pricesFile(
+                "prices-with-gpt-9.csv",
+                pricesWithoutGpt9,
+                "openai/gpt-9,input,standard,standard,4,2026-01-01,\n"
                         + "openai/gpt-9,output,standard,standard,20,2026-01-01,\n");
         UsageFixtures.write(
                 input.resolve("gateway-b.csv"),
@@ -241,11 +240,10 @@ abstract class UsagePricingScenarios {
 
         // when the prices file gains the base gpt-10 ($1 / $2, and $4 / $8 above 200,000 input tokens) and
         // day B runs with a retried copy of the long request and a new long request of the same snapshot
-        Path pricesWithGpt10 = workDir().resolve("prices-with-gpt-10.csv");
-        Files.writeString(
-                pricesWithGpt10,
-                Files.readString(FIXTURES.resolve("job-prices.csv"), StandardCharsets.UTF_8)
-                        + "openai/gpt-10,input,standard,standard,1,2026-01-01,200000\n"
+        Path pricesWithGpt10 = pricesFile(
+                "prices-with-gpt-10.csv",
+                FIXTURES.resolve("job-prices.csv"),
+                "openai/gpt-10,input,standard,standard,1,2026-01-01,200000\n"
                         + "openai/gpt-10,output,standard,standard,2,2026-01-01,200000\n"
                         + "openai/gpt-10,input,standard,long,4,2026-01-01,200000\n"
                         + "openai/gpt-10,output,standard,long,8,2026-01-01,200000\n");
@@ -280,11 +278,10 @@ abstract class UsagePricingScenarios {
                 Files.createDirectories(workDir().resolve("input-own-price").resolve("own-price"));
         String request = "d-1," + day + "T10:10:00Z,settle-d,openai,gpt-14-2026-01-01,1000000,0,0,0,0,0,,ok";
         UsageFixtures.write(input.resolve("gateway-a.csv"), request);
-        Path baseLater = workDir().resolve("prices-gpt-14-later.csv");
-        Files.writeString(
-                baseLater,
-                Files.readString(FIXTURES.resolve("job-prices.csv"), StandardCharsets.UTF_8)
-                        + "openai/gpt-14,input,standard,standard,2," + day.plusDays(2) + ",\n");
+        Path baseLater = pricesFile(
+                "prices-gpt-14-later.csv",
+                FIXTURES.resolve("job-prices.csv"),
+                "openai/gpt-14,input,standard,standard,2," + day.plusDays(2) + ",\n");
         JobExecution held = run(day, input, customers, baseLater);
         assertThat(report(held, day).get("held"))
                 .extracting(usage -> usage.get("model").asString())
@@ -292,11 +289,8 @@ abstract class UsagePricingScenarios {
 
         // when the snapshot gains a price of its own in force that day ($4), and the day runs again with a
         // retried copy of the request and a new request of the snapshot
-        Path ownPrice = workDir().resolve("prices-gpt-14-own.csv");
-        Files.writeString(
-                ownPrice,
-                Files.readString(baseLater, StandardCharsets.UTF_8)
-                        + "openai/gpt-14-2026-01-01,input,standard,standard,4,2026-01-01,\n");
+        Path ownPrice = pricesFile(
+                "prices-gpt-14-own.csv", baseLater, "openai/gpt-14-2026-01-01,input,standard,standard,4,2026-01-01,\n");
         UsageFixtures.write(
                 input.resolve("gateway-b.csv"),
                 request,
@@ -322,21 +316,19 @@ abstract class UsagePricingScenarios {
                 Files.createDirectories(workDir().resolve("input-base-billed").resolve("base-billed"));
         String request = "e-1," + day + "T10:10:00Z,settle-e,openai,gpt-15-2026-01-01,300000,0,0,0,0,0,,ok";
         UsageFixtures.write(input.resolve("gateway-a.csv"), request);
-        Path base = workDir().resolve("prices-gpt-15-base.csv");
-        Files.writeString(
-                base,
-                Files.readString(FIXTURES.resolve("job-prices.csv"), StandardCharsets.UTF_8)
-                        + "openai/gpt-15,input,standard,standard,1,2026-01-01,200000\n"
+        Path base = pricesFile(
+                "prices-gpt-15-base.csv",
+                FIXTURES.resolve("job-prices.csv"),
+                "openai/gpt-15,input,standard,standard,1,2026-01-01,200000\n"
                         + "openai/gpt-15,input,standard,long,2,2026-01-01,200000\n");
         run(day, input, customers, base);
 
         // when the snapshot gains a price of its own from noon that day (so a copy read now is held, at the
         // standard tier for want of a threshold), and the day runs again with a retried copy and a gpt-4o request
-        Path ownLater = workDir().resolve("prices-gpt-15-own-later.csv");
-        Files.writeString(
-                ownLater,
-                Files.readString(base, StandardCharsets.UTF_8) + "openai/gpt-15-2026-01-01,input,standard,standard,4,"
-                        + day + "T12:00:00Z,\n");
+        Path ownLater = pricesFile(
+                "prices-gpt-15-own-later.csv",
+                base,
+                "openai/gpt-15-2026-01-01,input,standard,standard,4," + day + "T12:00:00Z,\n");
         UsageFixtures.write(
                 input.resolve("gateway-b.csv"),
                 request,
@@ -375,11 +367,10 @@ abstract class UsagePricingScenarios {
                 .containsExactlyInAnyOrder("openai/gpt-12-2026-01-01", "openai/gpt-13");
 
         // when both get prices and the day runs again (run() asserts it completes)
-        Path prices = workDir().resolve("prices-with-gpt-12-and-13.csv");
-        Files.writeString(
-                prices,
-                Files.readString(FIXTURES.resolve("job-prices.csv"), StandardCharsets.UTF_8)
-                        + "openai/gpt-12,input,standard,standard,3,2026-01-01,\n"
+        Path prices = pricesFile(
+                "prices-with-gpt-12-and-13.csv",
+                FIXTURES.resolve("job-prices.csv"),
+                "openai/gpt-12,input,standard,standard,3,2026-01-01,\n"
                         + "openai/gpt-13,output,standard,standard,5,2026-01-01,\n");
         JobExecution settled = run(day, input, customers, prices);
 
@@ -539,6 +530,13 @@ abstract class UsagePricingScenarios {
 
     Path runFolder(JobExecution execution, LocalDate date) {
         return RunFolders.of(workDir().resolve("runs"), RunReportListener.JOB_NAME, date.toString(), execution.getId());
+    }
+
+    /** A prices file: the lines of {@code base}, then {@code lines}. */
+    Path pricesFile(String name, Path base, String lines) throws IOException {
+        Path prices = workDir().resolve(name);
+        Files.writeString(prices, Files.readString(base, StandardCharsets.UTF_8) + lines);
+        return prices;
     }
 
     /** A customers file of one customer. */

@@ -41,13 +41,26 @@ abstract class CsvRowsFormat implements UsageFormat {
 
     @Override
     public RecordCursor open(Reader reader) throws IOException {
+        return parseWhole(reader, this::toRecords);
+    }
+
+    /** What one record of a provider CSV file becomes, given the header's normalized names and its line. */
+    interface RowRecords {
+        List<RawRecord> of(List<String> header, CSVRecord row, long lineNo);
+    }
+
+    /**
+     * Parses a whole provider CSV file with a header, each record with the line it starts on: a file that is not
+     * valid CSV fails as a whole, and no record of it is read.
+     */
+    static RecordCursor parseWhole(Reader reader, RowRecords rows) throws IOException {
         List<RawRecord> records = new ArrayList<>();
         CsvLines text = CsvLines.read(reader, false);
         try (CSVParser parser = CSVParser.parse(text.text(), FORMAT)) {
             List<String> header =
                     parser.getHeaderNames().stream().map(CsvRowsFormat::column).toList();
             for (CSVRecord row : parser) {
-                records.addAll(toRecords(header, row, text.lineOf(row)));
+                records.addAll(rows.of(header, row, text.lineOf(row)));
             }
         } catch (CSVException e) { // thrown as it is by the parser's constructor, which reads the header
             throw new FileFormatException("the file is not valid CSV: " + e.getMessage());

@@ -2,24 +2,17 @@ package io.tokentally.ingest.provider;
 
 import static io.tokentally.ingest.provider.JsonFields.count;
 
-import io.tokentally.ingest.CsvLines;
-import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
 import io.tokentally.ingest.UsageColumns;
 import io.tokentally.ingest.UsageFormat;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -48,12 +41,6 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
             List.of("end_user", "team_id", "user", "organization_id", "api_key", "request_tag"),
             List.of("metadata."));
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
-            .builder()
-            .setHeader()
-            .setSkipHeaderRecord(true)
-            .setIgnoreEmptyLines(true)
-            .get();
     /** How a row is written back as its raw text for the rejects file. */
     private static final CSVFormat RAW = CSVFormat.DEFAULT;
 
@@ -77,27 +64,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
 
     @Override
     public RecordCursor open(Reader reader) throws IOException {
-        List<RawRecord> records = new ArrayList<>();
-        CsvLines text = CsvLines.read(reader, false);
-        try (CSVParser parser = CSVParser.parse(text.text(), FORMAT)) {
-            for (CSVRecord row : parser) {
-                records.add(toRecord(row, text.lineOf(row)));
-            }
-        } catch (CSVException e) { // thrown as it is by the parser's constructor, which reads the header
-            throw new FileFormatException("the file is not valid CSV: " + e.getMessage());
-        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw FileFormatException.notValidCsv("the file is not valid CSV: ", e);
-        }
-        Iterator<RawRecord> iterator = records.iterator();
-        return new RecordCursor() {
-            @Override
-            public RawRecord next() {
-                return iterator.hasNext() ? iterator.next() : null;
-            }
-
-            @Override
-            public void close() {}
-        };
+        return CsvRowsFormat.parseWhole(reader, (header, row, lineNo) -> List.of(toRecord(row, lineNo)));
     }
 
     private RawRecord toRecord(CSVRecord row, long lineNo) {

@@ -40,10 +40,6 @@ final class RequestKeySet {
         allocate(MIN_CAPACITY);
     }
 
-    int size() {
-        return size;
-    }
-
     boolean contains(long keyHigh, long keyLow) {
         return find(keyHigh, keyLow) >= 0;
     }

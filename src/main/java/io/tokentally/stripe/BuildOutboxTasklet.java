@@ -107,7 +107,9 @@ class BuildOutboxTasklet implements Tasklet {
         UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
         Instant now = Instant.now(clock);
         OutboxPlanner planner = new OutboxPlanner(now, Duration.ofDays(properties.lateAfterDays()));
-        ClosedPeriodPlanner closing = closedPeriods.planner(now);
+        // closed as the run judged when it recorded closing positions, so no period closes in between
+        Instant closedAt = ClosingInstant.of(contribution.getStepExecution().getJobExecution(), now);
+        ClosedPeriodPlanner closing = closedPeriods.planner(closedAt);
         Map<String, String> stripeIds = stripeCustomerIds();
         ratedDays.sumMarked();
         Changes changes = changes(window);
@@ -115,7 +117,7 @@ class BuildOutboxTasklet implements Tasklet {
         BilledCustomers billed = new BilledCustomers(stripeIds, billingCycles());
         int queued = queueOpenPeriods(planner, closing, billed, changes);
         unplannedHours.forget(changes.unplanned());
-        int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, now), run);
+        int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, closedAt), run);
         log.info(
                 "Outbox: {} new meter event or invoice item revisions, {} closed-period invoice items queued",
                 queued,

@@ -46,8 +46,10 @@ public class ClosePeriodsStepConfiguration {
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
             @Value("#{jobParameters['date']}") String date) {
         return (contribution, chunkContext) -> {
-            SortedMap<BillingPeriod, Integer> recorded = closedPeriods.recordClosingPositions(
-                    run, UsageWindow.ofUtcDate(LocalDate.parse(date)), Instant.now(clock));
+            Instant now = Instant.now(clock);
+            ClosingInstant.keep(contribution.getStepExecution().getJobExecution(), now);
+            SortedMap<BillingPeriod, Integer> recorded =
+                    closedPeriods.recordClosingPositions(run, UsageWindow.ofUtcDate(LocalDate.parse(date)), now);
             if (!recorded.isEmpty()) {
                 log.info(
                         "Closed periods: closing positions recorded, customers per period {}; later usage in these"

@@ -120,6 +120,34 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void usageRatedBeforeItsPeriodClosedGoesToStripeOnceWhenTheRunIsResumedAfterTheClose() throws Exception {
+        // given a usage-based customer's $4 (1,600,000 input tokens) of 31 October, run on 1 November at 00:30,
+        // before October closes for Stripe (01:00), rated, but its outbox cannot be stored
+        Path input = folder("straddle");
+        Path customers = customers("straddle", "straddler,cus_straddler,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "st-1,2026-10-31T10:10:00Z,straddler,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+        CLOCK.set(Instant.parse("2026-11-01T00:30:00Z"));
+        JobExecution failed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "outbox")) {
+            failed = runs.run(parameters("2026-10-31", input, customers));
+        }
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+
+        // when the run is resumed at 02:00, after October closed, and the day is run again at 03:00
+        JobExecution resumed = run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T03:00:00Z", input, customers);
+
+        // then the $4 went to Stripe once, as meter events: the run judged October open when it recorded
+        // closing positions, and the rerun's closing position counts them
+        assertThat(resumed.getJobInstance().getInstanceId())
+                .isEqualTo(failed.getJobInstance().getInstanceId());
+        assertThat(meterTotal("cus_straddler")).isEqualTo(4_000_000L);
+        assertThat(stripe().invoiceItems()).noneMatch(item -> item.customer().equals("cus_straddler"));
+    }
+
+    @Test
     void aCorrectedExportDaysLaterCreditsTheLateOverageWithANegativeInvoiceItem() throws Exception {
         // given a team customer with $8 of gateway usage on 30 October, run while October is open
         Path input = folder("correction");
@@ -360,15 +388,19 @@ abstract class ClosedPeriodScenarios {
 
     JobExecution run(String date, String now, Path input, Path customers) throws Exception {
         CLOCK.set(Instant.parse(now));
-        JobExecution execution = runs.run(new BillingJobParameters(
+        JobExecution execution = runs.run(parameters(date, input, customers));
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        return execution;
+    }
+
+    static BillingJobParameters parameters(String date, Path input, Path customers) {
+        return new BillingJobParameters(
                 LocalDate.parse(date),
                 0,
                 List.of(input.getFileName() + "=" + input.toAbsolutePath()),
                 customers,
                 FIXTURES.resolve("pricing-models-plans.yaml"),
-                FIXTURES.resolve("job-prices.csv")));
-        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        return execution;
+                FIXTURES.resolve("job-prices.csv"));
     }
 
     long meterTotal(String stripeCustomer) {

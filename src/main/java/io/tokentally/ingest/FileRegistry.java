@@ -150,6 +150,28 @@ public class FileRegistry {
                 .list();
     }
 
+    /**
+     * Keys {@code file} by the bytes it was read as, which are not those it was registered with: its path held
+     * other bytes by the time a run read it (a log rotated between a killed run and its resume). Its rows come from
+     * what was read; the content it was registered with, wherever it is now, is new to the next run that finds it.
+     *
+     * @throws IllegalStateException when another file was registered with the content read: the path now holds a
+     *     copy of that file, and the content it was registered with is read by no one
+     */
+    public void rekey(RegisteredFile file, ContentReading.Content read) {
+        Optional<RegisteredFile> holder = findByChecksum(read.checksum());
+        if (holder.isPresent()) {
+            throw new IllegalStateException(file.path() + " (file " + file.fileId()
+                    + ") changed after it was registered: it now holds the content of file "
+                    + holder.get().fileId() + " (" + holder.get().path() + "), so the content it was registered with ("
+                    + file.sizeBytes() + " bytes, SHA-256 " + file.checksum()
+                    + ") was not read; put that content back at its path and run the date again");
+        }
+        jdbc.sql("UPDATE ingested_file SET checksum = ?, size_bytes = ? WHERE file_id = ?")
+                .params(read.checksum(), read.sizeBytes(), file.fileId())
+                .update();
+    }
+
     public void markIngested(long fileId) {
         jdbc.sql("UPDATE ingested_file SET status = 'INGESTED', finished_at = ? WHERE file_id = ?")
                 .params(now(), fileId)

@@ -34,7 +34,12 @@ public final class InputFiles {
     }
 
     public static Reader openText(Path file) throws IOException {
-        PushbackReader reader = new PushbackReader(new InputStreamReader(openBytes(file), StandardCharsets.UTF_8), 1);
+        return openText(Files.newInputStream(file));
+    }
+
+    /** As {@link #openText(Path)}, of a file's bytes as they are read. */
+    public static Reader openText(InputStream bytes) throws IOException {
+        PushbackReader reader = new PushbackReader(new InputStreamReader(openBytes(bytes), StandardCharsets.UTF_8), 1);
         int first = reader.read();
         if (first >= 0 && first != '\uFEFF') {
             reader.unread(first);
@@ -72,7 +77,11 @@ public final class InputFiles {
 
     /** The file's bytes, gunzipped when it is gzip. */
     public static InputStream openBytes(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+        return openBytes(Files.newInputStream(file));
+    }
+
+    private static InputStream openBytes(InputStream bytes) throws IOException {
+        InputStream raw = new BufferedInputStream(bytes, 64 * 1024);
         return isGzip(raw) ? new BufferedInputStream(new GZIPInputStream(raw, 64 * 1024), 64 * 1024) : raw;
     }
 

@@ -1,5 +1,6 @@
 package io.tokentally.normalize;
 
+import io.tokentally.ingest.ContentReading;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.ingest.ProviderCost;
@@ -36,6 +37,7 @@ final class CostFileIngest implements FileIngestion {
     private final Map<String, ProviderCost> buckets = new LinkedHashMap<>();
     private final List<Reject> pendingRejects = new ArrayList<>();
     private long read;
+    private ContentReading.Content contentRead;
     private long accepted;
     private long rejected;
     private long duplicate;
@@ -55,12 +57,14 @@ final class CostFileIngest implements FileIngestion {
 
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
-        try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
+        ContentReading bytes = ContentReading.of(file.localFile());
+        try (RecordCursor cursor = format.open(InputFiles.openText(bytes))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 read++;
                 take(record);
                 onRecord.accept(record);
             }
+            contentRead = bytes.finish();
         }
         if (!pendingRejects.isEmpty()) {
             rejects.insertAll(pendingRejects);
@@ -76,6 +80,11 @@ final class CostFileIngest implements FileIngestion {
     @Override
     public void store(long run) {
         store.replace(file.fileId(), file.path(), run, buckets.values());
+    }
+
+    @Override
+    public ContentReading.Content contentRead() {
+        return contentRead;
     }
 
     @Override

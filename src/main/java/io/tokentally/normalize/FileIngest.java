@@ -1,5 +1,6 @@
 package io.tokentally.normalize;
 
+import io.tokentally.ingest.ContentReading;
 import io.tokentally.ingest.EarlierRejects;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.InputFiles;
@@ -56,6 +57,7 @@ final class FileIngest implements FileIngestion {
     private Pass pass;
 
     private long replaced;
+    private ContentReading.Content contentRead;
 
     FileIngest(
             RegisteredFile file,
@@ -82,11 +84,13 @@ final class FileIngest implements FileIngestion {
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
-        try (RecordCursor cursor = format.open(InputFiles.openText(file.localFile()))) {
+        ContentReading bytes = ContentReading.of(file.localFile());
+        try (RecordCursor cursor = format.open(InputFiles.openText(bytes))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 pass.take(record);
                 onRecord.accept(record);
             }
+            contentRead = bytes.finish();
         }
         pass.flush();
     }
@@ -124,6 +128,11 @@ final class FileIngest implements FileIngestion {
     /** How many buckets of an aggregated export replaced the numbers of an older export (after {@link #store}). */
     long replacedBuckets() {
         return replaced;
+    }
+
+    @Override
+    public ContentReading.Content contentRead() {
+        return contentRead;
     }
 
     @Override

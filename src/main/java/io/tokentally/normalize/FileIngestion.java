@@ -1,5 +1,6 @@
 package io.tokentally.normalize;
 
+import io.tokentally.ingest.ContentReading;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.RawRecord;
 import java.io.IOException;
@@ -19,6 +20,9 @@ interface FileIngestion {
     void readAgainIfOthersCommitted(Consumer<RawRecord> onRecord) throws IOException;
 
     void store(long run);
+
+    /** The bytes the last pass read: the registered content, unless the file's path holds other bytes since. */
+    ContentReading.Content contentRead();
 
     FileCounts counts();
 }

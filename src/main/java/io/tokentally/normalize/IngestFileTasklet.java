@@ -1,5 +1,6 @@
 package io.tokentally.normalize;
 
+import io.tokentally.ingest.ContentReading;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
@@ -9,6 +10,8 @@ import io.tokentally.ingest.RegisteredFile;
 import java.io.IOException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInterruptedException;
@@ -28,6 +31,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  */
 class IngestFileTasklet implements Tasklet {
 
+    private static final Logger log = LoggerFactory.getLogger(IngestFileTasklet.class);
     private static final int PROGRESS_EVERY = 10_000;
 
     private final FileRegistry registry;
@@ -104,6 +108,7 @@ class IngestFileTasklet implements Tasklet {
             throw stopped(file, "reading again");
         }
         ingest.store(run);
+        keyByContentRead(file, ingest.contentRead());
         FileCounts counts = ingest.counts();
         registry.addCounts(fileId, counts);
         registry.markIngested(fileId);
@@ -111,6 +116,23 @@ class IngestFileTasklet implements Tasklet {
         contribution.incrementFilterCount(counts.duplicate());
         contribution.incrementProcessSkipCount(counts.rejected());
         progress.fileDone();
+    }
+
+    /** A file whose path held other bytes by the time it was read is keyed by those ({@link FileRegistry#rekey}). */
+    private void keyByContentRead(RegisteredFile file, ContentReading.Content read) {
+        if (!read.checksum().equals(file.checksum())) {
+            log.warn(
+                    "{} (file {}) changed after it was registered: its rows are those of the {} bytes read now"
+                            + " (SHA-256 {}), not of the {} bytes registered (SHA-256 {}); that content, wherever it"
+                            + " is now, is new to the next run that finds it",
+                    file.path(),
+                    file.fileId(),
+                    read.sizeBytes(),
+                    read.checksum(),
+                    file.sizeBytes(),
+                    file.checksum());
+            registry.rekey(file, read);
+        }
     }
 
     /** Runs {@code each} for every record read, and {@code every} after every {@value #PROGRESS_EVERY}th. */

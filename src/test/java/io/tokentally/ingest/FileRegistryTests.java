@@ -1,6 +1,7 @@
 package io.tokentally.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.TempFolders;
 import java.nio.file.Path;
@@ -59,6 +60,50 @@ class FileRegistryTests {
         assertThat(seenAfterItself).isEmpty();
         assertThat(seenAfterALaterRun).isEmpty();
         assertThat(files.pathsSeenByRunsAfter(70, List.of())).isEmpty();
+    }
+
+    @Test
+    void aFileReadAsTheContentOfAnotherRegisteredFileIsNotKeyedByItButRefusedNamingBoth() {
+        // given: file A registered with content "a", and file B, whose path held "b" when it was registered
+        long a = files.register(
+                "rekey",
+                "/input/rekey/a.csv",
+                null,
+                "a".repeat(64),
+                10,
+                "usage-csv",
+                FileStatus.PENDING,
+                null,
+                null,
+                81);
+        long b = files.register(
+                "rekey",
+                "/input/rekey/b.csv",
+                null,
+                "b".repeat(64),
+                20,
+                "usage-csv",
+                FileStatus.PENDING,
+                null,
+                null,
+                81);
+        RegisteredFile fileB = files.find(b).orElseThrow();
+
+        // when: B is read as other bytes, then as A's
+        files.rekey(fileB, new ContentReading.Content("c".repeat(64), 30));
+
+        // then: B is keyed by what was read, and "b" is new content again; A's content cannot be B's too
+        assertThat(files.find(b).orElseThrow())
+                .extracting(RegisteredFile::checksum, RegisteredFile::sizeBytes)
+                .containsExactly("c".repeat(64), 30L);
+        assertThat(files.findByChecksum("b".repeat(64))).isEmpty();
+        assertThatThrownBy(
+                        () -> files.rekey(files.find(b).orElseThrow(), new ContentReading.Content("a".repeat(64), 10)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("/input/rekey/b.csv (file " + b + ") changed after it was registered: it now holds the"
+                        + " content of file " + a + " (/input/rekey/a.csv), so the content it was registered with (30"
+                        + " bytes, SHA-256 " + "c".repeat(64) + ") was not read; put that content back at its path and"
+                        + " run the date again");
     }
 
     private static String path(int file) {

@@ -450,6 +450,40 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aLogRotatedBeforeAFailedRunResumesIsBilledAsReadAndItsRegisteredContentWhereverItIsFoundNext()
+            throws Exception {
+        // given: the run of 8 October failed in ingest, its log registered but unread
+        Path input = folder("rotated");
+        String[] registered = rows("rotated", LocalDate.of(2026, 10, 8), 500, 11);
+        String[] rotatedIn = rows("rotated-new", LocalDate.of(2026, 10, 8), 50, 12);
+        write(input.resolve("gateway.csv"), registered);
+        JobExecution failed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            failed = run("2026-10-08", input);
+        }
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+
+        // when: the log is rotated (moved to gateway.1.csv, new rows at its path), the run resumes, and the date
+        // is run again
+        Files.move(input.resolve("gateway.csv"), input.resolve("gateway.1.csv"));
+        write(input.resolve("gateway.csv"), rotatedIn);
+        JobExecution resumed = run("2026-10-08", input);
+        JobExecution again = run("2026-10-08", input);
+
+        // then: the resume bills the rows it read; the run after it, the registered content found under its new
+        // name: together, what a clean run of both files bills
+        assertThat(resumed.getJobInstance().getInstanceId())
+                .isEqualTo(failed.getJobInstance().getInstanceId());
+        assertThat(report(resumed).get("counts").get("read").asLong()).isEqualTo(50);
+        assertThat(report(again).get("counts").get("read").asLong()).isEqualTo(500);
+        Path clean = folder("rotated-clean");
+        write(clean.resolve("gateway.1.csv"), shiftDays(registered, 1));
+        write(clean.resolve("gateway.csv"), shiftDays(rotatedIn, 1));
+        JobExecution reference = run("2026-10-09", clean);
+        assertThat(totals(report(again))).isEqualTo(totals(report(reference)));
+    }
+
+    @Test
     void aRunOfAnotherDateNamesTheFilesAnUnfinishedRunLeftUnreadAndTheirRunResolvesItOnceItReadsThem()
             throws Exception {
         // given: the run of 20 May failed in ingest, its log left unread; the log of the 21st beside it

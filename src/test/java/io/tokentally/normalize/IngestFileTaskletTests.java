@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.TempFolders;
+import io.tokentally.ingest.ContentReading;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
@@ -124,6 +125,11 @@ class IngestFileTaskletTests {
         @Override
         public void store(long run) {
             stored = true;
+        }
+
+        @Override
+        public ContentReading.Content contentRead() {
+            throw new AssertionError("a file stopped before it is stored is not keyed by its content");
         }
 
         @Override

@@ -10,9 +10,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The billed hours a price version added later does not reach (a back-dated price): rated aggregates of the
- * version's model, token type and tiers, from the hour its effective instant falls in until the next version, that
- * another version billed (an earlier one, or the input or standard-context price a cache or long-context price fell
- * back to). An aggregate priced at the next version's start or later (in the hour that version starts in, its
+ * version's model, from the hour its effective instant falls in until the next version, that another version billed:
+ * of the version's token type and tiers (at an earlier version, or at the input or standard-context price a cache or
+ * long-context price fell back to), or of another token type or tier billed at an earlier version of the version's
+ * own (cache reads of a model without a cache price, billed at its input price, when an input price is added). An aggregate priced at the next version's start or later (in the hour that version starts in, its
  * price epoch) is not this version's to bill: the next version's, or, if rated before that one was added, named by
  * that one's warning. Rows already billed keep the version that billed them
  * ({@link PricePins}) until {@code prices rerate} moves them. In the hour the version starts in, only aggregates
@@ -25,9 +26,11 @@ public class EarlierVersionBilling {
             + " MIN(ra.hour_start) AS first_hour, MAX(ra.hour_start) AS last_hour,"
             + " SUM(CASE WHEN ra.hour_start < v.effective_from THEN 1 ELSE 0 END) AS in_start_hour,"
             + " MIN(CASE WHEN ra.hour_start >= v.effective_from THEN ra.hour_start END) AS first_rerate_hour"
-            + " FROM rated_aggregate ra JOIN price v ON v.price_id = ?"
+            + " FROM rated_aggregate ra JOIN price v ON v.price_id = ? JOIN price p ON p.price_id = ra.price_id"
             + " WHERE ra.hour_start >= ? AND ra.hour_start < ? AND ra.price_epoch < ? AND ra.model = ?"
-            + " AND ra.token_type = ? AND ra.service_tier = ? AND ra.context_tier = ? AND ra.price_id <> v.price_id"
+            + " AND ((ra.token_type = ? AND ra.service_tier = ? AND ra.context_tier = ?)"
+            + " OR (p.token_type = v.token_type AND p.service_tier = v.service_tier"
+            + " AND p.context_tier = v.context_tier)) AND ra.price_id <> v.price_id"
             + " AND ra.tokens > 0"
             + " AND ra.attributed = TRUE AND (ra.hour_start >= v.effective_from OR ra.rated_at < v.created_at)";
     /** Bounds the hours when the version has no next one. */

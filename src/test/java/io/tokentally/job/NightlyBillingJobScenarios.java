@@ -1169,6 +1169,24 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aPriceAddedAfterBillingAlsoNamesTheAggregatesOfOtherTokenTypesThatAnEarlierVersionOfItBilled()
+            throws Exception {
+        // given: an hour's input and cache reads billed at 2.50 per 1M input tokens (the model has no cache price)
+        Path input = folder("pinf-model");
+        write(input.resolve("gateway.csv"), "pinf-1,2026-07-25T10:10:00Z,alice,openai,pinf-model,1000,400,0,0,0,0,,ok");
+        run("2026-07-25", input, pinModelPrices(input, "pinf-model", ""));
+
+        // when: an input price from that day is added
+        JobExecution next =
+                run("2026-07-26", folder("pinf-model-next"), pinModelPrices(input, "pinf-model", "input,2026-07-25"));
+
+        // then: both aggregates are named, as a rerate prices the cache reads at the new input price too
+        assertThat(findingsOf(next).get("PRICE_ADDED_AFTER_BILLING"))
+                .contains(" was added after 2 aggregate(s) of 1 customer(s) in the hours 2026-07-25T10:00:00Z to"
+                        + " 2026-07-25T10:00:00Z were billed at another version.");
+    }
+
+    @Test
     void aPriceAddedInsideABilledHourSaysThatTheRerateCannotMoveThatHourButMovesTheLaterOnes() throws Exception {
         // given: 10:10 and 10:40 billed at 2.50 per 1M input tokens in one aggregate, and 11:40 in another
         Path input = folder("pinm-model");

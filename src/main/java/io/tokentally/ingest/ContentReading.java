@@ -59,6 +59,9 @@ public final class ContentReading extends FilterInputStream {
     /** Skipped bytes are read, so that they are counted. */
     @Override
     public long skip(long n) throws IOException {
+        if (n <= 0) {
+            return 0;
+        }
         byte[] discarded = new byte[(int) Math.min(n, 8192)];
         int read = read(discarded, 0, discarded.length);
         return Math.max(read, 0);
@@ -67,6 +70,19 @@ public final class ContentReading extends FilterInputStream {
     @Override
     public boolean markSupported() {
         return false;
+    }
+
+    /**
+     * The bytes for a reader, which may close them before it has read them all (a JSON document's reader stops
+     * after its value): closing the reader leaves the file open, so that {@link #finish} reads the rest.
+     */
+    public InputStream forReader() {
+        return new FilterInputStream(this) {
+            @Override
+            public void close() {
+                // the file is closed with the ContentReading
+            }
+        };
     }
 
     /** Reads the bytes a reader left (a gzip member's slack), and gives the content of all the bytes read. */

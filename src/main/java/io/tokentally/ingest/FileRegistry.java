@@ -154,21 +154,14 @@ public class FileRegistry {
      * Keys {@code file} by the bytes it was read as, which are not those it was registered with: its path held
      * other bytes by the time a run read it (a log rotated between a killed run and its resume). Its rows come from
      * what was read; the content it was registered with, wherever it is now, is new to the next run that finds it.
-     *
-     * @throws IllegalStateException when another file was registered with the content read: the path now holds a
-     *     copy of that file, and the content it was registered with is read by no one
+     * When another file was registered with the bytes read (a numbered rotation moved a registered log to this path,
+     * or the path holds an empty file seen before), the file gets a key no content has, {@code read-as-file-<id>}:
+     * its rows are repeats of that other file's, and the content it was registered with is free all the same.
      */
     public void rekey(RegisteredFile file, ContentReading.Content read) {
-        Optional<RegisteredFile> holder = findByChecksum(read.checksum());
-        if (holder.isPresent()) {
-            throw new IllegalStateException(file.path() + " (file " + file.fileId()
-                    + ") changed after it was registered: it now holds the content of file "
-                    + holder.get().fileId() + " (" + holder.get().path() + "), so the content it was registered with ("
-                    + file.sizeBytes() + " bytes, SHA-256 " + file.checksum()
-                    + ") was not read; put that content back at its path and run the date again");
-        }
+        String key = findByChecksum(read.checksum()).isPresent() ? "read-as-file-" + file.fileId() : read.checksum();
         jdbc.sql("UPDATE ingested_file SET checksum = ?, size_bytes = ? WHERE file_id = ?")
-                .params(read.checksum(), read.sizeBytes(), file.fileId())
+                .params(key, read.sizeBytes(), file.fileId())
                 .update();
     }
 

@@ -57,8 +57,8 @@ final class CostFileIngest implements FileIngestion {
 
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
-        ContentReading bytes = ContentReading.of(file.localFile());
-        try (RecordCursor cursor = format.open(InputFiles.openText(bytes))) {
+        try (ContentReading bytes = ContentReading.of(file.localFile());
+                RecordCursor cursor = format.open(InputFiles.openText(bytes.forReader()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 read++;
                 take(record);

@@ -84,8 +84,8 @@ final class FileIngest implements FileIngestion {
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
-        ContentReading bytes = ContentReading.of(file.localFile());
-        try (RecordCursor cursor = format.open(InputFiles.openText(bytes))) {
+        try (ContentReading bytes = ContentReading.of(file.localFile());
+                RecordCursor cursor = format.open(InputFiles.openText(bytes.forReader()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 pass.take(record);
                 onRecord.accept(record);

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * version's model, from the hour its effective instant falls in until the next version, that another version billed:
  * of the version's token type and tiers (at an earlier version, or at the input or standard-context price a cache or
  * long-context price fell back to), or of another token type or tier billed at an earlier version of the version's
- * own (cache reads of a model without a cache price, billed at its input price, when an input price is added). An aggregate priced at the next version's start or later (in the hour that version starts in, its
+ * own while it has no price of its own at its time (cache reads of a model without a cache price, billed at its
+ * input price, when an input price is added; not once a back-dated cache price covers them). An aggregate priced at the next version's start or later (in the hour that version starts in, its
  * price epoch) is not this version's to bill: the next version's, or, if rated before that one was added, named by
  * that one's warning. Rows already billed keep the version that billed them
  * ({@link PricePins}) until {@code prices rerate} moves them. In the hour the version starts in, only aggregates
@@ -29,8 +30,10 @@ public class EarlierVersionBilling {
             + " FROM rated_aggregate ra JOIN price v ON v.price_id = ? JOIN price p ON p.price_id = ra.price_id"
             + " WHERE ra.hour_start >= ? AND ra.hour_start < ? AND ra.price_epoch < ? AND ra.model = ?"
             + " AND ((ra.token_type = ? AND ra.service_tier = ? AND ra.context_tier = ?)"
-            + " OR (p.token_type = v.token_type AND p.service_tier = v.service_tier"
-            + " AND p.context_tier = v.context_tier)) AND ra.price_id <> v.price_id"
+            + " OR (p.token_type = v.token_type AND p.service_tier = v.service_tier AND p.context_tier = v.context_tier"
+            + " AND NOT EXISTS (SELECT 1 FROM price o WHERE o.model = ra.model AND o.token_type = ra.token_type"
+            + " AND o.service_tier = ra.service_tier AND o.context_tier = ra.context_tier"
+            + " AND o.effective_from <= ra.price_epoch))) AND ra.price_id <> v.price_id"
             + " AND ra.tokens > 0"
             + " AND ra.attributed = TRUE AND (ra.hour_start >= v.effective_from OR ra.rated_at < v.created_at)";
     /** Bounds the hours when the version has no next one. */

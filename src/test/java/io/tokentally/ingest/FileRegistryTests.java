@@ -1,7 +1,6 @@
 package io.tokentally.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.TempFolders;
 import java.nio.file.Path;
@@ -63,8 +62,8 @@ class FileRegistryTests {
     }
 
     @Test
-    void aFileReadAsTheContentOfAnotherRegisteredFileIsNotKeyedByItButRefusedNamingBoth() {
-        // given: file A registered with content "a", and file B, whose path held "b" when it was registered
+    void aFileReadAsOtherBytesIsKeyedByThemOrWhenAnotherFileHoldsThemByAKeyNoContentHas() {
+        // given: file A registered with content "a", and files B and C, whose paths held "b" and "c" then
         long a = files.register(
                 "rekey",
                 "/input/rekey/a.csv",
@@ -87,23 +86,30 @@ class FileRegistryTests {
                 null,
                 null,
                 81);
-        RegisteredFile fileB = files.find(b).orElseThrow();
+        long c = files.register(
+                "rekey",
+                "/input/rekey/c.csv",
+                null,
+                "c".repeat(64),
+                30,
+                "usage-csv",
+                FileStatus.PENDING,
+                null,
+                null,
+                81);
 
-        // when: B is read as other bytes, then as A's
-        files.rekey(fileB, new ContentReading.Content("c".repeat(64), 30));
+        // when: B is read as new bytes "d", and C as A's
+        files.rekey(files.find(b).orElseThrow(), new ContentReading.Content("d".repeat(64), 40));
+        files.rekey(files.find(c).orElseThrow(), new ContentReading.Content("a".repeat(64), 10));
 
-        // then: B is keyed by what was read, and "b" is new content again; A's content cannot be B's too
+        // then: B is keyed by what was read, C by a key of its own; "b" and "c" are new content again, "a" is A's
         assertThat(files.find(b).orElseThrow())
                 .extracting(RegisteredFile::checksum, RegisteredFile::sizeBytes)
-                .containsExactly("c".repeat(64), 30L);
+                .containsExactly("d".repeat(64), 40L);
+        assertThat(files.find(c).orElseThrow().checksum()).isEqualTo("read-as-file-" + c);
         assertThat(files.findByChecksum("b".repeat(64))).isEmpty();
-        assertThatThrownBy(
-                        () -> files.rekey(files.find(b).orElseThrow(), new ContentReading.Content("a".repeat(64), 10)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("/input/rekey/b.csv (file " + b + ") changed after it was registered: it now holds the"
-                        + " content of file " + a + " (/input/rekey/a.csv), so the content it was registered with (30"
-                        + " bytes, SHA-256 " + "c".repeat(64) + ") was not read; put that content back at its path and"
-                        + " run the date again");
+        assertThat(files.findByChecksum("c".repeat(64))).isEmpty();
+        assertThat(files.findByChecksum("a".repeat(64)).orElseThrow().fileId()).isEqualTo(a);
     }
 
     private static String path(int file) {

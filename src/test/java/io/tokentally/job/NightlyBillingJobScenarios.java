@@ -452,14 +452,14 @@ abstract class NightlyBillingJobScenarios {
     @Test
     void aLogRotatedBeforeAFailedRunResumesIsBilledAsReadAndItsRegisteredContentWhereverItIsFoundNext()
             throws Exception {
-        // given: the run of 8 October failed in ingest, its log registered but unread
+        // given: the run of 11 March failed in ingest, its log registered but unread
         Path input = folder("rotated");
-        String[] registered = rows("rotated", LocalDate.of(2026, 10, 8), 500, 11);
-        String[] rotatedIn = rows("rotated-new", LocalDate.of(2026, 10, 8), 50, 12);
+        String[] registered = rows("rotated", LocalDate.of(2026, 3, 11), 500, 11);
+        String[] rotatedIn = rows("rotated-new", LocalDate.of(2026, 3, 11), 50, 12);
         write(input.resolve("gateway.csv"), registered);
         JobExecution failed;
         try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
-            failed = run("2026-10-08", input);
+            failed = run("2026-03-11", input);
         }
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 
@@ -467,8 +467,8 @@ abstract class NightlyBillingJobScenarios {
         // is run again
         Files.move(input.resolve("gateway.csv"), input.resolve("gateway.1.csv"));
         write(input.resolve("gateway.csv"), rotatedIn);
-        JobExecution resumed = run("2026-10-08", input);
-        JobExecution again = run("2026-10-08", input);
+        JobExecution resumed = run("2026-03-11", input);
+        JobExecution again = run("2026-03-11", input);
 
         // then: the resume bills the rows it read; the run after it, the registered content found under its new
         // name: together, what a clean run of both files bills
@@ -479,7 +479,7 @@ abstract class NightlyBillingJobScenarios {
         Path clean = folder("rotated-clean");
         write(clean.resolve("gateway.1.csv"), shiftDays(registered, 1));
         write(clean.resolve("gateway.csv"), shiftDays(rotatedIn, 1));
-        JobExecution reference = run("2026-10-09", clean);
+        JobExecution reference = run("2026-03-12", clean);
         assertThat(totals(report(again))).isEqualTo(totals(report(reference)));
     }
 
@@ -1183,6 +1183,28 @@ abstract class NightlyBillingJobScenarios {
         // then: both aggregates are named, as a rerate prices the cache reads at the new input price too
         assertThat(findingsOf(next).get("PRICE_ADDED_AFTER_BILLING"))
                 .contains(" was added after 2 aggregate(s) of 1 customer(s) in the hours 2026-07-25T10:00:00Z to"
+                        + " 2026-07-25T10:00:00Z were billed at another version.");
+    }
+
+    @Test
+    void aPriceAddedAfterBillingLeavesOutTheAggregatesOfATokenTypeThatHasAPriceOfItsOwnByThen() throws Exception {
+        // given: an hour's input and cache reads billed at 2.50 per 1M input tokens (the model has no cache price)
+        Path input = folder("pinr-model");
+        write(input.resolve("gateway.csv"), "pinr-1,2026-07-25T10:10:00Z,alice,openai,pinr-model,1000,400,0,0,0,0,,ok");
+        run("2026-07-25", input, pinModelPrices(input, "pinr-model", ""));
+
+        // when: an input price from that day is added, and a cache read price since 2025
+        Path backDated = pinModelPrices(input, "pinr-model", "input,2026-07-25");
+        String cacheRead = "openai/pinr-model,cache_read,standard,standard,1.25,2025-01-01,\n";
+        JobExecution next = run(
+                "2026-07-26",
+                folder("pinr-model-next"),
+                Files.writeString(backDated, Files.readString(backDated) + cacheRead));
+
+        // then: the input price names the input aggregate only: a rerate prices the cache reads at their own
+        assertThat(findingsOf(next).get("PRICE_ADDED_AFTER_BILLING"))
+                .contains("the input price of openai/pinr-model")
+                .contains(" was added after 1 aggregate(s) of 1 customer(s) in the hours 2026-07-25T10:00:00Z to"
                         + " 2026-07-25T10:00:00Z were billed at another version.");
     }
 

@@ -1168,44 +1168,32 @@ abstract class NightlyBillingJobScenarios {
                 .contains("in the hours " + hour + " to " + hour + " were billed at another version");
     }
 
-    @Test
-    void aPriceAddedAfterBillingAlsoNamesTheAggregatesOfOtherTokenTypesThatAnEarlierVersionOfItBilled()
-            throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            the cache reads billed at its earlier version   | pinf-model |                                              | 2
+            not once a back-dated cache price covers them   | pinr-model | cache_read,standard,standard,1.25,2025-01-01 | 1
+            """)
+    void aPriceAddedAfterBillingNamesTheAggregatesOfOtherTokenTypesThatAnEarlierVersionOfItBilled(
+            String scenario, String model, String ownPrice, int aggregates) throws Exception {
         // given: an hour's input and cache reads billed at 2.50 per 1M input tokens (the model has no cache price)
-        Path input = folder("pinf-model");
-        write(input.resolve("gateway.csv"), "pinf-1,2026-07-25T10:10:00Z,alice,openai,pinf-model,1000,400,0,0,0,0,,ok");
-        run("2026-07-25", input, pinModelPrices(input, "pinf-model", ""));
+        Path input = folder(model);
+        write(
+                input.resolve("gateway.csv"),
+                model + "-1,2026-07-25T10:10:00Z,alice,openai," + model + ",1000,400,0,0,0,0,,ok");
+        run("2026-07-25", input, pinModelPrices(input, model, ""));
 
-        // when: an input price from that day is added
-        JobExecution next =
-                run("2026-07-26", folder("pinf-model-next"), pinModelPrices(input, "pinf-model", "input,2026-07-25"));
+        // when: an input price from that day is added, with a cache read price of the model's own, if any
+        Path backDated = pinModelPrices(input, model, "input,2026-07-25");
+        if (ownPrice != null) {
+            Files.writeString(backDated, Files.readString(backDated) + "openai/" + model + "," + ownPrice + ",\n");
+        }
+        JobExecution next = run("2026-07-26", folder(model + "-next"), backDated);
 
-        // then: both aggregates are named, as a rerate prices the cache reads at the new input price too
+        // then: a rerate prices the cache reads at the new input price too, unless they have a price of their own
         assertThat(findingsOf(next).get("PRICE_ADDED_AFTER_BILLING"))
-                .contains(" was added after 2 aggregate(s) of 1 customer(s) in the hours 2026-07-25T10:00:00Z to"
-                        + " 2026-07-25T10:00:00Z were billed at another version.");
-    }
-
-    @Test
-    void aPriceAddedAfterBillingLeavesOutTheAggregatesOfATokenTypeThatHasAPriceOfItsOwnByThen() throws Exception {
-        // given: an hour's input and cache reads billed at 2.50 per 1M input tokens (the model has no cache price)
-        Path input = folder("pinr-model");
-        write(input.resolve("gateway.csv"), "pinr-1,2026-07-25T10:10:00Z,alice,openai,pinr-model,1000,400,0,0,0,0,,ok");
-        run("2026-07-25", input, pinModelPrices(input, "pinr-model", ""));
-
-        // when: an input price from that day is added, and a cache read price since 2025
-        Path backDated = pinModelPrices(input, "pinr-model", "input,2026-07-25");
-        String cacheRead = "openai/pinr-model,cache_read,standard,standard,1.25,2025-01-01,\n";
-        JobExecution next = run(
-                "2026-07-26",
-                folder("pinr-model-next"),
-                Files.writeString(backDated, Files.readString(backDated) + cacheRead));
-
-        // then: the input price names the input aggregate only: a rerate prices the cache reads at their own
-        assertThat(findingsOf(next).get("PRICE_ADDED_AFTER_BILLING"))
-                .contains("the input price of openai/pinr-model")
-                .contains(" was added after 1 aggregate(s) of 1 customer(s) in the hours 2026-07-25T10:00:00Z to"
-                        + " 2026-07-25T10:00:00Z were billed at another version.");
+                .contains("the input price of openai/" + model)
+                .contains(" was added after " + aggregates + " aggregate(s) of 1 customer(s) in the hours"
+                        + " 2026-07-25T10:00:00Z to 2026-07-25T10:00:00Z were billed at another version.");
     }
 
     @Test

@@ -10,15 +10,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * The billed hours a price version added later does not reach (a back-dated price): rated aggregates of the
- * version's model, from the hour its effective instant falls in until the next version, that another version billed:
- * of the version's token type and tiers (at an earlier version, or at the input or standard-context price a cache or
- * long-context price fell back to), or of another token type or tier billed at an earlier version of the version's
- * own while it has no price of its own at its time (cache reads of a model without a cache price, billed at its
- * input price, when an input price is added; not once a back-dated cache price covers them). An aggregate priced at the next version's start or later (in the hour that version starts in, its
- * price epoch) is not this version's to bill: the next version's, or, if rated before that one was added, named by
- * that one's warning. Rows already billed keep the version that billed them
- * ({@link PricePins}) until {@code prices rerate} moves them. In the hour the version starts in, only aggregates
- * rated before it was added count: the hour's earlier part is rightly billed at the version before it.
+ * version's model, from the hour its effective instant falls in until the next version, that another version
+ * billed: of the version's token type and tiers (at an earlier version, or at the input or standard-context price a
+ * cache or long-context price fell back to), or of another token type or tier billed at an earlier version of the
+ * version's own while it has no price of its own at its time (cache reads of a model without a cache price, billed
+ * at its input price, when an input price is added; not once a back-dated cache price covers them). An aggregate
+ * priced at the next version's start or later (in the hour that version starts in, its price epoch) is not this
+ * version's to bill: the next version's, or, if rated before that one was added, named by that one's warning. Rows
+ * already billed keep the version that billed them ({@link PricePins}) until {@code prices rerate} moves them. In
+ * the hour the version starts in, only aggregates rated before it was added count: the hour's earlier part is
+ * rightly billed at the version before it.
  */
 @Component
 public class EarlierVersionBilling {

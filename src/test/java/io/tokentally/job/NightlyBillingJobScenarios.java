@@ -407,10 +407,7 @@ abstract class NightlyBillingJobScenarios {
         Path input = folder("restart");
         String[] rows = rows("restart", LocalDate.of(2026, 10, 6), 2_000, 3);
         write(input.resolve("gateway.csv"), rows);
-        JobExecution failed;
-        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
-            failed = run("2026-10-06", input);
-        }
+        JobExecution failed = runWhileUsageCannotBeStored("2026-10-06", input);
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
         assertThat(failed.getStepExecutions())
                 .filteredOn(step -> step.getStepName().equals("ingestStep"))
@@ -457,10 +454,7 @@ abstract class NightlyBillingJobScenarios {
         String[] registered = rows("rotated", LocalDate.of(2026, 3, 11), 500, 11);
         String[] rotatedIn = rows("rotated-new", LocalDate.of(2026, 3, 11), 50, 12);
         write(input.resolve("gateway.csv"), registered);
-        JobExecution failed;
-        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
-            failed = run("2026-03-11", input);
-        }
+        JobExecution failed = runWhileUsageCannotBeStored("2026-03-11", input);
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
 
         // when: the log is rotated (moved to gateway.1.csv, new rows at its path), the run resumes, and the date
@@ -489,10 +483,7 @@ abstract class NightlyBillingJobScenarios {
         // given: the run of 20 May failed in ingest, its log left unread; the log of the 21st beside it
         Path input = folder("unfinished");
         write(input.resolve("gateway-20.csv"), rows("unfinished-20", LocalDate.of(2026, 5, 20), 100, 3));
-        JobExecution failed;
-        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
-            failed = run("2026-05-20", input);
-        }
+        JobExecution failed = runWhileUsageCannotBeStored("2026-05-20", input);
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
         write(input.resolve("gateway-21.csv"), rows("unfinished-21", LocalDate.of(2026, 5, 21), 100, 3));
 
@@ -533,10 +524,7 @@ abstract class NightlyBillingJobScenarios {
         // given: a run that failed in ingest, and two files dropped into its folder before it is resumed
         Path input = folder("resumed");
         write(input.resolve("gateway.csv"), rows("resumed", LocalDate.of(2026, 10, 13), 200, 3));
-        JobExecution failed;
-        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
-            failed = run("2026-10-13", input);
-        }
+        JobExecution failed = runWhileUsageCannotBeStored("2026-10-13", input);
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
         Path late = input.resolve("late.csv");
         write(late, rows("resumed-late", LocalDate.of(2026, 10, 13), 50, 4));
@@ -594,10 +582,7 @@ abstract class NightlyBillingJobScenarios {
         run("2026-10-17", input);
         Files.move(usage, input.resolveSibling("resumed-reused-name-archived.csv"));
         write(input.resolve("gateway.csv"), rows("reused-name-gateway", LocalDate.of(2026, 10, 18), 60, 4));
-        JobExecution failed;
-        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
-            failed = run("2026-10-18", input);
-        }
+        JobExecution failed = runWhileUsageCannotBeStored("2026-10-18", input);
         write(usage, rows("reused-name-second", LocalDate.of(2026, 10, 18), 20, 5));
 
         // when
@@ -1442,6 +1427,13 @@ abstract class NightlyBillingJobScenarios {
 
     static String[] rows(String prefix, LocalDate day, int count, long seed) {
         return UsageFixtures.rows(prefix, day, count, seed, "alice", "bob", "bob", "dave");
+    }
+
+    /** Runs {@code date} while no usage can be stored, as when the database goes away in the middle of ingest. */
+    JobExecution runWhileUsageCannotBeStored(String date, Path input) throws Exception {
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            return run(date, input);
+        }
     }
 
     static String[] shiftDays(String[] rows, int days) {

@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.Sha256;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -25,11 +25,7 @@ public final class ContentReading extends FilterInputStream {
 
     private ContentReading(InputStream in) {
         super(in);
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.digest = Sha256.newDigest();
     }
 
     public static ContentReading of(Path file) throws IOException {

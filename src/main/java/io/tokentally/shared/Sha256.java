@@ -17,8 +17,13 @@ public final class Sha256 {
 
     /** The SHA-256 of {@code bytes}, as 64 lower-case hex digits. */
     public static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(newDigest().digest(bytes));
+    }
+
+    /** A new SHA-256 digest, for bytes that come in parts. */
+    public static MessageDigest newDigest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The request keys one pass over a file checks its rows against: the keys committed by any file (read a UTC day
- * at a time, as the rows need them) and the keys this file counted so far, each with the fingerprint of the
+ * The request keys one pass over a file checks its rows against: the keys committed by any file (brought up to
+ * date a UTC day at a time, as the rows need them, see {@link CommittedKeys}) and the keys this file counted so far, each with the fingerprint of the
  * copy that counted. A row is a repeat when either holds its key on the row's UTC day or within {@code
  * dedupDays} before or after it; a repeat whose numbers differ from the counted copy is kept as a {@link
  * DuplicateConflictRepository conflict}.
@@ -20,6 +20,7 @@ final class FileDuplicates {
 
     private final long fileId;
     private final UsageStore store;
+    private final CommittedKeys committed;
     private final UsageNormalizer normalizer;
     private final DuplicateConflictRepository conflicts;
     private final int batchSize;
@@ -35,12 +36,14 @@ final class FileDuplicates {
     FileDuplicates(
             long fileId,
             UsageStore store,
+            CommittedKeys committed,
             UsageNormalizer normalizer,
             DuplicateConflictRepository conflicts,
             int batchSize,
             int dedupDays) {
         this.fileId = fileId;
         this.store = store;
+        this.committed = committed;
         this.normalizer = normalizer;
         this.conflicts = conflicts;
         this.batchSize = batchSize;
@@ -165,11 +168,7 @@ final class FileDuplicates {
     }
 
     private RequestKeySet stored(LocalDate day) {
-        return storedKeys.computeIfAbsent(day, d -> {
-            RequestKeySet keys = new RequestKeySet();
-            store.loadKeys(d, keys);
-            return keys;
-        });
+        return storedKeys.computeIfAbsent(day, committed::upToDate);
     }
 
     private static OptionalLong fingerprintIn(Map<LocalDate, RequestKeySet> keys, LocalDate day, long high, long low) {

@@ -46,6 +46,7 @@ final class FileIngest implements FileIngestion {
     private final UsageFormat format;
     private final UsageNormalizer normalizer;
     private final UsageStore store;
+    private final CommittedKeys committed;
     private final SnapshotStore snapshotStore;
     private final RejectRepository rejects;
     private final DuplicateConflictRepository conflicts;
@@ -64,6 +65,7 @@ final class FileIngest implements FileIngestion {
             UsageFormat format,
             UsageNormalizer normalizer,
             UsageStore store,
+            CommittedKeys committed,
             SnapshotStore snapshotStore,
             RejectRepository rejects,
             DuplicateConflictRepository conflicts,
@@ -73,6 +75,7 @@ final class FileIngest implements FileIngestion {
         this.format = format;
         this.normalizer = normalizer;
         this.store = store;
+        this.committed = committed;
         this.snapshotStore = snapshotStore;
         this.rejects = rejects;
         this.conflicts = conflicts;
@@ -150,7 +153,7 @@ final class FileIngest implements FileIngestion {
         private final EarlierRejects earlierRejects = rejects.earlierRejects(file.changedFromFileId());
         private final FileTally tally = new FileTally(file.fileId(), rejects, earlierRejects, batchSize);
         private final FileDuplicates duplicateKeys =
-                new FileDuplicates(file.fileId(), store, normalizer, conflicts, batchSize, dedupDays);
+                new FileDuplicates(file.fileId(), store, committed, normalizer, conflicts, batchSize, dedupDays);
         private final UsageTotals totals = new UsageTotals();
         private final Set<Instant> hours = new HashSet<>();
         /**

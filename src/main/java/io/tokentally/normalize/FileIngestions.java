@@ -5,14 +5,15 @@ import io.tokentally.ingest.IngestProperties;
 import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormats;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Starts the ingestion of one registered file by its format: a cost export's into {@code provider_cost},
  * any other export's through the usage normalizer. The model catalog and the known customers are read
- * when the file's ingestion starts.
+ * when the file's ingestion starts; the keys committed by other files come from the ingest thread's {@link
+ * CommittedKeys}.
  */
-final class FileIngestions implements Function<RegisteredFile, FileIngestion> {
+final class FileIngestions implements BiFunction<RegisteredFile, CommittedKeys, FileIngestion> {
 
     /** Where an ingestion stores what it read: usage, export snapshots, provider costs, rejects, conflicts. */
     record Stores(
@@ -42,7 +43,7 @@ final class FileIngestions implements Function<RegisteredFile, FileIngestion> {
     }
 
     @Override
-    public FileIngestion apply(RegisteredFile file) {
+    public FileIngestion apply(RegisteredFile file, CommittedKeys committed) {
         return formats.named(file.format()) instanceof CostFormat costFormat
                 ? new CostFileIngest(file, costFormat, catalogs.current(), stores.costs(), stores.rejects())
                 : new FileIngest(
@@ -54,6 +55,7 @@ final class FileIngestions implements Function<RegisteredFile, FileIngestion> {
                                 customers.customerIds(),
                                 !formats.named(file.format()).snapshots()),
                         stores.usage(),
+                        committed,
                         stores.snapshots(),
                         stores.rejects(),
                         stores.conflicts(),

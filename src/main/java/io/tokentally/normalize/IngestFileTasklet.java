@@ -8,14 +8,12 @@ import io.tokentally.ingest.IngestProgress;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RegisteredFile;
 import java.io.IOException;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInterruptedException;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -37,29 +35,32 @@ class IngestFileTasklet implements Tasklet {
     private final FileRegistry registry;
     private final long fileId;
     private final long run;
-    private final Function<RegisteredFile, FileIngestion> ingests;
+    private final BiFunction<RegisteredFile, CommittedKeys, FileIngestion> ingests;
+    private final CommittedKeys.Pool committedKeys;
     private final IngestCommitLock lock;
     private final IngestTurns turns;
     private final IngestProgress progress;
-    private final JobRepository jobRepository;
+    private final ExecutionStatuses statuses;
 
     IngestFileTasklet(
             FileRegistry registry,
             long fileId,
             long run,
-            Function<RegisteredFile, FileIngestion> ingests,
+            BiFunction<RegisteredFile, CommittedKeys, FileIngestion> ingests,
+            CommittedKeys.Pool committedKeys,
             IngestCommitLock lock,
             IngestTurns turns,
             IngestProgress progress,
-            JobRepository jobRepository) {
+            ExecutionStatuses statuses) {
         this.registry = registry;
         this.fileId = fileId;
         this.run = run;
         this.ingests = ingests;
+        this.committedKeys = committedKeys;
         this.lock = lock;
         this.turns = turns;
         this.progress = progress;
-        this.jobRepository = jobRepository;
+        this.statuses = statuses;
     }
 
     @Override
@@ -69,9 +70,15 @@ class IngestFileTasklet implements Tasklet {
         if (file.status() == FileStatus.INGESTED) {
             return RepeatStatus.FINISHED;
         }
-        FileIngestion ingest = ingests.apply(file);
-        readInTurn(file, ingest, contribution);
-        commit(file, ingest, contribution);
+        long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
+        CommittedKeys committed = committedKeys.take(jobExecutionId);
+        try {
+            FileIngestion ingest = ingests.apply(file, committed);
+            readInTurn(file, ingest, contribution);
+            commit(file, ingest, contribution);
+        } finally {
+            committedKeys.giveBack(jobExecutionId, committed);
+        }
         return RepeatStatus.FINISHED;
     }
 
@@ -172,9 +179,7 @@ class IngestFileTasklet implements Tasklet {
      * effect here, every few thousand rows: the transaction rolls back and the partition ends STOPPED.
      */
     private void stopIfAsked(long jobExecutionId) {
-        JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
-        if (execution != null
-                && (execution.getStatus() == BatchStatus.STOPPING || execution.getStatus() == BatchStatus.STOPPED)) {
+        if (statuses.stopAsked(jobExecutionId)) {
             throw new StopRequested();
         }
     }

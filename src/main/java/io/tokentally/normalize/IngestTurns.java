@@ -4,8 +4,6 @@ import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.IngestFilePartitioner;
 import io.tokentally.ingest.RegisteredFile;
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
@@ -19,18 +17,26 @@ import org.springframework.batch.core.step.StepExecution;
  * before it: a file waits only for earlier files, whose partitions are then already running (or queued
  * ahead of it on a FIFO queue) and never wait for a later file. {@link FileOrderPartitionHandler} starts
  * local partitions in that order; a remote partition handler must send its requests in the same order.
+ *
+ * <p>A waiting file is woken when a partition of its process ends ({@link #partitionEnded}) and otherwise looks
+ * again every {@value #POLL_MILLIS} ms, with one small query ({@link ExecutionStatuses}).
  */
 class IngestTurns {
 
-    /** How often a waiting file looks again; a file takes far longer to read than this. */
+    /**
+     * How long a waiting file waits for a partition of this process to end before it looks again anyway (a
+     * partition of another process, or one that failed, sends no signal); a file takes far longer to read.
+     */
     private static final long POLL_MILLIS = 20;
 
     private final FileRegistry registry;
-    private final JobRepository jobRepository;
+    private final ExecutionStatuses statuses;
+    private final Object partitionEnded = new Object();
+    private long partitionsEnded;
 
-    IngestTurns(FileRegistry registry, JobRepository jobRepository) {
+    IngestTurns(FileRegistry registry, ExecutionStatuses statuses) {
         this.registry = registry;
-        this.jobRepository = jobRepository;
+        this.statuses = statuses;
     }
 
     /**
@@ -40,23 +46,44 @@ class IngestTurns {
      */
     void awaitEarlierFiles(RegisteredFile file, StepExecution partition, Runnable checkStop)
             throws InterruptedException {
-        JobExecution job = partition.getJobExecution();
+        long jobExecutionId = partition.getJobExecutionId();
         String stepName = partition.getStepName();
         String prefix = stepName.substring(0, stepName.lastIndexOf(':') + 1);
         for (long earlier : registry.pendingBefore(file.ingestRun(), file.source(), file.fileId())) {
             String earlierStep = prefix + IngestFilePartitioner.partitionName(earlier);
-            while (partitionRunning(job, earlierStep) && stillPending(earlier)) {
+            long ended = partitionsEnded();
+            while (statuses.stepRunning(jobExecutionId, earlierStep) && stillPending(earlier)) {
                 checkStop.run();
-                Thread.sleep(POLL_MILLIS);
+                ended = awaitPartitionEnd(ended);
             }
         }
     }
 
-    private boolean partitionRunning(JobExecution job, String stepName) {
-        StepExecution last = jobRepository.getLastStepExecution(job.getJobInstance(), stepName);
-        return last != null
-                && last.getJobExecutionId() == job.getId()
-                && last.getStatus().isRunning();
+    /**
+     * Wakes the files waiting for their turn: a partition of this process ended, after its transaction (the
+     * file is ingested, or its partition failed).
+     */
+    void partitionEnded() {
+        synchronized (partitionEnded) {
+            partitionsEnded++;
+            partitionEnded.notifyAll();
+        }
+    }
+
+    private long partitionsEnded() {
+        synchronized (partitionEnded) {
+            return partitionsEnded;
+        }
+    }
+
+    /** Waits until a partition ends after the {@code seen}th, or {@link #POLL_MILLIS}; returns the count then. */
+    private long awaitPartitionEnd(long seen) throws InterruptedException {
+        synchronized (partitionEnded) {
+            if (partitionsEnded == seen) {
+                partitionEnded.wait(POLL_MILLIS);
+            }
+            return partitionsEnded;
+        }
     }
 
     private boolean stillPending(long fileId) {

@@ -8,6 +8,7 @@ import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormats;
 import io.tokentally.shared.SqlDialect;
 import javax.sql.DataSource;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -49,13 +50,23 @@ public class NormalizeStepConfiguration {
     }
 
     @Bean
-    IngestTurns ingestTurns(FileRegistry registry, JobRepository jobRepository) {
-        return new IngestTurns(registry, jobRepository);
+    ExecutionStatuses executionStatuses(JdbcTemplate jdbc) {
+        return new ExecutionStatuses(jdbc);
+    }
+
+    @Bean
+    IngestTurns ingestTurns(FileRegistry registry, ExecutionStatuses statuses) {
+        return new IngestTurns(registry, statuses);
     }
 
     @Bean
     UsageStore usageStore(JdbcTemplate jdbc, DataSource dataSource) {
         return new UsageStore(jdbc, SqlDialect.of(dataSource));
+    }
+
+    @Bean
+    CommittedKeys.Pool committedKeys(UsageStore store) {
+        return new CommittedKeys.Pool(store);
     }
 
     @Bean
@@ -75,7 +86,8 @@ public class NormalizeStepConfiguration {
             IngestFilePartitioner ingestFilePartitioner,
             IngestProperties properties,
             IngestProgress progress,
-            FileRegistry registry) {
+            FileRegistry registry,
+            CommittedKeys.Pool committedKeys) {
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("ingest-");
         executor.setConcurrencyLimit(properties.threads());
         FileOrderPartitionHandler handler = new FileOrderPartitionHandler();
@@ -93,6 +105,12 @@ public class NormalizeStepConfiguration {
                                 stepExecution.getJobExecution().getJobInstance().getInstanceId();
                         progress.start(registry.pendingFiles(run).size());
                     }
+
+                    @Override
+                    public ExitStatus afterStep(StepExecution stepExecution) {
+                        committedKeys.release(stepExecution.getJobExecutionId());
+                        return null;
+                    }
                 })
                 .build();
     }
@@ -107,9 +125,17 @@ public class NormalizeStepConfiguration {
     Step ingestFileStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
-            IngestFileTasklet ingestFileTasklet) {
+            IngestFileTasklet ingestFileTasklet,
+            IngestTurns turns) {
         return new StepBuilder(INGEST_FILE_STEP, jobRepository)
                 .tasklet(ingestFileTasklet, transactionManager)
+                .listener(new StepExecutionListener() {
+                    @Override
+                    public ExitStatus afterStep(StepExecution stepExecution) {
+                        turns.partitionEnded();
+                        return null;
+                    }
+                })
                 .build();
     }
 
@@ -129,7 +155,8 @@ public class NormalizeStepConfiguration {
             IngestTurns turns,
             IngestProgress progress,
             IngestProperties properties,
-            JobRepository jobRepository,
+            CommittedKeys.Pool committedKeys,
+            ExecutionStatuses statuses,
             @Value(FILE_ID) long fileId,
             @Value(RUN) long run) {
         FileIngestions.Stores stores = new FileIngestions.Stores(store, snapshotStore, costStore, rejects, conflicts);
@@ -138,9 +165,10 @@ public class NormalizeStepConfiguration {
                 fileId,
                 run,
                 new FileIngestions(formats, catalogs, customers, stores, properties),
+                committedKeys,
                 lock,
                 turns,
                 progress,
-                jobRepository);
+                statuses);
     }
 }

@@ -57,14 +57,24 @@ class UsageStore {
         return latest == null ? 0 : latest;
     }
 
-    /** Adds to {@code keys} the stored keys of {@code day}. */
-    void loadKeys(LocalDate day, RequestKeySet keys) {
-        jdbc.query(
-                "SELECT request_keys, request_fingerprints FROM usage_key_block WHERE usage_day = ?",
+    /**
+     * Adds to {@code keys} the stored keys of {@code day} in blocks after {@code afterBlock}; returns the last block
+     * added, or {@code afterBlock} when there was none.
+     */
+    long loadKeys(LocalDate day, long afterBlock, RequestKeySet keys) {
+        return jdbc.query(
+                "SELECT block_id, request_keys, request_fingerprints FROM usage_key_block"
+                        + " WHERE usage_day = ? AND block_id > ? ORDER BY block_id",
                 rs -> {
-                    keys.addAll(rs.getBytes(1), rs.getBytes(2));
+                    long last = afterBlock;
+                    while (rs.next()) {
+                        last = rs.getLong(1);
+                        keys.addAll(rs.getBytes(2), rs.getBytes(3));
+                    }
+                    return last;
                 },
-                day);
+                day,
+                afterBlock);
     }
 
     /**

@@ -76,6 +76,36 @@ class FileIngestTests {
     @Autowired
     TransactionTemplate transactions;
 
+    /** The committed keys the files of a test share, as the files one ingest thread reads do; null: one per file. */
+    private CommittedKeys threadKeys;
+
+    @Test
+    void filesReadOneAfterAnotherWithTheSameCommittedKeysSeeEveryFileCommittedBeforeThem() throws Exception {
+        // given: the committed keys of one ingest thread, which a first file's pass looked at before anything of
+        // the source was committed
+        String source = "thread-" + UUID.randomUUID();
+        CommittedKeys.Pool pool = new CommittedKeys.Pool(store);
+        threadKeys = pool.take(1);
+        FileIngest first = ingest(source, "a.csv", row("r1", 100), row("r2", 200));
+        first.readAll(record -> {});
+        commit(first, 1);
+        pool.giveBack(1, threadKeys);
+
+        // when: two more files are read in turn with them, each after the one before committed
+        assertThat(pool.take(1)).isSameAs(threadKeys);
+        FileIngest second = ingest(source, "b.csv", row("r2", 200), row("r3", 300));
+        second.readAll(record -> {});
+        commit(second, 1);
+        FileIngest third = ingest(source, "c.csv", row("r1", 100), row("r3", 300), row("r4", 400));
+        third.readAll(record -> {});
+        commit(third, 1);
+
+        // then: each file's repeats of the files before it are duplicates, so every token is counted once
+        assertThat(second.counts()).isEqualTo(new FileCounts(2, 1, 0, 1, 0, 0));
+        assertThat(third.counts()).isEqualTo(new FileCounts(3, 1, 0, 2, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(100 + 200 + 300 + 400);
+    }
+
     @Test
     void rowsTwoFilesReadAtOnceBothHoldAreCountedOnceByTheFileCommittedFirst() throws Exception {
         // given: two files with three request ids in common, read before either is committed
@@ -676,6 +706,7 @@ class FileIngestTests {
                 // as the ingest step builds it: export buckets replace each other, request rows settle when priced
                 new UsageNormalizer(source, CATALOG, Set.of("alice"), !usageFormat.snapshots()),
                 store,
+                threadKeys != null ? threadKeys : new CommittedKeys(store),
                 snapshots,
                 rejects,
                 conflicts,

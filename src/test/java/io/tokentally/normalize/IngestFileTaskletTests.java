@@ -52,6 +52,9 @@ class IngestFileTaskletTests {
     @Autowired
     TransactionTemplate transactions;
 
+    @Autowired
+    ExecutionStatuses statuses;
+
     @Test
     void aStopAskedForWhileAFileIsReadAgainEndsThePartitionStoppedBeforeItStoresAnything() {
         // given: a file read once (three records), a job asked to stop, and a second pass of 25,000 records
@@ -68,11 +71,12 @@ class IngestFileTaskletTests {
                 registry,
                 fileId,
                 1,
-                file -> ingest,
+                (file, committed) -> ingest,
+                new CommittedKeys.Pool(null),
                 lock,
-                new IngestTurns(registry, jobRepository),
+                new IngestTurns(registry, statuses),
                 new IngestProgress(60),
-                jobRepository);
+                statuses);
         job.setStatus(BatchStatus.STOPPING);
         jobRepository.update(job);
 

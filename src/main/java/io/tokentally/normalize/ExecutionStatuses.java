@@ -1,0 +1,40 @@
+package io.tokentally.normalize;
+
+import java.util.List;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The status of a job execution, and of one of its step executions, each read with one small query. The job
+ * repository's lookups load much more: {@code getJobExecution} every step execution of the job with its
+ * execution context, {@code getLastStepExecution} the step's and the job's contexts. An ingest partition asks
+ * these questions every few milliseconds while it waits for its turn, and a run of a few hundred small files
+ * spent most of its ingest time answering them.
+ */
+class ExecutionStatuses {
+
+    private final JdbcTemplate jdbc;
+
+    ExecutionStatuses(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Whether the job execution was asked to stop (it is stopping or stopped). */
+    boolean stopAsked(long jobExecutionId) {
+        List<String> status = jdbc.queryForList(
+                "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?", String.class, jobExecutionId);
+        return status.stream()
+                .map(BatchStatus::valueOf)
+                .anyMatch(found -> found == BatchStatus.STOPPING || found == BatchStatus.STOPPED);
+    }
+
+    /** Whether the job execution has a step execution of this name that is still running. */
+    boolean stepRunning(long jobExecutionId, String stepName) {
+        List<String> statuses = jdbc.queryForList(
+                "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? AND STEP_NAME = ?",
+                String.class,
+                jobExecutionId,
+                stepName);
+        return statuses.stream().map(BatchStatus::valueOf).anyMatch(BatchStatus::isRunning);
+    }
+}

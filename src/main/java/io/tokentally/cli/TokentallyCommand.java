@@ -1,5 +1,6 @@
 package io.tokentally.cli;
 
+import io.tokentally.job.RunFailures;
 import io.tokentally.job.RunReportListener;
 import io.tokentally.job.RunSummary;
 import io.tokentally.shared.DatabaseUnreachableFailureAnalyzer;
@@ -8,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -82,9 +82,7 @@ public class TokentallyCommand {
         out.println("Run folder: " + folder.toAbsolutePath());
         int exitCode = exitCodeOf(execution);
         if (exitCode != 0 && execution.getStatus() != BatchStatus.COMPLETED) {
-            String why = execution.getAllFailureExceptions().stream()
-                    .map(failure -> Objects.toString(
-                            failure.getMessage(), failure.getClass().getName()))
+            String why = RunFailures.of(execution).stream()
                     .findFirst()
                     .orElse(
                             execution.getStatus() == BatchStatus.STOPPED

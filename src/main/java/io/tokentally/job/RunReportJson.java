@@ -95,14 +95,11 @@ class RunReportJson {
         report.put("top_customers", topCustomers(billed));
     }
 
-    /** Adds the messages of the run's failures, if it had any. */
+    /** Adds the messages of the run's failures, if it had any ({@link RunFailures}). */
     private static void putFailures(Map<String, Object> report, JobExecution execution) {
-        if (!execution.getAllFailureExceptions().isEmpty()) {
-            report.put(
-                    "failures",
-                    execution.getAllFailureExceptions().stream()
-                            .map(Throwable::getMessage)
-                            .toList());
+        List<String> failures = RunFailures.of(execution);
+        if (!failures.isEmpty()) {
+            report.put("failures", failures);
         }
     }
 

@@ -79,6 +79,17 @@ class RunShutdownIntegrationTests {
                         + " ('STARTING', 'STARTED', 'STOPPING')"))
                 .as("step executions left running")
                 .isEmpty();
+        List<String> printed = Files.readAllLines(log);
+        assertThat(printed)
+                .as("the stopped run's failures, once each, without Spring Batch's notice per file not read")
+                .filteredOn(line -> line.startsWith("  failure: "))
+                .doesNotHaveDuplicates()
+                .noneMatch(line -> line.contains("Job interrupted"));
+        assertThat(printed)
+                .filteredOn(line -> line.startsWith("Exit code 1 (STOPPED): "))
+                .singleElement()
+                .asString()
+                .doesNotContain("Job interrupted");
 
         // and when the day is run again (after, in one case, a step is marked STARTED as before the mend)
         if (stepLeftStarted) {

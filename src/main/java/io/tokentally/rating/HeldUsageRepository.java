@@ -10,8 +10,10 @@ import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -143,6 +145,11 @@ public class HeldUsageRepository {
      */
     int releaseRatedBy(long run) {
         return jdbc.update("DELETE FROM held_usage WHERE held_run <> ?", run);
+    }
+
+    /** The models of which some usage is held now, by any run. */
+    public Set<String> heldModels() {
+        return new HashSet<>(jdbc.queryForList("SELECT DISTINCT model FROM held_usage", String.class));
     }
 
     /** The usage a run held back, by hour, customer, model and token type. */

@@ -12,7 +12,15 @@ import java.util.TreeSet;
 /** One finding per model whose usage a run held back for want of a price, with the files and lines behind it. */
 public final class HeldUsageFindings {
 
+    static final String KIND = "USAGE_HELD_NO_PRICE";
+    private static final String KEY_PREFIX = "usage-held:";
+
     private HeldUsageFindings() {}
+
+    /** The model a finding of this kind is about, from its key. */
+    static String modelOf(String key) {
+        return key.substring(KEY_PREFIX.length());
+    }
 
     /** @param sources the files and line ranges of each model's held usage (a model may have none) */
     static List<Finding> of(List<HeldUsage> held, Map<String, UsageSide> sources) {
@@ -38,8 +46,8 @@ public final class HeldUsageFindings {
             source.addSources(evidence, "held");
         }
         return new Finding(
-                "usage-held:" + model,
-                "USAGE_HELD_NO_PRICE",
+                KEY_PREFIX + model,
+                KIND,
                 Finding.Severity.WARNING,
                 held.tokens() + " tokens of " + model + " (" + String.join(", ", held.types()) + ") for "
                         + held.customers().size()

@@ -94,6 +94,7 @@ class ReconcileTasklet implements Tasklet {
             contribution.incrementWriteCount(1);
         }
         resolveFileFindings(seen);
+        resolveHeldUsageFindings();
         return RepeatStatus.FINISHED;
     }
 
@@ -148,6 +149,23 @@ class ReconcileTasklet implements Tasklet {
                     ResumedRunFindings.addedPaths(notRead.evidence()).orElse(List.of()));
             if (ResumedRunFindings.answeredBy(notRead.evidence(), seenSince)) {
                 resolve(notRead.key(), "later runs registered, or found registered already, every file it names");
+            }
+        }
+    }
+
+    /**
+     * Resolves the findings of held usage whose model has none held any more, by this run or any other: a price for
+     * its time was added and a run billed it (every run rates the held hours again).
+     */
+    private void resolveHeldUsageFindings() {
+        Set<String> stillHeld = heldUsage.heldModels();
+        for (FindingRepository.Stored held : findings.unresolvedOfKind(HeldUsageFindings.KIND)) {
+            String model = HeldUsageFindings.modelOf(held.key());
+            if (!stillHeld.contains(model)) {
+                resolve(
+                        held.key(),
+                        "no usage of " + model + " is held any more: a price for its time was added and"
+                                + " a run billed it");
             }
         }
     }

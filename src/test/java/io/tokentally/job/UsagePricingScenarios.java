@@ -176,6 +176,10 @@ abstract class UsagePricingScenarios {
         assertThat(stripe().totals())
                 .containsEntry("cus_held_a|" + INPUT_METER, 10_500_000L)
                 .containsEntry("cus_held_a|" + OUTPUT_METER, 20_000_000L);
+        // and gpt-9's finding is resolved by run B, mistral's stays open
+        assertThat(heldFinding("openai/gpt-9"))
+                .isEqualTo("RESOLVED by " + runB.getJobInstance().getInstanceId());
+        assertThat(heldFinding("mistral/mistral-large-2411")).isEqualTo("OPEN by null");
 
         // when an override prices mistral ($2 input since 2026-01-01) and day C runs without new usage
         Path override = workDir().resolve("mistral-override.csv");
@@ -205,6 +209,16 @@ abstract class UsagePricingScenarios {
         // Stripe received exactly what the outbox holds, and gpt-9 was never sent at zero
         assertThat(outboxMicros(INPUT_METER)).isEqualTo(12_500_000L);
         assertThat(outboxMicros(OUTPUT_METER)).isEqualTo(20_000_000L);
+        assertThat(heldFinding("mistral/mistral-large-2411"))
+                .isEqualTo("RESOLVED by " + runC.getJobInstance().getInstanceId());
+    }
+
+    /** The status of the finding of a model's held usage, and the run that resolved it. */
+    private String heldFinding(String model) {
+        return jdbc.queryForObject(
+                "SELECT status, resolved_by_run FROM finding WHERE finding_key = ?",
+                (rs, n) -> rs.getString(1) + " by " + rs.getObject(2),
+                "usage-held:" + model);
     }
 
     @Test

@@ -165,9 +165,10 @@ public class FileRegistry {
                 .update();
     }
 
-    public void markIngested(long fileId) {
-        jdbc.sql("UPDATE ingested_file SET status = 'INGESTED', finished_at = ? WHERE file_id = ?")
-                .params(now(), fileId)
+    /** Marks a file read to its end, with a note on how it was read (its lookalike columns, say), or null. */
+    public void markIngested(long fileId, String detail) {
+        jdbc.sql("UPDATE ingested_file SET status = 'INGESTED', detail = ?, finished_at = ? WHERE file_id = ?")
+                .params(truncate(detail), now(), fileId)
                 .update();
     }
 

@@ -102,6 +102,12 @@ final class UsageCsvCursor implements RecordCursor {
     }
 
     @Override
+    public List<String> lookalikeColumns() {
+        return LookalikeColumns.of(
+                names.stream().map(UsageCsvFormat::normalizeName).toList());
+    }
+
+    @Override
     public RawRecord next() throws IOException {
         CsvLine line;
         do {

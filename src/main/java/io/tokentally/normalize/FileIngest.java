@@ -59,6 +59,7 @@ final class FileIngest implements FileIngestion {
 
     private long replaced;
     private ContentReading.Content contentRead;
+    private List<String> lookalikeColumns = List.of();
 
     FileIngest(
             RegisteredFile file,
@@ -94,6 +95,7 @@ final class FileIngest implements FileIngestion {
                 onRecord.accept(record);
             }
             contentRead = bytes.finish();
+            lookalikeColumns = cursor.lookalikeColumns();
         }
         pass.flush();
     }
@@ -131,6 +133,11 @@ final class FileIngest implements FileIngestion {
     /** How many buckets of an aggregated export replaced the numbers of an older export (after {@link #store}). */
     long replacedBuckets() {
         return replaced;
+    }
+
+    @Override
+    public List<String> lookalikeColumns() {
+        return lookalikeColumns;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.tokentally.ingest.ContentReading;
 import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.RawRecord;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** One pass over one registered file, held in memory until the file is committed as a whole. */
@@ -25,4 +26,9 @@ interface FileIngestion {
     ContentReading.Content contentRead();
 
     FileCounts counts();
+
+    /** The lookalike columns the last pass's header had ({@link io.tokentally.ingest.LookalikeColumns}). */
+    default List<String> lookalikeColumns() {
+        return List.of();
+    }
 }

@@ -8,6 +8,7 @@ import io.tokentally.ingest.IngestProgress;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RegisteredFile;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -118,11 +119,25 @@ class IngestFileTasklet implements Tasklet {
         keyByContentRead(file, ingest.contentRead());
         FileCounts counts = ingest.counts();
         registry.addCounts(fileId, counts);
-        registry.markIngested(fileId);
+        registry.markIngested(fileId, lookalikeNote(file, ingest.lookalikeColumns()));
         contribution.incrementWriteCount(counts.accepted());
         contribution.incrementFilterCount(counts.duplicate());
         contribution.incrementProcessSkipCount(counts.rejected());
         progress.fileDone();
+    }
+
+    /**
+     * The note an ingested file keeps when its header has columns the format ignores that look like one of its own
+     * (a misspelt {@code cached_input_token}): read as if the file had no such counts. Null when it has none.
+     */
+    private static String lookalikeNote(RegisteredFile file, List<String> lookalikes) {
+        if (lookalikes.isEmpty()) {
+            return null;
+        }
+        String note = "ignored column(s) " + String.join(", ", lookalikes)
+                + ": not columns of the format, read as if the file had none of those counts";
+        log.warn("{} (file {}): {}", file.path(), file.fileId(), note);
+        return note;
     }
 
     /** A file whose path held other bytes by the time it was read is keyed by those ({@link FileRegistry#rekey}). */

@@ -87,6 +87,7 @@ class ReconcileTasklet implements Tasklet {
         found.addAll(DuplicateConflictFindings.of(duplicateConflicts.ofRun(run)));
         List<RunFile> seen = files.filesOfRun(run);
         found.addAll(UnreadFileFindings.of(seen));
+        found.addAll(LookalikeColumnFindings.of(seen));
         found.addAll(UnfinishedRunFindings.of(files.pendingElsewhere(run)));
         found.addAll(PlanOverrideFindings.of(plans.findAll().values(), prices.findAll()));
         for (Finding finding : found) {

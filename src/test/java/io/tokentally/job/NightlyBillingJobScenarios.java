@@ -324,6 +324,37 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aColumnThatLooksLikeAFormatColumnTheHeaderLacksIsNamedInTheFileAndAWarningOnce() throws Exception {
+        // given: a header with cached_input_token (for cached_input_tokens) and a provider's
+        // cache_creation_input_tokens (for cache_write_tokens), which the format ignores, and total_tokens
+        Path input = folder("lookalike");
+        Files.writeString(
+                input.resolve("gateway.csv"),
+                "request_id,timestamp,customer_id,provider,model,input_tokens,cached_input_token,"
+                        + "cache_creation_input_tokens,output_tokens,total_tokens\n"
+                        + "l1,2026-03-20T07:10:00Z,alice,openai,gpt-4o,1000,600,50,100,1100\n");
+
+        // when the day runs, and runs again
+        JobExecution first = run("2026-03-20", input);
+        JobExecution rerun = run("2026-03-20", input);
+
+        // then: the row is read as if it had no cache counts, and the file and a warning name both columns
+        assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(totals(report(first))).containsOnlyKeys("alice|openai/gpt-4o|input", "alice|openai/gpt-4o|output");
+        assertThat(report(first).get("files").get(0).get("detail").asString())
+                .isEqualTo("ignored column(s) 'cached_input_token' (like cached_input_tokens),"
+                        + " 'cache_creation_input_tokens' (like cache_write_tokens): not columns of the format, read"
+                        + " as if the file had none of those counts");
+        assertThat(report(first).get("findings"))
+                .filteredOn(finding -> finding.get("kind").asString().equals("LOOKALIKE_COLUMN_IGNORED"))
+                .singleElement()
+                .satisfies(finding ->
+                        assertThat(finding.get("severity").asString()).isEqualTo("WARNING"));
+        assertThat(report(rerun).get("findings"))
+                .noneMatch(finding -> finding.get("kind").asString().equals("LOOKALIKE_COLUMN_IGNORED"));
+    }
+
+    @Test
     void sameContentUnderAnotherNameIsIngestedOnce() throws Exception {
         // given
         Path input = folder("copies");

@@ -1,79 +1,88 @@
 package io.tokentally.ingest;
 
-import java.util.ArrayList;
+import io.tokentally.shared.NearestName;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * Columns of a usage file's header that the format ignores but that look like one of its optional columns the
- * header lacks: misspelt ({@code cached_input_token}) or named as a provider names the count ({@code
- * cache_read_input_tokens}). The format ignores unknown columns, so such a file is read as if it had no such
- * counts: cached tokens billed as no cache reads at all, say. This names them, so the operator can tell.
+ * Columns (or JSON keys) of a usage file that the format ignores but that look like one of its optional columns the
+ * header (or the object) lacks: misspelt ({@code cached_input_token}) or named as a provider names the value ({@code
+ * cache_read_input_tokens}). The format ignores unknown columns, so such a file is read as if it had none of those
+ * values: cached tokens billed as no cache reads at all, or error rows billed as ok, say. Noting them lets the
+ * operator tell. Near enough is as {@link NearestName} says for a misspelt setting: about one edit for each three
+ * letters.
  */
 public final class LookalikeColumns {
 
-    /** At most this many single-character edits apart, after spaces and hyphens are read as underscores. */
-    private static final int MAX_EDITS = 2;
+    /** The optional columns whose absence changes what a row bills; the required ones fail a file without them. */
+    private static final List<String> OPTIONAL = List.of(
+            UsageColumns.CACHED_INPUT_TOKENS,
+            UsageColumns.CACHE_WRITE_TOKENS,
+            UsageColumns.CACHE_WRITE_1H_TOKENS,
+            UsageColumns.REASONING_TOKENS,
+            UsageColumns.SERVICE_TIER,
+            UsageColumns.CONTEXT_TIER,
+            UsageColumns.STATUS,
+            UsageColumns.WEB_SEARCH_REQUESTS,
+            UsageColumns.IMAGES,
+            UsageColumns.AUDIO_SECONDS);
 
-    /** How providers' own usage objects name counts the usage format has columns for. */
+    /** How providers and gateways name values the usage format has columns for. */
     private static final Map<String, String> PROVIDER_NAMES = Map.of(
             "cache_read_input_tokens", UsageColumns.CACHED_INPUT_TOKENS,
             "cached_tokens", UsageColumns.CACHED_INPUT_TOKENS,
             "cache_read_tokens", UsageColumns.CACHED_INPUT_TOKENS,
             "cache_creation_input_tokens", UsageColumns.CACHE_WRITE_TOKENS,
+            "cache_write_5m_tokens", UsageColumns.CACHE_WRITE_TOKENS,
             "reasoning_output_tokens", UsageColumns.REASONING_TOKENS);
 
-    private LookalikeColumns() {}
+    /** The column each ignored name seen looks like, or "" for none. */
+    private final Map<String, String> meantByName = new HashMap<>();
+
+    private final Set<String> found = new LinkedHashSet<>();
+
+    /** The lookalikes among a header's names, as normalized (stripped, lower case), in header order. */
+    public static List<String> of(Collection<String> header) {
+        LookalikeColumns lookalikes = new LookalikeColumns();
+        lookalikes.note(Set.copyOf(header), header);
+        return lookalikes.found();
+    }
 
     /**
-     * "'cached_input_token' (like cached_input_tokens)" for each ignored header name that looks like a column of
-     * the format the header lacks, in header order; empty when there is none.
+     * Notes the lookalikes among the names of a header or of one JSON object, as normalized.
      *
-     * @param header the header's names, as normalized (stripped, lower case)
+     * @param present the same names, to look them up
      */
-    public static List<String> of(Collection<String> header) {
-        Set<String> present = Set.copyOf(header);
-        List<String> found = new ArrayList<>();
-        for (String name : header) {
+    void note(Set<String> present, Iterable<String> names) {
+        for (String name : names) {
             if (name.isEmpty() || UsageColumns.ALL.contains(name)) {
                 continue;
             }
-            String spelled = name.replace(' ', '_').replace('-', '_');
-            String meant = PROVIDER_NAMES.get(spelled);
-            if (meant == null) {
-                meant = UsageColumns.ALL.stream()
-                        .filter(column -> !present.contains(column))
-                        .filter(column -> edits(spelled, column) <= MAX_EDITS)
-                        .sorted()
-                        .findFirst()
-                        .orElse(null);
-            }
-            if (meant != null && !present.contains(meant)) {
+            String meant = meantByName.computeIfAbsent(name, LookalikeColumns::columnLike);
+            if (!meant.isEmpty() && !present.contains(meant)) {
                 found.add("'" + name + "' (like " + meant + ")");
             }
         }
-        return found;
     }
 
-    /** Levenshtein distance: single-character insertions, deletions and substitutions. */
-    private static int edits(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
+    /** "'cached_input_token' (like cached_input_tokens)" for each lookalike noted, in the order first noted. */
+    List<String> found() {
+        return List.copyOf(found);
+    }
+
+    /** The column of the format {@code name} looks like, or "" when it looks like none. */
+    private static String columnLike(String name) {
+        String spelled = name.replace(' ', '_').replace('-', '_');
+        String provider = PROVIDER_NAMES.get(spelled);
+        if (provider != null) {
+            return provider;
         }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        String nearest = NearestName.of(spelled, OPTIONAL, UnaryOperator.identity());
+        return nearest == null ? "" : nearest;
     }
 }

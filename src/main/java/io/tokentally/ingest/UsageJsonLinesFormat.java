@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -91,6 +92,7 @@ class UsageJsonLinesFormat implements UsageFormat {
     public RecordCursor open(Reader reader) {
         LfLines lines = new LfLines(reader);
         return new RecordCursor() {
+            private final LookalikeColumns lookalikes = new LookalikeColumns();
             private long lineNo;
 
             @Override
@@ -100,7 +102,19 @@ class UsageJsonLinesFormat implements UsageFormat {
                     line = lines.next();
                     lineNo++;
                 } while (line != null && RawRecord.isBlank(line));
-                return line == null ? null : parse(lineNo, line);
+                if (line == null) {
+                    return null;
+                }
+                RawRecord record = parse(lineNo, line);
+                if (!record.isMalformed()) {
+                    lookalikes.note(record.columns().keySet(), record.columns().keySet());
+                }
+                return record;
+            }
+
+            @Override
+            public List<String> lookalikeColumns() {
+                return lookalikes.found();
             }
 
             @Override

@@ -128,14 +128,14 @@ class IngestFileTasklet implements Tasklet {
 
     /**
      * The note an ingested file keeps when its header has columns the format ignores that look like one of its own
-     * (a misspelt {@code cached_input_token}): read as if the file had no such counts. Null when it has none.
+     * (a misspelt {@code cached_input_token}): read as if the file had no such values. Null when it has none.
      */
     private static String lookalikeNote(RegisteredFile file, List<String> lookalikes) {
         if (lookalikes.isEmpty()) {
             return null;
         }
         String note = "ignored column(s) " + String.join(", ", lookalikes)
-                + ": not columns of the format, read as if the file had none of those counts";
+                + ": not columns of the format, read as if the file had none of those values";
         log.warn("{} (file {}): {}", file.path(), file.fileId(), note);
         return note;
     }

@@ -23,11 +23,15 @@ class LookalikeColumnsTests {
                 "reasoning_token | reasoning_tokens",
                 "image | images",
                 "service_tiers | service_tier",
+                "cache_write_5m_tokens | cache_write_tokens",
+                "statsu | status",
                 // names a gateway may add that are no count of the format
                 "total_tokens | ''",
                 "latency_ms | ''",
                 "status_code | ''",
                 "input_cost | ''",
+                "pages | ''",
+                "state | ''",
             })
     void anIgnoredColumnIsNamedWhenItLooksLikeAColumnOfTheFormatTheHeaderLacks(String column, String meant) {
         List<String> header = new ArrayList<>(REQUIRED);

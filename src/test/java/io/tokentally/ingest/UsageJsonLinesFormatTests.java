@@ -234,6 +234,31 @@ class UsageJsonLinesFormatTests {
     }
 
     @Test
+    void namesEachKeyThatLooksLikeAKeyOfTheFormatItsObjectLacksOnceAfterTheFileIsRead() throws IOException {
+        // given: a misspelt count in two objects, beside the right one in a third, and a provider's cache key
+        String lines = """
+                {"request_id":"r1","cached_input_token":5,"latency_ms":20}
+                {"request_id":"r2","cached_input_token":7}
+                {"request_id":"r3","cached_input_token":7,"cached_input_tokens":7,"cache_creation_input_tokens":3}
+                """;
+
+        // when
+        List<String> lookalikes;
+        try (RecordCursor cursor = format.open(new StringReader(lines))) {
+            while (cursor.next() != null) {
+                // read to the end
+            }
+            lookalikes = cursor.lookalikeColumns();
+        }
+
+        // then
+        assertThat(lookalikes)
+                .containsExactly(
+                        "'cached_input_token' (like cached_input_tokens)",
+                        "'cache_creation_input_tokens' (like cache_write_tokens)");
+    }
+
+    @Test
     void skipsBlankLinesButCountsThemInLineNumbers() throws IOException {
         // given
         Path file = fixture("usage-jsonl-with-blank-lines-and-bad-lines.jsonl");

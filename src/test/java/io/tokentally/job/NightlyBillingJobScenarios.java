@@ -324,7 +324,7 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
-    void aColumnThatLooksLikeAFormatColumnTheHeaderLacksIsNamedInTheFileAndAWarningOnce() throws Exception {
+    void aColumnThatLooksLikeAFormatColumnTheHeaderLacksIsNamedInEachFileAndInOneWarningOfTheSource() throws Exception {
         // given: a header with cached_input_token (for cached_input_tokens) and a provider's
         // cache_creation_input_tokens (for cache_write_tokens), which the format ignores, and total_tokens
         Path input = folder("lookalike");
@@ -333,23 +333,36 @@ abstract class NightlyBillingJobScenarios {
                 "request_id,timestamp,customer_id,provider,model,input_tokens,cached_input_token,"
                         + "cache_creation_input_tokens,output_tokens,total_tokens\n"
                         + "l1,2026-03-20T07:10:00Z,alice,openai,gpt-4o,1000,600,50,100,1100\n");
+        Files.writeString(
+                input.resolve("gateway-2.csv"),
+                "request_id,timestamp,customer_id,provider,model,input_tokens,cached_input_token,"
+                        + "cache_creation_input_tokens,output_tokens,total_tokens\n"
+                        + "l2,2026-03-20T07:20:00Z,alice,openai,gpt-4o,1000,600,50,100,1100\n");
 
         // when the day runs, and runs again
         JobExecution first = run("2026-03-20", input);
         JobExecution rerun = run("2026-03-20", input);
 
-        // then: the row is read as if it had no cache counts, and the file and a warning name both columns
+        // then: the rows are read as if they had no cache counts; each file names both columns, and one warning of
+        // the source does
         assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(totals(report(first))).containsOnlyKeys("alice|openai/gpt-4o|input", "alice|openai/gpt-4o|output");
-        assertThat(report(first).get("files").get(0).get("detail").asString())
-                .isEqualTo("ignored column(s) 'cached_input_token' (like cached_input_tokens),"
-                        + " 'cache_creation_input_tokens' (like cache_write_tokens): not columns of the format, read"
-                        + " as if the file had none of those counts");
+        assertThat(report(first).get("files"))
+                .extracting(file -> file.get("detail").asString())
+                .containsExactly(
+                        "ignored column(s) 'cached_input_token' (like cached_input_tokens),"
+                                + " 'cache_creation_input_tokens' (like cache_write_tokens): not columns of the format,"
+                                + " read as if the file had none of those values",
+                        "ignored column(s) 'cached_input_token' (like cached_input_tokens),"
+                                + " 'cache_creation_input_tokens' (like cache_write_tokens): not columns of the format,"
+                                + " read as if the file had none of those values");
         assertThat(report(first).get("findings"))
                 .filteredOn(finding -> finding.get("kind").asString().equals("LOOKALIKE_COLUMN_IGNORED"))
                 .singleElement()
                 .satisfies(finding ->
-                        assertThat(finding.get("severity").asString()).isEqualTo("WARNING"));
+                        assertThat(finding.get("severity").asString()).isEqualTo("WARNING"))
+                .satisfies(finding -> assertThat(finding.get("message").asString())
+                        .startsWith("files of source lookalike, the last " + input.resolve("gateway.csv") + ","));
         assertThat(report(rerun).get("findings"))
                 .noneMatch(finding -> finding.get("kind").asString().equals("LOOKALIKE_COLUMN_IGNORED"));
     }

@@ -9,16 +9,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The request keys committed by ingested files, a UTC day at a time, kept from one file's pass to the next pass
- * on the same ingest thread. A pass checks its rows against every key committed on their days and the days around
- * them; loading those again for each file made ingest quadratic in the files of a day (300 files of 3,333 rows:
- * two thirds of the ingest step's time went to loading keys). A day's keys are brought up to date when a pass
- * first looks at the day, by loading only the blocks committed since the last look. That misses none: blocks are
- * inserted under the commit lock, which is held until the transaction ends, so a block becomes visible only after
- * every block with a lower id that will ever be visible.
+ * The request keys committed by ingested files, a UTC day at a time, kept from one file's pass to the next: a pass
+ * checks its rows against every key committed on their days and the days around them, and loading those again for
+ * each file made ingest quadratic in the files of a day (300 files of 3,333 rows: two thirds of the ingest step's time
+ * went to loading keys). A day's keys are brought up to date when a pass first looks at the day, by loading only the
+ * blocks committed since the last look. That misses none: blocks are inserted under the commit lock, which is held
+ * until the transaction ends, so a block becomes visible only after every block with a lower id that will ever be
+ * visible.
  *
- * <p>One pass at a time uses an instance ({@link Pool}). When the pass gives it back, the days it did not look at
- * are dropped, so an instance holds no more keys than the last pass that used it.
+ * <p>One pass at a time uses an instance ({@link Pool}): as many instances as passes run at once (the ingest
+ * threads), each handed to whichever pass starts next. When a pass that looked at some day gives it back, the days it
+ * did not look at are dropped, so an instance holds at most the days of two passes (the last one's, while the next
+ * adds its own).
  */
 final class CommittedKeys {
 
@@ -38,10 +40,15 @@ final class CommittedKeys {
         return held.keys;
     }
 
-    /** Drops the days no pass looked at since the last call. */
+    /**
+     * Drops the days no pass looked at since the last call, unless none looked at any (a provider cost export's pass
+     * checks no keys and leaves the days for the next).
+     */
     private void keepOnlyDaysLookedAt() {
-        days.keySet().retainAll(lookedAt);
-        lookedAt.clear();
+        if (!lookedAt.isEmpty()) {
+            days.keySet().retainAll(lookedAt);
+            lookedAt.clear();
+        }
     }
 
     private static final class Day {
@@ -68,9 +75,13 @@ final class CommittedKeys {
             return keys != null ? keys : new CommittedKeys(store);
         }
 
+        /** Takes back an instance; one given back after its run's ingest step ended is dropped. */
         synchronized void giveBack(long jobExecutionId, CommittedKeys keys) {
-            keys.keepOnlyDaysLookedAt();
-            free.computeIfAbsent(jobExecutionId, id -> new ArrayDeque<>()).push(keys);
+            Deque<CommittedKeys> ofRun = free.get(jobExecutionId);
+            if (ofRun != null) {
+                keys.keepOnlyDaysLookedAt();
+                ofRun.push(keys);
+            }
         }
 
         synchronized void release(long jobExecutionId) {

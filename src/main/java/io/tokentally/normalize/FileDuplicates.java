@@ -11,10 +11,10 @@ import java.util.OptionalLong;
 
 /**
  * The request keys one pass over a file checks its rows against: the keys committed by any file (brought up to
- * date a UTC day at a time, as the rows need them, see {@link CommittedKeys}) and the keys this file counted so far, each with the fingerprint of the
- * copy that counted. A row is a repeat when either holds its key on the row's UTC day or within {@code
- * dedupDays} before or after it; a repeat whose numbers differ from the counted copy is kept as a {@link
- * DuplicateConflictRepository conflict}.
+ * date a UTC day at a time, as the rows need them, see {@link CommittedKeys}) and the keys this file counted so far,
+ * each with the fingerprint of the copy that counted. A row is a repeat when either holds its key on the row's UTC
+ * day or within {@code dedupDays} before or after it; a repeat whose numbers differ from the counted copy is kept as
+ * a {@link DuplicateConflictRepository conflict}.
  */
 final class FileDuplicates {
 

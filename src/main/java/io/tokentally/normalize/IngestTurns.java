@@ -24,8 +24,8 @@ import org.springframework.batch.core.step.StepExecution;
 class IngestTurns {
 
     /**
-     * How long a waiting file waits for a partition of this process to end before it looks again anyway (a
-     * partition of another process, or one that failed, sends no signal); a file takes far longer to read.
+     * How long a waiting file waits for a partition of this process to end before it looks again anyway (a partition
+     * of another process sends no signal); a file takes far longer to read.
      */
     private static final long POLL_MILLIS = 20;
 

@@ -147,9 +147,13 @@ public class HeldUsageRepository {
         return jdbc.update("DELETE FROM held_usage WHERE held_run <> ?", run);
     }
 
-    /** The models of which some usage is held now, by any run. */
+    /**
+     * The models of which some usage is held now: held by a run's rate step, or ingested without a price and not rated
+     * yet (by a run still under way).
+     */
     public Set<String> heldModels() {
-        return new HashSet<>(jdbc.queryForList("SELECT DISTINCT model FROM held_usage", String.class));
+        return new HashSet<>(jdbc.queryForList(
+                "SELECT model FROM held_usage UNION SELECT model FROM held_model_hour", String.class));
     }
 
     /** The usage a run held back, by hour, customer, model and token type. */

@@ -155,18 +155,16 @@ class ReconcileTasklet implements Tasklet {
     }
 
     /**
-     * Resolves the findings of held usage whose model has none held any more, by this run or any other: a price for
-     * its time was added and a run billed it (every run rates the held hours again).
+     * Resolves the findings of held usage whose model has none held any more, by this run or any other, nor ingested
+     * held and not rated yet: a price for its time was added and a run billed it (every run rates the held hours
+     * again), or the usage is gone (an export bucket replaced).
      */
     private void resolveHeldUsageFindings() {
         Set<String> stillHeld = heldUsage.heldModels();
         for (FindingRepository.Stored held : findings.unresolvedOfKind(HeldUsageFindings.KIND)) {
             String model = HeldUsageFindings.modelOf(held.key());
             if (!stillHeld.contains(model)) {
-                resolve(
-                        held.key(),
-                        "no usage of " + model + " is held any more: a price for its time was added and"
-                                + " a run billed it");
+                resolve(held.key(), "no usage of " + model + " is held any more");
             }
         }
     }

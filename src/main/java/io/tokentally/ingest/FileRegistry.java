@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,10 @@ public class FileRegistry {
 
     private static final String COLUMNS = "file_id, source, path, staged_path, checksum, size_bytes, format, status,"
             + " detail, changed_from_file_id, ingest_run";
+
+    /** {@link #COLUMNS} of the registry's table named {@code f}. */
+    private static final String F_COLUMNS =
+            Arrays.stream(COLUMNS.split(", ")).map(column -> "f." + column).collect(Collectors.joining(", "));
 
     private static final RowMapper<RegisteredFile> MAPPER = (rs, rowNum) -> new RegisteredFile(
             rs.getLong("file_id"),
@@ -54,13 +59,16 @@ public class FileRegistry {
     }
 
     /**
-     * The latest content of a path that was read or is being read: the one a changed file is compared with. A
-     * content that could not be read at all (a gzip upload cut short) had no rows to compare with.
+     * The latest content a run saw at a path that was read or is being read: the one a changed file is compared with.
+     * That content may have been registered under another path (the path then held a copy, skipped as already
+     * ingested: a log rotated to a numbered name). A content that could not be read at all (a gzip upload cut short)
+     * had no rows to compare with.
      */
     public Optional<RegisteredFile> findLatestReadByPath(String source, String path) {
         return jdbc
-                .sql("SELECT " + COLUMNS + " FROM ingested_file WHERE source = ? AND path = ? AND status IN (?, ?)"
-                        + " ORDER BY file_id DESC")
+                .sql("SELECT " + F_COLUMNS + " FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id"
+                        + " WHERE r.source = ? AND r.path = ? AND f.status IN (?, ?)"
+                        + " ORDER BY r.ingest_run DESC, f.file_id DESC")
                 .param(source)
                 .param(path)
                 .param(FileStatus.PENDING.name())

@@ -57,7 +57,6 @@ public class S3ObjectRegistry {
         return find(uri, etag).isPresent();
     }
 
-    /** The file registered for the newest other version of the same key, for reporting a changed object. */
     /**
      * The file of the latest other version of the object that was read or is being read: the one a changed object
      * is compared with (as {@link FileRegistry#findLatestReadByPath} for a local file).

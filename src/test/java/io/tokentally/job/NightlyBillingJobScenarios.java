@@ -253,6 +253,33 @@ abstract class NightlyBillingJobScenarios {
         assertThat(totals(report(thirdRun))).containsEntry("alice|openai/gpt-4o|input", "2000|0.005|0.0065");
     }
 
+    @Test
+    void aCopySkippedAsAlreadyIngestedThatGrowsIsAChangedFileWhoseOldBadRowsAreNotListedAgain() throws Exception {
+        // given: a log with a bad row, ingested, then rotated: its copy under a numbered name is skipped
+        Path input = folder("rotating");
+        String good1 = "r1,2026-03-24T01:10:00Z,alice,openai,gpt-4o,1000,0,0,0,100,0,,ok";
+        String bad1 = "r2,2026-03-24T01:20:00Z,alice,openai,gpt-4o,-5,0,0,0,100,0,,ok";
+        write(input.resolve("gateway.csv"), good1, bad1);
+        run("2026-03-24", input);
+        Files.move(input.resolve("gateway.csv"), input.resolve("gateway.1.csv"));
+        JobExecution rotated = run("2026-03-24", input);
+
+        // when: the numbered copy gets a row more (the gateway wrote late to it)
+        String good2 = "r3,2026-03-24T01:30:00Z,alice,openai,gpt-4o,500,0,0,0,50,0,,ok";
+        write(input.resolve("gateway.1.csv"), good1, bad1, good2);
+        JobExecution grown = run("2026-03-24", input);
+
+        // then: it is changed from the content skipped there, whose bad row is a repeat, not a new reject
+        assertThat(report(rotated).get("files"))
+                .extracting(file -> file.get("outcome").asString())
+                .containsExactly("ALREADY_INGESTED");
+        assertThat(report(grown).get("files"))
+                .extracting(file -> file.get("outcome").asString())
+                .containsExactly("CHANGED");
+        assertThat(rejectedLines(grown)).isEmpty();
+        assertThat(counts(grown)).isEqualTo("read 3, accepted 1, rejected 0, duplicates 2");
+    }
+
     private List<String> rejectedLines(JobExecution execution) throws IOException {
         return Files.readAllLines(runFolder(execution).resolve("rejects.csv")).stream()
                 .skip(1)

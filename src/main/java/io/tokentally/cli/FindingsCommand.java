@@ -6,7 +6,9 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.LongFunction;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,8 +45,8 @@ class FindingsCommand {
         public Integer call() {
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 String filter = status.equalsIgnoreCase("all") ? null : status.toUpperCase(Locale.ROOT);
-                List<FindingRepository.Stored> found =
-                        context.getBean(FindingRepository.class).list(filter);
+                FindingRepository repository = context.getBean(FindingRepository.class);
+                List<FindingRepository.Stored> found = repository.list(filter);
                 PrintWriter out = spec.commandLine().getOut();
                 for (FindingRepository.Stored finding : found) {
                     out.printf(
@@ -53,7 +55,7 @@ class FindingsCommand {
                             finding.status(),
                             finding.key(),
                             finding.lastSeen(),
-                            resolution(finding),
+                            resolution(finding, repository::dateOfRun),
                             finding.message());
                     if (finding.evidence() != null) {
                         out.printf("  evidence: %s%n", Evidence.format(finding.evidence()));
@@ -66,13 +68,22 @@ class FindingsCommand {
         }
     }
 
-    /** When a resolved finding was resolved and by which run, or by hand; nothing for one not resolved. */
-    static String resolution(FindingRepository.Stored finding) {
+    /**
+     * When a resolved finding was resolved and by which run (its id, as the finding holds it, and its date: run folders
+     * and {@code restart} name execution ids), or by hand; nothing for one not resolved.
+     */
+    static String resolution(FindingRepository.Stored finding, LongFunction<Optional<String>> dateOfRun) {
         if (finding.resolvedAt() == null) {
             return "";
         }
-        return ", resolved " + finding.resolvedAt()
-                + (finding.resolvedByRun() == null ? " by hand" : " by run " + finding.resolvedByRun());
+        if (finding.resolvedByRun() == null) {
+            return ", resolved " + finding.resolvedAt() + " by hand";
+        }
+        return ", resolved " + finding.resolvedAt() + " by run " + finding.resolvedByRun()
+                + dateOfRun
+                        .apply(finding.resolvedByRun())
+                        .map(date -> " (of " + date + ")")
+                        .orElse("");
     }
 
     /** {@code findings acknowledge KEY}. */

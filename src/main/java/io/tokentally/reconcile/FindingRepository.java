@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -93,6 +94,23 @@ public class FindingRepository {
                         + " ORDER BY last_seen DESC, finding_key",
                 FindingRepository::stored,
                 status == null ? new Object[0] : new Object[] {status});
+    }
+
+    /**
+     * The day a run was of (its {@code date} parameter), by the run's id as findings hold it (its job instance id,
+     * which its restarts keep); empty for a run without one.
+     */
+    public Optional<String> dateOfRun(long run) {
+        return jdbc
+                .queryForList(
+                        "SELECT MIN(p.PARAMETER_VALUE) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p"
+                                + " ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID WHERE e.JOB_INSTANCE_ID = ?"
+                                + " AND p.PARAMETER_NAME = 'date'",
+                        String.class,
+                        run)
+                .stream()
+                .filter(date -> date != null)
+                .findFirst();
     }
 
     /** The findings of a kind that are not resolved (open or acknowledged), most recently seen first. */

@@ -171,7 +171,7 @@ class ReconcileTasklet implements Tasklet {
 
     private void resolve(String key, String why) {
         if (findings.resolve(key, run)) {
-            log.info("Finding {} resolved by run {}: {}", key, run, why);
+            log.info("Finding {} resolved by run {} (of {}): {}", key, run, date, why);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,7 +17,8 @@ class FindingsCommandTests {
             value = {
                 "none, none, ''",
                 "2026-12-01T02:10:00Z, none, ', resolved 2026-12-01T02:10:00Z by hand'",
-                "2026-12-01T02:10:00Z, 42, ', resolved 2026-12-01T02:10:00Z by run 42'"
+                "2026-12-01T02:10:00Z, 42, ', resolved 2026-12-01T02:10:00Z by run 42 (of 2026-11-27)'",
+                "2026-12-01T02:10:00Z, 7, ', resolved 2026-12-01T02:10:00Z by run 7'"
             })
     void listsWhenAndByWhichRunAFindingWasResolved(Instant resolvedAt, Long resolvedByRun, String shown) {
         // given
@@ -33,7 +35,8 @@ class FindingsCommandTests {
                 resolvedByRun);
 
         // when
-        String resolution = FindingsCommand.resolution(finding);
+        String resolution =
+                FindingsCommand.resolution(finding, run -> run == 42 ? Optional.of("2026-11-27") : Optional.empty());
 
         // then
         assertThat(resolution).isEqualTo(shown);

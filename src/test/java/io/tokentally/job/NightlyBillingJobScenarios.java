@@ -581,6 +581,12 @@ abstract class NightlyBillingJobScenarios {
         assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(report(resumed).get("counts").get("read").asLong()).isEqualTo(100);
         assertThat(fileOfUnfinishedRunFindings()).singleElement().asString().startsWith("RESOLVED ");
+        // by the run of the 20th (a restart of the failed one: the same run id), whose date the findings list shows
+        long resolvedBy = jdbc.queryForObject(
+                "SELECT resolved_by_run FROM finding WHERE kind = 'FILE_OF_UNFINISHED_RUN'", Long.class);
+        assertThat(resolvedBy).isEqualTo(resumed.getJobInstance().getInstanceId());
+        assertThat(findings.dateOfRun(resolvedBy)).contains("2026-05-20");
+        assertThat(findings.dateOfRun(-1)).isEmpty();
     }
 
     private List<String> fileOfUnfinishedRunFindings() {

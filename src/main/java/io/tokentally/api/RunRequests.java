@@ -6,6 +6,7 @@ import io.tokentally.job.InputSpecs;
 import io.tokentally.job.NightlyBillingJobConfiguration;
 import io.tokentally.job.ReferenceFiles;
 import io.tokentally.job.RunReportListener;
+import io.tokentally.job.RunStops;
 import io.tokentally.schedule.JobSchedule;
 import io.tokentally.schedule.JobSchedules;
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ import java.util.function.Function;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Profile;
@@ -40,19 +40,19 @@ class RunRequests {
 
     private final BillingRuns runs;
     private final JobRepository jobRepository;
-    private final JobOperator jobOperator;
+    private final RunStops runStops;
     private final ObjectProvider<JobSchedules> schedules;
     private final Clock clock;
 
     RunRequests(
             BillingRuns runs,
             JobRepository jobRepository,
-            JobOperator jobOperator,
+            RunStops runStops,
             ObjectProvider<JobSchedules> schedules,
             Clock clock) {
         this.runs = runs;
         this.jobRepository = jobRepository;
-        this.jobOperator = jobOperator;
+        this.runStops = runStops;
         this.schedules = schedules;
         this.clock = clock;
     }
@@ -102,7 +102,7 @@ class RunRequests {
         if (!execution.getStatus().isRunning()) {
             throw ApiProblem.conflict("execution " + executionId + " is " + execution.getStatus() + ", not running");
         }
-        jobOperator.stop(execution);
+        runStops.ask(execution);
         return execution(executionId);
     }
 

@@ -12,7 +12,6 @@ import org.hibernate.validator.constraints.time.DurationMin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Graceful stop: when the application context closes (SIGTERM, Ctrl-C, a Kubernetes pod stopping), the
- * runs this process is executing are asked to stop through {@link JobOperator#stop} and given a bounded
+ * runs this process is executing are asked to stop ({@link RunStops}) and given a bounded
  * time to reach a chunk boundary. A stopped run is STOPPED in the job repository and restarts where it
  * stopped; one that does not stop in time is left to the crash recovery of {@code run} and {@code restart}.
  * It stops before the web server, the task executors and the database pool (highest lifecycle phase).
@@ -35,7 +34,7 @@ public class StopRunsOnShutdown implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(StopRunsOnShutdown.class);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final JobOperator jobOperator;
+    private final RunStops runStops;
     private final JobRepository jobRepository;
     private final ShutdownProperties properties;
     private final RunningJobs runningJobs;
@@ -51,11 +50,8 @@ public class StopRunsOnShutdown implements SmartLifecycle {
             Duration stopTimeout) {}
 
     public StopRunsOnShutdown(
-            JobOperator jobOperator,
-            JobRepository jobRepository,
-            ShutdownProperties properties,
-            RunningJobs runningJobs) {
-        this.jobOperator = jobOperator;
+            RunStops runStops, JobRepository jobRepository, ShutdownProperties properties, RunningJobs runningJobs) {
+        this.runStops = runStops;
         this.jobRepository = jobRepository;
         this.properties = properties;
         this.runningJobs = runningJobs;
@@ -117,7 +113,7 @@ public class StopRunsOnShutdown implements SmartLifecycle {
     private void requestStop(JobExecution execution) {
         try {
             log.warn("Shutting down: stopping execution {} so it can be restarted", execution.getId());
-            jobOperator.stop(execution);
+            runStops.ask(execution);
         } catch (Exception e) {
             log.error("Could not stop execution {}: {}", execution.getId(), e.getMessage());
         }

@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * reads four files on threads of their own. The run is marked STOPPED at once, while its file partitions
  * still finish their chunk; the process must wait for them, or their step executions stay STARTED and no
  * run or restart of the day is accepted. The next run of the day then resumes it with every row counted
- * once, also when a step was left STARTED (by a process that did not wait, as before this was mended).
+ * once, also when a step was left STARTED (by a process that did not wait, as before this was mended). A SIGTERM
+ * while the rate step reads ends the run STOPPED too, not FAILED ({@link io.tokentally.job.RunStops}).
  */
 class RunShutdownIntegrationTests {
 
@@ -42,25 +44,7 @@ class RunShutdownIntegrationTests {
     @ValueSource(booleans = {false, true})
     void sigtermDuringIngestLeavesNoStepRunningAndTheNextRunResumesTheDay(boolean stepLeftStarted) throws Exception {
         // given a run reading four files at once
-        Path usage = Files.createDirectories(work.resolve("usage"));
-        for (int file = 0; file < FILES; file++) {
-            UsageFixtures.write(
-                    usage.resolve("gateway-" + file + ".csv"),
-                    UsageFixtures.rows("term" + file, DAY, ROWS_PER_FILE, file, "alice", "bob"));
-        }
-        List<String> run = List.of(
-                "run",
-                "nightly-billing",
-                "--date",
-                DAY.toString(),
-                "--input",
-                "gateway=" + usage,
-                "--customers",
-                FIXTURES.resolve("job-customers.csv").toString(),
-                "--plans",
-                FIXTURES.resolve("job-plans.yaml").toString(),
-                "--prices",
-                FIXTURES.resolve("job-prices.csv").toString());
+        List<String> run = runOfFourFiles("alice", "bob");
         Path log = work.resolve("run-1.log");
         Process first = child(run, log);
         awaitLogLine(log, first, "Price catalog");
@@ -96,17 +80,79 @@ class RunShutdownIntegrationTests {
             update("UPDATE BATCH_STEP_EXECUTION SET STATUS = 'STARTED', END_TIME = NULL WHERE STEP_NAME = "
                     + "(SELECT MIN(STEP_NAME) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME LIKE 'ingestFileStep:%')");
         }
+        int exit = runInThisJvm(run);
+
+        // then it completes with every row counted once
+        assertResumedWithEveryRow(exit);
+    }
+
+    @Test
+    void sigtermAsTheRateStepStartsStopsTheRunInsteadOfFailingItAndTheNextRunResumesIt() throws Exception {
+        // given a run of 300 customers (two known) that has recorded its closing positions and started rating
+        String[] customers = new String[300];
+        customers[0] = "alice";
+        customers[1] = "bob";
+        for (int other = 2; other < customers.length; other++) {
+            customers[other] = "other-" + other;
+        }
+        List<String> run = runOfFourFiles(customers);
+        Path log = work.resolve("run-1.log");
+        Process first = child(run, log);
+        awaitLogLine(log, first, "Closed periods");
+        Thread.sleep(300);
+
+        // when
+        first.destroy();
+        boolean exited = first.waitFor(90, TimeUnit.SECONDS);
+
+        // then: stopped, not failed (Spring Batch's own stop closed the rate step's reader under it: "Unable to
+        // process chunk", FAILED), and the next run of the day completes it
+        assertThat(exited).as("the run exits after SIGTERM; log in " + log).isTrue();
+        assertThat(query("SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = 1"))
+                .as("log in " + log)
+                .containsExactly("STOPPED");
+        assertThat(Files.readString(log)).doesNotContain("Unable to process chunk");
+        assertResumedWithEveryRow(runInThisJvm(run));
+    }
+
+    /**
+     * The arguments of a run of {@link #DAY} over four files of {@link #ROWS_PER_FILE} rows of the customers, written
+     * here.
+     */
+    private List<String> runOfFourFiles(String... customers) throws Exception {
+        Path usage = Files.createDirectories(work.resolve("usage"));
+        for (int file = 0; file < FILES; file++) {
+            UsageFixtures.write(
+                    usage.resolve("gateway-" + file + ".csv"),
+                    UsageFixtures.rows("term" + file, DAY, ROWS_PER_FILE, file, customers));
+        }
+        return List.of(
+                "run",
+                "nightly-billing",
+                "--date",
+                DAY.toString(),
+                "--input",
+                "gateway=" + usage,
+                "--customers",
+                FIXTURES.resolve("job-customers.csv").toString(),
+                "--plans",
+                FIXTURES.resolve("job-plans.yaml").toString(),
+                "--prices",
+                FIXTURES.resolve("job-prices.csv").toString());
+    }
+
+    private int runInThisJvm(List<String> run) {
         System.setProperty("tokentally.data-dir", work.resolve("data").toString());
         System.setProperty("tokentally.runs-dir", work.resolve("runs").toString());
-        int exit;
         try {
-            exit = TokentallyCommand.execute(run.toArray(String[]::new));
+            return TokentallyCommand.execute(run.toArray(String[]::new));
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
         }
+    }
 
-        // then it completes with every row counted once
+    private void assertResumedWithEveryRow(int exit) throws Exception {
         assertThat(exit).isZero();
         long resumed = Long.parseLong(
                 query("SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION").get(0));
@@ -124,7 +170,9 @@ class RunShutdownIntegrationTests {
                 List.of(
                         "-Dtokentally.data-dir=" + work.resolve("data"),
                         "-Dtokentally.runs-dir=" + work.resolve("runs"),
-                        "-Dtokentally.ingest.threads=4"),
+                        "-Dtokentally.ingest.threads=4",
+                        // the rate step in one chunk: a stop while it rates comes in the middle of reading
+                        "-Dtokentally.rating.chunk-size=100000"),
                 arguments));
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());

@@ -3,10 +3,10 @@ package io.tokentally.ingest;
 import io.tokentally.shared.NearestName;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -44,9 +44,10 @@ public final class LookalikeColumns {
     /** The column each ignored name seen looks like, or "" for none. */
     private final Map<String, String> meantByName = new HashMap<>();
 
-    private final Set<String> found = new LinkedHashSet<>();
+    /** Sorted, so a set of columns is said (and its finding keyed) the same whatever the header's order. */
+    private final Set<String> found = new TreeSet<>();
 
-    /** The lookalikes among a header's names, as normalized (stripped, lower case), in header order. */
+    /** The lookalikes among a header's names, as normalized (stripped, lower case), sorted. */
     public static List<String> of(Collection<String> header) {
         LookalikeColumns lookalikes = new LookalikeColumns();
         lookalikes.note(Set.copyOf(header), header);
@@ -70,7 +71,7 @@ public final class LookalikeColumns {
         }
     }
 
-    /** "'cached_input_token' (like cached_input_tokens)" for each lookalike noted, in the order first noted. */
+    /** "'cached_input_token' (like cached_input_tokens)" for each lookalike noted, sorted. */
     List<String> found() {
         return List.copyOf(found);
     }

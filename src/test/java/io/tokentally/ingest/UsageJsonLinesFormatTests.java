@@ -234,7 +234,7 @@ class UsageJsonLinesFormatTests {
     }
 
     @Test
-    void namesEachKeyThatLooksLikeAKeyOfTheFormatItsObjectLacksOnceAfterTheFileIsRead() throws IOException {
+    void namesEachKeyThatLooksLikeAKeyOfTheFormatItsObjectLacksOnceSortedAfterTheFileIsRead() throws IOException {
         // given: a misspelt count in two objects, beside the right one in a third, and a provider's cache key
         String lines = """
                 {"request_id":"r1","cached_input_token":5,"latency_ms":20}
@@ -254,8 +254,8 @@ class UsageJsonLinesFormatTests {
         // then
         assertThat(lookalikes)
                 .containsExactly(
-                        "'cached_input_token' (like cached_input_tokens)",
-                        "'cache_creation_input_tokens' (like cache_write_tokens)");
+                        "'cache_creation_input_tokens' (like cache_write_tokens)",
+                        "'cached_input_token' (like cached_input_tokens)");
     }
 
     @Test

@@ -360,11 +360,11 @@ abstract class NightlyBillingJobScenarios {
                 "request_id,timestamp,customer_id,provider,model,input_tokens,cached_input_token,"
                         + "cache_creation_input_tokens,output_tokens,total_tokens\n"
                         + "l1,2026-03-20T07:10:00Z,alice,openai,gpt-4o,1000,600,50,100,1100\n");
-        Files.writeString(
+        Files.writeString( // the same columns in another order
                 input.resolve("gateway-2.csv"),
-                "request_id,timestamp,customer_id,provider,model,input_tokens,cached_input_token,"
-                        + "cache_creation_input_tokens,output_tokens,total_tokens\n"
-                        + "l2,2026-03-20T07:20:00Z,alice,openai,gpt-4o,1000,600,50,100,1100\n");
+                "request_id,timestamp,customer_id,provider,model,input_tokens,cache_creation_input_tokens,"
+                        + "cached_input_token,output_tokens,total_tokens\n"
+                        + "l2,2026-03-20T07:20:00Z,alice,openai,gpt-4o,1000,50,600,100,1100\n");
 
         // when the day runs, and runs again
         JobExecution first = run("2026-03-20", input);
@@ -377,11 +377,11 @@ abstract class NightlyBillingJobScenarios {
         assertThat(report(first).get("files"))
                 .extracting(file -> file.get("detail").asString())
                 .containsExactly(
-                        "ignored column(s) 'cached_input_token' (like cached_input_tokens),"
-                                + " 'cache_creation_input_tokens' (like cache_write_tokens): not columns of the format,"
+                        "ignored column(s) 'cache_creation_input_tokens' (like cache_write_tokens),"
+                                + " 'cached_input_token' (like cached_input_tokens): not columns of the format,"
                                 + " read as if the file had none of those values",
-                        "ignored column(s) 'cached_input_token' (like cached_input_tokens),"
-                                + " 'cache_creation_input_tokens' (like cache_write_tokens): not columns of the format,"
+                        "ignored column(s) 'cache_creation_input_tokens' (like cache_write_tokens),"
+                                + " 'cached_input_token' (like cached_input_tokens): not columns of the format,"
                                 + " read as if the file had none of those values");
         assertThat(report(first).get("findings"))
                 .filteredOn(finding -> finding.get("kind").asString().equals("LOOKALIKE_COLUMN_IGNORED"))

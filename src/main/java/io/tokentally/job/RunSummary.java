@@ -53,7 +53,7 @@ public final class RunSummary {
         return out.toString();
     }
 
-    /** The run's job, window, status and execution id. */
+    /** The run's job, window, status and execution id, and for one that did not complete, that it ended early. */
     private static void appendHeader(JsonNode report, StringBuilder out) {
         out.append(String.format(
                 "%s %s..%s: %s (execution %s)%n",
@@ -62,6 +62,10 @@ public final class RunSummary {
                 report.get("window").get("to").asString(),
                 report.get("status").asString(),
                 report.get("executionId").asString()));
+        String status = report.get("status").asString();
+        if (status.equals("STOPPED") || status.equals("FAILED")) {
+            out.append("  (it ended before its last step: the figures below are what it had done by then)\n");
+        }
     }
 
     /** The row counts, and the rejected rows by reason if there are any. */

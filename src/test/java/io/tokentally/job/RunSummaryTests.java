@@ -87,6 +87,19 @@ class RunSummaryTests {
     }
 
     @Test
+    void aRunThatStoppedOrFailedSaysItsFiguresAreWhatItHadDoneAndACompletedOneDoesNot() {
+        String stopped = REPORT.formatted("[]").replace("\"status\": \"COMPLETED\"", "\"status\": \"STOPPED\"");
+        String failed = REPORT.formatted("[]").replace("\"status\": \"COMPLETED\"", "\"status\": \"FAILED\"");
+        String early = "  (it ended before its last step: the figures below are what it had done by then)\n";
+
+        assertThat(RunSummary.format(RunReportListener.JSON.readTree(stopped)))
+                .contains(": STOPPED (execution 7)\n" + early);
+        assertThat(RunSummary.format(RunReportListener.JSON.readTree(failed))).contains(early);
+        assertThat(RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted("[]"))))
+                .doesNotContain(early);
+    }
+
+    @Test
     void aDryRunThatEndedBeforeItsUploadStepNamesNoRequestsFile() {
         // given: a run stopped before the upload step, with rows of earlier runs in the outbox
         String report = REPORT.formatted("[]")

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import java.time.Clock;
 import java.time.LocalDateTime;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -20,9 +21,11 @@ import org.springframework.stereotype.Component;
 public class RunStops {
 
     private final JobRepository jobRepository;
+    private final Clock clock;
 
-    public RunStops(JobRepository jobRepository) {
+    public RunStops(JobRepository jobRepository, Clock clock) {
         this.jobRepository = jobRepository;
+        this.clock = clock;
     }
 
     /** Asks {@code execution}, which must be starting or started, to stop. */
@@ -34,7 +37,7 @@ public class RunStops {
         }
         execution.setStatus(BatchStatus.STOPPING);
         execution.setExitStatus(ExitStatus.STOPPED);
-        execution.setEndTime(LocalDateTime.now());
+        execution.setEndTime(LocalDateTime.now(clock));
         jobRepository.update(execution);
         jobRepository.updateExecutionContext(execution);
     }

@@ -45,20 +45,9 @@ class RunShutdownIntegrationTests {
     void sigtermDuringIngestLeavesNoStepRunningAndTheNextRunResumesTheDay(boolean stepLeftStarted) throws Exception {
         // given a run reading four files at once
         List<String> run = runOfFourFiles("alice", "bob");
-        Path log = work.resolve("run-1.log");
-        Process first = child(run, log);
-        awaitLogLine(log, first, "Price catalog");
-        Thread.sleep(1_000);
 
-        // when
-        first.destroy();
-        boolean exited = first.waitFor(90, TimeUnit.SECONDS);
-
-        // then
-        assertThat(exited).as("the run exits after SIGTERM; log in " + log).isTrue();
-        assertThat(query("SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = 1"))
-                .as("the run was stopped in its ingest step, not finished; log in " + log)
-                .containsExactly("STOPPED");
+        // when, then: it is stopped in its ingest step, not finished
+        Path log = sigtermStops(run, "Price catalog", 1_000);
         assertThat(query("SELECT STEP_NAME || ' ' || STATUS FROM BATCH_STEP_EXECUTION WHERE STATUS IN"
                         + " ('STARTING', 'STARTED', 'STOPPING')"))
                 .as("step executions left running")
@@ -96,23 +85,31 @@ class RunShutdownIntegrationTests {
             customers[other] = "other-" + other;
         }
         List<String> run = runOfFourFiles(customers);
-        Path log = work.resolve("run-1.log");
-        Process first = child(run, log);
-        awaitLogLine(log, first, "Closed periods");
-        Thread.sleep(300);
 
-        // when
-        first.destroy();
-        boolean exited = first.waitFor(90, TimeUnit.SECONDS);
-
-        // then: stopped, not failed (Spring Batch's own stop closed the rate step's reader under it: "Unable to
-        // process chunk", FAILED), and the next run of the day completes it
-        assertThat(exited).as("the run exits after SIGTERM; log in " + log).isTrue();
-        assertThat(query("SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = 1"))
-                .as("log in " + log)
-                .containsExactly("STOPPED");
+        // when, then: stopped, not failed (Spring Batch's own stop closed the rate step's reader under it: "Unable
+        // to process chunk", FAILED), and the next run of the day completes it
+        Path log = sigtermStops(run, "Closed periods", 300);
         assertThat(Files.readString(log)).doesNotContain("Unable to process chunk");
         assertResumedWithEveryRow(runInThisJvm(run));
+    }
+
+    /**
+     * Runs {@code run} in a JVM of its own, sends it SIGTERM {@code afterMillis} after it logs {@code line}, and checks
+     * that it exits with the execution STOPPED; returns its log.
+     */
+    private Path sigtermStops(List<String> run, String line, long afterMillis) throws Exception {
+        Path log = work.resolve("run-1.log");
+        Process first = child(run, log);
+        awaitLogLine(log, first, line);
+        Thread.sleep(afterMillis);
+        first.destroy();
+        assertThat(first.waitFor(90, TimeUnit.SECONDS))
+                .as("the run exits after SIGTERM; log in " + log)
+                .isTrue();
+        assertThat(query("SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = 1"))
+                .as("the run was stopped, not finished or failed; log in " + log)
+                .containsExactly("STOPPED");
+        return log;
     }
 
     /**

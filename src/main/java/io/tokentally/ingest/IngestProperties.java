@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * @param progressIntervalSeconds how often a long ingest logs its progress, and a long run the step it is in
  * @param dedupDays how many UTC days either side of a row's day a repeat of its request id is looked for: 1 finds
  *     a request re-reported across midnight. Each more day loads the stored keys of two more days for each file
- *     being read (50 to 100 MB per million keys, see {@code RequestKeySet}). Keep it fixed: a change applies to
+ *     being read (33 to 50 MB per million keys, see {@code RequestKeySet}). Keep it fixed: a change applies to
  *     files read after it, so the same inputs could bill differently
  */
 @Validated

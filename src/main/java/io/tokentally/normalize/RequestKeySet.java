@@ -10,14 +10,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A set of request keys: the first 128 bits of SHA-256 over (source, request id), held in open
- * addressing arrays and no objects: 25 bytes a slot, the table at most half full, so a million keys take about
- * 52 MB, and just over a million, after the table doubles, about 105 MB. 128 bits make an accidental
- * collision (two different requests taken for one) as likely as about 1 in 10^20 per billion requests.
- * Each key carries the fingerprint of what its first copy counted (see {@code FileIngest}), so that a
- * repeat with other numbers can be told from a plain repeat.
+ * A set of request keys: the first 128 bits of SHA-256 over (source, request id), held in open addressing arrays
+ * and no objects: 25 bytes a slot, the table between half and three quarters full (it grows by half when it would
+ * be fuller), so a million keys take 33 to 50 MB, and while the table grows the old one is held too (up to 83 MB
+ * per million keys for a moment; ADR 0007). 128 bits make an accidental collision (two different requests taken
+ * for one) as likely as about 1 in 10^20 per billion requests. Each key carries the fingerprint of what its first
+ * copy counted (see {@code FileIngest}), so that a repeat with other numbers can be told from a plain repeat.
  */
 final class RequestKeySet {
 
@@ -28,8 +29,15 @@ final class RequestKeySet {
     static final long UNKNOWN = 0;
 
     private static final int MIN_CAPACITY = 1 << 10;
+    /** The longest array the JVM allocates: a set holds up to three quarters of this many keys. */
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
+
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
+    /** Each new table's seed: the golden ratio's steps, different for every table of the process. */
+    private static final AtomicLong SEEDS = new AtomicLong();
+
+    private long seed;
     private long[] high;
     private long[] low;
     private long[] fingerprints;
@@ -52,12 +60,11 @@ final class RequestKeySet {
 
     /** Adds a key; false if it was already there (its first fingerprint stays). */
     boolean add(long keyHigh, long keyLow, long fingerprint) {
-        if ((size + 1) * 2L > used.length) {
+        if ((size + 1) * 4L > used.length * 3L) {
             grow();
         }
-        int mask = used.length - 1;
-        int slot = slot(keyHigh, mask);
-        for (; used[slot]; slot = (slot + 1) & mask) {
+        int slot = slot(keyHigh);
+        for (; used[slot]; slot = next(slot)) {
             if (high[slot] == keyHigh && low[slot] == keyLow) {
                 return false;
             }
@@ -136,8 +143,7 @@ final class RequestKeySet {
     }
 
     private int find(long keyHigh, long keyLow) {
-        int mask = used.length - 1;
-        for (int slot = slot(keyHigh, mask); used[slot]; slot = (slot + 1) & mask) {
+        for (int slot = slot(keyHigh); used[slot]; slot = next(slot)) {
             if (high[slot] == keyHigh && low[slot] == keyLow) {
                 return slot;
             }
@@ -145,16 +151,38 @@ final class RequestKeySet {
         return -1;
     }
 
-    private static int slot(long keyHigh, int mask) {
-        return (int) (keyHigh ^ (keyHigh >>> 32)) & mask;
+    /**
+     * The key's first slot: its first half mixed with the table's seed, scaled to the table's length. A set is
+     * filled from blocks in the slot order of the set that stored them, and grows by copying its keys in its own slot
+     * order: with one slot function for all tables those keys would arrive sorted by their new slots and pile up in
+     * one cluster at the start of a growing table (loading a million stored keys took seconds instead of
+     * milliseconds). Each table has a seed of its own, so no table's order says anything about another's slots.
+     */
+    private int slot(long keyHigh) {
+        return (int) (((mix(keyHigh ^ seed) >>> 32) * used.length) >>> 32);
     }
 
+    /** MurmurHash3's 64-bit finalizer: every bit of the result depends on every bit of {@code x}. */
+    private static long mix(long x) {
+        x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+        x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return x ^ (x >>> 33);
+    }
+
+    private int next(int slot) {
+        return slot + 1 == used.length ? 0 : slot + 1;
+    }
+
+    /** A table half as long again: half full. */
     private void grow() {
+        if (used.length == MAX_CAPACITY) {
+            throw new IllegalStateException("a request key set holds at most " + MAX_CAPACITY * 3L / 4 + " keys");
+        }
         long[] oldHigh = high;
         long[] oldLow = low;
         long[] oldFingerprints = fingerprints;
         boolean[] oldUsed = used;
-        allocate(used.length * 2);
+        allocate((int) Math.min(used.length + (long) used.length / 2, MAX_CAPACITY));
         for (int slot = 0; slot < oldUsed.length; slot++) {
             if (oldUsed[slot]) {
                 add(oldHigh[slot], oldLow[slot], oldFingerprints[slot]);
@@ -163,6 +191,7 @@ final class RequestKeySet {
     }
 
     private void allocate(int capacity) {
+        seed = SEEDS.addAndGet(0x9E3779B97F4A7C15L);
         high = new long[capacity];
         low = new long[capacity];
         fingerprints = new long[capacity];

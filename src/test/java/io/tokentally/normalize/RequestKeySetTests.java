@@ -2,8 +2,11 @@ package io.tokentally.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RequestKeySetTests {
@@ -31,6 +34,40 @@ class RequestKeySetTests {
             assertThat(loaded.fingerprintOf(k, -k)).isEqualTo(OptionalLong.of(100 + k));
         }
         assertThat(loaded.fingerprintOf(5_001, -5_001)).isEmpty();
+    }
+
+    @Test
+    void holdsExactlyTheKeysAddedThroughManyGrowthsWhetherHashedOrSmallNumbers() {
+        // given: 300,000 keys, the table growing by half from 1,024 slots about twenty times; SHA-256 keys and
+        // small numbers (whose first slots are spread by the golden ratio), each with a key that differs only in
+        // its second half
+        Random random = new Random(7);
+        RequestKeySet keys = new RequestKeySet();
+        Map<List<Long>, Long> expected = new HashMap<>();
+        RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
+        for (int i = 0; i < 150_000; i++) {
+            hasher.hash("gateway", "req-" + i);
+            long fingerprint = random.nextLong();
+            keys.add(hasher.high(), hasher.low(), fingerprint);
+            expected.putIfAbsent(List.of(hasher.high(), hasher.low()), fingerprint);
+            long small = random.nextInt(100_000);
+            keys.add(small, small + 1, fingerprint);
+            expected.putIfAbsent(List.of(small, small + 1), fingerprint);
+        }
+
+        // when: read back from stored blocks too
+        RequestKeySet loaded = new RequestKeySet();
+        keys.toBlocks(65_536).forEach(block -> loaded.addAll(block.keys(), block.fingerprints()));
+
+        // then: every key with its first fingerprint, and none of their neighbours
+        for (RequestKeySet set : List.of(keys, loaded)) {
+            assertThat(set.toBlocks(Integer.MAX_VALUE).get(0).size()).isEqualTo(expected.size());
+            expected.forEach((key, fingerprint) -> {
+                assertThat(set.fingerprintOf(key.get(0), key.get(1))).isEqualTo(OptionalLong.of(fingerprint));
+                assertThat(set.contains(key.get(0), key.get(1) + 1))
+                        .isEqualTo(expected.containsKey(List.of(key.get(0), key.get(1) + 1)));
+            });
+        }
     }
 
     @Test

@@ -79,6 +79,7 @@ class HelmChartTests {
         assertThat(config.at("/data/SPRING_DATASOURCE_URL").asString()).isEqualTo("jdbc:postgresql://db:5432/billing");
         assertThat(config.at("/data/LOGGING_STRUCTURED_FORMAT_CONSOLE").asString())
                 .isEqualTo("ecs");
+        assertThat(config.at("/data/JAVA_TOOL_OPTIONS").asString()).isEqualTo("-XX:MaxRAMPercentage=75");
         JsonNode jobs = named(objects, "ConfigMap", "billing-tokentally-jobs").get("data");
         for (Path file : jobsFiles()) {
             assertThat(jobs.get(file.getFileName().toString()).asString()).isEqualTo(Files.readString(file));
@@ -118,7 +119,8 @@ class HelmChartTests {
                 .set("s3.drop", "drop=s3://usage-drop/incoming/")
                 .set("workdir.existingClaim", "billing-data")
                 .set("logFormat", "text")
-                .set("replicaCount", 3));
+                .set("replicaCount", 3)
+                .set("jvm.maxRamPercentage", 60));
 
         // then
         JsonNode deployment = one(objects, "Deployment");
@@ -141,6 +143,17 @@ class HelmChartTests {
         assertThat(config.at("/data/TOKENTALLY_S3_DROP").asString()).isEqualTo("drop=s3://usage-drop/incoming/");
         assertThat(config.at("/data/TOKENTALLY_S3_WATCH").asString()).isEqualTo("true");
         assertThat(config.get("data").has("LOGGING_STRUCTURED_FORMAT_CONSOLE")).isFalse();
+        assertThat(config.at("/data/JAVA_TOOL_OPTIONS").asString()).isEqualTo("-XX:MaxRAMPercentage=60");
+    }
+
+    @Test
+    void refusesAHeapShareThatIsNoNumberOrLeavesTheJvmNoRoom() {
+        // when, then
+        for (String share : List.of("95", "0", "75%")) {
+            assertThatThrownBy(() -> render(command -> command.set("jvm.maxRamPercentage", share)))
+                    .as(share)
+                    .hasMessageContaining("jvm.maxRamPercentage must be a number above 0 and at most 90, not " + share);
+        }
     }
 
     @Test

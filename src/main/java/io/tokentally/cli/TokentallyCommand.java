@@ -109,7 +109,22 @@ public class TokentallyCommand {
 
     /** The commands, with their option values read as {@link OptionValues} reads them. */
     static CommandLine commandLine() {
-        return OptionValues.register(new CommandLine(new TokentallyCommand()));
+        return OptionValues.register(new CommandLine(new TokentallyCommand()))
+                .setParameterExceptionHandler(TokentallyCommand::reportBadArguments);
+    }
+
+    /**
+     * Says what is wrong with the arguments, a suggestion for a misspelt option, and how to see the command's
+     * options: not the whole usage text, which buried the one line that mattered.
+     */
+    private static int reportBadArguments(CommandLine.ParameterException bad, String[] args) {
+        CommandLine command = bad.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(bad.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(bad, err);
+        err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for its options.");
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

@@ -295,6 +295,23 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aBadArgumentIsSaidWithASuggestionAndWhereTheHelpIsWithoutTheWholeUsage() {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err).execute("run", "nightly-billing", "--dat", "2026-11-27");
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .startsWith("Unknown options: '--dat', '2026-11-27'" + System.lineSeparator())
+                .contains("Possible solutions: --date")
+                .endsWith("Run 'tokentally run --help' for its options." + System.lineSeparator())
+                .doesNotContain("Usage:");
+    }
+
+    @Test
     void runNeedsADateOrAJobFile() {
         // given
         StringWriter err = new StringWriter();

@@ -19,10 +19,12 @@ final class BenchFigures {
         out.printf(
                 "Job %s in %.2f s: %,.0f rows/s end to end%n",
                 execution.getStatus(), seconds(jobNanos), rows / seconds(jobNanos));
+        double inSteps = 0;
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStepName().contains(":")) {
                 continue;
             }
+            inSteps += stepSeconds(step);
             out.printf(
                     "  %-20s %7.2f s  %,12.0f rows/s  (read %,d, written %,d)%n",
                     step.getStepName(),
@@ -31,6 +33,9 @@ final class BenchFigures {
                     step.getReadCount(),
                     step.getWriteCount());
         }
+        out.printf(
+                "  %-20s %7.2f s  (starting the run, and the run folder's files written after its last step)%n",
+                "outside the steps", Math.max(seconds(jobNanos) - inSteps, 0));
         out.printf(
                 "Peak heap: %,d MB (max heap %,d MB; the heap areas' peaks summed, garbage included)%n",
                 peakHeap() / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));

@@ -2,6 +2,7 @@ package io.tokentally.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,8 @@ class RequestKeySetTests {
     @Test
     void holdsExactlyTheKeysAddedThroughManyGrowthsWhetherHashedOrSmallNumbers() {
         // given: 300,000 keys, the table growing by half from 1,024 slots about twenty times; SHA-256 keys and
-        // small numbers (whose first slots are spread by the golden ratio), each with a key that differs only in
-        // its second half
+        // small numbers (whose first slots are spread by the mixing), each with a key that differs only in its second
+        // half
         Random random = new Random(7);
         RequestKeySet keys = new RequestKeySet();
         Map<List<Long>, Long> expected = new HashMap<>();
@@ -68,6 +69,30 @@ class RequestKeySetTests {
                         .isEqualTo(expected.containsKey(List.of(key.get(0), key.get(1) + 1)));
             });
         }
+    }
+
+    @Test
+    void keysLoadedFromAnotherSetsBlocksDoNotPileUpInAGrowingTable() {
+        // given: 200,000 keys stored as blocks, which hold them in the storing set's slot order
+        RequestKeySet stored = new RequestKeySet();
+        RequestKeySet.Hasher hasher = new RequestKeySet.Hasher();
+        for (int i = 0; i < 200_000; i++) {
+            hasher.hash("gateway", "req-" + i);
+            stored.add(hasher.high(), hasher.low(), i + 1);
+        }
+
+        // when: loaded block by block into a new set, which grows from 1,024 slots as they come
+        RequestKeySet loaded = new RequestKeySet();
+        List<Integer> longestRuns = new ArrayList<>();
+        for (RequestKeySet.Block block : stored.toBlocks(65_536)) {
+            loaded.addAll(block.keys(), block.fingerprints());
+            longestRuns.add(loaded.longestRun());
+        }
+
+        // then: after each block, runs of taken slots as short as random keys make at three quarters full (a few
+        // hundred at most), where one slot function for every table piled the first block's keys, sorted by their
+        // slots, into the start of the table (one run of tens of thousands, each key probing to its end)
+        assertThat(longestRuns).hasSize(4).allSatisfy(run -> assertThat(run).isLessThan(2_000));
     }
 
     @Test

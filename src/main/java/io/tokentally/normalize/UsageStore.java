@@ -59,22 +59,25 @@ class UsageStore {
 
     /**
      * Adds to {@code keys} the stored keys of {@code day} in blocks after {@code afterBlock}; returns the last block
-     * added, or {@code afterBlock} when there was none.
+     * added, or {@code afterBlock} when there was none. The blocks are read one by one: both databases' drivers hold
+     * a query's whole result, and a day's blocks in one result held 24 bytes per key beside the set being filled
+     * (180 MB for a day of 7.5 million requests).
      */
     long loadKeys(LocalDate day, long afterBlock, RequestKeySet keys) {
-        return jdbc.query(
-                "SELECT block_id, request_keys, request_fingerprints FROM usage_key_block"
-                        + " WHERE usage_day = ? AND block_id > ? ORDER BY block_id",
-                rs -> {
-                    long last = afterBlock;
-                    while (rs.next()) {
-                        last = rs.getLong(1);
-                        keys.addAll(rs.getBytes(2), rs.getBytes(3));
-                    }
-                    return last;
-                },
+        List<Long> blocks = jdbc.queryForList(
+                "SELECT block_id FROM usage_key_block WHERE usage_day = ? AND block_id > ? ORDER BY block_id",
+                Long.class,
                 day,
                 afterBlock);
+        for (long block : blocks) {
+            jdbc.query(
+                    "SELECT request_keys, request_fingerprints FROM usage_key_block WHERE block_id = ?",
+                    rs -> {
+                        keys.addAll(rs.getBytes(1), rs.getBytes(2));
+                    },
+                    block);
+        }
+        return blocks.isEmpty() ? afterBlock : blocks.get(blocks.size() - 1);
     }
 
     /**

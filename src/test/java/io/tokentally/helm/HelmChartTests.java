@@ -120,7 +120,8 @@ class HelmChartTests {
                 .set("workdir.existingClaim", "billing-data")
                 .set("logFormat", "text")
                 .set("replicaCount", 3)
-                .set("jvm.maxRamPercentage", 60));
+                .set("jvm.maxRamPercentage", "62.5")
+                .set("jvm.options", "-XX:+HeapDumpOnOutOfMemoryError"));
 
         // then
         JsonNode deployment = one(objects, "Deployment");
@@ -143,17 +144,21 @@ class HelmChartTests {
         assertThat(config.at("/data/TOKENTALLY_S3_DROP").asString()).isEqualTo("drop=s3://usage-drop/incoming/");
         assertThat(config.at("/data/TOKENTALLY_S3_WATCH").asString()).isEqualTo("true");
         assertThat(config.get("data").has("LOGGING_STRUCTURED_FORMAT_CONSOLE")).isFalse();
-        assertThat(config.at("/data/JAVA_TOOL_OPTIONS").asString()).isEqualTo("-XX:MaxRAMPercentage=60");
+        assertThat(config.at("/data/JAVA_TOOL_OPTIONS").asString())
+                .isEqualTo("-XX:MaxRAMPercentage=62.5 -XX:+HeapDumpOnOutOfMemoryError");
     }
 
     @Test
-    void refusesAHeapShareThatIsNoNumberOrLeavesTheJvmNoRoom() {
+    void refusesAHeapShareThatIsNoNumberOrLeavesTheJvmNoRoomAndAJavaToolOptionsOfExtraEnv() {
         // when, then
         for (String share : List.of("95", "0", "75%")) {
             assertThatThrownBy(() -> render(command -> command.set("jvm.maxRamPercentage", share)))
                     .as(share)
                     .hasMessageContaining("jvm.maxRamPercentage must be a number above 0 and at most 90, not " + share);
         }
+        assertThatThrownBy(() -> render(command ->
+                        command.set("extraEnv[0].name", "JAVA_TOOL_OPTIONS").set("extraEnv[0].value", "-Xmx256m")))
+                .hasMessageContaining("extraEnv must not set JAVA_TOOL_OPTIONS");
     }
 
     @Test

@@ -59,16 +59,11 @@ class UsageStore {
 
     /**
      * Adds to {@code keys} the stored keys of {@code day} in blocks after {@code afterBlock}; returns the last block
-     * added, or {@code afterBlock} when there was none. The blocks are read one by one: both databases' drivers hold
-     * a query's whole result, and a day's blocks in one result held 24 bytes per key beside the set being filled
-     * (180 MB for a day of 7.5 million requests).
+     * added, or {@code afterBlock} when there was none. The blocks are read one by one: a day's blocks in one result
+     * held 24 bytes per key beside the set being filled (180 MB for a day of 7.5 million requests).
      */
     long loadKeys(LocalDate day, long afterBlock, RequestKeySet keys) {
-        List<Long> blocks = jdbc.queryForList(
-                "SELECT block_id FROM usage_key_block WHERE usage_day = ? AND block_id > ? ORDER BY block_id",
-                Long.class,
-                day,
-                afterBlock);
+        List<Long> blocks = blocksAfter(day, afterBlock);
         for (long block : blocks) {
             jdbc.query(
                     "SELECT request_keys, request_fingerprints FROM usage_key_block WHERE block_id = ?",
@@ -85,17 +80,29 @@ class UsageStore {
      * candidates}, named by path and file id (a version of the same path may be the one); empty when there is none.
      */
     Optional<String> committedFileHoldingAnyOf(LocalDate day, long afterBlock, RequestKeySet candidates) {
-        return jdbc.query(
-                "SELECT b.request_keys, f.path, f.file_id FROM usage_key_block b"
-                        + " JOIN ingested_file f ON f.file_id = b.file_id WHERE b.usage_day = ? AND b.block_id > ?",
-                rs -> {
-                    while (rs.next()) {
-                        if (candidates.holdsAnyOf(rs.getBytes(1))) {
-                            return Optional.of(rs.getString(2) + " (file " + rs.getLong(3) + ")");
-                        }
-                    }
-                    return Optional.<String>empty();
-                },
+        for (long block : blocksAfter(day, afterBlock)) {
+            Optional<String> file = jdbc.query(
+                    "SELECT b.request_keys, f.path, f.file_id FROM usage_key_block b"
+                            + " JOIN ingested_file f ON f.file_id = b.file_id WHERE b.block_id = ?",
+                    rs -> rs.next() && candidates.holdsAnyOf(rs.getBytes(1))
+                            ? Optional.of(rs.getString(2) + " (file " + rs.getLong(3) + ")")
+                            : Optional.<String>empty(),
+                    block);
+            if (file.isPresent()) {
+                return file;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The ids of the key blocks of {@code day} stored after block {@code afterBlock}, in order: a caller reads them one
+     * by one, as both databases' drivers hold a query's whole result.
+     */
+    private List<Long> blocksAfter(LocalDate day, long afterBlock) {
+        return jdbc.queryForList(
+                "SELECT block_id FROM usage_key_block WHERE usage_day = ? AND block_id > ? ORDER BY block_id",
+                Long.class,
                 day,
                 afterBlock);
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
@@ -127,8 +128,14 @@ class RunProgressListener implements JobExecutionListener, DisposableBean {
             return line;
         }
 
+        /**
+         * Whether the step has started and not ended. A partition waiting for an ingest thread is {@code STARTING}
+         * from the moment the partition handler creates it, and is not running yet.
+         */
         private static boolean isRunning(StepExecution step) {
-            return step.getStatus().isRunning() && step.getEndTime() == null;
+            return step.getStatus().isRunning()
+                    && step.getStatus() != BatchStatus.STARTING
+                    && step.getEndTime() == null;
         }
     }
 }

@@ -54,6 +54,34 @@ class RunProgressListenerTests {
         assertThat(watch.lines(seconds(6))).isEmpty();
     }
 
+    @Test
+    void aPartitionWaitingForAThreadIsNotRunningAndCountsFromItsStart() {
+        // given the ingest step, one file's partition running and one waiting for a thread (STARTING, as created)
+        JobExecution execution = new JobExecution(1, new JobInstance(7, "nightlyBillingJob"), new JobParameters());
+        step(execution, 1, "ingestStep", BatchStatus.STARTED);
+        step(execution, 2, "ingestFileStep:file-1", BatchStatus.STARTED);
+        StepExecution waiting = step(execution, 3, "ingestFileStep:file-2", BatchStatus.STARTING);
+        RunProgressListener.Watch watch = new RunProgressListener.Watch(execution, INTERVAL);
+        watch.lines(seconds(0));
+
+        // when it starts after the tick at 5 s, and the next ticks are at 6 and 11 s
+        var atFive = watch.lines(seconds(5));
+        waiting.setStatus(BatchStatus.STARTED);
+        watch.lines(seconds(6));
+        var atEleven = watch.lines(seconds(11));
+
+        // then it is not said to run before it started, and its time counts from the tick that saw it start
+        assertThat(atFive)
+                .containsExactly(
+                        "Run progress: ingestStep running for 5 s",
+                        "Run progress: ingestFileStep:file-1 running for 5 s");
+        assertThat(atEleven)
+                .containsExactly(
+                        "Run progress: ingestStep running for 11 s",
+                        "Run progress: ingestFileStep:file-1 running for 11 s",
+                        "Run progress: ingestFileStep:file-2 running for 5 s");
+    }
+
     private static StepExecution step(JobExecution execution, long id, String name, BatchStatus status) {
         StepExecution step = new StepExecution(id, name, execution);
         step.setStatus(status);

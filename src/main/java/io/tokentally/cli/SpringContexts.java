@@ -42,6 +42,16 @@ final class SpringContexts {
         return command;
     }
 
+    /**
+     * Starts a worker of remote partitions: no web server, the {@code worker} profile, remote partitioning (its
+     * broker and queue from the settings), and no S3 watch.
+     */
+    static ConfigurableApplicationContext worker(Map<String, Object> properties) {
+        Map<String, Object> worker = new java.util.LinkedHashMap<>(properties);
+        worker.put("tokentally.ingest.partitioning", "remote");
+        return builder().profiles("worker").run(arguments(withoutWatch(worker)));
+    }
+
     /** Starts the service: the web server and the {@code serve} profile (application-serve.properties). */
     static ConfigurableApplicationContext serve(Map<String, Object> properties) {
         return new SpringApplicationBuilder(TokentallyApplication.class)

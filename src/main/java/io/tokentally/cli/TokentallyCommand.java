@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             RestartCommand.class,
             ServeCommand.class,
+            WorkerCommand.class,
             StripeCommand.class,
             PricesCommand.class,
             FindingsCommand.class,

@@ -16,6 +16,12 @@ import org.springframework.validation.annotation.Validated;
  *     a request re-reported across midnight. Each more day loads the stored keys of two more days for each file
  *     being read (33 to 50 MB per million keys, see {@code RequestKeySet}). Keep it fixed: a change applies to
  *     files read after it, so the same inputs could bill differently
+ * @param partitioning where the ingest step's file partitions run: {@code local}, on {@code threads} threads of the
+ *     run's process, or {@code remote}, on the processes of the {@code worker} command, sent to them through the
+ *     broker's {@code queue} (Spring Batch remote partitioning; PostgreSQL only, which run and workers share)
+ * @param brokerUri the RabbitMQ broker of remote partitions, an AMQP URI such as {@code
+ *     amqp://user:password@host:5672/vhost}
+ * @param queue the broker's queue of file partitions; one per database, that database's runs and workers share it
  */
 @Validated
 @ConfigurationProperties("tokentally.ingest")
@@ -23,4 +29,14 @@ public record IngestProperties(
         @DefaultValue("5000") @Min(1) @Max(100_000) int batchSize,
         @DefaultValue("2") @Min(1) @Max(64) int threads,
         @DefaultValue("5") @Min(1) int progressIntervalSeconds,
-        @DefaultValue("1") @Min(1) @Max(31) int dedupDays) {}
+        @DefaultValue("1") @Min(1) @Max(31) int dedupDays,
+        @DefaultValue("local") Partitioning partitioning,
+        @DefaultValue("") String brokerUri,
+        @DefaultValue("tokentally.ingest-partitions") String queue) {
+
+    /** Where the file partitions of the ingest step run. */
+    public enum Partitioning {
+        LOCAL,
+        REMOTE
+    }
+}

@@ -87,5 +87,10 @@ final class CommittedKeys {
         synchronized void release(long jobExecutionId) {
             free.remove(jobExecutionId);
         }
+
+        /** Drops the instances of every job execution but {@code jobExecutionId} (a worker's, whose runs end elsewhere). */
+        synchronized void keepOnly(long jobExecutionId) {
+            free.keySet().removeIf(id -> id != jobExecutionId);
+        }
     }
 }

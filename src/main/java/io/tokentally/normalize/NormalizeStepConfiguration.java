@@ -7,18 +7,25 @@ import io.tokentally.ingest.IngestProperties;
 import io.tokentally.ingest.RejectRepository;
 import io.tokentally.ingest.UsageFormats;
 import io.tokentally.shared.SqlDialect;
+import java.net.URI;
+import java.net.URISyntaxException;
 import javax.sql.DataSource;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -87,13 +94,13 @@ public class NormalizeStepConfiguration {
             IngestProperties properties,
             IngestProgress progress,
             FileRegistry registry,
-            CommittedKeys.Pool committedKeys) {
-        SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("ingest-");
-        executor.setConcurrencyLimit(properties.threads());
-        FileOrderPartitionHandler handler = new FileOrderPartitionHandler();
-        handler.setStep(ingestFileStep);
-        handler.setTaskExecutor(executor);
-        handler.setGridSize(properties.threads());
+            CommittedKeys.Pool committedKeys,
+            ObjectProvider<PartitionQueue> remotePartitions)
+            throws Exception {
+        PartitionHandler handler = properties.partitioning() == IngestProperties.Partitioning.REMOTE
+                ? new RemoteFileOrderPartitionHandler(
+                        remotePartitions.getObject(), jobRepository, INGEST_FILE_STEP, properties.threads())
+                : localPartitions(ingestFileStep, properties.threads());
         return new StepBuilder(INGEST_STEP, jobRepository)
                 .partitioner(INGEST_FILE_STEP, ingestFilePartitioner)
                 .step(ingestFileStep)
@@ -113,6 +120,66 @@ public class NormalizeStepConfiguration {
                     }
                 })
                 .build();
+    }
+
+    private static PartitionHandler localPartitions(Step ingestFileStep, int threads) {
+        SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("ingest-");
+        executor.setConcurrencyLimit(threads);
+        FileOrderPartitionHandler handler = new FileOrderPartitionHandler();
+        handler.setStep(ingestFileStep);
+        handler.setTaskExecutor(executor);
+        handler.setGridSize(threads);
+        return handler;
+    }
+
+    /**
+     * The queue of remote partitions, with {@code tokentally.ingest.partitioning=remote} (a worker's too): checked at
+     * start-up, naming the setting, for a broker URI and for PostgreSQL (an embedded H2 file is one process's).
+     */
+    @Bean
+    @ConditionalOnExpression("'${tokentally.ingest.partitioning:local}'.equalsIgnoreCase('remote')")
+    PartitionQueue partitionQueue(IngestProperties properties, DataSource dataSource) {
+        if (properties.brokerUri().isBlank()) {
+            throw new IllegalArgumentException("tokentally.ingest.broker-uri is not set: remote partitions need the"
+                    + " RabbitMQ broker's AMQP URI, such as amqp://user:password@host:5672");
+        }
+        URI broker;
+        try {
+            broker = new URI(properties.brokerUri());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("tokentally.ingest.broker-uri is no URI (" + e.getReason() + ")", e);
+        }
+        if (!"amqp".equals(broker.getScheme()) && !"amqps".equals(broker.getScheme()) || broker.getHost() == null) {
+            throw new IllegalArgumentException("tokentally.ingest.broker-uri is no AMQP URI: it starts with amqp://"
+                    + " or amqps:// and names a host, such as amqp://user:password@host:5672");
+        }
+        if (SqlDialect.of(dataSource) != SqlDialect.POSTGRESQL) {
+            throw new IllegalArgumentException("tokentally.ingest.partitioning=remote needs PostgreSQL"
+                    + " (spring.datasource.url): the run and its workers share the job repository and the usage,"
+                    + " and the embedded H2 database is one process's");
+        }
+        return new PartitionQueue(broker, properties.queue());
+    }
+
+    /** The {@code worker} command's partition reader. */
+    @Bean
+    @Profile("worker")
+    PartitionWorker partitionWorker(
+            PartitionQueue queue,
+            JobRepository jobRepository,
+            Step ingestFileStep,
+            CommittedKeys.Pool committedKeys,
+            IngestProgress progress,
+            IngestProperties properties) {
+        StepExecutionRequestHandler handler = new StepExecutionRequestHandler();
+        handler.setJobRepository(jobRepository);
+        handler.setStepLocator(name -> {
+            if (!INGEST_FILE_STEP.equals(name)) {
+                throw new IllegalArgumentException("a worker runs " + INGEST_FILE_STEP + " only, not " + name);
+            }
+            return ingestFileStep;
+        });
+        return new PartitionWorker(queue, handler, jobRepository, committedKeys, progress, properties.threads());
     }
 
     @Bean

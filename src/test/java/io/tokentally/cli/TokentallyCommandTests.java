@@ -67,6 +67,7 @@ class TokentallyCommandTests {
             "run",
             "restart",
             "serve",
+            "worker",
             "bench",
             "prices",
             "prices sync",
@@ -991,6 +992,41 @@ class TokentallyCommandTests {
         // then
         assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
         assertThat(err.toString().lines()).singleElement().asString().startsWith(lastLine);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "'' | tokentally: tokentally.ingest.broker-uri is not set: remote partitions need the RabbitMQ broker's",
+                "localhost:5672 | tokentally: tokentally.ingest.broker-uri is no AMQP URI: it starts with amqp://",
+                "amqp://guest:guest@127.0.0.1:5672 | tokentally: tokentally.ingest.partitioning=remote needs PostgreSQL"
+                        + " (spring.datasource.url)"
+            })
+    void remotePartitionsStopStartUpNamingTheSettingWithoutABrokerURIOrOnH2(String brokerUri, String lastLine) {
+        // given: remote partitions on the embedded H2 database
+        setting("tokentally.ingest.partitioning", "remote");
+        setting("tokentally.ingest.broker-uri", brokerUri);
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = runReportingFailures(err);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines()).singleElement().asString().startsWith(lastLine);
+    }
+
+    @Test
+    void aWorkerIsRemotePartitioningAndStopsStartUpOnH2NamingTheSetting() {
+        assertThatThrownBy(() -> SpringContexts.worker(Map.of(
+                        "tokentally.data-dir",
+                        work.resolve("data").toString(),
+                        "tokentally.ingest.broker-uri",
+                        "amqp://guest:guest@127.0.0.1:5672")))
+                .hasStackTraceContaining("tokentally.ingest.partitioning=remote needs PostgreSQL");
     }
 
     @ParameterizedTest

@@ -1,0 +1,101 @@
+package io.tokentally.normalize;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageListener;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.batch.integration.partition.StepExecutionRequest;
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * The RabbitMQ queue that carries the ingest step's file partitions from a run to the worker processes. A message
+ * is one partition: its step execution id as text, and the worker step's name in a header; no Java serialization,
+ * so a worker never deserializes objects from the broker. The queue is durable and its messages persistent, so a
+ * partition sent survives a broker restart; a worker takes one message at a time and acknowledges it when its
+ * file's step has ended (completed or failed), so a worker that dies while reading a file leaves the message to
+ * another, which reads the file again (a file is one transaction).
+ */
+final class PartitionQueue implements DisposableBean {
+
+    static final String STEP_HEADER = "tokentally-step";
+    /** How long a stopping worker waits for the files it is reading; past it, their messages go to another worker. */
+    private static final long SHUTDOWN_MILLIS = 60_000;
+
+    private final CachingConnectionFactory connections;
+    private final String queue;
+    private volatile boolean declared;
+
+    PartitionQueue(URI broker, String queue) {
+        this.connections = new CachingConnectionFactory(broker);
+        this.queue = queue;
+    }
+
+    String name() {
+        return queue;
+    }
+
+    /** Sends one partition, declaring the queue first if this process has not. */
+    void send(StepExecutionRequest request) {
+        declare();
+        MessageProperties properties = new MessageProperties();
+        properties.setHeader(STEP_HEADER, request.getStepName());
+        properties.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
+        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        byte[] body = Long.toString(request.getStepExecutionId()).getBytes(StandardCharsets.US_ASCII);
+        new RabbitTemplate(connections).send("", queue, new Message(body, properties));
+    }
+
+    /**
+     * The partition a message carries.
+     *
+     * @throws IllegalArgumentException if it is not a partition message
+     */
+    static StepExecutionRequest read(Message message) {
+        Object step = message.getMessageProperties().getHeader(STEP_HEADER);
+        String body = new String(message.getBody(), StandardCharsets.US_ASCII);
+        if (!(step instanceof String stepName) || stepName.isEmpty() || !body.matches("[0-9]{1,18}")) {
+            throw new IllegalArgumentException("not a partition message (header " + STEP_HEADER + ": " + step
+                    + ", body of " + message.getBody().length + " bytes)");
+        }
+        return new StepExecutionRequest(stepName, Long.parseLong(body));
+    }
+
+    /**
+     * A stopped listener of the queue: {@code consumers} messages handled at once, each acknowledged when {@code
+     * listener} returns, and dropped, not requeued, when it throws (a partition that failed is failed in the job
+     * repository, where the run sees it).
+     */
+    SimpleMessageListenerContainer listener(int consumers, MessageListener listener) {
+        declare();
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
+        container.setQueueNames(queue);
+        container.setConcurrentConsumers(consumers);
+        container.setPrefetchCount(1);
+        container.setAcknowledgeMode(AcknowledgeMode.AUTO);
+        container.setDefaultRequeueRejected(false);
+        container.setMessageListener(listener);
+        container.setShutdownTimeout(SHUTDOWN_MILLIS);
+        container.afterPropertiesSet();
+        return container;
+    }
+
+    private void declare() {
+        if (!declared) {
+            new RabbitAdmin(connections).declareQueue(new Queue(queue, true));
+            declared = true;
+        }
+    }
+
+    @Override
+    public void destroy() {
+        connections.destroy();
+    }
+}

@@ -1,0 +1,124 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.TempFolders;
+import io.tokentally.TestPostgres;
+import io.tokentally.TokentallyApplication;
+import io.tokentally.UsageFixtures;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Which copy of a repeated request id counts when the files are read by a worker process (remote partitions over
+ * RabbitMQ at 127.0.0.1:5672, PostgreSQL shared): the worker runs in this JVM, in a context of its own started as the
+ * {@code worker} command starts it, with two consumers as the local runs have two threads.
+ */
+@SpringBootTest
+class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios {
+
+    static final Path WORK = TempFolders.create("tokentally-order-remote-");
+    static final String SCHEMA = "order_remote_" + Long.toString(System.nanoTime(), 36);
+    static final String BROKER =
+            System.getenv().getOrDefault("TOKENTALLY_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672");
+    static final String QUEUE = "tokentally-test-" + SCHEMA;
+
+    private static ConfigurableApplicationContext worker;
+
+    @Autowired
+    JobRepository jobRepository;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestPostgres.register(registry, SCHEMA);
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+        registry.add("tokentally.ingest.partitioning", () -> "remote");
+        registry.add("tokentally.ingest.broker-uri", () -> BROKER);
+        registry.add("tokentally.ingest.queue", () -> QUEUE);
+    }
+
+    /** The worker, started before the run's context (it creates the schema); as {@code SpringContexts.worker} does. */
+    @BeforeAll
+    static void startWorker() {
+        worker = new SpringApplicationBuilder(TokentallyApplication.class)
+                .web(WebApplicationType.NONE)
+                .profiles("worker")
+                .run(
+                        "--spring.datasource.url=" + TestPostgres.url(SCHEMA),
+                        "--spring.datasource.username=" + TestPostgres.USER,
+                        "--spring.datasource.password=",
+                        "--spring.flyway.schemas=" + SCHEMA,
+                        "--spring.flyway.default-schema=" + SCHEMA,
+                        "--tokentally.runs-dir=" + WORK.resolve("worker-runs"),
+                        "--tokentally.s3.watch=false",
+                        "--tokentally.ingest.partitioning=remote",
+                        "--tokentally.ingest.broker-uri=" + BROKER,
+                        "--tokentally.ingest.queue=" + QUEUE,
+                        "--tokentally.ingest.threads=2");
+    }
+
+    @AfterAll
+    static void stopWorkerAndDrop() throws Exception {
+        if (worker != null) {
+            worker.close();
+        }
+        CachingConnectionFactory connections = new CachingConnectionFactory(URI.create(BROKER));
+        try {
+            new RabbitAdmin(connections).deleteQueue(QUEUE);
+        } finally {
+            connections.destroy();
+        }
+        TestPostgres.dropSchema(SCHEMA);
+    }
+
+    @Override
+    Path workDir() {
+        return WORK;
+    }
+
+    @Test
+    void everyFilePartitionIsReadByTheWorkerProcess() throws Exception {
+        // given: three files of one day
+        LocalDate day = LocalDate.of(2026, 10, 28);
+        Path input = Files.createDirectories(
+                WORK.resolve("input-" + System.nanoTime()).resolve("three"));
+        for (int file = 0; file < 3; file++) {
+            UsageFixtures.write(
+                    input.resolve("part-" + file + ".csv"),
+                    UsageFixtures.rows("three" + file, day, 500, file, "alice"));
+        }
+
+        // when
+        JobExecution execution = run(day, input);
+
+        // then: three partitions, each completed, each naming the worker process that read it (as the job
+        // repository has them: the run's own copies are those it created, before the worker took them)
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        List<StepExecution> partitions = jobRepository.getJobExecution(execution.getId()).getStepExecutions().stream()
+                .filter(step -> step.getStepName().startsWith("ingestFileStep:"))
+                .toList();
+        assertThat(partitions).hasSize(3).allSatisfy(partition -> {
+            assertThat(partition.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(partition.getExecutionContext().getString("worker")).contains("@");
+        });
+    }
+}

@@ -57,6 +57,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
       name: {{ .Values.s3.existingSecret }}
       key: {{ .Values.s3.secretAccessKeyKey }}
 {{- end }}
+{{- if gt (int .Values.workers.replicas) 0 }}
+- name: TOKENTALLY_INGEST_BROKER_URI
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "workers.brokerSecret is required when workers.replicas is above 0" .Values.workers.brokerSecret }}
+      key: {{ .Values.workers.brokerUriKey }}
+{{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}

@@ -162,6 +162,46 @@ class HelmChartTests {
     }
 
     @Test
+    void workersReadTheFilesOfEveryRunThroughTheBrokerWhoseUriIsASecret() {
+        // when
+        List<JsonNode> objects = render(command -> command.set("workers.replicas", 3)
+                .set("workers.threads", 4)
+                .set("workers.brokerSecret", "rabbitmq")
+                .set("schedules.runner", "cronjob"));
+
+        // then: a worker Deployment, and every container (serve, CronJobs, workers) on remote partitions
+        JsonNode workers = named(objects, "Deployment", "billing-tokentally-worker");
+        assertThat(workers.at("/spec/replicas").asInt()).isEqualTo(3);
+        JsonNode worker = container(workers);
+        assertThat(texts(worker.get("args"))).containsExactly("worker", "--threads=4");
+        JsonNode config = named(objects, "ConfigMap", "billing-tokentally-config");
+        assertThat(config.at("/data/TOKENTALLY_INGEST_PARTITIONING").asString()).isEqualTo("remote");
+        assertThat(config.at("/data/TOKENTALLY_INGEST_QUEUE").asString()).isEqualTo("tokentally.ingest-partitions");
+        JsonNode nightly = named(objects, "CronJob", "billing-tokentally-nightly-billing");
+        for (JsonNode container : List.of(
+                worker,
+                container(named(objects, "Deployment", "billing-tokentally")),
+                nightly.at("/spec/jobTemplate/spec/template/spec/containers/0"))) {
+            assertThat(secretRef(container, "TOKENTALLY_INGEST_BROKER_URI")).isEqualTo("rabbitmq/uri");
+            assertThat(secretRef(container, "SPRING_DATASOURCE_PASSWORD")).isEqualTo("tokentally-database/password");
+        }
+    }
+
+    @Test
+    void byDefaultRunsReadTheirFilesThemselvesAndWorkersNeedTheBrokersSecret() {
+        // when
+        List<JsonNode> objects = render(command -> command);
+
+        // then
+        assertThat(ofKind(objects, "Deployment")).hasSize(1);
+        JsonNode config = named(objects, "ConfigMap", "billing-tokentally-config");
+        assertThat(config.get("data").has("TOKENTALLY_INGEST_PARTITIONING")).isFalse();
+        assertThat(env(container(one(objects, "Deployment")))).doesNotContainKey("TOKENTALLY_INGEST_BROKER_URI");
+        assertThatThrownBy(() -> render(command -> command.set("workers.replicas", 1)))
+                .hasMessageContaining("workers.brokerSecret is required when workers.replicas is above 0");
+    }
+
+    @Test
     void refusesAnUnknownScheduleRunner() {
         // when, then
         assertThatThrownBy(() -> render(command -> command.set("schedules.runner", "cron")))

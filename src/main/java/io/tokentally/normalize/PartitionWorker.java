@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
@@ -54,6 +55,16 @@ final class PartitionWorker implements SmartLifecycle {
         if (partition == null) {
             throw new IllegalStateException("partition " + request.getStepExecutionId()
                     + " is not in the job repository: is this worker on the run's database?");
+        }
+        if (partition.getStatus() != BatchStatus.STARTING && partition.getStatus() != BatchStatus.STARTED) {
+            // a message given again after its worker ended the step but died before acknowledging it, or a
+            // partition a stopped run abandoned: its outcome stands
+            log.info(
+                    "Worker: {} of execution {} has ended already ({}); not run again",
+                    partition.getStepName(),
+                    partition.getJobExecutionId(),
+                    partition.getStatus());
+            return;
         }
         committedKeys.keepOnly(partition.getJobExecutionId());
         partition.getExecutionContext().putString(WORKER, PROCESS);

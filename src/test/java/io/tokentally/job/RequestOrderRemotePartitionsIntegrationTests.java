@@ -14,8 +14,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -120,5 +123,55 @@ class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios
             assertThat(partition.getStatus()).isEqualTo(BatchStatus.COMPLETED);
             assertThat(partition.getExecutionContext().getString("worker")).contains("@");
         });
+    }
+
+    @Test
+    void aPartitionGivenAgainAfterItEndedIsNotRunAgain() throws Exception {
+        // given a run whose one partition completed
+        LocalDate day = LocalDate.of(2026, 10, 29);
+        Path input = Files.createDirectories(
+                WORK.resolve("input-" + System.nanoTime()).resolve("again"));
+        UsageFixtures.write(input.resolve("one.csv"), UsageFixtures.rows("again", day, 200, 1, "alice"));
+        JobExecution execution = run(day, input);
+        StepExecution partition = partitionOf(execution);
+
+        // when the broker gives its message again (as when a worker died before acknowledging it), and a worker has
+        // taken it and had the time to run a file of 200 rows
+        MessageProperties properties = new MessageProperties();
+        properties.setHeader("tokentally-step", "ingestFileStep");
+        CachingConnectionFactory connections = new CachingConnectionFactory(URI.create(BROKER));
+        try {
+            new RabbitTemplate(connections)
+                    .send(
+                            "",
+                            QUEUE,
+                            new Message(Long.toString(partition.getId()).getBytes(), properties));
+            RabbitAdmin admin = new RabbitAdmin(connections);
+            for (int wait = 0; wait < 100 && waiting(admin) > 0; wait++) {
+                Thread.sleep(100);
+            }
+            assertThat(waiting(admin)).isZero();
+        } finally {
+            connections.destroy();
+        }
+        Thread.sleep(3000);
+
+        // then the ended partition was left as it was: not started again
+        StepExecution after = partitionOf(execution);
+        assertThat(after.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(after.getStartTime()).isEqualTo(partition.getStartTime());
+        assertThat(after.getVersion()).isEqualTo(partition.getVersion());
+    }
+
+    /** The messages in the queue that no worker has taken. */
+    private static long waiting(RabbitAdmin admin) {
+        return admin.getQueueInfo(QUEUE).getMessageCount();
+    }
+
+    private StepExecution partitionOf(JobExecution execution) {
+        return jobRepository.getJobExecution(execution.getId()).getStepExecutions().stream()
+                .filter(step -> step.getStepName().startsWith("ingestFileStep:"))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -2,6 +2,7 @@ package io.tokentally.ingest;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -22,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param brokerUri the RabbitMQ broker of remote partitions, an AMQP URI such as {@code
  *     amqp://user:password@host:5672/vhost}
  * @param queue the broker's queue of file partitions; one per database, that database's runs and workers share it
+ * @param partitionTimeout how long a run with remote partitions waits for its files to be read before its ingest step
+ *     fails (a worker that died while others waited for its file, no worker running); a restart sends the files not
+ *     ingested again
  */
 @Validated
 @ConfigurationProperties("tokentally.ingest")
@@ -32,7 +36,8 @@ public record IngestProperties(
         @DefaultValue("1") @Min(1) @Max(31) int dedupDays,
         @DefaultValue("local") Partitioning partitioning,
         @DefaultValue("") String brokerUri,
-        @DefaultValue("tokentally.ingest-partitions") String queue) {
+        @DefaultValue("tokentally-ingest-partitions") String queue,
+        @DefaultValue("2h") Duration partitionTimeout) {
 
     /** Where the file partitions of the ingest step run. */
     public enum Partitioning {

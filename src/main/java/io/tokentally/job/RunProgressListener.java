@@ -129,13 +129,14 @@ class RunProgressListener implements JobExecutionListener, DisposableBean {
         }
 
         /**
-         * Whether the step has started and not ended. A partition waiting for an ingest thread is {@code STARTING}
-         * from the moment the partition handler creates it, and is not running yet.
+         * Whether the step has started and not ended. A file partition ({@code ingestFileStep:file-N}) is {@code
+         * STARTING} from the moment the partition handler creates it, waiting for an ingest thread or a worker, and
+         * is not running yet; a step waiting for its turn at a step lock is {@code STARTING} too, and is said to run.
          */
         private static boolean isRunning(StepExecution step) {
-            return step.getStatus().isRunning()
-                    && step.getStatus() != BatchStatus.STARTING
-                    && step.getEndTime() == null;
+            boolean queuedPartition = step.getStatus() == BatchStatus.STARTING
+                    && step.getStepName().contains(":");
+            return step.getStatus().isRunning() && !queuedPartition && step.getEndTime() == null;
         }
     }
 }

@@ -19,13 +19,19 @@ class ExecutionStatuses {
         this.jdbc = jdbc;
     }
 
-    /** Whether the job execution was asked to stop (it is stopping or stopped). */
+    /**
+     * Whether the job execution was asked to stop (it is stopping or stopped) or has ended without this partition: a
+     * run with remote partitions fails when it has waited for them too long, and a worker's partition of it then stops.
+     */
     boolean stopAsked(long jobExecutionId) {
         List<String> status = jdbc.queryForList(
                 "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?", String.class, jobExecutionId);
         return status.stream()
                 .map(BatchStatus::valueOf)
-                .anyMatch(found -> found == BatchStatus.STOPPING || found == BatchStatus.STOPPED);
+                .anyMatch(found -> found == BatchStatus.STOPPING
+                        || found == BatchStatus.STOPPED
+                        || found == BatchStatus.FAILED
+                        || found == BatchStatus.ABANDONED);
     }
 
     /** Whether the job execution has a step execution of this name that is still running. */

@@ -9,6 +9,7 @@ import io.tokentally.ingest.UsageFormats;
 import io.tokentally.shared.SqlDialect;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -95,11 +96,16 @@ public class NormalizeStepConfiguration {
             IngestProgress progress,
             FileRegistry registry,
             CommittedKeys.Pool committedKeys,
-            ObjectProvider<PartitionQueue> remotePartitions)
-            throws Exception {
+            ObjectProvider<PartitionQueue> remotePartitions,
+            Clock clock) {
         PartitionHandler handler = properties.partitioning() == IngestProperties.Partitioning.REMOTE
-                ? new RemoteFileOrderPartitionHandler(
-                        remotePartitions.getObject(), jobRepository, INGEST_FILE_STEP, properties.threads())
+                ? RemoteFileOrderPartitionHandler.of(
+                        remotePartitions.getObject(),
+                        jobRepository,
+                        clock,
+                        INGEST_FILE_STEP,
+                        properties.threads(),
+                        properties.partitionTimeout())
                 : localPartitions(ingestFileStep, properties.threads());
         return new StepBuilder(INGEST_STEP, jobRepository)
                 .partitioner(INGEST_FILE_STEP, ingestFilePartitioner)
@@ -153,12 +159,22 @@ public class NormalizeStepConfiguration {
             throw new IllegalArgumentException("tokentally.ingest.broker-uri is no AMQP URI: it starts with amqp://"
                     + " or amqps:// and names a host, such as amqp://user:password@host:5672");
         }
+        PartitionQueue queue;
+        try {
+            queue = new PartitionQueue(broker, properties.queue());
+        } catch (IllegalArgumentException e) {
+            // the client's reason may quote the user info, password included: said without it
+            throw new IllegalArgumentException("tokentally.ingest.broker-uri cannot be used: its user, password, host,"
+                    + " port or virtual host is not one the AMQP client reads (escape reserved characters such as"
+                    + " ':' and '@' in the password as %3A and %40)");
+        }
         if (SqlDialect.of(dataSource) != SqlDialect.POSTGRESQL) {
+            queue.destroy();
             throw new IllegalArgumentException("tokentally.ingest.partitioning=remote needs PostgreSQL"
                     + " (spring.datasource.url): the run and its workers share the job repository and the usage,"
                     + " and the embedded H2 database is one process's");
         }
-        return new PartitionQueue(broker, properties.queue());
+        return queue;
     }
 
     /** The {@code worker} command's partition reader. */

@@ -17,7 +17,8 @@ import org.springframework.beans.factory.DisposableBean;
 
 /**
  * The RabbitMQ queue that carries the ingest step's file partitions from a run to the worker processes. A message
- * is one partition: its step execution id as text, and the worker step's name in a header; no Java serialization,
+ * is one partition: its step execution id as text, and the worker step's name and the job execution's id in headers
+ * (a worker checks both against its database); no Java serialization,
  * so a worker never deserializes objects from the broker. The queue is durable and its messages persistent, so a
  * partition sent survives a broker restart; a worker takes one message at a time and acknowledges it when its
  * file's step has ended (completed or failed), so a worker that dies while reading a file leaves the message to
@@ -26,15 +27,20 @@ import org.springframework.beans.factory.DisposableBean;
 final class PartitionQueue implements DisposableBean {
 
     static final String STEP_HEADER = "tokentally-step";
+    static final String JOB_EXECUTION_HEADER = "tokentally-job-execution";
+    private static final String ID = "[0-9]{1,18}";
     /** How long a stopping worker waits for the files it is reading; past it, their messages go to another worker. */
     private static final long SHUTDOWN_MILLIS = 60_000;
 
     private final CachingConnectionFactory connections;
+    private final RabbitTemplate template;
     private final String queue;
     private volatile boolean declared;
 
+    /** @throws IllegalArgumentException if the broker's URI is unusable (its message may hold the password) */
     PartitionQueue(URI broker, String queue) {
         this.connections = new CachingConnectionFactory(broker);
+        this.template = new RabbitTemplate(connections);
         this.queue = queue;
     }
 
@@ -42,36 +48,45 @@ final class PartitionQueue implements DisposableBean {
         return queue;
     }
 
-    /** Sends one partition, declaring the queue first if this process has not. */
-    void send(StepExecutionRequest request) {
+    /** Sends one partition of the job execution, declaring the queue first if this process has not. */
+    void send(StepExecutionRequest request, long jobExecutionId) {
         declare();
         MessageProperties properties = new MessageProperties();
         properties.setHeader(STEP_HEADER, request.getStepName());
+        properties.setHeader(JOB_EXECUTION_HEADER, Long.toString(jobExecutionId));
         properties.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
         properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         byte[] body = Long.toString(request.getStepExecutionId()).getBytes(StandardCharsets.US_ASCII);
-        new RabbitTemplate(connections).send("", queue, new Message(body, properties));
+        template.send("", queue, new Message(body, properties));
     }
+
+    /** A partition as a message carries it: the request, and the job execution it belongs to. */
+    record Partition(StepExecutionRequest request, long jobExecutionId) {}
 
     /**
      * The partition a message carries.
      *
      * @throws IllegalArgumentException if it is not a partition message
      */
-    static StepExecutionRequest read(Message message) {
+    static Partition read(Message message) {
         Object step = message.getMessageProperties().getHeader(STEP_HEADER);
+        Object job = message.getMessageProperties().getHeader(JOB_EXECUTION_HEADER);
         String body = new String(message.getBody(), StandardCharsets.US_ASCII);
-        if (!(step instanceof String stepName) || stepName.isEmpty() || !body.matches("[0-9]{1,18}")) {
-            throw new IllegalArgumentException("not a partition message (header " + STEP_HEADER + ": " + step
-                    + ", body of " + message.getBody().length + " bytes)");
+        if (!(step instanceof String stepName)
+                || stepName.isEmpty()
+                || !body.matches(ID)
+                || !(job instanceof String jobExecution)
+                || !jobExecution.matches(ID)) {
+            throw new IllegalArgumentException("not a partition message (headers " + STEP_HEADER + ": " + step + ", "
+                    + JOB_EXECUTION_HEADER + ": " + job + ", body of " + message.getBody().length + " bytes)");
         }
-        return new StepExecutionRequest(stepName, Long.parseLong(body));
+        return new Partition(new StepExecutionRequest(stepName, Long.parseLong(body)), Long.parseLong(jobExecution));
     }
 
     /**
      * A stopped listener of the queue: {@code consumers} messages handled at once, each acknowledged when {@code
-     * listener} returns, and dropped, not requeued, when it throws (a partition that failed is failed in the job
-     * repository, where the run sees it).
+     * listener} returns; when it throws, the message goes back to the queue, unless the exception is an {@link
+     * org.springframework.amqp.AmqpRejectAndDontRequeueException} (a message no worker could ever run).
      */
     SimpleMessageListenerContainer listener(int consumers, MessageListener listener) {
         declare();
@@ -80,7 +95,7 @@ final class PartitionQueue implements DisposableBean {
         container.setConcurrentConsumers(consumers);
         container.setPrefetchCount(1);
         container.setAcknowledgeMode(AcknowledgeMode.AUTO);
-        container.setDefaultRequeueRejected(false);
+        container.setDefaultRequeueRejected(true);
         container.setMessageListener(listener);
         container.setShutdownTimeout(SHUTDOWN_MILLIS);
         container.afterPropertiesSet();

@@ -4,12 +4,12 @@ import io.tokentally.ingest.IngestProgress;
 import java.lang.management.ManagementFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
 import org.springframework.context.SmartLifecycle;
 
@@ -27,6 +27,8 @@ final class PartitionWorker implements SmartLifecycle {
     static final String WORKER = "worker";
     /** This process, as the JVM names it: its pid and host name. */
     private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName();
+
+    private static final long REQUEUE_PAUSE_MILLIS = 1000;
 
     private final StepExecutionRequestHandler handler;
     private final JobRepository jobRepository;
@@ -50,32 +52,80 @@ final class PartitionWorker implements SmartLifecycle {
     }
 
     private void run(Message message) {
-        StepExecutionRequest request = PartitionQueue.read(message);
-        StepExecution partition = jobRepository.getStepExecution(request.getStepExecutionId());
-        if (partition == null) {
-            throw new IllegalStateException("partition " + request.getStepExecutionId()
-                    + " is not in the job repository: is this worker on the run's database?");
+        PartitionQueue.Partition sent;
+        try {
+            sent = PartitionQueue.read(message);
+        } catch (IllegalArgumentException e) {
+            throw new AmqpRejectAndDontRequeueException("Worker: dropped a message of queue: " + e.getMessage());
         }
-        if (partition.getStatus() != BatchStatus.STARTING && partition.getStatus() != BatchStatus.STARTED) {
-            // a message given again after its worker ended the step but died before acknowledging it, or a
-            // partition a stopped run abandoned: its outcome stands
-            log.info(
-                    "Worker: {} of execution {} has ended already ({}); not run again",
-                    partition.getStepName(),
-                    partition.getJobExecutionId(),
-                    partition.getStatus());
+        StepExecution partition = partitionOf(sent);
+        if (partition == null) {
             return;
         }
         committedKeys.keepOnly(partition.getJobExecutionId());
         partition.getExecutionContext().putString(WORKER, PROCESS);
         jobRepository.updateExecutionContext(partition);
         progress.start(1);
-        StepExecution ended = handler.handle(request);
+        StepExecution ended = handler.handle(sent.request());
+        recordEnd(ended);
         log.info(
                 "Worker: {} of execution {} ended {}",
                 ended.getStepName(),
                 ended.getJobExecutionId(),
                 ended.getStatus());
+    }
+
+    /**
+     * The partition to run, or null for one that has ended (a message given again after its worker ended the step
+     * but died before acknowledging it, or a partition its run failed: its outcome stands). A message that names a
+     * step execution this database does not hold as a file partition of that job execution (a queue shared by two
+     * databases) is dropped; a database that cannot be asked leaves the message in the queue, after a second's pause.
+     */
+    private StepExecution partitionOf(PartitionQueue.Partition sent) {
+        StepExecution partition;
+        try {
+            partition = jobRepository.getStepExecution(sent.request().getStepExecutionId());
+        } catch (RuntimeException e) {
+            pauseBeforeRequeue();
+            throw e;
+        }
+        if (partition == null
+                || partition.getJobExecutionId() != sent.jobExecutionId()
+                || !partition.getStepName().startsWith(sent.request().getStepName() + ":")) {
+            throw new AmqpRejectAndDontRequeueException("Worker: dropped partition "
+                    + sent.request().getStepExecutionId() + " of execution " + sent.jobExecutionId()
+                    + ": this database holds no such file partition (is the queue shared by two databases?)");
+        }
+        if (partition.getStatus() != BatchStatus.STARTING && partition.getStatus() != BatchStatus.STARTED) {
+            log.info(
+                    "Worker: {} of execution {} has ended already ({}); not run again",
+                    partition.getStepName(),
+                    partition.getJobExecutionId(),
+                    partition.getStatus());
+            return null;
+        }
+        return partition;
+    }
+
+    /**
+     * Stores the end of a step that Spring Batch's handler ended only in memory: it fails a step whose own start
+     * could not be stored, and leaves storing that to the caller, so the run would wait for the step forever.
+     */
+    private void recordEnd(StepExecution ended) {
+        StepExecution stored = jobRepository.getStepExecution(ended.getId());
+        if (stored != null
+                && stored.getStatus().isRunning()
+                && !ended.getStatus().isRunning()) {
+            jobRepository.update(ended);
+        }
+    }
+
+    private static void pauseBeforeRequeue() {
+        try {
+            Thread.sleep(REQUEUE_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

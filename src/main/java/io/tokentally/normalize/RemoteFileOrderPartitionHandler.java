@@ -1,10 +1,19 @@
 package io.tokentally.normalize;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.MessageChannelPartitionHandler;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.core.MessagingTemplate;
 
@@ -12,27 +21,121 @@ import org.springframework.integration.core.MessagingTemplate;
  * Sends the file partitions to the worker processes through the {@link PartitionQueue} in registration order (file
  * id), which {@link IngestTurns} relies on as it does for local partitions: the queue hands them out first in, first
  * out, so no partition starts before those of earlier files. The run then polls the job repository until every
- * partition has ended, every {@value #POLL_MILLIS} ms; there is no reply queue.
+ * partition has ended, every {@value #POLL_MILLIS} ms, for at most {@code timeout}; there is no reply queue. When the
+ * broker refuses a partition or the wait times out, the partitions no worker has started are failed in the
+ * repository, so the run can be restarted at once (those under way stop as they see the run failed).
  */
 final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandler {
 
     static final long POLL_MILLIS = 1000;
 
-    RemoteFileOrderPartitionHandler(PartitionQueue queue, JobRepository jobRepository, String stepName, int gridSize)
-            throws Exception {
+    private final JobRepository jobRepository;
+    private final Clock clock;
+
+    /** A handler ready to use: Spring Batch's checks done, and polling set up (they happen as it is initialized). */
+    static RemoteFileOrderPartitionHandler of(
+            PartitionQueue queue,
+            JobRepository jobRepository,
+            Clock clock,
+            String stepName,
+            int gridSize,
+            Duration timeout) {
+        RemoteFileOrderPartitionHandler handler =
+                new RemoteFileOrderPartitionHandler(queue, jobRepository, clock, stepName, gridSize, timeout);
+        try {
+            handler.afterPropertiesSet();
+        } catch (Exception e) {
+            throw new IllegalStateException("the remote partition handler could not be set up", e);
+        }
+        return handler;
+    }
+
+    private RemoteFileOrderPartitionHandler(
+            PartitionQueue queue,
+            JobRepository jobRepository,
+            Clock clock,
+            String stepName,
+            int gridSize,
+            Duration timeout) {
+        this.jobRepository = jobRepository;
+        this.clock = clock;
         DirectChannel requests = new DirectChannel();
-        requests.subscribe(message -> queue.send((StepExecutionRequest) message.getPayload()));
+        requests.subscribe(message -> {
+            StepExecutionRequest request = (StepExecutionRequest) message.getPayload();
+            queue.send(
+                    request,
+                    jobRepository.getStepExecution(request.getStepExecutionId()).getJobExecutionId());
+        });
         setMessagingOperations(new MessagingTemplate(requests));
         setJobRepository(jobRepository);
         setPollInterval(POLL_MILLIS);
+        setTimeout(timeout.toMillis());
         setStepName(stepName);
         setGridSize(gridSize);
-        afterPropertiesSet();
     }
 
+    /**
+     * Sends the partitions in file order and waits for them; then brings the run's own copies of them (those it
+     * created, which workers never see) up to date with the repository, for the listeners that read them.
+     */
     @Override
     protected Set<StepExecution> doHandle(StepExecution managerStepExecution, Set<StepExecution> partitions)
             throws Exception {
-        return super.doHandle(managerStepExecution, FileOrderPartitionHandler.inFileOrder(partitions));
+        Set<StepExecution> ended;
+        try {
+            ended = super.doHandle(managerStepExecution, FileOrderPartitionHandler.inFileOrder(partitions));
+        } catch (Exception e) {
+            // the broker refused a partition, or the wait timed out: what no worker started can be sent again
+            failNotStarted(partitions, e);
+            throw e;
+        }
+        Map<Long, StepExecution> byId =
+                ended.stream().collect(Collectors.toMap(StepExecution::getId, Function.identity()));
+        for (StepExecution partition : partitions) {
+            StepExecution fresh = byId.get(partition.getId());
+            if (fresh != null) {
+                copy(fresh, partition);
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Fails, in the repository, each partition no worker has started: one the broker may never have had, or one still
+     * in its queue (a worker that takes it later leaves it, as it has ended).
+     */
+    private void failNotStarted(Set<StepExecution> partitions, Exception why) {
+        for (StepExecution partition : partitions) {
+            StepExecution stored = jobRepository.getStepExecution(partition.getId());
+            if (stored != null && stored.getStatus() == BatchStatus.STARTING) {
+                stored.setStatus(BatchStatus.FAILED);
+                stored.setExitStatus(ExitStatus.FAILED.addExitDescription("no worker started it: " + reason(why)));
+                stored.setEndTime(LocalDateTime.now(clock));
+                jobRepository.update(stored);
+                copy(stored, partition);
+            }
+        }
+    }
+
+    /** The failure's message, with its root cause's when that is another (a refused connection, say). */
+    private static String reason(Exception why) {
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(why);
+        return root == why ? String.valueOf(why) : why.getMessage() + " (" + root + ")";
+    }
+
+    private static void copy(StepExecution from, StepExecution to) {
+        to.setStatus(from.getStatus());
+        to.setExitStatus(from.getExitStatus());
+        to.setStartTime(from.getStartTime());
+        to.setEndTime(from.getEndTime());
+        to.setReadCount(from.getReadCount());
+        to.setWriteCount(from.getWriteCount());
+        to.setFilterCount(from.getFilterCount());
+        to.setCommitCount(from.getCommitCount());
+        to.setRollbackCount(from.getRollbackCount());
+        to.setReadSkipCount(from.getReadSkipCount());
+        to.setProcessSkipCount(from.getProcessSkipCount());
+        to.setWriteSkipCount(from.getWriteSkipCount());
+        to.setExecutionContext(from.getExecutionContext());
     }
 }

@@ -1000,6 +1000,9 @@ class TokentallyCommandTests {
             value = {
                 "'' | tokentally: tokentally.ingest.broker-uri is not set: remote partitions need the RabbitMQ broker's",
                 "localhost:5672 | tokentally: tokentally.ingest.broker-uri is no AMQP URI: it starts with amqp://",
+                // the AMQP client's own reason quotes the user info, password included
+                "amqp://bob:pa:ss@127.0.0.1:5672 | tokentally: tokentally.ingest.broker-uri cannot be used: its user,"
+                        + " password, host, port or virtual host is not one the AMQP client reads",
                 "amqp://guest:guest@127.0.0.1:5672 | tokentally: tokentally.ingest.partitioning=remote needs PostgreSQL"
                         + " (spring.datasource.url)"
             })
@@ -1017,10 +1020,12 @@ class TokentallyCommandTests {
         // then
         assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
         assertThat(err.toString().lines()).singleElement().asString().startsWith(lastLine);
+        assertThat(err.toString()).doesNotContain("pa:ss");
     }
 
     @Test
     void aWorkerIsRemotePartitioningAndStopsStartUpOnH2NamingTheSetting() {
+        // given a worker on the embedded H2 database, with a broker; when it starts, then
         assertThatThrownBy(() -> SpringContexts.worker(Map.of(
                         "tokentally.data-dir",
                         work.resolve("data").toString(),

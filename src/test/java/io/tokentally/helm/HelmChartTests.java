@@ -176,7 +176,7 @@ class HelmChartTests {
         assertThat(texts(worker.get("args"))).containsExactly("worker", "--threads=4");
         JsonNode config = named(objects, "ConfigMap", "billing-tokentally-config");
         assertThat(config.at("/data/TOKENTALLY_INGEST_PARTITIONING").asString()).isEqualTo("remote");
-        assertThat(config.at("/data/TOKENTALLY_INGEST_QUEUE").asString()).isEqualTo("tokentally.ingest-partitions");
+        assertThat(config.at("/data/TOKENTALLY_INGEST_QUEUE").asString()).isEqualTo("tokentally-ingest-partitions");
         JsonNode nightly = named(objects, "CronJob", "billing-tokentally-nightly-billing");
         for (JsonNode container : List.of(
                 worker,

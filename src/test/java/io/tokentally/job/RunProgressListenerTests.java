@@ -82,6 +82,18 @@ class RunProgressListenerTests {
                         "Run progress: ingestFileStep:file-2 running for 5 s");
     }
 
+    @Test
+    void aStepWaitingForItsTurnAtAStepLockIsSaidToRun() {
+        // given a rate step created and waiting for another run's rate step (STARTING until it has the lock)
+        JobExecution execution = new JobExecution(1, new JobInstance(7, "nightlyBillingJob"), new JobParameters());
+        step(execution, 1, "rateStep", BatchStatus.STARTING);
+        RunProgressListener.Watch watch = new RunProgressListener.Watch(execution, INTERVAL);
+        watch.lines(seconds(0));
+
+        // when, then
+        assertThat(watch.lines(seconds(5))).containsExactly("Run progress: rateStep running for 5 s");
+    }
+
     private static StepExecution step(JobExecution execution, long id, String name, BatchStatus status) {
         StepExecution step = new StepExecution(id, name, execution);
         step.setStatus(status);

@@ -4,9 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,16 +37,7 @@ class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        CountDownLatch closed = new CountDownLatch(1);
-        ConfigurableApplicationContext context = SpringContexts.serve(properties());
-        context.addApplicationListener(event -> {
-            if (event instanceof ContextClosedEvent) {
-                closed.countDown();
-            }
-        });
-        if (context.isActive()) {
-            closed.await();
-        }
+        SpringContexts.awaitClose(SpringContexts.serve(properties()));
         return 0;
     }
 

@@ -3,10 +3,12 @@ package io.tokentally.cli;
 import io.tokentally.TokentallyApplication;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 
 /** Starts the application context for a command (no web server, except for serve), with command-specific properties. */
 final class SpringContexts {
@@ -50,6 +52,19 @@ final class SpringContexts {
         Map<String, Object> worker = new java.util.LinkedHashMap<>(properties);
         worker.put("tokentally.ingest.partitioning", "remote");
         return builder().profiles("worker").run(arguments(withoutWatch(worker)));
+    }
+
+    /** Waits until the context closes (SIGTERM or Ctrl-C closes it, through Spring's shutdown hook). */
+    static void awaitClose(ConfigurableApplicationContext context) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        context.addApplicationListener(event -> {
+            if (event instanceof ContextClosedEvent) {
+                closed.countDown();
+            }
+        });
+        if (context.isActive()) {
+            closed.await();
+        }
     }
 
     /** Starts the service: the web server and the {@code serve} profile (application-serve.properties). */

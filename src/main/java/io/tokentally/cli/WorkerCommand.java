@@ -3,9 +3,6 @@ package io.tokentally.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,16 +26,7 @@ class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        CountDownLatch closed = new CountDownLatch(1);
-        ConfigurableApplicationContext context = SpringContexts.worker(properties());
-        context.addApplicationListener(event -> {
-            if (event instanceof ContextClosedEvent) {
-                closed.countDown();
-            }
-        });
-        if (context.isActive()) {
-            closed.await();
-        }
+        SpringContexts.awaitClose(SpringContexts.worker(properties()));
         return 0;
     }
 

@@ -145,20 +145,7 @@ public class NormalizeStepConfiguration {
     @Bean
     @ConditionalOnExpression("'${tokentally.ingest.partitioning:local}'.equalsIgnoreCase('remote')")
     PartitionQueue partitionQueue(IngestProperties properties, DataSource dataSource) {
-        if (properties.brokerUri().isBlank()) {
-            throw new IllegalArgumentException("tokentally.ingest.broker-uri is not set: remote partitions need the"
-                    + " RabbitMQ broker's AMQP URI, such as amqp://user:password@host:5672");
-        }
-        URI broker;
-        try {
-            broker = new URI(properties.brokerUri());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("tokentally.ingest.broker-uri is no URI (" + e.getReason() + ")", e);
-        }
-        if (!"amqp".equals(broker.getScheme()) && !"amqps".equals(broker.getScheme()) || broker.getHost() == null) {
-            throw new IllegalArgumentException("tokentally.ingest.broker-uri is no AMQP URI: it starts with amqp://"
-                    + " or amqps:// and names a host, such as amqp://user:password@host:5672");
-        }
+        URI broker = brokerUri(properties.brokerUri());
         PartitionQueue queue;
         try {
             queue = new PartitionQueue(broker, properties.queue());
@@ -175,6 +162,28 @@ public class NormalizeStepConfiguration {
                     + " and the embedded H2 database is one process's");
         }
         return queue;
+    }
+
+    /**
+     * The broker's URI, checked. No message quotes the setting's value, nor carries a cause that would: it holds the
+     * password.
+     */
+    private static URI brokerUri(String written) {
+        if (written.isBlank()) {
+            throw new IllegalArgumentException("tokentally.ingest.broker-uri is not set: remote partitions need the"
+                    + " RabbitMQ broker's AMQP URI, such as amqp://user:password@host:5672");
+        }
+        URI broker;
+        try {
+            broker = new URI(written);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("tokentally.ingest.broker-uri is no URI (" + e.getReason() + ")");
+        }
+        if (!"amqp".equals(broker.getScheme()) && !"amqps".equals(broker.getScheme()) || broker.getHost() == null) {
+            throw new IllegalArgumentException("tokentally.ingest.broker-uri is no AMQP URI: it starts with amqp://"
+                    + " or amqps:// and names a host, such as amqp://user:password@host:5672");
+        }
+        return broker;
     }
 
     /** The {@code worker} command's partition reader. */

@@ -18,11 +18,11 @@ import org.springframework.beans.factory.DisposableBean;
 /**
  * The RabbitMQ queue that carries the ingest step's file partitions from a run to the worker processes. A message
  * is one partition: its step execution id as text, and the worker step's name and the job execution's id in headers
- * (a worker checks both against its database); no Java serialization,
- * so a worker never deserializes objects from the broker. The queue is durable and its messages persistent, so a
- * partition sent survives a broker restart; a worker takes one message at a time and acknowledges it when its
- * file's step has ended (completed or failed), so a worker that dies while reading a file leaves the message to
- * another, which reads the file again (a file is one transaction).
+ * (a worker checks both against its database); no Java serialization, so a worker never deserializes objects from the
+ * broker. The queue is durable and its messages persistent, so a partition sent survives a broker restart; a worker
+ * takes one message at a time and acknowledges it when its file's step has ended (completed or failed), so a worker
+ * that dies while reading a file leaves the message to another, which reads the file again (a file is one
+ * transaction).
  */
 final class PartitionQueue implements DisposableBean {
 

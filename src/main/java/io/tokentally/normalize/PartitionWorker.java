@@ -58,10 +58,21 @@ final class PartitionWorker implements SmartLifecycle {
         } catch (IllegalArgumentException e) {
             throw new AmqpRejectAndDontRequeueException("Worker: dropped a message of queue: " + e.getMessage());
         }
-        StepExecution partition = partitionOf(sent);
-        if (partition == null) {
-            return;
+        try {
+            StepExecution partition = partitionOf(sent);
+            if (partition != null) {
+                runStep(partition, sent);
+            }
+        } catch (AmqpRejectAndDontRequeueException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // the database could not be read or written: the message goes back to the queue, after a pause
+            pauseBeforeRequeue();
+            throw e;
         }
+    }
+
+    private void runStep(StepExecution partition, PartitionQueue.Partition sent) {
         committedKeys.keepOnly(partition.getJobExecutionId());
         partition.getExecutionContext().putString(WORKER, PROCESS);
         jobRepository.updateExecutionContext(partition);
@@ -79,16 +90,10 @@ final class PartitionWorker implements SmartLifecycle {
      * The partition to run, or null for one that has ended (a message given again after its worker ended the step
      * but died before acknowledging it, or a partition its run failed: its outcome stands). A message that names a
      * step execution this database does not hold as a file partition of that job execution (a queue shared by two
-     * databases) is dropped; a database that cannot be asked leaves the message in the queue, after a second's pause.
+     * databases) is dropped.
      */
     private StepExecution partitionOf(PartitionQueue.Partition sent) {
-        StepExecution partition;
-        try {
-            partition = jobRepository.getStepExecution(sent.request().getStepExecutionId());
-        } catch (RuntimeException e) {
-            pauseBeforeRequeue();
-            throw e;
-        }
+        StepExecution partition = jobRepository.getStepExecution(sent.request().getStepExecutionId());
         if (partition == null
                 || partition.getJobExecutionId() != sent.jobExecutionId()
                 || !partition.getStepName().startsWith(sent.request().getStepName() + ":")) {

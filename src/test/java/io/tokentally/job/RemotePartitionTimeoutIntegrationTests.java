@@ -1,0 +1,98 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.TempFolders;
+import io.tokentally.TestPostgres;
+import io.tokentally.UsageFixtures;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A run with remote partitions that no worker reads (the real broker, a queue of its own, no worker): its ingest step
+ * fails once it has waited tokentally.ingest.partition-timeout, and its partitions are failed in the job repository.
+ */
+@SpringBootTest
+class RemotePartitionTimeoutIntegrationTests {
+
+    static final Path WORK = TempFolders.create("tokentally-remote-timeout-");
+    static final String SCHEMA = "remote_timeout_" + Long.toString(System.nanoTime(), 36);
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+
+    @Autowired
+    BillingRuns runs;
+
+    @Autowired
+    JobRepository jobRepository;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestPostgres.register(registry, SCHEMA);
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+        registry.add("tokentally.ingest.partitioning", () -> "remote");
+        registry.add("tokentally.ingest.broker-uri", () -> RequestOrderRemotePartitionsIntegrationTests.BROKER);
+        registry.add("tokentally.ingest.queue", () -> QUEUE);
+        registry.add("tokentally.ingest.partition-timeout", () -> "3s");
+    }
+
+    static final String QUEUE = "tokentally-test-" + SCHEMA;
+
+    @AfterAll
+    static void dropQueueAndSchema() throws Exception {
+        CachingConnectionFactory connections =
+                new CachingConnectionFactory(URI.create(RequestOrderRemotePartitionsIntegrationTests.BROKER));
+        try {
+            new RabbitAdmin(connections).deleteQueue(QUEUE);
+        } finally {
+            connections.destroy();
+        }
+        TestPostgres.dropSchema(SCHEMA);
+    }
+
+    @Test
+    void aRunNoWorkerReadsFailsAfterTheTimeoutWithItsPartitionsFailed() throws Exception {
+        // given one file, and no worker
+        LocalDate day = LocalDate.of(2026, 10, 31);
+        Path input = Files.createDirectories(
+                WORK.resolve("input-" + System.nanoTime()).resolve("nobody"));
+        UsageFixtures.write(input.resolve("one.csv"), UsageFixtures.rows("nobody", day, 100, 1, "alice"));
+
+        // when
+        JobExecution execution = runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of("nobody=" + input.toAbsolutePath()),
+                FIXTURES.resolve("job-customers.csv"),
+                FIXTURES.resolve("job-plans.yaml"),
+                FIXTURES.resolve("job-prices.csv")));
+
+        // then: failed once it had waited, its partition failed saying why
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(partitions(execution)).singleElement().satisfies(partition -> {
+            assertThat(partition.getStatus()).isEqualTo(BatchStatus.FAILED);
+            assertThat(partition.getExitStatus().getExitDescription())
+                    .contains("no worker started it: java.util.concurrent.TimeoutException");
+        });
+    }
+
+    private List<StepExecution> partitions(JobExecution execution) {
+        return jobRepository.getJobExecution(execution.getId()).getStepExecutions().stream()
+                .filter(step -> step.getStepName().startsWith("ingestFileStep:"))
+                .toList();
+    }
+}

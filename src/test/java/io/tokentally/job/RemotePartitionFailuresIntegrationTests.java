@@ -29,7 +29,6 @@ class RemotePartitionFailuresIntegrationTests {
 
     static final Path WORK = TempFolders.create("tokentally-remote-failures-");
     static final String SCHEMA = "remote_fail_" + Long.toString(System.nanoTime(), 36);
-    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
 
     @Autowired
     BillingRuns runs;
@@ -62,13 +61,7 @@ class RemotePartitionFailuresIntegrationTests {
         }
 
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                day,
-                0,
-                List.of("down=" + input.toAbsolutePath()),
-                FIXTURES.resolve("job-customers.csv"),
-                FIXTURES.resolve("job-plans.yaml"),
-                FIXTURES.resolve("job-prices.csv")));
+        JobExecution execution = RemotePartitionsTesting.runDay(runs, day, input);
 
         // then: both partitions failed in the repository, saying why, and a restart runs (and fails the same way)
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
@@ -83,8 +76,6 @@ class RemotePartitionFailuresIntegrationTests {
     }
 
     private List<StepExecution> partitions(JobExecution execution) {
-        return jobRepository.getJobExecution(execution.getId()).getStepExecutions().stream()
-                .filter(step -> step.getStepName().startsWith("ingestFileStep:"))
-                .toList();
+        return RemotePartitionsTesting.partitions(jobRepository, execution);
     }
 }

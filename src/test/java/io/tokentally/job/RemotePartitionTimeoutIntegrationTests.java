@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.UsageFixtures;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -32,7 +29,6 @@ class RemotePartitionTimeoutIntegrationTests {
 
     static final Path WORK = TempFolders.create("tokentally-remote-timeout-");
     static final String SCHEMA = "remote_timeout_" + Long.toString(System.nanoTime(), 36);
-    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
 
     @Autowired
     BillingRuns runs;
@@ -45,7 +41,7 @@ class RemotePartitionTimeoutIntegrationTests {
         TestPostgres.register(registry, SCHEMA);
         registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
         registry.add("tokentally.ingest.partitioning", () -> "remote");
-        registry.add("tokentally.ingest.broker-uri", () -> RequestOrderRemotePartitionsIntegrationTests.BROKER);
+        registry.add("tokentally.ingest.broker-uri", () -> RemotePartitionsTesting.BROKER);
         registry.add("tokentally.ingest.queue", () -> QUEUE);
         registry.add("tokentally.ingest.partition-timeout", () -> "3s");
     }
@@ -54,13 +50,7 @@ class RemotePartitionTimeoutIntegrationTests {
 
     @AfterAll
     static void dropQueueAndSchema() throws Exception {
-        CachingConnectionFactory connections =
-                new CachingConnectionFactory(URI.create(RequestOrderRemotePartitionsIntegrationTests.BROKER));
-        try {
-            new RabbitAdmin(connections).deleteQueue(QUEUE);
-        } finally {
-            connections.destroy();
-        }
+        RemotePartitionsTesting.deleteQueue(QUEUE);
         TestPostgres.dropSchema(SCHEMA);
     }
 
@@ -73,13 +63,7 @@ class RemotePartitionTimeoutIntegrationTests {
         UsageFixtures.write(input.resolve("one.csv"), UsageFixtures.rows("nobody", day, 100, 1, "alice"));
 
         // when
-        JobExecution execution = runs.run(new BillingJobParameters(
-                day,
-                0,
-                List.of("nobody=" + input.toAbsolutePath()),
-                FIXTURES.resolve("job-customers.csv"),
-                FIXTURES.resolve("job-plans.yaml"),
-                FIXTURES.resolve("job-prices.csv")));
+        JobExecution execution = RemotePartitionsTesting.runDay(runs, day, input);
 
         // then: failed once it had waited, its partition failed saying why
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
@@ -91,8 +75,6 @@ class RemotePartitionTimeoutIntegrationTests {
     }
 
     private List<StepExecution> partitions(JobExecution execution) {
-        return jobRepository.getJobExecution(execution.getId()).getStepExecutions().stream()
-                .filter(step -> step.getStepName().startsWith("ingestFileStep:"))
-                .toList();
+        return RemotePartitionsTesting.partitions(jobRepository, execution);
     }
 }

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,8 +40,7 @@ class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios
 
     static final Path WORK = TempFolders.create("tokentally-order-remote-");
     static final String SCHEMA = "order_remote_" + Long.toString(System.nanoTime(), 36);
-    static final String BROKER =
-            System.getenv().getOrDefault("TOKENTALLY_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672");
+    static final String BROKER = RemotePartitionsTesting.BROKER;
     static final String QUEUE = "tokentally-test-" + SCHEMA;
 
     private static ConfigurableApplicationContext worker;
@@ -84,12 +82,7 @@ class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios
         if (worker != null) {
             worker.close();
         }
-        CachingConnectionFactory connections = new CachingConnectionFactory(URI.create(BROKER));
-        try {
-            new RabbitAdmin(connections).deleteQueue(QUEUE);
-        } finally {
-            connections.destroy();
-        }
+        RemotePartitionsTesting.deleteQueue(QUEUE);
         TestPostgres.dropSchema(SCHEMA);
     }
 
@@ -116,13 +109,13 @@ class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios
         // then: three partitions, each completed, each naming the worker process that read it (as the job
         // repository has them: the run's own copies are those it created, before the worker took them)
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        List<StepExecution> partitions = jobRepository.getJobExecution(execution.getId()).getStepExecutions().stream()
-                .filter(step -> step.getStepName().startsWith("ingestFileStep:"))
-                .toList();
-        assertThat(partitions).hasSize(3).allSatisfy(partition -> {
-            assertThat(partition.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-            assertThat(partition.getExecutionContext().getString("worker")).contains("@");
-        });
+        assertThat(RemotePartitionsTesting.partitions(jobRepository, execution))
+                .hasSize(3)
+                .allSatisfy(partition -> {
+                    assertThat(partition.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+                    assertThat(partition.getExecutionContext().getString("worker"))
+                            .contains("@");
+                });
     }
 
     @Test
@@ -169,9 +162,6 @@ class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios
     }
 
     private StepExecution partitionOf(JobExecution execution) {
-        return jobRepository.getJobExecution(execution.getId()).getStepExecutions().stream()
-                .filter(step -> step.getStepName().startsWith("ingestFileStep:"))
-                .findFirst()
-                .orElseThrow();
+        return RemotePartitionsTesting.partitions(jobRepository, execution).get(0);
     }
 }

@@ -150,13 +150,7 @@ abstract class RequestOrderScenarios {
 
     /** The day on one input folder, named after the folder, with the job fixtures' customers, plans and prices. */
     JobExecution run(LocalDate day, Path input) throws Exception {
-        return runs.run(new BillingJobParameters(
-                day,
-                0,
-                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
-                FIXTURES.resolve("job-customers.csv"),
-                FIXTURES.resolve("job-plans.yaml"),
-                FIXTURES.resolve("job-prices.csv")));
+        return RemotePartitionsTesting.runDay(runs, day, input);
     }
 
     private JsonNode report(JobExecution execution) {

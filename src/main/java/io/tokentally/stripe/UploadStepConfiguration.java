@@ -1,12 +1,16 @@
 package io.tokentally.stripe;
 
+import io.tokentally.plans.CustomerRepository;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.RunFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -17,6 +21,7 @@ import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -66,6 +71,8 @@ public class UploadStepConfiguration {
     OutboxItemWriter outboxItemWriter(
             OutboxRepository outbox,
             FindingRepository findings,
+            CustomerRepository customers,
+            JdbcTemplate jdbc,
             PlatformTransactionManager transactionManager,
             StripeProperties properties,
             Clock clock,
@@ -91,6 +98,14 @@ public class UploadStepConfiguration {
                 clock,
                 Duration.ofHours(properties.resendWithinHours()),
                 run,
-                uploadExecutor);
+                uploadExecutor,
+                new MeterEventsAfterClose(jdbc, findings, cycles(customers), properties.periodCloseGrace()));
+    }
+
+    /** Each customer's billing cycle, by customer id. */
+    private static Map<String, BillingCycle> cycles(CustomerRepository customers) {
+        Map<String, BillingCycle> cycles = new HashMap<>();
+        customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
+        return cycles;
     }
 }

@@ -145,6 +145,38 @@ abstract class ClosedPeriodScenarios {
                 .isEqualTo(failed.getJobInstance().getInstanceId());
         assertThat(meterTotal("cus_straddler")).isEqualTo(4_000_000L);
         assertThat(stripe().invoiceItems()).noneMatch(item -> item.customer().equals("cus_straddler"));
+
+        // and, as they reached Stripe after October's invoice, which does not bill them, one error finding says so
+        assertThat(jdbc.queryForList(
+                        "SELECT severity || ' ' || finding_key || ' ' || message FROM finding"
+                                + " WHERE kind = 'METER_EVENTS_AFTER_CLOSE'",
+                        String.class))
+                .singleElement()
+                .satisfies(finding -> assertThat(finding)
+                        .startsWith("ERROR meter-events-after-close:straddler:period:2026-10-01T00:00:00Z ")
+                        .contains("1 meter event(s) of the billing period [2026-10-01T00:00:00Z,"
+                                + " 2026-11-01T00:00:00Z), worth 4 USD")
+                        .contains("first reached Stripe at 2026-11-01T02:00:00Z, after the period closed at"
+                                + " 2026-11-01T01:00:00Z"));
+    }
+
+    @Test
+    void meterEventsSentBeforeThePeriodClosedRaiseNoFinding() throws Exception {
+        // given a usage-based customer's 31 October, run on 1 November at 00:30, before October closes (01:00)
+        Path input = folder("in-time");
+        Path customers = customers("in-time", "in-time,cus_in_time,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "it-1,2026-10-31T10:10:00Z,in-time,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+
+        // when the run sends its meter events at 00:30
+        run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
+
+        // then Stripe took them in time for October's invoice: no finding
+        assertThat(meterTotal("cus_in_time")).isEqualTo(4_000_000L);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM finding WHERE kind = 'METER_EVENTS_AFTER_CLOSE'", Integer.class))
+                .isZero();
     }
 
     @Test

@@ -19,8 +19,10 @@ import org.springframework.beans.factory.DisposableBean;
  * The RabbitMQ queue that carries the ingest step's file partitions from a run to the worker processes. A message
  * is one partition: its step execution id as text, and the worker step's name and the job execution's id in headers
  * (a worker checks both against its database); no Java serialization, so a worker never deserializes objects from the
- * broker. The queue is durable and its messages persistent, so a partition sent survives a broker restart; a worker
- * takes one message at a time and acknowledges it when its file's step has ended (completed or failed), so a worker
+ * broker. The queue is durable and its messages persistent, so a partition sent survives a broker restart, and a
+ * send returns only once the broker has confirmed it took the message (a publisher confirm). A queue the operator
+ * declared beforehand (a quorum queue, a queue with arguments of its own) is used as it is; a missing one is declared
+ * as a durable classic queue. A worker takes one message at a time and acknowledges it when its file's step has ended (completed or failed), so a worker
  * that dies while reading a file leaves the message to another, which reads the file again (a file is one
  * transaction).
  */
@@ -31,15 +33,17 @@ final class PartitionQueue implements DisposableBean {
     private static final String ID = "[0-9]{1,18}";
     /** How long a stopping worker waits for the files it is reading; past it, their messages go to another worker. */
     private static final long SHUTDOWN_MILLIS = 60_000;
+    /** How long a send waits for the broker to confirm that it took the message. */
+    private static final long CONFIRM_MILLIS = 30_000;
 
     private final CachingConnectionFactory connections;
     private final RabbitTemplate template;
     private final String queue;
-    private volatile boolean declared;
 
     /** @throws IllegalArgumentException if the broker's URI is unusable (its message may hold the password) */
     PartitionQueue(URI broker, String queue) {
         this.connections = new CachingConnectionFactory(broker);
+        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
         this.template = new RabbitTemplate(connections);
         this.queue = queue;
     }
@@ -48,7 +52,13 @@ final class PartitionQueue implements DisposableBean {
         return queue;
     }
 
-    /** Sends one partition of the job execution, declaring the queue first if this process has not. */
+    /**
+     * Sends one partition of the job execution, declaring the queue first if it is missing, and waits until the broker
+     * confirms it took the message.
+     *
+     * @throws org.springframework.amqp.AmqpException if the broker cannot be reached, refuses the message (a full
+     *     queue that rejects new messages) or does not confirm it in time
+     */
     void send(StepExecutionRequest request, long jobExecutionId) {
         declare();
         MessageProperties properties = new MessageProperties();
@@ -57,7 +67,12 @@ final class PartitionQueue implements DisposableBean {
         properties.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
         properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         byte[] body = Long.toString(request.getStepExecutionId()).getBytes(StandardCharsets.US_ASCII);
-        template.send("", queue, new Message(body, properties));
+        Message message = new Message(body, properties);
+        template.invoke(operations -> {
+            operations.send("", queue, message);
+            operations.waitForConfirmsOrDie(CONFIRM_MILLIS);
+            return null;
+        });
     }
 
     /** A partition as a message carries it: the request, and the job execution it belongs to. */
@@ -102,10 +117,11 @@ final class PartitionQueue implements DisposableBean {
         return container;
     }
 
+    /** Declares the queue, durable, unless it exists: a queue declared with other arguments is left as it is. */
     private void declare() {
-        if (!declared) {
-            new RabbitAdmin(connections).declareQueue(new Queue(queue, true));
-            declared = true;
+        RabbitAdmin admin = new RabbitAdmin(connections);
+        if (admin.getQueueProperties(queue) == null) {
+            admin.declareQueue(new Queue(queue, true));
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
+import io.tokentally.TestRabbitMq;
 import io.tokentally.UsageFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class RemotePartitionTimeoutIntegrationTests {
         TestPostgres.register(registry, SCHEMA);
         registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
         registry.add("tokentally.ingest.partitioning", () -> "remote");
-        registry.add("tokentally.ingest.broker-uri", () -> RemotePartitionsTesting.BROKER);
+        registry.add("tokentally.ingest.broker-uri", () -> TestRabbitMq.BROKER);
         registry.add("tokentally.ingest.queue", () -> QUEUE);
         registry.add("tokentally.ingest.partition-timeout", () -> "3s");
     }
@@ -50,7 +51,7 @@ class RemotePartitionTimeoutIntegrationTests {
 
     @AfterAll
     static void dropQueueAndSchema() throws Exception {
-        RemotePartitionsTesting.deleteQueue(QUEUE);
+        TestRabbitMq.deleteQueue(QUEUE);
         TestPostgres.dropSchema(SCHEMA);
     }
 

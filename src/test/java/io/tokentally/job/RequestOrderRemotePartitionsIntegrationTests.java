@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
+import io.tokentally.TestRabbitMq;
 import io.tokentally.TokentallyApplication;
 import io.tokentally.UsageFixtures;
 import java.net.URI;
@@ -40,7 +41,7 @@ class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios
 
     static final Path WORK = TempFolders.create("tokentally-order-remote-");
     static final String SCHEMA = "order_remote_" + Long.toString(System.nanoTime(), 36);
-    static final String BROKER = RemotePartitionsTesting.BROKER;
+    static final String BROKER = TestRabbitMq.BROKER;
     static final String QUEUE = "tokentally-test-" + SCHEMA;
 
     private static ConfigurableApplicationContext worker;
@@ -82,7 +83,7 @@ class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios
         if (worker != null) {
             worker.close();
         }
-        RemotePartitionsTesting.deleteQueue(QUEUE);
+        TestRabbitMq.deleteQueue(QUEUE);
         TestPostgres.dropSchema(SCHEMA);
     }
 

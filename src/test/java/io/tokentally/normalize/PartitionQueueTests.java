@@ -1,0 +1,87 @@
+package io.tokentally.normalize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokentally.TestRabbitMq;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.batch.integration.partition.StepExecutionRequest;
+
+/** Sending partitions to the real RabbitMQ broker of the tests, each test on a queue of its own. */
+class PartitionQueueTests {
+
+    private final String name = "tokentally-test-queue-" + Long.toString(System.nanoTime(), 36);
+    private final CachingConnectionFactory connections = TestRabbitMq.connections();
+    private final RabbitAdmin admin = new RabbitAdmin(connections);
+
+    @AfterEach
+    void deleteQueue() {
+        admin.deleteQueue(name);
+        connections.destroy();
+    }
+
+    @Test
+    void aPartitionGoesToAQueueTheSendDeclaresWhenItIsMissing() {
+        // when a partition is sent to a queue that does not exist
+        send(42);
+
+        // then the queue is there, holding the partition's message
+        Message message = new RabbitTemplate(connections).receive(name, 5_000);
+        assertThat(message).isNotNull();
+        PartitionQueue.Partition partition = PartitionQueue.read(message);
+        assertThat(partition.request().getStepName()).isEqualTo("ingestFileStep");
+        assertThat(partition.request().getStepExecutionId()).isEqualTo(42);
+        assertThat(partition.jobExecutionId()).isEqualTo(5);
+    }
+
+    @Test
+    void aQueueTheOperatorDeclaredWithArgumentsOfItsOwnIsUsedAsItIs() {
+        // given the queue declared beforehand with an argument the worker would not give it
+        admin.declareQueue(new Queue(name, true, false, false, Map.of("x-max-length", 100)));
+
+        // when a partition is sent
+        send(7);
+
+        // then it is in that queue (declaring it again with other arguments would have been refused)
+        assertThat(admin.getQueueInfo(name).getMessageCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aPartitionTheBrokerRefusesFailsTheSend() throws Exception {
+        // given a full queue that refuses what comes beyond its one message
+        admin.declareQueue(
+                new Queue(name, true, false, false, Map.of("x-max-length", 1, "x-overflow", "reject-publish")));
+        new RabbitTemplate(connections).convertAndSend("", name, "the one message");
+        awaitMessages(1);
+
+        // when a partition is sent, then the send fails (without a publisher confirm it returned as if sent)
+        assertThatThrownBy(() -> send(9)).isInstanceOf(AmqpException.class).hasMessageContaining("nack");
+        assertThat(admin.getQueueInfo(name).getMessageCount()).isEqualTo(1);
+    }
+
+    /** Waits until the queue holds {@code count} messages (a message sent on another connection may still be on its way). */
+    private void awaitMessages(int count) throws InterruptedException {
+        for (int look = 0; look < 100 && admin.getQueueInfo(name).getMessageCount() != count; look++) {
+            Thread.sleep(50);
+        }
+        assertThat(admin.getQueueInfo(name).getMessageCount()).isEqualTo(count);
+    }
+
+    private void send(long stepExecutionId) {
+        PartitionQueue queue = new PartitionQueue(URI.create(TestRabbitMq.BROKER), name);
+        try {
+            queue.send(new StepExecutionRequest("ingestFileStep", stepExecutionId), 5);
+        } finally {
+            queue.destroy();
+        }
+    }
+}

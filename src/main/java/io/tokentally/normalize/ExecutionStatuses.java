@@ -34,13 +34,20 @@ class ExecutionStatuses {
                         || found == BatchStatus.ABANDONED);
     }
 
-    /** Whether the job execution has a step execution of this name that is still running. */
-    boolean stepRunning(long jobExecutionId, String stepName) {
+    /**
+     * The status of the job execution's step execution of this name that is still running ({@code STARTING} until a
+     * thread or worker starts it), or null when none is.
+     */
+    BatchStatus runningStep(long jobExecutionId, String stepName) {
         List<String> statuses = jdbc.queryForList(
                 "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? AND STEP_NAME = ?",
                 String.class,
                 jobExecutionId,
                 stepName);
-        return statuses.stream().map(BatchStatus::valueOf).anyMatch(BatchStatus::isRunning);
+        return statuses.stream()
+                .map(BatchStatus::valueOf)
+                .filter(BatchStatus::isRunning)
+                .findFirst()
+                .orElse(null);
     }
 }

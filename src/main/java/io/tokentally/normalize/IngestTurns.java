@@ -4,6 +4,7 @@ import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.IngestFilePartitioner;
 import io.tokentally.ingest.RegisteredFile;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
@@ -20,6 +21,12 @@ import org.springframework.batch.core.step.StepExecution;
  *
  * <p>A waiting file is woken when a partition of its process ends ({@link #partitionEnded}) and otherwise looks
  * again every {@value #POLL_MILLIS} ms, with one small query ({@link ExecutionStatuses}).
+ *
+ * <p>A wait is <em>stalled</em> while the earlier file's partition is held by no live worker: with remote
+ * partitions, its worker died and its message went back to the queue, while every thread that could take it may be
+ * waiting for it. Every {@value #STALL_MILLIS} ms of a wait, the {@link Stalls} a worker set ({@link #useStalls}) judges
+ * it, and hears how many of its waits are stalled, so that it can take more messages meanwhile. Local runs have no
+ * stalls.
  */
 class IngestTurns {
 
@@ -29,14 +36,52 @@ class IngestTurns {
      */
     private static final long POLL_MILLIS = 20;
 
+    /** How often a wait is judged stalled or not: the first time once it has lasted this long. */
+    static final long STALL_MILLIS = 5_000;
+
+    /** A worker's judge of stalled waits, and its listener for their number. */
+    interface Stalls {
+
+        /** Whether no live worker holds the partition (still running: {@code STARTING} or {@code STARTED}). */
+        boolean heldByNoOne(long jobExecutionId, String partitionName, BatchStatus status);
+
+        /** The number of stalled waits changed (called on the waiting threads, one at a time). */
+        void stalledWaits(int count);
+    }
+
+    private static final Stalls NO_STALLS = new Stalls() {
+        @Override
+        public boolean heldByNoOne(long jobExecutionId, String partitionName, BatchStatus status) {
+            return false;
+        }
+
+        @Override
+        public void stalledWaits(int count) {}
+    };
+
     private final FileRegistry registry;
     private final ExecutionStatuses statuses;
     private final Object partitionEnded = new Object();
     private long partitionsEnded;
+    private final Object stalledLock = new Object();
+    private int stalledWaits;
+    private volatile Stalls stalls = NO_STALLS;
 
     IngestTurns(FileRegistry registry, ExecutionStatuses statuses) {
         this.registry = registry;
         this.statuses = statuses;
+    }
+
+    /** Judges waits with {@code stalls} from now on (a worker process's). */
+    void useStalls(Stalls stalls) {
+        this.stalls = stalls;
+    }
+
+    private void countStalledWait(int change) {
+        synchronized (stalledLock) {
+            stalledWaits += change;
+            stalls.stalledWaits(stalledWaits);
+        }
     }
 
     /**
@@ -50,11 +95,33 @@ class IngestTurns {
         String stepName = partition.getStepName();
         String prefix = stepName.substring(0, stepName.lastIndexOf(':') + 1);
         for (long earlier : registry.pendingBefore(file.ingestRun(), file.source(), file.fileId())) {
-            String earlierStep = prefix + IngestFilePartitioner.partitionName(earlier);
-            long ended = partitionsEnded();
-            while (statuses.stepRunning(jobExecutionId, earlierStep) && stillPending(earlier)) {
+            awaitPartition(jobExecutionId, prefix + IngestFilePartitioner.partitionName(earlier), earlier, checkStop);
+        }
+    }
+
+    /** Waits until the earlier file is no longer pending or its partition is not running, counting a stall. */
+    private void awaitPartition(long jobExecutionId, String earlierStep, long earlier, Runnable checkStop)
+            throws InterruptedException {
+        long ended = partitionsEnded();
+        long judged = System.nanoTime();
+        boolean stalled = false;
+        try {
+            BatchStatus status;
+            while ((status = statuses.runningStep(jobExecutionId, earlierStep)) != null && stillPending(earlier)) {
                 checkStop.run();
+                if (System.nanoTime() - judged >= STALL_MILLIS * 1_000_000) {
+                    judged = System.nanoTime();
+                    boolean stalledNow = stalls.heldByNoOne(jobExecutionId, earlierStep, status);
+                    if (stalledNow != stalled) {
+                        stalled = stalledNow;
+                        countStalledWait(stalled ? 1 : -1);
+                    }
+                }
                 ended = awaitPartitionEnd(ended);
+            }
+        } finally {
+            if (stalled) {
+                countStalledWait(-1);
             }
         }
     }

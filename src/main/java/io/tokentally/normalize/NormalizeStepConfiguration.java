@@ -195,6 +195,7 @@ public class NormalizeStepConfiguration {
             Step ingestFileStep,
             CommittedKeys.Pool committedKeys,
             IngestProgress progress,
+            IngestTurns turns,
             IngestProperties properties) {
         StepExecutionRequestHandler handler = new StepExecutionRequestHandler();
         handler.setJobRepository(jobRepository);
@@ -204,7 +205,7 @@ public class NormalizeStepConfiguration {
             }
             return ingestFileStep;
         });
-        return new PartitionWorker(queue, handler, jobRepository, committedKeys, progress, properties.threads());
+        return new PartitionWorker(queue, handler, jobRepository, committedKeys, progress, turns, properties.threads());
     }
 
     @Bean

@@ -1,7 +1,11 @@
 package io.tokentally.normalize;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -115,6 +119,41 @@ final class PartitionQueue implements DisposableBean {
         container.setShutdownTimeout(SHUTDOWN_MILLIS);
         container.afterPropertiesSet();
         return container;
+    }
+
+    /**
+     * Declares a presence queue of this process: exclusive to its connection, so the broker deletes it when the
+     * connection ends (a worker that died included), and declared again whenever the connection is made again.
+     *
+     * @return the queue's name, for {@link #exists}
+     */
+    String declarePresence() {
+        Queue presence = new Queue("tokentally-worker-" + UUID.randomUUID(), false, true, true);
+        RabbitAdmin admin = new RabbitAdmin(connections);
+        connections.addConnectionListener(connection -> admin.declareQueue(presence));
+        admin.declareQueue(presence);
+        return presence.getName();
+    }
+
+    /**
+     * Whether a queue of this name exists, another connection's exclusive queue included (the broker refuses to
+     * declare that one again, even passively, as locked).
+     */
+    boolean exists(String name) {
+        Boolean exists = template.execute(channel -> {
+            try {
+                channel.queueDeclarePassive(name);
+                return true;
+            } catch (IOException e) {
+                if (e.getCause() instanceof ShutdownSignalException signal
+                        && signal.getReason() instanceof AMQP.Channel.Close close
+                        && (close.getReplyCode() == AMQP.NOT_FOUND || close.getReplyCode() == AMQP.RESOURCE_LOCKED)) {
+                    return close.getReplyCode() == AMQP.RESOURCE_LOCKED;
+                }
+                throw e;
+            }
+        });
+        return Boolean.TRUE.equals(exists);
     }
 
     /** Declares the queue, durable, unless it exists: a queue declared with other arguments is left as it is. */

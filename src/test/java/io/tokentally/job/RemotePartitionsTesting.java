@@ -1,18 +1,46 @@
 package io.tokentally.job;
 
+import io.tokentally.TestPostgres;
+import io.tokentally.TestRabbitMq;
+import io.tokentally.TokentallyApplication;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
-/** What the remote-partition tests share: a day's run and the run's file partitions. */
+/** What the remote-partition tests share: a worker, a day's run and the run's file partitions. */
 final class RemotePartitionsTesting {
 
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
 
     private RemotePartitionsTesting() {}
+
+    /**
+     * A worker process in this JVM, on the test database's {@code schema} and the broker's {@code queue}, with two
+     * threads, started as the {@code worker} command starts it ({@code SpringContexts.worker}).
+     */
+    static ConfigurableApplicationContext startWorker(String schema, String queue, Path workDir) {
+        return new SpringApplicationBuilder(TokentallyApplication.class)
+                .web(WebApplicationType.NONE)
+                .profiles("worker")
+                .run(
+                        "--spring.datasource.url=" + TestPostgres.url(schema),
+                        "--spring.datasource.username=" + TestPostgres.USER,
+                        "--spring.datasource.password=",
+                        "--spring.flyway.schemas=" + schema,
+                        "--spring.flyway.default-schema=" + schema,
+                        "--tokentally.runs-dir=" + workDir.resolve("worker-runs"),
+                        "--tokentally.s3.watch=false",
+                        "--tokentally.ingest.partitioning=remote",
+                        "--tokentally.ingest.broker-uri=" + TestRabbitMq.BROKER,
+                        "--tokentally.ingest.queue=" + queue,
+                        "--tokentally.ingest.threads=2");
+    }
 
     /** The day on one input folder, named after the folder, with the job fixtures' customers, plans and prices. */
     static JobExecution runDay(BillingRuns runs, LocalDate day, Path input) throws Exception {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.TestRabbitMq;
-import io.tokentally.TokentallyApplication;
 import io.tokentally.UsageFixtures;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,8 +23,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -61,21 +58,7 @@ class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios
     /** The worker, started before the run's context (it creates the schema); as {@code SpringContexts.worker} does. */
     @BeforeAll
     static void startWorker() {
-        worker = new SpringApplicationBuilder(TokentallyApplication.class)
-                .web(WebApplicationType.NONE)
-                .profiles("worker")
-                .run(
-                        "--spring.datasource.url=" + TestPostgres.url(SCHEMA),
-                        "--spring.datasource.username=" + TestPostgres.USER,
-                        "--spring.datasource.password=",
-                        "--spring.flyway.schemas=" + SCHEMA,
-                        "--spring.flyway.default-schema=" + SCHEMA,
-                        "--tokentally.runs-dir=" + WORK.resolve("worker-runs"),
-                        "--tokentally.s3.watch=false",
-                        "--tokentally.ingest.partitioning=remote",
-                        "--tokentally.ingest.broker-uri=" + BROKER,
-                        "--tokentally.ingest.queue=" + QUEUE,
-                        "--tokentally.ingest.threads=2");
+        worker = RemotePartitionsTesting.startWorker(SCHEMA, QUEUE, WORK);
     }
 
     @AfterAll

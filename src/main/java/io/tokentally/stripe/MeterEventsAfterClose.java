@@ -1,122 +1,123 @@
 package io.tokentally.stripe;
 
+import io.tokentally.plans.Customer;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.Amounts;
-import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Meter events that reached Stripe after their billing period closed (ADR 0021): queued while the period was
- * open, by a run that failed to upload or was under way or resumed across the close. Stripe had invoiced the
- * period without them and does not bill them, while the engine's statement and the period's closing position
- * count them. The upload notes each event Stripe takes whose first call came after the close; each customer's
- * period so noted gets one {@code METER_EVENTS_AFTER_CLOSE} error finding with what the outbox has sent for it
- * since the close, so a person can charge it.
+ * open, by a run that failed before its upload or was under way or resumed across the close. Stripe had invoiced the
+ * period without them and does not bill them, while the engine's statement and the period's closing position count
+ * them. After the upload, every meter event the run sent whose first call (its {@code in_flight_at}) came at or after
+ * its period's end plus {@code tokentally.stripe.period-close-grace} counts, and each customer's period gets one
+ * {@code METER_EVENTS_AFTER_CLOSE} error finding per run with what they are worth, so a person can charge it. Read
+ * from the outbox, so a restarted upload finds what its failed attempt sent.
  */
 final class MeterEventsAfterClose {
 
+    private static final Logger log = LoggerFactory.getLogger(MeterEventsAfterClose.class);
     static final String KIND = "METER_EVENTS_AFTER_CLOSE";
-
-    /** A customer's billing period that Stripe took a meter event of after it closed. */
-    private record Late(String customerId, BillingPeriod period) {}
 
     private final JdbcTemplate jdbc;
     private final FindingRepository findings;
-    private final Map<String, BillingCycle> cycles;
     private final Duration grace;
-    private final Set<Late> noted = ConcurrentHashMap.newKeySet();
 
-    /**
-     * @param cycles each customer's billing cycle, by customer id
-     * @param grace {@code tokentally.stripe.period-close-grace}: a period closes at its end plus this
-     */
-    MeterEventsAfterClose(
-            JdbcTemplate jdbc, FindingRepository findings, Map<String, BillingCycle> cycles, Duration grace) {
+    /** @param grace {@code tokentally.stripe.period-close-grace}: a period closes at its end plus this */
+    MeterEventsAfterClose(JdbcTemplate jdbc, FindingRepository findings, Duration grace) {
         this.jdbc = jdbc;
         this.findings = findings;
-        this.cycles = cycles;
         this.grace = grace;
     }
 
+    /** What the run sent of one customer's closed period after its close. */
+    private static final class Late {
+        private long events;
+        private BigDecimal usd = BigDecimal.ZERO;
+        private Instant firstCall;
+
+        void add(BigDecimal worth, Instant call) {
+            events++;
+            usd = usd.add(worth);
+            firstCall = firstCall == null || call.isBefore(firstCall) ? call : firstCall;
+        }
+    }
+
+    private record Key(String customerId, BillingPeriod period) {}
+
     /**
-     * Notes a row Stripe took whose first call was made at {@code firstCall}, if it is a meter event whose
-     * period had closed by then. Safe to call from several sending threads.
+     * Records the findings of the meter events the run sent after their periods closed, judged by each customer's
+     * cycle in {@code customers}; returns how many customer periods have one.
+     *
+     * @param now the upload's clock: a period that has not closed by then holds no late event
      */
-    void noteTaken(OutboxRow row, Instant firstCall) {
-        BillingCycle cycle = cycles.get(row.customerId());
-        if (row.kind() != OutboxRow.Kind.METER_EVENT || cycle == null) {
-            return;
-        }
-        BillingPeriod period = cycle.periodContaining(row.windowStart());
-        if (!closesAt(period).isAfter(firstCall)) {
-            noted.add(new Late(row.customerId(), period));
-        }
-    }
-
-    /** Records, or brings up to date, the finding of every period noted since the last call. */
-    void recordFindings(long run) {
-        for (Late late : List.copyOf(noted)) {
-            noted.remove(late);
-            finding(late).ifPresent(finding -> findings.record(finding, run));
-        }
-    }
-
-    private Instant closesAt(BillingPeriod period) {
-        return period.end().plus(grace);
-    }
-
-    /** The finding of a period, from every meter event of it whose first call came after the close. */
-    private Optional<Finding> finding(Late late) {
-        Instant closedAt = closesAt(late.period());
-        return jdbc.queryForObject(
-                "SELECT COUNT(*), SUM(CASE WHEN amount_usd IS NULL THEN value_micros END), SUM(amount_usd),"
-                        + " MIN(in_flight_at) AS first_call FROM outbox WHERE kind = 'METER_EVENT' AND customer_id = ?"
-                        + " AND window_start >= ? AND window_start < ? AND outcome IN ('DELIVERED', 'ALREADY_DELIVERED')"
-                        + " AND in_flight_at >= ?",
-                (rs, rowNum) -> {
-                    long events = rs.getLong(1);
-                    if (events == 0) {
-                        return Optional.<Finding>empty();
+    int record(long run, Map<String, Customer> customers, Instant now) {
+        Instant openFrom = customers.values().stream()
+                .map(customer ->
+                        customer.cycle().periodContaining(now.minus(grace)).start())
+                .max(Instant::compareTo)
+                .orElse(now);
+        Map<Key, Late> late = new TreeMap<>(MeterEventsAfterClose::compare);
+        jdbc.query(
+                "SELECT customer_id, window_start, in_flight_at, value_micros, amount_usd FROM outbox"
+                        + " WHERE sent_run = ? AND kind = 'METER_EVENT'"
+                        + " AND outcome IN ('DELIVERED', 'ALREADY_DELIVERED') AND window_start < ?",
+                rs -> {
+                    String customerId = rs.getString("customer_id");
+                    Customer customer = customers.get(customerId);
+                    if (customer == null) {
+                        log.warn(
+                                "Meter events of customer {}, not in the customers file, are not checked for"
+                                        + " having reached Stripe after their period closed",
+                                customerId);
+                        return;
                     }
-                    BigDecimal usd =
-                            orZero(rs.getBigDecimal(2)).movePointLeft(6).add(orZero(rs.getBigDecimal(3)));
-                    Instant first = SqlTime.read(rs, "first_call");
-                    return Optional.of(new Finding(
-                            "meter-events-after-close:" + late.customerId() + ":period:"
-                                    + late.period().start(),
-                            KIND,
-                            Finding.Severity.ERROR,
-                            message(late, closedAt, events, usd, first)));
+                    BillingPeriod period = customer.cycle().periodContaining(SqlTime.read(rs, "window_start"));
+                    Instant firstCall = SqlTime.read(rs, "in_flight_at");
+                    if (!period.end().plus(grace).isAfter(firstCall)) {
+                        BigDecimal amountUsd = rs.getBigDecimal("amount_usd");
+                        BigDecimal worth =
+                                amountUsd != null ? amountUsd : BigDecimal.valueOf(rs.getLong("value_micros"), 6);
+                        late.computeIfAbsent(new Key(customerId, period), key -> new Late())
+                                .add(worth, firstCall);
+                    }
                 },
-                late.customerId(),
-                SqlTime.utc(late.period().start()),
-                SqlTime.utc(late.period().end()),
-                SqlTime.utc(closedAt));
+                run,
+                SqlTime.utc(openFrom));
+        late.forEach((key, events) -> findings.record(finding(run, key, events), run));
+        return late.size();
     }
 
-    private String message(Late late, Instant closedAt, long events, BigDecimal usd, Instant first) {
-        return "customer " + late.customerId() + ": " + events + " meter event(s) of the billing period "
-                + late.period() + ", worth " + Amounts.toText(usd)
-                + " USD at the customer's rates before included usage and credits, first reached Stripe at " + first
-                + ", after the period closed at " + closedAt + " (its end plus tokentally.stripe.period-close-grace "
-                + grace + "). They were queued while the period was open (a run that failed to upload, or that was"
-                + " under way or resumed across the close). Stripe had invoiced the period without them and does not"
-                + " bill them, while the statement and the period's closing position count them: check the invoice"
-                + " in Stripe and charge (or credit) the difference by hand, as a one-off invoice item";
+    private static int compare(Key a, Key b) {
+        int byCustomer = a.customerId().compareTo(b.customerId());
+        return byCustomer != 0 ? byCustomer : a.period().compareTo(b.period());
     }
 
-    private static BigDecimal orZero(BigDecimal value) {
-        return value == null ? BigDecimal.ZERO : value;
+    private Finding finding(long run, Key key, Late late) {
+        Instant closedAt = key.period().end().plus(grace);
+        return new Finding(
+                "meter-events-after-close:" + key.customerId() + ":period:"
+                        + key.period().start() + ":run:" + run,
+                KIND,
+                Finding.Severity.ERROR,
+                "customer " + key.customerId() + ": " + late.events + " meter event(s) of the billing period "
+                        + key.period() + ", worth " + Amounts.toMinorUnit(late.usd)
+                        + " USD (exactly " + Amounts.toText(late.usd)
+                        + ") at the customer's rates before included usage and credits, reached Stripe in run " + run
+                        + " from " + late.firstCall + ", after the period closed at " + closedAt
+                        + " (its end plus tokentally.stripe.period-close-grace " + grace + "). They were queued while"
+                        + " the period was open. Stripe had invoiced the period without them and does not bill them,"
+                        + " while the statement and the period's closing position count them: check the invoice in"
+                        + " Stripe and charge (or credit) the difference by hand, as a one-off invoice item");
     }
 }

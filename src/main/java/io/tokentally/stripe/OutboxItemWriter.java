@@ -42,13 +42,11 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     private final Duration resendWithin;
     private final long run;
     private final ExecutorService executor;
-    private final MeterEventsAfterClose afterClose;
 
     /**
      * @param sender null for a dry run, which then writes {@code dryRunFile}
      * @param executor sends different customers' and meters' rows in parallel; one customer and meter's
      *     rows always one after the other, so at most one call per customer and meter is in flight
-     * @param afterClose notes the meter events Stripe takes after their period closed, for a finding
      */
     OutboxItemWriter(
             OutboxRepository outbox,
@@ -59,8 +57,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             Clock clock,
             Duration resendWithin,
             long run,
-            ExecutorService executor,
-            MeterEventsAfterClose afterClose) {
+            ExecutorService executor) {
         this.outbox = outbox;
         this.findings = findings;
         this.ownTransaction = ownTransaction;
@@ -70,7 +67,6 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         this.resendWithin = resendWithin;
         this.run = run;
         this.executor = executor;
-        this.afterClose = afterClose;
     }
 
     @Override
@@ -101,7 +97,6 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
         }
-        inOwnTransaction(() -> afterClose.recordFindings(run));
     }
 
     /** Sends one row: claimed in flight in its own transaction, then Stripe's answer kept in another. */
@@ -117,7 +112,6 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             markUncertain(row);
             return;
         }
-        Instant firstCall = row.inFlightAt() != null ? row.inFlightAt() : Instant.now(clock);
         boolean[] claimed = new boolean[1];
         inOwnTransaction(() -> claimed[0] = outbox.markInFlight(row.outboxId()));
         if (!claimed[0]) {
@@ -125,10 +119,6 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         }
         StripeSender.Result result = sender.send(row);
         inOwnTransaction(() -> recordResult(row, result));
-        if (result.outcome() == StripeSender.Outcome.DELIVERED
-                || result.outcome() == StripeSender.Outcome.ALREADY_DELIVERED) {
-            afterClose.noteTaken(row, firstCall);
-        }
     }
 
     /** Leaves a row in flight for longer than Stripe keeps identifiers to a person, with a finding. */

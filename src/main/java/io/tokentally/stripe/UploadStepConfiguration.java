@@ -2,20 +2,23 @@ package io.tokentally.stripe;
 
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.reconcile.FindingRepository;
-import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.RunFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.beans.factory.annotation.Value;
@@ -33,6 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 public class UploadStepConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(UploadStepConfiguration.class);
+
     public static final String UPLOAD_METER_EVENTS_STEP = "uploadMeterEventsStep";
     public static final String DRY_RUN_FILE = "stripe-requests.jsonl";
     static final int CHUNK_SIZE = 200;
@@ -42,13 +47,47 @@ public class UploadStepConfiguration {
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
             ListItemReader<OutboxRow> unsentOutboxItemReader,
-            OutboxItemWriter outboxItemWriter) {
+            OutboxItemWriter outboxItemWriter,
+            StepExecutionListener meterEventsAfterCloseListener) {
         return new StepBuilder(UPLOAD_METER_EVENTS_STEP, jobRepository)
                 .<OutboxRow, OutboxRow>chunk(CHUNK_SIZE)
                 .transactionManager(transactionManager)
                 .reader(unsentOutboxItemReader)
                 .writer(outboxItemWriter)
+                .listener(meterEventsAfterCloseListener)
                 .build();
+    }
+
+    /**
+     * After the upload, whether it completed or failed: the findings of the meter events the run sent after their
+     * periods closed ({@link MeterEventsAfterClose}).
+     */
+    @Bean
+    StepExecutionListener meterEventsAfterCloseListener(
+            JdbcTemplate jdbc,
+            FindingRepository findings,
+            CustomerRepository customers,
+            StripeProperties properties,
+            PlatformTransactionManager transactionManager,
+            Clock clock) {
+        MeterEventsAfterClose afterClose = new MeterEventsAfterClose(jdbc, findings, properties.periodCloseGrace());
+        TransactionTemplate transaction = new TransactionTemplate(transactionManager);
+        return new StepExecutionListener() {
+            @Override
+            public ExitStatus afterStep(StepExecution stepExecution) {
+                long run = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+                Integer found =
+                        transaction.execute(status -> afterClose.record(run, customers.findAll(), Instant.now(clock)));
+                if (found != null && found > 0) {
+                    log.warn(
+                            "Upload: {} customer period(s) got meter events after the period closed for Stripe"
+                                    + " ({} findings)",
+                            found,
+                            MeterEventsAfterClose.KIND);
+                }
+                return stepExecution.getExitStatus();
+            }
+        };
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -71,8 +110,6 @@ public class UploadStepConfiguration {
     OutboxItemWriter outboxItemWriter(
             OutboxRepository outbox,
             FindingRepository findings,
-            CustomerRepository customers,
-            JdbcTemplate jdbc,
             PlatformTransactionManager transactionManager,
             StripeProperties properties,
             Clock clock,
@@ -98,14 +135,6 @@ public class UploadStepConfiguration {
                 clock,
                 Duration.ofHours(properties.resendWithinHours()),
                 run,
-                uploadExecutor,
-                new MeterEventsAfterClose(jdbc, findings, cycles(customers), properties.periodCloseGrace()));
-    }
-
-    /** Each customer's billing cycle, by customer id. */
-    private static Map<String, BillingCycle> cycles(CustomerRepository customers) {
-        Map<String, BillingCycle> cycles = new HashMap<>();
-        customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
-        return cycles;
+                uploadExecutor);
     }
 }

@@ -153,11 +153,13 @@ abstract class ClosedPeriodScenarios {
                         String.class))
                 .singleElement()
                 .satisfies(finding -> assertThat(finding)
-                        .startsWith("ERROR meter-events-after-close:straddler:period:2026-10-01T00:00:00Z ")
+                        .startsWith("ERROR meter-events-after-close:straddler:period:2026-10-01T00:00:00Z:run:"
+                                + resumed.getJobInstance().getInstanceId() + " ")
                         .contains("1 meter event(s) of the billing period [2026-10-01T00:00:00Z,"
-                                + " 2026-11-01T00:00:00Z), worth 4 USD")
-                        .contains("first reached Stripe at 2026-11-01T02:00:00Z, after the period closed at"
-                                + " 2026-11-01T01:00:00Z"));
+                                + " 2026-11-01T00:00:00Z), worth 4.00 USD (exactly 4)")
+                        .contains("reached Stripe in run "
+                                + resumed.getJobInstance().getInstanceId()
+                                + " from 2026-11-01T02:00:00Z, after the period closed at 2026-11-01T01:00:00Z"));
     }
 
     @Test

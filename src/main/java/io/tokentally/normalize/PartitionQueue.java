@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.AmqpTimeoutException;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -49,6 +51,8 @@ final class PartitionQueue implements DisposableBean {
         this.connections = new CachingConnectionFactory(broker);
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
         this.template = new RabbitTemplate(connections);
+        // a publisher blocked by a broker alarm must not hold up the consumers of the same process
+        template.setUsePublisherConnection(true);
         this.queue = queue;
     }
 
@@ -60,8 +64,8 @@ final class PartitionQueue implements DisposableBean {
      * Sends one partition of the job execution, declaring the queue first if it is missing, and waits until the broker
      * confirms it took the message.
      *
-     * @throws org.springframework.amqp.AmqpException if the broker cannot be reached, refuses the message (a full
-     *     queue that rejects new messages) or does not confirm it in time
+     * @throws AmqpException if the broker cannot be reached, refuses the message (a full queue that rejects new
+     *     messages) or does not confirm it in time; its message names the queue and the partition
      */
     void send(StepExecutionRequest request, long jobExecutionId) {
         declare();
@@ -72,11 +76,22 @@ final class PartitionQueue implements DisposableBean {
         properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         byte[] body = Long.toString(request.getStepExecutionId()).getBytes(StandardCharsets.US_ASCII);
         Message message = new Message(body, properties);
-        template.invoke(operations -> {
-            operations.send("", queue, message);
-            operations.waitForConfirmsOrDie(CONFIRM_MILLIS);
-            return null;
-        });
+        String partition = "partition " + request.getStepExecutionId() + " of job execution " + jobExecutionId;
+        try {
+            template.invoke(operations -> {
+                operations.send("", queue, message);
+                operations.waitForConfirmsOrDie(CONFIRM_MILLIS);
+                return null;
+            });
+        } catch (AmqpTimeoutException e) {
+            throw new AmqpException(
+                    "the broker did not confirm " + partition + " on queue " + queue + " within "
+                            + CONFIRM_MILLIS / 1000 + " s",
+                    e);
+        } catch (AmqpException | ShutdownSignalException e) {
+            throw new AmqpException(
+                    "the broker did not take " + partition + " on queue " + queue + ": " + e.getMessage(), e);
+        }
     }
 
     /** A partition as a message carries it: the request, and the job execution it belongs to. */

@@ -17,7 +17,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 
 /** Sending partitions to the real RabbitMQ broker of the tests, each test on a queue of its own. */
-class PartitionQueueTests {
+class PartitionQueueIntegrationTests {
 
     private final String name = "tokentally-test-queue-" + Long.toString(System.nanoTime(), 36);
     private final CachingConnectionFactory connections = TestRabbitMq.connections();
@@ -64,7 +64,11 @@ class PartitionQueueTests {
         awaitMessages(1);
 
         // when a partition is sent, then the send fails (without a publisher confirm it returned as if sent)
-        assertThatThrownBy(() -> send(9)).isInstanceOf(AmqpException.class).hasMessageContaining("nack");
+        assertThatThrownBy(() -> send(9))
+                .isInstanceOf(AmqpException.class)
+                .hasMessageStartingWith(
+                        "the broker did not take partition 9 of job execution 5 on queue " + name + ": ")
+                .hasMessageContaining("nack");
         assertThat(admin.getQueueInfo(name).getMessageCount()).isEqualTo(1);
     }
 

@@ -34,19 +34,18 @@ class ExecutionStatuses {
                         || found == BatchStatus.ABANDONED);
     }
 
-    /**
-     * The status of the job execution's step execution of this name that is still running ({@code STARTING} until a
-     * thread or worker starts it), or null when none is.
-     */
-    BatchStatus runningStep(long jobExecutionId, String stepName) {
-        List<String> statuses = jdbc.queryForList(
-                "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? AND STEP_NAME = ?",
-                String.class,
+    /** A step execution that is still running: {@code STARTING} until a thread or worker starts it, or later. */
+    record RunningStep(long stepExecutionId, BatchStatus status) {}
+
+    /** The job execution's step execution of this name that is still running, or null when none is. */
+    RunningStep runningStep(long jobExecutionId, String stepName) {
+        List<RunningStep> steps = jdbc.query(
+                "SELECT STEP_EXECUTION_ID, STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? AND STEP_NAME = ?",
+                (rs, rowNum) -> new RunningStep(rs.getLong(1), BatchStatus.valueOf(rs.getString(2))),
                 jobExecutionId,
                 stepName);
-        return statuses.stream()
-                .map(BatchStatus::valueOf)
-                .filter(BatchStatus::isRunning)
+        return steps.stream()
+                .filter(step -> step.status().isRunning())
                 .findFirst()
                 .orElse(null);
     }

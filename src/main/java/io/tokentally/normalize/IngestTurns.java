@@ -4,7 +4,8 @@ import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.IngestFilePartitioner;
 import io.tokentally.ingest.RegisteredFile;
-import org.springframework.batch.core.BatchStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
@@ -30,6 +31,8 @@ import org.springframework.batch.core.step.StepExecution;
  */
 class IngestTurns {
 
+    private static final Logger log = LoggerFactory.getLogger(IngestTurns.class);
+
     /**
      * How long a waiting file waits for a partition of this process to end before it looks again anyway (a partition
      * of another process sends no signal); a file takes far longer to read.
@@ -42,8 +45,13 @@ class IngestTurns {
     /** A worker's judge of stalled waits, and its listener for their number. */
     interface Stalls {
 
-        /** Whether no live worker holds the partition (still running: {@code STARTING} or {@code STARTED}). */
-        boolean heldByNoOne(long jobExecutionId, String partitionName, BatchStatus status);
+        /**
+         * Whether no live worker holds the partition, which is still running ({@code STARTING} or {@code STARTED}),
+         * while its message can be taken from the queue.
+         *
+         * @throws RuntimeException when it cannot tell (the wait keeps its last judgement)
+         */
+        boolean heldByNoOne(ExecutionStatuses.RunningStep partition, long jobExecutionId, String partitionName);
 
         /** The number of stalled waits changed (called on the waiting threads, one at a time). */
         void stalledWaits(int count);
@@ -51,7 +59,7 @@ class IngestTurns {
 
     private static final Stalls NO_STALLS = new Stalls() {
         @Override
-        public boolean heldByNoOne(long jobExecutionId, String partitionName, BatchStatus status) {
+        public boolean heldByNoOne(ExecutionStatuses.RunningStep partition, long jobExecutionId, String partitionName) {
             return false;
         }
 
@@ -106,12 +114,12 @@ class IngestTurns {
         long judged = System.nanoTime();
         boolean stalled = false;
         try {
-            BatchStatus status;
-            while ((status = statuses.runningStep(jobExecutionId, earlierStep)) != null && stillPending(earlier)) {
+            ExecutionStatuses.RunningStep running;
+            while ((running = statuses.runningStep(jobExecutionId, earlierStep)) != null && stillPending(earlier)) {
                 checkStop.run();
                 if (System.nanoTime() - judged >= STALL_MILLIS * 1_000_000) {
                     judged = System.nanoTime();
-                    boolean stalledNow = stalls.heldByNoOne(jobExecutionId, earlierStep, status);
+                    boolean stalledNow = judge(running, jobExecutionId, earlierStep, stalled);
                     if (stalledNow != stalled) {
                         stalled = stalledNow;
                         countStalledWait(stalled ? 1 : -1);
@@ -123,6 +131,22 @@ class IngestTurns {
             if (stalled) {
                 countStalledWait(-1);
             }
+        }
+    }
+
+    /** The stalls' judgement of a wait, or {@code before} when they cannot tell. */
+    private boolean judge(
+            ExecutionStatuses.RunningStep running, long jobExecutionId, String earlierStep, boolean before) {
+        try {
+            return stalls.heldByNoOne(running, jobExecutionId, earlierStep);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Could not judge whether a live worker holds {} of execution {} ({}); judged again in {} s",
+                    earlierStep,
+                    jobExecutionId,
+                    e.toString(),
+                    STALL_MILLIS / 1000);
+            return before;
         }
     }
 

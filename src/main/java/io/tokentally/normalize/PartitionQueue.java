@@ -5,7 +5,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
+import org.apache.commons.logging.Log;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.AmqpTimeoutException;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -14,10 +14,12 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.support.ConditionalExceptionLogger;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.beans.factory.DisposableBean;
 
@@ -42,6 +44,9 @@ final class PartitionQueue implements DisposableBean {
     /** How long a send waits for the broker to confirm that it took the message. */
     private static final long CONFIRM_MILLIS = 30_000;
 
+    private static final ConditionalExceptionLogger DEFAULT_CLOSE_LOGGER =
+            new AbstractConnectionFactory.DefaultChannelCloseLogger();
+
     private final CachingConnectionFactory connections;
     private final RabbitTemplate template;
     private final String queue;
@@ -50,6 +55,7 @@ final class PartitionQueue implements DisposableBean {
     PartitionQueue(URI broker, String queue) {
         this.connections = new CachingConnectionFactory(broker);
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+        connections.setCloseExceptionLogger(PartitionQueue::logChannelClose);
         this.template = new RabbitTemplate(connections);
         // a publisher blocked by a broker alarm must not hold up the consumers of the same process
         template.setUsePublisherConnection(true);
@@ -127,6 +133,10 @@ final class PartitionQueue implements DisposableBean {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
         container.setQueueNames(queue);
         container.setConcurrentConsumers(consumers);
+        // a worker takes more messages at once only while files wait for a dead worker's file (WorkerStalls), never
+        // more than twice its threads; lowering the count back cancels no consumer, whose extra ones end when idle
+        container.setMaxConcurrentConsumers(2 * consumers);
+        container.setConsecutiveActiveTrigger(Integer.MAX_VALUE);
         container.setPrefetchCount(1);
         container.setAcknowledgeMode(AcknowledgeMode.AUTO);
         container.setDefaultRequeueRejected(true);
@@ -137,22 +147,23 @@ final class PartitionQueue implements DisposableBean {
     }
 
     /**
-     * Declares a presence queue of this process: exclusive to its connection, so the broker deletes it when the
-     * connection ends (a worker that died included), and declared again whenever the connection is made again.
-     *
-     * @return the queue's name, for {@link #exists}
+     * Declares the presence queue of this process unless it is there: exclusive to the connection its consumers use
+     * (the one {@link RabbitAdmin} uses, not the publisher connection), so the broker deletes it when that connection
+     * ends, as it gives the connection's unacknowledged messages back to the queue. Called again now and then, it
+     * declares the queue again after the connection was made again.
      */
-    String declarePresence() {
-        Queue presence = new Queue("tokentally-worker-" + UUID.randomUUID(), false, true, true);
-        RabbitAdmin admin = new RabbitAdmin(connections);
-        connections.addConnectionListener(connection -> admin.declareQueue(presence));
-        admin.declareQueue(presence);
-        return presence.getName();
+    void keepPresence(String name) {
+        new RabbitAdmin(connections).declareQueue(new Queue(name, false, true, true));
+    }
+
+    /** How many messages the queue holds that no worker has taken. */
+    long readyMessages() {
+        return new RabbitAdmin(connections).getQueueInfo(queue).getMessageCount();
     }
 
     /**
      * Whether a queue of this name exists, another connection's exclusive queue included (the broker refuses to
-     * declare that one again, even passively, as locked).
+     * declare that one again, even passively, as locked; the channel this closes is not logged as an error).
      */
     boolean exists(String name) {
         Boolean exists = template.execute(channel -> {
@@ -169,6 +180,20 @@ final class PartitionQueue implements DisposableBean {
             }
         });
         return Boolean.TRUE.equals(exists);
+    }
+
+    /**
+     * Logs a channel the broker closed as spring-rabbit does, but at debug level for the answer {@link #exists} gets
+     * about another connection's exclusive queue (a queue not found is already at debug).
+     */
+    private static void logChannelClose(Log logger, String message, Throwable cause) {
+        if (cause instanceof ShutdownSignalException signal
+                && signal.getReason() instanceof AMQP.Channel.Close close
+                && close.getReplyCode() == AMQP.RESOURCE_LOCKED) {
+            logger.debug(message + ": " + cause);
+        } else {
+            DEFAULT_CLOSE_LOGGER.log(logger, message, cause);
+        }
     }
 
     /** Declares the queue, durable, unless it exists: a queue declared with other arguments is left as it is. */

@@ -4,12 +4,10 @@ import io.tokentally.ingest.IngestProgress;
 import java.lang.management.ManagementFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
@@ -22,16 +20,11 @@ import org.springframework.context.SmartLifecycle;
  * ({@value #WORKER}: pid@host). The committed request keys it keeps are those of the latest run it served: a worker
  * lives across runs, and no ingest step of its own ends to release them.
  */
-final class PartitionWorker implements SmartLifecycle, IngestTurns.Stalls {
+final class PartitionWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
     /** The key of a partition's execution context that names the worker process that read its file. */
     static final String WORKER = "worker";
-    /**
-     * The key of a partition's execution context that names the presence queue of the worker process that reads its
-     * file: the broker deletes it when that process's connection ends.
-     */
-    static final String PRESENCE = "worker-presence";
     /** This process, as the JVM names it: its pid and host name. */
     private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName();
 
@@ -41,12 +34,10 @@ final class PartitionWorker implements SmartLifecycle, IngestTurns.Stalls {
     private final JobRepository jobRepository;
     private final CommittedKeys.Pool committedKeys;
     private final IngestProgress progress;
-    private final PartitionQueue queue;
     private final SimpleMessageListenerContainer listener;
-    private final int consumers;
-    private final String presence;
+    private final WorkerStalls stalls;
 
-    /** @param turns has the worker judge and count its files' waits for earlier files that no live worker holds */
+    /** @param turns has the worker judge and count its files' waits for a dead worker's file ({@link WorkerStalls}) */
     PartitionWorker(
             PartitionQueue queue,
             StepExecutionRequestHandler handler,
@@ -59,58 +50,10 @@ final class PartitionWorker implements SmartLifecycle, IngestTurns.Stalls {
         this.jobRepository = jobRepository;
         this.committedKeys = committedKeys;
         this.progress = progress;
-        this.queue = queue;
-        this.consumers = consumers;
         this.listener = queue.listener(consumers, this::run);
-        this.presence = queue.declarePresence();
-        turns.useStalls(this);
+        this.stalls = new WorkerStalls(queue, jobRepository, listener, consumers);
+        turns.useStalls(stalls);
         log.info("Worker: reading file partitions from queue {} on {} threads", queue.name(), consumers);
-    }
-
-    /**
-     * Whether no live worker holds the partition: none has started it, or the worker that started it has lost its
-     * connection to the broker (its presence queue is gone), which gave the partition's message back to the queue. Not
-     * stalled when the broker cannot be asked.
-     */
-    @Override
-    public boolean heldByNoOne(long jobExecutionId, String partitionName, BatchStatus status) {
-        if (status == BatchStatus.STARTING) {
-            return true;
-        }
-        JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
-        if (execution == null) {
-            return false;
-        }
-        try {
-            return execution.getStepExecutions().stream()
-                    .filter(step -> step.getStepName().equals(partitionName)
-                            && step.getStatus().isRunning())
-                    .map(step -> step.getExecutionContext().getString(PRESENCE, null))
-                    .anyMatch(holder -> holder != null && !queue.exists(holder));
-        } catch (AmqpException e) {
-            log.debug("Worker: could not ask the broker whether the worker of {} lives", partitionName, e);
-            return false;
-        }
-    }
-
-    /**
-     * Takes one more message at a time for each of its files whose wait is stalled (up to twice its threads), and
-     * back to its threads when none is: the earlier file's message is back in the queue (its worker died), and
-     * without a free thread here it would wait there until the run's partition timeout.
-     */
-    @Override
-    public void stalledWaits(int stalledWaits) {
-        int wanted = consumers + Math.min(stalledWaits, consumers);
-        if (stalledWaits > 0) {
-            log.warn(
-                    "Worker: {} file(s) wait for an earlier file no live worker holds (its worker died?);"
-                            + " taking {} messages at once",
-                    stalledWaits,
-                    wanted);
-        } else {
-            log.info("Worker: no file waits for an earlier file no live worker holds; back to {} threads", consumers);
-        }
-        listener.setConcurrentConsumers(wanted);
     }
 
     private void run(Message message) {
@@ -137,7 +80,7 @@ final class PartitionWorker implements SmartLifecycle, IngestTurns.Stalls {
     private void runStep(StepExecution partition, PartitionQueue.Partition sent) {
         committedKeys.keepOnly(partition.getJobExecutionId());
         partition.getExecutionContext().putString(WORKER, PROCESS);
-        partition.getExecutionContext().putString(PRESENCE, presence);
+        partition.getExecutionContext().putString(WorkerStalls.PRESENCE, stalls.presence());
         jobRepository.updateExecutionContext(partition);
         progress.start(1);
         StepExecution ended = handler.handle(sent.request());
@@ -198,12 +141,14 @@ final class PartitionWorker implements SmartLifecycle, IngestTurns.Stalls {
 
     @Override
     public void start() {
+        stalls.start();
         listener.start();
     }
 
     @Override
     public void stop() {
         listener.stop();
+        stalls.stop();
     }
 
     @Override

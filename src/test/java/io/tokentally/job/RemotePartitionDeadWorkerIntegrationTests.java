@@ -73,22 +73,70 @@ class RemotePartitionDeadWorkerIntegrationTests {
     }
 
     @Test
-    void theFileOfAWorkerThatDiedIsReadByAWorkerWhoseThreadsAllWaitForIt() throws Exception {
-        // given three files of one source, and a consumer that will take the first partition's message
-        LocalDate day = LocalDate.of(2026, 10, 30);
-        Path input = Files.createDirectories(
-                WORK.resolve("input-" + System.nanoTime()).resolve("dead"));
-        for (int file = 0; file < 3; file++) {
-            UsageFixtures.write(
-                    input.resolve("part-" + file + ".csv"), UsageFixtures.rows("dead" + file, day, 300, file, "alice"));
+    void theFileOfAWorkerThatDiedReadingItIsReadByAWorkerWhoseThreadsAllWaitForIt() throws Exception {
+        // given four files of one source; a worker takes the first and starts it, another worker of two threads the
+        // next two, which wait for the first, and the fourth waits in the queue
+        try (DeadWorkerScenario scenario = new DeadWorkerScenario(LocalDate.of(2026, 10, 30), 4, true)) {
+            // when the first worker lives on, then the second judges no wait stalled: it takes no more messages
+            Thread.sleep(2 * 5_000 + 1_000);
+            assertThat(consumers()).isEqualTo(3);
+
+            // when the first worker dies (its connection ends without acknowledging: its message is back in the
+            // queue, and its presence queue is gone), then the second reads the first file and the fourth, and the run
+            // completes before its partition timeout
+            JobExecution execution = scenario.dieAndAwaitRun();
+            assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(RemotePartitionsTesting.partitions(jobRepository, execution))
+                    .hasSize(4)
+                    .allSatisfy(partition -> {
+                        assertThat(partition.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+                        assertThat(partition.getExecutionContext().getString("worker"))
+                                .contains("@")
+                                .isNotEqualTo(DYING);
+                    });
         }
-        CachingConnectionFactory connections = TestRabbitMq.connections();
-        new RabbitAdmin(connections).declareQueue(new Queue(QUEUE, true));
-        ConfigurableApplicationContext worker = null;
-        ConnectionFactory bare = new ConnectionFactory();
-        bare.setUri(TestRabbitMq.BROKER);
-        Connection dyingWorker = bare.newConnection();
-        try {
+    }
+
+    @Test
+    void theFileOfAWorkerThatDiedBeforeStartingItIsReadByAWorkerWhoseThreadsAllWaitForIt() throws Exception {
+        // given three files of one source; a worker takes the first without starting it, another worker of two threads
+        // the next two, which wait for the first
+        try (DeadWorkerScenario scenario = new DeadWorkerScenario(LocalDate.of(2026, 10, 31), 3, false)) {
+            // when the first worker dies, then the second reads the first file, and the run completes
+            JobExecution execution = scenario.dieAndAwaitRun();
+            assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(RemotePartitionsTesting.partitions(jobRepository, execution))
+                    .hasSize(3)
+                    .allSatisfy(partition -> assertThat(partition.getStatus()).isEqualTo(BatchStatus.COMPLETED));
+        }
+    }
+
+    private static final String DYING = "1@dying";
+
+    /**
+     * A run of {@code files} files of one source, the first taken by a dying worker (a bare AMQP consumer that starts
+     * its partition with a presence queue of its own connection, as a worker does, or leaves it unstarted), the next
+     * two by a worker of two threads started after it, which wait for the first.
+     */
+    private final class DeadWorkerScenario implements AutoCloseable {
+
+        private final CachingConnectionFactory connections = TestRabbitMq.connections();
+        private final Connection dyingWorker;
+        private final CompletableFuture<JobExecution> run;
+        private final ConfigurableApplicationContext worker;
+
+        DeadWorkerScenario(LocalDate day, int files, boolean startsIt) throws Exception {
+            Path input = Files.createDirectories(
+                    WORK.resolve("input-" + System.nanoTime()).resolve("dead" + files));
+            for (int file = 0; file < files; file++) {
+                UsageFixtures.write(
+                        input.resolve("part-" + file + ".csv"),
+                        UsageFixtures.rows("dead" + files + "-" + file, day, 300, file, "alice"));
+            }
+            new RabbitAdmin(connections).declareQueue(new Queue(QUEUE, true));
+            ConnectionFactory bare = new ConnectionFactory();
+            bare.setUri(TestRabbitMq.BROKER);
+            dyingWorker = bare.newConnection();
             Channel dying = dyingWorker.createChannel();
             String presence = dying.queueDeclare().getQueue();
             CountDownLatch taken = new CountDownLatch(1);
@@ -97,13 +145,13 @@ class RemotePartitionDeadWorkerIntegrationTests {
                 @Override
                 public void handleDelivery(
                         String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    startAsAWorker(Long.parseLong(new String(body, StandardCharsets.US_ASCII)), presence);
+                    if (startsIt) {
+                        startAsAWorker(Long.parseLong(new String(body, StandardCharsets.US_ASCII)), presence);
+                    }
                     taken.countDown();
                 }
             });
-
-            // when the run sends its partitions, the dying consumer takes the first one's message and starts it
-            CompletableFuture<JobExecution> run = CompletableFuture.supplyAsync(() -> {
+            run = CompletableFuture.supplyAsync(() -> {
                 try {
                     return RemotePartitionsTesting.runDay(runs, day, input);
                 } catch (Exception e) {
@@ -111,31 +159,31 @@ class RemotePartitionDeadWorkerIntegrationTests {
                 }
             });
             assertThat(taken.await(30, TimeUnit.SECONDS)).isTrue();
-
-            // and a worker of two threads takes the other two, which wait for the first
             worker = RemotePartitionsTesting.startWorker(SCHEMA, QUEUE, WORK);
-            awaitStarted(3);
+            awaitStarted(startsIt ? 3 : 2);
+        }
 
-            // and the dying consumer's connection closes without acknowledging: the first message is back in the queue
+        JobExecution dieAndAwaitRun() throws Exception {
             dyingWorker.close();
+            return run.get(55, TimeUnit.SECONDS);
+        }
 
-            // then the worker reads the first file too, and the run completes before its partition timeout
-            JobExecution execution = run.get(55, TimeUnit.SECONDS);
-            assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-            assertThat(RemotePartitionsTesting.partitions(jobRepository, execution))
-                    .hasSize(3)
-                    .allSatisfy(partition -> {
-                        assertThat(partition.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-                        assertThat(partition.getExecutionContext().getString("worker"))
-                                .contains("@");
-                    });
-        } finally {
+        @Override
+        public void close() throws Exception {
             if (dyingWorker.isOpen()) {
                 dyingWorker.close();
             }
-            if (worker != null) {
-                worker.close();
-            }
+            worker.close();
+            connections.destroy();
+        }
+    }
+
+    /** The consumers of the partition queue. */
+    private int consumers() {
+        CachingConnectionFactory connections = TestRabbitMq.connections();
+        try {
+            return new RabbitAdmin(connections).getQueueInfo(QUEUE).getConsumerCount();
+        } finally {
             connections.destroy();
         }
     }
@@ -148,7 +196,7 @@ class RemotePartitionDeadWorkerIntegrationTests {
         StepExecution partition = jobRepository.getStepExecution(stepExecutionId);
         partition.setStatus(BatchStatus.STARTED);
         partition.setStartTime(LocalDateTime.now());
-        partition.getExecutionContext().putString("worker", "1@dying");
+        partition.getExecutionContext().putString("worker", DYING);
         partition.getExecutionContext().putString("worker-presence", presence);
         jobRepository.update(partition);
         jobRepository.updateExecutionContext(partition);

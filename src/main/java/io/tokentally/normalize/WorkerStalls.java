@@ -2,6 +2,7 @@ package io.tokentally.normalize;
 
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,7 +103,11 @@ final class WorkerStalls implements IngestTurns.Stalls {
     @Override
     public void stalledWaits(int count) {
         stalledWaits.set(count);
-        own.execute(this::adjustConsumers);
+        try {
+            own.execute(this::adjustConsumers);
+        } catch (RejectedExecutionException e) {
+            // the worker is stopping: its consumers are stopped already
+        }
     }
 
     /** Sets the consumers to the threads plus the stalled waits (up to the threads again), on this class's thread. */

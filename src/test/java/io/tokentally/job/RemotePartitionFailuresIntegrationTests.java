@@ -38,10 +38,7 @@ class RemotePartitionFailuresIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestPostgres.register(registry, SCHEMA);
-        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
-        registry.add("tokentally.ingest.partitioning", () -> "remote");
-        registry.add("tokentally.ingest.broker-uri", () -> "amqp://guest:guest@127.0.0.1:1");
+        RemotePartitionsTesting.register(registry, SCHEMA, WORK, "amqp://guest:guest@127.0.0.1:1");
     }
 
     @AfterAll

@@ -39,10 +39,7 @@ class RemotePartitionTimeoutIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestPostgres.register(registry, SCHEMA);
-        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
-        registry.add("tokentally.ingest.partitioning", () -> "remote");
-        registry.add("tokentally.ingest.broker-uri", () -> TestRabbitMq.BROKER);
+        RemotePartitionsTesting.register(registry, SCHEMA, WORK, TestRabbitMq.BROKER);
         registry.add("tokentally.ingest.queue", () -> QUEUE);
         registry.add("tokentally.ingest.partition-timeout", () -> "3s");
     }

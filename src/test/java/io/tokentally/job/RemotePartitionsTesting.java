@@ -12,6 +12,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** What the remote-partition tests share: a worker, a day's run and the run's file partitions. */
 final class RemotePartitionsTesting {
@@ -19,6 +20,14 @@ final class RemotePartitionsTesting {
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
 
     private RemotePartitionsTesting() {}
+
+    /** Runs with remote partitions on the test database's {@code schema}, through the broker at {@code brokerUri}. */
+    static void register(DynamicPropertyRegistry registry, String schema, Path workDir, String brokerUri) {
+        TestPostgres.register(registry, schema);
+        registry.add("tokentally.runs-dir", () -> workDir.resolve("runs").toString());
+        registry.add("tokentally.ingest.partitioning", () -> "remote");
+        registry.add("tokentally.ingest.broker-uri", () -> brokerUri);
+    }
 
     /**
      * A worker process in this JVM, on the test database's {@code schema} and the broker's {@code queue}, with two

@@ -48,10 +48,7 @@ class RequestOrderRemotePartitionsIntegrationTests extends RequestOrderScenarios
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestPostgres.register(registry, SCHEMA);
-        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
-        registry.add("tokentally.ingest.partitioning", () -> "remote");
-        registry.add("tokentally.ingest.broker-uri", () -> BROKER);
+        RemotePartitionsTesting.register(registry, SCHEMA, WORK, BROKER);
         registry.add("tokentally.ingest.queue", () -> QUEUE);
     }
 

@@ -40,7 +40,8 @@ class ExecutionStatuses {
     /** The job execution's step execution of this name that is still running, or null when none is. */
     RunningStep runningStep(long jobExecutionId, String stepName) {
         List<RunningStep> steps = jdbc.query(
-                "SELECT STEP_EXECUTION_ID, STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? AND STEP_NAME = ?",
+                "SELECT STEP_EXECUTION_ID, STATUS FROM BATCH_STEP_EXECUTION"
+                        + " WHERE JOB_EXECUTION_ID = ? AND STEP_NAME = ?",
                 (rs, rowNum) -> new RunningStep(rs.getLong(1), BatchStatus.valueOf(rs.getString(2))),
                 jobExecutionId,
                 stepName);

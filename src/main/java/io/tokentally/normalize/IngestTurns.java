@@ -25,9 +25,9 @@ import org.springframework.batch.core.step.StepExecution;
  *
  * <p>A wait is <em>stalled</em> while the earlier file's partition is held by no live worker: with remote
  * partitions, its worker died and its message went back to the queue, while every thread that could take it may be
- * waiting for it. Every {@value #STALL_MILLIS} ms of a wait, the {@link Stalls} a worker set ({@link #useStalls}) judges
- * it, and hears how many of its waits are stalled, so that it can take more messages meanwhile. Local runs have no
- * stalls.
+ * waiting for it. Every {@value #STALL_MILLIS} ms of a wait, the {@link Stalls} a worker set ({@link #useStalls})
+ * judges it, and hears how many of its waits are stalled, so that it can take more messages meanwhile. Local runs
+ * have no stalls.
  */
 class IngestTurns {
 

@@ -30,9 +30,9 @@ import org.springframework.beans.factory.DisposableBean;
  * broker. The queue is durable and its messages persistent, so a partition sent survives a broker restart, and a
  * send returns only once the broker has confirmed it took the message (a publisher confirm). A queue the operator
  * declared beforehand (a quorum queue, a queue with arguments of its own) is used as it is; a missing one is declared
- * as a durable classic queue. A worker takes one message at a time and acknowledges it when its file's step has ended (completed or failed), so a worker
- * that dies while reading a file leaves the message to another, which reads the file again (a file is one
- * transaction).
+ * as a durable classic queue. A worker takes one message at a time and acknowledges it when its file's step has
+ * ended (completed or failed), so a worker that dies while reading a file leaves the message to another, which reads
+ * the file again (a file is one transaction).
  */
 final class PartitionQueue implements DisposableBean {
 
@@ -171,10 +171,9 @@ final class PartitionQueue implements DisposableBean {
                 channel.queueDeclarePassive(name);
                 return true;
             } catch (IOException e) {
-                if (e.getCause() instanceof ShutdownSignalException signal
-                        && signal.getReason() instanceof AMQP.Channel.Close close
-                        && (close.getReplyCode() == AMQP.NOT_FOUND || close.getReplyCode() == AMQP.RESOURCE_LOCKED)) {
-                    return close.getReplyCode() == AMQP.RESOURCE_LOCKED;
+                int code = channelCloseCode(e.getCause());
+                if (code == AMQP.NOT_FOUND || code == AMQP.RESOURCE_LOCKED) {
+                    return code == AMQP.RESOURCE_LOCKED;
                 }
                 throw e;
             }
@@ -187,13 +186,18 @@ final class PartitionQueue implements DisposableBean {
      * about another connection's exclusive queue (a queue not found is already at debug).
      */
     private static void logChannelClose(Log logger, String message, Throwable cause) {
-        if (cause instanceof ShutdownSignalException signal
-                && signal.getReason() instanceof AMQP.Channel.Close close
-                && close.getReplyCode() == AMQP.RESOURCE_LOCKED) {
+        if (channelCloseCode(cause) == AMQP.RESOURCE_LOCKED) {
             logger.debug(message + ": " + cause);
         } else {
             DEFAULT_CLOSE_LOGGER.log(logger, message, cause);
         }
+    }
+
+    /** The reply code of the broker's closing of a channel that {@code cause} reports, or -1 if it reports none. */
+    private static int channelCloseCode(Throwable cause) {
+        return cause instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close
+                ? close.getReplyCode()
+                : -1;
     }
 
     /** Declares the queue, durable, unless it exists: a queue declared with other arguments is left as it is. */

@@ -72,7 +72,7 @@ class PartitionQueueIntegrationTests {
         assertThat(admin.getQueueInfo(name).getMessageCount()).isEqualTo(1);
     }
 
-    /** Waits until the queue holds {@code count} messages (a message sent on another connection may still be on its way). */
+    /** Waits until the queue holds {@code count} messages (one sent on another connection may still be on its way). */
     private void awaitMessages(int count) throws InterruptedException {
         for (int look = 0; look < 100 && admin.getQueueInfo(name).getMessageCount() != count; look++) {
             Thread.sleep(50);

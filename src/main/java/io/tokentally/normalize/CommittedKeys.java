@@ -1,96 +1,198 @@
 package io.tokentally.normalize;
 
 import java.time.LocalDate;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The request keys committed by ingested files, a UTC day at a time, kept from one file's pass to the next: a pass
- * checks its rows against every key committed on their days and the days around them, and loading those again for
- * each file made ingest quadratic in the files of a day (300 files of 3,333 rows: two thirds of the ingest step's time
- * went to loading keys). A day's keys are brought up to date when a pass first looks at the day, by loading only the
- * blocks committed since the last look. That misses none: blocks are inserted under the commit lock, which is held
- * until the transaction ends, so a block becomes visible only after every block with a lower id that will ever be
- * visible.
+ * The request keys committed by ingested files, a UTC day at a time, as one pass over a file sees them. The keys
+ * are kept from one pass to the next and shared by the passes of a run that run at once (the ingest threads): loading
+ * them again for each file made ingest quadratic in the files of a day (300 files of 3,333 rows: two thirds of the
+ * ingest step's time went to loading keys), and a copy per ingest thread held a big day's keys once per thread (10M
+ * rows at two threads: 914 MB after a collection in a 1 GB heap). A day's keys are brought up to date when a pass
+ * first looks at the day, by loading only the blocks committed since the last look. That misses none: blocks are
+ * inserted under the commit lock, which is held until the transaction ends, so a block becomes visible only after
+ * every block with a lower id that will ever be visible.
  *
- * <p>One pass at a time uses an instance ({@link Pool}): as many instances as passes run at once (the ingest
- * threads), each handed to whichever pass starts next. When a pass that looked at some day gives it back, the days it
- * did not look at are dropped, so an instance holds at most the days of two passes (the last one's, while the next
- * adds its own).
+ * <p>A pass gets the day as it was then ({@link Snapshot}): sets that are never changed once loaded, so passes read
+ * them at once without a lock. When a pass ends, the days it did not look at and no running pass looks at are
+ * dropped, so the run holds the days of its running passes and of the last one that ended.
  */
 final class CommittedKeys {
 
-    private final UsageStore store;
-    private final Map<LocalDate, Day> days = new HashMap<>();
-    private final Set<LocalDate> lookedAt = new HashSet<>();
-
-    CommittedKeys(UsageStore store) {
-        this.store = store;
+    /** Adds the keys of {@code day} committed in blocks after {@code afterBlock}; returns the last block added. */
+    @FunctionalInterface
+    interface Loader {
+        long loadKeys(LocalDate day, long afterBlock, RequestKeySet keys);
     }
 
-    /** The keys committed on {@code day} up to now (the caller must not change the set). */
-    RequestKeySet upToDate(LocalDate day) {
-        Day held = days.computeIfAbsent(day, d -> new Day());
-        held.loadedThrough = store.loadKeys(day, held.loadedThrough, held.keys);
-        lookedAt.add(day);
-        return held.keys;
+    private final Days days;
+    private final Set<LocalDate> lookedAt = new HashSet<>();
+
+    private CommittedKeys(Days days) {
+        this.days = days;
+    }
+
+    /** The keys committed on {@code day} up to now; later commits leave the snapshot as it is. */
+    Snapshot upToDate(LocalDate day) {
+        return days.use(day, lookedAt.add(day)).upToDate(day, days.loader);
     }
 
     /**
-     * Drops the days no pass looked at since the last call, unless none looked at any (a provider cost export's pass
-     * checks no keys and leaves the days for the next).
+     * Keys committed on a day, as a pass saw them: sets that are never changed, oldest first. The oldest set holding a
+     * key tells its fingerprint, the first one stored, as one set that kept growing did.
      */
-    private void keepOnlyDaysLookedAt() {
-        if (!lookedAt.isEmpty()) {
-            days.keySet().retainAll(lookedAt);
-            lookedAt.clear();
+    static final class Snapshot {
+
+        static final int BIG_SET = 1 << 20;
+        static final int MAX_SETS = 4;
+        static final Snapshot EMPTY = new Snapshot(new RequestKeySet[0]);
+
+        private final RequestKeySet[] sets;
+
+        private Snapshot(RequestKeySet[] sets) {
+            this.sets = sets;
+        }
+
+        boolean contains(long keyHigh, long keyLow) {
+            for (RequestKeySet set : sets) {
+                if (set.contains(keyHigh, keyLow)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The fingerprint the key was committed with, or empty when the day holds no such key. */
+        OptionalLong fingerprintOf(long keyHigh, long keyLow) {
+            for (RequestKeySet set : sets) {
+                OptionalLong fingerprint = set.fingerprintOf(keyHigh, keyLow);
+                if (fingerprint.isPresent()) {
+                    return fingerprint;
+                }
+            }
+            return OptionalLong.empty();
+        }
+
+        /**
+         * This snapshot and the keys {@code added} after it. The newest two sets are merged into one while the older
+         * holds no more keys than the newer, and either the older is small (under {@value #BIG_SET} keys) or the
+         * snapshot has more than {@value #MAX_SETS} sets. A day of many small files so has about log2(n) sets of its n
+         * keys, each key copied about log2(n) times; a day of a few big files is held once, a set per file, even
+         * while a running pass still reads an older snapshot (merging would copy keys that pass keeps alive).
+         */
+        Snapshot with(RequestKeySet added) {
+            RequestKeySet[] grown = Arrays.copyOf(sets, sets.length + 1);
+            grown[sets.length] = added;
+            int count = grown.length;
+            while (count >= 2
+                    && grown[count - 2].size() <= grown[count - 1].size()
+                    && (grown[count - 2].size() < BIG_SET || count > MAX_SETS)) {
+                grown[count - 2] = RequestKeySet.merged(grown[count - 2], grown[count - 1]);
+                count--;
+            }
+            return new Snapshot(Arrays.copyOf(grown, count));
+        }
+
+        int sets() {
+            return sets.length;
+        }
+    }
+
+    /** The days a run's passes looked at, and how many running passes look at each. */
+    private static final class Days {
+
+        private final Loader loader;
+        private final Map<LocalDate, Day> held = new HashMap<>();
+
+        Days(Loader loader) {
+            this.loader = loader;
+        }
+
+        /** The day, counting one more running pass that looks at it when it is the pass's first look. */
+        synchronized Day use(LocalDate date, boolean firstLookOfPass) {
+            Day day = held.computeIfAbsent(date, d -> new Day());
+            if (firstLookOfPass) {
+                day.passes++;
+            }
+            return day;
+        }
+
+        /**
+         * Forgets a pass that ended having looked at {@code lookedAt}, and drops the days that neither it nor a
+         * running pass looked at; a pass that looked at none (a provider cost export checks no keys) drops none.
+         */
+        synchronized void ended(Set<LocalDate> lookedAt) {
+            if (lookedAt.isEmpty()) {
+                return;
+            }
+            for (LocalDate date : lookedAt) {
+                Day day = held.get(date);
+                if (day != null) {
+                    day.passes--;
+                }
+            }
+            held.entrySet().removeIf(day -> day.getValue().passes == 0 && !lookedAt.contains(day.getKey()));
         }
     }
 
     private static final class Day {
-        private final RequestKeySet keys = new RequestKeySet();
+        /** Guarded by the run's {@link Days}. */
+        private int passes;
+
         private long loadedThrough;
+        private Snapshot keys = Snapshot.EMPTY;
+
+        /** Loads the blocks committed since the last look, one pass at a time. */
+        synchronized Snapshot upToDate(LocalDate date, Loader loader) {
+            RequestKeySet added = new RequestKeySet();
+            loadedThrough = loader.loadKeys(date, loadedThrough, added);
+            if (added.size() > 0) {
+                keys = keys.with(added);
+            }
+            return keys;
+        }
     }
 
     /**
-     * The instances of the runs whose ingest step is under way, per job execution: a pass takes one that is free,
-     * or a new one, and gives it back when it ends; a run's instances are dropped when its ingest step ends.
+     * The keys of the runs whose ingest step is under way, per job execution: a pass takes a view of its run's
+     * keys and gives it back when it ends; a run's keys are dropped when its ingest step ends.
      */
     static final class Pool {
 
-        private final UsageStore store;
-        private final Map<Long, Deque<CommittedKeys>> free = new HashMap<>();
+        private final Loader loader;
+        private final Map<Long, Days> runs = new HashMap<>();
 
-        Pool(UsageStore store) {
-            this.store = store;
+        Pool(Loader loader) {
+            this.loader = loader;
         }
 
         synchronized CommittedKeys take(long jobExecutionId) {
-            CommittedKeys keys = free.computeIfAbsent(jobExecutionId, id -> new ArrayDeque<>())
-                    .poll();
-            return keys != null ? keys : new CommittedKeys(store);
+            return new CommittedKeys(runs.computeIfAbsent(jobExecutionId, id -> new Days(loader)));
         }
 
-        /** Takes back an instance; one given back after its run's ingest step ended is dropped. */
-        synchronized void giveBack(long jobExecutionId, CommittedKeys keys) {
-            Deque<CommittedKeys> ofRun = free.get(jobExecutionId);
-            if (ofRun != null) {
-                keys.keepOnlyDaysLookedAt();
-                ofRun.push(keys);
+        /** Ends a pass; one that ends after its run's ingest step ended changes nothing. */
+        void giveBack(long jobExecutionId, CommittedKeys keys) {
+            Days ofRun;
+            synchronized (this) {
+                ofRun = runs.get(jobExecutionId);
+            }
+            if (ofRun == keys.days) {
+                ofRun.ended(keys.lookedAt);
             }
         }
 
         synchronized void release(long jobExecutionId) {
-            free.remove(jobExecutionId);
+            runs.remove(jobExecutionId);
         }
 
-        /** Drops the instances of every job execution but {@code jobExecutionId} (a worker's, whose runs end elsewhere). */
+        /** Drops the keys of every job execution but {@code jobExecutionId} (a worker's, whose runs end elsewhere). */
         synchronized void keepOnly(long jobExecutionId) {
-            free.keySet().removeIf(id -> id != jobExecutionId);
+            runs.keySet().removeIf(id -> id != jobExecutionId);
         }
     }
 }

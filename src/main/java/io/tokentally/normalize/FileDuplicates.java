@@ -26,7 +26,7 @@ final class FileDuplicates {
     private final int batchSize;
     private final int dedupDays;
     private final long keysSeenThrough;
-    private final Map<LocalDate, RequestKeySet> storedKeys = new HashMap<>();
+    private final Map<LocalDate, CommittedKeys.Snapshot> storedKeys = new HashMap<>();
     private final Map<LocalDate, RequestKeySet> acceptedKeys = new HashMap<>();
     /** Keys of rows that found no earlier copy yet were not counted: past their hour's limit, or an earlier reject. */
     private final Map<LocalDate, RequestKeySet> uncountedKeys = new HashMap<>();
@@ -167,7 +167,7 @@ final class FileDuplicates {
         return true;
     }
 
-    private RequestKeySet stored(LocalDate day) {
+    private CommittedKeys.Snapshot stored(LocalDate day) {
         return storedKeys.computeIfAbsent(day, committed::upToDate);
     }
 

@@ -10,8 +10,8 @@ import java.util.function.BiFunction;
 /**
  * Starts the ingestion of one registered file by its format: a cost export's into {@code provider_cost},
  * any other export's through the usage normalizer. The model catalog and the known customers are read
- * when the file's ingestion starts; the keys committed by other files come from the ingest thread's {@link
- * CommittedKeys}.
+ * when the file's ingestion starts; the keys committed by other files come from the run's {@link CommittedKeys},
+ * which the passes that run at once share.
  */
 final class FileIngestions implements BiFunction<RegisteredFile, CommittedKeys, FileIngestion> {
 

@@ -74,7 +74,7 @@ public class NormalizeStepConfiguration {
 
     @Bean
     CommittedKeys.Pool committedKeys(UsageStore store) {
-        return new CommittedKeys.Pool(store);
+        return new CommittedKeys.Pool(store::loadKeys);
     }
 
     @Bean

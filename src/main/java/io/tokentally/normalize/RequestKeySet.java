@@ -45,6 +45,23 @@ final class RequestKeySet {
         allocate(MIN_CAPACITY);
     }
 
+    /**
+     * A set of the keys of {@code older} and {@code newer}, two thirds full; a key both hold keeps the older set's
+     * fingerprint.
+     */
+    static RequestKeySet merged(RequestKeySet older, RequestKeySet newer) {
+        RequestKeySet merged = new RequestKeySet();
+        long keys = (long) older.size + newer.size;
+        merged.allocate((int) Math.min(Math.max(keys + keys / 2, MIN_CAPACITY), MAX_CAPACITY));
+        merged.addAllOf(older);
+        merged.addAllOf(newer);
+        return merged;
+    }
+
+    int size() {
+        return size;
+    }
+
     boolean contains(long keyHigh, long keyLow) {
         return find(keyHigh, keyLow) >= 0;
     }
@@ -185,6 +202,19 @@ final class RequestKeySet {
         return slot + 1 == used.length ? 0 : slot + 1;
     }
 
+    private void addAllOf(RequestKeySet other) {
+        addSlots(other.high, other.low, other.fingerprints, other.used);
+    }
+
+    /** Adds the keys of another table's slots, in their order. */
+    private void addSlots(long[] slotHigh, long[] slotLow, long[] slotFingerprints, boolean[] slotUsed) {
+        for (int slot = 0; slot < slotUsed.length; slot++) {
+            if (slotUsed[slot]) {
+                add(slotHigh[slot], slotLow[slot], slotFingerprints[slot]);
+            }
+        }
+    }
+
     /** A table half as long again: half full. */
     private void grow() {
         if (used.length == MAX_CAPACITY) {
@@ -195,11 +225,7 @@ final class RequestKeySet {
         long[] oldFingerprints = fingerprints;
         boolean[] oldUsed = used;
         allocate((int) Math.min(used.length + (long) used.length / 2, MAX_CAPACITY));
-        for (int slot = 0; slot < oldUsed.length; slot++) {
-            if (oldUsed[slot]) {
-                add(oldHigh[slot], oldLow[slot], oldFingerprints[slot]);
-            }
-        }
+        addSlots(oldHigh, oldLow, oldFingerprints, oldUsed);
     }
 
     private void allocate(int capacity) {

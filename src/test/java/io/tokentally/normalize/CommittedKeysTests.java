@@ -2,28 +2,216 @@ package io.tokentally.normalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CommittedKeysTests {
 
+    private static final LocalDate DAY = LocalDate.of(2026, 11, 27);
+    private static final LocalDate NEXT_DAY = DAY.plusDays(1);
+
+    /** Stored key blocks per day, numbered from 1 in commit order, and the loads asked for. */
+    private final Map<LocalDate, List<long[]>> blocks = new HashMap<>();
+
+    private final List<String> loads = new ArrayList<>();
+    private final CommittedKeys.Pool pool = new CommittedKeys.Pool(this::load);
+
+    /** Commits a block of keys (high half {@code key}, low half 0) on {@code day}, each with fingerprint 10 * key. */
+    private synchronized void commit(LocalDate day, long... keys) {
+        blocks.computeIfAbsent(day, d -> new ArrayList<>()).add(keys);
+    }
+
+    private synchronized long load(LocalDate day, long afterBlock, RequestKeySet keys) {
+        loads.add(day + " after " + afterBlock);
+        List<long[]> ofDay = blocks.getOrDefault(day, List.of());
+        for (int block = (int) afterBlock; block < ofDay.size(); block++) {
+            for (long key : ofDay.get(block)) {
+                keys.add(key, 0, key * 10);
+            }
+        }
+        return Math.max(afterBlock, ofDay.size());
+    }
+
     @Test
-    void anInstanceGivenBackIsHandedToTheNextPassOfItsRunAndDroppedOnceTheRunsIngestStepEnded() {
-        // given: the pool of two runs, each with an instance given back
-        CommittedKeys.Pool pool = new CommittedKeys.Pool(null);
+    void passesOfARunThatRunAtOnceLoadADaysKeysOnceAndEachSeesTheDayAsItWasWhenItLooked() {
+        // given: a day with one committed block, looked at by a first pass of run 1
+        commit(DAY, 1, 2);
         CommittedKeys first = pool.take(1);
-        CommittedKeys other = pool.take(2);
-        pool.giveBack(1, first);
-        pool.giveBack(2, other);
+        CommittedKeys.Snapshot seenFirst = first.upToDate(DAY);
 
-        // when, then: run 1's next pass gets run 1's instance, never run 2's
-        assertThat(pool.take(1)).isSameAs(first);
+        // when: another file commits and a second pass of the run, running at once, looks at the day
+        commit(DAY, 3);
+        CommittedKeys second = pool.take(1);
+        CommittedKeys.Snapshot seenSecond = second.upToDate(DAY);
 
-        // when run 1's ingest step ends while a pass still holds the instance, which it then gives back
+        // then: the second pass loaded only the block committed since, and sees all three keys
+        assertThat(loads).containsExactly(DAY + " after 0", DAY + " after 1");
+        assertThat(seenSecond.contains(1, 0)).isTrue();
+        assertThat(seenSecond.fingerprintOf(3, 0)).isEqualTo(OptionalLong.of(30));
+        // while the first pass's snapshot stays as it was when it looked
+        assertThat(seenFirst.contains(2, 0)).isTrue();
+        assertThat(seenFirst.contains(3, 0)).isFalse();
+        assertThat(seenFirst.fingerprintOf(3, 0)).isEmpty();
+    }
+
+    @Test
+    void aDayIsKeptWhileARunningPassLooksAtItAndDroppedWhenNoPassLooksAtItAnyMore() {
+        // given: pass A looks at DAY, pass B at NEXT_DAY, both running
+        commit(DAY, 1);
+        commit(NEXT_DAY, 2);
+        CommittedKeys passA = pool.take(1);
+        passA.upToDate(DAY);
+        CommittedKeys passB = pool.take(1);
+        passB.upToDate(NEXT_DAY);
+
+        // when: B ends, then a pass C looks at DAY again
+        pool.giveBack(1, passB);
+        CommittedKeys passC = pool.take(1);
+        passC.upToDate(DAY);
+
+        // then: DAY was kept for A (C loaded nothing again)
+        assertThat(loads).containsExactly(DAY + " after 0", NEXT_DAY + " after 0", DAY + " after 1");
+
+        // when: A and C end having looked at DAY only, then a pass looks at NEXT_DAY
+        pool.giveBack(1, passA);
+        pool.giveBack(1, passC);
+        pool.take(1).upToDate(NEXT_DAY);
+
+        // then: NEXT_DAY, which no pass looked at any more, was dropped and is loaded afresh
+        assertThat(loads).last().isEqualTo(NEXT_DAY + " after 0");
+    }
+
+    @Test
+    void aPassThatLookedAtNoDayDropsNone() {
+        // given: a pass that looked at DAY and ended
+        commit(DAY, 1);
+        CommittedKeys pass = pool.take(1);
+        pass.upToDate(DAY);
+        pool.giveBack(1, pass);
+
+        // when: a provider cost export's pass, which checks no keys, ends
+        pool.giveBack(1, pool.take(1));
+
+        // then: the next pass still finds the day loaded
+        pool.take(1).upToDate(DAY);
+        assertThat(loads).containsExactly(DAY + " after 0", DAY + " after 1");
+    }
+
+    @Test
+    void aRunsKeysAreDroppedWhenItsIngestStepEndsOrAWorkerTakesAnotherRun() {
+        // given: runs 1 and 2, each with a day loaded
+        commit(DAY, 1);
+        pool.take(1).upToDate(DAY);
+        pool.take(2).upToDate(DAY);
+
+        // when: run 1's ingest step ends while a pass of it still runs, and the pass ends afterwards
+        CommittedKeys late = pool.take(1);
         pool.release(1);
-        pool.giveBack(1, first);
+        late.upToDate(DAY);
+        pool.giveBack(1, late);
 
-        // then it is not kept: a pass of run 1 would start afresh, and run 2's instance is still there
-        assertThat(pool.take(1)).isNotSameAs(first);
-        assertThat(pool.take(2)).isSameAs(other);
+        // then: a pass of run 1 starts afresh, run 2's keys are still there
+        pool.take(1).upToDate(DAY);
+        pool.take(2).upToDate(DAY);
+        assertThat(loads).endsWith(DAY + " after 0", DAY + " after 1");
+
+        // when: a worker keeps only run 2's keys
+        pool.keepOnly(2);
+
+        // then: run 1's are gone
+        pool.take(1).upToDate(DAY);
+        assertThat(loads).last().isEqualTo(DAY + " after 0");
+    }
+
+    @Test
+    void passesOnTwoThreadsEachSeeEveryKeyCommittedBeforeTheyLooked() throws Exception {
+        // given: two ingest threads, each committing a key of its own, then starting a pass that looks at the day
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        List<Future<Long>> missed = new ArrayList<>();
+        for (long thread = 1; thread <= 2; thread++) {
+            long first = thread * 1_000_000;
+            missed.add(threads.submit(() -> {
+                long notSeen = 0;
+                for (long key = first; key < first + 2_000; key++) {
+                    commit(DAY, key);
+                    CommittedKeys pass = pool.take(1);
+                    CommittedKeys.Snapshot seen = pass.upToDate(DAY);
+                    // when: the pass looks up the key it committed and the first and middle keys of the thread
+                    for (long earlier : new long[] {key, first, first + (key - first) / 2}) {
+                        if (seen.fingerprintOf(earlier, 0).orElse(-1) != earlier * 10) {
+                            notSeen++;
+                        }
+                    }
+                    pool.giveBack(1, pass);
+                }
+                return notSeen;
+            }));
+        }
+        threads.shutdown();
+
+        // then: no pass missed a key committed before it looked
+        for (Future<Long> thread : missed) {
+            assertThat(thread.get(60, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void aDayOfAFewBigFilesIsHeldASetPerFile() {
+        // given: a day whose files each committed a big set of keys, looked at by a pass after each commit
+        CommittedKeys.Snapshot day = CommittedKeys.Snapshot.EMPTY;
+        List<CommittedKeys.Snapshot> seen = new ArrayList<>();
+        for (int file = 0; file < CommittedKeys.Snapshot.MAX_SETS + 1; file++) {
+            RequestKeySet keys = new RequestKeySet();
+            for (long key = 0; key < CommittedKeys.Snapshot.BIG_SET; key++) {
+                keys.add(key * 0x9E3779B97F4A7C15L, file, 1); // spread: a set's slot comes from the first half
+            }
+            day = day.with(keys);
+            seen.add(day);
+        }
+
+        // then: the first files' sets are not copied, a pass reading an older snapshot shares them, and past the
+        // limit the newest two are merged
+        assertThat(seen.stream().map(CommittedKeys.Snapshot::sets)).containsExactly(1, 2, 3, 4, 4);
+        assertThat(day.contains(5 * 0x9E3779B97F4A7C15L, 0)).isTrue();
+        assertThat(day.contains((CommittedKeys.Snapshot.BIG_SET - 1) * 0x9E3779B97F4A7C15L, 4))
+                .isTrue();
+        assertThat(day.contains(0, 5)).isFalse();
+    }
+
+    @Test
+    void aDayLoadedInManyBlocksIsHeldInAFewSetsAndEachKeyKeepsItsFirstFingerprint() {
+        // given: a day committed in 1,000 blocks, one pass looking after each commit
+        CommittedKeys pass = pool.take(1);
+        CommittedKeys.Snapshot seen = null;
+        for (long key = 1; key <= 1_000; key++) {
+            commit(DAY, key);
+            seen = pass.upToDate(DAY);
+        }
+
+        // then: the sets were merged as they came (1,000 keys: at most one set per bit of 1,000)
+        assertThat(seen.sets()).isBetween(1, 10);
+        for (long key = 1; key <= 1_000; key++) {
+            assertThat(seen.fingerprintOf(key, 0)).isEqualTo(OptionalLong.of(key * 10));
+        }
+        assertThat(seen.contains(1_001, 0)).isFalse();
+
+        // and merging keeps the older set's fingerprint of a key both hold
+        RequestKeySet older = new RequestKeySet();
+        older.add(7, 7, 1);
+        RequestKeySet newer = new RequestKeySet();
+        newer.add(7, 7, 2);
+        newer.add(8, 8, 3);
+        RequestKeySet merged = RequestKeySet.merged(older, newer);
+        assertThat(merged.size()).isEqualTo(2);
+        assertThat(merged.fingerprintOf(7, 7)).isEqualTo(OptionalLong.of(1));
     }
 }

@@ -12,13 +12,13 @@ import java.util.Set;
  * The request keys committed by ingested files, a UTC day at a time, as one pass over a file sees them. The keys
  * are kept from one pass to the next and shared by the passes of a run that run at once (the ingest threads): loading
  * them again for each file made ingest quadratic in the files of a day (300 files of 3,333 rows: two thirds of the
- * ingest step's time went to loading keys), and a copy per ingest thread held a big day's keys once per thread (10M
- * rows at two threads: 914 MB after a collection in a 1 GB heap). A day's keys are brought up to date when a pass
- * first looks at the day, by loading only the blocks committed since the last look. That misses none: blocks are
- * inserted under the commit lock, which is held until the transaction ends, so a block becomes visible only after
- * every block with a lower id that will ever be visible.
+ * ingest step's time went to loading keys), and a copy per ingest thread held a big day's keys once per thread (the
+ * 10M-row bench day at two threads: up to 818 MB after a collection in a 1 GB heap). A day's keys are brought up to
+ * date when a pass first looks at the day, by loading only the blocks committed since the last look. That misses
+ * none: blocks are inserted under the commit lock, which is held until the transaction ends, so a block becomes
+ * visible only after every block with a lower id that will ever be visible.
  *
- * <p>A pass gets the day as it was then ({@link Snapshot}): sets that are never changed once loaded, so passes read
+ * <p>A pass gets the day as it was then ({@link DayKeys}): sets that are never changed once loaded, so passes read
  * them at once without a lock. When a pass ends, the days it did not look at and no running pass looks at are
  * dropped, so the run holds the days of its running passes and of the last one that ended.
  */
@@ -37,8 +37,8 @@ final class CommittedKeys {
         this.days = days;
     }
 
-    /** The keys committed on {@code day} up to now; later commits leave the snapshot as it is. */
-    Snapshot upToDate(LocalDate day) {
+    /** The keys committed on {@code day} up to now; later commits leave what it returns as it is. */
+    DayKeys upToDate(LocalDate day) {
         return days.use(day, lookedAt.add(day)).upToDate(day, days.loader);
     }
 
@@ -46,15 +46,15 @@ final class CommittedKeys {
      * Keys committed on a day, as a pass saw them: sets that are never changed, oldest first. The oldest set holding a
      * key tells its fingerprint, the first one stored, as one set that kept growing did.
      */
-    static final class Snapshot {
+    static final class DayKeys {
 
-        static final int BIG_SET = 1 << 20;
+        static final int BIG_SET = 1 << 18;
         static final int MAX_SETS = 4;
-        static final Snapshot EMPTY = new Snapshot(new RequestKeySet[0]);
+        static final DayKeys EMPTY = new DayKeys(new RequestKeySet[0]);
 
         private final RequestKeySet[] sets;
 
-        private Snapshot(RequestKeySet[] sets) {
+        private DayKeys(RequestKeySet[] sets) {
             this.sets = sets;
         }
 
@@ -79,23 +79,24 @@ final class CommittedKeys {
         }
 
         /**
-         * This snapshot and the keys {@code added} after it. The newest two sets are merged into one while the older
-         * holds no more keys than the newer, and either the older is small (under {@value #BIG_SET} keys) or the
-         * snapshot has more than {@value #MAX_SETS} sets. A day of many small files so has about log2(n) sets of its n
-         * keys, each key copied about log2(n) times; a day of a few big files is held once, a set per file, even
-         * while a running pass still reads an older snapshot (merging would copy keys that pass keeps alive).
+         * These keys and the keys {@code added} after them. The newest two sets are merged into one while the older
+         * holds at most twice the newer's keys, and either the older is small (under {@value #BIG_SET} keys, about 10
+         * MB) or there are more than {@value #MAX_SETS} sets. The sets, and the copies made of each key, so grow with
+         * the logarithm of a day's loads, whatever their sizes (a day of 3,000 small files: about ten of each); a day
+         * of a few big files is held once, a set per file, even while a running pass still reads older keys of the day
+         * (merging would copy keys that pass keeps alive).
          */
-        Snapshot with(RequestKeySet added) {
+        DayKeys with(RequestKeySet added) {
             RequestKeySet[] grown = Arrays.copyOf(sets, sets.length + 1);
             grown[sets.length] = added;
             int count = grown.length;
             while (count >= 2
-                    && grown[count - 2].size() <= grown[count - 1].size()
+                    && grown[count - 2].size() <= 2L * grown[count - 1].size()
                     && (grown[count - 2].size() < BIG_SET || count > MAX_SETS)) {
                 grown[count - 2] = RequestKeySet.merged(grown[count - 2], grown[count - 1]);
                 count--;
             }
-            return new Snapshot(Arrays.copyOf(grown, count));
+            return new DayKeys(Arrays.copyOf(grown, count));
         }
 
         int sets() {
@@ -145,10 +146,10 @@ final class CommittedKeys {
         private int passes;
 
         private long loadedThrough;
-        private Snapshot keys = Snapshot.EMPTY;
+        private DayKeys keys = DayKeys.EMPTY;
 
         /** Loads the blocks committed since the last look, one pass at a time. */
-        synchronized Snapshot upToDate(LocalDate date, Loader loader) {
+        synchronized DayKeys upToDate(LocalDate date, Loader loader) {
             RequestKeySet added = new RequestKeySet();
             loadedThrough = loader.loadKeys(date, loadedThrough, added);
             if (added.size() > 0) {
@@ -175,7 +176,10 @@ final class CommittedKeys {
             return new CommittedKeys(runs.computeIfAbsent(jobExecutionId, id -> new Days(loader)));
         }
 
-        /** Ends a pass; one that ends after its run's ingest step ended changes nothing. */
+        /**
+         * Ends a pass, after which {@code keys} serve a next pass; one that ends after its run's ingest step ended
+         * changes nothing.
+         */
         void giveBack(long jobExecutionId, CommittedKeys keys) {
             Days ofRun;
             synchronized (this) {
@@ -184,6 +188,7 @@ final class CommittedKeys {
             if (ofRun == keys.days) {
                 ofRun.ended(keys.lookedAt);
             }
+            keys.lookedAt.clear();
         }
 
         synchronized void release(long jobExecutionId) {

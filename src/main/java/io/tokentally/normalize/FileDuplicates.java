@@ -26,7 +26,7 @@ final class FileDuplicates {
     private final int batchSize;
     private final int dedupDays;
     private final long keysSeenThrough;
-    private final Map<LocalDate, CommittedKeys.Snapshot> storedKeys = new HashMap<>();
+    private final Map<LocalDate, CommittedKeys.DayKeys> storedKeys = new HashMap<>();
     private final Map<LocalDate, RequestKeySet> acceptedKeys = new HashMap<>();
     /** Keys of rows that found no earlier copy yet were not counted: past their hour's limit, or an earlier reject. */
     private final Map<LocalDate, RequestKeySet> uncountedKeys = new HashMap<>();
@@ -143,11 +143,11 @@ final class FileDuplicates {
      * Whether a duplicate counted other numbers than its first copy. A copy this pass counted was read with the
      * same prices, so the fingerprints compare as they are. A committed copy may have been read with other prices,
      * and a request's model id and context tier follow from the prices as well as from the row: a copy read while
-     * its model had no price was held under the row's own id at its stated or the standard tier; a dated snapshot
+     * its model had no price was held under the row's own id at its stated or the standard tier; a dated day keys
      * takes its base's id until it has a price of its own; a tier derived from a threshold needs the price that
      * states it. A committed copy that matches under any id the repeat's model as written may have had, and under
      * either tier unless the repeat states its tier, is the same request. (So a committed copy written as the base
-     * model is not told apart from a repeat written as one of its dated snapshots, ADR 0014.)
+     * model is not told apart from a repeat written as one of its dated day keyss, ADR 0014.)
      */
     boolean conflicts(EarlierCopy earlier, UsageLine line, long fingerprint) {
         if (earlier.fingerprint() == RequestKeySet.UNKNOWN || earlier.fingerprint() == fingerprint) {
@@ -167,7 +167,7 @@ final class FileDuplicates {
         return true;
     }
 
-    private CommittedKeys.Snapshot stored(LocalDate day) {
+    private CommittedKeys.DayKeys stored(LocalDate day) {
         return storedKeys.computeIfAbsent(day, committed::upToDate);
     }
 

@@ -46,12 +46,12 @@ class CommittedKeysTests {
         // given: a day with one committed block, looked at by a first pass of run 1
         commit(DAY, 1, 2);
         CommittedKeys first = pool.take(1);
-        CommittedKeys.Snapshot seenFirst = first.upToDate(DAY);
+        CommittedKeys.DayKeys seenFirst = first.upToDate(DAY);
 
         // when: another file commits and a second pass of the run, running at once, looks at the day
         commit(DAY, 3);
         CommittedKeys second = pool.take(1);
-        CommittedKeys.Snapshot seenSecond = second.upToDate(DAY);
+        CommittedKeys.DayKeys seenSecond = second.upToDate(DAY);
 
         // then: the second pass loaded only the block committed since, and sees all three keys
         assertThat(loads).containsExactly(DAY + " after 0", DAY + " after 1");
@@ -70,6 +70,7 @@ class CommittedKeysTests {
         commit(NEXT_DAY, 2);
         CommittedKeys passA = pool.take(1);
         passA.upToDate(DAY);
+        passA.upToDate(DAY); // a second look, as a pass that reads its file again makes, counts the pass once
         CommittedKeys passB = pool.take(1);
         passB.upToDate(NEXT_DAY);
 
@@ -79,15 +80,21 @@ class CommittedKeysTests {
         passC.upToDate(DAY);
 
         // then: DAY was kept for A (C loaded nothing again)
-        assertThat(loads).containsExactly(DAY + " after 0", NEXT_DAY + " after 0", DAY + " after 1");
+        assertThat(loads).containsExactly(DAY + " after 0", DAY + " after 1", NEXT_DAY + " after 0", DAY + " after 1");
 
-        // when: A and C end having looked at DAY only, then a pass looks at NEXT_DAY
+        // when: A and C end having looked at DAY only, then a pass looks at NEXT_DAY and ends
         pool.giveBack(1, passA);
         pool.giveBack(1, passC);
-        pool.take(1).upToDate(NEXT_DAY);
+        CommittedKeys passD = pool.take(1);
+        passD.upToDate(NEXT_DAY);
+        pool.giveBack(1, passD);
 
         // then: NEXT_DAY, which no pass looked at any more, was dropped and is loaded afresh
         assertThat(loads).last().isEqualTo(NEXT_DAY + " after 0");
+
+        // and DAY, which no pass looks at now, was dropped when D ended
+        pool.take(1).upToDate(DAY);
+        assertThat(loads).last().isEqualTo(DAY + " after 0");
     }
 
     @Test
@@ -144,7 +151,7 @@ class CommittedKeysTests {
                 for (long key = first; key < first + 2_000; key++) {
                     commit(DAY, key);
                     CommittedKeys pass = pool.take(1);
-                    CommittedKeys.Snapshot seen = pass.upToDate(DAY);
+                    CommittedKeys.DayKeys seen = pass.upToDate(DAY);
                     // when: the pass looks up the key it committed and the first and middle keys of the thread
                     for (long earlier : new long[] {key, first, first + (key - first) / 2}) {
                         if (seen.fingerprintOf(earlier, 0).orElse(-1) != earlier * 10) {
@@ -167,51 +174,82 @@ class CommittedKeysTests {
     @Test
     void aDayOfAFewBigFilesIsHeldASetPerFile() {
         // given: a day whose files each committed a big set of keys, looked at by a pass after each commit
-        CommittedKeys.Snapshot day = CommittedKeys.Snapshot.EMPTY;
-        List<CommittedKeys.Snapshot> seen = new ArrayList<>();
-        for (int file = 0; file < CommittedKeys.Snapshot.MAX_SETS + 1; file++) {
+        CommittedKeys.DayKeys day = CommittedKeys.DayKeys.EMPTY;
+        List<CommittedKeys.DayKeys> seen = new ArrayList<>();
+        for (int file = 0; file < CommittedKeys.DayKeys.MAX_SETS + 1; file++) {
             RequestKeySet keys = new RequestKeySet();
-            for (long key = 0; key < CommittedKeys.Snapshot.BIG_SET; key++) {
+            for (long key = 0; key < CommittedKeys.DayKeys.BIG_SET; key++) {
                 keys.add(key * 0x9E3779B97F4A7C15L, file, 1); // spread: a set's slot comes from the first half
             }
             day = day.with(keys);
             seen.add(day);
         }
 
-        // then: the first files' sets are not copied, a pass reading an older snapshot shares them, and past the
-        // limit the newest two are merged
-        assertThat(seen.stream().map(CommittedKeys.Snapshot::sets)).containsExactly(1, 2, 3, 4, 4);
+        // then: the first files' sets are not copied (a pass still reading the day's older keys shares them), and
+        // past the limit the newest two are merged
+        assertThat(seen.stream().map(CommittedKeys.DayKeys::sets)).containsExactly(1, 2, 3, 4, 4);
         assertThat(day.contains(5 * 0x9E3779B97F4A7C15L, 0)).isTrue();
-        assertThat(day.contains((CommittedKeys.Snapshot.BIG_SET - 1) * 0x9E3779B97F4A7C15L, 4))
+        assertThat(day.contains((CommittedKeys.DayKeys.BIG_SET - 1) * 0x9E3779B97F4A7C15L, 4))
                 .isTrue();
         assertThat(day.contains(0, 5)).isFalse();
     }
 
     @Test
-    void aDayLoadedInManyBlocksIsHeldInAFewSetsAndEachKeyKeepsItsFirstFingerprint() {
+    void aDayLoadedInManyBlocksIsHeldInAFewSets() {
         // given: a day committed in 1,000 blocks, one pass looking after each commit
         CommittedKeys pass = pool.take(1);
-        CommittedKeys.Snapshot seen = null;
+        CommittedKeys.DayKeys seen = null;
         for (long key = 1; key <= 1_000; key++) {
             commit(DAY, key);
             seen = pass.upToDate(DAY);
         }
 
-        // then: the sets were merged as they came (1,000 keys: at most one set per bit of 1,000)
+        // then: the sets were merged as they came, to a few
         assertThat(seen.sets()).isBetween(1, 10);
         for (long key = 1; key <= 1_000; key++) {
             assertThat(seen.fingerprintOf(key, 0)).isEqualTo(OptionalLong.of(key * 10));
         }
         assertThat(seen.contains(1_001, 0)).isFalse();
+    }
 
-        // and merging keeps the older set's fingerprint of a key both hold
+    @Test
+    void aDayOfFilesThatShrinkOneAfterAnotherIsHeldInAFewSets() {
+        // given: a day of 200 files, each with one key fewer than the one before
+        CommittedKeys.DayKeys day = CommittedKeys.DayKeys.EMPTY;
+        long next = 0;
+        for (int file = 0; file < 200; file++) {
+            RequestKeySet keys = new RequestKeySet();
+            for (int key = 0; key < 200 - file; key++) {
+                keys.add(++next * 0x9E3779B97F4A7C15L, 0, next);
+            }
+            day = day.with(keys);
+        }
+
+        // then: the sets were merged all the same, and hold every key
+        assertThat(day.sets()).isBetween(1, 10);
+        assertThat(day.fingerprintOf(next * 0x9E3779B97F4A7C15L, 0)).isEqualTo(OptionalLong.of(next));
+        assertThat(day.fingerprintOf(0x9E3779B97F4A7C15L, 0)).isEqualTo(OptionalLong.of(1));
+    }
+
+    @Test
+    void aKeyInTwoSetsOfADayKeepsTheFingerprintStoredFirst() {
+        // given: a day whose older set holds key 7 with fingerprint 1 and a newer one holds it with fingerprint 2,
+        // the older too big to be merged with the newer
         RequestKeySet older = new RequestKeySet();
         older.add(7, 7, 1);
+        older.add(8, 8, 1);
+        older.add(9, 9, 1);
         RequestKeySet newer = new RequestKeySet();
         newer.add(7, 7, 2);
-        newer.add(8, 8, 3);
+        CommittedKeys.DayKeys day = CommittedKeys.DayKeys.EMPTY.with(older).with(newer);
+
+        // when: the key is looked up, and the two sets are merged
         RequestKeySet merged = RequestKeySet.merged(older, newer);
-        assertThat(merged.size()).isEqualTo(2);
+
+        // then: both tell the older fingerprint
+        assertThat(day.sets()).isEqualTo(2);
+        assertThat(day.fingerprintOf(7, 7)).isEqualTo(OptionalLong.of(1));
+        assertThat(merged.size()).isEqualTo(3);
         assertThat(merged.fingerprintOf(7, 7)).isEqualTo(OptionalLong.of(1));
     }
 }

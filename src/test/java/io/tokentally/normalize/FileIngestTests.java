@@ -91,11 +91,13 @@ class FileIngestTests {
         commit(first, 1);
         pool.giveBack(1, threadKeys);
 
-        // when: two more files are read in turn by a next pass of the run, each after the one before committed
+        // when: two more files are read in turn, each by a next pass of the run after the one before committed
         threadKeys = pool.take(1);
         FileIngest second = ingest(source, "b.csv", row("r2", 200), row("r3", 300));
         second.readAll(record -> {});
         commit(second, 1);
+        pool.giveBack(1, threadKeys);
+        threadKeys = pool.take(1);
         FileIngest third = ingest(source, "c.csv", row("r1", 100), row("r3", 300), row("r4", 400));
         third.readAll(record -> {});
         commit(third, 1);

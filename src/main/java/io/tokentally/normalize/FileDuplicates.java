@@ -143,11 +143,11 @@ final class FileDuplicates {
      * Whether a duplicate counted other numbers than its first copy. A copy this pass counted was read with the
      * same prices, so the fingerprints compare as they are. A committed copy may have been read with other prices,
      * and a request's model id and context tier follow from the prices as well as from the row: a copy read while
-     * its model had no price was held under the row's own id at its stated or the standard tier; a dated day keys
+     * its model had no price was held under the row's own id at its stated or the standard tier; a dated snapshot
      * takes its base's id until it has a price of its own; a tier derived from a threshold needs the price that
      * states it. A committed copy that matches under any id the repeat's model as written may have had, and under
      * either tier unless the repeat states its tier, is the same request. (So a committed copy written as the base
-     * model is not told apart from a repeat written as one of its dated day keyss, ADR 0014.)
+     * model is not told apart from a repeat written as one of its dated snapshots, ADR 0014.)
      */
     boolean conflicts(EarlierCopy earlier, UsageLine line, long fingerprint) {
         if (earlier.fingerprint() == RequestKeySet.UNKNOWN || earlier.fingerprint() == fingerprint) {

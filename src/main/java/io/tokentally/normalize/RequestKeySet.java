@@ -42,7 +42,11 @@ final class RequestKeySet {
     private int size;
 
     RequestKeySet() {
-        allocate(MIN_CAPACITY);
+        this(MIN_CAPACITY);
+    }
+
+    private RequestKeySet(int capacity) {
+        allocate(capacity);
     }
 
     /**
@@ -50,9 +54,8 @@ final class RequestKeySet {
      * fingerprint.
      */
     static RequestKeySet merged(RequestKeySet older, RequestKeySet newer) {
-        RequestKeySet merged = new RequestKeySet();
         long keys = (long) older.size + newer.size;
-        merged.allocate((int) Math.min(Math.max(keys + keys / 2, MIN_CAPACITY), MAX_CAPACITY));
+        RequestKeySet merged = new RequestKeySet((int) Math.min(Math.max(keys + keys / 2, MIN_CAPACITY), MAX_CAPACITY));
         merged.addAllOf(older);
         merged.addAllOf(newer);
         return merged;

@@ -57,7 +57,7 @@ class CommittedKeysTests {
         assertThat(loads).containsExactly(DAY + " after 0", DAY + " after 1");
         assertThat(seenSecond.contains(1, 0)).isTrue();
         assertThat(seenSecond.fingerprintOf(3, 0)).isEqualTo(OptionalLong.of(30));
-        // while the first pass's snapshot stays as it was when it looked
+        // while what the first pass got stays as it was when it looked
         assertThat(seenFirst.contains(2, 0)).isTrue();
         assertThat(seenFirst.contains(3, 0)).isFalse();
         assertThat(seenFirst.fingerprintOf(3, 0)).isEmpty();

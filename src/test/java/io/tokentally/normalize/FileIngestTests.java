@@ -77,7 +77,7 @@ class FileIngestTests {
     TransactionTemplate transactions;
 
     /** The committed keys the files of a test share, as the passes of a run do; null: one per file. */
-    private CommittedKeys threadKeys;
+    private CommittedKeys runKeys;
 
     @Test
     void filesReadOneAfterAnotherWithTheRunsCommittedKeysSeeEveryFileCommittedBeforeThem() throws Exception {
@@ -85,19 +85,19 @@ class FileIngestTests {
         // was committed
         String source = "thread-" + UUID.randomUUID();
         CommittedKeys.Pool pool = new CommittedKeys.Pool(store::loadKeys);
-        threadKeys = pool.take(1);
+        runKeys = pool.take(1);
         FileIngest first = ingest(source, "a.csv", row("r1", 100), row("r2", 200));
         first.readAll(record -> {});
         commit(first, 1);
-        pool.giveBack(1, threadKeys);
+        pool.giveBack(1, runKeys);
 
         // when: two more files are read in turn, each by a next pass of the run after the one before committed
-        threadKeys = pool.take(1);
+        runKeys = pool.take(1);
         FileIngest second = ingest(source, "b.csv", row("r2", 200), row("r3", 300));
         second.readAll(record -> {});
         commit(second, 1);
-        pool.giveBack(1, threadKeys);
-        threadKeys = pool.take(1);
+        pool.giveBack(1, runKeys);
+        runKeys = pool.take(1);
         FileIngest third = ingest(source, "c.csv", row("r1", 100), row("r3", 300), row("r4", 400));
         third.readAll(record -> {});
         commit(third, 1);
@@ -708,7 +708,7 @@ class FileIngestTests {
                 // as the ingest step builds it: export buckets replace each other, request rows settle when priced
                 new UsageNormalizer(source, CATALOG, Set.of("alice"), !usageFormat.snapshots()),
                 store,
-                threadKeys != null ? threadKeys : new CommittedKeys.Pool(store::loadKeys).take(1),
+                runKeys != null ? runKeys : new CommittedKeys.Pool(store::loadKeys).take(1),
                 snapshots,
                 rejects,
                 conflicts,

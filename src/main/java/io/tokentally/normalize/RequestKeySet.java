@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * A set of request keys: the first 128 bits of SHA-256 over (source, request id), held in open addressing arrays
@@ -119,6 +120,15 @@ final class RequestKeySet {
     /** The keys and their fingerprints as blocks of at most {@code keysPerBlock} keys, for storage. */
     List<Block> toBlocks(int keysPerBlock) {
         List<Block> blocks = new ArrayList<>();
+        forEachBlock(keysPerBlock, blocks::add);
+        return blocks;
+    }
+
+    /**
+     * Hands the keys and their fingerprints to {@code storage} as blocks of at most {@code keysPerBlock} keys, one
+     * at a time: each is filled when the one before was handed on, so only one is held at once.
+     */
+    void forEachBlock(int keysPerBlock, Consumer<Block> storage) {
         ByteBuffer keys = null;
         ByteBuffer prints = null;
         int left = size;
@@ -126,17 +136,19 @@ final class RequestKeySet {
             if (!used[slot]) {
                 continue;
             }
-            if (keys == null || !keys.hasRemaining()) {
+            if (keys == null) {
                 int count = Math.min(left, keysPerBlock);
                 keys = ByteBuffer.allocate(count * KEY_BYTES);
                 prints = ByteBuffer.allocate(count * FINGERPRINT_BYTES);
-                blocks.add(new Block(keys.array(), prints.array()));
             }
             keys.putLong(high[slot]).putLong(low[slot]);
             prints.putLong(fingerprints[slot]);
             left--;
+            if (!keys.hasRemaining()) {
+                storage.accept(new Block(keys.array(), prints.array()));
+                keys = null;
+            }
         }
-        return blocks;
     }
 
     /**

@@ -45,13 +45,13 @@ final class SpringContexts {
     }
 
     /**
-     * Starts a worker of remote partitions: no web server, the {@code worker} profile, remote partitioning (its
-     * broker and queue from the settings), and no S3 watch.
+     * Starts a worker of remote partitions: the {@code worker} profile (application-worker.properties: a web server
+     * for its health only), remote partitioning (its broker and queue from the settings), and no S3 watch.
      */
     static ConfigurableApplicationContext worker(Map<String, Object> properties) {
         Map<String, Object> worker = new java.util.LinkedHashMap<>(properties);
         worker.put("tokentally.ingest.partitioning", "remote");
-        return builder().profiles("worker").run(arguments(withoutWatch(worker)));
+        return builder().web(WebApplicationType.SERVLET).profiles("worker").run(arguments(withoutWatch(worker)));
     }
 
     /** Waits until the context closes (SIGTERM or Ctrl-C closes it, through Spring's shutdown hook). */

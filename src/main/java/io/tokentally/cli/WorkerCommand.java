@@ -24,6 +24,12 @@ class WorkerCommand implements Callable<Integer> {
             description = "Files read at once. Default: tokentally.ingest.threads (TOKENTALLY_INGEST_THREADS), else 2.")
     Integer threads;
 
+    @Option(
+            names = "--port",
+            description = "The port of its health (/actuator/health/liveness, for probes; nothing else is served)."
+                    + " Default: server.port (SERVER_PORT), else 8081.")
+    Integer port;
+
     @Override
     public Integer call() throws InterruptedException {
         SpringContexts.awaitClose(SpringContexts.worker(properties()));
@@ -34,6 +40,9 @@ class WorkerCommand implements Callable<Integer> {
         Map<String, Object> properties = new LinkedHashMap<>();
         if (threads != null) {
             properties.put("tokentally.ingest.threads", threads);
+        }
+        if (port != null) {
+            properties.put("server.port", port);
         }
         return properties;
     }

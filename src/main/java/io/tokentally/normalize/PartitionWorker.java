@@ -11,6 +11,8 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -18,9 +20,10 @@ import org.springframework.context.SmartLifecycle;
  * ingest file step, on {@code consumers} threads, until the process stops; a stop waits for the files being read
  * (up to the listener's shutdown timeout). Each partition's execution context names the worker process that read it
  * ({@value #WORKER}: pid@host). The committed request keys it keeps are those of the latest run it served: a worker
- * lives across runs, and no ingest step of its own ends to release them.
+ * lives across runs, and no ingest step of its own ends to release them. It is a health indicator of the worker's
+ * liveness ({@link #health()}).
  */
-final class PartitionWorker implements SmartLifecycle {
+final class PartitionWorker implements SmartLifecycle, HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
     /** The key of a partition's execution context that names the worker process that read its file. */
@@ -36,6 +39,8 @@ final class PartitionWorker implements SmartLifecycle {
     private final IngestProgress progress;
     private final SimpleMessageListenerContainer listener;
     private final WorkerStalls stalls;
+    /** Whether the worker was started and has not been asked to stop: its listener should be running. */
+    private volatile boolean started;
 
     /** @param turns has the worker judge and count its files' waits for a dead worker's file ({@link WorkerStalls}) */
     PartitionWorker(
@@ -143,12 +148,31 @@ final class PartitionWorker implements SmartLifecycle {
     public void start() {
         stalls.start();
         listener.start();
+        started = true;
     }
 
     @Override
     public void stop() {
+        started = false;
         listener.stop();
         stalls.stop();
+    }
+
+    /**
+     * Down once the queue's listener has stopped on its own while the worker runs: its consumers failed for good (a
+     * login the broker refuses, the queue deleted under them; the log says which), and the process would take no
+     * more files until it is restarted. A broker out of reach is no reason: the listener keeps trying to connect,
+     * and a restart would not bring the broker back.
+     */
+    @Override
+    public Health health() {
+        if (started && !listener.isRunning()) {
+            return Health.down()
+                    .withDetail("queue", String.join(", ", listener.getQueueNames()))
+                    .withDetail("reason", "the queue's listener stopped; the worker takes no more files")
+                    .build();
+        }
+        return Health.up().build();
     }
 
     @Override

@@ -1268,6 +1268,21 @@ class TokentallyCommandTests {
                 .containsEntry("tokentally.schedules.enabled", false);
     }
 
+    @Test
+    void aWorkerSetsThePortOfItsHealthOnlyFromTheOptionGiven() {
+        // given
+        WorkerCommand bare = new WorkerCommand();
+        WorkerCommand all = new WorkerCommand();
+
+        // when
+        new CommandLine(bare).parseArgs();
+        new CommandLine(all).parseArgs("--port", "18481", "--threads", "3");
+
+        // then
+        assertThat(bare.properties()).isEmpty();
+        assertThat(all.properties()).containsEntry("server.port", 18481).containsEntry("tokentally.ingest.threads", 3);
+    }
+
     /** Runs 2026-11-27's nightly billing, printing a failure to {@code err} as the real command line does. */
     /** What a run of the sample day that stopped at start-up said: its one line (its exit code checked). */
     private static String refusedStart() {

@@ -174,6 +174,12 @@ class HelmChartTests {
         assertThat(workers.at("/spec/replicas").asInt()).isEqualTo(3);
         JsonNode worker = container(workers);
         assertThat(texts(worker.get("args"))).containsExactly("worker", "--threads=4");
+        assertThat(worker.at("/ports/0/containerPort").asInt()).isEqualTo(8081);
+        for (String probe : List.of("startupProbe", "livenessProbe")) {
+            assertThat(worker.at("/" + probe + "/httpGet/path").asString()).isEqualTo("/actuator/health/liveness");
+            assertThat(worker.at("/" + probe + "/httpGet/port").asString()).isEqualTo("health");
+        }
+        assertThat(worker.has("readinessProbe")).isFalse();
         JsonNode config = named(objects, "ConfigMap", "billing-tokentally-config");
         assertThat(config.at("/data/TOKENTALLY_INGEST_PARTITIONING").asString()).isEqualTo("remote");
         assertThat(config.at("/data/TOKENTALLY_INGEST_QUEUE").asString()).isEqualTo("tokentally-ingest-partitions");

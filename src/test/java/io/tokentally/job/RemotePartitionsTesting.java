@@ -31,13 +31,15 @@ final class RemotePartitionsTesting {
 
     /**
      * A worker process in this JVM, on the test database's {@code schema} and the broker's {@code queue}, with two
-     * threads, started as the {@code worker} command starts it ({@code SpringContexts.worker}).
+     * threads, started as the {@code worker} command starts it ({@code SpringContexts.worker}), its health's web
+     * server on a free port ({@code local.server.port}).
      */
     static ConfigurableApplicationContext startWorker(String schema, String queue, Path workDir) {
         return new SpringApplicationBuilder(TokentallyApplication.class)
-                .web(WebApplicationType.NONE)
+                .web(WebApplicationType.SERVLET)
                 .profiles("worker")
                 .run(
+                        "--server.port=0",
                         "--spring.datasource.url=" + TestPostgres.url(schema),
                         "--spring.datasource.username=" + TestPostgres.USER,
                         "--spring.datasource.password=",

@@ -30,4 +30,16 @@ public final class TestPostgres {
     public static String url(String schema) {
         return BASE + (BASE.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
+
+    /** The test database's host and port, as its URL names them (PostgreSQL's port when it names none). */
+    public static java.net.InetSocketAddress address() {
+        java.net.URI uri = java.net.URI.create(BASE.substring("jdbc:".length()));
+        return java.net.InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort() == -1 ? 5432 : uri.getPort());
+    }
+
+    /** {@link #url(String)} through {@code proxy}: its host and port instead of the database's. */
+    public static String url(String schema, TcpProxy proxy) {
+        String authority = java.net.URI.create(BASE.substring("jdbc:".length())).getRawAuthority();
+        return url(schema).replaceFirst(java.util.regex.Pattern.quote(authority), "127.0.0.1:" + proxy.port());
+    }
 }

@@ -3,9 +3,15 @@ package io.tokentally.job;
 import io.tokentally.TestPostgres;
 import io.tokentally.TestRabbitMq;
 import io.tokentally.TokentallyApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -35,22 +41,45 @@ final class RemotePartitionsTesting {
      * server on a free port ({@code local.server.port}).
      */
     static ConfigurableApplicationContext startWorker(String schema, String queue, Path workDir) {
+        return startWorker(TestPostgres.url(schema), schema, queue, workDir);
+    }
+
+    /**
+     * {@link #startWorker(String, String, Path)} on the database at {@code url} (holding {@code schema}), with {@code
+     * settings} ({@code --name=value}) besides.
+     */
+    static ConfigurableApplicationContext startWorker(
+            String url, String schema, String queue, Path workDir, String... settings) {
         return new SpringApplicationBuilder(TokentallyApplication.class)
                 .web(WebApplicationType.SERVLET)
                 .profiles("worker")
-                .run(
-                        "--server.port=0",
-                        "--spring.datasource.url=" + TestPostgres.url(schema),
-                        "--spring.datasource.username=" + TestPostgres.USER,
-                        "--spring.datasource.password=",
-                        "--spring.flyway.schemas=" + schema,
-                        "--spring.flyway.default-schema=" + schema,
-                        "--tokentally.runs-dir=" + workDir.resolve("worker-runs"),
-                        "--tokentally.s3.watch=false",
-                        "--tokentally.ingest.partitioning=remote",
-                        "--tokentally.ingest.broker-uri=" + TestRabbitMq.BROKER,
-                        "--tokentally.ingest.queue=" + queue,
-                        "--tokentally.ingest.threads=2");
+                .run(Stream.concat(
+                                Stream.of(
+                                        "--server.port=0",
+                                        "--spring.datasource.url=" + url,
+                                        "--spring.datasource.username=" + TestPostgres.USER,
+                                        "--spring.datasource.password=",
+                                        "--spring.flyway.schemas=" + schema,
+                                        "--spring.flyway.default-schema=" + schema,
+                                        "--tokentally.runs-dir=" + workDir.resolve("worker-runs"),
+                                        "--tokentally.s3.watch=false",
+                                        "--tokentally.ingest.partitioning=remote",
+                                        "--tokentally.ingest.broker-uri=" + TestRabbitMq.BROKER,
+                                        "--tokentally.ingest.queue=" + queue,
+                                        "--tokentally.ingest.threads=2"),
+                                Stream.of(settings))
+                        .toArray(String[]::new));
+    }
+
+    /** {@code path} of the worker's web server (its health), asked with no token. */
+    static HttpResponse<String> get(ConfigurableApplicationContext worker, String path)
+            throws IOException, InterruptedException {
+        String port = worker.getEnvironment().getProperty("local.server.port");
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** The day on one input folder, named after the folder, with the job fixtures' customers, plans and prices. */

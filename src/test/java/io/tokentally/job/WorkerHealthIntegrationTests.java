@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.TestRabbitMq;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +23,6 @@ class WorkerHealthIntegrationTests {
     static final String SCHEMA = "worker_health_" + Long.toString(System.nanoTime(), 36);
     static final String QUEUE = "tokentally-test-" + SCHEMA;
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private ConfigurableApplicationContext worker;
 
     @AfterEach
@@ -79,10 +75,6 @@ class WorkerHealthIntegrationTests {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        String port = worker.getEnvironment().getProperty("local.server.port");
-        return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return RemotePartitionsTesting.get(worker, path);
     }
 }

@@ -248,10 +248,10 @@ class BenchCommand implements Callable<Integer> {
         generate(out, usage, day, night);
         BillingJobParameters parameters = new BillingJobParameters(
                 day, 0, List.of(new InputSource("bench", usage).spec()), customersFile, plans, prices);
-        BenchFigures.resetPeakHeap();
+        System.gc(); // the night starts from the live data, not from the last night's garbage
         TimedJob job = TimedJob.run(context, parameters);
         JobExecution execution = job.execution();
-        BenchFigures.printJob(out, execution, rows, job.nanos(), job.heapAfterGc());
+        BenchFigures.printJob(out, execution, rows, job.nanos(), job.peakHeap(), job.heapAfterGc());
         BenchFigures.printStripe(
                 out,
                 execution,
@@ -277,16 +277,19 @@ class BenchCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** A night's job execution, how long it took and the highest heap in use after a GC while it ran. */
-    private record TimedJob(JobExecution execution, long nanos, long heapAfterGc) {
+    /**
+     * A night's job execution, how long it took, and the heap in use while it ran: its peak and its highest after a
+     * collection ({@link HeapWatch}).
+     */
+    private record TimedJob(JobExecution execution, long nanos, long peakHeap, long heapAfterGc) {
 
         /** Runs the night's job in {@code context} and times it. */
         static TimedJob run(ConfigurableApplicationContext context, BillingJobParameters parameters) throws Exception {
-            try (HeapAfterGc heap = new HeapAfterGc()) {
+            try (HeapWatch heap = new HeapWatch()) {
                 long jobStart = System.nanoTime();
                 JobExecution execution = context.getBean(BillingRuns.class).run(parameters);
                 long jobNanos = System.nanoTime() - jobStart;
-                return new TimedJob(execution, jobNanos, heap.highestBytes());
+                return new TimedJob(execution, jobNanos, heap.peakBytes(), heap.highestAfterGcBytes());
             }
         }
     }

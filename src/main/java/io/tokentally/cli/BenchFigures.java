@@ -1,9 +1,6 @@
 package io.tokentally.cli;
 
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.Duration;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
@@ -14,8 +11,9 @@ final class BenchFigures {
 
     private BenchFigures() {}
 
-    /** The job's status and rows per second, each step's, the heap pools' peaks summed and the heap after GC. */
-    static void printJob(PrintWriter out, JobExecution execution, long rows, long jobNanos, long heapAfterGc) {
+    /** The job's status and rows per second, each step's, and the heap in use: its peak and its highest after GC. */
+    static void printJob(
+            PrintWriter out, JobExecution execution, long rows, long jobNanos, long peakHeap, long heapAfterGc) {
         out.printf(
                 "Job %s in %.2f s: %,.0f rows/s end to end%n",
                 execution.getStatus(), seconds(jobNanos), rows / seconds(jobNanos));
@@ -37,8 +35,8 @@ final class BenchFigures {
                 "  %-20s %7.2f s  (starting the run, and the run folder's files written after its last step)%n",
                 "outside the steps", Math.max(seconds(jobNanos) - inSteps, 0));
         out.printf(
-                "Peak heap: %,d MB (max heap %,d MB; the heap areas' peaks summed, garbage included)%n",
-                peakHeap() / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+                "Peak heap: %,d MB (max heap %,d MB; the most in use, garbage included, as a collection began)%n",
+                peakHeap / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
         out.printf("Heap in use after GC, highest: %,d MB%n", heapAfterGc / (1024 * 1024));
     }
 
@@ -90,25 +88,5 @@ final class BenchFigures {
     /** {@code nanos} in seconds. */
     static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    /** Collects garbage and starts the heap pools' peaks afresh, before a night's job. */
-    static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
     }
 }

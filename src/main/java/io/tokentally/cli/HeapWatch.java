@@ -1,6 +1,7 @@
 package io.tokentally.cli;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -19,21 +20,23 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The highest heap in use right after a garbage collection while it watches: what the job kept, not the
- * garbage the collector let pile up before it ran (which the pools' peaks include). After a young
- * collection the old generation may still hold garbage, so this is an upper bound of the live data.
+ * The heap in use while it watches, read at every garbage collection: its highest just before one (the peak, garbage
+ * included: the heap fills until a collection empties it) and its highest right after one (what the job kept, not
+ * the garbage the collector let pile up). After a young collection the old generation may still hold garbage, so the
+ * second is an upper bound of the live data.
  */
-final class HeapAfterGc implements AutoCloseable {
+final class HeapWatch implements AutoCloseable {
 
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getType() == MemoryType.HEAP)
             .map(MemoryPoolMXBean::getName)
             .collect(Collectors.toSet());
-    private final AtomicLong highest = new AtomicLong();
+    private final AtomicLong highestBefore = new AtomicLong();
+    private final AtomicLong highestAfter = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onNotification;
 
-    HeapAfterGc() {
+    HeapWatch() {
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (collector instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener(listener, null, null);
@@ -42,26 +45,41 @@ final class HeapAfterGc implements AutoCloseable {
         }
     }
 
+    /**
+     * The highest heap in use so far, in bytes: before a collection, or now if more is in use now (no collection
+     * ran since the heap last grew). Never more than the heap's maximum, unlike the heap pools' peaks added up, each
+     * reached at another time.
+     */
+    long peakBytes() {
+        return Math.max(
+                highestBefore.get(),
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+
     /** The highest heap in use after a collection so far, in bytes; 0 if no collection ran. */
-    long highestBytes() {
-        return highest.get();
+    long highestAfterGcBytes() {
+        return highestAfter.get();
     }
 
     private void onNotification(Notification notification, Object handback) {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             return;
         }
-        Map<String, MemoryUsage> after = GarbageCollectionNotificationInfo.from(
-                        (CompositeData) notification.getUserData())
-                .getGcInfo()
-                .getMemoryUsageAfterGc();
+        GcInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
+                .getGcInfo();
+        highestBefore.accumulateAndGet(heapUsed(gc.getMemoryUsageBeforeGc()), Math::max);
+        highestAfter.accumulateAndGet(heapUsed(gc.getMemoryUsageAfterGc()), Math::max);
+    }
+
+    /** The bytes in use of the heap's pools among {@code pools}. */
+    private long heapUsed(Map<String, MemoryUsage> pools) {
         long used = 0;
-        for (Map.Entry<String, MemoryUsage> pool : after.entrySet()) {
+        for (Map.Entry<String, MemoryUsage> pool : pools.entrySet()) {
             if (heapPools.contains(pool.getKey())) {
                 used += pool.getValue().getUsed();
             }
         }
-        highest.accumulateAndGet(used, Math::max);
+        return used;
     }
 
     @Override

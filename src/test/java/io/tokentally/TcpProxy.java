@@ -3,24 +3,26 @@ package io.tokentally;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A TCP proxy on a free loopback port to a server (the test database), which a test can cut (every connection
- * closed, new ones refused, as when the server is out of reach) and then restore on the same port.
+ * A TCP proxy on a free loopback port to a server (the test database, the broker), which a test can cut (every
+ * connection closed, new ones refused, as when the server is out of reach) and then restore on the same port. (A
+ * port freed by a cut could in principle be taken meanwhile; restore then fails, naming the port.)
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final int port;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> open = new HashSet<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "tcp-proxy");
         thread.setDaemon(true);
@@ -45,12 +47,17 @@ public final class TcpProxy implements AutoCloseable {
         for (Socket socket : open) {
             socket.close();
         }
+        open.clear();
     }
 
     /** Takes connections again, on the same port. */
     public synchronized void restore() throws IOException {
         if (server.isClosed()) {
-            server = listen(port);
+            try {
+                server = listen(port);
+            } catch (BindException e) {
+                throw new IOException("port " + port + " was taken while the proxy was cut", e);
+            }
         }
     }
 
@@ -71,16 +78,32 @@ public final class TcpProxy implements AutoCloseable {
     private void accept(ServerSocket listening) {
         while (!listening.isClosed()) {
             try {
-                Socket client = listening.accept();
-                Socket upstream = new Socket(target.getHostString(), target.getPort());
-                open.add(client);
-                open.add(upstream);
-                threads.execute(() -> pipe(client, upstream));
-                threads.execute(() -> pipe(upstream, client));
+                connect(listening, listening.accept());
             } catch (IOException e) {
-                // closed by cut(), or the target refused: the client sees its connection end
+                // closed by cut(): no more connections
             }
         }
+    }
+
+    /**
+     * Joins {@code client} to a new connection to the target, unless a cut closed {@code listening} since it was
+     * accepted (under the lock cut() holds, so no connection outlives a cut) or the target refuses: then it closes.
+     */
+    private synchronized void connect(ServerSocket listening, Socket client) {
+        Socket upstream;
+        try {
+            if (listening.isClosed()) {
+                throw new IOException("cut");
+            }
+            upstream = new Socket(target.getHostString(), target.getPort());
+        } catch (IOException e) {
+            closeQuietly(client);
+            return;
+        }
+        open.add(client);
+        open.add(upstream);
+        threads.execute(() -> pipe(client, upstream));
+        threads.execute(() -> pipe(upstream, client));
     }
 
     /** Copies {@code from}'s bytes to {@code to} until either ends, then closes both. */
@@ -96,8 +119,12 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void closeQuietly(Socket socket) {
+    private synchronized void forget(Socket socket) {
         open.remove(socket);
+    }
+
+    private void closeQuietly(Socket socket) {
+        forget(socket);
         try {
             socket.close();
         } catch (IOException e) {

@@ -1,5 +1,8 @@
 package io.tokentally;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.regex.Pattern;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Where the integration tests find PostgreSQL; overridable for machines that run it elsewhere. */
@@ -32,14 +35,14 @@ public final class TestPostgres {
     }
 
     /** The test database's host and port, as its URL names them (PostgreSQL's port when it names none). */
-    public static java.net.InetSocketAddress address() {
-        java.net.URI uri = java.net.URI.create(BASE.substring("jdbc:".length()));
-        return java.net.InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort() == -1 ? 5432 : uri.getPort());
+    public static InetSocketAddress address() {
+        URI uri = URI.create(BASE.substring("jdbc:".length()));
+        return InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort() == -1 ? 5432 : uri.getPort());
     }
 
     /** {@link #url(String)} through {@code proxy}: its host and port instead of the database's. */
     public static String url(String schema, TcpProxy proxy) {
-        String authority = java.net.URI.create(BASE.substring("jdbc:".length())).getRawAuthority();
-        return url(schema).replaceFirst(java.util.regex.Pattern.quote(authority), "127.0.0.1:" + proxy.port());
+        String authority = URI.create(BASE.substring("jdbc:".length())).getRawAuthority();
+        return url(schema).replaceFirst(Pattern.quote(authority), "127.0.0.1:" + proxy.port());
     }
 }

@@ -51,22 +51,26 @@ class ApiSecurityConfiguration {
                 new AuthenticationFilter(bearerTokenAuthenticationManager, ApiSecurityConfiguration::bearerToken);
         tokens.setSuccessHandler((request, response, authentication) -> {});
         tokens.setFailureHandler(new AuthenticationEntryPointFailureHandler(unauthorized));
-        return http.authorizeHttpRequests(
-                        requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
-                                .permitAll()
-                                .requestMatchers(HttpMethod.POST, StripeEventsController.PATH)
-                                .permitAll()
-                                .anyRequest()
-                                .authenticated())
-                .csrf(AbstractHttpConfigurer::disable)
+        return stateless(http)
+                .authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, StripeEventsController.PATH)
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthorized))
+                .addFilterBefore(tokens, AuthorizationFilter.class)
+                .build();
+    }
+
+    /** {@code http} with no sessions, cookies, CSRF tokens, login forms or basic logins: each request stands alone. */
+    static HttpSecurity stateless(HttpSecurity http) throws Exception {
+        return http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(unauthorized))
-                .addFilterBefore(tokens, AuthorizationFilter.class)
-                .build();
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
     }
 
     /** A 401 problem that says what to send, never what was sent. */

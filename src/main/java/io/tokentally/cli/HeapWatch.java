@@ -31,6 +31,9 @@ final class HeapWatch implements AutoCloseable {
             .filter(pool -> pool.getType() == MemoryType.HEAP)
             .map(MemoryPoolMXBean::getName)
             .collect(Collectors.toSet());
+    /** When it began to watch, in the JVM's uptime: notices of collections that began earlier are not its. */
+    private final long watchedFromMillis = ManagementFactory.getRuntimeMXBean().getUptime();
+
     private final AtomicLong highestBefore = new AtomicLong();
     private final AtomicLong highestAfter = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
@@ -67,6 +70,9 @@ final class HeapWatch implements AutoCloseable {
         }
         GcInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
                 .getGcInfo();
+        if (gc.getStartTime() < watchedFromMillis) {
+            return; // a collection before the watch (the bench's own, before a night), its notice delivered late
+        }
         highestBefore.accumulateAndGet(heapUsed(gc.getMemoryUsageBeforeGc()), Math::max);
         highestAfter.accumulateAndGet(heapUsed(gc.getMemoryUsageAfterGc()), Math::max);
     }

@@ -160,13 +160,15 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
 
     /**
      * Down once the queue's listener has stopped on its own while the worker runs: its consumers failed for good (a
-     * login the broker refuses, the queue deleted under them; the log says which), and the process would take no
-     * more files until it is restarted. A broker out of reach is no reason: the listener keeps trying to connect,
-     * and a restart would not bring the broker back.
+     * login the broker refuses, or a connection closed during its handshake, which looks the same; the queue deleted
+     * under them; the log says which), and the process would take no more files until it is restarted. A broker out
+     * of reach is no reason: the listener keeps trying to connect, and a restart would not bring the broker back. The
+     * listener is read before {@code started}, which {@link #stop()} clears before it stops the listener, so a stop
+     * never reads as down.
      */
     @Override
     public Health health() {
-        if (started && !listener.isRunning()) {
+        if (!listener.isRunning() && started) {
             return Health.down()
                     .withDetail("queue", String.join(", ", listener.getQueueNames()))
                     .withDetail("reason", "the queue's listener stopped; the worker takes no more files")

@@ -173,7 +173,7 @@ class HelmChartTests {
         JsonNode workers = named(objects, "Deployment", "billing-tokentally-worker");
         assertThat(workers.at("/spec/replicas").asInt()).isEqualTo(3);
         JsonNode worker = container(workers);
-        assertThat(texts(worker.get("args"))).containsExactly("worker", "--threads=4");
+        assertThat(texts(worker.get("args"))).containsExactly("worker", "--threads=4", "--port=8081");
         assertThat(worker.at("/ports/0/containerPort").asInt()).isEqualTo(8081);
         for (String probe : List.of("startupProbe", "livenessProbe")) {
             assertThat(worker.at("/" + probe + "/httpGet/path").asString()).isEqualTo("/actuator/health/liveness");

@@ -10,6 +10,7 @@ import io.tokentally.UsageFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -59,11 +60,14 @@ class RemotePartitionWorkerDatabaseIntegrationTests {
     static void startWorker() throws Exception {
         database = new TcpProxy(TestPostgres.address());
         worker = RemotePartitionsTesting.startWorker(
-                TestPostgres.url(SCHEMA, database),
                 SCHEMA,
                 QUEUE,
                 WORK,
-                "--spring.datasource.hikari.connection-timeout=2000");
+                Map.of(
+                        "spring.datasource.url",
+                        TestPostgres.url(SCHEMA, database),
+                        "spring.datasource.hikari.connection-timeout",
+                        "2000"));
     }
 
     @AfterAll
@@ -71,7 +75,9 @@ class RemotePartitionWorkerDatabaseIntegrationTests {
         if (worker != null) {
             worker.close();
         }
-        database.close();
+        if (database != null) {
+            database.close();
+        }
         TestRabbitMq.deleteQueue(QUEUE);
         TestPostgres.dropSchema(SCHEMA);
     }

@@ -9,9 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -22,6 +24,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** What the remote-partition tests share: a worker, a day's run and the run's file partitions. */
 final class RemotePartitionsTesting {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
 
@@ -41,45 +45,43 @@ final class RemotePartitionsTesting {
      * server on a free port ({@code local.server.port}).
      */
     static ConfigurableApplicationContext startWorker(String schema, String queue, Path workDir) {
-        return startWorker(TestPostgres.url(schema), schema, queue, workDir);
+        return startWorker(schema, queue, workDir, Map.of());
     }
 
-    /**
-     * {@link #startWorker(String, String, Path)} on the database at {@code url} (holding {@code schema}), with {@code
-     * settings} ({@code --name=value}) besides.
-     */
+    /** {@link #startWorker(String, String, Path)} with {@code settings} in place of the settings they name, or besides. */
     static ConfigurableApplicationContext startWorker(
-            String url, String schema, String queue, Path workDir, String... settings) {
+            String schema, String queue, Path workDir, Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("server.port", "0");
+        all.put("spring.datasource.url", TestPostgres.url(schema));
+        all.put("spring.datasource.username", TestPostgres.USER);
+        all.put("spring.datasource.password", "");
+        all.put("spring.flyway.schemas", schema);
+        all.put("spring.flyway.default-schema", schema);
+        all.put("tokentally.runs-dir", workDir.resolve("worker-runs").toString());
+        all.put("tokentally.s3.watch", "false");
+        all.put("tokentally.ingest.partitioning", "remote");
+        all.put("tokentally.ingest.broker-uri", TestRabbitMq.BROKER);
+        all.put("tokentally.ingest.queue", queue);
+        all.put("tokentally.ingest.threads", "2");
+        all.putAll(settings);
         return new SpringApplicationBuilder(TokentallyApplication.class)
                 .web(WebApplicationType.SERVLET)
                 .profiles("worker")
-                .run(Stream.concat(
-                                Stream.of(
-                                        "--server.port=0",
-                                        "--spring.datasource.url=" + url,
-                                        "--spring.datasource.username=" + TestPostgres.USER,
-                                        "--spring.datasource.password=",
-                                        "--spring.flyway.schemas=" + schema,
-                                        "--spring.flyway.default-schema=" + schema,
-                                        "--tokentally.runs-dir=" + workDir.resolve("worker-runs"),
-                                        "--tokentally.s3.watch=false",
-                                        "--tokentally.ingest.partitioning=remote",
-                                        "--tokentally.ingest.broker-uri=" + TestRabbitMq.BROKER,
-                                        "--tokentally.ingest.queue=" + queue,
-                                        "--tokentally.ingest.threads=2"),
-                                Stream.of(settings))
+                .run(all.entrySet().stream()
+                        .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
                         .toArray(String[]::new));
     }
 
-    /** {@code path} of the worker's web server (its health), asked with no token. */
+    /** {@code path} of the worker's web server (its liveness), asked with no token. */
     static HttpResponse<String> get(ConfigurableApplicationContext worker, String path)
             throws IOException, InterruptedException {
         String port = worker.getEnvironment().getProperty("local.server.port");
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The day on one input folder, named after the folder, with the job fixtures' customers, plans and prices. */

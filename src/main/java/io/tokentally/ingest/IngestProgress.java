@@ -16,6 +16,8 @@ public class IngestProgress {
     private final AtomicLong lastLog = new AtomicLong();
     private volatile long startNanos;
     private volatile int filesTotal;
+    /** The job execution whose files a worker counts ({@link #startUnlessCounting}); 0 for none. */
+    private long countingRun;
 
     public IngestProgress(int intervalSeconds) {
         this.intervalNanos = TimeUnit.SECONDS.toNanos(intervalSeconds);
@@ -29,17 +31,37 @@ public class IngestProgress {
         lastLog.set(startNanos);
     }
 
+    /**
+     * Starts counting afresh for a worker's first file of a run, and goes on counting for its next ones, which its
+     * threads read at once: the rows per second of the run's files on this worker, not of its last file. A worker
+     * does not know how many files the run has.
+     */
+    public synchronized void startUnlessCounting(long jobExecutionId) {
+        if (jobExecutionId != countingRun) {
+            countingRun = jobExecutionId;
+            start(0);
+        }
+    }
+
     public void rowsDone(long count) {
         long total = rows.addAndGet(count);
         long now = System.nanoTime();
         long last = lastLog.get();
         if (now - last >= intervalNanos && lastLog.compareAndSet(last, now)) {
-            log.info(
-                    "Ingest progress: {} rows ({} rows/s), {} of {} files done",
-                    total,
-                    rate(total, now),
-                    filesDone.get(),
-                    filesTotal);
+            if (filesTotal == 0) {
+                log.info(
+                        "Ingest progress: {} rows ({} rows/s), files done: {}",
+                        total,
+                        rate(total, now),
+                        filesDone.get());
+            } else {
+                log.info(
+                        "Ingest progress: {} rows ({} rows/s), {} of {} files done",
+                        total,
+                        rate(total, now),
+                        filesDone.get(),
+                        filesTotal);
+            }
         }
     }
 

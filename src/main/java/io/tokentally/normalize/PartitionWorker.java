@@ -87,7 +87,7 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
         partition.getExecutionContext().putString(WORKER, PROCESS);
         partition.getExecutionContext().putString(WorkerStalls.PRESENCE, stalls.presence());
         jobRepository.updateExecutionContext(partition);
-        progress.start(1);
+        progress.startUnlessCounting(partition.getJobExecutionId());
         StepExecution ended = handler.handle(sent.request());
         recordEnd(ended);
         log.info(

@@ -31,8 +31,13 @@ final class HeapWatch implements AutoCloseable {
             .filter(pool -> pool.getType() == MemoryType.HEAP)
             .map(MemoryPoolMXBean::getName)
             .collect(Collectors.toSet());
-    /** When it began to watch, in the JVM's uptime: notices of collections that began earlier are not its. */
-    private final long watchedFromMillis = ManagementFactory.getRuntimeMXBean().getUptime();
+    /**
+     * How many collections each collector had done when it began to watch: a notice of one of those (a collection's
+     * id is its collector's count) is of a collection before the watch, delivered late.
+     */
+    private final Map<String, Long> collectionsBefore = ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .collect(Collectors.toUnmodifiableMap(
+                    GarbageCollectorMXBean::getName, GarbageCollectorMXBean::getCollectionCount));
 
     private final AtomicLong highestBefore = new AtomicLong();
     private final AtomicLong highestAfter = new AtomicLong();
@@ -68,9 +73,10 @@ final class HeapWatch implements AutoCloseable {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             return;
         }
-        GcInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
-                .getGcInfo();
-        if (gc.getStartTime() < watchedFromMillis) {
+        GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        GcInfo gc = info.getGcInfo();
+        if (gc.getId() <= collectionsBefore.getOrDefault(info.getGcName(), 0L)) {
             return; // a collection before the watch (the bench's own, before a night), its notice delivered late
         }
         highestBefore.accumulateAndGet(heapUsed(gc.getMemoryUsageBeforeGc()), Math::max);

@@ -21,9 +21,9 @@ class HeapWatchTests {
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             held = null;
 
-            // when a collection frees it (its notice comes on a thread of its own, within a few seconds)
+            // when a collection frees it (its notice comes on a thread of its own, within seconds)
             System.gc();
-            for (int tries = 0; tries < 100 && heap.highestAfterGcBytes() == 0; tries++) {
+            for (int tries = 0; tries < 200 && heap.peakBytes() < inUse; tries++) {
                 Thread.sleep(50);
             }
 

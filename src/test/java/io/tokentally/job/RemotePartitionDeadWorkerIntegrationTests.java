@@ -76,7 +76,7 @@ class RemotePartitionDeadWorkerIntegrationTests {
         try (DeadWorkerScenario scenario = new DeadWorkerScenario(LocalDate.of(2026, 10, 30), 4, true)) {
             // when the first worker lives on, then the second judges no wait stalled: it takes no more messages
             Thread.sleep(2 * 5_000 + 1_000);
-            assertThat(consumers()).isEqualTo(3);
+            assertThat(RemotePartitionsTesting.consumers(QUEUE)).isEqualTo(3);
 
             // when the first worker dies (its connection ends without acknowledging: its message is back in the
             // queue, and its presence queue is gone), then the second reads the first file and the fourth, and the run
@@ -171,16 +171,6 @@ class RemotePartitionDeadWorkerIntegrationTests {
                 dyingWorker.close();
             }
             worker.close();
-            connections.destroy();
-        }
-    }
-
-    /** The consumers of the partition queue. */
-    private int consumers() {
-        CachingConnectionFactory connections = TestRabbitMq.connections();
-        try {
-            return new RabbitAdmin(connections).getQueueInfo(QUEUE).getConsumerCount();
-        } finally {
             connections.destroy();
         }
     }

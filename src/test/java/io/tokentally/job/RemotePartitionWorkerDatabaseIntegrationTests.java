@@ -103,7 +103,7 @@ class RemotePartitionWorkerDatabaseIntegrationTests {
                 throw new IllegalStateException(e);
             }
         });
-        awaitOutput(output, "Connection is not available");
+        RemotePartitionsTesting.awaitOutput(output, "Connection is not available");
         assertThat(run).isNotDone();
         assertThat(RemotePartitionsTesting.get(worker, "/actuator/health/liveness")
                         .statusCode())
@@ -122,13 +122,5 @@ class RemotePartitionWorkerDatabaseIntegrationTests {
                             .contains("@");
                     assertThat(partition.getReadCount()).isEqualTo(100);
                 });
-    }
-
-    /** Waits up to 30 s for the captured output to hold {@code text}. */
-    private static void awaitOutput(CapturedOutput output, String text) throws InterruptedException {
-        for (int tries = 0; tries < 300 && !output.getAll().contains(text); tries++) {
-            Thread.sleep(100);
-        }
-        assertThat(output.getAll()).contains(text);
     }
 }

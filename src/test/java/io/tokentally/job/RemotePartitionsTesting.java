@@ -1,5 +1,7 @@
 package io.tokentally.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tokentally.TestPostgres;
 import io.tokentally.TestRabbitMq;
 import io.tokentally.TokentallyApplication;
@@ -14,11 +16,14 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -82,6 +87,24 @@ final class RemotePartitionsTesting {
                         .timeout(Duration.ofSeconds(10))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** How many consumers {@code queue} has, as the broker counts them. */
+    static int consumers(String queue) {
+        CachingConnectionFactory connections = TestRabbitMq.connections();
+        try {
+            return new RabbitAdmin(connections).getQueueInfo(queue).getConsumerCount();
+        } finally {
+            connections.destroy();
+        }
+    }
+
+    /** Waits up to 30 s for the captured output to hold {@code text}. */
+    static void awaitOutput(CapturedOutput output, String text) throws InterruptedException {
+        for (int tries = 0; tries < 300 && !output.getAll().contains(text); tries++) {
+            Thread.sleep(100);
+        }
+        assertThat(output.getAll()).contains(text);
     }
 
     /** The day on one input folder, named after the folder, with the job fixtures' customers, plans and prices. */

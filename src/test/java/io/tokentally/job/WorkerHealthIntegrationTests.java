@@ -16,8 +16,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -92,32 +90,22 @@ class WorkerHealthIntegrationTests {
                 Map.of(
                         "tokentally.ingest.broker-uri",
                         direct.getScheme() + "://" + direct.getRawUserInfo() + "@127.0.0.1:" + broker.port()));
-        assertThat(consumers()).isEqualTo(2);
+        assertThat(RemotePartitionsTesting.consumers(QUEUE)).isEqualTo(2);
 
         // when the broker is out of reach (connections refused) for two of the listener's 5 s reconnection rounds
         broker.cut();
-        awaitOutput(output, "Connection refused");
+        RemotePartitionsTesting.awaitOutput(output, "Connection refused");
         Thread.sleep(11_000);
 
         // then the worker stayed live, and once the broker is back it consumes the queue again
         assertThat(get(LIVENESS).statusCode()).isEqualTo(200);
         broker.restore();
         Instant deadline = Instant.now().plusSeconds(30);
-        while (consumers() < 2 && Instant.now().isBefore(deadline)) {
+        while (RemotePartitionsTesting.consumers(QUEUE) < 2 && Instant.now().isBefore(deadline)) {
             Thread.sleep(200);
         }
-        assertThat(consumers()).isEqualTo(2);
+        assertThat(RemotePartitionsTesting.consumers(QUEUE)).isEqualTo(2);
         assertThat(get(LIVENESS).statusCode()).isEqualTo(200);
-    }
-
-    /** How many consumers the queue has, as the broker counts them. */
-    private static int consumers() {
-        CachingConnectionFactory connections = TestRabbitMq.connections();
-        try {
-            return new RabbitAdmin(connections).getQueueInfo(QUEUE).getConsumerCount();
-        } finally {
-            connections.destroy();
-        }
     }
 
     /** The liveness response once its status is {@code status}, asked each half second until {@code within}. */
@@ -130,14 +118,6 @@ class WorkerHealthIntegrationTests {
         }
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return response;
-    }
-
-    /** Waits up to 30 s for the captured output to hold {@code text}. */
-    private static void awaitOutput(CapturedOutput output, String text) throws InterruptedException {
-        for (int tries = 0; tries < 300 && !output.getAll().contains(text); tries++) {
-            Thread.sleep(100);
-        }
-        assertThat(output.getAll()).contains(text);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

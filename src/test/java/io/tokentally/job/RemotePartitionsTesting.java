@@ -16,6 +16,8 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.batch.core.job.JobExecution;
@@ -100,11 +102,23 @@ final class RemotePartitionsTesting {
     }
 
     /** Waits up to 30 s for the captured output to hold {@code text}. */
-    static void awaitOutput(CapturedOutput output, String text) throws InterruptedException {
-        for (int tries = 0; tries < 300 && !output.getAll().contains(text); tries++) {
+    static void awaitOutput(CapturedOutput output, String text) throws Exception {
+        assertThat(await(output::getAll, all -> all.contains(text), Duration.ofSeconds(30)))
+                .contains(text);
+    }
+
+    /**
+     * Reads {@code value} every 100 ms until {@code done} holds of it or {@code within} has passed, and returns the
+     * last value read (for the caller to assert on).
+     */
+    static <T> T await(Callable<T> value, Predicate<T> done, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        T read = value.call();
+        while (!done.test(read) && System.nanoTime() < deadline) {
             Thread.sleep(100);
+            read = value.call();
         }
-        assertThat(output.getAll()).contains(text);
+        return read;
     }
 
     /** The day on one input folder, named after the folder, with the job fixtures' customers, plans and prices. */

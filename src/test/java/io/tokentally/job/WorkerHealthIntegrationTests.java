@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -100,22 +99,16 @@ class WorkerHealthIntegrationTests {
         // then the worker stayed live, and once the broker is back it consumes the queue again
         assertThat(get(LIVENESS).statusCode()).isEqualTo(200);
         broker.restore();
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (RemotePartitionsTesting.consumers(QUEUE) < 2 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
-        assertThat(RemotePartitionsTesting.consumers(QUEUE)).isEqualTo(2);
+        assertThat(RemotePartitionsTesting.await(
+                        () -> RemotePartitionsTesting.consumers(QUEUE), count -> count >= 2, Duration.ofSeconds(30)))
+                .isEqualTo(2);
         assertThat(get(LIVENESS).statusCode()).isEqualTo(200);
     }
 
-    /** The liveness response once its status is {@code status}, asked each half second until {@code within}. */
+    /** The liveness response once its status is {@code status}, asked until {@code within}. */
     private HttpResponse<String> awaitLiveness(int status, Duration within) throws Exception {
-        Instant deadline = Instant.now().plus(within);
-        HttpResponse<String> response = get(LIVENESS);
-        while (response.statusCode() != status && Instant.now().isBefore(deadline)) {
-            Thread.sleep(500);
-            response = get(LIVENESS);
-        }
+        HttpResponse<String> response =
+                RemotePartitionsTesting.await(() -> get(LIVENESS), read -> read.statusCode() == status, within);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return response;
     }

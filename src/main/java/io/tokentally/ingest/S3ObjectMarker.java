@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
 
@@ -25,6 +26,8 @@ public class S3ObjectMarker {
     private static final Logger log = LoggerFactory.getLogger(S3ObjectMarker.class);
     private static final int MAX_KEY_BYTES = 1024;
     private static final int MAX_TAG_VALUE = 256;
+    private static final int PRECONDITION_FAILED = 412;
+    private static final int NOT_FOUND = 404;
 
     private final ObjectProvider<S3Client> s3;
     private final S3Properties properties;
@@ -69,29 +72,75 @@ public class S3ObjectMarker {
         mark(claim, processed, claim.detail());
     }
 
+    /**
+     * Moves or tags the claimed version. Each call names that version (its ETag), so a newer version put under the key
+     * since the run claimed it is neither moved, deleted nor tagged: it stays where it is, and the next poll reads it.
+     * A version no longer under its key is left alone likewise.
+     */
     private void mark(S3ObjectRegistry.Claim claim, boolean processed, String reason) {
         String bucket =
                 claim.uri().substring(S3Source.SCHEME.length(), claim.uri().indexOf('/', S3Source.SCHEME.length()));
         String key = claim.uri().substring(S3Source.SCHEME.length() + bucket.length() + 1);
+        String version = "\"" + claim.etag() + "\"";
         Tagging tagging = tagging(processed, reason);
         String target = (processed ? properties.processedPrefix() : properties.failedPrefix()) + key;
         boolean move =
                 properties.mark().equals("move") && target.getBytes(StandardCharsets.UTF_8).length <= MAX_KEY_BYTES;
+        String marking = processed ? "processed" : "failed: " + reason;
         if (move) {
-            s3.getObject()
-                    .copyObject(request -> request.sourceBucket(bucket)
-                            .sourceKey(key)
-                            .destinationBucket(bucket)
-                            .destinationKey(target));
-            s3.getObject()
-                    .putObjectTagging(
-                            request -> request.bucket(bucket).key(target).tagging(tagging));
-            s3.getObject().deleteObject(request -> request.bucket(bucket).key(key));
-            log.info("{} moved to {} ({})", claim.uri(), target, processed ? "processed" : "failed: " + reason);
-        } else {
+            boolean copied = stillThere(
+                    claim,
+                    "not moved",
+                    () -> s3.getObject()
+                            .copyObject(request -> request.sourceBucket(bucket)
+                                    .sourceKey(key)
+                                    .copySourceIfMatch(version)
+                                    .destinationBucket(bucket)
+                                    .destinationKey(target)));
+            if (copied) {
+                s3.getObject()
+                        .putObjectTagging(
+                                request -> request.bucket(bucket).key(target).tagging(tagging));
+                if (stillThere(
+                        claim,
+                        "copied to " + target + ", the key left as it is",
+                        () -> s3.getObject()
+                                .deleteObject(request ->
+                                        request.bucket(bucket).key(key).ifMatch(version)))) {
+                    log.info("{} moved to {} ({})", claim.uri(), target, marking);
+                }
+            }
+        } else if (stillThere(
+                claim,
+                "not tagged",
+                () -> s3.getObject()
+                        .headObject(request -> request.bucket(bucket).key(key).ifMatch(version)))) {
+            // S3 has no conditional tagging: a version put between the two calls would take this one's tags
             s3.getObject()
                     .putObjectTagging(request -> request.bucket(bucket).key(key).tagging(tagging));
-            log.info("{} tagged {}", claim.uri(), processed ? "processed" : "failed: " + reason);
+            log.info("{} tagged {}", claim.uri(), marking);
+        }
+    }
+
+    /**
+     * Runs a call conditional on the claimed version; false, logged with what was {@code left} undone, when S3
+     * refuses it because the key holds another version now (412) or none (404).
+     */
+    private static boolean stillThere(S3ObjectRegistry.Claim claim, String left, Runnable call) {
+        try {
+            call.run();
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() != PRECONDITION_FAILED && e.statusCode() != NOT_FOUND) {
+                throw e;
+            }
+            log.info(
+                    "{} was {} since it was read (ETag {}): {}; a new version is read by the next poll",
+                    claim.uri(),
+                    e.statusCode() == NOT_FOUND ? "deleted" : "replaced",
+                    claim.etag(),
+                    left);
+            return false;
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tokentally.S3MockServer;
 import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
+import io.tokentally.ingest.S3ObjectMarker;
 import io.tokentally.ingest.S3Source;
 import io.tokentally.ingest.S3Stager;
 import java.io.IOException;
@@ -75,6 +76,9 @@ class S3DropIntegrationTests {
 
     @Autowired
     S3Stager stager;
+
+    @Autowired
+    S3ObjectMarker marker;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -213,6 +217,27 @@ class S3DropIntegrationTests {
                 .containsEntry("ROWS_READ", 15L)
                 .containsEntry("ROWS_ACCEPTED", 5L)
                 .containsEntry("ROWS_DUPLICATE", 10L);
+    }
+
+    @Test
+    void aVersionPutUnderTheKeyBeforeTheReadVersionIsMarkedStaysThereAndTheNextPollReadsIt() throws Exception {
+        // given a version read by a run, and the state its end leaves before marking: the claim not marked yet
+        String[] rows = UsageFixtures.rows("overtaken", yesterday(), 15, 5, "alice", "bob");
+        put("incoming/overtaken.csv", csv(List.of(rows).subList(0, 10)));
+        watcher.poll().orElseThrow();
+        s3.deleteObject(request -> request.bucket(BUCKET).key("processed/incoming/overtaken.csv"));
+        jdbc.update("UPDATE s3_object SET status = 'CLAIMED' WHERE object_uri LIKE '%/incoming/overtaken.csv'");
+
+        // when a new version lands under the key before the run marks the one it read
+        put("incoming/overtaken.csv", csv(List.of(rows)));
+        marker.markSettled();
+
+        // then the new version is neither moved nor deleted, and the next poll reads its five new rows
+        assertThat(keys()).contains("incoming/overtaken.csv").doesNotContain("processed/incoming/overtaken.csv");
+        JobExecution next = watcher.poll().orElseThrow();
+        assertThat(outcome(next, "overtaken.csv")).isEqualTo("CHANGED");
+        assertThat(fileCounts(next, "overtaken.csv")).containsEntry("read", 15L).containsEntry("accepted", 5L);
+        assertThat(keys()).doesNotContain("incoming/overtaken.csv").contains("processed/incoming/overtaken.csv");
     }
 
     @Test

@@ -1,0 +1,135 @@
+package io.tokentally.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.S3MockServer;
+import io.tokentally.TempFolders;
+import io.tokentally.UsageFixtures;
+import io.tokentally.ingest.S3ObjectMarker;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Tag;
+
+/** The S3 drop folder marked by tags in place ({@code tokentally.s3.mark=tag}), against S3Mock. */
+@SpringBootTest
+class S3TagMarkIntegrationTests {
+
+    static final Path WORK = TempFolders.create("tokentally-s3-tag-");
+    static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
+    static final String BUCKET = "tt-tag-" + UUID.randomUUID().toString().substring(0, 8);
+    static S3Client s3;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
+        registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
+        registry.add("tokentally.s3.endpoint", () -> S3MockServer.endpoint().toString());
+        registry.add("tokentally.s3.path-style-access", () -> "true");
+        registry.add("tokentally.s3.access-key-id", () -> "test");
+        registry.add("tokentally.s3.secret-access-key", () -> "test");
+        registry.add("tokentally.s3.watch", () -> "true");
+        registry.add("tokentally.s3.mark", () -> "tag");
+        registry.add("tokentally.s3.drop", () -> "drop=s3://" + BUCKET + "/incoming/");
+        registry.add("tokentally.s3.poll-interval", () -> "1h");
+        registry.add(
+                "tokentally.customers-file",
+                () -> FIXTURES.resolve("job-customers.csv").toString());
+        registry.add(
+                "tokentally.plans-file",
+                () -> FIXTURES.resolve("job-plans.yaml").toString());
+        registry.add(
+                "tokentally.prices-file",
+                () -> FIXTURES.resolve("job-prices.csv").toString());
+    }
+
+    @Autowired
+    S3DropWatcher watcher;
+
+    @Autowired
+    S3ObjectMarker marker;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    Clock clock;
+
+    @BeforeAll
+    static void bucket() {
+        s3 = S3Client.builder()
+                .endpointOverride(S3MockServer.endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+        s3.createBucket(request -> request.bucket(BUCKET));
+    }
+
+    @AfterAll
+    static void close() {
+        s3.close();
+    }
+
+    @Test
+    void anObjectReadIsTaggedInPlaceAndAVersionPutBeforeTheMarkIsLeftUntaggedForTheNextPoll() throws Exception {
+        // given a version read and tagged
+        String[] rows = UsageFixtures.rows("tagged", yesterday(), 15, 5, "alice", "bob");
+        put("incoming/tagged.csv", List.of(rows).subList(0, 10));
+        JobExecution first = watcher.poll().orElseThrow();
+        assertThat(tags()).containsEntry("tokentally-status", "processed");
+        assertThat(watcher.poll()).as("a tagged version is not read again").isEmpty();
+
+        // when a new version lands under the key before the run that read the first one marks it
+        jdbc.update("UPDATE s3_object SET status = 'CLAIMED' WHERE object_uri LIKE '%/incoming/tagged.csv'");
+        put("incoming/tagged.csv", List.of(rows));
+        marker.markSettled();
+
+        // then the new version does not take the old one's tags, and the next poll reads its five new rows
+        assertThat(tags()).isEmpty();
+        JobExecution next = watcher.poll().orElseThrow();
+        assertThat(readAndAccepted(next)).isEqualTo(Map.of("ROWS_READ", 15L, "ROWS_ACCEPTED", 5L));
+        assertThat(tags()).containsEntry("tokentally-status", "processed");
+        assertThat(readAndAccepted(first)).isEqualTo(Map.of("ROWS_READ", 10L, "ROWS_ACCEPTED", 10L));
+    }
+
+    private LocalDate yesterday() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
+    }
+
+    private static void put(String key, List<String> rows) {
+        String csv = UsageFixtures.HEADER + "\n" + String.join("\n", rows) + "\n";
+        s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromString(csv));
+    }
+
+    private static Map<String, String> tags() {
+        return s3.getObjectTagging(request -> request.bucket(BUCKET).key("incoming/tagged.csv")).tagSet().stream()
+                .collect(Collectors.toMap(Tag::key, Tag::value));
+    }
+
+    private Map<String, Object> readAndAccepted(JobExecution execution) {
+        return jdbc.queryForMap(
+                "SELECT f.rows_read, f.rows_accepted FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id"
+                        + " WHERE r.ingest_run = ?",
+                execution.getJobInstance().getInstanceId());
+    }
+}

@@ -116,6 +116,11 @@ class RunRequests {
         if (execution == null) {
             throw ApiProblem.notFound("no job execution " + executionId);
         }
+        String job = execution.getJobInstance().getJobName();
+        if (!JOB.equals(job)) {
+            throw ApiProblem.notFound("job execution " + executionId + " is one of " + job + "; this API serves "
+                    + RunReportListener.JOB_NAME + " runs only");
+        }
         return execution;
     }
 

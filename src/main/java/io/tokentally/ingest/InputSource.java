@@ -36,11 +36,20 @@ public record InputSource(String name, Path root, SourceRole role) {
         int equals = spec.indexOf('=');
         if (equals >= 0 && !holdsSeparator(spec.substring(0, equals))) {
             SourceRole.Named named = SourceRole.split(spec.substring(0, equals));
-            Path root = Path.of(spec.substring(equals + 1).strip());
+            Path root = root(spec.substring(equals + 1));
             return new InputSource(named.name() != null ? named.name() : folderName(root), root, named.role());
         }
-        Path root = Path.of(spec.strip());
+        Path root = root(spec);
         return new InputSource(folderName(root), root);
+    }
+
+    /** @throws IllegalArgumentException for an empty path, which would read the working folder */
+    private static Path root(String path) {
+        if (path.isBlank()) {
+            throw new IllegalArgumentException(
+                    "no folder given (an empty path would read the working folder; write" + " . for it)");
+        }
+        return Path.of(path.strip());
     }
 
     private static boolean holdsSeparator(String text) {

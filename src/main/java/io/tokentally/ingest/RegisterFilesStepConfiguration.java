@@ -31,6 +31,8 @@ public class RegisterFilesStepConfiguration {
      * carry a role, {@code name:cost=...} or {@code name:both=...} (see {@link SourceRole}).
      */
     public static final String INPUT_PARAMETER = "input";
+    /** Separates the inputs in {@link #INPUT_PARAMETER}; no input may hold it. */
+    public static final String INPUT_SEPARATOR = ";";
     /** The run folder's sub-folder that keeps the pages pulled from provider APIs, as evidence. */
     public static final String PULLED_FOLDER = "provider-api";
 
@@ -92,6 +94,8 @@ public class RegisterFilesStepConfiguration {
     }
 
     private static List<String> specs(String input) {
-        return Arrays.stream(input.split(";")).filter(spec -> !spec.isBlank()).toList();
+        return Arrays.stream(input.split(INPUT_SEPARATOR))
+                .filter(spec -> !spec.isBlank())
+                .toList();
     }
 }

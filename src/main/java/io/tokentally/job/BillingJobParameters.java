@@ -22,6 +22,7 @@ public record BillingJobParameters(
     public static final String DATE = "date";
     public static final String RERUN = "rerun";
     public static final String INPUT = RegisterFilesStepConfiguration.INPUT_PARAMETER;
+    public static final String INPUT_SEPARATOR = RegisterFilesStepConfiguration.INPUT_SEPARATOR;
     public static final String CUSTOMERS = "customers";
     public static final String PLANS = "plans";
     public static final String PRICES = "prices";
@@ -42,7 +43,7 @@ public record BillingJobParameters(
         return new BillingJobParameters(
                 LocalDate.parse(parameters.getString(DATE)),
                 parameters.getLong(RERUN),
-                Arrays.stream(parameters.getString(INPUT).split(";"))
+                Arrays.stream(parameters.getString(INPUT).split(INPUT_SEPARATOR))
                         .filter(spec -> !spec.isBlank())
                         .toList(),
                 Path.of(parameters.getString(CUSTOMERS)),
@@ -58,7 +59,7 @@ public record BillingJobParameters(
         return new JobParametersBuilder()
                 .addString(DATE, date.toString())
                 .addLong(RERUN, rerun)
-                .addString(INPUT, inputs.stream().collect(Collectors.joining(";")), false)
+                .addString(INPUT, inputs.stream().collect(Collectors.joining(INPUT_SEPARATOR)), false)
                 .addString(CUSTOMERS, customers.toAbsolutePath().normalize().toString(), false)
                 .addString(PLANS, plans.toAbsolutePath().normalize().toString(), false)
                 .addString(PRICES, prices.toAbsolutePath().normalize().toString(), false)

@@ -17,6 +17,7 @@ public final class InputSpecs {
 
     /** The local folder an input reads, or empty for an S3 prefix or a provider's API. */
     public static Optional<Path> folder(String spec) {
+        requireNoSeparator(spec);
         if (ProviderApiSource.parse(spec).isPresent() || S3Source.parse(spec).isPresent()) {
             return Optional.empty();
         }
@@ -25,6 +26,7 @@ public final class InputSpecs {
 
     /** The input as a run keeps it: a folder's path made absolute (a restart may run elsewhere), the rest as given. */
     public static String absolute(String spec) {
+        requireNoSeparator(spec);
         Optional<ProviderApiSource> api = ProviderApiSource.parse(spec);
         if (api.isPresent()) {
             return api.get().spec();
@@ -33,5 +35,13 @@ public final class InputSpecs {
             InputSource source = InputSource.parse(spec);
             return source.withRoot(source.root().toAbsolutePath().normalize()).spec();
         });
+    }
+
+    /** @throws IllegalArgumentException for a spec holding {@code ;}, which separates a run's inputs as it keeps them */
+    private static void requireNoSeparator(String spec) {
+        if (spec.indexOf(BillingJobParameters.INPUT_SEPARATOR) >= 0) {
+            throw new IllegalArgumentException("holds '" + BillingJobParameters.INPUT_SEPARATOR
+                    + "', which separates a run's inputs in its job parameters");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.ingest.InputSource;
+import io.tokentally.ingest.RegisterFilesStepConfiguration;
 import io.tokentally.ingest.S3Objects;
 import io.tokentally.ingest.S3Source;
 import io.tokentally.ingest.S3Stager;
@@ -107,7 +108,7 @@ public class CreditsStepConfiguration {
     }
 
     static List<S3Source> s3Sources(String input) {
-        return Arrays.stream(input.split(";"))
+        return Arrays.stream(input.split(RegisterFilesStepConfiguration.INPUT_SEPARATOR))
                 .filter(spec -> !spec.isBlank())
                 .flatMap(spec -> S3Source.parse(spec).stream())
                 .toList();
@@ -115,7 +116,7 @@ public class CreditsStepConfiguration {
 
     static List<Path> purchaseFeeds(String input) throws IOException {
         List<Path> feeds = new ArrayList<>();
-        for (String spec : input.split(";")) {
+        for (String spec : input.split(RegisterFilesStepConfiguration.INPUT_SEPARATOR)) {
             if (spec.isBlank() || spec.strip().startsWith("s3://") || spec.contains("=s3://")) {
                 continue;
             }

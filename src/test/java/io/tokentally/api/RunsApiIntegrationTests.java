@@ -18,6 +18,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -56,6 +59,9 @@ class RunsApiIntegrationTests {
 
     @Autowired
     FindingRepository findings;
+
+    @Autowired
+    JobRepository jobRepository;
 
     @DynamicPropertySource
     static void folders(DynamicPropertyRegistry registry) {
@@ -200,10 +206,32 @@ class RunsApiIntegrationTests {
                 400,
                 badPrices + " line 2: usd_per_million is negative: -1");
         assertProblem(api.get("/api/executions/abc"), 400, "'id'");
+        // an empty input would read the server's working folder; a ';' would split one input in two on a restart
+        String input = "gateway=" + WORK.resolve("usage-2026-11-03");
+        assertProblem(
+                api.post(
+                        "/api/jobs/nightly-billing/executions",
+                        body("2026-11-03").replace(input, "")),
+                400,
+                "no folder given");
+        assertProblem(
+                api.post(
+                        "/api/jobs/nightly-billing/executions",
+                        body("2026-11-03").replace(input, input + ";x")),
+                400,
+                "holds ';'");
         // 404
         assertProblem(api.post("/api/jobs/no-such-job/executions", body("2026-11-03")), 404, "no-such-job");
         assertProblem(api.get("/api/jobs/no-such-job/executions"), 404, "no-such-job");
         assertProblem(api.get("/api/executions/987654"), 404, "987654");
+        long rerate = jobRepository
+                .createJobExecution(
+                        jobRepository.createJobInstance("rerateJob", new JobParameters()),
+                        new JobParameters(),
+                        new ExecutionContext())
+                .getId();
+        assertProblem(api.get("/api/executions/" + rerate), 404, "is one of rerateJob");
+        assertProblem(api.post("/api/executions/" + rerate + "/restart", null), 404, "is one of rerateJob");
         assertProblem(api.post("/api/executions/987654/restart", null), 404, "987654");
         assertProblem(api.post("/api/jobs/nightly-billing/reruns", body("2026-11-04")), 404, "never run");
         assertProblem(api.post("/api/jobs/nightly-billing/reruns", "{\"date\":\"2026-11-04\"}"), 404, "never run");

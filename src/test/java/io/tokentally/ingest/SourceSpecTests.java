@@ -13,6 +13,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Source specs with their roles: {@code name[:role]=folder} and {@code name[:role]=s3://bucket/prefix}. */
 class SourceSpecTests {
 
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "gateway=", "gateway:cost= "})
+    void anEmptyFolderIsRefusedRatherThanReadAsTheWorkingFolder(String spec) {
+        assertThatThrownBy(() -> InputSource.parse(spec))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("no folder given");
+    }
+
     @Test
     void aFolderWithoutRoleIsBillableAsBefore() {
         assertThat(InputSource.parse("gateway=/data/gw"))

@@ -1,6 +1,7 @@
 package io.tokentally.cli;
 
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.SqlTime;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -40,12 +41,17 @@ final class OptionValues {
     }
 
     static Instant instant(String text) {
+        Instant instant;
         try {
-            return Instant.parse(text);
+            instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw new TypeConversionException(
                     "'" + text + "' is not a UTC instant written YYYY-MM-DDThh:mm:ssZ, such as 2026-12-01T00:00:00Z");
         }
+        if (!SqlTime.isWholeMicros(instant)) {
+            throw new TypeConversionException("'" + text + "' " + SqlTime.FINER_THAN_KEPT);
+        }
+        return instant;
     }
 
     static long longValue(String text) {

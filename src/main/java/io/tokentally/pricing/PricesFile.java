@@ -247,6 +247,10 @@ public final class PricesFile {
         if (!SqlTime.isKept(from)) {
             throw row.problem("effective_from " + text + " " + SqlTime.NOT_KEPT);
         }
+        if (!SqlTime.isWholeMicros(from)) {
+            // stored rounded, it would not match the file's version at the next load, which would add it again
+            throw row.problem("effective_from " + text + " " + SqlTime.FINER_THAN_KEPT);
+        }
         return from;
     }
 

@@ -22,7 +22,16 @@ public final class SqlTime {
     /** The words for an instant before {@link #EARLIEST} or after {@link #LATEST}, after its name and value. */
     public static final String NOT_KEPT = "is outside the years 0000 to 9999 (UTC)";
 
+    /** The words for an instant the database would round, after its name and value. */
+    public static final String FINER_THAN_KEPT =
+            "has more than six decimals of a second (the database keeps instants to the microsecond)";
+
     private SqlTime() {}
+
+    /** Whether the database keeps {@code instant} as it is: it holds no part of a second finer than a microsecond. */
+    public static boolean isWholeMicros(Instant instant) {
+        return instant.getNano() % 1_000 == 0;
+    }
 
     /** Whether {@code instant} is from {@link #EARLIEST} to {@link #LATEST}. */
     public static boolean isKept(Instant instant) {

@@ -147,6 +147,22 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void refusesAnInstantFinerThanTheDatabaseKeeps() {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when: stored rounded to the microsecond, the sync's versions would not be found again at its instant
+        int exit = command(new StringWriter(), err)
+                .execute("prices", "approve", "--by", "ops", "--effective", "2026-12-01T00:00:00.0000001Z");
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .startsWith("Invalid value for option '--effective': '2026-12-01T00:00:00.0000001Z' has more than six"
+                        + " decimals of a second (the database keeps instants to the microsecond)");
+    }
+
+    @Test
     void rejectsAnUnknownJob() {
         // given
         StringWriter err = new StringWriter();

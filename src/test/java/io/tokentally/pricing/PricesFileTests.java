@@ -333,6 +333,14 @@ class PricesFileTests {
                         + " line 2: effective_from +10000-01-01T00:00:00Z is outside the years 0000 to 9999 (UTC)");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PricesFile.read(Files.writeString(
+                        folder.resolve("nanos.csv"),
+                        "model,token_type,usd_per_million,effective_from\n"
+                                + "openai/gpt-4o,input,2,2026-12-01T00:00:00.000001Z\n"
+                                + "openai/gpt-4o,output,8,2026-12-01T00:00:00.0000001Z\n")))
+                .withMessage(folder.resolve("nanos.csv") + " line 3: effective_from 2026-12-01T00:00:00.0000001Z has"
+                        + " more than six decimals of a second (the database keeps instants to the microsecond)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(Files.writeString(
                         folder.resolve("price.csv"), "model,token_type,usd_per_million\nopenai/gpt-4o,input,1e6\n")))
                 .withMessage(folder.resolve("price.csv") + " line 2: usd_per_million 1e6 is not less than 1000000"
                         + " (a dollar a token, more than any model costs)");

@@ -3,6 +3,7 @@ package io.tokentally.pricing;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +21,42 @@ final class HeldPrices {
 
     static List<Price> view(Collection<Price> catalog, Map<PriceApprovals.Sync, Instant> approvals) {
         Map<FeedPrice.Slot, Instant> first = firstVersions(catalog);
-        List<Price> view = new ArrayList<>();
+        Map<FeedPrice.Slot, List<Seen>> seen = new HashMap<>();
         for (Price price : catalog) {
             Optional<PriceApprovals.Sync> sync = heldSync(price, first);
-            if (sync.isEmpty()) {
-                view.add(price);
-                continue;
-            }
-            Instant approved = approvals.get(sync.get());
-            if (approved != null) {
-                view.add(from(price, approved.isAfter(price.effectiveFrom()) ? approved : price.effectiveFrom()));
+            Instant approved = sync.map(approvals::get).orElse(null);
+            if (sync.isEmpty() || approved != null) {
+                Instant from = approved != null && approved.isAfter(price.effectiveFrom()) ? approved : null;
+                seen.computeIfAbsent(FeedPrice.Slot.of(price), slot -> new ArrayList<>())
+                        .add(new Seen(price, from == null ? price : from(price, from)));
             }
         }
+        List<Price> view = new ArrayList<>();
+        seen.values().forEach(versions -> view.addAll(withoutOvertaken(versions)));
         return view;
+    }
+
+    /** A version of a price, and the same as plans that hold changes see it (from its approval, if later). */
+    private record Seen(Price own, Price held) {}
+
+    /**
+     * The held versions of one price that no later version (later by its own effective instant) starts before or
+     * with: a change approved once a later version was in force (an override, a later sync approved first) never
+     * takes effect, rather than bringing its older amount back.
+     */
+    private static List<Price> withoutOvertaken(List<Seen> versions) {
+        versions.sort(
+                Comparator.comparing((Seen seen) -> seen.own().effectiveFrom()).reversed());
+        List<Price> kept = new ArrayList<>();
+        Instant laterStart = null;
+        for (Seen version : versions) {
+            Instant from = version.held().effectiveFrom();
+            if (laterStart == null || from.isBefore(laterStart)) {
+                kept.add(version.held());
+                laterStart = from;
+            }
+        }
+        return kept;
     }
 
     /** The syncs whose versions change an existing price, oldest first. */

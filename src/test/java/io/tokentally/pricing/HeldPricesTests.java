@@ -6,6 +6,7 @@ import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,37 @@ class HeldPricesTests {
         assertThat(usd(held, "openai/gpt-4o-mini", ServiceTier.STANDARD, APPROVED))
                 .isEqualTo("0.2");
         assertThat(usd(held, "openai/gpt-4o-mini", ServiceTier.BATCH, APPROVED)).isEqualTo("0.1");
+    }
+
+    @Test
+    void aChangeApprovedAfterALaterVersionOfItsPriceStartedNeverTakesEffect() {
+        // given input at 3 from a feed; sync A makes it 4 from 1 December, an override 2 from 3 December, sync B 5
+        // from 5 December
+        Instant december = Instant.parse("2026-12-01T00:00:00Z");
+        Instant override = december.plus(Duration.ofDays(2));
+        Instant syncB = december.plus(Duration.ofDays(4));
+        List<Price> catalog = List.of(
+                price("google/gem", ServiceTier.STANDARD, "3", JAN, "feed litellm (gem)"),
+                price("google/gem", ServiceTier.STANDARD, "4", december, "feed litellm (gem)"),
+                price("google/gem", ServiceTier.STANDARD, "2", override, "override: negotiated"),
+                price("google/gem", ServiceTier.STANDARD, "5", syncB, "feed litellm (gem)"));
+        PriceApprovals.Sync a = new PriceApprovals.Sync("litellm", december);
+        PriceApprovals.Sync b = new PriceApprovals.Sync("litellm", syncB);
+
+        // when A is approved on 10 December, after the override; then B on 6 December and A on 7 December
+        PriceCatalog aLate = new PriceCatalog(HeldPrices.view(catalog, Map.of(a, december.plus(Duration.ofDays(9)))));
+        PriceCatalog bFirst = new PriceCatalog(
+                HeldPrices.view(catalog, Map.of(b, syncB.plus(Duration.ofDays(1)), a, syncB.plus(Duration.ofDays(2)))));
+
+        // then the older change is overtaken, not put back over the later versions
+        assertThat(usd(aLate, "google/gem", ServiceTier.STANDARD, override.minusSeconds(1)))
+                .isEqualTo("3");
+        assertThat(usd(aLate, "google/gem", ServiceTier.STANDARD, december.plus(Duration.ofDays(10))))
+                .isEqualTo("2");
+        assertThat(usd(bFirst, "google/gem", ServiceTier.STANDARD, syncB.plus(Duration.ofDays(1))))
+                .isEqualTo("5");
+        assertThat(usd(bFirst, "google/gem", ServiceTier.STANDARD, syncB.plus(Duration.ofDays(3))))
+                .isEqualTo("5");
     }
 
     @Test

@@ -77,6 +77,15 @@ public final class PriceSync {
             } else if (current == null) {
                 added.add(price);
                 versions.add(price.asVersion(effective, feedName));
+            } else if (current.origin().startsWith(PriceRepository.DERIVED)) {
+                // the feed's own price (a batch price, say) replaces one derived from another, even at the same
+                // amount: left out, the derivation would follow the other price where the feed's does not
+                if (differs(current, price)) {
+                    changed.add(new Change(price.slot(), current, price));
+                } else {
+                    unchanged++;
+                }
+                versions.add(price.asVersion(effective, feedName));
             } else if (differs(current, price)) {
                 changed.add(new Change(price.slot(), current, price));
                 versions.add(price.asVersion(effective, feedName));

@@ -89,6 +89,44 @@ class PriceSyncTests {
         assertThat(again.unchanged()).isEqualTo(4);
     }
 
+    @Test
+    void aFeedsOwnPriceReplacesADerivedOneEvenAtTheSameAmount() {
+        // given input at 2 from the prices file, so batch input at a derived 1
+        Price batch = new Price(
+                0,
+                "openai/gpt-x",
+                TokenType.INPUT,
+                ServiceTier.BATCH,
+                ContextTier.STANDARD,
+                JAN,
+                BigDecimal.ONE,
+                null,
+                PriceRepository.DERIVED_BATCH + " from prices.csv");
+        List<Price> catalog = List.of(price("openai/gpt-x", TokenType.INPUT, "2", null, JAN, "prices.csv"), batch);
+
+        // when the feed raises input to 3 and keeps the provider's batch price at 1
+        FeedPrice ownBatch = new FeedPrice(
+                "openai/gpt-x",
+                TokenType.INPUT,
+                ServiceTier.BATCH,
+                ContextTier.STANDARD,
+                BigDecimal.ONE,
+                null,
+                "gpt-x");
+        PriceSync.Outcome outcome = PriceSync.plan(
+                catalog, List.of(feed("openai/gpt-x", TokenType.INPUT, "3", null), ownBatch), SYNC, "litellm");
+
+        // then the batch price is stored as the feed's, so no derived 1.5 follows the new input price
+        assertThat(outcome.newVersions())
+                .extracting(Price::serviceTier, Price::usdPerMillion, Price::origin)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(
+                                ServiceTier.STANDARD, new BigDecimal("3"), "feed litellm (openai/gpt-x)"),
+                        org.assertj.core.groups.Tuple.tuple(ServiceTier.BATCH, BigDecimal.ONE, "feed litellm (gpt-x)"));
+        assertThat(outcome.changed()).hasSize(1);
+        assertThat(outcome.unchanged()).isEqualTo(1);
+    }
+
     private static BigDecimal priceAt(PriceCatalog catalog, String model, Instant at) {
         return catalog.priceAt(model, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, at)
                 .orElseThrow()

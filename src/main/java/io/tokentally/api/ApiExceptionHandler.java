@@ -1,5 +1,6 @@
 package io.tokentally.api;
 
+import io.tokentally.job.BillingRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
@@ -28,6 +29,7 @@ class ApiExceptionHandler {
     }
 
     @ExceptionHandler({
+        BillingRuns.WindowBusy.class,
         JobExecutionAlreadyRunningException.class,
         JobInstanceAlreadyCompleteException.class,
         JobRestartException.class

@@ -18,6 +18,8 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Service;
 
@@ -37,6 +39,7 @@ public class BillingRuns {
     private final JobRepository jobRepository;
     private final Job nightlyBillingJob;
     private final ReferenceFiles referenceFiles;
+    private final Object starting = new Object();
 
     public BillingRuns(
             JobOperator jobOperator,
@@ -56,32 +59,69 @@ public class BillingRuns {
      *     fault (a restart reads the files its execution started with, in its own steps)
      */
     public JobExecution run(BillingJobParameters parameters) throws Exception {
-        long rerun = parameters.rerun();
-        while (true) {
-            JobParameters jobParameters = parameters.withRerun(rerun).toJobParameters();
-            JobInstance instance = jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters);
-            if (instance == null) {
-                return startNew(parameters, jobParameters, rerun);
+        // one start at a time in this process (the API, schedules and the drop watcher), so that two starts of a
+        // window never both find it unstarted; between processes, the job repository's keys tell (startNew)
+        synchronized (starting) {
+            long rerun = parameters.rerun();
+            while (true) {
+                JobParameters jobParameters = parameters.withRerun(rerun).toJobParameters();
+                JobInstance instance = jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters);
+                if (instance == null) {
+                    return startNew(parameters, jobParameters, rerun);
+                }
+                JobExecution last = jobRepository.getLastJobExecution(instance);
+                if (last == null) {
+                    throw new WindowBusy("window " + parameters.date() + " is being started by another process;"
+                            + " wait for its run");
+                }
+                if (RESTARTABLE.contains(last.getStatus())) {
+                    return restartStopped(parameters, jobParameters, last);
+                }
+                if (last.getStatus().isRunning()) {
+                    return resumeRunning(parameters, jobParameters, last);
+                }
+                rerun++;
             }
-            JobExecution last = jobRepository.getLastJobExecution(instance);
-            if (last != null && RESTARTABLE.contains(last.getStatus())) {
-                return restartStopped(parameters, jobParameters, last);
-            }
-            if (last != null && last.getStatus().isRunning()) {
-                return resumeRunning(parameters, jobParameters, last);
-            }
-            rerun++;
         }
     }
 
-    /** Starts the window's run with this rerun counter, once its reference files check out. */
+    /**
+     * A start refused because a run of its window is under way or being started: the API's 409. An {@link
+     * IllegalStateException}, as before, for the command line, schedules and the drop watcher.
+     */
+    public static final class WindowBusy extends IllegalStateException {
+
+        WindowBusy(String message) {
+            super(message);
+        }
+
+        WindowBusy(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Starts the window's run with this rerun counter, once its reference files check out. Another process that
+     * starts it at the same moment wins the job repository's key; this start is then refused.
+     */
     private JobExecution startNew(BillingJobParameters parameters, JobParameters jobParameters, long rerun)
             throws Exception {
         referenceFiles.check(parameters);
         if (rerun > 0) {
             log.info("Window {} already completed; starting rerun #{}", parameters.date(), rerun);
         }
-        return jobOperator.start(nightlyBillingJob, jobParameters);
+        try {
+            return jobOperator.start(nightlyBillingJob, jobParameters);
+        } catch (DuplicateKeyException | ConcurrencyFailureException | IllegalStateException e) {
+            if (e instanceof IllegalStateException
+                    && jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters) == null) {
+                throw e;
+            }
+            throw new WindowBusy(
+                    "window " + parameters.date() + " was started by another process at the same moment;"
+                            + " wait for its run",
+                    e);
+        }
     }
 
     /**
@@ -92,7 +132,7 @@ public class BillingRuns {
             throws Exception {
         List<String> stillRunning = runningSteps(last);
         if (!stillRunning.isEmpty() && !RunOwnerListener.ownerIsGone(last)) {
-            throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
+            throw new WindowBusy("execution " + last.getId() + " of window " + parameters.date()
                     + " is " + last.getStatus() + " but its steps " + stillRunning
                     + " are still marked running; wait for its process to end them, or, if it died, run"
                     + " 'tokentally restart " + last.getId() + "'");
@@ -118,13 +158,14 @@ public class BillingRuns {
             return restart(last.getId());
         }
         if (RunOwnerListener.ownerIsAliveHere(last)) {
-            throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
+            throw new WindowBusy("execution " + last.getId() + " of window " + parameters.date()
                     + " is still being run by process "
                     + last.getExecutionContext().getLong(RunOwnerListener.PID)
                     + " on this host; wait for it to end");
         }
-        throw new IllegalStateException("execution " + last.getId() + " of window " + parameters.date()
-                + " is still marked " + last.getStatus() + "; if its process died, run"
+        throw new WindowBusy("execution " + last.getId() + " of window " + parameters.date()
+                + " is still marked " + last.getStatus() + " (run by another process, or not begun yet); wait for it"
+                + " or, if its process died, run"
                 + " 'tokentally restart " + last.getId() + "'");
     }
 

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,8 +73,9 @@ class RunsApiIntegrationTests {
 
     @BeforeAll
     static void usage() throws Exception {
-        for (String day :
-                new String[] {"2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06"}) {
+        for (String day : new String[] {
+            "2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-07"
+        }) {
             Path folder = Files.createDirectories(WORK.resolve("usage-" + day));
             UsageFixtures.write(
                     folder.resolve("gateway.csv"),
@@ -173,6 +176,43 @@ class RunsApiIntegrationTests {
         JsonNode done = api.awaitExecution(json(rerun).get("executionId").asLong(), status("COMPLETED"));
         assertThat(done.get("rerun").asLong()).isEqualTo(1);
         assertThat(step(done, "ingestStep").get("read").asLong()).isZero();
+    }
+
+    @Test
+    void startsOfOneWindowAtTheSameMomentAreOneRunAndConflictsNotServerErrors() throws Exception {
+        // given
+        int starts = 8;
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(starts);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            // when
+            List<java.util.concurrent.Future<java.net.http.HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < starts; i++) {
+                answers.add(callers.submit(() -> {
+                    go.await();
+                    return new ApiClient(port, TOKEN).post("/api/jobs/nightly-billing/executions", body("2026-11-07"));
+                }));
+            }
+            go.countDown();
+            List<java.net.http.HttpResponse<String>> responses = new ArrayList<>();
+            for (var answer : answers) {
+                responses.add(answer.get());
+            }
+
+            // then
+            List<Integer> statuses = responses.stream()
+                    .map(java.net.http.HttpResponse::statusCode)
+                    .toList();
+            assertThat(statuses).as("one run, the other starts refused").containsOnlyOnce(202);
+            assertThat(statuses).filteredOn(status -> status != 202).containsOnly(409);
+            var started = responses.stream()
+                    .filter(response -> response.statusCode() == 202)
+                    .findFirst()
+                    .orElseThrow();
+            api.awaitExecution(json(started).get("executionId").asLong(), status("COMPLETED"));
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     @Test

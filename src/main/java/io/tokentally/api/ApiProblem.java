@@ -24,6 +24,10 @@ class ApiProblem extends RuntimeException {
         return new ApiProblem(HttpStatus.CONFLICT, detail);
     }
 
+    static ApiProblem tooLarge(String detail) {
+        return new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, detail);
+    }
+
     HttpStatus status() {
         return status;
     }

@@ -171,6 +171,11 @@ public class BillingRuns {
 
     /** The parameters of the latest execution of a window's latest run (its last rerun), if it has run. */
     public Optional<BillingJobParameters> lastParameters(LocalDate date) {
+        return lastExecution(date).map(JobExecution::getJobParameters).map(BillingJobParameters::of);
+    }
+
+    /** The latest execution of a window's latest run (its last rerun), if it has run. */
+    public Optional<JobExecution> lastExecution(LocalDate date) {
         JobExecution latest = null;
         for (long rerun = 0; ; rerun++) {
             JobInstance instance = jobRepository.getJobInstance(
@@ -180,13 +185,16 @@ public class BillingRuns {
                             .addLong(BillingJobParameters.RERUN, rerun)
                             .toJobParameters());
             if (instance == null) {
-                return Optional.ofNullable(latest)
-                        .map(JobExecution::getJobParameters)
-                        .map(BillingJobParameters::of);
+                return Optional.ofNullable(latest);
             }
             JobExecution last = jobRepository.getLastJobExecution(instance);
             latest = last != null ? last : latest;
         }
+    }
+
+    /** Whether a run ended failed or stopped, so that a start of its window restarts it where it stopped. */
+    public static boolean endedUnfinished(JobExecution execution) {
+        return RESTARTABLE.contains(execution.getStatus());
     }
 
     /** The names of an execution's steps still marked running. */

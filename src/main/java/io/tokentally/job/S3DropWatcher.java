@@ -38,6 +38,10 @@ public class S3DropWatcher {
     private final TokentallyProperties defaults;
     private final Clock clock;
     private final S3Source drop;
+    /** The execution the watcher last started or restarted, and the unfinished one it last said it waits for. */
+    private volatile long lastStarted = -1;
+
+    private volatile long warnedOf = -1;
 
     S3DropWatcher(
             S3Stager stager, S3Properties properties, BillingRuns runs, TokentallyProperties defaults, Clock clock) {
@@ -69,16 +73,48 @@ public class S3DropWatcher {
         if (fresh.isEmpty()) {
             return Optional.empty();
         }
-        log.info("{} new object(s) in {}: starting a run", fresh.size(), drop.spec());
         LocalDate yesterday =
                 LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
-        return Optional.of(runs.run(new BillingJobParameters(
+        Optional<JobExecution> unfinished = runs.lastExecution(yesterday)
+                .filter(BillingRuns::endedUnfinished)
+                .filter(execution -> execution.getId() == lastStarted);
+        if (unfinished.isPresent()) {
+            waitForRestart(unfinished.get(), fresh.size());
+            return Optional.empty();
+        }
+        log.info("{} new object(s) in {}: starting a run", fresh.size(), drop.spec());
+        JobExecution execution = runs.run(new BillingJobParameters(
                 yesterday,
                 0,
                 List.of(drop.spec()),
                 defaults.customersFile(),
                 defaults.plansFile(),
-                defaults.pricesFile())));
+                defaults.pricesFile()));
+        lastStarted = execution.getId();
+        return Optional.of(execution);
+    }
+
+    /**
+     * Leaves to a person a run of the window that the watcher started or restarted and that failed or stopped:
+     * starting the window again would restart it with the files it started with, not the drop's new objects, and a
+     * run that fails for good would be restarted at every poll. (A failed run the watcher did not start, such as a
+     * schedule's, is restarted once, as any start of its window does.) Said once per run; the drop is read by the
+     * first poll after the run is restarted and ends.
+     */
+    private void waitForRestart(JobExecution unfinished, int objects) {
+        if (unfinished.getId() != warnedOf) {
+            log.warn(
+                    "{} new object(s) in {} wait: execution {} of window {} is {}; restart it ('tokentally restart {}'"
+                            + " or POST /api/executions/{}/restart) and the next poll reads them",
+                    objects,
+                    drop.spec(),
+                    unfinished.getId(),
+                    unfinished.getJobParameters().getString(BillingJobParameters.DATE),
+                    unfinished.getStatus(),
+                    unfinished.getId(),
+                    unfinished.getId());
+            warnedOf = unfinished.getId();
+        }
     }
 
     @Scheduled(

@@ -241,6 +241,37 @@ class S3DropIntegrationTests {
     }
 
     @Test
+    void aFailedRunOfYesterdayIsNotRestartedByEveryPollAndTheDropIsReadOnceItIsRestarted() throws Exception {
+        // given yesterday's last run failed
+        put("incoming/failing.csv", rows("failing", 5));
+        JobExecution failed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            failed = watcher.poll().orElseThrow();
+        }
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        Integer executions = jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Integer.class);
+
+        // when new objects come and the watcher polls twice
+        put("incoming/waiting.csv", rows("waiting", 5));
+        Optional<JobExecution> first = watcher.poll();
+        Optional<JobExecution> second = watcher.poll();
+
+        // then it starts nothing, and the objects wait
+        assertThat(first).isEmpty();
+        assertThat(second).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Integer.class))
+                .isEqualTo(executions);
+        assertThat(stager.unclaimed(
+                        S3Source.parse("drop=s3://" + BUCKET + "/incoming/").orElseThrow()))
+                .containsExactly("incoming/waiting.csv");
+
+        // and once a person restarts the failed run, the next poll reads them
+        assertThat(runs.restart(failed.getId()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JobExecution next = watcher.poll().orElseThrow();
+        assertThat(fileCounts(next, "waiting.csv")).isEqualTo(Map.of("read", 5L, "accepted", 5L));
+    }
+
+    @Test
     void aGzippedObjectCutShortIsMovedToFailedAndItsCompleteUploadIsReadAsANewObject() throws Exception {
         // given a gzipped log cut off in the middle, as an interrupted upload leaves it
         String[] rows = UsageFixtures.rows("cut", yesterday(), 15, 5, "alice", "bob");

@@ -1,5 +1,6 @@
 package io.tokentally.schedule;
 
+import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Files;
@@ -48,9 +49,18 @@ public class ScheduleConfiguration {
                 .build());
     }
 
+    /**
+     * Starts a schedule's run of a usage day, unless that UTC day has not begun (a {@code same-day} window in a zone
+     * ahead of UTC): refused as the API and the command line refuse it, and recorded as not started.
+     */
     @Bean
-    ScheduledLauncher scheduledLauncher(BillingRuns billingRuns) {
-        return (schedule, date) -> billingRuns.run(schedule.parametersFor(date)).getId();
+    ScheduledLauncher scheduledLauncher(BillingRuns billingRuns, Clock clock) {
+        return (schedule, date) -> {
+            BillingJobParameters.notYetBegun(date, clock).ifPresent(why -> {
+                throw new IllegalStateException(why);
+            });
+            return billingRuns.run(schedule.parametersFor(date)).getId();
+        };
     }
 
     @Bean

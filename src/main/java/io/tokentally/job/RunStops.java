@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import java.time.Clock;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -37,7 +38,8 @@ public class RunStops {
         }
         execution.setStatus(BatchStatus.STOPPING);
         execution.setExitStatus(ExitStatus.STOPPED);
-        execution.setEndTime(LocalDateTime.now(clock));
+        // in the JVM's zone, as Spring Batch writes every time of the job repository (and the API reads them back)
+        execution.setEndTime(LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault()));
         jobRepository.update(execution);
         jobRepository.updateExecutionContext(execution);
     }

@@ -1,8 +1,7 @@
 package io.tokentally.job;
 
+import io.tokentally.shared.BatchTimes;
 import java.time.Clock;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -38,8 +37,7 @@ public class RunStops {
         }
         execution.setStatus(BatchStatus.STOPPING);
         execution.setExitStatus(ExitStatus.STOPPED);
-        // in the JVM's zone, as Spring Batch writes every time of the job repository (and the API reads them back)
-        execution.setEndTime(LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault()));
+        execution.setEndTime(BatchTimes.now(clock));
         jobRepository.update(execution);
         jobRepository.updateExecutionContext(execution);
     }

@@ -1,8 +1,8 @@
 package io.tokentally.normalize;
 
+import io.tokentally.shared.BatchTimes;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -110,7 +110,7 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
             if (stored != null && stored.getStatus() == BatchStatus.STARTING) {
                 stored.setStatus(BatchStatus.FAILED);
                 stored.setExitStatus(ExitStatus.FAILED.addExitDescription("no worker started it: " + reason(why)));
-                stored.setEndTime(LocalDateTime.now(clock));
+                stored.setEndTime(BatchTimes.now(clock));
                 jobRepository.update(stored);
                 copy(stored, partition);
             }

@@ -38,6 +38,11 @@ class ApiExceptionHandler {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     }
 
+    @ExceptionHandler(BillingRuns.ShuttingDown.class)
+    ProblemDetail shuttingDown(BillingRuns.ShuttingDown e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+
     @ExceptionHandler(InvalidJobParametersException.class)
     ProblemDetail invalidParameters(InvalidJobParametersException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());

@@ -59,6 +59,7 @@ class RunRequests {
 
     /** Starts the first run of a window; a window that already has one is a conflict. */
     JobExecution start(String job, StartRequest request) throws Exception {
+        runs.refuseWhileClosing();
         BillingJobParameters parameters = parameters(job, request, false);
         refuseIfRunning(parameters);
         JobInstance first = jobRepository.getJobInstance(JOB, parameters.toJobParameters());
@@ -76,6 +77,7 @@ class RunRequests {
      * rerun starts, which picks up only what changed.
      */
     JobExecution rerun(String job, StartRequest request) throws Exception {
+        runs.refuseWhileClosing();
         BillingJobParameters parameters = parameters(job, request, true);
         refuseIfRunning(parameters);
         return run(parameters);
@@ -83,6 +85,7 @@ class RunRequests {
 
     /** Restarts a failed or stopped execution; {@code force} first recovers one whose process died. */
     JobExecution restart(long executionId, boolean force) throws Exception {
+        runs.refuseWhileClosing();
         JobExecution execution = execution(executionId);
         BatchStatus status = execution.getStatus();
         if (status.isRunning() && !force) {

@@ -39,17 +39,20 @@ public class BillingRuns {
     private final JobRepository jobRepository;
     private final Job nightlyBillingJob;
     private final ReferenceFiles referenceFiles;
+    private final StopRunsOnShutdown shutdown;
     private final Object starting = new Object();
 
     public BillingRuns(
             JobOperator jobOperator,
             JobRepository jobRepository,
             Job nightlyBillingJob,
-            ReferenceFiles referenceFiles) {
+            ReferenceFiles referenceFiles,
+            StopRunsOnShutdown shutdown) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.nightlyBillingJob = nightlyBillingJob;
         this.referenceFiles = referenceFiles;
+        this.shutdown = shutdown;
     }
 
     /**
@@ -62,6 +65,7 @@ public class BillingRuns {
         // one start at a time in this process (the API, schedules and the drop watcher), so that two starts of a
         // window never both find it unstarted; between processes, the job repository's keys tell (startNew)
         synchronized (starting) {
+            refuseWhileClosing();
             long rerun = parameters.rerun();
             while (true) {
                 JobParameters jobParameters = parameters.withRerun(rerun).toJobParameters();
@@ -82,6 +86,22 @@ public class BillingRuns {
                 }
                 rerun++;
             }
+        }
+    }
+
+    /** @throws ShuttingDown once this process has begun to close */
+    public void refuseWhileClosing() {
+        if (shutdown.closing()) {
+            throw new ShuttingDown("this process is shutting down and starts no run; start it on another replica, or"
+                    + " once this one is back");
+        }
+    }
+
+    /** A start refused because the process is closing: the API's 503. */
+    public static final class ShuttingDown extends IllegalStateException {
+
+        ShuttingDown(String message) {
+            super(message);
         }
     }
 
@@ -232,6 +252,7 @@ public class BillingRuns {
      * since taking it over would fail that process's run.
      */
     public JobExecution restart(long executionId) throws Exception {
+        refuseWhileClosing();
         JobExecution execution = execution(executionId);
         refuseResumedOrEnded(executionId, execution);
         boolean unfinished =

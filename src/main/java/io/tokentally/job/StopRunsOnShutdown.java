@@ -39,6 +39,7 @@ public class StopRunsOnShutdown implements SmartLifecycle {
     private final ShutdownProperties properties;
     private final RunningJobs runningJobs;
     private volatile boolean running;
+    private volatile boolean closing;
 
     /**
      * @param stopTimeout how long a closing process waits for its runs to stop
@@ -60,6 +61,15 @@ public class StopRunsOnShutdown implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        closing = false;
+    }
+
+    /**
+     * Whether this process is closing: from the moment it asks its runs to stop, it starts none (its run threads are
+     * about to go, and a run handed to them would be refused and left FAILED).
+     */
+    public boolean closing() {
+        return closing;
     }
 
     /**
@@ -71,6 +81,7 @@ public class StopRunsOnShutdown implements SmartLifecycle {
      */
     @Override
     public void stop() {
+        closing = true;
         running = false;
         Set<Long> asked = new HashSet<>();
         long polls = Math.max(1, properties.stopTimeout().toMillis() / POLL.toMillis());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
+import io.tokentally.job.StopRunsOnShutdown;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
@@ -64,6 +65,9 @@ class RunsApiIntegrationTests {
 
     @Autowired
     JobRepository jobRepository;
+
+    @Autowired
+    StopRunsOnShutdown shutdown;
 
     @DynamicPropertySource
     static void folders(DynamicPropertyRegistry registry) {
@@ -212,6 +216,23 @@ class RunsApiIntegrationTests {
             api.awaitExecution(json(started).get("executionId").asLong(), status("COMPLETED"));
         } finally {
             callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aProcessThatIsClosingRefusesStartsWith503RatherThanAcceptingRunsItWillNotRun() throws Exception {
+        // given a process that has begun to close (its runs asked to stop; its web server still answers)
+        shutdown.stop();
+        try {
+            // when
+            var start = api.post("/api/jobs/nightly-billing/executions", body("2026-11-05"));
+            var rerun = api.post("/api/jobs/nightly-billing/reruns", body("2026-11-05"));
+
+            // then
+            assertProblem(start, 503, "shutting down");
+            assertProblem(rerun, 503, "shutting down");
+        } finally {
+            shutdown.start();
         }
     }
 

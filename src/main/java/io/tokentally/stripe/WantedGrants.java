@@ -24,9 +24,9 @@ import java.util.function.Supplier;
  * purchase (voided after a refund, expired after a cancellation) and a {@code promotional} grant per
  * started plan segment and allowance, expiring at its period's end: Stripe applies credits when it finalizes
  * the period's invoice, so a grant of a segment that a plan change ends inside the period expiring with the
- * segment would never be applied. A USD allowance of a segment that lasts to its period's end is granted whole;
- * a token allowance, and any allowance of a segment a plan change ends, is granted as the billed value of the
- * usage it covered so far, rounded to cents.
+ * segment would never be applied. A USD allowance of a segment alone in its period is granted whole; a token
+ * allowance, and any allowance of a period a plan change splits, is granted as the billed value of the usage it
+ * covered so far, rounded to cents.
  * Stripe's priority follows the plan's consumption order: 10 for the first source, 20, 30. The credit
  * ledger is asked for only when a grant of what was used needs it: allocating it reads the customer's usage.
  */
@@ -47,10 +47,15 @@ final class WantedGrants {
         }
         CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (BillingPeriod period : periods) {
-            for (PlanSegment segment : customer.segments(period)) {
+            List<PlanSegment> segments = customer.segments(period);
+            for (PlanSegment segment : segments) {
                 if (!segment.span().start().isAfter(now)) {
-                    wanted.addAll(
-                            included(allocator.includedOf(segment), plans.get(segment.planId()), segment, ledger));
+                    wanted.addAll(included(
+                            allocator.includedOf(segment),
+                            plans.get(segment.planId()),
+                            segment,
+                            segments.size() > 1,
+                            ledger));
                 }
             }
         }
@@ -78,17 +83,25 @@ final class WantedGrants {
                 false);
     }
 
-    /** @param allowances the segment's allowances as granted ({@link CreditAllocator#includedOf}) */
+    /**
+     * @param allowances the segment's allowances as granted ({@link CreditAllocator#includedOf})
+     * @param split whether a plan change splits the segment's period
+     */
     private static List<CreditGrantPlanner.Wanted> included(
-            List<IncludedUsage> allowances, Plan plan, PlanSegment segment, Supplier<CreditLedger> ledger) {
+            List<IncludedUsage> allowances,
+            Plan plan,
+            PlanSegment segment,
+            boolean split,
+            Supplier<CreditLedger> ledger) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
         for (IncludedUsage granted : allowances) {
             Allowance allowance = granted.allowance();
             BigDecimal usd = granted.grantedUsd();
-            // a segment that a plan change ends inside its period grants what its own usage used, as a token
+            // a segment of a period that a plan change splits grants what its own usage used, as a token
             // allowance always does: Stripe applies every grant to the whole invoice, and the rest of the
-            // segment's allowance would pay the usage after it, which the statement does not
+            // segment's allowance would pay the usage of the period's other segments, which the statement does not
             boolean asUsed = allowance.inTokens()
+                    || split
                     || !segment.span().end().equals(segment.period().end());
             if (asUsed) {
                 usd = usedUsd(granted, ledger.get());

@@ -7,7 +7,10 @@ import io.tokentally.plans.CreditSource;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanAssignment;
+import io.tokentally.plans.PlanSegment;
 import io.tokentally.plans.PlanType;
+import io.tokentally.rating.CreditLedger;
+import io.tokentally.rating.IncludedUsage;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
@@ -30,8 +33,9 @@ class WantedGrantsTests {
             true);
 
     @Test
-    void grantsTheIncludedUsageOfAFirstPlanFromItsStartOnly() {
-        // given a customer on team from 16 November, asked on the 20th
+    void aPeriodAPlanChangeSplitsGrantsWhatEachSegmentsUsageUsedFromItsStartOnly() {
+        // given a customer on team from 16 November (billed before it too, without included usage), asked on the
+        // 20th, whose usage used $3.456 of the $5 the 15 days include
         Customer customer = new Customer(
                 "acme",
                 "cus_acme",
@@ -39,6 +43,39 @@ class WantedGrantsTests {
                 "Acme",
                 BillingCycle.CALENDAR_MONTH_UTC,
                 List.of(new PlanAssignment(Instant.parse("2026-11-16T00:00:00Z"), "team")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        PlanSegment team = customer.segments(november).get(1);
+        IncludedUsage granted =
+                IncludedUsage.granted("acme", team, TEAM.allowances().get(0));
+        IncludedUsage used = new IncludedUsage(
+                "acme", team, granted.allowance(), granted.grantedUsd(), 0, new BigDecimal("3.456"), 0);
+
+        // when
+        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
+                customer,
+                Map.of("team", TEAM),
+                List.of(),
+                List.of(november),
+                () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
+                Instant.parse("2026-11-20T00:00:00Z"));
+
+        // then: $3.46 from the 16th to the period's end, not the whole $5 ($10 x 15/30 days), which Stripe would
+        // spend on the usage before the 16th too; nothing for the days before the plan
+        assertThat(wanted)
+                .extracting(w -> w.amountMicros() + " " + w.effectiveAt() + " " + w.expiresAt())
+                .containsExactly("3460000 2026-11-16T00:00:00Z 2026-12-01T00:00:00Z");
+    }
+
+    @Test
+    void aSegmentAloneInItsPeriodGrantsItsUsdAllowanceWhole() {
+        // given a customer on team for all of November
+        Customer customer = new Customer(
+                "acme",
+                "cus_acme",
+                "team",
+                "Acme",
+                BillingCycle.CALENDAR_MONTH_UTC,
+                List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team")));
         BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
 
         // when
@@ -48,13 +85,13 @@ class WantedGrantsTests {
                 List.of(),
                 List.of(november),
                 () -> {
-                    throw new AssertionError("a USD allowance needs no ledger");
+                    throw new AssertionError("a whole USD allowance needs no ledger");
                 },
                 Instant.parse("2026-11-20T00:00:00Z"));
 
-        // then: $10 x 15/30 days = $5, from the 16th to the period's end; nothing for the days before the plan
+        // then
         assertThat(wanted)
                 .extracting(w -> w.amountMicros() + " " + w.effectiveAt() + " " + w.expiresAt())
-                .containsExactly("5000000 2026-11-16T00:00:00Z 2026-12-01T00:00:00Z");
+                .containsExactly("10000000 2026-11-01T00:00:00Z 2026-12-01T00:00:00Z");
     }
 }

@@ -23,6 +23,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Profile;
 import org.springframework.dao.EmptyResultDataAccessException;
@@ -95,6 +96,17 @@ class RunRequests {
         if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
             throw ApiProblem.conflict("execution " + executionId + " is " + status + " and cannot be restarted;"
                     + " POST /api/jobs/" + RunReportListener.JOB_NAME + "/reruns to run its window again");
+        }
+        List<String> stepsRunning = execution.getStepExecutions().stream()
+                .filter(step -> step.getStatus().isRunning())
+                .map(StepExecution::getStepName)
+                .sorted()
+                .toList();
+        if (!stepsRunning.isEmpty() && !force) {
+            // another replica may still be ending them: restarting here would run the execution twice
+            throw ApiProblem.conflict("execution " + executionId + " is " + status + " but its steps " + stepsRunning
+                    + " are still marked running; wait for them to end, or, if the process running them died, POST"
+                    + " /api/executions/" + executionId + "/restart?force=true");
         }
         return runs.restart(executionId);
     }

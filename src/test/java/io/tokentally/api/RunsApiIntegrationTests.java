@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
+import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.StopRunsOnShutdown;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
@@ -21,8 +22,11 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -234,6 +238,34 @@ class RunsApiIntegrationTests {
         } finally {
             shutdown.start();
         }
+    }
+
+    @Test
+    void aStoppedExecutionWhoseStepsAnotherProcessIsStillEndingIsNotRestartedWithoutForce() throws Exception {
+        // given an execution stopped by another replica, whose ingest step that replica is still ending
+        JobParameters parameters = new BillingJobParameters(
+                        LocalDate.parse("2026-10-31"),
+                        0,
+                        List.of("gateway=" + WORK.resolve("usage-2026-11-01")),
+                        FIXTURES.resolve("job-customers.csv"),
+                        FIXTURES.resolve("job-plans.yaml"),
+                        FIXTURES.resolve("job-prices.csv"))
+                .toJobParameters();
+        JobExecution stopped = jobRepository.createJobExecution(
+                jobRepository.createJobInstance("nightlyBillingJob", parameters), parameters, new ExecutionContext());
+        stopped.setStatus(BatchStatus.STOPPED);
+        jobRepository.update(stopped);
+        StepExecution ingest = jobRepository.createStepExecution("ingestStep", stopped);
+        ingest.setStatus(BatchStatus.STARTED);
+        jobRepository.update(ingest);
+
+        // when
+        var restart = api.post("/api/executions/" + stopped.getId() + "/restart", null);
+
+        // then
+        assertProblem(restart, 409, "its steps [ingestStep] are still marked running");
+        assertThat(jobRepository.getLastJobExecution(stopped.getJobInstance()).getId())
+                .isEqualTo(stopped.getId());
     }
 
     @Test

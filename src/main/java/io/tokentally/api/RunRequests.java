@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.ObjectProvider;
@@ -60,17 +59,21 @@ class RunRequests {
 
     /** Starts the first run of a window; a window that already has one is a conflict. */
     JobExecution start(String job, StartRequest request) throws Exception {
-        runs.refuseWhileClosing();
         BillingJobParameters parameters = parameters(job, request, false);
         refuseIfRunning(parameters);
-        JobInstance first = jobRepository.getJobInstance(JOB, parameters.toJobParameters());
-        if (first != null) {
-            JobExecution last = jobRepository.getLastJobExecution(first);
-            throw ApiProblem.conflict("window " + parameters.date() + " was already run (execution "
+        Optional<JobExecution> started;
+        try {
+            started = runs.startFirst(parameters);
+        } catch (ReferenceFiles.Invalid e) {
+            throw ApiProblem.badRequest(e.getMessage());
+        }
+        return started.orElseThrow(() -> {
+            JobExecution last =
+                    jobRepository.getLastJobExecution(jobRepository.getJobInstance(JOB, parameters.toJobParameters()));
+            return ApiProblem.conflict("window " + parameters.date() + " was already run (execution "
                     + (last == null ? "?" : last.getId() + ", " + last.getStatus())
                     + "); POST /api/jobs/" + job + "/reruns to run it again, or restart a failed execution");
-        }
-        return run(parameters);
+        });
     }
 
     /**
@@ -78,7 +81,6 @@ class RunRequests {
      * rerun starts, which picks up only what changed.
      */
     JobExecution rerun(String job, StartRequest request) throws Exception {
-        runs.refuseWhileClosing();
         BillingJobParameters parameters = parameters(job, request, true);
         refuseIfRunning(parameters);
         return run(parameters);
@@ -86,7 +88,6 @@ class RunRequests {
 
     /** Restarts a failed or stopped execution; {@code force} first recovers one whose process died. */
     JobExecution restart(long executionId, boolean force) throws Exception {
-        runs.refuseWhileClosing();
         JobExecution execution = execution(executionId);
         BatchStatus status = execution.getStatus();
         if (status.isRunning() && !force) {

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
@@ -34,6 +35,11 @@ public class BillingRuns {
 
     private static final Logger log = LoggerFactory.getLogger(BillingRuns.class);
     private static final Set<BatchStatus> RESTARTABLE = EnumSet.of(BatchStatus.FAILED, BatchStatus.STOPPED);
+    /** How long a run found without an execution is waited for: another process may be creating it. */
+    private static final Duration EXECUTION_WAIT = Duration.ofSeconds(2);
+
+    private static final Duration EXECUTION_POLL = Duration.ofMillis(50);
+    private static final int START_ATTEMPTS = 3;
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
@@ -73,24 +79,58 @@ public class BillingRuns {
                 if (instance == null) {
                     return startNew(parameters, jobParameters, rerun);
                 }
-                JobExecution last = jobRepository.getLastJobExecution(instance);
-                if (last == null) {
-                    throw new WindowBusy("window " + parameters.date() + " is being started by another process;"
-                            + " wait for its run");
+                Optional<JobExecution> last = lastExecutionOf(instance);
+                if (last.isEmpty()) {
+                    log.warn(
+                            "Run {} of window {} has no execution (its start failed, or its process died starting"
+                                    + " it); going on to the window's next rerun",
+                            instance.getInstanceId(),
+                            parameters.date());
                 }
-                if (RESTARTABLE.contains(last.getStatus())) {
-                    return restartStopped(parameters, jobParameters, last);
+                if (last.isPresent() && RESTARTABLE.contains(last.get().getStatus())) {
+                    return restartStopped(parameters, jobParameters, last.get());
                 }
-                if (last.getStatus().isRunning()) {
-                    return resumeRunning(parameters, jobParameters, last);
+                if (last.isPresent() && last.get().getStatus().isRunning()) {
+                    return resumeRunning(parameters, jobParameters, last.get());
                 }
                 rerun++;
             }
         }
     }
 
+    /**
+     * Starts the first run of a window, or none if the window has one: under the same turn as {@link #run}, so that
+     * a start waiting for its turn does not become a rerun of the run before it.
+     */
+    public Optional<JobExecution> startFirst(BillingJobParameters parameters) throws Exception {
+        synchronized (starting) {
+            refuseWhileClosing();
+            JobParameters jobParameters = parameters.toJobParameters();
+            if (jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters) != null) {
+                return Optional.empty();
+            }
+            return Optional.of(startNew(parameters, jobParameters, parameters.rerun()));
+        }
+    }
+
+    /**
+     * The last execution of a run, waiting briefly for one that another process is creating (Spring Batch stores a
+     * run and its first execution in two transactions); empty for a run left without any, by a process that died
+     * between the two or a start that failed at the second.
+     */
+    private Optional<JobExecution> lastExecutionOf(JobInstance instance) throws InterruptedException {
+        long deadline = System.nanoTime() + EXECUTION_WAIT.toNanos();
+        while (true) {
+            JobExecution last = jobRepository.getLastJobExecution(instance);
+            if (last != null || System.nanoTime() - deadline > 0) {
+                return Optional.ofNullable(last);
+            }
+            Thread.sleep(EXECUTION_POLL.toMillis());
+        }
+    }
+
     /** @throws ShuttingDown once this process has begun to close */
-    public void refuseWhileClosing() {
+    private void refuseWhileClosing() {
         if (shutdown.closing()) {
             throw new ShuttingDown("this process is shutting down and starts no run; start it on another replica, or"
                     + " once this one is back");
@@ -130,17 +170,24 @@ public class BillingRuns {
         if (rerun > 0) {
             log.info("Window {} already completed; starting rerun #{}", parameters.date(), rerun);
         }
-        try {
-            return jobOperator.start(nightlyBillingJob, jobParameters);
-        } catch (DuplicateKeyException | ConcurrencyFailureException | IllegalStateException e) {
-            if (e instanceof IllegalStateException
-                    && jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters) == null) {
-                throw e;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jobOperator.start(nightlyBillingJob, jobParameters);
+            } catch (DuplicateKeyException | ConcurrencyFailureException | IllegalStateException e) {
+                JobInstance instance = jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters);
+                if (instance != null && lastExecutionOf(instance).isPresent()) {
+                    throw new WindowBusy(
+                            "window " + parameters.date() + " was started by another process at the same moment;"
+                                    + " wait for its run",
+                            e);
+                }
+                // a serialization failure of the repository's inserts (PostgreSQL's, beside another window's start)
+                // is tried again; anything else is the start's own failure
+                if (!(e instanceof ConcurrencyFailureException) || instance != null || attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("Starting window {} again after the job repository's {}", parameters.date(), e.getMessage());
             }
-            throw new WindowBusy(
-                    "window " + parameters.date() + " was started by another process at the same moment;"
-                            + " wait for its run",
-                    e);
         }
     }
 
@@ -217,6 +264,11 @@ public class BillingRuns {
         return RESTARTABLE.contains(execution.getStatus());
     }
 
+    /** Whether the run of {@code execution} was restarted before: it has other executions. */
+    public boolean restartedBefore(JobExecution execution) {
+        return jobRepository.getJobExecutions(execution.getJobInstance()).size() > 1;
+    }
+
     /** The names of an execution's steps still marked running. */
     private static List<String> runningSteps(JobExecution execution) {
         return execution.getStepExecutions().stream()
@@ -252,6 +304,12 @@ public class BillingRuns {
      * since taking it over would fail that process's run.
      */
     public JobExecution restart(long executionId) throws Exception {
+        synchronized (starting) {
+            return restartInTurn(executionId);
+        }
+    }
+
+    private JobExecution restartInTurn(long executionId) throws Exception {
         refuseWhileClosing();
         JobExecution execution = execution(executionId);
         refuseResumedOrEnded(executionId, execution);

@@ -72,6 +72,11 @@ public class StopRunsOnShutdown implements SmartLifecycle {
         return closing;
     }
 
+    /** From now on this process starts no run; {@link #stop} begins with it, and {@link #start} ends it. */
+    public void beginClosing() {
+        closing = true;
+    }
+
     /**
      * Asks every run of this process to stop and waits until none is executing, looking again on every poll:
      * a run that was waiting for a free thread and starts meanwhile is stopped too. It waits for the runs'
@@ -81,7 +86,7 @@ public class StopRunsOnShutdown implements SmartLifecycle {
      */
     @Override
     public void stop() {
-        closing = true;
+        beginClosing();
         running = false;
         Set<Long> asked = new HashSet<>();
         long polls = Math.max(1, properties.stopTimeout().toMillis() / POLL.toMillis());

@@ -11,6 +11,7 @@ import io.tokentally.job.StopRunsOnShutdown;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,6 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,11 +195,11 @@ class RunsApiIntegrationTests {
     void startsOfOneWindowAtTheSameMomentAreOneRunAndConflictsNotServerErrors() throws Exception {
         // given
         int starts = 8;
-        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(starts);
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService callers = Executors.newFixedThreadPool(starts);
+        CountDownLatch go = new CountDownLatch(1);
         try {
             // when
-            List<java.util.concurrent.Future<java.net.http.HttpResponse<String>>> answers = new ArrayList<>();
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < starts; i++) {
                 answers.add(callers.submit(() -> {
                     go.await();
@@ -202,15 +207,14 @@ class RunsApiIntegrationTests {
                 }));
             }
             go.countDown();
-            List<java.net.http.HttpResponse<String>> responses = new ArrayList<>();
+            List<HttpResponse<String>> responses = new ArrayList<>();
             for (var answer : answers) {
                 responses.add(answer.get());
             }
 
             // then
-            List<Integer> statuses = responses.stream()
-                    .map(java.net.http.HttpResponse::statusCode)
-                    .toList();
+            List<Integer> statuses =
+                    responses.stream().map(HttpResponse::statusCode).toList();
             assertThat(statuses).as("one run, the other starts refused").containsOnlyOnce(202);
             assertThat(statuses).filteredOn(status -> status != 202).containsOnly(409);
             var started = responses.stream()
@@ -225,8 +229,8 @@ class RunsApiIntegrationTests {
 
     @Test
     void aProcessThatIsClosingRefusesStartsWith503RatherThanAcceptingRunsItWillNotRun() throws Exception {
-        // given a process that has begun to close (its runs asked to stop; its web server still answers)
-        shutdown.stop();
+        // given a process that has begun to close (its web server still answers while its runs stop)
+        shutdown.beginClosing();
         try {
             // when
             var start = api.post("/api/jobs/nightly-billing/executions", body("2026-11-05"));

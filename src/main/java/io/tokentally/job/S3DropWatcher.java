@@ -38,9 +38,7 @@ public class S3DropWatcher {
     private final TokentallyProperties defaults;
     private final Clock clock;
     private final S3Source drop;
-    /** The execution the watcher last started or restarted, and the unfinished one it last said it waits for. */
-    private volatile long lastStarted = -1;
-
+    /** The unfinished run the watcher last said it waits for, so that it says so once. */
     private volatile long warnedOf = -1;
 
     S3DropWatcher(
@@ -77,29 +75,27 @@ public class S3DropWatcher {
                 LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
         Optional<JobExecution> unfinished = runs.lastExecution(yesterday)
                 .filter(BillingRuns::endedUnfinished)
-                .filter(execution -> execution.getId() == lastStarted);
+                .filter(runs::restartedBefore);
         if (unfinished.isPresent()) {
             waitForRestart(unfinished.get(), fresh.size());
             return Optional.empty();
         }
         log.info("{} new object(s) in {}: starting a run", fresh.size(), drop.spec());
-        JobExecution execution = runs.run(new BillingJobParameters(
+        return Optional.of(runs.run(new BillingJobParameters(
                 yesterday,
                 0,
                 List.of(drop.spec()),
                 defaults.customersFile(),
                 defaults.plansFile(),
-                defaults.pricesFile()));
-        lastStarted = execution.getId();
-        return Optional.of(execution);
+                defaults.pricesFile())));
     }
 
     /**
-     * Leaves to a person a run of the window that the watcher started or restarted and that failed or stopped:
-     * starting the window again would restart it with the files it started with, not the drop's new objects, and a
-     * run that fails for good would be restarted at every poll. (A failed run the watcher did not start, such as a
-     * schedule's, is restarted once, as any start of its window does.) Said once per run; the drop is read by the
-     * first poll after the run is restarted and ends.
+     * Leaves to a person a run of the window that failed or stopped again after a restart (the watcher's, a
+     * person's, any replica's): starting the window again would restart it with the files it started with, not the
+     * drop's new objects, and a run that fails for good would be restarted at every poll. A run that failed once is
+     * restarted once, as any start of its window does. Said once per run; the drop is read by the first poll after
+     * the run is restarted and ends.
      */
     private void waitForRestart(JobExecution unfinished, int objects) {
         if (unfinished.getId() != warnedOf) {

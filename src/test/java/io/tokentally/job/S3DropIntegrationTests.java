@@ -241,34 +241,40 @@ class S3DropIntegrationTests {
     }
 
     @Test
-    void aFailedRunOfYesterdayIsNotRestartedByEveryPollAndTheDropIsReadOnceItIsRestarted() throws Exception {
-        // given yesterday's last run failed
+    void aRunOfYesterdayThatFailsForGoodIsRestartedOnceNotAtEveryPollAndTheDropIsReadOnceAPersonRestartsIt()
+            throws Exception {
+        // given yesterday's last run failed, and failed again when a poll restarted it
         put("incoming/failing.csv", rows("failing", 5));
-        JobExecution failed;
+        JobExecution failedAgain;
+        Integer executions;
         try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
-            failed = watcher.poll().orElseThrow();
+            JobExecution failed = watcher.poll().orElseThrow();
+            assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+            put("incoming/waiting-too.csv", rows("waiting-too", 5));
+            failedAgain = watcher.poll().orElseThrow();
+            assertThat(failedAgain.getJobInstance().getInstanceId())
+                    .isEqualTo(failed.getJobInstance().getInstanceId());
+            assertThat(failedAgain.getStatus()).isEqualTo(BatchStatus.FAILED);
+            executions = jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Integer.class);
+
+            // when the watcher polls twice more
+            Optional<JobExecution> first = watcher.poll();
+            Optional<JobExecution> second = watcher.poll();
+
+            // then it starts nothing, and the object put since the first failure waits
+            assertThat(first).isEmpty();
+            assertThat(second).isEmpty();
         }
-        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
-        Integer executions = jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Integer.class);
-
-        // when new objects come and the watcher polls twice
-        put("incoming/waiting.csv", rows("waiting", 5));
-        Optional<JobExecution> first = watcher.poll();
-        Optional<JobExecution> second = watcher.poll();
-
-        // then it starts nothing, and the objects wait
-        assertThat(first).isEmpty();
-        assertThat(second).isEmpty();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Integer.class))
                 .isEqualTo(executions);
         assertThat(stager.unclaimed(
                         S3Source.parse("drop=s3://" + BUCKET + "/incoming/").orElseThrow()))
-                .containsExactly("incoming/waiting.csv");
+                .containsExactly("incoming/waiting-too.csv");
 
-        // and once a person restarts the failed run, the next poll reads them
-        assertThat(runs.restart(failed.getId()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        // and once a person restarts the failed run, the next poll reads it
+        assertThat(runs.restart(failedAgain.getId()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
         JobExecution next = watcher.poll().orElseThrow();
-        assertThat(fileCounts(next, "waiting.csv")).isEqualTo(Map.of("read", 5L, "accepted", 5L));
+        assertThat(fileCounts(next, "waiting-too.csv")).isEqualTo(Map.of("read", 5L, "accepted", 5L));
     }
 
     @Test

@@ -25,6 +25,10 @@ final class CachedHealth implements HealthIndicator {
         this.period = period;
     }
 
+    /**
+     * Callers take turns: while the service is asked (a slow Stripe answer, its retries), the others wait for that
+     * answer rather than asking too. Liveness and readiness do not include these indicators, so a probe never waits.
+     */
     @Override
     public synchronized Health health() {
         Instant now = clock.instant();

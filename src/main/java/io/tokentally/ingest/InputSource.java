@@ -47,7 +47,7 @@ public record InputSource(String name, Path root, SourceRole role) {
     private static Path root(String path) {
         if (path.isBlank()) {
             throw new IllegalArgumentException(
-                    "no folder given (an empty path would read the working folder; write" + " . for it)");
+                    "no folder given (an empty path would read the working folder; write . for it)");
         }
         return Path.of(path.strip());
     }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
@@ -27,7 +28,6 @@ public class S3ObjectMarker {
     private static final int MAX_KEY_BYTES = 1024;
     private static final int MAX_TAG_VALUE = 256;
     private static final int PRECONDITION_FAILED = 412;
-    private static final int NOT_FOUND = 404;
 
     private final ObjectProvider<S3Client> s3;
     private final S3Properties properties;
@@ -124,20 +124,24 @@ public class S3ObjectMarker {
 
     /**
      * Runs a call conditional on the claimed version; false, logged with what was {@code left} undone, when S3
-     * refuses it because the key holds another version now (412) or none (404).
+     * refuses it because the key holds another version now (412) or none (no such key).
      */
     private static boolean stillThere(S3ObjectRegistry.Claim claim, String left, Runnable call) {
         try {
             call.run();
             return true;
         } catch (S3Exception e) {
-            if (e.statusCode() != PRECONDITION_FAILED && e.statusCode() != NOT_FOUND) {
+            // a missing key, not a missing bucket (which fails the mark, retried by the next run)
+            boolean gone = e instanceof NoSuchKeyException
+                    || (e.awsErrorDetails() != null
+                            && "NoSuchKey".equals(e.awsErrorDetails().errorCode()));
+            if (e.statusCode() != PRECONDITION_FAILED && !gone) {
                 throw e;
             }
             log.info(
                     "{} was {} since it was read (ETag {}): {}; a new version is read by the next poll",
                     claim.uri(),
-                    e.statusCode() == NOT_FOUND ? "deleted" : "replaced",
+                    gone ? "deleted" : "replaced",
                     claim.etag(),
                     left);
             return false;

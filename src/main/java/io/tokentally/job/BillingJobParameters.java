@@ -22,7 +22,6 @@ public record BillingJobParameters(
     public static final String DATE = "date";
     public static final String RERUN = "rerun";
     public static final String INPUT = RegisterFilesStepConfiguration.INPUT_PARAMETER;
-    public static final String INPUT_SEPARATOR = RegisterFilesStepConfiguration.INPUT_SEPARATOR;
     public static final String CUSTOMERS = "customers";
     public static final String PLANS = "plans";
     public static final String PRICES = "prices";
@@ -43,7 +42,7 @@ public record BillingJobParameters(
         return new BillingJobParameters(
                 LocalDate.parse(parameters.getString(DATE)),
                 parameters.getLong(RERUN),
-                Arrays.stream(parameters.getString(INPUT).split(INPUT_SEPARATOR))
+                Arrays.stream(parameters.getString(INPUT).split(RegisterFilesStepConfiguration.INPUT_SEPARATOR))
                         .filter(spec -> !spec.isBlank())
                         .toList(),
                 Path.of(parameters.getString(CUSTOMERS)),
@@ -59,7 +58,10 @@ public record BillingJobParameters(
         return new JobParametersBuilder()
                 .addString(DATE, date.toString())
                 .addLong(RERUN, rerun)
-                .addString(INPUT, inputs.stream().collect(Collectors.joining(INPUT_SEPARATOR)), false)
+                .addString(
+                        INPUT,
+                        inputs.stream().collect(Collectors.joining(RegisterFilesStepConfiguration.INPUT_SEPARATOR)),
+                        false)
                 .addString(CUSTOMERS, customers.toAbsolutePath().normalize().toString(), false)
                 .addString(PLANS, plans.toAbsolutePath().normalize().toString(), false)
                 .addString(PRICES, prices.toAbsolutePath().normalize().toString(), false)

@@ -140,7 +140,7 @@ public class BillingRuns {
     /** A start refused because the process is closing: the API's 503. */
     public static final class ShuttingDown extends IllegalStateException {
 
-        ShuttingDown(String message) {
+        public ShuttingDown(String message) {
             super(message);
         }
     }

@@ -1,6 +1,7 @@
 package io.tokentally.job;
 
 import io.tokentally.ingest.InputSource;
+import io.tokentally.ingest.RegisterFilesStepConfiguration;
 import io.tokentally.ingest.S3Source;
 import io.tokentally.ingest.provider.ProviderApiSource;
 import java.nio.file.Path;
@@ -39,8 +40,8 @@ public final class InputSpecs {
 
     /** @throws IllegalArgumentException for a spec holding {@code ;}, which separates a run's inputs as it keeps them */
     private static void requireNoSeparator(String spec) {
-        if (spec.indexOf(BillingJobParameters.INPUT_SEPARATOR) >= 0) {
-            throw new IllegalArgumentException("holds '" + BillingJobParameters.INPUT_SEPARATOR
+        if (spec.indexOf(RegisterFilesStepConfiguration.INPUT_SEPARATOR) >= 0) {
+            throw new IllegalArgumentException("holds '" + RegisterFilesStepConfiguration.INPUT_SEPARATOR
                     + "', which separates a run's inputs in its job parameters");
         }
     }

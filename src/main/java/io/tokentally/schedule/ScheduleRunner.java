@@ -1,5 +1,6 @@
 package io.tokentally.schedule;
 
+import io.tokentally.job.BillingRuns;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.time.Clock;
@@ -136,6 +137,15 @@ public class ScheduleRunner {
                     execution);
             fires.record(new ScheduleFire(schedule.name(), fireTime, state, execution, null));
             return execution;
+        } catch (BillingRuns.ShuttingDown e) {
+            // not recorded: the replica that ticks next (this one's successor, another) starts or catches it up
+            log.info(
+                    "Schedule {} did not fire for {} (usage day {}): {}",
+                    schedule.name(),
+                    fireTime,
+                    date,
+                    e.getMessage());
+            return null;
         } catch (Exception e) {
             log.error(
                     "Schedule {} could not start its run for usage day {}: {}", schedule.name(), date, e.getMessage());

@@ -2,6 +2,7 @@ package io.tokentally.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.job.BillingRuns;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -256,6 +258,36 @@ abstract class ScheduleRunnerScenarios {
                                     + " (usage day 2026-11-27): execution 7 of window 2026-11-27 is still marked"
                                     + " STARTED; mend the cause and run the day by hand");
                 });
+    }
+
+    @Test
+    void aFireRefusedBecauseTheProcessIsClosingIsNotRecordedSoTheNextReplicaStartsIt() {
+        // given a replica that is shutting down when the schedule is due
+        String name = unique("closing");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-28T02:00:00Z"));
+        List<String> launches = new ArrayList<>();
+        ScheduleRunner closing = runner(nightly(name, true), clock, (schedule, date) -> {
+            throw new BillingRuns.ShuttingDown("this process is shutting down and starts no run");
+        });
+        ScheduleRunner next = runner(nightly(name, true), clock, (schedule, date) -> {
+            launches.add(schedule.name() + " " + date);
+            return 8;
+        });
+
+        // when the closing replica ticks, then the next one
+        clock.set(Instant.parse("2026-11-28T02:30:01Z"));
+        closing.tick();
+        List<ScheduleFire> recorded = fires.recent(name, 10);
+        clock.set(Instant.parse("2026-11-28T02:31:00Z"));
+        next.tick();
+
+        // then the fire is neither recorded nor an error finding until the next replica starts it
+        assertThat(recorded).isEmpty();
+        assertThat(findings.list(null)).noneMatch(finding -> finding.key().contains(name));
+        assertThat(launches).containsExactly(name + " 2026-11-27");
+        assertThat(fires.recent(name, 10))
+                .singleElement()
+                .satisfies(fire -> assertThat(fire.state()).isEqualTo(FireState.STARTED));
     }
 
     static String unique(String prefix) {

@@ -67,6 +67,55 @@ class WantedGrantsTests {
     }
 
     @Test
+    void aPlanChangeMidPeriodGrantsBothSegmentsWhatTheirUsageUsed() {
+        // given a customer moved from team to pro on 16 November, asked on the 20th: the later segment's $20 x 15/30
+        // = $10 is not granted whole, or Stripe would spend it on the earlier segment's overage too
+        Plan pro = new Plan(
+                "pro",
+                PlanType.FIXED,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                new BigDecimal("50"),
+                List.of(new Allowance("monthly", new BigDecimal("20"), null, List.of())),
+                CreditSource.DEFAULT_ORDER,
+                true);
+        Customer customer = new Customer(
+                "acme",
+                "cus_acme",
+                "pro",
+                "Acme",
+                BillingCycle.CALENDAR_MONTH_UTC,
+                List.of(
+                        new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team"),
+                        new PlanAssignment(Instant.parse("2026-11-16T00:00:00Z"), "pro")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        List<PlanSegment> segments = customer.segments(november);
+        IncludedUsage teamUsed = used(segments.get(0), TEAM, "5");
+        IncludedUsage proUsed = used(segments.get(1), pro, "1.234");
+
+        // when
+        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
+                customer,
+                Map.of("team", TEAM, "pro", pro),
+                List.of(),
+                List.of(november),
+                () -> new CreditLedger("acme", List.of(), List.of(teamUsed, proUsed), List.of(), Map.of()),
+                Instant.parse("2026-11-20T00:00:00Z"));
+
+        // then
+        assertThat(wanted)
+                .extracting(w -> w.amountMicros() + " " + w.effectiveAt())
+                .containsExactly("5000000 2026-11-01T00:00:00Z", "1230000 2026-11-16T00:00:00Z");
+    }
+
+    private static IncludedUsage used(PlanSegment segment, Plan plan, String usd) {
+        IncludedUsage granted =
+                IncludedUsage.granted("acme", segment, plan.allowances().get(0));
+        return new IncludedUsage("acme", segment, granted.allowance(), granted.grantedUsd(), 0, new BigDecimal(usd), 0);
+    }
+
+    @Test
     void aSegmentAloneInItsPeriodGrantsItsUsdAllowanceWhole() {
         // given a customer on team for all of November
         Customer customer = new Customer(

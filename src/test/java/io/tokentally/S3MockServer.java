@@ -10,6 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3-compatible server for the tests: Adobe S3Mock's runnable jar (copied to
@@ -29,6 +34,24 @@ public final class S3MockServer {
             endpoint = given != null && !given.isBlank() ? URI.create(given) : start();
         }
         return endpoint;
+    }
+
+    /** A client of the server, path-style, with the credentials {@link #addEngineSettings} gives the engine. */
+    public static S3Client client() {
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    /** Points the engine's S3 client at the server. */
+    public static void addEngineSettings(DynamicPropertyRegistry registry) {
+        registry.add("tokentally.s3.endpoint", () -> endpoint().toString());
+        registry.add("tokentally.s3.path-style-access", () -> "true");
+        registry.add("tokentally.s3.access-key-id", () -> "test");
+        registry.add("tokentally.s3.secret-access-key", () -> "test");
     }
 
     private static URI start() {

@@ -31,10 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.Tag;
@@ -52,10 +49,7 @@ class S3DropIntegrationTests {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
         registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
-        registry.add("tokentally.s3.endpoint", () -> S3MockServer.endpoint().toString());
-        registry.add("tokentally.s3.path-style-access", () -> "true");
-        registry.add("tokentally.s3.access-key-id", () -> "test");
-        registry.add("tokentally.s3.secret-access-key", () -> "test");
+        S3MockServer.addEngineSettings(registry);
         registry.add("tokentally.s3.watch", () -> "true");
         registry.add("tokentally.s3.drop", () -> "drop=s3://" + BUCKET + "/incoming/");
         registry.add("tokentally.s3.poll-interval", () -> "1h");
@@ -97,12 +91,7 @@ class S3DropIntegrationTests {
 
     @BeforeAll
     static void bucket() {
-        s3 = S3Client.builder()
-                .endpointOverride(S3MockServer.endpoint())
-                .forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
+        s3 = S3MockServer.client();
         s3.createBucket(request -> request.bucket(BUCKET));
     }
 

@@ -38,7 +38,7 @@ public final class InputSpecs {
         });
     }
 
-    /** @throws IllegalArgumentException for a spec holding {@code ;}, which separates a run's inputs as it keeps them */
+    /** @throws IllegalArgumentException for a spec holding {@code ;}, which separates the inputs a run keeps */
     private static void requireNoSeparator(String spec) {
         if (spec.indexOf(RegisterFilesStepConfiguration.INPUT_SEPARATOR) >= 0) {
             throw new IllegalArgumentException("holds '" + RegisterFilesStepConfiguration.INPUT_SEPARATOR

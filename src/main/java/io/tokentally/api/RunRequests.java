@@ -22,7 +22,6 @@ import java.util.function.Function;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Profile;
 import org.springframework.dao.EmptyResultDataAccessException;
@@ -98,11 +97,7 @@ class RunRequests {
             throw ApiProblem.conflict("execution " + executionId + " is " + status + " and cannot be restarted;"
                     + " POST /api/jobs/" + RunReportListener.JOB_NAME + "/reruns to run its window again");
         }
-        List<String> stepsRunning = execution.getStepExecutions().stream()
-                .filter(step -> step.getStatus().isRunning())
-                .map(StepExecution::getStepName)
-                .sorted()
-                .toList();
+        List<String> stepsRunning = BillingRuns.runningSteps(execution);
         if (!stepsRunning.isEmpty() && !force) {
             // another replica may still be ending them: restarting here would run the execution twice
             throw ApiProblem.conflict("execution " + executionId + " is " + status + " but its steps " + stepsRunning

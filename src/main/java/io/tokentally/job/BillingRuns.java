@@ -270,7 +270,7 @@ public class BillingRuns {
     }
 
     /** The names of an execution's steps still marked running. */
-    private static List<String> runningSteps(JobExecution execution) {
+    public static List<String> runningSteps(JobExecution execution) {
         return execution.getStepExecutions().stream()
                 .filter(step -> step.getStatus().isRunning())
                 .map(StepExecution::getStepName)

@@ -21,34 +21,16 @@ import org.junit.jupiter.api.Test;
 
 class WantedGrantsTests {
 
-    static final Plan TEAM = new Plan(
-            "team",
-            PlanType.FIXED,
-            "USD",
-            BigDecimal.ZERO,
-            List.of(),
-            new BigDecimal("30"),
-            List.of(new Allowance("monthly", new BigDecimal("10"), null, List.of())),
-            CreditSource.DEFAULT_ORDER,
-            true);
+    static final Plan TEAM = fixed("team", "30", "10");
 
     @Test
     void aPeriodAPlanChangeSplitsGrantsWhatEachSegmentsUsageUsedFromItsStartOnly() {
         // given a customer on team from 16 November (billed before it too, without included usage), asked on the
         // 20th, whose usage used $3.456 of the $5 the 15 days include
-        Customer customer = new Customer(
-                "acme",
-                "cus_acme",
-                "team",
-                "Acme",
-                BillingCycle.CALENDAR_MONTH_UTC,
-                List.of(new PlanAssignment(Instant.parse("2026-11-16T00:00:00Z"), "team")));
+        Customer customer = acme("team", List.of(new PlanAssignment(Instant.parse("2026-11-16T00:00:00Z"), "team")));
         BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
         PlanSegment team = customer.segments(november).get(1);
-        IncludedUsage granted =
-                IncludedUsage.granted("acme", team, TEAM.allowances().get(0));
-        IncludedUsage used = new IncludedUsage(
-                "acme", team, granted.allowance(), granted.grantedUsd(), 0, new BigDecimal("3.456"), 0);
+        IncludedUsage used = used(team, TEAM, "3.456");
 
         // when
         List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
@@ -70,22 +52,9 @@ class WantedGrantsTests {
     void aPlanChangeMidPeriodGrantsBothSegmentsWhatTheirUsageUsed() {
         // given a customer moved from team to pro on 16 November, asked on the 20th: the later segment's $20 x 15/30
         // = $10 is not granted whole, or Stripe would spend it on the earlier segment's overage too
-        Plan pro = new Plan(
+        Plan pro = fixed("pro", "50", "20");
+        Customer customer = acme(
                 "pro",
-                PlanType.FIXED,
-                "USD",
-                BigDecimal.ZERO,
-                List.of(),
-                new BigDecimal("50"),
-                List.of(new Allowance("monthly", new BigDecimal("20"), null, List.of())),
-                CreditSource.DEFAULT_ORDER,
-                true);
-        Customer customer = new Customer(
-                "acme",
-                "cus_acme",
-                "pro",
-                "Acme",
-                BillingCycle.CALENDAR_MONTH_UTC,
                 List.of(
                         new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team"),
                         new PlanAssignment(Instant.parse("2026-11-16T00:00:00Z"), "pro")));
@@ -118,13 +87,7 @@ class WantedGrantsTests {
     @Test
     void aSegmentAloneInItsPeriodGrantsItsUsdAllowanceWhole() {
         // given a customer on team for all of November
-        Customer customer = new Customer(
-                "acme",
-                "cus_acme",
-                "team",
-                "Acme",
-                BillingCycle.CALENDAR_MONTH_UTC,
-                List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team")));
+        Customer customer = acme("team", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team")));
         BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
 
         // when
@@ -142,5 +105,24 @@ class WantedGrantsTests {
         assertThat(wanted)
                 .extracting(w -> w.amountMicros() + " " + w.effectiveAt() + " " + w.expiresAt())
                 .containsExactly("10000000 2026-11-01T00:00:00Z 2026-12-01T00:00:00Z");
+    }
+
+    /** A fixed-fee plan with a monthly USD allowance. */
+    static Plan fixed(String planId, String feeUsd, String allowanceUsd) {
+        return new Plan(
+                planId,
+                PlanType.FIXED,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                new BigDecimal(feeUsd),
+                List.of(new Allowance("monthly", new BigDecimal(allowanceUsd), null, List.of())),
+                CreditSource.DEFAULT_ORDER,
+                true);
+    }
+
+    /** acme on calendar months, on {@code planId} now, with its plan changes. */
+    private static Customer acme(String planId, List<PlanAssignment> plans) {
+        return new Customer("acme", "cus_acme", planId, "Acme", BillingCycle.CALENDAR_MONTH_UTC, plans);
     }
 }

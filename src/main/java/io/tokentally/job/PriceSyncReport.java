@@ -74,8 +74,11 @@ class PriceSyncReport {
                 + change.after().usdPerMillion().toPlainString() + " USD per 1M"
                 + (change.percent() == null ? "" : " (" + change.percent().toPlainString() + "%)");
         if (change.thresholdChanged()) {
-            text += ", long-context threshold " + change.before().longContextThreshold() + " -> "
-                    + change.after().longContextThreshold();
+            Long before = change.before().longContextThreshold();
+            Long after = change.after().longContextThreshold();
+            // the catalog keeps the last threshold given: a feed that lists none ends no threshold
+            text += ", long-context threshold " + (before == null ? "none" : before) + " -> "
+                    + (after == null ? "none listed (" + before + " stays in force)" : after);
         }
         return text + ", from " + effective;
     }
@@ -85,7 +88,8 @@ class PriceSyncReport {
                 + outcome.changed().size()
                 + " changed, " + outcome.newModels().size() + " new models, "
                 + outcome.vanishedModels().size()
-                + " vanished, " + outcome.keptOverrides().size() + " overrides kept, " + outcome.unchanged()
+                + " vanished, " + outcome.unlisted().size() + " prices no longer listed, "
+                + outcome.keptOverrides().size() + " overrides kept, " + outcome.unchanged()
                 + " unchanged; " + (parameters.dryRun() ? "dry run, nothing applied" : added + " versions added");
     }
 
@@ -110,6 +114,9 @@ class PriceSyncReport {
         json.put("new_models", List.copyOf(outcome.newModels()));
         json.put("vanished_models", List.copyOf(outcome.vanishedModels()));
         json.put(
+                "prices_no_longer_listed",
+                outcome.unlisted().stream().map(FeedPrice.Slot::toString).toList());
+        json.put(
                 "overrides_kept",
                 outcome.keptOverrides().stream().map(FeedPrice.Slot::toString).toList());
         json.put("ignored", contents.ignored());
@@ -125,6 +132,7 @@ class PriceSyncReport {
         counts.put("added", outcome.added().size());
         counts.put("new_models", outcome.newModels().size());
         counts.put("vanished_models", outcome.vanishedModels().size());
+        counts.put("prices_no_longer_listed", outcome.unlisted().size());
         counts.put("overrides_kept", outcome.keptOverrides().size());
         counts.put("unchanged", outcome.unchanged());
         counts.put("versions_added", added);

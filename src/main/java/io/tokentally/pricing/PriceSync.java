@@ -1,11 +1,14 @@
 package io.tokentally.pricing;
 
+import io.tokentally.shared.ContextTier;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +20,8 @@ import java.util.stream.Collectors;
  * Compares a feed with the catalog as it stands at the sync's effective instant and says what must
  * change: a new version for every price the feed states differently (or with another long-context
  * threshold) and for every price it adds. Old versions stay, so usage before the effective instant
- * keeps its price. A price overridden by hand ({@link #OVERRIDE_ORIGIN}) is never replaced by a feed.
+ * keeps its price. A price overridden by hand ({@link #OVERRIDE_ORIGIN}) is never replaced by a feed. A model the
+ * feed lists without the long-context prices it gave before has them end ({@link #endedLongTiers}).
  * A pure function of its inputs.
  */
 public final class PriceSync {
@@ -55,6 +59,7 @@ public final class PriceSync {
             List<FeedPrice> added,
             Set<String> newModels,
             Set<String> vanishedModels,
+            List<FeedPrice.Slot> unlisted,
             List<FeedPrice.Slot> keptOverrides,
             int unchanged) {
 
@@ -70,7 +75,9 @@ public final class PriceSync {
         List<FeedPrice> added = new ArrayList<>();
         List<FeedPrice.Slot> overrides = new ArrayList<>();
         int unchanged = 0;
-        for (FeedPrice price : feed) {
+        List<FeedPrice> wanted = new ArrayList<>(feed);
+        wanted.addAll(endedLongTiers(inForce, feed, feedName));
+        for (FeedPrice price : wanted) {
             Price current = inForce.get(price.slot());
             if (current != null && current.origin().startsWith(OVERRIDE_ORIGIN)) {
                 overrides.add(price.slot());
@@ -101,8 +108,64 @@ public final class PriceSync {
                 added,
                 newModels(inForce.keySet(), feedModels),
                 vanished(inForce.values(), feedModels, feedName),
+                unlisted(inForce, wanted, feedModels, feedName),
                 overrides,
                 unchanged);
+    }
+
+    /**
+     * The long-context prices this feed gave before for a model it now lists without any: the provider no longer
+     * charges more for a long prompt, so each such price in force becomes the feed's standard-context price of its
+     * token type and service tier (a long request then pays what a standard one does; the catalog keeps the last
+     * long-context threshold given, so its lines still say long). Left alone where the feed has no such standard
+     * price, and where the long price came from anywhere but this feed (a prices file, an override).
+     */
+    private static List<FeedPrice> endedLongTiers(
+            Map<FeedPrice.Slot, Price> inForce, List<FeedPrice> feed, String feedName) {
+        Map<FeedPrice.Slot, FeedPrice> fed = new HashMap<>();
+        Set<String> modelsWithLongPrices = new HashSet<>();
+        for (FeedPrice price : feed) {
+            fed.put(price.slot(), price);
+            if (price.contextTier() == ContextTier.LONG) {
+                modelsWithLongPrices.add(price.model());
+            }
+        }
+        List<FeedPrice> ended = new ArrayList<>();
+        for (Map.Entry<FeedPrice.Slot, Price> entry : inForce.entrySet()) {
+            FeedPrice.Slot slot = entry.getKey();
+            FeedPrice standard = fed.get(
+                    new FeedPrice.Slot(slot.model(), slot.tokenType(), slot.serviceTier(), ContextTier.STANDARD));
+            if (slot.contextTier() == ContextTier.LONG
+                    && standard != null
+                    && !modelsWithLongPrices.contains(slot.model())
+                    && entry.getValue().origin().startsWith(FEED_ORIGIN + feedName + " ")) {
+                ended.add(new FeedPrice(
+                        slot.model(),
+                        slot.tokenType(),
+                        slot.serviceTier(),
+                        ContextTier.LONG,
+                        standard.usdPerMillion(),
+                        standard.longContextThreshold(),
+                        standard.feedKey() + "; no long-context price listed, the standard one"));
+            }
+        }
+        ended.sort(Comparator.comparing(price -> price.slot().toString()));
+        return ended;
+    }
+
+    /**
+     * This feed's prices in force for models it still lists, in slots it no longer lists (a batch or cache price):
+     * reported, never ended, as for a vanished model.
+     */
+    private static List<FeedPrice.Slot> unlisted(
+            Map<FeedPrice.Slot, Price> inForce, List<FeedPrice> wanted, Set<String> feedModels, String feedName) {
+        Set<FeedPrice.Slot> listed = wanted.stream().map(FeedPrice::slot).collect(Collectors.toSet());
+        return inForce.entrySet().stream()
+                .filter(entry -> entry.getValue().origin().startsWith(FEED_ORIGIN + feedName + " "))
+                .map(Map.Entry::getKey)
+                .filter(slot -> feedModels.contains(slot.model()) && !listed.contains(slot))
+                .sorted(Comparator.comparing(FeedPrice.Slot::toString))
+                .toList();
     }
 
     /** Whether the feed's price or long-context threshold differs from the version in force. */

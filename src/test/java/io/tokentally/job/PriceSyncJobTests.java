@@ -94,6 +94,41 @@ class PriceSyncJobTests {
     }
 
     @Test
+    void aFeedThatStopsListingAModelsLongContextPricesBillsALongPromptAtTheStandardPriceFromThenOn() throws Exception {
+        // given: a feed prices claude-x at 3 per 1M input, 6 above 200k tokens; a 300k-token prompt is billed
+        String longPrices = ", \"input_cost_per_token_above_200k_tokens\": 6e-06,"
+                + " \"output_cost_per_token_above_200k_tokens\": 2.25e-05";
+        sync(feed("long.json", claudeX(longPrices)), "litellm", "2026-10-14T00:00:00Z");
+        String prompt = ",alice,anthropic,claude-x,300000,0,0,0,1000,0,,ok";
+        run("2026-10-14", "long-before", "l1,2026-10-14T12:00:00Z" + prompt);
+
+        // when: the feed lists claude-x without long-context prices, and the next day is billed
+        JobExecution sync = sync(feed("no-long.json", claudeX("")), "litellm", "2026-10-15T00:00:00Z");
+        run("2026-10-15", "long-after", "l2,2026-10-15T12:00:00Z" + prompt);
+
+        // then: 0.3M x 6 x 1.3 = 2.34 before; 0.3M x 3 x 1.3 = 1.17 after, still on the long-context lines
+        assertThat(sync.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(billed("2026-10-14T12:00:00Z")).isEqualByComparingTo("2.34");
+        assertThat(billed("2026-10-15T12:00:00Z")).isEqualByComparingTo("1.17");
+        assertThat(jdbc.queryForObject(
+                        "SELECT context_tier FROM rated_aggregate WHERE customer_id = 'alice'"
+                                + " AND token_type = 'input' AND hour_start = ?",
+                        String.class,
+                        SqlTime.utc(Instant.parse("2026-10-15T12:00:00Z"))))
+                .isEqualTo("long");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM finding WHERE kind = 'PRICE_CHANGED'"
+                                + " AND message LIKE 'anthropic/claude-x output (standard, long)%'",
+                        Long.class))
+                .isEqualTo(1);
+    }
+
+    private static String claudeX(String longPrices) {
+        return "\"claude-x\": {\"litellm_provider\": \"anthropic\", \"mode\": \"chat\","
+                + " \"input_cost_per_token\": 3e-06, \"output_cost_per_token\": 1.5e-05" + longPrices + "}";
+    }
+
+    @Test
     void aSyncRecordsChangesNewAndVanishedModelsAsFindingsAndPostsItsReport() throws Exception {
         // given: a feed that names two models
         sync(

@@ -127,6 +127,66 @@ class PriceSyncTests {
         assertThat(outcome.unchanged()).isEqualTo(1);
     }
 
+    @Test
+    void aModelTheFeedListsWithoutItsLongContextPricesHasThemEndAtTheStandardPrices() {
+        // given: the feed gave claude-x long-context input and output prices; the prices file a long cache-read one
+        String model = "anthropic/claude-x";
+        List<Price> catalog = List.of(
+                price(model, TokenType.INPUT, "3", 200_000L, JAN, "feed litellm (claude-x)"),
+                price(model, TokenType.OUTPUT, "15", 200_000L, JAN, "feed litellm (claude-x)"),
+                longPrice(model, TokenType.INPUT, "6", "feed litellm (claude-x)"),
+                longPrice(model, TokenType.OUTPUT, "22.5", "feed litellm (claude-x)"),
+                longPrice(model, TokenType.CACHE_READ, "0.6", "prices.csv"),
+                price(model, TokenType.CACHE_WRITE_5M, "3.75", 200_000L, JAN, "feed litellm (claude-x)"));
+
+        // when: the feed lists claude-x with its standard prices only, and no longer a cache-write price
+        List<FeedPrice> feed = List.of(
+                feed(model, TokenType.INPUT, "3", null),
+                feed(model, TokenType.OUTPUT, "15", null),
+                feed(model, TokenType.CACHE_READ, "0.3", null));
+        PriceSync.Outcome outcome = PriceSync.plan(catalog, feed, SYNC, "litellm");
+
+        // then: the feed's long prices become its standard ones from the sync on; the prices file's stays
+        assertThat(outcome.changed())
+                .extracting(
+                        change -> change.slot().toString(),
+                        change -> change.after().usdPerMillion())
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "anthropic/claude-x input (standard, long)", new BigDecimal("3")),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "anthropic/claude-x output (standard, long)", new BigDecimal("15")));
+        List<Price> all = new ArrayList<>(catalog);
+        all.addAll(outcome.newVersions());
+        PriceCatalog after = new PriceCatalog(all);
+        assertThat(longPriceAt(after, model, TokenType.INPUT, SYNC.minusSeconds(1)))
+                .isEqualByComparingTo("6");
+        assertThat(longPriceAt(after, model, TokenType.INPUT, SYNC)).isEqualByComparingTo("3");
+        assertThat(longPriceAt(after, model, TokenType.OUTPUT, SYNC)).isEqualByComparingTo("15");
+        assertThat(longPriceAt(after, model, TokenType.CACHE_READ, SYNC)).isEqualByComparingTo("0.6");
+
+        // and the cache-write price it no longer lists stays in force, reported
+        assertThat(outcome.unlisted())
+                .extracting(FeedPrice.Slot::toString)
+                .containsExactly("anthropic/claude-x cache_write_5m (standard, standard)");
+
+        // and a second sync of the same feed changes nothing
+        assertThat(PriceSync.plan(all, feed, SYNC.plusSeconds(86_400), "litellm")
+                        .changesAnything())
+                .isFalse();
+    }
+
+    private static BigDecimal longPriceAt(PriceCatalog catalog, String model, TokenType type, Instant at) {
+        return catalog.priceAt(model, type, ServiceTier.STANDARD, ContextTier.LONG, at)
+                .orElseThrow()
+                .usdPerMillion();
+    }
+
+    private static Price longPrice(String model, TokenType type, String usd, String origin) {
+        return new Price(
+                0, model, type, ServiceTier.STANDARD, ContextTier.LONG, JAN, new BigDecimal(usd), 200_000L, origin);
+    }
+
     private static BigDecimal priceAt(PriceCatalog catalog, String model, Instant at) {
         return catalog.priceAt(model, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, at)
                 .orElseThrow()

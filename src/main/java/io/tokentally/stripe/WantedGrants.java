@@ -6,6 +6,7 @@ import io.tokentally.plans.CreditSource;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanSegment;
+import io.tokentally.rating.AllocatedCharge;
 import io.tokentally.rating.CreditAllocator;
 import io.tokentally.rating.CreditLedger;
 import io.tokentally.rating.IncludedUsage;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  * the period's invoice, so a grant of a segment that a plan change ends inside the period expiring with the
  * segment would never be applied. A USD allowance of a segment alone in its period is granted whole; a token
  * allowance, and any allowance of a period a plan change splits, is granted as the billed value of the usage it
- * covered so far, rounded to cents.
+ * covered so far, rounded to cents. A purchase that ends inside a period also grants, for that period, what it paid
+ * of the period's usage before its end ({@link #usedBeforeItsEnd}).
  * Stripe's priority follows the plan's consumption order: 10 for the first source, 20, 30. The credit
  * ledger is asked for only when a grant of what was used needs it: allocating it reads the customer's usage.
  */
@@ -43,7 +45,13 @@ final class WantedGrants {
             Instant now) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
         for (CreditGrant grant : grants) {
-            wanted.add(purchased(grant, plans.get(customer.planIdAt(grant.effectiveAt()))));
+            Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
+            wanted.add(purchased(grant, plan));
+            for (BillingPeriod period : periods) {
+                if (endsInside(grant, period)) {
+                    wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get()));
+                }
+            }
         }
         CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (BillingPeriod period : periods) {
@@ -64,8 +72,6 @@ final class WantedGrants {
 
     /** The grant of one purchase, at the priority its source has in the plan in force when it took effect. */
     private static CreditGrantPlanner.Wanted purchased(CreditGrant grant, Plan plan) {
-        CreditSource source =
-                grant.category() == CreditGrant.Category.PAID ? CreditSource.PAID : CreditSource.PROMOTIONAL;
         return new CreditGrantPlanner.Wanted(
                 grant.grantKey(),
                 grant.category().code(),
@@ -77,10 +83,54 @@ final class WantedGrants {
                     case VOIDED -> CreditGrantPlanner.Ending.VOID;
                     case EXPIRED -> CreditGrantPlanner.Ending.EXPIRE;
                 },
-                priority(plan, source),
-                (source == CreditSource.PAID ? "Credit pack " : "Promotional credit ")
-                        + grant.grantKey().substring("purchase:".length()),
+                priority(plan, sourceOf(grant)),
+                title(grant),
                 false);
+    }
+
+    /** Whether the grant stops covering usage strictly inside the period, having covered some of it before. */
+    private static boolean endsInside(CreditGrant grant, BillingPeriod period) {
+        Instant until = grant.usableUntil();
+        return until != null
+                && until.isAfter(period.start())
+                && until.isBefore(period.end())
+                && grant.effectiveAt().isBefore(until);
+    }
+
+    /**
+     * What a purchase that ends inside the period (it expires, or is refunded or cancelled) paid of the period's
+     * usage before its end, as a grant of its own expiring at the period's end and raised as the usage grows: Stripe
+     * applies credits only when it finalizes the period's invoice, when the purchase's own grant has ended, so
+     * without it Stripe would bill as overage what the statement shows paid by the purchase.
+     */
+    private static CreditGrantPlanner.Wanted usedBeforeItsEnd(
+            CreditGrant grant, Plan plan, BillingPeriod period, CreditLedger ledger) {
+        BigDecimal used = BigDecimal.ZERO;
+        for (AllocatedCharge charge : ledger.charges()) {
+            if (charge.segment().period().equals(period)) {
+                used = used.add(charge.creditsUsd().getOrDefault(grant.grantKey(), BigDecimal.ZERO));
+            }
+        }
+        return new CreditGrantPlanner.Wanted(
+                grant.grantKey() + ":used-before-its-end:" + period.start(),
+                grant.category().code(),
+                micros(Amounts.toMinorUnit(used)),
+                period.start(),
+                period.end(),
+                CreditGrantPlanner.Ending.NONE,
+                priority(plan, sourceOf(grant)),
+                title(grant) + " used before its end on " + grant.usableUntil(),
+                true);
+    }
+
+    private static CreditSource sourceOf(CreditGrant grant) {
+        return grant.category() == CreditGrant.Category.PAID ? CreditSource.PAID : CreditSource.PROMOTIONAL;
+    }
+
+    /** A purchase's grant name: {@code Credit pack <purchase id>} or {@code Promotional credit <purchase id>}. */
+    private static String title(CreditGrant grant) {
+        return (sourceOf(grant) == CreditSource.PAID ? "Credit pack " : "Promotional credit ")
+                + grant.grantKey().substring("purchase:".length());
     }
 
     /**

@@ -395,6 +395,49 @@ abstract class ClosedPeriodScenarios {
                 .allSatisfy(grant -> assertThat(grant.voidedAt()).isNotNull());
     }
 
+    @Test
+    void creditsThatEndInsideAnOpenPeriodAreGrantedToItsEndAsWhatTheyPaidOfItsUsage() throws Exception {
+        // given a customer paying per token with a $4 promotion expiring on 10 September and a $6 pack refunded on
+        // the 20th; $3 of usage on the 5th (the promotion pays it), $5 on the 15th (the pack pays it) and $2 on the
+        // 25th (overage)
+        Path input = folder("ending");
+        Path customers = customers("ending", "ending-credits,cus_ending_credits,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                promo-sep,,ending-credits,4.00,USD,2026-09-01T00:00:00Z,2026-09-10T00:00:00Z,promotional
+                pack-sep,,ending-credits,6.00,USD,2026-09-01T00:00:00Z,,paid
+                pack-sep,refund,ending-credits,,,2026-09-20T00:00:00Z,,
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                // gpt-4o input at $2.50 per million: 1.2M tokens $3, 2M $5, 0.8M $2
+                "ec-1,2026-09-05T10:10:00Z,ending-credits,openai,gpt-4o,1200000,0,0,0,0,0,,ok",
+                "ec-2,2026-09-15T10:10:00Z,ending-credits,openai,gpt-4o,2000000,0,0,0,0,0,,ok",
+                "ec-3,2026-09-25T10:10:00Z,ending-credits,openai,gpt-4o,800000,0,0,0,0,0,,ok");
+
+        // when September's last day is run before its period closes
+        JobExecution run = run("2026-09-25", "2026-09-26T02:00:00Z", input, customers);
+
+        // then the statement bills $2; Stripe, which applies credits only when it finalizes September's invoice (the
+        // promotion, already expired, is not created; the pack is created and voided), gets what each paid of
+        // September's usage as a grant to the period's end: it bills the $10 metered less $3 and $5, the same $2
+        JsonNode statement = statement(run, "ending-credits", "20260901T0000Z");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("2.00");
+        assertThat(meterTotal("cus_ending_credits")).isEqualTo(10_000_000L);
+        assertThat(grantsOf("cus_ending_credits"))
+                .extracting(grant -> grant.category() + " " + grant.valueCents() + " " + grant.expiresAt() + " "
+                        + (grant.voidedAt() != null))
+                .containsExactlyInAnyOrder(
+                        "paid 600 null true",
+                        "promotional 300 " + epoch("2026-10-01T00:00:00Z") + " false",
+                        "paid 500 " + epoch("2026-10-01T00:00:00Z") + " false");
+
+        // and a rerun sends nothing more
+        int calls = stripe().calls();
+        run("2026-09-25", "2026-09-26T03:00:00Z", input, customers);
+        assertThat(stripe().calls()).isEqualTo(calls);
+    }
+
     List<FakeStripe.Grant> grantsOf(String stripeCustomer) {
         return stripe().creditGrants().stream()
                 .filter(grant -> grant.customer().equals(stripeCustomer))

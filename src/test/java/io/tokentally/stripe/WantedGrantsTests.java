@@ -3,16 +3,22 @@ package io.tokentally.stripe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.plans.Allowance;
+import io.tokentally.plans.CreditGrant;
 import io.tokentally.plans.CreditSource;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanAssignment;
 import io.tokentally.plans.PlanSegment;
 import io.tokentally.plans.PlanType;
+import io.tokentally.rating.Charge;
+import io.tokentally.rating.CreditAllocator;
 import io.tokentally.rating.CreditLedger;
 import io.tokentally.rating.IncludedUsage;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -105,6 +111,86 @@ class WantedGrantsTests {
         assertThat(wanted)
                 .extracting(w -> w.amountMicros() + " " + w.effectiveAt() + " " + w.expiresAt())
                 .containsExactly("10000000 2026-11-01T00:00:00Z 2026-12-01T00:00:00Z");
+    }
+
+    @Test
+    void aPurchaseThatEndsInsideAPeriodGrantsForThatPeriodWhatItPaidBeforeItsEnd() {
+        // given a $5 promotion from 1 November to the 20th and a $4 pack refunded on 25 November, for a customer
+        // paying per token; usage of $2.3456 on the 10th (the promotion pays it), $3 on the 22nd (the pack pays it)
+        // and $1 on the 27th (overage); a $1 pack expiring at the period's end is not touched
+        Plan payg = new Plan(
+                "payg",
+                PlanType.USAGE,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                BigDecimal.ZERO,
+                List.of(),
+                CreditSource.DEFAULT_ORDER,
+                true);
+        Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        List<CreditGrant> grants = List.of(
+                purchase("purchase:promo", CreditGrant.Category.PROMOTIONAL, "5", "2026-11-20T00:00:00Z", null),
+                purchase("purchase:pack", CreditGrant.Category.PAID, "4", null, "2026-11-25T00:00:00Z"),
+                purchase("purchase:last", CreditGrant.Category.PAID, "1", "2026-12-01T00:00:00Z", null));
+        List<Charge> charges = List.of(
+                charge("2026-11-10T12:00:00Z", "2.3456"),
+                charge("2026-11-22T12:00:00Z", "3"),
+                charge("2026-11-27T12:00:00Z", "1"));
+        CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", payg)).allocate(charges, grants);
+
+        // when
+        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
+                customer,
+                Map.of("payg", payg),
+                grants,
+                List.of(november),
+                () -> ledger,
+                Instant.parse("2026-11-28T00:00:00Z"));
+
+        // then: besides the purchases' own grants, what the promotion and the pack paid of November's usage, as
+        // grants expiring at its end that later runs raise; Stripe applies none of the purchases' own grants to
+        // November's invoice, finalized after they ended
+        assertThat(wanted)
+                .filteredOn(CreditGrantPlanner.Wanted::grows)
+                .extracting(w -> w.key() + " " + w.category() + " " + w.amountMicros() + " " + w.priority() + " "
+                        + w.expiresAt())
+                .containsExactly(
+                        "purchase:promo:used-before-its-end:2026-11-01T00:00:00Z promotional 2350000 20"
+                                + " 2026-12-01T00:00:00Z",
+                        "purchase:pack:used-before-its-end:2026-11-01T00:00:00Z paid 3000000 30"
+                                + " 2026-12-01T00:00:00Z");
+        assertThat(wanted)
+                .filteredOn(w -> !w.grows())
+                .extracting(CreditGrantPlanner.Wanted::key)
+                .containsExactly("purchase:promo", "purchase:pack", "purchase:last");
+    }
+
+    private static CreditGrant purchase(
+            String key, CreditGrant.Category category, String usd, String expires, String refunded) {
+        return new CreditGrant(
+                key,
+                "acme",
+                category,
+                new BigDecimal(usd),
+                Instant.parse("2026-11-01T00:00:00Z"),
+                expires == null ? null : Instant.parse(expires),
+                refunded == null ? null : Instant.parse(refunded),
+                refunded == null ? CreditGrant.End.NONE : CreditGrant.End.VOIDED);
+    }
+
+    private static Charge charge(String hour, String billedUsd) {
+        return new Charge(
+                Instant.parse(hour),
+                "openai/gpt-4o",
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                1_000_000,
+                new BigDecimal(billedUsd),
+                BigDecimal.ZERO,
+                new BigDecimal(billedUsd));
     }
 
     /** A fixed-fee plan with a monthly USD allowance. */

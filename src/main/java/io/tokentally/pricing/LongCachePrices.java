@@ -11,9 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,7 +158,24 @@ final class LongCachePrices {
                             longInputPrice.usdPerMillion(),
                             standardInputPrice.usdPerMillion()),
                     longInputPrice.longContextThreshold(),
-                    PriceRepository.DERIVED_LONG + " from " + standardCachePrice.origin());
+                    PriceRepository.DERIVED_LONG + " from " + changedAt(at).origin());
+        }
+
+        /**
+         * The source version that starts at {@code at}, a feed's first: the derived version's origin names it, so a
+         * feed sync's change is held for plans that hold changes, as the sync's own versions are, and a prices file's
+         * is not (named after the standard cache price alone, a prices file's new long input price, derived under a
+         * feed's cache price, was held for a sync that never ran).
+         */
+        private Price changedAt(Instant at) {
+            List<Price> changed = Stream.of(standardCache, longInput, standardInput)
+                    .map(versions -> versions.get(at))
+                    .filter(Objects::nonNull)
+                    .toList();
+            return changed.stream()
+                    .filter(price -> PriceSync.feedOf(price.origin()).isPresent())
+                    .findFirst()
+                    .orElse(changed.get(0));
         }
 
         /** Whether a long-context price of the model's own is in force at {@code at}. */

@@ -25,6 +25,19 @@ public record Price(
         Long longContextThreshold,
         String origin) {
 
+    /** The longest origin kept ({@code price.origin}). */
+    static final int ORIGIN_LENGTH = 200;
+
+    /**
+     * An origin longer than the column keeps is cut, ending in {@code …}: a derived price's names the price it comes
+     * from, whose origin may name a feed's long key (its start, which says the feed, is kept).
+     */
+    public Price {
+        if (origin.length() > ORIGIN_LENGTH) {
+            origin = origin.substring(0, ORIGIN_LENGTH - 1) + "…";
+        }
+    }
+
     public String provider() {
         return model.substring(0, model.indexOf('/'));
     }

@@ -77,6 +77,25 @@ class PriceRepositoryTests {
     }
 
     @Test
+    void aDerivedPriceWhoseOriginWouldPassTheColumnsLengthIsStoredWithItCut() {
+        // given a feed's price under a 180-character key: the batch price derived from it names it after 38 more
+        String key = "k".repeat(180);
+        String model = "custom/" + UUID.randomUUID();
+
+        // when
+        prices.load(List.of(price(model, TokenType.INPUT, "2", "feed litellm (" + key + ")")));
+
+        // then both are stored, the derived one's origin cut to the 200 characters kept, still naming the feed
+        assertThat(prices.findAll())
+                .filteredOn(price -> price.model().equals(model) && price.serviceTier() == ServiceTier.BATCH)
+                .singleElement()
+                .satisfies(batch -> {
+                    assertThat(batch.origin()).hasSize(200).endsWith("…");
+                    assertThat(PriceSync.feedOf(batch.origin())).contains("litellm");
+                });
+    }
+
+    @Test
     void anIdenticalReloadAddsNothing() {
         // given
         String model = "custom/" + UUID.randomUUID();

@@ -114,43 +114,54 @@ public final class PriceSync {
     }
 
     /**
-     * The long-context prices this feed gave before for a model it now lists without any: the provider no longer
-     * charges more for a long prompt, so each such price in force becomes the feed's standard-context price of its
-     * token type and service tier (a long request then pays what a standard one does; the catalog keeps the last
-     * long-context threshold given, so its lines still say long). Left alone where the feed has no such standard
-     * price, and where the long price came from anywhere but this feed (a prices file, an override).
+     * The long-context prices of a model this feed gave long-context prices for before and now lists without any:
+     * the provider no longer charges more for a long prompt, so every price the feed lists for the model gets a
+     * long-context version at what a standard request pays (the feed's price, or an override of it in force), where
+     * the long-context price in force is this feed's or there is none (a priority tier's, held for want of its own,
+     * is then billed). The catalog keeps the last long-context threshold given, so such a request's lines still say
+     * long. Long-context prices from anywhere else (a prices file, an override) stay, and so do this feed's where it
+     * lists no standard price of their token type and tier (reported by {@link #unlisted}).
      */
     private static List<FeedPrice> endedLongTiers(
             Map<FeedPrice.Slot, Price> inForce, List<FeedPrice> feed, String feedName) {
-        Map<FeedPrice.Slot, FeedPrice> fed = new HashMap<>();
-        Set<String> modelsWithLongPrices = new HashSet<>();
+        Set<String> fedLong = new HashSet<>();
         for (FeedPrice price : feed) {
-            fed.put(price.slot(), price);
             if (price.contextTier() == ContextTier.LONG) {
-                modelsWithLongPrices.add(price.model());
+                fedLong.add(price.model());
             }
         }
-        List<FeedPrice> ended = new ArrayList<>();
-        for (Map.Entry<FeedPrice.Slot, Price> entry : inForce.entrySet()) {
-            FeedPrice.Slot slot = entry.getKey();
-            FeedPrice standard = fed.get(
-                    new FeedPrice.Slot(slot.model(), slot.tokenType(), slot.serviceTier(), ContextTier.STANDARD));
+        Set<String> ended = new HashSet<>();
+        inForce.forEach((slot, price) -> {
             if (slot.contextTier() == ContextTier.LONG
-                    && standard != null
-                    && !modelsWithLongPrices.contains(slot.model())
-                    && entry.getValue().origin().startsWith(FEED_ORIGIN + feedName + " ")) {
-                ended.add(new FeedPrice(
+                    && fromFeed(price, feedName)
+                    && !fedLong.contains(slot.model())) {
+                ended.add(slot.model());
+            }
+        });
+        List<FeedPrice> wanted = new ArrayList<>();
+        for (FeedPrice standard : feed) {
+            FeedPrice.Slot slot = standard.slot();
+            Price longInForce = inForce.get(
+                    new FeedPrice.Slot(slot.model(), slot.tokenType(), slot.serviceTier(), ContextTier.LONG));
+            if (ended.contains(slot.model()) && (longInForce == null || fromFeed(longInForce, feedName))) {
+                Price standardInForce = inForce.get(slot);
+                wanted.add(new FeedPrice(
                         slot.model(),
                         slot.tokenType(),
                         slot.serviceTier(),
                         ContextTier.LONG,
-                        standard.usdPerMillion(),
+                        standardInForce != null && standardInForce.origin().startsWith(OVERRIDE_ORIGIN)
+                                ? standardInForce.usdPerMillion()
+                                : standard.usdPerMillion(),
                         standard.longContextThreshold(),
-                        standard.feedKey() + "; no long-context price listed, the standard one"));
+                        standard.feedKey() + "; long-context tier ended"));
             }
         }
-        ended.sort(Comparator.comparing(price -> price.slot().toString()));
-        return ended;
+        return wanted;
+    }
+
+    private static boolean fromFeed(Price price, String feedName) {
+        return price.origin().startsWith(FEED_ORIGIN + feedName + " ");
     }
 
     /**
@@ -161,7 +172,7 @@ public final class PriceSync {
             Map<FeedPrice.Slot, Price> inForce, List<FeedPrice> wanted, Set<String> feedModels, String feedName) {
         Set<FeedPrice.Slot> listed = wanted.stream().map(FeedPrice::slot).collect(Collectors.toSet());
         return inForce.entrySet().stream()
-                .filter(entry -> entry.getValue().origin().startsWith(FEED_ORIGIN + feedName + " "))
+                .filter(entry -> fromFeed(entry.getValue(), feedName))
                 .map(Map.Entry::getKey)
                 .filter(slot -> feedModels.contains(slot.model()) && !listed.contains(slot))
                 .sorted(Comparator.comparing(FeedPrice.Slot::toString))
@@ -185,7 +196,7 @@ public final class PriceSync {
     /** Models this feed priced before that it no longer lists: reported, never deleted. */
     private static Set<String> vanished(Collection<Price> inForce, Set<String> feedModels, String feedName) {
         return inForce.stream()
-                .filter(price -> price.origin().startsWith(FEED_ORIGIN + feedName + " "))
+                .filter(price -> fromFeed(price, feedName))
                 .map(Price::model)
                 .filter(model -> !feedModels.contains(model))
                 .collect(Collectors.toCollection(TreeSet::new));

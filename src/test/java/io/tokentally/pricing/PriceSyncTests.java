@@ -128,25 +128,37 @@ class PriceSyncTests {
     }
 
     @Test
-    void aModelTheFeedListsWithoutItsLongContextPricesHasThemEndAtTheStandardPrices() {
-        // given: the feed gave claude-x long-context input and output prices; the prices file a long cache-read one
+    void aModelTheFeedListsWithoutItsLongContextPricesHasThemEndAtWhatAStandardRequestPays() {
+        // given: the feed gave claude-x long-context input and output prices; the prices file a long cache-read one;
+        // standard output is overridden at 12
         String model = "anthropic/claude-x";
         List<Price> catalog = List.of(
                 price(model, TokenType.INPUT, "3", 200_000L, JAN, "feed litellm (claude-x)"),
                 price(model, TokenType.OUTPUT, "15", 200_000L, JAN, "feed litellm (claude-x)"),
+                price(model, TokenType.OUTPUT, "12", null, JAN.plusSeconds(3_600), "override: deal.csv"),
                 longPrice(model, TokenType.INPUT, "6", "feed litellm (claude-x)"),
                 longPrice(model, TokenType.OUTPUT, "22.5", "feed litellm (claude-x)"),
                 longPrice(model, TokenType.CACHE_READ, "0.6", "prices.csv"),
                 price(model, TokenType.CACHE_WRITE_5M, "3.75", 200_000L, JAN, "feed litellm (claude-x)"));
 
-        // when: the feed lists claude-x with its standard prices only, and no longer a cache-write price
+        // when: the feed lists claude-x with standard prices only (a priority input price too), and no longer a
+        // cache-write price
         List<FeedPrice> feed = List.of(
                 feed(model, TokenType.INPUT, "3", null),
                 feed(model, TokenType.OUTPUT, "15", null),
-                feed(model, TokenType.CACHE_READ, "0.3", null));
+                feed(model, TokenType.CACHE_READ, "0.3", null),
+                new FeedPrice(
+                        model,
+                        TokenType.INPUT,
+                        ServiceTier.PRIORITY,
+                        ContextTier.STANDARD,
+                        new BigDecimal("5"),
+                        null,
+                        "claude-x"));
         PriceSync.Outcome outcome = PriceSync.plan(catalog, feed, SYNC, "litellm");
 
-        // then: the feed's long prices become its standard ones from the sync on; the prices file's stays
+        // then: from the sync on, a long request pays what a standard one does (the override's 12 for output), in
+        // the priority tier too, which had no long-context price and was held; the prices file's long price stays
         assertThat(outcome.changed())
                 .extracting(
                         change -> change.slot().toString(),
@@ -155,15 +167,20 @@ class PriceSyncTests {
                         org.assertj.core.groups.Tuple.tuple(
                                 "anthropic/claude-x input (standard, long)", new BigDecimal("3")),
                         org.assertj.core.groups.Tuple.tuple(
-                                "anthropic/claude-x output (standard, long)", new BigDecimal("15")));
+                                "anthropic/claude-x output (standard, long)", new BigDecimal("12")));
         List<Price> all = new ArrayList<>(catalog);
         all.addAll(outcome.newVersions());
         PriceCatalog after = new PriceCatalog(all);
-        assertThat(longPriceAt(after, model, TokenType.INPUT, SYNC.minusSeconds(1)))
+        assertThat(longPriceAt(after, model, TokenType.INPUT, ServiceTier.STANDARD, SYNC.minusSeconds(1)))
                 .isEqualByComparingTo("6");
-        assertThat(longPriceAt(after, model, TokenType.INPUT, SYNC)).isEqualByComparingTo("3");
-        assertThat(longPriceAt(after, model, TokenType.OUTPUT, SYNC)).isEqualByComparingTo("15");
-        assertThat(longPriceAt(after, model, TokenType.CACHE_READ, SYNC)).isEqualByComparingTo("0.6");
+        assertThat(longPriceAt(after, model, TokenType.INPUT, ServiceTier.STANDARD, SYNC))
+                .isEqualByComparingTo("3");
+        assertThat(longPriceAt(after, model, TokenType.OUTPUT, ServiceTier.STANDARD, SYNC))
+                .isEqualByComparingTo("12");
+        assertThat(longPriceAt(after, model, TokenType.CACHE_READ, ServiceTier.STANDARD, SYNC))
+                .isEqualByComparingTo("0.6");
+        assertThat(longPriceAt(after, model, TokenType.INPUT, ServiceTier.PRIORITY, SYNC))
+                .isEqualByComparingTo("5");
 
         // and the cache-write price it no longer lists stays in force, reported
         assertThat(outcome.unlisted())
@@ -176,8 +193,9 @@ class PriceSyncTests {
                 .isFalse();
     }
 
-    private static BigDecimal longPriceAt(PriceCatalog catalog, String model, TokenType type, Instant at) {
-        return catalog.priceAt(model, type, ServiceTier.STANDARD, ContextTier.LONG, at)
+    private static BigDecimal longPriceAt(
+            PriceCatalog catalog, String model, TokenType type, ServiceTier tier, Instant at) {
+        return catalog.priceAt(model, type, tier, ContextTier.LONG, at)
                 .orElseThrow()
                 .usdPerMillion();
     }

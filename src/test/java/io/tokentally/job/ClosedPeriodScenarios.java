@@ -415,7 +415,7 @@ abstract class ClosedPeriodScenarios {
                 "ec-2,2026-09-15T10:10:00Z,ending-credits,openai,gpt-4o,2000000,0,0,0,0,0,,ok",
                 "ec-3,2026-09-25T10:10:00Z,ending-credits,openai,gpt-4o,800000,0,0,0,0,0,,ok");
 
-        // when September's last day is run before its period closes
+        // when the 25th is run, before September closes
         JobExecution run = run("2026-09-25", "2026-09-26T02:00:00Z", input, customers);
 
         // then the statement bills $2; Stripe, which applies credits only when it finalizes September's invoice (the

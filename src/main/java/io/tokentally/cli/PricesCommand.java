@@ -1,5 +1,6 @@
 package io.tokentally.cli;
 
+import io.tokentally.job.BackdatedPrices;
 import io.tokentally.job.PriceSyncJobConfiguration;
 import io.tokentally.job.PriceSyncParameters;
 import io.tokentally.pricing.Price;
@@ -7,6 +8,7 @@ import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PriceSync;
 import io.tokentally.pricing.PricesFile;
+import io.tokentally.reconcile.Finding;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -130,18 +132,25 @@ class PricesCommand {
                             PriceSync.OVERRIDE_ORIGIN + ": " + file.getFileName()))
                     .toList();
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+                PriceRepository prices = context.getBean(PriceRepository.class);
+                List<Price> before = prices.findAll();
                 int added;
                 try {
-                    added = context.getBean(PriceRepository.class).load(overrides);
+                    added = prices.load(overrides);
                 } catch (PriceRepository.ChangedVersion e) {
                     throw PricesFile.refusal(file, e);
                 }
-                spec.commandLine()
-                        .getOut()
-                        .printf(
-                                "%d override versions added from %s (with the batch prices derived from them)%n",
-                                added, file);
-                spec.commandLine().getOut().flush();
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf(
+                        "%d override versions added from %s (with the batch prices derived from them)%n", added, file);
+                if (added > 0) {
+                    // recorded without a run (0): an override is no run of a job
+                    for (Finding backdated :
+                            context.getBean(BackdatedPrices.class).record(before, prices.findAll(), 0)) {
+                        out.printf("%s (%s): %s%n", backdated.kind(), backdated.severity(), backdated.message());
+                    }
+                }
+                out.flush();
                 return 0;
             }
         }

@@ -1,8 +1,6 @@
 package io.tokentally.job;
 
 import io.tokentally.pricing.PriceRepository;
-import io.tokentally.rating.EarlierVersionBilling;
-import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Path;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
@@ -33,10 +31,9 @@ public class LoadPricesStepConfiguration {
     @StepScope
     LoadPricesTasklet loadPricesTasklet(
             PriceRepository prices,
-            EarlierVersionBilling earlierVersions,
-            FindingRepository findings,
+            BackdatedPrices backdated,
             @Value("#{jobParameters['prices']}") String pricesFile,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
-        return new LoadPricesTasklet(prices, earlierVersions, findings, Path.of(pricesFile), run);
+        return new LoadPricesTasklet(prices, backdated, Path.of(pricesFile), run);
     }
 }

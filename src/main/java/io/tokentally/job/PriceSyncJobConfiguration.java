@@ -62,6 +62,7 @@ public class PriceSyncJobConfiguration {
             PriceFeedSource feeds,
             PriceRepository prices,
             FindingRepository findings,
+            BackdatedPrices backdated,
             PriceSyncReport report) {
         return new PriceSyncTasklet(
                 new PriceSyncParameters(
@@ -69,6 +70,7 @@ public class PriceSyncJobConfiguration {
                 feeds,
                 prices,
                 findings,
+                backdated,
                 report);
     }
 }

@@ -39,6 +39,7 @@ class PriceSyncTasklet implements Tasklet {
     private final PriceFeedSource feeds;
     private final PriceRepository prices;
     private final FindingRepository findings;
+    private final BackdatedPrices backdated;
     private final PriceSyncReport report;
 
     PriceSyncTasklet(
@@ -46,19 +47,22 @@ class PriceSyncTasklet implements Tasklet {
             PriceFeedSource feeds,
             PriceRepository prices,
             FindingRepository findings,
+            BackdatedPrices backdated,
             PriceSyncReport report) {
         this.parameters = parameters;
         this.feeds = feeds;
         this.prices = prices;
         this.findings = findings;
+        this.backdated = backdated;
         this.report = report;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         LiteLlmPriceFeed.Contents contents = read();
+        List<Price> before = prices.findAll();
         PriceSync.Outcome outcome =
-                PriceSync.plan(prices.findAll(), contents.prices(), parameters.effective(), parameters.name());
+                PriceSync.plan(before, contents.prices(), parameters.effective(), parameters.name());
         long run = chunkContext
                 .getStepContext()
                 .getStepExecution()
@@ -70,6 +74,10 @@ class PriceSyncTasklet implements Tasklet {
         if (!parameters.dryRun()) {
             added = prices.load(outcome.newVersions());
             recordFindings(outcome, run);
+            if (added > 0) {
+                // a sync effective before hours already billed (--effective in the past) does not reach them
+                backdated.record(before, prices.findAll(), run);
+            }
         }
         String summary = report.write(executionId, parameters, contents, outcome, added);
         chunkContext

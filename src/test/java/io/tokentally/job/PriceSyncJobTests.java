@@ -129,6 +129,28 @@ class PriceSyncJobTests {
     }
 
     @Test
+    void aSyncEffectiveBeforeHoursAlreadyBilledFindsThemAsTheyKeepTheirPrice() throws Exception {
+        // given: a feed prices gpt-x at 1 per 1M input from 16 October; noon's million tokens are billed
+        sync(feed("gpt-x.json", model("gpt-x", "1e-06")), "backdated", "2026-10-16T00:00:00Z");
+        run("2026-10-16", "backdated", "bd1,2026-10-16T12:00:00Z,alice,openai,gpt-x,1000000,0,0,0,0,0,,ok");
+
+        // when: the next sync raises it to 2 from 06:00 that day, after the hour was billed
+        sync(feed("gpt-x-raised.json", model("gpt-x", "2e-06")), "backdated", "2026-10-16T06:00:00Z");
+
+        // then: the hour keeps the price that billed it (1 x 1.3), and a warning says so, naming the rerate
+        assertThat(billed("2026-10-16T12:00:00Z")).isEqualByComparingTo("1.3");
+        assertThat(backdatedFindings("openai/gpt-x:input:standard:standard:2026-10-16T06:00:00Z"))
+                .isEqualTo(1);
+    }
+
+    private long backdatedFindings(String keySuffix) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM finding WHERE kind = 'PRICE_ADDED_AFTER_BILLING' AND finding_key = ?",
+                Long.class,
+                "price-added-after-billing:" + keySuffix);
+    }
+
+    @Test
     void aSyncRecordsChangesNewAndVanishedModelsAsFindingsAndPostsItsReport() throws Exception {
         // given: a feed that names two models
         sync(
@@ -216,12 +238,14 @@ class PriceSyncJobTests {
         StringWriter preview = new StringWriter();
         StringWriter applied = new StringWriter();
         StringWriter previewAgain = new StringWriter();
+        StringWriter override = new StringWriter();
         BigDecimal afterPreview;
         System.setProperty("tokentally.data-dir", WORK.resolve("data").toString());
         System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
         try {
             // when
             new CommandLine(new io.tokentally.cli.TokentallyCommand())
+                    .setOut(new PrintWriter(override))
                     .execute("prices", "override", negotiated.toString());
             rerate(preview);
             afterPreview = billed("2026-10-27T08:00:00Z");
@@ -234,6 +258,12 @@ class PriceSyncJobTests {
 
         // then: each cost is 0.3 before, 0.24 after; alice's payg markup is 30%: 0.39 before, 0.312 after; zed's
         // usage is not billed, and only its cost changes
+        assertThat(override.toString())
+                .contains("PRICE_ADDED_AFTER_BILLING (WARNING): the input price of anthropic/claude-sonnet-4-5"
+                        + " (standard, standard) 2.4 per 1M from 2026-10-27T00:00:00Z (override: negotiated.csv) was"
+                        + " added after 1 aggregate(s) of 1 customer(s)");
+        assertThat(backdatedFindings("anthropic/claude-sonnet-4-5:input:standard:standard:2026-10-27T00:00:00Z"))
+                .isEqualTo(1);
         assertThat(afterPreview).isEqualByComparingTo("0.39");
         assertThat(preview.toString())
                 .containsPattern("alice .* cost 0.3 -> 0.24  billed 0.39 -> 0.312")

@@ -46,6 +46,7 @@ public class BillingRuns {
     private final Job nightlyBillingJob;
     private final ReferenceFiles referenceFiles;
     private final StopRunsOnShutdown shutdown;
+    private final RunOwnerListener owners;
     private final Object starting = new Object();
 
     public BillingRuns(
@@ -53,12 +54,14 @@ public class BillingRuns {
             JobRepository jobRepository,
             Job nightlyBillingJob,
             ReferenceFiles referenceFiles,
-            StopRunsOnShutdown shutdown) {
+            StopRunsOnShutdown shutdown,
+            RunOwnerListener owners) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.nightlyBillingJob = nightlyBillingJob;
         this.referenceFiles = referenceFiles;
         this.shutdown = shutdown;
+        this.owners = owners;
     }
 
     /**
@@ -172,7 +175,7 @@ public class BillingRuns {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                return jobOperator.start(nightlyBillingJob, jobParameters);
+                return owners.handedOver(jobOperator.start(nightlyBillingJob, jobParameters));
             } catch (DuplicateKeyException | ConcurrencyFailureException | IllegalStateException e) {
                 JobInstance instance = jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters);
                 if (instance != null && lastExecutionOf(instance).isPresent()) {
@@ -321,7 +324,7 @@ public class BillingRuns {
         if (unfinished) {
             execution = recover(executionId, execution);
         }
-        return jobOperator.restart(execution);
+        return owners.handedOver(jobOperator.restart(execution));
     }
 
     /** The job execution of this id; an unknown id is an {@link IllegalArgumentException}. */

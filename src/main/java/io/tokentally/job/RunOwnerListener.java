@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -35,11 +36,7 @@ public class RunOwnerListener implements JobExecutionListener {
 
     @Override
     public void beforeJob(JobExecution execution) {
-        execution.getExecutionContext().putString(HOST, localHost());
-        execution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
-        startOf(ProcessHandle.current())
-                .ifPresent(started -> execution.getExecutionContext().putLong(STARTED, started));
-        jobRepository.updateExecutionContext(execution);
+        record(execution);
         log.info(
                 "Execution {} of {} started in process {}; should the process die, 'tokentally restart {}' resumes it",
                 execution.getId(),
@@ -51,6 +48,27 @@ public class RunOwnerListener implements JobExecutionListener {
     /** Whether the execution was run by a process on this host that no longer exists. */
     static boolean ownerIsGone(JobExecution execution) {
         return localOwner(execution).map(owner -> !owner.isAlive()).orElse(false);
+    }
+
+    /**
+     * Records this process as the owner of an execution handed to the run pool that has not begun (it waits for a
+     * free thread), and returns it. A process that closes before it begins drops it, still marked running: the owner
+     * then tells the next run of its window on this host that its process is gone, so it is resumed, not refused as
+     * another process's; and this process's own stop finds and stops it (it ends as soon as it begins).
+     */
+    JobExecution handedOver(JobExecution execution) {
+        if (execution.getStatus() == BatchStatus.STARTING) {
+            record(execution);
+        }
+        return execution;
+    }
+
+    private void record(JobExecution execution) {
+        execution.getExecutionContext().putString(HOST, localHost());
+        execution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
+        startOf(ProcessHandle.current())
+                .ifPresent(started -> execution.getExecutionContext().putLong(STARTED, started));
+        jobRepository.updateExecutionContext(execution);
     }
 
     /** Whether the execution was run by a process on this host that still exists (this one included). */

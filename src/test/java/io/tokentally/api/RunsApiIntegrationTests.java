@@ -35,8 +35,10 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -78,6 +80,10 @@ class RunsApiIntegrationTests {
     @Autowired
     StopRunsOnShutdown shutdown;
 
+    @Autowired
+    @BatchTaskExecutor
+    TaskExecutor runPool;
+
     @DynamicPropertySource
     static void folders(DynamicPropertyRegistry registry) {
         registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
@@ -87,7 +93,14 @@ class RunsApiIntegrationTests {
     @BeforeAll
     static void usage() throws Exception {
         for (String day : new String[] {
-            "2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-07"
+            "2026-11-01",
+            "2026-11-02",
+            "2026-11-03",
+            "2026-11-04",
+            "2026-11-05",
+            "2026-11-06",
+            "2026-11-07",
+            "2026-11-08"
         }) {
             Path folder = Files.createDirectories(WORK.resolve("usage-" + day));
             UsageFixtures.write(
@@ -242,6 +255,47 @@ class RunsApiIntegrationTests {
         } finally {
             shutdown.start();
         }
+    }
+
+    @Test
+    void aRunWaitingForAFreeThreadNamesThisProcessAsItsOwnerSoThatDroppedAtAClosingItIsResumedNotRefused()
+            throws Exception {
+        // given both run threads busy
+        CountDownLatch busy = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            runPool.execute(() -> {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        busy.await();
+        long id;
+        try {
+            // when a run is started
+            id = json(api.post("/api/jobs/nightly-billing/executions", body("2026-11-08")))
+                    .get("executionId")
+                    .asLong();
+
+            // then it waits for a thread, not begun, and already names this process as its owner: a process that
+            // closed now would drop it, and the next run of its window on this host would resume it
+            JobExecution waiting = jobRepository.getJobExecution(id);
+            assertThat(waiting.getStatus()).isEqualTo(BatchStatus.STARTING);
+            assertThat(waiting.getExecutionContext().getLong("owner.pid"))
+                    .isEqualTo(ProcessHandle.current().pid());
+        } finally {
+            release.countDown();
+        }
+
+        // and it runs once a thread is free
+        assertThat(api.awaitExecution(id, status("COMPLETED", "FAILED", "STOPPED"))
+                        .get("status")
+                        .asString())
+                .isEqualTo("COMPLETED");
     }
 
     @Test

@@ -26,6 +26,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class PriceRepository {
 
     private static final Logger log = LoggerFactory.getLogger(PriceRepository.class);
+    private static final String DERIVED_REPLACED_ONLY = "A price of the model's own at a derived version's instant"
+            + " takes its place at another amount only in the batch tier and while no usage was billed at it. ";
     static final String DERIVED = "derived: ";
     static final String DERIVED_BATCH = DERIVED + "50% of standard (batch)";
     static final String DERIVED_LONG = DERIVED + "standard x long input / standard input (long context)";
@@ -59,8 +61,12 @@ public class PriceRepository {
         refuseChangedVersions(prices, existing);
         int added = 0;
         for (Price price : prices) {
-            if (existing.putIfAbsent(price.key(), price) == null) {
+            Price stored = existing.putIfAbsent(price.key(), price);
+            if (stored == null) {
                 insert(price);
+                added++;
+            } else if (replacesDerived(price, stored)) {
+                existing.put(price.key(), replace(stored, price));
                 added++;
             }
         }
@@ -78,16 +84,19 @@ public class PriceRepository {
         refuseChangedVersions(prices, byKey(findAll()));
     }
 
-    private static void refuseChangedVersions(List<Price> prices, Map<Price.Key, Price> existing) {
+    private void refuseChangedVersions(List<Price> prices, Map<Price.Key, Price> existing) {
         Map<Price.Key, Price> given = new HashMap<>();
         for (Price price : prices) {
             Price stored = existing.get(price.key());
-            if (stored != null && stored.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
+            if (stored != null
+                    && stored.usdPerMillion().compareTo(price.usdPerMillion()) != 0
+                    && !replacesDerived(price, stored)) {
                 throw new ChangedVersion(
                         price.key(),
                         price.key() + " is already " + stored.usdPerMillion().toPlainString()
                                 + " (from " + stored.origin() + "); " + price.origin() + " says "
-                                + price.usdPerMillion().toPlainString() + ". " + PricesFile.VERSIONED);
+                                + price.usdPerMillion().toPlainString() + ". "
+                                + (stored.derived() ? DERIVED_REPLACED_ONLY : "") + PricesFile.VERSIONED);
             }
             Price earlier = given.putIfAbsent(price.key(), price);
             if (earlier != null && earlier.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
@@ -96,6 +105,52 @@ public class PriceRepository {
                         + price.usdPerMillion().toPlainString() + " (" + price.origin() + "). " + PricesFile.VERSIONED);
             }
         }
+    }
+
+    /**
+     * Whether a price of the model's own takes the place of a derived version stored at its instant, as it would
+     * have, loaded first: at the same amount always (the version becomes the model's own, so later derived versions
+     * of its slot are no longer looked up); at another one only while no usage was billed at the derived version, and
+     * only where nothing is derived from it (a batch price, or a derived price of the batch tier), so that neither
+     * billed usage nor another derived version moves.
+     */
+    private boolean replacesDerived(Price price, Price stored) {
+        if (!stored.derived() || price.derived()) {
+            return false;
+        }
+        if (stored.usdPerMillion().compareTo(price.usdPerMillion()) == 0) {
+            return !stored.origin().equals(price.origin());
+        }
+        return (stored.serviceTier() == ServiceTier.BATCH || stored.origin().startsWith(DERIVED_BATCH))
+                && jdbc.queryForObject(
+                                "SELECT COUNT(*) FROM rated_aggregate WHERE price_id = ?", Long.class, stored.priceId())
+                        == 0;
+    }
+
+    /** Makes the stored version {@code price}: its amount, threshold and origin, under its id. */
+    private Price replace(Price stored, Price price) {
+        jdbc.update(
+                "UPDATE price SET usd_per_million = ?, long_context_threshold = ?, origin = ? WHERE price_id = ?",
+                price.usdPerMillion(),
+                price.longContextThreshold(),
+                price.origin(),
+                stored.priceId());
+        log.info(
+                "{} is now {} ({}), in place of the derived {}",
+                price.key(),
+                price.usdPerMillion().toPlainString(),
+                price.origin(),
+                stored.usdPerMillion().toPlainString());
+        return new Price(
+                stored.priceId(),
+                price.model(),
+                price.tokenType(),
+                price.serviceTier(),
+                price.contextTier(),
+                price.effectiveFrom(),
+                price.usdPerMillion(),
+                price.longContextThreshold(),
+                price.origin());
     }
 
     /** A price that would give a stored version another amount. */

@@ -1,6 +1,7 @@
 package io.tokentally.job;
 
 import io.tokentally.pricing.Price;
+import io.tokentally.pricing.PriceSync;
 import io.tokentally.rating.EarlierVersionBilling;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
@@ -86,7 +87,7 @@ public class BackdatedPrices {
                         + billed.customers() + " customer(s) in the hours " + billed.firstHour() + " to "
                         + billed.lastHour() + " were billed at another version. Rows already billed keep the version"
                         + " that billed them (late rows are billed at the new price, in an aggregate of their own)"
-                        + rerate(billed) + inStartHour(version, billed),
+                        + rerate(billed) + inStartHour(version, billed) + heldPlans(version),
                 new Evidence()
                         .number("aggregates", billed.aggregates())
                         .number("customers", billed.customers())
@@ -94,6 +95,15 @@ public class BackdatedPrices {
                         .number("last_hour", billed.lastHour().toString())
                         .number("aggregates_in_start_hour", billed.inStartHour())
                         .number("usd_per_million", version.usdPerMillion()));
+    }
+
+    /** What a feed's version means for plans that hold price changes: they take it from its approval only. */
+    private static String heldPlans(Price version) {
+        if (PriceSync.feedOf(version.origin()).isEmpty()) {
+            return "";
+        }
+        return ". Plans that hold price changes take a feed's change only from its approval, never back-dated: their"
+                + " customers' hours stay as billed, also in a rerate";
     }
 
     /** The command that bills the difference in the hours it can move, if there are any. */

@@ -141,6 +141,13 @@ class PriceSyncJobTests {
         assertThat(billed("2026-10-16T12:00:00Z")).isEqualByComparingTo("1.3");
         assertThat(backdatedFindings("openai/gpt-x:input:standard:standard:2026-10-16T06:00:00Z"))
                 .isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "price-added-after-billing:openai/gpt-x:input:standard:standard:2026-10-16T06:00:00Z"))
+                .contains("prices rerate --from 2026-10-16 --to 2026-10-16")
+                .endsWith("Plans that hold price changes take a feed's change only from its approval, never"
+                        + " back-dated: their customers' hours stay as billed, also in a rerate");
     }
 
     private long backdatedFindings(String keySuffix) {

@@ -139,10 +139,20 @@ class PriceSyncTests {
                 longPrice(model, TokenType.INPUT, "6", "feed litellm (claude-x)"),
                 longPrice(model, TokenType.OUTPUT, "22.5", "feed litellm (claude-x)"),
                 longPrice(model, TokenType.CACHE_READ, "0.6", "prices.csv"),
-                price(model, TokenType.CACHE_WRITE_5M, "3.75", 200_000L, JAN, "feed litellm (claude-x)"));
+                price(model, TokenType.CACHE_WRITE_5M, "3.75", 200_000L, JAN, "feed litellm (claude-x)"),
+                new Price(
+                        0,
+                        model,
+                        TokenType.INPUT,
+                        ServiceTier.BATCH,
+                        ContextTier.LONG,
+                        JAN,
+                        new BigDecimal("3"),
+                        200_000L,
+                        PriceRepository.DERIVED_BATCH + " from feed litellm (claude-x)"));
 
-        // when: the feed lists claude-x with standard prices only (a priority input price too), and no longer a
-        // cache-write price
+        // when: the feed lists claude-x with standard prices only (priority and batch input prices too), and no
+        // longer a cache-write price
         List<FeedPrice> feed = List.of(
                 feed(model, TokenType.INPUT, "3", null),
                 feed(model, TokenType.OUTPUT, "15", null),
@@ -154,11 +164,20 @@ class PriceSyncTests {
                         ContextTier.STANDARD,
                         new BigDecimal("5"),
                         null,
+                        "claude-x"),
+                new FeedPrice(
+                        model,
+                        TokenType.INPUT,
+                        ServiceTier.BATCH,
+                        ContextTier.STANDARD,
+                        new BigDecimal("1.2"),
+                        null,
                         "claude-x"));
         PriceSync.Outcome outcome = PriceSync.plan(catalog, feed, SYNC, "litellm");
 
         // then: from the sync on, a long request pays what a standard one does (the override's 12 for output), in
-        // the priority tier too, which had no long-context price and was held; the prices file's long price stays
+        // the priority and batch tiers too (priority had no long-context price and was held); the prices file's long
+        // price stays
         assertThat(outcome.changed())
                 .extracting(
                         change -> change.slot().toString(),
@@ -181,6 +200,9 @@ class PriceSyncTests {
                 .isEqualByComparingTo("0.6");
         assertThat(longPriceAt(after, model, TokenType.INPUT, ServiceTier.PRIORITY, SYNC))
                 .isEqualByComparingTo("5");
+        // and the batch tier's long price, derived at half the long one, is the feed's batch price, not half of 3
+        assertThat(longPriceAt(after, model, TokenType.INPUT, ServiceTier.BATCH, SYNC))
+                .isEqualByComparingTo("1.2");
 
         // and the cache-write price it no longer lists stays in force, reported
         assertThat(outcome.unlisted())

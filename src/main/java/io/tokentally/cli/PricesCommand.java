@@ -120,16 +120,7 @@ class PricesCommand {
         @Override
         public Integer call() throws Exception {
             List<Price> overrides = PricesFile.read(file).stream()
-                    .map(price -> new Price(
-                            0,
-                            price.model(),
-                            price.tokenType(),
-                            price.serviceTier(),
-                            price.contextTier(),
-                            price.effectiveFrom(),
-                            price.usdPerMillion(),
-                            price.longContextThreshold(),
-                            PriceSync.OVERRIDE_ORIGIN + ": " + file.getFileName()))
+                    .map(price -> price.withOrigin(PriceSync.OVERRIDE_ORIGIN + ": " + file.getFileName()))
                     .toList();
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 PriceRepository prices = context.getBean(PriceRepository.class);

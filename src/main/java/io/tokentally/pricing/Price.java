@@ -38,6 +38,34 @@ public record Price(
         }
     }
 
+    /** This version under another catalog row id. */
+    Price withId(long id) {
+        return new Price(
+                id,
+                model,
+                tokenType,
+                serviceTier,
+                contextTier,
+                effectiveFrom,
+                usdPerMillion,
+                longContextThreshold,
+                origin);
+    }
+
+    /** This version from another origin (a prices file's row given as an override). */
+    public Price withOrigin(String otherOrigin) {
+        return new Price(
+                priceId,
+                model,
+                tokenType,
+                serviceTier,
+                contextTier,
+                effectiveFrom,
+                usdPerMillion,
+                longContextThreshold,
+                otherOrigin);
+    }
+
     public String provider() {
         return model.substring(0, model.indexOf('/'));
     }

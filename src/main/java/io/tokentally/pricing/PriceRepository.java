@@ -141,16 +141,7 @@ public class PriceRepository {
                 price.usdPerMillion().toPlainString(),
                 price.origin(),
                 stored.usdPerMillion().toPlainString());
-        return new Price(
-                stored.priceId(),
-                price.model(),
-                price.tokenType(),
-                price.serviceTier(),
-                price.contextTier(),
-                price.effectiveFrom(),
-                price.usdPerMillion(),
-                price.longContextThreshold(),
-                price.origin());
+        return price.withId(stored.priceId());
     }
 
     /** A price that would give a stored version another amount. */

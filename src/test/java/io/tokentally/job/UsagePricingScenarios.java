@@ -3,7 +3,6 @@ package io.tokentally.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.UsageFixtures;
-import io.tokentally.pricing.Price;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PriceSync;
 import io.tokentally.pricing.PricesFile;
@@ -188,16 +187,7 @@ abstract class UsagePricingScenarios {
                 "model,token_type,service_tier,context_tier,usd_per_million,effective_from\n"
                         + "mistral/mistral-large-2411,input,standard,standard,2,2026-01-01\n");
         prices.load(PricesFile.read(override).stream()
-                .map(price -> new Price(
-                        0,
-                        price.model(),
-                        price.tokenType(),
-                        price.serviceTier(),
-                        price.contextTier(),
-                        price.effectiveFrom(),
-                        price.usdPerMillion(),
-                        price.longContextThreshold(),
-                        PriceSync.OVERRIDE_ORIGIN + ": mistral-override.csv"))
+                .map(price -> price.withOrigin(PriceSync.OVERRIDE_ORIGIN + ": mistral-override.csv"))
                 .toList());
         JobExecution runC = run(dayC, input, customers, pricesWithGpt9);
 

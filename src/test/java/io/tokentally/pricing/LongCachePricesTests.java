@@ -23,14 +23,11 @@ class LongCachePricesTests {
     void aVersionDerivedAtAPricesFileChangeUnderAFeedsCachePriceNamesThePricesFileSoNoSyncHoldsIt() {
         // given input 3 and long input 6 from the prices file, a cache-read price of 0.3 from a feed, and the prices
         // file's long input at 8 from June
-        Map<Price.Key, Price> existing = new HashMap<>();
-        for (Price price : List.of(
+        Map<Price.Key, Price> existing = byKey(
                 price(TokenType.INPUT, ContextTier.STANDARD, "3", JAN, "prices.csv"),
                 price(TokenType.INPUT, ContextTier.LONG, "6", JAN, "prices.csv"),
                 price(TokenType.CACHE_READ, ContextTier.STANDARD, "0.3", JAN, "feed litellm (claude-x)"),
-                price(TokenType.INPUT, ContextTier.LONG, "8", JUN, "prices.csv"))) {
-            existing.put(price.key(), price);
-        }
+                price(TokenType.INPUT, ContextTier.LONG, "8", JUN, "prices.csv"));
 
         // when
         List<Price> derived = LongCachePrices.derive(existing);
@@ -53,14 +50,11 @@ class LongCachePricesTests {
     void aVersionDerivedAtAFeedsChangeNamesTheFeedSoPlansThatHoldChangesWaitForItsApproval() {
         // given the prices file's input 3, long input 6 and cache read 0.3 from January, and a feed's long input at 8
         // from June
-        Map<Price.Key, Price> existing = new HashMap<>();
-        for (Price price : List.of(
+        Map<Price.Key, Price> existing = byKey(
                 price(TokenType.INPUT, ContextTier.STANDARD, "3", JAN, "prices.csv"),
                 price(TokenType.INPUT, ContextTier.LONG, "6", JAN, "prices.csv"),
                 price(TokenType.CACHE_READ, ContextTier.STANDARD, "0.3", JAN, "prices.csv"),
-                price(TokenType.INPUT, ContextTier.LONG, "8", JUN, "feed litellm (claude-x)"))) {
-            existing.put(price.key(), price);
-        }
+                price(TokenType.INPUT, ContextTier.LONG, "8", JUN, "feed litellm (claude-x)"));
 
         // when
         List<Price> catalog = new ArrayList<>(existing.values());
@@ -74,6 +68,14 @@ class LongCachePricesTests {
                 .extracting(price -> price.effectiveFrom() + " "
                         + price.usdPerMillion().stripTrailingZeros().toPlainString())
                 .containsExactly(JAN + " 0.6");
+    }
+
+    private static Map<Price.Key, Price> byKey(Price... prices) {
+        Map<Price.Key, Price> byKey = new HashMap<>();
+        for (Price price : prices) {
+            byKey.put(price.key(), price);
+        }
+        return byKey;
     }
 
     private static Price price(TokenType type, ContextTier context, String usd, Instant from, String origin) {

@@ -165,9 +165,7 @@ class PriceRepositoryTests {
         String model = "custom/" + UUID.randomUUID();
         Instant noon = Instant.parse("2026-11-27T12:00:00Z");
         Instant evening = Instant.parse("2026-11-27T18:00:00Z");
-        prices.load(List.of(
-                price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
-                price(model, TokenType.INPUT, ContextTier.STANDARD, evening, "4")));
+        loadStandardInput(model, evening);
 
         // when the model's own batch input price (0.5) from noon is loaded later
         prices.load(List.of(batchInput(model, noon, "0.5", "b.csv")));
@@ -186,11 +184,8 @@ class PriceRepositoryTests {
         String same = "custom/" + UUID.randomUUID();
         String other = "custom/" + UUID.randomUUID();
         Instant evening = Instant.parse("2026-11-27T18:00:00Z");
-        for (String model : List.of(same, other)) {
-            prices.load(List.of(
-                    price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
-                    price(model, TokenType.INPUT, ContextTier.STANDARD, evening, "4")));
-        }
+        loadStandardInput(same, evening);
+        loadStandardInput(other, evening);
 
         // when each model's own batch input price from 2025 is loaded later: 1, as derived, and 0.8
         prices.load(List.of(batchInput(same, FROM, "1", "b.csv")));
@@ -230,6 +225,13 @@ class PriceRepositoryTests {
                 .withMessageContaining("is already 1 (from " + derived.origin() + "); b.csv says 0.8. A price of the"
                         + " model's own at a derived version's instant takes its place at another amount only in"
                         + " the batch tier and while no usage was billed at it.");
+    }
+
+    /** Loads standard input 2 from 2025 and 4 from {@code evening}: batch 1 and 2 are derived. */
+    private void loadStandardInput(String model, Instant evening) {
+        prices.load(List.of(
+                price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),
+                price(model, TokenType.INPUT, ContextTier.STANDARD, evening, "4")));
     }
 
     private static String batchInputAt(PriceCatalog catalog, String model, Instant at) {

@@ -118,9 +118,10 @@ public final class PriceSync {
      * the provider no longer charges more for a long prompt, so every price the feed lists for the model gets a
      * long-context version at what a standard request pays (the feed's price, or an override of it in force), where
      * the long-context price in force is this feed's, derived (a batch one at half the long price, where the feed's
-     * own batch price is not half) or none (a priority tier's, held for want of its own, is then billed). The catalog keeps the last long-context threshold given, so such a request's lines still say
-     * long. Long-context prices from anywhere else (a prices file, an override) stay, and so do this feed's where it
-     * lists no standard price of their token type and tier (reported by {@link #unlisted}).
+     * own batch price is not half) or none (a priority tier's, held for want of its own, is then billed). The catalog
+     * keeps the last long-context threshold given, so such a request's lines still say long. Long-context prices from
+     * anywhere else (a prices file, an override) stay, and so do this feed's where it lists no standard price of their
+     * token type and tier (reported by {@link #unlisted}).
      */
     private static List<FeedPrice> endedLongTiers(
             Map<FeedPrice.Slot, Price> inForce, List<FeedPrice> feed, String feedName) {

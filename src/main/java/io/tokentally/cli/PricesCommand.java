@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
@@ -24,6 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -61,6 +63,9 @@ class PricesCommand {
         @Option(names = "--feed", required = true, paramLabel = "FILE|URL|s3://BUCKET/KEY", description = "The feed.")
         String feed;
 
+        /** A feed's name: short and plain, as it is read back from the versions' origins ({@code feed NAME (key)}). */
+        private static final Pattern FEED_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,49}");
+
         @Option(
                 names = "--name",
                 defaultValue = "litellm",
@@ -84,6 +89,13 @@ class PricesCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (!FEED_NAME.matcher(name).matches()) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--name: '" + name + "' is not a feed name: 1 to 50 letters, digits, '.', '_' or '-', beginning"
+                                + " with a letter or digit (the name starts each version's origin and each finding's"
+                                + " key, which are kept to 200 and 300 characters)");
+            }
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 Instant when = effective != null
                         ? effective

@@ -163,6 +163,21 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void refusesAFeedNameThatWouldNotBeReadBackFromItsVersionsOrigins() {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when: "feed my feed (key)" would name another feed, and a long name is cut from derived prices' origins
+        int exit = command(new StringWriter(), err)
+                .execute("prices", "sync", "--feed", "feed.json", "--name", "my (feed)");
+
+        // then
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .startsWith("--name: 'my (feed)' is not a feed name: 1 to 50 letters, digits, '.', '_' or '-'");
+    }
+
+    @Test
     void rejectsAnUnknownJob() {
         // given
         StringWriter err = new StringWriter();

@@ -77,7 +77,10 @@ public final class PriceSync {
         int unchanged = 0;
         List<FeedPrice> wanted = new ArrayList<>(feed);
         wanted.addAll(endedLongTiers(inForce, feed, feedName));
-        for (FeedPrice price : wanted) {
+        for (int i = 0; i < wanted.size(); i++) {
+            FeedPrice price = wanted.get(i);
+            // the count of unchanged prices is the feed's own, so that the report's counts add up to the feed's
+            int same = i < feed.size() ? 1 : 0;
             Price current = inForce.get(price.slot());
             if (current != null && current.origin().startsWith(OVERRIDE_ORIGIN)) {
                 overrides.add(price.slot());
@@ -90,14 +93,14 @@ public final class PriceSync {
                 if (differs(current, price)) {
                     changed.add(new Change(price.slot(), current, price));
                 } else {
-                    unchanged++;
+                    unchanged += same;
                 }
                 versions.add(price.asVersion(effective, feedName));
             } else if (differs(current, price)) {
                 changed.add(new Change(price.slot(), current, price));
                 versions.add(price.asVersion(effective, feedName));
             } else {
-                unchanged++;
+                unchanged += same;
             }
         }
         Set<String> feedModels = feed.stream().map(FeedPrice::model).collect(Collectors.toCollection(TreeSet::new));
@@ -181,10 +184,14 @@ public final class PriceSync {
                 .toList();
     }
 
-    /** Whether the feed's price or long-context threshold differs from the version in force. */
+    /**
+     * Whether the feed's price, or the long-context threshold it gives, differs from the version in force. A feed that
+     * gives no threshold changes none: the catalog keeps the last threshold given.
+     */
     private static boolean differs(Price current, FeedPrice price) {
         return current.usdPerMillion().compareTo(price.usdPerMillion()) != 0
-                || !Objects.equals(current.longContextThreshold(), price.longContextThreshold());
+                || (price.longContextThreshold() != null
+                        && !price.longContextThreshold().equals(current.longContextThreshold()));
     }
 
     /** Models the feed lists that no version in force prices. */

@@ -64,6 +64,19 @@ class PriceSyncTests {
     }
 
     @Test
+    void aFeedThatGivesNoThresholdChangesNone() {
+        // given claude-sonnet-4-5's input at 3 with a 200,000-token threshold, from the feed
+
+        // when the feed gives the same price and no threshold (a CSV feed's empty column)
+        PriceSync.Outcome outcome = PriceSync.plan(
+                CATALOG, List.of(feed("anthropic/claude-sonnet-4-5", TokenType.INPUT, "3", null)), SYNC, "litellm");
+
+        // then nothing changes: the catalog keeps the last threshold given, so a version would only say otherwise
+        assertThat(outcome.changesAnything()).isFalse();
+        assertThat(outcome.unchanged()).isEqualTo(1);
+    }
+
+    @Test
     void reportsNewAndVanishedModelsKeepsOverridesAndCountsTheRest() {
         PriceSync.Outcome outcome = PriceSync.plan(CATALOG, FEED, SYNC, "litellm");
 
@@ -209,10 +222,11 @@ class PriceSyncTests {
                 .extracting(FeedPrice.Slot::toString)
                 .containsExactly("anthropic/claude-x cache_write_5m (standard, standard)");
 
-        // and a second sync of the same feed changes nothing
-        assertThat(PriceSync.plan(all, feed, SYNC.plusSeconds(86_400), "litellm")
-                        .changesAnything())
-                .isFalse();
+        // and a second sync of the same feed changes nothing, counting the feed's prices alone as unchanged (its
+        // output price is overridden)
+        PriceSync.Outcome again = PriceSync.plan(all, feed, SYNC.plusSeconds(86_400), "litellm");
+        assertThat(again.changesAnything()).isFalse();
+        assertThat(again.unchanged()).isEqualTo(4);
     }
 
     private static BigDecimal longPriceAt(

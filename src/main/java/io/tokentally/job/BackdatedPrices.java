@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -36,16 +37,17 @@ public class BackdatedPrices {
 
     /**
      * Records a finding, seen by {@code run} (0 for none), for each version in {@code after} but not {@code before}
-     * that takes effect before hours billed at another version; returns them. Only a model priced before the load can
+     * (a version added, or a derived one that became the model's own, hiding later derived ones) that takes effect
+     * before hours billed at another version; returns them. Only a model priced before the load can
      * have billed hours a new version of it reaches (a cache or long-context price of its own replaces the input or
      * standard-context price those hours fell back to): a model without a price had its usage held, not billed.
      */
     public List<Finding> record(List<Price> before, List<Price> after, long run) {
-        Set<Long> stored = before.stream().map(Price::priceId).collect(Collectors.toSet());
+        Set<Price> stored = new HashSet<>(before);
         Set<String> pricedModels = before.stream().map(Price::model).collect(Collectors.toSet());
         List<Finding> recorded = new ArrayList<>();
         for (Price version : after) {
-            if (!stored.contains(version.priceId()) && pricedModels.contains(version.model())) {
+            if (!stored.contains(version) && pricedModels.contains(version.model())) {
                 earlierVersions.of(version, nextVersion(version, after)).ifPresent(billed -> {
                     Finding finding = finding(version, billed);
                     findings.record(finding, run);

@@ -21,13 +21,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The price catalog table: versions are added, never changed in place. */
+/**
+ * The price catalog table: versions are added, never changed in place, but for the origin of a derived batch version
+ * whose model's own price is given at its instant and amount ({@link #load}).
+ */
 @Repository
 public class PriceRepository {
 
     private static final Logger log = LoggerFactory.getLogger(PriceRepository.class);
-    private static final String DERIVED_REPLACED_ONLY = "A price of the model's own at a derived version's instant"
-            + " takes its place at another amount only in the batch tier and while no usage was billed at it. ";
     static final String DERIVED = "derived: ";
     static final String DERIVED_BATCH = DERIVED + "50% of standard (batch)";
     static final String DERIVED_LONG = DERIVED + "standard x long input / standard input (long context)";
@@ -50,7 +51,8 @@ public class PriceRepository {
 
     /**
      * Adds the prices that are new, leaves identical ones alone and refuses to change an existing
-     * version (add a row with a new effective instant instead). Then derives batch prices at 50% of
+     * version (add a row with a new effective instant instead); a batch price of the model's own given at a derived
+     * batch version's instant and amount becomes that version's origin. Then derives batch prices at 50% of
      * standard for every (model, token type, context tier) until a batch price of its own starts.
      *
      * @return how many versions were added
@@ -65,8 +67,8 @@ public class PriceRepository {
             if (stored == null) {
                 insert(price);
                 added++;
-            } else if (replacesDerived(price, stored)) {
-                existing.put(price.key(), replace(stored, price));
+            } else if (ownsDerivedBatch(price, stored)) {
+                existing.put(price.key(), own(stored, price));
                 added++;
             }
         }
@@ -84,19 +86,16 @@ public class PriceRepository {
         refuseChangedVersions(prices, byKey(findAll()));
     }
 
-    private void refuseChangedVersions(List<Price> prices, Map<Price.Key, Price> existing) {
+    private static void refuseChangedVersions(List<Price> prices, Map<Price.Key, Price> existing) {
         Map<Price.Key, Price> given = new HashMap<>();
         for (Price price : prices) {
             Price stored = existing.get(price.key());
-            if (stored != null
-                    && stored.usdPerMillion().compareTo(price.usdPerMillion()) != 0
-                    && !replacesDerived(price, stored)) {
+            if (stored != null && stored.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
                 throw new ChangedVersion(
                         price.key(),
                         price.key() + " is already " + stored.usdPerMillion().toPlainString()
                                 + " (from " + stored.origin() + "); " + price.origin() + " says "
-                                + price.usdPerMillion().toPlainString() + ". "
-                                + (stored.derived() ? DERIVED_REPLACED_ONLY : "") + PricesFile.VERSIONED);
+                                + price.usdPerMillion().toPlainString() + ". " + PricesFile.VERSIONED);
             }
             Price earlier = given.putIfAbsent(price.key(), price);
             if (earlier != null && earlier.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
@@ -108,39 +107,26 @@ public class PriceRepository {
     }
 
     /**
-     * Whether a price of the model's own takes the place of a derived version stored at its instant, as it would
-     * have, loaded first: at the same amount always (the version becomes the model's own, so later derived versions
-     * of its slot are no longer looked up); at another one only while no usage was billed at the derived version, and
-     * only where nothing is derived from it (a batch price, or a derived price of the batch tier), so that neither
-     * billed usage nor another derived version moves.
+     * Whether a batch price of the model's own is given at a derived batch version's instant and amount: the version
+     * becomes the model's own (its origin), as it would be, loaded first, so later derived versions of its slot are no
+     * longer looked up (left out, they billed batch usage at half the next standard price). Its id and amount stay,
+     * so nothing billed at it or priced from it moves, and nothing is derived from a batch price.
      */
-    private boolean replacesDerived(Price price, Price stored) {
-        if (!stored.derived() || price.derived()) {
-            return false;
-        }
-        if (stored.usdPerMillion().compareTo(price.usdPerMillion()) == 0) {
-            return !stored.origin().equals(price.origin());
-        }
-        return (stored.serviceTier() == ServiceTier.BATCH || stored.origin().startsWith(DERIVED_BATCH))
-                && jdbc.queryForObject(
-                                "SELECT COUNT(*) FROM rated_aggregate WHERE price_id = ?", Long.class, stored.priceId())
-                        == 0;
+    private static boolean ownsDerivedBatch(Price price, Price stored) {
+        return stored.serviceTier() == ServiceTier.BATCH
+                && stored.derived()
+                && !price.derived()
+                && stored.usdPerMillion().compareTo(price.usdPerMillion()) == 0;
     }
 
-    /** Makes the stored version {@code price}: its amount, threshold and origin, under its id. */
-    private Price replace(Price stored, Price price) {
+    /** Gives the stored version {@code price}'s origin and threshold, under its id and amount. */
+    private Price own(Price stored, Price price) {
         jdbc.update(
-                "UPDATE price SET usd_per_million = ?, long_context_threshold = ?, origin = ? WHERE price_id = ?",
-                price.usdPerMillion(),
+                "UPDATE price SET long_context_threshold = ?, origin = ? WHERE price_id = ?",
                 price.longContextThreshold(),
                 price.origin(),
                 stored.priceId());
-        log.info(
-                "{} is now {} ({}), in place of the derived {}",
-                price.key(),
-                price.usdPerMillion().toPlainString(),
-                price.origin(),
-                stored.usdPerMillion().toPlainString());
+        log.info("{} ({}) is now the model's own, from {}", price.key(), stored.usdPerMillion(), price.origin());
         return price.withId(stored.priceId());
     }
 

@@ -1207,6 +1207,35 @@ abstract class NightlyBillingJobScenarios {
                                 + " price changes, and with --apply bills the difference");
     }
 
+    @Test
+    void aBatchPriceOfTheModelsOwnAtADerivedVersionsInstantIsAWarningForTheHoursALaterDerivedOneBilled()
+            throws Exception {
+        // given: input 2.50 per 1M from 2025 and 4 from 27 July, so batch 1.25 and 2 derived; batch usage of the 27th
+        // billed at 2
+        Path input = folder("pinb-model");
+        write(
+                input.resolve("gateway.csv"),
+                "pinb1,2026-07-27T10:10:00Z,alice,openai,pinb-model,1000000,0,0,0,0,0,batch,ok");
+        String prices = Files.readString(FIXTURES.resolve("job-prices.csv"))
+                + "openai/pinb-model,input,standard,standard,2.5,2025-01-01,\n"
+                + "openai/pinb-model,input,standard,standard,4,2026-07-27,\n";
+        run("2026-07-27", input, Files.writeString(input.resolveSibling("pinb-prices.csv"), prices));
+
+        // when: the model's own batch price from 2025 is given, 1.25 as derived: it is the batch price from then on
+        JobExecution next = run(
+                "2026-07-28",
+                folder("pinb-model-next"),
+                Files.writeString(
+                        input.resolveSibling("own-batch-prices.csv"),
+                        prices + "openai/pinb-model,input,batch,standard,1.25,2025-01-01,\n"));
+
+        // then: the hour billed at the derived 2, which the own price now replaces, is named
+        assertThat(findingsOf(next).get("PRICE_ADDED_AFTER_BILLING"))
+                .startsWith("the input price of openai/pinb-model (batch, standard) 1.25 per 1M from"
+                        + " 2025-01-01T00:00:00Z (own-batch-prices.csv) was added after 1 aggregate(s) of 1"
+                        + " customer(s) in the hours 2026-07-27T10:00:00Z to 2026-07-27T10:00:00Z");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             a change in the middle of a billed hour         | pinh-model | input,2026-07-25T10:30:00Z | 2026-07-25T10:00:00Z

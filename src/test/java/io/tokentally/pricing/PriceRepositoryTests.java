@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import io.tokentally.TempFolders;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
-import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -38,9 +36,6 @@ class PriceRepositoryTests {
 
     @Autowired
     PriceRepository prices;
-
-    @Autowired
-    JdbcTemplate jdbc;
 
     @Test
     void aLoadedVersionGivenAnotherAmountIsRefusedAndNothingOfTheListIsStored() {
@@ -179,52 +174,26 @@ class PriceRepositoryTests {
     }
 
     @Test
-    void aBatchPriceOfTheModelsOwnAtTheInstantOfAStoredDerivedOneWinsFromThenOnAtItsAmountOrAnother() {
+    void aBatchPriceOfTheModelsOwnAtAStoredDerivedVersionsInstantAndAmountIsThePriceFromThenOn() {
         // given standard input 2 from 2025 and 4 from the evening, loaded first: batch 1 and 2 are derived
-        String same = "custom/" + UUID.randomUUID();
-        String other = "custom/" + UUID.randomUUID();
-        Instant evening = Instant.parse("2026-11-27T18:00:00Z");
-        loadStandardInput(same, evening);
-        loadStandardInput(other, evening);
-
-        // when each model's own batch input price from 2025 is loaded later: 1, as derived, and 0.8
-        prices.load(List.of(batchInput(same, FROM, "1", "b.csv")));
-        prices.load(List.of(batchInput(other, FROM, "0.8", "b.csv")));
-
-        // then each is the model's own from 2025 on, the evening too (not the derived 2)
-        PriceCatalog catalog = new PriceCatalog(prices.findAll());
-        assertThat(batchInputAt(catalog, same, evening.plusSeconds(3600))).isEqualTo("1");
-        assertThat(batchInputAt(catalog, other, FROM)).isEqualTo("0.8");
-        assertThat(batchInputAt(catalog, other, evening.plusSeconds(3600))).isEqualTo("0.8");
-    }
-
-    @Test
-    void aDerivedVersionThatBilledUsageIsNotReplacedByAnotherAmountAtItsInstant() {
-        // given standard input 2 from 2025, so batch 1 derived, and batch usage billed at it
         String model = "custom/" + UUID.randomUUID();
-        prices.load(List.of(price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2")));
-        Price derived = prices.findAll().stream()
-                .filter(price -> price.model().equals(model) && price.serviceTier() == ServiceTier.BATCH)
-                .findFirst()
-                .orElseThrow();
-        jdbc.update(
-                "INSERT INTO rated_aggregate (customer_id, model, token_type, service_tier, context_tier, hour_start,"
-                        + " price_epoch, provider, attributed, plan_id, requests, tokens, reasoning_tokens, price_id,"
-                        + " usd_per_million, cost_usd, markup_percent, billed_usd, revision, rated_run, rated_at)"
-                        + " VALUES ('acme', ?, 'input', 'batch', 'standard', ?, ?, 'custom', TRUE, NULL, 1, 1000, 0, ?,"
-                        + " 1, 0.001, 0, 0.001, 1, 1, ?)",
-                model,
-                SqlTime.utc(FROM),
-                SqlTime.utc(FROM),
-                derived.priceId(),
-                SqlTime.utc(FROM));
+        Instant evening = Instant.parse("2026-11-27T18:00:00Z");
+        loadStandardInput(model, evening);
 
-        // when, then: the model's own batch price of 0.8 from 2025 would move billed usage, and is refused
+        // when the model's own batch input price from 2025, 1 as derived, is loaded later
+        prices.load(List.of(batchInput(model, FROM, "1", "b.csv")));
+
+        // then it is the price from 2025 on, the evening too (not the derived 2), as if it had been loaded first
+        PriceCatalog catalog = new PriceCatalog(prices.findAll());
+        assertThat(batchInputAt(catalog, model, FROM)).isEqualTo("1");
+        assertThat(batchInputAt(catalog, model, evening.plusSeconds(3600))).isEqualTo("1");
+
+        // and at another amount it is refused, as any other version's change: billed usage or a Stripe price of the
+        // derived version would not follow
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> prices.load(List.of(batchInput(model, FROM, "0.8", "b.csv"))))
-                .withMessageContaining("is already 1 (from " + derived.origin() + "); b.csv says 0.8. A price of the"
-                        + " model's own at a derived version's instant takes its place at another amount only in"
-                        + " the batch tier and while no usage was billed at it.");
+                .isThrownBy(() -> prices.load(List.of(batchInput(model, evening, "0.8", "c.csv"))))
+                .withMessageContaining(
+                        "is already 2 (from " + PriceRepository.DERIVED_BATCH + " from a.csv);" + " c.csv says 0.8");
     }
 
     /** Loads standard input 2 from 2025 and 4 from {@code evening}: batch 1 and 2 are derived. */

@@ -22,8 +22,8 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The price catalog table: versions are added, never changed in place, but for the origin of a derived batch version
- * whose model's own price is given at its instant and amount ({@link #load}).
+ * The price catalog table: versions are added, never changed in place, but for the origin of a derived version whose
+ * model's own price is given at its instant and amount ({@link #load}).
  */
 @Repository
 public class PriceRepository {
@@ -51,8 +51,8 @@ public class PriceRepository {
 
     /**
      * Adds the prices that are new, leaves identical ones alone and refuses to change an existing
-     * version (add a row with a new effective instant instead); a batch price of the model's own given at a derived
-     * batch version's instant and amount becomes that version's origin. Then derives batch prices at 50% of
+     * version (add a row with a new effective instant instead); a price of the model's own given at a derived
+     * version's instant and amount becomes that version's origin. Then derives batch prices at 50% of
      * standard for every (model, token type, context tier) until a batch price of its own starts.
      *
      * @return how many versions were added
@@ -67,8 +67,9 @@ public class PriceRepository {
             if (stored == null) {
                 insert(price);
                 added++;
-            } else if (ownsDerivedBatch(price, stored)) {
+            } else if (ownsDerived(price, stored)) {
                 existing.put(price.key(), own(stored, price));
+                derivesBatchFromOwn(price, existing);
                 added++;
             }
         }
@@ -107,16 +108,32 @@ public class PriceRepository {
     }
 
     /**
-     * Whether a batch price of the model's own is given at a derived batch version's instant and amount: the version
-     * becomes the model's own (its origin), as it would be, loaded first, so later derived versions of its slot are no
-     * longer looked up (left out, they billed batch usage at half the next standard price). Its id and amount stay,
-     * so nothing billed at it or priced from it moves, and nothing is derived from a batch price.
+     * Whether a price of the model's own is given at a derived version's instant and amount: the version becomes the
+     * model's own (its origin), as it would be, loaded first, so later derived versions of its slot are no longer
+     * looked up (left out, they billed batch usage at half the next standard price). Its id and amount stay, so
+     * nothing billed at it or priced from it moves (a Stripe price of the tokens layout is keyed by its amount).
      */
-    private static boolean ownsDerivedBatch(Price price, Price stored) {
-        return stored.serviceTier() == ServiceTier.BATCH
-                && stored.derived()
-                && !price.derived()
-                && stored.usdPerMillion().compareTo(price.usdPerMillion()) == 0;
+    private static boolean ownsDerived(Price price, Price stored) {
+        return stored.derived() && !price.derived() && stored.usdPerMillion().compareTo(price.usdPerMillion()) == 0;
+    }
+
+    /**
+     * Makes the batch price derived at the same instant from a derived long-context cache price that became the
+     * model's own derive from that one: at the same amount, it would otherwise no longer be looked up ({@link
+     * OwnPrices#supersedes}), and no other is derived at its key.
+     */
+    private void derivesBatchFromOwn(Price price, Map<Price.Key, Price> existing) {
+        Price.Key batchKey = new Price.Key(
+                price.model(), price.tokenType(), ServiceTier.BATCH, price.contextTier(), price.effectiveFrom());
+        Price batch = existing.get(batchKey);
+        if (price.serviceTier() == ServiceTier.STANDARD
+                && batch != null
+                && batch.origin().startsWith(DERIVED_BATCH)
+                && batch.origin().contains(DERIVED_LONG)) {
+            Price owned = batch.withOrigin(DERIVED_BATCH + " from " + price.origin());
+            jdbc.update("UPDATE price SET origin = ? WHERE price_id = ?", owned.origin(), batch.priceId());
+            existing.put(batchKey, owned);
+        }
     }
 
     /** Gives the stored version {@code price}'s origin and threshold, under its id and amount. */

@@ -196,6 +196,28 @@ class PriceRepositoryTests {
                         "is already 2 (from " + PriceRepository.DERIVED_BATCH + " from a.csv);" + " c.csv says 0.8");
     }
 
+    @Test
+    void aLongCachePriceOfTheModelsOwnAtADerivedVersionsInstantAndAmountIsThePriceFromThenOnInTheBatchTierToo() {
+        // given derived long cache_read versions 0.4 (from 2025) and 0.2 x 4 / 4 = 0.2 (from noon, when standard
+        // input became 4), and their batch halves 0.2 and 0.1, loaded first
+        Instant noon = Instant.parse("2026-11-20T12:00:00Z");
+        String model = "custom/" + UUID.randomUUID();
+        List<Price> list = new java.util.ArrayList<>(longContextModel(model));
+        list.add(price(model, TokenType.INPUT, ContextTier.STANDARD, noon, "4"));
+        prices.load(list);
+
+        // when the model's own long cache_read price from 2025, 0.4 as derived, is loaded later
+        prices.load(List.of(price(model, TokenType.CACHE_READ, ContextTier.LONG, FROM, "0.4")));
+
+        // then it is the price from 2025 on, the afternoon too (not the derived 0.2), and half of it in the batch
+        // tier, as if it had been loaded first
+        PriceCatalog catalog = new PriceCatalog(prices.findAll());
+        assertThat(longCacheReadAt(catalog, model, noon.plusSeconds(3600))).isEqualTo("0.4");
+        assertThat(longCacheReadAt(catalog, model, ServiceTier.BATCH, FROM)).isEqualTo("0.2");
+        assertThat(longCacheReadAt(catalog, model, ServiceTier.BATCH, noon.plusSeconds(3600)))
+                .isEqualTo("0.2");
+    }
+
     /** Loads standard input 2 from 2025 and 4 from {@code evening}: batch 1 and 2 are derived. */
     private void loadStandardInput(String model, Instant evening) {
         prices.load(List.of(

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.pricing.OwnPrices;
 import io.tokentally.pricing.Price;
 import io.tokentally.pricing.PriceSync;
 import io.tokentally.rating.EarlierVersionBilling;
@@ -44,11 +45,12 @@ public class BackdatedPrices {
      */
     public List<Finding> record(List<Price> before, List<Price> after, long run) {
         Set<Price> stored = new HashSet<>(before);
+        OwnPrices own = new OwnPrices(after);
         Set<String> pricedModels = before.stream().map(Price::model).collect(Collectors.toSet());
         List<Finding> recorded = new ArrayList<>();
         for (Price version : after) {
             if (!stored.contains(version) && pricedModels.contains(version.model())) {
-                earlierVersions.of(version, nextVersion(version, after)).ifPresent(billed -> {
+                earlierVersions.of(version, nextVersion(version, after, own)).ifPresent(billed -> {
                     Finding finding = finding(version, billed);
                     findings.record(finding, run);
                     recorded.add(finding);
@@ -60,13 +62,16 @@ public class BackdatedPrices {
 
     /**
      * When the next version of the same price takes over, or null if none does. A derived version never ends a
-     * version of the price's own (the catalog takes a derived batch price only before the model's own).
+     * version of the price's own (the catalog takes a derived batch price only before the model's own), nor does one
+     * the catalog no longer looks up (a batch price derived from a derived long-context cache price that a price of
+     * the model's own has since replaced).
      */
-    private static Instant nextVersion(Price version, List<Price> catalog) {
+    private static Instant nextVersion(Price version, List<Price> catalog, OwnPrices own) {
         return catalog.stream()
                 .filter(later -> sameSlot(later, version)
                         && later.effectiveFrom().isAfter(version.effectiveFrom())
-                        && (version.derived() || !later.derived()))
+                        && (version.derived() || !later.derived())
+                        && !own.supersedes(later))
                 .map(Price::effectiveFrom)
                 .min(Instant::compareTo)
                 .orElse(null);

@@ -14,11 +14,11 @@ import java.util.Map;
  * stored earlier (before the own price was loaded) is not looked up from then on: from its start, the model's own
  * price is the price, whatever was loaded first.
  */
-final class OwnPrices {
+public final class OwnPrices {
 
     private final Map<List<Object>, Instant> firstFrom = new HashMap<>();
 
-    OwnPrices(Iterable<Price> prices) {
+    public OwnPrices(Iterable<Price> prices) {
         for (Price price : prices) {
             if (!isDerived(price)) {
                 firstFrom.merge(slot(price), price.effectiveFrom(), (a, b) -> a.isBefore(b) ? a : b);
@@ -35,7 +35,7 @@ final class OwnPrices {
      * Whether a derived {@code price} takes effect at or after the first price of its model's own for its slot, or,
      * a batch price derived from a derived long-context cache price, for that one's slot.
      */
-    boolean supersedes(Price price) {
+    public boolean supersedes(Price price) {
         if (!isDerived(price)) {
             return false;
         }

@@ -130,8 +130,22 @@ public class PriceRepository {
                 && batch != null
                 && batch.origin().startsWith(DERIVED_BATCH)
                 && batch.origin().contains(DERIVED_LONG)) {
-            Price owned = batch.withOrigin(DERIVED_BATCH + " from " + price.origin());
-            jdbc.update("UPDATE price SET origin = ? WHERE price_id = ?", owned.origin(), batch.priceId());
+            Price owned = new Price(
+                    batch.priceId(),
+                    batch.model(),
+                    batch.tokenType(),
+                    batch.serviceTier(),
+                    batch.contextTier(),
+                    batch.effectiveFrom(),
+                    batch.usdPerMillion(),
+                    price.longContextThreshold(),
+                    DERIVED_BATCH + " from " + price.origin());
+            jdbc.update(
+                    "UPDATE price SET long_context_threshold = ?, origin = ? WHERE price_id = ?",
+                    owned.longContextThreshold(),
+                    owned.origin(),
+                    batch.priceId());
+            log.info("{} ({}) is now {}", batchKey, batch.usdPerMillion(), owned.origin());
             existing.put(batchKey, owned);
         }
     }

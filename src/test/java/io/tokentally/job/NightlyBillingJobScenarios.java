@@ -1243,25 +1243,25 @@ abstract class NightlyBillingJobScenarios {
         // given: input 2 per 1M from 2025 (4 above 1,000 tokens), cache reads 0.2, so long cache reads 0.4 derived,
         // 0.2 in the batch tier; from 29 July input 4, so long cache reads 0.2 derived, 0.1 in the batch tier: a
         // batch long request's cache reads of the 29th billed at 0.1
-        Path input = folder("pinl-model");
+        Path input = folder("ownlc-model");
         write(
                 input.resolve("gateway.csv"),
-                "pinl1,2026-07-29T10:10:00Z,alice,openai,pinl-model,2000000,1000000,0,0,0,0,batch,ok");
+                "ownlc1,2026-07-29T10:10:00Z,alice,openai,ownlc-model,2000000,1000000,0,0,0,0,batch,ok");
         String prices = Files.readString(FIXTURES.resolve("job-prices.csv"))
-                + "openai/pinl-model,input,standard,standard,2,2025-01-01,1000\n"
-                + "openai/pinl-model,cache_read,standard,standard,0.2,2025-01-01,1000\n"
-                + "openai/pinl-model,input,standard,long,4,2025-01-01,1000\n"
-                + "openai/pinl-model,input,standard,standard,4,2026-07-29,1000\n";
-        run("2026-07-29", input, Files.writeString(input.resolveSibling("pinl-prices.csv"), prices));
+                + "openai/ownlc-model,input,standard,standard,2,2025-01-01,1000\n"
+                + "openai/ownlc-model,cache_read,standard,standard,0.2,2025-01-01,1000\n"
+                + "openai/ownlc-model,input,standard,long,4,2025-01-01,1000\n"
+                + "openai/ownlc-model,input,standard,standard,4,2026-07-29,1000\n";
+        run("2026-07-29", input, Files.writeString(input.resolveSibling("ownlc-prices.csv"), prices));
 
         // when: the model's own long cache read price from 2025 is given, 0.4 as derived: it is the price from then
         // on, and half of it in the batch tier
         JobExecution next = run(
                 "2026-07-30",
-                folder("pinl-model-next"),
+                folder("ownlc-model-next"),
                 Files.writeString(
                         input.resolveSibling("own-long-cache.csv"),
-                        prices + "openai/pinl-model,cache_read,standard,long,0.4,2025-01-01,1000\n"));
+                        prices + "openai/ownlc-model,cache_read,standard,long,0.4,2025-01-01,1000\n"));
 
         // then: the batch hour billed at 0.1, which the catalog now prices at 0.2, is named
         List<String> warnings = new ArrayList<>();
@@ -1272,7 +1272,7 @@ abstract class NightlyBillingJobScenarios {
         });
         assertThat(warnings)
                 .anySatisfy(warning -> assertThat(warning)
-                        .startsWith("the cache_read price of openai/pinl-model (batch, long) 0.2 per 1M from"
+                        .startsWith("the cache_read price of openai/ownlc-model (batch, long) 0.2 per 1M from"
                                 + " 2025-01-01T00:00:00Z")
                         .contains("was added after 1 aggregate(s) of 1 customer(s) in the hours 2026-07-29T10:00:00Z"
                                 + " to 2026-07-29T10:00:00Z"));

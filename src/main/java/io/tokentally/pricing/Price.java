@@ -38,22 +38,13 @@ public record Price(
         }
     }
 
-    /** This version under another catalog row id. */
-    Price withId(long id) {
-        return new Price(
-                id,
-                model,
-                tokenType,
-                serviceTier,
-                contextTier,
-                effectiveFrom,
-                usdPerMillion,
-                longContextThreshold,
-                origin);
-    }
-
     /** This version from another origin (a prices file's row given as an override). */
     public Price withOrigin(String otherOrigin) {
+        return withOrigin(otherOrigin, longContextThreshold);
+    }
+
+    /** This version from another origin, with another long-context threshold (a derived one made the model's own). */
+    Price withOrigin(String otherOrigin, Long otherThreshold) {
         return new Price(
                 priceId,
                 model,
@@ -62,7 +53,7 @@ public record Price(
                 contextTier,
                 effectiveFrom,
                 usdPerMillion,
-                longContextThreshold,
+                otherThreshold,
                 otherOrigin);
     }
 

@@ -68,7 +68,7 @@ public class PriceRepository {
                 insert(price);
                 added++;
             } else if (ownsDerived(price, stored)) {
-                existing.put(price.key(), own(stored, price));
+                existing.put(price.key(), own(stored, price.origin(), price.longContextThreshold()));
                 derivesBatchFromOwn(price, existing);
                 added++;
             }
@@ -130,35 +130,20 @@ public class PriceRepository {
                 && batch != null
                 && batch.origin().startsWith(DERIVED_BATCH)
                 && batch.origin().contains(DERIVED_LONG)) {
-            Price owned = new Price(
-                    batch.priceId(),
-                    batch.model(),
-                    batch.tokenType(),
-                    batch.serviceTier(),
-                    batch.contextTier(),
-                    batch.effectiveFrom(),
-                    batch.usdPerMillion(),
-                    price.longContextThreshold(),
-                    DERIVED_BATCH + " from " + price.origin());
-            jdbc.update(
-                    "UPDATE price SET long_context_threshold = ?, origin = ? WHERE price_id = ?",
-                    owned.longContextThreshold(),
-                    owned.origin(),
-                    batch.priceId());
-            log.info("{} ({}) is now {}", batchKey, batch.usdPerMillion(), owned.origin());
-            existing.put(batchKey, owned);
+            existing.put(batchKey, own(batch, DERIVED_BATCH + " from " + price.origin(), price.longContextThreshold()));
         }
     }
 
-    /** Gives the stored version {@code price}'s origin and threshold, under its id and amount. */
-    private Price own(Price stored, Price price) {
+    /** Gives the stored version another origin and threshold, under its id and amount. */
+    private Price own(Price stored, String origin, Long threshold) {
+        Price owned = stored.withOrigin(origin, threshold);
         jdbc.update(
                 "UPDATE price SET long_context_threshold = ?, origin = ? WHERE price_id = ?",
-                price.longContextThreshold(),
-                price.origin(),
+                owned.longContextThreshold(),
+                owned.origin(),
                 stored.priceId());
-        log.info("{} ({}) is now the model's own, from {}", price.key(), stored.usdPerMillion(), price.origin());
-        return price.withId(stored.priceId());
+        log.info("{} ({}) is now from {}", stored.key(), stored.usdPerMillion(), owned.origin());
+        return owned;
     }
 
     /** A price that would give a stored version another amount. */

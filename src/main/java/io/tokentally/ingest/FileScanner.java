@@ -183,7 +183,9 @@ public class FileScanner {
             }
             Optional<UsageFormat> format = formats.detect(file);
             if (format.isEmpty()) {
-                return new Detection(null, FileStatus.UNRECOGNIZED, unrecognized(InputFiles.head(file, HEAD_CHARS)));
+                return lookalike(file)
+                        .orElse(new Detection(
+                                null, FileStatus.UNRECOGNIZED, unrecognized(InputFiles.head(file, HEAD_CHARS))));
             }
             try (Reader reader = InputFiles.openText(file);
                     RecordCursor cursor = format.get().open(reader)) {
@@ -199,6 +201,27 @@ public class FileScanner {
         } catch (IOException e) {
             return new Detection(null, FileStatus.FAILED, "cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * A file no reader claims that resembles a reader's files, refused as a whole by that reader's header check,
+     * which names what it lacks: a usage file whose export dropped or renamed a required column is an error,
+     * not a file of another kind. Empty when none resembles it, or the reader can read it after all.
+     */
+    private Optional<Detection> lookalike(Path file) throws IOException {
+        Optional<UsageFormat> format = formats.resembled(file);
+        if (format.isPresent()) {
+            try (Reader reader = InputFiles.openText(file);
+                    RecordCursor cursor = format.get().open(reader)) {
+                return Optional.empty();
+            } catch (FileFormatException e) {
+                return Optional.of(new Detection(
+                        format.get().name(),
+                        FileStatus.FAILED,
+                        "by its header it is a " + format.get().name() + " file, but " + e.getMessage()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Why no reader recognizes a file whose text (decompressed) starts with {@code head}. */

@@ -14,6 +14,8 @@ import org.springframework.stereotype.Component;
 class UsageCsvFormat implements UsageFormat {
 
     static final String NAME = "usage-csv";
+    /** How many of the seven required columns make a header a usage file's that lacks the others: more than half. */
+    private static final int RESEMBLING = 4;
 
     @Override
     public String name() {
@@ -22,16 +24,31 @@ class UsageCsvFormat implements UsageFormat {
 
     @Override
     public boolean claims(String head) {
+        List<String> names = headerNames(head);
+        return names.contains(UsageColumns.REQUEST_ID) && names.contains(UsageColumns.TIMESTAMP);
+    }
+
+    /**
+     * A header naming at least {@value #RESEMBLING} of the required columns (not both request_id and timestamp, or it
+     * would be claimed): a usage file whose export renamed or dropped a column, refused naming it.
+     */
+    @Override
+    public boolean resembles(String head) {
+        List<String> names = headerNames(head);
+        return UsageColumns.REQUIRED.stream().filter(names::contains).count() >= RESEMBLING;
+    }
+
+    /** The normalized names of the first non-blank line's cells; none when it is a JSON object. */
+    private static List<String> headerNames(String head) {
         String firstLine =
                 head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
-        if (firstLine.startsWith("{")) {
-            return false;
-        }
         List<String> names = new ArrayList<>();
-        for (String cell : firstLine.split(",")) {
-            names.add(normalizeName(cell.replace("\"", "")));
+        if (!firstLine.startsWith("{")) {
+            for (String cell : firstLine.split(",")) {
+                names.add(normalizeName(cell.replace("\"", "")));
+            }
         }
-        return names.contains(UsageColumns.REQUEST_ID) && names.contains(UsageColumns.TIMESTAMP);
+        return names;
     }
 
     @Override

@@ -13,6 +13,16 @@ public interface UsageFormat {
     boolean claims(String head);
 
     /**
+     * Whether a file no format claims looks like one of this format's files with a required column missing (its
+     * header names enough of the others): it is then opened by this format, whose header check refuses it naming
+     * the missing columns, so that it is a {@code FAILED} file, an error, rather than an unrecognized one, a warning,
+     * while its usage goes unbilled.
+     */
+    default boolean resembles(String head) {
+        return false;
+    }
+
+    /**
      * Whether the format is an aggregated export whose rows are buckets (ADR 0012): a newer export of a
      * bucket (same request id, which such a reader derives from the bucket's time range and grouping
      * keys) replaces the numbers of the older one. Per-request logs are not: their request ids dedup.

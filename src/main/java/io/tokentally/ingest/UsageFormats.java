@@ -34,6 +34,12 @@ public class UsageFormats {
         return claimant(InputFiles.head(file, LONG_LINE_CHARS));
     }
 
+    /** The first reader whose files one that no reader claims resembles ({@link UsageFormat#resembles}). */
+    public Optional<UsageFormat> resembled(Path file) throws IOException {
+        String head = InputFiles.head(file, HEAD_CHARS);
+        return formats.stream().filter(format -> format.resembles(head)).findFirst();
+    }
+
     private Optional<UsageFormat> claimant(String head) {
         return formats.stream().filter(format -> format.claims(head)).findFirst();
     }

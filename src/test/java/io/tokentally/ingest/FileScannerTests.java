@@ -95,6 +95,37 @@ class FileScannerTests {
     }
 
     @Test
+    void aUsageCsvWhoseHeaderLacksTimestampFailsNamingIt() throws IOException {
+        // given: an export that renamed the timestamp column
+        Path file = Files.writeString(
+                dir.resolve("renamed.csv"), usageCsv().replaceFirst("^request_id,timestamp,", "request_id,time,"));
+
+        // when
+        FileScanner.Detection detection = scanner.detect(file);
+
+        // then
+        assertThat(detection.status()).isEqualTo(FileStatus.FAILED);
+        assertThat(detection.format()).isEqualTo(UsageCsvFormat.NAME);
+        assertThat(detection.detail())
+                .isEqualTo("by its header it is a usage-csv file, but the header lacks required column(s) timestamp");
+    }
+
+    @Test
+    void aCsvNamingThreeOfTheUsageCsvsSevenRequiredColumnsIsUnrecognized() throws IOException {
+        // given: a table of another kind in the usage folder
+        Path file = Files.writeString(
+                dir.resolve("spend.csv"),
+                "customer_id,provider,model,month,usd\n" + "acme,openai,gpt-4o,2026-11,12.50\n");
+
+        // when
+        FileScanner.Detection detection = scanner.detect(file);
+
+        // then
+        assertThat(detection.status()).isEqualTo(FileStatus.UNRECOGNIZED);
+        assertThat(detection.format()).isNull();
+    }
+
+    @Test
     void aJsonLinesFileWhoseFirstLineNamesItsKeysAfterALongValueIsClaimed() throws IOException {
         // given: a first line with a note of 9,000 characters before request_id, past the 8 KiB head
         String row = "{\"note\":\"" + "x".repeat(9_000) + "\",\"request_id\":\"L0\",\"timestamp\":"

@@ -39,9 +39,31 @@ abstract class CsvRowsFormat implements UsageFormat {
     /** Translates one row (normalized column name to value, {@code null} when blank or absent). */
     abstract List<CanonicalRecord> translate(Map<String, String> row);
 
+    /** The normalized columns the format cannot read a file without, which tell its files from others. */
+    abstract List<String> requiredColumns();
+
+    @Override
+    public boolean claims(String head) {
+        return headerNames(head).containsAll(requiredColumns());
+    }
+
+    @Override
+    public boolean resembles(String head) {
+        return resembles(headerNames(head), requiredColumns());
+    }
+
+    /**
+     * A header that names all the {@code required} columns but one, and at least two: the export with one column
+     * renamed or dropped (LiteLLM's two tables share some of their columns, so fewer would take one for the other).
+     */
+    static boolean resembles(List<String> header, List<String> required) {
+        long named = required.stream().filter(header::contains).count();
+        return named >= Math.max(2, required.size() - 1);
+    }
+
     @Override
     public RecordCursor open(Reader reader) throws IOException {
-        return parseWhole(reader, this::toRecords);
+        return parseWhole(reader, requiredColumns(), this::toRecords);
     }
 
     /** What one record of a provider CSV file becomes, given the header's normalized names and its line. */
@@ -51,14 +73,20 @@ abstract class CsvRowsFormat implements UsageFormat {
 
     /**
      * Parses a whole provider CSV file with a header, each record with the line it starts on: a file that is not
-     * valid CSV fails as a whole, and no record of it is read.
+     * valid CSV, or whose header lacks one of the {@code required} (normalized) columns, fails as a whole, and no
+     * record of it is read.
      */
-    static RecordCursor parseWhole(Reader reader, RowRecords rows) throws IOException {
+    static RecordCursor parseWhole(Reader reader, List<String> required, RowRecords rows) throws IOException {
         List<RawRecord> records = new ArrayList<>();
         CsvLines text = CsvLines.read(reader, false);
         try (CSVParser parser = CSVParser.parse(text.text(), FORMAT)) {
             List<String> header =
                     parser.getHeaderNames().stream().map(CsvRowsFormat::column).toList();
+            List<String> missing =
+                    required.stream().filter(column -> !header.contains(column)).toList();
+            if (!missing.isEmpty()) {
+                throw new FileFormatException("the header lacks required column(s) " + String.join(", ", missing));
+            }
             for (CSVRecord row : parser) {
                 records.addAll(rows.of(header, row, text.lineOf(row)));
             }

@@ -55,8 +55,8 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
     }
 
     @Override
-    public boolean claims(String head) {
-        return headerNames(head).containsAll(List.of("sku_description", "usage_start_time", "usage_amount"));
+    List<String> requiredColumns() {
+        return List.of("sku_description", "usage_start_time", "usage_amount");
     }
 
     @Override

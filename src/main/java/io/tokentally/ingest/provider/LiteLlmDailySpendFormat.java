@@ -49,10 +49,8 @@ class LiteLlmDailySpendFormat extends CsvRowsFormat {
     }
 
     @Override
-    public boolean claims(String head) {
-        return headerNames(head)
-                .containsAll(List.of(
-                        "date", "prompt_tokens", "completion_tokens", "cache_read_input_tokens", "api_requests"));
+    List<String> requiredColumns() {
+        return List.of("date", "prompt_tokens", "completion_tokens", "cache_read_input_tokens", "api_requests");
     }
 
     @Override

@@ -41,6 +41,10 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
             List.of("end_user", "team_id", "user", "organization_id", "api_key", "request_tag"),
             List.of("metadata."));
 
+    /** The columns that tell the table, as its schema spells them. */
+    private static final List<String> REQUIRED =
+            List.of("request_id", "startTime", "prompt_tokens", "completion_tokens", "spend");
+
     /** How a row is written back as its raw text for the rejects file. */
     private static final CSVFormat RAW = CSVFormat.DEFAULT;
 
@@ -59,12 +63,22 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
     public boolean claims(String head) {
         String header = head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
         List<String> names = List.of(header.replace("\"", "").split(","));
-        return names.containsAll(List.of("request_id", "startTime", "prompt_tokens", "completion_tokens", "spend"));
+        return names.containsAll(REQUIRED);
+    }
+
+    @Override
+    public boolean resembles(String head) {
+        return CsvRowsFormat.resembles(CsvRowsFormat.headerNames(head), normalized());
     }
 
     @Override
     public RecordCursor open(Reader reader) throws IOException {
-        return CsvRowsFormat.parseWhole(reader, (header, row, lineNo) -> List.of(toRecord(row, lineNo)));
+        return CsvRowsFormat.parseWhole(reader, normalized(), (header, row, lineNo) -> List.of(toRecord(row, lineNo)));
+    }
+
+    /** The required columns as the header's names are compared: in lower case. */
+    private static List<String> normalized() {
+        return REQUIRED.stream().map(CsvRowsFormat::column).toList();
     }
 
     private RawRecord toRecord(CSVRecord row, long lineNo) {

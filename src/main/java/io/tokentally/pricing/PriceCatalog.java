@@ -175,7 +175,9 @@ public final class PriceCatalog implements ModelCatalog {
                             slot -> new TreeMap<>())
                     .put(price.effectiveFrom(), price);
             epochs.add(price.effectiveFrom());
-            if (price.longContextThreshold() != null) {
+            // a derived version carries the threshold of a version it comes from, which may be older than the one
+            // in force at its instant: the model's own versions give the thresholds
+            if (price.longContextThreshold() != null && !price.derived()) {
                 thresholds.merge(price.effectiveFrom(), price.longContextThreshold(), Math::min);
             }
         }

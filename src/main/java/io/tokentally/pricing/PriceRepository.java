@@ -80,8 +80,8 @@ public class PriceRepository {
     }
 
     /**
-     * Refuses prices that would give a stored version, or one earlier in the list, another amount, before
-     * anything is stored.
+     * Refuses prices that would give a stored version, or one earlier in the list, another amount, or a stored
+     * version of the model's own another long-context threshold, before anything is stored.
      */
     public void refuseChangedVersions(List<Price> prices) {
         refuseChangedVersions(prices, byKey(findAll()));
@@ -98,6 +98,13 @@ public class PriceRepository {
                                 + " (from " + stored.origin() + "); " + price.origin() + " says "
                                 + price.usdPerMillion().toPlainString() + ". " + PricesFile.VERSIONED);
             }
+            if (stored != null && !stored.derived() && otherThreshold(stored, price)) {
+                throw new ChangedVersion(
+                        price.key(),
+                        price.key() + " has long_context_threshold " + stored.longContextThreshold() + " (from "
+                                + stored.origin() + "); " + price.origin() + " says " + price.longContextThreshold()
+                                + ". " + PricesFile.VERSIONED);
+            }
             Price earlier = given.putIfAbsent(price.key(), price);
             if (earlier != null && earlier.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
                 throw new IllegalArgumentException(price.key() + " is given twice, as "
@@ -105,6 +112,16 @@ public class PriceRepository {
                         + price.usdPerMillion().toPlainString() + " (" + price.origin() + "). " + PricesFile.VERSIONED);
             }
         }
+    }
+
+    /**
+     * Whether a stored version and a price given for it state different long-context thresholds: left as it is,
+     * the stored threshold would stay in force without a word.
+     */
+    private static boolean otherThreshold(Price stored, Price price) {
+        return stored.longContextThreshold() != null
+                && price.longContextThreshold() != null
+                && !stored.longContextThreshold().equals(price.longContextThreshold());
     }
 
     /**

@@ -58,6 +58,27 @@ class PriceRepositoryTests {
     }
 
     @Test
+    void aLoadedVersionGivenAnotherThresholdIsRefused() {
+        // given
+        String model = "custom/" + UUID.randomUUID();
+        prices.load(List.of(price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4")));
+        Price edited =
+                price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4").withOrigin("second.csv", 2000L);
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> prices.load(List.of(edited)))
+                .withMessage("input of " + model + " (standard, long) effective 2025-01-01T00:00:00Z has"
+                        + " long_context_threshold 1000 (from a.csv); second.csv says 2000. Prices are versioned: add"
+                        + " a row with a later effective_from instead");
+        assertThat(new PriceCatalog(prices.findAll())
+                        .pricingAt(model, FROM)
+                        .orElseThrow()
+                        .longContextThreshold())
+                .isEqualTo(1000L);
+    }
+
+    @Test
     void theCheckAloneRefusesAListGivingOneVersionTwoAmountsAndStoresNothing() {
         // given
         String model = "custom/" + UUID.randomUUID();
@@ -359,6 +380,39 @@ class PriceRepositoryTests {
     }
 
     /** Standard input 2, standard cache_read 0.2 and long input 4 from 2025: a derived long cache_read of 0.4. */
+    @Test
+    void aDerivedVersionDoesNotBringBackAnEarlierThreshold() {
+        // given a long-context model with threshold 1,000 from 2025, a standard input price with threshold 2,000 from
+        // a November instant (a derived long cache_read version follows it there, from the long input price of
+        // 2025), and a standard cache_read price with threshold 2,000 from a later instant (another derived one)
+        String model = "custom/" + UUID.randomUUID();
+        Instant november = Instant.parse("2026-11-01T00:00:00Z");
+        Instant later = Instant.parse("2026-11-20T00:00:00Z");
+        List<Price> list = new java.util.ArrayList<>(longContextModel(model));
+        list.add(price(model, TokenType.INPUT, ContextTier.STANDARD, november, "1")
+                .withOrigin("a.csv", 2000L));
+        list.add(price(model, TokenType.CACHE_READ, ContextTier.STANDARD, later, "0.1")
+                .withOrigin("a.csv", 2000L));
+
+        // when
+        prices.load(list);
+
+        // then the derived versions are there, and the threshold in force is the prices file's 2,000 from November
+        assertThat(prices.findAll())
+                .filteredOn(price -> price.model().equals(model) && price.derived())
+                .extracting(Price::effectiveFrom)
+                .contains(november, later);
+        PriceCatalog catalog = new PriceCatalog(prices.findAll());
+        assertThat(catalog.pricingAt(model, november.minusSeconds(1))
+                        .orElseThrow()
+                        .longContextThreshold())
+                .isEqualTo(1000L);
+        assertThat(catalog.pricingAt(model, november).orElseThrow().longContextThreshold())
+                .isEqualTo(2000L);
+        assertThat(catalog.pricingAt(model, later.plusSeconds(1)).orElseThrow().longContextThreshold())
+                .isEqualTo(2000L);
+    }
+
     private static List<Price> longContextModel(String model) {
         return List.of(
                 price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),

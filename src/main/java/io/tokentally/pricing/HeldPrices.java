@@ -1,6 +1,7 @@
 package io.tokentally.pricing;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -11,8 +12,8 @@ import java.util.Optional;
 
 /**
  * The catalog as plans that hold price changes see it: a feed's version that changes a price counts
- * only once its sync is approved, and then from the approval on (never before its own effective
- * instant); a feed's version that adds a price, and every price not from a feed (files, overrides),
+ * only once its sync is approved, and then from the first whole hour that starts at or after the approval (never
+ * before its own effective instant); a feed's version that adds a price, and every price not from a feed (files, overrides),
  * counts as it is.
  */
 final class HeldPrices {
@@ -24,7 +25,8 @@ final class HeldPrices {
         Map<FeedPrice.Slot, List<Seen>> seen = new HashMap<>();
         for (Price price : catalog) {
             Optional<PriceApprovals.Sync> sync = heldSync(price, first);
-            Instant approved = sync.map(approvals::get).orElse(null);
+            Instant approved =
+                    sync.map(approvals::get).map(HeldPrices::firstFullHourFrom).orElse(null);
             if (sync.isEmpty() || approved != null) {
                 Instant from = approved != null && approved.isAfter(price.effectiveFrom()) ? approved : null;
                 seen.computeIfAbsent(FeedPrice.Slot.of(price), slot -> new ArrayList<>())
@@ -34,6 +36,15 @@ final class HeldPrices {
         List<Price> view = new ArrayList<>();
         seen.values().forEach(versions -> view.addAll(withoutOvertaken(versions)));
         return view;
+    }
+
+    /**
+     * The start of the first whole hour at or after an approval: a version approved inside an hour takes effect
+     * from the next, never inside the hour (a row of that hour priced at a later version's instant would get it).
+     */
+    private static Instant firstFullHourFrom(Instant approved) {
+        Instant hour = approved.truncatedTo(ChronoUnit.HOURS);
+        return hour.equals(approved) ? hour : hour.plus(1, ChronoUnit.HOURS);
     }
 
     /** A version of a price, and the same as plans that hold changes see it (from its approval, if later). */

@@ -48,14 +48,22 @@ class HeldPricesTests {
     }
 
     @Test
-    void anApprovedChangeCountsFromItsApprovalNotFromItsEffectiveInstant() {
+    void anApprovedChangeCountsFromTheFirstWholeHourAfterItsApprovalNotFromItsEffectiveInstant() {
         PriceCatalog held = new PriceCatalog(HeldPrices.view(CATALOG, Map.of(LITELLM, APPROVED)));
+        Instant nextHour = Instant.parse("2026-10-22T10:00:00Z");
 
-        assertThat(usd(held, "openai/gpt-4o-mini", ServiceTier.STANDARD, APPROVED.minusSeconds(1)))
-                .isEqualTo("0.3");
+        // the approval's hour keeps the old price at any instant of it (a row priced at another version's instant)
         assertThat(usd(held, "openai/gpt-4o-mini", ServiceTier.STANDARD, APPROVED))
+                .isEqualTo("0.3");
+        assertThat(usd(held, "openai/gpt-4o-mini", ServiceTier.STANDARD, nextHour.minusSeconds(1)))
+                .isEqualTo("0.3");
+        assertThat(usd(held, "openai/gpt-4o-mini", ServiceTier.STANDARD, nextHour))
                 .isEqualTo("0.2");
-        assertThat(usd(held, "openai/gpt-4o-mini", ServiceTier.BATCH, APPROVED)).isEqualTo("0.1");
+        assertThat(usd(held, "openai/gpt-4o-mini", ServiceTier.BATCH, nextHour)).isEqualTo("0.1");
+        // approved on the hour, it counts from that hour
+        PriceCatalog onTheHour = new PriceCatalog(HeldPrices.view(CATALOG, Map.of(LITELLM, nextHour)));
+        assertThat(usd(onTheHour, "openai/gpt-4o-mini", ServiceTier.STANDARD, nextHour))
+                .isEqualTo("0.2");
     }
 
     @Test

@@ -49,11 +49,7 @@ final class FileIngestions implements BiFunction<RegisteredFile, CommittedKeys, 
                 : new FileIngest(
                         file,
                         formats.named(file.format()),
-                        new UsageNormalizer(
-                                file.source(),
-                                catalogs.current(),
-                                customers.customerIds(),
-                                !formats.named(file.format()).snapshots()),
+                        normalizer(file),
                         stores.usage(),
                         committed,
                         stores.snapshots(),
@@ -61,5 +57,18 @@ final class FileIngestions implements BiFunction<RegisteredFile, CommittedKeys, 
                         stores.conflicts(),
                         properties.batchSize(),
                         properties.dedupDays());
+    }
+
+    /** The file's normalizer; the catalog as plans holding price changes see it is built only if a customer's does. */
+    private UsageNormalizer normalizer(RegisteredFile file) {
+        ModelCatalog catalog = catalogs.current();
+        PriceHolders holders = customers.priceHolders();
+        return new UsageNormalizer(
+                file.source(),
+                catalog,
+                holders.any() ? catalogs.held() : catalog,
+                customers.customerIds(),
+                holders,
+                !formats.named(file.format()).snapshots());
     }
 }

@@ -4,4 +4,7 @@ package io.tokentally.normalize;
 public interface ModelCatalogSource {
 
     ModelCatalog current();
+
+    /** The catalog as plans that hold price changes until they are approved see it. */
+    ModelCatalog held();
 }

@@ -27,7 +27,9 @@ public final class UsageNormalizer {
 
     private final String source;
     private final ModelCatalog catalog;
+    private final ModelCatalog heldCatalog;
     private final Set<String> customers;
+    private final PriceHolders holders;
     private final boolean settlesHeld;
     /** Canonical ids by provider and model as written: a file names few models in many rows. */
     private final Map<String, Map<String, ModelId>> models = new HashMap<>();
@@ -44,14 +46,24 @@ public final class UsageNormalizer {
     }
 
     /**
+     * @param heldCatalog the catalog as plans holding price changes see it, whose thresholds tell their customers'
+     *     long-context requests
      * @param settlesHeld whether rows held for want of a price are marked for the rate step to settle once
      *     priced ({@link UsageLine#held}): yes for request logs; no for export buckets, which replace each
      *     other's numbers under the stored ids
      */
-    public UsageNormalizer(String source, ModelCatalog catalog, Set<String> customers, boolean settlesHeld) {
+    public UsageNormalizer(
+            String source,
+            ModelCatalog catalog,
+            ModelCatalog heldCatalog,
+            Set<String> customers,
+            PriceHolders holders,
+            boolean settlesHeld) {
         this.source = source;
         this.catalog = catalog;
+        this.heldCatalog = heldCatalog;
         this.customers = customers;
+        this.holders = holders;
         this.settlesHeld = settlesHeld;
     }
 
@@ -82,7 +94,7 @@ public final class UsageNormalizer {
             // never billed, so never held: a reject like any other, which takes no request id
             return new Result(null, held(row, id.model()));
         }
-        UsageLine line = line(row, id, pricing, contextTier(row, pricing));
+        UsageLine line = line(row, id, pricing, contextTier(row, id.model(), pricing));
         return new Result(line, null, pricing.isPresent() ? null : held(row, id.model()));
     }
 
@@ -115,12 +127,20 @@ public final class UsageNormalizer {
                 row.contextTier() != null);
     }
 
-    /** The row's own tier, else long when its input passes its model's long-context threshold, else standard. */
-    private static ContextTier contextTier(UsageRow row, Optional<ModelPricing> pricing) {
-        Long threshold = pricing.map(ModelPricing::longContextThreshold).orElse(null);
-        return row.contextTier() != null
-                ? row.contextTier()
-                : threshold != null && row.inputTokens() > threshold ? ContextTier.LONG : ContextTier.STANDARD;
+    /**
+     * The row's own tier, else long when its input passes its model's long-context threshold, else standard; the
+     * threshold of a customer whose plan holds price changes is the one those plans see (a sync's unapproved change
+     * of it does not count for them).
+     */
+    private ContextTier contextTier(UsageRow row, String model, Optional<ModelPricing> pricing) {
+        if (row.contextTier() != null) {
+            return row.contextTier();
+        }
+        Optional<ModelPricing> terms = holders.holdsAt(row.customerId(), Hours.startOf(row.timestamp()))
+                ? heldCatalog.pricingAt(model, row.timestamp())
+                : pricing;
+        Long threshold = terms.map(ModelPricing::longContextThreshold).orElse(null);
+        return threshold != null && row.inputTokens() > threshold ? ContextTier.LONG : ContextTier.STANDARD;
     }
 
     /** A row whose canonical ids are too long to store: it cannot be held until its model has a price. */

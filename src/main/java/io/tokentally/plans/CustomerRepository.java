@@ -1,6 +1,7 @@
 package io.tokentally.plans;
 
 import io.tokentally.normalize.KnownCustomers;
+import io.tokentally.normalize.PriceHolders;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.SqlTime;
 import java.time.Clock;
@@ -108,5 +109,35 @@ public class CustomerRepository implements KnownCustomers {
     @Override
     public Set<String> customerIds() {
         return new HashSet<>(jdbc.queryForList("SELECT customer_id FROM customer", String.class));
+    }
+
+    @Override
+    public PriceHolders priceHolders() {
+        Set<String> holding = new HashSet<>(jdbc.queryForList(
+                "SELECT plan_id FROM plan WHERE price_changes = ?", String.class, PriceChangePolicy.HOLD.code()));
+        if (holding.isEmpty()) {
+            return PriceHolders.NONE;
+        }
+        Map<String, Customer> customers = new HashMap<>(findAll());
+        customers
+                .values()
+                .removeIf(customer ->
+                        customer.plans().stream().noneMatch(assignment -> holding.contains(assignment.planId())));
+        return new HoldingCustomers(Map.copyOf(customers), Set.copyOf(holding));
+    }
+
+    /** The customers that are on a plan holding price changes at some time, and those plans. */
+    private record HoldingCustomers(Map<String, Customer> customers, Set<String> plans) implements PriceHolders {
+
+        @Override
+        public boolean any() {
+            return !customers.isEmpty();
+        }
+
+        @Override
+        public boolean holdsAt(String customerId, Instant hourStart) {
+            Customer customer = customers.get(customerId);
+            return customer != null && plans.contains(customer.planIdAt(hourStart));
+        }
     }
 }

@@ -17,6 +17,7 @@ public class PriceCatalogs implements ModelCatalogSource {
     }
 
     /** The catalog for plans that hold price changes until they are approved. */
+    @Override
     public PriceCatalog held() {
         return new PriceCatalog(HeldPrices.view(repository.findAll(), approvals.approvals()));
     }

@@ -229,6 +229,44 @@ class PriceSyncJobTests {
     }
 
     @Test
+    void aPlanThatHoldsPriceChangesKeepsTheLongContextThresholdUntilItsChangeIsApproved() throws Exception {
+        // given: carol's plan holds price changes; alice's takes them; a feed prices claude-t at 3 per 1M input, 6
+        // above 200k tokens
+        Path plans = WORK.resolve("plans-hold-threshold.yaml");
+        Files.writeString(
+                plans,
+                Files.readString(FIXTURES.resolve("job-plans.yaml"))
+                        + "  - id: steady\n    markup_percent: 10\n    price_changes: hold\n");
+        Path customers = WORK.resolve("customers-hold-threshold.csv");
+        Files.writeString(
+                customers,
+                Files.readString(FIXTURES.resolve("job-customers.csv")) + "carol,cus_TestCarol0001,steady,Carol Co\n");
+        sync(feed("threshold-200k.json", claudeT("200k")), "threshold-feed", "2026-10-24T00:00:00Z");
+
+        // when: a sync raises the threshold to 300k from 10-25 (the same prices), not approved; each bills a
+        // 250k-token prompt on 10-25
+        sync(feed("threshold-300k.json", claudeT("300k")), "threshold-feed", "2026-10-25T00:00:00Z");
+        String prompt = ",anthropic,claude-t,250000,0,0,0,0,0,,ok";
+        run(
+                "2026-10-25",
+                "hold-threshold",
+                plans,
+                customers,
+                "t1,2026-10-25T12:00:00Z,carol" + prompt,
+                "t2,2026-10-25T12:00:00Z,alice" + prompt);
+
+        // then: carol's prompt is long by the 200k threshold her plan still sees: 0.25M x 6 x 1.1 = 1.65; alice's is
+        // standard by the new one: 0.25M x 3 x 1.3 = 0.975
+        assertThat(billed("carol", "2026-10-25T12:00:00Z")).isEqualByComparingTo("1.65");
+        assertThat(billed("alice", "2026-10-25T12:00:00Z")).isEqualByComparingTo("0.975");
+    }
+
+    private static String claudeT(String above) {
+        return "\"claude-t\": {\"litellm_provider\": \"anthropic\", \"mode\": \"chat\","
+                + " \"input_cost_per_token\": 3e-06, \"input_cost_per_token_above_" + above + "_tokens\": 6e-06}";
+    }
+
+    @Test
     void rerateShowsTheDifferenceFirstAndAppliesItOnlyWhenAskedRecordingWhoAndWhy() throws Exception {
         // given: 100,000 tokens billed at 3 per 1M (sonnet 4.5 input), as many of an unknown customer's (not
         // billed), then a negotiated 2.4 from that day on

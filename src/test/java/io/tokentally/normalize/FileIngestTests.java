@@ -706,7 +706,8 @@ class FileIngestTests {
                 registered,
                 usageFormat,
                 // as the ingest step builds it: export buckets replace each other, request rows settle when priced
-                new UsageNormalizer(source, CATALOG, Set.of("alice"), !usageFormat.snapshots()),
+                new UsageNormalizer(
+                        source, CATALOG, CATALOG, Set.of("alice"), PriceHolders.NONE, !usageFormat.snapshots()),
                 store,
                 runKeys != null ? runKeys : new CommittedKeys.Pool(store::loadKeys).take(1),
                 snapshots,

@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,7 +50,8 @@ class UsageNormalizerTests {
             price("google/gemini-2.5-pro", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "1.25", 200_000L),
             price("google/gemini-2.5-pro", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", 200_000L)));
 
-    final UsageNormalizer normalizer = new UsageNormalizer("gateway", CATALOG, Set.of("alice", "bob"), true);
+    final UsageNormalizer normalizer =
+            new UsageNormalizer("gateway", CATALOG, CATALOG, Set.of("alice", "bob"), PriceHolders.NONE, true);
 
     static Price price(String model, TokenType type, ContextTier context, Instant from, String usd, Long threshold) {
         return new Price(0, model, type, ServiceTier.STANDARD, context, from, new BigDecimal(usd), threshold, "test");
@@ -62,7 +64,7 @@ class UsageNormalizerTests {
 
         // when read from a request log, and from an aggregated export (never settled)
         UsageLine held = normalizer.normalize(row).line();
-        UsageLine bucket = new UsageNormalizer("export", CATALOG, Set.of("alice"), false)
+        UsageLine bucket = new UsageNormalizer("export", CATALOG, CATALOG, Set.of("alice"), PriceHolders.NONE, false)
                 .normalize(row)
                 .line();
 
@@ -128,6 +130,48 @@ class UsageNormalizerTests {
         // then
         assertThat(line.contextTier()).isEqualTo(expected);
         assertThat(line.input()).isEqualTo(inputTokens - cached);
+    }
+
+    @Test
+    void aCustomerWhosePlanHoldsPriceChangesHasARequestToldLongByTheThresholdThosePlansSee() {
+        // given a sync from 1 October that raised claude-sonnet-4-5's threshold to 300,000, not approved: plans that
+        // hold price changes still see 200,000
+        String sonnet = "anthropic/claude-sonnet-4-5";
+        Instant sync = Instant.parse("2026-10-01T00:00:00Z");
+        List<Price> before = List.of(
+                price(sonnet, TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3", 200_000L),
+                price(sonnet, TokenType.INPUT, ContextTier.LONG, JAN_2025, "6", 200_000L));
+        PriceCatalog synced = new PriceCatalog(Stream.concat(
+                        before.stream(),
+                        Stream.of(
+                                price(sonnet, TokenType.INPUT, ContextTier.STANDARD, sync, "3", 300_000L),
+                                price(sonnet, TokenType.INPUT, ContextTier.LONG, sync, "6", 300_000L)))
+                .toList());
+        PriceCatalog held = new PriceCatalog(before);
+        PriceHolders alice = new PriceHolders() {
+            @Override
+            public boolean any() {
+                return true;
+            }
+
+            @Override
+            public boolean holdsAt(String customerId, Instant hourStart) {
+                return customerId.equals("alice") && hourStart.equals(NOON);
+            }
+        };
+        UsageRow row = row("anthropic", "claude-sonnet-4-5", 250_000, 0, 0, 0, 1_000, 0);
+
+        // when alice's plan holds price changes at the row's hour, and when no plan does
+        UsageLine holding = new UsageNormalizer("gateway", synced, held, Set.of("alice"), alice, true)
+                .normalize(row)
+                .line();
+        UsageLine taking = new UsageNormalizer("gateway", synced, held, Set.of("alice"), PriceHolders.NONE, true)
+                .normalize(row)
+                .line();
+
+        // then
+        assertThat(holding.contextTier()).isEqualTo(ContextTier.LONG);
+        assertThat(taking.contextTier()).isEqualTo(ContextTier.STANDARD);
     }
 
     @ParameterizedTest

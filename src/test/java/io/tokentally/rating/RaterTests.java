@@ -3,6 +3,7 @@ package io.tokentally.rating;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.ingest.UsageRow;
+import io.tokentally.normalize.PriceHolders;
 import io.tokentally.normalize.UsageLine;
 import io.tokentally.normalize.UsageNormalizer;
 import io.tokentally.plans.Customer;
@@ -145,7 +146,7 @@ class RaterTests {
                 0,
                 ServiceTier.STANDARD,
                 false);
-        UsageLine line = new UsageNormalizer("gateway", CATALOG, CUSTOMERS.keySet(), true)
+        UsageLine line = new UsageNormalizer("gateway", CATALOG, CATALOG, CUSTOMERS.keySet(), PriceHolders.NONE, true)
                 .normalize(row)
                 .line();
 
@@ -244,7 +245,8 @@ class RaterTests {
     @Test
     void pricesEachSideOfAMidDayPriceChangeAtItsOwnVersion() {
         // given bob's gpt-4o-mini requests at 12:10 and 12:40, around the 12:30 input price change
-        UsageNormalizer normalizer = new UsageNormalizer("gateway", CATALOG, CUSTOMERS.keySet(), true);
+        UsageNormalizer normalizer =
+                new UsageNormalizer("gateway", CATALOG, CATALOG, CUSTOMERS.keySet(), PriceHolders.NONE, true);
         UsageLine before =
                 normalizer.normalize(miniRow("req-a", "2026-10-05T12:10:00Z")).line();
         UsageLine after =

@@ -117,16 +117,29 @@ public class CreditLedgers {
                         plans.containsKey(id) && plans.get(id).allowances().isEmpty());
     }
 
-    /** {@code from}, or earlier when a grant still usable then began before, at the start of its period. */
-    private static Instant start(Customer customer, List<CreditGrant> grants, Instant from) {
-        Instant start = from;
-        for (CreditGrant grant : grants) {
-            Instant until = grant.usableUntil();
-            if ((until == null || until.isAfter(from)) && grant.effectiveAt().isBefore(start)) {
-                start = grant.effectiveAt();
+    /**
+     * The start of {@code from}'s period, or earlier: of the period in which a grant still usable at the ledger's
+     * start began, asked again from each earlier start until no grant moves it. A grant that ended before a later
+     * one began being spent beside it changed what that one paid, so it is allocated too (asked once, from {@code
+     * from}, it was left out and its usage paid again by the later grant).
+     */
+    static Instant start(Customer customer, List<CreditGrant> grants, Instant from) {
+        Instant start = customer.cycle().periodContaining(from).start();
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (CreditGrant grant : grants) {
+                Instant until = grant.usableUntil();
+                if ((until == null || until.isAfter(start))
+                        && grant.effectiveAt().isBefore(start)) {
+                    start = customer.cycle()
+                            .periodContaining(grant.effectiveAt())
+                            .start();
+                    moved = true;
+                }
             }
         }
-        return customer.cycle().periodContaining(start).start();
+        return start;
     }
 
     /**

@@ -148,9 +148,11 @@ final class WantedGrants {
             Allowance allowance = granted.allowance();
             BigDecimal usd = granted.grantedUsd();
             // a segment of a period that a plan change splits grants what its own usage used, as a token
-            // allowance always does: Stripe applies every grant to the whole invoice, and the rest of the
-            // segment's allowance would pay the usage of the period's other segments, which the statement does not
+            // allowance and one of some models always do: Stripe applies every grant to the whole invoice's metered
+            // usage, and the rest would pay the usage of the period's other segments, or of other models, which the
+            // statement bills as overage
             boolean asUsed = allowance.inTokens()
+                    || !allowance.models().isEmpty()
                     || split
                     || !segment.span().end().equals(segment.period().end());
             if (asUsed) {

@@ -114,6 +114,41 @@ class WantedGrantsTests {
     }
 
     @Test
+    void aUsdAllowanceOfSomeModelsGrantsWhatTheirUsageUsedEvenForAWholePeriod() {
+        // given a customer on a plan including $20 of openai/* usage for all of November, whose OpenAI usage used
+        // $1.234 of it (its other usage is overage on the statement)
+        Plan openAi = new Plan(
+                "openai-included",
+                PlanType.FIXED,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                new BigDecimal("49"),
+                List.of(new Allowance("oa", new BigDecimal("20"), null, List.of("openai/*"))),
+                CreditSource.DEFAULT_ORDER,
+                true);
+        Customer customer = acme(
+                "openai-included",
+                List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "openai-included")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        IncludedUsage used = used(customer.segments(november).get(0), openAi, "1.234");
+
+        // when
+        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
+                customer,
+                Map.of("openai-included", openAi),
+                List.of(),
+                List.of(november),
+                () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
+                Instant.parse("2026-11-20T00:00:00Z"));
+
+        // then $1.23, not the whole $20, which Stripe would spend on the other models' usage too
+        assertThat(wanted)
+                .extracting(w -> w.amountMicros() + " " + w.effectiveAt() + " " + w.expiresAt())
+                .containsExactly("1230000 2026-11-01T00:00:00Z 2026-12-01T00:00:00Z");
+    }
+
+    @Test
     void aPurchaseThatEndsInsideAPeriodGrantsForThatPeriodWhatItPaidBeforeItsEnd() {
         // given a $5 promotion from 1 November to the 20th and a $4 pack refunded on 25 November, for a customer
         // paying per token; usage of $2.3456 on the 10th (the promotion pays it), $3 on the 22nd (the pack pays it)

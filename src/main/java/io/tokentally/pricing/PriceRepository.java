@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -89,6 +90,7 @@ public class PriceRepository {
 
     private static void refuseChangedVersions(List<Price> prices, Map<Price.Key, Price> existing) {
         Map<Price.Key, Price> given = new HashMap<>();
+        Map<ModelInstant, Map<Long, Price>> thresholds = ownThresholds(existing.values());
         for (Price price : prices) {
             Price stored = existing.get(price.key());
             if (stored != null && stored.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
@@ -98,13 +100,7 @@ public class PriceRepository {
                                 + " (from " + stored.origin() + "); " + price.origin() + " says "
                                 + price.usdPerMillion().toPlainString() + ". " + PricesFile.VERSIONED);
             }
-            if (stored != null && !stored.derived() && otherThreshold(stored, price)) {
-                throw new ChangedVersion(
-                        price.key(),
-                        price.key() + " has long_context_threshold " + stored.longContextThreshold() + " (from "
-                                + stored.origin() + "); " + price.origin() + " says " + price.longContextThreshold()
-                                + ". " + PricesFile.VERSIONED);
-            }
+            refuseAnotherThreshold(price, stored, thresholds.getOrDefault(ModelInstant.of(price), Map.of()));
             Price earlier = given.putIfAbsent(price.key(), price);
             if (earlier != null && earlier.usdPerMillion().compareTo(price.usdPerMillion()) != 0) {
                 throw new IllegalArgumentException(price.key() + " is given twice, as "
@@ -114,14 +110,52 @@ public class PriceRepository {
         }
     }
 
+    /** A model's prices from one instant, which share one long-context threshold. */
+    private record ModelInstant(String model, Instant effectiveFrom) {
+
+        static ModelInstant of(Price price) {
+            return new ModelInstant(price.model(), price.effectiveFrom());
+        }
+    }
+
+    /** The thresholds the stored prices of the model's own state, by model and instant, each with a price stating it. */
+    private static Map<ModelInstant, Map<Long, Price>> ownThresholds(Collection<Price> stored) {
+        Map<ModelInstant, Map<Long, Price>> thresholds = new HashMap<>();
+        for (Price price : stored) {
+            if (!price.derived() && price.longContextThreshold() != null) {
+                thresholds
+                        .computeIfAbsent(ModelInstant.of(price), instant -> new HashMap<>())
+                        .putIfAbsent(price.longContextThreshold(), price);
+            }
+        }
+        return thresholds;
+    }
+
     /**
-     * Whether a stored version and a price given for it state different long-context thresholds: left as it is,
-     * the stored threshold would stay in force without a word.
+     * Refuses a price stating a long-context threshold that none of the model's stored prices from its instant states
+     * while some state one, or one for a stored version of the model's own while none states any: either would
+     * change in place which requests are long-context from that instant on (the catalog takes the lowest), or leave
+     * it unchanged without a word.
      */
-    private static boolean otherThreshold(Price stored, Price price) {
-        return stored.longContextThreshold() != null
-                && price.longContextThreshold() != null
-                && !stored.longContextThreshold().equals(price.longContextThreshold());
+    private static void refuseAnotherThreshold(Price price, Price stored, Map<Long, Price> storedThresholds) {
+        Long threshold = price.longContextThreshold();
+        if (threshold == null || storedThresholds.containsKey(threshold)) {
+            return;
+        }
+        if (!storedThresholds.isEmpty()) {
+            Price stating = storedThresholds.values().iterator().next();
+            throw new ChangedVersion(
+                    price.key(),
+                    price.key() + " has long_context_threshold " + threshold + " in " + price.origin() + ", where "
+                            + stating.key() + " has " + stating.longContextThreshold() + " (from " + stating.origin()
+                            + "): a model's prices from one instant share one threshold. " + PricesFile.VERSIONED);
+        }
+        if (stored != null && !stored.derived()) {
+            throw new ChangedVersion(
+                    price.key(),
+                    price.key() + " has no long_context_threshold (from " + stored.origin() + "); " + price.origin()
+                            + " says " + threshold + ". " + PricesFile.VERSIONED);
+        }
     }
 
     /**
@@ -163,7 +197,7 @@ public class PriceRepository {
         return owned;
     }
 
-    /** A price that would give a stored version another amount. */
+    /** A price that would give a stored version another amount, or its model's instant another threshold. */
     public static final class ChangedVersion extends IllegalArgumentException {
 
         private final transient Price.Key key;

@@ -58,24 +58,52 @@ class PriceRepositoryTests {
     }
 
     @Test
-    void aLoadedVersionGivenAnotherThresholdIsRefused() {
-        // given
+    void aPriceGivingALoadedInstantAnotherThresholdIsRefusedWhateverItsTokenType() {
+        // given long input with threshold 1,000 from 2025
         String model = "custom/" + UUID.randomUUID();
         prices.load(List.of(price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4")));
-        Price edited =
+        Price sameVersion =
                 price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4").withOrigin("second.csv", 2000L);
+        Price otherType =
+                price(model, TokenType.OUTPUT, ContextTier.LONG, FROM, "8").withOrigin("second.csv", 2000L);
 
-        // when, then
+        // when, then: the same version, or a new output price from the same instant, with 2,000
+        String stored = "input of " + model + " (standard, long) effective 2025-01-01T00:00:00Z";
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> prices.load(List.of(edited)))
-                .withMessage("input of " + model + " (standard, long) effective 2025-01-01T00:00:00Z has"
-                        + " long_context_threshold 1000 (from a.csv); second.csv says 2000. Prices are versioned: add"
-                        + " a row with a later effective_from instead");
+                .isThrownBy(() -> prices.load(List.of(sameVersion)))
+                .withMessage(stored + " has long_context_threshold 2000 in second.csv, where " + stored + " has 1000"
+                        + " (from a.csv): a model's prices from one instant share one threshold. Prices are versioned:"
+                        + " add a row with a later effective_from instead");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> prices.load(List.of(otherType)))
+                .withMessageStartingWith("output of " + model + " (standard, long) effective 2025-01-01T00:00:00Z has"
+                        + " long_context_threshold 2000 in second.csv, where " + stored + " has 1000");
         assertThat(new PriceCatalog(prices.findAll())
                         .pricingAt(model, FROM)
                         .orElseThrow()
                         .longContextThreshold())
                 .isEqualTo(1000L);
+        // and the same threshold, or none, is no change
+        assertThat(prices.load(List.of(
+                        price(model, TokenType.OUTPUT, ContextTier.LONG, FROM, "8"),
+                        price(model, TokenType.INPUT, ContextTier.LONG, FROM, "4")
+                                .withOrigin("third.csv", null))))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aThresholdGivenToALoadedVersionOfAnInstantWithoutOneIsRefused() {
+        // given standard input without a threshold from 2025
+        String model = "custom/" + UUID.randomUUID();
+        prices.load(List.of(price(model, TokenType.INPUT, "2", "a.csv")));
+        Price edited = price(model, TokenType.INPUT, "2", "second.csv").withOrigin("second.csv", 2000L);
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> prices.load(List.of(edited)))
+                .withMessage("input of " + model + " (standard, standard) effective 2025-01-01T00:00:00Z has no"
+                        + " long_context_threshold (from a.csv); second.csv says 2000. Prices are versioned: add a row"
+                        + " with a later effective_from instead");
     }
 
     @Test
@@ -379,7 +407,6 @@ class PriceRepositoryTests {
                 .toList();
     }
 
-    /** Standard input 2, standard cache_read 0.2 and long input 4 from 2025: a derived long cache_read of 0.4. */
     @Test
     void aDerivedVersionDoesNotBringBackAnEarlierThreshold() {
         // given a long-context model with threshold 1,000 from 2025, a standard input price with threshold 2,000 from
@@ -413,6 +440,7 @@ class PriceRepositoryTests {
                 .isEqualTo(2000L);
     }
 
+    /** Standard input 2, standard cache_read 0.2 and long input 4 from 2025: a derived long cache_read of 0.4. */
     private static List<Price> longContextModel(String model) {
         return List.of(
                 price(model, TokenType.INPUT, ContextTier.STANDARD, FROM, "2"),

@@ -18,7 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Price syncs held for approval, over HTTP as {@code prices pending} and {@code prices approve} offer
- * them: plans with {@code price_changes: hold} take an approved sync's changes from the approval on.
+ * them: plans with {@code price_changes: hold} take an approved sync's changes from the first whole hour after the
+ * approval.
  */
 @RestController
 @Profile("serve")

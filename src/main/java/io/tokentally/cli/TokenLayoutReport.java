@@ -55,7 +55,8 @@ final class TokenLayoutReport {
     /** When subscription items move to a new price, as the plan's price change policy and Stripe price moves say. */
     private static String whenMoved(Plan plan) {
         String when = plan != null && plan.priceChanges() == PriceChangePolicy.HOLD
-                ? "from the approval of the change (plan " + plan.planId() + " holds price changes)"
+                ? "from the first whole hour after the approval of the change (plan " + plan.planId()
+                        + " holds price changes)"
                 : "at the change's effective instant";
         if (plan != null && plan.stripePriceMoves() == StripePriceMoves.NEXT_PERIOD) {
             when = "at the start of each subscription's first billing period after " + when + " (plan " + plan.planId()

@@ -104,7 +104,7 @@ public class BackdatedPrices {
                         .number("usd_per_million", version.usdPerMillion()));
     }
 
-    /** What a feed's version means for plans that hold price changes: they take it from its approval only. */
+    /** What a feed's version means for plans that hold price changes: they take it only once it is approved. */
     private static String heldPlans(Price version) {
         if (PriceSync.feedOf(version.origin()).isEmpty()) {
             return "";

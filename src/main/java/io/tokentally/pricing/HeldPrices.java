@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * The catalog as plans that hold price changes see it: a feed's version that changes a price counts
- * only once its sync is approved, and then from the first whole hour that starts at or after the approval (never
- * before its own effective instant); a feed's version that adds a price, and every price not from a feed (files, overrides),
+ * only once its sync is approved, and then from its own effective instant if it was approved before, else from the
+ * first whole hour that starts at or after the approval; a feed's version that adds a price, and every price not from a feed (files, overrides),
  * counts as it is.
  */
 final class HeldPrices {
@@ -25,10 +25,11 @@ final class HeldPrices {
         Map<FeedPrice.Slot, List<Seen>> seen = new HashMap<>();
         for (Price price : catalog) {
             Optional<PriceApprovals.Sync> sync = heldSync(price, first);
-            Instant approved =
-                    sync.map(approvals::get).map(HeldPrices::firstFullHourFrom).orElse(null);
+            Instant approved = sync.map(approvals::get).orElse(null);
             if (sync.isEmpty() || approved != null) {
-                Instant from = approved != null && approved.isAfter(price.effectiveFrom()) ? approved : null;
+                Instant from = approved != null && approved.isAfter(price.effectiveFrom())
+                        ? firstFullHourFrom(approved)
+                        : null;
                 seen.computeIfAbsent(FeedPrice.Slot.of(price), slot -> new ArrayList<>())
                         .add(new Seen(price, from == null ? price : from(price, from)));
             }
@@ -47,7 +48,10 @@ final class HeldPrices {
         return hour.equals(approved) ? hour : hour.plus(1, ChronoUnit.HOURS);
     }
 
-    /** A version of a price, and the same as plans that hold changes see it (from its approval, if later). */
+    /**
+     * A version of a price, and the same as plans that hold changes see it (from the first whole hour after its
+     * approval, if that came after its effective instant).
+     */
     private record Seen(Price own, Price held) {}
 
     /**

@@ -27,7 +27,7 @@ public class PriceCatalogs implements ModelCatalogSource {
         return repository.findAll();
     }
 
-    /** Every price version as plans that hold changes until approval see them (effective from the approval). */
+    /** Every price version as plans that hold changes until approval see them (from the hour after the approval). */
     public List<Price> heldVersions() {
         return HeldPrices.view(repository.findAll(), approvals.approvals());
     }

@@ -64,6 +64,17 @@ class HeldPricesTests {
         PriceCatalog onTheHour = new PriceCatalog(HeldPrices.view(CATALOG, Map.of(LITELLM, nextHour)));
         assertThat(usd(onTheHour, "openai/gpt-4o-mini", ServiceTier.STANDARD, nextHour))
                 .isEqualTo("0.2");
+        // a version effective at 10:30 approved at 10:10 counts from 10:30, as for plans that take changes
+        Instant halfPast = Instant.parse("2026-10-22T10:30:00Z");
+        List<Price> catalog = List.of(
+                price("openai/gpt-4o-mini", ServiceTier.STANDARD, "0.3", JAN, "feed litellm (gpt-4o-mini)"),
+                price("openai/gpt-4o-mini", ServiceTier.STANDARD, "0.2", halfPast, "feed litellm (gpt-4o-mini)"));
+        PriceCatalog inAdvance = new PriceCatalog(HeldPrices.view(
+                catalog, Map.of(new PriceApprovals.Sync("litellm", halfPast), halfPast.minus(Duration.ofMinutes(20)))));
+        assertThat(usd(inAdvance, "openai/gpt-4o-mini", ServiceTier.STANDARD, halfPast.minusSeconds(1)))
+                .isEqualTo("0.3");
+        assertThat(usd(inAdvance, "openai/gpt-4o-mini", ServiceTier.STANDARD, halfPast))
+                .isEqualTo("0.2");
     }
 
     @Test

@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Turns a valid usage row into a usage line: canonical provider and model, the long-context tier,
- * disjoint token buckets and customer attribution. A pure function of the row, the catalog and the
- * known customers (it keeps the ids it resolved, so one instance serves one thread). A row whose model
+ * disjoint token buckets and customer attribution. A pure function of the row, the catalogs, the known customers
+ * and those whose plans hold price changes (it keeps the ids it resolved, so one instance serves one thread). A row whose model
  * (or token type or tier) has no price at its time is kept all the same: rating holds it back,
  * reports it and bills it once a price for its time exists; a row whose model has no price at all is
  * also listed among the rejects ({@link Result#held}). Its model id is then the row's own, prefixes
@@ -48,6 +48,7 @@ public final class UsageNormalizer {
     /**
      * @param heldCatalog the catalog as plans holding price changes see it, whose thresholds tell their customers'
      *     long-context requests
+     * @param holders the customers whose plans hold price changes
      * @param settlesHeld whether rows held for want of a price are marked for the rate step to settle once
      *     priced ({@link UsageLine#held}): yes for request logs; no for export buckets, which replace each
      *     other's numbers under the stored ids

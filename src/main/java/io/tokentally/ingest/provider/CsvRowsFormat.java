@@ -129,7 +129,7 @@ abstract class CsvRowsFormat implements UsageFormat {
         }
     }
 
-    /** The normalized names of the first non-blank line's cells, for {@link #claims}. */
+    /** The normalized names of the first non-blank line's cells, for {@link #claims} and {@link #resembles}. */
     static List<String> headerNames(String head) {
         String header = head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
         List<String> names = new ArrayList<>();

@@ -190,15 +190,8 @@ class PriceSyncJobTests {
     @Test
     void aPlanThatHoldsPriceChangesKeepsTheOldPriceUntilTheChangeIsApprovedAndThenFromTheApprovalOn() throws Exception {
         // given: carol's plan holds price changes; alice's takes them; gpt-4o input is 0.30 per 1M
-        Path plans = WORK.resolve("plans-hold.yaml");
-        Files.writeString(
-                plans,
-                Files.readString(FIXTURES.resolve("job-plans.yaml"))
-                        + "  - id: steady\n    markup_percent: 10\n    price_changes: hold\n");
-        Path customers = WORK.resolve("customers-hold.csv");
-        Files.writeString(
-                customers,
-                Files.readString(FIXTURES.resolve("job-customers.csv")) + "carol,cus_TestCarol0001,steady,Carol Co\n");
+        Path plans = holdingPlans("hold");
+        Path customers = withCarol("hold");
         String[] day21 = {
             "h1,2026-10-21T12:00:00Z,carol,openai,gpt-4o,1000000,0,0,0,0,0,,ok",
             "h2,2026-10-21T12:00:00Z,alice,openai,gpt-4o,1000000,0,0,0,0,0,,ok"
@@ -232,15 +225,8 @@ class PriceSyncJobTests {
     void aPlanThatHoldsPriceChangesKeepsTheLongContextThresholdUntilItsChangeIsApproved() throws Exception {
         // given: carol's plan holds price changes; alice's takes them; a feed prices claude-t at 3 per 1M input, 6
         // above 200k tokens
-        Path plans = WORK.resolve("plans-hold-threshold.yaml");
-        Files.writeString(
-                plans,
-                Files.readString(FIXTURES.resolve("job-plans.yaml"))
-                        + "  - id: steady\n    markup_percent: 10\n    price_changes: hold\n");
-        Path customers = WORK.resolve("customers-hold-threshold.csv");
-        Files.writeString(
-                customers,
-                Files.readString(FIXTURES.resolve("job-customers.csv")) + "carol,cus_TestCarol0001,steady,Carol Co\n");
+        Path plans = holdingPlans("hold-threshold");
+        Path customers = withCarol("hold-threshold");
         sync(feed("threshold-200k.json", claudeT("200k")), "threshold-feed", "2026-10-24T00:00:00Z");
 
         // when: a sync raises the threshold to 300k from 10-25 (the same prices), not approved; each bills a
@@ -259,6 +245,21 @@ class PriceSyncJobTests {
         // standard by the new one: 0.25M x 3 x 1.3 = 0.975
         assertThat(billed("carol", "2026-10-25T12:00:00Z")).isEqualByComparingTo("1.65");
         assertThat(billed("alice", "2026-10-25T12:00:00Z")).isEqualByComparingTo("0.975");
+    }
+
+    /** The job's plans and {@code steady}, a plan that holds price changes. */
+    private static Path holdingPlans(String name) throws IOException {
+        return Files.writeString(
+                WORK.resolve("plans-" + name + ".yaml"),
+                Files.readString(FIXTURES.resolve("job-plans.yaml"))
+                        + "  - id: steady\n    markup_percent: 10\n    price_changes: hold\n");
+    }
+
+    /** The job's customers and carol, on {@code steady}. */
+    private static Path withCarol(String name) throws IOException {
+        return Files.writeString(
+                WORK.resolve("customers-" + name + ".csv"),
+                Files.readString(FIXTURES.resolve("job-customers.csv")) + "carol,cus_TestCarol0001,steady,Carol Co\n");
     }
 
     private static String claudeT(String above) {

@@ -21,6 +21,17 @@ class DailyExportFormatsTests {
 
     static final String LITELLM_DAILY = "litellm-daily-end-user-spend.csv";
     static final String OPENROUTER_ACTIVITY = "openrouter-activity.json";
+    /** One usage fixture of each provider usage format. */
+    static final List<String> USAGE_FIXTURES = List.of(
+            LITELLM_DAILY,
+            OPENROUTER_ACTIVITY,
+            GatewayLogFormatsTests.LITELLM_FILE,
+            GatewayLogFormatsTests.OPENROUTER_FILE,
+            GatewayLogFormatsTests.CLOUDFLARE_FILE,
+            AnthropicMessagesUsageFormatTests.HOURLY,
+            OpenAiCompletionsUsageFormatTests.CURRENT,
+            VercelGatewayReportFormatTests.REPORT,
+            GoogleCloudBillingFormatTests.EXPORT);
 
     final LiteLlmDailySpendFormat litellm = new LiteLlmDailySpendFormat(CustomerAttribution.none());
     final OpenRouterActivityFormat openrouter = new OpenRouterActivityFormat(CustomerAttribution.none());
@@ -144,17 +155,7 @@ class DailyExportFormatsTests {
 
     @Test
     void claimEachTheirOwnFixtureOnly() {
-        List<String> fixtures = List.of(
-                LITELLM_DAILY,
-                OPENROUTER_ACTIVITY,
-                GatewayLogFormatsTests.LITELLM_FILE,
-                GatewayLogFormatsTests.OPENROUTER_FILE,
-                GatewayLogFormatsTests.CLOUDFLARE_FILE,
-                AnthropicMessagesUsageFormatTests.HOURLY,
-                OpenAiCompletionsUsageFormatTests.CURRENT,
-                VercelGatewayReportFormatTests.REPORT,
-                GoogleCloudBillingFormatTests.EXPORT);
-        for (String fixture : fixtures) {
+        for (String fixture : USAGE_FIXTURES) {
             String head = ProviderFixtures.text(fixture);
             assertThat(litellm.claims(head)).as(fixture).isEqualTo(fixture.equals(LITELLM_DAILY));
             assertThat(openrouter.claims(head)).as(fixture).isEqualTo(fixture.equals(OPENROUTER_ACTIVITY));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.UsageFormat;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -51,16 +50,7 @@ class ResemblingCsvExportsTests {
     @ParameterizedTest(name = "{1}")
     @MethodSource("exportsWithARenamedColumn")
     void noOtherFixtureResemblesTheFormat(UsageFormat format, String fixture, String column, String named) {
-        for (String other : List.of(
-                DailyExportFormatsTests.LITELLM_DAILY,
-                DailyExportFormatsTests.OPENROUTER_ACTIVITY,
-                GatewayLogFormatsTests.LITELLM_FILE,
-                GatewayLogFormatsTests.OPENROUTER_FILE,
-                GatewayLogFormatsTests.CLOUDFLARE_FILE,
-                AnthropicMessagesUsageFormatTests.HOURLY,
-                OpenAiCompletionsUsageFormatTests.CURRENT,
-                VercelGatewayReportFormatTests.REPORT,
-                GoogleCloudBillingFormatTests.EXPORT)) {
+        for (String other : DailyExportFormatsTests.USAGE_FIXTURES) {
             if (!other.equals(fixture)) {
                 assertThat(format.resembles(ProviderFixtures.text(other)))
                         .as(other)

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -43,6 +44,7 @@ public class ClosedPeriods {
     private final PurchaseRepository purchases;
     private final CreditLedgers ledgers;
     private final ClosedPeriodRepository closed;
+    private final OutboxRepository outbox;
     private final FindingRepository findings;
     private final StripeProperties properties;
 
@@ -53,6 +55,7 @@ public class ClosedPeriods {
             PurchaseRepository purchases,
             CreditLedgers ledgers,
             ClosedPeriodRepository closed,
+            OutboxRepository outbox,
             FindingRepository findings,
             StripeProperties properties) {
         this.jdbc = jdbc;
@@ -61,6 +64,7 @@ public class ClosedPeriods {
         this.purchases = purchases;
         this.ledgers = ledgers;
         this.closed = closed;
+        this.outbox = outbox;
         this.findings = findings;
         this.properties = properties;
     }
@@ -78,6 +82,7 @@ public class ClosedPeriods {
         ClosedPeriodPlanner planner = planner(now);
         Map<String, Plan> planById = plans.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
+        Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
         Map<String, List<Instant>> held = heldHours();
         List<Instant> runHours = ledgers.runHours(run);
         SortedMap<BillingPeriod, Integer> recorded = new TreeMap<>();
@@ -92,8 +97,10 @@ public class ClosedPeriods {
                 continue;
             }
             CreditLedger ledger = ledger(customer, planById, grants, periods);
+            Predicate<CreditGrant> inStripe = inStripe(customer, grantRows, now);
             for (BillingPeriod period : periods) {
-                if (closed.recordIfAbsent(customer.customerId(), period, PeriodPosition.of(ledger, period), run, now)) {
+                PeriodPosition position = PeriodPosition.of(ledger, period, inStripe);
+                if (closed.recordIfAbsent(customer.customerId(), period, position, run, now)) {
                     recorded.merge(period, 1, Integer::sum);
                 }
             }
@@ -106,6 +113,7 @@ public class ClosedPeriods {
         ClosedPeriodPlanner planner = planner(now);
         Map<String, Plan> planById = plans.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
+        Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
         List<OutboxRow> rows = new ArrayList<>();
         List<Instant> runHours = ledgers.runHours(run);
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
@@ -116,11 +124,29 @@ public class ClosedPeriods {
             TreeSet<BillingPeriod> periods =
                     closings.stream().map(Closing::period).collect(Collectors.toCollection(TreeSet::new));
             CreditLedger ledger = ledger(customer, planById, grants, periods);
+            Predicate<CreditGrant> inStripe = inStripe(customer, grantRows, now);
             for (Closing closing : closings) {
-                lateInvoiceItem(planner, customer, ledger, closing, run).ifPresent(rows::add);
+                lateInvoiceItem(planner, customer, ledger, inStripe, closing, run)
+                        .ifPresent(rows::add);
             }
         }
         return rows;
+    }
+
+    /**
+     * Whether Stripe holds, or will hold, a purchase's grant: one still usable at {@code now} is (or is about to be)
+     * created; one that ended before is there only if the outbox created it, as a grant that had already ended when
+     * first seen is never created (ADR 0008). Stripe spends only the credit it holds on later usage.
+     */
+    private static Predicate<CreditGrant> inStripe(
+            Customer customer, Map<String, Map<String, CreditGrantPlanner.Held>> grantRows, Instant now) {
+        Map<String, CreditGrantPlanner.Held> rows = grantRows.getOrDefault(customer.customerId(), Map.of());
+        return grant -> {
+            Instant until = grant.usableUntil();
+            CreditGrantPlanner.Held held =
+                    rows.get(CreditGrantPlanner.meterOf(customer.customerId(), grant.grantKey()));
+            return until == null || until.isAfter(now) || (held != null && (held.live() > 0 || held.ended()));
+        };
     }
 
     /** A closed period and its position when it closed. */
@@ -158,9 +184,14 @@ public class ClosedPeriods {
      * that says why; none if it did not move, or if its amount is too large (an error finding instead).
      */
     private Optional<OutboxRow> lateInvoiceItem(
-            ClosedPeriodPlanner planner, Customer customer, CreditLedger ledger, Closing closing, long run) {
+            ClosedPeriodPlanner planner,
+            Customer customer,
+            CreditLedger ledger,
+            Predicate<CreditGrant> inStripe,
+            Closing closing,
+            long run) {
         BillingPeriod period = closing.period();
-        PeriodPosition current = PeriodPosition.of(ledger, period);
+        PeriodPosition current = PeriodPosition.of(ledger, period, inStripe);
         ClosedPeriodPlanner.Queued queued = closed.queued(customer.customerId(), period);
         Optional<OutboxRow> row;
         try {

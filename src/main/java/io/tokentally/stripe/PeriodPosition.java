@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * What a customer owes Stripe for one billing period's usage, as far as invoice items can carry it
@@ -17,7 +18,8 @@ import java.util.Map;
  * only, so usage that reaches Stripe as an invoice item cannot consume them; a grant still usable after
  * the period keeps that amount in Stripe and Stripe spends it on later metered usage. Charging it with
  * the invoice item therefore bills the customer the right total. Credits of grants that end with the
- * period (included usage, packs expiring in it) are not charged: Stripe cannot spend them later.
+ * period (included usage, packs expiring in it) are not charged: Stripe cannot spend them later; nor are those of a
+ * grant Stripe never held (one that had already ended when first seen is never created, ADR 0008).
  *
  * @param overageUsd the period's overage, exact
  * @param carriedCreditsUsd credits of grants usable after the period's end that paid the period's usage, exact
@@ -26,12 +28,16 @@ public record PeriodPosition(BigDecimal overageUsd, BigDecimal carriedCreditsUsd
 
     public static final PeriodPosition ZERO = new PeriodPosition(BigDecimal.ZERO, BigDecimal.ZERO);
 
-    /** The position of {@code period} in a ledger that covers it. */
-    public static PeriodPosition of(CreditLedger ledger, BillingPeriod period) {
+    /**
+     * The position of {@code period} in a ledger that covers it.
+     *
+     * @param inStripe whether Stripe holds (or will hold) a grant of the ledger
+     */
+    public static PeriodPosition of(CreditLedger ledger, BillingPeriod period, Predicate<CreditGrant> inStripe) {
         Map<String, Boolean> outlives = new HashMap<>();
         for (CreditGrant grant : ledger.grants()) {
             Instant until = grant.usableUntil();
-            outlives.put(grant.grantKey(), until == null || until.isAfter(period.end()));
+            outlives.put(grant.grantKey(), (until == null || until.isAfter(period.end())) && inStripe.test(grant));
         }
         BigDecimal overage = BigDecimal.ZERO;
         BigDecimal carried = BigDecimal.ZERO;

@@ -122,7 +122,7 @@ class ClosedPeriodPlannerTests {
                 Map.of("purchase:short", BigDecimal.ONE, "purchase:long", new BigDecimal("1.5")));
 
         // when
-        PeriodPosition position = PeriodPosition.of(ledger, OCTOBER);
+        PeriodPosition position = PeriodPosition.of(ledger, OCTOBER, grant -> true);
 
         // then
         assertThat(position.overageUsd()).isEqualByComparingTo("0.5");
@@ -130,9 +130,12 @@ class ClosedPeriodPlannerTests {
         assertThat(position.chargeableUsd()).isEqualByComparingTo("2.00");
         assertThat(PeriodPosition.of(
                         ledger,
-                        new BillingPeriod(
-                                Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"))))
+                        new BillingPeriod(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z")),
+                        grant -> true))
                 .isEqualTo(new PeriodPosition(BigDecimal.ZERO, BigDecimal.ZERO));
+        // and a long-lived grant Stripe never held carries nothing
+        assertThat(PeriodPosition.of(ledger, OCTOBER, grant -> false).carriedCreditsUsd())
+                .isEqualByComparingTo("0");
     }
 
     private static CreditGrant grant(String key, Instant expiresAt) {

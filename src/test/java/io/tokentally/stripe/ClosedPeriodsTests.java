@@ -3,14 +3,17 @@ package io.tokentally.stripe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TestH2;
+import io.tokentally.plans.CreditGrant;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PlanType;
+import io.tokentally.plans.Purchase;
 import io.tokentally.plans.PurchaseRepository;
 import io.tokentally.rating.CreditLedgers;
 import io.tokentally.rating.RatedDays;
+import io.tokentally.rating.UnplannedHours;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.BillingPeriod;
@@ -69,6 +72,7 @@ class ClosedPeriodsTests {
                 new PurchaseRepository(jdbc),
                 new CreditLedgers(jdbc, new RatedDays(jdbc, dataSource, new DataSourceTransactionManager(dataSource))),
                 new ClosedPeriodRepository(jdbc),
+                new OutboxRepository(jdbc, new UnplannedHours(jdbc), clock),
                 findings,
                 new Binder(new MapConfigurationPropertySource(Map.of("tokentally.stripe.period-close-grace", "PT1H")))
                         .bind("tokentally.stripe", StripeProperties.class)
@@ -128,6 +132,36 @@ class ClosedPeriodsTests {
                     .contains("Since the close the overage changed by 1.25 USD")
                     .endsWith("; invoiced late before: 0 USD");
         });
+    }
+
+    @Test
+    void lateUsagePaidByAGrantStripeNeverHeldIsNotCharged() {
+        // given a $10 promotion of acme's from 10 November, expired on 2 December and first seen now, so never created
+        // in Stripe (ADR 0008); November closed with $2.50 it paid, then run 6 rates $1.25 more it pays
+        new PurchaseRepository(jdbc)
+                .save(
+                        new Purchase(
+                                "promo-late",
+                                Purchase.Event.PURCHASE,
+                                "acme",
+                                CreditGrant.Category.PROMOTIONAL,
+                                new BigDecimal("10"),
+                                Instant.parse("2026-11-10T00:00:00Z"),
+                                Instant.parse("2026-12-02T00:00:00Z")),
+                        "purchases.csv",
+                        5);
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        rated(6, "2026-11-21T10:00:00Z", "1.25");
+
+        // when
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then: the promotion paid it on the statement, and Stripe holds none of its credit to spend later
+        assertThat(items).isEmpty();
+        assertThat(jdbc.queryForObject(
+                        "SELECT carried_credits_usd FROM closed_period WHERE customer_id = 'acme'", BigDecimal.class))
+                .isEqualByComparingTo("0");
     }
 
     @Test

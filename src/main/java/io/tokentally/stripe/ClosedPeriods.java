@@ -134,9 +134,10 @@ public class ClosedPeriods {
     }
 
     /**
-     * Whether Stripe holds, or will hold, a purchase's grant: one still usable at {@code now} is (or is about to be)
-     * created; one that ended before is there only if the outbox created it, as a grant that had already ended when
-     * first seen is never created (ADR 0008). Stripe spends only the credit it holds on later usage.
+     * Whether Stripe holds, or will hold, a purchase's grant: one the outbox has rows of is there if a create Stripe
+     * did not refuse is live or was ended; one without rows is about to be created if it is still usable at {@code
+     * now}, and never will be if it had already ended (ADR 0008). Stripe spends only the credit it holds on later
+     * usage.
      */
     private static Predicate<CreditGrant> inStripe(
             Customer customer, Map<String, Map<String, CreditGrantPlanner.Held>> grantRows, Instant now) {
@@ -145,7 +146,7 @@ public class ClosedPeriods {
             Instant until = grant.usableUntil();
             CreditGrantPlanner.Held held =
                     rows.get(CreditGrantPlanner.meterOf(customer.customerId(), grant.grantKey()));
-            return until == null || until.isAfter(now) || (held != null && (held.live() > 0 || held.ended()));
+            return held != null ? held.live() > 0 || held.ended() : until == null || until.isAfter(now);
         };
     }
 

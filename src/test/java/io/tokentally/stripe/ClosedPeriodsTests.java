@@ -165,6 +165,52 @@ class ClosedPeriodsTests {
     }
 
     @Test
+    void lateUsagePaidByAGrantWhoseCreateStripeRefusedIsNotCharged() {
+        // given a $10 promotion of acme's that never expires, whose create Stripe refused for good
+        new PurchaseRepository(jdbc)
+                .save(
+                        new Purchase(
+                                "promo-refused",
+                                Purchase.Event.PURCHASE,
+                                "acme",
+                                CreditGrant.Category.PROMOTIONAL,
+                                new BigDecimal("10"),
+                                Instant.parse("2026-11-10T00:00:00Z"),
+                                null),
+                        "purchases.csv",
+                        4);
+        String meter = CreditGrantPlanner.meterOf("acme", "purchase:promo-refused");
+        new OutboxRepository(jdbc, new UnplannedHours(jdbc), Clock.fixed(NOW, ZoneOffset.UTC))
+                .insertAll(
+                        List.of(new OutboxRow(
+                                0,
+                                OutboxRow.Kind.CREDIT_GRANT,
+                                "acme",
+                                "cus_acme",
+                                meter,
+                                Instant.parse("2026-11-10T00:00:00Z"),
+                                1,
+                                "tt-" + meter + "-r1",
+                                "tokentally-tt-" + meter + "-r1",
+                                10_000_000,
+                                Instant.parse("2026-11-10T00:00:00Z"),
+                                OutboxRow.State.FAILED,
+                                1,
+                                null,
+                                new OutboxRow.GrantTerms("promotional", 10, null, null, "Promotional credit", null))),
+                        4);
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        rated(6, "2026-11-21T10:00:00Z", "1.25");
+
+        // when
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then: Stripe holds none of its credit, so the usage it paid on the statement is not charged
+        assertThat(items).isEmpty();
+    }
+
+    @Test
     void aClosedPeriodWhoseUsageDidNotChangeNeedsNoInvoiceItem() {
         // given
         rated(5, "2026-11-20T10:00:00Z", "2.5");

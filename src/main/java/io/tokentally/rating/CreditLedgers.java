@@ -26,8 +26,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Loads what a customer's credit ledger needs (rated usage and grants) and allocates it. The ledger
- * starts at the earliest period asked for, or earlier when a grant still usable then began before, so
- * every grant's consumption is complete.
+ * starts at the earliest period asked for, or earlier when a grant still usable then began before (and so on back,
+ * {@link #start}), so every grant's consumption is complete.
  */
 @Component
 public class CreditLedgers {

@@ -138,18 +138,7 @@ class ClosedPeriodsTests {
     void lateUsagePaidByAGrantStripeNeverHeldIsNotCharged() {
         // given a $10 promotion of acme's from 10 November, expired on 2 December and first seen now, so never created
         // in Stripe (ADR 0008); November closed with $2.50 it paid, then run 6 rates $1.25 more it pays
-        new PurchaseRepository(jdbc)
-                .save(
-                        new Purchase(
-                                "promo-late",
-                                Purchase.Event.PURCHASE,
-                                "acme",
-                                CreditGrant.Category.PROMOTIONAL,
-                                new BigDecimal("10"),
-                                Instant.parse("2026-11-10T00:00:00Z"),
-                                Instant.parse("2026-12-02T00:00:00Z")),
-                        "purchases.csv",
-                        5);
+        promotion("promo-late", Instant.parse("2026-12-02T00:00:00Z"));
         rated(5, "2026-11-20T10:00:00Z", "2.5");
         closedPeriods.recordClosingPositions(5, WINDOW, NOW);
         rated(6, "2026-11-21T10:00:00Z", "1.25");
@@ -167,18 +156,7 @@ class ClosedPeriodsTests {
     @Test
     void lateUsagePaidByAGrantWhoseCreateStripeRefusedIsNotCharged() {
         // given a $10 promotion of acme's that never expires, whose create Stripe refused for good
-        new PurchaseRepository(jdbc)
-                .save(
-                        new Purchase(
-                                "promo-refused",
-                                Purchase.Event.PURCHASE,
-                                "acme",
-                                CreditGrant.Category.PROMOTIONAL,
-                                new BigDecimal("10"),
-                                Instant.parse("2026-11-10T00:00:00Z"),
-                                null),
-                        "purchases.csv",
-                        4);
+        promotion("promo-refused", null);
         String meter = CreditGrantPlanner.meterOf("acme", "purchase:promo-refused");
         new OutboxRepository(jdbc, new UnplannedHours(jdbc), Clock.fixed(NOW, ZoneOffset.UTC))
                 .insertAll(
@@ -222,6 +200,22 @@ class ClosedPeriodsTests {
         // then
         assertThat(items).isEmpty();
         assertThat(findings.ofRun(5)).isEmpty();
+    }
+
+    /** A $10 promotion of acme's from 10 November, loaded by run 4. */
+    private void promotion(String id, Instant expiresAt) {
+        new PurchaseRepository(jdbc)
+                .save(
+                        new Purchase(
+                                id,
+                                Purchase.Event.PURCHASE,
+                                "acme",
+                                CreditGrant.Category.PROMOTIONAL,
+                                new BigDecimal("10"),
+                                Instant.parse("2026-11-10T00:00:00Z"),
+                                expiresAt),
+                        "purchases.csv",
+                        4);
     }
 
     /** An attributed rated aggregate of acme's that run {@code run} wrote, and the run's hour. */

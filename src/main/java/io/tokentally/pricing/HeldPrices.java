@@ -1,5 +1,6 @@
 package io.tokentally.pricing;
 
+import io.tokentally.shared.Hours;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class HeldPrices {
      * from the next, never inside the hour (a row of that hour priced at a later version's instant would get it).
      */
     private static Instant firstFullHourFrom(Instant approved) {
-        Instant hour = approved.truncatedTo(ChronoUnit.HOURS);
+        Instant hour = Hours.startOf(approved);
         return hour.equals(approved) ? hour : hour.plus(1, ChronoUnit.HOURS);
     }
 

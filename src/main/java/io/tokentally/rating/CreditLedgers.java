@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,24 +120,20 @@ public class CreditLedgers {
 
     /**
      * The start of {@code from}'s period, or earlier: of the period in which a grant still usable at the ledger's
-     * start began, asked again from each earlier start until no grant moves it. A grant that ended before a later
-     * one began being spent beside it changed what that one paid, so it is allocated too (asked once, from {@code
-     * from}, it was left out and its usage paid again by the later grant).
+     * start began, and so on back until no grant moves it. A grant that ended before a later one began being spent
+     * beside it changed what that one paid, so it is allocated too (asked once, from {@code from}, it was left out
+     * and its usage paid again by the later grant). Grants are taken latest first: one that begins later than another
+     * never begins before a start that other moved back, so one pass finds the same start.
      */
     static Instant start(Customer customer, List<CreditGrant> grants, Instant from) {
         Instant start = customer.cycle().periodContaining(from).start();
-        boolean moved = true;
-        while (moved) {
-            moved = false;
-            for (CreditGrant grant : grants) {
-                Instant until = grant.usableUntil();
-                if ((until == null || until.isAfter(start))
-                        && grant.effectiveAt().isBefore(start)) {
-                    start = customer.cycle()
-                            .periodContaining(grant.effectiveAt())
-                            .start();
-                    moved = true;
-                }
+        List<CreditGrant> latestFirst = grants.stream()
+                .sorted(Comparator.comparing(CreditGrant::effectiveAt).reversed())
+                .toList();
+        for (CreditGrant grant : latestFirst) {
+            Instant until = grant.usableUntil();
+            if ((until == null || until.isAfter(start)) && grant.effectiveAt().isBefore(start)) {
+                start = customer.cycle().periodContaining(grant.effectiveAt()).start();
             }
         }
         return start;

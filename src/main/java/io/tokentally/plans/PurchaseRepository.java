@@ -71,11 +71,27 @@ public class PurchaseRepository {
 
     /** Every customer's credit grants, folded from all purchases feed rows loaded so far. */
     public Map<String, List<CreditGrant>> grantsByCustomer() {
+        return grantsByCustomer("SELECT " + COLUMNS + " FROM credit_purchase");
+    }
+
+    /**
+     * Every customer's credit grants as the runs other than {@code run} loaded them: the purchases feed rows {@code
+     * run} loaded are left out, as Stripe had not seen them before the run.
+     */
+    public Map<String, List<CreditGrant>> grantsByCustomerWithout(long run) {
+        return grantsByCustomer("SELECT " + COLUMNS + " FROM credit_purchase WHERE loaded_run <> ?", run);
+    }
+
+    private Map<String, List<CreditGrant>> grantsByCustomer(String sql, Object... args) {
         Map<String, List<Purchase>> rows = new HashMap<>();
-        jdbc.query("SELECT " + COLUMNS + " FROM credit_purchase", rs -> {
-            Purchase row = map(rs);
-            rows.computeIfAbsent(row.customerId(), id -> new ArrayList<>()).add(row);
-        });
+        jdbc.query(
+                sql,
+                rs -> {
+                    Purchase row = map(rs);
+                    rows.computeIfAbsent(row.customerId(), id -> new ArrayList<>())
+                            .add(row);
+                },
+                args);
         Map<String, List<CreditGrant>> grants = new HashMap<>();
         rows.forEach((customer, list) -> grants.put(customer, CreditGrants.fold(list)));
         return grants;

@@ -64,6 +64,23 @@ public class CreditLedgers {
         return periods;
     }
 
+    /**
+     * The billing periods of a customer that a run touched: those of its window and hours ({@link #periodsOfRun}),
+     * and every period from the one of {@code purchasesLoadedFrom} (the time of the earliest purchases feed row the
+     * run loaded for the customer, or null) up to the last of those, whose usage may now be paid differently (a
+     * later period is touched by the runs of its days).
+     */
+    public TreeSet<BillingPeriod> periodsTouched(
+            Customer customer, List<Instant> runHours, UsageWindow window, Instant purchasesLoadedFrom) {
+        TreeSet<BillingPeriod> periods = periodsOfRun(customer, runHours, window);
+        if (purchasesLoadedFrom != null
+                && purchasesLoadedFrom.isBefore(periods.last().end())) {
+            periods.addAll(customer.cycle()
+                    .periodsOverlapping(purchasesLoadedFrom, periods.last().end()));
+        }
+        return periods;
+    }
+
     /** The hours a run's files touched. */
     public List<Instant> runHours(long run) {
         return RatedHours.ofRun(jdbc, run);

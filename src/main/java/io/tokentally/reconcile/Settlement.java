@@ -82,19 +82,9 @@ record Settlement(
         return balance;
     }
 
-    /**
-     * The periods the run touched: those of its hours ({@link CreditLedgers#periodsOfRun}), and every period
-     * from the one of the earliest purchases feed row it loaded for the customer up to the last of those, whose
-     * usage may now be paid differently (a later period is written by the runs of its days).
-     */
+    /** The periods the run touched ({@link CreditLedgers#periodsTouched}). */
     TreeSet<BillingPeriod> periods(Customer customer) {
-        TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, runHours, window);
-        Instant loaded = purchasesLoadedFrom.get(customer.customerId());
-        if (loaded != null && loaded.isBefore(periods.last().end())) {
-            periods.addAll(
-                    customer.cycle().periodsOverlapping(loaded, periods.last().end()));
-        }
-        return periods;
+        return ledgers.periodsTouched(customer, runHours, window, purchasesLoadedFrom.get(customer.customerId()));
     }
 
     /**

@@ -75,19 +75,23 @@ public class ClosedPeriods {
 
     /**
      * Records the closing position of each customer's most recent closed period, and of every closed
-     * period the run's hours (and the hours of held usage it may release) fall in, unless recorded
-     * before; returns how many it recorded of each period.
+     * period the run touched ({@link CreditLedgers#periodsTouched}: its hours, and the purchases feed rows it
+     * loaded) or the hours of held usage it may release fall in, unless recorded before; returns how many it
+     * recorded of each period. A position is what Stripe invoiced, so the purchases feed rows the run loaded are
+     * left out of it: a purchase first seen after the close changes what the period is due by a late invoice item.
      */
     public SortedMap<BillingPeriod, Integer> recordClosingPositions(long run, UsageWindow window, Instant now) {
         ClosedPeriodPlanner planner = planner(now);
         Map<String, Plan> planById = plans.findAll();
-        Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
+        Map<String, List<CreditGrant>> grants = purchases.grantsByCustomerWithout(run);
         Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
         Map<String, List<Instant>> held = heldHours();
         List<Instant> runHours = ledgers.runHours(run);
+        Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
         SortedMap<BillingPeriod, Integer> recorded = new TreeMap<>();
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-            TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, runHours, window);
+            TreeSet<BillingPeriod> periods =
+                    ledgers.periodsTouched(customer, runHours, window, loaded.get(customer.customerId()));
             periods.add(planner.latestClosed(customer.cycle()));
             held.getOrDefault(customer.customerId(), List.of())
                     .forEach(hour -> periods.add(customer.cycle().periodContaining(hour)));
@@ -108,7 +112,10 @@ public class ClosedPeriods {
         return recorded;
     }
 
-    /** The invoice items the closed periods the run touched need now that the run has rated its usage. */
+    /**
+     * The invoice items the closed periods the run touched ({@link CreditLedgers#periodsTouched}) need now that the
+     * run has rated its usage.
+     */
     public List<OutboxRow> lateInvoiceItems(long run, UsageWindow window, Instant now) {
         ClosedPeriodPlanner planner = planner(now);
         Map<String, Plan> planById = plans.findAll();
@@ -116,8 +123,12 @@ public class ClosedPeriods {
         Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
         List<OutboxRow> rows = new ArrayList<>();
         List<Instant> runHours = ledgers.runHours(run);
+        Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-            List<Closing> closings = closings(planner, customer, runHours, window);
+            List<Closing> closings = closings(
+                    planner,
+                    customer,
+                    ledgers.periodsTouched(customer, runHours, window, loaded.get(customer.customerId())));
             if (closings.isEmpty()) {
                 continue;
             }
@@ -153,11 +164,10 @@ public class ClosedPeriods {
     /** A closed period and its position when it closed. */
     private record Closing(BillingPeriod period, PeriodPosition position) {}
 
-    /** The closing positions recorded of the customer's closed periods that the run's hours fall in, by period. */
-    private List<Closing> closings(
-            ClosedPeriodPlanner planner, Customer customer, List<Instant> runHours, UsageWindow window) {
+    /** The closing positions recorded of the customer's closed periods among those the run touched, by period. */
+    private List<Closing> closings(ClosedPeriodPlanner planner, Customer customer, TreeSet<BillingPeriod> touched) {
         List<Closing> closings = new ArrayList<>();
-        for (BillingPeriod period : ledgers.periodsOfRun(customer, runHours, window)) {
+        for (BillingPeriod period : touched) {
             if (planner.isClosed(period)) {
                 closed.closing(customer.customerId(), period)
                         .ifPresent(position -> closings.add(new Closing(period, position)));

@@ -218,6 +218,41 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aPromotionFirstSeenAfterItsPeriodClosedIsCreditedByANegativeInvoiceItem() throws Exception {
+        // given a flex customer's $5 of 30 October, metered while October was open
+        Path input = folder("late-promo");
+        Path customers = customers("late-promo", "late-promo,cus_late_promo,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "lpr-1,2026-10-30T10:10:00Z,late-promo,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run("2026-10-30", "2026-10-31T02:00:00Z", input, customers);
+
+        // when the first run after October closed rates none of October's usage but loads a $10 promotion of 15
+        // October that expired on 1 November
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                promo-oct,,late-promo,10.00,USD,2026-10-15T00:00:00Z,2026-11-01T00:00:00Z,promotional
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "lpr-2,2026-11-01T10:10:00Z,late-promo,openai,gpt-4o,400000,0,0,0,0,0,,ok");
+        JobExecution late = run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
+
+        // then the statement has the promotion pay October's $5, which Stripe invoiced and whose grant it never holds
+        // (already expired): the $5 is credited by a negative invoice item
+        JsonNode statement = statement(late, "late-promo", "20261001T0000Z");
+        assertThat(statement.get("credits_applied_usd").asString()).isEqualTo("5");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("0.00");
+        assertThat(statement.get("late_invoice_items_usd").asString()).isEqualTo("-5");
+        assertThat(stripe().invoiceItems())
+                .filteredOn(item -> item.customer().equals("cus_late_promo"))
+                .extracting(item -> new BigDecimal(item.unitAmountDecimal()))
+                .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+                .containsExactly(new BigDecimal("-500"));
+        assertThat(grantsOf("cus_late_promo")).isEmpty();
+    }
+
+    @Test
     void aLateInvoiceItemWhoseAnswerWasLostIsCreatedOnceAndRerunsAddNothing() throws Exception {
         // given a flex customer whose 31 October ($5) is run after October closed
         Path input = folder("crash");

@@ -138,7 +138,7 @@ class ClosedPeriodsTests {
     void lateUsagePaidByAGrantStripeNeverHeldIsNotCharged() {
         // given a $10 promotion of acme's from 10 November, expired on 2 December and first seen now, so never created
         // in Stripe (ADR 0008); November closed with $2.50 it paid, then run 6 rates $1.25 more it pays
-        promotion("promo-late", Instant.parse("2026-12-02T00:00:00Z"));
+        promotion("promo-late", Instant.parse("2026-12-02T00:00:00Z"), 4);
         rated(5, "2026-11-20T10:00:00Z", "2.5");
         closedPeriods.recordClosingPositions(5, WINDOW, NOW);
         rated(6, "2026-11-21T10:00:00Z", "1.25");
@@ -156,7 +156,7 @@ class ClosedPeriodsTests {
     @Test
     void lateUsagePaidByAGrantWhoseCreateStripeRefusedIsNotCharged() {
         // given a $10 promotion of acme's that never expires, whose create Stripe refused for good
-        promotion("promo-refused", null);
+        promotion("promo-refused", null, 4);
         String meter = CreditGrantPlanner.meterOf("acme", "purchase:promo-refused");
         new OutboxRepository(jdbc, new UnplannedHours(jdbc), Clock.fixed(NOW, ZoneOffset.UTC))
                 .insertAll(
@@ -189,6 +189,48 @@ class ClosedPeriodsTests {
     }
 
     @Test
+    void aPromotionFirstSeenAfterTheCloseIsLeftOutOfTheClosingPositionAndCreditedByAnInvoiceItem() {
+        // given $2.50 of November's usage that run 5 sent to Stripe while November was open; run 6, the first after
+        // the close, loads a $10 promotion from 10 November that expired on 2 December, so is never created in Stripe
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        promotion("promo-late", Instant.parse("2026-12-02T00:00:00Z"), 6);
+
+        // when
+        closedPeriods.recordClosingPositions(6, WINDOW, NOW);
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then: Stripe invoiced the $2.50 without the promotion, which pays it on the statement: a credit of $2.50
+        assertThat(jdbc.queryForObject(
+                        "SELECT overage_usd FROM closed_period WHERE customer_id = 'acme'", BigDecimal.class))
+                .isEqualByComparingTo("2.5");
+        assertThat(items)
+                .singleElement()
+                .satisfies(item -> assertThat(item.valueMicros()).isEqualTo(-2_500_000));
+    }
+
+    @Test
+    void aPromotionAloneQueuesTheInvoiceItemOfTheClosedPeriodItPays() {
+        // given November closed at $2.50 by run 5; run 6 touches no hour of November but loads a $10 promotion from
+        // 10 November that expired on 2 December, so is never created in Stripe
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        promotion("promo-late", Instant.parse("2026-12-02T00:00:00Z"), 6);
+
+        // when
+        closedPeriods.recordClosingPositions(6, WINDOW, NOW);
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then
+        assertThat(items)
+                .singleElement()
+                .satisfies(item -> assertThat(item.valueMicros()).isEqualTo(-2_500_000));
+        assertThat(findings.ofRun(6))
+                .singleElement()
+                .satisfies(finding ->
+                        assertThat(finding.message()).contains("Since the close the overage changed by -2.5 USD"));
+    }
+
+    @Test
     void aClosedPeriodWhoseUsageDidNotChangeNeedsNoInvoiceItem() {
         // given
         rated(5, "2026-11-20T10:00:00Z", "2.5");
@@ -202,8 +244,8 @@ class ClosedPeriodsTests {
         assertThat(findings.ofRun(5)).isEmpty();
     }
 
-    /** A $10 promotion of acme's from 10 November, loaded by run 4. */
-    private void promotion(String id, Instant expiresAt) {
+    /** A $10 promotion of acme's from 10 November, loaded by run {@code run}. */
+    private void promotion(String id, Instant expiresAt, long run) {
         new PurchaseRepository(jdbc)
                 .save(
                         new Purchase(
@@ -215,7 +257,7 @@ class ClosedPeriodsTests {
                                 Instant.parse("2026-11-10T00:00:00Z"),
                                 expiresAt),
                         "purchases.csv",
-                        4);
+                        run);
     }
 
     /** An attributed rated aggregate of acme's that run {@code run} wrote, and the run's hour. */

@@ -9,6 +9,7 @@ import io.tokentally.ingest.UsageFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigInteger;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
             List.of("end_user", "team_id", "user", "organization_id", "api_key", "request_tag"),
             List.of("metadata."));
 
-    /** The columns that tell the table, as its schema spells them. */
+    /** The columns that tell the table, as its schema spells them; a header's names are read in any case. */
     private static final List<String> REQUIRED =
             List.of("request_id", "startTime", "prompt_tokens", "completion_tokens", "spend");
 
@@ -61,9 +62,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
 
     @Override
     public boolean claims(String head) {
-        String header = head.lines().filter(line -> !line.isBlank()).findFirst().orElse("");
-        List<String> names = List.of(header.replace("\"", "").split(","));
-        return names.containsAll(REQUIRED);
+        return CsvRowsFormat.headerNames(head).containsAll(normalized());
     }
 
     @Override
@@ -73,7 +72,8 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
 
     @Override
     public RecordCursor open(Reader reader) throws IOException {
-        return CsvRowsFormat.parseWhole(reader, normalized(), (header, row, lineNo) -> List.of(toRecord(row, lineNo)));
+        return CsvRowsFormat.parseWhole(
+                reader, normalized(), (header, row, lineNo) -> List.of(toRecord(header, row, lineNo)));
     }
 
     /** The required columns as the header's names are compared: in lower case. */
@@ -81,7 +81,8 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         return REQUIRED.stream().map(CsvRowsFormat::column).toList();
     }
 
-    private RawRecord toRecord(CSVRecord row, long lineNo) {
+    /** @param header the header's names as {@link CsvRowsFormat#column} normalizes them, by which a row is read */
+    private RawRecord toRecord(List<String> header, CSVRecord row, long lineNo) {
         String raw = RAW.format(row.values());
         if (!row.isConsistent()) {
             return RawRecord.malformed(
@@ -91,7 +92,11 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
                             + row.getParser().getHeaderNames().size());
         }
         try {
-            return translate(row.toMap()).toRawRecord(lineNo, raw);
+            Map<String, String> values = new HashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                values.put(header.get(i), row.get(i));
+            }
+            return translate(values).toRawRecord(lineNo, raw);
         } catch (RecordProblem e) {
             return RawRecord.malformed(lineNo, raw, e.getMessage());
         } catch (JacksonException e) {
@@ -115,7 +120,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         String status = blankToNull(row.get("status"));
         return new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, blankToNull(row.get("request_id")))
-                .set(UsageColumns.TIMESTAMP, utc(blankToNull(row.get("startTime"))))
+                .set(UsageColumns.TIMESTAMP, utc(blankToNull(row.get("starttime"))))
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(row, metadata)))
                 .set(UsageColumns.PROVIDER, blankToNull(row.get("custom_llm_provider")))
                 .set(UsageColumns.MODEL, blankToNull(row.get("model")))

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -206,6 +207,21 @@ class GatewayLogFormatsTests {
 
         // then: each record names the line it starts on, not its record number
         assertThat(records).extracting(RawRecord::lineNo).containsExactly(2L, 6L, 7L, 8L);
+    }
+
+    @Test
+    void aLiteLlmSpendLogIsReadWhateverTheCaseOfItsHeader() {
+        // given the fixture with its header in lower case (startTime as starttime), as some exports write it
+        String export = ProviderFixtures.text(LITELLM_FILE);
+        String header = export.lines().findFirst().orElseThrow();
+        String lowered = header.toLowerCase(Locale.ROOT) + export.substring(header.length());
+        assertThat(lowered).isNotEqualTo(export);
+
+        // then it is claimed and read as the fixture is, timestamps and all
+        assertThat(LITELLM.claims(lowered)).isTrue();
+        assertThat(ProviderFixtures.recordsOf(LITELLM, lowered))
+                .usingRecursiveComparison()
+                .isEqualTo(ProviderFixtures.recordsOf(LITELLM, export));
     }
 
     @Test

@@ -24,32 +24,38 @@ public class ClosedPeriodRepository {
         this.jdbc = jdbc;
     }
 
+    /** A period's closing position and the rule it counts carried credits by. */
+    record Closing(PeriodPosition position, CarriedCredits rule) {}
+
     /** The closing position of a customer's period, if a run recorded one. */
-    public Optional<PeriodPosition> closing(String customerId, BillingPeriod period) {
-        List<PeriodPosition> found = jdbc.query(
-                "SELECT overage_usd, carried_credits_usd FROM closed_period WHERE customer_id = ? AND period_start = ?",
-                (rs, n) -> new PeriodPosition(
-                        rs.getBigDecimal(1).stripTrailingZeros(),
-                        rs.getBigDecimal(2).stripTrailingZeros()),
+    public Optional<Closing> closing(String customerId, BillingPeriod period) {
+        List<Closing> found = jdbc.query(
+                "SELECT overage_usd, carried_credits_usd, carried_rule FROM closed_period"
+                        + " WHERE customer_id = ? AND period_start = ?",
+                (rs, n) -> new Closing(
+                        new PeriodPosition(
+                                rs.getBigDecimal(1).stripTrailingZeros(),
+                                rs.getBigDecimal(2).stripTrailingZeros()),
+                        CarriedCredits.of(rs.getInt(3))),
                 customerId,
                 SqlTime.utc(period.start()));
         return found.stream().findFirst();
     }
 
     /** Records a closing position unless one is there: the first run to find the period closed wins. */
-    public boolean recordIfAbsent(
-            String customerId, BillingPeriod period, PeriodPosition position, long run, Instant at) {
+    public boolean recordIfAbsent(String customerId, BillingPeriod period, Closing closing, long run, Instant at) {
         if (closing(customerId, period).isPresent()) {
             return false;
         }
         jdbc.update(
                 "INSERT INTO closed_period (customer_id, period_start, period_end, overage_usd, carried_credits_usd,"
-                        + " closed_run, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        + " carried_rule, closed_run, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 customerId,
                 SqlTime.utc(period.start()),
                 SqlTime.utc(period.end()),
-                position.overageUsd(),
-                position.carriedCreditsUsd(),
+                closing.position().overageUsd(),
+                closing.position().carriedCreditsUsd(),
+                closing.rule().code,
                 run,
                 SqlTime.utc(at));
         return true;

@@ -103,8 +103,11 @@ public class ClosedPeriods {
             CreditLedger ledger = ledger(customer, planById, grants, periods);
             Predicate<CreditGrant> inStripe = inStripe(customer, grantRows, now);
             for (BillingPeriod period : periods) {
-                PeriodPosition position = PeriodPosition.of(ledger, period, inStripe);
-                if (closed.recordIfAbsent(customer.customerId(), period, position, run, now)) {
+                PeriodPosition position =
+                        PeriodPosition.of(ledger, period, carried(customer, period, inStripe, CarriedCredits.CURRENT));
+                ClosedPeriodRepository.Closing closing =
+                        new ClosedPeriodRepository.Closing(position, CarriedCredits.CURRENT);
+                if (closed.recordIfAbsent(customer.customerId(), period, closing, run, now)) {
                     recorded.merge(period, 1, Integer::sum);
                 }
             }
@@ -161,8 +164,18 @@ public class ClosedPeriods {
         };
     }
 
-    /** A closed period and its position when it closed. */
-    private record Closing(BillingPeriod period, PeriodPosition position) {}
+    /**
+     * Whether what a grant paid of the period's usage is carried by {@code rule}, of the grants Stripe holds or will
+     * hold.
+     */
+    private static Predicate<CreditGrant> carried(
+            Customer customer, BillingPeriod period, Predicate<CreditGrant> inStripe, CarriedCredits rule) {
+        BillingPeriod next = customer.cycle().periodContaining(period.end());
+        return inStripe.and(grant -> rule.carries(grant, period, next));
+    }
+
+    /** A closed period, its position when it closed and the rule that position counts carried credits by. */
+    private record Closing(BillingPeriod period, PeriodPosition position, CarriedCredits rule) {}
 
     /** The closing positions recorded of the customer's closed periods among those the run touched, by period. */
     private List<Closing> closings(ClosedPeriodPlanner planner, Customer customer, TreeSet<BillingPeriod> touched) {
@@ -170,7 +183,7 @@ public class ClosedPeriods {
         for (BillingPeriod period : touched) {
             if (planner.isClosed(period)) {
                 closed.closing(customer.customerId(), period)
-                        .ifPresent(position -> closings.add(new Closing(period, position)));
+                        .ifPresent(closing -> closings.add(new Closing(period, closing.position(), closing.rule())));
             }
         }
         return closings;
@@ -202,7 +215,7 @@ public class ClosedPeriods {
             Closing closing,
             long run) {
         BillingPeriod period = closing.period();
-        PeriodPosition current = PeriodPosition.of(ledger, period, inStripe);
+        PeriodPosition current = PeriodPosition.of(ledger, period, carried(customer, period, inStripe, closing.rule()));
         ClosedPeriodPlanner.Queued queued = closed.queued(customer.customerId(), period);
         Optional<OutboxRow> row;
         try {

@@ -25,6 +25,8 @@ class ClosedPeriodPlannerTests {
 
     static final BillingPeriod OCTOBER =
             new BillingPeriod(Instant.parse("2026-10-01T00:00:00Z"), Instant.parse("2026-11-01T00:00:00Z"));
+    static final BillingPeriod NOVEMBER =
+            new BillingPeriod(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
     static final PeriodPosition NOTHING = PeriodPosition.ZERO;
 
     @Test
@@ -122,16 +124,14 @@ class ClosedPeriodPlannerTests {
                 Map.of("purchase:short", BigDecimal.ONE, "purchase:long", new BigDecimal("1.5")));
 
         // when
-        PeriodPosition position = PeriodPosition.of(ledger, OCTOBER, grant -> true);
+        PeriodPosition position =
+                PeriodPosition.of(ledger, OCTOBER, grant -> CarriedCredits.CURRENT.carries(grant, OCTOBER, NOVEMBER));
 
         // then
         assertThat(position.overageUsd()).isEqualByComparingTo("0.5");
         assertThat(position.carriedCreditsUsd()).isEqualByComparingTo("1.5");
         assertThat(position.chargeableUsd()).isEqualByComparingTo("2.00");
-        assertThat(PeriodPosition.of(
-                        ledger,
-                        new BillingPeriod(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z")),
-                        grant -> true))
+        assertThat(PeriodPosition.of(ledger, NOVEMBER, grant -> true))
                 .isEqualTo(new PeriodPosition(BigDecimal.ZERO, BigDecimal.ZERO));
         // and a long-lived grant Stripe never held carries nothing
         assertThat(PeriodPosition.of(ledger, OCTOBER, grant -> false).carriedCreditsUsd())

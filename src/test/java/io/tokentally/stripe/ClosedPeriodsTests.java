@@ -231,6 +231,45 @@ class ClosedPeriodsTests {
     }
 
     @Test
+    void latePaidUsageOfAPackExpiringInsideTheNextPeriodIsNotCharged() {
+        // given a $10 pack of acme's from 10 November expiring on 15 December: Stripe applies it to November's
+        // invoice, and never again, as it expires before December's; November closed with $2.50 it paid, then run 6
+        // rates $1.25 more it pays
+        purchase("pack-dec", CreditGrant.Category.PAID, Instant.parse("2026-12-15T00:00:00Z"), 4);
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        rated(6, "2026-11-21T10:00:00Z", "1.25");
+
+        // when
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then: Stripe never spends the $1.25 its pack keeps, so charging it would bill the usage twice
+        assertThat(items).isEmpty();
+        assertThat(jdbc.queryForObject(
+                        "SELECT carried_rule FROM closed_period WHERE customer_id = 'acme'", Integer.class))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aClosingPositionRecordedByTheEarlierRuleIsComparedByIt() {
+        // given the same pack and usage, but November's closing position recorded before migration V137, whose rule
+        // counted the $2.50 the pack paid as carried
+        purchase("pack-dec", CreditGrant.Category.PAID, Instant.parse("2026-12-15T00:00:00Z"), 4);
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        jdbc.update("UPDATE closed_period SET carried_rule = 1, carried_credits_usd = 2.5");
+        rated(6, "2026-11-21T10:00:00Z", "1.25");
+
+        // when
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then the change by that rule, not a credit of the $2.50 the rules differ by
+        assertThat(items)
+                .singleElement()
+                .satisfies(item -> assertThat(item.valueMicros()).isEqualTo(1_250_000));
+    }
+
+    @Test
     void aClosedPeriodWhoseUsageDidNotChangeNeedsNoInvoiceItem() {
         // given
         rated(5, "2026-11-20T10:00:00Z", "2.5");
@@ -246,13 +285,18 @@ class ClosedPeriodsTests {
 
     /** A $10 promotion of acme's from 10 November, loaded by run {@code run}. */
     private void promotion(String id, Instant expiresAt, long run) {
+        purchase(id, CreditGrant.Category.PROMOTIONAL, expiresAt, run);
+    }
+
+    /** A $10 purchase of acme's from 10 November, loaded by run {@code run}. */
+    private void purchase(String id, CreditGrant.Category category, Instant expiresAt, long run) {
         new PurchaseRepository(jdbc)
                 .save(
                         new Purchase(
                                 id,
                                 Purchase.Event.PURCHASE,
                                 "acme",
-                                CreditGrant.Category.PROMOTIONAL,
+                                category,
                                 new BigDecimal("10"),
                                 Instant.parse("2026-11-10T00:00:00Z"),
                                 expiresAt),

@@ -1,0 +1,52 @@
+package io.tokentally.stripe;
+
+import io.tokentally.plans.CreditGrant;
+import io.tokentally.shared.BillingPeriod;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * Which grants' payments of a closed period's usage its position counts as carried (ADR 0021): the credit Stripe's
+ * own grant still holds and spends on later metered usage, which an invoice item therefore charges. Each closing
+ * position keeps the rule it was recorded by, and the period's later positions are computed by that rule, so a
+ * change of rule moves no item of a period closed before it.
+ */
+enum CarriedCredits {
+    /** Grants usable after the period's end: the rule of positions recorded before migration V137. */
+    USABLE_AFTER_THE_PERIOD(1),
+    /**
+     * Grants usable after the period's end that do not expire inside the next period: Stripe applies a grant only
+     * when it finalizes an invoice, so one expiring inside the next period is never applied again, and what it pays
+     * of that period is granted as the engine's ledger counts it (ADR 0008). Its expiry, not a refund's or a
+     * cancellation's time, as a position recorded at the close could not know those.
+     */
+    NOT_EXPIRING_IN_THE_NEXT_PERIOD(2);
+
+    /** The rule closing positions are recorded by. */
+    static final CarriedCredits CURRENT = NOT_EXPIRING_IN_THE_NEXT_PERIOD;
+
+    final int code;
+
+    CarriedCredits(int code) {
+        this.code = code;
+    }
+
+    static CarriedCredits of(int code) {
+        return Arrays.stream(values())
+                .filter(rule -> rule.code == code)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("closed_period.carried_rule " + code + " is not known"));
+    }
+
+    /**
+     * Whether what {@code grant} paid of {@code period}'s usage is carried, given the customer's {@code next} period.
+     */
+    boolean carries(CreditGrant grant, BillingPeriod period, BillingPeriod next) {
+        Instant until = grant.usableUntil();
+        if (until != null && !until.isAfter(period.end())) {
+            return false;
+        }
+        Instant expires = grant.expiresAt();
+        return this == USABLE_AFTER_THE_PERIOD || expires == null || !expires.isBefore(next.end());
+    }
+}

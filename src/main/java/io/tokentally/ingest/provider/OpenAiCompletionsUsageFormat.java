@@ -127,7 +127,15 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
             uncachedText = subtract(count(result, "input_uncached_tokens"), audioIn, imageIn);
         }
         if (uncachedText == null) {
-            uncachedText = subtract(required(result, "input_tokens"), cachedText, cacheWrite, audioIn, imageIn);
+            // input_tokens holds every input token: the cached audio and image ones too
+            uncachedText = subtract(
+                    required(result, "input_tokens"),
+                    cachedText,
+                    cacheWrite,
+                    audioIn,
+                    imageIn,
+                    count(result, "input_cached_audio_tokens"),
+                    count(result, "input_cached_image_tokens"));
         }
         BigInteger outputText = count(result, "output_text_tokens");
         if (outputText == null) {

@@ -64,6 +64,30 @@ class OpenAiCompletionsUsageFormatTests {
     }
 
     @Test
+    void leavesCachedAudioAndImageTokensOutOfTheTextInputWhenOnlyTheTotalsAreGiven() {
+        // given input_tokens of 10,000: 3,000 uncached text, 2,000 cached text, 1,500 cached image, 500 cached audio,
+        // 1,000 uncached image and 2,000 cache writes; neither input_text_tokens nor input_uncached_tokens
+        String page = """
+                {"object": "page", "data": [{"object": "bucket", "start_time": 1795737600, "end_time": 1795741200,
+                 "results": [{"object": "organization.usage.completions.result", "input_tokens": 10000,
+                  "input_cached_tokens": 4000, "input_cached_image_tokens": 1500, "input_cached_audio_tokens": 500,
+                  "input_image_tokens": 1000, "input_cache_write_tokens": 2000, "output_tokens": 300,
+                  "num_model_requests": 1, "project_id": "proj_acme", "model": "gpt-4o", "batch": false}]}]}
+                """;
+
+        // then the text input is 3,000 + 2,000 + 2,000, of which 2,000 cached; the image and audio tokens are rejected
+        assertThat(tokens(ProviderFixtures.rowsOf(format, page).get(0)))
+                .containsExactly(7000L, 2000L, 2000L, 0L, 300L, 0L);
+        assertThat(ProviderFixtures.rejectsOf(format, page))
+                .singleElement()
+                .asString()
+                .contains(
+                        "input_cached_audio_tokens = 500",
+                        "input_image_tokens = 1000",
+                        "input_cached_image_tokens = 1500");
+    }
+
+    @Test
     void readsEveryResultOfEveryPageAndSkipsEmptyBuckets() {
         assertThat(rows(format, CURRENT)).hasSize(3);
         assertThat(rows(format, OLDER)).hasSize(2);

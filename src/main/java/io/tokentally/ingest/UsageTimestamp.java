@@ -11,9 +11,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.util.Optional;
 
 /** The usage format's timestamp rule: an ISO-8601 instant with an offset, read to an {@link Instant}. */
-final class UsageTimestamp {
+public final class UsageTimestamp {
 
     /** {@code yyyy-MM-dd}: a sign after it starts an offset. */
     private static final int DATE_LENGTH = 10;
@@ -38,6 +39,18 @@ final class UsageTimestamp {
     }
 
     private UsageTimestamp() {}
+
+    /**
+     * The instant {@code text} writes by the usage format's rule, or empty when the rule refuses it: for a reader
+     * that names a bucket by its time, so that two spellings of one instant name one bucket.
+     */
+    public static Optional<Instant> instantOf(String text) {
+        try {
+            return Optional.of(parse(text));
+        } catch (RowException e) {
+            return Optional.empty();
+        }
+    }
 
     /** The instant {@code text} writes; its faults are thrown as INVALID_TIMESTAMP or TIMESTAMP_WITHOUT_OFFSET. */
     static Instant parse(String text) {

@@ -6,7 +6,9 @@ import static io.tokentally.ingest.provider.JsonFields.sum;
 import static io.tokentally.ingest.provider.JsonFields.text;
 
 import io.tokentally.ingest.UsageColumns;
+import io.tokentally.ingest.UsageTimestamp;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,14 +141,31 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
                 "api_key_id", text(result, "api_key_id"));
     }
 
+    /**
+     * The bucket's time range, each end as the instant it writes ({@code 09:00:00.000Z} and {@code 09:00:00+00:00}
+     * are {@code 09:00:00Z}), and every grouping key: the account keys, which later reports added, only when the
+     * result has them, so a bucket without them keeps the id it had.
+     */
     private static String bucketId(String start, String end, JsonNode result) {
-        StringBuilder id =
-                new StringBuilder("anthropic-usage:").append(start).append('/').append(end);
+        StringBuilder id = new StringBuilder("anthropic-usage:")
+                .append(instant(start))
+                .append('/')
+                .append(instant(end));
         for (String key : List.of(
                 "workspace_id", "api_key_id", "model", "service_tier", "context_window", "inference_geo", "speed")) {
             String value = text(result, key);
             id.append(':').append(value == null ? "-" : value);
         }
+        for (String key : List.of("account_id", "service_account_id")) {
+            String value = text(result, key);
+            if (value != null) {
+                id.append(':').append(key).append('=').append(value);
+            }
+        }
         return id.toString();
+    }
+
+    private static String instant(String timestamp) {
+        return UsageTimestamp.instantOf(timestamp).map(Instant::toString).orElse(timestamp);
     }
 }

@@ -1,9 +1,14 @@
 package io.tokentally.ingest.provider;
 
 import io.tokentally.ingest.UsageColumns;
+import io.tokentally.ingest.UsageTimestamp;
 import io.tokentally.shared.Sha256;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +40,13 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
 
     private static final Set<String> COUNT_UNITS = Set.of("count", "token", "tokens");
     private static final int MAX_BUCKET_ID = 400;
+    /** BigQuery's text of a timestamp, its {@code UTC} written {@code Z}: a fraction only when not zero. */
+    private static final DateTimeFormatter BUCKET_TIME = new DateTimeFormatterBuilder()
+            .appendPattern("uuuu-MM-dd HH:mm:ss")
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .appendLiteral('Z')
+            .toFormatter()
+            .withZone(ZoneOffset.UTC);
 
     private final CustomerAttribution attribution;
     private final GcpSkuPatterns patterns;
@@ -175,7 +187,8 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
     }
 
     private static String bucketId(Map<String, String> row, String start) {
-        StringBuilder key = new StringBuilder().append(start).append('/').append(utcOrDash(row.get("usage_end_time")));
+        StringBuilder key =
+                new StringBuilder().append(bucketTime(start)).append('/').append(utcOrDash(row.get("usage_end_time")));
         for (String column : List.of(
                 "project_id",
                 "sku_id",
@@ -189,11 +202,20 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
         }
         key.append(':').append(labels(row.get("labels"), "labels"));
         String id = key.toString();
-        return "gcp-billing:" + (id.length() <= MAX_BUCKET_ID ? id : start + ":" + Sha256.hex(id));
+        return "gcp-billing:" + (id.length() <= MAX_BUCKET_ID ? id : bucketTime(start) + ":" + Sha256.hex(id));
+    }
+
+    /**
+     * A time of the bucket's id as BigQuery writes it ({@code 2026-11-27 10:00:00Z}, the {@code UTC} as {@code Z}),
+     * whatever its spelling, so that two spellings of one instant name one bucket; as written if it is not a time.
+     */
+    private static String bucketTime(String timestamp) {
+        String utc = utc(timestamp);
+        return UsageTimestamp.instantOf(utc).map(BUCKET_TIME::format).orElse(utc);
     }
 
     private static String utcOrDash(String timestamp) {
-        return timestamp == null ? "-" : utc(timestamp);
+        return timestamp == null ? "-" : bucketTime(timestamp);
     }
 
     private static String dash(String value) {

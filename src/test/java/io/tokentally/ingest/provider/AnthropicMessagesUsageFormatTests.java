@@ -112,6 +112,43 @@ class AnthropicMessagesUsageFormatTests {
     }
 
     @Test
+    void namesABucketByTheInstantsItsTimesWriteWhateverTheirSpelling() {
+        // given the report exported again by a client that writes the times otherwise
+        String report = ProviderFixtures.text(HOURLY);
+        String respelled = report.replace("\"2026-11-27T10:00:00Z\"", "\"2026-11-27T10:00:00.000Z\"")
+                .replace("\"2026-11-27T11:00:00Z\"", "\"2026-11-27T11:00:00+00:00\"");
+        assertThat(respelled).isNotEqualTo(report);
+
+        // then the same buckets: a newer export replaces them instead of adding to them
+        assertThat(ProviderFixtures.rowsOf(format, respelled))
+                .extracting(UsageRow::requestId)
+                .containsExactlyElementsOf(
+                        rows(format, HOURLY).stream().map(UsageRow::requestId).toList());
+    }
+
+    @Test
+    void namesTheAccountOfAReportGroupedByAccount() {
+        // given one bucket's results of two accounts
+        String report = """
+                {"data": [{"starting_at": "2026-11-27T09:00:00Z", "ending_at": "2026-11-27T10:00:00Z", "results": [
+                  {"uncached_input_tokens": 1000, "output_tokens": 400, "workspace_id": "wrkspc_1",
+                   "account_id": "acct_1", "model": "claude-haiku-4-5-20251001", "service_tier": "standard"},
+                  {"uncached_input_tokens": 1000, "output_tokens": 400, "workspace_id": "wrkspc_1",
+                   "account_id": "acct_2", "service_account_id": "sa_1", "model": "claude-haiku-4-5-20251001",
+                   "service_tier": "standard"}]}]}
+                """;
+
+        // then two buckets, not one bucket and its duplicate
+        assertThat(ProviderFixtures.rowsOf(format, report))
+                .extracting(UsageRow::requestId)
+                .containsExactly(
+                        "anthropic-usage:2026-11-27T09:00:00Z/2026-11-27T10:00:00Z:wrkspc_1:-:claude-haiku-4-5-20251001"
+                                + ":standard:-:-:-:account_id=acct_1",
+                        "anthropic-usage:2026-11-27T09:00:00Z/2026-11-27T10:00:00Z:wrkspc_1:-:claude-haiku-4-5-20251001"
+                                + ":standard:-:-:-:account_id=acct_2:service_account_id=sa_1");
+    }
+
+    @Test
     void claimsUsageReportsButNotCostReports() {
         assertThat(format.claims(ProviderFixtures.text(HOURLY))).isTrue();
         assertThat(format.claims("{\"data\":[{\"starting_at\":\"2026-11-27T00:00:00Z\",\"results\":[{\"currency\":"

@@ -92,6 +92,22 @@ class GoogleCloudBillingFormatTests {
     }
 
     @Test
+    void namesABucketByTheInstantsItsTimesWriteWhateverTheirSpelling() {
+        // given the export's rows written with ISO-8601 times, as a client other than BigQuery's may write them
+        String export = ProviderFixtures.text(EXPORT);
+        String respelled = export.replace("2026-11-27 10:00:00 UTC", "2026-11-27T10:00:00Z")
+                .replace("2026-11-27 11:00:00 UTC", "2026-11-27T11:00:00+00:00")
+                .replace("2026-11-27 13:05:12.123456 UTC", "2026-11-27T13:05:12.123456Z");
+        assertThat(respelled).isNotEqualTo(export);
+
+        // then the same buckets: a newer export replaces them instead of adding to them
+        assertThat(ProviderFixtures.rowsOf(format, respelled))
+                .extracting(UsageRow::requestId)
+                .containsExactlyElementsOf(
+                        rows(format, EXPORT).stream().map(UsageRow::requestId).toList());
+    }
+
+    @Test
     void attributesByALabelWhenItIsConfiguredFirst() {
         // given: customers named by the label 'customer', else by the project
         GoogleCloudBillingFormat byLabel = new GoogleCloudBillingFormat(

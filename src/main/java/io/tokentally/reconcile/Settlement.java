@@ -84,7 +84,8 @@ record Settlement(
 
     /** The periods the run touched ({@link CreditLedgers#periodsTouched}). */
     TreeSet<BillingPeriod> periods(Customer customer) {
-        return ledgers.periodsTouched(customer, runHours, window, purchasesLoadedFrom.get(customer.customerId()));
+        String id = customer.customerId();
+        return ledgers.periodsTouched(customer, runHours, window, purchasesLoadedFrom.get(id), grants.containsKey(id));
     }
 
     /**

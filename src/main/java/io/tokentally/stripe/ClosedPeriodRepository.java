@@ -25,14 +25,14 @@ public class ClosedPeriodRepository {
     }
 
     /** A period's closing position and the rule it counts carried credits by. */
-    record Closing(PeriodPosition position, CarriedCredits rule) {}
+    record ClosingPosition(PeriodPosition position, CarriedCredits rule) {}
 
     /** The closing position of a customer's period, if a run recorded one. */
-    public Optional<Closing> closing(String customerId, BillingPeriod period) {
-        List<Closing> found = jdbc.query(
+    Optional<ClosingPosition> closing(String customerId, BillingPeriod period) {
+        List<ClosingPosition> found = jdbc.query(
                 "SELECT overage_usd, carried_credits_usd, carried_rule FROM closed_period"
                         + " WHERE customer_id = ? AND period_start = ?",
-                (rs, n) -> new Closing(
+                (rs, n) -> new ClosingPosition(
                         new PeriodPosition(
                                 rs.getBigDecimal(1).stripTrailingZeros(),
                                 rs.getBigDecimal(2).stripTrailingZeros()),
@@ -43,7 +43,7 @@ public class ClosedPeriodRepository {
     }
 
     /** Records a closing position unless one is there: the first run to find the period closed wins. */
-    public boolean recordIfAbsent(String customerId, BillingPeriod period, Closing closing, long run, Instant at) {
+    boolean recordIfAbsent(String customerId, BillingPeriod period, ClosingPosition closing, long run, Instant at) {
         if (closing(customerId, period).isPresent()) {
             return false;
         }

@@ -90,8 +90,7 @@ public class ClosedPeriods {
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
         SortedMap<BillingPeriod, Integer> recorded = new TreeMap<>();
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-            TreeSet<BillingPeriod> periods =
-                    ledgers.periodsTouched(customer, runHours, window, loaded.get(customer.customerId()));
+            TreeSet<BillingPeriod> periods = touched(customer, runHours, window, loaded, grants);
             periods.add(planner.latestClosed(customer.cycle()));
             held.getOrDefault(customer.customerId(), List.of())
                     .forEach(hour -> periods.add(customer.cycle().periodContaining(hour)));
@@ -105,8 +104,8 @@ public class ClosedPeriods {
             for (BillingPeriod period : periods) {
                 PeriodPosition position =
                         PeriodPosition.of(ledger, period, carried(customer, period, inStripe, CarriedCredits.CURRENT));
-                ClosedPeriodRepository.Closing closing =
-                        new ClosedPeriodRepository.Closing(position, CarriedCredits.CURRENT);
+                ClosedPeriodRepository.ClosingPosition closing =
+                        new ClosedPeriodRepository.ClosingPosition(position, CarriedCredits.CURRENT);
                 if (closed.recordIfAbsent(customer.customerId(), period, closing, run, now)) {
                     recorded.merge(period, 1, Integer::sum);
                 }
@@ -128,10 +127,7 @@ public class ClosedPeriods {
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-            List<Closing> closings = closings(
-                    planner,
-                    customer,
-                    ledgers.periodsTouched(customer, runHours, window, loaded.get(customer.customerId())));
+            List<Closing> closings = closings(planner, customer, touched(customer, runHours, window, loaded, grants));
             if (closings.isEmpty()) {
                 continue;
             }
@@ -145,6 +141,20 @@ public class ClosedPeriods {
             }
         }
         return rows;
+    }
+
+    /**
+     * The periods the run touched ({@link CreditLedgers#periodsTouched}), given the earliest purchases feed row it
+     * loaded and the grants, by customer.
+     */
+    private TreeSet<BillingPeriod> touched(
+            Customer customer,
+            List<Instant> runHours,
+            UsageWindow window,
+            Map<String, Instant> loaded,
+            Map<String, List<CreditGrant>> grants) {
+        String id = customer.customerId();
+        return ledgers.periodsTouched(customer, runHours, window, loaded.get(id), grants.containsKey(id));
     }
 
     /**
@@ -245,7 +255,8 @@ public class ClosedPeriods {
 
     /**
      * @param overage how much the period's overage changed since the close
-     * @param carried how much the usage paid from credit grants that outlive the period changed since the close
+     * @param carried how much the usage paid from credit grants Stripe applies again after the period changed since
+     *     the close
      */
     private String lateUsageMessage(
             OutboxRow item,
@@ -268,7 +279,7 @@ public class ClosedPeriods {
                 .append(Amounts.toText(overage))
                 .append(" USD");
         if (carried.signum() != 0) {
-            message.append(", and usage paid from credit grants that outlive the period by ")
+            message.append(", and usage paid from credit grants Stripe applies again after the period by ")
                     .append(Amounts.toText(carried))
                     .append(" USD: Stripe applies credits to metered usage only, so the item charges it and")
                     .append(" Stripe's grants keep that amount for later metered usage instead of the engine's");

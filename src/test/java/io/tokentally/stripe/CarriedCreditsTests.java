@@ -35,6 +35,7 @@ class CarriedCreditsTests {
     @MethodSource("grants")
     void carriesTheCreditsOfGrantsStripeAppliesAgain(
             String expiresAt, String endedAt, boolean usableAfter, boolean notExpiringInTheNext) {
+        // given
         CreditGrant grant = new CreditGrant(
                 "purchase:pack",
                 "acme",
@@ -45,6 +46,7 @@ class CarriedCreditsTests {
                 endedAt == null ? null : Instant.parse(endedAt),
                 endedAt == null ? CreditGrant.End.NONE : CreditGrant.End.VOIDED);
 
+        // then
         assertThat(CarriedCredits.USABLE_AFTER_THE_PERIOD.carries(grant, OCTOBER, NOVEMBER))
                 .isEqualTo(usableAfter);
         assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.carries(grant, OCTOBER, NOVEMBER))

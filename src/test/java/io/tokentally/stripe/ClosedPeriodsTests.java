@@ -270,6 +270,31 @@ class ClosedPeriodsTests {
     }
 
     @Test
+    void lateUsageAPackPaysMovesItsPaymentOfALaterClosedPeriodIntoThatPeriodsItem() {
+        // given a $10 pack of acme's from 10 October expiring on 15 November, which paid $6 of October and $4 of
+        // November; both periods closed (Stripe applied the pack to October and granted November what it paid there)
+        purchase(
+                "pack-oct",
+                CreditGrant.Category.PAID,
+                Instant.parse("2026-10-10T00:00:00Z"),
+                Instant.parse("2026-11-15T00:00:00Z"),
+                4);
+        rated(5, "2026-10-20T10:00:00Z", "6");
+        rated(5, "2026-11-05T10:00:00Z", "4");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+
+        // when run 6 rates $0.50 more of October, which the pack pays, so that it pays $0.50 less of November
+        rated(6, "2026-10-21T10:00:00Z", "0.5");
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then November, which the run's hours do not touch, gets the $0.50 its overage grew by
+        assertThat(items).singleElement().satisfies(item -> {
+            assertThat(item.windowStart()).isEqualTo(NOVEMBER.start());
+            assertThat(item.valueMicros()).isEqualTo(500_000);
+        });
+    }
+
+    @Test
     void aClosedPeriodWhoseUsageDidNotChangeNeedsNoInvoiceItem() {
         // given
         rated(5, "2026-11-20T10:00:00Z", "2.5");
@@ -290,16 +315,15 @@ class ClosedPeriodsTests {
 
     /** A $10 purchase of acme's from 10 November, loaded by run {@code run}. */
     private void purchase(String id, CreditGrant.Category category, Instant expiresAt, long run) {
+        purchase(id, category, Instant.parse("2026-11-10T00:00:00Z"), expiresAt, run);
+    }
+
+    /** A $10 purchase of acme's, loaded by run {@code run}. */
+    private void purchase(String id, CreditGrant.Category category, Instant at, Instant expiresAt, long run) {
         new PurchaseRepository(jdbc)
                 .save(
                         new Purchase(
-                                id,
-                                Purchase.Event.PURCHASE,
-                                "acme",
-                                category,
-                                new BigDecimal("10"),
-                                Instant.parse("2026-11-10T00:00:00Z"),
-                                expiresAt),
+                                id, Purchase.Event.PURCHASE, "acme", category, new BigDecimal("10"), at, expiresAt),
                         "purchases.csv",
                         run);
     }

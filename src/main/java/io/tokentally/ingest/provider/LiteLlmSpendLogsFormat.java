@@ -164,9 +164,12 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         }
     }
 
-    /** LiteLLM's timestamps are UTC; PostgreSQL writes them without an offset. */
+    /**
+     * LiteLLM's timestamps are UTC; PostgreSQL writes them without an offset, and a tool may leave out the seconds
+     * ({@code yyyy-MM-dd HH:mm}, 16 characters).
+     */
     static String utc(String timestamp) {
-        if (timestamp == null || timestamp.length() < 19) {
+        if (timestamp == null || timestamp.length() < 16) {
             return timestamp;
         }
         String time = timestamp.substring(11);

@@ -30,6 +30,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** OpenRouter generations, Cloudflare AI Gateway logs and LiteLLM spend logs, from their fixtures. */
@@ -222,6 +223,18 @@ class GatewayLogFormatsTests {
         assertThat(ProviderFixtures.recordsOf(LITELLM, lowered))
                 .usingRecursiveComparison()
                 .isEqualTo(ProviderFixtures.recordsOf(LITELLM, export));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2026-11-27 12:00, 2026-11-27 12:00Z",
+        "2026-11-27 12:00:06, 2026-11-27 12:00:06Z",
+        "2026-11-27T12:00:06+01:00, 2026-11-27T12:00:06+01:00",
+        "2026-11-27T12:00Z, 2026-11-27T12:00Z",
+        "2026-11-27, 2026-11-27"
+    })
+    void readsALiteLlmTimeWithoutAnOffsetAsUtcWithOrWithoutSeconds(String written, String read) {
+        assertThat(LiteLlmSpendLogsFormat.utc(written)).isEqualTo(read);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
@@ -66,7 +67,10 @@ final class ProviderChargeCheck {
         return keys;
     }
 
-    /** Adds the provider day's usage to the key it was charged under, adding a key for usage nothing charged. */
+    /**
+     * Adds the provider day's token usage to the key it was charged under, adding a key for usage nothing charged;
+     * non-token units (web search requests, images, audio seconds) are left out, as their charges are.
+     */
     private static void addUsage(
             Map<String, Charged> keys,
             Map<ReconcileKey, UsageSide> usage,
@@ -74,7 +78,9 @@ final class ProviderChargeCheck {
             LocalDate day,
             boolean byModel) {
         usage.forEach((key, side) -> {
-            if (key.provider().equals(provider) && key.day().equals(day)) {
+            if (key.provider().equals(provider)
+                    && key.day().equals(day)
+                    && !TokenType.fromCode(key.tokenType()).isUnit()) {
                 keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
                         .usage
                         .addAll(side);

@@ -51,6 +51,28 @@ class ProviderChargeCheckTests {
     }
 
     @Test
+    void theListPriceOfWebSearchRequestsIsLeftOutAsTheirChargeIs() {
+        // given the usage's $45 of tokens and $0.10 of web search requests; $45 charged for tokens, web search apart
+        Map<ReconcileKey, UsageSide> withSearches = new java.util.HashMap<>(usage);
+        withSearches.put(
+                new ReconcileKey("anthropic", SONNET, "web_search_request", DAY),
+                UsageSide.of(10, "0.10", "usage.json"));
+        List<ChargedCost> charges = List.of(
+                charge(SONNET, "input", "tokens", "30"),
+                charge(SONNET, "output", "tokens", "15"),
+                charge(null, null, "web_search", "0.10"));
+
+        // when
+        List<ProviderUsageCheck.Checked> checked = check.check(charges, withSearches, Map.of());
+
+        // then the tokens are charged at list
+        assertThat(checked).singleElement().satisfies(one -> {
+            assertThat(one.line().otherUsd()).isEqualByComparingTo("45");
+            assertThat(one.finding()).isNull();
+        });
+    }
+
+    @Test
     void aChargeOneCentUnderListIsWithinToleranceAndOneTenthOfACentMoreIsNot() {
         // 44.99 vs 45: |diff| = 0.01 = allowed; 44.989 vs 45: 0.011 > 0.01
         assertThat(check.check(List.of(charge(SONNET, "input", "tokens", "44.99")), usage, Map.of()))

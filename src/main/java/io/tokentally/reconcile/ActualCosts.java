@@ -1,18 +1,25 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The providers' actual token charges, as buckets that usage's list-price cost is apportioned by (ADR 0022). A
  * bucket is what the provider's export splits a provider's day by: model and token type where every token
- * line of the day names both, model alone where every line names a model, else the whole provider day. A
+ * line of the day names both and a model's lines charge exactly the token types of its usage, model alone where
+ * every line names a model (and for a model whose charged token types and used ones differ: a charge for a type
+ * nobody used, or usage of a type nothing charged, is shared over the model's usage, as the charge check compares
+ * them), else the whole provider day. Non-token units (web search requests, images, audio seconds) share no token
+ * charge and are no part of a reference, as their lines are no part of a charge. A
  * bucket's charge is shared in proportion to list-price cost: usage of list cost {@code c} in a bucket charged
  * {@code A} whose reference usage costs {@code L} at list price costs {@code A x c / L}. The reference is the
  * provider's own usage of the bucket (cost-role sources), or, on a provider day no cost-role source reports,
@@ -64,19 +71,48 @@ final class ActualCosts {
         boolean reported = provider.keySet().stream()
                 .anyMatch(
                         key -> key.provider().equals(providerName) && key.day().equals(day));
+        Map<ReconcileKey, UsageSide> usage = new TreeMap<>();
+        (reported ? provider : billable).forEach((key, side) -> {
+            if (key.provider().equals(providerName)
+                    && key.day().equals(day)
+                    && !TokenType.fromCode(key.tokenType()).isUnit()) {
+                usage.put(key, side);
+            }
+        });
+        Set<String> typed = byType ? typedModels(lines, usage) : Set.of();
         Map<String, List<ChargedCost>> buckets = new TreeMap<>();
         for (ChargedCost line : lines) {
-            String bucket = bucket(providerName, byModel ? line.model() : ANY, byType ? line.tokenType() : ANY, day);
+            String model = byModel ? line.model() : ANY;
+            String bucket = bucket(providerName, model, typed.contains(model) ? line.tokenType() : ANY, day);
             buckets.computeIfAbsent(bucket, k -> new ArrayList<>()).add(line);
         }
         Map<String, BigDecimal> reference = new TreeMap<>();
-        (reported ? provider : billable).forEach((key, side) -> {
-            if (key.provider().equals(providerName) && key.day().equals(day)) {
-                String bucket = bucket(providerName, byModel ? key.model() : ANY, byType ? key.tokenType() : ANY, day);
-                reference.merge(bucket, side.listUsd(), BigDecimal::add);
-            }
+        usage.forEach((key, side) -> {
+            String model = byModel ? key.model() : ANY;
+            String bucket = bucket(providerName, model, typed.contains(model) ? key.tokenType() : ANY, day);
+            reference.merge(bucket, side.listUsd(), BigDecimal::add);
         });
         addCharges(buckets, reference, charges);
+    }
+
+    /** The models whose lines charge exactly the token types of their usage at list price: shared per token type. */
+    private static Set<String> typedModels(List<ChargedCost> lines, Map<ReconcileKey, UsageSide> usage) {
+        Map<String, Set<String>> charged = new TreeMap<>();
+        lines.forEach(line ->
+                charged.computeIfAbsent(line.model(), k -> new TreeSet<>()).add(line.tokenType()));
+        Map<String, Set<String>> used = new TreeMap<>();
+        usage.forEach((key, side) -> {
+            if (side.listUsd().signum() > 0) {
+                used.computeIfAbsent(key.model(), k -> new TreeSet<>()).add(key.tokenType());
+            }
+        });
+        Set<String> typed = new TreeSet<>();
+        charged.forEach((model, types) -> {
+            if (types.equals(used.get(model))) {
+                typed.add(model);
+            }
+        });
+        return typed;
     }
 
     /** Adds the charge of each bucket whose reference usage has a list price; a bucket without one shares nothing. */
@@ -97,6 +133,9 @@ final class ActualCosts {
      * (the finest bucket first).
      */
     Optional<Charge> covering(String provider, String model, String tokenType, LocalDate day) {
+        if (TokenType.fromCode(tokenType).isUnit()) {
+            return Optional.empty();
+        }
         Charge charge = charges.get(bucket(provider, model, tokenType, day));
         if (charge == null) {
             charge = charges.get(bucket(provider, model, ANY, day));

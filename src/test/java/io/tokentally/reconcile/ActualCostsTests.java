@@ -54,6 +54,41 @@ class ActualCostsTests {
     }
 
     @Test
+    void aChargeForATokenTypeNobodyUsedIsSharedOverTheModelsUsageAsTheChargeCheckComparesIt() {
+        // given: $0.20 for gpt-4o input and $0.10 for cached input, and only input usage, $0.25 at list
+        ActualCosts costs = ActualCosts.of(
+                List.of(charge("openai/gpt-4o", "input", "0.20", 1), charge("openai/gpt-4o", "cache_read", "0.10", 2)),
+                Map.of(),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(100_000, "0.25", "gateway.csv")));
+
+        // when
+        ActualCosts.Charge input =
+                costs.covering("openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+
+        // then: the input costs the $0.30 charged, 20% above list, as the charge check reports; nothing is lost
+        assertThat(input.actual(new BigDecimal("0.25"))).isEqualByComparingTo("0.30");
+    }
+
+    @Test
+    void usageOfATokenTypeNothingChargedSharesTheModelsChargeAndWebSearchesShareNone() {
+        // given: $0.50 for gpt-4o input only, and usage of $0.625 input, $0.10 output and $0.10 of web searches
+        ActualCosts costs = ActualCosts.of(
+                List.of(charge("openai/gpt-4o", "input", "0.50", 1)),
+                Map.of(),
+                Map.of(
+                        key("openai/gpt-4o", "input"), UsageSide.of(250_000, "0.625", "gateway.csv"),
+                        key("openai/gpt-4o", "output"), UsageSide.of(10_000, "0.10", "gateway.csv"),
+                        key("openai/gpt-4o", "web_search_request"), UsageSide.of(10, "0.10", "gateway.csv")));
+
+        // then: the tokens share $0.50 over $0.725; the web searches stay at list
+        assertThat(costs.covering("openai", "openai/gpt-4o", "output", DAY))
+                .hasValueSatisfying(
+                        charge -> assertThat(charge.referenceListUsd()).isEqualByComparingTo("0.725"));
+        assertThat(costs.covering("openai", "openai/gpt-4o", "web_search_request", DAY))
+                .isEmpty();
+    }
+
+    @Test
     void aChargeWithoutUsageToShareItCoversNothing() {
         // given: a charge for a model nobody used, and a web search line (not tokens)
         ActualCosts costs = ActualCosts.of(

@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  * tokens in it are billed at the input price. {@code completion_tokens} is output with
  * {@code reasoning_tokens} as its sub-count. The model is {@code model} (not the dated
  * {@code model_permaslug}). A row is one day's bucket (ADR 0012) per model, permaslug, endpoint and
- * provider. The export names no customer: its usage is unattributed unless a row carries
+ * provider, and per user or API key where the row names one. The export names no customer: its usage is unattributed unless a row carries
  * {@code external_user} or {@code api_key} (keys {@code openrouter.external_user}, {@code openrouter.api_key}).
  */
 @Component
@@ -66,7 +66,7 @@ class OpenRouterActivityFormat extends JsonPagesFormat {
         String model = text(item, "model");
         String[] providerAndModel = GatewayModels.split(model);
         String id = "openrouter-activity:" + day + ":" + model + ":" + dash(text(item, "model_permaslug")) + ":"
-                + dash(text(item, "endpoint_id")) + ":" + dash(text(item, "provider_name"));
+                + dash(text(item, "endpoint_id")) + ":" + dash(text(item, "provider_name")) + byKey(item);
         return List.of(new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, id)
                 .set(UsageColumns.TIMESTAMP, day.atStartOfDay(ZoneOffset.UTC).toInstant())
@@ -77,6 +77,21 @@ class OpenRouterActivityFormat extends JsonPagesFormat {
                 .set(UsageColumns.OUTPUT_TOKENS, required(item, "completion_tokens"))
                 .set(UsageColumns.REASONING_TOKENS, count(item, "reasoning_tokens"))
                 .set(UsageColumns.CONTEXT_TIER, "standard"));
+    }
+
+    /**
+     * The row's {@code external_user} and {@code api_key}, which split a day's usage per user or key, as id parts
+     * (only those it has, so a row without them keeps the id it had).
+     */
+    private static String byKey(JsonNode item) {
+        StringBuilder keys = new StringBuilder();
+        for (String key : List.of("external_user", "api_key")) {
+            String value = text(item, key);
+            if (value != null) {
+                keys.append(':').append(key).append('=').append(value);
+            }
+        }
+        return keys.toString();
     }
 
     private static Map<String, String> keys(JsonNode item) {

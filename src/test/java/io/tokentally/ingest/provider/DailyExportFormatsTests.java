@@ -137,6 +137,32 @@ class DailyExportFormatsTests {
     }
 
     @Test
+    void namesAnOpenRouterActivityRowPerApiKeyOrUserWhereItNamesOne() {
+        // given one day's usage of one endpoint split by API key, and by user
+        String export = """
+                {"data": [
+                  {"date": "2026-11-27", "model": "openai/gpt-4.1", "model_permaslug": "openai/gpt-4.1-2025-04-14",
+                   "endpoint_id": "ep1", "provider_name": "OpenAI", "api_key": "k1", "requests": 7,
+                   "prompt_tokens": 3000, "completion_tokens": 800, "reasoning_tokens": 0},
+                  {"date": "2026-11-27", "model": "openai/gpt-4.1", "model_permaslug": "openai/gpt-4.1-2025-04-14",
+                   "endpoint_id": "ep1", "provider_name": "OpenAI", "api_key": "k2", "requests": 7,
+                   "prompt_tokens": 3000, "completion_tokens": 800, "reasoning_tokens": 0},
+                  {"date": "2026-11-27", "model": "openai/gpt-4.1", "model_permaslug": "openai/gpt-4.1-2025-04-14",
+                   "endpoint_id": "ep1", "provider_name": "OpenAI", "external_user": "u1", "requests": 2,
+                   "prompt_tokens": 500, "completion_tokens": 80, "reasoning_tokens": 0}]}
+                """;
+
+        // then three buckets, not one and its duplicates
+        assertThat(ProviderFixtures.rowsOf(openrouter, export))
+                .extracting(UsageRow::requestId)
+                .containsExactly(
+                        "openrouter-activity:2026-11-27:openai/gpt-4.1:openai/gpt-4.1-2025-04-14:ep1:OpenAI:api_key=k1",
+                        "openrouter-activity:2026-11-27:openai/gpt-4.1:openai/gpt-4.1-2025-04-14:ep1:OpenAI:api_key=k2",
+                        "openrouter-activity:2026-11-27:openai/gpt-4.1:openai/gpt-4.1-2025-04-14:ep1:OpenAI"
+                                + ":external_user=u1");
+    }
+
+    @Test
     void rejectsOpenRouterReasoningAboveCompletionAndAnAbsentPrompt() {
         assertThat(rejects(openrouter, OPENROUTER_ACTIVITY))
                 .satisfiesExactly(

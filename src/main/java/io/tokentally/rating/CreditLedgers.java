@@ -68,25 +68,15 @@ public class CreditLedgers {
      * The billing periods of a customer that a run touched: those of its window and hours ({@link #periodsOfRun}),
      * and every period from the one of {@code purchasesLoadedFrom} (the time of the earliest purchases feed row the
      * run loaded for the customer, or null) up to the last of those, whose usage may now be paid differently (a
-     * later period is touched by the runs of its days). A customer with credit grants has every period between the
-     * first and the last touched too: what a grant pays in one period it no longer pays in later ones.
-     *
-     * @param grants whether the customer has credit grants
+     * later period is touched by the runs of its days).
      */
     public TreeSet<BillingPeriod> periodsTouched(
-            Customer customer,
-            List<Instant> runHours,
-            UsageWindow window,
-            Instant purchasesLoadedFrom,
-            boolean grants) {
+            Customer customer, List<Instant> runHours, UsageWindow window, Instant purchasesLoadedFrom) {
         TreeSet<BillingPeriod> periods = periodsOfRun(customer, runHours, window);
-        Instant from = grants ? periods.first().start() : purchasesLoadedFrom;
-        if (purchasesLoadedFrom != null && purchasesLoadedFrom.isBefore(from)) {
-            from = purchasesLoadedFrom;
-        }
-        if (from != null && from.isBefore(periods.last().end())) {
-            periods.addAll(
-                    customer.cycle().periodsOverlapping(from, periods.last().end()));
+        if (purchasesLoadedFrom != null
+                && purchasesLoadedFrom.isBefore(periods.last().end())) {
+            periods.addAll(customer.cycle()
+                    .periodsOverlapping(purchasesLoadedFrom, periods.last().end()));
         }
         return periods;
     }

@@ -84,8 +84,7 @@ record Settlement(
 
     /** The periods the run touched ({@link CreditLedgers#periodsTouched}). */
     TreeSet<BillingPeriod> periods(Customer customer) {
-        String id = customer.customerId();
-        return ledgers.periodsTouched(customer, runHours, window, purchasesLoadedFrom.get(id), grants.containsKey(id));
+        return ledgers.periodsTouched(customer, runHours, window, purchasesLoadedFrom.get(customer.customerId()));
     }
 
     /**

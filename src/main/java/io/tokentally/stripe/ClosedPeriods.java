@@ -90,7 +90,7 @@ public class ClosedPeriods {
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
         SortedMap<BillingPeriod, Integer> recorded = new TreeMap<>();
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-            TreeSet<BillingPeriod> periods = touched(customer, runHours, window, loaded, grants);
+            TreeSet<BillingPeriod> periods = touched(customer, runHours, window, loaded);
             periods.add(planner.latestClosed(customer.cycle()));
             held.getOrDefault(customer.customerId(), List.of())
                     .forEach(hour -> periods.add(customer.cycle().periodContaining(hour)));
@@ -127,7 +127,7 @@ public class ClosedPeriods {
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
-            List<Closing> closings = closings(planner, customer, touched(customer, runHours, window, loaded, grants));
+            List<Closing> closings = closings(planner, customer, touched(customer, runHours, window, loaded));
             if (closings.isEmpty()) {
                 continue;
             }
@@ -145,16 +145,11 @@ public class ClosedPeriods {
 
     /**
      * The periods the run touched ({@link CreditLedgers#periodsTouched}), given the earliest purchases feed row it
-     * loaded and the grants, by customer.
+     * loaded, by customer.
      */
     private TreeSet<BillingPeriod> touched(
-            Customer customer,
-            List<Instant> runHours,
-            UsageWindow window,
-            Map<String, Instant> loaded,
-            Map<String, List<CreditGrant>> grants) {
-        String id = customer.customerId();
-        return ledgers.periodsTouched(customer, runHours, window, loaded.get(id), grants.containsKey(id));
+            Customer customer, List<Instant> runHours, UsageWindow window, Map<String, Instant> loaded) {
+        return ledgers.periodsTouched(customer, runHours, window, loaded.get(customer.customerId()));
     }
 
     /**

@@ -270,27 +270,28 @@ class ClosedPeriodsTests {
     }
 
     @Test
-    void lateUsageAPackPaysMovesItsPaymentOfALaterClosedPeriodIntoThatPeriodsItem() {
-        // given a $10 pack of acme's from 10 October expiring on 15 November, which paid $6 of October and $4 of
-        // November; both periods closed (Stripe applied the pack to October and granted November what it paid there)
+    void lateUsageOfAPackExpiringAfterTheNextPeriodIsChargedOnceOnTheLatePeriodsItem() {
+        // given a $10 pack of acme's from 20 September expiring on 19 December, which paid $3 of October and $7 of
+        // November's $10: Stripe applied it to both invoices; both periods closed
         purchase(
-                "pack-oct",
+                "pack-sep",
                 CreditGrant.Category.PAID,
-                Instant.parse("2026-10-10T00:00:00Z"),
-                Instant.parse("2026-11-15T00:00:00Z"),
+                Instant.parse("2026-09-20T00:00:00Z"),
+                Instant.parse("2026-12-19T00:00:00Z"),
                 4);
-        rated(5, "2026-10-20T10:00:00Z", "6");
-        rated(5, "2026-11-05T10:00:00Z", "4");
+        rated(5, "2026-10-20T10:00:00Z", "3");
+        rated(5, "2026-11-05T10:00:00Z", "10");
         closedPeriods.recordClosingPositions(5, WINDOW, NOW);
 
-        // when run 6 rates $0.50 more of October, which the pack pays, so that it pays $0.50 less of November
-        rated(6, "2026-10-21T10:00:00Z", "0.5");
+        // when run 6 rates $5 more of October, which the pack pays, so that it pays $5 less of November
+        rated(6, "2026-10-21T10:00:00Z", "5");
         List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
 
-        // then November, which the run's hours do not touch, gets the $0.50 its overage grew by
+        // then one item of $5 on October's, charging the credit the pack paid, not a second one for November's
+        // overage that the same $5 grew (review 36)
         assertThat(items).singleElement().satisfies(item -> {
-            assertThat(item.windowStart()).isEqualTo(NOVEMBER.start());
-            assertThat(item.valueMicros()).isEqualTo(500_000);
+            assertThat(item.windowStart()).isEqualTo(Instant.parse("2026-10-01T00:00:00Z"));
+            assertThat(item.valueMicros()).isEqualTo(5_000_000);
         });
     }
 

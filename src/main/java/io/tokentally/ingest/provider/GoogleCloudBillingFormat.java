@@ -5,15 +5,15 @@ import io.tokentally.ingest.UsageTimestamp;
 import io.tokentally.shared.Sha256;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -40,13 +40,12 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
 
     private static final Set<String> COUNT_UNITS = Set.of("count", "token", "tokens");
     private static final int MAX_BUCKET_ID = 400;
-    /** BigQuery's text of a timestamp, its {@code UTC} written {@code Z}: a fraction only when not zero. */
-    private static final DateTimeFormatter BUCKET_TIME = new DateTimeFormatterBuilder()
-            .appendPattern("uuuu-MM-dd HH:mm:ss")
-            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-            .appendLiteral('Z')
-            .toFormatter()
-            .withZone(ZoneOffset.UTC);
+    /** A timestamp as BigQuery writes it: {@code 2026-11-27 14:02:31.417200 UTC}, its fraction's digits as written. */
+    private static final Pattern BIGQUERY_TIME =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})? UTC");
+    /** BigQuery's text of an instant to the second. */
+    private static final DateTimeFormatter SECONDS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final CustomerAttribution attribution;
     private final GcpSkuPatterns patterns;
@@ -207,11 +206,26 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
 
     /**
      * A time of the bucket's id as BigQuery writes it ({@code 2026-11-27 10:00:00Z}, the {@code UTC} as {@code Z}),
-     * whatever its spelling, so that two spellings of one instant name one bucket; as written if it is not a time.
+     * whatever its spelling, so that two spellings of one instant name one bucket: BigQuery's own text as written (the
+     * ids of buckets read before stay), another spelling as BigQuery writes its instant; as written if it is not a time.
      */
     private static String bucketTime(String timestamp) {
         String utc = utc(timestamp);
-        return UsageTimestamp.instantOf(utc).map(BUCKET_TIME::format).orElse(utc);
+        if (BIGQUERY_TIME.matcher(timestamp).matches()) {
+            return utc;
+        }
+        return UsageTimestamp.instantOf(utc)
+                .map(GoogleCloudBillingFormat::bigQueryText)
+                .orElse(utc);
+    }
+
+    /** An instant as BigQuery writes it, its {@code UTC} as {@code Z}: microseconds when not a whole second. */
+    private static String bigQueryText(Instant instant) {
+        int nanos = instant.getNano();
+        String fraction = nanos == 0
+                ? ""
+                : nanos % 1000 == 0 ? String.format(".%06d", nanos / 1000) : String.format(".%09d", nanos);
+        return SECONDS.format(instant) + fraction + "Z";
     }
 
     private static String utcOrDash(String timestamp) {

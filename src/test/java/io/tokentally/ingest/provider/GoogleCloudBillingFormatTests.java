@@ -108,6 +108,20 @@ class GoogleCloudBillingFormatTests {
     }
 
     @Test
+    void keepsBigQuerysTextOfATimeInTheBucketIdAsWrittenFractionDigitsIncluded() {
+        // given an export time whose microseconds end in zeros, as BigQuery writes them, and the same instant in ISO
+        String export = ProviderFixtures.text(EXPORT);
+        String bigQuery = export.replace("2026-11-27 13:05:12.123456 UTC", "2026-11-27 13:05:12.120000 UTC");
+        String iso = export.replace("2026-11-27 13:05:12.123456 UTC", "2026-11-27T13:05:12.12Z");
+
+        // then the id a bucket read before had, whichever spelling
+        assertThat(ProviderFixtures.rowsOf(format, bigQuery).get(0).requestId())
+                .contains(":2026-11-27 13:05:12.120000Z:");
+        assertThat(ProviderFixtures.rowsOf(format, iso).get(0).requestId())
+                .isEqualTo(ProviderFixtures.rowsOf(format, bigQuery).get(0).requestId());
+    }
+
+    @Test
     void attributesByALabelWhenItIsConfiguredFirst() {
         // given: customers named by the label 'customer', else by the project
         GoogleCloudBillingFormat byLabel = new GoogleCloudBillingFormat(

@@ -38,12 +38,16 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
             new AttributionFamily("openai", List.of("project_id", "api_key_id", "user_id"), List.of());
 
     private static final String RESULT = "organization.usage.completions.result";
+    /** Fields older payloads never have (usage-formats.md: none of the text, image, uncached or cache-write ones). */
     private static final List<String> CURRENT_ONLY = List.of(
             "input_text_tokens",
             "input_uncached_tokens",
             "input_cache_write_tokens",
             "input_cached_text_tokens",
-            "output_text_tokens");
+            "output_text_tokens",
+            "input_image_tokens",
+            "input_cached_image_tokens",
+            "output_image_tokens");
 
     private final CustomerAttribution attribution;
 

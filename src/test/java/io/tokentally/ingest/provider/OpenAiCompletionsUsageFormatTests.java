@@ -88,6 +88,22 @@ class OpenAiCompletionsUsageFormatTests {
     }
 
     @Test
+    void readsAResultWhoseOnlyCurrentFieldsAreImageOnesByTheCurrentFields() {
+        // given input_tokens of 10,000: 1,000 uncached image and 1,500 cached image tokens among them, 2,000 cached
+        // text
+        String page = """
+                {"object": "page", "data": [{"object": "bucket", "start_time": 1795737600, "end_time": 1795741200,
+                 "results": [{"object": "organization.usage.completions.result", "input_tokens": 10000,
+                  "input_cached_tokens": 3500, "input_image_tokens": 1000, "input_cached_image_tokens": 1500,
+                  "output_tokens": 300, "num_model_requests": 1, "project_id": "proj_acme", "model": "gpt-4o"}]}]}
+                """;
+
+        // then the text input is 7,500, of which 2,000 cached; the image tokens are rejected, not billed as text
+        assertThat(tokens(ProviderFixtures.rowsOf(format, page).get(0)))
+                .containsExactly(7500L, 2000L, 0L, 0L, 300L, 0L);
+    }
+
+    @Test
     void readsEveryResultOfEveryPageAndSkipsEmptyBuckets() {
         assertThat(rows(format, CURRENT)).hasSize(3);
         assertThat(rows(format, OLDER)).hasSize(2);

@@ -68,9 +68,7 @@ final class ActualCosts {
         LocalDate day = lines.get(0).day();
         boolean byModel = lines.stream().allMatch(line -> line.model() != null);
         boolean byType = byModel && lines.stream().allMatch(line -> line.tokenType() != null);
-        boolean reported = provider.keySet().stream()
-                .anyMatch(
-                        key -> key.provider().equals(providerName) && key.day().equals(day));
+        boolean reported = ProviderChargeCheck.reportsTokens(provider, providerName, day);
         Map<ReconcileKey, UsageSide> usage = new TreeMap<>();
         (reported ? provider : billable).forEach((key, side) -> {
             if (key.provider().equals(providerName)

@@ -45,14 +45,23 @@ final class ProviderChargeCheck {
             String provider = lines.get(0).provider();
             LocalDate day = lines.get(0).day();
             boolean byModel = lines.stream().allMatch(line -> line.model() != null);
-            boolean reported = providerUsage.keySet().stream()
-                    .anyMatch(
-                            key -> key.provider().equals(provider) && key.day().equals(day));
+            boolean reported = reportsTokens(providerUsage, provider, day);
             Map<String, Charged> keys = charged(lines, byModel);
             addUsage(keys, reported ? providerUsage : billableUsage, provider, day, byModel);
             keys.forEach((model, charged) -> checked.add(check(provider, model, day, charged, reported)));
         }
         return checked;
+    }
+
+    /**
+     * Whether cost-role sources report tokens of the provider's day: a day they report only web search requests (or
+     * other units) of is compared with the billable usage, as a day they do not report.
+     */
+    static boolean reportsTokens(Map<ReconcileKey, UsageSide> providerUsage, String provider, LocalDate day) {
+        return providerUsage.keySet().stream()
+                .anyMatch(key -> key.provider().equals(provider)
+                        && key.day().equals(day)
+                        && !TokenType.fromCode(key.tokenType()).isUnit());
     }
 
     /** A provider day's charges for tokens, summed per model (or under {@link #ANY} where a line names none). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class ProviderChargeCheckTests {
     @Test
     void theListPriceOfWebSearchRequestsIsLeftOutAsTheirChargeIs() {
         // given the usage's $45 of tokens and $0.10 of web search requests; $45 charged for tokens, web search apart
-        Map<ReconcileKey, UsageSide> withSearches = new java.util.HashMap<>(usage);
+        Map<ReconcileKey, UsageSide> withSearches = new HashMap<>(usage);
         withSearches.put(
                 new ReconcileKey("anthropic", SONNET, "web_search_request", DAY),
                 UsageSide.of(10, "0.10", "usage.json"));
@@ -66,6 +67,25 @@ class ProviderChargeCheckTests {
         List<ProviderUsageCheck.Checked> checked = check.check(charges, withSearches, Map.of());
 
         // then the tokens are charged at list
+        assertThat(checked).singleElement().satisfies(one -> {
+            assertThat(one.line().otherUsd()).isEqualByComparingTo("45");
+            assertThat(one.finding()).isNull();
+        });
+    }
+
+    @Test
+    void aDayTheProvidersUsageReportsOnlyWebSearchesOfIsComparedWithTheBillableUsage() {
+        // given the provider's own usage of the day: web search requests only; the gateway's: the $45 of tokens
+        Map<ReconcileKey, UsageSide> searches = Map.of(
+                new ReconcileKey("anthropic", SONNET, "web_search_request", DAY),
+                UsageSide.of(10, "0.10", "usage.json"));
+        List<ChargedCost> charges =
+                List.of(charge(SONNET, "input", "tokens", "30"), charge(SONNET, "output", "tokens", "15"));
+
+        // when
+        List<ProviderUsageCheck.Checked> checked = check.check(charges, searches, usage);
+
+        // then the tokens are charged at the list price of the billable usage, not against nothing
         assertThat(checked).singleElement().satisfies(one -> {
             assertThat(one.line().otherUsd()).isEqualByComparingTo("45");
             assertThat(one.finding()).isNull();

@@ -206,8 +206,9 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
 
     /**
      * A time of the bucket's id as BigQuery writes it ({@code 2026-11-27 10:00:00Z}, the {@code UTC} as {@code Z}),
-     * whatever its spelling, so that two spellings of one instant name one bucket: BigQuery's own text as written (the
-     * ids of buckets read before stay), another spelling as BigQuery writes its instant; as written if it is not a time.
+     * whatever its spelling, so that two spellings of one instant name one bucket: BigQuery's own text as written
+     * (the ids of buckets read before stay), another spelling as BigQuery writes its instant; as written if it is not
+     * a time.
      */
     private static String bucketTime(String timestamp) {
         String utc = utc(timestamp);

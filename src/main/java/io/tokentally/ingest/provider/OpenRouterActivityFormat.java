@@ -21,8 +21,9 @@ import tools.jackson.databind.JsonNode;
  * tokens in it are billed at the input price. {@code completion_tokens} is output with
  * {@code reasoning_tokens} as its sub-count. The model is {@code model} (not the dated
  * {@code model_permaslug}). A row is one day's bucket (ADR 0012) per model, permaslug, endpoint and
- * provider, and per user or API key where the row names one. The export names no customer: its usage is unattributed unless a row carries
- * {@code external_user} or {@code api_key} (keys {@code openrouter.external_user}, {@code openrouter.api_key}).
+ * provider, and per user or API key where the row names one. The export names no customer: its usage is
+ * unattributed unless a row carries {@code external_user} or {@code api_key} (keys {@code openrouter.external_user},
+ * {@code openrouter.api_key}).
  */
 @Component
 @Order(38)

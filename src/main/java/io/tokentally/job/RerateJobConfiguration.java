@@ -32,7 +32,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * The rerate job: rates whole UTC days of history again at today's catalog, then queues and uploads
  * the differences to Stripe like any correction. Started only by {@code prices rerate}, which shows
- * the difference first; the request (who, why, the previewed total) is recorded.
+ * the difference first; the request (who, why, the previewed total) is recorded. It settles no held usage: the
+ * preview does not show it and its days may lie outside the rerate's, so the next nightly run bills it.
  */
 @Configuration(proxyBeanMethods = false)
 public class RerateJobConfiguration {
@@ -50,7 +51,6 @@ public class RerateJobConfiguration {
             JobRepository jobRepository,
             @Qualifier(RECORD_RERATE_STEP) Step recordRerateStep,
             @Qualifier(ClosePeriodsStepConfiguration.RECORD_CLOSING_POSITIONS_STEP) Step recordClosingPositionsStep,
-            @Qualifier(RatingStepConfiguration.SETTLE_HELD_USAGE_STEP) Step settleHeldUsageStep,
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
@@ -59,7 +59,6 @@ public class RerateJobConfiguration {
                 .listener(runProgressListener)
                 .start(recordRerateStep)
                 .next(recordClosingPositionsStep)
-                .next(settleHeldUsageStep)
                 .next(rateStep)
                 .next(buildOutboxStep)
                 .next(uploadMeterEventsStep)

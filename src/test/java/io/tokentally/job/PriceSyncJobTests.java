@@ -322,12 +322,60 @@ class PriceSyncJobTests {
         assertThat(previewAgain.toString())
                 .isEqualTo("No line would change: today's catalog bills these days as they were billed."
                         + System.lineSeparator());
-        assertThat(jdbc.queryForMap("SELECT requested_by, reason, billed_delta_usd FROM rerate_request"))
+        assertThat(jdbc.queryForMap(
+                        "SELECT requested_by, reason, billed_delta_usd FROM rerate_request WHERE reason = ?",
+                        "negotiated price"))
                 .containsEntry("REQUESTED_BY", "ops")
                 .containsEntry("REASON", "negotiated price")
                 .hasEntrySatisfying(
                         "BILLED_DELTA_USD",
                         delta -> assertThat((BigDecimal) delta).isEqualByComparingTo("-0.078"));
+    }
+
+    @Test
+    void aRerateLeavesUsageHeldForWantOfAPriceToTheNextNightlyRun() throws Exception {
+        // given 1,000 tokens of a model without a price, held, then a price for it from that day on
+        run("2026-10-29", "rerate-held", "h1,2026-10-29T08:00:00Z,alice,openai,gpt-held-1,1000,0,0,0,0,0,,ok");
+        Path priced = WORK.resolve("gpt-held-1.csv");
+        Files.writeString(
+                priced,
+                "model,token_type,usd_per_million,effective_from,long_context_threshold\n"
+                        + "openai/gpt-held-1,input,1,2026-10-29,\n");
+        StringWriter out = new StringWriter();
+        System.setProperty("tokentally.data-dir", WORK.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
+        try {
+            // when the day is rerated, its preview showing nothing of the held usage
+            new CommandLine(new io.tokentally.cli.TokentallyCommand())
+                    .setOut(new PrintWriter(out))
+                    .execute("prices", "override", priced.toString());
+            new CommandLine(new io.tokentally.cli.TokentallyCommand())
+                    .setOut(new PrintWriter(out))
+                    .execute(
+                            "prices",
+                            "rerate",
+                            "--from",
+                            "2026-10-29",
+                            "--to",
+                            "2026-10-29",
+                            "--by",
+                            "ops",
+                            "--reason",
+                            "held check",
+                            "--apply");
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+
+        // then the held usage is still held, for the next nightly run to bill: the rerate billed what it showed
+        assertThat(out.toString()).contains("No line would change");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM held_usage WHERE model = 'openai/gpt-held-1'", Integer.class))
+                .isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM rated_aggregate WHERE model = 'openai/gpt-held-1'", Integer.class))
+                .isZero();
     }
 
     /** {@code prices rerate} of 2026-10-27 by ops for a negotiated price, printing to {@code out}. */

@@ -69,14 +69,8 @@ final class ActualCosts {
         boolean byModel = lines.stream().allMatch(line -> line.model() != null);
         boolean byType = byModel && lines.stream().allMatch(line -> line.tokenType() != null);
         boolean reported = ProviderChargeCheck.reportsTokens(provider, providerName, day);
-        Map<ReconcileKey, UsageSide> usage = new TreeMap<>();
-        (reported ? provider : billable).forEach((key, side) -> {
-            if (key.provider().equals(providerName)
-                    && key.day().equals(day)
-                    && !TokenType.fromCode(key.tokenType()).isUnit()) {
-                usage.put(key, side);
-            }
-        });
+        Map<ReconcileKey, UsageSide> usage =
+                ProviderChargeCheck.tokenUsage(reported ? provider : billable, providerName, day);
         Set<String> typed = byType ? typedModels(lines, usage) : Set.of();
         Map<String, List<ChargedCost>> buckets = new TreeMap<>();
         for (ChargedCost line : lines) {

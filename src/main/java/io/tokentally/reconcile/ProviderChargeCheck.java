@@ -58,10 +58,23 @@ final class ProviderChargeCheck {
      * other units) of is compared with the billable usage, as a day they do not report.
      */
     static boolean reportsTokens(Map<ReconcileKey, UsageSide> providerUsage, String provider, LocalDate day) {
-        return providerUsage.keySet().stream()
-                .anyMatch(key -> key.provider().equals(provider)
-                        && key.day().equals(day)
-                        && !TokenType.fromCode(key.tokenType()).isUnit());
+        return !tokenUsage(providerUsage, provider, day).isEmpty();
+    }
+
+    /**
+     * The provider day's token usage: non-token units (web search requests, images, audio seconds) are left out, as
+     * their charges are.
+     */
+    static Map<ReconcileKey, UsageSide> tokenUsage(Map<ReconcileKey, UsageSide> usage, String provider, LocalDate day) {
+        Map<ReconcileKey, UsageSide> tokens = new TreeMap<>();
+        usage.forEach((key, side) -> {
+            if (key.provider().equals(provider)
+                    && key.day().equals(day)
+                    && !TokenType.fromCode(key.tokenType()).isUnit()) {
+                tokens.put(key, side);
+            }
+        });
+        return tokens;
     }
 
     /** A provider day's charges for tokens, summed per model (or under {@link #ANY} where a line names none). */
@@ -77,8 +90,8 @@ final class ProviderChargeCheck {
     }
 
     /**
-     * Adds the provider day's token usage to the key it was charged under, adding a key for usage nothing charged;
-     * non-token units (web search requests, images, audio seconds) are left out, as their charges are.
+     * Adds the provider day's token usage ({@link #tokenUsage}) to the key it was charged under, adding a key for usage
+     * nothing charged.
      */
     private static void addUsage(
             Map<String, Charged> keys,
@@ -86,15 +99,10 @@ final class ProviderChargeCheck {
             String provider,
             LocalDate day,
             boolean byModel) {
-        usage.forEach((key, side) -> {
-            if (key.provider().equals(provider)
-                    && key.day().equals(day)
-                    && !TokenType.fromCode(key.tokenType()).isUnit()) {
-                keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
+        tokenUsage(usage, provider, day)
+                .forEach((key, side) -> keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
                         .usage
-                        .addAll(side);
-            }
-        });
+                        .addAll(side));
     }
 
     private ProviderUsageCheck.Checked check(

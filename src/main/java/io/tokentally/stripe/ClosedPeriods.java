@@ -8,13 +8,10 @@ import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PurchaseRepository;
 import io.tokentally.rating.CreditLedger;
 import io.tokentally.rating.CreditLedgers;
-import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
-import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,16 +99,30 @@ public class ClosedPeriods {
             CreditLedger ledger = ledger(customer, planById, grants, periods);
             Predicate<CreditGrant> inStripe = inStripe(customer, grantRows, now);
             for (BillingPeriod period : periods) {
-                PeriodPosition position =
-                        PeriodPosition.of(ledger, period, carried(customer, period, inStripe, CarriedCredits.CURRENT));
-                ClosedPeriodRepository.ClosingPosition closing =
-                        new ClosedPeriodRepository.ClosingPosition(position, CarriedCredits.CURRENT);
-                if (closed.recordIfAbsent(customer.customerId(), period, closing, run, now)) {
+                if (record(customer, ledger, period, inStripe, run, now)) {
                     recorded.merge(period, 1, Integer::sum);
                 }
             }
         }
         return recorded;
+    }
+
+    /** Records the period's closing position by the current rule unless one is there; whether it did. */
+    private boolean record(
+            Customer customer,
+            CreditLedger ledger,
+            BillingPeriod period,
+            Predicate<CreditGrant> inStripe,
+            long run,
+            Instant now) {
+        PeriodPosition position =
+                PeriodPosition.of(ledger, period, carried(customer, period, inStripe, CarriedCredits.CURRENT));
+        return closed.recordIfAbsent(
+                customer.customerId(),
+                period,
+                new ClosedPeriodRepository.ClosingPosition(position, CarriedCredits.CURRENT),
+                run,
+                now);
     }
 
     /**
@@ -230,59 +241,10 @@ public class ClosedPeriods {
             findings.record(e.finding(customer.customerId(), ClosedPeriodRepository.METER, period), run);
             return Optional.empty();
         }
-        row.ifPresent(item -> findings.record(finding(item, closing, current, queued), run));
+        row.ifPresent(item -> findings.record(
+                LateUsageFinding.of(item, period, closing.position(), current, queued, properties.periodCloseGrace()),
+                run));
         return row;
-    }
-
-    /** The {@code LATE_USAGE_INVOICED} finding of the item: the amount, and the changes since the close behind it. */
-    private Finding finding(
-            OutboxRow item, Closing closing, PeriodPosition current, ClosedPeriodPlanner.Queued queued) {
-        BillingPeriod period = closing.period();
-        BigDecimal overage = current.overageUsd().subtract(closing.position().overageUsd());
-        BigDecimal carried =
-                current.carriedCreditsUsd().subtract(closing.position().carriedCreditsUsd());
-        return new Finding(
-                "late-usage-invoiced:" + item.customerId() + ":period:" + period.start() + ":r" + item.revision(),
-                "LATE_USAGE_INVOICED",
-                carried.signum() == 0 ? Finding.Severity.INFO : Finding.Severity.WARNING,
-                lateUsageMessage(item, period, overage, carried, queued));
-    }
-
-    /**
-     * @param overage how much the period's overage changed since the close
-     * @param carried how much the usage paid from credit grants Stripe applies again after the period changed since
-     *     the close
-     */
-    private String lateUsageMessage(
-            OutboxRow item,
-            BillingPeriod period,
-            BigDecimal overage,
-            BigDecimal carried,
-            ClosedPeriodPlanner.Queued queued) {
-        BigDecimal amount = BigDecimal.valueOf(item.valueMicros(), 6);
-        StringBuilder message = new StringBuilder()
-                .append(item.customerId())
-                .append("'s usage of the billing period ")
-                .append(period)
-                .append(" changed after the period closed for Stripe (end + tokentally.stripe.period-close-grace ")
-                .append(properties.periodCloseGrace())
-                .append("), when Stripe had invoiced it: an invoice item of ")
-                .append(Amounts.toText(amount))
-                .append(" USD goes on the customer's next invoice (revision ")
-                .append(item.revision())
-                .append("). Since the close the overage changed by ")
-                .append(Amounts.toText(overage))
-                .append(" USD");
-        if (carried.signum() != 0) {
-            message.append(", and usage paid from credit grants Stripe applies again after the period by ")
-                    .append(Amounts.toText(carried))
-                    .append(" USD: Stripe applies credits to metered usage only, so the item charges it and")
-                    .append(" Stripe's grants keep that amount for later metered usage instead of the engine's");
-        }
-        message.append("; invoiced late before: ")
-                .append(Amounts.toText(BigDecimal.valueOf(queued.valueMicros(), 6)))
-                .append(" USD");
-        return message.toString();
     }
 
     private Map<String, List<Instant>> heldHours() {

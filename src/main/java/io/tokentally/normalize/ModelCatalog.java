@@ -24,7 +24,8 @@ public interface ModelCatalog {
 
     /**
      * Every {@code provider/model} id a model as written may be priced under, priced or not: its own id (prefixes
-     * removed), then its ids without their dated snapshot suffixes, one at a time ({@link #canonicalModel} is the
+     * removed), a snapshot dated as Vertex AI writes it ({@code @20250514}) dated as Anthropic does ({@code -20250514}),
+     * then its ids without their dated snapshot suffixes, one at a time ({@link #canonicalModel} is the
      * first of them with prices, else an id with a provider's prefix kept twice, as versions before 2026-11-30
      * named it).
      */

@@ -44,6 +44,9 @@ final class ModelIds {
             Pattern.compile("@default$"),
             Pattern.compile("-v\\d+(:\\d+)?$"));
 
+    /** Vertex AI's date of an Anthropic snapshot: {@code claude-sonnet-4@20250514}. */
+    private static final Pattern AT_DATE = Pattern.compile("@(\\d{8})$");
+
     /**
      * The suffix of an id billed at a multiple of its model's price: Anthropic fast mode and US-only inference
      * ({@code claude-opus-4-8:fast}, {@code :us}, {@code :fast:us}). It follows the model as written, after a date.
@@ -126,6 +129,18 @@ final class ModelIds {
             }
         }
         return BEDROCK_PREFIX.matcher(id).replaceFirst("");
+    }
+
+    /**
+     * A snapshot written with Vertex AI's date ({@code claude-sonnet-4@20250514}) as Anthropic writes it
+     * ({@code claude-sonnet-4-20250514}), so the one snapshot has one price, its own if it has one, however a host
+     * writes it; empty for a model written otherwise.
+     */
+    static Optional<String> dashedDate(String model) {
+        Matcher date = AT_DATE.matcher(model);
+        return date.find() && date.start() > 0
+                ? Optional.of(model.substring(0, date.start()) + "-" + date.group(1))
+                : Optional.empty();
     }
 
     /**

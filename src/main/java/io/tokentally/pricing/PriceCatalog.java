@@ -93,7 +93,9 @@ public final class PriceCatalog implements ModelCatalog {
         String bare = ModelIds.bareModel(provider, model);
         List<String> ids = new ArrayList<>(List.of(provider + "/" + bare));
         String multiplier = ModelIds.multiplierOf(bare);
-        for (Optional<String> base = ModelIds.withoutSnapshot(bare.substring(0, bare.length() - multiplier.length()));
+        String dated = bare.substring(0, bare.length() - multiplier.length());
+        ModelIds.dashedDate(dated).ifPresent(snapshot -> ids.add(provider + "/" + snapshot + multiplier));
+        for (Optional<String> base = ModelIds.withoutSnapshot(dated);
                 base.isPresent();
                 base = ModelIds.withoutSnapshot(base.get())) {
             ids.add(provider + "/" + base.get() + multiplier);

@@ -47,7 +47,16 @@ class PriceCatalogTests {
             price(18, "anthropic/claude-sonnet-4-5:us", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "3.3", null),
             price(19, "azure/gpt-4o", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "2.75", null),
             price(20, "custom/acme-ft", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "4", null),
-            price(21, "acme/acme/llm-1", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "1", null)));
+            price(21, "acme/acme/llm-1", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "1", null),
+            price(22, "anthropic/claude-opus-4-1", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "15", null),
+            price(
+                    23,
+                    "anthropic/claude-opus-4-1-20250805",
+                    TokenType.INPUT,
+                    ContextTier.STANDARD,
+                    JAN_2025,
+                    "16",
+                    null)));
 
     static Price price(
             long id, String model, TokenType type, ContextTier context, Instant from, String usd, Long threshold) {
@@ -139,14 +148,17 @@ class PriceCatalogTests {
                 "openai    | gpt-4o-2024-05-13             | openai/gpt-4o-2024-05-13 openai/gpt-4o",
                 "openai    | openai/gpt-9                  | openai/gpt-9",
                 "anthropic | claude-sonnet-4-5-20250929:us | anthropic/claude-sonnet-4-5-20250929:us"
-                        + " anthropic/claude-sonnet-4-5:us"
+                        + " anthropic/claude-sonnet-4-5:us",
+                "anthropic | claude-sonnet-4@20250514:us    | anthropic/claude-sonnet-4@20250514:us"
+                        + " anthropic/claude-sonnet-4-20250514:us anthropic/claude-sonnet-4:us"
             })
     void namesEveryIdAModelAsWrittenMayBePricedUnderPricedOrNotItsOwnFirst(
             String provider, String written, String ids) {
         // when
         List<String> priceable = CATALOG.priceableIds(provider, written);
 
-        // then: its own id, then each id without a snapshot suffix, the multiplier kept
+        // then: its own id, a Vertex AI date as Anthropic writes it, then each id without a snapshot suffix, the
+        // multiplier kept
         assertThat(priceable).containsExactly(ids.split(" "));
     }
 
@@ -159,6 +171,24 @@ class PriceCatalogTests {
 
         // then
         assertThat(model).contains("openai/gpt-4o-2024-05-13");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "anthropic, claude-opus-4-1-20250805",
+        "anthropic, claude-opus-4-1@20250805",
+        "vertex_ai, claude-opus-4-1@20250805",
+        "vertex_ai, vertex_ai/claude-opus-4-1@20250805",
+        "bedrock,   us.anthropic.claude-opus-4-1-20250805-v1:0"
+    })
+    void pricesASnapshotByItsOwnPriceHoweverAHostDatesIt(String provider, String written) {
+        // given CATALOG, where claude-opus-4-1-20250805 has a price of its own beside claude-opus-4-1's
+
+        // when
+        Optional<String> model = CATALOG.canonicalModel(CATALOG.vendorOf(provider, written), written);
+
+        // then: Vertex AI's @20250805 is the snapshot -20250805, not the base model
+        assertThat(model).contains("anthropic/claude-opus-4-1-20250805");
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package io.tokentally.job;
 import io.tokentally.rating.RatingPreview;
 import io.tokentally.rating.RatingStepConfiguration;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.stripe.BuildCreditGrantsStepConfiguration;
 import io.tokentally.stripe.BuildOutboxStepConfiguration;
 import io.tokentally.stripe.ClosePeriodsStepConfiguration;
 import io.tokentally.stripe.UploadStepConfiguration;
@@ -31,8 +32,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The rerate job: rates whole UTC days of history again at today's catalog, then queues and uploads
- * the differences to Stripe like any correction. Started only by {@code prices rerate}, which shows
- * the difference first; the request (who, why, the previewed total) is recorded. It settles no held usage: the
+ * the differences to Stripe like any correction, with the credit grants that grow with the usage they cover (a
+ * token allowance's, say). Started only by {@code prices rerate}, which shows the difference first; the request
+ * (who, why, the previewed total) is recorded. It settles no held usage: the
  * preview does not show it and its days may lie outside the rerate's, so the next nightly run bills it.
  */
 @Configuration(proxyBeanMethods = false)
@@ -53,6 +55,7 @@ public class RerateJobConfiguration {
             @Qualifier(ClosePeriodsStepConfiguration.RECORD_CLOSING_POSITIONS_STEP) Step recordClosingPositionsStep,
             @Qualifier(RatingStepConfiguration.RATE_STEP) Step rateStep,
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
+            @Qualifier(BuildCreditGrantsStepConfiguration.BUILD_CREDIT_GRANTS_STEP) Step buildCreditGrantsStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
             RunProgressListener runProgressListener) {
         return new JobBuilder(RERATE_JOB, jobRepository)
@@ -61,6 +64,7 @@ public class RerateJobConfiguration {
                 .next(recordClosingPositionsStep)
                 .next(rateStep)
                 .next(buildOutboxStep)
+                .next(buildCreditGrantsStep)
                 .next(uploadMeterEventsStep)
                 .build();
     }

@@ -20,8 +20,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.databind.JsonNode;
@@ -45,6 +49,13 @@ abstract class PricingModelsScenarios {
 
     @Autowired
     CustomerBalances balances;
+
+    @Autowired
+    JobOperator jobOperator;
+
+    @Autowired
+    @Qualifier(RerateJobConfiguration.RERATE_JOB)
+    Job rerateJob;
 
     abstract FakeStripe stripe();
 
@@ -197,6 +208,60 @@ abstract class PricingModelsScenarios {
             assertThat(balance.availableUsd()).isEqualByComparingTo("0");
             assertThat(balance.allow()).isFalse();
         });
+    }
+
+    @Test
+    void aRerateRaisesTheGrantOfATokenAllowanceWithTheValueOfTheTokensItCovers() throws Exception {
+        // given 600,000 gpt-4o input tokens today, inside a 1M-token allowance: $1.50 at $2.50 per 1M, granted as used
+        LocalDate day = LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC);
+        Path input = folder("rerate-grant");
+        Path customers = customers(
+                "rerate-grant", "customer_id,stripe_customer_id,plan_id", "rerate-tok,cus_rerate_tok,tokens-only");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "rg-1," + day + "T00:00:00Z,rerate-tok,openai,gpt-4o,600000,0,0,0,0,0,,ok");
+        run(day.toString(), input, customers);
+        // and a price of $5 from that day on, loaded by a run that keeps the billed hour at its price
+        Path prices = workDir().resolve("rerate-grant-prices.csv");
+        Files.writeString(
+                prices,
+                Files.readString(FIXTURES.resolve("job-prices.csv")) + "openai/gpt-4o,input,standard,standard,5," + day
+                        + ",\n");
+        run(day.toString(), input, customers, prices);
+        long grantedBefore = grantedCents("cus_rerate_tok");
+
+        // when the day is rerated
+        JobExecution rerate = jobOperator.start(
+                rerateJob,
+                new JobParametersBuilder()
+                        .addString("date", day.toString())
+                        .addString(RerateJobConfiguration.FROM, day.toString())
+                        .addString(RerateJobConfiguration.TO, day.toString())
+                        .addString(RerateJobConfiguration.BY, "ops", false)
+                        .addString(RerateJobConfiguration.REASON, "grant check", false)
+                        .addString(
+                                RerateJobConfiguration.REQUESTED_AT,
+                                Clock.systemUTC().instant().toString())
+                        .toJobParameters());
+
+        // then the meters carry $3.00 and the allowance's grants $3.00 too, so Stripe bills nothing, as the
+        // statement says: the grant was raised by the rerate, not left for a next nightly run that may come after
+        // the period's end
+        assertThat(rerate.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(grantedBefore).isEqualTo(150);
+        assertThat(jdbc.queryForObject(
+                        "SELECT SUM(billed_usd) FROM rated_aggregate WHERE customer_id = 'rerate-tok'",
+                        java.math.BigDecimal.class))
+                .isEqualByComparingTo("3");
+        assertThat(grantedCents("cus_rerate_tok")).isEqualTo(300);
+    }
+
+    /** The cents of a Stripe customer's grants that are not voided. */
+    private long grantedCents(String stripeCustomer) {
+        return stripe().creditGrants().stream()
+                .filter(grant -> grant.customer().equals(stripeCustomer) && grant.voidedAt() == null)
+                .mapToLong(FakeStripe.Grant::valueCents)
+                .sum();
     }
 
     @Test
@@ -466,13 +531,17 @@ abstract class PricingModelsScenarios {
     }
 
     JobExecution run(String date, Path input, Path customers) throws Exception {
+        return run(date, input, customers, FIXTURES.resolve("job-prices.csv"));
+    }
+
+    JobExecution run(String date, Path input, Path customers, Path prices) throws Exception {
         JobExecution execution = runs.run(new BillingJobParameters(
                 LocalDate.parse(date),
                 0,
                 List.of(input.getFileName() + "=" + input.toAbsolutePath()),
                 customers,
                 FIXTURES.resolve("pricing-models-plans.yaml"),
-                FIXTURES.resolve("job-prices.csv")));
+                prices));
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         return execution;
     }

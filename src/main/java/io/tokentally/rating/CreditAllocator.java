@@ -116,8 +116,11 @@ public final class CreditAllocator {
         for (IncludedUsage fresh : includedOf(segment)) {
             buckets.add(included.computeIfAbsent(fresh.key(), key -> fresh));
         }
-        // token allowances first: they cover whole tokens, which a USD allowance cannot give back
-        buckets.sort(Comparator.comparing(bucket -> !bucket.allowance().inTokens()));
+        // token allowances first: they cover whole tokens, which a USD allowance cannot give back; of each kind, one
+        // of some models before one of every model, which can pay any usage and so is kept for what the others cannot
+        buckets.sort(Comparator.comparing(
+                        (IncludedUsage bucket) -> !bucket.allowance().inTokens())
+                .thenComparing(bucket -> bucket.allowance().models().isEmpty()));
         for (IncludedUsage bucket : buckets) {
             Allowance allowance = bucket.allowance();
             if (left.usd.signum() <= 0 || !allowance.covers(left.charge.model())) {

@@ -132,6 +132,44 @@ class CreditAllocatorTests {
     }
 
     @Test
+    void anAllowanceOfSomeModelsPaysTheirUsageBeforeOneOfEveryModelWhateverTheOrderTheyAreListedIn() {
+        // given, listed in this order, 100,000 tokens of every model and 200,000 of OpenAI's; $5 of every model and
+        // $3 of OpenAI's
+        Plan plan = new Plan(
+                "mixed",
+                PlanType.FIXED,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                BigDecimal.ZERO,
+                List.of(
+                        new Allowance("all-tokens", null, 100_000L, List.of()),
+                        new Allowance("openai-tokens", null, 200_000L, List.of("openai/*")),
+                        new Allowance("all-usd", new BigDecimal("5"), null, List.of()),
+                        new Allowance("openai-usd", new BigDecimal("3"), null, List.of("openai/*"))),
+                CreditSource.DEFAULT_ORDER,
+                true);
+        CreditAllocator allocator = new CreditAllocator(customer("mixed"), Map.of("mixed", plan));
+        List<Charge> charges = List.of(
+                charge("2026-11-02T10:00:00Z", "openai/gpt-4o", 600_000),
+                charge("2026-11-02T11:00:00Z", "anthropic/claude-sonnet-4-5", 700_000));
+
+        // when
+        CreditLedger ledger = allocator.allocate(charges, List.of());
+
+        // then OpenAI's $6 is paid by its own 200,000 tokens ($2), then the other 100,000 ($1), then its own $3;
+        // Anthropic's $7 by the $5 of every model: $2 of overage, where the listed order paid OpenAI's usage with $3
+        // of every model's, left OpenAI's own $3 unused and billed $5
+        assertThat(ledger.charges())
+                .extracting(c -> c.overageUsd().stripTrailingZeros().toPlainString())
+                .containsExactly("0", "2");
+        assertThat(ledger.included())
+                .extracting(used ->
+                        used.allowance().name() + " " + used.consumedUsd().stripTrailingZeros())
+                .containsExactlyInAnyOrder("all-tokens 1", "openai-tokens 2", "all-usd 5", "openai-usd 3");
+    }
+
+    @Test
     void hybridConsumesIncludedThenPromotionalThenPaidThenOverage() {
         // given $5 included, a $1 promotional grant and a $10 paid pack; $12 of usage in one hour
         CreditAllocator allocator = new CreditAllocator(customer("team"), PLANS);

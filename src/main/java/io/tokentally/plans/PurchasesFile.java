@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -217,6 +218,8 @@ public final class PurchasesFile {
         if (!SqlTime.isKept(instant)) {
             throw new IllegalArgumentException(column + " " + text + " " + SqlTime.NOT_KEPT);
         }
-        return instant;
+        // cut to the microsecond the database keeps: stored rounded, the row read again from the same feed would
+        // contradict it and be refused on every later run
+        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -63,6 +63,27 @@ class PurchasesFileTests {
     }
 
     @Test
+    void aTimeFinerThanAMicrosecondIsCutToTheMicrosecondTheDatabaseKeeps() throws IOException {
+        // given a feed written with nanoseconds, as Go's RFC 3339 writes them
+        Path file = dir.resolve("purchases.csv");
+        Files.writeString(file, """
+                purchase_id,customer_id,amount,currency,time,expires_at
+                p1,acme,25,USD,2026-11-02T10:59:59.999999999Z,2027-11-02T00:00:00.0000005Z
+                """);
+
+        // when
+        PurchasesFile.Result result = PurchasesFile.read(file);
+
+        // then the instants as stored, so reading the feed again gives the row loaded before, not a contradiction;
+        // cut, not rounded, the purchase stays before the hour it was made in
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.purchases()).singleElement().satisfies(purchase -> {
+            assertThat(purchase.at()).isEqualTo(Instant.parse("2026-11-02T10:59:59.999999Z"));
+            assertThat(purchase.expiresAt()).isEqualTo(Instant.parse("2027-11-02T00:00:00Z"));
+        });
+    }
+
+    @Test
     void readsJsonArraysAndJsonLines() throws IOException {
         // given
         Path array = dir.resolve("purchases-a.json");

@@ -299,6 +299,6 @@ public class FileRegistry {
     }
 
     private static String truncate(String text) {
-        return text == null || text.length() <= 4000 ? text : text.substring(0, 4000);
+        return StorableText.cut(text, 4000);
     }
 }

@@ -1,6 +1,7 @@
 package io.tokentally.ingest;
 
 import io.tokentally.shared.SqlDialect;
+import io.tokentally.shared.StorableText;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -72,7 +73,7 @@ public class RejectRepository {
         ps.setLong(1, reject.fileId());
         ps.setLong(2, reject.lineNo());
         ps.setString(3, reject.code().name());
-        ps.setString(4, limit(reject.message(), 2000));
+        ps.setString(4, StorableText.cut(reject.message(), 2000));
         ps.setString(5, stored(reject.raw()));
         ps.setBoolean(6, reject.repeated());
     }
@@ -143,7 +144,7 @@ public class RejectRepository {
 
     /** A raw line as the table keeps it. */
     static String stored(String raw) {
-        return limit(raw, MAX_RAW_LENGTH);
+        return StorableText.cut(raw, MAX_RAW_LENGTH);
     }
 
     /**
@@ -157,8 +158,4 @@ public class RejectRepository {
 
     /** A rejected line as the run folder's {@code rejects.csv} lists it. */
     public record RejectedLine(String file, long lineNo, String reasonCode, String message, String raw) {}
-
-    private static String limit(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max);
-    }
 }

@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.StorableText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -163,6 +164,6 @@ public class S3ObjectMarker {
     /** S3 tag values allow letters, digits, spaces and {@code + - = . _ : / @}, up to 256 characters. */
     static String tagValue(String text) {
         String value = text == null ? "unknown" : text.replaceAll("[^\\p{L}\\p{N} +\\-=._:/@]", "_");
-        return value.length() > MAX_TAG_VALUE ? value.substring(0, MAX_TAG_VALUE) : value;
+        return StorableText.cut(value, MAX_TAG_VALUE);
     }
 }

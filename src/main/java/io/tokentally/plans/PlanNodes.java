@@ -58,9 +58,11 @@ final class PlanNodes {
             throw new PlanFault(file, where, "must be a single value, not a list or mapping");
         }
         String text = node.asString();
-        if (StorableText.holdsNul(text)) {
-            // YAML writes one "\0": a plan id or model holding it was stored, which failed on PostgreSQL
-            throw new PlanFault(file, where, StorableText.NUL_REFUSED);
+        // YAML writes one "\0": a plan id or model holding it was stored, which failed on PostgreSQL; and one "\ud83d",
+        // half a character, which PostgreSQL stored as '?' and no UTF-8 statement file could hold
+        String refused = StorableText.whyRefused(text);
+        if (refused != null) {
+            throw new PlanFault(file, where, refused);
         }
         return text;
     }

@@ -136,9 +136,11 @@ public final class PurchasesFile {
 
     private static Purchase purchase(Map<String, String> row) {
         row.forEach((key, value) -> {
-            if (StorableText.holdsNul(key) || StorableText.holdsNul(value)) {
-                // not quoted: the message is stored as a finding
-                throw new IllegalArgumentException("a key or value " + StorableText.NUL_REFUSED);
+            // not quoted: the message is stored as a finding
+            String refused = StorableText.whyRefused(key);
+            refused = refused != null ? refused : StorableText.whyRefused(value);
+            if (refused != null) {
+                throw new IllegalArgumentException("a key or value " + refused);
             }
         });
         for (String key : row.keySet()) {

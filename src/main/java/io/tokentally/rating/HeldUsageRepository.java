@@ -7,6 +7,7 @@ import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.StorableText;
 import io.tokentally.shared.TokenType;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -135,7 +136,7 @@ public class HeldUsageRepository {
         ps.setBoolean(9, h.attributed());
         ps.setLong(10, h.requests());
         ps.setLong(11, h.tokens());
-        ps.setString(12, h.reason().length() <= 1000 ? h.reason() : h.reason().substring(0, 1000));
+        ps.setString(12, StorableText.cut(h.reason(), 1000));
         ps.setLong(13, run);
     }
 

@@ -40,11 +40,8 @@ public record Finding(String key, String kind, Severity severity, String message
         if (key == null || key.length() <= MAX_KEY) {
             return key;
         }
-        int cut = MAX_KEY - HASH_CHARACTERS - 1;
-        if (Character.isHighSurrogate(key.charAt(cut - 1))) {
-            cut--;
-        }
-        return key.substring(0, cut) + "#" + Sha256.hex(key).substring(0, HASH_CHARACTERS);
+        return StorableText.cut(key, MAX_KEY - HASH_CHARACTERS - 1) + "#"
+                + Sha256.hex(key).substring(0, HASH_CHARACTERS);
     }
 
     /** How urgent a finding is. */

@@ -2,6 +2,7 @@ package io.tokentally.reconcile;
 
 import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.StorableText;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -197,6 +198,6 @@ public class ThresholdWebhook {
     }
 
     private static String limit(String text) {
-        return text.length() <= 1000 ? text : text.substring(0, 1000);
+        return StorableText.cut(text, 1000);
     }
 }

@@ -1,6 +1,7 @@
 package io.tokentally.schedule;
 
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.StorableText;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -29,9 +30,7 @@ public class ScheduleFireRepository {
     }
 
     public void record(ScheduleFire fire) {
-        String detail = fire.detail() == null || fire.detail().length() <= 1000
-                ? fire.detail()
-                : fire.detail().substring(0, 1000);
+        String detail = StorableText.cut(fire.detail(), 1000);
         jdbc.update(
                 "INSERT INTO schedule_fire (schedule_name, fire_time, state, execution_id, detail, recorded_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?)",

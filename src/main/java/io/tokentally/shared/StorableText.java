@@ -13,6 +13,10 @@ public final class StorableText {
     /** Why a value holding a NUL is refused where it cannot be read as U+FFFD (an id in a reference file). */
     public static final String NUL_REFUSED = "holds a NUL (U+0000), which PostgreSQL does not store";
 
+    /** Why a value holding half of a surrogate pair is refused where it cannot be read as U+FFFD. */
+    public static final String HALF_PAIR_REFUSED =
+            "holds half of a surrogate pair (an escaped \\ud83d without its other half), which is not a character";
+
     private StorableText() {}
 
     /** {@code text} with each unpaired surrogate and NUL replaced by U+FFFD; the same instance when it has none. */
@@ -32,6 +36,29 @@ public final class StorableText {
     /** Whether {@code text} holds a NUL. */
     public static boolean holdsNul(String text) {
         return text != null && text.indexOf('\u0000') >= 0;
+    }
+
+    /**
+     * Why {@code text} is refused where a value cannot be read as U+FFFD (an id in a reference file or a purchases
+     * feed: two ids differing only there would be stored or printed alike), or null when it can be stored as written.
+     */
+    public static String whyRefused(String text) {
+        if (holdsNul(text)) {
+            return NUL_REFUSED;
+        }
+        return text != null && !of(text).equals(text) ? HALF_PAIR_REFUSED : null;
+    }
+
+    /**
+     * The first {@code max} UTF-16 units of {@code text}, one fewer where the cut would split a surrogate pair (half
+     * a character cannot be written as UTF-8); the text itself when it is no longer.
+     */
+    public static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end);
     }
 
     private static String replaceUnstorable(String text, int first) {

@@ -1,6 +1,7 @@
 package io.tokentally.ingest.provider;
 
 import io.tokentally.shared.FileNamePart;
+import io.tokentally.shared.StorableText;
 import io.tokentally.shared.UsageWindow;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -238,7 +239,7 @@ public class ProviderApiPuller {
     }
 
     private static String scrub(String text, String key) {
-        String shown = text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        String shown = text.length() <= 300 ? text : StorableText.cut(text, 300) + "...";
         return shown.replace(key, "(admin key)").replaceAll("\\s+", " ");
     }
 

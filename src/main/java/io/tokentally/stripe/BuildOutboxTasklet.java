@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.plans.Customer;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.PriceCatalogs;
@@ -114,7 +115,8 @@ class BuildOutboxTasklet implements Tasklet {
         ratedDays.sumMarked();
         Changes changes = changes(window);
         recordRunCustomers(window);
-        BilledCustomers billed = new BilledCustomers(stripeIds, billingCycles());
+        Map<String, Customer> known = customers.findAll();
+        BilledCustomers billed = new BilledCustomers(stripeIds, billingCycles(known), known);
         int queued = queueOpenPeriods(planner, closing, billed, changes);
         unplannedHours.forget(changes.unplanned());
         int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, closedAt), run);
@@ -128,12 +130,14 @@ class BuildOutboxTasklet implements Tasklet {
     }
 
     /**
-     * Every customer's Stripe customer id and billing cycle.
+     * Every customer, with its Stripe customer id and billing cycle.
      *
      * @param stripeIds Stripe's customer id per customer id
      * @param cycles the billing cycle per customer id
+     * @param customers every customer, by id
      */
-    private record BilledCustomers(Map<String, String> stripeIds, Map<String, BillingCycle> cycles) {
+    private record BilledCustomers(
+            Map<String, String> stripeIds, Map<String, BillingCycle> cycles, Map<String, Customer> customers) {
 
         /** Whether a customer bills on the cycle; a customer without one bills on calendar months. */
         Predicate<String> onCycle(BillingCycle cycle) {
@@ -159,16 +163,16 @@ class BuildOutboxTasklet implements Tasklet {
     }
 
     /** The billing cycle per customer id, for every customer. */
-    private Map<String, BillingCycle> billingCycles() {
+    private static Map<String, BillingCycle> billingCycles(Map<String, Customer> known) {
         Map<String, BillingCycle> cycles = new HashMap<>();
-        customers.findAll().forEach((id, customer) -> cycles.put(id, customer.cycle()));
+        known.forEach((id, customer) -> cycles.put(id, customer.cycle()));
         return cycles;
     }
 
     /** Queues the new revisions of every open period the changes touch, per billing cycle; returns how many. */
     private int queueOpenPeriods(
             OutboxPlanner planner, ClosedPeriodPlanner closing, BilledCustomers billed, Changes changes) {
-        TokenLayoutOutbox tokens = properties.tokensLayout() ? tokenLayoutOutbox(planner) : null;
+        TokenLayoutOutbox tokens = properties.tokensLayout() ? tokenLayoutOutbox(planner, billed.customers()) : null;
         AmountLayoutOutbox amounts = new AmountLayoutOutbox(jdbc, outbox, layout, planner, findings);
         int queued = 0;
         for (Map.Entry<BillingCycle, TreeSet<BillingPeriod>> cycle : periodsTouched(
@@ -189,17 +193,18 @@ class BuildOutboxTasklet implements Tasklet {
     }
 
     /**
-     * The tokens layout's planning for one run: the catalog, the plans and, unless it is a dry run,
-     * Stripe's active meters, read once.
+     * The tokens layout's planning for one run: the catalog, the plans, the customers' plan assignments and, unless
+     * it is a dry run, Stripe's active meters, read once.
      */
-    private TokenLayoutOutbox tokenLayoutOutbox(OutboxPlanner planner) {
+    private TokenLayoutOutbox tokenLayoutOutbox(OutboxPlanner planner, Map<String, Customer> known) {
         TokenRouting routing = new TokenRouting(
                 new TokenMeterLayout(properties.eventNamePrefix(), properties.tokenTiers()),
                 Set.copyOf(properties.tokenModels()),
                 activeMeters(properties),
                 catalogs.versions(),
                 catalogs.heldVersions(),
-                plans.findAll());
+                plans.findAll(),
+                known);
         return new TokenLayoutOutbox(jdbc, outbox, routing, new TokenOutboxPlanner(planner, layout));
     }
 

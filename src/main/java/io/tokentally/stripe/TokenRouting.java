@@ -1,6 +1,8 @@
 package io.tokentally.stripe;
 
+import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanSegment;
 import io.tokentally.plans.PriceChangePolicy;
 import io.tokentally.plans.StripePriceMoves;
 import io.tokentally.pricing.Price;
@@ -34,7 +36,10 @@ import java.util.TreeSet;
  *       12 decimals, markup included);
  *   <li>the subscription item bills that price version at the row's time: with {@code next_period}
  *       moves, the version in force at the start of the row's billing period (for a model first priced
- *       during the period, its first version, which the item was added with).
+ *       during the period, its first version, which the item was added with);
+ *   <li>one plan is in force over the customer's whole billing period: Stripe bills a meter's count of the period
+ *       at one item's price, so a period that a plan change splits (another markup, other Stripe prices) is sent
+ *       in USD.
  * </ul>
  */
 final class TokenRouting {
@@ -61,6 +66,9 @@ final class TokenRouting {
     private final Map<String, TreeSet<Instant>> starts;
     private final Map<String, TreeSet<Instant>> heldStarts;
     private final Map<String, Plan> plans;
+    private final Map<String, Customer> customers;
+    /** Per customer and period start, whether one plan is in force over the whole period. */
+    private final Map<String, Boolean> onePlan = new HashMap<>();
 
     /**
      * @param activeMeters the event names of Stripe's active meters, or null when Stripe is not asked
@@ -73,7 +81,8 @@ final class TokenRouting {
             Set<String> activeMeters,
             List<Price> versions,
             List<Price> heldVersions,
-            Map<String, Plan> plans) {
+            Map<String, Plan> plans,
+            Map<String, Customer> customers) {
         this.layout = layout;
         this.models = Set.copyOf(models);
         this.activeMeters = activeMeters == null ? null : Set.copyOf(activeMeters);
@@ -82,6 +91,7 @@ final class TokenRouting {
         this.starts = starts(versions);
         this.heldStarts = starts(heldVersions);
         this.plans = plans;
+        this.customers = customers;
     }
 
     private static String slot(String model, TokenType type, ServiceTier serviceTier, ContextTier contextTier) {
@@ -115,10 +125,25 @@ final class TokenRouting {
         BigDecimal centsPerUnit = Amounts.centsPerUnit(price.get().usdPerMillion(), usage.markupPercent());
         BigDecimal stripeUsd =
                 centsPerUnit.multiply(BigDecimal.valueOf(usage.tokens())).movePointLeft(2);
-        if (stripeUsd.compareTo(usage.billedUsd()) != 0 || !onItem(usage, price.get(), plan, period)) {
+        if (stripeUsd.compareTo(usage.billedUsd()) != 0
+                || !onItem(usage, price.get(), plan, period)
+                || !onePlanThrough(usage.customerId(), period)) {
             return Optional.empty();
         }
         return Optional.of(meter);
+    }
+
+    /** Whether one plan is in force over the customer's whole period (a customer unknown here has none). */
+    private boolean onePlanThrough(String customerId, BillingPeriod period) {
+        return onePlan.computeIfAbsent(customerId + '\u0000' + period.start(), key -> {
+            Customer customer = customers.get(customerId);
+            return customer != null
+                    && customer.segments(period).stream()
+                                    .map(PlanSegment::planId)
+                                    .distinct()
+                                    .count()
+                            == 1;
+        });
     }
 
     private boolean ownPrice(Usage usage, Price price) {

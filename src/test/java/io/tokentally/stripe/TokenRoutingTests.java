@@ -2,10 +2,13 @@ package io.tokentally.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanAssignment;
 import io.tokentally.plans.PlanType;
 import io.tokentally.plans.StripePriceMoves;
 import io.tokentally.pricing.Price;
+import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
@@ -94,7 +97,8 @@ class TokenRoutingTests {
 
     @Test
     void keepsOnTheAmountMetersAModelThatIsNotListedOrWhoseMeterStripeLacks() {
-        TokenRouting unlisted = new TokenRouting(LAYOUT, Set.of("openai/gpt-4.1"), null, VERSIONS, VERSIONS, plans());
+        TokenRouting unlisted =
+                new TokenRouting(LAYOUT, Set.of("openai/gpt-4.1"), null, VERSIONS, VERSIONS, plans(), customers());
         TokenRouting noMeter = routing(Set.of("tt_openai_gpt-4o_output"));
         TokenRouting.Usage usage = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
 
@@ -117,8 +121,40 @@ class TokenRoutingTests {
         assertThat(routing.meterFor(nextMonth, december)).isPresent();
     }
 
+    @Test
+    void keepsOnTheAmountMetersThePeriodOfACustomerWhosePlanChangesInsideIt() {
+        // given a customer moved to another plan (other Stripe prices) on 15 November
+        TokenRouting.Usage before = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003", "moved");
+        TokenRouting.Usage after = usage(NEXT_PERIOD, OLD_INPUT, "2026-11-20T10:00:00Z", "0.003", "moved");
+        BillingPeriod december = new BillingPeriod(PERIOD.end(), Instant.parse("2027-01-01T00:00:00Z"));
+        TokenRouting.Usage nextMonth = usage(NEXT_PERIOD, NEW_INPUT, "2026-12-02T10:00:00Z", "0.0024", "moved");
+
+        // when, then: Stripe would bill the period's whole count at one item's price, so November goes in USD, both
+        // sides of the change; December, on one plan, in tokens
+        assertThat(routing.meterFor(before, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(after, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(nextMonth, december)).isPresent();
+    }
+
     private static TokenRouting routing(Set<String> activeMeters) {
-        return new TokenRouting(LAYOUT, Set.of(GPT), activeMeters, VERSIONS, VERSIONS, plans());
+        return new TokenRouting(LAYOUT, Set.of(GPT), activeMeters, VERSIONS, VERSIONS, plans(), customers());
+    }
+
+    /** Customer {@code c} on the at-instant plan since ever; {@code moved} on it, then on next-period plan from the cut. */
+    private static Map<String, Customer> customers() {
+        return Map.of(
+                "c",
+                new Customer("c", "cus_c", AT_INSTANT.planId(), "C"),
+                "moved",
+                new Customer(
+                        "moved",
+                        "cus_moved",
+                        NEXT_PERIOD.planId(),
+                        "Moved",
+                        BillingCycle.CALENDAR_MONTH_UTC,
+                        List.of(
+                                new PlanAssignment(Instant.EPOCH, AT_INSTANT.planId()),
+                                new PlanAssignment(CUT, NEXT_PERIOD.planId()))));
     }
 
     private static Map<String, Plan> plans() {
@@ -127,8 +163,12 @@ class TokenRoutingTests {
 
     /** 1,000 input tokens at {@code price}, billed {@code billed} USD (exact at 20% markup: 1,000 x price x 1.2 / 10^6). */
     private static TokenRouting.Usage usage(Plan plan, Price price, String hour, String billed) {
+        return usage(plan, price, hour, billed, "c");
+    }
+
+    private static TokenRouting.Usage usage(Plan plan, Price price, String hour, String billed, String customerId) {
         return new TokenRouting.Usage(
-                "c",
+                customerId,
                 plan.planId(),
                 TokenType.INPUT,
                 ServiceTier.STANDARD,

@@ -20,6 +20,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class FileRegistry {
 
+    /** The characters a file's detail (why it was refused, what changed) keeps. */
+    private static final int DETAIL_LENGTH = 4000;
+
     /** How many paths {@link #pathsSeenByRunsAfter} asks for in one statement. */
     static final int PATHS_PER_QUERY = 1_000;
 
@@ -111,7 +114,7 @@ public class FileRegistry {
                         size,
                         format,
                         status.name(),
-                        truncate(detail),
+                        StorableText.cut(detail, DETAIL_LENGTH),
                         changedFrom,
                         run,
                         now())
@@ -176,13 +179,13 @@ public class FileRegistry {
     /** Marks a file read to its end, with a note on how it was read (its lookalike columns, say), or null. */
     public void markIngested(long fileId, String detail) {
         jdbc.sql("UPDATE ingested_file SET status = 'INGESTED', detail = ?, finished_at = ? WHERE file_id = ?")
-                .params(truncate(detail), now(), fileId)
+                .params(StorableText.cut(detail, DETAIL_LENGTH), now(), fileId)
                 .update();
     }
 
     public void markFailed(long fileId, String reason) {
         jdbc.sql("UPDATE ingested_file SET status = 'FAILED', detail = ?, finished_at = ? WHERE file_id = ?")
-                .params(truncate(StorableText.of(reason)), now(), fileId)
+                .params(StorableText.cut(StorableText.of(reason), DETAIL_LENGTH), now(), fileId)
                 .update();
     }
 
@@ -296,9 +299,5 @@ public class FileRegistry {
 
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    }
-
-    private static String truncate(String text) {
-        return StorableText.cut(text, 4000);
     }
 }

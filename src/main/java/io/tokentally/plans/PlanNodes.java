@@ -58,8 +58,8 @@ final class PlanNodes {
             throw new PlanFault(file, where, "must be a single value, not a list or mapping");
         }
         String text = node.asString();
-        // YAML writes one "\0": a plan id or model holding it was stored, which failed on PostgreSQL; and one "\ud83d",
-        // half a character, which PostgreSQL stored as '?' and no UTF-8 statement file could hold
+        // YAML writes a NUL as "\0" and half a character as "\ud83d": neither can be stored or written as UTF-8, and
+        // ids differing only there would be read alike
         String refused = StorableText.whyRefused(text);
         if (refused != null) {
             throw new PlanFault(file, where, refused);

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
@@ -135,14 +137,14 @@ public final class PurchasesFile {
     }
 
     private static Purchase purchase(Map<String, String> row) {
-        row.forEach((key, value) -> {
-            // not quoted: the message is stored as a finding
-            String refused = StorableText.whyRefused(key);
-            refused = refused != null ? refused : StorableText.whyRefused(value);
-            if (refused != null) {
-                throw new IllegalArgumentException("a key or value " + refused);
-            }
-        });
+        row.forEach((key, value) -> Stream.of(key, value)
+                .map(StorableText::whyRefused)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .ifPresent(refused -> {
+                    // not quoted: the message is stored as a finding
+                    throw new IllegalArgumentException("a key or value " + refused);
+                }));
         for (String key : row.keySet()) {
             if (!REQUIRED.contains(key) && !OPTIONAL.contains(key)) {
                 throw new IllegalArgumentException(
@@ -221,7 +223,8 @@ public final class PurchasesFile {
             throw new IllegalArgumentException(column + " " + text + " " + SqlTime.NOT_KEPT);
         }
         // cut to the microsecond the database keeps: stored rounded, the row read again from the same feed would
-        // contradict it and be refused on every later run
+        // contradict it and be refused on every later run (a prices file refuses such an instant instead: the operator
+        // writes it, where a feed is another system's)
         return instant.truncatedTo(ChronoUnit.MICROS);
     }
 }

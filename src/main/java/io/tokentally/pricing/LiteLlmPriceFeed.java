@@ -4,6 +4,7 @@ import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.StorableText;
 import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,6 +84,12 @@ public final class LiteLlmPriceFeed {
 
         void entry(String key, JsonNode value) {
             if (key.equals("sample_spec") || !value.isObject()) {
+                return;
+            }
+            String refused = StorableText.whyRefused(key);
+            if (refused != null) {
+                // a NUL cannot be stored (PostgreSQL); half a character in a key, the parser already refuses
+                ignored.add(StorableText.of(key) + " (its key " + refused + ")");
                 return;
             }
             String provider = PROVIDERS.get(value.path("litellm_provider").asString(""));

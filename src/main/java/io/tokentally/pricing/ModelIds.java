@@ -132,9 +132,10 @@ final class ModelIds {
     }
 
     /**
-     * A snapshot written with Vertex AI's date ({@code claude-sonnet-4@20250514}) as Anthropic writes it
+     * A Claude snapshot written with Vertex AI's date ({@code claude-sonnet-4@20250514}) as Anthropic writes it
      * ({@code claude-sonnet-4-20250514}), so the one snapshot has one price, its own if it has one, however a host
-     * writes it; empty for a model written otherwise.
+     * writes it; empty for a model written otherwise. (A price of the id as Vertex writes it, the exact key, still
+     * comes first: usage-formats.md §7's order.)
      */
     static Optional<String> dashedDate(String model) {
         Matcher date = AT_DATE.matcher(model);

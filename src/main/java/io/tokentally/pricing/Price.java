@@ -2,6 +2,7 @@ package io.tokentally.pricing;
 
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.StorableText;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -34,7 +35,7 @@ public record Price(
      */
     public Price {
         if (origin.length() > ORIGIN_LENGTH) {
-            origin = origin.substring(0, ORIGIN_LENGTH - 1) + "…";
+            origin = StorableText.cut(origin, ORIGIN_LENGTH - 1) + "…";
         }
     }
 

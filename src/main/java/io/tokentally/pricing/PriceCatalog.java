@@ -94,7 +94,9 @@ public final class PriceCatalog implements ModelCatalog {
         List<String> ids = new ArrayList<>(List.of(provider + "/" + bare));
         String multiplier = ModelIds.multiplierOf(bare);
         String dated = bare.substring(0, bare.length() - multiplier.length());
-        ModelIds.dashedDate(dated).ifPresent(snapshot -> ids.add(provider + "/" + snapshot + multiplier));
+        if (provider.equals("anthropic")) {
+            ModelIds.dashedDate(dated).ifPresent(snapshot -> ids.add(provider + "/" + snapshot + multiplier));
+        }
         for (Optional<String> base = ModelIds.withoutSnapshot(dated);
                 base.isPresent();
                 base = ModelIds.withoutSnapshot(base.get())) {

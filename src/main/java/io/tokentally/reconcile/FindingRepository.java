@@ -1,6 +1,7 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -183,6 +184,6 @@ public class FindingRepository {
     }
 
     private static String limit(String message) {
-        return message.length() <= 4000 ? message : message.substring(0, 4000);
+        return StorableText.cut(message, 4000);
     }
 }

@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.shared.StorableText;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -75,6 +76,6 @@ class ReconciliationLineRepository {
     }
 
     private static String limit(String files) {
-        return files.length() <= 4000 ? files : files.substring(0, 3996) + " ...";
+        return files.length() <= 4000 ? files : StorableText.cut(files, 3996) + " ...";
     }
 }

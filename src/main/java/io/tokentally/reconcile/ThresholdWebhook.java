@@ -167,7 +167,7 @@ public class ThresholdWebhook {
                         + " last_attempt_at = ?, sent_at = ? WHERE finding_key = ?",
                 error == null ? "SENT" : "FAILED",
                 attempt.status(),
-                error == null ? null : limit(error),
+                StorableText.cut(error, 1000),
                 SqlTime.utc(now),
                 error == null ? SqlTime.utc(now) : null,
                 key);
@@ -195,9 +195,5 @@ public class ThresholdWebhook {
         return jdbc.queryForList("SELECT message FROM finding WHERE finding_key = ?", String.class, key).stream()
                 .findFirst()
                 .orElse("");
-    }
-
-    private static String limit(String text) {
-        return StorableText.cut(text, 1000);
     }
 }

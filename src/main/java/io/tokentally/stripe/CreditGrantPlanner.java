@@ -1,6 +1,7 @@
 package io.tokentally.stripe;
 
 import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.StorableText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -201,7 +202,7 @@ public final class CreditGrantPlanner {
     }
 
     private static String name(String name) {
-        return name.length() <= 100 ? name : name.substring(0, 100);
+        return StorableText.cut(name, 100);
     }
 
     /** {@code grant-<24 hex of sha256(customer|key)>}: the grant's stable column value, whatever the key's length. */

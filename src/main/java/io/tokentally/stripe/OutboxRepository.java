@@ -2,6 +2,7 @@ package io.tokentally.stripe;
 
 import io.tokentally.rating.UnplannedHours;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.StorableText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -293,6 +294,6 @@ public class OutboxRepository {
     }
 
     private static String limit(String text) {
-        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
+        return StorableText.cut(text, 2000);
     }
 }

@@ -9,6 +9,7 @@ import io.tokentally.stripe.AmountMeterLayout;
 import io.tokentally.stripe.FakeStripe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -244,14 +245,14 @@ abstract class PricingModelsScenarios {
                                 Clock.systemUTC().instant().toString())
                         .toJobParameters());
 
-        // then the meters carry $3.00 and the allowance's grants $3.00 too, so Stripe bills nothing, as the
+        // then the usage is billed $3.00 and the allowance's grants hold $3.00 too, so Stripe bills nothing, as the
         // statement says: the grant was raised by the rerate, not left for a next nightly run that may come after
         // the period's end
         assertThat(rerate.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(grantedBefore).isEqualTo(150);
         assertThat(jdbc.queryForObject(
                         "SELECT SUM(billed_usd) FROM rated_aggregate WHERE customer_id = 'rerate-tok'",
-                        java.math.BigDecimal.class))
+                        BigDecimal.class))
                 .isEqualByComparingTo("3");
         assertThat(grantedCents("cus_rerate_tok")).isEqualTo(300);
     }

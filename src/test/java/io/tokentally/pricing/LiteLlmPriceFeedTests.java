@@ -113,7 +113,8 @@ class LiteLlmPriceFeedTests {
         String feed = """
                 {"%s": {"litellm_provider": "openai", "input_cost_per_token": 1e-06},
                  "gpt-huge": {"litellm_provider": "openai", "input_cost_per_token": 1e20, "output_cost_per_token": 1e-05},
-                 "gpt-fine": {"litellm_provider": "openai", "input_cost_per_token": 1.23456789012345e-07}}
+                 "gpt-fine": {"litellm_provider": "openai", "input_cost_per_token": 1.23456789012345e-07},
+                 "gpt-nul\\u0000": {"litellm_provider": "openai", "input_cost_per_token": 1e-06}}
                 """.formatted(longKey);
 
         // when
@@ -125,9 +126,12 @@ class LiteLlmPriceFeedTests {
                 .extracting(price -> price.model() + " " + price.tokenType().code() + " "
                         + price.usdPerMillion().toPlainString())
                 .containsExactlyInAnyOrder("openai/gpt-huge output 10", "openai/gpt-fine input 0.123456789012");
+        // and a key holding a NUL, which PostgreSQL cannot store (half a character in a key is not valid JSON to the
+        // parser: the feed is refused)
         assertThat(read.ignored())
-                .containsExactly(
-                        longKey + " (its id openai/" + longKey + " has 201 characters; at most 200 are allowed)");
+                .containsExactlyInAnyOrder(
+                        longKey + " (its id openai/" + longKey + " has 201 characters; at most 200 are allowed)",
+                        "gpt-nul\uFFFD (its key holds a NUL (U+0000), which PostgreSQL does not store)");
         assertThat(read.notes())
                 .containsExactlyInAnyOrder(
                         "gpt-huge: input_cost_per_token is a dollar or more a token (1E+20), more than any model costs;"

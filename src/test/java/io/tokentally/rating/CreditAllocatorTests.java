@@ -135,20 +135,12 @@ class CreditAllocatorTests {
     void anAllowanceOfSomeModelsPaysTheirUsageBeforeOneOfEveryModelWhateverTheOrderTheyAreListedIn() {
         // given, listed in this order, 100,000 tokens of every model and 200,000 of OpenAI's; $5 of every model and
         // $3 of OpenAI's
-        Plan plan = new Plan(
+        Plan plan = fixedWith(
                 "mixed",
-                PlanType.FIXED,
-                "USD",
-                BigDecimal.ZERO,
-                List.of(),
-                BigDecimal.ZERO,
-                List.of(
-                        new Allowance("all-tokens", null, 100_000L, List.of()),
-                        new Allowance("openai-tokens", null, 200_000L, List.of("openai/*")),
-                        new Allowance("all-usd", new BigDecimal("5"), null, List.of()),
-                        new Allowance("openai-usd", new BigDecimal("3"), null, List.of("openai/*"))),
-                CreditSource.DEFAULT_ORDER,
-                true);
+                new Allowance("all-tokens", null, 100_000L, List.of()),
+                new Allowance("openai-tokens", null, 200_000L, List.of("openai/*")),
+                new Allowance("all-usd", new BigDecimal("5"), null, List.of()),
+                new Allowance("openai-usd", new BigDecimal("3"), null, List.of("openai/*")));
         CreditAllocator allocator = new CreditAllocator(customer("mixed"), Map.of("mixed", plan));
         List<Charge> charges = List.of(
                 charge("2026-11-02T10:00:00Z", "openai/gpt-4o", 600_000),
@@ -167,6 +159,28 @@ class CreditAllocatorTests {
                 .extracting(used ->
                         used.allowance().name() + " " + used.consumedUsd().stripTrailingZeros())
                 .containsExactlyInAnyOrder("all-tokens 1", "openai-tokens 2", "all-usd 5", "openai-usd 3");
+    }
+
+    @Test
+    void aTokenAllowanceOfSomeModelsPaysTheirTokensBeforeOneOfEveryModel() {
+        // given, listed in this order, 100,000 tokens of every model and 200,000 of OpenAI's
+        Plan plan = fixedWith(
+                "tokens",
+                new Allowance("all-tokens", null, 100_000L, List.of()),
+                new Allowance("openai-tokens", null, 200_000L, List.of("openai/*")));
+        CreditAllocator allocator = new CreditAllocator(customer("tokens"), Map.of("tokens", plan));
+        List<Charge> charges = List.of(
+                charge("2026-11-02T10:00:00Z", "openai/gpt-4o", 200_000),
+                charge("2026-11-02T11:00:00Z", "anthropic/claude-sonnet-4-5", 100_000));
+
+        // when
+        CreditLedger ledger = allocator.allocate(charges, List.of());
+
+        // then OpenAI's tokens are OpenAI's allowance's, and Anthropic's the other's: nothing over, where the listed
+        // order spent 100,000 of every model's on OpenAI and billed Anthropic's $1
+        assertThat(ledger.charges())
+                .extracting(c -> c.overageUsd().stripTrailingZeros().toPlainString())
+                .containsExactly("0", "0");
     }
 
     @Test
@@ -323,6 +337,20 @@ class CreditAllocatorTests {
                 List.of(),
                 new BigDecimal("30"),
                 List.of(allowance),
+                CreditSource.DEFAULT_ORDER,
+                true);
+    }
+
+    /** A fixed plan without fee or markup, with these allowances in this order. */
+    static Plan fixedWith(String id, Allowance... allowances) {
+        return new Plan(
+                id,
+                PlanType.FIXED,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                BigDecimal.ZERO,
+                List.of(allowances),
                 CreditSource.DEFAULT_ORDER,
                 true);
     }

@@ -239,8 +239,9 @@ public class ProviderApiPuller {
     }
 
     private static String scrub(String text, String key) {
-        String shown = text.length() <= 300 ? text : StorableText.cut(text, 300) + "...";
-        return shown.replace(key, "(admin key)").replaceAll("\\s+", " ");
+        // the key out first: a cut could leave part of it
+        String scrubbed = text.replace(key, "(admin key)").replaceAll("\\s+", " ");
+        return scrubbed.length() <= 300 ? scrubbed : StorableText.cut(scrubbed, 300) + "...";
     }
 
     private static String encode(String value) {

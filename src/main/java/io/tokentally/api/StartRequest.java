@@ -1,6 +1,8 @@
 package io.tokentally.api;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The body of a start or rerun: the usage day, and optionally the job's files; what is left out comes
@@ -13,5 +15,17 @@ import java.util.List;
  * @param customers the customers file
  * @param plans the plans file
  * @param prices the prices file
+ * @param unknown the body's other fields, which the call refuses: a misspelt {@code custmers} left out would bill the
+ *     day with the default customers file
  */
-public record StartRequest(String date, List<String> input, String customers, String plans, String prices) {}
+public record StartRequest(
+        String date,
+        List<String> input,
+        String customers,
+        String plans,
+        String prices,
+        @JsonAnySetter Map<String, Object> unknown) {
+
+    /** The fields a start or rerun takes. */
+    static final String FIELDS = "date, input, customers, plans, prices";
+}

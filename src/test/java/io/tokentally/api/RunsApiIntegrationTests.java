@@ -336,6 +336,15 @@ class RunsApiIntegrationTests {
         // a JSON number is not a day (Jackson would have read it as days since 1970: year 57443)
         assertProblem(api.post("/api/jobs/nightly-billing/executions", "{\"date\":20261127}"), 400, "not '20261127'");
         assertProblem(api.post("/api/jobs/nightly-billing/executions", "{}"), 400, "'date'");
+        // a misspelt field would otherwise be left out: the day billed with the default customers file
+        assertProblem(
+                api.post(
+                        "/api/jobs/nightly-billing/executions",
+                        body("2026-11-03").replace("\"customers\"", "\"custmers\"")),
+                400,
+                "unknown field(s) custmers; the body takes date, input, customers, plans, prices");
+        assertProblem(
+                api.post("/api/jobs/nightly-billing/reruns", "{\"date\":\"2026-11-03\",\"bogus\":1}"), 400, "bogus");
         assertProblem(
                 api.post("/api/jobs/nightly-billing/executions", body("2099-01-01")),
                 400,

@@ -1,5 +1,6 @@
 package io.tokentally.api;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.shared.FieldLength;
@@ -36,7 +37,13 @@ class PricesController {
     }
 
     /** The body of an approval: which sync, who approves, and why. */
-    record Approval(String feed, String effective, String by, String reason) {}
+    /** An approval's body; {@code unknown}, the body's other fields, is refused (a misspelt feed would be litellm). */
+    record Approval(
+            String feed,
+            String effective,
+            String by,
+            String reason,
+            @JsonAnySetter Map<String, Object> unknown) {}
 
     @GetMapping(path = "/api/prices/pending", produces = MediaType.APPLICATION_JSON_VALUE)
     List<PriceApprovals.Sync> pending() {
@@ -45,6 +52,9 @@ class PricesController {
 
     @PostMapping(path = "/api/prices/approve", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> approve(@RequestBody Approval body) {
+        if (body != null) {
+            ApiProblem.refuseUnknownFields(body.unknown(), "feed, effective, by, reason");
+        }
         if (body == null
                 || body.effective() == null
                 || body.by() == null

@@ -18,7 +18,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -165,10 +164,8 @@ class RunRequests {
      */
     private BillingJobParameters parameters(String job, StartRequest request, boolean rerun) {
         requireKnown(job);
-        if (request != null && request.unknown() != null && !request.unknown().isEmpty()) {
-            throw ApiProblem.badRequest("unknown field(s) "
-                    + String.join(", ", new TreeSet<>(request.unknown().keySet())) + "; the body takes "
-                    + StartRequest.FIELDS);
+        if (request != null) {
+            ApiProblem.refuseUnknownFields(request.unknown(), StartRequest.FIELDS);
         }
         if (request == null || request.date() == null) {
             throw ApiProblem.badRequest("'date' (the UTC day of usage, YYYY-MM-DD) is required");

@@ -555,6 +555,9 @@ class RunsApiIntegrationTests {
         var badInstant = api.post("/api/prices/approve", "{\"effective\":\"yesterday\",\"by\":\"ops\"}");
         var longBy = api.post(
                 "/api/prices/approve", "{\"effective\":\"2026-01-01T00:00:00Z\",\"by\":\"" + "o".repeat(201) + "\"}");
+        // a misspelt feed would approve litellm's sync at that instant
+        var misspelt = api.post(
+                "/api/prices/approve", "{\"fed\":\"vendor\",\"effective\":\"2026-01-01T00:00:00Z\",\"by\":\"ops\"}");
 
         // then: nothing was synced here, so nothing waits (the approval flow itself: PriceSyncJobTests)
         assertThat(pending.statusCode()).isEqualTo(200);
@@ -562,6 +565,7 @@ class RunsApiIntegrationTests {
         assertProblem(unknown, 404, "waits for approval");
         assertProblem(badInstant, 400, "yesterday");
         assertProblem(longBy, 400, "at most 200");
+        assertProblem(misspelt, 400, "unknown field(s) fed; the body takes feed, effective, by, reason");
         assertThat(api.withToken(null).get("/api/prices/pending").statusCode()).isEqualTo(401);
     }
 

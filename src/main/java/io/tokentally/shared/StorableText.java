@@ -46,20 +46,8 @@ public final class StorableText {
         if (holdsNul(text)) {
             return NUL_REFUSED;
         }
-        return holdsHalfPair(text) ? HALF_PAIR_REFUSED : null;
-    }
-
-    /** Whether {@code text} holds half of a surrogate pair without its other half. */
-    public static boolean holdsHalfPair(String text) {
-        for (int i = 0; text != null && i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
+        // of() returns the text itself when it holds no NUL and no half pair; the NUL is ruled out above
+        return text == null || of(text) == text ? null : HALF_PAIR_REFUSED;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tokentally.api;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import io.tokentally.reconcile.FindingRepository;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +27,8 @@ class FindingsController {
         this.findings = findings;
     }
 
-    /** The body of acknowledge and resolve: the finding's stable key. */
-    record FindingKey(String key) {}
+    /** The body of acknowledge and resolve: the finding's stable key; {@code unknown}, its other fields, is refused. */
+    record FindingKey(String key, @JsonAnySetter Map<String, Object> unknown) {}
 
     @GetMapping(path = "/api/findings", produces = MediaType.APPLICATION_JSON_VALUE)
     List<FindingRepository.Stored> list(@RequestParam(defaultValue = "open") String status) {
@@ -52,6 +53,9 @@ class FindingsController {
     }
 
     private Map<String, String> setStatus(FindingKey body, String status) {
+        if (body != null) {
+            ApiProblem.refuseUnknownFields(body.unknown(), "key");
+        }
         if (body == null || body.key() == null || body.key().isBlank()) {
             throw ApiProblem.badRequest("send {\"key\": \"<finding key>\"}, as GET /api/findings lists it");
         }

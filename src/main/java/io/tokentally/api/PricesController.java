@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.SqlTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -36,8 +37,10 @@ class PricesController {
         this.clock = clock;
     }
 
-    /** The body of an approval: which sync, who approves, and why. */
-    /** An approval's body; {@code unknown}, the body's other fields, is refused (a misspelt feed would be litellm). */
+    /**
+     * An approval's body: which sync, who approves, and why; {@code unknown}, the body's other fields, is refused (a
+     * misspelt feed would be litellm).
+     */
     record Approval(
             String feed,
             String effective,
@@ -84,10 +87,15 @@ class PricesController {
     }
 
     private static Instant instant(String text) {
+        Instant instant;
         try {
-            return Instant.parse(text);
+            instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiProblem.badRequest("effective is an ISO-8601 instant such as 2026-11-01T00:00:00Z, not " + text);
         }
+        if (!SqlTime.isWholeMicros(instant)) {
+            throw ApiProblem.badRequest("effective " + text + " " + SqlTime.FINER_THAN_KEPT);
+        }
+        return instant;
     }
 }

@@ -542,6 +542,10 @@ class RunsApiIntegrationTests {
                 .isTrue();
         assertProblem(api.post("/api/findings/resolve", "{\"key\":\"no-such-finding\"}"), 404, "no-such-finding");
         assertProblem(api.post("/api/findings/resolve", "{}"), 400, "key");
+        assertProblem(
+                api.post("/api/findings/acknowledge", "{\"key\":\"" + key + "\",\"note\":\"seen\"}"),
+                400,
+                "unknown field(s) note; the body takes key");
         assertProblem(api.get("/api/findings?status=closed"), 400, "closed");
         assertThat(api.withToken(null).get("/api/findings").statusCode()).isEqualTo(401);
     }
@@ -553,6 +557,8 @@ class RunsApiIntegrationTests {
         var unknown = api.post(
                 "/api/prices/approve", "{\"feed\":\"litellm\",\"effective\":\"2026-01-01T00:00:00Z\",\"by\":\"ops\"}");
         var badInstant = api.post("/api/prices/approve", "{\"effective\":\"yesterday\",\"by\":\"ops\"}");
+        // no sync is kept finer than the microsecond: a 404 would say none waits at an instant no sync can have
+        var finer = api.post("/api/prices/approve", "{\"effective\":\"2026-01-01T00:00:00.0000001Z\",\"by\":\"ops\"}");
         var longBy = api.post(
                 "/api/prices/approve", "{\"effective\":\"2026-01-01T00:00:00Z\",\"by\":\"" + "o".repeat(201) + "\"}");
         // a misspelt feed would approve litellm's sync at that instant
@@ -564,6 +570,7 @@ class RunsApiIntegrationTests {
         assertThat(json(pending).isArray()).isTrue();
         assertProblem(unknown, 404, "waits for approval");
         assertProblem(badInstant, 400, "yesterday");
+        assertProblem(finer, 400, "more than six decimals of a second");
         assertProblem(longBy, 400, "at most 200");
         assertProblem(misspelt, 400, "unknown field(s) fed; the body takes feed, effective, by, reason");
         assertThat(api.withToken(null).get("/api/prices/pending").statusCode()).isEqualTo(401);

@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 public class UsageFormats {
 
     static final int HEAD_CHARS = 8 * 1024;
-    /** How far a first line is read when it is longer than the head: a JSON Lines row with a long prompt in it. */
-    static final int LONG_LINE_CHARS = 1024 * 1024;
+    /** How far a file no reader claims by its head is read to be asked again ({@link #detect}). */
+    static final int FURTHER_CHARS = 1024 * 1024;
 
     private final List<UsageFormat> formats;
 
@@ -21,17 +21,18 @@ public class UsageFormats {
     }
 
     /**
-     * The reader that claims the file by its first {@value #HEAD_CHARS} characters; if none does and its first
-     * line is longer than that, by up to {@value #LONG_LINE_CHARS} (a JSON Lines file names its keys after a long
-     * value, say), so a file claimed by its head is claimed as before.
+     * The reader that claims the file by its first {@value #HEAD_CHARS} characters; if none does and the file is
+     * longer, by up to {@value #FURTHER_CHARS}, so a file claimed by its head is claimed as before. What names a
+     * format can come later: a JSON Lines file names its keys after a long value, and a page of an API's buckets
+     * names its results' kind only in its first bucket with usage, after a week of empty hours, say.
      */
     public Optional<UsageFormat> detect(Path file) throws IOException {
         String head = InputFiles.head(file, HEAD_CHARS);
         Optional<UsageFormat> claimed = claimant(head);
-        if (claimed.isPresent() || head.length() < HEAD_CHARS || head.strip().contains("\n")) {
+        if (claimed.isPresent() || head.length() < HEAD_CHARS) {
             return claimed;
         }
-        return claimant(InputFiles.head(file, LONG_LINE_CHARS));
+        return claimant(InputFiles.head(file, FURTHER_CHARS));
     }
 
     /** The first reader whose files one that no reader claims resembles ({@link UsageFormat#resembles}). */

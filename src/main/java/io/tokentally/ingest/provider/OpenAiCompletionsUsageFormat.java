@@ -119,6 +119,9 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
         BigInteger audioIn = count(result, "input_audio_tokens");
         BigInteger imageIn = count(result, "input_image_tokens");
         BigInteger cacheWrite = count(result, "input_cache_write_tokens");
+        if (cacheWrite == null) {
+            cacheWrite = unlistedCacheWrites(result);
+        }
         BigInteger cachedText = count(result, "input_cached_text_tokens");
         if (cachedText == null) {
             cachedText = subtract(
@@ -150,6 +153,22 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
         }
         BigInteger input = sum(uncachedText, cachedText, cacheWrite);
         return new TokenSplit(input, cachedText, cacheWrite, outputText, unpriced(result));
+    }
+
+    /**
+     * Without {@code input_cache_write_tokens} (a field added in 2026), the input tokens that are neither cached nor
+     * uncached: {@code input_tokens} holds cache writes, {@code input_uncached_tokens} does not. Null (unknown) if a
+     * count is missing or they leave none, as a result whose counts contradict each other leaves none.
+     */
+    private static BigInteger unlistedCacheWrites(JsonNode result) {
+        BigInteger all = count(result, "input_tokens");
+        BigInteger cached = count(result, "input_cached_tokens");
+        BigInteger uncached = count(result, "input_uncached_tokens");
+        if (all == null || cached == null || uncached == null) {
+            return null;
+        }
+        BigInteger rest = all.subtract(cached).subtract(uncached);
+        return rest.signum() > 0 ? rest : null;
     }
 
     /** Older fields: input_tokens is text input with cached tokens included; audio counted apart. */

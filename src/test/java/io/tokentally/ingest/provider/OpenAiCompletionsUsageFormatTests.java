@@ -8,13 +8,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.UsageFormat;
+import io.tokentally.ingest.UsageFormats;
 import io.tokentally.ingest.UsageRow;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -85,6 +92,51 @@ class OpenAiCompletionsUsageFormatTests {
                         "input_cached_audio_tokens = 500",
                         "input_image_tokens = 1000",
                         "input_cached_image_tokens = 1500");
+    }
+
+    @Test
+    void takesTheInputNeitherCachedNorUncachedAsCacheWritesWhenTheirFieldIsAbsent() {
+        // given input_tokens of 10,000: 3,000 cached and 5,000 uncached, so 2,000 cache writes, which
+        // input_uncached_tokens excludes; a page from before input_cache_write_tokens was added
+        String page = """
+                {"object": "page", "data": [{"object": "bucket", "start_time": 1795737600, "end_time": 1795741200,
+                 "results": [{"object": "organization.usage.completions.result", "input_tokens": 10000,
+                  "input_cached_tokens": 3000, "input_uncached_tokens": 5000, "input_text_tokens": 5000,
+                  "input_cached_text_tokens": 3000, "output_tokens": 1000, "output_text_tokens": 1000,
+                  "num_model_requests": 1, "project_id": "proj_acme", "model": "gpt-4o"}]}]}
+                """;
+
+        // then the 2,000 are cache writes, not left out
+        assertThat(tokens(ProviderFixtures.rowsOf(format, page).get(0)))
+                .containsExactly(10000L, 3000L, 2000L, 0L, 1000L, 0L);
+    }
+
+    @Test
+    void claimsAPrettyPrintedPageWhoseFirstWeekOfBucketsHoldsNoUsage(@TempDir Path dir) throws IOException {
+        // given 167 empty hourly buckets, written with line breaks, before the one with a result: past the 8 KiB
+        StringBuilder buckets = new StringBuilder();
+        for (int hour = 0; hour < 167; hour++) {
+            long start = 1795137200L + 3600L * hour;
+            buckets.append("    {\n      \"object\": \"bucket\",\n      \"start_time\": ")
+                    .append(start)
+                    .append(",\n      \"end_time\": ")
+                    .append(start + 3600)
+                    .append(",\n      \"results\": []\n    },\n");
+        }
+        String page = "{\n  \"object\": \"page\",\n  \"data\": [\n" + buckets
+                + "    {\"object\": \"bucket\", \"start_time\": 1795737600, \"end_time\": 1795741200,\n"
+                + "     \"results\": [{\"object\": \"organization.usage.completions.result\", \"input_tokens\": 100,"
+                + " \"output_tokens\": 10, \"num_model_requests\": 1, \"model\": \"gpt-4o\"}]}\n  ],\n"
+                + "  \"has_more\": false\n}\n";
+        Path file = Files.writeString(dir.resolve("openai-week.json"), page);
+        assertThat(page.indexOf("organization.usage.completions.result")).isGreaterThan(8 * 1024);
+
+        // when
+        Optional<UsageFormat> claimant = new UsageFormats(List.of(format)).detect(file);
+
+        // then
+        assertThat(claimant).containsSame(format);
+        assertThat(tokens(ProviderFixtures.rowsOf(format, page).get(0))).containsExactly(100L, 0L, 0L, 0L, 10L, 0L);
     }
 
     @Test

@@ -52,6 +52,14 @@ public final class UsageTimestamp {
         }
     }
 
+    /**
+     * {@code text} as {@link Instant#toString} writes its instant ({@code 09:00:00.000Z} and {@code 09:00:00+00:00}
+     * are {@code 09:00:00Z}), or as it is if the rule refuses it: a bucket's key, one however an export spells it.
+     */
+    public static String keyText(String text) {
+        return instantOf(text).map(Instant::toString).orElse(text);
+    }
+
     /** The instant {@code text} writes; its faults are thrown as INVALID_TIMESTAMP or TIMESTAMP_WITHOUT_OFFSET. */
     static Instant parse(String text) {
         Instant utc = plainUtc(text);

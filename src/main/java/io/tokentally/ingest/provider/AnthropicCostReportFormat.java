@@ -3,6 +3,7 @@ package io.tokentally.ingest.provider;
 import static io.tokentally.ingest.provider.JsonFields.text;
 
 import io.tokentally.ingest.CostColumns;
+import io.tokentally.ingest.UsageTimestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -87,10 +88,13 @@ class AnthropicCostReportFormat extends CostPagesFormat {
         return tokenType;
     }
 
-    /** The bucket key: the bucket's time range and every grouping field of the result. */
+    /**
+     * The bucket key: the bucket's time range, each end as the instant it writes (as the usage report's bucket ids),
+     * and every grouping field of the result.
+     */
     private static String bucketKey(JsonNode result, String start, String end) {
         return key(
-                "anthropic-cost:" + start + "/" + end,
+                "anthropic-cost:" + UsageTimestamp.keyText(start) + "/" + UsageTimestamp.keyText(end),
                 text(result, "workspace_id"),
                 text(result, "description"),
                 text(result, "cost_type"),

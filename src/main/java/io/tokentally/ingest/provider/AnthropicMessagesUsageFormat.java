@@ -8,7 +8,6 @@ import static io.tokentally.ingest.provider.JsonFields.text;
 import io.tokentally.ingest.UsageColumns;
 import io.tokentally.ingest.UsageTimestamp;
 import java.math.BigInteger;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -148,9 +147,9 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
      */
     private static String bucketId(String start, String end, JsonNode result) {
         StringBuilder id = new StringBuilder("anthropic-usage:")
-                .append(instant(start))
+                .append(UsageTimestamp.keyText(start))
                 .append('/')
-                .append(instant(end));
+                .append(UsageTimestamp.keyText(end));
         for (String key : List.of(
                 "workspace_id", "api_key_id", "model", "service_tier", "context_window", "inference_geo", "speed")) {
             String value = text(result, key);
@@ -163,9 +162,5 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
             }
         }
         return id.toString();
-    }
-
-    private static String instant(String timestamp) {
-        return UsageTimestamp.instantOf(timestamp).map(Instant::toString).orElse(timestamp);
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.ProviderCost;
 import io.tokentally.ingest.ProviderCostParser;
+import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.UsageFormat;
 import java.time.LocalDate;
 import java.util.List;
@@ -122,6 +123,23 @@ class CostFormatsTests {
     }
 
     @Test
+    void keysAnAnthropicBucketByItsInstantsHoweverTheExportSpellsThem() {
+        // given the report again, its times written with milliseconds and an offset
+        String original = ProviderFixtures.text("anthropic-cost-report-by-workspace-and-description.json");
+        String respelt = original.replace("\"2026-11-27T00:00:00Z\"", "\"2026-11-27T00:00:00.000Z\"")
+                .replace("\"2026-11-28T00:00:00Z\"", "\"2026-11-28T00:00:00+00:00\"");
+        assertThat(respelt).isNotEqualTo(original);
+
+        // when
+        List<String> keys = bucketKeys(ProviderFixtures.recordsOf(anthropic, original));
+        List<String> respeltKeys = bucketKeys(ProviderFixtures.recordsOf(anthropic, respelt));
+
+        // then: one bucket, so the second export replaces the first one's lines instead of adding to them
+        assertThat(respeltKeys).isEqualTo(keys);
+        assertThat(keys.get(0)).startsWith("anthropic-cost:2026-11-27T00:00:00Z/2026-11-28T00:00:00Z");
+    }
+
+    @Test
     void rejectsAnthropicResultsWithoutAmountOrWithAnUnknownTokenType() {
         // when
         List<ProviderCostParser.Result> results = results(anthropic, "anthropic-cost-report-with-bad-results.json");
@@ -177,6 +195,12 @@ class CostFormatsTests {
         List<ProviderCostParser.Result> results = results(format, fixture);
         assertThat(results).allSatisfy(result -> assertThat(result.reject()).isNull());
         return results.stream().map(ProviderCostParser.Result::cost).toList();
+    }
+
+    private static List<String> bucketKeys(List<RawRecord> records) {
+        return records.stream()
+                .map(record -> ProviderCostParser.parse(1, record).cost().bucketKey())
+                .toList();
     }
 
     private static List<ProviderCostParser.Result> results(UsageFormat format, String fixture) {

@@ -30,6 +30,10 @@ public record MarginLine(
     public static final String ACTUAL = "actual";
     public static final String LIST = "list";
     public static final String MIXED = "mixed";
+    /** The kinds of a line's findings. */
+    static final String NEGATIVE = "NEGATIVE_MARGIN";
+
+    static final String BELOW_FLOOR = "MARGIN_BELOW_FLOOR";
 
     /** A line costed at list price. */
     public MarginLine(String customerId, String model, LocalDate day, BigDecimal costUsd, BigDecimal billedUsd) {
@@ -67,7 +71,7 @@ public record MarginLine(
         if (marginUsd().signum() < 0) {
             return Optional.of(new Finding(
                     "margin-negative:" + customerId + ":" + model + ":" + day,
-                    "NEGATIVE_MARGIN",
+                    NEGATIVE,
                     Finding.Severity.ERROR,
                     where + ": billed " + Amounts.toText(billedUsd) + " USD for a provider cost of " + cost
                             + " (margin " + Amounts.toText(marginUsd()) + ")",
@@ -77,7 +81,7 @@ public record MarginLine(
             BigDecimal percent = percentUnder(floorPercent);
             return Optional.of(new Finding(
                     "margin-below-floor:" + customerId + ":" + model + ":" + day,
-                    "MARGIN_BELOW_FLOOR",
+                    BELOW_FLOOR,
                     Finding.Severity.WARNING,
                     where + ": margin " + percent.toPlainString() + "% is below the floor of "
                             + floorPercent.toPlainString() + "% (billed " + Amounts.toText(billedUsd)

@@ -52,8 +52,8 @@ public class ProviderReconciliation {
         return usage;
     }
 
-    /** Compares the usage and charges of each day, records the findings; returns how many findings it recorded. */
-    int reconcile(SortedMap<LocalDate, ProviderUsageRepository.Sides> usage, long run) {
+    /** Compares the usage and charges of each day, records the findings; returns the findings it recorded. */
+    List<Finding> reconcile(SortedMap<LocalDate, ProviderUsageRepository.Sides> usage, long run) {
         List<ProviderUsageCheck.Checked> checked = new ArrayList<>();
         usage.forEach((day, sides) -> {
             UsageWindow window = UsageWindow.ofUtcDate(day);
@@ -64,11 +64,11 @@ public class ProviderReconciliation {
         });
         lines.replace(
                 run, checked.stream().map(ProviderUsageCheck.Checked::line).toList());
-        int recorded = 0;
+        List<Finding> recorded = new ArrayList<>();
         for (ProviderUsageCheck.Checked one : checked) {
             if (one.finding() != null) {
                 findings.record(one.finding(), run);
-                recorded++;
+                recorded.add(one.finding());
             }
         }
         return recorded;

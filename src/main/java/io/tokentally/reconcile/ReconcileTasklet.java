@@ -11,7 +11,9 @@ import io.tokentally.rating.HeldUsage;
 import io.tokentally.rating.HeldUsageRepository;
 import io.tokentally.shared.UsageWindow;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
@@ -31,6 +33,15 @@ class ReconcileTasklet implements Tasklet {
 
     /** Logged under the step configuration's name, as before the tasklet had a class of its own. */
     private static final Logger log = LoggerFactory.getLogger(ReconcileStepConfiguration.class);
+    /** The kinds of findings about one day's margin or provider reconciliation line, each key ending with the day. */
+    private static final List<String> DAY_LINE_KINDS = List.of(
+            MarginLine.NEGATIVE,
+            MarginLine.BELOW_FLOOR,
+            ProviderUsageCheck.MISMATCH,
+            ProviderUsageCheck.NOT_BILLED,
+            ProviderChargeCheck.KIND);
+    /** How a day is written at the end of such a key: {@code 2026-12-02}. */
+    private static final int DAY_CHARS = 10;
 
     private final MarginRepository margins;
     private final FindingRepository findings;
@@ -81,8 +92,11 @@ class ReconcileTasklet implements Tasklet {
         SortedSet<LocalDate> days = reconcileDays.of(window, run);
         // each day's usage is read once, for the actual costs of its margin and for the provider reconciliation
         SortedMap<LocalDate, ProviderUsageRepository.Sides> usage = providers.usage(days);
-        storeMargins(days, usage, contribution);
-        contribution.incrementWriteCount(providers.reconcile(usage, run));
+        Set<String> dayLineKeys = storeMargins(days, usage, contribution);
+        List<Finding> reconciled = providers.reconcile(usage, run);
+        contribution.incrementWriteCount(reconciled.size());
+        reconciled.forEach(finding -> dayLineKeys.add(finding.key()));
+        resolveDayLineFindings(days, dayLineKeys);
         List<Finding> found = findingsAboutUsage(usage);
         found.addAll(DuplicateConflictFindings.of(duplicateConflicts.ofRun(run)));
         List<RunFile> seen = files.filesOfRun(run);
@@ -99,19 +113,51 @@ class ReconcileTasklet implements Tasklet {
         return RepeatStatus.FINISHED;
     }
 
-    /** Stores the days' margin lines, each one read, and records a finding for each loss or thin margin. */
-    private void storeMargins(
+    /**
+     * Stores the days' margin lines, each one read, and records a finding for each loss or thin margin.
+     *
+     * @return the keys of the findings it recorded
+     */
+    private Set<String> storeMargins(
             SortedSet<LocalDate> days,
             SortedMap<LocalDate, ProviderUsageRepository.Sides> usage,
             StepContribution contribution) {
         List<MarginLine> lines = margins.daily(usage);
         margins.store(run, days, lines);
+        Set<String> recorded = new HashSet<>();
         for (MarginLine line : lines) {
             contribution.incrementReadCount();
             line.finding(properties.marginFloorPercent()).ifPresent(finding -> {
                 findings.record(finding, run);
+                recorded.add(finding.key());
                 contribution.incrementWriteCount(1);
             });
+        }
+        return recorded;
+    }
+
+    /**
+     * Resolves the findings of the days' margin and provider reconciliation lines that this run, which computed
+     * every line of those days again, did not find again (their keys end with the day): a corrected cost export,
+     * a late file or a rerun mended them, so a finding and {@code margin.csv} or {@code reconciliation.csv} agree.
+     */
+    private void resolveDayLineFindings(SortedSet<LocalDate> days, Set<String> foundAgain) {
+        for (String kind : DAY_LINE_KINDS) {
+            for (FindingRepository.Stored stored : findings.unresolvedOfKind(kind)) {
+                String key = stored.key();
+                if (!foundAgain.contains(key) && days.contains(dayOf(key))) {
+                    resolve(key, "the run reconciled its day again and did not find it");
+                }
+            }
+        }
+    }
+
+    /** The day a day line's key ends with; null if it ends otherwise. */
+    private static LocalDate dayOf(String key) {
+        try {
+            return LocalDate.parse(key.substring(Math.max(0, key.length() - DAY_CHARS)));
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 

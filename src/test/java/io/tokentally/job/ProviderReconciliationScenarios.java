@@ -139,6 +139,24 @@ abstract class ProviderReconciliationScenarios {
                 .isEqualTo(3L);
         assertThat(Files.readAllLines(runFolder(rerun).resolve("reconciliation.csv")))
                 .hasSize(5);
+
+        // when OpenAI's export of the day is corrected to the gateway's 20,000 input tokens (its bucket replaced)
+        Files.writeString(
+                provider.resolve("openai-usage-corrected.json"),
+                OPENAI_USAGE.replace("\"input_tokens\": 25000", "\"input_tokens\": 20000"));
+        JobExecution corrected = run(inputs);
+
+        // then the run that found them within tolerance resolves the mismatch and the charge's (OpenAI's list is
+        // now $0.10, $0.0075 above the charge); the usage Anthropic reports and nobody is billed for is found again
+        long correctedRun = corrected.getJobInstance().getInstanceId();
+        assertThat(jdbc.queryForList(
+                        "SELECT kind || ' ' || status || ' ' || COALESCE(resolved_by_run, 0) FROM finding"
+                                + " WHERE kind LIKE 'PROVIDER_%' ORDER BY kind",
+                        String.class))
+                .containsExactly(
+                        "PROVIDER_CHARGE_VS_LIST RESOLVED " + correctedRun,
+                        "PROVIDER_USAGE_MISMATCH RESOLVED " + correctedRun,
+                        "PROVIDER_USAGE_NOT_BILLED OPEN 0");
     }
 
     private List<String> findings() {

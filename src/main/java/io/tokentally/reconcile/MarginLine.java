@@ -30,9 +30,9 @@ public record MarginLine(
     public static final String ACTUAL = "actual";
     public static final String LIST = "list";
     public static final String MIXED = "mixed";
-    /** The kinds of a line's findings. */
+    /** The kind of a line's finding of a loss. */
     static final String NEGATIVE = "NEGATIVE_MARGIN";
-
+    /** The kind of a line's finding of a margin under the floor. */
     static final String BELOW_FLOOR = "MARGIN_BELOW_FLOOR";
 
     /** A line costed at list price. */

@@ -145,7 +145,8 @@ class ReconcileTasklet implements Tasklet {
         for (String kind : DAY_LINE_KINDS) {
             for (FindingRepository.Stored stored : findings.unresolvedOfKind(kind)) {
                 String key = stored.key();
-                if (!foundAgain.contains(key) && days.contains(dayOf(key))) {
+                LocalDate day = dayOf(key);
+                if (day != null && days.contains(day) && !foundAgain.contains(key)) {
                     resolve(key, "the run reconciled its day again and did not find it");
                 }
             }

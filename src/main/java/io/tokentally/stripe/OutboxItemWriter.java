@@ -146,7 +146,14 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                                 "Stripe rejected " + row.identifier() + ": " + result.message()),
                         run);
             }
-            case GAVE_UP -> outbox.markRetryLater(row.outboxId(), result.message());
+            case GAVE_UP -> {
+                // a row whose earlier claim may have reached Stripe keeps that claim's time
+                if (!result.mayHaveArrived() && row.inFlightAt() == null) {
+                    outbox.markNeverReceived(row.outboxId(), result.message());
+                } else {
+                    outbox.markRetryLater(row.outboxId(), result.message());
+                }
+            }
         }
     }
 

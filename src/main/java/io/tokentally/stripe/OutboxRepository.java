@@ -230,6 +230,18 @@ public class OutboxRepository {
                 outboxId);
     }
 
+    /**
+     * Leaves a row pending as if never sent: every call of its only claim was answered 429 (or refused its
+     * connection), so Stripe processed none, and the next run may send it whenever it comes, not only while
+     * Stripe dedups its identifier ({@code in_flight_at} cleared).
+     */
+    public void markNeverReceived(long outboxId, String error) {
+        jdbc.update(
+                "UPDATE outbox SET state = 'PENDING', last_error = ?, in_flight_at = NULL WHERE outbox_id = ?",
+                limit(error),
+                outboxId);
+    }
+
     /** Leaves a row pending after transient errors, with the last error, for the next run to retry. */
     public void markRetryLater(long outboxId, String error) {
         jdbc.update("UPDATE outbox SET state = 'PENDING', last_error = ? WHERE outbox_id = ?", limit(error), outboxId);

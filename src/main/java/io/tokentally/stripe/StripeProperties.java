@@ -23,8 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param eventNamePrefix prefix of the meters' event names
  * @param ratePerSecond calls per second; the default suits a test-mode account (about 25/s)
  * @param concurrency calls in flight at once, each for a different customer and meter
- * @param maxNetworkRetries stripe-java's own retries of 409, 5xx and connection errors per call
- * @param maxAttempts the engine's attempts per row (429, 409, 5xx, timeouts) before it gives up for this run
+ * @param maxNetworkRetries stripe-java's own retries of 409, 5xx and connection errors per call of reads and set-up
+ *     (an upload's call is one request, so the outbox knows every answer)
+ * @param maxAttempts the engine's attempts per row (429, 409, 5xx, timeouts), one request each, before it gives up
+ *     for this run
  * @param backoffMillis first backoff after a 429 or a transient error, doubled per attempt
  * @param lateAfterDays windows older than this go out as invoice items (Stripe accepts 35 days; keep a margin)
  * @param resendWithinHours an in-flight row is resent blindly only this long (Stripe dedups identifiers for 24 h)

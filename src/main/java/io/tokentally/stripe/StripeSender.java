@@ -13,6 +13,7 @@ import com.stripe.param.billing.MeterEventCreateParams;
 import com.stripe.param.billing.MeterEventSummaryListParams;
 import com.stripe.param.billing.MeterListParams;
 import java.math.BigDecimal;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends one outbox row with stripe-java: spaced by the rate limiter, backing off on 429, retrying
- * 409, 5xx and connection errors with the same identifier and idempotency key.
+ * 409, 5xx and connection errors with the same identifier and idempotency key. Each attempt is one request
+ * (stripe-java's own network retries are off for it), so the row's result knows every answer Stripe gave.
  */
 class StripeSender {
 
@@ -37,11 +39,15 @@ class StripeSender {
         GAVE_UP
     }
 
-    /** @param retries calls repeated after a 429, 409, 5xx or connection error */
-    record Result(Outcome outcome, String message, int retries, String objectId) {
+    /**
+     * @param retries calls repeated after a 429, 409, 5xx or connection error
+     * @param mayHaveArrived whether a call may have reached Stripe; false only when every call of a row that was
+     *     given up on was answered 429 or refused its connection, so Stripe processed none of them
+     */
+    record Result(Outcome outcome, String message, int retries, String objectId, boolean mayHaveArrived) {
 
         Result(Outcome outcome, String message, int retries) {
-            this(outcome, message, retries, null);
+            this(outcome, message, retries, null, true);
         }
     }
 
@@ -59,11 +65,12 @@ class StripeSender {
 
     Result send(OutboxRow row) throws InterruptedException {
         String lastError = null;
+        boolean mayHaveArrived = false;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             limiter.acquire();
             try {
                 String objectId = call(row);
-                return new Result(Outcome.DELIVERED, null, attempt - 1, objectId);
+                return new Result(Outcome.DELIVERED, null, attempt - 1, objectId, true);
             } catch (AuthenticationException e) {
                 throw new IllegalStateException(
                         "Stripe refused the API key (" + e.getStatusCode() + "): " + e.getMessage(), e);
@@ -71,6 +78,8 @@ class StripeSender {
                 lastError = "429 rate limited";
             } catch (ApiConnectionException e) {
                 lastError = "connection error: " + e.getMessage();
+                // a refused connection sent nothing; a timeout or a dropped one may have
+                mayHaveArrived |= !(e.getCause() instanceof ConnectException);
             } catch (StripeException e) {
                 Integer status = e.getStatusCode();
                 if (isDuplicateIdentifier(e)) {
@@ -80,13 +89,14 @@ class StripeSender {
                     return new Result(Outcome.REJECTED, status + " " + e.getCode() + ": " + messageOf(e), attempt - 1);
                 }
                 lastError = status + " " + messageOf(e);
+                mayHaveArrived = true;
             }
             if (attempt == maxAttempts) {
                 break;
             }
             backOff(row, lastError, attempt);
         }
-        return new Result(Outcome.GAVE_UP, lastError, maxAttempts - 1);
+        return new Result(Outcome.GAVE_UP, lastError, maxAttempts - 1, null, mayHaveArrived);
     }
 
     /** Waits before the next attempt at a row, longer after each failed one. */
@@ -104,8 +114,10 @@ class StripeSender {
 
     /** @return the id of the grant a credit grant row created, voided or expired; null for other rows */
     private String call(OutboxRow row) throws StripeException {
-        RequestOptions options =
-                RequestOptions.builder().setIdempotencyKey(row.idempotencyKey()).build();
+        RequestOptions options = RequestOptions.builder()
+                .setIdempotencyKey(row.idempotencyKey())
+                .setMaxNetworkRetries(0)
+                .build();
         if (row.isCreditGrant()) {
             return StripeCreditGrants.send(client, row, options);
         }

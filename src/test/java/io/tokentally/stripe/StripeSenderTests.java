@@ -1,0 +1,107 @@
+package io.tokentally.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * What a row given up on tells of Stripe: whether a call may have reached it. Every attempt is one request, so a row
+ * whose requests were all answered 429 is known to have reached nothing, and the outbox may send it after Stripe's
+ * 24 hours of identifier dedup.
+ */
+class StripeSenderTests {
+
+    static final Instant HOUR = Instant.parse("2026-11-27T10:00:00Z");
+
+    FakeStripe stripe;
+
+    @BeforeEach
+    void startStripe() throws IOException {
+        stripe = new FakeStripe(Clock.fixed(HOUR.plusSeconds(7200), ZoneOffset.UTC));
+        stripe.customers("cus_acme");
+    }
+
+    @AfterEach
+    void stopStripe() {
+        stripe.close();
+    }
+
+    @Test
+    void aRowWhoseEveryRequestWasAnswered429HasReachedNothing() throws InterruptedException {
+        // given: Stripe answers every call 429
+        stripe.ratePerSecond(0);
+
+        // when
+        StripeSender.Result result = sender(stripe.baseUrl()).send(meterEvent());
+
+        // then: three attempts, one request each (stripe-java's own retries would add to them)
+        assertThat(result.outcome()).isEqualTo(StripeSender.Outcome.GAVE_UP);
+        assertThat(result.mayHaveArrived()).isFalse();
+        assertThat(stripe.calls()).isEqualTo(3);
+        assertThat(stripe.events()).isEmpty();
+    }
+
+    @Test
+    void aRowWithAServerErrorAmongItsAnswersMayHaveArrived() throws InterruptedException {
+        // given: three 500s, which may hide an accepted call
+        stripe.inject(FakeStripe.Fault.SERVER_ERROR, FakeStripe.Fault.SERVER_ERROR, FakeStripe.Fault.SERVER_ERROR);
+
+        // when
+        StripeSender.Result result = sender(stripe.baseUrl()).send(meterEvent());
+
+        // then: one request per attempt, not stripe-java's two retries of each 500 as well
+        assertThat(result.outcome()).isEqualTo(StripeSender.Outcome.GAVE_UP);
+        assertThat(result.mayHaveArrived()).isTrue();
+        assertThat(stripe.calls()).isEqualTo(3);
+    }
+
+    @Test
+    void aRowWhoseConnectionsWereRefusedHasReachedNothing() throws InterruptedException {
+        // when: nothing listens at the API base
+        StripeSender.Result result = sender("http://127.0.0.1:1").send(meterEvent());
+
+        // then
+        assertThat(result.outcome()).isEqualTo(StripeSender.Outcome.GAVE_UP);
+        assertThat(result.message()).startsWith("connection error");
+        assertThat(result.mayHaveArrived()).isFalse();
+    }
+
+    private static StripeSender sender(String apiBase) {
+        return new StripeSender(new Binder(new MapConfigurationPropertySource(Map.of(
+                        "tokentally.stripe.api-key", "sk_test_sender",
+                        "tokentally.stripe.api-base", apiBase,
+                        "tokentally.stripe.meter-events-base", apiBase,
+                        "tokentally.stripe.max-network-retries", "2",
+                        "tokentally.stripe.max-attempts", "3",
+                        "tokentally.stripe.backoff-millis", "1")))
+                .bind("tokentally.stripe", StripeProperties.class)
+                .get());
+    }
+
+    private static OutboxRow meterEvent() {
+        return new OutboxRow(
+                1,
+                OutboxRow.Kind.METER_EVENT,
+                "acme",
+                "cus_acme",
+                "tokentally_usd",
+                HOUR,
+                1,
+                "tt-acme-usd-r1",
+                "tokentally-tt-acme-usd-r1",
+                1_500,
+                HOUR,
+                OutboxRow.State.PENDING,
+                0,
+                null);
+    }
+}

@@ -36,6 +36,8 @@ public final class CreditGrantPlanner {
      * @param live how many of its creates, not refused by Stripe, no void or expire has ended yet
      * @param grantedMicros what those live creates grant, in micro-USD
      * @param ended whether void or expire rows ended every create
+     * @param refused whether Stripe refused its latest create and none is live: it is created again (a new
+     *     revision), as refused meter events are sent again, so a customer Stripe did not know yet gets it
      * @param effectiveAt the grant's window start: its purchase's time, or its plan segment's start
      * @param terms the terms of its latest create
      */
@@ -44,10 +46,11 @@ public final class CreditGrantPlanner {
             int live,
             long grantedMicros,
             boolean ended,
+            boolean refused,
             Instant effectiveAt,
             OutboxRow.GrantTerms terms) {
 
-        static final Held NONE = new Held(0, 0, 0, false, null, null);
+        static final Held NONE = new Held(0, 0, 0, false, false, null, null);
     }
 
     /** How a grant should end in Stripe. */
@@ -133,7 +136,7 @@ public final class CreditGrantPlanner {
             live = 0;
             missing = grant.amountMicros();
         }
-        if (!expired && missing > 0 && (revision == 0 || replace || grant.grows())) {
+        if (!expired && missing > 0 && (revision == 0 || replace || grant.grows() || before.refused())) {
             revision++;
             live++;
             rows.add(row(target, OutboxRow.Kind.CREDIT_GRANT, revision, missing));

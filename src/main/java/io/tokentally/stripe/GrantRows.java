@@ -46,8 +46,8 @@ final class GrantRows {
 
     /**
      * What the rows hold, for the planner. A grant counts as ended when end rows ended every create and its latest
-     * create was not refused: a replacement Stripe refused is not created again on every run, as a first create
-     * Stripe refused is not.
+     * create was not refused; one whose latest create Stripe refused, with none live, counts as refused, and the
+     * planner creates it again.
      */
     CreditGrantPlanner.Held held() {
         OutboxRow last = rows.get(rows.size() - 1);
@@ -55,12 +55,16 @@ final class GrantRows {
                 .filter(row -> row.kind() == OutboxRow.Kind.CREDIT_GRANT)
                 .reduce((first, second) -> second)
                 .orElse(last);
-        boolean ended = ends > 0 && live.isEmpty() && latestCreate.state() != OutboxRow.State.FAILED;
+        boolean refused = latestCreate.kind() == OutboxRow.Kind.CREDIT_GRANT
+                && latestCreate.state() == OutboxRow.State.FAILED
+                && live.isEmpty();
+        boolean ended = ends > 0 && live.isEmpty() && !refused;
         return new CreditGrantPlanner.Held(
                 last.revision(),
                 live.size(),
                 live.stream().mapToLong(OutboxRow::valueMicros).sum(),
                 ended,
+                refused,
                 last.windowStart(),
                 latestCreate.grant());
     }

@@ -293,6 +293,37 @@ abstract class PricingModelsScenarios {
     }
 
     @Test
+    void aGrantStripeRefusedIsCreatedByARunAfterStripeKnowsTheCustomer() throws Exception {
+        // given a pack of a customer Stripe does not know yet: its grant's create is refused
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        Path input = folder("refused");
+        Path customers =
+                customers("refused", "customer_id,stripe_customer_id,plan_id", "refused-a,cus_refused_a,prepaid");
+        stripe().forgetCustomer("cus_refused_a");
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-refused,refused-a,10,USD," + day
+                        + "T00:00:00Z\n");
+        run(day.toString(), input, customers);
+        assertThat(stripe().creditGrants()).isEmpty();
+
+        // when Stripe learns the customer and the day is run again
+        stripe().customers("cus_refused_a");
+        run(day.toString(), input, customers);
+
+        // then the pack is granted, once, under a create of its own (Stripe saw the refused one's key)
+        assertThat(stripe().creditGrants())
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.customer()).isEqualTo("cus_refused_a"));
+        assertThat(jdbc.queryForList(
+                        "SELECT revision || ' ' || state FROM outbox WHERE customer_id = 'refused-a'"
+                                + " AND kind = 'CREDIT_GRANT' ORDER BY revision",
+                        String.class))
+                .containsExactly("1 FAILED", "2 SENT");
+    }
+
+    @Test
     void meterEventsCarryTheSubMicroRemainderWithinTheCustomersBillingPeriodOnly() throws Exception {
         // given a customer whose period starts on day D at midnight UTC, and one input token ($2.50 per
         // million: 2.5 micro-USD) in the last hour before it and one in the first hour of it

@@ -123,7 +123,7 @@ class CreditGrantPlannerTests {
                 held(2, 2, 3_000_000),
                 october,
                 new CreditGrantPlanner.Held(
-                        1, 1, 1_000_000, false, Instant.parse("2026-10-01T00:00:00Z"), terms(DECEMBER)));
+                        1, 1, 1_000_000, false, false, Instant.parse("2026-10-01T00:00:00Z"), terms(DECEMBER)));
 
         // when
         List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(), held, PERIODS);
@@ -146,7 +146,7 @@ class CreditGrantPlannerTests {
                 held(1, 1, 2_000_000),
                 CreditGrantPlanner.meterOf("acme", whole.key()),
                 new CreditGrantPlanner.Held(
-                        1, 1, 10_000_000, false, NOVEMBER, terms(Instant.parse("2026-11-16T00:00:00Z"))));
+                        1, 1, 10_000_000, false, false, NOVEMBER, terms(Instant.parse("2026-11-16T00:00:00Z"))));
 
         // when
         List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(used, whole), held, PERIODS);
@@ -160,6 +160,22 @@ class CreditGrantPlannerTests {
                         "CREDIT_GRANT r3 1500000 " + DECEMBER,
                         "CREDIT_GRANT_VOID r2 0 " + DECEMBER,
                         "CREDIT_GRANT r3 10000000 " + DECEMBER);
+    }
+
+    @Test
+    void aGrantWhoseCreateStripeRefusedIsCreatedAgainUnderTheNextRevision() {
+        // given November's included usage, its first create refused (Stripe did not know the customer yet)
+        CreditGrantPlanner.Wanted whole = included("included:acme:nov:monthly", 10_000_000, false);
+        String meter = CreditGrantPlanner.meterOf("acme", whole.key());
+        CreditGrantPlanner.Held refused = new CreditGrantPlanner.Held(1, 0, 0, false, true, NOVEMBER, terms(DECEMBER));
+
+        // when
+        List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(whole), Map.of(meter, refused), PERIODS);
+
+        // then: a new create, with its own identifier, as a refused meter event is sent again
+        assertThat(rows)
+                .extracting(row -> row.kind() + " r" + row.revision() + " " + row.valueMicros())
+                .containsExactly("CREDIT_GRANT r2 10000000");
     }
 
     @Test
@@ -242,12 +258,12 @@ class CreditGrantPlannerTests {
     }
 
     static CreditGrantPlanner.Held held(int revision, int live, long granted, Instant expiresAt) {
-        return new CreditGrantPlanner.Held(revision, live, granted, false, NOVEMBER, terms(expiresAt));
+        return new CreditGrantPlanner.Held(revision, live, granted, false, false, NOVEMBER, terms(expiresAt));
     }
 
     /** A grant the outbox created and then ended. */
     static CreditGrantPlanner.Held ended(int revision) {
-        return new CreditGrantPlanner.Held(revision, 0, 0, true, NOVEMBER, terms(DECEMBER));
+        return new CreditGrantPlanner.Held(revision, 0, 0, true, false, NOVEMBER, terms(DECEMBER));
     }
 
     static OutboxRow.GrantTerms terms(Instant expiresAt) {

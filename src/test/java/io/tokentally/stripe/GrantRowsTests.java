@@ -67,7 +67,7 @@ class GrantRowsTests {
     }
 
     @Test
-    void aReplacementStripeRefusedIsNotEndedSoItIsNotCreatedOnEveryRun() {
+    void aReplacementStripeRefusedIsRefusedNotEndedSoItIsCreatedAgain() {
         // given: a grant voided and created again, the new create refused
         GrantRows rows = new GrantRows(List.of(
                 row(1, OutboxRow.Kind.CREDIT_GRANT, OutboxRow.State.SENT, 10_000_000),
@@ -78,7 +78,20 @@ class GrantRowsTests {
         assertThat(rows.held()).satisfies(held -> {
             assertThat(held.live()).isZero();
             assertThat(held.ended()).isFalse();
+            assertThat(held.refused()).isTrue();
         });
+    }
+
+    @Test
+    void aFirstCreateStripeRefusedIsRefusedAndALiveOneIsNot() {
+        assertThat(new GrantRows(List.of(row(1, OutboxRow.Kind.CREDIT_GRANT, OutboxRow.State.FAILED, 10_000_000)))
+                        .held()
+                        .refused())
+                .isTrue();
+        assertThat(new GrantRows(List.of(row(1, OutboxRow.Kind.CREDIT_GRANT, OutboxRow.State.SENT, 10_000_000)))
+                        .held()
+                        .refused())
+                .isFalse();
     }
 
     private static OutboxRow row(int revision, OutboxRow.Kind kind, OutboxRow.State state, long micros) {

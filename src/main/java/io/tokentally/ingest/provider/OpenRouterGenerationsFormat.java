@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * OpenRouter generation records as JSON Lines: one object of {@code GET /api/v1/generation} per line
  * (bare, or wrapped in {@code data} as the API returns it). Billing uses the provider's native counts:
- * {@code native_tokens_prompt} includes {@code native_tokens_cached}, {@code native_tokens_completion}
+ * {@code native_tokens_prompt} includes {@code native_tokens_cached} and the cache writes of {@code cache_creation}
+ * (Anthropic's 5-minute and 1-hour counts, when a generation has them), {@code native_tokens_completion}
  * includes {@code native_tokens_reasoning}. The customer is {@code external_user} (the caller's
  * {@code user}). Anthropic model slugs are written with dots ({@code claude-sonnet-4.5}); they are read
  * with dashes, as Anthropic writes them. {@code service_tier} is read as OpenAI writes it ({@link
@@ -111,6 +112,8 @@ class OpenRouterGenerationsFormat implements UsageFormat {
                 .set(UsageColumns.MODEL, providerAndModel[1])
                 .set(UsageColumns.INPUT_TOKENS, required(generation, "native_tokens_prompt"))
                 .set(UsageColumns.CACHED_INPUT_TOKENS, count(generation, "native_tokens_cached"))
+                .set(UsageColumns.CACHE_WRITE_TOKENS, count(generation, "cache_creation.ephemeral_5m_input_tokens"))
+                .set(UsageColumns.CACHE_WRITE_1H_TOKENS, count(generation, "cache_creation.ephemeral_1h_input_tokens"))
                 .set(UsageColumns.OUTPUT_TOKENS, required(generation, "native_tokens_completion"))
                 .set(UsageColumns.REASONING_TOKENS, count(generation, "native_tokens_reasoning"))
                 .set(UsageColumns.SERVICE_TIER, OpenAiServiceTier.of(text(generation, "service_tier")));

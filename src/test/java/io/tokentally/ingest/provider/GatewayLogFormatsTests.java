@@ -315,6 +315,19 @@ class GatewayLogFormatsTests {
     }
 
     @Test
+    void readsTheCacheWritesOfAnOpenRouterGenerationThatHasThem() {
+        // given 10,000 prompt tokens: 2,000 cache reads, 3,000 5-minute and 1,000 1-hour cache writes
+        String generation = "{\"data\": {\"id\": \"gen-cw-1\", \"created_at\": \"2026-11-27T19:00:00.000Z\","
+                + " \"model\": \"anthropic/claude-sonnet-4.5\", \"external_user\": \"acme\","
+                + " \"native_tokens_prompt\": 10000, \"native_tokens_completion\": 500, \"native_tokens_cached\": 2000,"
+                + " \"cache_creation\": {\"ephemeral_5m_input_tokens\": 3000, \"ephemeral_1h_input_tokens\": 1000}}}";
+
+        // then the writes are their own token types, not input billed at the input price
+        assertThat(tokens(ProviderFixtures.rowsOf(OPENROUTER, generation).get(0)))
+                .containsExactly(10000L, 2000L, 3000L, 1000L, 500L, 0L);
+    }
+
+    @Test
     void readsOpenRouterServiceTiersAsOpenAiWritesThem() {
         // given generations of the tiers auto, default, fast, flex and none
         String generations = Stream.of("\"auto\"", "\"default\"", "\"fast\"", "\"flex\"", "null")

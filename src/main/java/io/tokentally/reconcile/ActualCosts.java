@@ -107,12 +107,15 @@ final class ActualCosts {
         return typed;
     }
 
-    /** Adds the charge of each bucket whose reference usage has a list price; a bucket without one shares nothing. */
+    /**
+     * Adds the charge of each bucket whose reference usage has a list price and whose lines are all in USD; a bucket
+     * without one, or charged partly in another currency, shares nothing (its usage stays at list price).
+     */
     private static void addCharges(
             Map<String, List<ChargedCost>> buckets, Map<String, BigDecimal> reference, Map<String, Charge> charges) {
         buckets.forEach((bucket, bucketLines) -> {
             BigDecimal list = reference.getOrDefault(bucket, BigDecimal.ZERO);
-            if (list.signum() > 0) {
+            if (list.signum() > 0 && bucketLines.stream().allMatch(ChargedCost::isUsd)) {
                 BigDecimal charged =
                         bucketLines.stream().map(ChargedCost::amountUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
                 charges.put(bucket, new Charge(bucket, charged, list, List.copyOf(bucketLines)));

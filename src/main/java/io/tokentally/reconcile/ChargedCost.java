@@ -7,9 +7,10 @@ import java.time.LocalDate;
  * One stored line of a provider cost export, as reconciliation reads it.
  *
  * @param model canonical model, or null when the line names none
- * @param amountUsd the amount in dollars (the export's currency is USD)
+ * @param amountUsd the amount in dollars where the export's currency is USD (else in its currency)
  * @param lineNo the line of the export the bucket was read from
  * @param bucketKey the bucket's identifier (its day and grouping keys)
+ * @param currency the export's currency, upper case
  */
 record ChargedCost(
         LocalDate day,
@@ -21,7 +22,28 @@ record ChargedCost(
         BigDecimal amountUsd,
         String file,
         long lineNo,
-        String bucketKey) {
+        String bucketKey,
+        String currency) {
+
+    /** A line in USD. */
+    ChargedCost(
+            LocalDate day,
+            String provider,
+            String model,
+            String tokenType,
+            String costType,
+            String lineItem,
+            BigDecimal amountUsd,
+            String file,
+            long lineNo,
+            String bucketKey) {
+        this(day, provider, model, tokenType, costType, lineItem, amountUsd, file, lineNo, bucketKey, "USD");
+    }
+
+    /** Whether the line's amount is in USD, the only currency charges are compared and shared in. */
+    boolean isUsd() {
+        return "USD".equals(currency);
+    }
 
     /**
      * Whether the line is a charge for tokens: it names a token type or the {@code tokens} cost type, or it

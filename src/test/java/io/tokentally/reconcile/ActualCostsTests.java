@@ -89,6 +89,35 @@ class ActualCostsTests {
     }
 
     @Test
+    void aLineInAnotherCurrencyStillSplitsTheDayButLeavesItsTokenTypeAtListPrice() {
+        // given: gpt-4o input charged EUR 0.20 and output USD 0.10; usage lists at $0.25 input and $0.10 output
+        ChargedCost euros = new ChargedCost(
+                DAY,
+                "openai",
+                "openai/gpt-4o",
+                "input",
+                "tokens",
+                null,
+                new BigDecimal("0.20"),
+                "costs.json",
+                1,
+                "bucket-1",
+                "EUR");
+        ActualCosts costs = ActualCosts.of(
+                List.of(euros, charge("openai/gpt-4o", "output", "0.10", 2)),
+                Map.of(),
+                Map.of(
+                        key("openai/gpt-4o", "input"), UsageSide.of(100_000, "0.25", "gateway.csv"),
+                        key("openai/gpt-4o", "output"), UsageSide.of(10_000, "0.10", "gateway.csv")));
+
+        // then: the output costs its USD charge; the input is charged by no USD line, so it stays at list
+        assertThat(costs.covering("openai", "openai/gpt-4o", "output", DAY))
+                .hasValueSatisfying(charge ->
+                        assertThat(charge.actual(new BigDecimal("0.10"))).isEqualByComparingTo("0.10"));
+        assertThat(costs.covering("openai", "openai/gpt-4o", "input", DAY)).isEmpty();
+    }
+
+    @Test
     void aChargeWithoutUsageToShareItCoversNothing() {
         // given: a charge for a model nobody used, and a web search line (not tokens)
         ActualCosts costs = ActualCosts.of(

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,12 +114,13 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             return;
         }
         boolean[] claimed = new boolean[1];
-        inOwnTransaction(() -> claimed[0] = outbox.markInFlight(row.outboxId()));
+        Instant claimedAt = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+        inOwnTransaction(() -> claimed[0] = outbox.markInFlight(row.outboxId(), claimedAt));
         if (!claimed[0]) {
             return;
         }
         StripeSender.Result result = sender.send(row);
-        inOwnTransaction(() -> recordResult(row, result));
+        inOwnTransaction(() -> recordResult(row, result, claimedAt));
     }
 
     /** Leaves a row in flight for longer than Stripe keeps identifiers to a person, with a finding. */
@@ -131,8 +133,12 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         });
     }
 
-    /** Keeps Stripe's answer on the row (called inside the transaction that commits it): sent, failed or later. */
-    private void recordResult(OutboxRow row, StripeSender.Result result) {
+    /**
+     * Keeps Stripe's answer on the row (called inside the transaction that commits it): sent, failed or later.
+     *
+     * @param claimedAt the time this send claimed the row at
+     */
+    private void recordResult(OutboxRow row, StripeSender.Result result, Instant claimedAt) {
         outbox.addRetries(row.outboxId(), result.retries());
         switch (result.outcome()) {
             case DELIVERED -> outbox.markSent(row.outboxId(), "DELIVERED", run, result.objectId());
@@ -147,11 +153,10 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                         run);
             }
             case GAVE_UP -> {
-                // a row whose earlier claim may have reached Stripe keeps that claim's time
-                if (!result.mayHaveArrived() && row.inFlightAt() == null) {
-                    outbox.markNeverReceived(row.outboxId(), result.message());
+                if (result.mayHaveArrived()) {
+                    outbox.markMayHaveArrived(row.outboxId(), result.message(), claimedAt);
                 } else {
-                    outbox.markRetryLater(row.outboxId(), result.message());
+                    outbox.markNeverReceived(row.outboxId(), result.message(), claimedAt);
                 }
             }
         }

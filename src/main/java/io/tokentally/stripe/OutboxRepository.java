@@ -112,16 +112,18 @@ public class OutboxRepository {
 
     /**
      * Claims a row for a call: only a row still pending or in flight is claimed, so a row another
-     * uploader has sent (or given up on) meanwhile is left alone.
+     * uploader has sent (or given up on) meanwhile is left alone. A row no claim has marked yet takes
+     * {@code claimedAt} as its {@code in_flight_at}.
      *
+     * @param claimedAt the claim's time, to the microsecond: what {@link #markNeverReceived} compares
      * @return whether this caller claimed the row
      */
-    public boolean markInFlight(long outboxId) {
+    public boolean markInFlight(long outboxId, Instant claimedAt) {
         return jdbc.update(
                         "UPDATE outbox SET state = 'IN_FLIGHT', attempts = attempts + 1,"
                                 + " in_flight_at = COALESCE(in_flight_at, ?) WHERE outbox_id = ?"
                                 + " AND state IN ('PENDING', 'IN_FLIGHT')",
-                        SqlTime.utc(Instant.now(clock)),
+                        SqlTime.utc(claimedAt),
                         outboxId)
                 == 1;
     }
@@ -231,14 +233,35 @@ public class OutboxRepository {
     }
 
     /**
-     * Leaves a row pending as if never sent: every call of its only claim was answered 429 (or refused its
-     * connection), so Stripe processed none, and the next run may send it whenever it comes, not only while
-     * Stripe dedups its identifier ({@code in_flight_at} cleared).
+     * Leaves a claimed row pending after calls of which none reached Stripe (every one answered 429 or refused its
+     * connection). If this claim marked its {@code in_flight_at} ({@code claimedAt}), no call of the row reached
+     * Stripe, so the time is cleared and a later run may send it whenever it comes, not only while Stripe dedups
+     * its identifier; a time another claim marked stays. A row another uploader sent or gave up on meanwhile is
+     * left alone.
      */
-    public void markNeverReceived(long outboxId, String error) {
+    public void markNeverReceived(long outboxId, String error, Instant claimedAt) {
         jdbc.update(
-                "UPDATE outbox SET state = 'PENDING', last_error = ?, in_flight_at = NULL WHERE outbox_id = ?",
+                "UPDATE outbox SET state = 'PENDING', last_error = ?,"
+                        + " in_flight_at = CASE WHEN in_flight_at = ? THEN NULL ELSE in_flight_at END"
+                        + " WHERE outbox_id = ? AND state = 'IN_FLIGHT'",
                 limit(error),
+                SqlTime.utc(claimedAt),
+                outboxId);
+    }
+
+    /**
+     * Leaves a claimed row pending after calls that may have reached Stripe, its {@code in_flight_at} the earliest
+     * of its own and {@code claimedAt} (another claim that reached nothing may have cleared it meanwhile). A row
+     * another uploader sent or Stripe refused meanwhile is left alone.
+     */
+    public void markMayHaveArrived(long outboxId, String error, Instant claimedAt) {
+        jdbc.update(
+                "UPDATE outbox SET state = 'PENDING', last_error = ?, in_flight_at = CASE"
+                        + " WHEN in_flight_at IS NULL OR in_flight_at > ? THEN ? ELSE in_flight_at END"
+                        + " WHERE outbox_id = ? AND state IN ('PENDING', 'IN_FLIGHT')",
+                limit(error),
+                SqlTime.utc(claimedAt),
+                SqlTime.utc(claimedAt),
                 outboxId);
     }
 

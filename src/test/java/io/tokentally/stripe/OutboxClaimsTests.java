@@ -1,0 +1,111 @@
+package io.tokentally.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.TestH2;
+import io.tokentally.rating.UnplannedHours;
+import io.tokentally.shared.SqlTime;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What a claim leaves on a row when its calls are given up on: a row whose calls reached nothing is not in flight
+ * unless another claim marked it, and one whose calls may have reached Stripe keeps the earliest claim's time.
+ */
+class OutboxClaimsTests {
+
+    static final Instant HOUR = Instant.parse("2026-11-27T10:00:00Z");
+    static final Instant FIRST = Instant.parse("2026-11-28T01:30:00.000001Z");
+    static final Instant SECOND = FIRST.plusSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    JdbcTemplate jdbc;
+    OutboxRepository outbox;
+    long row;
+
+    @BeforeEach
+    void start() throws Exception {
+        JdbcDataSource dataSource = TestH2.fileDatabase(dir);
+        TestH2.flyway(dataSource, "latest").migrate();
+        jdbc = new JdbcTemplate(dataSource);
+        outbox = new OutboxRepository(jdbc, new UnplannedHours(jdbc), Clock.fixed(FIRST, ZoneOffset.UTC));
+        jdbc.update(
+                "INSERT INTO outbox (kind, customer_id, stripe_customer_id, meter, window_start, revision,"
+                        + " identifier, idempotency_key, value_micros, event_timestamp, state, created_run, created_at)"
+                        + " VALUES ('METER_EVENT', 'acme', 'cus_acme', 'tokentally_usd', ?, 1, 'tt-1', 'tokentally-tt-1',"
+                        + " 1500, ?, 'PENDING', 1, ?)",
+                SqlTime.utc(HOUR),
+                SqlTime.utc(HOUR),
+                SqlTime.utc(HOUR));
+        row = jdbc.queryForObject("SELECT outbox_id FROM outbox", Long.class);
+    }
+
+    @Test
+    void aClaimWhoseCallsReachedNothingLeavesTheRowPendingAndNotInFlight() {
+        // when
+        outbox.markInFlight(row, FIRST);
+        outbox.markNeverReceived(row, "429 rate limited", FIRST);
+
+        // then
+        assertThat(stateAndTime()).isEqualTo("PENDING null");
+    }
+
+    @Test
+    void anotherClaimsTimeStaysWhenThisClaimsCallsReachedNothing() {
+        // given: a first claim whose call may have reached Stripe, still waiting for its answer
+        outbox.markInFlight(row, FIRST);
+
+        // when: a second uploader claims it too, and every answer it gets is 429
+        outbox.markInFlight(row, SECOND);
+        outbox.markNeverReceived(row, "429 rate limited", SECOND);
+
+        // then
+        assertThat(stateAndTime()).isEqualTo("PENDING " + FIRST);
+    }
+
+    @Test
+    void aCallThatMayHaveArrivedAfterAnotherClaimClearedTheTimeSetsItAgain() {
+        // given: two claims; the first claim's calls reached nothing and cleared the time it marked
+        outbox.markInFlight(row, FIRST);
+        outbox.markInFlight(row, SECOND);
+        outbox.markNeverReceived(row, "429 rate limited", FIRST);
+
+        // when: the second claim's call timed out
+        outbox.markMayHaveArrived(row, "connection error: Read timed out", SECOND);
+
+        // then
+        assertThat(stateAndTime()).isEqualTo("PENDING " + SECOND);
+    }
+
+    @Test
+    void aRowAnotherUploaderSentIsLeftSent() {
+        // given
+        outbox.markInFlight(row, FIRST);
+        outbox.markInFlight(row, SECOND);
+        outbox.markSent(row, "DELIVERED", 1);
+
+        // when
+        outbox.markNeverReceived(row, "429 rate limited", SECOND);
+        outbox.markMayHaveArrived(row, "500 Injected server error", SECOND);
+
+        // then
+        assertThat(stateAndTime()).isEqualTo("SENT " + FIRST);
+    }
+
+    private String stateAndTime() {
+        return jdbc.queryForObject(
+                "SELECT state, in_flight_at FROM outbox WHERE outbox_id = ?",
+                (rs, rowNum) -> rs.getString("state") + " "
+                        + (rs.getObject("in_flight_at") == null ? null : SqlTime.read(rs, "in_flight_at")),
+                row);
+    }
+}

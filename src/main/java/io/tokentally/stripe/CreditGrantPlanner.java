@@ -136,7 +136,9 @@ public final class CreditGrantPlanner {
             live = 0;
             missing = grant.amountMicros();
         }
-        if (!expired && missing > 0 && (revision == 0 || replace || grant.grows() || before.refused())) {
+        if (!expired
+                && missing > 0
+                && (revision == 0 || replace || grant.grows() || (before.refused() && grant.ending() == Ending.NONE))) {
             revision++;
             live++;
             rows.add(row(target, OutboxRow.Kind.CREDIT_GRANT, revision, missing));

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One credit grant's outbox rows, replayed in revision order: each void or expire row ends the earliest create
- * before it that Stripe did not refuse and no earlier end row ended; the creates left are live in Stripe. The
+ * One credit grant's outbox rows, replayed in revision order: each void or expire row Stripe did not refuse ends the
+ * earliest create before it that Stripe did not refuse and no earlier end row ended; the creates left are live in
+ * Stripe. The
  * planner adds one end row per live create, so the replay pairs them as it meant them; and an end row whose create
  * Stripe refused afterwards finds none (nothing to end) rather than the next one.
  */
@@ -25,6 +26,9 @@ final class GrantRows {
         Deque<OutboxRow> open = new ArrayDeque<>();
         int endRows = 0;
         for (OutboxRow row : rows) {
+            if (row.kind() != OutboxRow.Kind.CREDIT_GRANT && row.state() == OutboxRow.State.FAILED) {
+                continue; // Stripe refused the end: the grant it meant to end is still live
+            }
             if (row.kind() != OutboxRow.Kind.CREDIT_GRANT) {
                 endRows++;
                 OutboxRow create = open.poll();

@@ -83,6 +83,23 @@ class GrantRowsTests {
     }
 
     @Test
+    void aVoidStripeRefusedEndsNothingSoItsGrantIsStillLiveNotRefused() {
+        // given: a grant to replace (its expiry changed), the void and the new create both refused
+        GrantRows rows = new GrantRows(List.of(
+                row(1, OutboxRow.Kind.CREDIT_GRANT, OutboxRow.State.SENT, 10_000_000),
+                row(2, OutboxRow.Kind.CREDIT_GRANT_VOID, OutboxRow.State.FAILED, 0),
+                row(3, OutboxRow.Kind.CREDIT_GRANT, OutboxRow.State.FAILED, 10_000_000)));
+
+        // then: the first grant is live in Stripe, so the planner voids it again rather than adding a second
+        assertThat(rows.createEndedBy(2)).isNull();
+        assertThat(rows.held()).satisfies(held -> {
+            assertThat(held.live()).isEqualTo(1);
+            assertThat(held.grantedMicros()).isEqualTo(10_000_000);
+            assertThat(held.refused()).isFalse();
+        });
+    }
+
+    @Test
     void aFirstCreateStripeRefusedIsRefusedAndALiveOneIsNot() {
         assertThat(new GrantRows(List.of(row(1, OutboxRow.Kind.CREDIT_GRANT, OutboxRow.State.FAILED, 10_000_000)))
                         .held()

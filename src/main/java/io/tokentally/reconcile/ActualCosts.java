@@ -117,7 +117,7 @@ final class ActualCosts {
             BigDecimal list = reference.getOrDefault(bucket, BigDecimal.ZERO);
             if (list.signum() > 0 && bucketLines.stream().allMatch(ChargedCost::isUsd)) {
                 BigDecimal charged =
-                        bucketLines.stream().map(ChargedCost::amountUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+                        bucketLines.stream().map(ChargedCost::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
                 charges.put(bucket, new Charge(bucket, charged, list, List.copyOf(bucketLines)));
             }
         });

@@ -10,8 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The providers' charges as the cost exports stored them ({@code provider_cost}; the charge check compares USD
- * lines only), and the actual costs they make of usage ({@link ActualCosts}).
+ * The providers' charges as the cost exports stored them ({@code provider_cost}; only USD lines are compared and
+ * shared), and the actual costs they make of usage ({@link ActualCosts}).
  */
 @Repository
 class ChargeRepository {
@@ -26,16 +26,12 @@ class ChargeRepository {
         this.catalogs = catalogs;
     }
 
-    /** The USD lines of the cost exports of the UTC days of [from, to): what the charge check compares. */
-    List<ChargedCost> charges(Instant from, Instant to) {
-        return lines(from, to).stream().filter(ChargedCost::isUsd).toList();
-    }
-
     /**
      * The lines of the cost exports of the UTC days of [from, to) in every currency: a line in another tells how
-     * the export splits a day as a USD one does, though its amount is shared with none ({@link ActualCosts}).
+     * the export splits a day as a USD one does, though its amount is compared and shared with none ({@link
+     * ProviderChargeCheck}, {@link ActualCosts}).
      */
-    private List<ChargedCost> lines(Instant from, Instant to) {
+    List<ChargedCost> charges(Instant from, Instant to) {
         return jdbc.query(
                 "SELECT c.cost_day, c.provider, c.model, c.token_type, c.cost_type, c.line_item, c.amount_major,"
                         + " f.path, c.line_no, c.bucket_key, c.currency FROM provider_cost c"
@@ -64,7 +60,7 @@ class ChargeRepository {
      * starting during the day): each part takes its share of the charge, not all of it.
      */
     ActualCosts actualCosts(Instant from, Instant to) {
-        List<ChargedCost> charges = lines(from, to);
+        List<ChargedCost> charges = charges(from, to);
         if (charges.isEmpty()) {
             return ActualCosts.NONE;
         }
@@ -75,7 +71,7 @@ class ChargeRepository {
 
     /** The actual costs of the hours in [from, to), whose usage {@code sides} already holds. */
     ActualCosts actualCosts(Instant from, Instant to, ProviderUsageRepository.Sides sides) {
-        return actualCosts(lines(from, to), sides);
+        return actualCosts(charges(from, to), sides);
     }
 
     private static ActualCosts actualCosts(List<ChargedCost> charges, ProviderUsageRepository.Sides sides) {

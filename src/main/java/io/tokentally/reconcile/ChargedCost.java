@@ -7,7 +7,7 @@ import java.time.LocalDate;
  * One stored line of a provider cost export, as reconciliation reads it.
  *
  * @param model canonical model, or null when the line names none
- * @param amountUsd the amount in dollars where the export's currency is USD (else in its currency)
+ * @param amount the amount in the export's currency (dollars where it is USD)
  * @param lineNo the line of the export the bucket was read from
  * @param bucketKey the bucket's identifier (its day and grouping keys)
  * @param currency the export's currency, upper case
@@ -19,7 +19,7 @@ record ChargedCost(
         String tokenType,
         String costType,
         String lineItem,
-        BigDecimal amountUsd,
+        BigDecimal amount,
         String file,
         long lineNo,
         String bucketKey,
@@ -33,11 +33,11 @@ record ChargedCost(
             String tokenType,
             String costType,
             String lineItem,
-            BigDecimal amountUsd,
+            BigDecimal amount,
             String file,
             long lineNo,
             String bucketKey) {
-        this(day, provider, model, tokenType, costType, lineItem, amountUsd, file, lineNo, bucketKey, "USD");
+        this(day, provider, model, tokenType, costType, lineItem, amount, file, lineNo, bucketKey, "USD");
     }
 
     /** Whether the line's amount is in USD, the only currency charges are compared and shared in. */

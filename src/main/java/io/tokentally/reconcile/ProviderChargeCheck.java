@@ -42,13 +42,21 @@ final class ProviderChargeCheck {
                         .add(charge));
         List<ProviderUsageCheck.Checked> checked = new ArrayList<>();
         for (List<ChargedCost> lines : byProviderDay.values()) {
+            if (lines.stream().noneMatch(ChargedCost::isUsd)) {
+                continue; // a day charged in another currency is not compared
+            }
             String provider = lines.get(0).provider();
             LocalDate day = lines.get(0).day();
             boolean byModel = lines.stream().allMatch(line -> line.model() != null);
             boolean reported = reportsTokens(providerUsage, provider, day);
             Map<String, Charged> keys = charged(lines, byModel);
             addUsage(keys, reported ? providerUsage : billableUsage, provider, day, byModel);
-            keys.forEach((model, charged) -> checked.add(check(provider, model, day, charged, reported)));
+            keys.forEach((model, charged) -> {
+                // a key charged partly in another currency is not compared, as margin leaves it at list
+                if (charged.lines.stream().allMatch(ChargedCost::isUsd)) {
+                    checked.add(check(provider, model, day, charged, reported));
+                }
+            });
         }
         return checked;
     }
@@ -82,7 +90,7 @@ final class ProviderChargeCheck {
         Map<String, Charged> keys = new TreeMap<>();
         for (ChargedCost line : lines) {
             Charged charged = keys.computeIfAbsent(byModel ? line.model() : ANY, k -> new Charged());
-            charged.amount = charged.amount.add(line.amountUsd());
+            charged.amount = charged.amount.add(line.amount());
             charged.files.add(line.file());
             charged.lines.add(line);
         }

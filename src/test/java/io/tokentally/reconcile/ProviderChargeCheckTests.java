@@ -52,6 +52,18 @@ class ProviderChargeCheckTests {
     }
 
     @Test
+    void aModelChargedPartlyInAnotherCurrencyAndADayChargedInOneAreNotCompared() {
+        // given Sonnet's input charged EUR 30 and its output $15; and, on its own, a day charged only in euros
+        ChargedCost euros = new ChargedCost(
+                DAY, "anthropic", SONNET, "input", "tokens", null, new BigDecimal("30"), "cost.json", 7, "b", "EUR");
+        List<ChargedCost> mixed = List.of(euros, charge(SONNET, "output", "tokens", "15"));
+
+        // then: $15 against $45 would be a false discount of two thirds; margin leaves the input at list
+        assertThat(check.check(mixed, usage, Map.of())).isEmpty();
+        assertThat(check.check(List.of(euros), usage, Map.of())).isEmpty();
+    }
+
+    @Test
     void theListPriceOfWebSearchRequestsIsLeftOutAsTheirChargeIs() {
         // given the usage's $45 of tokens and $0.10 of web search requests; $45 charged for tokens, web search apart
         Map<ReconcileKey, UsageSide> withSearches = new HashMap<>(usage);

@@ -3,6 +3,7 @@ package io.tokentally.stripe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -65,9 +66,15 @@ class StripeSenderTests {
     }
 
     @Test
-    void aRowWhoseConnectionsWereRefusedHasReachedNothing() throws InterruptedException {
-        // when: nothing listens at the API base
-        StripeSender.Result result = sender("http://127.0.0.1:1").send(meterEvent());
+    void aRowWhoseConnectionsWereRefusedHasReachedNothing() throws IOException, InterruptedException {
+        // given a port that was bound and closed, so nothing listens there
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+
+        // when
+        StripeSender.Result result = sender("http://127.0.0.1:" + port).send(meterEvent());
 
         // then
         assertThat(result.outcome()).isEqualTo(StripeSender.Outcome.GAVE_UP);

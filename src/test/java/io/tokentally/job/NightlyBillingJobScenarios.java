@@ -1051,6 +1051,16 @@ abstract class NightlyBillingJobScenarios {
                 .contains("NEGATIVE_MARGIN")
                 .doesNotContain("<script")
                 .doesNotContain("http://", "https://");
+
+        // and when erin's plan sells above cost and the day is run again, that run resolves the loss
+        Files.writeString(
+                plans,
+                Files.readString(FIXTURES.resolve("job-plans.yaml")) + "  - id: discount\n    markup_percent: 10\n");
+        JobExecution repriced = run("2026-10-09", input, customers, plans);
+        assertThat(stored("margin-negative:erin:openai/gpt-4o:2026-10-09"))
+                .extracting(FindingRepository.Stored::status, FindingRepository.Stored::resolvedByRun)
+                .containsExactly("RESOLVED", repriced.getJobInstance().getInstanceId());
+        assertThat(repriced.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
     }
 
     @Test

@@ -14,15 +14,16 @@ import java.util.Optional;
 /**
  * The catalog as plans that hold price changes see it: a feed's version that changes a price counts
  * only once its sync is approved, and then from its own effective instant if it was approved before, else from the
- * first whole hour that starts at or after the approval; a feed's version that adds a price, and every price not from a feed (files, overrides),
- * counts as it is.
+ * first whole hour that starts at or after the approval; so does one that adds a price with a long-context threshold
+ * new to a model priced before; a feed's version that adds a price otherwise, and every price not from a feed (files,
+ * overrides), counts as it is.
  */
 final class HeldPrices {
 
     private HeldPrices() {}
 
     static List<Price> view(Collection<Price> catalog, Map<PriceApprovals.Sync, Instant> approvals) {
-        Map<FeedPrice.Slot, Instant> first = firstVersions(catalog);
+        Firsts first = firstVersions(catalog);
         Map<FeedPrice.Slot, List<Seen>> seen = new HashMap<>();
         for (Price price : catalog) {
             Optional<PriceApprovals.Sync> sync = heldSync(price, first);
@@ -77,7 +78,7 @@ final class HeldPrices {
 
     /** The syncs whose versions change an existing price, oldest first. */
     static List<PriceApprovals.Sync> changes(Collection<Price> catalog) {
-        Map<FeedPrice.Slot, Instant> first = firstVersions(catalog);
+        Firsts first = firstVersions(catalog);
         java.util.Set<PriceApprovals.Sync> syncs = new java.util.LinkedHashSet<>();
         catalog.stream()
                 .sorted(java.util.Comparator.comparing(Price::effectiveFrom))
@@ -85,20 +86,57 @@ final class HeldPrices {
         return new ArrayList<>(syncs);
     }
 
-    private static Optional<PriceApprovals.Sync> heldSync(Price price, Map<FeedPrice.Slot, Instant> first) {
+    /**
+     * The sync a feed's version waits for: one that changes a price, or one that adds a price with a long-context
+     * threshold new to a model priced before it (a threshold decides which requests are long, so it is held like a
+     * price); none for a version that adds a price otherwise, nor for one not from a feed.
+     */
+    private static Optional<PriceApprovals.Sync> heldSync(Price price, Firsts first) {
         Optional<String> feed = PriceSync.feedOf(price.origin());
-        if (feed.isEmpty() || price.effectiveFrom().equals(first.get(FeedPrice.Slot.of(price)))) {
+        if (feed.isEmpty()
+                || (price.effectiveFrom().equals(first.slots().get(FeedPrice.Slot.of(price)))
+                        && !first.bringsThreshold(price))) {
             return Optional.empty();
         }
         return Optional.of(new PriceApprovals.Sync(feed.get(), price.effectiveFrom()));
     }
 
-    private static Map<FeedPrice.Slot, Instant> firstVersions(Collection<Price> catalog) {
-        Map<FeedPrice.Slot, Instant> first = new HashMap<>();
-        for (Price price : catalog) {
-            first.merge(FeedPrice.Slot.of(price), price.effectiveFrom(), (a, b) -> a.isBefore(b) ? a : b);
+    /**
+     * The first version of each price and of each model, and every version that gives a threshold, by model.
+     *
+     * @param slots the effective instant of each price's first version
+     * @param models the effective instant of each model's first version
+     * @param thresholds the versions that give a long-context threshold, by model
+     */
+    private record Firsts(
+            Map<FeedPrice.Slot, Instant> slots, Map<String, Instant> models, Map<String, List<Price>> thresholds) {
+
+        /** Whether {@code price} gives its model, priced before it, a threshold no earlier version gave. */
+        boolean bringsThreshold(Price price) {
+            Long threshold = price.longContextThreshold();
+            Instant modelFirst = models.get(price.model());
+            return threshold != null
+                    && modelFirst.isBefore(price.effectiveFrom())
+                    && thresholds.get(price.model()).stream()
+                            .noneMatch(earlier -> earlier.effectiveFrom().isBefore(price.effectiveFrom())
+                                    && threshold.equals(earlier.longContextThreshold()));
         }
-        return first;
+    }
+
+    private static Firsts firstVersions(Collection<Price> catalog) {
+        Map<FeedPrice.Slot, Instant> slots = new HashMap<>();
+        Map<String, Instant> models = new HashMap<>();
+        Map<String, List<Price>> thresholds = new HashMap<>();
+        for (Price price : catalog) {
+            slots.merge(FeedPrice.Slot.of(price), price.effectiveFrom(), (a, b) -> a.isBefore(b) ? a : b);
+            models.merge(price.model(), price.effectiveFrom(), (a, b) -> a.isBefore(b) ? a : b);
+            if (price.longContextThreshold() != null) {
+                thresholds
+                        .computeIfAbsent(price.model(), model -> new ArrayList<>())
+                        .add(price);
+            }
+        }
+        return new Firsts(slots, models, thresholds);
     }
 
     private static Price from(Price price, Instant effectiveFrom) {

@@ -2,6 +2,7 @@ package io.tokentally.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.normalize.ModelCatalog;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
@@ -109,6 +110,45 @@ class HeldPricesTests {
     }
 
     @Test
+    void aLongContextPriceThatBringsItsModelAThresholdWaitsForApprovalAsAChangeDoes() {
+        // given gpt-4o priced without a threshold since January, and a sync adding long prices above 128,000 tokens
+        Price longInput = new Price(
+                0,
+                "openai/gpt-4o",
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.LONG,
+                SYNC,
+                new BigDecimal("6"),
+                128_000L,
+                "feed litellm (gpt-4o)");
+        List<Price> catalog =
+                List.of(price("openai/gpt-4o", ServiceTier.STANDARD, "2.5", JAN, "prices.csv"), longInput);
+
+        // then plans that hold changes see no threshold until the sync is approved
+        assertThat(HeldPrices.changes(catalog)).containsExactly(LITELLM);
+        assertThat(threshold(new PriceCatalog(HeldPrices.view(catalog, Map.of())), SYNC))
+                .isNull();
+        assertThat(threshold(
+                        new PriceCatalog(HeldPrices.view(catalog, Map.of(LITELLM, APPROVED))),
+                        Instant.parse("2026-10-22T10:00:00Z")))
+                .isEqualTo(128_000L);
+        assertThat(threshold(new PriceCatalog(catalog), SYNC)).isEqualTo(128_000L);
+        // a new model's long prices come with it, as any price of a new model
+        Price newModel = new Price(
+                0,
+                "openai/gpt-7",
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.LONG,
+                SYNC,
+                new BigDecimal("6"),
+                128_000L,
+                "feed litellm (gpt-7)");
+        assertThat(HeldPrices.changes(List.of(newModel))).isEmpty();
+    }
+
+    @Test
     void onlySyncsThatChangeAPriceWaitForApproval() {
         assertThat(HeldPrices.changes(CATALOG)).containsExactly(LITELLM);
     }
@@ -120,6 +160,12 @@ class HeldPricesTests {
                 .contains("openai-feed");
         assertThat(PriceSync.feedOf("prices.csv")).isEmpty();
         assertThat(PriceSync.feedOf("override: negotiated.csv")).isEmpty();
+    }
+
+    private static Long threshold(PriceCatalog catalog, Instant at) {
+        return catalog.pricingAt("openai/gpt-4o", at)
+                .map(ModelCatalog.ModelPricing::longContextThreshold)
+                .orElse(null);
     }
 
     private static String usd(PriceCatalog catalog, String model, ServiceTier tier, Instant at) {

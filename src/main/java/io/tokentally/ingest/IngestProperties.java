@@ -1,8 +1,11 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.DurationSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -37,7 +40,9 @@ public record IngestProperties(
         @DefaultValue("local") Partitioning partitioning,
         @DefaultValue("") String brokerUri,
         @DefaultValue("tokentally-ingest-partitions") String queue,
-        @DefaultValue("2h") Duration partitionTimeout) {
+        // Spring Batch's handler waits without a limit for a timeout of 0 or less (ADR 0027, bounded waits)
+        @DefaultValue("2h") @NotNull @DurationMin(millis = 1, message = DurationSettings.POSITIVE)
+        Duration partitionTimeout) {
 
     /** Where the file partitions of the ingest step run. */
     public enum Partitioning {

@@ -969,6 +969,9 @@ class TokentallyCommandTests {
                         + " is an event destination's signing secret, whsec_...",
                 "tokentally.balances.webhook-timeout | -1s | tokentally: tokentally.balances.webhook-timeout = -1s: must"
                         + " be a duration above zero, such as 30s or 5m",
+                // Spring Batch would wait for remote partitions without a limit
+                "tokentally.ingest.partition-timeout | 0s | tokentally: tokentally.ingest.partition-timeout = 0s: must"
+                        + " be a duration above zero, such as 30s or 5m",
                 // a count of tokens, not a secret: its value is shown
                 "tokentally.reconcile.providers.usage-tokens | -1 | tokentally:"
                         + " tokentally.reconcile.providers.usage-tokens = -1:",

@@ -25,21 +25,6 @@ record ChargedCost(
         String bucketKey,
         String currency) {
 
-    /** A line in USD. */
-    ChargedCost(
-            LocalDate day,
-            String provider,
-            String model,
-            String tokenType,
-            String costType,
-            String lineItem,
-            BigDecimal amount,
-            String file,
-            long lineNo,
-            String bucketKey) {
-        this(day, provider, model, tokenType, costType, lineItem, amount, file, lineNo, bucketKey, "USD");
-    }
-
     /** Whether the line's amount is in USD, the only currency charges are compared and shared in. */
     boolean isUsd() {
         return "USD".equals(currency);

@@ -9,9 +9,8 @@ import java.util.Map;
 /**
  * One credit grant's outbox rows, replayed in revision order: each void or expire row Stripe did not refuse ends the
  * earliest create before it that Stripe did not refuse and no earlier end row ended; the creates left are live in
- * Stripe. The
- * planner adds one end row per live create, so the replay pairs them as it meant them; and an end row whose create
- * Stripe refused afterwards finds none (nothing to end) rather than the next one.
+ * Stripe. The planner adds one end row per live create, so the replay pairs them as it meant them; and an end row
+ * whose create Stripe refused afterwards finds none (nothing to end) rather than the next one.
  */
 final class GrantRows {
 

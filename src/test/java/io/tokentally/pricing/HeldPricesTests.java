@@ -112,18 +112,8 @@ class HeldPricesTests {
     @Test
     void aLongContextPriceThatBringsItsModelAThresholdWaitsForApprovalAsAChangeDoes() {
         // given gpt-4o priced without a threshold since January, and a sync adding long prices above 128,000 tokens
-        Price longInput = new Price(
-                0,
-                "openai/gpt-4o",
-                TokenType.INPUT,
-                ServiceTier.STANDARD,
-                ContextTier.LONG,
-                SYNC,
-                new BigDecimal("6"),
-                128_000L,
-                "feed litellm (gpt-4o)");
-        List<Price> catalog =
-                List.of(price("openai/gpt-4o", ServiceTier.STANDARD, "2.5", JAN, "prices.csv"), longInput);
+        List<Price> catalog = List.of(
+                price("openai/gpt-4o", ServiceTier.STANDARD, "2.5", JAN, "prices.csv"), longInputFromFeed("gpt-4o"));
 
         // then plans that hold changes see no threshold until the sync is approved
         assertThat(HeldPrices.changes(catalog)).containsExactly(LITELLM);
@@ -135,17 +125,7 @@ class HeldPricesTests {
                 .isEqualTo(128_000L);
         assertThat(threshold(new PriceCatalog(catalog), SYNC)).isEqualTo(128_000L);
         // a new model's long prices come with it, as any price of a new model
-        Price newModel = new Price(
-                0,
-                "openai/gpt-7",
-                TokenType.INPUT,
-                ServiceTier.STANDARD,
-                ContextTier.LONG,
-                SYNC,
-                new BigDecimal("6"),
-                128_000L,
-                "feed litellm (gpt-7)");
-        assertThat(HeldPrices.changes(List.of(newModel))).isEmpty();
+        assertThat(HeldPrices.changes(List.of(longInputFromFeed("gpt-7")))).isEmpty();
     }
 
     @Test
@@ -160,6 +140,20 @@ class HeldPricesTests {
                 .contains("openai-feed");
         assertThat(PriceSync.feedOf("prices.csv")).isEmpty();
         assertThat(PriceSync.feedOf("override: negotiated.csv")).isEmpty();
+    }
+
+    /** OpenAI's {@code model}'s long-context input price from the litellm sync, above 128,000 tokens. */
+    private static Price longInputFromFeed(String model) {
+        return new Price(
+                0,
+                "openai/" + model,
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.LONG,
+                SYNC,
+                new BigDecimal("6"),
+                128_000L,
+                "feed litellm (" + model + ")");
     }
 
     private static Long threshold(PriceCatalog catalog, Instant at) {

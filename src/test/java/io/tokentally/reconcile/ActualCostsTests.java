@@ -133,7 +133,8 @@ class ActualCostsTests {
                                 BigDecimal.ONE,
                                 "costs.json",
                                 2,
-                                "b2")),
+                                "b2",
+                                "USD")),
                 Map.of(),
                 Map.of());
 
@@ -156,6 +157,7 @@ class ActualCostsTests {
                 new BigDecimal(usd),
                 "costs.json",
                 line,
-                "bucket-" + line);
+                "bucket-" + line,
+                "USD");
     }
 }

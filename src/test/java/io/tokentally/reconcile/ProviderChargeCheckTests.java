@@ -127,7 +127,17 @@ class ProviderChargeCheckTests {
                 new ReconcileKey("openai", "openai/gpt-4o-mini", "output", DAY),
                         UsageSide.of(1_000_000, "0.60", "a.json"));
         ChargedCost total = new ChargedCost(
-                DAY, "openai", null, null, null, null, new BigDecimal("1.50"), "costs.json", 2, "openai|2026-11-27");
+                DAY,
+                "openai",
+                null,
+                null,
+                null,
+                null,
+                new BigDecimal("1.50"),
+                "costs.json",
+                2,
+                "openai|2026-11-27",
+                "USD");
 
         // when
         List<ProviderUsageCheck.Checked> checked = check.check(List.of(total), openAi, Map.of());
@@ -174,6 +184,7 @@ class ProviderChargeCheckTests {
                 new BigDecimal(usd),
                 "cost.json",
                 7,
-                "anthropic|" + model);
+                "anthropic|" + model,
+                "USD");
     }
 }

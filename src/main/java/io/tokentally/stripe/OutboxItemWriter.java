@@ -130,7 +130,33 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         inOwnTransaction(() -> {
             outbox.markUncertain(row.outboxId(), reason, run);
             findings.record(finding(row, "UPLOAD_UNCERTAIN", reason), run);
+            findings.resolve(pendingKey(row), run);
         });
+    }
+
+    /**
+     * A row left pending after calls that may have reached Stripe (a 5xx, a timeout, a dropped connection): a run
+     * that sends it before Stripe forgets its identifier resends it safely, a later one leaves it {@code
+     * UPLOAD_UNCERTAIN}. The warning says by when, so that an operator can run the date again in time; the send that
+     * settles the row resolves it.
+     */
+    private Finding pendingFinding(OutboxRow row, String message, Instant claimedAt) {
+        Instant firstCall =
+                row.inFlightAt() != null && row.inFlightAt().isBefore(claimedAt) ? row.inFlightAt() : claimedAt;
+        return new Finding(
+                pendingKey(row),
+                "UPLOAD_PENDING",
+                Finding.Severity.WARNING,
+                "customer " + row.customerId() + ", " + row.meter() + ", window " + row.windowStart() + ", value "
+                        + row.valueMicros() + " micro-USD: left pending after " + message
+                        + ", which may have reached Stripe; a run that sends it before " + firstCall.plus(resendWithin)
+                        + " resends it safely with the same identifier (tokentally.stripe.resend-within-hours after"
+                        + " its first call, " + firstCall + "); after that it becomes UPLOAD_UNCERTAIN, to be checked"
+                        + " in Stripe by hand");
+    }
+
+    private static String pendingKey(OutboxRow row) {
+        return "UPLOAD_PENDING:" + row.identifier();
     }
 
     /**
@@ -140,6 +166,9 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
      */
     private void recordResult(OutboxRow row, StripeSender.Result result, Instant claimedAt) {
         outbox.addRetries(row.outboxId(), result.retries());
+        if (result.outcome() != StripeSender.Outcome.GAVE_UP && row.inFlightAt() != null) {
+            findings.resolve(pendingKey(row), run);
+        }
         switch (result.outcome()) {
             case DELIVERED -> outbox.markSent(row.outboxId(), "DELIVERED", run, result.objectId());
             case ALREADY_DELIVERED -> outbox.markSent(row.outboxId(), "ALREADY_DELIVERED", run);
@@ -155,6 +184,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             case GAVE_UP -> {
                 if (result.mayHaveArrived()) {
                     outbox.markMayHaveArrived(row.outboxId(), result.message(), claimedAt);
+                    findings.record(pendingFinding(row, result.message(), claimedAt), run);
                 } else {
                     outbox.markNeverReceived(row.outboxId(), result.message(), claimedAt);
                 }

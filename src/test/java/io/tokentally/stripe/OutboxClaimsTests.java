@@ -38,15 +38,7 @@ class OutboxClaimsTests {
         TestH2.flyway(dataSource, "latest").migrate();
         jdbc = new JdbcTemplate(dataSource);
         outbox = new OutboxRepository(jdbc, new UnplannedHours(jdbc), Clock.fixed(FIRST, ZoneOffset.UTC));
-        jdbc.update(
-                "INSERT INTO outbox (kind, customer_id, stripe_customer_id, meter, window_start, revision,"
-                        + " identifier, idempotency_key, value_micros, event_timestamp, state, created_run, created_at)"
-                        + " VALUES ('METER_EVENT', 'acme', 'cus_acme', 'tokentally_usd', ?, 1, 'tt-1', 'tokentally-tt-1',"
-                        + " 1500, ?, 'PENDING', 1, ?)",
-                SqlTime.utc(HOUR),
-                SqlTime.utc(HOUR),
-                SqlTime.utc(HOUR));
-        row = jdbc.queryForObject("SELECT outbox_id FROM outbox", Long.class);
+        row = insertPendingRow(jdbc);
     }
 
     @Test
@@ -99,6 +91,18 @@ class OutboxClaimsTests {
 
         // then
         assertThat(stateAndTime()).isEqualTo("SENT " + FIRST);
+    }
+
+    static long insertPendingRow(JdbcTemplate jdbc) {
+        jdbc.update(
+                "INSERT INTO outbox (kind, customer_id, stripe_customer_id, meter, window_start, revision,"
+                        + " identifier, idempotency_key, value_micros, event_timestamp, state, created_run, created_at)"
+                        + " VALUES ('METER_EVENT', 'acme', 'cus_acme', 'tokentally_usd', ?, 1, 'tt-1', 'tokentally-tt-1',"
+                        + " 1500, ?, 'PENDING', 1, ?)",
+                SqlTime.utc(HOUR),
+                SqlTime.utc(HOUR),
+                SqlTime.utc(HOUR));
+        return jdbc.queryForObject("SELECT outbox_id FROM outbox", Long.class);
     }
 
     private String stateAndTime() {

@@ -82,7 +82,7 @@ class StripeSenderTests {
         assertThat(result.mayHaveArrived()).isFalse();
     }
 
-    private static StripeSender sender(String apiBase) {
+    static StripeSender sender(String apiBase) {
         return new StripeSender(new Binder(new MapConfigurationPropertySource(Map.of(
                         "tokentally.stripe.api-key", "sk_test_sender",
                         "tokentally.stripe.api-base", apiBase,

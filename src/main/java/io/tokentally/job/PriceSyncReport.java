@@ -76,9 +76,8 @@ class PriceSyncReport {
         if (change.thresholdChanged()) {
             Long before = change.before().longContextThreshold();
             Long after = change.after().longContextThreshold();
-            // the catalog keeps the last threshold given: a feed that lists none ends no threshold
             text += ", long-context threshold " + (before == null ? "none" : before) + " -> "
-                    + (after == null ? "none listed (" + before + " stays in force)" : after);
+                    + (after == null ? "none listed (" + thresholdInForce(change) + " stays in force)" : after);
         }
         return text + ", from " + effective;
     }
@@ -149,8 +148,14 @@ class PriceSyncReport {
         json.put("new_usd_per_million", change.after().usdPerMillion().toPlainString());
         json.put("percent", change.percent() == null ? null : change.percent().toPlainString());
         json.put("old_long_context_threshold", change.before().longContextThreshold());
-        json.put("new_long_context_threshold", change.after().longContextThreshold());
+        json.put("new_long_context_threshold", thresholdInForce(change));
         return json;
+    }
+
+    /** The threshold after the change: the catalog keeps the last one given, so a feed that lists none ends none. */
+    private static Long thresholdInForce(PriceSync.Change change) {
+        Long after = change.after().longContextThreshold();
+        return after != null ? after : change.before().longContextThreshold();
     }
 
     private static void writeChanges(Path file, List<PriceSync.Change> changes) throws IOException {

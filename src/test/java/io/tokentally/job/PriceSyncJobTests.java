@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -20,6 +21,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -103,6 +105,7 @@ class PriceSyncJobTests {
         run("2026-10-14", "long-before", "l1,2026-10-14T12:00:00Z" + prompt);
 
         // when: the feed lists claude-x without long-context prices, and the next day is billed
+        WEBHOOK_BODIES.clear();
         JobExecution sync = sync(feed("no-long.json", claudeX("")), "litellm", "2026-10-15T00:00:00Z");
         run("2026-10-15", "long-after", "l2,2026-10-15T12:00:00Z" + prompt);
 
@@ -116,6 +119,11 @@ class PriceSyncJobTests {
                         String.class,
                         SqlTime.utc(Instant.parse("2026-10-15T12:00:00Z"))))
                 .isEqualTo("long");
+        // and the report gives the long lines the threshold that stays in force, as their findings say
+        assertThat(WEBHOOK_BODIES)
+                .singleElement(as(InstanceOfAssertFactories.STRING))
+                .contains("\"new_long_context_threshold\" : 200000")
+                .doesNotContain("\"new_long_context_threshold\" : null");
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM finding WHERE kind = 'PRICE_CHANGED'"
                                 + " AND message LIKE 'anthropic/claude-x output (standard, long)%'",

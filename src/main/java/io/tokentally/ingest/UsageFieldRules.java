@@ -4,6 +4,7 @@ import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.ShownText;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The usage format's rule for each kind of field other than the timestamp; a broken one is a {@link RowException}. */
@@ -92,8 +93,9 @@ final class UsageFieldRules {
         if (text == null) {
             return null;
         }
+        String value = text.toLowerCase(Locale.ROOT);
         for (ContextTier tier : ContextTier.values()) {
-            if (tier.code().equalsIgnoreCase(text)) {
+            if (tier.code().equals(value)) {
                 return tier;
             }
         }
@@ -104,10 +106,10 @@ final class UsageFieldRules {
 
     /** Whether {@code text} is the status {@code error} ({@code ok} when empty). */
     static boolean isError(String text) {
-        if (text == null || text.equalsIgnoreCase("ok")) {
+        if (text == null || text.toLowerCase(Locale.ROOT).equals("ok")) {
             return false;
         }
-        if (text.equalsIgnoreCase("error")) {
+        if (text.toLowerCase(Locale.ROOT).equals("error")) {
             return true;
         }
         throw new RowException(RejectCode.INVALID_STATUS, "status " + ShownText.quoted(text) + " is not ok or error");

@@ -178,6 +178,11 @@ class UsageRowParserTests {
         for (String tier : List.of("premium", "auto", "scale", "standard-1", "1", "batch\u000B", "\u0001priority")) {
             cases.add(arguments("service_tier " + tier, with("service_tier", tier), RejectCode.INVALID_SERVICE_TIER));
         }
+        // a long s (U+017F) upper-cases to S but is no s: neither tier is spelt with it
+        cases.add(arguments(
+                "service_tier \u017Ftandard", with("service_tier", "\u017Ftandard"), RejectCode.INVALID_SERVICE_TIER));
+        cases.add(arguments(
+                "context_tier \u017Ftandard", with("context_tier", "\u017Ftandard"), RejectCode.INVALID_CONTEXT_TIER));
         for (String status : List.of("failed", "200", "okay", "true", "errors")) {
             cases.add(arguments("status " + status, with("status", status), RejectCode.INVALID_STATUS));
         }

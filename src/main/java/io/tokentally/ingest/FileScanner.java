@@ -3,16 +3,9 @@ package io.tokentally.ingest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -86,55 +79,11 @@ public class FileScanner {
         return registry.filesOfRun(run).stream().map(RunFile::path).collect(Collectors.toSet());
     }
 
-    /**
-     * The files under {@code root}, its subfolders' too, in path order, following symbolic links (a linked folder or
-     * file is read as if it were there); files and folders whose name starts with {@code .} are hidden and not read
-     * (temporary files that copy tools and editors write, such as rsync's {@code .name.XXXXXX} while a copy is in
-     * flight), each given to {@code onHidden}, as is a link that leads nowhere. A link to a folder it is in is refused.
-     */
-    static List<Path> filesUnder(Path root, Consumer<String> onSkipped) throws IOException {
-        List<Path> files = new ArrayList<>();
-        Files.walkFileTree(
-                root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
-                        if (!folder.equals(root) && hidden(folder)) {
-                            onSkipped.accept("hidden folder " + folder.toAbsolutePath() + " is not read");
-                            return FileVisitResult.SKIP_SUBTREE;
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                        if (hidden(file)) {
-                            onSkipped.accept("hidden file " + file.toAbsolutePath() + " is not read");
-                        } else if (attributes.isSymbolicLink()) {
-                            onSkipped.accept("link " + file.toAbsolutePath() + " leads to nothing and is not read");
-                        } else if (attributes.isRegularFile()
-                                && !InputFiles.isPurchasesFeed(
-                                        file.getFileName().toString())) {
-                            files.add(file);
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                        if (e instanceof FileSystemLoopException) {
-                            throw new IllegalArgumentException("input folder " + root.toAbsolutePath()
-                                    + " holds a link to a" + " folder it is in, which would be read without end: "
-                                    + file.toAbsolutePath());
-                        }
-                        throw e;
-                    }
-                });
-        files.sort(Comparator.naturalOrder());
-        return files;
-    }
-
-    private static boolean hidden(Path path) {
-        return path.getFileName().toString().startsWith(".");
+    /** The usage files under {@code root} ({@link InputFolders}): every file but the purchases feeds. */
+    private static List<Path> filesUnder(Path root, Consumer<String> onSkipped) throws IOException {
+        return InputFolders.files(root, onSkipped).stream()
+                .filter(path -> !InputFiles.isPurchasesFeed(path.getFileName().toString()))
+                .toList();
     }
 
     private boolean scanFile(long run, InputSource source, Path file) throws IOException {

@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.ingest.InputFolders;
 import io.tokentally.ingest.InputSource;
 import io.tokentally.ingest.RegisterFilesStepConfiguration;
 import io.tokentally.ingest.S3Objects;
@@ -25,7 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -122,12 +122,9 @@ public class CreditsStepConfiguration {
             }
             Path root = InputSource.parse(spec).root();
             if (Files.isDirectory(root)) {
-                try (Stream<Path> walk = Files.walk(root)) {
-                    walk.filter(Files::isRegularFile)
-                            .filter(PurchasesFile::isFeed)
-                            .sorted()
-                            .forEach(feeds::add);
-                }
+                InputFolders.files(root, skipped -> {}).stream()
+                        .filter(PurchasesFile::isFeed)
+                        .forEach(feeds::add);
             }
         }
         return feeds;

@@ -1,7 +1,6 @@
 package io.tokentally.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,63 +25,6 @@ class FileScannerTests {
 
     final FileScanner scanner =
             new FileScanner(null, new UsageFormats(List.of(new UsageCsvFormat(), new UsageJsonLinesFormat())));
-
-    @Test
-    void linkedFoldersAndFilesAreReadAsIfTheyWereThere() throws IOException {
-        // given: the input folder is a link, and holds a link to a folder elsewhere and one to a file
-        Path real = Files.createDirectories(dir.resolve("real"));
-        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
-        Files.writeString(real.resolve("a.csv"), "a");
-        Files.writeString(elsewhere.resolve("b.csv"), "b");
-        Files.writeString(dir.resolve("c.csv"), "c");
-        Files.createSymbolicLink(real.resolve("linked"), elsewhere);
-        Files.createSymbolicLink(real.resolve("c.csv"), dir.resolve("c.csv"));
-        Path input = Files.createSymbolicLink(dir.resolve("input"), real);
-        List<String> skipped = new ArrayList<>();
-
-        // when
-        List<Path> files = FileScanner.filesUnder(input, skipped::add);
-
-        // then
-        assertThat(files)
-                .containsExactly(input.resolve("a.csv"), input.resolve("c.csv"), input.resolve("linked/b.csv"));
-        assertThat(skipped).isEmpty();
-    }
-
-    @Test
-    void hiddenFilesAndFoldersAndLinksToNothingAreNamedAndNotRead() throws IOException {
-        // given
-        Files.createDirectories(dir.resolve(".partial"));
-        Files.writeString(dir.resolve(".partial/x.csv"), "x");
-        Files.writeString(dir.resolve(".usage.csv.Qx81zT"), "x");
-        Files.writeString(dir.resolve("usage.csv"), "u");
-        Files.createSymbolicLink(dir.resolve("gone.csv"), dir.resolve("missing.csv"));
-        List<String> skipped = new ArrayList<>();
-
-        // when
-        List<Path> files = FileScanner.filesUnder(dir, skipped::add);
-
-        // then
-        assertThat(files).containsExactly(dir.resolve("usage.csv"));
-        assertThat(skipped)
-                .containsExactlyInAnyOrder(
-                        "hidden folder " + dir.resolve(".partial") + " is not read",
-                        "hidden file " + dir.resolve(".usage.csv.Qx81zT") + " is not read",
-                        "link " + dir.resolve("gone.csv") + " leads to nothing and is not read");
-    }
-
-    @Test
-    void aLinkToAFolderItIsInIsRefusedNamingIt() throws IOException {
-        // given
-        Files.createDirectories(dir.resolve("sub"));
-        Files.createSymbolicLink(dir.resolve("sub/up"), dir);
-
-        // when / then
-        assertThatThrownBy(() -> FileScanner.filesUnder(dir, skipped -> {}))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("input folder " + dir + " holds a link to a folder it is in, which would be read without"
-                        + " end: " + dir.resolve("sub/up"));
-    }
 
     @Test
     void aGzippedUsageCsvCutAnywhereIsAnInvalidGzipFileWithItsReason() throws IOException {

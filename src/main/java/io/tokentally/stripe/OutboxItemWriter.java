@@ -137,22 +137,19 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     /**
      * A row left pending after calls that may have reached Stripe (a 5xx, a timeout, a dropped connection): a run
      * that sends it before Stripe forgets its identifier resends it safely, a later one leaves it {@code
-     * UPLOAD_UNCERTAIN}. The warning says by when, so that an operator can run the date again in time; the send that
+     * UPLOAD_UNCERTAIN}. The error says by when, so that a run of the date can be started in time; the send that
      * settles the row resolves it.
+     *
+     * @param firstCall the row's first call that may have reached Stripe
      */
-    private Finding pendingFinding(OutboxRow row, String message, Instant claimedAt) {
-        Instant firstCall =
-                row.inFlightAt() != null && row.inFlightAt().isBefore(claimedAt) ? row.inFlightAt() : claimedAt;
-        return new Finding(
-                pendingKey(row),
+    private Finding pendingFinding(OutboxRow row, String message, Instant firstCall) {
+        return finding(
+                row,
                 "UPLOAD_PENDING",
-                Finding.Severity.WARNING,
-                "customer " + row.customerId() + ", " + row.meter() + ", window " + row.windowStart() + ", value "
-                        + row.valueMicros() + " micro-USD: left pending after " + message
-                        + ", which may have reached Stripe; a run that sends it before " + firstCall.plus(resendWithin)
-                        + " resends it safely with the same identifier (tokentally.stripe.resend-within-hours after"
-                        + " its first call, " + firstCall + "); after that it becomes UPLOAD_UNCERTAIN, to be checked"
-                        + " in Stripe by hand");
+                row.identifier() + " was left pending after " + message + ", which may have reached Stripe; a run"
+                        + " that sends it before " + firstCall.plus(resendWithin) + " resends it safely with the same"
+                        + " identifier (tokentally.stripe.resend-within-hours after its first call, " + firstCall
+                        + "); after that it becomes UPLOAD_UNCERTAIN, to be checked in Stripe by hand");
     }
 
     private static String pendingKey(OutboxRow row) {
@@ -166,7 +163,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
      */
     private void recordResult(OutboxRow row, StripeSender.Result result, Instant claimedAt) {
         outbox.addRetries(row.outboxId(), result.retries());
-        if (result.outcome() != StripeSender.Outcome.GAVE_UP && row.inFlightAt() != null) {
+        if (result.outcome() != StripeSender.Outcome.GAVE_UP) {
             findings.resolve(pendingKey(row), run);
         }
         switch (result.outcome()) {
@@ -183,8 +180,9 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             }
             case GAVE_UP -> {
                 if (result.mayHaveArrived()) {
-                    outbox.markMayHaveArrived(row.outboxId(), result.message(), claimedAt);
-                    findings.record(pendingFinding(row, result.message(), claimedAt), run);
+                    outbox.markMayHaveArrived(row.outboxId(), result.message(), claimedAt)
+                            .ifPresent(firstCall ->
+                                    findings.record(pendingFinding(row, result.message(), firstCall), run));
                 } else {
                     outbox.markNeverReceived(row.outboxId(), result.message(), claimedAt);
                 }

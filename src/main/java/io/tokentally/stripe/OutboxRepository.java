@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -253,9 +254,12 @@ public class OutboxRepository {
      * Leaves a claimed row pending after calls that may have reached Stripe, its {@code in_flight_at} the earliest
      * of its own and {@code claimedAt} (another claim that reached nothing may have cleared it meanwhile). A row
      * another uploader sent or Stripe refused meanwhile is left alone.
+     *
+     * @return the row's first call that may have reached Stripe, its {@code in_flight_at} now; empty for a row left
+     *     alone
      */
-    public void markMayHaveArrived(long outboxId, String error, Instant claimedAt) {
-        jdbc.update(
+    public Optional<Instant> markMayHaveArrived(long outboxId, String error, Instant claimedAt) {
+        int updated = jdbc.update(
                 "UPDATE outbox SET state = 'PENDING', last_error = ?, in_flight_at = CASE"
                         + " WHEN in_flight_at IS NULL OR in_flight_at > ? THEN ? ELSE in_flight_at END"
                         + " WHERE outbox_id = ? AND state IN ('PENDING', 'IN_FLIGHT')",
@@ -263,6 +267,13 @@ public class OutboxRepository {
                 SqlTime.utc(claimedAt),
                 SqlTime.utc(claimedAt),
                 outboxId);
+        if (updated == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(jdbc.queryForObject(
+                "SELECT in_flight_at FROM outbox WHERE outbox_id = ?",
+                (rs, rowNum) -> SqlTime.read(rs, "in_flight_at"),
+                outboxId));
     }
 
     /** Leaves a row pending after transient errors, with the last error, for the next run to retry. */

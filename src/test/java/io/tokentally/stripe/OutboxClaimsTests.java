@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,10 +73,11 @@ class OutboxClaimsTests {
         outbox.markNeverReceived(row, "429 rate limited", FIRST);
 
         // when: the second claim's call timed out
-        outbox.markMayHaveArrived(row, "connection error: Read timed out", SECOND);
+        Optional<Instant> firstCall = outbox.markMayHaveArrived(row, "connection error: Read timed out", SECOND);
 
         // then
         assertThat(stateAndTime()).isEqualTo("PENDING " + SECOND);
+        assertThat(firstCall).contains(SECOND);
     }
 
     @Test
@@ -87,10 +89,11 @@ class OutboxClaimsTests {
 
         // when
         outbox.markNeverReceived(row, "429 rate limited", SECOND);
-        outbox.markMayHaveArrived(row, "500 Injected server error", SECOND);
+        Optional<Instant> firstCall = outbox.markMayHaveArrived(row, "500 Injected server error", SECOND);
 
         // then
         assertThat(stateAndTime()).isEqualTo("SENT " + FIRST);
+        assertThat(firstCall).isEmpty();
     }
 
     static long insertPendingRow(JdbcTemplate jdbc) {

@@ -35,13 +35,14 @@ class UploadPendingTests {
 
     FakeStripe stripe;
     ExecutorService executor = Executors.newSingleThreadExecutor();
+    JdbcDataSource dataSource;
     JdbcTemplate jdbc;
     OutboxRepository outbox;
     OutboxItemWriter writer;
 
     @BeforeEach
     void start() throws Exception {
-        JdbcDataSource dataSource = TestH2.fileDatabase(dir);
+        dataSource = TestH2.fileDatabase(dir);
         TestH2.flyway(dataSource, "latest").migrate();
         jdbc = new JdbcTemplate(dataSource);
         Clock clock = Clock.fixed(OutboxClaimsTests.FIRST, ZoneOffset.UTC);
@@ -49,7 +50,11 @@ class UploadPendingTests {
         OutboxClaimsTests.insertPendingRow(jdbc);
         stripe = new FakeStripe(clock);
         stripe.customers("cus_acme").meters(List.of("tokentally_usd"));
-        writer = new OutboxItemWriter(
+        writer = writer(clock);
+    }
+
+    private OutboxItemWriter writer(Clock clock) {
+        return new OutboxItemWriter(
                 outbox,
                 new FindingRepository(jdbc, clock),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
@@ -77,10 +82,10 @@ class UploadPendingTests {
 
         // then
         assertThat(finding())
-                .isEqualTo("WARNING OPEN customer acme, tokentally_usd, window 2026-11-27T10:00:00Z, value 1500"
-                        + " micro-USD: left pending after 500 Injected server error, which may have reached Stripe;"
-                        + " a run that sends it before 2026-11-29T00:30:00.000001Z resends it safely with the same"
-                        + " identifier (tokentally.stripe.resend-within-hours after its first call,"
+                .isEqualTo("ERROR OPEN customer acme, tokentally_usd, window 2026-11-27T10:00:00Z, value 1500"
+                        + " micro-USD: tt-1 was left pending after 500 Injected server error, which may have reached"
+                        + " Stripe; a run that sends it before 2026-11-29T00:30:00.000001Z resends it safely with the"
+                        + " same identifier (tokentally.stripe.resend-within-hours after its first call,"
                         + " 2026-11-28T01:30:00.000001Z); after that it becomes UPLOAD_UNCERTAIN, to be checked in"
                         + " Stripe by hand");
 
@@ -91,7 +96,24 @@ class UploadPendingTests {
         assertThat(stripe.events()).hasSize(1);
         assertThat(jdbc.queryForObject("SELECT state FROM outbox", String.class))
                 .isEqualTo("SENT");
-        assertThat(finding()).startsWith("WARNING RESOLVED ");
+        assertThat(finding()).startsWith("ERROR RESOLVED ");
+    }
+
+    @Test
+    void aPendingRowLeftPastTheResendWindowIsUncertainAndNoLongerPending() throws Exception {
+        // given: a row left pending after 500s
+        stripe.inject(FakeStripe.Fault.SERVER_ERROR, FakeStripe.Fault.SERVER_ERROR, FakeStripe.Fault.SERVER_ERROR);
+        writer.write(new Chunk<>(outbox.unsent()));
+
+        // when: the next send comes a day later
+        writer(Clock.fixed(OutboxClaimsTests.FIRST.plus(Duration.ofDays(1)), ZoneOffset.UTC))
+                .write(new Chunk<>(outbox.unsent()));
+
+        // then
+        assertThat(jdbc.queryForObject("SELECT state FROM outbox", String.class))
+                .isEqualTo("UNCERTAIN");
+        assertThat(finding()).startsWith("ERROR RESOLVED ");
+        assertThat(stripe.events()).isEmpty();
     }
 
     private String finding() {

@@ -93,23 +93,19 @@ final class UsageFieldRules {
         if (text == null) {
             return null;
         }
-        String value = text.toLowerCase(Locale.ROOT);
-        for (ContextTier tier : ContextTier.values()) {
-            if (tier.code().equals(value)) {
-                return tier;
-            }
-        }
-        throw new RowException(
-                RejectCode.INVALID_CONTEXT_TIER,
-                "context_tier " + ShownText.quoted(text) + " is not one of standard, long");
+        return ContextTier.parse(text)
+                .orElseThrow(() -> new RowException(
+                        RejectCode.INVALID_CONTEXT_TIER,
+                        "context_tier " + ShownText.quoted(text) + " is not one of standard, long"));
     }
 
     /** Whether {@code text} is the status {@code error} ({@code ok} when empty). */
     static boolean isError(String text) {
-        if (text == null || text.toLowerCase(Locale.ROOT).equals("ok")) {
+        String value = text == null ? "ok" : text.toLowerCase(Locale.ROOT);
+        if (value.equals("ok")) {
             return false;
         }
-        if (text.toLowerCase(Locale.ROOT).equals("error")) {
+        if (value.equals("error")) {
             return true;
         }
         throw new RowException(RejectCode.INVALID_STATUS, "status " + ShownText.quoted(text) + " is not ok or error");

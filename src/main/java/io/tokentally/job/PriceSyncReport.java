@@ -152,7 +152,7 @@ class PriceSyncReport {
         return json;
     }
 
-    /** The threshold after the change: the catalog keeps the last one given, so a feed that lists none ends none. */
+    /** The threshold after the change: a feed that lists none leaves the last one given in force, as the catalog does. */
     private static Long thresholdInForce(PriceSync.Change change) {
         Long after = change.after().longContextThreshold();
         return after != null ? after : change.before().longContextThreshold();

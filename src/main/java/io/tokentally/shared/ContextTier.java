@@ -1,6 +1,8 @@
 package io.tokentally.shared;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Long once a request's prompt passes the model's long-context threshold; the whole request is then long. */
 public enum ContextTier {
@@ -13,7 +15,13 @@ public enum ContextTier {
         return code;
     }
 
+    /** The tier a code names in any letter case (lower-cased as the other codes are: a long s is no s). */
+    public static Optional<ContextTier> parse(String text) {
+        String value = text.toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(tier -> tier.code.equals(value)).findFirst();
+    }
+
     public static ContextTier fromCode(String code) {
-        return valueOf(code.toUpperCase(Locale.ROOT));
+        return parse(code).orElseThrow(() -> new IllegalArgumentException("no context tier " + code));
     }
 }

@@ -193,6 +193,20 @@ class PricesFileTests {
     }
 
     @Test
+    void refusesAContextTierSpeltWithALongSAsTheUsageFilesDo(@TempDir Path folder) throws IOException {
+        // given: a long s (U+017F) upper-cases to S, but is no s
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"),
+                "model,token_type,usd_per_million,effective_from,context_tier\n"
+                        + "openai/gpt-4o,input,2.5,2025-01-01,\u017Ftandard\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(file + " line 2: context_tier '\u017Ftandard' is not one of standard, long");
+    }
+
+    @Test
     void refusesAnEffectiveInstantWithoutAnOffsetSayingSo(@TempDir Path folder) throws IOException {
         // given
         Path file = Files.writeString(

@@ -152,7 +152,7 @@ class PriceSyncReport {
         return json;
     }
 
-    /** The threshold after the change: a feed that lists none leaves the last one given in force, as the catalog does. */
+    /** The threshold after the change: a feed that lists none leaves the last one in force, as the catalog does. */
     private static Long thresholdInForce(PriceSync.Change change) {
         Long after = change.after().longContextThreshold();
         return after != null ? after : change.before().longContextThreshold();

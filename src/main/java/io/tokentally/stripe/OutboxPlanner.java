@@ -1,7 +1,6 @@
 package io.tokentally.stripe;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,15 +20,11 @@ import java.util.TreeSet;
  * amounts per hour and of what the outbox already holds.
  *
  * <p>The amount meters take whole micro-USD. The value wanted for an hour is the rounded cumulative
- * amount through that hour minus what the hours before it sent, so the sub-micro remainder
+ * amount through that hour minus the rounded cumulative amount before it, so the sub-micro remainder
  * carries forward and the period's total equals the exact total rounded once. What the outbox holds
- * for an hour is subtracted; only a non-zero difference becomes a new revision. An hour too old for meter
- * events sends an invoice item of whole cents ({@link #wholeCents}): the part of a cent it leaves is carried to
- * the next hour of the plan (the plan's last hour leaves it unsent, half a cent at most).
+ * for an hour is subtracted; only a non-zero difference becomes a new revision.
  */
 public final class OutboxPlanner {
-
-    private static final long MICROS_PER_CENT = 10_000;
 
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("uuuuMMddHH").withZone(ZoneOffset.UTC);
@@ -94,39 +89,22 @@ public final class OutboxPlanner {
             Map<Instant, Queued> queuedByHour) {
         List<OutboxRow> rows = new ArrayList<>();
         BigDecimal cumulative = carriedUsd;
-        long sentBefore =
+        long previousMicros =
                 MeterAmountTooLargeException.micros(carriedUsd, billedByHour.isEmpty() ? now : billedByHour.firstKey());
         TreeSet<Instant> hours = new TreeSet<>(billedByHour.keySet());
         hours.addAll(queuedByHour.keySet());
         for (Instant hour : hours) {
             cumulative = cumulative.add(billedByHour.getOrDefault(hour, BigDecimal.ZERO));
             long cumulativeMicros = MeterAmountTooLargeException.micros(cumulative, hour);
+            long wanted = cumulativeMicros - previousMicros;
+            previousMicros = cumulativeMicros;
             Queued queued = queuedByHour.getOrDefault(hour, new Queued(0, 0));
-            long delta = cumulativeMicros - sentBefore - queued.valueMicros();
-            if (late(hour)) {
-                delta = wholeCents(delta);
-            }
+            long delta = wanted - queued.valueMicros();
             if (delta != 0) {
                 rows.add(row(customerId, stripeCustomerId, meter, hour, queued.revision() + 1, delta));
             }
-            sentBefore += queued.valueMicros() + delta;
         }
         return rows;
-    }
-
-    /**
-     * An invoice item's value: whole cents, since Stripe rounds each invoice line to the cent (a line of 0.4 cents
-     * bills nothing), half up, but none for half a cent or less, which is carried to the next hour's row as what
-     * the hour did not send. So a plan made again with nothing changed makes no row: what it carries rounds to none.
-     */
-    static long wholeCents(long micros) {
-        if (Math.abs(micros) <= MICROS_PER_CENT / 2) {
-            return 0;
-        }
-        return BigDecimal.valueOf(micros)
-                        .divide(BigDecimal.valueOf(MICROS_PER_CENT), 0, RoundingMode.HALF_UP)
-                        .longValueExact()
-                * MICROS_PER_CENT;
     }
 
     private OutboxRow row(

@@ -1,6 +1,5 @@
 package io.tokentally.shared;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -8,6 +7,9 @@ import java.util.Optional;
 public enum ContextTier {
     STANDARD,
     LONG;
+
+    /** Read for every stored aggregate: a copy of {@code values()} made once. */
+    private static final ContextTier[] TIERS = values();
 
     private final String code = name().toLowerCase(Locale.ROOT);
 
@@ -18,7 +20,12 @@ public enum ContextTier {
     /** The tier a code names in any letter case (lower-cased as the other codes are: a long s is no s). */
     public static Optional<ContextTier> parse(String text) {
         String value = text.toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(tier -> tier.code.equals(value)).findFirst();
+        for (ContextTier tier : TIERS) {
+            if (tier.code.equals(value)) {
+                return Optional.of(tier);
+            }
+        }
+        return Optional.empty();
     }
 
     public static ContextTier fromCode(String code) {

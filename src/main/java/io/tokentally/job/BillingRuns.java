@@ -47,6 +47,7 @@ public class BillingRuns {
     private final ReferenceFiles referenceFiles;
     private final StopRunsOnShutdown shutdown;
     private final RunOwnerListener owners;
+    private final RunReportListener reports;
     private final Object starting = new Object();
 
     public BillingRuns(
@@ -55,13 +56,15 @@ public class BillingRuns {
             Job nightlyBillingJob,
             ReferenceFiles referenceFiles,
             StopRunsOnShutdown shutdown,
-            RunOwnerListener owners) {
+            RunOwnerListener owners,
+            RunReportListener reports) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.nightlyBillingJob = nightlyBillingJob;
         this.referenceFiles = referenceFiles;
         this.shutdown = shutdown;
         this.owners = owners;
+        this.reports = reports;
     }
 
     /**
@@ -304,7 +307,8 @@ public class BillingRuns {
      * Restarts a failed or stopped execution. An unfinished one, still marked running or with steps still
      * marked running (a process that stopped or died before its file partitions ended), is first marked
      * failed, then restarted, unless the process that ran it is still alive on this host: then it is refused,
-     * since taking it over would fail that process's run.
+     * since taking it over would fail that process's run. A completed run whose process ended while writing its
+     * run report has the report written instead.
      */
     public JobExecution restart(long executionId) throws Exception {
         synchronized (starting) {
@@ -315,6 +319,9 @@ public class BillingRuns {
     private JobExecution restartInTurn(long executionId) throws Exception {
         refuseWhileClosing();
         JobExecution execution = execution(executionId);
+        if (reportLost(execution)) {
+            return reportWrittenNow(execution);
+        }
         refuseResumedOrEnded(executionId, execution);
         boolean unfinished =
                 execution.getStatus().isRunning() || !runningSteps(execution).isEmpty();
@@ -325,6 +332,30 @@ public class BillingRuns {
             execution = recover(executionId, execution);
         }
         return owners.handedOver(jobOperator.restart(execution));
+    }
+
+    /** Whether the execution is a nightly run that completed, the latest of its window, without its run report. */
+    private boolean reportLost(JobExecution execution) {
+        JobExecution latest = jobRepository.getLastJobExecution(execution.getJobInstance());
+        return execution.getJobInstance().getJobName().equals(nightlyBillingJob.getName())
+                && latest != null
+                && latest.getId() == execution.getId()
+                && reports.reportLost(execution);
+    }
+
+    /**
+     * Writes the report a completed run's process did not (it ended while writing it), with the exit status it
+     * gives (rejected uploads, open findings), instead of refusing to restart a completed run: nothing else of the
+     * run is done again.
+     */
+    private JobExecution reportWrittenNow(JobExecution execution) {
+        log.warn(
+                "Execution {} completed, but its process ended before its run report was written; writing the report"
+                        + " now",
+                execution.getId());
+        reports.afterJob(execution);
+        jobRepository.update(execution);
+        return execution;
     }
 
     /** The job execution of this id; an unknown id is an {@link IllegalArgumentException}. */

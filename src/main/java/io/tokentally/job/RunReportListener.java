@@ -91,6 +91,19 @@ public class RunReportListener implements JobExecutionListener {
     }
 
     /**
+     * Whether a completed execution's run folder has no {@code report.json}: its process ended while writing it
+     * (Spring Batch saves a job's end before its listeners run), so its exit status says nothing of its findings or
+     * Stripe's refusals either.
+     */
+    boolean reportLost(JobExecution execution) {
+        String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
+        return execution.getStatus() == BatchStatus.COMPLETED
+                && date != null
+                && !Files.exists(RunFolders.of(properties.runsDir(), JOB_NAME, date, execution.getId())
+                        .resolve("report.json"));
+    }
+
+    /**
      * Writes the run folder: earlier steps' outputs, {@code rejects.csv}, the reconciliation report and, last,
      * {@code report.json}; a completed run's exit status says first whether Stripe rejected uploads or findings
      * were left open.

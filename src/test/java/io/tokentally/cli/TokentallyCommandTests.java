@@ -257,6 +257,13 @@ class TokentallyCommandTests {
         assertThat(failing(command(new StringWriter(), err)).execute("restart", "1"))
                 .isEqualTo(TokentallyCommand.EXIT_FAILED);
         assertThat(err.toString()).contains("execution 1 is COMPLETED; run its date again to rerun it");
+        // and one whose process ended while writing its report (none in its folder) has it written by a restart
+        Files.delete(folder.resolve("report.json"));
+        StringWriter restarted = new StringWriter();
+        assertThat(command(restarted, new StringWriter()).execute("restart", "1"))
+                .isZero();
+        assertThat(folder.resolve("report.json")).exists();
+        assertThat(restarted.toString()).contains("Run folder: " + folder.toAbsolutePath());
     }
 
     @Test

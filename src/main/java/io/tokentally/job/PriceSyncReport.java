@@ -77,7 +77,7 @@ class PriceSyncReport {
             Long before = change.before().longContextThreshold();
             Long after = change.after().longContextThreshold();
             text += ", long-context threshold " + (before == null ? "none" : before) + " -> "
-                    + (after == null ? "none listed (" + thresholdInForce(change) + " stays in force)" : after);
+                    + (after == null ? "none listed (" + before + " stays in force)" : after);
         }
         return text + ", from " + effective;
     }

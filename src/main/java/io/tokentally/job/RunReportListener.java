@@ -77,7 +77,7 @@ public class RunReportListener implements JobExecutionListener {
     @Override
     public void afterJob(JobExecution execution) {
         String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
-        Path folder = RunFolders.of(properties.runsDir(), JOB_NAME, date, execution.getId());
+        Path folder = folderOf(execution, date);
         try {
             writeRunFolder(execution, date, folder);
         } catch (IOException | RuntimeException e) {
@@ -99,8 +99,11 @@ public class RunReportListener implements JobExecutionListener {
         String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
         return execution.getStatus() == BatchStatus.COMPLETED
                 && date != null
-                && !Files.exists(RunFolders.of(properties.runsDir(), JOB_NAME, date, execution.getId())
-                        .resolve("report.json"));
+                && !Files.exists(folderOf(execution, date).resolve("report.json"));
+    }
+
+    private Path folderOf(JobExecution execution, String date) {
+        return RunFolders.of(properties.runsDir(), JOB_NAME, date, execution.getId());
     }
 
     /**

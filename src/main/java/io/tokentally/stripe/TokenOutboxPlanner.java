@@ -135,6 +135,7 @@ final class TokenOutboxPlanner {
                             stripeCustomerId,
                             meter,
                             BigDecimal.ZERO,
+                            0,
                             amounts.getOrDefault(meter, new TreeMap<>()),
                             queued.getOrDefault(meter, Map.of())));
                 }

@@ -5,6 +5,8 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
 import org.apache.commons.logging.Log;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.AmqpTimeoutException;
@@ -25,8 +27,9 @@ import org.springframework.beans.factory.DisposableBean;
 
 /**
  * The RabbitMQ queue that carries the ingest step's file partitions from a run to the worker processes. A message
- * is one partition: its step execution id as text, and the worker step's name and the job execution's id in headers
- * (a worker checks both against its database); no Java serialization, so a worker never deserializes objects from the
+ * is one partition: its step execution id as text, and the worker step's name, the job execution's id and the time
+ * the partition was created in headers (a worker checks them against its database: two databases with alike
+ * histories hold partitions of the same ids, not created at the same time); no Java serialization, so a worker never deserializes objects from the
  * broker. The queue is durable and its messages persistent, so a partition sent survives a broker restart, and a
  * send returns only once the broker has confirmed it took the message (a publisher confirm). A queue the operator
  * declared beforehand (a quorum queue, a queue with arguments of its own) is used as it is; a missing one is declared
@@ -38,6 +41,7 @@ final class PartitionQueue implements DisposableBean {
 
     static final String STEP_HEADER = "tokentally-step";
     static final String JOB_EXECUTION_HEADER = "tokentally-job-execution";
+    static final String CREATED_HEADER = "tokentally-partition-created";
     private static final String ID = "[0-9]{1,18}";
     /** How long a stopping worker waits for the files it is reading; past it, their messages go to another worker. */
     private static final long SHUTDOWN_MILLIS = 60_000;
@@ -70,14 +74,16 @@ final class PartitionQueue implements DisposableBean {
      * Sends one partition of the job execution, declaring the queue first if it is missing, and waits until the broker
      * confirms it took the message.
      *
+     * @param created when the partition was created, as the job repository holds it
      * @throws AmqpException if the broker cannot be reached, refuses the message (a full queue that rejects new
      *     messages) or does not confirm it in time; its message names the queue and the partition
      */
-    void send(StepExecutionRequest request, long jobExecutionId) {
+    void send(StepExecutionRequest request, long jobExecutionId, LocalDateTime created) {
         declare();
         MessageProperties properties = new MessageProperties();
         properties.setHeader(STEP_HEADER, request.getStepName());
         properties.setHeader(JOB_EXECUTION_HEADER, Long.toString(jobExecutionId));
+        properties.setHeader(CREATED_HEADER, created.toString());
         properties.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
         properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         byte[] body = Long.toString(request.getStepExecutionId()).getBytes(StandardCharsets.US_ASCII);
@@ -100,8 +106,11 @@ final class PartitionQueue implements DisposableBean {
         }
     }
 
-    /** A partition as a message carries it: the request, and the job execution it belongs to. */
-    record Partition(StepExecutionRequest request, long jobExecutionId) {}
+    /**
+     * A partition as a message carries it: the request, the job execution it belongs to and when it was created
+     * (null in a message of a version that did not send it).
+     */
+    record Partition(StepExecutionRequest request, long jobExecutionId, LocalDateTime created) {}
 
     /**
      * The partition a message carries.
@@ -111,16 +120,27 @@ final class PartitionQueue implements DisposableBean {
     static Partition read(Message message) {
         Object step = message.getMessageProperties().getHeader(STEP_HEADER);
         Object job = message.getMessageProperties().getHeader(JOB_EXECUTION_HEADER);
+        Object created = message.getMessageProperties().getHeader(CREATED_HEADER);
         String body = new String(message.getBody(), StandardCharsets.US_ASCII);
         if (!(step instanceof String stepName)
                 || stepName.isEmpty()
                 || !body.matches(ID)
                 || !(job instanceof String jobExecution)
-                || !jobExecution.matches(ID)) {
+                || !jobExecution.matches(ID)
+                || (created != null && !(created instanceof String))) {
             throw new IllegalArgumentException("not a partition message (headers " + STEP_HEADER + ": " + step + ", "
-                    + JOB_EXECUTION_HEADER + ": " + job + ", body of " + message.getBody().length + " bytes)");
+                    + JOB_EXECUTION_HEADER + ": " + job + ", " + CREATED_HEADER + ": " + created + ", body of "
+                    + message.getBody().length + " bytes)");
         }
-        return new Partition(new StepExecutionRequest(stepName, Long.parseLong(body)), Long.parseLong(jobExecution));
+        try {
+            return new Partition(
+                    new StepExecutionRequest(stepName, Long.parseLong(body)),
+                    Long.parseLong(jobExecution),
+                    created == null ? null : LocalDateTime.parse((String) created));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "not a partition message (header " + CREATED_HEADER + ": " + created + ")", e);
+        }
     }
 
     /**

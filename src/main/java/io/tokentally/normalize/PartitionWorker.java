@@ -2,6 +2,8 @@ package io.tokentally.normalize;
 
 import io.tokentally.ingest.IngestProgress;
 import java.lang.management.ManagementFactory;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
@@ -99,19 +101,11 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
 
     /**
      * The partition to run, or null for one that has ended (a message given again after its worker ended the step
-     * but died before acknowledging it, or a partition its run failed: its outcome stands). A message that names a
-     * step execution this database does not hold as a file partition of that job execution (a queue shared by two
-     * databases) is dropped.
+     * but died before acknowledging it, or a partition its run failed: its outcome stands).
      */
     private StepExecution partitionOf(PartitionQueue.Partition sent) {
-        StepExecution partition = jobRepository.getStepExecution(sent.request().getStepExecutionId());
-        if (partition == null
-                || partition.getJobExecutionId() != sent.jobExecutionId()
-                || !partition.getStepName().startsWith(sent.request().getStepName() + ":")) {
-            throw new AmqpRejectAndDontRequeueException("Worker: dropped partition "
-                    + sent.request().getStepExecutionId() + " of execution " + sent.jobExecutionId()
-                    + ": this database holds no such file partition (is the queue shared by two databases?)");
-        }
+        StepExecution partition =
+                held(jobRepository.getStepExecution(sent.request().getStepExecutionId()), sent);
         if (partition.getStatus() != BatchStatus.STARTING && partition.getStatus() != BatchStatus.STARTED) {
             log.info(
                     "Worker: {} of execution {} has ended already ({}); not run again",
@@ -121,6 +115,34 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
             return null;
         }
         return partition;
+    }
+
+    /**
+     * The step execution this database holds by the message's id, if it is the message's partition: a file partition
+     * of the message's job execution, created when the message says (a message of a version that did not say is taken
+     * on the ids alone). Else the message is dropped: a queue shared by two databases, whose alike histories can hold
+     * partitions of the same ids, one of them ended, which a worker of the other would take for the one sent.
+     */
+    static StepExecution held(StepExecution partition, PartitionQueue.Partition sent) {
+        String dropped = "Worker: dropped partition " + sent.request().getStepExecutionId() + " of execution "
+                + sent.jobExecutionId() + ": ";
+        if (partition == null
+                || partition.getJobExecutionId() != sent.jobExecutionId()
+                || !partition.getStepName().startsWith(sent.request().getStepName() + ":")) {
+            throw new AmqpRejectAndDontRequeueException(
+                    dropped + "this database holds no such file partition (is the queue shared by two databases?)");
+        }
+        if (sent.created() != null && !toMillis(sent.created()).equals(toMillis(partition.getCreateTime()))) {
+            throw new AmqpRejectAndDontRequeueException(dropped + "this database's was created at "
+                    + partition.getCreateTime() + ", the message's at " + sent.created()
+                    + " (is the queue shared by two databases?)");
+        }
+        return partition;
+    }
+
+    /** To the millisecond, whatever the precision a database keeps or the clock of the process that sent it gave. */
+    private static LocalDateTime toMillis(LocalDateTime time) {
+        return time == null ? null : time.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /**

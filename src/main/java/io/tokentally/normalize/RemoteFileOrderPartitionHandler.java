@@ -62,9 +62,8 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
         DirectChannel requests = new DirectChannel();
         requests.subscribe(message -> {
             StepExecutionRequest request = (StepExecutionRequest) message.getPayload();
-            queue.send(
-                    request,
-                    jobRepository.getStepExecution(request.getStepExecutionId()).getJobExecutionId());
+            StepExecution partition = jobRepository.getStepExecution(request.getStepExecutionId());
+            queue.send(request, partition.getJobExecutionId(), partition.getCreateTime());
         });
         setMessagingOperations(new MessagingTemplate(requests));
         setJobRepository(jobRepository);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.TestRabbitMq;
 import java.net.URI;
+import java.time.LocalDateTime;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,8 @@ import org.springframework.batch.integration.partition.StepExecutionRequest;
 
 /** Sending partitions to the real RabbitMQ broker of the tests, each test on a queue of its own. */
 class PartitionQueueIntegrationTests {
+
+    static final LocalDateTime CREATED = LocalDateTime.parse("2026-11-27T02:00:00.123456");
 
     private final String name = "tokentally-test-queue-" + Long.toString(System.nanoTime(), 36);
     private final CachingConnectionFactory connections = TestRabbitMq.connections();
@@ -41,6 +44,7 @@ class PartitionQueueIntegrationTests {
         assertThat(partition.request().getStepName()).isEqualTo("ingestFileStep");
         assertThat(partition.request().getStepExecutionId()).isEqualTo(42);
         assertThat(partition.jobExecutionId()).isEqualTo(5);
+        assertThat(partition.created()).isEqualTo(CREATED);
     }
 
     @Test
@@ -74,7 +78,7 @@ class PartitionQueueIntegrationTests {
     private void send(long stepExecutionId) {
         PartitionQueue queue = new PartitionQueue(URI.create(TestRabbitMq.BROKER), name);
         try {
-            queue.send(new StepExecutionRequest("ingestFileStep", stepExecutionId), 5);
+            queue.send(new StepExecutionRequest("ingestFileStep", stepExecutionId), 5, CREATED);
         } finally {
             queue.destroy();
         }

@@ -119,18 +119,6 @@ public final class Amounts {
     }
 
     /**
-     * Micro-USD rounded to whole cents, HALF_DOWN: an invoice item's value for usage too old for meter events,
-     * whose remainder waits for the next such item. Half a cent stays with the remainder, in either sign, so
-     * what a rounding leaves behind rounds to nothing and a rerun sends no cent back and forth.
-     */
-    public static long wholeCentsInMicros(long micros) {
-        return BigDecimal.valueOf(micros, 4)
-                .setScale(0, RoundingMode.HALF_DOWN)
-                .movePointRight(4)
-                .longValueExact();
-    }
-
-    /**
      * {@code amount.stripTrailingZeros()}, the same value and scale, but cheaper for the wide-scale values
      * the database returns (26 decimals, an unscaled value past a long): the fraction's zeros are cut from
      * the plain text, and only the short rest is stripped.

@@ -65,7 +65,6 @@ final class AmountLayoutOutbox {
             return List.of();
         }
         Map<String, BigDecimal> carried = carried(period, from, onCycle, run);
-        Map<String, Long> sentBefore = sentBefore(period, from, run);
         Map<String, NavigableMap<Instant, BigDecimal>> billed = billed(period, from, onCycle, run);
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = queued(period, from, onCycle, run);
         List<OutboxRow> rows = new ArrayList<>();
@@ -77,7 +76,6 @@ final class AmountLayoutOutbox {
                         stripeIds.get(customerId),
                         meterOf(key),
                         carried.getOrDefault(key, BigDecimal.ZERO),
-                        sentBefore.getOrDefault(key, 0L),
                         billed.getOrDefault(key, new TreeMap<>()),
                         queued.getOrDefault(key, Map.of())));
             } catch (MeterAmountTooLargeException e) {
@@ -139,18 +137,6 @@ final class AmountLayoutOutbox {
     private static boolean alignsWithDays(BillingPeriod period) {
         return period.start().equals(period.start().truncatedTo(ChronoUnit.DAYS))
                 && period.end().equals(period.end().truncatedTo(ChronoUnit.DAYS));
-    }
-
-    /**
-     * What the outbox holds for the period before {@code from}, per customer and meter, where the plan has hours
-     * too old for meter events: their invoice items leave a remainder of the cent unsent ({@link OutboxPlanner}).
-     * Else none: the plan sends no such item, and the days before are taken as sent.
-     */
-    private Map<String, Long> sentBefore(BillingPeriod period, Instant from, long run) {
-        if (!from.isAfter(period.start()) || !planner.late(from)) {
-            return Map.of();
-        }
-        return outbox.queuedSum(period.start(), from, run);
     }
 
     /** The exact billed amount of the period before {@code from}, per customer and meter, from the rated days. */

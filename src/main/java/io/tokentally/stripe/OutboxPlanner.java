@@ -1,6 +1,5 @@
 package io.tokentally.stripe;
 
-import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,12 +23,6 @@ import java.util.TreeSet;
  * amount through that hour minus the rounded cumulative amount before it, so the sub-micro remainder
  * carries forward and the period's total equals the exact total rounded once. What the outbox holds
  * for an hour is subtracted; only a non-zero difference becomes a new revision.
- *
- * <p>Hours too old for meter events ({@link #late}) are not planned one by one: Stripe rounds every
- * invoice line to the cent, so one item per hour would bill up to half a cent per hour off the period's
- * amount. What all of the period's late hours want and the outbox does not hold (those before the first
- * hour planned included) goes out as one invoice item in whole cents, on the last late hour planned; the
- * remainder, at most half a cent, waits for the next plan with a late hour.
  */
 public final class OutboxPlanner {
 
@@ -80,12 +73,9 @@ public final class OutboxPlanner {
     }
 
     /**
-     * Plans the hours of the period from a first hour on; the hours before it are taken as planned already, but
-     * for the remainder their late hours left unsent (see the class comment).
+     * Plans the hours of the period from a first hour on; the hours before it are taken as planned already.
      *
      * @param carriedUsd exact billed USD of the period before the first hour (zero when planning from its start)
-     * @param sentBeforeMicros what the outbox holds for the period's hours before the first hour (zero when
-     *     planning from its start); read only when a planned hour is late
      * @param billedByHour exact billed USD per hour from the first hour on, every such hour that has usage
      * @param queuedByHour what the outbox holds per hour from the first hour on
      * @throws MeterAmountTooLargeException when the period's amount through an hour passes what a meter carries
@@ -95,16 +85,12 @@ public final class OutboxPlanner {
             String stripeCustomerId,
             String meter,
             BigDecimal carriedUsd,
-            long sentBeforeMicros,
             NavigableMap<Instant, BigDecimal> billedByHour,
             Map<Instant, Queued> queuedByHour) {
         List<OutboxRow> rows = new ArrayList<>();
         BigDecimal cumulative = carriedUsd;
         long previousMicros =
                 MeterAmountTooLargeException.micros(carriedUsd, billedByHour.isEmpty() ? now : billedByHour.firstKey());
-        long lateUnsent = previousMicros - sentBeforeMicros;
-        Instant lastLate = null;
-        int lastLateRevision = 0;
         TreeSet<Instant> hours = new TreeSet<>(billedByHour.keySet());
         hours.addAll(queuedByHour.keySet());
         for (Instant hour : hours) {
@@ -114,18 +100,9 @@ public final class OutboxPlanner {
             previousMicros = cumulativeMicros;
             Queued queued = queuedByHour.getOrDefault(hour, new Queued(0, 0));
             long delta = wanted - queued.valueMicros();
-            if (late(hour)) {
-                lateUnsent += delta;
-                lastLate = hour;
-                lastLateRevision = queued.revision();
-            } else if (delta != 0) {
+            if (delta != 0) {
                 rows.add(row(customerId, stripeCustomerId, meter, hour, queued.revision() + 1, delta));
             }
-        }
-        long item = Amounts.wholeCentsInMicros(lateUnsent);
-        if (lastLate != null && item != 0) {
-            // the late hours come before every other hour
-            rows.add(0, row(customerId, stripeCustomerId, meter, lastLate, lastLateRevision + 1, item));
         }
         return rows;
     }

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,16 +23,6 @@ public class OutboxRepository {
             + " identifier, idempotency_key, value_micros, event_timestamp, state, attempts, in_flight_at,"
             + " grant_category, grant_priority, grant_effective_at, grant_expires_at, grant_name, stripe_object_id,"
             + " amount_usd";
-
-    /** The values of the rows a plan counts as queued: rows Stripe rejected for good count nothing. */
-    private static final String QUEUED_MICROS = "SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END)";
-
-    /** The usage rows of the run's customers in the hours of [?, ?), after the run's id: the plans' hours. */
-    private static final String PLANNED_HOURS =
-            " FROM outbox o JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
-                    + " WHERE o.window_start >= ? AND o.window_start < ?"
-                    + " AND o.kind IN ('METER_EVENT', 'INVOICE_ITEM') AND o.meter <> '"
-                    + ClosedPeriodRepository.METER + "'";
 
     private final JdbcTemplate jdbc;
     private final UnplannedHours unplannedHours;
@@ -91,9 +80,14 @@ public class OutboxRepository {
     public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(Instant from, Instant to, long run) {
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
         jdbc.query(
-                "SELECT o.customer_id, o.meter, o.window_start, " + QUEUED_MICROS + ", MAX(o.revision),"
-                        + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE COALESCE(o.amount_usd, 0) END)"
-                        + PLANNED_HOURS + " GROUP BY o.customer_id, o.meter, o.window_start",
+                "SELECT o.customer_id, o.meter, o.window_start,"
+                        + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END), MAX(o.revision),"
+                        + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE COALESCE(o.amount_usd, 0) END) FROM outbox o"
+                        + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
+                        + " WHERE o.window_start >= ? AND o.window_start < ?"
+                        + " AND o.kind IN ('METER_EVENT', 'INVOICE_ITEM') AND o.meter <> '"
+                        + ClosedPeriodRepository.METER + "'"
+                        + " GROUP BY o.customer_id, o.meter, o.window_start",
                 rs -> {
                     queued.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
                             .put(
@@ -104,23 +98,6 @@ public class OutboxRepository {
                 SqlTime.utc(from),
                 SqlTime.utc(to));
         return queued;
-    }
-
-    /**
-     * For the customers the run touched, per (customer, meter), the sum of the values {@link #queued} counts in
-     * the hours of [from, to): what the outbox holds for them, whatever the hour.
-     */
-    public Map<String, Long> queuedSum(Instant from, Instant to, long run) {
-        Map<String, Long> sums = new HashMap<>();
-        jdbc.query(
-                "SELECT o.customer_id, o.meter, " + QUEUED_MICROS + PLANNED_HOURS + " GROUP BY o.customer_id, o.meter",
-                rs -> {
-                    sums.put(key(rs.getString(1), rs.getString(2)), rs.getLong(3));
-                },
-                run,
-                SqlTime.utc(from),
-                SqlTime.utc(to));
-        return sums;
     }
 
     static String key(String customerId, String meter) {

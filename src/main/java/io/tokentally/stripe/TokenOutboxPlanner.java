@@ -135,7 +135,6 @@ final class TokenOutboxPlanner {
                             stripeCustomerId,
                             meter,
                             BigDecimal.ZERO,
-                            0,
                             amounts.getOrDefault(meter, new TreeMap<>()),
                             queued.getOrDefault(meter, Map.of())));
                 }

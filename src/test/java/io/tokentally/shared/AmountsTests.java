@@ -117,26 +117,6 @@ class AmountsTests {
 
     @ParameterizedTest
     @CsvSource({
-        "4999,    0",
-        "5000,    0",
-        "5001,    10000",
-        "15000,   10000",
-        "-5000,   0",
-        "-15000,  -10000",
-        "-15001,  -20000",
-        "39000,   40000"
-    })
-    void roundsMicrosToWholeCentsHalfDownSoThatTheRemainderRoundsToNothing(long micros, long expected) {
-        // when
-        long cents = Amounts.wholeCentsInMicros(micros);
-
-        // then: what is left rounds to nothing, so a rerun plans no item of it
-        assertThat(cents).isEqualTo(expected);
-        assertThat(Amounts.wholeCentsInMicros(micros - cents)).isZero();
-    }
-
-    @ParameterizedTest
-    @CsvSource({
         "1.2300,   1.23",
         "1E-7,     0.0000001",
         "1E+3,     1000",

@@ -383,12 +383,16 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
-    void usageOlderThanStripesWindowInAStillOpenYearlyPeriodBecomesAnInvoiceItem() throws Exception {
+    void usageOlderThanStripesWindowInAStillOpenYearlyPeriodBecomesAnInvoiceItemPerHour() throws Exception {
         // given a customer billed yearly from the day of the usage, so its period is still open (a closed
         // period's late usage is one invoice item per period instead: ClosedPeriodScenarios)
         Customers customers = customers("old", "a");
         LocalDate day = daysAgo(40);
-        billedYearlyFrom(customers, day);
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id,billing_interval,billing_anchor_day,billing_anchor_month,"
+                        + "billing_time_zone\n" + customers.id(0) + "," + customers.stripeId(0) + ",payg,year,"
+                        + day.getDayOfMonth() + "," + day.getMonthValue() + ",UTC\n");
         Path input = folder("old");
         UsageFixtures.write(
                 input.resolve("gateway.csv"),
@@ -410,37 +414,6 @@ abstract class StripeUploadScenarios {
                 .containsExactly(customers.id(0) + "'s usage of " + day + " is older than Stripe's meter event"
                         + " window: 1 invoice item(s) of 3.25 USD in total go on the customer's next invoice instead"
                         + " of meter events");
-    }
-
-    @Test
-    void lateUsageOfAStillOpenPeriodIsInvoicedInWholeCentsTheRemainderWaitingForTheNextLateFile() throws Exception {
-        // given a customer billed yearly from 40 days ago, and an hour of that day billed 1,200 x 2.5 / 1e6 x 1.3 =
-        // 0.0039 USD, under half a cent
-        Customers customers = customers("cents", "a");
-        LocalDate day = daysAgo(40);
-        billedYearlyFrom(customers, day);
-        Path input = folder("cents");
-        String row = "," + customers.id(0) + ",openai,gpt-4o,1200,0,0,0,0,0,,ok";
-        UsageFixtures.write(input.resolve("first.csv"), "cents-1," + day + "T07:00:00Z" + row);
-        run(day, input, customers.file(), "job-plans.yaml");
-        assertThat(stripe().invoiceItems()).isEmpty();
-
-        // when: late files bring an hour of the next day, then another hour of it, then an hour of the day after
-        UsageFixtures.write(input.resolve("late-1.csv"), "cents-2," + day.plusDays(1) + "T07:00:00Z" + row);
-        run(day.plusDays(1), input, customers.file(), "job-plans.yaml");
-        UsageFixtures.write(input.resolve("late-2.csv"), "cents-3," + day.plusDays(1) + "T08:00:00Z" + row);
-        run(day.plusDays(1), input, customers.file(), "job-plans.yaml");
-        UsageFixtures.write(input.resolve("late-3.csv"), "cents-4," + day.plusDays(2) + "T07:00:00Z" + row);
-        run(day.plusDays(2), input, customers.file(), "job-plans.yaml");
-        run(day.plusDays(2), input, customers.file(), "job-plans.yaml");
-
-        // then: 0.78 cents made a cent; 1.17 cents sent nothing more; 1.56 cents made the second; the rerun nothing.
-        // Per-hour items of 0.39 cents would have billed nothing at all (Stripe rounds each line)
-        assertThat(stripe().events()).isEmpty();
-        assertThat(stripe().invoiceItems())
-                .extracting(item -> new BigDecimal(item.unitAmountDecimal()))
-                .usingElementComparator(BigDecimal::compareTo)
-                .containsExactly(BigDecimal.ONE, BigDecimal.ONE);
     }
 
     @Test
@@ -770,14 +743,6 @@ abstract class StripeUploadScenarios {
     Path folder(String name) throws IOException {
         return Files.createDirectories(
                 workDir().resolve("input-" + System.nanoTime()).resolve(name));
-    }
-
-    static void billedYearlyFrom(Customers customers, LocalDate day) throws IOException {
-        Files.writeString(
-                customers.file(),
-                "customer_id,stripe_customer_id,plan_id,billing_interval,billing_anchor_day,billing_anchor_month,"
-                        + "billing_time_zone\n" + customers.id(0) + "," + customers.stripeId(0) + ",payg,year,"
-                        + day.getDayOfMonth() + "," + day.getMonthValue() + ",UTC\n");
     }
 
     static LocalDate daysAgo(int days) {

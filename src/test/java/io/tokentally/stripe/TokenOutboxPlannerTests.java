@@ -80,21 +80,20 @@ class TokenOutboxPlannerTests {
 
     @Test
     void anHourTooOldForMeterEventsKeepsItsTokensAndInvoicesTheRestInUsd() {
-        // given: 1,000 tokens (0.003 USD) sent while the hour was fresh; now it is 50 days old and has 5,000
+        // given: 1,000 tokens (0.003 USD) sent while the hour was fresh; now it is 50 days old and has 1,500
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued =
                 Map.of(INPUT_METER, Map.of(OLD_HOUR, new OutboxPlanner.Queued(1_000, 1, new BigDecimal("0.003"))));
         List<TokenOutboxPlanner.Routed> usage = List.of(
-                new TokenOutboxPlanner.Routed(TokenType.INPUT, OLD_HOUR, INPUT_METER, 5_000, new BigDecimal("0.015")));
+                new TokenOutboxPlanner.Routed(TokenType.INPUT, OLD_HOUR, INPUT_METER, 1_500, new BigDecimal("0.0045")));
 
         // when
         List<OutboxRow> rows = planner.plan("c", "cus_c", usage, queued);
 
-        // then: no token event (too old); of the 0.012 USD the tokens sent do not cover, a cent as an invoice item
-        // on the amount meter (0.2 cents wait for the next late usage)
+        // then: no token event (too old); 0.0015 USD as an invoice item on the amount meter
         assertThat(rows).singleElement().satisfies(row -> {
             assertThat(row.kind()).isEqualTo(OutboxRow.Kind.INVOICE_ITEM);
             assertThat(row.meter()).isEqualTo("tt_input_usd_micros");
-            assertThat(row.valueMicros()).isEqualTo(10_000);
+            assertThat(row.valueMicros()).isEqualTo(1_500);
         });
     }
 

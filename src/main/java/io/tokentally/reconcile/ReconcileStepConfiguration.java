@@ -22,7 +22,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * ({@link ProviderReconciliation}), margin per customer, model and day (the provider's actual cost where a cost
  * export covers the usage, list price otherwise, against the billed amount), with a finding for every loss and every margin under the floor,
  * one for every model whose usage the run held back for want of a price, one per unknown customer
- * id and day of unattributed usage, and one per customer and day of late usage sent as invoice items.
+ * id and day of unattributed usage, and one per customer and day of late usage whose meter events are stamped later.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReconcileProperties.class)

@@ -162,13 +162,13 @@ class ReconcileTasklet implements Tasklet {
         }
     }
 
-    /** The findings about the run's usage: held back, unattributed per day, late and invoiced, dated after the run. */
+    /** The findings about the run's usage: held back, unattributed per day, stamped late, dated after the run. */
     private List<Finding> findingsAboutUsage(SortedMap<LocalDate, ProviderUsageRepository.Sides> usage) {
         List<HeldUsage> held = heldUsage.heldBy(run);
         List<Finding> found = new ArrayList<>(HeldUsageFindings.of(held, usageFindings.heldSources(held)));
         usage.forEach((day, sides) ->
                 found.addAll(usageFindings.unattributed(UsageWindow.ofUtcDate(day), sides.unattributed())));
-        found.addAll(usageFindings.lateUsageInvoiced(run));
+        found.addAll(usageFindings.lateUsageRestamped(run));
         found.addAll(usageFindings.datedAfterRun(run));
         return found;
     }

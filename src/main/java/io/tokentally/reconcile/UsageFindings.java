@@ -24,7 +24,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Findings about usage itself: usage no customer owns (its customer id is not in the customers file,
- * so nobody is billed for it), late usage that went to Stripe as invoice items because its hours
+ * so nobody is billed for it), late usage whose meter events are stamped after their hours because the hours
  * are older than the meter events' window, and usage dated after the run.
  */
 @Repository
@@ -231,44 +231,51 @@ class UsageFindings {
     }
 
     /**
-     * One notice per customer and UTC day whose usage this run queued as Stripe invoice items because it is
-     * older than the meter event window. The invoice items of closed periods ({@link LateInvoiceItems#METER})
-     * have a finding of their own per period and item, which says why.
+     * One notice per customer and UTC day whose usage this run queued as meter events stamped after their hours,
+     * because the hours are older than Stripe's meter event window ({@code OutboxPlanner#stamp}). Usage dated after
+     * the run's time, stamped earlier than its hours, has a warning of its own ({@link #datedAfterRun}).
      */
-    List<Finding> lateUsageInvoiced(long run) {
-        List<Finding> found = new ArrayList<>();
+    List<Finding> lateUsageRestamped(long run) {
         Map<String, long[]> days = new TreeMap<>();
+        Map<String, Instant> stamps = new HashMap<>();
         jdbc.query(
                 // no ORDER BY (the map orders the days): H2 would walk the whole outbox through its revision index
-                "SELECT customer_id, window_start, value_micros FROM outbox WHERE kind = 'INVOICE_ITEM'"
-                        + " AND meter <> ? AND created_run = ?",
+                "SELECT customer_id, window_start, value_micros, event_timestamp FROM outbox WHERE kind = 'METER_EVENT'"
+                        + " AND created_run = ? AND event_timestamp > window_start",
                 rs -> {
                     LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "window_start"), ZoneOffset.UTC);
-                    long[] sums = days.computeIfAbsent(rs.getString(1) + "|" + day, key -> new long[2]);
+                    String key = rs.getString(1) + "|" + day;
+                    long[] sums = days.computeIfAbsent(key, k -> new long[2]);
                     sums[0]++;
                     sums[1] += rs.getLong(3);
+                    stamps.merge(key, SqlTime.read(rs, "event_timestamp"), (a, b) -> a.isBefore(b) ? a : b);
                 },
-                LateInvoiceItems.METER,
                 run);
-        days.forEach((key, sums) -> found.add(lateUsageInvoicedFinding(key, sums)));
+        List<Finding> found = new ArrayList<>();
+        days.forEach((key, sums) -> found.add(lateUsageRestampedFinding(key, sums, stamps.get(key))));
         return found;
     }
 
-    /** The notice of a customer's day, keyed {@code customer|day}: {@code sums} holds its items, then micro-USD. */
-    private static Finding lateUsageInvoicedFinding(String key, long[] sums) {
+    /**
+     * The notice of a customer's day, keyed {@code customer|day}: {@code sums} holds its events, then micro-USD;
+     * {@code stamped} is when they are stamped.
+     */
+    private static Finding lateUsageRestampedFinding(String key, long[] sums, Instant stamped) {
         String customerId = key.substring(0, key.lastIndexOf('|'));
         String day = key.substring(key.lastIndexOf('|') + 1);
         return new Finding(
-                "late-usage-invoiced:" + customerId + ":" + day,
-                "LATE_USAGE_INVOICED",
+                "late-usage-restamped:" + customerId + ":" + day,
+                "LATE_USAGE_RESTAMPED",
                 Finding.Severity.INFO,
-                customerId + "'s usage of " + day + " is older than Stripe's meter event window: "
-                        + sums[0] + " invoice item(s) of " + Amounts.toText(BigDecimal.valueOf(sums[1], 6))
-                        + " USD in total go on the customer's next invoice instead of meter events",
+                customerId + "'s usage of " + day + " is older than Stripe's meter event window: " + sums[0]
+                        + " meter event(s) of " + Amounts.toText(BigDecimal.valueOf(sums[1], 6)) + " USD in total are"
+                        + " stamped at " + stamped + " instead of their hours, in the same billing period, so Stripe"
+                        + " bills them on its invoice",
                 new Evidence()
                         .number("customer_id", customerId)
                         .number("day", day)
-                        .number("invoice_items", sums[0])
-                        .number("amount_usd", BigDecimal.valueOf(sums[1], 6)));
+                        .number("meter_events", sums[0])
+                        .number("amount_usd", BigDecimal.valueOf(sums[1], 6))
+                        .number("stamped_at", stamped.toString()));
     }
 }

@@ -75,6 +75,7 @@ final class AmountLayoutOutbox {
                         customerId,
                         stripeIds.get(customerId),
                         meterOf(key),
+                        period,
                         carried.getOrDefault(key, BigDecimal.ZERO),
                         billed.getOrDefault(key, new TreeMap<>()),
                         queued.getOrDefault(key, Map.of())));

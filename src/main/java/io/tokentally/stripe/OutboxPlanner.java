@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,6 +24,12 @@ import java.util.TreeSet;
  * amount through that hour minus the rounded cumulative amount before it, so the sub-micro remainder
  * carries forward and the period's total equals the exact total rounded once. What the outbox holds
  * for an hour is subtracted; only a non-zero difference becomes a new revision.
+ *
+ * <p>Each event is stamped with its hour, but an hour too old for Stripe's window ({@link #late}) is stamped
+ * at the oldest time the planner sends, inside the period: Stripe bills it on the period's invoice all the same,
+ * in the meter's line, whose rounding and credit grants take it as they take the other hours (an invoice item per
+ * hour was rounded line by line, and no grant pays an invoice item). An hour after the run's time is stamped with
+ * the run's time.
  */
 public final class OutboxPlanner {
 
@@ -34,7 +41,7 @@ public final class OutboxPlanner {
 
     /**
      * @param now the current instant (from the injected clock)
-     * @param lateAfter windows starting earlier than {@code now - lateAfter} become invoice items
+     * @param lateAfter windows starting earlier than {@code now - lateAfter} are stamped later ({@link #stamp})
      */
     public OutboxPlanner(Instant now, Duration lateAfter) {
         this.now = now;
@@ -52,7 +59,7 @@ public final class OutboxPlanner {
         }
     }
 
-    /** Whether an hour is too old for meter events: its usage goes out as invoice items. */
+    /** Whether an hour is too old for meter events stamped with it: they are stamped later ({@link #stamp}). */
     boolean late(Instant hour) {
         return hour.isBefore(now.minus(lateAfter));
     }
@@ -69,12 +76,14 @@ public final class OutboxPlanner {
             int revision,
             long tokens,
             BigDecimal amountUsd) {
-        return row(customerId, stripeCustomerId, meter, hour, revision, tokens).withAmountUsd(amountUsd);
+        return row(customerId, stripeCustomerId, meter, hour, revision, tokens, notAfterNow(hour))
+                .withAmountUsd(amountUsd);
     }
 
     /**
      * Plans the hours of the period from a first hour on; the hours before it are taken as planned already.
      *
+     * @param period the billing period, open: its late hours' events are stamped inside it
      * @param carriedUsd exact billed USD of the period before the first hour (zero when planning from its start)
      * @param billedByHour exact billed USD per hour from the first hour on, every such hour that has usage
      * @param queuedByHour what the outbox holds per hour from the first hour on
@@ -84,6 +93,7 @@ public final class OutboxPlanner {
             String customerId,
             String stripeCustomerId,
             String meter,
+            BillingPeriod period,
             BigDecimal carriedUsd,
             NavigableMap<Instant, BigDecimal> billedByHour,
             Map<Instant, Queued> queuedByHour) {
@@ -101,20 +111,43 @@ public final class OutboxPlanner {
             Queued queued = queuedByHour.getOrDefault(hour, new Queued(0, 0));
             long delta = wanted - queued.valueMicros();
             if (delta != 0) {
-                rows.add(row(customerId, stripeCustomerId, meter, hour, queued.revision() + 1, delta));
+                rows.add(row(
+                        customerId, stripeCustomerId, meter, hour, queued.revision() + 1, delta, stamp(hour, period)));
             }
         }
         return rows;
     }
 
+    /**
+     * When an hour's event is stamped: at its hour; at the run's time for an hour after it; for a {@link #late} hour,
+     * at the oldest time the planner sends ({@code now - lateAfter}), or at the period's last second when the period
+     * ended before that (a period not closed yet long after its end: a grace longer than the late hours' margin).
+     */
+    Instant stamp(Instant hour, BillingPeriod period) {
+        if (!late(hour)) {
+            return notAfterNow(hour);
+        }
+        Instant oldest = now.minus(lateAfter);
+        Instant lastInPeriod = period.end().minusSeconds(1);
+        return oldest.isAfter(lastInPeriod) ? lastInPeriod : oldest;
+    }
+
+    private Instant notAfterNow(Instant hour) {
+        return hour.isAfter(now) ? now : hour;
+    }
+
     private OutboxRow row(
-            String customerId, String stripeCustomerId, String meter, Instant hour, int revision, long delta) {
-        boolean late = late(hour);
+            String customerId,
+            String stripeCustomerId,
+            String meter,
+            Instant hour,
+            int revision,
+            long delta,
+            Instant timestamp) {
         String identifier = identifier(customerId, meter, hour, revision);
-        Instant timestamp = hour.isAfter(now) ? now : hour;
         return new OutboxRow(
                 0,
-                late ? OutboxRow.Kind.INVOICE_ITEM : OutboxRow.Kind.METER_EVENT,
+                OutboxRow.Kind.METER_EVENT,
                 customerId,
                 stripeCustomerId,
                 meter,

@@ -75,7 +75,7 @@ public class OutboxRepository {
     /**
      * For the customers the run touched (run_customer), per (customer, meter) and hour of [from, to): the
      * sum of the values queued (rows Stripe rejected for good do not count, so their value is planned
-     * again, as a meter event or, once too old, an invoice item) and the highest revision.
+     * again) and the highest revision.
      */
     public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(Instant from, Instant to, long run) {
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();

@@ -162,9 +162,12 @@ public record OutboxRow(
 
     /** What the row becomes in Stripe. */
     public enum Kind {
-        /** A meter event, for windows inside Stripe's 35-day window. */
+        /** A meter event: an hour's usage, stamped inside Stripe's 35-day window. */
         METER_EVENT,
-        /** An invoice item on the customer's next invoice, for windows too old for meter events. */
+        /**
+         * An invoice item on the customer's next invoice: a closed period's late usage, or (before late hours of an
+         * open period were stamped inside the window) one such hour.
+         */
         INVOICE_ITEM,
         /** A credit grant created: {@code valueMicros} is its amount. */
         CREDIT_GRANT,

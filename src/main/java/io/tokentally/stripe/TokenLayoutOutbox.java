@@ -44,6 +44,7 @@ final class TokenLayoutOutbox {
             rows.addAll(planner.plan(
                     customerId,
                     stripeIds.get(customerId),
+                    period,
                     usage.getOrDefault(customerId, List.of()),
                     queued.getOrDefault(customerId, Map.of())));
         }

@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -19,9 +20,9 @@ import java.util.TreeSet;
  * hour, the billed amount of their token class that the token meters do not cover, through
  * {@link OutboxPlanner} (micro-USD with the remainder carried).
  *
- * <p>An hour too old for meter events keeps the token counts the outbox already holds (they can no
- * longer change in Stripe); whatever differs from the amount they stand for goes to the amount meters,
- * as invoice items. Nothing a token meter cannot bill is lost: it is billed in micro-USD instead.
+ * <p>An hour too old for meter events stamped with it keeps the token counts the outbox already holds;
+ * whatever differs from the amount they stand for goes to the amount meters, stamped inside Stripe's window
+ * ({@link OutboxPlanner#stamp}). Nothing a token meter cannot bill is lost: it is billed in micro-USD instead.
  */
 final class TokenOutboxPlanner {
 
@@ -37,14 +38,16 @@ final class TokenOutboxPlanner {
     }
 
     /**
+     * @param billingPeriod the billing period, open
      * @param queued what the outbox holds for this customer, per meter and hour of the period
      */
     List<OutboxRow> plan(
             String customerId,
             String stripeCustomerId,
+            BillingPeriod billingPeriod,
             List<Routed> usage,
             Map<String, Map<Instant, OutboxPlanner.Queued>> queued) {
-        PeriodPlan period = new PeriodPlan(customerId, stripeCustomerId);
+        PeriodPlan period = new PeriodPlan(customerId, stripeCustomerId, billingPeriod);
         period.sum(usage);
         for (String meter : tokenMeters(period.tokens, queued)) {
             period.planTokenMeter(meter, queued.getOrDefault(meter, Map.of()));
@@ -67,6 +70,7 @@ final class TokenOutboxPlanner {
 
         private final String customerId;
         private final String stripeCustomerId;
+        private final BillingPeriod billingPeriod;
         /** The billed amount per amount meter and hour, less what the token meters cover once they are planned. */
         private final Map<String, NavigableMap<Instant, BigDecimal>> amounts = new TreeMap<>();
         /** The token count per token meter and hour (hours not too old for meter events). */
@@ -76,9 +80,10 @@ final class TokenOutboxPlanner {
 
         private final List<OutboxRow> rows = new ArrayList<>();
 
-        PeriodPlan(String customerId, String stripeCustomerId) {
+        PeriodPlan(String customerId, String stripeCustomerId, BillingPeriod billingPeriod) {
             this.customerId = customerId;
             this.stripeCustomerId = stripeCustomerId;
+            this.billingPeriod = billingPeriod;
         }
 
         /** Sums the routed usage into the amount meters and, where a token meter bills it, the token meters. */
@@ -134,6 +139,7 @@ final class TokenOutboxPlanner {
                             customerId,
                             stripeCustomerId,
                             meter,
+                            billingPeriod,
                             BigDecimal.ZERO,
                             amounts.getOrDefault(meter, new TreeMap<>()),
                             queued.getOrDefault(meter, Map.of())));

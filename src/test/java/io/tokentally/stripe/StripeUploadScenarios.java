@@ -383,7 +383,7 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
-    void usageOlderThanStripesWindowInAStillOpenYearlyPeriodBecomesAnInvoiceItemPerHour() throws Exception {
+    void usageOlderThanStripesWindowInAStillOpenYearlyPeriodIsStampedInsideTheWindow() throws Exception {
         // given a customer billed yearly from the day of the usage, so its period is still open (a closed
         // period's late usage is one invoice item per period instead: ClosedPeriodScenarios)
         Customers customers = customers("old", "a");
@@ -399,21 +399,35 @@ abstract class StripeUploadScenarios {
                 "old-1," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
 
         // when
-        JobExecution execution = run(day, input, customers.file(), "job-plans.yaml");
+        Instant started = NovemberClock.CLOCK.instant();
+        run(day, input, customers.file(), "job-plans.yaml");
+        Instant ended = NovemberClock.CLOCK.instant();
 
-        // then: 2.5 USD x 1.3 = 3.25 USD = 325 cents
-        assertThat(stripe().events()).isEmpty();
-        assertThat(stripe().invoiceItems()).hasSize(1);
-        assertThat(new BigDecimal(stripe().invoiceItems().get(0).unitAmountDecimal()))
-                .isEqualByComparingTo("325");
-        assertThat(report(execution)).contains("\"late_usage_invoice_items\"").contains(customers.id(0));
+        // then: 2.5 USD x 1.3 = 3.25 USD, a meter event of the hour stamped 34 days before the run (Stripe takes 35),
+        // in the same yearly period, where the meter's line and the customer's grants take it; no invoice item
+        assertThat(stripe().invoiceItems()).isEmpty();
+        assertThat(stripe().events()).singleElement().satisfies(event -> {
+            assertThat(event.value()).isEqualTo(3_250_000L);
+            assertThat(event.identifier()).contains("-" + day.toString().replace("-", "") + "07-r1");
+            assertThat(event.timestamp())
+                    .isBetween(
+                            started.minus(Duration.ofDays(34)).getEpochSecond(),
+                            ended.minus(Duration.ofDays(34)).getEpochSecond());
+        });
+        String stamped = jdbc.queryForObject(
+                "SELECT evidence FROM finding WHERE kind = 'LATE_USAGE_RESTAMPED' AND finding_key = ?",
+                String.class,
+                "late-usage-restamped:" + customers.id(0) + ":" + day);
         assertThat(jdbc.queryForList(
-                        "SELECT message FROM finding WHERE kind = 'LATE_USAGE_INVOICED' AND finding_key = ?",
+                        "SELECT message FROM finding WHERE kind = 'LATE_USAGE_RESTAMPED' AND finding_key = ?",
                         String.class,
-                        "late-usage-invoiced:" + customers.id(0) + ":" + day))
-                .containsExactly(customers.id(0) + "'s usage of " + day + " is older than Stripe's meter event"
-                        + " window: 1 invoice item(s) of 3.25 USD in total go on the customer's next invoice instead"
-                        + " of meter events");
+                        "late-usage-restamped:" + customers.id(0) + ":" + day))
+                .singleElement()
+                .asString()
+                .startsWith(customers.id(0) + "'s usage of " + day + " is older than Stripe's meter event window: 1"
+                        + " meter event(s) of 3.25 USD in total are stamped at ")
+                .endsWith(" instead of their hours, in the same billing period, so Stripe bills them on its invoice");
+        assertThat(stamped).contains("\"meter_events\"").contains("\"stamped_at\"");
     }
 
     @Test

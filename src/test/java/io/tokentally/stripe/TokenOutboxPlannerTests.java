@@ -2,6 +2,7 @@ package io.tokentally.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -15,6 +16,10 @@ class TokenOutboxPlannerTests {
     static final Instant NOW = Instant.parse("2026-11-20T00:00:00Z");
     static final Instant HOUR = Instant.parse("2026-11-10T10:00:00Z");
     static final Instant OLD_HOUR = Instant.parse("2026-10-01T10:00:00Z");
+    /** A yearly period, open at {@link #NOW}. */
+    static final BillingPeriod PERIOD =
+            new BillingPeriod(Instant.parse("2026-09-01T00:00:00Z"), Instant.parse("2027-09-01T00:00:00Z"));
+
     static final AmountMeterLayout AMOUNT = new AmountMeterLayout("tt");
     static final String INPUT_METER = new TokenMeterLayout("tt").eventName("openai/gpt-4o", TokenType.INPUT);
 
@@ -28,7 +33,7 @@ class TokenOutboxPlannerTests {
                 new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, null, 500, new BigDecimal("0.0123456")));
 
         // when
-        List<OutboxRow> rows = planner.plan("c", "cus_c", usage, Map.of());
+        List<OutboxRow> rows = planner.plan("c", "cus_c", PERIOD, usage, Map.of());
 
         // then
         assertThat(rows)
@@ -48,7 +53,7 @@ class TokenOutboxPlannerTests {
                 new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, INPUT_METER, 1_200, new BigDecimal("0.0036")));
 
         // when
-        List<OutboxRow> rows = planner.plan("c", "cus_c", usage, queued);
+        List<OutboxRow> rows = planner.plan("c", "cus_c", PERIOD, usage, queued);
 
         // then
         assertThat(rows).singleElement().satisfies(row -> {
@@ -68,7 +73,7 @@ class TokenOutboxPlannerTests {
                 List.of(new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, null, 1_000, new BigDecimal("0.003")));
 
         // when
-        List<OutboxRow> rows = planner.plan("c", "cus_c", usage, queued);
+        List<OutboxRow> rows = planner.plan("c", "cus_c", PERIOD, usage, queued);
 
         // then
         assertThat(rows)
@@ -87,13 +92,15 @@ class TokenOutboxPlannerTests {
                 new TokenOutboxPlanner.Routed(TokenType.INPUT, OLD_HOUR, INPUT_METER, 1_500, new BigDecimal("0.0045")));
 
         // when
-        List<OutboxRow> rows = planner.plan("c", "cus_c", usage, queued);
+        List<OutboxRow> rows = planner.plan("c", "cus_c", PERIOD, usage, queued);
 
-        // then: no token event (too old); 0.0015 USD as an invoice item on the amount meter
+        // then: no token event; 0.0015 USD on the amount meter, the event stamped 34 days before the run
         assertThat(rows).singleElement().satisfies(row -> {
-            assertThat(row.kind()).isEqualTo(OutboxRow.Kind.INVOICE_ITEM);
+            assertThat(row.kind()).isEqualTo(OutboxRow.Kind.METER_EVENT);
             assertThat(row.meter()).isEqualTo("tt_input_usd_micros");
             assertThat(row.valueMicros()).isEqualTo(1_500);
+            assertThat(row.windowStart()).isEqualTo(OLD_HOUR);
+            assertThat(row.eventTimestamp()).isEqualTo(Instant.parse("2026-10-17T00:00:00Z"));
         });
     }
 
@@ -108,6 +115,6 @@ class TokenOutboxPlannerTests {
                 new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, INPUT_METER, 1_000, new BigDecimal("0.003")),
                 new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, null, 500, new BigDecimal("0.0123456")));
 
-        assertThat(planner.plan("c", "cus_c", usage, queued)).isEmpty();
+        assertThat(planner.plan("c", "cus_c", PERIOD, usage, queued)).isEmpty();
     }
 }

@@ -121,7 +121,8 @@ class BuildOutboxTasklet implements Tasklet {
         unplannedHours.forget(changes.unplanned());
         int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, closedAt), run);
         log.info(
-                "Outbox: {} new meter event or invoice item revisions, {} closed-period invoice items queued",
+                "Outbox: {} new meter event revisions (invoice items for hours an earlier version invoiced), {}"
+                        + " closed-period invoice items queued",
                 queued,
                 late);
         queued += late;

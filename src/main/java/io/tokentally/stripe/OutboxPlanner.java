@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,10 +27,11 @@ import java.util.TreeSet;
  * for an hour is subtracted; only a non-zero difference becomes a new revision.
  *
  * <p>Each event is stamped with its hour, but an hour too old for Stripe's window ({@link #late}) is stamped
- * at the oldest time the planner sends, inside the period: Stripe bills it on the period's invoice all the same,
- * in the meter's line, whose rounding and credit grants take it as they take the other hours (an invoice item per
- * hour was rounded line by line, and no grant pays an invoice item). An hour after the run's time is stamped with
- * the run's time.
+ * with the run's time, inside the period: Stripe bills it on the period's invoice all the same, in the meter's
+ * line, whose rounding and credit grants take it as they take the other hours (an invoice item per hour was
+ * rounded line by line, and no grant pays an invoice item). An hour after the run's time is stamped with the run's
+ * time too. An hour that holds an invoice item of an earlier version has its changes planned as invoice items,
+ * which alone can take back what an item billed.
  */
 public final class OutboxPlanner {
 
@@ -49,13 +51,18 @@ public final class OutboxPlanner {
     }
 
     /**
-     * What the outbox already holds for one hour: the sum of its revisions' values, the highest revision
-     * and, on a tokens-layout meter, the sum of the billed USD its revisions stand for (else zero).
+     * What the outbox already holds for one hour: the sum of its revisions' values, the highest revision,
+     * on a tokens-layout meter the sum of the billed USD its revisions stand for (else zero), and whether
+     * it holds an invoice item (an earlier version's late hour: its changes stay invoice items).
      */
-    public record Queued(long valueMicros, int revision, BigDecimal amountUsd) {
+    public record Queued(long valueMicros, int revision, BigDecimal amountUsd, boolean invoiced) {
 
         public Queued(long valueMicros, int revision) {
             this(valueMicros, revision, BigDecimal.ZERO);
+        }
+
+        public Queued(long valueMicros, int revision, BigDecimal amountUsd) {
+            this(valueMicros, revision, amountUsd, false);
         }
     }
 
@@ -76,7 +83,15 @@ public final class OutboxPlanner {
             int revision,
             long tokens,
             BigDecimal amountUsd) {
-        return row(customerId, stripeCustomerId, meter, hour, revision, tokens, notAfterNow(hour))
+        return row(
+                        OutboxRow.Kind.METER_EVENT,
+                        customerId,
+                        stripeCustomerId,
+                        meter,
+                        hour,
+                        revision,
+                        tokens,
+                        notAfterNow(hour))
                 .withAmountUsd(amountUsd);
     }
 
@@ -111,25 +126,44 @@ public final class OutboxPlanner {
             Queued queued = queuedByHour.getOrDefault(hour, new Queued(0, 0));
             long delta = wanted - queued.valueMicros();
             if (delta != 0) {
-                rows.add(row(
-                        customerId, stripeCustomerId, meter, hour, queued.revision() + 1, delta, stamp(hour, period)));
+                rows.add(nextRevision(customerId, stripeCustomerId, meter, period, hour, queued, delta));
             }
         }
         return rows;
     }
 
+    /** The hour's next revision, {@code delta}: an invoice item where the hour holds one, else a meter event. */
+    private OutboxRow nextRevision(
+            String customerId,
+            String stripeCustomerId,
+            String meter,
+            BillingPeriod period,
+            Instant hour,
+            Queued queued,
+            long delta) {
+        boolean invoiced = queued.invoiced();
+        return row(
+                invoiced ? OutboxRow.Kind.INVOICE_ITEM : OutboxRow.Kind.METER_EVENT,
+                customerId,
+                stripeCustomerId,
+                meter,
+                hour,
+                queued.revision() + 1,
+                delta,
+                invoiced ? notAfterNow(hour) : stamp(hour, period));
+    }
+
     /**
      * When an hour's event is stamped: at its hour; at the run's time for an hour after it; for a {@link #late} hour,
-     * at the oldest time the planner sends ({@code now - lateAfter}), or at the period's last second when the period
-     * ended before that (a period not closed yet long after its end: a grace longer than the late hours' margin).
+     * at the run's second too, or at the period's last second when the period has ended (and is not closed yet): the
+     * latest time of the period, so that an upload delayed by days still falls inside Stripe's 35-day window.
      */
     Instant stamp(Instant hour, BillingPeriod period) {
         if (!late(hour)) {
             return notAfterNow(hour);
         }
-        Instant oldest = now.minus(lateAfter);
         Instant lastInPeriod = period.end().minusSeconds(1);
-        return oldest.isAfter(lastInPeriod) ? lastInPeriod : oldest;
+        return (now.isAfter(lastInPeriod) ? lastInPeriod : now).truncatedTo(ChronoUnit.SECONDS);
     }
 
     private Instant notAfterNow(Instant hour) {
@@ -137,6 +171,7 @@ public final class OutboxPlanner {
     }
 
     private OutboxRow row(
+            OutboxRow.Kind kind,
             String customerId,
             String stripeCustomerId,
             String meter,
@@ -147,7 +182,7 @@ public final class OutboxPlanner {
         String identifier = identifier(customerId, meter, hour, revision);
         return new OutboxRow(
                 0,
-                OutboxRow.Kind.METER_EVENT,
+                kind,
                 customerId,
                 stripeCustomerId,
                 meter,

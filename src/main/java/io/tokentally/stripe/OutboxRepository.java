@@ -75,14 +75,16 @@ public class OutboxRepository {
     /**
      * For the customers the run touched (run_customer), per (customer, meter) and hour of [from, to): the
      * sum of the values queued (rows Stripe rejected for good do not count, so their value is planned
-     * again) and the highest revision.
+     * again), the highest revision, the billed USD of tokens-layout rows and whether an invoice item is among them.
      */
     public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(Instant from, Instant to, long run) {
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
         jdbc.query(
                 "SELECT o.customer_id, o.meter, o.window_start,"
                         + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END), MAX(o.revision),"
-                        + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE COALESCE(o.amount_usd, 0) END) FROM outbox o"
+                        + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE COALESCE(o.amount_usd, 0) END),"
+                        + " MAX(CASE WHEN o.kind = 'INVOICE_ITEM' AND o.state <> 'FAILED' THEN 1 ELSE 0 END)"
+                        + " FROM outbox o"
                         + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
                         + " WHERE o.window_start >= ? AND o.window_start < ?"
                         + " AND o.kind IN ('METER_EVENT', 'INVOICE_ITEM') AND o.meter <> '"
@@ -92,7 +94,8 @@ public class OutboxRepository {
                     queued.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
                             .put(
                                     SqlTime.read(rs, "window_start"),
-                                    new OutboxPlanner.Queued(rs.getLong(4), rs.getInt(5), rs.getBigDecimal(6)));
+                                    new OutboxPlanner.Queued(
+                                            rs.getLong(4), rs.getInt(5), rs.getBigDecimal(6), rs.getInt(7) == 1));
                 },
                 run,
                 SqlTime.utc(from),

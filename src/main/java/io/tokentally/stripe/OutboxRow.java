@@ -162,7 +162,7 @@ public record OutboxRow(
 
     /** What the row becomes in Stripe. */
     public enum Kind {
-        /** A meter event: an hour's usage, stamped inside Stripe's 35-day window. */
+        /** A meter event: an hour's usage, stamped inside Stripe's 35-day window when it is planned. */
         METER_EVENT,
         /**
          * An invoice item on the customer's next invoice: a closed period's late usage, or (before late hours of an

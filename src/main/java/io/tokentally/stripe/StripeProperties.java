@@ -28,8 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxAttempts the engine's attempts per row (429, 409, 5xx, timeouts), one request each, before it gives up
  *     for this run
  * @param backoffMillis first backoff after a 429 or a transient error, doubled per attempt
- * @param lateAfterDays windows older than this go out as meter events stamped this long before the run (Stripe
- *     accepts 35 days; keep a margin)
+ * @param lateAfterDays windows older than this go out as meter events stamped with the run's time, inside their
+ *     period (Stripe accepts 35 days; keep a margin)
  * @param resendWithinHours an in-flight row is resent blindly only this long (Stripe dedups identifiers for 24 h)
  * @param readBack after the upload, compare Stripe's meter event summaries with what the outbox sent
  * @param readBackMaxWaitSeconds how long the read-back waits for Stripe's summaries to catch up before

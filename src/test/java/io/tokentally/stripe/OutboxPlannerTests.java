@@ -26,7 +26,7 @@ class OutboxPlannerTests {
     final OutboxPlanner planner = new OutboxPlanner(NOW, Duration.ofDays(34));
 
     @Test
-    void lateHoursAreMeterEventsStampedAtTheOldestTimeSentInMicroUsdWithTheRemainderCarried() {
+    void lateHoursAreMeterEventsStampedWithTheRunsTimeInMicroUsd() {
         // given: ten late hours of 0.0039 USD, which invoice items per hour (each rounded by Stripe to the cent)
         // billed as nothing, and a fresh hour of 0.0012345 USD
         NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(FRESH_HOUR, new BigDecimal("0.0012345")));
@@ -37,11 +37,11 @@ class OutboxPlannerTests {
         // when
         List<OutboxRow> rows = planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, billed, Map.of());
 
-        // then: eleven meter events, the late ones stamped 34 days before the run, inside Stripe's 35-day window;
-        // the meter's total is 0.0402345 USD to the micro-USD, for Stripe to round once with the period's usage
+        // then: eleven meter events, the late ones stamped with the run's time, inside the period and 35 days from
+        // leaving Stripe's window; the meter's total is 0.0402345 USD to the micro-USD, for Stripe to round once
         assertThat(rows).hasSize(11).allSatisfy(row -> assertThat(row.kind()).isEqualTo(OutboxRow.Kind.METER_EVENT));
         assertThat(rows.subList(0, 10))
-                .allSatisfy(row -> assertThat(row.eventTimestamp()).isEqualTo(Instant.parse("2026-10-17T00:00:00Z")))
+                .allSatisfy(row -> assertThat(row.eventTimestamp()).isEqualTo(NOW))
                 .extracting(OutboxRow::valueMicros)
                 .containsOnly(3_900L);
         assertThat(rows.get(10).eventTimestamp()).isEqualTo(FRESH_HOUR);
@@ -49,19 +49,42 @@ class OutboxPlannerTests {
     }
 
     @Test
-    void aLateHourOfAPeriodLongPastItsEndIsStampedJustBeforeTheEnd() {
-        // given: a period that ended 20 days ago and is not closed yet (a grace longer than the margin)
-        OutboxPlanner soon = new OutboxPlanner(NOW, Duration.ofDays(1));
-        BillingPeriod ended = new BillingPeriod(OLD_DAY, NOW.minus(Duration.ofDays(20)));
+    void aChangeOfAnHourThatHoldsAnEarlierVersionsInvoiceItemIsAnInvoiceItem() {
+        // given: a late hour an earlier version invoiced at 0.05 USD, now rated at nothing
+        Map<Instant, OutboxPlanner.Queued> queued =
+                Map.of(OLD_DAY, new OutboxPlanner.Queued(50_000, 1, BigDecimal.ZERO, true));
 
-        // then: an hour of it is stamped inside it, not at the day before the run, which is in the next period
-        assertThat(soon.stamp(OLD_DAY, ended)).isEqualTo(ended.end().minusSeconds(1));
-        assertThat(soon.stamp(OLD_DAY, YEAR)).isEqualTo(NOW.minus(Duration.ofDays(1)));
+        // when
+        List<OutboxRow> rows =
+                planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, new TreeMap<>(), queued);
+
+        // then: an item of -0.05 USD takes it back (a meter event could not: no grant pays the item it would offset)
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.kind()).isEqualTo(OutboxRow.Kind.INVOICE_ITEM);
+            assertThat(row.revision()).isEqualTo(2);
+            assertThat(row.valueMicros()).isEqualTo(-50_000);
+        });
     }
 
     @Test
-    void anHourAfterTheRunsTimeIsStampedWithIt() {
-        assertThat(planner.stamp(NOW.plusSeconds(7_200), YEAR)).isEqualTo(NOW);
+    void aLateHourOfAPeriodPastItsEndIsStampedAtThePeriodsLastSecond() {
+        // given: a period that ended a day ago and is not closed yet (a grace of more than a day)
+        BillingPeriod ended = new BillingPeriod(OLD_DAY, NOW.minus(Duration.ofDays(1)));
+
+        // when
+        Instant stamp = planner.stamp(OLD_DAY, ended);
+
+        // then: inside the period, not at the run's time, which is in the next one
+        assertThat(stamp).isEqualTo(ended.end().minusSeconds(1));
+    }
+
+    @Test
+    void anHourAfterTheRunsTimeIsStampedWithItAndAFreshHourWithItself() {
+        // given an hour two hours after the run's time, and one of yesterday
+        Instant ahead = NOW.plusSeconds(7_200);
+
+        // then
+        assertThat(planner.stamp(ahead, YEAR)).isEqualTo(NOW);
         assertThat(planner.stamp(FRESH_HOUR, YEAR)).isEqualTo(FRESH_HOUR);
     }
 

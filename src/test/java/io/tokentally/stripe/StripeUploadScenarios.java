@@ -388,11 +388,7 @@ abstract class StripeUploadScenarios {
         // period's late usage is one invoice item per period instead: ClosedPeriodScenarios)
         Customers customers = customers("old", "a");
         LocalDate day = daysAgo(40);
-        Files.writeString(
-                customers.file(),
-                "customer_id,stripe_customer_id,plan_id,billing_interval,billing_anchor_day,billing_anchor_month,"
-                        + "billing_time_zone\n" + customers.id(0) + "," + customers.stripeId(0) + ",payg,year,"
-                        + day.getDayOfMonth() + "," + day.getMonthValue() + ",UTC\n");
+        billedYearlyFrom(customers, day);
         Path input = folder("old");
         UsageFixtures.write(
                 input.resolve("gateway.csv"),
@@ -403,16 +399,13 @@ abstract class StripeUploadScenarios {
         run(day, input, customers.file(), "job-plans.yaml");
         Instant ended = NovemberClock.CLOCK.instant();
 
-        // then: 2.5 USD x 1.3 = 3.25 USD, a meter event of the hour stamped 34 days before the run (Stripe takes 35),
-        // in the same yearly period, where the meter's line and the customer's grants take it; no invoice item
+        // then: 2.5 USD x 1.3 = 3.25 USD, a meter event of the hour stamped with the run's time, in the same yearly
+        // period, where the meter's line and the customer's grants take it; no invoice item
         assertThat(stripe().invoiceItems()).isEmpty();
         assertThat(stripe().events()).singleElement().satisfies(event -> {
             assertThat(event.value()).isEqualTo(3_250_000L);
             assertThat(event.identifier()).contains("-" + day.toString().replace("-", "") + "07-r1");
-            assertThat(event.timestamp())
-                    .isBetween(
-                            started.minus(Duration.ofDays(34)).getEpochSecond(),
-                            ended.minus(Duration.ofDays(34)).getEpochSecond());
+            assertThat(event.timestamp()).isBetween(started.getEpochSecond(), ended.getEpochSecond());
         });
         String stamped = jdbc.queryForObject(
                 "SELECT evidence FROM finding WHERE kind = 'LATE_USAGE_RESTAMPED' AND finding_key = ?",
@@ -428,6 +421,34 @@ abstract class StripeUploadScenarios {
                         + " meter event(s) of 3.25 USD in total are stamped at ")
                 .endsWith(" instead of their hours, in the same billing period, so Stripe bills them on its invoice");
         assertThat(stamped).contains("\"meter_events\"").contains("\"stamped_at\"");
+    }
+
+    @Test
+    void aLateHourAnEarlierVersionInvoicedHasItsChangesInvoicedToo() throws Exception {
+        // given a yearly customer's late hour sent, then made an invoice item as an earlier version sent it
+        Customers customers = customers("legacy", "a");
+        LocalDate day = daysAgo(40);
+        billedYearlyFrom(customers, day);
+        Path input = folder("legacy");
+        String hour = day + "T07:";
+        UsageFixtures.write(
+                input.resolve("first.csv"),
+                "legacy-1," + hour + "10:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        run(day, input, customers.file(), "job-plans.yaml");
+        jdbc.update("UPDATE outbox SET kind = 'INVOICE_ITEM' WHERE customer_id = ?", customers.id(0));
+
+        // when a late file adds 500 input tokens to the hour: 500 x 2.5 / 1e6 x 1.3 = 0.001625 USD
+        UsageFixtures.write(
+                input.resolve("late.csv"),
+                "legacy-2," + hour + "40:00Z," + customers.id(0) + ",openai,gpt-4o,500,0,0,0,0,0,,ok");
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // then the difference is an invoice item of 0.1625 cents, which alone could take back what the item billed
+        assertThat(stripe().events()).hasSize(1);
+        assertThat(stripe().invoiceItems())
+                .extracting(item -> new BigDecimal(item.unitAmountDecimal()))
+                .usingElementComparator(BigDecimal::compareTo)
+                .containsExactly(new BigDecimal("0.1625"));
     }
 
     @Test
@@ -757,6 +778,14 @@ abstract class StripeUploadScenarios {
     Path folder(String name) throws IOException {
         return Files.createDirectories(
                 workDir().resolve("input-" + System.nanoTime()).resolve(name));
+    }
+
+    static void billedYearlyFrom(Customers customers, LocalDate day) throws IOException {
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id,billing_interval,billing_anchor_day,billing_anchor_month,"
+                        + "billing_time_zone\n" + customers.id(0) + "," + customers.stripeId(0) + ",payg,year,"
+                        + day.getDayOfMonth() + "," + day.getMonthValue() + ",UTC\n");
     }
 
     static LocalDate daysAgo(int days) {

@@ -94,13 +94,13 @@ class TokenOutboxPlannerTests {
         // when
         List<OutboxRow> rows = planner.plan("c", "cus_c", PERIOD, usage, queued);
 
-        // then: no token event; 0.0015 USD on the amount meter, the event stamped 34 days before the run
+        // then: no token event; 0.0015 USD on the amount meter, the event stamped with the run's time
         assertThat(rows).singleElement().satisfies(row -> {
             assertThat(row.kind()).isEqualTo(OutboxRow.Kind.METER_EVENT);
             assertThat(row.meter()).isEqualTo("tt_input_usd_micros");
             assertThat(row.valueMicros()).isEqualTo(1_500);
             assertThat(row.windowStart()).isEqualTo(OLD_HOUR);
-            assertThat(row.eventTimestamp()).isEqualTo(Instant.parse("2026-10-17T00:00:00Z"));
+            assertThat(row.eventTimestamp()).isEqualTo(NOW);
         });
     }
 

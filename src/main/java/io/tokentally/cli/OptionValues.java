@@ -1,6 +1,7 @@
 package io.tokentally.cli;
 
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.SqlTime;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -56,7 +57,7 @@ final class OptionValues {
 
     static long longValue(String text) {
         try {
-            return Long.parseLong(text);
+            return PlainNumbers.wholeLong(text);
         } catch (NumberFormatException e) {
             throw new TypeConversionException("'" + text + "' is not a whole number up to " + Long.MAX_VALUE);
         }
@@ -64,7 +65,7 @@ final class OptionValues {
 
     static int intValue(String text) {
         try {
-            return Integer.parseInt(text);
+            return PlainNumbers.wholeInt(text);
         } catch (NumberFormatException e) {
             throw new TypeConversionException("'" + text + "' is not a whole number up to " + Integer.MAX_VALUE);
         }

@@ -164,6 +164,9 @@ public final class CsvTable {
             CsvLines lines = new CsvLines(text, true);
             List<CsvRow> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
+                if (isBlankOrComment(record, header.size())) {
+                    continue;
+                }
                 int start = lines.startOf(record);
                 long lineNo = lines.lineAt(start);
                 String strayQuote = CsvQuotes.strayQuoteProblem(text, start, true, header);
@@ -182,6 +185,18 @@ public final class CsvTable {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(file + ": not valid CSV: " + cause.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the record is a line the parser does not skip but that holds no row: blank characters only (an empty
+     * line is skipped), or, where rows have more than one column, a comment indented by blank characters.
+     */
+    private static boolean isBlankOrComment(CSVRecord record, int columns) {
+        if (record.size() != 1) {
+            return false;
+        }
+        String only = record.get(0).strip();
+        return only.isEmpty() || columns > 1 && only.startsWith("#");
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tokentally.ingest;
 
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.SqlTime;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -118,7 +119,7 @@ public final class ProviderCostParser {
         String text = record.field(column);
         BigDecimal number;
         try {
-            number = new BigDecimal(text.strip());
+            number = PlainNumbers.decimal(text.strip());
         } catch (NumberFormatException e) {
             throw new RowException(RejectCode.INVALID_NUMBER, column + " is not a decimal number: " + text);
         }

@@ -7,6 +7,7 @@ import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.Hours;
 import io.tokentally.shared.OffsetTimes;
+import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.SqlTime;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -175,7 +176,7 @@ public final class CustomersFile {
             return 1;
         }
         try {
-            return Integer.parseInt(text.strip());
+            return PlainNumbers.wholeInt(text.strip());
         } catch (NumberFormatException e) {
             throw row.problem(column + " '" + text + "' is not a whole number");
         }

@@ -2,6 +2,7 @@ package io.tokentally.plans;
 
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.PlainNumbers;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,7 +147,7 @@ final class PlanTermsReader {
         try {
             BigDecimal value = node.isNumber()
                     ? node.decimalValue()
-                    : new BigDecimal(PlanNodes.text(file, where, node).strip());
+                    : PlainNumbers.decimal(PlanNodes.text(file, where, node).strip());
             if (value.signum() < 0 || value.stripTrailingZeros().scale() > 2) {
                 throw new PlanFault(file, where, "must be a non-negative amount in whole cents: " + value);
             }
@@ -173,7 +174,7 @@ final class PlanTermsReader {
             value = node.longValue();
         } else {
             try {
-                value = Long.parseLong(PlanNodes.text(file, where, node).strip());
+                value = PlainNumbers.wholeLong(PlanNodes.text(file, where, node).strip());
             } catch (NumberFormatException e) {
                 throw new PlanFault(file, where, "'" + node.asString() + "' is not a whole number");
             }

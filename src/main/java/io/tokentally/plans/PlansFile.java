@@ -2,6 +2,7 @@ package io.tokentally.plans;
 
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.ProviderNames;
 import io.tokentally.shared.YamlFaults;
 import java.io.IOException;
@@ -230,7 +231,7 @@ public final class PlansFile {
         try {
             BigDecimal value = node.isNumber()
                     ? node.decimalValue()
-                    : new BigDecimal(PlanNodes.text(file, where, node).strip());
+                    : PlainNumbers.decimal(PlanNodes.text(file, where, node).strip());
             if (value.compareTo(new BigDecimal("-100")) < 0) {
                 throw new PlanFault(file, where, "is below -100%: " + value);
             }

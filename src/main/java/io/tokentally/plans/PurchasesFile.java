@@ -6,6 +6,7 @@ import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.OffsetTimes;
+import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.StorableText;
 import java.io.IOException;
@@ -197,7 +198,7 @@ public final class PurchasesFile {
 
     private static BigDecimal amount(String text) {
         try {
-            BigDecimal amount = new BigDecimal(text);
+            BigDecimal amount = PlainNumbers.decimal(text);
             if (amount.signum() <= 0 || amount.stripTrailingZeros().scale() > 2) {
                 throw new IllegalArgumentException("amount " + text + " is not a positive amount in whole cents");
             }

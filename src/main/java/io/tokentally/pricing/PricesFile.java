@@ -6,6 +6,7 @@ import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.OffsetTimes;
+import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.ProviderNames;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
@@ -212,7 +213,7 @@ public final class PricesFile {
         String text = row.require("usd_per_million");
         BigDecimal value;
         try {
-            value = new BigDecimal(text);
+            value = PlainNumbers.decimal(text);
         } catch (NumberFormatException e) {
             throw row.problem("usd_per_million '" + text + "' is not a decimal number");
         }
@@ -260,7 +261,7 @@ public final class PricesFile {
             return null;
         }
         try {
-            long value = Long.parseLong(text);
+            long value = PlainNumbers.wholeLong(text);
             if (value <= 0) {
                 throw row.problem("long_context_threshold must be positive: " + text);
             }

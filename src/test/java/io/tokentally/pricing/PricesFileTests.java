@@ -207,6 +207,40 @@ class PricesFileTests {
     }
 
     @Test
+    void refusesDigitsOtherThanZeroToNineAsTheUsageFilesDo(@TempDir Path folder) throws IOException {
+        // given: an Arabic-Indic five, which BigDecimal reads as 5, and a full-width 100 as a threshold
+        Path price = Files.writeString(
+                folder.resolve("prices.csv"), "model,token_type,usd_per_million\n" + "openai/gpt-4o,input,\u0665\n");
+        Path threshold = Files.writeString(
+                folder.resolve("thresholds.csv"),
+                "model,token_type,usd_per_million,long_context_threshold\n"
+                        + "openai/gpt-4o,input,2.5,\uFF11\uFF10\uFF10\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(price))
+                .withMessage(price + " line 2: usd_per_million '\u0665' is not a decimal number");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(threshold))
+                .withMessage(threshold + " line 2: long_context_threshold '\uFF11\uFF10\uFF10' is not a whole number");
+    }
+
+    @Test
+    void skipsLinesOfBlankCharactersAndIndentedCommentsAsEmptyLinesAreSkipped(@TempDir Path folder) throws IOException {
+        // given: a line of spaces, one of a tab and an indented comment between two prices
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"),
+                "model,token_type,usd_per_million\n" + "openai/gpt-4o,input,2.5\n" + "   \n" + "\t\n"
+                        + "  # output next\n" + "openai/gpt-4o,output,10\n");
+
+        // when
+        List<Price> prices = PricesFile.read(file);
+
+        // then
+        assertThat(prices).extracting(Price::tokenType).containsExactly(TokenType.INPUT, TokenType.OUTPUT);
+    }
+
+    @Test
     void refusesAnEffectiveInstantWithoutAnOffsetSayingSo(@TempDir Path folder) throws IOException {
         // given
         Path file = Files.writeString(

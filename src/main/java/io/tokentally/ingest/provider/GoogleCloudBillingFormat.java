@@ -2,6 +2,7 @@ package io.tokentally.ingest.provider;
 
 import io.tokentally.ingest.UsageColumns;
 import io.tokentally.ingest.UsageTimestamp;
+import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.Sha256;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -120,7 +121,7 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
     private static BigInteger amount(String text) {
         BigDecimal amount;
         try {
-            amount = new BigDecimal(text);
+            amount = PlainNumbers.decimal(text);
         } catch (NumberFormatException e) {
             throw new RecordProblem("usage.amount '" + text + "' is not a number");
         }

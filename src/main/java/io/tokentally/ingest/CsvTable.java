@@ -12,12 +12,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /** A small CSV file with a header (customers, prices), read whole; for reference data, not usage. */
 public final class CsvTable {
+
+    /** Commons CSV's word for text after a closing quote, with the line it counts from the file's start. */
+    private static final Pattern TEXT_AFTER_QUOTE =
+            Pattern.compile("Invalid character between encapsulated token and delimiter at line: (\\d+), .*");
 
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT
             .builder()
@@ -183,6 +189,12 @@ public final class CsvTable {
             return rows;
         } catch (UncheckedIOException | IllegalStateException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            Matcher afterQuote = TEXT_AFTER_QUOTE.matcher(String.valueOf(cause.getMessage()));
+            if (afterQuote.matches()) {
+                throw new IllegalArgumentException(
+                        file + " line " + afterQuote.group(1) + ": text follows the double quote that closes a field",
+                        e);
+            }
             throw new IllegalArgumentException(file + ": not valid CSV: " + cause.getMessage(), e);
         }
     }

@@ -69,6 +69,18 @@ class CsvTableTests {
                 .hasMessageContaining("startline 2");
     }
 
+    @Test
+    void refusesTextAfterAClosingQuoteNamingTheFileAndLine() throws IOException {
+        // given
+        Path file = Files.writeString(
+                work.resolve("customers.csv"), "customer_id,plan_id,name\nacme,usage,Acme\nglobex,\"usage\"x,Globex\n");
+
+        // when, then
+        assertThatThrownBy(() -> CsvTable.read(file, List.of("customer_id")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(file + " line 3: text follows the double quote that closes a field");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("faults")
     void aReferenceFileReadStrictlyIsRefusedNamingTheFileTheLineAndTheReason(

@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -144,7 +145,7 @@ public final class CustomersFile {
         try {
             String interval = row.get("billing_interval");
             String zoneText = row.get("billing_time_zone");
-            ZoneId zone = zoneText == null || zoneText.isBlank() ? ZoneId.of("UTC") : ZoneId.of(zoneText.strip());
+            ZoneId zone = zoneText == null || zoneText.isBlank() ? ZoneId.of("UTC") : zone(zoneText.strip());
             if (!onWholeHours(zone)) {
                 throw row.problem("billing_time_zone " + zone
                         + " has offsets that are not whole hours; usage is billed by the UTC hour, so periods must"
@@ -159,6 +160,29 @@ public final class CustomersFile {
             throw row.problem("billing_time_zone: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(row.file()) ? e : row.problem(e.getMessage());
+        }
+    }
+
+    /**
+     * The zone {@code text} names in any letter case ({@code utc}, {@code europe/berlin}, {@code utc+01:00}), as the
+     * file's other words are read; Java's own lookup takes only the canonical case.
+     *
+     * @throws DateTimeException if it names none, with Java's message for the text as written
+     */
+    static ZoneId zone(String text) {
+        try {
+            return ZoneId.of(text);
+        } catch (DateTimeException e) {
+            for (String id : ZoneId.getAvailableZoneIds()) {
+                if (id.equalsIgnoreCase(text)) {
+                    return ZoneId.of(id);
+                }
+            }
+            try {
+                return ZoneId.of(text.toUpperCase(Locale.ROOT));
+            } catch (DateTimeException upperCased) {
+                throw e;
+            }
         }
     }
 

@@ -147,6 +147,20 @@ class CustomersFileTests {
     }
 
     @ParameterizedTest
+    @CsvSource({"utc, UTC", "europe/berlin, Europe/Berlin", "AMERICA/NEW_YORK, America/New_York", "utc+01:00, UTC+01:00"
+    })
+    void takesAZoneInAnyLetterCase(String written, String zone) throws IOException {
+        // given
+        Path file = write("customer_id,plan_id,billing_time_zone", "acme,payg," + written);
+
+        // when
+        List<Customer> customers = CustomersFile.read(file, PLANS);
+
+        // then
+        assertThat(customers.get(0).cycle().zone()).isEqualTo(ZoneId.of(zone));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"Asia/Kolkata", "America/Caracas", "Australia/Adelaide", "Australia/Lord_Howe"})
     void refusesAZoneWithAnOffsetOffTheHourSince2000(String zone) throws IOException {
         // given: Caracas was -04:30 from 2007 to 2016, Lord Howe is +10:30 and +11:00

@@ -170,10 +170,10 @@ public final class CsvTable {
             CsvLines lines = new CsvLines(text, true);
             List<CsvRow> rows = new ArrayList<>();
             for (CSVRecord record : parser) {
-                if (isBlankOrComment(record, header.size())) {
+                int start = lines.startOf(record);
+                if (isBlankOrComment(text, start, header.size())) {
                     continue;
                 }
-                int start = lines.startOf(record);
                 long lineNo = lines.lineAt(start);
                 String strayQuote = CsvQuotes.strayQuoteProblem(text, start, true, header);
                 if (strayQuote != null) {
@@ -200,15 +200,14 @@ public final class CsvTable {
     }
 
     /**
-     * Whether the record is a line the parser does not skip but that holds no row: blank characters only (an empty
-     * line is skipped), or, where rows have more than one column, a comment indented by blank characters.
+     * Whether the record at {@code start} is a line the parser does not skip but that holds no row: blank characters
+     * only (an empty line is skipped), or, where rows have more than one column, a comment indented by blank
+     * characters (commas and all).
      */
-    private static boolean isBlankOrComment(CSVRecord record, int columns) {
-        if (record.size() != 1) {
-            return false;
-        }
-        String only = record.get(0).strip();
-        return only.isEmpty() || columns > 1 && only.startsWith("#");
+    private static boolean isBlankOrComment(String text, int start, int columns) {
+        int end = text.indexOf('\n', start);
+        String line = text.substring(start, end < 0 ? text.length() : end).strip();
+        return line.isEmpty() || columns > 1 && line.startsWith("#");
     }
 
     /**

@@ -29,13 +29,13 @@ import org.springframework.beans.factory.DisposableBean;
  * The RabbitMQ queue that carries the ingest step's file partitions from a run to the worker processes. A message
  * is one partition: its step execution id as text, and the worker step's name, the job execution's id and the time
  * the partition was created in headers (a worker checks them against its database: two databases with alike
- * histories hold partitions of the same ids, not created at the same time); no Java serialization, so a worker never deserializes objects from the
- * broker. The queue is durable and its messages persistent, so a partition sent survives a broker restart, and a
- * send returns only once the broker has confirmed it took the message (a publisher confirm). A queue the operator
- * declared beforehand (a quorum queue, a queue with arguments of its own) is used as it is; a missing one is declared
- * as a durable classic queue. A worker takes one message at a time and acknowledges it when its file's step has
- * ended (completed or failed), so a worker that dies while reading a file leaves the message to another, which reads
- * the file again (a file is one transaction).
+ * histories hold partitions of the same ids, not created at the same time); no Java serialization, so a worker never
+ * deserializes objects from the broker. The queue is durable and its messages persistent, so a partition sent
+ * survives a broker restart, and a send returns only once the broker has confirmed it took the message (a publisher
+ * confirm). A queue the operator declared beforehand (a quorum queue, a queue with arguments of its own) is used as
+ * it is; a missing one is declared as a durable classic queue. A worker takes one message at a time and acknowledges
+ * it when its file's step has ended (completed or failed), so a worker that dies while reading a file leaves the
+ * message to another, which reads the file again (a file is one transaction).
  */
 final class PartitionQueue implements DisposableBean {
 

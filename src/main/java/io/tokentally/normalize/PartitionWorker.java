@@ -3,7 +3,6 @@ package io.tokentally.normalize;
 import io.tokentally.ingest.IngestProgress;
 import java.lang.management.ManagementFactory;
 import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
@@ -34,6 +33,8 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
     private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName();
 
     private static final long REQUEUE_PAUSE_MILLIS = 1000;
+
+    private static final String SHARED = " (is the queue shared by two databases?)";
 
     private final StepExecutionRequestHandler handler;
     private final JobRepository jobRepository;
@@ -130,19 +131,23 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
                 || partition.getJobExecutionId() != sent.jobExecutionId()
                 || !partition.getStepName().startsWith(sent.request().getStepName() + ":")) {
             throw new AmqpRejectAndDontRequeueException(
-                    dropped + "this database holds no such file partition (is the queue shared by two databases?)");
+                    dropped + "this database holds no such file partition" + SHARED);
         }
-        if (sent.created() != null && !toMillis(sent.created()).equals(toMillis(partition.getCreateTime()))) {
+        if (sent.created() != null && millisOfMinute(sent.created()) != millisOfMinute(partition.getCreateTime())) {
             throw new AmqpRejectAndDontRequeueException(dropped + "this database's was created at "
-                    + partition.getCreateTime() + ", the message's at " + sent.created()
-                    + " (is the queue shared by two databases?)");
+                    + partition.getCreateTime() + ", the message's at " + sent.created() + SHARED);
         }
         return partition;
     }
 
-    /** To the millisecond, whatever the precision a database keeps or the clock of the process that sent it gave. */
-    private static LocalDateTime toMillis(LocalDateTime time) {
-        return time == null ? null : time.truncatedTo(ChronoUnit.MILLIS);
+    /**
+     * The millisecond of the minute a create time was read at: the hour and minute can differ between the run's and
+     * the worker's reading of one stored time, when a daylight saving gap of one process's default zone moves it (the
+     * job repository reads it through {@code java.sql.Timestamp}); two databases' partitions of the same ids created
+     * at the same second and millisecond of a minute are one chance in 60,000.
+     */
+    private static long millisOfMinute(LocalDateTime time) {
+        return time == null ? -1 : time.getSecond() * 1_000L + time.getNano() / 1_000_000;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.tokentally.shared.Hours;
 import io.tokentally.shared.OffsetTimes;
 import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.ZoneIds;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -19,7 +20,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -145,7 +145,7 @@ public final class CustomersFile {
         try {
             String interval = row.get("billing_interval");
             String zoneText = row.get("billing_time_zone");
-            ZoneId zone = zoneText == null || zoneText.isBlank() ? ZoneId.of("UTC") : zone(zoneText.strip());
+            ZoneId zone = zoneText == null || zoneText.isBlank() ? ZoneId.of("UTC") : ZoneIds.of(zoneText.strip());
             if (!onWholeHours(zone)) {
                 throw row.problem("billing_time_zone " + zone
                         + " has offsets that are not whole hours; usage is billed by the UTC hour, so periods must"
@@ -160,29 +160,6 @@ public final class CustomersFile {
             throw row.problem("billing_time_zone: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(row.file()) ? e : row.problem(e.getMessage());
-        }
-    }
-
-    /**
-     * The zone {@code text} names in any letter case ({@code utc}, {@code europe/berlin}, {@code utc+01:00}), as the
-     * file's other words are read; Java's own lookup takes only the canonical case.
-     *
-     * @throws DateTimeException if it names none, with Java's message for the text as written
-     */
-    static ZoneId zone(String text) {
-        try {
-            return ZoneId.of(text);
-        } catch (DateTimeException e) {
-            for (String id : ZoneId.getAvailableZoneIds()) {
-                if (id.equalsIgnoreCase(text)) {
-                    return ZoneId.of(id);
-                }
-            }
-            try {
-                return ZoneId.of(text.toUpperCase(Locale.ROOT));
-            } catch (DateTimeException upperCased) {
-                throw e;
-            }
         }
     }
 

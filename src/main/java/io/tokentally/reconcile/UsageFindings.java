@@ -274,10 +274,10 @@ class UsageFindings {
                 "late-usage-restamped:" + customerId + ":" + day,
                 "LATE_USAGE_RESTAMPED",
                 Finding.Severity.INFO,
-                customerId + "'s usage of " + day + " is older than Stripe's meter event window: " + sums[0]
-                        + " meter event(s) of " + Amounts.toText(BigDecimal.valueOf(sums[1], 6)) + " USD in total are"
-                        + " stamped at " + stamped + " instead of their hours, in the same billing period, so Stripe"
-                        + " bills them on its invoice",
+                customerId + "'s usage of " + day + " is too old to send dated by its hours (late-after-days, inside"
+                        + " Stripe's 35-day meter event window): " + sums[0] + " meter event(s) of "
+                        + Amounts.toText(BigDecimal.valueOf(sums[1], 6)) + " USD in total are stamped at " + stamped
+                        + ", in the same billing period, so Stripe bills them on its invoice",
                 new Evidence()
                         .number("customer_id", customerId)
                         .number("day", day)

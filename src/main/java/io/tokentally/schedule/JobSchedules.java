@@ -2,6 +2,7 @@ package io.tokentally.schedule;
 
 import io.tokentally.job.InputSpecs;
 import io.tokentally.job.RunReportListener;
+import io.tokentally.shared.ZoneIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -139,7 +140,7 @@ public record JobSchedules(List<JobSchedule> all) {
 
         private ZoneId zoneId() {
             try {
-                return ZoneId.of(zone == null ? "UTC" : zone);
+                return zone == null ? ZoneId.of("UTC") : ZoneIds.of(zone);
             } catch (DateTimeException e) {
                 throw new Fault("zone", "zone '" + zone + "' is not a time zone: " + e.getMessage());
             }

@@ -30,8 +30,9 @@ import java.util.TreeSet;
  * with the run's time, inside the period: Stripe bills it on the period's invoice all the same, in the meter's
  * line, whose rounding and credit grants take it as they take the other hours (an invoice item per hour was
  * rounded line by line, and no grant pays an invoice item). An hour after the run's time is stamped with the run's
- * time too. An hour that holds an invoice item of an earlier version has its changes planned as invoice items,
- * which alone can take back what an item billed.
+ * time too. A decrease of an hour that holds invoice items of an earlier version takes back what they billed
+ * first, as an invoice item (a meter event would lower the meter's line, which grants may have paid, not the
+ * item); the rest of it, and any increase, is a meter event.
  */
 public final class OutboxPlanner {
 
@@ -42,27 +43,27 @@ public final class OutboxPlanner {
     private final Duration lateAfter;
 
     /**
-     * @param now the current instant (from the injected clock)
+     * @param now the current instant (from the injected clock), taken to the second, as Stripe takes a stamp
      * @param lateAfter windows starting earlier than {@code now - lateAfter} are stamped later ({@link #stamp})
      */
     public OutboxPlanner(Instant now, Duration lateAfter) {
-        this.now = now;
+        this.now = now.truncatedTo(ChronoUnit.SECONDS);
         this.lateAfter = lateAfter;
     }
 
     /**
      * What the outbox already holds for one hour: the sum of its revisions' values, the highest revision,
-     * on a tokens-layout meter the sum of the billed USD its revisions stand for (else zero), and whether
-     * it holds an invoice item (an earlier version's late hour: its changes stay invoice items).
+     * on a tokens-layout meter the sum of the billed USD its revisions stand for (else zero), and the sum of
+     * the values of its invoice items (an earlier version's, for a late hour), which are part of the first sum.
      */
-    public record Queued(long valueMicros, int revision, BigDecimal amountUsd, boolean invoiced) {
+    public record Queued(long valueMicros, int revision, BigDecimal amountUsd, long invoicedMicros) {
 
         public Queued(long valueMicros, int revision) {
             this(valueMicros, revision, BigDecimal.ZERO);
         }
 
         public Queued(long valueMicros, int revision, BigDecimal amountUsd) {
-            this(valueMicros, revision, amountUsd, false);
+            this(valueMicros, revision, amountUsd, 0);
         }
     }
 
@@ -126,14 +127,17 @@ public final class OutboxPlanner {
             Queued queued = queuedByHour.getOrDefault(hour, new Queued(0, 0));
             long delta = wanted - queued.valueMicros();
             if (delta != 0) {
-                rows.add(nextRevision(customerId, stripeCustomerId, meter, period, hour, queued, delta));
+                rows.addAll(nextRevisions(customerId, stripeCustomerId, meter, period, hour, queued, delta));
             }
         }
         return rows;
     }
 
-    /** The hour's next revision, {@code delta}: an invoice item where the hour holds one, else a meter event. */
-    private OutboxRow nextRevision(
+    /**
+     * The hour's next revisions, {@code delta} in all: of a decrease, what takes back the hour's invoice items as an
+     * invoice item, then the rest as a meter event.
+     */
+    private List<OutboxRow> nextRevisions(
             String customerId,
             String stripeCustomerId,
             String meter,
@@ -141,21 +145,37 @@ public final class OutboxPlanner {
             Instant hour,
             Queued queued,
             long delta) {
-        boolean invoiced = queued.invoiced();
-        return row(
-                invoiced ? OutboxRow.Kind.INVOICE_ITEM : OutboxRow.Kind.METER_EVENT,
-                customerId,
-                stripeCustomerId,
-                meter,
-                hour,
-                queued.revision() + 1,
-                delta,
-                invoiced ? notAfterNow(hour) : stamp(hour, period));
+        long takenBack = delta < 0 && queued.invoicedMicros() > 0 ? Math.max(delta, -queued.invoicedMicros()) : 0;
+        List<OutboxRow> rows = new ArrayList<>(2);
+        int revision = queued.revision();
+        if (takenBack != 0) {
+            rows.add(row(
+                    OutboxRow.Kind.INVOICE_ITEM,
+                    customerId,
+                    stripeCustomerId,
+                    meter,
+                    hour,
+                    ++revision,
+                    takenBack,
+                    notAfterNow(hour)));
+        }
+        if (delta != takenBack) {
+            rows.add(row(
+                    OutboxRow.Kind.METER_EVENT,
+                    customerId,
+                    stripeCustomerId,
+                    meter,
+                    hour,
+                    ++revision,
+                    delta - takenBack,
+                    stamp(hour, period)));
+        }
+        return rows;
     }
 
     /**
      * When an hour's event is stamped: at its hour; at the run's time for an hour after it; for a {@link #late} hour,
-     * at the run's second too, or at the period's last second when the period has ended (and is not closed yet): the
+     * at the run's time too, or at the period's last second when the period has ended (and is not closed yet): the
      * latest time of the period, so that an upload delayed by days still falls inside Stripe's 35-day window.
      */
     Instant stamp(Instant hour, BillingPeriod period) {
@@ -163,7 +183,7 @@ public final class OutboxPlanner {
             return notAfterNow(hour);
         }
         Instant lastInPeriod = period.end().minusSeconds(1);
-        return (now.isAfter(lastInPeriod) ? lastInPeriod : now).truncatedTo(ChronoUnit.SECONDS);
+        return now.isAfter(lastInPeriod) ? lastInPeriod : now;
     }
 
     private Instant notAfterNow(Instant hour) {

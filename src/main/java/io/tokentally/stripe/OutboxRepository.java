@@ -75,7 +75,7 @@ public class OutboxRepository {
     /**
      * For the customers the run touched (run_customer), per (customer, meter) and hour of [from, to): the
      * sum of the values queued (rows Stripe rejected for good do not count, so their value is planned
-     * again), the highest revision, the billed USD of tokens-layout rows and whether an invoice item is among them.
+     * again), the highest revision, the billed USD of tokens-layout rows and the sum of the invoice items' values.
      */
     public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(Instant from, Instant to, long run) {
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
@@ -83,7 +83,8 @@ public class OutboxRepository {
                 "SELECT o.customer_id, o.meter, o.window_start,"
                         + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END), MAX(o.revision),"
                         + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE COALESCE(o.amount_usd, 0) END),"
-                        + " MAX(CASE WHEN o.kind = 'INVOICE_ITEM' AND o.state <> 'FAILED' THEN 1 ELSE 0 END)"
+                        + " SUM(CASE WHEN o.kind = 'INVOICE_ITEM' AND o.state <> 'FAILED' THEN o.value_micros"
+                        + " ELSE 0 END)"
                         + " FROM outbox o"
                         + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
                         + " WHERE o.window_start >= ? AND o.window_start < ?"
@@ -95,7 +96,7 @@ public class OutboxRepository {
                             .put(
                                     SqlTime.read(rs, "window_start"),
                                     new OutboxPlanner.Queued(
-                                            rs.getLong(4), rs.getInt(5), rs.getBigDecimal(6), rs.getInt(7) == 1));
+                                            rs.getLong(4), rs.getInt(5), rs.getBigDecimal(6), rs.getLong(7)));
                 },
                 run,
                 SqlTime.utc(from),

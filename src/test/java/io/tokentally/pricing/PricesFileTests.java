@@ -231,7 +231,7 @@ class PricesFileTests {
         Path file = Files.writeString(
                 folder.resolve("prices.csv"),
                 "model,token_type,usd_per_million\n" + "openai/gpt-4o,input,2.5\n" + "   \n" + "\t\n"
-                        + "  # output next\n" + "openai/gpt-4o,output,10\n");
+                        + "  # output, cached, next\n" + "openai/gpt-4o,output,10\n");
 
         // when
         List<Price> prices = PricesFile.read(file);

@@ -1,6 +1,7 @@
 package io.tokentally.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
@@ -49,21 +50,39 @@ class OutboxPlannerTests {
     }
 
     @Test
-    void aChangeOfAnHourThatHoldsAnEarlierVersionsInvoiceItemIsAnInvoiceItem() {
-        // given: a late hour an earlier version invoiced at 0.05 USD, now rated at nothing
+    void aDecreaseOfAnHourWithAnEarlierVersionsInvoiceItemTakesTheItemBackFirst() {
+        // given: a late hour sent as a meter event of 5.00 USD while fresh, then raised by an earlier version's
+        // invoice item of 0.50 USD; it is now rated at 3.00 USD
         Map<Instant, OutboxPlanner.Queued> queued =
-                Map.of(OLD_DAY, new OutboxPlanner.Queued(50_000, 1, BigDecimal.ZERO, true));
+                Map.of(OLD_DAY, new OutboxPlanner.Queued(5_500_000, 2, BigDecimal.ZERO, 500_000));
+        NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(OLD_DAY, new BigDecimal("3.00")));
 
         // when
-        List<OutboxRow> rows =
-                planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, new TreeMap<>(), queued);
+        List<OutboxRow> rows = planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, billed, queued);
 
-        // then: an item of -0.05 USD takes it back (a meter event could not: no grant pays the item it would offset)
-        assertThat(rows).singleElement().satisfies(row -> {
-            assertThat(row.kind()).isEqualTo(OutboxRow.Kind.INVOICE_ITEM);
-            assertThat(row.revision()).isEqualTo(2);
-            assertThat(row.valueMicros()).isEqualTo(-50_000);
-        });
+        // then: an item of -0.50 takes the item back (a meter event would lower the line grants pay, not the item),
+        // and a meter event of -2.00 the rest
+        assertThat(rows)
+                .extracting(OutboxRow::kind, OutboxRow::revision, OutboxRow::valueMicros)
+                .containsExactly(
+                        tuple(OutboxRow.Kind.INVOICE_ITEM, 3, -500_000L),
+                        tuple(OutboxRow.Kind.METER_EVENT, 4, -2_000_000L));
+    }
+
+    @Test
+    void anIncreaseOfAnHourWithAnEarlierVersionsInvoiceItemIsAMeterEvent() {
+        // given: a late hour an earlier version invoiced at 0.05 USD, now rated at 0.06 USD
+        Map<Instant, OutboxPlanner.Queued> queued =
+                Map.of(OLD_DAY, new OutboxPlanner.Queued(50_000, 1, BigDecimal.ZERO, 50_000));
+        NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(OLD_DAY, new BigDecimal("0.06")));
+
+        // when
+        List<OutboxRow> rows = planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, billed, queued);
+
+        // then
+        assertThat(rows)
+                .extracting(OutboxRow::kind, OutboxRow::revision, OutboxRow::valueMicros, OutboxRow::eventTimestamp)
+                .containsExactly(tuple(OutboxRow.Kind.METER_EVENT, 2, 10_000L, NOW));
     }
 
     @Test

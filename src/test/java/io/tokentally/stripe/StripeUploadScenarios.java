@@ -388,7 +388,7 @@ abstract class StripeUploadScenarios {
         // period's late usage is one invoice item per period instead: ClosedPeriodScenarios)
         Customers customers = customers("old", "a");
         LocalDate day = daysAgo(40);
-        billedYearlyFrom(customers, day);
+        billedYearlyFrom(customers, day, "payg");
         Path input = folder("old");
         UsageFixtures.write(
                 input.resolve("gateway.csv"),
@@ -417,38 +417,44 @@ abstract class StripeUploadScenarios {
                         "late-usage-restamped:" + customers.id(0) + ":" + day))
                 .singleElement()
                 .asString()
-                .startsWith(customers.id(0) + "'s usage of " + day + " is older than Stripe's meter event window: 1"
-                        + " meter event(s) of 3.25 USD in total are stamped at ")
-                .endsWith(" instead of their hours, in the same billing period, so Stripe bills them on its invoice");
+                .startsWith(customers.id(0) + "'s usage of " + day + " is too old to send dated by its hours"
+                        + " (late-after-days, inside Stripe's 35-day meter event window): 1 meter event(s) of 3.25"
+                        + " USD in total are stamped at ")
+                .endsWith(", in the same billing period, so Stripe bills them on its invoice");
         assertThat(stamped).contains("\"meter_events\"").contains("\"stamped_at\"");
     }
 
     @Test
-    void aLateHourAnEarlierVersionInvoicedHasItsChangesInvoicedToo() throws Exception {
-        // given a yearly customer's late hour sent, then made an invoice item as an earlier version sent it
+    void aLateHourAnEarlierVersionInvoicedTakesBackItsItemAsAnItemAndGrowsByMeterEvents() throws Exception {
+        // given a yearly customer at 30% whose late hour an earlier version sent as an invoice item of 3.25 USD
+        Path plans = workDir().resolve("legacy-plans-" + System.nanoTime() + ".yaml");
+        Files.writeString(plans, "plans:\n  - id: legacy\n    markup_percent: 30\n");
         Customers customers = customers("legacy", "a");
         LocalDate day = daysAgo(40);
-        billedYearlyFrom(customers, day);
+        billedYearlyFrom(customers, day, "legacy");
         Path input = folder("legacy");
         String hour = day + "T07:";
         UsageFixtures.write(
                 input.resolve("first.csv"),
                 "legacy-1," + hour + "10:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
-        run(day, input, customers.file(), "job-plans.yaml");
+        run(day, input, customers.file(), plans.toAbsolutePath().toString());
         jdbc.update("UPDATE outbox SET kind = 'INVOICE_ITEM' WHERE customer_id = ?", customers.id(0));
 
-        // when a late file adds 500 input tokens to the hour: 500 x 2.5 / 1e6 x 1.3 = 0.001625 USD
+        // when a late file adds 500 input tokens to the hour (0.001625 USD), then the markup is lowered to 10%
         UsageFixtures.write(
                 input.resolve("late.csv"),
                 "legacy-2," + hour + "40:00Z," + customers.id(0) + ",openai,gpt-4o,500,0,0,0,0,0,,ok");
-        run(day, input, customers.file(), "job-plans.yaml");
+        run(day, input, customers.file(), plans.toAbsolutePath().toString());
+        Files.writeString(plans, "plans:\n  - id: legacy\n    markup_percent: 10\n");
+        run(day, input, customers.file(), plans.toAbsolutePath().toString());
 
-        // then the difference is an invoice item of 0.1625 cents, which alone could take back what the item billed
-        assertThat(stripe().events()).hasSize(1);
+        // then the increase is a meter event, which the period's grants take as any usage; the decrease to
+        // 1,000,500 x 2.5 / 1e6 x 1.1 = 2.7513750 USD, 0.500250 USD, takes back that much of the item as an item
+        assertThat(stripe().events()).extracting(FakeStripe.Event::value).containsExactly(3_250_000L, 1_625L);
         assertThat(stripe().invoiceItems())
                 .extracting(item -> new BigDecimal(item.unitAmountDecimal()))
                 .usingElementComparator(BigDecimal::compareTo)
-                .containsExactly(new BigDecimal("0.1625"));
+                .containsExactly(new BigDecimal("-50.025"));
     }
 
     @Test
@@ -780,11 +786,12 @@ abstract class StripeUploadScenarios {
                 workDir().resolve("input-" + System.nanoTime()).resolve(name));
     }
 
-    static void billedYearlyFrom(Customers customers, LocalDate day) throws IOException {
+    static void billedYearlyFrom(Customers customers, LocalDate day, String planId) throws IOException {
         Files.writeString(
                 customers.file(),
                 "customer_id,stripe_customer_id,plan_id,billing_interval,billing_anchor_day,billing_anchor_month,"
-                        + "billing_time_zone\n" + customers.id(0) + "," + customers.stripeId(0) + ",payg,year,"
+                        + "billing_time_zone\n" + customers.id(0) + "," + customers.stripeId(0) + "," + planId
+                        + ",year,"
                         + day.getDayOfMonth() + "," + day.getMonthValue() + ",UTC\n");
     }
 

@@ -31,8 +31,6 @@ import org.springframework.stereotype.Repository;
 class UsageFindings {
 
     private static final int FILES_LISTED = 10;
-    /** How the amount layout's meter names end (the Stripe stage's {@code AmountMeterLayout}). */
-    static final String AMOUNT_METER_END = "_usd_micros";
 
     private final JdbcTemplate jdbc;
 
@@ -234,8 +232,8 @@ class UsageFindings {
 
     /**
      * One notice per customer and UTC day whose usage this run queued as meter events stamped after their hours,
-     * because the hours are older than Stripe's meter event window ({@code OutboxPlanner#stamp}), on the amount
-     * meters (whose names end {@value #AMOUNT_METER_END}: a token meter's count is no USD; only a change of layout
+     * because the hours are older than {@code late-after-days} ({@code OutboxPlanner#stamp}), on the amount meters
+     * (whose names end {@value Amounts#AMOUNT_METER_SUFFIX}: a token meter's count is no USD; only a change of layout
      * restamps one). Usage dated after the run's time, stamped earlier than its hours, has a warning of its own
      * ({@link #datedAfterRun}).
      */
@@ -247,7 +245,7 @@ class UsageFindings {
                 "SELECT customer_id, window_start, value_micros, event_timestamp, meter FROM outbox"
                         + " WHERE kind = 'METER_EVENT' AND created_run = ? AND event_timestamp > window_start",
                 rs -> {
-                    if (!rs.getString(5).endsWith(AMOUNT_METER_END)) {
+                    if (!rs.getString(5).endsWith(Amounts.AMOUNT_METER_SUFFIX)) {
                         return;
                     }
                     LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "window_start"), ZoneOffset.UTC);

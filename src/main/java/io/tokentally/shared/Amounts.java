@@ -10,6 +10,9 @@ import java.math.RoundingMode;
  */
 public final class Amounts {
 
+    /** How the names of the amount meters end, which count billed micro-USD (the Stripe stage's amount layout). */
+    public static final String AMOUNT_METER_SUFFIX = "_usd_micros";
+
     /** The decimals a unit price (USD per million units) keeps: Stripe's limit for decimal unit amounts. */
     public static final int PRICE_SCALE = 12;
 

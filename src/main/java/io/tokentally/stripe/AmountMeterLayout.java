@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.TokenType;
 import java.util.List;
 
@@ -19,10 +20,10 @@ public final class AmountMeterLayout {
     /** The meter (event name) that bills a token type. */
     public String meterFor(TokenType tokenType) {
         return switch (tokenType) {
-            case INPUT -> prefix + "_input_usd_micros";
-            case CACHE_READ, CACHE_WRITE_5M, CACHE_WRITE_1H -> prefix + "_cache_usd_micros";
-            case OUTPUT -> prefix + "_output_usd_micros";
-            case WEB_SEARCH_REQUEST, IMAGE, AUDIO_SECOND -> prefix + "_units_usd_micros";
+            case INPUT -> prefix + "_input" + Amounts.AMOUNT_METER_SUFFIX;
+            case CACHE_READ, CACHE_WRITE_5M, CACHE_WRITE_1H -> prefix + "_cache" + Amounts.AMOUNT_METER_SUFFIX;
+            case OUTPUT -> prefix + "_output" + Amounts.AMOUNT_METER_SUFFIX;
+            case WEB_SEARCH_REQUEST, IMAGE, AUDIO_SECOND -> prefix + "_units" + Amounts.AMOUNT_METER_SUFFIX;
         };
     }
 
@@ -36,7 +37,7 @@ public final class AmountMeterLayout {
 
     /** A human name for a meter, for Stripe's display name. */
     public String displayName(String meter) {
-        String tokenClass = meter.substring(prefix.length() + 1, meter.indexOf("_usd_micros"));
+        String tokenClass = meter.substring(prefix.length() + 1, meter.indexOf(Amounts.AMOUNT_METER_SUFFIX));
         return tokenClass.equals("units")
                 ? "LLM non-token units (USD micros)"
                 : "LLM " + tokenClass + " tokens (USD micros)";

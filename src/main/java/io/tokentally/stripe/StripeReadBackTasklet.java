@@ -3,6 +3,7 @@ package io.tokentally.stripe;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.SqlTime;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -150,7 +151,7 @@ class StripeReadBackTasklet implements Tasklet {
 
     /** Amount meters count micro-USD; the tokens layout's meters count tokens (or units). */
     private static String unit(String meter) {
-        return meter.endsWith("_usd_micros") ? " micro-USD" : " units";
+        return meter.endsWith(Amounts.AMOUNT_METER_SUFFIX) ? " micro-USD" : " units";
     }
 
     /** For each customer, meter and day this run sent events for: the sum of every event sent for them. */

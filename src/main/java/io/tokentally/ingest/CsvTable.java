@@ -192,8 +192,7 @@ public final class CsvTable {
             Matcher afterQuote = TEXT_AFTER_QUOTE.matcher(String.valueOf(cause.getMessage()));
             if (afterQuote.matches()) {
                 throw new IllegalArgumentException(
-                        file + " line " + afterQuote.group(1) + ": text follows the double quote that closes a field",
-                        e);
+                        file + " line " + afterQuote.group(1) + ": " + UsageCsvCursor.TEXT_AFTER_CLOSING_QUOTE, e);
             }
             throw new IllegalArgumentException(file + ": not valid CSV: " + cause.getMessage(), e);
         }

@@ -20,7 +20,7 @@ final class UsageCsvCursor implements RecordCursor {
     /** How a fault of line ends says what this format takes. */
     private static final String LINE_ENDS = "a line ends at a line feed (LF or CRLF)";
 
-    private static final String TEXT_AFTER_CLOSING_QUOTE = "text follows the double quote that closes a field";
+    static final String TEXT_AFTER_CLOSING_QUOTE = "text follows the double quote that closes a field";
     /**
      * Where Commons CSV's messages say the parser was: {@code (startline 3)}, {@code (line 3)}, {@code at line: 21,
      * position: 1,908}, its numbers grouped as the default locale groups them.

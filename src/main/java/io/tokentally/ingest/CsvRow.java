@@ -13,6 +13,11 @@ public record CsvRow(String file, long lineNo, Map<String, String> values) {
         return values.get(column);
     }
 
+    /** Whether the file has the column, empty in this row or not. */
+    public boolean has(String column) {
+        return values.containsKey(column);
+    }
+
     public String require(String column) {
         String value = values.get(column);
         if (value == null) {

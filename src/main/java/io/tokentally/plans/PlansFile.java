@@ -4,6 +4,7 @@ import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.ProviderNames;
+import io.tokentally.shared.ShownText;
 import io.tokentally.shared.YamlFaults;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -123,7 +124,7 @@ public final class PlansFile {
     private static String where(int i, JsonNode node) {
         JsonNode id = node.get("id");
         return id != null && id.isString() && !id.asString().isBlank()
-                ? "plans[id=" + id.asString().strip() + "]"
+                ? "plans[id=" + ShownText.escaped(id.asString().strip()) + "]"
                 : "plans[" + i + "]";
     }
 

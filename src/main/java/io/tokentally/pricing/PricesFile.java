@@ -9,6 +9,7 @@ import io.tokentally.shared.OffsetTimes;
 import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.ProviderNames;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.ShownText;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import java.io.IOException;
@@ -173,7 +174,11 @@ public final class PricesFile {
         String provider = row.get("provider");
         if (!model.contains("/")) {
             if (provider == null) {
-                throw row.problem("model '" + model + "' must be written provider/model, or a provider column given");
+                throw row.problem(
+                        row.has("provider")
+                                ? "model '" + model
+                                        + "' must be written provider/model, as this row's provider is empty"
+                                : "model '" + model + "' must be written provider/model, or a provider column given");
             }
             model = ProviderNames.canonical(provider) + "/" + model;
         }
@@ -241,9 +246,9 @@ public final class PricesFile {
                     ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw row.problem(
-                    "effective_from '" + text + "' is neither a date (YYYY-MM-DD, UTC) nor an ISO-8601 instant"
-                            + (OffsetTimes.lacksOffset(text) ? ": it " + OffsetTimes.NO_OFFSET : ""));
+            throw row.problem("effective_from " + ShownText.quoted(text)
+                    + " is neither a date (YYYY-MM-DD, UTC) nor an ISO-8601 instant"
+                    + (OffsetTimes.lacksOffset(text) ? ": it " + OffsetTimes.NO_OFFSET : ""));
         }
         if (!SqlTime.isKept(from)) {
             throw row.problem("effective_from " + text + " " + SqlTime.NOT_KEPT);

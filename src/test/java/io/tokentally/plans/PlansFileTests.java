@@ -263,6 +263,7 @@ class PlansFileTests {
             plans-with-included-models-too-long.yaml            | line 6: plans[id=team].included[0].models written with commas has 4199 characters; at most 4000 are allowed
             plans-with-fee-of-a-trillion.yaml                   | line 6: plans[id=team].fixed_fee_usd must be less than 1000000000000: 1000000000000
             plans-with-a-nul-in-a-model.yaml                    | line 6: plans[id=growth].overrides[0].model holds a NUL (U+0000), which PostgreSQL does not store
+            plans-with-a-nul-in-an-id.yaml                      | line 3: plans[id=gro\\u0000wth].id holds a NUL (U+0000), which PostgreSQL does not store
             plans-with-half-a-surrogate-pair-in-a-name.yaml     | line 7: plans[id=team].included[0].name holds half of a surrogate pair (an escaped \\ud83d without its other half), which is not a character
             plans-with-markup-past-six-decimals.yaml            | line 4: plans[id=payg].markup_percent 1.0000001 has more than 6 decimals; markups are kept exactly, to 6 decimals, never rounded
             plans-with-markup-of-a-million-percent.yaml         | line 4: plans[id=payg].markup_percent 1000000 is 1,000,000% or more, more than is kept

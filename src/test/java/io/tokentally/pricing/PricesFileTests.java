@@ -123,6 +123,7 @@ class PricesFileTests {
             openai/gpt-4.1            | openrouter | provider 'openrouter' is not the provider of model 'openai/gpt-4.1'; give a canonical provider/model and no provider, or a provider and its bare model
             /gpt-4.1                  |           | model '/gpt-4.1' must name both a provider and a model: provider/model
             openai/                   |           | model 'openai/' must name both a provider and a model: provider/model
+            gpt-4.1                   |           | model 'gpt-4.1' must be written provider/model, as this row's provider is empty
             """)
     void refusesAModelNoUsageIsPricedUnderNamingFileLineAndTheIdToWrite(
             String model, String provider, String message, @TempDir Path folder) throws IOException {
@@ -137,6 +138,19 @@ class PricesFileTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PricesFile.read(file))
                 .withMessage(file + " line 3: " + message);
+    }
+
+    @Test
+    void refusesABareModelWithoutAProviderColumnNamingTheColumnToAdd(@TempDir Path folder) throws IOException {
+        // given
+        Path file =
+                Files.writeString(folder.resolve("prices.csv"), "model,token_type,usd_per_million\ngpt-4.1,input,2\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessage(
+                        file + " line 2: model 'gpt-4.1' must be written provider/model, or a provider column given");
     }
 
     @ParameterizedTest
@@ -254,6 +268,19 @@ class PricesFileTests {
                 .isThrownBy(() -> PricesFile.read(file))
                 .withMessage(file + " line 3: effective_from '2026-11-27T12:00:00' is neither a date (YYYY-MM-DD, UTC)"
                         + " nor an ISO-8601 instant: it has no offset; write it with Z or +hh:mm");
+    }
+
+    @Test
+    void refusesAnEffectiveFromOfTwoLinesShowingItsLineBreakAsAnEscape(@TempDir Path folder) throws IOException {
+        // given a quoted effective_from that runs over two lines
+        Path file = Files.writeString(
+                folder.resolve("prices.csv"),
+                "model,token_type,usd_per_million,effective_from\n" + "openai/gpt-4o,input,2.5,\"2025-01-01\r\nZ\"\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PricesFile.read(file))
+                .withMessageContaining("effective_from '2025-01-01\\u000D\\u000AZ' is neither a date");
     }
 
     @Test

@@ -238,8 +238,8 @@ class UsageFindings {
      * ({@link #datedAfterRun}).
      */
     List<Finding> lateUsageRestamped(long run) {
-        Map<String, long[]> days = new TreeMap<>();
-        Map<String, Instant> stamps = new HashMap<>();
+        Map<Day, long[]> days = new TreeMap<>();
+        Map<Day, Instant> stamps = new HashMap<>();
         jdbc.query(
                 // no ORDER BY (the map orders the days): H2 would walk the whole outbox through its revision index
                 "SELECT customer_id, window_start, value_micros, event_timestamp, meter FROM outbox"
@@ -248,26 +248,23 @@ class UsageFindings {
                     if (!rs.getString(5).endsWith(Amounts.AMOUNT_METER_SUFFIX)) {
                         return;
                     }
-                    LocalDate day = LocalDate.ofInstant(SqlTime.read(rs, "window_start"), ZoneOffset.UTC);
-                    String key = rs.getString(1) + "|" + day;
-                    long[] sums = days.computeIfAbsent(key, k -> new long[2]);
+                    Day day = new Day(
+                            rs.getString(1), LocalDate.ofInstant(SqlTime.read(rs, "window_start"), ZoneOffset.UTC));
+                    long[] sums = days.computeIfAbsent(day, d -> new long[2]);
                     sums[0]++;
                     sums[1] += rs.getLong(3);
-                    stamps.merge(key, SqlTime.read(rs, "event_timestamp"), (a, b) -> a.isBefore(b) ? a : b);
+                    stamps.merge(day, SqlTime.read(rs, "event_timestamp"), (a, b) -> a.isBefore(b) ? a : b);
                 },
                 run);
         List<Finding> found = new ArrayList<>();
-        days.forEach((key, sums) -> found.add(lateUsageRestampedFinding(key, sums, stamps.get(key))));
+        days.forEach((day, sums) -> found.add(lateUsageRestampedFinding(day, sums, stamps.get(day))));
         return found;
     }
 
-    /**
-     * The notice of a customer's day, keyed {@code customer|day}: {@code sums} holds its events, then micro-USD;
-     * {@code stamped} is when they are stamped.
-     */
-    private static Finding lateUsageRestampedFinding(String key, long[] sums, Instant stamped) {
-        String customerId = key.substring(0, key.lastIndexOf('|'));
-        String day = key.substring(key.lastIndexOf('|') + 1);
+    /** The notice of a customer's day: {@code sums} holds its events, then micro-USD; {@code stamped} is when. */
+    private static Finding lateUsageRestampedFinding(Day customerDay, long[] sums, Instant stamped) {
+        String customerId = customerDay.customerId();
+        String day = customerDay.day().toString();
         return new Finding(
                 "late-usage-restamped:" + customerId + ":" + day,
                 "LATE_USAGE_RESTAMPED",

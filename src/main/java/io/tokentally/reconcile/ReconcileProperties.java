@@ -4,6 +4,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.math.BigDecimal;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -24,6 +25,10 @@ public record ReconcileProperties(
         @DefaultValue("ERROR")
         @Pattern(regexp = "INFO|WARNING|ERROR|NONE", message = "must be INFO, WARNING, ERROR or NONE")
         String failOn) {
+
+    public ReconcileProperties {
+        failOn = failOn == null ? null : failOn.toUpperCase(Locale.ROOT); // in any letter case, as Spring Boot's enums
+    }
 
     /** Whether an open finding of this severity fails the run's exit code. */
     public boolean fails(Finding.Severity severity) {

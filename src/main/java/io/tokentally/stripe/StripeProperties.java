@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -105,8 +106,14 @@ public record StripeProperties(
             throw new IllegalArgumentException("tokentally.stripe.period-close-grace must be an ISO-8601 duration"
                     + " from PT0S to P30D (Stripe's wait before it finalizes an invoice), not " + periodCloseGrace);
         }
+        // values in any letter case, as Spring Boot binds its own enumerations
+        layout = layout == null ? null : layout.toLowerCase(Locale.ROOT);
         tokenModels = tokenModels == null ? List.of() : List.copyOf(tokenModels);
-        tokenTiers = tokenTiers == null ? List.of() : List.copyOf(tokenTiers);
+        tokenTiers = tokenTiers == null
+                ? List.of()
+                : tokenTiers.stream()
+                        .map(tier -> tier == null ? null : tier.toLowerCase(Locale.ROOT))
+                        .toList();
         refuseRepeats("tokentally.stripe.token-models", tokenModels);
         refuseRepeats("tokentally.stripe.token-tiers", tokenTiers);
         if ("tokens".equals(layout) && tokenModels.isEmpty()) {

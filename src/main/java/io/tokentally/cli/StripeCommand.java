@@ -7,6 +7,7 @@ import io.tokentally.plans.PriceChangePolicy;
 import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PricesFile;
+import io.tokentally.shared.SettingWords;
 import io.tokentally.stripe.StripeProperties;
 import io.tokentally.stripe.StripeSetup;
 import io.tokentally.stripe.TokenLayoutSetup;
@@ -101,6 +102,8 @@ class StripeCommand {
 
         @Override
         public Integer call() throws Exception {
+            layout = SettingWords.lower(layout);
+            tiers = SettingWords.lower(tiers);
             if (layout.equals("tokens")) {
                 return tokens();
             }

@@ -3,12 +3,12 @@ package io.tokentally.ingest;
 import static io.tokentally.shared.DurationSettings.POSITIVE;
 
 import io.tokentally.shared.HttpUrls;
+import io.tokentally.shared.SettingWords;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -52,7 +52,7 @@ public record S3Properties(
         Duration pollInterval) {
 
     public S3Properties {
-        mark = mark == null ? null : mark.toLowerCase(Locale.ROOT); // in any letter case, as Spring Boot's enumerations
+        mark = SettingWords.lower(mark);
         endpoint = HttpUrls.requireHttp("tokentally.s3.endpoint", endpoint);
         boolean hasId = accessKeyId != null && !accessKeyId.isBlank();
         boolean hasSecret = secretAccessKey != null && !secretAccessKey.isBlank();

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.shared.SettingWords;
 import java.time.Instant;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -18,6 +19,7 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
     public static final String DRY_RUN = "dryRun";
 
     public PriceSyncParameters {
+        format = SettingWords.lower(format);
         if (!format.equals("litellm") && !format.equals("csv")) {
             throw new IllegalArgumentException("price feed format must be litellm or csv, not '" + format + "'");
         }

@@ -1,10 +1,10 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.shared.SettingWords;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.math.BigDecimal;
-import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -27,7 +27,7 @@ public record ReconcileProperties(
         String failOn) {
 
     public ReconcileProperties {
-        failOn = failOn == null ? null : failOn.toUpperCase(Locale.ROOT); // in any letter case, as Spring Boot's enums
+        failOn = SettingWords.upper(failOn);
     }
 
     /** Whether an open finding of this severity fails the run's exit code. */

@@ -2,6 +2,7 @@ package io.tokentally.stripe;
 
 import io.tokentally.shared.HttpUrls;
 import io.tokentally.shared.Repeats;
+import io.tokentally.shared.SettingWords;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -9,7 +10,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -106,14 +106,9 @@ public record StripeProperties(
             throw new IllegalArgumentException("tokentally.stripe.period-close-grace must be an ISO-8601 duration"
                     + " from PT0S to P30D (Stripe's wait before it finalizes an invoice), not " + periodCloseGrace);
         }
-        // values in any letter case, as Spring Boot binds its own enumerations
-        layout = layout == null ? null : layout.toLowerCase(Locale.ROOT);
+        layout = SettingWords.lower(layout);
         tokenModels = tokenModels == null ? List.of() : List.copyOf(tokenModels);
-        tokenTiers = tokenTiers == null
-                ? List.of()
-                : tokenTiers.stream()
-                        .map(tier -> tier == null ? null : tier.toLowerCase(Locale.ROOT))
-                        .toList();
+        tokenTiers = tokenTiers == null ? List.of() : SettingWords.lower(tokenTiers);
         refuseRepeats("tokentally.stripe.token-models", tokenModels);
         refuseRepeats("tokentally.stripe.token-tiers", tokenTiers);
         if ("tokens".equals(layout) && tokenModels.isEmpty()) {

@@ -249,6 +249,37 @@ class TokenLayoutSetupCommandIntegrationTests {
     }
 
     @Test
+    void takesTheLayoutAndTiersInAnyLetterCase() {
+        // given
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new TokentallyCommand());
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(out, true));
+
+        // when
+        int exit = command.execute(
+                "stripe",
+                "setup",
+                "--layout",
+                "Tokens",
+                "--models",
+                MODELS,
+                "--tiers",
+                "BATCH",
+                "--prices",
+                prices.toString(),
+                "--plans",
+                plans.toString(),
+                "--plan",
+                "growth",
+                "--dry-run");
+
+        // then
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("tokentally_openai_gpt-4o_batch_input - would create");
+    }
+
+    @Test
     void theAmountLayoutRefusesTheTokensLayoutsOptions() {
         StringWriter out = new StringWriter();
         CommandLine command = new CommandLine(new TokentallyCommand());

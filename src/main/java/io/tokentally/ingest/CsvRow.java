@@ -13,7 +13,7 @@ public record CsvRow(String file, long lineNo, Map<String, String> values) {
         return values.get(column);
     }
 
-    /** Whether the file has the column, empty in this row or not. */
+    /** Whether this row reaches the header's column, empty or not (a row read with short rows allowed may not). */
     public boolean has(String column) {
         return values.containsKey(column);
     }

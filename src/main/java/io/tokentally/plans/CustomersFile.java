@@ -8,6 +8,7 @@ import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.Hours;
 import io.tokentally.shared.OffsetTimes;
 import io.tokentally.shared.PlainNumbers;
+import io.tokentally.shared.ShownText;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.ZoneIds;
 import java.io.IOException;
@@ -55,7 +56,8 @@ public final class CustomersFile {
                         "billing_time_zone"))) {
             String plan = row.require("plan_id");
             if (!planIds.contains(plan)) {
-                throw row.problem("plan_id '" + plan + "' is not in the plans file");
+                throw row.problem("plan_id " + ShownText.quoted(plan) + " is neither in the plans file nor stored by an"
+                        + " earlier load");
             }
             String id = row.requireVisible("customer_id", FieldLength.CUSTOMER_ID);
             if (id.equals(CustomerAttribution.UNATTRIBUTED)) {
@@ -137,7 +139,8 @@ public final class CustomersFile {
             }
             return from;
         } catch (DateTimeParseException e) {
-            throw row.problem("plan_effective_from '" + text + "' " + OffsetTimes.whyNotRead(text.strip()));
+            throw row.problem(
+                    "plan_effective_from " + ShownText.quoted(text) + " " + OffsetTimes.whyNotRead(text.strip()));
         }
     }
 

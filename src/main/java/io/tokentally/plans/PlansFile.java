@@ -74,8 +74,8 @@ public final class PlansFile {
                 throw fault.onLine(file, lines.lineOf("/plans/" + i + ValueLines.pointer(fault.at(), where)));
             }
             if (!ids.add(plan.planId())) {
-                throw new IllegalArgumentException(file + " line " + lines.lineOf("/plans/" + i + "/id") + ": plan id '"
-                        + plan.planId() + "' appears twice");
+                throw new IllegalArgumentException(file + " line " + lines.lineOf("/plans/" + i + "/id") + ": plan id "
+                        + ShownText.quoted(plan.planId()) + " appears twice");
             }
             result.add(plan);
         }

@@ -177,7 +177,7 @@ public final class PricesFile {
                 throw row.problem(
                         row.has("provider")
                                 ? "model '" + model
-                                        + "' must be written provider/model, as this row's provider is empty"
+                                        + "' must be written provider/model, or this row's provider given (it is empty)"
                                 : "model '" + model + "' must be written provider/model, or a provider column given");
             }
             model = ProviderNames.canonical(provider) + "/" + model;

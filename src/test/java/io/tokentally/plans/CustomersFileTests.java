@@ -111,6 +111,29 @@ class CustomersFileTests {
     }
 
     @Test
+    void refusesAPlanNeitherInThePlansFileNorStoredNamingItWithItsInvisibleCharacters() throws IOException {
+        // given a plan id with a zero-width space, which reads as payg
+        Path file = write("customer_id,plan_id", "acme,pay\u200Bg");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageEndingWith(
+                        "line 2: plan_id 'pay\\u200Bg' is neither in the plans file nor stored by an earlier load");
+    }
+
+    @Test
+    void refusesAPlanChangeOfTwoLinesShowingItsLineBreakAsAnEscape() throws IOException {
+        // given a quoted plan_effective_from that runs over two lines
+        Path file = write("customer_id,plan_id,plan_effective_from", "acme,payg,\"2026-11-20T10:00:00\nZ\"");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageContaining("line 2: plan_effective_from '2026-11-20T10:00:00\\u000AZ'");
+    }
+
+    @Test
     void refusesAnUnknownBillingIntervalNamingTheColumn() throws IOException {
         // given
         Path file = write("customer_id,plan_id,billing_interval", "acme,payg,week");

@@ -123,7 +123,7 @@ class PricesFileTests {
             openai/gpt-4.1            | openrouter | provider 'openrouter' is not the provider of model 'openai/gpt-4.1'; give a canonical provider/model and no provider, or a provider and its bare model
             /gpt-4.1                  |           | model '/gpt-4.1' must name both a provider and a model: provider/model
             openai/                   |           | model 'openai/' must name both a provider and a model: provider/model
-            gpt-4.1                   |           | model 'gpt-4.1' must be written provider/model, as this row's provider is empty
+            gpt-4.1                   |           | model 'gpt-4.1' must be written provider/model, or this row's provider given (it is empty)
             """)
     void refusesAModelNoUsageIsPricedUnderNamingFileLineAndTheIdToWrite(
             String model, String provider, String message, @TempDir Path folder) throws IOException {

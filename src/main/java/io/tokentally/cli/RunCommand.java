@@ -118,7 +118,12 @@ class RunCommand implements Callable<Integer> {
         List<String> sources = inputs.stream().map(InputSpecs::absolute).toList();
         try (ConfigurableApplicationContext context = SpringContexts.start(ownFolder())) {
             if (date == null) {
-                date = schedule.dateFor(Instant.now(context.getBean(Clock.class)));
+                try {
+                    date = dayOf(schedule, context.getBean(Clock.class));
+                } catch (IllegalArgumentException e) {
+                    throw new picocli.CommandLine.ParameterException(
+                            spec.commandLine(), "--job-file " + jobFile + " " + e.getMessage());
+                }
             }
             BillingJobParameters parameters = new BillingJobParameters(date, rerun, sources, customers, plans, prices);
             // read before the run: SIGTERM closes the context as soon as the run has stopped
@@ -135,6 +140,20 @@ class RunCommand implements Callable<Integer> {
                     RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()),
                     spec.commandLine().getOut());
         }
+    }
+
+    /**
+     * The usage day a job file's window rule gives now, refused when that UTC day has not begun (a {@code same-day}
+     * window in a zone ahead of UTC), as a schedule's run of it and a {@code --date} of it are.
+     *
+     * @throws IllegalArgumentException saying why the day cannot be run yet
+     */
+    static LocalDate dayOf(JobSchedule schedule, Clock clock) {
+        LocalDate day = schedule.dateFor(Instant.now(clock));
+        BillingJobParameters.notYetBegun(day, clock).ifPresent(why -> {
+            throw new IllegalArgumentException("gives the day " + why);
+        });
+        return day;
     }
 
     /** Fails on a job other than the nightly billing job, or when neither --date nor --job-file gives the day. */

@@ -1,14 +1,20 @@
 package io.tokentally.ingest;
 
 import java.io.InputStream;
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Opens single S3 objects by URI, for files that are not usage (a price feed, say). */
 @Component
 public class S3Objects {
+
+    private static final String SETTINGS = " (tokentally.s3.endpoint, tokentally.s3.region,"
+            + " tokentally.s3.access-key-id and tokentally.s3.secret-access-key, or the AWS default credentials)";
 
     private final ObjectProvider<S3Client> s3;
 
@@ -41,6 +47,27 @@ public class S3Objects {
             throw new IllegalArgumentException(uri + " must be s3://bucket/key");
         }
         return new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
+    }
+
+    /**
+     * Why the bucket cannot be read with the S3 settings (it does not exist, refuses the credentials, is in another
+     * region, cannot be reached), naming the settings; empty when it can.
+     */
+    public Optional<String> whyUnreachable(String bucket) {
+        try {
+            checkBucket(bucket);
+            return Optional.empty();
+        } catch (S3Exception e) {
+            String why = switch (e.statusCode()) {
+                case 404 -> "does not exist";
+                case 403 -> "refuses these credentials";
+                case 301 -> "is in another region than tokentally.s3.region";
+                default -> "answered " + e.statusCode();
+            };
+            return Optional.of("bucket " + bucket + " " + why + SETTINGS);
+        } catch (SdkException e) {
+            return Optional.of("bucket " + bucket + " cannot be reached: " + e.getMessage() + SETTINGS);
+        }
     }
 
     /** Throws when the bucket cannot be reached with the configured endpoint and credentials. */

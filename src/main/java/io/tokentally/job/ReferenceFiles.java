@@ -1,5 +1,7 @@
 package io.tokentally.job;
 
+import io.tokentally.ingest.S3Objects;
+import io.tokentally.ingest.S3Source;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanFiles;
 import io.tokentally.plans.PlanRepository;
@@ -14,8 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads a run's prices, plans and customers files before the run starts, with the rules their load steps
- * apply, so that a fault in one is refused up front with its file, line and reason. A run that failed on
- * it instead would be restarted, with the same paths, by the next run of its day.
+ * apply, so that a fault in one is refused up front with its file, line and reason, and reaches the bucket of each
+ * S3 input. A run that failed on one instead would be restarted, with the same paths, by the next run of its day.
  */
 @Component
 public class ReferenceFiles {
@@ -23,11 +25,13 @@ public class ReferenceFiles {
     private final PriceRepository prices;
     private final PlanRepository plans;
     private final CustomerRepository customers;
+    private final S3Objects s3;
 
-    ReferenceFiles(PriceRepository prices, PlanRepository plans, CustomerRepository customers) {
+    ReferenceFiles(PriceRepository prices, PlanRepository plans, CustomerRepository customers, S3Objects s3) {
         this.prices = prices;
         this.plans = plans;
         this.customers = customers;
+        this.s3 = s3;
     }
 
     /**
@@ -55,6 +59,11 @@ public class ReferenceFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        parameters
+                .inputs()
+                .forEach(input -> S3Source.parse(input)
+                        .flatMap(source -> s3.whyUnreachable(source.bucket()))
+                        .ifPresent(why -> faults.add("input " + input + ": " + why)));
         if (!faults.isEmpty()) {
             throw new Invalid(faults);
         }
@@ -79,7 +88,7 @@ public class ReferenceFiles {
         }
     }
 
-    /** A prices, plans or customers file the run would fail on. */
+    /** A prices, plans or customers file the run would fail on, or an S3 input it could not read. */
     public static final class Invalid extends RuntimeException {
 
         private final transient List<String> faults;
@@ -89,7 +98,7 @@ public class ReferenceFiles {
             this.faults = List.copyOf(faults);
         }
 
-        /** One fault per file, each naming its file. */
+        /** One fault per file or S3 input, each naming it. */
         public List<String> faults() {
             return faults;
         }

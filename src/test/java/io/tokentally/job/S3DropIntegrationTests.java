@@ -429,6 +429,24 @@ class S3DropIntegrationTests {
     }
 
     @Test
+    void aRunOfABucketThatDoesNotExistIsRefusedBeforeItStartsNamingTheInputAndTheSettings() {
+        // given
+        String input = "gone=s3://" + BUCKET + "-gone/usage/";
+
+        // when, then: no failed run of the day to be restarted with that input by the next run of it
+        assertThatThrownBy(() -> run(LocalDate.parse("2026-10-02"), input))
+                .isInstanceOf(ReferenceFiles.Invalid.class)
+                .hasMessage("input " + input + ": bucket " + BUCKET + "-gone does not exist (tokentally.s3.endpoint,"
+                        + " tokentally.s3.region, tokentally.s3.access-key-id and tokentally.s3.secret-access-key, or"
+                        + " the AWS default credentials)");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION_PARAMS WHERE PARAMETER_VALUE LIKE ?",
+                        Long.class,
+                        "%" + BUCKET + "-gone%"))
+                .isZero();
+    }
+
+    @Test
     void purchasesFeedsInTheDropFolderAreLoadedLeftInPlaceAndTheBalancesExportIsPublished() throws Exception {
         // given a CSV and a JSON Lines purchases feed (one row of it bad) next to a usage object
         String day = yesterday().toString();

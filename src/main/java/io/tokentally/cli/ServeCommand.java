@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code tokentally serve}: the long-running service (REST API, scheduler of jobs/, health and metrics). */
 @Command(
@@ -23,6 +25,9 @@ class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port. Default: server.port (SERVER_PORT), else 8080.")
     Integer port;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(
             names = "--jobs",
             description = "The jobs folder, one YAML file per scheduled job. Default: tokentally.schedules.dir"
@@ -37,6 +42,7 @@ class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Ports.requirePort(spec, port, Ports.SERVE_LOWEST);
         SpringContexts.awaitClose(SpringContexts.serve(properties()));
         return 0;
     }

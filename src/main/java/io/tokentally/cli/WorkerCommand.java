@@ -4,7 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code tokentally worker}: reads the file partitions that runs with remote partitioning send, until stopped. */
 @Command(
@@ -30,8 +32,12 @@ class WorkerCommand implements Callable<Integer> {
                     + " Default: server.port (SERVER_PORT), else 8081.")
     Integer port;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
+        Ports.requirePort(spec, port, Ports.WORKER_LOWEST);
         SpringContexts.awaitClose(SpringContexts.worker(properties()));
         return 0;
     }

@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import io.tokentally.shared.DurationSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -39,7 +40,9 @@ public record IngestProperties(
         @DefaultValue("1") @Min(1) @Max(31) int dedupDays,
         @DefaultValue("local") Partitioning partitioning,
         @DefaultValue("") String brokerUri,
-        @DefaultValue("tokentally-ingest-partitions") String queue,
+
+        @DefaultValue("tokentally-ingest-partitions") @NotBlank
+        String queue,
         // Spring Batch's handler waits without a limit for a timeout of 0 or less (ADR 0027, bounded waits)
         @DefaultValue("2h") @NotNull @DurationMin(millis = 1, message = DurationSettings.POSITIVE)
         Duration partitionTimeout) {

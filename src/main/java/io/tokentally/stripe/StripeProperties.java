@@ -106,6 +106,11 @@ public record StripeProperties(
             throw new IllegalArgumentException("tokentally.stripe.period-close-grace must be an ISO-8601 duration"
                     + " from PT0S to P30D (Stripe's wait before it finalizes an invoice), not " + periodCloseGrace);
         }
+        // a secret of another form is refused by its pattern, which is checked after this constructor
+        if (webhookSecret != null && webhookSecret.startsWith("whsec_") && (apiKey == null || apiKey.isBlank())) {
+            throw new IllegalArgumentException("tokentally.stripe.webhook-secret is set but tokentally.stripe.api-key"
+                    + " is not: each event is fetched from Stripe with the API key");
+        }
         layout = SettingWords.lower(layout);
         tokenModels = tokenModels == null ? List.of() : List.copyOf(tokenModels);
         tokenTiers = tokenTiers == null ? List.of() : SettingWords.lower(tokenTiers);

@@ -363,6 +363,26 @@ class TokentallyCommandTests {
         assertThat(err.toString()).contains("--date is required (or --job-file");
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "serve  | -1    | --port must be 0 to 65535 (0 takes any free port), not -1",
+                "worker | -5    | --port must be -1 to 65535 (0 takes any free port, -1 serves none), not -5",
+                "worker | 65536 | --port must be -1 to 65535 (0 takes any free port, -1 serves none), not 65536"
+            })
+    void aPortOutsideTheRangeIsAUsageError(String command, String port, String message) {
+        // given
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err).execute(command, "--port", port);
+
+        // then: no process left running without an HTTP server
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains(message);
+    }
+
     @Test
     void aJobFileOfAnotherJobOrWithErrorsIsAUsageError() throws Exception {
         // given
@@ -1020,7 +1040,11 @@ class TokentallyCommandTests {
                         + " batch twice; list each once",
                 "tokentally.s3.failed-prefix | processed/ | tokentally: tokentally.s3.processed-prefix and"
                         + " tokentally.s3.failed-prefix are both 'processed/': an object no reader could read would be put"
-                        + " with those that were read"
+                        + " with those that were read",
+                // accepted, these failed every Stripe delivery (502, retried by Stripe for days) and every remote run
+                "tokentally.stripe.webhook-secret | whsec_abc | tokentally: tokentally.stripe.webhook-secret is set but"
+                        + " tokentally.stripe.api-key is not: each event is fetched from Stripe with the API key",
+                "tokentally.ingest.queue | ' ' | tokentally: tokentally.ingest.queue = (empty): must not be blank"
             })
     void aBadSettingIsSaidInOneLastLineWithThePropertysName(String property, String value, String lastLine) {
         setting(property, value);

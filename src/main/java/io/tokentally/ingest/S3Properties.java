@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import static io.tokentally.shared.DurationSettings.POSITIVE;
 
 import io.tokentally.shared.HttpUrls;
+import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.SettingWords;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -53,6 +54,11 @@ public record S3Properties(
 
     public S3Properties {
         mark = SettingWords.lower(mark);
+        if (stagingDir != null) {
+            RunFolders.whyUnusable(stagingDir).ifPresent(why -> {
+                throw new IllegalArgumentException("tokentally.s3.staging-dir " + stagingDir + " is unusable: " + why);
+            });
+        }
         endpoint = HttpUrls.requireHttp("tokentally.s3.endpoint", endpoint);
         boolean hasId = accessKeyId != null && !accessKeyId.isBlank();
         boolean hasSecret = secretAccessKey != null && !secretAccessKey.isBlank();

@@ -1044,7 +1044,9 @@ class TokentallyCommandTests {
                 // accepted, these failed every Stripe delivery (502, retried by Stripe for days) and every remote run
                 "tokentally.stripe.webhook-secret | whsec_abc | tokentally: tokentally.stripe.webhook-secret is set but"
                         + " tokentally.stripe.api-key is not: each event is fetched from Stripe with the API key",
-                "tokentally.ingest.queue | ' ' | tokentally: tokentally.ingest.queue = (empty): must not be blank"
+                "tokentally.ingest.queue | ' ' | tokentally: tokentally.ingest.queue = (empty): must not be blank",
+                "tokentally.s3.staging-dir | /dev/null | tokentally: tokentally.s3.staging-dir /dev/null is unusable: it"
+                        + " is a file, not a folder"
             })
     void aBadSettingIsSaidInOneLastLineWithThePropertysName(String property, String value, String lastLine) {
         setting(property, value);
@@ -1196,6 +1198,23 @@ class TokentallyCommandTests {
         assertThat(said)
                 .isEqualTo("tokentally: Property tokentally.runs-dir with value '" + file
                         + "' is invalid: it is a file, not a folder");
+        assertThat(work.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void aRunsFolderThatCannotBeMadeStopsStartUpNamingThePropertyBeforeAnyRun() throws Exception {
+        // given a folder under /proc, which every check of permissions allows the superuser (as CI runs) to write
+        Path proc = Path.of("/proc/tokentally-runs");
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", proc.toString());
+
+        // when
+        String said = refusedStart();
+
+        // then
+        assertThat(said)
+                .startsWith(
+                        "tokentally: Property tokentally.runs-dir with value '" + proc + "' is invalid: it cannot be");
         assertThat(work.resolve("data")).doesNotExist();
     }
 

@@ -48,9 +48,10 @@ public class S3DropWatcher {
         this.defaults = defaults;
         this.clock = clock;
         this.drop = S3Source.parse(properties.drop())
-                .orElseThrow(() -> new IllegalStateException("tokentally.s3.drop must name the drop folder as"
-                        + " [name=]s3://bucket/prefix when tokentally.s3.watch=true; it is '" + properties.drop()
-                        + "'"));
+                .orElseThrow(() -> new InvalidConfigurationPropertyValueException(
+                        "tokentally.s3.drop",
+                        properties.drop(),
+                        "it must name the drop folder as [name=]s3://bucket/prefix when tokentally.s3.watch=true"));
         requireFile("tokentally.customers-file", defaults.customersFile());
         requireFile("tokentally.plans-file", defaults.plansFile());
         requireFile("tokentally.prices-file", defaults.pricesFile());

@@ -1,6 +1,7 @@
 package io.tokentally.ingest;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -13,8 +14,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 @Component
 public class S3Objects {
 
-    private static final String SETTINGS = " (tokentally.s3.endpoint, tokentally.s3.region,"
-            + " tokentally.s3.access-key-id and tokentally.s3.secret-access-key, or the AWS default credentials)";
+    /** How long the probe of a run's S3 input may take: it holds the turn of every start in the process. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ObjectProvider<S3Client> s3;
 
@@ -50,23 +51,35 @@ public class S3Objects {
     }
 
     /**
-     * Why the bucket cannot be read with the S3 settings (it does not exist, refuses the credentials, is in another
-     * region, cannot be reached), naming the settings; empty when it can.
+     * Why the source cannot be listed with the S3 settings, as a run lists it (its prefix, so that a policy that
+     * grants listing only under it passes): the bucket does not exist, refuses the credentials, or is in another
+     * region. Empty when it can, and when the answer says nothing for good (a timeout, a refused connection, a 5xx):
+     * the run then starts and meets it, to be restarted as any failed run.
      */
-    public Optional<String> whyUnreachable(String bucket) {
+    public Optional<String> whyUnreadable(S3Source source) {
         try {
-            checkBucket(bucket);
+            s3.getObject()
+                    .listObjectsV2(request -> request.bucket(source.bucket())
+                            .prefix(source.prefix())
+                            .maxKeys(1)
+                            .overrideConfiguration(call -> call.apiCallTimeout(PROBE_TIMEOUT)));
             return Optional.empty();
         } catch (S3Exception e) {
-            String why = switch (e.statusCode()) {
-                case 404 -> "does not exist";
-                case 403 -> "refuses these credentials";
-                case 301 -> "is in another region than tokentally.s3.region";
-                default -> "answered " + e.statusCode();
-            };
-            return Optional.of("bucket " + bucket + " " + why + SETTINGS);
+            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+            return Optional.ofNullable(
+                            switch (code == null ? "" : code) {
+                                case "NoSuchBucket" -> "does not exist (tokentally.s3.endpoint)";
+                                case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch" ->
+                                    "refuses to list "
+                                            + source.prefix() + " to these credentials (tokentally.s3.access-key-id and"
+                                            + " tokentally.s3.secret-access-key, or the AWS default credentials)";
+                                case "PermanentRedirect", "AuthorizationHeaderMalformed" ->
+                                    "is in another region than" + " tokentally.s3.region";
+                                default -> null;
+                            })
+                    .map(why -> "bucket " + source.bucket() + " " + why);
         } catch (SdkException e) {
-            return Optional.of("bucket " + bucket + " cannot be reached: " + e.getMessage() + SETTINGS);
+            return Optional.empty();
         }
     }
 

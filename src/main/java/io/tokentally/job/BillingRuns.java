@@ -71,7 +71,8 @@ public class BillingRuns {
      * Starts, restarts or reruns the window of {@code parameters}.
      *
      * @throws ReferenceFiles.Invalid before a new run starts, when its prices, plans or customers file has a
-     *     fault (a restart reads the files its execution started with, in its own steps)
+     *     fault or an S3 input cannot be listed for good (a restart reads the files and inputs its execution started
+     *     with, in its own steps)
      */
     public JobExecution run(BillingJobParameters parameters) throws Exception {
         // one start at a time in this process (the API, schedules and the drop watcher), so that two starts of a

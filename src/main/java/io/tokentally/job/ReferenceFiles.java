@@ -62,7 +62,7 @@ public class ReferenceFiles {
         parameters
                 .inputs()
                 .forEach(input -> S3Source.parse(input)
-                        .flatMap(source -> s3.whyUnreachable(source.bucket()))
+                        .flatMap(s3::whyUnreadable)
                         .ifPresent(why -> faults.add("input " + input + ": " + why)));
         if (!faults.isEmpty()) {
             throw new Invalid(faults);

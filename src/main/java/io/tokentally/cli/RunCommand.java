@@ -151,7 +151,7 @@ class RunCommand implements Callable<Integer> {
     static LocalDate dayOf(JobSchedule schedule, Clock clock) {
         LocalDate day = schedule.dateFor(Instant.now(clock));
         BillingJobParameters.notYetBegun(day, clock).ifPresent(why -> {
-            throw new IllegalArgumentException("gives the day " + why);
+            throw new IllegalArgumentException("gives a day that has not begun: " + why);
         });
         return day;
     }

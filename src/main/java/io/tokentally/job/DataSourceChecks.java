@@ -4,8 +4,6 @@ import io.tokentally.ingest.IngestProperties;
 import io.tokentally.shared.DatabaseUnreachableFailureAnalyzer;
 import io.tokentally.shared.RunFolders;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -98,31 +96,9 @@ final class DataSourceChecks implements InstantiationAwareBeanPostProcessor {
         }
     }
 
-    /**
-     * The runs folder, which a missing one is made and removed again to prove: a folder the permission checks allow
-     * can still not be made (under {@code /proc}, on a read-only file system), and a run found that out only when it
-     * wrote its statements. Nothing is left behind, as a start-up that starts no run leaves no folder.
-     */
     static void checkRunsDir(TokentallyProperties properties) {
         RunFolders.whyUnusable(properties.runsDir()).ifPresent(why -> {
             throw new InvalidConfigurationPropertyValueException("tokentally.runs-dir", properties.runsDir(), why);
         });
-        Path folder = properties.runsDir().toAbsolutePath().normalize();
-        if (Files.exists(folder)) {
-            return;
-        }
-        Path firstMissing = folder;
-        while (!Files.exists(firstMissing.getParent())) {
-            firstMissing = firstMissing.getParent();
-        }
-        try {
-            Files.createDirectories(folder);
-            for (Path made = folder; made.startsWith(firstMissing); made = made.getParent()) {
-                Files.deleteIfExists(made);
-            }
-        } catch (IOException e) {
-            throw new InvalidConfigurationPropertyValueException(
-                    "tokentally.runs-dir", properties.runsDir(), "it cannot be created: " + e);
-        }
     }
 }

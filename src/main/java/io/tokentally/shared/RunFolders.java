@@ -1,9 +1,12 @@
 package io.tokentally.shared;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The folder a job execution writes into: {@code <runs-dir>/<job>/<date>/execution-<id>}. */
@@ -17,15 +20,20 @@ public final class RunFolders {
 
     /**
      * Why runs could not write their folders below {@code runsDir}, or empty when it is a folder or can be made
-     * one: the nearest path above it that exists is a folder. Nothing is created.
+     * one: the nearest path above it that exists is a writable folder, and the missing levels can be made (a folder
+     * every permission check allows can still not be made: under {@code /proc}, on a read-only file system). The
+     * levels it makes to prove that are removed again; one that another process made meanwhile, or put something
+     * in, is left.
      */
     public static Optional<String> whyUnusable(Path runsDir) {
         Path absolute = runsDir.toAbsolutePath().normalize();
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
             return Optional.of("it is a file, not a folder");
         }
+        List<Path> missing = new ArrayList<>();
         Path existing = absolute;
         while (!Files.exists(existing)) {
+            missing.add(0, existing);
             existing = existing.getParent();
         }
         if (!Files.isDirectory(existing)) {
@@ -37,7 +45,36 @@ public final class RunFolders {
                             ? "the folder is not writable"
                             : "it cannot be created: " + existing + " is not writable");
         }
-        return Optional.empty();
+        return whyUnmade(missing);
+    }
+
+    /** Makes the missing levels, top first, and removes those it made: why one could not be made, if one could not. */
+    private static Optional<String> whyUnmade(List<Path> missing) {
+        List<Path> made = new ArrayList<>();
+        try {
+            for (Path level : missing) {
+                try {
+                    Files.createDirectory(level);
+                    made.add(0, level);
+                } catch (FileAlreadyExistsException e) {
+                    if (!Files.isDirectory(level)) {
+                        return Optional.of("it cannot be created: " + level + " is a file, not a folder");
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("it cannot be created: making " + e.getMessage() + " failed ("
+                    + e.getClass().getSimpleName() + ")");
+        } finally {
+            for (Path level : made) {
+                try {
+                    Files.deleteIfExists(level);
+                } catch (IOException e) {
+                    // not empty: another process's run wrote into it meanwhile; it stays
+                }
+            }
+        }
     }
 
     /**

@@ -30,8 +30,9 @@ class RunCommandTests {
         // when, then: as a schedule's run of that day and a --date of it are refused
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> RunCommand.dayOf(schedule, clock))
-                .withMessage("gives the day 2026-12-05 is after today, 2026-12-04 (UTC): a day is run once it has"
-                        + " begun");
+                .withMessage(
+                        "gives a day that has not begun: 2026-12-05 is after today, 2026-12-04 (UTC): a day is run once it has"
+                                + " begun");
     }
 
     @Test

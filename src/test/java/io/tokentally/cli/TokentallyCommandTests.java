@@ -2,7 +2,9 @@ package io.tokentally.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchException;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -872,10 +874,23 @@ class TokentallyCommandTests {
     }
 
     @Test
-    void aWatcherWithoutADropFolderStopsStartUpNamingTheProperty() {
-        assertThatThrownBy(() -> SpringContexts.start(
-                        Map.of("tokentally.data-dir", work.resolve("data").toString(), "tokentally.s3.watch", "true")))
-                .hasStackTraceContaining("tokentally.s3.drop");
+    void aWatcherWithoutADropFolderStopsStartUpNamingThePropertyInOneLine() {
+        // given
+        Exception failure = catchException(() -> SpringContexts.start(
+                Map.of("tokentally.data-dir", work.resolve("data").toString(), "tokentally.s3.watch", "true")));
+        StringWriter err = new StringWriter();
+        CommandLine line = new CommandLine(new TokentallyCommand());
+        line.setErr(new PrintWriter(err, true));
+
+        // when
+        int exit = TokentallyCommand.reportFailure(failure, line, null);
+
+        // then: said as a bad setting, not as the watcher's construction that failed
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo("tokentally: Property tokentally.s3.drop with value '' is invalid: it must name the drop"
+                        + " folder as [name=]s3://bucket/prefix when tokentally.s3.watch=true");
     }
 
     @Test
@@ -1205,6 +1220,7 @@ class TokentallyCommandTests {
     void aRunsFolderThatCannotBeMadeStopsStartUpNamingThePropertyBeforeAnyRun() throws Exception {
         // given a folder under /proc, which every check of permissions allows the superuser (as CI runs) to write
         Path proc = Path.of("/proc/tokentally-runs");
+        assumeTrue(Files.isWritable(proc.getParent()), "only the superuser passes the permission checks for /proc");
         setting("tokentally.data-dir", work.resolve("data").toString());
         setting("tokentally.runs-dir", proc.toString());
 
@@ -1213,8 +1229,8 @@ class TokentallyCommandTests {
 
         // then
         assertThat(said)
-                .startsWith(
-                        "tokentally: Property tokentally.runs-dir with value '" + proc + "' is invalid: it cannot be");
+                .startsWith("tokentally: Property tokentally.runs-dir with value '" + proc
+                        + "' is invalid: it cannot be" + " created: making " + proc + " failed");
         assertThat(work.resolve("data")).doesNotExist();
     }
 

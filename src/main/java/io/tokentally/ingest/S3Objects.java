@@ -65,22 +65,27 @@ public class S3Objects {
                             .overrideConfiguration(call -> call.apiCallTimeout(PROBE_TIMEOUT)));
             return Optional.empty();
         } catch (S3Exception e) {
-            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-            return Optional.ofNullable(
-                            switch (code == null ? "" : code) {
-                                case "NoSuchBucket" -> "does not exist (tokentally.s3.endpoint)";
-                                case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch" ->
-                                    "refuses to list "
-                                            + source.prefix() + " to these credentials (tokentally.s3.access-key-id and"
-                                            + " tokentally.s3.secret-access-key, or the AWS default credentials)";
-                                case "PermanentRedirect", "AuthorizationHeaderMalformed" ->
-                                    "is in another region than" + " tokentally.s3.region";
-                                default -> null;
-                            })
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            return Optional.ofNullable(code == null ? null : whyFor(code, source))
                     .map(why -> "bucket " + source.bucket() + " " + why);
         } catch (SdkException e) {
             return Optional.empty();
         }
+    }
+
+    /** What an error code says for good about listing the source, or null for one that may pass. */
+    private static String whyFor(String code, S3Source source) {
+        return switch (code) {
+            case "NoSuchBucket" -> "does not exist (tokentally.s3.endpoint)";
+            case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch" ->
+                "refuses to list " + source.prefix()
+                        + " to these credentials (tokentally.s3.access-key-id and tokentally.s3.secret-access-key, or the"
+                        + " AWS default credentials)";
+            case "PermanentRedirect", "AuthorizationHeaderMalformed" ->
+                "is in another region than tokentally.s3.region";
+            default -> null;
+        };
     }
 
     /** Throws when the bucket cannot be reached with the configured endpoint and credentials. */

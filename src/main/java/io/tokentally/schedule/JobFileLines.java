@@ -1,6 +1,8 @@
 package io.tokentally.schedule;
 
 import io.tokentally.shared.YamlFaults;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +37,12 @@ final class JobFileLines {
      * twice in one mapping, of which a YAML reader would let the later win.
      */
     static JobFileLines read(Path file, YAMLMapper yaml) {
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(file + ": the file does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + ": a folder, not a job file");
+        }
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = yaml.createParser(file.toFile())) {
             JsonToken first = parser.nextToken();
@@ -69,6 +77,9 @@ final class JobFileLines {
                 }
             }
         } catch (JacksonException e) {
+            if (e.getCause() instanceof IOException unreadable) {
+                throw new IllegalArgumentException(file + ": cannot be read: " + unreadable.getMessage(), e);
+            }
             throw new IllegalArgumentException(file + notYaml(e), e);
         }
         return new JobFileLines(file, lines);

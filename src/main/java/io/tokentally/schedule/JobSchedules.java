@@ -2,6 +2,7 @@ package io.tokentally.schedule;
 
 import io.tokentally.job.InputSpecs;
 import io.tokentally.job.RunReportListener;
+import io.tokentally.shared.RequiredFile;
 import io.tokentally.shared.ZoneIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,11 +73,26 @@ public record JobSchedules(List<JobSchedule> all) {
         } catch (JacksonException e) {
             throw lines.unreadable(e);
         }
+        JobSchedule schedule;
         try {
-            return content.toSchedule();
+            schedule = content.toSchedule();
         } catch (Fault e) {
             throw new IllegalArgumentException(file + lines.of(e.key) + ": " + e.getMessage(), e);
         }
+        requireFile(file, lines, "parameters.customers", schedule.customers());
+        requireFile(file, lines, "parameters.plans", schedule.plans());
+        requireFile(file, lines, "parameters.prices", schedule.prices());
+        return schedule;
+    }
+
+    /**
+     * Refuses a customers, plans or prices file that is not there: every run of the schedule would fail at its first
+     * step (a {@code serve} with such a file started, and its runs failed at each fire time).
+     */
+    private static void requireFile(Path file, JobFileLines lines, String key, Path named) {
+        RequiredFile.fault(named).ifPresent(fault -> {
+            throw new IllegalArgumentException(file + lines.of(key) + ": '" + key + "': " + fault);
+        });
     }
 
     /** A value of a job file that is wrong, with the key it is under. */

@@ -38,7 +38,12 @@ public class ScheduleConfiguration {
                     properties.dir(),
                     "the jobs folder " + properties.dir().toAbsolutePath() + " does not exist");
         }
-        return JobSchedules.load(properties.dir());
+        try {
+            return JobSchedules.load(properties.dir());
+        } catch (IllegalArgumentException e) { // said in one line, as a bad setting, not after the bean's trace
+            throw new InvalidConfigurationPropertyValueException(
+                    "tokentally.schedules.dir", properties.dir(), e.getMessage());
+        }
     }
 
     @Bean

@@ -385,6 +385,35 @@ class TokentallyCommandTests {
         assertThat(err.toString()).contains(message);
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "serve  | -5    | serve's port must be 0 to 65535 (0 takes any free port; a negative one started no"
+                        + " HTTP server: no API, no health for the probes)",
+                "worker | -2    | a worker's port must be -1 to 65535 (0 takes any free port, -1 serves none)",
+                "worker | 70000 | a worker's port must be -1 to 65535 (0 takes any free port, -1 serves none)"
+            })
+    void aServerPortSettingOutsideTheRangeStopsStartUpNamingIt(String command, String port, String reason) {
+        // given: the port from the environment or a system property, not --port
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("server.port", port);
+        StringWriter err = new StringWriter();
+
+        // when (serve with no HTTP server ran on, so it must stop on its own)
+        int exit = assertTimeoutPreemptively(
+                Duration.ofSeconds(90),
+                () -> command(new StringWriter(), err)
+                        .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                        .execute(command));
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo("tokentally: Property server.port with value '" + port + "' is invalid: " + reason);
+    }
+
     @Test
     void aJobFileOfAnotherJobOrWithErrorsIsAUsageError() throws Exception {
         // given
@@ -1323,6 +1352,35 @@ class TokentallyCommandTests {
         } finally {
             properties.keySet().forEach(System::clearProperty);
         }
+    }
+
+    @Test
+    void serveRefusesAJobFileWhosePricesFileIsNotThereInOneLine() throws Exception {
+        // given: a schedule whose every fire would fail at its first step
+        Path jobs = Files.createDirectories(work.resolve("jobs"));
+        Path missing = work.resolve("prices.csv");
+        Path jobFile = Files.writeString(
+                jobs.resolve("nightly.yaml"),
+                Files.readString(Path.of("jobs/nightly-billing.yaml"))
+                        .replace("prices: sample-data/prices.csv", "prices: " + missing));
+        setting("tokentally.api.tokens", "serve-test-token-0123456789abcdef");
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter err = new StringWriter();
+
+        // when (the old serve started and failed at each fire time, so it must stop on its own)
+        int exit = assertTimeoutPreemptively(
+                Duration.ofSeconds(90),
+                () -> command(new StringWriter(), err)
+                        .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                        .execute("serve", "--port", "0", "--jobs", jobs.toString()));
+
+        // then: one line, no trace
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo("tokentally: Property tokentally.schedules.dir with value '" + jobs + "' is invalid: "
+                        + jobFile + " line 20: 'parameters.prices': the file " + missing + " does not exist");
     }
 
     @ParameterizedTest

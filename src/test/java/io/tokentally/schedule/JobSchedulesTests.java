@@ -101,6 +101,7 @@ class JobSchedulesTests {
                         + " input, plans, prices)",
                 "prices: sample-data/other.csv => line 21: 'parameters.prices' is given twice (first on line 20)",
                 "'' => line 13: 'parameters.prices' is missing",
+                "prices: sample-data/missing.csv => line 20: 'parameters.prices': the file ",
                 "prices: [a, b] => line 20: 'parameters.prices' must be a single value, not a list or mapping"
             })
     void refusesABadParameterNamingItsLine(String lastLine, String problem, @TempDir Path jobs) throws Exception {
@@ -178,6 +179,19 @@ class JobSchedulesTests {
         // when, then
         assertThatThrownBy(() -> JobSchedules.read(file))
                 .hasMessage(file + ": the file holds no keys (name, job, cron, parameters, ...)");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {"missing.yaml | the file does not exist", "folder.yaml | a folder, not a job file"})
+    void refusesAFileThatIsNotThereOrAFolderSayingSo(String name, String problem, @TempDir Path jobs) throws Exception {
+        // given: a folder whose name looks like a job file's (the YAML reader said "not valid YAML" of both)
+        Files.createDirectories(jobs.resolve("folder.yaml"));
+        Path file = jobs.resolve(name);
+
+        // when, then
+        assertThatThrownBy(() -> JobSchedules.read(file)).hasMessage(file + ": " + problem);
     }
 
     @Test

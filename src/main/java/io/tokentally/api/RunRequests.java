@@ -182,7 +182,11 @@ class RunRequests {
                     "window " + date + " has never run; POST /api/jobs/" + job + "/executions to start it");
         }
         Fallbacks fallback = new Fallbacks(defaults, lastRun);
-        List<String> inputs = request.input() != null && !request.input().isEmpty()
+        if (request.input() != null && request.input().isEmpty()) { // was taken as left out: the job file's input
+            throw ApiProblem.badRequest("'input' is an empty list: name at least one source, or leave 'input' out to"
+                    + " take the job's file's (or, for a rerun, the last run's)");
+        }
+        List<String> inputs = request.input() != null
                 ? request.input()
                 : fallback.of(JobSchedule::inputs, BillingJobParameters::inputs).orElseThrow(() -> missing("input"));
         List<String> sources = inputs.stream().map(RunRequests::checkedInput).toList();

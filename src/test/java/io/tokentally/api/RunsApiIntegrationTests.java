@@ -374,6 +374,13 @@ class RunsApiIntegrationTests {
                         body("2026-11-03").replace(input, "")),
                 400,
                 "no folder given");
+        // an empty list was taken as left out: the job file's input
+        assertProblem(
+                api.post(
+                        "/api/jobs/nightly-billing/executions",
+                        body("2026-11-03").replace("[\"" + input + "\"]", "[]")),
+                400,
+                "'input' is an empty list: name at least one source");
         assertProblem(
                 api.post(
                         "/api/jobs/nightly-billing/executions",

@@ -54,6 +54,10 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("tokentally.stripe")
 public record StripeProperties(
+        @Pattern(
+                regexp = "\\s*|[sr]k_\\S+",
+                message = "is a secret key (sk_...) or a restricted key (rk_...); a publishable key (pk_...)"
+                        + " cannot send meter events")
         String apiKey,
 
         @DefaultValue("https://api.stripe.com") @NotBlank String apiBase,

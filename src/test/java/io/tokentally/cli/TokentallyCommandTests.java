@@ -1038,6 +1038,10 @@ class TokentallyCommandTests {
                         + " = 101: must be less than or equal to 100",
                 "tokentally.stripe.webhook-secret | sk_live_0123 | tokentally: tokentally.stripe.webhook-secret = (hidden):"
                         + " is an event destination's signing secret, whsec_...",
+                // a publishable key fetched nothing and sent nothing: every request refused, every run exit 3
+                "tokentally.stripe.api-key | pk_live_0123 | tokentally: tokentally.stripe.api-key = (hidden): is a"
+                        + " secret key (sk_...) or a restricted key (rk_...); a publishable key (pk_...) cannot send"
+                        + " meter events",
                 "tokentally.balances.webhook-timeout | -1s | tokentally: tokentally.balances.webhook-timeout = -1s: must"
                         + " be a duration above zero, such as 30s or 5m",
                 // Spring Batch would wait for remote partitions without a limit

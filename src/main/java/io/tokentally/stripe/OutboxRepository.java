@@ -116,6 +116,24 @@ public class OutboxRepository {
     }
 
     /**
+     * The rows left pending after calls Stripe received none of (every call answered 429, or its connection refused:
+     * {@link #markNeverReceived}), and the error of the newest; empty when there are none.
+     */
+    public Optional<NotSent> notSent() {
+        String unreached = " FROM outbox WHERE state = 'PENDING' AND attempts > 0 AND in_flight_at IS NULL";
+        Integer count = jdbc.queryForObject("SELECT COUNT(*)" + unreached, Integer.class);
+        if (count == null || count == 0) {
+            return Optional.empty();
+        }
+        String newest = jdbc.queryForObject(
+                "SELECT last_error" + unreached + " ORDER BY outbox_id DESC FETCH FIRST 1 ROWS ONLY", String.class);
+        return Optional.of(new NotSent(count, newest));
+    }
+
+    /** Rows left pending that Stripe received no call of, and the newest one's error. */
+    public record NotSent(int rows, String newestError) {}
+
+    /**
      * Claims a row for a call: only a row still pending or in flight is claimed, so a row another
      * uploader has sent (or given up on) meanwhile is left alone. A row no claim has marked yet takes
      * {@code claimedAt} as its {@code in_flight_at}.

@@ -1,6 +1,7 @@
 package io.tokentally.stripe;
 
 import io.tokentally.plans.CustomerRepository;
+import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.RunFolders;
 import java.io.IOException;
@@ -41,6 +42,7 @@ public class UploadStepConfiguration {
     public static final String UPLOAD_METER_EVENTS_STEP = "uploadMeterEventsStep";
     public static final String DRY_RUN_FILE = "stripe-requests.jsonl";
     static final int CHUNK_SIZE = 200;
+    static final String NOT_SENT = "UPLOAD_NOT_SENT";
 
     @Bean
     Step uploadMeterEventsStep(
@@ -48,14 +50,59 @@ public class UploadStepConfiguration {
             PlatformTransactionManager transactionManager,
             ListItemReader<OutboxRow> unsentOutboxItemReader,
             OutboxItemWriter outboxItemWriter,
-            StepExecutionListener meterEventsAfterCloseListener) {
+            StepExecutionListener meterEventsAfterCloseListener,
+            StepExecutionListener notSentListener) {
         return new StepBuilder(UPLOAD_METER_EVENTS_STEP, jobRepository)
                 .<OutboxRow, OutboxRow>chunk(CHUNK_SIZE)
                 .transactionManager(transactionManager)
                 .reader(unsentOutboxItemReader)
                 .writer(outboxItemWriter)
                 .listener(meterEventsAfterCloseListener)
+                .listener(notSentListener)
                 .build();
+    }
+
+    /**
+     * After a live upload, whether it completed or failed: an {@value #NOT_SENT} error while rows are left pending that
+     * Stripe received no call of (a refused connection, a wrong {@code api-base}, 429 to every call), which a later
+     * run sends but which are not billed until one does; resolved by the upload that leaves none. Such a run
+     * completed with exit code 0 and no word, night after night.
+     */
+    @Bean
+    StepExecutionListener notSentListener(
+            OutboxRepository outbox,
+            FindingRepository findings,
+            StripeProperties properties,
+            PlatformTransactionManager transactionManager) {
+        TransactionTemplate transaction = new TransactionTemplate(transactionManager);
+        return new StepExecutionListener() {
+            @Override
+            public ExitStatus afterStep(StepExecution stepExecution) {
+                if (properties.dryRun()) {
+                    return stepExecution.getExitStatus();
+                }
+                long run = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+                transaction.executeWithoutResult(status -> outbox.notSent()
+                        .ifPresentOrElse(
+                                notSent -> {
+                                    log.warn("Upload: {} outbox row(s) not sent ({})", notSent.rows(), NOT_SENT);
+                                    findings.record(notSentFinding(notSent, properties.apiBase()), run);
+                                },
+                                () -> findings.resolve(NOT_SENT, run)));
+                return stepExecution.getExitStatus();
+            }
+        };
+    }
+
+    static Finding notSentFinding(OutboxRepository.NotSent notSent, String apiBase) {
+        return new Finding(
+                NOT_SENT,
+                NOT_SENT,
+                Finding.Severity.ERROR,
+                notSent.rows() + " outbox row(s) are pending after the upload with no call received by Stripe ("
+                        + notSent.newestError() + "; tokentally.stripe.api-base " + apiBase + "): their usage is"
+                        + " not billed until a run sends them, which sends each once; run the date again once Stripe"
+                        + " answers");
     }
 
     /**

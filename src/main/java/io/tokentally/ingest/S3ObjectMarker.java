@@ -44,7 +44,8 @@ public class S3ObjectMarker {
 
     /**
      * Marks every claimed object whose file is settled (a run that failed to mark, say because S3 was
-     * unreachable, is caught up by the next); returns how many it marked.
+     * unreachable, is caught up by the next); returns how many it moved or tagged, not counting a version replaced
+     * or deleted since it was read, which is left alone (settled all the same).
      */
     public int markSettled() {
         List<S3ObjectRegistry.Claim> claims = objects.unmarked();
@@ -57,12 +58,12 @@ public class S3ObjectMarker {
             }
             boolean processed = file.status() == FileStatus.INGESTED;
             String reason = processed ? null : file.detail();
-            mark(claim, processed, reason);
+            boolean moved = mark(claim, processed, reason);
             objects.marked(claim.uri(), claim.etag(), processed ? "PROCESSED" : "FAILED", reason);
             if (file.stagedPath() != null) {
                 S3Stager.deleteStaged(Path.of(file.stagedPath()), file.path());
             }
-            marked++;
+            marked += moved ? 1 : 0;
         }
         return marked;
     }
@@ -77,8 +78,10 @@ public class S3ObjectMarker {
      * Moves or tags the claimed version. Each call names that version (its ETag), so a newer version put under the key
      * since the run claimed it is neither moved, deleted nor tagged: it stays where it is, and the next poll reads it.
      * A version no longer under its key is left alone likewise.
+     *
+     * @return whether the version was moved (copied, at least) or tagged; false when it was left alone
      */
-    private void mark(S3ObjectRegistry.Claim claim, boolean processed, String reason) {
+    private boolean mark(S3ObjectRegistry.Claim claim, boolean processed, String reason) {
         String bucket =
                 claim.uri().substring(S3Source.SCHEME.length(), claim.uri().indexOf('/', S3Source.SCHEME.length()));
         String key = claim.uri().substring(S3Source.SCHEME.length() + bucket.length() + 1);
@@ -111,7 +114,9 @@ public class S3ObjectMarker {
                     log.info("{} moved to {} ({})", claim.uri(), target, marking);
                 }
             }
-        } else if (stillThere(
+            return copied;
+        }
+        if (stillThere(
                 claim,
                 "not tagged",
                 () -> s3.getObject()
@@ -120,7 +125,9 @@ public class S3ObjectMarker {
             s3.getObject()
                     .putObjectTagging(request -> request.bucket(bucket).key(key).tagging(tagging));
             log.info("{} tagged {}", claim.uri(), marking);
+            return true;
         }
+        return false;
     }
 
     /**

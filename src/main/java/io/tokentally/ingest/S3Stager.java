@@ -58,7 +58,13 @@ public class S3Stager {
     public int stage(long run, List<S3Source> sources) throws IOException {
         int pending = 0;
         for (S3Source source : sources) {
-            for (S3Object object : list(source)) {
+            for (S3Object object : listAll(source)) {
+                if (!isUsage(object)) {
+                    if (isHidden(object)) { // said once a run, as a hidden local file is; the watcher's polls do not
+                        log.info("hidden object {} is not read", source.uri(object.key()));
+                    }
+                    continue;
+                }
                 String uri = source.uri(object.key());
                 String etag = etag(object);
                 if (objects.claim(uri, etag, source.name(), object.size(), run)) {
@@ -128,6 +134,7 @@ public class S3Stager {
      */
     public List<String> purchaseFeeds(S3Source source) {
         return listAll(source).stream()
+                .filter(object -> !isHidden(object))
                 .map(S3Object::key)
                 .filter(InputFiles::isPurchasesFeed)
                 .sorted()
@@ -136,9 +143,20 @@ public class S3Stager {
     }
 
     private List<S3Object> list(S3Source source) {
-        return listAll(source).stream()
-                .filter(object -> !InputFiles.isPurchasesFeed(object.key()))
-                .toList();
+        return listAll(source).stream().filter(S3Stager::isUsage).toList();
+    }
+
+    /** An object a run claims and reads as usage: not a purchases feed ({@link #purchaseFeeds}), not hidden. */
+    private static boolean isUsage(S3Object object) {
+        return !InputFiles.isPurchasesFeed(object.key()) && !isHidden(object);
+    }
+
+    /**
+     * An object whose name (the key after its last {@code /}) starts with {@code .}: not read, as a hidden file of a
+     * local folder is not (a copy tool's temporary {@code .usage.csv.part} while an upload is in flight).
+     */
+    private static boolean isHidden(S3Object object) {
+        return object.key().substring(object.key().lastIndexOf('/') + 1).startsWith(".");
     }
 
     private List<S3Object> listAll(S3Source source) {

@@ -219,9 +219,10 @@ class S3DropIntegrationTests {
 
         // when a new version lands under the key before the run marks the one it read
         put("incoming/overtaken.csv", csv(List.of(rows)));
-        marker.markSettled();
+        int marked = marker.markSettled();
 
         // then the new version is neither moved nor deleted, and the next poll reads its five new rows
+        assertThat(marked).as("objects moved or tagged (the log's count)").isZero();
         assertThat(keys()).contains("incoming/overtaken.csv").doesNotContain("processed/incoming/overtaken.csv");
         JobExecution next = watcher.poll().orElseThrow();
         assertThat(outcome(next, "overtaken.csv")).isEqualTo("CHANGED");
@@ -283,6 +284,28 @@ class S3DropIntegrationTests {
         // then it is new, not a change of content that was never read, and every row counts
         assertThat(outcome(whole, "cut.csv.gz")).isEqualTo("NEW");
         assertThat(fileCounts(whole, "cut.csv.gz")).containsEntry("read", 15L).containsEntry("accepted", 15L);
+    }
+
+    @Test
+    void aHiddenObjectIsNotReadLikeAHiddenLocalFile() throws Exception {
+        // given: a copy tool's upload in flight beside a finished file (the hidden one was read, its rows counted)
+        put("incoming/.hidden-upload.csv.part", rows("hidden", 7));
+        put("incoming/shown.csv", rows("shown", 5));
+
+        try {
+            // when
+            JobExecution execution = watcher.poll().orElseThrow();
+
+            // then: only the finished file is read; the hidden one is left in place, unclaimed, for the next polls too
+            assertThat(fileCounts(execution, "shown.csv")).isEqualTo(Map.of("read", 5L, "accepted", 5L));
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM run_file WHERE ingest_run = ?", Long.class, run(execution)))
+                    .isOne();
+            assertThat(keys()).contains("incoming/.hidden-upload.csv.part");
+            assertThat(watcher.poll()).isEmpty();
+        } finally {
+            s3.deleteObject(request -> request.bucket(BUCKET).key("incoming/.hidden-upload.csv.part"));
+        }
     }
 
     @Test

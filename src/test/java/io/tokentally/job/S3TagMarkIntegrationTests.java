@@ -91,9 +91,10 @@ class S3TagMarkIntegrationTests {
         // when a new version lands under the key before the run that read the first one marks it
         jdbc.update("UPDATE s3_object SET status = 'CLAIMED' WHERE object_uri LIKE '%/incoming/tagged.csv'");
         put("incoming/tagged.csv", List.of(rows));
-        marker.markSettled();
+        int marked = marker.markSettled();
 
         // then the new version does not take the old one's tags, and the next poll reads its five new rows
+        assertThat(marked).as("objects moved or tagged (the log's count)").isZero();
         assertThat(tags()).isEmpty();
         JobExecution next = watcher.poll().orElseThrow();
         assertThat(readAndAccepted(next)).isEqualTo(Map.of("ROWS_READ", 15L, "ROWS_ACCEPTED", 5L));

@@ -8,8 +8,12 @@ import io.tokentally.shared.UnknownSettingsException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -212,11 +216,25 @@ public class TokentallyCommand {
         }
         if (unbound.getProperty() != null) {
             String name = unbound.getName().toString();
-            String why = SECRET.matcher(name).find() ? "" : " (" + messageOf(reason) + ")";
+            String why =
+                    SECRET.matcher(name).find() ? "" : " (" + words(unbound).orElse(messageOf(reason)) + ")";
             return List.of("tokentally: " + name + " = "
                     + shown(name, unbound.getProperty().getValue()) + ": cannot be read" + why);
         }
         return List.of("tokentally: " + messageOf(reason));
+    }
+
+    /** The words a setting of a few words takes, as written in any letter case (the enum's Java words said less). */
+    private static Optional<String> words(BindException unbound) {
+        Class<?> type = unbound.getTarget().getType().resolve();
+        if (type == null || !type.isEnum()) {
+            return Optional.empty();
+        }
+        return Optional.of("it takes "
+                + Arrays.stream(type.getEnumConstants())
+                        .map(word ->
+                                ((Enum<?>) word).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                        .collect(Collectors.joining(", ")));
     }
 
     private static String failedCheck(ValidationErrors errors, FieldError field) {

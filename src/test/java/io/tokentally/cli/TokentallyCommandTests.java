@@ -1052,6 +1052,9 @@ class TokentallyCommandTests {
                         + " tokentally.reconcile.providers.usage-tokens = -1:",
                 "tokentally.ingest.threads | two | tokentally: tokentally.ingest.threads = two: cannot be read (For input"
                         + " string: \"two\")",
+                // said with the Java enumeration's name (No enum constant io.tokentally...Partitioning.cluster)
+                "tokentally.ingest.partitioning | cluster | tokentally: tokentally.ingest.partitioning = cluster: cannot"
+                        + " be read (it takes local, remote)",
                 // an empty amount or duration is not the default: start-up stops as for an empty number
                 "tokentally.balances.floor-usd | '' | tokentally: tokentally.balances.floor-usd = (empty): cannot be"
                         + " read (is empty: give it a value, or leave the setting out to take its default)",

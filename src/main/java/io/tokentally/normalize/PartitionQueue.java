@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import org.apache.commons.logging.Log;
+import org.springframework.amqp.AmqpAuthenticationException;
+import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.AmqpTimeoutException;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -24,6 +26,7 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.support.ConditionalExceptionLogger;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * The RabbitMQ queue that carries the ingest step's file partitions from a run to the worker processes. A message
@@ -47,6 +50,8 @@ final class PartitionQueue implements DisposableBean {
     private static final long SHUTDOWN_MILLIS = 60_000;
     /** How long a send waits for the broker to confirm that it took the message. */
     private static final long CONFIRM_MILLIS = 30_000;
+
+    private static final String BROKER_URI = "tokentally.ingest.broker-uri";
 
     private static final ConditionalExceptionLogger DEFAULT_CLOSE_LOGGER =
             new AbstractConnectionFactory.DefaultChannelCloseLogger();
@@ -79,7 +84,19 @@ final class PartitionQueue implements DisposableBean {
      *     messages) or does not confirm it in time; its message names the queue and the partition
      */
     void send(StepExecutionRequest request, long jobExecutionId, LocalDateTime created) {
-        declare();
+        try {
+            declare();
+        } catch (AmqpAuthenticationException e) {
+            throw new AmqpException(
+                    "the broker refused the login of " + BROKER_URI + " (its user and password): "
+                            + NestedExceptionUtils.getMostSpecificCause(e).getMessage(),
+                    e);
+        } catch (AmqpConnectException e) {
+            throw new AmqpException(
+                    "the broker of " + BROKER_URI + " cannot be reached: "
+                            + NestedExceptionUtils.getMostSpecificCause(e).getMessage(),
+                    e);
+        }
         MessageProperties properties = new MessageProperties();
         properties.setHeader(STEP_HEADER, request.getStepName());
         properties.setHeader(JOB_EXECUTION_HEADER, Long.toString(jobExecutionId));

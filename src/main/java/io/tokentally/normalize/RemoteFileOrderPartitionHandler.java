@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.springframework.amqp.AmqpException;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.repository.JobRepository;
@@ -16,6 +17,7 @@ import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.core.MessagingTemplate;
+import org.springframework.messaging.MessagingException;
 
 /**
  * Sends the file partitions to the worker processes through the {@link PartitionQueue} in registration order (file
@@ -83,8 +85,13 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
         Set<StepExecution> ended;
         try {
             ended = super.doHandle(managerStepExecution, FileOrderPartitionHandler.inFileOrder(partitions));
+        } catch (MessagingException e) {
+            // the broker refused a partition: said in its own words, not the dispatcher's "failed to deliver Message"
+            Exception said = e.getCause() instanceof AmqpException broker ? broker : e;
+            failNotStarted(partitions, said);
+            throw said;
         } catch (Exception e) {
-            // the broker refused a partition, or the wait timed out: what no worker started can be sent again
+            // the wait timed out: what no worker started can be sent again
             failNotStarted(partitions, e);
             throw e;
         }

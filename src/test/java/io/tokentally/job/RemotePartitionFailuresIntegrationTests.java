@@ -62,6 +62,10 @@ class RemotePartitionFailuresIntegrationTests {
 
         // then: both partitions failed in the repository, saying why, and a restart runs (and fails the same way)
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(RunFailures.of(execution)) // was the dispatcher's "Dispatcher failed to deliver Message"
+                .singleElement()
+                .asString()
+                .startsWith("the broker of tokentally.ingest.broker-uri cannot be reached: Connection refused");
         assertThat(partitions(execution)).hasSize(2).allSatisfy(partition -> {
             assertThat(partition.getStatus()).isEqualTo(BatchStatus.FAILED);
             assertThat(partition.getExitStatus().getExitDescription()).contains("no worker started it");

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -157,7 +158,12 @@ public class CreditsStepConfiguration {
             crossings.forEach(crossing -> findings.record(crossing.finding(), run));
             webhook.deliver(crossings, run);
             byte[] export = StatementFiles.writeBalances(folder, all);
-            publish(s3, properties.exportS3Uri(), export, findings, run);
+            publish(
+                    (uri, bytes) -> s3.put(uri, bytes, "application/json"),
+                    properties.exportS3Uri(),
+                    export,
+                    findings,
+                    run);
             return RepeatStatus.FINISHED;
         };
     }
@@ -190,25 +196,32 @@ public class CreditsStepConfiguration {
     }
 
     /**
-     * Writes the balances export to its S3 key too, when one is configured. A failure is logged and
-     * becomes a {@code BALANCES_EXPORT_FAILED} warning: balances stand in the database and the run folder.
+     * Writes the balances export to its S3 key too, when one is configured. A failure is logged and becomes a {@code
+     * BALANCES_EXPORT_FAILED} error: balances stand in the database and the run folder, but a gateway that reads the
+     * export allows and refuses by the stale one (a warning had let the run exit 0). The next export written
+     * resolves it (the finding stayed open for good).
      */
-    private static void publish(S3Objects s3, String uri, byte[] export, FindingRepository findings, long run) {
+    static void publish(
+            BiConsumer<String, byte[]> put, String uri, byte[] export, FindingRepository findings, long run) {
         if (uri == null) {
             return;
         }
+        String key = "BALANCES_EXPORT_FAILED:" + uri;
         try {
-            s3.put(uri, export, "application/json");
+            put.accept(uri, export);
         } catch (RuntimeException e) {
             log.warn("Cannot write the balances export to {}: {}", uri, e.getMessage());
             findings.record(
                     new Finding(
-                            "BALANCES_EXPORT_FAILED:" + uri,
+                            key,
                             "BALANCES_EXPORT_FAILED",
-                            Finding.Severity.WARNING,
+                            Finding.Severity.ERROR,
                             "the balances export could not be written to " + uri + " (tokentally.balances"
-                                    + ".export-s3-uri): " + e.getMessage()),
+                                    + ".export-s3-uri): " + e.getMessage() + "; a gateway reading it goes by the"
+                                    + " last export written until a run writes it"),
                     run);
+            return;
         }
+        findings.resolve(key, run);
     }
 }

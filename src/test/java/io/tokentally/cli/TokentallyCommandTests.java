@@ -1036,6 +1036,9 @@ class TokentallyCommandTests {
                         + " must be less than 1000000000000",
                 "tokentally.reconcile.margin-floor-percent | 101 | tokentally: tokentally.reconcile.margin-floor-percent"
                         + " = 101: must be less than or equal to 100",
+                // a floor under 0 did nothing: a margin under 0 is a NEGATIVE_MARGIN whatever the floor
+                "tokentally.reconcile.margin-floor-percent | -5 | tokentally: tokentally.reconcile.margin-floor-percent"
+                        + " = -5: must be 0 or more: a margin under 0 is a NEGATIVE_MARGIN error whatever the floor",
                 "tokentally.stripe.webhook-secret | sk_live_0123 | tokentally: tokentally.stripe.webhook-secret = (hidden):"
                         + " is an event destination's signing secret, whsec_...",
                 // a publishable key fetched nothing and sent nothing: every request refused, every run exit 3

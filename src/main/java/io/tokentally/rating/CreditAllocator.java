@@ -8,6 +8,7 @@ import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanSegment;
 import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -127,13 +128,14 @@ public final class CreditAllocator {
                 continue;
             }
             if (allowance.inTokens()) {
-                if (!left.tokensKnown || left.charge.tokenType().isUnit()) {
+                if (left.charge.tokenType().isUnit()) {
                     continue; // a token allowance covers tokens, not web searches, images or audio seconds
                 }
-                long tokens = Math.min(left.tokens, bucket.remainingTokens());
-                BigDecimal value = left.charge
-                        .valueOf(left.charge.tokens() - left.tokens + tokens)
-                        .subtract(left.charge.valueOf(left.charge.tokens() - left.tokens));
+                long tokens = Math.min(left.wholeTokens(), bucket.remainingTokens());
+                if (tokens == 0) {
+                    continue;
+                }
+                BigDecimal value = left.valueOfTokens(tokens);
                 included.put(bucket.key(), bucket.consume(value, tokens));
                 left.take(value, tokens);
                 left.includedUsd = left.includedUsd.add(value);
@@ -170,7 +172,10 @@ public final class CreditAllocator {
         }
     }
 
-    /** What of a charge is still to pay, in USD and, until a USD amount paid part of it, in tokens. */
+    /**
+     * What of a charge is still to pay, in USD and, until a USD amount paid part of it, in tokens; after that, in the
+     * whole tokens its USD buys at the charge's billed price, the fraction of a token left over as overage.
+     */
     private static final class Remainder {
         private final Charge charge;
         private BigDecimal usd;
@@ -183,6 +188,33 @@ public final class CreditAllocator {
             this.charge = charge;
             this.usd = charge.billedUsd();
             this.tokens = charge.tokens();
+        }
+
+        /**
+         * The whole tokens left to pay: those not paid yet while only tokens paid part of the charge; once a USD amount
+         * did, those the USD left buys (a credit that paid part of the charge left the rest to the allowance too).
+         */
+        long wholeTokens() {
+            if (tokensKnown) {
+                return tokens;
+            }
+            BigDecimal perMillion = charge.billedPerMillion();
+            if (perMillion.signum() <= 0) {
+                return 0;
+            }
+            long bought = usd.movePointRight(6)
+                    .divide(perMillion, 0, RoundingMode.DOWN)
+                    .longValueExact();
+            return Math.min(bought, tokens);
+        }
+
+        /** The billed value of {@code count} of the whole tokens left, exact, at most what is left to pay. */
+        BigDecimal valueOfTokens(long count) {
+            if (tokensKnown) {
+                return charge.valueOf(charge.tokens() - tokens + count)
+                        .subtract(charge.valueOf(charge.tokens() - tokens));
+            }
+            return charge.valueOf(count).min(usd);
         }
 
         /** @param coveredTokens tokens a token allowance covered, or -1 for a USD amount */

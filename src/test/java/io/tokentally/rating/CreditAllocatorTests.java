@@ -229,6 +229,36 @@ class CreditAllocatorTests {
     }
 
     @Test
+    void aTokenAllowanceAfterACreditPaysTheWholeTokensTheCreditLeft() {
+        // given paid credits before 250,000 included tokens, and a pack worth 100,000.4 tokens
+        Plan paidFirst = new Plan(
+                "paid-first",
+                PlanType.HYBRID,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                BigDecimal.ZERO,
+                List.of(new Allowance("tokens", null, 250_000L, List.of())),
+                List.of(CreditSource.PAID, CreditSource.INCLUDED, CreditSource.PROMOTIONAL),
+                true);
+        CreditAllocator allocator = new CreditAllocator(customer("paid-first"), Map.of("paid-first", paidFirst));
+        CreditGrant pack = grant("pack", CreditGrant.Category.PAID, "1.000004", "2026-11-01T00:00:00Z", null);
+
+        // when: $3 of usage
+        CreditLedger ledger =
+                allocator.allocate(List.of(charge("2026-11-02T10:00:00Z", "openai/gpt-4o", 300_000)), List.of(pack));
+
+        // then: the allowance pays the 199,999 whole tokens the pack left ($1.99999), the 0.6 of a token over is
+        // overage (the allowance was skipped once a credit had paid part of the charge: $1.999996 overage)
+        AllocatedCharge charge = ledger.charges().get(0);
+        assertThat(charge.creditsUsd().get("pack")).isEqualByComparingTo("1.000004");
+        assertThat(charge.includedTokens()).isEqualTo(199_999);
+        assertThat(charge.includedUsd()).isEqualByComparingTo("1.99999");
+        assertThat(charge.overageUsd()).isEqualByComparingTo("0.000006");
+        assertThat(ledger.included().get(0).consumedTokens()).isEqualTo(199_999);
+    }
+
+    @Test
     void expiredGrantCoversUsageBeforeItsExpiryOnly() {
         // given a $5 pack that expires at 11:00
         CreditAllocator allocator = new CreditAllocator(customer("credits"), PLANS);

@@ -109,7 +109,10 @@ class AnthropicCostReportFormat extends CostPagesFormat {
     /** Sets what the result's grouping says the cost is for: model, token type, tiers, line item, workspace. */
     private static CostRecord describeLineItem(CostRecord record, JsonNode result, String tokenType) {
         String contextWindow = text(result, "context_window");
-        return record.set(CostColumns.MODEL, text(result, "model"))
+        String model = text(result, "model"); // a fast or US-only charge under the id its usage is kept under
+        return record.set(
+                        CostColumns.MODEL,
+                        model == null ? null : model + AnthropicMessagesUsageFormat.multiplied(result))
                 .set(CostColumns.TOKEN_TYPE, tokenType)
                 .set(CostColumns.SERVICE_TIER, AnthropicMessagesUsageFormat.tierOrNull(text(result, "service_tier")))
                 .set(

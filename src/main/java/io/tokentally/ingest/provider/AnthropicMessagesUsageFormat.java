@@ -104,8 +104,11 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
         return List.of(record);
     }
 
-    /** The id suffix of a bucket billed at a multiple of the model's price: fast mode, US-only inference. */
-    private static String multiplied(JsonNode result) {
+    /**
+     * The id suffix of a bucket billed at a multiple of the model's price: fast mode, US-only inference. The cost
+     * report's lines take it too, so that each charge is compared with its own id's usage.
+     */
+    static String multiplied(JsonNode result) {
         return ("fast".equals(text(result, "speed")) ? ":fast" : "")
                 + ("us".equals(text(result, "inference_geo")) ? ":us" : "");
     }

@@ -191,6 +191,22 @@ class CostFormatsTests {
                 .isEqualTo(new OpenAiCostsFormat.LineItem("gpt-image-1", null, null));
     }
 
+    @Test
+    void anAnthropicFastOrUsOnlyChargeIsOfTheIdItsUsageIsKeptUnder() {
+        // given the input line charged in fast mode with US-only inference (6 and 1.1 times the price)
+        String fast = ProviderFixtures.text("anthropic-cost-report-by-workspace-and-description.json")
+                .replace("\"inference_geo\": null", "\"inference_geo\": \"us\", \"speed\": \"fast\"");
+
+        // when
+        List<String> models = ProviderFixtures.recordsOf(anthropic, fast).stream()
+                .map(record -> ProviderCostParser.parse(1, record).cost().model())
+                .toList();
+
+        // then: not the standard id, whose charge it had raised above list (and these below it)
+        assertThat(models.get(0)).isEqualTo("claude-sonnet-4-5-20250929:fast:us");
+        assertThat(models.get(1)).isEqualTo("claude-sonnet-4-5-20250929");
+    }
+
     private static List<ProviderCost> costs(UsageFormat format, String fixture) {
         List<ProviderCostParser.Result> results = results(format, fixture);
         assertThat(results).allSatisfy(result -> assertThat(result.reject()).isNull());

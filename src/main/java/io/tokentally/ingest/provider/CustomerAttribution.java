@@ -144,6 +144,17 @@ public final class CustomerAttribution {
     }
 
     /**
+     * Of a key's several values (a LiteLLM request's tags), the first the mapping file maps for it, else the first:
+     * the one {@link #customerOf} is to read, so that a mapped tag is found wherever the request lists it.
+     */
+    String firstMapped(AttributionFamily family, String key, List<String> values) {
+        return values.stream()
+                .filter(value -> customers.containsKey(qualified(family.name() + "." + key, value)))
+                .findFirst()
+                .orElse(values.isEmpty() ? null : values.get(0));
+    }
+
+    /**
      * A reader building a key its family does not declare is a bug (the key could be neither mapped nor ordered),
      * not a bad record: an error, which the CSV readers do not take for a fault of the file.
      */

@@ -9,9 +9,11 @@ import io.tokentally.ingest.UsageFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -121,7 +123,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         return new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, blankToNull(row.get("request_id")))
                 .set(UsageColumns.TIMESTAMP, utc(blankToNull(row.get("starttime"))))
-                .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(row, metadata)))
+                .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(row, metadata, attribution)))
                 .set(UsageColumns.PROVIDER, blankToNull(row.get("custom_llm_provider")))
                 .set(UsageColumns.MODEL, blankToNull(row.get("model")))
                 .set(UsageColumns.INPUT_TOKENS, blankToNull(row.get("prompt_tokens")))
@@ -129,10 +131,13 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
                 .set(UsageColumns.CACHE_WRITE_TOKENS, count(extra, "cache_creation_input_tokens"))
                 .set(UsageColumns.OUTPUT_TOKENS, blankToNull(row.get("completion_tokens")))
                 .set(UsageColumns.REASONING_TOKENS, count(extra, "completion_tokens_details.reasoning_tokens"))
-                .set(UsageColumns.STATUS, status == null || status.equals("success") ? "ok" : "error");
+                .set(
+                        UsageColumns.STATUS,
+                        status == null || status.toLowerCase(Locale.ROOT).equals("success") ? "ok" : "error");
     }
 
-    private static Map<String, String> keys(Map<String, String> row, JsonNode metadata) {
+    private static Map<String, String> keys(
+            Map<String, String> row, JsonNode metadata, CustomerAttribution attribution) {
         Map<String, String> keys = new LinkedHashMap<>();
         for (String column : List.of("end_user", "team_id", "user", "api_key")) {
             keys.put(column, blankToNull(row.get(column)));
@@ -147,8 +152,12 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
                             JsonFields.scalar(entry.getValue(), "spend_logs_metadata." + entry.getKey())));
         }
         JsonNode tags = json(row.get("request_tags"), "request_tags");
-        if (tags != null && tags.isArray() && !tags.isEmpty()) {
-            keys.put("request_tag", JsonFields.scalar(tags.get(0), "request_tags[0]"));
+        if (tags != null && tags.isArray() && !tags.isEmpty()) { // any of its tags may be the mapped one
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < tags.size(); i++) {
+                values.add(JsonFields.scalar(tags.get(i), "request_tags[" + i + "]"));
+            }
+            keys.put("request_tag", attribution.firstMapped(FAMILY, "request_tag", values));
         }
         return keys;
     }

@@ -266,6 +266,26 @@ class GatewayLogFormatsTests {
     }
 
     @Test
+    void aLiteLlmRequestIsAttributedByWhicheverOfItsTagsIsMappedAndItsStatusReadInAnyCase() {
+        // given a mapped tag after another, and a status in capitals
+        CustomerAttribution attribution =
+                new CustomerAttribution(Map.of("litellm.request_tag\u0000cust:h9", "h9"), Map.of());
+        String[] lines = ProviderFixtures.text(LITELLM_FILE).split("\n");
+        String log = lines[0] + "\n"
+                + lines[1].replace(
+                        "\"[\"\"prod\"\"]\",team-a,acme,success", "\"[\"\"prod\"\", \"\"cust:h9\"\"]\",,,SUCCESS")
+                + "\n";
+
+        // when
+        UsageRow row = ProviderFixtures.rowsOf(new LiteLlmSpendLogsFormat(attribution), log)
+                .get(0);
+
+        // then: it was customer "prod", unattributed (only the first tag was read), and an error row
+        assertThat(row.customerId()).isEqualTo("h9");
+        assertThat(row.error()).isFalse();
+    }
+
+    @Test
     void namesTheCloudsCloudflareRoutesToAsTheEngineKnowsThem() {
         // given logs of Cloudflare's aws-bedrock, google-vertex-ai and azure-openai providers
         String logs = """

@@ -17,8 +17,15 @@ final class ModelIds {
      * Providers as written that host or route other vendors' models (gateways and clouds): a model they name
      * by its vendor is that vendor's, priced as the vendor's own.
      */
-    private static final Set<String> HOSTS =
-            Set.of("openrouter", "vercel_ai_gateway", "vercel", "bedrock", "vertex_ai", "vertex", "google-vertex");
+    private static final Set<String> HOSTS = Set.of(
+            "openrouter",
+            "vercel_ai_gateway",
+            "vercel",
+            "bedrock",
+            "bedrock_converse", // LiteLLM's provider of Bedrock's Converse API
+            "vertex_ai",
+            "vertex",
+            "google-vertex");
 
     /** Vendors as gateways prefix their model ids ({@code openai/gpt-4o} on OpenRouter), before aliases. */
     private static final List<String> VENDORS = List.of("openai", "anthropic", "google", "gemini");
@@ -29,7 +36,7 @@ final class ModelIds {
     private static final List<String> MODEL_PREFIXES = Stream.of(
                     GATEWAY_PREFIXES.stream(),
                     VENDORS.stream().map(vendor -> vendor + "/"),
-                    Stream.of("vertex_ai/", "models/", "bedrock/"))
+                    Stream.of("vertex_ai/", "models/", "bedrock/", "bedrock_converse/"))
             .flatMap(prefixes -> prefixes)
             .toList();
 

@@ -179,7 +179,10 @@ class PriceCatalogTests {
         "anthropic, claude-opus-4-1@20250805",
         "vertex_ai, claude-opus-4-1@20250805",
         "vertex_ai, vertex_ai/claude-opus-4-1@20250805",
-        "bedrock,   us.anthropic.claude-opus-4-1-20250805-v1:0"
+        "bedrock,   us.anthropic.claude-opus-4-1-20250805-v1:0",
+        // LiteLLM's provider of Bedrock's Converse API, and the model as its spend logs may prefix it
+        "bedrock_converse, anthropic.claude-opus-4-1-20250805-v1:0",
+        "bedrock_converse, bedrock_converse/us.anthropic.claude-opus-4-1-20250805-v1:0"
     })
     void pricesASnapshotByItsOwnPriceHoweverAHostDatesIt(String provider, String written) {
         // given CATALOG, where claude-opus-4-1-20250805 has a price of its own beside claude-opus-4-1's

@@ -152,7 +152,33 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
                     count(result, "output_image_tokens"));
         }
         BigInteger input = sum(uncachedText, cachedText, cacheWrite);
+        requireWithin(
+                result,
+                "input_tokens",
+                sum(
+                        input,
+                        audioIn,
+                        imageIn,
+                        count(result, "input_cached_audio_tokens"),
+                        count(result, "input_cached_image_tokens")));
+        requireWithin(
+                result,
+                "output_tokens",
+                sum(outputText, count(result, "output_audio_tokens"), count(result, "output_image_tokens")));
         return new TokenSplit(input, cachedText, cacheWrite, outputText, unpriced(result));
+    }
+
+    /**
+     * Refuses a result whose parts add up to more than the total it gives: counts that contradict each other
+     * (cached and uncached over {@code input_tokens}, {@code output_text_tokens} over {@code output_tokens}), of
+     * which the parts would have been billed.
+     */
+    private static void requireWithin(JsonNode result, String totalField, BigInteger parts) {
+        BigInteger total = count(result, totalField);
+        if (total != null && parts != null && parts.compareTo(total) > 0) {
+            throw new RecordProblem("the result's counts contradict each other: its parts add up to " + parts
+                    + " tokens, more than its " + totalField + " of " + total);
+        }
     }
 
     /**

@@ -111,6 +111,34 @@ class OpenAiCompletionsUsageFormatTests {
                 .containsExactly(10000L, 3000L, 2000L, 0L, 1000L, 0L);
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // cached and uncached over input_tokens: 1,100 input tokens were billed
+                "'\"input_tokens\": 1000, \"input_cached_tokens\": 300, \"input_uncached_tokens\": 800,"
+                        + " \"output_tokens\": 100' | 1100 tokens, more than its input_tokens of 1000",
+                "'\"input_tokens\": 1000, \"input_text_tokens\": 1200, \"output_tokens\": 100'"
+                        + " | 1200 tokens, more than its input_tokens of 1000",
+                "'\"input_tokens\": 1000, \"output_tokens\": 100, \"output_text_tokens\": 150'"
+                        + " | 150 tokens, more than its output_tokens of 100"
+            })
+    void rejectsAResultWhosePartsAddUpToMoreThanItsTotal(String counts, String problem) {
+        // given
+        String page = """
+                {"object": "page", "data": [{"object": "bucket", "start_time": 1795737600, "end_time": 1795741200,
+                 "results": [{"object": "organization.usage.completions.result", %s,
+                  "num_model_requests": 1, "project_id": "proj_acme", "model": "gpt-4o"}]}]}
+                """.formatted(counts);
+
+        // when, then: not billed as the parts say
+        assertThat(ProviderFixtures.rowsOf(format, page)).isEmpty();
+        assertThat(ProviderFixtures.rejectsOf(format, page))
+                .singleElement()
+                .asString()
+                .startsWith("MALFORMED_ROW: the result's counts contradict each other: its parts add up to " + problem);
+    }
+
     @Test
     void claimsAPrettyPrintedPageWhoseFirstWeekOfBucketsHoldsNoUsage(@TempDir Path dir) throws IOException {
         // given 167 empty hourly buckets, written with line breaks, before the one with a result: past the 8 KiB

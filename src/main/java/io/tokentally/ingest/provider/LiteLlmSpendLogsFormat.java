@@ -120,6 +120,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
             cacheRead = count(extra, "prompt_tokens_details.cached_tokens");
         }
         String status = blankToNull(row.get("status"));
+        CacheWrites cacheWrites = cacheWrites(extra);
         return new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, blankToNull(row.get("request_id")))
                 .set(UsageColumns.TIMESTAMP, utc(blankToNull(row.get("starttime"))))
@@ -128,13 +129,37 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
                 .set(UsageColumns.MODEL, blankToNull(row.get("model")))
                 .set(UsageColumns.INPUT_TOKENS, blankToNull(row.get("prompt_tokens")))
                 .set(UsageColumns.CACHED_INPUT_TOKENS, cacheRead)
-                .set(UsageColumns.CACHE_WRITE_TOKENS, count(extra, "cache_creation_input_tokens"))
+                .set(UsageColumns.CACHE_WRITE_TOKENS, cacheWrites.fiveMinutes())
+                .set(UsageColumns.CACHE_WRITE_1H_TOKENS, cacheWrites.oneHour())
                 .set(UsageColumns.OUTPUT_TOKENS, blankToNull(row.get("completion_tokens")))
                 .set(UsageColumns.REASONING_TOKENS, count(extra, "completion_tokens_details.reasoning_tokens"))
                 .set(
                         UsageColumns.STATUS,
                         status == null || status.toLowerCase(Locale.ROOT).equals("success") ? "ok" : "error");
     }
+
+    /**
+     * The cache writes of a request: Anthropic's split into 5-minute and 1-hour writes ({@code cache_creation}) where
+     * LiteLLM passes it on, else {@code cache_creation_input_tokens}, else OpenAI's {@code
+     * prompt_tokens_details.cache_write_tokens}, as 5-minute writes (1-hour writes were priced as 5-minute ones).
+     */
+    private static CacheWrites cacheWrites(JsonNode extra) {
+        BigInteger total = count(extra, "cache_creation_input_tokens");
+        BigInteger fiveMinutes = count(extra, "cache_creation.ephemeral_5m_input_tokens");
+        BigInteger oneHour = count(extra, "cache_creation.ephemeral_1h_input_tokens");
+        if (fiveMinutes == null && oneHour == null) {
+            return new CacheWrites(
+                    total != null ? total : count(extra, "prompt_tokens_details.cache_write_tokens"), null);
+        }
+        BigInteger split = JsonFields.orZero(fiveMinutes).add(JsonFields.orZero(oneHour));
+        if (total != null && total.compareTo(split) != 0) {
+            throw new RecordProblem("cache_creation's 5-minute and 1-hour writes add up to " + split
+                    + ", not cache_creation_input_tokens' " + total);
+        }
+        return new CacheWrites(fiveMinutes, oneHour);
+    }
+
+    private record CacheWrites(BigInteger fiveMinutes, BigInteger oneHour) {}
 
     private static Map<String, String> keys(
             Map<String, String> row, JsonNode metadata, CustomerAttribution attribution) {

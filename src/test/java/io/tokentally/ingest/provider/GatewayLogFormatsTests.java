@@ -285,6 +285,28 @@ class GatewayLogFormatsTests {
         assertThat(row.error()).isFalse();
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // Anthropic's split of the 1,200 writes: 1-hour writes were priced as 5-minute ones
+                "'\"\"cache_creation\"\": {\"\"ephemeral_5m_input_tokens\"\": 200, \"\"ephemeral_1h_input_tokens\"\":"
+                        + " 1000}, \"\"cache_creation_input_tokens\"\": 1200' | 200 | 1000",
+                // OpenAI's cache writes, which were priced as plain input
+                "'\"\"prompt_tokens_details\"\": {\"\"cache_write_tokens\"\": 1200}' | 1200 | 0"
+            })
+    void readsALiteLlmRequestsCacheWritesAsItsProviderSplitsThem(String writes, long fiveMinutes, long oneHour) {
+        // given the first request's 1,200 cache writes, of its 5,200 prompt tokens with 3,000 cache reads
+        String[] lines = ProviderFixtures.text(LITELLM_FILE).split("\n");
+        String log = lines[0] + "\n" + lines[1].replace("\"\"cache_creation_input_tokens\"\": 1200", writes) + "\n";
+
+        // when
+        UsageRow row = ProviderFixtures.rowsOf(LITELLM, log).get(0);
+
+        // then: input, cache reads, 5-minute and 1-hour writes, output, reasoning
+        assertThat(tokens(row)).containsExactly(5200L, 3000L, fiveMinutes, oneHour, 500L, 0L);
+    }
+
     @Test
     void namesTheCloudsCloudflareRoutesToAsTheEngineKnowsThem() {
         // given logs of Cloudflare's aws-bedrock, google-vertex-ai and azure-openai providers

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -75,6 +76,11 @@ class RatedDaysMigrationIntegrationTests {
     @Test
     void sumsTheRatedDaysAgainPerTierOnPostgres() throws Exception {
         assertSumsPerTier(emptyPostgresSchema(), "postgresql", SCHEMA);
+    }
+
+    @AfterAll
+    static void dropSchema() throws Exception {
+        TestPostgres.dropSchema(SCHEMA); // left behind, it stayed in the test database after every run
     }
 
     /** The test's PostgreSQL schema, dropped first. */

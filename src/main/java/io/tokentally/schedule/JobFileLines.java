@@ -1,8 +1,8 @@
 package io.tokentally.schedule;
 
+import io.tokentally.shared.RequiredFile;
 import io.tokentally.shared.YamlFaults;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -37,12 +37,9 @@ final class JobFileLines {
      * twice in one mapping, of which a YAML reader would let the later win.
      */
     static JobFileLines read(Path file, YAMLMapper yaml) {
-        if (!Files.exists(file)) {
-            throw new IllegalArgumentException(file + ": the file does not exist");
-        }
-        if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException(file + ": a folder, not a job file");
-        }
+        RequiredFile.fault(file).ifPresent(fault -> {
+            throw new IllegalArgumentException(file + ": " + fault);
+        });
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = yaml.createParser(file.toFile())) {
             JsonToken first = parser.nextToken();

@@ -51,7 +51,11 @@ public record JobSchedules(List<JobSchedule> all) {
         Set<String> names = new HashSet<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.filter(JobSchedules::isYaml).sorted().toList()) {
-                JobSchedule schedule = read(file);
+                Read read = readWithLines(file);
+                JobSchedule schedule = read.schedule();
+                read.requireFile("parameters.customers", schedule.customers());
+                read.requireFile("parameters.plans", schedule.plans());
+                read.requireFile("parameters.prices", schedule.prices());
                 if (!names.add(schedule.name())) {
                     throw new IllegalArgumentException(
                             file + ": another file already has the name '" + schedule.name() + "'");
@@ -64,8 +68,15 @@ public record JobSchedules(List<JobSchedule> all) {
         return new JobSchedules(List.copyOf(schedules));
     }
 
-    /** Reads one job file; a bad file fails with its path, the line of the key at fault and what is wrong. */
+    /**
+     * Reads one job file; a bad file fails with its path, the line of the key at fault and what is wrong. Its files
+     * are not looked for: {@code run --job-file} may give others in their place.
+     */
     public static JobSchedule read(Path file) {
+        return readWithLines(file).schedule();
+    }
+
+    private static Read readWithLines(Path file) {
         JobFileLines lines = JobFileLines.read(file, YAML);
         ScheduleFile content;
         try {
@@ -79,20 +90,21 @@ public record JobSchedules(List<JobSchedule> all) {
         } catch (Fault e) {
             throw new IllegalArgumentException(file + lines.of(e.key) + ": " + e.getMessage(), e);
         }
-        requireFile(file, lines, "parameters.customers", schedule.customers());
-        requireFile(file, lines, "parameters.plans", schedule.plans());
-        requireFile(file, lines, "parameters.prices", schedule.prices());
-        return schedule;
+        return new Read(file, lines, schedule);
     }
 
-    /**
-     * Refuses a customers, plans or prices file that is not there: every run of the schedule would fail at its first
-     * step (a {@code serve} with such a file started, and its runs failed at each fire time).
-     */
-    private static void requireFile(Path file, JobFileLines lines, String key, Path named) {
-        RequiredFile.fault(named).ifPresent(fault -> {
-            throw new IllegalArgumentException(file + lines.of(key) + ": '" + key + "': " + fault);
-        });
+    /** A job file read, with the lines of its keys. */
+    private record Read(Path file, JobFileLines lines, JobSchedule schedule) {
+
+        /**
+         * Refuses a customers, plans or prices file of a scheduled job that is not there, before {@code serve} starts:
+         * every fire's run would fail at its first step.
+         */
+        void requireFile(String key, Path named) {
+            RequiredFile.fault(named).ifPresent(fault -> {
+                throw new IllegalArgumentException(file + lines.of(key) + ": '" + key + "': " + fault);
+            });
+        }
     }
 
     /** A value of a job file that is wrong, with the key it is under. */

@@ -101,7 +101,6 @@ class JobSchedulesTests {
                         + " input, plans, prices)",
                 "prices: sample-data/other.csv => line 21: 'parameters.prices' is given twice (first on line 20)",
                 "'' => line 13: 'parameters.prices' is missing",
-                "prices: sample-data/missing.csv => line 20: 'parameters.prices': the file ",
                 "prices: [a, b] => line 20: 'parameters.prices' must be a single value, not a list or mapping"
             })
     void refusesABadParameterNamingItsLine(String lastLine, String problem, @TempDir Path jobs) throws Exception {
@@ -181,17 +180,33 @@ class JobSchedulesTests {
                 .hasMessage(file + ": the file holds no keys (name, job, cron, parameters, ...)");
     }
 
-    @ParameterizedTest
-    @CsvSource(
-            delimiter = '|',
-            value = {"missing.yaml | the file does not exist", "folder.yaml | a folder, not a job file"})
-    void refusesAFileThatIsNotThereOrAFolderSayingSo(String name, String problem, @TempDir Path jobs) throws Exception {
+    @Test
+    void refusesAFileThatIsNotThereOrAFolderSayingSo(@TempDir Path jobs) throws Exception {
         // given: a folder whose name looks like a job file's (the YAML reader said "not valid YAML" of both)
-        Files.createDirectories(jobs.resolve("folder.yaml"));
-        Path file = jobs.resolve(name);
+        Path missing = jobs.resolve("missing.yaml");
+        Path folder = Files.createDirectories(jobs.resolve("folder.yaml"));
 
         // when, then
-        assertThatThrownBy(() -> JobSchedules.read(file)).hasMessage(file + ": " + problem);
+        assertThatThrownBy(() -> JobSchedules.read(missing))
+                .hasMessage(missing + ": the file " + missing.toAbsolutePath() + " does not exist");
+        assertThatThrownBy(() -> JobSchedules.read(folder))
+                .hasMessage(folder + ": " + folder.toAbsolutePath() + " is a folder, not a file");
+    }
+
+    @Test
+    void aScheduledJobWhosePricesFileIsNotThereIsRefusedWhereARunOfItsFileMayGiveAnother(@TempDir Path jobs)
+            throws Exception {
+        // given
+        Path file = Files.writeString(
+                jobs.resolve("nightly.yaml"),
+                Files.readString(Path.of("jobs/nightly-billing.yaml"))
+                        .replace("prices: sample-data/prices.csv", "prices: sample-data/missing.csv"));
+
+        // when, then: serve's schedules refuse it (every fire would fail); run --job-file --prices may replace it
+        assertThatThrownBy(() -> JobSchedules.load(jobs))
+                .hasMessageStartingWith(file + " line 20: 'parameters.prices': the file ")
+                .hasMessageEndingWith("missing.csv does not exist");
+        assertThat(JobSchedules.read(file).prices()).isEqualTo(Path.of("sample-data/missing.csv"));
     }
 
     @Test

@@ -140,6 +140,21 @@ class OpenAiCompletionsUsageFormatTests {
     }
 
     @Test
+    void readsAResultWhoseAudioCountHoldsItsCachedAudioAsOlderVersionsWrote() {
+        // given 700 text tokens in 1,000, and audio counted with its cached part (300 of which 100 cached)
+        String page = """
+                {"object": "page", "data": [{"object": "bucket", "start_time": 1795737600, "end_time": 1795741200,
+                 "results": [{"object": "organization.usage.completions.result", "input_tokens": 1000,
+                  "input_text_tokens": 500, "input_cached_text_tokens": 200, "input_audio_tokens": 300,
+                  "input_cached_audio_tokens": 100, "output_tokens": 100, "num_model_requests": 1,
+                  "project_id": "proj_acme", "model": "gpt-4o"}]}]}
+                """;
+
+        // when, then: its text is billed, not refused as contradicting itself
+        assertThat(tokens(ProviderFixtures.rowsOf(format, page).get(0))).containsExactly(700L, 200L, 0L, 0L, 100L, 0L);
+    }
+
+    @Test
     void claimsAPrettyPrintedPageWhoseFirstWeekOfBucketsHoldsNoUsage(@TempDir Path dir) throws IOException {
         // given 167 empty hourly buckets, written with line breaks, before the one with a result: past the 8 KiB
         StringBuilder buckets = new StringBuilder();

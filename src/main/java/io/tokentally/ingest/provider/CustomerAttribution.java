@@ -144,14 +144,18 @@ public final class CustomerAttribution {
     }
 
     /**
-     * Of a key's several values (a LiteLLM request's tags), the first the mapping file maps for it, else the first:
+     * Of a key's several values (a LiteLLM request's tags), the first the mapping file maps for it, else the first
+     * that is not blank:
      * the one {@link #customerOf} is to read, so that a mapped tag is found wherever the request lists it.
      */
     String firstMapped(AttributionFamily family, String key, List<String> values) {
         return values.stream()
                 .filter(value -> customers.containsKey(qualified(family.name() + "." + key, value)))
                 .findFirst()
-                .orElse(values.isEmpty() ? null : values.get(0));
+                .orElse(values.stream()
+                        .filter(value -> value != null && !value.isBlank())
+                        .findFirst()
+                        .orElse(null));
     }
 
     /**

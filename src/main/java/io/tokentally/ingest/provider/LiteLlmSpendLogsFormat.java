@@ -139,24 +139,45 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
     }
 
     /**
-     * The cache writes of a request: Anthropic's split into 5-minute and 1-hour writes ({@code cache_creation}) where
-     * LiteLLM passes it on, else {@code cache_creation_input_tokens}, else OpenAI's {@code
-     * prompt_tokens_details.cache_write_tokens}, as 5-minute writes (1-hour writes were priced as 5-minute ones).
+     * The cache writes of a request, split into 5-minute and 1-hour writes where the usage gives the split (LiteLLM's
+     * {@code prompt_tokens_details.cache_creation_token_details}, or Anthropic's {@code cache_creation} passed on),
+     * else its total as 5-minute writes ({@code cache_creation_input_tokens}, else {@code prompt_tokens_details}'
+     * {@code cache_creation_tokens} or {@code cache_write_tokens}).
      */
     private static CacheWrites cacheWrites(JsonNode extra) {
-        BigInteger total = count(extra, "cache_creation_input_tokens");
-        BigInteger fiveMinutes = count(extra, "cache_creation.ephemeral_5m_input_tokens");
-        BigInteger oneHour = count(extra, "cache_creation.ephemeral_1h_input_tokens");
+        BigInteger total = first(
+                extra,
+                "cache_creation_input_tokens",
+                "prompt_tokens_details.cache_creation_tokens",
+                "prompt_tokens_details.cache_write_tokens");
+        BigInteger fiveMinutes = first(
+                extra,
+                "prompt_tokens_details.cache_creation_token_details.ephemeral_5m_input_tokens",
+                "cache_creation.ephemeral_5m_input_tokens");
+        BigInteger oneHour = first(
+                extra,
+                "prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens",
+                "cache_creation.ephemeral_1h_input_tokens");
         if (fiveMinutes == null && oneHour == null) {
-            return new CacheWrites(
-                    total != null ? total : count(extra, "prompt_tokens_details.cache_write_tokens"), null);
+            return new CacheWrites(total, null);
         }
         BigInteger split = JsonFields.orZero(fiveMinutes).add(JsonFields.orZero(oneHour));
         if (total != null && total.compareTo(split) != 0) {
-            throw new RecordProblem("cache_creation's 5-minute and 1-hour writes add up to " + split
-                    + ", not cache_creation_input_tokens' " + total);
+            throw new RecordProblem("the 5-minute and 1-hour cache writes add up to " + split
+                    + ", not the cache writes' total of " + total);
         }
         return new CacheWrites(fiveMinutes, oneHour);
+    }
+
+    /** The count at the first of the paths that has one. */
+    private static BigInteger first(JsonNode node, String... paths) {
+        for (String path : paths) {
+            BigInteger value = count(node, path);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
     }
 
     private record CacheWrites(BigInteger fiveMinutes, BigInteger oneHour) {}

@@ -292,7 +292,11 @@ class GatewayLogFormatsTests {
                 // Anthropic's split of the 1,200 writes: 1-hour writes were priced as 5-minute ones
                 "'\"\"cache_creation\"\": {\"\"ephemeral_5m_input_tokens\"\": 200, \"\"ephemeral_1h_input_tokens\"\":"
                         + " 1000}, \"\"cache_creation_input_tokens\"\": 1200' | 200 | 1000",
-                // OpenAI's cache writes, which were priced as plain input
+                // LiteLLM's own split, in its usage object's prompt_tokens_details
+                "'\"\"prompt_tokens_details\"\": {\"\"cache_creation_tokens\"\": 1200,"
+                        + " \"\"cache_creation_token_details\"\": {\"\"ephemeral_5m_input_tokens\"\": 200,"
+                        + " \"\"ephemeral_1h_input_tokens\"\": 1000}}' | 200 | 1000",
+                // cache writes given only as cache_write_tokens, which were priced as plain input
                 "'\"\"prompt_tokens_details\"\": {\"\"cache_write_tokens\"\": 1200}' | 1200 | 0"
             })
     void readsALiteLlmRequestsCacheWritesAsItsProviderSplitsThem(String writes, long fiveMinutes, long oneHour) {

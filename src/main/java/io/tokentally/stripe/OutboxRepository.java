@@ -116,22 +116,24 @@ public class OutboxRepository {
     }
 
     /**
-     * The rows left pending after calls Stripe received none of (every call answered 429, or its connection refused:
-     * {@link #markNeverReceived}), and the error of the newest; empty when there are none.
+     * The rows an upload tried and left pending (every call refused, unreachable, unanswered or answered 429: {@link
+     * #markNeverReceived}, {@link #markMayHaveArrived}), and the error of the last of them; empty when there are none.
      */
     public Optional<NotSent> notSent() {
-        String unreached = " FROM outbox WHERE state = 'PENDING' AND attempts > 0 AND in_flight_at IS NULL";
-        Integer count = jdbc.queryForObject("SELECT COUNT(*)" + unreached, Integer.class);
-        if (count == null || count == 0) {
+        Map<String, Object> tried = jdbc.queryForMap("SELECT COUNT(*) AS tried, MAX(outbox_id) AS last_id FROM outbox"
+                + " WHERE state = 'PENDING' AND attempts > 0");
+        long rows = ((Number) tried.get("tried")).longValue();
+        if (rows == 0) {
             return Optional.empty();
         }
-        String newest = jdbc.queryForObject(
-                "SELECT last_error" + unreached + " ORDER BY outbox_id DESC FETCH FIRST 1 ROWS ONLY", String.class);
-        return Optional.of(new NotSent(count, newest));
+        // read by id alone: another uploader may have sent it meanwhile, and its error is still the one it had
+        String lastError = jdbc.queryForObject(
+                "SELECT last_error FROM outbox WHERE outbox_id = ?", String.class, tried.get("last_id"));
+        return Optional.of(new NotSent(rows, lastError));
     }
 
-    /** Rows left pending that Stripe received no call of, and the newest one's error. */
-    public record NotSent(int rows, String newestError) {}
+    /** Rows an upload tried and left pending, and the last one's error. */
+    public record NotSent(long rows, String lastError) {}
 
     /**
      * Claims a row for a call: only a row still pending or in flight is claimed, so a row another

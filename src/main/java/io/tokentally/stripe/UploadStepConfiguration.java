@@ -63,10 +63,10 @@ public class UploadStepConfiguration {
     }
 
     /**
-     * After a live upload, whether it completed or failed: an {@value #NOT_SENT} error while rows are left pending that
-     * Stripe received no call of (a refused connection, a wrong {@code api-base}, 429 to every call), which a later
-     * run sends but which are not billed until one does; resolved by the upload that leaves none. Such a run
-     * completed with exit code 0 and no word, night after night.
+     * After a live upload, whether it completed or failed: an {@value #NOT_SENT} error, of this run, while rows it
+     * tried are left pending (a refused connection, a wrong {@code api-base}, 429 or no answer to every call): a
+     * later run sends them, but their usage is not billed until one does, and a row whose {@code UPLOAD_PENDING} an
+     * earlier run recorded is not recorded again. Resolved by the upload that leaves none.
      */
     @Bean
     StepExecutionListener notSentListener(
@@ -99,9 +99,9 @@ public class UploadStepConfiguration {
                 NOT_SENT,
                 NOT_SENT,
                 Finding.Severity.ERROR,
-                notSent.rows() + " outbox row(s) are pending after the upload with no call received by Stripe ("
-                        + notSent.newestError() + "; tokentally.stripe.api-base " + apiBase + "): their usage is"
-                        + " not billed until a run sends them, which sends each once; run the date again once Stripe"
+                notSent.rows() + " outbox row(s) are still pending after the upload (the last one's error: "
+                        + notSent.lastError() + "; tokentally.stripe.api-base " + apiBase + "): their usage is not"
+                        + " billed until a run sends them, which sends each once; run the date again once Stripe"
                         + " answers");
     }
 

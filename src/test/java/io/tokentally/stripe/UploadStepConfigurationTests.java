@@ -1,0 +1,112 @@
+package io.tokentally.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.TestH2;
+import io.tokentally.rating.UnplannedHours;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/** The upload's {@code UPLOAD_NOT_SENT} error: rows an upload tried and left pending, against an H2 database. */
+class UploadStepConfigurationTests {
+
+    static final Instant FIRST = OutboxClaimsTests.FIRST;
+    static final Instant NEXT_NIGHT = FIRST.plusSeconds(86_400);
+
+    @TempDir
+    Path dir;
+
+    OutboxRepository outbox;
+    FindingRepository findings;
+    StepExecutionListener listener;
+    long row;
+
+    @BeforeEach
+    void start() {
+        JdbcDataSource dataSource = TestH2.fileDatabase(dir);
+        TestH2.flyway(dataSource, "latest").migrate();
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        Clock clock = Clock.fixed(FIRST, ZoneOffset.UTC);
+        outbox = new OutboxRepository(jdbc, new UnplannedHours(jdbc), clock);
+        findings = new FindingRepository(jdbc, clock);
+        listener = new UploadStepConfiguration()
+                .notSentListener(outbox, findings, live(), new DataSourceTransactionManager(dataSource));
+        row = OutboxClaimsTests.insertPendingRow(jdbc);
+    }
+
+    @Test
+    void anUploadThatLeavesARowUnsentIsAnErrorOfItsRunUntilAnUploadSendsIt() {
+        // given: every call of the row refused its connection (a wrong api-base: exit 0 and no word, night after night)
+        outbox.markInFlight(row, FIRST);
+        outbox.markNeverReceived(row, "connection error: Connection refused", FIRST);
+
+        // when
+        listener.afterStep(uploadStep(7));
+
+        // then
+        assertThat(findings.openOfRun(7)).singleElement().satisfies(finding -> {
+            assertThat(finding.kind()).isEqualTo("UPLOAD_NOT_SENT");
+            assertThat(finding.severity()).isEqualTo(Finding.Severity.ERROR);
+            assertThat(finding.message())
+                    .startsWith("1 outbox row(s) are still pending after the upload (the last one's error:"
+                            + " connection error: Connection refused; tokentally.stripe.api-base http://127.0.0.1:1)");
+        });
+
+        // and when the next upload sends it
+        outbox.markInFlight(row, NEXT_NIGHT);
+        outbox.markSent(row, "DELIVERED", 8);
+        listener.afterStep(uploadStep(8));
+
+        // then
+        assertThat(findings.list(null))
+                .singleElement()
+                .satisfies(finding -> assertThat(finding.status() + " by " + finding.resolvedByRun())
+                        .isEqualTo("RESOLVED by 8"));
+    }
+
+    @Test
+    void aRowWhoseUploadPendingAnEarlierRunRecordedIsAnErrorOfTheRunThatLeavesItUnsentAgain() {
+        // given: night 1's call timed out (its UPLOAD_PENDING is run 1's); night 2's calls were all refused
+        outbox.markInFlight(row, FIRST);
+        outbox.markMayHaveArrived(row, "connection error: Read timed out", FIRST);
+        outbox.markInFlight(row, NEXT_NIGHT);
+        outbox.markNeverReceived(row, "connection error: Connection refused", NEXT_NIGHT);
+
+        // when
+        listener.afterStep(uploadStep(2));
+
+        // then: run 2 has an open error, so its exit code says so (run 1's finding alone left it at 0)
+        assertThat(findings.openOfRun(2)).extracting(Finding::kind).containsExactly("UPLOAD_NOT_SENT");
+    }
+
+    private static StripeProperties live() {
+        return new Binder(new MapConfigurationPropertySource(Map.of(
+                        "tokentally.stripe.api-key", "sk_test_upload",
+                        "tokentally.stripe.api-base", "http://127.0.0.1:1")))
+                .bind("tokentally.stripe", StripeProperties.class)
+                .get();
+    }
+
+    private static StepExecution uploadStep(long run) {
+        JobExecution execution = new JobExecution(run, new JobInstance(run, "nightly-billing"), new JobParameters());
+        return new StepExecution(1, UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP, execution);
+    }
+}

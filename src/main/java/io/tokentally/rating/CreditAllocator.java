@@ -6,9 +6,9 @@ import io.tokentally.plans.CreditSource;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanSegment;
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -173,8 +173,9 @@ public final class CreditAllocator {
     }
 
     /**
-     * What of a charge is still to pay, in USD and, until a USD amount paid part of it, in tokens; after that, in the
-     * whole tokens its USD buys at the charge's billed price, the fraction of a token left over as overage.
+     * What of a charge is still to pay, in USD and, until a credit paid part of it, in tokens; after that, in the whole
+     * tokens its USD buys at the charge's billed price, the fraction of a token left over as overage. (Within
+     * included usage, token allowances come before USD ones, so only a credit can pay part of a charge first.)
      */
     private static final class Remainder {
         private final Charge charge;
@@ -191,21 +192,11 @@ public final class CreditAllocator {
         }
 
         /**
-         * The whole tokens left to pay: those not paid yet while only tokens paid part of the charge; once a USD amount
-         * did, those the USD left buys (a credit that paid part of the charge left the rest to the allowance too).
+         * The whole tokens left to pay: those not paid yet while only token allowances paid part of the charge; once a
+         * credit did, those the USD left buys, so that the allowance pays them too.
          */
         long wholeTokens() {
-            if (tokensKnown) {
-                return tokens;
-            }
-            BigDecimal perMillion = charge.billedPerMillion();
-            if (perMillion.signum() <= 0) {
-                return 0;
-            }
-            long bought = usd.movePointRight(6)
-                    .divide(perMillion, 0, RoundingMode.DOWN)
-                    .longValueExact();
-            return Math.min(bought, tokens);
+            return tokensKnown ? tokens : Math.min(Amounts.tokensBought(usd, charge.billedPerMillion()), tokens);
         }
 
         /** The billed value of {@code count} of the whole tokens left, exact, at most what is left to pay. */

@@ -46,6 +46,14 @@ public final class Amounts {
         return usdPerMillion.multiply(BigDecimal.valueOf(quantity)).movePointLeft(6);
     }
 
+    /** The whole tokens {@code usd} buys at {@code usdPerMillion}, rounded down: none at a price of zero. */
+    public static long tokensBought(BigDecimal usd, BigDecimal usdPerMillion) {
+        if (usdPerMillion.signum() <= 0) {
+            return 0;
+        }
+        return usd.movePointRight(6).divide(usdPerMillion, 0, RoundingMode.DOWN).longValueExact();
+    }
+
     /** {@code cost × (1 + percent / 100)}, exact. */
     public static BigDecimal withMarkup(BigDecimal cost, BigDecimal markupPercent) {
         return cost.add(cost.multiply(markupPercent).movePointLeft(2));

@@ -259,6 +259,44 @@ class CreditAllocatorTests {
     }
 
     @Test
+    void aTokenAllowanceAfterAPromotionalCreditPaysAtTheBilledPriceWithTheMarkup() {
+        // given promotional credits first, 250,000 included tokens, $10 per million with a 20% markup ($12 billed)
+        Plan promotionalFirst = new Plan(
+                "promo-first",
+                PlanType.HYBRID,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                BigDecimal.ZERO,
+                List.of(new Allowance("tokens", null, 250_000L, List.of())),
+                List.of(CreditSource.PROMOTIONAL, CreditSource.INCLUDED, CreditSource.PAID),
+                true);
+        CreditAllocator allocator =
+                new CreditAllocator(customer("promo-first"), Map.of("promo-first", promotionalFirst));
+        CreditGrant promotion =
+                grant("promo", CreditGrant.Category.PROMOTIONAL, "1.200006", "2026-11-01T00:00:00Z", null);
+        Charge marked = new Charge(
+                Instant.parse("2026-11-02T10:00:00Z"),
+                "openai/gpt-4o",
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                300_000,
+                BigDecimal.TEN,
+                new BigDecimal("20"),
+                new BigDecimal("3.6"));
+
+        // when
+        CreditLedger ledger = allocator.allocate(List.of(marked), List.of(promotion));
+
+        // then: $2.399994 left buys 199,999 whole tokens at $12 per million
+        AllocatedCharge charge = ledger.charges().get(0);
+        assertThat(charge.includedTokens()).isEqualTo(199_999);
+        assertThat(charge.includedUsd()).isEqualByComparingTo("2.399988");
+        assertThat(charge.overageUsd()).isEqualByComparingTo("0.000006");
+    }
+
+    @Test
     void expiredGrantCoversUsageBeforeItsExpiryOnly() {
         // given a $5 pack that expires at 11:00
         CreditAllocator allocator = new CreditAllocator(customer("credits"), PLANS);

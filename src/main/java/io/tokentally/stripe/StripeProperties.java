@@ -55,7 +55,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("tokentally.stripe")
 public record StripeProperties(
         @Pattern(
-                regexp = "\\s*|[sr]k_\\S+",
+                regexp = "|[sr]k_\\S+",
                 message = "is a secret key (sk_...) or a restricted key (rk_...); a publishable key (pk_...)"
                         + " cannot send meter events")
         String apiKey,
@@ -104,6 +104,8 @@ public record StripeProperties(
     private static final Duration MAX_GRACE = Duration.ofDays(30);
 
     public StripeProperties {
+        // a key read from a mounted secret file may end in a line break, which Stripe's Authorization header refuses
+        apiKey = apiKey == null ? null : apiKey.strip();
         HttpUrls.requireHttp("tokentally.stripe.api-base", apiBase);
         HttpUrls.requireHttp("tokentally.stripe.meter-events-base", meterEventsBase);
         if (periodCloseGrace == null || periodCloseGrace.isNegative() || periodCloseGrace.compareTo(MAX_GRACE) > 0) {

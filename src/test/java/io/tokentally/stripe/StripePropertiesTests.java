@@ -3,10 +3,12 @@ package io.tokentally.stripe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
 
 /** The period close grace is checked at start-up, and a bad one names its property. */
 class StripePropertiesTests {
@@ -36,6 +38,18 @@ class StripePropertiesTests {
                     assertThat(started.getStartupFailure())
                             .hasStackTraceContaining("tokentally.stripe.period-close-grace");
                 });
+    }
+
+    @Test
+    void takesAnApiKeyWithTheLineBreakOfAMountedSecretFileWithoutIt() {
+        // given as a property source does (withPropertyValues would trim it)
+        context.withInitializer(started -> started.getEnvironment()
+                        .getPropertySources()
+                        .addFirst(new MapPropertySource(
+                                "mounted", Map.of("tokentally.stripe.api-key", "sk_test_mounted\n"))))
+                .run(started -> assertThat(
+                                started.getBean(StripeProperties.class).apiKey())
+                        .isEqualTo("sk_test_mounted"));
     }
 
     @Configuration(proxyBeanMethods = false)

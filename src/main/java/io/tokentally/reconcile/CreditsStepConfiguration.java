@@ -53,6 +53,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 @EnableConfigurationProperties(BalanceProperties.class)
 public class CreditsStepConfiguration {
 
+    static final String EXPORT_FAILED = "BALANCES_EXPORT_FAILED";
+
     private static final Logger log = LoggerFactory.getLogger(CreditsStepConfiguration.class);
     public static final String LOAD_PURCHASES_STEP = "loadPurchasesStep";
     public static final String SETTLE_CREDITS_STEP = "writeStatementsAndBalancesStep";
@@ -198,23 +200,23 @@ public class CreditsStepConfiguration {
     /**
      * Writes the balances export to its S3 key too, when one is configured. A failure is logged and becomes a {@code
      * BALANCES_EXPORT_FAILED} error: balances stand in the database and the run folder, but a gateway that reads the
-     * export allows and refuses by the stale one (a warning had let the run exit 0). The next export written
-     * resolves it (the finding stayed open for good).
+     * export allows and refuses by the stale one. The next export written, or a run with no export configured,
+     * resolves it.
      */
     static void publish(
             BiConsumer<String, byte[]> put, String uri, byte[] export, FindingRepository findings, long run) {
         if (uri == null) {
+            resolveExportFailures(findings, run); // no export is configured any more
             return;
         }
-        String key = "BALANCES_EXPORT_FAILED:" + uri;
         try {
             put.accept(uri, export);
         } catch (RuntimeException e) {
             log.warn("Cannot write the balances export to {}: {}", uri, e.getMessage());
             findings.record(
                     new Finding(
-                            key,
-                            "BALANCES_EXPORT_FAILED",
+                            EXPORT_FAILED + ":" + uri,
+                            EXPORT_FAILED,
                             Finding.Severity.ERROR,
                             "the balances export could not be written to " + uri + " (tokentally.balances"
                                     + ".export-s3-uri): " + e.getMessage() + "; a gateway reading it goes by the"
@@ -222,6 +224,11 @@ public class CreditsStepConfiguration {
                     run);
             return;
         }
-        findings.resolve(key, run);
+        resolveExportFailures(findings, run);
+    }
+
+    /** Resolves every export failure, of this URI or of one configured before (whose finding stayed open). */
+    private static void resolveExportFailures(FindingRepository findings, long run) {
+        findings.unresolvedOfKind(EXPORT_FAILED).forEach(failure -> findings.resolve(failure.key(), run));
     }
 }

@@ -182,7 +182,7 @@ class RunRequests {
                     "window " + date + " has never run; POST /api/jobs/" + job + "/executions to start it");
         }
         Fallbacks fallback = new Fallbacks(defaults, lastRun);
-        if (request.input() != null && request.input().isEmpty()) { // was taken as left out: the job file's input
+        if (request.input() != null && request.input().isEmpty()) { // not left out: it names no source
             throw ApiProblem.badRequest("'input' is an empty list: name at least one source, or leave 'input' out to"
                     + " take the job's file's (or, for a rerun, the last run's)");
         }

@@ -5,14 +5,15 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.convert.ConversionException;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads {@code server.port} however it is set ({@code SERVER_PORT}, a system property): Spring Boot starts no HTTP
- * server for a negative port, so {@code serve} ran with no API and no health for the probes, and a port above 65535
- * failed with a trace naming no setting. {@code worker} keeps -1, which turns its health off (README). The commands'
- * {@code --port} is checked before, as a usage error.
+ * server for a negative port, which would leave {@code serve} with no API and no health for the probes, and fails on
+ * a port above 65535 with a trace naming no setting. {@code worker} keeps -1, which turns its health off (README).
+ * The commands' {@code --port} is checked before, as a usage error.
  */
 @Component
 @Profile({"serve", "worker"})
@@ -30,7 +31,7 @@ class ServerPortCheck implements BeanFactoryPostProcessor, EnvironmentAware {
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         String value = environment.getProperty(PROPERTY);
-        Integer port = number(value);
+        Integer port = number();
         boolean worker = environment.matchesProfiles("worker");
         int lowest = worker ? -1 : 0;
         if (port != null && (port < lowest || port > 65_535)) {
@@ -44,14 +45,14 @@ class ServerPortCheck implements BeanFactoryPostProcessor, EnvironmentAware {
         }
     }
 
-    /** The port, or null when there is none or it is not a whole number (Spring Boot's binder names it then). */
-    private static Integer number(String value) {
-        if (value == null) {
-            return null;
-        }
+    /**
+     * The port as Spring Boot reads it ({@code 0x1F90} too), or null when there is none or it is not a whole number
+     * (Spring Boot's binder names it then).
+     */
+    private Integer number() {
         try {
-            return Integer.valueOf(value.trim());
-        } catch (NumberFormatException notANumber) {
+            return environment.getProperty(PROPERTY, Integer.class);
+        } catch (ConversionException notANumber) {
             return null;
         }
     }

@@ -224,7 +224,7 @@ public class TokentallyCommand {
         return List.of("tokentally: " + messageOf(reason));
     }
 
-    /** The words a setting of a few words takes, as written in any letter case (the enum's Java words said less). */
+    /** The words a setting of a few words takes, in any letter case, where the conversion names the Java enum. */
     private static Optional<String> words(BindException unbound) {
         Class<?> type = unbound.getTarget().getType().resolve();
         if (type == null || !type.isEnum()) {

@@ -86,16 +86,12 @@ final class PartitionQueue implements DisposableBean {
     void send(StepExecutionRequest request, long jobExecutionId, LocalDateTime created) {
         try {
             declare();
-        } catch (AmqpAuthenticationException e) {
+        } catch (AmqpAuthenticationException | AmqpConnectException e) {
+            String problem = e instanceof AmqpAuthenticationException
+                    ? "the broker refused the login of " + BROKER_URI + " (its user and password): "
+                    : "the broker of " + BROKER_URI + " cannot be reached: ";
             throw new AmqpException(
-                    "the broker refused the login of " + BROKER_URI + " (its user and password): "
-                            + NestedExceptionUtils.getMostSpecificCause(e).getMessage(),
-                    e);
-        } catch (AmqpConnectException e) {
-            throw new AmqpException(
-                    "the broker of " + BROKER_URI + " cannot be reached: "
-                            + NestedExceptionUtils.getMostSpecificCause(e).getMessage(),
-                    e);
+                    problem + NestedExceptionUtils.getMostSpecificCause(e).getMessage(), e);
         }
         MessageProperties properties = new MessageProperties();
         properties.setHeader(STEP_HEADER, request.getStepName());

@@ -85,15 +85,13 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
         Set<StepExecution> ended;
         try {
             ended = super.doHandle(managerStepExecution, FileOrderPartitionHandler.inFileOrder(partitions));
-        } catch (MessagingException e) {
-            // the broker refused a partition: said in its own words, not the dispatcher's "failed to deliver Message"
-            Exception said = e.getCause() instanceof AmqpException broker ? broker : e;
+        } catch (Exception e) {
+            // the broker refused a partition, or the wait timed out: what no worker started can be sent again; the
+            // broker's refusal is said in its words, which name the setting, not in the dispatcher's wrapper
+            Exception said =
+                    e instanceof MessagingException && e.getCause() instanceof AmqpException broker ? broker : e;
             failNotStarted(partitions, said);
             throw said;
-        } catch (Exception e) {
-            // the wait timed out: what no worker started can be sent again
-            failNotStarted(partitions, e);
-            throw e;
         }
         Map<Long, StepExecution> byId =
                 ended.stream().collect(Collectors.toMap(StepExecution::getId, Function.identity()));

@@ -75,8 +75,33 @@ class PartitionQueueIntegrationTests {
         assertThat(admin.getQueueInfo(name).getMessageCount()).isZero();
     }
 
+    @Test
+    void aBrokerThatRefusesTheLoginFailsTheSendSayingSoAndNamingTheSetting() throws Exception {
+        // given the tests' broker, its password wrong (the run said only "Dispatcher failed to deliver Message")
+        URI broker = URI.create(TestRabbitMq.BROKER);
+        String user = broker.getUserInfo().split(":")[0];
+        URI wrongPassword = new URI(
+                broker.getScheme(),
+                user + ":not-the-password",
+                broker.getHost(),
+                broker.getPort(),
+                broker.getPath(),
+                null,
+                null);
+
+        // when, then
+        assertThatThrownBy(() -> send(wrongPassword, 3))
+                .isInstanceOf(AmqpException.class)
+                .hasMessageStartingWith("the broker refused the login of tokentally.ingest.broker-uri (its user and"
+                        + " password): ACCESS_REFUSED");
+    }
+
     private void send(long stepExecutionId) {
-        PartitionQueue queue = new PartitionQueue(URI.create(TestRabbitMq.BROKER), name);
+        send(URI.create(TestRabbitMq.BROKER), stepExecutionId);
+    }
+
+    private void send(URI broker, long stepExecutionId) {
+        PartitionQueue queue = new PartitionQueue(broker, name);
         try {
             queue.send(new StepExecutionRequest("ingestFileStep", stepExecutionId), 5, CREATED);
         } finally {

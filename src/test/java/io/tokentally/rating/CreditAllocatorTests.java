@@ -206,16 +206,12 @@ class CreditAllocatorTests {
     @Test
     void planMayPutPaidCreditsBeforeIncludedUsage() {
         // given
-        Plan paidFirst = new Plan(
+        Plan paidFirst = hybrid(
                 "paid-first",
-                PlanType.HYBRID,
-                "USD",
-                BigDecimal.ZERO,
-                List.of(),
-                BigDecimal.ZERO,
-                List.of(new Allowance("usd", new BigDecimal("5"), null, List.of())),
-                List.of(CreditSource.PAID, CreditSource.INCLUDED, CreditSource.PROMOTIONAL),
-                true);
+                new Allowance("usd", new BigDecimal("5"), null, List.of()),
+                CreditSource.PAID,
+                CreditSource.INCLUDED,
+                CreditSource.PROMOTIONAL);
         CreditAllocator allocator = new CreditAllocator(customer("paid-first"), Map.of("paid-first", paidFirst));
         CreditGrant pack = grant("pack", CreditGrant.Category.PAID, "2", "2026-11-01T00:00:00Z", null);
 
@@ -231,16 +227,12 @@ class CreditAllocatorTests {
     @Test
     void aTokenAllowanceAfterACreditPaysTheWholeTokensTheCreditLeft() {
         // given paid credits before 250,000 included tokens, and a pack worth 100,000.4 tokens
-        Plan paidFirst = new Plan(
+        Plan paidFirst = hybrid(
                 "paid-first",
-                PlanType.HYBRID,
-                "USD",
-                BigDecimal.ZERO,
-                List.of(),
-                BigDecimal.ZERO,
-                List.of(new Allowance("tokens", null, 250_000L, List.of())),
-                List.of(CreditSource.PAID, CreditSource.INCLUDED, CreditSource.PROMOTIONAL),
-                true);
+                new Allowance("tokens", null, 250_000L, List.of()),
+                CreditSource.PAID,
+                CreditSource.INCLUDED,
+                CreditSource.PROMOTIONAL);
         CreditAllocator allocator = new CreditAllocator(customer("paid-first"), Map.of("paid-first", paidFirst));
         CreditGrant pack = grant("pack", CreditGrant.Category.PAID, "1.000004", "2026-11-01T00:00:00Z", null);
 
@@ -261,16 +253,12 @@ class CreditAllocatorTests {
     @Test
     void aTokenAllowanceAfterAPromotionalCreditPaysAtTheBilledPriceWithTheMarkup() {
         // given promotional credits first, 250,000 included tokens, $10 per million with a 20% markup ($12 billed)
-        Plan promotionalFirst = new Plan(
+        Plan promotionalFirst = hybrid(
                 "promo-first",
-                PlanType.HYBRID,
-                "USD",
-                BigDecimal.ZERO,
-                List.of(),
-                BigDecimal.ZERO,
-                List.of(new Allowance("tokens", null, 250_000L, List.of())),
-                List.of(CreditSource.PROMOTIONAL, CreditSource.INCLUDED, CreditSource.PAID),
-                true);
+                new Allowance("tokens", null, 250_000L, List.of()),
+                CreditSource.PROMOTIONAL,
+                CreditSource.INCLUDED,
+                CreditSource.PAID);
         CreditAllocator allocator =
                 new CreditAllocator(customer("promo-first"), Map.of("promo-first", promotionalFirst));
         CreditGrant promotion =
@@ -406,6 +394,20 @@ class CreditAllocatorTests {
                 new BigDecimal("30"),
                 List.of(allowance),
                 CreditSource.DEFAULT_ORDER,
+                true);
+    }
+
+    /** A hybrid plan without fee or markup, with one allowance and its own consumption order. */
+    static Plan hybrid(String id, Allowance allowance, CreditSource... order) {
+        return new Plan(
+                id,
+                PlanType.HYBRID,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                BigDecimal.ZERO,
+                List.of(allowance),
+                List.of(order),
                 true);
     }
 

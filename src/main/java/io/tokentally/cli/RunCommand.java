@@ -7,6 +7,7 @@ import io.tokentally.job.ReferenceFiles;
 import io.tokentally.job.TokentallyProperties;
 import io.tokentally.schedule.JobSchedule;
 import io.tokentally.schedule.JobSchedules;
+import io.tokentally.shared.RequiredFile;
 import io.tokentally.shared.RunFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,10 +211,19 @@ class RunCommand implements Callable<Integer> {
         }
         var parsed = spec.commandLine().getParseResult();
         inputs = parsed.hasMatchedOption("--input") ? inputs : schedule.inputs();
-        customers = parsed.hasMatchedOption("--customers") ? customers : schedule.customers();
-        plans = parsed.hasMatchedOption("--plans") ? plans : schedule.plans();
-        prices = parsed.hasMatchedOption("--prices") ? prices : schedule.prices();
+        customers = parsed.hasMatchedOption("--customers") ? customers : fromJobFile("customers", schedule.customers());
+        plans = parsed.hasMatchedOption("--plans") ? plans : fromJobFile("plans", schedule.plans());
+        prices = parsed.hasMatchedOption("--prices") ? prices : fromJobFile("prices", schedule.prices());
         return schedule;
+    }
+
+    /** A file the job file gives, refused naming the job file's key when it is not there (not the option's). */
+    private Path fromJobFile(String parameter, Path file) {
+        RequiredFile.fault(file).ifPresent(fault -> {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--job-file " + jobFile + " 'parameters." + parameter + "': " + fault);
+        });
+        return file;
     }
 
     /**

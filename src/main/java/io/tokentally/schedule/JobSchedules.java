@@ -51,11 +51,11 @@ public record JobSchedules(List<JobSchedule> all) {
         Set<String> names = new HashSet<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.filter(JobSchedules::isYaml).sorted().toList()) {
-                Read read = readWithLines(file);
-                JobSchedule schedule = read.schedule();
-                read.requireFile("parameters.customers", schedule.customers());
-                read.requireFile("parameters.plans", schedule.plans());
-                read.requireFile("parameters.prices", schedule.prices());
+                JobFile jobFile = readWithLines(file);
+                JobSchedule schedule = jobFile.schedule();
+                jobFile.requireFile("parameters.customers", schedule.customers());
+                jobFile.requireFile("parameters.plans", schedule.plans());
+                jobFile.requireFile("parameters.prices", schedule.prices());
                 if (!names.add(schedule.name())) {
                     throw new IllegalArgumentException(
                             file + ": another file already has the name '" + schedule.name() + "'");
@@ -76,7 +76,7 @@ public record JobSchedules(List<JobSchedule> all) {
         return readWithLines(file).schedule();
     }
 
-    private static Read readWithLines(Path file) {
+    private static JobFile readWithLines(Path file) {
         JobFileLines lines = JobFileLines.read(file, YAML);
         ScheduleFile content;
         try {
@@ -90,11 +90,11 @@ public record JobSchedules(List<JobSchedule> all) {
         } catch (Fault e) {
             throw new IllegalArgumentException(file + lines.of(e.key) + ": " + e.getMessage(), e);
         }
-        return new Read(file, lines, schedule);
+        return new JobFile(file, lines, schedule);
     }
 
     /** A job file read, with the lines of its keys. */
-    private record Read(Path file, JobFileLines lines, JobSchedule schedule) {
+    private record JobFile(Path file, JobFileLines lines, JobSchedule schedule) {
 
         /**
          * Refuses a customers, plans or prices file of a scheduled job that is not there, before {@code serve} starts:

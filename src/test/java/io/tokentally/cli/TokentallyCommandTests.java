@@ -429,6 +429,42 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aJobFilesMissingPricesFileIsRefusedNamingItsKeyUnlessPricesReplacesIt() throws Exception {
+        // given the shipped schedule with an empty input folder and a prices file that is not there
+        Files.createDirectories(work.resolve("empty-usage"));
+        Path missing = work.resolve("missing-prices.csv");
+        Path jobFile = Files.writeString(
+                work.resolve("nightly.yaml"),
+                Files.readString(Path.of("jobs/nightly-billing.yaml"))
+                        .replace("- sample-data/usage", "- " + work.resolve("empty-usage"))
+                        .replace("prices: sample-data/prices.csv", "prices: " + missing));
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter err = new StringWriter();
+
+        // when
+        int refused = command(new StringWriter(), err)
+                .execute("run", "nightly-billing", "--date", "2026-11-25", "--job-file", jobFile.toString());
+        int replaced = command(new StringWriter(), new StringWriter())
+                .execute(
+                        "run",
+                        "nightly-billing",
+                        "--date",
+                        "2026-11-25",
+                        "--job-file",
+                        jobFile.toString(),
+                        "--prices",
+                        "sample-data/prices.csv");
+
+        // then: the job file's key is named, not --prices, which was not given; given, it replaces the file's
+        assertThat(refused).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .startsWith("--job-file " + jobFile + " 'parameters.prices': the file " + missing.toAbsolutePath()
+                        + " does not exist");
+        assertThat(replaced).isZero();
+    }
+
+    @Test
     void runTakesItsParametersFromAJobFile() throws Exception {
         // given: the shipped schedule, with its input replaced by an empty folder through the file
         Files.createDirectories(work.resolve("empty-usage"));

@@ -149,13 +149,13 @@ public final class CustomerAttribution {
      * the one {@link #customerOf} is to read, so that a mapped tag is found wherever the request lists it.
      */
     String firstMapped(AttributionFamily family, String key, List<String> values) {
-        return values.stream()
+        List<String> given = values.stream()
+                .filter(value -> value != null && !value.isBlank())
+                .toList();
+        return given.stream()
                 .filter(value -> customers.containsKey(qualified(family.name() + "." + key, value)))
                 .findFirst()
-                .orElse(values.stream()
-                        .filter(value -> value != null && !value.isBlank())
-                        .findFirst()
-                        .orElse(null));
+                .orElse(given.isEmpty() ? null : given.get(0));
     }
 
     /**

@@ -145,39 +145,43 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
      * {@code cache_creation_tokens} or {@code cache_write_tokens}).
      */
     private static CacheWrites cacheWrites(JsonNode extra) {
-        BigInteger total = first(
+        BigInteger total = firstAbove0(
                 extra,
                 "cache_creation_input_tokens",
                 "prompt_tokens_details.cache_creation_tokens",
                 "prompt_tokens_details.cache_write_tokens");
-        BigInteger fiveMinutes = first(
-                extra,
-                "prompt_tokens_details.cache_creation_token_details.ephemeral_5m_input_tokens",
-                "cache_creation.ephemeral_5m_input_tokens");
-        BigInteger oneHour = first(
-                extra,
-                "prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens",
-                "cache_creation.ephemeral_1h_input_tokens");
+        // the two parts of one object: LiteLLM's details, else Anthropic's, never one of each
+        JsonNode split = JsonFields.object(extra, "prompt_tokens_details.cache_creation_token_details");
+        if (split == null) {
+            split = JsonFields.object(extra, "cache_creation");
+        }
+        BigInteger fiveMinutes = count(split, "ephemeral_5m_input_tokens");
+        BigInteger oneHour = count(split, "ephemeral_1h_input_tokens");
         if (fiveMinutes == null && oneHour == null) {
             return new CacheWrites(total, null);
         }
-        BigInteger split = JsonFields.orZero(fiveMinutes).add(JsonFields.orZero(oneHour));
-        if (total != null && total.compareTo(split) != 0) {
-            throw new RecordProblem("the 5-minute and 1-hour cache writes add up to " + split
+        BigInteger sum = JsonFields.orZero(fiveMinutes).add(JsonFields.orZero(oneHour));
+        if (total != null && total.signum() > 0 && total.compareTo(sum) != 0) {
+            throw new RecordProblem("the 5-minute and 1-hour cache writes add up to " + sum
                     + ", not the cache writes' total of " + total);
         }
         return new CacheWrites(fiveMinutes, oneHour);
     }
 
-    /** The count at the first of the paths that has one. */
-    private static BigInteger first(JsonNode node, String... paths) {
+    /**
+     * The count at the first of the paths that has one above 0, else 0 if one of them has it, else null: the fields
+     * are spellings of one count, and a 0 in one beside the count in another is not the count.
+     */
+    private static BigInteger firstAbove0(JsonNode node, String... paths) {
+        BigInteger zero = null;
         for (String path : paths) {
             BigInteger value = count(node, path);
-            if (value != null) {
+            if (value != null && value.signum() > 0) {
                 return value;
             }
+            zero = zero != null ? zero : value;
         }
-        return null;
+        return zero;
     }
 
     private record CacheWrites(BigInteger fiveMinutes, BigInteger oneHour) {}

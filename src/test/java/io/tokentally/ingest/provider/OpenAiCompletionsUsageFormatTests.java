@@ -120,6 +120,9 @@ class OpenAiCompletionsUsageFormatTests {
                         + " \"output_tokens\": 100' | 1100 tokens, more than its input_tokens of 1000",
                 "'\"input_tokens\": 1000, \"input_text_tokens\": 1200, \"output_tokens\": 100'"
                         + " | 1200 tokens, more than its input_tokens of 1000",
+                // text and uncached audio over it (whatever version counts the cached audio in input_audio_tokens)
+                "'\"input_tokens\": 1000, \"input_text_tokens\": 900, \"input_audio_tokens\": 300,"
+                        + " \"output_tokens\": 100' | 1200 tokens, more than its input_tokens of 1000",
                 "'\"input_tokens\": 1000, \"output_tokens\": 100, \"output_text_tokens\": 150'"
                         + " | 150 tokens, more than its output_tokens of 100"
             })

@@ -200,13 +200,12 @@ public class CreditsStepConfiguration {
     /**
      * Writes the balances export to its S3 key too, when one is configured. A failure is logged and becomes a {@code
      * BALANCES_EXPORT_FAILED} error: balances stand in the database and the run folder, but a gateway that reads the
-     * export allows and refuses by the stale one. The next export written, or a run with no export configured,
-     * resolves it.
+     * export allows and refuses by the stale one. The next export written resolves it, and one of another URI (a
+     * corrected one).
      */
     static void publish(
             BiConsumer<String, byte[]> put, String uri, byte[] export, FindingRepository findings, long run) {
         if (uri == null) {
-            resolveExportFailures(findings, run); // no export is configured any more
             return;
         }
         try {
@@ -227,7 +226,7 @@ public class CreditsStepConfiguration {
         resolveExportFailures(findings, run);
     }
 
-    /** Resolves every export failure, of this URI or of one configured before (whose finding stayed open). */
+    /** Resolves every export failure, of this URI or of one configured before. */
     private static void resolveExportFailures(FindingRepository findings, long run) {
         findings.unresolvedOfKind(EXPORT_FAILED).forEach(failure -> findings.resolve(failure.key(), run));
     }

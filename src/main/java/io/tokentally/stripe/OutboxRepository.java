@@ -126,9 +126,15 @@ public class OutboxRepository {
         if (rows == 0) {
             return Optional.empty();
         }
-        // read by id alone: another uploader may have sent it meanwhile, and its error is still the one it had
-        String lastError = jdbc.queryForObject(
-                "SELECT last_error FROM outbox WHERE outbox_id = ?", String.class, tried.get("last_id"));
+        // another uploader may have sent it since the count: its error is then gone
+        String lastError = jdbc
+                .queryForList(
+                        "SELECT last_error FROM outbox WHERE outbox_id = ? AND state = 'PENDING'",
+                        String.class,
+                        tried.get("last_id"))
+                .stream()
+                .findFirst()
+                .orElse("sent since");
         return Optional.of(new NotSent(rows, lastError));
     }
 

@@ -104,8 +104,10 @@ public record StripeProperties(
     private static final Duration MAX_GRACE = Duration.ofDays(30);
 
     public StripeProperties {
-        // a key read from a mounted secret file may end in a line break, which Stripe's Authorization header refuses
+        // a key or secret read from a mounted secret file may end in a line break, which neither Stripe's
+        // Authorization header nor a signature check takes
         apiKey = apiKey == null ? null : apiKey.strip();
+        webhookSecret = webhookSecret == null ? null : webhookSecret.strip();
         HttpUrls.requireHttp("tokentally.stripe.api-base", apiBase);
         HttpUrls.requireHttp("tokentally.stripe.meter-events-base", meterEventsBase);
         if (periodCloseGrace == null || periodCloseGrace.isNegative() || periodCloseGrace.compareTo(MAX_GRACE) > 0) {

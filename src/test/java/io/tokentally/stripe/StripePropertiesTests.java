@@ -41,15 +41,22 @@ class StripePropertiesTests {
     }
 
     @Test
-    void takesAnApiKeyWithTheLineBreakOfAMountedSecretFileWithoutIt() {
+    void takesAKeyAndSecretWithTheLineBreakOfAMountedSecretFileWithoutIt() {
         // given as a property source does (withPropertyValues would trim it)
         context.withInitializer(started -> started.getEnvironment()
                         .getPropertySources()
                         .addFirst(new MapPropertySource(
-                                "mounted", Map.of("tokentally.stripe.api-key", "sk_test_mounted\n"))))
-                .run(started -> assertThat(
-                                started.getBean(StripeProperties.class).apiKey())
-                        .isEqualTo("sk_test_mounted"));
+                                "mounted",
+                                Map.of(
+                                        "tokentally.stripe.api-key",
+                                        "sk_test_mounted\n",
+                                        "tokentally.stripe.webhook-secret",
+                                        "whsec_mounted\n"))))
+                .run(started -> {
+                    StripeProperties properties = started.getBean(StripeProperties.class);
+                    assertThat(properties.apiKey()).isEqualTo("sk_test_mounted");
+                    assertThat(properties.webhookSecret()).isEqualTo("whsec_mounted");
+                });
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -97,6 +97,19 @@ class UploadStepConfigurationTests {
         assertThat(findings.openOfRun(2)).extracting(Finding::kind).containsExactly("UPLOAD_NOT_SENT");
     }
 
+    @Test
+    void aRowParkedUntilTheGrantItEndsIsCreatedIsNotCounted() {
+        // given: a void row waiting for its grant's create, never claimed (it is sent once the create is)
+        outbox.markRetryLater(row, "the grant it voids is not created yet");
+
+        // when
+        listener.afterStep(uploadStep(3));
+
+        // then
+        assertThat(outbox.notSent()).isEmpty();
+        assertThat(findings.openOfRun(3)).isEmpty();
+    }
+
     private static StripeProperties live() {
         return new Binder(new MapConfigurationPropertySource(Map.of(
                         "tokentally.stripe.api-key", "sk_test_upload",

@@ -44,6 +44,19 @@ class AmountsTests {
 
     @ParameterizedTest
     @CsvSource({
+        "1.999996, 10,  199999", // 199,999.6 tokens at $10 per million: the part of a token is not bought
+        "0.00001,  10,  1",
+        "0.0000099, 10, 0",
+        "5,        0,   0", // a free model's price buys no count of tokens
+        "2.4,      12,  200000"
+    })
+    void theWholeTokensAnAmountBuysAreRoundedDown(String usd, String usdPerMillion, long expected) {
+        assertThat(Amounts.tokensBought(new BigDecimal(usd), new BigDecimal(usdPerMillion)))
+                .isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
         "3.0864175, 30,   4.01234275", // 3.0864175 + 3.0864175 x 0.30 = 3.0864175 + 0.92592525
         "0.15,      12.5, 0.16875", // 0.15 + 0.15 x 0.125 = 0.15 + 0.01875
         "0.1365,    0,    0.1365",

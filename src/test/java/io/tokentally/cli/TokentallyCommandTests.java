@@ -392,6 +392,8 @@ class TokentallyCommandTests {
                 "serve  | -5    | serve's port must be 0 to 65535 (0 takes any free port; a negative one started no"
                         + " HTTP server: no API, no health for the probes)",
                 "worker | -2    | a worker's port must be -1 to 65535 (0 takes any free port, -1 serves none)",
+                // hex, as Spring Boot reads it: 65536
+                "worker | 0x10000 | a worker's port must be -1 to 65535 (0 takes any free port, -1 serves none)",
                 "worker | 70000 | a worker's port must be -1 to 65535 (0 takes any free port, -1 serves none)"
             })
     void aServerPortSettingOutsideTheRangeStopsStartUpNamingIt(String command, String port, String reason) {

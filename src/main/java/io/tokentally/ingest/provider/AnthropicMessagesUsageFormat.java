@@ -10,6 +10,7 @@ import io.tokentally.ingest.UsageTimestamp;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -109,8 +110,29 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
      * report's lines take it too, so that each charge is compared with its own id's usage.
      */
     static String multiplied(JsonNode result) {
-        return ("fast".equals(text(result, "speed")) ? ":fast" : "")
-                + ("us".equals(text(result, "inference_geo")) ? ":us" : "");
+        return suffix(result, "speed", "fast", List.of("standard"))
+                + suffix(result, "inference_geo", "us", List.of("global", "not_available"));
+    }
+
+    /**
+     * The id suffix a dimension's value gives, in any letter case: {@code :word} for its priced value, none for a
+     * standard one or none at all; another value is a record problem, as its price is unknown and it is never
+     * billed at the standard price.
+     */
+    private static String suffix(JsonNode result, String field, String priced, List<String> standard) {
+        String value = text(result, field);
+        if (value == null) {
+            return "";
+        }
+        String word = value.toLowerCase(Locale.ROOT);
+        if (word.equals(priced)) {
+            return ":" + priced;
+        }
+        if (standard.contains(word)) {
+            return "";
+        }
+        throw new RecordProblem(field + " '" + value + "' is none of " + priced + ", " + String.join(", ", standard)
+                + ": its price is unknown, so it is not billed at the standard price");
     }
 
     private static String requiredText(JsonNode node, String field) {

@@ -66,6 +66,8 @@ class AnthropicMessagesUsageFormatTests {
                 + " \"results\": [" + opus("\"speed\": \"fast\"") + ", " + opus("\"inference_geo\": \"us\"") + ", "
                 + opus("\"speed\": \"fast\", \"inference_geo\": \"us\"") + ", "
                 + opus("\"speed\": \"standard\", \"inference_geo\": \"global\"") + ", " + opus("\"speed\": null")
+                + ", " + opus("\"speed\": \"FAST\", \"inference_geo\": \"US\"") + ", "
+                + opus("\"speed\": \"turbo\"") + ", " + opus("\"inference_geo\": \"eu\"")
                 + "]}], \"has_more\": false, \"next_page\": null}";
 
         // when
@@ -79,7 +81,15 @@ class AnthropicMessagesUsageFormatTests {
                         "claude-opus-4-8:us",
                         "claude-opus-4-8:fast:us",
                         "claude-opus-4-8",
-                        "claude-opus-4-8");
+                        "claude-opus-4-8",
+                        "claude-opus-4-8:fast:us");
+        // words it does not know were billed at the standard price
+        assertThat(ProviderFixtures.rejectsOf(format, page))
+                .containsExactly(
+                        "MALFORMED_ROW: speed 'turbo' is none of fast, standard: its price is unknown, so it is not"
+                                + " billed at the standard price",
+                        "MALFORMED_ROW: inference_geo 'eu' is none of us, global, not_available: its price is unknown,"
+                                + " so it is not billed at the standard price");
     }
 
     private static String opus(String dimensions) {

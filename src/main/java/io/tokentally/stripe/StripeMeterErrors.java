@@ -5,6 +5,7 @@ import com.stripe.exception.SignatureVerificationException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.v2.core.EventNotification;
 import com.stripe.net.ApiResource;
+import com.stripe.net.Webhook;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.util.ArrayList;
@@ -83,6 +84,8 @@ public class StripeMeterErrors {
         } catch (SignatureVerificationException e) {
             log.warn("A Stripe event delivery whose signature does not match was refused");
             return Outcome.BAD_SIGNATURE;
+        } catch (IllegalArgumentException snapshot) {
+            return snapshotEvent(payload, signature);
         }
         if (!METER_ERROR_TYPES.contains(notification.getType())) {
             log.info("Stripe event {} of type {} ignored", notification.getId(), notification.getType());
@@ -97,6 +100,22 @@ public class StripeMeterErrors {
         }
         record(notification.getId(), notification.getType(), JSON.readTree(body));
         return Outcome.RECORDED;
+    }
+
+    /**
+     * A snapshot event (an event destination that sends whole events, not thin ones): ignored once its signature is
+     * checked, as no meter error is one, and answered 200 so that Stripe does not send it again and again.
+     */
+    private Outcome snapshotEvent(String payload, String signature) {
+        try {
+            Webhook.Signature.verifyHeader(payload, signature, properties.webhookSecret(), Webhook.DEFAULT_TOLERANCE);
+        } catch (SignatureVerificationException e) {
+            log.warn("A Stripe event delivery whose signature does not match was refused");
+            return Outcome.BAD_SIGNATURE;
+        }
+        log.warn("A Stripe snapshot event was ignored: meter errors come as thin events, so the event destination"
+                + " sending to this endpoint should send thin events");
+        return Outcome.IGNORED;
     }
 
     private void record(String eventId, String type, JsonNode event) {

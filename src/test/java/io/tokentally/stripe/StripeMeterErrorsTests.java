@@ -130,6 +130,23 @@ class StripeMeterErrorsTests {
                 .isZero();
     }
 
+    @Test
+    void aSignedSnapshotEventIsAcknowledgedAndAnUnsignedOneRefused() throws Exception {
+        // given a whole (snapshot) event, as a destination of snapshot events sends it (it failed with a 500, which
+        // Stripe sends again and again)
+        String snapshot = "{\"id\": \"evt_1\", \"object\": \"event\", \"type\": \"invoice.paid\","
+                + " \"data\": {\"object\": {\"id\": \"in_1\", \"object\": \"invoice\"}}}";
+
+        // when
+        StripeMeterErrors.Outcome signed = meterErrors.receive(snapshot, StripeUploadScenarios.sign(snapshot));
+        StripeMeterErrors.Outcome unsigned = meterErrors.receive(snapshot, StripeUploadScenarios.sign(snapshot + " "));
+
+        // then
+        assertThat(signed).isEqualTo(StripeMeterErrors.Outcome.IGNORED);
+        assertThat(unsigned).isEqualTo(StripeMeterErrors.Outcome.BAD_SIGNATURE);
+        assertThat(stripe.v2EventFetches()).isZero();
+    }
+
     private StripeProperties properties(String webhookSecret) {
         return new Binder(new MapConfigurationPropertySource(Map.of(
                         "tokentally.stripe.api-key",

@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.batch.core.BatchStatus;
@@ -185,6 +186,9 @@ class RunRequests {
         if (request.input() != null && request.input().isEmpty()) { // not left out: it names no source
             throw ApiProblem.badRequest("'input' is an empty list: name at least one source, or leave 'input' out to"
                     + " take the job's file's (or, for a rerun, the last run's)");
+        }
+        if (request.input() != null && request.input().stream().anyMatch(Objects::isNull)) {
+            throw ApiProblem.badRequest("'input' holds a null: each source is text, as the command line's --input");
         }
         List<String> inputs = request.input() != null
                 ? request.input()

@@ -384,6 +384,12 @@ class RunsApiIntegrationTests {
         assertProblem(
                 api.post(
                         "/api/jobs/nightly-billing/executions",
+                        body("2026-11-03").replace("[\"" + input + "\"]", "[\"" + input + "\", null]")),
+                400,
+                "'input' holds a null");
+        assertProblem(
+                api.post(
+                        "/api/jobs/nightly-billing/executions",
                         body("2026-11-03").replace(input, input + ";x")),
                 400,
                 "holds ';'");

@@ -20,7 +20,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param apiKey the secret key ({@code STRIPE_API_KEY}); blank means dry run
  * @param apiBase the API base URL (a proxy or a test stand-in may replace it)
- * @param meterEventsBase the meter events base URL
+ * @param meterEventsBase the base URL of Stripe's v2 meter event streams, given to stripe-java; the engine's meter
+ *     events (v1) go to {@code apiBase}
  * @param eventNamePrefix prefix of the meters' event names
  * @param ratePerSecond calls per second; the default suits a test-mode account (about 25/s)
  * @param concurrency calls in flight at once, each for a different customer and meter

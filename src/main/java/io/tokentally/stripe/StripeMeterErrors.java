@@ -82,8 +82,7 @@ public class StripeMeterErrors {
         try {
             notification = client.parseEventNotification(payload, signature, properties.webhookSecret());
         } catch (SignatureVerificationException e) {
-            log.warn("A Stripe event delivery whose signature does not match was refused");
-            return Outcome.BAD_SIGNATURE;
+            return refusedSignature();
         } catch (IllegalArgumentException snapshot) {
             return snapshotEvent(payload, signature);
         }
@@ -102,6 +101,11 @@ public class StripeMeterErrors {
         return Outcome.RECORDED;
     }
 
+    private static Outcome refusedSignature() {
+        log.warn("A Stripe event delivery whose signature does not match was refused");
+        return Outcome.BAD_SIGNATURE;
+    }
+
     /**
      * A snapshot event (an event destination that sends whole events, not thin ones): ignored once its signature is
      * checked, as no meter error is one, and answered 200 so that Stripe does not send it again and again.
@@ -110,8 +114,7 @@ public class StripeMeterErrors {
         try {
             Webhook.Signature.verifyHeader(payload, signature, properties.webhookSecret(), Webhook.DEFAULT_TOLERANCE);
         } catch (SignatureVerificationException e) {
-            log.warn("A Stripe event delivery whose signature does not match was refused");
-            return Outcome.BAD_SIGNATURE;
+            return refusedSignature();
         }
         log.warn("A Stripe snapshot event was ignored: meter errors come as thin events, so the event destination"
                 + " sending to this endpoint should send thin events");

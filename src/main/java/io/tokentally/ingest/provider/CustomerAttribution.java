@@ -145,8 +145,8 @@ public final class CustomerAttribution {
 
     /**
      * Of a key's several values (a LiteLLM request's tags), the first the mapping file maps for it, else the first
-     * that is not blank:
-     * the one {@link #customerOf} is to read, so that a mapped tag is found wherever the request lists it.
+     * that is not blank: the one {@link #customerOf} is to read, so that a mapped tag is found wherever the request
+     * lists it.
      */
     String firstMapped(AttributionFamily family, String key, List<String> values) {
         List<String> given = values.stream()

@@ -1,10 +1,14 @@
 package io.tokentally.plans;
 
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * How a customer pays: provider cost times (1 + markup) for every plan; fixed-fee plans add a fee per
+ * How a customer pays: provider cost times (1 + markup) for every plan, or a custom rate per million where the plan
+ * sets one for a model's token type; fixed-fee plans add a fee per
  * billing period and included usage; any plan consumes the customer's credit grants. What pays for
  * usage is taken in {@code consumptionOrder}, then the rest is overage.
  *
@@ -132,11 +136,14 @@ public record Plan(
                 moves);
     }
 
-    /** The markup in percent for a canonical model: a model override, else a provider override, else the default. */
+    /**
+     * The markup in percent for a canonical model: a model override's, else a provider override's, else the default
+     * (a model override with custom rates only gives none).
+     */
     public BigDecimal markupFor(String provider, String model) {
         BigDecimal forProvider = null;
         for (MarkupOverride override : overrides) {
-            if (override.model().equals(model)) {
+            if (override.model().equals(model) && override.markupPercent() != null) {
                 return override.markupPercent();
             }
             if (override.model().equals(MarkupOverride.ANY)
@@ -145,5 +152,19 @@ public record Plan(
             }
         }
         return forProvider != null ? forProvider : markupPercent;
+    }
+
+    /** The plan's custom rate (USD per million) for usage of a canonical model, token type and tiers, or null. */
+    public BigDecimal rateFor(String model, TokenType type, ServiceTier serviceTier, ContextTier contextTier) {
+        for (MarkupOverride override : overrides) {
+            if (override.model().equals(model)) {
+                for (CustomRate rate : override.rates()) {
+                    if (rate.covers(type, serviceTier, contextTier)) {
+                        return rate.usdPerMillion();
+                    }
+                }
+            }
+        }
+        return null;
     }
 }

@@ -1,6 +1,9 @@
 package io.tokentally.plans;
 
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +20,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Plans with their markup overrides and allowances; loading a plans file replaces the plans it names. */
+/**
+ * Plans with their markup overrides, custom rates and allowances; loading a plans file replaces the plans it names.
+ */
 @Repository
 public class PlanRepository {
 
@@ -63,6 +68,7 @@ public class PlanRepository {
 
     private void saveOverrides(Plan plan) {
         jdbc.update("DELETE FROM plan_markup_override WHERE plan_id = ?", plan.planId());
+        jdbc.update("DELETE FROM plan_custom_rate WHERE plan_id = ?", plan.planId());
         for (MarkupOverride override : plan.overrides()) {
             jdbc.update(
                     "INSERT INTO plan_markup_override (plan_id, provider, model, markup_percent) VALUES (?, ?, ?, ?)",
@@ -70,6 +76,17 @@ public class PlanRepository {
                     override.provider(),
                     override.model(),
                     override.markupPercent());
+            for (CustomRate rate : override.rates()) {
+                jdbc.update(
+                        "INSERT INTO plan_custom_rate (plan_id, model, token_type, service_tier, context_tier,"
+                                + " usd_per_million) VALUES (?, ?, ?, ?, ?, ?)",
+                        plan.planId(),
+                        override.model(),
+                        rate.tokenType().code(),
+                        rate.serviceTier().code(),
+                        rate.contextTier().code(),
+                        rate.usdPerMillion());
+            }
         }
     }
 
@@ -126,16 +143,36 @@ public class PlanRepository {
     }
 
     private Map<String, List<MarkupOverride>> markupOverrides() {
+        Map<String, List<CustomRate>> rates = customRates();
         Map<String, List<MarkupOverride>> overrides = new HashMap<>();
         jdbc.query("SELECT plan_id, provider, model, markup_percent FROM plan_markup_override", rs -> {
+            BigDecimal markup = rs.getBigDecimal(4);
             overrides
                     .computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
                     .add(new MarkupOverride(
                             rs.getString(2),
                             rs.getString(3),
-                            rs.getBigDecimal(4).stripTrailingZeros()));
+                            markup == null ? null : markup.stripTrailingZeros(),
+                            rates.getOrDefault(rs.getString(1) + '\u0000' + rs.getString(3), List.of())));
         });
         return overrides;
+    }
+
+    /** The custom rates of every plan's model overrides, by plan id and model joined with a NUL. */
+    private Map<String, List<CustomRate>> customRates() {
+        Map<String, List<CustomRate>> rates = new HashMap<>();
+        jdbc.query(
+                "SELECT plan_id, model, token_type, service_tier, context_tier, usd_per_million FROM plan_custom_rate"
+                        + " ORDER BY plan_id, model, token_type, service_tier, context_tier",
+                rs -> {
+                    rates.computeIfAbsent(rs.getString(1) + '\u0000' + rs.getString(2), key -> new ArrayList<>())
+                            .add(new CustomRate(
+                                    TokenType.fromCode(rs.getString(3)),
+                                    ServiceTier.parse(rs.getString(4)).orElseThrow(),
+                                    ContextTier.fromCode(rs.getString(5)),
+                                    rs.getBigDecimal(6).stripTrailingZeros()));
+                });
+        return rates;
     }
 
     private Map<String, List<Allowance>> allowances() {

@@ -47,11 +47,14 @@ public final class PlansFile {
             "allow_overage",
             "price_changes",
             "stripe_price_moves");
+    /** The key of a model override's custom rates. */
+    private static final String RATES = "rates_usd_per_million";
+
     /** The scale of {@code markup_percent} in the database. */
     private static final int MARKUP_SCALE = 6;
 
     private static final BigDecimal MAX_MARKUP = new BigDecimal("1000000");
-    private static final Set<String> OVERRIDE_KEYS = Set.of("provider", "model", "markup_percent");
+    private static final Set<String> OVERRIDE_KEYS = Set.of("provider", "model", "markup_percent", RATES);
 
     /** The longest plan id tokentally keeps. */
     private static final int MAX_PLAN_ID = 100;
@@ -203,7 +206,6 @@ public final class PlansFile {
     private static MarkupOverride override(Path file, String where, JsonNode node) {
         PlanNodes.requireMapping(file, where, node);
         PlanNodes.requireKnownKeys(file, where, node, OVERRIDE_KEYS);
-        BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
         boolean hasModel = node.hasNonNull("model");
         boolean hasProvider = node.hasNonNull("provider");
         if (hasModel == hasProvider) {
@@ -211,8 +213,23 @@ public final class PlansFile {
         }
         if (hasModel) {
             String model = PlanNodes.modelId(file, where + ".model", node.get("model"), "provider/model");
-            return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
+            if (!node.hasNonNull(RATES)) {
+                BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
+                return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
+            }
+            List<CustomRate> rates = CustomRatesReader.read(file, where + "." + RATES, node.get(RATES));
+            BigDecimal markup = node.hasNonNull("markup_percent")
+                    ? percent(file, where + ".markup_percent", node.get("markup_percent"))
+                    : null;
+            return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup, rates);
         }
+        if (node.hasNonNull(RATES)) {
+            throw new PlanFault(
+                    file,
+                    where + "." + RATES,
+                    "is given for a provider; custom rates are set per model (model: provider/model)");
+        }
+        BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
         String provider = ProviderNames.canonical(
                 PlanNodes.text(file, where + ".provider", node.get("provider"), FieldLength.PROVIDER));
         return new MarkupOverride(provider, MarkupOverride.ANY, markup);

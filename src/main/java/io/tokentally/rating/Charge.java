@@ -9,7 +9,8 @@ import java.time.Instant;
 
 /**
  * Billed usage of one rated aggregate as allocation sees it: {@code tokens} of one model, token type and
- * tiers in one hour at one price and markup. Its value is exact, so part of it can be valued exactly.
+ * tiers in one hour at one billed price per million (the list price with the markup, or a custom rate). Its value is
+ * exact, so part of it can be valued exactly.
  */
 public record Charge(
         Instant hour,
@@ -18,19 +19,11 @@ public record Charge(
         ServiceTier serviceTier,
         ContextTier contextTier,
         long tokens,
-        BigDecimal usdPerMillion,
-        BigDecimal markupPercent,
+        BigDecimal billedPerMillion,
         BigDecimal billedUsd) {
-
-    /** The billed price of one million tokens: list price plus markup, exact. */
-    public BigDecimal billedPerMillion() {
-        return Amounts.withMarkup(usdPerMillion, markupPercent);
-    }
 
     /** The billed value of {@code quantity} of its tokens, exact. */
     public BigDecimal valueOf(long quantity) {
-        return quantity == tokens
-                ? billedUsd
-                : Amounts.withMarkup(Amounts.cost(quantity, usdPerMillion), markupPercent);
+        return quantity == tokens ? billedUsd : Amounts.cost(quantity, billedPerMillion);
     }
 }

@@ -38,8 +38,6 @@ public final class CreditAllocator {
             .thenComparing(Charge::model)
             .thenComparing(Charge::tokenType)
             .thenComparing(Charge::billedPerMillion)
-            .thenComparing(Charge::usdPerMillion)
-            .thenComparing(Charge::markupPercent)
             // tiers last: the price, not the tier, decides what an allowance in tokens pays for
             .thenComparing(Charge::serviceTier)
             .thenComparing(Charge::contextTier);

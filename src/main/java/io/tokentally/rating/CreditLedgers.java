@@ -35,11 +35,12 @@ public class CreditLedgers {
 
     /** A customer's rated aggregates of a range of hours. */
     private static final String HOURS = "SELECT customer_id, hour_start, model, token_type, service_tier, context_tier,"
-            + " tokens, usd_per_million, markup_percent, billed_usd FROM rated_aggregate WHERE customer_id = ?"
+            + " tokens, " + RatedDays.BILLED_PER_MILLION + " AS billed_per_million, billed_usd FROM rated_aggregate"
+            + " WHERE customer_id = ?"
             + " AND attributed = TRUE AND hour_start >= ? AND hour_start < ?";
     /** A customer's rated days of a range of days, each dated at its start. */
     private static final String DAYS = "SELECT customer_id, day_start AS hour_start, model, token_type, service_tier,"
-            + " context_tier, tokens, usd_per_million, markup_percent, billed_usd FROM rated_day WHERE customer_id = ?"
+            + " context_tier, tokens, billed_per_million, billed_usd FROM rated_day WHERE customer_id = ?"
             + " AND day_start >= ? AND day_start < ?";
 
     private final JdbcTemplate jdbc;
@@ -184,8 +185,7 @@ public class CreditLedgers {
             TokenType tokenType,
             ServiceTier serviceTier,
             ContextTier contextTier,
-            BigDecimal usdPerMillion,
-            BigDecimal markupPercent) {
+            BigDecimal billedPerMillion) {
 
         static ChargeKey of(Charge charge) {
             return new ChargeKey(
@@ -194,8 +194,7 @@ public class CreditLedgers {
                     charge.tokenType(),
                     charge.serviceTier(),
                     charge.contextTier(),
-                    charge.usdPerMillion(),
-                    charge.markupPercent());
+                    charge.billedPerMillion());
         }
     }
 
@@ -207,8 +206,7 @@ public class CreditLedgers {
                 a.serviceTier(),
                 a.contextTier(),
                 a.tokens() + b.tokens(),
-                a.usdPerMillion(),
-                a.markupPercent(),
+                a.billedPerMillion(),
                 Amounts.stripped(a.billedUsd().add(b.billedUsd())));
     }
 
@@ -220,8 +218,7 @@ public class CreditLedgers {
                 ServiceTier.parse(rs.getString("service_tier")).orElseThrow(),
                 ContextTier.fromCode(rs.getString("context_tier")),
                 rs.getLong("tokens"),
-                Amounts.stripped(rs.getBigDecimal("usd_per_million")),
-                Amounts.stripped(rs.getBigDecimal("markup_percent")),
+                Amounts.stripped(rs.getBigDecimal("billed_per_million")),
                 Amounts.stripped(rs.getBigDecimal("billed_usd")));
     }
 }

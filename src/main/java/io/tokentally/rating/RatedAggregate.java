@@ -11,7 +11,8 @@ import java.time.Instant;
  * price version that produced them. Unattributed usage has a cost but bills nothing.
  *
  * @param reasoningTokens the reasoning sub-count of output tokens (0 for other token types)
- * @param markupPercent the markup applied, or null for unattributed usage
+ * @param markupPercent the markup applied, or null for unattributed usage and usage billed at a custom rate
+ * @param rateUsdPerMillion the plan's custom rate that billed the usage, or null where the markup did
  */
 public record RatedAggregate(
         String customerId,
@@ -31,4 +32,5 @@ public record RatedAggregate(
         BigDecimal usdPerMillion,
         BigDecimal costUsd,
         BigDecimal markupPercent,
+        BigDecimal rateUsdPerMillion,
         BigDecimal billedUsd) {}

@@ -32,11 +32,12 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
             + " AND context_tier = ? AND hour_start = ? AND price_epoch = ?";
     private static final String UPDATE = "UPDATE rated_aggregate SET provider = ?, attributed = ?, plan_id = ?,"
             + " requests = ?, tokens = ?, reasoning_tokens = ?, price_id = ?, usd_per_million = ?, cost_usd = ?,"
-            + " markup_percent = ?, billed_usd = ?, revision = revision + 1, rated_run = ?, rated_at = ? WHERE" + KEY;
+            + " markup_percent = ?, rate_usd_per_million = ?, billed_usd = ?, revision = revision + 1, rated_run = ?,"
+            + " rated_at = ? WHERE" + KEY;
     /** A change that leaves tokens, cost and billed amount alone (requests, price version, plan) is no new revision. */
     private static final String UPDATE_DETAILS = "UPDATE rated_aggregate SET provider = ?, attributed = ?,"
             + " plan_id = ?, requests = ?, tokens = ?, reasoning_tokens = ?, price_id = ?, usd_per_million = ?,"
-            + " cost_usd = ?, markup_percent = ?, billed_usd = ? WHERE" + KEY;
+            + " cost_usd = ?, markup_percent = ?, rate_usd_per_million = ?, billed_usd = ? WHERE" + KEY;
 
     private static final String SELECT_HOUR = "SELECT customer_id, model, token_type, service_tier, context_tier,"
             + " hour_start, price_epoch, tokens, reasoning_tokens, requests, price_id, cost_usd, billed_usd, attributed,"
@@ -59,6 +60,7 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
             "usd_per_million",
             "cost_usd",
             "markup_percent",
+            "rate_usd_per_million",
             "billed_usd",
             "revision",
             "rated_run",
@@ -151,7 +153,7 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         if (!detailUpdates.isEmpty()) {
             jdbc.batchUpdate(UPDATE_DETAILS, detailUpdates, detailUpdates.size(), (ps, a) -> {
                 bindValues(ps, 1, a);
-                bindKey(ps, 12, a);
+                bindKey(ps, 13, a);
             });
         }
         if (!inserts.isEmpty()) {
@@ -217,9 +219,9 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 
     private void bindUpdate(PreparedStatement ps, RatedAggregate a, Instant now) throws SQLException {
         bindValues(ps, 1, a);
-        ps.setLong(12, run);
-        SqlTime.bind(ps, 13, now);
-        bindKey(ps, 14, a);
+        ps.setLong(13, run);
+        SqlTime.bind(ps, 14, now);
+        bindKey(ps, 15, a);
     }
 
     /** What is stored of an aggregate, to tell whether a new rating changes it. */
@@ -267,12 +269,15 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
     private void bindInsert(PreparedStatement ps, RatedAggregate a, Instant now) throws SQLException {
         bindKey(ps, 1, a);
         bindValues(ps, 8, a);
-        ps.setLong(19, 1);
-        ps.setLong(20, run);
-        SqlTime.bind(ps, 21, now);
+        ps.setLong(20, 1);
+        ps.setLong(21, run);
+        SqlTime.bind(ps, 22, now);
     }
 
-    /** provider, attributed, plan_id, requests, tokens, reasoning_tokens, price_id, usd_per_million, cost_usd, markup_percent, billed_usd. */
+    /**
+     * provider, attributed, plan_id, requests, tokens, reasoning_tokens, price_id, usd_per_million, cost_usd,
+     * markup_percent, rate_usd_per_million, billed_usd.
+     */
     private static void bindValues(PreparedStatement ps, int first, RatedAggregate a) throws SQLException {
         ps.setString(first, a.provider());
         ps.setBoolean(first + 1, a.attributed());
@@ -284,7 +289,8 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         ps.setBigDecimal(first + 7, a.usdPerMillion());
         ps.setBigDecimal(first + 8, a.costUsd());
         ps.setBigDecimal(first + 9, a.markupPercent());
-        ps.setBigDecimal(first + 10, a.billedUsd());
+        ps.setBigDecimal(first + 10, a.rateUsdPerMillion());
+        ps.setBigDecimal(first + 11, a.billedUsd());
     }
 
     private static void bindKey(PreparedStatement ps, int first, RatedAggregate a) throws SQLException {

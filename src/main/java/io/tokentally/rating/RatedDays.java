@@ -18,8 +18,8 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The attributed rated aggregates of each customer's UTC day, summed per model, token type, tiers and price ({@code
- * rated_day}): what the days of a billing period before a given day add up to, read without every hour of
+ * The attributed rated aggregates of each customer's UTC day, summed per model, token type, tiers and billed price per
+ * million ({@code rated_day}): what the days of a billing period before a given day add up to, read without every hour of
  * them (ADR 0025). The rate step's writer marks the customers' days it writes to ({@code unsummed_day}, each
  * mark naming its run); {@link #sumMarked} sums those days again, and every reader of {@code rated_day} calls
  * it first.
@@ -27,12 +27,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class RatedDays {
 
+    /** An attributed aggregate's billed price per million: its custom rate, or its list price with the markup. */
+    static final String BILLED_PER_MILLION =
+            "COALESCE(rate_usd_per_million, usd_per_million * (100 + markup_percent) * 0.01)";
+
     private static final String SUM_DAY = "INSERT INTO rated_day (customer_id, day_start, model, token_type,"
-            + " service_tier, context_tier, usd_per_million, markup_percent, tokens, billed_usd) SELECT customer_id,"
-            + " CAST(? AS TIMESTAMP WITH TIME ZONE), model, token_type, service_tier, context_tier, usd_per_million,"
-            + " markup_percent, SUM(tokens), SUM(billed_usd) FROM rated_aggregate WHERE customer_id = ?"
+            + " service_tier, context_tier, billed_per_million, tokens, billed_usd) SELECT customer_id,"
+            + " CAST(? AS TIMESTAMP WITH TIME ZONE), model, token_type, service_tier, context_tier, "
+            + BILLED_PER_MILLION + ", SUM(tokens), SUM(billed_usd) FROM rated_aggregate WHERE customer_id = ?"
             + " AND hour_start >= ? AND hour_start < ? AND attributed = TRUE"
-            + " GROUP BY customer_id, model, token_type, service_tier, context_tier, usd_per_million, markup_percent";
+            + " GROUP BY customer_id, model, token_type, service_tier, context_tier, " + BILLED_PER_MILLION;
 
     private static final long ADVISORY_KEY = 0x746f6b2d64617973L; // "tok-days"
 

@@ -97,7 +97,7 @@ public final class Rater {
                 held.add(held(usage, type, quantity, plan, model));
                 continue;
             }
-            rated.add(rated(usage, type, quantity, plan, price.get(), markup));
+            rated.add(rated(usage, type, quantity, plan, price.get(), model, markup));
         }
         return new Rating(rated, held);
     }
@@ -133,11 +133,17 @@ public final class Rater {
                         + " price for " + type.code() + " of " + model + " is in force at " + pricedAt(usage));
     }
 
-    /** The usage of one token type rated at {@code price}: its cost, and the billed amount with the plan's markup. */
+    /**
+     * The usage of one token type rated at {@code price}: its cost, and the billed amount at the plan's custom rate
+     * for the model's token type and tiers, else with the plan's markup.
+     */
     private static RatedAggregate rated(
-            HourlyUsage usage, TokenType type, long quantity, Plan plan, Price price, BigDecimal markup) {
+            HourlyUsage usage, TokenType type, long quantity, Plan plan, Price price, String model, BigDecimal markup) {
         BigDecimal cost = Amounts.cost(quantity, price.usdPerMillion());
-        BigDecimal billed = markup == null ? BigDecimal.ZERO : Amounts.withMarkup(cost, markup);
+        BigDecimal rate = plan == null ? null : plan.rateFor(model, type, usage.serviceTier(), usage.contextTier());
+        BigDecimal billed = rate != null
+                ? Amounts.cost(quantity, rate)
+                : markup == null ? BigDecimal.ZERO : Amounts.withMarkup(cost, markup);
         return new RatedAggregate(
                 usage.customerId(),
                 usage.provider(),
@@ -155,7 +161,8 @@ public final class Rater {
                 price.priceId(),
                 price.usdPerMillion(),
                 cost,
-                markup,
+                rate == null ? markup : null,
+                rate,
                 billed);
     }
 

@@ -37,7 +37,9 @@ public final class PlanOverrideFindings {
                             "plan-override-unpriced:" + plan.planId() + ":" + named,
                             "PLAN_OVERRIDE_UNPRICED",
                             Finding.Severity.WARNING,
-                            "plan " + plan.planId() + " overrides the markup of " + (forModel ? "model " : "provider ")
+                            "plan " + plan.planId() + " overrides the markup"
+                                    + (override.rates().isEmpty() ? "" : " and rates") + " of "
+                                    + (forModel ? "model " : "provider ")
                                     + named + ", which has no price in the catalog, so the override applies to"
                                     + " nothing (a misspelt name bills at the plan's default markup)"));
                 }

@@ -562,6 +562,69 @@ abstract class PricingModelsScenarios {
                         "total_due,,,,,,,30.00");
     }
 
+    @Test
+    void customRatesBillTheirTokenTypesAndTiersAndTheMarkupBillsTheRest() throws Exception {
+        // given two customers of plans with custom rates for gpt-4o's input ($2 standard, $0.90 batch per million)
+        // and a 20% markup for the rest: one read by the day (usage plan), one by the hour ($1 included)
+        Path input = folder("rates");
+        Path customers = customers(
+                "rates",
+                "customer_id,stripe_customer_id,plan_id",
+                "rates-usage,cus_rates_usage,negotiated",
+                "rates-team,cus_rates_team,negotiated-team");
+        List<String> rows = new ArrayList<>();
+        for (String customer : List.of("rates-usage", "rates-team")) {
+            rows.add(customer + "-1,2026-10-08T10:10:00Z," + customer + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+            rows.add(customer + "-2,2026-10-08T10:20:00Z," + customer + ",openai,gpt-4o,2000000,0,0,0,0,0,batch,ok");
+            rows.add(customer + "-3,2026-10-08T11:30:00Z," + customer + ",openai,gpt-4o,0,0,0,0,100000,0,,ok");
+            rows.add(customer + "-4,2026-10-08T11:40:00Z," + customer + ",openai,gpt-4o-mini,1000000,0,0,0,0,0,,ok");
+        }
+        UsageFixtures.write(input.resolve("gateway.csv"), rows.toArray(String[]::new));
+
+        // when
+        JobExecution execution = run("2026-10-08", input, customers);
+
+        // then gpt-4o input 1,000,000 x $2 = 2 and 2,000,000 x $0.90 = 1.8 (list: 2.5 and 2.5); its output
+        // 100,000 x $10 x 1.2 = 1.2; gpt-4o-mini input 1,000,000 x $0.30 x 1.2 = 0.36: $5.36 in all
+        for (String customer : List.of("rates-usage", "rates-team")) {
+            JsonNode statement = statement(execution, customer, "20261001T0000Z");
+            assertThat(statement.get("lines"))
+                    .extracting(line -> line.get("model").asString() + " "
+                            + line.get("token_type").asString() + " "
+                            + line.get("service_tier").asString() + " "
+                            + line.get("tokens").asLong() + " "
+                            + line.get("unit_price_usd_per_million").asString()
+                            + " " + line.get("amount_usd").asString())
+                    .containsExactly(
+                            "openai/gpt-4o input standard 1000000 2 2",
+                            "openai/gpt-4o input batch 2000000 0.9 1.8",
+                            "openai/gpt-4o output standard 100000 12 1.2",
+                            "openai/gpt-4o-mini input standard 1000000 0.36 0.36");
+            assertThat(statement.get("usage_usd").asString()).isEqualTo("5.36");
+        }
+        assertThat(statement(execution, "rates-team", "20261001T0000Z")
+                        .get("total_due_usd")
+                        .asString())
+                .isEqualTo("34.36");
+        assertThat(jdbc.query(
+                        "SELECT service_tier, token_type, markup_percent, rate_usd_per_million FROM rated_aggregate"
+                                + " WHERE customer_id = 'rates-usage' AND model = 'openai/gpt-4o'"
+                                + " ORDER BY service_tier, token_type",
+                        (rs, rowNum) -> rs.getString(1) + " " + rs.getString(2) + " " + plain(rs.getBigDecimal(3)) + " "
+                                + plain(rs.getBigDecimal(4))))
+                .containsExactly("batch input - 0.9", "standard input - 2", "standard output 20 -");
+        // and October is closed for Stripe (ADR 0021): its usage is one invoice item each, after the team's $1
+        assertThat(stripe().invoiceItems())
+                .filteredOn(item -> item.customer().startsWith("cus_rates_"))
+                .extracting(item -> item.customer() + " " + item.unitAmountDecimal())
+                .containsExactlyInAnyOrder("cus_rates_usage 536", "cus_rates_team 436");
+    }
+
+    /** A stored number as plain text without trailing zeros, or {@code -} for none. */
+    private static String plain(BigDecimal value) {
+        return value == null ? "-" : value.stripTrailingZeros().toPlainString();
+    }
+
     JobExecution run(String date, Path input, Path customers) throws Exception {
         return run(date, input, customers, FIXTURES.resolve("job-prices.csv"));
     }

@@ -3,12 +3,17 @@ package io.tokentally.plans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -106,7 +111,7 @@ class PlansFileTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
                 .withMessage(file + " line 8: plans[id=growth].overrides[1] has unknown key 'modle'; known keys are"
-                        + " markup_percent, model, provider");
+                        + " markup_percent, model, provider, rates_usd_per_million");
     }
 
     @Test
@@ -294,6 +299,76 @@ class PlansFileTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PlansFile.read(file))
                 .withMessage(file + " line " + line + ": not valid UTF-8");
+    }
+
+    @Test
+    void readsAModelsCustomRatesPerTokenTypeAndTierInAnyLetterCase(@TempDir Path dir) throws IOException {
+        // given a model override with rates only: standard input and cache reads, batch input, long-context output
+        Path file = dir.resolve("plans.yaml");
+        Files.writeString(file, """
+                plans:
+                  - id: negotiated
+                    markup_percent: 20
+                    overrides:
+                      - provider: openai
+                        markup_percent: 40
+                      - model: openai/gpt-4o
+                        rates_usd_per_million:
+                          input: 2.00
+                          Cache_Read: "0.5"
+                          Batch:
+                            input: 0.9
+                          long:
+                            output: 30
+                """);
+
+        // when
+        Plan plan = PlansFile.read(file).get(0);
+
+        // then each rate bills its own token type and tiers; the model's other usage takes the provider's 40%
+        assertThat(plan.rateFor("openai/gpt-4o", TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD))
+                .isEqualByComparingTo("2");
+        assertThat(plan.rateFor("openai/gpt-4o", TokenType.CACHE_READ, ServiceTier.STANDARD, ContextTier.STANDARD))
+                .isEqualByComparingTo("0.5");
+        assertThat(plan.rateFor("openai/gpt-4o", TokenType.INPUT, ServiceTier.BATCH, ContextTier.STANDARD))
+                .isEqualByComparingTo("0.9");
+        assertThat(plan.rateFor("openai/gpt-4o", TokenType.OUTPUT, ServiceTier.STANDARD, ContextTier.LONG))
+                .isEqualByComparingTo("30");
+        assertThat(plan.rateFor("openai/gpt-4o", TokenType.OUTPUT, ServiceTier.STANDARD, ContextTier.STANDARD))
+                .isNull();
+        assertThat(plan.rateFor("openai/gpt-4o", TokenType.INPUT, ServiceTier.BATCH, ContextTier.LONG))
+                .isNull();
+        assertThat(plan.rateFor("openai/gpt-4o-mini", TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD))
+                .isNull();
+        assertThat(plan.markupFor("openai", "openai/gpt-4o")).isEqualByComparingTo("40");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            for a provider    | - provider: openai/        rates_usd_per_million: {input: 2} | line 6: plans[id=p].overrides[0].rates_usd_per_million is given for a provider; custom rates are set per model (model: provider/model)
+            unknown type      | - model: openai/gpt-4o/        rates_usd_per_million: {inptu: 2} | line 6: plans[id=p].overrides[0].rates_usd_per_million has unknown key 'inptu'; a rate is named by its token type (input, cache_read, cache_write_5m, cache_write_1h, output, web_search_request, image, audio_second), or a section batch, priority, flex or long
+            unknown in a tier | - model: openai/gpt-4o/        rates_usd_per_million:/          batch: {outptu: 2} | line 7: plans[id=p].overrides[0].rates_usd_per_million.batch has unknown key 'outptu'; a rate is named by its token type (input, cache_read, cache_write_5m, cache_write_1h, output, web_search_request, image, audio_second)
+            a tier as a value | - model: openai/gpt-4o/        rates_usd_per_million:/          batch: 2 | line 7: plans[id=p].overrides[0].rates_usd_per_million.batch must be a mapping (key: value)
+            negative          | - model: openai/gpt-4o/        rates_usd_per_million:/          input: -1 | line 7: plans[id=p].overrides[0].rates_usd_per_million.input is negative: -1
+            not a number      | - model: openai/gpt-4o/        rates_usd_per_million:/          input: two | line 7: plans[id=p].overrides[0].rates_usd_per_million.input 'two' is not a number
+            13 decimals       | - model: openai/gpt-4o/        rates_usd_per_million:/          input: 0.0000000000001 | line 7: plans[id=p].overrides[0].rates_usd_per_million.input 0.0000000000001 has more than 12 decimals; rates are kept exactly, never rounded
+            a dollar a token  | - model: openai/gpt-4o/        rates_usd_per_million:/          input: 1000000 | line 7: plans[id=p].overrides[0].rates_usd_per_million.input 1000000 is not less than 1000000 (a dollar a token)
+            none              | - model: openai/gpt-4o/        rates_usd_per_million: {} | line 6: plans[id=p].overrides[0].rates_usd_per_million gives no rate; name a token type and its USD per million tokens
+            a type twice      | - model: openai/gpt-4o/        rates_usd_per_million:/          cache_write: 1/          cache_write_5m: 2 | line 8: plans[id=p].overrides[0].rates_usd_per_million.cache_write_5m names the token type that 'cache_write' names already; give each rate once
+            """)
+    void refusesACustomRateItCannotBillNamingFileLineAndPath(
+            String name, String override, String fault, @TempDir Path dir) throws IOException {
+        // given a plan's override (its lines parted by a '/' that is followed by blanks) with rates it cannot bill
+        Path file = dir.resolve("plans.yaml");
+        Files.writeString(
+                file,
+                "plans:\n  - id: p\n    markup_percent: 10\n    overrides:\n      "
+                        + override.replaceAll("/( +)", "\n$1") + "\n");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + " " + fault);
     }
 
     private static Path fixture(String name) {

@@ -270,8 +270,7 @@ class CreditAllocatorTests {
                 ServiceTier.STANDARD,
                 ContextTier.STANDARD,
                 300_000,
-                BigDecimal.TEN,
-                new BigDecimal("20"),
+                new BigDecimal("12"), // $10 per million with a 20% markup
                 new BigDecimal("3.6"));
 
         // when
@@ -440,7 +439,6 @@ class CreditAllocatorTests {
                 ContextTier.STANDARD,
                 tokens,
                 price,
-                BigDecimal.ZERO,
                 billed);
     }
 

@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * V125 and V126 on usage rated before them: each customer's UTC days summed per model, token type and price, and
  * the meter layout that planned it recorded as not known, so the next outbox build plans every open period afresh;
- * V129 and V130: the rated days summed again, per tier too.
+ * V129 and V130: the rated days summed again, per tier too; V138 and V139: again, per billed price per million.
  */
 class RatedDaysMigrationIntegrationTests {
 
@@ -54,16 +54,16 @@ class RatedDaysMigrationIntegrationTests {
 
         // then
         assertThat(jdbc.query(
-                        "SELECT customer_id, day_start, usd_per_million, tokens, billed_usd FROM rated_day"
-                                + " ORDER BY day_start, usd_per_million",
+                        "SELECT customer_id, day_start, billed_per_million, tokens, billed_usd FROM rated_day"
+                                + " ORDER BY day_start, billed_per_million",
                         (rs, rowNum) -> rs.getString(1) + " "
                                 + rs.getObject(2, OffsetDateTime.class).toInstant() + " "
                                 + rs.getBigDecimal(3).stripTrailingZeros().toPlainString() + " " + rs.getLong(4) + " "
                                 + rs.getBigDecimal(5).stripTrailingZeros().toPlainString()))
                 .isEqualTo(List.of(
-                        "acme 2026-11-02T00:00:00Z 1.25 400 0.00065000000000000000000001",
-                        "acme 2026-11-02T00:00:00Z 2.5 300 0.000975",
-                        "acme 2026-11-03T00:00:00Z 2.5 300 0.000975"));
+                        "acme 2026-11-02T00:00:00Z 1.625 400 0.00065000000000000000000001",
+                        "acme 2026-11-02T00:00:00Z 3.25 300 0.000975",
+                        "acme 2026-11-03T00:00:00Z 3.25 300 0.000975"));
         assertThat(jdbc.queryForList("SELECT layout FROM outbox_plan_layout", String.class))
                 .containsExactly("not recorded");
     }

@@ -6,6 +6,7 @@ import io.tokentally.ingest.UsageRow;
 import io.tokentally.normalize.PriceHolders;
 import io.tokentally.normalize.UsageLine;
 import io.tokentally.normalize.UsageNormalizer;
+import io.tokentally.plans.CustomRate;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.MarkupOverride;
 import io.tokentally.plans.Plan;
@@ -476,6 +477,44 @@ class RaterTests {
             assertThat(rated.model()).isEqualTo("openai/gpt-9-2026-11-01");
             assertAmounts(rated, "4", "4", "5.6");
         });
+    }
+
+    @Test
+    void billsACustomRateWhereThePlanSetsOneForTheTokenTypeAndTiersAndTheMarkupElsewhere() {
+        // given a plan (20%; openai 40%) with rates for gpt-4o's standard input ($2) and batch input ($0.90), and
+        // carol's gpt-4o hours: standard input and output, batch input and output, long-context sonnet input
+        CustomRate standard =
+                new CustomRate(TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, new BigDecimal("2"));
+        CustomRate batch =
+                new CustomRate(TokenType.INPUT, ServiceTier.BATCH, ContextTier.STANDARD, new BigDecimal("0.9"));
+        Plan negotiated = new Plan(
+                "negotiated",
+                PlanType.USAGE,
+                "USD",
+                new BigDecimal("20"),
+                List.of(
+                        new MarkupOverride("openai", MarkupOverride.ANY, new BigDecimal("40")),
+                        new MarkupOverride("openai", GPT_4O, null, List.of(standard, batch))));
+        Rater rates = new Rater(
+                CATALOG,
+                Map.of("carol", new Customer("carol", "cus_carol", "negotiated", "Carol")),
+                Map.of("negotiated", negotiated));
+
+        // when
+        List<RatedAggregate> standardHour = rates.rate(usage(
+                "carol", GPT_4O, ServiceTier.STANDARD, ContextTier.STANDARD, JAN_2025, 1_000_000, 0, 0, 0, 100_000, 0));
+        List<RatedAggregate> batchHour = rates.rate(usage(
+                "carol", GPT_4O, ServiceTier.BATCH, ContextTier.STANDARD, JAN_2025, 2_000_000, 0, 0, 0, 100_000, 0));
+
+        // then the rates bill the input (cost at list, markup none); the output takes the openai override's 40%
+        assertAmounts(standardHour.get(0), "2.5", "2.5", "2"); // 1,000,000 x $2 / 1e6
+        assertThat(standardHour.get(0).rateUsdPerMillion()).isEqualByComparingTo("2");
+        assertThat(standardHour.get(0).markupPercent()).isNull();
+        assertAmounts(standardHour.get(1), "10", "1", "1.4"); // 100,000 x $10 / 1e6 = 1; x 1.4
+        assertThat(standardHour.get(1).rateUsdPerMillion()).isNull();
+        assertThat(standardHour.get(1).markupPercent()).isEqualByComparingTo("40");
+        assertAmounts(batchHour.get(0), "1.25", "2.5", "1.8"); // 2,000,000 x $0.90 / 1e6
+        assertAmounts(batchHour.get(1), "5", "0.5", "0.7"); // 100,000 x $5 / 1e6 = 0.5; x 1.4
     }
 
     private static void assertAmounts(RatedAggregate rated, String usdPerMillion, String cost, String billed) {

@@ -96,7 +96,6 @@ class StatementsTests {
                 ContextTier.STANDARD,
                 1_000,
                 BigDecimal.TEN,
-                BigDecimal.ZERO,
                 new BigDecimal("0.01"));
     }
 

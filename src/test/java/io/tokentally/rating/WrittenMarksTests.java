@@ -90,6 +90,7 @@ class WrittenMarksTests {
                 new BigDecimal("2.5"),
                 new BigDecimal("0.0025"),
                 new BigDecimal("30"),
+                null,
                 new BigDecimal(billed));
         chunk.executeWithoutResult(status -> {
             marks.beginChunk();

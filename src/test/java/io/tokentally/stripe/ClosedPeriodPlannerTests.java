@@ -105,7 +105,6 @@ class ClosedPeriodPlannerTests {
                 ContextTier.STANDARD,
                 1_600_000,
                 new BigDecimal("2.5"),
-                BigDecimal.ZERO,
                 new BigDecimal("4"));
         AllocatedCharge allocated = new AllocatedCharge(
                 charge,

@@ -88,11 +88,25 @@ class TokenRoutingTests {
                 new BigDecimal("0.0015"));
         // a billed amount that is not tokens x the plan's Stripe price (a custom rate, another markup)
         TokenRouting.Usage otherAmount = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.0031");
+        // a custom rate (no markup recorded), even one that bills what the markup would ($3 = $2.50 x 1.2)
+        TokenRouting.Usage customRate = new TokenRouting.Usage(
+                "c",
+                "instant",
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                Instant.parse("2026-11-10T10:00:00Z"),
+                NOVEMBER,
+                OLD_INPUT.priceId(),
+                null,
+                1_000,
+                new BigDecimal("0.003"));
 
         assertThat(routing.meterFor(fallback, PERIOD)).isEmpty();
         assertThat(routing.meterFor(longContext, PERIOD)).isEmpty();
         assertThat(routing.meterFor(batch, PERIOD)).isEmpty();
         assertThat(routing.meterFor(otherAmount, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(customRate, PERIOD)).isEmpty();
     }
 
     @Test

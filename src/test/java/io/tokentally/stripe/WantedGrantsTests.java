@@ -224,7 +224,6 @@ class WantedGrantsTests {
                 ContextTier.STANDARD,
                 1_000_000,
                 new BigDecimal(billedUsd),
-                BigDecimal.ZERO,
                 new BigDecimal(billedUsd));
     }
 

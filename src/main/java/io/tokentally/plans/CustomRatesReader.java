@@ -1,0 +1,123 @@
+package io.tokentally.plans;
+
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.ContextTier;
+import io.tokentally.shared.PlainNumbers;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads a model override's {@code rates_usd_per_million}: a rate per token type for standard usage, and sections
+ * {@code batch}, {@code priority}, {@code flex} (service tiers) and {@code long} (long context) with rates of their
+ * own. Usage of a token type and tiers without a rate is billed at the markup.
+ */
+final class CustomRatesReader {
+
+    /** A rate at or above this is refused, as a price is: a dollar a token. */
+    private static final BigDecimal MAX_RATE = BigDecimal.valueOf(1_000_000);
+
+    private static final List<String> SECTIONS = List.of("batch", "priority", "flex", "long");
+
+    private CustomRatesReader() {}
+
+    static List<CustomRate> read(Path file, String where, JsonNode node) {
+        PlanNodes.requireMapping(file, where, node);
+        List<CustomRate> rates = new ArrayList<>();
+        Map<String, String> named = new HashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            String key = entry.getKey();
+            String section = key.strip().toLowerCase(Locale.ROOT);
+            if (!SECTIONS.contains(section)) {
+                add(file, where, key, entry.getValue(), ServiceTier.STANDARD, ContextTier.STANDARD, rates, named);
+                continue;
+            }
+            String sectionWhere = where + "." + key;
+            PlanNodes.requireMapping(file, sectionWhere, entry.getValue());
+            ServiceTier service = section.equals("long")
+                    ? ServiceTier.STANDARD
+                    : ServiceTier.parse(section).orElseThrow();
+            ContextTier context = section.equals("long") ? ContextTier.LONG : ContextTier.STANDARD;
+            for (Map.Entry<String, JsonNode> rate : entry.getValue().properties()) {
+                add(file, sectionWhere, rate.getKey(), rate.getValue(), service, context, rates, named);
+            }
+        }
+        if (rates.isEmpty()) {
+            throw new PlanFault(file, where, "gives no rate; name a token type and its USD per million tokens");
+        }
+        return rates;
+    }
+
+    private static void add(
+            Path file,
+            String where,
+            String key,
+            JsonNode value,
+            ServiceTier service,
+            ContextTier context,
+            List<CustomRate> rates,
+            Map<String, String> named) {
+        String at = where + "." + key;
+        TokenType type = tokenType(file, where, key, at);
+        String first = named.putIfAbsent(type + "/" + service + "/" + context, key);
+        if (first != null) {
+            throw new PlanFault(
+                    file, at, "names the token type that '" + first + "' names already; give each rate once");
+        }
+        rates.add(new CustomRate(type, service, context, usdPerMillion(file, at, value)));
+    }
+
+    private static TokenType tokenType(Path file, String where, String key, String at) {
+        try {
+            return TokenType.fromCode(key);
+        } catch (IllegalArgumentException e) {
+            String known =
+                    Arrays.stream(TokenType.values()).map(TokenType::code).collect(Collectors.joining(", "));
+            throw new PlanFault(
+                    file,
+                    where,
+                    "has unknown key '" + key + "'; a rate is named by its token type (" + known + ")"
+                            + (where.endsWith("rates_usd_per_million")
+                                    ? ", or a section batch, priority, flex or long"
+                                    : ""),
+                    at);
+        }
+    }
+
+    private static BigDecimal usdPerMillion(Path file, String where, JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new PlanFault(file, where, "is required");
+        }
+        BigDecimal value;
+        try {
+            value = node.isNumber()
+                    ? node.decimalValue()
+                    : PlainNumbers.decimal(PlanNodes.text(file, where, node).strip());
+        } catch (NumberFormatException e) {
+            throw new PlanFault(file, where, "'" + node.asString() + "' is not a number");
+        }
+        if (value.signum() < 0) {
+            throw new PlanFault(file, where, "is negative: " + value.toPlainString());
+        }
+        if (value.stripTrailingZeros().scale() > Amounts.PRICE_SCALE) {
+            throw new PlanFault(
+                    file,
+                    where,
+                    value.toPlainString() + " has more than " + Amounts.PRICE_SCALE + " decimals; rates are kept"
+                            + " exactly, never rounded");
+        }
+        if (value.compareTo(MAX_RATE) >= 0) {
+            throw new PlanFault(file, where, value.toPlainString() + " is not less than 1000000 (a dollar a token)");
+        }
+        return value.stripTrailingZeros();
+    }
+}

@@ -18,11 +18,11 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The attributed rated aggregates of each customer's UTC day, summed per model, token type, tiers and billed price per
- * million ({@code rated_day}): what the days of a billing period before a given day add up to, read without every hour of
- * them (ADR 0025). The rate step's writer marks the customers' days it writes to ({@code unsummed_day}, each
- * mark naming its run); {@link #sumMarked} sums those days again, and every reader of {@code rated_day} calls
- * it first.
+ * The attributed rated aggregates of each customer's UTC day, summed per model, token type, tiers and billed price
+ * per million ({@code rated_day}, ADR 0028): what the days of a billing period before a given day add up to, read
+ * without every hour of them (ADR 0025). The rate step's writer marks the customers' days it writes to ({@code
+ * unsummed_day}, each mark naming its run); {@link #sumMarked} sums those days again, and every reader of {@code
+ * rated_day} calls it first.
  */
 @Component
 public class RatedDays {

@@ -115,7 +115,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         }
         boolean[] claimed = new boolean[1];
         Instant claimedAt = Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
-        inOwnTransaction(() -> claimed[0] = outbox.markInFlight(row.outboxId(), claimedAt));
+        inOwnTransaction(() -> claimed[0] = outbox.markInFlight(row.outboxId(), claimedAt, run));
         if (!claimed[0]) {
             return;
         }

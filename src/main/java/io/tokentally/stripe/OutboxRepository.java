@@ -116,12 +116,15 @@ public class OutboxRepository {
     }
 
     /**
-     * The rows an upload tried and left pending (every call refused, unreachable, unanswered or answered 429: {@link
-     * #markNeverReceived}, {@link #markMayHaveArrived}), and the error of the last of them; empty when there are none.
+     * The rows run {@code run}'s upload tried and left pending (every call refused, unreachable, unanswered or
+     * answered 429: {@link #markNeverReceived}, {@link #markMayHaveArrived}), and the error of the last of them; empty
+     * when there are none. Rows another uploader claimed after it are that uploader's.
      */
-    public Optional<NotSent> notSent() {
-        Map<String, Object> tried = jdbc.queryForMap("SELECT COUNT(*) AS tried, MAX(outbox_id) AS last_id FROM outbox"
-                + " WHERE state = 'PENDING' AND attempts > 0");
+    public Optional<NotSent> notSent(long run) {
+        Map<String, Object> tried = jdbc.queryForMap(
+                "SELECT COUNT(*) AS tried, MAX(outbox_id) AS last_id FROM outbox"
+                        + " WHERE state = 'PENDING' AND attempts > 0 AND tried_run = ?",
+                run);
         long rows = ((Number) tried.get("tried")).longValue();
         if (rows == 0) {
             return Optional.empty();
@@ -138,6 +141,12 @@ public class OutboxRepository {
         return Optional.of(new NotSent(rows, lastError));
     }
 
+    /** Whether any row an upload tried, of any run, is still pending. */
+    public boolean anyTriedPending() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE state = 'PENDING' AND attempts > 0", Long.class)
+                > 0;
+    }
+
     /** Rows an upload tried and left pending, and the last one's error. */
     public record NotSent(long rows, String lastError) {}
 
@@ -147,14 +156,16 @@ public class OutboxRepository {
      * {@code claimedAt} as its {@code in_flight_at}.
      *
      * @param claimedAt the claim's time, to the microsecond: what {@link #markNeverReceived} compares
+     * @param run the claiming run, which {@link #notSent} counts the row to while it stays pending
      * @return whether this caller claimed the row
      */
-    public boolean markInFlight(long outboxId, Instant claimedAt) {
+    public boolean markInFlight(long outboxId, Instant claimedAt, long run) {
         return jdbc.update(
                         "UPDATE outbox SET state = 'IN_FLIGHT', attempts = attempts + 1,"
-                                + " in_flight_at = COALESCE(in_flight_at, ?) WHERE outbox_id = ?"
+                                + " in_flight_at = COALESCE(in_flight_at, ?), tried_run = ? WHERE outbox_id = ?"
                                 + " AND state IN ('PENDING', 'IN_FLIGHT')",
                         SqlTime.utc(claimedAt),
+                        run,
                         outboxId)
                 == 1;
     }

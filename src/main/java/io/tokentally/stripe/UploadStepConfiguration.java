@@ -66,7 +66,8 @@ public class UploadStepConfiguration {
      * After a live upload, whether it completed or failed: an {@value #NOT_SENT} error, of this run, while rows it
      * tried are left pending (a refused connection, a wrong {@code api-base}, 429 or no answer to every call): a
      * later run sends them, but their usage is not billed until one does, and a row whose {@code UPLOAD_PENDING} an
-     * earlier run recorded is not recorded again. Resolved by the upload that leaves none.
+     * earlier run recorded is not recorded again. Rows another uploader tried meanwhile are its own. Resolved by an
+     * upload after which no row any upload tried is pending.
      */
     @Bean
     StepExecutionListener notSentListener(
@@ -82,13 +83,17 @@ public class UploadStepConfiguration {
                     return stepExecution.getExitStatus();
                 }
                 long run = stepExecution.getJobExecution().getJobInstance().getInstanceId();
-                transaction.executeWithoutResult(status -> outbox.notSent()
+                transaction.executeWithoutResult(status -> outbox.notSent(run)
                         .ifPresentOrElse(
                                 notSent -> {
                                     log.warn("Upload: {} outbox row(s) not sent ({})", notSent.rows(), NOT_SENT);
                                     findings.record(notSentFinding(notSent, properties.apiBase()), run);
                                 },
-                                () -> findings.resolve(NOT_SENT, run)));
+                                () -> {
+                                    if (!outbox.anyTriedPending()) {
+                                        findings.resolve(NOT_SENT, run);
+                                    }
+                                }));
                 return stepExecution.getExitStatus();
             }
         };

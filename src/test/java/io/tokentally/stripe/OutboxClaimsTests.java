@@ -45,7 +45,7 @@ class OutboxClaimsTests {
     @Test
     void aClaimWhoseCallsReachedNothingLeavesTheRowPendingAndNotInFlight() {
         // when
-        outbox.markInFlight(row, FIRST);
+        outbox.markInFlight(row, FIRST, 1);
         outbox.markNeverReceived(row, "429 rate limited", FIRST);
 
         // then
@@ -55,10 +55,10 @@ class OutboxClaimsTests {
     @Test
     void anotherClaimsTimeStaysWhenThisClaimsCallsReachedNothing() {
         // given: a first claim whose call may have reached Stripe, still waiting for its answer
-        outbox.markInFlight(row, FIRST);
+        outbox.markInFlight(row, FIRST, 1);
 
         // when: a second uploader claims it too, and every answer it gets is 429
-        outbox.markInFlight(row, SECOND);
+        outbox.markInFlight(row, SECOND, 2);
         outbox.markNeverReceived(row, "429 rate limited", SECOND);
 
         // then
@@ -68,8 +68,8 @@ class OutboxClaimsTests {
     @Test
     void aCallThatMayHaveArrivedAfterAnotherClaimClearedTheTimeSetsItAgain() {
         // given: two claims; the first claim's calls reached nothing and cleared the time it marked
-        outbox.markInFlight(row, FIRST);
-        outbox.markInFlight(row, SECOND);
+        outbox.markInFlight(row, FIRST, 1);
+        outbox.markInFlight(row, SECOND, 2);
         outbox.markNeverReceived(row, "429 rate limited", FIRST);
 
         // when: the second claim's call timed out
@@ -83,8 +83,8 @@ class OutboxClaimsTests {
     @Test
     void aRowAnotherUploaderSentIsLeftSent() {
         // given
-        outbox.markInFlight(row, FIRST);
-        outbox.markInFlight(row, SECOND);
+        outbox.markInFlight(row, FIRST, 1);
+        outbox.markInFlight(row, SECOND, 2);
         outbox.markSent(row, "DELIVERED", 1);
 
         // when
@@ -97,15 +97,23 @@ class OutboxClaimsTests {
     }
 
     static long insertPendingRow(JdbcTemplate jdbc) {
+        return insertPendingRow(jdbc, "tt-1", 1);
+    }
+
+    /** A pending meter event of acme's hour, its {@code revision}, identified as {@code identifier}; its outbox id. */
+    static long insertPendingRow(JdbcTemplate jdbc, String identifier, long revision) {
         jdbc.update(
                 "INSERT INTO outbox (kind, customer_id, stripe_customer_id, meter, window_start, revision,"
                         + " identifier, idempotency_key, value_micros, event_timestamp, state, created_run, created_at)"
-                        + " VALUES ('METER_EVENT', 'acme', 'cus_acme', 'tokentally_usd', ?, 1, 'tt-1', 'tokentally-tt-1',"
+                        + " VALUES ('METER_EVENT', 'acme', 'cus_acme', 'tokentally_usd', ?, ?, ?, ?,"
                         + " 1500, ?, 'PENDING', 1, ?)",
                 SqlTime.utc(HOUR),
+                revision,
+                identifier,
+                "tokentally-" + identifier,
                 SqlTime.utc(HOUR),
                 SqlTime.utc(HOUR));
-        return jdbc.queryForObject("SELECT outbox_id FROM outbox", Long.class);
+        return jdbc.queryForObject("SELECT outbox_id FROM outbox WHERE identifier = ?", Long.class, identifier);
     }
 
     private String stateAndTime() {

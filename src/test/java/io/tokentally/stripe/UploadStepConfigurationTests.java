@@ -34,6 +34,7 @@ class UploadStepConfigurationTests {
     @TempDir
     Path dir;
 
+    JdbcTemplate jdbc;
     OutboxRepository outbox;
     FindingRepository findings;
     StepExecutionListener listener;
@@ -43,7 +44,7 @@ class UploadStepConfigurationTests {
     void start() {
         JdbcDataSource dataSource = TestH2.fileDatabase(dir);
         TestH2.flyway(dataSource, "latest").migrate();
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        jdbc = new JdbcTemplate(dataSource);
         Clock clock = Clock.fixed(FIRST, ZoneOffset.UTC);
         outbox = new OutboxRepository(jdbc, new UnplannedHours(jdbc), clock);
         findings = new FindingRepository(jdbc, clock);
@@ -55,7 +56,7 @@ class UploadStepConfigurationTests {
     @Test
     void anUploadThatLeavesARowUnsentIsAnErrorOfItsRunUntilAnUploadSendsIt() {
         // given: every call of the row refused its connection (a wrong api-base: exit 0 and no word, night after night)
-        outbox.markInFlight(row, FIRST);
+        outbox.markInFlight(row, FIRST, 7);
         outbox.markNeverReceived(row, "connection error: Connection refused", FIRST);
 
         // when
@@ -71,7 +72,7 @@ class UploadStepConfigurationTests {
         });
 
         // and when the next upload sends it
-        outbox.markInFlight(row, NEXT_NIGHT);
+        outbox.markInFlight(row, NEXT_NIGHT, 8);
         outbox.markSent(row, "DELIVERED", 8);
         listener.afterStep(uploadStep(8));
 
@@ -85,9 +86,9 @@ class UploadStepConfigurationTests {
     @Test
     void aRowWhoseUploadPendingAnEarlierRunRecordedIsAnErrorOfTheRunThatLeavesItUnsentAgain() {
         // given: night 1's call timed out (its UPLOAD_PENDING is run 1's); night 2's calls were all refused
-        outbox.markInFlight(row, FIRST);
+        outbox.markInFlight(row, FIRST, 1);
         outbox.markMayHaveArrived(row, "connection error: Read timed out", FIRST);
-        outbox.markInFlight(row, NEXT_NIGHT);
+        outbox.markInFlight(row, NEXT_NIGHT, 2);
         outbox.markNeverReceived(row, "connection error: Connection refused", NEXT_NIGHT);
 
         // when
@@ -106,8 +107,26 @@ class UploadStepConfigurationTests {
         listener.afterStep(uploadStep(3));
 
         // then
-        assertThat(outbox.notSent()).isEmpty();
+        assertThat(outbox.notSent(3)).isEmpty();
         assertThat(findings.openOfRun(3)).isEmpty();
+    }
+
+    @Test
+    void anUploadBesideAnotherCountsOnlyTheRowsItTriedAndLeavesTheOthersErrorOpen() {
+        // given: run 7 left its row unsent (its error recorded); run 8, uploading beside it, sent a row of its own
+        outbox.markInFlight(row, FIRST, 7);
+        outbox.markNeverReceived(row, "connection error: Connection refused", FIRST);
+        listener.afterStep(uploadStep(7));
+        long other = OutboxClaimsTests.insertPendingRow(jdbc, "tt-2", 2);
+        outbox.markInFlight(other, FIRST, 8);
+        outbox.markSent(other, "DELIVERED", 8);
+
+        // when
+        listener.afterStep(uploadStep(8));
+
+        // then: run 8 has no error (it counted run 7's row before, and exited 4); run 7's error stays open
+        assertThat(findings.openOfRun(8)).isEmpty();
+        assertThat(findings.openOfRun(7)).extracting(Finding::kind).containsExactly("UPLOAD_NOT_SENT");
     }
 
     private static StripeProperties live() {

@@ -67,7 +67,9 @@ final class CustomRatesReader {
             List<CustomRate> rates,
             Map<String, String> named) {
         String at = where + "." + key;
-        TokenType type = tokenType(file, where, key, at);
+        // only the top level (standard usage) may also name a section
+        boolean topLevel = service == ServiceTier.STANDARD && context == ContextTier.STANDARD;
+        TokenType type = tokenType(file, where, key, at, topLevel);
         String first = named.putIfAbsent(type + "/" + service + "/" + context, key);
         if (first != null) {
             throw new PlanFault(
@@ -76,7 +78,7 @@ final class CustomRatesReader {
         rates.add(new CustomRate(type, service, context, usdPerMillion(file, at, value)));
     }
 
-    private static TokenType tokenType(Path file, String where, String key, String at) {
+    private static TokenType tokenType(Path file, String where, String key, String at, boolean topLevel) {
         try {
             return TokenType.fromCode(key);
         } catch (IllegalArgumentException e) {
@@ -86,9 +88,7 @@ final class CustomRatesReader {
                     file,
                     where,
                     "has unknown key '" + key + "'; a rate is named by its token type (" + known + ")"
-                            + (where.endsWith("rates_usd_per_million")
-                                    ? ", or a section batch, priority, flex or long"
-                                    : ""),
+                            + (topLevel ? ", or a section batch, priority, flex or long" : ""),
                     at);
         }
     }

@@ -8,14 +8,12 @@ import static io.tokentally.ingest.provider.JsonFields.text;
 import io.tokentally.ingest.UsageColumns;
 import io.tokentally.ingest.UsageTimestamp;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Pages of Anthropic's {@code GET /v1/organizations/usage_report/messages}. Its four input counters are
@@ -62,17 +60,7 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
 
     @Override
     List<JsonNode> items(JsonNode page, int pageNo) {
-        List<JsonNode> items = new ArrayList<>();
-        for (JsonNode bucket : requiredArray(page, "data", pageNo)) {
-            for (JsonNode result : requiredArray(bucket, "results", pageNo)) {
-                ObjectNode item = JSON.createObjectNode();
-                item.set("starting_at", bucket.get("starting_at"));
-                item.set("ending_at", bucket.get("ending_at"));
-                item.set("result", result);
-                items.add(item);
-            }
-        }
-        return items;
+        return bucketResults(page, pageNo, "starting_at", "ending_at");
     }
 
     @Override

@@ -13,6 +13,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A provider API's responses saved as files: one page, a JSON array of pages, or one page per line
@@ -101,6 +102,24 @@ abstract class JsonPagesFormat implements UsageFormat {
             throw new FileFormatException("the file holds no page");
         }
         return pages;
+    }
+
+    /**
+     * Each result of a bucketed page ({@code data[].results[]}) as an item holding it ({@code result}) and its
+     * bucket's bounds under the API's own names ({@code startField}, {@code endField}).
+     */
+    static List<JsonNode> bucketResults(JsonNode page, int pageNo, String startField, String endField) {
+        List<JsonNode> items = new ArrayList<>();
+        for (JsonNode bucket : requiredArray(page, "data", pageNo)) {
+            for (JsonNode result : requiredArray(bucket, "results", pageNo)) {
+                ObjectNode item = JSON.createObjectNode();
+                item.set(startField, bucket.get(startField));
+                item.set(endField, bucket.get(endField));
+                item.set("result", result);
+                items.add(item);
+            }
+        }
+        return items;
     }
 
     /** The array a page must have, e.g. {@code data}; its absence fails the whole file. */

@@ -15,7 +15,6 @@ import java.util.Map;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Pages of OpenAI's {@code GET /v1/organization/usage/completions}: buckets of results grouped by
@@ -72,17 +71,7 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
 
     @Override
     List<JsonNode> items(JsonNode page, int pageNo) {
-        List<JsonNode> items = new ArrayList<>();
-        for (JsonNode bucket : requiredArray(page, "data", pageNo)) {
-            for (JsonNode result : requiredArray(bucket, "results", pageNo)) {
-                ObjectNode item = JSON.createObjectNode();
-                item.set("start_time", bucket.get("start_time"));
-                item.set("end_time", bucket.get("end_time"));
-                item.set("result", result);
-                items.add(item);
-            }
-        }
-        return items;
+        return bucketResults(page, pageNo, "start_time", "end_time");
     }
 
     @Override
@@ -232,7 +221,7 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
         return rest;
     }
 
-    private static Map<String, String> keys(JsonNode result) {
+    static Map<String, String> keys(JsonNode result) {
         return CustomerAttribution.keys(
                 "project_id", text(result, "project_id"),
                 "api_key_id", text(result, "api_key_id"),

@@ -26,11 +26,16 @@ final class CustomRatesReader {
     /** A rate at or above this is refused, as a price is: a dollar a token. */
     private static final BigDecimal MAX_RATE = BigDecimal.valueOf(1_000_000);
 
+    private static final String NO_RATE = "gives no rate; name a token type and its USD per million tokens";
+
     private static final List<String> SECTIONS = List.of("batch", "priority", "flex", "long");
 
     private CustomRatesReader() {}
 
     static List<CustomRate> read(Path file, String where, JsonNode node) {
+        if (node.isNull()) {
+            throw new PlanFault(file, where, NO_RATE);
+        }
         PlanNodes.requireMapping(file, where, node);
         List<CustomRate> rates = new ArrayList<>();
         Map<String, String> named = new HashMap<>();
@@ -52,7 +57,7 @@ final class CustomRatesReader {
             }
         }
         if (rates.isEmpty()) {
-            throw new PlanFault(file, where, "gives no rate; name a token type and its USD per million tokens");
+            throw new PlanFault(file, where, NO_RATE);
         }
         return rates;
     }

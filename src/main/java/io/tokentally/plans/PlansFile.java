@@ -34,6 +34,9 @@ public final class PlansFile {
             .build();
     /** How Jackson's duplicate detection words its fault; anything else is reported as Jackson words it. */
     private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate Object property \"(.*)\"");
+    /** How Jackson words a YAML number it cannot read as a decimal ({@code .inf}, {@code .nan}). */
+    private static final Pattern NOT_A_DECIMAL =
+            Pattern.compile("Malformed numeric value '([^:']*)[:'].*", Pattern.DOTALL);
 
     private static final Set<String> PLAN_KEYS = Set.of(
             "id",
@@ -114,6 +117,10 @@ public final class PlansFile {
         Matcher duplicate = DUPLICATE_KEY.matcher(e.getOriginalMessage());
         if (duplicate.matches()) {
             return "key '" + duplicate.group(1) + "' is given twice in one mapping; give it once";
+        }
+        Matcher notDecimal = NOT_A_DECIMAL.matcher(e.getOriginalMessage());
+        if (notDecimal.matches()) {
+            return "'" + notDecimal.group(1) + "' is not a finite number; amounts, markups and rates are decimals";
         }
         return "not valid YAML: "
                 + YamlFaults.of(e)
@@ -213,7 +220,7 @@ public final class PlansFile {
         }
         if (hasModel) {
             String model = PlanNodes.modelId(file, where + ".model", node.get("model"), "provider/model");
-            if (!node.hasNonNull(RATES)) {
+            if (!node.has(RATES)) {
                 BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
                 return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
             }
@@ -223,7 +230,7 @@ public final class PlansFile {
                     : null;
             return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup, rates);
         }
-        if (node.hasNonNull(RATES)) {
+        if (node.has(RATES)) {
             throw new PlanFault(
                     file,
                     where + "." + RATES,

@@ -8,8 +8,8 @@ import tools.jackson.core.TokenStreamContext;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The line each value of a YAML (or JSON) document starts on, by its JSON pointer ({@code /plans/1/markup_percent}),
- * so that a fault found in the document's tree can name its line.
+ * The line each value of a YAML (or JSON) document is on, by its JSON pointer ({@code /plans/1/markup_percent}): its
+ * key's line, or for a list item the line it starts on, so that a fault found in the document's tree can name its line.
  */
 final class ValueLines {
 
@@ -24,7 +24,14 @@ final class ValueLines {
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = mapper.createParser(text)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                if (token == JsonToken.PROPERTY_NAME || token.isStructEnd()) {
+                if (token == JsonToken.PROPERTY_NAME) {
+                    // a value under a key is on the key's line: a mapping or list below it starts on the next
+                    lines.putIfAbsent(
+                            parser.streamReadContext().pathAsPointer().toString(),
+                            parser.currentTokenLocation().getLineNr());
+                    continue;
+                }
+                if (token.isStructEnd()) {
                     continue;
                 }
                 // a mapping or list opens a context of its own: its path is its parent's

@@ -249,7 +249,7 @@ class PlansFileTests {
             plans-with-allow-overage-maybe.yaml                 | line 6: plans[id=prepaid].allow_overage 'maybe' is not true or false
             plans-with-fractional-included-tokens.yaml          | line 6: plans[id=team].included[0].tokens must be a positive whole number: 1000.5
             plans-with-included-tokens-past-a-long.yaml         | line 6: plans[id=team].included[0].tokens 100000000000000000000 is more than 9223372036854775807
-            plans-with-overrides-as-a-mapping.yaml              | line 6: plans[id=enterprise].overrides must be a list
+            plans-with-overrides-as-a-mapping.yaml              | line 5: plans[id=enterprise].overrides must be a list
             plans-with-override-as-a-single-value.yaml          | line 5: plans[id=enterprise].overrides[0] must be a mapping (key: value)
             plans-with-markup-as-a-list.yaml                    | line 4: plans[id=payg].markup_percent must be a single value, not a list or mapping
             plans-with-consumption-order-as-a-single-value.yaml | line 7: plans[id=mix].consumption_order must be a list
@@ -354,6 +354,11 @@ class PlansFileTests {
             13 decimals       | - model: openai/gpt-4o/        rates_usd_per_million:/          input: 0.0000000000001 | line 7: plans[id=p].overrides[0].rates_usd_per_million.input 0.0000000000001 has more than 12 decimals; rates are kept exactly, never rounded
             a dollar a token  | - model: openai/gpt-4o/        rates_usd_per_million:/          input: 1000000 | line 7: plans[id=p].overrides[0].rates_usd_per_million.input 1000000 is not less than 1000000 (a dollar a token)
             none              | - model: openai/gpt-4o/        rates_usd_per_million: {} | line 6: plans[id=p].overrides[0].rates_usd_per_million gives no rate; name a token type and its USD per million tokens
+            infinite          | - model: openai/gpt-4o/        rates_usd_per_million:/          input: .inf | line 7: '.inf' is not a finite number; amounts, markups and rates are decimals
+            left empty        | - model: openai/gpt-4o/        markup_percent: 5/        rates_usd_per_million: | line 7: plans[id=p].overrides[0].rates_usd_per_million gives no rate; name a token type and its USD per million tokens
+            an empty section  | - model: openai/gpt-4o/        rates_usd_per_million: {batch: {}} | line 6: plans[id=p].overrides[0].rates_usd_per_million gives no rate; name a token type and its USD per million tokens
+            a tier misspelt   | - model: openai/gpt-4o/        rates_usd_per_million:/          standrad:/            input: 2 | line 7: plans[id=p].overrides[0].rates_usd_per_million has unknown key 'standrad'; a rate is named by its token type (input, cache_read, cache_write_5m, cache_write_1h, output, web_search_request, image, audio_second), or a section batch, priority, flex or long
+            a provider's, empty | - provider: openai/        markup_percent: 5/        rates_usd_per_million: | line 7: plans[id=p].overrides[0].rates_usd_per_million is given for a provider; custom rates are set per model (model: provider/model)
             a type twice      | - model: openai/gpt-4o/        rates_usd_per_million:/          cache_write: 1/          cache_write_5m: 2 | line 8: plans[id=p].overrides[0].rates_usd_per_million.cache_write_5m names the token type that 'cache_write' names already; give each rate once
             """)
     void refusesACustomRateItCannotBillNamingFileLineAndPath(

@@ -68,6 +68,10 @@ public final class PlansFile {
         String text = InputFiles.readUtf8Strictly(file);
         JsonNode plans = plansList(file, text);
         ValueLines lines = ValueLines.of(YAML, text);
+        if (lines.firstAliasLine() > 0) {
+            throw new IllegalArgumentException(file + " line " + lines.firstAliasLine()
+                    + ": a YAML alias (*name) is not read as the value it names; write the value itself");
+        }
         List<Plan> result = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < plans.size(); i++) {

@@ -6,6 +6,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamContext;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * The line each value of a YAML (or JSON) document is on, by its JSON pointer ({@code /plans/1/markup_percent}): its
@@ -14,16 +15,22 @@ import tools.jackson.databind.ObjectMapper;
 final class ValueLines {
 
     private final Map<String, Integer> lines;
+    private final int firstAliasLine;
 
-    private ValueLines(Map<String, Integer> lines) {
+    private ValueLines(Map<String, Integer> lines, int firstAliasLine) {
         this.lines = lines;
+        this.firstAliasLine = firstAliasLine;
     }
 
     /** Reads {@code text}, which {@code mapper} has read into a tree already (so it parses). */
     static ValueLines of(ObjectMapper mapper, String text) {
         Map<String, Integer> lines = new HashMap<>();
+        int firstAliasLine = 0;
         try (JsonParser parser = mapper.createParser(text)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (firstAliasLine == 0 && parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                    firstAliasLine = parser.currentTokenLocation().getLineNr();
+                }
                 if (token == JsonToken.PROPERTY_NAME) {
                     // a value under a key is on the key's line: a mapping or list below it starts on the next
                     lines.putIfAbsent(
@@ -42,7 +49,15 @@ final class ValueLines {
                         parser.currentTokenLocation().getLineNr());
             }
         }
-        return new ValueLines(lines);
+        return new ValueLines(lines, firstAliasLine);
+    }
+
+    /**
+     * The line of the document's first YAML alias ({@code *name}), or 0 for none: the reader gives an alias as its
+     * name, not as the anchored value, so {@code id: *base} would read as the id {@code base}.
+     */
+    int firstAliasLine() {
+        return firstAliasLine;
     }
 
     /**

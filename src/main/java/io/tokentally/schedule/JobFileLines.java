@@ -16,6 +16,7 @@ import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * Where each key of a job file is, by its path ({@code cron}, {@code parameters.input}), so that a fault names its
@@ -33,8 +34,8 @@ final class JobFileLines {
 
     /**
      * The lines of the file's keys. Refused here: text that is not YAML (at the YAML reader's line), a file that is
-     * not one mapping of keys (empty, a list, a single value, a second document after {@code ---}) and a key given
-     * twice in one mapping, of which a YAML reader would let the later win.
+     * not one mapping of keys (empty, a list, a single value, a second document after {@code ---}), a key given
+     * twice in one mapping, of which a YAML reader would let the later win, and a YAML alias.
      */
     static JobFileLines read(Path file, YAMLMapper yaml) {
         RequiredFile.fault(file).ifPresent(fault -> {
@@ -53,6 +54,12 @@ final class JobFileLines {
                                 + ": a job file is one mapping of keys (name: ..., job: ...), not a list or a single value");
             }
             for (JsonToken token = first; token != null; token = parser.nextToken()) {
+                if (parser instanceof YAMLParser yamlParser && yamlParser.isCurrentAlias()) {
+                    // the reader gives an alias as its name, not the value it names: cron: *nightly reads "nightly"
+                    throw new IllegalArgumentException(
+                            file + " line " + parser.currentTokenLocation().getLineNr()
+                                    + ": a YAML alias (*name) is not read as the value it names; write the value itself");
+                }
                 if (token == JsonToken.PROPERTY_NAME) {
                     String key = parser.streamReadContext()
                             .pathAsPointer()

@@ -159,7 +159,8 @@ class JobSchedulesTests {
                 "'- name: nightly-billing\n- job: nightly-billing\n' => line 1: a job file is one mapping of keys",
                 "'nightly-billing\n' => line 1: a job file is one mapping of keys",
                 "'name: a\n---\nname: b\n' => line 3: a second document (after ---); a job file holds one schedule",
-                "'name: a\nparameters: sample-data\n' => line 2: 'parameters' must be a mapping of keys"
+                "'name: a\nparameters: sample-data\n' => line 2: 'parameters' must be a mapping of keys",
+                "'name: &n a\njob: *n\n' => line 2: a YAML alias (*name) is not read as the value it names"
             })
     void refusesAFileOrAValueOfTheWrongShape(String text, String problem, @TempDir Path jobs) throws Exception {
         // given

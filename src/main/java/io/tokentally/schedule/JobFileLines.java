@@ -39,7 +39,7 @@ final class JobFileLines {
      */
     static JobFileLines read(Path file, YAMLMapper yaml) {
         RequiredFile.fault(file).ifPresent(fault -> {
-            throw new IllegalArgumentException(file + ": " + fault);
+            throw new IllegalArgumentException(fault); // it names the file, as an absolute path
         });
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = yaml.createParser(file.toFile())) {

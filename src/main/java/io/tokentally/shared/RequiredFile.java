@@ -17,8 +17,12 @@ public final class RequiredFile {
         if (Files.isDirectory(file)) {
             return Optional.of(file.toAbsolutePath() + " is a folder, not a file");
         }
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             return Optional.of("the file " + file.toAbsolutePath() + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            // a pipe (<(...)) or a device: a reader that reads the file twice would wait on it for ever
+            return Optional.of(file.toAbsolutePath() + " is not a regular file (a pipe or a device); give a file");
         }
         return Optional.empty();
     }

@@ -501,7 +501,7 @@ class TokentallyCommandTests {
                 Arguments.of(
                         "      - provider: google\n        markup_percent: 10",
                         "      provider: google\n      markup_percent: 10",
-                        "line 19: plans[id=enterprise].overrides must be a list"));
+                        "line 18: plans[id=enterprise].overrides must be a list"));
     }
 
     @ParameterizedTest

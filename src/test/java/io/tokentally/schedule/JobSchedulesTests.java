@@ -189,9 +189,9 @@ class JobSchedulesTests {
 
         // when, then
         assertThatThrownBy(() -> JobSchedules.read(missing))
-                .hasMessage(missing + ": the file " + missing.toAbsolutePath() + " does not exist");
+                .hasMessage("the file " + missing.toAbsolutePath() + " does not exist");
         assertThatThrownBy(() -> JobSchedules.read(folder))
-                .hasMessage(folder + ": " + folder.toAbsolutePath() + " is a folder, not a file");
+                .hasMessage(folder.toAbsolutePath() + " is a folder, not a file");
     }
 
     @Test

@@ -41,7 +41,7 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 
     private static final String SELECT_HOUR = "SELECT customer_id, model, token_type, service_tier, context_tier,"
             + " hour_start, price_epoch, tokens, reasoning_tokens, requests, price_id, cost_usd, billed_usd, attributed,"
-            + " plan_id FROM rated_aggregate WHERE hour_start = ?";
+            + " plan_id, markup_percent, rate_usd_per_million FROM rated_aggregate WHERE hour_start = ?";
     static final List<String> COLUMNS = List.of(
             "customer_id",
             "model",
@@ -202,7 +202,9 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
                                     rs.getBigDecimal("cost_usd"),
                                     rs.getBigDecimal("billed_usd"),
                                     rs.getBoolean("attributed"),
-                                    rs.getString("plan_id")));
+                                    rs.getString("plan_id"),
+                                    rs.getBigDecimal("markup_percent"),
+                                    rs.getBigDecimal("rate_usd_per_million")));
                 },
                 SqlTime.utc(hour));
         return stored;
@@ -233,7 +235,9 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
             BigDecimal costUsd,
             BigDecimal billedUsd,
             boolean attributed,
-            String planId) {
+            String planId,
+            BigDecimal markupPercent,
+            BigDecimal rateUsdPerMillion) {
 
         static Stored of(RatedAggregate a) {
             return new Stored(
@@ -244,7 +248,9 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
                     a.costUsd(),
                     a.billedUsd(),
                     a.attributed(),
-                    a.planId());
+                    a.planId(),
+                    a.markupPercent(),
+                    a.rateUsdPerMillion());
         }
 
         /** Whether {@code a} has the same tokens, cost and billed amount: what a bill shows. */
@@ -262,7 +268,17 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
                     && costUsd.compareTo(a.costUsd()) == 0
                     && billedUsd.compareTo(a.billedUsd()) == 0
                     && attributed == a.attributed()
-                    && Objects.equals(planId, a.planId());
+                    && Objects.equals(planId, a.planId())
+                    && sameNumber(markupPercent, a.markupPercent())
+                    && sameNumber(rateUsdPerMillion, a.rateUsdPerMillion());
+        }
+
+        /**
+         * Whether two stored numbers are both absent or equal in value: the token layout reads the markup to tell a
+         * custom rate, so an edit from a markup to a rate that bills the same is written too.
+         */
+        private static boolean sameNumber(BigDecimal stored, BigDecimal rated) {
+            return stored == null ? rated == null : rated != null && stored.compareTo(rated) == 0;
         }
     }
 

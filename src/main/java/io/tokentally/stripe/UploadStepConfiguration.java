@@ -87,21 +87,29 @@ public class UploadStepConfiguration {
                         .ifPresentOrElse(
                                 notSent -> {
                                     log.warn("Upload: {} outbox row(s) not sent ({})", notSent.rows(), NOT_SENT);
-                                    findings.record(notSentFinding(notSent, properties.apiBase()), run);
+                                    findings.record(notSentFinding(notSent, properties.apiBase(), run), run);
                                 },
-                                () -> {
-                                    if (!outbox.anyTriedPending()) {
-                                        findings.resolve(NOT_SENT, run);
-                                    }
-                                }));
+                                () -> resolveNotSent(outbox, findings, run)));
                 return stepExecution.getExitStatus();
             }
         };
     }
 
-    static Finding notSentFinding(OutboxRepository.NotSent notSent, String apiBase) {
+    /**
+     * Resolves the run's own {@value #NOT_SENT} (an earlier attempt of it may have left rows it sent now), and, once
+     * no row any upload tried is pending, every other run's too.
+     */
+    private static void resolveNotSent(OutboxRepository outbox, FindingRepository findings, long run) {
+        findings.resolve(NOT_SENT + ":" + run, run);
+        if (!outbox.anyTriedPending()) {
+            findings.unresolvedOfKind(NOT_SENT).forEach(finding -> findings.resolve(finding.key(), run));
+        }
+    }
+
+    /** The run's {@value #NOT_SENT} error, one per run, so that two uploaders at once each keep their own. */
+    static Finding notSentFinding(OutboxRepository.NotSent notSent, String apiBase, long run) {
         return new Finding(
-                NOT_SENT,
+                NOT_SENT + ":" + run,
                 NOT_SENT,
                 Finding.Severity.ERROR,
                 notSent.rows() + " outbox row(s) are still pending after the upload (the last one's error: "

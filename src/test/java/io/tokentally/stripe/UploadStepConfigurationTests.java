@@ -129,6 +129,40 @@ class UploadStepConfigurationTests {
         assertThat(findings.openOfRun(7)).extracting(Finding::kind).containsExactly("UPLOAD_NOT_SENT");
     }
 
+    @Test
+    void twoUploadsAtOnceThatEachLeaveARowUnsentEachHaveTheirOwnError() {
+        // given: run 7 and run 8, uploading at once, each left the row it tried unsent
+        long other = OutboxClaimsTests.insertPendingRow(jdbc, "tt-2", 2);
+        outbox.markInFlight(row, FIRST, 7);
+        outbox.markNeverReceived(row, "connection error: Connection refused", FIRST);
+        outbox.markInFlight(other, FIRST, 8);
+        outbox.markNeverReceived(other, "429 rate limited", FIRST);
+
+        // when: their uploads end, 7's first
+        listener.afterStep(uploadStep(7));
+        listener.afterStep(uploadStep(8));
+
+        // then: each run's exit code says so (one finding for both left run 7's last run 8, and run 7 at exit 0)
+        assertThat(findings.openOfRun(7)).extracting(Finding::kind).containsExactly("UPLOAD_NOT_SENT");
+        assertThat(findings.openOfRun(8)).extracting(Finding::kind).containsExactly("UPLOAD_NOT_SENT");
+        assertThat(findings.openOfRun(7).get(0).message())
+                .startsWith("1 outbox row(s)")
+                .contains("Connection refused");
+        assertThat(findings.openOfRun(8).get(0).message())
+                .startsWith("1 outbox row(s)")
+                .contains("429");
+
+        // and when run 9 sends both, it resolves both
+        outbox.markInFlight(row, NEXT_NIGHT, 9);
+        outbox.markSent(row, "DELIVERED", 9);
+        outbox.markInFlight(other, NEXT_NIGHT, 9);
+        outbox.markSent(other, "DELIVERED", 9);
+        listener.afterStep(uploadStep(9));
+        assertThat(findings.list(null))
+                .extracting(finding -> finding.status() + " by " + finding.resolvedByRun())
+                .containsExactly("RESOLVED by 9", "RESOLVED by 9");
+    }
+
     private static StripeProperties live() {
         return new Binder(new MapConfigurationPropertySource(Map.of(
                         "tokentally.stripe.api-key", "sk_test_upload",

@@ -43,11 +43,16 @@ public class ProviderApiPuller {
     private static final Logger log = LoggerFactory.getLogger(ProviderApiPuller.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final String OPENAI_PATH = "/v1/organization/usage/completions";
+    static final String OPENAI_EMBEDDINGS_PATH = "/v1/organization/usage/embeddings";
     static final String ANTHROPIC_PATH = "/v1/organizations/usage_report/messages";
     static final String OPENAI_COSTS_PATH = "/v1/organization/costs";
     static final String ANTHROPIC_COSTS_PATH = "/v1/organizations/cost_report";
     private static final List<String> OPENAI_GROUPS =
             List.of("project_id", "api_key_id", "user_id", "model", "batch", "service_tier");
+    /** The embeddings report groups by neither batch nor service tier. */
+    private static final List<String> OPENAI_EMBEDDINGS_GROUPS =
+            List.of("project_id", "api_key_id", "user_id", "model");
+
     private static final List<String> ANTHROPIC_GROUPS =
             List.of("api_key_id", "workspace_id", "model", "service_tier", "context_window");
     private static final DateTimeFormatter DAY =
@@ -109,17 +114,19 @@ public class ProviderApiPuller {
         // the cost reports have daily buckets only; a day's window is one bucket
         query.add(costs ? "bucket_width=1d" : "bucket_width=1h");
         query.add(costs ? "limit=7" : "limit=24");
+        boolean embeddings = source.report() == ProviderApiSource.Report.EMBEDDINGS;
         List<String> groups = costs
                 ? (openai ? List.of("project_id", "line_item") : List.of("workspace_id", "description"))
-                : (openai ? OPENAI_GROUPS : ANTHROPIC_GROUPS);
+                : embeddings ? OPENAI_EMBEDDINGS_GROUPS : (openai ? OPENAI_GROUPS : ANTHROPIC_GROUPS);
         String groupBy = openai ? "group_by" : encode("group_by[]");
         groups.forEach(group -> query.add(groupBy + "=" + group));
         if (page != null) {
             query.add("page=" + encode(page));
         }
         String base = properties.baseOf(source.provider()).toString().replaceAll("/+$", "");
-        String path =
-                openai ? (costs ? OPENAI_COSTS_PATH : OPENAI_PATH) : (costs ? ANTHROPIC_COSTS_PATH : ANTHROPIC_PATH);
+        String path = embeddings
+                ? OPENAI_EMBEDDINGS_PATH
+                : openai ? (costs ? OPENAI_COSTS_PATH : OPENAI_PATH) : (costs ? ANTHROPIC_COSTS_PATH : ANTHROPIC_PATH);
         return URI.create(base + path + "?" + String.join("&", query));
     }
 

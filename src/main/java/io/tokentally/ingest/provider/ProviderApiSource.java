@@ -9,7 +9,8 @@ import java.util.Optional;
  * A provider's Admin API read as an input source: {@code name=api://openai} or {@code api://anthropic}
  * for the usage report (then the source is named {@code openai-api} or {@code anthropic-api}), and
  * {@code api://openai/costs} or {@code api://anthropic/costs} for the cost report (named
- * {@code openai-costs-api}, {@code anthropic-costs-api}). The name may carry a role as a folder's does
+ * {@code openai-costs-api}, {@code anthropic-costs-api}), and {@code api://openai/embeddings} for OpenAI's
+ * embeddings usage ({@code openai-embeddings-api}). The name may carry a role as a folder's does
  * ({@code providers:cost=api://openai}). Each run pulls the window's buckets, saves the pages into the
  * run folder and reads them like an exported file.
  *
@@ -36,8 +37,17 @@ public record ProviderApiSource(String name, Provider provider, Report report, S
 
     /** Which report of the provider's Admin API. */
     public enum Report {
-        USAGE,
-        COSTS
+        USAGE(""),
+        COSTS("costs"),
+        /** OpenAI's embeddings usage, a report of its own. */
+        EMBEDDINGS("embeddings");
+
+        /** The path after {@code api://<provider>/} that names it; none for the usage report. */
+        private final String path;
+
+        Report(String path) {
+            this.path = path;
+        }
     }
 
     /** The API source a spec names, or empty when it names a folder or an S3 prefix. */
@@ -56,19 +66,32 @@ public record ProviderApiSource(String name, Provider provider, Report report, S
             provider = Provider.valueOf(parts[0].toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("input '" + spec + "': api:// sources are api://openai,"
-                    + " api://anthropic, api://openai/costs or api://anthropic/costs, not '" + location + "'");
+                    + " api://anthropic, api://openai/costs, api://anthropic/costs or api://openai/embeddings, not '"
+                    + location + "'");
         }
-        if (parts.length > 2 || parts.length == 2 && !parts[1].equals("costs")) {
-            throw new IllegalArgumentException("input '" + spec + "': after api://" + parts[0]
-                    + " only /costs may follow (the cost report), not '" + location + "'");
+        Report report = parts.length == 1 ? Report.USAGE : report(parts[1]);
+        boolean known =
+                parts.length <= 2 && report != null && (report != Report.EMBEDDINGS || provider == Provider.OPENAI);
+        if (!known) {
+            throw new IllegalArgumentException("input '" + spec + "': after api://" + parts[0] + " only /costs (the"
+                    + " cost report)" + (provider == Provider.OPENAI ? " or /embeddings (the embeddings usage)" : "")
+                    + " may follow, not '" + location + "'");
         }
-        Report report = parts.length == 2 ? Report.COSTS : Report.USAGE;
-        String defaultName = provider.code() + (report == Report.COSTS ? "-costs" : "") + "-api";
+        String defaultName = provider.code() + (report.path.isEmpty() ? "" : "-" + report.path) + "-api";
         return Optional.of(
                 new ProviderApiSource(name.name() != null ? name.name() : defaultName, provider, report, name.role()));
     }
 
+    private static Report report(String path) {
+        for (Report report : Report.values()) {
+            if (!report.path.isEmpty() && report.path.equals(path)) {
+                return report;
+            }
+        }
+        return null;
+    }
+
     public String spec() {
-        return role.suffixed(name) + "=" + SCHEME + provider.code() + (report == Report.COSTS ? "/costs" : "");
+        return role.suffixed(name) + "=" + SCHEME + provider.code() + (report.path.isEmpty() ? "" : "/" + report.path);
     }
 }

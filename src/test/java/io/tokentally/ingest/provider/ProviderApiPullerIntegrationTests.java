@@ -188,7 +188,40 @@ class ProviderApiPullerIntegrationTests {
         assertThat(new AnthropicCostReportFormat().claims(Files.readString(anthropicFile)))
                 .isTrue();
         assertThatThrownBy(() -> ProviderApiSource.parse("api://openai/invoices"))
-                .hasMessageContaining("only /costs may follow");
+                .hasMessageContaining("only /costs (the cost report) or /embeddings (the embeddings usage) may follow");
+        assertThatThrownBy(() -> ProviderApiSource.parse("api://anthropic/embeddings"))
+                .hasMessageContaining("after api://anthropic only /costs (the cost report) may follow");
+    }
+
+    @Test
+    void pullsOpenAisEmbeddingsUsageThatTheEmbeddingsReaderReads() throws Exception {
+        // given
+        String page = """
+                {"object":"page","data":[{"object":"bucket","start_time":1795737600,"end_time":1795741200,"results":[
+                {"object":"organization.usage.embeddings.result","input_tokens":120000,"num_model_requests":40,
+                 "project_id":"proj_a","user_id":null,"api_key_id":null,"model":"text-embedding-3-small"}]}],
+                 "has_more":false,"next_page":null}""";
+        api.then(Answer.ok(page));
+        ProviderApiSource embeddings =
+                ProviderApiSource.parse("api://openai/embeddings").orElseThrow();
+
+        // when
+        Path file = puller(3).pull(embeddings, DAY, folder);
+
+        // then: the embeddings endpoint, hourly, grouped by what it groups by
+        FakeProviderApi.Request request = api.requests().get(0);
+        assertThat(request.uri().getPath()).isEqualTo("/v1/organization/usage/embeddings");
+        assertThat(request.uri().getQuery())
+                .contains("bucket_width=1h", "group_by=project_id", "group_by=model")
+                .doesNotContain("group_by=batch", "group_by=service_tier");
+        assertThat(embeddings.spec()).isEqualTo("openai-embeddings-api=api://openai/embeddings");
+        assertThat(file.getFileName().toString()).isEqualTo("openai-embeddings-api-20261127T0000Z.json");
+        List<UsageRow> rows =
+                rowsOf(new OpenAiEmbeddingsUsageFormat(CustomerAttribution.none()), Files.readString(file));
+        assertThat(rows)
+                .extracting(UsageRow::customerId, UsageRow::model)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("proj_a", "text-embedding-3-small"));
+        assertThat(tokens(rows.get(0))).containsExactly(120_000L, 0L, 0L, 0L, 0L, 0L);
     }
 
     @Test
@@ -266,7 +299,7 @@ class ProviderApiPullerIntegrationTests {
                 .hasMessageContaining("tokentally.provider-api.openai-admin-key")
                 .hasMessageNotContaining("with space");
         assertThatThrownBy(() -> ProviderApiSource.parse("x=api://gemini"))
-                .hasMessageContaining("api://openai, api://anthropic, api://openai/costs or api://anthropic/costs");
+                .hasMessageContaining("api://openai, api://anthropic, api://openai/costs, api://anthropic/costs or api://openai/embeddings");
     }
 
     ProviderApiPuller puller(int maxAttempts) {

@@ -30,20 +30,26 @@ final class CustomRatesReader {
 
     private static final List<String> SECTIONS = List.of("batch", "priority", "flex", "long");
 
-    private CustomRatesReader() {}
+    private final Path file;
+    private final List<CustomRate> rates = new ArrayList<>();
+    /** The key that named each token type and tiers, by {@code type/service/context}: a second naming is refused. */
+    private final Map<String, String> named = new HashMap<>();
+
+    private CustomRatesReader(Path file) {
+        this.file = file;
+    }
 
     static List<CustomRate> read(Path file, String where, JsonNode node) {
         if (node.isNull()) {
             throw new PlanFault(file, where, NO_RATE);
         }
         PlanNodes.requireMapping(file, where, node);
-        List<CustomRate> rates = new ArrayList<>();
-        Map<String, String> named = new HashMap<>();
+        CustomRatesReader reader = new CustomRatesReader(file);
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String key = entry.getKey();
             String section = key.strip().toLowerCase(Locale.ROOT);
             if (!SECTIONS.contains(section)) {
-                add(file, where, key, entry.getValue(), ServiceTier.STANDARD, ContextTier.STANDARD, rates, named);
+                reader.add(where, key, entry.getValue(), ServiceTier.STANDARD, ContextTier.STANDARD);
                 continue;
             }
             String sectionWhere = where + "." + key;
@@ -53,24 +59,16 @@ final class CustomRatesReader {
                     : ServiceTier.parse(section).orElseThrow();
             ContextTier context = section.equals("long") ? ContextTier.LONG : ContextTier.STANDARD;
             for (Map.Entry<String, JsonNode> rate : entry.getValue().properties()) {
-                add(file, sectionWhere, rate.getKey(), rate.getValue(), service, context, rates, named);
+                reader.add(sectionWhere, rate.getKey(), rate.getValue(), service, context);
             }
         }
-        if (rates.isEmpty()) {
+        if (reader.rates.isEmpty()) {
             throw new PlanFault(file, where, NO_RATE);
         }
-        return rates;
+        return reader.rates;
     }
 
-    private static void add(
-            Path file,
-            String where,
-            String key,
-            JsonNode value,
-            ServiceTier service,
-            ContextTier context,
-            List<CustomRate> rates,
-            Map<String, String> named) {
+    private void add(String where, String key, JsonNode value, ServiceTier service, ContextTier context) {
         String at = where + "." + key;
         // only the top level (standard usage) may also name a section
         boolean topLevel = service == ServiceTier.STANDARD && context == ContextTier.STANDARD;

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * How a customer pays: provider cost times (1 + markup) for every plan, or a custom rate per million where the plan
- * sets one for a model's token type; fixed-fee plans add a fee per
- * billing period and included usage; any plan consumes the customer's credit grants. What pays for
- * usage is taken in {@code consumptionOrder}, then the rest is overage.
+ * sets one for a model's token type; fixed-fee plans add a fee per billing period and included usage; any plan
+ * consumes the customer's credit grants. What pays for usage is taken in {@code consumptionOrder}, then the rest is
+ * overage.
  *
  * @param fixedFeeUsd the fee per billing period (zero for none)
  * @param priceChanges whether price-sync changes apply from their effective instant or wait for approval

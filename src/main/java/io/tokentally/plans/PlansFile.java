@@ -223,16 +223,7 @@ public final class PlansFile {
             throw new PlanFault(file, where, "must name either a provider or a model (provider/model)");
         }
         if (hasModel) {
-            String model = PlanNodes.modelId(file, where + ".model", node.get("model"), "provider/model");
-            if (!node.has(RATES)) {
-                BigDecimal markup = percent(file, where + ".markup_percent", node.get("markup_percent"));
-                return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup);
-            }
-            List<CustomRate> rates = CustomRatesReader.read(file, where + "." + RATES, node.get(RATES));
-            BigDecimal markup = node.hasNonNull("markup_percent")
-                    ? percent(file, where + ".markup_percent", node.get("markup_percent"))
-                    : null;
-            return new MarkupOverride(model.substring(0, model.indexOf('/')), model, markup, rates);
+            return modelOverride(file, where, node);
         }
         if (node.has(RATES)) {
             throw new PlanFault(
@@ -244,6 +235,21 @@ public final class PlansFile {
         String provider = ProviderNames.canonical(
                 PlanNodes.text(file, where + ".provider", node.get("provider"), FieldLength.PROVIDER));
         return new MarkupOverride(provider, MarkupOverride.ANY, markup);
+    }
+
+    /** A model's override: a markup, custom rates, or both (its markup is then optional). */
+    private static MarkupOverride modelOverride(Path file, String where, JsonNode node) {
+        String model = PlanNodes.modelId(file, where + ".model", node.get("model"), "provider/model");
+        String provider = model.substring(0, model.indexOf('/'));
+        if (!node.has(RATES)) {
+            return new MarkupOverride(
+                    provider, model, percent(file, where + ".markup_percent", node.get("markup_percent")));
+        }
+        List<CustomRate> rates = CustomRatesReader.read(file, where + "." + RATES, node.get(RATES));
+        BigDecimal markup = node.hasNonNull("markup_percent")
+                ? percent(file, where + ".markup_percent", node.get("markup_percent"))
+                : null;
+        return new MarkupOverride(provider, model, markup, rates);
     }
 
     private static String requiredText(Path file, String where, JsonNode node, int maxLength) {

@@ -30,7 +30,8 @@ public record Statement(
     /** A plan in force during part (or all) of the period, with its fee prorated to that part. */
     public record Segment(String planId, Instant from, Instant to, BigDecimal fixedFeeUsd) {}
 
-    /** Usage of one model, token type and tiers at one billed price (USD per million tokens, markup included). */
+    /** Usage of one model, token type and tiers at one billed price (USD per million tokens: the list price with the
+     * markup, or a custom rate). */
     public record Line(
             String model,
             TokenType tokenType,

@@ -37,8 +37,7 @@ public final class PlanOverrideFindings {
                             "plan-override-unpriced:" + plan.planId() + ":" + named,
                             "PLAN_OVERRIDE_UNPRICED",
                             Finding.Severity.WARNING,
-                            "plan " + plan.planId() + " overrides the markup"
-                                    + (override.rates().isEmpty() ? "" : " and rates") + " of "
+                            "plan " + plan.planId() + " " + whatItSets(override) + " of "
                                     + (forModel ? "model " : "provider ")
                                     + named + ", which has no price in the catalog, so the override applies to"
                                     + " nothing (a misspelt name bills at the plan's default markup)"));
@@ -47,6 +46,14 @@ public final class PlanOverrideFindings {
             findings.addAll(unpricedAllowanceModels(plan, models));
         }
         return findings;
+    }
+
+    /** What an override sets: a markup, custom rates or both. */
+    private static String whatItSets(MarkupOverride override) {
+        if (override.rates().isEmpty()) {
+            return "overrides the markup";
+        }
+        return override.markupPercent() == null ? "sets custom rates" : "overrides the markup and sets custom rates";
     }
 
     private static List<Finding> unpricedAllowanceModels(Plan plan, Set<String> models) {

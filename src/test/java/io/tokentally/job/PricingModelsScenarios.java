@@ -529,13 +529,7 @@ abstract class PricingModelsScenarios {
         for (String customer : List.of("tiers-flex", "tiers-team")) {
             JsonNode statement = statement(execution, customer, "20261001T0000Z");
             assertThat(statement.get("lines"))
-                    .extracting(line -> line.get("model").asString() + " "
-                            + line.get("token_type").asString() + " "
-                            + line.get("service_tier").asString() + " "
-                            + line.get("context_tier").asString() + " "
-                            + line.get("tokens").asLong() + " "
-                            + line.get("unit_price_usd_per_million").asString()
-                            + " " + line.get("amount_usd").asString())
+                    .extracting(PricingModelsScenarios::lineText)
                     .containsExactly(
                             "anthropic/claude-sonnet-4-5 input standard standard 100000 3 0.3",
                             "anthropic/claude-sonnet-4-5 input standard long 300000 6 1.8",
@@ -589,17 +583,12 @@ abstract class PricingModelsScenarios {
         for (String customer : List.of("rates-usage", "rates-team")) {
             JsonNode statement = statement(execution, customer, "20261001T0000Z");
             assertThat(statement.get("lines"))
-                    .extracting(line -> line.get("model").asString() + " "
-                            + line.get("token_type").asString() + " "
-                            + line.get("service_tier").asString() + " "
-                            + line.get("tokens").asLong() + " "
-                            + line.get("unit_price_usd_per_million").asString()
-                            + " " + line.get("amount_usd").asString())
+                    .extracting(PricingModelsScenarios::lineText)
                     .containsExactly(
-                            "openai/gpt-4o input standard 1000000 2 2",
-                            "openai/gpt-4o input batch 2000000 0.9 1.8",
-                            "openai/gpt-4o output standard 100000 12 1.2",
-                            "openai/gpt-4o-mini input standard 1000000 0.36 0.36");
+                            "openai/gpt-4o input standard standard 1000000 2 2",
+                            "openai/gpt-4o input batch standard 2000000 0.9 1.8",
+                            "openai/gpt-4o output standard standard 100000 12 1.2",
+                            "openai/gpt-4o-mini input standard standard 1000000 0.36 0.36");
             assertThat(statement.get("usage_usd").asString()).isEqualTo("5.36");
         }
         assertThat(statement(execution, "rates-team", "20261001T0000Z")
@@ -618,6 +607,16 @@ abstract class PricingModelsScenarios {
                 .filteredOn(item -> item.customer().startsWith("cus_rates_"))
                 .extracting(item -> item.customer() + " " + item.unitAmountDecimal())
                 .containsExactlyInAnyOrder("cus_rates_usage 536", "cus_rates_team 436");
+    }
+
+    /** A statement line as its model, token type, tiers, tokens, unit price and amount. */
+    private static String lineText(JsonNode line) {
+        return line.get("model").asString() + " " + line.get("token_type").asString() + " "
+                + line.get("service_tier").asString() + " "
+                + line.get("context_tier").asString() + " "
+                + line.get("tokens").asLong() + " "
+                + line.get("unit_price_usd_per_million").asString() + " "
+                + line.get("amount_usd").asString();
     }
 
     /** A stored number as plain text without trailing zeros, or {@code -} for none. */

@@ -54,13 +54,13 @@ class ProviderSamplesJobTests {
         // a unit of their result's row); GCP billing: 11 token rows, a cache-storage and a Cloud Storage row
         // rejected; LiteLLM daily: 3 rows (one day of only failed requests); OpenRouter activity: 2 rows,
         // unattributed (no customer key); 11 + 11 cost lines of the OpenAI and Anthropic cost exports (stored
-        // as provider costs, not usage)
-        assertThat(counts.get("read").asLong()).isEqualTo(18 + 13 + 3 + 2 + 22);
-        assertThat(counts.get("rejected").asLong()).isEqualTo(1 + 2);
+        // as provider costs, not usage); OpenAI embeddings: 1 row, held for want of a price (a NO_PRICE reject)
+        assertThat(counts.get("read").asLong()).isEqualTo(18 + 13 + 3 + 2 + 22 + 1);
+        assertThat(counts.get("rejected").asLong()).isEqualTo(1 + 2 + 1);
         assertThat(counts.get("accepted").asLong()).isEqualTo(17 + 11 + 3 + 2 + 22);
         assertThat(counts.get("unattributed").asLong()).isEqualTo(2 + 2);
         assertThat(counts.get("error_rows").asLong()).isEqualTo(2 + 1);
-        assertThat(counts.get("files").get("new").asLong()).isEqualTo(9 + 2);
+        assertThat(counts.get("files").get("new").asLong()).isEqualTo(10 + 2);
         assertThat(tokens(report))
                 .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                         // OpenAI usage buckets (project) and LiteLLM (end user, cache read and write in prompt_tokens);
@@ -119,7 +119,7 @@ class ProviderSamplesJobTests {
                         Map.entry("hooli|google/gemini-2.5-flash|input", 15_000L),
                         Map.entry("hooli|google/gemini-2.5-flash|output", 3_000L)));
         List<String> rejects = Files.readAllLines(runFolder(execution).resolve("rejects.csv"));
-        assertThat(rejects).hasSize(4);
+        assertThat(rejects).hasSize(5);
         assertThat(String.join("\n", rejects))
                 .contains(
                         "input_audio_tokens = 1000",
@@ -133,12 +133,14 @@ class ProviderSamplesJobTests {
                         Map.entry("unattributed|anthropic/claude-sonnet-4-5|input", 5_000L),
                         Map.entry("unattributed|anthropic/claude-sonnet-4-5|output", 1_200L));
         // the Anthropic web searches are a unit of their result's row; the sample prices have no web
-        // search price, so they are held back, not billed at zero
+        // search price, nor one for the embedding model, so both are held back, not billed at zero
         assertThat(report.get("held"))
                 .extracting(held -> held.get("model").asString() + " "
                         + held.get("token_type").asString() + " "
                         + held.get("tokens").asLong())
-                .containsExactly("anthropic/claude-haiku-4-5 web_search_request 2");
+                .containsExactlyInAnyOrder(
+                        "anthropic/claude-haiku-4-5 web_search_request 2",
+                        "openai/text-embedding-3-small input 250000");
     }
 
     @Test

@@ -517,6 +517,36 @@ class RaterTests {
         assertAmounts(batchHour.get(1), "5", "0.5", "0.7"); // 100,000 x $5 / 1e6 = 0.5; x 1.4
     }
 
+    @Test
+    void holdsUsageWithACustomRateButNoPriceForItsTime() {
+        // given: a rate for gpt-4o's flex input, which has no list price (a rate makes no cost)
+        Plan flexRate = new Plan(
+                "flex-rate",
+                PlanType.USAGE,
+                "USD",
+                new BigDecimal("20"),
+                List.of(new MarkupOverride(
+                        "openai",
+                        GPT_4O,
+                        null,
+                        List.of(new CustomRate(
+                                TokenType.INPUT, ServiceTier.FLEX, ContextTier.STANDARD, new BigDecimal("1"))))));
+        Rater rates = new Rater(
+                CATALOG,
+                Map.of("dave", new Customer("dave", "cus_dave", "flex-rate", "Dave")),
+                Map.of("flex-rate", flexRate));
+
+        // when
+        Rater.Rating rating = rates.rateOrHold(
+                usage("dave", GPT_4O, ServiceTier.FLEX, ContextTier.STANDARD, JAN_2025, 1_000_000, 0, 0, 0, 0, 0));
+
+        // then
+        assertThat(rating.rated()).isEmpty();
+        assertThat(rating.held())
+                .singleElement()
+                .satisfies(held -> assertThat(held.tokens()).isEqualTo(1_000_000));
+    }
+
     private static void assertAmounts(RatedAggregate rated, String usdPerMillion, String cost, String billed) {
         assertThat(rated.usdPerMillion()).isEqualByComparingTo(usdPerMillion);
         assertThat(rated.costUsd()).isEqualByComparingTo(cost);

@@ -96,6 +96,20 @@ class OutboxClaimsTests {
         assertThat(firstCall).isEmpty();
     }
 
+    @Test
+    void aRowLeftPendingIsCountedToTheLastRunThatClaimedIt() {
+        // given: run 7's call got 429, then run 8 claimed the row and its call got 429 too
+        outbox.markInFlight(row, FIRST, 7);
+        outbox.markNeverReceived(row, "429 rate limited", FIRST);
+        outbox.markInFlight(row, SECOND, 8);
+        outbox.markNeverReceived(row, "429 rate limited", SECOND);
+
+        // then: it is run 8's, once
+        assertThat(outbox.notSent(7)).isEmpty();
+        assertThat(outbox.notSent(8))
+                .hasValueSatisfying(notSent -> assertThat(notSent.rows()).isEqualTo(1));
+    }
+
     static long insertPendingRow(JdbcTemplate jdbc) {
         return insertPendingRow(jdbc, "tt-1", 1);
     }

@@ -25,7 +25,7 @@ public record AttributionProperties(Path mappingFile, Map<String, List<String>> 
 
     /** The reader families whose keys name customers. */
     static final List<AttributionFamily> FAMILIES = List.of(
-            OpenAiCompletionsUsageFormat.FAMILY,
+            OpenAiUsagePagesFormat.FAMILY,
             AnthropicMessagesUsageFormat.FAMILY,
             OpenRouterGenerationsFormat.FAMILY,
             LiteLlmSpendLogsFormat.FAMILY,

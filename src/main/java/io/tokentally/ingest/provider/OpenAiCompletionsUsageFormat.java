@@ -11,7 +11,6 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -23,20 +22,15 @@ import tools.jackson.databind.JsonNode;
  * bills text tokens and rejects the audio and image tokens (no prices for them yet) as a second record
  * with their counts; the older one has
  * {@code input_tokens} (text, cached included), {@code input_cached_tokens} and {@code output_tokens}.
- * A bucket has no request id: its id is derived from the bucket and the result's grouping keys, so
- * the same bucket exported again has the same id, and a newer export's numbers replace it (ADR 0012). The API reports no context tier; buckets are
- * standard context (a long-context request cannot be told from its bucket).
+ * The API reports no context tier; buckets are standard context (a long-context request cannot be told from its
+ * bucket).
  */
 @Component
 @Order(30)
-class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
+class OpenAiCompletionsUsageFormat extends OpenAiUsagePagesFormat {
 
     static final String NAME = "openai-usage-completions";
-    /** Attribution keys: a result's grouping keys ({@link #keys}). */
-    static final AttributionFamily FAMILY =
-            new AttributionFamily("openai", List.of("project_id", "api_key_id", "user_id"), List.of());
 
-    private static final String RESULT = "organization.usage.completions.result";
     /** Fields older payloads never have (usage-formats.md: none of the text, image, uncached or cache-write ones). */
     private static final List<String> CURRENT_ONLY = List.of(
             "input_text_tokens",
@@ -48,30 +42,13 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
             "input_cached_image_tokens",
             "output_image_tokens");
 
-    private final CustomerAttribution attribution;
-
     OpenAiCompletionsUsageFormat(CustomerAttribution attribution) {
-        this.attribution = attribution;
+        super(attribution, "organization.usage.completions.result");
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public boolean snapshots() {
-        return true;
-    }
-
-    @Override
-    public boolean claims(String head) {
-        return isJson(head) && head.contains("\"" + RESULT + "\"");
-    }
-
-    @Override
-    List<JsonNode> items(JsonNode page, int pageNo) {
-        return bucketResults(page, pageNo, "start_time", "end_time");
     }
 
     @Override
@@ -89,7 +66,7 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
                 ? "batch"
                 : OpenAiServiceTier.of(text(result, "service_tier"));
         CanonicalRecord record = new CanonicalRecord()
-                .set(UsageColumns.REQUEST_ID, bucketId(start, end, result))
+                .set(UsageColumns.REQUEST_ID, bucketId("openai-usage", start, end, result))
                 .set(UsageColumns.TIMESTAMP, start)
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(result)))
                 .set(UsageColumns.PROVIDER, "openai")
@@ -219,24 +196,6 @@ class OpenAiCompletionsUsageFormat extends JsonPagesFormat {
             rest = rest.subtract(orZero(part));
         }
         return rest;
-    }
-
-    static Map<String, String> keys(JsonNode result) {
-        return CustomerAttribution.keys(
-                "project_id", text(result, "project_id"),
-                "api_key_id", text(result, "api_key_id"),
-                "user_id", text(result, "user_id"));
-    }
-
-    static String bucketId(Instant start, Instant end, JsonNode result) {
-        return "openai-usage:" + start + "/" + end + ":" + key(result, "project_id") + ":" + key(result, "user_id")
-                + ":" + key(result, "api_key_id") + ":" + key(result, "model") + ":" + key(result, "batch") + ":"
-                + key(result, "service_tier");
-    }
-
-    private static String key(JsonNode result, String field) {
-        String value = text(result, field);
-        return value == null ? "-" : value;
     }
 
     /** A result's text tokens in the usage format's convention, and why it cannot be billed, if so. */

@@ -14,41 +14,21 @@ import tools.jackson.databind.JsonNode;
 /**
  * Pages of OpenAI's {@code GET /v1/organization/usage/embeddings}: buckets of results with {@code input_tokens} and
  * {@code num_model_requests}, grouped by project, user, API key and model. Each result is the model's input tokens
- * of its bucket (standard tier and context: the API groups embeddings by neither), attributed as the completions
- * pages are. Like those, a bucket's id comes from the bucket and its grouping keys (ADR 0012), under its own prefix.
+ * of its bucket (standard tier and context: the API groups embeddings by neither).
  */
 @Component
 @Order(39)
-class OpenAiEmbeddingsUsageFormat extends JsonPagesFormat {
+class OpenAiEmbeddingsUsageFormat extends OpenAiUsagePagesFormat {
 
     static final String NAME = "openai-usage-embeddings";
 
-    private static final String RESULT = "organization.usage.embeddings.result";
-
-    private final CustomerAttribution attribution;
-
     OpenAiEmbeddingsUsageFormat(CustomerAttribution attribution) {
-        this.attribution = attribution;
+        super(attribution, "organization.usage.embeddings.result");
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public boolean snapshots() {
-        return true;
-    }
-
-    @Override
-    public boolean claims(String head) {
-        return isJson(head) && head.contains("\"" + RESULT + "\"");
-    }
-
-    @Override
-    List<JsonNode> items(JsonNode page, int pageNo) {
-        return bucketResults(page, pageNo, "start_time", "end_time");
     }
 
     @Override
@@ -61,14 +41,9 @@ class OpenAiEmbeddingsUsageFormat extends JsonPagesFormat {
         Instant start = JsonFields.unixSeconds(item, "start_time");
         Instant end = JsonFields.unixSeconds(item, "end_time");
         return List.of(new CanonicalRecord()
-                .set(
-                        UsageColumns.REQUEST_ID,
-                        "openai-embeddings:" + OpenAiCompletionsUsageFormat.bucketId(start, end, result))
+                .set(UsageColumns.REQUEST_ID, bucketId("openai-embeddings", start, end, result))
                 .set(UsageColumns.TIMESTAMP, start)
-                .set(
-                        UsageColumns.CUSTOMER_ID,
-                        attribution.customerOf(
-                                OpenAiCompletionsUsageFormat.FAMILY, OpenAiCompletionsUsageFormat.keys(result)))
+                .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(result)))
                 .set(UsageColumns.PROVIDER, "openai")
                 .set(UsageColumns.MODEL, text(result, "model"))
                 .set(UsageColumns.INPUT_TOKENS, input)

@@ -81,8 +81,7 @@ class AttributionFamilyTests {
         CustomerAttribution attribution = CustomerAttribution.none();
 
         // when, then: a bug, not a bad record
-        assertThatThrownBy(
-                        () -> attribution.customerOf(OpenAiCompletionsUsageFormat.FAMILY, Map.of("project", "proj_1")))
+        assertThatThrownBy(() -> attribution.customerOf(OpenAiUsagePagesFormat.FAMILY, Map.of("project", "proj_1")))
                 .isInstanceOf(AssertionError.class)
                 .hasMessage("a reader of openai built the attribution key project, which openai does not declare"
                         + " (its keys: project_id, api_key_id, user_id)");

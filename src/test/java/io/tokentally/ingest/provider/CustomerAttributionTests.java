@@ -28,10 +28,10 @@ class CustomerAttributionTests {
 
         // when, then
         assertThat(attribution.customerOf(
-                        OpenAiCompletionsUsageFormat.FAMILY, CustomerAttribution.keys("project_id", "proj_1")))
+                        OpenAiUsagePagesFormat.FAMILY, CustomerAttribution.keys("project_id", "proj_1")))
                 .isEqualTo("acme");
         assertThat(attribution.customerOf(
-                        OpenAiCompletionsUsageFormat.FAMILY,
+                        OpenAiUsagePagesFormat.FAMILY,
                         CustomerAttribution.keys("api_key_id", "key_1", "project_id", "p")))
                 .isEqualTo("globex");
     }

@@ -44,7 +44,7 @@ class OpenAiEmbeddingsUsageFormatTests {
         assertThat(rows.get(0).serviceTier()).isEqualTo(ServiceTier.STANDARD);
         assertThat(rows.get(1).customerId()).isEqualTo("proj_beta");
         assertThat(tokens(rows.get(1))).containsExactly(5_000L, 0L, 0L, 0L, 0L, 0L);
-        assertThat(rows.get(0).requestId()).startsWith("openai-embeddings:openai-usage:2026-11-27T00:00:00Z/");
+        assertThat(rows.get(0).requestId()).startsWith("openai-embeddings:2026-11-27T00:00:00Z/");
     }
 
     @Test

@@ -299,7 +299,8 @@ class ProviderApiPullerIntegrationTests {
                 .hasMessageContaining("tokentally.provider-api.openai-admin-key")
                 .hasMessageNotContaining("with space");
         assertThatThrownBy(() -> ProviderApiSource.parse("x=api://gemini"))
-                .hasMessageContaining("api://openai, api://anthropic, api://openai/costs, api://anthropic/costs or api://openai/embeddings");
+                .hasMessageContaining(
+                        "api://openai, api://anthropic, api://openai/costs, api://anthropic/costs or api://openai/embeddings");
     }
 
     ProviderApiPuller puller(int maxAttempts) {

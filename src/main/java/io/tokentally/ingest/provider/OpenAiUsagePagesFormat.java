@@ -1,0 +1,64 @@
+package io.tokentally.ingest.provider;
+
+import static io.tokentally.ingest.provider.JsonFields.text;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Pages of one of OpenAI's {@code GET /v1/organization/usage/...} endpoints: buckets of results of one object type,
+ * grouped by project, user, API key and model (and more for some). A bucket has no request id: its id is derived from
+ * the bucket and the result's grouping keys, so the same bucket exported again has the same id, and a newer export's
+ * numbers replace it (ADR 0012). Results are attributed by their grouping keys, the family {@code openai}.
+ */
+abstract class OpenAiUsagePagesFormat extends JsonPagesFormat {
+
+    /** Attribution keys: a result's grouping keys ({@link #keys}). */
+    static final AttributionFamily FAMILY =
+            new AttributionFamily("openai", List.of("project_id", "api_key_id", "user_id"), List.of());
+
+    final CustomerAttribution attribution;
+    private final String resultObject;
+
+    /** @param resultObject the {@code object} of the endpoint's results, which claims a file */
+    OpenAiUsagePagesFormat(CustomerAttribution attribution, String resultObject) {
+        this.attribution = attribution;
+        this.resultObject = resultObject;
+    }
+
+    @Override
+    public boolean snapshots() {
+        return true;
+    }
+
+    @Override
+    public boolean claims(String head) {
+        return isJson(head) && head.contains("\"" + resultObject + "\"");
+    }
+
+    @Override
+    List<JsonNode> items(JsonNode page, int pageNo) {
+        return bucketResults(page, pageNo, "start_time", "end_time");
+    }
+
+    static Map<String, String> keys(JsonNode result) {
+        return CustomerAttribution.keys(
+                "project_id", text(result, "project_id"),
+                "api_key_id", text(result, "api_key_id"),
+                "user_id", text(result, "user_id"));
+    }
+
+    /** The id of a result's bucket: {@code prefix}, the bucket's bounds and every grouping key ({@code -} if none). */
+    static String bucketId(String prefix, Instant start, Instant end, JsonNode result) {
+        return prefix + ":" + start + "/" + end + ":" + key(result, "project_id") + ":" + key(result, "user_id")
+                + ":" + key(result, "api_key_id") + ":" + key(result, "model") + ":" + key(result, "batch") + ":"
+                + key(result, "service_tier");
+    }
+
+    private static String key(JsonNode result, String field) {
+        String value = text(result, field);
+        return value == null ? "-" : value;
+    }
+}

@@ -43,12 +43,7 @@ class OpenAiCompletionsUsageFormat extends OpenAiUsagePagesFormat {
             "output_image_tokens");
 
     OpenAiCompletionsUsageFormat(CustomerAttribution attribution) {
-        super(attribution, "organization.usage.completions.result");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(attribution, NAME, "organization.usage.completions.result");
     }
 
     @Override

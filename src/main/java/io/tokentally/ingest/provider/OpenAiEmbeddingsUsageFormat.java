@@ -23,12 +23,7 @@ class OpenAiEmbeddingsUsageFormat extends OpenAiUsagePagesFormat {
     static final String NAME = "openai-usage-embeddings";
 
     OpenAiEmbeddingsUsageFormat(CustomerAttribution attribution) {
-        super(attribution, "organization.usage.embeddings.result");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(attribution, NAME, "organization.usage.embeddings.result");
     }
 
     @Override

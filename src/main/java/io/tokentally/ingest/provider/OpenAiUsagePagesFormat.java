@@ -20,12 +20,22 @@ abstract class OpenAiUsagePagesFormat extends JsonPagesFormat {
             new AttributionFamily("openai", List.of("project_id", "api_key_id", "user_id"), List.of());
 
     final CustomerAttribution attribution;
+    private final String name;
     private final String resultObject;
 
-    /** @param resultObject the {@code object} of the endpoint's results, which claims a file */
-    OpenAiUsagePagesFormat(CustomerAttribution attribution, String resultObject) {
+    /**
+     * @param name the format's name in the report
+     * @param resultObject the {@code object} of the endpoint's results, which claims a file
+     */
+    OpenAiUsagePagesFormat(CustomerAttribution attribution, String name, String resultObject) {
         this.attribution = attribution;
+        this.name = name;
         this.resultObject = resultObject;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.plans.Allowance;
 import io.tokentally.plans.CreditSource;
+import io.tokentally.plans.CustomRate;
 import io.tokentally.plans.MarkupOverride;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanType;
@@ -46,6 +47,32 @@ class PlanOverrideFindingsTests {
             assertThat(finding.severity()).isEqualTo(Finding.Severity.WARNING);
         });
         assertThat(findings.get(0).message()).startsWith("plan pro overrides the markup of provider anthropc,");
+    }
+
+    @Test
+    void saysWhatAnOverrideOfAModelWithoutAPriceSets() {
+        // given: one override with rates only, one with a markup and rates, of models without prices
+        CustomRate input = new CustomRate(TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, BigDecimal.ONE);
+        Plan plan = new Plan(
+                "deal",
+                PlanType.USAGE,
+                "usd",
+                new BigDecimal("20"),
+                List.of(
+                        new MarkupOverride("openai", "openai/gpt4o", null, List.of(input)),
+                        new MarkupOverride("openai", "openai/gpt4o-mini", new BigDecimal("10"), List.of(input))));
+
+        // when
+        List<Finding> findings = PlanOverrideFindings.of(List.of(plan), PRICES);
+
+        // then
+        assertThat(findings)
+                .extracting(Finding::message)
+                .satisfiesExactly(
+                        message -> assertThat(message).startsWith("plan deal sets custom rates of model openai/gpt4o,"),
+                        message -> assertThat(message)
+                                .startsWith("plan deal overrides the markup and sets custom rates of model"
+                                        + " openai/gpt4o-mini,"));
     }
 
     @Test

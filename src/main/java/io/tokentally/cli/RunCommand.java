@@ -76,10 +76,11 @@ class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--input",
-            paramLabel = "[NAME[:ROLE]=]FOLDER|s3://BUCKET/PREFIX|api://openai[/costs]|api://anthropic[/costs]",
+            paramLabel =
+                    "[NAME[:ROLE]=]FOLDER|s3://BUCKET/PREFIX|api://openai[/costs|/embeddings]|api://anthropic[/costs]",
             description = "Folder of usage files, read recursively, an S3 prefix (see tokentally.s3.*) or a"
-                    + " provider's Admin API (see tokentally.provider-api.*): its usage report, or with /costs its"
-                    + " cost report; repeatable. The source name (dedup"
+                    + " provider's Admin API (see tokentally.provider-api.*): its usage report, with /costs its"
+                    + " cost report, with /embeddings OpenAI's embeddings usage; repeatable. The source name (dedup"
                     + " scope of request ids) defaults to the folder's name; ROLE is billable (default), cost"
                     + " (provider usage and cost exports for reconciliation, never billed) or both."
                     + " Default: ${DEFAULT-VALUE}.",
@@ -202,7 +203,7 @@ class RunCommand implements Callable<Integer> {
         try {
             schedule = JobSchedules.read(jobFile);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--job-file " + e.getMessage());
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--job-file: " + e.getMessage());
         }
         if (!schedule.job().equals(job)) {
             throw new picocli.CommandLine.ParameterException(

@@ -188,6 +188,12 @@ class StripeCommand {
             if (models.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--layout tokens needs --models");
             }
+            if (prices != null) {
+                RequiredFiles.requireFile(spec, "--prices", prices);
+            }
+            if (plans != null) {
+                RequiredFiles.requireFile(spec, "--plans", plans);
+            }
             for (String tier : tiers == null ? List.<String>of() : tiers) {
                 if (!List.of("batch", "priority", "flex", "long").contains(tier)) {
                     throw new ParameterException(

@@ -54,6 +54,9 @@ final class CustomRatesReader {
             }
             String sectionWhere = where + "." + key;
             PlanNodes.requireMapping(file, sectionWhere, entry.getValue());
+            if (entry.getValue().isEmpty()) {
+                throw new PlanFault(file, sectionWhere, NO_RATE);
+            }
             ServiceTier service = section.equals("long")
                     ? ServiceTier.STANDARD
                     : ServiceTier.parse(section).orElseThrow();

@@ -82,6 +82,10 @@ final class ValueLines {
      * then, and a fault about it is reported on the line of the mapping that holds it.
      */
     static String pointer(String path, String prefix) {
-        return path.substring(prefix.length()).replaceAll("\\[(\\d+)]", "/$1").replace('.', '/');
+        // a JSON pointer writes a key's ~ as ~0
+        return path.substring(prefix.length())
+                .replace("~", "~0")
+                .replaceAll("\\[(\\d+)]", "/$1")
+                .replace('.', '/');
     }
 }

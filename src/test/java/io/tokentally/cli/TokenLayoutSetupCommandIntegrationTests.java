@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -342,6 +343,31 @@ class TokenLayoutSetupCommandIntegrationTests {
 
     private Path write(String name, String text) throws IOException {
         return Files.writeString(work.resolve(name), text);
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a pipe read with no writer waits for ever
+    void aReferenceFileThatIsMissingOrAPipeIsAUsageErrorNamingItsOption(@TempDir Path dir) throws Exception {
+        // given: a plans file that is not there, and a prices "file" that is a pipe (--prices <(...)): "Illegal seek"
+        Path pipe = dir.resolve("prices.csv");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor())
+                .isZero();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new TokentallyCommand());
+        command.setErr(new PrintWriter(err, true));
+
+        // when
+        int missing = command.execute(
+                "stripe", "setup", "--layout", "tokens", "--models", MODELS, "--plans", dir + "/nope.yaml");
+        int piped = command.execute(
+                "stripe", "setup", "--layout", "tokens", "--models", MODELS, "--prices", pipe.toString());
+
+        // then
+        assertThat(missing).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(piped).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .contains("--plans: the file " + dir + "/nope.yaml does not exist")
+                .contains("--prices: " + pipe + " is not a regular file (a pipe or a device); give a file");
     }
 
     private String setup(String... more) {

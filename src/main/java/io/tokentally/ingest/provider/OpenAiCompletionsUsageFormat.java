@@ -47,7 +47,7 @@ class OpenAiCompletionsUsageFormat extends OpenAiUsagePagesFormat {
     }
 
     @Override
-    List<CanonicalRecord> translate(JsonNode item) {
+    List<CanonicalRecord> translateResult(JsonNode item) {
         JsonNode result = item.get("result");
         String model = text(result, "model");
         if (model == null) {

@@ -27,7 +27,7 @@ class OpenAiEmbeddingsUsageFormat extends OpenAiUsagePagesFormat {
     }
 
     @Override
-    List<CanonicalRecord> translate(JsonNode item) {
+    List<CanonicalRecord> translateResult(JsonNode item) {
         JsonNode result = item.get("result");
         if (text(result, "model") == null) {
             throw new RecordProblem("the result has no model: export the usage with group_by=model");

@@ -53,6 +53,24 @@ abstract class OpenAiUsagePagesFormat extends JsonPagesFormat {
         return bucketResults(page, pageNo, "start_time", "end_time");
     }
 
+    /**
+     * A result of this endpoint translated; one of another endpoint (its {@code object} says which) is rejected: a
+     * file is read by the reader of the results its head holds, and another's fields mean other things (an
+     * embeddings result has no output; a completions result read as one would lose its cache reads and output).
+     */
+    @Override
+    final List<CanonicalRecord> translate(JsonNode item) {
+        String object = text(item.get("result"), "object");
+        if (object != null && !object.equals(resultObject)) {
+            throw new RecordProblem("a result of another endpoint (" + object + ") in a file of " + resultObject
+                    + " results: export each usage endpoint to a file of its own");
+        }
+        return translateResult(item);
+    }
+
+    /** Translates one result of this endpoint, with its bucket's bounds. */
+    abstract List<CanonicalRecord> translateResult(JsonNode item);
+
     static Map<String, String> keys(JsonNode result) {
         return CustomerAttribution.keys(
                 "project_id", text(result, "project_id"),

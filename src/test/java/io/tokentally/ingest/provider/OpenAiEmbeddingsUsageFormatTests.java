@@ -57,6 +57,38 @@ class OpenAiEmbeddingsUsageFormatTests {
     }
 
     @Test
+    void rejectsAResultOfTheOtherEndpointInEitherReadersFileNamingIt() {
+        // given: one bucket with an embeddings result and a completions result (which, read as embeddings, lost its
+        // cache reads and output; read as completions, the embeddings result lacked output_tokens)
+        String mixed = """
+                {"object": "page", "data": [{"object": "bucket", "start_time": 1795737600, "end_time": 1795741200,
+                 "results": [
+                  {"object": "organization.usage.embeddings.result", "input_tokens": 1000, "num_model_requests": 1,
+                   "project_id": "proj_acme", "model": "text-embedding-3-small"},
+                  {"object": "organization.usage.completions.result", "input_tokens": 1000000,
+                   "input_cached_tokens": 200000, "output_tokens": 300000, "num_model_requests": 1,
+                   "project_id": "proj_globex", "model": "gpt-4o"}]}]}
+                """;
+
+        // when, then
+        assertThat(ProviderFixtures.rowsOf(format, mixed))
+                .extracting(UsageRow::model)
+                .containsExactly("text-embedding-3-small");
+        assertThat(ProviderFixtures.rejectsOf(format, mixed))
+                .singleElement()
+                .asString()
+                .contains("a result of another endpoint (organization.usage.completions.result) in a file of"
+                        + " organization.usage.embeddings.result results");
+        assertThat(ProviderFixtures.rowsOf(completions, mixed))
+                .extracting(UsageRow::model)
+                .containsExactly("gpt-4o");
+        assertThat(ProviderFixtures.rejectsOf(completions, mixed))
+                .singleElement()
+                .asString()
+                .contains("a result of another endpoint (organization.usage.embeddings.result)");
+    }
+
+    @Test
     void claimsEmbeddingsPagesAndNotCompletionsPages() {
         assertThat(format.claims(PAGE)).isTrue();
         assertThat(completions.claims(PAGE)).isFalse();

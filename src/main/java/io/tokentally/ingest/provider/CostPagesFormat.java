@@ -4,12 +4,10 @@ import io.tokentally.ingest.CostFormat;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Pages of a provider's daily cost report: buckets of results, each result one line of what was
@@ -37,17 +35,7 @@ abstract class CostPagesFormat extends JsonPagesFormat implements CostFormat {
     /** Each result with its bucket's start and end; a page or bucket without its list fails the file. */
     @Override
     List<JsonNode> items(JsonNode page, int pageNo) {
-        List<JsonNode> items = new ArrayList<>();
-        for (JsonNode bucket : requiredArray(page, "data", pageNo)) {
-            for (JsonNode result : requiredArray(bucket, "results", pageNo)) {
-                ObjectNode item = EXACT.createObjectNode();
-                item.set("start", bucket.get(startField));
-                item.set("end", bucket.get(endField));
-                item.set("result", result);
-                items.add(item);
-            }
-        }
-        return items;
+        return bucketResults(page, pageNo, startField, endField, "start", "end");
     }
 
     /** A decimal amount as exact text: a JSON number or a decimal string; null when absent. */

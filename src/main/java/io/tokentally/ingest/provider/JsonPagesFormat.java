@@ -109,12 +109,21 @@ abstract class JsonPagesFormat implements UsageFormat {
      * bucket's bounds under the API's own names ({@code startField}, {@code endField}).
      */
     static List<JsonNode> bucketResults(JsonNode page, int pageNo, String startField, String endField) {
+        return bucketResults(page, pageNo, startField, endField, startField, endField);
+    }
+
+    /**
+     * {@link #bucketResults(JsonNode, int, String, String)}, the bounds named {@code startKey} and {@code endKey} in
+     * the item; a page or bucket without its list fails the file.
+     */
+    static List<JsonNode> bucketResults(
+            JsonNode page, int pageNo, String startField, String endField, String startKey, String endKey) {
         List<JsonNode> items = new ArrayList<>();
         for (JsonNode bucket : requiredArray(page, "data", pageNo)) {
             for (JsonNode result : requiredArray(bucket, "results", pageNo)) {
                 ObjectNode item = JSON.createObjectNode();
-                item.set(startField, bucket.get(startField));
-                item.set(endField, bucket.get(endField));
+                item.set(startKey, bucket.get(startField));
+                item.set(endKey, bucket.get(endField));
                 item.set("result", result);
                 items.add(item);
             }

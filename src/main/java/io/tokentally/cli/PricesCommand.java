@@ -96,6 +96,7 @@ class PricesCommand {
                                 + " with a letter or digit (the name starts each version's origin and each finding's"
                                 + " key, which are kept to 200 and 300 characters)");
             }
+            PriceSyncParameters.localFile(feed).ifPresent(file -> RequiredFiles.requireFile(spec, "--feed", file));
             try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
                 Instant when = effective != null
                         ? effective

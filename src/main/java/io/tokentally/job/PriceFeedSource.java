@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /** Opens a price feed where it lives: a file, an HTTP(S) URL or an S3 object ({@code s3://bucket/key}). */
@@ -30,15 +31,12 @@ class PriceFeedSource {
     }
 
     InputStream open(String location) throws IOException {
-        if (location.startsWith("http://") || location.startsWith("https://")) {
-            return fromHttp(location);
+        Optional<Path> file = PriceSyncParameters.localFile(location);
+        if (file.isPresent()) {
+            RequiredFile.require("price feed", file.get());
+            return Files.newInputStream(file.get());
         }
-        if (location.startsWith("s3://")) {
-            return s3.open(location);
-        }
-        Path file = Path.of(location);
-        RequiredFile.require("price feed", file);
-        return Files.newInputStream(file);
+        return location.startsWith("s3://") ? s3.open(location) : fromHttp(location);
     }
 
     private InputStream fromHttp(String location) throws IOException {

@@ -1,7 +1,9 @@
 package io.tokentally.job;
 
 import io.tokentally.shared.SettingWords;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
@@ -23,6 +25,12 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
         if (!format.equals("litellm") && !format.equals("csv")) {
             throw new IllegalArgumentException("price feed format must be litellm or csv, not '" + format + "'");
         }
+    }
+
+    /** The feed's file, when it names one rather than an HTTP(S) URL or an S3 object ({@code s3://bucket/key}). */
+    public static Optional<Path> localFile(String feed) {
+        boolean remote = feed.startsWith("http://") || feed.startsWith("https://") || feed.startsWith("s3://");
+        return remote ? Optional.empty() : Optional.of(Path.of(feed));
     }
 
     public JobParameters toJobParameters() {

@@ -180,6 +180,26 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void refusesAFeedFileThatIsMissingOrAPipeBeforeTheJobStarts() throws Exception {
+        // given: a feed file that is not there, and one that is a pipe (--feed <(...))
+        Path pipe = work.resolve("feed.json");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor())
+                .isZero();
+        StringWriter err = new StringWriter();
+
+        // when
+        int missing = command(new StringWriter(), err).execute("prices", "sync", "--feed", work + "/nope.json");
+        int piped = command(new StringWriter(), err).execute("prices", "sync", "--feed", pipe.toString());
+
+        // then: usage errors naming the option, where the job's step failed with a trace and exit 1
+        assertThat(missing).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(piped).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString())
+                .contains("--feed: the file " + work + "/nope.json does not exist")
+                .contains("--feed: " + pipe + " is not a regular file (a pipe or a device); give a file");
+    }
+
+    @Test
     void rejectsAnUnknownJob() {
         // given
         StringWriter err = new StringWriter();

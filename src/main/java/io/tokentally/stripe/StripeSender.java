@@ -52,12 +52,14 @@ class StripeSender {
     }
 
     private final StripeClient client;
+    private final String apiBase;
     private final RateLimiter limiter;
     private final int maxAttempts;
     private final long backoffMillis;
 
     StripeSender(StripeProperties properties) {
         this.client = StripeClients.of(properties);
+        this.apiBase = properties.apiBase();
         this.limiter = new RateLimiter(properties.ratePerSecond());
         this.maxAttempts = properties.maxAttempts();
         this.backoffMillis = properties.backoffMillis();
@@ -77,7 +79,7 @@ class StripeSender {
             } catch (RateLimitException e) {
                 lastError = "429 rate limited";
             } catch (ApiConnectionException e) {
-                lastError = "connection error: " + e.getMessage();
+                lastError = "connection error: " + connectionFault(e);
                 // a refused connection sent nothing; a timeout or a dropped one may have
                 mayHaveArrived |= !(e.getCause() instanceof ConnectException);
             } catch (StripeException e) {
@@ -97,6 +99,15 @@ class StripeSender {
             backOff(row, lastError, attempt);
         }
         return new Result(Outcome.GAVE_UP, lastError, maxAttempts - 1, null, mayHaveArrived);
+    }
+
+    /**
+     * The network's own words for a failed connection: stripe-java's message names the library's global API base
+     * (https://api.stripe.com), not the client's {@code tokentally.stripe.api-base}.
+     */
+    private static String connectionFault(ApiConnectionException e) {
+        Throwable cause = e.getCause();
+        return cause == null ? e.getMessage() : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     /** Waits before the next attempt at a row, longer after each failed one. */
@@ -170,9 +181,15 @@ class StripeSender {
             limiter.acquire();
             try {
                 return read.call();
-            } catch (RateLimitException | ApiConnectionException e) {
+            } catch (RateLimitException e) {
                 if (attempt >= maxAttempts) {
                     throw e;
+                }
+            } catch (ApiConnectionException e) {
+                if (attempt >= maxAttempts) {
+                    throw new ApiConnectionException(
+                            "Stripe read of " + what + " at " + apiBase + " failed: " + connectionFault(e),
+                            e.getCause());
                 }
             } catch (StripeException e) {
                 Integer status = e.getStatusCode();

@@ -1,7 +1,9 @@
 package io.tokentally.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchException;
 
+import com.stripe.exception.ApiConnectionException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -67,19 +69,40 @@ class StripeSenderTests {
 
     @Test
     void aRowWhoseConnectionsWereRefusedHasReachedNothing() throws IOException, InterruptedException {
-        // given a port that was bound and closed, so nothing listens there
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        // given
+        int port = closedPort();
 
         // when
         StripeSender.Result result = sender("http://127.0.0.1:" + port).send(meterEvent());
 
         // then
         assertThat(result.outcome()).isEqualTo(StripeSender.Outcome.GAVE_UP);
-        assertThat(result.message()).startsWith("connection error");
+        assertThat(result.message())
+                .isEqualTo("connection error: ConnectException: Connection refused")
+                .doesNotContain("api.stripe.com");
         assertThat(result.mayHaveArrived()).isFalse();
+    }
+
+    @Test
+    void aReadWhoseConnectionsWereRefusedNamesTheApiBaseItTried() throws IOException {
+        // given
+        int port = closedPort();
+
+        // when: stripe-java's own message names its global base, https://api.stripe.com
+        Exception failure = catchException(sender("http://127.0.0.1:" + port)::meterIds);
+
+        // then
+        assertThat(failure)
+                .isInstanceOf(ApiConnectionException.class)
+                .hasMessage("Stripe read of meters at http://127.0.0.1:" + port
+                        + " failed: ConnectException: Connection refused");
+    }
+
+    /** A port that was bound and closed, so nothing listens there. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     static StripeSender sender(String apiBase) {

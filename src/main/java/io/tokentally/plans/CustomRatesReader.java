@@ -112,17 +112,18 @@ final class CustomRatesReader {
             throw new PlanFault(file, where, "'" + node.asString() + "' is not a number");
         }
         if (value.signum() < 0) {
-            throw new PlanFault(file, where, "is negative: " + value.toPlainString());
+            throw new PlanFault(file, where, "is negative: " + PlainNumbers.shown(value));
         }
         if (value.stripTrailingZeros().scale() > Amounts.PRICE_SCALE) {
             throw new PlanFault(
                     file,
                     where,
-                    value.toPlainString() + " has more than " + Amounts.PRICE_SCALE + " decimals; rates are kept"
+                    PlainNumbers.shown(value) + " has more than " + Amounts.PRICE_SCALE + " decimals; rates are kept"
                             + " exactly, never rounded");
         }
         if (value.compareTo(MAX_RATE) >= 0) {
-            throw new PlanFault(file, where, value.toPlainString() + " is not less than 1000000 (a dollar a token)");
+            throw new PlanFault(
+                    file, where, PlainNumbers.shown(value) + " is not less than 1000000 (a dollar a token)");
         }
         return value.stripTrailingZeros();
     }

@@ -149,11 +149,15 @@ final class PlanTermsReader {
                     ? node.decimalValue()
                     : PlainNumbers.decimal(PlanNodes.text(file, where, node).strip());
             if (value.signum() < 0 || value.stripTrailingZeros().scale() > 2) {
-                throw new PlanFault(file, where, "must be a non-negative amount in whole cents: " + value);
+                throw new PlanFault(
+                        file, where, "must be a non-negative amount in whole cents: " + PlainNumbers.shown(value));
             }
             if (value.compareTo(Amounts.MAX_CONFIGURED_USD) >= 0) {
                 throw new PlanFault(
-                        file, where, "must be less than " + Amounts.MAX_CONFIGURED_USD.toPlainString() + ": " + value);
+                        file,
+                        where,
+                        "must be less than " + Amounts.MAX_CONFIGURED_USD.toPlainString() + ": "
+                                + PlainNumbers.shown(value));
             }
             return value;
         } catch (NumberFormatException e) {

@@ -124,7 +124,11 @@ public final class PlansFile {
         }
         Matcher notDecimal = NOT_A_DECIMAL.matcher(e.getOriginalMessage());
         if (notDecimal.matches()) {
-            return "'" + notDecimal.group(1) + "' is not a finite number; amounts, markups and rates are decimals";
+            String number = notDecimal.group(1);
+            String shown = number.length() <= 40
+                    ? number
+                    : number.substring(0, 40) + "... (" + number.length() + " characters)";
+            return "'" + shown + "' is not a finite number; amounts, markups and rates are decimals";
         }
         return "not valid YAML: "
                 + YamlFaults.of(e)
@@ -268,17 +272,18 @@ public final class PlansFile {
                     ? node.decimalValue()
                     : PlainNumbers.decimal(PlanNodes.text(file, where, node).strip());
             if (value.compareTo(new BigDecimal("-100")) < 0) {
-                throw new PlanFault(file, where, "is below -100%: " + value);
+                throw new PlanFault(file, where, "is below -100%: " + PlainNumbers.shown(value));
             }
             if (value.stripTrailingZeros().scale() > MARKUP_SCALE) {
                 throw new PlanFault(
                         file,
                         where,
-                        value.toPlainString() + " has more than " + MARKUP_SCALE + " decimals; markups are kept"
+                        PlainNumbers.shown(value) + " has more than " + MARKUP_SCALE + " decimals; markups are kept"
                                 + " exactly, to " + MARKUP_SCALE + " decimals, never rounded");
             }
             if (value.abs().compareTo(MAX_MARKUP) >= 0) {
-                throw new PlanFault(file, where, value.toPlainString() + " is 1,000,000% or more, more than is kept");
+                throw new PlanFault(
+                        file, where, PlainNumbers.shown(value) + " is 1,000,000% or more, more than is kept");
             }
             return value;
         } catch (NumberFormatException e) {

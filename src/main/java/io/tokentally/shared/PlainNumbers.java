@@ -27,6 +27,15 @@ public final class PlainNumbers {
     }
 
     /**
+     * A number as a message shows it: plain, or in scientific notation when plain it would be longer than 40
+     * characters ({@code 1e400} is shown {@code 1E+400}, not as 401 digits).
+     */
+    public static String shown(BigDecimal value) {
+        String plain = value.toPlainString();
+        return plain.length() <= 40 ? plain : value.toString();
+    }
+
+    /**
      * The text, unless it holds a digit other than 0 to 9.
      *
      * @throws NumberFormatException if it does, as the parsers throw for text that is no number

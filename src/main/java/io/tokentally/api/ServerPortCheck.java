@@ -1,9 +1,7 @@
 package io.tokentally.api;
 
-import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import io.tokentally.shared.EarlySettingCheck;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.convert.ConversionException;
 import org.springframework.core.env.Environment;
@@ -17,21 +15,14 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Profile({"serve", "worker"})
-class ServerPortCheck implements BeanFactoryPostProcessor, EnvironmentAware {
+class ServerPortCheck extends EarlySettingCheck {
 
     static final String PROPERTY = "server.port";
 
-    private Environment environment;
-
     @Override
-    public void setEnvironment(Environment environment) {
-        this.environment = environment;
-    }
-
-    @Override
-    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+    protected void check(Environment environment) {
         String value = environment.getProperty(PROPERTY);
-        Integer port = number();
+        Integer port = number(environment);
         boolean worker = environment.matchesProfiles("worker");
         int lowest = worker ? -1 : 0;
         if (port != null && (port < lowest || port > 65_535)) {
@@ -49,7 +40,7 @@ class ServerPortCheck implements BeanFactoryPostProcessor, EnvironmentAware {
      * The port as Spring Boot reads it ({@code 0x1F90} too), or null when there is none or it is not a whole number
      * (Spring Boot's binder names it then).
      */
-    private Integer number() {
+    private static Integer number(Environment environment) {
         try {
             return environment.getProperty(PROPERTY, Integer.class);
         } catch (ConversionException notANumber) {

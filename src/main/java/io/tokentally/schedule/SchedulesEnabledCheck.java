@@ -1,9 +1,7 @@
 package io.tokentally.schedule;
 
-import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import io.tokentally.shared.EarlySettingCheck;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -14,19 +12,12 @@ import org.springframework.stereotype.Component;
  * whose binder would say less of {@code maybe} and take {@code yes} for true.
  */
 @Component
-class SchedulesEnabledCheck implements BeanFactoryPostProcessor, EnvironmentAware {
+class SchedulesEnabledCheck extends EarlySettingCheck {
 
     static final String PROPERTY = "tokentally.schedules.enabled";
 
-    private Environment environment;
-
     @Override
-    public void setEnvironment(Environment environment) {
-        this.environment = environment;
-    }
-
-    @Override
-    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+    protected void check(Environment environment) {
         String value = environment.getProperty(PROPERTY);
         // the condition takes only true (in any case) for on, where a binder would also read yes, on and 1 as true
         if (value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {

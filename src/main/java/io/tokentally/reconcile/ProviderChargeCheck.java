@@ -143,6 +143,9 @@ final class ProviderChargeCheck {
                 .number("allowed_difference_usd", tolerance.allowed(charged.amount, list))
                 .number("list_of", reported ? "provider usage" : "billable usage")
                 .number("verdict", verdict);
+        if (charged.usage.repricedUsd().signum() != 0) {
+            evidence.number("list_repriced_usd", charged.usage.repricedUsd());
+        }
         for (ChargedCost line : charged.lines) {
             evidence.source("charge", line.file(), Long.toString(line.lineNo()), line.bucketKey());
         }

@@ -103,6 +103,9 @@ final class ProviderUsageCheck {
                 .number("difference_usd", provider.listUsd().subtract(billable.listUsd()))
                 .number("allowed_difference_usd", usd.allowed(provider.listUsd(), billable.listUsd()))
                 .number("verdict", verdict);
+        if (provider.repricedUsd().signum() != 0) {
+            evidence.number("provider_list_repriced_usd", provider.repricedUsd());
+        }
         provider.addSources(evidence, "provider");
         billable.addSources(evidence, "billable");
         return evidence;

@@ -77,7 +77,9 @@ class ProviderUsageRepository {
                 SqlTime.utc(from),
                 SqlTime.utc(to));
         Sides sides = new Sides(new TreeMap<>(), new TreeMap<>(), new ArrayList<>());
-        groups.forEach((key, sums) -> add(sides, key, sums, catalog));
+        Map<TierKey, TierSums> tiers = new HashMap<>();
+        groups.forEach((key, sums) -> add(sides, tiers, key, sums, catalog));
+        priceAsBillable(sides, tiers);
         unknown.forEach((key, sums) -> sides.unattributed().add(unattributed(key, sums)));
         return sides;
     }
@@ -93,7 +95,23 @@ class ProviderUsageRepository {
                 sums.lastLine());
     }
 
-    private static void add(Sides sides, GroupKey key, Sums sums, PriceCatalog catalog) {
+    /**
+     * Prices the provider's usage of a key in a service tier as the billable usage of it is priced where both sides
+     * have the same tokens there: a daily bucket of an export is priced at its start, and OpenAI's usage gives no
+     * context tier, where the gateway's requests tell each one's hour and context tier. The service tier is one both
+     * tell, so tokens the two sides put in different service tiers keep their own prices, as do tokens that differ.
+     */
+    private static void priceAsBillable(Sides sides, Map<TierKey, TierSums> tiers) {
+        tiers.forEach((tier, sums) -> {
+            if (sums.providerTokens > 0
+                    && sums.providerTokens == sums.billableTokens
+                    && sums.providerUsd.compareTo(sums.billableUsd) != 0) {
+                sides.provider().get(tier.key()).reprice(sums.billableUsd.subtract(sums.providerUsd));
+            }
+        });
+    }
+
+    private static void add(Sides sides, Map<TierKey, TierSums> tiers, GroupKey key, Sums sums, PriceCatalog catalog) {
         ServiceTier serviceTier = ServiceTier.parse(key.serviceTier()).orElseThrow();
         ContextTier contextTier = ContextTier.fromCode(key.contextTier());
         Instant pricedAt = key.hour().isAfter(key.epoch()) ? key.hour() : key.epoch();
@@ -109,15 +127,20 @@ class ProviderUsageRepository {
                     .map(price -> Amounts.cost(tokens, price))
                     .orElse(BigDecimal.ZERO);
             ReconcileKey reconcileKey = new ReconcileKey(key.provider(), key.model(), type.code(), day);
+            TierSums tier = tiers.computeIfAbsent(new TierKey(reconcileKey, serviceTier), k -> new TierSums());
             if (key.role().costs()) {
                 sides.provider()
                         .computeIfAbsent(reconcileKey, k -> new UsageSide())
                         .add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
+                tier.providerTokens += tokens;
+                tier.providerUsd = tier.providerUsd.add(usd);
             }
             if (key.role().bills()) {
                 sides.billable()
                         .computeIfAbsent(reconcileKey, k -> new UsageSide())
                         .add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
+                tier.billableTokens += tokens;
+                tier.billableUsd = tier.billableUsd.add(usd);
             }
         }
     }
@@ -159,6 +182,17 @@ class ProviderUsageRepository {
                     SqlTime.read(rs, "hour_start"),
                     SqlTime.read(rs, "price_epoch"));
         }
+    }
+
+    /** A reconciliation key in one service tier. */
+    private record TierKey(ReconcileKey key, ServiceTier serviceTier) {}
+
+    /** The tokens and list price of each side in a {@link TierKey}. */
+    private static final class TierSums {
+        private long providerTokens;
+        private long billableTokens;
+        private BigDecimal providerUsd = BigDecimal.ZERO;
+        private BigDecimal billableUsd = BigDecimal.ZERO;
     }
 
     private record UnknownKey(String customerId, Instant hour, String path) implements Comparable<UnknownKey> {

@@ -13,6 +13,7 @@ final class UsageSide {
 
     private long tokens;
     private BigDecimal listUsd = BigDecimal.ZERO;
+    private BigDecimal repricedUsd = BigDecimal.ZERO;
     private final Map<String, long[]> files = new TreeMap<>();
 
     void add(long moreTokens, BigDecimal moreUsd, String file) {
@@ -29,6 +30,7 @@ final class UsageSide {
     void addAll(UsageSide other) {
         tokens += other.tokens;
         listUsd = listUsd.add(other.listUsd);
+        repricedUsd = repricedUsd.add(other.repricedUsd);
         other.files.forEach((file, range) -> addLines(file, range[0], range[1]));
     }
 
@@ -40,12 +42,23 @@ final class UsageSide {
         }
     }
 
+    /** Changes the list price by {@code difference}: some of the side's tokens priced as the other side's. */
+    void reprice(BigDecimal difference) {
+        listUsd = listUsd.add(difference);
+        repricedUsd = repricedUsd.add(difference);
+    }
+
     long tokens() {
         return tokens;
     }
 
     BigDecimal listUsd() {
         return listUsd;
+    }
+
+    /** How much {@link #reprice} changed the list price by. */
+    BigDecimal repricedUsd() {
+        return repricedUsd;
     }
 
     Set<String> files() {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.UsageFixtures;
 import io.tokentally.shared.RunFolders;
+import io.tokentally.shared.SqlTime;
 import io.tokentally.stripe.FakeStripe;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,8 +83,9 @@ abstract class ProviderReconciliationScenarios {
         // the provider's usage is kept for reconciliation, with its files
         assertThat(jdbc.queryForObject(
                         "SELECT SUM(u.input_tokens) FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
-                                + " WHERE f.source_role = 'cost'",
-                        Long.class))
+                                + " WHERE f.source_role = 'cost' AND u.hour_start >= ?",
+                        Long.class,
+                        SqlTime.utc(Instant.parse(DATE + "T00:00:00Z"))))
                 .isEqualTo(26_000L);
 
         // and reconciliation.csv has one row per compared key:
@@ -120,7 +123,10 @@ abstract class ProviderReconciliationScenarios {
         String html = Files.readString(runFolder(execution).resolve("report.html"));
         assertThat(html).contains("<h2>Provider reconciliation</h2>", "4 keys compared, 3 outside tolerance");
         assertThat(html).doesNotContain("http://", "https://");
-        assertThat(jdbc.queryForObject("SELECT SUM(amount_major) FROM provider_cost", java.math.BigDecimal.class))
+        assertThat(jdbc.queryForObject(
+                        "SELECT SUM(amount_major) FROM provider_cost WHERE cost_day = ?",
+                        java.math.BigDecimal.class,
+                        LocalDate.parse(DATE)))
                 .isEqualByComparingTo("0.0925");
         assertThat(jdbc.queryForList(
                         "SELECT CONCAT(r.line_no, ' ', r.reason_code) FROM reject r"
@@ -159,6 +165,73 @@ abstract class ProviderReconciliationScenarios {
                         "PROVIDER_USAGE_NOT_BILLED OPEN 0");
     }
 
+    @Test
+    void providerUsageOfTheGatewaysTokensIsPricedByTheGatewaysHoursAndContextTiers() throws Exception {
+        // given, on the day before the other scenario's, alice's gateway log: one long-context request of
+        // claude-sonnet-4-5 (250,000 input tokens, past the 200,000 threshold: $6 and $22.50 per million), and
+        // gpt-4o-mini output at 06:00 and 18:00 around a price change at noon from $0.60 to $0.90 per million
+        Path gateway = Files.createDirectories(workDir().resolve("tiers-gateway"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"),
+                "lc-1,2026-11-26T10:00:00Z,alice,anthropic,claude-sonnet-4-5,250000,0,0,0,1000,0,,ok",
+                "lc-2,2026-11-26T06:00:00Z,alice,openai,gpt-4o-mini,1000,0,0,0,100000,0,,ok",
+                "lc-3,2026-11-26T18:00:00Z,alice,openai,gpt-4o-mini,1000,0,0,0,100000,0,,ok");
+        Path prices = Files.writeString(
+                workDir().resolve("prices.csv"),
+                Files.readString(FIXTURES.resolve("job-prices.csv"))
+                        + "openai/gpt-4o-mini,output,standard,standard,0.9,2026-11-26T12:00:00Z,\n");
+        // and the providers' daily buckets of the same tokens, which tell neither the hours nor (Anthropic's
+        // without its context window, OpenAI's ever) the context tier, and OpenAI's charge of the gateway's list
+        // price: 2,000 input x $0.30/M = $0.0006 and 100,000 x $0.60/M + 100,000 x $0.90/M = $0.15
+        Path provider = Files.createDirectories(workDir().resolve("tiers-provider"));
+        Files.writeString(
+                provider.resolve("openai-usage.json"),
+                dayBefore(OPENAI_USAGE)
+                        .replace("\"input_tokens\": 25000", "\"input_tokens\": 2000")
+                        .replace("\"output_tokens\": 5000", "\"output_tokens\": 200000")
+                        .replace("gpt-4o-2024-08-06", "gpt-4o-mini"));
+        Files.writeString(
+                provider.resolve("anthropic-usage.json"),
+                dayBefore(ANTHROPIC_USAGE)
+                        .replace("\"uncached_input_tokens\": 1000", "\"uncached_input_tokens\": 250000")
+                        .replace("\"output_tokens\": 0", "\"output_tokens\": 1000"));
+        Files.writeString(
+                provider.resolve("openai-costs.json"),
+                dayBefore(OPENAI_COSTS)
+                        .replace("\"value\": 0.0625", "\"value\": 0.0006")
+                        .replace("\"value\": 0.03", "\"value\": 0.15")
+                        .replace("gpt-4o-2024-08-06", "gpt-4o-mini"));
+        List<String> inputs =
+                List.of("gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath());
+
+        // when
+        JobExecution execution = run(inputs, prices, "2026-11-26");
+
+        // then the provider's tokens, equal to the gateway's, are priced as the gateway's are: not at the buckets'
+        // start ($0.12 of output) nor at the standard context tier ($0.75 of input and $0.015 of output), which
+        // made false mismatches, a false charge above list and an actual cost above the charge
+        List<String> csv = Files.readAllLines(runFolder(execution).resolve("reconciliation.csv"));
+        assertThat(csv.subList(1, csv.size()))
+                .map(ProviderReconciliationScenarios::withoutFiles)
+                .containsExactly(
+                        "provider-charge,2026-11-26,openai,openai/gpt-4o-mini,*,,,,0.1506,0.1506,0,0.01 USD or 0%,"
+                                + "within-tolerance,",
+                        "provider-usage,2026-11-26,anthropic,anthropic/claude-sonnet-4-5,input,250000,250000,0,1.5,1.5,"
+                                + "0,0 tokens or 0%; 0.01 USD or 0%,within-tolerance,",
+                        "provider-usage,2026-11-26,anthropic,anthropic/claude-sonnet-4-5,output,1000,1000,0,0.0225,"
+                                + "0.0225,0,0 tokens or 0%; 0.01 USD or 0%,within-tolerance,",
+                        "provider-usage,2026-11-26,openai,openai/gpt-4o-mini,input,2000,2000,0,0.0006,0.0006,0,"
+                                + "0 tokens or 0%; 0.01 USD or 0%,within-tolerance,",
+                        "provider-usage,2026-11-26,openai,openai/gpt-4o-mini,output,200000,200000,0,0.15,0.15,0,"
+                                + "0 tokens or 0%; 0.01 USD or 0%,within-tolerance,");
+        assertThat(csv.get(5)).contains("\"\"provider_list_repriced_usd\"\":\"\"0.03\"\"");
+        assertThat(findings()).isEmpty();
+        // and alice's gpt-4o-mini costs what OpenAI charged, $0.1506, its list price (it cost $0.1883 against the
+        // charge's $0.1206 list): cost, billed at 30% markup, margin, percent, basis, list
+        assertThat(Files.readAllLines(runFolder(execution).resolve("margin.csv")))
+                .contains("alice,openai/gpt-4o-mini,2026-11-26,0.1506,0.19578,0.04518,23.08,actual,0.1506");
+    }
+
     private List<String> findings() {
         return jdbc.queryForList(
                 "SELECT finding_key || ' ' || kind || ' ' || severity FROM finding WHERE kind LIKE 'PROVIDER_%'"
@@ -172,13 +245,17 @@ abstract class ProviderReconciliationScenarios {
     }
 
     JobExecution run(List<String> inputs) throws Exception {
+        return run(inputs, FIXTURES.resolve("job-prices.csv"), DATE);
+    }
+
+    JobExecution run(List<String> inputs, Path prices, String date) throws Exception {
         JobExecution execution = runs.run(new BillingJobParameters(
-                LocalDate.parse(DATE),
+                LocalDate.parse(date),
                 0,
                 inputs,
                 FIXTURES.resolve("job-customers.csv"),
                 FIXTURES.resolve("job-plans.yaml"),
-                FIXTURES.resolve("job-prices.csv")));
+                prices));
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         return execution;
     }
@@ -189,6 +266,16 @@ abstract class ProviderReconciliationScenarios {
                 RunReportListener.JOB_NAME,
                 execution.getJobParameters().getString(BillingJobParameters.DATE),
                 execution.getId());
+    }
+
+    /** A page of {@link #DATE} moved to the day before. */
+    private static String dayBefore(String page) {
+        return page.replace(
+                        "\"start_time\": 1795737600, \"end_time\": 1795824000",
+                        "\"start_time\": 1795651200, \"end_time\": 1795737600")
+                .replace(
+                        "\"starting_at\": \"2026-11-27T00:00:00Z\", \"ending_at\": \"2026-11-28T00:00:00Z\"",
+                        "\"starting_at\": \"2026-11-26T00:00:00Z\", \"ending_at\": \"2026-11-27T00:00:00Z\"");
     }
 
     static final String OPENAI_USAGE = """

@@ -11,8 +11,11 @@ import java.util.Map;
  * @param columns lower-case column name to index into {@code values}
  * @param values the record's values; {@code null} when the record could not be split into fields
  * @param malformed why the record could not be split into fields, or {@code null}
+ * @param unbilled why a part of a request row's counts is left out of its values, or {@code null}: tokens of a kind
+ *     tokentally has no price for, rejected apart at the row's line once the rest is accepted
  */
-public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, String[] values, String malformed) {
+public record RawRecord(
+        long lineNo, String raw, Map<String, Integer> columns, String[] values, String malformed, String unbilled) {
 
     /**
      * Values decoded from JSON escapes may hold half a surrogate pair, and any value a NUL; each is read as U+FFFD
@@ -30,6 +33,10 @@ public record RawRecord(long lineNo, String raw, Map<String, Integer> columns, S
                 }
             }
         }
+    }
+
+    public RawRecord(long lineNo, String raw, Map<String, Integer> columns, String[] values, String malformed) {
+        this(lineNo, raw, columns, values, malformed, null);
     }
 
     /** A record that could not be read into columns, with the reason it becomes a reject. */

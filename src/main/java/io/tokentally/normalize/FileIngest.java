@@ -212,9 +212,22 @@ final class FileIngest implements FileIngestion {
             duplicateKeys.accept(day, hasher.high(), hasher.low(), fingerprint);
             hours.add(line.hourStart());
             if (held != null) {
-                tally.countRejected(held);
+                tally.countRejected(record.unbilled() == null ? held : withUnbilledPart(held, record.unbilled()));
             } else {
                 tally.countAccepted(line);
+                rejectUnbilledPart(record);
+            }
+        }
+
+        /**
+         * Rejects the part of an accepted request row that is not billed, if any, at the row's line: a record of its
+         * own, counted read and rejected, as the audio part of an OpenAI usage result is.
+         */
+        private void rejectUnbilledPart(RawRecord record) {
+            if (record.unbilled() != null) {
+                tally.countRead();
+                tally.countRejected(new Reject(
+                        file.fileId(), record.lineNo(), RejectCode.MALFORMED_ROW, record.unbilled(), record.raw()));
             }
         }
 
@@ -227,6 +240,7 @@ final class FileIngest implements FileIngestion {
                         tally.countRejected(held);
                     } else {
                         tally.countAccepted(line);
+                        rejectUnbilledPart(record);
                     }
                 }
                 case REPEATED -> tally.countDuplicate();
@@ -287,6 +301,11 @@ final class FileIngest implements FileIngestion {
             duplicateKeys.storeAccepted();
             store.recordHours(run, hours);
         }
+    }
+
+    /** A held row's reject, saying the part of the row that stays unbilled once it is priced: one reject a line. */
+    private static Reject withUnbilledPart(Reject held, String unbilled) {
+        return new Reject(held.fileId(), held.lineNo(), held.code(), held.message() + "; " + unbilled, held.raw());
     }
 
     /** A row that would take a total of its customer, model and hour in this file past what one row may hold. */

@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -163,6 +164,53 @@ class ProviderSamplesJobTests {
                 .singleElement()
                 .satisfies(file -> assertThat(file.get("unattributed").asLong()).isEqualTo(2));
         assertThat(report.get("counts").get("unattributed").asLong()).isZero();
+    }
+
+    @Test
+    void aLiteLlmRequestsAudioTokensAreRejectedApartFromItsTextAtItsLine() throws Exception {
+        // given two LiteLLM requests of initech with audio in their OpenAI usage details: one of gpt-4o-mini (1,600
+        // prompt tokens: 600 cached, 100 audio; 300 completion tokens: 50 audio), one of a model the sample prices
+        // do not have (held)
+        String[] sample = Files.readString(Path.of("sample-data/providers/litellm-spend-logs-2026-11-27.csv"))
+                .split("\n");
+        String audio = sample[2]
+                .replace("2026-11-27", "2026-11-29")
+                .replace(",globex,", ",initech,")
+                .replace(
+                        "\"\"cached_tokens\"\": 600}, \"\"completion_tokens_details\"\": {\"\"reasoning_tokens\"\": 0}",
+                        "\"\"cached_tokens\"\": 600, \"\"audio_tokens\"\": 100}, \"\"completion_tokens_details\"\":"
+                                + " {\"\"reasoning_tokens\"\": 0, \"\"audio_tokens\"\": 50}");
+        String held = audio.replace("chatcmpl-1c8f7a2d", "chatcmpl-held")
+                .replace(",gpt-4o-mini,3f9a2b,gpt-4o-mini,", ",gpt-4o-audio-preview,3f9a2c,gpt-4o-audio-preview,");
+        Path folder = Files.createDirectories(WORK.resolve("litellm-audio"));
+        Files.writeString(folder.resolve("spend-logs.csv"), sample[0] + "\n" + audio + "\n" + held + "\n");
+
+        // when
+        JobExecution execution = run("2026-11-29", "litellm-audio=" + folder.toAbsolutePath());
+
+        // then the text tokens are billed (1,500 input: 900 plain, 600 cache reads; 250 output), and the audio part
+        // is a record of its own, rejected at the request's line; the held request's reject says its part too
+        JsonNode report = report(execution);
+        assertThat(report.get("counts").get("read").asLong()).isEqualTo(3);
+        assertThat(report.get("counts").get("accepted").asLong()).isEqualTo(1);
+        assertThat(report.get("counts").get("rejected").asLong()).isEqualTo(2);
+        // (the totals cover the hours with held usage of the other tests too)
+        assertThat(tokens(report).entrySet().stream()
+                        .filter(total -> total.getKey().startsWith("initech|openai/"))
+                        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "initech|openai/gpt-4o-mini|input", 900L,
+                        "initech|openai/gpt-4o-mini|cache_read", 600L,
+                        "initech|openai/gpt-4o-mini|output", 250L));
+        List<String> rejects = Files.readAllLines(runFolder(execution).resolve("rejects.csv"));
+        assertThat(rejects).hasSize(3);
+        assertThat(rejects.get(1))
+                .contains(",2,MALFORMED_ROW,\"audio or image tokens not billed: tokentally has no price for them yet"
+                        + " (prompt_tokens_details.audio_tokens = 100, completion_tokens_details.audio_tokens"
+                        + " = 50); the row's text tokens are billed\",");
+        assertThat(rejects.get(2))
+                .contains(",3,NO_PRICE,")
+                .contains("; audio or image tokens not billed: tokentally has no price for them yet");
     }
 
     private JsonNode report(JobExecution execution) {

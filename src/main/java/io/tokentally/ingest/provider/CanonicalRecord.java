@@ -37,12 +37,31 @@ final class CanonicalRecord implements TranslatedRecord {
 
     private final String[] values = new String[COLUMNS.size()];
     private String problem;
+    private String unbilled;
 
     /** A record that stands for tokens that cannot be billed: it is rejected with this reason. */
     static CanonicalRecord rejected(String reason) {
         CanonicalRecord record = new CanonicalRecord();
         record.problem = reason;
         return record;
+    }
+
+    /**
+     * Why the audio and image tokens of a record are not billed (named as the source names them, e.g. {@code
+     * input_audio_tokens = 40}): tokentally has no price for them yet; its text tokens are billed.
+     */
+    static String unpriced(List<String> parts, String record) {
+        return "audio or image tokens not billed: tokentally has no price for them yet (" + String.join(", ", parts)
+                + "); the " + record + "'s text tokens are billed";
+    }
+
+    /**
+     * Marks a part of a request row's counts as left out of its values, to be rejected apart at the row's line once
+     * the rest is accepted ({@link RawRecord#unbilled}).
+     */
+    CanonicalRecord unbilled(String reason) {
+        unbilled = reason;
+        return this;
     }
 
     CanonicalRecord set(String column, Object value) {
@@ -63,7 +82,7 @@ final class CanonicalRecord implements TranslatedRecord {
         if (problem != null) {
             return RawRecord.malformed(lineNo, raw, problem);
         }
-        return new RawRecord(lineNo, raw, INDEX, values.clone(), null);
+        return new RawRecord(lineNo, raw, INDEX, values.clone(), null, unbilled);
     }
 
     private static Map<String, Integer> index() {

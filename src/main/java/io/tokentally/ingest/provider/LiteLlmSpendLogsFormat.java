@@ -121,21 +121,71 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         }
         String status = blankToNull(row.get("status"));
         CacheWrites cacheWrites = cacheWrites(extra);
+        Map<String, BigInteger> unpriced = unpriced(extra);
         return new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, blankToNull(row.get("request_id")))
                 .set(UsageColumns.TIMESTAMP, utc(blankToNull(row.get("starttime"))))
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(row, metadata, attribution)))
                 .set(UsageColumns.PROVIDER, blankToNull(row.get("custom_llm_provider")))
                 .set(UsageColumns.MODEL, blankToNull(row.get("model")))
-                .set(UsageColumns.INPUT_TOKENS, blankToNull(row.get("prompt_tokens")))
+                .set(UsageColumns.INPUT_TOKENS, textOnly(row, "prompt_tokens", unpriced))
                 .set(UsageColumns.CACHED_INPUT_TOKENS, cacheRead)
                 .set(UsageColumns.CACHE_WRITE_TOKENS, cacheWrites.fiveMinutes())
                 .set(UsageColumns.CACHE_WRITE_1H_TOKENS, cacheWrites.oneHour())
-                .set(UsageColumns.OUTPUT_TOKENS, blankToNull(row.get("completion_tokens")))
+                .set(UsageColumns.OUTPUT_TOKENS, textOnly(row, "completion_tokens", unpriced))
                 .set(UsageColumns.REASONING_TOKENS, count(extra, "completion_tokens_details.reasoning_tokens"))
                 .set(
                         UsageColumns.STATUS,
-                        status == null || status.toLowerCase(Locale.ROOT).equals("success") ? "ok" : "error");
+                        status == null || status.toLowerCase(Locale.ROOT).equals("success") ? "ok" : "error")
+                .unbilled(
+                        unpriced.isEmpty()
+                                ? null
+                                : CanonicalRecord.unpriced(
+                                        unpriced.entrySet().stream()
+                                                .map(part -> part.getKey() + " = " + part.getValue())
+                                                .toList(),
+                                        "row"));
+    }
+
+    /**
+     * The audio and image tokens of a request, by where {@code additional_usage_values} gives them (OpenAI's usage
+     * shape, which LiteLLM passes on): counts above 0 only.
+     */
+    private static Map<String, BigInteger> unpriced(JsonNode extra) {
+        Map<String, BigInteger> parts = new LinkedHashMap<>();
+        for (String path : List.of(
+                "prompt_tokens_details.audio_tokens",
+                "prompt_tokens_details.image_tokens",
+                "completion_tokens_details.audio_tokens",
+                "completion_tokens_details.image_tokens")) {
+            BigInteger count = count(extra, path);
+            if (count != null && count.signum() > 0) {
+                parts.put(path, count);
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * A total column ({@code prompt_tokens}, {@code completion_tokens}) without its audio and image tokens, which
+     * it includes; as written when it has none or is not plain digits (the usage format's rules read it then).
+     */
+    private static String textOnly(Map<String, String> row, String column, Map<String, BigInteger> unpriced) {
+        String total = blankToNull(row.get(column));
+        String side = column.equals("prompt_tokens") ? "prompt_tokens_details." : "completion_tokens_details.";
+        BigInteger parts = unpriced.entrySet().stream()
+                .filter(part -> part.getKey().startsWith(side))
+                .map(Map.Entry::getValue)
+                .reduce(BigInteger.ZERO, BigInteger::add);
+        if (total == null || parts.signum() == 0 || !total.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return total;
+        }
+        BigInteger text = new BigInteger(total).subtract(parts);
+        if (text.signum() < 0) {
+            throw new RecordProblem("its audio and image tokens (" + parts + ") are more than its " + column + " ("
+                    + total + "), which include them");
+        }
+        return text.toString();
     }
 
     /**

@@ -176,10 +176,7 @@ class OpenAiCompletionsUsageFormat extends OpenAiUsagePagesFormat {
                 parts.add(field + " = " + value);
             }
         }
-        return parts.isEmpty()
-                ? null
-                : "audio or image tokens not billed: tokentally has no price for them yet (" + String.join(", ", parts)
-                        + "); the result's text tokens are billed";
+        return parts.isEmpty() ? null : CanonicalRecord.unpriced(parts, "result");
     }
 
     private static BigInteger subtract(BigInteger total, BigInteger... parts) {

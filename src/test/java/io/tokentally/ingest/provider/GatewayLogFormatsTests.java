@@ -10,6 +10,7 @@ import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.UsageFormat;
 import io.tokentally.ingest.UsageRow;
+import io.tokentally.ingest.UsageRowParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -309,6 +310,37 @@ class GatewayLogFormatsTests {
 
         // then: input, cache reads, 5-minute and 1-hour writes, output, reasoning
         assertThat(tokens(row)).containsExactly(5200L, 3000L, fiveMinutes, oneHour, 500L, 0L);
+    }
+
+    @Test
+    void aLiteLlmRequestsAudioAndImageTokensAreLeftOutOfItsTotalsAndSaidUnbilled() {
+        // given the first request (5,200 prompt and 500 completion tokens) with 400 audio and 100 image tokens in its
+        // prompt and 50 audio tokens in its completion, as OpenAI's usage details give them
+        String[] lines = ProviderFixtures.text(LITELLM_FILE).split("\n");
+        String details = "\"\"prompt_tokens_details\"\": {\"\"audio_tokens\"\": 400, \"\"image_tokens\"\": 100},"
+                + " \"\"completion_tokens_details\"\": {\"\"audio_tokens\"\": 50, \"\"reasoning_tokens\"\": 0}, ";
+        String log = lines[0] + "\n"
+                + lines[1].replace(
+                        "\"\"cache_creation_input_tokens\"\"", details + "\"\"cache_creation_input_tokens\"\"")
+                + "\n";
+
+        // when
+        RawRecord record = ProviderFixtures.recordsOf(LITELLM, log).get(0);
+        UsageRow row = UsageRowParser.parse(1, record).row();
+
+        // then: its text tokens are billed, 4,700 input (3,000 cache reads, 1,200 writes) and 450 output, and the
+        // rest said, to be rejected apart at its line (audio had been billed as text)
+        assertThat(tokens(row)).containsExactly(4700L, 3000L, 1200L, 0L, 450L, 0L);
+        assertThat(record.unbilled())
+                .isEqualTo("audio or image tokens not billed: tokentally has no price for them yet"
+                        + " (prompt_tokens_details.audio_tokens = 400, prompt_tokens_details.image_tokens = 100,"
+                        + " completion_tokens_details.audio_tokens = 50); the row's text tokens are billed");
+
+        // and audio and image tokens above its prompt tokens reject the row: they are part of them
+        String tooMany = log.replace("\"\"audio_tokens\"\": 400", "\"\"audio_tokens\"\": 5200");
+        assertThat(ProviderFixtures.rejectsOf(LITELLM, tooMany))
+                .containsExactly("MALFORMED_ROW: its audio and image tokens (5300) are more than its prompt_tokens"
+                        + " (5200), which include them");
     }
 
     @Test

@@ -103,14 +103,7 @@ final class CustomRatesReader {
         if (node == null || node.isNull()) {
             throw new PlanFault(file, where, "is required");
         }
-        BigDecimal value;
-        try {
-            value = node.isNumber()
-                    ? node.decimalValue()
-                    : PlainNumbers.decimal(PlanNodes.text(file, where, node).strip());
-        } catch (NumberFormatException e) {
-            throw new PlanFault(file, where, "'" + node.asString() + "' is not a number");
-        }
+        BigDecimal value = PlanNodes.decimal(file, where, node);
         if (value.signum() < 0) {
             throw new PlanFault(file, where, "is negative: " + PlainNumbers.shown(value));
         }

@@ -1,14 +1,17 @@
 package io.tokentally.plans;
 
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.ProviderNames;
 import io.tokentally.shared.StorableText;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -17,7 +20,29 @@ import tools.jackson.databind.JsonNode;
  */
 final class PlanNodes {
 
+    /** YAML's infinities and not-a-number in any letter case ({@code .Inf}), read as text where not as a float. */
+    private static final Pattern NOT_FINITE = Pattern.compile("[-+]?\\.(inf|nan)", Pattern.CASE_INSENSITIVE);
+
     private PlanNodes() {}
+
+    /** A decimal, written as a number or as text holding one; other text is refused, an infinity said to be one. */
+    static BigDecimal decimal(Path file, String where, JsonNode node) {
+        if (node.isNumber()) {
+            return node.decimalValue();
+        }
+        String text = text(file, where, node).strip();
+        try {
+            return PlainNumbers.decimal(text);
+        } catch (NumberFormatException e) {
+            throw new PlanFault(
+                    file,
+                    where,
+                    "'" + node.asString() + "' is not a "
+                            + (NOT_FINITE.matcher(text).matches()
+                                    ? "finite number; amounts, markups and rates are decimals"
+                                    : "number"));
+        }
+    }
 
     /** The items of a list; none when the key is absent or empty. A mapping or a single value is refused. */
     static List<JsonNode> list(Path file, String where, JsonNode node) {

@@ -144,25 +144,19 @@ final class PlanTermsReader {
     }
 
     private static BigDecimal amount(Path file, String where, JsonNode node) {
-        try {
-            BigDecimal value = node.isNumber()
-                    ? node.decimalValue()
-                    : PlainNumbers.decimal(PlanNodes.text(file, where, node).strip());
-            if (value.signum() < 0 || value.stripTrailingZeros().scale() > 2) {
-                throw new PlanFault(
-                        file, where, "must be a non-negative amount in whole cents: " + PlainNumbers.shown(value));
-            }
-            if (value.compareTo(Amounts.MAX_CONFIGURED_USD) >= 0) {
-                throw new PlanFault(
-                        file,
-                        where,
-                        "must be less than " + Amounts.MAX_CONFIGURED_USD.toPlainString() + ": "
-                                + PlainNumbers.shown(value));
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new PlanFault(file, where, "'" + node.asString() + "' is not a number");
+        BigDecimal value = PlanNodes.decimal(file, where, node);
+        if (value.signum() < 0 || value.stripTrailingZeros().scale() > 2) {
+            throw new PlanFault(
+                    file, where, "must be a non-negative amount in whole cents: " + PlainNumbers.shown(value));
         }
+        if (value.compareTo(Amounts.MAX_CONFIGURED_USD) >= 0) {
+            throw new PlanFault(
+                    file,
+                    where,
+                    "must be less than " + Amounts.MAX_CONFIGURED_USD.toPlainString() + ": "
+                            + PlainNumbers.shown(value));
+        }
+        return value;
     }
 
     private static long tokens(Path file, String where, JsonNode node) {

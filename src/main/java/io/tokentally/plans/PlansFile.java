@@ -267,27 +267,20 @@ public final class PlansFile {
         if (node == null || node.isNull()) {
             throw new PlanFault(file, where, "is required");
         }
-        try {
-            BigDecimal value = node.isNumber()
-                    ? node.decimalValue()
-                    : PlainNumbers.decimal(PlanNodes.text(file, where, node).strip());
-            if (value.compareTo(new BigDecimal("-100")) < 0) {
-                throw new PlanFault(file, where, "is below -100%: " + PlainNumbers.shown(value));
-            }
-            if (value.stripTrailingZeros().scale() > MARKUP_SCALE) {
-                throw new PlanFault(
-                        file,
-                        where,
-                        PlainNumbers.shown(value) + " has more than " + MARKUP_SCALE + " decimals; markups are kept"
-                                + " exactly, to " + MARKUP_SCALE + " decimals, never rounded");
-            }
-            if (value.abs().compareTo(MAX_MARKUP) >= 0) {
-                throw new PlanFault(
-                        file, where, PlainNumbers.shown(value) + " is 1,000,000% or more, more than is kept");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new PlanFault(file, where, "'" + node.asString() + "' is not a number");
+        BigDecimal value = PlanNodes.decimal(file, where, node);
+        if (value.compareTo(new BigDecimal("-100")) < 0) {
+            throw new PlanFault(file, where, "is below -100%: " + PlainNumbers.shown(value));
         }
+        if (value.stripTrailingZeros().scale() > MARKUP_SCALE) {
+            throw new PlanFault(
+                    file,
+                    where,
+                    PlainNumbers.shown(value) + " has more than " + MARKUP_SCALE + " decimals; markups are kept"
+                            + " exactly, to " + MARKUP_SCALE + " decimals, never rounded");
+        }
+        if (value.abs().compareTo(MAX_MARKUP) >= 0) {
+            throw new PlanFault(file, where, PlainNumbers.shown(value) + " is 1,000,000% or more, more than is kept");
+        }
+        return value;
     }
 }

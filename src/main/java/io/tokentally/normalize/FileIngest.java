@@ -220,7 +220,7 @@ final class FileIngest implements FileIngestion {
         }
 
         /**
-         * Rejects the part of an accepted request row that is not billed, if any, at the row's line: a record of its
+         * Rejects the part of an accepted row that is not billed, if any, at the row's line: a record of its
          * own, counted read and rejected, as the audio part of an OpenAI usage result is.
          */
         private void rejectUnbilledPart(RawRecord record) {

@@ -56,7 +56,7 @@ final class CanonicalRecord implements TranslatedRecord {
     }
 
     /**
-     * Marks a part of a request row's counts as left out of its values, to be rejected apart at the row's line once
+     * Marks a part of a row's counts as left out of its values, to be rejected apart at the row's line once
      * the rest is accepted ({@link RawRecord#unbilled}).
      */
     CanonicalRecord unbilled(String reason) {

@@ -84,9 +84,11 @@ final class ProviderUsageCheck {
         if (billable.tokens() == 0 && provider.tokens() > 0) {
             return NO_BILLABLE_USAGE;
         }
+        // the side the tokens say, unless they are within tolerance: then the side the dollars say
         long tokenDifference = provider.tokens() - billable.tokens();
-        boolean providerHigher = tokenDifference > 0
-                || (tokenDifference == 0 && provider.listUsd().compareTo(billable.listUsd()) > 0);
+        boolean providerHigher = tokenDifference != 0 && !tokens.within(provider.tokens(), billable.tokens())
+                ? tokenDifference > 0
+                : provider.listUsd().compareTo(billable.listUsd()) > 0;
         return providerHigher ? "provider-higher" : "billable-higher";
     }
 
@@ -149,16 +151,27 @@ final class ProviderUsageCheck {
     private static String mismatchMessage(
             ReconcileKey key, UsageSide provider, UsageSide billable, String verdict, String tolerance) {
         long tokenDifference = provider.tokens() - billable.tokens();
-        return subject(key) + ": "
-                + (verdict.equals("provider-higher") ? "the provider's usage is higher" : "billable usage is higher")
-                + " by " + Math.abs(tokenDifference) + " tokens"
+        BigDecimal usdDifference = provider.listUsd().subtract(billable.listUsd());
+        boolean providerHigher = verdict.equals("provider-higher");
+        // the dollars may point the other way than the tokens: a token more at a lower price, or a different mix
+        boolean opposite = Long.signum(tokenDifference) * usdDifference.signum() < 0;
+        String tokenSide = tokenDifference > 0 || (tokenDifference == 0 && providerHigher)
+                ? "the provider's usage"
+                : "billable usage";
+        return subject(key) + ": " + tokenSide + " is higher by " + tokens(Math.abs(tokenDifference))
                 + percentOf(tokenDifference, provider, billable)
-                + " and $"
-                + Amounts.toText(provider.listUsd().subtract(billable.listUsd()).abs())
+                + (opposite
+                        ? " and " + (usdDifference.signum() > 0 ? "the provider's" : "billable usage") + " by $"
+                        : " and $")
+                + Amounts.toText(usdDifference.abs())
                 + " at list price (provider " + provider.tokens() + " tokens, $"
                 + Amounts.toText(provider.listUsd()) + "; billable " + billable.tokens() + " tokens, $"
                 + Amounts.toText(billable.listUsd()) + "); tolerance " + tolerance + "; provider files: "
                 + files(provider) + "; billable files: " + files(billable);
+    }
+
+    private static String tokens(long count) {
+        return count == 1 ? "1 token" : count + " tokens";
     }
 
     private static String subject(ReconcileKey key) {

@@ -70,6 +70,25 @@ class ProviderUsageCheckTests {
     }
 
     @Test
+    void tokensWithinToleranceLeaveTheVerdictToTheDollarsAndAMessageNamesEachSidesExcess() {
+        // given a token more on the provider's side (within 100 tokens) at $0.05 less: 200,001 tokens of a daily
+        // bucket priced at the morning's $2.50 against 200,000 priced $2.50 and $3.00 by the hour ($0.55)
+        ProviderUsageCheck strictUsd = new ProviderUsageCheck(
+                new Tolerance(new BigDecimal("100"), BigDecimal.ZERO),
+                new Tolerance(new BigDecimal("0.01"), BigDecimal.ZERO));
+
+        // when
+        ProviderUsageCheck.Checked checked =
+                strictUsd.check(GPT4O_INPUT, UsageSide.of(200_001, "0.5000025"), UsageSide.of(200_000, "0.55"));
+
+        // then: billable usage is the higher in dollars, which the tokens do not decide; the message says both
+        assertThat(checked.line().verdict()).isEqualTo("billable-higher");
+        assertThat(checked.finding().message())
+                .contains("the provider's usage is higher by 1 token (0%) and billable usage by $0.0499975 at list"
+                        + " price");
+    }
+
+    @Test
     void equalTokensAtDifferentListPricesAreAMismatchPastTheUsdTolerance() {
         // given 1,000,000 tokens on both sides, the provider's at standard ($2.50), the gateway's at batch
         // ($1.25): |diff| = $1.25 > max($1, 1% x 2.50 = 0.025)

@@ -24,19 +24,31 @@ import java.util.TreeSet;
  * {@code A} whose reference usage costs {@code L} at list price costs {@code A x c / L}. The reference is the
  * provider's own usage of the bucket (cost-role sources), or, on a provider day no cost-role source reports,
  * all billable usage of the bucket (attributed or not): the same list price the charge check compares the
- * charge with, so margin applies exactly the discount that check reports. A pure function of its inputs.
+ * charge with, so margin applies exactly the discount that check reports. The provider's usage that another party
+ * bills (Claude on Vertex AI in Google's Cloud Billing export) is in the reference at its list price and stays there:
+ * the bucket's usage costs the charge plus that list price. A pure function of its inputs.
  */
 final class ActualCosts {
 
     static final String ANY = ProviderChargeCheck.ANY;
     static final ActualCosts NONE = new ActualCosts(Map.of());
 
-    /** One bucket's charge, the list price of its reference usage, and the export lines it came from. */
-    record Charge(String bucket, BigDecimal chargedUsd, BigDecimal referenceListUsd, List<ChargedCost> lines) {
+    /**
+     * One bucket's charge, the list price of its reference usage, and the export lines it came from.
+     *
+     * @param elsewhereListUsd the list price of the reference usage another party bills ({@link
+     *     UsageSide#billedElsewhere}), which stays at list: it is shared with the charge
+     */
+    record Charge(
+            String bucket,
+            BigDecimal chargedUsd,
+            BigDecimal elsewhereListUsd,
+            BigDecimal referenceListUsd,
+            List<ChargedCost> lines) {
 
         /** The actual cost of usage whose list-price cost is {@code listUsd}. */
         BigDecimal actual(BigDecimal listUsd) {
-            return Amounts.share(chargedUsd, listUsd, referenceListUsd);
+            return Amounts.share(chargedUsd.add(elsewhereListUsd), listUsd, referenceListUsd);
         }
     }
 
@@ -79,12 +91,14 @@ final class ActualCosts {
             buckets.computeIfAbsent(bucket, k -> new ArrayList<>()).add(line);
         }
         Map<String, BigDecimal> reference = new TreeMap<>();
+        Map<String, BigDecimal> elsewhere = new TreeMap<>();
         usage.forEach((key, side) -> {
             String model = byModel ? key.model() : ANY;
             String bucket = bucket(providerName, model, typed.contains(model) ? key.tokenType() : ANY, day);
             reference.merge(bucket, side.listUsd(), BigDecimal::add);
+            elsewhere.merge(bucket, side.elsewhereUsd(), BigDecimal::add);
         });
-        addCharges(buckets, reference, charges);
+        addCharges(buckets, reference, elsewhere, charges);
     }
 
     /** The models whose lines charge exactly the token types of their usage at list price: shared per token type. */
@@ -109,16 +123,28 @@ final class ActualCosts {
 
     /**
      * Adds the charge of each bucket whose reference usage has a list price and whose lines are all in USD; a bucket
-     * without one, or charged partly in another currency, shares nothing (its usage stays at list price).
+     * without one, or charged partly in another currency, shares nothing (its usage stays at list price). Reference
+     * usage another party bills is shared at its list price beside the charge, so that the bucket's usage costs the
+     * charge and that list price together.
      */
     private static void addCharges(
-            Map<String, List<ChargedCost>> buckets, Map<String, BigDecimal> reference, Map<String, Charge> charges) {
+            Map<String, List<ChargedCost>> buckets,
+            Map<String, BigDecimal> reference,
+            Map<String, BigDecimal> elsewhere,
+            Map<String, Charge> charges) {
         buckets.forEach((bucket, bucketLines) -> {
             BigDecimal list = reference.getOrDefault(bucket, BigDecimal.ZERO);
             if (list.signum() > 0 && bucketLines.stream().allMatch(ChargedCost::isUsd)) {
                 BigDecimal charged =
                         bucketLines.stream().map(ChargedCost::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-                charges.put(bucket, new Charge(bucket, charged, list, List.copyOf(bucketLines)));
+                charges.put(
+                        bucket,
+                        new Charge(
+                                bucket,
+                                charged,
+                                elsewhere.getOrDefault(bucket, BigDecimal.ZERO),
+                                list,
+                                List.copyOf(bucketLines)));
             }
         });
     }

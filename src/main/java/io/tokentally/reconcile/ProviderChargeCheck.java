@@ -52,8 +52,12 @@ final class ProviderChargeCheck {
             Map<String, Charged> keys = charged(lines, byModel);
             addUsage(keys, reported ? providerUsage : billableUsage, provider, day, byModel);
             keys.forEach((model, charged) -> {
-                // a key charged partly in another currency is not compared, as margin leaves it at list
-                if (charged.lines.stream().allMatch(ChargedCost::isUsd)) {
+                // a key charged partly in another currency is not compared, as margin leaves it at list; nor is
+                // usage nothing charged whose list price the provider bills is nothing (another party bills it all,
+                // as Google bills Claude on Vertex AI, or it has no price)
+                boolean nothingToCompare =
+                        charged.lines.isEmpty() && ownList(charged.usage).signum() == 0;
+                if (charged.lines.stream().allMatch(ChargedCost::isUsd) && !nothingToCompare) {
                     checked.add(check(provider, model, day, charged, reported));
                 }
             });
@@ -113,9 +117,14 @@ final class ProviderChargeCheck {
                         .addAll(side));
     }
 
+    /** The list price of the usage the provider bills itself: its usage less what another party bills. */
+    private static BigDecimal ownList(UsageSide usage) {
+        return usage.listUsd().subtract(usage.elsewhereUsd());
+    }
+
     private ProviderUsageCheck.Checked check(
             String provider, String model, LocalDate day, Charged charged, boolean reported) {
-        BigDecimal list = charged.usage.listUsd();
+        BigDecimal list = ownList(charged.usage);
         BigDecimal difference = charged.amount.subtract(list);
         Compared compared = new Compared(provider, model, day, charged, list, difference);
         String described = tolerance.describe("USD");
@@ -146,6 +155,9 @@ final class ProviderChargeCheck {
         if (charged.usage.repricedUsd().signum() != 0) {
             evidence.number("list_repriced_usd", charged.usage.repricedUsd());
         }
+        if (charged.usage.elsewhereUsd().signum() != 0) {
+            evidence.number("list_billed_elsewhere_usd", charged.usage.elsewhereUsd());
+        }
         for (ChargedCost line : charged.lines) {
             evidence.source("charge", line.file(), Long.toString(line.lineNo()), line.bucketKey());
         }
@@ -165,11 +177,22 @@ final class ProviderChargeCheck {
                 + percentOf(difference, list) + (difference.signum() > 0 ? " above" : " below")
                 + " the list price $" + Amounts.toText(list)
                 + (reported
-                        ? " of the usage its exports report;"
+                        ? " of the usage its exports report" + elsewhere(charged.usage) + ";"
                         : " of the billable usage (no cost-role" + " source reports the provider's usage of the day);")
-                + " tolerance " + described + "; cost files: " + String.join(", ", charged.files)
+                + " tolerance " + described + "; cost files: "
+                + (charged.files.isEmpty()
+                        ? "none (no line of the cost export charges for this model)"
+                        : String.join(", ", charged.files))
                 + "; usage files: "
                 + (charged.usage.files().isEmpty() ? "none" : String.join(", ", charged.usage.files()));
+    }
+
+    /** What the list price leaves out: the usage another party bills, if any. */
+    private static String elsewhere(UsageSide usage) {
+        return usage.elsewhereUsd().signum() == 0
+                ? ""
+                : ", less $" + Amounts.toText(usage.elsewhereUsd()) + " of it that another party bills (Claude on"
+                        + " Vertex AI in Google's Cloud Billing export)";
     }
 
     /** The key's line of the reconciliation table. */

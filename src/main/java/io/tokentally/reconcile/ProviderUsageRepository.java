@@ -35,7 +35,7 @@ class ProviderUsageRepository {
 
     // grouped by the unknown customer id as well, so that one pass over the hours' rows serves both sides and the
     // unattributed usage; the groups are summed again in Java to the keys each of them needs
-    private static final String QUERY = "SELECT f.path, f.source_role, u.provider, u.model, u.service_tier,"
+    private static final String QUERY = "SELECT f.path, f.source_role, f.format, u.provider, u.model, u.service_tier,"
             + " u.context_tier, u.hour_start, u.price_epoch, SUM(u.input_tokens), SUM(u.cache_read_tokens),"
             + " SUM(u.cache_write_5m_tokens), SUM(u.cache_write_1h_tokens), SUM(u.output_tokens),"
             + " SUM(u.web_search_requests), SUM(u.images), SUM(u.audio_seconds),"
@@ -43,10 +43,20 @@ class ProviderUsageRepository {
             + " FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
             + " LEFT JOIN customer c ON c.customer_id = u.customer_id"
             + " WHERE u.billable = TRUE AND u.hour_start >= ? AND u.hour_start < ?"
-            + " GROUP BY f.path, f.source_role, u.provider, u.model, u.service_tier, u.context_tier, u.hour_start,"
+            + " GROUP BY f.path, f.source_role, f.format, u.provider, u.model, u.service_tier, u.context_tier,"
+            + " u.hour_start,"
             + " u.price_epoch, " + UNKNOWN_CUSTOMER + ", u.held";
 
-    private static final int LINES_COLUMN = 9 + TokenType.values().length;
+    /** The first of the token types' sums in the query's columns. */
+    private static final int UNITS_COLUMN = 10;
+
+    private static final int LINES_COLUMN = UNITS_COLUMN + TokenType.values().length;
+
+    /**
+     * The format whose rows of another vendor's models another party bills: Google's Cloud Billing export
+     * ({@code GoogleCloudBillingFormat}) holds Claude on Vertex AI, which Google charges for, not Anthropic.
+     */
+    private static final String GOOGLE_BILLED = "gcp-billing-export";
 
     private final JdbcTemplate jdbc;
 
@@ -129,9 +139,11 @@ class ProviderUsageRepository {
             ReconcileKey reconcileKey = new ReconcileKey(key.provider(), key.model(), type.code(), day);
             TierSums tier = tiers.computeIfAbsent(new TierKey(reconcileKey, serviceTier), k -> new TierSums());
             if (key.role().costs()) {
-                sides.provider()
-                        .computeIfAbsent(reconcileKey, k -> new UsageSide())
-                        .add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
+                UsageSide side = sides.provider().computeIfAbsent(reconcileKey, k -> new UsageSide());
+                side.add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
+                if (GOOGLE_BILLED.equals(key.format()) && !key.provider().equals("google")) {
+                    side.billedElsewhere(usd);
+                }
                 tier.providerTokens += tokens;
                 tier.providerUsd = tier.providerUsd.add(usd);
             }
@@ -164,6 +176,7 @@ class ProviderUsageRepository {
     private record GroupKey(
             String path,
             SourceRole role,
+            String format,
             String provider,
             String model,
             String serviceTier,
@@ -179,6 +192,7 @@ class ProviderUsageRepository {
                     rs.getString(4),
                     rs.getString(5),
                     rs.getString(6),
+                    rs.getString(7),
                     SqlTime.read(rs, "hour_start"),
                     SqlTime.read(rs, "price_epoch"));
         }
@@ -217,7 +231,7 @@ class ProviderUsageRepository {
         static Sums of(ResultSet rs) throws SQLException {
             Sums sums = new Sums();
             for (int i = 0; i < sums.units.length; i++) {
-                sums.units[i] = rs.getLong(9 + i);
+                sums.units[i] = rs.getLong(UNITS_COLUMN + i);
             }
             sums.firstLine = rs.getObject(LINES_COLUMN, Long.class);
             sums.lastLine = rs.getObject(LINES_COLUMN + 1, Long.class);

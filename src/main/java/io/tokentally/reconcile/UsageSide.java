@@ -14,6 +14,7 @@ final class UsageSide {
     private long tokens;
     private BigDecimal listUsd = BigDecimal.ZERO;
     private BigDecimal repricedUsd = BigDecimal.ZERO;
+    private BigDecimal elsewhereUsd = BigDecimal.ZERO;
     private final Map<String, long[]> files = new TreeMap<>();
 
     void add(long moreTokens, BigDecimal moreUsd, String file) {
@@ -31,6 +32,7 @@ final class UsageSide {
         tokens += other.tokens;
         listUsd = listUsd.add(other.listUsd);
         repricedUsd = repricedUsd.add(other.repricedUsd);
+        elsewhereUsd = elsewhereUsd.add(other.elsewhereUsd);
         other.files.forEach((file, range) -> addLines(file, range[0], range[1]));
     }
 
@@ -46,6 +48,19 @@ final class UsageSide {
     void reprice(BigDecimal difference) {
         listUsd = listUsd.add(difference);
         repricedUsd = repricedUsd.add(difference);
+    }
+
+    /**
+     * Marks usage already added, of list price {@code usd}, as billed by another party than the key's provider
+     * (Claude on Vertex AI in Google's Cloud Billing export): no charge of the provider's covers it.
+     */
+    void billedElsewhere(BigDecimal usd) {
+        elsewhereUsd = elsewhereUsd.add(usd);
+    }
+
+    /** The list price of the side's usage that another party bills ({@link #billedElsewhere}). */
+    BigDecimal elsewhereUsd() {
+        return elsewhereUsd;
     }
 
     long tokens() {

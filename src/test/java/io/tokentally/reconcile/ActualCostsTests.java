@@ -142,6 +142,27 @@ class ActualCostsTests {
         assertThat(costs.covering("openai", "openai/gpt-4o", "input", DAY)).isEmpty();
     }
 
+    @Test
+    void usageAnotherPartyBillsStaysAtListPriceBesideTheChargeOfTheRest() {
+        // given $0.80 charged for input whose provider-reported usage lists at $1.50, $0.50 of it reported by
+        // Google's Cloud Billing export (billed by Google, not by this provider)
+        UsageSide reported = UsageSide.of(600_000, "1.50", "usage.json", "gcp-billing.csv");
+        reported.billedElsewhere(new BigDecimal("0.50"));
+        ActualCosts costs = ActualCosts.of(
+                List.of(charge("openai/gpt-4o", "input", "0.80", 3)),
+                Map.of(key("openai/gpt-4o", "input"), reported),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(600_000, "1.50", "gateway.csv")));
+
+        // when
+        ActualCosts.Charge charge =
+                costs.covering("openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+
+        // then the bucket's usage costs $0.80 + $0.50 = $1.30 of $1.50 at list, shared by list price: no more than
+        // the charge and the other party's list price together (it had spread the $0.80 over all $1.50 of usage)
+        assertThat(charge.actual(new BigDecimal("1.00")).add(charge.actual(new BigDecimal("0.50"))))
+                .isEqualByComparingTo("1.30");
+    }
+
     private static ReconcileKey key(String model, String tokenType) {
         return new ReconcileKey("openai", model, tokenType, DAY);
     }

@@ -52,6 +52,34 @@ class ProviderChargeCheckTests {
     }
 
     @Test
+    void usageAnotherPartyBillsIsLeftOutOfTheListAChargeIsComparedWith() {
+        // given Anthropic's $45 for its own usage, and $15 of the model's input (and all of another model's) that
+        // Google's Cloud Billing export reports, Claude on Vertex AI, which Google bills
+        UsageSide input = UsageSide.of(15_000_000, "45", "usage.json", "gcp-billing.csv");
+        input.billedElsewhere(new BigDecimal("15"));
+        UsageSide vertexOnly = UsageSide.of(1_000_000, "3", "gcp-billing.csv");
+        vertexOnly.billedElsewhere(new BigDecimal("3"));
+        Map<ReconcileKey, UsageSide> withVertex = Map.of(
+                new ReconcileKey("anthropic", SONNET, "input", DAY), input,
+                new ReconcileKey("anthropic", SONNET, "output", DAY), UsageSide.of(1_000_000, "15", "usage.json"),
+                new ReconcileKey("anthropic", "anthropic/claude-sonnet-4-6", "input", DAY), vertexOnly);
+
+        // when
+        List<ProviderUsageCheck.Checked> checked = check.check(
+                List.of(charge(SONNET, "input", "tokens", "30"), charge(SONNET, "output", "tokens", "15")),
+                withVertex,
+                Map.of());
+
+        // then $45 charged against the $45 Anthropic bills, and the Vertex-only model is not compared at all
+        assertThat(checked).singleElement().satisfies(one -> {
+            assertThat(one.line().model()).isEqualTo(SONNET);
+            assertThat(one.line().otherUsd()).isEqualByComparingTo("45");
+            assertThat(one.line().verdict()).isEqualTo("within-tolerance");
+            assertThat(one.line().evidence()).contains("\"list_billed_elsewhere_usd\":\"15\"");
+        });
+    }
+
+    @Test
     void aModelChargedPartlyInAnotherCurrencyAndADayChargedInOneAreNotCompared() {
         // given Sonnet's input charged EUR 30 and its output $15; and, on its own, a day charged only in euros
         ChargedCost euros = new ChargedCost(

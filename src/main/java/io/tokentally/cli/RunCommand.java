@@ -137,11 +137,29 @@ class RunCommand implements Callable<Integer> {
                 e.faults().forEach(fault -> spec.commandLine().getErr().println("tokentally: " + fault));
                 return picocli.CommandLine.ExitCode.USAGE;
             }
-            return TokentallyCommand.printRun(
+            int exit = TokentallyCommand.printRun(
                     execution,
                     RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()),
                     spec.commandLine().getOut());
+            sampleRunHint(context.getBean(TokentallyProperties.class).dataDir())
+                    .ifPresent(spec.commandLine().getOut()::println);
+            spec.commandLine().getOut().flush();
+            return exit;
         }
+    }
+
+    /**
+     * What the other commands need to see a run whose database is the sample day's: they use {@code ./data} unless
+     * told otherwise, where its findings and executions are not.
+     */
+    static Optional<String> sampleRunHint(Path dataDir) {
+        Path sampleRun = Path.of(SAMPLE_RUN_FOLDER).toAbsolutePath().normalize();
+        if (!dataDir.toAbsolutePath().normalize().startsWith(sampleRun)) {
+            return Optional.empty();
+        }
+        return Optional.of("The sample day's database and run folders are under " + SAMPLE_RUN_FOLDER + ": give the"
+                + " other commands TOKENTALLY_HOME=" + SAMPLE_RUN_FOLDER + " to see them (findings list, restart,"
+                + " prices, serve)");
     }
 
     /**

@@ -1476,6 +1476,15 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aRunInTheSampleDaysDatabaseSaysHowTheOtherCommandsSeeIt() {
+        // the sample day's own database, and one of the working folder (findings list there showed 0 findings)
+        assertThat(RunCommand.sampleRunHint(Path.of("./sample-run/data")))
+                .hasValue("The sample day's database and run folders are under ./sample-run: give the other commands"
+                        + " TOKENTALLY_HOME=./sample-run to see them (findings list, restart, prices, serve)");
+        assertThat(RunCommand.sampleRunHint(Path.of("data"))).isEmpty();
+    }
+
+    @Test
     void serveSetsThePortAndTheSchedulesOnlyFromTheOptionsGiven() {
         // given
         ServeCommand bare = new ServeCommand();

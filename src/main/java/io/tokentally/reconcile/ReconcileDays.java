@@ -13,7 +13,8 @@ import org.springframework.stereotype.Repository;
  * The UTC days a run reconciles: the days of its window, every day the usage of the files it ingested falls on
  * (billable or cost-role) and every day its new cost exports charged for ({@code provider_cost}), so an export
  * that arrives late for an older day is reconciled for that day in the run that ingests it. Days after the window
- * are left to their own runs: their other sources may not have arrived yet.
+ * are left to their own runs, as their other sources may not have arrived yet, unless a run of the day has
+ * completed: then none would reconcile the day again (a corrected export read by a rerun of an earlier day).
  */
 @Repository
 public class ReconcileDays {
@@ -46,7 +47,20 @@ public class ReconcileDays {
                 SqlTime.utc(window.to()));
         days.addAll(jdbc.queryForList(
                 "SELECT DISTINCT cost_day FROM provider_cost WHERE ingest_run = ?", LocalDate.class, run));
-        return days.headSet(
-                LocalDate.ofInstant(window.to().minusNanos(1), ZoneOffset.UTC).plusDays(1));
+        LocalDate afterWindow =
+                LocalDate.ofInstant(window.to().minusNanos(1), ZoneOffset.UTC).plusDays(1);
+        days.tailSet(afterWindow).removeIf(day -> !ranBefore(day));
+        return days;
+    }
+
+    /** Whether a nightly billing run of the day (its {@code date} parameter) has completed. */
+    private boolean ranBefore(LocalDate day) {
+        return jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p"
+                                + " ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID WHERE p.PARAMETER_NAME = 'date'"
+                                + " AND p.PARAMETER_VALUE = ? AND e.STATUS = 'COMPLETED'",
+                        Long.class,
+                        day.toString())
+                > 0;
     }
 }

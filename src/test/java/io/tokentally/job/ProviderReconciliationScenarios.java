@@ -107,18 +107,22 @@ abstract class ProviderReconciliationScenarios {
                         "provider-usage,2026-11-27,openai,openai/gpt-4o,output,5000,5000,0,0.05,0.05,0,"
                                 + "0 tokens or 0%; 0.01 USD or 0%,within-tolerance,");
         assertThat(csv.get(3)).contains("gateway.csv", "openai-usage.json");
-        assertThat(findings())
+        assertThat(findings(DATE))
                 .containsExactly(
                         "provider-charge:openai|openai/gpt-4o|2026-11-27 PROVIDER_CHARGE_VS_LIST WARNING",
                         "provider-usage-mismatch:openai|openai/gpt-4o|input|2026-11-27 PROVIDER_USAGE_MISMATCH ERROR",
                         "provider-usage-not-billed:anthropic|anthropic/claude-sonnet-4-5|input|2026-11-27"
                                 + " PROVIDER_USAGE_NOT_BILLED ERROR");
         assertThat(jdbc.queryForObject(
-                        "SELECT message FROM finding WHERE kind = 'PROVIDER_USAGE_MISMATCH'", String.class))
+                        "SELECT message FROM finding WHERE kind = 'PROVIDER_USAGE_MISMATCH' AND finding_key LIKE ?",
+                        String.class,
+                        "%|" + DATE))
                 .contains("the provider's usage is higher by 5000 tokens (20%)", "openai-usage.json", "gateway.csv");
         // 0.02 / 0.1125 = 17.777...% -> 17.78%
         assertThat(jdbc.queryForObject(
-                        "SELECT message FROM finding WHERE kind = 'PROVIDER_CHARGE_VS_LIST'", String.class))
+                        "SELECT message FROM finding WHERE kind = 'PROVIDER_CHARGE_VS_LIST' AND finding_key LIKE ?",
+                        String.class,
+                        "%|" + DATE))
                 .contains("openai charged $0.0925, $0.02 (17.78%) below the list price $0.1125", "openai-costs.json");
         String html = Files.readString(runFolder(execution).resolve("report.html"));
         assertThat(html).contains("<h2>Provider reconciliation</h2>", "4 keys compared, 3 outside tolerance");
@@ -138,7 +142,7 @@ abstract class ProviderReconciliationScenarios {
         JobExecution rerun = run(inputs);
 
         // then the same mismatches are the same three findings, seen again
-        assertThat(findings()).hasSize(3);
+        assertThat(findings(DATE)).hasSize(3);
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM finding WHERE kind LIKE 'PROVIDER_%' AND last_run = ?",
                         Long.class, rerun.getJobInstance().getInstanceId()))
@@ -157,8 +161,8 @@ abstract class ProviderReconciliationScenarios {
         long correctedRun = corrected.getJobInstance().getInstanceId();
         assertThat(jdbc.queryForList(
                         "SELECT kind || ' ' || status || ' ' || COALESCE(resolved_by_run, 0) FROM finding"
-                                + " WHERE kind LIKE 'PROVIDER_%' ORDER BY kind",
-                        String.class))
+                                + " WHERE kind LIKE 'PROVIDER_%' AND finding_key LIKE ? ORDER BY kind",
+                        String.class, "%|" + DATE))
                 .containsExactly(
                         "PROVIDER_CHARGE_VS_LIST RESOLVED " + correctedRun,
                         "PROVIDER_USAGE_MISMATCH RESOLVED " + correctedRun,
@@ -225,18 +229,57 @@ abstract class ProviderReconciliationScenarios {
                         "provider-usage,2026-11-26,openai,openai/gpt-4o-mini,output,200000,200000,0,0.15,0.15,0,"
                                 + "0 tokens or 0%; 0.01 USD or 0%,within-tolerance,");
         assertThat(csv.get(5)).contains("\"\"provider_list_repriced_usd\"\":\"\"0.03\"\"");
-        assertThat(findings()).isEmpty();
+        assertThat(findings("2026-11-26")).isEmpty();
         // and alice's gpt-4o-mini costs what OpenAI charged, $0.1506, its list price (it cost $0.1883 against the
         // charge's $0.1206 list): cost, billed at 30% markup, margin, percent, basis, list
         assertThat(Files.readAllLines(runFolder(execution).resolve("margin.csv")))
                 .contains("alice,openai/gpt-4o-mini,2026-11-26,0.1506,0.19578,0.04518,23.08,actual,0.1506");
     }
 
-    private List<String> findings() {
+    @Test
+    void aCorrectedCostExportOfALaterDayReadByARunOfAnEarlierDayIsReconciledForItsDay() throws Exception {
+        // given 2026-11-25's run: alice's gpt-4o, 20,000 input and 5,000 output tokens ($0.05 and $0.05 at list),
+        // which OpenAI's costs charge at twice the list price
+        Path gateway = Files.createDirectories(workDir().resolve("late-gateway"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"), "ld-1,2026-11-25T10:00:00Z,alice,openai,gpt-4o,20000,0,0,0,5000,0,,ok");
+        Path provider = Files.createDirectories(workDir().resolve("late-provider"));
+        Files.writeString(
+                provider.resolve("openai-costs.json"),
+                daysBefore(OPENAI_COSTS, 2)
+                        .replace("\"value\": 0.0625", "\"value\": 0.1")
+                        .replace("\"value\": 0.03", "\"value\": 0.1"));
+        List<String> inputs =
+                List.of("late-gateway=" + gateway.toAbsolutePath(), "late-provider:cost=" + provider.toAbsolutePath());
+        Path prices = FIXTURES.resolve("job-prices.csv");
+        run(inputs, prices, "2026-11-25");
+        String key = "provider-charge:openai|openai/gpt-4o|2026-11-25";
+        assertThat(jdbc.queryForObject("SELECT status FROM finding WHERE finding_key = ?", String.class, key))
+                .isEqualTo("OPEN");
+
+        // when OpenAI's corrected export of that day arrives and a run of the day before reads it (a rerun, or a
+        // window that is run late)
+        Files.writeString(
+                provider.resolve("openai-costs-corrected.json"),
+                daysBefore(OPENAI_COSTS, 2)
+                        .replace("\"value\": 0.0625", "\"value\": 0.05")
+                        .replace("\"value\": 0.03", "\"value\": 0.05"));
+        JobExecution earlier = run(inputs, prices, "2026-11-24");
+
+        // then that run reconciles 2026-11-25 too, whose own run is done and would not look again: resolved
+        assertThat(jdbc.queryForObject(
+                        "SELECT status || ' ' || resolved_by_run FROM finding WHERE finding_key = ?",
+                        String.class,
+                        key))
+                .isEqualTo("RESOLVED " + earlier.getJobInstance().getInstanceId());
+    }
+
+    /** The provider findings of a day (the scenarios share a database, each its own days). */
+    private List<String> findings(String day) {
         return jdbc.queryForList(
                 "SELECT finding_key || ' ' || kind || ' ' || severity FROM finding WHERE kind LIKE 'PROVIDER_%'"
-                        + " ORDER BY finding_key",
-                String.class);
+                        + " AND finding_key LIKE ? ORDER BY finding_key",
+                String.class, "%|" + day);
     }
 
     /** A reconciliation.csv row without its last two columns (the files' absolute paths and the evidence). */
@@ -270,12 +313,20 @@ abstract class ProviderReconciliationScenarios {
 
     /** A page of {@link #DATE} moved to the day before. */
     private static String dayBefore(String page) {
+        return daysBefore(page, 1);
+    }
+
+    /** A page of {@link #DATE} moved this many days back. */
+    private static String daysBefore(String page, int days) {
+        LocalDate day = LocalDate.parse(DATE).minusDays(days);
+        long start = day.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
         return page.replace(
                         "\"start_time\": 1795737600, \"end_time\": 1795824000",
-                        "\"start_time\": 1795651200, \"end_time\": 1795737600")
+                        "\"start_time\": " + start + ", \"end_time\": " + (start + 86_400))
                 .replace(
                         "\"starting_at\": \"2026-11-27T00:00:00Z\", \"ending_at\": \"2026-11-28T00:00:00Z\"",
-                        "\"starting_at\": \"2026-11-26T00:00:00Z\", \"ending_at\": \"2026-11-27T00:00:00Z\"");
+                        "\"starting_at\": \"" + day + "T00:00:00Z\", \"ending_at\": \"" + day.plusDays(1)
+                                + "T00:00:00Z\"");
     }
 
     static final String OPENAI_USAGE = """

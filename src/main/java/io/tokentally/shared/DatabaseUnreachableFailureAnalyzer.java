@@ -12,6 +12,9 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
  */
 public class DatabaseUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<CannotGetJdbcConnectionException> {
 
+    /** The embedded H2 database's user, as application.properties sets it. */
+    private static final String EMBEDDED_USER = "sa";
+
     private final Environment environment;
 
     public DatabaseUnreachableFailureAnalyzer(Environment environment) {
@@ -25,6 +28,11 @@ public class DatabaseUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<
         String action = url.startsWith("jdbc:h2:")
                 ? "Check spring.datasource.url and tokentally.data-dir, and that no other tokentally process has the"
                         + " embedded database open: H2 lets one process use its file at a time."
+                        + (user.equals(EMBEDDED_USER)
+                                ? ""
+                                : " The user is " + user + ", not the embedded database's " + EMBEDDED_USER
+                                        + ": a setting left from another database (SPRING_DATASOURCE_USERNAME,"
+                                        + " SPRING_DATASOURCE_PASSWORD) without its spring.datasource.url?")
                 : "Check spring.datasource.url, spring.datasource.username and spring.datasource.password"
                         + " (SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD), that the"
                         + " database server is running and reachable, and that the database exists: tokentally"

@@ -1032,6 +1032,29 @@ class TokentallyCommandTests {
 
     @Test
     @ExtendWith(OutputCaptureExtension.class)
+    void anEmbeddedDatabaseRefusingAUserLeftFromPostgresqlSaysSo(CapturedOutput output) throws Exception {
+        // given an embedded database made by user sa, and PostgreSQL's user still set (SPRING_DATASOURCE_USERNAME
+        // left exported)
+        java.sql.DriverManager.getConnection("jdbc:h2:file:" + work.resolve("data/tokentally"), "sa", "")
+                .close();
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("spring.datasource.username", "postgres");
+        StringWriter err = new StringWriter();
+
+        // when: H2 made its file with user sa, and refuses another
+        int exit = runReportingFailures(err);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(output.getAll())
+                .contains(
+                        "The user is postgres, not the embedded database's sa: a setting left from another database"
+                                + " (SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD) without its spring.datasource.url?");
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
     void aDatabaseThatCannotBeReachedIsSaidInOneLineAndTheLogNamesTheProperties(CapturedOutput output) {
         // given a PostgreSQL URL where nothing listens, with a password in it
         setting("spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/tokentally?password=secret");

@@ -9,8 +9,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -248,7 +250,10 @@ public class TokentallyCommand {
     }
 
     private static String shown(String name, Object value) {
-        if (value == null || value.toString().isBlank()) {
+        if (value == null
+                || value.toString().isBlank()
+                || (value instanceof Collection<?> values && values.isEmpty())
+                || (value instanceof Map<?, ?> entries && entries.isEmpty())) {
             return "(empty)";
         }
         return SECRET.matcher(name).find() ? "(hidden)" : value.toString();

@@ -1416,6 +1416,28 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void serveWithoutApiTokensSaysTheyAreEmptyNotHidden() {
+        // given no tokentally.api.tokens at all
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = assertTimeoutPreemptively(
+                Duration.ofSeconds(90),
+                () -> command(new StringWriter(), err)
+                        .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                        .execute("serve", "--port", "0"));
+
+        // then: an empty list is no secret to hide
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo(
+                        "tokentally: tokentally.api.tokens = (empty): set at least one token (TOKENTALLY_API_TOKENS)");
+    }
+
+    @Test
     void serveHonoursTheSchedulesFolderSetAsAPropertyAndRefusesOneThatDoesNotExist() {
         // given a schedules folder set as a property (not --jobs), one that does not exist
         Path missing = work.resolve("no-jobs");

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param columns lower-case column name to index into {@code values}
  * @param values the record's values; {@code null} when the record could not be split into fields
  * @param malformed why the record could not be split into fields, or {@code null}
- * @param unbilled why a part of the row's counts is left out of its values, or {@code null}: tokens of a kind
+ * @param unbilled why a part of a request row's counts is left out of its values, or {@code null}: tokens of a kind
  *     tokentally has no price for, rejected apart at the row's line once the rest is accepted
  */
 public record RawRecord(

@@ -220,8 +220,8 @@ final class FileIngest implements FileIngestion {
         }
 
         /**
-         * Rejects the part of an accepted row that is not billed, if any, at the row's line: a record of its
-         * own, counted read and rejected, as the audio part of an OpenAI usage result is.
+         * Rejects the part of an accepted request row that is not billed, if any, at the row's line: a record of its
+         * own, counted read and rejected (an OpenAI usage result's audio part is one too, with a number of its own).
          */
         private void rejectUnbilledPart(RawRecord record) {
             if (record.unbilled() != null) {
@@ -231,8 +231,15 @@ final class FileIngest implements FileIngestion {
             }
         }
 
-        /** Takes a row of an aggregated export: a new bucket counts as a request row does, held ones too. */
+        /**
+         * Takes a row of an aggregated export: a new bucket counts as a request row does, held ones too. No bucket
+         * format keeps a part of a row apart ({@link RawRecord#unbilled}): a bucket stored by another file turns
+         * duplicate at the end, which such a part's reject would not follow.
+         */
         private void takeBucket(RawRecord record, UsageLine line, Reject held) {
+            if (record.unbilled() != null) {
+                throw new IllegalStateException("an export bucket keeps no part apart: " + record.unbilled());
+            }
             switch (snapshots.take(hasher.high(), hasher.low(), line)) {
                 case NEW -> {
                     if (held != null) {
@@ -240,7 +247,6 @@ final class FileIngest implements FileIngestion {
                         tally.countRejected(held);
                     } else {
                         tally.countAccepted(line);
-                        rejectUnbilledPart(record);
                     }
                 }
                 case REPEATED -> tally.countDuplicate();

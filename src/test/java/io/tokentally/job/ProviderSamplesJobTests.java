@@ -207,7 +207,7 @@ class ProviderSamplesJobTests {
         assertThat(rejects.get(1))
                 .contains(",2,MALFORMED_ROW,\"audio or image tokens not billed: tokentally has no price for them yet"
                         + " (prompt_tokens_details.audio_tokens = 100, completion_tokens_details.audio_tokens"
-                        + " = 50); the row's text tokens are billed\",");
+                        + " = 50); the row's text tokens are its usage\",");
         assertThat(rejects.get(2))
                 .contains(",3,NO_PRICE,")
                 .contains("; audio or image tokens not billed: tokentally has no price for them yet");

@@ -48,15 +48,15 @@ final class CanonicalRecord implements TranslatedRecord {
 
     /**
      * Why the audio and image tokens of a record are not billed (named as the source names them, e.g. {@code
-     * input_audio_tokens = 40}): tokentally has no price for them yet; its text tokens are billed.
+     * input_audio_tokens = 40}): tokentally has no price for them yet; its text tokens are its usage.
      */
     static String unpriced(List<String> parts, String record) {
         return "audio or image tokens not billed: tokentally has no price for them yet (" + String.join(", ", parts)
-                + "); the " + record + "'s text tokens are billed";
+                + "); the " + record + "'s text tokens are its usage";
     }
 
     /**
-     * Marks a part of a row's counts as left out of its values, to be rejected apart at the row's line once
+     * Marks a part of a request row's counts as left out of its values, to be rejected apart at the row's line once
      * the rest is accepted ({@link RawRecord#unbilled}).
      */
     CanonicalRecord unbilled(String reason) {

@@ -121,7 +121,9 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         }
         String status = blankToNull(row.get("status"));
         CacheWrites cacheWrites = cacheWrites(extra);
-        Map<String, BigInteger> unpriced = unpriced(extra);
+        boolean ok = status == null || status.toLowerCase(Locale.ROOT).equals("success");
+        // an error row bills nothing: no part of it is rejected apart
+        Map<String, BigInteger> unpriced = ok ? unpriced(extra) : Map.of();
         return new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, blankToNull(row.get("request_id")))
                 .set(UsageColumns.TIMESTAMP, utc(blankToNull(row.get("starttime"))))
@@ -134,9 +136,7 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
                 .set(UsageColumns.CACHE_WRITE_1H_TOKENS, cacheWrites.oneHour())
                 .set(UsageColumns.OUTPUT_TOKENS, textOnly(row, "completion_tokens", unpriced))
                 .set(UsageColumns.REASONING_TOKENS, count(extra, "completion_tokens_details.reasoning_tokens"))
-                .set(
-                        UsageColumns.STATUS,
-                        status == null || status.toLowerCase(Locale.ROOT).equals("success") ? "ok" : "error")
+                .set(UsageColumns.STATUS, ok ? "ok" : "error")
                 .unbilled(
                         unpriced.isEmpty()
                                 ? null
@@ -148,16 +148,13 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
     }
 
     /**
-     * The audio and image tokens of a request, by where {@code additional_usage_values} gives them (OpenAI's usage
-     * shape, which LiteLLM passes on): counts above 0 only.
+     * The audio tokens of a request, by where {@code additional_usage_values} gives them (OpenAI's usage shape, which
+     * LiteLLM passes on): counts above 0 only. Image tokens stay in the totals: chat models bill image input at the
+     * text input price.
      */
     private static Map<String, BigInteger> unpriced(JsonNode extra) {
         Map<String, BigInteger> parts = new LinkedHashMap<>();
-        for (String path : List.of(
-                "prompt_tokens_details.audio_tokens",
-                "prompt_tokens_details.image_tokens",
-                "completion_tokens_details.audio_tokens",
-                "completion_tokens_details.image_tokens")) {
+        for (String path : List.of("prompt_tokens_details.audio_tokens", "completion_tokens_details.audio_tokens")) {
             BigInteger count = count(extra, path);
             if (count != null && count.signum() > 0) {
                 parts.put(path, count);
@@ -167,8 +164,8 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
     }
 
     /**
-     * A total column ({@code prompt_tokens}, {@code completion_tokens}) without its audio and image tokens, which
-     * it includes; as written when it has none or is not plain digits (the usage format's rules read it then).
+     * A total column ({@code prompt_tokens}, {@code completion_tokens}) without its audio tokens, which it includes;
+     * as written when it has none or is not digits with an optional {@code +} (the usage format's rules read it then).
      */
     private static String textOnly(Map<String, String> row, String column, Map<String, BigInteger> unpriced) {
         String total = blankToNull(row.get(column));
@@ -177,13 +174,17 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
                 .filter(part -> part.getKey().startsWith(side))
                 .map(Map.Entry::getValue)
                 .reduce(BigInteger.ZERO, BigInteger::add);
-        if (total == null || parts.signum() == 0 || !total.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        String digits = total == null || !total.startsWith("+") ? total : total.substring(1);
+        if (digits == null
+                || parts.signum() == 0
+                || digits.isEmpty()
+                || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return total;
         }
-        BigInteger text = new BigInteger(total).subtract(parts);
+        BigInteger text = new BigInteger(digits).subtract(parts);
         if (text.signum() < 0) {
-            throw new RecordProblem("its audio and image tokens (" + parts + ") are more than its " + column + " ("
-                    + total + "), which include them");
+            throw new RecordProblem("its audio tokens (" + parts + ") are more than its " + column + " (" + total
+                    + "), which include them");
         }
         return text.toString();
     }

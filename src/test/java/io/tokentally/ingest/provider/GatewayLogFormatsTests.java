@@ -313,7 +313,7 @@ class GatewayLogFormatsTests {
     }
 
     @Test
-    void aLiteLlmRequestsAudioAndImageTokensAreLeftOutOfItsTotalsAndSaidUnbilled() {
+    void aLiteLlmRequestsAudioTokensAreLeftOutOfItsTotalsAndSaidUnbilled() {
         // given the first request (5,200 prompt and 500 completion tokens) with 400 audio and 100 image tokens in its
         // prompt and 50 audio tokens in its completion, as OpenAI's usage details give them
         String[] lines = ProviderFixtures.text(LITELLM_FILE).split("\n");
@@ -328,19 +328,30 @@ class GatewayLogFormatsTests {
         RawRecord record = ProviderFixtures.recordsOf(LITELLM, log).get(0);
         UsageRow row = UsageRowParser.parse(1, record).row();
 
-        // then: its text tokens are billed, 4,700 input (3,000 cache reads, 1,200 writes) and 450 output, and the
-        // rest said, to be rejected apart at its line (audio had been billed as text)
-        assertThat(tokens(row)).containsExactly(4700L, 3000L, 1200L, 0L, 450L, 0L);
+        // then: its text tokens are its usage, 4,800 input (3,000 cache reads, 1,200 writes; the images stay, billed
+        // as chat models bill them, at the input price) and 450 output, and the audio said, to be rejected apart at
+        // its line (it had been billed as text)
+        assertThat(tokens(row)).containsExactly(4800L, 3000L, 1200L, 0L, 450L, 0L);
         assertThat(record.unbilled())
                 .isEqualTo("audio or image tokens not billed: tokentally has no price for them yet"
-                        + " (prompt_tokens_details.audio_tokens = 400, prompt_tokens_details.image_tokens = 100,"
-                        + " completion_tokens_details.audio_tokens = 50); the row's text tokens are billed");
+                        + " (prompt_tokens_details.audio_tokens = 400, completion_tokens_details.audio_tokens = 50);"
+                        + " the row's text tokens are its usage");
 
-        // and audio and image tokens above its prompt tokens reject the row: they are part of them
-        String tooMany = log.replace("\"\"audio_tokens\"\": 400", "\"\"audio_tokens\"\": 5200");
+        // and a total written with a sign is read as the usage format reads it (it was billed whole, audio too)
+        String signed = log.replace(",5700,5200,500,", ",5700,+5200,500,");
+        assertThat(tokens(ProviderFixtures.rowsOf(LITELLM, signed).get(0)))
+                .containsExactly(4800L, 3000L, 1200L, 0L, 450L, 0L);
+
+        // and a failed request, which bills nothing, keeps no part apart
+        String failed = log.replace(",success", ",failure");
+        assertThat(ProviderFixtures.recordsOf(LITELLM, failed).get(0).unbilled())
+                .isNull();
+
+        // and audio tokens above its prompt tokens reject the row: they are part of them
+        String tooMany = log.replace("\"\"audio_tokens\"\": 400", "\"\"audio_tokens\"\": 5300");
         assertThat(ProviderFixtures.rejectsOf(LITELLM, tooMany))
-                .containsExactly("MALFORMED_ROW: its audio and image tokens (5300) are more than its prompt_tokens"
-                        + " (5200), which include them");
+                .containsExactly("MALFORMED_ROW: its audio tokens (5300) are more than its prompt_tokens (5200), which"
+                        + " include them");
     }
 
     @Test

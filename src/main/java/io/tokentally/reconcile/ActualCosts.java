@@ -91,14 +91,20 @@ final class ActualCosts {
             buckets.computeIfAbsent(bucket, k -> new ArrayList<>()).add(line);
         }
         Map<String, BigDecimal> reference = new TreeMap<>();
+        usage.forEach((key, side) ->
+                reference.merge(bucket(providerName, key, byModel, typed, day), side.listUsd(), BigDecimal::add));
+        // what another party bills is known from the cost-role sources alone, also where the reference is billable
         Map<String, BigDecimal> elsewhere = new TreeMap<>();
-        usage.forEach((key, side) -> {
-            String model = byModel ? key.model() : ANY;
-            String bucket = bucket(providerName, model, typed.contains(model) ? key.tokenType() : ANY, day);
-            reference.merge(bucket, side.listUsd(), BigDecimal::add);
-            elsewhere.merge(bucket, side.elsewhereUsd(), BigDecimal::add);
-        });
+        ProviderChargeCheck.tokenUsage(provider, providerName, day)
+                .forEach((key, side) -> elsewhere.merge(
+                        bucket(providerName, key, byModel, typed, day), side.elsewhereUsd(), BigDecimal::add));
         addCharges(buckets, reference, elsewhere, charges);
+    }
+
+    /** The bucket a key's usage falls in: its model's (or the day's) and, for a typed model, its token type's. */
+    private static String bucket(String provider, ReconcileKey key, boolean byModel, Set<String> typed, LocalDate day) {
+        String model = byModel ? key.model() : ANY;
+        return bucket(provider, model, typed.contains(model) ? key.tokenType() : ANY, day);
     }
 
     /** The models whose lines charge exactly the token types of their usage at list price: shared per token type. */
@@ -137,14 +143,10 @@ final class ActualCosts {
             if (list.signum() > 0 && bucketLines.stream().allMatch(ChargedCost::isUsd)) {
                 BigDecimal charged =
                         bucketLines.stream().map(ChargedCost::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-                charges.put(
-                        bucket,
-                        new Charge(
-                                bucket,
-                                charged,
-                                elsewhere.getOrDefault(bucket, BigDecimal.ZERO),
-                                list,
-                                List.copyOf(bucketLines)));
+                // never more than the reference: the gateway may lack some of the usage another party bills
+                BigDecimal billedElsewhere =
+                        elsewhere.getOrDefault(bucket, BigDecimal.ZERO).min(list);
+                charges.put(bucket, new Charge(bucket, charged, billedElsewhere, list, List.copyOf(bucketLines)));
             }
         });
     }

@@ -51,12 +51,14 @@ final class ProviderChargeCheck {
             boolean reported = reportsTokens(providerUsage, provider, day);
             Map<String, Charged> keys = charged(lines, byModel);
             addUsage(keys, reported ? providerUsage : billableUsage, provider, day, byModel);
+            if (!reported) {
+                addBilledElsewhere(keys, providerUsage, provider, day, byModel);
+            }
             keys.forEach((model, charged) -> {
-                // a key charged partly in another currency is not compared, as margin leaves it at list; nor is
-                // usage nothing charged whose list price the provider bills is nothing (another party bills it all,
-                // as Google bills Claude on Vertex AI, or it has no price)
+                // not compared: a key charged partly in another currency, as margin leaves it at list; and a key
+                // nothing charged whose own list price is nothing (another party bills all of it, or it has no price)
                 boolean nothingToCompare =
-                        charged.lines.isEmpty() && ownList(charged.usage).signum() == 0;
+                        charged.lines.isEmpty() && charged.usage.ownListUsd().signum() == 0;
                 if (charged.lines.stream().allMatch(ChargedCost::isUsd) && !nothingToCompare) {
                     checked.add(check(provider, model, day, charged, reported));
                 }
@@ -66,11 +68,13 @@ final class ProviderChargeCheck {
     }
 
     /**
-     * Whether cost-role sources report tokens of the provider's day: a day they report only web search requests (or
-     * other units) of is compared with the billable usage, as a day they do not report.
+     * Whether cost-role sources report tokens of the provider's day that it bills itself: a day they report only web
+     * search requests (or other units) of, or only usage another party bills (Claude on Vertex AI in Google's
+     * billing export), is compared with the billable usage, as a day they do not report.
      */
     static boolean reportsTokens(Map<ReconcileKey, UsageSide> providerUsage, String provider, LocalDate day) {
-        return !tokenUsage(providerUsage, provider, day).isEmpty();
+        return tokenUsage(providerUsage, provider, day).values().stream()
+                .anyMatch(side -> side.tokens() > side.elsewhereTokens());
     }
 
     /**
@@ -117,14 +121,28 @@ final class ProviderChargeCheck {
                         .addAll(side));
     }
 
-    /** The list price of the usage the provider bills itself: its usage less what another party bills. */
-    private static BigDecimal ownList(UsageSide usage) {
-        return usage.listUsd().subtract(usage.elsewhereUsd());
+    /**
+     * Marks, in the billable usage a day's charges are compared with, the usage the cost-role sources say another
+     * party bills: the gateway's usage holds it too, not saying which channel served it.
+     */
+    private static void addBilledElsewhere(
+            Map<String, Charged> keys,
+            Map<ReconcileKey, UsageSide> providerUsage,
+            String provider,
+            LocalDate day,
+            boolean byModel) {
+        tokenUsage(providerUsage, provider, day).forEach((key, side) -> {
+            if (side.elsewhereTokens() > 0) {
+                keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
+                        .usage
+                        .billedElsewhere(side.elsewhereTokens(), side.elsewhereUsd());
+            }
+        });
     }
 
     private ProviderUsageCheck.Checked check(
             String provider, String model, LocalDate day, Charged charged, boolean reported) {
-        BigDecimal list = ownList(charged.usage);
+        BigDecimal list = charged.usage.ownListUsd();
         BigDecimal difference = charged.amount.subtract(list);
         Compared compared = new Compared(provider, model, day, charged, list, difference);
         String described = tolerance.describe("USD");
@@ -177,8 +195,9 @@ final class ProviderChargeCheck {
                 + percentOf(difference, list) + (difference.signum() > 0 ? " above" : " below")
                 + " the list price $" + Amounts.toText(list)
                 + (reported
-                        ? " of the usage its exports report" + elsewhere(charged.usage) + ";"
-                        : " of the billable usage (no cost-role" + " source reports the provider's usage of the day);")
+                        ? " of the usage its exports report"
+                        : " of the billable usage (no cost-role source reports the provider's own usage of the day)")
+                + elsewhere(charged.usage) + ";"
                 + " tolerance " + described + "; cost files: "
                 + (charged.files.isEmpty()
                         ? "none (no line of the cost export charges for this model)"
@@ -191,8 +210,8 @@ final class ProviderChargeCheck {
     private static String elsewhere(UsageSide usage) {
         return usage.elsewhereUsd().signum() == 0
                 ? ""
-                : ", less $" + Amounts.toText(usage.elsewhereUsd()) + " of it that another party bills (Claude on"
-                        + " Vertex AI in Google's Cloud Billing export)";
+                : ", less $" + Amounts.toText(usage.elsewhereUsd()) + " of it that another party bills (a model of"
+                        + " this vendor in Google's Cloud Billing export, such as Claude on Vertex AI)";
     }
 
     /** The key's line of the reconciliation table. */

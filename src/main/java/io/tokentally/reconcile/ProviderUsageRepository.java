@@ -116,7 +116,13 @@ class ProviderUsageRepository {
             if (sums.providerTokens > 0
                     && sums.providerTokens == sums.billableTokens
                     && sums.providerUsd.compareTo(sums.billableUsd) != 0) {
-                sides.provider().get(tier.key()).reprice(sums.billableUsd.subtract(sums.providerUsd));
+                UsageSide side = sides.provider().get(tier.key());
+                side.reprice(sums.billableUsd.subtract(sums.providerUsd));
+                if (sums.elsewhereUsd.signum() != 0) {
+                    // the part another party bills moves with the rest, by its share of the tier's list price
+                    side.repriceElsewhere(Amounts.share(sums.billableUsd, sums.elsewhereUsd, sums.providerUsd)
+                            .subtract(sums.elsewhereUsd));
+                }
             }
         });
     }
@@ -141,18 +147,17 @@ class ProviderUsageRepository {
             if (key.role().costs()) {
                 UsageSide side = sides.provider().computeIfAbsent(reconcileKey, k -> new UsageSide());
                 side.add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
-                if (GOOGLE_BILLED.equals(key.format()) && !key.provider().equals("google")) {
-                    side.billedElsewhere(usd);
+                boolean elsewhere = key.billedElsewhere();
+                if (elsewhere) {
+                    side.billedElsewhere(tokens, usd);
                 }
-                tier.providerTokens += tokens;
-                tier.providerUsd = tier.providerUsd.add(usd);
+                tier.addProvider(tokens, usd, elsewhere);
             }
             if (key.role().bills()) {
                 sides.billable()
                         .computeIfAbsent(reconcileKey, k -> new UsageSide())
                         .add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
-                tier.billableTokens += tokens;
-                tier.billableUsd = tier.billableUsd.add(usd);
+                tier.addBillable(tokens, usd);
             }
         }
     }
@@ -184,6 +189,11 @@ class ProviderUsageRepository {
             Instant hour,
             Instant epoch) {
 
+        /** Whether another party than the row's vendor bills it: a non-Google model in Google's billing export. */
+        boolean billedElsewhere() {
+            return GOOGLE_BILLED.equals(format) && !provider.equals("google");
+        }
+
         static GroupKey of(ResultSet rs) throws SQLException {
             return new GroupKey(
                     rs.getString(1),
@@ -201,12 +211,26 @@ class ProviderUsageRepository {
     /** A reconciliation key in one service tier. */
     private record TierKey(ReconcileKey key, ServiceTier serviceTier) {}
 
-    /** The tokens and list price of each side in a {@link TierKey}. */
+    /** The tokens and list price of each side in a {@link TierKey}, and of the provider's what another party bills. */
     private static final class TierSums {
         private long providerTokens;
         private long billableTokens;
         private BigDecimal providerUsd = BigDecimal.ZERO;
         private BigDecimal billableUsd = BigDecimal.ZERO;
+        private BigDecimal elsewhereUsd = BigDecimal.ZERO;
+
+        void addProvider(long tokens, BigDecimal usd, boolean billedElsewhere) {
+            providerTokens += tokens;
+            providerUsd = providerUsd.add(usd);
+            if (billedElsewhere) {
+                elsewhereUsd = elsewhereUsd.add(usd);
+            }
+        }
+
+        void addBillable(long tokens, BigDecimal usd) {
+            billableTokens += tokens;
+            billableUsd = billableUsd.add(usd);
+        }
     }
 
     private record UnknownKey(String customerId, Instant hour, String path) implements Comparable<UnknownKey> {

@@ -55,10 +55,12 @@ public class ReconcileDays {
 
     /** Whether a nightly billing run of the day (its {@code date} parameter) has completed. */
     private boolean ranBefore(LocalDate day) {
+        // the job's name, as the job package names it (a rerate has a date parameter too)
         return jdbc.queryForObject(
-                        "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p"
-                                + " ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID WHERE p.PARAMETER_NAME = 'date'"
-                                + " AND p.PARAMETER_VALUE = ? AND e.STATUS = 'COMPLETED'",
+                        "SELECT COUNT(*) FROM BATCH_JOB_INSTANCE i JOIN BATCH_JOB_EXECUTION e"
+                                + " ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID JOIN BATCH_JOB_EXECUTION_PARAMS p"
+                                + " ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID WHERE i.JOB_NAME = 'nightlyBillingJob'"
+                                + " AND p.PARAMETER_NAME = 'date' AND p.PARAMETER_VALUE = ? AND e.STATUS = 'COMPLETED'",
                         Long.class,
                         day.toString())
                 > 0;

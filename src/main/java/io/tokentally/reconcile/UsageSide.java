@@ -14,6 +14,7 @@ final class UsageSide {
     private long tokens;
     private BigDecimal listUsd = BigDecimal.ZERO;
     private BigDecimal repricedUsd = BigDecimal.ZERO;
+    private long elsewhereTokens;
     private BigDecimal elsewhereUsd = BigDecimal.ZERO;
     private final Map<String, long[]> files = new TreeMap<>();
 
@@ -32,6 +33,7 @@ final class UsageSide {
         tokens += other.tokens;
         listUsd = listUsd.add(other.listUsd);
         repricedUsd = repricedUsd.add(other.repricedUsd);
+        elsewhereTokens += other.elsewhereTokens;
         elsewhereUsd = elsewhereUsd.add(other.elsewhereUsd);
         other.files.forEach((file, range) -> addLines(file, range[0], range[1]));
     }
@@ -51,16 +53,32 @@ final class UsageSide {
     }
 
     /**
-     * Marks usage already added, of list price {@code usd}, as billed by another party than the key's provider
-     * (Claude on Vertex AI in Google's Cloud Billing export): no charge of the provider's covers it.
+     * Marks usage counted on this side, {@code tokens} of list price {@code usd}, as billed by another party than the
+     * key's provider (Claude on Vertex AI in Google's Cloud Billing export): no charge of the provider's covers it.
      */
-    void billedElsewhere(BigDecimal usd) {
+    void billedElsewhere(long tokens, BigDecimal usd) {
+        elsewhereTokens += tokens;
         elsewhereUsd = elsewhereUsd.add(usd);
+    }
+
+    /** Changes the list price of the usage another party bills by {@code difference}, as {@link #reprice} does. */
+    void repriceElsewhere(BigDecimal difference) {
+        elsewhereUsd = elsewhereUsd.add(difference);
+    }
+
+    /** The tokens of the side's usage that another party bills ({@link #billedElsewhere}). */
+    long elsewhereTokens() {
+        return elsewhereTokens;
     }
 
     /** The list price of the side's usage that another party bills ({@link #billedElsewhere}). */
     BigDecimal elsewhereUsd() {
         return elsewhereUsd;
+    }
+
+    /** The list price of the usage the key's provider bills itself: the side's, less what another party bills. */
+    BigDecimal ownListUsd() {
+        return listUsd.subtract(elsewhereUsd).max(BigDecimal.ZERO);
     }
 
     long tokens() {

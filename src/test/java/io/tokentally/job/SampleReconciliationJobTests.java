@@ -13,6 +13,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,6 +31,9 @@ class SampleReconciliationJobTests {
 
     @Autowired
     TokentallyProperties properties;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @DynamicPropertySource
     static void folders(DynamicPropertyRegistry registry) {
@@ -72,7 +76,14 @@ class SampleReconciliationJobTests {
                                 + "charged-below-list",
                         "provider-charge,2026-11-27,openai,openai/gpt-5.4,*,,,,0.1625,0.1625,0,0.01 USD or 0%,"
                                 + "within-tolerance");
-        // and a model no line of the export charges keeps its list price in margin, its warning saying so
+        // and the README's figures: 55 usage mismatches and 5 usages no gateway has (errors), 4 charges off list;
+        // a model no line of the export charges keeps its list price in margin, its warning saying so
+        assertThat(jdbc.queryForList(
+                        "SELECT kind || ' ' || COUNT(*) FROM finding WHERE kind LIKE 'PROVIDER_%' GROUP BY kind"
+                                + " ORDER BY kind",
+                        String.class))
+                .containsExactly(
+                        "PROVIDER_CHARGE_VS_LIST 4", "PROVIDER_USAGE_MISMATCH 55", "PROVIDER_USAGE_NOT_BILLED 5");
         assertThat(Files.readString(folder.resolve("report.json")))
                 .contains("cost files: none (no line of the cost export charges for this model)");
         assertThat(Files.readAllLines(folder.resolve("margin.csv")))

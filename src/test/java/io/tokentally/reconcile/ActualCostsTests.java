@@ -147,7 +147,7 @@ class ActualCostsTests {
         // given $0.80 charged for input whose provider-reported usage lists at $1.50, $0.50 of it reported by
         // Google's Cloud Billing export (billed by Google, not by this provider)
         UsageSide reported = UsageSide.of(600_000, "1.50", "usage.json", "gcp-billing.csv");
-        reported.billedElsewhere(new BigDecimal("0.50"));
+        reported.billedElsewhere(200_000, new BigDecimal("0.50"));
         ActualCosts costs = ActualCosts.of(
                 List.of(charge("openai/gpt-4o", "input", "0.80", 3)),
                 Map.of(key("openai/gpt-4o", "input"), reported),
@@ -161,6 +161,27 @@ class ActualCostsTests {
         // the charge and the other party's list price together (it had spread the $0.80 over all $1.50 of usage)
         assertThat(charge.actual(new BigDecimal("1.00")).add(charge.actual(new BigDecimal("0.50"))))
                 .isEqualByComparingTo("1.30");
+    }
+
+    @Test
+    void aBucketWhoseOnlyReportedUsageAnotherPartyBillsSharesTheChargeOverTheBillableUsage() {
+        // given $1.00 charged, no usage export of the provider's own, another party's $0.50 in a billing export, and
+        // the gateway's $1.50 at list ($1.00 the provider's, $0.50 the other party's, not told apart)
+        UsageSide elsewhereOnly = UsageSide.of(200_000, "0.50", "gcp-billing.csv");
+        elsewhereOnly.billedElsewhere(200_000, new BigDecimal("0.50"));
+        ActualCosts costs = ActualCosts.of(
+                List.of(charge("openai/gpt-4o", "input", "1.00", 3)),
+                Map.of(key("openai/gpt-4o", "input"), elsewhereOnly),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(600_000, "1.50", "gateway.csv")));
+
+        // when
+        ActualCosts.Charge charge =
+                costs.covering("openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+
+        // then the usage costs the charge and the other party's list price, $1.50 (it cost $4.50: the charge and the
+        // $0.50 over a reference of $0.50)
+        assertThat(charge.actual(new BigDecimal("1.00")).add(charge.actual(new BigDecimal("0.50"))))
+                .isEqualByComparingTo("1.50");
     }
 
     private static ReconcileKey key(String model, String tokenType) {

@@ -56,9 +56,9 @@ class ProviderChargeCheckTests {
         // given Anthropic's $45 for its own usage, and $15 of the model's input (and all of another model's) that
         // Google's Cloud Billing export reports, Claude on Vertex AI, which Google bills
         UsageSide input = UsageSide.of(15_000_000, "45", "usage.json", "gcp-billing.csv");
-        input.billedElsewhere(new BigDecimal("15"));
+        input.billedElsewhere(5_000_000, new BigDecimal("15"));
         UsageSide vertexOnly = UsageSide.of(1_000_000, "3", "gcp-billing.csv");
-        vertexOnly.billedElsewhere(new BigDecimal("3"));
+        vertexOnly.billedElsewhere(1_000_000, new BigDecimal("3"));
         Map<ReconcileKey, UsageSide> withVertex = Map.of(
                 new ReconcileKey("anthropic", SONNET, "input", DAY), input,
                 new ReconcileKey("anthropic", SONNET, "output", DAY), UsageSide.of(1_000_000, "15", "usage.json"),
@@ -76,6 +76,27 @@ class ProviderChargeCheckTests {
             assertThat(one.line().otherUsd()).isEqualByComparingTo("45");
             assertThat(one.line().verdict()).isEqualTo("within-tolerance");
             assertThat(one.line().evidence()).contains("\"list_billed_elsewhere_usd\":\"15\"");
+        });
+    }
+
+    @Test
+    void aDayWhoseOnlyReportedUsageAnotherPartyBillsIsComparedWithTheBillableUsageLessThatUsage() {
+        // given no usage export of Anthropic's own, Google's billing export with $15 of Claude on Vertex AI, and the
+        // gateway's $45 of input: $30 direct, $15 on Vertex (it does not say which)
+        UsageSide vertex = UsageSide.of(5_000_000, "15", "gcp-billing.csv");
+        vertex.billedElsewhere(5_000_000, new BigDecimal("15"));
+
+        // when Anthropic charges $30
+        List<ProviderUsageCheck.Checked> checked = check.check(
+                List.of(charge(SONNET, "input", "tokens", "30")),
+                Map.of(new ReconcileKey("anthropic", SONNET, "input", DAY), vertex),
+                Map.of(new ReconcileKey("anthropic", SONNET, "input", DAY), UsageSide.of(15_000_000, "45", "gw.csv")));
+
+        // then the charge is set against the $30 of the gateway's usage Anthropic bills (it was "$30 above the list
+        // price $0": the Vertex rows alone counted as Anthropic reporting the day)
+        assertThat(checked).singleElement().satisfies(one -> {
+            assertThat(one.line().otherUsd()).isEqualByComparingTo("30");
+            assertThat(one.line().verdict()).isEqualTo("within-tolerance");
         });
     }
 

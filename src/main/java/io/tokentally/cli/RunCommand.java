@@ -159,7 +159,7 @@ class RunCommand implements Callable<Integer> {
         }
         return Optional.of("The sample day's database and run folders are under " + SAMPLE_RUN_FOLDER + ": give the"
                 + " other commands TOKENTALLY_HOME=" + SAMPLE_RUN_FOLDER + " to see them (findings list, restart,"
-                + " prices, serve)");
+                + " prices, stripe setup, serve)");
     }
 
     /**

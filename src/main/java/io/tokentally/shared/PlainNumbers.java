@@ -1,6 +1,7 @@
 package io.tokentally.shared;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 
 /**
  * Numbers as files, feeds and options write them: with the digits 0 to 9 only. Java's parsers take a digit of any
@@ -27,12 +28,15 @@ public final class PlainNumbers {
     }
 
     /**
-     * A number as a message shows it: plain, or in scientific notation when plain it would be longer than 40
-     * characters ({@code 1e400} is shown {@code 1E+400}, not as 401 digits).
+     * A number as a message shows it: plain, or, when plain it would be longer than 40 characters, in scientific
+     * notation to 16 significant digits ({@code 1e400} is shown {@code 1E+400}, not as 401 digits).
      */
     public static String shown(BigDecimal value) {
         String plain = value.toPlainString();
-        return plain.length() <= 40 ? plain : value.toString();
+        if (plain.length() <= 40) {
+            return plain;
+        }
+        return value.round(new MathContext(16)).stripTrailingZeros().toString();
     }
 
     /**

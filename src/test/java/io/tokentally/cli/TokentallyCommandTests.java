@@ -1525,7 +1525,8 @@ class TokentallyCommandTests {
         // the sample day's own database, and one of the working folder (findings list there showed 0 findings)
         assertThat(RunCommand.sampleRunHint(Path.of("./sample-run/data")))
                 .hasValue("The sample day's database and run folders are under ./sample-run: give the other commands"
-                        + " TOKENTALLY_HOME=./sample-run to see them (findings list, restart, prices, serve)");
+                        + " TOKENTALLY_HOME=./sample-run to see them (findings list, restart, prices, stripe setup,"
+                        + " serve)");
         assertThat(RunCommand.sampleRunHint(Path.of("data"))).isEmpty();
     }
 

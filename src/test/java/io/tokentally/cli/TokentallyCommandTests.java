@@ -1423,11 +1423,7 @@ class TokentallyCommandTests {
         StringWriter err = new StringWriter();
 
         // when
-        int exit = assertTimeoutPreemptively(
-                Duration.ofSeconds(90),
-                () -> command(new StringWriter(), err)
-                        .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
-                        .execute("serve", "--port", "0"));
+        int exit = serveReportingFailures(err);
 
         // then: an empty list is no secret to hide
         assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
@@ -1450,11 +1446,7 @@ class TokentallyCommandTests {
         StringWriter err = new StringWriter();
         try {
             // when (the old serve replaced it by jobs/ and served on, so it must stop on its own)
-            int exit = assertTimeoutPreemptively(
-                    Duration.ofSeconds(90),
-                    () -> command(new StringWriter(), err)
-                            .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
-                            .execute("serve", "--port", "0"));
+            int exit = serveReportingFailures(err);
 
             // then
             assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
@@ -1571,6 +1563,15 @@ class TokentallyCommandTests {
         assertThat(runReportingFailures(err)).isEqualTo(TokentallyCommand.EXIT_FAILED);
         assertThat(err.toString().lines()).hasSize(1);
         return err.toString().strip();
+    }
+
+    /** {@code serve} on any free port, which must stop on its own within 90 s: its start-up fails. */
+    private static int serveReportingFailures(StringWriter err) {
+        return assertTimeoutPreemptively(
+                Duration.ofSeconds(90),
+                () -> command(new StringWriter(), err)
+                        .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
+                        .execute("serve", "--port", "0"));
     }
 
     private static int runReportingFailures(StringWriter err) {

@@ -85,7 +85,8 @@ class PriceSyncReport {
     private static String summary(PriceSyncParameters parameters, PriceSync.Outcome outcome, int added) {
         return "Price sync " + parameters.name() + " at " + parameters.effective() + ": "
                 + outcome.changed().size()
-                + " changed, " + outcome.newModels().size() + " new models, "
+                + " changed, " + outcome.added().size() + " added ("
+                + outcome.newModels().size() + " new models), "
                 + outcome.vanishedModels().size()
                 + " vanished, " + outcome.unlisted().size() + " prices no longer listed, "
                 + outcome.keptOverrides().size() + " overrides kept, " + outcome.unchanged()

@@ -1,11 +1,16 @@
 package io.tokentally.cli;
 
 import io.tokentally.job.RerateJobConfiguration;
+import io.tokentally.job.TokentallyProperties;
 import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.rating.RatingPreview;
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.RunFolders;
+import io.tokentally.stripe.UploadStepConfiguration;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -81,6 +86,15 @@ class PricesRerateCommand implements Callable<Integer> {
             JobExecution execution = context.getBean(JobOperator.class)
                     .start(job, parameters(context.getBean(Clock.class).instant()));
             out.printf("Re-rate %s..%s: %s (execution %d)%n", from, to, execution.getStatus(), execution.getId());
+            Path requests = RunFolders.of(
+                            context.getBean(TokentallyProperties.class).runsDir(),
+                            JobNames.NIGHTLY_BILLING,
+                            from.toString(),
+                            execution.getId())
+                    .resolve(UploadStepConfiguration.DRY_RUN_FILE);
+            if (Files.exists(requests)) {
+                out.println("Stripe requests (dry run): " + requests.toAbsolutePath());
+            }
             out.flush();
             return TokentallyCommand.exitCodeOf(execution);
         }

@@ -324,7 +324,10 @@ class PriceSyncJobTests {
                 .containsPattern("zed .* cost 0.3 -> 0.24  billed 0 -> 0")
                 .contains("2 line(s) change; cost 0.6 -> 0.48; billed 0.39 -> 0.312 (difference -0.078)")
                 .contains("Nothing changed");
-        assertThat(applied.toString()).contains("COMPLETED");
+        assertThat(applied.toString())
+                .contains("COMPLETED")
+                .containsPattern("Stripe requests \\(dry run\\): .*/runs/nightly-billing/2026-10-27/execution-[0-9]+/"
+                        + "stripe-requests.jsonl");
         assertThat(billed("2026-10-27T08:00:00Z")).isEqualByComparingTo("0.312");
         // and a preview after it has nothing left to change
         assertThat(previewAgain.toString())

@@ -156,6 +156,9 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         Map<String, BigInteger> parts = new LinkedHashMap<>();
         for (String path : List.of("prompt_tokens_details.audio_tokens", "completion_tokens_details.audio_tokens")) {
             BigInteger count = count(extra, path);
+            if (count != null && count.signum() < 0) {
+                throw new RecordProblem(path + " is negative: " + count);
+            }
             if (count != null && count.signum() > 0) {
                 parts.put(path, count);
             }

@@ -347,6 +347,11 @@ class GatewayLogFormatsTests {
         assertThat(ProviderFixtures.recordsOf(LITELLM, failed).get(0).unbilled())
                 .isNull();
 
+        // and a negative audio count rejects the row (it was read as none, the row billed whole)
+        String negative = log.replace("\"\"audio_tokens\"\": 400", "\"\"audio_tokens\"\": -200");
+        assertThat(ProviderFixtures.rejectsOf(LITELLM, negative))
+                .containsExactly("MALFORMED_ROW: prompt_tokens_details.audio_tokens is negative: -200");
+
         // and audio tokens above its prompt tokens reject the row: they are part of them
         String tooMany = log.replace("\"\"audio_tokens\"\": 400", "\"\"audio_tokens\"\": 5300");
         assertThat(ProviderFixtures.rejectsOf(LITELLM, tooMany))

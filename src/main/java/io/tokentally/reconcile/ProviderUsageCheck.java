@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Provider vs usage: per provider, model, token type and UTC day, the tokens and list-price cost of the
  * cost-role sources against those of the billable-role sources. Only provider days that a cost-role
- * source covers are compared. A pure function of the two sides and the tolerances.
+ * source covers with usage the provider bills itself are compared. A pure function of the two sides and the tolerances.
  */
 final class ProviderUsageCheck {
 
@@ -32,10 +33,16 @@ final class ProviderUsageCheck {
     record Checked(ReconciliationLine line, Finding finding) {}
 
     List<Checked> check(Map<ReconcileKey, UsageSide> provider, Map<ReconcileKey, UsageSide> billable) {
+        // a provider day is covered by usage the provider bills itself: a day of which a billing export reports
+        // only another party's (Claude on Vertex AI in Google's) would set a part against the gateway's whole
         Set<String> coveredDays = new TreeSet<>();
-        provider.keySet().forEach(key -> coveredDays.add(key.provider() + "|" + key.day()));
-        Set<ReconcileKey> keys = new TreeSet<>(provider.keySet());
-        billable.keySet().stream()
+        provider.forEach((key, side) -> {
+            if (side.tokens() > side.elsewhereTokens()) {
+                coveredDays.add(key.provider() + "|" + key.day());
+            }
+        });
+        Set<ReconcileKey> keys = new TreeSet<>();
+        Stream.concat(provider.keySet().stream(), billable.keySet().stream())
                 .filter(key -> coveredDays.contains(key.provider() + "|" + key.day()))
                 .forEach(keys::add);
         List<Checked> checked = new ArrayList<>();

@@ -89,6 +89,23 @@ class ProviderUsageCheckTests {
     }
 
     @Test
+    void aDayReportedOnlyByUsageAnotherPartyBillsIsNotCompared() {
+        // given Claude on Vertex AI in Google's billing export, and no usage export of Anthropic's own
+        ReconcileKey sonnet46 = new ReconcileKey("anthropic", "anthropic/claude-sonnet-4-6", "input", DAY);
+        ReconcileKey sonnet45 = new ReconcileKey("anthropic", "anthropic/claude-sonnet-4-5", "input", DAY);
+        UsageSide vertex = UsageSide.of(50_000, "0.15", "gcp-billing.csv");
+        vertex.billedElsewhere(50_000, new BigDecimal("0.15"));
+
+        // when
+        List<ProviderUsageCheck.Checked> checked = check.check(
+                Map.of(sonnet46, vertex),
+                Map.of(sonnet46, UsageSide.of(50_000, "0.15", "gw.csv"), sonnet45, UsageSide.of(100_000, "0.3")));
+
+        // then nothing: the gateway's direct usage of Anthropic had been "provider 0 tokens" against it, an error
+        assertThat(checked).isEmpty();
+    }
+
+    @Test
     void equalTokensAtDifferentListPricesAreAMismatchPastTheUsdTolerance() {
         // given 1,000,000 tokens on both sides, the provider's at standard ($2.50), the gateway's at batch
         // ($1.25): |diff| = $1.25 > max($1, 1% x 2.50 = 0.025)

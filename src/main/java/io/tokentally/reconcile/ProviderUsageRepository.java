@@ -106,21 +106,28 @@ class ProviderUsageRepository {
     }
 
     /**
-     * Prices the provider's usage of a key in a service tier as the billable usage of it is priced where both sides
-     * have the same tokens there: a daily bucket of an export is priced at its start, and OpenAI's usage gives no
-     * context tier, where the gateway's requests tell each one's hour and context tier. The service tier is one both
-     * tell, so tokens the two sides put in different service tiers keep their own prices, as do tokens that differ.
+     * Prices the tokens both sides have of a key in a service tier as the billable usage prices them: a daily bucket
+     * of an export is priced at its start, and OpenAI's usage gives no context tier, where the gateway's requests tell
+     * each one's hour and context tier. Where the provider reports more, the gateway's tokens take the gateway's price
+     * and the rest the export's own price per token. Where it reports fewer, its tokens move from their own price
+     * towards the gateway's price per token in the measure that they cover the gateway's tokens: a provider that saw
+     * a fiftieth of the gateway's tokens may have seen requests of another mix (long context ones, say), so it keeps
+     * nearly its own price. Equal tokens take the gateway's price exactly, and a token more or less moves the price
+     * by about a token's worth. The service tier is one both tell, so tokens the two sides put in different service
+     * tiers keep their own prices.
      */
     private static void priceAsBillable(Sides sides, Map<TierKey, TierSums> tiers) {
         tiers.forEach((tier, sums) -> {
-            if (sums.providerTokens > 0
-                    && sums.providerTokens == sums.billableTokens
-                    && sums.providerUsd.compareTo(sums.billableUsd) != 0) {
+            if (sums.providerTokens == 0 || sums.billableTokens == 0) {
+                return;
+            }
+            BigDecimal repriced = sums.asBillable();
+            if (repriced.compareTo(sums.providerUsd) != 0) {
                 UsageSide side = sides.provider().get(tier.key());
-                side.reprice(sums.billableUsd.subtract(sums.providerUsd));
+                side.reprice(repriced.subtract(sums.providerUsd));
                 if (sums.elsewhereUsd.signum() != 0) {
                     // the part another party bills moves with the rest, by its share of the tier's list price
-                    side.repriceElsewhere(Amounts.share(sums.billableUsd, sums.elsewhereUsd, sums.providerUsd)
+                    side.repriceElsewhere(Amounts.share(repriced, sums.elsewhereUsd, sums.providerUsd)
                             .subtract(sums.elsewhereUsd));
                 }
             }
@@ -230,6 +237,21 @@ class ProviderUsageRepository {
         void addBillable(long tokens, BigDecimal usd) {
             billableTokens += tokens;
             billableUsd = billableUsd.add(usd);
+        }
+
+        /** The provider's tokens priced as {@link #priceAsBillable} says; both sides have tokens. */
+        BigDecimal asBillable() {
+            if (providerTokens < billableTokens) {
+                BigDecimal covered = BigDecimal.valueOf(providerTokens);
+                BigDecimal all = BigDecimal.valueOf(billableTokens);
+                BigDecimal atBillable = Amounts.share(billableUsd, covered, all);
+                return providerUsd.add(Amounts.share(atBillable.subtract(providerUsd), covered, all));
+            }
+            if (providerTokens == billableTokens) {
+                return billableUsd;
+            }
+            BigDecimal more = BigDecimal.valueOf(providerTokens - billableTokens);
+            return billableUsd.add(Amounts.share(providerUsd, more, BigDecimal.valueOf(providerTokens)));
         }
     }
 

@@ -237,6 +237,83 @@ abstract class ProviderReconciliationScenarios {
     }
 
     @Test
+    void providerUsageATokenOffTheGatewaysIsPricedByTheGatewaysHoursAndContextTiersToo() throws Exception {
+        // given, four days before the other scenario's, alice's gateway log: gpt-4.1 output at 06:00 and 18:00 around
+        // a price change at noon from $8 to $10 per million, and a long-context claude-sonnet-4-5 request
+        Path gateway = Files.createDirectories(workDir().resolve("near-gateway"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"),
+                "nt-1,2026-11-23T06:00:00Z,alice,openai,gpt-4.1,1000,0,0,0,100000,0,,ok",
+                "nt-2,2026-11-23T18:00:00Z,alice,openai,gpt-4.1,1000,0,0,0,100000,0,,ok",
+                "nt-3,2026-11-23T10:00:00Z,alice,anthropic,claude-sonnet-4-5,250000,0,0,0,1000,0,,ok");
+        Path prices = Files.writeString(
+                workDir().resolve("near-prices.csv"),
+                Files.readString(FIXTURES.resolve("job-prices.csv"))
+                        + "openai/gpt-4.1,input,standard,standard,2,2025-01-01,\n"
+                        + "openai/gpt-4.1,output,standard,standard,8,2025-01-01,\n"
+                        + "openai/gpt-4.1,output,standard,standard,10,2026-11-23T12:00:00Z,\n");
+        // and the providers' daily buckets with one output token more of gpt-4.1 than the gateway's and one input
+        // token fewer of claude-sonnet-4-5, and OpenAI's charge of the gateway's list price: 2,000 input x $2/M =
+        // $0.004 and 100,000 x $8/M + 100,000 x $10/M = $1.80
+        Path provider = Files.createDirectories(workDir().resolve("near-provider"));
+        Files.writeString(
+                provider.resolve("openai-usage.json"),
+                daysBefore(OPENAI_USAGE, 4)
+                        .replace("\"input_tokens\": 25000", "\"input_tokens\": 2000")
+                        .replace("\"output_tokens\": 5000", "\"output_tokens\": 200001")
+                        .replace("gpt-4o-2024-08-06", "gpt-4.1"));
+        Files.writeString(
+                provider.resolve("anthropic-usage.json"),
+                daysBefore(ANTHROPIC_USAGE, 4)
+                        .replace("\"uncached_input_tokens\": 1000", "\"uncached_input_tokens\": 249999")
+                        .replace("\"output_tokens\": 0", "\"output_tokens\": 1000"));
+        Files.writeString(
+                provider.resolve("openai-costs.json"),
+                daysBefore(OPENAI_COSTS, 4)
+                        .replace("\"value\": 0.0625", "\"value\": 0.004")
+                        .replace("\"value\": 0.03", "\"value\": 1.8")
+                        .replace("gpt-4o-2024-08-06", "gpt-4.1"));
+        List<String> inputs =
+                List.of("gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath());
+
+        // when
+        JobExecution execution = run(inputs, prices, "2026-11-23");
+
+        // then the tokens both sides have are priced as the gateway's, and the token that differs is the only
+        // mismatch, worth about a token: gpt-4.1's extra token at the bucket's own $8/M, $0.000008 (the whole bucket
+        // at midnight's price was $1.600008, $0.20 below the gateway's, and the charge a false $0.20 above list);
+        // claude-sonnet-4-5's 249,999 tokens priced towards the gateway's $6/M long-context price by the 249,999 of
+        // 250,000 they cover: $0.749997 at the standard tier, plus 0.999996 x ($1.499994 - $0.749997), $1.499991000012
+        List<String> csv = Files.readAllLines(runFolder(execution).resolve("reconciliation.csv"));
+        assertThat(csv.subList(1, csv.size()))
+                .map(ProviderReconciliationScenarios::withoutFiles)
+                .containsExactly(
+                        "provider-charge,2026-11-23,openai,openai/gpt-4.1,*,,,,1.804,1.804008,-0.000008,"
+                                + "0.01 USD or 0%,within-tolerance,",
+                        "provider-usage,2026-11-23,anthropic,anthropic/claude-sonnet-4-5,input,249999,250000,-1,"
+                                + "1.499991000012,1.5,-0.000008999988,0 tokens or 0%; 0.01 USD or 0%,billable-higher,"
+                                + "provider-usage-mismatch:anthropic|anthropic/claude-sonnet-4-5|input|2026-11-23",
+                        "provider-usage,2026-11-23,anthropic,anthropic/claude-sonnet-4-5,output,1000,1000,0,0.0225,"
+                                + "0.0225,0,0 tokens or 0%; 0.01 USD or 0%,within-tolerance,",
+                        "provider-usage,2026-11-23,openai,openai/gpt-4.1,input,2000,2000,0,0.004,0.004,0,"
+                                + "0 tokens or 0%; 0.01 USD or 0%,within-tolerance,",
+                        "provider-usage,2026-11-23,openai,openai/gpt-4.1,output,200001,200000,1,1.800008,1.8,"
+                                + "0.000008,0 tokens or 0%; 0.01 USD or 0%,provider-higher,"
+                                + "provider-usage-mismatch:openai|openai/gpt-4.1|output|2026-11-23");
+        assertThat(findings("2026-11-23"))
+                .containsExactly(
+                        "provider-usage-mismatch:anthropic|anthropic/claude-sonnet-4-5|input|2026-11-23"
+                                + " PROVIDER_USAGE_MISMATCH ERROR",
+                        "provider-usage-mismatch:openai|openai/gpt-4.1|output|2026-11-23 PROVIDER_USAGE_MISMATCH ERROR");
+        // and alice's gpt-4.1 costs her share of OpenAI's charge by list, $1.804 x $1.804 / $1.804008: not above the
+        // charge (by the midnight price it was $1.804 x $1.804 / $1.604008, $2.03)
+        assertThat(Files.readAllLines(runFolder(execution).resolve("margin.csv")))
+                .filteredOn(row -> row.startsWith("alice,openai/gpt-4.1,"))
+                .containsExactly("alice,openai/gpt-4.1,2026-11-23,1.803992000035555398,2.3452,0.541207999964444602,"
+                        + "23.08,actual,1.804");
+    }
+
+    @Test
     void aCorrectedCostExportOfALaterDayReadByARunOfAnEarlierDayIsReconciledForItsDay() throws Exception {
         // given 2026-11-25's run: alice's gpt-4o, 20,000 input and 5,000 output tokens ($0.05 and $0.05 at list),
         // which OpenAI's costs charge at twice the list price

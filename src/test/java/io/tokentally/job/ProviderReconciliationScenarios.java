@@ -304,7 +304,8 @@ abstract class ProviderReconciliationScenarios {
                 .containsExactly(
                         "provider-usage-mismatch:anthropic|anthropic/claude-sonnet-4-5|input|2026-11-23"
                                 + " PROVIDER_USAGE_MISMATCH ERROR",
-                        "provider-usage-mismatch:openai|openai/gpt-4.1|output|2026-11-23 PROVIDER_USAGE_MISMATCH ERROR");
+                        "provider-usage-mismatch:openai|openai/gpt-4.1|output|2026-11-23"
+                                + " PROVIDER_USAGE_MISMATCH ERROR");
         // and alice's gpt-4.1 costs her share of OpenAI's charge by list, $1.804 x $1.804 / $1.804008: not above the
         // charge (by the midnight price it was $1.804 x $1.804 / $1.604008, $2.03)
         assertThat(Files.readAllLines(runFolder(execution).resolve("margin.csv")))

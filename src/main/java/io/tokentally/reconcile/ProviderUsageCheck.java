@@ -162,18 +162,26 @@ final class ProviderUsageCheck {
         boolean providerHigher = verdict.equals("provider-higher");
         // the dollars may point the other way than the tokens: a token more at a lower price, or a different mix
         boolean opposite = Long.signum(tokenDifference) * usdDifference.signum() < 0;
-        String tokenSide = tokenDifference > 0 || (tokenDifference == 0 && providerHigher)
-                ? "the provider's usage"
-                : "billable usage";
-        return subject(key) + ": " + tokenSide + " is higher by " + tokens(Math.abs(tokenDifference))
-                + percentOf(tokenDifference, provider, billable)
-                + (opposite
-                        ? " and " + (usdDifference.signum() > 0 ? "the provider's" : "billable usage") + " by $"
-                        : " and $")
-                + Amounts.toText(usdDifference.abs())
+        String difference;
+        if (tokenDifference == 0) {
+            // the same tokens in other context tiers or hours (tiers the provider's usage tells, or usage held)
+            difference = "both sides have " + tokens(provider.tokens()) + ", priced differently: "
+                    + (providerHigher ? "the provider's usage" : "billable usage") + " is higher by $";
+        } else {
+            difference = (tokenDifference > 0 ? "the provider's usage" : "billable usage") + " is higher by "
+                    + tokens(Math.abs(tokenDifference)) + percentOf(tokenDifference, provider, billable)
+                    + (opposite
+                            ? " and " + (usdDifference.signum() > 0 ? "the provider's" : "billable usage") + " by $"
+                            : " and $");
+        }
+        return subject(key) + ": " + difference + Amounts.toText(usdDifference.abs())
                 + " at list price (provider " + provider.tokens() + " tokens, $"
                 + Amounts.toText(provider.listUsd()) + "; billable " + billable.tokens() + " tokens, $"
-                + Amounts.toText(billable.listUsd()) + "); tolerance " + tolerance + "; provider files: "
+                + Amounts.toText(billable.listUsd())
+                + (billable.unpricedTokens() == 0
+                        ? ""
+                        : ", " + billable.unpricedTokens() + " of them held without a list price, at $0")
+                + "); tolerance " + tolerance + "; provider files: "
                 + files(provider) + "; billable files: " + files(billable);
     }
 
@@ -189,17 +197,18 @@ final class ProviderUsageCheck {
         return side.files().isEmpty() ? "none" : String.join(", ", side.files());
     }
 
-    /** The difference as a percent of the larger side, e.g. " (9.09%)". */
+    /** The difference, not zero, as a percent of the larger side, e.g. " (9.09%)" or " (under 0.01%)". */
     private static String percentOf(long difference, UsageSide provider, UsageSide billable) {
         long larger = Math.max(provider.tokens(), billable.tokens());
         if (larger == 0) {
             return "";
         }
+        BigDecimal percent = BigDecimal.valueOf(Math.abs(difference))
+                .movePointRight(2)
+                .divide(BigDecimal.valueOf(larger), 2, RoundingMode.HALF_UP);
         return " ("
-                + BigDecimal.valueOf(Math.abs(difference) * 100L)
-                        .divide(BigDecimal.valueOf(larger), 2, RoundingMode.HALF_UP)
-                        .stripTrailingZeros()
-                        .toPlainString()
-                + "%)";
+                + (percent.signum() == 0
+                        ? "under 0.01"
+                        : percent.stripTrailingZeros().toPlainString()) + "%)";
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -113,23 +114,17 @@ class ProviderUsageRepository {
      * towards the gateway's price per token in the measure that they cover the gateway's tokens: a provider that saw
      * a fiftieth of the gateway's tokens may have seen requests of another mix (long context ones, say), so it keeps
      * nearly its own price. Equal tokens take the gateway's price exactly, and a token more or less moves the price
-     * by about a token's worth. The service tier is one both tell, so tokens the two sides put in different service
-     * tiers keep their own prices.
+     * by about a token's worth. Only what the provider bills itself is repriced, against the gateway's usage less
+     * what another party's rows report (hour by hour and tier by tier already: Claude on Vertex AI in Google's billing
+     * export); tokens without a price take none from the gateway's side (held usage), and the export's tokens without
+     * a price at the bucket's start take the gateway's price per token. The service tier is one both tell, so tokens
+     * the two sides put in different service tiers keep their own prices.
      */
     private static void priceAsBillable(Sides sides, Map<TierKey, TierSums> tiers) {
         tiers.forEach((tier, sums) -> {
-            if (sums.providerTokens == 0 || sums.billableTokens == 0) {
-                return;
-            }
-            BigDecimal repriced = sums.asBillable();
-            if (repriced.compareTo(sums.providerUsd) != 0) {
-                UsageSide side = sides.provider().get(tier.key());
-                side.reprice(repriced.subtract(sums.providerUsd));
-                if (sums.elsewhereUsd.signum() != 0) {
-                    // the part another party bills moves with the rest, by its share of the tier's list price
-                    side.repriceElsewhere(Amounts.share(repriced, sums.elsewhereUsd, sums.providerUsd)
-                            .subtract(sums.elsewhereUsd));
-                }
+            BigDecimal difference = sums.repricing();
+            if (difference.signum() != 0) {
+                sides.provider().get(tier.key()).reprice(difference);
             }
         });
     }
@@ -145,10 +140,10 @@ class ProviderUsageRepository {
             if (tokens == 0) {
                 continue;
             }
-            BigDecimal usd = catalog.priceAt(key.model(), type, serviceTier, contextTier, pricedAt)
+            Optional<BigDecimal> listed = catalog.priceAt(key.model(), type, serviceTier, contextTier, pricedAt)
                     .map(Price::usdPerMillion)
-                    .map(price -> Amounts.cost(tokens, price))
-                    .orElse(BigDecimal.ZERO);
+                    .map(price -> Amounts.cost(tokens, price));
+            BigDecimal usd = listed.orElse(BigDecimal.ZERO);
             ReconcileKey reconcileKey = new ReconcileKey(key.provider(), key.model(), type.code(), day);
             TierSums tier = tiers.computeIfAbsent(new TierKey(reconcileKey, serviceTier), k -> new TierSums());
             if (key.role().costs()) {
@@ -158,13 +153,15 @@ class ProviderUsageRepository {
                 if (elsewhere) {
                     side.billedElsewhere(tokens, usd);
                 }
-                tier.addProvider(tokens, usd, elsewhere);
+                tier.provider(elsewhere).add(tokens, usd, listed.isPresent());
             }
             if (key.role().bills()) {
-                sides.billable()
-                        .computeIfAbsent(reconcileKey, k -> new UsageSide())
-                        .add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
-                tier.addBillable(tokens, usd);
+                UsageSide side = sides.billable().computeIfAbsent(reconcileKey, k -> new UsageSide());
+                side.add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
+                if (listed.isEmpty()) {
+                    side.unpriced(tokens);
+                }
+                tier.billable.add(tokens, usd, listed.isPresent());
             }
         }
     }
@@ -218,40 +215,65 @@ class ProviderUsageRepository {
     /** A reconciliation key in one service tier. */
     private record TierKey(ReconcileKey key, ServiceTier serviceTier) {}
 
-    /** The tokens and list price of each side in a {@link TierKey}, and of the provider's what another party bills. */
+    /**
+     * The tokens and list price of each side in a {@link TierKey}: the provider's own usage, the provider-side usage
+     * another party bills, and the billable usage.
+     */
     private static final class TierSums {
-        private long providerTokens;
-        private long billableTokens;
-        private BigDecimal providerUsd = BigDecimal.ZERO;
-        private BigDecimal billableUsd = BigDecimal.ZERO;
-        private BigDecimal elsewhereUsd = BigDecimal.ZERO;
+        private final Part own = new Part();
+        private final Part elsewhere = new Part();
+        private final Part billable = new Part();
 
-        void addProvider(long tokens, BigDecimal usd, boolean billedElsewhere) {
-            providerTokens += tokens;
-            providerUsd = providerUsd.add(usd);
-            if (billedElsewhere) {
-                elsewhereUsd = elsewhereUsd.add(usd);
-            }
+        Part provider(boolean billedElsewhere) {
+            return billedElsewhere ? elsewhere : own;
         }
 
-        void addBillable(long tokens, BigDecimal usd) {
-            billableTokens += tokens;
-            billableUsd = billableUsd.add(usd);
+        /** How much {@link #priceAsBillable} changes the list price of the provider's own usage by. */
+        BigDecimal repricing() {
+            // the gateway does not tell which of its requests another party served: those its rows report are taken out
+            long comparable = billable.pricedTokens - elsewhere.pricedTokens;
+            BigDecimal comparableUsd = billable.usd.subtract(elsewhere.usd);
+            if (own.tokens == 0 || comparable <= 0 || comparableUsd.signum() <= 0) {
+                return BigDecimal.ZERO;
+            }
+            BigDecimal ownUsd = own.usd;
+            if (own.pricedTokens < own.tokens) {
+                ownUsd = ownUsd.add(Amounts.share(
+                        comparableUsd,
+                        BigDecimal.valueOf(own.tokens - own.pricedTokens),
+                        BigDecimal.valueOf(comparable)));
+            }
+            return asBillable(own.tokens, ownUsd, comparable, comparableUsd).subtract(own.usd);
         }
 
-        /** The provider's tokens priced as {@link #priceAsBillable} says; both sides have tokens. */
-        BigDecimal asBillable() {
-            if (providerTokens < billableTokens) {
-                BigDecimal covered = BigDecimal.valueOf(providerTokens);
-                BigDecimal all = BigDecimal.valueOf(billableTokens);
-                BigDecimal atBillable = Amounts.share(billableUsd, covered, all);
-                return providerUsd.add(Amounts.share(atBillable.subtract(providerUsd), covered, all));
-            }
-            if (providerTokens == billableTokens) {
+        /** {@code tokens} of list price {@code usd} priced as {@code billable} tokens of {@code billableUsd} are. */
+        private static BigDecimal asBillable(long tokens, BigDecimal usd, long billable, BigDecimal billableUsd) {
+            if (tokens == billable) {
                 return billableUsd;
             }
-            BigDecimal more = BigDecimal.valueOf(providerTokens - billableTokens);
-            return billableUsd.add(Amounts.share(providerUsd, more, BigDecimal.valueOf(providerTokens)));
+            if (tokens < billable) {
+                BigDecimal covered = BigDecimal.valueOf(tokens);
+                BigDecimal all = BigDecimal.valueOf(billable);
+                BigDecimal atBillable = Amounts.share(billableUsd, covered, all);
+                return usd.add(Amounts.share(atBillable.subtract(usd), covered, all));
+            }
+            BigDecimal more = BigDecimal.valueOf(tokens - billable);
+            return billableUsd.add(Amounts.share(usd, more, BigDecimal.valueOf(tokens)));
+        }
+    }
+
+    /** Tokens and their list price, and how many of them have a price. */
+    private static final class Part {
+        private long tokens;
+        private long pricedTokens;
+        private BigDecimal usd = BigDecimal.ZERO;
+
+        void add(long moreTokens, BigDecimal moreUsd, boolean priced) {
+            tokens += moreTokens;
+            if (priced) {
+                pricedTokens += moreTokens;
+                usd = usd.add(moreUsd);
+            }
         }
     }
 

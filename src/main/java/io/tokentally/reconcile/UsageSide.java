@@ -14,6 +14,7 @@ final class UsageSide {
     private long tokens;
     private BigDecimal listUsd = BigDecimal.ZERO;
     private BigDecimal repricedUsd = BigDecimal.ZERO;
+    private long unpricedTokens;
     private long elsewhereTokens;
     private BigDecimal elsewhereUsd = BigDecimal.ZERO;
     private final Map<String, long[]> files = new TreeMap<>();
@@ -33,6 +34,7 @@ final class UsageSide {
         tokens += other.tokens;
         listUsd = listUsd.add(other.listUsd);
         repricedUsd = repricedUsd.add(other.repricedUsd);
+        unpricedTokens += other.unpricedTokens;
         elsewhereTokens += other.elsewhereTokens;
         elsewhereUsd = elsewhereUsd.add(other.elsewhereUsd);
         other.files.forEach((file, range) -> addLines(file, range[0], range[1]));
@@ -52,6 +54,16 @@ final class UsageSide {
         repricedUsd = repricedUsd.add(difference);
     }
 
+    /** Marks {@code tokens} counted on this side as having no list price (at $0 in it): held usage. */
+    void unpriced(long tokens) {
+        unpricedTokens += tokens;
+    }
+
+    /** The tokens of the side that have no list price ({@link #unpriced}). */
+    long unpricedTokens() {
+        return unpricedTokens;
+    }
+
     /**
      * Marks usage counted on this side, {@code tokens} of list price {@code usd}, as billed by another party than the
      * key's provider (Claude on Vertex AI in Google's Cloud Billing export): no charge of the provider's covers it.
@@ -59,11 +71,6 @@ final class UsageSide {
     void billedElsewhere(long tokens, BigDecimal usd) {
         elsewhereTokens += tokens;
         elsewhereUsd = elsewhereUsd.add(usd);
-    }
-
-    /** Changes the list price of the usage another party bills by {@code difference}, as {@link #reprice} does. */
-    void repriceElsewhere(BigDecimal difference) {
-        elsewhereUsd = elsewhereUsd.add(difference);
     }
 
     /** The tokens of the side's usage that another party bills ({@link #billedElsewhere}). */

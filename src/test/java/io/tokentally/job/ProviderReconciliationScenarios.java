@@ -315,6 +315,93 @@ abstract class ProviderReconciliationScenarios {
     }
 
     @Test
+    void onlyTheUsageTheProviderBillsItselfIsRepricedAndHeldTokensLendItNoPrice() throws Exception {
+        // given, six days before the other scenario's, claude-opus-4-1 input from $15 to $20 per million at noon and
+        // gpt-4.1-mini priced only from noon ($0.40); alice's gateway log: two Opus requests after noon (one served
+        // on Vertex AI, which the log does not tell), and gpt-4.1-mini at 18:00; bob's gpt-4.1-mini at 06:00, held
+        Path gateway = Files.createDirectories(workDir().resolve("own-gateway"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"),
+                "vx-1,2026-11-21T15:00:00Z,alice,anthropic,claude-opus-4-1,40000,0,0,0,0,0,,ok",
+                "vx-2,2026-11-21T15:10:00Z,alice,anthropic,claude-opus-4-1,40000,0,0,0,0,0,,ok",
+                "vx-3,2026-11-21T06:00:00Z,bob,openai,gpt-4.1-mini,50000,0,0,0,0,0,,ok",
+                "vx-4,2026-11-21T18:00:00Z,alice,openai,gpt-4.1-mini,50000,0,0,0,0,0,,ok");
+        Path prices = Files.writeString(
+                workDir().resolve("own-prices.csv"),
+                Files.readString(FIXTURES.resolve("job-prices.csv"))
+                        + "anthropic/claude-opus-4-1,input,standard,standard,15,2025-01-01,200000\n"
+                        + "anthropic/claude-opus-4-1,input,standard,standard,20,2026-11-21T12:00:00Z,200000\n"
+                        + "openai/gpt-4.1-mini,input,standard,standard,0.4,2026-11-21T12:00:00Z,\n");
+        // and the providers' side: Anthropic's daily bucket of the direct request, Google's hourly row of the Vertex
+        // one at $20 ($0.80), OpenAI's daily bucket of both gpt-4.1-mini requests (no price at its midnight start),
+        // and the charges of list: Anthropic $0.80, OpenAI $0.04
+        Path provider = Files.createDirectories(workDir().resolve("own-provider"));
+        Files.writeString(
+                provider.resolve("anthropic-usage.json"),
+                daysBefore(ANTHROPIC_USAGE, 6)
+                        .replace("\"uncached_input_tokens\": 1000", "\"uncached_input_tokens\": 40000")
+                        .replace("claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805"));
+        Files.writeString(
+                provider.resolve("gcp-billing.csv"),
+                GCP_BILLING_HEADER + "\n"
+                        + "01A2B3-C4D5E6-F7A8B9,Vertex AI,C3F0-7E2B-44A1,"
+                        + "Claude Opus 4.1 — Input Tokens — global — Context Window Size from 0 to 200000 Tokens,"
+                        + "2026-11-21 15:00:00 UTC,2026-11-21 16:00:00 UTC,alice-claude,Alice Claude,[],global,0.8,"
+                        + "USD,40000,count,regular,2026-11-21 20:00:00.000000 UTC\n");
+        Files.writeString(
+                provider.resolve("anthropic-costs.json"),
+                ANTHROPIC_COSTS.replace("2026-11-27", "2026-11-21").replace("2026-11-28", "2026-11-22"));
+        Files.writeString(
+                provider.resolve("openai-usage.json"),
+                daysBefore(OPENAI_USAGE, 6)
+                        .replace("\"input_tokens\": 25000", "\"input_tokens\": 100000")
+                        .replace("\"output_tokens\": 5000", "\"output_tokens\": 0")
+                        .replace("gpt-4o-2024-08-06", "gpt-4.1-mini"));
+        Files.writeString(
+                provider.resolve("openai-costs.json"),
+                daysBefore(OPENAI_COSTS, 6)
+                        .replace("\"value\": 0.0625", "\"value\": 0.04")
+                        .replace("\"value\": 0.03", "\"value\": 0")
+                        .replace("gpt-4o-2024-08-06", "gpt-4.1-mini"));
+        List<String> inputs =
+                List.of("gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath());
+
+        // when
+        JobExecution execution = run(inputs, prices, "2026-11-21");
+
+        // then Anthropic's own bucket is priced as the gateway's requests less the Vertex row, $1.60 - $0.80, and the
+        // Vertex row keeps its hour's price (both were priced in proportion: Anthropic's $0.6857 against its $0.80
+        // charge); OpenAI's bucket, without a price at its start, takes the gateway's price per priced token for all
+        // of its 100,000 (it was priced as the gateway's 50,000 priced ones, $0.02, half its charge), and the usage
+        // check says that the gateway holds 50,000 of its tokens at $0
+        List<String> csv = Files.readAllLines(runFolder(execution).resolve("reconciliation.csv"));
+        assertThat(csv.subList(1, csv.size()))
+                .map(ProviderReconciliationScenarios::withoutFiles)
+                .containsExactly(
+                        "provider-charge,2026-11-21,anthropic,anthropic/claude-opus-4-1,*,,,,0.8,0.8,0,0.01 USD or 0%,"
+                                + "within-tolerance,",
+                        "provider-charge,2026-11-21,openai,openai/gpt-4.1-mini,*,,,,0.04,0.04,0,0.01 USD or 0%,"
+                                + "within-tolerance,",
+                        "provider-usage,2026-11-21,anthropic,anthropic/claude-opus-4-1,input,80000,80000,0,1.6,1.6,0,"
+                                + "0 tokens or 0%; 0.01 USD or 0%,within-tolerance,",
+                        "provider-usage,2026-11-21,openai,openai/gpt-4.1-mini,input,100000,100000,0,0.04,0.02,0.02,"
+                                + "0 tokens or 0%; 0.01 USD or 0%,provider-higher,"
+                                + "provider-usage-mismatch:openai|openai/gpt-4.1-mini|input|2026-11-21");
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "provider-usage-mismatch:openai|openai/gpt-4.1-mini|input|2026-11-21"))
+                .contains("both sides have 100000 tokens, priced differently: the provider's usage is higher by $0.02")
+                .contains("billable 100000 tokens, $0.02, 50000 of them held without a list price, at $0");
+        // and alice's costs: Anthropic's charge and the Vertex row at list, $1.60; half of OpenAI's charge by list
+        assertThat(Files.readAllLines(runFolder(execution).resolve("margin.csv")))
+                .filteredOn(row -> row.startsWith("alice,"))
+                .containsExactly(
+                        "alice,anthropic/claude-opus-4-1,2026-11-21,1.6,2.08,0.48,23.08,actual,1.6",
+                        "alice,openai/gpt-4.1-mini,2026-11-21,0.02,0.026,0.006,23.08,actual,0.02");
+    }
+
+    @Test
     void aCorrectedCostExportOfALaterDayReadByARunOfAnEarlierDayIsReconciledForItsDay() throws Exception {
         // given 2026-11-25's run: alice's gpt-4o, 20,000 input and 5,000 output tokens ($0.05 and $0.05 at list),
         // which OpenAI's costs charge at twice the list price
@@ -421,6 +508,19 @@ abstract class ProviderReconciliationScenarios {
                 "ephemeral_1h_input_tokens": 0}, "cache_read_input_tokens": 0, "output_tokens": 0,
                 "server_tool_use": {"web_search_requests": 0}, "api_key_id": null, "workspace_id": "bob",
                 "model": "claude-sonnet-4-5-20250929", "service_tier": "standard", "context_window": null}]}],
+             "has_more": false, "next_page": null}
+            """;
+
+    static final String GCP_BILLING_HEADER = "billing_account_id,service.description,sku.id,sku.description,"
+            + "usage_start_time,usage_end_time,project.id,project.name,labels,location.region,cost,currency,"
+            + "usage.amount,usage.unit,cost_type,export_time";
+
+    static final String ANTHROPIC_COSTS = """
+            {"data": [{"starting_at": "2026-11-27T00:00:00Z", "ending_at": "2026-11-28T00:00:00Z",
+              "results": [{"currency": "USD", "amount": "80.00", "workspace_id": "alice",
+                "description": "Claude Opus 4.1 Usage - Input Tokens", "cost_type": "tokens",
+                "context_window": "0-200k", "model": "claude-opus-4-1-20250805", "service_tier": "standard",
+                "token_type": "uncached_input_tokens", "inference_geo": null}]}],
              "has_more": false, "next_page": null}
             """;
 

@@ -84,8 +84,36 @@ class ProviderUsageCheckTests {
         // then: billable usage is the higher in dollars, which the tokens do not decide; the message says both
         assertThat(checked.line().verdict()).isEqualTo("billable-higher");
         assertThat(checked.finding().message())
-                .contains("the provider's usage is higher by 1 token (0%) and billable usage by $0.0499975 at list"
-                        + " price");
+                .contains("the provider's usage is higher by 1 token (under 0.01%) and billable usage by $0.0499975"
+                        + " at list price");
+    }
+
+    @Test
+    void equalTokensPricedDifferentlySayThatBothSidesHaveThemAndWhichIsHigherInDollars() {
+        // given 100,000 tokens on each side, the gateway's in another tier at half the price ($1 tolerance: 1 cent)
+        ProviderUsageCheck strictUsd = new ProviderUsageCheck(
+                new Tolerance(new BigDecimal("100"), BigDecimal.ZERO),
+                new Tolerance(new BigDecimal("0.01"), BigDecimal.ZERO));
+
+        // when
+        ProviderUsageCheck.Checked checked =
+                strictUsd.check(GPT4O_INPUT, UsageSide.of(100_000, "0.25"), UsageSide.of(100_000, "0.125"));
+
+        // then (it said "the provider's usage is higher by 0 tokens (0%) and $0.125")
+        assertThat(checked.line().verdict()).isEqualTo("provider-higher");
+        assertThat(checked.finding().message())
+                .contains("both sides have 100000 tokens, priced differently: the provider's usage is higher by $0.125"
+                        + " at list price");
+    }
+
+    @Test
+    void aDifferenceOfAHundredthOfTheLargestTokenCountsIsAPercentOfTheLargerSide() {
+        // given about 10^17 tokens against one: a hundred times the difference is past a long
+        ProviderUsageCheck.Checked checked =
+                check.check(GPT4O_INPUT, UsageSide.of(99_999_999_999_999_900L, "250000000000"), UsageSide.of(1, "0"));
+
+        // then (it said "(-84.47%)")
+        assertThat(checked.finding().message()).contains("higher by 99999999999999899 tokens (100%)");
     }
 
     @Test

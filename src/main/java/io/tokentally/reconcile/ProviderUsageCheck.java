@@ -159,15 +159,15 @@ final class ProviderUsageCheck {
             ReconcileKey key, UsageSide provider, UsageSide billable, String verdict, String tolerance) {
         long tokenDifference = provider.tokens() - billable.tokens();
         BigDecimal usdDifference = provider.listUsd().subtract(billable.listUsd());
-        boolean providerHigher = verdict.equals("provider-higher");
-        // the dollars may point the other way than the tokens: a token more at a lower price, or a different mix
-        boolean opposite = Long.signum(tokenDifference) * usdDifference.signum() < 0;
         String difference;
         if (tokenDifference == 0) {
             // the same tokens in other context tiers or hours (tiers the provider's usage tells, or usage held)
             difference = "both sides have " + tokens(provider.tokens()) + ", priced differently: "
-                    + (providerHigher ? "the provider's usage" : "billable usage") + " is higher by $";
+                    + (verdict.equals("provider-higher") ? "the provider's usage" : "billable usage")
+                    + " is higher by $";
         } else {
+            // the dollars may point the other way than the tokens: a token more at a lower price, or a different mix
+            boolean opposite = Long.signum(tokenDifference) * usdDifference.signum() < 0;
             difference = (tokenDifference > 0 ? "the provider's usage" : "billable usage") + " is higher by "
                     + tokens(Math.abs(tokenDifference)) + percentOf(tokenDifference, provider, billable)
                     + (opposite
@@ -180,7 +180,7 @@ final class ProviderUsageCheck {
                 + Amounts.toText(billable.listUsd())
                 + (billable.unpricedTokens() == 0
                         ? ""
-                        : ", " + billable.unpricedTokens() + " of them held without a list price, at $0")
+                        : ", " + billable.unpricedTokens() + " of them without a list price, at $0")
                 + "); tolerance " + tolerance + "; provider files: "
                 + files(provider) + "; billable files: " + files(billable);
     }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -88,7 +87,7 @@ class ProviderUsageRepository {
                 SqlTime.utc(from),
                 SqlTime.utc(to));
         Sides sides = new Sides(new TreeMap<>(), new TreeMap<>(), new ArrayList<>());
-        Map<TierKey, TierSums> tiers = new HashMap<>();
+        Map<TierKey, TierRepricing> tiers = new HashMap<>();
         groups.forEach((key, sums) -> add(sides, tiers, key, sums, catalog));
         priceAsBillable(sides, tiers);
         unknown.forEach((key, sums) -> sides.unattributed().add(unattributed(key, sums)));
@@ -106,30 +105,18 @@ class ProviderUsageRepository {
                 sums.lastLine());
     }
 
-    /**
-     * Prices the tokens both sides have of a key in a service tier as the billable usage prices them: a daily bucket
-     * of an export is priced at its start, and OpenAI's usage gives no context tier, where the gateway's requests tell
-     * each one's hour and context tier. Where the provider reports more, the gateway's tokens take the gateway's price
-     * and the rest the export's own price per token. Where it reports fewer, its tokens move from their own price
-     * towards the gateway's price per token in the measure that they cover the gateway's tokens: a provider that saw
-     * a fiftieth of the gateway's tokens may have seen requests of another mix (long context ones, say), so it keeps
-     * nearly its own price. Equal tokens take the gateway's price exactly, and a token more or less moves the price
-     * by about a token's worth. Only what the provider bills itself is repriced, against the gateway's usage less
-     * what another party's rows report (hour by hour and tier by tier already: Claude on Vertex AI in Google's billing
-     * export); tokens without a price take none from the gateway's side (held usage), and the export's tokens without
-     * a price at the bucket's start take the gateway's price per token. The service tier is one both tell, so tokens
-     * the two sides put in different service tiers keep their own prices.
-     */
-    private static void priceAsBillable(Sides sides, Map<TierKey, TierSums> tiers) {
-        tiers.forEach((tier, sums) -> {
-            BigDecimal difference = sums.repricing();
+    /** Prices the provider's own usage of each key in a service tier as the billable usage prices it. */
+    private static void priceAsBillable(Sides sides, Map<TierKey, TierRepricing> tiers) {
+        tiers.forEach((tier, repricing) -> {
+            BigDecimal difference = repricing.difference();
             if (difference.signum() != 0) {
                 sides.provider().get(tier.key()).reprice(difference);
             }
         });
     }
 
-    private static void add(Sides sides, Map<TierKey, TierSums> tiers, GroupKey key, Sums sums, PriceCatalog catalog) {
+    private static void add(
+            Sides sides, Map<TierKey, TierRepricing> tiers, GroupKey key, Sums sums, PriceCatalog catalog) {
         ServiceTier serviceTier = ServiceTier.parse(key.serviceTier()).orElseThrow();
         ContextTier contextTier = ContextTier.fromCode(key.contextTier());
         Instant pricedAt = key.hour().isAfter(key.epoch()) ? key.hour() : key.epoch();
@@ -140,12 +127,13 @@ class ProviderUsageRepository {
             if (tokens == 0) {
                 continue;
             }
-            Optional<BigDecimal> listed = catalog.priceAt(key.model(), type, serviceTier, contextTier, pricedAt)
+            BigDecimal perMillion = catalog.priceAt(key.model(), type, serviceTier, contextTier, pricedAt)
                     .map(Price::usdPerMillion)
-                    .map(price -> Amounts.cost(tokens, price));
-            BigDecimal usd = listed.orElse(BigDecimal.ZERO);
+                    .orElse(null);
+            BigDecimal usd = perMillion == null ? BigDecimal.ZERO : Amounts.cost(tokens, perMillion);
             ReconcileKey reconcileKey = new ReconcileKey(key.provider(), key.model(), type.code(), day);
-            TierSums tier = tiers.computeIfAbsent(new TierKey(reconcileKey, serviceTier), k -> new TierSums());
+            TierRepricing tier =
+                    tiers.computeIfAbsent(new TierKey(reconcileKey, serviceTier), k -> new TierRepricing());
             if (key.role().costs()) {
                 UsageSide side = sides.provider().computeIfAbsent(reconcileKey, k -> new UsageSide());
                 side.add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
@@ -153,15 +141,15 @@ class ProviderUsageRepository {
                 if (elsewhere) {
                     side.billedElsewhere(tokens, usd);
                 }
-                tier.provider(elsewhere).add(tokens, usd, listed.isPresent());
+                tier.addProvider(tokens, usd, perMillion, elsewhere);
             }
             if (key.role().bills()) {
                 UsageSide side = sides.billable().computeIfAbsent(reconcileKey, k -> new UsageSide());
                 side.add(tokens, usd, key.path(), sums.firstLine(), sums.lastLine());
-                if (listed.isEmpty()) {
+                if (perMillion == null) {
                     side.unpriced(tokens);
                 }
-                tier.billable.add(tokens, usd, listed.isPresent());
+                tier.addBillable(tokens, usd, perMillion);
             }
         }
     }
@@ -214,68 +202,6 @@ class ProviderUsageRepository {
 
     /** A reconciliation key in one service tier. */
     private record TierKey(ReconcileKey key, ServiceTier serviceTier) {}
-
-    /**
-     * The tokens and list price of each side in a {@link TierKey}: the provider's own usage, the provider-side usage
-     * another party bills, and the billable usage.
-     */
-    private static final class TierSums {
-        private final Part own = new Part();
-        private final Part elsewhere = new Part();
-        private final Part billable = new Part();
-
-        Part provider(boolean billedElsewhere) {
-            return billedElsewhere ? elsewhere : own;
-        }
-
-        /** How much {@link #priceAsBillable} changes the list price of the provider's own usage by. */
-        BigDecimal repricing() {
-            // the gateway does not tell which of its requests another party served: those its rows report are taken out
-            long comparable = billable.pricedTokens - elsewhere.pricedTokens;
-            BigDecimal comparableUsd = billable.usd.subtract(elsewhere.usd);
-            if (own.tokens == 0 || comparable <= 0 || comparableUsd.signum() <= 0) {
-                return BigDecimal.ZERO;
-            }
-            BigDecimal ownUsd = own.usd;
-            if (own.pricedTokens < own.tokens) {
-                ownUsd = ownUsd.add(Amounts.share(
-                        comparableUsd,
-                        BigDecimal.valueOf(own.tokens - own.pricedTokens),
-                        BigDecimal.valueOf(comparable)));
-            }
-            return asBillable(own.tokens, ownUsd, comparable, comparableUsd).subtract(own.usd);
-        }
-
-        /** {@code tokens} of list price {@code usd} priced as {@code billable} tokens of {@code billableUsd} are. */
-        private static BigDecimal asBillable(long tokens, BigDecimal usd, long billable, BigDecimal billableUsd) {
-            if (tokens == billable) {
-                return billableUsd;
-            }
-            if (tokens < billable) {
-                BigDecimal covered = BigDecimal.valueOf(tokens);
-                BigDecimal all = BigDecimal.valueOf(billable);
-                BigDecimal atBillable = Amounts.share(billableUsd, covered, all);
-                return usd.add(Amounts.share(atBillable.subtract(usd), covered, all));
-            }
-            BigDecimal more = BigDecimal.valueOf(tokens - billable);
-            return billableUsd.add(Amounts.share(usd, more, BigDecimal.valueOf(tokens)));
-        }
-    }
-
-    /** Tokens and their list price, and how many of them have a price. */
-    private static final class Part {
-        private long tokens;
-        private long pricedTokens;
-        private BigDecimal usd = BigDecimal.ZERO;
-
-        void add(long moreTokens, BigDecimal moreUsd, boolean priced) {
-            tokens += moreTokens;
-            if (priced) {
-                pricedTokens += moreTokens;
-                usd = usd.add(moreUsd);
-            }
-        }
-    }
 
     private record UnknownKey(String customerId, Instant hour, String path) implements Comparable<UnknownKey> {
         @Override

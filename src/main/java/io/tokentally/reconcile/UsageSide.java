@@ -54,7 +54,7 @@ final class UsageSide {
         repricedUsd = repricedUsd.add(difference);
     }
 
-    /** Marks {@code tokens} counted on this side as having no list price (at $0 in it): held usage. */
+    /** Marks {@code tokens} counted on this side as having no list price (at $0 in it): held usage, say. */
     void unpriced(long tokens) {
         unpricedTokens += tokens;
     }

@@ -392,7 +392,7 @@ abstract class ProviderReconciliationScenarios {
                         String.class,
                         "provider-usage-mismatch:openai|openai/gpt-4.1-mini|input|2026-11-21"))
                 .contains("both sides have 100000 tokens, priced differently: the provider's usage is higher by $0.02")
-                .contains("billable 100000 tokens, $0.02, 50000 of them held without a list price, at $0");
+                .contains("billable 100000 tokens, $0.02, 50000 of them without a list price, at $0");
         // and alice's costs: Anthropic's charge and the Vertex row at list, $1.60; half of OpenAI's charge by list
         assertThat(Files.readAllLines(runFolder(execution).resolve("margin.csv")))
                 .filteredOn(row -> row.startsWith("alice,"))

@@ -107,7 +107,7 @@ class ProviderUsageCheckTests {
     }
 
     @Test
-    void aDifferenceOfAHundredthOfTheLargestTokenCountsIsAPercentOfTheLargerSide() {
+    void aDifferenceAHundredTimesPastALongIsStillAPercentOfTheLargerSide() {
         // given about 10^17 tokens against one: a hundred times the difference is past a long
         ProviderUsageCheck.Checked checked =
                 check.check(GPT4O_INPUT, UsageSide.of(99_999_999_999_999_900L, "250000000000"), UsageSide.of(1, "0"));

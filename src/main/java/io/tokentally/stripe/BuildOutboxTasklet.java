@@ -121,8 +121,8 @@ class BuildOutboxTasklet implements Tasklet {
         unplannedHours.forget(changes.unplanned());
         int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, closedAt), run);
         log.info(
-                "Outbox: {} new meter event revisions (invoice items for hours an earlier version invoiced), {}"
-                        + " closed-period invoice items queued",
+                "Outbox: {} rows of open periods queued (meter event revisions, and invoice items only for hours an"
+                        + " earlier version invoiced so), {} closed-period invoice items queued",
                 queued,
                 late);
         queued += late;

@@ -54,15 +54,14 @@ public class PurchaseRepository {
     }
 
     /**
-     * The earliest time of the purchases whose feed rows (a purchase, refund or cancellation) {@code run} loaded, by
-     * customer: what pays for the customer's usage may have changed from then on, and from a refunded or cancelled
-     * purchase's own time on what Stripe holds of it for closed periods (ADR 0021).
+     * The time of the earliest purchases feed row (a purchase, refund or cancellation) that {@code run} loaded, by
+     * customer: what pays for the customer's usage may have changed from then on.
      */
     public Map<String, Instant> earliestLoadedBy(long run) {
         Map<String, Instant> earliest = new HashMap<>();
         jdbc.query(
-                "SELECT customer_id, MIN(occurred_at) AS earliest FROM credit_purchase WHERE purchase_id IN"
-                        + " (SELECT purchase_id FROM credit_purchase WHERE loaded_run = ?) GROUP BY customer_id",
+                "SELECT customer_id, MIN(occurred_at) AS earliest FROM credit_purchase WHERE loaded_run = ?"
+                        + " GROUP BY customer_id",
                 rs -> {
                     earliest.put(rs.getString("customer_id"), SqlTime.read(rs, "earliest"));
                 },

@@ -18,19 +18,12 @@ enum CarriedCredits {
      * Grants usable after the period's end that do not expire inside the next period: Stripe applies a grant only
      * when it finalizes an invoice, so one expiring inside the next period is never applied again, and what it pays
      * of that period is granted as the engine's ledger counts it (ADR 0008). Its expiry, not a refund's or a
-     * cancellation's time: the rule of positions recorded before rule 3.
+     * cancellation's time, as a position recorded at the close could not know those.
      */
-    NOT_EXPIRING_IN_THE_NEXT_PERIOD(2),
-    /**
-     * Grants that stay usable to the next period's end: rule 2 with a refund's or a cancellation's time as the end.
-     * Stripe voids a refunded grant and expires a cancelled one, so one that ends inside the next period is never
-     * applied again either; a position recorded at the close counts it carried until the purchases feed says it
-     * ended, and the later position, without it, credits the period what Stripe will not (ADR 0021).
-     */
-    NOT_ENDING_IN_THE_NEXT_PERIOD(3);
+    NOT_EXPIRING_IN_THE_NEXT_PERIOD(2);
 
     /** The rule closing positions are recorded by. */
-    static final CarriedCredits CURRENT = NOT_ENDING_IN_THE_NEXT_PERIOD;
+    static final CarriedCredits CURRENT = NOT_EXPIRING_IN_THE_NEXT_PERIOD;
 
     final int code;
 
@@ -53,7 +46,7 @@ enum CarriedCredits {
         if (until != null && !until.isAfter(period.end())) {
             return false;
         }
-        Instant end = this == NOT_ENDING_IN_THE_NEXT_PERIOD ? until : grant.expiresAt();
-        return this == USABLE_AFTER_THE_PERIOD || end == null || !end.isBefore(next.end());
+        Instant expires = grant.expiresAt();
+        return this == USABLE_AFTER_THE_PERIOD || expires == null || !expires.isBefore(next.end());
     }
 }

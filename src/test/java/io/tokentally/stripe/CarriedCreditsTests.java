@@ -17,31 +17,24 @@ class CarriedCreditsTests {
     private static final BillingPeriod OCTOBER = ClosedPeriodPlannerTests.OCTOBER;
     private static final BillingPeriod NOVEMBER = ClosedPeriodPlannerTests.NOVEMBER;
 
-    /** expires at, ended at (a refund), carried by rule 1, by rule 2, by rule 3. */
+    /** expires at, ended at (a refund), carried by rule 1, carried by rule 2. */
     static Stream<Arguments> grants() {
         return Stream.of(
-                Arguments.of(null, null, true, true, true),
-                Arguments.of("2026-11-01T00:00:00Z", null, false, false, false),
+                Arguments.of(null, null, true, true),
+                Arguments.of("2026-11-01T00:00:00Z", null, false, false),
                 // Stripe applies it at October's invoice, then it ends before November's: never again
-                Arguments.of("2026-11-15T00:00:00Z", null, true, false, false),
-                Arguments.of("2026-12-01T00:00:00Z", null, true, true, true),
-                Arguments.of("2027-02-01T00:00:00Z", null, true, true, true),
-                // refunded after the close, inside November: rule 2 read the expiry only; Stripe voids the grant
-                // before November's invoice, so rule 3 does not carry it
-                Arguments.of(null, "2026-11-15T00:00:00Z", true, true, false),
-                // refunded after November's invoice, which spent it
-                Arguments.of(null, "2026-12-01T00:00:00Z", true, true, true),
-                Arguments.of(null, "2026-10-20T00:00:00Z", false, false, false));
+                Arguments.of("2026-11-15T00:00:00Z", null, true, false),
+                Arguments.of("2026-12-01T00:00:00Z", null, true, true),
+                Arguments.of("2027-02-01T00:00:00Z", null, true, true),
+                // refunded after the close: the rule reads the expiry only, which the close knew
+                Arguments.of(null, "2026-11-15T00:00:00Z", true, true),
+                Arguments.of(null, "2026-10-20T00:00:00Z", false, false));
     }
 
     @ParameterizedTest(name = "expires {0}, ended {1}")
     @MethodSource("grants")
     void carriesTheCreditsOfGrantsStripeAppliesAgain(
-            String expiresAt,
-            String endedAt,
-            boolean usableAfter,
-            boolean notExpiringInTheNext,
-            boolean notEndingInTheNext) {
+            String expiresAt, String endedAt, boolean usableAfter, boolean notExpiringInTheNext) {
         // given
         CreditGrant grant = new CreditGrant(
                 "purchase:pack",
@@ -58,7 +51,5 @@ class CarriedCreditsTests {
                 .isEqualTo(usableAfter);
         assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.carries(grant, OCTOBER, NOVEMBER))
                 .isEqualTo(notExpiringInTheNext);
-        assertThat(CarriedCredits.NOT_ENDING_IN_THE_NEXT_PERIOD.carries(grant, OCTOBER, NOVEMBER))
-                .isEqualTo(notEndingInTheNext);
     }
 }

@@ -247,7 +247,7 @@ class ClosedPeriodsTests {
         assertThat(items).isEmpty();
         assertThat(jdbc.queryForObject(
                         "SELECT carried_rule FROM closed_period WHERE customer_id = 'acme'", Integer.class))
-                .isEqualTo(3);
+                .isEqualTo(2);
     }
 
     @Test

@@ -253,6 +253,40 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aPackStripeAppliedAtTheCloseRefundedInTheNextPeriodQueuesNoItem() throws Exception {
+        // given a flex customer's $6 pack of 10 October, loaded and granted while October was open, and $10 of usage
+        // on 14 October: Stripe applies the pack at October's invoice and bills $4
+        Path input = folder("held-refund");
+        Path customers = customers("held-refund", "held-refund,cus_held_refund,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-held,,held-refund,6.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "hrf-1,2026-10-14T10:10:00Z,held-refund,openai,gpt-4o,4000000,0,0,0,0,0,,ok");
+        run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // when the pack is refunded on 10 November
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-held,,held-refund,6.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-held,refund,held-refund,,,2026-11-10T00:00:00Z,,
+                """);
+        run("2026-11-10", "2026-11-11T02:00:00Z", input, customers);
+
+        // then Stripe voids what is left of the grant, nothing, and October gets no item: a -$6 item (a rule that read
+        // the refund as the grant's end, tried and taken back) would credit the $6 Stripe applied a second time
+        assertThat(grantsOf("cus_held_refund"))
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.voidedAt()).isNotNull());
+        assertThat(stripe().invoiceItems())
+                .filteredOn(item -> item.customer().equals("cus_held_refund"))
+                .isEmpty();
+    }
+
+    @Test
     void aLateInvoiceItemWhoseAnswerWasLostIsCreatedOnceAndRerunsAddNothing() throws Exception {
         // given a flex customer whose 31 October ($5) is run after October closed
         Path input = folder("crash");

@@ -141,7 +141,7 @@ class ProviderUsageRepository {
                 if (elsewhere) {
                     side.billedElsewhere(tokens, usd);
                 }
-                tier.addProvider(tokens, usd, perMillion, elsewhere);
+                tier.addProvider(tokens, perMillion, elsewhere);
             }
             if (key.role().bills()) {
                 UsageSide side = sides.billable().computeIfAbsent(reconcileKey, k -> new UsageSide());
@@ -149,7 +149,7 @@ class ProviderUsageRepository {
                 if (perMillion == null) {
                     side.unpriced(tokens);
                 }
-                tier.addBillable(tokens, usd, perMillion);
+                tier.addBillable(tokens, perMillion);
             }
         }
     }

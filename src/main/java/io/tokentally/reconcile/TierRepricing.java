@@ -26,13 +26,13 @@ final class TierRepricing {
     private final Part billable = new Part();
 
     /** Adds provider-side usage: {@code perMillion} its list price, null when it has none. */
-    void addProvider(long tokens, BigDecimal usd, BigDecimal perMillion, boolean billedElsewhere) {
-        (billedElsewhere ? elsewhere : own).add(tokens, usd, perMillion);
+    void addProvider(long tokens, BigDecimal perMillion, boolean billedElsewhere) {
+        (billedElsewhere ? elsewhere : own).add(tokens, perMillion);
     }
 
     /** Adds billable usage: {@code perMillion} its list price, null when it has none. */
-    void addBillable(long tokens, BigDecimal usd, BigDecimal perMillion) {
-        billable.add(tokens, usd, perMillion);
+    void addBillable(long tokens, BigDecimal perMillion) {
+        billable.add(tokens, perMillion);
     }
 
     /** How much the list price of the provider's own usage changes by; zero when there is nothing to price it by. */
@@ -76,11 +76,11 @@ final class TierRepricing {
         private BigDecimal lowest;
         private BigDecimal highest;
 
-        void add(long moreTokens, BigDecimal moreUsd, BigDecimal perMillion) {
+        void add(long moreTokens, BigDecimal perMillion) {
             tokens += moreTokens;
             if (perMillion != null) {
                 pricedTokens += moreTokens;
-                usd = usd.add(moreUsd);
+                usd = usd.add(Amounts.cost(moreTokens, perMillion));
                 lowest = lowest == null ? perMillion : lowest.min(perMillion);
                 highest = highest == null ? perMillion : highest.max(perMillion);
             }

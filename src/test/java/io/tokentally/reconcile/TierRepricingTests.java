@@ -2,7 +2,6 @@ package io.tokentally.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
@@ -39,20 +38,15 @@ class TierRepricingTests {
             String name, String own, String elsewhere, String billable, String difference) {
         // given
         TierRepricing repricing = new TierRepricing();
-        rows(own).forEach(row -> repricing.addProvider(row.tokens, row.usd(), row.perMillion, false));
-        rows(elsewhere).forEach(row -> repricing.addProvider(row.tokens, row.usd(), row.perMillion, true));
-        rows(billable).forEach(row -> repricing.addBillable(row.tokens, row.usd(), row.perMillion));
+        rows(own).forEach(row -> repricing.addProvider(row.tokens, row.perMillion, false));
+        rows(elsewhere).forEach(row -> repricing.addProvider(row.tokens, row.perMillion, true));
+        rows(billable).forEach(row -> repricing.addBillable(row.tokens, row.perMillion));
 
         // then
         assertThat(repricing.difference()).isEqualByComparingTo(difference);
     }
 
-    private record Row(long tokens, BigDecimal perMillion) {
-
-        BigDecimal usd() {
-            return perMillion == null ? BigDecimal.ZERO : Amounts.cost(tokens, perMillion);
-        }
-    }
+    private record Row(long tokens, BigDecimal perMillion) {}
 
     private static List<Row> rows(String rows) {
         if (rows == null) {

@@ -97,7 +97,7 @@ final class ProviderChargeCheck {
     private static Map<String, Charged> charged(List<ChargedCost> lines, boolean byModel) {
         Map<String, Charged> keys = new TreeMap<>();
         for (ChargedCost line : lines) {
-            Charged charged = keys.computeIfAbsent(byModel ? line.model() : ANY, k -> new Charged());
+            Charged charged = chargedUnder(keys, line.model(), byModel);
             charged.amount = charged.amount.add(line.amount());
             charged.files.add(line.file());
             charged.lines.add(line);
@@ -116,9 +116,8 @@ final class ProviderChargeCheck {
             LocalDate day,
             boolean byModel) {
         tokenUsage(usage, provider, day)
-                .forEach((key, side) -> keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
-                        .usage
-                        .addAll(side));
+                .forEach((key, side) ->
+                        chargedUnder(keys, key.model(), byModel).usage.addAll(side));
     }
 
     /**
@@ -133,11 +132,16 @@ final class ProviderChargeCheck {
             boolean byModel) {
         tokenUsage(providerUsage, provider, day).forEach((key, side) -> {
             if (side.elsewhereTokens() > 0) {
-                keys.computeIfAbsent(byModel ? key.model() : ANY, k -> new Charged())
+                chargedUnder(keys, key.model(), byModel)
                         .usage
                         .billedElsewhere(side.elsewhereTokens(), side.elsewhereUsd());
             }
         });
+    }
+
+    /** The key a model's charges and usage go under, per model or for the whole provider day ({@link #ANY}). */
+    private static Charged chargedUnder(Map<String, Charged> keys, String model, boolean byModel) {
+        return keys.computeIfAbsent(byModel ? model : ANY, k -> new Charged());
     }
 
     private ProviderUsageCheck.Checked check(

@@ -54,19 +54,32 @@ public class PurchaseRepository {
     }
 
     /**
-     * The time of the earliest purchases feed row (a purchase, refund or cancellation) that {@code run} loaded, by
-     * customer: what pays for the customer's usage may have changed from then on.
+     * The earliest time of the purchases whose feed rows (a purchase, refund or cancellation) {@code run} loaded, by
+     * customer: what pays for the customer's usage may have changed from then on, and from a refunded or cancelled
+     * purchase's own time on what Stripe will give of its grant for the periods it paid (ADR 0021).
      */
     public Map<String, Instant> earliestLoadedBy(long run) {
         Map<String, Instant> earliest = new HashMap<>();
         jdbc.query(
-                "SELECT customer_id, MIN(occurred_at) AS earliest FROM credit_purchase WHERE loaded_run = ?"
-                        + " GROUP BY customer_id",
+                "SELECT customer_id, MIN(occurred_at) AS earliest FROM credit_purchase WHERE purchase_id IN"
+                        + " (SELECT purchase_id FROM credit_purchase WHERE loaded_run = ?) GROUP BY customer_id",
                 rs -> {
                     earliest.put(rs.getString("customer_id"), SqlTime.read(rs, "earliest"));
                 },
                 run);
         return earliest;
+    }
+
+    /** The run that loaded each purchase, by the key of its grant ({@link CreditGrants#keyOf}). */
+    public Map<String, Long> loadingRuns() {
+        Map<String, Long> runs = new HashMap<>();
+        jdbc.query(
+                "SELECT purchase_id, loaded_run FROM credit_purchase WHERE event = ?",
+                rs -> {
+                    runs.put(CreditGrants.keyOf(rs.getString(1)), rs.getLong(2));
+                },
+                Purchase.Event.PURCHASE.name());
+        return runs;
     }
 
     /** Every customer's credit grants, folded from all purchases feed rows loaded so far. */

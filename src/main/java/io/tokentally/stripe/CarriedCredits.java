@@ -20,10 +20,18 @@ enum CarriedCredits {
      * of that period is granted as the engine's ledger counts it (ADR 0008). Its expiry, not a refund's or a
      * cancellation's time, as a position recorded at the close could not know those.
      */
-    NOT_EXPIRING_IN_THE_NEXT_PERIOD(2);
+    NOT_EXPIRING_IN_THE_NEXT_PERIOD(2),
+    /**
+     * Rule 2, and a grant first seen after the close (not in the closing position) is judged by its end, a refund's
+     * or a cancellation's time included: Stripe, which invoiced the period without it, would spend what it paid of
+     * the period on later usage, but voids or expires it at that end, so one ending inside the next period never
+     * gives that credit. A grant in the closing position keeps rule 2: Stripe held it at the close and applied it
+     * at the period's invoice, so its refund takes back nothing the position counted (hunt AC).
+     */
+    LATE_GRANTS_BY_THEIR_END(3);
 
     /** The rule closing positions are recorded by. */
-    static final CarriedCredits CURRENT = NOT_EXPIRING_IN_THE_NEXT_PERIOD;
+    static final CarriedCredits CURRENT = LATE_GRANTS_BY_THEIR_END;
 
     final int code;
 
@@ -40,13 +48,18 @@ enum CarriedCredits {
 
     /**
      * Whether what {@code grant} paid of {@code period}'s usage is carried, given the customer's {@code next} period.
+     *
+     * @param late whether the grant was first seen after the period closed: not in its closing position
      */
-    boolean carries(CreditGrant grant, BillingPeriod period, BillingPeriod next) {
+    boolean carries(CreditGrant grant, BillingPeriod period, BillingPeriod next, boolean late) {
         Instant until = grant.usableUntil();
         if (until != null && !until.isAfter(period.end())) {
             return false;
         }
-        Instant expires = grant.expiresAt();
-        return this == USABLE_AFTER_THE_PERIOD || expires == null || !expires.isBefore(next.end());
+        if (this == USABLE_AFTER_THE_PERIOD) {
+            return true;
+        }
+        Instant end = this == LATE_GRANTS_BY_THEIR_END && late ? until : grant.expiresAt();
+        return end == null || !end.isBefore(next.end());
     }
 }

@@ -24,26 +24,30 @@ public class ClosedPeriodRepository {
         this.jdbc = jdbc;
     }
 
-    /** A period's closing position and the rule it counts carried credits by. */
-    record ClosingPosition(PeriodPosition position, CarriedCredits rule) {}
+    /**
+     * A period's closing position, the rule it counts carried credits by and the run that recorded it: the purchases
+     * feed rows that run or a later one loaded are not in it.
+     */
+    record ClosingPosition(PeriodPosition position, CarriedCredits rule, long run) {}
 
     /** The closing position of a customer's period, if a run recorded one. */
     Optional<ClosingPosition> closing(String customerId, BillingPeriod period) {
         List<ClosingPosition> found = jdbc.query(
-                "SELECT overage_usd, carried_credits_usd, carried_rule FROM closed_period"
+                "SELECT overage_usd, carried_credits_usd, carried_rule, closed_run FROM closed_period"
                         + " WHERE customer_id = ? AND period_start = ?",
                 (rs, n) -> new ClosingPosition(
                         new PeriodPosition(
                                 rs.getBigDecimal(1).stripTrailingZeros(),
                                 rs.getBigDecimal(2).stripTrailingZeros()),
-                        CarriedCredits.of(rs.getInt(3))),
+                        CarriedCredits.of(rs.getInt(3)),
+                        rs.getLong(4)),
                 customerId,
                 SqlTime.utc(period.start()));
         return found.stream().findFirst();
     }
 
     /** Records a closing position unless one is there: the first run to find the period closed wins. */
-    boolean recordIfAbsent(String customerId, BillingPeriod period, ClosingPosition closing, long run, Instant at) {
+    boolean recordIfAbsent(String customerId, BillingPeriod period, ClosingPosition closing, Instant at) {
         if (closing(customerId, period).isPresent()) {
             return false;
         }
@@ -56,7 +60,7 @@ public class ClosedPeriodRepository {
                 closing.position().overageUsd(),
                 closing.position().carriedCreditsUsd(),
                 closing.rule().code,
-                run,
+                closing.run(),
                 SqlTime.utc(at));
         return true;
     }

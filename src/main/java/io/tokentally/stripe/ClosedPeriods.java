@@ -115,13 +115,12 @@ public class ClosedPeriods {
             Predicate<CreditGrant> inStripe,
             long run,
             Instant now) {
-        PeriodPosition position =
-                PeriodPosition.of(ledger, period, carried(customer, period, inStripe, CarriedCredits.CURRENT));
+        PeriodPosition position = PeriodPosition.of(
+                ledger, period, carried(customer, period, inStripe, CarriedCredits.CURRENT, grant -> false));
         return closed.recordIfAbsent(
                 customer.customerId(),
                 period,
-                new ClosedPeriodRepository.ClosingPosition(position, CarriedCredits.CURRENT),
-                run,
+                new ClosedPeriodRepository.ClosingPosition(position, CarriedCredits.CURRENT, run),
                 now);
     }
 
@@ -135,6 +134,7 @@ public class ClosedPeriods {
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
         Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
         List<OutboxRow> rows = new ArrayList<>();
+        Map<String, Long> loadingRuns = purchases.loadingRuns();
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
@@ -147,7 +147,7 @@ public class ClosedPeriods {
             CreditLedger ledger = ledger(customer, planById, grants, periods);
             Predicate<CreditGrant> inStripe = inStripe(customer, grantRows, now);
             for (Closing closing : closings) {
-                lateInvoiceItem(planner, customer, ledger, inStripe, closing, run)
+                lateInvoiceItem(planner, customer, ledger, inStripe, loadingRuns, closing, run)
                         .ifPresent(rows::add);
             }
         }
@@ -183,15 +183,24 @@ public class ClosedPeriods {
     /**
      * Whether what a grant paid of the period's usage is carried by {@code rule}, of the grants Stripe holds or will
      * hold.
+     *
+     * @param late whether a grant was first seen after the period closed: not in its closing position
      */
     private static Predicate<CreditGrant> carried(
-            Customer customer, BillingPeriod period, Predicate<CreditGrant> inStripe, CarriedCredits rule) {
+            Customer customer,
+            BillingPeriod period,
+            Predicate<CreditGrant> inStripe,
+            CarriedCredits rule,
+            Predicate<CreditGrant> late) {
         BillingPeriod next = customer.cycle().periodContaining(period.end());
-        return inStripe.and(grant -> rule.carries(grant, period, next));
+        return inStripe.and(grant -> rule.carries(grant, period, next, late.test(grant)));
     }
 
-    /** A closed period, its position when it closed and the rule that position counts carried credits by. */
-    private record Closing(BillingPeriod period, PeriodPosition position, CarriedCredits rule) {}
+    /**
+     * A closed period, its position when it closed, the rule that position counts carried credits by and the run
+     * that recorded it.
+     */
+    private record Closing(BillingPeriod period, PeriodPosition position, CarriedCredits rule, long run) {}
 
     /** The closing positions recorded of the customer's closed periods among those the run touched, by period. */
     private List<Closing> closings(ClosedPeriodPlanner planner, Customer customer, TreeSet<BillingPeriod> touched) {
@@ -199,7 +208,8 @@ public class ClosedPeriods {
         for (BillingPeriod period : touched) {
             if (planner.isClosed(period)) {
                 closed.closing(customer.customerId(), period)
-                        .ifPresent(closing -> closings.add(new Closing(period, closing.position(), closing.rule())));
+                        .ifPresent(closing ->
+                                closings.add(new Closing(period, closing.position(), closing.rule(), closing.run())));
             }
         }
         return closings;
@@ -222,16 +232,25 @@ public class ClosedPeriods {
     /**
      * Plans the invoice item of one closed period whose position moved since its close, recording the finding
      * that says why; none if it did not move, or if its amount is too large (an error finding instead).
+     *
+     * @param loadingRuns the run that loaded each purchase, by its grant's key: one the closing run or a later one
+     *     loaded is not in the closing position
      */
     private Optional<OutboxRow> lateInvoiceItem(
             ClosedPeriodPlanner planner,
             Customer customer,
             CreditLedger ledger,
             Predicate<CreditGrant> inStripe,
+            Map<String, Long> loadingRuns,
             Closing closing,
             long run) {
         BillingPeriod period = closing.period();
-        PeriodPosition current = PeriodPosition.of(ledger, period, carried(customer, period, inStripe, closing.rule()));
+        Predicate<CreditGrant> late = grant -> {
+            Long loaded = loadingRuns.get(grant.grantKey());
+            return loaded != null && loaded >= closing.run();
+        };
+        PeriodPosition current =
+                PeriodPosition.of(ledger, period, carried(customer, period, inStripe, closing.rule(), late));
         ClosedPeriodPlanner.Queued queued = closed.queued(customer.customerId(), period);
         Optional<OutboxRow> row;
         try {

@@ -287,6 +287,51 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aLatePackRefundedBeforeStripeCouldSpendItCreditsTheClosedPeriodItPaid() throws Exception {
+        // given a flex customer's $5 of 30 October, metered while October was open
+        Path input = folder("late-refund");
+        Path customers = customers("late-refund", "late-refund,cus_late_refund,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "lrf-1,2026-10-30T10:10:00Z,late-refund,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run("2026-10-30", "2026-10-31T02:00:00Z", input, customers);
+        // and a $10 pack of 15 October first seen after October closed: it pays October's $5 on the statement, and
+        // Stripe, which invoiced the $5, is to spend the pack's grant on later usage (no item)
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-oct,,late-refund,10.00,USD,2026-10-15T00:00:00Z,,paid
+                """);
+        run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
+        assertThat(stripe().invoiceItems())
+                .filteredOn(item -> item.customer().equals("cus_late_refund"))
+                .isEmpty();
+
+        // when the pack is refunded on 5 November, before Stripe finalized an invoice it could pay (the run that
+        // loads the refund plans October, the purchase's period, though the refund falls in November)
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-oct,,late-refund,10.00,USD,2026-10-15T00:00:00Z,,paid
+                pack-oct,refund,late-refund,,,2026-11-05T00:00:00Z,,
+                """);
+        JobExecution refund = run("2026-11-05", "2026-11-06T02:00:00Z", input, customers);
+
+        // then the statement still has the pack pay October's $5 (it paid usage before its end), and Stripe, whose
+        // grant is voided, credits the $5 it invoiced by a negative item (it billed $5 and credited nothing)
+        JsonNode statement = statement(refund, "late-refund", "20261001T0000Z");
+        assertThat(statement.get("credits_applied_usd").asString()).isEqualTo("5");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("0.00");
+        assertThat(statement.get("late_invoice_items_usd").asString()).isEqualTo("-5");
+        assertThat(grantsOf("cus_late_refund"))
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.voidedAt()).isNotNull());
+        assertThat(stripe().invoiceItems())
+                .filteredOn(item -> item.customer().equals("cus_late_refund"))
+                .extracting(item -> new BigDecimal(item.unitAmountDecimal()))
+                .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class)
+                .containsExactly(new BigDecimal("-500"));
+    }
+
+    @Test
     void aLateInvoiceItemWhoseAnswerWasLostIsCreatedOnceAndRerunsAddNothing() throws Exception {
         // given a flex customer whose 31 October ($5) is run after October closed
         Path input = folder("crash");

@@ -17,24 +17,35 @@ class CarriedCreditsTests {
     private static final BillingPeriod OCTOBER = ClosedPeriodPlannerTests.OCTOBER;
     private static final BillingPeriod NOVEMBER = ClosedPeriodPlannerTests.NOVEMBER;
 
-    /** expires at, ended at (a refund), carried by rule 1, carried by rule 2. */
+    /**
+     * expires at, ended at (a refund), carried by rule 1, by rule 2, by rule 3 of a grant in the closing position, by
+     * rule 3 of one first seen after the close.
+     */
     static Stream<Arguments> grants() {
         return Stream.of(
-                Arguments.of(null, null, true, true),
-                Arguments.of("2026-11-01T00:00:00Z", null, false, false),
+                Arguments.of(null, null, true, true, true, true),
+                Arguments.of("2026-11-01T00:00:00Z", null, false, false, false, false),
                 // Stripe applies it at October's invoice, then it ends before November's: never again
-                Arguments.of("2026-11-15T00:00:00Z", null, true, false),
-                Arguments.of("2026-12-01T00:00:00Z", null, true, true),
-                Arguments.of("2027-02-01T00:00:00Z", null, true, true),
-                // refunded after the close: the rule reads the expiry only, which the close knew
-                Arguments.of(null, "2026-11-15T00:00:00Z", true, true),
-                Arguments.of(null, "2026-10-20T00:00:00Z", false, false));
+                Arguments.of("2026-11-15T00:00:00Z", null, true, false, false, false),
+                Arguments.of("2026-12-01T00:00:00Z", null, true, true, true, true),
+                Arguments.of("2027-02-01T00:00:00Z", null, true, true, true, true),
+                // refunded after the close, inside November: Stripe applied a grant it held at October's invoice,
+                // which the position counts; one first seen after the close is voided before any invoice spends it
+                Arguments.of(null, "2026-11-15T00:00:00Z", true, true, true, false),
+                // refunded when November's invoice had spent it
+                Arguments.of(null, "2026-12-01T00:00:00Z", true, true, true, true),
+                Arguments.of(null, "2026-10-20T00:00:00Z", false, false, false, false));
     }
 
     @ParameterizedTest(name = "expires {0}, ended {1}")
     @MethodSource("grants")
     void carriesTheCreditsOfGrantsStripeAppliesAgain(
-            String expiresAt, String endedAt, boolean usableAfter, boolean notExpiringInTheNext) {
+            String expiresAt,
+            String endedAt,
+            boolean usableAfter,
+            boolean notExpiringInTheNext,
+            boolean heldAtTheClose,
+            boolean firstSeenAfterTheClose) {
         // given
         CreditGrant grant = new CreditGrant(
                 "purchase:pack",
@@ -47,9 +58,13 @@ class CarriedCreditsTests {
                 endedAt == null ? CreditGrant.End.NONE : CreditGrant.End.VOIDED);
 
         // then
-        assertThat(CarriedCredits.USABLE_AFTER_THE_PERIOD.carries(grant, OCTOBER, NOVEMBER))
+        assertThat(CarriedCredits.USABLE_AFTER_THE_PERIOD.carries(grant, OCTOBER, NOVEMBER, true))
                 .isEqualTo(usableAfter);
-        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.carries(grant, OCTOBER, NOVEMBER))
+        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.carries(grant, OCTOBER, NOVEMBER, true))
                 .isEqualTo(notExpiringInTheNext);
+        assertThat(CarriedCredits.LATE_GRANTS_BY_THEIR_END.carries(grant, OCTOBER, NOVEMBER, false))
+                .isEqualTo(heldAtTheClose);
+        assertThat(CarriedCredits.LATE_GRANTS_BY_THEIR_END.carries(grant, OCTOBER, NOVEMBER, true))
+                .isEqualTo(firstSeenAfterTheClose);
     }
 }

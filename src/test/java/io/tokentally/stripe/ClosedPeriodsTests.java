@@ -247,7 +247,7 @@ class ClosedPeriodsTests {
         assertThat(items).isEmpty();
         assertThat(jdbc.queryForObject(
                         "SELECT carried_rule FROM closed_period WHERE customer_id = 'acme'", Integer.class))
-                .isEqualTo(2);
+                .isEqualTo(3);
     }
 
     @Test

@@ -70,18 +70,6 @@ public class PurchaseRepository {
         return earliest;
     }
 
-    /** The run that loaded each purchase, by the key of its grant ({@link CreditGrants#keyOf}). */
-    public Map<String, Long> loadingRuns() {
-        Map<String, Long> runs = new HashMap<>();
-        jdbc.query(
-                "SELECT purchase_id, loaded_run FROM credit_purchase WHERE event = ?",
-                rs -> {
-                    runs.put(CreditGrants.keyOf(rs.getString(1)), rs.getLong(2));
-                },
-                Purchase.Event.PURCHASE.name());
-        return runs;
-    }
-
     /** Every customer's credit grants, folded from all purchases feed rows loaded so far. */
     public Map<String, List<CreditGrant>> grantsByCustomer() {
         return grantsByCustomer("SELECT " + COLUMNS + " FROM credit_purchase");

@@ -22,16 +22,17 @@ enum CarriedCredits {
      */
     NOT_EXPIRING_IN_THE_NEXT_PERIOD(2),
     /**
-     * Rule 2, and a grant first seen after the close (not in the closing position) is judged by its end, a refund's
-     * or a cancellation's time included: Stripe, which invoiced the period without it, would spend what it paid of
-     * the period on later usage, but voids or expires it at that end, so one ending inside the next period never
-     * gives that credit. A grant in the closing position keeps rule 2: Stripe held it at the close and applied it
-     * at the period's invoice, so its refund takes back nothing the position counted (hunt AC).
+     * Grants Stripe holds that stay usable to the next period's end, by their expiry, a refund's or a cancellation's
+     * time: Stripe spends what they paid of the period on later usage. A grant that ends before then carries what it
+     * carried at the close, kept per grant ({@link #keepsTheClose}): Stripe applied one it held then at the period's
+     * invoice and applies nothing more of it after its end, so a refund takes back nothing the close counted (hunt AC)
+     * and late usage it pays is not charged; one first seen after the close carried nothing, so what it pays of the
+     * period is a negative item, the credit Stripe never gives (hunt AB).
      */
-    LATE_GRANTS_BY_THEIR_END(3);
+    CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS(3);
 
     /** The rule closing positions are recorded by. */
-    static final CarriedCredits CURRENT = LATE_GRANTS_BY_THEIR_END;
+    static final CarriedCredits CURRENT = CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS;
 
     final int code;
 
@@ -47,11 +48,10 @@ enum CarriedCredits {
     }
 
     /**
-     * Whether what {@code grant} paid of {@code period}'s usage is carried, given the customer's {@code next} period.
-     *
-     * @param late whether the grant was first seen after the period closed: not in its closing position
+     * Whether what {@code grant} paid of {@code period}'s usage is carried, given the customer's {@code next} period;
+     * by rule 3, a grant that {@link #keepsTheClose keeps the close} carries nothing more.
      */
-    boolean carries(CreditGrant grant, BillingPeriod period, BillingPeriod next, boolean late) {
+    boolean carries(CreditGrant grant, BillingPeriod period, BillingPeriod next) {
         Instant until = grant.usableUntil();
         if (until != null && !until.isAfter(period.end())) {
             return false;
@@ -59,7 +59,16 @@ enum CarriedCredits {
         if (this == USABLE_AFTER_THE_PERIOD) {
             return true;
         }
-        Instant end = this == LATE_GRANTS_BY_THEIR_END && late ? until : grant.expiresAt();
+        Instant end = this == CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS ? until : grant.expiresAt();
         return end == null || !end.isBefore(next.end());
+    }
+
+    /**
+     * Whether the grant carries, by this rule, what it carried at the close rather than what it pays now: by rule 3,
+     * one that ends before the {@code next} period's end.
+     */
+    boolean keepsTheClose(CreditGrant grant, BillingPeriod next) {
+        Instant until = grant.usableUntil();
+        return this == CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS && until != null && until.isBefore(next.end());
     }
 }

@@ -2,9 +2,12 @@ package io.tokentally.stripe;
 
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -25,29 +28,44 @@ public class ClosedPeriodRepository {
     }
 
     /**
-     * A period's closing position, the rule it counts carried credits by and the run that recorded it: the purchases
-     * feed rows that run or a later one loaded are not in it.
+     * A period's closing position, the rule it counts carried credits by and, by rule 3, its carried credits by grant
+     * key (empty by the earlier rules).
      */
-    record ClosingPosition(PeriodPosition position, CarriedCredits rule, long run) {}
+    record ClosingPosition(PeriodPosition position, CarriedCredits rule, Map<String, BigDecimal> carriedByGrant) {}
 
     /** The closing position of a customer's period, if a run recorded one. */
     Optional<ClosingPosition> closing(String customerId, BillingPeriod period) {
         List<ClosingPosition> found = jdbc.query(
-                "SELECT overage_usd, carried_credits_usd, carried_rule, closed_run FROM closed_period"
+                "SELECT overage_usd, carried_credits_usd, carried_rule FROM closed_period"
                         + " WHERE customer_id = ? AND period_start = ?",
                 (rs, n) -> new ClosingPosition(
                         new PeriodPosition(
                                 rs.getBigDecimal(1).stripTrailingZeros(),
                                 rs.getBigDecimal(2).stripTrailingZeros()),
                         CarriedCredits.of(rs.getInt(3)),
-                        rs.getLong(4)),
+                        Map.of()),
                 customerId,
                 SqlTime.utc(period.start()));
-        return found.stream().findFirst();
+        return found.stream()
+                .findFirst()
+                .map(closing ->
+                        new ClosingPosition(closing.position(), closing.rule(), carriedByGrant(customerId, period)));
+    }
+
+    private Map<String, BigDecimal> carriedByGrant(String customerId, BillingPeriod period) {
+        Map<String, BigDecimal> credits = new TreeMap<>();
+        jdbc.query(
+                "SELECT grant_key, carried_usd FROM closed_period_credit WHERE customer_id = ? AND period_start = ?",
+                rs -> {
+                    credits.put(rs.getString(1), rs.getBigDecimal(2).stripTrailingZeros());
+                },
+                customerId,
+                SqlTime.utc(period.start()));
+        return credits;
     }
 
     /** Records a closing position unless one is there: the first run to find the period closed wins. */
-    boolean recordIfAbsent(String customerId, BillingPeriod period, ClosingPosition closing, Instant at) {
+    boolean recordIfAbsent(String customerId, BillingPeriod period, ClosingPosition closing, long run, Instant at) {
         if (closing(customerId, period).isPresent()) {
             return false;
         }
@@ -60,8 +78,16 @@ public class ClosedPeriodRepository {
                 closing.position().overageUsd(),
                 closing.position().carriedCreditsUsd(),
                 closing.rule().code,
-                closing.run(),
+                run,
                 SqlTime.utc(at));
+        closing.carriedByGrant()
+                .forEach((grantKey, usd) -> jdbc.update(
+                        "INSERT INTO closed_period_credit (customer_id, period_start, grant_key, carried_usd)"
+                                + " VALUES (?, ?, ?, ?)",
+                        customerId,
+                        SqlTime.utc(period.start()),
+                        grantKey,
+                        usd));
         return true;
     }
 

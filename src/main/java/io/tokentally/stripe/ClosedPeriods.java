@@ -12,6 +12,7 @@ import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,12 +116,15 @@ public class ClosedPeriods {
             Predicate<CreditGrant> inStripe,
             long run,
             Instant now) {
-        PeriodPosition position = PeriodPosition.of(
-                ledger, period, carried(customer, period, inStripe, CarriedCredits.CURRENT, grant -> false));
+        Predicate<CreditGrant> carried = carried(customer, period, inStripe, CarriedCredits.CURRENT);
         return closed.recordIfAbsent(
                 customer.customerId(),
                 period,
-                new ClosedPeriodRepository.ClosingPosition(position, CarriedCredits.CURRENT, run),
+                new ClosedPeriodRepository.ClosingPosition(
+                        PeriodPosition.of(ledger, period, carried),
+                        CarriedCredits.CURRENT,
+                        PeriodPosition.carriedByGrant(ledger, period, carried)),
+                run,
                 now);
     }
 
@@ -134,7 +138,6 @@ public class ClosedPeriods {
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
         Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
         List<OutboxRow> rows = new ArrayList<>();
-        Map<String, Long> loadingRuns = purchases.loadingRuns();
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
         for (Customer customer : new TreeMap<>(customers.findAll()).values()) {
@@ -147,7 +150,7 @@ public class ClosedPeriods {
             CreditLedger ledger = ledger(customer, planById, grants, periods);
             Predicate<CreditGrant> inStripe = inStripe(customer, grantRows, now);
             for (Closing closing : closings) {
-                lateInvoiceItem(planner, customer, ledger, inStripe, loadingRuns, closing, run)
+                lateInvoiceItem(planner, customer, ledger, inStripe, closing, run)
                         .ifPresent(rows::add);
             }
         }
@@ -183,24 +186,15 @@ public class ClosedPeriods {
     /**
      * Whether what a grant paid of the period's usage is carried by {@code rule}, of the grants Stripe holds or will
      * hold.
-     *
-     * @param late whether a grant was first seen after the period closed: not in its closing position
      */
     private static Predicate<CreditGrant> carried(
-            Customer customer,
-            BillingPeriod period,
-            Predicate<CreditGrant> inStripe,
-            CarriedCredits rule,
-            Predicate<CreditGrant> late) {
+            Customer customer, BillingPeriod period, Predicate<CreditGrant> inStripe, CarriedCredits rule) {
         BillingPeriod next = customer.cycle().periodContaining(period.end());
-        return inStripe.and(grant -> rule.carries(grant, period, next, late.test(grant)));
+        return inStripe.and(grant -> rule.carries(grant, period, next));
     }
 
-    /**
-     * A closed period, its position when it closed, the rule that position counts carried credits by and the run
-     * that recorded it.
-     */
-    private record Closing(BillingPeriod period, PeriodPosition position, CarriedCredits rule, long run) {}
+    /** A closed period and its closing position. */
+    private record Closing(BillingPeriod period, ClosedPeriodRepository.ClosingPosition at) {}
 
     /** The closing positions recorded of the customer's closed periods among those the run touched, by period. */
     private List<Closing> closings(ClosedPeriodPlanner planner, Customer customer, TreeSet<BillingPeriod> touched) {
@@ -208,8 +202,7 @@ public class ClosedPeriods {
         for (BillingPeriod period : touched) {
             if (planner.isClosed(period)) {
                 closed.closing(customer.customerId(), period)
-                        .ifPresent(closing ->
-                                closings.add(new Closing(period, closing.position(), closing.rule(), closing.run())));
+                        .ifPresent(closing -> closings.add(new Closing(period, closing)));
             }
         }
         return closings;
@@ -232,38 +225,45 @@ public class ClosedPeriods {
     /**
      * Plans the invoice item of one closed period whose position moved since its close, recording the finding
      * that says why; none if it did not move, or if its amount is too large (an error finding instead).
-     *
-     * @param loadingRuns the run that loaded each purchase, by its grant's key: one the closing run or a later one
-     *     loaded is not in the closing position
      */
     private Optional<OutboxRow> lateInvoiceItem(
             ClosedPeriodPlanner planner,
             Customer customer,
             CreditLedger ledger,
             Predicate<CreditGrant> inStripe,
-            Map<String, Long> loadingRuns,
             Closing closing,
             long run) {
         BillingPeriod period = closing.period();
-        Predicate<CreditGrant> late = grant -> {
-            Long loaded = loadingRuns.get(grant.grantKey());
-            return loaded != null && loaded >= closing.run();
-        };
-        PeriodPosition current =
-                PeriodPosition.of(ledger, period, carried(customer, period, inStripe, closing.rule(), late));
+        PeriodPosition position = closing.at().position();
+        PeriodPosition current = current(customer, ledger, inStripe, closing);
         ClosedPeriodPlanner.Queued queued = closed.queued(customer.customerId(), period);
         Optional<OutboxRow> row;
         try {
-            row = planner.plan(
-                    customer.customerId(), customer.stripeCustomerId(), period, closing.position(), current, queued);
+            row = planner.plan(customer.customerId(), customer.stripeCustomerId(), period, position, current, queued);
         } catch (MeterAmountTooLargeException e) {
             findings.record(e.finding(customer.customerId(), ClosedPeriodRepository.METER, period), run);
             return Optional.empty();
         }
         row.ifPresent(item -> findings.record(
-                LateUsageFinding.of(item, period, closing.position(), current, queued, properties.periodCloseGrace()),
-                run));
+                LateUsageFinding.of(item, period, position, current, queued, properties.periodCloseGrace()), run));
         return row;
+    }
+
+    /**
+     * The closed period's position now, by the rule of its closing position: grants that {@link
+     * CarriedCredits#keepsTheClose keep the close} carry what they carried then.
+     */
+    private static PeriodPosition current(
+            Customer customer, CreditLedger ledger, Predicate<CreditGrant> inStripe, Closing closing) {
+        BillingPeriod period = closing.period();
+        CarriedCredits rule = closing.at().rule();
+        BillingPeriod next = customer.cycle().periodContaining(period.end());
+        BigDecimal kept = ledger.grants().stream()
+                .filter(grant -> rule.keepsTheClose(grant, next))
+                .map(grant -> closing.at().carriedByGrant().getOrDefault(grant.grantKey(), BigDecimal.ZERO))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        return PeriodPosition.of(ledger, period, carried(customer, period, inStripe, rule))
+                .plusCarried(kept);
     }
 
     private Map<String, List<Instant>> heldHours() {

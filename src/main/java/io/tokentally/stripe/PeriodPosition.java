@@ -8,6 +8,7 @@ import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -36,24 +37,42 @@ public record PeriodPosition(BigDecimal overageUsd, BigDecimal carriedCreditsUsd
      *     hold) the grant and applies it again after the period
      */
     public static PeriodPosition of(CreditLedger ledger, BillingPeriod period, Predicate<CreditGrant> carried) {
+        BigDecimal overage = BigDecimal.ZERO;
+        for (AllocatedCharge charge : ledger.charges()) {
+            if (charge.segment().period().equals(period)) {
+                overage = overage.add(charge.overageUsd());
+            }
+        }
+        BigDecimal carriedUsd =
+                carriedByGrant(ledger, period, carried).values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        return new PeriodPosition(overage, carriedUsd);
+    }
+
+    /** What each grant {@code carried} accepts paid of the period's usage, by grant key; those that paid some. */
+    static Map<String, BigDecimal> carriedByGrant(
+            CreditLedger ledger, BillingPeriod period, Predicate<CreditGrant> carried) {
         Map<String, Boolean> carries = new HashMap<>();
         for (CreditGrant grant : ledger.grants()) {
             carries.put(grant.grantKey(), carried.test(grant));
         }
-        BigDecimal overage = BigDecimal.ZERO;
-        BigDecimal carriedUsd = BigDecimal.ZERO;
+        Map<String, BigDecimal> credits = new TreeMap<>();
         for (AllocatedCharge charge : ledger.charges()) {
             if (!charge.segment().period().equals(period)) {
                 continue;
             }
-            overage = overage.add(charge.overageUsd());
             for (Map.Entry<String, BigDecimal> credit : charge.creditsUsd().entrySet()) {
-                if (carries.getOrDefault(credit.getKey(), Boolean.FALSE)) {
-                    carriedUsd = carriedUsd.add(credit.getValue());
+                if (carries.getOrDefault(credit.getKey(), Boolean.FALSE)
+                        && credit.getValue().signum() != 0) {
+                    credits.merge(credit.getKey(), credit.getValue(), BigDecimal::add);
                 }
             }
         }
-        return new PeriodPosition(overage, carriedUsd);
+        return credits;
+    }
+
+    /** This position with {@code usd} more carried credits. */
+    PeriodPosition plusCarried(BigDecimal usd) {
+        return new PeriodPosition(overageUsd, carriedCreditsUsd.add(usd));
     }
 
     /** What invoice items must carry in total for the period, in USD rounded once to cents. */

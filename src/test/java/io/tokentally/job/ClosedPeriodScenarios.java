@@ -287,6 +287,88 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void lateUsageAPackStripeHeldPaysIsChargedAndTakenBackWhenThePackIsRefundedBeforeTheNextInvoice() throws Exception {
+        // given a flex customer's $6 pack of 10 October, granted while October was open, which paid October's $4:
+        // Stripe applied it at October's invoice
+        Path input = folder("held-late");
+        Path customers = customers("held-late", "held-late,cus_held_late,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-held-late,,held-late,6.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "hlt-1,2026-10-14T10:10:00Z,held-late,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+        run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        // and $1 of 30 October rated after the close, which the pack pays: an item charges it, as Stripe keeps $1
+        // more of the grant for later usage
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "hlt-2,2026-10-30T10:10:00Z,held-late,openai,gpt-4o,400000,0,0,0,0,0,,ok");
+        run("2026-11-02", "2026-11-03T02:00:00Z", input, customers);
+        assertThat(itemsOf("cus_held_late")).containsExactly("100");
+
+        // when the pack is refunded on 10 November, before Stripe's next invoice could spend that $1
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-held-late,,held-late,6.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-held-late,refund,held-late,,,2026-11-10T00:00:00Z,,
+                """);
+        JobExecution refund = run("2026-11-10", "2026-11-11T02:00:00Z", input, customers);
+
+        // then the $1 is taken back: the statement has the pack pay October's $5 and Stripe billed none of it
+        JsonNode statement = statement(refund, "held-late", "20261001T0000Z");
+        assertThat(statement.get("credits_applied_usd").asString()).isEqualTo("5");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("0.00");
+        assertThat(statement.get("late_invoice_items_usd").asString()).isEqualTo("0");
+        assertThat(itemsOf("cus_held_late")).containsExactly("100", "-100");
+    }
+
+    @Test
+    void aRefundInsideAClosedPeriodKnownAfterItsCloseInvoicesWhatStripeCreditedBeyondIt() throws Exception {
+        // given a flex customer's $10 pack of 10 October, granted while October was open, which paid October's $4 of
+        // the 14th and $2 of the 28th: Stripe applied $6 of it at October's invoice
+        Path input = folder("inside-refund");
+        Path customers = customers("inside-refund", "inside-refund,cus_inside_refund,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-inside,,inside-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "irf-1,2026-10-14T10:10:00Z,inside-refund,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
+                "irf-2,2026-10-28T10:10:00Z,inside-refund,openai,gpt-4o,800000,0,0,0,0,0,,ok");
+        run("2026-10-28", "2026-10-29T02:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // when a refund of 25 October is first seen on 5 November
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-inside,,inside-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-inside,refund,inside-refund,,,2026-10-25T00:00:00Z,,
+                """);
+        JobExecution refund = run("2026-11-05", "2026-11-06T02:00:00Z", input, customers);
+
+        // then the statement has the pack pay only the 14th and bills the 28th's $2, which an item invoices: a rule
+        // that dropped the pack's $6 carried at the close made it a -$4 item
+        JsonNode statement = statement(refund, "inside-refund", "20261001T0000Z");
+        assertThat(statement.get("credits_applied_usd").asString()).isEqualTo("4");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("2.00");
+        assertThat(itemsOf("cus_inside_refund")).containsExactly("200");
+    }
+
+    /** The unit amounts of the customer's invoice items, in cents, in the order they were created. */
+    private List<String> itemsOf(String stripeCustomer) {
+        return stripe().invoiceItems().stream()
+                .filter(item -> item.customer().equals(stripeCustomer))
+                .map(item -> new BigDecimal(item.unitAmountDecimal())
+                        .stripTrailingZeros()
+                        .toPlainString())
+                .toList();
+    }
+
+    @Test
     void aLatePackRefundedBeforeStripeCouldSpendItCreditsTheClosedPeriodItPaid() throws Exception {
         // given a flex customer's $5 of 30 October, metered while October was open
         Path input = folder("late-refund");

@@ -18,23 +18,24 @@ class CarriedCreditsTests {
     private static final BillingPeriod NOVEMBER = ClosedPeriodPlannerTests.NOVEMBER;
 
     /**
-     * expires at, ended at (a refund), carried by rule 1, by rule 2, by rule 3 of a grant in the closing position, by
-     * rule 3 of one first seen after the close.
+     * expires at, ended at (a refund), carried by rule 1, by rule 2, by rule 3, and whether by rule 3 it carries what
+     * it carried at the close.
      */
     static Stream<Arguments> grants() {
         return Stream.of(
-                Arguments.of(null, null, true, true, true, true),
-                Arguments.of("2026-11-01T00:00:00Z", null, false, false, false, false),
+                Arguments.of(null, null, true, true, true, false),
+                Arguments.of("2026-11-01T00:00:00Z", null, false, false, false, true),
                 // Stripe applies it at October's invoice, then it ends before November's: never again
-                Arguments.of("2026-11-15T00:00:00Z", null, true, false, false, false),
-                Arguments.of("2026-12-01T00:00:00Z", null, true, true, true, true),
-                Arguments.of("2027-02-01T00:00:00Z", null, true, true, true, true),
-                // refunded after the close, inside November: Stripe applied a grant it held at October's invoice,
-                // which the position counts; one first seen after the close is voided before any invoice spends it
-                Arguments.of(null, "2026-11-15T00:00:00Z", true, true, true, false),
+                Arguments.of("2026-11-15T00:00:00Z", null, true, false, false, true),
+                Arguments.of("2026-12-01T00:00:00Z", null, true, true, true, false),
+                Arguments.of("2027-02-01T00:00:00Z", null, true, true, true, false),
+                // refunded after the close, inside November: rule 2 read the expiry only; rule 3 keeps what it
+                // carried at the close, which Stripe applied at October's invoice if it held it then
+                Arguments.of(null, "2026-11-15T00:00:00Z", true, true, false, true),
                 // refunded when November's invoice had spent it
-                Arguments.of(null, "2026-12-01T00:00:00Z", true, true, true, true),
-                Arguments.of(null, "2026-10-20T00:00:00Z", false, false, false, false));
+                Arguments.of(null, "2026-12-01T00:00:00Z", true, true, true, false),
+                // refunded inside October, known after the close: Stripe held it at October's invoice
+                Arguments.of(null, "2026-10-20T00:00:00Z", false, false, false, true));
     }
 
     @ParameterizedTest(name = "expires {0}, ended {1}")
@@ -44,8 +45,8 @@ class CarriedCreditsTests {
             String endedAt,
             boolean usableAfter,
             boolean notExpiringInTheNext,
-            boolean heldAtTheClose,
-            boolean firstSeenAfterTheClose) {
+            boolean usableToTheNextEnd,
+            boolean keepsTheClose) {
         // given
         CreditGrant grant = new CreditGrant(
                 "purchase:pack",
@@ -58,13 +59,15 @@ class CarriedCreditsTests {
                 endedAt == null ? CreditGrant.End.NONE : CreditGrant.End.VOIDED);
 
         // then
-        assertThat(CarriedCredits.USABLE_AFTER_THE_PERIOD.carries(grant, OCTOBER, NOVEMBER, true))
+        assertThat(CarriedCredits.USABLE_AFTER_THE_PERIOD.carries(grant, OCTOBER, NOVEMBER))
                 .isEqualTo(usableAfter);
-        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.carries(grant, OCTOBER, NOVEMBER, true))
+        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.carries(grant, OCTOBER, NOVEMBER))
                 .isEqualTo(notExpiringInTheNext);
-        assertThat(CarriedCredits.LATE_GRANTS_BY_THEIR_END.carries(grant, OCTOBER, NOVEMBER, false))
-                .isEqualTo(heldAtTheClose);
-        assertThat(CarriedCredits.LATE_GRANTS_BY_THEIR_END.carries(grant, OCTOBER, NOVEMBER, true))
-                .isEqualTo(firstSeenAfterTheClose);
+        assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.carries(grant, OCTOBER, NOVEMBER))
+                .isEqualTo(usableToTheNextEnd);
+        assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.keepsTheClose(grant, NOVEMBER))
+                .isEqualTo(keepsTheClose);
+        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.keepsTheClose(grant, NOVEMBER))
+                .isFalse();
     }
 }

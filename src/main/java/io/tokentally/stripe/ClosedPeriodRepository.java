@@ -64,9 +64,19 @@ public class ClosedPeriodRepository {
         return credits;
     }
 
+    /** Whether a run recorded the closing position of a customer's period. */
+    boolean isRecorded(String customerId, BillingPeriod period) {
+        return jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM closed_period WHERE customer_id = ? AND period_start = ?",
+                        Integer.class,
+                        customerId,
+                        SqlTime.utc(period.start()))
+                > 0;
+    }
+
     /** Records a closing position unless one is there: the first run to find the period closed wins. */
     boolean recordIfAbsent(String customerId, BillingPeriod period, ClosingPosition closing, long run, Instant at) {
-        if (closing(customerId, period).isPresent()) {
+        if (isRecorded(customerId, period)) {
             return false;
         }
         jdbc.update(

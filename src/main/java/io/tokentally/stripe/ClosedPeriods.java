@@ -92,8 +92,7 @@ public class ClosedPeriods {
             periods.add(planner.latestClosed(customer.cycle()));
             held.getOrDefault(customer.customerId(), List.of())
                     .forEach(hour -> periods.add(customer.cycle().periodContaining(hour)));
-            periods.removeIf(period -> !planner.isClosed(period)
-                    || closed.closing(customer.customerId(), period).isPresent());
+            periods.removeIf(period -> !planner.isClosed(period) || closed.isRecorded(customer.customerId(), period));
             if (periods.isEmpty()) {
                 continue;
             }

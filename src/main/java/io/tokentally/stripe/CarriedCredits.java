@@ -22,12 +22,12 @@ enum CarriedCredits {
      */
     NOT_EXPIRING_IN_THE_NEXT_PERIOD(2),
     /**
-     * Grants Stripe holds that stay usable to the next period's end, by their expiry, a refund's or a cancellation's
-     * time: Stripe spends what they paid of the period on later usage. A grant that ends before then carries what it
-     * carried at the close, kept per grant ({@link #keepsTheClose}): Stripe applied one it held then at the period's
-     * invoice and applies nothing more of it after its end, so a refund takes back nothing the close counted (hunt AC)
-     * and late usage it pays is not charged; one first seen after the close carried nothing, so what it pays of the
-     * period is a negative item, the credit Stripe never gives (hunt AB).
+     * Grants Stripe holds whose grant there lasts to the end of the first period whose invoice can apply it after the
+     * close ({@link Spending}): Stripe spends what they paid of the period on later usage. A grant whose grant ends
+     * before then carries what it carried at the close, kept per grant ({@link #keepsTheClose}): Stripe applied one it
+     * held then at the period's invoice and applies nothing more of it, so a refund takes back nothing the close
+     * counted (hunt AC) and late usage it pays is not charged; one first seen after the close carried nothing, so
+     * what it pays of the period is a negative item, the credit Stripe never gives (hunts AB and AD).
      */
     CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS(3);
 
@@ -48,27 +48,42 @@ enum CarriedCredits {
     }
 
     /**
-     * Whether what {@code grant} paid of {@code period}'s usage is carried, given the customer's {@code next} period;
-     * by rule 3, a grant that {@link #keepsTheClose keeps the close} carries nothing more.
+     * When Stripe could spend a grant's credit after a period closed (rule 3).
+     *
+     * @param invoice the first period whose invoice can apply the grant after the close: the next period for a grant
+     *     Stripe held at the close, the period its create reached Stripe in (less the close grace) for a later one
+     * @param end when Stripe's grant ends: its expiry, or the later of a refund's or cancellation's time and when the
+     *     void or expire reached Stripe; null for never
      */
-    boolean carries(CreditGrant grant, BillingPeriod period, BillingPeriod next) {
+    record Spending(BillingPeriod invoice, Instant end) {
+
+        boolean endsBeforeTheInvoice() {
+            return end != null && end.isBefore(invoice.end());
+        }
+    }
+
+    /**
+     * Whether what {@code grant} paid of {@code period}'s usage is carried, given the customer's {@code next} period
+     * and, for rule 3, when Stripe can spend it.
+     */
+    boolean carries(CreditGrant grant, BillingPeriod period, BillingPeriod next, Spending spending) {
         Instant until = grant.usableUntil();
         if (until != null && !until.isAfter(period.end())) {
             return false;
         }
-        if (this == USABLE_AFTER_THE_PERIOD) {
-            return true;
-        }
-        Instant end = this == CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS ? until : grant.expiresAt();
-        return end == null || !end.isBefore(next.end());
+        return switch (this) {
+            case USABLE_AFTER_THE_PERIOD -> true;
+            case NOT_EXPIRING_IN_THE_NEXT_PERIOD ->
+                grant.expiresAt() == null || !grant.expiresAt().isBefore(next.end());
+            case CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS -> !spending.endsBeforeTheInvoice();
+        };
     }
 
     /**
      * Whether the grant carries, by this rule, what it carried at the close rather than what it pays now: by rule 3,
-     * one that ends before the {@code next} period's end.
+     * one whose grant in Stripe ends before the first invoice that could spend it.
      */
-    boolean keepsTheClose(CreditGrant grant, BillingPeriod next) {
-        Instant until = grant.usableUntil();
-        return this == CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS && until != null && until.isBefore(next.end());
+    boolean keepsTheClose(Spending spending) {
+        return this == CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS && spending.endsBeforeTheInvoice();
     }
 }

@@ -28,10 +28,16 @@ public class ClosedPeriodRepository {
     }
 
     /**
-     * A period's closing position, the rule it counts carried credits by and, by rule 3, its carried credits by grant
-     * key (empty by the earlier rules).
+     * A period's closing position, the rule it counts carried credits by and, by rule 3, what each grant paid of its
+     * usage and carried, by grant key (empty by the earlier rules).
      */
-    record ClosingPosition(PeriodPosition position, CarriedCredits rule, Map<String, BigDecimal> carriedByGrant) {}
+    record ClosingPosition(PeriodPosition position, CarriedCredits rule, Map<String, GrantCredit> credits) {}
+
+    /** What a grant paid of a closed period's usage at its close, and what of that its position counts as carried. */
+    record GrantCredit(BigDecimal paidUsd, BigDecimal carriedUsd) {
+
+        static final GrantCredit NONE = new GrantCredit(BigDecimal.ZERO, BigDecimal.ZERO);
+    }
 
     /** The closing position of a customer's period, if a run recorded one. */
     Optional<ClosingPosition> closing(String customerId, BillingPeriod period) {
@@ -48,16 +54,20 @@ public class ClosedPeriodRepository {
                 SqlTime.utc(period.start()));
         return found.stream()
                 .findFirst()
-                .map(closing ->
-                        new ClosingPosition(closing.position(), closing.rule(), carriedByGrant(customerId, period)));
+                .map(closing -> new ClosingPosition(closing.position(), closing.rule(), credits(customerId, period)));
     }
 
-    private Map<String, BigDecimal> carriedByGrant(String customerId, BillingPeriod period) {
-        Map<String, BigDecimal> credits = new TreeMap<>();
+    private Map<String, GrantCredit> credits(String customerId, BillingPeriod period) {
+        Map<String, GrantCredit> credits = new TreeMap<>();
         jdbc.query(
-                "SELECT grant_key, carried_usd FROM closed_period_credit WHERE customer_id = ? AND period_start = ?",
+                "SELECT grant_key, paid_usd, carried_usd FROM closed_period_credit"
+                        + " WHERE customer_id = ? AND period_start = ?",
                 rs -> {
-                    credits.put(rs.getString(1), rs.getBigDecimal(2).stripTrailingZeros());
+                    credits.put(
+                            rs.getString(1),
+                            new GrantCredit(
+                                    rs.getBigDecimal(2).stripTrailingZeros(),
+                                    rs.getBigDecimal(3).stripTrailingZeros()));
                 },
                 customerId,
                 SqlTime.utc(period.start()));
@@ -90,14 +100,15 @@ public class ClosedPeriodRepository {
                 closing.rule().code,
                 run,
                 SqlTime.utc(at));
-        closing.carriedByGrant()
-                .forEach((grantKey, usd) -> jdbc.update(
-                        "INSERT INTO closed_period_credit (customer_id, period_start, grant_key, carried_usd)"
-                                + " VALUES (?, ?, ?, ?)",
+        closing.credits()
+                .forEach((grantKey, credit) -> jdbc.update(
+                        "INSERT INTO closed_period_credit (customer_id, period_start, grant_key, paid_usd, carried_usd)"
+                                + " VALUES (?, ?, ?, ?, ?)",
                         customerId,
                         SqlTime.utc(period.start()),
                         grantKey,
-                        usd));
+                        credit.paidUsd(),
+                        credit.carriedUsd()));
         return true;
     }
 

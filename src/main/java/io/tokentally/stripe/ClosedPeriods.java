@@ -83,6 +83,7 @@ public class ClosedPeriods {
         Map<String, Plan> planById = plans.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomerWithout(run);
         Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
+        Map<String, Map<String, OutboxRepository.GrantTimes>> grantTimes = outbox.grantTimes();
         Map<String, List<Instant>> held = heldHours();
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
@@ -97,7 +98,7 @@ public class ClosedPeriods {
                 continue;
             }
             CreditLedger ledger = ledger(customer, planById, grants, periods);
-            Predicate<CreditGrant> inStripe = inStripe(customer, grantRows, now);
+            GrantsInStripe inStripe = inStripe(customer, grantRows, grantTimes, now);
             for (BillingPeriod period : periods) {
                 if (record(customer, ledger, period, inStripe, run, now)) {
                     recorded.merge(period, 1, Integer::sum);
@@ -112,17 +113,22 @@ public class ClosedPeriods {
             Customer customer,
             CreditLedger ledger,
             BillingPeriod period,
-            Predicate<CreditGrant> inStripe,
+            GrantsInStripe inStripe,
             long run,
             Instant now) {
         Predicate<CreditGrant> carried = carried(customer, period, inStripe, CarriedCredits.CURRENT);
+        Map<String, BigDecimal> carriedByGrant = PeriodPosition.carriedByGrant(ledger, period, carried);
+        Map<String, ClosedPeriodRepository.GrantCredit> credits = new TreeMap<>();
+        PeriodPosition.paidByGrant(ledger, period)
+                .forEach((grantKey, paid) -> credits.put(
+                        grantKey,
+                        new ClosedPeriodRepository.GrantCredit(
+                                paid, carriedByGrant.getOrDefault(grantKey, BigDecimal.ZERO))));
         return closed.recordIfAbsent(
                 customer.customerId(),
                 period,
                 new ClosedPeriodRepository.ClosingPosition(
-                        PeriodPosition.of(ledger, period, carried),
-                        CarriedCredits.CURRENT,
-                        PeriodPosition.carriedByGrant(ledger, period, carried)),
+                        PeriodPosition.of(ledger, period, carried), CarriedCredits.CURRENT, credits),
                 run,
                 now);
     }
@@ -136,6 +142,7 @@ public class ClosedPeriods {
         Map<String, Plan> planById = plans.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
         Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
+        Map<String, Map<String, OutboxRepository.GrantTimes>> grantTimes = outbox.grantTimes();
         List<OutboxRow> rows = new ArrayList<>();
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
@@ -147,7 +154,7 @@ public class ClosedPeriods {
             TreeSet<BillingPeriod> periods =
                     closings.stream().map(Closing::period).collect(Collectors.toCollection(TreeSet::new));
             CreditLedger ledger = ledger(customer, planById, grants, periods);
-            Predicate<CreditGrant> inStripe = inStripe(customer, grantRows, now);
+            GrantsInStripe inStripe = inStripe(customer, grantRows, grantTimes, now);
             for (Closing closing : closings) {
                 lateInvoiceItem(planner, customer, ledger, inStripe, closing, run)
                         .ifPresent(rows::add);
@@ -165,21 +172,18 @@ public class ClosedPeriods {
         return ledgers.periodsTouched(customer, runHours, window, loaded.get(customer.customerId()));
     }
 
-    /**
-     * Whether Stripe holds, or will hold, a purchase's grant: one the outbox has rows of is there if a create Stripe
-     * did not refuse is live or was ended; one without rows is about to be created if it is still usable at {@code
-     * now}, and never will be if it had already ended (ADR 0008). Stripe spends only the credit it holds on later
-     * usage.
-     */
-    private static Predicate<CreditGrant> inStripe(
-            Customer customer, Map<String, Map<String, CreditGrantPlanner.Held>> grantRows, Instant now) {
-        Map<String, CreditGrantPlanner.Held> rows = grantRows.getOrDefault(customer.customerId(), Map.of());
-        return grant -> {
-            Instant until = grant.usableUntil();
-            CreditGrantPlanner.Held held =
-                    rows.get(CreditGrantPlanner.meterOf(customer.customerId(), grant.grantKey()));
-            return held != null ? held.live() > 0 || held.ended() : until == null || until.isAfter(now);
-        };
+    /** What Stripe holds of the customer's grants, from the outbox's grant rows and when they were planned. */
+    private GrantsInStripe inStripe(
+            Customer customer,
+            Map<String, Map<String, CreditGrantPlanner.Held>> grantRows,
+            Map<String, Map<String, OutboxRepository.GrantTimes>> grantTimes,
+            Instant now) {
+        return new GrantsInStripe(
+                customer,
+                grantRows.getOrDefault(customer.customerId(), Map.of()),
+                grantTimes.getOrDefault(customer.customerId(), Map.of()),
+                properties.periodCloseGrace(),
+                now);
     }
 
     /**
@@ -187,9 +191,9 @@ public class ClosedPeriods {
      * hold.
      */
     private static Predicate<CreditGrant> carried(
-            Customer customer, BillingPeriod period, Predicate<CreditGrant> inStripe, CarriedCredits rule) {
+            Customer customer, BillingPeriod period, GrantsInStripe inStripe, CarriedCredits rule) {
         BillingPeriod next = customer.cycle().periodContaining(period.end());
-        return inStripe.and(grant -> rule.carries(grant, period, next));
+        return grant -> inStripe.holds(grant) && rule.carries(grant, period, next, inStripe.spending(grant, period));
     }
 
     /** A closed period and its closing position. */
@@ -229,7 +233,7 @@ public class ClosedPeriods {
             ClosedPeriodPlanner planner,
             Customer customer,
             CreditLedger ledger,
-            Predicate<CreditGrant> inStripe,
+            GrantsInStripe inStripe,
             Closing closing,
             long run) {
         BillingPeriod period = closing.period();
@@ -250,17 +254,31 @@ public class ClosedPeriods {
 
     /**
      * The closed period's position now, by the rule of its closing position: grants that {@link
-     * CarriedCredits#keepsTheClose keep the close} carry what they carried then.
+     * CarriedCredits#keepsTheClose keep the close} carry no more than they carried then. What such a grant pays of
+     * the period beyond what it paid at the close, Stripe never spends; what it pays less, as an earlier period's late
+     * usage took it, Stripe gave at the period's invoice beyond the ledger, spending the credit the earlier period's
+     * item charged; a grant that ended inside the period, seen after the close, Stripe applied as it stood then.
      */
     private static PeriodPosition current(
-            Customer customer, CreditLedger ledger, Predicate<CreditGrant> inStripe, Closing closing) {
+            Customer customer, CreditLedger ledger, GrantsInStripe inStripe, Closing closing) {
         BillingPeriod period = closing.period();
         CarriedCredits rule = closing.at().rule();
-        BillingPeriod next = customer.cycle().periodContaining(period.end());
-        BigDecimal kept = ledger.grants().stream()
-                .filter(grant -> rule.keepsTheClose(grant, next))
-                .map(grant -> closing.at().carriedByGrant().getOrDefault(grant.grantKey(), BigDecimal.ZERO))
-                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        Map<String, BigDecimal> paidNow = PeriodPosition.paidByGrant(ledger, period);
+        BigDecimal kept = BigDecimal.ZERO;
+        for (CreditGrant grant : ledger.grants()) {
+            if (!rule.keepsTheClose(inStripe.spending(grant, period))) {
+                continue;
+            }
+            ClosedPeriodRepository.GrantCredit atClose =
+                    closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);
+            Instant until = grant.usableUntil();
+            BigDecimal less = until != null && !until.isAfter(period.end())
+                    ? BigDecimal.ZERO
+                    : paidNow.getOrDefault(grant.grantKey(), BigDecimal.ZERO)
+                            .subtract(atClose.paidUsd())
+                            .min(BigDecimal.ZERO);
+            kept = kept.add(atClose.carriedUsd()).add(less);
+        }
         return PeriodPosition.of(ledger, period, carried(customer, period, inStripe, rule))
                 .plusCarried(kept);
     }

@@ -216,6 +216,29 @@ public class OutboxRepository {
         return held;
     }
 
+    /**
+     * When each credit grant reached Stripe and when its end did, per customer (customers with grant rows) and grant
+     * (its meter column): the planning of its first create and of its last void or expire that Stripe did not
+     * refuse, null where there is none.
+     */
+    public Map<String, Map<String, GrantTimes>> grantTimes() {
+        Map<String, Map<String, GrantTimes>> times = new TreeMap<>();
+        jdbc.query(
+                "SELECT customer_id, meter, MIN(CASE WHEN kind = 'CREDIT_GRANT' THEN created_at END) AS created,"
+                        + " MAX(CASE WHEN kind <> 'CREDIT_GRANT' THEN created_at END) AS ended FROM outbox"
+                        + " WHERE kind LIKE 'CREDIT_GRANT%' AND state <> 'FAILED' GROUP BY customer_id, meter",
+                rs -> {
+                    times.computeIfAbsent(rs.getString(1), id -> new TreeMap<>())
+                            .put(
+                                    rs.getString(2),
+                                    new GrantTimes(SqlTime.read(rs, "created"), SqlTime.read(rs, "ended")));
+                });
+        return times;
+    }
+
+    /** When a grant's first create and last end were planned, each null if there is none. */
+    public record GrantTimes(Instant created, Instant ended) {}
+
     private List<OutboxRow> grantRows(String where, Object... args) {
         return jdbc.query(
                 "SELECT " + COLUMNS + " FROM outbox WHERE kind LIKE 'CREDIT_GRANT%' AND " + where

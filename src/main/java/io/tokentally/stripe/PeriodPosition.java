@@ -6,7 +6,6 @@ import io.tokentally.rating.CreditLedger;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -51,23 +50,30 @@ public record PeriodPosition(BigDecimal overageUsd, BigDecimal carriedCreditsUsd
     /** What each grant {@code carried} accepts paid of the period's usage, by grant key; those that paid some. */
     static Map<String, BigDecimal> carriedByGrant(
             CreditLedger ledger, BillingPeriod period, Predicate<CreditGrant> carried) {
-        Map<String, Boolean> carries = new HashMap<>();
-        for (CreditGrant grant : ledger.grants()) {
-            carries.put(grant.grantKey(), carried.test(grant));
-        }
+        Map<String, BigDecimal> paidByGrant = paidByGrant(ledger, period);
         Map<String, BigDecimal> credits = new TreeMap<>();
-        for (AllocatedCharge charge : ledger.charges()) {
-            if (!charge.segment().period().equals(period)) {
-                continue;
-            }
-            for (Map.Entry<String, BigDecimal> credit : charge.creditsUsd().entrySet()) {
-                if (carries.getOrDefault(credit.getKey(), Boolean.FALSE)
-                        && credit.getValue().signum() != 0) {
-                    credits.merge(credit.getKey(), credit.getValue(), BigDecimal::add);
-                }
+        for (CreditGrant grant : ledger.grants()) {
+            BigDecimal paid = paidByGrant.get(grant.grantKey());
+            if (paid != null && carried.test(grant)) {
+                credits.put(grant.grantKey(), paid);
             }
         }
         return credits;
+    }
+
+    /** What each grant of the ledger paid of the period's usage, by grant key; those that paid some. */
+    static Map<String, BigDecimal> paidByGrant(CreditLedger ledger, BillingPeriod period) {
+        Map<String, BigDecimal> paid = new TreeMap<>();
+        for (AllocatedCharge charge : ledger.charges()) {
+            if (charge.segment().period().equals(period)) {
+                charge.creditsUsd().forEach((grantKey, usd) -> {
+                    if (usd.signum() != 0) {
+                        paid.merge(grantKey, usd, BigDecimal::add);
+                    }
+                });
+            }
+        }
+        return paid;
     }
 
     /** This position with {@code usd} more carried credits. */

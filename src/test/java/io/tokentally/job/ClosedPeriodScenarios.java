@@ -358,6 +358,110 @@ abstract class ClosedPeriodScenarios {
         assertThat(itemsOf("cus_inside_refund")).containsExactly("200");
     }
 
+    @Test
+    void aPackFirstSeenTwoPeriodsLateAndRefundedBeforeTheFirstInvoiceThatCouldSpendItCreditsWhatItPaid()
+            throws Exception {
+        // given a flex customer's $5 of 20 September, metered while September was open, and a $10 pack of 15
+        // September first seen on 2 November: Stripe's first invoice to spend its grant is November's
+        Path input = folder("two-late");
+        Path customers = customers("two-late", "two-late,cus_two_late,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "twl-1,2026-09-20T10:10:00Z,two-late,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run("2026-09-20", "2026-09-21T02:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-two-late,,two-late,10.00,USD,2026-09-15T00:00:00Z,,paid
+                """);
+        run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
+
+        // when it is refunded on 5 November
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-two-late,,two-late,10.00,USD,2026-09-15T00:00:00Z,,paid
+                pack-two-late,refund,two-late,,,2026-11-05T00:00:00Z,,
+                """);
+        run("2026-11-05", "2026-11-06T02:00:00Z", input, customers);
+
+        // then September gets a negative item of the $5 the pack paid, which Stripe billed and never credited (the
+        // rule that looked at October's invoice, the one after September's, carried it: hunt AD)
+        assertThat(itemsOf("cus_two_late")).containsExactly("-500");
+    }
+
+    @Test
+    void aRefundFirstSeenAfterTheInvoiceThatSpentTheGrantLeavesTheClosedPeriodAsItIs() throws Exception {
+        // given a flex customer's $5 of 30 October, metered while October was open, a $10 pack of 15 October first
+        // seen on 2 November (no item: its grant pays $5 more of later usage), and $10 of 10 November, metered: the
+        // ledger has the pack pay $5 of it, Stripe's live grant paid all $10 at November's invoice
+        Path input = folder("spent-refund");
+        Path customers = customers("spent-refund", "spent-refund,cus_spent_refund,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "spr-1,2026-10-30T10:10:00Z,spent-refund,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run("2026-10-30", "2026-10-31T02:00:00Z", input, customers);
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-spent,,spent-refund,10.00,USD,2026-10-15T00:00:00Z,,paid
+                """);
+        run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "spr-2,2026-11-10T10:10:00Z,spent-refund,openai,gpt-4o,4000000,0,0,0,0,0,,ok");
+        run("2026-11-10", "2026-11-11T02:00:00Z", input, customers);
+        run("2026-11-30", "2026-12-01T02:00:00Z", input, customers);
+
+        // when a refund of 28 November is first seen on 3 December, after that invoice
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-spent,,spent-refund,10.00,USD,2026-10-15T00:00:00Z,,paid
+                pack-spent,refund,spent-refund,,,2026-11-28T00:00:00Z,,
+                """);
+        run("2026-12-02", "2026-12-03T02:00:00Z", input, customers);
+
+        // then no item: Stripe's grant was live at November's invoice and spent the $5 October carried (a rule
+        // that read the refund's time alone credited October $5: hunt AD)
+        assertThat(itemsOf("cus_spent_refund")).isEmpty();
+    }
+
+    @Test
+    void aRefundAfterAnEarlierPeriodsLateUsageTookThePackFromTheNextDoesNotChargeThatAgain() throws Exception {
+        // given a flex customer's $10 pack of 10 October, granted while October was open, which paid October's $4
+        // and $6 of November's $8: Stripe applied $4 and $6 at the two invoices
+        Path input = folder("grown");
+        Path customers = customers("grown", "grown,cus_grown,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-grown,,grown,10.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "grw-1,2026-10-14T10:10:00Z,grown,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
+                "grw-2,2026-11-14T10:10:00Z,grown,openai,gpt-4o,3200000,0,0,0,0,0,,ok");
+        run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        run("2026-11-14", "2026-11-15T02:00:00Z", input, customers);
+        run("2026-11-30", "2026-12-01T02:00:00Z", input, customers);
+        // and $3 of 31 October rated after both closed: the pack pays it, so it pays $3 less of November; October's
+        // item charges the $3 Stripe's grant then pays of November beyond the ledger
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"), "grw-3,2026-10-31T11:10:00Z,grown,openai,gpt-4o,1200000,0,0,0,0,0,,ok");
+        run("2026-12-01", "2026-12-02T02:00:00Z", input, customers);
+        assertThat(itemsOf("cus_grown")).containsExactly("300");
+
+        // when the pack, used up, is refunded on 10 December
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-grown,,grown,10.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-grown,refund,grown,,,2026-12-10T00:00:00Z,,
+                """);
+        run("2026-12-10", "2026-12-11T02:00:00Z", input, customers);
+
+        // then no item: November's $3 more overage is what Stripe's grant paid of it beyond the ledger, which the
+        // October item charged (keeping November's $6 as at the close charged it again: hunt AE)
+        assertThat(itemsOf("cus_grown")).containsExactly("300");
+    }
+
     /** The unit amounts of the customer's invoice items, in cents, in the order they were created. */
     private List<String> itemsOf(String stripeCustomer) {
         return stripe().invoiceItems().stream()

@@ -7,6 +7,7 @@ import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,6 +17,8 @@ class CarriedCreditsTests {
 
     private static final BillingPeriod OCTOBER = ClosedPeriodPlannerTests.OCTOBER;
     private static final BillingPeriod NOVEMBER = ClosedPeriodPlannerTests.NOVEMBER;
+    private static final BillingPeriod DECEMBER =
+            new BillingPeriod(Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"));
 
     /**
      * expires at, ended at (a refund), carried by rule 1, by rule 2, by rule 3, and whether by rule 3 it carries what
@@ -58,16 +61,43 @@ class CarriedCreditsTests {
                 endedAt == null ? null : Instant.parse(endedAt),
                 endedAt == null ? CreditGrant.End.NONE : CreditGrant.End.VOIDED);
 
-        // then
-        assertThat(CarriedCredits.USABLE_AFTER_THE_PERIOD.carries(grant, OCTOBER, NOVEMBER))
+        // then: held at the close, the next period's invoice is the first that can spend it; Stripe's grant ends
+        // as the feed says (rule 3 reads when its end reached Stripe, GrantsInStripeTests)
+        CarriedCredits.Spending spending = new CarriedCredits.Spending(NOVEMBER, grant.usableUntil());
+        assertThat(CarriedCredits.USABLE_AFTER_THE_PERIOD.carries(grant, OCTOBER, NOVEMBER, spending))
                 .isEqualTo(usableAfter);
-        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.carries(grant, OCTOBER, NOVEMBER))
+        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.carries(grant, OCTOBER, NOVEMBER, spending))
                 .isEqualTo(notExpiringInTheNext);
-        assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.carries(grant, OCTOBER, NOVEMBER))
+        assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.carries(grant, OCTOBER, NOVEMBER, spending))
                 .isEqualTo(usableToTheNextEnd);
-        assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.keepsTheClose(grant, NOVEMBER))
+        assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.keepsTheClose(spending))
                 .isEqualTo(keepsTheClose);
-        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.keepsTheClose(grant, NOVEMBER))
+        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.keepsTheClose(spending))
                 .isFalse();
+    }
+
+    @Test
+    void aGrantFirstSeenAfterTheNextInvoiceIsJudgedByTheFirstInvoiceThatCanSpendIt() {
+        // given a pack that paid October, first in Stripe in November (December's invoice is the first to spend it),
+        // refunded on 5 December: never spent; refunded on 1 January: December's invoice spent it
+        CreditGrant refunded = new CreditGrant(
+                "purchase:pack",
+                "acme",
+                CreditGrant.Category.PAID,
+                BigDecimal.TEN,
+                Instant.parse("2026-10-01T00:00:00Z"),
+                null,
+                Instant.parse("2026-12-05T00:00:00Z"),
+                CreditGrant.End.VOIDED);
+        CarriedCredits rule = CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS;
+
+        // then
+        CarriedCredits.Spending beforeDecember = new CarriedCredits.Spending(DECEMBER, refunded.endedAt());
+        assertThat(rule.carries(refunded, OCTOBER, NOVEMBER, beforeDecember)).isFalse();
+        assertThat(rule.keepsTheClose(beforeDecember)).isTrue();
+        CarriedCredits.Spending afterDecember =
+                new CarriedCredits.Spending(DECEMBER, Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(rule.carries(refunded, OCTOBER, NOVEMBER, afterDecember)).isTrue();
+        assertThat(rule.keepsTheClose(afterDecember)).isFalse();
     }
 }

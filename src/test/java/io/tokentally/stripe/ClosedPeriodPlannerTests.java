@@ -123,8 +123,11 @@ class ClosedPeriodPlannerTests {
                 Map.of("purchase:short", BigDecimal.ONE, "purchase:long", new BigDecimal("1.5")));
 
         // when
-        PeriodPosition position =
-                PeriodPosition.of(ledger, OCTOBER, grant -> CarriedCredits.CURRENT.carries(grant, OCTOBER, NOVEMBER));
+        PeriodPosition position = PeriodPosition.of(
+                ledger,
+                OCTOBER,
+                grant -> CarriedCredits.CURRENT.carries(
+                        grant, OCTOBER, NOVEMBER, new CarriedCredits.Spending(NOVEMBER, grant.usableUntil())));
 
         // then
         assertThat(position.overageUsd()).isEqualByComparingTo("0.5");

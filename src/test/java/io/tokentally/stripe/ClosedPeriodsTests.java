@@ -157,26 +157,7 @@ class ClosedPeriodsTests {
     void lateUsagePaidByAGrantWhoseCreateStripeRefusedIsNotCharged() {
         // given a $10 promotion of acme's that never expires, whose create Stripe refused for good
         promotion("promo-refused", null, 4);
-        String meter = CreditGrantPlanner.meterOf("acme", "purchase:promo-refused");
-        new OutboxRepository(jdbc, new UnplannedHours(jdbc), Clock.fixed(NOW, ZoneOffset.UTC))
-                .insertAll(
-                        List.of(new OutboxRow(
-                                0,
-                                OutboxRow.Kind.CREDIT_GRANT,
-                                "acme",
-                                "cus_acme",
-                                meter,
-                                Instant.parse("2026-11-10T00:00:00Z"),
-                                1,
-                                "tt-" + meter + "-r1",
-                                "tokentally-tt-" + meter + "-r1",
-                                10_000_000,
-                                Instant.parse("2026-11-10T00:00:00Z"),
-                                OutboxRow.State.FAILED,
-                                1,
-                                null,
-                                new OutboxRow.GrantTerms("promotional", 10, null, null, "Promotional credit", null))),
-                        4);
+        grantRow("promo-refused", "promotional", OutboxRow.State.FAILED, NOW);
         rated(5, "2026-11-20T10:00:00Z", "2.5");
         closedPeriods.recordClosingPositions(5, WINDOW, NOW);
         rated(6, "2026-11-21T10:00:00Z", "1.25");
@@ -279,6 +260,7 @@ class ClosedPeriodsTests {
                 Instant.parse("2026-09-20T00:00:00Z"),
                 Instant.parse("2026-12-19T00:00:00Z"),
                 4);
+        grantRow("pack-sep", "paid", OutboxRow.State.SENT, Instant.parse("2026-09-20T02:00:00Z"));
         rated(5, "2026-10-20T10:00:00Z", "3");
         rated(5, "2026-11-05T10:00:00Z", "10");
         closedPeriods.recordClosingPositions(5, WINDOW, NOW);
@@ -327,6 +309,30 @@ class ClosedPeriodsTests {
                                 id, Purchase.Event.PURCHASE, "acme", category, new BigDecimal("10"), at, expiresAt),
                         "purchases.csv",
                         run);
+    }
+
+    /** The outbox's create of the $10 grant of one of acme's purchases, planned at {@code createdAt}. */
+    private void grantRow(String purchaseId, String category, OutboxRow.State state, Instant createdAt) {
+        String meter = CreditGrantPlanner.meterOf("acme", "purchase:" + purchaseId);
+        new OutboxRepository(jdbc, new UnplannedHours(jdbc), Clock.fixed(createdAt, ZoneOffset.UTC))
+                .insertAll(
+                        List.of(new OutboxRow(
+                                0,
+                                OutboxRow.Kind.CREDIT_GRANT,
+                                "acme",
+                                "cus_acme",
+                                meter,
+                                Instant.parse("2026-11-10T00:00:00Z"),
+                                1,
+                                "tt-" + meter + "-r1",
+                                "tokentally-tt-" + meter + "-r1",
+                                10_000_000,
+                                Instant.parse("2026-11-10T00:00:00Z"),
+                                state,
+                                1,
+                                null,
+                                new OutboxRow.GrantTerms(category, 10, null, null, "Credit", null))),
+                        4);
     }
 
     /** An attributed rated aggregate of acme's that run {@code run} wrote, and the run's hour. */

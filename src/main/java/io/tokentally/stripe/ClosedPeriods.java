@@ -254,30 +254,31 @@ public class ClosedPeriods {
 
     /**
      * The closed period's position now, by the rule of its closing position: grants that {@link
-     * CarriedCredits#keepsTheClose keep the close} carry no more than they carried then. What such a grant pays of
-     * the period beyond what it paid at the close, Stripe never spends; what it pays less, as an earlier period's late
-     * usage took it, Stripe gave at the period's invoice beyond the ledger, spending the credit the earlier period's
-     * item charged; a grant that ended inside the period, seen after the close, Stripe applied as it stood then.
+     * CarriedCredits#keepsTheClose keep the close} carry no more than they carried then, less what they pay less of
+     * the period now because an earlier period's late usage took them: Stripe gave that at the period's invoice
+     * beyond the ledger, spending the credit the earlier period's item charged. What such a grant pays beyond what it
+     * paid at the close, Stripe never spends.
      */
     private static PeriodPosition current(
             Customer customer, CreditLedger ledger, GrantsInStripe inStripe, Closing closing) {
         BillingPeriod period = closing.period();
         CarriedCredits rule = closing.at().rule();
         Map<String, BigDecimal> paidNow = PeriodPosition.paidByGrant(ledger, period);
+        Map<String, BigDecimal> paidBefore = PeriodPosition.paidBefore(ledger, period);
         BigDecimal kept = BigDecimal.ZERO;
         for (CreditGrant grant : ledger.grants()) {
-            if (!rule.keepsTheClose(inStripe.spending(grant, period))) {
-                continue;
+            if (rule.keepsTheClose(inStripe.spending(grant, period))) {
+                ClosedPeriodRepository.GrantCredit atClose =
+                        closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);
+                BigDecimal paid = paidNow.getOrDefault(grant.grantKey(), BigDecimal.ZERO);
+                Instant until = grant.usableUntil();
+                if (until != null && !until.isAfter(period.end())) {
+                    // ended inside the period: Stripe applied it as if live, as far as what earlier periods left of it
+                    paid = grant.amountUsd().subtract(paidBefore.getOrDefault(grant.grantKey(), BigDecimal.ZERO));
+                }
+                kept = kept.add(atClose.carriedUsd())
+                        .add(paid.subtract(atClose.paidUsd()).min(BigDecimal.ZERO));
             }
-            ClosedPeriodRepository.GrantCredit atClose =
-                    closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);
-            Instant until = grant.usableUntil();
-            BigDecimal less = until != null && !until.isAfter(period.end())
-                    ? BigDecimal.ZERO
-                    : paidNow.getOrDefault(grant.grantKey(), BigDecimal.ZERO)
-                            .subtract(atClose.paidUsd())
-                            .min(BigDecimal.ZERO);
-            kept = kept.add(atClose.carriedUsd()).add(less);
         }
         return PeriodPosition.of(ledger, period, carried(customer, period, inStripe, rule))
                 .plusCarried(kept);

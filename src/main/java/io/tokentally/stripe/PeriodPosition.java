@@ -76,6 +76,17 @@ public record PeriodPosition(BigDecimal overageUsd, BigDecimal carriedCreditsUsd
         return paid;
     }
 
+    /** What each grant of the ledger paid of the usage of periods before {@code period}, by grant key. */
+    static Map<String, BigDecimal> paidBefore(CreditLedger ledger, BillingPeriod period) {
+        Map<String, BigDecimal> paid = new TreeMap<>();
+        for (AllocatedCharge charge : ledger.charges()) {
+            if (charge.segment().period().start().isBefore(period.start())) {
+                charge.creditsUsd().forEach((grantKey, usd) -> paid.merge(grantKey, usd, BigDecimal::add));
+            }
+        }
+        return paid;
+    }
+
     /** This position with {@code usd} more carried credits. */
     PeriodPosition plusCarried(BigDecimal usd) {
         return new PeriodPosition(overageUsd, carriedCreditsUsd.add(usd));

@@ -462,6 +462,47 @@ abstract class ClosedPeriodScenarios {
         assertThat(itemsOf("cus_grown")).containsExactly("300");
     }
 
+    @Test
+    void aRefundInsideAClosedPeriodSeenWithAnEarlierPeriodsLateUsageChargesThatUsageOnce() throws Exception {
+        // given a flex customer's $10 pack of 10 October, granted while October was open, which paid October's $4 and
+        // $6 of November's $7: Stripe applied $4 and $6 at the two invoices
+        Path input = folder("ended-inside");
+        Path customers = customers("ended-inside", "ended-inside,cus_ended_inside,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-ended-inside,,ended-inside,10.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "eis-1,2026-10-14T10:10:00Z,ended-inside,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
+                "eis-2,2026-11-05T10:10:00Z,ended-inside,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
+                "eis-3,2026-11-25T10:10:00Z,ended-inside,openai,gpt-4o,1200000,0,0,0,0,0,,ok");
+        run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        run("2026-11-25", "2026-11-26T02:00:00Z", input, customers);
+        run("2026-11-30", "2026-12-01T02:00:00Z", input, customers);
+
+        // when one run sees $3 of 20 October and a refund of 20 November: the pack, used up by the 5th, pays
+        // October's $7 and $3 of November, and November's overage grows by the $3 October now takes
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "eis-4,2026-10-20T10:10:00Z,ended-inside,openai,gpt-4o,1200000,0,0,0,0,0,,ok");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-ended-inside,,ended-inside,10.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-ended-inside,refund,ended-inside,,,2026-11-20T00:00:00Z,,
+                """);
+        JobExecution late = run("2026-12-02", "2026-12-03T02:00:00Z", input, customers);
+
+        // then October's item charges the $3 once, which Stripe's grant paid of November beyond the ledger: Stripe
+        // bills $1 and $3, the statements $0 and $4 (a November item of $3 more: hunt AF)
+        assertThat(statement(late, "ended-inside", "20261101T0000Z")
+                        .get("total_due_usd")
+                        .asString())
+                .isEqualTo("4.00");
+        assertThat(itemsOf("cus_ended_inside")).containsExactly("300");
+    }
+
     /** The unit amounts of the customer's invoice items, in cents, in the order they were created. */
     private List<String> itemsOf(String stripeCustomer) {
         return stripe().invoiceItems().stream()

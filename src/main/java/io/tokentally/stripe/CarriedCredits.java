@@ -51,9 +51,9 @@ enum CarriedCredits {
      * When Stripe could spend a grant's credit after a period closed (rule 3).
      *
      * @param invoice the first period whose invoice can apply the grant after the close: the next period for a grant
-     *     Stripe held at the close, the period its create reached Stripe in (less the close grace) for a later one
-     * @param end when Stripe's grant ends: its expiry, or the later of a refund's or cancellation's time and when the
-     *     void or expire reached Stripe; null for never
+     *     Stripe held at the close, the period its first create was planned in (less the close grace) for a later one
+     * @param end when Stripe's grant ends for its invoices: its expiry, or the later of a refund's or cancellation's
+     *     time and when the outbox planned the void or expire (less the close grace); null for never
      */
     record Spending(BillingPeriod invoice, Instant end) {
 

@@ -254,7 +254,8 @@ public class ClosedPeriods {
 
     /**
      * The closed period's position now, by the rule of its closing position: grants that {@link
-     * CarriedCredits#keepsTheClose keep the close} carry no more than they carried then, less what they pay less of
+     * CarriedCredits#keepsTheClose keep the close}, of those Stripe holds, carry no more than they carried then, less
+     * what they pay less of
      * the period now because an earlier period's late usage took them: Stripe gave that at the period's invoice
      * beyond the ledger, spending the credit the earlier period's item charged. What such a grant pays beyond what it
      * paid at the close, Stripe never spends.
@@ -267,13 +268,12 @@ public class ClosedPeriods {
         Map<String, BigDecimal> paidBefore = PeriodPosition.paidBefore(ledger, period);
         BigDecimal kept = BigDecimal.ZERO;
         for (CreditGrant grant : ledger.grants()) {
-            if (rule.keepsTheClose(inStripe.spending(grant, period))) {
+            if (inStripe.holds(grant) && rule.keepsTheClose(inStripe.spending(grant, period))) {
                 ClosedPeriodRepository.GrantCredit atClose =
                         closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);
                 BigDecimal paid = paidNow.getOrDefault(grant.grantKey(), BigDecimal.ZERO);
-                Instant until = grant.usableUntil();
-                if (until != null && !until.isAfter(period.end())) {
-                    // ended inside the period: Stripe applied it as if live, as far as what earlier periods left of it
+                if (inStripe.endedInsideAfterTheClose(grant, period)) {
+                    // Stripe applied it as if it lived, as far as what earlier periods leave of it
                     paid = grant.amountUsd().subtract(paidBefore.getOrDefault(grant.grantKey(), BigDecimal.ZERO));
                 }
                 kept = kept.add(atClose.carriedUsd())

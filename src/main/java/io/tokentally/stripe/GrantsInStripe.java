@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * What Stripe holds of one customer's credit grants, as the outbox tells it, for the carried credits of closed
- * periods (ADR 0021): whether Stripe holds a grant, and when it can spend what the grant carries of a period.
+ * periods (ADR 0021): whether Stripe holds a grant, and when it can spend what the grant carries of a period, from
+ * when the outbox planned the grant's rows.
  */
 final class GrantsInStripe {
 
@@ -21,7 +22,7 @@ final class GrantsInStripe {
 
     /**
      * @param held the customer's grant rows ({@link OutboxRepository#grantsHeld}), by meter column
-     * @param times when they reached Stripe ({@link OutboxRepository#grantTimes}), by meter column
+     * @param times when their creates and ends were planned ({@link OutboxRepository#grantTimes}), by meter column
      * @param now the run's clock: a grant or an end without rows reaches Stripe with this run
      */
     GrantsInStripe(
@@ -51,9 +52,10 @@ final class GrantsInStripe {
 
     /**
      * When Stripe can spend what the grant carries of {@code period} once it closed: from the first invoice that can
-     * apply it after the close (the next period's, or that of the period its create reached Stripe in, less the close
-     * grace, for one first seen later), until Stripe's grant ends (its expiry, or a refund's or cancellation's time,
-     * no earlier than the void or expire reached Stripe).
+     * apply it after the close (the next period's, or, for one first seen later, that of the period its first create
+     * was planned in, less the close grace), until Stripe's grant ends (its expiry, or a refund's or cancellation's
+     * time, no earlier than the outbox planned the void or expire, less the close grace: an invoice finalized after
+     * that plan no longer has the grant). The outbox plans a row in the run that uploads it.
      */
     CarriedCredits.Spending spending(CreditGrant grant, BillingPeriod period) {
         OutboxRepository.GrantTimes planned = times.get(meterOf(grant));
@@ -63,16 +65,32 @@ final class GrantsInStripe {
         return new CarriedCredits.Spending(arrived.start().isAfter(next.start()) ? arrived : next, end(grant, planned));
     }
 
-    /** When Stripe's grant ends, or null for never. */
+    /**
+     * Whether the grant was refunded or cancelled inside {@code period} and its end planned after the period closed:
+     * Stripe applied it at the period's invoice as if it lived.
+     */
+    boolean endedInsideAfterTheClose(CreditGrant grant, BillingPeriod period) {
+        Instant ended = grant.endedAt();
+        return ended != null
+                && !ended.isAfter(period.end())
+                && !endPlanned(grant, times.get(meterOf(grant)))
+                        .isBefore(period.end().plus(closeGrace));
+    }
+
+    /** When Stripe's grant ends, as far as invoices can tell, or null for never. */
     private Instant end(CreditGrant grant, OutboxRepository.GrantTimes planned) {
         if (grant.endedAt() == null) {
             return grant.expiresAt();
         }
-        CreditGrantPlanner.Held rows = held.get(meterOf(grant));
-        Instant reached =
-                rows != null && rows.ended() && planned != null && planned.ended() != null ? planned.ended() : now;
+        Instant reached = endPlanned(grant, planned).minus(closeGrace);
         Instant end = reached.isAfter(grant.endedAt()) ? reached : grant.endedAt();
         return grant.expiresAt() != null && grant.expiresAt().isBefore(end) ? grant.expiresAt() : end;
+    }
+
+    /** When the outbox planned the void or expire that ended the grant, or the run's clock if it has not yet. */
+    private Instant endPlanned(CreditGrant grant, OutboxRepository.GrantTimes planned) {
+        CreditGrantPlanner.Held rows = held.get(meterOf(grant));
+        return rows != null && rows.ended() && planned != null && planned.ended() != null ? planned.ended() : now;
     }
 
     private String meterOf(CreditGrant grant) {

@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  * period keeps that amount in Stripe and Stripe spends it on later metered usage. Charging it with
  * the invoice item therefore bills the customer the right total. Credits of grants Stripe does not apply again
  * are not charged ({@link CarriedCredits}): those that end with the period (included usage, packs expiring in it) or
- * expire inside the next one, and those of a grant Stripe never held (one that had already ended when first seen is
- * never created, ADR 0008).
+ * before the first invoice that could apply them again (by the current rule: their expiry, a refund or a
+ * cancellation), and those of a grant Stripe never held (one that had already ended when first seen is never
+ * created, ADR 0008).
  *
  * @param overageUsd the period's overage, exact
  * @param carriedCreditsUsd credits of grants Stripe applies again after the period that paid the period's usage,

@@ -323,6 +323,10 @@ abstract class ClosedPeriodScenarios {
         assertThat(statement.get("total_due_usd").asString()).isEqualTo("0.00");
         assertThat(statement.get("late_invoice_items_usd").asString()).isEqualTo("0");
         assertThat(itemsOf("cus_held_late")).containsExactly("100", "-100");
+
+        // and a rerun of the date adds nothing
+        run("2026-11-10", "2026-11-11T03:00:00Z", input, customers);
+        assertThat(itemsOf("cus_held_late")).containsExactly("100", "-100");
     }
 
     @Test

@@ -50,21 +50,63 @@ class GrantsInStripeTests {
     }
 
     @Test
-    void aRefundEndsStripesGrantWhenItsVoidReachesStripe() {
+    void aRefundEndsStripesGrantForTheInvoicesFinalizedAfterItsVoidWasPlanned() {
         // given a grant refunded on 20 November, its void planned on 22 November; another whose void is not planned
-        // yet (this run plans it); a third that expires on 21 November, before its void reached Stripe
+        // yet (this run plans it); a third that expires on 21 November, before its void was planned
         CreditGrant refunded = pack(null, "2026-11-20T00:00:00Z");
         GrantsInStripe voided = stripe(times("2026-10-12T02:00:00Z", "2026-11-22T02:00:00Z"), ended());
         GrantsInStripe live = stripe(times("2026-10-12T02:00:00Z", null), live());
 
-        // then
-        assertThat(voided.spending(refunded, OCTOBER).end()).isEqualTo(Instant.parse("2026-11-22T02:00:00Z"));
-        assertThat(live.spending(refunded, OCTOBER).end()).isEqualTo(NOW);
+        // then: less the grace, as an invoice finalized after the void's plan no longer has the grant
+        assertThat(voided.spending(refunded, OCTOBER).end()).isEqualTo(Instant.parse("2026-11-22T01:00:00Z"));
+        assertThat(live.spending(refunded, OCTOBER).end()).isEqualTo(NOW.minus(Duration.ofHours(1)));
         assertThat(voided.spending(pack("2026-11-21T00:00:00Z", "2026-11-20T00:00:00Z"), OCTOBER)
                         .end())
                 .isEqualTo(Instant.parse("2026-11-21T00:00:00Z"));
         assertThat(live.spending(pack("2026-11-21T00:00:00Z", null), OCTOBER).end())
                 .isEqualTo(Instant.parse("2026-11-21T00:00:00Z"));
+    }
+
+    @Test
+    void aVoidPlannedInTheGraceBeforeTheNextInvoiceEndsTheGrantBeforeIt() {
+        // given a grant refunded on 30 November, its void planned at 00:30 on 1 December, before November's invoice
+        GrantsInStripe stripe = stripe(times("2026-10-12T02:00:00Z", "2026-12-01T00:30:00Z"), ended());
+
+        // then
+        CarriedCredits.Spending spending = stripe.spending(pack(null, "2026-11-30T00:00:00Z"), OCTOBER);
+        assertThat(spending.invoice()).isEqualTo(NOVEMBER);
+        assertThat(spending.endsBeforeTheInvoice()).isTrue();
+    }
+
+    @Test
+    void aGrantEndedInsideThePeriodIsAppliedAsIfItLivedOnlyWhenItsEndWasPlannedAfterTheClose() {
+        // given a grant refunded on 25 October, its void planned on 5 November (after October's close) or at 00:30 on
+        // 1 November (before it), and one that expired on 25 October
+        CreditGrant refunded = pack(null, "2026-10-25T00:00:00Z");
+        GrantsInStripe late = stripe(times("2026-10-12T02:00:00Z", "2026-11-05T02:00:00Z"), ended());
+        GrantsInStripe inTime = stripe(times("2026-10-12T02:00:00Z", "2026-11-01T00:30:00Z"), ended());
+
+        // then
+        assertThat(late.endedInsideAfterTheClose(refunded, OCTOBER)).isTrue();
+        assertThat(inTime.endedInsideAfterTheClose(refunded, OCTOBER)).isFalse();
+        assertThat(late.endedInsideAfterTheClose(pack("2026-10-25T00:00:00Z", null), OCTOBER))
+                .isFalse();
+        assertThat(late.endedInsideAfterTheClose(refunded, NOVEMBER)).isFalse();
+    }
+
+    @Test
+    void stripeHoldsAGrantWithALiveOrEndedCreateOrOneAboutToBeCreated() {
+        // given
+        CreditGrant pack = pack(null, null);
+        CreditGrant endedBeforeNow = pack(null, "2026-12-05T00:00:00Z");
+
+        // then
+        assertThat(stripe(times("2026-10-12T02:00:00Z", null), live()).holds(pack))
+                .isTrue();
+        assertThat(stripe(Map.of(), Map.of()).holds(pack)).isTrue();
+        assertThat(stripe(Map.of(), Map.of()).holds(endedBeforeNow)).isFalse();
+        assertThat(stripe(times("2026-10-12T02:00:00Z", null), refused()).holds(pack))
+                .isFalse();
     }
 
     private static GrantsInStripe stripe(
@@ -80,6 +122,10 @@ class GrantsInStripeTests {
 
     private static Map<String, CreditGrantPlanner.Held> live() {
         return Map.of(METER, new CreditGrantPlanner.Held(1, 1, 10_000_000, false, false, null, null));
+    }
+
+    private static Map<String, CreditGrantPlanner.Held> refused() {
+        return Map.of(METER, new CreditGrantPlanner.Held(1, 0, 0, false, true, null, null));
     }
 
     private static Map<String, CreditGrantPlanner.Held> ended() {

@@ -64,25 +64,24 @@ public record PeriodPosition(BigDecimal overageUsd, BigDecimal carriedCreditsUsd
 
     /** What each grant of the ledger paid of the period's usage, by grant key; those that paid some. */
     static Map<String, BigDecimal> paidByGrant(CreditLedger ledger, BillingPeriod period) {
+        return paid(ledger, charged -> charged.equals(period));
+    }
+
+    /** What each grant of the ledger paid of the usage of periods before {@code period}, by grant key. */
+    static Map<String, BigDecimal> paidBefore(CreditLedger ledger, BillingPeriod period) {
+        return paid(ledger, charged -> charged.start().isBefore(period.start()));
+    }
+
+    /** What each grant of the ledger paid of the usage of the periods {@code periods} accepts, by grant key. */
+    private static Map<String, BigDecimal> paid(CreditLedger ledger, Predicate<BillingPeriod> periods) {
         Map<String, BigDecimal> paid = new TreeMap<>();
         for (AllocatedCharge charge : ledger.charges()) {
-            if (charge.segment().period().equals(period)) {
+            if (periods.test(charge.segment().period())) {
                 charge.creditsUsd().forEach((grantKey, usd) -> {
                     if (usd.signum() != 0) {
                         paid.merge(grantKey, usd, BigDecimal::add);
                     }
                 });
-            }
-        }
-        return paid;
-    }
-
-    /** What each grant of the ledger paid of the usage of periods before {@code period}, by grant key. */
-    static Map<String, BigDecimal> paidBefore(CreditLedger ledger, BillingPeriod period) {
-        Map<String, BigDecimal> paid = new TreeMap<>();
-        for (AllocatedCharge charge : ledger.charges()) {
-            if (charge.segment().period().start().isBefore(period.start())) {
-                charge.creditsUsd().forEach((grantKey, usd) -> paid.merge(grantKey, usd, BigDecimal::add));
             }
         }
         return paid;

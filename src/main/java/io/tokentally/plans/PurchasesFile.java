@@ -55,6 +55,24 @@ public final class PurchasesFile {
 
     private PurchasesFile() {}
 
+    /**
+     * A feed refused as a whole (a header naming an unknown column or one twice, text that is not valid CSV or
+     * JSON), which fails the run. It carries no stack trace: its message names the file, line and reason, and the
+     * step's failure is logged with the exception, where a trace of where the feed was read buried the message
+     * among some seventy lines.
+     */
+    public static final class Refused extends IllegalArgumentException {
+
+        Refused(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
     /** Whether a file in an input folder is a purchases feed: its name starts with "purchases". */
     public static boolean isFeed(Path file) {
         return InputFiles.isPurchasesFeed(file.getFileName().toString());
@@ -64,18 +82,26 @@ public final class PurchasesFile {
         return read(file, file.getFileName().toString());
     }
 
-    /** Reads a feed staged in {@code file}, naming it {@code shown} (its path, or the object it came from) in problems. */
+    /**
+     * Reads a feed staged in {@code file}, naming it {@code shown} (its path, or the object it came from) in problems.
+     *
+     * @throws Refused when the feed as a whole cannot be read
+     */
     public static Result read(Path file, String shown) throws IOException {
         List<Map<String, String>> rows = new ArrayList<>();
         List<Long> lines = new ArrayList<>();
         String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-        if (text.startsWith("[") || text.startsWith("{")) {
-            readJson(shown, text, rows, lines);
-        } else {
-            for (CsvRow row : CsvTable.readKnownColumns(file, shown, REQUIRED, OPTIONAL)) {
-                rows.add(row.values());
-                lines.add(row.lineNo());
+        try {
+            if (text.startsWith("[") || text.startsWith("{")) {
+                readJson(shown, text, rows, lines);
+            } else {
+                for (CsvRow row : CsvTable.readKnownColumns(file, shown, REQUIRED, OPTIONAL)) {
+                    rows.add(row.values());
+                    lines.add(row.lineNo());
+                }
             }
+        } catch (IllegalArgumentException e) {
+            throw new Refused(e.getMessage());
         }
         Result result = new Result(new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < rows.size(); i++) {

@@ -857,6 +857,11 @@ class TokentallyCommandTests {
                 .endsWith("; rerunning its day (or tokentally restart 1) resumes it where it stopped"
                         + System.lineSeparator());
         assertThat(restarted).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        // the step's failure is logged with the feed's refusal alone, no stack trace (72 lines of it were)
+        assertThat(output.getOut())
+                .contains("Encountered an error executing step loadPurchasesStep")
+                .contains("purchases.csv: the header lacks required column purchase_id")
+                .doesNotContain("\tat ");
         assertThat(output.getOut())
                 .contains("Execution 1 of nightlyBillingJob started in process "
                         + ProcessHandle.current().pid() + "; should the process die, 'tokentally restart 1' resumes it")

@@ -1186,7 +1186,14 @@ class TokentallyCommandTests {
                         + " tokentally.stripe.api-key is not: each event is fetched from Stripe with the API key",
                 "tokentally.ingest.queue | ' ' | tokentally: tokentally.ingest.queue = (empty): must not be blank",
                 "tokentally.s3.staging-dir | /dev/null | tokentally: tokentally.s3.staging-dir /dev/null is unusable: it"
-                        + " is a file, not a folder"
+                        + " is a file, not a folder",
+                // Spring's refusal, as the logging system started, did not name the setting
+                "logging.structured.format.console | xml | tokentally: Property logging.structured.format.console with"
+                        + " value 'xml' is invalid: not one of the formats ecs, gelf, logstash nor the name of a class"
+                        + " on the class path",
+                "logging.structured.format.file | io.tokentally.NoSuchFormatter | tokentally: Property"
+                        + " logging.structured.format.file with value 'io.tokentally.NoSuchFormatter' is invalid: not"
+                        + " one of the formats ecs, gelf, logstash nor the name of a class on the class path"
             })
     void aBadSettingIsSaidInOneLastLineWithThePropertysName(String property, String value, String lastLine) {
         setting(property, value);

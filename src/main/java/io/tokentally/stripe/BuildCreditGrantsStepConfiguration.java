@@ -41,8 +41,10 @@ public class BuildCreditGrantsStepConfiguration {
             CreditLedgers ledgers,
             OutboxRepository outbox,
             Clock clock,
+            StripeProperties stripe,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
             @Value("#{jobParameters['date']}") String date) {
-        return new BuildCreditGrantsTasklet(customers, planRepository, purchases, ledgers, outbox, clock, run, date);
+        return new BuildCreditGrantsTasklet(
+                customers, planRepository, purchases, ledgers, outbox, clock, stripe.periodCloseGrace(), run, date);
     }
 }

@@ -11,6 +11,7 @@ import io.tokentally.rating.CreditLedgers;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
     private final CreditLedgers ledgers;
     private final OutboxRepository outbox;
     private final Clock clock;
+    private final Duration closeGrace;
     private final long run;
     private final String date;
 
@@ -51,6 +53,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
             CreditLedgers ledgers,
             OutboxRepository outbox,
             Clock clock,
+            Duration closeGrace,
             long run,
             String date) {
         this.customers = customers;
@@ -59,6 +62,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
         this.ledgers = ledgers;
         this.outbox = outbox;
         this.clock = clock;
+        this.closeGrace = closeGrace;
         this.run = run;
         this.date = date;
     }
@@ -126,7 +130,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
                 .plan(
                         customer.customerId(),
                         customer.stripeCustomerId(),
-                        WantedGrants.of(customer, planning.plans(), own, periods, ledger, planning.now()),
+                        WantedGrants.of(customer, planning.plans(), own, periods, ledger, planning.now(), closeGrace),
                         planning.held().getOrDefault(customer.customerId(), new TreeMap<>()),
                         periods);
     }

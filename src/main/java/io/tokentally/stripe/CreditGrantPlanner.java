@@ -19,7 +19,7 @@ import java.util.Set;
  * Decides which credit grant rows the outbox needs: a pure function of the grants a customer should
  * have and what the outbox already holds for it. A grant is created with an idempotency key from its
  * purchase or plan period and its revision; a refund adds a void, a cancellation an expire, one for each
- * of its creates still live. A grant whose amount can grow (the value of included usage consumed so far)
+ * of its creates still live, once the grant's {@code endingFrom} is reached. A grant whose amount can grow (the value of included usage consumed so far)
  * gets each increase as a further grant of the same key. A grant that should now be less (a fixed one that
  * should be another amount, a growing one whose value fell) or expire at another time is voided and created
  * again at what it should be; a grant of a period the run plans that the customer should no longer have (an
@@ -65,6 +65,7 @@ public final class CreditGrantPlanner {
      *
      * @param key the purchase or plan period it comes from: {@code purchase:<id>} or {@code included:...}
      * @param amountMicros its amount (for a growing grant, the total so far), in whole cents as micro-USD
+     * @param endingFrom when its ending may be sent, or null for at once: a run before then queues no void or expire
      * @param grows whether later runs may raise the amount
      */
     public record Wanted(
@@ -74,6 +75,7 @@ public final class CreditGrantPlanner {
             Instant effectiveAt,
             Instant expiresAt,
             Ending ending,
+            Instant endingFrom,
             int priority,
             String name,
             boolean grows) {}
@@ -143,7 +145,7 @@ public final class CreditGrantPlanner {
             live++;
             rows.add(row(target, OutboxRow.Kind.CREDIT_GRANT, revision, missing));
         }
-        if (grant.ending() != Ending.NONE) {
+        if (grant.ending() != Ending.NONE && (grant.endingFrom() == null || !now.isBefore(grant.endingFrom()))) {
             OutboxRow.Kind kind = grant.ending() == Ending.VOID
                     ? OutboxRow.Kind.CREDIT_GRANT_VOID
                     : OutboxRow.Kind.CREDIT_GRANT_EXPIRE;

@@ -13,6 +13,7 @@ import io.tokentally.rating.IncludedUsage;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,11 +43,13 @@ final class WantedGrants {
             List<CreditGrant> grants,
             Collection<BillingPeriod> periods,
             Supplier<CreditLedger> ledger,
-            Instant now) {
+            Instant now,
+            Duration closeGrace) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
+        BillingPeriod closing = customer.cycle().periodContaining(now.minus(closeGrace));
         for (CreditGrant grant : grants) {
             Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
-            wanted.add(purchased(grant, plan));
+            wanted.add(purchased(grant, plan, endingFrom(grant, closing, now, closeGrace)));
             for (BillingPeriod period : periods) {
                 if (endsInside(grant, period)) {
                     wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get()));
@@ -71,7 +74,7 @@ final class WantedGrants {
     }
 
     /** The grant of one purchase, at the priority its source has in the plan in force when it took effect. */
-    private static CreditGrantPlanner.Wanted purchased(CreditGrant grant, Plan plan) {
+    private static CreditGrantPlanner.Wanted purchased(CreditGrant grant, Plan plan, Instant endingFrom) {
         return new CreditGrantPlanner.Wanted(
                 grant.grantKey(),
                 grant.category().code(),
@@ -83,9 +86,28 @@ final class WantedGrants {
                     case VOIDED -> CreditGrantPlanner.Ending.VOID;
                     case EXPIRED -> CreditGrantPlanner.Ending.EXPIRE;
                 },
+                endingFrom,
                 priority(plan, sourceOf(grant)),
                 title(grant),
                 false);
+    }
+
+    /**
+     * When a refund's void or a cancellation's expire may reach Stripe: not before the close of a period that has
+     * ended, its invoice not yet final ({@code closing}, in the close grace), if the grant covered some of its
+     * usage. Stripe applies a grant when it finalizes the invoice, so a grant voided in between pays nothing of the
+     * period the statement shows it paid, and a grant of what it paid before its end can no longer be made for a
+     * period that has ended (hunt AF: a run between 00:00 and 01:00 UTC on the 1st). Stripe applies the live grant to
+     * the period's usage after the grant's end too, up to what is left of it, where the statement bills that as
+     * overage (a refund dated inside the period and first loaded in the grace). Null: at once.
+     */
+    private static Instant endingFrom(CreditGrant grant, BillingPeriod closing, Instant now, Duration closeGrace) {
+        boolean inGrace = !now.isBefore(closing.end());
+        boolean coveredIt = grant.effectiveAt().isBefore(closing.end())
+                && (grant.usableUntil() == null || grant.usableUntil().isAfter(closing.start()));
+        return grant.end() != CreditGrant.End.NONE && inGrace && coveredIt
+                ? closing.end().plus(closeGrace)
+                : null;
     }
 
     /** Whether the grant stops covering usage strictly inside the period, having covered some of it before. */
@@ -118,6 +140,7 @@ final class WantedGrants {
                 period.start(),
                 period.end(),
                 CreditGrantPlanner.Ending.NONE,
+                null,
                 priority(plan, sourceOf(grant)),
                 title(grant) + " used before its end on " + grant.usableUntil(),
                 true);
@@ -165,6 +188,7 @@ final class WantedGrants {
                     segment.span().start(),
                     segment.period().end(),
                     CreditGrantPlanner.Ending.NONE,
+                    null,
                     priority(plan, CreditSource.INCLUDED),
                     "Included usage " + allowance.name() + " of " + plan.planId() + " from "
                             + segment.span().start(),

@@ -363,6 +363,47 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aRefundLoadedInTheCloseGraceVoidsThePackOnlyOnceStripeHasAppliedItToTheEndedPeriod() throws Exception {
+        // given a flex customer's $10 pack of 10 October, granted while October was open, which paid October's $6
+        Path input = folder("grace-refund");
+        Path customers = customers("grace-refund", "grace-refund,cus_grace_refund,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-grace,,grace-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "grf-1,2026-10-14T10:10:00Z,grace-refund,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
+                "grf-2,2026-10-28T10:10:00Z,grace-refund,openai,gpt-4o,800000,0,0,0,0,0,,ok");
+        run("2026-10-28", "2026-10-29T02:00:00Z", input, customers);
+
+        // when a refund of 00:10 on 1 November is loaded by a run at 00:30, in the hour before October closes
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-grace,,grace-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-grace,refund,grace-refund,,,2026-11-01T00:10:00Z,,
+                """);
+        JobExecution inTheGrace = run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
+
+        // then the pack stays live through October's invoice, which applies its $6 as the statement has it: voided
+        // then, it paid nothing there and Stripe billed the $6 as overage (hunt AF)
+        assertThat(statement(inTheGrace, "grace-refund", "20261001T0000Z")
+                        .get("credits_applied_usd")
+                        .asString())
+                .isEqualTo("6");
+        assertThat(grantsOf("cus_grace_refund"))
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.voidedAt()).isNull());
+
+        // and the next night's run, after the close, voids it, and October gets no item
+        run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
+        assertThat(grantsOf("cus_grace_refund"))
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.voidedAt()).isEqualTo(epoch("2026-11-02T02:00:00Z")));
+        assertThat(itemsOf("cus_grace_refund")).isEmpty();
+    }
+
+    @Test
     void aPackFirstSeenTwoPeriodsLateAndRefundedBeforeTheFirstInvoiceThatCouldSpendItCreditsWhatItPaid()
             throws Exception {
         // given a flex customer's $5 of 20 September, metered while September was open, and a $10 pack of 15

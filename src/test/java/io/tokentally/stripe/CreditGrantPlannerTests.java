@@ -67,6 +67,25 @@ class CreditGrantPlannerTests {
     }
 
     @Test
+    void aVoidWaitsUntilItsEndingFrom() {
+        // given a refunded pack Stripe holds, whose void may be sent from an hour after now, or from now
+        String meter = CreditGrantPlanner.meterOf("acme", "purchase:p1");
+        Map<String, CreditGrantPlanner.Held> held = Map.of(meter, held(1, 1, 25_000_000, PACK_EXPIRES));
+
+        // when
+        List<OutboxRow> before =
+                planner.plan("acme", "cus_acme", List.of(refundedFrom(NOW.plusSeconds(3600))), held, PERIODS);
+        List<OutboxRow> from = planner.plan("acme", "cus_acme", List.of(refundedFrom(NOW)), held, PERIODS);
+
+        // then
+        assertThat(before).isEmpty();
+        assertThat(from).singleElement().satisfies(row -> {
+            assertThat(row.kind()).isEqualTo(OutboxRow.Kind.CREDIT_GRANT_VOID);
+            assertThat(row.revision()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void growingGrantSendsTheIncreaseAsAFurtherGrant() {
         // given the value of a token allowance consumed so far: $3.20, of which $2.00 was granted
         CreditGrantPlanner.Wanted tokens = new CreditGrantPlanner.Wanted(
@@ -76,6 +95,7 @@ class CreditGrantPlannerTests {
                 Instant.parse("2026-11-01T00:00:00Z"),
                 Instant.parse("2026-12-01T00:00:00Z"),
                 CreditGrantPlanner.Ending.NONE,
+                null,
                 10,
                 "Included usage tokens",
                 true);
@@ -203,6 +223,7 @@ class CreditGrantPlannerTests {
                 Instant.parse("2026-10-01T00:00:00Z"),
                 Instant.parse("2026-11-01T00:00:00Z"),
                 CreditGrantPlanner.Ending.NONE,
+                null,
                 10,
                 "Included usage",
                 false);
@@ -242,14 +263,40 @@ class CreditGrantPlannerTests {
                 Instant.parse("2026-11-02T00:00:00Z"),
                 PACK_EXPIRES,
                 ending,
+                null,
                 30,
                 "Credit pack p1",
                 false);
     }
 
+    /** The pack of {@link #pack}, refunded, its void to be sent from {@code endingFrom}. */
+    static CreditGrantPlanner.Wanted refundedFrom(Instant endingFrom) {
+        CreditGrantPlanner.Wanted pack = pack(CreditGrantPlanner.Ending.VOID);
+        return new CreditGrantPlanner.Wanted(
+                pack.key(),
+                pack.category(),
+                pack.amountMicros(),
+                pack.effectiveAt(),
+                pack.expiresAt(),
+                pack.ending(),
+                endingFrom,
+                pack.priority(),
+                pack.name(),
+                pack.grows());
+    }
+
     static CreditGrantPlanner.Wanted included(String key, long micros, boolean grows) {
         return new CreditGrantPlanner.Wanted(
-                key, "promotional", micros, NOVEMBER, DECEMBER, CreditGrantPlanner.Ending.NONE, 10, "Included", grows);
+                key,
+                "promotional",
+                micros,
+                NOVEMBER,
+                DECEMBER,
+                CreditGrantPlanner.Ending.NONE,
+                null,
+                10,
+                "Included",
+                grows);
     }
 
     /** A grant the outbox holds: {@code live} creates not ended, granting {@code granted} micro-USD. */

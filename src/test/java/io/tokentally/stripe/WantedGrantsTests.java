@@ -20,6 +20,7 @@ import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,8 @@ class WantedGrantsTests {
                 List.of(),
                 List.of(november),
                 () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
-                Instant.parse("2026-11-20T00:00:00Z"));
+                Instant.parse("2026-11-20T00:00:00Z"),
+                Duration.ofHours(1));
 
         // then: $3.46 from the 16th to the period's end, not the whole $5 ($10 x 15/30 days), which Stripe would
         // spend on the usage before the 16th too; nothing for the days before the plan
@@ -76,7 +78,8 @@ class WantedGrantsTests {
                 List.of(),
                 List.of(november),
                 () -> new CreditLedger("acme", List.of(), List.of(teamUsed, proUsed), List.of(), Map.of()),
-                Instant.parse("2026-11-20T00:00:00Z"));
+                Instant.parse("2026-11-20T00:00:00Z"),
+                Duration.ofHours(1));
 
         // then
         assertThat(wanted)
@@ -105,7 +108,8 @@ class WantedGrantsTests {
                 () -> {
                     throw new AssertionError("a whole USD allowance needs no ledger");
                 },
-                Instant.parse("2026-11-20T00:00:00Z"));
+                Instant.parse("2026-11-20T00:00:00Z"),
+                Duration.ofHours(1));
 
         // then
         assertThat(wanted)
@@ -140,7 +144,8 @@ class WantedGrantsTests {
                 List.of(),
                 List.of(november),
                 () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
-                Instant.parse("2026-11-20T00:00:00Z"));
+                Instant.parse("2026-11-20T00:00:00Z"),
+                Duration.ofHours(1));
 
         // then $1.23, not the whole $20, which Stripe would spend on the other models' usage too
         assertThat(wanted)
@@ -182,7 +187,8 @@ class WantedGrantsTests {
                 grants,
                 List.of(november),
                 () -> ledger,
-                Instant.parse("2026-11-28T00:00:00Z"));
+                Instant.parse("2026-11-28T00:00:00Z"),
+                Duration.ofHours(1));
 
         // then: besides the purchases' own grants, what the promotion and the pack paid of November's usage, as
         // grants expiring at its end that later runs raise; Stripe applies none of the purchases' own grants to
@@ -200,6 +206,64 @@ class WantedGrantsTests {
                 .filteredOn(w -> !w.grows())
                 .extracting(CreditGrantPlanner.Wanted::key)
                 .containsExactly("purchase:promo", "purchase:pack", "purchase:last");
+    }
+
+    @Test
+    void aRefundPlannedInTheGraceAfterAPeriodItPaidWaitsForThatPeriodsClose() {
+        // given packs of 1 November refunded at 00:10 on 1 December, on 20 November and at their purchase's instant,
+        // and one not refunded, for a customer paying per token
+        Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        List<CreditGrant> grants = List.of(
+                purchase("purchase:after", CreditGrant.Category.PAID, "4", null, "2026-12-01T00:10:00Z"),
+                purchase("purchase:inside", CreditGrant.Category.PAID, "4", null, "2026-11-20T00:00:00Z"),
+                purchase("purchase:never", CreditGrant.Category.PAID, "4", null, "2026-11-01T00:00:00Z"),
+                purchase("purchase:live", CreditGrant.Category.PAID, "4", null, null));
+
+        // when planned at 00:30 on 1 December, before November's invoice is final, and at 01:00, when it is
+        List<String> inTheGrace = endingsFrom(customer, grants, november, "2026-12-01T00:30:00Z");
+        List<String> atTheClose = endingsFrom(customer, grants, november, "2026-12-01T01:00:00Z");
+
+        // then the voids of the packs that paid November's usage wait for its close, so Stripe applies them there
+        assertThat(inTheGrace)
+                .containsExactly(
+                        "purchase:after VOID 2026-12-01T01:00:00Z",
+                        "purchase:inside VOID 2026-12-01T01:00:00Z",
+                        "purchase:never VOID null",
+                        "purchase:live NONE null");
+        assertThat(atTheClose)
+                .containsExactly(
+                        "purchase:after VOID null",
+                        "purchase:inside VOID null",
+                        "purchase:never VOID null",
+                        "purchase:live NONE null");
+    }
+
+    /** Each purchase's ending and when it may be sent, planned at {@code now} with a one-hour close grace. */
+    private static List<String> endingsFrom(
+            Customer customer, List<CreditGrant> grants, BillingPeriod period, String now) {
+        Plan payg = new Plan(
+                "payg",
+                PlanType.USAGE,
+                "USD",
+                BigDecimal.ZERO,
+                List.of(),
+                BigDecimal.ZERO,
+                List.of(),
+                CreditSource.DEFAULT_ORDER,
+                true);
+        return WantedGrants.of(
+                        customer,
+                        Map.of("payg", payg),
+                        grants,
+                        List.of(period),
+                        () -> new CreditLedger("acme", List.of(), List.of(), List.of(), Map.of()),
+                        Instant.parse(now),
+                        Duration.ofHours(1))
+                .stream()
+                .filter(w -> !w.grows())
+                .map(w -> w.key() + " " + w.ending() + " " + w.endingFrom())
+                .toList();
     }
 
     private static CreditGrant purchase(

@@ -16,16 +16,16 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Decides which credit grant rows the outbox needs: a pure function of the grants a customer should
- * have and what the outbox already holds for it. A grant is created with an idempotency key from its
- * purchase or plan period and its revision; a refund adds a void, a cancellation an expire, one for each
- * of its creates still live, once the grant's {@code endingFrom} is reached. A grant whose amount can grow (the value of included usage consumed so far)
- * gets each increase as a further grant of the same key. A grant that should now be less (a fixed one that
- * should be another amount, a growing one whose value fell) or expire at another time is voided and created
- * again at what it should be; a grant of a period the run plans that the customer should no longer have (an
- * allowance its plans no longer give) is voided: Stripe keeps no credit the statement does not give. Nothing
- * is applied before the period's invoice finalizes, and an included grant expires then, so voiding loses
- * nothing Stripe applied. A grant that would already have expired is neither created nor changed.
+ * Decides which credit grant rows the outbox needs: a pure function of the grants a customer should have and what the
+ * outbox already holds for it. A grant is created with an idempotency key from its purchase or plan period and its
+ * revision; a refund adds a void, a cancellation an expire, one for each of its creates still live, once the grant's
+ * {@code endingFrom} is reached. A grant whose amount can grow (the value of included usage consumed so far) gets
+ * each increase as a further grant of the same key. A grant that should now be less (a fixed one that should be
+ * another amount, a growing one whose value fell) or expire at another time is voided and created again at what it
+ * should be; a grant of a period the run plans that the customer should no longer have (an allowance its plans no
+ * longer give) is voided: Stripe keeps no credit the statement does not give. Nothing is applied before the period's
+ * invoice finalizes, and an included grant expires then, so voiding loses nothing Stripe applied. A grant that would
+ * already have expired is neither created nor changed.
  */
 public final class CreditGrantPlanner {
 

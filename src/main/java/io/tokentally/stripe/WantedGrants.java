@@ -46,10 +46,9 @@ final class WantedGrants {
             Instant now,
             Duration closeGrace) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
-        BillingPeriod closing = customer.cycle().periodContaining(now.minus(closeGrace));
         for (CreditGrant grant : grants) {
             Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
-            wanted.add(purchased(grant, plan, endingFrom(grant, closing, now, closeGrace)));
+            wanted.add(purchased(grant, plan, endingFrom(grant, customer, now, closeGrace)));
             for (BillingPeriod period : periods) {
                 if (endsInside(grant, period)) {
                     wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get()));
@@ -93,21 +92,28 @@ final class WantedGrants {
     }
 
     /**
-     * When a refund's void or a cancellation's expire may reach Stripe: not before the close of a period that has
-     * ended, its invoice not yet final ({@code closing}, in the close grace), if the grant covered some of its
-     * usage. Stripe applies a grant when it finalizes the invoice, so a grant voided in between pays nothing of the
-     * period the statement shows it paid, and a grant of what it paid before its end can no longer be made for a
-     * period that has ended (hunt AF: a run between 00:00 and 01:00 UTC on the 1st). Stripe applies the live grant to
-     * the period's usage after the grant's end too, up to what is left of it, where the statement bills that as
-     * overage (a refund dated inside the period and first loaded in the grace). Null: at once.
+     * When a refund's void or a cancellation's expire may reach Stripe, null for a purchase that does not end. Stripe
+     * applies a grant only when it finalizes an invoice, so a grant ended early pays nothing of a period the statement
+     * has it pay. Not before the close of the period before the one its end falls in: every invoice of a period the
+     * purchase covered whole applies it (a cancellation dated 15 November and loaded in October expired the grant at
+     * once, and Stripe billed October's usage it paid: hunt AG, $6 over), and the period of its end is paid by the
+     * grant of what it paid before its end, made from then on ({@link #usedBeforeItsEnd}). Nor, for a period it
+     * covered some of that has ended but not closed (in the close grace: a run between 00:00 and 01:00 UTC on the
+     * 1st), before that period's close, as no grant of an ended period can be made any more (hunt AF). Stripe applies
+     * such a live grant to the period's usage after the purchase's end too, up to what is left of it.
      */
-    private static Instant endingFrom(CreditGrant grant, BillingPeriod closing, Instant now, Duration closeGrace) {
+    private static Instant endingFrom(CreditGrant grant, Customer customer, Instant now, Duration closeGrace) {
+        if (grant.end() == CreditGrant.End.NONE) {
+            return null;
+        }
+        Instant from =
+                customer.cycle().periodContaining(grant.endedAt()).start().plus(closeGrace);
+        BillingPeriod closing = customer.cycle().periodContaining(now.minus(closeGrace));
         boolean inGrace = !now.isBefore(closing.end());
         boolean coveredIt = grant.effectiveAt().isBefore(closing.end())
                 && (grant.usableUntil() == null || grant.usableUntil().isAfter(closing.start()));
-        return grant.end() != CreditGrant.End.NONE && inGrace && coveredIt
-                ? closing.end().plus(closeGrace)
-                : null;
+        Instant closed = closing.end().plus(closeGrace);
+        return inGrace && coveredIt && closed.isAfter(from) ? closed : from;
     }
 
     /** Whether the grant stops covering usage strictly inside the period, having covered some of it before. */

@@ -404,6 +404,47 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aCancellationDatedAheadExpiresThePackOnlyOnceTheLastPeriodItCoveredWholeHasClosed() throws Exception {
+        // given a flex customer's $10 pack of 1 October, granted while October was open, which pays October's $4 of
+        // the 14th; and its cancellation, dated 15 November, loaded on 21 October
+        Path input = folder("ahead-cancel");
+        Path customers = customers("ahead-cancel", "ahead-cancel,cus_ahead_cancel,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "ahc-1,2026-10-14T10:10:00Z,ahead-cancel,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-ahead,,ahead-cancel,10.00,USD,2026-10-01T00:00:00Z,,paid
+                """);
+        run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-ahead,,ahead-cancel,10.00,USD,2026-10-01T00:00:00Z,,paid
+                pack-ahead,cancellation,ahead-cancel,,,2026-11-15T00:00:00Z,,
+                """);
+        run("2026-10-20", "2026-10-21T02:00:00Z", input, customers);
+
+        // then the pack stays live through October's invoice, which applies it as the statement has it pay October:
+        // expired on the 21st, it paid nothing there and Stripe billed the $4 as overage (hunt AG)
+        assertThat(grantsOf("cus_ahead_cancel"))
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.expiresAt()).isNull());
+
+        // when $2 of 5 November is rated after October closed
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "ahc-2,2026-11-05T10:10:00Z,ahead-cancel,openai,gpt-4o,800000,0,0,0,0,0,,ok");
+        run("2026-11-05", "2026-11-06T02:00:00Z", input, customers);
+
+        // then the pack is expired, and what it pays of November before its end is a grant of November's
+        assertThat(grantsOf("cus_ahead_cancel"))
+                .extracting(grant -> grant.valueCents() + " " + grant.expiresAt())
+                .containsExactlyInAnyOrder(
+                        "1000 " + epoch("2026-11-06T02:00:00Z"), "200 " + epoch("2026-12-01T00:00:00Z"));
+        assertThat(itemsOf("cus_ahead_cancel")).isEmpty();
+    }
+
+    @Test
     void aPackFirstSeenTwoPeriodsLateAndRefundedBeforeTheFirstInvoiceThatCouldSpendItCreditsWhatItPaid()
             throws Exception {
         // given a flex customer's $5 of 20 September, metered while September was open, and a $10 pack of 15

@@ -209,39 +209,43 @@ class WantedGrantsTests {
     }
 
     @Test
-    void aRefundPlannedInTheGraceAfterAPeriodItPaidWaitsForThatPeriodsClose() {
-        // given packs of 1 November refunded at 00:10 on 1 December, on 20 November and at their purchase's instant,
-        // and one not refunded, for a customer paying per token
+    void aRefundIsSentOnceThePeriodsItCoveredWholeAndAnEndedPeriodItPaidHaveClosed() {
+        // given packs of 1 November refunded at 00:10 on 1 December, on 20 November, at their purchase's instant and
+        // (dated ahead) on 10 January, and one not refunded, for a customer paying per token
         Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
         BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
         List<CreditGrant> grants = List.of(
                 purchase("purchase:after", CreditGrant.Category.PAID, "4", null, "2026-12-01T00:10:00Z"),
                 purchase("purchase:inside", CreditGrant.Category.PAID, "4", null, "2026-11-20T00:00:00Z"),
                 purchase("purchase:never", CreditGrant.Category.PAID, "4", null, "2026-11-01T00:00:00Z"),
+                purchase("purchase:ahead", CreditGrant.Category.PAID, "4", null, "2027-01-10T00:00:00Z"),
                 purchase("purchase:live", CreditGrant.Category.PAID, "4", null, null));
 
         // when planned at 00:30 on 1 December, before November's invoice is final, and at 01:00, when it is
-        List<String> inTheGrace = endingsFrom(customer, grants, november, "2026-12-01T00:30:00Z");
-        List<String> atTheClose = endingsFrom(customer, grants, november, "2026-12-01T01:00:00Z");
+        List<String> inTheGrace = endings(customer, grants, november, "2026-12-01T00:30:00Z");
+        List<String> atTheClose = endings(customer, grants, november, "2026-12-01T01:00:00Z");
 
-        // then the voids of the packs that paid November's usage wait for its close, so Stripe applies them there
+        // then the voids of the packs that paid November's usage wait for its close, so Stripe applies them there,
+        // and the one dated ahead waits for December's close, so Stripe applies it to December's invoice too (the
+        // grant of what it pays of January before its end pays January's)
         assertThat(inTheGrace)
                 .containsExactly(
-                        "purchase:after VOID 2026-12-01T01:00:00Z",
-                        "purchase:inside VOID 2026-12-01T01:00:00Z",
-                        "purchase:never VOID null",
-                        "purchase:live NONE null");
+                        "purchase:after VOID waits until 2026-12-01T01:00:00Z",
+                        "purchase:inside VOID waits until 2026-12-01T01:00:00Z",
+                        "purchase:never VOID now",
+                        "purchase:ahead VOID waits until 2027-01-01T01:00:00Z",
+                        "purchase:live NONE now");
         assertThat(atTheClose)
                 .containsExactly(
-                        "purchase:after VOID null",
-                        "purchase:inside VOID null",
-                        "purchase:never VOID null",
-                        "purchase:live NONE null");
+                        "purchase:after VOID now",
+                        "purchase:inside VOID now",
+                        "purchase:never VOID now",
+                        "purchase:ahead VOID waits until 2027-01-01T01:00:00Z",
+                        "purchase:live NONE now");
     }
 
-    /** Each purchase's ending and when it may be sent, planned at {@code now} with a one-hour close grace. */
-    private static List<String> endingsFrom(
-            Customer customer, List<CreditGrant> grants, BillingPeriod period, String now) {
+    /** Each purchase's ending and whether it may be sent, planned at {@code now} with a one-hour close grace. */
+    private static List<String> endings(Customer customer, List<CreditGrant> grants, BillingPeriod period, String now) {
         Plan payg = new Plan(
                 "payg",
                 PlanType.USAGE,
@@ -252,17 +256,21 @@ class WantedGrantsTests {
                 List.of(),
                 CreditSource.DEFAULT_ORDER,
                 true);
+        Instant at = Instant.parse(now);
         return WantedGrants.of(
                         customer,
                         Map.of("payg", payg),
                         grants,
                         List.of(period),
                         () -> new CreditLedger("acme", List.of(), List.of(), List.of(), Map.of()),
-                        Instant.parse(now),
+                        at,
                         Duration.ofHours(1))
                 .stream()
                 .filter(w -> !w.grows())
-                .map(w -> w.key() + " " + w.ending() + " " + w.endingFrom())
+                .map(w -> w.key() + " " + w.ending() + " "
+                        + (w.endingFrom() != null && w.endingFrom().isAfter(at)
+                                ? "waits until " + w.endingFrom()
+                                : "now"))
                 .toList();
     }
 

@@ -268,11 +268,12 @@ public class ClosedPeriods {
         Map<String, BigDecimal> paidBefore = PeriodPosition.paidBefore(ledger, period);
         BigDecimal kept = BigDecimal.ZERO;
         for (CreditGrant grant : ledger.grants()) {
-            if (inStripe.holds(grant) && rule.keepsTheClose(inStripe.spending(grant, period))) {
+            boolean appliedLive = inStripe.endedInsideAfterTheClose(grant, period);
+            if (inStripe.holds(grant) && rule.keepsTheClose(inStripe.spending(grant, period), appliedLive)) {
                 ClosedPeriodRepository.GrantCredit atClose =
                         closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);
                 BigDecimal paid = paidNow.getOrDefault(grant.grantKey(), BigDecimal.ZERO);
-                if (inStripe.endedInsideAfterTheClose(grant, period)) {
+                if (appliedLive) {
                     // Stripe applied it as if it lived, as far as what earlier periods leave of it
                     paid = grant.amountUsd().subtract(paidBefore.getOrDefault(grant.grantKey(), BigDecimal.ZERO));
                 }

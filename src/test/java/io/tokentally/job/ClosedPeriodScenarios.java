@@ -445,6 +445,43 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aRefundInsideAClosedPeriodKnownAfterTheNextClosedInvoicesWhatStripeCreditedBeyondEach() throws Exception {
+        // given a flex customer's $10 pack of 10 October, granted while October was open, which paid October's $4 of
+        // the 14th and $2 of the 28th, and November's $3: Stripe applied $6 of it at October's invoice and $3 at
+        // November's
+        Path input = folder("after-next");
+        Path customers = customers("after-next", "after-next,cus_after_next,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-after-next,,after-next,10.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "anx-1,2026-10-14T10:10:00Z,after-next,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
+                "anx-2,2026-10-28T10:10:00Z,after-next,openai,gpt-4o,800000,0,0,0,0,0,,ok");
+        run("2026-10-28", "2026-10-29T02:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "anx-3,2026-11-10T10:10:00Z,after-next,openai,gpt-4o,1200000,0,0,0,0,0,,ok");
+        run("2026-11-10", "2026-11-11T02:00:00Z", input, customers);
+        run("2026-11-30", "2026-12-01T02:00:00Z", input, customers);
+
+        // when a refund of 25 October is first seen on 3 December, after November closed too
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-after-next,,after-next,10.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-after-next,refund,after-next,,,2026-10-25T00:00:00Z,,
+                """);
+        run("2026-12-02", "2026-12-03T02:00:00Z", input, customers);
+
+        // then the statements bill October's $2 of the 28th and November's $3, which Stripe's live grant paid, and
+        // items invoice them: a rule that dropped what the pack carried at October's close made October's a -$4 item
+        // (hunt AG: $6 under)
+        assertThat(itemsOf("cus_after_next")).containsExactlyInAnyOrder("200", "300");
+    }
+
+    @Test
     void aPackFirstSeenTwoPeriodsLateAndRefundedBeforeTheFirstInvoiceThatCouldSpendItCreditsWhatItPaid()
             throws Exception {
         // given a flex customer's $5 of 20 September, metered while September was open, and a $10 pack of 15

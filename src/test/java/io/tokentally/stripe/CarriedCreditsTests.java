@@ -70,9 +70,14 @@ class CarriedCreditsTests {
                 .isEqualTo(notExpiringInTheNext);
         assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.carries(grant, OCTOBER, NOVEMBER, spending))
                 .isEqualTo(usableToTheNextEnd);
-        assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.keepsTheClose(spending))
+        assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.keepsTheClose(spending, false))
                 .isEqualTo(keepsTheClose);
-        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.keepsTheClose(spending))
+        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.keepsTheClose(spending, false))
+                .isFalse();
+        // and one Stripe applied at October's invoice as if it lived, its refund planned after the close, keeps it
+        assertThat(CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS.keepsTheClose(spending, true))
+                .isTrue();
+        assertThat(CarriedCredits.NOT_EXPIRING_IN_THE_NEXT_PERIOD.keepsTheClose(spending, true))
                 .isFalse();
     }
 
@@ -94,10 +99,10 @@ class CarriedCreditsTests {
         // then
         CarriedCredits.Spending beforeDecember = new CarriedCredits.Spending(DECEMBER, refunded.endedAt());
         assertThat(rule.carries(refunded, OCTOBER, NOVEMBER, beforeDecember)).isFalse();
-        assertThat(rule.keepsTheClose(beforeDecember)).isTrue();
+        assertThat(rule.keepsTheClose(beforeDecember, false)).isTrue();
         CarriedCredits.Spending afterDecember =
                 new CarriedCredits.Spending(DECEMBER, Instant.parse("2027-01-01T00:00:00Z"));
         assertThat(rule.carries(refunded, OCTOBER, NOVEMBER, afterDecember)).isTrue();
-        assertThat(rule.keepsTheClose(afterDecember)).isFalse();
+        assertThat(rule.keepsTheClose(afterDecember, false)).isFalse();
     }
 }

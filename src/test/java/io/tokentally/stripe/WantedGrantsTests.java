@@ -29,6 +29,17 @@ import org.junit.jupiter.api.Test;
 class WantedGrantsTests {
 
     static final Plan TEAM = fixed("team", "30", "10");
+    /** A usage-based plan without markup or fee. */
+    static final Plan PAYG = new Plan(
+            "payg",
+            PlanType.USAGE,
+            "USD",
+            BigDecimal.ZERO,
+            List.of(),
+            BigDecimal.ZERO,
+            List.of(),
+            CreditSource.DEFAULT_ORDER,
+            true);
 
     @Test
     void aPeriodAPlanChangeSplitsGrantsWhatEachSegmentsUsageUsedFromItsStartOnly() {
@@ -158,16 +169,6 @@ class WantedGrantsTests {
         // given a $5 promotion from 1 November to the 20th and a $4 pack refunded on 25 November, for a customer
         // paying per token; usage of $2.3456 on the 10th (the promotion pays it), $3 on the 22nd (the pack pays it)
         // and $1 on the 27th (overage); a $1 pack expiring at the period's end is not touched
-        Plan payg = new Plan(
-                "payg",
-                PlanType.USAGE,
-                "USD",
-                BigDecimal.ZERO,
-                List.of(),
-                BigDecimal.ZERO,
-                List.of(),
-                CreditSource.DEFAULT_ORDER,
-                true);
         Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
         BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
         List<CreditGrant> grants = List.of(
@@ -178,12 +179,12 @@ class WantedGrantsTests {
                 charge("2026-11-10T12:00:00Z", "2.3456"),
                 charge("2026-11-22T12:00:00Z", "3"),
                 charge("2026-11-27T12:00:00Z", "1"));
-        CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", payg)).allocate(charges, grants);
+        CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG)).allocate(charges, grants);
 
         // when
         List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
                 customer,
-                Map.of("payg", payg),
+                Map.of("payg", PAYG),
                 grants,
                 List.of(november),
                 () -> ledger,
@@ -246,20 +247,10 @@ class WantedGrantsTests {
 
     /** Each purchase's ending and whether it may be sent, planned at {@code now} with a one-hour close grace. */
     private static List<String> endings(Customer customer, List<CreditGrant> grants, BillingPeriod period, String now) {
-        Plan payg = new Plan(
-                "payg",
-                PlanType.USAGE,
-                "USD",
-                BigDecimal.ZERO,
-                List.of(),
-                BigDecimal.ZERO,
-                List.of(),
-                CreditSource.DEFAULT_ORDER,
-                true);
         Instant at = Instant.parse(now);
         return WantedGrants.of(
                         customer,
-                        Map.of("payg", payg),
+                        Map.of("payg", PAYG),
                         grants,
                         List.of(period),
                         () -> new CreditLedger("acme", List.of(), List.of(), List.of(), Map.of()),

@@ -48,7 +48,7 @@ final class WantedGrants {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
         for (CreditGrant grant : grants) {
             Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
-            wanted.add(purchased(grant, plan, endingFrom(grant, customer, now, closeGrace)));
+            wanted.add(purchased(grant, plan, endingFrom(grant, customer, closeGrace)));
             for (BillingPeriod period : periods) {
                 if (endsInside(grant, period)) {
                     wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get()));
@@ -92,28 +92,22 @@ final class WantedGrants {
     }
 
     /**
-     * When a refund's void or a cancellation's expire may reach Stripe, null for a purchase that does not end. Stripe
-     * applies a grant only when it finalizes an invoice, so a grant ended early pays nothing of a period the statement
-     * has it pay. Not before the close of the period before the one its end falls in: every invoice of a period the
-     * purchase covered whole applies it (a cancellation dated 15 November and loaded in October expired the grant at
-     * once, and Stripe billed October's usage it paid: hunt AG, $6 over), and the period of its end is paid by the
-     * grant of what it paid before its end, made from then on ({@link #usedBeforeItsEnd}). Nor, for a period it
-     * covered some of that has ended but not closed (in the close grace: a run between 00:00 and 01:00 UTC on the
-     * 1st), before that period's close, as no grant of an ended period can be made any more (hunt AF). Stripe applies
-     * such a live grant to the period's usage after the purchase's end too, up to what is left of it.
+     * When a refund's void or a cancellation's expire may reach Stripe: null for at once, or for a purchase that does
+     * not end. Stripe applies a grant only when it finalizes an invoice, so a grant ended early pays nothing of a
+     * period the statement has it pay. A purchase that took effect before the period its end falls in waits for the
+     * close of the period before that one: every invoice of a period it covered whole applies it (a cancellation
+     * dated 15 November and loaded in October expired the grant at once, and Stripe billed October's usage it paid:
+     * hunt AG, $6 over; a refund dated in the grace hour after October's end and loaded then: hunt AF), and the
+     * period of its end is paid by the grant of what it paid before its end, made from then on ({@link
+     * #usedBeforeItsEnd}). One that took effect in that period ends at once: it paid no earlier invoice, and live at
+     * the previous period's, Stripe would apply it there (a pack bought and refunded in the grace hour: hunt AH).
      */
-    private static Instant endingFrom(CreditGrant grant, Customer customer, Instant now, Duration closeGrace) {
+    private static Instant endingFrom(CreditGrant grant, Customer customer, Duration closeGrace) {
         if (grant.end() == CreditGrant.End.NONE) {
             return null;
         }
-        Instant from =
-                customer.cycle().periodContaining(grant.endedAt()).start().plus(closeGrace);
-        BillingPeriod closing = customer.cycle().periodContaining(now.minus(closeGrace));
-        boolean inGrace = !now.isBefore(closing.end());
-        boolean coveredIt = grant.effectiveAt().isBefore(closing.end())
-                && (grant.usableUntil() == null || grant.usableUntil().isAfter(closing.start()));
-        Instant closed = closing.end().plus(closeGrace);
-        return inGrace && coveredIt && closed.isAfter(from) ? closed : from;
+        BillingPeriod ending = customer.cycle().periodContaining(grant.endedAt());
+        return grant.effectiveAt().isBefore(ending.start()) ? ending.start().plus(closeGrace) : null;
     }
 
     /** Whether the grant stops covering usage strictly inside the period, having covered some of it before. */

@@ -404,6 +404,31 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aPackBoughtAndRefundedInTheCloseGraceIsVoidedAtOnce() throws Exception {
+        // given a flex customer's $4 of usage on 14 October
+        Path input = folder("grace-bought");
+        Path customers = customers("grace-bought", "grace-bought,cus_grace_bought,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "gbt-1,2026-10-14T10:10:00Z,grace-bought,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+        run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
+
+        // when a pack bought at 00:10 on 1 November and refunded at 00:20 is loaded by a run at 00:30
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-grace-bought,,grace-bought,10.00,USD,2026-11-01T00:10:00Z,,paid
+                pack-grace-bought,refund,grace-bought,,,2026-11-01T00:20:00Z,,
+                """);
+        run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
+
+        // then its grant is voided in the same upload: live at October's invoice, it would pay October's $4, which
+        // the statement bills (hunt AH)
+        assertThat(grantsOf("cus_grace_bought"))
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.voidedAt()).isEqualTo(epoch("2026-11-01T00:30:00Z")));
+    }
+
+    @Test
     void aCancellationDatedAheadExpiresThePackOnlyOnceTheLastPeriodItCoveredWholeHasClosed() throws Exception {
         // given a flex customer's $10 pack of 1 October, granted while October was open, which pays October's $4 of
         // the 14th; and its cancellation, dated 15 November, loaded on 21 October

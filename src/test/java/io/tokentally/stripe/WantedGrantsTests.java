@@ -210,9 +210,9 @@ class WantedGrantsTests {
     }
 
     @Test
-    void aRefundIsSentOnceThePeriodsItCoveredWholeAndAnEndedPeriodItPaidHaveClosed() {
+    void aRefundIsSentOnceThePeriodBeforeTheOneOfItsTimeHasClosed() {
         // given packs of 1 November refunded at 00:10 on 1 December, on 20 November, at their purchase's instant and
-        // (dated ahead) on 10 January, and one not refunded, for a customer paying per token
+        // (dated ahead) on 10 January, one not refunded, and one bought and refunded in the grace hour after November
         Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
         BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
         List<CreditGrant> grants = List.of(
@@ -220,29 +220,40 @@ class WantedGrantsTests {
                 purchase("purchase:inside", CreditGrant.Category.PAID, "4", null, "2026-11-20T00:00:00Z"),
                 purchase("purchase:never", CreditGrant.Category.PAID, "4", null, "2026-11-01T00:00:00Z"),
                 purchase("purchase:ahead", CreditGrant.Category.PAID, "4", null, "2027-01-10T00:00:00Z"),
-                purchase("purchase:live", CreditGrant.Category.PAID, "4", null, null));
+                purchase("purchase:live", CreditGrant.Category.PAID, "4", null, null),
+                new CreditGrant(
+                        "purchase:in-the-grace",
+                        "acme",
+                        CreditGrant.Category.PAID,
+                        new BigDecimal("4"),
+                        Instant.parse("2026-12-01T00:10:00Z"),
+                        null,
+                        Instant.parse("2026-12-01T00:20:00Z"),
+                        CreditGrant.End.VOIDED));
 
         // when planned at 00:30 on 1 December, before November's invoice is final, and at 01:00, when it is
         List<String> inTheGrace = endings(customer, grants, november, "2026-12-01T00:30:00Z");
         List<String> atTheClose = endings(customer, grants, november, "2026-12-01T01:00:00Z");
 
-        // then the voids of the packs that paid November's usage wait for its close, so Stripe applies them there,
-        // and the one dated ahead waits for December's close, so Stripe applies it to December's invoice too (the
-        // grant of what it pays of January before its end pays January's)
+        // then a pack that covered November whole waits for its close, so Stripe applies it there, and the one dated
+        // ahead for December's (the grant of what it pays of January before its end pays January's); the others end
+        // at once: one bought in the grace hour, live at November's invoice, would pay November (hunt AH)
         assertThat(inTheGrace)
                 .containsExactly(
                         "purchase:after VOID waits until 2026-12-01T01:00:00Z",
-                        "purchase:inside VOID waits until 2026-12-01T01:00:00Z",
+                        "purchase:inside VOID now",
                         "purchase:never VOID now",
                         "purchase:ahead VOID waits until 2027-01-01T01:00:00Z",
-                        "purchase:live NONE now");
+                        "purchase:live NONE now",
+                        "purchase:in-the-grace VOID now");
         assertThat(atTheClose)
                 .containsExactly(
                         "purchase:after VOID now",
                         "purchase:inside VOID now",
                         "purchase:never VOID now",
                         "purchase:ahead VOID waits until 2027-01-01T01:00:00Z",
-                        "purchase:live NONE now");
+                        "purchase:live NONE now",
+                        "purchase:in-the-grace VOID now");
     }
 
     /** Each purchase's ending and whether it may be sent, planned at {@code now} with a one-hour close grace. */

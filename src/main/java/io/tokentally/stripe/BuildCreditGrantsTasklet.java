@@ -119,6 +119,9 @@ class BuildCreditGrantsTasklet implements Tasklet {
     private List<OutboxRow> rows(Customer customer, Planning planning) {
         TreeSet<BillingPeriod> periods = ledgers.periodsOfRun(customer, planning.runHours(), planning.window());
         periods.add(customer.cycle().periodContaining(planning.now()));
+        // in the close grace, the period Stripe has not yet invoiced: a purchase ending inside it still gets the grant
+        // of what it paid of it
+        periods.add(customer.cycle().periodContaining(planning.now().minus(closeGrace)));
         List<CreditGrant> own = planning.grants().getOrDefault(customer.customerId(), List.of());
         Supplier<CreditLedger> ledger = memoized(() -> ledgers.ledger(
                 customer,
@@ -126,12 +129,22 @@ class BuildCreditGrantsTasklet implements Tasklet {
                 own,
                 periods.first().start(),
                 periods.last().end()));
+        Map<String, CreditGrantPlanner.Held> held =
+                planning.held().getOrDefault(customer.customerId(), new TreeMap<>());
         return planning.planner()
                 .plan(
                         customer.customerId(),
                         customer.stripeCustomerId(),
-                        WantedGrants.of(customer, planning.plans(), own, periods, ledger, planning.now(), closeGrace),
-                        planning.held().getOrDefault(customer.customerId(), new TreeMap<>()),
+                        WantedGrants.of(
+                                customer,
+                                planning.plans(),
+                                own,
+                                periods,
+                                ledger,
+                                planning.now(),
+                                closeGrace,
+                                key -> held.containsKey(CreditGrantPlanner.meterOf(customer.customerId(), key))),
+                        held,
                         periods);
     }
 

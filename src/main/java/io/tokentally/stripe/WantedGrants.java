@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -44,14 +45,15 @@ final class WantedGrants {
             Collection<BillingPeriod> periods,
             Supplier<CreditLedger> ledger,
             Instant now,
-            Duration closeGrace) {
+            Duration closeGrace,
+            Predicate<String> made) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
         for (CreditGrant grant : grants) {
             Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
             wanted.add(purchased(grant, plan, endingFrom(grant, customer, closeGrace)));
             for (BillingPeriod period : periods) {
                 if (endsInside(grant, period)) {
-                    wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get()));
+                    wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get(), now, closeGrace, made));
                 }
             }
         }
@@ -126,7 +128,18 @@ final class WantedGrants {
      * without it Stripe would bill as overage what the statement shows paid by the purchase.
      */
     private static CreditGrantPlanner.Wanted usedBeforeItsEnd(
-            CreditGrant grant, Plan plan, BillingPeriod period, CreditLedger ledger) {
+            CreditGrant grant,
+            Plan plan,
+            BillingPeriod period,
+            CreditLedger ledger,
+            Instant now,
+            Duration closeGrace,
+            Predicate<String> made) {
+        String key = grant.grantKey() + ":used-before-its-end:" + period.start();
+        Instant close = period.end().plus(closeGrace);
+        // first made in the close grace (a refund loaded after the period's end), it expires at the close: Stripe has
+        // not finalized the invoice yet, and the purchase's own grant is voided now (hunt AF)
+        boolean firstInTheGrace = !now.isBefore(period.end()) && now.isBefore(close) && !made.test(key);
         BigDecimal used = BigDecimal.ZERO;
         for (AllocatedCharge charge : ledger.charges()) {
             if (charge.segment().period().equals(period)) {
@@ -134,11 +147,11 @@ final class WantedGrants {
             }
         }
         return new CreditGrantPlanner.Wanted(
-                grant.grantKey() + ":used-before-its-end:" + period.start(),
+                key,
                 grant.category().code(),
                 micros(Amounts.toMinorUnit(used)),
                 period.start(),
-                period.end(),
+                firstInTheGrace ? close : period.end(),
                 CreditGrantPlanner.Ending.NONE,
                 null,
                 priority(plan, sourceOf(grant)),

@@ -404,6 +404,44 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aRefundInsideAPeriodLoadedInItsGraceGrantsWhatThePackPaidUntilTheClose() throws Exception {
+        // given a flex customer's $10 pack of 10 October, granted while October was open, which paid October's $4 of
+        // the 14th and $2 of the 28th
+        Path input = folder("grace-inside");
+        Path customers = customers("grace-inside", "grace-inside,cus_grace_inside,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-grace-inside,,grace-inside,10.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "gin-1,2026-10-14T10:10:00Z,grace-inside,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
+                "gin-2,2026-10-28T10:10:00Z,grace-inside,openai,gpt-4o,800000,0,0,0,0,0,,ok");
+        run("2026-10-28", "2026-10-29T02:00:00Z", input, customers);
+
+        // when a refund of 20 October is loaded by a run at 00:30 on 1 November, before October's invoice is final
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-grace-inside,,grace-inside,10.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-grace-inside,refund,grace-inside,,,2026-10-20T00:00:00Z,,
+                """);
+        run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
+
+        // then the pack is voided, and what it paid before its refund, the 14th's $4, is a grant Stripe applies at
+        // October's invoice, expiring at October's close: without it Stripe billed the $4 the statement has the pack
+        // pay (hunt AF), and the pack kept live would have paid the 28th's $2 too (hunt AH)
+        assertThat(grantsOf("cus_grace_inside"))
+                .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + grant.voidedAt())
+                .containsExactly(
+                        "1000 null " + epoch("2026-11-01T00:30:00Z"), "400 " + epoch("2026-11-01T01:00:00Z") + " null");
+
+        // and the next night's run, after the close, adds no grant and no item
+        run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
+        assertThat(grantsOf("cus_grace_inside")).hasSize(2);
+        assertThat(itemsOf("cus_grace_inside")).isEmpty();
+    }
+
+    @Test
     void aPackBoughtAndRefundedInTheCloseGraceIsVoidedAtOnce() throws Exception {
         // given a flex customer's $4 of usage on 14 October
         Path input = folder("grace-bought");

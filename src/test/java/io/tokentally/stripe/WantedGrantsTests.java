@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class WantedGrantsTests {
@@ -58,7 +59,8 @@ class WantedGrantsTests {
                 List.of(november),
                 () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
                 Instant.parse("2026-11-20T00:00:00Z"),
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                key -> false);
 
         // then: $3.46 from the 16th to the period's end, not the whole $5 ($10 x 15/30 days), which Stripe would
         // spend on the usage before the 16th too; nothing for the days before the plan
@@ -90,7 +92,8 @@ class WantedGrantsTests {
                 List.of(november),
                 () -> new CreditLedger("acme", List.of(), List.of(teamUsed, proUsed), List.of(), Map.of()),
                 Instant.parse("2026-11-20T00:00:00Z"),
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                key -> false);
 
         // then
         assertThat(wanted)
@@ -120,7 +123,8 @@ class WantedGrantsTests {
                     throw new AssertionError("a whole USD allowance needs no ledger");
                 },
                 Instant.parse("2026-11-20T00:00:00Z"),
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                key -> false);
 
         // then
         assertThat(wanted)
@@ -156,7 +160,8 @@ class WantedGrantsTests {
                 List.of(november),
                 () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
                 Instant.parse("2026-11-20T00:00:00Z"),
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                key -> false);
 
         // then $1.23, not the whole $20, which Stripe would spend on the other models' usage too
         assertThat(wanted)
@@ -189,7 +194,8 @@ class WantedGrantsTests {
                 List.of(november),
                 () -> ledger,
                 Instant.parse("2026-11-28T00:00:00Z"),
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                key -> false);
 
         // then: besides the purchases' own grants, what the promotion and the pack paid of November's usage, as
         // grants expiring at its end that later runs raise; Stripe applies none of the purchases' own grants to
@@ -207,6 +213,49 @@ class WantedGrantsTests {
                 .filteredOn(w -> !w.grows())
                 .extracting(CreditGrantPlanner.Wanted::key)
                 .containsExactly("purchase:promo", "purchase:pack", "purchase:last");
+    }
+
+    @Test
+    void aGrantOfWhatAPurchasePaidFirstMadeInTheCloseGraceExpiresAtTheClose() {
+        // given a $4 pack of 1 November refunded on 20 November, which paid $3 of the 10th, planned at 00:30 on
+        // 1 December, before November's invoice is final
+        Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        List<CreditGrant> grants =
+                List.of(purchase("purchase:pack", CreditGrant.Category.PAID, "4", null, "2026-11-20T00:00:00Z"));
+        CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG))
+                .allocate(List.of(charge("2026-11-10T12:00:00Z", "3")), grants);
+
+        // when the refund is first loaded now, or the grant was made before November's end
+        List<String> firstNow = usedBeforeItsEnd(customer, grants, november, ledger, key -> false);
+        List<String> madeBefore = usedBeforeItsEnd(customer, grants, november, ledger, key -> true);
+
+        // then first made now, it expires at November's close, so Stripe can still apply it; one made before keeps
+        // November's end (an ended period's grant is not changed)
+        assertThat(firstNow).containsExactly("3000000 2026-12-01T01:00:00Z");
+        assertThat(madeBefore).containsExactly("3000000 2026-12-01T00:00:00Z");
+    }
+
+    /** The amounts and expiries of the "used before its end" grants wanted at 00:30 on 1 December. */
+    private static List<String> usedBeforeItsEnd(
+            Customer customer,
+            List<CreditGrant> grants,
+            BillingPeriod period,
+            CreditLedger ledger,
+            Predicate<String> made) {
+        return WantedGrants.of(
+                        customer,
+                        Map.of("payg", PAYG),
+                        grants,
+                        List.of(period),
+                        () -> ledger,
+                        Instant.parse("2026-12-01T00:30:00Z"),
+                        Duration.ofHours(1),
+                        made)
+                .stream()
+                .filter(CreditGrantPlanner.Wanted::grows)
+                .map(w -> w.amountMicros() + " " + w.expiresAt())
+                .toList();
     }
 
     @Test
@@ -266,7 +315,8 @@ class WantedGrantsTests {
                         List.of(period),
                         () -> new CreditLedger("acme", List.of(), List.of(), List.of(), Map.of()),
                         at,
-                        Duration.ofHours(1))
+                        Duration.ofHours(1),
+                        key -> false)
                 .stream()
                 .filter(w -> !w.grows())
                 .map(w -> w.key() + " " + w.ending() + " "

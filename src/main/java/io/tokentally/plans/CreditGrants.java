@@ -18,7 +18,9 @@ public final class CreditGrants {
 
     /**
      * @return one grant per purchase, in purchase time order; a refund or cancellation whose purchase is
-     *     not (yet) known is left out, and the earliest refund or cancellation of a purchase wins
+     *     not (yet) known is left out, and the earliest refund or cancellation of a purchase wins, one dated before
+     *     its purchase too (it ends the grant as it takes effect: folded in time order alone, it came before its
+     *     purchase and was dropped, leaving a refunded pack live; review 52)
      */
     public static List<CreditGrant> fold(List<Purchase> rows) {
         Map<String, CreditGrant> grants = new LinkedHashMap<>();
@@ -28,10 +30,11 @@ public final class CreditGrants {
         for (Purchase row : sorted) {
             if (row.event() == Purchase.Event.PURCHASE) {
                 grants.putIfAbsent(row.purchaseId(), granted(row));
-                continue;
             }
+        }
+        for (Purchase row : sorted) {
             CreditGrant grant = grants.get(row.purchaseId());
-            if (grant != null && grant.endedAt() == null) {
+            if (row.event() != Purchase.Event.PURCHASE && grant != null && grant.endedAt() == null) {
                 grants.put(row.purchaseId(), ended(grant, row));
             }
         }

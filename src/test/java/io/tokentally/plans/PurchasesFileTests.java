@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -260,6 +261,31 @@ class PurchasesFileTests {
         assertThat(grants.get(0).usableUntil()).isEqualTo(Instant.parse("2026-11-10T00:00:00Z"));
         assertThat(grants.get(1).end()).isEqualTo(CreditGrant.End.EXPIRED);
         assertThat(grants.get(1).usableUntil()).isEqualTo(Instant.parse("2026-11-04T00:00:00Z"));
+    }
+
+    @Test
+    void aRefundDatedBeforeItsPurchaseEndsTheGrantAsItTakesEffect() {
+        // given a pack of 10 November whose refund is dated 9 November (two systems' clocks)
+        List<Purchase> rows = List.of(
+                new Purchase(
+                        "p1",
+                        Purchase.Event.PURCHASE,
+                        "acme",
+                        CreditGrant.Category.PAID,
+                        new BigDecimal("10"),
+                        Instant.parse("2026-11-10T00:00:00Z"),
+                        null),
+                new Purchase(
+                        "p1", Purchase.Event.REFUND, "acme", null, null, Instant.parse("2026-11-09T00:00:00Z"), null));
+
+        // when
+        List<CreditGrant> grants = CreditGrants.fold(rows);
+
+        // then it covers nothing: folded in time order alone, the refund came first and was dropped, the pack live
+        assertThat(grants).singleElement().satisfies(grant -> {
+            assertThat(grant.end()).isEqualTo(CreditGrant.End.VOIDED);
+            assertThat(grant.usableUntil()).isEqualTo(Instant.parse("2026-11-10T00:00:00Z"));
+        });
     }
 
     @Test

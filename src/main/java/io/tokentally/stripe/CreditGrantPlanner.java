@@ -138,14 +138,17 @@ public final class CreditGrantPlanner {
             live = 0;
             missing = grant.amountMicros();
         }
+        boolean endingDue =
+                grant.ending() != Ending.NONE && (grant.endingFrom() == null || !now.isBefore(grant.endingFrom()));
+        // a refused create is made again while the grant should live, its ending not yet due too (review 52)
         if (!expired
                 && missing > 0
-                && (revision == 0 || replace || grant.grows() || (before.refused() && grant.ending() == Ending.NONE))) {
+                && (revision == 0 || replace || grant.grows() || (before.refused() && !endingDue))) {
             revision++;
             live++;
             rows.add(row(target, OutboxRow.Kind.CREDIT_GRANT, revision, missing));
         }
-        if (grant.ending() != Ending.NONE && (grant.endingFrom() == null || !now.isBefore(grant.endingFrom()))) {
+        if (endingDue) {
             OutboxRow.Kind kind = grant.ending() == Ending.VOID
                     ? OutboxRow.Kind.CREDIT_GRANT_VOID
                     : OutboxRow.Kind.CREDIT_GRANT_EXPIRE;

@@ -86,6 +86,26 @@ class CreditGrantPlannerTests {
     }
 
     @Test
+    void aRefusedPackWhoseEndingWaitsIsCreatedAgain() {
+        // given a pack whose create Stripe refused (it did not know the customer yet), cancelled from an hour after
+        // now, or from now
+        String meter = CreditGrantPlanner.meterOf("acme", "purchase:p1");
+        Map<String, CreditGrantPlanner.Held> refused =
+                Map.of(meter, new CreditGrantPlanner.Held(1, 0, 0, false, true, NOVEMBER, terms(PACK_EXPIRES)));
+
+        // when
+        List<OutboxRow> waiting =
+                planner.plan("acme", "cus_acme", List.of(refundedFrom(NOW.plusSeconds(3600))), refused, PERIODS);
+        List<OutboxRow> due = planner.plan("acme", "cus_acme", List.of(refundedFrom(NOW)), refused, PERIODS);
+
+        // then it lives until its ending is due, so it is created again; once due, nothing is created or ended
+        assertThat(waiting)
+                .extracting(row -> row.kind() + " r" + row.revision())
+                .containsExactly("CREDIT_GRANT r2");
+        assertThat(due).isEmpty();
+    }
+
+    @Test
     void growingGrantSendsTheIncreaseAsAFurtherGrant() {
         // given the value of a token allowance consumed so far: $3.20, of which $2.00 was granted
         CreditGrantPlanner.Wanted tokens = new CreditGrantPlanner.Wanted(

@@ -9,11 +9,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.ClassUtils;
 
 /**
- * Refuses a structured log format Spring Boot cannot make, naming its setting
- * ({@code logging.structured.format.console} or {@code .file}), before the logging system starts. Spring's own refusal ("Unknown format 'xml'") came from the
- * logging system's start, before any log could carry the setting's name, and did not say which setting it was.
- * Accepted as Spring Boot takes them: one of its common formats in any case, without spaces around it, or the name
- * of a class on the class path (Spring then checks that it formats log events).
+ * Refuses a structured log format Spring Boot cannot make, naming its setting ({@code
+ * logging.structured.format.console} or {@code .file}), before the logging system starts. Spring's own refusal
+ * ("Unknown format 'xml'") came from the logging system's start, before any log could carry the setting's name, and
+ * did not say which setting it was. Accepted as Spring Boot takes them: one of its common formats in any case,
+ * without spaces around it, or the name of a class on the class path (Spring then checks that it formats log events).
  */
 public class StructuredLogFormatCheck implements EnvironmentPostProcessor {
 

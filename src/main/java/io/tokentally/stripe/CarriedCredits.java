@@ -82,9 +82,10 @@ enum CarriedCredits {
     /**
      * Whether the grant carries, by this rule, what it carried at the close rather than what it pays now: by rule 3,
      * one whose grant in Stripe ends before the first invoice that could spend it, or one Stripe applied at the
-     * period's invoice as if it lived though a refund or cancellation ended it inside the period ({@code appliedLive}):
-     * in the ledger it pays nothing after the period, so the invoices after it are judged by their own positions
-     * (a refund first seen after the next period closed too dropped what the close carried: hunt AG, $6 under).
+     * period's invoice as if it lived though a refund or cancellation ended it by the period's end ({@code
+     * appliedLive}): in the ledger it pays nothing after the period, so the invoices after it are judged by their own
+     * positions (a refund first seen after the next period closed too dropped what the close carried: hunt AG, $6
+     * under).
      */
     boolean keepsTheClose(Spending spending, boolean appliedLive) {
         return this == CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS && (spending.endsBeforeTheInvoice() || appliedLive);

@@ -268,7 +268,7 @@ public class ClosedPeriods {
         Map<String, BigDecimal> paidBefore = PeriodPosition.paidBefore(ledger, period);
         BigDecimal kept = BigDecimal.ZERO;
         for (CreditGrant grant : ledger.grants()) {
-            boolean appliedLive = inStripe.endedInsideAfterTheClose(grant, period);
+            boolean appliedLive = inStripe.endedByThePeriodsEndPlannedAfterItsClose(grant, period);
             if (inStripe.holds(grant) && rule.keepsTheClose(inStripe.spending(grant, period), appliedLive)) {
                 ClosedPeriodRepository.GrantCredit atClose =
                         closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);

@@ -66,10 +66,10 @@ final class GrantsInStripe {
     }
 
     /**
-     * Whether the grant was refunded or cancelled inside {@code period} and its end planned after the period closed:
-     * Stripe applied it at the period's invoice as if it lived.
+     * Whether the grant was refunded or cancelled by the end of {@code period} (inside it, or before it) and its end
+     * planned after the period closed: Stripe applied it at the period's invoice as if it lived.
      */
-    boolean endedInsideAfterTheClose(CreditGrant grant, BillingPeriod period) {
+    boolean endedByThePeriodsEndPlannedAfterItsClose(CreditGrant grant, BillingPeriod period) {
         Instant ended = grant.endedAt();
         return ended != null
                 && !ended.isAfter(period.end())

@@ -23,16 +23,16 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The Stripe credit grants a customer should have: a {@code paid} or {@code promotional} grant per
- * purchase (voided after a refund, expired after a cancellation) and a {@code promotional} grant per
- * started plan segment and allowance, expiring at its period's end: Stripe applies credits when it finalizes
- * the period's invoice, so a grant of a segment that a plan change ends inside the period expiring with the
- * segment would never be applied. A USD allowance of all models of a segment alone in its period is granted whole; a
- * token allowance, one of some models, and any allowance of a period a plan change splits, is granted as the billed
- * value of the usage it covered so far, rounded to cents. A purchase that ends inside a period also grants, for that period, what it paid
- * of the period's usage before its end ({@link #usedBeforeItsEnd}).
- * Stripe's priority follows the plan's consumption order: 10 for the first source, 20, 30. The credit
- * ledger is asked for only when a grant of what was used needs it: allocating it reads the customer's usage.
+ * The Stripe credit grants a customer should have: a {@code paid} or {@code promotional} grant per purchase (voided
+ * after a refund, expired after a cancellation) and a {@code promotional} grant per started plan segment and
+ * allowance, expiring at its period's end: Stripe applies credits when it finalizes the period's invoice, so a grant
+ * of a segment that a plan change ends inside the period expiring with the segment would never be applied. A USD
+ * allowance of all models of a segment alone in its period is granted whole; a token allowance, one of some models,
+ * and any allowance of a period a plan change splits, is granted as the billed value of the usage it covered so far,
+ * rounded to cents. A purchase that ends inside a period also grants, for that period, what it paid of the period's
+ * usage before its end ({@link #usedBeforeItsEnd}). Stripe's priority follows the plan's consumption order: 10 for
+ * the first source, 20, 30. The credit ledger is asked for only when a grant of what was used needs it: allocating it
+ * reads the customer's usage.
  */
 final class WantedGrants {
 

@@ -18,11 +18,12 @@ class StructuredLogFormatCheckTests {
         "logging.structured.format.console, ecs",
         "logging.structured.format.console, LOGSTASH",
         "logging.structured.format.file, gelf",
-        // a formatter of one's own, by its class name (Spring checks what it formats)
+        // a class name: a formatter of one's own, which Spring then checks formats log events (this one does not,
+        // and Spring refuses it in its own words)
         "logging.structured.format.file, java.lang.String",
         "logging.structured.format.console, ''",
     })
-    void aFormatSpringCanMakeIsLeftToSpring(String property, String format) {
+    void aCommonFormatOrAClassNameIsLeftToSpring(String property, String format) {
         assertThatNoException().isThrownBy(() -> check(property, format));
     }
 

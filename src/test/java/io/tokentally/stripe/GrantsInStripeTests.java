@@ -87,11 +87,14 @@ class GrantsInStripeTests {
         GrantsInStripe inTime = stripe(times("2026-10-12T02:00:00Z", "2026-11-01T00:30:00Z"), ended());
 
         // then
-        assertThat(late.endedInsideAfterTheClose(refunded, OCTOBER)).isTrue();
-        assertThat(inTime.endedInsideAfterTheClose(refunded, OCTOBER)).isFalse();
-        assertThat(late.endedInsideAfterTheClose(pack("2026-10-25T00:00:00Z", null), OCTOBER))
+        assertThat(late.endedByThePeriodsEndPlannedAfterItsClose(refunded, OCTOBER))
+                .isTrue();
+        assertThat(inTime.endedByThePeriodsEndPlannedAfterItsClose(refunded, OCTOBER))
                 .isFalse();
-        assertThat(late.endedInsideAfterTheClose(refunded, NOVEMBER)).isFalse();
+        assertThat(late.endedByThePeriodsEndPlannedAfterItsClose(pack("2026-10-25T00:00:00Z", null), OCTOBER))
+                .isFalse();
+        assertThat(late.endedByThePeriodsEndPlannedAfterItsClose(refunded, NOVEMBER))
+                .isFalse();
     }
 
     @Test

@@ -136,14 +136,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
                         customer.customerId(),
                         customer.stripeCustomerId(),
                         WantedGrants.of(
-                                customer,
-                                planning.plans(),
-                                own,
-                                periods,
-                                ledger,
-                                planning.now(),
-                                closeGrace,
-                                key -> held.containsKey(CreditGrantPlanner.meterOf(customer.customerId(), key))),
+                                customer, planning.plans(), own, periods, ledger, planning.now(), closeGrace, held),
                         held,
                         periods);
     }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -46,14 +45,14 @@ final class WantedGrants {
             Supplier<CreditLedger> ledger,
             Instant now,
             Duration closeGrace,
-            Predicate<String> made) {
+            Map<String, CreditGrantPlanner.Held> held) {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
         for (CreditGrant grant : grants) {
             Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
             wanted.add(purchased(grant, plan, endingFrom(grant, customer, closeGrace)));
             for (BillingPeriod period : periods) {
                 if (endsInside(grant, period)) {
-                    wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get(), now, closeGrace, made));
+                    wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get(), now, closeGrace, held));
                 }
             }
         }
@@ -134,12 +133,17 @@ final class WantedGrants {
             CreditLedger ledger,
             Instant now,
             Duration closeGrace,
-            Predicate<String> made) {
+            Map<String, CreditGrantPlanner.Held> held) {
         String key = grant.grantKey() + ":used-before-its-end:" + period.start();
         Instant close = period.end().plus(closeGrace);
-        // first made in the close grace (a refund loaded after the period's end), it expires at the close: Stripe has
-        // not finalized the invoice yet, and the purchase's own grant is voided now (hunt AF)
-        boolean firstInTheGrace = !now.isBefore(period.end()) && now.isBefore(close) && !made.test(key);
+        // first made in the close grace (a refund loaded after the period's end), it expires at the close, and a
+        // later run in the grace raises it there: Stripe has not finalized the invoice yet, and the purchase's own
+        // grant is voided now (hunt AF; raised: hunt AI)
+        CreditGrantPlanner.Held made =
+                held.getOrDefault(CreditGrantPlanner.meterOf(grant.customerId(), key), CreditGrantPlanner.Held.NONE);
+        boolean untilTheClose = !now.isBefore(period.end())
+                && now.isBefore(close)
+                && (made.revision() == 0 || close.equals(made.terms().expiresAt()));
         BigDecimal used = BigDecimal.ZERO;
         for (AllocatedCharge charge : ledger.charges()) {
             if (charge.segment().period().equals(period)) {
@@ -151,10 +155,12 @@ final class WantedGrants {
                 grant.category().code(),
                 micros(Amounts.toMinorUnit(used)),
                 period.start(),
-                firstInTheGrace ? close : period.end(),
+                untilTheClose ? close : period.end(),
                 CreditGrantPlanner.Ending.NONE,
                 null,
-                priority(plan, sourceOf(grant)),
+                // before the grants of its source that still live: the ledger uses first the grant that stops
+                // first, and Stripe, after the priority, the oldest (hunt AI: a $4 grant left unapplied)
+                priority(plan, sourceOf(grant)) - 1,
                 title(grant) + " used before its end on " + grant.usableUntil(),
                 true);
     }

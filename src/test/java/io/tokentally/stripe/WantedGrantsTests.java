@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class WantedGrantsTests {
@@ -60,7 +59,7 @@ class WantedGrantsTests {
                 () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
                 Instant.parse("2026-11-20T00:00:00Z"),
                 Duration.ofHours(1),
-                key -> false);
+                Map.of());
 
         // then: $3.46 from the 16th to the period's end, not the whole $5 ($10 x 15/30 days), which Stripe would
         // spend on the usage before the 16th too; nothing for the days before the plan
@@ -93,7 +92,7 @@ class WantedGrantsTests {
                 () -> new CreditLedger("acme", List.of(), List.of(teamUsed, proUsed), List.of(), Map.of()),
                 Instant.parse("2026-11-20T00:00:00Z"),
                 Duration.ofHours(1),
-                key -> false);
+                Map.of());
 
         // then
         assertThat(wanted)
@@ -124,7 +123,7 @@ class WantedGrantsTests {
                 },
                 Instant.parse("2026-11-20T00:00:00Z"),
                 Duration.ofHours(1),
-                key -> false);
+                Map.of());
 
         // then
         assertThat(wanted)
@@ -161,7 +160,7 @@ class WantedGrantsTests {
                 () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
                 Instant.parse("2026-11-20T00:00:00Z"),
                 Duration.ofHours(1),
-                key -> false);
+                Map.of());
 
         // then $1.23, not the whole $20, which Stripe would spend on the other models' usage too
         assertThat(wanted)
@@ -195,7 +194,7 @@ class WantedGrantsTests {
                 () -> ledger,
                 Instant.parse("2026-11-28T00:00:00Z"),
                 Duration.ofHours(1),
-                key -> false);
+                Map.of());
 
         // then: besides the purchases' own grants, what the promotion and the pack paid of November's usage, as
         // grants expiring at its end that later runs raise; Stripe applies none of the purchases' own grants to
@@ -205,9 +204,9 @@ class WantedGrantsTests {
                 .extracting(w -> w.key() + " " + w.category() + " " + w.amountMicros() + " " + w.priority() + " "
                         + w.expiresAt())
                 .containsExactly(
-                        "purchase:promo:used-before-its-end:2026-11-01T00:00:00Z promotional 2350000 20"
+                        "purchase:promo:used-before-its-end:2026-11-01T00:00:00Z promotional 2350000 19"
                                 + " 2026-12-01T00:00:00Z",
-                        "purchase:pack:used-before-its-end:2026-11-01T00:00:00Z paid 3000000 30"
+                        "purchase:pack:used-before-its-end:2026-11-01T00:00:00Z paid 3000000 29"
                                 + " 2026-12-01T00:00:00Z");
         assertThat(wanted)
                 .filteredOn(w -> !w.grows())
@@ -226,14 +225,33 @@ class WantedGrantsTests {
         CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG))
                 .allocate(List.of(charge("2026-11-10T12:00:00Z", "3")), grants);
 
-        // when the refund is first loaded now, or the grant was made before November's end
-        List<String> firstNow = usedBeforeItsEnd(customer, grants, november, ledger, key -> false);
-        List<String> madeBefore = usedBeforeItsEnd(customer, grants, november, ledger, key -> true);
+        // when the refund is first loaded now, the grant was made before November's end, or by a run in the grace
+        List<String> firstNow = usedBeforeItsEnd(customer, grants, november, ledger, Map.of());
+        List<String> madeBefore = usedBeforeItsEnd(customer, grants, november, ledger, made("2026-12-01T00:00:00Z"));
+        List<String> madeInTheGrace =
+                usedBeforeItsEnd(customer, grants, november, ledger, made("2026-12-01T01:00:00Z"));
 
-        // then first made now, it expires at November's close, so Stripe can still apply it; one made before keeps
-        // November's end (an ended period's grant is not changed)
-        assertThat(firstNow).containsExactly("3000000 2026-12-01T01:00:00Z");
-        assertThat(madeBefore).containsExactly("3000000 2026-12-01T00:00:00Z");
+        // then first made in the grace, it expires at November's close, so Stripe can still apply it, and a later run
+        // in the grace can raise it (hunt AI); one made before keeps November's end (an ended period's grant is not
+        // changed); either comes before the packs that still live (priority 29, theirs 30)
+        assertThat(firstNow).containsExactly("3000000 2026-12-01T01:00:00Z 29");
+        assertThat(madeBefore).containsExactly("3000000 2026-12-01T00:00:00Z 29");
+        assertThat(madeInTheGrace).containsExactly("3000000 2026-12-01T01:00:00Z 29");
+    }
+
+    /** The outbox's rows of the pack's grant of what it paid of November, made expiring at {@code expiresAt}. */
+    private static Map<String, CreditGrantPlanner.Held> made(String expiresAt) {
+        return Map.of(
+                CreditGrantPlanner.meterOf("acme", "purchase:pack:used-before-its-end:2026-11-01T00:00:00Z"),
+                new CreditGrantPlanner.Held(
+                        1,
+                        1,
+                        2_000_000,
+                        false,
+                        false,
+                        Instant.parse("2026-11-01T00:00:00Z"),
+                        new OutboxRow.GrantTerms(
+                                "paid", 29, null, Instant.parse(expiresAt), "Credit pack pack", null)));
     }
 
     /** The amounts and expiries of the "used before its end" grants wanted at 00:30 on 1 December. */
@@ -242,7 +260,7 @@ class WantedGrantsTests {
             List<CreditGrant> grants,
             BillingPeriod period,
             CreditLedger ledger,
-            Predicate<String> made) {
+            Map<String, CreditGrantPlanner.Held> made) {
         return WantedGrants.of(
                         customer,
                         Map.of("payg", PAYG),
@@ -254,7 +272,7 @@ class WantedGrantsTests {
                         made)
                 .stream()
                 .filter(CreditGrantPlanner.Wanted::grows)
-                .map(w -> w.amountMicros() + " " + w.expiresAt())
+                .map(w -> w.amountMicros() + " " + w.expiresAt() + " " + w.priority())
                 .toList();
     }
 
@@ -316,7 +334,7 @@ class WantedGrantsTests {
                         () -> new CreditLedger("acme", List.of(), List.of(), List.of(), Map.of()),
                         at,
                         Duration.ofHours(1),
-                        key -> false)
+                        Map.of())
                 .stream()
                 .filter(w -> !w.grows())
                 .map(w -> w.key() + " " + w.ending() + " "

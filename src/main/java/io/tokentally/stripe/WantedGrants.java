@@ -30,8 +30,8 @@ import java.util.function.Supplier;
  * and any allowance of a period a plan change splits, is granted as the billed value of the usage it covered so far,
  * rounded to cents. A purchase that ends inside a period also grants, for that period, what it paid of the period's
  * usage before its end ({@link #usedBeforeItsEnd}). Stripe's priority follows the plan's consumption order: 10 for
- * the first source, 20, 30. The credit ledger is asked for only when a grant of what was used needs it: allocating it
- * reads the customer's usage.
+ * the first source, 20, 30 (a grant of what an ended purchase paid one before its source's). The credit ledger is
+ * asked for only when a grant of what was used needs it: allocating it reads the customer's usage.
  */
 final class WantedGrants {
 

@@ -6,7 +6,6 @@ import io.tokentally.plans.CreditSource;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanSegment;
-import io.tokentally.rating.AllocatedCharge;
 import io.tokentally.rating.CreditAllocator;
 import io.tokentally.rating.CreditLedger;
 import io.tokentally.rating.IncludedUsage;
@@ -144,12 +143,7 @@ final class WantedGrants {
         boolean untilTheClose = !now.isBefore(period.end())
                 && now.isBefore(close)
                 && (made.revision() == 0 || close.equals(made.terms().expiresAt()));
-        BigDecimal used = BigDecimal.ZERO;
-        for (AllocatedCharge charge : ledger.charges()) {
-            if (charge.segment().period().equals(period)) {
-                used = used.add(charge.creditsUsd().getOrDefault(grant.grantKey(), BigDecimal.ZERO));
-            }
-        }
+        BigDecimal used = PeriodPosition.paidByGrant(ledger, period).getOrDefault(grant.grantKey(), BigDecimal.ZERO);
         return new CreditGrantPlanner.Wanted(
                 key,
                 grant.category().code(),

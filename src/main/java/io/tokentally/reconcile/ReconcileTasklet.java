@@ -33,13 +33,17 @@ class ReconcileTasklet implements Tasklet {
 
     /** Logged under the step configuration's name, as before the tasklet had a class of its own. */
     private static final Logger log = LoggerFactory.getLogger(ReconcileStepConfiguration.class);
-    /** The kinds of findings about one day's margin or provider reconciliation line, each key ending with the day. */
+    /**
+     * The kinds of findings about one day's margin or provider reconciliation line, or its usage of an unknown
+     * customer, each key ending with the day.
+     */
     private static final List<String> DAY_LINE_KINDS = List.of(
             MarginLine.NEGATIVE,
             MarginLine.BELOW_FLOOR,
             ProviderUsageCheck.MISMATCH,
             ProviderUsageCheck.NOT_BILLED,
-            ProviderChargeCheck.KIND);
+            ProviderChargeCheck.KIND,
+            UsageFindings.UNATTRIBUTED);
     /** How a day is written at the end of such a key: {@code 2026-12-02}. */
     private static final int DAY_CHARS = 10;
 
@@ -96,8 +100,9 @@ class ReconcileTasklet implements Tasklet {
         List<Finding> reconciled = providers.reconcile(usage, run);
         contribution.incrementWriteCount(reconciled.size());
         reconciled.forEach(finding -> dayLineKeys.add(finding.key()));
-        resolveDayLineFindings(days, dayLineKeys);
         List<Finding> found = findingsAboutUsage(usage);
+        found.forEach(finding -> dayLineKeys.add(finding.key()));
+        resolveDayLineFindings(days, dayLineKeys);
         found.addAll(DuplicateConflictFindings.of(duplicateConflicts.ofRun(run)));
         List<RunFile> seen = files.filesOfRun(run);
         found.addAll(UnreadFileFindings.of(seen));
@@ -137,9 +142,11 @@ class ReconcileTasklet implements Tasklet {
     }
 
     /**
-     * Resolves the findings of the days' margin and provider reconciliation lines that this run, which computed
-     * every line of those days again, did not find again (their keys end with the day): a corrected cost export,
-     * a late file or a rerun mended them, so a finding and {@code margin.csv} or {@code reconciliation.csv} agree.
+     * Resolves the findings of the days' margin and provider reconciliation lines, and of their unknown customers'
+     * usage, that this run, which computed every line and read every unknown customer of those days again, did not
+     * find again (their keys end with the day): a corrected cost export, a late file or a rerun mended them (a rerun
+     * after the customer was added billed its usage), so a finding and {@code margin.csv} or {@code
+     * reconciliation.csv} agree.
      */
     private void resolveDayLineFindings(SortedSet<LocalDate> days, Set<String> foundAgain) {
         for (String kind : DAY_LINE_KINDS) {

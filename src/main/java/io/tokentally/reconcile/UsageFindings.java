@@ -30,6 +30,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class UsageFindings {
 
+    /** The kind of the finding of an unknown customer's day, its key ending with the day. */
+    static final String UNATTRIBUTED = "UNATTRIBUTED_USAGE";
+
     private static final int FILES_LISTED = 10;
 
     private final JdbcTemplate jdbc;
@@ -108,13 +111,13 @@ class UsageFindings {
         files.addSources(evidence, "billable");
         return new Finding(
                 "unattributed-usage:" + day.customerId() + ":" + day.day(),
-                "UNATTRIBUTED_USAGE",
+                UNATTRIBUTED,
                 Finding.Severity.WARNING,
                 "customer id " + ShownText.quoted(day.customerId()) + " on " + day.day() + " is in no customers file: "
                         + sums[1] + " tokens in " + sums[0] + " requests, provider cost "
                         + Amounts.toText(cost)
-                        + " USD at list price, billed to nobody. Add the customer (or map its key) and rerun"
-                        + " the day to bill it. Files: "
+                        + " USD at list price, billed to nobody. Add a customer of this id and rerun the day to"
+                        + " bill it (a key mapped later applies only to files read after it). Files: "
                         + listed(files.files()),
                 evidence);
     }

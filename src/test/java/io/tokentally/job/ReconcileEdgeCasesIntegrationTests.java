@@ -147,6 +147,47 @@ class ReconcileEdgeCasesIntegrationTests {
     }
 
     /**
+     * An unknown customer's day, once the customer is added and the day rerun, is billed, and its finding resolved:
+     * it stayed open, saying the usage was billed to nobody (independent check of issue 4).
+     */
+    @Test
+    void theFindingOfAnUnknownCustomersDayIsResolvedWhenARerunBillsIt() throws Exception {
+        // given a row of dora, in no customers file, on 2026-11-24
+        LocalDate day = LocalDate.of(2026, 11, 24);
+        Path gateway = Files.createDirectories(WORK.resolve("added"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"), "d1," + day + "T03:00:00Z,dora,openai,gpt-4o,1000,0,0,0,0,0,,ok");
+        String key = "unattributed-usage:dora:" + day;
+        run(day, JOB_CUSTOMERS, "added=" + gateway.toAbsolutePath());
+        assertThat(statusOf(key))
+                .singleElement()
+                .asString()
+                .startsWith("OPEN customer id 'dora' on 2026-11-24 is in no customers file: 1000 tokens in 1"
+                        + " requests, provider cost 0.0025 USD at list price, billed to nobody. Add a customer of this"
+                        + " id and rerun the day to bill it (a key mapped later applies only to files read after"
+                        + " it). Files: ");
+
+        // when dora is added and the day run again
+        Path customers = Files.writeString(
+                WORK.resolve("customers-with-dora.csv"),
+                Files.readString(JOB_CUSTOMERS) + "dora,cus_TestDora00001,payg,Dora\n");
+        JobExecution rerun = run(day, customers, "added=" + gateway.toAbsolutePath());
+
+        // then her usage is billed and the finding resolved by the rerun
+        assertThat(rerun.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForObject(
+                        "SELECT SUM(billed_usd) FROM rated_aggregate WHERE customer_id = 'dora' AND attributed = TRUE",
+                        BigDecimal.class))
+                .isPositive();
+        assertThat(statusOf(key)).singleElement().asString().startsWith("RESOLVED ");
+    }
+
+    private List<String> statusOf(String key) {
+        return jdbc.queryForList(
+                "SELECT CONCAT(status, ' ', message) FROM finding WHERE finding_key = ?", String.class, key);
+    }
+
+    /**
      * A cost export's line with a field longer than its column, or an amount or quantity no column holds, is one
      * reject naming the field; storing it failed the file's transaction, and with it the run, on every retry.
      */

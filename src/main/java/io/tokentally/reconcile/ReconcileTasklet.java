@@ -37,7 +37,7 @@ class ReconcileTasklet implements Tasklet {
      * The kinds of findings about one day's margin or provider reconciliation line, or its usage of an unknown
      * customer, each key ending with the day.
      */
-    private static final List<String> DAY_LINE_KINDS = List.of(
+    private static final List<String> DAY_KINDS = List.of(
             MarginLine.NEGATIVE,
             MarginLine.BELOW_FLOOR,
             ProviderUsageCheck.MISMATCH,
@@ -96,13 +96,13 @@ class ReconcileTasklet implements Tasklet {
         SortedSet<LocalDate> days = reconcileDays.of(window, run);
         // each day's usage is read once, for the actual costs of its margin and for the provider reconciliation
         SortedMap<LocalDate, ProviderUsageRepository.Sides> usage = providers.usage(days);
-        Set<String> dayLineKeys = storeMargins(days, usage, contribution);
+        Set<String> foundAgain = storeMargins(days, usage, contribution);
         List<Finding> reconciled = providers.reconcile(usage, run);
         contribution.incrementWriteCount(reconciled.size());
-        reconciled.forEach(finding -> dayLineKeys.add(finding.key()));
+        reconciled.forEach(finding -> foundAgain.add(finding.key()));
         List<Finding> found = findingsAboutUsage(usage);
-        found.forEach(finding -> dayLineKeys.add(finding.key()));
-        resolveDayLineFindings(days, dayLineKeys);
+        found.forEach(finding -> foundAgain.add(finding.key()));
+        resolveDayFindings(days, foundAgain);
         found.addAll(DuplicateConflictFindings.of(duplicateConflicts.ofRun(run)));
         List<RunFile> seen = files.filesOfRun(run);
         found.addAll(UnreadFileFindings.of(seen));
@@ -148,8 +148,8 @@ class ReconcileTasklet implements Tasklet {
      * after the customer was added billed its usage), so a finding and {@code margin.csv} or {@code
      * reconciliation.csv} agree.
      */
-    private void resolveDayLineFindings(SortedSet<LocalDate> days, Set<String> foundAgain) {
-        for (String kind : DAY_LINE_KINDS) {
+    private void resolveDayFindings(SortedSet<LocalDate> days, Set<String> foundAgain) {
+        for (String kind : DAY_KINDS) {
             for (FindingRepository.Stored stored : findings.unresolvedOfKind(kind)) {
                 String key = stored.key();
                 LocalDate day = dayOf(key);

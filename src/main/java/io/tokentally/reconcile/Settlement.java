@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,9 @@ record Settlement(
                 purchases.grantsByCustomer(),
                 ledgers,
                 lateItems,
-                Instant.now(clock),
+                // to the microsecond, as the databases keep the balances' time: balances.json and the balance API
+                // name one instant (the file had the clock's nanoseconds; independent check of issue 6)
+                Instant.now(clock).truncatedTo(ChronoUnit.MICROS),
                 UsageWindow.ofUtcDate(LocalDate.parse(date)),
                 ledgers.runHours(run),
                 purchases.earliestLoadedBy(run));

@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
 import io.tokentally.job.BillingJobParameters;
+import io.tokentally.job.RunReportListener;
 import io.tokentally.job.StopRunsOnShutdown;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.RunFolders;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -631,6 +633,10 @@ class RunsApiIntegrationTests {
                 .isEqualTo(json(api.get("/api/customers/alice/balance")).toString());
         assertThat(json(export).get("as_of").asString())
                 .isEqualTo(json(export).get("balances").get(0).get("as_of").asString());
+        // the run folder's export is the same JSON, its instants too (it had the clock's nanoseconds)
+        Path folder = RunFolders.of(WORK.resolve("runs"), RunReportListener.JOB_NAME, "2026-11-06", id);
+        assertThat(ApiClient.JSON.readTree(folder.resolve("balances.json").toFile()))
+                .isEqualTo(json(export));
         assertThat(unchanged.statusCode()).isEqualTo(304);
         assertThat(stale.statusCode()).isEqualTo(200);
         assertThat(api.withToken(null).get("/api/balances").statusCode()).isEqualTo(401);

@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * all billable usage of the bucket (attributed or not): the same list price the charge check compares the
  * charge with, so margin applies exactly the discount that check reports. The provider's usage that another party
  * bills (Claude on Vertex AI in Google's Cloud Billing export) is in the reference at its list price and stays there:
- * the bucket's usage costs the charge plus that list price. A pure function of its inputs.
+ * the bucket's usage costs the charge plus that list price. A provider day charged per customer's project is split
+ * per customer too ({@link #of(List, Map, Map, Map)}). A pure function of its inputs.
  */
 final class ActualCosts {
 
@@ -60,6 +61,23 @@ final class ActualCosts {
 
     static ActualCosts of(
             List<ChargedCost> lines, Map<ReconcileKey, UsageSide> provider, Map<ReconcileKey, UsageSide> billable) {
+        return of(lines, provider, billable, Map.of());
+    }
+
+    /**
+     * The charges of the lines, shared as the class says; a provider day whose every token line is for a known
+     * customer ({@link ChargedCost#customerId}: the export is grouped by projects or workspaces the customers own),
+     * and none of whose usage another party bills, is shared per customer, each customer's lines over that customer's
+     * billable usage in {@code byCustomer}: a project's charge is its customer's cost, which a charge shared over every
+     * customer's usage misplaced (a customer charged list showed a loss, and another's loss was hidden).
+     *
+     * @param byCustomer the attributed billable usage of those days, per customer
+     */
+    static ActualCosts of(
+            List<ChargedCost> lines,
+            Map<ReconcileKey, UsageSide> provider,
+            Map<ReconcileKey, UsageSide> billable,
+            Map<String, Map<ReconcileKey, UsageSide>> byCustomer) {
         Map<String, List<ChargedCost>> byProviderDay = new TreeMap<>();
         lines.stream()
                 .filter(ChargedCost::forTokens)
@@ -67,15 +85,41 @@ final class ActualCosts {
                         .computeIfAbsent(line.provider() + "|" + line.day(), k -> new ArrayList<>())
                         .add(line));
         Map<String, Charge> charges = new TreeMap<>();
-        byProviderDay.values().forEach(day -> addDay(day, provider, billable, charges));
+        for (List<ChargedCost> day : byProviderDay.values()) {
+            if (day.stream().allMatch(line -> line.customerId() != null) && !billedElsewhere(day.get(0), provider)) {
+                Map<String, List<ChargedCost>> byOwner = new TreeMap<>();
+                day.forEach(line -> byOwner.computeIfAbsent(line.customerId(), k -> new ArrayList<>())
+                        .add(line));
+                byOwner.forEach((customer, own) ->
+                        addDay(own, Map.of(), byCustomer.getOrDefault(customer, Map.of()), charges, owner(customer)));
+            } else {
+                addDay(day, provider, billable, charges, "");
+            }
+        }
         return new ActualCosts(charges);
     }
 
+    /**
+     * Whether the provider's usage on the line's day holds usage another party bills: it stays at list price beside
+     * the charge, which only the day's charge shared over every customer's usage keeps.
+     */
+    private static boolean billedElsewhere(ChargedCost line, Map<ReconcileKey, UsageSide> provider) {
+        return ProviderChargeCheck.tokenUsage(provider, line.provider(), line.day()).values().stream()
+                .anyMatch(side -> side.elsewhereTokens() > 0);
+    }
+
+    /** What a customer's buckets' keys end with. */
+    static String owner(String customerId) {
+        return "|" + customerId;
+    }
+
+    /** Adds the provider day's charges, each bucket's key ending with {@code owner}. */
     private static void addDay(
             List<ChargedCost> lines,
             Map<ReconcileKey, UsageSide> provider,
             Map<ReconcileKey, UsageSide> billable,
-            Map<String, Charge> charges) {
+            Map<String, Charge> charges,
+            String owner) {
         String providerName = lines.get(0).provider();
         LocalDate day = lines.get(0).day();
         boolean byModel = lines.stream().allMatch(line -> line.model() != null);
@@ -87,17 +131,17 @@ final class ActualCosts {
         Map<String, List<ChargedCost>> buckets = new TreeMap<>();
         for (ChargedCost line : lines) {
             String model = byModel ? line.model() : ANY;
-            String bucket = bucket(providerName, model, typed.contains(model) ? line.tokenType() : ANY, day);
+            String bucket = bucket(providerName, model, typed.contains(model) ? line.tokenType() : ANY, day) + owner;
             buckets.computeIfAbsent(bucket, k -> new ArrayList<>()).add(line);
         }
         Map<String, BigDecimal> reference = new TreeMap<>();
-        usage.forEach((key, side) ->
-                reference.merge(bucket(providerName, key, byModel, typed, day), side.listUsd(), BigDecimal::add));
+        usage.forEach((key, side) -> reference.merge(
+                bucket(providerName, key, byModel, typed, day) + owner, side.listUsd(), BigDecimal::add));
         // what another party bills is known from the cost-role sources alone, also where the reference is billable
         Map<String, BigDecimal> elsewhere = new TreeMap<>();
         ProviderChargeCheck.tokenUsage(provider, providerName, day)
                 .forEach((key, side) -> elsewhere.merge(
-                        bucket(providerName, key, byModel, typed, day), side.elsewhereUsd(), BigDecimal::add));
+                        bucket(providerName, key, byModel, typed, day) + owner, side.elsewhereUsd(), BigDecimal::add));
         addCharges(buckets, reference, elsewhere, charges);
     }
 
@@ -152,21 +196,25 @@ final class ActualCosts {
     }
 
     /**
-     * The charge that covers usage of this provider, model, token type and day, if an export charged for it
-     * (the finest bucket first).
+     * The charge that covers the customer's usage of this provider, model, token type and day, if an export charged
+     * for it: the customer's own buckets, then those of every customer, the finest bucket first.
      */
-    Optional<Charge> covering(String provider, String model, String tokenType, LocalDate day) {
+    Optional<Charge> covering(String customerId, String provider, String model, String tokenType, LocalDate day) {
         if (TokenType.fromCode(tokenType).isUnit()) {
             return Optional.empty();
         }
-        Charge charge = charges.get(bucket(provider, model, tokenType, day));
-        if (charge == null) {
-            charge = charges.get(bucket(provider, model, ANY, day));
+        for (String owner : List.of(owner(customerId), "")) {
+            for (String bucket : List.of(
+                    bucket(provider, model, tokenType, day),
+                    bucket(provider, model, ANY, day),
+                    bucket(provider, ANY, ANY, day))) {
+                Charge charge = charges.get(bucket + owner);
+                if (charge != null) {
+                    return Optional.of(charge);
+                }
+            }
         }
-        if (charge == null) {
-            charge = charges.get(bucket(provider, ANY, ANY, day));
-        }
-        return Optional.ofNullable(charge);
+        return Optional.empty();
     }
 
     private static String bucket(String provider, String model, String tokenType, LocalDate day) {

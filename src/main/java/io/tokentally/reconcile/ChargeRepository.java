@@ -1,11 +1,17 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.ingest.provider.CustomerAttribution;
+import io.tokentally.plans.CustomerRepository;
 import io.tokentally.pricing.PriceCatalogs;
+import io.tokentally.shared.SqlTime;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -19,11 +25,20 @@ class ChargeRepository {
     private final JdbcTemplate jdbc;
     private final ProviderUsageRepository usage;
     private final PriceCatalogs catalogs;
+    private final CustomerAttribution attribution;
+    private final CustomerRepository customers;
 
-    ChargeRepository(JdbcTemplate jdbc, ProviderUsageRepository usage, PriceCatalogs catalogs) {
+    ChargeRepository(
+            JdbcTemplate jdbc,
+            ProviderUsageRepository usage,
+            PriceCatalogs catalogs,
+            CustomerAttribution attribution,
+            CustomerRepository customers) {
         this.jdbc = jdbc;
         this.usage = usage;
         this.catalogs = catalogs;
+        this.attribution = attribution;
+        this.customers = customers;
     }
 
     /**
@@ -32,10 +47,10 @@ class ChargeRepository {
      * ProviderChargeCheck}, {@link ActualCosts}).
      */
     List<ChargedCost> charges(Instant from, Instant to) {
-        return jdbc.query(
+        List<ChargedCost> lines = jdbc.query(
                 "SELECT c.cost_day, c.provider, c.model, c.token_type, c.cost_type, c.line_item, c.amount_major,"
-                        + " f.path, c.line_no, c.bucket_key, c.currency FROM provider_cost c"
-                        + " JOIN ingested_file f ON f.file_id = c.file_id"
+                        + " f.path, c.line_no, c.bucket_key, c.currency, c.project_id, c.api_key_id"
+                        + " FROM provider_cost c JOIN ingested_file f ON f.file_id = c.file_id"
                         + " WHERE c.cost_day >= ? AND c.cost_day <= ?"
                         + " ORDER BY c.cost_day, c.provider, f.path, c.line_no",
                 (rs, rowNum) -> new ChargedCost(
@@ -49,9 +64,20 @@ class ChargeRepository {
                         rs.getString(8),
                         rs.getLong(9),
                         rs.getString(10),
-                        rs.getString(11)),
+                        rs.getString(11),
+                        attribution
+                                .customerOfCostLine(rs.getString(2), rs.getString(12), rs.getString(13))
+                                .orElse(null)),
                 LocalDate.ofInstant(from, ZoneOffset.UTC),
                 LocalDate.ofInstant(to.minusNanos(1), ZoneOffset.UTC));
+        if (lines.stream().allMatch(line -> line.customerId() == null)) {
+            return lines;
+        }
+        // a project or key no known customer owns is no customer's
+        Set<String> known = customers.customerIds();
+        return lines.stream()
+                .map(line -> known.contains(line.customerId()) ? line : line.withCustomer(null))
+                .toList();
     }
 
     /**
@@ -74,7 +100,46 @@ class ChargeRepository {
         return actualCosts(charges(from, to), sides);
     }
 
-    private static ActualCosts actualCosts(List<ChargedCost> charges, ProviderUsageRepository.Sides sides) {
-        return charges.isEmpty() ? ActualCosts.NONE : ActualCosts.of(charges, sides.provider(), sides.billable());
+    private ActualCosts actualCosts(List<ChargedCost> charges, ProviderUsageRepository.Sides sides) {
+        return charges.isEmpty()
+                ? ActualCosts.NONE
+                : ActualCosts.of(charges, sides.provider(), sides.billable(), byCustomer(charges));
+    }
+
+    /**
+     * The attributed billable usage, per customer, of the days and providers of the lines of known customers: the
+     * usage their charges are shared over ({@link ActualCosts}). A whole UTC day's, as a charge is a day's.
+     */
+    private Map<String, Map<ReconcileKey, UsageSide>> byCustomer(List<ChargedCost> charges) {
+        Map<String, Map<ReconcileKey, UsageSide>> usage = new TreeMap<>();
+        charges.stream()
+                .filter(line -> line.customerId() != null)
+                .map(line -> new ReconcileKey(line.provider(), ActualCosts.ANY, ActualCosts.ANY, line.day()))
+                .distinct()
+                .forEach(providerDay -> jdbc.query(
+                        "SELECT customer_id, model, token_type, SUM(tokens), SUM(cost_usd) FROM rated_aggregate"
+                                + " WHERE attributed = TRUE AND provider = ? AND hour_start >= ? AND hour_start < ?"
+                                + " GROUP BY customer_id, model, token_type",
+                        rs -> {
+                            usage.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                                    .put(
+                                            new ReconcileKey(
+                                                    providerDay.provider(),
+                                                    rs.getString(2),
+                                                    rs.getString(3),
+                                                    providerDay.day()),
+                                            UsageSide.of(
+                                                    rs.getLong(4),
+                                                    rs.getBigDecimal(5).toPlainString()));
+                        },
+                        providerDay.provider(),
+                        SqlTime.utc(
+                                providerDay.day().atStartOfDay(ZoneOffset.UTC).toInstant()),
+                        SqlTime.utc(providerDay
+                                .day()
+                                .plusDays(1)
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toInstant())));
+        return usage;
     }
 }

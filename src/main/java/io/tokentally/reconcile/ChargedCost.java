@@ -11,6 +11,8 @@ import java.time.LocalDate;
  * @param lineNo the line of the export the bucket was read from
  * @param bucketKey the bucket's identifier (its day and grouping keys)
  * @param currency the export's currency, upper case
+ * @param customerId the known customer its project or API key names ({@link
+ *     io.tokentally.ingest.provider.CustomerAttribution#customerOfCostLine}), or null
  */
 record ChargedCost(
         LocalDate day,
@@ -23,7 +25,15 @@ record ChargedCost(
         String file,
         long lineNo,
         String bucketKey,
-        String currency) {
+        String currency,
+        String customerId) {
+
+    /** The line as {@code customer}'s, or as no customer's for null. */
+    ChargedCost withCustomer(String customer) {
+        return new ChargedCost(
+                day, provider, model, tokenType, costType, lineItem, amount, file, lineNo, bucketKey, currency,
+                customer);
+    }
 
     /** Whether the line's amount is in USD, the only currency charges are compared and shared in. */
     boolean isUsd() {

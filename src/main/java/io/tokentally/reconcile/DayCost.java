@@ -47,7 +47,7 @@ final class DayCost {
         Set<MarginLine.CostSource> sources = new TreeSet<>(
                 Comparator.comparing(MarginLine.CostSource::file).thenComparingLong(MarginLine.CostSource::line));
         for (Map.Entry<String, BigDecimal> type : listByType.entrySet()) {
-            Optional<ActualCosts.Charge> charge = actual.covering(provider, model, type.getKey(), day);
+            Optional<ActualCosts.Charge> charge = actual.covering(customerId, provider, model, type.getKey(), day);
             list = list.add(type.getValue());
             cost = cost.add(charge.map(c -> c.actual(type.getValue())).orElse(type.getValue()));
             if (type.getValue().signum() != 0) {

@@ -253,8 +253,8 @@ abstract class ProviderReconciliationScenarios {
                         + "openai/gpt-4.1,output,standard,standard,8,2025-01-01,\n"
                         + "openai/gpt-4.1,output,standard,standard,10,2026-11-23T12:00:00Z,\n");
         // and the providers' daily buckets with one output token more of gpt-4.1 than the gateway's and one input
-        // token fewer of claude-sonnet-4-5, and OpenAI's charge of the gateway's list price: 2,000 input x $2/M =
-        // $0.004 and 100,000 x $8/M + 100,000 x $10/M = $1.80
+        // token fewer of claude-sonnet-4-5, and OpenAI's charge of the gateway's list price, to a shared project:
+        // 2,000 input x $2/M = $0.004 and 100,000 x $8/M + 100,000 x $10/M = $1.80
         Path provider = Files.createDirectories(workDir().resolve("near-provider"));
         Files.writeString(
                 provider.resolve("openai-usage.json"),
@@ -272,7 +272,8 @@ abstract class ProviderReconciliationScenarios {
                 daysBefore(OPENAI_COSTS, 4)
                         .replace("\"value\": 0.0625", "\"value\": 0.004")
                         .replace("\"value\": 0.03", "\"value\": 1.8")
-                        .replace("gpt-4o-2024-08-06", "gpt-4.1"));
+                        .replace("gpt-4o-2024-08-06", "gpt-4.1")
+                        .replace(ALICES_PROJECT, SHARED_PROJECT));
         List<String> inputs =
                 List.of("gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath());
 
@@ -334,7 +335,7 @@ abstract class ProviderReconciliationScenarios {
                         + "openai/gpt-4.1-mini,input,standard,standard,0.4,2026-11-21T12:00:00Z,\n");
         // and the providers' side: Anthropic's daily bucket of the direct request, Google's hourly row of the Vertex
         // one at $20 ($0.80), OpenAI's daily bucket of both gpt-4.1-mini requests (no price at its midnight start),
-        // and the charges of list: Anthropic $0.80, OpenAI $0.04
+        // and the charges of list: Anthropic $0.80, OpenAI $0.04 (to a project both customers use)
         Path provider = Files.createDirectories(workDir().resolve("own-provider"));
         Files.writeString(
                 provider.resolve("anthropic-usage.json"),
@@ -362,7 +363,8 @@ abstract class ProviderReconciliationScenarios {
                 daysBefore(OPENAI_COSTS, 6)
                         .replace("\"value\": 0.0625", "\"value\": 0.04")
                         .replace("\"value\": 0.03", "\"value\": 0")
-                        .replace("gpt-4o-2024-08-06", "gpt-4.1-mini"));
+                        .replace("gpt-4o-2024-08-06", "gpt-4.1-mini")
+                        .replace(ALICES_PROJECT, SHARED_PROJECT));
         List<String> inputs =
                 List.of("gateway=" + gateway.toAbsolutePath(), "provider:cost=" + provider.toAbsolutePath());
 
@@ -523,6 +525,11 @@ abstract class ProviderReconciliationScenarios {
                 "token_type": "uncached_input_tokens", "inference_geo": null}]}],
              "has_more": false, "next_page": null}
             """;
+
+    /** The project of {@link #OPENAI_COSTS}' lines: alice's, so its charges are her costs alone. */
+    static final String ALICES_PROJECT = "\"project_id\": \"alice\"";
+    /** A project of no one customer: its charges are shared over every customer's usage of the day. */
+    static final String SHARED_PROJECT = "\"project_id\": \"shared\"";
 
     static final String OPENAI_COSTS = """
             {"object": "page", "data": [{"object": "bucket", "start_time": 1795737600, "end_time": 1795824000,

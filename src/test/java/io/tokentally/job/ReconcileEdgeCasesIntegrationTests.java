@@ -93,6 +93,53 @@ class ReconcileEdgeCasesIntegrationTests {
     }
 
     /**
+     * A cost export grouped by project charges each customer's project its own amount: each customer's margin costs
+     * its own project's charge, where the day's charge shared over both by list price gave each $0.45 (independent
+     * check of issue 4: alice, charged list, showed a thinner margin, bob's loss was hidden).
+     */
+    @Test
+    void aCostExportGroupedByProjectCostsEachCustomerItsOwnProjectsCharge() throws Exception {
+        // given alice and bob each using 100,000 gpt-4o input and 10,000 output tokens on 2026-11-25 ($0.35 at list),
+        // and OpenAI's costs per project (ids as the customers' own, as a gateway without a mapping names them):
+        // alice's $0.25 + $0.10, list price; bob's $0.25 + $0.30
+        LocalDate day = LocalDate.of(2026, 11, 25);
+        Path gateway = Files.createDirectories(WORK.resolve("per-project"));
+        Path costs = Files.createDirectories(WORK.resolve("per-project-costs"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"),
+                "pp1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,10000,0,,ok",
+                "pp2," + day + "T04:00:00Z,bob,openai,gpt-4o,100000,0,0,0,10000,0,,ok");
+        long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        Files.writeString(
+                costs.resolve("openai-costs.json"),
+                "{\"object\": \"page\", \"data\": [{\"object\": \"bucket\", \"start_time\": " + start
+                        + ", \"end_time\": " + (start + 86_400) + ", \"results\": ["
+                        + projectCost("0.25", "input", "alice") + "," + projectCost("0.10", "output", "alice") + ","
+                        + projectCost("0.25", "input", "bob") + "," + projectCost("0.30", "output", "bob")
+                        + "]}], \"has_more\": false}");
+
+        // when
+        JobExecution execution =
+                run(day, JOB_CUSTOMERS, "per-project=" + gateway.toAbsolutePath(), "per-project-costs:cost=" + costs);
+
+        // then alice's gpt-4o costs $0.35 and bob's $0.55, both at actual cost
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        Path folder =
+                RunFolders.of(WORK.resolve("runs"), RunReportListener.JOB_NAME, day.toString(), execution.getId());
+        assertThat(Files.readAllLines(folder.resolve("margin.csv")))
+                .filteredOn(line -> line.contains("," + day + ","))
+                .extracting(line -> String.join(" ", List.of(line.split(",")).subList(0, 4)) + " " + line.split(",")[7])
+                .containsExactly(
+                        "alice openai/gpt-4o " + day + " 0.35 actual", "bob openai/gpt-4o " + day + " 0.55 actual");
+    }
+
+    private static String projectCost(String amount, String tokenType, String project) {
+        return "{\"object\": \"organization.costs.result\", \"amount\": {\"value\": \"" + amount
+                + "\", \"currency\": \"usd\"}, \"line_item\": \"gpt-4o, " + tokenType + "\", \"project_id\": \""
+                + project + "\"}";
+    }
+
+    /**
      * An export's bucket of an unknown customer held for want of a price is a reject (NO_PRICE), not unattributed
      * usage and its finding, as a request log's row is; a priced bucket of an unknown customer is.
      */

@@ -22,14 +22,15 @@ class ActualCostsTests {
 
         // when: one customer's usage lists at $0.25, another's at $0.75
         ActualCosts.Charge charge =
-                costs.covering("openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+                costs.covering("acme", "openai", "openai/gpt-4o", "input", DAY).orElseThrow();
 
         // then: each pays 80% of its list price, the charge's lines are its sources
         assertThat(charge.actual(new BigDecimal("0.25"))).isEqualByComparingTo("0.20");
         assertThat(charge.actual(new BigDecimal("0.75"))).isEqualByComparingTo("0.60");
         assertThat(charge.lines()).extracting(ChargedCost::lineNo).containsExactly(3L);
-        assertThat(costs.covering("openai", "openai/gpt-4o", "output", DAY)).isEmpty();
-        assertThat(costs.covering("openai", "openai/gpt-4o", "input", DAY.plusDays(1)))
+        assertThat(costs.covering("acme", "openai", "openai/gpt-4o", "output", DAY))
+                .isEmpty();
+        assertThat(costs.covering("acme", "openai", "openai/gpt-4o", "input", DAY.plusDays(1)))
                 .isEmpty();
     }
 
@@ -45,12 +46,13 @@ class ActualCostsTests {
 
         // when
         ActualCosts.Charge output =
-                costs.covering("openai", "openai/gpt-4o", "output", DAY).orElseThrow();
+                costs.covering("acme", "openai", "openai/gpt-4o", "output", DAY).orElseThrow();
 
         // then: every token type of the model is charged 90% of list
         assertThat(output.referenceListUsd()).isEqualByComparingTo("1.00");
         assertThat(output.actual(new BigDecimal("0.40"))).isEqualByComparingTo("0.36");
-        assertThat(costs.covering("openai", "openai/gpt-4o", "input", DAY)).isPresent();
+        assertThat(costs.covering("acme", "openai", "openai/gpt-4o", "input", DAY))
+                .isPresent();
     }
 
     @Test
@@ -63,7 +65,7 @@ class ActualCostsTests {
 
         // when
         ActualCosts.Charge input =
-                costs.covering("openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+                costs.covering("acme", "openai", "openai/gpt-4o", "input", DAY).orElseThrow();
 
         // then: the input costs the $0.30 charged, 20% above list, as the charge check reports; nothing is lost
         assertThat(input.actual(new BigDecimal("0.25"))).isEqualByComparingTo("0.30");
@@ -81,10 +83,10 @@ class ActualCostsTests {
                         key("openai/gpt-4o", "web_search_request"), UsageSide.of(10, "0.10", "gateway.csv")));
 
         // then: the tokens share $0.50 over $0.725; the web searches stay at list
-        assertThat(costs.covering("openai", "openai/gpt-4o", "output", DAY))
+        assertThat(costs.covering("acme", "openai", "openai/gpt-4o", "output", DAY))
                 .hasValueSatisfying(
                         charge -> assertThat(charge.referenceListUsd()).isEqualByComparingTo("0.725"));
-        assertThat(costs.covering("openai", "openai/gpt-4o", "web_search_request", DAY))
+        assertThat(costs.covering("acme", "openai", "openai/gpt-4o", "web_search_request", DAY))
                 .isEmpty();
     }
 
@@ -102,7 +104,8 @@ class ActualCostsTests {
                 "costs.json",
                 1,
                 "bucket-1",
-                "EUR");
+                "EUR",
+                null);
         ActualCosts costs = ActualCosts.of(
                 List.of(euros, charge("openai/gpt-4o", "output", "0.10", 2)),
                 Map.of(),
@@ -111,10 +114,11 @@ class ActualCostsTests {
                         key("openai/gpt-4o", "output"), UsageSide.of(10_000, "0.10", "gateway.csv")));
 
         // then: the output costs its USD charge; the input is charged by no USD line, so it stays at list
-        assertThat(costs.covering("openai", "openai/gpt-4o", "output", DAY))
+        assertThat(costs.covering("acme", "openai", "openai/gpt-4o", "output", DAY))
                 .hasValueSatisfying(charge ->
                         assertThat(charge.actual(new BigDecimal("0.10"))).isEqualByComparingTo("0.10"));
-        assertThat(costs.covering("openai", "openai/gpt-4o", "input", DAY)).isEmpty();
+        assertThat(costs.covering("acme", "openai", "openai/gpt-4o", "input", DAY))
+                .isEmpty();
     }
 
     @Test
@@ -134,12 +138,14 @@ class ActualCostsTests {
                                 "costs.json",
                                 2,
                                 "b2",
-                                "USD")),
+                                "USD",
+                                null)),
                 Map.of(),
                 Map.of());
 
         // then
-        assertThat(costs.covering("openai", "openai/gpt-4o", "input", DAY)).isEmpty();
+        assertThat(costs.covering("acme", "openai", "openai/gpt-4o", "input", DAY))
+                .isEmpty();
     }
 
     @Test
@@ -155,7 +161,7 @@ class ActualCostsTests {
 
         // when
         ActualCosts.Charge charge =
-                costs.covering("openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+                costs.covering("acme", "openai", "openai/gpt-4o", "input", DAY).orElseThrow();
 
         // then the bucket's usage costs $0.80 + $0.50 = $1.30 of $1.50 at list, shared by list price: no more than
         // the charge and the other party's list price together (it had spread the $0.80 over all $1.50 of usage)
@@ -176,12 +182,59 @@ class ActualCostsTests {
 
         // when
         ActualCosts.Charge charge =
-                costs.covering("openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+                costs.covering("acme", "openai", "openai/gpt-4o", "input", DAY).orElseThrow();
 
         // then the usage costs the charge and the other party's list price, $1.50 (it cost $4.50: the charge and the
         // $0.50 over a reference of $0.50)
         assertThat(charge.actual(new BigDecimal("1.00")).add(charge.actual(new BigDecimal("0.50"))))
                 .isEqualByComparingTo("1.50");
+    }
+
+    @Test
+    void aDayChargedPerCustomersProjectSharesEachProjectsChargeOverItsCustomersUsageAlone() {
+        // given gpt-4o input charged per project: alpha's $0.25 (its list price) and beta's $0.55, each of $0.25 of
+        // gateway usage; the provider's usage of both lists at $0.50
+        ActualCosts costs = ActualCosts.of(
+                List.of(
+                        charge("openai/gpt-4o", "input", "0.25", 1).withCustomer("alpha"),
+                        charge("openai/gpt-4o", "input", "0.55", 2).withCustomer("beta")),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(200_000, "0.50", "usage.json")),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(200_000, "0.50", "gateway.csv")),
+                Map.of(
+                        "alpha", Map.of(key("openai/gpt-4o", "input"), UsageSide.of(100_000, "0.25")),
+                        "beta", Map.of(key("openai/gpt-4o", "input"), UsageSide.of(100_000, "0.25"))));
+
+        // when
+        ActualCosts.Charge alpha =
+                costs.covering("alpha", "openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+        ActualCosts.Charge beta =
+                costs.covering("beta", "openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+
+        // then each costs its own project's charge, where shared over both they cost $0.40 each; a customer whose
+        // project was not charged stays at list price
+        assertThat(alpha.actual(new BigDecimal("0.25"))).isEqualByComparingTo("0.25");
+        assertThat(beta.actual(new BigDecimal("0.25"))).isEqualByComparingTo("0.55");
+        assertThat(beta.lines()).extracting(ChargedCost::lineNo).containsExactly(2L);
+        assertThat(costs.covering("gamma", "openai", "openai/gpt-4o", "input", DAY))
+                .isEmpty();
+    }
+
+    @Test
+    void aDayWithALineOfNoKnownCustomerIsSharedOverEveryCustomersUsage() {
+        // given alpha's project charged $0.25 and a project of nobody known $0.55, of $1.00 of provider usage
+        ActualCosts costs = ActualCosts.of(
+                List.of(
+                        charge("openai/gpt-4o", "input", "0.25", 1).withCustomer("alpha"),
+                        charge("openai/gpt-4o", "input", "0.55", 2)),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(400_000, "1.00", "usage.json")),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(400_000, "1.00", "gateway.csv")),
+                Map.of("alpha", Map.of(key("openai/gpt-4o", "input"), UsageSide.of(100_000, "0.25"))));
+
+        // when, then: the day's $0.80 is shared by list price, as before
+        assertThat(costs.covering("alpha", "openai", "openai/gpt-4o", "input", DAY)
+                        .orElseThrow()
+                        .actual(new BigDecimal("0.25")))
+                .isEqualByComparingTo("0.20");
     }
 
     private static ReconcileKey key(String model, String tokenType) {
@@ -200,6 +253,7 @@ class ActualCostsTests {
                 "costs.json",
                 line,
                 "bucket-" + line,
-                "USD");
+                "USD",
+                null);
     }
 }

@@ -104,7 +104,18 @@ class ProviderChargeCheckTests {
     void aModelChargedPartlyInAnotherCurrencyAndADayChargedInOneAreNotCompared() {
         // given Sonnet's input charged EUR 30 and its output $15; and, on its own, a day charged only in euros
         ChargedCost euros = new ChargedCost(
-                DAY, "anthropic", SONNET, "input", "tokens", null, new BigDecimal("30"), "cost.json", 7, "b", "EUR");
+                DAY,
+                "anthropic",
+                SONNET,
+                "input",
+                "tokens",
+                null,
+                new BigDecimal("30"),
+                "cost.json",
+                7,
+                "b",
+                "EUR",
+                null);
         List<ChargedCost> mixed = List.of(euros, charge(SONNET, "output", "tokens", "15"));
 
         // then: $15 against $45 would be a false discount of two thirds; margin leaves the input at list
@@ -186,7 +197,8 @@ class ProviderChargeCheckTests {
                 "costs.json",
                 2,
                 "openai|2026-11-27",
-                "USD");
+                "USD",
+                null);
 
         // when
         List<ProviderUsageCheck.Checked> checked = check.check(List.of(total), openAi, Map.of());
@@ -234,6 +246,7 @@ class ProviderChargeCheckTests {
                 "cost.json",
                 7,
                 "anthropic|" + model,
-                "USD");
+                "USD",
+                null);
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Names the customer of a provider or gateway record from its keys (project, API key, workspace, end
@@ -169,6 +170,27 @@ public final class CustomerAttribution {
                         + ", which " + family.name() + " does not declare (its keys: " + family.listed() + ")");
             }
         }
+    }
+
+    /**
+     * The customer a provider cost export's line is for, named from its project (OpenAI's project, Anthropic's
+     * workspace) and API key as {@link #customerOf} names the customer of the provider's usage records; empty for
+     * another provider's line, or one of neither key.
+     */
+    public Optional<String> customerOfCostLine(String provider, String projectId, String apiKeyId) {
+        if (projectId == null && apiKeyId == null) {
+            return Optional.empty();
+        }
+        return switch (provider) {
+            case "openai" ->
+                Optional.of(customerOf(
+                        OpenAiUsagePagesFormat.FAMILY,
+                        keys("project_id", projectId, "api_key_id", apiKeyId, "user_id", null)));
+            case "anthropic" ->
+                Optional.of(customerOf(
+                        AnthropicMessagesUsageFormat.FAMILY, keys("workspace_id", projectId, "api_key_id", apiKeyId)));
+            default -> Optional.empty();
+        };
     }
 
     /** Keys in a fixed order, absent values included; for readers building their key map. */

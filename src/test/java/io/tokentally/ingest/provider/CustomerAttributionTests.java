@@ -36,6 +36,21 @@ class CustomerAttributionTests {
                 .isEqualTo("globex");
     }
 
+    @Test
+    void aCostExportsLineIsTheCustomersItsProjectOrKeyNamesAsTheProvidersUsageIs() throws Exception {
+        // given OpenAI's project proj_1 mapped to acme and Anthropic's workspace wrk_1 to globex
+        CustomerAttribution attribution =
+                mapping(HEADER + "openai.project_id,proj_1,acme\nanthropic.workspace_id,wrk_1,globex\n");
+
+        // when, then: a mapped project or workspace names its customer, another key names itself as written, a
+        // line of neither key or of another provider names nobody
+        assertThat(attribution.customerOfCostLine("openai", "proj_1", "key_9")).contains("acme");
+        assertThat(attribution.customerOfCostLine("anthropic", "wrk_1", null)).contains("globex");
+        assertThat(attribution.customerOfCostLine("openai", "proj_2", null)).contains("proj_2");
+        assertThat(attribution.customerOfCostLine("openai", null, null)).isEmpty();
+        assertThat(attribution.customerOfCostLine("google", "proj_1", null)).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',

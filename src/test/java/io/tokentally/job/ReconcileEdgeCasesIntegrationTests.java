@@ -62,13 +62,7 @@ class ReconcileEdgeCasesIntegrationTests {
                 gateway.resolve("gateway.csv"),
                 "n1," + DAY + "T03:00:00Z,nyc,openai,gpt-4o,1000000,0,0,0,0,0,,ok",
                 "n2," + DAY + "T10:00:00Z,nyc,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
-        long start = DAY.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        Files.writeString(
-                provider.resolve("openai-costs.json"),
-                "{\"object\": \"page\", \"data\": [{\"object\": \"bucket\", \"start_time\": " + start
-                        + ", \"end_time\": " + (start + 86_400) + ", \"results\": [{\"object\":"
-                        + " \"organization.costs.result\", \"amount\": {\"value\": \"4.0\", \"currency\": \"usd\"},"
-                        + " \"line_item\": \"gpt-4o, input\", \"project_id\": \"p1\"}]}], \"has_more\": false}");
+        Files.writeString(provider.resolve("openai-costs.json"), costsPage(DAY, cost("\"4.0\"", "input", "p1", "")));
         Path customers = Files.writeString(
                 WORK.resolve("customers.csv"),
                 "customer_id,stripe_customer_id,plan_id,billing_anchor_day,billing_time_zone\n"
@@ -109,14 +103,14 @@ class ReconcileEdgeCasesIntegrationTests {
                 gateway.resolve("gateway.csv"),
                 "pp1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,10000,0,,ok",
                 "pp2," + day + "T04:00:00Z,bob,openai,gpt-4o,100000,0,0,0,10000,0,,ok");
-        long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         Files.writeString(
                 costs.resolve("openai-costs.json"),
-                "{\"object\": \"page\", \"data\": [{\"object\": \"bucket\", \"start_time\": " + start
-                        + ", \"end_time\": " + (start + 86_400) + ", \"results\": ["
-                        + projectCost("0.25", "input", "alice") + "," + projectCost("0.10", "output", "alice") + ","
-                        + projectCost("0.25", "input", "bob") + "," + projectCost("0.30", "output", "bob")
-                        + "]}], \"has_more\": false}");
+                costsPage(
+                        day,
+                        cost("0.25", "input", "alice", ""),
+                        cost("0.10", "output", "alice", ""),
+                        cost("0.25", "input", "bob", ""),
+                        cost("0.30", "output", "bob", "")));
 
         // when
         JobExecution execution =
@@ -131,12 +125,6 @@ class ReconcileEdgeCasesIntegrationTests {
                 .extracting(line -> String.join(" ", List.of(line.split(",")).subList(0, 4)) + " " + line.split(",")[7])
                 .containsExactly(
                         "alice openai/gpt-4o " + day + " 0.35 actual", "bob openai/gpt-4o " + day + " 0.55 actual");
-    }
-
-    private static String projectCost(String amount, String tokenType, String project) {
-        return "{\"object\": \"organization.costs.result\", \"amount\": {\"value\": \"" + amount
-                + "\", \"currency\": \"usd\"}, \"line_item\": \"gpt-4o, " + tokenType + "\", \"project_id\": \""
-                + project + "\"}";
     }
 
     /**
@@ -244,14 +232,14 @@ class ReconcileEdgeCasesIntegrationTests {
         // $10^15 and a quantity of 10^40 (records 1 to 4 of the file)
         LocalDate day = LocalDate.of(2026, 11, 10);
         Path costs = Files.createDirectories(WORK.resolve("unfit-costs"));
-        long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         Files.writeString(
                 costs.resolve("openai-costs.json"),
-                "{\"object\": \"page\", \"data\": [{\"object\": \"bucket\", \"start_time\": " + start
-                        + ", \"end_time\": " + (start + 86_400) + ", \"results\": ["
-                        + cost("0.25", "p-fits", "") + "," + cost("0.01", "p".repeat(201), "") + ","
-                        + cost("1e15", "p-large", "") + "," + cost("0.01", "p-many", ", \"quantity\": 1e40")
-                        + "]}], \"has_more\": false}");
+                costsPage(
+                        day,
+                        cost("0.25", "input", "p-fits", ""),
+                        cost("0.01", "input", "p".repeat(201), ""),
+                        cost("1e15", "input", "p-large", ""),
+                        cost("0.01", "input", "p-many", ", \"quantity\": 1e40")));
 
         // when
         JobExecution execution = run(day, JOB_CUSTOMERS, "unfit-costs:cost=" + costs.toAbsolutePath());
@@ -273,10 +261,19 @@ class ReconcileEdgeCasesIntegrationTests {
                                 + " 1000000000000000 or more in size");
     }
 
-    private static String cost(String amount, String project, String more) {
+    /** A page of OpenAI's costs of the UTC day, one bucket of these results. */
+    private static String costsPage(LocalDate day, String... results) {
+        long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        return "{\"object\": \"page\", \"data\": [{\"object\": \"bucket\", \"start_time\": " + start
+                + ", \"end_time\": " + (start + 86_400) + ", \"results\": [" + String.join(",", results)
+                + "]}], \"has_more\": false}";
+    }
+
+    /** A result charging {@code amount} (JSON) of gpt-4o's token type to the project, with more fields. */
+    private static String cost(String amount, String tokenType, String project, String more) {
         return "{\"object\": \"organization.costs.result\", \"amount\": {\"value\": " + amount
-                + ", \"currency\": \"usd\"}, \"line_item\": \"gpt-4o, input\", \"project_id\": \"" + project
-                + "\"" + more + "}";
+                + ", \"currency\": \"usd\"}, \"line_item\": \"gpt-4o, " + tokenType + "\", \"project_id\": \""
+                + project + "\"" + more + "}";
     }
 
     /** The day on the inputs, with the job fixtures' plans and prices. */

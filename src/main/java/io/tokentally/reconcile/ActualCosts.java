@@ -66,10 +66,12 @@ final class ActualCosts {
 
     /**
      * The charges of the lines, shared as the class says; a provider day whose every token line is for a known
-     * customer ({@link ChargedCost#customerId}: the export is grouped by projects or workspaces the customers own),
-     * and none of whose usage another party bills, is shared per customer, each customer's lines over that customer's
-     * billable usage in {@code byCustomer}: a project's charge is its customer's cost, which a charge shared over every
-     * customer's usage misplaced (a customer charged list showed a loss, and another's loss was hidden).
+     * customer ({@link ChargedCost#customerId}: the export is grouped by projects or workspaces the customers own), the
+     * customers with token usage of the provider that day being exactly those, is shared per customer, each
+     * customer's lines over that customer's billable usage in {@code byCustomer} ({@link #byOwner}): a project's
+     * charge is its customer's cost, which a charge shared over every customer's usage misplaced (a customer charged
+     * list showed a loss, and another's loss was hidden). The reference is then the customer's billable usage, not
+     * the provider's: usage of its project that no gateway billed is its cost.
      *
      * @param byCustomer the attributed billable usage of those days, per customer
      */
@@ -86,30 +88,52 @@ final class ActualCosts {
                         .add(line));
         Map<String, Charge> charges = new TreeMap<>();
         for (List<ChargedCost> day : byProviderDay.values()) {
-            if (day.stream().allMatch(line -> line.customerId() != null) && !billedElsewhere(day.get(0), provider)) {
-                Map<String, List<ChargedCost>> byOwner = new TreeMap<>();
-                day.forEach(line -> byOwner.computeIfAbsent(line.customerId(), k -> new ArrayList<>())
-                        .add(line));
-                byOwner.forEach((customer, own) ->
-                        addDay(own, Map.of(), byCustomer.getOrDefault(customer, Map.of()), charges, owner(customer)));
-            } else {
+            Map<String, List<ChargedCost>> byOwner = byOwner(day, provider, byCustomer);
+            if (byOwner.isEmpty()) {
                 addDay(day, provider, billable, charges, "");
+            } else {
+                byOwner.forEach(
+                        (customer, own) -> addDay(own, Map.of(), byCustomer.get(customer), charges, owner(customer)));
             }
         }
         return new ActualCosts(charges);
     }
 
     /**
-     * Whether the provider's usage on the line's day holds usage another party bills: it stays at list price beside
-     * the charge, which only the day's charge shared over every customer's usage keeps.
+     * A provider day's lines by their customer, where the day is split per customer; empty where it is shared: a line
+     * of no known customer, usage of the day that another party bills (it stays at list price beside the charge,
+     * which only the shared day keeps), or customers of the lines other than those with token usage of the provider
+     * that day (a customer's usage no line of its own charges would stay at list price, and a line of a customer
+     * without usage would charge nobody: the projects and the usage's customers do not match, as when the mapping
+     * file changed since the usage was read).
      */
-    private static boolean billedElsewhere(ChargedCost line, Map<ReconcileKey, UsageSide> provider) {
-        return ProviderChargeCheck.tokenUsage(provider, line.provider(), line.day()).values().stream()
+    private static Map<String, List<ChargedCost>> byOwner(
+            List<ChargedCost> day,
+            Map<ReconcileKey, UsageSide> provider,
+            Map<String, Map<ReconcileKey, UsageSide>> byCustomer) {
+        String providerName = day.get(0).provider();
+        LocalDate date = day.get(0).day();
+        Map<String, List<ChargedCost>> byOwner = new TreeMap<>();
+        for (ChargedCost line : day) {
+            if (line.customerId() == null) {
+                return Map.of();
+            }
+            byOwner.computeIfAbsent(line.customerId(), k -> new ArrayList<>()).add(line);
+        }
+        boolean billedElsewhere = ProviderChargeCheck.tokenUsage(provider, providerName, date).values().stream()
                 .anyMatch(side -> side.elsewhereTokens() > 0);
+        Set<String> users = new TreeSet<>();
+        byCustomer.forEach((customer, usage) -> {
+            if (ProviderChargeCheck.tokenUsage(usage, providerName, date).values().stream()
+                    .anyMatch(side -> side.listUsd().signum() > 0)) {
+                users.add(customer);
+            }
+        });
+        return billedElsewhere || !users.equals(byOwner.keySet()) ? Map.of() : byOwner;
     }
 
     /** What a customer's buckets' keys end with. */
-    static String owner(String customerId) {
+    private static String owner(String customerId) {
         return "|" + customerId;
     }
 

@@ -237,6 +237,30 @@ class ActualCostsTests {
                 .isEqualByComparingTo("0.20");
     }
 
+    @Test
+    void aDayWhoseProjectsAreNotItsUsersIsSharedOverEveryCustomersUsage() {
+        // given alpha's project charged $0.25 and beta's $0.55, where beta used nothing that day and gamma, whose
+        // project the export has no line of, used $0.25: the export's projects are not the usage's customers (a
+        // mapping changed since the usage was read, say)
+        ActualCosts costs = ActualCosts.of(
+                List.of(
+                        charge("openai/gpt-4o", "input", "0.25", 1).withCustomer("alpha"),
+                        charge("openai/gpt-4o", "input", "0.55", 2).withCustomer("beta")),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(400_000, "1.00", "usage.json")),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(400_000, "1.00", "gateway.csv")),
+                Map.of(
+                        "alpha", Map.of(key("openai/gpt-4o", "input"), UsageSide.of(100_000, "0.25")),
+                        "gamma", Map.of(key("openai/gpt-4o", "input"), UsageSide.of(100_000, "0.25"))));
+
+        // when, then: the day's $0.80 is shared by list price, gamma's usage too, and beta's charge is not lost
+        for (String customer : List.of("alpha", "gamma")) {
+            assertThat(costs.covering(customer, "openai", "openai/gpt-4o", "input", DAY)
+                            .orElseThrow()
+                            .actual(new BigDecimal("0.25")))
+                    .isEqualByComparingTo("0.20");
+        }
+    }
+
     private static ReconcileKey key(String model, String tokenType) {
         return new ReconcileKey("openai", model, tokenType, DAY);
     }

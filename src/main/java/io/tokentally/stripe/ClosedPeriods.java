@@ -273,7 +273,10 @@ public class ClosedPeriods {
                 ClosedPeriodRepository.GrantCredit atClose =
                         closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);
                 BigDecimal paid = paidNow.getOrDefault(grant.grantKey(), BigDecimal.ZERO);
-                if (appliedLive) {
+                if (appliedLive && madeInside(customer, grant, period)) {
+                    // Stripe applied the grant of what it paid of the period it was made in (WantedGrants)
+                    paid = inStripe.grantedUsd(WantedGrants.usedAfterItsStartKey(grant, period));
+                } else if (appliedLive) {
                     // Stripe applied it as if it lived, as far as what earlier periods leave of it
                     paid = grant.amountUsd().subtract(paidBefore.getOrDefault(grant.grantKey(), BigDecimal.ZERO));
                 }
@@ -283,6 +286,12 @@ public class ClosedPeriods {
         }
         return PeriodPosition.of(ledger, period, carried(customer, period, inStripe, rule))
                 .plusCarried(kept);
+    }
+
+    /** Whether the purchase was made inside {@code period}, after its start. */
+    private static boolean madeInside(Customer customer, CreditGrant grant, BillingPeriod period) {
+        return customer.cycle().periodContaining(grant.effectiveAt()).equals(period)
+                && WantedGrants.madeInside(grant, period);
     }
 
     private Map<String, List<Instant>> heldHours() {

@@ -3,6 +3,7 @@ package io.tokentally.stripe;
 import io.tokentally.plans.CreditGrant;
 import io.tokentally.plans.Customer;
 import io.tokentally.shared.BillingPeriod;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -41,13 +42,24 @@ final class GrantsInStripe {
     /**
      * Whether Stripe holds, or will hold, a purchase's grant: one the outbox has rows of is there if a create Stripe
      * did not refuse is live or was ended; one without rows is about to be created if it is still usable at the
-     * run's clock, and never will be if it had already ended (ADR 0008). Stripe spends only the credit it holds on
-     * later usage.
+     * run's clock, and never will be if it had already ended (ADR 0008), or if it was made inside a period and the
+     * grant of what it paid of that period took all of it ({@link WantedGrants}: its own grant is the rest). Stripe
+     * spends only the credit it holds on later usage.
      */
     boolean holds(CreditGrant grant) {
         CreditGrantPlanner.Held rows = held.get(meterOf(grant));
+        if (rows != null) {
+            return rows.live() > 0 || rows.ended();
+        }
         Instant until = grant.usableUntil();
-        return rows != null ? rows.live() > 0 || rows.ended() : until == null || until.isAfter(now);
+        return (until == null || until.isAfter(now)) && !usedUpInItsFirstPeriod(grant);
+    }
+
+    /** Whether the purchase was made inside a period whose grant of what it paid of it holds all of it. */
+    private boolean usedUpInItsFirstPeriod(CreditGrant grant) {
+        BillingPeriod first = customer.cycle().periodContaining(grant.effectiveAt());
+        return WantedGrants.madeInside(grant, first)
+                && grantedUsd(WantedGrants.usedAfterItsStartKey(grant, first)).compareTo(grant.amountUsd()) >= 0;
     }
 
     /**
@@ -75,6 +87,12 @@ final class GrantsInStripe {
                 && !ended.isAfter(period.end())
                 && !endPlanned(grant, times.get(meterOf(grant)))
                         .isBefore(period.end().plus(closeGrace));
+    }
+
+    /** What the live creates of the grant of {@code key} grant, in USD: zero if the outbox has none. */
+    BigDecimal grantedUsd(String key) {
+        CreditGrantPlanner.Held rows = held.get(CreditGrantPlanner.meterOf(customer.customerId(), key));
+        return rows == null ? BigDecimal.ZERO : BigDecimal.valueOf(rows.grantedMicros(), 6);
     }
 
     /** When Stripe's grant ends, as far as invoices can tell, or null for never. */

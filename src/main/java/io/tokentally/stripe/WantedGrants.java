@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -28,9 +29,11 @@ import java.util.function.Supplier;
  * allowance of all models of a segment alone in its period is granted whole; a token allowance, one of some models,
  * and any allowance of a period a plan change splits, is granted as the billed value of the usage it covered so far,
  * rounded to cents. A purchase that ends inside a period also grants, for that period, what it paid of the period's
- * usage before its end ({@link #usedBeforeItsEnd}). Stripe's priority follows the plan's consumption order: 10 for
- * the first source, 20, 30 (a grant of what an ended purchase paid one before its source's). The credit ledger is
- * asked for only when a grant of what was used needs it: allocating it reads the customer's usage.
+ * usage before its end ({@link #usedBeforeItsEnd}); one made inside a period grants what it paid of that period
+ * ({@link #usedAfterItsStart}), and the rest from the period's end once it has closed. Stripe's priority follows the
+ * plan's consumption order: 10 for the first source, 20, 30 (a grant of what a purchase paid of a period it covered
+ * in part one before its source's). The credit ledger is asked for only when a grant of what was used needs it:
+ * allocating it reads the customer's usage.
  */
 final class WantedGrants {
 
@@ -48,9 +51,13 @@ final class WantedGrants {
         List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
         for (CreditGrant grant : grants) {
             Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
-            wanted.add(purchased(grant, plan, endingFrom(grant, customer, closeGrace)));
+            BillingPeriod first = customer.cycle().periodContaining(grant.effectiveAt());
+            boolean madeInside = madeInside(grant, first);
+            own(grant, plan, first, madeInside, customer, now, closeGrace, held).ifPresent(wanted::add);
             for (BillingPeriod period : periods) {
-                if (endsInside(grant, period)) {
+                if (madeInside && period.equals(first)) {
+                    wanted.add(usedAfterItsStart(grant, plan, period, ledger.get(), closeGrace));
+                } else if (endsInside(grant, period)) {
                     wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get(), now, closeGrace, held));
                 }
             }
@@ -72,13 +79,63 @@ final class WantedGrants {
         return wanted;
     }
 
-    /** The grant of one purchase, at the priority its source has in the plan in force when it took effect. */
-    private static CreditGrantPlanner.Wanted purchased(CreditGrant grant, Plan plan, Instant endingFrom) {
+    /** Whether the purchase took effect after the start of {@code first}, the period its time falls in. */
+    static boolean madeInside(CreditGrant grant, BillingPeriod first) {
+        return grant.effectiveAt().isAfter(first.start());
+    }
+
+    /**
+     * The purchase's own grant, if it should be sent now. One made inside a period is granted from that period's
+     * end, and only once the period has closed, less what the grant of what it paid of that period holds ({@link
+     * #usedAfterItsStart}): Stripe applies a grant to the whole invoice's metered usage, that from before the
+     * purchase too, which the statement bills as overage (hunt S). One made inside a period that it ends in too, or
+     * whose end is due when it would first be sent, is not sent, or, if it was (a refund first seen after the close),
+     * ended.
+     */
+    private static Optional<CreditGrantPlanner.Wanted> own(
+            CreditGrant grant,
+            Plan plan,
+            BillingPeriod first,
+            boolean madeInside,
+            Customer customer,
+            Instant now,
+            Duration closeGrace,
+            Map<String, CreditGrantPlanner.Held> held) {
+        Instant endingFrom = endingFrom(grant, customer, closeGrace);
+        if (!madeInside) {
+            return Optional.of(purchased(grant, plan, endingFrom, grant.effectiveAt(), micros(grant.amountUsd())));
+        }
+        Instant until = grant.usableUntil();
+        boolean endsInFirst = until != null && !until.isAfter(first.end());
+        boolean firstOpen = now.isBefore(first.end().plus(closeGrace));
+        boolean sent = held.getOrDefault(meterOf(grant, grant.grantKey()), CreditGrantPlanner.Held.NONE)
+                        .revision()
+                > 0;
+        boolean endingDue = grant.end() != CreditGrant.End.NONE && (endingFrom == null || !now.isBefore(endingFrom));
+        if (firstOpen && !endsInFirst || !sent && (endsInFirst || endingDue)) {
+            // a create an earlier version sent at the purchase is voided as no longer wanted
+            return Optional.empty();
+        }
+        long paidOfFirst = held.getOrDefault(
+                        meterOf(grant, usedAfterItsStartKey(grant, first)), CreditGrantPlanner.Held.NONE)
+                .grantedMicros();
+        long rest = Math.max(0, micros(grant.amountUsd()) - paidOfFirst);
+        return Optional.of(purchased(grant, plan, endingFrom, first.end(), rest));
+    }
+
+    /**
+     * The grant of one purchase, at the priority its source has in the plan in force when it took effect.
+     *
+     * @param effectiveAt the purchase's time, or the end of the period it was made inside
+     * @param micros its amount in micro-USD
+     */
+    private static CreditGrantPlanner.Wanted purchased(
+            CreditGrant grant, Plan plan, Instant endingFrom, Instant effectiveAt, long micros) {
         return new CreditGrantPlanner.Wanted(
                 grant.grantKey(),
                 grant.category().code(),
-                micros(grant.amountUsd()),
-                grant.effectiveAt(),
+                micros,
+                effectiveAt,
                 grant.expiresAt(),
                 switch (grant.end()) {
                     case NONE -> CreditGrantPlanner.Ending.NONE;
@@ -138,8 +195,7 @@ final class WantedGrants {
         // first made in the close grace (a refund loaded after the period's end), it expires at the close, and a
         // later run in the grace raises it there: Stripe has not finalized the invoice yet, and the purchase's own
         // grant is voided now (hunt AF; raised: hunt AI)
-        CreditGrantPlanner.Held made =
-                held.getOrDefault(CreditGrantPlanner.meterOf(grant.customerId(), key), CreditGrantPlanner.Held.NONE);
+        CreditGrantPlanner.Held made = held.getOrDefault(meterOf(grant, key), CreditGrantPlanner.Held.NONE);
         boolean untilTheClose = !now.isBefore(period.end())
                 && now.isBefore(close)
                 && (made.revision() == 0 || close.equals(made.terms().expiresAt()));
@@ -157,6 +213,39 @@ final class WantedGrants {
                 priority(plan, sourceOf(grant)) - 1,
                 title(grant) + " used before its end on " + grant.usableUntil(),
                 true);
+    }
+
+    /**
+     * What a purchase made inside the period paid of the period's usage (from its time on), as a grant of its own
+     * expiring at the period's close and raised as the usage grows, in the grace too: Stripe would apply the
+     * purchase's own grant to the usage from before the purchase too, which the statement bills as overage. A
+     * refund first loaded in the grace lowers it before Stripe applies it. It stands for the "used before its end"
+     * grant of a purchase that ends in the period it was made in.
+     */
+    private static CreditGrantPlanner.Wanted usedAfterItsStart(
+            CreditGrant grant, Plan plan, BillingPeriod period, CreditLedger ledger, Duration closeGrace) {
+        BigDecimal used = PeriodPosition.paidByGrant(ledger, period).getOrDefault(grant.grantKey(), BigDecimal.ZERO);
+        return new CreditGrantPlanner.Wanted(
+                usedAfterItsStartKey(grant, period),
+                grant.category().code(),
+                micros(Amounts.toMinorUnit(used)),
+                grant.effectiveAt(),
+                period.end().plus(closeGrace),
+                CreditGrantPlanner.Ending.NONE,
+                null,
+                // before the grants of its source that live on, as the grant of what a purchase paid before its end
+                priority(plan, sourceOf(grant)) - 1,
+                title(grant) + " used after its start on " + grant.effectiveAt(),
+                true);
+    }
+
+    /** The key of the grant of what a purchase made inside {@code period} paid of it. */
+    static String usedAfterItsStartKey(CreditGrant grant, BillingPeriod period) {
+        return grant.grantKey() + ":used-after-its-start:" + period.start();
+    }
+
+    private static String meterOf(CreditGrant grant, String key) {
+        return CreditGrantPlanner.meterOf(grant.customerId(), key);
     }
 
     private static CreditSource sourceOf(CreditGrant grant) {

@@ -83,7 +83,7 @@ abstract class ClosedPeriodScenarios {
 
         // then $9 of $10 included: nothing is due, nothing goes to Stripe for 31 October
         assertThat(meterTotal("cus_late_team")).isEqualTo(5_000_000L);
-        assertThat(stripe().invoiceItems()).isEmpty();
+        assertThat(itemsIn("cus_late_team")).isEmpty();
         JsonNode statement = statement(closing, "late-team", "20261001T0000Z");
         assertThat(statement.get("usage_usd").asString()).isEqualTo("9");
         assertThat(statement.get("total_due_usd").asString()).isEqualTo("30.00");
@@ -196,7 +196,7 @@ abstract class ClosedPeriodScenarios {
         run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
 
         // then $13 against $10: $3 invoiced late
-        assertThat(stripe().invoiceItems())
+        assertThat(itemsIn("cus_late_corr"))
                 .extracting(item -> new BigDecimal(item.unitAmountDecimal()))
                 .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class)
                 .containsExactly(new BigDecimal("300"));
@@ -206,7 +206,7 @@ abstract class ClosedPeriodScenarios {
         JobExecution corrected = run("2026-11-03", "2026-11-04T02:00:00Z", input, customers);
 
         // then $10 against $10: the $3 is credited back by a negative invoice item
-        assertThat(stripe().invoiceItems())
+        assertThat(itemsIn("cus_late_corr"))
                 .extracting(item -> new BigDecimal(item.unitAmountDecimal()))
                 .usingComparatorForType(BigDecimal::compareTo, BigDecimal.class)
                 .containsExactly(new BigDecimal("300"), new BigDecimal("-300"));
@@ -276,14 +276,58 @@ abstract class ClosedPeriodScenarios {
                 """);
         run("2026-11-10", "2026-11-11T02:00:00Z", input, customers);
 
-        // then Stripe voids what is left of the grant, nothing, and October gets no item: a -$6 item (a rule that read
-        // the refund as the grant's end, tried and taken back) would credit the $6 Stripe applied a second time
+        // then Stripe held the grant of what the pack paid of October, the month it was bought in ($6, expiring at
+        // October's close), and nothing of it from November, so there is nothing to void; October gets no item: a
+        // -$6 item (a rule that read the refund as the grant's end, tried and taken back) would credit the $6 Stripe
+        // applied a second time
         assertThat(grantsOf("cus_held_refund"))
-                .singleElement()
-                .satisfies(grant -> assertThat(grant.voidedAt()).isNotNull());
+                .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + grant.voidedAt())
+                .containsExactly("600 " + epoch("2026-11-01T01:00:00Z") + " null");
         assertThat(stripe().invoiceItems())
                 .filteredOn(item -> item.customer().equals("cus_held_refund"))
                 .isEmpty();
+    }
+
+    @Test
+    void aPackBoughtInsideAPeriodIsGrantedWhatItPaidOfItThenTheRestFromItsClose() throws Exception {
+        // given a flex customer's $3 of 5 October, then a $10 pack of 10 October and $4 of the 14th
+        Path input = folder("mid-pack");
+        Path customers = customers("mid-pack", "mid-pack,cus_mid_pack,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "mpk-1,2026-10-05T10:10:00Z,mid-pack,openai,gpt-4o,1200000,0,0,0,0,0,,ok");
+        run("2026-10-05", "2026-10-06T02:00:00Z", input, customers);
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-mid,,mid-pack,10.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "mpk-2,2026-10-14T10:10:00Z,mid-pack,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+
+        // when the 14th is run while October is open
+        JobExecution open = run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
+
+        // then the statement bills the 5th's $3 (the pack pays usage from its purchase on) and Stripe holds only what
+        // the pack paid of October, $4, before the packs (29), to October's close: the pack granted whole would pay
+        // the 5th too when Stripe finalizes October's invoice, which would be $0 against the statement's $3 (hunt S)
+        JsonNode statement = statement(open, "mid-pack", "20261001T0000Z");
+        assertThat(statement.get("credits_applied_usd").asString()).isEqualTo("4");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("3.00");
+        assertThat(grantsOf("cus_mid_pack"))
+                .extracting(grant -> grant.valueCents() + " " + grant.priority() + " " + grant.expiresAt())
+                .containsExactly("400 29 " + epoch("2026-11-01T01:00:00Z"));
+
+        // when the first run after October's close runs
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // then the pack's $6 left is granted from then on, and October needs no item
+        assertThat(grantsOf("cus_mid_pack"))
+                .extracting(grant -> grant.valueCents() + " " + grant.priority() + " " + grant.expiresAt())
+                .containsExactly("400 29 " + epoch("2026-11-01T01:00:00Z"), "600 30 null");
+        assertThat(itemsOf("cus_mid_pack")).isEmpty();
+        assertThat(balances.balanceOf("mid-pack"))
+                .hasValueSatisfying(balance -> assertThat(balance.paidUsd()).isEqualByComparingTo("6"));
     }
 
     @Test
@@ -385,21 +429,21 @@ abstract class ClosedPeriodScenarios {
                 """);
         JobExecution inTheGrace = run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
 
-        // then the pack stays live through October's invoice, which applies its $6 as the statement has it: voided
-        // then, it paid nothing there and Stripe billed the $6 as overage (hunt AF)
+        // then the grant of what the pack paid of October, the month it was bought in, stays live through October's
+        // invoice, which applies its $6 as the statement has it: voided then, it paid nothing there and Stripe billed
+        // the $6 as overage (hunt AF)
         assertThat(statement(inTheGrace, "grace-refund", "20261001T0000Z")
                         .get("credits_applied_usd")
                         .asString())
                 .isEqualTo("6");
         assertThat(grantsOf("cus_grace_refund"))
-                .singleElement()
-                .satisfies(grant -> assertThat(grant.voidedAt()).isNull());
+                .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + grant.voidedAt())
+                .containsExactly("600 " + epoch("2026-11-01T01:00:00Z") + " null");
 
-        // and the next night's run, after the close, voids it, and October gets no item
+        // and the next night's run, after the close, never grants the $4 left (refunded from November on), and
+        // October gets no item
         run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
-        assertThat(grantsOf("cus_grace_refund"))
-                .singleElement()
-                .satisfies(grant -> assertThat(grant.voidedAt()).isEqualTo(epoch("2026-11-02T02:00:00Z")));
+        assertThat(grantsOf("cus_grace_refund")).hasSize(1);
         assertThat(itemsOf("cus_grace_refund")).isEmpty();
     }
 
@@ -427,13 +471,15 @@ abstract class ClosedPeriodScenarios {
                 """);
         run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
 
-        // then the pack is voided, and what it paid before its refund, the 14th's $4, is a grant Stripe applies at
-        // October's invoice, expiring at October's close: without it Stripe billed the $4 the statement has the pack
-        // pay (hunt AF), and the pack kept live would have paid the 28th's $2 too (hunt AH)
+        // then the grant of what the pack paid of October, the month it was bought in, made at $6, is voided and
+        // made again at what it paid before its refund, the 14th's $4, which Stripe applies at October's invoice,
+        // expiring at October's close: without it Stripe billed the $4 the statement has the pack pay (hunt AF), and
+        // left at $6 it would have paid the 28th's $2 too (hunt AH)
         assertThat(grantsOf("cus_grace_inside"))
                 .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + grant.voidedAt())
                 .containsExactly(
-                        "1000 null " + epoch("2026-11-01T00:30:00Z"), "400 " + epoch("2026-11-01T01:00:00Z") + " null");
+                        "600 " + epoch("2026-11-01T01:00:00Z") + " " + epoch("2026-11-01T00:30:00Z"),
+                        "400 " + epoch("2026-11-01T01:00:00Z") + " null");
 
         // and the next night's run, after the close, adds no grant and no item
         run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
@@ -442,7 +488,7 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
-    void aPackBoughtAndRefundedInTheCloseGraceIsVoidedAtOnce() throws Exception {
+    void aPackBoughtAndRefundedInTheCloseGraceIsNeverGranted() throws Exception {
         // given a flex customer's $4 of usage on 14 October
         Path input = folder("grace-bought");
         Path customers = customers("grace-bought", "grace-bought,cus_grace_bought,flex,month,1,UTC");
@@ -459,11 +505,9 @@ abstract class ClosedPeriodScenarios {
                 """);
         run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
 
-        // then its grant is voided in the same upload: live at October's invoice, it would pay October's $4, which
-        // the statement bills (hunt AH)
-        assertThat(grantsOf("cus_grace_bought"))
-                .singleElement()
-                .satisfies(grant -> assertThat(grant.voidedAt()).isEqualTo(epoch("2026-11-01T00:30:00Z")));
+        // then nothing is granted: it paid no usage, and live at October's invoice, it would pay October's $4, which
+        // the statement bills (hunt AH; an earlier version created it and voided it in the same upload)
+        assertThat(grantsOf("cus_grace_bought")).isEmpty();
     }
 
     @Test
@@ -690,6 +734,16 @@ abstract class ClosedPeriodScenarios {
     }
 
     /** The unit amounts of the customer's invoice items, in cents, in the order they were created. */
+    /**
+     * The Stripe customer's invoice items: the scenarios share one database and run the job at clocks that go back
+     * and forth, so an earlier scenario's customer can get an item in a later one's fake.
+     */
+    private List<FakeStripe.InvoiceItem> itemsIn(String stripeCustomer) {
+        return stripe().invoiceItems().stream()
+                .filter(item -> item.customer().equals(stripeCustomer))
+                .toList();
+    }
+
     private List<String> itemsOf(String stripeCustomer) {
         return stripe().invoiceItems().stream()
                 .filter(item -> item.customer().equals(stripeCustomer))
@@ -753,7 +807,7 @@ abstract class ClosedPeriodScenarios {
                 input.resolve("gateway.csv"),
                 "lx-1,2026-10-31T10:10:00Z,late-crash,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
         run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
-        assertThat(stripe().invoiceItems()).hasSize(1);
+        assertThat(itemsIn("cus_late_crash")).hasSize(1);
 
         // when the answer was lost (the row left in flight) and the day is run again, twice
         jdbc.update("UPDATE outbox SET state = 'IN_FLIGHT', outcome = NULL WHERE customer_id = 'late-crash'"
@@ -762,7 +816,7 @@ abstract class ClosedPeriodScenarios {
         run("2026-10-31", "2026-11-01T04:00:00Z", input, customers);
 
         // then Stripe replayed the same idempotency key: one invoice item of $5, one outbox row, sent
-        assertThat(stripe().invoiceItems())
+        assertThat(itemsIn("cus_late_crash"))
                 .singleElement()
                 .satisfies(item ->
                         assertThat(new BigDecimal(item.unitAmountDecimal())).isEqualByComparingTo("500"));
@@ -804,11 +858,11 @@ abstract class ClosedPeriodScenarios {
         assertThat(statement.get("late_invoice_items_usd").asString()).isEqualTo("5");
         assertThat(balances.balanceOf("late-paid"))
                 .hasValueSatisfying(balance -> assertThat(balance.paidUsd()).isEqualByComparingTo("15"));
-        assertThat(stripe().invoiceItems())
+        assertThat(itemsIn("cus_late_paid"))
                 .singleElement()
                 .satisfies(item ->
                         assertThat(new BigDecimal(item.unitAmountDecimal())).isEqualByComparingTo("500"));
-        assertThat(stripe().creditGrants())
+        assertThat(grantsOf("cus_late_paid"))
                 .filteredOn(grant -> grant.category().equals("paid"))
                 .singleElement()
                 .satisfies(grant -> assertThat(grant.valueCents()).isEqualTo(2000));

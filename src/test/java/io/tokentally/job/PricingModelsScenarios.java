@@ -143,9 +143,10 @@ abstract class PricingModelsScenarios {
                 "gr-1," + day + "T03:00:00Z,grants-pre,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
         Files.writeString(
                 input.resolve("purchases.jsonl"),
+                // bought at the period's start: a pack bought inside a period is granted whole only once it closed
                 "{\"purchase_id\": \"pack-25\", \"customer_id\": "
-                        + "\"grants-pre\", \"amount\": \"25.00\", \"currency\": \"USD\", \"time\": \"" + day
-                        + "T00:00:00Z\"}\n"
+                        + "\"grants-pre\", \"amount\": \"25.00\", \"currency\": \"USD\", \"time\": \""
+                        + day.withDayOfMonth(1) + "T00:00:00Z\"}\n"
                         // a pack for a customer the customers file does not have (yet)
                         + "{\"purchase_id\": \"pack-ghost\", \"customer_id\": \"grants-ghost\", \"amount\": \"9\","
                         + " \"currency\": \"USD\", \"time\": \"" + day + "T00:00:00Z\"}\n");
@@ -275,7 +276,8 @@ abstract class PricingModelsScenarios {
         Path customers = customers("crash", "customer_id,stripe_customer_id,plan_id", "crash-a,cus_crash_a,prepaid");
         Files.writeString(
                 input.resolve("purchases.csv"),
-                "purchase_id,customer_id,amount,currency,time\n" + "pack-crash,crash-a,10,USD," + day + "T00:00:00Z\n");
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-crash,crash-a,10,USD," + day.withDayOfMonth(1)
+                        + "T00:00:00Z\n");
         run(day.toString(), input, customers);
         jdbc.update("UPDATE outbox SET state = 'IN_FLIGHT', stripe_object_id = NULL, outcome = NULL"
                 + " WHERE customer_id = 'crash-a' AND kind = 'CREDIT_GRANT'");
@@ -303,8 +305,8 @@ abstract class PricingModelsScenarios {
         stripe().forgetCustomer("cus_refused_a");
         Files.writeString(
                 input.resolve("purchases.csv"),
-                "purchase_id,customer_id,amount,currency,time\n" + "pack-refused,refused-a,10,USD," + day
-                        + "T00:00:00Z\n");
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-refused,refused-a,10,USD,"
+                        + day.withDayOfMonth(1) + "T00:00:00Z\n");
         run(day.toString(), input, customers);
         assertThat(stripe().creditGrants()).isEmpty();
 

@@ -85,6 +85,12 @@ public final class FakeStripe implements AutoCloseable {
     private final AtomicInteger subscriptionCount = new AtomicInteger();
     private final List<InvoiceItem> invoiceItems = new ArrayList<>();
     private final List<Grant> grants = new ArrayList<>();
+    /**
+     * Numbers grants across {@link #reset}s, as Stripe never gives an id twice: a test's void of a grant an earlier
+     * test's fake made must not end this test's grant of the same number.
+     */
+    private final AtomicInteger grantCount = new AtomicInteger();
+
     private final Map<String, Instant> identifiers = new HashMap<>();
     private final Map<String, String> v2Events = new HashMap<>();
     private final Map<String, Stored> idempotency = new HashMap<>();
@@ -434,7 +440,7 @@ public final class FakeStripe implements AutoCloseable {
                     400, error("invalid_request_error", "parameter_invalid", "Invalid credit grant: " + form));
         }
         Grant grant = new Grant(
-                "credgr_" + (grants.size() + 1),
+                "credgr_" + grantCount.incrementAndGet(),
                 customer,
                 form.get("category"),
                 value,

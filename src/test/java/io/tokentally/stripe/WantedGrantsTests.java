@@ -215,6 +215,77 @@ class WantedGrantsTests {
     }
 
     @Test
+    void aPurchaseMadeInsideAPeriodGrantsWhatItPaidOfItThenTheRestFromItsEnd() {
+        // given a $10 pack bought on 10 November by a customer paying per token, with $3 of usage on the 5th
+        // (overage) and $4 on the 14th (the pack pays it)
+        Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        CreditGrant pack = new CreditGrant(
+                "purchase:mid",
+                "acme",
+                CreditGrant.Category.PAID,
+                new BigDecimal("10"),
+                Instant.parse("2026-11-10T00:00:00Z"),
+                null,
+                null,
+                CreditGrant.End.NONE);
+        CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG))
+                .allocate(
+                        List.of(charge("2026-11-05T12:00:00Z", "3"), charge("2026-11-14T12:00:00Z", "4")),
+                        List.of(pack));
+        String paidOfNovember = "purchase:mid:used-after-its-start:2026-11-01T00:00:00Z";
+        Map<String, CreditGrantPlanner.Held> madeAtFour = Map.of(
+                CreditGrantPlanner.meterOf("acme", paidOfNovember),
+                new CreditGrantPlanner.Held(
+                        1,
+                        1,
+                        4_000_000,
+                        false,
+                        false,
+                        Instant.parse("2026-11-10T00:00:00Z"),
+                        new OutboxRow.GrantTerms(
+                                "paid", 29, null, Instant.parse("2026-12-01T01:00:00Z"), "Credit pack mid", null)));
+
+        // when planned on the 20th, in the close grace, and after the close
+        List<String> open = grants(customer, pack, november, ledger, "2026-11-20T00:00:00Z", Map.of());
+        List<String> inTheGrace = grants(customer, pack, november, ledger, "2026-12-01T00:30:00Z", madeAtFour);
+        List<String> closed = grants(customer, pack, november, ledger, "2026-12-01T02:00:00Z", madeAtFour);
+
+        // then while November is open only what the pack paid of it, $4, from the purchase to November's close,
+        // before the packs that live on; once it has closed, the $6 the grant of November left, from its end
+        assertThat(open)
+                .containsExactly(paidOfNovember + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
+        assertThat(inTheGrace).isEqualTo(open);
+        assertThat(closed)
+                .containsExactly(
+                        "purchase:mid 6000000 2026-12-01T00:00:00Z null 30 fixed",
+                        paidOfNovember + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
+    }
+
+    /** The grants wanted of one purchase, planned at {@code now} with a one-hour close grace. */
+    private static List<String> grants(
+            Customer customer,
+            CreditGrant pack,
+            BillingPeriod period,
+            CreditLedger ledger,
+            String now,
+            Map<String, CreditGrantPlanner.Held> held) {
+        return WantedGrants.of(
+                        customer,
+                        Map.of("payg", PAYG),
+                        List.of(pack),
+                        List.of(period),
+                        () -> ledger,
+                        Instant.parse(now),
+                        Duration.ofHours(1),
+                        held)
+                .stream()
+                .map(w -> w.key() + " " + w.amountMicros() + " " + w.effectiveAt() + " " + w.expiresAt() + " "
+                        + w.priority() + " " + (w.grows() ? "grows" : "fixed"))
+                .toList();
+    }
+
+    @Test
     void aGrantOfWhatAPurchasePaidFirstMadeInTheCloseGraceExpiresAtTheClose() {
         // given a $4 pack of 1 November refunded on 20 November, which paid $3 of the 10th, planned at 00:30 on
         // 1 December, before November's invoice is final
@@ -304,23 +375,22 @@ class WantedGrantsTests {
 
         // then a pack that covered November whole waits for its close, so Stripe applies it there, and the one dated
         // ahead for December's (the grant of what it pays of January before its end pays January's); the others end
-        // at once: one bought in the grace hour, live at November's invoice, would pay November (hunt AH)
+        // at once; one bought in the grace hour and refunded in December, the month it was bought in, is never
+        // granted (live at November's invoice, it would pay November: hunt AH)
         assertThat(inTheGrace)
                 .containsExactly(
                         "purchase:after VOID waits until 2026-12-01T01:00:00Z",
                         "purchase:inside VOID now",
                         "purchase:never VOID now",
                         "purchase:ahead VOID waits until 2027-01-01T01:00:00Z",
-                        "purchase:live NONE now",
-                        "purchase:in-the-grace VOID now");
+                        "purchase:live NONE now");
         assertThat(atTheClose)
                 .containsExactly(
                         "purchase:after VOID now",
                         "purchase:inside VOID now",
                         "purchase:never VOID now",
                         "purchase:ahead VOID waits until 2027-01-01T01:00:00Z",
-                        "purchase:live NONE now",
-                        "purchase:in-the-grace VOID now");
+                        "purchase:live NONE now");
     }
 
     /** Each purchase's ending and whether it may be sent, planned at {@code now} with a one-hour close grace. */

@@ -291,6 +291,44 @@ class ClosedPeriodsTests {
         assertThat(findings.ofRun(5)).isEmpty();
     }
 
+    @Test
+    void aPackBoughtInsideThePeriodWhoseGrantOfItStripeRefusedIsCreditedWhenARefundInsideItIsSeenAfterTheClose() {
+        // given a $10 pack of 10 November that paid $6 of the 14th, whose grant of what it paid of November Stripe
+        // refused (so November's invoice billed the $6), and its own grant, the whole $10 as that grant held
+        // nothing, made after the close; November closed with the $6 carried
+        purchase("pack-in", CreditGrant.Category.PAID, null, 4);
+        grantRow(
+                "purchase:pack-in:used-after-its-start:2026-11-01T00:00:00Z",
+                "paid",
+                6_000_000,
+                OutboxRow.State.FAILED,
+                Instant.parse("2026-11-15T02:00:00Z"));
+        grantRow("pack-in", "paid", OutboxRow.State.SENT, Instant.parse("2026-12-01T02:00:00Z"));
+        rated(5, "2026-11-14T10:00:00Z", "6");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+
+        // when run 6 loads a refund of 20 November
+        new PurchaseRepository(jdbc)
+                .save(
+                        new Purchase(
+                                "pack-in",
+                                Purchase.Event.REFUND,
+                                "acme",
+                                null,
+                                null,
+                                Instant.parse("2026-11-20T00:00:00Z"),
+                                null),
+                        "purchases.csv",
+                        6);
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then the statement still has the pack pay the $6, which Stripe billed and whose credit its voided grant
+        // never gives: a -$6 item; taking Stripe to have applied the pack at November's invoice queued none
+        assertThat(items)
+                .singleElement()
+                .satisfies(item -> assertThat(item.valueMicros()).isEqualTo(-6_000_000));
+    }
+
     /** A $10 promotion of acme's from 10 November, loaded by run {@code run}. */
     private void promotion(String id, Instant expiresAt, long run) {
         purchase(id, CreditGrant.Category.PROMOTIONAL, expiresAt, run);
@@ -313,7 +351,12 @@ class ClosedPeriodsTests {
 
     /** The outbox's create of the $10 grant of one of acme's purchases, planned at {@code createdAt}. */
     private void grantRow(String purchaseId, String category, OutboxRow.State state, Instant createdAt) {
-        String meter = CreditGrantPlanner.meterOf("acme", "purchase:" + purchaseId);
+        grantRow("purchase:" + purchaseId, category, 10_000_000, state, createdAt);
+    }
+
+    /** The outbox's create of acme's grant of {@code key}, planned at {@code createdAt}. */
+    private void grantRow(String key, String category, long micros, OutboxRow.State state, Instant createdAt) {
+        String meter = CreditGrantPlanner.meterOf("acme", key);
         new OutboxRepository(jdbc, new UnplannedHours(jdbc), Clock.fixed(createdAt, ZoneOffset.UTC))
                 .insertAll(
                         List.of(new OutboxRow(
@@ -326,7 +369,7 @@ class ClosedPeriodsTests {
                                 1,
                                 "tt-" + meter + "-r1",
                                 "tokentally-tt-" + meter + "-r1",
-                                10_000_000,
+                                micros,
                                 Instant.parse("2026-11-10T00:00:00Z"),
                                 state,
                                 1,

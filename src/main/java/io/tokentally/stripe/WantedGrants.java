@@ -88,9 +88,10 @@ final class WantedGrants {
      * The purchase's own grant, if it should be sent now. One made inside a period is granted from that period's
      * end, and only once the period has closed, less what the grant of what it paid of that period holds ({@link
      * #usedAfterItsStart}): Stripe applies a grant to the whole invoice's metered usage, that from before the
-     * purchase too, which the statement bills as overage (hunt S). One made inside a period that it ends in too, or
-     * whose end is due when it would first be sent, is not sent, or, if it was (a refund first seen after the close),
-     * ended.
+     * purchase too, which the statement bills as overage (hunt S). One made inside a period that it ends in too is
+     * not sent, or, if it was (a refund first seen after the close), ended. One whose end is due when it is first
+     * sent is created and ended in one upload, as a purchase first seen with its refund: {@link GrantsInStripe#holds}
+     * counts a grant without rows that is still usable as one about to be created.
      */
     private static Optional<CreditGrantPlanner.Wanted> own(
             CreditGrant grant,
@@ -111,8 +112,7 @@ final class WantedGrants {
         boolean sent = held.getOrDefault(meterOf(grant, grant.grantKey()), CreditGrantPlanner.Held.NONE)
                         .revision()
                 > 0;
-        boolean endingDue = grant.end() != CreditGrant.End.NONE && (endingFrom == null || !now.isBefore(endingFrom));
-        if (firstOpen && !endsInFirst || !sent && (endsInFirst || endingDue)) {
+        if (firstOpen && !endsInFirst || endsInFirst && !sent) {
             // a create an earlier version sent at the purchase is voided as no longer wanted
             return Optional.empty();
         }

@@ -440,10 +440,13 @@ abstract class ClosedPeriodScenarios {
                 .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + grant.voidedAt())
                 .containsExactly("600 " + epoch("2026-11-01T01:00:00Z") + " null");
 
-        // and the next night's run, after the close, never grants the $4 left (refunded from November on), and
-        // October gets no item
+        // and the next night's run, after the close, grants the $4 left and voids it in the same upload (refunded
+        // from November on), and October gets no item
         run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
-        assertThat(grantsOf("cus_grace_refund")).hasSize(1);
+        assertThat(grantsOf("cus_grace_refund"))
+                .extracting(grant -> grant.valueCents() + " " + grant.expiresAt() + " " + grant.voidedAt())
+                .containsExactly(
+                        "600 " + epoch("2026-11-01T01:00:00Z") + " null", "400 null " + epoch("2026-11-02T02:00:00Z"));
         assertThat(itemsOf("cus_grace_refund")).isEmpty();
     }
 

@@ -77,8 +77,13 @@ public record StripeRequest(String method, String path, Map<String, String> form
         return micros / 10_000;
     }
 
-    /** Micro-USD as cents, exactly (1 cent = 10,000 micro-USD); Stripe takes 12 decimals. */
+    /**
+     * Micro-USD as cents, exactly (1 cent = 10,000 micro-USD), without trailing zeros; Stripe takes a decimal string
+     * of up to 12 decimals. Never of a negative scale: stripe-java writes a {@code BigDecimal} by its {@code
+     * toString}, which writes $5.00 stripped (5E+2 cents) as {@code 5E+2} (hunt AJ).
+     */
     static BigDecimal centsOf(long micros) {
-        return BigDecimal.valueOf(micros).movePointLeft(4).stripTrailingZeros();
+        BigDecimal cents = BigDecimal.valueOf(micros).movePointLeft(4).stripTrailingZeros();
+        return cents.scale() < 0 ? cents.setScale(0) : cents;
     }
 }

@@ -379,8 +379,14 @@ public final class FakeStripe implements AutoCloseable {
                             400,
                             error("invalid_request_error", "resource_missing", "No such customer: '" + customer + "'"));
                 }
-                invoiceItems.add(new InvoiceItem(
-                        customer, form.get("unit_amount_decimal"), form.get("metadata[tokentally_identifier]")));
+                String amount = form.getOrDefault("unit_amount_decimal", "");
+                if (!amount.matches("-?[0-9]+(\\.[0-9]{1,12})?")) {
+                    // a decimal string of cents with at most 12 decimals (stripe.md), not an exponent form
+                    return new Stored(
+                            400,
+                            error("invalid_request_error", "parameter_invalid", "Invalid decimal: '" + amount + "'"));
+                }
+                invoiceItems.add(new InvoiceItem(customer, amount, form.get("metadata[tokentally_identifier]")));
                 return new Stored(
                         200,
                         "{\"id\":\"ii_" + invoiceItems.size() + "\",\"object\":\"invoiceitem\",\"customer\":\""

@@ -98,6 +98,41 @@ class StripeSenderTests {
                         + " failed: ConnectException: Connection refused");
     }
 
+    @Test
+    void anInvoiceItemsAmountGoesAsAPlainDecimalStringOfCents() throws InterruptedException {
+        // given items of $5.00, -$0.20 and $0.012345: as cents stripped of trailing zeros, the first two are 5E+2
+        // and -2E+1, which stripe-java would write as such (hunt AJ)
+        StripeSender sender = sender(stripe.baseUrl());
+
+        // when
+        for (long micros : new long[] {5_000_000, -200_000, 12_345}) {
+            assertThat(sender.send(invoiceItem(micros)).outcome()).isEqualTo(StripeSender.Outcome.DELIVERED);
+        }
+
+        // then
+        assertThat(stripe.invoiceItems())
+                .extracting(FakeStripe.InvoiceItem::unitAmountDecimal)
+                .containsExactly("500", "-20", "1.2345");
+    }
+
+    private static OutboxRow invoiceItem(long micros) {
+        return new OutboxRow(
+                1,
+                OutboxRow.Kind.INVOICE_ITEM,
+                "acme",
+                "cus_acme",
+                ClosedPeriodRepository.METER,
+                HOUR,
+                1,
+                "tt-acme-item-" + micros,
+                "tokentally-tt-acme-item-" + micros,
+                micros,
+                HOUR,
+                OutboxRow.State.PENDING,
+                0,
+                null);
+    }
+
     /** A port that was bound and closed, so nothing listens there. */
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -374,7 +374,7 @@ public final class FakeStripe implements AutoCloseable {
         Stored answer = idempotent(exchange, form, () -> {
             synchronized (this) {
                 String customer = form.get("customer");
-                if (!customers.contains(customer)) {
+                if (!knows(customer)) {
                     return new Stored(
                             400,
                             error("invalid_request_error", "resource_missing", "No such customer: '" + customer + "'"));

@@ -269,13 +269,20 @@ public class ClosedPeriods {
         BigDecimal kept = BigDecimal.ZERO;
         for (CreditGrant grant : ledger.grants()) {
             boolean appliedLive = inStripe.endedByThePeriodsEndPlannedAfterItsClose(grant, period);
-            if (inStripe.holds(grant) && rule.keepsTheClose(inStripe.spending(grant, period), appliedLive)) {
+            String ofThePeriod = WantedGrants.usedAfterItsStartKey(grant, period);
+            // made inside the period, it paid the period's invoice through its grant of what it paid of the period
+            // (WantedGrants), whether or not its own grant, the rest, was ever sent: a refund inside the period
+            // first loaded by the run that recorded the close ends it before that run sends it (hunt AJ's review);
+            // a grant an earlier version made whole at the purchase has no such grant
+            boolean throughItsGrantOfThePeriod =
+                    appliedLive && WantedGrants.madeInside(grant, period) && inStripe.made(ofThePeriod);
+            if ((throughItsGrantOfThePeriod || inStripe.holds(grant))
+                    && rule.keepsTheClose(inStripe.spending(grant, period), appliedLive)) {
                 ClosedPeriodRepository.GrantCredit atClose =
                         closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);
                 BigDecimal paid = paidNow.getOrDefault(grant.grantKey(), BigDecimal.ZERO);
-                if (appliedLive && madeInside(customer, grant, period)) {
-                    // Stripe applied the grant of what it paid of the period it was made in (WantedGrants)
-                    paid = inStripe.grantedUsd(WantedGrants.usedAfterItsStartKey(grant, period));
+                if (throughItsGrantOfThePeriod) {
+                    paid = inStripe.grantedUsd(ofThePeriod);
                 } else if (appliedLive) {
                     // Stripe applied it as if it lived, as far as what earlier periods leave of it
                     paid = grant.amountUsd().subtract(paidBefore.getOrDefault(grant.grantKey(), BigDecimal.ZERO));
@@ -286,12 +293,6 @@ public class ClosedPeriods {
         }
         return PeriodPosition.of(ledger, period, carried(customer, period, inStripe, rule))
                 .plusCarried(kept);
-    }
-
-    /** Whether the purchase was made inside {@code period}, after its start. */
-    private static boolean madeInside(Customer customer, CreditGrant grant, BillingPeriod period) {
-        return customer.cycle().periodContaining(grant.effectiveAt()).equals(period)
-                && WantedGrants.madeInside(grant, period);
     }
 
     private Map<String, List<Instant>> heldHours() {

@@ -89,7 +89,12 @@ final class GrantsInStripe {
                         .isBefore(period.end().plus(closeGrace));
     }
 
-    /** What the live creates of the grant of {@code key} grant, in USD: zero if the outbox has none. */
+    /** Whether the outbox has rows of the grant of {@code key}, refused ones too. */
+    boolean made(String key) {
+        return held.containsKey(CreditGrantPlanner.meterOf(customer.customerId(), key));
+    }
+
+    /** What the grant of {@code key} holds in Stripe: the sum of its live creates, in USD; zero without rows. */
     BigDecimal grantedUsd(String key) {
         CreditGrantPlanner.Held rows = held.get(CreditGrantPlanner.meterOf(customer.customerId(), key));
         return rows == null ? BigDecimal.ZERO : BigDecimal.valueOf(rows.grantedMicros(), 6);

@@ -79,9 +79,9 @@ final class WantedGrants {
         return wanted;
     }
 
-    /** Whether the purchase took effect after the start of {@code first}, the period its time falls in. */
-    static boolean madeInside(CreditGrant grant, BillingPeriod first) {
-        return grant.effectiveAt().isAfter(first.start());
+    /** Whether the purchase took effect inside {@code period}, after its start. */
+    static boolean madeInside(CreditGrant grant, BillingPeriod period) {
+        return period.contains(grant.effectiveAt()) && grant.effectiveAt().isAfter(period.start());
     }
 
     /**
@@ -112,8 +112,8 @@ final class WantedGrants {
         boolean sent = held.getOrDefault(meterOf(grant, grant.grantKey()), CreditGrantPlanner.Held.NONE)
                         .revision()
                 > 0;
-        if (firstOpen && !endsInFirst || endsInFirst && !sent) {
-            // a create an earlier version sent at the purchase is voided as no longer wanted
+        if ((firstOpen && !endsInFirst) || (endsInFirst && !sent)) {
+            // not wanted: a create an earlier version sent at the purchase, while the period is open, is voided
             return Optional.empty();
         }
         long paidOfFirst = held.getOrDefault(

@@ -374,6 +374,42 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aRefundInsideAPeriodFirstLoadedByTheRunThatClosesItInvoicesWhatStripeCreditedBeyondIt() throws Exception {
+        // given a flex customer's $10 pack of 10 October, which paid October's $4 of the 14th and $2 of the 28th:
+        // Stripe holds a $6 grant of what it paid of October, to October's close, and applies it there
+        Path input = folder("closing-refund");
+        Path customers = customers("closing-refund", "closing-refund,cus_closing_refund,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-closing,,closing-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "crf-1,2026-10-14T10:10:00Z,closing-refund,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
+                "crf-2,2026-10-28T10:10:00Z,closing-refund,openai,gpt-4o,800000,0,0,0,0,0,,ok");
+        run("2026-10-28", "2026-10-29T02:00:00Z", input, customers);
+
+        // when a refund of 25 October is first loaded by the first run after October closed, which records the
+        // close without it
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-closing,,closing-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-closing,refund,closing-refund,,,2026-10-25T00:00:00Z,,
+                """);
+        JobExecution closing = run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // then the statement bills the 28th's $2, which Stripe's $6 grant paid, and an item invoices it; the pack's
+        // own grant, the rest, is never sent: taking that to mean Stripe never held the pack made it a -$4 item
+        JsonNode statement = statement(closing, "closing-refund", "20261001T0000Z");
+        assertThat(statement.get("credits_applied_usd").asString()).isEqualTo("4");
+        assertThat(statement.get("total_due_usd").asString()).isEqualTo("2.00");
+        assertThat(itemsOf("cus_closing_refund")).containsExactly("200");
+        assertThat(grantsOf("cus_closing_refund"))
+                .extracting(grant -> grant.valueCents() + " " + grant.voidedAt())
+                .containsExactly("600 null");
+    }
+
+    @Test
     void aRefundInsideAClosedPeriodKnownAfterItsCloseInvoicesWhatStripeCreditedBeyondIt() throws Exception {
         // given a flex customer's $10 pack of 10 October, granted while October was open, which paid October's $4 of
         // the 14th and $2 of the 28th: Stripe applied $6 of it at October's invoice
@@ -737,22 +773,22 @@ abstract class ClosedPeriodScenarios {
     }
 
     /** The unit amounts of the customer's invoice items, in cents, in the order they were created. */
+    private List<String> itemsOf(String stripeCustomer) {
+        return itemsIn(stripeCustomer).stream()
+                .map(item -> new BigDecimal(item.unitAmountDecimal())
+                        .stripTrailingZeros()
+                        .toPlainString())
+                .toList();
+    }
+
     /**
      * The Stripe customer's invoice items: the scenarios share one database and run the job at clocks that go back
-     * and forth, so an earlier scenario's customer can get an item in a later one's fake.
+     * and forth, so a run of a later scenario at an earlier clock can plan an item for an earlier scenario's
+     * customer (its first-period grant looks live again), which reaches the later scenario's fake.
      */
     private List<FakeStripe.InvoiceItem> itemsIn(String stripeCustomer) {
         return stripe().invoiceItems().stream()
                 .filter(item -> item.customer().equals(stripeCustomer))
-                .toList();
-    }
-
-    private List<String> itemsOf(String stripeCustomer) {
-        return stripe().invoiceItems().stream()
-                .filter(item -> item.customer().equals(stripeCustomer))
-                .map(item -> new BigDecimal(item.unitAmountDecimal())
-                        .stripTrailingZeros()
-                        .toPlainString())
                 .toList();
     }
 

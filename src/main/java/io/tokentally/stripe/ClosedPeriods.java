@@ -258,7 +258,9 @@ public class ClosedPeriods {
      * what they pay less of
      * the period now because an earlier period's late usage took them: Stripe gave that at the period's invoice
      * beyond the ledger, spending the credit the earlier period's item charged. What such a grant pays beyond what it
-     * paid at the close, Stripe never spends.
+     * paid at the close, Stripe never spends. A purchase made inside the period whose rest Stripe does not hold to
+     * spend later (never sent, or ended before the next invoice) keeps the close too, judged by what its grant of
+     * what it paid of the period gave at the invoice.
      */
     private static PeriodPosition current(
             Customer customer, CreditLedger ledger, GrantsInStripe inStripe, Closing closing) {
@@ -270,14 +272,19 @@ public class ClosedPeriods {
         for (CreditGrant grant : ledger.grants()) {
             boolean appliedLive = inStripe.endedByThePeriodsEndPlannedAfterItsClose(grant, period);
             String ofThePeriod = WantedGrants.usedAfterItsStartKey(grant, period);
+            boolean held = inStripe.holds(grant);
+            boolean keeps = rule.keepsTheClose(inStripe.spending(grant, period), appliedLive);
+            boolean byEndingGrants = rule == CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS;
             // made inside the period, it paid the period's invoice through its grant of what it paid of the period
-            // (WantedGrants), whether or not its own grant, the rest, was ever sent: a refund inside the period
-            // first loaded by the run that recorded the close ends it before that run sends it (hunt AJ's review);
-            // a grant an earlier version made whole at the purchase has no such grant
-            boolean throughItsGrantOfThePeriod =
-                    appliedLive && WantedGrants.madeInside(grant, period) && inStripe.made(ofThePeriod);
-            if ((throughItsGrantOfThePeriod || inStripe.holds(grant))
-                    && rule.keepsTheClose(inStripe.spending(grant, period), appliedLive)) {
+            // (WantedGrants); unless Stripe holds its own grant, the rest, to spend later, that is all Stripe gave:
+            // a refund loaded by the run that recorded the close ends it before that run sends it, so the close
+            // counted as held a grant never made (review of hunt AJ: -$4 where +$2 is due). A purchase an earlier
+            // version granted whole has no such grant.
+            boolean throughItsGrantOfThePeriod = WantedGrants.madeInside(grant, period)
+                    && inStripe.made(ofThePeriod)
+                    && (keeps || !held)
+                    && byEndingGrants;
+            if (throughItsGrantOfThePeriod || (held && keeps)) {
                 ClosedPeriodRepository.GrantCredit atClose =
                         closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);
                 BigDecimal paid = paidNow.getOrDefault(grant.grantKey(), BigDecimal.ZERO);

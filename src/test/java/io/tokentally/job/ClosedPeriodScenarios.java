@@ -374,6 +374,38 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
+    void aRefundInTheCloseGraceFirstLoadedByTheRunThatClosesThePeriodQueuesNoItem() throws Exception {
+        // given a flex customer's $10 pack of 10 October, which paid October's $4 of the 14th: Stripe holds a $4
+        // grant of what it paid of October, to October's close
+        Path input = folder("closing-grace");
+        Path customers = customers("closing-grace", "closing-grace,cus_closing_grace,flex,month,1,UTC");
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-closing-grace,,closing-grace,10.00,USD,2026-10-10T00:00:00Z,,paid
+                """);
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "cgr-1,2026-10-14T10:10:00Z,closing-grace,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+        run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
+
+        // when a refund of 00:10 on 1 November is first loaded by the first run after October closed
+        Files.writeString(input.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,expires_at,category
+                pack-closing-grace,,closing-grace,10.00,USD,2026-10-10T00:00:00Z,,paid
+                pack-closing-grace,refund,closing-grace,,,2026-11-01T00:10:00Z,,
+                """);
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // then October needs no item: Stripe applied the $4 grant there, as the statement has the pack pay it; the
+        // pack's $6 left is granted and voided in the same upload. Taking the refunded pack to be one Stripe never
+        // held, where the close (recorded without the refund) counted it held, made it a -$4 item
+        assertThat(itemsOf("cus_closing_grace")).isEmpty();
+        assertThat(grantsOf("cus_closing_grace"))
+                .extracting(grant -> grant.valueCents() + " " + (grant.voidedAt() != null))
+                .containsExactly("400 false", "600 true");
+    }
+
+    @Test
     void aRefundInsideAPeriodFirstLoadedByTheRunThatClosesItInvoicesWhatStripeCreditedBeyondIt() throws Exception {
         // given a flex customer's $10 pack of 10 October, which paid October's $4 of the 14th and $2 of the 28th:
         // Stripe holds a $6 grant of what it paid of October, to October's close, and applies it there

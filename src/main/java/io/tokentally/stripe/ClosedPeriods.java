@@ -271,7 +271,7 @@ public class ClosedPeriods {
         BigDecimal kept = BigDecimal.ZERO;
         for (CreditGrant grant : ledger.grants()) {
             boolean appliedLive = inStripe.endedByThePeriodsEndPlannedAfterItsClose(grant, period);
-            String ofThePeriod = WantedGrants.usedAfterItsStartKey(grant, period);
+            String ofThePeriod = PurchaseGrants.usedAfterItsStartKey(grant, period);
             boolean held = inStripe.holds(grant);
             boolean keeps = rule.keepsTheClose(inStripe.spending(grant, period), appliedLive);
             boolean byEndingGrants = rule == CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS;
@@ -280,7 +280,7 @@ public class ClosedPeriods {
             // a refund loaded by the run that recorded the close ends it before that run sends it, so the close
             // counted as held a grant never made (review of hunt AJ: -$4 where +$2 is due). A purchase an earlier
             // version granted whole has no such grant.
-            boolean throughItsGrantOfThePeriod = WantedGrants.madeInside(grant, period)
+            boolean throughItsGrantOfThePeriod = PurchaseGrants.madeInside(grant, period)
                     && inStripe.made(ofThePeriod)
                     && (keeps || !held)
                     && byEndingGrants;

@@ -58,8 +58,8 @@ final class GrantsInStripe {
     /** Whether the purchase was made inside a period whose grant of what it paid of it holds all of it. */
     private boolean usedUpInItsFirstPeriod(CreditGrant grant) {
         BillingPeriod first = customer.cycle().periodContaining(grant.effectiveAt());
-        return WantedGrants.madeInside(grant, first)
-                && grantedUsd(WantedGrants.usedAfterItsStartKey(grant, first)).compareTo(grant.amountUsd()) >= 0;
+        return PurchaseGrants.madeInside(grant, first)
+                && grantedUsd(PurchaseGrants.usedAfterItsStartKey(grant, first)).compareTo(grant.amountUsd()) >= 0;
     }
 
     /**

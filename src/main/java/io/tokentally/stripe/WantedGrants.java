@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -29,8 +28,8 @@ import java.util.function.Supplier;
  * allowance of all models of a segment alone in its period is granted whole; a token allowance, one of some models,
  * and any allowance of a period a plan change splits, is granted as the billed value of the usage it covered so far,
  * rounded to cents. A purchase that ends inside a period also grants, for that period, what it paid of the period's
- * usage before its end ({@link #usedBeforeItsEnd}); one made inside a period grants what it paid of that period
- * ({@link #usedAfterItsStart}), and the rest from the period's end once it has closed. Stripe's priority follows the
+ * usage before its end; one made inside a period grants what it paid of that period, and the rest from the period's
+ * end once it has closed ({@link PurchaseGrants}). Stripe's priority follows the
  * plan's consumption order: 10 for the first source, 20, 30 (a grant of what a purchase paid of a period it covered
  * in part one before its source's). The credit ledger is asked for only when a grant of what was used needs it:
  * allocating it reads the customer's usage.
@@ -48,20 +47,8 @@ final class WantedGrants {
             Instant now,
             Duration closeGrace,
             Map<String, CreditGrantPlanner.Held> held) {
-        List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>();
-        for (CreditGrant grant : grants) {
-            Plan plan = plans.get(customer.planIdAt(grant.effectiveAt()));
-            BillingPeriod first = customer.cycle().periodContaining(grant.effectiveAt());
-            boolean madeInside = madeInside(grant, first);
-            own(grant, plan, first, madeInside, customer, now, closeGrace, held).ifPresent(wanted::add);
-            for (BillingPeriod period : periods) {
-                if (madeInside && period.equals(first)) {
-                    wanted.add(usedAfterItsStart(grant, plan, period, ledger.get(), closeGrace));
-                } else if (endsInside(grant, period)) {
-                    wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get(), now, closeGrace, held));
-                }
-            }
-        }
+        List<CreditGrantPlanner.Wanted> wanted =
+                new ArrayList<>(new PurchaseGrants(customer, now, closeGrace, held).of(plans, grants, periods, ledger));
         CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (BillingPeriod period : periods) {
             List<PlanSegment> segments = customer.segments(period);
@@ -77,185 +64,6 @@ final class WantedGrants {
             }
         }
         return wanted;
-    }
-
-    /** Whether the purchase took effect inside {@code period}, after its start. */
-    static boolean madeInside(CreditGrant grant, BillingPeriod period) {
-        return period.contains(grant.effectiveAt()) && grant.effectiveAt().isAfter(period.start());
-    }
-
-    /**
-     * The purchase's own grant, if it should be sent now. One made inside a period is granted from that period's
-     * end, and only once the period has closed, less what the grant of what it paid of that period holds ({@link
-     * #usedAfterItsStart}): Stripe applies a grant to the whole invoice's metered usage, that from before the
-     * purchase too, which the statement bills as overage (hunt S). One made inside a period that it ends in too is
-     * not sent, or, if it was (a refund first seen after the close), ended. One whose end is due when it is first
-     * sent is created and ended in one upload, as a purchase first seen with its refund: {@link GrantsInStripe#holds}
-     * counts a grant without rows that is still usable as one about to be created.
-     */
-    private static Optional<CreditGrantPlanner.Wanted> own(
-            CreditGrant grant,
-            Plan plan,
-            BillingPeriod first,
-            boolean madeInside,
-            Customer customer,
-            Instant now,
-            Duration closeGrace,
-            Map<String, CreditGrantPlanner.Held> held) {
-        Instant endingFrom = endingFrom(grant, customer, closeGrace);
-        if (!madeInside) {
-            return Optional.of(purchased(grant, plan, endingFrom, grant.effectiveAt(), micros(grant.amountUsd())));
-        }
-        Instant until = grant.usableUntil();
-        boolean endsInFirst = until != null && !until.isAfter(first.end());
-        boolean firstOpen = now.isBefore(first.end().plus(closeGrace));
-        boolean sent = held.getOrDefault(meterOf(grant, grant.grantKey()), CreditGrantPlanner.Held.NONE)
-                        .revision()
-                > 0;
-        if ((firstOpen && !endsInFirst) || (endsInFirst && !sent)) {
-            // not wanted: a create an earlier version sent at the purchase, while the period is open, is voided
-            return Optional.empty();
-        }
-        long paidOfFirst = held.getOrDefault(
-                        meterOf(grant, usedAfterItsStartKey(grant, first)), CreditGrantPlanner.Held.NONE)
-                .grantedMicros();
-        long rest = Math.max(0, micros(grant.amountUsd()) - paidOfFirst);
-        return Optional.of(purchased(grant, plan, endingFrom, first.end(), rest));
-    }
-
-    /**
-     * The grant of one purchase, at the priority its source has in the plan in force when it took effect.
-     *
-     * @param effectiveAt the purchase's time, or the end of the period it was made inside
-     * @param micros its amount in micro-USD
-     */
-    private static CreditGrantPlanner.Wanted purchased(
-            CreditGrant grant, Plan plan, Instant endingFrom, Instant effectiveAt, long micros) {
-        return new CreditGrantPlanner.Wanted(
-                grant.grantKey(),
-                grant.category().code(),
-                micros,
-                effectiveAt,
-                grant.expiresAt(),
-                switch (grant.end()) {
-                    case NONE -> CreditGrantPlanner.Ending.NONE;
-                    case VOIDED -> CreditGrantPlanner.Ending.VOID;
-                    case EXPIRED -> CreditGrantPlanner.Ending.EXPIRE;
-                },
-                endingFrom,
-                priority(plan, sourceOf(grant)),
-                title(grant),
-                false);
-    }
-
-    /**
-     * When a refund's void or a cancellation's expire may reach Stripe: null for at once, or for a purchase that does
-     * not end. Stripe applies a grant only when it finalizes an invoice, so a grant ended early pays nothing of a
-     * period the statement has it pay. A purchase that took effect before the period its end falls in waits for the
-     * close of the period before that one: every invoice of a period it covered whole applies it (a cancellation
-     * dated 15 November and loaded in October expired the grant at once, and Stripe billed October's usage it paid:
-     * hunt AG, $6 over; a refund dated in the grace hour after October's end and loaded then: hunt AF), and the
-     * period of its end is paid by the grant of what it paid before its end, made from then on ({@link
-     * #usedBeforeItsEnd}). One that took effect in that period ends at once: it paid no earlier invoice, and live at
-     * the previous period's, Stripe would apply it there (a pack bought and refunded in the grace hour: hunt AH).
-     */
-    private static Instant endingFrom(CreditGrant grant, Customer customer, Duration closeGrace) {
-        if (grant.end() == CreditGrant.End.NONE) {
-            return null;
-        }
-        BillingPeriod ending = customer.cycle().periodContaining(grant.endedAt());
-        return grant.effectiveAt().isBefore(ending.start()) ? ending.start().plus(closeGrace) : null;
-    }
-
-    /** Whether the grant stops covering usage strictly inside the period, having covered some of it before. */
-    private static boolean endsInside(CreditGrant grant, BillingPeriod period) {
-        Instant until = grant.usableUntil();
-        return until != null
-                && until.isAfter(period.start())
-                && until.isBefore(period.end())
-                && grant.effectiveAt().isBefore(until);
-    }
-
-    /**
-     * What a purchase that ends inside the period (it expires, or is refunded or cancelled) paid of the period's
-     * usage before its end, as a grant of its own expiring at the period's end and raised as the usage grows: Stripe
-     * applies credits only when it finalizes the period's invoice, when the purchase's own grant has ended, so
-     * without it Stripe would bill as overage what the statement shows paid by the purchase.
-     */
-    private static CreditGrantPlanner.Wanted usedBeforeItsEnd(
-            CreditGrant grant,
-            Plan plan,
-            BillingPeriod period,
-            CreditLedger ledger,
-            Instant now,
-            Duration closeGrace,
-            Map<String, CreditGrantPlanner.Held> held) {
-        String key = grant.grantKey() + ":used-before-its-end:" + period.start();
-        Instant close = period.end().plus(closeGrace);
-        // first made in the close grace (a refund loaded after the period's end), it expires at the close, and a
-        // later run in the grace raises it there: Stripe has not finalized the invoice yet, and the purchase's own
-        // grant is voided now (hunt AF; raised: hunt AI)
-        CreditGrantPlanner.Held made = held.getOrDefault(meterOf(grant, key), CreditGrantPlanner.Held.NONE);
-        boolean untilTheClose = !now.isBefore(period.end())
-                && now.isBefore(close)
-                && (made.revision() == 0 || close.equals(made.terms().expiresAt()));
-        BigDecimal used = PeriodPosition.paidByGrant(ledger, period).getOrDefault(grant.grantKey(), BigDecimal.ZERO);
-        return new CreditGrantPlanner.Wanted(
-                key,
-                grant.category().code(),
-                micros(Amounts.toMinorUnit(used)),
-                period.start(),
-                untilTheClose ? close : period.end(),
-                CreditGrantPlanner.Ending.NONE,
-                null,
-                // before the grants of its source that still live: the ledger uses first the grant that stops
-                // first, and Stripe, after the priority, the oldest (hunt AI: a $4 grant left unapplied)
-                priority(plan, sourceOf(grant)) - 1,
-                title(grant) + " used before its end on " + grant.usableUntil(),
-                true);
-    }
-
-    /**
-     * What a purchase made inside the period paid of the period's usage (from its time on), as a grant of its own
-     * expiring at the period's close and raised as the usage grows, in the grace too: Stripe would apply the
-     * purchase's own grant to the usage from before the purchase too, which the statement bills as overage. A
-     * refund first loaded in the grace lowers it before Stripe applies it. It stands for the "used before its end"
-     * grant of a purchase that ends in the period it was made in.
-     */
-    private static CreditGrantPlanner.Wanted usedAfterItsStart(
-            CreditGrant grant, Plan plan, BillingPeriod period, CreditLedger ledger, Duration closeGrace) {
-        BigDecimal used = PeriodPosition.paidByGrant(ledger, period).getOrDefault(grant.grantKey(), BigDecimal.ZERO);
-        return new CreditGrantPlanner.Wanted(
-                usedAfterItsStartKey(grant, period),
-                grant.category().code(),
-                micros(Amounts.toMinorUnit(used)),
-                grant.effectiveAt(),
-                period.end().plus(closeGrace),
-                CreditGrantPlanner.Ending.NONE,
-                null,
-                // before the grants of its source that live on, as the grant of what a purchase paid before its end
-                priority(plan, sourceOf(grant)) - 1,
-                title(grant) + " used after its start on " + grant.effectiveAt(),
-                true);
-    }
-
-    /** The key of the grant of what a purchase made inside {@code period} paid of it. */
-    static String usedAfterItsStartKey(CreditGrant grant, BillingPeriod period) {
-        return grant.grantKey() + ":used-after-its-start:" + period.start();
-    }
-
-    private static String meterOf(CreditGrant grant, String key) {
-        return CreditGrantPlanner.meterOf(grant.customerId(), key);
-    }
-
-    private static CreditSource sourceOf(CreditGrant grant) {
-        return grant.category() == CreditGrant.Category.PAID ? CreditSource.PAID : CreditSource.PROMOTIONAL;
-    }
-
-    /** A purchase's grant name: {@code Credit pack <purchase id>} or {@code Promotional credit <purchase id>}. */
-    private static String title(CreditGrant grant) {
-        return (sourceOf(grant) == CreditSource.PAID ? "Credit pack " : "Promotional credit ")
-                + grant.grantKey().substring("purchase:".length());
     }
 
     /**
@@ -313,7 +121,7 @@ final class WantedGrants {
     }
 
     /** Whole cents as micro-USD; fails rather than rounds. */
-    private static long micros(BigDecimal usd) {
+    static long micros(BigDecimal usd) {
         return usd.movePointRight(6).longValueExact();
     }
 }

@@ -276,7 +276,7 @@ public class ClosedPeriods {
             boolean keeps = rule.keepsTheClose(inStripe.spending(grant, period), appliedLive);
             boolean byEndingGrants = rule == CarriedCredits.CARRIED_AT_THE_CLOSE_BY_ENDING_GRANTS;
             // made inside the period, it paid the period's invoice through its grant of what it paid of the period
-            // (WantedGrants); unless Stripe holds its own grant, the rest, to spend later, that is all Stripe gave:
+            // (PurchaseGrants); unless Stripe holds its own grant, the rest, to spend later, that is all Stripe gave:
             // a refund loaded by the run that recorded the close ends it before that run sends it, so the close
             // counted as held a grant never made (review of hunt AJ: -$4 where +$2 is due). A purchase an earlier
             // version granted whole has no such grant.

@@ -43,7 +43,7 @@ final class GrantsInStripe {
      * Whether Stripe holds, or will hold, a purchase's grant: one the outbox has rows of is there if a create Stripe
      * did not refuse is live or was ended; one without rows is about to be created if it is still usable at the
      * run's clock, and never will be if it had already ended (ADR 0008), or if it was made inside a period and the
-     * grant of what it paid of that period took all of it ({@link WantedGrants}: its own grant is the rest). Stripe
+     * grant of what it paid of that period took all of it ({@link PurchaseGrants}: its own grant is the rest). Stripe
      * spends only the credit it holds on later usage.
      */
     boolean holds(CreditGrant grant) {

@@ -214,67 +214,81 @@ class WantedGrantsTests {
                 .containsExactly("purchase:promo", "purchase:pack", "purchase:last");
     }
 
+    /** A $10 pack bought on 10 November, inside the period, by a customer paying per token. */
+    static final CreditGrant MID_NOVEMBER_PACK = new CreditGrant(
+            "purchase:mid",
+            "acme",
+            CreditGrant.Category.PAID,
+            new BigDecimal("10"),
+            Instant.parse("2026-11-10T00:00:00Z"),
+            null,
+            null,
+            CreditGrant.End.NONE);
+
+    static final String PAID_OF_NOVEMBER = "purchase:mid:used-after-its-start:2026-11-01T00:00:00Z";
+
+    /** The outbox's rows of a $4 grant of what the mid-November pack paid of November. */
+    static final Map<String, CreditGrantPlanner.Held> PAID_OF_NOVEMBER_MADE_AT_FOUR = Map.of(
+            CreditGrantPlanner.meterOf("acme", PAID_OF_NOVEMBER),
+            new CreditGrantPlanner.Held(
+                    1,
+                    1,
+                    4_000_000,
+                    false,
+                    false,
+                    Instant.parse("2026-11-10T00:00:00Z"),
+                    new OutboxRow.GrantTerms(
+                            "paid", 29, null, Instant.parse("2026-12-01T01:00:00Z"), "Credit pack mid", null)));
+
     @Test
-    void aPurchaseMadeInsideAPeriodGrantsWhatItPaidOfItThenTheRestFromItsEnd() {
-        // given a $10 pack bought on 10 November by a customer paying per token, with $3 of usage on the 5th
-        // (overage) and $4 on the 14th (the pack pays it)
-        Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
-        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
-        CreditGrant pack = new CreditGrant(
-                "purchase:mid",
-                "acme",
-                CreditGrant.Category.PAID,
-                new BigDecimal("10"),
-                Instant.parse("2026-11-10T00:00:00Z"),
-                null,
-                null,
-                CreditGrant.End.NONE);
-        CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG))
-                .allocate(
-                        List.of(charge("2026-11-05T12:00:00Z", "3"), charge("2026-11-14T12:00:00Z", "4")),
-                        List.of(pack));
-        String paidOfNovember = "purchase:mid:used-after-its-start:2026-11-01T00:00:00Z";
-        Map<String, CreditGrantPlanner.Held> madeAtFour = Map.of(
-                CreditGrantPlanner.meterOf("acme", paidOfNovember),
-                new CreditGrantPlanner.Held(
-                        1,
-                        1,
-                        4_000_000,
-                        false,
-                        false,
-                        Instant.parse("2026-11-10T00:00:00Z"),
-                        new OutboxRow.GrantTerms(
-                                "paid", 29, null, Instant.parse("2026-12-01T01:00:00Z"), "Credit pack mid", null)));
+    void aPurchaseMadeInsideAnOpenPeriodIsGrantedOnlyWhatItPaidOfItToItsClose() {
+        // when the mid-November pack, which paid the 14th's $4 but not the 5th's $3, is planned on the 20th
+        List<String> open = midNovemberPackPlannedAt("2026-11-20T00:00:00Z", Map.of());
 
-        // when planned on the 20th, in the close grace, and after the close
-        List<String> open = grants(customer, pack, november, ledger, "2026-11-20T00:00:00Z", Map.of());
-        List<String> inTheGrace = grants(customer, pack, november, ledger, "2026-12-01T00:30:00Z", madeAtFour);
-        List<String> closed = grants(customer, pack, november, ledger, "2026-12-01T02:00:00Z", madeAtFour);
-
-        // then while November is open only what the pack paid of it, $4, from the purchase to November's close,
-        // before the packs that live on; once it has closed, the $6 the grant of November left, from its end
+        // then only what it paid of November, from the purchase to November's close, before the packs that live on:
+        // the whole pack would pay the 5th too when Stripe finalizes November's invoice
         assertThat(open)
-                .containsExactly(paidOfNovember + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
-        assertThat(inTheGrace).isEqualTo(open);
+                .containsExactly(PAID_OF_NOVEMBER + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
+    }
+
+    @Test
+    void aPurchaseMadeInsideAPeriodIsGrantedOnlyWhatItPaidOfItInTheCloseGraceToo() {
+        // when planned at 00:30 on 1 December, before November's invoice is final, with the $4 grant made
+        List<String> inTheGrace = midNovemberPackPlannedAt("2026-12-01T00:30:00Z", PAID_OF_NOVEMBER_MADE_AT_FOUR);
+
+        // then still only that grant, which a later run in the grace can raise
+        assertThat(inTheGrace)
+                .containsExactly(PAID_OF_NOVEMBER + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
+    }
+
+    @Test
+    void aPurchaseMadeInsideAPeriodIsGrantedTheRestFromItsEndOnceItHasClosed() {
+        // when planned at 02:00 on 1 December, after November's close, with the $4 grant made
+        List<String> closed = midNovemberPackPlannedAt("2026-12-01T02:00:00Z", PAID_OF_NOVEMBER_MADE_AT_FOUR);
+
+        // then the $6 that grant left, from November's end, at the packs' priority
         assertThat(closed)
                 .containsExactly(
                         "purchase:mid 6000000 2026-12-01T00:00:00Z null 30 fixed",
-                        paidOfNovember + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
+                        PAID_OF_NOVEMBER + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
     }
 
-    /** The grants wanted of one purchase, planned at {@code now} with a one-hour close grace. */
-    private static List<String> grants(
-            Customer customer,
-            CreditGrant pack,
-            BillingPeriod period,
-            CreditLedger ledger,
-            String now,
-            Map<String, CreditGrantPlanner.Held> held) {
+    /**
+     * The grants wanted of the mid-November pack, with $3 of usage on the 5th and $4 on the 14th, planned at {@code
+     * now} with a one-hour close grace.
+     */
+    private static List<String> midNovemberPackPlannedAt(String now, Map<String, CreditGrantPlanner.Held> held) {
+        Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG))
+                .allocate(
+                        List.of(charge("2026-11-05T12:00:00Z", "3"), charge("2026-11-14T12:00:00Z", "4")),
+                        List.of(MID_NOVEMBER_PACK));
         return WantedGrants.of(
                         customer,
                         Map.of("payg", PAYG),
-                        List.of(pack),
-                        List.of(period),
+                        List.of(MID_NOVEMBER_PACK),
+                        List.of(november),
                         () -> ledger,
                         Instant.parse(now),
                         Duration.ofHours(1),

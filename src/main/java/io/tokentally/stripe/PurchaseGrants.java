@@ -54,7 +54,7 @@ final class PurchaseGrants {
             BillingPeriod first = customer.cycle().periodContaining(grant.effectiveAt());
             own(grant, plan, first).ifPresent(wanted::add);
             for (BillingPeriod period : periods) {
-                if (period.equals(first) && madeInside(grant, first)) {
+                if (period.equals(first) && madeInside(grant, first) && !madeBeforeItsEnd(grant, period)) {
                     wanted.add(usedAfterItsStart(grant, plan, period, ledger.get()));
                 } else if (endsInside(grant, period)) {
                     wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get()));
@@ -162,7 +162,7 @@ final class PurchaseGrants {
      */
     private CreditGrantPlanner.Wanted usedBeforeItsEnd(
             CreditGrant grant, Plan plan, BillingPeriod period, CreditLedger ledger) {
-        String key = grant.grantKey() + ":used-before-its-end:" + period.start();
+        String key = usedBeforeItsEndKey(grant, period);
         Instant close = period.end().plus(closeGrace);
         // first made in the close grace (a refund loaded after the period's end), it expires at the close, and a
         // later run in the grace raises it there: Stripe has not finalized the invoice yet, and the purchase's own
@@ -209,6 +209,20 @@ final class PurchaseGrants {
                 WantedGrants.priority(plan, sourceOf(grant)) - 1,
                 title(grant) + " used after its start on " + grant.effectiveAt(),
                 true);
+    }
+
+    /**
+     * Whether the outbox holds a grant of what a purchase that ends inside the period paid of it before its end,
+     * which an earlier version made for a purchase made inside the period too: it stays that purchase's grant of the
+     * period, as a second one beside it would pay the period twice (one made by an upgraded run in the close grace
+     * could not be voided, as it expired at the period's end: hunt AK, $3 under).
+     */
+    private boolean madeBeforeItsEnd(CreditGrant grant, BillingPeriod period) {
+        return endsInside(grant, period) && held.containsKey(meterOf(grant, usedBeforeItsEndKey(grant, period)));
+    }
+
+    private static String usedBeforeItsEndKey(CreditGrant grant, BillingPeriod period) {
+        return grant.grantKey() + ":used-before-its-end:" + period.start();
     }
 
     /** The key of the grant of what a purchase made inside {@code period} paid of it. */

@@ -215,15 +215,20 @@ class WantedGrantsTests {
     }
 
     /** A $10 pack bought on 10 November, inside the period, by a customer paying per token. */
-    static final CreditGrant MID_NOVEMBER_PACK = new CreditGrant(
-            "purchase:mid",
-            "acme",
-            CreditGrant.Category.PAID,
-            new BigDecimal("10"),
-            Instant.parse("2026-11-10T00:00:00Z"),
-            null,
-            null,
-            CreditGrant.End.NONE);
+    static final CreditGrant MID_NOVEMBER_PACK = midNovemberPack(null);
+
+    /** The mid-November pack, refunded at {@code refunded} unless null. */
+    static CreditGrant midNovemberPack(String refunded) {
+        return new CreditGrant(
+                "purchase:mid",
+                "acme",
+                CreditGrant.Category.PAID,
+                new BigDecimal("10"),
+                Instant.parse("2026-11-10T00:00:00Z"),
+                null,
+                refunded == null ? null : Instant.parse(refunded),
+                refunded == null ? CreditGrant.End.NONE : CreditGrant.End.VOIDED);
+    }
 
     static final String PAID_OF_NOVEMBER = "purchase:mid:used-after-its-start:2026-11-01T00:00:00Z";
 
@@ -279,15 +284,7 @@ class WantedGrantsTests {
         // before its end that an earlier version made, expiring at November's end
         Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
         BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
-        CreditGrant refunded = new CreditGrant(
-                "purchase:mid",
-                "acme",
-                CreditGrant.Category.PAID,
-                new BigDecimal("10"),
-                Instant.parse("2026-11-10T00:00:00Z"),
-                null,
-                Instant.parse("2026-11-20T00:00:00Z"),
-                CreditGrant.End.VOIDED);
+        CreditGrant refunded = midNovemberPack("2026-11-20T00:00:00Z");
         CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG))
                 .allocate(
                         List.of(charge("2026-11-05T12:00:00Z", "3"), charge("2026-11-14T12:00:00Z", "4")),

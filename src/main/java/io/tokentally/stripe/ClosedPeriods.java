@@ -9,6 +9,7 @@ import io.tokentally.plans.PurchaseRepository;
 import io.tokentally.rating.CreditLedger;
 import io.tokentally.rating.CreditLedgers;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
@@ -288,14 +289,18 @@ public class ClosedPeriods {
                 ClosedPeriodRepository.GrantCredit atClose =
                         closing.at().credits().getOrDefault(grant.grantKey(), ClosedPeriodRepository.GrantCredit.NONE);
                 BigDecimal paid = paidNow.getOrDefault(grant.grantKey(), BigDecimal.ZERO);
+                BigDecimal paidAtClose = atClose.paidUsd();
                 if (throughItsGrantOfThePeriod) {
+                    // that grant is whole cents, rounded on its own (ADR 0002): compared with the close's amount
+                    // exact, it made a cent's item of every such pack's sub-cent
                     paid = inStripe.grantedUsd(ofThePeriod);
+                    paidAtClose = Amounts.toMinorUnit(paidAtClose);
                 } else if (appliedLive) {
                     // Stripe applied it as if it lived, as far as what earlier periods leave of it
                     paid = grant.amountUsd().subtract(paidBefore.getOrDefault(grant.grantKey(), BigDecimal.ZERO));
                 }
                 kept = kept.add(atClose.carriedUsd())
-                        .add(paid.subtract(atClose.paidUsd()).min(BigDecimal.ZERO));
+                        .add(paid.subtract(paidAtClose).min(BigDecimal.ZERO));
             }
         }
         return PeriodPosition.of(ledger, period, carried(customer, period, inStripe, rule))

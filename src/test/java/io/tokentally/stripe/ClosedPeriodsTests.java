@@ -329,6 +329,41 @@ class ClosedPeriodsTests {
                 .satisfies(item -> assertThat(item.valueMicros()).isEqualTo(-6_000_000));
     }
 
+    @Test
+    void aRefundedPackBoughtInsideThePeriodIsComparedInWholeCentsWithItsGrantOfWhatItPaid() {
+        // given a $10 pack of 10 November that paid $6.004 of the 14th, whose grant of what it paid of November
+        // Stripe holds at $6.00 (whole cents), and $0.003 of overage before it: November closed at $6.007, $6.01
+        purchase("pack-cents", CreditGrant.Category.PAID, null, 4);
+        grantRow(
+                "purchase:pack-cents:used-after-its-start:2026-11-01T00:00:00Z",
+                "paid",
+                6_000_000,
+                OutboxRow.State.SENT,
+                Instant.parse("2026-11-15T02:00:00Z"));
+        rated(5, "2026-11-05T10:00:00Z", "0.003");
+        rated(5, "2026-11-14T10:00:00Z", "6.004");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+
+        // when run 6 loads a refund of 20 November
+        new PurchaseRepository(jdbc)
+                .save(
+                        new Purchase(
+                                "pack-cents",
+                                Purchase.Event.REFUND,
+                                "acme",
+                                null,
+                                null,
+                                Instant.parse("2026-11-20T00:00:00Z"),
+                                null),
+                        "purchases.csv",
+                        6);
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then nothing moved: Stripe applied the $6.00 grant, the statement's $6.004 rounded; comparing the grant with
+        // the exact $6.004 made a -$0.01 item
+        assertThat(items).isEmpty();
+    }
+
     /** A $10 promotion of acme's from 10 November, loaded by run {@code run}. */
     private void promotion(String id, Instant expiresAt, long run) {
         purchase(id, CreditGrant.Category.PROMOTIONAL, expiresAt, run);

@@ -42,9 +42,11 @@ final class GrantsInStripe {
     /**
      * Whether Stripe holds, or will hold, a purchase's grant: one the outbox has rows of is there if a create Stripe
      * did not refuse is live or was ended; one without rows is about to be created if it is still usable at the
-     * run's clock, and never will be if it had already ended (ADR 0008), or if it was made inside a period and the
-     * grant of what it paid of that period took all of it ({@link PurchaseGrants}: its own grant is the rest). Stripe
-     * spends only the credit it holds on later usage.
+     * run's clock, and never will be if it had already ended (ADR 0008). One made inside a period whose grant of what
+     * it paid of that period took all of it, so that its own grant, the rest, is never sent ({@link PurchaseGrants}),
+     * counts as held whatever its end: that grant stood for it, and what it pays of the period is judged by it, at the
+     * close and after (a late promotion taking its usage made a +$10 item, a refund after the period a -$6 one).
+     * Stripe spends only the credit it holds on later usage.
      */
     boolean holds(CreditGrant grant) {
         CreditGrantPlanner.Held rows = held.get(meterOf(grant));
@@ -52,7 +54,7 @@ final class GrantsInStripe {
             return rows.live() > 0 || rows.ended();
         }
         Instant until = grant.usableUntil();
-        return (until == null || until.isAfter(now)) && !usedUpInItsFirstPeriod(grant);
+        return until == null || until.isAfter(now) || usedUpInItsFirstPeriod(grant);
     }
 
     /** Whether the purchase was made inside a period whose grant of what it paid of it holds all of it. */

@@ -364,6 +364,29 @@ class ClosedPeriodsTests {
         assertThat(items).isEmpty();
     }
 
+    @Test
+    void aPromotionFirstSeenAfterTheCloseThatTakesTheUsageOfAPackUsedUpInThePeriodMovesNothing() {
+        // given a $10 pack of 10 November used up by the 14th's $10, whose grant of what it paid of November Stripe
+        // holds at $10 (its own grant, the rest, is never sent): November closed with it
+        purchase("pack-used", CreditGrant.Category.PAID, null, 4);
+        grantRow(
+                "purchase:pack-used:used-after-its-start:2026-11-01T00:00:00Z",
+                "paid",
+                10_000_000,
+                OutboxRow.State.SENT,
+                Instant.parse("2026-11-15T02:00:00Z"));
+        rated(5, "2026-11-14T10:00:00Z", "10");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+
+        // when run 6 loads a $10 promotion of 5 November, which pays the 14th first: the pack pays nothing of November
+        purchase("promo-early", CreditGrant.Category.PROMOTIONAL, Instant.parse("2026-11-05T00:00:00Z"), null, 6);
+        List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then no item: Stripe applied the pack's $10 to November and will apply the promotion's $10 later, as the
+        // ledger has the promotion pay November and the pack $10 later; counting the pack as never held made +$10
+        assertThat(items).isEmpty();
+    }
+
     /** A $10 promotion of acme's from 10 November, loaded by run {@code run}. */
     private void promotion(String id, Instant expiresAt, long run) {
         purchase(id, CreditGrant.Category.PROMOTIONAL, expiresAt, run);

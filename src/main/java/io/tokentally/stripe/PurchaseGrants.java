@@ -218,7 +218,9 @@ final class PurchaseGrants {
      * could not be voided, as it expired at the period's end: hunt AK, $3 under).
      */
     private boolean madeBeforeItsEnd(CreditGrant grant, BillingPeriod period) {
-        return endsInside(grant, period) && held.containsKey(meterOf(grant, usedBeforeItsEndKey(grant, period)));
+        CreditGrantPlanner.Held rows = held.get(meterOf(grant, usedBeforeItsEndKey(grant, period)));
+        // one whose only create Stripe refused pays nothing: the grant of what it paid after its start is made
+        return endsInside(grant, period) && rows != null && (rows.live() > 0 || rows.ended());
     }
 
     private static String usedBeforeItsEndKey(CreditGrant grant, BillingPeriod period) {

@@ -321,6 +321,44 @@ class WantedGrantsTests {
         assertThat(keys).containsExactly(beforeItsEnd);
     }
 
+    @Test
+    void aPurchaseMadeAndRefundedInsideAPeriodWhoseEarlierGrantStripeRefusedGetsTheGrantOfWhatItPaidAfterItsStart() {
+        // given the mid-November pack refunded on the 20th, and an earlier version's grant of what it paid before its
+        // end whose only create Stripe refused
+        Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
+        CreditGrant refunded = midNovemberPack("2026-11-20T00:00:00Z");
+        CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG))
+                .allocate(List.of(charge("2026-11-14T12:00:00Z", "4")), List.of(refunded));
+        Map<String, CreditGrantPlanner.Held> refusedByStripe = Map.of(
+                CreditGrantPlanner.meterOf("acme", "purchase:mid:used-before-its-end:2026-11-01T00:00:00Z"),
+                new CreditGrantPlanner.Held(
+                        1,
+                        0,
+                        0,
+                        false,
+                        true,
+                        Instant.parse("2026-11-01T00:00:00Z"),
+                        new OutboxRow.GrantTerms(
+                                "paid", 29, null, Instant.parse("2026-12-01T00:00:00Z"), "Credit pack mid", null)));
+
+        // when planned in the close grace
+        List<String> keys = WantedGrants.of(
+                        customer,
+                        Map.of("payg", PAYG),
+                        List.of(refunded),
+                        List.of(customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"))),
+                        () -> ledger,
+                        Instant.parse("2026-12-01T00:30:00Z"),
+                        Duration.ofHours(1),
+                        refusedByStripe)
+                .stream()
+                .map(CreditGrantPlanner.Wanted::key)
+                .toList();
+
+        // then the grant of what it paid after its start, expiring at the close, pays November
+        assertThat(keys).containsExactly(PAID_OF_NOVEMBER);
+    }
+
     /**
      * The grants wanted of the mid-November pack, with $3 of usage on the 5th and $4 on the 14th, planned at {@code
      * now} with a one-hour close grace.

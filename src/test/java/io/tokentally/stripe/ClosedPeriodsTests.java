@@ -308,18 +308,7 @@ class ClosedPeriodsTests {
         closedPeriods.recordClosingPositions(5, WINDOW, NOW);
 
         // when run 6 loads a refund of 20 November
-        new PurchaseRepository(jdbc)
-                .save(
-                        new Purchase(
-                                "pack-in",
-                                Purchase.Event.REFUND,
-                                "acme",
-                                null,
-                                null,
-                                Instant.parse("2026-11-20T00:00:00Z"),
-                                null),
-                        "purchases.csv",
-                        6);
+        refund("pack-in", "2026-11-20T00:00:00Z", 6);
         List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
 
         // then the statement still has the pack pay the $6, which Stripe billed and whose credit its voided grant
@@ -345,18 +334,7 @@ class ClosedPeriodsTests {
         closedPeriods.recordClosingPositions(5, WINDOW, NOW);
 
         // when run 6 loads a refund of 20 November
-        new PurchaseRepository(jdbc)
-                .save(
-                        new Purchase(
-                                "pack-cents",
-                                Purchase.Event.REFUND,
-                                "acme",
-                                null,
-                                null,
-                                Instant.parse("2026-11-20T00:00:00Z"),
-                                null),
-                        "purchases.csv",
-                        6);
+        refund("pack-cents", "2026-11-20T00:00:00Z", 6);
         List<OutboxRow> items = closedPeriods.lateInvoiceItems(6, WINDOW, NOW);
 
         // then nothing moved: Stripe applied the $6.00 grant, the statement's $6.004 rounded; comparing the grant with
@@ -385,6 +363,15 @@ class ClosedPeriodsTests {
         // then no item: Stripe applied the pack's $10 to November and will apply the promotion's $10 later, as the
         // ledger has the promotion pay November and the pack $10 later; counting the pack as never held made +$10
         assertThat(items).isEmpty();
+    }
+
+    /** A refund of one of acme's purchases at {@code at}, loaded by run {@code run}. */
+    private void refund(String id, String at, long run) {
+        new PurchaseRepository(jdbc)
+                .save(
+                        new Purchase(id, Purchase.Event.REFUND, "acme", null, null, Instant.parse(at), null),
+                        "purchases.csv",
+                        run);
     }
 
     /** A $10 promotion of acme's from 10 November, loaded by run {@code run}. */

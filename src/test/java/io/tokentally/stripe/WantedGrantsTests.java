@@ -290,17 +290,8 @@ class WantedGrantsTests {
                         List.of(charge("2026-11-05T12:00:00Z", "3"), charge("2026-11-14T12:00:00Z", "4")),
                         List.of(refunded));
         String beforeItsEnd = "purchase:mid:used-before-its-end:2026-11-01T00:00:00Z";
-        Map<String, CreditGrantPlanner.Held> madeByAnEarlierVersion = Map.of(
-                CreditGrantPlanner.meterOf("acme", beforeItsEnd),
-                new CreditGrantPlanner.Held(
-                        1,
-                        1,
-                        4_000_000,
-                        false,
-                        false,
-                        Instant.parse("2026-11-01T00:00:00Z"),
-                        new OutboxRow.GrantTerms(
-                                "paid", 29, null, Instant.parse("2026-12-01T00:00:00Z"), "Credit pack mid", null)));
+        Map<String, CreditGrantPlanner.Held> madeByAnEarlierVersion =
+                Map.of(CreditGrantPlanner.meterOf("acme", beforeItsEnd), earlierGrant(1, 4_000_000, false));
 
         // when planned by the upgraded version in the close grace, when that grant has expired for the planner
         List<String> keys = WantedGrants.of(
@@ -331,15 +322,7 @@ class WantedGrantsTests {
                 .allocate(List.of(charge("2026-11-14T12:00:00Z", "4")), List.of(refunded));
         Map<String, CreditGrantPlanner.Held> refusedByStripe = Map.of(
                 CreditGrantPlanner.meterOf("acme", "purchase:mid:used-before-its-end:2026-11-01T00:00:00Z"),
-                new CreditGrantPlanner.Held(
-                        1,
-                        0,
-                        0,
-                        false,
-                        true,
-                        Instant.parse("2026-11-01T00:00:00Z"),
-                        new OutboxRow.GrantTerms(
-                                "paid", 29, null, Instant.parse("2026-12-01T00:00:00Z"), "Credit pack mid", null)));
+                earlierGrant(0, 0, true));
 
         // when planned in the close grace
         List<String> keys = WantedGrants.of(
@@ -357,6 +340,22 @@ class WantedGrantsTests {
 
         // then the grant of what it paid after its start, expiring at the close, pays November
         assertThat(keys).containsExactly(PAID_OF_NOVEMBER);
+    }
+
+    /**
+     * The outbox's rows of an earlier version's first create of the grant of what the mid-November pack paid of
+     * November before its end, expiring at November's end.
+     */
+    private static CreditGrantPlanner.Held earlierGrant(int live, long micros, boolean refused) {
+        return new CreditGrantPlanner.Held(
+                1,
+                live,
+                micros,
+                false,
+                refused,
+                Instant.parse("2026-11-01T00:00:00Z"),
+                new OutboxRow.GrantTerms(
+                        "paid", 29, null, Instant.parse("2026-12-01T00:00:00Z"), "Credit pack mid", null));
     }
 
     /**

@@ -166,8 +166,9 @@ class BenchCommand implements Callable<Integer> {
         Map<String, Object> properties = new HashMap<>();
         properties.put("tokentally.runs-dir", dir.resolve("runs").toString());
         putStripeProperties(properties);
-        // no night's billing period counts as closed, so every night sends meter events whatever day the bench runs
-        properties.put("tokentally.stripe.period-close-grace", "P30D");
+        // no night's billing period counts as closed at 01:30, so every night sends meter events whatever day the
+        // bench runs
+        properties.put("tokentally.stripe.period-close-grace", "PT72H");
         putDatabaseProperties(properties, dir, schema);
         return properties;
     }

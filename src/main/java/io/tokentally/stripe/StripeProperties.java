@@ -41,8 +41,9 @@ import org.springframework.validation.annotation.Validated;
  *     meter errors to {@code POST /api/stripe/events} ({@code STRIPE_WEBHOOK_SECRET}); blank turns the
  *     endpoint off
  * @param periodCloseGrace how long after a billing period's end Stripe may still take meter events for its
- *     invoice (Stripe waits an hour by default before it finalizes a subscription invoice); from then on
- *     the period is closed and its changes go out as invoice items (ADR 0021)
+ *     invoice (Stripe waits an hour by default before it finalizes a subscription invoice, and up to 72 hours as
+ *     its invoice settings say); from then on the period is closed and its changes go out as invoice items (ADR
+ *     0021)
  * @param layout the meter layout the upload sends: {@code amount} (the default: billed micro-USD on four
  *     meters) or {@code tokens} (token counts on one meter per listed model and token type, the rest on
  *     the amount meters; ADR 0020)
@@ -102,7 +103,11 @@ public record StripeProperties(
         List<@Pattern(regexp = "batch|priority|flex|long", message = "is batch, priority, flex or long") String>
                 tokenTiers) {
 
-    private static final Duration MAX_GRACE = Duration.ofDays(30);
+    /**
+     * Stripe's longest invoice finalization grace period: a longer close grace would send a period's late usage as
+     * meter events after Stripe finalized its invoice, which bills them on no invoice.
+     */
+    private static final Duration MAX_GRACE = Duration.ofHours(72);
 
     public StripeProperties {
         // a key or secret read from a mounted secret file may end in a line break, which neither Stripe's
@@ -113,7 +118,8 @@ public record StripeProperties(
         HttpUrls.requireHttp("tokentally.stripe.meter-events-base", meterEventsBase);
         if (periodCloseGrace == null || periodCloseGrace.isNegative() || periodCloseGrace.compareTo(MAX_GRACE) > 0) {
             throw new IllegalArgumentException("tokentally.stripe.period-close-grace must be an ISO-8601 duration"
-                    + " from PT0S to P30D (Stripe's wait before it finalizes an invoice), not " + periodCloseGrace);
+                    + " from PT0S to PT72H (Stripe's wait before it finalizes an invoice, at most 72 hours), not "
+                    + periodCloseGrace);
         }
         // a secret of another form is refused by its pattern, which is checked after this constructor
         if (webhookSecret != null && webhookSecret.startsWith("whsec_") && (apiKey == null || apiKey.isBlank())) {

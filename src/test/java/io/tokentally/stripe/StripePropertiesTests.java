@@ -31,6 +31,21 @@ class StripePropertiesTests {
     }
 
     @Test
+    void takesStripesLongestFinalizationGraceAndRefusesALongerOneNamingTheProperty() {
+        context.withPropertyValues("tokentally.stripe.period-close-grace=PT72H")
+                .run(started -> assertThat(
+                                started.getBean(StripeProperties.class).periodCloseGrace())
+                        .isEqualTo(Duration.ofHours(72)));
+        context.withPropertyValues("tokentally.stripe.period-close-grace=PT72H1S")
+                .run(started -> {
+                    assertThat(started).hasFailed();
+                    assertThat(started.getStartupFailure())
+                            .hasStackTraceContaining("tokentally.stripe.period-close-grace")
+                            .hasStackTraceContaining("PT72H");
+                });
+    }
+
+    @Test
     void refusesACloseGraceThatIsNoDurationNamingTheProperty() {
         context.withPropertyValues("tokentally.stripe.period-close-grace=an hour")
                 .run(started -> {

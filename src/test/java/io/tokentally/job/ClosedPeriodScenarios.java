@@ -229,10 +229,7 @@ abstract class ClosedPeriodScenarios {
 
         // when the first run after October closed rates none of October's usage but loads a $10 promotion of 15
         // October that expired on 1 November
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                promo-oct,,late-promo,10.00,USD,2026-10-15T00:00:00Z,2026-11-01T00:00:00Z,promotional
-                """);
+        purchases(input, "promo-oct,,late-promo,10.00,USD,2026-10-15T00:00:00Z,2026-11-01T00:00:00Z,promotional");
         UsageFixtures.write(
                 input.resolve("gateway-2.csv"),
                 "lpr-2,2026-11-01T10:10:00Z,late-promo,openai,gpt-4o,400000,0,0,0,0,0,,ok");
@@ -258,10 +255,7 @@ abstract class ClosedPeriodScenarios {
         // on 14 October: Stripe applies the pack at October's invoice and bills $4
         Path input = folder("held-refund");
         Path customers = customers("held-refund", "held-refund,cus_held_refund,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-held,,held-refund,6.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-held,,held-refund,6.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "hrf-1,2026-10-14T10:10:00Z,held-refund,openai,gpt-4o,4000000,0,0,0,0,0,,ok");
@@ -269,11 +263,10 @@ abstract class ClosedPeriodScenarios {
         run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
 
         // when the pack is refunded on 10 November
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-held,,held-refund,6.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-held,refund,held-refund,,,2026-11-10T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-held,,held-refund,6.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-held,refund,held-refund,,,2026-11-10T00:00:00Z,,");
         run("2026-11-10", "2026-11-11T02:00:00Z", input, customers);
 
         // then Stripe held the grant of what the pack paid of October, the month it was bought in ($6, expiring at
@@ -297,10 +290,7 @@ abstract class ClosedPeriodScenarios {
                 input.resolve("gateway-1.csv"),
                 "mpk-1,2026-10-05T10:10:00Z,mid-pack,openai,gpt-4o,1200000,0,0,0,0,0,,ok");
         run("2026-10-05", "2026-10-06T02:00:00Z", input, customers);
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-mid,,mid-pack,10.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-mid,,mid-pack,10.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-2.csv"),
                 "mpk-2,2026-10-14T10:10:00Z,mid-pack,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
@@ -336,10 +326,7 @@ abstract class ClosedPeriodScenarios {
         // Stripe applied it at October's invoice
         Path input = folder("held-late");
         Path customers = customers("held-late", "held-late,cus_held_late,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-held-late,,held-late,6.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-held-late,,held-late,6.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "hlt-1,2026-10-14T10:10:00Z,held-late,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
@@ -354,11 +341,10 @@ abstract class ClosedPeriodScenarios {
         assertThat(itemsOf("cus_held_late")).containsExactly("100");
 
         // when the pack is refunded on 10 November, before Stripe's next invoice could spend that $1
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-held-late,,held-late,6.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-held-late,refund,held-late,,,2026-11-10T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-held-late,,held-late,6.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-held-late,refund,held-late,,,2026-11-10T00:00:00Z,,");
         JobExecution refund = run("2026-11-10", "2026-11-11T02:00:00Z", input, customers);
 
         // then the $1 is taken back: the statement has the pack pay October's $5 and Stripe billed none of it
@@ -379,21 +365,17 @@ abstract class ClosedPeriodScenarios {
         // grant of what it paid of October, to October's close
         Path input = folder("closing-grace");
         Path customers = customers("closing-grace", "closing-grace,cus_closing_grace,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-closing-grace,,closing-grace,10.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-closing-grace,,closing-grace,10.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "cgr-1,2026-10-14T10:10:00Z,closing-grace,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
         run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
 
         // when a refund of 00:10 on 1 November is first loaded by the first run after October closed
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-closing-grace,,closing-grace,10.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-closing-grace,refund,closing-grace,,,2026-11-01T00:10:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-closing-grace,,closing-grace,10.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-closing-grace,refund,closing-grace,,,2026-11-01T00:10:00Z,,");
         run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
 
         // then October needs no item: Stripe applied the $4 grant there, as the statement has the pack pay it; the
@@ -411,10 +393,7 @@ abstract class ClosedPeriodScenarios {
         // Stripe holds a $6 grant of what it paid of October, to October's close, and applies it there
         Path input = folder("closing-refund");
         Path customers = customers("closing-refund", "closing-refund,cus_closing_refund,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-closing,,closing-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-closing,,closing-refund,10.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "crf-1,2026-10-14T10:10:00Z,closing-refund,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
@@ -423,11 +402,10 @@ abstract class ClosedPeriodScenarios {
 
         // when a refund of 25 October is first loaded by the first run after October closed, which records the
         // close without it
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-closing,,closing-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-closing,refund,closing-refund,,,2026-10-25T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-closing,,closing-refund,10.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-closing,refund,closing-refund,,,2026-10-25T00:00:00Z,,");
         JobExecution closing = run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
 
         // then the statement bills the 28th's $2, which Stripe's $6 grant paid, and an item invoices it; the pack's
@@ -447,10 +425,7 @@ abstract class ClosedPeriodScenarios {
         // the 14th and $2 of the 28th: Stripe applied $6 of it at October's invoice
         Path input = folder("inside-refund");
         Path customers = customers("inside-refund", "inside-refund,cus_inside_refund,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-inside,,inside-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-inside,,inside-refund,10.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "irf-1,2026-10-14T10:10:00Z,inside-refund,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
@@ -459,11 +434,10 @@ abstract class ClosedPeriodScenarios {
         run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
 
         // when a refund of 25 October is first seen on 5 November
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-inside,,inside-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-inside,refund,inside-refund,,,2026-10-25T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-inside,,inside-refund,10.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-inside,refund,inside-refund,,,2026-10-25T00:00:00Z,,");
         JobExecution refund = run("2026-11-05", "2026-11-06T02:00:00Z", input, customers);
 
         // then the statement has the pack pay only the 14th and bills the 28th's $2, which an item invoices: a rule
@@ -479,10 +453,7 @@ abstract class ClosedPeriodScenarios {
         // given a flex customer's $10 pack of 10 October, granted while October was open, which paid October's $6
         Path input = folder("grace-refund");
         Path customers = customers("grace-refund", "grace-refund,cus_grace_refund,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-grace,,grace-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-grace,,grace-refund,10.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "grf-1,2026-10-14T10:10:00Z,grace-refund,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
@@ -490,11 +461,10 @@ abstract class ClosedPeriodScenarios {
         run("2026-10-28", "2026-10-29T02:00:00Z", input, customers);
 
         // when a refund of 00:10 on 1 November is loaded by a run at 00:30, in the hour before October closes
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-grace,,grace-refund,10.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-grace,refund,grace-refund,,,2026-11-01T00:10:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-grace,,grace-refund,10.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-grace,refund,grace-refund,,,2026-11-01T00:10:00Z,,");
         JobExecution inTheGrace = run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
 
         // then the grant of what the pack paid of October, the month it was bought in, stays live through October's
@@ -524,10 +494,7 @@ abstract class ClosedPeriodScenarios {
         // the 14th and $2 of the 28th
         Path input = folder("grace-inside");
         Path customers = customers("grace-inside", "grace-inside,cus_grace_inside,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-grace-inside,,grace-inside,10.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-grace-inside,,grace-inside,10.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "gin-1,2026-10-14T10:10:00Z,grace-inside,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
@@ -535,11 +502,10 @@ abstract class ClosedPeriodScenarios {
         run("2026-10-28", "2026-10-29T02:00:00Z", input, customers);
 
         // when a refund of 20 October is loaded by a run at 00:30 on 1 November, before October's invoice is final
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-grace-inside,,grace-inside,10.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-grace-inside,refund,grace-inside,,,2026-10-20T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-grace-inside,,grace-inside,10.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-grace-inside,refund,grace-inside,,,2026-10-20T00:00:00Z,,");
         run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
 
         // then the grant of what the pack paid of October, the month it was bought in, made at $6, is voided and
@@ -569,11 +535,10 @@ abstract class ClosedPeriodScenarios {
         run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
 
         // when a pack bought at 00:10 on 1 November and refunded at 00:20 is loaded by a run at 00:30
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-grace-bought,,grace-bought,10.00,USD,2026-11-01T00:10:00Z,,paid
-                pack-grace-bought,refund,grace-bought,,,2026-11-01T00:20:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-grace-bought,,grace-bought,10.00,USD,2026-11-01T00:10:00Z,,paid",
+                "pack-grace-bought,refund,grace-bought,,,2026-11-01T00:20:00Z,,");
         run("2026-10-31", "2026-11-01T00:30:00Z", input, customers);
 
         // then nothing is granted: it paid no usage, and live at October's invoice, it would pay October's $4, which
@@ -590,16 +555,12 @@ abstract class ClosedPeriodScenarios {
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "ahc-1,2026-10-14T10:10:00Z,ahead-cancel,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-ahead,,ahead-cancel,10.00,USD,2026-10-01T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-ahead,,ahead-cancel,10.00,USD,2026-10-01T00:00:00Z,,paid");
         run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-ahead,,ahead-cancel,10.00,USD,2026-10-01T00:00:00Z,,paid
-                pack-ahead,cancellation,ahead-cancel,,,2026-11-15T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-ahead,,ahead-cancel,10.00,USD,2026-10-01T00:00:00Z,,paid",
+                "pack-ahead,cancellation,ahead-cancel,,,2026-11-15T00:00:00Z,,");
         run("2026-10-20", "2026-10-21T02:00:00Z", input, customers);
 
         // then the pack stays live through October's invoice, which applies it as the statement has it pay October:
@@ -629,10 +590,7 @@ abstract class ClosedPeriodScenarios {
         // November's
         Path input = folder("after-next");
         Path customers = customers("after-next", "after-next,cus_after_next,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-after-next,,after-next,10.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-after-next,,after-next,10.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "anx-1,2026-10-14T10:10:00Z,after-next,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
@@ -646,11 +604,10 @@ abstract class ClosedPeriodScenarios {
         run("2026-11-30", "2026-12-01T02:00:00Z", input, customers);
 
         // when a refund of 25 October is first seen on 3 December, after November closed too
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-after-next,,after-next,10.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-after-next,refund,after-next,,,2026-10-25T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-after-next,,after-next,10.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-after-next,refund,after-next,,,2026-10-25T00:00:00Z,,");
         run("2026-12-02", "2026-12-03T02:00:00Z", input, customers);
 
         // then the statements bill October's $2 of the 28th and November's $3, which Stripe's live grant paid, and
@@ -671,18 +628,14 @@ abstract class ClosedPeriodScenarios {
                 "twl-1,2026-09-20T10:10:00Z,two-late,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
         run("2026-09-20", "2026-09-21T02:00:00Z", input, customers);
         run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-two-late,,two-late,10.00,USD,2026-09-15T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-two-late,,two-late,10.00,USD,2026-09-15T00:00:00Z,,paid");
         run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
 
         // when it is refunded on 5 November
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-two-late,,two-late,10.00,USD,2026-09-15T00:00:00Z,,paid
-                pack-two-late,refund,two-late,,,2026-11-05T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-two-late,,two-late,10.00,USD,2026-09-15T00:00:00Z,,paid",
+                "pack-two-late,refund,two-late,,,2026-11-05T00:00:00Z,,");
         run("2026-11-05", "2026-11-06T02:00:00Z", input, customers);
 
         // then September gets a negative item of the $5 the pack paid, which Stripe billed and never credited (the
@@ -701,10 +654,7 @@ abstract class ClosedPeriodScenarios {
                 input.resolve("gateway-1.csv"),
                 "spr-1,2026-10-30T10:10:00Z,spent-refund,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
         run("2026-10-30", "2026-10-31T02:00:00Z", input, customers);
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-spent,,spent-refund,10.00,USD,2026-10-15T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-spent,,spent-refund,10.00,USD,2026-10-15T00:00:00Z,,paid");
         run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
         UsageFixtures.write(
                 input.resolve("gateway-2.csv"),
@@ -713,11 +663,10 @@ abstract class ClosedPeriodScenarios {
         run("2026-11-30", "2026-12-01T02:00:00Z", input, customers);
 
         // when a refund of 28 November is first seen on 3 December, after that invoice
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-spent,,spent-refund,10.00,USD,2026-10-15T00:00:00Z,,paid
-                pack-spent,refund,spent-refund,,,2026-11-28T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-spent,,spent-refund,10.00,USD,2026-10-15T00:00:00Z,,paid",
+                "pack-spent,refund,spent-refund,,,2026-11-28T00:00:00Z,,");
         run("2026-12-02", "2026-12-03T02:00:00Z", input, customers);
 
         // then no item: Stripe's grant was live at November's invoice and spent the $5 October carried (a rule
@@ -731,10 +680,7 @@ abstract class ClosedPeriodScenarios {
         // and $6 of November's $8: Stripe applied $4 and $6 at the two invoices
         Path input = folder("grown");
         Path customers = customers("grown", "grown,cus_grown,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-grown,,grown,10.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-grown,,grown,10.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "grw-1,2026-10-14T10:10:00Z,grown,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
@@ -751,11 +697,10 @@ abstract class ClosedPeriodScenarios {
         assertThat(itemsOf("cus_grown")).containsExactly("300");
 
         // when the pack, used up, is refunded on 10 December
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-grown,,grown,10.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-grown,refund,grown,,,2026-12-10T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-grown,,grown,10.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-grown,refund,grown,,,2026-12-10T00:00:00Z,,");
         run("2026-12-10", "2026-12-11T02:00:00Z", input, customers);
 
         // then no item: November's $3 more overage is what Stripe's grant paid of it beyond the ledger, which the
@@ -769,10 +714,7 @@ abstract class ClosedPeriodScenarios {
         // $6 of November's $7: Stripe applied $4 and $6 at the two invoices
         Path input = folder("ended-inside");
         Path customers = customers("ended-inside", "ended-inside,cus_ended_inside,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-ended-inside,,ended-inside,10.00,USD,2026-10-10T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-ended-inside,,ended-inside,10.00,USD,2026-10-10T00:00:00Z,,paid");
         UsageFixtures.write(
                 input.resolve("gateway-1.csv"),
                 "eis-1,2026-10-14T10:10:00Z,ended-inside,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
@@ -788,11 +730,10 @@ abstract class ClosedPeriodScenarios {
         UsageFixtures.write(
                 input.resolve("gateway-2.csv"),
                 "eis-4,2026-10-20T10:10:00Z,ended-inside,openai,gpt-4o,1200000,0,0,0,0,0,,ok");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-ended-inside,,ended-inside,10.00,USD,2026-10-10T00:00:00Z,,paid
-                pack-ended-inside,refund,ended-inside,,,2026-11-20T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-ended-inside,,ended-inside,10.00,USD,2026-10-10T00:00:00Z,,paid",
+                "pack-ended-inside,refund,ended-inside,,,2026-11-20T00:00:00Z,,");
         JobExecution late = run("2026-12-02", "2026-12-03T02:00:00Z", input, customers);
 
         // then October's item charges the $3 once, which Stripe's grant paid of November beyond the ledger: Stripe
@@ -835,10 +776,7 @@ abstract class ClosedPeriodScenarios {
         run("2026-10-30", "2026-10-31T02:00:00Z", input, customers);
         // and a $10 pack of 15 October first seen after October closed: it pays October's $5 on the statement, and
         // Stripe, which invoiced the $5, is to spend the pack's grant on later usage (no item)
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-oct,,late-refund,10.00,USD,2026-10-15T00:00:00Z,,paid
-                """);
+        purchases(input, "pack-oct,,late-refund,10.00,USD,2026-10-15T00:00:00Z,,paid");
         run("2026-11-01", "2026-11-02T02:00:00Z", input, customers);
         assertThat(stripe().invoiceItems())
                 .filteredOn(item -> item.customer().equals("cus_late_refund"))
@@ -846,11 +784,10 @@ abstract class ClosedPeriodScenarios {
 
         // when the pack is refunded on 5 November, before Stripe finalized an invoice it could pay (the run that
         // loads the refund plans October, the purchase's period, though the refund falls in November)
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                pack-oct,,late-refund,10.00,USD,2026-10-15T00:00:00Z,,paid
-                pack-oct,refund,late-refund,,,2026-11-05T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "pack-oct,,late-refund,10.00,USD,2026-10-15T00:00:00Z,,paid",
+                "pack-oct,refund,late-refund,,,2026-11-05T00:00:00Z,,");
         JobExecution refund = run("2026-11-05", "2026-11-06T02:00:00Z", input, customers);
 
         // then the statement still has the pack pay October's $5 (it paid usage before its end), and Stripe, whose
@@ -1054,12 +991,11 @@ abstract class ClosedPeriodScenarios {
         // 25th (overage)
         Path input = folder("ending");
         Path customers = customers("ending", "ending-credits,cus_ending_credits,flex,month,1,UTC");
-        Files.writeString(input.resolve("purchases.csv"), """
-                purchase_id,event,customer_id,amount,currency,time,expires_at,category
-                promo-sep,,ending-credits,4.00,USD,2026-09-01T00:00:00Z,2026-09-10T00:00:00Z,promotional
-                pack-sep,,ending-credits,6.00,USD,2026-09-01T00:00:00Z,,paid
-                pack-sep,refund,ending-credits,,,2026-09-20T00:00:00Z,,
-                """);
+        purchases(
+                input,
+                "promo-sep,,ending-credits,4.00,USD,2026-09-01T00:00:00Z,2026-09-10T00:00:00Z,promotional",
+                "pack-sep,,ending-credits,6.00,USD,2026-09-01T00:00:00Z,,paid",
+                "pack-sep,refund,ending-credits,,,2026-09-20T00:00:00Z,,");
         UsageFixtures.write(
                 input.resolve("gateway.csv"),
                 // gpt-4o input at $2.50 per million: 1.2M tokens $3, 2M $5, 0.8M $2
@@ -1094,6 +1030,14 @@ abstract class ClosedPeriodScenarios {
         return stripe().creditGrants().stream()
                 .filter(grant -> grant.customer().equals(stripeCustomer))
                 .toList();
+    }
+
+    /** Writes the input folder's purchases file: its header, then {@code rows}. */
+    static void purchases(Path input, String... rows) throws IOException {
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,event,customer_id,amount,currency,time,expires_at,category\n" + String.join("\n", rows)
+                        + "\n");
     }
 
     static long epoch(String instant) {

@@ -109,7 +109,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
         UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
         Map<String, Plan> plans = planRepository.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
-        CreditGrantPlanner planner = new CreditGrantPlanner(now);
+        CreditGrantPlanner planner = new CreditGrantPlanner(now, closeGrace);
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Map<String, CreditGrantPlanner.Held>> held = outbox.grantsHeld();
         return new Planning(now, window, plans, grants, planner, runHours, held);

@@ -5,6 +5,7 @@ import io.tokentally.shared.StorableText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -81,9 +82,16 @@ public final class CreditGrantPlanner {
             boolean grows) {}
 
     private final Instant now;
+    private final Duration closeGrace;
 
-    public CreditGrantPlanner(Instant now) {
+    /**
+     * @param now the run's clock
+     * @param closeGrace {@code tokentally.stripe.period-close-grace}: how long after a period's end Stripe finalizes
+     *     its invoice
+     */
+    public CreditGrantPlanner(Instant now, Duration closeGrace) {
         this.now = now;
+        this.closeGrace = closeGrace;
     }
 
     /**
@@ -185,8 +193,16 @@ public final class CreditGrantPlanner {
         return expiresAt != null && !expiresAt.isAfter(now);
     }
 
+    /**
+     * The terms of a create. A grant takes effect in Stripe a close grace after its start, if that is still to come:
+     * Stripe applies the grants live when it finalizes an invoice, and it finalizes the invoice of the period before
+     * a grant's start a close grace after that period's end, so a grant of a new period (its included usage, what a
+     * pack pays of it) created in that grace, live at once, paid the previous period's invoice (hunt AM). A grant
+     * whose start lies in the previous period takes effect before that invoice finalizes, as it should.
+     */
     private OutboxRow.GrantTerms terms(Wanted grant) {
-        Instant effectiveAt = grant.effectiveAt().isAfter(now) ? grant.effectiveAt() : null;
+        Instant effectiveFrom = grant.effectiveAt().plus(closeGrace);
+        Instant effectiveAt = effectiveFrom.isAfter(now) ? effectiveFrom : null;
         return new OutboxRow.GrantTerms(
                 grant.category(), grant.priority(), effectiveAt, grant.expiresAt(), name(grant.name()), null);
     }

@@ -3,6 +3,7 @@ package io.tokentally.stripe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.shared.BillingPeriod;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ class CreditGrantPlannerTests {
     static final List<BillingPeriod> PERIODS =
             List.of(new BillingPeriod(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z")));
 
-    final CreditGrantPlanner planner = new CreditGrantPlanner(NOW);
+    final CreditGrantPlanner planner = new CreditGrantPlanner(NOW, Duration.ofHours(1));
 
     @Test
     void createsAPackOnceWithAnIdempotencyKeyFromItsPurchase() {
@@ -273,6 +274,41 @@ class CreditGrantPlannerTests {
                         "expires_at",
                         Long.toString(Instant.parse("2027-11-01T00:00:00Z").getEpochSecond()))
                 .doesNotContainKey("effective_at");
+    }
+
+    @Test
+    void aGrantCreatedInTheCloseGraceAfterItsStartTakesEffectOnlyOnceThePreviousPeriodsInvoiceIsFinalized() {
+        // given December's included usage, planned at 00:30 on 1 December, while Stripe has not yet finalized
+        // November's invoice (at 01:00, its end plus the close grace), and again at 01:00
+        Instant december = DECEMBER;
+        CreditGrantPlanner.Wanted included = new CreditGrantPlanner.Wanted(
+                "included:december",
+                "promotional",
+                5_000_000,
+                december,
+                december.plus(Duration.ofDays(31)),
+                CreditGrantPlanner.Ending.NONE,
+                null,
+                10,
+                "Included",
+                true);
+        List<BillingPeriod> periods = List.of(new BillingPeriod(december, december.plus(Duration.ofDays(31))));
+
+        // when
+        OutboxRow inTheGrace = new CreditGrantPlanner(december.plus(Duration.ofMinutes(30)), Duration.ofHours(1))
+                .plan("acme", "cus_acme", List.of(included), Map.of(), periods)
+                .get(0);
+        OutboxRow atTheClose = new CreditGrantPlanner(december.plus(Duration.ofHours(1)), Duration.ofHours(1))
+                .plan("acme", "cus_acme", List.of(included), Map.of(), periods)
+                .get(0);
+
+        // then the first takes effect at November's close, so Stripe does not apply it to November's invoice (live at
+        // once, it did); the second is live at once
+        assertThat(StripeRequest.of(inTheGrace).form())
+                .containsEntry(
+                        "effective_at",
+                        Long.toString(december.plus(Duration.ofHours(1)).getEpochSecond()));
+        assertThat(StripeRequest.of(atTheClose).form()).doesNotContainKey("effective_at");
     }
 
     static CreditGrantPlanner.Wanted pack(CreditGrantPlanner.Ending ending) {

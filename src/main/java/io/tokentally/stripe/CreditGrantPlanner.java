@@ -81,6 +81,9 @@ public final class CreditGrantPlanner {
             String name,
             boolean grows) {}
 
+    /** How long after a period's end Stripe may create its invoice, beyond which the close grace runs. */
+    private static final Duration FINALIZING_MARGIN = Duration.ofHours(1);
+
     private final Instant now;
     private final Duration closeGrace;
 
@@ -110,7 +113,7 @@ public final class CreditGrantPlanner {
         for (Wanted grant : wanted) {
             String meter = meterOf(customerId, grant.key());
             wantedMeters.add(meter);
-            Grant target = new Grant(customerId, stripeCustomerId, meter, grant.effectiveAt(), terms(grant));
+            Grant target = new Grant(customerId, stripeCustomerId, meter, grant.effectiveAt(), terms(grant, periods));
             rows.addAll(rowsOf(target, grant, held.getOrDefault(meter, Held.NONE)));
         }
         held.forEach((meter, before) -> {
@@ -193,18 +196,36 @@ public final class CreditGrantPlanner {
         return expiresAt != null && !expiresAt.isAfter(now);
     }
 
-    /**
-     * The terms of a create. A grant takes effect in Stripe a close grace after its start, if that is still to come:
-     * Stripe applies the grants live when it finalizes an invoice, and it finalizes the invoice of the period before
-     * a grant's start a close grace after that period's end, so a grant of a new period (its included usage, what a
-     * pack pays of it) created in that grace, live at once, paid the previous period's invoice (hunt AM). A grant
-     * whose start lies in the previous period takes effect before that invoice finalizes, as it should.
-     */
-    private OutboxRow.GrantTerms terms(Wanted grant) {
-        Instant effectiveFrom = grant.effectiveAt().plus(closeGrace);
-        Instant effectiveAt = effectiveFrom.isAfter(now) ? effectiveFrom : null;
+    private OutboxRow.GrantTerms terms(Wanted grant, Collection<BillingPeriod> periods) {
         return new OutboxRow.GrantTerms(
-                grant.category(), grant.priority(), effectiveAt, grant.expiresAt(), name(grant.name()), null);
+                grant.category(),
+                grant.priority(),
+                effectiveAt(grant, periods),
+                grant.expiresAt(),
+                name(grant.name()),
+                null);
+    }
+
+    /**
+     * When a create takes effect in Stripe, or null for at once. Stripe applies the grants live when it finalizes an
+     * invoice, which it creates as a period ends and finalizes a close grace later. A grant whose start lies within
+     * that grace of its period's start, and an hour more (the invoice may be created a little after the end), is a
+     * grant of the new period made before the previous period's invoice is final: it takes effect after that, lest
+     * Stripe apply it there (hunt AM). One that would expire by then (a plan segment begun in a period's last hours)
+     * takes effect at its start, as before; so does a grant whose start lies in no period the run plans.
+     */
+    private Instant effectiveAt(Wanted grant, Collection<BillingPeriod> periods) {
+        Instant effective = grant.effectiveAt();
+        for (BillingPeriod period : periods) {
+            Instant previousFinal = period.start().plus(closeGrace).plus(FINALIZING_MARGIN);
+            if (period.contains(effective)
+                    && effective.isBefore(previousFinal)
+                    && (grant.expiresAt() == null || previousFinal.isBefore(grant.expiresAt()))) {
+                effective = previousFinal;
+                break;
+            }
+        }
+        return effective.isAfter(now) ? effective : null;
     }
 
     private OutboxRow row(Grant target, OutboxRow.Kind kind, int revision, long micros) {

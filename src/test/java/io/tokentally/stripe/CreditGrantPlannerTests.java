@@ -277,38 +277,56 @@ class CreditGrantPlannerTests {
     }
 
     @Test
-    void aGrantCreatedInTheCloseGraceAfterItsStartTakesEffectOnlyOnceThePreviousPeriodsInvoiceIsFinalized() {
+    void aGrantOfANewPeriodMadeBeforeThePreviousInvoiceIsFinalTakesEffectAfterIt() {
         // given December's included usage, planned at 00:30 on 1 December, while Stripe has not yet finalized
-        // November's invoice (at 01:00, its end plus the close grace), and again at 01:00
-        Instant december = DECEMBER;
-        CreditGrantPlanner.Wanted included = new CreditGrantPlanner.Wanted(
-                "included:december",
-                "promotional",
-                5_000_000,
-                december,
-                december.plus(Duration.ofDays(31)),
-                CreditGrantPlanner.Ending.NONE,
-                null,
-                10,
-                "Included",
-                true);
-        List<BillingPeriod> periods = List.of(new BillingPeriod(december, december.plus(Duration.ofDays(31))));
+        // November's invoice (created at November's end, final a close grace later), and again at 02:00
+        List<BillingPeriod> december = List.of(new BillingPeriod(DECEMBER, DECEMBER.plus(Duration.ofDays(31))));
+        CreditGrantPlanner.Wanted included = grant("included:december", DECEMBER, DECEMBER.plus(Duration.ofDays(31)));
 
         // when
-        OutboxRow inTheGrace = new CreditGrantPlanner(december.plus(Duration.ofMinutes(30)), Duration.ofHours(1))
-                .plan("acme", "cus_acme", List.of(included), Map.of(), periods)
+        OutboxRow inTheGrace = new CreditGrantPlanner(DECEMBER.plus(Duration.ofMinutes(30)), Duration.ofHours(1))
+                .plan("acme", "cus_acme", List.of(included), Map.of(), december)
                 .get(0);
-        OutboxRow atTheClose = new CreditGrantPlanner(december.plus(Duration.ofHours(1)), Duration.ofHours(1))
-                .plan("acme", "cus_acme", List.of(included), Map.of(), periods)
+        OutboxRow after = new CreditGrantPlanner(DECEMBER.plus(Duration.ofHours(2)), Duration.ofHours(1))
+                .plan("acme", "cus_acme", List.of(included), Map.of(), december)
                 .get(0);
 
-        // then the first takes effect at November's close, so Stripe does not apply it to November's invoice (live at
-        // once, it did); the second is live at once
+        // then the first takes effect at 02:00, the grace and an hour after December's start, so Stripe does not
+        // apply it to November's invoice (live at once, it did); the second is live at once
         assertThat(StripeRequest.of(inTheGrace).form())
                 .containsEntry(
                         "effective_at",
-                        Long.toString(december.plus(Duration.ofHours(1)).getEpochSecond()));
-        assertThat(StripeRequest.of(atTheClose).form()).doesNotContainKey("effective_at");
+                        Long.toString(DECEMBER.plus(Duration.ofHours(2)).getEpochSecond()));
+        assertThat(StripeRequest.of(after).form()).doesNotContainKey("effective_at");
+    }
+
+    @Test
+    void aGrantStartingLaterInItsPeriodOrExpiringBeforeThePreviousInvoiceIsFinalIsLiveAtOnce() {
+        // given a plan segment from 00:00 on 28 November, planned at 00:30, and a pack bought at 00:10 on 1 November
+        // that expires at 01:30, planned at 00:20
+        Instant segment = Instant.parse("2026-11-28T00:00:00Z");
+        CreditGrantPlanner.Wanted late = grant("included:late-segment", segment, DECEMBER);
+        CreditGrantPlanner.Wanted shortLived =
+                grant("purchase:short", NOVEMBER.plus(Duration.ofMinutes(10)), NOVEMBER.plus(Duration.ofMinutes(90)));
+
+        // when
+        OutboxRow lateRow = new CreditGrantPlanner(segment.plus(Duration.ofMinutes(30)), Duration.ofHours(72))
+                .plan("acme", "cus_acme", List.of(late), Map.of(), PERIODS)
+                .get(0);
+        OutboxRow shortRow = new CreditGrantPlanner(NOVEMBER.plus(Duration.ofMinutes(20)), Duration.ofHours(1))
+                .plan("acme", "cus_acme", List.of(shortLived), Map.of(), PERIODS)
+                .get(0);
+
+        // then both are live at once: shifted by the 72-hour grace, the segment's grant took effect as it expired
+        // and never paid; the pack would have taken effect after its expiry
+        assertThat(lateRow.grant().effectiveAt()).isNull();
+        assertThat(shortRow.grant().effectiveAt()).isNull();
+    }
+
+    /** A $5 grant of {@code key} from {@code start} to {@code expiresAt}. */
+    static CreditGrantPlanner.Wanted grant(String key, Instant start, Instant expiresAt) {
+        return new CreditGrantPlanner.Wanted(
+                key, "promotional", 5_000_000, start, expiresAt, CreditGrantPlanner.Ending.NONE, null, 10, key, true);
     }
 
     static CreditGrantPlanner.Wanted pack(CreditGrantPlanner.Ending ending) {

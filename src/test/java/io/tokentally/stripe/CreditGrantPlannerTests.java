@@ -284,12 +284,8 @@ class CreditGrantPlannerTests {
         CreditGrantPlanner.Wanted included = grant("included:december", DECEMBER, DECEMBER.plus(Duration.ofDays(31)));
 
         // when
-        OutboxRow inTheGrace = new CreditGrantPlanner(DECEMBER.plus(Duration.ofMinutes(30)), Duration.ofHours(1))
-                .plan("acme", "cus_acme", List.of(included), Map.of(), december)
-                .get(0);
-        OutboxRow after = new CreditGrantPlanner(DECEMBER.plus(Duration.ofHours(2)), Duration.ofHours(1))
-                .plan("acme", "cus_acme", List.of(included), Map.of(), december)
-                .get(0);
+        OutboxRow inTheGrace = planned(DECEMBER.plus(Duration.ofMinutes(30)), Duration.ofHours(1), included, december);
+        OutboxRow after = planned(DECEMBER.plus(Duration.ofHours(2)), Duration.ofHours(1), included, december);
 
         // then the first takes effect at 02:00, the grace and an hour after December's start, so Stripe does not
         // apply it to November's invoice (live at once, it did); the second is live at once
@@ -310,17 +306,21 @@ class CreditGrantPlannerTests {
                 grant("purchase:short", NOVEMBER.plus(Duration.ofMinutes(10)), NOVEMBER.plus(Duration.ofMinutes(90)));
 
         // when
-        OutboxRow lateRow = new CreditGrantPlanner(segment.plus(Duration.ofMinutes(30)), Duration.ofHours(72))
-                .plan("acme", "cus_acme", List.of(late), Map.of(), PERIODS)
-                .get(0);
-        OutboxRow shortRow = new CreditGrantPlanner(NOVEMBER.plus(Duration.ofMinutes(20)), Duration.ofHours(1))
-                .plan("acme", "cus_acme", List.of(shortLived), Map.of(), PERIODS)
-                .get(0);
+        OutboxRow lateRow = planned(segment.plus(Duration.ofMinutes(30)), Duration.ofHours(72), late, PERIODS);
+        OutboxRow shortRow = planned(NOVEMBER.plus(Duration.ofMinutes(20)), Duration.ofHours(1), shortLived, PERIODS);
 
         // then both are live at once: shifted by the 72-hour grace, the segment's grant took effect as it expired
         // and never paid; the pack would have taken effect after its expiry
         assertThat(lateRow.grant().effectiveAt()).isNull();
         assertThat(shortRow.grant().effectiveAt()).isNull();
+    }
+
+    /** The one row a planner at {@code now} with {@code grace} plans for a grant Stripe does not hold yet. */
+    static OutboxRow planned(
+            Instant now, Duration grace, CreditGrantPlanner.Wanted grant, List<BillingPeriod> periods) {
+        return new CreditGrantPlanner(now, grace)
+                .plan("acme", "cus_acme", List.of(grant), Map.of(), periods)
+                .get(0);
     }
 
     /** A $5 grant of {@code key} from {@code start} to {@code expiresAt}. */

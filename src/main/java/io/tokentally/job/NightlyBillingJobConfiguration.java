@@ -49,6 +49,7 @@ public class NightlyBillingJobConfiguration {
             @Qualifier(CreditsStepConfiguration.SETTLE_CREDITS_STEP) Step writeStatementsAndBalancesStep,
             @Qualifier(BuildCreditGrantsStepConfiguration.BUILD_CREDIT_GRANTS_STEP) Step buildCreditGrantsStep,
             RunReportListener runReportListener,
+            UnfinishedRunsListener unfinishedRunsListener,
             RunOwnerListener runOwnerListener,
             S3MarkListener s3MarkListener,
             JobMetricsListener jobMetricsListener,
@@ -68,6 +69,9 @@ public class NightlyBillingJobConfiguration {
                 .listener(runOwnerListener)
                 .listener(foreignRunFolderListener)
                 .listener(runReportListener)
+                // after the report listener, so that its afterJob, which Spring Batch calls in reverse order, comes
+                // first
+                .listener(unfinishedRunsListener)
                 .listener(s3MarkListener)
                 .listener(jobMetricsListener)
                 .listener(runProgressListener)

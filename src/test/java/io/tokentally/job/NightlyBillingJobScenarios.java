@@ -590,6 +590,135 @@ abstract class NightlyBillingJobScenarios {
         assertThat(findings.dateOfRun(-1)).isEmpty();
     }
 
+    @Test
+    void aRunKilledAfterReadingItsFilesIsAnErrorOfEveryLaterRunUntilItsDayIsRunAgain() throws Exception {
+        // given: the run of 23 May read its log and failed in its rate step, then marked the way a process killed in
+        // that step leaves it: running, its rate step too, its process gone
+        Path input = folder("killed");
+        String[] log23 = rows("killed-23", LocalDate.of(2026, 5, 23), 100, 3);
+        write(input.resolve("gateway-23.csv"), log23);
+        JobExecution killed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "rated_aggregate")) {
+            killed = run("2026-05-23", input);
+        }
+        assertThat(killed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        markedRunningByAnEndedProcess(killed, RatingStepConfiguration.RATE_STEP);
+        long killedRun = killed.getJobInstance().getInstanceId();
+        write(input.resolve("gateway-24.csv"), rows("killed-24", LocalDate.of(2026, 5, 24), 100, 4));
+
+        // when: the 24th runs
+        JobExecution next = run("2026-05-24", input);
+
+        // then: it bills its own log, and names the 23rd's run as unfinished, an error
+        assertThat(next.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(report(next).get("counts").get("read").asLong()).isEqualTo(100);
+        assertThat(next.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
+        assertThat(unfinishedRunFinding(killedRun))
+                .startsWith("OPEN ERROR The run of 2026-05-23 (run " + killedRun + ", execution " + killed.getId()
+                        + ") is marked STARTED, but the process of this host that ran it is gone")
+                .contains("Run 2026-05-23 again (or 'tokentally restart " + killed.getId() + "')");
+        assertThat(findingKeys(next)).contains(UnfinishedRunsListener.key(killedRun));
+
+        // when: the 23rd is run again
+        JobExecution resumed = run("2026-05-23", input);
+
+        // then: it resumes the run, bills the day as a clean run does, and resolves the finding
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobInstance().getInstanceId()).isEqualTo(killedRun);
+        assertThat(unfinishedRunFinding(killedRun)).startsWith("RESOLVED ");
+        assertThat(jdbc.queryForObject(
+                        "SELECT resolved_by_run FROM finding WHERE finding_key = ?",
+                        Long.class,
+                        UnfinishedRunsListener.key(killedRun)))
+                .isEqualTo(killedRun);
+        assertThat(findingKeys(resumed)).doesNotContain(UnfinishedRunsListener.key(killedRun));
+        Path clean = folder("killed-clean");
+        write(clean.resolve("gateway.csv"), shiftDays(log23, 10));
+        assertThat(totals(report(resumed))).isEqualTo(totals(report(run("2026-06-02", clean))));
+
+        // and: a later run does not name it again
+        JobExecution later = run("2026-05-24", input);
+        assertThat(findingKeys(later)).doesNotContain(UnfinishedRunsListener.key(killedRun));
+        assertThat(unfinishedRunFinding(killedRun)).startsWith("RESOLVED ");
+    }
+
+    @Test
+    void aRunThatFailedAfterReadingItsFilesIsAnErrorOfLaterRunsAndOneStillRunningHereIsNot() throws Exception {
+        // given: the run of 26 May failed in its rate step, and a run of 27 May marked running by this process
+        Path input = folder("failed-after-ingest");
+        write(input.resolve("gateway.csv"), rows("failed-after-ingest", LocalDate.of(2026, 5, 26), 50, 5));
+        JobExecution failed;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "rated_aggregate")) {
+            failed = run("2026-05-26", input);
+        }
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        Path other = folder("still-running-elsewhere");
+        write(other.resolve("gateway.csv"), "sre1,2026-05-27T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
+        JobExecution running = run("2026-05-27", other);
+        running.setStatus(BatchStatus.STARTED);
+        jobRepository.update(running);
+        owner(running, RunOwnerListener.localHost(), ProcessHandle.current().pid());
+
+        // when: another date runs
+        JobExecution next;
+        try {
+            Path input28 = folder("after-failed");
+            write(input28.resolve("gateway.csv"), "af1,2026-05-28T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
+            next = run("2026-05-28", input28);
+        } finally {
+            running.setStatus(BatchStatus.COMPLETED);
+            jobRepository.update(running);
+        }
+
+        // then: it names the failed run, and not the one still running
+        long failedRun = failed.getJobInstance().getInstanceId();
+        assertThat(unfinishedRunFinding(failedRun))
+                .startsWith("OPEN ERROR The run of 2026-05-26 (run " + failedRun + ", execution " + failed.getId()
+                        + ") ended FAILED at ");
+        assertThat(findingKeys(next))
+                .contains(UnfinishedRunsListener.key(failedRun))
+                .doesNotContain(
+                        UnfinishedRunsListener.key(running.getJobInstance().getInstanceId()));
+
+        // when: the failed run's date runs again, then it resolves its own finding
+        assertThat(run("2026-05-26", input).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(unfinishedRunFinding(failedRun)).startsWith("RESOLVED ");
+    }
+
+    /** Marks an execution, and one of its steps, the way a process killed in that step leaves them. */
+    private void markedRunningByAnEndedProcess(JobExecution execution, String step) throws Exception {
+        execution.setStatus(BatchStatus.STARTED);
+        execution.setEndTime(null);
+        jobRepository.update(execution);
+        StepExecution killedStep = execution.getStepExecutions().stream()
+                .filter(candidate -> candidate.getStepName().equals(step))
+                .findFirst()
+                .orElseThrow();
+        killedStep.setStatus(BatchStatus.STARTED);
+        killedStep.setEndTime(null);
+        jobRepository.update(killedStep);
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        owner(execution, RunOwnerListener.localHost(), ended.pid());
+    }
+
+    /** The status, severity and message of the finding of an unfinished run. */
+    private String unfinishedRunFinding(long run) {
+        return jdbc.queryForObject(
+                "SELECT status || ' ' || severity || ' ' || message FROM finding WHERE finding_key = ?",
+                String.class,
+                UnfinishedRunsListener.key(run));
+    }
+
+    /** The keys of the findings a run's report lists. */
+    private List<String> findingKeys(JobExecution execution) {
+        List<String> keys = new ArrayList<>();
+        report(execution)
+                .get("findings")
+                .forEach(finding -> keys.add(finding.get("key").asString()));
+        return keys;
+    }
+
     private List<String> fileOfUnfinishedRunFindings() {
         return jdbc.queryForList(
                 "SELECT status || ' ' || severity || ' ' || message FROM finding WHERE kind = 'FILE_OF_UNFINISHED_RUN'",

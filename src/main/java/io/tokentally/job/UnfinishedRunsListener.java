@@ -1,0 +1,173 @@
+package io.tokentally.job;
+
+import io.tokentally.reconcile.Evidence;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Names, as an error finding of each run, every earlier nightly run left unfinished: ended failed or stopped and not
+ * resumed, or marked running by a process that is gone. Such a run's files count as registered, and only it reads
+ * them, so what it had not billed of its day no other run bills; a killed run also never writes its report, and the
+ * next night's run said nothing of it. The finding is resolved once the run completes. Recorded when a run ends,
+ * before its report ({@link RunReportListener}) is written and its exit status set.
+ */
+@Component
+public class UnfinishedRunsListener implements JobExecutionListener {
+
+    public static final String KIND = "UNFINISHED_RUN";
+
+    /**
+     * How long a run marked running by a process of another host (a pod of a CronJob, say) may go without a change to
+     * its execution or steps before its process is taken to be gone: no liveness of another host can be asked.
+     */
+    static final Duration SILENT_FOR = Duration.ofHours(1);
+
+    private static final Logger log = LoggerFactory.getLogger(UnfinishedRunsListener.class);
+
+    private final JdbcTemplate jdbc;
+    private final JobRepository jobRepository;
+    private final FindingRepository findings;
+    private final Clock clock;
+
+    UnfinishedRunsListener(JdbcTemplate jdbc, JobRepository jobRepository, FindingRepository findings, Clock clock) {
+        this.jdbc = jdbc;
+        this.jobRepository = jobRepository;
+        this.findings = findings;
+        this.clock = clock;
+    }
+
+    @Override
+    public void afterJob(JobExecution execution) {
+        long run = execution.getJobInstance().getInstanceId();
+        for (FindingRepository.Stored stored : findings.unresolvedOfKind(KIND)) {
+            long left = runOf(stored.key());
+            if (left == run ? execution.getStatus() == BatchStatus.COMPLETED : ended(left)) {
+                if (findings.resolve(stored.key(), run)) {
+                    log.info("Finding {} resolved by run {}: the run it names has completed", stored.key(), run);
+                }
+            }
+        }
+        for (JobExecution last : lastUnfinishedExecutions(run)) {
+            why(last, now()).ifPresent(why -> {
+                Finding finding = finding(last, why);
+                log.error(finding.message());
+                findings.record(finding, run);
+            });
+        }
+    }
+
+    /** The key of the finding of a run: one per run, whichever of its executions is the last. */
+    public static String key(long run) {
+        return "unfinished-run:" + run;
+    }
+
+    private static long runOf(String key) {
+        return Long.parseLong(key.substring(key.indexOf(':') + 1));
+    }
+
+    /** Whether the run's last execution completed or was abandoned, or the run is gone from the job repository. */
+    private boolean ended(long run) {
+        List<String> status = jdbc.queryForList(
+                "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ? ORDER BY JOB_EXECUTION_ID DESC",
+                String.class,
+                run);
+        return status.isEmpty()
+                || status.get(0).equals(BatchStatus.COMPLETED.name())
+                || status.get(0).equals(BatchStatus.ABANDONED.name());
+    }
+
+    /** The last executions of the other nightly runs that neither completed nor were abandoned. */
+    private List<JobExecution> lastUnfinishedExecutions(long run) {
+        List<Long> ids = jdbc.queryForList(
+                "SELECT e.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i"
+                        + " ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID WHERE i.JOB_NAME = ? AND i.JOB_INSTANCE_ID <> ?"
+                        + " AND e.STATUS NOT IN ('COMPLETED', 'ABANDONED') AND e.JOB_EXECUTION_ID = (SELECT"
+                        + " MAX(x.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION x WHERE x.JOB_INSTANCE_ID ="
+                        + " i.JOB_INSTANCE_ID) ORDER BY e.JOB_EXECUTION_ID",
+                Long.class,
+                NightlyBillingJobConfiguration.NIGHTLY_BILLING_JOB,
+                run);
+        return ids.stream()
+                .map(jobRepository::getJobExecution)
+                .filter(Objects::nonNull)
+                .toList();
+    }
+
+    /** The time now as the job repository writes it: Spring Batch stamps local times of the system's zone. */
+    private LocalDateTime now() {
+        return LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault());
+    }
+
+    /**
+     * Why a run's last execution is unfinished; empty while a process may still be running it.
+     *
+     * @param now the time now, as the job repository writes it
+     */
+    static Optional<String> why(JobExecution last, LocalDateTime now) {
+        if (!last.getStatus().isRunning()) {
+            return Optional.of("ended " + last.getStatus()
+                    + (last.getEndTime() == null ? "" : " at " + last.getEndTime() + " (the job repository's time)")
+                    + " and was not resumed");
+        }
+        if (RunOwnerListener.ownerIsAliveHere(last)) {
+            return Optional.empty();
+        }
+        if (RunOwnerListener.ownerIsGone(last)) {
+            return Optional.of("is marked " + last.getStatus() + ", but the process of this host that ran it is gone"
+                    + " (killed or crashed)");
+        }
+        LocalDateTime changed = lastChange(last);
+        if (changed != null && changed.isAfter(now.minus(SILENT_FOR))) {
+            return Optional.empty();
+        }
+        String host = last.getExecutionContext().containsKey(RunOwnerListener.HOST)
+                ? "its process on " + last.getExecutionContext().getString(RunOwnerListener.HOST)
+                : "its process";
+        return Optional.of("is marked " + last.getStatus() + ", but nothing of it has changed since " + changed
+                + " (the job repository's time), over " + SILENT_FOR.toMinutes() + " minutes, so " + host
+                + " is taken to be gone (killed or crashed)");
+    }
+
+    /** The last change the job repository holds of an execution or any of its steps; null if none is dated. */
+    private static LocalDateTime lastChange(JobExecution execution) {
+        LocalDateTime last = execution.getLastUpdated();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getLastUpdated() != null
+                    && (last == null || step.getLastUpdated().isAfter(last))) {
+                last = step.getLastUpdated();
+            }
+        }
+        return last;
+    }
+
+    private static Finding finding(JobExecution last, String why) {
+        long run = last.getJobInstance().getInstanceId();
+        String date = last.getJobParameters().getString(BillingJobParameters.DATE);
+        return new Finding(
+                key(run),
+                KIND,
+                Finding.Severity.ERROR,
+                "The run of " + date + " (run " + run + ", execution " + last.getId() + ") " + why + ": what it had"
+                        + " not billed of its day no other run bills, since only it reads the files it registered."
+                        + " Run " + date + " again (or 'tokentally restart " + last.getId() + "'): it resumes where"
+                        + " it stopped and bills the rest, and this finding is resolved. If the day is to stay as it"
+                        + " is, acknowledge it.",
+                new Evidence().number("run", run).number("execution", last.getId()));
+    }
+}

@@ -3,10 +3,10 @@ package io.tokentally.job;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.BatchTimes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,23 +52,32 @@ public class UnfinishedRunsListener implements JobExecutionListener {
         this.clock = clock;
     }
 
+    /**
+     * Resolves the findings of runs that have completed since (this one's too: Spring Batch saves a job's end before
+     * its listeners run), then records those of the runs left unfinished. A failure is logged and the run goes on to
+     * its report: a listener that throws here would keep the report's, which comes next, from running.
+     */
     @Override
     public void afterJob(JobExecution execution) {
         long run = execution.getJobInstance().getInstanceId();
-        for (FindingRepository.Stored stored : findings.unresolvedOfKind(KIND)) {
-            long left = runOf(stored.key());
-            if (left == run ? execution.getStatus() == BatchStatus.COMPLETED : ended(left)) {
-                if (findings.resolve(stored.key(), run)) {
-                    log.info("Finding {} resolved by run {}: the run it names has completed", stored.key(), run);
+        try {
+            for (FindingRepository.Stored stored : findings.unresolvedOfKind(KIND)) {
+                if (ended(runOf(stored.key())) && findings.resolve(stored.key(), run)) {
+                    log.info(
+                            "Finding {} resolved by run {}: the run it names has completed or was abandoned",
+                            stored.key(),
+                            run);
                 }
             }
-        }
-        for (JobExecution last : lastUnfinishedExecutions(run)) {
-            why(last, now()).ifPresent(why -> {
-                Finding finding = finding(last, why);
-                log.error(finding.message());
-                findings.record(finding, run);
-            });
+            for (JobExecution last : lastUnfinishedExecutions(run)) {
+                why(last, BatchTimes.now(clock)).ifPresent(why -> {
+                    Finding finding = finding(last, why);
+                    log.error(finding.message());
+                    findings.record(finding, run);
+                });
+            }
+        } catch (RuntimeException e) {
+            log.error("The earlier runs left unfinished could not be looked for; the next run looks again", e);
         }
     }
 
@@ -109,11 +118,6 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 .toList();
     }
 
-    /** The time now as the job repository writes it: Spring Batch stamps local times of the system's zone. */
-    private LocalDateTime now() {
-        return LocalDateTime.ofInstant(clock.instant(), ZoneId.systemDefault());
-    }
-
     /**
      * Why a run's last execution is unfinished; empty while a process may still be running it.
      *
@@ -125,7 +129,9 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                     + (last.getEndTime() == null ? "" : " at " + last.getEndTime() + " (the job repository's time)")
                     + " and was not resumed");
         }
-        if (RunOwnerListener.ownerIsAliveHere(last)) {
+        if (last.getStartTime() == null || RunOwnerListener.ownerIsAliveHere(last)) {
+            // one not begun (waiting for a thread of its process's pool) has registered no file: a later run reads
+            // its files, so nothing of them is lost however its process ends
             return Optional.empty();
         }
         if (RunOwnerListener.ownerIsGone(last)) {
@@ -136,12 +142,19 @@ public class UnfinishedRunsListener implements JobExecutionListener {
         if (changed != null && changed.isAfter(now.minus(SILENT_FOR))) {
             return Optional.empty();
         }
-        String host = last.getExecutionContext().containsKey(RunOwnerListener.HOST)
-                ? "its process on " + last.getExecutionContext().getString(RunOwnerListener.HOST)
+        return Optional.of("is marked " + last.getStatus() + ", but "
+                + (changed == null
+                        ? "no change of it is dated"
+                        : "nothing of it has changed since " + changed + " (the job repository's time), over "
+                                + SILENT_FOR.toMinutes() + " minutes")
+                + ", so " + host(last) + " is taken to be gone (killed or crashed)");
+    }
+
+    /** The process an execution records as its owner, as the finding names it. */
+    private static String host(JobExecution execution) {
+        return execution.getExecutionContext().containsKey(RunOwnerListener.HOST)
+                ? "its process on " + execution.getExecutionContext().getString(RunOwnerListener.HOST)
                 : "its process";
-        return Optional.of("is marked " + last.getStatus() + ", but nothing of it has changed since " + changed
-                + " (the job repository's time), over " + SILENT_FOR.toMinutes() + " minutes, so " + host
-                + " is taken to be gone (killed or crashed)");
     }
 
     /** The last change the job repository holds of an execution or any of its steps; null if none is dated. */
@@ -164,10 +177,23 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 KIND,
                 Finding.Severity.ERROR,
                 "The run of " + date + " (run " + run + ", execution " + last.getId() + ") " + why + ": what it had"
-                        + " not billed of its day no other run bills, since only it reads the files it registered."
-                        + " Run " + date + " again (or 'tokentally restart " + last.getId() + "'): it resumes where"
-                        + " it stopped and bills the rest, and this finding is resolved. If the day is to stay as it"
-                        + " is, acknowledge it.",
+                        + " not billed of its day no other run bills, since only it reads the files it registered. "
+                        + advice(last, date) + " If the day is to stay as it is, acknowledge this finding.",
                 new Evidence().number("run", run).number("execution", last.getId()));
+    }
+
+    /** How to finish a run left unfinished, or what to do when it cannot be. */
+    private static String advice(JobExecution last, String date) {
+        String resume = "run " + date + " again (or 'tokentally restart " + last.getId() + "'): it resumes where it"
+                + " stopped and bills the rest, and this finding is resolved.";
+        if (last.getStatus() == BatchStatus.UNKNOWN) {
+            return "Spring Batch could not record how it ended, so it cannot be resumed: check what it billed of the"
+                    + " day by hand.";
+        }
+        if (last.getStatus().isRunning() && !RunOwnerListener.ownerIsGone(last)) {
+            return "If that process is still running, wait: this finding is resolved when the run completes. If it is"
+                    + " gone, " + resume;
+        }
+        return Character.toUpperCase(resume.charAt(0)) + resume.substring(1);
     }
 }

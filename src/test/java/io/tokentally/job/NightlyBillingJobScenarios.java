@@ -7,6 +7,7 @@ import io.tokentally.UsageFixtures;
 import io.tokentally.rating.RatingStepConfiguration;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.BatchTimes;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.StepLock;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -69,6 +71,9 @@ abstract class NightlyBillingJobScenarios {
 
     @Autowired
     JobOperator jobOperator;
+
+    @Autowired
+    Clock clock;
 
     abstract Path workDir();
 
@@ -658,6 +663,16 @@ abstract class NightlyBillingJobScenarios {
         running.setStatus(BatchStatus.STARTED);
         jobRepository.update(running);
         owner(running, RunOwnerListener.localHost(), ProcessHandle.current().pid());
+        // nothing of it changed for two hours: only its live owner keeps it from counting as killed
+        Object twoHoursAgo = BatchTimes.now(clock).minusHours(2);
+        jdbc.update(
+                "UPDATE BATCH_JOB_EXECUTION SET LAST_UPDATED = ? WHERE JOB_EXECUTION_ID = ?",
+                twoHoursAgo,
+                running.getId());
+        jdbc.update(
+                "UPDATE BATCH_STEP_EXECUTION SET LAST_UPDATED = ? WHERE JOB_EXECUTION_ID = ?",
+                twoHoursAgo,
+                running.getId());
 
         // when: another date runs
         JobExecution next;
@@ -670,7 +685,8 @@ abstract class NightlyBillingJobScenarios {
             jobRepository.update(running);
         }
 
-        // then: it names the failed run, and not the one still running
+        // then: it names the failed run, an error, and not the one still running
+        assertThat(next.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
         long failedRun = failed.getJobInstance().getInstanceId();
         assertThat(unfinishedRunFinding(failedRun))
                 .startsWith("OPEN ERROR The run of 2026-05-26 (run " + failedRun + ", execution " + failed.getId()
@@ -1299,6 +1315,14 @@ abstract class NightlyBillingJobScenarios {
         assertThat(execution.getExitStatus().getExitCode()).isNotEqualTo("COMPLETED");
         assertThat(execution.getAllFailureExceptions())
                 .anySatisfy(failure -> assertThat(failure).hasMessageContaining("2026-08-15"));
+        // the run stays failed for good: abandoned, so that it is not an unfinished run of the scenarios after it
+        abandon(execution);
+    }
+
+    /** Abandons a run an operator would not resume: the scenarios after it share its database. */
+    private void abandon(JobExecution execution) {
+        execution.setStatus(BatchStatus.ABANDONED);
+        jobRepository.update(execution);
     }
 
     @Test

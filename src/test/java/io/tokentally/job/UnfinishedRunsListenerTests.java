@@ -49,9 +49,22 @@ class UnfinishedRunsListenerTests {
         assertThat(UnfinishedRunsListener.why(stepRecent, NOW)).isEmpty();
     }
 
+    @Test
+    void aRunOfAnotherHostWithoutADatedChangeIsUnfinishedAndOneNotBegunIsNot() {
+        JobExecution undated = execution(BatchStatus.STARTED, "another-host", null);
+        JobExecution notBegun = execution(BatchStatus.STARTING, "another-host", NOW.minusHours(5));
+        notBegun.setStartTime(null);
+
+        assertThat(UnfinishedRunsListener.why(undated, NOW))
+                .hasValue("is marked STARTED, but no change of it is dated, so its process on another-host is taken"
+                        + " to be gone (killed or crashed)");
+        assertThat(UnfinishedRunsListener.why(notBegun, NOW)).isEmpty();
+    }
+
     private static JobExecution execution(BatchStatus status, String host, LocalDateTime lastUpdated) {
         JobExecution execution = new JobExecution(3, new JobInstance(2, "nightlyBillingJob"), new JobParameters());
         execution.setStatus(status);
+        execution.setStartTime(NOW.minusDays(1));
         execution.setLastUpdated(lastUpdated);
         execution.getExecutionContext().putString(RunOwnerListener.HOST, host);
         execution

@@ -7,6 +7,7 @@ import io.tokentally.shared.BatchTimes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -126,7 +127,9 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     static Optional<String> why(JobExecution last, LocalDateTime now) {
         if (!last.getStatus().isRunning()) {
             return Optional.of("ended " + last.getStatus()
-                    + (last.getEndTime() == null ? "" : " at " + last.getEndTime() + " (the job repository's time)")
+                    + (last.getEndTime() == null
+                            ? ""
+                            : " at " + seconds(last.getEndTime()) + " (the job repository's time)")
                     + " and was not resumed");
         }
         if (last.getStartTime() == null || RunOwnerListener.ownerIsAliveHere(last)) {
@@ -145,9 +148,13 @@ public class UnfinishedRunsListener implements JobExecutionListener {
         return Optional.of("is marked " + last.getStatus() + ", but "
                 + (changed == null
                         ? "no change of it is dated"
-                        : "nothing of it has changed since " + changed + " (the job repository's time), over "
+                        : "nothing of it has changed since " + seconds(changed) + " (the job repository's time), over "
                                 + SILENT_FOR.toMinutes() + " minutes")
                 + ", so " + host(last) + " is taken to be gone (killed or crashed)");
+    }
+
+    private static LocalDateTime seconds(LocalDateTime time) {
+        return time.truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** The process an execution records as its owner, as the finding names it. */

@@ -3,6 +3,7 @@ package io.tokentally.job;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,11 @@ public class RunOwnerListener implements JobExecutionListener {
     static final String PID = "owner.pid";
     /** When the owner process started (epoch milliseconds): tells it from a later process given the same id. */
     static final String STARTED = "owner.started";
+    /**
+     * The owner's time zone: Spring Batch stamps the job repository's times as local times of the zone of the
+     * process that writes them, so this tells when they were.
+     */
+    static final String ZONE = "owner.zone";
 
     private final JobRepository jobRepository;
 
@@ -68,7 +74,17 @@ public class RunOwnerListener implements JobExecutionListener {
         execution.getExecutionContext().putLong(PID, ProcessHandle.current().pid());
         startOf(ProcessHandle.current())
                 .ifPresent(started -> execution.getExecutionContext().putLong(STARTED, started));
+        execution.getExecutionContext().putString(ZONE, ZoneId.systemDefault().getId());
         jobRepository.updateExecutionContext(execution);
+    }
+
+    /**
+     * The zone of the local times the execution's owner stamped in the job repository: the one it recorded, else this
+     * process's.
+     */
+    static ZoneId zoneOf(JobExecution execution) {
+        var context = execution.getExecutionContext();
+        return context.containsKey(ZONE) ? ZoneId.of(context.getString(ZONE)) : ZoneId.systemDefault();
     }
 
     /** Whether the execution was run by a process on this host that still exists (this one included). */

@@ -3,9 +3,9 @@ package io.tokentally.job;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
-import io.tokentally.shared.BatchTimes;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -65,13 +65,14 @@ public class UnfinishedRunsListener implements JobExecutionListener {
             for (FindingRepository.Stored stored : findings.unresolvedOfKind(KIND)) {
                 if (ended(runOf(stored.key())) && findings.resolve(stored.key(), run)) {
                     log.info(
-                            "Finding {} resolved by run {}: the run it names has completed or was abandoned",
+                            "Finding {} resolved by run {} (of {}): the run it names has completed or was abandoned",
                             stored.key(),
-                            run);
+                            run,
+                            execution.getJobParameters().getString(BillingJobParameters.DATE));
                 }
             }
             for (JobExecution last : lastUnfinishedExecutions(run)) {
-                why(last, BatchTimes.now(clock)).ifPresent(why -> {
+                why(last, clock.instant()).ifPresent(why -> {
                     Finding finding = finding(last, why);
                     log.error(finding.message());
                     findings.record(finding, run);
@@ -119,17 +120,11 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 .toList();
     }
 
-    /**
-     * Why a run's last execution is unfinished; empty while a process may still be running it.
-     *
-     * @param now the time now, as the job repository writes it
-     */
-    static Optional<String> why(JobExecution last, LocalDateTime now) {
+    /** Why a run's last execution is unfinished; empty while a process may still be running it. */
+    static Optional<String> why(JobExecution last, Instant now) {
         if (!last.getStatus().isRunning()) {
             return Optional.of("ended " + last.getStatus()
-                    + (last.getEndTime() == null
-                            ? ""
-                            : " at " + seconds(last.getEndTime()) + " (the job repository's time)")
+                    + (last.getEndTime() == null ? "" : " at " + instantOf(last.getEndTime(), last))
                     + " and was not resumed");
         }
         if (last.getStartTime() == null || RunOwnerListener.ownerIsAliveHere(last)) {
@@ -141,20 +136,24 @@ public class UnfinishedRunsListener implements JobExecutionListener {
             return Optional.of("is marked " + last.getStatus() + ", but the process of this host that ran it is gone"
                     + " (killed or crashed)");
         }
-        LocalDateTime changed = lastChange(last);
+        Instant changed = lastChange(last);
         if (changed != null && changed.isAfter(now.minus(SILENT_FOR))) {
             return Optional.empty();
         }
         return Optional.of("is marked " + last.getStatus() + ", but "
                 + (changed == null
                         ? "no change of it is dated"
-                        : "nothing of it has changed since " + seconds(changed) + " (the job repository's time), over "
-                                + SILENT_FOR.toMinutes() + " minutes")
+                        : "nothing of it has changed since " + changed + ", over " + SILENT_FOR.toMinutes()
+                                + " minutes")
                 + ", so " + host(last) + " is taken to be gone (killed or crashed)");
     }
 
-    private static LocalDateTime seconds(LocalDateTime time) {
-        return time.truncatedTo(ChronoUnit.SECONDS);
+    /**
+     * A time of the job repository as an instant, to the second: its owner stamped it in its zone (remote workers
+     * stamp their steps in theirs, so they should run in the same zone).
+     */
+    private static Instant instantOf(LocalDateTime time, JobExecution execution) {
+        return time.atZone(RunOwnerListener.zoneOf(execution)).toInstant().truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** The process an execution records as its owner, as the finding names it. */
@@ -165,7 +164,7 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     }
 
     /** The last change the job repository holds of an execution or any of its steps; null if none is dated. */
-    private static LocalDateTime lastChange(JobExecution execution) {
+    private static Instant lastChange(JobExecution execution) {
         LocalDateTime last = execution.getLastUpdated();
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getLastUpdated() != null
@@ -173,7 +172,7 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 last = step.getLastUpdated();
             }
         }
-        return last;
+        return last == null ? null : instantOf(last, execution);
     }
 
     private static Finding finding(JobExecution last, String why) {
@@ -183,24 +182,26 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 key(run),
                 KIND,
                 Finding.Severity.ERROR,
-                "The run of " + date + " (run " + run + ", execution " + last.getId() + ") " + why + ": what it had"
-                        + " not billed of its day no other run bills, since only it reads the files it registered. "
-                        + advice(last, date) + " If the day is to stay as it is, acknowledge this finding.",
+                "The run of " + date + " (run " + run + ", execution " + last.getId() + ") " + why + ", so its day"
+                        + " may be billed only in part: the files it registered only it reads, and what it read but"
+                        + " did not rate no other run rates. " + advice(last, date)
+                        + " If the day is to stay as it is, acknowledge this finding.",
                 new Evidence().number("run", run).number("execution", last.getId()));
     }
 
     /** How to finish a run left unfinished, or what to do when it cannot be. */
     private static String advice(JobExecution last, String date) {
-        String resume = "run " + date + " again (or 'tokentally restart " + last.getId() + "'): it resumes where it"
-                + " stopped and bills the rest, and this finding is resolved.";
+        String restart = "'tokentally restart " + last.getId() + "'";
+        String resumes = "it resumes where it stopped and bills the rest, and this finding is resolved.";
         if (last.getStatus() == BatchStatus.UNKNOWN) {
             return "Spring Batch could not record how it ended, so it cannot be resumed: check what it billed of the"
                     + " day by hand.";
         }
         if (last.getStatus().isRunning() && !RunOwnerListener.ownerIsGone(last)) {
+            // a run of the date is refused while another host's execution is marked running
             return "If that process is still running, wait: this finding is resolved when the run completes. If it is"
-                    + " gone, " + resume;
+                    + " gone, run " + restart + ": " + resumes;
         }
-        return Character.toUpperCase(resume.charAt(0)) + resume.substring(1);
+        return "Run " + date + " again (or " + restart + "): " + resumes;
     }
 }

@@ -2,7 +2,9 @@ package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -13,14 +15,18 @@ import org.springframework.batch.core.step.StepExecution;
 /** When an earlier run counts as unfinished: ended without completing, or marked running by a process that is gone. */
 class UnfinishedRunsListenerTests {
 
+    /** Now, as the job repository's local time in UTC, the zone the executions' owners record here. */
     private static final LocalDateTime NOW = LocalDateTime.parse("2026-12-05T14:00:00");
+
+    private static final Instant NOW_INSTANT = NOW.toInstant(ZoneOffset.UTC);
 
     @Test
     void aRunThatEndedFailedOrStoppedIsUnfinished() {
         for (BatchStatus status : new BatchStatus[] {BatchStatus.FAILED, BatchStatus.STOPPED}) {
             JobExecution ended = execution(status, "another-host", NOW);
 
-            assertThat(UnfinishedRunsListener.why(ended, NOW)).hasValue("ended " + status + " and was not resumed");
+            assertThat(UnfinishedRunsListener.why(ended, NOW_INSTANT))
+                    .hasValue("ended " + status + " and was not resumed");
         }
     }
 
@@ -28,7 +34,7 @@ class UnfinishedRunsListenerTests {
     void aRunMarkedRunningByAProcessAliveHereIsNot() {
         JobExecution running = execution(BatchStatus.STARTED, RunOwnerListener.localHost(), NOW.minusDays(1));
 
-        assertThat(UnfinishedRunsListener.why(running, NOW)).isEmpty();
+        assertThat(UnfinishedRunsListener.why(running, NOW_INSTANT)).isEmpty();
     }
 
     @Test
@@ -40,13 +46,31 @@ class UnfinishedRunsListenerTests {
         rating.setLastUpdated(NOW.minusMinutes(5));
         stepRecent.addStepExecution(rating);
 
-        assertThat(UnfinishedRunsListener.why(silent, NOW))
+        assertThat(UnfinishedRunsListener.why(silent, NOW_INSTANT))
                 .get()
                 .asString()
                 .startsWith("is marked STARTED, but nothing of it has changed since ")
                 .endsWith("over 60 minutes, so its process on another-host is taken to be gone (killed or crashed)");
-        assertThat(UnfinishedRunsListener.why(recent, NOW)).isEmpty();
-        assertThat(UnfinishedRunsListener.why(stepRecent, NOW)).isEmpty();
+        assertThat(UnfinishedRunsListener.why(recent, NOW_INSTANT)).isEmpty();
+        assertThat(UnfinishedRunsListener.why(stepRecent, NOW_INSTANT)).isEmpty();
+    }
+
+    @Test
+    void theTimesOfAnotherHostsRunAreReadInTheZoneItsOwnerRecorded() {
+        // given: a run of a host in Tokyo, whose job repository times are Tokyo's local times (UTC+9)
+        JobExecution tokyo =
+                execution(BatchStatus.STARTED, "tokyo-host", NOW.plusHours(9).minusMinutes(5));
+        tokyo.getExecutionContext().putString(RunOwnerListener.ZONE, "Asia/Tokyo");
+        JobExecution silentTokyo =
+                execution(BatchStatus.STARTED, "tokyo-host", NOW.plusHours(9).minusMinutes(61));
+        silentTokyo.getExecutionContext().putString(RunOwnerListener.ZONE, "Asia/Tokyo");
+
+        // then: changed 5 minutes ago, not in nine hours; and 61 minutes ago, said as an instant
+        assertThat(UnfinishedRunsListener.why(tokyo, NOW_INSTANT)).isEmpty();
+        assertThat(UnfinishedRunsListener.why(silentTokyo, NOW_INSTANT))
+                .get()
+                .asString()
+                .contains("nothing of it has changed since 2026-12-05T12:59:00Z, over 60 minutes");
     }
 
     @Test
@@ -55,10 +79,10 @@ class UnfinishedRunsListenerTests {
         JobExecution notBegun = execution(BatchStatus.STARTING, "another-host", NOW.minusHours(5));
         notBegun.setStartTime(null);
 
-        assertThat(UnfinishedRunsListener.why(undated, NOW))
+        assertThat(UnfinishedRunsListener.why(undated, NOW_INSTANT))
                 .hasValue("is marked STARTED, but no change of it is dated, so its process on another-host is taken"
                         + " to be gone (killed or crashed)");
-        assertThat(UnfinishedRunsListener.why(notBegun, NOW)).isEmpty();
+        assertThat(UnfinishedRunsListener.why(notBegun, NOW_INSTANT)).isEmpty();
     }
 
     private static JobExecution execution(BatchStatus status, String host, LocalDateTime lastUpdated) {
@@ -70,6 +94,7 @@ class UnfinishedRunsListenerTests {
         execution
                 .getExecutionContext()
                 .putLong(RunOwnerListener.PID, ProcessHandle.current().pid());
+        execution.getExecutionContext().putString(RunOwnerListener.ZONE, "UTC");
         return execution;
     }
 }

@@ -3,6 +3,7 @@ package io.tokentally.plans;
 import io.tokentally.normalize.KnownCustomers;
 import io.tokentally.normalize.PriceHolders;
 import io.tokentally.shared.BillingCycle;
+import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,10 +27,25 @@ public class CustomerRepository implements KnownCustomers {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final String insertIfAbsent;
 
     public CustomerRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.insertIfAbsent = SqlDialect.of(jdbc.getDataSource())
+                .insertIfAbsent(
+                        "customer",
+                        List.of(
+                                "stripe_customer_id",
+                                "plan_id",
+                                "display_name",
+                                "updated_at",
+                                "billing_interval",
+                                "billing_anchor_day",
+                                "billing_anchor_month",
+                                "billing_time_zone",
+                                "customer_id"),
+                        List.of("customer_id"));
     }
 
     @Transactional
@@ -55,16 +71,12 @@ public class CustomerRepository implements KnownCustomers {
             cycle.zone().getId(),
             customer.customerId()
         };
-        int updated = jdbc.update(
-                "UPDATE customer SET stripe_customer_id = ?, plan_id = ?, display_name = ?, updated_at = ?,"
-                        + " billing_interval = ?, billing_anchor_day = ?, billing_anchor_month = ?,"
-                        + " billing_time_zone = ? WHERE customer_id = ?",
-                values);
-        if (updated == 0) {
+        // inserted first, as a plan is (PlanRepository#saveAll): two runs loading a new customer at once both succeed
+        if (jdbc.update(insertIfAbsent, values) == 0) {
             jdbc.update(
-                    "INSERT INTO customer (stripe_customer_id, plan_id, display_name, updated_at, billing_interval,"
-                            + " billing_anchor_day, billing_anchor_month, billing_time_zone, customer_id)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "UPDATE customer SET stripe_customer_id = ?, plan_id = ?, display_name = ?, updated_at = ?,"
+                            + " billing_interval = ?, billing_anchor_day = ?, billing_anchor_month = ?,"
+                            + " billing_time_zone = ? WHERE customer_id = ?",
                     values);
         }
     }

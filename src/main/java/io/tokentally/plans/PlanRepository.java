@@ -2,6 +2,7 @@ package io.tokentally.plans;
 
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
@@ -28,10 +29,26 @@ public class PlanRepository {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final String insertIfAbsent;
 
     public PlanRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.insertIfAbsent = SqlDialect.of(jdbc.getDataSource())
+                .insertIfAbsent(
+                        "plan",
+                        List.of(
+                                "plan_type",
+                                "markup_percent",
+                                "currency",
+                                "updated_at",
+                                "fixed_fee_usd",
+                                "consumption_order",
+                                "allow_overage",
+                                "price_changes",
+                                "stripe_price_moves",
+                                "plan_id"),
+                        List.of("plan_id"));
     }
 
     @Transactional
@@ -50,15 +67,13 @@ public class PlanRepository {
                 plan.stripePriceMoves().code(),
                 plan.planId()
             };
-            int updated = jdbc.update(
-                    "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, updated_at = ?, fixed_fee_usd = ?,"
-                            + " consumption_order = ?, allow_overage = ?, price_changes = ?, stripe_price_moves = ? WHERE plan_id = ?",
-                    values);
-            if (updated == 0) {
+            // inserted first: a run loading the same new plan at the same moment waits for this one's insert
+            // (PostgreSQL), then updates it, where an update first found no row in either and one insert failed
+            if (jdbc.update(insertIfAbsent, values) == 0) {
                 jdbc.update(
-                        "INSERT INTO plan (plan_type, markup_percent, currency, updated_at, fixed_fee_usd,"
-                                + " consumption_order, allow_overage, price_changes, stripe_price_moves, plan_id)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, updated_at = ?,"
+                                + " fixed_fee_usd = ?, consumption_order = ?, allow_overage = ?, price_changes = ?,"
+                                + " stripe_price_moves = ? WHERE plan_id = ?",
                         values);
             }
             saveOverrides(plan);

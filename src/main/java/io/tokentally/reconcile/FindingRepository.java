@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.StorableText;
 import java.sql.ResultSet;
@@ -21,38 +22,57 @@ public class FindingRepository {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final String insertIfAbsent;
 
     public FindingRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.insertIfAbsent = SqlDialect.of(jdbc.getDataSource())
+                .insertIfAbsent(
+                        "finding",
+                        List.of(
+                                "finding_key",
+                                "kind",
+                                "severity",
+                                "status",
+                                "message",
+                                "evidence",
+                                "first_run",
+                                "last_run",
+                                "first_seen",
+                                "last_seen"),
+                        List.of("finding_key"));
     }
 
     /** Records a finding, or a new sighting of one; a resolved finding opens again, its resolution cleared. */
     public void record(Finding finding, long run) {
         Instant now = Instant.now(clock);
-        int updated = jdbc.update(
-                "UPDATE finding SET message = ?, severity = ?, evidence = ?, last_run = ?, last_seen = ?,"
-                        + " status = CASE WHEN status = 'RESOLVED' THEN 'OPEN' ELSE status END, resolved_at = NULL,"
-                        + " resolved_by_run = NULL WHERE finding_key = ?",
-                limit(finding.message()),
+        // inserted first: two runs finding the same new problem at once both record it (on PostgreSQL the second
+        // waits for the first's insert, then sees the finding again), where an update first found no row in either
+        // and one insert failed its run's step
+        int inserted = jdbc.update(
+                insertIfAbsent,
+                finding.key(),
+                finding.kind(),
                 finding.severity().name(),
+                "OPEN",
+                limit(finding.message()),
                 finding.evidence(),
                 run,
+                run,
                 SqlTime.utc(now),
-                finding.key());
-        if (updated == 0) {
+                SqlTime.utc(now));
+        if (inserted == 0) {
             jdbc.update(
-                    "INSERT INTO finding (finding_key, kind, severity, status, message, evidence, first_run, last_run,"
-                            + " first_seen, last_seen) VALUES (?, ?, ?, 'OPEN', ?, ?, ?, ?, ?, ?)",
-                    finding.key(),
-                    finding.kind(),
-                    finding.severity().name(),
+                    "UPDATE finding SET message = ?, severity = ?, evidence = ?, last_run = ?, last_seen = ?,"
+                            + " status = CASE WHEN status = 'RESOLVED' THEN 'OPEN' ELSE status END, resolved_at = NULL,"
+                            + " resolved_by_run = NULL WHERE finding_key = ?",
                     limit(finding.message()),
+                    finding.severity().name(),
                     finding.evidence(),
                     run,
-                    run,
                     SqlTime.utc(now),
-                    SqlTime.utc(now));
+                    finding.key());
         }
     }
 

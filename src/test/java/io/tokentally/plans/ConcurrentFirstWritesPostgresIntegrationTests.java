@@ -1,0 +1,128 @@
+package io.tokentally.plans;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokentally.TestPostgres;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * Two runs that load the same new plan or customer, or record the same new finding, at the same moment, on
+ * PostgreSQL at 127.0.0.1:5432: the second waits for the first's row and updates it, where both once found no row to
+ * update and the second's insert failed on the key (hunt AO: a run's load of its customers failed that way).
+ */
+class ConcurrentFirstWritesPostgresIntegrationTests {
+
+    private static final String SCHEMA = "concurrent_first_" + Long.toString(System.nanoTime(), 36);
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-05T12:00:00Z"), ZoneOffset.UTC);
+
+    private static PGSimpleDataSource dataSource;
+
+    @BeforeAll
+    static void migrate() {
+        dataSource = new PGSimpleDataSource();
+        dataSource.setURL(TestPostgres.url(SCHEMA));
+        dataSource.setUser(TestPostgres.USER);
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
+                .schemas(SCHEMA)
+                .load()
+                .migrate();
+    }
+
+    @AfterAll
+    static void dropSchema() throws Exception {
+        TestPostgres.dropSchema(SCHEMA);
+    }
+
+    @Test
+    void aNewPlanLoadedByTwoRunsAtOnceIsStoredByBoth() throws Exception {
+        Plan first = new Plan("payg-at-once", PlanType.USAGE, "USD", new BigDecimal("30"), List.of());
+        Plan second = new Plan("payg-at-once", PlanType.USAGE, "USD", new BigDecimal("35"), List.of());
+
+        writtenAtOnce(
+                db -> new PlanRepository(db, CLOCK).saveAll(List.of(first)),
+                db -> new PlanRepository(db, CLOCK).saveAll(List.of(second)));
+
+        assertThat(new PlanRepository(new JdbcTemplate(dataSource), CLOCK)
+                        .findAll()
+                        .get("payg-at-once")
+                        .markupPercent())
+                .isEqualByComparingTo("35");
+    }
+
+    @Test
+    void aNewCustomerLoadedByTwoRunsAtOnceIsStoredByBoth() throws Exception {
+        new PlanRepository(new JdbcTemplate(dataSource), CLOCK)
+                .saveAll(List.of(new Plan("team-at-once", PlanType.USAGE, "USD", BigDecimal.TEN, List.of())));
+
+        writtenAtOnce(
+                db -> new CustomerRepository(db, CLOCK)
+                        .saveAll(List.of(new Customer("at-once", "cus_AtOnce1", "team-at-once", "First"))),
+                db -> new CustomerRepository(db, CLOCK)
+                        .saveAll(List.of(new Customer("at-once", "cus_AtOnce1", "team-at-once", "Second"))));
+
+        assertThat(new CustomerRepository(new JdbcTemplate(dataSource), CLOCK)
+                        .findAll()
+                        .get("at-once")
+                        .name())
+                .isEqualTo("Second");
+    }
+
+    @Test
+    void aNewFindingRecordedByTwoRunsAtOnceIsOneFindingSeenByBoth() throws Exception {
+        writtenAtOnce(
+                db -> new FindingRepository(db, CLOCK).record(finding("first"), 1),
+                db -> new FindingRepository(db, CLOCK).record(finding("second"), 2));
+
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        assertThat(jdbc.queryForObject(
+                        "SELECT first_run || ' ' || last_run || ' ' || message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "at-once"))
+                .isEqualTo("1 2 second");
+    }
+
+    private static Finding finding(String message) {
+        return new Finding("at-once", "AT_ONCE", Finding.Severity.ERROR, message);
+    }
+
+    /**
+     * Runs {@code first} in a transaction left open while {@code second} runs on a connection of its own, then
+     * commits it: {@code second} must wait for it and succeed.
+     */
+    private static void writtenAtOnce(Consumer<JdbcTemplate> first, Consumer<JdbcTemplate> second) throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection open = dataSource.getConnection()) {
+            open.setAutoCommit(false);
+            first.accept(new JdbcTemplate(new SingleConnectionDataSource(open, true)));
+            Future<?> waiting = other.submit(() -> second.accept(new JdbcTemplate(dataSource)));
+            // the second write is under way and waits for the first's uncommitted row
+            Thread.sleep(500);
+            assertThat(waiting).isNotDone();
+            open.commit();
+            waiting.get(30, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+    }
+}

@@ -1,7 +1,10 @@
 package io.tokentally.job;
 
 import io.tokentally.pricing.PriceRepository;
+import io.tokentally.shared.SqlDialect;
+import io.tokentally.shared.StepLock;
 import java.nio.file.Path;
+import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -17,14 +20,27 @@ public class LoadPricesStepConfiguration {
 
     public static final String LOAD_PRICES_STEP = "loadPricesStep";
 
+    private static final long PRICE_CATALOG_LOCK_KEY = 0x746f6b2d70726963L; // "tok-pric"
+
     @Bean
     Step loadPricesStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
-            LoadPricesTasklet loadPricesTasklet) {
-        return new StepBuilder(LOAD_PRICES_STEP, jobRepository)
+            LoadPricesTasklet loadPricesTasklet,
+            StepLock priceCatalogLock) {
+        return priceCatalogLock.around(new StepBuilder(LOAD_PRICES_STEP, jobRepository)
                 .tasklet(loadPricesTasklet, transactionManager)
-                .build();
+                .build());
+    }
+
+    /**
+     * Lets one run or price sync at a time add versions to the price catalog, across processes: two that add the
+     * same new version at once (a catch-up's runs of two missed days after a new prices file, say) both found it
+     * missing, and the second's insert failed its run on the catalog's key. Taking turns, the second finds it there.
+     */
+    @Bean
+    StepLock priceCatalogLock(DataSource dataSource, JobRepository jobRepository) {
+        return new StepLock(dataSource, SqlDialect.of(dataSource), PRICE_CATALOG_LOCK_KEY, jobRepository);
     }
 
     @Bean

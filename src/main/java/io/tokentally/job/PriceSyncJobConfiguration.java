@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.StepLock;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -45,10 +46,12 @@ public class PriceSyncJobConfiguration {
     Step syncPricesStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
-            PriceSyncTasklet priceSyncTasklet) {
-        return new StepBuilder(SYNC_PRICES_STEP, jobRepository)
+            PriceSyncTasklet priceSyncTasklet,
+            StepLock priceCatalogLock) {
+        // in turn with the nightly runs' loads of their prices files (LoadPricesStepConfiguration#priceCatalogLock)
+        return priceCatalogLock.around(new StepBuilder(SYNC_PRICES_STEP, jobRepository)
                 .tasklet(priceSyncTasklet, transactionManager)
-                .build();
+                .build());
     }
 
     @Bean

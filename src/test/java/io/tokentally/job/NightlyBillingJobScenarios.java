@@ -70,6 +70,9 @@ abstract class NightlyBillingJobScenarios {
     StepLock rateStepLock;
 
     @Autowired
+    StepLock priceCatalogLock;
+
+    @Autowired
     JobOperator jobOperator;
 
     @Autowired
@@ -1616,6 +1619,45 @@ abstract class NightlyBillingJobScenarios {
         assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         // 1,000 input tokens x 2.50 / 1M = 0.0025, x 1.3 = 0.00325
         assertThat(totals(report(done))).containsEntry("alice|openai/gpt-4o|input", "1000|0.0025|0.00325");
+    }
+
+    @Test
+    void aRunAddsItsPricesToTheCatalogOnlyAfterAnotherRunOrSyncHasAddedTheirs() throws Exception {
+        // given: a day of a model of this test's own, priced by the run's prices file, and another run's (or a price
+        // sync's) additions to the catalog going (its lock held here, as that step holds it)
+        Path input = folder("price-turns");
+        write(input.resolve("gateway.csv"), "pt1,2026-10-26T10:00:00Z,alice,openai,turn-model,1000,0,0,0,0,0,,ok");
+        Path prices = pinModelPrices(input, "turn-model", "");
+        ExecutorService launcher = Executors.newSingleThreadExecutor();
+        Future<JobExecution> execution;
+        try (StepLock.Held otherRunLoading = priceCatalogLock.hold(LoadPricesStepConfiguration.LOAD_PRICES_STEP)) {
+            // when
+            execution = launcher.submit(() -> run("2026-10-26", input, prices));
+
+            // then: the run waits for its turn to load its prices, with none of them added
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (priceCatalogLock.waiting() == 0) {
+                assertThat(execution)
+                        .as("the run ended before it loaded its prices")
+                        .isNotDone();
+                assertThat(System.nanoTime()).as("the run waits within 60 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(pricesOf("openai/turn-model")).isZero();
+        } finally {
+            launcher.shutdown();
+            assertThat(launcher.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+
+        // and: it loads them and bills the day once the other has ended (1,000 x 2.50 / 1M x 1.3)
+        assertThat(execution.get().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(pricesOf("openai/turn-model")).isPositive();
+        assertThat(totals(report(execution.get())))
+                .containsEntry("alice|openai/turn-model|input", "1000|0.0025|0.00325");
+    }
+
+    private long pricesOf(String model) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM price WHERE model = ?", Long.class, model);
     }
 
     @Test

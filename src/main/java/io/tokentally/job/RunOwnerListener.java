@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -84,7 +85,20 @@ public class RunOwnerListener implements JobExecutionListener {
      */
     static ZoneId zoneOf(JobExecution execution) {
         var context = execution.getExecutionContext();
-        return context.containsKey(ZONE) ? ZoneId.of(context.getString(ZONE)) : ZoneId.systemDefault();
+        if (!context.containsKey(ZONE)) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(context.getString(ZONE));
+        } catch (DateTimeException e) {
+            // a zone a newer time-zone database knows: this one's is the nearest guess
+            log.warn(
+                    "Execution {} records the zone {}, which this process does not know; reading its times in {}",
+                    execution.getId(),
+                    context.getString(ZONE),
+                    ZoneId.systemDefault());
+            return ZoneId.systemDefault();
+        }
     }
 
     /** Whether the execution was run by a process on this host that still exists (this one included). */

@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Names, as an error finding of each run, every earlier nightly run left unfinished: ended failed or stopped and not
+ * Names, as an error finding of each run, every other nightly run left unfinished: ended failed or stopped and not
  * resumed, or marked running by a process that is gone. Such a run's files count as registered, and only it reads
  * them, so what it had not billed of its day no other run bills; a killed run also never writes its report, and the
  * next night's run said nothing of it. The finding is resolved once the run completes. Recorded when a run ends,
@@ -72,14 +72,23 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 }
             }
             for (JobExecution last : lastUnfinishedExecutions(run)) {
-                why(last, clock.instant()).ifPresent(why -> {
-                    Finding finding = finding(last, why);
-                    log.error(finding.message());
-                    findings.record(finding, run);
-                });
+                record(last, run);
             }
         } catch (RuntimeException e) {
-            log.error("The earlier runs left unfinished could not be looked for; the next run looks again", e);
+            log.error("The runs left unfinished could not be looked for; the next run looks again", e);
+        }
+    }
+
+    /** Records the finding of one run's last execution if it is unfinished; a failure is logged, and skips only it. */
+    private void record(JobExecution last, long run) {
+        try {
+            why(last, clock.instant()).ifPresent(why -> {
+                Finding finding = finding(last, why);
+                log.error(finding.message());
+                findings.record(finding, run);
+            });
+        } catch (RuntimeException e) {
+            log.error("Execution {} could not be looked at for being left unfinished", last.getId(), e);
         }
     }
 
@@ -153,7 +162,12 @@ public class UnfinishedRunsListener implements JobExecutionListener {
      * stamp their steps in theirs, so they should run in the same zone).
      */
     private static Instant instantOf(LocalDateTime time, JobExecution execution) {
-        return time.atZone(RunOwnerListener.zoneOf(execution)).toInstant().truncatedTo(ChronoUnit.SECONDS);
+        // a local time the zone repeats (the hour clocks go back) is taken as the later: a run is not named silent
+        // for an hour it may have been writing in
+        return time.atZone(RunOwnerListener.zoneOf(execution))
+                .withLaterOffsetAtOverlap()
+                .toInstant()
+                .truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** The process an execution records as its owner, as the finding names it. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -71,6 +72,24 @@ class UnfinishedRunsListenerTests {
                 .get()
                 .asString()
                 .contains("nothing of it has changed since 2026-12-05T12:59:00Z, over 60 minutes");
+    }
+
+    @Test
+    void aTimeItsZoneRepeatsIsReadAsTheLaterAndAZoneThisProcessDoesNotKnowAsItsOwn() {
+        // given: Berlin's clocks go back at 03:00 on 25 October 2026, so 02:30 is 00:30Z and again 01:30Z
+        JobExecution berlin = execution(BatchStatus.STARTED, "berlin-host", LocalDateTime.parse("2026-10-25T02:30"));
+        berlin.getExecutionContext().putString(RunOwnerListener.ZONE, "Europe/Berlin");
+        // and: a zone some newer time-zone database may know, with a change a minute ago in this process's zone
+        JobExecution unknownZone = execution(
+                BatchStatus.STARTED,
+                "newer-host",
+                LocalDateTime.ofInstant(NOW_INSTANT.minusSeconds(60), ZoneId.systemDefault()));
+        unknownZone.getExecutionContext().putString(RunOwnerListener.ZONE, "Mars/Olympus_Mons");
+
+        // then: changed five minutes before 01:35Z, not 65; and read in this process's zone
+        assertThat(UnfinishedRunsListener.why(berlin, Instant.parse("2026-10-25T01:35:00Z")))
+                .isEmpty();
+        assertThat(UnfinishedRunsListener.why(unknownZone, NOW_INSTANT)).isEmpty();
     }
 
     @Test

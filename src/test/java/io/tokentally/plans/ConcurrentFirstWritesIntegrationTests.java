@@ -2,51 +2,69 @@ package io.tokentally.plans;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TestH2;
 import io.tokentally.TestPostgres;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
- * Two runs that load the same new plan or customer, or record the same new finding, at the same moment, on
+ * Two runs that load the same new plan or customer, or record the same new finding, at the same moment, on H2 and on
  * PostgreSQL at 127.0.0.1:5432: the second waits for the first's row and updates it, where both once found no row to
  * update and the second's insert failed on the key (hunt AO: a run's load of its customers failed that way).
  */
-class ConcurrentFirstWritesPostgresIntegrationTests {
+class ConcurrentFirstWritesIntegrationTests {
 
     private static final String SCHEMA = "concurrent_first_" + Long.toString(System.nanoTime(), 36);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-05T12:00:00Z"), ZoneOffset.UTC);
 
-    private static PGSimpleDataSource dataSource;
+    @TempDir
+    static Path dir;
+
+    private static final Map<String, DataSource> DATABASES = new HashMap<>();
 
     @BeforeAll
     static void migrate() {
-        dataSource = new PGSimpleDataSource();
-        dataSource.setURL(TestPostgres.url(SCHEMA));
-        dataSource.setUser(TestPostgres.USER);
+        PGSimpleDataSource postgres = new PGSimpleDataSource();
+        postgres.setURL(TestPostgres.url(SCHEMA));
+        postgres.setUser(TestPostgres.USER);
         Flyway.configure()
-                .dataSource(dataSource)
+                .dataSource(postgres)
                 .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
                 .schemas(SCHEMA)
                 .load()
                 .migrate();
+        DATABASES.put("postgresql", postgres);
+        // as the application opens it: a writer waits up to 30 s for another's row
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + dir.resolve("tokentally") + ";LOCK_TIMEOUT=30000;DB_CLOSE_ON_EXIT=FALSE");
+        h2.setUser("sa");
+        TestH2.flyway(h2, "latest").migrate();
+        DATABASES.put("h2", h2);
     }
 
     @AfterAll
@@ -54,12 +72,15 @@ class ConcurrentFirstWritesPostgresIntegrationTests {
         TestPostgres.dropSchema(SCHEMA);
     }
 
-    @Test
-    void aNewPlanLoadedByTwoRunsAtOnceIsStoredByBoth() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aNewPlanLoadedByTwoRunsAtOnceIsStoredByBoth(String database) throws Exception {
+        DataSource dataSource = DATABASES.get(database);
         Plan first = new Plan("payg-at-once", PlanType.USAGE, "USD", new BigDecimal("30"), List.of());
         Plan second = new Plan("payg-at-once", PlanType.USAGE, "USD", new BigDecimal("35"), List.of());
 
         writtenAtOnce(
+                dataSource,
                 db -> new PlanRepository(db, CLOCK).saveAll(List.of(first)),
                 db -> new PlanRepository(db, CLOCK).saveAll(List.of(second)));
 
@@ -70,12 +91,15 @@ class ConcurrentFirstWritesPostgresIntegrationTests {
                 .isEqualByComparingTo("35");
     }
 
-    @Test
-    void aNewCustomerLoadedByTwoRunsAtOnceIsStoredByBoth() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aNewCustomerLoadedByTwoRunsAtOnceIsStoredByBoth(String database) throws Exception {
+        DataSource dataSource = DATABASES.get(database);
         new PlanRepository(new JdbcTemplate(dataSource), CLOCK)
                 .saveAll(List.of(new Plan("team-at-once", PlanType.USAGE, "USD", BigDecimal.TEN, List.of())));
 
         writtenAtOnce(
+                dataSource,
                 db -> new CustomerRepository(db, CLOCK)
                         .saveAll(List.of(new Customer("at-once", "cus_AtOnce1", "team-at-once", "First"))),
                 db -> new CustomerRepository(db, CLOCK)
@@ -88,9 +112,12 @@ class ConcurrentFirstWritesPostgresIntegrationTests {
                 .isEqualTo("Second");
     }
 
-    @Test
-    void aNewFindingRecordedByTwoRunsAtOnceIsOneFindingSeenByBoth() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aNewFindingRecordedByTwoRunsAtOnceIsOneFindingSeenByBoth(String database) throws Exception {
+        DataSource dataSource = DATABASES.get(database);
         writtenAtOnce(
+                dataSource,
                 db -> new FindingRepository(db, CLOCK).record(finding("first"), 1),
                 db -> new FindingRepository(db, CLOCK).record(finding("second"), 2));
 
@@ -110,7 +137,8 @@ class ConcurrentFirstWritesPostgresIntegrationTests {
      * Runs {@code first} in a transaction left open while {@code second} runs on a connection of its own, then
      * commits it: {@code second} must wait for it and succeed.
      */
-    private static void writtenAtOnce(Consumer<JdbcTemplate> first, Consumer<JdbcTemplate> second) throws Exception {
+    private static void writtenAtOnce(
+            DataSource dataSource, Consumer<JdbcTemplate> first, Consumer<JdbcTemplate> second) throws Exception {
         ExecutorService other = Executors.newSingleThreadExecutor();
         try (Connection open = dataSource.getConnection()) {
             open.setAutoCommit(false);

@@ -605,10 +605,7 @@ abstract class NightlyBillingJobScenarios {
         Path input = folder("killed");
         String[] log23 = rows("killed-23", LocalDate.of(2026, 5, 23), 100, 3);
         write(input.resolve("gateway-23.csv"), log23);
-        JobExecution killed;
-        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "rated_aggregate")) {
-            killed = run("2026-05-23", input);
-        }
+        JobExecution killed = runWhileRatingsCannotBeStored("2026-05-23", input);
         assertThat(killed.getStatus()).isEqualTo(BatchStatus.FAILED);
         markedRunningByAnEndedProcess(killed, RatingStepConfiguration.RATE_STEP);
         long killedRun = killed.getJobInstance().getInstanceId();
@@ -655,10 +652,7 @@ abstract class NightlyBillingJobScenarios {
         // given: the run of 26 May failed in its rate step, and a run of 27 May marked running by this process
         Path input = folder("failed-after-ingest");
         write(input.resolve("gateway.csv"), rows("failed-after-ingest", LocalDate.of(2026, 5, 26), 50, 5));
-        JobExecution failed;
-        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "rated_aggregate")) {
-            failed = run("2026-05-26", input);
-        }
+        JobExecution failed = runWhileRatingsCannotBeStored("2026-05-26", input);
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
         Path other = folder("still-running-elsewhere");
         write(other.resolve("gateway.csv"), "sre1,2026-05-27T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
@@ -1785,6 +1779,13 @@ abstract class NightlyBillingJobScenarios {
     /** Runs {@code date} while no usage can be stored, as when the database goes away in the middle of ingest. */
     JobExecution runWhileUsageCannotBeStored(String date, Path input) throws Exception {
         try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "usage_hourly")) {
+            return run(date, input);
+        }
+    }
+
+    /** Runs {@code date} while no rated aggregate can be stored: the run fails in its rate step, its files read. */
+    JobExecution runWhileRatingsCannotBeStored(String date, Path input) throws Exception {
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "rated_aggregate")) {
             return run(date, input);
         }
     }

@@ -129,7 +129,7 @@ public class StepLock {
     /** Takes the lock, waiting until it is free or {@code stopping} says to give up ({@link StoppedWaiting}). */
     Held hold(String step, BooleanSupplier stopping) {
         if (!permit.tryAcquire()) {
-            log.info("{} waits for another run's {} to end", step, step);
+            log.info("{} waits for its turn: another run's step that takes turns with it is going", step);
             waiting.incrementAndGet();
             try {
                 while (!acquirePermitWithinPoll(step)) {
@@ -168,7 +168,7 @@ public class StepLock {
         try {
             connection = dataSource.getConnection();
             if (!tryLock(connection)) {
-                log.info("{} waits for a run of another process to end its {}", step, step);
+                log.info("{} waits for its turn: a run of another process is in a step that takes turns with it", step);
                 waiting.incrementAndGet();
                 try {
                     while (!tryLock(connection)) {

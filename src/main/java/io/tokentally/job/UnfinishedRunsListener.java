@@ -23,10 +23,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Names, as an error finding of each run, every other nightly run left unfinished: ended failed or stopped and not
- * resumed, or marked running by a process that is gone. Such a run's files count as registered, and only it reads
- * them, so what it had not billed of its day no other run bills; a killed run also never writes its report, and the
- * next night's run said nothing of it. The finding is resolved once the run completes. Recorded when a run ends,
- * before its report ({@link RunReportListener}) is written and its exit status set.
+ * resumed, or marked running by a process that is gone. Such a run's day may be billed only in part: the files it
+ * registered only it reads, and what it read but did not rate no other run rates; a killed run also never writes its
+ * report, and the next night's run said nothing of it. The finding is resolved once the run completes. Recorded when
+ * a run ends, before its report ({@link RunReportListener}) is written and its exit status set.
  */
 @Component
 public class UnfinishedRunsListener implements JobExecutionListener {
@@ -196,8 +196,8 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 key(run),
                 KIND,
                 Finding.Severity.ERROR,
-                "The run of " + date + " (run " + run + ", execution " + last.getId() + ") " + why + ", so its day"
-                        + " may be billed only in part: the files it registered only it reads, and what it read but"
+                "The run of " + date + " (run " + run + ", execution " + last.getId() + ") " + why + ". Its day may"
+                        + " be billed only in part: the files it registered only it reads, and what it read but"
                         + " did not rate no other run rates. " + advice(last, date)
                         + " If the day is to stay as it is, acknowledge this finding.",
                 new Evidence().number("run", run).number("execution", last.getId()));

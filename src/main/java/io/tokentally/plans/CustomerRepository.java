@@ -73,12 +73,15 @@ public class CustomerRepository implements KnownCustomers {
             customer.customerId()
         };
         // inserted first, as a plan is (PlanRepository#saveAll): two runs loading a new customer at once both succeed
-        if (!inserted(values)) {
-            jdbc.update(
-                    "UPDATE customer SET stripe_customer_id = ?, plan_id = ?, display_name = ?, updated_at = ?,"
-                            + " billing_interval = ?, billing_anchor_day = ?, billing_anchor_month = ?,"
-                            + " billing_time_zone = ? WHERE customer_id = ?",
-                    values);
+        if (!inserted(values)
+                && jdbc.update(
+                                "UPDATE customer SET stripe_customer_id = ?, plan_id = ?, display_name = ?,"
+                                        + " updated_at = ?, billing_interval = ?, billing_anchor_day = ?,"
+                                        + " billing_anchor_month = ?, billing_time_zone = ? WHERE customer_id = ?",
+                                values)
+                        == 0) {
+            throw new IllegalStateException(
+                    "customer " + customer.customerId() + " was neither inserted nor found to update");
         }
     }
 

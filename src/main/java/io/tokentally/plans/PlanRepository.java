@@ -70,12 +70,14 @@ public class PlanRepository {
             };
             // inserted first: a run loading the same new plan at the same moment waits for this one's insert
             // (PostgreSQL), then updates it, where an update first found no row in either and one insert failed
-            if (!inserted(values)) {
-                jdbc.update(
-                        "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, updated_at = ?,"
-                                + " fixed_fee_usd = ?, consumption_order = ?, allow_overage = ?, price_changes = ?,"
-                                + " stripe_price_moves = ? WHERE plan_id = ?",
-                        values);
+            if (!inserted(values)
+                    && jdbc.update(
+                                    "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, updated_at = ?,"
+                                            + " fixed_fee_usd = ?, consumption_order = ?, allow_overage = ?,"
+                                            + " price_changes = ?, stripe_price_moves = ? WHERE plan_id = ?",
+                                    values)
+                            == 0) {
+                throw new IllegalStateException("plan " + plan.planId() + " was neither inserted nor found to update");
             }
             saveOverrides(plan);
             saveAllowances(plan);

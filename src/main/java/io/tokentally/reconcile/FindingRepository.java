@@ -69,17 +69,20 @@ public class FindingRepository {
             // H2: the insert waited for another transaction's row, and failed on the key once that committed
             inserted = 0;
         }
-        if (inserted == 0) {
-            jdbc.update(
-                    "UPDATE finding SET message = ?, severity = ?, evidence = ?, last_run = ?, last_seen = ?,"
-                            + " status = CASE WHEN status = 'RESOLVED' THEN 'OPEN' ELSE status END, resolved_at = NULL,"
-                            + " resolved_by_run = NULL WHERE finding_key = ?",
-                    limit(finding.message()),
-                    finding.severity().name(),
-                    finding.evidence(),
-                    run,
-                    SqlTime.utc(now),
-                    finding.key());
+        if (inserted == 0
+                && jdbc.update(
+                                "UPDATE finding SET message = ?, severity = ?, evidence = ?, last_run = ?,"
+                                        + " last_seen = ?, status = CASE WHEN status = 'RESOLVED' THEN 'OPEN'"
+                                        + " ELSE status END, resolved_at = NULL, resolved_by_run = NULL"
+                                        + " WHERE finding_key = ?",
+                                limit(finding.message()),
+                                finding.severity().name(),
+                                finding.evidence(),
+                                run,
+                                SqlTime.utc(now),
+                                finding.key())
+                        == 0) {
+            throw new IllegalStateException("finding " + finding.key() + " was neither inserted nor found to update");
         }
     }
 

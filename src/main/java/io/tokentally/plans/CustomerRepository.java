@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +53,11 @@ public class CustomerRepository implements KnownCustomers {
     @Transactional
     public void saveAll(List<Customer> customers) {
         Instant now = Instant.now(clock);
-        for (Customer customer : customers) {
+        // in the order of their ids, whatever the file's: two runs saving the same customers lock their rows in one
+        // order, so neither waits for a row the other holds while holding one it waits for (a deadlock)
+        for (Customer customer : customers.stream()
+                .sorted(Comparator.comparing(Customer::customerId))
+                .toList()) {
             upsert(customer, now);
             replacePlanAssignments(customer);
         }

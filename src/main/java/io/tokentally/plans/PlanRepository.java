@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,9 @@ public class PlanRepository {
     @Transactional
     public void saveAll(List<Plan> plans) {
         Instant now = Instant.now(clock);
-        for (Plan plan : plans) {
+        // in the order of their ids, as customers are (CustomerRepository#saveAll): no deadlock between two runs
+        for (Plan plan :
+                plans.stream().sorted(Comparator.comparing(Plan::planId)).toList()) {
             Object[] values = {
                 plan.type().code(),
                 plan.markupPercent(),

@@ -30,7 +30,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Two runs that load the same new plan or customer, or record the same new finding, at the same moment, on H2 and on
@@ -110,6 +112,38 @@ class ConcurrentFirstWritesIntegrationTests {
                         .get("at-once")
                         .name())
                 .isEqualTo("Second");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void twoRunsSavingTheSameCustomersListedInOtherOrdersDoNotDeadlock(String database) throws Exception {
+        // given: a run that has saved customer a in a transaction still open
+        DataSource dataSource = DATABASES.get(database);
+        new PlanRepository(new JdbcTemplate(dataSource), CLOCK)
+                .saveAll(List.of(new Plan("team-ordered", PlanType.USAGE, "USD", BigDecimal.TEN, List.of())));
+        Customer a = new Customer("ordered-a", "cus_OrderedA", "team-ordered", "A");
+        Customer b = new Customer("ordered-b", "cus_OrderedB", "team-ordered", "B");
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection open = dataSource.getConnection()) {
+            open.setAutoCommit(false);
+            JdbcTemplate first = new JdbcTemplate(new SingleConnectionDataSource(open, true));
+            new CustomerRepository(first, CLOCK).saveAll(List.of(a));
+
+            // when: another run saves b and a in a transaction, as its file lists them, and the first then saves b
+            Future<?> second = other.submit(() -> new TransactionTemplate(new DataSourceTransactionManager(dataSource))
+                    .executeWithoutResult(transaction ->
+                            new CustomerRepository(new JdbcTemplate(dataSource), CLOCK).saveAll(List.of(b, a))));
+            Thread.sleep(500);
+            new CustomerRepository(first, CLOCK).saveAll(List.of(b));
+            open.commit();
+
+            // then: both saved them: the second took a first, so it held no row the first waited for
+            second.get(60, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+        assertThat(new CustomerRepository(new JdbcTemplate(dataSource), CLOCK).findAll())
+                .containsKeys("ordered-a", "ordered-b");
     }
 
     @ParameterizedTest

@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -78,7 +77,7 @@ public class CustomerRepository implements KnownCustomers {
             customer.customerId()
         };
         // inserted first, as a plan is (PlanRepository#saveAll): two runs loading a new customer at once both succeed
-        if (!inserted(values)
+        if (!SqlDialect.inserted(jdbc, insertIfAbsent, values)
                 && jdbc.update(
                                 "UPDATE customer SET stripe_customer_id = ?, plan_id = ?, display_name = ?,"
                                         + " updated_at = ?, billing_interval = ?, billing_anchor_day = ?,"
@@ -159,18 +158,6 @@ public class CustomerRepository implements KnownCustomers {
         public boolean holdsAt(String customerId, Instant hourStart) {
             Customer customer = customers.get(customerId);
             return customer != null && plans.contains(customer.planIdAt(hourStart));
-        }
-    }
-
-    /**
-     * Inserts the row if none has its key. On H2 an insert that waited for another transaction's row fails on the key
-     * once that commits (PostgreSQL does nothing): the row is there then, so it is updated as one found.
-     */
-    private boolean inserted(Object[] values) {
-        try {
-            return jdbc.update(insertIfAbsent, values) == 1;
-        } catch (DuplicateKeyException e) {
-            return false;
         }
     }
 }

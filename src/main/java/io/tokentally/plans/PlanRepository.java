@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -73,7 +72,7 @@ public class PlanRepository {
             };
             // inserted first: a run loading the same new plan at the same moment waits for this one's insert
             // (PostgreSQL), then updates it, where an update first found no row in either and one insert failed
-            if (!inserted(values)
+            if (!SqlDialect.inserted(jdbc, insertIfAbsent, values)
                     && jdbc.update(
                                     "UPDATE plan SET plan_type = ?, markup_percent = ?, currency = ?, updated_at = ?,"
                                             + " fixed_fee_usd = ?, consumption_order = ?, allow_overage = ?,"
@@ -211,17 +210,5 @@ public class PlanRepository {
                             models.isEmpty() ? List.of() : List.of(models.split(","))));
         });
         return allowances;
-    }
-
-    /**
-     * Inserts the row if none has its key. On H2 an insert that waited for another transaction's row fails on the key
-     * once that commits (PostgreSQL does nothing): the row is there then, so it is updated as one found.
-     */
-    private boolean inserted(Object[] values) {
-        try {
-            return jdbc.update(insertIfAbsent, values) == 1;
-        } catch (DuplicateKeyException e) {
-            return false;
-        }
     }
 }

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -51,25 +50,20 @@ public class FindingRepository {
         // inserted first: two runs finding the same new problem at once both record it (on PostgreSQL the second
         // waits for the first's insert, then sees the finding again), where an update first found no row in either
         // and one insert failed its run's step
-        int inserted;
-        try {
-            inserted = jdbc.update(
-                    insertIfAbsent,
-                    finding.key(),
-                    finding.kind(),
-                    finding.severity().name(),
-                    "OPEN",
-                    limit(finding.message()),
-                    finding.evidence(),
-                    run,
-                    run,
-                    SqlTime.utc(now),
-                    SqlTime.utc(now));
-        } catch (DuplicateKeyException e) {
-            // H2: the insert waited for another transaction's row, and failed on the key once that committed
-            inserted = 0;
-        }
-        if (inserted == 0
+        boolean inserted = SqlDialect.inserted(
+                jdbc,
+                insertIfAbsent,
+                finding.key(),
+                finding.kind(),
+                finding.severity().name(),
+                "OPEN",
+                limit(finding.message()),
+                finding.evidence(),
+                run,
+                run,
+                SqlTime.utc(now),
+                SqlTime.utc(now));
+        if (!inserted
                 && jdbc.update(
                                 "UPDATE finding SET message = ?, severity = ?, evidence = ?, last_run = ?,"
                                         + " last_seen = ?, status = CASE WHEN status = 'RESOLVED' THEN 'OPEN'"

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 import javax.sql.DataSource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The few statements that H2 and PostgreSQL spell differently. */
 public enum SqlDialect {
@@ -49,5 +51,18 @@ public enum SqlDialect {
         columns.forEach(column -> values.add("s." + column));
         return "MERGE INTO " + table + " t USING (VALUES (" + parameters + ")) s (" + columnList + ") ON " + keyMatch
                 + " WHEN NOT MATCHED THEN INSERT (" + columnList + ") VALUES (" + values + ")";
+    }
+
+    /**
+     * Runs a statement of {@link #insertIfAbsent}; whether it inserted the row. On H2 an insert that waited for another
+     * transaction's row with the same key fails on the key once that commits (PostgreSQL's does nothing): the row is
+     * there then, as when it was there before.
+     */
+    public static boolean inserted(JdbcTemplate jdbc, String insertIfAbsent, Object... values) {
+        try {
+            return jdbc.update(insertIfAbsent, values) == 1;
+        } catch (DuplicateKeyException e) {
+            return false;
+        }
     }
 }

@@ -7,8 +7,6 @@ import io.tokentally.ingest.RunFileOutcome;
 import io.tokentally.job.RunTotalsRepository.Total;
 import io.tokentally.rating.HeldUsage;
 import io.tokentally.rating.HeldUsageRepository;
-import io.tokentally.reconcile.Evidence;
-import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.UsageWindow;
@@ -78,7 +76,9 @@ class RunReportJson {
         report.put("stripe", stripe(run, uploads, folder, uploaded(executions)));
         report.put(
                 "findings",
-                findings.ofRun(run).stream().map(RunReportJson::findingJson).toList());
+                findings.storedOfRun(run).stream()
+                        .map(RunReportJson::findingJson)
+                        .toList());
         putFailures(report, execution);
         return report;
     }
@@ -275,14 +275,16 @@ class RunReportJson {
         return json;
     }
 
-    private static Map<String, Object> findingJson(Finding finding) {
+    /** A finding with its status: OPEN, or ACKNOWLEDGED by someone before this run saw it again. */
+    private static Map<String, Object> findingJson(FindingRepository.Stored finding) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("key", finding.key());
         json.put("kind", finding.kind());
         json.put("severity", finding.severity().name());
+        json.put("status", finding.status());
         json.put("message", finding.message());
         if (finding.evidence() != null) {
-            json.put("evidence", Evidence.parse(finding.evidence()));
+            json.put("evidence", finding.evidence());
         }
         return json;
     }

@@ -5,7 +5,9 @@ import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -209,11 +211,34 @@ public final class RunSummary {
         return String.format("%,d %s%s", count, noun, count == 1 ? "" : "s");
     }
 
-    /** The run's findings by severity, most urgent first, and kind: "1 error (NEGATIVE_MARGIN 1), 2 warnings (...)". */
+    /**
+     * The run's findings by severity, most urgent first, and kind: "1 error (NEGATIVE_MARGIN 1), 2 warnings (...)";
+     * those someone acknowledged (which do not make the run exit 4) after the open ones, each status on its own:
+     * "none open; acknowledged: 1 error (UNFINISHED_RUN 1)". A report without statuses (older) counts all as open.
+     */
     private static void appendFindings(JsonNode findings, StringBuilder out) {
         if (findings == null || findings.isEmpty()) {
             return;
         }
+        Map<String, List<JsonNode>> byStatus = new TreeMap<>();
+        List<JsonNode> open = new ArrayList<>();
+        for (JsonNode finding : findings) {
+            String status = finding.has("status") ? finding.get("status").asString() : "OPEN";
+            if (status.equals("OPEN")) {
+                open.add(finding);
+            } else {
+                byStatus.computeIfAbsent(status.toLowerCase(Locale.ROOT), s -> new ArrayList<>())
+                        .add(finding);
+            }
+        }
+        StringBuilder line = new StringBuilder(open.isEmpty() ? "none open" : bySeverity(open));
+        byStatus.forEach(
+                (status, some) -> line.append("; ").append(status).append(": ").append(bySeverity(some)));
+        out.append("  findings: ").append(line).append("; see report.json or 'tokentally findings list'\n");
+    }
+
+    /** "1 error (NEGATIVE_MARGIN 1), 2 warnings (CONFLICTING_DUPLICATE 1, UNATTRIBUTED_USAGE 1)". */
+    private static String bySeverity(List<JsonNode> findings) {
         Map<Finding.Severity, Map<String, Integer>> bySeverity = new TreeMap<>(Comparator.reverseOrder());
         for (JsonNode finding : findings) {
             bySeverity
@@ -238,6 +263,6 @@ public final class RunSummary {
                     .append(byKind)
                     .append(')');
         });
-        out.append("  findings: ").append(line).append("; see report.json or 'tokentally findings list'\n");
+        return line.toString();
     }
 }

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -62,7 +64,11 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     public void afterJob(JobExecution execution) {
         long run = execution.getJobInstance().getInstanceId();
         try {
+            Set<String> acknowledged = new HashSet<>();
             for (FindingRepository.Stored stored : findings.unresolvedOfKind(KIND)) {
+                if (stored.status().equals("ACKNOWLEDGED")) {
+                    acknowledged.add(stored.key());
+                }
                 if (ended(runOf(stored.key())) && findings.resolve(stored.key(), run)) {
                     log.info(
                             "Finding {} resolved by run {} (of {}): the run it names has completed or was abandoned",
@@ -72,19 +78,26 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 }
             }
             for (JobExecution last : lastUnfinishedExecutions(run)) {
-                record(last, run);
+                record(last, run, acknowledged);
             }
         } catch (RuntimeException e) {
             log.error("The runs left unfinished could not be looked for; the next run looks again", e);
         }
     }
 
-    /** Records the finding of one run's last execution if it is unfinished; a failure is logged, and skips only it. */
-    private void record(JobExecution last, long run) {
+    /**
+     * Records the finding of one run's last execution if it is unfinished; a failure is logged, and skips only it. A
+     * finding someone acknowledged is logged as such, not as an error each night.
+     */
+    private void record(JobExecution last, long run, Set<String> acknowledged) {
         try {
             why(last, clock.instant()).ifPresent(why -> {
                 Finding finding = finding(last, why);
-                log.error(finding.message());
+                if (acknowledged.contains(finding.key())) {
+                    log.info("Acknowledged finding {} seen again: {}", finding.key(), finding.message());
+                } else {
+                    log.error(finding.message());
+                }
                 findings.record(finding, run);
             });
         } catch (RuntimeException e) {

@@ -94,6 +94,14 @@ public class FindingRepository {
                 run);
     }
 
+    /** The findings a run recorded or saw again, with their state now (an acknowledged one stays acknowledged). */
+    public List<Stored> storedOfRun(long run) {
+        return jdbc.query(
+                "SELECT " + STORED_COLUMNS + " FROM finding WHERE last_run = ? ORDER BY finding_key",
+                FindingRepository::stored,
+                run);
+    }
+
     /**
      * A stored finding with its state and the evidence of its latest sighting (null when it has none).
      *

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
@@ -623,6 +624,20 @@ abstract class NightlyBillingJobScenarios {
                         + ") is marked STARTED, but the process of this host that ran it is gone")
                 .contains("Run 2026-05-23 again (or 'tokentally restart " + killed.getId() + "')");
         assertThat(findingKeys(next)).contains(UnfinishedRunsListener.key(killedRun));
+
+        // when: someone acknowledges the finding, and the 25th runs
+        findings.setStatus(UnfinishedRunsListener.key(killedRun), "ACKNOWLEDGED");
+        JobExecution afterAcknowledging = run("2026-05-25", input);
+
+        // then: it exits 0, and its report and summary tell the finding it saw again as acknowledged, not open
+        assertThat(afterAcknowledging.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
+        assertThat(report(afterAcknowledging).get("findings"))
+                .filteredOn(finding -> finding.get("kind").asString().equals("UNFINISHED_RUN"))
+                .singleElement()
+                .satisfies(
+                        finding -> assertThat(finding.get("status").asString()).isEqualTo("ACKNOWLEDGED"));
+        assertThat(RunSummary.format(report(afterAcknowledging)))
+                .contains("findings: none open; acknowledged: 1 error (UNFINISHED_RUN 1);");
 
         // when: the 23rd is run again
         JobExecution resumed = run("2026-05-23", input);

@@ -38,6 +38,36 @@ class RunSummaryTests {
     }
 
     @Test
+    void countsAcknowledgedFindingsApartFromTheOpenOnes() {
+        // given: an error someone acknowledged, seen again by this run, beside an open warning
+        String findings = """
+                [{"kind": "UNFINISHED_RUN", "severity": "ERROR", "status": "ACKNOWLEDGED"},
+                 {"kind": "UNATTRIBUTED_USAGE", "severity": "WARNING", "status": "OPEN"}]""";
+
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted(findings)));
+
+        // then
+        assertThat(summary)
+                .contains("  findings: 1 warning (UNATTRIBUTED_USAGE 1); acknowledged: 1 error (UNFINISHED_RUN 1);"
+                        + " see report.json or 'tokentally findings list'\n");
+    }
+
+    @Test
+    void saysNoneOpenWhenEveryFindingOfTheRunIsAcknowledged() {
+        // given
+        String findings = """
+                [{"kind": "UNFINISHED_RUN", "severity": "ERROR", "status": "ACKNOWLEDGED"}]""";
+
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted(findings)));
+
+        // then
+        assertThat(summary)
+                .contains("  findings: none open; acknowledged: 1 error (UNFINISHED_RUN 1); see report.json");
+    }
+
+    @Test
     void namesTheRejectedRowsReasonsUnderTheCountsWhenThereAreAny() {
         // given
         String report = REPORT.formatted("[]")

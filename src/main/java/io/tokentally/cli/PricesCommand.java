@@ -1,6 +1,7 @@
 package io.tokentally.cli;
 
 import io.tokentally.job.BackdatedPrices;
+import io.tokentally.job.LoadPricesStepConfiguration;
 import io.tokentally.job.PriceSyncJobConfiguration;
 import io.tokentally.job.PriceSyncParameters;
 import io.tokentally.pricing.Price;
@@ -9,6 +10,7 @@ import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PriceSync;
 import io.tokentally.pricing.PricesFile;
 import io.tokentally.reconcile.Finding;
+import io.tokentally.shared.StepLock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -135,7 +137,10 @@ class PricesCommand {
             List<Price> overrides = PricesFile.read(file).stream()
                     .map(price -> price.withOrigin(PriceSync.OVERRIDE_ORIGIN + ": " + file.getFileName()))
                     .toList();
-            try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
+            try (ConfigurableApplicationContext context = SpringContexts.start(Map.of());
+                    // in turn with the runs' price loads and syncs: one adding the same version at once would fail
+                    StepLock.Held turn = context.getBean(LoadPricesStepConfiguration.PRICE_CATALOG_LOCK, StepLock.class)
+                            .hold("prices override")) {
                 PriceRepository prices = context.getBean(PriceRepository.class);
                 List<Price> before = prices.findAll();
                 int added;

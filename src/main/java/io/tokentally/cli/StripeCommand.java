@@ -1,5 +1,6 @@
 package io.tokentally.cli;
 
+import io.tokentally.job.LoadPricesStepConfiguration;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PlansFile;
@@ -8,6 +9,7 @@ import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PricesFile;
 import io.tokentally.shared.SettingWords;
+import io.tokentally.shared.StepLock;
 import io.tokentally.stripe.StripeProperties;
 import io.tokentally.stripe.StripeSetup;
 import io.tokentally.stripe.TokenLayoutSetup;
@@ -205,7 +207,10 @@ class StripeCommand {
         /** Adds the --prices file to the price catalog and stores the --plans file, when given. */
         private void storeReferenceFiles(ConfigurableApplicationContext context) throws Exception {
             if (prices != null) {
-                try {
+                // in turn with the runs' price loads and syncs: one adding the same version at once would fail
+                try (StepLock.Held turn = context.getBean(
+                                LoadPricesStepConfiguration.PRICE_CATALOG_LOCK, StepLock.class)
+                        .hold("stripe setup --prices")) {
                     context.getBean(PriceRepository.class).load(PricesFile.read(prices));
                 } catch (PriceRepository.ChangedVersion e) {
                     throw PricesFile.refusal(prices, e);

@@ -20,6 +20,12 @@ public class LoadPricesStepConfiguration {
 
     public static final String LOAD_PRICES_STEP = "loadPricesStep";
 
+    /**
+     * The name of the lock's bean. Whatever adds versions to the catalog outside a run (a manual override, the prices
+     * file of {@code stripe setup}) holds it too.
+     */
+    public static final String PRICE_CATALOG_LOCK = "priceCatalogLock";
+
     private static final long PRICE_CATALOG_LOCK_KEY = 0x746f6b2d70726963L; // "tok-pric"
 
     @Bean
@@ -38,7 +44,7 @@ public class LoadPricesStepConfiguration {
      * same new version at once (a catch-up's runs of two missed days after a new prices file, say) both found it
      * missing, and the second's insert failed its run on the catalog's key. Taking turns, the second finds it there.
      */
-    @Bean
+    @Bean(PRICE_CATALOG_LOCK)
     StepLock priceCatalogLock(DataSource dataSource, JobRepository jobRepository) {
         return new StepLock(dataSource, SqlDialect.of(dataSource), PRICE_CATALOG_LOCK_KEY, jobRepository);
     }

@@ -186,7 +186,8 @@ public class StepLock {
             throw new IllegalStateException("cannot take the lock of " + step, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoppedWaiting(step + " was interrupted waiting for another run's " + step);
+            throw new StoppedWaiting(
+                    step + " was interrupted waiting for its turn (another run held the lock it takes)");
         } finally {
             if (!locked && connection != null) {
                 closeQuietly(connection);
@@ -199,13 +200,14 @@ public class StepLock {
             return permit.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoppedWaiting(step + " was interrupted waiting for another run's " + step);
+            throw new StoppedWaiting(
+                    step + " was interrupted waiting for its turn (another run held the lock it takes)");
         }
     }
 
     private static void giveUpIf(BooleanSupplier stopping, String step) {
         if (stopping.getAsBoolean()) {
-            throw new StoppedWaiting(step + " was stopped waiting for another run's " + step);
+            throw new StoppedWaiting(step + " was stopped waiting for its turn (another run held the lock it takes)");
         }
     }
 

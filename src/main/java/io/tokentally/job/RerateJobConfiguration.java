@@ -57,9 +57,12 @@ public class RerateJobConfiguration {
             @Qualifier(BuildOutboxStepConfiguration.BUILD_OUTBOX_STEP) Step buildOutboxStep,
             @Qualifier(BuildCreditGrantsStepConfiguration.BUILD_CREDIT_GRANTS_STEP) Step buildCreditGrantsStep,
             @Qualifier(UploadStepConfiguration.UPLOAD_METER_EVENTS_STEP) Step uploadMeterEventsStep,
-            RunProgressListener runProgressListener) {
+            RunProgressListener runProgressListener,
+            RunOwnerListener runOwnerListener) {
         return new JobBuilder(RERATE_JOB, jobRepository)
                 .listener(runProgressListener)
+                // its owner, so that a nightly run can tell a rerate killed with its process from one still running
+                .listener(runOwnerListener)
                 .start(recordRerateStep)
                 .next(recordClosingPositionsStep)
                 .next(rateStep)

@@ -24,11 +24,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Names, as an error finding of each run, every other nightly run left unfinished: ended failed or stopped and not
- * resumed, or marked running by a process that is gone. Such a run's day may be billed only in part: the files it
- * registered only it reads, and what it read but did not rate no other run rates; a killed run also never writes its
- * report, and the next night's run said nothing of it. The finding is resolved once the run completes. Recorded when
- * a run ends, before its report ({@link RunReportListener}) is written and its exit status set.
+ * Names, as an error finding of each run, every other nightly run, and every rerate, left unfinished: ended failed
+ * or stopped and not resumed, or marked running by a process that is gone. Such a run's day may be billed only in
+ * part: the files it registered only it reads, and what it read but did not rate no other run rates; a killed run
+ * also never writes its report, and the next night's run said nothing of it. A rerate's days may be rated again only
+ * in part: no other run rates the hours it marked. The finding is resolved once the run completes. Recorded when a
+ * run ends, before its report ({@link RunReportListener}) is written and its exit status set.
  */
 @Component
 public class UnfinishedRunsListener implements JobExecutionListener {
@@ -125,16 +126,17 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 || status.get(0).equals(BatchStatus.ABANDONED.name());
     }
 
-    /** The last executions of the other nightly runs that neither completed nor were abandoned. */
+    /** The last executions of the other nightly runs, and of the rerates, that neither completed nor were abandoned. */
     private List<JobExecution> lastUnfinishedExecutions(long run) {
         List<Long> ids = jdbc.queryForList(
-                "SELECT e.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i"
-                        + " ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID WHERE i.JOB_NAME = ? AND i.JOB_INSTANCE_ID <> ?"
+                "SELECT e.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON"
+                        + " i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID WHERE i.JOB_NAME IN (?, ?) AND i.JOB_INSTANCE_ID <> ?"
                         + " AND e.STATUS NOT IN ('COMPLETED', 'ABANDONED') AND e.JOB_EXECUTION_ID = (SELECT"
                         + " MAX(x.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION x WHERE x.JOB_INSTANCE_ID ="
                         + " i.JOB_INSTANCE_ID) ORDER BY e.JOB_EXECUTION_ID",
                 Long.class,
                 NightlyBillingJobConfiguration.NIGHTLY_BILLING_JOB,
+                RerateJobConfiguration.RERATE_JOB,
                 run);
         return ids.stream()
                 .map(jobRepository::getJobExecution)
@@ -203,6 +205,9 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     }
 
     private static Finding finding(JobExecution last, String why) {
+        if (last.getJobInstance().getJobName().equals(RerateJobConfiguration.RERATE_JOB)) {
+            return rerateFinding(last, why);
+        }
         long run = last.getJobInstance().getInstanceId();
         String date = last.getJobParameters().getString(BillingJobParameters.DATE);
         return new Finding(
@@ -213,6 +218,33 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                         + " be billed only in part: the files it registered only it reads, and what it read but"
                         + " did not rate no other run rates. " + advice(last, date)
                         + " If the day is to stay as it is, acknowledge this finding.",
+                new Evidence().number("run", run).number("execution", last.getId()));
+    }
+
+    /** A rerate's: only its restart rates and sends its hours ({@code prices rerate} again is a run of its own). */
+    private static Finding rerateFinding(JobExecution last, String why) {
+        long run = last.getJobInstance().getInstanceId();
+        String days = last.getJobParameters().getString(RerateJobConfiguration.FROM) + " to "
+                + last.getJobParameters().getString(RerateJobConfiguration.TO);
+        String restart = "'tokentally restart " + last.getId() + "'";
+        String advice;
+        if (last.getStatus() == BatchStatus.UNKNOWN) {
+            advice = "Spring Batch could not record how it ended, so it cannot be resumed: check what it rated and sent"
+                    + " by hand.";
+        } else if (last.getStatus().isRunning() && !RunOwnerListener.ownerIsGone(last)) {
+            advice = "If that process is still running, wait: this finding is resolved when the rerate completes. If"
+                    + " it is gone, run " + restart + ": it resumes where it stopped.";
+        } else {
+            advice = "Run " + restart + ": it resumes where it stopped, and this finding is resolved.";
+        }
+        return new Finding(
+                key(run),
+                KIND,
+                Finding.Severity.ERROR,
+                "The rerate of " + days + " (run " + run + ", execution " + last.getId() + ") " + why + ". Its days"
+                        + " may be rated again only in part: no other run rates the hours it marked (what it did rate,"
+                        + " the next nightly run sends to Stripe). " + advice
+                        + " If the days are to stay as they are, acknowledge this finding.",
                 new Evidence().number("run", run).number("execution", last.getId()));
     }
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -63,6 +64,10 @@ class PriceSyncJobTests {
     @Autowired
     @Qualifier(PriceSyncJobConfiguration.PRICE_SYNC_JOB)
     Job priceSyncJob;
+
+    @Autowired
+    @Qualifier(RerateJobConfiguration.RERATE_JOB)
+    Job rerateJob;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -341,6 +346,49 @@ class PriceSyncJobTests {
                 .hasEntrySatisfying(
                         "BILLED_DELTA_USD",
                         delta -> assertThat((BigDecimal) delta).isEqualByComparingTo("-0.078"));
+    }
+
+    @Test
+    void aRerateLeftUnfinishedIsAnErrorOfTheNightlyRunsUntilItIsRestarted() throws Exception {
+        // given: a rerate of 3 November that failed in its first step
+        JobExecution rerate;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "rerate_request")) {
+            rerate = jobOperator.start(
+                    rerateJob,
+                    new JobParametersBuilder()
+                            .addString("date", "2026-11-03")
+                            .addString(RerateJobConfiguration.FROM, "2026-11-03")
+                            .addString(RerateJobConfiguration.TO, "2026-11-03")
+                            .addString(RerateJobConfiguration.BY, "ops", false)
+                            .addString(RerateJobConfiguration.REASON, "left unfinished", false)
+                            .addString(RerateJobConfiguration.REQUESTED_AT, "2026-11-04T09:00:00Z")
+                            .toJobParameters());
+        }
+        assertThat(rerate.getStatus()).isEqualTo(BatchStatus.FAILED);
+        long rerateRun = rerate.getJobInstance().getInstanceId();
+
+        // when: a nightly run
+        run("2026-11-04", "after-rerate", "ar1,2026-11-04T08:00:00Z,alice,openai,gpt-4o-mini,1000,0,0,0,0,0,,ok");
+
+        // then: it names the rerate, an error, with its restart
+        assertThat(unfinishedRunFinding(rerateRun))
+                .startsWith("OPEN ERROR The rerate of 2026-11-03 to 2026-11-03 (run " + rerateRun + ", execution "
+                        + rerate.getId() + ") ended FAILED at ")
+                .contains("Run 'tokentally restart " + rerate.getId() + "': it resumes where it stopped");
+
+        // when: the rerate is restarted, then a nightly run
+        assertThat(runs.restart(rerate.getId()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        run("2026-11-05", "after-rerate", "ar2,2026-11-05T08:00:00Z,alice,openai,gpt-4o-mini,1000,0,0,0,0,0,,ok");
+
+        // then: the finding is resolved
+        assertThat(unfinishedRunFinding(rerateRun)).startsWith("RESOLVED ");
+    }
+
+    private String unfinishedRunFinding(long run) {
+        return jdbc.queryForObject(
+                "SELECT status || ' ' || severity || ' ' || message FROM finding WHERE finding_key = ?",
+                String.class,
+                UnfinishedRunsListener.key(run));
     }
 
     @Test

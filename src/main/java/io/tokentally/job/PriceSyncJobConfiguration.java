@@ -42,16 +42,18 @@ public class PriceSyncJobConfiguration {
                 .build();
     }
 
+    /**
+     * In turn with the nightly runs' loads of their prices files (LoadPricesStepConfiguration#priceCatalogLock): its
+     * tasklet takes the lock once it has read the feed.
+     */
     @Bean(SYNC_PRICES_STEP)
     Step syncPricesStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
-            PriceSyncTasklet priceSyncTasklet,
-            StepLock priceCatalogLock) {
-        // in turn with the nightly runs' loads of their prices files (LoadPricesStepConfiguration#priceCatalogLock)
-        return priceCatalogLock.around(new StepBuilder(SYNC_PRICES_STEP, jobRepository)
+            PriceSyncTasklet priceSyncTasklet) {
+        return new StepBuilder(SYNC_PRICES_STEP, jobRepository)
                 .tasklet(priceSyncTasklet, transactionManager)
-                .build());
+                .build();
     }
 
     @Bean
@@ -66,7 +68,8 @@ public class PriceSyncJobConfiguration {
             PriceRepository prices,
             FindingRepository findings,
             BackdatedPrices backdated,
-            PriceSyncReport report) {
+            PriceSyncReport report,
+            @Qualifier(LoadPricesStepConfiguration.PRICE_CATALOG_LOCK) StepLock priceCatalogLock) {
         return new PriceSyncTasklet(
                 new PriceSyncParameters(
                         feed, name, format, java.time.Instant.parse(effective), Boolean.parseBoolean(dryRun)),
@@ -74,6 +77,7 @@ public class PriceSyncJobConfiguration {
                 prices,
                 findings,
                 backdated,
-                report);
+                report,
+                priceCatalogLock);
     }
 }

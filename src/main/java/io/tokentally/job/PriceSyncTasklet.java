@@ -8,6 +8,7 @@ import io.tokentally.pricing.PriceSync;
 import io.tokentally.pricing.PricesFile;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.StepLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,6 +26,8 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * One price sync: reads the feed, compares it with the catalog at the effective instant, adds the new
@@ -41,6 +44,7 @@ class PriceSyncTasklet implements Tasklet {
     private final FindingRepository findings;
     private final BackdatedPrices backdated;
     private final PriceSyncReport report;
+    private final StepLock catalogLock;
 
     PriceSyncTasklet(
             PriceSyncParameters parameters,
@@ -48,18 +52,26 @@ class PriceSyncTasklet implements Tasklet {
             PriceRepository prices,
             FindingRepository findings,
             BackdatedPrices backdated,
-            PriceSyncReport report) {
+            PriceSyncReport report,
+            StepLock catalogLock) {
         this.parameters = parameters;
         this.feeds = feeds;
         this.prices = prices;
         this.findings = findings;
         this.backdated = backdated;
         this.report = report;
+        this.catalogLock = catalogLock;
     }
 
+    /**
+     * Reads the feed, then compares and adds in turn with the runs' price loads and other syncs: the catalog's lock is
+     * taken once the feed is read (a slow feed keeps no run's load waiting) and held until the step's transaction
+     * ends, so that a load that takes its turn next sees this sync's versions.
+     */
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         LiteLlmPriceFeed.Contents contents = read();
+        holdCatalogUntilTransactionEnds();
         List<Price> before = prices.findAll();
         PriceSync.Outcome outcome =
                 PriceSync.plan(before, contents.prices(), parameters.effective(), parameters.name());
@@ -92,6 +104,20 @@ class PriceSyncTasklet implements Tasklet {
         }
         contribution.incrementWriteCount(added);
         return RepeatStatus.FINISHED;
+    }
+
+    private void holdCatalogUntilTransactionEnds() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException(
+                    "a price sync's step runs in a transaction, which holds the catalog's lock");
+        }
+        StepLock.Held held = catalogLock.hold(PriceSyncJobConfiguration.SYNC_PRICES_STEP);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                held.close();
+            }
+        });
     }
 
     private LiteLlmPriceFeed.Contents read() throws IOException {

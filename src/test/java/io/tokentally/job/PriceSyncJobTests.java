@@ -8,6 +8,7 @@ import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
 import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.shared.SqlTime;
+import io.tokentally.shared.StepLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,6 +22,11 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +74,10 @@ class PriceSyncJobTests {
     @Autowired
     @Qualifier(RerateJobConfiguration.RERATE_JOB)
     Job rerateJob;
+
+    @Autowired
+    @Qualifier(LoadPricesStepConfiguration.PRICE_CATALOG_LOCK)
+    StepLock priceCatalogLock;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -346,6 +356,86 @@ class PriceSyncJobTests {
                 .hasEntrySatisfying(
                         "BILLED_DELTA_USD",
                         delta -> assertThat((BigDecimal) delta).isEqualByComparingTo("-0.078"));
+    }
+
+    @Test
+    void aSyncReadsItsFeedWithoutHoldingThePriceCatalog() throws Exception {
+        // given: a feed served slowly, until released
+        CountDownLatch requested = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        byte[] body = ("{" + model("catalog-turn-slow", "1e-06") + "}").getBytes(StandardCharsets.UTF_8);
+        HttpServer slowFeed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slowFeed.createContext("/feed.json", exchange -> {
+            requested.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        slowFeed.start();
+        ExecutorService syncs = Executors.newSingleThreadExecutor();
+        ExecutorService loads = Executors.newSingleThreadExecutor();
+        try {
+            // when: a sync waits for it
+            String location = "http://127.0.0.1:" + slowFeed.getAddress().getPort() + "/feed.json";
+            Future<JobExecution> sync = syncs.submit(() -> jobOperator.start(
+                    priceSyncJob,
+                    new PriceSyncParameters(
+                                    location, "slow-feed", "litellm", Instant.parse("2026-11-10T00:00:00Z"), false)
+                            .toJobParameters()));
+            assertThat(requested.await(60, TimeUnit.SECONDS)).isTrue();
+
+            // then: a run's price load gets the catalog meanwhile
+            Future<?> load = loads.submit(() -> priceCatalogLock
+                    .hold(LoadPricesStepConfiguration.LOAD_PRICES_STEP)
+                    .close());
+            load.get(10, TimeUnit.SECONDS);
+
+            // and: the sync adds the feed's model once it has read it
+            release.countDown();
+            assertThat(sync.get(60, TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM price WHERE model = 'openai/catalog-turn-slow'", Long.class))
+                    .isPositive();
+        } finally {
+            release.countDown();
+            syncs.shutdownNow();
+            loads.shutdownNow();
+            slowFeed.stop(0);
+        }
+    }
+
+    @Test
+    void aSyncAddsItsVersionsInTurnWithTheRunsPriceLoads() throws Exception {
+        // given: a run's price load holding the catalog
+        Path feed = feed("catalog-turn.json", model("catalog-turn-held", "2e-06"));
+        ExecutorService syncs = Executors.newSingleThreadExecutor();
+        try (StepLock.Held load = priceCatalogLock.hold(LoadPricesStepConfiguration.LOAD_PRICES_STEP)) {
+            // when: a sync of a feed with a new model
+            Future<JobExecution> sync = syncs.submit(() -> sync(feed, "turn-feed", "2026-11-11T00:00:00Z"));
+
+            // then: it waits for its turn, having added nothing
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (priceCatalogLock.waiting() == 0 && !sync.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(sync).as("the sync waits for the catalog").isNotDone();
+            assertThat(catalogTurnHeldVersions()).isZero();
+        } finally {
+            syncs.shutdown();
+        }
+
+        // and: adds the model once the load gives the catalog back
+        assertThat(syncs.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(catalogTurnHeldVersions()).isPositive();
+    }
+
+    private long catalogTurnHeldVersions() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM price WHERE model = 'openai/catalog-turn-held'", Long.class);
     }
 
     @Test

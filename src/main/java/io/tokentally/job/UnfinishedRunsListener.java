@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
  * or stopped and not resumed, or marked running by a process that is gone. Such a run's day may be billed only in
  * part: the files it registered only it reads, and what it read but did not rate no other run rates; a killed run
  * also never writes its report, and the next night's run said nothing of it. A rerate's days may be rated again only
- * in part: no other run rates the hours it marked. The finding is resolved once the run completes. Recorded when a
+ * in part: no nightly run rates the hours it marked. The finding is resolved once the run completes (a rerate's also
+ * once a later rerate of its days completes). Recorded when a
  * run ends, before its report ({@link RunReportListener}) is written and its exit status set.
  */
 @Component
@@ -43,6 +44,12 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     static final Duration SILENT_FOR = Duration.ofHours(1);
 
     private static final Logger log = LoggerFactory.getLogger(UnfinishedRunsListener.class);
+
+    /** A rerate's first or last day (the parameter named by the second argument), null for another job's run. */
+    private static final String RERATE_DAY = "SELECT MIN(p.PARAMETER_VALUE) FROM BATCH_JOB_EXECUTION x JOIN"
+            + " BATCH_JOB_INSTANCE xi ON xi.JOB_INSTANCE_ID = x.JOB_INSTANCE_ID JOIN BATCH_JOB_EXECUTION_PARAMS p ON"
+            + " p.JOB_EXECUTION_ID = x.JOB_EXECUTION_ID WHERE x.JOB_INSTANCE_ID = ? AND p.PARAMETER_NAME = ?"
+            + " AND xi.JOB_NAME = ?";
 
     private final JdbcTemplate jdbc;
     private final JobRepository jobRepository;
@@ -70,9 +77,11 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                 if (stored.status().equals("ACKNOWLEDGED")) {
                     acknowledged.add(stored.key());
                 }
-                if (ended(runOf(stored.key())) && findings.resolve(stored.key(), run)) {
+                long named = runOf(stored.key());
+                if ((ended(named) || rerateDoneSince(named)) && findings.resolve(stored.key(), run)) {
                     log.info(
-                            "Finding {} resolved by run {} (of {}): the run it names has completed or was abandoned",
+                            "Finding {} resolved by run {} (of {}): the run it names has completed or was abandoned"
+                                    + " (or, a rerate, a later rerate of its days completed)",
                             stored.key(),
                             run,
                             execution.getJobParameters().getString(BillingJobParameters.DATE));
@@ -141,7 +150,36 @@ public class UnfinishedRunsListener implements JobExecutionListener {
         return ids.stream()
                 .map(jobRepository::getJobExecution)
                 .filter(Objects::nonNull)
+                .filter(last -> !rerateDoneSince(last.getJobInstance().getInstanceId()))
                 .toList();
+    }
+
+    /**
+     * Whether {@code run} is a rerate whose days a later rerate, which completed, covers: that one marked and rated
+     * every hour of them at a catalog as new, so nothing is left for this one's restart ({@code prices rerate} again
+     * starts a run of its own rather than resuming the unfinished one).
+     */
+    private boolean rerateDoneSince(long run) {
+        Long later = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM BATCH_JOB_INSTANCE i JOIN BATCH_JOB_EXECUTION e ON e.JOB_INSTANCE_ID ="
+                        + " i.JOB_INSTANCE_ID AND e.STATUS = 'COMPLETED' JOIN BATCH_JOB_EXECUTION_PARAMS f ON"
+                        + " f.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND f.PARAMETER_NAME = ? JOIN"
+                        + " BATCH_JOB_EXECUTION_PARAMS t ON t.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND"
+                        + " t.PARAMETER_NAME = ? WHERE i.JOB_NAME = ? AND i.JOB_INSTANCE_ID > ?"
+                        + " AND f.PARAMETER_VALUE <= (" + RERATE_DAY + ") AND t.PARAMETER_VALUE >= (" + RERATE_DAY
+                        + ")",
+                Long.class,
+                RerateJobConfiguration.FROM,
+                RerateJobConfiguration.TO,
+                RerateJobConfiguration.RERATE_JOB,
+                run,
+                run,
+                RerateJobConfiguration.FROM,
+                RerateJobConfiguration.RERATE_JOB,
+                run,
+                RerateJobConfiguration.TO,
+                RerateJobConfiguration.RERATE_JOB);
+        return later != null && later > 0;
     }
 
     /** Why a run's last execution is unfinished; empty while a process may still be running it. */
@@ -235,15 +273,16 @@ public class UnfinishedRunsListener implements JobExecutionListener {
             advice = "If that process is still running, wait: this finding is resolved when the rerate completes. If"
                     + " it is gone, run " + restart + ": it resumes where it stopped.";
         } else {
-            advice = "Run " + restart + ": it resumes where it stopped, and this finding is resolved.";
+            advice = "Run " + restart + ": it resumes where it stopped, and this finding is resolved (as it is once a"
+                    + " later rerate of these days completes).";
         }
         return new Finding(
                 key(run),
                 KIND,
                 Finding.Severity.ERROR,
                 "The rerate of " + days + " (run " + run + ", execution " + last.getId() + ") " + why + ". Its days"
-                        + " may be rated again only in part: no other run rates the hours it marked (what it did rate,"
-                        + " the next nightly run sends to Stripe). " + advice
+                        + " may be rated again only in part: no nightly run rates the hours it marked (what it did"
+                        + " rate, the next nightly run sends to Stripe). " + advice
                         + " If the days are to stay as they are, acknowledge this finding.",
                 new Evidence().number("run", run).number("execution", last.getId()));
     }

@@ -75,6 +75,9 @@ class PriceSyncJobTests {
     @Qualifier(RerateJobConfiguration.RERATE_JOB)
     Job rerateJob;
 
+    /** Tells this class's rerates apart: each is a run of its own, as each {@code prices rerate} is. */
+    private static int reratesStarted;
+
     @Autowired
     @Qualifier(LoadPricesStepConfiguration.PRICE_CATALOG_LOCK)
     StepLock priceCatalogLock;
@@ -439,22 +442,9 @@ class PriceSyncJobTests {
     }
 
     @Test
-    void aRerateLeftUnfinishedIsAnErrorOfTheNightlyRunsUntilItIsRestarted() throws Exception {
+    void aRerateLeftUnfinishedIsAnErrorOfTheNightlyRunsUntilItIsRestartedOrItsDaysRerated() throws Exception {
         // given: a rerate of 3 November that failed in its first step
-        JobExecution rerate;
-        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "rerate_request")) {
-            rerate = jobOperator.start(
-                    rerateJob,
-                    new JobParametersBuilder()
-                            .addString("date", "2026-11-03")
-                            .addString(RerateJobConfiguration.FROM, "2026-11-03")
-                            .addString(RerateJobConfiguration.TO, "2026-11-03")
-                            .addString(RerateJobConfiguration.BY, "ops", false)
-                            .addString(RerateJobConfiguration.REASON, "left unfinished", false)
-                            .addString(RerateJobConfiguration.REQUESTED_AT, "2026-11-04T09:00:00Z")
-                            .toJobParameters());
-        }
-        assertThat(rerate.getStatus()).isEqualTo(BatchStatus.FAILED);
+        JobExecution rerate = rerateThatFails("2026-11-03", "2026-11-03");
         long rerateRun = rerate.getJobInstance().getInstanceId();
 
         // when: a nightly run
@@ -472,6 +462,43 @@ class PriceSyncJobTests {
 
         // then: the finding is resolved
         assertThat(unfinishedRunFinding(rerateRun)).startsWith("RESOLVED ");
+
+        // when: a rerate of 6 November fails, a nightly run names it, and then a rerate of 5 to 7 November completes
+        long failedRun =
+                rerateThatFails("2026-11-06", "2026-11-06").getJobInstance().getInstanceId();
+        run("2026-11-06", "after-rerate", "ar3,2026-11-06T08:00:00Z,alice,openai,gpt-4o-mini,1000,0,0,0,0,0,,ok");
+        assertThat(unfinishedRunFinding(failedRun)).startsWith("OPEN ERROR The rerate of 2026-11-06 to 2026-11-06");
+        assertThat(rerate("2026-11-05", "2026-11-07").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        run("2026-11-07", "after-rerate", "ar4,2026-11-07T08:00:00Z,alice,openai,gpt-4o-mini,1000,0,0,0,0,0,,ok");
+
+        // then: the next nightly run resolves the failed rerate's finding, its days rated again by the later one
+        assertThat(unfinishedRunFinding(failedRun)).startsWith("RESOLVED ");
+    }
+
+    private JobExecution rerateThatFails(String from, String to) throws Exception {
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "rerate_request")) {
+            JobExecution rerate = rerate(from, to);
+            assertThat(rerate.getStatus()).isEqualTo(BatchStatus.FAILED);
+            return rerate;
+        }
+    }
+
+    /** The rerate job of the days, started as {@code prices rerate --apply} starts it, after its preview. */
+    private JobExecution rerate(String from, String to) throws Exception {
+        return jobOperator.start(
+                rerateJob,
+                new JobParametersBuilder()
+                        .addString("date", from)
+                        .addString(RerateJobConfiguration.FROM, from)
+                        .addString(RerateJobConfiguration.TO, to)
+                        .addString(RerateJobConfiguration.BY, "ops", false)
+                        .addString(RerateJobConfiguration.REASON, "left unfinished", false)
+                        .addString(
+                                RerateJobConfiguration.REQUESTED_AT,
+                                Instant.parse("2026-11-08T09:00:00Z")
+                                        .plusSeconds(reratesStarted++)
+                                        .toString())
+                        .toJobParameters());
     }
 
     private String unfinishedRunFinding(long run) {

@@ -275,7 +275,10 @@ class RunReportJson {
         return json;
     }
 
-    /** A finding with its status: OPEN, or ACKNOWLEDGED by someone before this run saw it again. */
+    /**
+     * A finding with its status: OPEN; ACKNOWLEDGED by someone; or RESOLVED since the run saw it (by the run's restart,
+     * which sent what it could not, say).
+     */
     private static Map<String, Object> findingJson(FindingRepository.Stored finding) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("key", finding.key());

@@ -213,8 +213,9 @@ public final class RunSummary {
 
     /**
      * The run's findings by severity, most urgent first, and kind: "1 error (NEGATIVE_MARGIN 1), 2 warnings (...)";
-     * those someone acknowledged (which do not make the run exit 4) after the open ones, each status on its own:
-     * "none open; acknowledged: 1 error (UNFINISHED_RUN 1)". A report without statuses (older) counts all as open.
+     * those that are not open (acknowledged by someone, or resolved since the run saw them; neither makes the run exit
+     * 4) after the open ones, each status on its own: "none open; acknowledged: 1 error (UNFINISHED_RUN 1)". A report
+     * without statuses (older) counts all as open.
      */
     private static void appendFindings(JsonNode findings, StringBuilder out) {
         if (findings == null || findings.isEmpty()) {

@@ -117,7 +117,7 @@ public class ReconciliationReport {
         html.append(MarginChart.svg(days));
         MarginTable.appendHtml(html, lines);
         ReconciliationTable.appendHtml(html, reconciled);
-        appendFindings(html, findings.ofRun(run));
+        appendFindings(html, findings.storedOfRun(run));
         RejectsTable.appendHtml(html, rejected);
         return html.append("</body></html>\n").toString();
     }
@@ -151,22 +151,25 @@ public class ReconciliationReport {
                 .append(" days</h2>");
     }
 
-    private static void appendFindings(StringBuilder html, List<Finding> found) {
+    /** The findings the run raised or saw again so far, with their status (an acknowledged one stays so). */
+    private static void appendFindings(StringBuilder html, List<FindingRepository.Stored> found) {
         html.append("<h2>Findings of this run</h2>");
         if (found.isEmpty()) {
             html.append("<p>None.</p>");
             return;
         }
-        html.append("<table><tr><th>severity</th><th>kind</th><th>message</th><th>evidence</th></tr>");
-        for (Finding finding : found) {
+        html.append("<table><tr><th>severity</th><th>status</th><th>kind</th><th>message</th><th>evidence</th></tr>");
+        for (FindingRepository.Stored finding : found) {
             html.append("<tr><td>")
                     .append(finding.severity())
+                    .append("</td><td>")
+                    .append(finding.status())
                     .append("</td><td>")
                     .append(escape(finding.kind()))
                     .append("</td><td style=\"text-align:left\">")
                     .append(escape(finding.message()))
                     .append("</td><td style=\"text-align:left\"><code>")
-                    .append(finding.evidence() == null ? "" : escape(finding.evidence()))
+                    .append(finding.evidence() == null ? "" : escape(Evidence.format(finding.evidence())))
                     .append("</code></td></tr>");
         }
         html.append("</table>");

@@ -1205,7 +1205,7 @@ abstract class NightlyBillingJobScenarios {
                 .isZero();
         assertThat(Files.readString(runFolder(first).resolve("report.html")))
                 .contains("<svg")
-                .contains("NEGATIVE_MARGIN")
+                .contains("<td>ERROR</td><td>OPEN</td><td>NEGATIVE_MARGIN</td>")
                 .doesNotContain("<script")
                 .doesNotContain("http://", "https://");
 

@@ -54,17 +54,19 @@ class RunSummaryTests {
     }
 
     @Test
-    void saysNoneOpenWhenEveryFindingOfTheRunIsAcknowledged() {
-        // given
+    void saysNoneOpenWhenEveryFindingOfTheRunIsAcknowledgedOrResolvedSince() {
+        // given: one acknowledged, and one the run's restart resolved (it sent what the run could not)
         String findings = """
-                [{"kind": "UNFINISHED_RUN", "severity": "ERROR", "status": "ACKNOWLEDGED"}]""";
+                [{"kind": "UNFINISHED_RUN", "severity": "ERROR", "status": "ACKNOWLEDGED"},
+                 {"kind": "NOT_SENT", "severity": "ERROR", "status": "RESOLVED"}]""";
 
         // when
         String summary = RunSummary.format(RunReportListener.JSON.readTree(REPORT.formatted(findings)));
 
         // then
         assertThat(summary)
-                .contains("  findings: none open; acknowledged: 1 error (UNFINISHED_RUN 1); see report.json");
+                .contains("  findings: none open; acknowledged: 1 error (UNFINISHED_RUN 1); resolved: 1 error"
+                        + " (NOT_SENT 1); see report.json");
     }
 
     @Test

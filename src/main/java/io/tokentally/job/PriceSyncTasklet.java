@@ -109,7 +109,8 @@ class PriceSyncTasklet implements Tasklet {
     private void holdCatalogUntilTransactionEnds() {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             throw new IllegalStateException(
-                    "a price sync's step runs in a transaction, which holds the catalog's lock");
+                    "the price sync's step ran without a transaction, so it cannot hold the catalog's lock until its"
+                            + " commit");
         }
         StepLock.Held held = catalogLock.hold(PriceSyncJobConfiguration.SYNC_PRICES_STEP);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

@@ -28,7 +28,9 @@ import org.springframework.batch.core.step.StoppableStep;
  * PostgreSQL that run also takes a session-level advisory lock on a pooled connection of its own, kept as long
  * as the lock (the database frees it if the process dies). The embedded H2 is opened by one process, so the
  * semaphore is the whole lock there. Waiting runs look every half second whether the lock is free, in no
- * particular order, or whether their run was asked to stop. One instance per key and process.
+ * particular order, or whether their run was asked to stop. One instance per key and process. {@link #hold(String)}
+ * serves what takes its turn outside {@link #around} (a command; the price sync's tasklet, which waits with its
+ * step's transaction open, tying up that connection too, and is not stopped before its turn).
  */
 public class StepLock {
 
@@ -129,7 +131,7 @@ public class StepLock {
     /** Takes the lock, waiting until it is free or {@code stopping} says to give up ({@link StoppedWaiting}). */
     Held hold(String step, BooleanSupplier stopping) {
         if (!permit.tryAcquire()) {
-            log.info("{} waits for its turn: another run's step that takes turns with it is going", step);
+            log.info("{} waits for its turn: another run or command of this process holds the lock it takes", step);
             waiting.incrementAndGet();
             try {
                 while (!acquirePermitWithinPoll(step)) {
@@ -168,7 +170,7 @@ public class StepLock {
         try {
             connection = dataSource.getConnection();
             if (!tryLock(connection)) {
-                log.info("{} waits for its turn: a run of another process is in a step that takes turns with it", step);
+                log.info("{} waits for its turn: a run or command of another process holds the lock it takes", step);
                 waiting.incrementAndGet();
                 try {
                     while (!tryLock(connection)) {
@@ -187,7 +189,7 @@ public class StepLock {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoppedWaiting(
-                    step + " was interrupted waiting for its turn (another run held the lock it takes)");
+                    step + " was interrupted waiting for its turn (another run or command held the lock it takes)");
         } finally {
             if (!locked && connection != null) {
                 closeQuietly(connection);
@@ -201,13 +203,14 @@ public class StepLock {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoppedWaiting(
-                    step + " was interrupted waiting for its turn (another run held the lock it takes)");
+                    step + " was interrupted waiting for its turn (another run or command held the lock it takes)");
         }
     }
 
     private static void giveUpIf(BooleanSupplier stopping, String step) {
         if (stopping.getAsBoolean()) {
-            throw new StoppedWaiting(step + " was stopped waiting for its turn (another run held the lock it takes)");
+            throw new StoppedWaiting(
+                    step + " was stopped waiting for its turn (another run or command held the lock it takes)");
         }
     }
 

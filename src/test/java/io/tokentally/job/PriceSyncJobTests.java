@@ -417,9 +417,10 @@ class PriceSyncJobTests {
         // given: a run's price load holding the catalog
         Path feed = feed("catalog-turn.json", model("catalog-turn-held", "2e-06"));
         ExecutorService syncs = Executors.newSingleThreadExecutor();
+        Future<JobExecution> sync;
         try (StepLock.Held load = priceCatalogLock.hold(LoadPricesStepConfiguration.LOAD_PRICES_STEP)) {
             // when: a sync of a feed with a new model
-            Future<JobExecution> sync = syncs.submit(() -> sync(feed, "turn-feed", "2026-11-11T00:00:00Z"));
+            sync = syncs.submit(() -> sync(feed, "turn-feed", "2026-11-11T00:00:00Z"));
 
             // then: it waits for its turn, having added nothing
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -433,8 +434,34 @@ class PriceSyncJobTests {
         }
 
         // and: adds the model once the load gives the catalog back
-        assertThat(syncs.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(sync.get(60, TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(catalogTurnHeldVersions()).isPositive();
+    }
+
+    @Test
+    void aSyncThatFailsInItsTurnGivesTheCatalogBack() throws Exception {
+        // given: a feed with a new model, whose finding cannot be stored
+        Path feed = feed("catalog-turn-failing.json", model("catalog-turn-failing", "3e-06"));
+        JobExecution sync;
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "finding")) {
+            // when
+            sync = sync(feed, "failing-feed", "2026-11-12T00:00:00Z");
+        }
+
+        // then: it failed having added nothing, and a run's price load gets the catalog
+        assertThat(sync.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM price WHERE model = 'openai/catalog-turn-failing'", Long.class))
+                .isZero();
+        ExecutorService loads = Executors.newSingleThreadExecutor();
+        try {
+            loads.submit(() -> priceCatalogLock
+                            .hold(LoadPricesStepConfiguration.LOAD_PRICES_STEP)
+                            .close())
+                    .get(10, TimeUnit.SECONDS);
+        } finally {
+            loads.shutdownNow();
+        }
     }
 
     private long catalogTurnHeldVersions() {

@@ -243,63 +243,56 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     }
 
     private static Finding finding(JobExecution last, String why) {
+        long run = last.getJobInstance().getInstanceId();
+        String restart = "'tokentally restart " + last.getId() + "'";
+        String message;
         if (last.getJobInstance().getJobName().equals(RerateJobConfiguration.RERATE_JOB)) {
-            return rerateFinding(last, why);
-        }
-        long run = last.getJobInstance().getInstanceId();
-        String date = last.getJobParameters().getString(BillingJobParameters.DATE);
-        return new Finding(
-                key(run),
-                KIND,
-                Finding.Severity.ERROR,
-                "The run of " + date + " (run " + run + ", execution " + last.getId() + ") " + why + ". Its day may"
-                        + " be billed only in part: the files it registered only it reads, and what it read but"
-                        + " did not rate no other run rates. " + advice(last, date)
-                        + " If the day is to stay as it is, acknowledge this finding.",
-                new Evidence().number("run", run).number("execution", last.getId()));
-    }
-
-    /** A rerate's: only its restart rates and sends its hours ({@code prices rerate} again is a run of its own). */
-    private static Finding rerateFinding(JobExecution last, String why) {
-        long run = last.getJobInstance().getInstanceId();
-        String days = last.getJobParameters().getString(RerateJobConfiguration.FROM) + " to "
-                + last.getJobParameters().getString(RerateJobConfiguration.TO);
-        String restart = "'tokentally restart " + last.getId() + "'";
-        String advice;
-        if (last.getStatus() == BatchStatus.UNKNOWN) {
-            advice = "Spring Batch could not record how it ended, so it cannot be resumed: check what it rated and sent"
-                    + " by hand.";
-        } else if (last.getStatus().isRunning() && !RunOwnerListener.ownerIsGone(last)) {
-            advice = "If that process is still running, wait: this finding is resolved when the rerate completes. If"
-                    + " it is gone, run " + restart + ": it resumes where it stopped.";
+            // only its restart rates its hours: prices rerate again is a run of its own
+            message = "The rerate of " + last.getJobParameters().getString(RerateJobConfiguration.FROM) + " to "
+                    + last.getJobParameters().getString(RerateJobConfiguration.TO) + " (run " + run + ", execution "
+                    + last.getId() + ") " + why + ". Its days may be rated again only in part: no nightly run rates"
+                    + " the hours it marked (what it did rate, the next nightly run sends to Stripe). "
+                    + advice(last, "rated and sent", "Run " + restart, "")
+                    + ". A later rerate of all these days that completes resolves it too. If the days are to stay as"
+                    + " they are, acknowledge this finding.";
         } else {
-            advice = "Run " + restart + ": it resumes where it stopped, and this finding is resolved (as it is once a"
-                    + " later rerate of these days completes).";
+            String date = last.getJobParameters().getString(BillingJobParameters.DATE);
+            message = "The run of " + date + " (run " + run + ", execution " + last.getId() + ") " + why + ". Its day"
+                    + " may be billed only in part: the files it registered only it reads, and what it read but did"
+                    + " not rate no other run rates. "
+                    + advice(
+                            last,
+                            "billed of the day",
+                            "Run " + date + " again (or " + restart + ")",
+                            " and bills the rest")
+                    + ". If the day is to stay as it is, acknowledge this finding.";
         }
         return new Finding(
                 key(run),
                 KIND,
                 Finding.Severity.ERROR,
-                "The rerate of " + days + " (run " + run + ", execution " + last.getId() + ") " + why + ". Its days"
-                        + " may be rated again only in part: no nightly run rates the hours it marked (what it did"
-                        + " rate, the next nightly run sends to Stripe). " + advice
-                        + " If the days are to stay as they are, acknowledge this finding.",
+                message,
                 new Evidence().number("run", run).number("execution", last.getId()));
     }
 
-    /** How to finish a run left unfinished, or what to do when it cannot be. */
-    private static String advice(JobExecution last, String date) {
-        String restart = "'tokentally restart " + last.getId() + "'";
-        String resumes = "it resumes where it stopped and bills the rest, and this finding is resolved.";
+    /**
+     * How to finish a run left unfinished, or what to do when it cannot be.
+     *
+     * @param done what a check by hand looks at: what the run "billed of the day"
+     * @param resume the command that resumes an ended run
+     * @param rest what the resumed run does besides resuming: " and bills the rest"
+     */
+    private static String advice(JobExecution last, String done, String resume, String rest) {
+        String resumes = "it resumes where it stopped" + rest + ", and this finding is resolved";
         if (last.getStatus() == BatchStatus.UNKNOWN) {
-            return "Spring Batch could not record how it ended, so it cannot be resumed: check what it billed of the"
-                    + " day by hand.";
+            return "Spring Batch could not record how it ended, so it cannot be resumed: check what it " + done
+                    + " by hand";
         }
         if (last.getStatus().isRunning() && !RunOwnerListener.ownerIsGone(last)) {
             // a run of the date is refused while another host's execution is marked running
             return "If that process is still running, wait: this finding is resolved when the run completes. If it is"
-                    + " gone, run " + restart + ": " + resumes;
+                    + " gone, run 'tokentally restart " + last.getId() + "': " + resumes;
         }
-        return "Run " + date + " again (or " + restart + "): " + resumes;
+        return resume + ": " + resumes;
     }
 }

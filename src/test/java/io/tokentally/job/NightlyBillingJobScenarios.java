@@ -622,7 +622,9 @@ abstract class NightlyBillingJobScenarios {
         assertThat(unfinishedRunFinding(killedRun))
                 .startsWith("OPEN ERROR The run of 2026-05-23 (run " + killedRun + ", execution " + killed.getId()
                         + ") is marked STARTED, but the process of this host that ran it is gone")
-                .contains("Run 2026-05-23 again (or 'tokentally restart " + killed.getId() + "')");
+                .endsWith("Run 2026-05-23 again (or 'tokentally restart " + killed.getId() + "'): it resumes where it"
+                        + " stopped and bills the rest, and this finding is resolved. If the day is to stay as it is,"
+                        + " acknowledge this finding.");
         assertThat(findingKeys(next)).contains(UnfinishedRunsListener.key(killedRun));
 
         // when: someone acknowledges the finding, and the 25th runs

@@ -481,7 +481,9 @@ class PriceSyncJobTests {
         assertThat(unfinishedRunFinding(rerateRun))
                 .startsWith("OPEN ERROR The rerate of 2026-11-03 to 2026-11-03 (run " + rerateRun + ", execution "
                         + rerate.getId() + ") ended FAILED at ")
-                .contains("Run 'tokentally restart " + rerate.getId() + "': it resumes where it stopped");
+                .endsWith("Run 'tokentally restart " + rerate.getId() + "': it resumes where it stopped, and this"
+                        + " finding is resolved. A later rerate of all these days that completes resolves it too. If"
+                        + " the days are to stay as they are, acknowledge this finding.");
 
         // when: the rerate is restarted, then a nightly run
         assertThat(runs.restart(rerate.getId()).getStatus()).isEqualTo(BatchStatus.COMPLETED);

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
@@ -85,19 +86,32 @@ class PricesRerateCommand implements Callable<Integer> {
             Job job = context.getBean(RerateJobConfiguration.RERATE_JOB, Job.class);
             JobExecution execution = context.getBean(JobOperator.class)
                     .start(job, parameters(context.getBean(Clock.class).instant()));
-            out.printf("Re-rate %s..%s: %s (execution %d)%n", from, to, execution.getStatus(), execution.getId());
-            Path requests = RunFolders.of(
-                            context.getBean(TokentallyProperties.class).runsDir(),
-                            JobNames.NIGHTLY_BILLING,
-                            from.toString(),
-                            execution.getId())
-                    .resolve(UploadStepConfiguration.DRY_RUN_FILE);
-            if (Files.exists(requests)) {
-                out.println("Stripe requests (dry run): " + requests.toAbsolutePath());
-            }
-            out.flush();
-            return TokentallyCommand.exitCodeOf(execution);
+            return printRerate(
+                    execution, context.getBean(TokentallyProperties.class).runsDir(), out);
         }
+    }
+
+    /**
+     * How a rerate ended, as {@code --apply} and {@code restart} print it: its days and status, the dry run's Stripe
+     * requests, and for one that did not complete, why and how to resume it. Returns its exit code.
+     */
+    static int printRerate(JobExecution execution, Path runsDir, PrintWriter out) {
+        String from = execution.getJobParameters().getString(RerateJobConfiguration.FROM);
+        String to = execution.getJobParameters().getString(RerateJobConfiguration.TO);
+        out.printf("Re-rate %s..%s: %s (execution %d)%n", from, to, execution.getStatus(), execution.getId());
+        Path requests = RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, from, execution.getId())
+                .resolve(UploadStepConfiguration.DRY_RUN_FILE);
+        if (Files.exists(requests)) {
+            out.println("Stripe requests (dry run): " + requests.toAbsolutePath());
+        }
+        int exitCode = TokentallyCommand.exitCodeOf(execution);
+        if (exitCode != 0 && execution.getStatus() != BatchStatus.COMPLETED) {
+            // a new prices rerate would be a run of its own: only the restart resumes this one
+            TokentallyCommand.printNotCompleted(
+                    execution, "tokentally restart " + execution.getId() + " resumes it where it stopped", out);
+        }
+        out.flush();
+        return exitCode;
     }
 
     private org.springframework.batch.core.job.parameters.JobParameters parameters(Instant now) {

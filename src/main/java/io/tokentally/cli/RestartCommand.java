@@ -2,11 +2,15 @@ package io.tokentally.cli;
 
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
+import io.tokentally.job.NightlyBillingJobConfiguration;
+import io.tokentally.job.RerateJobConfiguration;
 import io.tokentally.job.TokentallyProperties;
 import io.tokentally.shared.RunFolders;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
@@ -37,10 +41,24 @@ class RestartCommand implements Callable<Integer> {
             // read before the run: SIGTERM closes the context as soon as the run has stopped
             Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
             JobExecution execution = context.getBean(BillingRuns.class).restart(executionId);
+            PrintWriter out = spec.commandLine().getOut();
+            String job = execution.getJobInstance().getJobName();
+            if (job.equals(RerateJobConfiguration.RERATE_JOB)) {
+                return PricesRerateCommand.printRerate(execution, runsDir, out);
+            }
+            if (!job.equals(NightlyBillingJobConfiguration.NIGHTLY_BILLING_JOB)) {
+                // a price sync: no run folder of a nightly run's shape, no report
+                out.printf("%s: %s (execution %d)%n", job, execution.getStatus(), execution.getId());
+                if (execution.getStatus() != BatchStatus.COMPLETED) {
+                    TokentallyCommand.printNotCompleted(
+                            execution, "tokentally restart " + execution.getId() + " resumes it where it stopped", out);
+                }
+                out.flush();
+                return TokentallyCommand.exitCodeOf(execution);
+            }
             String date = execution.getJobParameters().getString(BillingJobParameters.DATE);
             Path folder = RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date, execution.getId());
-            return TokentallyCommand.printRun(
-                    execution, folder, spec.commandLine().getOut());
+            return TokentallyCommand.printRun(execution, folder, out);
         }
     }
 }

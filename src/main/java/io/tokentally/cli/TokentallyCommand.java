@@ -89,16 +89,10 @@ public class TokentallyCommand {
         out.println("Run folder: " + folder.toAbsolutePath());
         int exitCode = exitCodeOf(execution);
         if (exitCode != 0 && execution.getStatus() != BatchStatus.COMPLETED) {
-            String why = RunFailures.of(execution).stream()
-                    .findFirst()
-                    .orElse(
-                            execution.getStatus() == BatchStatus.STOPPED
-                                    ? "the run was stopped"
-                                    : "no failure recorded");
-            String next = execution.getStatus() == BatchStatus.ABANDONED
-                    ? "it was abandoned and is not resumed"
-                    : "rerunning its day (or tokentally restart " + execution.getId() + ") resumes it where it stopped";
-            out.println("Exit code " + exitCode + " (" + execution.getStatus() + "): " + why + "; " + next);
+            printNotCompleted(
+                    execution,
+                    "rerunning its day (or tokentally restart " + execution.getId() + ") resumes it where it stopped",
+                    out);
         } else if (exitCode != 0) {
             out.println(
                     "Exit code " + exitCode + " (" + execution.getExitStatus().getExitCode() + "): "
@@ -106,6 +100,19 @@ public class TokentallyCommand {
         }
         out.flush();
         return exitCode;
+    }
+
+    /**
+     * For a run that did not complete: "Exit code 1 (FAILED): what stopped it; how to resume it".
+     *
+     * @param resume how to resume the run, said unless it was abandoned
+     */
+    static void printNotCompleted(JobExecution execution, String resume, PrintWriter out) {
+        String why = RunFailures.of(execution).stream()
+                .findFirst()
+                .orElse(execution.getStatus() == BatchStatus.STOPPED ? "the run was stopped" : "no failure recorded");
+        String next = execution.getStatus() == BatchStatus.ABANDONED ? "it was abandoned and is not resumed" : resume;
+        out.println("Exit code " + exitCodeOf(execution) + " (" + execution.getStatus() + "): " + why + "; " + next);
     }
 
     public static int execute(String... args) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
+import io.tokentally.cli.TokentallyCommand;
 import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.StepLock;
@@ -316,7 +317,7 @@ class PriceSyncJobTests {
         System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
         try {
             // when
-            new CommandLine(new io.tokentally.cli.TokentallyCommand())
+            new CommandLine(new TokentallyCommand())
                     .setOut(new PrintWriter(override))
                     .execute("prices", "override", negotiated.toString());
             rerate(preview);
@@ -485,8 +486,28 @@ class PriceSyncJobTests {
                         + " finding is resolved. A later rerate of all these days that completes resolves it too. If"
                         + " the days are to stay as they are, acknowledge this finding.");
 
-        // when: the rerate is restarted, then a nightly run
-        assertThat(runs.restart(rerate.getId()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        // when: 'tokentally restart' of it fails again
+        StringWriter failedAgain = new StringWriter();
+        try (InjectedInsertFailure failure = InjectedInsertFailure.on(jdbc, "rerate_request")) {
+            assertThat(command(failedAgain, "restart", String.valueOf(rerate.getId())))
+                    .isEqualTo(TokentallyCommand.EXIT_FAILED);
+        }
+
+        // then: it says so as a rerate, with the restart that resumes it, and no run report is looked for
+        long again = jdbc.queryForObject(
+                "SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?",
+                Long.class,
+                rerateRun);
+        assertThat(failedAgain.toString())
+                .startsWith("Re-rate 2026-11-03..2026-11-03: FAILED (execution " + again + ")")
+                .contains("Exit code 1 (FAILED): ")
+                .contains("; tokentally restart " + again + " resumes it where it stopped")
+                .doesNotContain("No report was written", "rerunning its day");
+
+        // when: it is restarted again, then a nightly run
+        StringWriter restarted = new StringWriter();
+        assertThat(command(restarted, "restart", String.valueOf(again))).isZero();
+        assertThat(restarted.toString()).startsWith("Re-rate 2026-11-03..2026-11-03: COMPLETED (execution ");
         run("2026-11-05", "after-rerate", "ar2,2026-11-05T08:00:00Z,alice,openai,gpt-4o-mini,1000,0,0,0,0,0,,ok");
 
         // then: the finding is resolved
@@ -502,6 +523,20 @@ class PriceSyncJobTests {
 
         // then: the next nightly run resolves the failed rerate's finding, its days rated again by the later one
         assertThat(unfinishedRunFinding(failedRun)).startsWith("RESOLVED ");
+    }
+
+    /** The command line, on this class's database and folders; its exit code. */
+    private static int command(StringWriter out, String... args) {
+        System.setProperty("tokentally.data-dir", WORK.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
+        try {
+            return new CommandLine(new TokentallyCommand())
+                    .setOut(new PrintWriter(out))
+                    .execute(args);
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
     }
 
     private JobExecution rerateThatFails(String from, String to) throws Exception {
@@ -551,10 +586,10 @@ class PriceSyncJobTests {
         System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
         try {
             // when the day is rerated, its preview showing nothing of the held usage
-            new CommandLine(new io.tokentally.cli.TokentallyCommand())
+            new CommandLine(new TokentallyCommand())
                     .setOut(new PrintWriter(out))
                     .execute("prices", "override", priced.toString());
-            new CommandLine(new io.tokentally.cli.TokentallyCommand())
+            new CommandLine(new TokentallyCommand())
                     .setOut(new PrintWriter(out))
                     .execute(
                             "prices",
@@ -597,9 +632,7 @@ class PriceSyncJobTests {
                 "--reason",
                 "negotiated price"));
         args.addAll(List.of(options));
-        new CommandLine(new io.tokentally.cli.TokentallyCommand())
-                .setOut(new PrintWriter(out))
-                .execute(args.toArray(String[]::new));
+        new CommandLine(new TokentallyCommand()).setOut(new PrintWriter(out)).execute(args.toArray(String[]::new));
     }
 
     @Test

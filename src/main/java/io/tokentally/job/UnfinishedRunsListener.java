@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -72,10 +72,10 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     public void afterJob(JobExecution execution) {
         long run = execution.getJobInstance().getInstanceId();
         try {
-            Set<String> acknowledged = new HashSet<>();
+            Map<String, Long> acknowledged = new HashMap<>();
             for (FindingRepository.Stored stored : findings.unresolvedOfKind(KIND)) {
                 if (stored.status().equals("ACKNOWLEDGED")) {
-                    acknowledged.add(stored.key());
+                    acknowledged.put(stored.key(), executionOf(stored));
                 }
                 long named = runOf(stored.key());
                 if ((ended(named) || rerateDoneSince(named)) && findings.resolve(stored.key(), run)) {
@@ -97,15 +97,23 @@ public class UnfinishedRunsListener implements JobExecutionListener {
 
     /**
      * Records the finding of one run's last execution if it is unfinished; a failure is logged, and skips only it. A
-     * finding someone acknowledged is logged as such, not as an error each night.
+     * finding someone acknowledged is logged as such, not as an error each night; acknowledged of an earlier execution
+     * (the run was resumed since, and that did not finish either), it opens again.
+     *
+     * @param acknowledged the acknowledged findings, each with the execution it named when acknowledged
      */
-    private void record(JobExecution last, long run, Set<String> acknowledged) {
+    private void record(JobExecution last, long run, Map<String, Long> acknowledged) {
         try {
             why(last, clock.instant()).ifPresent(why -> {
                 Finding finding = finding(last, why);
-                if (acknowledged.contains(finding.key())) {
+                Long acknowledgedExecution = acknowledged.get(finding.key());
+                if (acknowledgedExecution != null && acknowledgedExecution == last.getId()) {
                     log.info("Acknowledged finding {} seen again: {}", finding.key(), finding.message());
                 } else {
+                    if (acknowledgedExecution != null) {
+                        // resumed since it was acknowledged, and left unfinished again: that alerts anew
+                        findings.setStatus(finding.key(), "OPEN");
+                    }
                     log.error(finding.message());
                 }
                 findings.record(finding, run);
@@ -113,6 +121,15 @@ public class UnfinishedRunsListener implements JobExecutionListener {
         } catch (RuntimeException e) {
             log.error("Execution {} could not be looked at for being left unfinished", last.getId(), e);
         }
+    }
+
+    /** The execution a stored finding named at its latest sighting; null if its evidence names none. */
+    private static Long executionOf(FindingRepository.Stored stored) {
+        return stored.evidence() != null
+                        && stored.evidence().get("numbers") instanceof Map<?, ?> numbers
+                        && numbers.get("execution") instanceof Number execution
+                ? execution.longValue()
+                : null;
     }
 
     /** The key of the finding of a run: one per run, whichever of its executions is the last. */

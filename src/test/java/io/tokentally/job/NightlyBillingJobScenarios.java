@@ -641,6 +641,19 @@ abstract class NightlyBillingJobScenarios {
         assertThat(RunSummary.format(report(afterAcknowledging)))
                 .contains("findings: none open; acknowledged: 1 error (UNFINISHED_RUN 1);");
 
+        // when: the 23rd's run is resumed and fails again, and the 26th runs
+        JobExecution failedAgain = runWhileRatingsCannotBeStored("2026-05-23", input);
+        assertThat(failedAgain.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(failedAgain.getJobInstance().getInstanceId()).isEqualTo(killedRun);
+        JobExecution afterFailingAgain = run("2026-05-26", input);
+
+        // then: what was acknowledged was the earlier execution: the finding opens again, and the run exits 4
+        assertThat(afterFailingAgain.getExitStatus().getExitCode())
+                .isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
+        assertThat(unfinishedRunFinding(killedRun))
+                .startsWith("OPEN ERROR The run of 2026-05-23 (run " + killedRun + ", execution " + failedAgain.getId()
+                        + ") ended FAILED at ");
+
         // when: the 23rd is run again
         JobExecution resumed = run("2026-05-23", input);
 

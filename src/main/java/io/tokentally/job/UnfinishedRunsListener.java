@@ -29,8 +29,8 @@ import org.springframework.stereotype.Component;
  * part: the files it registered only it reads, and what it read but did not rate no other run rates; a killed run
  * also never writes its report, and the next night's run said nothing of it. A rerate's days may be rated again only
  * in part: no nightly run rates the hours it marked. The finding is resolved once the run completes (a rerate's also
- * once a later rerate of its days completes). Recorded when a
- * run ends, before its report ({@link RunReportListener}) is written and its exit status set.
+ * once a later rerate of its days completes). Recorded when a run ends, before its report ({@link
+ * RunReportListener}) is written and its exit status set.
  */
 @Component
 public class UnfinishedRunsListener implements JobExecutionListener {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
@@ -107,11 +108,16 @@ class PricesCommand {
                 Job job = context.getBean(PriceSyncJobConfiguration.PRICE_SYNC_JOB, Job.class);
                 JobExecution execution = context.getBean(JobOperator.class).start(job, parameters.toJobParameters());
                 PrintWriter out = spec.commandLine().getOut();
-                out.println(execution
-                        .getExecutionContext()
-                        .getString(
-                                PriceSyncJobConfiguration.SUMMARY,
-                                execution.getExitStatus().getExitDescription()));
+                if (execution.getStatus() == BatchStatus.COMPLETED) {
+                    out.println(execution.getExecutionContext().getString(PriceSyncJobConfiguration.SUMMARY));
+                } else {
+                    // what stopped it in one line, not the exit description's stack trace
+                    out.printf("Price sync of %s: %s (execution %d)%n", feed, execution.getStatus(), execution.getId());
+                    TokentallyCommand.printNotCompleted(
+                            execution,
+                            "the same sync again (or tokentally restart " + execution.getId() + ") resumes it",
+                            out);
+                }
                 out.flush();
                 return TokentallyCommand.exitCodeOf(execution);
             }

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +20,14 @@ import org.springframework.stereotype.Component;
 @Component
 class PriceFeedSource {
 
+    /** How long a feed may take to answer (its headers); its body is read without a limit. */
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final S3Objects s3;
     private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
+            .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
 
@@ -51,6 +56,13 @@ class PriceFeedSource {
                 throw new IOException("price feed " + location + " answered HTTP " + response.statusCode());
             }
             return response.body();
+        } catch (HttpConnectTimeoutException e) {
+            throw new IOException(
+                    "price feed " + location + " could not be connected to within " + CONNECT_TIMEOUT.toSeconds()
+                            + " s",
+                    e);
+        } catch (HttpTimeoutException e) {
+            throw new IOException("price feed " + location + " sent no answer within " + TIMEOUT.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching price feed " + location, e);

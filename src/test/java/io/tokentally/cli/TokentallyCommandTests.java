@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.catchException;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -353,6 +355,37 @@ class TokentallyCommandTests {
                 .contains("1 overrides kept");
         assertThat(work.resolve("runs/price-sync/2026-12-01/execution-1/changes.csv"))
                 .exists();
+    }
+
+    @Test
+    void aSyncWhoseFeedFailsSaysWhyInOneLineWithoutAStackTrace() throws Exception {
+        // given: a feed that answers 503
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        HttpServer feed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        feed.createContext("/feed.json", exchange -> {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        feed.start();
+        String url = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.json";
+        StringWriter out = new StringWriter();
+        int exit;
+        try {
+            // when
+            exit = command(out, new StringWriter())
+                    .execute("prices", "sync", "--feed", url, "--effective", "2026-12-01T00:00:00Z");
+        } finally {
+            feed.stop(0);
+        }
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(out.toString())
+                .startsWith("Price sync of " + url + ": FAILED (execution ")
+                .contains("Exit code 1 (FAILED): price feed " + url + " answered HTTP 503; the same sync again (or"
+                        + " tokentally restart ")
+                .doesNotContain("\tat ", "Exception");
     }
 
     @Test

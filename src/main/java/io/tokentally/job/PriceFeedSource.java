@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import io.tokentally.ingest.S3Objects;
 import io.tokentally.shared.RequiredFile;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,25 +15,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** Opens a price feed where it lives: a file, an HTTP(S) URL or an S3 object ({@code s3://bucket/key}). */
 @Component
 class PriceFeedSource {
 
-    /** How long a feed may take to answer (its headers); its body is read without a limit. */
+    /** How long a feed may take to answer (its status and headers). */
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** How long a feed may take, from the request to the last byte of its body. */
+    static final Duration WHOLE_ANSWER_TIMEOUT = Duration.ofSeconds(300);
+
     private final S3Objects s3;
+    private final Duration wholeAnswerTimeout;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
 
+    @Autowired
     PriceFeedSource(S3Objects s3) {
+        this(s3, WHOLE_ANSWER_TIMEOUT);
+    }
+
+    PriceFeedSource(S3Objects s3, Duration wholeAnswerTimeout) {
         this.s3 = s3;
+        this.wholeAnswerTimeout = wholeAnswerTimeout;
     }
 
     InputStream open(String location) throws IOException {
@@ -44,28 +60,49 @@ class PriceFeedSource {
         return location.startsWith("s3://") ? s3.open(location) : fromHttp(location);
     }
 
+    /** Reads the whole answer before it is parsed, so that a feed stalling in its body fails at the limit. */
     private InputStream fromHttp(String location) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(location))
                 .timeout(TIMEOUT)
                 .GET()
                 .build();
+        CompletableFuture<HttpResponse<byte[]>> answer =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<byte[]> response = answer.get(wholeAnswerTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (response.statusCode() != 200) {
-                response.body().close();
                 throw new IOException("price feed " + location + " answered HTTP " + response.statusCode());
             }
-            return response.body();
-        } catch (HttpConnectTimeoutException e) {
+            return new ByteArrayInputStream(response.body());
+        } catch (TimeoutException e) {
+            answer.cancel(true);
             throw new IOException(
-                    "price feed " + location + " could not be connected to within " + CONNECT_TIMEOUT.toSeconds()
+                    "price feed " + location + " did not send its whole answer within " + wholeAnswerTimeout.toSeconds()
                             + " s",
                     e);
-        } catch (HttpTimeoutException e) {
-            throw new IOException("price feed " + location + " sent no answer within " + TIMEOUT.toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            throw failure(location, e.getCause());
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching price feed " + location, e);
         }
+    }
+
+    private static IOException failure(String location, Throwable cause) {
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new IOException(
+                    "price feed " + location + " could not be connected to within " + CONNECT_TIMEOUT.toSeconds()
+                            + " s",
+                    cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new IOException(
+                    "price feed " + location + " sent no answer within " + TIMEOUT.toSeconds() + " s", cause);
+        }
+        String why = cause.getMessage() == null
+                ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return new IOException("price feed " + location + " could not be fetched: " + why, cause);
     }
 }

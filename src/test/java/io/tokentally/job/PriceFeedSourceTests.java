@@ -1,9 +1,20 @@
 package io.tokentally.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import com.sun.net.httpserver.HttpServer;
 import io.tokentally.TempFolders;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class PriceFeedSourceTests {
@@ -22,5 +33,75 @@ class PriceFeedSourceTests {
                 .isThrownBy(() -> source.open(folder.resolve("litellm.json").toString()))
                 .withMessage(
                         "price feed: the file " + folder.toAbsolutePath().resolve("litellm.json") + " does not exist");
+    }
+
+    @Test
+    void aFeedThatStallsInItsBodyFailsAtTheLimitInsteadOfBeingReadAsAShorterFeed() throws Exception {
+        // given: a feed that sends its headers and a first part of its body, then nothing more
+        CountDownLatch released = new CountDownLatch(1);
+        HttpServer feed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        feed.createContext("/feed.csv", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream body = exchange.getResponseBody();
+            body.write("provider,model,token_type\n".getBytes(StandardCharsets.UTF_8));
+            body.flush();
+            try {
+                released.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        feed.start();
+        String location = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
+        try {
+            PriceFeedSource source = new PriceFeedSource(null, Duration.ofSeconds(1));
+
+            // when, then
+            long started = System.nanoTime();
+            assertThatIOException()
+                    .isThrownBy(() -> source.open(location).close())
+                    .withMessage("price feed " + location + " did not send its whole answer within 1 s");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            released.countDown();
+            feed.stop(0);
+        }
+    }
+
+    @Test
+    void aFeedThatAnswersIsReadWholeAndOneThatCannotBeReachedSaysWhere() throws Exception {
+        // given: a feed that answers, and a port nothing listens on
+        HttpServer feed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] prices = "provider,model\nopenai,gpt-4o\n".getBytes(StandardCharsets.UTF_8);
+        feed.createContext("/feed.csv", exchange -> {
+            exchange.sendResponseHeaders(200, prices.length);
+            exchange.getResponseBody().write(prices);
+            exchange.close();
+        });
+        feed.start();
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String unreachable = "http://127.0.0.1:" + closedPort + "/feed.csv";
+        try {
+            PriceFeedSource source = new PriceFeedSource(null);
+
+            // when
+            byte[] read;
+            try (InputStream in =
+                    source.open("http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv")) {
+                read = in.readAllBytes();
+            }
+
+            // then
+            assertThat(read).isEqualTo(prices);
+            assertThatIOException()
+                    .isThrownBy(() -> source.open(unreachable))
+                    .withMessageStartingWith("price feed " + unreachable + " could not be fetched: ConnectException");
+        } finally {
+            feed.stop(0);
+        }
     }
 }

@@ -275,7 +275,15 @@ public class FileRegistry {
     }
 
     /** A file a run saw whose content another run registered and has not read yet, with that run's date. */
-    public record PendingElsewhere(String path, long fileId, long registeredBy, String date) {}
+    /**
+     * A content another run registered and has not read to the end.
+     *
+     * @param date the registering run's date; null if the job repository no longer holds it
+     * @param lastExecution that run's last execution; null if the job repository no longer holds it
+     * @param lastStatus that execution's batch status, as stored
+     */
+    public record PendingElsewhere(
+            String path, long fileId, long registeredBy, String date, Long lastExecution, String lastStatus) {}
 
     /**
      * The files {@code run} saw as already ingested whose content another run registered and has not read to
@@ -285,7 +293,10 @@ public class FileRegistry {
         return jdbc.sql("SELECT r.path, f.file_id, f.ingest_run, (SELECT MIN(p.PARAMETER_VALUE) FROM"
                         + " BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID ="
                         + " e.JOB_EXECUTION_ID WHERE e.JOB_INSTANCE_ID = f.ingest_run AND p.PARAMETER_NAME = 'date')"
-                        + " AS run_date FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id"
+                        + " AS run_date, x.JOB_EXECUTION_ID AS last_execution, x.STATUS AS last_status"
+                        + " FROM run_file r JOIN ingested_file f ON f.file_id = r.file_id"
+                        + " LEFT JOIN BATCH_JOB_EXECUTION x ON x.JOB_EXECUTION_ID = (SELECT MAX(e.JOB_EXECUTION_ID)"
+                        + " FROM BATCH_JOB_EXECUTION e WHERE e.JOB_INSTANCE_ID = f.ingest_run)"
                         + " WHERE r.ingest_run = ? AND f.status = ? AND f.ingest_run <> r.ingest_run ORDER BY r.path")
                 .param(run)
                 .param(FileStatus.PENDING.name())
@@ -293,7 +304,9 @@ public class FileRegistry {
                         rs.getString("path"),
                         rs.getLong("file_id"),
                         rs.getLong("ingest_run"),
-                        rs.getString("run_date")))
+                        rs.getString("run_date"),
+                        rs.getObject("last_execution", Long.class),
+                        rs.getString("last_status")))
                 .list();
     }
 

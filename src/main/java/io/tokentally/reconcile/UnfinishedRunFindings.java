@@ -2,6 +2,7 @@ package io.tokentally.reconcile;
 
 import io.tokentally.ingest.FileRegistry;
 import java.util.List;
+import org.springframework.batch.core.BatchStatus;
 
 /**
  * One finding per content a run found in its input that another run registered and has not read to the end: only
@@ -26,16 +27,34 @@ public final class UnfinishedRunFindings {
 
     private static Finding finding(FileRegistry.PendingElsewhere file) {
         String date = file.date() == null ? "its date" : file.date();
+        Evidence evidence = new Evidence()
+                .number("file_id", file.fileId())
+                .number("registered_by_run", file.registeredBy())
+                .source("pending", file.path(), null, null);
+        String run = "run " + file.registeredBy();
+        if (file.lastExecution() != null) {
+            evidence.number("execution", file.lastExecution());
+            run += ", execution " + file.lastExecution() + ", " + file.lastStatus();
+        }
         return new Finding(
                 key(file.fileId()),
                 KIND,
                 Finding.Severity.ERROR,
-                file.path() + " is read by the run of " + date + " that registered it (run " + file.registeredBy()
-                        + "), which has not finished reading it, so this run does not bill it. If that run was"
-                        + " stopped or killed, run " + date + " again: it resumes and bills the file.",
-                new Evidence()
-                        .number("file_id", file.fileId())
-                        .number("registered_by_run", file.registeredBy())
-                        .source("pending", file.path(), null, null));
+                file.path() + " is read by the run of " + date + " that registered it (" + run + "), which has not"
+                        + " finished reading it, so this run does not bill it. " + advice(file, date),
+                evidence);
+    }
+
+    /** How the registering run gets to read the file: its resumption, as its {@code UNFINISHED_RUN} says. */
+    private static String advice(FileRegistry.PendingElsewhere file, String date) {
+        if (file.lastExecution() == null) {
+            return "Run " + date + " again: it reads and bills the file.";
+        }
+        String restart = "'tokentally restart " + file.lastExecution() + "'";
+        if (BatchStatus.valueOf(file.lastStatus()).isRunning()) {
+            return "If that run is still going, this finding is resolved once it has read the file; if its process"
+                    + " is gone, " + restart + " resumes it and bills the file.";
+        }
+        return "Run " + date + " again (or " + restart + "): it resumes where it stopped and bills the file.";
     }
 }

@@ -581,8 +581,10 @@ abstract class NightlyBillingJobScenarios {
                 .singleElement()
                 .asString()
                 .startsWith("OPEN ERROR ")
-                .contains("gateway-20.csv is read by the run of 2026-05-20 that registered it")
-                .contains("run 2026-05-20 again");
+                .contains("gateway-20.csv is read by the run of 2026-05-20 that registered it (run "
+                        + failed.getJobInstance().getInstanceId() + ", execution " + failed.getId() + ", FAILED)")
+                .endsWith("Run 2026-05-20 again (or 'tokentally restart " + failed.getId()
+                        + "'): it resumes where it stopped and bills the file.");
 
         // when: the 20th is run again
         JobExecution resumed = run("2026-05-20", input);

@@ -28,8 +28,13 @@ public class PriceSyncJobConfiguration {
     public static final String SUMMARY = PriceSyncTasklet.SUMMARY;
 
     @Bean
-    Job priceSyncJob(JobRepository jobRepository, @Qualifier(SYNC_PRICES_STEP) Step syncPricesStep) {
+    Job priceSyncJob(
+            JobRepository jobRepository,
+            @Qualifier(SYNC_PRICES_STEP) Step syncPricesStep,
+            RunOwnerListener runOwnerListener) {
         return new JobBuilder(PRICE_SYNC_JOB, jobRepository)
+                // its owner, so that the process's stop (SIGTERM, Ctrl-C) asks it to stop, as it does its runs
+                .listener(runOwnerListener)
                 .validator(new DefaultJobParametersValidator(
                         new String[] {
                             PriceSyncParameters.FEED,

@@ -22,8 +22,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -71,7 +73,7 @@ class PriceSyncTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         LiteLlmPriceFeed.Contents contents = read();
-        holdCatalogUntilTransactionEnds();
+        holdCatalogUntilTransactionEnds(chunkContext.getStepContext().getStepExecution());
         List<Price> before = prices.findAll();
         PriceSync.Outcome outcome =
                 PriceSync.plan(before, contents.prices(), parameters.effective(), parameters.name());
@@ -106,13 +108,13 @@ class PriceSyncTasklet implements Tasklet {
         return RepeatStatus.FINISHED;
     }
 
-    private void holdCatalogUntilTransactionEnds() {
+    private void holdCatalogUntilTransactionEnds(StepExecution stepExecution) throws JobInterruptedException {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             throw new IllegalStateException(
                     "the price sync's step ran without a transaction, so it cannot hold the catalog's lock until its"
                             + " commit");
         }
-        StepLock.Held held = catalogLock.hold(PriceSyncJobConfiguration.SYNC_PRICES_STEP);
+        StepLock.Held held = catalogLock.holdWithin(stepExecution);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCompletion(int status) {

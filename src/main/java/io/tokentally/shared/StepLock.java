@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -29,8 +30,8 @@ import org.springframework.batch.core.step.StoppableStep;
  * as the lock (the database frees it if the process dies). The embedded H2 is opened by one process, so the
  * semaphore is the whole lock there. Waiting runs look every half second whether the lock is free, in no
  * particular order, or whether their run was asked to stop. One instance per key and process. {@link #hold(String)}
- * serves what takes its turn outside {@link #around} (a command; the price sync's tasklet, which waits with its
- * step's transaction open, tying up that connection too, and is not stopped before its turn).
+ * serves what takes its turn outside {@link #around} (a command), {@link #holdWithin} a step that takes it inside
+ * (the price sync's tasklet, which waits with its step's transaction open, tying up that connection too).
  */
 public class StepLock {
 
@@ -121,6 +122,28 @@ public class StepLock {
     /** Takes the lock, waiting as long as another run's {@code step} holds it. */
     public Held hold(String step) {
         return hold(step, () -> false);
+    }
+
+    /**
+     * Takes the lock from inside a step already executing (a tasklet that takes its turn in its transaction), waiting
+     * as long as another run or command holds it. If the step's run is asked to stop while it waits, it gives up with
+     * a {@link JobInterruptedException}, which ends the step STOPPED (its restart executes it again).
+     */
+    public Held holdWithin(StepExecution stepExecution) throws JobInterruptedException {
+        try {
+            return hold(stepExecution.getStepName(), () -> stopAsked(stepExecution));
+        } catch (StoppedWaiting e) {
+            throw new JobInterruptedException(e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the step's run was asked to stop, read without writing the step: its transaction is open, and a
+     * version written in it would be lost on rollback.
+     */
+    private boolean stopAsked(StepExecution stepExecution) {
+        JobExecution run = jobRepository.getJobExecution(stepExecution.getJobExecutionId());
+        return run == null || run.getStatus() == BatchStatus.STOPPING || run.getStatus() == BatchStatus.STOPPED;
     }
 
     /** How many runs of this process wait for the lock. */

@@ -36,6 +36,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -85,6 +86,12 @@ class PriceSyncJobTests {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    JobRepository jobRepository;
+
+    @Autowired
+    RunStops runStops;
 
     @Autowired
     PriceApprovals approvals;
@@ -463,6 +470,48 @@ class PriceSyncJobTests {
         } finally {
             loads.shutdownNow();
         }
+    }
+
+    @Test
+    void aSyncWaitingForItsTurnStopsWhenAskedAndItsRestartAddsItsVersions() throws Exception {
+        // given: a sync waiting for the catalog, which a run's price load holds
+        Path feed = feed("catalog-turn-stopped.json", model("catalog-turn-stopped", "4e-06"));
+        ExecutorService syncs = Executors.newSingleThreadExecutor();
+        JobExecution stopped;
+        try (StepLock.Held load = priceCatalogLock.hold(LoadPricesStepConfiguration.LOAD_PRICES_STEP)) {
+            Future<JobExecution> sync = syncs.submit(() -> sync(feed, "stopped-feed", "2026-11-13T00:00:00Z"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (priceCatalogLock.waiting() == 0 && !sync.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(sync).as("the sync waits for the catalog").isNotDone();
+            JobExecution waiting =
+                    jobRepository.findRunningJobExecutions(PriceSyncJobConfiguration.PRICE_SYNC_JOB).stream()
+                            .findFirst()
+                            .orElseThrow();
+            // its process's stop finds it by its owner
+            assertThat(RunOwnerListener.ownedByThisProcess(waiting)).isTrue();
+
+            // when: its run is asked to stop, the load still holding the catalog
+            runStops.ask(waiting);
+
+            // then: it stops without its turn, having added nothing
+            stopped = sync.get(10, TimeUnit.SECONDS);
+        } finally {
+            syncs.shutdown();
+        }
+        assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(stoppedVersions()).isZero();
+
+        // and: restarted, it adds the model
+        JobExecution restarted = jobOperator.restart(stopped);
+        assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(stoppedVersions()).isPositive();
+    }
+
+    private long stoppedVersions() {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM price WHERE model = 'openai/catalog-turn-stopped'", Long.class);
     }
 
     private long catalogTurnHeldVersions() {

@@ -22,9 +22,11 @@ import java.util.TreeSet;
  * amounts per hour and of what the outbox already holds.
  *
  * <p>The amount meters take whole micro-USD. The value wanted for an hour is the rounded cumulative
- * amount through that hour minus the rounded cumulative amount before it, so the sub-micro remainder
- * carries forward and the period's total equals the exact total rounded once. What the outbox holds
- * for an hour is subtracted; only a non-zero difference becomes a new revision.
+ * amount through that hour minus what the hours before it send, so the sub-micro remainder carries forward and
+ * the period's total equals the exact total rounded once. An hour already queued keeps its value while the running
+ * total stays within a micro-USD of the exact amount, except the last hour of each UTC day, which brings it back to
+ * the exact amount rounded ({@link #keeps}). What the outbox holds for an hour is subtracted; only a non-zero
+ * difference becomes a new revision.
  *
  * <p>Each event is stamped with its hour, but an hour too old for Stripe's window ({@link #late}) is stamped
  * with the run's time, inside the period: Stripe bills it on the period's invoice all the same, in the meter's
@@ -38,6 +40,8 @@ public final class OutboxPlanner {
 
     private static final DateTimeFormatter HOUR =
             DateTimeFormatter.ofPattern("uuuuMMddHH").withZone(ZoneOffset.UTC);
+
+    private static final BigDecimal ONE_MICRO = BigDecimal.ONE.movePointLeft(6);
 
     private final Instant now;
     private final Duration lateAfter;
@@ -115,22 +119,54 @@ public final class OutboxPlanner {
             Map<Instant, Queued> queuedByHour) {
         List<OutboxRow> rows = new ArrayList<>();
         BigDecimal cumulative = carriedUsd;
-        long previousMicros =
+        long sentMicros =
                 MeterAmountTooLargeException.micros(carriedUsd, billedByHour.isEmpty() ? now : billedByHour.firstKey());
         TreeSet<Instant> hours = new TreeSet<>(billedByHour.keySet());
         hours.addAll(queuedByHour.keySet());
         for (Instant hour : hours) {
             cumulative = cumulative.add(billedByHour.getOrDefault(hour, BigDecimal.ZERO));
             long cumulativeMicros = MeterAmountTooLargeException.micros(cumulative, hour);
-            long wanted = cumulativeMicros - previousMicros;
-            previousMicros = cumulativeMicros;
-            Queued queued = queuedByHour.getOrDefault(hour, new Queued(0, 0));
-            long delta = wanted - queued.valueMicros();
+            Queued queued = queuedByHour.get(hour);
+            long wanted = keeps(queued, sentMicros, cumulative, hour, hours)
+                    ? queued.valueMicros()
+                    : cumulativeMicros - sentMicros;
+            sentMicros += wanted;
+            long delta = wanted - (queued == null ? 0 : queued.valueMicros());
             if (delta != 0) {
-                rows.addAll(nextRevisions(customerId, stripeCustomerId, meter, period, hour, queued, delta));
+                rows.addAll(nextRevisions(
+                        customerId,
+                        stripeCustomerId,
+                        meter,
+                        period,
+                        hour,
+                        queued == null ? new Queued(0, 0) : queued,
+                        delta));
             }
         }
         return rows;
+    }
+
+    /**
+     * Whether an hour already queued keeps its value: it is not its day's last hour, and with it the meter's running
+     * total stays within a micro-USD of the exact amount (its floor or its ceiling). A change to an earlier hour moves
+     * the rounding of every later hour; kept, those hours are not revised one micro-USD each, and the day's last hour
+     * brings the running total back to the exact amount rounded, which the plan of a later day starts from.
+     */
+    private static boolean keeps(
+            Queued queued, long sentMicros, BigDecimal cumulative, Instant hour, TreeSet<Instant> hours) {
+        if (queued == null || queued.revision() == 0 || lastOfItsDay(hour, hours)) {
+            return false;
+        }
+        BigDecimal off = BigDecimal.valueOf(sentMicros + queued.valueMicros())
+                .movePointLeft(6)
+                .subtract(cumulative)
+                .abs();
+        return off.compareTo(ONE_MICRO) < 0;
+    }
+
+    private static boolean lastOfItsDay(Instant hour, TreeSet<Instant> hours) {
+        Instant next = hours.higher(hour);
+        return next == null || !next.truncatedTo(ChronoUnit.DAYS).equals(hour.truncatedTo(ChronoUnit.DAYS));
     }
 
     /**

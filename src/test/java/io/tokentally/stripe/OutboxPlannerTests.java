@@ -50,6 +50,61 @@ class OutboxPlannerTests {
     }
 
     @Test
+    void aChangeToAnEarlyHourRevisesTheHoursItPushesAMicroAwayAndEachDaysLastHourNotEveryLaterHour() {
+        // given: two days of ten hours of 1.5 micro-USD each, planned and queued; then the first hour rated
+        // half a micro-USD higher, which moves the rounding of every later hour
+        Instant day = Instant.parse("2026-11-17T00:00:00Z");
+        NavigableMap<Instant, BigDecimal> billed = new TreeMap<>();
+        for (int d = 0; d < 2; d++) {
+            for (int hour = 0; hour < 10; hour++) {
+                billed.put(day.plus(Duration.ofDays(d)).plusSeconds(3_600L * hour), new BigDecimal("0.0000015"));
+            }
+        }
+        Map<Instant, OutboxPlanner.Queued> queued =
+                queue(planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, billed, Map.of()), Map.of());
+        billed.put(day, new BigDecimal("0.0000020"));
+
+        // when
+        List<OutboxRow> rows = planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, billed, queued);
+
+        // then: the first day's last hour takes the change (+1), the second day's first hour is put back within a
+        // micro-USD (-1) and its last hour takes what is left (+1); the other 17 hours keep their values
+        assertThat(rows)
+                .extracting(OutboxRow::windowStart, OutboxRow::revision, OutboxRow::valueMicros)
+                .containsExactly(
+                        tuple(day.plusSeconds(9 * 3_600L), 2, 1L),
+                        tuple(day.plus(Duration.ofDays(1)), 2, -1L),
+                        tuple(day.plus(Duration.ofDays(1)).plusSeconds(9 * 3_600L), 2, 1L));
+        // and: at each day's end, and so for the period, the meter holds the exact amount rounded once
+        Map<Instant, OutboxPlanner.Queued> after = queue(rows, queued);
+        assertThat(sentThrough(after, day.plus(Duration.ofDays(1)))).isEqualTo(16); // 15.5 micro-USD
+        assertThat(sentThrough(after, day.plus(Duration.ofDays(2)))).isEqualTo(31); // 30.5 micro-USD
+        // and: planned again, nothing more
+        assertThat(planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, billed, after))
+                .isEmpty();
+    }
+
+    /** What the outbox holds per hour once {@code rows} are queued after {@code queued}. */
+    private static Map<Instant, OutboxPlanner.Queued> queue(
+            List<OutboxRow> rows, Map<Instant, OutboxPlanner.Queued> queued) {
+        Map<Instant, OutboxPlanner.Queued> after = new TreeMap<>(queued);
+        for (OutboxRow row : rows) {
+            OutboxPlanner.Queued held = after.getOrDefault(row.windowStart(), new OutboxPlanner.Queued(0, 0));
+            after.put(
+                    row.windowStart(),
+                    new OutboxPlanner.Queued(held.valueMicros() + row.valueMicros(), row.revision()));
+        }
+        return after;
+    }
+
+    private static long sentThrough(Map<Instant, OutboxPlanner.Queued> queued, Instant end) {
+        return queued.entrySet().stream()
+                .filter(hour -> hour.getKey().isBefore(end))
+                .mapToLong(hour -> hour.getValue().valueMicros())
+                .sum();
+    }
+
+    @Test
     void aDecreaseOfAnHourWithAnEarlierVersionsInvoiceItemTakesTheItemBackFirst() {
         // given: a late hour sent as a meter event of 5.00 USD while fresh, then raised by an earlier version's
         // invoice item of 0.50 USD; it is now rated at 3.00 USD

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -84,10 +87,51 @@ class OutboxPlannerTests {
                 .isEmpty();
     }
 
+    @Test
+    void plannedFromTheFirstChangedDayTheMeterHoldsEachDaysExactAmountRoundedOnceThroughAnyChanges() {
+        // given: a week of hours with sub-micro-USD amounts, changed 200 times at random (an hour raised, lowered,
+        // added or emptied), each change planned as a run does: from the first changed day, the days before carried
+        Random random = new Random(20261205);
+        Instant start = Instant.parse("2026-11-10T00:00:00Z");
+        NavigableMap<Instant, BigDecimal> billed = new TreeMap<>();
+        NavigableMap<Instant, OutboxPlanner.Queued> queued = new TreeMap<>();
+        for (int change = 0; change < 200; change++) {
+            Instant hour = start.plusSeconds(3_600L * random.nextInt(7 * 24));
+            if (random.nextInt(5) == 0) {
+                billed.remove(hour);
+            } else {
+                billed.put(hour, BigDecimal.valueOf(random.nextInt(5_000_000), 11)); // up to 50 micro-USD
+            }
+
+            // when
+            Instant from = hour.truncatedTo(ChronoUnit.DAYS);
+            BigDecimal carried = billed.headMap(from).values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+            Map<Instant, OutboxPlanner.Queued> queuedFrom = new TreeMap<>(queued.tailMap(from, true));
+            List<OutboxRow> rows = planner.plan(
+                    "acme", "cus_acme", "usage", YEAR, carried, new TreeMap<>(billed.tailMap(from)), queuedFrom);
+            queued = queue(rows, queued);
+
+            // then: through the end of every day, the meter holds the exact amount rounded once
+            for (Instant end = start.plus(Duration.ofDays(1));
+                    !end.isAfter(start.plus(Duration.ofDays(7)));
+                    end = end.plus(Duration.ofDays(1))) {
+                BigDecimal exact = billed.headMap(end).values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+                assertThat(sentThrough(queued, end))
+                        .as("through %s after change %d", end, change)
+                        .isEqualTo(exact.movePointRight(6)
+                                .setScale(0, RoundingMode.HALF_UP)
+                                .longValueExact());
+            }
+            // and: planned again, nothing more
+            assertThat(planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, billed, queued))
+                    .isEmpty();
+        }
+    }
+
     /** What the outbox holds per hour once {@code rows} are queued after {@code queued}. */
-    private static Map<Instant, OutboxPlanner.Queued> queue(
+    private static NavigableMap<Instant, OutboxPlanner.Queued> queue(
             List<OutboxRow> rows, Map<Instant, OutboxPlanner.Queued> queued) {
-        Map<Instant, OutboxPlanner.Queued> after = new TreeMap<>(queued);
+        NavigableMap<Instant, OutboxPlanner.Queued> after = new TreeMap<>(queued);
         for (OutboxRow row : rows) {
             OutboxPlanner.Queued held = after.getOrDefault(row.windowStart(), new OutboxPlanner.Queued(0, 0));
             after.put(

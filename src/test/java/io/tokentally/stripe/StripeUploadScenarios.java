@@ -506,7 +506,7 @@ abstract class StripeUploadScenarios {
         LocalDate day = daysAgo(6);
         Path input = folder("faults");
         UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("faults", day, 300, 8, customers.ids()));
-        stripe().ratePerSecond(10)
+        stripe().ratePerSecond(40)
                 .inject(
                         FakeStripe.Fault.SERVER_ERROR,
                         FakeStripe.Fault.LOSE_RESPONSE,

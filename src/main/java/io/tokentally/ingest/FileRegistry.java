@@ -274,13 +274,12 @@ public class FileRegistry {
                 .list();
     }
 
-    /** A file a run saw whose content another run registered and has not read yet, with that run's date. */
     /**
-     * A content another run registered and has not read to the end.
+     * A file a run saw whose content another run registered and has not read to the end.
      *
      * @param date the registering run's date; null if the job repository no longer holds it
      * @param lastExecution that run's last execution; null if the job repository no longer holds it
-     * @param lastStatus that execution's batch status, as stored
+     * @param lastStatus that execution's batch status, as stored; null with it
      */
     public record PendingElsewhere(
             String path, long fileId, long registeredBy, String date, Long lastExecution, String lastStatus) {}

@@ -51,10 +51,15 @@ public final class UnfinishedRunFindings {
             return "Run " + date + " again: it reads and bills the file.";
         }
         String restart = "'tokentally restart " + file.lastExecution() + "'";
-        if (BatchStatus.valueOf(file.lastStatus()).isRunning()) {
+        BatchStatus status = file.lastStatus() == null ? BatchStatus.UNKNOWN : BatchStatus.valueOf(file.lastStatus());
+        if (status.isRunning()) {
             return "If that run is still going, this finding is resolved once it has read the file; if its process"
                     + " is gone, " + restart + " resumes it and bills the file.";
         }
-        return "Run " + date + " again (or " + restart + "): it resumes where it stopped and bills the file.";
+        if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
+            return "Run " + date + " again (or " + restart + "): it resumes where it stopped and bills the file.";
+        }
+        // UNKNOWN (Spring Batch could not record how it ended), ABANDONED or COMPLETED: no restart is taken
+        return "That run cannot be resumed (" + status + "), so no run bills the file: check its usage by hand.";
     }
 }

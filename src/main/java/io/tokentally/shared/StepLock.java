@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.StoppableStep;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Lets one run at a time execute a step, across every process that shares the database. {@link #around} wraps
@@ -126,10 +127,14 @@ public class StepLock {
 
     /**
      * Takes the lock from inside a step already executing (a tasklet that takes its turn in its transaction), waiting
-     * as long as another run or command holds it. If the step's run is asked to stop while it waits, it gives up with
-     * a {@link JobInterruptedException}, which ends the step STOPPED (its restart executes it again).
+     * as long as another run or command holds it. If the step's run was asked to stop before its turn (while it read
+     * its input, say) or is asked while it waits, it gives up with a {@link JobInterruptedException}, which ends the
+     * step STOPPED (its restart executes it again).
      */
     public Held holdWithin(StepExecution stepExecution) throws JobInterruptedException {
+        if (stopAsked(stepExecution)) {
+            throw new JobInterruptedException(stepExecution.getStepName() + " was stopped before its turn");
+        }
         try {
             return hold(stepExecution.getStepName(), () -> stopAsked(stepExecution));
         } catch (StoppedWaiting e) {
@@ -138,12 +143,18 @@ public class StepLock {
     }
 
     /**
-     * Whether the step's run was asked to stop, read without writing the step: its transaction is open, and a
-     * version written in it would be lost on rollback.
+     * Whether the step's run was asked to stop, read with one small query and without writing the step: its
+     * transaction is open, and a version written in it would be lost on rollback.
      */
     private boolean stopAsked(StepExecution stepExecution) {
-        JobExecution run = jobRepository.getJobExecution(stepExecution.getJobExecutionId());
-        return run == null || run.getStatus() == BatchStatus.STOPPING || run.getStatus() == BatchStatus.STOPPED;
+        List<String> status = new JdbcTemplate(dataSource)
+                .queryForList(
+                        "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?",
+                        String.class,
+                        stepExecution.getJobExecutionId());
+        return status.isEmpty()
+                || status.get(0).equals(BatchStatus.STOPPING.name())
+                || status.get(0).equals(BatchStatus.STOPPED.name());
     }
 
     /** How many runs of this process wait for the lock. */

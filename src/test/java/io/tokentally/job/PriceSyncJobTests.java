@@ -509,6 +509,53 @@ class PriceSyncJobTests {
         assertThat(stoppedVersions()).isPositive();
     }
 
+    @Test
+    void aSyncAskedToStopWhileItReadsItsFeedStopsBeforeItsTurnHavingAddedNothing() throws Exception {
+        // given: a sync reading a feed that answers once released
+        CountDownLatch requested = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        byte[] body = ("{" + model("catalog-turn-read-stopped", "5e-06") + "}").getBytes(StandardCharsets.UTF_8);
+        HttpServer slowFeed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slowFeed.createContext("/feed.json", exchange -> {
+            requested.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        slowFeed.start();
+        ExecutorService syncs = Executors.newSingleThreadExecutor();
+        try {
+            String location = "http://127.0.0.1:" + slowFeed.getAddress().getPort() + "/feed.json";
+            Future<JobExecution> sync = syncs.submit(() -> jobOperator.start(
+                    priceSyncJob,
+                    new PriceSyncParameters(
+                                    location, "read-stopped", "litellm", Instant.parse("2026-11-14T00:00:00Z"), false)
+                            .toJobParameters()));
+            assertThat(requested.await(60, TimeUnit.SECONDS)).isTrue();
+
+            // when: its run is asked to stop (the process closing), and the feed then answers
+            runStops.ask(jobRepository.findRunningJobExecutions(PriceSyncJobConfiguration.PRICE_SYNC_JOB).stream()
+                    .findFirst()
+                    .orElseThrow());
+            release.countDown();
+
+            // then: it stops without taking its turn, having added nothing
+            assertThat(sync.get(60, TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.STOPPED);
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM price WHERE model = 'openai/catalog-turn-read-stopped'", Long.class))
+                    .isZero();
+        } finally {
+            release.countDown();
+            syncs.shutdownNow();
+            slowFeed.stop(0);
+        }
+    }
+
     private long stoppedVersions() {
         return jdbc.queryForObject(
                 "SELECT COUNT(*) FROM price WHERE model = 'openai/catalog-turn-stopped'", Long.class);

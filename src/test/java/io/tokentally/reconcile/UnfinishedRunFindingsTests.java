@@ -9,14 +9,16 @@ import org.junit.jupiter.api.Test;
 class UnfinishedRunFindingsTests {
 
     @Test
-    void eachFileNamesTheExecutionToResumeAsFitsItsRunsState() {
-        // given: files left by a run that failed, by one marked running, and by one the job repository lost
+    void eachFileNamesTheExecutionToResumeAsFitsItsRunsStateOrSaysItCannotBe() {
+        // given: files left by a run that failed, by one marked running, by one the job repository lost, and by one
+        // whose end Spring Batch could not record
         PendingElsewhere failed = new PendingElsewhere("/in/a.csv", 1, 7, "2026-05-20", 12L, "FAILED");
         PendingElsewhere running = new PendingElsewhere("/in/b.csv", 2, 8, "2026-05-21", 13L, "STARTED");
         PendingElsewhere lost = new PendingElsewhere("/in/c.csv", 3, 9, null, null, null);
+        PendingElsewhere unknown = new PendingElsewhere("/in/d.csv", 4, 10, "2026-05-22", 14L, "UNKNOWN");
 
         // when
-        List<Finding> findings = UnfinishedRunFindings.of(List.of(failed, running, lost));
+        List<Finding> findings = UnfinishedRunFindings.of(List.of(failed, running, lost, unknown));
 
         // then
         assertThat(findings)
@@ -31,7 +33,10 @@ class UnfinishedRunFindingsTests {
                                 + " restart 13' resumes it and bills the file.",
                         "/in/c.csv is read by the run of its date that registered it (run 9), which has not finished"
                                 + " reading it, so this run does not bill it. Run its date again: it reads and bills the"
-                                + " file.");
+                                + " file.",
+                        "/in/d.csv is read by the run of 2026-05-22 that registered it (run 10, execution 14, UNKNOWN),"
+                                + " which has not finished reading it, so this run does not bill it. That run cannot be"
+                                + " resumed (UNKNOWN), so no run bills the file: check its usage by hand.");
         assertThat(findings.get(0).evidence()).contains("\"execution\":12");
     }
 }

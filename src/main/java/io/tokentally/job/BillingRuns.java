@@ -205,7 +205,7 @@ public class BillingRuns {
     private JobExecution restartStopped(BillingJobParameters parameters, JobParameters jobParameters, JobExecution last)
             throws Exception {
         List<String> stillRunning = runningSteps(last);
-        if (!stillRunning.isEmpty() && !RunOwnerListener.ownerIsGone(last)) {
+        if (!stillRunning.isEmpty() && !owners.ownerGone(last)) {
             throw new WindowBusy("execution " + last.getId() + " of window " + parameters.date()
                     + " is " + last.getStatus() + " but its steps " + stillRunning
                     + " are still marked running; wait for its process to end them, or, if it died, run"
@@ -222,7 +222,7 @@ public class BillingRuns {
      */
     private JobExecution resumeRunning(BillingJobParameters parameters, JobParameters jobParameters, JobExecution last)
             throws Exception {
-        if (RunOwnerListener.ownerIsGone(last)) {
+        if (owners.ownerGone(last)) {
             log.warn(
                     "Execution {} of window {} is marked {} but the process that ran it is gone; resuming it",
                     last.getId(),

@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
 /**
  * Records which process runs an execution (host, process id and the process's start) in its execution
  * context, so that a later {@code run} on the same host can tell a crashed execution from one that is still
- * running. It logs the execution's id as the run starts, which a process killed before its run's end never
- * prints otherwise, and which {@code tokentally restart} takes.
+ * running, and holds the execution's lease while it runs ({@link RunLeases}), by which a process of another host
+ * tells one whose process died. It logs the execution's id as the run starts, which a process killed before its
+ * run's end never prints otherwise, and which {@code tokentally restart} takes.
  */
 @Component
 public class RunOwnerListener implements JobExecutionListener {
@@ -36,20 +37,37 @@ public class RunOwnerListener implements JobExecutionListener {
     static final String ZONE = "owner.zone";
 
     private final JobRepository jobRepository;
+    private final RunLeases leases;
 
-    public RunOwnerListener(JobRepository jobRepository) {
+    public RunOwnerListener(JobRepository jobRepository, RunLeases leases) {
         this.jobRepository = jobRepository;
+        this.leases = leases;
     }
 
     @Override
     public void beforeJob(JobExecution execution) {
         record(execution);
+        leases.take(execution.getId());
         log.info(
                 "Execution {} of {} started in process {}; should the process die, 'tokentally restart {}' resumes it",
                 execution.getId(),
                 execution.getJobInstance().getJobName(),
                 ProcessHandle.current().pid(),
                 execution.getId());
+    }
+
+    /**
+     * Whether the execution's process is known to be gone: one of this host that no longer exists, or one of another
+     * host whose lease has lapsed ({@link RunLeases}).
+     */
+    boolean ownerGone(JobExecution execution) {
+        return ownerIsGone(execution)
+                || leaseOf(execution).map(RunLeases.Lease::lapsed).orElse(false);
+    }
+
+    /** The lease of an execution run by a process of another host; empty for one of this host, whose process tells. */
+    Optional<RunLeases.Lease> leaseOf(JobExecution execution) {
+        return localOwner(execution).isPresent() ? Optional.empty() : leases.of(execution.getId());
     }
 
     /** Whether the execution was run by a process on this host that no longer exists. */
@@ -66,8 +84,15 @@ public class RunOwnerListener implements JobExecutionListener {
     JobExecution handedOver(JobExecution execution) {
         if (execution.getStatus() == BatchStatus.STARTING) {
             record(execution);
+            leases.take(execution.getId());
         }
         return execution;
+    }
+
+    /** Gives back the execution's lease ({@link RunLeases}): it has ended, completed or not. */
+    @Override
+    public void afterJob(JobExecution execution) {
+        leases.release(execution.getId());
     }
 
     private void record(JobExecution execution) {

@@ -54,12 +54,19 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     private final JdbcTemplate jdbc;
     private final JobRepository jobRepository;
     private final FindingRepository findings;
+    private final RunOwnerListener owners;
     private final Clock clock;
 
-    UnfinishedRunsListener(JdbcTemplate jdbc, JobRepository jobRepository, FindingRepository findings, Clock clock) {
+    UnfinishedRunsListener(
+            JdbcTemplate jdbc,
+            JobRepository jobRepository,
+            FindingRepository findings,
+            RunOwnerListener owners,
+            Clock clock) {
         this.jdbc = jdbc;
         this.jobRepository = jobRepository;
         this.findings = findings;
+        this.owners = owners;
         this.clock = clock;
     }
 
@@ -104,8 +111,10 @@ public class UnfinishedRunsListener implements JobExecutionListener {
      */
     private void record(JobExecution last, long run, Map<String, Long> acknowledged) {
         try {
-            why(last, clock.instant()).ifPresent(why -> {
-                Finding finding = finding(last, why);
+            Optional<RunLeases.Lease> lease = owners.leaseOf(last);
+            why(last, clock.instant(), lease).ifPresent(why -> {
+                Finding finding =
+                        finding(last, why, lease.map(RunLeases.Lease::lapsed).orElse(false));
                 Long acknowledgedExecution = acknowledged.get(finding.key());
                 if (acknowledgedExecution != null && acknowledgedExecution == last.getId()) {
                     log.info("Acknowledged finding {} seen again: {}", finding.key(), finding.message());
@@ -199,8 +208,18 @@ public class UnfinishedRunsListener implements JobExecutionListener {
         return later != null && later > 0;
     }
 
-    /** Why a run's last execution is unfinished; empty while a process may still be running it. */
+    /** {@link #why(JobExecution, Instant, Optional)} of a run without a lease. */
     static Optional<String> why(JobExecution last, Instant now) {
+        return why(last, now, Optional.empty());
+    }
+
+    /**
+     * Why a run's last execution is unfinished; empty while a process may still be running it.
+     *
+     * @param lease the lease of its process, of another host, if it has one: renewed, the process is alive; lapsed,
+     *     it is gone; without one, an hour of silence tells
+     */
+    static Optional<String> why(JobExecution last, Instant now, Optional<RunLeases.Lease> lease) {
         if (!last.getStatus().isRunning()) {
             return Optional.of("ended " + last.getStatus()
                     + (last.getEndTime() == null ? "" : " at " + instantOf(last.getEndTime(), last))
@@ -214,6 +233,14 @@ public class UnfinishedRunsListener implements JobExecutionListener {
         if (RunOwnerListener.ownerIsGone(last)) {
             return Optional.of("is marked " + last.getStatus() + ", but the process of this host that ran it is gone"
                     + " (killed or crashed)");
+        }
+        if (lease.isPresent()) {
+            return lease.get().lapsed()
+                    ? Optional.of("is marked " + last.getStatus() + ", but " + host(last) + " has not renewed its"
+                            + " lease since " + lease.get().renewedAt() + ", over "
+                            + RunLeases.LAPSES_AFTER.toMinutes() + " minutes, so it is taken to be gone (killed or"
+                            + " crashed)")
+                    : Optional.empty();
         }
         Instant changed = lastChange(last);
         if (changed != null && changed.isAfter(now.minus(SILENT_FOR))) {
@@ -259,7 +286,8 @@ public class UnfinishedRunsListener implements JobExecutionListener {
         return last == null ? null : instantOf(last, execution);
     }
 
-    private static Finding finding(JobExecution last, String why) {
+    /** @param gone whether its process is known to be gone: a run of its day resumes it */
+    private static Finding finding(JobExecution last, String why, boolean gone) {
         long run = last.getJobInstance().getInstanceId();
         String restart = "'tokentally restart " + last.getId() + "'";
         String message;
@@ -269,7 +297,7 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                     + last.getJobParameters().getString(RerateJobConfiguration.TO) + " (run " + run + ", execution "
                     + last.getId() + ") " + why + ". Its days may be rated again only in part: no nightly run rates"
                     + " the hours it marked (what it did rate, the next nightly run sends to Stripe). "
-                    + advice(last, "rated and sent", "Run " + restart, "")
+                    + advice(last, gone, "rated and sent", "Run " + restart, "")
                     + ". A later rerate of all these days that completes resolves it too. If the days are to stay as"
                     + " they are, acknowledge this finding.";
         } else {
@@ -279,6 +307,7 @@ public class UnfinishedRunsListener implements JobExecutionListener {
                     + " not rate no other run rates. "
                     + advice(
                             last,
+                            gone,
                             "billed of the day",
                             "Run " + date + " again (or " + restart + ")",
                             " and bills the rest")
@@ -295,17 +324,18 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     /**
      * How to finish a run left unfinished, or what to do when it cannot be.
      *
+     * @param gone whether its process, of another host, is known to be gone by its lapsed lease
      * @param done what a check by hand looks at: what the run "billed of the day"
      * @param resume the command that resumes an ended run
      * @param rest what the resumed run does besides resuming: " and bills the rest"
      */
-    private static String advice(JobExecution last, String done, String resume, String rest) {
+    private static String advice(JobExecution last, boolean gone, String done, String resume, String rest) {
         String resumes = "it resumes where it stopped" + rest + ", and this finding is resolved";
         if (last.getStatus() == BatchStatus.UNKNOWN) {
             return "Spring Batch could not record how it ended, so it cannot be resumed: check what it " + done
                     + " by hand";
         }
-        if (last.getStatus().isRunning() && !RunOwnerListener.ownerIsGone(last)) {
+        if (last.getStatus().isRunning() && !gone && !RunOwnerListener.ownerIsGone(last)) {
             // a run of the date is refused while another host's execution is marked running
             return "If that process is still running, wait: this finding is resolved when the run completes. If it is"
                     + " gone, run 'tokentally restart " + last.getId() + "': " + resumes;

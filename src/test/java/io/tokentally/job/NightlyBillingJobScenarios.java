@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -677,6 +678,59 @@ abstract class NightlyBillingJobScenarios {
         JobExecution later = run("2026-05-24", input);
         assertThat(findingKeys(later)).doesNotContain(UnfinishedRunsListener.key(killedRun));
         assertThat(unfinishedRunFinding(killedRun)).startsWith("RESOLVED ");
+    }
+
+    @Test
+    void anotherHostsRunIsLeftToItWhileItsLeaseIsRenewedAndResumedByTheNextRunOfItsDayOnceTheLeaseLapses()
+            throws Exception {
+        // given: the run of 3 July read its log and failed in its rate step, then marked the way a pod killed in that
+        // step leaves it: running, its rate step too, its process on another host, its lease renewed just now
+        Path input = folder("lease");
+        String[] log3 = rows("lease-3", LocalDate.of(2026, 7, 3), 100, 3);
+        write(input.resolve("gateway-3.csv"), log3);
+        JobExecution killed = runWhileRatingsCannotBeStored("2026-07-03", input);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM run_lease WHERE job_execution_id = ?", Long.class, killed.getId()))
+                .as("a run gives its lease back when it ends")
+                .isZero();
+        markedRunningByAnEndedProcess(killed, RatingStepConfiguration.RATE_STEP);
+        owner(killed, "pod-3", 1);
+        OffsetDateTime now = jdbc.queryForObject("SELECT CURRENT_TIMESTAMP", OffsetDateTime.class);
+        jdbc.update(
+                "INSERT INTO run_lease (job_execution_id, host, pid, renewed_at) VALUES (?, 'pod-3', 1, ?)",
+                killed.getId(),
+                now);
+        long killedRun = killed.getJobInstance().getInstanceId();
+
+        // when: the 3rd is run again, then it is refused as another process's run
+        assertThatThrownBy(() -> run("2026-07-03", input))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is still marked STARTED (run by another process");
+
+        // when: the lease was last renewed three minutes ago, and the 4th runs
+        jdbc.update(
+                "UPDATE run_lease SET renewed_at = ? WHERE job_execution_id = ?", now.minusMinutes(3), killed.getId());
+        write(input.resolve("gateway-4.csv"), rows("lease-4", LocalDate.of(2026, 7, 4), 50, 4));
+        JobExecution next = run("2026-07-04", input);
+
+        // then: it names the 3rd's run as unfinished at once (not after an hour of silence), to be run again
+        assertThat(unfinishedRunFinding(killedRun))
+                .startsWith("OPEN ERROR The run of 2026-07-03 (run " + killedRun + ", execution " + killed.getId()
+                        + ") is marked STARTED, but its process on pod-3 has not renewed its lease since "
+                        + now.minusMinutes(3).toInstant() + ", over 2 minutes, so it is taken to be gone")
+                .contains("Run 2026-07-03 again (or 'tokentally restart " + killed.getId() + "')");
+        assertThat(next.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
+
+        // when: the 3rd is run again (a Job's retry, say)
+        JobExecution resumed = run("2026-07-03", input);
+
+        // then: it resumes the run and bills the day as a clean run does
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobInstance().getInstanceId()).isEqualTo(killedRun);
+        assertThat(unfinishedRunFinding(killedRun)).startsWith("RESOLVED ");
+        Path clean = folder("lease-clean");
+        write(clean.resolve("gateway.csv"), shiftDays(log3, 10));
+        assertThat(totals(report(resumed))).isEqualTo(totals(report(run("2026-07-13", clean))));
     }
 
     @Test

@@ -1,0 +1,126 @@
+package io.tokentally.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The leases of the executions this process runs ({@code run_lease}): taken when one begins, renewed every
+ * {@link #RENEW_EVERY} while it runs, given back when it ends. A process of another host cannot ask whether this one
+ * is alive; a lease not renewed for {@link #LAPSES_AFTER}, by the database's clock (no two hosts' clocks are
+ * compared), tells it that the process died (killed, out of memory, its node lost), so that the next run of the day
+ * resumes the run rather than waiting for an operator.
+ */
+@Component
+public class RunLeases implements DisposableBean {
+
+    static final Duration RENEW_EVERY = Duration.ofSeconds(20);
+
+    /** Six renewals missed: a process that cannot reach its database that long cannot run a step either. */
+    static final Duration LAPSES_AFTER = Duration.ofMinutes(2);
+
+    private static final Logger log = LoggerFactory.getLogger(RunLeases.class);
+
+    private final JdbcTemplate jdbc;
+    private final Set<Long> held = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "run-lease-renewals");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    RunLeases(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+        renewals.scheduleWithFixedDelay(
+                this::renewAll, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Takes the lease of an execution this process runs, or is about to. */
+    void take(long execution) {
+        held.add(execution);
+        if (jdbc.update(
+                        "UPDATE run_lease SET host = ?, pid = ?, renewed_at = CURRENT_TIMESTAMP WHERE"
+                                + " job_execution_id = ?",
+                        RunOwnerListener.localHost(),
+                        ProcessHandle.current().pid(),
+                        execution)
+                == 0) {
+            jdbc.update(
+                    "INSERT INTO run_lease (job_execution_id, host, pid, renewed_at) VALUES (?, ?, ?,"
+                            + " CURRENT_TIMESTAMP)",
+                    execution,
+                    RunOwnerListener.localHost(),
+                    ProcessHandle.current().pid());
+        }
+    }
+
+    /** Gives back the lease of an execution that has ended. */
+    void release(long execution) {
+        held.remove(execution);
+        jdbc.update("DELETE FROM run_lease WHERE job_execution_id = ?", execution);
+    }
+
+    /** Renews every lease this process holds; a failure is logged and the next renewal tries again. */
+    void renewAll() {
+        List<Long> executions = List.copyOf(held);
+        if (executions.isEmpty()) {
+            return;
+        }
+        try {
+            for (long execution : executions) {
+                jdbc.update(
+                        "UPDATE run_lease SET renewed_at = CURRENT_TIMESTAMP WHERE job_execution_id = ? AND pid = ?",
+                        execution,
+                        ProcessHandle.current().pid());
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "The leases of executions {} could not be renewed; trying again in {} s: {}",
+                    executions,
+                    RENEW_EVERY.toSeconds(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * An execution's lease: when it was last renewed, and whether it has lapsed since, not renewed for {@link
+     * #LAPSES_AFTER} by the database's clock.
+     */
+    record Lease(Instant renewedAt, boolean lapsed) {}
+
+    /**
+     * The lease of an execution; empty for one without (it ended, or a version without leases ran it: judged as
+     * before).
+     */
+    Optional<Lease> of(long execution) {
+        return jdbc
+                .query(
+                        "SELECT renewed_at, CURRENT_TIMESTAMP FROM run_lease WHERE job_execution_id = ?",
+                        (rs, rowNum) -> {
+                            Instant renewed =
+                                    rs.getObject(1, OffsetDateTime.class).toInstant();
+                            Instant now = rs.getObject(2, OffsetDateTime.class).toInstant();
+                            return new Lease(renewed, now.minus(LAPSES_AFTER).isAfter(renewed));
+                        },
+                        execution)
+                .stream()
+                .findFirst();
+    }
+
+    @Override
+    public void destroy() {
+        renewals.shutdownNow();
+    }
+}

@@ -372,33 +372,20 @@ class PriceSyncJobTests {
     @Test
     void aSyncReadsItsFeedWithoutHoldingThePriceCatalog() throws Exception {
         // given: a feed served slowly, until released
-        CountDownLatch requested = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        byte[] body = ("{" + model("catalog-turn-slow", "1e-06") + "}").getBytes(StandardCharsets.UTF_8);
-        HttpServer slowFeed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        slowFeed.createContext("/feed.json", exchange -> {
-            requested.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        slowFeed.start();
         ExecutorService syncs = Executors.newSingleThreadExecutor();
         ExecutorService loads = Executors.newSingleThreadExecutor();
-        try {
+        try (HeldFeed slowFeed = new HeldFeed(model("catalog-turn-slow", "1e-06"))) {
             // when: a sync waits for it
-            String location = "http://127.0.0.1:" + slowFeed.getAddress().getPort() + "/feed.json";
             Future<JobExecution> sync = syncs.submit(() -> jobOperator.start(
                     priceSyncJob,
                     new PriceSyncParameters(
-                                    location, "slow-feed", "litellm", Instant.parse("2026-11-10T00:00:00Z"), false)
+                                    slowFeed.location(),
+                                    "slow-feed",
+                                    "litellm",
+                                    Instant.parse("2026-11-10T00:00:00Z"),
+                                    false)
                             .toJobParameters()));
-            assertThat(requested.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(slowFeed.requested.await(60, TimeUnit.SECONDS)).isTrue();
 
             // then: a run's price load gets the catalog meanwhile
             Future<?> load = loads.submit(() -> priceCatalogLock
@@ -407,16 +394,14 @@ class PriceSyncJobTests {
             load.get(10, TimeUnit.SECONDS);
 
             // and: the sync adds the feed's model once it has read it
-            release.countDown();
+            slowFeed.release.countDown();
             assertThat(sync.get(60, TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.COMPLETED);
             assertThat(jdbc.queryForObject(
                             "SELECT COUNT(*) FROM price WHERE model = 'openai/catalog-turn-slow'", Long.class))
                     .isPositive();
         } finally {
-            release.countDown();
             syncs.shutdownNow();
             loads.shutdownNow();
-            slowFeed.stop(0);
         }
     }
 
@@ -512,37 +497,24 @@ class PriceSyncJobTests {
     @Test
     void aSyncAskedToStopWhileItReadsItsFeedStopsBeforeItsTurnHavingAddedNothing() throws Exception {
         // given: a sync reading a feed that answers once released
-        CountDownLatch requested = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        byte[] body = ("{" + model("catalog-turn-read-stopped", "5e-06") + "}").getBytes(StandardCharsets.UTF_8);
-        HttpServer slowFeed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        slowFeed.createContext("/feed.json", exchange -> {
-            requested.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        slowFeed.start();
         ExecutorService syncs = Executors.newSingleThreadExecutor();
-        try {
-            String location = "http://127.0.0.1:" + slowFeed.getAddress().getPort() + "/feed.json";
+        try (HeldFeed slowFeed = new HeldFeed(model("catalog-turn-read-stopped", "5e-06"))) {
             Future<JobExecution> sync = syncs.submit(() -> jobOperator.start(
                     priceSyncJob,
                     new PriceSyncParameters(
-                                    location, "read-stopped", "litellm", Instant.parse("2026-11-14T00:00:00Z"), false)
+                                    slowFeed.location(),
+                                    "read-stopped",
+                                    "litellm",
+                                    Instant.parse("2026-11-14T00:00:00Z"),
+                                    false)
                             .toJobParameters()));
-            assertThat(requested.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(slowFeed.requested.await(60, TimeUnit.SECONDS)).isTrue();
 
             // when: its run is asked to stop (the process closing), and the feed then answers
             runStops.ask(jobRepository.findRunningJobExecutions(PriceSyncJobConfiguration.PRICE_SYNC_JOB).stream()
                     .findFirst()
                     .orElseThrow());
-            release.countDown();
+            slowFeed.release.countDown();
 
             // then: it stops without taking its turn, having added nothing
             assertThat(sync.get(60, TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.STOPPED);
@@ -550,9 +522,42 @@ class PriceSyncJobTests {
                             "SELECT COUNT(*) FROM price WHERE model = 'openai/catalog-turn-read-stopped'", Long.class))
                     .isZero();
         } finally {
-            release.countDown();
             syncs.shutdownNow();
-            slowFeed.stop(0);
+        }
+    }
+
+    /** A LiteLLM feed of one model that answers once released (or after a minute), saying when it was asked. */
+    private static final class HeldFeed implements AutoCloseable {
+
+        final CountDownLatch requested = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final HttpServer server;
+
+        HeldFeed(String model) throws IOException {
+            byte[] body = ("{" + model + "}").getBytes(StandardCharsets.UTF_8);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/feed.json", exchange -> {
+                requested.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String location() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/feed.json";
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+            server.stop(0);
         }
     }
 

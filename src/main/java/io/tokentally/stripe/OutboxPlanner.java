@@ -24,8 +24,8 @@ import java.util.TreeSet;
  * <p>The amount meters take whole micro-USD. The value wanted for an hour is the rounded cumulative
  * amount through that hour minus what the hours before it send, so the sub-micro remainder carries forward and
  * the period's total equals the exact total rounded once. An hour already queued keeps its value while the running
- * total stays within a micro-USD of the exact amount, except the last hour of each UTC day, which brings it back to
- * the exact amount rounded ({@link #keeps}). What the outbox holds for an hour is subtracted; only a non-zero
+ * total stays at the exact amount rounded or less than a micro-USD below the exact amount, except the last hour of
+ * each UTC day, which brings it back to the exact amount rounded ({@link #keeps}). What the outbox holds for an hour is subtracted; only a non-zero
  * difference becomes a new revision.
  *
  * <p>Each event is stamped with its hour, but an hour too old for Stripe's window ({@link #late}) is stamped
@@ -127,7 +127,7 @@ public final class OutboxPlanner {
             cumulative = cumulative.add(billedByHour.getOrDefault(hour, BigDecimal.ZERO));
             long cumulativeMicros = MeterAmountTooLargeException.micros(cumulative, hour);
             Queued queued = queuedByHour.get(hour);
-            long wanted = keeps(queued, sentMicros, cumulative, hour, hours)
+            long wanted = keeps(queued, sentMicros, cumulative, cumulativeMicros, hour, hours)
                     ? queued.valueMicros()
                     : cumulativeMicros - sentMicros;
             sentMicros += wanted;
@@ -148,20 +148,25 @@ public final class OutboxPlanner {
 
     /**
      * Whether an hour already queued keeps its value: it is not its day's last hour, and with it the meter's running
-     * total stays within a micro-USD of the exact amount (its floor or its ceiling). A change to an earlier hour moves
-     * the rounding of every later hour; kept, those hours are not revised one micro-USD each, and the day's last hour
-     * brings the running total back to the exact amount rounded, which the plan of a later day starts from.
+     * total is the exact amount rounded or less, by less than a micro-USD below the exact amount. A change to an
+     * earlier hour moves the rounding of every later hour; kept, those hours are not revised one micro-USD each, and
+     * the day's last hour brings the running total back to the exact amount rounded, which the plan of a later day
+     * starts from. Never above the amount rounded, so the next hour planned anew, whose usage can only add to it, sends
+     * no negative value.
      */
     private static boolean keeps(
-            Queued queued, long sentMicros, BigDecimal cumulative, Instant hour, TreeSet<Instant> hours) {
+            Queued queued,
+            long sentMicros,
+            BigDecimal cumulative,
+            long cumulativeMicros,
+            Instant hour,
+            TreeSet<Instant> hours) {
         if (queued == null || queued.revision() == 0 || lastOfItsDay(hour, hours)) {
             return false;
         }
-        BigDecimal off = BigDecimal.valueOf(sentMicros + queued.valueMicros())
-                .movePointLeft(6)
-                .subtract(cumulative)
-                .abs();
-        return off.compareTo(ONE_MICRO) < 0;
+        long kept = sentMicros + queued.valueMicros();
+        return kept <= cumulativeMicros
+                && BigDecimal.valueOf(kept).movePointLeft(6).add(ONE_MICRO).compareTo(cumulative) > 0;
     }
 
     private static boolean lastOfItsDay(Instant hour, TreeSet<Instant> hours) {

@@ -122,7 +122,14 @@ class OutboxPlannerTests {
                                 .setScale(0, RoundingMode.HALF_UP)
                                 .longValueExact());
             }
-            // and: planned again, nothing more
+            // and: no hour sends a negative value for usage (a first revision of -1, say), and planned again,
+            // nothing more
+            assertThat(queued.values())
+                    .as("after change %d", change)
+                    .allSatisfy(held -> assertThat(held.valueMicros()).isNotNegative());
+            assertThat(rows)
+                    .filteredOn(row -> row.revision() == 1)
+                    .allSatisfy(row -> assertThat(row.valueMicros()).isPositive());
             assertThat(planner.plan("acme", "cus_acme", "usage", YEAR, BigDecimal.ZERO, billed, queued))
                     .isEmpty();
         }

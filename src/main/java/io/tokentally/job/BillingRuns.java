@@ -407,6 +407,9 @@ public class BillingRuns {
                 executionId,
                 execution.getStatus(),
                 runningSteps(execution));
-        return jobOperator.recover(execution);
+        JobExecution recovered = jobOperator.recover(execution);
+        // its dead process's lease, if any, tells nothing more: the execution has ended
+        owners.forget(recovered);
+        return recovered;
     }
 }

@@ -10,9 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -41,29 +43,41 @@ public class RunLeases implements DisposableBean {
         return thread;
     });
 
-    RunLeases(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    RunLeases(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        // a renewal stuck on a connection that no longer answers would keep the next from running
+        jdbc.setQueryTimeout((int) RENEW_EVERY.toSeconds());
         renewals.scheduleWithFixedDelay(
                 this::renewAll, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Takes the lease of an execution this process runs, or is about to. */
+    /**
+     * Takes the lease of an execution this process runs, or is about to: in {@code serve}, the thread that hands the
+     * run to the pool and the pool's thread that begins it may take it at the same moment, so the second one's insert
+     * finds the first one's row and renews it.
+     */
     void take(long execution) {
         held.add(execution);
-        if (jdbc.update(
-                        "UPDATE run_lease SET host = ?, pid = ?, renewed_at = CURRENT_TIMESTAMP WHERE"
-                                + " job_execution_id = ?",
+        if (renew(execution) == 0) {
+            try {
+                jdbc.update(
+                        "INSERT INTO run_lease (job_execution_id, host, pid, renewed_at) VALUES (?, ?, ?,"
+                                + " CURRENT_TIMESTAMP)",
+                        execution,
                         RunOwnerListener.localHost(),
-                        ProcessHandle.current().pid(),
-                        execution)
-                == 0) {
-            jdbc.update(
-                    "INSERT INTO run_lease (job_execution_id, host, pid, renewed_at) VALUES (?, ?, ?,"
-                            + " CURRENT_TIMESTAMP)",
-                    execution,
-                    RunOwnerListener.localHost(),
-                    ProcessHandle.current().pid());
+                        ProcessHandle.current().pid());
+            } catch (DuplicateKeyException e) {
+                renew(execution);
+            }
         }
+    }
+
+    private int renew(long execution) {
+        return jdbc.update(
+                "UPDATE run_lease SET host = ?, pid = ?, renewed_at = CURRENT_TIMESTAMP WHERE job_execution_id = ?",
+                RunOwnerListener.localHost(),
+                ProcessHandle.current().pid(),
+                execution);
     }
 
     /** Gives back the lease of an execution that has ended. */
@@ -72,25 +86,24 @@ public class RunLeases implements DisposableBean {
         jdbc.update("DELETE FROM run_lease WHERE job_execution_id = ?", execution);
     }
 
-    /** Renews every lease this process holds; a failure is logged and the next renewal tries again. */
+    /**
+     * Renews every lease this process holds, each on its own; a failure is logged and the next renewal tries again.
+     * Nothing it throws ends the renewals (an error thrown out of a scheduled task would cancel them for good).
+     */
     void renewAll() {
-        List<Long> executions = List.copyOf(held);
-        if (executions.isEmpty()) {
-            return;
-        }
-        try {
-            for (long execution : executions) {
-                jdbc.update(
-                        "UPDATE run_lease SET renewed_at = CURRENT_TIMESTAMP WHERE job_execution_id = ? AND pid = ?",
+        for (long execution : List.copyOf(held)) {
+            try {
+                if (renew(execution) == 0 && held.contains(execution)) {
+                    // gone from the table while held: taken again, so that its run is not taken for dead
+                    take(execution);
+                }
+            } catch (Throwable e) {
+                log.warn(
+                        "The lease of execution {} could not be renewed; trying again in {} s: {}",
                         execution,
-                        ProcessHandle.current().pid());
+                        RENEW_EVERY.toSeconds(),
+                        e.toString());
             }
-        } catch (RuntimeException e) {
-            log.warn(
-                    "The leases of executions {} could not be renewed; trying again in {} s: {}",
-                    executions,
-                    RENEW_EVERY.toSeconds(),
-                    e.getMessage());
         }
     }
 

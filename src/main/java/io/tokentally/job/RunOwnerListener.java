@@ -92,6 +92,11 @@ public class RunOwnerListener implements JobExecutionListener {
     /** Gives back the execution's lease ({@link RunLeases}): it has ended, completed or not. */
     @Override
     public void afterJob(JobExecution execution) {
+        forget(execution);
+    }
+
+    /** Drops the lease of an execution that has ended, here or in a process that died. */
+    void forget(JobExecution execution) {
         leases.release(execution.getId());
     }
 

@@ -681,6 +681,46 @@ abstract class NightlyBillingJobScenarios {
     }
 
     @Test
+    void aRunHoldsItsLeaseInThisProcesssNameWhileItRunsAndGivesItBackWhenItEnds() throws Exception {
+        // given: a run of 5 July kept in its rate step, whose turn another run holds
+        Path input = folder("lease-held");
+        write(input.resolve("gateway.csv"), "lh1,2026-07-05T10:00:00Z,alice,openai,gpt-4o,1000,0,0,0,10,0,,ok");
+        ExecutorService running = Executors.newSingleThreadExecutor();
+        try {
+            Future<JobExecution> run;
+            try (StepLock.Held turn = rateStepLock.hold("another run's rate step")) {
+                run = running.submit(() -> run("2026-07-05", input));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (rateStepLock.waiting() == 0 && !run.isDone() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(run).as("the run waits for its rate step's turn").isNotDone();
+
+                // then: while it runs, it holds its lease, in this process's name
+                assertThat(leasesOf("2026-07-05"))
+                        .containsExactly(RunOwnerListener.localHost() + " "
+                                + ProcessHandle.current().pid());
+            }
+
+            // and: once it ends, the lease is given back
+            assertThat(run.get(60, TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(leasesOf("2026-07-05")).isEmpty();
+        } finally {
+            running.shutdownNow();
+        }
+    }
+
+    /** The host and process id of each lease held for an execution of a date. */
+    private List<String> leasesOf(String date) {
+        return jdbc.queryForList(
+                "SELECT l.host || ' ' || l.pid FROM run_lease l JOIN BATCH_JOB_EXECUTION_PARAMS p ON"
+                        + " p.JOB_EXECUTION_ID = l.job_execution_id AND p.PARAMETER_NAME = 'date'"
+                        + " WHERE p.PARAMETER_VALUE = ?",
+                String.class,
+                date);
+    }
+
+    @Test
     void anotherHostsRunIsLeftToItWhileItsLeaseIsRenewedAndResumedByTheNextRunOfItsDayOnceTheLeaseLapses()
             throws Exception {
         // given: the run of 3 July read its log and failed in its rate step, then marked the way a pod killed in that
@@ -724,8 +764,9 @@ abstract class NightlyBillingJobScenarios {
         // when: the 3rd is run again (a Job's retry, say)
         JobExecution resumed = run("2026-07-03", input);
 
-        // then: it resumes the run and bills the day as a clean run does
+        // then: it resumes the run and bills the day as a clean run does, leaving no lease behind
         assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(leasesOf("2026-07-03")).isEmpty();
         assertThat(resumed.getJobInstance().getInstanceId()).isEqualTo(killedRun);
         assertThat(unfinishedRunFinding(killedRun)).startsWith("RESOLVED ");
         Path clean = folder("lease-clean");

@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokentally.TempFolders;
 import io.tokentally.TestH2;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -18,7 +25,7 @@ class RunLeasesTests {
         DataSource dataSource = TestH2.fileDatabase(TempFolders.create("run-leases-"));
         TestH2.flyway(dataSource, "latest").migrate();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        RunLeases leases = new RunLeases(jdbc);
+        RunLeases leases = new RunLeases(dataSource);
         try {
             // when: a run takes its lease
             leases.take(7);
@@ -49,6 +56,38 @@ class RunLeasesTests {
             assertThat(leases.of(7)).isEmpty();
             assertThat(leases.of(8)).isEmpty();
         } finally {
+            leases.destroy();
+        }
+    }
+
+    @Test
+    void twoThreadsTakingOneLeaseAtOnceBothHoldIt() throws Exception {
+        // given: in serve, the thread that hands a run to the pool and the pool's thread that begins it take its lease
+        DataSource dataSource = TestH2.fileDatabase(TempFolders.create("run-leases-race-"));
+        TestH2.flyway(dataSource, "latest").migrate();
+        RunLeases leases = new RunLeases(dataSource);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            for (long execution = 1; execution <= 200; execution++) {
+                long taken = execution;
+                CyclicBarrier together = new CyclicBarrier(2);
+                Callable<Void> take = () -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    leases.take(taken);
+                    return null;
+                };
+
+                // when
+                List<Future<Void>> both = threads.invokeAll(List.of(take, take));
+
+                // then: neither failed on the other's row
+                for (Future<Void> one : both) {
+                    one.get();
+                }
+                assertThat(leases.of(taken)).isPresent();
+            }
+        } finally {
+            threads.shutdownNow();
             leases.destroy();
         }
     }

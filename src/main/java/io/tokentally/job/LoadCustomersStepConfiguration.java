@@ -4,9 +4,11 @@ import io.tokentally.plans.Customer;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanFiles;
 import io.tokentally.plans.PlanRepository;
+import io.tokentally.rating.UnplannedHours;
 import io.tokentally.reconcile.BillingCycleFindings;
 import io.tokentally.reconcile.FindingRepository;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
@@ -42,6 +44,8 @@ public class LoadCustomersStepConfiguration {
             PlanRepository plans,
             CustomerRepository customers,
             FindingRepository findings,
+            UnplannedHours unplannedHours,
+            Clock clock,
             @Value("#{jobParameters['plans']}") String plansFile,
             @Value("#{jobParameters['customers']}") String customersFile,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run) {
@@ -53,6 +57,13 @@ public class LoadCustomersStepConfiguration {
             customers.saveAll(files.customers());
             BillingCycleFindings.changed(stored, files.customers(), customersFile)
                     .forEach(finding -> findings.record(finding, run));
+            for (Customer changed : BillingCycleFindings.changedCustomers(stored, files.customers())) {
+                // its open period, cut anew, is planned from its start (a closed one is left as Stripe invoiced it)
+                unplannedHours.markRatedHoursOf(
+                        changed.customerId(),
+                        changed.cycle().periodContaining(clock.instant()).start(),
+                        run);
+            }
             contribution.incrementWriteCount(
                     files.plans().size() + files.customers().size());
             return RepeatStatus.FINISHED;

@@ -64,6 +64,20 @@ public class UnplannedHours {
                 run);
     }
 
+    /**
+     * Marks every hour from {@code from} on that holds a customer's attributed rated aggregates: a customer whose
+     * billing cycle changed has its open period planned from its first hour, as the hours before a changed day were
+     * planned in a period cut otherwise, whose rounding the plan of a later day would carry.
+     */
+    public void markRatedHoursOf(String customerId, Instant from, long run) {
+        jdbc.update(
+                "INSERT INTO unplanned_hour_mark (hour_start, marked_run) SELECT DISTINCT hour_start, CAST(? AS BIGINT)"
+                        + " FROM rated_aggregate WHERE attributed = TRUE AND customer_id = ? AND hour_start >= ?",
+                run,
+                customerId,
+                SqlTime.utc(from));
+    }
+
     /** The marks there are now. */
     public Marks read() {
         NavigableMap<Instant, List<Long>> idsByHour = new TreeMap<>();

@@ -19,10 +19,16 @@ public final class BillingCycleFindings {
 
     /** @param stored the customers before the file was loaded, by id */
     public static List<Finding> changed(Map<String, Customer> stored, List<Customer> loaded, String file) {
+        return changedCustomers(stored, loaded).stream()
+                .map(customer -> finding(stored.get(customer.customerId()).cycle(), customer, file))
+                .toList();
+    }
+
+    /** The loaded customers whose billing cycle cuts periods otherwise than the stored one's. */
+    public static List<Customer> changedCustomers(Map<String, Customer> stored, List<Customer> loaded) {
         return loaded.stream()
                 .filter(customer -> stored.containsKey(customer.customerId()))
                 .filter(customer -> !cutsAlike(stored.get(customer.customerId()).cycle(), customer.cycle()))
-                .map(customer -> finding(stored.get(customer.customerId()).cycle(), customer, file))
                 .toList();
     }
 

@@ -210,6 +210,23 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
+    void aBillingCycleChangedInsideAPeriodPlansTheNewOpenPeriodFromItsStart() throws Exception {
+        // given: two nights of a customer billed monthly from the first of them, 3.25 micro-USD each: 3, then 4
+        Customers customers = customers("recut", "a");
+        LocalDate first = daysAgo(12);
+        Path input = twoNights(customers, first);
+
+        // when: its cycle is moved to start on the second day, and the third night runs
+        billMonthlyFrom(customers, first.plusDays(1));
+        writeOneInputToken(input, customers, first.plusDays(2));
+        run(first.plusDays(2), input, customers.file(), "job-plans.yaml");
+
+        // then: the new open period, from the second day, holds its 6.5 micro-USD rounded once, 7: the second
+        // day's 4 (which carried the first day's remainder) is brought to 3, and the third day sends 4
+        assertThat(valuesSentTo(customers)).containsExactly(3L, 4L, -1L, 4L);
+    }
+
+    @Test
     void aNewMeterLayoutPlansTheOpenPeriodsFromTheirStartOnce() throws Exception {
         // given: two nights planned; then the first day's aggregate changes behind the outbox's back, and the
         // layout recorded is another one (as after a switch, or in a database from before the record)

@@ -7,6 +7,8 @@ import io.tokentally.plans.PlanRepository;
 import io.tokentally.rating.UnplannedHours;
 import io.tokentally.reconcile.BillingCycleFindings;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.stripe.ClosedPeriodPlanner;
+import io.tokentally.stripe.ClosedPeriods;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -45,6 +47,7 @@ public class LoadCustomersStepConfiguration {
             CustomerRepository customers,
             FindingRepository findings,
             UnplannedHours unplannedHours,
+            ClosedPeriods closedPeriods,
             Clock clock,
             @Value("#{jobParameters['plans']}") String plansFile,
             @Value("#{jobParameters['customers']}") String customersFile,
@@ -57,11 +60,13 @@ public class LoadCustomersStepConfiguration {
             customers.saveAll(files.customers());
             BillingCycleFindings.changed(stored, files.customers(), customersFile)
                     .forEach(finding -> findings.record(finding, run));
+            ClosedPeriodPlanner closing = closedPeriods.planner(clock.instant());
             for (Customer changed : BillingCycleFindings.changedCustomers(stored, files.customers())) {
-                // its open period, cut anew, is planned from its start (a closed one is left as Stripe invoiced it)
+                // its open periods, cut anew, are planned from their start, the one in its close grace too (a closed
+                // one is left as Stripe invoiced it)
                 unplannedHours.markRatedHoursOf(
                         changed.customerId(),
-                        changed.cycle().periodContaining(clock.instant()).start(),
+                        closing.earliestOpen(changed.cycle()).start(),
                         run);
             }
             contribution.incrementWriteCount(

@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +39,9 @@ public class RunLeases implements DisposableBean {
 
     private final JdbcTemplate jdbc;
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
+    /** Keeps a renewal from taking again a lease that {@link #release} is giving back. */
+    private final Object releasing = new Object();
+
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "run-lease-renewals");
         thread.setDaemon(true);
@@ -72,6 +77,25 @@ public class RunLeases implements DisposableBean {
         }
     }
 
+    /**
+     * Renews a lease on a connection that gives up after {@link #RENEW_EVERY} without an answer: a query timeout is
+     * a cancel sent on another connection, which a connection the network dropped never hears, and the one renewal
+     * thread would wait on it for good while every lease lapses.
+     */
+    private int renewWithin(long execution) {
+        return jdbc.execute((ConnectionCallback<Integer>) connection -> {
+            int before = connection.getNetworkTimeout();
+            connection.setNetworkTimeout(Runnable::run, (int) RENEW_EVERY.toMillis());
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE run_lease SET renewed_at = CURRENT_TIMESTAMP WHERE job_execution_id = ?")) {
+                update.setLong(1, execution);
+                return update.executeUpdate();
+            } finally {
+                connection.setNetworkTimeout(Runnable::run, before);
+            }
+        });
+    }
+
     private int renew(long execution) {
         return jdbc.update(
                 "UPDATE run_lease SET host = ?, pid = ?, renewed_at = CURRENT_TIMESTAMP WHERE job_execution_id = ?",
@@ -82,8 +106,10 @@ public class RunLeases implements DisposableBean {
 
     /** Gives back the lease of an execution that has ended. */
     void release(long execution) {
-        held.remove(execution);
-        jdbc.update("DELETE FROM run_lease WHERE job_execution_id = ?", execution);
+        synchronized (releasing) {
+            held.remove(execution);
+            jdbc.update("DELETE FROM run_lease WHERE job_execution_id = ?", execution);
+        }
     }
 
     /**
@@ -93,9 +119,13 @@ public class RunLeases implements DisposableBean {
     void renewAll() {
         for (long execution : List.copyOf(held)) {
             try {
-                if (renew(execution) == 0 && held.contains(execution)) {
-                    // gone from the table while held: taken again, so that its run is not taken for dead
-                    take(execution);
+                if (renewWithin(execution) == 0) {
+                    synchronized (releasing) {
+                        if (held.contains(execution)) {
+                            // gone from the table while held: taken again, so that its run is not taken for dead
+                            take(execution);
+                        }
+                    }
                 }
             } catch (Throwable e) {
                 log.warn(

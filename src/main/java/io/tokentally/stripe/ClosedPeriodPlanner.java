@@ -35,8 +35,12 @@ public final class ClosedPeriodPlanner {
 
     /** The most recent period of the cycle that is closed. */
     public BillingPeriod latestClosed(BillingCycle cycle) {
-        BillingPeriod open = cycle.periodContaining(now.minus(grace));
-        return cycle.periodContaining(open.start().minusSeconds(1));
+        return cycle.periodContaining(earliestOpen(cycle).start().minusSeconds(1));
+    }
+
+    /** The earliest period of the cycle that is open: the one that ended less than the grace ago, else the current. */
+    public BillingPeriod earliestOpen(BillingCycle cycle) {
+        return cycle.periodContaining(now.minus(grace));
     }
 
     /**

@@ -21,12 +21,12 @@ import java.util.TreeSet;
  * Decides which outbox rows a (customer, meter, period) needs: a pure function of the exact billed
  * amounts per hour and of what the outbox already holds.
  *
- * <p>The amount meters take whole micro-USD. The value wanted for an hour is the rounded cumulative
- * amount through that hour minus what the hours before it send, so the sub-micro remainder carries forward and
- * the period's total equals the exact total rounded once. An hour already queued keeps its value while the running
- * total stays at the exact amount rounded or less than a micro-USD below the exact amount, except the last hour of
- * each UTC day, which brings it back to the exact amount rounded ({@link #keeps}). What the outbox holds for an hour is subtracted; only a non-zero
- * difference becomes a new revision.
+ * <p>The amount meters take whole micro-USD. The value wanted for an hour is the rounded cumulative amount through
+ * that hour minus what the hours before it send, so the sub-micro remainder carries forward and the period's total
+ * equals the exact total rounded once. An hour already queued keeps its value while the running total stays at the
+ * exact amount rounded or less than a micro-USD below the exact amount, except the last hour of each UTC day, which
+ * brings it back to the exact amount rounded ({@link #keeps}). What the outbox holds for an hour is subtracted;
+ * only a non-zero difference becomes a new revision.
  *
  * <p>Each event is stamped with its hour, but an hour too old for Stripe's window ({@link #late}) is stamped
  * with the run's time, inside the period: Stripe bills it on the period's invoice all the same, in the meter's

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TempFolders;
 import io.tokentally.TestH2;
+import io.tokentally.TestPostgres;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,17 +14,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The leases of the executions a process runs, on the embedded database. */
 class RunLeasesTests {
 
-    @Test
-    void aLeaseIsTakenRenewedAndGivenBackAndLapsesTwoMinutesAfterItsLastRenewalByTheDatabasesClock() {
+    static final String SCHEMA = "run_leases_" + Long.toString(System.nanoTime(), 36);
+
+    @AfterAll
+    static void dropSchema() throws Exception {
+        TestPostgres.dropSchema(SCHEMA);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aLeaseIsTakenRenewedAndGivenBackAndLapsesTwoMinutesAfterItsLastRenewalByTheDatabasesClock(String database) {
         // given
-        DataSource dataSource = TestH2.fileDatabase(TempFolders.create("run-leases-"));
-        TestH2.flyway(dataSource, "latest").migrate();
+        DataSource dataSource = database.equals("h2") ? h2() : postgres();
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         RunLeases leases = new RunLeases(dataSource);
         try {
@@ -63,9 +76,7 @@ class RunLeasesTests {
     @Test
     void twoThreadsTakingOneLeaseAtOnceBothHoldIt() throws Exception {
         // given: in serve, the thread that hands a run to the pool and the pool's thread that begins it take its lease
-        DataSource dataSource = TestH2.fileDatabase(TempFolders.create("run-leases-race-"));
-        TestH2.flyway(dataSource, "latest").migrate();
-        RunLeases leases = new RunLeases(dataSource);
+        RunLeases leases = new RunLeases(h2());
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             for (long execution = 1; execution <= 200; execution++) {
@@ -90,5 +101,24 @@ class RunLeasesTests {
             threads.shutdownNow();
             leases.destroy();
         }
+    }
+
+    private static DataSource h2() {
+        DataSource dataSource = TestH2.fileDatabase(TempFolders.create("run-leases-"));
+        TestH2.flyway(dataSource, "latest").migrate();
+        return dataSource;
+    }
+
+    private static DataSource postgres() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(TestPostgres.url(SCHEMA));
+        dataSource.setUser(TestPostgres.USER);
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
+                .schemas(SCHEMA)
+                .load()
+                .migrate();
+        return dataSource;
     }
 }

@@ -24,19 +24,20 @@ class UnfinishedRunFindingsTests {
         assertThat(findings)
                 .extracting(Finding::message)
                 .containsExactly(
-                        "/in/a.csv is read by the run of 2026-05-20 that registered it (run 7, execution 12, FAILED), which"
-                                + " has not finished reading it, so this run does not bill it. Run 2026-05-20 again (or"
-                                + " 'tokentally restart 12'): it resumes where it stopped and bills the file.",
-                        "/in/b.csv is read by the run of 2026-05-21 that registered it (run 8, execution 13, STARTED), which"
-                                + " has not finished reading it, so this run does not bill it. If that run is still going, this"
-                                + " finding is resolved once it has read the file; if its process is gone, 'tokentally"
-                                + " restart 13' resumes it and bills the file.",
-                        "/in/c.csv is read by the run of its date that registered it (run 9), which has not finished"
-                                + " reading it, so this run does not bill it. Run its date again: it reads and bills the"
-                                + " file.",
-                        "/in/d.csv is read by the run of 2026-05-22 that registered it (run 10, execution 14, UNKNOWN),"
-                                + " which has not finished reading it, so this run does not bill it. That run cannot be"
-                                + " resumed (UNKNOWN), so no run bills the file: check its usage by hand.");
+                        "/in/a.csv is read by the run of 2026-05-20 that registered it (run 7, execution 12,"
+                                + " FAILED), which has not finished reading it, so this run does not bill it. Run"
+                                + " 2026-05-20 again (or 'tokentally restart 12'): it resumes where it stopped and"
+                                + " bills the file.",
+                        "/in/b.csv is read by the run of 2026-05-21 that registered it (run 8, execution 13,"
+                                + " STARTED), which has not finished reading it, so this run does not bill it. If that"
+                                + " run is still going, this finding is resolved once it has read the file; if its"
+                                + " process is gone, 'tokentally restart 13' resumes it and bills the file.",
+                        "/in/c.csv is read by the run of its date that registered it (run 9), which has not"
+                                + " finished reading it, so this run does not bill it. Run its date again: it reads and"
+                                + " bills the file.",
+                        "/in/d.csv is read by the run of 2026-05-22 that registered it (run 10, execution 14,"
+                                + " UNKNOWN), which has not finished reading it, so this run does not bill it. That run"
+                                + " cannot be resumed (UNKNOWN), so no run bills the file: check its usage by hand.");
         assertThat(findings.get(0).evidence()).contains("\"execution\":12");
     }
 }

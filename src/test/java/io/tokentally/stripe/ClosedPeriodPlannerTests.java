@@ -40,6 +40,17 @@ class ClosedPeriodPlannerTests {
     }
 
     @Test
+    void theEarliestOpenPeriodIsTheOneInItsGraceUntilItCloses() {
+        Duration hour = Duration.ofHours(1);
+        BillingCycle month = BillingCycle.CALENDAR_MONTH_UTC;
+
+        assertThat(new ClosedPeriodPlanner(Instant.parse("2026-11-01T00:30:00Z"), hour).earliestOpen(month))
+                .isEqualTo(OCTOBER);
+        assertThat(new ClosedPeriodPlanner(Instant.parse("2026-11-01T01:00:00Z"), hour).earliestOpen(month))
+                .isEqualTo(NOVEMBER);
+    }
+
+    @Test
     void theLatestClosedPeriodOfATokyoCycleEndsAtTokyoMidnight() {
         BillingCycle tokyo = new BillingCycle(BillingCycle.Interval.MONTH, 1, 1, ZoneId.of("Asia/Tokyo"));
         ClosedPeriodPlanner planner =

@@ -100,6 +100,12 @@ class HelmChartTests {
         assertThat(nightly.at("/spec/timeZone").asString()).isEqualTo("UTC");
         assertThat(nightly.at("/spec/concurrencyPolicy").asString()).isEqualTo("Forbid");
         assertThat(nightly.at("/spec/startingDeadlineSeconds").asInt()).isEqualTo(21600);
+        // a pod that failed is retried past a dead pod's lease; a night that exited 2, 3 or 4 is not run again
+        assertThat(nightly.at("/spec/jobTemplate/spec/backoffLimit").asInt()).isEqualTo(4);
+        JsonNode failJob = nightly.at("/spec/jobTemplate/spec/podFailurePolicy/rules/0");
+        assertThat(failJob.at("/action").asString()).isEqualTo("FailJob");
+        assertThat(failJob.at("/onExitCodes/containerName").asString()).isEqualTo("tokentally");
+        assertThat(texts(failJob.at("/onExitCodes/values"))).containsExactly("2", "3", "4");
         JsonNode container = nightly.at("/spec/jobTemplate/spec/template/spec/containers/0");
         assertThat(texts(container.get("args")))
                 .containsExactly("run", "nightly-billing", "--job-file=/etc/tokentally/jobs/nightly-billing.yaml");

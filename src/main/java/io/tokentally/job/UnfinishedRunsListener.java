@@ -38,8 +38,9 @@ public class UnfinishedRunsListener implements JobExecutionListener {
     public static final String KIND = "UNFINISHED_RUN";
 
     /**
-     * How long a run marked running by a process of another host (a pod of a CronJob, say) may go without a change to
-     * its execution or steps before its process is taken to be gone: no liveness of another host can be asked.
+     * How long a run marked running by a process of another host (a pod of a CronJob, say) without a lease (a version
+     * before {@link RunLeases} ran it) may go without a change to its execution or steps before its process is taken
+     * to be gone: no liveness of another host can be asked.
      */
     static final Duration SILENT_FOR = Duration.ofHours(1);
 

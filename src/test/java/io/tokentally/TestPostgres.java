@@ -3,6 +3,9 @@ package io.tokentally;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Where the integration tests find PostgreSQL; overridable for machines that run it elsewhere. */
@@ -19,6 +22,20 @@ public final class TestPostgres {
                 java.sql.Statement statement = connection.createStatement()) {
             statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
+    }
+
+    /** {@code schema} of the test database with the project's common and PostgreSQL migrations applied. */
+    public static DataSource migrated(String schema) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(url(schema));
+        dataSource.setUser(USER);
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
+                .schemas(schema)
+                .load()
+                .migrate();
+        return dataSource;
     }
 
     /** Points the application at {@code schema} of the test database, where Flyway creates its tables. */

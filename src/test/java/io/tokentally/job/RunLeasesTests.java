@@ -14,12 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The leases of the executions a process runs, on the embedded database. */
@@ -110,15 +108,6 @@ class RunLeasesTests {
     }
 
     private static DataSource postgres() {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(TestPostgres.url(SCHEMA));
-        dataSource.setUser(TestPostgres.USER);
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
-                .schemas(SCHEMA)
-                .load()
-                .migrate();
-        return dataSource;
+        return TestPostgres.migrated(SCHEMA);
     }
 }

@@ -21,14 +21,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -51,16 +49,7 @@ class ConcurrentFirstWritesIntegrationTests {
 
     @BeforeAll
     static void migrate() {
-        PGSimpleDataSource postgres = new PGSimpleDataSource();
-        postgres.setURL(TestPostgres.url(SCHEMA));
-        postgres.setUser(TestPostgres.USER);
-        Flyway.configure()
-                .dataSource(postgres)
-                .locations("classpath:db/migration/common", "classpath:db/migration/postgresql")
-                .schemas(SCHEMA)
-                .load()
-                .migrate();
-        DATABASES.put("postgresql", postgres);
+        DATABASES.put("postgresql", TestPostgres.migrated(SCHEMA));
         // as the application opens it: a writer waits up to 30 s for another's row
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:file:" + dir.resolve("tokentally") + ";LOCK_TIMEOUT=30000;DB_CLOSE_ON_EXIT=FALSE");

@@ -63,7 +63,7 @@ public class RunLeases implements DisposableBean {
      */
     void take(long execution) {
         held.add(execution);
-        if (renew(execution) == 0) {
+        if (renewWithin(execution) == 0) {
             try {
                 jdbc.update(
                         "INSERT INTO run_lease (job_execution_id, host, pid, renewed_at) VALUES (?, ?, ?,"
@@ -72,7 +72,7 @@ public class RunLeases implements DisposableBean {
                         RunOwnerListener.localHost(),
                         ProcessHandle.current().pid());
             } catch (DuplicateKeyException e) {
-                renew(execution);
+                renewWithin(execution);
             }
         }
     }
@@ -94,14 +94,6 @@ public class RunLeases implements DisposableBean {
                 connection.setNetworkTimeout(Runnable::run, before);
             }
         });
-    }
-
-    private int renew(long execution) {
-        return jdbc.update(
-                "UPDATE run_lease SET host = ?, pid = ?, renewed_at = CURRENT_TIMESTAMP WHERE job_execution_id = ?",
-                RunOwnerListener.localHost(),
-                ProcessHandle.current().pid(),
-                execution);
     }
 
     /** Gives back the lease of an execution that has ended. */

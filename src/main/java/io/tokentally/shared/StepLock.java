@@ -53,6 +53,7 @@ public class StepLock {
     }
 
     private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
     private final SqlDialect dialect;
     private final long advisoryKey;
     private final JobRepository jobRepository;
@@ -62,6 +63,7 @@ public class StepLock {
     /** @param jobRepository where a waiting run sees that it was asked to stop, and records how its step ended */
     public StepLock(DataSource dataSource, SqlDialect dialect, long advisoryKey, JobRepository jobRepository) {
         this.dataSource = dataSource;
+        this.jdbc = new JdbcTemplate(dataSource);
         this.dialect = dialect;
         this.advisoryKey = advisoryKey;
         this.jobRepository = jobRepository;
@@ -147,11 +149,10 @@ public class StepLock {
      * transaction is open, and a version written in it would be lost on rollback.
      */
     private boolean stopAsked(StepExecution stepExecution) {
-        List<String> status = new JdbcTemplate(dataSource)
-                .queryForList(
-                        "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?",
-                        String.class,
-                        stepExecution.getJobExecutionId());
+        List<String> status = jdbc.queryForList(
+                "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?",
+                String.class,
+                stepExecution.getJobExecutionId());
         return status.isEmpty()
                 || status.get(0).equals(BatchStatus.STOPPING.name())
                 || status.get(0).equals(BatchStatus.STOPPED.name());

@@ -376,15 +376,8 @@ class PriceSyncJobTests {
         ExecutorService loads = Executors.newSingleThreadExecutor();
         try (HeldFeed slowFeed = new HeldFeed(model("catalog-turn-slow", "1e-06"))) {
             // when: a sync waits for it
-            Future<JobExecution> sync = syncs.submit(() -> jobOperator.start(
-                    priceSyncJob,
-                    new PriceSyncParameters(
-                                    slowFeed.location(),
-                                    "slow-feed",
-                                    "litellm",
-                                    Instant.parse("2026-11-10T00:00:00Z"),
-                                    false)
-                            .toJobParameters()));
+            Future<JobExecution> sync =
+                    syncs.submit(() -> sync(slowFeed.location(), "slow-feed", "2026-11-10T00:00:00Z"));
             assertThat(slowFeed.requested.await(60, TimeUnit.SECONDS)).isTrue();
 
             // then: a run's price load gets the catalog meanwhile
@@ -499,15 +492,8 @@ class PriceSyncJobTests {
         // given: a sync reading a feed that answers once released
         ExecutorService syncs = Executors.newSingleThreadExecutor();
         try (HeldFeed slowFeed = new HeldFeed(model("catalog-turn-read-stopped", "5e-06"))) {
-            Future<JobExecution> sync = syncs.submit(() -> jobOperator.start(
-                    priceSyncJob,
-                    new PriceSyncParameters(
-                                    slowFeed.location(),
-                                    "read-stopped",
-                                    "litellm",
-                                    Instant.parse("2026-11-14T00:00:00Z"),
-                                    false)
-                            .toJobParameters()));
+            Future<JobExecution> sync =
+                    syncs.submit(() -> sync(slowFeed.location(), "read-stopped", "2026-11-14T00:00:00Z"));
             assertThat(slowFeed.requested.await(60, TimeUnit.SECONDS)).isTrue();
 
             // when: its run is asked to stop (the process closing), and the feed then answers
@@ -790,10 +776,13 @@ class PriceSyncJobTests {
     // --- helpers
 
     private JobExecution sync(Path feed, String name, String effective) throws Exception {
+        return sync(feed.toString(), name, effective);
+    }
+
+    private JobExecution sync(String location, String name, String effective) throws Exception {
         return jobOperator.start(
                 priceSyncJob,
-                new PriceSyncParameters(feed.toString(), name, "litellm", Instant.parse(effective), false)
-                        .toJobParameters());
+                new PriceSyncParameters(location, name, "litellm", Instant.parse(effective), false).toJobParameters());
     }
 
     private void run(String date, String source, String... rows) throws Exception {

@@ -34,8 +34,12 @@ class PriceFeedSource {
     /** How long a feed may take, from the request to the last byte of its body. */
     static final Duration WHOLE_ANSWER_TIMEOUT = Duration.ofSeconds(300);
 
+    /** The most bytes a feed's answer may have: LiteLLM's whole catalog is a few megabytes. */
+    static final long MAX_ANSWER_BYTES = 64L * 1024 * 1024;
+
     private final S3Objects s3;
     private final Duration wholeAnswerTimeout;
+    private final long maxAnswerBytes;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL)
@@ -43,12 +47,13 @@ class PriceFeedSource {
 
     @Autowired
     PriceFeedSource(S3Objects s3) {
-        this(s3, WHOLE_ANSWER_TIMEOUT);
+        this(s3, WHOLE_ANSWER_TIMEOUT, MAX_ANSWER_BYTES);
     }
 
-    PriceFeedSource(S3Objects s3, Duration wholeAnswerTimeout) {
+    PriceFeedSource(S3Objects s3, Duration wholeAnswerTimeout, long maxAnswerBytes) {
         this.s3 = s3;
         this.wholeAnswerTimeout = wholeAnswerTimeout;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
     InputStream open(String location) throws IOException {
@@ -60,14 +65,20 @@ class PriceFeedSource {
         return location.startsWith("s3://") ? s3.open(location) : fromHttp(location);
     }
 
-    /** Reads the whole answer before it is parsed, so that a feed stalling in its body fails at the limit. */
+    /**
+     * Reads the whole answer before it is parsed, so that a feed stalling in its body fails at the time limit, and one
+     * that does not end fails at the size limit instead of filling the heap.
+     */
     private InputStream fromHttp(String location) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(location))
                 .timeout(TIMEOUT)
                 .GET()
                 .build();
-        CompletableFuture<HttpResponse<byte[]>> answer =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(
+                request,
+                responseInfo -> responseInfo.statusCode() == 200
+                        ? new BoundedBody(maxAnswerBytes)
+                        : HttpResponse.BodySubscribers.replacing(new byte[0]));
         try {
             HttpResponse<byte[]> response = answer.get(wholeAnswerTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (response.statusCode() != 200) {
@@ -90,6 +101,9 @@ class PriceFeedSource {
     }
 
     private static IOException failure(String location, Throwable cause) {
+        if (cause instanceof BoundedBody.TooLarge) {
+            return new IOException("price feed " + location + " sent " + cause.getMessage(), cause);
+        }
         if (cause instanceof HttpConnectTimeoutException) {
             return new IOException(
                     "price feed " + location + " could not be connected to within " + CONNECT_TIMEOUT.toSeconds()

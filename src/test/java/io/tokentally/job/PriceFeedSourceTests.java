@@ -55,7 +55,7 @@ class PriceFeedSourceTests {
         feed.start();
         String location = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
         try {
-            PriceFeedSource source = new PriceFeedSource(null, Duration.ofSeconds(1));
+            PriceFeedSource source = new PriceFeedSource(null, Duration.ofSeconds(1), PriceFeedSource.MAX_ANSWER_BYTES);
 
             // when, then
             long started = System.nanoTime();
@@ -65,6 +65,40 @@ class PriceFeedSourceTests {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         } finally {
             released.countDown();
+            feed.stop(0);
+        }
+    }
+
+    @Test
+    void aFeedLongerThanTheLimitFailsSayingSoAndOneOfTheLimitIsReadWhole() throws Exception {
+        // given: a feed of 4,000 bytes sent in chunks without a length, and a limit of 4,000 bytes or one less
+        byte[] prices =
+                "openai,gpt-4o\n".repeat(4_000 / 14 + 1).substring(0, 4_000).getBytes(StandardCharsets.UTF_8);
+        HttpServer feed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        feed.createContext("/feed.csv", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream body = exchange.getResponseBody()) {
+                for (int at = 0; at < prices.length; at += 500) {
+                    body.write(prices, at, 500);
+                    body.flush();
+                }
+            }
+        });
+        feed.start();
+        String location = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
+        try {
+            // when
+            byte[] read;
+            try (InputStream in = new PriceFeedSource(null, Duration.ofSeconds(30), 4_000).open(location)) {
+                read = in.readAllBytes();
+            }
+
+            // then
+            assertThat(read).isEqualTo(prices);
+            assertThatIOException()
+                    .isThrownBy(() -> new PriceFeedSource(null, Duration.ofSeconds(30), 3_999).open(location))
+                    .withMessage("price feed " + location + " sent more than 3999 bytes, the most a feed may send");
+        } finally {
             feed.stop(0);
         }
     }

@@ -1,0 +1,68 @@
+package io.tokentally.job;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/** Collects an HTTP answer's body whole, giving up once it passes a number of bytes. */
+final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+    /** The failure of a body longer than the limit. */
+    static final class TooLarge extends IOException {
+        TooLarge(long limit) {
+            super("more than " + limit + " bytes, the most a feed may send");
+        }
+    }
+
+    private final long limit;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    BoundedBody(long limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+        this.subscription = subscription;
+        subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+        if (body.isDone()) {
+            return;
+        }
+        for (ByteBuffer buffer : buffers) {
+            if (bytes.size() + (long) buffer.remaining() > limit) {
+                subscription.cancel();
+                body.completeExceptionally(new TooLarge(limit));
+                return;
+            }
+            byte[] part = new byte[buffer.remaining()];
+            buffer.get(part);
+            bytes.writeBytes(part);
+        }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        body.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+        body.complete(bytes.toByteArray());
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+        return body;
+    }
+}

@@ -15,8 +15,9 @@ import java.util.concurrent.Executors;
 
 /**
  * A TCP proxy on a free loopback port to a server (the test database, the broker), which a test can cut (every
- * connection closed, new ones refused, as when the server is out of reach) and then restore on the same port. (A
- * port freed by a cut could in principle be taken meanwhile; restore then fails, naming the port.)
+ * connection closed, new ones refused, as when the server is out of reach) and then restore on the same port (a
+ * port freed by a cut could in principle be taken meanwhile; restore then fails, naming the port), or freeze (every
+ * connection kept open, no byte passed either way, as when the network drops packets) and then thaw.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -29,6 +30,8 @@ public final class TcpProxy implements AutoCloseable {
         return thread;
     });
     private ServerSocket server;
+    private final Object thawed = new Object();
+    private boolean frozen;
 
     public TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -58,6 +61,21 @@ public final class TcpProxy implements AutoCloseable {
             } catch (BindException e) {
                 throw new IOException("port " + port + " was taken while the proxy was cut", e);
             }
+        }
+    }
+
+    /** Keeps every connection open but passes no byte, either way, until {@link #thaw}. */
+    public void freeze() {
+        synchronized (thawed) {
+            frozen = true;
+        }
+    }
+
+    /** Passes the bytes held by {@link #freeze} on, and every byte after them. */
+    public void thaw() {
+        synchronized (thawed) {
+            frozen = false;
+            thawed.notifyAll();
         }
     }
 
@@ -106,16 +124,33 @@ public final class TcpProxy implements AutoCloseable {
         threads.execute(() -> pipe(upstream, client));
     }
 
-    /** Copies {@code from}'s bytes to {@code to} until either ends, then closes both. */
+    /** Copies {@code from}'s bytes to {@code to}, holding them while frozen, until either ends; then closes both. */
     private void pipe(Socket from, Socket to) {
         try (InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
+            byte[] buffer = new byte[8192];
+            for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
+                awaitThawed();
+                out.write(buffer, 0, read);
+            }
         } catch (IOException e) {
             // a connection ended: the other side is closed below
         } finally {
             closeQuietly(from);
             closeQuietly(to);
+        }
+    }
+
+    private void awaitThawed() throws IOException {
+        synchronized (thawed) {
+            while (frozen) {
+                try {
+                    thawed.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("the proxy was closed while frozen", e);
+                }
+            }
         }
     }
 

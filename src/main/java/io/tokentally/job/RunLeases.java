@@ -1,6 +1,7 @@
 package io.tokentally.job;
 
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,6 +16,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -38,6 +40,7 @@ public class RunLeases implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(RunLeases.class);
 
     private final JdbcTemplate jdbc;
+    private final Duration renewEvery;
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     /** Keeps a renewal from taking again a lease that {@link #release} is giving back. */
     private final Object releasing = new Object();
@@ -48,12 +51,18 @@ public class RunLeases implements DisposableBean {
         return thread;
     });
 
+    @Autowired
     RunLeases(DataSource dataSource) {
+        this(dataSource, RENEW_EVERY);
+    }
+
+    RunLeases(DataSource dataSource, Duration renewEvery) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.renewEvery = renewEvery;
         // a renewal stuck on a connection that no longer answers would keep the next from running
-        jdbc.setQueryTimeout((int) RENEW_EVERY.toSeconds());
+        jdbc.setQueryTimeout((int) Math.max(1, renewEvery.toSeconds()));
         renewals.scheduleWithFixedDelay(
-                this::renewAll, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                this::renewAll, renewEvery.toMillis(), renewEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -78,21 +87,30 @@ public class RunLeases implements DisposableBean {
     }
 
     /**
-     * Renews a lease on a connection that gives up after {@link #RENEW_EVERY} without an answer: a query timeout is
-     * a cancel sent on another connection, which a connection the network dropped never hears, and the one renewal
-     * thread would wait on it for good while every lease lapses.
+     * Renews a lease on a connection that gives up after a renewal period without an answer (on PostgreSQL, plus the
+     * driver's 10 s wait for its cancel): a query timeout is a cancel sent on another connection, which a connection
+     * the network dropped never hears, and the one renewal thread would wait on it for good while every lease lapses.
      */
     private int renewWithin(long execution) {
         return jdbc.execute((ConnectionCallback<Integer>) connection -> {
             int before = connection.getNetworkTimeout();
-            connection.setNetworkTimeout(Runnable::run, (int) RENEW_EVERY.toMillis());
+            connection.setNetworkTimeout(Runnable::run, (int) renewEvery.toMillis());
+            int renewed;
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE run_lease SET renewed_at = CURRENT_TIMESTAMP WHERE job_execution_id = ?")) {
                 update.setLong(1, execution);
-                return update.executeUpdate();
-            } finally {
-                connection.setNetworkTimeout(Runnable::run, before);
+                renewed = update.executeUpdate();
+            } catch (SQLException failure) {
+                try {
+                    connection.setNetworkTimeout(Runnable::run, before);
+                } catch (SQLException closed) {
+                    // the connection timed out and was closed (the pool drops it): the update's failure tells why
+                    failure.addSuppressed(closed);
+                }
+                throw failure;
             }
+            connection.setNetworkTimeout(Runnable::run, before);
+            return renewed;
         });
     }
 
@@ -123,7 +141,7 @@ public class RunLeases implements DisposableBean {
                 log.warn(
                         "The lease of execution {} could not be renewed; trying again in {} s: {}",
                         execution,
-                        RENEW_EVERY.toSeconds(),
+                        renewEvery.toSeconds(),
                         e.toString());
             }
         }

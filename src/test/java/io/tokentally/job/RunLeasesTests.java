@@ -2,9 +2,13 @@ package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.TcpProxy;
 import io.tokentally.TempFolders;
 import io.tokentally.TestH2;
 import io.tokentally.TestPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
-/** The leases of the executions a process runs, on the embedded database. */
+/** The leases of the executions a process runs, on the embedded database and on PostgreSQL. */
 class RunLeasesTests {
 
     static final String SCHEMA = "run_leases_" + Long.toString(System.nanoTime(), 36);
@@ -98,6 +103,34 @@ class RunLeasesTests {
         } finally {
             threads.shutdownNow();
             leases.destroy();
+        }
+    }
+
+    @Test
+    void aRenewalOnAConnectionTheNetworkDroppedGivesUpAfterTheRenewalPeriodInsteadOfWaitingForGood() throws Exception {
+        // given: a lease renewed every 2 s, on one connection to PostgreSQL through a proxy
+        TestPostgres.migrated(SCHEMA);
+        try (TcpProxy proxy = new TcpProxy(TestPostgres.address());
+                Connection connection =
+                        DriverManager.getConnection(TestPostgres.url(SCHEMA, proxy), TestPostgres.USER, "")) {
+            RunLeases leases = new RunLeases(new SingleConnectionDataSource(connection, true), Duration.ofSeconds(2));
+            ExecutorService renewal = Executors.newSingleThreadExecutor();
+            try {
+                leases.take(11);
+
+                // when: the network drops the connection's packets, and the lease is renewed
+                proxy.freeze();
+                Future<?> renewed = renewal.submit(leases::renewAll);
+
+                // then: the renewal gives up (and logs it), rather than waiting for an answer that never comes: after
+                // the
+                // 2 s and the driver's wait for its cancel of the query (10 s), which never reaches the database either
+                renewed.get(30, TimeUnit.SECONDS);
+            } finally {
+                proxy.thaw();
+                renewal.shutdownNow();
+                leases.destroy();
+            }
         }
     }
 

@@ -79,9 +79,11 @@ class RunLeasesTests {
     @Test
     void twoThreadsTakingOneLeaseAtOnceBothHoldIt() throws Exception {
         // given: in serve, the thread that hands a run to the pool and the pool's thread that begins it take its lease
-        RunLeases leases = new RunLeases(h2());
+        DataSource dataSource = h2();
+        RunLeases leases = new RunLeases(dataSource);
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
+        // kept open, so that the embedded database is not opened again for every statement
+        try (Connection keptOpen = dataSource.getConnection()) {
             for (long execution = 1; execution <= 200; execution++) {
                 long taken = execution;
                 CyclicBarrier together = new CyclicBarrier(2);

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -56,20 +57,34 @@ class PriceFeedSource {
         this.maxAnswerBytes = maxAnswerBytes;
     }
 
-    InputStream open(String location) throws IOException {
+    /** How often a feed still answering looks whether its sync was asked to stop. */
+    private static final Duration STOP_CHECK_EVERY = Duration.ofMillis(500);
+
+    /** The failure of a read given up because its sync was asked to stop. */
+    static final class Stopped extends IOException {
+        Stopped(String location) {
+            super("the price sync was asked to stop while it read its feed " + location);
+        }
+    }
+
+    /**
+     * Opens the feed; an HTTP(S) feed is read whole first, giving up with {@link Stopped} once {@code stopping} says
+     * so (a file is read at once; an S3 object streams as it is parsed).
+     */
+    InputStream open(String location, BooleanSupplier stopping) throws IOException {
         Optional<Path> file = PriceSyncParameters.localFile(location);
         if (file.isPresent()) {
             RequiredFile.require("price feed", file.get());
             return Files.newInputStream(file.get());
         }
-        return location.startsWith("s3://") ? s3.open(location) : fromHttp(location);
+        return location.startsWith("s3://") ? s3.open(location) : fromHttp(location, stopping);
     }
 
     /**
      * Reads the whole answer before it is parsed, so that a feed stalling in its body fails at the time limit, and one
      * that does not end fails at the size limit instead of filling the heap.
      */
-    private InputStream fromHttp(String location) throws IOException {
+    private InputStream fromHttp(String location, BooleanSupplier stopping) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(location))
                 .timeout(TIMEOUT)
                 .GET()
@@ -80,7 +95,7 @@ class PriceFeedSource {
                         ? new BoundedBody(maxAnswerBytes)
                         : HttpResponse.BodySubscribers.replacing(new byte[0]));
         try {
-            HttpResponse<byte[]> response = answer.get(wholeAnswerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<byte[]> response = whole(answer, location, stopping);
             if (response.statusCode() != 200) {
                 throw new IOException("price feed " + location + " answered HTTP " + response.statusCode());
             }
@@ -97,6 +112,28 @@ class PriceFeedSource {
             answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching price feed " + location, e);
+        }
+    }
+
+    /** The answer, once whole, looking every {@link #STOP_CHECK_EVERY} whether the sync was asked to stop. */
+    private HttpResponse<byte[]> whole(
+            CompletableFuture<HttpResponse<byte[]>> answer, String location, BooleanSupplier stopping)
+            throws ExecutionException, InterruptedException, TimeoutException, Stopped {
+        long left = wholeAnswerTimeout.toNanos();
+        long deadline = System.nanoTime() + left;
+        while (true) {
+            try {
+                return answer.get(Math.min(left, STOP_CHECK_EVERY.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw e;
+                }
+                if (stopping.getAsBoolean()) {
+                    answer.cancel(true);
+                    throw new Stopped(location);
+                }
+            }
         }
     }
 

@@ -72,8 +72,9 @@ class PriceSyncTasklet implements Tasklet {
      */
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-        LiteLlmPriceFeed.Contents contents = read();
-        holdCatalogUntilTransactionEnds(chunkContext.getStepContext().getStepExecution());
+        StepExecution stepExecution = chunkContext.getStepContext().getStepExecution();
+        LiteLlmPriceFeed.Contents contents = read(stepExecution);
+        holdCatalogUntilTransactionEnds(stepExecution);
         List<Price> before = prices.findAll();
         PriceSync.Outcome outcome =
                 PriceSync.plan(before, contents.prices(), parameters.effective(), parameters.name());
@@ -123,9 +124,14 @@ class PriceSyncTasklet implements Tasklet {
         });
     }
 
-    private LiteLlmPriceFeed.Contents read() throws IOException {
-        try (InputStream in = feeds.open(parameters.feed())) {
+    /**
+     * Reads the feed; a run asked to stop meanwhile (its process closing) ends the step STOPPED, having added nothing.
+     */
+    private LiteLlmPriceFeed.Contents read(StepExecution stepExecution) throws IOException, JobInterruptedException {
+        try (InputStream in = feeds.open(parameters.feed(), () -> catalogLock.stopAsked(stepExecution))) {
             return parameters.format().equals("csv") ? readCsv(in) : LiteLlmPriceFeed.read(in, parameters.feed());
+        } catch (PriceFeedSource.Stopped e) {
+            throw new JobInterruptedException(e.getMessage());
         }
     }
 

@@ -148,7 +148,7 @@ public class StepLock {
      * Whether the step's run was asked to stop, read with one small query and without writing the step: its
      * transaction is open, and a version written in it would be lost on rollback.
      */
-    private boolean stopAsked(StepExecution stepExecution) {
+    public boolean stopAsked(StepExecution stepExecution) {
         List<String> status = jdbc.queryForList(
                 "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?",
                 String.class,

@@ -27,10 +27,10 @@ class PriceFeedSourceTests {
 
         // when, then
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> source.open(folder.toString()))
+                .isThrownBy(() -> source.open(folder.toString(), () -> false))
                 .withMessage("price feed: " + folder.toAbsolutePath() + " is a folder, not a file");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> source.open(folder.resolve("litellm.json").toString()))
+                .isThrownBy(() -> source.open(folder.resolve("litellm.json").toString(), () -> false))
                 .withMessage(
                         "price feed: the file " + folder.toAbsolutePath().resolve("litellm.json") + " does not exist");
     }
@@ -60,7 +60,7 @@ class PriceFeedSourceTests {
             // when, then
             long started = System.nanoTime();
             assertThatIOException()
-                    .isThrownBy(() -> source.open(location).close())
+                    .isThrownBy(() -> source.open(location, () -> false).close())
                     .withMessage("price feed " + location + " did not send its whole answer within 1 s");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         } finally {
@@ -89,14 +89,16 @@ class PriceFeedSourceTests {
         try {
             // when
             byte[] read;
-            try (InputStream in = new PriceFeedSource(null, Duration.ofSeconds(30), 4_000).open(location)) {
+            try (InputStream in =
+                    new PriceFeedSource(null, Duration.ofSeconds(30), 4_000).open(location, () -> false)) {
                 read = in.readAllBytes();
             }
 
             // then
             assertThat(read).isEqualTo(prices);
             assertThatIOException()
-                    .isThrownBy(() -> new PriceFeedSource(null, Duration.ofSeconds(30), 3_999).open(location))
+                    .isThrownBy(
+                            () -> new PriceFeedSource(null, Duration.ofSeconds(30), 3_999).open(location, () -> false))
                     .withMessage("price feed " + location + " sent more than 3999 bytes, the most a feed may send");
         } finally {
             feed.stop(0);
@@ -125,14 +127,14 @@ class PriceFeedSourceTests {
             // when
             byte[] read;
             try (InputStream in =
-                    source.open("http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv")) {
+                    source.open("http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv", () -> false)) {
                 read = in.readAllBytes();
             }
 
             // then
             assertThat(read).isEqualTo(prices);
             assertThatIOException()
-                    .isThrownBy(() -> source.open(unreachable))
+                    .isThrownBy(() -> source.open(unreachable, () -> false))
                     .withMessageStartingWith("price feed " + unreachable + " could not be fetched: ConnectException");
         } finally {
             feed.stop(0);

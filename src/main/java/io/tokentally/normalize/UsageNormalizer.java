@@ -7,11 +7,17 @@ import io.tokentally.normalize.ModelCatalog.ModelPricing;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
 import io.tokentally.shared.Hours;
+import io.tokentally.shared.ServiceTier;
+import io.tokentally.shared.TokenType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +39,11 @@ public final class UsageNormalizer {
     private final boolean settlesHeld;
     /** Canonical ids by provider and model as written: a file names few models in many rows. */
     private final Map<String, Map<String, ModelId>> models = new HashMap<>();
+    /** The token types a model leaves unpriced in its tiers, by its latest price change: the same until the next. */
+    private final Map<Unpriced, Set<TokenType>> unpriced = new HashMap<>();
+
+    private record Unpriced(
+            String model, ServiceTier serviceTier, ContextTier contextTier, Instant epoch, boolean held) {}
 
     /**
      * The canonical provider and {@code provider/model} id of a model as written, and its own id (prefixes
@@ -107,7 +118,11 @@ public final class UsageNormalizer {
                 row.fileId(),
                 row.lineNo(),
                 row.timestamp(),
-                pricing.map(ModelPricing::epoch).orElseGet(() -> Hours.startOf(row.timestamp())),
+                pricing.isEmpty()
+                        ? Hours.startOf(row.timestamp())
+                        : heldForItsTier(row, id.model(), contextTier)
+                                ? row.timestamp().truncatedTo(ChronoUnit.MICROS)
+                                : pricing.get().epoch(),
                 row.customerId(),
                 customers.contains(row.customerId()),
                 id.provider(),
@@ -126,6 +141,48 @@ public final class UsageNormalizer {
                 settlesHeld && pricing.isEmpty(),
                 settlesHeld && pricing.isEmpty() && row.contextTier() == null ? row.inputTokens() : null,
                 row.contextTier() != null);
+    }
+
+    /**
+     * Whether some of a billable row's usage has no price in its tiers at its time though its model has (a priority
+     * row before the model's first priority price, say): its price epoch is then its own instant (to the
+     * microsecond the database keeps), not the model's latest price change, so that a price added later for part
+     * of that span bills the row at the version in force at its own time, as it bills a row read after it.
+     */
+    private boolean heldForItsTier(UsageRow row, String model, ContextTier contextTier) {
+        if (row.error()) {
+            return false;
+        }
+        boolean held = holders.holdsAt(row.customerId(), Hours.startOf(row.timestamp()));
+        ModelCatalog rates = held ? heldCatalog : catalog;
+        Optional<ModelPricing> pricing = rates.pricingAt(model, row.timestamp());
+        if (pricing.isEmpty()) {
+            return true;
+        }
+        Set<TokenType> types = unpriced.computeIfAbsent(
+                new Unpriced(
+                        model, row.serviceTier(), contextTier, pricing.get().epoch(), held),
+                key -> Stream.of(TokenType.values())
+                        .filter(type -> !rates.isPriced(model, type, key.serviceTier(), key.contextTier(), key.epoch()))
+                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(TokenType.class))));
+        for (TokenType type : types) {
+            if (quantity(row, type) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long quantity(UsageRow row, TokenType type) {
+        return switch (type) {
+            case INPUT ->
+                row.inputTokens() - row.cachedInputTokens() - row.cacheWriteTokens() - row.cacheWrite1hTokens();
+            case CACHE_READ -> row.cachedInputTokens();
+            case CACHE_WRITE_5M -> row.cacheWriteTokens();
+            case CACHE_WRITE_1H -> row.cacheWrite1hTokens();
+            case OUTPUT -> row.outputTokens();
+            case WEB_SEARCH_REQUEST, IMAGE, AUDIO_SECOND -> row.units().of(type);
+        };
     }
 
     /**

@@ -162,7 +162,8 @@ public class HeldUsageRepository {
         return jdbc.query(
                 "SELECT hour_start, customer_id, model, token_type, service_tier, context_tier, price_epoch, provider,"
                         + " attributed, requests, tokens, reason FROM held_usage WHERE held_run = ?"
-                        + " ORDER BY hour_start, customer_id, model, token_type, service_tier, context_tier",
+                        + " ORDER BY hour_start, customer_id, model, token_type, service_tier, context_tier,"
+                        + " price_epoch",
                 (rs, rowNum) -> new HeldUsage(
                         rs.getString("customer_id"),
                         rs.getString("provider"),

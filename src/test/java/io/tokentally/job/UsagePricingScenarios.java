@@ -386,6 +386,59 @@ abstract class UsagePricingScenarios {
     }
 
     @Test
+    void usageHeldForItsTierIsBilledAtTheVersionInForceAtItsOwnTimeOnceOneIs() throws Exception {
+        // given gpt-15, priced at the standard tier only, and three priority requests in one hour (held for their tier)
+        LocalDate day = NovemberClock.today().minusDays(10);
+        stripe().customers("cus_tier_a");
+        Path customers = customersFile("tier-customers.csv", "tier-a", "cus_tier_a", "flex");
+        Path input =
+                Files.createDirectories(workDir().resolve("input-tier-held").resolve("tier-held"));
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "t-1," + day + "T02:10:00Z,tier-a,openai,gpt-15,1000,0,0,0,0,0,priority,ok",
+                "t-2," + day + "T02:20:00Z,tier-a,openai,gpt-15,2000,0,0,0,0,0,priority,ok",
+                "t-3," + day + "T02:40:00.123456789Z,tier-a,openai,gpt-15,4000,0,0,0,0,0,priority,ok");
+        Path standard = pricesFile(
+                "prices-gpt-15.csv",
+                FIXTURES.resolve("job-prices.csv"),
+                "openai/gpt-15,input,standard,standard,1,2026-01-01,\n");
+        JobExecution held = run(day, input, customers, standard);
+        assertThat(report(held, day).get("held"))
+                .extracting(usage -> usage.get("model").asString())
+                .containsOnly("openai/gpt-15");
+
+        // when a priority price ($6) takes effect at 02:15 and the day runs again
+        Path from0215 = pricesFile(
+                "prices-gpt-15-priority.csv",
+                standard,
+                "openai/gpt-15,input,priority,standard,6," + day + "T02:15:00Z,\n");
+        run(day, input, customers, from0215);
+
+        // then the two requests after 02:15 are billed at it, and the one before stays held
+        assertThat(tierRated()).containsExactlyInAnyOrder("2000 6", "4000 6");
+        assertThat(jdbc.queryForObject("SELECT SUM(tokens) FROM held_usage WHERE customer_id = 'tier-a'", Long.class))
+                .isEqualTo(1000L);
+
+        // and when an earlier priority price ($5, from 02:00) is added, the first is billed at it, the others keep $6
+        Path from0200 = pricesFile(
+                "prices-gpt-15-priority-earlier.csv",
+                from0215,
+                "openai/gpt-15,input,priority,standard,5," + day + "T02:00:00Z,\n");
+        run(day, input, customers, from0200);
+        assertThat(tierRated()).containsExactlyInAnyOrder("1000 5", "2000 6", "4000 6");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM held_usage WHERE customer_id = 'tier-a'", Long.class))
+                .isZero();
+    }
+
+    /** Customer tier-a's rated aggregates as "tokens usd-per-million". */
+    private List<String> tierRated() {
+        return jdbc.query(
+                "SELECT tokens, usd_per_million FROM rated_aggregate WHERE customer_id = 'tier-a' AND tokens > 0",
+                (rs, rowNum) -> rs.getLong(1) + " "
+                        + rs.getBigDecimal(2).stripTrailingZeros().toPlainString());
+    }
+
+    @Test
     void usageHeldBeforeHeldRowsWereMarkedAndUsageHeldSinceShareOneHeldRow() throws Exception {
         // given usage of an unpriced model stored before held rows were marked (as migration V119 found it:
         // held = FALSE, price epoch at the hour's start), and a file with usage of the same customer, model

@@ -329,17 +329,19 @@ class UsageNormalizerTests {
     }
 
     @Test
-    void keepsAPriorityRequestOfAModelWithoutAPriorityPriceAtTheModelsPriceEpoch() {
-        // given a priority-tier row; the catalog has standard prices only
-        UsageRow row = row("openai", "gpt-4o-mini", NOON, ServiceTier.PRIORITY);
+    void keepsAPriorityRequestOfAModelWithoutAPriorityPriceAtItsOwnInstantAndAStandardOneAtTheModelsEpoch() {
+        // given a priority-tier row and a standard one; the catalog has standard prices only
+        UsageRow priority = row("openai", "gpt-4o-mini", NOON, ServiceTier.PRIORITY);
+        UsageRow standard = row("openai", "gpt-4o-mini", NOON, ServiceTier.STANDARD);
 
         // when
-        UsageLine line = normalizer.normalize(row).line();
+        UsageLine line = normalizer.normalize(priority).line();
 
-        // then
+        // then: the priority row keeps its own instant, so a priority price added later is looked up at its time
         assertThat(line.serviceTier()).isEqualTo(ServiceTier.PRIORITY);
-        assertThat(line.priceEpoch()).isEqualTo(JAN_2025);
-        assertThat(normalizer.normalize(row).held()).isNull(); // the model has a price: only rating holds it
+        assertThat(line.priceEpoch()).isEqualTo(NOON);
+        assertThat(normalizer.normalize(priority).held()).isNull(); // the model has a price: only rating holds it
+        assertThat(normalizer.normalize(standard).line().priceEpoch()).isEqualTo(JAN_2025);
     }
 
     @Test

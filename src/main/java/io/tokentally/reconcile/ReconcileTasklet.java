@@ -146,7 +146,8 @@ class ReconcileTasklet implements Tasklet {
      * usage, that this run, which computed every line and read every unknown customer of those days again, did not
      * find again (their keys end with the day): a corrected cost export, a late file or a rerun mended them (a rerun
      * after the customer was added billed its usage), so a finding and {@code margin.csv} or {@code
-     * reconciliation.csv} agree.
+     * reconciliation.csv} agree. A customer added to the customers file no longer counts as unknown, but its usage
+     * rated before stays billed to nobody until its day is rated again: that day's finding stays open until then.
      */
     private void resolveDayFindings(SortedSet<LocalDate> days, Set<String> foundAgain) {
         for (String kind : DAY_KINDS) {
@@ -154,6 +155,14 @@ class ReconcileTasklet implements Tasklet {
                 String key = stored.key();
                 LocalDate day = dayOf(key);
                 if (day != null && days.contains(day) && !foundAgain.contains(key)) {
+                    if (kind.equals(UsageFindings.UNATTRIBUTED) && usageFindings.billedToNobody(key, day)) {
+                        log.info(
+                                "Finding {} stays open: its customer is known now, but its usage of {} is billed to"
+                                        + " nobody until the day is rerun",
+                                key,
+                                day);
+                        continue;
+                    }
                     resolve(key, "the run reconciled its day again and did not find it");
                 }
             }

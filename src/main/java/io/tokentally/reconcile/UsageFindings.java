@@ -8,6 +8,7 @@ import io.tokentally.shared.ShownText;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -32,6 +33,8 @@ class UsageFindings {
 
     /** The kind of the finding of an unknown customer's day, its key ending with the day. */
     static final String UNATTRIBUTED = "UNATTRIBUTED_USAGE";
+
+    private static final String KEY_PREFIX = "unattributed-usage:";
 
     private static final int FILES_LISTED = 10;
 
@@ -76,6 +79,23 @@ class UsageFindings {
         return found;
     }
 
+    /**
+     * Whether the day of an unattributed-usage finding (its key) still has usage rated as nobody's: its customer was
+     * added since, but the day was not rated again.
+     */
+    boolean billedToNobody(String findingKey, LocalDate day) {
+        String customerId = findingKey.substring(KEY_PREFIX.length(), findingKey.length() - (":" + day).length());
+        Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Long unbilled = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM rated_aggregate WHERE customer_id = ? AND hour_start >= ? AND hour_start < ?"
+                        + " AND attributed = FALSE AND tokens > 0",
+                Long.class,
+                customerId,
+                SqlTime.utc(from),
+                SqlTime.utc(from.plus(Duration.ofDays(1))));
+        return unbilled != null && unbilled > 0;
+    }
+
     /** The list-price cost of the unattributed usage of these customers' days in the window, per day. */
     private Map<Day, BigDecimal> unattributedCosts(UsageWindow window, Set<Day> days) {
         Map<Day, BigDecimal> costs = new TreeMap<>();
@@ -110,7 +130,7 @@ class UsageFindings {
                 .number("billed_usd", BigDecimal.ZERO);
         files.addSources(evidence, "billable");
         return new Finding(
-                "unattributed-usage:" + day.customerId() + ":" + day.day(),
+                KEY_PREFIX + day.customerId() + ":" + day.day(),
                 UNATTRIBUTED,
                 Finding.Severity.WARNING,
                 "customer id " + ShownText.quoted(day.customerId()) + " on " + day.day() + " is in no customers file: "

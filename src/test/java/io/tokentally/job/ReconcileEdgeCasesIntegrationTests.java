@@ -183,7 +183,8 @@ class ReconcileEdgeCasesIntegrationTests {
 
     /**
      * An unknown customer's day, once the customer is added and the day rerun, is billed, and its finding resolved:
-     * it stayed open, saying the usage was billed to nobody (independent check of issue 4).
+     * it stayed open, saying the usage was billed to nobody (independent check of issue 4), also through a run of the
+     * next day that reconciled the day with the customer added but without rating the customer's hours (hunt AS).
      */
     @Test
     void theFindingOfAnUnknownCustomersDayIsResolvedWhenARerunBillsIt() throws Exception {
@@ -202,10 +203,21 @@ class ReconcileEdgeCasesIntegrationTests {
                         + " id and rerun the day to bill it (a key mapped later applies only to files read after"
                         + " it). Files: ");
 
-        // when dora is added and the day run again
+        // when dora is added, and the next day runs with a row of alice's at the day's last hour
         Path customers = Files.writeString(
                 WORK.resolve("customers-with-dora.csv"),
                 Files.readString(JOB_CUSTOMERS) + "dora,cus_TestDora00001,payg,Dora\n");
+        Path nextDay = Files.createDirectories(WORK.resolve("added-next"));
+        UsageFixtures.write(
+                nextDay.resolve("gateway.csv"), "a1," + day + "T23:30:00Z,alice,openai,gpt-4o,1000,0,0,0,0,0,,ok");
+        JobExecution next = run(day.plusDays(1), customers, "added-next=" + nextDay.toAbsolutePath());
+
+        // then that run reconciled the day (it rated an hour of it), and dora's usage is still billed to nobody: the
+        // finding stays open
+        assertThat(next.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(statusOf(key)).singleElement().asString().startsWith("OPEN ");
+
+        // when the day is run again
         JobExecution rerun = run(day, customers, "added=" + gateway.toAbsolutePath());
 
         // then her usage is billed and the finding resolved by the rerun

@@ -58,9 +58,13 @@ public class LoadCustomersStepConfiguration {
             Map<String, Customer> stored = customers.findAll();
             plans.saveAll(files.plans());
             customers.saveAll(files.customers());
-            BillingCycleFindings.changed(stored, files.customers(), customersFile)
-                    .forEach(finding -> findings.record(finding, run));
             ClosedPeriodPlanner closing = closedPeriods.planner(clock.instant());
+            BillingCycleFindings.changed(
+                            stored,
+                            files.customers(),
+                            customersFile,
+                            cycle -> closing.earliestOpen(cycle).start())
+                    .forEach(finding -> findings.record(finding, run));
             for (Customer changed : BillingCycleFindings.changedCustomers(stored, files.customers())) {
                 // its open periods, cut anew, are planned from their start, the one in its close grace too (a closed
                 // one is left as Stripe invoiced it)

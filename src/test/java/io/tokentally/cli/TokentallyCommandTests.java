@@ -690,7 +690,7 @@ class TokentallyCommandTests {
     }
 
     @Test
-    void aCustomersFileThatMovesAStoredCustomersTimeZoneRaisesAWarning() throws Exception {
+    void aCustomersFileThatMovesAStoredCustomersTimeZoneEarlierRaisesAnError() throws Exception {
         // given: the sample day run, then its customers file with acme billed in Berlin's months
         setting("tokentally.data-dir", work.resolve("data-cycle").toString());
         setting("tokentally.runs-dir", work.resolve("runs-cycle").toString());
@@ -710,8 +710,8 @@ class TokentallyCommandTests {
         int exit = command(out, new StringWriter())
                 .execute("run", "nightly-billing", "--date", "2026-11-25", "--customers", customers.toString());
 
-        // then
-        assertThat(exit).isZero();
+        // then: Berlin's open month begins an hour before the UTC one, an hour of a closed period reopened
+        assertThat(exit).isEqualTo(4);
         assertThat(summaryLine(out, "findings:")).contains("BILLING_CYCLE_CHANGED 1");
     }
 

@@ -38,6 +38,16 @@ class PriceFeedSource {
     /** The most bytes a feed's answer may have: LiteLLM's whole catalog is a few megabytes. */
     static final long MAX_ANSWER_BYTES = 64L * 1024 * 1024;
 
+    /** How often a feed still answering looks whether its sync was asked to stop. */
+    private static final Duration STOP_CHECK_EVERY = Duration.ofMillis(500);
+
+    /** The failure of a read given up because its sync was asked to stop. */
+    static final class Stopped extends IOException {
+        Stopped(String location) {
+            super("the price sync was asked to stop while it read its feed " + location);
+        }
+    }
+
     private final S3Objects s3;
     private final Duration wholeAnswerTimeout;
     private final long maxAnswerBytes;
@@ -55,16 +65,6 @@ class PriceFeedSource {
         this.s3 = s3;
         this.wholeAnswerTimeout = wholeAnswerTimeout;
         this.maxAnswerBytes = maxAnswerBytes;
-    }
-
-    /** How often a feed still answering looks whether its sync was asked to stop. */
-    private static final Duration STOP_CHECK_EVERY = Duration.ofMillis(500);
-
-    /** The failure of a read given up because its sync was asked to stop. */
-    static final class Stopped extends IOException {
-        Stopped(String location) {
-            super("the price sync was asked to stop while it read its feed " + location);
-        }
     }
 
     /**
@@ -108,6 +108,10 @@ class PriceFeedSource {
                     e);
         } catch (ExecutionException e) {
             throw failure(location, e.getCause());
+        } catch (RuntimeException e) {
+            // the stop check failed (its database out of reach, say): the download is not left running
+            answer.cancel(true);
+            throw e;
         } catch (InterruptedException e) {
             answer.cancel(true);
             Thread.currentThread().interrupt();

@@ -122,12 +122,14 @@ class RunLeasesTests {
 
                 // when: the network drops the connection's packets, and the lease is renewed
                 proxy.freeze();
+                long started = System.nanoTime();
                 Future<?> renewed = renewal.submit(leases::renewAll);
 
-                // then: the renewal gives up (and logs it), rather than waiting for an answer that never comes: after
-                // the
-                // 2 s and the driver's wait for its cancel of the query (10 s), which never reaches the database either
+                // then: the renewal gives up (and logs it) rather than waiting for an answer that never comes, after
+                // the 2 s and the driver's wait for its cancel of the query (10 s), which never arrives either; it
+                // waited for an answer (a renewal the freeze did not hold would end at once)
                 renewed.get(30, TimeUnit.SECONDS);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(1500));
             } finally {
                 proxy.thaw();
                 renewal.shutdownNow();

@@ -91,7 +91,9 @@ class RunReportJson {
         report.put("unattributed", unattributed.stream().map(Total::toJson).toList());
         report.put(
                 "held",
-                heldUsage.heldBy(run).stream().map(RunReportJson::heldJson).toList());
+                perHour(heldUsage.heldBy(run)).stream()
+                        .map(RunReportJson::heldJson)
+                        .toList());
         report.put("top_customers", topCustomers(billed));
     }
 
@@ -258,6 +260,50 @@ class RunReportJson {
         return uploads.getOrDefault("METER_EVENT:REJECTED", 0L)
                 + uploads.getOrDefault("INVOICE_ITEM:REJECTED", 0L)
                 + uploads.getOrDefault("CREDIT_GRANT:REJECTED", 0L);
+    }
+
+    /**
+     * The held usage summed per hour across its price epochs (usage held for its tier keeps one per second), with the
+     * reason of its earliest.
+     */
+    private static List<HeldUsage> perHour(List<HeldUsage> held) {
+        List<HeldUsage> summed = new ArrayList<>();
+        for (HeldUsage usage : held) {
+            int last = summed.size() - 1;
+            if (last >= 0 && sameHour(summed.get(last), usage)) {
+                HeldUsage earlier = summed.get(last);
+                summed.set(
+                        last,
+                        new HeldUsage(
+                                earlier.customerId(),
+                                earlier.provider(),
+                                earlier.model(),
+                                earlier.tokenType(),
+                                earlier.serviceTier(),
+                                earlier.contextTier(),
+                                earlier.hourStart(),
+                                earlier.priceEpoch(),
+                                earlier.attributed(),
+                                earlier.requests() + usage.requests(),
+                                earlier.tokens() + usage.tokens(),
+                                earlier.reason()));
+            } else {
+                summed.add(usage);
+            }
+        }
+        return summed;
+    }
+
+    /** Whether two held usages differ in their price epoch, sums and reason only. */
+    private static boolean sameHour(HeldUsage a, HeldUsage b) {
+        return a.hourStart().equals(b.hourStart())
+                && a.customerId().equals(b.customerId())
+                && a.provider().equals(b.provider())
+                && a.model().equals(b.model())
+                && a.tokenType() == b.tokenType()
+                && a.serviceTier() == b.serviceTier()
+                && a.contextTier() == b.contextTier()
+                && a.attributed() == b.attributed();
     }
 
     private static Map<String, Object> heldJson(HeldUsage held) {

@@ -271,22 +271,7 @@ class RunReportJson {
         for (HeldUsage usage : held) {
             int last = summed.size() - 1;
             if (last >= 0 && sameHour(summed.get(last), usage)) {
-                HeldUsage earlier = summed.get(last);
-                summed.set(
-                        last,
-                        new HeldUsage(
-                                earlier.customerId(),
-                                earlier.provider(),
-                                earlier.model(),
-                                earlier.tokenType(),
-                                earlier.serviceTier(),
-                                earlier.contextTier(),
-                                earlier.hourStart(),
-                                earlier.priceEpoch(),
-                                earlier.attributed(),
-                                earlier.requests() + usage.requests(),
-                                earlier.tokens() + usage.tokens(),
-                                earlier.reason()));
+                summed.set(last, summed.get(last).plus(usage));
             } else {
                 summed.add(usage);
             }

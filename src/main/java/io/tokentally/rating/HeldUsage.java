@@ -24,4 +24,22 @@ public record HeldUsage(
         boolean attributed,
         long requests,
         long tokens,
-        String reason) {}
+        String reason) {
+
+    /** This usage with {@code other}'s requests and tokens added: its key, price epoch and reason kept. */
+    public HeldUsage plus(HeldUsage other) {
+        return new HeldUsage(
+                customerId,
+                provider,
+                model,
+                tokenType,
+                serviceTier,
+                contextTier,
+                hourStart,
+                priceEpoch,
+                attributed,
+                requests + other.requests,
+                tokens + other.tokens,
+                reason);
+    }
+}

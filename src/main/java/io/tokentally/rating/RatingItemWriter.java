@@ -27,30 +27,12 @@ class RatingItemWriter implements ItemWriter<Rater.Rating> {
         for (Rater.Rating rating : chunk) {
             rated.add(rating.rated());
             for (HeldUsage usage : rating.held()) {
-                held.merge(AggregateKey.of(usage), usage, RatingItemWriter::sum);
+                // usage held since ingest and usage held by the catalog (held before it was marked, or an export
+                // bucket's) can share a key, and held_usage keeps one row per key
+                held.merge(AggregateKey.of(usage), usage, HeldUsage::plus);
             }
         }
         aggregates.write(rated);
         heldUsage.hold(new ArrayList<>(held.values()), run);
-    }
-
-    /**
-     * Held usage of one key, summed: usage held since ingest and usage held by the catalog (held before it was
-     * marked, or an export bucket's) can share a key, and held_usage keeps one row per key.
-     */
-    private static HeldUsage sum(HeldUsage first, HeldUsage second) {
-        return new HeldUsage(
-                first.customerId(),
-                first.provider(),
-                first.model(),
-                first.tokenType(),
-                first.serviceTier(),
-                first.contextTier(),
-                first.hourStart(),
-                first.priceEpoch(),
-                first.attributed(),
-                first.requests() + second.requests(),
-                first.tokens() + second.tokens(),
-                first.reason());
     }
 }

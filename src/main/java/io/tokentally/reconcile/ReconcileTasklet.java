@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -147,7 +148,8 @@ class ReconcileTasklet implements Tasklet {
      * find again (their keys end with the day): a corrected cost export, a late file or a rerun mended them (a rerun
      * after the customer was added billed its usage), so a finding and {@code margin.csv} or {@code
      * reconciliation.csv} agree. A customer added to the customers file no longer counts as unknown, but its usage
-     * rated before stays billed to nobody until its day is rated again: that day's finding stays open until then.
+     * rated before stays billed to nobody until its day is rated again: that day's finding stays open until then,
+     * saying so.
      */
     private void resolveDayFindings(SortedSet<LocalDate> days, Set<String> foundAgain) {
         for (String kind : DAY_KINDS) {
@@ -155,12 +157,11 @@ class ReconcileTasklet implements Tasklet {
                 String key = stored.key();
                 LocalDate day = dayOf(key);
                 if (day != null && days.contains(day) && !foundAgain.contains(key)) {
-                    if (kind.equals(UsageFindings.UNATTRIBUTED) && usageFindings.billedToNobody(key, day)) {
-                        log.info(
-                                "Finding {} stays open: its customer is known now, but its usage of {} is billed to"
-                                        + " nobody until the day is rerun",
-                                key,
-                                day);
+                    Optional<Finding> unbilled = kind.equals(UsageFindings.UNATTRIBUTED)
+                            ? usageFindings.stillBilledToNobody(key, day)
+                            : Optional.empty();
+                    if (unbilled.isPresent()) {
+                        findings.record(unbilled.get(), run);
                         continue;
                     }
                     resolve(key, "the run reconciled its day again and did not find it");

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -80,20 +81,39 @@ class UsageFindings {
     }
 
     /**
-     * Whether the day of an unattributed-usage finding (its key) still has usage rated as nobody's: its customer was
-     * added since, but the day was not rated again.
+     * The unattributed-usage finding (by its key) of a day that still has usage rated as nobody's though its customer
+     * is no longer unknown: the customer was added since, but the day was not rated again. Empty when none is left.
      */
-    boolean billedToNobody(String findingKey, LocalDate day) {
+    Optional<Finding> stillBilledToNobody(String findingKey, LocalDate day) {
         String customerId = findingKey.substring(KEY_PREFIX.length(), findingKey.length() - (":" + day).length());
         Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Long unbilled = jdbc.queryForObject(
-                "SELECT COUNT(*) FROM rated_aggregate WHERE customer_id = ? AND hour_start >= ? AND hour_start < ?"
-                        + " AND attributed = FALSE AND tokens > 0",
-                Long.class,
-                customerId,
-                SqlTime.utc(from),
-                SqlTime.utc(from.plus(Duration.ofDays(1))));
-        return unbilled != null && unbilled > 0;
+        return jdbc
+                .query(
+                        "SELECT SUM(tokens), SUM(cost_usd) FROM rated_aggregate WHERE customer_id = ?"
+                                + " AND hour_start >= ? AND hour_start < ? AND attributed = FALSE AND tokens > 0"
+                                + " HAVING COUNT(*) > 0",
+                        (rs, rowNum) -> {
+                            long tokens = rs.getLong(1);
+                            BigDecimal cost = rs.getBigDecimal(2);
+                            return new Finding(
+                                    findingKey,
+                                    UNATTRIBUTED,
+                                    Finding.Severity.WARNING,
+                                    "customer id " + ShownText.quoted(customerId) + " is in the customers file now, but"
+                                            + " its usage of " + day + " was rated before it was added: " + tokens
+                                            + " tokens, provider cost " + Amounts.toText(cost)
+                                            + " USD at list price, billed to nobody until the day is run again",
+                                    new Evidence()
+                                            .number("customer_id", customerId)
+                                            .number("tokens", tokens)
+                                            .number("list_cost_usd", cost)
+                                            .number("billed_usd", BigDecimal.ZERO));
+                        },
+                        customerId,
+                        SqlTime.utc(from),
+                        SqlTime.utc(from.plus(Duration.ofDays(1))))
+                .stream()
+                .findFirst();
     }
 
     /** The list-price cost of the unattributed usage of these customers' days in the window, per day. */

@@ -215,7 +215,12 @@ class ReconcileEdgeCasesIntegrationTests {
         // then that run reconciled the day (it rated an hour of it), and dora's usage is still billed to nobody: the
         // finding stays open
         assertThat(next.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(statusOf(key)).singleElement().asString().startsWith("OPEN ");
+        assertThat(statusOf(key))
+                .singleElement()
+                .asString()
+                .isEqualTo("OPEN customer id 'dora' is in the customers file now, but its usage of 2026-11-24 was rated"
+                        + " before it was added: 1000 tokens, provider cost 0.0025 USD at list price, billed to nobody"
+                        + " until the day is run again");
 
         // when the day is run again
         JobExecution rerun = run(day, customers, "added=" + gateway.toAbsolutePath());

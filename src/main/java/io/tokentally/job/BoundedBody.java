@@ -28,6 +28,30 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         this.limit = limit;
     }
 
+    /** A body not read at all: its subscription is cancelled at once, so an error answer fails without its body. */
+    static HttpResponse.BodySubscriber<byte[]> unread() {
+        return new HttpResponse.BodySubscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.cancel();
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> buffers) {}
+
+            @Override
+            public void onError(Throwable failure) {}
+
+            @Override
+            public void onComplete() {}
+
+            @Override
+            public CompletionStage<byte[]> getBody() {
+                return CompletableFuture.completedFuture(new byte[0]);
+            }
+        };
+    }
+
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;

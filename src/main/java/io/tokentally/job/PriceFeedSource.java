@@ -91,9 +91,8 @@ class PriceFeedSource {
                 .build();
         CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(
                 request,
-                responseInfo -> responseInfo.statusCode() == 200
-                        ? new BoundedBody(maxAnswerBytes)
-                        : HttpResponse.BodySubscribers.replacing(new byte[0]));
+                responseInfo ->
+                        responseInfo.statusCode() == 200 ? new BoundedBody(maxAnswerBytes) : BoundedBody.unread());
         try {
             HttpResponse<byte[]> response = whole(answer, location, stopping);
             if (response.statusCode() != 200) {

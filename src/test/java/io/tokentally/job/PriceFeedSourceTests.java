@@ -106,6 +106,41 @@ class PriceFeedSourceTests {
     }
 
     @Test
+    void anErrorAnswerFailsWithItsStatusWithoutWaitingForItsBody() throws Exception {
+        // given: a feed that answers 503 and then sends its body slowly, never ending it
+        CountDownLatch released = new CountDownLatch(1);
+        HttpServer feed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        feed.createContext("/feed.csv", exchange -> {
+            exchange.sendResponseHeaders(503, 0);
+            OutputStream body = exchange.getResponseBody();
+            body.write("busy".getBytes(StandardCharsets.UTF_8));
+            body.flush();
+            try {
+                released.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        feed.start();
+        String location = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
+        try {
+            PriceFeedSource source =
+                    new PriceFeedSource(null, Duration.ofSeconds(20), PriceFeedSource.MAX_ANSWER_BYTES);
+
+            // when, then: it fails on the status, well before the 20 s the whole answer may take
+            long started = System.nanoTime();
+            assertThatIOException()
+                    .isThrownBy(() -> source.open(location, () -> false))
+                    .withMessage("price feed " + location + " answered HTTP 503");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            released.countDown();
+            feed.stop(0);
+        }
+    }
+
+    @Test
     void aFeedThatAnswersIsReadWholeAndOneThatCannotBeReachedSaysWhere() throws Exception {
         // given: a feed that answers, and a port nothing listens on
         HttpServer feed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -43,6 +43,22 @@ final class UsageTotals {
                     line.held(),
                     line.heldInput());
         }
+
+        /** The group of the whole hour, whatever the price epochs of its lines. */
+        Group ofHour() {
+            return new Group(
+                    hourStart,
+                    customerId,
+                    attributed,
+                    provider,
+                    model,
+                    serviceTier,
+                    contextTier,
+                    hourStart,
+                    billable,
+                    held,
+                    heldInput);
+        }
     }
 
     /** Requests, disjoint token buckets and non-token units of one group; reasoning is a sub-count of output. */
@@ -128,23 +144,31 @@ final class UsageTotals {
     }
 
     private final Map<Group, Sums> groups = new HashMap<>();
+    /**
+     * The request rows' sums per hour whatever their price epochs, which the limit applies to: usage held for its tier
+     * has an epoch a minute, whose groups alone would let an hour hold 60 times the limit.
+     */
+    private final Map<Group, Sums> hours = new HashMap<>();
 
     void add(UsageLine line) {
         groups.computeIfAbsent(Group.of(line), group -> new Sums()).add(line, 1);
     }
 
     /**
-     * Adds a line unless it would take one of its group's token or unit totals past {@link
-     * UsageRowParser#MAX_TOKENS}, the most one row may hold; then adds nothing and names that total's token type.
+     * Adds a line unless it would take one of its hour's token or unit totals (its group's, whatever the price epoch)
+     * past {@link UsageRowParser#MAX_TOKENS}, the most one row may hold; then adds nothing and names that total's
+     * token type.
      * So a total of a file's hour stays a count a row could hold, and a year of one file's hours fits a long.
      * (Request rows only: an export's buckets replace each other and are summed by {@link FileSnapshots}.)
      */
     TokenType addWithinLimit(UsageLine line) {
-        // a new group takes any line (a row holds at most MAX_TOKENS of each), so none is left empty
-        Sums sums = groups.computeIfAbsent(Group.of(line), group -> new Sums());
-        TokenType past = sums.typePastLimit(line);
+        Group group = Group.of(line);
+        // a new hour takes any line (a row holds at most MAX_TOKENS of each); a group is made only for a line it takes
+        Sums hour = hours.computeIfAbsent(group.ofHour(), g -> new Sums());
+        TokenType past = hour.typePastLimit(line);
         if (past == null) {
-            sums.add(line, 1);
+            hour.add(line, 1);
+            groups.computeIfAbsent(group, g -> new Sums()).add(line, 1);
         }
         return past;
     }

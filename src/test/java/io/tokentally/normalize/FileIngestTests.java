@@ -459,6 +459,26 @@ class FileIngestTests {
     }
 
     @Test
+    void theHoursLimitHoldsForUsageHeldForItsTierThoughEachMinuteHasAPriceEpochOfItsOwn() throws Exception {
+        // given: two priority rows of 6 x 10^14 input tokens in one hour (gpt-4o-mini has no priority price), minutes
+        // apart, so their price epochs differ
+        String source = "too-large-held-" + UUID.randomUUID();
+        FileIngest ingest = ingest(
+                source,
+                "huge-priority.csv",
+                "p1,2026-10-05T10:10:00Z,alice,openai,gpt-4o-mini,600000000000000,0,0,0,0,0,priority,ok",
+                "p2,2026-10-05T10:20:00Z,alice,openai,gpt-4o-mini,600000000000000,0,0,0,0,0,priority,ok");
+
+        // when
+        ingest.readAll(record -> {});
+        commit(ingest, 1);
+
+        // then: the second would take the hour's input past 10^15 and is rejected
+        assertThat(ingest.counts()).isEqualTo(new FileCounts(2, 1, 1, 0, 0, 0));
+        assertThat(inputTokens(source)).isEqualTo(600_000_000_000_000L);
+    }
+
+    @Test
     void aRowRejectedForItsHoursTotalWhileReadAtOnceIsARepeatOfTheCopyOfTheFileCommittedFirst() throws Exception {
         // given: b.csv holds r0, then r1 at 10:20 (past the 10:00 hour's limit with r0), then r1 again at 11:00,
         // which counts; a.csv holds r1 too, and both are read before either commits

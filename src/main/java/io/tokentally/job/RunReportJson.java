@@ -263,7 +263,7 @@ class RunReportJson {
     }
 
     /**
-     * The held usage summed per hour across its price epochs (usage held for its tier keeps one per second), with the
+     * The held usage summed per hour across its price epochs (usage held for its tier keeps one per minute), with the
      * reason of its earliest.
      */
     private static List<HeldUsage> perHour(List<HeldUsage> held) {

@@ -121,7 +121,7 @@ public final class UsageNormalizer {
                 pricing.isEmpty()
                         ? Hours.startOf(row.timestamp())
                         : heldForItsTier(row, id.model(), contextTier)
-                                ? row.timestamp().truncatedTo(ChronoUnit.SECONDS)
+                                ? row.timestamp().truncatedTo(ChronoUnit.MINUTES)
                                 : pricing.get().epoch(),
                 row.customerId(),
                 customers.contains(row.customerId()),
@@ -145,11 +145,11 @@ public final class UsageNormalizer {
 
     /**
      * Whether some of a billable row's usage has no price in its tiers at its time though its model has (a priority
-     * row before the model's first priority price, say): its price epoch is then its own second, not the model's
+     * row before the model's first priority price, say): its price epoch is then its own minute, not the model's
      * latest price change, so that a price added later for part of that span bills the row at the version in force
-     * at its own time, as it bills a row read after it (exactly for versions that begin on a whole second, as those
-     * of {@code prices override} do; such rows are summed per second, so their usage stays at most 3,600 rows an
-     * hour).
+     * at its own time, as it bills a row read after it (exactly for versions that begin on a whole minute; such rows
+     * are summed per minute, so a busy tier nobody priced stores at most 60 rows an hour per file, customer, model
+     * and tiers).
      */
     private boolean heldForItsTier(UsageRow row, String model, ContextTier contextTier) {
         if (row.error()) {

@@ -78,7 +78,7 @@ public class EarlierVersionBilling {
      * was added, its earlier minutes (rightly at the version before) and its later ones alike: which rows came
      * after the version's start is not kept, so {@code prices rerate}, which prices an aggregate at its hour's
      * start or its price epoch, leaves them at the version that billed them (except aggregates of usage held for its
-     * tier, whose epoch is its own second: counted here too, though the rerate prices each at its own time). {@code
+     * tier, whose epoch is its own minute: counted here too, though the rerate prices each at its own time). {@code
      * firstRerateHour} is the first
      * hour after those, null when every aggregate is in the start hour.
      */

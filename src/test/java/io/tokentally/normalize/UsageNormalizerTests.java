@@ -329,7 +329,7 @@ class UsageNormalizerTests {
     }
 
     @Test
-    void keepsAPriorityRequestOfAModelWithoutAPriorityPriceAtItsOwnInstantAndAStandardOneAtTheModelsEpoch() {
+    void keepsAPriorityRequestOfAModelWithoutAPriorityPriceAtItsOwnMinuteAndAStandardOneAtTheModelsEpoch() {
         // given a priority-tier row and a standard one; the catalog has standard prices only
         UsageRow priority = row("openai", "gpt-4o-mini", NOON, ServiceTier.PRIORITY);
         UsageRow standard = row("openai", "gpt-4o-mini", NOON, ServiceTier.STANDARD);
@@ -337,9 +337,14 @@ class UsageNormalizerTests {
         // when
         UsageLine line = normalizer.normalize(priority).line();
 
-        // then: the priority row keeps its own instant, so a priority price added later is looked up at its time
+        // then: the priority row keeps its own minute, so a priority price added later is looked up at its time
         assertThat(line.serviceTier()).isEqualTo(ServiceTier.PRIORITY);
         assertThat(line.priceEpoch()).isEqualTo(NOON);
+        assertThat(normalizer
+                        .normalize(row("openai", "gpt-4o-mini", NOON.plusSeconds(59), ServiceTier.PRIORITY))
+                        .line()
+                        .priceEpoch())
+                .isEqualTo(NOON);
         assertThat(normalizer.normalize(priority).held()).isNull(); // the model has a price: only rating holds it
         assertThat(normalizer.normalize(standard).line().priceEpoch()).isEqualTo(JAN_2025);
     }

@@ -26,8 +26,10 @@ public class EarlierVersionBilling {
 
     private static final String SQL = "SELECT COUNT(*) AS aggregates, COUNT(DISTINCT ra.customer_id) AS customers,"
             + " MIN(ra.hour_start) AS first_hour, MAX(ra.hour_start) AS last_hour,"
-            + " SUM(CASE WHEN ra.hour_start < v.effective_from THEN 1 ELSE 0 END) AS in_start_hour,"
-            + " MIN(CASE WHEN ra.hour_start >= v.effective_from THEN ra.hour_start END) AS first_rerate_hour"
+            + " SUM(CASE WHEN ra.hour_start < v.effective_from AND ra.price_epoch < v.effective_from THEN 1 ELSE 0 END)"
+            + " AS in_start_hour,"
+            + " MIN(CASE WHEN ra.hour_start >= v.effective_from OR ra.price_epoch >= v.effective_from"
+            + " THEN ra.hour_start END) AS first_rerate_hour"
             + " FROM rated_aggregate ra JOIN price v ON v.price_id = ? JOIN price p ON p.price_id = ra.price_id"
             + " WHERE ra.hour_start >= ? AND ra.hour_start < ? AND ra.price_epoch < ? AND ra.model = ?"
             + " AND ((ra.token_type = ? AND ra.service_tier = ? AND ra.context_tier = ?)"
@@ -77,10 +79,10 @@ public class EarlierVersionBilling {
      * the hour a version starting inside an hour starts in. Those hold that hour's rows summed before the version
      * was added, its earlier minutes (rightly at the version before) and its later ones alike: which rows came
      * after the version's start is not kept, so {@code prices rerate}, which prices an aggregate at its hour's
-     * start or its price epoch, leaves them at the version that billed them (except aggregates of usage held for its
-     * tier, whose epoch is its own minute: counted here too, though the rerate prices each at its own time). {@code
-     * firstRerateHour} is the first
-     * hour after those, null when every aggregate is in the start hour.
+     * start or its price epoch, leaves them at the version that billed them. An aggregate of that hour whose price
+     * epoch is the version's start or later (usage held for its tier keeps its own minute) is not among them: the
+     * rerate prices it at its epoch, at this version. {@code firstRerateHour} is the first hour of the aggregates a
+     * rerate moves, null when there are none.
      */
     public record Billed(
             long aggregates,

@@ -431,6 +431,20 @@ abstract class UsagePricingScenarios {
         assertThat(tierRated()).containsExactlyInAnyOrder("1000 5", "2000 6", "4000 6");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM held_usage WHERE customer_id = 'tier-a'", Long.class))
                 .isZero();
+
+        // and when a priority price ($7) from 02:30 is added after both were billed, its warning counts the 02:40
+        // request as one a rerate of the day moves, and the 02:10 and 02:20 ones as billed before it
+        Path from0230 = pricesFile(
+                "prices-gpt-15-priority-later.csv",
+                from0200,
+                "openai/gpt-15,input,priority,standard,7," + day + "T02:30:00Z,\n");
+        run(day, input, customers, from0230);
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "price-added-after-billing:openai/gpt-15:input:priority:standard:" + day + "T02:30:00Z"))
+                .contains("tokentally prices rerate --from " + day + " --to " + day)
+                .contains(". 2 of them lie in the hour " + day + "T02:00:00Z");
     }
 
     /** Customer tier-a's rated aggregates as "tokens usd-per-million". */

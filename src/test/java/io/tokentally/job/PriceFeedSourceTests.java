@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import com.sun.net.httpserver.HttpServer;
 import io.tokentally.TempFolders;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -39,20 +40,7 @@ class PriceFeedSourceTests {
     void aFeedThatStallsInItsBodyFailsAtTheLimitInsteadOfBeingReadAsAShorterFeed() throws Exception {
         // given: a feed that sends its headers and a first part of its body, then nothing more
         CountDownLatch released = new CountDownLatch(1);
-        HttpServer feed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        feed.createContext("/feed.csv", exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            OutputStream body = exchange.getResponseBody();
-            body.write("provider,model,token_type\n".getBytes(StandardCharsets.UTF_8));
-            body.flush();
-            try {
-                released.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.close();
-        });
-        feed.start();
+        HttpServer feed = stalling(200, "provider,model,token_type\n", released);
         String location = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
         try {
             PriceFeedSource source = new PriceFeedSource(null, Duration.ofSeconds(1), PriceFeedSource.MAX_ANSWER_BYTES);
@@ -107,22 +95,9 @@ class PriceFeedSourceTests {
 
     @Test
     void anErrorAnswerFailsWithItsStatusWithoutWaitingForItsBody() throws Exception {
-        // given: a feed that answers 503 and then sends its body slowly, never ending it
+        // given: a feed that answers 503 and sends the start of its body, never ending it
         CountDownLatch released = new CountDownLatch(1);
-        HttpServer feed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        feed.createContext("/feed.csv", exchange -> {
-            exchange.sendResponseHeaders(503, 0);
-            OutputStream body = exchange.getResponseBody();
-            body.write("busy".getBytes(StandardCharsets.UTF_8));
-            body.flush();
-            try {
-                released.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.close();
-        });
-        feed.start();
+        HttpServer feed = stalling(503, "busy", released);
         String location = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
         try {
             PriceFeedSource source =
@@ -174,5 +149,27 @@ class PriceFeedSourceTests {
         } finally {
             feed.stop(0);
         }
+    }
+
+    /**
+     * A feed at {@code /feed.csv} that answers {@code status}, sends {@code firstBytes} of its body and then nothing
+     * until {@code released} (or 30 s), started.
+     */
+    private static HttpServer stalling(int status, String firstBytes, CountDownLatch released) throws IOException {
+        HttpServer feed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        feed.createContext("/feed.csv", exchange -> {
+            exchange.sendResponseHeaders(status, 0);
+            OutputStream body = exchange.getResponseBody();
+            body.write(firstBytes.getBytes(StandardCharsets.UTF_8));
+            body.flush();
+            try {
+                released.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        feed.start();
+        return feed;
     }
 }

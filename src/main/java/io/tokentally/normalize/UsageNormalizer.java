@@ -106,23 +106,28 @@ public final class UsageNormalizer {
             // never billed, so never held: a reject like any other, which takes no request id
             return new Result(null, held(row, id.model()));
         }
-        UsageLine line = line(row, id, pricing, contextTier(row, id.model(), pricing));
+        // a customer whose plan holds price changes sees only approved versions: its threshold and its prices
+        boolean holds = holders.holdsAt(row.customerId(), Hours.startOf(row.timestamp()));
+        Optional<ModelPricing> terms = holds ? heldCatalog.pricingAt(id.model(), row.timestamp()) : pricing;
+        ContextTier contextTier = contextTier(row, terms);
+        Instant epoch = pricing.isEmpty()
+                ? Hours.startOf(row.timestamp())
+                : heldForItsTier(row, id.model(), contextTier, terms, holds)
+                        ? row.timestamp().truncatedTo(ChronoUnit.MINUTES)
+                        : pricing.get().epoch();
+        UsageLine line = line(row, id, epoch, contextTier, pricing.isEmpty());
         return new Result(line, null, pricing.isPresent() ? null : held(row, id.model()));
     }
 
     /** The usage line of a row: its canonical ids, price epoch and tier, and disjoint token buckets. */
-    private UsageLine line(UsageRow row, ModelId id, Optional<ModelPricing> pricing, ContextTier contextTier) {
+    private UsageLine line(UsageRow row, ModelId id, Instant epoch, ContextTier contextTier, boolean unpriced) {
         return new UsageLine(
                 source,
                 row.requestId(),
                 row.fileId(),
                 row.lineNo(),
                 row.timestamp(),
-                pricing.isEmpty()
-                        ? Hours.startOf(row.timestamp())
-                        : heldForItsTier(row, id.model(), contextTier)
-                                ? row.timestamp().truncatedTo(ChronoUnit.MINUTES)
-                                : pricing.get().epoch(),
+                epoch,
                 row.customerId(),
                 customers.contains(row.customerId()),
                 id.provider(),
@@ -138,8 +143,8 @@ public final class UsageNormalizer {
                 row.outputTokens(),
                 row.reasoningTokens(),
                 row.units(),
-                settlesHeld && pricing.isEmpty(),
-                settlesHeld && pricing.isEmpty() && row.contextTier() == null ? row.inputTokens() : null,
+                settlesHeld && unpriced,
+                settlesHeld && unpriced && row.contextTier() == null ? row.inputTokens() : null,
                 row.contextTier() != null);
     }
 
@@ -149,21 +154,19 @@ public final class UsageNormalizer {
      * latest price change, so that a price added later for part of that span bills the row at the version in force
      * at its own time, as it bills a row read after it (exactly for versions that begin on a whole minute; such rows
      * are summed per minute, so a busy tier nobody priced stores at most 60 rows an hour per file, customer, model
-     * and tiers).
+     * and tiers). {@code terms} is the model's pricing as the row's plan sees it, from the catalog {@code holds} picks.
      */
-    private boolean heldForItsTier(UsageRow row, String model, ContextTier contextTier) {
+    private boolean heldForItsTier(
+            UsageRow row, String model, ContextTier contextTier, Optional<ModelPricing> terms, boolean holds) {
         if (row.error()) {
             return false;
         }
-        boolean held = holders.holdsAt(row.customerId(), Hours.startOf(row.timestamp()));
-        ModelCatalog rates = held ? heldCatalog : catalog;
-        Optional<ModelPricing> pricing = rates.pricingAt(model, row.timestamp());
-        if (pricing.isEmpty()) {
+        if (terms.isEmpty()) {
             return true;
         }
+        ModelCatalog rates = holds ? heldCatalog : catalog;
         Set<TokenType> types = unpriced.computeIfAbsent(
-                new Unpriced(
-                        model, row.serviceTier(), contextTier, pricing.get().epoch(), held),
+                new Unpriced(model, row.serviceTier(), contextTier, terms.get().epoch(), holds),
                 key -> Stream.of(TokenType.values())
                         .filter(type -> !rates.isPriced(model, type, key.serviceTier(), key.contextTier(), key.epoch()))
                         .collect(Collectors.toCollection(() -> EnumSet.noneOf(TokenType.class))));
@@ -188,17 +191,14 @@ public final class UsageNormalizer {
     }
 
     /**
-     * The row's own tier, else long when its input passes its model's long-context threshold, else standard; the
-     * threshold of a customer whose plan holds price changes is the one those plans see (a sync's unapproved change
-     * of it does not count for them).
+     * The row's own tier, else long when its input passes its model's long-context threshold in {@code terms}, the
+     * pricing its customer's plan sees, else standard (a sync's unapproved change of the threshold does not count for
+     * a plan that holds price changes).
      */
-    private ContextTier contextTier(UsageRow row, String model, Optional<ModelPricing> pricing) {
+    private static ContextTier contextTier(UsageRow row, Optional<ModelPricing> terms) {
         if (row.contextTier() != null) {
             return row.contextTier();
         }
-        Optional<ModelPricing> terms = holders.holdsAt(row.customerId(), Hours.startOf(row.timestamp()))
-                ? heldCatalog.pricingAt(model, row.timestamp())
-                : pricing;
         Long threshold = terms.map(ModelPricing::longContextThreshold).orElse(null);
         return threshold != null && row.inputTokens() > threshold ? ContextTier.LONG : ContextTier.STANDARD;
     }

@@ -1,13 +1,16 @@
 package io.tokentally.ingest;
 
-import java.io.InputStream;
+import java.io.FilterInputStream;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Opens single S3 objects by URI, for files that are not usage (a price feed, say). */
@@ -19,14 +22,37 @@ public class S3Objects {
 
     private final ObjectProvider<S3Client> s3;
 
-    S3Objects(ObjectProvider<S3Client> s3) {
+    public S3Objects(ObjectProvider<S3Client> s3) {
         this.s3 = s3;
     }
 
+    /** An object as it is read: its length as S3 gave it, and its connection, which another thread may drop. */
+    public static final class Download extends FilterInputStream {
+
+        private final ResponseInputStream<GetObjectResponse> object;
+
+        private Download(ResponseInputStream<GetObjectResponse> object) {
+            super(object);
+            this.object = object;
+        }
+
+        /** The object's length in bytes, when S3 gave it. */
+        public OptionalLong length() {
+            Long length = object.response().contentLength();
+            return length == null ? OptionalLong.empty() : OptionalLong.of(length);
+        }
+
+        /** Drops the object's connection: a read waiting for its next bytes fails at once. */
+        public void abort() {
+            object.abort();
+        }
+    }
+
     /** Streams {@code s3://bucket/key}; the caller closes it. */
-    public InputStream open(String uri) {
+    public Download open(String uri) {
         String[] location = bucketAndKey(uri);
-        return s3.getObject().getObject(request -> request.bucket(location[0]).key(location[1]));
+        return new Download(
+                s3.getObject().getObject(request -> request.bucket(location[0]).key(location[1])));
     }
 
     /** Writes (or replaces) {@code s3://bucket/key} with the bytes, in one put: readers see the old or the new object. */

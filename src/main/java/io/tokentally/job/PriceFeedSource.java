@@ -5,6 +5,7 @@ import io.tokentally.shared.RequiredFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -15,15 +16,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-/** Opens a price feed where it lives: a file, an HTTP(S) URL or an S3 object ({@code s3://bucket/key}). */
+/**
+ * Opens a price feed where it lives: a file, an HTTP(S) URL or an S3 object ({@code s3://bucket/key}). A feed from the
+ * network is read whole before it is parsed, within a time and a size limit, looking meanwhile whether its sync was
+ * asked to stop.
+ */
 @Component
 class PriceFeedSource {
 
@@ -68,8 +75,8 @@ class PriceFeedSource {
     }
 
     /**
-     * Opens the feed; an HTTP(S) feed is read whole first, giving up with {@link Stopped} once {@code stopping} says
-     * so (a file is read at once; an S3 object streams as it is parsed).
+     * Opens the feed; an HTTP(S) feed or an S3 object is read whole first, giving up with {@link Stopped} once
+     * {@code stopping} says so (a file is read at once).
      */
     InputStream open(String location, BooleanSupplier stopping) throws IOException {
         Optional<Path> file = PriceSyncParameters.localFile(location);
@@ -77,7 +84,7 @@ class PriceFeedSource {
             RequiredFile.require("price feed", file.get());
             return Files.newInputStream(file.get());
         }
-        return location.startsWith("s3://") ? s3.open(location) : fromHttp(location, stopping);
+        return location.startsWith("s3://") ? fromS3(location, stopping) : fromHttp(location, stopping);
     }
 
     /**
@@ -93,54 +100,115 @@ class PriceFeedSource {
                 request,
                 responseInfo ->
                         responseInfo.statusCode() == 200 ? new BoundedBody(maxAnswerBytes) : BoundedBody.unread());
-        try {
-            HttpResponse<byte[]> response = whole(answer, location, stopping);
-            if (response.statusCode() != 200) {
-                throw new IOException("price feed " + location + " answered HTTP " + response.statusCode());
+        HttpResponse<byte[]> response = whole(answer, () -> answer.cancel(true), location, stopping);
+        if (response.statusCode() != 200) {
+            throw new IOException("price feed " + location + " answered HTTP " + response.statusCode());
+        }
+        return new ByteArrayInputStream(response.body());
+    }
+
+    /**
+     * Reads the object whole before it is parsed, within the limits of an HTTP(S) feed: one whose length is past the
+     * size limit is not read at all, and one that stalls is given up by aborting its connection.
+     */
+    private InputStream fromS3(String location, BooleanSupplier stopping) throws IOException {
+        S3Read read = new S3Read(location);
+        CompletableFuture<byte[]> answer = CompletableFuture.supplyAsync(read, PriceFeedSource::onItsOwnThread);
+        return new ByteArrayInputStream(whole(answer, read::abandon, location, stopping));
+    }
+
+    private static void onItsOwnThread(Runnable read) {
+        Thread thread = new Thread(read, "price-feed-s3");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** An S3 object's bytes, read on their own thread so that the sync can give them up. */
+    private final class S3Read implements Supplier<byte[]> {
+
+        private final String location;
+        private volatile S3Objects.Download body;
+        private volatile boolean abandoned;
+
+        S3Read(String location) {
+            this.location = location;
+        }
+
+        @Override
+        public byte[] get() {
+            try (S3Objects.Download in = s3.open(location)) {
+                body = in;
+                if (abandoned) {
+                    in.abort();
+                    throw new CancellationException("the read of " + location + " was given up");
+                }
+                if (in.length().orElse(0) > maxAnswerBytes) {
+                    in.abort();
+                    throw new UncheckedIOException(new BoundedBody.TooLarge(maxAnswerBytes));
+                }
+                byte[] bytes = in.readNBytes(Math.toIntExact(maxAnswerBytes + 1));
+                if (bytes.length > maxAnswerBytes) {
+                    in.abort();
+                    throw new UncheckedIOException(new BoundedBody.TooLarge(maxAnswerBytes));
+                }
+                return bytes;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return new ByteArrayInputStream(response.body());
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw new IOException(
-                    "price feed " + location + " did not send its whole answer within " + wholeAnswerTimeout.toSeconds()
-                            + " s",
-                    e);
+        }
+
+        /** Aborts the object's connection, so that a read waiting for its next bytes fails at once. */
+        void abandon() {
+            abandoned = true;
+            S3Objects.Download in = body;
+            if (in != null) {
+                in.abort();
+            }
+        }
+    }
+
+    /**
+     * The answer, once whole, looking every {@link #STOP_CHECK_EVERY} whether the sync was asked to stop; an answer
+     * given up (stopped, too slow, or its stop check failing) is aborted, so that no download is left running.
+     */
+    private <T> T whole(CompletableFuture<T> answer, Runnable abort, String location, BooleanSupplier stopping)
+            throws IOException {
+        long left = wholeAnswerTimeout.toNanos();
+        long deadline = System.nanoTime() + left;
+        try {
+            while (true) {
+                try {
+                    return answer.get(Math.min(left, STOP_CHECK_EVERY.toNanos()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        abort.run();
+                        throw new IOException(
+                                "price feed " + location + " did not send its whole answer within "
+                                        + wholeAnswerTimeout.toSeconds() + " s",
+                                e);
+                    }
+                    if (stopping.getAsBoolean()) {
+                        abort.run();
+                        throw new Stopped(location);
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             throw failure(location, e.getCause());
         } catch (RuntimeException e) {
             // the stop check failed (its database out of reach, say): the download is not left running
-            answer.cancel(true);
+            abort.run();
             throw e;
         } catch (InterruptedException e) {
-            answer.cancel(true);
+            abort.run();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching price feed " + location, e);
         }
     }
 
-    /** The answer, once whole, looking every {@link #STOP_CHECK_EVERY} whether the sync was asked to stop. */
-    private HttpResponse<byte[]> whole(
-            CompletableFuture<HttpResponse<byte[]>> answer, String location, BooleanSupplier stopping)
-            throws ExecutionException, InterruptedException, TimeoutException, Stopped {
-        long left = wholeAnswerTimeout.toNanos();
-        long deadline = System.nanoTime() + left;
-        while (true) {
-            try {
-                return answer.get(Math.min(left, STOP_CHECK_EVERY.toNanos()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw e;
-                }
-                if (stopping.getAsBoolean()) {
-                    answer.cancel(true);
-                    throw new Stopped(location);
-                }
-            }
-        }
-    }
-
-    private static IOException failure(String location, Throwable cause) {
+    private static IOException failure(String location, Throwable failure) {
+        Throwable cause = failure instanceof UncheckedIOException unchecked ? unchecked.getCause() : failure;
         if (cause instanceof BoundedBody.TooLarge) {
             return new IOException("price feed " + location + " sent " + cause.getMessage(), cause);
         }

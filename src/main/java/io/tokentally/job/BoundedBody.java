@@ -1,15 +1,18 @@
 package io.tokentally.job;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
-/** Collects an HTTP answer's body whole, giving up once it passes a number of bytes. */
+/**
+ * Collects an HTTP answer's body whole, giving up once it passes a number of bytes. The parts are kept as they arrive
+ * and copied once into the body, so that at most about twice the limit is held.
+ */
 final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     /** The failure of a body longer than the limit. */
@@ -20,7 +23,8 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     private final long limit;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final List<byte[]> parts = new ArrayList<>();
+    private long size;
     private final CompletableFuture<byte[]> body = new CompletableFuture<>();
     private Flow.Subscription subscription;
 
@@ -64,14 +68,15 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
             return;
         }
         for (ByteBuffer buffer : buffers) {
-            if (bytes.size() + (long) buffer.remaining() > limit) {
+            if (size + buffer.remaining() > limit) {
                 subscription.cancel();
                 body.completeExceptionally(new TooLarge(limit));
                 return;
             }
             byte[] part = new byte[buffer.remaining()];
             buffer.get(part);
-            bytes.writeBytes(part);
+            parts.add(part);
+            size += part.length;
         }
     }
 
@@ -82,7 +87,14 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     @Override
     public void onComplete() {
-        body.complete(bytes.toByteArray());
+        byte[] whole = new byte[Math.toIntExact(size)];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, whole, at, part.length);
+            at += part.length;
+        }
+        parts.clear();
+        body.complete(whole);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.tokentally.cli;
 
+import io.tokentally.job.TokentallyProperties;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.FindingRepository;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +64,13 @@ class FindingsCommand {
                     }
                 }
                 out.printf("%d finding(s)%n", found.size());
+                if (found.isEmpty()) {
+                    RunCommand.sampleRunBesideHint(
+                                    context.getEnvironment().getProperty("spring.datasource.url"),
+                                    context.getBean(TokentallyProperties.class).dataDir(),
+                                    Path.of(RunCommand.SAMPLE_RUN_FOLDER))
+                            .ifPresent(out::println);
+                }
                 out.flush();
                 return 0;
             }

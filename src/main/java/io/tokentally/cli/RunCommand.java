@@ -35,10 +35,11 @@ import picocli.CommandLine.Spec;
             "Runs a job for one UTC day of usage and prints where its report is.",
             "A day whose last run failed is restarted where it stopped; a completed day is run again as a"
                     + " rerun, which only picks up new files.",
-            "Database: H2 under ./data by default (under ./sample-run for the sample day run with its default"
-                    + " files); set SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) for PostgreSQL. It keeps the"
-                    + " prices, plans and customers earlier runs loaded: for a fresh start, run in a new folder or set"
-                    + " TOKENTALLY_DATA_DIR, and TOKENTALLY_RUNS_DIR beside it."
+            "Database: H2 under ./data by default (under ./sample-run for a run with all its default files, as the"
+                    + " sample day's); set SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) for PostgreSQL. It keeps"
+                    + " the prices, plans and customers earlier runs loaded: for a fresh start, run in a new folder or"
+                    + " set TOKENTALLY_HOME (the folder of data/ and runs/). To run the sample's day again with a file"
+                    + " of your own (a customer added), set TOKENTALLY_HOME=./sample-run."
         },
         footer = {
             "",
@@ -160,6 +161,24 @@ class RunCommand implements Callable<Integer> {
         return Optional.of("The sample day's database and run folders are under " + SAMPLE_RUN_FOLDER + ": give the"
                 + " other commands TOKENTALLY_HOME=" + SAMPLE_RUN_FOLDER + " to see them (findings list, restart,"
                 + " prices, stripe setup, serve)");
+    }
+
+    /**
+     * What a command that found nothing should add when it read an embedded database other than the sample day's
+     * while the sample day's is there ({@code sampleRun}, {@code ./sample-run} from the command line): a newcomer's
+     * {@code findings list} after the sample's run reads {@code ./data}, empty (made by that command), not the
+     * sample's.
+     */
+    static Optional<String> sampleRunBesideHint(String datasourceUrl, Path dataDir, Path sampleRun) {
+        Path sample = sampleRun.toAbsolutePath().normalize();
+        boolean embedded = datasourceUrl != null && datasourceUrl.startsWith("jdbc:h2:file:");
+        if (!embedded
+                || dataDir.toAbsolutePath().normalize().startsWith(sample)
+                || !Files.isDirectory(sample.resolve("data"))) {
+            return Optional.empty();
+        }
+        return Optional.of("This is the database under " + dataDir + "; the sample day's is under " + sampleRun
+                + ": give this command TOKENTALLY_HOME=" + sampleRun + " to see its runs and findings");
     }
 
     /**

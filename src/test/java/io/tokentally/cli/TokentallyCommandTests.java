@@ -1568,6 +1568,28 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aCommandThatFoundNothingInTheWorkingFoldersDatabaseNamesTheSampleDaysBesideIt(@TempDir Path folder)
+            throws Exception {
+        // given: a working folder with the sample day's database
+        Path sampleRun = folder.resolve("sample-run");
+        Files.createDirectories(sampleRun.resolve("data"));
+        Path data = folder.resolve("data");
+        String h2 = "jdbc:h2:file:" + data + "/tokentally";
+
+        // when, then: the embedded database of the working folder names the sample's; the sample's own, a
+        // PostgreSQL database and a folder without the sample's say nothing
+        assertThat(RunCommand.sampleRunBesideHint(h2, data, sampleRun))
+                .hasValue("This is the database under " + data + "; the sample day's is under " + sampleRun
+                        + ": give this command TOKENTALLY_HOME=" + sampleRun + " to see its runs and findings");
+        assertThat(RunCommand.sampleRunBesideHint(h2, sampleRun.resolve("data"), sampleRun))
+                .isEmpty();
+        assertThat(RunCommand.sampleRunBesideHint("jdbc:postgresql://127.0.0.1:5432/test", data, sampleRun))
+                .isEmpty();
+        assertThat(RunCommand.sampleRunBesideHint(h2, data, folder.resolve("elsewhere")))
+                .isEmpty();
+    }
+
+    @Test
     void serveSetsThePortAndTheSchedulesOnlyFromTheOptionsGiven() {
         // given
         ServeCommand bare = new ServeCommand();

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -1553,8 +1554,24 @@ class TokentallyCommandTests {
 
         // then: any file of the operator's own (even the sample's, given by name) runs in the working folder's
         // data/ and runs/; the sample day alone in sample-run/
-        assertThat(run.ownFolder())
+        assertThat(run.ownFolder(Map.of(), new Properties()))
                 .isEqualTo(home == null ? java.util.Map.of() : java.util.Map.of("tokentally.home", home));
+    }
+
+    @Test
+    void aHomeTheOperatorSetWinsOverTheSampleDaysFolder() {
+        // given: the sample day with its default files
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs("nightly-billing", "--date", "2026-11-27");
+        Properties home = new Properties();
+        home.setProperty("tokentally.home", "/srv/tokentally");
+
+        // when, then: TOKENTALLY_HOME or -Dtokentally.home is used as it is (it was replaced by ./sample-run)
+        assertThat(run.ownFolder(Map.of("TOKENTALLY_HOME", "/srv/tokentally"), new Properties()))
+                .isEmpty();
+        assertThat(run.ownFolder(Map.of(), home)).isEmpty();
+        assertThat(run.ownFolder(Map.of("TOKENTALLY_HOME", " "), new Properties()))
+                .isEqualTo(Map.of("tokentally.home", "./sample-run"));
     }
 
     @Test

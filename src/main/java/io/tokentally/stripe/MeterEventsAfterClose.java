@@ -43,11 +43,13 @@ final class MeterEventsAfterClose {
     /** What the run sent of one customer's closed period after its close. */
     private static final class Late {
         private long events;
+        private long queuedAfterClose;
         private BigDecimal usd = BigDecimal.ZERO;
         private Instant firstCall;
 
-        void add(BigDecimal worth, Instant call) {
+        void add(BigDecimal worth, Instant call, boolean queuedAfterItsClose) {
             events++;
+            queuedAfterClose += queuedAfterItsClose ? 1 : 0;
             usd = usd.add(worth);
             firstCall = firstCall == null || call.isBefore(firstCall) ? call : firstCall;
         }
@@ -69,7 +71,7 @@ final class MeterEventsAfterClose {
                 .orElse(now);
         Map<Key, Late> late = new TreeMap<>(MeterEventsAfterClose::compare);
         jdbc.query(
-                "SELECT customer_id, window_start, in_flight_at, value_micros, amount_usd FROM outbox"
+                "SELECT customer_id, window_start, created_at, in_flight_at, value_micros, amount_usd FROM outbox"
                         + " WHERE sent_run = ? AND kind = 'METER_EVENT'"
                         + " AND outcome IN ('DELIVERED', 'ALREADY_DELIVERED') AND window_start < ?",
                 rs -> {
@@ -84,18 +86,31 @@ final class MeterEventsAfterClose {
                     }
                     BillingPeriod period = customer.cycle().periodContaining(SqlTime.read(rs, "window_start"));
                     Instant firstCall = SqlTime.read(rs, "in_flight_at");
-                    if (!period.end().plus(grace).isAfter(firstCall)) {
+                    Instant closedAt = period.end().plus(grace);
+                    if (!closedAt.isAfter(firstCall)) {
                         BigDecimal amountUsd = rs.getBigDecimal("amount_usd");
                         BigDecimal worth =
                                 amountUsd != null ? amountUsd : BigDecimal.valueOf(rs.getLong("value_micros"), 6);
                         late.computeIfAbsent(new Key(customerId, period), key -> new Late())
-                                .add(worth, firstCall);
+                                .add(worth, firstCall, !closedAt.isAfter(SqlTime.read(rs, "created_at")));
                     }
                 },
                 run,
                 SqlTime.utc(openFrom));
         late.forEach((key, events) -> findings.record(finding(run, key, events), run));
         return late.size();
+    }
+
+    /**
+     * When the events were queued: before the close, by a run that failed before its upload or ran across it; or, for
+     * a customer whose billing cycle changed, after it, when their hours were of an open period of the earlier cycle.
+     */
+    private static String whenQueued(Late late) {
+        if (late.queuedAfterClose == 0) {
+            return "They were queued while the period was open.";
+        }
+        return late.queuedAfterClose + " of them were queued after that close, when their hours were in an open period"
+                + " of the customer's earlier billing cycle (see BILLING_CYCLE_CHANGED).";
     }
 
     private static int compare(Key a, Key b) {
@@ -115,8 +130,8 @@ final class MeterEventsAfterClose {
                         + " USD (exactly " + Amounts.toText(late.usd)
                         + ") at the customer's rates before included usage and credits, reached Stripe in run " + run
                         + " from " + late.firstCall + ", after the period closed at " + closedAt
-                        + " (its end plus tokentally.stripe.period-close-grace " + grace + "). They were queued while"
-                        + " the period was open. Stripe had invoiced the period without them and does not bill them,"
+                        + " (its end plus tokentally.stripe.period-close-grace " + grace + "). " + whenQueued(late)
+                        + " Stripe had invoiced the period without them and does not bill them,"
                         + " while the statement and the period's closing position count them: check the invoice in"
                         + " Stripe and charge (or credit) the difference by hand, as a one-off invoice item");
     }

@@ -69,7 +69,31 @@ class MeterEventsAfterCloseTests {
                         .contains("2 meter event(s) of the billing period [2026-10-01T00:00:00Z, 2026-11-01T00:00:00Z),"
                                 + " worth 3.75 USD (exactly 3.754)")
                         .contains("reached Stripe in run 7 from 2026-11-01T01:00:00Z, after the period closed at"
-                                + " 2026-11-01T01:00:00Z (its end plus tokentally.stripe.period-close-grace PT1H)"));
+                                + " 2026-11-01T01:00:00Z (its end plus tokentally.stripe.period-close-grace PT1H)."
+                                + " They were queued while the period was open."));
+    }
+
+    @Test
+    void eventsQueuedAfterTheCloseUnderAnEarlierCycleAreSaidToBe() {
+        // given two late October events, one of them queued after October's close (by a run that planned its hour
+        // in an open period of the customer's earlier cycle)
+        event(7, "tokentally_amount", OCTOBER_HOUR, 2_000_000, null, CLOSE.plusSeconds(600), "DELIVERED");
+        event(7, "tokentally_tokens", OCTOBER_HOUR, 1_000_000, null, CLOSE.plusSeconds(600), "DELIVERED");
+        jdbc.update(
+                "UPDATE outbox SET created_at = ? WHERE meter = 'tokentally_tokens'",
+                SqlTime.utc(CLOSE.plusSeconds(60)));
+
+        // when
+        afterClose.record(7, Map.of("acme", ACME), CLOSE.plusSeconds(7200));
+
+        // then the finding does not say they were all queued while the period was open
+        assertThat(findings())
+                .singleElement()
+                .satisfies(finding -> assertThat(finding)
+                        .contains("2 meter event(s)")
+                        .contains("1 of them were queued after that close, when their hours were in an open period of"
+                                + " the customer's earlier billing cycle (see BILLING_CYCLE_CHANGED).")
+                        .doesNotContain("queued while the period was open"));
     }
 
     @Test

@@ -13,9 +13,18 @@ import java.util.Map;
  * @param malformed why the record could not be split into fields, or {@code null}
  * @param unbilled why a part of a request row's counts is left out of its values, or {@code null}: tokens of a kind
  *     tokentally has no price for, rejected apart at the row's line once the rest is accepted
+ * @param sourceNames for a record a provider or gateway reader translated into the usage columns, the field of the
+ *     file that a column's value is copied from as it stands ({@code input_tokens} to {@code tokens_in}), so that a
+ *     reject names what the file calls it; empty for the usage format's own files
  */
 public record RawRecord(
-        long lineNo, String raw, Map<String, Integer> columns, String[] values, String malformed, String unbilled) {
+        long lineNo,
+        String raw,
+        Map<String, Integer> columns,
+        String[] values,
+        String malformed,
+        String unbilled,
+        Map<String, String> sourceNames) {
 
     /**
      * Values decoded from JSON escapes may hold half a surrogate pair, and any value a NUL; each is read as U+FFFD
@@ -36,12 +45,21 @@ public record RawRecord(
     }
 
     public RawRecord(long lineNo, String raw, Map<String, Integer> columns, String[] values, String malformed) {
-        this(lineNo, raw, columns, values, malformed, null);
+        this(lineNo, raw, columns, values, malformed, null, Map.of());
     }
 
     /** A record that could not be read into columns, with the reason it becomes a reject. */
     public static RawRecord malformed(long lineNo, String raw, String reason) {
         return new RawRecord(lineNo, raw, Map.of(), null, reason);
+    }
+
+    /**
+     * A column as a reject names it: the file's own field and the column it fills ({@code tokens_in (input_tokens)})
+     * where a reader copied it as it stands, else the column.
+     */
+    public String nameOf(String column) {
+        String source = sourceNames.get(column);
+        return source == null || source.equals(column) ? column : source + " (" + column + ")";
     }
 
     public boolean isMalformed() {

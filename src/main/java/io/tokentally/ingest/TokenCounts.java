@@ -15,11 +15,11 @@ record TokenCounts(long input, long cached, long cacheWrite, long cacheWrite1h, 
 
     /** The token counts of {@code record}, whose required input and output counts are given as text. */
     static TokenCounts of(RawRecord record, String inputText, String outputText) {
-        long input = count(inputText, INPUT_TOKENS);
+        long input = count(inputText, record.nameOf(INPUT_TOKENS));
         long cached = count(record, CACHED_INPUT_TOKENS);
         long cacheWrite = count(record, CACHE_WRITE_TOKENS);
         long cacheWrite1h = count(record, CACHE_WRITE_1H_TOKENS);
-        long output = count(outputText, OUTPUT_TOKENS);
+        long output = count(outputText, record.nameOf(OUTPUT_TOKENS));
         long reasoning = count(record, REASONING_TOKENS);
         requireCacheWithinInput(input, cached, cacheWrite, cacheWrite1h);
         if (reasoning > output) {

@@ -37,10 +37,13 @@ final class UsageFieldRules {
 
     /** A count column's value: a whole number from 0 to {@link UsageRowParser#MAX_TOKENS}, 0 when it is empty. */
     static long count(RawRecord record, String column) {
-        return count(record.field(column), column);
+        return count(record.field(column), record.nameOf(column));
     }
 
-    /** {@code text} read as the count of {@code column}: 0 when empty, else a whole number within the limit. */
+    /**
+     * {@code text} read as the count of {@code column} (as a reject names it): 0 when empty, else a whole number within
+     * the limit.
+     */
     static long count(String text, String column) {
         if (text == null) {
             return 0;

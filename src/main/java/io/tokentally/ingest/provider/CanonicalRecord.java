@@ -36,6 +36,7 @@ final class CanonicalRecord implements TranslatedRecord {
     private static final Map<String, Integer> INDEX = index();
 
     private final String[] values = new String[COLUMNS.size()];
+    private final String[] sourceNames = new String[COLUMNS.size()];
     private String problem;
     private String unbilled;
 
@@ -73,6 +74,13 @@ final class CanonicalRecord implements TranslatedRecord {
         return this;
     }
 
+    /** Sets a column to a field of the source copied as it stands, which its rejects then name. */
+    CanonicalRecord set(String column, Object value, String sourceField) {
+        set(column, value);
+        sourceNames[INDEX.get(column)] = sourceField;
+        return this;
+    }
+
     String get(String column) {
         return values[INDEX.get(column)];
     }
@@ -82,7 +90,13 @@ final class CanonicalRecord implements TranslatedRecord {
         if (problem != null) {
             return RawRecord.malformed(lineNo, raw, problem);
         }
-        return new RawRecord(lineNo, raw, INDEX, values.clone(), null, unbilled);
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < sourceNames.length; i++) {
+            if (sourceNames[i] != null) {
+                names.put(COLUMNS.get(i), sourceNames[i]);
+            }
+        }
+        return new RawRecord(lineNo, raw, INDEX, values.clone(), null, unbilled, Map.copyOf(names));
     }
 
     private static Map<String, Integer> index() {

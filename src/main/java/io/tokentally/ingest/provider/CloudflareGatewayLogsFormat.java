@@ -68,8 +68,8 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, metadata(log)))
                 .set(UsageColumns.PROVIDER, provider == null ? null : PROVIDERS.getOrDefault(provider, provider))
                 .set(UsageColumns.MODEL, text(log, "model"))
-                .set(UsageColumns.INPUT_TOKENS, required(log, "tokens_in"))
-                .set(UsageColumns.OUTPUT_TOKENS, required(log, "tokens_out"))
+                .set(UsageColumns.INPUT_TOKENS, required(log, "tokens_in"), "tokens_in")
+                .set(UsageColumns.OUTPUT_TOKENS, required(log, "tokens_out"), "tokens_out")
                 .set(UsageColumns.STATUS, Boolean.FALSE.equals(success) ? "error" : "ok"));
     }
 

@@ -35,6 +35,8 @@ import tools.jackson.databind.JsonNode;
 class GoogleCloudBillingFormat extends CsvRowsFormat {
 
     static final String NAME = "gcp-billing-export";
+    /** The export's field of a row's token count, as its rejects name it. */
+    private static final String AMOUNT = "usage.amount";
     /** Attribution keys: a row's project, its labels and its project's labels ({@link #keys}). */
     static final AttributionFamily FAMILY =
             new AttributionFamily("gcp", List.of("project_id"), List.of("label.", "project_label."));
@@ -107,13 +109,13 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
     /** One SKU is one token type: the row's other counts are known to be zero. */
     private static CanonicalRecord tokens(CanonicalRecord record, String tokenType, BigInteger amount) {
         boolean input = !tokenType.equals("output") && !tokenType.equals("reasoning");
-        record.set(UsageColumns.INPUT_TOKENS, input ? amount : BigInteger.ZERO)
-                .set(UsageColumns.OUTPUT_TOKENS, input ? BigInteger.ZERO : amount);
+        record.set(UsageColumns.INPUT_TOKENS, input ? amount : BigInteger.ZERO, input ? AMOUNT : null)
+                .set(UsageColumns.OUTPUT_TOKENS, input ? BigInteger.ZERO : amount, input ? null : AMOUNT);
         return switch (tokenType) {
-            case "cache_read" -> record.set(UsageColumns.CACHED_INPUT_TOKENS, amount);
-            case "cache_write_5m" -> record.set(UsageColumns.CACHE_WRITE_TOKENS, amount);
-            case "cache_write_1h" -> record.set(UsageColumns.CACHE_WRITE_1H_TOKENS, amount);
-            case "reasoning" -> record.set(UsageColumns.REASONING_TOKENS, amount);
+            case "cache_read" -> record.set(UsageColumns.CACHED_INPUT_TOKENS, amount, AMOUNT);
+            case "cache_write_5m" -> record.set(UsageColumns.CACHE_WRITE_TOKENS, amount, AMOUNT);
+            case "cache_write_1h" -> record.set(UsageColumns.CACHE_WRITE_1H_TOKENS, amount, AMOUNT);
+            case "reasoning" -> record.set(UsageColumns.REASONING_TOKENS, amount, AMOUNT);
             default -> record;
         };
     }

@@ -74,10 +74,13 @@ class LiteLlmDailySpendFormat extends CsvRowsFormat {
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys))
                 .set(UsageColumns.PROVIDER, row.get("custom_llm_provider"))
                 .set(UsageColumns.MODEL, row.get("model"))
-                .set(UsageColumns.INPUT_TOKENS, row.get("prompt_tokens"))
-                .set(UsageColumns.CACHED_INPUT_TOKENS, row.get("cache_read_input_tokens"))
-                .set(UsageColumns.CACHE_WRITE_TOKENS, row.get("cache_creation_input_tokens"))
-                .set(UsageColumns.OUTPUT_TOKENS, row.get("completion_tokens"))
+                .set(UsageColumns.INPUT_TOKENS, row.get("prompt_tokens"), "prompt_tokens")
+                .set(UsageColumns.CACHED_INPUT_TOKENS, row.get("cache_read_input_tokens"), "cache_read_input_tokens")
+                .set(
+                        UsageColumns.CACHE_WRITE_TOKENS,
+                        row.get("cache_creation_input_tokens"),
+                        "cache_creation_input_tokens")
+                .set(UsageColumns.OUTPUT_TOKENS, row.get("completion_tokens"), "completion_tokens")
                 .set(UsageColumns.STATUS, onlyFailures(row) ? "error" : "ok")
                 .set(UsageColumns.CONTEXT_TIER, "standard"));
     }

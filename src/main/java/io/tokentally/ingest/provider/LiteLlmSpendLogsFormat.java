@@ -130,11 +130,11 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(row, metadata, attribution)))
                 .set(UsageColumns.PROVIDER, blankToNull(row.get("custom_llm_provider")))
                 .set(UsageColumns.MODEL, blankToNull(row.get("model")))
-                .set(UsageColumns.INPUT_TOKENS, textOnly(row, "prompt_tokens", unpriced))
+                .set(UsageColumns.INPUT_TOKENS, textOnly(row, "prompt_tokens", unpriced), "prompt_tokens")
                 .set(UsageColumns.CACHED_INPUT_TOKENS, cacheRead)
                 .set(UsageColumns.CACHE_WRITE_TOKENS, cacheWrites.fiveMinutes())
                 .set(UsageColumns.CACHE_WRITE_1H_TOKENS, cacheWrites.oneHour())
-                .set(UsageColumns.OUTPUT_TOKENS, textOnly(row, "completion_tokens", unpriced))
+                .set(UsageColumns.OUTPUT_TOKENS, textOnly(row, "completion_tokens", unpriced), "completion_tokens")
                 .set(UsageColumns.REASONING_TOKENS, count(extra, "completion_tokens_details.reasoning_tokens"))
                 .set(UsageColumns.STATUS, ok ? "ok" : "error")
                 .unbilled(

@@ -74,9 +74,9 @@ class OpenRouterActivityFormat extends JsonPagesFormat {
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(item)))
                 .set(UsageColumns.PROVIDER, providerAndModel[0])
                 .set(UsageColumns.MODEL, providerAndModel[1])
-                .set(UsageColumns.INPUT_TOKENS, required(item, "prompt_tokens"))
-                .set(UsageColumns.OUTPUT_TOKENS, required(item, "completion_tokens"))
-                .set(UsageColumns.REASONING_TOKENS, count(item, "reasoning_tokens"))
+                .set(UsageColumns.INPUT_TOKENS, required(item, "prompt_tokens"), "prompt_tokens")
+                .set(UsageColumns.OUTPUT_TOKENS, required(item, "completion_tokens"), "completion_tokens")
+                .set(UsageColumns.REASONING_TOKENS, count(item, "reasoning_tokens"), "reasoning_tokens")
                 .set(UsageColumns.CONTEXT_TIER, "standard"));
     }
 

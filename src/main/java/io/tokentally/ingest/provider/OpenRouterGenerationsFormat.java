@@ -110,12 +110,21 @@ class OpenRouterGenerationsFormat implements UsageFormat {
                                 FAMILY, CustomerAttribution.keys("external_user", text(generation, "external_user"))))
                 .set(UsageColumns.PROVIDER, providerAndModel[0])
                 .set(UsageColumns.MODEL, providerAndModel[1])
-                .set(UsageColumns.INPUT_TOKENS, required(generation, "native_tokens_prompt"))
-                .set(UsageColumns.CACHED_INPUT_TOKENS, count(generation, "native_tokens_cached"))
+                .set(UsageColumns.INPUT_TOKENS, required(generation, "native_tokens_prompt"), "native_tokens_prompt")
+                .set(
+                        UsageColumns.CACHED_INPUT_TOKENS,
+                        count(generation, "native_tokens_cached"),
+                        "native_tokens_cached")
                 .set(UsageColumns.CACHE_WRITE_TOKENS, count(generation, "cache_creation.ephemeral_5m_input_tokens"))
                 .set(UsageColumns.CACHE_WRITE_1H_TOKENS, count(generation, "cache_creation.ephemeral_1h_input_tokens"))
-                .set(UsageColumns.OUTPUT_TOKENS, required(generation, "native_tokens_completion"))
-                .set(UsageColumns.REASONING_TOKENS, count(generation, "native_tokens_reasoning"))
+                .set(
+                        UsageColumns.OUTPUT_TOKENS,
+                        required(generation, "native_tokens_completion"),
+                        "native_tokens_completion")
+                .set(
+                        UsageColumns.REASONING_TOKENS,
+                        count(generation, "native_tokens_reasoning"),
+                        "native_tokens_reasoning")
                 .set(UsageColumns.SERVICE_TIER, OpenAiServiceTier.of(text(generation, "service_tier")));
     }
 }

@@ -83,10 +83,10 @@ class VercelGatewayReportFormat extends JsonPagesFormat {
                 .set(UsageColumns.PROVIDER, providerAndModel[0])
                 .set(UsageColumns.MODEL, providerAndModel[1])
                 .set(UsageColumns.INPUT_TOKENS, sum(required(row, "input_tokens"), cacheWrite))
-                .set(UsageColumns.CACHED_INPUT_TOKENS, count(row, "cached_input_tokens"))
+                .set(UsageColumns.CACHED_INPUT_TOKENS, count(row, "cached_input_tokens"), "cached_input_tokens")
                 .set(UsageColumns.CACHE_WRITE_TOKENS, cacheWrite)
-                .set(UsageColumns.OUTPUT_TOKENS, required(row, "output_tokens"))
-                .set(UsageColumns.REASONING_TOKENS, count(row, "reasoning_tokens"))
+                .set(UsageColumns.OUTPUT_TOKENS, required(row, "output_tokens"), "output_tokens")
+                .set(UsageColumns.REASONING_TOKENS, count(row, "reasoning_tokens"), "reasoning_tokens")
                 .set(UsageColumns.CONTEXT_TIER, "standard"));
     }
 

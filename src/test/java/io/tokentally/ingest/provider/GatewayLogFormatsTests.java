@@ -187,6 +187,23 @@ class GatewayLogFormatsTests {
     }
 
     @Test
+    void aCountCopiedIntoAUsageColumnIsRejectedByTheNameTheFileGivesIt() {
+        // given a Cloudflare log whose tokens_in is negative, and one whose tokens_out is not a number
+        String log = ProviderFixtures.text(CLOUDFLARE_FILE)
+                .replace("\"tokens_in\": 1200", "\"tokens_in\": -1")
+                .replace(
+                        "\"tokens_in\": 4000,\n      \"tokens_out\": null",
+                        "\"tokens_in\": 4000, \"tokens_out\": \"many\"");
+
+        // when, then: the file's field is named, with the column it fills (the usage format's rule and code), as the
+        // reader names a value that is not a JSON number
+        assertThat(ProviderFixtures.rejectsOf(CLOUDFLARE, log))
+                .containsExactly(
+                        "NEGATIVE_NUMBER: tokens_in (input_tokens) is negative: -1",
+                        "MALFORMED_ROW: tokens_out is not a whole number: \"many\"");
+    }
+
+    @Test
     void rejectsALiteLlmRowWhoseCacheReadsExceedItsPromptInsteadOfCountingThemTwice() {
         assertThat(rejects(LITELLM, LITELLM_FILE)).singleElement().asString().startsWith("CACHE_TOKENS_EXCEED_INPUT");
     }

@@ -38,8 +38,13 @@ public final class S3MockServer {
 
     /** A client of the server, path-style, with the credentials {@link #addEngineSettings} gives the engine. */
     public static S3Client client() {
+        return client(endpoint());
+    }
+
+    /** A client as {@link #client()}, of another S3 endpoint (a test's own stand-in). */
+    public static S3Client client(URI endpoint) {
         return S3Client.builder()
-                .endpointOverride(endpoint())
+                .endpointOverride(endpoint)
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))

@@ -87,6 +87,9 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     @Override
     public void onComplete() {
+        if (body.isDone()) {
+            return;
+        }
         byte[] whole = new byte[Math.toIntExact(size)];
         int at = 0;
         for (byte[] part : parts) {

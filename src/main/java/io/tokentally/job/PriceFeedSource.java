@@ -143,13 +143,11 @@ class PriceFeedSource {
                     throw new CancellationException("the read of " + location + " was given up");
                 }
                 if (in.length().orElse(0) > maxAnswerBytes) {
-                    in.abort();
-                    throw new UncheckedIOException(new BoundedBody.TooLarge(maxAnswerBytes));
+                    throw tooLarge(in);
                 }
                 byte[] bytes = in.readNBytes(Math.toIntExact(maxAnswerBytes + 1));
                 if (bytes.length > maxAnswerBytes) {
-                    in.abort();
-                    throw new UncheckedIOException(new BoundedBody.TooLarge(maxAnswerBytes));
+                    throw tooLarge(in);
                 }
                 return bytes;
             } catch (IOException e) {
@@ -157,7 +155,15 @@ class PriceFeedSource {
             }
         }
 
-        /** Aborts the object's connection, so that a read waiting for its next bytes fails at once. */
+        private UncheckedIOException tooLarge(S3Objects.Download in) {
+            in.abort();
+            return new UncheckedIOException(new BoundedBody.TooLarge(maxAnswerBytes));
+        }
+
+        /**
+         * Aborts the object's connection, so that a read waiting for its next bytes fails at once; an object whose
+         * answer (its headers) has not come yet is aborted as it comes, or left to the S3 client's own timeouts.
+         */
         void abandon() {
             abandoned = true;
             S3Objects.Download in = body;
@@ -169,7 +175,7 @@ class PriceFeedSource {
 
     /**
      * The answer, once whole, looking every {@link #STOP_CHECK_EVERY} whether the sync was asked to stop; an answer
-     * given up (stopped, too slow, or its stop check failing) is aborted, so that no download is left running.
+     * given up (stopped, too slow, or its stop check failing) is aborted, so that no download goes on reading.
      */
     private <T> T whole(CompletableFuture<T> answer, Runnable abort, String location, BooleanSupplier stopping)
             throws IOException {

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Meter events that reached Stripe after their billing period closed (ADR 0021): queued while the period was
- * open, by a run that failed before its upload or was under way or resumed across the close. Stripe had invoiced the
+ * Meter events that reached Stripe after their billing period closed (ADR 0021): queued by a run that failed before
+ * its upload or was under way or resumed across the close (queued while the period was open, or after its close by a
+ * run that had judged it open as it began), or for hours an earlier billing cycle of the customer had in an open
+ * period. Stripe had invoiced the
  * period without them and does not bill them, while the engine's statement and the period's closing position count
  * them. After the upload, every meter event the run sent whose first call (its {@code in_flight_at}) came at or after
  * its period's end plus {@code tokentally.stripe.period-close-grace} counts, and each customer's period gets one
@@ -102,15 +104,17 @@ final class MeterEventsAfterClose {
     }
 
     /**
-     * When the events were queued: before the close, by a run that failed before its upload or ran across it; or, for
-     * a customer whose billing cycle changed, after it, when their hours were of an open period of the earlier cycle.
+     * When the events were queued: while the period was open, by a run that failed before its upload or ran across the
+     * close; or after the close, by a run that had judged the period open as it began, or for hours an earlier
+     * billing cycle of the customer had in an open period.
      */
     private static String whenQueued(Late late) {
         if (late.queuedAfterClose == 0) {
             return "They were queued while the period was open.";
         }
-        return late.queuedAfterClose + " of them were queued after that close, when their hours were in an open period"
-                + " of the customer's earlier billing cycle (see BILLING_CYCLE_CHANGED).";
+        return late.queuedAfterClose + " of them " + (late.queuedAfterClose == 1 ? "was" : "were")
+                + " queued after that close: by a run that had judged the period open as it began, or for hours an"
+                + " earlier billing cycle of the customer had in an open period (see BILLING_CYCLE_CHANGED).";
     }
 
     private static int compare(Key a, Key b) {

@@ -74,9 +74,9 @@ class MeterEventsAfterCloseTests {
     }
 
     @Test
-    void eventsQueuedAfterTheCloseUnderAnEarlierCycleAreSaidToBe() {
-        // given two late October events, one of them queued after October's close (by a run that planned its hour
-        // in an open period of the customer's earlier cycle)
+    void eventsQueuedAfterTheCloseAreSaidToBe() {
+        // given two late October events, one of them queued after October's close (by a run under way across it, or
+        // one that planned its hour in an open period of the customer's earlier cycle)
         event(7, "tokentally_amount", OCTOBER_HOUR, 2_000_000, null, CLOSE.plusSeconds(600), "DELIVERED");
         event(7, "tokentally_tokens", OCTOBER_HOUR, 1_000_000, null, CLOSE.plusSeconds(600), "DELIVERED");
         jdbc.update(
@@ -91,8 +91,9 @@ class MeterEventsAfterCloseTests {
                 .singleElement()
                 .satisfies(finding -> assertThat(finding)
                         .contains("2 meter event(s)")
-                        .contains("1 of them were queued after that close, when their hours were in an open period of"
-                                + " the customer's earlier billing cycle (see BILLING_CYCLE_CHANGED).")
+                        .contains("1 of them was queued after that close: by a run that had judged the period open as"
+                                + " it began, or for hours an earlier billing cycle of the customer had in an open"
+                                + " period (see BILLING_CYCLE_CHANGED).")
                         .doesNotContain("queued while the period was open"));
     }
 

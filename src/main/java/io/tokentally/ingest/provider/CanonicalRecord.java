@@ -2,9 +2,11 @@ package io.tokentally.ingest.provider;
 
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.UsageColumns;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One source record translated into the usage format's columns, so that the usage format's rules,
@@ -34,6 +36,9 @@ final class CanonicalRecord implements TranslatedRecord {
             UsageColumns.AUDIO_SECONDS);
 
     private static final Map<String, Integer> INDEX = index();
+
+    /** The source names of each column, per the few ways a format's records name them (not a map per record). */
+    private static final Map<List<String>, Map<String, String>> SOURCE_NAMES = new ConcurrentHashMap<>();
 
     private final String[] values = new String[COLUMNS.size()];
     private final String[] sourceNames = new String[COLUMNS.size()];
@@ -90,13 +95,19 @@ final class CanonicalRecord implements TranslatedRecord {
         if (problem != null) {
             return RawRecord.malformed(lineNo, raw, problem);
         }
+        Map<String, String> names =
+                SOURCE_NAMES.computeIfAbsent(Arrays.asList(sourceNames.clone()), CanonicalRecord::sourceNamesOf);
+        return new RawRecord(lineNo, raw, INDEX, values.clone(), null, unbilled, names);
+    }
+
+    private static Map<String, String> sourceNamesOf(List<String> sourceNames) {
         Map<String, String> names = new HashMap<>();
-        for (int i = 0; i < sourceNames.length; i++) {
-            if (sourceNames[i] != null) {
-                names.put(COLUMNS.get(i), sourceNames[i]);
+        for (int i = 0; i < sourceNames.size(); i++) {
+            if (sourceNames.get(i) != null) {
+                names.put(COLUMNS.get(i), sourceNames.get(i));
             }
         }
-        return new RawRecord(lineNo, raw, INDEX, values.clone(), null, unbilled, Map.copyOf(names));
+        return Map.copyOf(names);
     }
 
     private static Map<String, Integer> index() {

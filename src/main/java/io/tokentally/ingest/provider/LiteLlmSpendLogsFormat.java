@@ -130,11 +130,17 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(row, metadata, attribution)))
                 .set(UsageColumns.PROVIDER, blankToNull(row.get("custom_llm_provider")))
                 .set(UsageColumns.MODEL, blankToNull(row.get("model")))
-                .set(UsageColumns.INPUT_TOKENS, textOnly(row, "prompt_tokens", unpriced), "prompt_tokens")
+                .set(
+                        UsageColumns.INPUT_TOKENS,
+                        textOnly(row, "prompt_tokens", unpriced),
+                        copied("prompt_tokens", unpriced))
                 .set(UsageColumns.CACHED_INPUT_TOKENS, cacheRead)
                 .set(UsageColumns.CACHE_WRITE_TOKENS, cacheWrites.fiveMinutes())
                 .set(UsageColumns.CACHE_WRITE_1H_TOKENS, cacheWrites.oneHour())
-                .set(UsageColumns.OUTPUT_TOKENS, textOnly(row, "completion_tokens", unpriced), "completion_tokens")
+                .set(
+                        UsageColumns.OUTPUT_TOKENS,
+                        textOnly(row, "completion_tokens", unpriced),
+                        copied("completion_tokens", unpriced))
                 .set(UsageColumns.REASONING_TOKENS, count(extra, "completion_tokens_details.reasoning_tokens"))
                 .set(UsageColumns.STATUS, ok ? "ok" : "error")
                 .unbilled(
@@ -170,9 +176,22 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
      * A total column ({@code prompt_tokens}, {@code completion_tokens}) without its audio tokens, which it includes;
      * as written when it has none or is not digits with an optional {@code +} (the usage format's rules read it then).
      */
+    /**
+     * The column a total's rejects name: the file's own when it is copied as it stands, none when its audio or image
+     * tokens are taken out of it ({@link #textOnly}).
+     */
+    private static String copied(String column, Map<String, BigInteger> unpriced) {
+        String side = detailsOf(column);
+        return unpriced.keySet().stream().anyMatch(part -> part.startsWith(side)) ? null : column;
+    }
+
+    private static String detailsOf(String column) {
+        return column.equals("prompt_tokens") ? "prompt_tokens_details." : "completion_tokens_details.";
+    }
+
     private static String textOnly(Map<String, String> row, String column, Map<String, BigInteger> unpriced) {
         String total = blankToNull(row.get(column));
-        String side = column.equals("prompt_tokens") ? "prompt_tokens_details." : "completion_tokens_details.";
+        String side = detailsOf(column);
         BigInteger parts = unpriced.entrySet().stream()
                 .filter(part -> part.getKey().startsWith(side))
                 .map(Map.Entry::getValue)

@@ -1,4 +1,4 @@
-package io.tokentally.shared;
+package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
@@ -38,11 +39,13 @@ class JobIdSequencesTests {
                 .start();
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            List<String> printed = new ArrayList<>();
             String line = out.readLine();
             while (line != null && !line.startsWith("taken")) {
-                line = out.readLine(); // Flyway's log
+                printed.add(line); // Flyway's log, or why the process ended
+                line = out.readLine();
             }
-            assertThat(line).isEqualTo("taken 1 1 1");
+            assertThat(line).as("the process's output: %s", printed).isEqualTo("taken 1 1 1");
         } finally {
             process.destroyForcibly();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.amqp.AmqpException;
@@ -33,6 +34,7 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
 
     private final JobRepository jobRepository;
     private final Clock clock;
+    private final Duration timeout;
 
     /** A handler ready to use: Spring Batch's checks done, and polling set up (they happen as it is initialized). */
     static RemoteFileOrderPartitionHandler of(
@@ -61,6 +63,7 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
             Duration timeout) {
         this.jobRepository = jobRepository;
         this.clock = clock;
+        this.timeout = timeout;
         DirectChannel requests = new DirectChannel();
         requests.subscribe(message -> {
             StepExecutionRequest request = (StepExecutionRequest) message.getPayload();
@@ -87,9 +90,11 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
             ended = super.doHandle(managerStepExecution, FileOrderPartitionHandler.inFileOrder(partitions));
         } catch (Exception e) {
             // the broker refused a partition, or the wait timed out: what no worker started can be sent again; the
-            // broker's refusal is said in its words, which name the setting, not in the dispatcher's wrapper
-            Exception said =
-                    e instanceof MessagingException && e.getCause() instanceof AmqpException broker ? broker : e;
+            // broker's refusal is said in its words, which name the setting, not in the dispatcher's wrapper, and the
+            // timeout names its setting and how many files no worker started, not the poller's words
+            Exception said = e instanceof MessagingException && e.getCause() instanceof AmqpException broker
+                    ? broker
+                    : e instanceof TimeoutException ? timedOut(partitions, e) : e;
             failNotStarted(partitions, said);
             throw said;
         }
@@ -102,6 +107,19 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
             }
         }
         return ended;
+    }
+
+    /** The wait's timeout, saying which setting it is and how many of the run's files no worker started. */
+    private TimeoutException timedOut(Set<StepExecution> partitions, Exception poller) {
+        long notStarted = partitions.stream()
+                .map(partition -> jobRepository.getStepExecution(partition.getId()))
+                .filter(stored -> stored != null && stored.getStatus() == BatchStatus.STARTING)
+                .count();
+        TimeoutException timedOut = new TimeoutException("the run's files were not all read within"
+                + " tokentally.ingest.partition-timeout (" + timeout + "): no worker started " + notStarted + " of its "
+                + partitions.size() + " file(s) (is a worker running, on this database and tokentally.ingest.queue?)");
+        timedOut.initCause(poller);
+        return timedOut;
     }
 
     /**

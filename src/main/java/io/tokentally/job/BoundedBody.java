@@ -70,6 +70,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         for (ByteBuffer buffer : buffers) {
             if (size + buffer.remaining() > limit) {
                 subscription.cancel();
+                parts.clear();
                 body.completeExceptionally(new TooLarge(limit));
                 return;
             }

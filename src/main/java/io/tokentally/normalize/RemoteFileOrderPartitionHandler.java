@@ -3,6 +3,7 @@ package io.tokentally.normalize;
 import io.tokentally.shared.BatchTimes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -92,10 +93,11 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
             // the broker refused a partition, or the wait timed out: what no worker started can be sent again; the
             // broker's refusal is said in its words, which name the setting, not in the dispatcher's wrapper, and the
             // timeout names its setting and how many files no worker started, not the poller's words
+            Map<StepExecution, StepExecution> notStarted = notStarted(partitions);
             Exception said = e instanceof MessagingException && e.getCause() instanceof AmqpException broker
                     ? broker
-                    : e instanceof TimeoutException ? timedOut(partitions, e) : e;
-            failNotStarted(partitions, said);
+                    : e instanceof TimeoutException ? timedOut(partitions.size(), notStarted.size()) : e;
+            failNotStarted(notStarted, said);
             throw said;
         }
         Map<Long, StepExecution> byId =
@@ -109,38 +111,51 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
         return ended;
     }
 
-    /** The wait's timeout, saying which setting it is and how many of the run's files no worker started. */
-    private TimeoutException timedOut(Set<StepExecution> partitions, Exception poller) {
-        long notStarted = partitions.stream()
-                .map(partition -> jobRepository.getStepExecution(partition.getId()))
-                .filter(stored -> stored != null && stored.getStatus() == BatchStatus.STARTING)
-                .count();
-        TimeoutException timedOut = new TimeoutException("the run's files were not all read within"
-                + " tokentally.ingest.partition-timeout (" + timeout + "): no worker started " + notStarted + " of its "
-                + partitions.size() + " file(s) (is a worker running, on this database and tokentally.ingest.queue?)");
-        timedOut.initCause(poller);
-        return timedOut;
+    /**
+     * The wait's timeout in the words of its setting: how many of the run's files no worker started (when any, asking
+     * whether a worker runs at all; the others were still being read). The poller's own words ("Timed out waiting for
+     * task to return non-null result") say none of it, so they are not kept.
+     */
+    private TimeoutException timedOut(int files, int notStarted) {
+        String hint = notStarted > 0 ? " (is a worker running, on this database and tokentally.ingest.queue?)" : "";
+        return new TimeoutException("the run's files were not all read within tokentally.ingest.partition-timeout ("
+                + timeout + "): of its " + files + " file(s), no worker started " + notStarted + hint);
     }
 
-    /**
-     * Fails, in the repository, each partition no worker has started: one the broker may never have had, or one still
-     * in its queue (a worker that takes it later leaves it, as it has ended).
-     */
-    private void failNotStarted(Set<StepExecution> partitions, Exception why) {
+    /** The partitions no worker has started, each with its copy in the repository, read once. */
+    private Map<StepExecution, StepExecution> notStarted(Set<StepExecution> partitions) {
+        Map<StepExecution, StepExecution> notStarted = new LinkedHashMap<>();
         for (StepExecution partition : partitions) {
             StepExecution stored = jobRepository.getStepExecution(partition.getId());
             if (stored != null && stored.getStatus() == BatchStatus.STARTING) {
-                stored.setStatus(BatchStatus.FAILED);
-                stored.setExitStatus(ExitStatus.FAILED.addExitDescription("no worker started it: " + reason(why)));
-                stored.setEndTime(BatchTimes.now(clock));
-                jobRepository.update(stored);
-                copy(stored, partition);
+                notStarted.put(partition, stored);
             }
         }
+        return notStarted;
     }
 
-    /** The failure's message, with its root cause's when that is another (a refused connection, say). */
+    /**
+     * Fails, in the repository, the partitions no worker had started: one the broker may never have had, or one still
+     * in its queue (a worker that takes it later leaves it, as it has ended).
+     */
+    private void failNotStarted(Map<StepExecution, StepExecution> notStarted, Exception why) {
+        notStarted.forEach((partition, stored) -> {
+            stored.setStatus(BatchStatus.FAILED);
+            stored.setExitStatus(ExitStatus.FAILED.addExitDescription("no worker started it: " + reason(why)));
+            stored.setEndTime(BatchTimes.now(clock));
+            jobRepository.update(stored);
+            copy(stored, partition);
+        });
+    }
+
+    /**
+     * The failure's message, with its root cause's when that is another (a refused connection, say); the timeout's
+     * message alone, which says it all.
+     */
     private static String reason(Exception why) {
+        if (why instanceof TimeoutException) {
+            return why.getMessage();
+        }
         Throwable root = NestedExceptionUtils.getMostSpecificCause(why);
         return root == why ? String.valueOf(why) : why.getMessage() + " (" + root + ")";
     }

@@ -18,11 +18,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Meter events that reached Stripe after their billing period closed (ADR 0021): queued by a run that failed before
  * its upload or was under way or resumed across the close (queued while the period was open, or after its close by a
- * run that had judged it open as it began), or for hours an earlier billing cycle of the customer had in an open
- * period. Stripe had invoiced the
- * period without them and does not bill them, while the engine's statement and the period's closing position count
- * them. After the upload, every meter event the run sent whose first call (its {@code in_flight_at}) came at or after
- * its period's end plus {@code tokentally.stripe.period-close-grace} counts, and each customer's period gets one
+ * run that judged it open at its record-closing-positions step), or for hours an earlier billing cycle of the customer
+ * had in an open period. Stripe had invoiced the period without them and does not bill them, while the engine's
+ * statement and the period's closing position count them. After the upload, every meter event the run sent whose
+ * first call (its {@code in_flight_at}) came at or after its period's end plus
+ * {@code tokentally.stripe.period-close-grace} counts, and each customer's period gets one
  * {@code METER_EVENTS_AFTER_CLOSE} error finding per run with what they are worth, so a person can charge it. Read
  * from the outbox, so a restarted upload finds what its failed attempt sent.
  */
@@ -105,16 +105,17 @@ final class MeterEventsAfterClose {
 
     /**
      * When the events were queued: while the period was open, by a run that failed before its upload or ran across the
-     * close; or after the close, by a run that had judged the period open as it began, or for hours an earlier
-     * billing cycle of the customer had in an open period.
+     * close; or after the close, by a run that judged the period open at its record-closing-positions step, or for
+     * hours an earlier billing cycle of the customer had in an open period.
      */
     private static String whenQueued(Late late) {
         if (late.queuedAfterClose == 0) {
             return "They were queued while the period was open.";
         }
         return late.queuedAfterClose + " of them " + (late.queuedAfterClose == 1 ? "was" : "were")
-                + " queued after that close: by a run that had judged the period open as it began, or for hours an"
-                + " earlier billing cycle of the customer had in an open period (see BILLING_CYCLE_CHANGED).";
+                + " queued after that close: by a run that judged the period open at its record-closing-positions step,"
+                + " or for hours an earlier billing cycle of the customer had in an open period (see"
+                + " BILLING_CYCLE_CHANGED).";
     }
 
     private static int compare(Key a, Key b) {

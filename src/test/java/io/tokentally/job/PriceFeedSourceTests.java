@@ -1,22 +1,28 @@
 package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tokentally.S3MockServer;
 import io.tokentally.TempFolders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 class PriceFeedSourceTests {
 
@@ -148,6 +154,62 @@ class PriceFeedSourceTests {
                     .withMessageStartingWith("price feed " + unreachable + " could not be fetched: ConnectException");
         } finally {
             feed.stop(0);
+        }
+    }
+
+    @Test
+    void anS3FeedThatStallsIsDroppedWhenItsSyncIsAskedToStopOrAtTheTimeLimit() throws Exception {
+        // given: an S3 stand-in whose object sends its headers, then a byte every 100 ms until its connection drops
+        CountDownLatch dropped = new CountDownLatch(2);
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        endpoint.setExecutor(Executors.newCachedThreadPool());
+        endpoint.createContext("/feeds/litellm.json", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 1_000_000);
+            OutputStream body = exchange.getResponseBody();
+            try {
+                for (int sent = 0; sent < 300; sent++) {
+                    body.write('{');
+                    body.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException e) {
+                dropped.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        endpoint.start();
+        String location = "s3://feeds/litellm.json";
+        try (S3Client stalling = S3MockServer.client(
+                URI.create("http://127.0.0.1:" + endpoint.getAddress().getPort()))) {
+            AtomicInteger checks = new AtomicInteger();
+            PriceFeedSource source = new PriceFeedSource(
+                    PriceFeedSourceS3IntegrationTests.s3Objects(stalling),
+                    Duration.ofSeconds(20),
+                    PriceFeedSource.MAX_ANSWER_BYTES);
+
+            // when, then: asked to stop at its second check, it stops well before the 20 s limit
+            long started = System.nanoTime();
+            assertThatExceptionOfType(PriceFeedSource.Stopped.class)
+                    .isThrownBy(() -> source.open(location, () -> checks.incrementAndGet() >= 2))
+                    .withMessage("the price sync was asked to stop while it read its feed " + location);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+
+            // and given a limit of 1 s, it fails at the limit
+            assertThatIOException()
+                    .isThrownBy(() -> new PriceFeedSource(
+                                    PriceFeedSourceS3IntegrationTests.s3Objects(stalling),
+                                    Duration.ofSeconds(1),
+                                    PriceFeedSource.MAX_ANSWER_BYTES)
+                            .open(location, () -> false))
+                    .withMessage("price feed " + location + " did not send its whole answer within 1 s");
+
+            // and both downloads were dropped, not left reading
+            assertThat(dropped.await(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            endpoint.stop(0);
         }
     }
 

@@ -66,8 +66,8 @@ class RemotePartitionTimeoutIntegrationTests {
         // then: failed once it had waited, saying which setting and that no worker started its file, and its
         // partition failed saying the same (it said the poller's "Timed out waiting for task to return non-null
         // result")
-        String timedOut = "the run's files were not all read within tokentally.ingest.partition-timeout (PT3S): no"
-                + " worker started 1 of its 1 file(s) (is a worker running, on this database and"
+        String timedOut = "the run's files were not all read within tokentally.ingest.partition-timeout (PT3S): of its"
+                + " 1 file(s), no worker started 1 (is a worker running, on this database and"
                 + " tokentally.ingest.queue?)";
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
         assertThat(execution.getAllFailureExceptions())
@@ -75,7 +75,7 @@ class RemotePartitionTimeoutIntegrationTests {
                 .contains(timedOut);
         assertThat(partitions(execution)).singleElement().satisfies(partition -> {
             assertThat(partition.getStatus()).isEqualTo(BatchStatus.FAILED);
-            assertThat(partition.getExitStatus().getExitDescription()).contains("no worker started it: " + timedOut);
+            assertThat(partition.getExitStatus().getExitDescription()).isEqualTo("no worker started it: " + timedOut);
         });
     }
 

@@ -91,9 +91,9 @@ class MeterEventsAfterCloseTests {
                 .singleElement()
                 .satisfies(finding -> assertThat(finding)
                         .contains("2 meter event(s)")
-                        .contains("1 of them was queued after that close: by a run that had judged the period open as"
-                                + " it began, or for hours an earlier billing cycle of the customer had in an open"
-                                + " period (see BILLING_CYCLE_CHANGED).")
+                        .contains("1 of them was queued after that close: by a run that judged the period open at its"
+                                + " record-closing-positions step, or for hours an earlier billing cycle of the"
+                                + " customer had in an open period (see BILLING_CYCLE_CHANGED).")
                         .doesNotContain("queued while the period was open"));
     }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.springframework.core.annotation.Order;
@@ -124,23 +125,19 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         boolean ok = status == null || status.toLowerCase(Locale.ROOT).equals("success");
         // an error row bills nothing: no part of it is rejected apart
         Map<String, BigInteger> unpriced = ok ? unpriced(extra) : Map.of();
+        String prompt = textOnly(row, "prompt_tokens", unpriced);
+        String completion = textOnly(row, "completion_tokens", unpriced);
         return new CanonicalRecord()
                 .set(UsageColumns.REQUEST_ID, blankToNull(row.get("request_id")))
                 .set(UsageColumns.TIMESTAMP, utc(blankToNull(row.get("starttime"))))
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(row, metadata, attribution)))
                 .set(UsageColumns.PROVIDER, blankToNull(row.get("custom_llm_provider")))
                 .set(UsageColumns.MODEL, blankToNull(row.get("model")))
-                .set(
-                        UsageColumns.INPUT_TOKENS,
-                        textOnly(row, "prompt_tokens", unpriced),
-                        copied("prompt_tokens", unpriced))
+                .set(UsageColumns.INPUT_TOKENS, prompt, copied(row, "prompt_tokens", prompt))
                 .set(UsageColumns.CACHED_INPUT_TOKENS, cacheRead)
                 .set(UsageColumns.CACHE_WRITE_TOKENS, cacheWrites.fiveMinutes())
                 .set(UsageColumns.CACHE_WRITE_1H_TOKENS, cacheWrites.oneHour())
-                .set(
-                        UsageColumns.OUTPUT_TOKENS,
-                        textOnly(row, "completion_tokens", unpriced),
-                        copied("completion_tokens", unpriced))
+                .set(UsageColumns.OUTPUT_TOKENS, completion, copied(row, "completion_tokens", completion))
                 .set(UsageColumns.REASONING_TOKENS, count(extra, "completion_tokens_details.reasoning_tokens"))
                 .set(UsageColumns.STATUS, ok ? "ok" : "error")
                 .unbilled(
@@ -173,25 +170,20 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
     }
 
     /**
+     * The column a total's rejects name: the file's own when its value is copied as it stands, none when its audio
+     * tokens were taken out of it ({@link #textOnly}).
+     */
+    private static String copied(Map<String, String> row, String column, String value) {
+        return Objects.equals(value, blankToNull(row.get(column))) ? column : null;
+    }
+
+    /**
      * A total column ({@code prompt_tokens}, {@code completion_tokens}) without its audio tokens, which it includes;
      * as written when it has none or is not digits with an optional {@code +} (the usage format's rules read it then).
      */
-    /**
-     * The column a total's rejects name: the file's own when it is copied as it stands, none when its audio or image
-     * tokens are taken out of it ({@link #textOnly}).
-     */
-    private static String copied(String column, Map<String, BigInteger> unpriced) {
-        String side = detailsOf(column);
-        return unpriced.keySet().stream().anyMatch(part -> part.startsWith(side)) ? null : column;
-    }
-
-    private static String detailsOf(String column) {
-        return column.equals("prompt_tokens") ? "prompt_tokens_details." : "completion_tokens_details.";
-    }
-
     private static String textOnly(Map<String, String> row, String column, Map<String, BigInteger> unpriced) {
         String total = blankToNull(row.get(column));
-        String side = detailsOf(column);
+        String side = column.equals("prompt_tokens") ? "prompt_tokens_details." : "completion_tokens_details.";
         BigInteger parts = unpriced.entrySet().stream()
                 .filter(part -> part.getKey().startsWith(side))
                 .map(Map.Entry::getValue)

@@ -369,6 +369,11 @@ class GatewayLogFormatsTests {
         assertThat(ProviderFixtures.rejectsOf(LITELLM, negative))
                 .containsExactly("MALFORMED_ROW: prompt_tokens_details.audio_tokens is negative: -200");
 
+        // and a total that is not a number is named as the file names it, audio or not (its value is as written)
+        String notANumber = log.replace(",5700,5200,500,", ",5700,abc,500,");
+        assertThat(ProviderFixtures.rejectsOf(LITELLM, notANumber))
+                .containsExactly("INVALID_NUMBER: prompt_tokens (input_tokens) is not a whole number: 'abc'");
+
         // and audio tokens above its prompt tokens reject the row: they are part of them
         String tooMany = log.replace("\"\"audio_tokens\"\": 400", "\"\"audio_tokens\"\": 5300");
         assertThat(ProviderFixtures.rejectsOf(LITELLM, tooMany))

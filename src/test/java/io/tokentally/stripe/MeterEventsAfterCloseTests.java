@@ -95,6 +95,17 @@ class MeterEventsAfterCloseTests {
                                 + " record-closing-positions step, or for hours an earlier billing cycle of the"
                                 + " customer had in an open period (see BILLING_CYCLE_CHANGED).")
                         .doesNotContain("queued while the period was open"));
+
+        // and when run 8 sends two more, both queued after the close, they are counted in the plural
+        event(8, "tokentally_amount_8", OCTOBER_HOUR, 1_000_000, null, CLOSE.plusSeconds(900), "DELIVERED");
+        event(8, "tokentally_tokens_8", OCTOBER_HOUR, 1_000_000, null, CLOSE.plusSeconds(900), "DELIVERED");
+        jdbc.update("UPDATE outbox SET created_at = ? WHERE sent_run = 8", SqlTime.utc(CLOSE.plusSeconds(120)));
+        afterClose.record(8, Map.of("acme", ACME), CLOSE.plusSeconds(7200));
+        assertThat(findings())
+                .filteredOn(finding -> finding.contains(":run:8 "))
+                .singleElement()
+                .asString()
+                .contains("2 of them were queued after that close");
     }
 
     @Test

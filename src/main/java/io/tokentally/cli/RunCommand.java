@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
                     + " sample day's); set SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) for PostgreSQL. It keeps"
                     + " the prices, plans and customers earlier runs loaded: for a fresh start, run in a new folder or"
                     + " set TOKENTALLY_HOME (the folder of data/ and runs/; it wins over ./sample-run). To run the"
-                    + " sample's day again with a file"
-                    + " of your own (a customer added), set TOKENTALLY_HOME=./sample-run."
+                    + " sample's day again with a file of your own (a customer added), set"
+                    + " TOKENTALLY_HOME=./sample-run."
         },
         footer = {
             "",

@@ -47,7 +47,7 @@ class PriceFeedSourceTests {
         // given: a feed that sends its headers and a first part of its body, then nothing more
         CountDownLatch released = new CountDownLatch(1);
         HttpServer feed = stalling(200, "provider,model,token_type\n", released);
-        String location = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
+        String location = feedUrl(feed);
         try {
             PriceFeedSource source = new PriceFeedSource(null, Duration.ofSeconds(1), PriceFeedSource.MAX_ANSWER_BYTES);
 
@@ -79,7 +79,7 @@ class PriceFeedSourceTests {
             }
         });
         feed.start();
-        String location = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
+        String location = feedUrl(feed);
         try {
             // when
             byte[] read;
@@ -104,7 +104,7 @@ class PriceFeedSourceTests {
         // given: a feed that answers 503 and sends the start of its body, never ending it
         CountDownLatch released = new CountDownLatch(1);
         HttpServer feed = stalling(503, "busy", released);
-        String location = "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
+        String location = feedUrl(feed);
         try {
             PriceFeedSource source =
                     new PriceFeedSource(null, Duration.ofSeconds(20), PriceFeedSource.MAX_ANSWER_BYTES);
@@ -142,8 +142,7 @@ class PriceFeedSourceTests {
 
             // when
             byte[] read;
-            try (InputStream in =
-                    source.open("http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv", () -> false)) {
+            try (InputStream in = source.open(feedUrl(feed), () -> false)) {
                 read = in.readAllBytes();
             }
 
@@ -211,6 +210,11 @@ class PriceFeedSourceTests {
         } finally {
             endpoint.stop(0);
         }
+    }
+
+    /** The URL of a test feed's {@code /feed.csv}. */
+    private static String feedUrl(HttpServer feed) {
+        return "http://127.0.0.1:" + feed.getAddress().getPort() + "/feed.csv";
     }
 
     /**

@@ -64,7 +64,7 @@ class FindingsCommand {
                     }
                 }
                 out.printf("%d finding(s)%n", found.size());
-                if (found.isEmpty() && repository.list(null).isEmpty()) {
+                if (found.isEmpty() && repository.none()) {
                     RunCommand.sampleRunBesideHint(
                                     context.getEnvironment().getProperty("spring.datasource.url"),
                                     context.getBean(TokentallyProperties.class).dataDir(),

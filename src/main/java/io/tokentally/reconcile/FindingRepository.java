@@ -129,6 +129,12 @@ public class FindingRepository {
                 status == null ? new Object[0] : new Object[] {status});
     }
 
+    /** Whether no finding of any status is stored (one row read at most). */
+    public boolean none() {
+        return jdbc.queryForList("SELECT 1 FROM finding FETCH FIRST 1 ROWS ONLY", Integer.class)
+                .isEmpty();
+    }
+
     /**
      * The day a run was of (its {@code date} parameter), by the run's id as findings hold it (its job instance id,
      * which its restarts keep); empty for a run without one.

@@ -1,6 +1,7 @@
 package io.tokentally.normalize;
 
 import io.tokentally.shared.BatchTimes;
+import io.tokentally.shared.DurationSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -119,7 +120,8 @@ final class RemoteFileOrderPartitionHandler extends MessageChannelPartitionHandl
     private TimeoutException timedOut(int files, int notStarted) {
         String hint = notStarted > 0 ? " (is a worker running, on this database and tokentally.ingest.queue?)" : "";
         return new TimeoutException("the run's files were not all read within tokentally.ingest.partition-timeout ("
-                + timeout + "): of its " + files + " file(s), no worker started " + notStarted + hint);
+                + DurationSettings.written(timeout) + "): of its " + files + " file(s), no worker started " + notStarted
+                + hint);
     }
 
     /** The partitions no worker has started, each with its copy in the repository, read once. */

@@ -66,7 +66,7 @@ class RemotePartitionTimeoutIntegrationTests {
         // then: failed once it had waited, saying which setting and that no worker started its file, and its
         // partition failed saying the same (it said the poller's "Timed out waiting for task to return non-null
         // result")
-        String timedOut = "the run's files were not all read within tokentally.ingest.partition-timeout (PT3S): of its"
+        String timedOut = "the run's files were not all read within tokentally.ingest.partition-timeout (3s): of its"
                 + " 1 file(s), no worker started 1 (is a worker running, on this database and"
                 + " tokentally.ingest.queue?)";
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);

@@ -17,7 +17,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.springframework.batch.core.job.JobExecution;
@@ -121,7 +120,7 @@ class RunCommand implements Callable<Integer> {
         JobSchedule schedule = jobFile == null ? null : scheduleFromJobFile();
         requireFilesAndFolders();
         List<String> sources = inputs.stream().map(InputSpecs::absolute).toList();
-        try (ConfigurableApplicationContext context = SpringContexts.start(ownFolder())) {
+        try (ConfigurableApplicationContext context = SpringContexts.startWithDefaults(ownFolder())) {
             if (date == null) {
                 try {
                     date = dayOf(schedule, context.getBean(Clock.class));
@@ -212,21 +211,16 @@ class RunCommand implements Callable<Integer> {
     /**
      * The sample day, run with all its default files, keeps its database and run folders under {@code sample-run/}:
      * a later run of an operator's own files in the same folder starts from an empty database, not from the sample's
-     * prices (which would price the operator's usage where their versions are later), customers and usage. A home
-     * the operator set ({@code TOKENTALLY_HOME}, {@code -Dtokentally.home}) wins, as does a setting of
-     * {@code tokentally.data-dir} or {@code tokentally.runs-dir}.
+     * prices (which would price the operator's usage where their versions are later), customers and usage. Given as
+     * a default, below every setting: a home the operator set ({@code TOKENTALLY_HOME}, {@code -Dtokentally.home},
+     * a configuration file's {@code tokentally.home}) wins, as does a setting of {@code tokentally.data-dir} or
+     * {@code tokentally.runs-dir}.
      */
     Map<String, Object> ownFolder() {
-        return ownFolder(System.getenv(), System.getProperties());
-    }
-
-    Map<String, Object> ownFolder(Map<String, String> environment, Properties systemProperties) {
         var parsed = spec.commandLine().getParseResult();
         boolean sampleDay = Stream.of("--input", "--customers", "--plans", "--prices", "--job-file")
                 .noneMatch(parsed::hasMatchedOption);
-        boolean homeSet = !environment.getOrDefault("TOKENTALLY_HOME", "").isBlank()
-                || !systemProperties.getProperty("tokentally.home", "").isBlank();
-        return sampleDay && !homeSet ? Map.of("tokentally.home", SAMPLE_RUN_FOLDER) : Map.of();
+        return sampleDay ? Map.of("tokentally.home", SAMPLE_RUN_FOLDER) : Map.of();
     }
 
     /** Refuses a negative rerun counter, and a day not yet begun (by this machine's clock). */

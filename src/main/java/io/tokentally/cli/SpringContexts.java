@@ -31,6 +31,14 @@ final class SpringContexts {
                 .run(arguments(withoutWatch(properties)));
     }
 
+    /**
+     * Starts the context as {@link #start(Map)} does with no properties of its own, and {@code defaults} below every
+     * setting: application.properties, a configuration file, the environment and system properties all win over them.
+     */
+    static ConfigurableApplicationContext startWithDefaults(Map<String, Object> defaults) {
+        return builder().properties(defaults).run(arguments(withoutWatch(Map.of())));
+    }
+
     private static SpringApplicationBuilder builder() {
         return new SpringApplicationBuilder(TokentallyApplication.class)
                 .web(WebApplicationType.NONE)

@@ -19,7 +19,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -1554,24 +1553,40 @@ class TokentallyCommandTests {
 
         // then: any file of the operator's own (even the sample's, given by name) runs in the working folder's
         // data/ and runs/; the sample day alone in sample-run/
-        assertThat(run.ownFolder(Map.of(), new Properties()))
+        assertThat(run.ownFolder())
                 .isEqualTo(home == null ? java.util.Map.of() : java.util.Map.of("tokentally.home", home));
     }
 
     @Test
-    void aHomeTheOperatorSetWinsOverTheSampleDaysFolder() {
-        // given: the sample day with its default files
-        RunCommand run = new RunCommand();
-        new CommandLine(run).parseArgs("nightly-billing", "--date", "2026-11-27");
-        Properties home = new Properties();
-        home.setProperty("tokentally.home", "/srv/tokentally");
+    void aHomeTheOperatorSetWinsOverTheSampleDaysFolder() throws Exception {
+        // given: the sample day with its default files, and a configuration file naming a home
+        Path home = work.resolve("home");
+        Path config = Files.writeString(work.resolve("tokentally.properties"), "tokentally.home=" + home + "\n");
+        setting("spring.config.additional-location", "file:" + config);
+        StringWriter out = new StringWriter();
 
-        // when, then: TOKENTALLY_HOME or -Dtokentally.home is used as it is (it was replaced by ./sample-run)
-        assertThat(run.ownFolder(Map.of("TOKENTALLY_HOME", "/srv/tokentally"), new Properties()))
-                .isEmpty();
-        assertThat(run.ownFolder(Map.of(), home)).isEmpty();
-        assertThat(run.ownFolder(Map.of("TOKENTALLY_HOME", " "), new Properties()))
-                .isEqualTo(Map.of("tokentally.home", "./sample-run"));
+        // when
+        int exit = command(out, new StringWriter()).execute("run", "nightly-billing", "--date", "2026-11-27");
+
+        // then: its home is used as it is (./sample-run was given over it, as over -Dtokentally.home before)
+        assertThat(exit).isZero();
+        assertThat(out.toString())
+                .contains("Run folder: " + home.resolve("runs").toAbsolutePath());
+        assertThat(home.resolve("data/tokentally.mv.db")).exists();
+    }
+
+    @Test
+    void aBlankHomeStopsStartUpNamingIt() {
+        // given: TOKENTALLY_HOME set but empty put the database in the file system's root, /data
+        setting("tokentally.home", " ");
+
+        // when
+        String said = refusedStart();
+
+        // then
+        assertThat(said)
+                .isEqualTo("tokentally: Property tokentally.home with value ' ' is invalid: must name a folder"
+                        + " (TOKENTALLY_HOME is set but empty?); leave it unset for the working folder");
     }
 
     @Test

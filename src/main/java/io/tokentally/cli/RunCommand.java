@@ -38,9 +38,9 @@ import picocli.CommandLine.Spec;
             "Database: H2 under ./data by default (under ./sample-run for a run with all its default files, as the"
                     + " sample day's); set SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) for PostgreSQL. It keeps"
                     + " the prices, plans and customers earlier runs loaded: for a fresh start, run in a new folder or"
-                    + " set TOKENTALLY_HOME (the folder of data/ and runs/; it wins over ./sample-run). To run the"
-                    + " sample's day again with a file of your own (a customer added), set"
-                    + " TOKENTALLY_HOME=./sample-run."
+                    + " set TOKENTALLY_HOME (the folder of data/ and runs/; it wins over ./sample-run). With"
+                    + " TOKENTALLY_HOME set to ./sample-run, a run of the sample's day with a file of your own (a"
+                    + " customer added) reads and writes the sample's database."
         },
         footer = {
             "",

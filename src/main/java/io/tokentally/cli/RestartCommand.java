@@ -40,7 +40,21 @@ class RestartCommand implements Callable<Integer> {
         try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
             // read before the run: SIGTERM closes the context as soon as the run has stopped
             Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
-            JobExecution execution = context.getBean(BillingRuns.class).restart(executionId);
+            JobExecution execution;
+            try {
+                execution = context.getBean(BillingRuns.class).restart(executionId);
+            } catch (BillingRuns.UnknownExecution e) {
+                throw new IllegalArgumentException(
+                        e.getMessage()
+                                + RunCommand.sampleRunBesideHint(
+                                                context.getEnvironment().getProperty("spring.datasource.url"),
+                                                context.getBean(TokentallyProperties.class)
+                                                        .dataDir(),
+                                                Path.of(RunCommand.SAMPLE_RUN_FOLDER))
+                                        .map(hint -> ". " + hint)
+                                        .orElse(""),
+                        e);
+            }
             PrintWriter out = spec.commandLine().getOut();
             String job = execution.getJobInstance().getJobName();
             if (job.equals(RerateJobConfiguration.RERATE_JOB)) {

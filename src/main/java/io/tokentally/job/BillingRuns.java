@@ -368,9 +368,17 @@ public class BillingRuns {
             execution = null;
         }
         if (execution == null) {
-            throw new IllegalArgumentException("no job execution " + executionId);
+            throw new UnknownExecution(executionId);
         }
         return execution;
+    }
+
+    /** An execution id the job repository does not hold. */
+    public static final class UnknownExecution extends IllegalArgumentException {
+
+        UnknownExecution(long executionId) {
+            super("no job execution " + executionId);
+        }
     }
 
     /** Refuses an execution a later one resumed, and one that completed or was abandoned. */

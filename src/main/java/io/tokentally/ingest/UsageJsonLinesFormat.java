@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -34,8 +36,8 @@ class UsageJsonLinesFormat implements UsageFormat {
 
     /**
      * A key given twice is refused: which of its values a reader takes is not defined (RFC 8259 §4).
-     * Fractions and exponents are read as decimals, so a rejected {@code 3e2} is quoted as {@code 3E+2},
-     * not as the double {@code 300.0}.
+     * Fractions and exponents are read as decimals, so an id {@code 3e2} is {@code 3E+2}, not the double
+     * {@code 300.0}; any other key's number with a fraction or exponent is taken as written ({@link #floatsAsWritten}).
      */
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -169,6 +171,7 @@ class UsageJsonLinesFormat implements UsageFormat {
         }
         Map<String, Integer> columns = new HashMap<>();
         String[] values = new String[node.size()];
+        Map<String, String> floats = null;
         int index = 0;
         for (Map.Entry<String, JsonNode> property : node.properties()) {
             String name = UsageCsvFormat.normalizeName(property.getKey());
@@ -182,9 +185,36 @@ class UsageJsonLinesFormat implements UsageFormat {
                         line,
                         name + " is a JSON " + (value.isObject() ? "object" : "array") + ", not a single value");
             }
-            values[index++] = textOf(value);
+            if (value.isFloatingPointNumber() && !IDENTIFIERS.contains(name)) {
+                floats = floats == null ? floatsAsWritten(line) : floats;
+                values[index++] = floats.get(property.getKey());
+            } else {
+                values[index++] = textOf(value);
+            }
         }
         return new RawRecord(lineNo, line, columns, values, null);
+    }
+
+    /**
+     * The text of each top-level number with a fraction or exponent, by its key as written. A decimal's own text
+     * loses how it was written ({@code 1e0} and {@code 1.5e1} read as {@code 1} and {@code 15}, whole numbers), so a
+     * count written so passed where the usage CSV's rule (ASCII digits) refuses it, as it refused {@code 1e3}. Read
+     * only for a line that has such a number, which {@link #parse} has already read as valid JSON.
+     */
+    private static Map<String, String> floatsAsWritten(String line) {
+        Map<String, String> texts = new HashMap<>();
+        try (JsonParser parser = JSON.createParser(line)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String key = parser.currentName();
+                if (parser.nextToken() == JsonToken.VALUE_NUMBER_FLOAT) {
+                    texts.put(key, parser.getString());
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+        return texts;
     }
 
     private static String textOf(JsonNode value) {

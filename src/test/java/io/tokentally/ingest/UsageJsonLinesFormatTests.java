@@ -68,8 +68,10 @@ class UsageJsonLinesFormatTests {
             delimiter = '|',
             value = {
                 "12.5|12.5",
-                "1e3|1E+3",
-                "3E-1|0.3",
+                "1e3|1e3",
+                "3E-1|3E-1",
+                "1e0|1e0",
+                "1.5E+1|1.5E+1",
                 "100.0|100.0",
                 "0.1000000000000000000001|0.1000000000000000000001",
                 "true|true",
@@ -87,7 +89,7 @@ class UsageJsonLinesFormatTests {
     }
 
     @ParameterizedTest(name = "input_tokens {0}")
-    @ValueSource(strings = {"12.5", "1e3", "100.0", "\"12.5\"", "true", "[100]", "{\"n\":1}"})
+    @ValueSource(strings = {"12.5", "1e3", "100.0", "1e0", "1.5e1", "5E0", "\"12.5\"", "true", "[100]", "{\"n\":1}"})
     void floatAndOtherNonIntegerTokenCountsFailAsInvalidNumber(String json) {
         // given
         RawRecord record =

@@ -3,6 +3,7 @@ package io.tokentally.cli;
 import io.tokentally.ingest.InputSource;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
+import io.tokentally.shared.RunFolders;
 import io.tokentally.stripe.StripeProperties;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,10 +14,12 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -39,6 +42,17 @@ import picocli.CommandLine.Spec;
             "Run it with the heap you want to measure, e.g. java -Xmx1g -jar target/tokentally.jar bench --rows 1000000."
         })
 class BenchCommand implements Callable<Integer> {
+
+    /** The most nights one bench runs: a year of them. */
+    static final int MAX_DAYS = 366;
+
+    /**
+     * About what a synthetic row takes on disk: 96 bytes in its usage file (a night's file is deleted after it, but
+     * the last), and about 500 in the embedded database, which keeps every night's.
+     */
+    private static final long LOG_BYTES_PER_ROW = 100;
+
+    private static final long H2_BYTES_PER_ROW = 500;
 
     @Spec
     CommandSpec spec;
@@ -70,7 +84,8 @@ class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--stripe-rate",
-            description = "Upload calls per second. Default: the engine's tokentally.stripe.rate-per-second.")
+            description = "Upload calls per second, with --stripe-api-base. Default: the engine's"
+                    + " tokentally.stripe.rate-per-second.")
     Integer stripeRate;
 
     @Option(
@@ -79,14 +94,14 @@ class BenchCommand implements Callable<Integer> {
                     + " long-running serve runs them: the N days up to yesterday, each with its own synthetic log of"
                     + " --rows rows and its own figures, each run as if at 01:30 UTC the morning after. The first"
                     + " night starts a cold JVM on an empty database; the later ones run warmed up, with the"
-                    + " nights before stored. Default: ${DEFAULT-VALUE}.",
+                    + " nights before stored. At most 366. Default: ${DEFAULT-VALUE}.",
             defaultValue = "1")
     int days;
 
     @Option(
             names = "--work-dir",
-            description = "Where to write data and the database: a new or empty folder. Default: a new temporary"
-                    + " folder.")
+            description = "Where to write data and the database: a new or empty folder (or one holding only the"
+                    + " --prices and --plans files given). Default: a new temporary folder.")
     Path workDir;
 
     @Option(
@@ -146,19 +161,98 @@ class BenchCommand implements Callable<Integer> {
                 "--work-dir: " + dir + " holds a " + file.getFileName() + " of its own; give a new or empty folder");
     }
 
-    /** Refuses a prices or plans file that is not there, a count below 1 and a work folder an earlier bench used. */
-    private void requireValidOptions() {
+    /**
+     * Refuses a prices or plans file that is not there, a count below 1, more nights than {@link #MAX_DAYS}, an upload
+     * rate without uploads, a work folder that is a file or holds anything but the given files, and more rows than
+     * its disk has room for.
+     */
+    private void requireValidOptions() throws IOException {
         RequiredFiles.requireFile(spec, "--prices", prices);
         RequiredFiles.requireFile(spec, "--plans", plans);
         requireAtLeastOne("--rows", rows);
         requireAtLeastOne("--days", days);
         requireAtLeastOne("--files", files);
         requireAtLeastOne("--customers", customers);
-        if (workDir != null && Files.exists(workDir.resolve("data"))) {
+        if (days > MAX_DAYS) {
+            throw new ParameterException(
+                    spec.commandLine(), "--days: at most " + MAX_DAYS + " (a year of nights), was " + days);
+        }
+        if (stripeRate != null && stripeApiBase == null) {
             throw new ParameterException(
                     spec.commandLine(),
-                    "--work-dir: " + workDir + " holds an earlier bench's database; give a new or empty folder");
+                    "--stripe-rate: paces uploads, which only --stripe-api-base makes (without it the bench is a dry"
+                            + " run)");
         }
+        if (workDir != null) {
+            requireNewOrEmpty(workDir);
+        }
+        requireRoom(workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * Refuses a work folder that is a file, or holds anything but the --prices and --plans files themselves: the
+     * bench writes its usage, customers, database and run folders there, and its nights would read any other usage
+     * file beside its own (counted in the figures, not in --rows) or write over it.
+     */
+    private void requireNewOrEmpty(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--work-dir: " + folder + " is a file; give a new or empty folder");
+        }
+        List<Path> others = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(folder)) {
+            for (Path entry : entries.sorted().toList()) {
+                if (!Files.isSameFile(entry, prices) && !Files.isSameFile(entry, plans)) {
+                    others.add(entry);
+                }
+            }
+        }
+        if (others.isEmpty()) {
+            return;
+        }
+        Path data = folder.resolve("data");
+        Path shown = others.contains(data) ? data : others.get(0);
+        String what = shown.equals(data)
+                ? "data/, an earlier bench's database"
+                : shown.getFileName() + (Files.isDirectory(shown) ? "/" : "");
+        throw new ParameterException(
+                spec.commandLine(),
+                "--work-dir: " + folder + " holds " + what + "; give a new or empty folder (it may hold the --prices"
+                        + " and --plans files given, nothing else)");
+    }
+
+    /**
+     * Refuses a bench whose usage files, and H2 database, would not fit on the disk of {@code folder} (or of its
+     * nearest folder that exists): about {@value #LOG_BYTES_PER_ROW} bytes a row for the files, {@value
+     * #H2_BYTES_PER_ROW} a row and night for the database.
+     */
+    private void requireRoom(Path folder) throws IOException {
+        Path existing = folder.toAbsolutePath();
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        long perRow = LOG_BYTES_PER_ROW + (postgres == null ? H2_BYTES_PER_ROW * days : 0);
+        long needed = rows > Long.MAX_VALUE / perRow ? Long.MAX_VALUE : rows * perRow;
+        long free = Files.getFileStore(existing).getUsableSpace();
+        if (needed > free) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    String.format(
+                            "--rows: %,d rows%s need about %s in %s (%s); its disk has %s free",
+                            rows,
+                            days > 1 ? " a night for " + days + " nights" : "",
+                            gigabytes(needed),
+                            existing,
+                            postgres == null ? "usage files and the H2 database" : "usage files",
+                            gigabytes(free)));
+        }
+    }
+
+    private static String gigabytes(long bytes) {
+        return bytes == Long.MAX_VALUE ? "more than 9 EB" : String.format("%,.1f GB", bytes / 1e9);
     }
 
     /** The engine's properties: the runs folder, Stripe (uploads or a dry run) and the database. */
@@ -252,7 +346,14 @@ class BenchCommand implements Callable<Integer> {
         System.gc(); // the night starts from the live data, not from the last night's garbage
         TimedJob job = TimedJob.run(context, parameters);
         JobExecution execution = job.execution();
-        BenchFigures.printJob(out, execution, rows, job.nanos(), job.peakHeap(), job.heapAfterGc());
+        BenchFigures.printJob(
+                out,
+                execution,
+                RunFolders.of(dir.resolve("runs"), JobNames.NIGHTLY_BILLING, day.toString(), execution.getId()),
+                rows,
+                job.nanos(),
+                job.peakHeap(),
+                job.heapAfterGc());
         BenchFigures.printStripe(
                 out,
                 execution,
@@ -273,8 +374,8 @@ class BenchCommand implements Callable<Integer> {
         long started = System.nanoTime();
         SyntheticUsage.write(usage, day, rows, files, customers, 42 + days - 1 - night); // yesterday's is always 42
         out.printf(
-                "Generated %,d rows in %d file(s) under %s in %.1f s%n",
-                rows, files, usage, BenchFigures.seconds(System.nanoTime() - started));
+                "Generated %,d row%s in %d file(s) under %s in %.1f s%n",
+                rows, rows == 1 ? "" : "s", files, usage, BenchFigures.seconds(System.nanoTime() - started));
         out.flush();
     }
 

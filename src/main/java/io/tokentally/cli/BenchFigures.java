@@ -1,6 +1,8 @@
 package io.tokentally.cli;
 
+import io.tokentally.job.RunSummary;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
@@ -11,12 +13,22 @@ final class BenchFigures {
 
     private BenchFigures() {}
 
-    /** The job's status and rows per second, each step's, and the heap in use: its peak and its highest after GC. */
+    /**
+     * The job's status and rows per second, its row counts, each step's rows per second, and the heap in use: its
+     * peak and its highest after GC.
+     */
     static void printJob(
-            PrintWriter out, JobExecution execution, long rows, long jobNanos, long peakHeap, long heapAfterGc) {
+            PrintWriter out,
+            JobExecution execution,
+            Path runFolder,
+            long rows,
+            long jobNanos,
+            long peakHeap,
+            long heapAfterGc) {
         out.printf(
                 "Job %s in %.2f s: %,.0f rows/s end to end%n",
                 execution.getStatus(), seconds(jobNanos), rows / seconds(jobNanos));
+        printRows(out, runFolder);
         double inSteps = 0;
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStepName().contains(":")) {
@@ -38,6 +50,14 @@ final class BenchFigures {
                 "Peak heap: %,d MB (max heap %,d MB; the most in use, garbage included, as a collection began)%n",
                 peakHeap / (1024 * 1024), Runtime.getRuntime().maxMemory() / (1024 * 1024));
         out.printf("Heap in use after GC, highest: %,d MB%n", heapAfterGc / (1024 * 1024));
+    }
+
+    /** The run's row counts (read, accepted, rejected, duplicates and more) and rejects by reason, from its report. */
+    private static void printRows(PrintWriter out, Path runFolder) {
+        RunSummary.read(runFolder)
+                .lines()
+                .filter(line -> line.startsWith("  rows:") || line.startsWith("  rejected rows"))
+                .forEach(out::println);
     }
 
     /** The meter events per million rows, the other outbox rows, and the upload rate unless it was a dry run. */

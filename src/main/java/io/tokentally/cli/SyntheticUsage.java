@@ -12,10 +12,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic synthetic gateway log in the usage CSV format: customers (1,000 by default, 1% of
- * the traffic's customer ids unknown) with a skewed (Zipf-like) distribution, ten models of three providers, cache and reasoning tokens, 1% error
- * rows, and a few malformed rows and duplicates: 0.4% of rows repeat the row before them (a retried log line),
- * 0.1% its request id with other numbers (a conflicting copy).
+ * A deterministic synthetic gateway log in the usage CSV format: customers (1,000 by default) with a skewed
+ * (Zipf-like) distribution, and 1% more customer ids that the customers file does not hold (the least used: about
+ * 0.15% of rows, unattributed), ten models of three providers, cache and reasoning tokens, 1% error rows, 0.3% bad
+ * rows of five kinds and duplicates: 0.4% of rows repeat the row before them (a retried log line), 0.1% its request
+ * id with other numbers (a conflicting copy).
  */
 final class SyntheticUsage {
 
@@ -72,8 +73,7 @@ final class SyntheticUsage {
             SplittableRandom random, String ids, long n, long epochSecond, int customers, String previous) {
         int roll = random.nextInt(1000);
         if (roll < 3) {
-            return ids + n + "," + Instant.ofEpochSecond(epochSecond)
-                    + ",cust-0001,openai,gpt-4o,12.5,0,0,0,10,0,,ok\n";
+            return bad(ids + n, Instant.ofEpochSecond(epochSecond), n);
         }
         if (roll < 7 && previous != null) {
             return previous;
@@ -91,6 +91,22 @@ final class SyntheticUsage {
         return ids + id + "," + Instant.ofEpochSecond(epochSecond) + "," + customer + "," + model[0] + "," + model[1]
                 + "," + input + "," + cached + "," + cacheWrite + ",0," + output + "," + reasoning + "," + tier + ","
                 + status + "\n";
+    }
+
+    /**
+     * A row the engine rejects, of five kinds in turn: a count that is no whole number ({@code INVALID_NUMBER}), a
+     * field too few and a double quote inside a field ({@code MALFORMED_ROW}), a timestamp without its offset ({@code
+     * TIMESTAMP_WITHOUT_OFFSET}), a negative count ({@code NEGATIVE_NUMBER}).
+     */
+    private static String bad(String id, Instant at, long n) {
+        String row = id + "," + at + ",cust-0001,openai,gpt-4o,100,0,0,0,10,0,,ok\n";
+        return switch ((int) (n % 5)) {
+            case 0 -> row.replace(",100,", ",12.5,");
+            case 1 -> row.replace(",,ok", ",ok");
+            case 2 -> row.replace(",openai,", ",open\"ai,");
+            case 3 -> row.replace("Z,", ",");
+            default -> row.replace(",100,", ",-100,");
+        };
     }
 
     /** An index in [0, size) where small indexes are much more likely (roughly Zipf with s = 1). */

@@ -76,6 +76,17 @@ class BenchCommandTests {
     }
 
     @Test
+    void eachNightPrintsItsRowCountsAndItsBadRowsOfEveryKind() {
+        // the report's counts (rejected and duplicates were only in report.json), and bad rows that break the
+        // format's rules in four ways (they were all a count of 12.5)
+        assertThat(printed).containsPattern("(?s)Job COMPLETED .*\n  rows: read 3,000  accepted [\\d,]+  rejected");
+        assertThat(printed.lines().filter(line -> line.startsWith("  rejected rows")))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line)
+                        .contains("MALFORMED_ROW", "INVALID_NUMBER", "NEGATIVE_NUMBER", "TIMESTAMP_WITHOUT_OFFSET"));
+    }
+
+    @Test
     void eachNightPrintsTheMeterEventsItQueued() throws Exception {
         List<long[]> events = numbers(METER_EVENTS);
         assertThat(events).hasSize(2);
@@ -107,8 +118,8 @@ class BenchCommandTests {
     }
 
     @ParameterizedTest
-    @CsvSource({"prices.csv", "customers.csv"})
-    void refusesToWriteOverAFileOfTheWorkFoldersOwn(String name) throws Exception {
+    @CsvSource({"prices.csv", "customers.csv", "zz-mine.csv", "hello.txt"})
+    void refusesAWorkFolderHoldingAFileOfItsOwn(String name) throws Exception {
         // given
         Path folder = Files.createDirectories(work.resolve("bench-with-own-" + name));
         Files.writeString(folder.resolve(name), "someone's own\n");
@@ -120,8 +131,78 @@ class BenchCommandTests {
 
         // then
         assertThat(refused).isEqualTo(2);
-        assertThat(err.toString()).contains("--work-dir: " + folder + " holds a " + name + " of its own");
+        assertThat(err.toString())
+                .contains("--work-dir: " + folder + " holds " + name + "; give a new or empty folder (it may hold the"
+                        + " --prices and --plans files given, nothing else)");
         assertThat(folder.resolve(name)).hasContent("someone's own");
+        assertThat(folder.resolve("usage")).doesNotExist();
+    }
+
+    @Test
+    void refusesAWorkFolderThatIsAFile() throws Exception {
+        // given
+        Path file = Files.writeString(work.resolve("a-file.txt"), "not a folder\n");
+        StringWriter err = new StringWriter();
+
+        // when
+        int refused = command(new StringWriter(), err).execute("bench", "--rows", "10", "--work-dir", file.toString());
+
+        // then: it printed the path alone, and exited 1
+        assertThat(refused).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--work-dir: " + file + " is a file; give a new or empty folder");
+    }
+
+    @Test
+    void takesAWorkFolderHoldingOnlyThePricesAndPlansFilesGiven() throws Exception {
+        // given
+        Path folder = Files.createDirectories(work.resolve("bench-with-its-files"));
+        Path prices = Files.copy(Path.of("sample-data/prices.csv"), folder.resolve("prices.csv"));
+        Path plans = Files.copy(Path.of("sample-data/plans.yaml"), folder.resolve("plans.yaml"));
+        StringWriter out = new StringWriter();
+
+        // when
+        int ran = command(out, new StringWriter())
+                .execute(
+                        "bench",
+                        "--rows",
+                        "10",
+                        "--customers",
+                        "2",
+                        "--files",
+                        "1",
+                        "--prices",
+                        prices.toString(),
+                        "--plans",
+                        plans.toString(),
+                        "--work-dir",
+                        folder.toString());
+
+        // then
+        assertThat(ran).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("rows: read 10 ");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            --days 367                 | --days: at most 366 (a year of nights), was 367
+            --stripe-rate 5            | --stripe-rate: paces uploads, which only --stripe-api-base makes
+            --rows 99999999999999      | --rows: 99,999,999,999,999 rows need about
+            --rows 9223372036854775807 | its disk has
+            """)
+    void refusesOptionsItCannotRunBeforeItWritesAnything(String options, String said) {
+        // given: a huge --rows filled the disk with one growing file, a huge --days failed on a negative year
+        StringWriter err = new StringWriter();
+        Path folder = work.resolve("refused-" + options.replace(' ', '-'));
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "--work-dir", folder.toString()));
+        args.addAll(List.of(options.split(" ")));
+
+        // when
+        int refused = command(new StringWriter(), err).execute(args.toArray(String[]::new));
+
+        // then
+        assertThat(refused).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains(said);
+        assertThat(folder).doesNotExist();
     }
 
     @Test
@@ -135,7 +216,7 @@ class BenchCommandTests {
 
         // then
         assertThat(again).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("--work-dir: " + benchDir + " holds an earlier bench's database");
+        assertThat(err.toString()).contains("--work-dir: " + benchDir + " holds data/, an earlier bench's database;");
     }
 
     @ParameterizedTest

@@ -14,12 +14,10 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,14 +43,6 @@ class BenchCommand implements Callable<Integer> {
 
     /** The most nights one bench runs: a year of them. */
     static final int MAX_DAYS = 366;
-
-    /**
-     * About what a synthetic row takes on disk: 96 bytes in its usage file (a night's file is deleted after it, but
-     * the last), and about 500 in the embedded database, which keeps every night's.
-     */
-    private static final long LOG_BYTES_PER_ROW = 100;
-
-    private static final long H2_BYTES_PER_ROW = 500;
 
     @Spec
     CommandSpec spec;
@@ -184,75 +174,13 @@ class BenchCommand implements Callable<Integer> {
                             + " run)");
         }
         if (workDir != null) {
-            requireNewOrEmpty(workDir);
+            BenchWorkFolder.requireNewOrEmpty(spec.commandLine(), workDir, prices, plans);
         }
-        requireRoom(workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")));
-    }
-
-    /**
-     * Refuses a work folder that is a file, or holds anything but the --prices and --plans files themselves: the
-     * bench writes its usage, customers, database and run folders there, and its nights would read any other usage
-     * file beside its own (counted in the figures, not in --rows) or write over it.
-     */
-    private void requireNewOrEmpty(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        if (!Files.isDirectory(folder)) {
-            throw new ParameterException(
-                    spec.commandLine(), "--work-dir: " + folder + " is a file; give a new or empty folder");
-        }
-        List<Path> others = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(folder)) {
-            for (Path entry : entries.sorted().toList()) {
-                if (!Files.isSameFile(entry, prices) && !Files.isSameFile(entry, plans)) {
-                    others.add(entry);
-                }
-            }
-        }
-        if (others.isEmpty()) {
-            return;
-        }
-        Path data = folder.resolve("data");
-        Path shown = others.contains(data) ? data : others.get(0);
-        String what = shown.equals(data)
-                ? "data/, an earlier bench's database"
-                : shown.getFileName() + (Files.isDirectory(shown) ? "/" : "");
-        throw new ParameterException(
+        BenchWorkFolder.requireRoom(
                 spec.commandLine(),
-                "--work-dir: " + folder + " holds " + what + "; give a new or empty folder (it may hold the --prices"
-                        + " and --plans files given, nothing else)");
-    }
-
-    /**
-     * Refuses a bench whose usage files, and H2 database, would not fit on the disk of {@code folder} (or of its
-     * nearest folder that exists): about {@value #LOG_BYTES_PER_ROW} bytes a row for the files, {@value
-     * #H2_BYTES_PER_ROW} a row and night for the database.
-     */
-    private void requireRoom(Path folder) throws IOException {
-        Path existing = folder.toAbsolutePath();
-        while (!Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        long perRow = LOG_BYTES_PER_ROW + (postgres == null ? H2_BYTES_PER_ROW * days : 0);
-        long needed = rows > Long.MAX_VALUE / perRow ? Long.MAX_VALUE : rows * perRow;
-        long free = Files.getFileStore(existing).getUsableSpace();
-        if (needed > free) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    String.format(
-                            "--rows: %,d rows%s need about %s in %s (%s); its disk has %s free",
-                            rows,
-                            days > 1 ? " a night for " + days + " nights" : "",
-                            gigabytes(needed),
-                            existing,
-                            postgres == null ? "usage files and the H2 database" : "usage files",
-                            gigabytes(free)));
-        }
-    }
-
-    private static String gigabytes(long bytes) {
-        return bytes == Long.MAX_VALUE ? "more than 9 EB" : String.format("%,.1f GB", bytes / 1e9);
+                workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")),
+                rows,
+                postgres == null ? days : 0);
     }
 
     /** The engine's properties: the runs folder, Stripe (uploads or a dry run) and the database. */

@@ -77,8 +77,8 @@ class BenchCommandTests {
 
     @Test
     void eachNightPrintsItsRowCountsAndItsBadRowsOfEveryKind() {
-        // the report's counts (rejected and duplicates were only in report.json), and bad rows that break the
-        // format's rules in four ways (they were all a count of 12.5)
+        // the report's counts (rejected and duplicates were only in report.json), and bad rows of five kinds that
+        // give four codes (they were all a count of 12.5)
         assertThat(printed).containsPattern("(?s)Job COMPLETED .*\n  rows: read 3,000  accepted [\\d,]+  rejected");
         assertThat(printed.lines().filter(line -> line.startsWith("  rejected rows")))
                 .hasSize(2)
@@ -147,9 +147,46 @@ class BenchCommandTests {
         // when
         int refused = command(new StringWriter(), err).execute("bench", "--rows", "10", "--work-dir", file.toString());
 
-        // then: it printed the path alone, and exited 1
+        // then: it printed the path alone, and exited 1 (not as an option refused)
         assertThat(refused).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("--work-dir: " + file + " is a file; give a new or empty folder");
+    }
+
+    @Test
+    void refusesAWorkFolderUnderAFile() throws Exception {
+        // given
+        Path file = Files.writeString(work.resolve("plain-file.txt"), "not a folder\n");
+        StringWriter err = new StringWriter();
+
+        // when
+        int refused = command(new StringWriter(), err)
+                .execute(
+                        "bench",
+                        "--rows",
+                        "10",
+                        "--work-dir",
+                        file.resolve("bench").toString());
+
+        // then
+        assertThat(refused).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--work-dir: " + file + " is a file");
+    }
+
+    @Test
+    void refusesToWriteItsCustomersOverThePricesFileGiven() throws Exception {
+        // given: the prices file given is the work folder's customers.csv, which the bench writes
+        Path folder = Files.createDirectories(work.resolve("bench-prices-named-customers"));
+        Path prices = Files.copy(Path.of("sample-data/prices.csv"), folder.resolve("customers.csv"));
+        StringWriter err = new StringWriter();
+
+        // when
+        int refused = command(new StringWriter(), err)
+                .execute("bench", "--rows", "10", "--prices", prices.toString(), "--work-dir", folder.toString());
+
+        // then
+        assertThat(refused).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--work-dir: " + folder + " holds a customers.csv of its own");
+        assertThat(prices).hasSameTextualContentAs(Path.of("sample-data/prices.csv"));
     }
 
     @Test
@@ -187,7 +224,7 @@ class BenchCommandTests {
             --days 367                 | --days: at most 366 (a year of nights), was 367
             --stripe-rate 5            | --stripe-rate: paces uploads, which only --stripe-api-base makes
             --rows 99999999999999      | --rows: 99,999,999,999,999 rows need about
-            --rows 9223372036854775807 | its disk has
+            --rows 9223372036854775807 | need about more than 9 EB
             """)
     void refusesOptionsItCannotRunBeforeItWritesAnything(String options, String said) {
         // given: a huge --rows filled the disk with one growing file, a huge --days failed on a negative year

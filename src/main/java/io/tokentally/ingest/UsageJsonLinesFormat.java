@@ -187,7 +187,7 @@ class UsageJsonLinesFormat implements UsageFormat {
             }
             if (value.isFloatingPointNumber() && !IDENTIFIERS.contains(name)) {
                 floats = floats == null ? floatsAsWritten(line) : floats;
-                values[index++] = floats.get(property.getKey());
+                values[index++] = floats.getOrDefault(property.getKey(), textOf(value));
             } else {
                 values[index++] = textOf(value);
             }

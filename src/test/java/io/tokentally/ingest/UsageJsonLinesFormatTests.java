@@ -105,6 +105,34 @@ class UsageJsonLinesFormatTests {
     }
 
     @Test
+    void aCountWrittenWithAnExponentIsQuotedAsWrittenWhateverTheKeysCase() {
+        // given: a whole value in exponent form, under a key spelt in another case
+        RawRecord record = UsageJsonLinesFormat.parse(4, VALID.replace("\"input_tokens\":100", "\"Input_Tokens\":1e0"));
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(1, record);
+
+        // then
+        assertThat(result.reject().code()).isEqualTo(RejectCode.INVALID_NUMBER);
+        assertThat(result.reject().message()).contains("'1e0'");
+    }
+
+    @ParameterizedTest(name = "the id {0} is {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {"3e2|3E+2", "1e0|1", "1.50|1.50", "100|100"})
+    void readsAnIdWrittenAsANumberAsItsDecimalsText(String json, String id) {
+        // given
+        String line = VALID.replace("\"request_id\":\"r1\"", "\"request_id\":" + json);
+
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(1, UsageJsonLinesFormat.parse(1, line));
+
+        // then: as documented, so 1e0 is the id 1
+        assertThat(result.row().requestId()).isEqualTo(id);
+    }
+
+    @Test
     void aWholeNumberBeyondALongIsTooLargeNotInvalid() {
         // given
         RawRecord record = UsageJsonLinesFormat.parse(

@@ -1,10 +1,8 @@
 package io.tokentally.cli;
 
-import io.tokentally.job.TokentallyProperties;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.FindingRepository;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,11 +63,7 @@ class FindingsCommand {
                 }
                 out.printf("%d finding(s)%n", found.size());
                 if (found.isEmpty() && repository.none()) {
-                    RunCommand.sampleRunBesideHint(
-                                    context.getEnvironment().getProperty("spring.datasource.url"),
-                                    context.getBean(TokentallyProperties.class).dataDir(),
-                                    Path.of(RunCommand.SAMPLE_RUN_FOLDER))
-                            .ifPresent(out::println);
+                    RunCommand.sampleRunBesideHint(context).ifPresent(out::println);
                 }
                 out.flush();
                 return 0;

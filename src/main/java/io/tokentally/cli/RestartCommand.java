@@ -46,11 +46,7 @@ class RestartCommand implements Callable<Integer> {
             } catch (BillingRuns.UnknownExecution e) {
                 throw new IllegalArgumentException(
                         e.getMessage()
-                                + RunCommand.sampleRunBesideHint(
-                                                context.getEnvironment().getProperty("spring.datasource.url"),
-                                                context.getBean(TokentallyProperties.class)
-                                                        .dataDir(),
-                                                Path.of(RunCommand.SAMPLE_RUN_FOLDER))
+                                + RunCommand.sampleRunBesideHint(context)
                                         .map(hint -> ". " + hint)
                                         .orElse(""),
                         e);

@@ -170,6 +170,14 @@ class RunCommand implements Callable<Integer> {
      * {@code findings list} after the sample's run reads {@code ./data}, empty (made by that command), not the
      * sample's.
      */
+    static Optional<String> sampleRunBesideHint(ConfigurableApplicationContext context) {
+        return sampleRunBesideHint(
+                context.getEnvironment().getProperty("spring.datasource.url"),
+                context.getBean(TokentallyProperties.class).dataDir(),
+                Path.of(SAMPLE_RUN_FOLDER));
+    }
+
+    /** {@link #sampleRunBesideHint(ConfigurableApplicationContext)}'s hint for this database and sample folder. */
     static Optional<String> sampleRunBesideHint(String datasourceUrl, Path dataDir, Path sampleRun) {
         Path sample = sampleRun.toAbsolutePath().normalize();
         boolean embedded = datasourceUrl != null && datasourceUrl.startsWith("jdbc:h2:file:");

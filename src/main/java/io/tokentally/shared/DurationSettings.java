@@ -2,7 +2,10 @@ package io.tokentally.shared;
 
 import java.time.Duration;
 
-/** The messages of duration settings checked at start-up, worded as the rest of the property failures. */
+/**
+ * The messages of duration settings checked at start-up, worded as the rest of the property failures, and a duration
+ * written as such a setting is.
+ */
 public final class DurationSettings {
 
     public static final String POSITIVE = "must be a duration above zero, such as 30s or 5m";

@@ -21,10 +21,13 @@ class DurationSettingsTests {
             PT0.0005S     | PT0.0005S
             """)
     void writesADurationInTheLargestWholeUnit(String iso, String written) {
+        // given
         Duration duration = Duration.parse(iso);
 
+        // when
         String text = DurationSettings.written(duration);
 
+        // then
         assertThat(text).isEqualTo(written);
         assertThat(DurationStyle.detectAndParse(text)).isEqualTo(duration);
     }

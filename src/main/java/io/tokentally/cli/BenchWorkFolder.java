@@ -13,7 +13,7 @@ import picocli.CommandLine.ParameterException;
 /** The bench's work folder: refused when it holds files of its own, or when its disk has no room for the bench. */
 final class BenchWorkFolder {
 
-    /** About what a synthetic row takes in its usage file (96 bytes; a night's file is deleted after it, but the last). */
+    /** About what a synthetic row takes in its usage file: 96 bytes (each night's file but the last is deleted). */
     private static final long LOG_BYTES_PER_ROW = 100;
 
     /** About what a synthetic row takes in the embedded database, which keeps every night's. */

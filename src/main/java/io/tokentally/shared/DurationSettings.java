@@ -15,7 +15,8 @@ public final class DurationSettings {
 
     /**
      * A duration as a setting is written: in the largest unit of days, hours, minutes, seconds and milliseconds that
-     * holds it whole ({@code 2h}, {@code 90m}, {@code 1500ms}); a part of a millisecond in ISO form ({@code PT0.0005S}).
+     * holds it whole ({@code 2h}, {@code 90m}, {@code 1500ms}); with a part of a millisecond, in ISO form
+     * ({@code PT0.0005S}).
      */
     public static String written(Duration duration) {
         if (duration.getNano() % 1_000_000 != 0) {

@@ -46,6 +46,9 @@ public interface ModelCatalog {
     /**
      * @param epoch the instant of the model's latest price change at or before the usage
      * @param longContextThreshold prompt tokens above which the whole request is long-context, or null
+     * @param newestPriceId the highest id of the model's price versions that start at or before the usage: a version
+     *     added later with an earlier start (a back-dated price) raises it where it leaves the epoch as it was, so
+     *     usage read after it is kept apart from usage read before
      */
-    record ModelPricing(Instant epoch, Long longContextThreshold) {}
+    record ModelPricing(Instant epoch, Long longContextThreshold, long newestPriceId) {}
 }

@@ -21,14 +21,15 @@ class SnapshotStore {
 
     private static final int KEYS_PER_QUERY = 500;
     private static final String COLUMNS = "snapshot_key, source, bucket_id, file_id, ingest_run, hour_start,"
-            + " customer_id, attributed, provider, model, service_tier, context_tier, price_epoch, billable,"
-            + " input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,"
+            + " customer_id, attributed, provider, model, service_tier, context_tier, price_epoch, newest_price_id,"
+            + " billable, input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,"
             + " reasoning_tokens, web_search_requests, images, audio_seconds";
     private static final String INSERT = "INSERT INTO usage_snapshot (" + COLUMNS + ") VALUES ("
-            + String.join(", ", Collections.nCopies(23, "?")) + ")";
+            + String.join(", ", Collections.nCopies(24, "?")) + ")";
     private static final String UPDATE = "UPDATE usage_snapshot SET source = ?, bucket_id = ?, file_id = ?,"
             + " ingest_run = ?, hour_start = ?, customer_id = ?, attributed = ?, provider = ?, model = ?,"
-            + " service_tier = ?, context_tier = ?, price_epoch = ?, billable = ?, input_tokens = ?,"
+            + " service_tier = ?, context_tier = ?, price_epoch = ?, newest_price_id = ?, billable = ?,"
+            + " input_tokens = ?,"
             + " cache_read_tokens = ?, cache_write_5m_tokens = ?, cache_write_1h_tokens = ?, output_tokens = ?,"
             + " reasoning_tokens = ?, web_search_requests = ?, images = ?, audio_seconds = ? WHERE snapshot_key = ?";
     private static final String INSERT_CHANGE = "INSERT INTO usage_snapshot_change (ingest_run, file_id,"
@@ -76,6 +77,7 @@ class SnapshotStore {
                 0,
                 SqlTime.read(rs, "hour_start"),
                 SqlTime.read(rs, "price_epoch"),
+                rs.getLong("newest_price_id"),
                 rs.getString("customer_id"),
                 rs.getBoolean("attributed"),
                 rs.getString("provider"),
@@ -111,7 +113,7 @@ class SnapshotStore {
     void update(long run, List<Snapshot> snapshots) {
         jdbc.batchUpdate(UPDATE, snapshots, 1_000, (ps, snapshot) -> {
             bindLine(ps, 1, run, snapshot.line());
-            ps.setString(23, snapshot.key());
+            ps.setString(24, snapshot.key());
         });
     }
 
@@ -165,6 +167,7 @@ class SnapshotStore {
         ps.setString(i++, line.serviceTier().code());
         ps.setString(i++, line.contextTier().code());
         SqlTime.bind(ps, i++, line.priceEpoch());
+        ps.setLong(i++, line.newestPriceId());
         ps.setBoolean(i++, line.billable());
         for (long count : counts(line)) {
             ps.setLong(i++, count);

@@ -12,8 +12,10 @@ import java.time.Instant;
  * {@code units} counts the request's non-token units. {@code held} marks a request whose model had no price
  * at its time: its model is the row's own id and its context tier provisional until a price exists; {@code
  * heldInput} is then its whole input (cached and cache-write tokens included), or null if the row stated its
- * tier. {@code contextTierStated} says whether the row stated its context tier; if not, the tier follows from its
- * input and the model's long-context threshold.
+ * tier. {@code newestPriceId} is the newest of its model's price versions that had started by its time when it was
+ * read (0 for held usage): usage read before and after a back-dated price was added is summed apart. {@code
+ * contextTierStated} says whether the row stated its context tier; if not, the tier follows from its input and the
+ * model's long-context threshold.
  */
 public record UsageLine(
         String source,
@@ -22,6 +24,7 @@ public record UsageLine(
         long lineNo,
         Instant occurredAt,
         Instant priceEpoch,
+        long newestPriceId,
         String customerId,
         boolean attributed,
         String provider,

@@ -115,12 +115,14 @@ public final class UsageNormalizer {
                 : heldForItsTier(row, id.model(), contextTier, terms, holds)
                         ? row.timestamp().truncatedTo(ChronoUnit.MINUTES)
                         : pricing.get().epoch();
-        UsageLine line = line(row, id, epoch, contextTier, pricing.isEmpty());
+        long newestPriceId = pricing.map(ModelPricing::newestPriceId).orElse(0L);
+        UsageLine line = line(row, id, epoch, newestPriceId, contextTier, pricing.isEmpty());
         return new Result(line, null, pricing.isPresent() ? null : held(row, id.model()));
     }
 
-    /** The usage line of a row: its canonical ids, price epoch and tier, and disjoint token buckets. */
-    private UsageLine line(UsageRow row, ModelId id, Instant epoch, ContextTier contextTier, boolean unpriced) {
+    /** The usage line of a row: its canonical ids, price epoch, newest price version and tier, and token buckets. */
+    private UsageLine line(
+            UsageRow row, ModelId id, Instant epoch, long newestPriceId, ContextTier contextTier, boolean unpriced) {
         return new UsageLine(
                 source,
                 row.requestId(),
@@ -128,6 +130,7 @@ public final class UsageNormalizer {
                 row.lineNo(),
                 row.timestamp(),
                 epoch,
+                newestPriceId,
                 row.customerId(),
                 customers.contains(row.customerId()),
                 id.provider(),

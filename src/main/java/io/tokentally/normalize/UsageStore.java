@@ -30,7 +30,8 @@ class UsageStore {
             + " customer_id, attributed, provider, model, service_tier, context_tier, price_epoch, billable, requests,"
             + " input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,"
             + " reasoning_tokens, web_search_requests, images, audio_seconds, first_line, last_line, held,"
-            + " held_input_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " held_input_tokens, newest_price_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final Comparator<UsageTotals.Group> STORAGE_ORDER = Comparator.comparing(
                     UsageTotals.Group::hourStart)
@@ -174,6 +175,7 @@ class UsageStore {
         bindGroup(ps, group);
         bindSums(ps, sums);
         bindHeld(ps, group);
+        ps.setLong(26, group.newestPriceId());
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * A file's accepted usage summed per customer, model, tiers, hour, price epoch and billability: what
- * the ingest step stores instead of one row per request.
+ * A file's accepted usage summed per customer, model, tiers, hour, price epoch, newest price version and
+ * billability: what the ingest step stores instead of one row per request.
  */
 final class UsageTotals {
 
@@ -25,6 +25,7 @@ final class UsageTotals {
             ServiceTier serviceTier,
             ContextTier contextTier,
             Instant priceEpoch,
+            long newestPriceId,
             boolean billable,
             boolean held,
             Long heldInput) {
@@ -39,12 +40,13 @@ final class UsageTotals {
                     line.serviceTier(),
                     line.contextTier(),
                     line.priceEpoch(),
+                    line.newestPriceId(),
                     line.billable(),
                     line.held(),
                     line.heldInput());
         }
 
-        /** The group of the whole hour, whatever the price epochs of its lines. */
+        /** The group of the whole hour, whatever the price epochs and versions of its lines. */
         Group ofHour() {
             return new Group(
                     hourStart,
@@ -55,6 +57,7 @@ final class UsageTotals {
                     serviceTier,
                     contextTier,
                     hourStart,
+                    0,
                     billable,
                     held,
                     heldInput);

@@ -49,6 +49,7 @@ public final class PriceCatalog implements ModelCatalog {
                         .add(price);
             }
         }
+        models.values().forEach(ModelPrices::carryNewestIds);
     }
 
     /** A stored price version by its id. */
@@ -143,7 +144,8 @@ public final class PriceCatalog implements ModelCatalog {
             return Optional.empty();
         }
         Map.Entry<Instant, Long> threshold = prices.thresholds.floorEntry(at);
-        return Optional.of(new ModelPricing(epoch, threshold == null ? null : threshold.getValue()));
+        return Optional.of(new ModelPricing(
+                epoch, threshold == null ? null : threshold.getValue(), prices.newestIdFrom.get(epoch)));
     }
 
     @Override
@@ -172,6 +174,8 @@ public final class PriceCatalog implements ModelCatalog {
         private final Map<Slot, NavigableMap<Instant, Price>> versions = new HashMap<>();
         private final TreeSet<Instant> epochs = new TreeSet<>();
         private final TreeMap<Instant, Long> thresholds = new TreeMap<>();
+        /** By epoch: the highest id of the versions that start at or before it ({@link #carryNewestIds}). */
+        private final Map<Instant, Long> newestIdFrom = new HashMap<>();
 
         void add(Price price) {
             versions.computeIfAbsent(
@@ -179,10 +183,20 @@ public final class PriceCatalog implements ModelCatalog {
                             slot -> new TreeMap<>())
                     .put(price.effectiveFrom(), price);
             epochs.add(price.effectiveFrom());
+            newestIdFrom.merge(price.effectiveFrom(), price.priceId(), Math::max);
             // a derived version carries the threshold of a version it comes from, which may be older than the one
             // in force at its instant: the model's own versions give the thresholds
             if (price.longContextThreshold() != null && !price.derived()) {
                 thresholds.merge(price.effectiveFrom(), price.longContextThreshold(), Math::min);
+            }
+        }
+
+        /** Turns the highest id of the versions starting at each epoch into that of those starting by it. */
+        void carryNewestIds() {
+            long newest = 0;
+            for (Instant epoch : epochs) {
+                newest = Math.max(newest, newestIdFrom.get(epoch));
+                newestIdFrom.put(epoch, newest);
             }
         }
 

@@ -13,7 +13,8 @@ record AggregateKey(
         String serviceTier,
         String contextTier,
         Instant hourStart,
-        Instant priceEpoch) {
+        Instant priceEpoch,
+        long newestPriceId) {
 
     static AggregateKey of(RatedAggregate a) {
         return new AggregateKey(
@@ -23,7 +24,8 @@ record AggregateKey(
                 a.serviceTier().code(),
                 a.contextTier().code(),
                 a.hourStart(),
-                a.priceEpoch());
+                a.priceEpoch(),
+                a.newestPriceId());
     }
 
     static AggregateKey of(HeldUsage h) {
@@ -34,6 +36,7 @@ record AggregateKey(
                 h.serviceTier().code(),
                 h.contextTier().code(),
                 h.hourStart(),
-                h.priceEpoch());
+                h.priceEpoch(),
+                h.newestPriceId());
     }
 }

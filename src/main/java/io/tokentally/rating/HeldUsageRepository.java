@@ -28,7 +28,7 @@ import org.springframework.stereotype.Repository;
 public class HeldUsageRepository {
 
     private static final String KEY = "hour_start = ? AND customer_id = ? AND model = ? AND token_type = ?"
-            + " AND service_tier = ? AND context_tier = ? AND price_epoch = ?";
+            + " AND service_tier = ? AND context_tier = ? AND price_epoch = ? AND newest_price_id = ?";
 
     private final JdbcTemplate jdbc;
     private final String insertRunHour;
@@ -83,12 +83,13 @@ public class HeldUsageRepository {
         Long threshold = pricing.longContextThreshold();
         long longAbove = threshold == null ? Long.MAX_VALUE : threshold; // no threshold: no input is long
         jdbc.update(
-                "UPDATE usage_hourly SET model = ?, price_epoch = ?, context_tier = CASE"
+                "UPDATE usage_hourly SET model = ?, price_epoch = ?, newest_price_id = ?, context_tier = CASE"
                         + " WHEN held_input_tokens IS NULL THEN context_tier"
                         + " WHEN held_input_tokens > ? THEN ? ELSE ? END, held = FALSE"
                         + " WHERE hour_start = ? AND provider = ? AND model = ? AND held = TRUE",
                 model,
                 SqlTime.utc(pricing.epoch()),
+                pricing.newestPriceId(),
                 longAbove,
                 ContextTier.LONG.code(),
                 ContextTier.STANDARD.code(),
@@ -111,14 +112,14 @@ public class HeldUsageRepository {
         jdbc.batchUpdate("DELETE FROM held_usage WHERE " + KEY, held, held.size(), HeldUsageRepository::bindKey);
         jdbc.batchUpdate(
                 "INSERT INTO held_usage (hour_start, customer_id, model, token_type, service_tier, context_tier,"
-                        + " price_epoch, provider, attributed, requests, tokens, reason, held_run)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " price_epoch, newest_price_id, provider, attributed, requests, tokens, reason, held_run)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 held,
                 held.size(),
                 (ps, h) -> bindRow(ps, h, run));
     }
 
-    /** Binds the aggregate's natural key as {@code KEY} names it (parameters 1 to 7). */
+    /** Binds the aggregate's natural key as {@code KEY} names it (parameters 1 to 8). */
     private static void bindKey(PreparedStatement ps, HeldUsage h) throws SQLException {
         SqlTime.bind(ps, 1, h.hourStart());
         ps.setString(2, h.customerId());
@@ -127,17 +128,18 @@ public class HeldUsageRepository {
         ps.setString(5, h.serviceTier().code());
         ps.setString(6, h.contextTier().code());
         SqlTime.bind(ps, 7, h.priceEpoch());
+        ps.setLong(8, h.newestPriceId());
     }
 
     /** Binds a held_usage row held by {@code run}, its reason cut to the column's 1000 characters. */
     private static void bindRow(PreparedStatement ps, HeldUsage h, long run) throws SQLException {
         bindKey(ps, h);
-        ps.setString(8, h.provider());
-        ps.setBoolean(9, h.attributed());
-        ps.setLong(10, h.requests());
-        ps.setLong(11, h.tokens());
-        ps.setString(12, StorableText.cut(h.reason(), 1000));
-        ps.setLong(13, run);
+        ps.setString(9, h.provider());
+        ps.setBoolean(10, h.attributed());
+        ps.setLong(11, h.requests());
+        ps.setLong(12, h.tokens());
+        ps.setString(13, StorableText.cut(h.reason(), 1000));
+        ps.setLong(14, run);
     }
 
     /**
@@ -160,10 +162,10 @@ public class HeldUsageRepository {
     /** The usage a run held back, by hour, customer, model and token type. */
     public List<HeldUsage> heldBy(long run) {
         return jdbc.query(
-                "SELECT hour_start, customer_id, model, token_type, service_tier, context_tier, price_epoch, provider,"
-                        + " attributed, requests, tokens, reason FROM held_usage WHERE held_run = ?"
-                        + " ORDER BY hour_start, customer_id, model, token_type, service_tier, context_tier,"
-                        + " price_epoch",
+                "SELECT hour_start, customer_id, model, token_type, service_tier, context_tier, price_epoch,"
+                        + " newest_price_id, provider, attributed, requests, tokens, reason FROM held_usage"
+                        + " WHERE held_run = ? ORDER BY hour_start, customer_id, model, token_type, service_tier,"
+                        + " context_tier, price_epoch, newest_price_id",
                 (rs, rowNum) -> new HeldUsage(
                         rs.getString("customer_id"),
                         rs.getString("provider"),
@@ -173,6 +175,7 @@ public class HeldUsageRepository {
                         ContextTier.fromCode(rs.getString("context_tier")),
                         SqlTime.read(rs, "hour_start"),
                         SqlTime.read(rs, "price_epoch"),
+                        rs.getLong("newest_price_id"),
                         rs.getBoolean("attributed"),
                         rs.getLong("requests"),
                         rs.getLong("tokens"),

@@ -10,10 +10,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 /**
- * Billable usage lines of billing sources (not cost-only ones) summed per customer, model, tiers, hour and
- * price epoch: tokens and non-token units. {@code held} usage had no price when it was read and has not been
- * settled since ({@link HeldUsageRepository#settle}): its model and context tier are provisional, so it is
- * held again, never rated.
+ * Billable usage lines of billing sources (not cost-only ones) summed per customer, model, tiers, hour, price
+ * epoch and newest price version when read: tokens and non-token units. {@code held} usage had no price when it
+ * was read and has not been settled since ({@link HeldUsageRepository#settle}): its model and context tier are
+ * provisional, so it is held again, never rated.
  */
 public record HourlyUsage(
         String customerId,
@@ -23,6 +23,7 @@ public record HourlyUsage(
         ContextTier contextTier,
         Instant hourStart,
         Instant priceEpoch,
+        long newestPriceId,
         long requests,
         long input,
         long cacheRead,
@@ -57,6 +58,7 @@ public record HourlyUsage(
                 contextTier,
                 hourStart,
                 priceEpoch,
+                0,
                 requests,
                 input,
                 cacheRead,
@@ -80,17 +82,19 @@ public record HourlyUsage(
         };
     }
 
-    /** Billable usage summed per customer, model, tiers, hour and price epoch, over the hours {@code hours} selects. */
+    /** Billable usage summed per customer, model, tiers, hour, price epoch and version, over the hours selected. */
     static String query(String hours) {
         return "SELECT customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch,"
-                + " SUM(requests) AS requests, SUM(input_tokens) AS input, SUM(cache_read_tokens) AS cache_read,"
+                + " newest_price_id, SUM(requests) AS requests, SUM(input_tokens) AS input,"
+                + " SUM(cache_read_tokens) AS cache_read,"
                 + " SUM(cache_write_5m_tokens) AS cache_write_5m, SUM(cache_write_1h_tokens) AS cache_write_1h,"
                 + " SUM(output_tokens) AS output, SUM(reasoning_tokens) AS reasoning,"
                 + " SUM(web_search_requests) AS web_search_requests, SUM(images) AS images,"
                 + " SUM(audio_seconds) AS audio_seconds, held FROM usage_hourly"
                 + " WHERE billable = TRUE AND file_id NOT IN (SELECT file_id FROM ingested_file WHERE source_role = 'cost')"
                 + " AND " + hours
-                + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch, held";
+                + " GROUP BY customer_id, provider, model, service_tier, context_tier, hour_start, price_epoch,"
+                + " newest_price_id, held";
     }
 
     /** Reads one row of {@link #query}. */
@@ -103,6 +107,7 @@ public record HourlyUsage(
                 ContextTier.fromCode(rs.getString("context_tier")),
                 SqlTime.read(rs, "hour_start"),
                 SqlTime.read(rs, "price_epoch"),
+                rs.getLong("newest_price_id"),
                 rs.getLong("requests"),
                 rs.getLong("input"),
                 rs.getLong("cache_read"),

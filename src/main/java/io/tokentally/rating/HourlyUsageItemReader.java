@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class HourlyUsageItemReader extends AbstractItemCountingItemStreamItemReader<HourlyUsage> {
 
     static final String HOUR_SQL = HourlyUsage.query("hour_start = ?")
-            + " ORDER BY customer_id, model, service_tier, context_tier, price_epoch, held";
+            + " ORDER BY customer_id, model, service_tier, context_tier, price_epoch, newest_price_id, held";
 
     private final JdbcTemplate jdbc;
     private final long run;

@@ -19,7 +19,7 @@ public final class PricePins {
     static final PricePins NONE = new PricePins(Map.of());
 
     private static final String SELECT_PINS = " SELECT customer_id, model, token_type, service_tier, context_tier,"
-            + " hour_start, price_epoch, price_id FROM rated_aggregate";
+            + " hour_start, price_epoch, newest_price_id, price_id FROM rated_aggregate";
 
     private final Map<AggregateKey, Long> priceIds;
 
@@ -47,8 +47,9 @@ public final class PricePins {
                                     rs.getString(4),
                                     rs.getString(5),
                                     SqlTime.read(rs, "hour_start"),
-                                    SqlTime.read(rs, "price_epoch")),
-                            rs.getLong(8));
+                                    SqlTime.read(rs, "price_epoch"),
+                                    rs.getLong("newest_price_id")),
+                            rs.getLong("price_id"));
                 },
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()),
@@ -70,7 +71,8 @@ public final class PricePins {
                 usage.serviceTier().code(),
                 usage.contextTier().code(),
                 usage.hourStart(),
-                usage.priceEpoch()));
+                usage.priceEpoch(),
+                usage.newestPriceId()));
         return id == null ? OptionalLong.empty() : OptionalLong.of(id);
     }
 }

@@ -29,7 +29,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 
     private static final String KEY = " customer_id = ? AND model = ? AND token_type = ? AND service_tier = ?"
-            + " AND context_tier = ? AND hour_start = ? AND price_epoch = ?";
+            + " AND context_tier = ? AND hour_start = ? AND price_epoch = ? AND newest_price_id = ?";
     private static final String UPDATE = "UPDATE rated_aggregate SET provider = ?, attributed = ?, plan_id = ?,"
             + " requests = ?, tokens = ?, reasoning_tokens = ?, price_id = ?, usd_per_million = ?, cost_usd = ?,"
             + " markup_percent = ?, rate_usd_per_million = ?, billed_usd = ?, revision = revision + 1, rated_run = ?,"
@@ -40,7 +40,8 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
             + " cost_usd = ?, markup_percent = ?, rate_usd_per_million = ?, billed_usd = ? WHERE" + KEY;
 
     private static final String SELECT_HOUR = "SELECT customer_id, model, token_type, service_tier, context_tier,"
-            + " hour_start, price_epoch, tokens, reasoning_tokens, requests, price_id, cost_usd, billed_usd, attributed,"
+            + " hour_start, price_epoch, newest_price_id, tokens, reasoning_tokens, requests, price_id, cost_usd,"
+            + " billed_usd, attributed,"
             + " plan_id, markup_percent, rate_usd_per_million FROM rated_aggregate WHERE hour_start = ?";
     static final List<String> COLUMNS = List.of(
             "customer_id",
@@ -50,6 +51,7 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
             "context_tier",
             "hour_start",
             "price_epoch",
+            "newest_price_id",
             "provider",
             "attributed",
             "plan_id",
@@ -191,7 +193,8 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
                             rs.getString("service_tier"),
                             rs.getString("context_tier"),
                             SqlTime.read(rs, "hour_start"),
-                            SqlTime.read(rs, "price_epoch"));
+                            SqlTime.read(rs, "price_epoch"),
+                            rs.getLong("newest_price_id"));
                     stored.put(
                             key,
                             new Stored(
@@ -284,10 +287,10 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
 
     private void bindInsert(PreparedStatement ps, RatedAggregate a, Instant now) throws SQLException {
         bindKey(ps, 1, a);
-        bindValues(ps, 8, a);
-        ps.setLong(20, 1);
-        ps.setLong(21, run);
-        SqlTime.bind(ps, 22, now);
+        bindValues(ps, 9, a);
+        ps.setLong(21, 1);
+        ps.setLong(22, run);
+        SqlTime.bind(ps, 23, now);
     }
 
     /**
@@ -317,5 +320,6 @@ class RatedAggregateItemWriter implements ItemWriter<List<RatedAggregate>> {
         ps.setString(first + 4, a.contextTier().code());
         SqlTime.bind(ps, first + 5, a.hourStart());
         SqlTime.bind(ps, first + 6, a.priceEpoch());
+        ps.setLong(first + 7, a.newestPriceId());
     }
 }

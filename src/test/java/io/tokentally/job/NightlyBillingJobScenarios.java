@@ -1670,6 +1670,37 @@ abstract class NightlyBillingJobScenarios {
                         + " 2026-07-30T10:00:00Z were billed at another version.");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            when the added price starts after every other one      | pinp-model | 03:00
+            also when the model's output price starts after it     | pino-model | 05:00
+            """)
+    void lateRowsOfAnHourBilledBeforeABackDatedPriceWasAddedFormAnAggregateOfTheirOwnAtIt(
+            String scenario, String model, String outputFrom) throws Exception {
+        // given: 10:00 billed at 2.50 per 1M input tokens, while the output price changed at 03:00 or 05:00
+        Path input = folder(model);
+        write(
+                input.resolve("gateway.csv"),
+                model + "-1,2026-08-01T10:00:00Z,alice,openai," + model + ",1000000,0,0,0,0,0,,ok");
+        String output = "openai/" + model + ",output,standard,standard,12,2026-08-01T" + outputFrom + ":00Z,\n";
+        Path prices = pinModelPrices(input, model, "");
+        run("2026-08-01", input, Files.writeString(prices, Files.readString(prices) + output));
+
+        // when: an input price of 2.0 from 04:00 is added, and a late row of 10:10 comes
+        write(
+                input.resolve("late.csv"),
+                model + "-2,2026-08-01T10:10:00Z,alice,openai," + model + ",1000000,0,0,0,0,0,,ok");
+        Path backDated = pinModelPrices(input, model, "input,2026-08-01T04:00:00Z");
+        JobExecution rerun =
+                run("2026-08-01", input, Files.writeString(backDated, Files.readString(backDated) + output));
+
+        // then: the billed row stays at 2.50 and the late one is billed at 2.0, though an output price from 05:00
+        // gives both one price epoch: 2.50 + 2.0 = 4.50 cost, x 1.3 = 5.85 billed
+        assertThat(totals(report(rerun))).containsEntry("alice|openai/" + model + "|input", "2000000|4.5|5.85");
+        assertThat(findingsOf(rerun).get("PRICE_ADDED_AFTER_BILLING"))
+                .contains("(late rows are billed at the new price, in an aggregate of their own)");
+    }
+
     @Test
     void aPriceChangeInTheMiddleOfAnHourLoadedBeforeTheHourIsBilledIsNoWarning() throws Exception {
         // given: both versions of the price in the file that prices the hour, the new one from 10:30

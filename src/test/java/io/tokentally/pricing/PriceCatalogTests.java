@@ -270,7 +270,42 @@ class PriceCatalogTests {
                 CATALOG.pricingAt("anthropic/claude-sonnet-4-5", Instant.parse("2026-01-01T00:00:00Z"));
 
         // then
-        assertThat(pricing).contains(new ModelPricing(JAN_2025, 200_000L));
+        assertThat(pricing).contains(new ModelPricing(JAN_2025, 200_000L, 13));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "2026-08-01T10:00:00Z, 2025-01-01T00:00:00Z, 2, 2",
+        "2026-08-01T11:30:00Z, 2025-01-01T00:00:00Z, 2, 4",
+        "2026-08-01T20:00:00Z, 2026-08-01T12:00:00Z, 3, 4"
+    })
+    void pricingNamesTheNewestVersionStartedByTheUsageSoABackDatedOneKeepsLateUsageApart(
+            Instant at, Instant epochBefore, long newestBefore, long newestAfter) {
+        // given: input and output from 2025, output again from 12:00; then an input price from 11:00 added (id 4)
+        Instant noon = Instant.parse("2026-08-01T12:00:00Z");
+        List<Price> prices = List.of(
+                price(1, "openai/m", TokenType.INPUT, ContextTier.STANDARD, JAN_2025, "2.5", null),
+                price(2, "openai/m", TokenType.OUTPUT, ContextTier.STANDARD, JAN_2025, "10", null),
+                price(3, "openai/m", TokenType.OUTPUT, ContextTier.STANDARD, noon, "12", null));
+        List<Price> backDated = new java.util.ArrayList<>(prices);
+        backDated.add(price(
+                4,
+                "openai/m",
+                TokenType.INPUT,
+                ContextTier.STANDARD,
+                Instant.parse("2026-08-01T11:00:00Z"),
+                "2",
+                null));
+
+        // when
+        ModelPricing before = new PriceCatalog(prices).pricingAt("openai/m", at).orElseThrow();
+        ModelPricing after =
+                new PriceCatalog(backDated).pricingAt("openai/m", at).orElseThrow();
+
+        // then: at 20:00 the epoch stays 12:00 (the output change), but the newest version started by then is 4
+        assertThat(before.epoch()).isEqualTo(epochBefore);
+        assertThat(before.newestPriceId()).isEqualTo(newestBefore);
+        assertThat(after.newestPriceId()).isEqualTo(newestAfter);
     }
 
     @Test

@@ -82,6 +82,7 @@ class RatedAggregateItemWriterTests {
                 ContextTier.STANDARD,
                 HOUR,
                 HOUR,
+                0,
                 true,
                 "negotiated",
                 1,

@@ -81,6 +81,7 @@ class WrittenMarksTests {
                 ContextTier.STANDARD,
                 Instant.parse(hour),
                 Instant.parse(hour),
+                0,
                 true,
                 "payg",
                 1,

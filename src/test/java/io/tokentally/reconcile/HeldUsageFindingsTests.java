@@ -45,6 +45,7 @@ class HeldUsageFindingsTests {
                 contextTier,
                 TEN,
                 TEN,
+                0,
                 true,
                 1,
                 1_500,

@@ -94,7 +94,13 @@ public final class Rater {
                 continue;
             }
             if (price.isEmpty()) {
-                held.add(held(usage, type, quantity, plan, model));
+                held.add(held(
+                        usage,
+                        type,
+                        quantity,
+                        plan,
+                        model,
+                        prices.pricingAt(model, pricedAt(usage)).isPresent()));
                 continue;
             }
             rated.add(rated(usage, type, quantity, plan, price.get(), model, markup));
@@ -115,8 +121,12 @@ public final class Rater {
                         : prices.priceAt(model, type, usage.serviceTier(), usage.contextTier(), pricedAt(usage));
     }
 
-    /** The usage of one token type held back for want of a price, with the reason. */
-    private static HeldUsage held(HourlyUsage usage, TokenType type, long quantity, Plan plan, String model) {
+    /**
+     * The usage of one token type held back for want of a price, with the reason: no price of its tiers and token
+     * type, or, when {@code modelPriced} is false, none of its model at all.
+     */
+    private static HeldUsage held(
+            HourlyUsage usage, TokenType type, long quantity, Plan plan, String model, boolean modelPriced) {
         return new HeldUsage(
                 usage.customerId(),
                 usage.provider(),
@@ -130,8 +140,11 @@ public final class Rater {
                 plan != null,
                 usage.requests(),
                 quantity,
-                "no " + usage.serviceTier().code() + (usage.contextTier() == ContextTier.LONG ? " long-context" : "")
-                        + " price for " + type.code() + " of " + model + " is in force at " + pricedAt(usage));
+                modelPriced
+                        ? "no " + usage.serviceTier().code()
+                                + (usage.contextTier() == ContextTier.LONG ? " long-context" : "") + " price for "
+                                + type.code() + " of " + model + " is in force at " + pricedAt(usage)
+                        : "no price of " + model + " is in force at " + pricedAt(usage));
     }
 
     /**

@@ -414,6 +414,21 @@ class RaterTests {
     }
 
     @Test
+    void theReasonOfUsageOfAModelWithoutAnyPriceAtItsTimeSaysSo() {
+        // given batch cache reads of a model the catalog has no price of
+        HourlyUsage unpriced = usage(
+                "alice", "custom/unpriced-ft", ServiceTier.BATCH, ContextTier.STANDARD, NOON, 1_000, 400, 0, 0, 0, 0);
+
+        // when
+        Rater.Rating rating = rater.rateOrHold(unpriced);
+
+        // then: the reason names the model's missing price, not the batch cache read price
+        assertThat(rating.held())
+                .extracting(HeldUsage::reason)
+                .containsOnly("no price of custom/unpriced-ft is in force at " + NOON);
+    }
+
+    @Test
     void theReasonOfLongContextUsageHeldForWantOfAPriceNamesTheLongContextTier() {
         // given priority long-context usage of gpt-4o (no priority prices, standard or long)
         HourlyUsage priorityLong =

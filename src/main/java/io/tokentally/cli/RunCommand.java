@@ -129,6 +129,7 @@ class RunCommand implements Callable<Integer> {
                             spec.commandLine(), "--job-file " + jobFile + " " + e.getMessage());
                 }
             }
+            unreadFileSettings(context).forEach(spec.commandLine().getErr()::println);
             BillingJobParameters parameters = new BillingJobParameters(date, rerun, sources, customers, plans, prices);
             // read before the run: SIGTERM closes the context as soon as the run has stopped
             Path runsDir = context.getBean(TokentallyProperties.class).runsDir();
@@ -148,6 +149,36 @@ class RunCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return exit;
         }
+    }
+
+    /**
+     * A warning for each of {@code tokentally.customers-file}, {@code .plans-file} and {@code .prices-file} set to
+     * another file than the one this run reads: they name the files of the runs the S3 watcher starts, while {@code
+     * run} reads those its options (or job file) name, whose defaults are the sample day's; an operator who set one
+     * expecting {@code run} to bill with it learns that it did not.
+     */
+    List<String> unreadFileSettings(ConfigurableApplicationContext context) {
+        return Stream.of(
+                        unread(context, "tokentally.customers-file", "--customers", customers),
+                        unread(context, "tokentally.plans-file", "--plans", plans),
+                        unread(context, "tokentally.prices-file", "--prices", prices))
+                .flatMap(Optional::stream)
+                .toList();
+    }
+
+    private static Optional<String> unread(
+            ConfigurableApplicationContext context, String property, String option, Path read) {
+        String set = context.getEnvironment().getProperty(property);
+        if (set == null
+                || Path.of(set)
+                        .toAbsolutePath()
+                        .normalize()
+                        .equals(read.toAbsolutePath().normalize())) {
+            return Optional.empty();
+        }
+        return Optional.of("tokentally: warning: " + property + " is set to " + set + ", which run does not read: it"
+                + " reads " + option + " (" + read + "); the setting names the file of runs the S3 watcher starts."
+                + " Give " + option + " " + set + " to bill with it");
     }
 
     /**

@@ -235,6 +235,27 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aPricesFileSettingThatRunDoesNotReadIsAWarning() throws Exception {
+        // given: TOKENTALLY_PRICES_FILE (the S3 watcher's runs' prices) set, and run given no --prices
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.prices-file", work.resolve("our-prices.csv").toString());
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = command(new StringWriter(), err).execute("run", "nightly-billing", "--date", "2026-11-27");
+
+        // then: the run bills the sample's prices, and says that it does not read the setting's file
+        assertThat(exit).isZero();
+        assertThat(err.toString())
+                .contains("tokentally: warning: tokentally.prices-file is set to " + work.resolve("our-prices.csv")
+                        + ", which run does not read: it reads --prices (sample-data/prices.csv); the setting names"
+                        + " the file of runs the S3 watcher starts. Give --prices " + work.resolve("our-prices.csv")
+                        + " to bill with it")
+                .doesNotContain("tokentally.customers-file");
+    }
+
+    @Test
     void runsTheSampleDayAndPrintsTheRunFolder() throws Exception {
         // given
         setting("tokentally.data-dir", work.resolve("data").toString());

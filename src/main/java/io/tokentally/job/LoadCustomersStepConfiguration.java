@@ -7,8 +7,10 @@ import io.tokentally.plans.PlanRepository;
 import io.tokentally.rating.UnplannedHours;
 import io.tokentally.reconcile.BillingCycleFindings;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.reconcile.StripeCustomerFindings;
 import io.tokentally.stripe.ClosedPeriodPlanner;
 import io.tokentally.stripe.ClosedPeriods;
+import io.tokentally.stripe.OutboxRepository;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -48,6 +50,7 @@ public class LoadCustomersStepConfiguration {
             FindingRepository findings,
             UnplannedHours unplannedHours,
             ClosedPeriods closedPeriods,
+            OutboxRepository outbox,
             Clock clock,
             @Value("#{jobParameters['plans']}") String plansFile,
             @Value("#{jobParameters['customers']}") String customersFile,
@@ -64,6 +67,8 @@ public class LoadCustomersStepConfiguration {
                             files.customers(),
                             customersFile,
                             cycle -> closing.earliestOpen(cycle).start())
+                    .forEach(finding -> findings.record(finding, run));
+            StripeCustomerFindings.changed(stored, files.customers(), customersFile, outbox::unsent)
                     .forEach(finding -> findings.record(finding, run));
             for (Customer changed : BillingCycleFindings.changedCustomers(stored, files.customers())) {
                 // its open periods, cut anew, are planned from their start, the one in its close grace too (a closed

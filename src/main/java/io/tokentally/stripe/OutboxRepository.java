@@ -115,6 +115,17 @@ public class OutboxRepository {
                 OutboxRepository::map);
     }
 
+    /** How many of a customer's rows naming {@code stripeCustomerId} are still to send (or to resolve). */
+    public long unsent(String customerId, String stripeCustomerId) {
+        Long rows = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM outbox WHERE customer_id = ? AND stripe_customer_id = ?"
+                        + " AND state IN ('PENDING', 'IN_FLIGHT')",
+                Long.class,
+                customerId,
+                stripeCustomerId);
+        return rows == null ? 0 : rows;
+    }
+
     /**
      * The rows run {@code run}'s upload tried and left pending (every call refused, unreachable, unanswered or
      * answered 429: {@link #markNeverReceived}, {@link #markMayHaveArrived}), and the error of the last of them; empty

@@ -224,7 +224,12 @@ public final class PlansFile {
         boolean hasModel = node.hasNonNull("model");
         boolean hasProvider = node.hasNonNull("provider");
         if (hasModel == hasProvider) {
-            throw new PlanFault(file, where, "must name either a provider or a model (provider/model)");
+            throw new PlanFault(
+                    file,
+                    where,
+                    hasModel
+                            ? "names both a provider and a model: an override is for one provider or one model"
+                            : "must name either a provider or a model (provider/model)");
         }
         if (hasModel) {
             return modelOverride(file, where, node);

@@ -261,6 +261,8 @@ class PlansFileTests {
             plans-with-an-allowance-named-as-a-default.yaml     | line 8: plans[id=team].included[1] is named 'included-2' as included[0] is; give each allowance of a plan its own name
             plans-with-provider-overridden-twice.yaml           | line 10: plans[id=enterprise].overrides[2] gives provider 'google' a second override (overrides[0] gives the first); a plan has one per provider and one per model
             plans-with-a-blank-beside-the-slash.yaml            | line 6: plans[id=growth].overrides[0].model 'openai /gpt-4o' has a blank beside its '/'; write it provider/model
+            plans-with-an-override-of-a-provider-and-a-model.yaml | line 6: plans[id=growth].overrides[0] names both a provider and a model: an override is for one provider or one model
+            plans-with-an-override-of-nothing.yaml              | line 6: plans[id=growth].overrides[0] must name either a provider or a model (provider/model)
             plans-with-model-overridden-twice.yaml              | line 8: plans[id=growth].overrides[1] gives model 'openai/gpt-4o-mini' a second override (overrides[0] gives the first); a plan has one per provider and one per model
             plans-with-id-too-long.yaml                         | line 3: plans[id=PLAN101].id has 101 characters; at most 100 are allowed
             plans-with-override-provider-too-long.yaml          | line 8: plans[id=enterprise].overrides[1].model names a provider that has 51 characters; at most 50 are allowed

@@ -122,8 +122,15 @@ final class FileSnapshots {
         }
     }
 
+    /**
+     * Whether two copies of a bucket hold the same numbers in the same group. The newest price version each was read
+     * under is left out: a bucket sent again unchanged after a back-dated price was added is no late usage, and keeps
+     * the aggregate that billed it.
+     */
     static boolean sameNumbers(UsageLine a, UsageLine b) {
-        return UsageTotals.Group.of(a).equals(UsageTotals.Group.of(b))
+        return UsageTotals.Group.of(a)
+                        .withoutNewestPriceId()
+                        .equals(UsageTotals.Group.of(b).withoutNewestPriceId())
                 && Arrays.equals(SnapshotStore.counts(a), SnapshotStore.counts(b));
     }
 

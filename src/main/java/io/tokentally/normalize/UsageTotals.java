@@ -46,6 +46,23 @@ final class UsageTotals {
                     line.heldInput());
         }
 
+        /** This group with no newest price version. */
+        Group withoutNewestPriceId() {
+            return new Group(
+                    hourStart,
+                    customerId,
+                    attributed,
+                    provider,
+                    model,
+                    serviceTier,
+                    contextTier,
+                    priceEpoch,
+                    0,
+                    billable,
+                    held,
+                    heldInput);
+        }
+
         /** The group of the whole hour, whatever the price epochs and versions of its lines. */
         Group ofHour() {
             return new Group(

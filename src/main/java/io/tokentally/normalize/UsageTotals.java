@@ -48,23 +48,15 @@ final class UsageTotals {
 
         /** This group with no newest price version. */
         Group withoutNewestPriceId() {
-            return new Group(
-                    hourStart,
-                    customerId,
-                    attributed,
-                    provider,
-                    model,
-                    serviceTier,
-                    contextTier,
-                    priceEpoch,
-                    0,
-                    billable,
-                    held,
-                    heldInput);
+            return withPricing(priceEpoch, 0);
         }
 
         /** The group of the whole hour, whatever the price epochs and versions of its lines. */
         Group ofHour() {
+            return withPricing(hourStart, 0);
+        }
+
+        private Group withPricing(Instant epoch, long newest) {
             return new Group(
                     hourStart,
                     customerId,
@@ -73,8 +65,8 @@ final class UsageTotals {
                     model,
                     serviceTier,
                     contextTier,
-                    hourStart,
-                    0,
+                    epoch,
+                    newest,
                     billable,
                     held,
                     heldInput);

@@ -47,8 +47,11 @@ public final class StripeCustomerFindings {
         message += unsentRows == 0
                 ? "; no outbox row planned before waits to be sent"
                 : "; " + unsentRows + " outbox row(s) planned before and not yet sent still name " + old + " and are"
-                        + " sent there: right if the customer moved to " + after + " after that usage, wrong if " + old
-                        + " was a mistake (then credit or void in Stripe what reaches it)";
+                        + " sent there"
+                        + (now == null
+                                ? ""
+                                : ": right if the customer moved to " + now + " after that usage, wrong if " + old
+                                        + " was a mistake (then credit or void in Stripe what reaches it)");
         return new Finding(
                 "stripe-customer-changed:" + customerId + ":" + after,
                 KIND,

@@ -16,7 +16,6 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -139,13 +138,13 @@ public final class PriceCatalog implements ModelCatalog {
         if (prices == null) {
             return Optional.empty();
         }
-        Instant epoch = prices.epochs.floor(at);
+        Map.Entry<Instant, Long> epoch = prices.newestIdByEpoch.floorEntry(at);
         if (epoch == null) {
             return Optional.empty();
         }
         Map.Entry<Instant, Long> threshold = prices.thresholds.floorEntry(at);
-        return Optional.of(new ModelPricing(
-                epoch, threshold == null ? null : threshold.getValue(), prices.newestIdFrom.get(epoch)));
+        return Optional.of(
+                new ModelPricing(epoch.getKey(), threshold == null ? null : threshold.getValue(), epoch.getValue()));
     }
 
     @Override
@@ -172,18 +171,20 @@ public final class PriceCatalog implements ModelCatalog {
     private static final class ModelPrices {
 
         private final Map<Slot, NavigableMap<Instant, Price>> versions = new HashMap<>();
-        private final TreeSet<Instant> epochs = new TreeSet<>();
+        /**
+         * The epochs (the versions' effective instants), each with the highest id of the versions that start at or
+         * before it ({@link #carryNewestIds}).
+         */
+        private final TreeMap<Instant, Long> newestIdByEpoch = new TreeMap<>();
+
         private final TreeMap<Instant, Long> thresholds = new TreeMap<>();
-        /** By epoch: the highest id of the versions that start at or before it ({@link #carryNewestIds}). */
-        private final Map<Instant, Long> newestIdFrom = new HashMap<>();
 
         void add(Price price) {
             versions.computeIfAbsent(
                             new Slot(price.tokenType(), price.serviceTier(), price.contextTier()),
                             slot -> new TreeMap<>())
                     .put(price.effectiveFrom(), price);
-            epochs.add(price.effectiveFrom());
-            newestIdFrom.merge(price.effectiveFrom(), price.priceId(), Math::max);
+            newestIdByEpoch.merge(price.effectiveFrom(), price.priceId(), Math::max);
             // a derived version carries the threshold of a version it comes from, which may be older than the one
             // in force at its instant: the model's own versions give the thresholds
             if (price.longContextThreshold() != null && !price.derived()) {
@@ -194,9 +195,9 @@ public final class PriceCatalog implements ModelCatalog {
         /** Turns the highest id of the versions starting at each epoch into that of those starting by it. */
         void carryNewestIds() {
             long newest = 0;
-            for (Instant epoch : epochs) {
-                newest = Math.max(newest, newestIdFrom.get(epoch));
-                newestIdFrom.put(epoch, newest);
+            for (Map.Entry<Instant, Long> epoch : newestIdByEpoch.entrySet()) {
+                newest = Math.max(newest, epoch.getValue());
+                epoch.setValue(newest);
             }
         }
 

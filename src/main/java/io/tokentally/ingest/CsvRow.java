@@ -1,6 +1,7 @@
 package io.tokentally.ingest;
 
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.ShownText;
 import java.util.Map;
 
 /**
@@ -47,7 +48,16 @@ public record CsvRow(String file, long lineNo, Map<String, String> values) {
      * no-break space) at either end. An id is compared exactly, so such an id matches no usage, silently.
      */
     public String requireVisible(String column) {
-        String value = require(column);
+        return visible(column, require(column));
+    }
+
+    /** The column's value (or null), refused as {@link #requireVisible(String)} refuses it. */
+    public String getVisible(String column, int maxLength) {
+        String value = get(column);
+        return value == null ? null : fitting(column, visible(column, value), maxLength);
+    }
+
+    private String visible(String column, String value) {
         int[] codePoints = value.codePoints().toArray();
         for (int i = 0; i < codePoints.length; i++) {
             int c = codePoints[i];
@@ -69,7 +79,8 @@ public record CsvRow(String file, long lineNo, Map<String, String> values) {
         return value;
     }
 
+    /** A fault of this row in one line: a line end or other invisible character in a value shown as an escape. */
     public IllegalArgumentException problem(String message) {
-        return new IllegalArgumentException(file + " line " + lineNo + ": " + message);
+        return new IllegalArgumentException(ShownText.escaped(file + " line " + lineNo + ": " + message));
     }
 }

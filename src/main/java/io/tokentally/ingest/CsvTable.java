@@ -21,9 +21,16 @@ import org.apache.commons.csv.CSVRecord;
 /** A small CSV file with a header (customers, prices), read whole; for reference data, not usage. */
 public final class CsvTable {
 
-    /** Commons CSV's word for text after a closing quote, with the line it counts from the file's start. */
-    private static final Pattern TEXT_AFTER_QUOTE =
-            Pattern.compile("Invalid character between encapsulated token and delimiter at line: (\\d+), .*");
+    /**
+     * Commons CSV's words for text after a closing quote, with the line it counts from the file's start, its digits
+     * grouped as the default locale groups them ({@code 1,234}).
+     */
+    private static final Pattern TEXT_AFTER_QUOTE = Pattern.compile(
+            "Invalid character between encapsulated token and delimiter at line: (\\d[^ ]*?), position: .*");
+
+    /** Commons CSV's words for a quoted field not closed before the end, with the line its record starts on. */
+    private static final Pattern QUOTE_NOT_CLOSED =
+            Pattern.compile("\\(startline (\\d[^)]*)\\) EOF reached before encapsulated token finished");
 
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT
             .builder()
@@ -192,10 +199,23 @@ public final class CsvTable {
             Matcher afterQuote = TEXT_AFTER_QUOTE.matcher(String.valueOf(cause.getMessage()));
             if (afterQuote.matches()) {
                 throw new IllegalArgumentException(
-                        file + " line " + afterQuote.group(1) + ": " + UsageCsvCursor.TEXT_AFTER_CLOSING_QUOTE, e);
+                        file + " line " + digits(afterQuote.group(1)) + ": " + UsageCsvCursor.TEXT_AFTER_CLOSING_QUOTE,
+                        e);
+            }
+            Matcher notClosed = QUOTE_NOT_CLOSED.matcher(String.valueOf(cause.getMessage()));
+            if (notClosed.matches()) {
+                throw new IllegalArgumentException(
+                        file + " line " + digits(notClosed.group(1)) + ": a field opened with a double quote on this"
+                                + " line is not closed before the end of the file",
+                        e);
             }
             throw new IllegalArgumentException(file + ": not valid CSV: " + cause.getMessage(), e);
         }
+    }
+
+    /** A line number as Commons CSV writes it, without the default locale's grouping. */
+    private static String digits(String grouped) {
+        return grouped.replaceAll("[^0-9]", "");
     }
 
     /**

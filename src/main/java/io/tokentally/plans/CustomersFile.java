@@ -87,7 +87,7 @@ public final class CustomersFile {
             plans.add(new PlanAssignment(from, row.require("plan_id")));
             cycle = sameCycle(row, id, cycle);
             // an empty stripe_customer_id or name on a plan-change row leaves the customer's as they are
-            String stripeId = row.get("stripe_customer_id", MAX_STRIPE_ID);
+            String stripeId = row.getVisible("stripe_customer_id", MAX_STRIPE_ID);
             if (stripeId != null && stripeCustomerId != null && !stripeId.equals(stripeCustomerId)) {
                 throw row.problem("customer_id '" + id + "' has stripe_customer_id '" + stripeId + "' here and '"
                         + stripeCustomerId + "' on line " + stripeLine + "; a customer has one Stripe customer");

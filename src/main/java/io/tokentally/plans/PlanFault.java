@@ -1,10 +1,12 @@
 package io.tokentally.plans;
 
+import io.tokentally.shared.ShownText;
 import java.nio.file.Path;
 
 /**
  * A fault at a value of the plans file: the value's path ({@code plans[id=pro].overrides[0].markup_percent})
- * and what is wrong with it. {@link PlansFile} adds the line the value is on.
+ * and what is wrong with it, in one line (a line end in a value is shown as an escape). {@link PlansFile} adds the
+ * line the value is on.
  */
 final class PlanFault extends IllegalArgumentException {
 
@@ -18,9 +20,9 @@ final class PlanFault extends IllegalArgumentException {
 
     /** A fault about {@code where} whose line is that of {@code at}: an unknown key's, not its mapping's. */
     PlanFault(Path file, String where, String reason, String at) {
-        super(file + ": " + where + " " + reason);
+        super(ShownText.escaped(file + ": " + where + " " + reason));
         this.where = where;
-        this.reason = reason;
+        this.reason = ShownText.escaped(reason);
         this.at = at;
     }
 

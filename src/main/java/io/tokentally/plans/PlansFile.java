@@ -98,7 +98,7 @@ public final class PlansFile {
         try {
             root = YAML.readTree(text);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(located(file, e) + ": " + fault(e));
+            throw new IllegalArgumentException(located(file, text, e) + ": " + fault(e));
         }
         JsonNode plans = root == null ? null : root.get("plans");
         if (plans == null || !plans.isArray() || plans.isEmpty()) {
@@ -111,8 +111,8 @@ public final class PlansFile {
      * The file and, when the parser knows it, the line: {@code plans.yaml line 4}. A YAML syntax fault is on the
      * line where the YAML reader found the problem, which can be past the token Jackson read last.
      */
-    private static String located(Path file, JacksonException e) {
-        int line = YamlFaults.line(e);
+    private static String located(Path file, String text, JacksonException e) {
+        int line = YamlFaults.line(e, text);
         return line < 1 ? file.toString() : file + " line " + line;
     }
 
@@ -130,12 +130,7 @@ public final class PlansFile {
                     : number.substring(0, 40) + "... (" + number.length() + " characters)";
             return "'" + shown + "' is not a finite number; amounts, markups and rates are decimals";
         }
-        return "not valid YAML: "
-                + YamlFaults.of(e)
-                        .map(fault -> fault.getContext() == null
-                                ? fault.getProblem()
-                                : fault.getContext() + ": " + fault.getProblem())
-                        .orElse(e.getOriginalMessage());
+        return "not valid YAML: " + YamlFaults.problem(e, "the plans file holds one, with its 'plans' list");
     }
 
     /** How a fault names plan {@code i}: by its id, {@code plans[id=pro]}, or by position when it has none. */

@@ -3,12 +3,14 @@ package io.tokentally.schedule;
 import io.tokentally.shared.RequiredFile;
 import io.tokentally.shared.YamlFaults;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -23,6 +25,8 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  * line; and what Jackson could not read, in the words of a job file: its keys, not the Java classes they fill.
  */
 final class JobFileLines {
+
+    private static final String ONE_SCHEDULE = "a job file holds one schedule";
 
     private final Path file;
     private final Map<String, Integer> lines;
@@ -77,14 +81,14 @@ final class JobFileLines {
                         && parser.nextToken() != null) {
                     throw new IllegalArgumentException(
                             file + " line " + parser.currentTokenLocation().getLineNr()
-                                    + ": a second document (after ---); a job file holds one schedule");
+                                    + ": a second document (after ---); " + ONE_SCHEDULE);
                 }
             }
         } catch (JacksonException e) {
             if (e.getCause() instanceof IOException unreadable) {
                 throw new IllegalArgumentException(file + ": cannot be read: " + unreadable.getMessage(), e);
             }
-            throw new IllegalArgumentException(file + notYaml(e), e);
+            throw new IllegalArgumentException(file + notYaml(file, e), e);
         }
         return new JobFileLines(file, lines);
     }
@@ -142,11 +146,18 @@ final class JobFileLines {
     }
 
     /** Where and why text is not YAML: the YAML reader's own line and words, where it gives them. */
-    private static String notYaml(JacksonException e) {
-        int line = YamlFaults.line(e);
-        String problem =
-                YamlFaults.of(e).map(MarkedYamlEngineException::getProblem).orElse(e.getOriginalMessage());
-        return (line < 1 ? "" : " line " + line) + ": not valid YAML: " + problem;
+    private static String notYaml(Path file, JacksonException e) {
+        int line = YamlFaults.line(e, text(file));
+        return (line < 1 ? "" : " line " + line) + ": not valid YAML: " + YamlFaults.problem(e, ONE_SCHEDULE);
+    }
+
+    /** The file's text, which was read once already (the reader's fault is in it), bytes not UTF-8 replaced. */
+    private static String text(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String line(TokenStreamLocation at) {

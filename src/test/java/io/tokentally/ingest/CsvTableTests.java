@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,16 +58,36 @@ class CsvTableTests {
     }
 
     @Test
-    void refusesAnUnclosedQuoteNamingTheFile() throws IOException {
-        // given
+    void refusesAnUnclosedQuoteNamingTheFileAndTheLineItOpensOn() throws IOException {
+        // given: a comment and a blank line before the row whose quote is never closed
         Path file = Files.writeString(
-                work.resolve("customers.csv"), "customer_id,plan_id,name\nacme,usage,\"Acme\nglobex,usage,Globex\n");
+                work.resolve("customers.csv"),
+                "customer_id,plan_id,name\n# a comment\n\nacme,usage,\"Acme\nglobex,usage,Globex\n");
 
         // when, then
         assertThatThrownBy(() -> CsvTable.read(file, List.of("customer_id")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(file + ": not valid CSV: ")
-                .hasMessageContaining("startline 2");
+                .hasMessage(file + " line 4: a field opened with a double quote on this line is not closed before the"
+                        + " end of the file");
+    }
+
+    @Test
+    void namesTheLineOfAFaultPastLine999WithoutTheLocalesGrouping() throws IOException {
+        // given: Commons CSV writes line 1,002 with the default locale's grouping
+        Locale locale = Locale.getDefault();
+        Locale.setDefault(Locale.US);
+        try {
+            String rows = "acme,usage,Acme\n".repeat(1000);
+            Path file = Files.writeString(
+                    work.resolve("customers.csv"), "customer_id,plan_id,name\n" + rows + "globex,\"usage\"x,Globex\n");
+
+            // when, then
+            assertThatThrownBy(() -> CsvTable.read(file, List.of("customer_id")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(file + " line 1002: text follows the double quote that closes a field");
+        } finally {
+            Locale.setDefault(locale);
+        }
     }
 
     @Test

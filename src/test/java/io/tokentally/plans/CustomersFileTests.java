@@ -133,6 +133,25 @@ class CustomersFileTests {
                 .withMessageContaining("line 2: plan_effective_from '2026-11-20T10:00:00\\u000AZ'");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "billing_interval | 'mon\nth' | billing_interval 'mon\\u000Ath' is not month or year",
+                "billing_time_zone | 'Europe/\nParis' | billing_time_zone: Invalid ID for region-based ZoneId, invalid"
+                        + " format: Europe/\\u000AParis",
+            })
+    void refusesAValueOfTwoLinesInOneLineShowingItsLineBreakAsAnEscape(String column, String value, String reason)
+            throws IOException {
+        // given
+        Path file = write("customer_id,plan_id," + column, "acme,payg,\"" + value + "\"");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessage(file + " line 2: " + reason);
+    }
+
     @Test
     void refusesAnUnknownBillingIntervalNamingTheColumn() throws IOException {
         // given
@@ -257,6 +276,21 @@ class CustomersFileTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> CustomersFile.read(file, PLANS))
                 .withMessageEndingWith("line 2: column customer_id holds " + where
+                        + ", which cannot be seen; ids are compared exactly");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {"'cus_\nacme' | U+000A at character 5", "'cus_acme\u00A0' | U+00A0 at character 9"})
+    void refusesAStripeCustomerIdWithACharacterThatCannotBeSeen(String id, String where) throws IOException {
+        // given: Stripe would refuse every request naming it, long after the file was taken
+        Path file = write("customer_id,stripe_customer_id,plan_id", "acme,\"" + id + "\",payg");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessageEndingWith("line 2: column stripe_customer_id holds " + where
                         + ", which cannot be seen; ids are compared exactly");
     }
 

@@ -386,6 +386,26 @@ class PlansFileTests {
                 .withMessage(file + " " + fault);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            a second document   | plans:/  - id: p/    markup_percent: 10/---/plans: []/ | line 5: not valid YAML: a second document (after ---); the plans file holds one, with its 'plans' list
+            a list left open    | plans:/  - id: p/    markup_percent: 10/  - id: [q/ | line 4: not valid YAML: while parsing a flow sequence: expected ',' or ']', but got <stream end>
+            a quote left open   | plans:/  - id: p/    markup_percent: 10/  - id: "q/    markup_percent: 5/ | line 4: not valid YAML: while scanning a quoted scalar: found unexpected end of stream
+            no last line end    | plans:/  - id: p/    markup_percent: 10/  - id: [q | line 4: not valid YAML: while parsing a flow sequence: expected ',' or ']', but got <stream end>
+            a type of two lines | plans:/  - id: p/    type: "usa\\nge"/    markup_percent: 10/ | line 3: plans[id=p].type 'usa\\u000Age' is not usage, fixed, credits or hybrid
+            a markup of two lines | plans:/  - id: p/    markup_percent: "1\\n0"/ | line 3: plans[id=p].markup_percent '1\\u000A0' is not a number
+            """)
+    void refusesAFileThatIsNotOnePlansDocumentInOneLineNamingALineOfTheFile(
+            String name, String text, String fault, @TempDir Path dir) throws IOException {
+        // given the text, its lines parted by '/'
+        Path file = Files.writeString(dir.resolve("plans.yaml"), text.replace('/', '\n'));
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PlansFile.read(file))
+                .withMessage(file + " " + fault);
+    }
+
     private static Path fixture(String name) {
         try {
             return Path.of(PlansFileTests.class.getResource(name).toURI());

@@ -126,10 +126,13 @@ class JobSchedulesTests {
                 "name: nightly-billing => name: [nightly] => line 3: 'name' must be a single value, not a list or mapping",
                 // the YAML reader's own line: a tab, where the line before is the last that could be read
                 "'  plans: sample-data/plans.yaml' => '\tplans: sample-data/plans.yaml' => line 19: not valid YAML:"
-                        + " found character '\\t(TAB)' that cannot start any token",
-                "zone: UTC => 'zone: \"UTC' => line 21: not valid YAML: found unexpected end of stream",
+                        + " while scanning for the next token: found character '\\t(TAB)' that cannot start any token",
+                // a quote not closed: the line it opens on, not the end of the text where the reader stood
+                "zone: UTC => 'zone: \"UTC' => line 7: not valid YAML: while scanning a quoted scalar: found unexpected"
+                        + " end of stream",
                 // a mapping under a key already given a value: where the reader found it
-                "parameters: => 'parameters: sample-data' => line 16: not valid YAML: expected <block end>, but found"
+                "parameters: => 'parameters: sample-data' => line 16: not valid YAML: while parsing a block mapping:"
+                        + " expected <block end>, but found"
                         + " '<block mapping start>'"
             })
     void refusesABadValueNamingItsLine(String shipped, String written, String problem, @TempDir Path jobs)

@@ -19,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public final class CustomersFile {
 
     public static List<Customer> read(Path file, Set<String> planIds) throws IOException {
         Map<String, List<CsvRow>> rowsById = new LinkedHashMap<>();
+        Map<String, CsvRow> rowByStripeId = new HashMap<>();
         for (CsvRow row : CsvTable.readStrictly(
                 file,
                 List.of("customer_id", "plan_id"),
@@ -65,6 +67,7 @@ public final class CustomersFile {
                         + " customer key are kept under it as unattributed usage, and a customer of that name would"
                         + " be billed for them");
             }
+            requireOwnStripeCustomer(row, id, rowByStripeId);
             rowsById.computeIfAbsent(id, key -> new ArrayList<>()).add(row);
         }
         List<Customer> customers = new ArrayList<>();
@@ -72,6 +75,25 @@ public final class CustomersFile {
             customers.add(customer(entry.getKey(), entry.getValue()));
         }
         return customers;
+    }
+
+    /**
+     * Fails if an earlier row gives the row's Stripe customer to another customer: Stripe sums meter events and
+     * spends credit grants per Stripe customer, while statements, balances and the read-back of what Stripe recorded
+     * are per customer, so two customers of one Stripe customer would pay for each other.
+     */
+    private static void requireOwnStripeCustomer(CsvRow row, String id, Map<String, CsvRow> rowByStripeId) {
+        String stripeId = row.getVisible("stripe_customer_id", MAX_STRIPE_ID);
+        if (stripeId == null) {
+            return;
+        }
+        CsvRow earlier = rowByStripeId.putIfAbsent(stripeId, row);
+        if (earlier != null && !earlier.require("customer_id").equals(id)) {
+            throw row.problem("stripe_customer_id '" + stripeId + "' is given to customer '"
+                    + earlier.require("customer_id") + "' on line " + earlier.lineNo() + " already; a Stripe customer"
+                    + " is one customer's (Stripe sums meter events and spends credit grants per Stripe customer,"
+                    + " statements and balances are per customer)");
+        }
     }
 
     /** A customer from its rows: one per plan (a row without plan_effective_from is the first plan). */

@@ -232,6 +232,23 @@ class CustomersFileTests {
     }
 
     @Test
+    void refusesTwoCustomersOfOneStripeCustomerNamingBothLines() throws IOException {
+        // given: globex's usage would be summed into acme's Stripe meters and paid by acme's grants
+        Path file = write(
+                "customer_id,stripe_customer_id,plan_id",
+                "acme,cus_acme,payg",
+                "initech,cus_initech,payg",
+                "globex,cus_acme,payg");
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.read(file, PLANS))
+                .withMessage(file + " line 4: stripe_customer_id 'cus_acme' is given to customer 'acme' on line 2"
+                        + " already; a Stripe customer is one customer's (Stripe sums meter events and spends credit"
+                        + " grants per Stripe customer, statements and balances are per customer)");
+    }
+
+    @Test
     void refusesRowsOfOneCustomerNamingTwoStripeCustomers() throws IOException {
         // given
         Path file = write(

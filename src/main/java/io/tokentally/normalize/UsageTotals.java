@@ -51,9 +51,25 @@ final class UsageTotals {
             return withPricing(priceEpoch, 0);
         }
 
-        /** The group of the whole hour, whatever the price epochs and versions of its lines. */
+        /**
+         * The group of the whole hour, whatever the price epochs and versions of its lines and whether they are held:
+         * usage held for want of any price keeps each row's input apart (its tier is found once priced), whose groups
+         * alone would let an hour hold the limit once per input.
+         */
         Group ofHour() {
-            return withPricing(hourStart, 0);
+            return new Group(
+                    hourStart,
+                    customerId,
+                    attributed,
+                    provider,
+                    model,
+                    serviceTier,
+                    contextTier,
+                    hourStart,
+                    0,
+                    billable,
+                    false,
+                    null);
         }
 
         private Group withPricing(Instant epoch, long newest) {

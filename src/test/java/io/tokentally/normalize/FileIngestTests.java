@@ -458,24 +458,32 @@ class FileIngestTests {
                         + " file: a file's total of a customer, model and hour is kept within what one row may hold");
     }
 
-    @Test
-    void theHoursLimitHoldsForUsageHeldForItsTierThoughEachMinuteHasAPriceEpochOfItsOwn() throws Exception {
-        // given: two priority rows of 6 x 10^14 input tokens in one hour (gpt-4o-mini has no priority price), minutes
-        // apart, so their price epochs differ
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        // minutes apart, so their price epochs differ
+        "held for its tier (gpt-4o-mini has no priority price), gpt-4o-mini, priority, 600000000000000, 1",
+        // each row's input kept to find its tier once priced: rows of other inputs are one total still
+        "held for want of any price (two inputs), gpt-9-ultra, standard, 500000000000000, 0",
+    })
+    void theHoursLimitHoldsForHeldUsage(String held, String model, String tier, long secondInput, int accepted)
+            throws Exception {
+        // given: two rows of one hour, the first of 6 x 10^14 input tokens, both held
         String source = "too-large-held-" + UUID.randomUUID();
         FileIngest ingest = ingest(
                 source,
-                "huge-priority.csv",
-                "p1,2026-10-05T10:10:00Z,alice,openai,gpt-4o-mini,600000000000000,0,0,0,0,0,priority,ok",
-                "p2,2026-10-05T10:20:00Z,alice,openai,gpt-4o-mini,600000000000000,0,0,0,0,0,priority,ok");
+                "huge-held.csv",
+                "p1,2026-10-05T10:10:00Z,alice,openai," + model + ",600000000000000,0,0,0,0,0," + tier + ",ok",
+                "p2,2026-10-05T10:20:00Z,alice,openai," + model + "," + secondInput + ",0,0,0,0,0," + tier + ",ok");
 
         // when
         ingest.readAll(record -> {});
         commit(ingest, 1);
 
-        // then: the second would take the hour's input past 10^15 and is rejected
-        assertThat(ingest.counts()).isEqualTo(new FileCounts(2, 1, 1, 0, 0, 0));
+        // then: the second would take the hour's input past 10^15 and is rejected (held rows of an unpriced model
+        // count as rejected NO_PRICE, and are kept)
+        assertThat(ingest.counts()).isEqualTo(new FileCounts(2, accepted, 2 - accepted, 0, 0, 0));
         assertThat(inputTokens(source)).isEqualTo(600_000_000_000_000L);
+        assertThat(rejectsOf(source)).contains("huge-held.csv NUMBER_TOO_LARGE");
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class ProviderCostParser {
         }
         for (String required : REQUIRED) {
             if (record.field(required) == null) {
-                throw new RowException(RejectCode.MISSING_FIELD, required + " is absent");
+                throw new RowException(RejectCode.MISSING_FIELD, record.nameOf(required) + " is absent");
             }
         }
     }
@@ -121,12 +121,13 @@ public final class ProviderCostParser {
         try {
             number = PlainNumbers.decimal(text.strip());
         } catch (NumberFormatException e) {
-            throw new RowException(RejectCode.INVALID_NUMBER, column + " is not a decimal number: " + text);
+            throw new RowException(
+                    RejectCode.INVALID_NUMBER, record.nameOf(column) + " is not a decimal number: " + text);
         }
         if (number.abs().compareTo(MAX_NUMBER) >= 0) {
             throw new RowException(
                     RejectCode.NUMBER_TOO_LARGE,
-                    column + " is " + text + ", " + MAX_NUMBER.toPlainString() + " or more in size");
+                    record.nameOf(column) + " is " + text + ", " + MAX_NUMBER.toPlainString() + " or more in size");
         }
         return number;
     }

@@ -38,7 +38,11 @@ abstract class CostPagesFormat extends JsonPagesFormat implements CostFormat {
         return bucketResults(page, pageNo, startField, endField, "start", "end");
     }
 
-    /** A decimal amount as exact text: a JSON number or a decimal string; null when absent. */
+    /**
+     * A decimal amount as exact text: a JSON number as its plain decimal, a string as it stands, any other value (a
+     * boolean, a list) as its JSON text, which the cost parser refuses as no number ({@code INVALID_NUMBER}, naming
+     * the field); null when absent.
+     */
     static String decimalText(JsonNode node, String path) {
         JsonNode value = JsonFields.at(node, path);
         if (value == null) {
@@ -47,10 +51,7 @@ abstract class CostPagesFormat extends JsonPagesFormat implements CostFormat {
         if (value.isNumber()) {
             return value.decimalValue().toPlainString();
         }
-        if (value.isString() && value.asString().strip().matches("-?\\d+(\\.\\d+)?")) {
-            return value.asString().strip();
-        }
-        throw new RecordProblem(path + " is not a decimal number: " + value);
+        return value.isString() ? value.asString() : value.toString();
     }
 
     /** The UTC day of an instant. */

@@ -30,6 +30,7 @@ final class CostRecord implements TranslatedRecord {
     private static final Map<String, Integer> INDEX = index();
 
     private final String[] values = new String[COLUMNS.size()];
+    private final Map<String, String> sourceNames = new HashMap<>();
 
     CostRecord set(String column, Object value) {
         Integer at = INDEX.get(column);
@@ -40,13 +41,20 @@ final class CostRecord implements TranslatedRecord {
         return this;
     }
 
+    /** Sets a column to a field of the source copied as it stands, which its rejects then name. */
+    CostRecord set(String column, Object value, String sourceField) {
+        set(column, value);
+        sourceNames.put(column, sourceField);
+        return this;
+    }
+
     String get(String column) {
         return values[INDEX.get(column)];
     }
 
     @Override
     public RawRecord toRawRecord(long lineNo, String raw) {
-        return new RawRecord(lineNo, raw, INDEX, values.clone(), null);
+        return new RawRecord(lineNo, raw, INDEX, values.clone(), null, null, Map.copyOf(sourceNames));
     }
 
     private static Map<String, Integer> index() {

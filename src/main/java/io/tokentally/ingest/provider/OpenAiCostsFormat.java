@@ -79,10 +79,10 @@ class OpenAiCostsFormat extends CostPagesFormat {
                 .set(CostColumns.LINE_ITEM, lineItem)
                 .set(CostColumns.PROJECT_ID, project)
                 .set(CostColumns.API_KEY_ID, apiKey)
-                .set(CostColumns.AMOUNT, amount.value())
+                .set(CostColumns.AMOUNT, amount.value(), "amount.value")
                 .set(CostColumns.AMOUNT_UNIT, "major")
                 .set(CostColumns.CURRENCY, amount.currency())
-                .set(CostColumns.QUANTITY, decimalText(result, "quantity"))
+                .set(CostColumns.QUANTITY, decimalText(result, "quantity"), "quantity")
                 .set(CostColumns.QUANTITY_UNIT, text(result, "quantity_unit")));
     }
 

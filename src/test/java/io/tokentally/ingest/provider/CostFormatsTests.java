@@ -8,10 +8,13 @@ import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.ProviderCost;
 import io.tokentally.ingest.ProviderCostParser;
 import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.RejectCode;
 import io.tokentally.ingest.UsageFormat;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The OpenAI Costs API and Anthropic cost_report readers, from fixtures written from the providers' documentation. */
 class CostFormatsTests {
@@ -69,7 +72,9 @@ class CostFormatsTests {
         assertThat(results).hasSize(3);
         assertThat(results.get(0).reject().message()).contains("no amount.value or amount.currency");
         assertThat(results.get(0).reject().lineNo()).isEqualTo(1);
-        assertThat(results.get(1).reject().message()).contains("amount.value is not a decimal number");
+        assertThat(results.get(1).reject().code()).isEqualTo(RejectCode.INVALID_NUMBER);
+        assertThat(results.get(1).reject().message())
+                .isEqualTo("amount.value (amount) is not a decimal number: twelve");
         assertThat(results.get(2).cost().tokenType()).isEqualTo("input");
         assertThat(results.get(2).cost().model()).isNull();
     }
@@ -205,6 +210,35 @@ class CostFormatsTests {
         // then: not the standard id, whose charge it had raised above list (and these below it)
         assertThat(models.get(0)).isEqualTo("claude-sonnet-4-5-20250929:fast:us");
         assertThat(models.get(1)).isEqualTo("claude-sonnet-4-5-20250929");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            OpenAI, a word   | {"amount": {"value": "abc", "currency": "usd"}, "quantity": 5} | amount.value (amount) is not a decimal number: abc
+            OpenAI, true     | {"amount": {"value": true, "currency": "usd"}}                  | amount.value (amount) is not a decimal number: true
+            OpenAI, quantity | {"amount": {"value": 1.5, "currency": "usd"}, "quantity": "lots"} | quantity is not a decimal number: lots
+            Anthropic        | {"amount": "abc", "currency": "USD"}                             | amount is not a decimal number: abc
+            """)
+    void rejectsAnAmountOrQuantityThatIsNoNumberAsAnInvalidNumberNamingItsField(
+            String name, String result, String message) {
+        // given: one result in a day's bucket of the provider's page
+        String page = name.startsWith("OpenAI")
+                ? "{\"object\": \"page\", \"data\": [{\"object\": \"bucket\", \"start_time\": 1795737600,"
+                        + " \"end_time\": 1795824000, \"results\": [" + result + "]}], \"has_more\": false}"
+                : "{\"data\": [{\"starting_at\": \"2026-11-27T00:00:00Z\", \"ending_at\": \"2026-11-28T00:00:00Z\","
+                        + " \"results\": [" + result + "]}], \"has_more\": false}";
+
+        // when
+        List<ProviderCostParser.Result> results =
+                ProviderFixtures.recordsOf(name.startsWith("OpenAI") ? openAi : anthropic, page).stream()
+                        .map(record -> ProviderCostParser.parse(1, record))
+                        .toList();
+
+        // then
+        assertThat(results).singleElement().satisfies(rejected -> {
+            assertThat(rejected.reject().code()).isEqualTo(RejectCode.INVALID_NUMBER);
+            assertThat(rejected.reject().message()).isEqualTo(message);
+        });
     }
 
     private static List<ProviderCost> costs(UsageFormat format, String fixture) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -35,6 +36,13 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
             "aws-bedrock", "bedrock",
             "azure-openai", "openai");
 
+    /**
+     * A page of no logs (a period without requests) in Cloudflare's API envelope ({@code result_info}, {@code
+     * success}): read as a file of no rows, as a usage CSV of its header alone, not reported as unread. Another
+     * Cloudflare API's empty list is claimed too, and holds no rows either.
+     */
+    private static final Pattern EMPTY_RESULT = Pattern.compile("\"result\"\\s*:\\s*\\[\\s*\\]");
+
     private final CustomerAttribution attribution;
 
     CloudflareGatewayLogsFormat(CustomerAttribution attribution) {
@@ -48,7 +56,9 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
 
     @Override
     public boolean claims(String head) {
-        return isJson(head) && containsAll(head, "\"result\"", "\"tokens_in\"", "\"tokens_out\"");
+        return isJson(head)
+                && (containsAll(head, "\"result\"", "\"tokens_in\"", "\"tokens_out\"")
+                        || (EMPTY_RESULT.matcher(head).find() && containsAll(head, "\"result_info\"", "\"success\"")));
     }
 
     @Override

@@ -179,6 +179,18 @@ class GatewayLogFormatsTests {
     }
 
     @Test
+    void claimsAnEmptyCloudflarePageAsAFileOfNoRows() {
+        // given Cloudflare's answer for a period without logs, in its envelope
+        String page = "{\"result\": [ ], \"result_info\": {\"page\": 1, \"per_page\": 50, \"total_count\": 0},"
+                + " \"success\": true, \"errors\": [], \"messages\": []}";
+
+        // when, then: claimed, and no rows; an empty list without the envelope is no Cloudflare page
+        assertThat(CLOUDFLARE.claims(page)).isTrue();
+        assertThat(ProviderFixtures.recordsOf(CLOUDFLARE, page)).isEmpty();
+        assertThat(CLOUDFLARE.claims("{\"result\": []}")).isFalse();
+    }
+
+    @Test
     void rejectsACloudflareLogWithoutOutputTokens() {
         assertThat(rejects(CLOUDFLARE, CLOUDFLARE_FILE))
                 .singleElement()

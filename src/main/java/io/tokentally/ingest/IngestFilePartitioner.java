@@ -2,6 +2,7 @@ package io.tokentally.ingest;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -13,6 +14,8 @@ public class IngestFilePartitioner implements Partitioner {
 
     public static final String FILE_ID = "fileId";
 
+    private static final String NAME_PREFIX = "file-";
+
     private final FileRegistry registry;
     private final long run;
 
@@ -23,7 +26,23 @@ public class IngestFilePartitioner implements Partitioner {
 
     /** The name of a file's partition; its step execution is named {@code ingestFileStep:} and this name. */
     public static String partitionName(long fileId) {
-        return "file-" + fileId;
+        return NAME_PREFIX + fileId;
+    }
+
+    /**
+     * The file id a partition's step execution is named by ({@code ingestFileStep:file-7} is file 7's), or empty when
+     * its name is no file partition's.
+     */
+    public static OptionalLong fileIdOf(String stepName) {
+        int at = stepName.lastIndexOf(":" + NAME_PREFIX);
+        if (at < 0) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(stepName.substring(at + 1 + NAME_PREFIX.length())));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     @Override

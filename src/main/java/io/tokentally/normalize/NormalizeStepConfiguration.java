@@ -109,6 +109,7 @@ public class NormalizeStepConfiguration {
                 : localPartitions(ingestFileStep, properties.threads());
         return new StepBuilder(INGEST_STEP, jobRepository)
                 .partitioner(INGEST_FILE_STEP, ingestFilePartitioner)
+                .splitter(new FileContextSplitter(jobRepository, INGEST_FILE_STEP, ingestFilePartitioner))
                 .step(ingestFileStep)
                 .partitionHandler(handler)
                 .listener(new StepExecutionListener() {

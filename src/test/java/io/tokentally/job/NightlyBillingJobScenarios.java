@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokentally.UsageFixtures;
+import io.tokentally.normalize.NormalizeStepConfiguration;
 import io.tokentally.rating.RatingStepConfiguration;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
@@ -40,6 +41,7 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -526,6 +528,36 @@ abstract class NightlyBillingJobScenarios {
         assertThat(restartedReport.get("counts").get("accepted").asLong())
                 .isEqualTo(report(reference).get("counts").get("accepted").asLong());
         assertThat(totals(restartedReport)).isEqualTo(totals(report(reference)));
+    }
+
+    @Test
+    void aRunKilledBeforeAFilePartitionsContextWasSavedResumesAndBillsTheFile() throws Exception {
+        // given: a failed run whose file partition is left as a process killed between saving the partition's step
+        // execution and saving its context leaves it: no file id (Spring Batch saves the two apart)
+        Path input = folder("no-context");
+        write(input.resolve("gateway.csv"), rows("no-context", LocalDate.of(2026, 10, 8), 300, 3));
+        JobExecution failed = runWhileUsageCannotBeStored("2026-10-08", input);
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        StepExecution partition = jobRepository.getJobExecution(failed.getId()).getStepExecutions().stream()
+                .filter(step -> step.getStepName().startsWith(NormalizeStepConfiguration.INGEST_FILE_STEP + ":"))
+                .findFirst()
+                .orElseThrow();
+        partition.setExecutionContext(new ExecutionContext());
+        jobRepository.updateExecutionContext(partition);
+
+        // when: the day is run again
+        JobExecution resumed = run("2026-10-08", input);
+
+        // then: the resumed partition reads its file, found by the partition's name, and bills it once
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobInstance().getInstanceId())
+                .isEqualTo(failed.getJobInstance().getInstanceId());
+        assertThat(report(resumed).get("counts").get("read").asLong()).isEqualTo(300);
+        assertThat(jdbc.queryForObject(
+                        "SELECT SUM(u.requests) FROM usage_hourly u JOIN ingested_file f ON f.file_id = u.file_id"
+                                + " WHERE f.source = 'no-context'",
+                        Long.class))
+                .isEqualTo(report(resumed).get("counts").get("accepted").asLong());
     }
 
     @Test

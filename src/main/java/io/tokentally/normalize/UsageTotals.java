@@ -48,7 +48,7 @@ final class UsageTotals {
 
         /** This group with no newest price version. */
         Group withoutNewestPriceId() {
-            return withPricing(priceEpoch, 0);
+            return with(priceEpoch, 0, held, heldInput);
         }
 
         /**
@@ -57,22 +57,10 @@ final class UsageTotals {
          * alone would let an hour hold the limit once per input.
          */
         Group ofHour() {
-            return new Group(
-                    hourStart,
-                    customerId,
-                    attributed,
-                    provider,
-                    model,
-                    serviceTier,
-                    contextTier,
-                    hourStart,
-                    0,
-                    billable,
-                    false,
-                    null);
+            return with(hourStart, 0, false, null);
         }
 
-        private Group withPricing(Instant epoch, long newest) {
+        private Group with(Instant epoch, long newest, boolean isHeld, Long input) {
             return new Group(
                     hourStart,
                     customerId,
@@ -84,8 +72,8 @@ final class UsageTotals {
                     epoch,
                     newest,
                     billable,
-                    held,
-                    heldInput);
+                    isHeld,
+                    input);
         }
     }
 

@@ -273,7 +273,8 @@ class ReconcileEdgeCasesIntegrationTests {
                         String.class))
                 .containsExactly(
                         "2 FIELD_TOO_LONG project_id has 201 characters; at most 200 are allowed",
-                        "3 NUMBER_TOO_LARGE amount is 1000000000000000, 1000000000000000 or more in size",
+                        "3 NUMBER_TOO_LARGE amount.value (amount) is 1000000000000000, 1000000000000000 or more in"
+                                + " size",
                         "4 NUMBER_TOO_LARGE quantity is 10000000000000000000000000000000000000000,"
                                 + " 1000000000000000 or more in size");
     }

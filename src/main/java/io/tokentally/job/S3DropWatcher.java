@@ -65,23 +65,32 @@ public class S3DropWatcher {
         });
     }
 
-    /** One look at the drop folder; the run it started, if it found new objects. */
+    /**
+     * One look at the drop folder; the run it started, if it found new objects or yesterday's run of the drop ended
+     * unfinished (its objects, claimed, wait for it whether or not new ones came).
+     */
     public Optional<JobExecution> poll() throws Exception {
         stager.moveAgainDropped(drop);
         List<String> fresh = stager.unclaimed(drop);
-        if (fresh.isEmpty()) {
-            return Optional.empty();
-        }
         LocalDate yesterday =
                 LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
-        Optional<JobExecution> unfinished = runs.lastExecution(yesterday)
-                .filter(BillingRuns::endedUnfinished)
-                .filter(runs::restartedBefore);
-        if (unfinished.isPresent()) {
+        Optional<JobExecution> unfinished = runs.lastExecution(yesterday).filter(BillingRuns::endedUnfinished);
+        if (fresh.isEmpty()) {
+            if (unfinished.isEmpty() || runs.restartedBefore(unfinished.get()) || !readsTheDrop(unfinished.get())) {
+                return Optional.empty();
+            }
+            log.info(
+                    "execution {} of window {}, a run of {}, is {}: restarting it",
+                    unfinished.get().getId(),
+                    yesterday,
+                    drop.spec(),
+                    unfinished.get().getStatus());
+        } else if (unfinished.isPresent() && runs.restartedBefore(unfinished.get())) {
             waitForRestart(unfinished.get(), fresh.size());
             return Optional.empty();
+        } else {
+            log.info("{} new object(s) in {}: starting a run", fresh.size(), drop.spec());
         }
-        log.info("{} new object(s) in {}: starting a run", fresh.size(), drop.spec());
         return Optional.of(runs.run(new BillingJobParameters(
                 yesterday,
                 0,
@@ -89,6 +98,11 @@ public class S3DropWatcher {
                 defaults.customersFile(),
                 defaults.plansFile(),
                 defaults.pricesFile())));
+    }
+
+    /** Whether the run reads the drop folder: its claimed objects are there, moved only once it ends. */
+    private boolean readsTheDrop(JobExecution execution) {
+        return BillingJobParameters.of(execution.getJobParameters()).inputs().contains(drop.spec());
     }
 
     /**

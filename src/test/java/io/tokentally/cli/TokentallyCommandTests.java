@@ -1481,6 +1481,27 @@ class TokentallyCommandTests {
                 .startsWith("--customers: " + Path.of("sample-data").toAbsolutePath() + " is a folder, not a file");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "on"})
+    void aDropWatchSwitchThatIsNeitherTrueNorFalseStopsServeInOneLineNamingIt(String value) {
+        // given a value the watcher's condition took for off (it takes only true): serve then watched no drop folder
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.api.tokens", "serve-test-token-0123456789abcdef");
+        setting("tokentally.s3.watch", value);
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = serveReportingFailures(err);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo("tokentally: Property tokentally.s3.watch with value '" + value
+                        + "' is invalid: must be true or false");
+    }
+
     @Test
     void serveWithoutApiTokensSaysTheyAreEmptyNotHidden() {
         // given no tokentally.api.tokens at all

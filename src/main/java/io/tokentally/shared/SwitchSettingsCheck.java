@@ -1,0 +1,30 @@
+package io.tokentally.shared;
+
+import java.util.List;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the switches that turn a part of the engine on, {@code tokentally.schedules.enabled} and {@code
+ * tokentally.s3.watch}, as true or false wherever the engine starts: any other value stops start-up naming the
+ * setting, where the part's condition took it for off (a server ran no schedules, or watched no drop folder, without a
+ * word). It looks before any bean is made, so before the settings are bound, whose binder would say less of {@code
+ * maybe} and take {@code yes} for true.
+ */
+@Component
+class SwitchSettingsCheck extends EarlySettingCheck {
+
+    static final List<String> SWITCHES = List.of("tokentally.schedules.enabled", "tokentally.s3.watch");
+
+    @Override
+    protected void check(Environment environment) {
+        for (String property : SWITCHES) {
+            String value = environment.getProperty(property);
+            // the conditions take only true (in any case) for on, where a binder would also read yes, on and 1 as true
+            if (value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                throw new InvalidConfigurationPropertyValueException(property, value, "must be true or false");
+            }
+        }
+    }
+}

@@ -12,6 +12,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -61,9 +62,15 @@ class ApiExceptionHandler {
                 "'" + e.getName() + "' must be a " + e.getRequiredType().getSimpleName());
     }
 
-    /** Anything else: the log has the details; the answer has no internals. */
+    /**
+     * Anything else: Spring MVC's own refusals (a content type it does not read, 415; a method, 405) with their status
+     * and words; otherwise the log has the details and the answer has no internals.
+     */
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
+        if (e instanceof ErrorResponse refusal && refusal.getStatusCode().is4xxClientError()) {
+            return refusal.getBody();
+        }
         log.error("The API failed unexpectedly", e);
         return ProblemDetail.forStatusAndDetail(
                 HttpStatus.INTERNAL_SERVER_ERROR, "the request failed on the server; its log has the details");

@@ -33,9 +33,13 @@ final class ApiClient {
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return post(path, json, "application/json");
+    }
+
+    HttpResponse<String> post(String path, String body, String contentType) throws IOException, InterruptedException {
         return send(request(path)
-                .header("Content-Type", "application/json")
-                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+                .header("Content-Type", contentType)
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     ApiClient withToken(String other) {

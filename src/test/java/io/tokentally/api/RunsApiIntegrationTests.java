@@ -395,6 +395,14 @@ class RunsApiIntegrationTests {
                         body("2026-11-03").replace(input, input + ";x")),
                 400,
                 "holds ';'");
+        // 415: a body that is not JSON by its content type (curl's default form type), as Spring MVC says it
+        assertProblem(
+                api.post(
+                        "/api/jobs/nightly-billing/executions",
+                        "{\"date\":\"2026-11-03\"}",
+                        "application/x-www-form-urlencoded"),
+                415,
+                "Content-Type 'application/x-www-form-urlencoded");
         // 404
         assertProblem(api.post("/api/jobs/no-such-job/executions", body("2026-11-03")), 404, "no-such-job");
         assertProblem(api.get("/api/jobs/no-such-job/executions"), 404, "no-such-job");

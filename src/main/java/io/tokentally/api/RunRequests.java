@@ -70,6 +70,10 @@ class RunRequests {
         return started.orElseThrow(() -> {
             JobExecution last =
                     jobRepository.getLastJobExecution(jobRepository.getJobInstance(JOB, parameters.toJobParameters()));
+            if (last != null && last.getStatus().isRunning()) {
+                // another start of the window won the race a moment ago: its run is under way, not over
+                return running(last, parameters.date().toString());
+            }
             return ApiProblem.conflict("window " + parameters.date() + " was already run (execution "
                     + (last == null ? "?" : last.getId() + ", " + last.getStatus())
                     + "); POST /api/jobs/" + job + "/reruns to run it again, or restart a failed execution");
@@ -153,10 +157,14 @@ class RunRequests {
         String date = parameters.date().toString();
         for (JobExecution running : jobRepository.findRunningJobExecutions(JOB)) {
             if (date.equals(running.getJobParameters().getString(BillingJobParameters.DATE))) {
-                throw ApiProblem.conflict("execution " + running.getId() + " of window " + date + " is "
-                        + running.getStatus() + "; wait for it or stop it");
+                throw running(running, date);
             }
         }
+    }
+
+    private static ApiProblem running(JobExecution running, String date) {
+        return ApiProblem.conflict("execution " + running.getId() + " of window " + date + " is " + running.getStatus()
+                + "; wait for it or stop it");
     }
 
     /**

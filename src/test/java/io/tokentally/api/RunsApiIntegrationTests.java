@@ -232,6 +232,12 @@ class RunsApiIntegrationTests {
                     responses.stream().map(HttpResponse::statusCode).toList();
             assertThat(statuses).as("one run, the other starts refused").containsOnlyOnce(202);
             assertThat(statuses).filteredOn(status -> status != 202).containsOnly(409);
+            assertThat(responses)
+                    .filteredOn(response -> response.statusCode() == 409)
+                    .extracting(response -> json(response).get("detail").asString())
+                    .as("a run under way is not said to have run")
+                    .allSatisfy(detail ->
+                            assertThat(detail).doesNotContainPattern("was already run \\(execution \\d+, START"));
             var started = responses.stream()
                     .filter(response -> response.statusCode() == 202)
                     .findFirst()

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +47,29 @@ public class FileScanner {
                                 + "') does not exist or is not a folder");
             }
             for (Path file : filesUnder(source.root(), log::info)) {
-                if (scanFile(run, source, file)) {
+                if (scanFileStillThere(run, source, file)) {
                     pending++;
                 }
             }
         }
         return pending;
+    }
+
+    /**
+     * Registers a file as {@link #scanFile} does, unless it was removed or moved after its folder was listed (a log
+     * rotated, a file cleaned up): then the log names it and the run goes on without it, as without a link that leads
+     * nowhere; a later run reads what is there then. Only files are read before anything is registered of one.
+     */
+    private boolean scanFileStillThere(long run, InputSource source, Path file) throws IOException {
+        try {
+            return scanFile(run, source, file);
+        } catch (NoSuchFileException e) {
+            if (!file.toString().equals(e.getFile()) && !absolute(file).equals(e.getFile())) {
+                throw e;
+            }
+            log.warn("{} was removed or moved after its folder was listed and is not read by this run", absolute(file));
+            return false;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -60,6 +61,11 @@ public final class InputFolders {
         public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
             if (e instanceof FileSystemLoopException) {
                 onSkipped.accept("link " + file.toAbsolutePath() + " leads back to a folder it is in, read already");
+                return FileVisitResult.CONTINUE;
+            }
+            if (e instanceof NoSuchFileException) {
+                onSkipped.accept(
+                        file.toAbsolutePath() + " was removed or moved while its folder was read and is not read");
                 return FileVisitResult.CONTINUE;
             }
             throw e;

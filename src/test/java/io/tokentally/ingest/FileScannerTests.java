@@ -17,6 +17,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.Mockito;
 
 class FileScannerTests {
 
@@ -25,6 +26,28 @@ class FileScannerTests {
 
     final FileScanner scanner =
             new FileScanner(null, new UsageFormats(List.of(new UsageCsvFormat(), new UsageJsonLinesFormat())));
+
+    @Test
+    void aFileRemovedAfterItsFolderWasListedIsLeftOutAndTheOthersAreRegistered() throws IOException {
+        // given two files, the first removed as the scan comes to it (a log rotated away after the listing)
+        Path gone = Files.writeString(dir.resolve("a.csv"), usageCsv());
+        Files.writeString(dir.resolve("b.csv"), usageCsv().replace("req-", "other-"));
+        FileScanner spied = Mockito.spy(new FileScanner(
+                Mockito.mock(FileRegistry.class),
+                new UsageFormats(List.of(new UsageCsvFormat(), new UsageJsonLinesFormat()))));
+        Mockito.doAnswer(call -> {
+                    Files.delete(gone);
+                    return call.callRealMethod();
+                })
+                .when(spied)
+                .register(Mockito.anyLong(), Mockito.anyString(), Mockito.eq(gone), Mockito.any());
+
+        // when
+        int pending = spied.scan(1, List.of(new InputSource("gateway", dir, SourceRole.BILLABLE)));
+
+        // then: the run goes on with the other file (it failed with the removed file's path alone)
+        assertThat(pending).isEqualTo(1);
+    }
 
     @Test
     void aGzippedUsageCsvCutAnywhereIsAnInvalidGzipFileWithItsReason() throws IOException {

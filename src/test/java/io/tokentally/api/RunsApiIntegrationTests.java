@@ -353,6 +353,11 @@ class RunsApiIntegrationTests {
                 "unknown field(s) custmers; the body takes date, input, customers, plans, prices");
         assertProblem(
                 api.post("/api/jobs/nightly-billing/reruns", "{\"date\":\"2026-11-03\",\"bogus\":1}"), 400, "bogus");
+        // a field given twice was read as its last copy
+        assertProblem(
+                api.post("/api/jobs/nightly-billing/executions", "{\"date\":\"2026-11-03\",\"date\":\"2026-11-04\"}"),
+                400,
+                "the request body is not valid JSON for this call: Duplicate Object property \"date\"");
         assertProblem(
                 api.post("/api/jobs/nightly-billing/executions", body("2099-01-01")),
                 400,

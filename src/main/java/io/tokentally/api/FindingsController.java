@@ -59,8 +59,12 @@ class FindingsController {
         if (body == null || body.key() == null || body.key().isBlank()) {
             throw ApiProblem.badRequest("send {\"key\": \"<finding key>\"}, as GET /api/findings lists it");
         }
-        if (!findings.setStatus(body.key(), status)) {
-            throw ApiProblem.notFound("no finding with key " + body.key());
+        try {
+            if (!findings.setStatus(body.key(), status)) {
+                throw ApiProblem.notFound("no finding with key " + body.key());
+            }
+        } catch (FindingRepository.ResolvedAlready e) {
+            throw ApiProblem.conflict(e.getMessage());
         }
         return Map.of("key", body.key(), "status", status);
     }

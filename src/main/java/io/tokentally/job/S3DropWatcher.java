@@ -40,6 +40,8 @@ public class S3DropWatcher {
     private final S3Source drop;
     /** The unfinished run the watcher last said it waits for, so that it says so once. */
     private volatile long warnedOf = -1;
+    /** Why the watcher last found yesterday's window busy, so that a run under way is logged once, not every poll. */
+    private volatile String busyWith;
 
     S3DropWatcher(
             S3Stager stager, S3Properties properties, BillingRuns runs, TokentallyProperties defaults, Clock clock) {
@@ -67,7 +69,8 @@ public class S3DropWatcher {
 
     /**
      * One look at the drop folder; the run it started, if it found new objects or yesterday's run of the drop ended
-     * unfinished (its objects, claimed, wait for it whether or not new ones came).
+     * unfinished (its objects, claimed, wait for it whether or not new ones came). None while a run of yesterday is
+     * under way: the new objects wait for the first poll after it ends, said once per run.
      */
     public Optional<JobExecution> poll() throws Exception {
         stager.moveAgainDropped(drop);
@@ -91,13 +94,24 @@ public class S3DropWatcher {
         } else {
             log.info("{} new object(s) in {}: starting a run", fresh.size(), drop.spec());
         }
-        return Optional.of(runs.run(new BillingJobParameters(
-                yesterday,
-                0,
-                List.of(drop.spec()),
-                defaults.customersFile(),
-                defaults.plansFile(),
-                defaults.pricesFile())));
+        try {
+            return Optional.of(runs.run(new BillingJobParameters(
+                    yesterday,
+                    0,
+                    List.of(drop.spec()),
+                    defaults.customersFile(),
+                    defaults.plansFile(),
+                    defaults.pricesFile())));
+        } catch (BillingRuns.WindowBusy busy) {
+            if (!busy.getMessage().equals(busyWith)) {
+                log.warn(
+                        "S3 drop folder {}: {} (the first poll after it ends reads the drop)",
+                        drop.spec(),
+                        busy.getMessage());
+                busyWith = busy.getMessage();
+            }
+            return Optional.empty();
+        }
     }
 
     /** Whether the run reads the drop folder: its claimed objects are there, moved only once it ends. */

@@ -24,10 +24,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -265,6 +268,41 @@ class S3DropIntegrationTests {
         assertThat(runs.restart(failedAgain.getId()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
         JobExecution next = watcher.poll().orElseThrow();
         assertThat(fileCounts(next, "waiting-too.csv")).isEqualTo(Map.of("read", 5L, "accepted", 5L));
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void newObjectsWaitForARunOfYesterdayUnderWayAndTheWatcherSaysSoOnceNotAtEveryPoll(CapturedOutput output)
+            throws Exception {
+        // given: yesterday's run of the drop marked running by this process, as one started through the API is
+        put("incoming/under-way.csv", rows("under-way", 5));
+        JobExecution running = watcher.poll().orElseThrow();
+        running.setStatus(BatchStatus.STARTED);
+        jobRepository.update(running);
+        running.getExecutionContext().putString(RunOwnerListener.HOST, RunOwnerListener.localHost());
+        running.getExecutionContext()
+                .putLong(RunOwnerListener.PID, ProcessHandle.current().pid());
+        jobRepository.updateExecutionContext(running);
+        put("incoming/after-it.csv", rows("after-it", 5));
+        try {
+            // when the watcher polls twice while it runs
+            Optional<JobExecution> first = watcher.poll();
+            Optional<JobExecution> second = watcher.poll();
+
+            // then it starts nothing and says why once
+            assertThat(first).isEmpty();
+            assertThat(second).isEmpty();
+            assertThat(output.getOut().split("is still being run by process", -1))
+                    .as("said once")
+                    .hasSize(2);
+        } finally {
+            running.setStatus(BatchStatus.COMPLETED);
+            jobRepository.update(running);
+        }
+
+        // and the first poll after it ends reads the new object
+        JobExecution next = watcher.poll().orElseThrow();
+        assertThat(fileCounts(next, "after-it.csv")).isEqualTo(Map.of("read", 5L, "accepted", 5L));
     }
 
     @Test

@@ -61,7 +61,15 @@ final class ActualCosts {
 
     static ActualCosts of(
             List<ChargedCost> lines, Map<ReconcileKey, UsageSide> provider, Map<ReconcileKey, UsageSide> billable) {
-        return of(lines, provider, billable, Map.of());
+        return of(lines, provider, billable, Map.of(), Map.of());
+    }
+
+    static ActualCosts of(
+            List<ChargedCost> lines,
+            Map<ReconcileKey, UsageSide> provider,
+            Map<ReconcileKey, UsageSide> billable,
+            Map<String, Map<ReconcileKey, UsageSide>> byCustomer) {
+        return of(lines, provider, billable, byCustomer, Map.of());
     }
 
     /**
@@ -71,15 +79,18 @@ final class ActualCosts {
      * customer's lines over that customer's billable usage in {@code byCustomer} ({@link #byOwner}): a project's
      * charge is its customer's cost, which a charge shared over every customer's usage misplaced (a customer charged
      * list showed a loss, and another's loss was hidden). The reference is then the customer's billable usage, not
-     * the provider's: usage of its project that no gateway billed is its cost.
+     * the provider's: usage of its project that no gateway billed is its cost, of a model it used or not.
      *
      * @param byCustomer the attributed billable usage of those days, per customer
+     * @param unattributed the billable usage of those days of customer ids in no customers file: a day with token
+     *     usage of theirs stays shared, its users not all known
      */
     static ActualCosts of(
             List<ChargedCost> lines,
             Map<ReconcileKey, UsageSide> provider,
             Map<ReconcileKey, UsageSide> billable,
-            Map<String, Map<ReconcileKey, UsageSide>> byCustomer) {
+            Map<String, Map<ReconcileKey, UsageSide>> byCustomer,
+            Map<ReconcileKey, UsageSide> unattributed) {
         Map<String, List<ChargedCost>> byProviderDay = new TreeMap<>();
         lines.stream()
                 .filter(ChargedCost::forTokens)
@@ -88,7 +99,7 @@ final class ActualCosts {
                         .add(line));
         Map<String, Charge> charges = new TreeMap<>();
         for (List<ChargedCost> day : byProviderDay.values()) {
-            Map<String, List<ChargedCost>> byOwner = byOwner(day, provider, byCustomer);
+            Map<String, List<ChargedCost>> byOwner = byOwner(day, provider, byCustomer, unattributed);
             if (byOwner.isEmpty()) {
                 addDay(day, provider, billable, charges, "");
             } else {
@@ -105,14 +116,20 @@ final class ActualCosts {
      * which only the shared day keeps), or customers of the lines other than those with token usage of the provider
      * that day (a customer's usage no line of its own charges would stay at list price, and a line of a customer
      * without usage would charge nobody: the projects and the usage's customers do not match, as when the mapping
-     * file changed since the usage was read).
+     * file changed since the usage was read), unknown customers among them (a known customer's project charged for
+     * their usage would be that customer's cost).
      */
     private static Map<String, List<ChargedCost>> byOwner(
             List<ChargedCost> day,
             Map<ReconcileKey, UsageSide> provider,
-            Map<String, Map<ReconcileKey, UsageSide>> byCustomer) {
+            Map<String, Map<ReconcileKey, UsageSide>> byCustomer,
+            Map<ReconcileKey, UsageSide> unattributed) {
         String providerName = day.get(0).provider();
         LocalDate date = day.get(0).day();
+        if (ProviderChargeCheck.tokenUsage(unattributed, providerName, date).values().stream()
+                .anyMatch(side -> side.listUsd().signum() > 0)) {
+            return Map.of();
+        }
         Map<String, List<ChargedCost>> byOwner = new TreeMap<>();
         for (ChargedCost line : day) {
             if (line.customerId() == null) {
@@ -137,7 +154,11 @@ final class ActualCosts {
         return "|" + customerId;
     }
 
-    /** Adds the provider day's charges, each bucket's key ending with {@code owner}. */
+    /**
+     * Adds the provider day's charges, each bucket's key ending with {@code owner}. A customer's own lines (an {@code
+     * owner}) are shared per model only where the customer has usage of every model they charge, else over its whole
+     * day: a charge for a model it did not use is its cost too, where the day's shared lines leave it to no one.
+     */
     private static void addDay(
             List<ChargedCost> lines,
             Map<ReconcileKey, UsageSide> provider,
@@ -146,11 +167,13 @@ final class ActualCosts {
             String owner) {
         String providerName = lines.get(0).provider();
         LocalDate day = lines.get(0).day();
-        boolean byModel = lines.stream().allMatch(line -> line.model() != null);
-        boolean byType = byModel && lines.stream().allMatch(line -> line.tokenType() != null);
         boolean reported = ProviderChargeCheck.reportsTokens(provider, providerName, day);
         Map<ReconcileKey, UsageSide> usage =
                 ProviderChargeCheck.tokenUsage(reported ? provider : billable, providerName, day);
+        // a customer's own charge for a model it has no billable usage of is its cost too: shared over its whole day
+        boolean byModel = lines.stream().allMatch(line -> line.model() != null)
+                && (owner.isEmpty() || usedModels(usage).containsAll(chargedModels(lines)));
+        boolean byType = byModel && lines.stream().allMatch(line -> line.tokenType() != null);
         Set<String> typed = byType ? typedModels(lines, usage) : Set.of();
         Map<String, List<ChargedCost>> buckets = new TreeMap<>();
         for (ChargedCost line : lines) {
@@ -173,6 +196,23 @@ final class ActualCosts {
     private static String bucket(String provider, ReconcileKey key, boolean byModel, Set<String> typed, LocalDate day) {
         String model = byModel ? key.model() : ANY;
         return bucket(provider, model, typed.contains(model) ? key.tokenType() : ANY, day);
+    }
+
+    private static Set<String> chargedModels(List<ChargedCost> lines) {
+        Set<String> models = new TreeSet<>();
+        lines.forEach(line -> models.add(line.model()));
+        return models;
+    }
+
+    /** The models of usage with a list price. */
+    private static Set<String> usedModels(Map<ReconcileKey, UsageSide> usage) {
+        Set<String> models = new TreeSet<>();
+        usage.forEach((key, side) -> {
+            if (side.listUsd().signum() > 0) {
+                models.add(key.model());
+            }
+        });
+        return models;
     }
 
     /** The models whose lines charge exactly the token types of their usage at list price: shared per token type. */

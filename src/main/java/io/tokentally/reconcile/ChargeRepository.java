@@ -101,36 +101,46 @@ class ChargeRepository {
     }
 
     private ActualCosts actualCosts(List<ChargedCost> charges, ProviderUsageRepository.Sides sides) {
-        return charges.isEmpty()
-                ? ActualCosts.NONE
-                : ActualCosts.of(charges, sides.provider(), sides.billable(), byCustomer(charges));
+        if (charges.isEmpty()) {
+            return ActualCosts.NONE;
+        }
+        Map<String, Map<ReconcileKey, UsageSide>> byCustomer = new TreeMap<>();
+        Map<ReconcileKey, UsageSide> unattributed = new TreeMap<>();
+        billableByCustomer(charges, byCustomer, unattributed);
+        return ActualCosts.of(charges, sides.provider(), sides.billable(), byCustomer, unattributed);
     }
 
     /**
-     * The attributed billable usage, per customer, of the days and providers of the lines of known customers: the
-     * usage their charges are shared over ({@link ActualCosts}). A whole UTC day's, as a charge is a day's.
+     * The billable usage of the days and providers of the lines of known customers, attributed per customer into
+     * {@code byCustomer}, and that of customer ids in no customers file into {@code unattributed}: the usage their
+     * charges are shared over ({@link ActualCosts}). A whole UTC day's, as a charge is a day's.
      */
-    private Map<String, Map<ReconcileKey, UsageSide>> byCustomer(List<ChargedCost> charges) {
-        Map<String, Map<ReconcileKey, UsageSide>> usage = new TreeMap<>();
+    private void billableByCustomer(
+            List<ChargedCost> charges,
+            Map<String, Map<ReconcileKey, UsageSide>> byCustomer,
+            Map<ReconcileKey, UsageSide> unattributed) {
         charges.stream()
                 .filter(line -> line.customerId() != null)
                 .map(line -> new ReconcileKey(line.provider(), ActualCosts.ANY, ActualCosts.ANY, line.day()))
                 .distinct()
                 .forEach(providerDay -> jdbc.query(
-                        "SELECT customer_id, model, token_type, SUM(tokens), SUM(cost_usd) FROM rated_aggregate"
-                                + " WHERE attributed = TRUE AND provider = ? AND hour_start >= ? AND hour_start < ?"
-                                + " GROUP BY customer_id, model, token_type",
+                        "SELECT attributed, customer_id, model, token_type, SUM(tokens), SUM(cost_usd)"
+                                + " FROM rated_aggregate WHERE provider = ? AND hour_start >= ? AND hour_start < ?"
+                                + " GROUP BY attributed, customer_id, model, token_type",
                         rs -> {
-                            usage.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
-                                    .put(
-                                            new ReconcileKey(
-                                                    providerDay.provider(),
-                                                    rs.getString(2),
-                                                    rs.getString(3),
-                                                    providerDay.day()),
-                                            UsageSide.of(
-                                                    rs.getLong(4),
-                                                    rs.getBigDecimal(5).toPlainString()));
+                            ReconcileKey key = new ReconcileKey(
+                                    providerDay.provider(), rs.getString(3), rs.getString(4), providerDay.day());
+                            UsageSide side = UsageSide.of(
+                                    rs.getLong(5), rs.getBigDecimal(6).toPlainString());
+                            if (rs.getBoolean(1)) {
+                                byCustomer
+                                        .computeIfAbsent(rs.getString(2), k -> new TreeMap<>())
+                                        .put(key, side);
+                            } else {
+                                unattributed
+                                        .computeIfAbsent(key, k -> new UsageSide())
+                                        .addAll(side);
+                            }
                         },
                         providerDay.provider(),
                         SqlTime.utc(
@@ -140,6 +150,5 @@ class ChargeRepository {
                                 .plusDays(1)
                                 .atStartOfDay(ZoneOffset.UTC)
                                 .toInstant())));
-        return usage;
     }
 }

@@ -128,6 +128,65 @@ class ReconcileEdgeCasesIntegrationTests {
     }
 
     /**
+     * A project's charge for a model no gateway billed is its customer's cost, as more usage of a model the gateways
+     * billed is (hunt BK: the charge was no one's, and the loss it made went unseen).
+     */
+    @Test
+    void aProjectsChargeForAModelNoGatewayBilledIsItsCustomersCost() throws Exception {
+        // given alice using 100,000 gpt-4o input and 10,000 output tokens on 2026-11-26 ($0.35 at list), and
+        // OpenAI's costs of alice's project: that list price, and $0.28 of gpt-4o-mini input no gateway billed
+        LocalDate day = LocalDate.of(2026, 11, 26);
+        Path gateway = Files.createDirectories(WORK.resolve("unbilled-model"));
+        Path costs = Files.createDirectories(WORK.resolve("unbilled-model-costs"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"),
+                "um1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,10000,0,,ok");
+        Files.writeString(
+                costs.resolve("openai-costs.json"),
+                costsPage(
+                        day,
+                        cost("0.25", "input", "alice", ""),
+                        cost("0.10", "output", "alice", ""),
+                        modelCost("gpt-4o-mini", "0.28", "input", "alice")));
+
+        // when
+        JobExecution execution = run(
+                day, JOB_CUSTOMERS, "unbilled-model=" + gateway.toAbsolutePath(), "unbilled-model-costs:cost=" + costs);
+
+        // then alice's gpt-4o costs $0.63 at actual cost, more than the $0.455 billed
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(marginLines(execution, day)).containsExactly("alice openai/gpt-4o " + day + " 0.63 actual");
+        assertThat(jdbc.queryForList("SELECT finding_key FROM finding WHERE kind = 'NEGATIVE_MARGIN'", String.class))
+                .contains("margin-negative:alice:openai/gpt-4o:" + day);
+    }
+
+    /**
+     * A project's charge for usage of its customer and of a customer id in no customers file is shared over both by
+     * list price: its customer costs its own share, not the unknown customer's usage too (hunt BK: a false loss).
+     */
+    @Test
+    void aProjectsChargeForAnUnknownCustomersUsageTooIsSharedOverBoth() throws Exception {
+        // given alice and wayne (in no customers file) each using 100,000 gpt-4o input tokens on 2026-11-23 ($0.25 at
+        // list), and OpenAI's cost of alice's project: $0.50, both at list price
+        LocalDate day = LocalDate.of(2026, 11, 23);
+        Path gateway = Files.createDirectories(WORK.resolve("unknown-user"));
+        Path costs = Files.createDirectories(WORK.resolve("unknown-user-costs"));
+        UsageFixtures.write(
+                gateway.resolve("gateway.csv"),
+                "uu1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,0,0,,ok",
+                "uu2," + day + "T04:00:00Z,wayne,openai,gpt-4o,100000,0,0,0,0,0,,ok");
+        Files.writeString(costs.resolve("openai-costs.json"), costsPage(day, cost("0.50", "input", "alice", "")));
+
+        // when
+        JobExecution execution =
+                run(day, JOB_CUSTOMERS, "unknown-user=" + gateway.toAbsolutePath(), "unknown-user-costs:cost=" + costs);
+
+        // then alice's gpt-4o costs $0.25, not $0.50
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(marginLines(execution, day)).containsExactly("alice openai/gpt-4o " + day + " 0.25 actual");
+    }
+
+    /**
      * An export's bucket of an unknown customer held for want of a price is a reject (NO_PRICE), not unattributed
      * usage and its finding, as a request log's row is; a priced bucket of an unknown customer is.
      */
@@ -292,6 +351,21 @@ class ReconcileEdgeCasesIntegrationTests {
         return "{\"object\": \"organization.costs.result\", \"amount\": {\"value\": " + amount
                 + ", \"currency\": \"usd\"}, \"line_item\": \"gpt-4o, " + tokenType + "\", \"project_id\": \""
                 + project + "\"" + more + "}";
+    }
+
+    /** A result charging {@code amount} (JSON) of a model's token type to the project. */
+    private static String modelCost(String model, String amount, String tokenType, String project) {
+        return cost(amount, tokenType, project, "").replace("gpt-4o, ", model + ", ");
+    }
+
+    /** The margin lines of the day: customer, model, day, cost and its basis. */
+    private static List<String> marginLines(JobExecution execution, LocalDate day) throws java.io.IOException {
+        Path folder =
+                RunFolders.of(WORK.resolve("runs"), RunReportListener.JOB_NAME, day.toString(), execution.getId());
+        return Files.readAllLines(folder.resolve("margin.csv")).stream()
+                .filter(line -> line.contains("," + day + ","))
+                .map(line -> String.join(" ", List.of(line.split(",")).subList(0, 4)) + " " + line.split(",")[7])
+                .toList();
     }
 
     /** The day on the inputs, with the job fixtures' plans and prices. */

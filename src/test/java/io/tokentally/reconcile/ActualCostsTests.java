@@ -261,6 +261,48 @@ class ActualCostsTests {
         }
     }
 
+    @Test
+    void aCustomersProjectChargedForAModelNoGatewayBilledCostsThatCustomerOverItsWholeDay() {
+        // given alpha's project charged $0.35 for gpt-4o input (its list price) and $0.28 for gpt-4.1 input, which no
+        // gateway billed: alpha's billable usage is $0.35 of gpt-4o input alone
+        ActualCosts costs = ActualCosts.of(
+                List.of(
+                        charge("openai/gpt-4o", "input", "0.35", 1).withCustomer("alpha"),
+                        charge("openai/gpt-4.1", "input", "0.28", 2).withCustomer("alpha")),
+                Map.of(
+                        key("openai/gpt-4o", "input"), UsageSide.of(140_000, "0.35", "usage.json"),
+                        key("openai/gpt-4.1", "input"), UsageSide.of(140_000, "0.28", "usage.json")),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(140_000, "0.35", "gateway.csv")),
+                Map.of("alpha", Map.of(key("openai/gpt-4o", "input"), UsageSide.of(140_000, "0.35"))));
+
+        // when
+        ActualCosts.Charge alpha =
+                costs.covering("alpha", "openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+
+        // then its gpt-4o costs both charges, as more gpt-4o usage of its project than billed would (the gpt-4.1
+        // charge was no one's)
+        assertThat(alpha.actual(new BigDecimal("0.35"))).isEqualByComparingTo("0.63");
+        assertThat(alpha.lines()).extracting(ChargedCost::lineNo).containsExactlyInAnyOrder(1L, 2L);
+    }
+
+    @Test
+    void aDayWithUsageOfAnUnknownCustomerIsSharedOverEveryCustomersUsage() {
+        // given alpha's project charged $0.70, list price, for its own $0.35 of gpt-4o input and that of a customer id
+        // in no customers file, billed to nobody
+        ActualCosts costs = ActualCosts.of(
+                List.of(charge("openai/gpt-4o", "input", "0.70", 1).withCustomer("alpha")),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(280_000, "0.70", "usage.json")),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(280_000, "0.70", "gateway.csv")),
+                Map.of("alpha", Map.of(key("openai/gpt-4o", "input"), UsageSide.of(140_000, "0.35"))),
+                Map.of(key("openai/gpt-4o", "input"), UsageSide.of(140_000, "0.35")));
+
+        // when, then: alpha costs its share at list price, not the unknown customer's usage too ($0.70)
+        assertThat(costs.covering("alpha", "openai", "openai/gpt-4o", "input", DAY)
+                        .orElseThrow()
+                        .actual(new BigDecimal("0.35")))
+                .isEqualByComparingTo("0.35");
+    }
+
     private static ReconcileKey key(String model, String tokenType) {
         return new ReconcileKey("openai", model, tokenType, DAY);
     }

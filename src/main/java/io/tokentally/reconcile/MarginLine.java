@@ -106,7 +106,7 @@ public record MarginLine(
         return marginUsd().multiply(BigDecimal.valueOf(100)).divide(billedUsd, scale, RoundingMode.DOWN);
     }
 
-    /** The finding's numbers, its margin percent as its message gives it. */
+    /** The finding's numbers, its margin percent as its message gives it (with its trailing zeros). */
     private Evidence evidence(BigDecimal floorPercent, BigDecimal percent) {
         Evidence evidence = new Evidence()
                 .number("billed_usd", billedUsd)
@@ -114,7 +114,7 @@ public record MarginLine(
                 .number("cost_basis", costBasis)
                 .number("list_cost_usd", listCostUsd)
                 .number("margin_usd", marginUsd())
-                .number("margin_percent", percent)
+                .number("margin_percent", percent.toPlainString())
                 .number("floor_percent", floorPercent);
         for (CostSource source : costSources) {
             evidence.source("charge", source.file(), Long.toString(source.line()), source.bucket());

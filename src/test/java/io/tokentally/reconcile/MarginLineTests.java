@@ -37,11 +37,19 @@ class MarginLineTests {
         }
     }
 
-    @ParameterizedTest(name = "floor {0}%")
-    @CsvSource({"16.669, 16.6666", "16.67, 16.666", "17, 16.66"})
-    void aMarginUnderTheFloorIsNeverShownAtOrAboveIt(String floor, String shown) {
-        // given a margin of 16.666...%
-        MarginLine line = new MarginLine("erin", "openai/gpt-4o", DAY, new BigDecimal("2.5"), new BigDecimal("3"));
+    @ParameterizedTest(name = "cost {0} of {1} billed, floor {2}%")
+    @CsvSource({
+        // a margin of 16.666...%
+        "2.5,   3, 16.669, 16.6666",
+        "2.5,   3, 16.67,  16.666",
+        "2.5,   3, 17,     16.66",
+        // of 21.6%: shown to as many decimals in the evidence as in the message (hunt BK)
+        "0.784, 1, 25,     21.60",
+        "0.784, 1, 24.625, 21.6000"
+    })
+    void aMarginUnderTheFloorIsNeverShownAtOrAboveIt(String cost, String billed, String floor, String shown) {
+        // given
+        MarginLine line = new MarginLine("erin", "openai/gpt-4o", DAY, new BigDecimal(cost), new BigDecimal(billed));
 
         // when
         Finding finding = line.finding(new BigDecimal(floor)).orElseThrow();

@@ -59,12 +59,8 @@ class FindingsController {
         if (body == null || body.key() == null || body.key().isBlank()) {
             throw ApiProblem.badRequest("send {\"key\": \"<finding key>\"}, as GET /api/findings lists it");
         }
-        try {
-            if (!findings.setStatus(body.key(), status)) {
-                throw ApiProblem.notFound("no finding with key " + body.key());
-            }
-        } catch (FindingRepository.ResolvedAlready e) {
-            throw ApiProblem.conflict(e.getMessage());
+        if (!findings.setStatus(body.key(), status)) {
+            throw ApiProblem.notFound("no finding with key " + body.key());
         }
         return Map.of("key", body.key(), "status", status);
     }

@@ -129,13 +129,8 @@ class FindingsCommand {
 
     private static int setStatus(CommandSpec spec, String key, String status) {
         try (ConfigurableApplicationContext context = SpringContexts.start(Map.of())) {
-            try {
-                if (!context.getBean(FindingRepository.class).setStatus(key, status)) {
-                    spec.commandLine().getErr().println("no finding with key " + key);
-                    return TokentallyCommand.EXIT_FAILED;
-                }
-            } catch (FindingRepository.ResolvedAlready e) {
-                spec.commandLine().getErr().println(e.getMessage());
+            if (!context.getBean(FindingRepository.class).setStatus(key, status)) {
+                spec.commandLine().getErr().println("no finding with key " + key);
                 return TokentallyCommand.EXIT_FAILED;
             }
             spec.commandLine().getOut().println(key + ": " + status.toLowerCase(Locale.ROOT));

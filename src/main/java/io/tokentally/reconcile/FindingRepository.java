@@ -164,8 +164,7 @@ public class FindingRepository {
     /**
      * Moves a finding to ACKNOWLEDGED or RESOLVED by hand (or back to OPEN); false when there is no such finding.
      * Resolving records when, and no run; a finding already resolved keeps its resolution. Any other status
-     * clears it. A resolved finding that is found again opens again; acknowledging a resolved one is refused
-     * ({@link ResolvedAlready}): nothing is left to be on, and its resolution would be lost.
+     * clears it. A resolved finding that is found again opens again.
      */
     public boolean setStatus(String key, String status) {
         if (!status.equals("ACKNOWLEDGED") && !status.equals("RESOLVED") && !status.equals("OPEN")) {
@@ -180,32 +179,11 @@ public class FindingRepository {
                             key)
                     == 1;
         }
-        if (status.equals("ACKNOWLEDGED")) {
-            if (jdbc.update(
-                            "UPDATE finding SET status = 'ACKNOWLEDGED' WHERE finding_key = ? AND status <> 'RESOLVED'",
-                            key)
-                    == 1) {
-                return true;
-            }
-            if (jdbc.queryForObject("SELECT COUNT(*) FROM finding WHERE finding_key = ?", Integer.class, key) > 0) {
-                throw new ResolvedAlready("finding " + key + " is resolved: acknowledge is for an open finding (a"
-                        + " resolved finding found again opens again)");
-            }
-            return false;
-        }
         return jdbc.update(
                         "UPDATE finding SET status = ?, resolved_at = NULL, resolved_by_run = NULL WHERE finding_key = ?",
                         status,
                         key)
                 == 1;
-    }
-
-    /** An acknowledgement of a finding that is resolved. */
-    public static final class ResolvedAlready extends IllegalStateException {
-
-        ResolvedAlready(String message) {
-            super(message);
-        }
     }
 
     /** Resolves, as done by {@code run}, a finding that is not resolved yet; false when there is none such. */

@@ -297,14 +297,6 @@ class TokentallyCommandTests {
         assertThat(resolved.toString())
                 .containsPattern("RESOLVED +unattributed-usage:stark-industries:2026-11-27 \\(last seen \\S+Z,"
                         + " resolved \\S+Z by hand\\)");
-        // and, resolved, it is not acknowledged: that made it acknowledged and lost its resolution
-        StringWriter ackErr = new StringWriter();
-        assertThat(failing(command(new StringWriter(), ackErr))
-                        .execute("findings", "acknowledge", "unattributed-usage:stark-industries:2026-11-27"))
-                .isEqualTo(TokentallyCommand.EXIT_FAILED);
-        assertThat(ackErr.toString())
-                .contains("finding unattributed-usage:stark-industries:2026-11-27 is resolved: acknowledge is for an"
-                        + " open finding");
         // and a completed run is not restarted: its date is run again instead
         StringWriter err = new StringWriter();
         assertThat(failing(command(new StringWriter(), err)).execute("restart", "1"))

@@ -154,7 +154,8 @@ class UsageFindings {
                 UNATTRIBUTED,
                 Finding.Severity.WARNING,
                 "customer id " + ShownText.quoted(day.customerId()) + " on " + day.day() + " is in no customers file: "
-                        + sums[1] + " tokens in " + sums[0] + " requests, provider cost "
+                        + sums[1] + " tokens in " + sums[0] + (sums[0] == 1 ? " request" : " requests")
+                        + ", provider cost "
                         + Amounts.toText(cost)
                         + " USD at list price, billed to nobody. Add a customer of this id and rerun the day to"
                         + " bill it (a key mapped later applies only to files read after it). Files: "

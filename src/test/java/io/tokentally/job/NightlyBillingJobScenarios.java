@@ -137,7 +137,7 @@ abstract class NightlyBillingJobScenarios {
                 .singleElement()
                 .satisfies(finding -> assertThat(finding.message())
                         .startsWith("customer id 'carol' on 2026-10-01 is in no customers file: 110 tokens in 1"
-                                + " requests, provider cost 0.00035 USD at list price, billed to nobody.")
+                                + " request, provider cost 0.00035 USD at list price, billed to nobody.")
                         .contains("gateway.csv"));
         List<String> rejects = Files.readAllLines(runFolder(execution).resolve("rejects.csv"));
         assertThat(rejects).hasSize(2);

@@ -237,7 +237,7 @@ class ReconcileEdgeCasesIntegrationTests {
                         String.class,
                         "unattributed-usage:alice\u00A0:" + day))
                 .startsWith("customer id 'alice\\u00A0' on 2026-11-22 is in no customers file: 1000 tokens in 1"
-                        + " requests");
+                        + " request,");
     }
 
     /**
@@ -258,7 +258,7 @@ class ReconcileEdgeCasesIntegrationTests {
                 .singleElement()
                 .asString()
                 .startsWith("OPEN customer id 'dora' on 2026-11-24 is in no customers file: 1000 tokens in 1"
-                        + " requests, provider cost 0.0025 USD at list price, billed to nobody. Add a customer of this"
+                        + " request, provider cost 0.0025 USD at list price, billed to nobody. Add a customer of this"
                         + " id and rerun the day to bill it (a key mapped later applies only to files read after"
                         + " it). Files: ");
 

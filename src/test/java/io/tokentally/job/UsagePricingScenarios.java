@@ -240,7 +240,7 @@ abstract class UsagePricingScenarios {
                         "SELECT message FROM finding WHERE finding_key = ?",
                         String.class,
                         "unattributed-usage:settle-z:" + dayA))
-                .startsWith("customer id 'settle-z' on " + dayA + " is in no customers file: 110 tokens in 1 requests");
+                .startsWith("customer id 'settle-z' on " + dayA + " is in no customers file: 110 tokens in 1 request,");
 
         // when the prices file gains the base gpt-10 ($1 / $2, and $4 / $8 above 200,000 input tokens) and
         // day B runs with a retried copy of the long request and a new long request of the same snapshot

@@ -106,7 +106,10 @@ public record MarginLine(
         return marginUsd().multiply(BigDecimal.valueOf(100)).divide(billedUsd, scale, RoundingMode.DOWN);
     }
 
-    /** The finding's numbers, its margin percent as its message gives it (with its trailing zeros). */
+    /**
+     * The finding's numbers, its margin percent as its message gives it (with its trailing zeros; null when nothing
+     * was billed).
+     */
     private Evidence evidence(BigDecimal floorPercent, BigDecimal percent) {
         Evidence evidence = new Evidence()
                 .number("billed_usd", billedUsd)
@@ -114,7 +117,7 @@ public record MarginLine(
                 .number("cost_basis", costBasis)
                 .number("list_cost_usd", listCostUsd)
                 .number("margin_usd", marginUsd())
-                .number("margin_percent", percent.toPlainString())
+                .number("margin_percent", percent == null ? null : percent.toPlainString())
                 .number("floor_percent", floorPercent);
         for (CostSource source : costSources) {
             evidence.source("charge", source.file(), Long.toString(source.line()), source.bucket());

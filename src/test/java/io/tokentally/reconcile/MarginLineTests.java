@@ -19,6 +19,8 @@ class MarginLineTests {
         "2.5,  2.5,  0,  ,                   0.00",
         "2.5,  2.5,  1,  MARGIN_BELOW_FLOOR, 0.00",
         "0,    0,    10, ,                   ",
+        // nothing billed (a -100% markup) for a cost: a loss of no percent
+        "0.2,  0,    25, NEGATIVE_MARGIN,    ",
         // 0.5 of 3 is 16.666...%: shown as 16.67, compared exactly
         "2.5,  3,    16.67,  MARGIN_BELOW_FLOOR, 16.67",
         "2.5,  3,    16.669, MARGIN_BELOW_FLOOR, 16.67",

@@ -156,8 +156,8 @@ final class ActualCosts {
 
     /**
      * Adds the provider day's charges, each bucket's key ending with {@code owner}. A customer's own lines (an {@code
-     * owner}) are shared per model only where the customer has usage of every model they charge, else over its whole
-     * day: a charge for a model it did not use is its cost too, where the day's shared lines leave it to no one.
+     * owner}) charging a model it has no billable usage of are its cost too, where the day's shared lines leave them
+     * to no one ({@link #spreadUnused}).
      */
     private static void addDay(
             List<ChargedCost> lines,
@@ -170,9 +170,7 @@ final class ActualCosts {
         boolean reported = ProviderChargeCheck.reportsTokens(provider, providerName, day);
         Map<ReconcileKey, UsageSide> usage =
                 ProviderChargeCheck.tokenUsage(reported ? provider : billable, providerName, day);
-        // a customer's own charge for a model it has no billable usage of is its cost too: shared over its whole day
-        boolean byModel = lines.stream().allMatch(line -> line.model() != null)
-                && (owner.isEmpty() || usedModels(usage).containsAll(chargedModels(lines)));
+        boolean byModel = lines.stream().allMatch(line -> line.model() != null);
         boolean byType = byModel && lines.stream().allMatch(line -> line.tokenType() != null);
         Set<String> typed = byType ? typedModels(lines, usage) : Set.of();
         Map<String, List<ChargedCost>> buckets = new TreeMap<>();
@@ -189,30 +187,61 @@ final class ActualCosts {
         ProviderChargeCheck.tokenUsage(provider, providerName, day)
                 .forEach((key, side) -> elsewhere.merge(
                         bucket(providerName, key, byModel, typed, day) + owner, side.elsewhereUsd(), BigDecimal::add));
+        if (!owner.isEmpty()) {
+            spreadUnused(buckets, reference, bucket(providerName, ANY, ANY, day) + owner);
+        }
         addCharges(buckets, reference, elsewhere, charges);
+    }
+
+    /**
+     * Moves a customer's buckets charged in USD alone that no usage of its own falls in (a model it has no billable
+     * usage of) into its other buckets charged in USD alone, each taking a share of their charge in proportion to
+     * its usage's list price; where it has none such, into a bucket of its whole day, which covers its usage of models
+     * no line charges. A bucket in another currency shares nothing, as {@link #addCharges} says.
+     */
+    private static void spreadUnused(
+            Map<String, List<ChargedCost>> buckets, Map<String, BigDecimal> reference, String wholeDay) {
+        List<String> unused = new ArrayList<>();
+        BigDecimal receivingList = BigDecimal.ZERO;
+        for (Map.Entry<String, List<ChargedCost>> bucket : buckets.entrySet()) {
+            if (!bucket.getValue().stream().allMatch(ChargedCost::isUsd)) {
+                continue;
+            }
+            BigDecimal list = reference.getOrDefault(bucket.getKey(), BigDecimal.ZERO);
+            if (list.signum() > 0) {
+                receivingList = receivingList.add(list);
+            } else {
+                unused.add(bucket.getKey());
+            }
+        }
+        if (unused.isEmpty()) {
+            return;
+        }
+        List<ChargedCost> unusedLines = new ArrayList<>();
+        unused.forEach(key -> unusedLines.addAll(buckets.remove(key)));
+        BigDecimal unusedCharge =
+                unusedLines.stream().map(ChargedCost::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (receivingList.signum() == 0) {
+            buckets.put(wholeDay, unusedLines);
+            reference.put(wholeDay, reference.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add));
+            return;
+        }
+        BigDecimal receivers = receivingList;
+        buckets.replaceAll((key, bucketLines) -> {
+            BigDecimal list = reference.getOrDefault(key, BigDecimal.ZERO);
+            if (list.signum() <= 0 || !bucketLines.stream().allMatch(ChargedCost::isUsd)) {
+                return bucketLines;
+            }
+            List<ChargedCost> more = new ArrayList<>(bucketLines);
+            unusedLines.forEach(line -> more.add(line.withAmount(Amounts.share(line.amount(), list, receivers))));
+            return more;
+        });
     }
 
     /** The bucket a key's usage falls in: its model's (or the day's) and, for a typed model, its token type's. */
     private static String bucket(String provider, ReconcileKey key, boolean byModel, Set<String> typed, LocalDate day) {
         String model = byModel ? key.model() : ANY;
         return bucket(provider, model, typed.contains(model) ? key.tokenType() : ANY, day);
-    }
-
-    private static Set<String> chargedModels(List<ChargedCost> lines) {
-        Set<String> models = new TreeSet<>();
-        lines.forEach(line -> models.add(line.model()));
-        return models;
-    }
-
-    /** The models of usage with a list price. */
-    private static Set<String> usedModels(Map<ReconcileKey, UsageSide> usage) {
-        Set<String> models = new TreeSet<>();
-        usage.forEach((key, side) -> {
-            if (side.listUsd().signum() > 0) {
-                models.add(key.model());
-            }
-        });
-        return models;
     }
 
     /** The models whose lines charge exactly the token types of their usage at list price: shared per token type. */

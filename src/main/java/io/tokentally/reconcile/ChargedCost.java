@@ -35,6 +35,23 @@ record ChargedCost(
                 customer);
     }
 
+    /** The line with another amount: its share of a charge moved to another bucket. */
+    ChargedCost withAmount(BigDecimal share) {
+        return new ChargedCost(
+                day,
+                provider,
+                model,
+                tokenType,
+                costType,
+                lineItem,
+                share,
+                file,
+                lineNo,
+                bucketKey,
+                currency,
+                customerId);
+    }
+
     /** Whether the line's amount is in USD, the only currency charges are compared and shared in. */
     boolean isUsd() {
         return "USD".equals(currency);

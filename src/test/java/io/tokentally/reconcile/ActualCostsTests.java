@@ -262,7 +262,7 @@ class ActualCostsTests {
     }
 
     @Test
-    void aCustomersProjectChargedForAModelNoGatewayBilledCostsThatCustomerOverItsWholeDay() {
+    void aCustomersProjectChargedForAModelNoGatewayBilledCostsThatCustomer() {
         // given alpha's project charged $0.35 for gpt-4o input (its list price) and $0.28 for gpt-4.1 input, which no
         // gateway billed: alpha's billable usage is $0.35 of gpt-4o input alone
         ActualCosts costs = ActualCosts.of(
@@ -283,6 +283,53 @@ class ActualCostsTests {
         // charge was no one's)
         assertThat(alpha.actual(new BigDecimal("0.35"))).isEqualByComparingTo("0.63");
         assertThat(alpha.lines()).extracting(ChargedCost::lineNo).containsExactlyInAnyOrder(1L, 2L);
+    }
+
+    @Test
+    void aCustomersChargeForAModelItDidNotUseGoesToItsOtherChargesByListPriceEachKeepingItsOwn() {
+        // given alpha's project charged $2.00 for gpt-4o input (listing at $2.50), $0.30 for gpt-4o-mini input (listing
+        // at $0.15), $0.01 of gpt-4.1 input alpha has no billable usage of, and EUR 0.30 of o3 input, unused too
+        ChargedCost euros = new ChargedCost(
+                DAY,
+                "openai",
+                "openai/o3",
+                "input",
+                "tokens",
+                null,
+                new BigDecimal("0.30"),
+                "costs.json",
+                4,
+                "bucket-4",
+                "EUR",
+                "alpha");
+        ActualCosts costs = ActualCosts.of(
+                List.of(
+                        charge("openai/gpt-4o", "input", "2.00", 1).withCustomer("alpha"),
+                        charge("openai/gpt-4o-mini", "input", "0.30", 2).withCustomer("alpha"),
+                        charge("openai/gpt-4.1", "input", "0.01", 3).withCustomer("alpha"),
+                        euros),
+                Map.of(),
+                Map.of(
+                        key("openai/gpt-4o", "input"), UsageSide.of(1_000_000, "2.50", "gateway.csv"),
+                        key("openai/gpt-4o-mini", "input"), UsageSide.of(1_000_000, "0.15", "gateway.csv")),
+                Map.of(
+                        "alpha",
+                        Map.of(
+                                key("openai/gpt-4o", "input"), UsageSide.of(1_000_000, "2.50"),
+                                key("openai/gpt-4o-mini", "input"), UsageSide.of(1_000_000, "0.15"))));
+
+        // when
+        ActualCosts.Charge gpt4o =
+                costs.covering("alpha", "openai", "openai/gpt-4o", "input", DAY).orElseThrow();
+        ActualCosts.Charge mini = costs.covering("alpha", "openai", "openai/gpt-4o-mini", "input", DAY)
+                .orElseThrow();
+
+        // then each model costs its own charge and its share of the $0.01 by list price (2.50 and 0.15 of 2.65), where
+        // the day's $2.31 spread over both by list price cost gpt-4o-mini $0.13 (a loss hidden); the euros share
+        // nothing
+        assertThat(gpt4o.actual(new BigDecimal("2.50"))).isEqualByComparingTo("2.009433962264150943");
+        assertThat(mini.actual(new BigDecimal("0.15"))).isEqualByComparingTo("0.300566037735849057");
+        assertThat(mini.lines()).extracting(ChargedCost::lineNo).containsExactly(2L, 3L);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.tokentally.job.RunReportListener;
 import io.tokentally.job.RunSummary;
 import io.tokentally.shared.DatabaseUnreachableFailureAnalyzer;
 import io.tokentally.shared.UnknownSettingsException;
+import io.tokentally.stripe.StripeClients;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,6 +117,8 @@ public class TokentallyCommand {
     }
 
     public static int execute(String... args) {
+        // before any connection: a POST the JDK sent again on its own could hide that Stripe applied it
+        StripeClients.neverResendPosts();
         return commandLine()
                 .setExecutionExceptionHandler(TokentallyCommand::reportFailure)
                 .execute(args);

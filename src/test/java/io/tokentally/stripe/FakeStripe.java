@@ -47,7 +47,9 @@ public final class FakeStripe implements AutoCloseable {
         /** The event is accepted and stored, then the connection drops before the answer. */
         LOSE_RESPONSE,
         /** The event is accepted and stored, then the answer is held back for seconds (a client killed meanwhile never gets it). */
-        ACCEPT_THEN_HANG
+        ACCEPT_THEN_HANG,
+        /** A 429 for this call, whatever the rate. */
+        RATE_LIMITED
     }
 
     public record Event(String eventName, String customer, long value, String identifier, long timestamp) {}
@@ -802,6 +804,11 @@ public final class FakeStripe implements AutoCloseable {
             }
             recentCalls.addLast(now);
             fault = faults.pollFirst();
+        }
+        if (fault == Fault.RATE_LIMITED) {
+            rateLimited.incrementAndGet();
+            respond(exchange, 429, error("rate_limit_error", "rate_limit", "Too many requests"), null);
+            return null;
         }
         if (fault == Fault.SERVER_ERROR) {
             respond(exchange, 500, error("api_error", null, "Injected server error"), null);

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +65,27 @@ class StripeSenderTests {
         // then: one request per attempt, not stripe-java's two retries of each 500 as well
         assertThat(result.outcome()).isEqualTo(StripeSender.Outcome.GAVE_UP);
         assertThat(result.mayHaveArrived()).isTrue();
+        assertThat(stripe.calls()).isEqualTo(3);
+    }
+
+    @Test
+    void aRowWhoseCallWasAppliedButItsAnswerLostMayHaveArrivedThoughLaterCallsWereAnswered429() throws Exception {
+        // given: the first call is applied, then its connection closes before the answer; every later call is 429
+        stripe.meters(List.of("tokentally_usd"))
+                .inject(
+                        FakeStripe.Fault.LOSE_RESPONSE,
+                        FakeStripe.Fault.RATE_LIMITED,
+                        FakeStripe.Fault.RATE_LIMITED,
+                        FakeStripe.Fault.RATE_LIMITED);
+
+        // when
+        StripeSender.Result result = sender(stripe.baseUrl()).send(meterEvent());
+
+        // then: the lost answer is seen, not hidden by the JDK's own resend of the POST (which took the first 429, so
+        // the row seemed to have reached nothing, and a run more than a day later sent it again: billed twice)
+        assertThat(result.outcome()).isEqualTo(StripeSender.Outcome.GAVE_UP);
+        assertThat(result.mayHaveArrived()).isTrue();
+        assertThat(stripe.events()).hasSize(1);
         assertThat(stripe.calls()).isEqualTo(3);
     }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,9 @@ class StripeReadBackTasklet implements Tasklet {
 
     static final String CHECKED = "readBack.checked";
     static final String MISMATCHED = "readBack.mismatched";
+    /** The kind of a customer, meter and day whose Stripe total differs from what the outbox sent. */
+    static final String MISMATCH = "STRIPE_READBACK_MISMATCH";
+
     private static final Logger log = LoggerFactory.getLogger(StripeReadBackTasklet.class);
 
     private final JdbcTemplate jdbc;
@@ -97,6 +101,7 @@ class StripeReadBackTasklet implements Tasklet {
             findings.record(
                     finding(mismatch.getKey(), expected.get(mismatch.getKey()), mismatch.getValue(), waited), run);
         }
+        resolveAgreeing(expected.keySet(), differing.keySet());
         var context = chunkContext
                 .getStepContext()
                 .getStepExecution()
@@ -109,6 +114,28 @@ class StripeReadBackTasklet implements Tasklet {
         }
         contribution.incrementWriteCount(differing.size());
         log.info("Stripe read-back: {} customer/meter/day(s) checked, {} differ", expected.size(), differing.size());
+    }
+
+    /**
+     * Resolves the mismatch findings of the keys this read-back found in agreement: an open error left after Stripe
+     * and the outbox agree (a row resent by a later run, summaries that caught up) would send someone after nothing.
+     */
+    private void resolveAgreeing(Set<Key> checked, Set<Key> differing) {
+        Set<String> agreeing = new HashSet<>();
+        for (Key key : checked) {
+            if (!differing.contains(key)) {
+                agreeing.add(findingKey(key));
+            }
+        }
+        for (FindingRepository.Stored open : findings.unresolvedOfKind(MISMATCH)) {
+            if (agreeing.contains(open.key()) && findings.resolve(open.key(), run)) {
+                log.info("Stripe read-back: {} agrees now; its finding is resolved", open.key());
+            }
+        }
+    }
+
+    private static String findingKey(Key key) {
+        return "stripe-readback:" + key.customerId() + ":" + key.meter() + ":" + key.day();
     }
 
     /** Stripe's totals of the keys that differ from the outbox (null when the meter does not exist). */
@@ -133,8 +160,8 @@ class StripeReadBackTasklet implements Tasklet {
                 ? "Stripe has no active meter with that event name"
                 : "Stripe's summary shows " + actual.toPlainString();
         return new Finding(
-                "stripe-readback:" + key.customerId() + ":" + key.meter() + ":" + key.day(),
-                "STRIPE_READBACK_MISMATCH",
+                findingKey(key),
+                MISMATCH,
                 Finding.Severity.ERROR,
                 where + ": the outbox sent " + sent.toPlainString() + unit(key.meter()) + ", " + seen
                         + " (gave up after waiting " + waited + " s for Stripe to catch up)",

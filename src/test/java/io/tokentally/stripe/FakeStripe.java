@@ -163,6 +163,12 @@ public final class FakeStripe implements AutoCloseable {
         return this;
     }
 
+    /** Shows the customer's events in the summaries again, as {@link #loseFromSummaries} hid them. */
+    public synchronized FakeStripe findInSummaries(String customer) {
+        lostFromSummaries.remove(customer);
+        return this;
+    }
+
     public FakeStripe ratePerSecond(int rate) {
         this.ratePerSecond = rate;
         return this;

@@ -126,6 +126,33 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
+    void aReadBackMismatchIsResolvedByALaterRunWhoseReadBackOfItFindsStripeInAgreement() throws Exception {
+        // given: a day whose read-back found b's totals missing from Stripe's summaries, which show them again later
+        Customers customers = customers("found", "a", "b");
+        stripe().loseFromSummaries(customers.stripeId(1));
+        LocalDate day = daysAgo(11);
+        Path input = folder("found");
+        UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("found", day, 100, 16, customers.ids()));
+        run(day, input, customers.file(), "job-plans.yaml");
+        String mismatches = "SELECT finding_key FROM finding WHERE kind = 'STRIPE_READBACK_MISMATCH' AND status = ?"
+                + " AND finding_key LIKE ?";
+        List<String> open =
+                jdbc.queryForList(mismatches, String.class, "OPEN", "stripe-readback:" + customers.id(1) + ":%");
+        assertThat(open).isNotEmpty();
+        stripe().findInSummaries(customers.stripeId(1));
+
+        // when: a late file of b's usage of the day is billed, so its meters are sent and read back again
+        UsageFixtures.write(input.resolve("late.csv"), UsageFixtures.rows("found-late", day, 60, 17, customers.id(1)));
+        JobExecution rerun = run(day, input, customers.file(), "job-plans.yaml");
+
+        // then: the keys it read back agree, and their findings are resolved by that run
+        assertThat(rerun.getExecutionContext().getInt(StripeReadBackTasklet.MISMATCHED))
+                .isZero();
+        assertThat(jdbc.queryForList(mismatches, String.class, "RESOLVED", "stripe-readback:" + customers.id(1) + ":%"))
+                .containsExactlyInAnyOrderElementsOf(open);
+    }
+
+    @Test
     void aMeterErrorStripeReportsLaterFailsTheRowsItNamesAndARerunSendsThemAgain() throws Exception {
         // given: a day sent and accepted; then Stripe refuses customer a's events asynchronously
         Customers customers = customers("asyncerr", "a", "b");

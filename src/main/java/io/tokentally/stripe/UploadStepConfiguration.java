@@ -114,8 +114,8 @@ public class UploadStepConfiguration {
                 Finding.Severity.ERROR,
                 notSent.rows() + " outbox row(s) are still pending after the upload (the last one's error: "
                         + notSent.lastError() + "; tokentally.stripe.api-base " + apiBase + "): their usage is not"
-                        + " billed until a run sends them, which sends each once; run the date again once Stripe"
-                        + " answers");
+                        + " billed until a run sends them (rows an UPLOAD_PENDING finding names may have reached Stripe"
+                        + " already), which sends each once; run the date again once Stripe answers");
     }
 
     /**

@@ -94,8 +94,12 @@ class UploadStepConfigurationTests {
         // when
         listener.afterStep(uploadStep(2));
 
-        // then: run 2 has an open error, so its exit code says so (run 1's finding alone left it at 0)
+        // then: run 2 has an open error, so its exit code says so (run 1's finding alone left it at 0), which does not
+        // say the row's usage is unbilled without a word of the rows that may have reached Stripe
         assertThat(findings.openOfRun(2)).extracting(Finding::kind).containsExactly("UPLOAD_NOT_SENT");
+        assertThat(findings.openOfRun(2).get(0).message())
+                .contains("not billed until a run sends them (rows an UPLOAD_PENDING finding names may have reached"
+                        + " Stripe already)");
     }
 
     @Test

@@ -167,11 +167,11 @@ final class ActualCosts {
             String owner) {
         String providerName = lines.get(0).provider();
         LocalDate day = lines.get(0).day();
+        boolean byModel = lines.stream().allMatch(line -> line.model() != null);
+        boolean byType = byModel && lines.stream().allMatch(line -> line.tokenType() != null);
         boolean reported = ProviderChargeCheck.reportsTokens(provider, providerName, day);
         Map<ReconcileKey, UsageSide> usage =
                 ProviderChargeCheck.tokenUsage(reported ? provider : billable, providerName, day);
-        boolean byModel = lines.stream().allMatch(line -> line.model() != null);
-        boolean byType = byModel && lines.stream().allMatch(line -> line.tokenType() != null);
         Set<String> typed = byType ? typedModels(lines, usage) : Set.of();
         Map<String, List<ChargedCost>> buckets = new TreeMap<>();
         for (ChargedCost line : lines) {
@@ -219,8 +219,6 @@ final class ActualCosts {
         }
         List<ChargedCost> unusedLines = new ArrayList<>();
         unused.forEach(key -> unusedLines.addAll(buckets.remove(key)));
-        BigDecimal unusedCharge =
-                unusedLines.stream().map(ChargedCost::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
         if (receivingList.signum() == 0) {
             buckets.put(wholeDay, unusedLines);
             reference.put(wholeDay, reference.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add));

@@ -12,7 +12,7 @@ import com.stripe.StripeClient;
 public final class StripeClients {
 
     /** The JDK's switch for its own resend of a POST, read once, when its HTTP client class is first loaded. */
-    public static final String RETRY_POST = "sun.net.http.retryPost";
+    private static final String RETRY_POST = "sun.net.http.retryPost";
 
     private StripeClients() {}
 

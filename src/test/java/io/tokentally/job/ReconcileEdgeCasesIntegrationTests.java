@@ -97,32 +97,22 @@ class ReconcileEdgeCasesIntegrationTests {
         // and OpenAI's costs per project (ids as the customers' own, as a gateway without a mapping names them):
         // alice's $0.25 + $0.10, list price; bob's $0.25 + $0.30
         LocalDate day = LocalDate.of(2026, 11, 25);
-        Path gateway = Files.createDirectories(WORK.resolve("per-project"));
-        Path costs = Files.createDirectories(WORK.resolve("per-project-costs"));
-        UsageFixtures.write(
-                gateway.resolve("gateway.csv"),
-                "pp1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,10000,0,,ok",
-                "pp2," + day + "T04:00:00Z,bob,openai,gpt-4o,100000,0,0,0,10000,0,,ok");
-        Files.writeString(
-                costs.resolve("openai-costs.json"),
-                costsPage(
-                        day,
+
+        // when
+        JobExecution execution = runWithCosts(
+                day,
+                "per-project",
+                List.of(
                         cost("0.25", "input", "alice", ""),
                         cost("0.10", "output", "alice", ""),
                         cost("0.25", "input", "bob", ""),
-                        cost("0.30", "output", "bob", "")));
-
-        // when
-        JobExecution execution =
-                run(day, JOB_CUSTOMERS, "per-project=" + gateway.toAbsolutePath(), "per-project-costs:cost=" + costs);
+                        cost("0.30", "output", "bob", "")),
+                "pp1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,10000,0,,ok",
+                "pp2," + day + "T04:00:00Z,bob,openai,gpt-4o,100000,0,0,0,10000,0,,ok");
 
         // then alice's gpt-4o costs $0.35 and bob's $0.55, both at actual cost
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        Path folder =
-                RunFolders.of(WORK.resolve("runs"), RunReportListener.JOB_NAME, day.toString(), execution.getId());
-        assertThat(Files.readAllLines(folder.resolve("margin.csv")))
-                .filteredOn(line -> line.contains("," + day + ","))
-                .extracting(line -> String.join(" ", List.of(line.split(",")).subList(0, 4)) + " " + line.split(",")[7])
+        assertThat(marginLines(execution, day))
                 .containsExactly(
                         "alice openai/gpt-4o " + day + " 0.35 actual", "bob openai/gpt-4o " + day + " 0.55 actual");
     }
@@ -136,22 +126,16 @@ class ReconcileEdgeCasesIntegrationTests {
         // given alice using 100,000 gpt-4o input and 10,000 output tokens on 2026-11-26 ($0.35 at list), and
         // OpenAI's costs of alice's project: that list price, and $0.28 of gpt-4o-mini input no gateway billed
         LocalDate day = LocalDate.of(2026, 11, 26);
-        Path gateway = Files.createDirectories(WORK.resolve("unbilled-model"));
-        Path costs = Files.createDirectories(WORK.resolve("unbilled-model-costs"));
-        UsageFixtures.write(
-                gateway.resolve("gateway.csv"),
-                "um1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,10000,0,,ok");
-        Files.writeString(
-                costs.resolve("openai-costs.json"),
-                costsPage(
-                        day,
-                        cost("0.25", "input", "alice", ""),
-                        cost("0.10", "output", "alice", ""),
-                        modelCost("gpt-4o-mini", "0.28", "input", "alice")));
 
         // when
-        JobExecution execution = run(
-                day, JOB_CUSTOMERS, "unbilled-model=" + gateway.toAbsolutePath(), "unbilled-model-costs:cost=" + costs);
+        JobExecution execution = runWithCosts(
+                day,
+                "unbilled-model",
+                List.of(
+                        cost("0.25", "input", "alice", ""),
+                        cost("0.10", "output", "alice", ""),
+                        modelCost("gpt-4o-mini", "0.28", "input", "alice")),
+                "um1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,10000,0,,ok");
 
         // then alice's gpt-4o costs $0.63 at actual cost, more than the $0.455 billed
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -169,17 +153,14 @@ class ReconcileEdgeCasesIntegrationTests {
         // given alice and wayne (in no customers file) each using 100,000 gpt-4o input tokens on 2026-11-23 ($0.25 at
         // list), and OpenAI's cost of alice's project: $0.50, both at list price
         LocalDate day = LocalDate.of(2026, 11, 23);
-        Path gateway = Files.createDirectories(WORK.resolve("unknown-user"));
-        Path costs = Files.createDirectories(WORK.resolve("unknown-user-costs"));
-        UsageFixtures.write(
-                gateway.resolve("gateway.csv"),
-                "uu1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,0,0,,ok",
-                "uu2," + day + "T04:00:00Z,wayne,openai,gpt-4o,100000,0,0,0,0,0,,ok");
-        Files.writeString(costs.resolve("openai-costs.json"), costsPage(day, cost("0.50", "input", "alice", "")));
 
         // when
-        JobExecution execution =
-                run(day, JOB_CUSTOMERS, "unknown-user=" + gateway.toAbsolutePath(), "unknown-user-costs:cost=" + costs);
+        JobExecution execution = runWithCosts(
+                day,
+                "unknown-user",
+                List.of(cost("0.50", "input", "alice", "")),
+                "uu1," + day + "T03:00:00Z,alice,openai,gpt-4o,100000,0,0,0,0,0,,ok",
+                "uu2," + day + "T04:00:00Z,wayne,openai,gpt-4o,100000,0,0,0,0,0,,ok");
 
         // then alice's gpt-4o costs $0.25, not $0.50
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -356,6 +337,19 @@ class ReconcileEdgeCasesIntegrationTests {
     /** A result charging {@code amount} (JSON) of a model's token type to the project. */
     private static String modelCost(String model, String amount, String tokenType, String project) {
         return cost(amount, tokenType, project, "").replace("gpt-4o, ", model + ", ");
+    }
+
+    /**
+     * The day run with the job fixtures' customers on the gateway rows and OpenAI's cost results, each in a folder of
+     * its own named after {@code name}.
+     */
+    private JobExecution runWithCosts(LocalDate day, String name, List<String> costResults, String... rows)
+            throws Exception {
+        Path gateway = Files.createDirectories(WORK.resolve(name));
+        Path costs = Files.createDirectories(WORK.resolve(name + "-costs"));
+        UsageFixtures.write(gateway.resolve("gateway.csv"), rows);
+        Files.writeString(costs.resolve("openai-costs.json"), costsPage(day, costResults.toArray(String[]::new)));
+        return run(day, JOB_CUSTOMERS, name + "=" + gateway.toAbsolutePath(), name + "-costs:cost=" + costs);
     }
 
     /** The margin lines of the day: customer, model, day, cost and its basis. */

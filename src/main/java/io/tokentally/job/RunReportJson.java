@@ -232,7 +232,10 @@ class RunReportJson {
         json.put("failed", rejectedUploads(uploads));
         json.put(
                 "uncertain",
-                uploads.getOrDefault("METER_EVENT:UNCERTAIN", 0L) + uploads.getOrDefault("INVOICE_ITEM:UNCERTAIN", 0L));
+                uploads.entrySet().stream()
+                        .filter(entry -> entry.getKey().endsWith(":UNCERTAIN"))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum());
         json.put("pending", uploads.getOrDefault("PENDING", 0L));
         if (stripe.dryRun() && Files.exists(folder.resolve(UploadStepConfiguration.DRY_RUN_FILE))) {
             json.put("requests_file", UploadStepConfiguration.DRY_RUN_FILE);

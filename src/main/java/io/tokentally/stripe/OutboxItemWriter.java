@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import com.stripe.exception.StripeException;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.io.BufferedWriter;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -107,10 +109,10 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             return;
         }
         // A row once sent (even if the answer was an error, which may hide an accepted call) is only
-        // resent while Stripe still dedups its identifier.
+        // resent while Stripe still dedups its identifier, or once Stripe shows that it did not arrive.
         if (row.inFlightAt() != null
-                && row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin))) {
-            markUncertain(row);
+                && row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin))
+                && !notInStripe(row)) {
             return;
         }
         boolean[] claimed = new boolean[1];
@@ -123,10 +125,51 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         inOwnTransaction(() -> recordResult(row, result, claimedAt));
     }
 
+    /**
+     * Settles a row in flight for longer than Stripe keeps identifiers, unless Stripe shows that it did not arrive.
+     * Stripe can show that of a credit grant row ({@link StripeCreditGrants#find}): one that arrived is marked sent;
+     * one that did not is no longer in flight, to be sent as new. A meter event or invoice item, or a grant row when
+     * Stripe cannot be asked, is left to a person, with a finding.
+     *
+     * @return whether the row is to be sent
+     */
+    private boolean notInStripe(OutboxRow row) throws InterruptedException {
+        if (!row.isCreditGrant()) {
+            markUncertain(row, "check in Stripe whether " + row.identifier() + " arrived before resending");
+            return false;
+        }
+        Optional<String> grantId;
+        try {
+            grantId = sender.grantArrived(row, Instant.now(clock));
+        } catch (StripeException e) {
+            markUncertain(row, "Stripe could not be asked whether it arrived (" + e.getMessage() + "); " + check(row));
+            return false;
+        }
+        if (grantId.isPresent()) {
+            inOwnTransaction(() -> {
+                outbox.markSent(row.outboxId(), "FOUND_IN_STRIPE", run, grantId.get());
+                findings.resolve(pendingKey(row), run);
+            });
+            return false;
+        }
+        inOwnTransaction(() -> outbox.markNotArrived(row.outboxId()));
+        return true;
+    }
+
+    /** What a person checks in Stripe of a credit grant row whose arrival the engine could not learn. */
+    private static String check(OutboxRow row) {
+        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT) {
+            return "check whether a credit grant of " + row.stripeCustomerId() + " has " + row.identifier()
+                    + " as its metadata's " + StripeCreditGrants.IDENTIFIER + " before resending; a later run asks"
+                    + " Stripe again if the row's grant must end";
+        }
+        return "check whether " + row.grant().stripeGrantId() + " is "
+                + (row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID ? "voided" : "expired") + " before resending";
+    }
+
     /** Leaves a row in flight for longer than Stripe keeps identifiers to a person, with a finding. */
-    private void markUncertain(OutboxRow row) {
-        String reason = "in flight since " + row.inFlightAt() + ", longer than Stripe keeps identifiers;"
-                + " check in Stripe whether " + row.identifier() + " arrived before resending";
+    private void markUncertain(OutboxRow row, String check) {
+        String reason = "in flight since " + row.inFlightAt() + ", longer than Stripe keeps identifiers; " + check;
         inOwnTransaction(() -> {
             outbox.markUncertain(row.outboxId(), reason, run);
             findings.record(finding(row, "UPLOAD_UNCERTAIN", reason), run);
@@ -149,7 +192,10 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                 row.identifier() + " was left pending after " + message + ", which may have reached Stripe; a run"
                         + " that sends it before " + firstCall.plus(resendWithin) + " resends it safely with the same"
                         + " identifier (tokentally.stripe.resend-within-hours after its first call, " + firstCall
-                        + "); after that it becomes UPLOAD_UNCERTAIN, to be checked in Stripe by hand");
+                        + "); after that "
+                        + (row.isCreditGrant()
+                                ? "a run asks Stripe whether it arrived"
+                                : "it becomes UPLOAD_UNCERTAIN, to be checked in Stripe by hand"));
     }
 
     private static String pendingKey(OutboxRow row) {
@@ -192,13 +238,17 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
 
     /**
      * A void or expire row with the Stripe id of the grant it ends; null, the row marked, when there is nothing to
-     * send yet: retried later while its grant's create was not sent, done when Stripe refused that create.
+     * send yet: retried later while its grant's create was not sent, done when Stripe refused that create. Of a
+     * create left uncertain Stripe is asked ({@link #endingAnUncertainCreate}).
      */
-    private OutboxRow withEndedGrantId(OutboxRow row) {
+    private OutboxRow withEndedGrantId(OutboxRow row) throws InterruptedException {
         OutboxRow create = outbox.createEndedBy(row);
         if (create == null) {
             inOwnTransaction(() -> outbox.markSent(row.outboxId(), "NOTHING_TO_END", run));
             return null;
+        }
+        if (create.state() == OutboxRow.State.UNCERTAIN) {
+            return endingAnUncertainCreate(row, create);
         }
         if (create.state() != OutboxRow.State.SENT || create.grant().stripeGrantId() == null) {
             inOwnTransaction(() ->
@@ -206,6 +256,55 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             return null;
         }
         return withStripeGrantId(row, create.grant().stripeGrantId());
+    }
+
+    /**
+     * An end row whose grant's create is uncertain (left in flight for longer than Stripe keeps identifiers, by an
+     * earlier version or while Stripe could not be asked): Stripe is asked now whether the create arrived. If it
+     * did, the create is marked sent with the grant's id and the row ends that grant; if not, there is nothing to
+     * end, and the create's finding says that none of its credit reached Stripe; if Stripe cannot be asked, the row
+     * waits for a later run, with a finding naming both rows.
+     */
+    private OutboxRow endingAnUncertainCreate(OutboxRow row, OutboxRow create) throws InterruptedException {
+        String waiting = "UPLOAD_UNCERTAIN:" + row.identifier();
+        Optional<String> grantId;
+        try {
+            grantId = sender.grantArrived(create, Instant.now(clock));
+        } catch (StripeException e) {
+            String reason = "the grant this row ends, created by " + create.identifier() + ", is UPLOAD_UNCERTAIN"
+                    + " and Stripe could not be asked whether it arrived (" + e.getMessage() + "); a later run asks"
+                    + " again, or check whether a credit grant of " + create.stripeCustomerId() + " has "
+                    + create.identifier() + " as its metadata's " + StripeCreditGrants.IDENTIFIER;
+            inOwnTransaction(() -> {
+                outbox.markRetryLater(row.outboxId(), reason);
+                findings.record(finding(row, "UPLOAD_UNCERTAIN", reason), run);
+            });
+            return null;
+        }
+        if (grantId.isEmpty()) {
+            inOwnTransaction(() -> {
+                outbox.markSent(create.outboxId(), "NEVER_ARRIVED", run);
+                outbox.markSent(row.outboxId(), "NOTHING_TO_END", run);
+                findings.resolve(waiting, run);
+                findings.record(
+                        finding(
+                                create,
+                                "UPLOAD_UNCERTAIN",
+                                create.identifier() + " never reached Stripe (no credit grant of "
+                                        + create.stripeCustomerId() + " has it as its metadata's "
+                                        + StripeCreditGrants.IDENTIFIER + ") and " + row.identifier()
+                                        + " ended it, so it is not sent: no invoice Stripe finalized while it was"
+                                        + " planned to be live had its credit; check those invoices"),
+                        run);
+            });
+            return null;
+        }
+        inOwnTransaction(() -> {
+            outbox.markSent(create.outboxId(), "FOUND_IN_STRIPE", run, grantId.get());
+            findings.resolve("UPLOAD_UNCERTAIN:" + create.identifier(), run);
+            findings.resolve(waiting, run);
+        });
+        return withStripeGrantId(row, grantId.get());
     }
 
     /** A dry run's void or expire row names the grant it ends by its Stripe id, or else by its create's identifier. */
@@ -228,12 +327,25 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     }
 
     private static Finding finding(OutboxRow row, String kind, String message) {
-        return new Finding(
-                kind + ":" + row.identifier(),
-                kind,
-                Finding.Severity.ERROR,
-                "customer " + row.customerId() + ", " + row.meter() + ", window " + row.windowStart() + ", value "
-                        + row.valueMicros() + " micro-USD: " + message);
+        return new Finding(kind + ":" + row.identifier(), kind, Finding.Severity.ERROR, subject(row) + ": " + message);
+    }
+
+    /** What a finding about a row is about: the customer and the meter's hour, or the credit grant and its change. */
+    private static String subject(OutboxRow row) {
+        String customer = "customer " + row.customerId() + ", ";
+        return switch (row.kind()) {
+            case METER_EVENT, INVOICE_ITEM ->
+                customer + row.meter() + ", window " + row.windowStart() + ", value " + row.valueMicros()
+                        + " micro-USD";
+            case CREDIT_GRANT ->
+                customer + "credit grant " + row.meter() + ", create of " + row.valueMicros() + " micro-USD";
+            case CREDIT_GRANT_VOID, CREDIT_GRANT_EXPIRE ->
+                customer + "credit grant " + row.meter() + ", "
+                        + (row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID ? "void" : "expiry")
+                        + (row.grant().stripeGrantId() == null
+                                ? ""
+                                : " of " + row.grant().stripeGrantId());
+        };
     }
 
     private void inOwnTransaction(Runnable work) {

@@ -351,6 +351,17 @@ public class OutboxRepository {
                 outboxId));
     }
 
+    /**
+     * Leaves a row Stripe showed never arrived pending and no longer in flight, so that it is sent as new (Stripe
+     * has forgotten its idempotency key by then).
+     */
+    public void markNotArrived(long outboxId) {
+        jdbc.update(
+                "UPDATE outbox SET state = 'PENDING', in_flight_at = NULL WHERE outbox_id = ?"
+                        + " AND state IN ('PENDING', 'IN_FLIGHT')",
+                outboxId);
+    }
+
     /** Leaves a row pending after transient errors, with the last error, for the next run to retry. */
     public void markRetryLater(long outboxId, String error) {
         jdbc.update("UPDATE outbox SET state = 'PENDING', last_error = ? WHERE outbox_id = ?", limit(error), outboxId);

@@ -5,10 +5,16 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.billing.CreditGrant;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.billing.CreditGrantCreateParams;
+import com.stripe.param.billing.CreditGrantListParams;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
-/** Sends a credit grant row with stripe-java: create, void or expire. */
+/** Sends a credit grant row with stripe-java: create, void or expire; and finds in Stripe what a row did. */
 final class StripeCreditGrants {
+
+    /** The metadata key a created grant carries its row's identifier under. */
+    static final String IDENTIFIER = "tokentally_identifier";
 
     private StripeCreditGrants() {}
 
@@ -33,6 +39,34 @@ final class StripeCreditGrants {
         return grant.getId();
     }
 
+    /**
+     * The Stripe id of the grant a row made, if Stripe shows what the row asked for: for a create, the customer's
+     * grant whose metadata carries the row's identifier; for a void or expire, the row's grant once voided, or
+     * expired by {@code now}.
+     */
+    static Optional<String> find(StripeClient client, OutboxRow row, Instant now) throws StripeException {
+        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT) {
+            CreditGrantListParams customer = CreditGrantListParams.builder()
+                    .setCustomer(row.stripeCustomerId())
+                    .setLimit(100L)
+                    .build();
+            for (CreditGrant grant :
+                    client.v1().billing().creditGrants().list(customer).autoPagingIterable()) {
+                if (grant.getMetadata() != null
+                        && row.identifier().equals(grant.getMetadata().get(IDENTIFIER))) {
+                    return Optional.of(grant.getId());
+                }
+            }
+            return Optional.empty();
+        }
+        CreditGrant grant =
+                client.v1().billing().creditGrants().retrieve(row.grant().stripeGrantId());
+        boolean ended = row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID
+                ? grant.getVoidedAt() != null
+                : grant.getExpiresAt() != null && grant.getExpiresAt() <= now.getEpochSecond();
+        return ended ? Optional.of(grant.getId()) : Optional.empty();
+    }
+
     /** The create request of a grant row: its amount in cents on metered prices, its terms and identifier. */
     private static CreditGrantCreateParams createParams(OutboxRow row, OutboxRow.GrantTerms terms) {
         CreditGrantCreateParams.Builder params = CreditGrantCreateParams.builder()
@@ -53,7 +87,7 @@ final class StripeCreditGrants {
                         terms.category().toUpperCase(Locale.ROOT)))
                 .setPriority((long) terms.priority())
                 .setName(terms.name())
-                .putMetadata("tokentally_identifier", row.identifier());
+                .putMetadata(IDENTIFIER, row.identifier());
         if (terms.effectiveAt() != null) {
             params.setEffectiveAt(terms.effectiveAt().getEpochSecond());
         }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,6 +202,16 @@ class StripeSender {
             log.debug("Stripe read of {} failed; attempt {} of {}, next in {} ms", what, attempt, maxAttempts, backoff);
             Thread.sleep(backoff);
         }
+    }
+
+    /**
+     * Whether a credit grant row's call arrived, asked of Stripe ({@link StripeCreditGrants#find}): the grant's
+     * Stripe id if it did, empty if it did not.
+     *
+     * @param now the run's clock, which an expire row's grant must have expired by
+     */
+    Optional<String> grantArrived(OutboxRow row, Instant now) throws StripeException, InterruptedException {
+        return read("credit grants of " + row.stripeCustomerId(), () -> StripeCreditGrants.find(client, row, now));
     }
 
     /** The active meters' ids by event name. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokentally.UsageFixtures;
 import io.tokentally.reconcile.CustomerBalances;
 import io.tokentally.shared.RunFolders;
+import io.tokentally.shared.SqlTime;
 import io.tokentally.stripe.AmountMeterLayout;
 import io.tokentally.stripe.FakeStripe;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -292,6 +294,182 @@ abstract class PricingModelsScenarios {
                                 + " AND kind = 'CREDIT_GRANT'",
                         String.class))
                 .isEqualTo(stripe().creditGrants().get(0).id());
+    }
+
+    @Test
+    void aGrantInFlightForLongerThanStripeDedupsIsFoundInStripeByItsIdentifierOrElseSentAsNew() throws Exception {
+        // given a pack's grant created in Stripe, its row then left in flight 25 hours ago (its answer lost)
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        Path input = folder("stale-grant");
+        Path customers =
+                customers("stale-grant", "customer_id,stripe_customer_id,plan_id", "stale-g,cus_stale_g,prepaid");
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-stale,stale-g,10,USD," + day.withDayOfMonth(1)
+                        + "T00:00:00Z\n");
+        run(day.toString(), input, customers);
+        leaveGrantRowsInFlight("stale-g", "IN_FLIGHT");
+
+        // when the next run comes, past Stripe's dedup
+        run(day.toString(), input, customers);
+
+        // then it asks Stripe, finds the grant by the identifier in its metadata and creates none
+        assertThat(stripe().creditGrants())
+                .singleElement()
+                .satisfies(grant -> assertThat(grant.customer()).isEqualTo("cus_stale_g"));
+        String found = stripe().creditGrants().get(0).id();
+        assertThat(grantRows("stale-g")).containsExactly("CREDIT_GRANT SENT FOUND_IN_STRIPE " + found);
+        assertThat(openFindings("UPLOAD_UNCERTAIN", "stale-g")).isEmpty();
+
+        // and when a create that never arrived is left in flight as long, Stripe has forgotten its key
+        leaveGrantRowsInFlight("stale-g", "IN_FLIGHT");
+        stripe().forgetGrantsOf("cus_stale_g");
+        stripe().forgetIdempotencyKeys();
+        run(day.toString(), input, customers);
+
+        // then the next run creates it, once
+        assertThat(stripe().creditGrants()).singleElement().satisfies(grant -> {
+            assertThat(grant.valueCents()).isEqualTo(1000L);
+            assertThat(grant.id()).isNotEqualTo(found);
+        });
+        assertThat(grantRows("stale-g"))
+                .containsExactly("CREDIT_GRANT SENT DELIVERED "
+                        + stripe().creditGrants().get(0).id());
+    }
+
+    @Test
+    void aRefundOfAPackWhoseGrantIsUncertainAsksStripeWhetherThatGrantArrivedBeforeVoidingIt() throws Exception {
+        // given two packs whose grants' rows an earlier run left uncertain (in flight past Stripe's dedup): one
+        // grant Stripe holds, the other's create never arrived
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        Path input = folder("uncertain-void");
+        Path customers = customers(
+                "uncertain-void",
+                "customer_id,stripe_customer_id,plan_id",
+                "unc-held,cus_unc_held,prepaid",
+                "unc-lost,cus_unc_lost,prepaid");
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n"
+                        + "pack-held,unc-held,10,USD," + day.withDayOfMonth(1) + "T00:00:00Z\n"
+                        + "pack-lost,unc-lost,10,USD," + day.withDayOfMonth(1) + "T00:00:00Z\n");
+        run(day.toString(), input, customers);
+        leaveGrantRowsInFlight("unc-held", "UNCERTAIN");
+        leaveGrantRowsInFlight("unc-lost", "UNCERTAIN");
+        stripe().forgetGrantsOf("cus_unc_lost");
+        String held = stripe().creditGrants().get(0).id();
+
+        // when both packs are refunded
+        Files.writeString(
+                input.resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-held,refund,unc-held," + day + "T04:00:00Z\n"
+                        + "pack-lost,refund,unc-lost," + day + "T04:00:00Z\n");
+        run(day.toString(), input, customers);
+
+        // then the grant Stripe holds is voided (it had stayed live, its void waiting for good), and the one that
+        // never arrived is not sent: an error says so, for its invoices to be checked
+        assertThat(stripe().creditGrants()).singleElement().satisfies(grant -> {
+            assertThat(grant.id()).isEqualTo(held);
+            assertThat(grant.voidedAt()).isNotNull();
+        });
+        assertThat(grantRows("unc-held"))
+                .containsExactly(
+                        "CREDIT_GRANT SENT FOUND_IN_STRIPE " + held, "CREDIT_GRANT_VOID SENT DELIVERED " + held);
+        assertThat(grantRows("unc-lost"))
+                .containsExactly("CREDIT_GRANT SENT NEVER_ARRIVED null", "CREDIT_GRANT_VOID SENT NOTHING_TO_END null");
+        assertThat(openFindings("UPLOAD_UNCERTAIN", "unc-held")).isEmpty();
+        assertThat(openFindings("UPLOAD_UNCERTAIN", "unc-lost"))
+                .singleElement()
+                .satisfies(message -> assertThat(message)
+                        .startsWith("customer unc-lost, credit grant ")
+                        .contains("never reached Stripe (no credit grant of cus_unc_lost has it as its metadata's"
+                                + " tokentally_identifier)"));
+    }
+
+    @Test
+    void aGrantWhoseArrivalStripeCannotTellIsUncertainAndItsVoidWaitsUntilStripeCanTell() throws Exception {
+        // given a pack's grant created in Stripe, its row then left in flight 25 hours ago, and Stripe not
+        // answering a list of the customer's grants
+        LocalDate day =
+                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        Path input = folder("unasked");
+        Path customers =
+                customers("unasked", "customer_id,stripe_customer_id,plan_id", "unasked-a,cus_unasked_a,prepaid");
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-unasked,unasked-a,10,USD,"
+                        + day.withDayOfMonth(1) + "T00:00:00Z\n");
+        run(day.toString(), input, customers);
+        String grant = stripe().creditGrants().get(0).id();
+        leaveGrantRowsInFlight("unasked-a", "IN_FLIGHT");
+        stripe().forgetCustomer("cus_unasked_a");
+
+        // when the next run comes
+        JobExecution uncertain = run(day.toString(), input, customers);
+
+        // then the row is uncertain, counted so in the report, with a finding that says what to look for
+        assertThat(grantRows("unasked-a")).containsExactly("CREDIT_GRANT UNCERTAIN null null");
+        assertThat(JSON.readTree(runFolder(uncertain).resolve("report.json").toFile())
+                        .at("/stripe/uncertain")
+                        .asLong())
+                .isEqualTo(1);
+        assertThat(openFindings("UPLOAD_UNCERTAIN", "unasked-a"))
+                .singleElement()
+                .asString()
+                .contains("Stripe could not be asked whether it arrived")
+                .contains("check whether a credit grant of cus_unasked_a has ")
+                .contains(" as its metadata's tokentally_identifier");
+
+        // and when the pack is refunded while Stripe still cannot tell, the void waits, with an error naming both
+        Files.writeString(
+                input.resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-unasked,refund,unasked-a," + day + "T04:00:00Z\n");
+        run(day.toString(), input, customers);
+        assertThat(grantRows("unasked-a"))
+                .containsExactly("CREDIT_GRANT UNCERTAIN null null", "CREDIT_GRANT_VOID PENDING null null");
+        assertThat(openFindings("UPLOAD_UNCERTAIN", "unasked-a")).hasSize(2);
+
+        // and a run once Stripe can tell voids the grant and resolves both findings
+        stripe().customers("cus_unasked_a");
+        run(day.toString(), input, customers);
+        assertThat(stripe().creditGrants())
+                .singleElement()
+                .satisfies(g -> assertThat(g.voidedAt()).isNotNull());
+        assertThat(grantRows("unasked-a"))
+                .containsExactly(
+                        "CREDIT_GRANT SENT FOUND_IN_STRIPE " + grant, "CREDIT_GRANT_VOID SENT DELIVERED " + grant);
+        assertThat(openFindings("UPLOAD_UNCERTAIN", "unasked-a")).isEmpty();
+    }
+
+    /** Leaves a customer's grant creates in a state an interrupted call leaves them: no Stripe id, 25 hours old. */
+    private void leaveGrantRowsInFlight(String customer, String state) {
+        jdbc.update(
+                "UPDATE outbox SET state = ?, stripe_object_id = NULL, outcome = NULL, in_flight_at = ?"
+                        + " WHERE customer_id = ? AND kind = 'CREDIT_GRANT'",
+                state,
+                SqlTime.utc(Clock.systemUTC().instant().minus(Duration.ofHours(25))),
+                customer);
+    }
+
+    /** A customer's grant rows as kind, state, outcome and Stripe id, in revision order. */
+    private List<String> grantRows(String customer) {
+        return jdbc.queryForList(
+                "SELECT kind || ' ' || state || ' ' || COALESCE(outcome, 'null') || ' '"
+                        + " || COALESCE(stripe_object_id, 'null') FROM outbox WHERE customer_id = ?"
+                        + " ORDER BY revision",
+                String.class,
+                customer);
+    }
+
+    /** A customer's open findings of a kind (their messages start with the customer). */
+    private List<String> openFindings(String kind, String customer) {
+        return jdbc.queryForList(
+                "SELECT message FROM finding WHERE kind = ? AND status = 'OPEN' AND message LIKE ?",
+                String.class,
+                kind,
+                "customer " + customer + ",%");
     }
 
     @Test

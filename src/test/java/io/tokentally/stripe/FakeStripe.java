@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -412,7 +413,22 @@ public final class FakeStripe implements AutoCloseable {
         return List.copyOf(grants);
     }
 
-    /** Creates a credit grant (POST /v1/billing/credit_grants), or voids or expires one (POST .../{id}/void|expire). */
+    /** Drops a customer's grants, as if their creates had never arrived. */
+    public synchronized void forgetGrantsOf(String customer) {
+        grants.removeIf(grant -> grant.customer().equals(customer));
+    }
+
+    /** Forgets every idempotency key, as Stripe does 24 hours after a key's first use. */
+    public synchronized void forgetIdempotencyKeys() {
+        idempotency.clear();
+        idempotencyBodies.clear();
+    }
+
+    /**
+     * Creates a credit grant (POST /v1/billing/credit_grants), or voids or expires one (POST .../{id}/void|expire);
+     * lists a customer's grants (GET, newest first, by pages of {@code limit} after {@code starting_after}) or
+     * retrieves one (GET .../{id}).
+     */
     private void creditGrants(HttpExchange exchange) throws IOException {
         Map<String, String> form = form(exchange);
         Fault fault = admit(exchange);
@@ -424,6 +440,11 @@ public final class FakeStripe implements AutoCloseable {
             return;
         }
         String[] path = exchange.getRequestURI().getPath().split("/");
+        if (exchange.getRequestMethod().equals("GET")) {
+            Stored answer = path.length == 5 ? retrievedGrant(path[4]) : listedGrants(query(exchange));
+            respond(exchange, answer.status(), answer.body(), null);
+            return;
+        }
         Stored answer =
                 idempotent(exchange, form, () -> path.length == 6 ? endGrant(path[4], path[5]) : createGrant(form));
         if (fault == Fault.LOSE_RESPONSE) {
@@ -468,6 +489,46 @@ public final class FakeStripe implements AutoCloseable {
         return new Stored(200, grantJson(grant));
     }
 
+    private synchronized Stored retrievedGrant(String id) {
+        return grants.stream()
+                .filter(grant -> grant.id().equals(id))
+                .findFirst()
+                .map(grant -> new Stored(200, grantJson(grant)))
+                .orElseGet(() -> new Stored(
+                        404, error("invalid_request_error", "resource_missing", "No such credit grant: '" + id + "'")));
+    }
+
+    private synchronized Stored listedGrants(Map<String, String> query) {
+        if (query.containsKey("customer") && !knows(query.get("customer"))) {
+            return new Stored(
+                    400,
+                    error(
+                            "invalid_request_error",
+                            "resource_missing",
+                            "No such customer: '" + query.get("customer") + "'"));
+        }
+        List<Grant> newestFirst = new ArrayList<>(grants);
+        Collections.reverse(newestFirst);
+        newestFirst.removeIf(
+                grant -> query.containsKey("customer") && !grant.customer().equals(query.get("customer")));
+        int from = 0;
+        if (query.containsKey("starting_after")) {
+            while (from < newestFirst.size() && !newestFirst.get(from).id().equals(query.get("starting_after"))) {
+                from++;
+            }
+            from++;
+        }
+        int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
+        List<Grant> page =
+                newestFirst.subList(Math.min(from, newestFirst.size()), Math.min(from + limit, newestFirst.size()));
+        StringBuilder data = new StringBuilder();
+        page.forEach(grant -> data.append(data.isEmpty() ? "" : ",").append(grantJson(grant)));
+        return new Stored(
+                200,
+                "{\"object\":\"list\",\"url\":\"/v1/billing/credit_grants\",\"has_more\":"
+                        + (from + limit < newestFirst.size()) + ",\"data\":[" + data + "]}");
+    }
+
     private synchronized Stored endGrant(String id, String action) {
         for (int i = 0; i < grants.size(); i++) {
             Grant grant = grants.get(i);
@@ -501,8 +562,9 @@ public final class FakeStripe implements AutoCloseable {
                 + "\"monetary\":{\"currency\":\"usd\",\"value\":" + grant.valueCents() + "}},"
                 + "\"applicability_config\":{\"scope\":{\"price_type\":\"metered\"}},\"category\":\""
                 + grant.category() + "\",\"customer\":\"" + grant.customer() + "\",\"expires_at\":"
-                + grant.expiresAt() + ",\"livemode\":false,\"priority\":" + grant.priority() + ",\"voided_at\":"
-                + grant.voidedAt() + "}";
+                + grant.expiresAt() + ",\"livemode\":false,\"metadata\":{\"tokentally_identifier\":\""
+                + grant.identifier() + "\"},\"priority\":" + grant.priority() + ",\"voided_at\":" + grant.voidedAt()
+                + "}";
     }
 
     /** Lists (GET) and creates (POST) meters; created meters accept events. */
@@ -552,13 +614,7 @@ public final class FakeStripe implements AutoCloseable {
     private String eventSummaries(HttpExchange exchange) {
         String path = exchange.getRequestURI().getPath();
         String meterId = path.substring("/v1/billing/meters/".length(), path.indexOf("/event_summaries"));
-        Map<String, String> query = new HashMap<>();
-        for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
-            int equals = pair.indexOf('=');
-            query.put(
-                    URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
+        Map<String, String> query = query(exchange);
         String eventName = meterIds.entrySet().stream()
                 .filter(entry -> entry.getValue().equals(meterId))
                 .map(Map.Entry::getKey)
@@ -580,6 +636,19 @@ public final class FakeStripe implements AutoCloseable {
                 + start + "\",\"object\":\"billing.meter_event_summary\",\"aggregated_value\":" + total
                 + ",\"start_time\":" + start + ",\"end_time\":" + end + ",\"livemode\":false,\"meter\":\""
                 + meterId + "\"}]}";
+    }
+
+    /** The request's query parameters, decoded. */
+    private static Map<String, String> query(HttpExchange exchange) {
+        Map<String, String> query = new HashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            int equals = pair.indexOf('=');
+            query.put(
+                    URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+        }
+        return query;
     }
 
     /** Lists prices by lookup key (GET) and creates prices (POST). */

@@ -169,7 +169,8 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
 
     /** Leaves a row in flight for longer than Stripe keeps identifiers to a person, with a finding. */
     private void markUncertain(OutboxRow row, String check) {
-        String reason = "in flight since " + row.inFlightAt() + ", longer than Stripe keeps identifiers; " + check;
+        String reason = "first sent at " + row.inFlightAt() + " without an answer kept, longer ago than Stripe keeps"
+                + " identifiers; " + check;
         inOwnTransaction(() -> {
             outbox.markUncertain(row.outboxId(), reason, run);
             findings.record(finding(row, "UPLOAD_UNCERTAIN", reason), run);

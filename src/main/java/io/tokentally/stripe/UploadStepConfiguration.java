@@ -65,9 +65,9 @@ public class UploadStepConfiguration {
     /**
      * After a live upload, whether it completed or failed: an {@value #NOT_SENT} error, of this run, while rows it
      * tried are left pending (a refused connection, a wrong {@code api-base}, 429 or no answer to every call): a
-     * later run sends them, but their usage is not billed until one does, and a row whose {@code UPLOAD_PENDING} an
-     * earlier run recorded is not recorded again. Rows another uploader tried meanwhile are its own. Resolved by an
-     * upload after which no row any upload tried is pending.
+     * later run sends them, but their usage is not billed (nor their grants made or ended) until one does, and a row
+     * whose {@code UPLOAD_PENDING} an earlier run recorded is not recorded again. Rows another uploader tried
+     * meanwhile are its own. Resolved by an upload after which no row any upload tried is pending.
      */
     @Bean
     StepExecutionListener notSentListener(
@@ -114,8 +114,9 @@ public class UploadStepConfiguration {
                 Finding.Severity.ERROR,
                 notSent.rows() + " outbox row(s) are still pending after the upload (the last one's error: "
                         + notSent.lastError() + "; tokentally.stripe.api-base " + apiBase + "): their usage is not"
-                        + " billed until a run sends them (rows an UPLOAD_PENDING finding names may have reached Stripe"
-                        + " already), which sends each once; run the date again once Stripe answers");
+                        + " billed, nor their credit grants made or ended, until a run sends them (rows an"
+                        + " UPLOAD_PENDING finding names may have reached Stripe already), which sends each once; run"
+                        + " the date again once Stripe answers");
     }
 
     /**

@@ -98,8 +98,8 @@ class UploadStepConfigurationTests {
         // say the row's usage is unbilled without a word of the rows that may have reached Stripe
         assertThat(findings.openOfRun(2)).extracting(Finding::kind).containsExactly("UPLOAD_NOT_SENT");
         assertThat(findings.openOfRun(2).get(0).message())
-                .contains("not billed until a run sends them (rows an UPLOAD_PENDING finding names may have reached"
-                        + " Stripe already)");
+                .contains("not billed, nor their credit grants made or ended, until a run sends them (rows an"
+                        + " UPLOAD_PENDING finding names may have reached Stripe already)");
     }
 
     @Test

@@ -352,8 +352,8 @@ public class OutboxRepository {
     }
 
     /**
-     * Leaves a row Stripe showed never arrived pending and no longer in flight, so that it is sent as new (Stripe
-     * has forgotten its idempotency key by then).
+     * Leaves a row Stripe showed never arrived pending and no longer in flight, so that it is sent as new (with its
+     * idempotency key, which holds no grant in Stripe if Stripe still keeps it).
      */
     public void markNotArrived(long outboxId) {
         jdbc.update(

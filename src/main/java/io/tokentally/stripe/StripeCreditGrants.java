@@ -41,8 +41,8 @@ final class StripeCreditGrants {
 
     /**
      * The Stripe id of the grant a row made, if Stripe shows what the row asked for: for a create, the customer's
-     * grant whose metadata carries the row's identifier; for a void or expire, the row's grant once voided, or
-     * expired by {@code now}.
+     * grant whose metadata carries the row's identifier; for a void or expire, the row's grant once voided (an
+     * expire too: Stripe refuses to expire a voided grant), or for an expire, expired by {@code now}.
      */
     static Optional<String> find(StripeClient client, OutboxRow row, Instant now) throws StripeException {
         if (row.kind() == OutboxRow.Kind.CREDIT_GRANT) {
@@ -61,9 +61,10 @@ final class StripeCreditGrants {
         }
         CreditGrant grant =
                 client.v1().billing().creditGrants().retrieve(row.grant().stripeGrantId());
-        boolean ended = row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID
-                ? grant.getVoidedAt() != null
-                : grant.getExpiresAt() != null && grant.getExpiresAt() <= now.getEpochSecond();
+        boolean ended = grant.getVoidedAt() != null
+                || (row.kind() == OutboxRow.Kind.CREDIT_GRANT_EXPIRE
+                        && grant.getExpiresAt() != null
+                        && grant.getExpiresAt() <= now.getEpochSecond());
         return ended ? Optional.of(grant.getId()) : Optional.empty();
     }
 

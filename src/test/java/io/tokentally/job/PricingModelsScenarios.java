@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.UsageFixtures;
 import io.tokentally.reconcile.CustomerBalances;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.stripe.AmountMeterLayout;
@@ -49,6 +51,9 @@ abstract class PricingModelsScenarios {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    FindingRepository findings;
 
     @Autowired
     CustomerBalances balances;
@@ -297,69 +302,82 @@ abstract class PricingModelsScenarios {
     }
 
     @Test
-    void aGrantInFlightForLongerThanStripeDedupsIsFoundInStripeByItsIdentifierOrElseSentAsNew() throws Exception {
+    void aGrantSentLongerAgoThanStripeDedupsWithNoAnswerIsFoundInStripeByTheIdentifierInItsMetadata() throws Exception {
         // given a pack's grant created in Stripe, its row then left in flight 25 hours ago (its answer lost)
-        LocalDate day =
-                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        LocalDate day = yesterday();
         Path input = folder("stale-grant");
         Path customers =
                 customers("stale-grant", "customer_id,stripe_customer_id,plan_id", "stale-g,cus_stale_g,prepaid");
-        Files.writeString(
-                input.resolve("purchases.csv"),
-                "purchase_id,customer_id,amount,currency,time\n" + "pack-stale,stale-g,10,USD," + day.withDayOfMonth(1)
-                        + "T00:00:00Z\n");
+        writePack(input, "pack-stale", "stale-g", day);
         run(day.toString(), input, customers);
-        leaveGrantRowsInFlight("stale-g", "IN_FLIGHT");
+        leaveGrantCreatesSentWithNoAnswer("stale-g", "IN_FLIGHT");
 
         // when the next run comes, past Stripe's dedup
         run(day.toString(), input, customers);
 
         // then it asks Stripe, finds the grant by the identifier in its metadata and creates none
-        assertThat(stripe().creditGrants())
-                .singleElement()
-                .satisfies(grant -> assertThat(grant.customer()).isEqualTo("cus_stale_g"));
-        String found = stripe().creditGrants().get(0).id();
+        String found = grantOf("cus_stale_g").id();
         assertThat(grantRows("stale-g")).containsExactly("CREDIT_GRANT SENT FOUND_IN_STRIPE " + found);
         assertThat(openFindings("UPLOAD_UNCERTAIN", "stale-g")).isEmpty();
-
-        // and when a create that never arrived is left in flight as long, Stripe has forgotten its key
-        leaveGrantRowsInFlight("stale-g", "IN_FLIGHT");
-        stripe().forgetGrantsOf("cus_stale_g");
-        stripe().forgetIdempotencyKeys();
-        run(day.toString(), input, customers);
-
-        // then the next run creates it, once
-        assertThat(stripe().creditGrants()).singleElement().satisfies(grant -> {
-            assertThat(grant.valueCents()).isEqualTo(1000L);
-            assertThat(grant.id()).isNotEqualTo(found);
-        });
-        assertThat(grantRows("stale-g"))
-                .containsExactly("CREDIT_GRANT SENT DELIVERED "
-                        + stripe().creditGrants().get(0).id());
     }
 
     @Test
-    void aRefundOfAPackWhoseGrantIsUncertainAsksStripeWhetherThatGrantArrivedBeforeVoidingIt() throws Exception {
-        // given two packs whose grants' rows an earlier run left uncertain (in flight past Stripe's dedup): one
-        // grant Stripe holds, the other's create never arrived
-        LocalDate day =
-                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+    void aGrantSentLongerAgoThanStripeDedupsThatNeverArrivedIsCreatedAsNewOnce() throws Exception {
+        // given a pack's grant row left in flight 25 hours ago, its create never arrived, and Stripe has forgotten
+        // the idempotency key
+        LocalDate day = yesterday();
+        Path input = folder("lost-grant");
+        Path customers = customers("lost-grant", "customer_id,stripe_customer_id,plan_id", "lost-g,cus_lost_g,prepaid");
+        writePack(input, "pack-never", "lost-g", day);
+        run(day.toString(), input, customers);
+        leaveGrantCreatesSentWithNoAnswer("lost-g", "IN_FLIGHT");
+        stripe().forgetGrantsOf("cus_lost_g");
+        stripe().forgetIdempotencyKeys();
+
+        // when the next run comes
+        run(day.toString(), input, customers);
+        run(day.toString(), input, customers);
+
+        // then the grant is created, once
+        FakeStripe.Grant created = grantOf("cus_lost_g");
+        assertThat(created.valueCents()).isEqualTo(1000L);
+        assertThat(grantRows("lost-g")).containsExactly("CREDIT_GRANT SENT DELIVERED " + created.id());
+    }
+
+    @Test
+    void aRefundOfAPackWhoseGrantWasLeftUncertainAsksStripeWhetherThatGrantArrivedBeforeVoidingIt() throws Exception {
+        // given two packs whose grants' creates a version before the lookups left uncertain, with their findings:
+        // one grant Stripe holds, the other's create never arrived
+        LocalDate day = yesterday();
         Path input = folder("uncertain-void");
         Path customers = customers(
                 "uncertain-void",
                 "customer_id,stripe_customer_id,plan_id",
                 "unc-held,cus_unc_held,prepaid",
                 "unc-lost,cus_unc_lost,prepaid");
+        writePack(input, "pack-held", "unc-held", day);
         Files.writeString(
-                input.resolve("purchases.csv"),
-                "purchase_id,customer_id,amount,currency,time\n"
-                        + "pack-held,unc-held,10,USD," + day.withDayOfMonth(1) + "T00:00:00Z\n"
-                        + "pack-lost,unc-lost,10,USD," + day.withDayOfMonth(1) + "T00:00:00Z\n");
+                input.resolve("purchases-lost.csv"),
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-lost,unc-lost,10,USD," + day.withDayOfMonth(1)
+                        + "T00:00:00Z\n");
         run(day.toString(), input, customers);
-        leaveGrantRowsInFlight("unc-held", "UNCERTAIN");
-        leaveGrantRowsInFlight("unc-lost", "UNCERTAIN");
+        for (String customer : List.of("unc-held", "unc-lost")) {
+            leaveGrantCreatesSentWithNoAnswer(customer, "UNCERTAIN");
+            String identifier = jdbc.queryForObject(
+                    "SELECT identifier FROM outbox WHERE customer_id = ? AND kind = 'CREDIT_GRANT'",
+                    String.class,
+                    customer);
+            findings.record(
+                    new Finding(
+                            "UPLOAD_UNCERTAIN:" + identifier,
+                            "UPLOAD_UNCERTAIN",
+                            Finding.Severity.ERROR,
+                            "customer " + customer
+                                    + ", credit grant: in flight for longer than Stripe keeps identifiers"),
+                    0);
+        }
         stripe().forgetGrantsOf("cus_unc_lost");
-        String held = stripe().creditGrants().get(0).id();
+        String held = grantOf("cus_unc_held").id();
 
         // when both packs are refunded
         Files.writeString(
@@ -368,89 +386,130 @@ abstract class PricingModelsScenarios {
                         + "pack-lost,refund,unc-lost," + day + "T04:00:00Z\n");
         run(day.toString(), input, customers);
 
-        // then the grant Stripe holds is voided (it had stayed live, its void waiting for good), and the one that
-        // never arrived is not sent: an error says so, for its invoices to be checked
-        assertThat(stripe().creditGrants()).singleElement().satisfies(grant -> {
-            assertThat(grant.id()).isEqualTo(held);
-            assertThat(grant.voidedAt()).isNotNull();
-        });
+        // then the grant Stripe holds is voided, and the one that never arrived is not sent: an error says which
+        // invoices lacked its credit, and the uncertainties are resolved
+        assertThat(grantOf("cus_unc_held").voidedAt()).isNotNull();
+        assertThat(stripe().creditGrants()).noneMatch(grant -> grant.customer().equals("cus_unc_lost"));
         assertThat(grantRows("unc-held"))
                 .containsExactly(
                         "CREDIT_GRANT SENT FOUND_IN_STRIPE " + held, "CREDIT_GRANT_VOID SENT DELIVERED " + held);
         assertThat(grantRows("unc-lost"))
                 .containsExactly("CREDIT_GRANT SENT NEVER_ARRIVED null", "CREDIT_GRANT_VOID SENT NOTHING_TO_END null");
         assertThat(openFindings("UPLOAD_UNCERTAIN", "unc-held")).isEmpty();
-        assertThat(openFindings("UPLOAD_UNCERTAIN", "unc-lost"))
+        assertThat(openFindings("UPLOAD_UNCERTAIN", "unc-lost")).isEmpty();
+        assertThat(openFindings("CREDIT_GRANT_NEVER_ARRIVED", "unc-lost"))
                 .singleElement()
-                .satisfies(message -> assertThat(message)
-                        .startsWith("customer unc-lost, credit grant ")
-                        .contains("never reached Stripe (no credit grant of cus_unc_lost has it as its metadata's"
-                                + " tokentally_identifier)"));
+                .asString()
+                .startsWith("customer unc-lost, credit grant ")
+                .contains("never reached Stripe: there is no credit grant of cus_unc_lost with metadata"
+                        + " tokentally_identifier=")
+                .contains("Its 10 USD of credit was on no invoice of cus_unc_lost finalized since ");
     }
 
     @Test
-    void aGrantWhoseArrivalStripeCannotTellIsUncertainAndItsVoidWaitsUntilStripeCanTell() throws Exception {
+    void aGrantWhoseArrivalStripeCannotTellWaitsWithItsVoidUntilStripeCanTell() throws Exception {
         // given a pack's grant created in Stripe, its row then left in flight 25 hours ago, and Stripe not
         // answering a list of the customer's grants
-        LocalDate day =
-                LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+        LocalDate day = yesterday();
         Path input = folder("unasked");
         Path customers =
                 customers("unasked", "customer_id,stripe_customer_id,plan_id", "unasked-a,cus_unasked_a,prepaid");
-        Files.writeString(
-                input.resolve("purchases.csv"),
-                "purchase_id,customer_id,amount,currency,time\n" + "pack-unasked,unasked-a,10,USD,"
-                        + day.withDayOfMonth(1) + "T00:00:00Z\n");
+        writePack(input, "pack-unasked", "unasked-a", day);
         run(day.toString(), input, customers);
-        String grant = stripe().creditGrants().get(0).id();
-        leaveGrantRowsInFlight("unasked-a", "IN_FLIGHT");
+        String grant = grantOf("cus_unasked_a").id();
+        leaveGrantCreatesSentWithNoAnswer("unasked-a", "IN_FLIGHT");
         stripe().forgetCustomer("cus_unasked_a");
 
         // when the next run comes
-        JobExecution uncertain = run(day.toString(), input, customers);
+        run(day.toString(), input, customers);
 
-        // then the row is uncertain, counted so in the report, with a finding that says what to look for
-        assertThat(grantRows("unasked-a")).containsExactly("CREDIT_GRANT UNCERTAIN null null");
-        assertThat(JSON.readTree(runFolder(uncertain).resolve("report.json").toFile())
-                        .at("/stripe/uncertain")
-                        .asLong())
-                .isEqualTo(1);
+        // then the row waits for the next run to ask again, with an error that says what to look for
+        assertThat(grantRows("unasked-a")).containsExactly("CREDIT_GRANT IN_FLIGHT null null");
         assertThat(openFindings("UPLOAD_UNCERTAIN", "unasked-a"))
                 .singleElement()
                 .asString()
                 .contains("Stripe could not be asked whether it arrived")
-                .contains("check whether a credit grant of cus_unasked_a has ")
-                .contains(" as its metadata's tokentally_identifier");
+                .contains("the next run asks again, or look for credit grant of cus_unasked_a with metadata"
+                        + " tokentally_identifier=");
 
-        // and when the pack is refunded while Stripe still cannot tell, the void waits, with an error naming both
+        // and when the pack is refunded while Stripe still cannot tell, the void waits too
         Files.writeString(
                 input.resolve("purchases-refunds.csv"),
                 "purchase_id,event,customer_id,time\n" + "pack-unasked,refund,unasked-a," + day + "T04:00:00Z\n");
         run(day.toString(), input, customers);
         assertThat(grantRows("unasked-a"))
-                .containsExactly("CREDIT_GRANT UNCERTAIN null null", "CREDIT_GRANT_VOID PENDING null null");
-        assertThat(openFindings("UPLOAD_UNCERTAIN", "unasked-a")).hasSize(2);
+                .containsExactly("CREDIT_GRANT IN_FLIGHT null null", "CREDIT_GRANT_VOID PENDING null null");
+        assertThat(grantOf("cus_unasked_a").voidedAt()).isNull();
 
-        // and a run once Stripe can tell voids the grant and resolves both findings
+        // and a run once Stripe can tell voids the grant and resolves the error
         stripe().customers("cus_unasked_a");
         run(day.toString(), input, customers);
-        assertThat(stripe().creditGrants())
-                .singleElement()
-                .satisfies(g -> assertThat(g.voidedAt()).isNotNull());
+        assertThat(grantOf("cus_unasked_a").voidedAt()).isNotNull();
         assertThat(grantRows("unasked-a"))
                 .containsExactly(
                         "CREDIT_GRANT SENT FOUND_IN_STRIPE " + grant, "CREDIT_GRANT_VOID SENT DELIVERED " + grant);
         assertThat(openFindings("UPLOAD_UNCERTAIN", "unasked-a")).isEmpty();
     }
 
-    /** Leaves a customer's grant creates in a state an interrupted call leaves them: no Stripe id, 25 hours old. */
-    private void leaveGrantRowsInFlight(String customer, String state) {
+    @Test
+    void aVoidSentLongerAgoThanStripeDedupsWithNoAnswerIsFoundDoneInStripe() throws Exception {
+        // given a refunded pack whose grant's void Stripe applied, its row then left in flight 25 hours ago
+        LocalDate day = yesterday();
+        Path input = folder("stale-void");
+        Path customers =
+                customers("stale-void", "customer_id,stripe_customer_id,plan_id", "stale-v,cus_stale_v,prepaid");
+        writePack(input, "pack-void", "stale-v", day);
+        Files.writeString(
+                input.resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-void,refund,stale-v," + day + "T04:00:00Z\n");
+        run(day.toString(), input, customers);
+        String grant = grantOf("cus_stale_v").id();
+        jdbc.update(
+                "UPDATE outbox SET state = 'IN_FLIGHT', outcome = NULL, in_flight_at = ? WHERE customer_id = ?"
+                        + " AND kind = 'CREDIT_GRANT_VOID'",
+                SqlTime.utc(Clock.systemUTC().instant().minus(Duration.ofHours(25))),
+                "stale-v");
+
+        // when the next run comes
+        run(day.toString(), input, customers);
+
+        // then it finds the grant voided in Stripe and sends nothing (a second void would be refused)
+        assertThat(grantOf("cus_stale_v").voidedAt()).isNotNull();
+        assertThat(grantRows("stale-v"))
+                .containsExactly(
+                        "CREDIT_GRANT SENT DELIVERED " + grant, "CREDIT_GRANT_VOID SENT FOUND_IN_STRIPE " + grant);
+        assertThat(openFindings("UPLOAD_REJECTED", "stale-v")).isEmpty();
+    }
+
+    private static LocalDate yesterday() {
+        return LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC).minusDays(1);
+    }
+
+    /** A $10 pack bought at the start of the month of {@code day}, in a purchases file of its own. */
+    private static void writePack(Path input, String purchase, String customer, LocalDate day) throws IOException {
+        Files.writeString(
+                input.resolve("purchases.csv"),
+                "purchase_id,customer_id,amount,currency,time\n" + purchase + "," + customer + ",10,USD,"
+                        + day.withDayOfMonth(1) + "T00:00:00Z\n");
+    }
+
+    /** Leaves a customer's grant creates as a call whose answer was lost 25 hours ago leaves them: no Stripe id. */
+    private void leaveGrantCreatesSentWithNoAnswer(String customer, String state) {
         jdbc.update(
                 "UPDATE outbox SET state = ?, stripe_object_id = NULL, outcome = NULL, in_flight_at = ?"
                         + " WHERE customer_id = ? AND kind = 'CREDIT_GRANT'",
                 state,
                 SqlTime.utc(Clock.systemUTC().instant().minus(Duration.ofHours(25))),
                 customer);
+    }
+
+    /** The one grant a Stripe customer has in Stripe. */
+    private FakeStripe.Grant grantOf(String stripeCustomer) {
+        List<FakeStripe.Grant> grants = stripe().creditGrants().stream()
+                .filter(grant -> grant.customer().equals(stripeCustomer))
+                .toList();
+        assertThat(grants).hasSize(1);
+        return grants.get(0);
     }
 
     /** A customer's grant rows as kind, state, outcome and Stripe id, in revision order. */

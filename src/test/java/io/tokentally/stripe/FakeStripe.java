@@ -516,9 +516,17 @@ public final class FakeStripe implements AutoCloseable {
             while (from < newestFirst.size() && !newestFirst.get(from).id().equals(query.get("starting_after"))) {
                 from++;
             }
+            if (from == newestFirst.size()) {
+                return new Stored(
+                        400,
+                        error(
+                                "invalid_request_error",
+                                "resource_missing",
+                                "No such credit grant: '" + query.get("starting_after") + "'"));
+            }
             from++;
         }
-        int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
+        int limit = Math.max(1, Math.min(100, Integer.parseInt(query.getOrDefault("limit", "10"))));
         List<Grant> page =
                 newestFirst.subList(Math.min(from, newestFirst.size()), Math.min(from + limit, newestFirst.size()));
         StringBuilder data = new StringBuilder();
@@ -562,8 +570,9 @@ public final class FakeStripe implements AutoCloseable {
                 + "\"monetary\":{\"currency\":\"usd\",\"value\":" + grant.valueCents() + "}},"
                 + "\"applicability_config\":{\"scope\":{\"price_type\":\"metered\"}},\"category\":\""
                 + grant.category() + "\",\"customer\":\"" + grant.customer() + "\",\"expires_at\":"
-                + grant.expiresAt() + ",\"livemode\":false,\"metadata\":{\"tokentally_identifier\":\""
-                + grant.identifier() + "\"},\"priority\":" + grant.priority() + ",\"voided_at\":" + grant.voidedAt()
+                + grant.expiresAt() + ",\"livemode\":false,\"metadata\":{"
+                + (grant.identifier() == null ? "" : "\"tokentally_identifier\":\"" + grant.identifier() + "\"")
+                + "},\"priority\":" + grant.priority() + ",\"voided_at\":" + grant.voidedAt()
                 + "}";
     }
 

@@ -169,9 +169,47 @@ class StripeSenderTests {
                         "tokentally.stripe.meter-events-base", apiBase,
                         "tokentally.stripe.max-network-retries", "2",
                         "tokentally.stripe.max-attempts", "3",
-                        "tokentally.stripe.backoff-millis", "1")))
+                        "tokentally.stripe.backoff-millis", "1",
+                        "tokentally.stripe.rate-per-second", "1000")))
                 .bind("tokentally.stripe", StripeProperties.class)
                 .get());
+    }
+
+    @Test
+    void aGrantCreateIsFoundInStripeByItsIdentifierOnAnyPageOfTheCustomersGrants() throws Exception {
+        // given 105 grants of the customer, listed newest first by pages of 100, and one of another customer
+        StripeSender sender = sender(stripe.baseUrl());
+        stripe.customers("cus_other");
+        for (int i = 1; i <= 105; i++) {
+            assertThat(sender.send(grantCreate("cus_acme", i)).outcome()).isEqualTo(StripeSender.Outcome.DELIVERED);
+        }
+        sender.send(grantCreate("cus_other", 106));
+
+        // when / then: the oldest is on the second page; a create Stripe never received, or another customer's, is
+        // not found
+        String oldest = stripe.creditGrants().get(0).id();
+        assertThat(sender.grantArrived(grantCreate("cus_acme", 1), HOUR)).contains(oldest);
+        assertThat(sender.grantArrived(grantCreate("cus_acme", 107), HOUR)).isEmpty();
+        assertThat(sender.grantArrived(grantCreate("cus_acme", 106), HOUR)).isEmpty();
+    }
+
+    private static OutboxRow grantCreate(String stripeCustomer, int revision) {
+        return new OutboxRow(
+                revision,
+                OutboxRow.Kind.CREDIT_GRANT,
+                "acme",
+                stripeCustomer,
+                "grant:purchase:pack-" + revision,
+                HOUR,
+                revision,
+                "tt-grant-" + revision,
+                "tokentally-tt-grant-" + revision,
+                1_000_000,
+                HOUR,
+                OutboxRow.State.PENDING,
+                0,
+                null,
+                new OutboxRow.GrantTerms("paid", 30, null, null, "Pack", null));
     }
 
     private static OutboxRow meterEvent() {

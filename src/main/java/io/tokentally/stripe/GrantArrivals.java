@@ -1,0 +1,143 @@
+package io.tokentally.stripe;
+
+import com.stripe.exception.StripeException;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Asks Stripe whether a credit grant row's call arrived where the outbox cannot tell: a row sent longer ago than
+ * Stripe keeps identifiers with no answer recorded, and a create left uncertain (by a version before these lookups)
+ * that a void or expire must end. A create is found by the identifier its grant carries in its metadata, a void or
+ * expire by its grant's state ({@link StripeCreditGrants#find}).
+ */
+final class GrantArrivals {
+
+    /** The outcome of a row whose call Stripe shows arrived. */
+    static final String FOUND = "FOUND_IN_STRIPE";
+
+    /** The outcome of a create that never reached Stripe and that a later row ended before it was sent. */
+    static final String NEVER_ARRIVED = "NEVER_ARRIVED";
+
+    private final OutboxRepository outbox;
+    private final FindingRepository findings;
+    private final TransactionTemplate ownTransaction;
+    private final StripeSender sender;
+    private final Clock clock;
+    private final long run;
+
+    GrantArrivals(
+            OutboxRepository outbox,
+            FindingRepository findings,
+            TransactionTemplate ownTransaction,
+            StripeSender sender,
+            Clock clock,
+            long run) {
+        this.outbox = outbox;
+        this.findings = findings;
+        this.ownTransaction = ownTransaction;
+        this.sender = sender;
+        this.clock = clock;
+        this.run = run;
+    }
+
+    /**
+     * Settles a grant row sent longer ago than Stripe keeps identifiers: marked sent with its grant's id if its call
+     * arrived; if not, no longer in flight, to be sent as new. While Stripe cannot be asked it is left as it is, with
+     * an {@code UPLOAD_UNCERTAIN} error, for the next run to ask again.
+     *
+     * @return whether the row is to be sent now
+     */
+    boolean resend(OutboxRow row) throws InterruptedException {
+        Optional<String> grantId;
+        try {
+            grantId = sender.grantArrived(row, Instant.now(clock));
+        } catch (StripeException e) {
+            String reason = "sent at " + row.inFlightAt() + " with no answer recorded, longer ago than Stripe keeps"
+                    + " identifiers, and Stripe could not be asked whether it arrived (" + e.getMessage() + "); the"
+                    + " next run asks again, or " + manualCheck(row);
+            inOwnTransaction(() -> findings.record(UploadFindings.of(row, UploadFindings.UNCERTAIN, reason), run));
+            return false;
+        }
+        inOwnTransaction(() -> {
+            if (grantId.isPresent()) {
+                outbox.markSent(row.outboxId(), FOUND, run, grantId.get());
+                findings.resolve(UploadFindings.key(row, UploadFindings.PENDING), run);
+            } else {
+                outbox.markNotArrived(row.outboxId());
+            }
+            findings.resolve(UploadFindings.key(row, UploadFindings.UNCERTAIN), run);
+        });
+        return grantId.isEmpty();
+    }
+
+    /**
+     * The Stripe id of the grant an end row ends, its create left uncertain; null, the rows marked, when there is
+     * nothing to send now: if the create never arrived there is nothing to end, and a {@code
+     * CREDIT_GRANT_NEVER_ARRIVED} error says which invoices lacked its credit; while Stripe cannot be asked the end
+     * waits for a later run, with an {@code UPLOAD_UNCERTAIN} error naming both rows.
+     */
+    String grantOfUncertainCreate(OutboxRow end, OutboxRow create) throws InterruptedException {
+        Optional<String> grantId;
+        try {
+            grantId = sender.grantArrived(create, Instant.now(clock));
+        } catch (StripeException e) {
+            String reason = "the grant this row ends, created by " + create.identifier() + ", is UPLOAD_UNCERTAIN and"
+                    + " Stripe could not be asked whether it arrived (" + e.getMessage() + "); a later run asks again,"
+                    + " or look for " + grantNaming(create);
+            inOwnTransaction(() -> {
+                outbox.markRetryLater(end.outboxId(), reason);
+                findings.record(UploadFindings.of(end, UploadFindings.UNCERTAIN, reason), run);
+            });
+            return null;
+        }
+        inOwnTransaction(() -> {
+            if (grantId.isPresent()) {
+                outbox.markSent(create.outboxId(), FOUND, run, grantId.get());
+            } else {
+                outbox.markSent(create.outboxId(), NEVER_ARRIVED, run);
+                outbox.markSent(end.outboxId(), "NOTHING_TO_END", run);
+                findings.record(neverArrived(create, end), run);
+            }
+            findings.resolve(UploadFindings.key(create, UploadFindings.UNCERTAIN), run);
+            findings.resolve(UploadFindings.key(end, UploadFindings.UNCERTAIN), run);
+        });
+        return grantId.orElse(null);
+    }
+
+    private static Finding neverArrived(OutboxRow create, OutboxRow end) {
+        return UploadFindings.of(
+                create,
+                "CREDIT_GRANT_NEVER_ARRIVED",
+                create.identifier() + " never reached Stripe: there is no " + grantNaming(create) + ", and "
+                        + end.identifier() + " ends it, so it is not sent. Its "
+                        + BigDecimal.valueOf(create.valueMicros(), 6)
+                                .stripTrailingZeros()
+                                .toPlainString()
+                        + " USD of credit was on no invoice of " + create.stripeCustomerId() + " finalized since "
+                        + create.inFlightAt() + "; check those invoices");
+    }
+
+    /** What a person checks in Stripe of a grant row whose arrival the engine could not learn. */
+    private static String manualCheck(OutboxRow row) {
+        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT) {
+            return "look for " + grantNaming(row) + "; if there is none, the next run that can ask creates it";
+        }
+        return "check whether " + row.grant().stripeGrantId() + " is "
+                + (row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID ? "voided" : "expired");
+    }
+
+    /** How a person finds a create's grant in Stripe. */
+    private static String grantNaming(OutboxRow create) {
+        return "credit grant of " + create.stripeCustomerId() + " with metadata " + StripeCreditGrants.IDENTIFIER + "="
+                + create.identifier();
+    }
+
+    private void inOwnTransaction(Runnable work) {
+        ownTransaction.executeWithoutResult(status -> work.run());
+    }
+}

@@ -304,16 +304,12 @@ abstract class PricingModelsScenarios {
     @Test
     void aGrantSentLongerAgoThanStripeDedupsWithNoAnswerIsFoundInStripeByTheIdentifierInItsMetadata() throws Exception {
         // given a pack's grant created in Stripe, its row then left in flight 25 hours ago (its answer lost)
-        LocalDate day = yesterday();
-        Path input = folder("stale-grant");
-        Path customers =
-                customers("stale-grant", "customer_id,stripe_customer_id,plan_id", "stale-g,cus_stale_g,prepaid");
-        writePack(input, "pack-stale", "stale-g", day);
-        run(day.toString(), input, customers);
+        PackDay pack = packBought("stale-grant", "stale-g", "cus_stale_g", "pack-stale");
+        runDay(pack);
         leaveGrantCreatesSentWithNoAnswer("stale-g", "IN_FLIGHT");
 
         // when the next run comes, past Stripe's dedup
-        run(day.toString(), input, customers);
+        runDay(pack);
 
         // then it asks Stripe, finds the grant by the identifier in its metadata and creates none
         String found = grantOf("cus_stale_g").id();
@@ -325,18 +321,15 @@ abstract class PricingModelsScenarios {
     void aGrantSentLongerAgoThanStripeDedupsThatNeverArrivedIsCreatedAsNewOnce() throws Exception {
         // given a pack's grant row left in flight 25 hours ago, its create never arrived, and Stripe has forgotten
         // the idempotency key
-        LocalDate day = yesterday();
-        Path input = folder("lost-grant");
-        Path customers = customers("lost-grant", "customer_id,stripe_customer_id,plan_id", "lost-g,cus_lost_g,prepaid");
-        writePack(input, "pack-never", "lost-g", day);
-        run(day.toString(), input, customers);
+        PackDay pack = packBought("lost-grant", "lost-g", "cus_lost_g", "pack-never");
+        runDay(pack);
         leaveGrantCreatesSentWithNoAnswer("lost-g", "IN_FLIGHT");
         stripe().forgetGrantsOf("cus_lost_g");
         stripe().forgetIdempotencyKeys();
 
         // when the next run comes
-        run(day.toString(), input, customers);
-        run(day.toString(), input, customers);
+        runDay(pack);
+        runDay(pack);
 
         // then the grant is created, once
         FakeStripe.Grant created = grantOf("cus_lost_g");
@@ -410,18 +403,14 @@ abstract class PricingModelsScenarios {
     void aGrantWhoseArrivalStripeCannotTellWaitsWithItsVoidUntilStripeCanTell() throws Exception {
         // given a pack's grant created in Stripe, its row then left in flight 25 hours ago, and Stripe not
         // answering a list of the customer's grants
-        LocalDate day = yesterday();
-        Path input = folder("unasked");
-        Path customers =
-                customers("unasked", "customer_id,stripe_customer_id,plan_id", "unasked-a,cus_unasked_a,prepaid");
-        writePack(input, "pack-unasked", "unasked-a", day);
-        run(day.toString(), input, customers);
+        PackDay pack = packBought("unasked", "unasked-a", "cus_unasked_a", "pack-unasked");
+        runDay(pack);
         String grant = grantOf("cus_unasked_a").id();
         leaveGrantCreatesSentWithNoAnswer("unasked-a", "IN_FLIGHT");
         stripe().forgetCustomer("cus_unasked_a");
 
         // when the next run comes
-        run(day.toString(), input, customers);
+        runDay(pack);
 
         // then the row waits for the next run to ask again, with an error that says what to look for
         assertThat(grantRows("unasked-a")).containsExactly("CREDIT_GRANT IN_FLIGHT null null");
@@ -434,16 +423,17 @@ abstract class PricingModelsScenarios {
 
         // and when the pack is refunded while Stripe still cannot tell, the void waits too
         Files.writeString(
-                input.resolve("purchases-refunds.csv"),
-                "purchase_id,event,customer_id,time\n" + "pack-unasked,refund,unasked-a," + day + "T04:00:00Z\n");
-        run(day.toString(), input, customers);
+                pack.input().resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-unasked,refund,unasked-a," + pack.day()
+                        + "T04:00:00Z\n");
+        runDay(pack);
         assertThat(grantRows("unasked-a"))
                 .containsExactly("CREDIT_GRANT IN_FLIGHT null null", "CREDIT_GRANT_VOID PENDING null null");
         assertThat(grantOf("cus_unasked_a").voidedAt()).isNull();
 
         // and a run once Stripe can tell voids the grant and resolves the error
         stripe().customers("cus_unasked_a");
-        run(day.toString(), input, customers);
+        runDay(pack);
         assertThat(grantOf("cus_unasked_a").voidedAt()).isNotNull();
         assertThat(grantRows("unasked-a"))
                 .containsExactly(
@@ -454,15 +444,11 @@ abstract class PricingModelsScenarios {
     @Test
     void aVoidSentLongerAgoThanStripeDedupsWithNoAnswerIsFoundDoneInStripe() throws Exception {
         // given a refunded pack whose grant's void Stripe applied, its row then left in flight 25 hours ago
-        LocalDate day = yesterday();
-        Path input = folder("stale-void");
-        Path customers =
-                customers("stale-void", "customer_id,stripe_customer_id,plan_id", "stale-v,cus_stale_v,prepaid");
-        writePack(input, "pack-void", "stale-v", day);
+        PackDay pack = packBought("stale-void", "stale-v", "cus_stale_v", "pack-void");
         Files.writeString(
-                input.resolve("purchases-refunds.csv"),
-                "purchase_id,event,customer_id,time\n" + "pack-void,refund,stale-v," + day + "T04:00:00Z\n");
-        run(day.toString(), input, customers);
+                pack.input().resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-void,refund,stale-v," + pack.day() + "T04:00:00Z\n");
+        runDay(pack);
         String grant = grantOf("cus_stale_v").id();
         jdbc.update(
                 "UPDATE outbox SET state = 'IN_FLIGHT', outcome = NULL, in_flight_at = ? WHERE customer_id = ?"
@@ -471,7 +457,7 @@ abstract class PricingModelsScenarios {
                 "stale-v");
 
         // when the next run comes
-        run(day.toString(), input, customers);
+        runDay(pack);
 
         // then it finds the grant voided in Stripe and sends nothing (a second void would be refused)
         assertThat(grantOf("cus_stale_v").voidedAt()).isNotNull();
@@ -479,6 +465,24 @@ abstract class PricingModelsScenarios {
                 .containsExactly(
                         "CREDIT_GRANT SENT DELIVERED " + grant, "CREDIT_GRANT_VOID SENT FOUND_IN_STRIPE " + grant);
         assertThat(openFindings("UPLOAD_REJECTED", "stale-v")).isEmpty();
+    }
+
+    /** A day, yesterday, with its input folder and a customers file. */
+    record PackDay(LocalDate day, Path input, Path customers) {}
+
+    /** A prepaid customer who bought a $10 pack at the start of yesterday's month, in a folder of its own. */
+    private PackDay packBought(String folder, String customer, String stripeCustomer, String purchase)
+            throws IOException {
+        LocalDate day = yesterday();
+        Path input = folder(folder);
+        Path customers = customers(
+                folder, "customer_id,stripe_customer_id,plan_id", customer + "," + stripeCustomer + ",prepaid");
+        writePack(input, purchase, customer, day);
+        return new PackDay(day, input, customers);
+    }
+
+    private JobExecution runDay(PackDay pack) throws Exception {
+        return run(pack.day().toString(), pack.input(), pack.customers());
     }
 
     private static LocalDate yesterday() {

@@ -47,6 +47,11 @@ final class GrantRows {
         return endedBy.get(revision);
     }
 
+    /** Whether an end row ends this create. */
+    boolean ends(OutboxRow create) {
+        return endedBy.values().stream().anyMatch(ended -> ended.outboxId() == create.outboxId());
+    }
+
     /**
      * What the rows hold, for the planner. A grant counts as ended when end rows ended every create and its latest
      * create was not refused; one whose latest create Stripe refused, with none live, counts as refused, and the

@@ -105,6 +105,11 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
 
     /** Sends one row: claimed in flight in its own transaction, then Stripe's answer kept in another. */
     private void send(OutboxRow planned) throws InterruptedException {
+        if (planned.state() == OutboxRow.State.UNCERTAIN
+                && planned.kind() == OutboxRow.Kind.CREDIT_GRANT
+                && outbox.ended(planned)) {
+            return; // asked about by the row that ends it (withEndedGrantId)
+        }
         OutboxRow row = planned.endsAGrant() ? withEndedGrantId(planned) : planned;
         if (row == null) {
             return;

@@ -108,10 +108,14 @@ public class OutboxRepository {
         return customerId + '\u0000' + meter;
     }
 
-    /** Rows still to send (or to resolve), oldest first. */
+    /**
+     * Rows still to send (or to resolve), oldest first; credit grant rows left uncertain too, which Stripe can be
+     * asked about ({@link GrantArrivals}).
+     */
     public List<OutboxRow> unsent() {
         return jdbc.query(
-                "SELECT " + COLUMNS + " FROM outbox WHERE state IN ('PENDING', 'IN_FLIGHT') ORDER BY outbox_id",
+                "SELECT " + COLUMNS + " FROM outbox WHERE state IN ('PENDING', 'IN_FLIGHT')"
+                        + " OR (state = 'UNCERTAIN' AND kind LIKE 'CREDIT_GRANT%') ORDER BY outbox_id",
                 OutboxRepository::map);
     }
 
@@ -208,6 +212,12 @@ public class OutboxRepository {
     OutboxRow createEndedBy(OutboxRow end) {
         return new GrantRows(grantRows("customer_id = ? AND meter = ?", end.customerId(), end.meter()))
                 .createEndedBy(end.revision());
+    }
+
+    /** Whether a void or expire row ends this create ({@link GrantRows}). */
+    boolean ended(OutboxRow create) {
+        return new GrantRows(grantRows("customer_id = ? AND meter = ?", create.customerId(), create.meter()))
+                .ends(create);
     }
 
     /**
@@ -358,7 +368,7 @@ public class OutboxRepository {
     public void markNotArrived(long outboxId) {
         jdbc.update(
                 "UPDATE outbox SET state = 'PENDING', in_flight_at = NULL WHERE outbox_id = ?"
-                        + " AND state IN ('PENDING', 'IN_FLIGHT')",
+                        + " AND state IN ('PENDING', 'IN_FLIGHT', 'UNCERTAIN')",
                 outboxId);
     }
 

@@ -467,6 +467,38 @@ abstract class PricingModelsScenarios {
         assertThat(openFindings("UPLOAD_REJECTED", "stale-v")).isEmpty();
     }
 
+    @Test
+    void grantRowsAnEarlierVersionLeftUncertainAreAskedAboutByTheNextRun() throws Exception {
+        // given a pack's grant create, and another refunded pack's void, that Stripe applied and whose rows a version
+        // before the lookups left uncertain
+        PackDay create = packBought("old-create", "old-c", "cus_old_c", "pack-old-create");
+        runDay(create);
+        leaveGrantCreatesSentWithNoAnswer("old-c", "UNCERTAIN");
+        PackDay refunded = packBought("old-void", "old-v", "cus_old_v", "pack-old-void");
+        Files.writeString(
+                refunded.input().resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-old-void,refund,old-v," + refunded.day()
+                        + "T04:00:00Z\n");
+        runDay(refunded);
+        jdbc.update(
+                "UPDATE outbox SET state = 'UNCERTAIN', outcome = NULL, in_flight_at = ? WHERE customer_id = ?"
+                        + " AND kind = 'CREDIT_GRANT_VOID'",
+                SqlTime.utc(Clock.systemUTC().instant().minus(Duration.ofHours(25))),
+                "old-v");
+
+        // when the next run comes
+        runDay(create);
+
+        // then both are found in Stripe, nothing is sent again
+        String created = grantOf("cus_old_c").id();
+        String voided = grantOf("cus_old_v").id();
+        assertThat(grantRows("old-c")).containsExactly("CREDIT_GRANT SENT FOUND_IN_STRIPE " + created);
+        assertThat(grantRows("old-v"))
+                .containsExactly(
+                        "CREDIT_GRANT SENT DELIVERED " + voided, "CREDIT_GRANT_VOID SENT FOUND_IN_STRIPE " + voided);
+        assertThat(grantOf("cus_old_v").voidedAt()).isNotNull();
+    }
+
     /** A day, yesterday, with its input folder and a customers file. */
     record PackDay(LocalDate day, Path input, Path customers) {}
 

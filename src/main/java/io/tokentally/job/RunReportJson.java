@@ -225,17 +225,14 @@ class RunReportJson {
                 "credit_grants_sent",
                 uploads.getOrDefault("CREDIT_GRANT:DELIVERED", 0L)
                         + uploads.getOrDefault("CREDIT_GRANT:ALREADY_DELIVERED", 0L));
+        json.put("credit_grant_rows_found_in_stripe", ofOutcome(uploads, "FOUND_IN_STRIPE"));
+        json.put("credit_grants_never_arrived", ofOutcome(uploads, "NEVER_ARRIVED"));
         json.put(
                 "invoice_items_sent",
                 uploads.getOrDefault("INVOICE_ITEM:DELIVERED", 0L)
                         + uploads.getOrDefault("INVOICE_ITEM:ALREADY_DELIVERED", 0L));
         json.put("failed", rejectedUploads(uploads));
-        json.put(
-                "uncertain",
-                uploads.entrySet().stream()
-                        .filter(entry -> entry.getKey().endsWith(":UNCERTAIN"))
-                        .mapToLong(Map.Entry::getValue)
-                        .sum());
+        json.put("uncertain", ofOutcome(uploads, "UNCERTAIN"));
         json.put("pending", uploads.getOrDefault("PENDING", 0L));
         if (stripe.dryRun() && Files.exists(folder.resolve(UploadStepConfiguration.DRY_RUN_FILE))) {
             json.put("requests_file", UploadStepConfiguration.DRY_RUN_FILE);
@@ -246,6 +243,14 @@ class RunReportJson {
                         .map(RunReportJson::lateUsageInvoiceItemJson)
                         .toList());
         return json;
+    }
+
+    /** The rows of every kind the run left with this outcome (or state). */
+    private static long ofOutcome(Map<String, Long> uploads, String outcome) {
+        return uploads.entrySet().stream()
+                .filter(entry -> entry.getKey().endsWith(":" + outcome))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     private static Map<String, Object> lateUsageInvoiceItemJson(OutboxRow row) {

@@ -473,7 +473,6 @@ abstract class PricingModelsScenarios {
         // before the lookups left uncertain
         PackDay create = packBought("old-create", "old-c", "cus_old_c", "pack-old-create");
         runDay(create);
-        leaveGrantCreatesSentWithNoAnswer("old-c", "UNCERTAIN");
         PackDay refunded = packBought("old-void", "old-v", "cus_old_v", "pack-old-void");
         Files.writeString(
                 refunded.input().resolve("purchases-refunds.csv"),
@@ -485,11 +484,12 @@ abstract class PricingModelsScenarios {
                         + " AND kind = 'CREDIT_GRANT_VOID'",
                 SqlTime.utc(Clock.systemUTC().instant().minus(Duration.ofHours(25))),
                 "old-v");
+        leaveGrantCreatesSentWithNoAnswer("old-c", "UNCERTAIN");
 
         // when the next run comes
-        runDay(create);
+        JobExecution next = runDay(create);
 
-        // then both are found in Stripe, nothing is sent again
+        // then both are found in Stripe, nothing is sent again, and the report counts them
         String created = grantOf("cus_old_c").id();
         String voided = grantOf("cus_old_v").id();
         assertThat(grantRows("old-c")).containsExactly("CREDIT_GRANT SENT FOUND_IN_STRIPE " + created);
@@ -497,6 +497,10 @@ abstract class PricingModelsScenarios {
                 .containsExactly(
                         "CREDIT_GRANT SENT DELIVERED " + voided, "CREDIT_GRANT_VOID SENT FOUND_IN_STRIPE " + voided);
         assertThat(grantOf("cus_old_v").voidedAt()).isNotNull();
+        assertThat(JSON.readTree(runFolder(next).resolve("report.json").toFile())
+                        .at("/stripe/credit_grant_rows_found_in_stripe")
+                        .asLong())
+                .isEqualTo(2);
     }
 
     /** A day, yesterday, with its input folder and a customers file. */

@@ -11,7 +11,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Asks Stripe whether a credit grant row's call arrived where the outbox cannot tell: a row sent longer ago than
- * Stripe keeps identifiers with no answer recorded, or left uncertain by a version before these lookups (a create
+ * Stripe keeps identifiers without an answer that settles it, or left uncertain by a version before these lookups (a create
  * that a void or expire ends is asked about by that row). A create is found by the identifier its grant carries in
  * its metadata, a void or expire by its grant's state ({@link StripeCreditGrants#find}).
  */
@@ -57,7 +57,8 @@ final class GrantArrivals {
         try {
             grantId = sender.grantArrived(row, Instant.now(clock));
         } catch (StripeException e) {
-            String reason = "sent at " + row.inFlightAt() + " with no answer recorded, longer ago than Stripe keeps"
+            String reason = "sent at " + row.inFlightAt()
+                    + " without an answer that settles it, longer ago than Stripe keeps"
                     + " identifiers, and Stripe could not be asked whether it arrived (" + e.getMessage() + "); the"
                     + " next run asks again, or " + manualCheck(row);
             inOwnTransaction(() -> findings.record(UploadFindings.of(row, UploadFindings.UNCERTAIN, reason), run));

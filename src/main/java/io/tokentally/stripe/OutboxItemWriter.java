@@ -137,13 +137,14 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     }
 
     /**
-     * Leaves a meter event or invoice item sent longer ago than Stripe keeps identifiers, with no answer recorded, to
+     * Leaves a meter event or invoice item sent longer ago than Stripe keeps identifiers, without an answer that settles it, to
      * a person, with a finding: Stripe cannot show whether it arrived, and a resend could bill it twice.
      */
     private void markUncertain(OutboxRow row) {
-        String reason = "sent at " + row.inFlightAt() + " with no answer recorded, longer ago than Stripe keeps"
-                + " identifiers, so a resend could bill it twice; check in Stripe whether " + row.identifier()
-                + " arrived, and send it again by hand if not";
+        String reason =
+                "sent at " + row.inFlightAt() + " without an answer that settles it, longer ago than Stripe keeps"
+                        + " identifiers, so a resend could bill it twice; check in Stripe whether " + row.identifier()
+                        + " arrived, and send it again by hand if not";
         inOwnTransaction(() -> {
             outbox.markUncertain(row.outboxId(), reason, run);
             findings.record(UploadFindings.of(row, UploadFindings.UNCERTAIN, reason), run);

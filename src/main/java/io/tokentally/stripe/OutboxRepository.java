@@ -386,7 +386,9 @@ public class OutboxRepository {
                     counts.put(rs.getString(1) + ":" + rs.getString(2), rs.getLong(3));
                 },
                 run);
-        Long pending = jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE state = 'PENDING'", Long.class);
+        // a row still in flight after an upload waits too (a grant row Stripe could not be asked about)
+        Long pending =
+                jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE state IN ('PENDING', 'IN_FLIGHT')", Long.class);
         counts.put("PENDING", pending == null ? 0 : pending);
         return counts;
     }

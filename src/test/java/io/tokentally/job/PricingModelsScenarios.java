@@ -410,10 +410,15 @@ abstract class PricingModelsScenarios {
         stripe().forgetCustomer("cus_unasked_a");
 
         // when the next run comes
-        runDay(pack);
+        JobExecution waiting = runDay(pack);
 
-        // then the row waits for the next run to ask again, with an error that says what to look for
+        // then the row waits for the next run to ask again, counted as pending, with an error that says what to look
+        // for
         assertThat(grantRows("unasked-a")).containsExactly("CREDIT_GRANT IN_FLIGHT null null");
+        assertThat(JSON.readTree(runFolder(waiting).resolve("report.json").toFile())
+                        .at("/stripe/pending")
+                        .asLong())
+                .isPositive();
         assertThat(openFindings("UPLOAD_UNCERTAIN", "unasked-a"))
                 .singleElement()
                 .asString()

@@ -11,9 +11,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Asks Stripe whether a credit grant row's call arrived where the outbox cannot tell: a row sent longer ago than
- * Stripe keeps identifiers without an answer that settles it, or left uncertain by a version before these lookups (a create
- * that a void or expire ends is asked about by that row). A create is found by the identifier its grant carries in
- * its metadata, a void or expire by its grant's state ({@link StripeCreditGrants#find}).
+ * Stripe keeps identifiers without an answer that settles it, or left uncertain by a version before these lookups
+ * (a create that a void or expire ends is asked about by that row). A create is found by the identifier its grant
+ * carries in its metadata, a void or expire by its grant's state ({@link StripeCreditGrants#find}).
  */
 final class GrantArrivals {
 

@@ -137,8 +137,8 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     }
 
     /**
-     * Leaves a meter event or invoice item sent longer ago than Stripe keeps identifiers, without an answer that settles it, to
-     * a person, with a finding: Stripe cannot show whether it arrived, and a resend could bill it twice.
+     * Leaves a meter event or invoice item sent longer ago than Stripe keeps identifiers, without an answer that
+     * settles it, to a person, with a finding: Stripe cannot show whether it arrived, and a resend could bill it twice.
      */
     private void markUncertain(OutboxRow row) {
         String reason =

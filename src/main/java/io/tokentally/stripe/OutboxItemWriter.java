@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Sends outbox rows, or in a dry run writes the requests it would send. Live, each row is marked in
  * flight and committed before its call, and marked sent (or failed) and committed after Stripe's
  * answer; a row found in flight (a crash between the two) is resent with the same identifier and
- * idempotency key while Stripe still dedups them; after that a credit grant row is looked up in Stripe
- * ({@link GrantArrivals}) and any other row is left for a person to check.
+ * idempotency key while Stripe still dedups them; after that a credit grant or invoice item row is looked
+ * up in Stripe ({@link StripeArrivals}) and a meter event is left for a person to check.
  */
 class OutboxItemWriter implements ItemWriter<OutboxRow> {
 
@@ -44,7 +44,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     private final Duration resendWithin;
     private final long run;
     private final ExecutorService executor;
-    private final GrantArrivals grantArrivals;
+    private final StripeArrivals arrivals;
 
     /**
      * @param sender null for a dry run, which then writes {@code dryRunFile}
@@ -70,7 +70,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         this.resendWithin = resendWithin;
         this.run = run;
         this.executor = executor;
-        this.grantArrivals = new GrantArrivals(outbox, findings, ownTransaction, sender, clock, run);
+        this.arrivals = new StripeArrivals(outbox, findings, ownTransaction, sender, clock, run);
     }
 
     @Override
@@ -118,11 +118,11 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         // resent while Stripe still dedups its identifier, or once Stripe shows that it did not arrive.
         if (row.inFlightAt() != null
                 && row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin))) {
-            if (!row.isCreditGrant()) {
+            if (row.kind() == OutboxRow.Kind.METER_EVENT) {
                 markUncertain(row);
                 return;
             }
-            if (!grantArrivals.resend(row)) {
+            if (!arrivals.resend(row)) {
                 return;
             }
         }
@@ -137,8 +137,8 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     }
 
     /**
-     * Leaves a meter event or invoice item sent longer ago than Stripe keeps identifiers, without an answer that
-     * settles it, to a person, with a finding: Stripe cannot show whether it arrived, and a resend could bill it twice.
+     * Leaves a meter event sent longer ago than Stripe keeps identifiers, without an answer that settles it, to a
+     * person, with a finding: Stripe cannot show whether it arrived, and a resend could bill it twice.
      */
     private void markUncertain(OutboxRow row) {
         String reason =
@@ -168,7 +168,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                         + " that sends it before " + firstCall.plus(resendWithin) + " resends it safely with the same"
                         + " identifier (tokentally.stripe.resend-within-hours after its first call, " + firstCall
                         + "); after that "
-                        + (row.isCreditGrant()
+                        + (row.kind() != OutboxRow.Kind.METER_EVENT
                                 ? "a run asks Stripe whether it arrived"
                                 : "it becomes UPLOAD_UNCERTAIN, to be checked in Stripe by hand"));
     }
@@ -210,7 +210,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     /**
      * A void or expire row with the Stripe id of the grant it ends; null, the row marked, when there is nothing to
      * send yet: retried later while its grant's create was not sent, done when Stripe refused that create. Of a
-     * create left uncertain Stripe is asked ({@link GrantArrivals#grantOfUncertainCreate}).
+     * create left uncertain Stripe is asked ({@link StripeArrivals#grantOfUncertainCreate}).
      */
     private OutboxRow withEndedGrantId(OutboxRow row) throws InterruptedException {
         OutboxRow create = outbox.createEndedBy(row);
@@ -219,7 +219,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             return null;
         }
         if (create.state() == OutboxRow.State.UNCERTAIN) {
-            String grantId = grantArrivals.grantOfUncertainCreate(row, create);
+            String grantId = arrivals.grantOfUncertainCreate(row, create);
             return grantId == null ? null : withStripeGrantId(row, grantId);
         }
         if (create.state() != OutboxRow.State.SENT || create.grant().stripeGrantId() == null) {

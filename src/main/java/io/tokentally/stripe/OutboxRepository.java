@@ -109,13 +109,13 @@ public class OutboxRepository {
     }
 
     /**
-     * Rows still to send (or to resolve), oldest first; credit grant rows left uncertain too, which Stripe can be
-     * asked about ({@link GrantArrivals}).
+     * Rows still to send (or to resolve), oldest first; invoice item and credit grant rows left uncertain too, which
+     * Stripe can be asked about ({@link StripeArrivals}).
      */
     public List<OutboxRow> unsent() {
         return jdbc.query(
                 "SELECT " + COLUMNS + " FROM outbox WHERE state IN ('PENDING', 'IN_FLIGHT')"
-                        + " OR (state = 'UNCERTAIN' AND kind LIKE 'CREDIT_GRANT%') ORDER BY outbox_id",
+                        + " OR (state = 'UNCERTAIN' AND kind <> 'METER_EVENT') ORDER BY outbox_id",
                 OutboxRepository::map);
     }
 

@@ -13,9 +13,6 @@ import java.util.Optional;
 /** Sends a credit grant row with stripe-java: create, void or expire; and finds in Stripe what a row did. */
 final class StripeCreditGrants {
 
-    /** The metadata key a created grant carries its row's identifier under. */
-    static final String IDENTIFIER = "tokentally_identifier";
-
     private StripeCreditGrants() {}
 
     /** @return the Stripe id of the grant */
@@ -53,7 +50,7 @@ final class StripeCreditGrants {
             for (CreditGrant grant :
                     client.v1().billing().creditGrants().list(customer).autoPagingIterable()) {
                 if (grant.getMetadata() != null
-                        && row.identifier().equals(grant.getMetadata().get(IDENTIFIER))) {
+                        && row.identifier().equals(grant.getMetadata().get(StripeRequest.IDENTIFIER))) {
                     return Optional.of(grant.getId());
                 }
             }
@@ -88,7 +85,7 @@ final class StripeCreditGrants {
                         terms.category().toUpperCase(Locale.ROOT)))
                 .setPriority((long) terms.priority())
                 .setName(terms.name())
-                .putMetadata(IDENTIFIER, row.identifier());
+                .putMetadata(StripeRequest.IDENTIFIER, row.identifier());
         if (terms.effectiveAt() != null) {
             params.setEffectiveAt(terms.effectiveAt().getEpochSecond());
         }

@@ -11,6 +11,9 @@ import java.util.Objects;
  */
 public record StripeRequest(String method, String path, Map<String, String> form, String idempotencyKey) {
 
+    /** The metadata key an invoice item or credit grant carries its row's identifier under, to be found by it. */
+    static final String IDENTIFIER = "tokentally_identifier";
+
     public static StripeRequest of(OutboxRow row) {
         if (row.isCreditGrant()) {
             return ofGrant(row);
@@ -29,7 +32,7 @@ public record StripeRequest(String method, String path, Map<String, String> form
         form.put("quantity", "1");
         form.put("unit_amount_decimal", centsOf(row.valueMicros()).toPlainString());
         form.put("description", description(row));
-        form.put("metadata[tokentally_identifier]", row.identifier());
+        form.put("metadata[" + IDENTIFIER + "]", row.identifier());
         return new StripeRequest("POST", "/v1/invoiceitems", form, row.idempotencyKey());
     }
 
@@ -65,7 +68,7 @@ public record StripeRequest(String method, String path, Map<String, String> form
         }
         form.put("priority", Integer.toString(grant.priority()));
         form.put("name", grant.name());
-        form.put("metadata[tokentally_identifier]", row.identifier());
+        form.put("metadata[" + IDENTIFIER + "]", row.identifier());
         return new StripeRequest("POST", "/v1/billing/credit_grants", form, row.idempotencyKey());
     }
 

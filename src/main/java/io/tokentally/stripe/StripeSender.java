@@ -5,10 +5,12 @@ import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
+import com.stripe.model.InvoiceItem;
 import com.stripe.model.billing.Meter;
 import com.stripe.model.billing.MeterEventSummary;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.InvoiceItemCreateParams;
+import com.stripe.param.InvoiceItemListParams;
 import com.stripe.param.billing.MeterEventCreateParams;
 import com.stripe.param.billing.MeterEventSummaryListParams;
 import com.stripe.param.billing.MeterListParams;
@@ -167,7 +169,7 @@ class StripeSender {
                                 .setQuantity(1L)
                                 .setUnitAmountDecimal(StripeRequest.centsOf(row.valueMicros()))
                                 .setDescription(request.form().get("description"))
-                                .putMetadata("tokentally_identifier", row.identifier())
+                                .putMetadata(StripeRequest.IDENTIFIER, row.identifier())
                                 .build(),
                         options);
     }
@@ -205,13 +207,31 @@ class StripeSender {
     }
 
     /**
-     * Whether a credit grant row's call arrived, asked of Stripe ({@link StripeCreditGrants#find}): the grant's
-     * Stripe id if it did, empty if it did not.
+     * Whether a credit grant or invoice item row's call arrived, asked of Stripe: the Stripe id of what it made (the
+     * grant, {@link StripeCreditGrants#find}; the invoice item whose metadata carries the row's identifier) if it
+     * did, empty if it did not.
      *
      * @param now the run's clock, which an expire row's grant must have expired by
      */
-    Optional<String> grantArrived(OutboxRow row, Instant now) throws StripeException, InterruptedException {
+    Optional<String> arrived(OutboxRow row, Instant now) throws StripeException, InterruptedException {
+        if (row.kind() == OutboxRow.Kind.INVOICE_ITEM) {
+            return read("invoice items of " + row.stripeCustomerId(), () -> invoiceItemOf(row));
+        }
         return read("credit grants of " + row.stripeCustomerId(), () -> StripeCreditGrants.find(client, row, now));
+    }
+
+    private Optional<String> invoiceItemOf(OutboxRow row) throws StripeException {
+        InvoiceItemListParams customer = InvoiceItemListParams.builder()
+                .setCustomer(row.stripeCustomerId())
+                .setLimit(100L)
+                .build();
+        for (InvoiceItem item : client.v1().invoiceItems().list(customer).autoPagingIterable()) {
+            if (item.getMetadata() != null
+                    && row.identifier().equals(item.getMetadata().get(StripeRequest.IDENTIFIER))) {
+                return Optional.of(item.getId());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The active meters' ids by event name. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokentally.UsageFixtures;
 import io.tokentally.reconcile.CustomerBalances;
 import io.tokentally.shared.RunFolders;
+import io.tokentally.shared.SqlTime;
 import io.tokentally.stripe.AmountMeterLayout;
 import io.tokentally.stripe.FakeStripe;
 import java.io.IOException;
@@ -743,6 +744,66 @@ abstract class ClosedPeriodScenarios {
                         .asString())
                 .isEqualTo("4.00");
         assertThat(itemsOf("cus_ended_inside")).containsExactly("300");
+    }
+
+    @Test
+    void anInvoiceItemSentLongerAgoThanStripeDedupsWithNoAnswerIsFoundInStripeOrElseSentAsNew() throws Exception {
+        // given a usage-based customer's $4 of 31 October, run on 1 November after October closed: an invoice item
+        Path input = folder("stale-item");
+        Path customers = customers("stale-item", "stale-item,cus_stale_item,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "si-1,2026-10-31T10:10:00Z,stale-item,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        assertThat(itemsOf("cus_stale_item")).containsExactly("400");
+
+        // when its row is left as a call whose answer was lost leaves it, and the next run comes 25 hours later
+        leaveItemSentWithNoAnswer("stale-item", "IN_FLIGHT");
+        run("2026-10-31", "2026-11-02T03:00:00Z", input, customers);
+
+        // then the run finds the item by the identifier in its metadata and sends none
+        assertThat(itemsOf("cus_stale_item")).containsExactly("400");
+        assertThat(jdbc.queryForObject(
+                        "SELECT state || ' ' || outcome FROM outbox WHERE customer_id = 'stale-item'"
+                                + " AND kind = 'INVOICE_ITEM'",
+                        String.class))
+                .isEqualTo("SENT FOUND_IN_STRIPE");
+
+        // and when an item that never arrived is left so, Stripe having forgotten its key, the next run sends it once
+        leaveItemSentWithNoAnswer("stale-item", "IN_FLIGHT");
+        stripe().forgetInvoiceItemsOf("cus_stale_item");
+        stripe().forgetIdempotencyKeys();
+        run("2026-10-31", "2026-11-03T04:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-03T05:00:00Z", input, customers);
+        assertThat(itemsOf("cus_stale_item")).containsExactly("400");
+
+        // and a row a version before the lookups left uncertain is found by the next run
+        leaveItemSentWithNoAnswer("stale-item", "UNCERTAIN");
+        run("2026-10-31", "2026-11-03T06:00:00Z", input, customers);
+        assertThat(itemsOf("cus_stale_item")).containsExactly("400");
+        assertThat(jdbc.queryForObject(
+                        "SELECT state || ' ' || outcome FROM outbox WHERE customer_id = 'stale-item'"
+                                + " AND kind = 'INVOICE_ITEM'",
+                        String.class))
+                .isEqualTo("SENT FOUND_IN_STRIPE");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM finding WHERE kind = 'UPLOAD_UNCERTAIN'"
+                                + " AND message LIKE 'customer stale-item,%'",
+                        Integer.class))
+                .isZero();
+    }
+
+    /**
+     * Leaves a customer's invoice item row as a call whose answer was lost at 03:00 on 1 November leaves it: in
+     * flight, or {@code UNCERTAIN} as a version before the lookups left it.
+     */
+    private void leaveItemSentWithNoAnswer(String customer, String state) {
+        jdbc.update(
+                "UPDATE outbox SET state = ?, outcome = NULL, in_flight_at = ? WHERE customer_id = ?"
+                        + " AND kind = 'INVOICE_ITEM'",
+                state,
+                SqlTime.utc(Instant.parse("2026-11-01T03:00:00Z")),
+                customer);
     }
 
     /** The unit amounts of the customer's invoice items, in cents, in the order they were created. */

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A stateful stand-in for Stripe's meter event and invoice item endpoints, for the real stripe-java
@@ -57,6 +58,9 @@ public final class FakeStripe implements AutoCloseable {
 
     public record InvoiceItem(String customer, String unitAmountDecimal, String identifier) {}
 
+    /** An invoice item with the id the fake gave it. */
+    private record StoredItem(String id, InvoiceItem item) {}
+
     /** A credit grant as the fake keeps it; {@code voidedAt} and an early {@code expiresAt} come from void and expire. */
     public record Grant(
             String id,
@@ -86,13 +90,15 @@ public final class FakeStripe implements AutoCloseable {
     private final Map<String, long[]> subscriptionPeriods = new HashMap<>();
 
     private final AtomicInteger subscriptionCount = new AtomicInteger();
-    private final List<InvoiceItem> invoiceItems = new ArrayList<>();
+    private final List<StoredItem> invoiceItems = new ArrayList<>();
     private final List<Grant> grants = new ArrayList<>();
     /**
      * Numbers grants across {@link #reset}s, as Stripe never gives an id twice: a test's void of a grant an earlier
      * test's fake made must not end this test's grant of the same number.
      */
     private final AtomicInteger grantCount = new AtomicInteger();
+
+    private final AtomicInteger itemCount = new AtomicInteger();
 
     private final Map<String, Instant> identifiers = new HashMap<>();
     private final Map<String, String> v2Events = new HashMap<>();
@@ -239,7 +245,7 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     public synchronized List<InvoiceItem> invoiceItems() {
-        return List.copyOf(invoiceItems);
+        return invoiceItems.stream().map(StoredItem::item).toList();
     }
 
     /** customer|event name → the sum of the accepted values. */
@@ -370,6 +376,20 @@ public final class FakeStripe implements AutoCloseable {
                         + "\"timestamp\":" + timestamp + "}");
     }
 
+    /** Drops a customer's invoice items, as if their calls had never arrived. */
+    public synchronized void forgetInvoiceItemsOf(String customer) {
+        invoiceItems.removeIf(stored -> stored.item().customer().equals(customer));
+    }
+
+    private static String itemJson(StoredItem stored) {
+        InvoiceItem item = stored.item();
+        return "{\"id\":\"" + stored.id() + "\",\"object\":\"invoiceitem\",\"customer\":\"" + item.customer()
+                + "\",\"currency\":\"usd\",\"livemode\":false,\"metadata\":{"
+                + (item.identifier() == null ? "" : "\"tokentally_identifier\":\"" + item.identifier() + "\"")
+                + "},\"unit_amount_decimal\":\"" + item.unitAmountDecimal() + "\"}";
+    }
+
+    /** Creates an invoice item (POST /v1/invoiceitems) or lists a customer's (GET, as {@link #listed}). */
     private void invoiceItem(HttpExchange exchange) throws IOException {
         Map<String, String> form = form(exchange);
         Fault fault = admit(exchange);
@@ -378,6 +398,20 @@ public final class FakeStripe implements AutoCloseable {
             return;
         }
         if (exchange.getResponseCode() > 0) {
+            return;
+        }
+        if (exchange.getRequestMethod().equals("GET")) {
+            Stored answer;
+            synchronized (this) {
+                answer = listed(
+                        "/v1/invoiceitems",
+                        invoiceItems,
+                        stored -> stored.item().customer(),
+                        StoredItem::id,
+                        FakeStripe::itemJson,
+                        query(exchange));
+            }
+            respond(exchange, answer.status(), answer.body(), null);
             return;
         }
         Stored answer = idempotent(exchange, form, () -> {
@@ -395,11 +429,11 @@ public final class FakeStripe implements AutoCloseable {
                             400,
                             error("invalid_request_error", "parameter_invalid", "Invalid decimal: '" + amount + "'"));
                 }
-                invoiceItems.add(new InvoiceItem(customer, amount, form.get("metadata[tokentally_identifier]")));
-                return new Stored(
-                        200,
-                        "{\"id\":\"ii_" + invoiceItems.size() + "\",\"object\":\"invoiceitem\",\"customer\":\""
-                                + customer + "\",\"currency\":\"usd\",\"livemode\":false}");
+                StoredItem stored = new StoredItem(
+                        "ii_" + itemCount.incrementAndGet(),
+                        new InvoiceItem(customer, amount, form.get("metadata[tokentally_identifier]")));
+                invoiceItems.add(stored);
+                return new Stored(200, itemJson(stored));
             }
         });
         if (fault == Fault.LOSE_RESPONSE) {
@@ -499,42 +533,53 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     private synchronized Stored listedGrants(Map<String, String> query) {
-        if (query.containsKey("customer") && !knows(query.get("customer"))) {
+        return listed("/v1/billing/credit_grants", grants, Grant::customer, Grant::id, FakeStripe::grantJson, query);
+    }
+
+    /**
+     * A page of a customer's objects as Stripe lists them: newest first, {@code limit} (1 to 100, default 10) after
+     * {@code starting_after}, {@code has_more}; a customer or a {@code starting_after} it does not know is a 400.
+     *
+     * @param oldestFirst the objects in the order they were made
+     */
+    private <T> Stored listed(
+            String url,
+            List<T> oldestFirst,
+            Function<T, String> customerOf,
+            Function<T, String> idOf,
+            Function<T, String> json,
+            Map<String, String> query) {
+        String customer = query.get("customer");
+        if (customer != null && !knows(customer)) {
             return new Stored(
-                    400,
-                    error(
-                            "invalid_request_error",
-                            "resource_missing",
-                            "No such customer: '" + query.get("customer") + "'"));
+                    400, error("invalid_request_error", "resource_missing", "No such customer: '" + customer + "'"));
         }
-        List<Grant> newestFirst = new ArrayList<>(grants);
+        List<T> newestFirst = new ArrayList<>(oldestFirst);
         Collections.reverse(newestFirst);
         newestFirst.removeIf(
-                grant -> query.containsKey("customer") && !grant.customer().equals(query.get("customer")));
+                object -> customer != null && !customerOf.apply(object).equals(customer));
         int from = 0;
-        if (query.containsKey("starting_after")) {
-            while (from < newestFirst.size() && !newestFirst.get(from).id().equals(query.get("starting_after"))) {
+        String after = query.get("starting_after");
+        if (after != null) {
+            while (from < newestFirst.size()
+                    && !idOf.apply(newestFirst.get(from)).equals(after)) {
                 from++;
             }
             if (from == newestFirst.size()) {
                 return new Stored(
-                        400,
-                        error(
-                                "invalid_request_error",
-                                "resource_missing",
-                                "No such credit grant: '" + query.get("starting_after") + "'"));
+                        400, error("invalid_request_error", "resource_missing", "No such object: '" + after + "'"));
             }
             from++;
         }
         int limit = Math.max(1, Math.min(100, Integer.parseInt(query.getOrDefault("limit", "10"))));
-        List<Grant> page =
-                newestFirst.subList(Math.min(from, newestFirst.size()), Math.min(from + limit, newestFirst.size()));
         StringBuilder data = new StringBuilder();
-        page.forEach(grant -> data.append(data.isEmpty() ? "" : ",").append(grantJson(grant)));
+        newestFirst
+                .subList(Math.min(from, newestFirst.size()), Math.min(from + limit, newestFirst.size()))
+                .forEach(object -> data.append(data.isEmpty() ? "" : ",").append(json.apply(object)));
         return new Stored(
                 200,
-                "{\"object\":\"list\",\"url\":\"/v1/billing/credit_grants\",\"has_more\":"
-                        + (from + limit < newestFirst.size()) + ",\"data\":[" + data + "]}");
+                "{\"object\":\"list\",\"url\":\"" + url + "\",\"has_more\":" + (from + limit < newestFirst.size())
+                        + ",\"data\":[" + data + "]}");
     }
 
     private synchronized Stored endGrant(String id, String action) {

@@ -188,9 +188,9 @@ class StripeSenderTests {
         // when / then: the oldest is on the second page; a create Stripe never received, or another customer's, is
         // not found
         String oldest = stripe.creditGrants().get(0).id();
-        assertThat(sender.grantArrived(grantCreate("cus_acme", 1), HOUR)).contains(oldest);
-        assertThat(sender.grantArrived(grantCreate("cus_acme", 107), HOUR)).isEmpty();
-        assertThat(sender.grantArrived(grantCreate("cus_acme", 106), HOUR)).isEmpty();
+        assertThat(sender.arrived(grantCreate("cus_acme", 1), HOUR)).contains(oldest);
+        assertThat(sender.arrived(grantCreate("cus_acme", 107), HOUR)).isEmpty();
+        assertThat(sender.arrived(grantCreate("cus_acme", 106), HOUR)).isEmpty();
     }
 
     private static OutboxRow grantCreate(String stripeCustomer, int revision) {

@@ -10,12 +10,13 @@ import java.util.Optional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Asks Stripe whether a credit grant row's call arrived where the outbox cannot tell: a row sent longer ago than
- * Stripe keeps identifiers without an answer that settles it, or left uncertain by a version before these lookups
- * (a create that a void or expire ends is asked about by that row). A create is found by the identifier its grant
- * carries in its metadata, a void or expire by its grant's state ({@link StripeCreditGrants#find}).
+ * Asks Stripe whether a credit grant or invoice item row's call arrived where the outbox cannot tell: a row sent
+ * longer ago than Stripe keeps identifiers without an answer that settles it, or left uncertain by a version
+ * before these lookups (a create that a void or expire ends is asked about by that row). A create or an
+ * invoice item is found by the identifier it carries in its metadata, a void or expire by its grant's state ({@link
+ * StripeSender#arrived}). Meter events cannot be asked about: Stripe lists none by its identifier.
  */
-final class GrantArrivals {
+final class StripeArrivals {
 
     /** The outcome of a row whose call Stripe shows arrived. */
     static final String FOUND = "FOUND_IN_STRIPE";
@@ -30,7 +31,7 @@ final class GrantArrivals {
     private final Clock clock;
     private final long run;
 
-    GrantArrivals(
+    StripeArrivals(
             OutboxRepository outbox,
             FindingRepository findings,
             TransactionTemplate ownTransaction,
@@ -46,8 +47,8 @@ final class GrantArrivals {
     }
 
     /**
-     * Settles a grant row sent longer ago than Stripe keeps identifiers: marked sent with its grant's id if its call
-     * arrived; if not, no longer in flight, to be sent as new. While Stripe cannot be asked it is left as it is, with
+     * Settles a grant or invoice item row sent longer ago than Stripe keeps identifiers: marked sent with the id of
+     * what it made if its call arrived; if not, no longer in flight, to be sent as new. While Stripe cannot be asked it is left as it is, with
      * an {@code UPLOAD_UNCERTAIN} error, for the next run to ask again.
      *
      * @return whether the row is to be sent now
@@ -55,7 +56,7 @@ final class GrantArrivals {
     boolean resend(OutboxRow row) throws InterruptedException {
         Optional<String> grantId;
         try {
-            grantId = sender.grantArrived(row, Instant.now(clock));
+            grantId = sender.arrived(row, Instant.now(clock));
         } catch (StripeException e) {
             String reason = "sent at " + row.inFlightAt()
                     + " without an answer that settles it, longer ago than Stripe keeps"
@@ -85,7 +86,7 @@ final class GrantArrivals {
     String grantOfUncertainCreate(OutboxRow end, OutboxRow create) throws InterruptedException {
         Optional<String> grantId;
         try {
-            grantId = sender.grantArrived(create, Instant.now(clock));
+            grantId = sender.arrived(create, Instant.now(clock));
         } catch (StripeException e) {
             String reason = "the grant this row ends, created by " + create.identifier() + ", is UPLOAD_UNCERTAIN and"
                     + " Stripe could not be asked whether it arrived (" + e.getMessage() + "); a later run asks again,"
@@ -123,10 +124,15 @@ final class GrantArrivals {
                         + create.inFlightAt() + "; check those invoices");
     }
 
-    /** What a person checks in Stripe of a grant row whose arrival the engine could not learn. */
+    /** What a person checks in Stripe of a row whose arrival the engine could not learn. */
     private static String manualCheck(OutboxRow row) {
         if (row.kind() == OutboxRow.Kind.CREDIT_GRANT) {
             return "look for " + grantNaming(row) + "; if there is none, the next run that can ask creates it";
+        }
+        if (row.kind() == OutboxRow.Kind.INVOICE_ITEM) {
+            return "look for an invoice item of " + row.stripeCustomerId() + " with metadata "
+                    + StripeRequest.IDENTIFIER + "=" + row.identifier()
+                    + "; if there is none, the next run that can ask creates it";
         }
         return "check whether " + row.grant().stripeGrantId() + " is "
                 + (row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID ? "voided" : "expired");
@@ -134,7 +140,7 @@ final class GrantArrivals {
 
     /** How a person finds a create's grant in Stripe. */
     private static String grantNaming(OutboxRow create) {
-        return "credit grant of " + create.stripeCustomerId() + " with metadata " + StripeCreditGrants.IDENTIFIER + "="
+        return "credit grant of " + create.stripeCustomerId() + " with metadata " + StripeRequest.IDENTIFIER + "="
                 + create.identifier();
     }
 

@@ -763,11 +763,7 @@ abstract class ClosedPeriodScenarios {
 
         // then the run finds the item by the identifier in its metadata and sends none
         assertThat(itemsOf("cus_stale_item")).containsExactly("400");
-        assertThat(jdbc.queryForObject(
-                        "SELECT state || ' ' || outcome FROM outbox WHERE customer_id = 'stale-item'"
-                                + " AND kind = 'INVOICE_ITEM'",
-                        String.class))
-                .isEqualTo("SENT FOUND_IN_STRIPE");
+        assertThat(itemRow("stale-item")).isEqualTo("SENT FOUND_IN_STRIPE");
 
         // and when an item that never arrived is left so, Stripe having forgotten its key, the next run sends it once
         leaveItemSentWithNoAnswer("stale-item", "IN_FLIGHT");
@@ -781,16 +777,20 @@ abstract class ClosedPeriodScenarios {
         leaveItemSentWithNoAnswer("stale-item", "UNCERTAIN");
         run("2026-10-31", "2026-11-03T06:00:00Z", input, customers);
         assertThat(itemsOf("cus_stale_item")).containsExactly("400");
-        assertThat(jdbc.queryForObject(
-                        "SELECT state || ' ' || outcome FROM outbox WHERE customer_id = 'stale-item'"
-                                + " AND kind = 'INVOICE_ITEM'",
-                        String.class))
-                .isEqualTo("SENT FOUND_IN_STRIPE");
+        assertThat(itemRow("stale-item")).isEqualTo("SENT FOUND_IN_STRIPE");
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM finding WHERE kind = 'UPLOAD_UNCERTAIN'"
                                 + " AND message LIKE 'customer stale-item,%'",
                         Integer.class))
                 .isZero();
+    }
+
+    /** A customer's one invoice item row, as its state and outcome. */
+    private String itemRow(String customer) {
+        return jdbc.queryForObject(
+                "SELECT state || ' ' || outcome FROM outbox WHERE customer_id = ? AND kind = 'INVOICE_ITEM'",
+                String.class,
+                customer);
     }
 
     /**

@@ -48,33 +48,32 @@ final class StripeArrivals {
 
     /**
      * Settles a grant or invoice item row sent longer ago than Stripe keeps identifiers: marked sent with the id of
-     * what it made if its call arrived; if not, no longer in flight, to be sent as new. While Stripe cannot be asked it is left as it is, with
-     * an {@code UPLOAD_UNCERTAIN} error, for the next run to ask again.
+     * what it made if its call arrived; if not, no longer in flight, to be sent as new. While Stripe cannot be asked
+     * it is left as it is, with an {@code UPLOAD_UNCERTAIN} error, for the next run to ask again.
      *
      * @return whether the row is to be sent now
      */
     boolean resend(OutboxRow row) throws InterruptedException {
-        Optional<String> grantId;
+        Optional<String> madeId;
         try {
-            grantId = sender.arrived(row, Instant.now(clock));
+            madeId = sender.arrived(row, Instant.now(clock));
         } catch (StripeException e) {
-            String reason = "sent at " + row.inFlightAt()
-                    + " without an answer that settles it, longer ago than Stripe keeps"
-                    + " identifiers, and Stripe could not be asked whether it arrived (" + e.getMessage() + "); the"
-                    + " next run asks again, or " + manualCheck(row);
+            String reason = "sent at " + row.inFlightAt() + " without an answer that settles it, longer ago than"
+                    + " Stripe keeps identifiers, and Stripe could not be asked whether it arrived (" + e.getMessage()
+                    + "); the next run asks again, or " + manualCheck(row);
             inOwnTransaction(() -> findings.record(UploadFindings.of(row, UploadFindings.UNCERTAIN, reason), run));
             return false;
         }
         inOwnTransaction(() -> {
-            if (grantId.isPresent()) {
-                outbox.markSent(row.outboxId(), FOUND, run, grantId.get());
+            if (madeId.isPresent()) {
+                outbox.markSent(row.outboxId(), FOUND, run, madeId.get());
                 findings.resolve(UploadFindings.key(row, UploadFindings.PENDING), run);
             } else {
                 outbox.markNotArrived(row.outboxId());
             }
             findings.resolve(UploadFindings.key(row, UploadFindings.UNCERTAIN), run);
         });
-        return grantId.isEmpty();
+        return madeId.isEmpty();
     }
 
     /**

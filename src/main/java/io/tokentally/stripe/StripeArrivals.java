@@ -125,13 +125,9 @@ final class StripeArrivals {
 
     /** What a person checks in Stripe of a row whose arrival the engine could not learn. */
     private static String manualCheck(OutboxRow row) {
-        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT) {
-            return "look for " + grantNaming(row) + "; if there is none, the next run that can ask creates it";
-        }
-        if (row.kind() == OutboxRow.Kind.INVOICE_ITEM) {
-            return "look for an invoice item of " + row.stripeCustomerId() + " with metadata "
-                    + StripeRequest.IDENTIFIER + "=" + row.identifier()
-                    + "; if there is none, the next run that can ask creates it";
+        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT || row.kind() == OutboxRow.Kind.INVOICE_ITEM) {
+            String made = row.kind() == OutboxRow.Kind.CREDIT_GRANT ? grantNaming(row) : itemNaming(row);
+            return "look for " + made + "; if there is none, the next run that can ask creates it";
         }
         return "check whether " + row.grant().stripeGrantId() + " is "
                 + (row.kind() == OutboxRow.Kind.CREDIT_GRANT_VOID ? "voided" : "expired");
@@ -139,8 +135,15 @@ final class StripeArrivals {
 
     /** How a person finds a create's grant in Stripe. */
     private static String grantNaming(OutboxRow create) {
-        return "credit grant of " + create.stripeCustomerId() + " with metadata " + StripeRequest.IDENTIFIER + "="
-                + create.identifier();
+        return "credit grant of " + create.stripeCustomerId() + byIdentifier(create);
+    }
+
+    private static String itemNaming(OutboxRow item) {
+        return "an invoice item of " + item.stripeCustomerId() + byIdentifier(item);
+    }
+
+    private static String byIdentifier(OutboxRow row) {
+        return " with metadata " + StripeRequest.IDENTIFIER + "=" + row.identifier();
     }
 
     private void inOwnTransaction(Runnable work) {

@@ -49,8 +49,7 @@ final class StripeCreditGrants {
                     .build();
             for (CreditGrant grant :
                     client.v1().billing().creditGrants().list(customer).autoPagingIterable()) {
-                if (grant.getMetadata() != null
-                        && row.identifier().equals(grant.getMetadata().get(StripeRequest.IDENTIFIER))) {
+                if (StripeRequest.carries(grant.getMetadata(), row)) {
                     return Optional.of(grant.getId());
                 }
             }

@@ -14,6 +14,11 @@ public record StripeRequest(String method, String path, Map<String, String> form
     /** The metadata key an invoice item or credit grant carries its row's identifier under, to be found by it. */
     static final String IDENTIFIER = "tokentally_identifier";
 
+    /** Whether an object's metadata (null for none) carries the row's identifier. */
+    static boolean carries(Map<String, String> metadata, OutboxRow row) {
+        return metadata != null && row.identifier().equals(metadata.get(IDENTIFIER));
+    }
+
     public static StripeRequest of(OutboxRow row) {
         if (row.isCreditGrant()) {
             return ofGrant(row);

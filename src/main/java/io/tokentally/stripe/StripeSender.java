@@ -226,8 +226,7 @@ class StripeSender {
                 .setLimit(100L)
                 .build();
         for (InvoiceItem item : client.v1().invoiceItems().list(customer).autoPagingIterable()) {
-            if (item.getMetadata() != null
-                    && row.identifier().equals(item.getMetadata().get(StripeRequest.IDENTIFIER))) {
+            if (StripeRequest.carries(item.getMetadata(), row)) {
                 return Optional.of(item.getId());
             }
         }

@@ -221,16 +221,12 @@ class RunReportJson {
         json.put("upload_step_completed", uploaded);
         json.put("meter_events_sent", uploads.getOrDefault("METER_EVENT:DELIVERED", 0L));
         json.put("meter_events_already_sent", uploads.getOrDefault("METER_EVENT:ALREADY_DELIVERED", 0L));
-        json.put(
-                "credit_grants_sent",
-                uploads.getOrDefault("CREDIT_GRANT:DELIVERED", 0L)
-                        + uploads.getOrDefault("CREDIT_GRANT:ALREADY_DELIVERED", 0L));
+        json.put("credit_grants_sent", sent(uploads, OutboxRow.Kind.CREDIT_GRANT));
+        json.put("credit_grant_voids_sent", sent(uploads, OutboxRow.Kind.CREDIT_GRANT_VOID));
+        json.put("credit_grant_expires_sent", sent(uploads, OutboxRow.Kind.CREDIT_GRANT_EXPIRE));
         json.put("credit_grant_rows_found_in_stripe", ofOutcome(uploads, "FOUND_IN_STRIPE"));
         json.put("credit_grants_never_arrived", ofOutcome(uploads, "NEVER_ARRIVED"));
-        json.put(
-                "invoice_items_sent",
-                uploads.getOrDefault("INVOICE_ITEM:DELIVERED", 0L)
-                        + uploads.getOrDefault("INVOICE_ITEM:ALREADY_DELIVERED", 0L));
+        json.put("invoice_items_sent", sent(uploads, OutboxRow.Kind.INVOICE_ITEM));
         json.put("failed", rejectedUploads(uploads));
         json.put("uncertain", ofOutcome(uploads, "UNCERTAIN"));
         json.put("pending", uploads.getOrDefault("PENDING", 0L));
@@ -243,6 +239,11 @@ class RunReportJson {
                         .map(RunReportJson::lateUsageInvoiceItemJson)
                         .toList());
         return json;
+    }
+
+    /** The rows of a kind Stripe took from this run, in one call or as a repeat of a call it had kept. */
+    private static long sent(Map<String, Long> uploads, OutboxRow.Kind kind) {
+        return uploads.getOrDefault(kind + ":DELIVERED", 0L) + uploads.getOrDefault(kind + ":ALREADY_DELIVERED", 0L);
     }
 
     /** The rows of every kind the run left with this outcome (or state). */
@@ -264,10 +265,9 @@ class RunReportJson {
         return item;
     }
 
+    /** The rows of every kind Stripe refused, voids and expires of grants included. */
     static long rejectedUploads(Map<String, Long> uploads) {
-        return uploads.getOrDefault("METER_EVENT:REJECTED", 0L)
-                + uploads.getOrDefault("INVOICE_ITEM:REJECTED", 0L)
-                + uploads.getOrDefault("CREDIT_GRANT:REJECTED", 0L);
+        return ofOutcome(uploads, "REJECTED");
     }
 
     /**

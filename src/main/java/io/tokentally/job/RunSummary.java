@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -153,7 +154,29 @@ public final class RunSummary {
                     stripe.get("failed").asLong(),
                     stripe.get("uncertain").asLong(),
                     stripe.get("pending").asLong()));
+            appendCreditGrants(stripe, out);
         }
+    }
+
+    /**
+     * A live run's credit grant rows, on a line of their own when it had any (a report of a version before these
+     * counts has none).
+     */
+    private static void appendCreditGrants(JsonNode stripe, StringBuilder out) {
+        long[] counts = {
+            stripe.path("credit_grants_sent").asLong(),
+            stripe.path("credit_grant_voids_sent").asLong(),
+            stripe.path("credit_grant_expires_sent").asLong(),
+            stripe.path("credit_grant_rows_found_in_stripe").asLong(),
+            stripe.path("credit_grants_never_arrived").asLong()
+        };
+        if (Arrays.stream(counts).allMatch(count -> count == 0)) {
+            return;
+        }
+        out.append(String.format(
+                "  credit grants: %,d created, %,d voided, %,d expired; %,d rows an earlier call had sent found in"
+                        + " Stripe, %,d never arrived%n",
+                counts[0], counts[1], counts[2], counts[3], counts[4]));
     }
 
     /** A dry run's Stripe line: the requests file, an empty outbox, or requests the run ended before writing. */

@@ -473,6 +473,32 @@ abstract class PricingModelsScenarios {
     }
 
     @Test
+    void aVoidStripeRefusesIsCountedAsAFailedUploadAndEndsTheRunWithRejectedUploads() throws Exception {
+        // given a pack whose grant Stripe no longer holds (deleted there by hand), then refunded
+        PackDay pack = packBought("void-refused", "void-r", "cus_void_r", "pack-void-refused");
+        runDay(pack);
+        String grant = grantOf("cus_void_r").id();
+        stripe().forgetGrantsOf("cus_void_r");
+        Files.writeString(
+                pack.input().resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-void-refused,refund,void-r," + pack.day()
+                        + "T04:00:00Z\n");
+
+        // when the refund's run sends the void and Stripe refuses it
+        JobExecution refunded = runDay(pack);
+
+        // then the refusal is counted with the run's failed uploads, and its exit status says rows were rejected
+        assertThat(grantRows("void-r"))
+                .containsExactly("CREDIT_GRANT SENT DELIVERED " + grant, "CREDIT_GRANT_VOID FAILED REJECTED null");
+        JsonNode stripeReport = JSON.readTree(
+                        runFolder(refunded).resolve("report.json").toFile())
+                .get("stripe");
+        assertThat(stripeReport.get("failed").asLong()).isPositive();
+        assertThat(stripeReport.get("credit_grant_voids_sent").asLong()).isZero();
+        assertThat(refunded.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_REJECTED_UPLOADS);
+    }
+
+    @Test
     void grantRowsAnEarlierVersionLeftUncertainAreAskedAboutByTheNextRun() throws Exception {
         // given a pack's grant create, and another refunded pack's void, that Stripe applied and whose rows a version
         // before the lookups left uncertain

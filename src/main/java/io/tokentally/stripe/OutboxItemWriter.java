@@ -253,6 +253,25 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         ownTransaction.executeWithoutResult(status -> work.run());
     }
 
+    /**
+     * What a live run does first with a row an earlier live call sent without an answer that settles it, as {@link
+     * #send} decides; null for a row never sent.
+     */
+    private String liveRunOfSentRow(OutboxRow row) {
+        if (row.inFlightAt() == null) {
+            return null;
+        }
+        String sent = "sent at " + row.inFlightAt() + " without an answer that settles it; a live run ";
+        if (row.state() != OutboxRow.State.UNCERTAIN
+                && !row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin))) {
+            return sent + "resends it with the same idempotency key, which Stripe still dedups";
+        }
+        return sent
+                + (row.kind() == OutboxRow.Kind.METER_EVENT
+                        ? "leaves it UPLOAD_UNCERTAIN for a person: Stripe no longer dedups it"
+                        : "asks Stripe whether it arrived and sends it only if not");
+    }
+
     private void writeDryRun(Chunk<? extends OutboxRow> chunk) throws IOException {
         Files.createDirectories(dryRunFile.getParent());
         try (BufferedWriter out = Files.newBufferedWriter(
@@ -264,6 +283,10 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                 line.put("path", request.path());
                 line.put("idempotency_key", request.idempotencyKey());
                 line.put("form", request.form());
+                String sentBefore = liveRunOfSentRow(row);
+                if (sentBefore != null) {
+                    line.put("live_run", sentBefore);
+                }
                 out.write(JSON.writeValueAsString(line));
                 out.write('\n');
             }

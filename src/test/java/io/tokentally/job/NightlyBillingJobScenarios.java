@@ -18,9 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -528,6 +530,52 @@ abstract class NightlyBillingJobScenarios {
         assertThat(restartedReport.get("counts").get("accepted").asLong())
                 .isEqualTo(report(reference).get("counts").get("accepted").asLong());
         assertThat(totals(restartedReport)).isEqualTo(totals(report(reference)));
+    }
+
+    @Test
+    void aDryRunSaysWhatALiveRunDoesFirstWithRowsAnEarlierLiveCallSentWithoutAnAnswer() throws Exception {
+        // given a dry run's outbox, one of whose meter events a live call sent 25 hours ago and another an hour ago,
+        // neither with an answer that settles it
+        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(3);
+        Path input = folder("sent-before");
+        write(input.resolve("gateway.csv"), rows("sent-before", day, 40, 11));
+        run(day.toString(), input);
+        List<String> identifiers = jdbc.queryForList(
+                "SELECT identifier FROM outbox WHERE kind = 'METER_EVENT' AND window_start >= ? AND window_start < ?"
+                        + " ORDER BY identifier",
+                String.class,
+                SqlTime.utc(day.atStartOfDay(ZoneOffset.UTC).toInstant()),
+                SqlTime.utc(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        assertThat(identifiers).hasSizeGreaterThan(2);
+        sentWithoutAnswer(identifiers.get(0), Duration.ofHours(25));
+        sentWithoutAnswer(identifiers.get(1), Duration.ofHours(1));
+
+        // when the day is run again without a key
+        JobExecution rerun = run(day.toString(), input);
+
+        // then the requests file writes each row as before, and says of the two what a live run does first
+        Map<String, String> liveRuns = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(runFolder(rerun).resolve("stripe-requests.jsonl"))) {
+            JsonNode request = RunReportListener.JSON.readTree(line);
+            String identifier = request.get("form").path("identifier").asString();
+            if (identifiers.contains(identifier)) {
+                liveRuns.put(identifier, request.path("live_run").asString("none"));
+            }
+        }
+        assertThat(liveRuns).hasSameSizeAs(identifiers);
+        assertThat(liveRuns.get(identifiers.get(0)))
+                .endsWith("a live run leaves it UPLOAD_UNCERTAIN for a person: Stripe no longer dedups it");
+        assertThat(liveRuns.get(identifiers.get(1)))
+                .endsWith("a live run resends it with the same idempotency key, which Stripe still dedups");
+        assertThat(liveRuns.get(identifiers.get(2))).isEqualTo("none");
+    }
+
+    /** Leaves an outbox row as a live call that got no answer leaves it, the given time ago. */
+    private void sentWithoutAnswer(String identifier, Duration ago) {
+        jdbc.update(
+                "UPDATE outbox SET state = 'IN_FLIGHT', in_flight_at = ? WHERE identifier = ?",
+                SqlTime.utc(clock.instant().minus(ago)),
+                identifier);
     }
 
     @Test

@@ -105,9 +105,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
 
     /** Sends one row: claimed in flight in its own transaction, then Stripe's answer kept in another. */
     private void send(OutboxRow planned) throws InterruptedException {
-        if (planned.state() == OutboxRow.State.UNCERTAIN
-                && planned.kind() == OutboxRow.Kind.CREDIT_GRANT
-                && outbox.ended(planned)) {
+        if (planned.kind() == OutboxRow.Kind.CREDIT_GRANT && unsettled(planned) && outbox.ended(planned)) {
             return; // asked about by the row that ends it (withEndedGrantId)
         }
         OutboxRow row = planned.endsAGrant() ? withEndedGrantId(planned) : planned;
@@ -116,8 +114,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         }
         // A row once sent (even if the answer was an error, which may hide an accepted call) is only
         // resent while Stripe still dedups its identifier, or once Stripe shows that it did not arrive.
-        if (row.inFlightAt() != null
-                && row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin))) {
+        if (sentLongerAgoThanStripeDedups(row)) {
             if (row.kind() == OutboxRow.Kind.METER_EVENT) {
                 markUncertain(row);
                 return;
@@ -134,6 +131,21 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         }
         StripeSender.Result result = sender.send(row);
         inOwnTransaction(() -> recordResult(row, result, claimedAt));
+    }
+
+    /** Whether a row was sent longer ago than Stripe keeps identifiers, without an answer that settles it. */
+    private boolean sentLongerAgoThanStripeDedups(OutboxRow row) {
+        return row.inFlightAt() != null
+                && row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin));
+    }
+
+    /**
+     * Whether only Stripe can tell if a row's call arrived: a row left uncertain, or one sent longer ago than Stripe
+     * keeps identifiers without an answer that settles it.
+     */
+    private boolean unsettled(OutboxRow row) {
+        return row.state() == OutboxRow.State.UNCERTAIN
+                || (row.state() != OutboxRow.State.SENT && sentLongerAgoThanStripeDedups(row));
     }
 
     /**
@@ -210,7 +222,8 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     /**
      * A void or expire row with the Stripe id of the grant it ends; null, the row marked, when there is nothing to
      * send yet: retried later while its grant's create was not sent, done when Stripe refused that create. Of a
-     * create left uncertain Stripe is asked ({@link StripeArrivals#grantOfUncertainCreate}).
+     * create left uncertain, or sent longer ago than Stripe keeps identifiers without an answer that settles it,
+     * Stripe is asked ({@link StripeArrivals#grantOfUnsettledCreate}).
      */
     private OutboxRow withEndedGrantId(OutboxRow row) throws InterruptedException {
         OutboxRow create = outbox.createEndedBy(row);
@@ -218,8 +231,8 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             inOwnTransaction(() -> outbox.markSent(row.outboxId(), "NOTHING_TO_END", run));
             return null;
         }
-        if (create.state() == OutboxRow.State.UNCERTAIN) {
-            String grantId = arrivals.grantOfUncertainCreate(row, create);
+        if (unsettled(create)) {
+            String grantId = arrivals.grantOfUnsettledCreate(row, create);
             return grantId == null ? null : withStripeGrantId(row, grantId);
         }
         if (create.state() != OutboxRow.State.SENT || create.grant().stripeGrantId() == null) {

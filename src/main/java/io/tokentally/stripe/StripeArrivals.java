@@ -77,19 +77,21 @@ final class StripeArrivals {
     }
 
     /**
-     * The Stripe id of the grant an end row ends, its create left uncertain; null, the rows marked, when there is
-     * nothing to send now: if the create never arrived there is nothing to end, and a {@code
-     * CREDIT_GRANT_NEVER_ARRIVED} error says which invoices lacked its credit; while Stripe cannot be asked the end
-     * waits for a later run, with an {@code UPLOAD_UNCERTAIN} error naming both rows.
+     * The Stripe id of the grant an end row ends, its create left uncertain or sent longer ago than Stripe keeps
+     * identifiers without an answer that settles it; null, the rows marked, when there is nothing to send now: if the
+     * create never arrived there is nothing to end, and a {@code CREDIT_GRANT_NEVER_ARRIVED} error says which invoices
+     * lacked its credit; while Stripe cannot be asked the end waits for a later run, with an {@code UPLOAD_UNCERTAIN}
+     * error naming both rows.
      */
-    String grantOfUncertainCreate(OutboxRow end, OutboxRow create) throws InterruptedException {
+    String grantOfUnsettledCreate(OutboxRow end, OutboxRow create) throws InterruptedException {
         Optional<String> grantId;
         try {
             grantId = sender.arrived(create, Instant.now(clock));
         } catch (StripeException e) {
-            String reason = "the grant this row ends, created by " + create.identifier() + ", is UPLOAD_UNCERTAIN and"
-                    + " Stripe could not be asked whether it arrived (" + e.getMessage() + "); a later run asks again,"
-                    + " or look for " + grantNaming(create);
+            String reason = "the grant this row ends, created by " + create.identifier() + " sent at "
+                    + create.inFlightAt() + " without an answer that settles it, may not have arrived, and Stripe"
+                    + " could not be asked whether it did (" + e.getMessage() + "); a later run asks again, or look"
+                    + " for " + grantNaming(create);
             inOwnTransaction(() -> {
                 outbox.markRetryLater(end.outboxId(), reason);
                 findings.record(UploadFindings.of(end, UploadFindings.UNCERTAIN, reason), run);
@@ -104,6 +106,7 @@ final class StripeArrivals {
                 outbox.markSent(end.outboxId(), "NOTHING_TO_END", run);
                 findings.record(neverArrived(create, end), run);
             }
+            findings.resolve(UploadFindings.key(create, UploadFindings.PENDING), run);
             findings.resolve(UploadFindings.key(create, UploadFindings.UNCERTAIN), run);
             findings.resolve(UploadFindings.key(end, UploadFindings.UNCERTAIN), run);
         });

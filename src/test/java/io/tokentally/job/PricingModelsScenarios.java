@@ -400,6 +400,33 @@ abstract class PricingModelsScenarios {
     }
 
     @Test
+    void aRefundOfAPackWhoseGrantCreateWasSentLongAgoWithNoAnswerAndNeverArrivedSendsNothing() throws Exception {
+        // given a pack whose grant's create was left in flight 25 hours ago and never reached Stripe
+        PackDay pack = packBought("stale-refund", "stale-r", "cus_stale_r", "pack-stale-refund");
+        runDay(pack);
+        leaveGrantCreatesSentWithNoAnswer("stale-r", "IN_FLIGHT");
+        stripe().forgetGrantsOf("cus_stale_r");
+        stripe().forgetIdempotencyKeys();
+
+        // when the pack is refunded before a run could ask Stripe about the create
+        Files.writeString(
+                pack.input().resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-stale-refund,refund,stale-r," + pack.day()
+                        + "T04:00:00Z\n");
+        runDay(pack);
+
+        // then the void asks first: nothing is created just to be voided, and an error says which invoices lacked
+        // the pack's credit
+        assertThat(stripe().creditGrants()).noneMatch(grant -> grant.customer().equals("cus_stale_r"));
+        assertThat(grantRows("stale-r"))
+                .containsExactly("CREDIT_GRANT SENT NEVER_ARRIVED null", "CREDIT_GRANT_VOID SENT NOTHING_TO_END null");
+        assertThat(openFindings("CREDIT_GRANT_NEVER_ARRIVED", "stale-r"))
+                .singleElement()
+                .asString()
+                .contains("Its 10 USD of credit was on no invoice of cus_stale_r finalized since ");
+    }
+
+    @Test
     void aGrantWhoseArrivalStripeCannotTellWaitsWithItsVoidUntilStripeCanTell() throws Exception {
         // given a pack's grant created in Stripe, its row then left in flight 25 hours ago, and Stripe not
         // answering a list of the customer's grants

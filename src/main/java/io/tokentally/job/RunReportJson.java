@@ -224,9 +224,14 @@ class RunReportJson {
         json.put("credit_grants_sent", sent(uploads, OutboxRow.Kind.CREDIT_GRANT));
         json.put("credit_grant_voids_sent", sent(uploads, OutboxRow.Kind.CREDIT_GRANT_VOID));
         json.put("credit_grant_expires_sent", sent(uploads, OutboxRow.Kind.CREDIT_GRANT_EXPIRE));
-        json.put("credit_grant_rows_found_in_stripe", ofOutcome(uploads, "FOUND_IN_STRIPE"));
+        json.put(
+                "credit_grant_rows_found_in_stripe",
+                uploads.getOrDefault("CREDIT_GRANT:FOUND_IN_STRIPE", 0L)
+                        + uploads.getOrDefault("CREDIT_GRANT_VOID:FOUND_IN_STRIPE", 0L)
+                        + uploads.getOrDefault("CREDIT_GRANT_EXPIRE:FOUND_IN_STRIPE", 0L));
         json.put("credit_grants_never_arrived", ofOutcome(uploads, "NEVER_ARRIVED"));
         json.put("invoice_items_sent", sent(uploads, OutboxRow.Kind.INVOICE_ITEM));
+        json.put("invoice_items_found_in_stripe", uploads.getOrDefault("INVOICE_ITEM:FOUND_IN_STRIPE", 0L));
         json.put("failed", rejectedUploads(uploads));
         json.put("uncertain", ofOutcome(uploads, "UNCERTAIN"));
         json.put("pending", uploads.getOrDefault("PENDING", 0L));

@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -146,11 +145,16 @@ public final class RunSummary {
             appendDryRun(stripe, out);
         } else {
             out.append(String.format(
-                    "  stripe: %,d meter events sent, %,d already delivered, %,d invoice items for late usage,"
+                    "  stripe: %,d meter events sent, %,d already delivered, %,d invoice items for late usage%s,"
                             + " %,d rejected, %,d uncertain, %,d still pending%n",
                     stripe.get("meter_events_sent").asLong(),
                     stripe.get("meter_events_already_sent").asLong(),
                     stripe.get("invoice_items_sent").asLong(),
+                    stripe.path("invoice_items_found_in_stripe").asLong() == 0
+                            ? ""
+                            : String.format(
+                                    " (and %,d an earlier call had sent, found in Stripe)",
+                                    stripe.get("invoice_items_found_in_stripe").asLong()),
                     stripe.get("failed").asLong(),
                     stripe.get("uncertain").asLong(),
                     stripe.get("pending").asLong()));
@@ -163,20 +167,18 @@ public final class RunSummary {
      * counts has none).
      */
     private static void appendCreditGrants(JsonNode stripe, StringBuilder out) {
-        long[] counts = {
-            stripe.path("credit_grants_sent").asLong(),
-            stripe.path("credit_grant_voids_sent").asLong(),
-            stripe.path("credit_grant_expires_sent").asLong(),
-            stripe.path("credit_grant_rows_found_in_stripe").asLong(),
-            stripe.path("credit_grants_never_arrived").asLong()
-        };
-        if (Arrays.stream(counts).allMatch(count -> count == 0)) {
+        long created = stripe.path("credit_grants_sent").asLong();
+        long voided = stripe.path("credit_grant_voids_sent").asLong();
+        long expired = stripe.path("credit_grant_expires_sent").asLong();
+        long found = stripe.path("credit_grant_rows_found_in_stripe").asLong();
+        long neverArrived = stripe.path("credit_grants_never_arrived").asLong();
+        if (created + voided + expired + found + neverArrived == 0) {
             return;
         }
         out.append(String.format(
-                "  credit grants: %,d created, %,d voided, %,d expired; %,d rows an earlier call had sent found in"
-                        + " Stripe, %,d never arrived%n",
-                counts[0], counts[1], counts[2], counts[3], counts[4]));
+                "  credit grants: %,d created, %,d voided, %,d expired; %s an earlier call had sent found in Stripe,"
+                        + " %,d never arrived%n",
+                created, voided, expired, counted(found, "row"), neverArrived));
     }
 
     /** A dry run's Stripe line: the requests file, an empty outbox, or requests the run ended before writing. */

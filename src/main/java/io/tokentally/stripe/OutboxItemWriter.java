@@ -2,12 +2,7 @@ package io.tokentally.stripe;
 
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,24 +17,21 @@ import java.util.concurrent.Future;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends outbox rows, or in a dry run writes the requests it would send. Live, each row is marked in
- * flight and committed before its call, and marked sent (or failed) and committed after Stripe's
- * answer; a row found in flight (a crash between the two) is resent with the same identifier and
- * idempotency key while Stripe still dedups them; after that a credit grant or invoice item row is looked
- * up in Stripe ({@link StripeArrivals}) and a meter event is left for a person to check.
+ * Sends outbox rows, or in a dry run writes the requests it would send ({@link DryRunRequests}). Live, each row is
+ * marked in flight and committed before its call, and marked sent (or failed) and committed after Stripe's answer; a
+ * row found in flight (a crash between the two) is resent with the same identifier and idempotency key while Stripe
+ * still dedups them; after that a credit grant or invoice item row is looked up in Stripe ({@link StripeArrivals}),
+ * a grant create that a void or expire ends by that row, and a meter event is left for a person to check.
  */
 class OutboxItemWriter implements ItemWriter<OutboxRow> {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final OutboxRepository outbox;
     private final FindingRepository findings;
     private final TransactionTemplate ownTransaction;
     private final StripeSender sender;
-    private final Path dryRunFile;
+    private final DryRunRequests dryRun;
     private final Clock clock;
     private final Duration resendWithin;
     private final long run;
@@ -65,7 +57,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         this.findings = findings;
         this.ownTransaction = ownTransaction;
         this.sender = sender;
-        this.dryRunFile = dryRunFile;
+        this.dryRun = new DryRunRequests(outbox, dryRunFile, clock, resendWithin);
         this.clock = clock;
         this.resendWithin = resendWithin;
         this.run = run;
@@ -76,7 +68,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     @Override
     public void write(Chunk<? extends OutboxRow> chunk) throws Exception {
         if (sender == null) {
-            writeDryRun(chunk);
+            dryRun.write(chunk);
             return;
         }
         Map<String, List<OutboxRow>> byCustomerAndMeter = new LinkedHashMap<>();
@@ -105,16 +97,17 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
 
     /** Sends one row: claimed in flight in its own transaction, then Stripe's answer kept in another. */
     private void send(OutboxRow planned) throws InterruptedException {
-        if (planned.kind() == OutboxRow.Kind.CREDIT_GRANT && unsettled(planned) && outbox.ended(planned)) {
+        Instant dedupStart = Instant.now(clock).minus(resendWithin);
+        if (planned.kind() == OutboxRow.Kind.CREDIT_GRANT && planned.unsettledAt(dedupStart) && outbox.ended(planned)) {
             return; // asked about by the row that ends it (withEndedGrantId)
         }
-        OutboxRow row = planned.endsAGrant() ? withEndedGrantId(planned) : planned;
+        OutboxRow row = planned.endsAGrant() ? withEndedGrantId(planned, dedupStart) : planned;
         if (row == null) {
             return;
         }
         // A row once sent (even if the answer was an error, which may hide an accepted call) is only
         // resent while Stripe still dedups its identifier, or once Stripe shows that it did not arrive.
-        if (sentLongerAgoThanStripeDedups(row)) {
+        if (row.unsettledAt(dedupStart)) {
             if (row.kind() == OutboxRow.Kind.METER_EVENT) {
                 markUncertain(row);
                 return;
@@ -131,21 +124,6 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
         }
         StripeSender.Result result = sender.send(row);
         inOwnTransaction(() -> recordResult(row, result, claimedAt));
-    }
-
-    /** Whether a row was sent longer ago than Stripe keeps identifiers, without an answer that settles it. */
-    private boolean sentLongerAgoThanStripeDedups(OutboxRow row) {
-        return row.inFlightAt() != null
-                && row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin));
-    }
-
-    /**
-     * Whether only Stripe can tell if a row's call arrived: a row left uncertain, or one sent longer ago than Stripe
-     * keeps identifiers without an answer that settles it.
-     */
-    private boolean unsettled(OutboxRow row) {
-        return row.state() == OutboxRow.State.UNCERTAIN
-                || (row.state() != OutboxRow.State.SENT && sentLongerAgoThanStripeDedups(row));
     }
 
     /**
@@ -225,84 +203,25 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
      * create left uncertain, or sent longer ago than Stripe keeps identifiers without an answer that settles it,
      * Stripe is asked ({@link StripeArrivals#grantOfUnsettledCreate}).
      */
-    private OutboxRow withEndedGrantId(OutboxRow row) throws InterruptedException {
+    private OutboxRow withEndedGrantId(OutboxRow row, Instant dedupStart) throws InterruptedException {
         OutboxRow create = outbox.createEndedBy(row);
         if (create == null) {
             inOwnTransaction(() -> outbox.markSent(row.outboxId(), "NOTHING_TO_END", run));
             return null;
         }
-        if (unsettled(create)) {
+        if (create.unsettledAt(dedupStart)) {
             String grantId = arrivals.grantOfUnsettledCreate(row, create);
-            return grantId == null ? null : withStripeGrantId(row, grantId);
+            return grantId == null ? null : row.endingGrant(grantId);
         }
         if (create.state() != OutboxRow.State.SENT || create.grant().stripeGrantId() == null) {
             inOwnTransaction(() ->
                     outbox.markRetryLater(row.outboxId(), "the grant this row ends was not created in Stripe yet"));
             return null;
         }
-        return withStripeGrantId(row, create.grant().stripeGrantId());
-    }
-
-    /** A dry run's void or expire row names the grant it ends by its Stripe id, or else by its create's identifier. */
-    private OutboxRow withGrantPlaceholder(OutboxRow row) {
-        if (!row.endsAGrant()) {
-            return row;
-        }
-        OutboxRow create = outbox.createEndedBy(row);
-        if (create == null) {
-            return withStripeGrantId(row, "{no grant to end}");
-        }
-        String id = create.grant().stripeGrantId();
-        return withStripeGrantId(row, id != null ? id : "{grant of " + create.identifier() + "}");
-    }
-
-    private static OutboxRow withStripeGrantId(OutboxRow row, String grantId) {
-        OutboxRow.GrantTerms terms = row.grant();
-        return row.withGrant(new OutboxRow.GrantTerms(
-                terms.category(), terms.priority(), terms.effectiveAt(), terms.expiresAt(), terms.name(), grantId));
+        return row.endingGrant(create.grant().stripeGrantId());
     }
 
     private void inOwnTransaction(Runnable work) {
         ownTransaction.executeWithoutResult(status -> work.run());
-    }
-
-    /**
-     * What a live run does first with a row an earlier live call sent without an answer that settles it, as {@link
-     * #send} decides; null for a row never sent.
-     */
-    private String liveRunOfSentRow(OutboxRow row) {
-        if (row.inFlightAt() == null) {
-            return null;
-        }
-        String sent = "sent at " + row.inFlightAt() + " without an answer that settles it; a live run ";
-        if (row.state() != OutboxRow.State.UNCERTAIN
-                && !row.inFlightAt().isBefore(Instant.now(clock).minus(resendWithin))) {
-            return sent + "resends it with the same idempotency key, which Stripe still dedups";
-        }
-        return sent
-                + (row.kind() == OutboxRow.Kind.METER_EVENT
-                        ? "leaves it UPLOAD_UNCERTAIN for a person: Stripe no longer dedups it"
-                        : "asks Stripe whether it arrived and sends it only if not");
-    }
-
-    private void writeDryRun(Chunk<? extends OutboxRow> chunk) throws IOException {
-        Files.createDirectories(dryRunFile.getParent());
-        try (BufferedWriter out = Files.newBufferedWriter(
-                dryRunFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            for (OutboxRow row : chunk) {
-                StripeRequest request = StripeRequest.of(withGrantPlaceholder(row));
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("method", request.method());
-                line.put("path", request.path());
-                line.put("idempotency_key", request.idempotencyKey());
-                line.put("form", request.form());
-                String sentBefore = liveRunOfSentRow(row);
-                if (sentBefore != null) {
-                    line.put("live_run", sentBefore);
-                }
-                out.write(JSON.writeValueAsString(line));
-                out.write('\n');
-            }
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -206,6 +207,32 @@ public class OutboxRepository {
                 run,
                 stripeObjectId,
                 outboxId);
+    }
+
+    /**
+     * Marks a create sent with what a lookup found of it, unless another upload moved the row since {@code create}
+     * was read from it (its state or its time in flight differ): then the row is left as it is.
+     *
+     * @param stripeObjectId the id of the grant the lookup found, or null
+     * @return whether the row was marked
+     */
+    boolean settleLookedUp(OutboxRow create, String outcome, long run, String stripeObjectId) {
+        List<Object> arguments = new ArrayList<>(Arrays.asList(
+                outcome,
+                SqlTime.utc(Instant.now(clock)),
+                run,
+                stripeObjectId,
+                create.outboxId(),
+                create.state().name()));
+        if (create.inFlightAt() != null) {
+            arguments.add(SqlTime.utc(create.inFlightAt()));
+        }
+        return jdbc.update(
+                        "UPDATE outbox SET state = 'SENT', outcome = ?, sent_at = ?, sent_run = ?, last_error = NULL,"
+                                + " stripe_object_id = COALESCE(?, stripe_object_id) WHERE outbox_id = ? AND state = ?"
+                                + (create.inFlightAt() != null ? " AND in_flight_at = ?" : " AND in_flight_at IS NULL"),
+                        arguments.toArray())
+                > 0;
     }
 
     /** The create a void or expire row ends ({@link GrantRows}), or null if it has none to end. */

@@ -151,6 +151,30 @@ public record OutboxRow(
     public record GrantTerms(
             String category, int priority, Instant effectiveAt, Instant expiresAt, String name, String stripeGrantId) {}
 
+    /**
+     * Whether the row was sent before {@code cutoff}, the start of Stripe's dedup window, without an answer that
+     * settles it: a call that may have arrived and that Stripe no longer dedups.
+     */
+    public boolean sentWithoutAnswerBefore(Instant cutoff) {
+        return inFlightAt != null
+                && inFlightAt.isBefore(cutoff)
+                && (state == State.PENDING || state == State.IN_FLIGHT || state == State.UNCERTAIN);
+    }
+
+    /**
+     * Whether only Stripe can tell if the row's call arrived: a row left uncertain, or one sent before {@code cutoff}
+     * without an answer that settles it.
+     */
+    public boolean unsettledAt(Instant cutoff) {
+        return state == State.UNCERTAIN || sentWithoutAnswerBefore(cutoff);
+    }
+
+    /** This void or expire row, naming the grant it ends by {@code grantId}. */
+    OutboxRow endingGrant(String grantId) {
+        return withGrant(new GrantTerms(
+                grant.category(), grant.priority(), grant.effectiveAt(), grant.expiresAt(), grant.name(), grantId));
+    }
+
     /** Whether the row voids or expires a credit grant. */
     public boolean endsAGrant() {
         return kind == Kind.CREDIT_GRANT_VOID || kind == Kind.CREDIT_GRANT_EXPIRE;

@@ -81,7 +81,8 @@ final class StripeArrivals {
      * identifiers without an answer that settles it; null, the rows marked, when there is nothing to send now: if the
      * create never arrived there is nothing to end, and a {@code CREDIT_GRANT_NEVER_ARRIVED} error says which invoices
      * lacked its credit; while Stripe cannot be asked the end waits for a later run, with an {@code UPLOAD_UNCERTAIN}
-     * error naming both rows.
+     * error naming both rows. So does it when another upload moved the create while this one looked it up (it may be
+     * sending it as new): that upload's answer settles the create, and a later run ends it.
      */
     String grantOfUnsettledCreate(OutboxRow end, OutboxRow create) throws InterruptedException {
         Optional<String> grantId;
@@ -98,11 +99,18 @@ final class StripeArrivals {
             });
             return null;
         }
+        boolean[] settled = new boolean[1];
         inOwnTransaction(() -> {
-            if (grantId.isPresent()) {
-                outbox.markSent(create.outboxId(), FOUND, run, grantId.get());
-            } else {
-                outbox.markSent(create.outboxId(), NEVER_ARRIVED, run);
+            settled[0] = outbox.settleLookedUp(
+                    create, grantId.isPresent() ? FOUND : NEVER_ARRIVED, run, grantId.orElse(null));
+            if (!settled[0]) {
+                outbox.markRetryLater(
+                        end.outboxId(),
+                        "the grant this row ends, created by " + create.identifier() + ", was being sent by another"
+                                + " upload while this one looked it up; a later run ends it");
+                return;
+            }
+            if (grantId.isEmpty()) {
                 outbox.markSent(end.outboxId(), "NOTHING_TO_END", run);
                 findings.record(neverArrived(create, end), run);
             }
@@ -110,7 +118,7 @@ final class StripeArrivals {
             findings.resolve(UploadFindings.key(create, UploadFindings.UNCERTAIN), run);
             findings.resolve(UploadFindings.key(end, UploadFindings.UNCERTAIN), run);
         });
-        return grantId.orElse(null);
+        return settled[0] ? grantId.orElse(null) : null;
     }
 
     private static Finding neverArrived(OutboxRow create, OutboxRow end) {

@@ -759,11 +759,16 @@ abstract class ClosedPeriodScenarios {
 
         // when its row is left as a call whose answer was lost leaves it, and the next run comes 25 hours later
         leaveItemSentWithNoAnswer("stale-item", "IN_FLIGHT");
-        run("2026-10-31", "2026-11-02T03:00:00Z", input, customers);
+        JobExecution found = run("2026-10-31", "2026-11-02T03:00:00Z", input, customers);
 
-        // then the run finds the item by the identifier in its metadata and sends none
+        // then the run finds the item by the identifier in its metadata, sends none, and its report counts it apart
+        // from credit grant rows
         assertThat(itemsOf("cus_stale_item")).containsExactly("400");
         assertThat(itemRow("stale-item")).isEqualTo("SENT FOUND_IN_STRIPE");
+        JsonNode stripeReport = report(found).get("stripe");
+        assertThat(stripeReport.get("invoice_items_found_in_stripe").asLong()).isPositive();
+        assertThat(stripeReport.get("credit_grant_rows_found_in_stripe").asLong())
+                .isZero();
 
         // and when an item that never arrived is left so, Stripe having forgotten its key, the next run sends it once
         leaveItemSentWithNoAnswer("stale-item", "IN_FLIGHT");
@@ -1153,14 +1158,22 @@ abstract class ClosedPeriodScenarios {
     }
 
     JsonNode statement(JobExecution execution, String customer, String period) throws IOException {
-        Path folder = RunFolders.of(
+        return JSON.readTree(runFolder(execution)
+                .resolve("statements")
+                .resolve(customer + "-" + period + ".json")
+                .toFile());
+    }
+
+    JsonNode report(JobExecution execution) {
+        return JSON.readTree(runFolder(execution).resolve("report.json").toFile());
+    }
+
+    private Path runFolder(JobExecution execution) {
+        return RunFolders.of(
                 workDir().resolve("runs"),
                 RunReportListener.JOB_NAME,
                 execution.getJobParameters().getString(BillingJobParameters.DATE),
                 execution.getId());
-        return JSON.readTree(folder.resolve("statements")
-                .resolve(customer + "-" + period + ".json")
-                .toFile());
     }
 
     Path customers(String name, String... rows) throws IOException {

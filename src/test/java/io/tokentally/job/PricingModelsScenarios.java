@@ -199,7 +199,7 @@ abstract class PricingModelsScenarios {
         Files.writeString(
                 input.resolve("purchases-refunds.csv"),
                 "purchase_id,event,customer_id,time\n" + "pack-25,refund,grants-pre," + day + "T04:00:00Z\n");
-        run(day.toString(), input, customers);
+        JobExecution refunded = run(day.toString(), input, customers);
 
         // then the grant is voided in Stripe, and, while the period is open, what the pack paid of its usage before
         // the refund ($5) is granted to the period's end (Stripe applies credits when it finalizes the invoice, the
@@ -213,6 +213,10 @@ abstract class PricingModelsScenarios {
                 .filteredOn(g -> g.category().equals("paid"))
                 .extracting(g -> g.valueCents() + " " + (g.voidedAt() != null))
                 .containsExactlyInAnyOrderElementsOf(open ? List.of("2500 true", "500 false") : List.of("2500 true"));
+        assertThat(JSON.readTree(runFolder(refunded).resolve("report.json").toFile())
+                        .at("/stripe/credit_grant_voids_sent")
+                        .asLong())
+                .isPositive();
         assertThat(balances.balanceOf("grants-pre")).hasValueSatisfying(balance -> {
             assertThat(balance.availableUsd()).isEqualByComparingTo("0");
             assertThat(balance.allow()).isFalse();
@@ -401,29 +405,48 @@ abstract class PricingModelsScenarios {
 
     @Test
     void aRefundOfAPackWhoseGrantCreateWasSentLongAgoWithNoAnswerAndNeverArrivedSendsNothing() throws Exception {
-        // given a pack whose grant's create was left in flight 25 hours ago and never reached Stripe
-        PackDay pack = packBought("stale-refund", "stale-r", "cus_stale_r", "pack-stale-refund");
-        runDay(pack);
+        // given two packs whose grants' creates never reached Stripe: one left in flight 25 hours ago, the other left
+        // pending then after an answer that could hide an accepted call (a 5xx)
+        LocalDate day = yesterday();
+        Path input = folder("stale-refund");
+        Path customers = customers(
+                "stale-refund",
+                "customer_id,stripe_customer_id,plan_id",
+                "stale-r,cus_stale_r,prepaid",
+                "stale-p,cus_stale_p,prepaid");
+        writePack(input, "pack-stale-r", "stale-r", day);
+        Files.writeString(
+                input.resolve("purchases-pending.csv"),
+                "purchase_id,customer_id,amount,currency,time\n" + "pack-stale-p,stale-p,10,USD,"
+                        + day.withDayOfMonth(1) + "T00:00:00Z\n");
+        run(day.toString(), input, customers);
         leaveGrantCreatesSentWithNoAnswer("stale-r", "IN_FLIGHT");
+        leaveGrantCreatesSentWithNoAnswer("stale-p", "PENDING");
         stripe().forgetGrantsOf("cus_stale_r");
+        stripe().forgetGrantsOf("cus_stale_p");
         stripe().forgetIdempotencyKeys();
 
-        // when the pack is refunded before a run could ask Stripe about the create
+        // when both packs are refunded before a run could ask Stripe about the creates
         Files.writeString(
-                pack.input().resolve("purchases-refunds.csv"),
-                "purchase_id,event,customer_id,time\n" + "pack-stale-refund,refund,stale-r," + pack.day()
-                        + "T04:00:00Z\n");
-        runDay(pack);
+                input.resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\n" + "pack-stale-r,refund,stale-r," + day + "T04:00:00Z\n"
+                        + "pack-stale-p,refund,stale-p," + day + "T04:00:00Z\n");
+        run(day.toString(), input, customers);
 
-        // then the void asks first: nothing is created just to be voided, and an error says which invoices lacked
+        // then each void asks first: nothing is created just to be voided, and an error says which invoices lacked
         // the pack's credit
-        assertThat(stripe().creditGrants()).noneMatch(grant -> grant.customer().equals("cus_stale_r"));
-        assertThat(grantRows("stale-r"))
-                .containsExactly("CREDIT_GRANT SENT NEVER_ARRIVED null", "CREDIT_GRANT_VOID SENT NOTHING_TO_END null");
-        assertThat(openFindings("CREDIT_GRANT_NEVER_ARRIVED", "stale-r"))
-                .singleElement()
-                .asString()
-                .contains("Its 10 USD of credit was on no invoice of cus_stale_r finalized since ");
+        for (String customer : List.of("stale-r", "stale-p")) {
+            String stripeCustomer = "cus_" + customer.replace('-', '_');
+            assertThat(stripe().creditGrants())
+                    .noneMatch(grant -> grant.customer().equals(stripeCustomer));
+            assertThat(grantRows(customer))
+                    .containsExactly(
+                            "CREDIT_GRANT SENT NEVER_ARRIVED null", "CREDIT_GRANT_VOID SENT NOTHING_TO_END null");
+            assertThat(openFindings("CREDIT_GRANT_NEVER_ARRIVED", customer))
+                    .singleElement()
+                    .asString()
+                    .contains("Its 10 USD of credit was on no invoice of " + stripeCustomer + " finalized since ");
+        }
     }
 
     @Test

@@ -18,26 +18,30 @@ class RunSummaryTests {
 
     @Test
     void aLiveRunsCreditGrantRowsHaveALineOfTheirOwnWhenItHadAny() {
-        // given a live run that created, voided and expired grants and found one earlier call's grant in Stripe
+        // given a live run that created, voided and expired grants, and found grant rows and invoice items an earlier
+        // call had sent in Stripe
         String stripe = """
                 "stripe": {"dry_run": false, "meter_events_sent": 5, "meter_events_already_sent": 0,
                            "credit_grants_sent": 3, "credit_grant_voids_sent": 2, "credit_grant_expires_sent": 1,
                            "credit_grant_rows_found_in_stripe": 4, "credit_grants_never_arrived": 1,
-                           "invoice_items_sent": 0, "failed": 0, "uncertain": 0, "pending": 0}""";
+                           "invoice_items_sent": 0, "invoice_items_found_in_stripe": 2, "failed": 0,
+                           "uncertain": 0, "pending": 0}""";
         String live = REPORT.formatted("[]").replaceFirst("\"stripe\": \\{[^}]*}", stripe);
-        String meterEventsOnly = live.replaceAll("\"(credit_grant[a-z_]*)\": [0-9]+", "\"$1\": 0");
+        String withoutGrantRows = live.replaceAll("\"(credit_grant[a-z_]*)\": [0-9]+", "\"$1\": 0");
 
         // when
         String summary = RunSummary.format(RunReportListener.JSON.readTree(live));
-        String withoutGrants = RunSummary.format(RunReportListener.JSON.readTree(meterEventsOnly));
+        String withoutGrants = RunSummary.format(RunReportListener.JSON.readTree(withoutGrantRows));
 
         // then
         assertThat(summary)
-                .contains("  stripe: 5 meter events sent, 0 already delivered, 0 invoice items for late usage,"
-                        + " 0 rejected, 0 uncertain, 0 still pending\n"
+                .contains("  stripe: 5 meter events sent, 0 already delivered, 0 invoice items for late usage (and 2 an"
+                        + " earlier call had sent, found in Stripe), 0 rejected, 0 uncertain, 0 still pending\n"
                         + "  credit grants: 3 created, 2 voided, 1 expired; 4 rows an earlier call had sent found in"
                         + " Stripe, 1 never arrived\n");
-        assertThat(withoutGrants).contains("  stripe: 5 meter events sent,").doesNotContain("credit grants:");
+        assertThat(withoutGrants)
+                .contains("  stripe: 5 meter events sent, 0 already delivered, 0 invoice items for late usage (and 2")
+                .doesNotContain("credit grants:");
     }
 
     @Test

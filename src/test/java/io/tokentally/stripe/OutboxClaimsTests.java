@@ -110,6 +110,28 @@ class OutboxClaimsTests {
                 .hasValueSatisfying(notSent -> assertThat(notSent.rows()).isEqualTo(1));
     }
 
+    @Test
+    void aLookupSettlesARowOnlyIfNoOtherUploadMovedItSinceTheLookupReadIt() {
+        // given a row sent without an answer, read by one upload's lookup, then found not arrived and claimed again by
+        // another upload
+        outbox.markInFlight(row, FIRST, 1);
+        OutboxRow read = outbox.unsent().get(0);
+        outbox.markNotArrived(row);
+        outbox.markInFlight(row, SECOND, 2);
+
+        // when the first upload's lookup settles the row as it read it
+        boolean settled = outbox.settleLookedUp(read, "NEVER_ARRIVED", 3, null);
+
+        // then the row is left to the upload sending it
+        assertThat(settled).isFalse();
+        assertThat(stateAndTime()).isEqualTo("IN_FLIGHT " + SECOND);
+
+        // and a lookup of the row as it is now settles it
+        assertThat(outbox.settleLookedUp(outbox.unsent().get(0), "FOUND_IN_STRIPE", 3, "credgr_1"))
+                .isTrue();
+        assertThat(stateAndTime()).isEqualTo("SENT " + SECOND);
+    }
+
     static long insertPendingRow(JdbcTemplate jdbc) {
         return insertPendingRow(jdbc, "tt-1", 1);
     }

@@ -2,6 +2,7 @@ package io.tokentally.stripe;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
+import com.stripe.model.StripeCollection;
 import com.stripe.model.billing.CreditGrant;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.billing.CreditGrantCreateParams;
@@ -10,7 +11,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Sends a credit grant row with stripe-java: create, void or expire; and finds in Stripe what a row did. */
+/** Sends a credit grant row with stripe-java: create, void or expire; and reads in Stripe what a row did. */
 final class StripeCreditGrants {
 
     private StripeCreditGrants() {}
@@ -36,25 +37,24 @@ final class StripeCreditGrants {
         return grant.getId();
     }
 
+    /** A page of a customer's grants, newest first: the page after the grant {@code startingAfter}, or the first. */
+    static StripeCollection<CreditGrant> listed(StripeClient client, String customer, String startingAfter)
+            throws StripeException {
+        return client.v1()
+                .billing()
+                .creditGrants()
+                .list(CreditGrantListParams.builder()
+                        .setCustomer(customer)
+                        .setLimit(100L)
+                        .setStartingAfter(startingAfter)
+                        .build());
+    }
+
     /**
-     * The Stripe id of the grant a row made, if Stripe shows what the row asked for: for a create, the customer's
-     * grant whose metadata carries the row's identifier; for a void or expire, the row's grant once voided (an
-     * expire too: Stripe refuses to expire a voided grant), or for an expire, expired by {@code now}.
+     * The Stripe id of the grant a void or expire row ends, if Stripe shows it ended: voided (an expire too: Stripe
+     * refuses to expire a voided grant), or for an expire, expired by {@code now}.
      */
-    static Optional<String> find(StripeClient client, OutboxRow row, Instant now) throws StripeException {
-        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT) {
-            CreditGrantListParams customer = CreditGrantListParams.builder()
-                    .setCustomer(row.stripeCustomerId())
-                    .setLimit(100L)
-                    .build();
-            for (CreditGrant grant :
-                    client.v1().billing().creditGrants().list(customer).autoPagingIterable()) {
-                if (StripeRequest.carries(grant.getMetadata(), row)) {
-                    return Optional.of(grant.getId());
-                }
-            }
-            return Optional.empty();
-        }
+    static Optional<String> ended(StripeClient client, OutboxRow row, Instant now) throws StripeException {
         CreditGrant grant =
                 client.v1().billing().creditGrants().retrieve(row.grant().stripeGrantId());
         boolean ended = grant.getVoidedAt() != null

@@ -5,7 +5,8 @@ import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
-import com.stripe.model.InvoiceItem;
+import com.stripe.model.HasId;
+import com.stripe.model.StripeCollection;
 import com.stripe.model.billing.Meter;
 import com.stripe.model.billing.MeterEventSummary;
 import com.stripe.net.RequestOptions;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,30 +209,61 @@ class StripeSender {
     }
 
     /**
-     * Whether a credit grant or invoice item row's call arrived, asked of Stripe: the Stripe id of what it made (the
-     * grant, {@link StripeCreditGrants#find}; the invoice item whose metadata carries the row's identifier) if it
-     * did, empty if it did not.
+     * Whether a credit grant or invoice item row's call arrived, asked of Stripe: the Stripe id of what it made if it
+     * did, empty if it did not. An invoice item or a grant create is the customer's one whose metadata carries the
+     * row's identifier; a void or expire is its grant, once ended ({@link StripeCreditGrants#ended}).
      *
      * @param now the run's clock, which an expire row's grant must have expired by
      */
     Optional<String> arrived(OutboxRow row, Instant now) throws StripeException, InterruptedException {
+        String customer = row.stripeCustomerId();
         if (row.kind() == OutboxRow.Kind.INVOICE_ITEM) {
-            return read("invoice items of " + row.stripeCustomerId(), () -> invoiceItemOf(row));
+            return findListed(
+                    "invoice items of " + customer,
+                    after -> client.v1()
+                            .invoiceItems()
+                            .list(InvoiceItemListParams.builder()
+                                    .setCustomer(customer)
+                                    .setLimit(100L)
+                                    .setStartingAfter(after)
+                                    .build()),
+                    item -> StripeRequest.carries(item.getMetadata(), row));
         }
-        return read("credit grants of " + row.stripeCustomerId(), () -> StripeCreditGrants.find(client, row, now));
+        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT) {
+            return findListed(
+                    "credit grants of " + customer,
+                    after -> StripeCreditGrants.listed(client, customer, after),
+                    grant -> StripeRequest.carries(grant.getMetadata(), row));
+        }
+        return read("credit grant " + row.grant().stripeGrantId(), () -> StripeCreditGrants.ended(client, row, now));
     }
 
-    private Optional<String> invoiceItemOf(OutboxRow row) throws StripeException {
-        InvoiceItemListParams customer = InvoiceItemListParams.builder()
-                .setCustomer(row.stripeCustomerId())
-                .setLimit(100L)
-                .build();
-        for (InvoiceItem item : client.v1().invoiceItems().list(customer).autoPagingIterable()) {
-            if (StripeRequest.carries(item.getMetadata(), row)) {
-                return Optional.of(item.getId());
+    /** One page of a list Stripe pages: the page after the object {@code startingAfter} names, or the first. */
+    interface Page<T extends HasId> {
+        StripeCollection<T> after(String startingAfter) throws StripeException;
+    }
+
+    /**
+     * The id of the first object of a paged list that {@code wanted} accepts, newest first as Stripe lists: each
+     * page a read of its own, spaced and retried (stripe-java's auto-paging reads the pages after the first outside
+     * {@link #read}, where a 429 or 5xx ends the lookup with no {@link StripeException}).
+     */
+    private <T extends HasId> Optional<String> findListed(String what, Page<T> page, Predicate<T> wanted)
+            throws StripeException, InterruptedException {
+        String after = null;
+        while (true) {
+            String startingAfter = after;
+            StripeCollection<T> listed = read(what, () -> page.after(startingAfter));
+            for (T object : listed.getData()) {
+                if (wanted.test(object)) {
+                    return Optional.of(object.getId());
+                }
             }
+            if (!Boolean.TRUE.equals(listed.getHasMore()) || listed.getData().isEmpty()) {
+                return Optional.empty();
+            }
+            after = listed.getData().get(listed.getData().size() - 1).getId();
         }
-        return Optional.empty();
     }
 
     /** The active meters' ids by event name. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -191,6 +192,29 @@ class StripeSenderTests {
         assertThat(sender.arrived(grantCreate("cus_acme", 1), HOUR)).contains(oldest);
         assertThat(sender.arrived(grantCreate("cus_acme", 107), HOUR)).isEmpty();
         assertThat(sender.arrived(grantCreate("cus_acme", 106), HOUR)).isEmpty();
+    }
+
+    @Test
+    void aLookupRetriesAPageAfterTheFirstThatStripeAnswered429Or500() throws Exception {
+        // given 105 grants and 105 invoice items of the customer, two pages each
+        StripeSender sender = sender(stripe.baseUrl());
+        for (int i = 1; i <= 105; i++) {
+            sender.send(grantCreate("cus_acme", i));
+            sender.send(invoiceItem(i));
+        }
+        String oldestGrant = stripe.creditGrants().get(0).id();
+        int listsBefore = stripe.calls();
+
+        // when the second page of each list is answered 500, then 429, once
+        stripe.inject(FakeStripe.Fault.NONE, FakeStripe.Fault.SERVER_ERROR);
+        Optional<String> grant = sender.arrived(grantCreate("cus_acme", 1), HOUR);
+        stripe.inject(FakeStripe.Fault.NONE, FakeStripe.Fault.RATE_LIMITED);
+        Optional<String> item = sender.arrived(invoiceItem(1), HOUR);
+
+        // then each is found on the page read again, one read a page and one more for each refusal
+        assertThat(grant).contains(oldestGrant);
+        assertThat(item).isPresent();
+        assertThat(stripe.calls() - listsBefore).isEqualTo(6);
     }
 
     private static OutboxRow grantCreate(String stripeCustomer, int revision) {

@@ -25,6 +25,11 @@ public class OutboxRepository {
             + " grant_category, grant_priority, grant_effective_at, grant_expires_at, grant_name, stripe_object_id,"
             + " amount_usd";
 
+    /** The rows {@link #unsent()} reads. */
+    private static final String UNSENT = "state IN ('PENDING', 'IN_FLIGHT') OR (state = 'UNCERTAIN'"
+            + " AND kind <> 'METER_EVENT' AND NOT EXISTS (SELECT 1 FROM finding WHERE finding_key = '"
+            + UploadFindings.UNCERTAIN + ":' || outbox.identifier AND status <> 'OPEN'))";
+
     private final JdbcTemplate jdbc;
     private final UnplannedHours unplannedHours;
     private final Clock clock;
@@ -111,13 +116,13 @@ public class OutboxRepository {
 
     /**
      * Rows still to send (or to resolve), oldest first; invoice item and credit grant rows left uncertain too, which
-     * Stripe can be asked about ({@link StripeArrivals}).
+     * Stripe can be asked about ({@link StripeArrivals}), unless a person took their {@code UPLOAD_UNCERTAIN} error
+     * on (resolved or acknowledged it): the versions that left them told a person to send them by hand if they had
+     * not arrived, and what a person makes carries no identifier a lookup could find.
      */
     public List<OutboxRow> unsent() {
         return jdbc.query(
-                "SELECT " + COLUMNS + " FROM outbox WHERE state IN ('PENDING', 'IN_FLIGHT')"
-                        + " OR (state = 'UNCERTAIN' AND kind <> 'METER_EVENT') ORDER BY outbox_id",
-                OutboxRepository::map);
+                "SELECT " + COLUMNS + " FROM outbox WHERE " + UNSENT + " ORDER BY outbox_id", OutboxRepository::map);
     }
 
     /** How many of a customer's rows naming {@code stripeCustomerId} are still to send (or to resolve). */
@@ -413,9 +418,9 @@ public class OutboxRepository {
                     counts.put(rs.getString(1) + ":" + rs.getString(2), rs.getLong(3));
                 },
                 run);
-        // a row still in flight after an upload waits too (a grant row Stripe could not be asked about)
-        Long pending =
-                jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE state IN ('PENDING', 'IN_FLIGHT')", Long.class);
+        // what the next upload reads waits too: a row in flight, or left uncertain, that Stripe could not be asked
+        // about
+        Long pending = jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE " + UNSENT, Long.class);
         counts.put("PENDING", pending == null ? 0 : pending);
         return counts;
     }

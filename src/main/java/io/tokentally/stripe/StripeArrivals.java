@@ -131,7 +131,8 @@ final class StripeArrivals {
                                 .stripTrailingZeros()
                                 .toPlainString()
                         + " USD of credit was on no invoice of " + create.stripeCustomerId() + " finalized since "
-                        + create.inFlightAt() + "; check those invoices");
+                        + create.inFlightAt() + "; check those invoices, and void any grant a person made for it by"
+                        + " hand");
     }
 
     /** What a person checks in Stripe of a row whose arrival the engine could not learn. */

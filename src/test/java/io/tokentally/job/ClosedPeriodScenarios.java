@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.UsageFixtures;
 import io.tokentally.reconcile.CustomerBalances;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.stripe.AmountMeterLayout;
@@ -54,6 +56,9 @@ abstract class ClosedPeriodScenarios {
 
     @Autowired
     CustomerBalances balances;
+
+    @Autowired
+    FindingRepository findingRepository;
 
     abstract FakeStripe stripe();
 
@@ -788,6 +793,48 @@ abstract class ClosedPeriodScenarios {
                                 + " AND message LIKE 'customer stale-item,%'",
                         Integer.class))
                 .isZero();
+    }
+
+    @Test
+    void anInvoiceItemAnOlderVersionLeftUncertainWhoseErrorAPersonTookOnIsLeftToThatPerson() throws Exception {
+        // given two customers' closed-period items that a version before the lookups left uncertain, with its error
+        // telling a person to send each by hand if it had not arrived; one person resolved the error, the other
+        // acknowledged it, and what they made by hand carries no identifier a lookup could find
+        Path input = folder("hand-item");
+        Path customers = customers(
+                "hand-item", "hand-res,cus_hand_res,flex,month,1,UTC", "hand-ack,cus_hand_ack,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "hi-1,2026-10-31T10:10:00Z,hand-res,openai,gpt-4o,1600000,0,0,0,0,0,,ok",
+                "hi-2,2026-10-31T10:10:00Z,hand-ack,openai,gpt-4o,1600000,0,0,0,0,0,,ok");
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        for (String customer : List.of("hand-res", "hand-ack")) {
+            leaveItemSentWithNoAnswer(customer, "UNCERTAIN");
+            String key = "UPLOAD_UNCERTAIN:"
+                    + jdbc.queryForObject(
+                            "SELECT identifier FROM outbox WHERE customer_id = ? AND kind = 'INVOICE_ITEM'",
+                            String.class,
+                            customer);
+            findingRepository.record(
+                    new Finding(key, "UPLOAD_UNCERTAIN", Finding.Severity.ERROR, "customer " + customer + ": check"),
+                    0);
+            findingRepository.setStatus(key, customer.equals("hand-res") ? "RESOLVED" : "ACKNOWLEDGED");
+        }
+        stripe().forgetInvoiceItemsOf("cus_hand_res");
+        stripe().forgetInvoiceItemsOf("cus_hand_ack");
+        stripe().forgetIdempotencyKeys();
+
+        // when the next run comes
+        run("2026-10-31", "2026-11-02T03:00:00Z", input, customers);
+
+        // then it sends neither again: both are left to the person
+        assertThat(itemsIn("cus_hand_res")).isEmpty();
+        assertThat(itemsIn("cus_hand_ack")).isEmpty();
+        assertThat(jdbc.queryForList(
+                        "SELECT state FROM outbox WHERE customer_id IN ('hand-res', 'hand-ack')"
+                                + " AND kind = 'INVOICE_ITEM'",
+                        String.class))
+                .containsExactly("UNCERTAIN", "UNCERTAIN");
     }
 
     /** A customer's one invoice item row, as its state and outcome. */

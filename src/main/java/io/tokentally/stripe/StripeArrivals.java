@@ -49,7 +49,8 @@ final class StripeArrivals {
     /**
      * Settles a grant or invoice item row sent longer ago than Stripe keeps identifiers: marked sent with the id of
      * what it made if its call arrived; if not, no longer in flight, to be sent as new. While Stripe cannot be asked
-     * it is left as it is, with an {@code UPLOAD_UNCERTAIN} error, for the next run to ask again.
+     * it is left as it is, with an {@code UPLOAD_UNCERTAIN} error, for the next run to ask again. A row another upload
+     * sent while this one asked is left to that upload's answer.
      *
      * @return whether the row is to be sent now
      */
@@ -66,7 +67,9 @@ final class StripeArrivals {
         }
         inOwnTransaction(() -> {
             if (madeId.isPresent()) {
-                outbox.markSent(row.outboxId(), FOUND, run, madeId.get());
+                if (!outbox.settleLookedUp(row, FOUND, run, madeId.get())) {
+                    return; // another upload sent it meanwhile: its answer settles the row
+                }
                 findings.resolve(UploadFindings.key(row, UploadFindings.PENDING), run);
             } else {
                 outbox.markNotArrived(row.outboxId());

@@ -202,6 +202,7 @@ class BuildOutboxTasklet implements Tasklet {
                 new TokenMeterLayout(properties.eventNamePrefix(), properties.tokenTiers()),
                 Set.copyOf(properties.tokenModels()),
                 activeMeters(properties),
+                pricedInStripe(properties),
                 catalogs.versions(),
                 catalogs.heldVersions(),
                 plans.findAll(),
@@ -229,6 +230,33 @@ class BuildOutboxTasklet implements Tasklet {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing Stripe's meters", e);
         }
+    }
+
+    /**
+     * Whether Stripe holds a price of a lookup key, asked once per key in a run, or null in a dry run (every listed
+     * model's prices are assumed). A key Stripe cannot be asked about counts as none: that usage goes on the amount
+     * meters, which is exact, and a later run moves it to the token meters with corrections.
+     */
+    private static Predicate<String> pricedInStripe(StripeProperties properties) {
+        if (properties.dryRun()) {
+            return null;
+        }
+        StripeSender stripe = new StripeSender(properties);
+        Map<String, Boolean> known = new HashMap<>();
+        return lookupKey -> known.computeIfAbsent(lookupKey, key -> {
+            try {
+                return stripe.hasPrice(key);
+            } catch (com.stripe.exception.StripeException e) {
+                log.warn(
+                        "Stripe's price {} could not be looked up ({}); its usage goes on the amount meters",
+                        key,
+                        e.getMessage());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while looking up Stripe's price " + key, e);
+            }
+        });
     }
 
     /**

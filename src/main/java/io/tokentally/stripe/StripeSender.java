@@ -266,6 +266,11 @@ class StripeSender {
         }
     }
 
+    /** Whether Stripe holds a price of this lookup key, archived or not (an item may still bill an archived one). */
+    boolean hasPrice(String lookupKey) throws StripeException, InterruptedException {
+        return read("price " + lookupKey, () -> MeteredPrices.findPrice(client, lookupKey) != null);
+    }
+
     /** The active meters' ids by event name. */
     Map<String, String> meterIds() throws StripeException, InterruptedException {
         return read("meters", this::listMeters);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Decides which rated usage the {@code tokens} layout can send as a token count, so that Stripe, which
@@ -37,6 +38,8 @@ import java.util.TreeSet;
  *   <li>the subscription item bills that price version at the row's time: with {@code next_period}
  *       moves, the version in force at the start of the row's billing period (for a model first priced
  *       during the period, its first version, which the item was added with);
+ *   <li>Stripe holds a price of that version at that unit price (when Stripe is asked): a markup or price changed
+ *       since {@code stripe setup} last ran has none, and the item still bills the old one;
  *   <li>one plan is in force over the customer's whole billing period: Stripe bills a meter's count of the period
  *       at one item's price, so a period that a plan change splits (another markup, other Stripe prices) is sent
  *       in USD.
@@ -61,6 +64,7 @@ final class TokenRouting {
     private final TokenMeterLayout layout;
     private final Set<String> models;
     private final Set<String> activeMeters;
+    private final Predicate<String> pricedInStripe;
     private final PriceCatalog catalog;
     private final PriceCatalog heldCatalog;
     private final Map<String, TreeSet<Instant>> starts;
@@ -72,6 +76,8 @@ final class TokenRouting {
 
     /**
      * @param activeMeters the event names of Stripe's active meters, or null when Stripe is not asked
+     * @param pricedInStripe whether Stripe holds a price of a lookup key ({@link TokenMeterLayout#lookupKey}), archived
+     *     or not, or null when Stripe is not asked
      * @param versions every price version from its effective instant
      * @param heldVersions the same as plans that hold changes until approval see them
      */
@@ -79,6 +85,7 @@ final class TokenRouting {
             TokenMeterLayout layout,
             Set<String> models,
             Set<String> activeMeters,
+            Predicate<String> pricedInStripe,
             List<Price> versions,
             List<Price> heldVersions,
             Map<String, Plan> plans,
@@ -86,6 +93,7 @@ final class TokenRouting {
         this.layout = layout;
         this.models = Set.copyOf(models);
         this.activeMeters = activeMeters == null ? null : Set.copyOf(activeMeters);
+        this.pricedInStripe = pricedInStripe;
         this.catalog = new PriceCatalog(versions);
         this.heldCatalog = new PriceCatalog(heldVersions);
         this.starts = starts(versions);
@@ -129,6 +137,11 @@ final class TokenRouting {
                 || !onItem(usage, price.get(), plan, period)
                 || !onePlanThrough(usage.customerId(), period)) {
             return Optional.empty();
+        }
+        if (pricedInStripe != null
+                && !pricedInStripe.test(
+                        TokenMeterLayout.lookupKey(meter, price.get().effectiveFrom(), plan.planId(), centsPerUnit))) {
+            return Optional.empty(); // no Stripe price bills this markup and version: set-up not run since they changed
         }
         return Optional.of(meter);
     }

@@ -8,6 +8,7 @@ import io.tokentally.plans.PlanAssignment;
 import io.tokentally.plans.PlanType;
 import io.tokentally.plans.StripePriceMoves;
 import io.tokentally.pricing.Price;
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.ContextTier;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class TokenRoutingTests {
@@ -111,8 +113,8 @@ class TokenRoutingTests {
 
     @Test
     void keepsOnTheAmountMetersAModelThatIsNotListedOrWhoseMeterStripeLacks() {
-        TokenRouting unlisted =
-                new TokenRouting(LAYOUT, Set.of("openai/gpt-4.1"), null, VERSIONS, VERSIONS, plans(), customers());
+        TokenRouting unlisted = new TokenRouting(
+                LAYOUT, Set.of("openai/gpt-4.1"), null, null, VERSIONS, VERSIONS, plans(), customers());
         TokenRouting noMeter = routing(Set.of("tt_openai_gpt-4o_output"));
         TokenRouting.Usage usage = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
 
@@ -150,8 +152,31 @@ class TokenRoutingTests {
         assertThat(routing.meterFor(nextMonth, december)).isPresent();
     }
 
+    @Test
+    void keepsOnTheAmountMetersUsageAtAMarkupOrPriceStripeHasNoPriceFor() {
+        // given Stripe's prices as the set-up made them while the plan's markup was 50%, and usage rated at the 20%
+        // the plan has now
+        String meter = "tt_openai_gpt-4o_input";
+        String atFifty = TokenMeterLayout.lookupKey(
+                meter, NOVEMBER, "instant", Amounts.centsPerUnit(new BigDecimal("2.5"), new BigDecimal("50")));
+        String atTwenty = TokenMeterLayout.lookupKey(
+                meter, NOVEMBER, "instant", Amounts.centsPerUnit(new BigDecimal("2.5"), new BigDecimal("20")));
+        TokenRouting.Usage usage = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
+
+        // when, then: Stripe's item would bill the 50% price, so the usage goes in USD until the set-up runs again
+        assertThat(routing(null, Set.of(atFifty)::contains).meterFor(usage, PERIOD))
+                .isEmpty();
+        assertThat(routing(null, Set.of(atFifty, atTwenty)::contains).meterFor(usage, PERIOD))
+                .contains(meter);
+    }
+
     private static TokenRouting routing(Set<String> activeMeters) {
-        return new TokenRouting(LAYOUT, Set.of(GPT), activeMeters, VERSIONS, VERSIONS, plans(), customers());
+        return routing(activeMeters, null);
+    }
+
+    private static TokenRouting routing(Set<String> activeMeters, Predicate<String> pricedInStripe) {
+        return new TokenRouting(
+                LAYOUT, Set.of(GPT), activeMeters, pricedInStripe, VERSIONS, VERSIONS, plans(), customers());
     }
 
     /** Customer {@code c} on the at-instant plan since ever; {@code moved} on it, then on next-period plan from the cut. */

@@ -43,7 +43,9 @@ public final class StripeCustomerFindings {
                 + "): what runs plan from now on "
                 + (now == null
                         ? "names none, and its upload is rejected (UPLOAD_REJECTED) until one is given"
-                        : "goes to " + now);
+                        : "goes to " + now + ", corrections of usage already sent to " + old + " included (a rerun"
+                                + " that lowers such an hour sends " + now + " a negative value, and " + old
+                                + " keeps what it was sent: then settle the two in Stripe by hand)");
         message += unsentRows == 0
                 ? "; no outbox row planned before waits to be sent"
                 : "; " + unsentRows + " outbox row(s) planned before and not yet sent still name " + old + " and are"

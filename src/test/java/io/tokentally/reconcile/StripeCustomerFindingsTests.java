@@ -29,7 +29,10 @@ class StripeCustomerFindingsTests {
             assertThat(finding.severity()).isEqualTo(Finding.Severity.WARNING);
             assertThat(finding.message())
                     .isEqualTo("the Stripe customer of acme changed from cus_Typo to cus_Acme (/in/customers.csv):"
-                            + " what runs plan from now on goes to cus_Acme; 2 outbox row(s) planned before and not yet"
+                            + " what runs plan from now on goes to cus_Acme, corrections of usage already sent"
+                            + " to cus_Typo included (a rerun that lowers such an hour sends cus_Acme a negative"
+                            + " value, and cus_Typo keeps what it was sent: then settle the two in Stripe by hand);"
+                            + " 2 outbox row(s) planned before and not yet"
                             + " sent still name cus_Typo and are sent there: right if the customer moved to cus_Acme"
                             + " after that usage, wrong if cus_Typo was a mistake (then credit or void in Stripe what"
                             + " reaches it)");

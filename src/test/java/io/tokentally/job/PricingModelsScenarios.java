@@ -345,19 +345,8 @@ abstract class PricingModelsScenarios {
     void aRefundOfAPackWhoseGrantWasLeftUncertainAsksStripeWhetherThatGrantArrivedBeforeVoidingIt() throws Exception {
         // given two packs whose grants' creates a version before the lookups left uncertain, with their findings:
         // one grant Stripe holds, the other's create never arrived
-        LocalDate day = yesterday();
-        Path input = folder("uncertain-void");
-        Path customers = customers(
-                "uncertain-void",
-                "customer_id,stripe_customer_id,plan_id",
-                "unc-held,cus_unc_held,prepaid",
-                "unc-lost,cus_unc_lost,prepaid");
-        writePack(input, "pack-held", "unc-held", day);
-        Files.writeString(
-                input.resolve("purchases-lost.csv"),
-                "purchase_id,customer_id,amount,currency,time\n" + "pack-lost,unc-lost,10,USD," + day.withDayOfMonth(1)
-                        + "T00:00:00Z\n");
-        run(day.toString(), input, customers);
+        PackDay packs = packsBought("uncertain-void", "unc-held", "unc-lost");
+        runDay(packs);
         for (String customer : List.of("unc-held", "unc-lost")) {
             leaveGrantCreatesSentWithNoAnswer(customer, "UNCERTAIN");
             String identifier = jdbc.queryForObject(
@@ -377,11 +366,8 @@ abstract class PricingModelsScenarios {
         String held = grantOf("cus_unc_held").id();
 
         // when both packs are refunded
-        Files.writeString(
-                input.resolve("purchases-refunds.csv"),
-                "purchase_id,event,customer_id,time\n" + "pack-held,refund,unc-held," + day + "T04:00:00Z\n"
-                        + "pack-lost,refund,unc-lost," + day + "T04:00:00Z\n");
-        run(day.toString(), input, customers);
+        refundPacks(packs, "unc-held", "unc-lost");
+        runDay(packs);
 
         // then the grant Stripe holds is voided, and the one that never arrived is not sent: an error says which
         // invoices lacked its credit, and the uncertainties are resolved
@@ -407,19 +393,8 @@ abstract class PricingModelsScenarios {
     void aRefundOfAPackWhoseGrantCreateWasSentLongAgoWithNoAnswerAndNeverArrivedSendsNothing() throws Exception {
         // given two packs whose grants' creates never reached Stripe: one left in flight 25 hours ago, the other left
         // pending then after an answer that could hide an accepted call (a 5xx)
-        LocalDate day = yesterday();
-        Path input = folder("stale-refund");
-        Path customers = customers(
-                "stale-refund",
-                "customer_id,stripe_customer_id,plan_id",
-                "stale-r,cus_stale_r,prepaid",
-                "stale-p,cus_stale_p,prepaid");
-        writePack(input, "pack-stale-r", "stale-r", day);
-        Files.writeString(
-                input.resolve("purchases-pending.csv"),
-                "purchase_id,customer_id,amount,currency,time\n" + "pack-stale-p,stale-p,10,USD,"
-                        + day.withDayOfMonth(1) + "T00:00:00Z\n");
-        run(day.toString(), input, customers);
+        PackDay packs = packsBought("stale-refund", "stale-r", "stale-p");
+        runDay(packs);
         leaveGrantCreatesSentWithNoAnswer("stale-r", "IN_FLIGHT");
         leaveGrantCreatesSentWithNoAnswer("stale-p", "PENDING");
         stripe().forgetGrantsOf("cus_stale_r");
@@ -427,16 +402,13 @@ abstract class PricingModelsScenarios {
         stripe().forgetIdempotencyKeys();
 
         // when both packs are refunded before a run could ask Stripe about the creates
-        Files.writeString(
-                input.resolve("purchases-refunds.csv"),
-                "purchase_id,event,customer_id,time\n" + "pack-stale-r,refund,stale-r," + day + "T04:00:00Z\n"
-                        + "pack-stale-p,refund,stale-p," + day + "T04:00:00Z\n");
-        run(day.toString(), input, customers);
+        refundPacks(packs, "stale-r", "stale-p");
+        runDay(packs);
 
         // then each void asks first: nothing is created just to be voided, and an error says which invoices lacked
         // the pack's credit
         for (String customer : List.of("stale-r", "stale-p")) {
-            String stripeCustomer = "cus_" + customer.replace('-', '_');
+            String stripeCustomer = stripeIdOf(customer);
             assertThat(stripe().creditGrants())
                     .noneMatch(grant -> grant.customer().equals(stripeCustomer));
             assertThat(grantRows(customer))
@@ -596,6 +568,37 @@ abstract class PricingModelsScenarios {
                 folder, "customer_id,stripe_customer_id,plan_id", customer + "," + stripeCustomer + ",prepaid");
         writePack(input, purchase, customer, day);
         return new PackDay(day, input, customers);
+    }
+
+    /**
+     * Prepaid customers (Stripe ids {@link #stripeIdOf}) who each bought a $10 pack, {@code pack-<customer>}, at the
+     * start of yesterday's month, in a folder of their own.
+     */
+    private PackDay packsBought(String folder, String... customers) throws IOException {
+        LocalDate day = yesterday();
+        Path input = folder(folder);
+        List<String> rows = new ArrayList<>();
+        StringBuilder purchases = new StringBuilder("purchase_id,customer_id,amount,currency,time\n");
+        for (String customer : customers) {
+            rows.add(customer + "," + stripeIdOf(customer) + ",prepaid");
+            purchases.append("pack-" + customer + "," + customer + ",10,USD," + day.withDayOfMonth(1) + "T00:00:00Z\n");
+        }
+        Path customersFile = customers(folder, "customer_id,stripe_customer_id,plan_id", rows.toArray(String[]::new));
+        Files.writeString(input.resolve("purchases.csv"), purchases);
+        return new PackDay(day, input, customersFile);
+    }
+
+    /** Refunds each customer's pack of {@link #packsBought} at 04:00 of the day. */
+    private static void refundPacks(PackDay packs, String... customers) throws IOException {
+        StringBuilder refunds = new StringBuilder("purchase_id,event,customer_id,time\n");
+        for (String customer : customers) {
+            refunds.append("pack-" + customer + ",refund," + customer + "," + packs.day() + "T04:00:00Z\n");
+        }
+        Files.writeString(packs.input().resolve("purchases-refunds.csv"), refunds);
+    }
+
+    private static String stripeIdOf(String customer) {
+        return "cus_" + customer.replace('-', '_');
     }
 
     private JobExecution runDay(PackDay pack) throws Exception {

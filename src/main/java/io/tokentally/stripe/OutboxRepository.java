@@ -215,27 +215,27 @@ public class OutboxRepository {
     }
 
     /**
-     * Marks a create sent with what a lookup found of it, unless another upload moved the row since {@code create}
-     * was read from it (its state or its time in flight differ): then the row is left as it is.
+     * Marks a row sent with what a lookup in Stripe found of it, unless another upload moved the row since {@code
+     * row} was read from it (its state or its time in flight differ): then the row is left as it is.
      *
-     * @param stripeObjectId the id of the grant the lookup found, or null
+     * @param stripeObjectId the id of what the lookup found (a grant, an invoice item), or null
      * @return whether the row was marked
      */
-    boolean settleLookedUp(OutboxRow create, String outcome, long run, String stripeObjectId) {
+    boolean settleLookedUp(OutboxRow row, String outcome, long run, String stripeObjectId) {
         List<Object> arguments = new ArrayList<>(Arrays.asList(
                 outcome,
                 SqlTime.utc(Instant.now(clock)),
                 run,
                 stripeObjectId,
-                create.outboxId(),
-                create.state().name()));
-        if (create.inFlightAt() != null) {
-            arguments.add(SqlTime.utc(create.inFlightAt()));
+                row.outboxId(),
+                row.state().name()));
+        if (row.inFlightAt() != null) {
+            arguments.add(SqlTime.utc(row.inFlightAt()));
         }
         return jdbc.update(
                         "UPDATE outbox SET state = 'SENT', outcome = ?, sent_at = ?, sent_run = ?, last_error = NULL,"
                                 + " stripe_object_id = COALESCE(?, stripe_object_id) WHERE outbox_id = ? AND state = ?"
-                                + (create.inFlightAt() != null ? " AND in_flight_at = ?" : " AND in_flight_at IS NULL"),
+                                + (row.inFlightAt() != null ? " AND in_flight_at = ?" : " AND in_flight_at IS NULL"),
                         arguments.toArray())
                 > 0;
     }

@@ -195,14 +195,15 @@ class BuildOutboxTasklet implements Tasklet {
 
     /**
      * The tokens layout's planning for one run: the catalog, the plans, the customers' plan assignments and, unless
-     * it is a dry run, Stripe's active meters, read once.
+     * it is a dry run, Stripe's active meters, read once, and its prices, each asked once.
      */
     private TokenLayoutOutbox tokenLayoutOutbox(OutboxPlanner planner, Map<String, Customer> known) {
+        StripeSender stripe = properties.dryRun() ? null : new StripeSender(properties);
         TokenRouting routing = new TokenRouting(
                 new TokenMeterLayout(properties.eventNamePrefix(), properties.tokenTiers()),
                 Set.copyOf(properties.tokenModels()),
-                activeMeters(properties),
-                pricedInStripe(properties),
+                activeMeters(stripe),
+                pricedInStripe(stripe),
                 catalogs.versions(),
                 catalogs.heldVersions(),
                 plans.findAll(),
@@ -211,16 +212,16 @@ class BuildOutboxTasklet implements Tasklet {
     }
 
     /**
-     * Stripe's active meters, or null in a dry run (the listed models' meters are assumed). When Stripe
-     * cannot be asked, none: this run bills everything on the amount meters, which is exact, and a later
-     * run moves the usage to the token meters with corrections.
+     * Stripe's active meters, or null in a dry run ({@code stripe} null: the listed models' meters are assumed). When
+     * Stripe cannot be asked, none: this run bills everything on the amount meters, which is exact, and a later run
+     * moves the usage to the token meters with corrections.
      */
-    private static Set<String> activeMeters(StripeProperties properties) {
-        if (properties.dryRun()) {
+    private static Set<String> activeMeters(StripeSender stripe) {
+        if (stripe == null) {
             return null;
         }
         try {
-            return new StripeSender(properties).meterIds().keySet();
+            return stripe.meterIds().keySet();
         } catch (com.stripe.exception.StripeException e) {
             log.warn(
                     "Stripe's meters could not be listed ({}); this run sends everything on the amount meters",
@@ -233,15 +234,14 @@ class BuildOutboxTasklet implements Tasklet {
     }
 
     /**
-     * Whether Stripe holds a price of a lookup key, asked once per key in a run, or null in a dry run (every listed
-     * model's prices are assumed). A key Stripe cannot be asked about counts as none: that usage goes on the amount
-     * meters, which is exact, and a later run moves it to the token meters with corrections.
+     * Whether Stripe holds a price of a lookup key, asked once per key in a run, or null in a dry run ({@code stripe}
+     * null: every listed model's prices are assumed). A key Stripe cannot be asked about counts as none: that usage
+     * goes on the amount meters, which is exact, and a later run moves it to the token meters with corrections.
      */
-    private static Predicate<String> pricedInStripe(StripeProperties properties) {
-        if (properties.dryRun()) {
+    private static Predicate<String> pricedInStripe(StripeSender stripe) {
+        if (stripe == null) {
             return null;
         }
-        StripeSender stripe = new StripeSender(properties);
         Map<String, Boolean> known = new HashMap<>();
         return lookupKey -> known.computeIfAbsent(lookupKey, key -> {
             try {

@@ -25,6 +25,10 @@ public class OutboxRepository {
             + " grant_category, grant_priority, grant_effective_at, grant_expires_at, grant_name, stripe_object_id,"
             + " amount_usd";
 
+    /** Marks one row sent: its outcome, when, by which run, and the id of what Stripe made, if it names one. */
+    private static final String MARK_SENT = "UPDATE outbox SET state = 'SENT', outcome = ?, sent_at = ?, sent_run = ?,"
+            + " last_error = NULL, stripe_object_id = COALESCE(?, stripe_object_id) WHERE outbox_id = ?";
+
     /** The rows {@link #unsent()} reads. */
     private static final String UNSENT = "state IN ('PENDING', 'IN_FLIGHT') OR (state = 'UNCERTAIN'"
             + " AND kind <> 'METER_EVENT' AND NOT EXISTS (SELECT 1 FROM finding WHERE finding_key = '"
@@ -204,14 +208,7 @@ public class OutboxRepository {
 
     /** @param stripeObjectId the id of what Stripe created (a credit grant), or null */
     public void markSent(long outboxId, String outcome, long run, String stripeObjectId) {
-        jdbc.update(
-                "UPDATE outbox SET state = 'SENT', outcome = ?, sent_at = ?, sent_run = ?, last_error = NULL,"
-                        + " stripe_object_id = COALESCE(?, stripe_object_id) WHERE outbox_id = ?",
-                outcome,
-                SqlTime.utc(Instant.now(clock)),
-                run,
-                stripeObjectId,
-                outboxId);
+        jdbc.update(MARK_SENT, outcome, SqlTime.utc(Instant.now(clock)), run, stripeObjectId, outboxId);
     }
 
     /**
@@ -233,8 +230,7 @@ public class OutboxRepository {
             arguments.add(SqlTime.utc(row.inFlightAt()));
         }
         return jdbc.update(
-                        "UPDATE outbox SET state = 'SENT', outcome = ?, sent_at = ?, sent_run = ?, last_error = NULL,"
-                                + " stripe_object_id = COALESCE(?, stripe_object_id) WHERE outbox_id = ? AND state = ?"
+                        MARK_SENT + " AND state = ?"
                                 + (row.inFlightAt() != null ? " AND in_flight_at = ?" : " AND in_flight_at IS NULL"),
                         arguments.toArray())
                 > 0;

@@ -8,9 +8,10 @@ import java.util.function.ToLongBiFunction;
 
 /**
  * A finding for each stored customer whose Stripe customer id a customers file changes. What runs plan from then on
- * names the new id; outbox rows planned before and not yet sent still name the old one and are sent there: right
- * when the customer moved to a new Stripe customer after that usage, wrong when the old id was a mistake (a typo,
- * another customer's id), which only the operator can tell.
+ * names the new id, except meter events that correct an hour the old one's meter holds, which go there; outbox rows
+ * planned before and not yet sent still name the old one and are sent there: right when the customer moved to a new
+ * Stripe customer after that usage, wrong when the old id was a mistake (a typo, another customer's id), which only
+ * the operator can tell.
  */
 public final class StripeCustomerFindings {
 
@@ -39,13 +40,15 @@ public final class StripeCustomerFindings {
 
     private static Finding finding(String customerId, String old, String now, String file, long unsentRows) {
         String after = now == null ? "none" : now;
+        String corrections = "meter events that correct an hour " + old + "'s meter holds go to " + old + ", so that"
+                + " its total is what the hour billed (if its subscription has ended, Stripe bills them nowhere:"
+                + " then settle them by hand)";
         String message = "the Stripe customer of " + customerId + " changed from " + old + " to " + after + " (" + file
                 + "): what runs plan from now on "
                 + (now == null
-                        ? "names none, and its upload is rejected (UPLOAD_REJECTED) until one is given"
-                        : "goes to " + now + ", corrections of usage already sent to " + old + " included (a rerun"
-                                + " that lowers such an hour sends " + now + " a negative value, and " + old
-                                + " keeps what it was sent: then settle the two in Stripe by hand)");
+                        ? "names none, and its upload is rejected (UPLOAD_REJECTED) until one is given, but "
+                        : "goes to " + now + ", invoice items included (billed on its next invoice), but ")
+                + corrections;
         message += unsentRows == 0
                 ? "; no outbox row planned before waits to be sent"
                 : "; " + unsentRows + " outbox row(s) planned before and not yet sent still name " + old + " and are"

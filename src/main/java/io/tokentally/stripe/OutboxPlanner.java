@@ -57,17 +57,29 @@ public final class OutboxPlanner {
 
     /**
      * What the outbox already holds for one hour: the sum of its revisions' values, the highest revision,
-     * on a tokens-layout meter the sum of the billed USD its revisions stand for (else zero), and the sum of
-     * the values of its invoice items (an earlier version's, for a late hour), which are part of the first sum.
+     * on a tokens-layout meter the sum of the billed USD its revisions stand for (else zero), the sum of
+     * the values of its invoice items (an earlier version's, for a late hour), which are part of the first sum,
+     * and the Stripe customer whose meter holds the hour: that of its latest meter event Stripe did not refuse for
+     * good (null when none).
      */
-    public record Queued(long valueMicros, int revision, BigDecimal amountUsd, long invoicedMicros) {
+    public record Queued(long valueMicros, int revision, BigDecimal amountUsd, long invoicedMicros, String heldBy) {
 
         public Queued(long valueMicros, int revision) {
             this(valueMicros, revision, BigDecimal.ZERO);
         }
 
         public Queued(long valueMicros, int revision, BigDecimal amountUsd) {
-            this(valueMicros, revision, amountUsd, 0);
+            this(valueMicros, revision, amountUsd, 0, null);
+        }
+
+        /**
+         * The Stripe customer the hour's next meter events go to: the one whose meter holds the hour, so that a
+         * correction lowers the total it corrects, after the customer's {@code stripe_customer_id} changed too (sent
+         * to the new one, Stripe would bill the old one's total whole and floor a period's negative total at zero);
+         * {@code current}, the customer's Stripe id now, for an hour no meter holds.
+         */
+        String meterEventsTo(String current) {
+            return heldBy == null ? current : heldBy;
         }
     }
 
@@ -176,7 +188,9 @@ public final class OutboxPlanner {
 
     /**
      * The hour's next revisions, {@code delta} in all: of a decrease, what takes back the hour's invoice items as an
-     * invoice item, then the rest as a meter event.
+     * invoice item, then the rest as a meter event. The item goes to the customer's Stripe id now, on whose next
+     * invoice it is billed; the meter event to the Stripe customer whose meter holds the hour ({@link
+     * Queued#meterEventsTo}).
      */
     private List<OutboxRow> nextRevisions(
             String customerId,
@@ -204,7 +218,7 @@ public final class OutboxPlanner {
             rows.add(row(
                     OutboxRow.Kind.METER_EVENT,
                     customerId,
-                    stripeCustomerId,
+                    queued.meterEventsTo(stripeCustomerId),
                     meter,
                     hour,
                     ++revision,

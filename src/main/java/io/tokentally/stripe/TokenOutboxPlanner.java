@@ -121,7 +121,7 @@ final class TokenOutboxPlanner {
                 if (delta != 0) {
                     rows.add(planner.tokenRow(
                             customerId,
-                            stripeCustomerId,
+                            before.meterEventsTo(stripeCustomerId),
                             meter,
                             hour,
                             before.revision() + 1,

@@ -29,10 +29,11 @@ class StripeCustomerFindingsTests {
             assertThat(finding.severity()).isEqualTo(Finding.Severity.WARNING);
             assertThat(finding.message())
                     .isEqualTo("the Stripe customer of acme changed from cus_Typo to cus_Acme (/in/customers.csv):"
-                            + " what runs plan from now on goes to cus_Acme, corrections of usage already sent"
-                            + " to cus_Typo included (a rerun that lowers such an hour sends cus_Acme a negative"
-                            + " value, and cus_Typo keeps what it was sent: then settle the two in Stripe by hand);"
-                            + " 2 outbox row(s) planned before and not yet"
+                            + " what runs plan from now on goes to cus_Acme, invoice items included (billed on its"
+                            + " next invoice), but meter events that correct an hour cus_Typo's meter holds go to"
+                            + " cus_Typo, so that its total is what the hour billed (if its subscription has ended,"
+                            + " Stripe bills them nowhere: then settle them by hand); 2 outbox row(s) planned before"
+                            + " and not yet"
                             + " sent still name cus_Typo and are sent there: right if the customer moved to cus_Acme"
                             + " after that usage, wrong if cus_Typo was a mistake (then credit or void in Stripe what"
                             + " reaches it)");
@@ -57,7 +58,10 @@ class StripeCustomerFindingsTests {
                         .isEqualTo(
                                 "the Stripe customer of umbrella changed from cus_U to none (c.csv): what runs plan from"
                                         + " now on names none, and its upload is rejected (UPLOAD_REJECTED) until one"
-                                        + " is given; no outbox row planned before waits to be sent"));
+                                        + " is given, but meter events that correct an hour cus_U's meter holds go to"
+                                        + " cus_U, so that its total is what the hour billed (if its subscription has"
+                                        + " ended, Stripe bills them nowhere: then settle them by hand); no outbox row"
+                                        + " planned before waits to be sent"));
     }
 
     private static Customer customer(String id, String stripeId) {

@@ -160,7 +160,7 @@ class OutboxPlannerTests {
         // given: a late hour sent as a meter event of 5.00 USD while fresh, then raised by an earlier version's
         // invoice item of 0.50 USD; it is now rated at 3.00 USD
         Map<Instant, OutboxPlanner.Queued> queued =
-                Map.of(OLD_DAY, new OutboxPlanner.Queued(5_500_000, 2, BigDecimal.ZERO, 500_000));
+                Map.of(OLD_DAY, new OutboxPlanner.Queued(5_500_000, 2, BigDecimal.ZERO, 500_000, null));
         NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(OLD_DAY, new BigDecimal("3.00")));
 
         // when
@@ -176,10 +176,38 @@ class OutboxPlannerTests {
     }
 
     @Test
+    void anHoursMeterEventsGoToTheStripeCustomerWhoseMeterHoldsItAndItsItemsAndNewHoursToTheCustomersIdNow() {
+        // given: the customer's Stripe id changed from cus_old to cus_new after two hours were sent to cus_old, one
+        // of them raised by an earlier version's invoice item; both are now rated lower, and a new hour has usage
+        Instant sent = FRESH_HOUR.minusSeconds(3_600);
+        Map<Instant, OutboxPlanner.Queued> queued = Map.of(
+                OLD_DAY, new OutboxPlanner.Queued(5_500_000, 2, BigDecimal.ZERO, 500_000, "cus_old"),
+                sent, new OutboxPlanner.Queued(2_000_000, 1, BigDecimal.ZERO, 0, "cus_old"));
+        NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(
+                OLD_DAY, new BigDecimal("3.00"),
+                sent, new BigDecimal("1.50"),
+                FRESH_HOUR, new BigDecimal("0.25")));
+
+        // when
+        List<OutboxRow> rows = planner.plan("acme", "cus_new", "usage", YEAR, BigDecimal.ZERO, billed, queued);
+
+        // then: the meter events that lower the hours cus_old's meter holds go to cus_old, whose total they correct;
+        // the item, billed on the next invoice, and the new hour go to cus_new
+        assertThat(rows)
+                .extracting(
+                        OutboxRow::kind, OutboxRow::windowStart, OutboxRow::valueMicros, OutboxRow::stripeCustomerId)
+                .containsExactly(
+                        tuple(OutboxRow.Kind.INVOICE_ITEM, OLD_DAY, -500_000L, "cus_new"),
+                        tuple(OutboxRow.Kind.METER_EVENT, OLD_DAY, -2_000_000L, "cus_old"),
+                        tuple(OutboxRow.Kind.METER_EVENT, sent, -500_000L, "cus_old"),
+                        tuple(OutboxRow.Kind.METER_EVENT, FRESH_HOUR, 250_000L, "cus_new"));
+    }
+
+    @Test
     void anIncreaseOfAnHourWithAnEarlierVersionsInvoiceItemIsAMeterEvent() {
         // given: a late hour an earlier version invoiced at 0.05 USD, now rated at 0.06 USD
         Map<Instant, OutboxPlanner.Queued> queued =
-                Map.of(OLD_DAY, new OutboxPlanner.Queued(50_000, 1, BigDecimal.ZERO, 50_000));
+                Map.of(OLD_DAY, new OutboxPlanner.Queued(50_000, 1, BigDecimal.ZERO, 50_000, null));
         NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(OLD_DAY, new BigDecimal("0.06")));
 
         // when

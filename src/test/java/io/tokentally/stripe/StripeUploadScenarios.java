@@ -427,6 +427,42 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
+    void aCorrectionOfAnHourSentBeforeTheStripeCustomerChangedLowersTheMeterThatHoldsIt() throws Exception {
+        // given: an hour billed at 30% and sent to the customer's first Stripe id
+        Path plans = workDir().resolve("moved-plans-" + System.nanoTime() + ".yaml");
+        Files.writeString(plans, "plans:\n  - id: moved\n    markup_percent: 30\n");
+        Customers customers = customersOnPlan("moved", "moved", "a");
+        LocalDate day = daysAgo(5);
+        Path input = folder("moved");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "moved-1," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        run(day, input, customers.file(), plans.toAbsolutePath().toString());
+
+        // when: the customer moves to a new Stripe customer, a late file adds usage of a later hour, and the markup
+        // is lowered to 10%
+        String moved = customers.stripeId(0) + "_2";
+        stripe().customers(moved);
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id\n" + customers.id(0) + "," + moved + ",moved\n");
+        UsageFixtures.write(
+                input.resolve("late.csv"),
+                "moved-2," + day + "T09:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,0,0,,ok");
+        Files.writeString(plans, "plans:\n  - id: moved\n    markup_percent: 10\n");
+        run(day, input, customers.file(), plans.toAbsolutePath().toString());
+
+        // then: the 07:00 correction of -0.5 USD lowers the first customer's meter, which billed its 3.25 USD (sent
+        // to the new one, Stripe would bill the first 3.25 USD whole and the new one's negative total as zero); the
+        // new hour, 1,000 x 2.5 / 1e6 x 1.1 = 0.00275 USD, goes to the new customer
+        String meter = LAYOUT.meterFor(TokenType.INPUT);
+        assertThat(stripe().totals())
+                .containsEntry(customers.stripeId(0) + "|" + meter, 2_750_000L)
+                .containsEntry(moved + "|" + meter, 2_750L);
+        assertThat(valuesSentTo(customers)).containsExactly(3_250_000L, -500_000L);
+    }
+
+    @Test
     void usageOlderThanStripesWindowInAStillOpenYearlyPeriodIsStampedInsideTheWindow() throws Exception {
         // given a customer billed yearly from the day of the usage, so its period is still open (a closed
         // period's late usage is one invoice item per period instead: ClosedPeriodScenarios)

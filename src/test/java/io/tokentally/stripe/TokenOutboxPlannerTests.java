@@ -84,6 +84,26 @@ class TokenOutboxPlannerTests {
     }
 
     @Test
+    void tokensTakenOffAMeterOfAnEarlierStripeCustomerAreTakenOffThereAndTheirAmountGoesToTheCustomersIdNow() {
+        // given: 1,000 tokens sent to cus_old's token meter; the customer's Stripe id is cus_new now, and the model is
+        // no longer listed
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = Map.of(
+                INPUT_METER, Map.of(HOUR, new OutboxPlanner.Queued(1_000, 1, new BigDecimal("0.003"), 0, "cus_old")));
+        List<TokenOutboxPlanner.Routed> usage =
+                List.of(new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, null, 1_000, new BigDecimal("0.003")));
+
+        // when
+        List<OutboxRow> rows = planner.plan("c", "cus_new", PERIOD, usage, queued);
+
+        // then: the tokens leave the meter that holds them; the amount meter's hour, held by none, is cus_new's
+        assertThat(rows)
+                .extracting(OutboxRow::meter, OutboxRow::valueMicros, OutboxRow::stripeCustomerId)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(INPUT_METER, -1_000L, "cus_old"),
+                        org.assertj.core.groups.Tuple.tuple("tt_input_usd_micros", 3_000L, "cus_new"));
+    }
+
+    @Test
     void anHourTooOldForMeterEventsKeepsItsTokensAndInvoicesTheRestInUsd() {
         // given: 1,000 tokens (0.003 USD) sent while the hour was fresh; now it is 50 days old and has 1,500
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued =

@@ -243,20 +243,26 @@ class StripeSender {
         StripeCollection<T> after(String startingAfter) throws StripeException;
     }
 
-    /**
-     * The id of the first object of a paged list that {@code wanted} accepts, newest first as Stripe lists: each
-     * page a read of its own, spaced and retried (stripe-java's auto-paging reads the pages after the first outside
-     * {@link #read}, where a 429 or 5xx ends the lookup with no {@link StripeException}).
-     */
+    /** The id of the first object of a paged list that {@code wanted} accepts, newest first as Stripe lists. */
     private <T extends HasId> Optional<String> findListed(String what, Page<T> page, Predicate<T> wanted)
+            throws StripeException, InterruptedException {
+        return scan(what, page, wanted).map(HasId::getId);
+    }
+
+    /**
+     * The first object of a paged list that {@code stop} accepts, reading no page after it; empty when none does.
+     * Each page is a read of its own, spaced and retried: stripe-java's auto-paging reads the pages after the first
+     * outside {@link #read}, where a 429 or 5xx ends the list with no {@link StripeException}.
+     */
+    private <T extends HasId> Optional<T> scan(String what, Page<T> page, Predicate<T> stop)
             throws StripeException, InterruptedException {
         String after = null;
         while (true) {
             String startingAfter = after;
             StripeCollection<T> listed = read(what, () -> page.after(startingAfter));
             for (T object : listed.getData()) {
-                if (wanted.test(object)) {
-                    return Optional.of(object.getId());
+                if (stop.test(object)) {
+                    return Optional.of(object);
                 }
             }
             if (!Boolean.TRUE.equals(listed.getHasMore()) || listed.getData().isEmpty()) {
@@ -271,29 +277,33 @@ class StripeSender {
         return read("price " + lookupKey, () -> MeteredPrices.findPrice(client, lookupKey) != null);
     }
 
-    /** The active meters' ids by event name. */
+    /** The active meters' ids by event name, each page of the list read on its own ({@link #scan}). */
     Map<String, String> meterIds() throws StripeException, InterruptedException {
-        return read("meters", this::listMeters);
+        Map<String, String> ids = new HashMap<>();
+        scan("meters", after -> client.v1().billing().meters().list(activeMetersAfter(after)), meter -> {
+            ids.put(meter.getEventName(), meter.getId());
+            return false;
+        });
+        return ids;
     }
 
-    private Map<String, String> listMeters() throws StripeException {
-        return activeMeters(client);
-    }
-
-    /** The account's active meters: meter id by event name. */
+    /** The account's active meters: meter id by event name, paged by stripe-java (for the set-up commands). */
     static Map<String, String> activeMeters(StripeClient client) throws StripeException {
         Map<String, String> ids = new HashMap<>();
-        for (Meter meter : client.v1()
-                .billing()
-                .meters()
-                .list(MeterListParams.builder()
-                        .setStatus(MeterListParams.Status.ACTIVE)
-                        .setLimit(100L)
-                        .build())
-                .autoPagingIterable()) {
+        for (Meter meter :
+                client.v1().billing().meters().list(activeMetersAfter(null)).autoPagingIterable()) {
             ids.put(meter.getEventName(), meter.getId());
         }
         return ids;
+    }
+
+    /** A page of 100 of the account's active meters, after the meter {@code startingAfter} names (or the first). */
+    private static MeterListParams activeMetersAfter(String startingAfter) {
+        return MeterListParams.builder()
+                .setStatus(MeterListParams.Status.ACTIVE)
+                .setLimit(100L)
+                .setStartingAfter(startingAfter)
+                .build();
     }
 
     /** What Stripe's meter event summary says a customer used of a meter in one UTC day. */

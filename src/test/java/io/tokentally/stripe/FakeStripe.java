@@ -537,8 +537,9 @@ public final class FakeStripe implements AutoCloseable {
     }
 
     /**
-     * A page of a customer's objects as Stripe lists them: newest first, {@code limit} (1 to 100, default 10) after
-     * {@code starting_after}, {@code has_more}; a customer or a {@code starting_after} it does not know is a 400.
+     * A page of objects as Stripe lists them (a customer's, when the query names one): newest first, {@code limit} (1
+     * to 100, default 10) after {@code starting_after}, {@code has_more}; a customer or a {@code starting_after} it
+     * does not know is a 400.
      *
      * @param oldestFirst the objects in the order they were made
      */
@@ -633,15 +634,14 @@ public final class FakeStripe implements AutoCloseable {
                 return;
             }
             if (exchange.getRequestMethod().equals("GET")) {
-                StringBuilder data = new StringBuilder();
-                meterIds.forEach((eventName, id) ->
-                        data.append(data.isEmpty() ? "" : ",").append(meterJson(id, eventName)));
-                respond(
-                        exchange,
-                        200,
-                        "{\"object\":\"list\",\"url\":\"/v1/billing/meters\",\"has_more\":false,\"data\":[" + data
-                                + "]}",
-                        null);
+                Stored page = listed(
+                        "/v1/billing/meters",
+                        new ArrayList<>(meterIds.entrySet()),
+                        meter -> null,
+                        Map.Entry::getValue,
+                        meter -> meterJson(meter.getValue(), meter.getKey()),
+                        query(exchange));
+                respond(exchange, page.status(), page.body(), null);
                 return;
             }
             String eventName = form.get("event_name");

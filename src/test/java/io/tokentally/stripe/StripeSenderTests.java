@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -215,6 +216,25 @@ class StripeSenderTests {
         assertThat(grant).contains(oldestGrant);
         assertThat(item).isPresent();
         assertThat(stripe.calls() - listsBefore).isEqualTo(6);
+    }
+
+    @Test
+    void theMeterListRetriesAPageAfterTheFirstThatStripeAnswered429() throws Exception {
+        // given 105 meters, two pages (a tokens layout of many models has that many)
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= 105; i++) {
+            names.add("tt_meter_" + i);
+        }
+        stripe.meters(names);
+        StripeSender sender = sender(stripe.baseUrl());
+
+        // when the second page is answered 429 once
+        stripe.inject(FakeStripe.Fault.NONE, FakeStripe.Fault.RATE_LIMITED);
+        Map<String, String> ids = sender.meterIds();
+
+        // then every meter is listed, the second page read again
+        assertThat(ids).hasSize(105).containsEntry("tt_meter_1", "mtr_1").containsEntry("tt_meter_105", "mtr_105");
+        assertThat(stripe.calls()).isEqualTo(3);
     }
 
     private static OutboxRow grantCreate(String stripeCustomer, int revision) {

@@ -406,19 +406,14 @@ abstract class StripeUploadScenarios {
     @Test
     void aCorrectionThatLowersUsageSendsANegativeDelta() throws Exception {
         // given: billed at 30%
-        Path plans = workDir().resolve("lower-plans-" + System.nanoTime() + ".yaml");
-        Files.writeString(plans, "plans:\n  - id: lower\n    markup_percent: 30\n");
+        Path plans = planAt("lower", 30);
         Customers customers = customersOnPlan("lower", "lower", "a");
         LocalDate day = daysAgo(5);
-        Path input = folder("lower");
-        UsageFixtures.write(
-                input.resolve("gateway.csv"),
-                "lower-1," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
-        run(day, input, customers.file(), plans.toAbsolutePath().toString());
+        Path input = millionInputTokensAtSeven(customers, day, plans);
         assertThat(stripe().totals()).containsValue(3_250_000L);
 
         // when: the plan's markup is lowered to 10% and the day is run again
-        Files.writeString(plans, "plans:\n  - id: lower\n    markup_percent: 10\n");
+        markup(plans, "lower", 10);
         run(day, input, customers.file(), plans.toAbsolutePath().toString());
 
         // then: 2.5 USD x 1.1 = 2.75 USD; the correction is -0.5 USD
@@ -429,15 +424,10 @@ abstract class StripeUploadScenarios {
     @Test
     void aCorrectionOfAnHourSentBeforeTheStripeCustomerChangedLowersTheMeterThatHoldsIt() throws Exception {
         // given: an hour billed at 30% and sent to the customer's first Stripe id
-        Path plans = workDir().resolve("moved-plans-" + System.nanoTime() + ".yaml");
-        Files.writeString(plans, "plans:\n  - id: moved\n    markup_percent: 30\n");
+        Path plans = planAt("moved", 30);
         Customers customers = customersOnPlan("moved", "moved", "a");
         LocalDate day = daysAgo(5);
-        Path input = folder("moved");
-        UsageFixtures.write(
-                input.resolve("gateway.csv"),
-                "moved-1," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
-        run(day, input, customers.file(), plans.toAbsolutePath().toString());
+        Path input = millionInputTokensAtSeven(customers, day, plans);
 
         // when: the customer moves to a new Stripe customer, a late file adds usage of a later hour, and the markup
         // is lowered to 10%
@@ -449,7 +439,7 @@ abstract class StripeUploadScenarios {
         UsageFixtures.write(
                 input.resolve("late.csv"),
                 "moved-2," + day + "T09:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,0,0,,ok");
-        Files.writeString(plans, "plans:\n  - id: moved\n    markup_percent: 10\n");
+        markup(plans, "moved", 10);
         run(day, input, customers.file(), plans.toAbsolutePath().toString());
 
         // then: the 07:00 correction of -0.5 USD lowers the first customer's meter, which billed its 3.25 USD (sent
@@ -507,8 +497,7 @@ abstract class StripeUploadScenarios {
     @Test
     void aLateHourAnEarlierVersionInvoicedTakesBackItsItemAsAnItemAndGrowsByMeterEvents() throws Exception {
         // given a yearly customer at 30% whose late hour an earlier version sent as an invoice item of 3.25 USD
-        Path plans = workDir().resolve("legacy-plans-" + System.nanoTime() + ".yaml");
-        Files.writeString(plans, "plans:\n  - id: legacy\n    markup_percent: 30\n");
+        Path plans = planAt("legacy", 30);
         Customers customers = customers("legacy", "a");
         LocalDate day = daysAgo(40);
         billedYearlyFrom(customers, day, "legacy");
@@ -525,7 +514,7 @@ abstract class StripeUploadScenarios {
                 input.resolve("late.csv"),
                 "legacy-2," + hour + "40:00Z," + customers.id(0) + ",openai,gpt-4o,500,0,0,0,0,0,,ok");
         run(day, input, customers.file(), plans.toAbsolutePath().toString());
-        Files.writeString(plans, "plans:\n  - id: legacy\n    markup_percent: 10\n");
+        markup(plans, "legacy", 10);
         run(day, input, customers.file(), plans.toAbsolutePath().toString());
 
         // then the increase is a meter event, which the period's grants take as any usage; the decrease to
@@ -765,6 +754,35 @@ abstract class StripeUploadScenarios {
             writeOneInputToken(input, customers, first.plusDays(day));
             run(first.plusDays(day), input, customers.file(), "job-plans.yaml");
         }
+        return input;
+    }
+
+    /** A plans file of one plan at {@code markupPercent}, which {@link #markup} writes again. */
+    Path planAt(String planId, int markupPercent) throws IOException {
+        Path plans = workDir()
+                .resolve(planId + "-plans-" + System.nanoTime() + ".yaml")
+                .toAbsolutePath();
+        markup(plans, planId, markupPercent);
+        return plans;
+    }
+
+    static void markup(Path plans, String planId, int markupPercent) throws IOException {
+        Files.writeString(plans, "plans:\n  - id: " + planId + "\n    markup_percent: " + markupPercent + "\n");
+    }
+
+    /**
+     * Runs {@code day} on a file of one request of the first customer at 07:00: a million gpt-4o input tokens, 2.5
+     * USD at cost.
+     *
+     * @return the input folder
+     */
+    Path millionInputTokensAtSeven(Customers customers, LocalDate day, Path plans) throws Exception {
+        Path input = folder(customers.tag());
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                customers.tag() + "-1," + day + "T07:00:00Z," + customers.id(0)
+                        + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        run(day, input, customers.file(), plans.toString());
         return input;
     }
 

@@ -63,7 +63,9 @@ class StripeSender {
     private final long backoffMillis;
 
     StripeSender(StripeProperties properties) {
-        this.client = StripeClients.of(properties);
+        // one request a call: sends and reads retry by maxAttempts themselves, spaced by the limiter (stripe-java's
+        // own retries made a hanging list cost max-network-retries + 1 read timeouts an attempt)
+        this.client = StripeClients.of(properties, 0);
         this.apiBase = properties.apiBase();
         this.limiter = new RateLimiter(properties.ratePerSecond());
         this.maxAttempts = properties.maxAttempts();

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,6 +121,20 @@ class StripeSenderTests {
                 .isInstanceOf(ApiConnectionException.class)
                 .hasMessage("Stripe read of meters at http://127.0.0.1:" + port
                         + " failed: ConnectException: Connection refused");
+    }
+
+    @Test
+    void aReadIsOneRequestAnAttemptUpToMaxAttempts() {
+        // given: Stripe answers every call 500
+        stripe.inject(Collections.nCopies(20, FakeStripe.Fault.SERVER_ERROR).toArray(FakeStripe.Fault[]::new));
+
+        // when
+        Exception failure = catchException(sender(stripe.baseUrl())::meterIds);
+
+        // then: max-attempts (3) requests, not max-network-retries + 1 (3) for each (9): a list that hangs waits a read
+        // timeout an attempt
+        assertThat(failure).isInstanceOf(com.stripe.exception.StripeException.class);
+        assertThat(stripe.calls()).isEqualTo(3);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TestH2;
 import io.tokentally.rating.UnplannedHours;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.SqlTime;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -130,6 +132,40 @@ class OutboxClaimsTests {
         assertThat(outbox.settleLookedUp(outbox.unsent().get(0), "FOUND_IN_STRIPE", 3, "credgr_1"))
                 .isTrue();
         assertThat(stateAndTime()).isEqualTo("SENT " + SECOND);
+    }
+
+    @Test
+    void theReportsPendingCountIsWhatTheNextUploadReads() {
+        // given, beside the pending row: a row in flight; three invoice items and a meter event an older version left
+        // uncertain, one item's error still open, one's resolved and one's acknowledged by a person; a sent row
+        outbox.markInFlight(insertPendingRow(jdbc, "tt-2", 2), FIRST, 1);
+        long revision = 3;
+        for (String name : new String[] {"open", "resolved", "acknowledged", "event", "sent"}) {
+            insertPendingRow(jdbc, "tt-" + name, revision++);
+        }
+        jdbc.update("UPDATE outbox SET state = 'UNCERTAIN', kind = 'INVOICE_ITEM' WHERE identifier IN"
+                + " ('tt-open', 'tt-resolved', 'tt-acknowledged')");
+        jdbc.update("UPDATE outbox SET state = 'UNCERTAIN' WHERE identifier = 'tt-event'");
+        jdbc.update("UPDATE outbox SET state = 'SENT' WHERE identifier = 'tt-sent'");
+        FindingRepository findings = new FindingRepository(jdbc, Clock.fixed(FIRST, ZoneOffset.UTC));
+        for (String name : new String[] {"open", "resolved", "acknowledged"}) {
+            findings.record(
+                    new Finding(
+                            UploadFindings.UNCERTAIN + ":tt-" + name,
+                            UploadFindings.UNCERTAIN,
+                            Finding.Severity.ERROR,
+                            "?"),
+                    1);
+        }
+        findings.setStatus(UploadFindings.UNCERTAIN + ":tt-resolved", "RESOLVED");
+        findings.setStatus(UploadFindings.UNCERTAIN + ":tt-acknowledged", "ACKNOWLEDGED");
+
+        // when
+        long pending = outbox.countsOfRun(1).get("PENDING");
+
+        // then: the pending row, the one in flight and the item whose error is open, which the upload looks up
+        assertThat(outbox.unsent()).extracting(OutboxRow::identifier).containsExactly("tt-1", "tt-2", "tt-open");
+        assertThat(pending).isEqualTo(3);
     }
 
     static long insertPendingRow(JdbcTemplate jdbc) {

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -276,37 +277,39 @@ class UsageFindings {
 
     /**
      * One notice per customer and UTC day whose usage this run queued as meter events stamped after their hours,
-     * because the hours are older than {@code late-after-days} ({@code OutboxPlanner#stamp}), on the amount meters
-     * (whose names end {@value Amounts#AMOUNT_METER_SUFFIX}: a token meter's count is no USD; only a change of layout
-     * restamps one). Usage dated after the run's time, stamped earlier than its hours, has a warning of its own
-     * ({@link #datedAfterRun}).
+     * because the hours are older than {@code late-after-days} ({@code OutboxPlanner#stamp}): on the amount meters
+     * (whose names end {@value Amounts#AMOUNT_METER_SUFFIX}) their micro-USD, on the {@code tokens} layout's token
+     * meters the amount their counts stand for. Usage dated after the run's time, stamped earlier than its hours, has
+     * a warning of its own ({@link #datedAfterRun}).
      */
     List<Finding> lateUsageRestamped(long run) {
-        Map<Day, long[]> days = new TreeMap<>();
+        Map<Day, Long> events = new TreeMap<>();
+        Map<Day, BigDecimal> amounts = new HashMap<>();
         Map<Day, Instant> stamps = new HashMap<>();
         jdbc.query(
                 // no ORDER BY (the map orders the days): H2 would walk the whole outbox through its revision index
-                "SELECT customer_id, window_start, value_micros, event_timestamp, meter FROM outbox"
+                "SELECT customer_id, window_start, value_micros, event_timestamp, meter, amount_usd FROM outbox"
                         + " WHERE kind = 'METER_EVENT' AND created_run = ? AND event_timestamp > window_start",
                 rs -> {
-                    if (!rs.getString(5).endsWith(Amounts.AMOUNT_METER_SUFFIX)) {
-                        return;
-                    }
+                    boolean amountMeter = rs.getString(5).endsWith(Amounts.AMOUNT_METER_SUFFIX);
                     Day day = new Day(
                             rs.getString(1), LocalDate.ofInstant(SqlTime.read(rs, "window_start"), ZoneOffset.UTC));
-                    long[] sums = days.computeIfAbsent(day, d -> new long[2]);
-                    sums[0]++;
-                    sums[1] += rs.getLong(3);
+                    events.merge(day, 1L, Long::sum);
+                    BigDecimal amount = amountMeter
+                            ? BigDecimal.valueOf(rs.getLong(3), 6)
+                            : Objects.requireNonNullElse(rs.getBigDecimal(6), BigDecimal.ZERO);
+                    amounts.merge(day, amount, BigDecimal::add);
                     stamps.merge(day, SqlTime.read(rs, "event_timestamp"), (a, b) -> a.isBefore(b) ? a : b);
                 },
                 run);
         List<Finding> found = new ArrayList<>();
-        days.forEach((day, sums) -> found.add(lateUsageRestampedFinding(day, sums, stamps.get(day))));
+        events.forEach(
+                (day, count) -> found.add(lateUsageRestampedFinding(day, count, amounts.get(day), stamps.get(day))));
         return found;
     }
 
-    /** The notice of a customer's day: {@code sums} holds its events, then micro-USD; {@code stamped} is when. */
-    private static Finding lateUsageRestampedFinding(Day customerDay, long[] sums, Instant stamped) {
+    /** The notice of a customer's day: its {@code events}, what they stand for in USD, and when they are stamped. */
+    private static Finding lateUsageRestampedFinding(Day customerDay, long events, BigDecimal amount, Instant stamped) {
         String customerId = customerDay.customerId();
         String day = customerDay.day().toString();
         return new Finding(
@@ -314,14 +317,14 @@ class UsageFindings {
                 "LATE_USAGE_RESTAMPED",
                 Finding.Severity.INFO,
                 customerId + "'s usage of " + day + " is too old to send dated by its hours (late-after-days, inside"
-                        + " Stripe's 35-day meter event window): " + sums[0] + " meter event(s) of "
-                        + Amounts.toText(BigDecimal.valueOf(sums[1], 6)) + " USD in total are stamped at " + stamped
+                        + " Stripe's 35-day meter event window): " + events + " meter event(s) of "
+                        + Amounts.toText(amount) + " USD in total are stamped at " + stamped
                         + ", in the same billing period, so Stripe bills them on its invoice",
                 new Evidence()
                         .number("customer_id", customerId)
                         .number("day", day)
-                        .number("meter_events", sums[0])
-                        .number("amount_usd", BigDecimal.valueOf(sums[1], 6))
+                        .number("meter_events", events)
+                        .number("amount_usd", amount)
                         .number("stamped_at", stamped.toString()));
     }
 }

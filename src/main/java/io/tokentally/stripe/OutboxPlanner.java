@@ -90,7 +90,7 @@ public final class OutboxPlanner {
 
     /**
      * A tokens-layout meter event of {@code tokens} (a difference, negative for a correction) standing
-     * for {@code amountUsd}. Only hours that are not {@link #late} get one.
+     * for {@code amountUsd}, stamped as any meter event of the period ({@link #stamp}).
      */
     OutboxRow tokenRow(
             String customerId,
@@ -99,7 +99,8 @@ public final class OutboxPlanner {
             Instant hour,
             int revision,
             long tokens,
-            BigDecimal amountUsd) {
+            BigDecimal amountUsd,
+            BillingPeriod period) {
         return row(
                         OutboxRow.Kind.METER_EVENT,
                         customerId,
@@ -108,7 +109,7 @@ public final class OutboxPlanner {
                         hour,
                         revision,
                         tokens,
-                        notAfterNow(hour))
+                        stamp(hour, period))
                 .withAmountUsd(amountUsd);
     }
 

@@ -20,9 +20,11 @@ import java.util.TreeSet;
  * hour, the billed amount of their token class that the token meters do not cover, through
  * {@link OutboxPlanner} (micro-USD with the remainder carried).
  *
- * <p>An hour too old for meter events stamped with it keeps the token counts the outbox already holds;
- * whatever differs from the amount they stand for goes to the amount meters, stamped inside Stripe's window
- * ({@link OutboxPlanner#stamp}). Nothing a token meter cannot bill is lost: it is billed in micro-USD instead.
+ * <p>An hour too old for meter events stamped with it is planned as any other, its events stamped inside Stripe's
+ * window ({@link OutboxPlanner#stamp}), in the same billing period, whose count Stripe bills at one item's price: a
+ * correction takes its tokens off the meter that billed them. (Kept on the token meter, the difference went to an
+ * amount meter, where a decrease with no other usage of the period made a negative total, which Stripe bills as
+ * zero.) Nothing a token meter cannot bill is lost: it is billed in micro-USD instead.
  */
 final class TokenOutboxPlanner {
 
@@ -73,7 +75,7 @@ final class TokenOutboxPlanner {
         private final BillingPeriod billingPeriod;
         /** The billed amount per amount meter and hour, less what the token meters cover once they are planned. */
         private final Map<String, NavigableMap<Instant, BigDecimal>> amounts = new TreeMap<>();
-        /** The token count per token meter and hour (hours not too old for meter events). */
+        /** The token count per token meter and hour. */
         private final Map<String, NavigableMap<Instant, long[]>> tokens = new TreeMap<>();
         /** The billed amount those token counts stand for, per token meter and hour. */
         private final Map<String, NavigableMap<Instant, BigDecimal>> exact = new TreeMap<>();
@@ -90,7 +92,7 @@ final class TokenOutboxPlanner {
         void sum(List<Routed> usage) {
             for (Routed row : usage) {
                 add(amounts, amountLayout.meterFor(row.tokenType()), row.hourStart(), row.billedUsd());
-                if (row.tokenMeter() != null && !planner.late(row.hourStart())) {
+                if (row.tokenMeter() != null) {
                     tokens.computeIfAbsent(row.tokenMeter(), meter -> new TreeMap<>())
                                     .computeIfAbsent(row.hourStart(), hour -> new long[1])[0] +=
                             row.tokens();
@@ -101,7 +103,7 @@ final class TokenOutboxPlanner {
 
         /**
          * Plans a token meter's hours as new revisions of their token differences, taking the amount they stand
-         * for off the amount meter; a late hour keeps what the outbox {@code held}.
+         * for off the amount meter.
          */
         void planTokenMeter(String meter, Map<Instant, OutboxPlanner.Queued> held) {
             String amountMeter = amountLayout.meterFor(TokenMeterLayout.tokenTypeOf(meter));
@@ -111,10 +113,6 @@ final class TokenOutboxPlanner {
             hours.addAll(held.keySet());
             for (Instant hour : hours) {
                 OutboxPlanner.Queued before = held.getOrDefault(hour, new OutboxPlanner.Queued(0, 0));
-                if (planner.late(hour)) {
-                    add(amounts, amountMeter, hour, before.amountUsd().negate());
-                    continue;
-                }
                 BigDecimal amount = covered.getOrDefault(hour, BigDecimal.ZERO);
                 add(amounts, amountMeter, hour, amount.negate());
                 long delta = (wanted.containsKey(hour) ? wanted.get(hour)[0] : 0) - before.valueMicros();
@@ -126,7 +124,8 @@ final class TokenOutboxPlanner {
                             hour,
                             before.revision() + 1,
                             delta,
-                            amount.subtract(before.amountUsd())));
+                            amount.subtract(before.amountUsd()),
+                            billingPeriod));
                 }
             }
         }

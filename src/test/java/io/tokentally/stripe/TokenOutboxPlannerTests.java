@@ -104,7 +104,7 @@ class TokenOutboxPlannerTests {
     }
 
     @Test
-    void anHourTooOldForMeterEventsKeepsItsTokensAndInvoicesTheRestInUsd() {
+    void anHourTooOldForMeterEventsSendsItsTokenDifferenceStampedInsideStripesWindow() {
         // given: 1,000 tokens (0.003 USD) sent while the hour was fresh; now it is 50 days old and has 1,500
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued =
                 Map.of(INPUT_METER, Map.of(OLD_HOUR, new OutboxPlanner.Queued(1_000, 1, new BigDecimal("0.003"))));
@@ -114,14 +114,36 @@ class TokenOutboxPlannerTests {
         // when
         List<OutboxRow> rows = planner.plan("c", "cus_c", PERIOD, usage, queued);
 
-        // then: no token event; 0.0015 USD on the amount meter, the event stamped with the run's time
+        // then: 500 tokens more, standing for 0.0015 USD, the event stamped with the run's time
         assertThat(rows).singleElement().satisfies(row -> {
-            assertThat(row.kind()).isEqualTo(OutboxRow.Kind.METER_EVENT);
-            assertThat(row.meter()).isEqualTo("tt_input_usd_micros");
-            assertThat(row.valueMicros()).isEqualTo(1_500);
+            assertThat(row.meter()).isEqualTo(INPUT_METER);
+            assertThat(row.valueMicros()).isEqualTo(500);
+            assertThat(row.amountUsd()).isEqualByComparingTo("0.0015");
             assertThat(row.windowStart()).isEqualTo(OLD_HOUR);
             assertThat(row.eventTimestamp()).isEqualTo(NOW);
         });
+    }
+
+    @Test
+    void aLateHourThatNoLongerQualifiesTakesItsTokensOffTheTokenMeterNotANegativeAmountOnTheAmountMeter() {
+        // given: 3,000,000 tokens sent at 50% (11.25 USD) while the hour was fresh; 50 days later the markup is cut
+        // to 20% (9.00 USD), which Stripe holds no price of
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued =
+                Map.of(INPUT_METER, Map.of(OLD_HOUR, new OutboxPlanner.Queued(3_000_000, 1, new BigDecimal("11.25"))));
+        List<TokenOutboxPlanner.Routed> usage = List.of(
+                new TokenOutboxPlanner.Routed(TokenType.INPUT, OLD_HOUR, null, 3_000_000, new BigDecimal("9.00")));
+
+        // when
+        List<OutboxRow> rows = planner.plan("c", "cus_c", PERIOD, usage, queued);
+
+        // then: the tokens leave the meter that billed them, and the amount meter bills 9.00 USD; kept on the token
+        // meter, the amount meter got -2.25 USD, a negative total where it has no other usage, which Stripe bills as
+        // zero (hunt BT: 11.25 USD billed for 9.00)
+        assertThat(rows)
+                .extracting(OutboxRow::meter, OutboxRow::valueMicros, OutboxRow::eventTimestamp)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(INPUT_METER, -3_000_000L, NOW),
+                        org.assertj.core.groups.Tuple.tuple("tt_input_usd_micros", 9_000_000L, NOW));
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.function.ToLongBiFunction;
 
 /**
  * A finding for each stored customer whose Stripe customer id a customers file changes. What runs plan from then on
- * names the new id, except meter events that correct an hour the old one's meter holds, which go there; outbox rows
+ * names the new id, except meter events of an hour an earlier one's meter holds, which go there; outbox rows
  * planned before and not yet sent still name the old one and are sent there: right when the customer moved to a new
  * Stripe customer after that usage, wrong when the old id was a mistake (a typo, another customer's id), which only
  * the operator can tell.
@@ -40,9 +40,11 @@ public final class StripeCustomerFindings {
 
     private static Finding finding(String customerId, String old, String now, String file, long unsentRows) {
         String after = now == null ? "none" : now;
-        String corrections = "meter events that correct an hour " + old + "'s meter holds go to " + old + ", so that"
-                + " its total is what the hour billed (if its subscription has ended, Stripe bills them nowhere:"
-                + " then settle them by hand)";
+        String corrections = "meter events of an hour already sent to " + old + " or an earlier Stripe customer (its"
+                + " corrections and late usage) go to the one whose meter holds the hour, so that its total is what the"
+                + " hour billed (if its subscription has ended, Stripe bills them nowhere: then settle them by hand);"
+                + " credit grants made on " + old + " (included usage, packs, promotions) stay there and pay its"
+                + " invoices only: move what they have left by hand";
         String message = "the Stripe customer of " + customerId + " changed from " + old + " to " + after + " (" + file
                 + "): what runs plan from now on "
                 + (now == null

@@ -59,8 +59,8 @@ public final class OutboxPlanner {
      * What the outbox already holds for one hour: the sum of its revisions' values, the highest revision,
      * on a tokens-layout meter the sum of the billed USD its revisions stand for (else zero), the sum of
      * the values of its invoice items (an earlier version's, for a late hour), which are part of the first sum,
-     * and the Stripe customer whose meter holds the hour: that of its latest meter event Stripe did not refuse for
-     * good (null when none).
+     * and the Stripe customer whose meter holds the hour: that of its latest meter event (null when none, or when
+     * Stripe refused that one for good).
      */
     public record Queued(long valueMicros, int revision, BigDecimal amountUsd, long invoicedMicros, String heldBy) {
 

@@ -86,7 +86,8 @@ public class OutboxRepository {
      * For the customers the run touched (run_customer), per (customer, meter) and hour of [from, to): the
      * sum of the values queued (rows Stripe rejected for good do not count, so their value is planned
      * again), the highest revision, the billed USD of tokens-layout rows, the sum of the invoice items' values and
-     * the Stripe customer of the latest meter event not rejected for good.
+     * the Stripe customer of the latest meter event, unless Stripe refused it for good (a customer deleted in Stripe:
+     * the next revision goes to the customer's id now, not to the one that refused it, night after night).
      */
     public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(Instant from, Instant to, long run) {
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
@@ -96,9 +97,10 @@ public class OutboxRepository {
                         + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE COALESCE(o.amount_usd, 0) END),"
                         + " SUM(CASE WHEN o.kind = 'INVOICE_ITEM' AND o.state <> 'FAILED' THEN o.value_micros"
                         + " ELSE 0 END),"
-                        + " (SELECT h.stripe_customer_id FROM outbox h WHERE h.customer_id = o.customer_id"
-                        + " AND h.meter = o.meter AND h.window_start = o.window_start AND h.kind = 'METER_EVENT'"
-                        + " AND h.state <> 'FAILED' ORDER BY h.revision DESC LIMIT 1)"
+                        + " (SELECT CASE WHEN h.state = 'FAILED' THEN NULL ELSE h.stripe_customer_id END"
+                        + " FROM outbox h WHERE h.customer_id = o.customer_id AND h.meter = o.meter"
+                        + " AND h.window_start = o.window_start AND h.kind = 'METER_EVENT'"
+                        + " ORDER BY h.revision DESC LIMIT 1)"
                         + " FROM outbox o"
                         + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
                         + " WHERE o.window_start >= ? AND o.window_start < ?"

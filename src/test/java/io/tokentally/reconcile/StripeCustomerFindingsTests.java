@@ -30,10 +30,12 @@ class StripeCustomerFindingsTests {
             assertThat(finding.message())
                     .isEqualTo("the Stripe customer of acme changed from cus_Typo to cus_Acme (/in/customers.csv):"
                             + " what runs plan from now on goes to cus_Acme, invoice items included (billed on its"
-                            + " next invoice), but meter events that correct an hour cus_Typo's meter holds go to"
-                            + " cus_Typo, so that its total is what the hour billed (if its subscription has ended,"
-                            + " Stripe bills them nowhere: then settle them by hand); 2 outbox row(s) planned before"
-                            + " and not yet"
+                            + " next invoice), but meter events of an hour already sent to cus_Typo or an earlier"
+                            + " Stripe customer (its corrections and late usage) go to the one whose meter holds the"
+                            + " hour, so that its total is what the hour billed (if its subscription has ended,"
+                            + " Stripe bills them nowhere: then settle them by hand); credit grants made on cus_Typo"
+                            + " (included usage, packs, promotions) stay there and pay its invoices only: move what"
+                            + " they have left by hand; 2 outbox row(s) planned before and not yet"
                             + " sent still name cus_Typo and are sent there: right if the customer moved to cus_Acme"
                             + " after that usage, wrong if cus_Typo was a mistake (then credit or void in Stripe what"
                             + " reaches it)");
@@ -58,10 +60,13 @@ class StripeCustomerFindingsTests {
                         .isEqualTo(
                                 "the Stripe customer of umbrella changed from cus_U to none (c.csv): what runs plan from"
                                         + " now on names none, and its upload is rejected (UPLOAD_REJECTED) until one"
-                                        + " is given, but meter events that correct an hour cus_U's meter holds go to"
-                                        + " cus_U, so that its total is what the hour billed (if its subscription has"
-                                        + " ended, Stripe bills them nowhere: then settle them by hand); no outbox row"
-                                        + " planned before waits to be sent"));
+                                        + " is given, but meter events of an hour already sent to cus_U or an earlier"
+                                        + " Stripe customer (its corrections and late usage) go to the one whose meter"
+                                        + " holds the hour, so that its total is what the hour billed (if its"
+                                        + " subscription has ended, Stripe bills them nowhere: then settle them by"
+                                        + " hand); credit grants made on cus_U (included usage, packs, promotions) stay"
+                                        + " there and pay its invoices only: move what they have left by hand; no"
+                                        + " outbox row planned before waits to be sent"));
     }
 
     private static Customer customer(String id, String stripeId) {

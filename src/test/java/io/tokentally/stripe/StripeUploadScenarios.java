@@ -453,6 +453,41 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
+    void aCorrectionTheEarlierStripeCustomerRefusesGoesToTheCustomersIdNowOnTheNextRun() throws Exception {
+        // given: an hour sent to the customer's first Stripe id; the customer moves to a new one, the first is deleted
+        // in Stripe, and the markup is lowered from 30% to 10%
+        Path plans = planAt("gone", 30);
+        Customers customers = customersOnPlan("gone", "gone", "a");
+        LocalDate day = daysAgo(5);
+        Path input = millionInputTokensAtSeven(customers, day, plans);
+        String moved = customers.stripeId(0) + "_2";
+        stripe().customers(moved);
+        stripe().forgetCustomer(customers.stripeId(0));
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id\n" + customers.id(0) + "," + moved + ",gone\n");
+        markup(plans, "gone", 10);
+
+        // when: the day is run three times
+        JobExecution refused = run(day, input, customers.file(), plans.toString());
+        run(day, input, customers.file(), plans.toString());
+        run(day, input, customers.file(), plans.toString());
+
+        // then: the first run's correction, sent to the deleted customer, is refused; the next sends it to the new
+        // one (not to the deleted one again, run after run), and the third sends nothing
+        assertThat(refused.getExitStatus().getExitCode()).isEqualTo("COMPLETED_WITH_REJECTED_UPLOADS");
+        assertThat(stripe().events())
+                .filteredOn(event -> event.customer().equals(moved))
+                .extracting(FakeStripe.Event::value)
+                .containsExactly(-500_000L);
+        assertThat(jdbc.queryForList(
+                        "SELECT stripe_customer_id || ' ' || state FROM outbox WHERE customer_id = ? ORDER BY revision",
+                        String.class,
+                        customers.id(0)))
+                .containsExactly(customers.stripeId(0) + " SENT", customers.stripeId(0) + " FAILED", moved + " SENT");
+    }
+
+    @Test
     void usageOlderThanStripesWindowInAStillOpenYearlyPeriodIsStampedInsideTheWindow() throws Exception {
         // given a customer billed yearly from the day of the usage, so its period is still open (a closed
         // period's late usage is one invoice item per period instead: ClosedPeriodScenarios)

@@ -121,9 +121,13 @@ class StripeReadBackTasklet implements Tasklet {
      * and the outbox agree (a row resent by a later run, summaries that caught up) would send someone after nothing.
      */
     private void resolveAgreeing(Set<Key> checked, Set<Key> differing) {
+        // a finding names the customer, meter and day, whichever Stripe customer: after a change of Stripe customer,
+        // the new one's agreement does not resolve the old one's mismatch of the same day
+        Set<String> differingFindings = new HashSet<>();
+        differing.forEach(key -> differingFindings.add(findingKey(key)));
         Set<String> agreeing = new HashSet<>();
         for (Key key : checked) {
-            if (!differing.contains(key)) {
+            if (!differingFindings.contains(findingKey(key))) {
                 agreeing.add(findingKey(key));
             }
         }

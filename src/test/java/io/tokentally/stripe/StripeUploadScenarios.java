@@ -153,6 +153,36 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
+    void aReadBackMismatchOfAnEarlierStripeCustomerStaysOpenWhenTheNewOnesDayAgrees() throws Exception {
+        // given: an hour sent to the customer's first Stripe id; the customer moves to a new one, whose summaries
+        // show its events, while the first one's no longer show them
+        Path plans = planAt("split", 30);
+        Customers customers = customersOnPlan("split", "split", "a");
+        LocalDate day = daysAgo(12);
+        Path input = millionInputTokensAtSeven(customers, day, plans);
+        String moved = customers.stripeId(0) + "_2";
+        stripe().customers(moved);
+        stripe().loseFromSummaries(customers.stripeId(0));
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id\n" + customers.id(0) + "," + moved + ",split\n");
+
+        // when: a later hour of the day goes to the new customer and a markup cut corrects the first one's hour
+        writeInputTokens(input, "late.csv", customers, day.atTime(9, 0), 1_000);
+        markup(plans, "split", 10);
+        JobExecution execution = run(day, input, customers.file(), plans.toString());
+
+        // then: the first customer's mismatch is an open error, not resolved by the new one's agreeing total
+        assertThat(execution.getExecutionContext().getInt(StripeReadBackTasklet.MISMATCHED))
+                .isEqualTo(1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "stripe-readback:" + customers.id(0) + ":" + LAYOUT.meterFor(TokenType.INPUT) + ":" + day))
+                .isEqualTo("OPEN");
+    }
+
+    @Test
     void aMeterErrorStripeReportsLaterFailsTheRowsItNamesAndARerunSendsThemAgain() throws Exception {
         // given: a day sent and accepted; then Stripe refuses customer a's events asynchronously
         Customers customers = customers("asyncerr", "a", "b");

@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.CustomerRepository;
+import io.tokentally.plans.CustomersFile;
 import io.tokentally.plans.PlanFiles;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.rating.UnplannedHours;
@@ -59,6 +60,7 @@ public class LoadCustomersStepConfiguration {
             PlanFiles files = PlanFiles.read(
                     Path.of(plansFile), Path.of(customersFile), plans.findAll().keySet());
             Map<String, Customer> stored = customers.findAll();
+            CustomersFile.requireOwnStripeCustomers(stored, files.customers(), Path.of(customersFile));
             plans.saveAll(files.plans());
             customers.saveAll(files.customers());
             ClosedPeriodPlanner closing = closedPeriods.planner(clock.instant());

@@ -20,6 +20,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,33 @@ public final class CustomersFile {
                     + earlier.require("customer_id") + "' on line " + earlier.lineNo() + " already; a Stripe customer"
                     + " is one customer's (Stripe sums meter events and spends credit grants per Stripe customer,"
                     + " statements and balances are per customer)");
+        }
+    }
+
+    /**
+     * Fails if a customer the file loads would share its Stripe customer with a stored one the file leaves out, what
+     * {@link #requireOwnStripeCustomer} checks within one file: a later file may give one customer the id another
+     * holds only if it gives that one another id too.
+     *
+     * @param stored the customers stored before the file is loaded, by id
+     */
+    public static void requireOwnStripeCustomers(Map<String, Customer> stored, List<Customer> loaded, Path file) {
+        Set<String> inFile = new HashSet<>();
+        loaded.forEach(customer -> inFile.add(customer.customerId()));
+        Map<String, String> leftOutByStripeId = new HashMap<>();
+        stored.values().stream()
+                .filter(customer -> !inFile.contains(customer.customerId()) && customer.stripeCustomerId() != null)
+                .forEach(customer -> leftOutByStripeId.put(customer.stripeCustomerId(), customer.customerId()));
+        for (Customer customer : loaded) {
+            String holder = leftOutByStripeId.get(customer.stripeCustomerId());
+            if (holder != null) {
+                throw new IllegalArgumentException(ShownText.escaped(file + ": stripe_customer_id '"
+                        + customer.stripeCustomerId() + "' of customer '" + customer.customerId() + "' is stored for"
+                        + " customer '" + holder + "', which this file leaves out; a Stripe customer is one customer's"
+                        + " (Stripe sums meter events and spends credit grants per Stripe customer, statements and"
+                        + " balances are per customer): list '" + holder + "' with its own Stripe customer, or give '"
+                        + customer.customerId() + "' another"));
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -249,6 +250,31 @@ class CustomersFileTests {
     }
 
     @Test
+    void refusesAStripeCustomerAStoredCustomerTheFileLeavesOutHoldsAndTakesOneTheFileMovesAway() throws IOException {
+        // given: acme holds cus_a, globex cus_g and initech cus_i; the file moves globex to cus_a, leaving acme out
+        Map<String, Customer> stored = Map.of(
+                "acme", customer("acme", "cus_a"),
+                "globex", customer("globex", "cus_g"),
+                "initech", customer("initech", "cus_i"));
+        Path file = write("customer_id,stripe_customer_id,plan_id", "globex,cus_a,payg");
+        List<Customer> taking = CustomersFile.read(file, PLANS);
+
+        // when, then
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> CustomersFile.requireOwnStripeCustomers(stored, taking, file))
+                .withMessage(file + ": stripe_customer_id 'cus_a' of customer 'globex' is stored for customer 'acme',"
+                        + " which this file leaves out; a Stripe customer is one customer's (Stripe sums meter events"
+                        + " and spends credit grants per Stripe customer, statements and balances are per customer):"
+                        + " list 'acme' with its own Stripe customer, or give 'globex' another");
+
+        // and a file that swaps acme's and globex's ids, or takes initech's after moving initech, is loaded
+        Path swap = write("customer_id,stripe_customer_id,plan_id", "acme,cus_g,payg", "globex,cus_a,payg");
+        CustomersFile.requireOwnStripeCustomers(stored, CustomersFile.read(swap, PLANS), swap);
+        Path moved = write("customer_id,stripe_customer_id,plan_id", "initech,cus_i2,payg", "acme,cus_i,payg");
+        CustomersFile.requireOwnStripeCustomers(stored, CustomersFile.read(moved, PLANS), moved);
+    }
+
+    @Test
     void refusesRowsOfOneCustomerNamingTwoStripeCustomers() throws IOException {
         // given
         Path file = write(
@@ -366,6 +392,16 @@ class CustomersFileTests {
             assertThat(customer.customerId()).hasSize(200);
             assertThat(customer.stripeCustomerId()).hasSize(100);
         });
+    }
+
+    private static Customer customer(String id, String stripeId) {
+        return new Customer(
+                id,
+                stripeId,
+                "payg",
+                id,
+                BillingCycle.CALENDAR_MONTH_UTC,
+                List.of(new PlanAssignment(Instant.EPOCH, "payg")));
     }
 
     private Path write(String... lines) throws IOException {

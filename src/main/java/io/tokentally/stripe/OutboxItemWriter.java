@@ -174,14 +174,20 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             findings.resolve(UploadFindings.key(row, UploadFindings.PENDING), run);
         }
         switch (result.outcome()) {
-            case DELIVERED -> outbox.markSent(row.outboxId(), "DELIVERED", run, result.objectId());
-            case ALREADY_DELIVERED -> outbox.markSent(row.outboxId(), "ALREADY_DELIVERED", run);
+            case DELIVERED -> {
+                outbox.markSent(row.outboxId(), "DELIVERED", run, result.objectId());
+                resolveRefusedBefore(row);
+            }
+            case ALREADY_DELIVERED -> {
+                outbox.markSent(row.outboxId(), "ALREADY_DELIVERED", run);
+                resolveRefusedBefore(row);
+            }
             case REJECTED -> {
                 outbox.markFailed(row.outboxId(), result.message(), run);
                 findings.record(
                         UploadFindings.of(
                                 row,
-                                "UPLOAD_REJECTED",
+                                UploadFindings.REJECTED,
                                 "Stripe rejected " + row.identifier() + ": " + result.message()),
                         run);
             }
@@ -194,6 +200,19 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                     outbox.markNeverReceived(row.outboxId(), result.message(), claimedAt);
                 }
             }
+        }
+    }
+
+    /**
+     * Resolves the {@code UPLOAD_REJECTED} errors of the hour's rows Stripe refused before this meter event or invoice
+     * item was planned: it carried their value, and Stripe has it now.
+     */
+    private void resolveRefusedBefore(OutboxRow row) {
+        if (row.kind() != OutboxRow.Kind.METER_EVENT && row.kind() != OutboxRow.Kind.INVOICE_ITEM) {
+            return;
+        }
+        for (String identifier : outbox.refusedBeforePlanned(row)) {
+            findings.resolve(UploadFindings.REJECTED + ":" + identifier, run);
         }
     }
 

@@ -317,6 +317,22 @@ public class OutboxRepository {
     }
 
     /**
+     * The identifiers of the hour's meter events and invoice items that Stripe refused for good before the row was
+     * planned: a plan leaves a refused value out of what the hour holds, so the row carries it again.
+     */
+    public List<String> refusedBeforePlanned(OutboxRow row) {
+        return jdbc.queryForList(
+                "SELECT identifier FROM outbox WHERE customer_id = ? AND meter = ? AND window_start = ?"
+                        + " AND kind IN ('METER_EVENT', 'INVOICE_ITEM') AND state = 'FAILED'"
+                        + " AND sent_run < (SELECT created_run FROM outbox WHERE outbox_id = ?)",
+                String.class,
+                row.customerId(),
+                row.meter(),
+                SqlTime.utc(row.windowStart()),
+                row.outboxId());
+    }
+
+    /**
      * Marks a sent row that Stripe refused after accepting it (its meter's error report) as refused for good.
      *
      * @return how many rows with this identifier are failed

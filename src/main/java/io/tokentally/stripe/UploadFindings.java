@@ -7,6 +7,7 @@ final class UploadFindings {
 
     static final String PENDING = "UPLOAD_PENDING";
     static final String UNCERTAIN = "UPLOAD_UNCERTAIN";
+    static final String REJECTED = "UPLOAD_REJECTED";
 
     private UploadFindings() {}
 

@@ -515,6 +515,13 @@ abstract class StripeUploadScenarios {
                         String.class,
                         customers.id(0)))
                 .containsExactly(customers.stripeId(0) + " SENT", customers.stripeId(0) + " FAILED", moved + " SENT");
+        // and the refusal's error is resolved by the run whose event carried its value
+        assertThat(jdbc.queryForObject(
+                        "SELECT f.status FROM finding f JOIN outbox o ON f.finding_key = 'UPLOAD_REJECTED:' ||"
+                                + " o.identifier WHERE o.customer_id = ? AND o.state = 'FAILED'",
+                        String.class,
+                        customers.id(0)))
+                .isEqualTo("RESOLVED");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.tokentally.job;
 import io.tokentally.ingest.S3Objects;
 import io.tokentally.ingest.S3Source;
 import io.tokentally.plans.CustomerRepository;
+import io.tokentally.plans.CustomersFile;
 import io.tokentally.plans.PlanFiles;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.pricing.Price;
@@ -54,6 +55,7 @@ public class ReferenceFiles {
                 throw new IllegalArgumentException(parameters.customers() + ": no customers, only a header, and none"
                         + " are stored yet: every usage row would be kept unattributed and nothing billed");
             }
+            CustomersFile.requireOwnStripeCustomers(customers.findAll(), files.customers(), parameters.customers());
         } catch (IllegalArgumentException e) {
             faults.add(e.getMessage());
         } catch (IOException e) {

@@ -1,11 +1,13 @@
 package io.tokentally.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.tokentally.UsageFixtures;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
+import io.tokentally.job.ReferenceFiles;
 import io.tokentally.job.RunReportListener;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.NovemberClock;
@@ -522,6 +524,30 @@ abstract class StripeUploadScenarios {
                         String.class,
                         customers.id(0)))
                 .isEqualTo("RESOLVED");
+    }
+
+    @Test
+    void aRunWhoseCustomersFileGivesAStoredCustomersStripeIdToAnotherIsRefusedBeforeItStarts() throws Exception {
+        // given: a's and b's usage of a day billed to their own Stripe customers
+        Customers customers = customers("shared", "a", "b");
+        LocalDate day = daysAgo(14);
+        Path input = folder("shared");
+        UsageFixtures.write(input.resolve("gateway.csv"), UsageFixtures.rows("shared", day, 20, 21, customers.ids()));
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // when: a customers file lists b alone, with a's Stripe customer
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id\n" + customers.id(1) + "," + customers.stripeId(0) + ",payg\n");
+
+        // then: no run starts, and b's Stripe customer is still its own
+        assertThatThrownBy(() -> run(day, input, customers.file(), "job-plans.yaml"))
+                .isInstanceOf(ReferenceFiles.Invalid.class)
+                .hasMessageContaining("stripe_customer_id '" + customers.stripeId(0) + "' of customer '"
+                        + customers.id(1) + "' is stored for customer '" + customers.id(0) + "'");
+        assertThat(jdbc.queryForObject(
+                        "SELECT stripe_customer_id FROM customer WHERE customer_id = ?", String.class, customers.id(1)))
+                .isEqualTo(customers.stripeId(1));
     }
 
     @Test

@@ -103,6 +103,8 @@ public final class CustomersFile {
      * holds only if it gives that one another id too.
      *
      * @param stored the customers stored before the file is loaded, by id
+     * @param loaded the customers the file loads
+     * @param file the customers file, which the message names
      */
     public static void requireOwnStripeCustomers(Map<String, Customer> stored, List<Customer> loaded, Path file) {
         Set<String> inFile = new HashSet<>();

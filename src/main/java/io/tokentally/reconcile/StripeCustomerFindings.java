@@ -42,9 +42,10 @@ public final class StripeCustomerFindings {
         String after = now == null ? "none" : now;
         String corrections = "meter events of an hour already sent to " + old + " or an earlier Stripe customer (its"
                 + " corrections and late usage) go to the one whose meter holds the hour, so that its total is what the"
-                + " hour billed (if its subscription has ended, Stripe bills them nowhere: then settle them by hand);"
-                + " credit grants made on " + old + " (included usage, packs, promotions) stay there and pay its"
-                + " invoices only: move what they have left by hand";
+                + " hour billed (if its subscription has ended, Stripe bills them nowhere: then settle them by"
+                + " hand), unless Stripe refused the hour's last one for good, and then the next goes to the id now"
+                + " (the difference only); credit grants made on " + old + " (included usage, packs, promotions) stay"
+                + " there and pay its invoices only: move what they have left by hand";
         String message = "the Stripe customer of " + customerId + " changed from " + old + " to " + after + " (" + file
                 + "): what runs plan from now on "
                 + (now == null

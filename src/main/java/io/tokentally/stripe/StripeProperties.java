@@ -29,7 +29,8 @@ import org.springframework.validation.annotation.Validated;
  *     commands and of the meter error events' read (an upload's call is one request, so the outbox knows every
  *     answer, and so is each of the upload's reads, retried by {@code maxAttempts})
  * @param maxAttempts the engine's attempts per row (429, 409, 5xx, timeouts), one request each, before it gives up
- *     for this run; and per read of the upload (a list's page, a price, a meter event summary)
+ *     for this run; and per read of Stripe by the build-outbox, upload and read-back steps (a list's page, a price, a
+ *     meter event summary)
  * @param backoffMillis first backoff after a 429 or a transient error, doubled per attempt
  * @param lateAfterDays windows older than this go out as meter events stamped with the run's time, inside their
  *     period (Stripe accepts 35 days; keep a margin)

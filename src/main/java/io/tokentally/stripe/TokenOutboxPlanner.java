@@ -22,9 +22,8 @@ import java.util.TreeSet;
  *
  * <p>An hour too old for meter events stamped with it is planned as any other, its events stamped inside Stripe's
  * window ({@link OutboxPlanner#stamp}), in the same billing period, whose count Stripe bills at one item's price: a
- * correction takes its tokens off the meter that billed them. (Kept on the token meter, the difference went to an
- * amount meter, where a decrease with no other usage of the period made a negative total, which Stripe bills as
- * zero.) Nothing a token meter cannot bill is lost: it is billed in micro-USD instead.
+ * correction takes its tokens off the meter that billed them (ADR 0020). Nothing a token meter cannot bill is lost:
+ * it is billed in micro-USD instead.
  */
 final class TokenOutboxPlanner {
 

@@ -33,7 +33,9 @@ class StripeCustomerFindingsTests {
                             + " next invoice), but meter events of an hour already sent to cus_Typo or an earlier"
                             + " Stripe customer (its corrections and late usage) go to the one whose meter holds the"
                             + " hour, so that its total is what the hour billed (if its subscription has ended,"
-                            + " Stripe bills them nowhere: then settle them by hand); credit grants made on cus_Typo"
+                            + " Stripe bills them nowhere: then settle them by hand), unless Stripe refused the hour's"
+                            + " last one for good, and then the next goes to the id now (the difference only); credit"
+                            + " grants made on cus_Typo"
                             + " (included usage, packs, promotions) stay there and pay its invoices only: move what"
                             + " they have left by hand; 2 outbox row(s) planned before and not yet"
                             + " sent still name cus_Typo and are sent there: right if the customer moved to cus_Acme"
@@ -64,7 +66,9 @@ class StripeCustomerFindingsTests {
                                         + " Stripe customer (its corrections and late usage) go to the one whose meter"
                                         + " holds the hour, so that its total is what the hour billed (if its"
                                         + " subscription has ended, Stripe bills them nowhere: then settle them by"
-                                        + " hand); credit grants made on cus_U (included usage, packs, promotions) stay"
+                                        + " hand), unless Stripe refused the hour's last one for good, and then the"
+                                        + " next goes to the id now (the difference only); credit grants made on cus_U"
+                                        + " (included usage, packs, promotions) stay"
                                         + " there and pay its invoices only: move what they have left by hand; no"
                                         + " outbox row planned before waits to be sent"));
     }

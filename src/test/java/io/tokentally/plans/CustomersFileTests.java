@@ -395,13 +395,7 @@ class CustomersFileTests {
     }
 
     private static Customer customer(String id, String stripeId) {
-        return new Customer(
-                id,
-                stripeId,
-                "payg",
-                id,
-                BillingCycle.CALENDAR_MONTH_UTC,
-                List.of(new PlanAssignment(Instant.EPOCH, "payg")));
+        return TestCustomers.onPayg(id, stripeId);
     }
 
     private Path write(String... lines) throws IOException {

@@ -3,9 +3,7 @@ package io.tokentally.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.plans.Customer;
-import io.tokentally.plans.PlanAssignment;
-import io.tokentally.shared.BillingCycle;
-import java.time.Instant;
+import io.tokentally.plans.TestCustomers;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -74,12 +72,6 @@ class StripeCustomerFindingsTests {
     }
 
     private static Customer customer(String id, String stripeId) {
-        return new Customer(
-                id,
-                stripeId,
-                "payg",
-                id,
-                BillingCycle.CALENDAR_MONTH_UTC,
-                List.of(new PlanAssignment(Instant.EPOCH, "payg")));
+        return TestCustomers.onPayg(id, stripeId);
     }
 }

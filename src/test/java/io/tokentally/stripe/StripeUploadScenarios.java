@@ -162,12 +162,8 @@ abstract class StripeUploadScenarios {
         Customers customers = customersOnPlan("split", "split", "a");
         LocalDate day = daysAgo(12);
         Path input = millionInputTokensAtSeven(customers, day, plans);
-        String moved = customers.stripeId(0) + "_2";
-        stripe().customers(moved);
+        String moved = moveToANewStripeCustomer(customers, "split");
         stripe().loseFromSummaries(customers.stripeId(0));
-        Files.writeString(
-                customers.file(),
-                "customer_id,stripe_customer_id,plan_id\n" + customers.id(0) + "," + moved + ",split\n");
 
         // when: a later hour of the day goes to the new customer and a markup cut corrects the first one's hour
         writeInputTokens(input, "late.csv", customers, day.atTime(9, 0), 1_000);
@@ -463,11 +459,7 @@ abstract class StripeUploadScenarios {
 
         // when: the customer moves to a new Stripe customer, a late file adds usage of a later hour, and the markup
         // is lowered to 10%
-        String moved = customers.stripeId(0) + "_2";
-        stripe().customers(moved);
-        Files.writeString(
-                customers.file(),
-                "customer_id,stripe_customer_id,plan_id\n" + customers.id(0) + "," + moved + ",moved\n");
+        String moved = moveToANewStripeCustomer(customers, "moved");
         UsageFixtures.write(
                 input.resolve("late.csv"),
                 "moved-2," + day + "T09:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,0,0,,ok");
@@ -492,12 +484,8 @@ abstract class StripeUploadScenarios {
         Customers customers = customersOnPlan("gone", "gone", "a");
         LocalDate day = daysAgo(5);
         Path input = millionInputTokensAtSeven(customers, day, plans);
-        String moved = customers.stripeId(0) + "_2";
-        stripe().customers(moved);
+        String moved = moveToANewStripeCustomer(customers, "gone");
         stripe().forgetCustomer(customers.stripeId(0));
-        Files.writeString(
-                customers.file(),
-                "customer_id,stripe_customer_id,plan_id\n" + customers.id(0) + "," + moved + ",gone\n");
         markup(plans, "gone", 10);
 
         // when: the day is run three times
@@ -853,6 +841,21 @@ abstract class StripeUploadScenarios {
             run(first.plusDays(day), input, customers.file(), "job-plans.yaml");
         }
         return input;
+    }
+
+    /**
+     * Moves the first customer, on plan {@code planId}, to a new Stripe customer, which Stripe knows: the customers
+     * file lists it alone, with that id.
+     *
+     * @return the new Stripe customer id
+     */
+    String moveToANewStripeCustomer(Customers customers, String planId) throws IOException {
+        String moved = customers.stripeId(0) + "_2";
+        stripe().customers(moved);
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id\n" + customers.id(0) + "," + moved + "," + planId + "\n");
+        return moved;
     }
 
     /** A plans file of one plan at {@code markupPercent}, which {@link #markup} writes again. */

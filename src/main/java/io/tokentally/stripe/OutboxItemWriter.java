@@ -208,7 +208,9 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
      * item was planned: it carried their value, and Stripe has it now.
      */
     private void resolveRefusedBefore(OutboxRow row) {
-        if (row.kind() != OutboxRow.Kind.METER_EVENT && row.kind() != OutboxRow.Kind.INVOICE_ITEM) {
+        // an hour's first revision was planned before any of its rows could be refused: no query for most rows
+        if (row.revision() == 1
+                || (row.kind() != OutboxRow.Kind.METER_EVENT && row.kind() != OutboxRow.Kind.INVOICE_ITEM)) {
             return;
         }
         for (String identifier : outbox.refusedBeforePlanned(row)) {

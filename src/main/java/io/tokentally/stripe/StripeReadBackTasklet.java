@@ -123,14 +123,9 @@ class StripeReadBackTasklet implements Tasklet {
     private void resolveAgreeing(Set<Key> checked, Set<Key> differing) {
         // a finding names the customer, meter and day, whichever Stripe customer: after a change of Stripe customer,
         // the new one's agreement does not resolve the old one's mismatch of the same day
-        Set<String> differingFindings = new HashSet<>();
-        differing.forEach(key -> differingFindings.add(findingKey(key)));
         Set<String> agreeing = new HashSet<>();
-        for (Key key : checked) {
-            if (!differingFindings.contains(findingKey(key))) {
-                agreeing.add(findingKey(key));
-            }
-        }
+        checked.forEach(key -> agreeing.add(findingKey(key)));
+        differing.forEach(key -> agreeing.remove(findingKey(key)));
         for (FindingRepository.Stored open : findings.unresolvedOfKind(MISMATCH)) {
             if (agreeing.contains(open.key()) && findings.resolve(open.key(), run)) {
                 log.info("Stripe read-back: {} agrees now; its finding is resolved", open.key());

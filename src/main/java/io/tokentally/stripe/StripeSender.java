@@ -282,6 +282,7 @@ class StripeSender {
     /** The active meters' ids by event name, each page of the list read on its own ({@link #scan}). */
     Map<String, String> meterIds() throws StripeException, InterruptedException {
         Map<String, String> ids = new HashMap<>();
+        // a scan that stops at no meter reads every page
         scan("meters", after -> client.v1().billing().meters().list(activeMetersAfter(after)), meter -> {
             ids.put(meter.getEventName(), meter.getId());
             return false;

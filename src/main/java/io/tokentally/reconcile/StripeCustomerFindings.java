@@ -40,12 +40,12 @@ public final class StripeCustomerFindings {
 
     private static Finding finding(String customerId, String old, String now, String file, long unsentRows) {
         String after = now == null ? "none" : now;
-        String corrections = "meter events of an hour already sent to " + old + " or an earlier Stripe customer (its"
-                + " corrections and late usage) go to the one whose meter holds the hour, so that its total is what the"
-                + " hour billed (if its subscription has ended, Stripe bills them nowhere: then settle them by"
-                + " hand), unless Stripe refused the hour's last one for good, and then the next goes to the id now"
-                + " (the difference only); credit grants made on " + old + " (included usage, packs, promotions) stay"
-                + " there and pay its invoices only: move what they have left by hand";
+        String corrections = "a correction that lowers an hour already sent to " + old + " or an earlier Stripe"
+                + " customer is taken off the meters that hold the hour, up to what each holds, so that their totals"
+                + " are what the hour billed (if a subscription has ended, Stripe bills it nowhere: then settle it by"
+                + " hand), and what none can take (Stripe refused its last event for good) goes to the id now;"
+                + " credit grants made on " + old + " (included usage, packs, promotions) stay there and pay its"
+                + " invoices only: move what they have left by hand";
         String message = "the Stripe customer of " + customerId + " changed from " + old + " to " + after + " (" + file
                 + "): what runs plan from now on "
                 + (now == null

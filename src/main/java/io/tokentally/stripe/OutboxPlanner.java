@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -59,29 +60,68 @@ public final class OutboxPlanner {
      * What the outbox already holds for one hour: the sum of its revisions' values, the highest revision,
      * on a tokens-layout meter the sum of the billed USD its revisions stand for (else zero), the sum of
      * the values of its invoice items (an earlier version's, for a late hour), which are part of the first sum,
-     * and the Stripe customer whose meter holds the hour: that of its latest meter event (null when none, or when
-     * Stripe refused that one for good).
+     * and the Stripe customers whose meters hold the hour's meter events, the latest first.
      */
-    public record Queued(long valueMicros, int revision, BigDecimal amountUsd, long invoicedMicros, String heldBy) {
+    public record Queued(
+            long valueMicros, int revision, BigDecimal amountUsd, long invoicedMicros, List<Holding> holdings) {
 
         public Queued(long valueMicros, int revision) {
             this(valueMicros, revision, BigDecimal.ZERO);
         }
 
         public Queued(long valueMicros, int revision, BigDecimal amountUsd) {
-            this(valueMicros, revision, amountUsd, 0, null);
+            this(valueMicros, revision, amountUsd, 0, List.of());
         }
 
         /**
-         * The Stripe customer the hour's next meter events go to: the one whose meter holds the hour, so that a
-         * correction lowers the total it corrects, after the customer's {@code stripe_customer_id} changed too (sent
-         * to the new one, Stripe would bill the old one's total whole and floor a period's negative total at zero);
-         * {@code current}, the customer's Stripe id now, for an hour no meter holds.
+         * Where the hour's next meter events, {@code delta} in all, go. An increase goes to {@code current}, the
+         * customer's Stripe id now. A decrease is taken off the meters that hold the hour, {@code current}'s first,
+         * then the latest holder's, each up to what it holds: it lowers the total it corrects (sent to a Stripe
+         * customer that holds none of it, it would leave that total whole, and Stripe floors a period's negative
+         * total at zero), and a Stripe customer whose id another customer has taken since is never raised. What no
+         * holder can take (one refused the hour's latest event for good: a customer deleted in Stripe) goes to
+         * {@code current}.
          */
-        String meterEventsTo(String current) {
-            return heldBy == null ? current : heldBy;
+        List<Part> meterEvents(long delta, String current) {
+            if (delta == 0) {
+                return List.of();
+            }
+            if (delta > 0) {
+                return List.of(new Part(current, delta));
+            }
+            List<Holding> order = new ArrayList<>(holdings.size());
+            holdings.stream()
+                    .filter(held -> Objects.equals(current, held.stripeCustomerId()))
+                    .forEach(order::add);
+            holdings.stream()
+                    .filter(held -> !Objects.equals(current, held.stripeCustomerId()))
+                    .forEach(order::add);
+            List<Part> parts = new ArrayList<>(2);
+            long left = delta;
+            for (Holding held : order) {
+                long taken = held.refused() || held.stripeCustomerId() == null || held.valueMicros() <= 0
+                        ? 0
+                        : Math.max(left, -held.valueMicros());
+                if (taken != 0) {
+                    parts.add(new Part(held.stripeCustomerId(), taken));
+                    left -= taken;
+                }
+            }
+            if (left != 0) {
+                parts.add(new Part(current, left));
+            }
+            return parts;
         }
     }
+
+    /**
+     * What one Stripe customer's meter holds of an hour: the values of the meter events sent to it, less those
+     * Stripe refused for good, and whether Stripe refused the latest one sent to it for good.
+     */
+    public record Holding(String stripeCustomerId, long valueMicros, boolean refused) {}
+
+    /** One meter event of an hour's next revisions: the Stripe customer it goes to and its value. */
+    record Part(String stripeCustomerId, long value) {}
 
     /** Whether an hour is too old for meter events stamped with it: they are stamped later ({@link #stamp}). */
     boolean late(Instant hour) {
@@ -189,9 +229,8 @@ public final class OutboxPlanner {
 
     /**
      * The hour's next revisions, {@code delta} in all: of a decrease, what takes back the hour's invoice items as an
-     * invoice item, then the rest as a meter event. The item goes to the customer's Stripe id now, on whose next
-     * invoice it is billed; the meter event to the Stripe customer whose meter holds the hour ({@link
-     * Queued#meterEventsTo}).
+     * invoice item, then the rest as meter events. The item goes to the customer's Stripe id now, on whose next
+     * invoice it is billed; the meter events as {@link Queued#meterEvents} says.
      */
     private List<OutboxRow> nextRevisions(
             String customerId,
@@ -215,15 +254,15 @@ public final class OutboxPlanner {
                     takenBack,
                     notAfterNow(hour)));
         }
-        if (delta != takenBack) {
+        for (Part part : queued.meterEvents(delta - takenBack, stripeCustomerId)) {
             rows.add(row(
                     OutboxRow.Kind.METER_EVENT,
                     customerId,
-                    queued.meterEventsTo(stripeCustomerId),
+                    part.stripeCustomerId(),
                     meter,
                     hour,
                     ++revision,
-                    delta - takenBack,
+                    part.value(),
                     stamp(hour, period)));
         }
         return rows;

@@ -3,12 +3,14 @@ package io.tokentally.stripe;
 import io.tokentally.rating.UnplannedHours;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.StorableText;
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,43 +87,91 @@ public class OutboxRepository {
     /**
      * For the customers the run touched (run_customer), per (customer, meter) and hour of [from, to): the
      * sum of the values queued (rows Stripe rejected for good do not count, so their value is planned
-     * again), the highest revision, the billed USD of tokens-layout rows, the sum of the invoice items' values and
-     * the Stripe customer of the latest meter event, unless Stripe refused it for good (a customer deleted in Stripe:
-     * the next revision goes to the customer's id now, not to the one that refused it, night after night).
+     * again), the highest revision, the billed USD of tokens-layout rows, the sum of the invoice items' values and,
+     * per Stripe customer its meter events went to, the latest first, what they hold and whether Stripe refused the
+     * latest of them for good (a customer deleted in Stripe: the next decrease is not sent there night after night).
      */
     public Map<String, Map<Instant, OutboxPlanner.Queued>> queued(Instant from, Instant to, long run) {
-        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
+        Map<String, Map<Instant, List<HeldPart>>> parts = new TreeMap<>();
         jdbc.query(
-                "SELECT o.customer_id, o.meter, o.window_start,"
+                "SELECT o.customer_id, o.meter, o.window_start, o.stripe_customer_id,"
                         + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE o.value_micros END), MAX(o.revision),"
                         + " SUM(CASE WHEN o.state = 'FAILED' THEN 0 ELSE COALESCE(o.amount_usd, 0) END),"
                         + " SUM(CASE WHEN o.kind = 'INVOICE_ITEM' AND o.state <> 'FAILED' THEN o.value_micros"
                         + " ELSE 0 END),"
-                        + " (SELECT CASE WHEN h.state = 'FAILED' THEN NULL ELSE h.stripe_customer_id END"
-                        + " FROM outbox h WHERE h.customer_id = o.customer_id AND h.meter = o.meter"
-                        + " AND h.window_start = o.window_start AND h.kind = 'METER_EVENT'"
-                        + " ORDER BY h.revision DESC LIMIT 1)"
+                        + " SUM(CASE WHEN o.kind = 'METER_EVENT' AND o.state <> 'FAILED' THEN o.value_micros"
+                        + " ELSE 0 END),"
+                        + " MAX(CASE WHEN o.kind = 'METER_EVENT' THEN o.revision END),"
+                        + " MAX(CASE WHEN o.kind = 'METER_EVENT' AND o.state = 'FAILED' THEN o.revision END)"
                         + " FROM outbox o"
                         + " JOIN run_customer c ON c.customer_id = o.customer_id AND c.ingest_run = ?"
                         + " WHERE o.window_start >= ? AND o.window_start < ?"
                         + " AND o.kind IN ('METER_EVENT', 'INVOICE_ITEM') AND o.meter <> '"
                         + ClosedPeriodRepository.METER + "'"
-                        + " GROUP BY o.customer_id, o.meter, o.window_start",
+                        + " GROUP BY o.customer_id, o.meter, o.window_start, o.stripe_customer_id",
                 rs -> {
-                    queued.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
-                            .put(
-                                    SqlTime.read(rs, "window_start"),
-                                    new OutboxPlanner.Queued(
-                                            rs.getLong(4),
-                                            rs.getInt(5),
-                                            rs.getBigDecimal(6),
-                                            rs.getLong(7),
-                                            rs.getString(8)));
+                    int latestEvent = rs.getInt(10);
+                    boolean anyEvent = !rs.wasNull();
+                    int latestRefused = rs.getInt(11);
+                    boolean anyRefused = !rs.wasNull();
+                    parts.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new TreeMap<>())
+                            .computeIfAbsent(SqlTime.read(rs, "window_start"), k -> new ArrayList<>())
+                            .add(new HeldPart(
+                                    rs.getLong(5),
+                                    rs.getInt(6),
+                                    rs.getBigDecimal(7),
+                                    rs.getLong(8),
+                                    anyEvent
+                                            ? new OutboxPlanner.Holding(
+                                                    rs.getString(4),
+                                                    rs.getLong(9),
+                                                    anyRefused && latestRefused == latestEvent)
+                                            : null,
+                                    latestEvent));
                 },
                 run,
                 SqlTime.utc(from),
                 SqlTime.utc(to));
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
+        parts.forEach((meter, hours) -> {
+            Map<Instant, OutboxPlanner.Queued> byHour = new TreeMap<>();
+            hours.forEach((hour, held) -> byHour.put(hour, HeldPart.sum(held)));
+            queued.put(meter, byHour);
+        });
         return queued;
+    }
+
+    /**
+     * What the rows of an hour sent to one Stripe customer hold, as {@link OutboxPlanner.Queued} counts them, and
+     * its meter events' holding (null: none) with the revision of the latest of them.
+     */
+    private record HeldPart(
+            long valueMicros,
+            int revision,
+            BigDecimal amountUsd,
+            long invoicedMicros,
+            OutboxPlanner.Holding holding,
+            int latestEvent) {
+
+        /** The hour's queued rows, all Stripe customers' together. */
+        static OutboxPlanner.Queued sum(List<HeldPart> parts) {
+            long value = 0;
+            int revision = 0;
+            BigDecimal amountUsd = BigDecimal.ZERO;
+            long invoiced = 0;
+            for (HeldPart part : parts) {
+                value += part.valueMicros();
+                revision = Math.max(revision, part.revision());
+                amountUsd = amountUsd.add(part.amountUsd());
+                invoiced += part.invoicedMicros();
+            }
+            List<OutboxPlanner.Holding> holdings = parts.stream()
+                    .filter(part -> part.holding() != null)
+                    .sorted(Comparator.comparingInt(HeldPart::latestEvent).reversed())
+                    .map(HeldPart::holding)
+                    .toList();
+            return new OutboxPlanner.Queued(value, revision, amountUsd, invoiced, holdings);
+        }
     }
 
     static String key(String customerId, String meter) {

@@ -3,6 +3,7 @@ package io.tokentally.stripe;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,9 @@ final class TokenOutboxPlanner {
 
     /** One rated aggregate of the period, and the token meter that bills it exactly (null: none). */
     record Routed(TokenType tokenType, Instant hourStart, String tokenMeter, long tokens, BigDecimal billedUsd) {}
+
+    /** The scale of {@code outbox.amount_usd}. */
+    private static final int AMOUNT_SCALE = 26;
 
     private final OutboxPlanner planner;
     private final AmountMeterLayout amountLayout;
@@ -102,7 +106,8 @@ final class TokenOutboxPlanner {
 
         /**
          * Plans a token meter's hours as new revisions of their token differences, taking the amount they stand
-         * for off the amount meter.
+         * for off the amount meter. A difference goes to the Stripe customers {@link
+         * OutboxPlanner.Queued#meterEvents} names, each part standing for its share of the amount.
          */
         void planTokenMeter(String meter, Map<Instant, OutboxPlanner.Queued> held) {
             String amountMeter = amountLayout.meterFor(TokenMeterLayout.tokenTypeOf(meter));
@@ -115,16 +120,27 @@ final class TokenOutboxPlanner {
                 BigDecimal amount = covered.getOrDefault(hour, BigDecimal.ZERO);
                 add(amounts, amountMeter, hour, amount.negate());
                 long delta = (wanted.containsKey(hour) ? wanted.get(hour)[0] : 0) - before.valueMicros();
-                if (delta != 0) {
+                int revision = before.revision();
+                BigDecimal amountLeft = amount.subtract(before.amountUsd());
+                long tokensLeft = delta;
+                for (OutboxPlanner.Part part : before.meterEvents(delta, stripeCustomerId)) {
+                    // each part stands for its share of the amount, the last for what is left
+                    BigDecimal partAmount = part.value() == tokensLeft
+                            ? amountLeft
+                            : amountLeft
+                                    .multiply(BigDecimal.valueOf(part.value()))
+                                    .divide(BigDecimal.valueOf(tokensLeft), AMOUNT_SCALE, RoundingMode.HALF_EVEN);
                     rows.add(planner.tokenRow(
                             customerId,
-                            before.meterEventsTo(stripeCustomerId),
+                            part.stripeCustomerId(),
                             meter,
                             hour,
-                            before.revision() + 1,
-                            delta,
-                            amount.subtract(before.amountUsd()),
+                            ++revision,
+                            part.value(),
+                            partAmount,
                             billingPeriod));
+                    amountLeft = amountLeft.subtract(partAmount);
+                    tokensLeft -= part.value();
                 }
             }
         }

@@ -148,6 +148,10 @@ class OutboxPlannerTests {
         return after;
     }
 
+    private static List<OutboxPlanner.Holding> heldBy(String stripeCustomerId, long valueMicros) {
+        return List.of(new OutboxPlanner.Holding(stripeCustomerId, valueMicros, false));
+    }
+
     private static long sentThrough(Map<Instant, OutboxPlanner.Queued> queued, Instant end) {
         return queued.entrySet().stream()
                 .filter(hour -> hour.getKey().isBefore(end))
@@ -160,7 +164,7 @@ class OutboxPlannerTests {
         // given: a late hour sent as a meter event of 5.00 USD while fresh, then raised by an earlier version's
         // invoice item of 0.50 USD; it is now rated at 3.00 USD
         Map<Instant, OutboxPlanner.Queued> queued =
-                Map.of(OLD_DAY, new OutboxPlanner.Queued(5_500_000, 2, BigDecimal.ZERO, 500_000, null));
+                Map.of(OLD_DAY, new OutboxPlanner.Queued(5_500_000, 2, BigDecimal.ZERO, 500_000, List.of()));
         NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(OLD_DAY, new BigDecimal("3.00")));
 
         // when
@@ -181,8 +185,8 @@ class OutboxPlannerTests {
         // of them raised by an earlier version's invoice item; both are now rated lower, and a new hour has usage
         Instant sent = FRESH_HOUR.minusSeconds(3_600);
         Map<Instant, OutboxPlanner.Queued> queued = Map.of(
-                OLD_DAY, new OutboxPlanner.Queued(5_500_000, 2, BigDecimal.ZERO, 500_000, "cus_old"),
-                sent, new OutboxPlanner.Queued(2_000_000, 1, BigDecimal.ZERO, 0, "cus_old"));
+                OLD_DAY, new OutboxPlanner.Queued(5_500_000, 2, BigDecimal.ZERO, 500_000, heldBy("cus_old", 5_000_000)),
+                sent, new OutboxPlanner.Queued(2_000_000, 1, BigDecimal.ZERO, 0, heldBy("cus_old", 2_000_000)));
         NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(
                 OLD_DAY, new BigDecimal("3.00"),
                 sent, new BigDecimal("1.50"),
@@ -204,10 +208,71 @@ class OutboxPlannerTests {
     }
 
     @Test
+    void lateUsageOfAnHourAnEarlierStripeCustomerHoldsGoesToTheCustomersIdNow() {
+        // given: an hour of 2.00 USD sent to cus_old; cus_old has since been given to another customer, whose usage
+        // it now bills, and this customer is cus_new; late usage raises the hour to 2.50 USD
+        Instant sent = FRESH_HOUR.minusSeconds(3_600);
+        Map<Instant, OutboxPlanner.Queued> queued =
+                Map.of(sent, new OutboxPlanner.Queued(2_000_000, 1, BigDecimal.ZERO, 0, heldBy("cus_old", 2_000_000)));
+        NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(sent, new BigDecimal("2.50")));
+
+        // when
+        List<OutboxRow> rows = planner.plan("acme", "cus_new", "usage", YEAR, BigDecimal.ZERO, billed, queued);
+
+        // then: the increase is billed to the customer's own Stripe customer, not to the one it left
+        assertThat(rows)
+                .extracting(OutboxRow::revision, OutboxRow::valueMicros, OutboxRow::stripeCustomerId)
+                .containsExactly(tuple(2, 500_000L, "cus_new"));
+    }
+
+    @Test
+    void aDecreaseIsTakenOffTheIdNowThenTheLatestHolderEachUpToWhatItHoldsAndNeverOffARefusingOne() {
+        // given: an hour of 5.00 USD: 3.00 sent to cus_first, 1.50 to cus_old, 0.50 to cus_new (the id now), the
+        // latest; Stripe refused for good the latest event sent to cus_first (its customer deleted)
+        Instant sent = FRESH_HOUR.minusSeconds(3_600);
+        List<OutboxPlanner.Holding> holders = List.of(
+                new OutboxPlanner.Holding("cus_new", 500_000, false),
+                new OutboxPlanner.Holding("cus_old", 1_500_000, false),
+                new OutboxPlanner.Holding("cus_first", 3_000_000, true));
+        Map<Instant, OutboxPlanner.Queued> queued =
+                Map.of(sent, new OutboxPlanner.Queued(5_000_000, 4, BigDecimal.ZERO, 0, holders));
+
+        // when: the hour is rated at 3.00 USD, then at 1.00 USD
+        List<OutboxRow> less = planner.plan(
+                "acme",
+                "cus_new",
+                "usage",
+                YEAR,
+                BigDecimal.ZERO,
+                new TreeMap<>(Map.of(sent, new BigDecimal("3.00"))),
+                queued);
+        List<OutboxRow> least = planner.plan(
+                "acme",
+                "cus_new",
+                "usage",
+                YEAR,
+                BigDecimal.ZERO,
+                new TreeMap<>(Map.of(sent, new BigDecimal("1.00"))),
+                queued);
+
+        // then: 2.00 USD less is cus_new's 0.50 and 1.50 of cus_old's; 4.00 less takes all cus_old holds, and what
+        // the refusing cus_first cannot take goes to the id now, each part a revision of its own
+        assertThat(less)
+                .extracting(OutboxRow::revision, OutboxRow::valueMicros, OutboxRow::stripeCustomerId)
+                .containsExactly(tuple(5, -500_000L, "cus_new"), tuple(6, -1_500_000L, "cus_old"));
+        assertThat(least)
+                .extracting(OutboxRow::revision, OutboxRow::valueMicros, OutboxRow::stripeCustomerId)
+                .containsExactly(
+                        tuple(5, -500_000L, "cus_new"),
+                        tuple(6, -1_500_000L, "cus_old"),
+                        tuple(7, -2_000_000L, "cus_new"));
+    }
+
+    @Test
     void anIncreaseOfAnHourWithAnEarlierVersionsInvoiceItemIsAMeterEvent() {
         // given: a late hour an earlier version invoiced at 0.05 USD, now rated at 0.06 USD
         Map<Instant, OutboxPlanner.Queued> queued =
-                Map.of(OLD_DAY, new OutboxPlanner.Queued(50_000, 1, BigDecimal.ZERO, 50_000, null));
+                Map.of(OLD_DAY, new OutboxPlanner.Queued(50_000, 1, BigDecimal.ZERO, 50_000, List.of()));
         NavigableMap<Instant, BigDecimal> billed = new TreeMap<>(Map.of(OLD_DAY, new BigDecimal("0.06")));
 
         // when

@@ -477,6 +477,40 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
+    void lateUsageAfterTwoCustomersSwappedStripeIdsGoesToEachOnesIdNow() throws Exception {
+        // given: a's and b's million gpt-4o input tokens at 07:00, 3.25 USD each at 30%, sent to their Stripe ids
+        Customers customers = customers("swap", "a", "b");
+        LocalDate day = daysAgo(5);
+        Path input = folder("swap");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "swap-a," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+                "swap-b," + day + "T07:00:00Z," + customers.id(1) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // when: one customers file swaps their Stripe ids, and a late file adds 1,000 tokens to a's 07:00
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id\n"
+                        + customers.id(0) + "," + customers.stripeId(1) + ",payg\n"
+                        + customers.id(1) + "," + customers.stripeId(0) + ",payg\n");
+        UsageFixtures.write(
+                input.resolve("late.csv"),
+                "swap-late," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,0,0,,ok");
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // then: a's 0.00325 USD more goes to a's Stripe customer now, not to its old one, which bills b now
+        assertThat(stripe().events())
+                .filteredOn(event -> event.customer().equals(customers.stripeId(1)))
+                .extracting(FakeStripe.Event::value)
+                .containsExactly(3_250_000L, 3_250L);
+        assertThat(stripe().events())
+                .filteredOn(event -> event.customer().equals(customers.stripeId(0)))
+                .extracting(FakeStripe.Event::value)
+                .containsExactly(3_250_000L);
+    }
+
+    @Test
     void aCorrectionTheEarlierStripeCustomerRefusesGoesToTheCustomersIdNowOnTheNextRun() throws Exception {
         // given: an hour sent to the customer's first Stripe id; the customer moves to a new one, the first is deleted
         // in Stripe, and the markup is lowered from 30% to 10%

@@ -88,7 +88,15 @@ class TokenOutboxPlannerTests {
         // given: 1,000 tokens sent to cus_old's token meter; the customer's Stripe id is cus_new now, and the model is
         // no longer listed
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = Map.of(
-                INPUT_METER, Map.of(HOUR, new OutboxPlanner.Queued(1_000, 1, new BigDecimal("0.003"), 0, "cus_old")));
+                INPUT_METER,
+                Map.of(
+                        HOUR,
+                        new OutboxPlanner.Queued(
+                                1_000,
+                                1,
+                                new BigDecimal("0.003"),
+                                0,
+                                List.of(new OutboxPlanner.Holding("cus_old", 1_000, false)))));
         List<TokenOutboxPlanner.Routed> usage =
                 List.of(new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, null, 1_000, new BigDecimal("0.003")));
 
@@ -101,6 +109,29 @@ class TokenOutboxPlannerTests {
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple(INPUT_METER, -1_000L, "cus_old"),
                         org.assertj.core.groups.Tuple.tuple("tt_input_usd_micros", 3_000L, "cus_new"));
+    }
+
+    @Test
+    void aTokenDecreaseIsTakenOffTheHoursHoldersEachPartStandingForItsShareOfTheAmount() {
+        // given: 3,000 tokens (0.009 USD) of an hour, 1,000 on cus_new's meter (the id now), 2,000 on cus_old's
+        List<OutboxPlanner.Holding> holders = List.of(
+                new OutboxPlanner.Holding("cus_new", 1_000, false), new OutboxPlanner.Holding("cus_old", 2_000, false));
+        Map<String, Map<Instant, OutboxPlanner.Queued>> queued = Map.of(
+                INPUT_METER, Map.of(HOUR, new OutboxPlanner.Queued(3_000, 2, new BigDecimal("0.009"), 0, holders)));
+        List<TokenOutboxPlanner.Routed> usage = List.of(
+                new TokenOutboxPlanner.Routed(TokenType.INPUT, HOUR, INPUT_METER, 1_500, new BigDecimal("0.0045")));
+
+        // when: the hour now has 1,500 tokens
+        List<OutboxRow> rows = planner.plan("c", "cus_new", PERIOD, usage, queued);
+
+        // then: cus_new's 1,000 and 500 of cus_old's, standing for 0.003 and 0.0015 USD
+        assertThat(rows)
+                .extracting(OutboxRow::revision, OutboxRow::valueMicros, OutboxRow::stripeCustomerId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(3, -1_000L, "cus_new"),
+                        org.assertj.core.groups.Tuple.tuple(4, -500L, "cus_old"));
+        assertThat(rows.get(0).amountUsd()).isEqualByComparingTo("-0.003");
+        assertThat(rows.get(1).amountUsd()).isEqualByComparingTo("-0.0015");
     }
 
     @Test

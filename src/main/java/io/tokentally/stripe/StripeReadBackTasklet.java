@@ -121,11 +121,13 @@ class StripeReadBackTasklet implements Tasklet {
      * and the outbox agree (a row resent by a later run, summaries that caught up) would send someone after nothing.
      */
     private void resolveAgreeing(Set<Key> checked, Set<Key> differing) {
-        // a finding names the customer, meter and day, whichever Stripe customer: after a change of Stripe customer,
-        // the new one's agreement does not resolve the old one's mismatch of the same day
         Set<String> agreeing = new HashSet<>();
         checked.forEach(key -> agreeing.add(findingKey(key)));
         differing.forEach(key -> agreeing.remove(findingKey(key)));
+        // an earlier version's finding names the customer, meter and day, whichever Stripe customer: it agrees when
+        // none of that customer's Stripe customers differs on the day
+        checked.forEach(key -> agreeing.add(earlierFindingKey(key)));
+        differing.forEach(key -> agreeing.remove(earlierFindingKey(key)));
         for (FindingRepository.Stored open : findings.unresolvedOfKind(MISMATCH)) {
             if (agreeing.contains(open.key()) && findings.resolve(open.key(), run)) {
                 log.info("Stripe read-back: {} agrees now; its finding is resolved", open.key());
@@ -133,7 +135,17 @@ class StripeReadBackTasklet implements Tasklet {
         }
     }
 
+    /**
+     * {@code stripe-readback:<customer>:<Stripe customer>:<meter>:<day>}: after a change of Stripe customer, the new
+     * one's agreement does not resolve the old one's mismatch of the same day, nor does one overwrite the other.
+     */
     private static String findingKey(Key key) {
+        return "stripe-readback:" + key.customerId() + ":" + key.stripeCustomerId() + ":" + key.meter() + ":"
+                + key.day();
+    }
+
+    /** The key earlier versions gave a finding, without the Stripe customer: still resolved when its day agrees. */
+    private static String earlierFindingKey(Key key) {
         return "stripe-readback:" + key.customerId() + ":" + key.meter() + ":" + key.day();
     }
 

@@ -114,8 +114,10 @@ abstract class ReconciliationAcceptanceScenarios {
                         "provider-usage-mismatch:openai|openai/gpt-4o|output|" + DAY + " PROVIDER_USAGE_MISMATCH ERROR",
                         "provider-usage-not-billed:anthropic|anthropic/claude-sonnet-4-5|cache_read|" + DAY
                                 + " PROVIDER_USAGE_NOT_BILLED ERROR",
-                        "stripe-readback:bob:tokentally_input_usd_micros:" + DAY + " STRIPE_READBACK_MISMATCH ERROR",
-                        "stripe-readback:bob:tokentally_output_usd_micros:" + DAY + " STRIPE_READBACK_MISMATCH ERROR",
+                        "stripe-readback:bob:cus_TestBob000001:tokentally_input_usd_micros:" + DAY
+                                + " STRIPE_READBACK_MISMATCH ERROR",
+                        "stripe-readback:bob:cus_TestBob000001:tokentally_output_usd_micros:" + DAY
+                                + " STRIPE_READBACK_MISMATCH ERROR",
                         "unattributed-usage:zed:" + DAY + " UNATTRIBUTED_USAGE WARNING");
 
         // gpt-4o output: the provider's 20,101 tokens against the gateway's 10,000 + 10,000, 101 over the
@@ -169,11 +171,13 @@ abstract class ReconciliationAcceptanceScenarios {
         assertThat(sources(zed)).containsExactly("billable gateway-day.csv 6");
         // bob's events: input 40,000 x $2.50/M x 1.2 + 50,000 x $3/M x 1.25 = $0.3075; output
         // 10,000 x $10/M x 1.2 + 2,000 x $15/M x 1.25 = $0.1575; Stripe's summaries show none of them
-        JsonNode bobInput = evidence("stripe-readback:bob:tokentally_input_usd_micros:" + DAY);
+        JsonNode bobInput = evidence("stripe-readback:bob:cus_TestBob000001:tokentally_input_usd_micros:" + DAY);
         assertThat(number(bobInput, "sent_value")).isEqualTo("307500");
         assertThat(number(bobInput, "stripe_value")).isEqualTo("0");
         assertThat(number(bobInput, "waited_seconds")).isEqualTo("4");
-        assertThat(number(evidence("stripe-readback:bob:tokentally_output_usd_micros:" + DAY), "sent_value"))
+        assertThat(number(
+                        evidence("stripe-readback:bob:cus_TestBob000001:tokentally_output_usd_micros:" + DAY),
+                        "sent_value"))
                 .isEqualTo("157500");
         // alice's gpt-4o-mini output: the provider charged $0.09 for what lists at $0.06 and is billed
         // at $0.078: a loss of $0.012 at the actual cost (list price would show a margin)

@@ -9,6 +9,8 @@ import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.job.ReferenceFiles;
 import io.tokentally.job.RunReportListener;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.NovemberClock;
 import io.tokentally.shared.RunFolders;
@@ -54,6 +56,9 @@ abstract class StripeUploadScenarios {
 
     @Autowired
     StripeMeterErrors meterErrors;
+
+    @Autowired
+    FindingRepository findings;
 
     abstract FakeStripe stripe();
 
@@ -165,19 +170,49 @@ abstract class StripeUploadScenarios {
         String moved = moveToANewStripeCustomer(customers, "split");
         stripe().loseFromSummaries(customers.stripeId(0));
 
-        // when: a later hour of the day goes to the new customer and a markup cut corrects the first one's hour
+        // when: a later hour of the day goes to the new customer and a markup cut corrects the first one's hour;
+        // then a later run sends another hour of the day to the new customer alone
         writeInputTokens(input, "late.csv", customers, day.atTime(9, 0), 1_000);
         markup(plans, "split", 10);
         JobExecution execution = run(day, input, customers.file(), plans.toString());
+        writeInputTokens(input, "later.csv", customers, day.atTime(10, 0), 1_000);
+        JobExecution later = run(day, input, customers.file(), plans.toString());
 
-        // then: the first customer's mismatch is an open error, not resolved by the new one's agreeing total
+        // then: the first customer's mismatch is an open error, not resolved by the new one's agreeing totals
         assertThat(execution.getExecutionContext().getInt(StripeReadBackTasklet.MISMATCHED))
                 .isEqualTo(1);
-        assertThat(jdbc.queryForObject(
-                        "SELECT status FROM finding WHERE finding_key = ?",
+        assertThat(later.getExecutionContext().getInt(StripeReadBackTasklet.MISMATCHED))
+                .isZero();
+        String meter = LAYOUT.meterFor(TokenType.INPUT);
+        assertThat(jdbc.queryForList(
+                        "SELECT finding_key || ' ' || status FROM finding WHERE finding_key LIKE ?",
                         String.class,
-                        "stripe-readback:" + customers.id(0) + ":" + LAYOUT.meterFor(TokenType.INPUT) + ":" + day))
-                .isEqualTo("OPEN");
+                        "stripe-readback:" + customers.id(0) + ":%"))
+                .containsExactly("stripe-readback:" + customers.id(0) + ":" + customers.stripeId(0) + ":" + meter + ":"
+                        + day + " OPEN");
+    }
+
+    @Test
+    void aReadBackMismatchAnEarlierVersionRecordedIsResolvedWhenItsDayAgrees() throws Exception {
+        // given: a's usage of a day sent, and a mismatch of its day an earlier version recorded, keyed without the
+        // Stripe customer
+        Customers customers = customers("legacy", "a");
+        LocalDate day = daysAgo(13);
+        Path input = folder("legacy");
+        writeInputTokens(input, "gateway.csv", customers, day.atTime(7, 0), 1_000);
+        run(day, input, customers.file(), "job-plans.yaml");
+        String earlier = "stripe-readback:" + customers.id(0) + ":" + LAYOUT.meterFor(TokenType.INPUT) + ":" + day;
+        findings.record(
+                new Finding(earlier, StripeReadBackTasklet.MISMATCH, Finding.Severity.ERROR, "an earlier version's"),
+                1);
+
+        // when: a late file of the day is sent and read back, in agreement
+        writeInputTokens(input, "late.csv", customers, day.atTime(9, 0), 1_000);
+        run(day, input, customers.file(), "job-plans.yaml");
+
+        // then
+        assertThat(jdbc.queryForObject("SELECT status FROM finding WHERE finding_key = ?", String.class, earlier))
+                .isEqualTo("RESOLVED");
     }
 
     @Test

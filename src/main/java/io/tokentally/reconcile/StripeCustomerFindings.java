@@ -43,7 +43,8 @@ public final class StripeCustomerFindings {
         String corrections = "a correction that lowers an hour already sent to " + old + " or an earlier Stripe"
                 + " customer is taken off the meters that hold the hour, up to what each holds, so that their totals"
                 + " are what the hour billed (if a subscription has ended, Stripe bills it nowhere: then settle it by"
-                + " hand), and what none can take (Stripe refused its last event for good) goes to the id now;"
+                + " hand), and what only one that refused its last event for good holds is sent nowhere, an error"
+                + " (CORRECTION_NOT_PLACED) for a person;"
                 + " credit grants made on " + old + " (included usage, packs, promotions) stay there and pay its"
                 + " invoices only: move what they have left by hand";
         String message = "the Stripe customer of " + customerId + " changed from " + old + " to " + after + " (" + file

@@ -118,6 +118,7 @@ class BuildOutboxTasklet implements Tasklet {
         Map<String, Customer> known = customers.findAll();
         BilledCustomers billed = new BilledCustomers(stripeIds, billingCycles(known), known);
         int queued = queueOpenPeriods(planner, closing, billed, changes);
+        CorrectionsNotPlaced.record(planner.notPlaced(), findings, run);
         unplannedHours.forget(changes.unplanned());
         int late = outbox.insertAll(closedPeriods.lateInvoiceItems(run, window, closedAt), run);
         log.info(

@@ -19,8 +19,9 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Decides which outbox rows a (customer, meter, period) needs: a pure function of the exact billed
- * amounts per hour and of what the outbox already holds.
+ * Decides which outbox rows a (customer, meter, period) needs: a function of the exact billed amounts per hour and
+ * of what the outbox already holds. It keeps, for the run's findings, the decreases it could not send ({@link
+ * #notPlaced}).
  *
  * <p>The amount meters take whole micro-USD. The value wanted for an hour is the rounded cumulative amount through
  * that hour minus what the hours before it send, so the sub-micro remainder carries forward and the period's total
@@ -78,16 +79,17 @@ public final class OutboxPlanner {
          * customer's Stripe id now. A decrease is taken off the meters that hold the hour, {@code current}'s first,
          * then the latest holder's, each up to what it holds: it lowers the total it corrects (sent to a Stripe
          * customer that holds none of it, it would leave that total whole, and Stripe floors a period's negative
-         * total at zero), and a Stripe customer whose id another customer has taken since is never raised. What no
-         * holder can take (one refused the hour's latest event for good: a customer deleted in Stripe) goes to
-         * {@code current}.
+         * total at zero), and a Stripe customer whose id another customer has taken since is never raised. What
+         * only an earlier holder that refused the hour's latest event sent to it for good could take (a customer
+         * deleted in Stripe) is not placed: sent to another Stripe customer, it would lower a total that holds none
+         * of it, taking another hour's or another customer's usage off it (hunt BW).
          */
-        List<Part> meterEvents(long delta, String current) {
+        Placement meterEvents(long delta, String current) {
             if (delta == 0) {
-                return List.of();
+                return new Placement(List.of(), 0);
             }
             if (delta > 0) {
-                return List.of(new Part(current, delta));
+                return new Placement(List.of(new Part(current, delta)), 0);
             }
             List<Holding> order = new ArrayList<>(holdings.size());
             holdings.stream()
@@ -99,7 +101,8 @@ public final class OutboxPlanner {
             List<Part> parts = new ArrayList<>(2);
             long left = delta;
             for (Holding held : order) {
-                long taken = held.refused() || held.stripeCustomerId() == null || held.valueMicros() <= 0
+                boolean refusing = held.refused() && !Objects.equals(current, held.stripeCustomerId());
+                long taken = refusing || held.stripeCustomerId() == null || held.valueMicros() <= 0
                         ? 0
                         : Math.max(left, -held.valueMicros());
                 if (taken != 0) {
@@ -107,10 +110,25 @@ public final class OutboxPlanner {
                     left -= taken;
                 }
             }
-            if (left != 0) {
+            if (left != 0 && refusedBy(current).isEmpty()) {
                 parts.add(new Part(current, left));
+                left = 0;
             }
-            return parts;
+            return new Placement(parts, left);
+        }
+
+        /**
+         * The Stripe customers other than {@code current} that hold some of the hour and refused its latest event
+         * sent to them for good. {@code current} is sent a refused value again, as any customer's id is, night after
+         * night, each refusal an error.
+         */
+        List<String> refusedBy(String current) {
+            return holdings.stream()
+                    .filter(held -> held.refused()
+                            && held.valueMicros() > 0
+                            && !Objects.equals(current, held.stripeCustomerId()))
+                    .map(Holding::stripeCustomerId)
+                    .toList();
         }
     }
 
@@ -122,6 +140,23 @@ public final class OutboxPlanner {
 
     /** One meter event of an hour's next revisions: the Stripe customer it goes to and its value. */
     record Part(String stripeCustomerId, long value) {}
+
+    /** An hour's next meter events, and the part of a decrease that no Stripe customer can take (zero or less). */
+    record Placement(List<Part> parts, long notPlaced) {}
+
+    /**
+     * A decrease of an hour not sent, in part or whole, because only Stripe customers that refused the hour's
+     * latest event for good hold what it would take off ({@link Queued#meterEvents}); {@code value} zero: a plan of
+     * an hour such a customer holds that placed all of its decrease.
+     *
+     * @param value the part not sent, in the meter's unit (micro-USD, or tokens on a token meter)
+     * @param refusedBy the Stripe customers that refused
+     * @param current the customer's Stripe id now
+     */
+    public record NotPlaced(
+            String customerId, String meter, Instant hour, long value, List<String> refusedBy, String current) {}
+
+    private final List<NotPlaced> notPlaced = new ArrayList<>();
 
     /** Whether an hour is too old for meter events stamped with it: they are stamped later ({@link #stamp}). */
     boolean late(Instant hour) {
@@ -185,6 +220,9 @@ public final class OutboxPlanner {
                     : cumulativeMicros - sentMicros;
             sentMicros += wanted;
             long delta = wanted - (queued == null ? 0 : queued.valueMicros());
+            if (delta == 0 && queued != null) {
+                place(customerId, stripeCustomerId, meter, hour, queued, 0); // kept: nothing is left unsent now
+            }
             if (delta != 0) {
                 rows.addAll(nextRevisions(
                         customerId,
@@ -254,7 +292,7 @@ public final class OutboxPlanner {
                     takenBack,
                     notAfterNow(hour)));
         }
-        for (Part part : queued.meterEvents(delta - takenBack, stripeCustomerId)) {
+        for (Part part : place(customerId, stripeCustomerId, meter, hour, queued, delta - takenBack)) {
             rows.add(row(
                     OutboxRow.Kind.METER_EVENT,
                     customerId,
@@ -266,6 +304,25 @@ public final class OutboxPlanner {
                     stamp(hour, period)));
         }
         return rows;
+    }
+
+    /**
+     * The meter events of an hour's next revisions, {@code delta} in all ({@link Queued#meterEvents}); a plan of an
+     * hour that a refusing Stripe customer holds is kept for {@link #notPlaced}.
+     */
+    List<Part> place(
+            String customerId, String stripeCustomerId, String meter, Instant hour, Queued queued, long delta) {
+        Placement placement = queued.meterEvents(delta, stripeCustomerId);
+        List<String> refusedBy = queued.refusedBy(stripeCustomerId);
+        if (!refusedBy.isEmpty()) {
+            notPlaced.add(new NotPlaced(customerId, meter, hour, placement.notPlaced(), refusedBy, stripeCustomerId));
+        }
+        return placement.parts();
+    }
+
+    /** The plans of hours a refusing Stripe customer holds, since the planner was made: what they did not send. */
+    public List<NotPlaced> notPlaced() {
+        return List.copyOf(notPlaced);
     }
 
     /**

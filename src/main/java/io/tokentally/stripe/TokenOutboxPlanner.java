@@ -123,7 +123,8 @@ final class TokenOutboxPlanner {
                 int revision = before.revision();
                 BigDecimal amountLeft = amount.subtract(before.amountUsd());
                 long tokensLeft = delta;
-                for (OutboxPlanner.Part part : before.meterEvents(delta, stripeCustomerId)) {
+                for (OutboxPlanner.Part part :
+                        planner.place(customerId, stripeCustomerId, meter, hour, before, delta)) {
                     // each part stands for its share of the amount, the last for what is left
                     BigDecimal partAmount = part.value() == tokensLeft
                             ? amountLeft

@@ -255,17 +255,18 @@ class OutboxPlannerTests {
                 new TreeMap<>(Map.of(sent, new BigDecimal("1.00"))),
                 queued);
 
-        // then: 2.00 USD less is cus_new's 0.50 and 1.50 of cus_old's; 4.00 less takes all cus_old holds, and what
-        // the refusing cus_first cannot take goes to the id now, each part a revision of its own
+        // then: 2.00 USD less is cus_new's 0.50 and 1.50 of cus_old's, each part a revision of its own; 4.00 less
+        // takes all cus_old holds, and what only the refusing cus_first holds is sent nowhere (cus_new's total would
+        // lose usage of other hours for it), kept for a finding
         assertThat(less)
                 .extracting(OutboxRow::revision, OutboxRow::valueMicros, OutboxRow::stripeCustomerId)
                 .containsExactly(tuple(5, -500_000L, "cus_new"), tuple(6, -1_500_000L, "cus_old"));
         assertThat(least)
                 .extracting(OutboxRow::revision, OutboxRow::valueMicros, OutboxRow::stripeCustomerId)
-                .containsExactly(
-                        tuple(5, -500_000L, "cus_new"),
-                        tuple(6, -1_500_000L, "cus_old"),
-                        tuple(7, -2_000_000L, "cus_new"));
+                .containsExactly(tuple(5, -500_000L, "cus_new"), tuple(6, -1_500_000L, "cus_old"));
+        assertThat(planner.notPlaced())
+                .extracting(OutboxPlanner.NotPlaced::value, OutboxPlanner.NotPlaced::refusedBy)
+                .containsExactly(tuple(0L, List.of("cus_first")), tuple(-2_000_000L, List.of("cus_first")));
     }
 
     @Test

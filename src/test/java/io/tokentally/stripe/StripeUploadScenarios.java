@@ -546,7 +546,7 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
-    void aCorrectionTheEarlierStripeCustomerRefusesGoesToTheCustomersIdNowOnTheNextRun() throws Exception {
+    void aCorrectionOnlyADeletedEarlierStripeCustomerHoldsIsSentNowhereAndLeftToAPerson() throws Exception {
         // given: an hour sent to the customer's first Stripe id; the customer moves to a new one, the first is deleted
         // in Stripe, and the markup is lowered from 30% to 10%
         Path plans = planAt("gone", 30);
@@ -559,27 +559,61 @@ abstract class StripeUploadScenarios {
 
         // when: the day is run three times
         JobExecution refused = run(day, input, customers.file(), plans.toString());
-        run(day, input, customers.file(), plans.toString());
+        JobExecution next = run(day, input, customers.file(), plans.toString());
         run(day, input, customers.file(), plans.toString());
 
-        // then: the first run's correction, sent to the deleted customer, is refused; the next sends it to the new
-        // one (not to the deleted one again, run after run), and the third sends nothing
+        // then: the first run's correction, sent to the deleted customer, is refused; the next runs send it neither
+        // there again nor to the new customer, which holds none of the hour (Stripe would take it off the new
+        // customer's other usage, or floor its total at zero), and an error asks a person to credit it by hand
         assertThat(refused.getExitStatus().getExitCode()).isEqualTo("COMPLETED_WITH_REJECTED_UPLOADS");
+        assertThat(next.getExitStatus().getExitCode()).isEqualTo(RunReportListener.COMPLETED_WITH_FINDINGS);
         assertThat(stripe().events())
                 .filteredOn(event -> event.customer().equals(moved))
-                .extracting(FakeStripe.Event::value)
-                .containsExactly(-500_000L);
+                .isEmpty();
         assertThat(jdbc.queryForList(
                         "SELECT stripe_customer_id || ' ' || state FROM outbox WHERE customer_id = ? ORDER BY revision",
                         String.class,
                         customers.id(0)))
-                .containsExactly(customers.stripeId(0) + " SENT", customers.stripeId(0) + " FAILED", moved + " SENT");
-        // and the refusal's error is resolved by the run whose event carried its value
+                .containsExactly(customers.stripeId(0) + " SENT", customers.stripeId(0) + " FAILED");
+        assertThat(jdbc.queryForObject(
+                        "SELECT status || ' ' || message FROM finding WHERE kind = 'CORRECTION_NOT_PLACED' AND"
+                                + " finding_key LIKE ?",
+                        String.class,
+                        "%:" + customers.id(0) + ":%"))
+                .startsWith("OPEN customer " + customers.id(0) + ", ")
+                .contains(": Stripe should hold 500000 micro-USD less of the hour, but only " + customers.stripeId(0)
+                        + ", which refused");
+        // and the refusal's error stays open: its value never reached Stripe
         assertThat(jdbc.queryForObject(
                         "SELECT f.status FROM finding f JOIN outbox o ON f.finding_key = 'UPLOAD_REJECTED:' ||"
                                 + " o.identifier WHERE o.customer_id = ? AND o.state = 'FAILED'",
                         String.class,
                         customers.id(0)))
+                .isEqualTo("OPEN");
+    }
+
+    @Test
+    void aCorrectionNotPlacedIsResolvedOnceTheHourNeedsNoDecrease() throws Exception {
+        // given: the correction above, sent nowhere
+        Path plans = planAt("back", 30);
+        Customers customers = customersOnPlan("back", "back", "a");
+        LocalDate day = daysAgo(5);
+        Path input = millionInputTokensAtSeven(customers, day, plans);
+        moveToANewStripeCustomer(customers, "back");
+        stripe().forgetCustomer(customers.stripeId(0));
+        markup(plans, "back", 10);
+        run(day, input, customers.file(), plans.toString());
+        run(day, input, customers.file(), plans.toString());
+
+        // when: the markup is back at 30%
+        markup(plans, "back", 30);
+        run(day, input, customers.file(), plans.toString());
+
+        // then
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM finding WHERE kind = 'CORRECTION_NOT_PLACED' AND finding_key LIKE ?",
+                        String.class,
+                        "%:" + customers.id(0) + ":%"))
                 .isEqualTo("RESOLVED");
     }
 
@@ -783,6 +817,13 @@ abstract class StripeUploadScenarios {
         JobExecution rerun = run(day, input, customers.file(), "job-plans.yaml");
         assertThat(rerun.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
         assertThat(stripe().totals()).isEqualTo(expectedTotals(customers));
+        // and the refusals' errors are resolved by the run whose events carried their values
+        assertThat(jdbc.queryForList(
+                        "SELECT DISTINCT f.status FROM finding f JOIN outbox o ON f.finding_key = 'UPLOAD_REJECTED:'"
+                                + " || o.identifier WHERE o.customer_id = ? AND o.state = 'FAILED'",
+                        String.class,
+                        customers.id(1)))
+                .containsExactly("RESOLVED");
     }
 
     @Test

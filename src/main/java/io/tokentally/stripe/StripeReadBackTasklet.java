@@ -124,12 +124,8 @@ class StripeReadBackTasklet implements Tasklet {
         Set<String> agreeing = new HashSet<>();
         checked.forEach(key -> agreeing.add(findingKey(key)));
         differing.forEach(key -> agreeing.remove(findingKey(key)));
-        // an earlier version's finding names the customer, meter and day, whichever Stripe customer: it agrees when
-        // none of that customer's Stripe customers differs on the day
-        checked.forEach(key -> agreeing.add(earlierFindingKey(key)));
-        differing.forEach(key -> agreeing.remove(earlierFindingKey(key)));
         for (FindingRepository.Stored open : findings.unresolvedOfKind(MISMATCH)) {
-            if (agreeing.contains(open.key()) && findings.resolve(open.key(), run)) {
+            if (agreeing.contains(keyOf(open)) && findings.resolve(open.key(), run)) {
                 log.info("Stripe read-back: {} agrees now; its finding is resolved", open.key());
             }
         }
@@ -144,9 +140,20 @@ class StripeReadBackTasklet implements Tasklet {
                 + key.day();
     }
 
-    /** The key earlier versions gave a finding, without the Stripe customer: still resolved when its day agrees. */
-    private static String earlierFindingKey(Key key) {
-        return "stripe-readback:" + key.customerId() + ":" + key.meter() + ":" + key.day();
+    /**
+     * A stored finding's key as this version gives it, from its evidence: an earlier version's key names no Stripe
+     * customer, and its day agrees only when the Stripe customer its evidence names agrees.
+     */
+    private static String keyOf(FindingRepository.Stored finding) {
+        if (finding.evidence() == null
+                || !(finding.evidence().get("numbers") instanceof Map<?, ?> evidence)
+                || !(evidence.get("stripe_customer_id") instanceof String stripeCustomerId)
+                || !(evidence.get("customer_id") instanceof String customerId)
+                || !(evidence.get("meter") instanceof String meter)
+                || !(evidence.get("day") instanceof String day)) {
+            return finding.key();
+        }
+        return findingKey(new Key(stripeCustomerId, customerId, meter, LocalDate.parse(day)));
     }
 
     /** Stripe's totals of the keys that differ from the outbox (null when the meter does not exist). */

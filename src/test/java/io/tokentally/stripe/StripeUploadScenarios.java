@@ -9,6 +9,7 @@ import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.job.ReferenceFiles;
 import io.tokentally.job.RunReportListener;
+import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.Amounts;
@@ -193,26 +194,46 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
-    void aReadBackMismatchAnEarlierVersionRecordedIsResolvedWhenItsDayAgrees() throws Exception {
-        // given: a's usage of a day sent, and a mismatch of its day an earlier version recorded, keyed without the
-        // Stripe customer
+    void aReadBackMismatchAnEarlierVersionRecordedIsResolvedWhenItsStripeCustomersDayAgrees() throws Exception {
+        // given: a's input and output tokens of a day sent, and mismatches of both meters' day an earlier version
+        // recorded, keyed without the Stripe customer: the input's of a's Stripe customer, the output's of another
         Customers customers = customers("legacy", "a");
         LocalDate day = daysAgo(13);
         Path input = folder("legacy");
-        writeInputTokens(input, "gateway.csv", customers, day.atTime(7, 0), 1_000);
+        String row = "," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,500,0,,ok";
+        UsageFixtures.write(input.resolve("gateway.csv"), "legacy-1" + row);
         run(day, input, customers.file(), "job-plans.yaml");
-        String earlier = "stripe-readback:" + customers.id(0) + ":" + LAYOUT.meterFor(TokenType.INPUT) + ":" + day;
-        findings.record(
-                new Finding(earlier, StripeReadBackTasklet.MISMATCH, Finding.Severity.ERROR, "an earlier version's"),
-                1);
+        String inputKey = earlierMismatch(customers, TokenType.INPUT, day, customers.stripeId(0));
+        String outputKey = earlierMismatch(customers, TokenType.OUTPUT, day, "cus_elsewhere");
 
         // when: a late file of the day is sent and read back, in agreement
-        writeInputTokens(input, "late.csv", customers, day.atTime(9, 0), 1_000);
+        UsageFixtures.write(input.resolve("late.csv"), "legacy-2" + row.replace("T07:", "T09:"));
         run(day, input, customers.file(), "job-plans.yaml");
 
-        // then
-        assertThat(jdbc.queryForObject("SELECT status FROM finding WHERE finding_key = ?", String.class, earlier))
+        // then: the Stripe customer the output's finding names was not read back, so it stays open
+        assertThat(jdbc.queryForObject("SELECT status FROM finding WHERE finding_key = ?", String.class, inputKey))
                 .isEqualTo("RESOLVED");
+        assertThat(jdbc.queryForObject("SELECT status FROM finding WHERE finding_key = ?", String.class, outputKey))
+                .isEqualTo("OPEN");
+    }
+
+    /** Records a read-back mismatch of the first customer as an earlier version keyed it; returns its key. */
+    private String earlierMismatch(Customers customers, TokenType tokenType, LocalDate day, String stripeCustomerId) {
+        String meter = LAYOUT.meterFor(tokenType);
+        String key = "stripe-readback:" + customers.id(0) + ":" + meter + ":" + day;
+        findings.record(
+                new Finding(
+                        key,
+                        StripeReadBackTasklet.MISMATCH,
+                        Finding.Severity.ERROR,
+                        "an earlier version's",
+                        new Evidence()
+                                .number("customer_id", customers.id(0))
+                                .number("stripe_customer_id", stripeCustomerId)
+                                .number("meter", meter)
+                                .number("day", day.toString())),
+                1);
+        return key;
     }
 
     @Test

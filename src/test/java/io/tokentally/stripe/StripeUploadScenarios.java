@@ -570,18 +570,14 @@ abstract class StripeUploadScenarios {
     void aCorrectionOnlyADeletedEarlierStripeCustomerHoldsIsSentNowhereAndLeftToAPerson() throws Exception {
         // given: an hour sent to the customer's first Stripe id; the customer moves to a new one, the first is deleted
         // in Stripe, and the markup is lowered from 30% to 10%
-        Path plans = planAt("gone", 30);
-        Customers customers = customersOnPlan("gone", "gone", "a");
-        LocalDate day = daysAgo(5);
-        Path input = millionInputTokensAtSeven(customers, day, plans);
-        String moved = moveToANewStripeCustomer(customers, "gone");
-        stripe().forgetCustomer(customers.stripeId(0));
-        markup(plans, "gone", 10);
+        Deleted gone = correctedAfterTheFirstStripeCustomerIsDeleted("gone");
+        Customers customers = gone.customers();
+        String moved = customers.stripeId(0) + "_2";
 
         // when: the day is run three times
-        JobExecution refused = run(day, input, customers.file(), plans.toString());
-        JobExecution next = run(day, input, customers.file(), plans.toString());
-        run(day, input, customers.file(), plans.toString());
+        JobExecution refused = gone.run();
+        JobExecution next = gone.run();
+        gone.run();
 
         // then: the first run's correction, sent to the deleted customer, is refused; the next runs send it neither
         // there again nor to the new customer, which holds none of the hour (Stripe would take it off the new
@@ -616,26 +612,43 @@ abstract class StripeUploadScenarios {
     @Test
     void aCorrectionNotPlacedIsResolvedOnceTheHourNeedsNoDecrease() throws Exception {
         // given: the correction above, sent nowhere
-        Path plans = planAt("back", 30);
-        Customers customers = customersOnPlan("back", "back", "a");
-        LocalDate day = daysAgo(5);
-        Path input = millionInputTokensAtSeven(customers, day, plans);
-        moveToANewStripeCustomer(customers, "back");
-        stripe().forgetCustomer(customers.stripeId(0));
-        markup(plans, "back", 10);
-        run(day, input, customers.file(), plans.toString());
-        run(day, input, customers.file(), plans.toString());
+        Deleted back = correctedAfterTheFirstStripeCustomerIsDeleted("back");
+        back.run();
+        back.run();
 
         // when: the markup is back at 30%
-        markup(plans, "back", 30);
-        run(day, input, customers.file(), plans.toString());
+        markup(back.plans(), "back", 30);
+        back.run();
 
         // then
         assertThat(jdbc.queryForObject(
                         "SELECT status FROM finding WHERE kind = 'CORRECTION_NOT_PLACED' AND finding_key LIKE ?",
                         String.class,
-                        "%:" + customers.id(0) + ":%"))
+                        "%:" + back.customers().id(0) + ":%"))
                 .isEqualTo("RESOLVED");
+    }
+
+    /** A customer, on a plan of its own, whose day {@link #run} bills again after its first Stripe id was deleted. */
+    record Deleted(StripeUploadScenarios scenarios, Customers customers, Path plans, LocalDate day, Path input) {
+
+        JobExecution run() throws Exception {
+            return scenarios.run(day, input, customers.file(), plans.toString());
+        }
+    }
+
+    /**
+     * Sends an hour at 30% to the first customer's Stripe id, then moves the customer to a new one, deletes the first
+     * in Stripe and lowers the markup to 10%; runs nothing after that.
+     */
+    Deleted correctedAfterTheFirstStripeCustomerIsDeleted(String planId) throws Exception {
+        Path plans = planAt(planId, 30);
+        Customers customers = customersOnPlan(planId, planId, "a");
+        LocalDate day = daysAgo(5);
+        Path input = millionInputTokensAtSeven(customers, day, plans);
+        moveToANewStripeCustomer(customers, planId);
+        stripe().forgetCustomer(customers.stripeId(0));
+        markup(plans, planId, 10);
+        return new Deleted(this, customers, plans, day, input);
     }
 
     @Test

@@ -133,10 +133,10 @@ public class OutboxRepository {
                 SqlTime.utc(from),
                 SqlTime.utc(to));
         Map<String, Map<Instant, OutboxPlanner.Queued>> queued = new TreeMap<>();
-        parts.forEach((meter, hours) -> {
+        parts.forEach((customerMeter, hours) -> {
             Map<Instant, OutboxPlanner.Queued> byHour = new TreeMap<>();
             hours.forEach((hour, held) -> byHour.put(hour, HeldPart.sum(held)));
-            queued.put(meter, byHour);
+            queued.put(customerMeter, byHour);
         });
         return queued;
     }

@@ -32,11 +32,14 @@ public class HeldUsageRepository {
 
     private final JdbcTemplate jdbc;
     private final String insertRunHour;
+    private final String insertSettledHour;
 
     public HeldUsageRepository(JdbcTemplate jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
-        this.insertRunHour = SqlDialect.of(dataSource)
-                .insertIfAbsent("run_hour", List.of("ingest_run", "hour_start"), List.of("ingest_run", "hour_start"));
+        SqlDialect dialect = SqlDialect.of(dataSource);
+        List<String> columns = List.of("ingest_run", "hour_start");
+        this.insertRunHour = dialect.insertIfAbsent("run_hour", columns, columns);
+        this.insertSettledHour = dialect.insertIfAbsent("settled_hour", columns, columns);
     }
 
     /** Adds the hours of held usage to the run's hours, which the rate step rates; returns how many were new. */
@@ -77,7 +80,10 @@ public class HeldUsageRepository {
         return settled;
     }
 
-    /** Settles one model hour under {@code model} at {@code pricing}, adds it to the run's hours and forgets it. */
+    /**
+     * Settles one model hour under {@code model} at {@code pricing}, adds it to the run's hours, which the rate step
+     * rates, and to its settled hours, whose days the reconcile step reconciles, and forgets it.
+     */
     private void settle(HeldModelHour hour, String model, ModelCatalog.ModelPricing pricing, long run) {
         Object hourStart = SqlTime.utc(hour.hourStart());
         Long threshold = pricing.longContextThreshold();
@@ -97,6 +103,7 @@ public class HeldUsageRepository {
                 hour.provider(),
                 hour.model());
         jdbc.update(insertRunHour, run, hourStart);
+        jdbc.update(insertSettledHour, run, hourStart);
         jdbc.update(
                 "DELETE FROM held_model_hour WHERE provider = ? AND model = ? AND hour_start = ?",
                 hour.provider(),

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The UTC days a run reconciles: the days of its window, every day the usage of the files it ingested falls on
- * (billable or cost-role) and every day its new cost exports charged for ({@code provider_cost}), so an export
+ * (billable or cost-role), every day of held usage it settled ({@code settled_hour}: a price came for it) and every
+ * day its new cost exports charged for ({@code provider_cost}), so an export
  * that arrives late for an older day is reconciled for that day in the run that ingests it. Days after the window
  * are left to their own runs, as their other sources may not have arrived yet, unless a run of the day has
  * completed: then none would reconcile the day again (a corrected export read by a rerun of an earlier day).
@@ -45,6 +46,14 @@ public class ReconcileDays {
                 run,
                 SqlTime.utc(window.from()),
                 SqlTime.utc(window.to()));
+        // the hours whose held usage the run settled: it bills that usage now (hunt BX: an unknown customer's got
+        // no UNATTRIBUTED_USAGE finding, a known one's day no margin line)
+        jdbc.query(
+                "SELECT hour_start FROM settled_hour WHERE ingest_run = ?",
+                rs -> {
+                    days.add(LocalDate.ofInstant(SqlTime.read(rs, "hour_start"), ZoneOffset.UTC));
+                },
+                run);
         days.addAll(jdbc.queryForList(
                 "SELECT DISTINCT cost_day FROM provider_cost WHERE ingest_run = ?", LocalDate.class, run));
         LocalDate afterWindow =

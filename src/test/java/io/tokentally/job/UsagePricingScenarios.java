@@ -203,6 +203,38 @@ abstract class UsagePricingScenarios {
                 .isEqualTo("RESOLVED by " + runC.getJobInstance().getInstanceId());
     }
 
+    @Test
+    void theRunThatSettlesHeldUsageReconcilesItsDay() throws Exception {
+        // given: day A's gpt-21 usage, which has no price, of a known customer and of one in no customers file
+        LocalDate dayA = NovemberClock.today().minusDays(12); // days no other scenario of the class bills
+        LocalDate dayB = dayA.plusDays(1);
+        stripe().customers("cus_settled_a");
+        Path customers = customersFile("settled-customers.csv", "settled-a", "cus_settled_a", "flex");
+        Path input = Files.createDirectories(workDir().resolve("input-settled").resolve("settled"));
+        UsageFixtures.write(
+                input.resolve("gateway-a.csv"),
+                "settled-1," + dayA + "T10:20:00Z,settled-a,openai,gpt-21,2000000,0,0,0,0,0,,ok",
+                "settled-2," + dayA + "T10:30:00Z,settled-nobody,openai,gpt-21,1000000,0,0,0,0,0,,ok");
+        run(dayA, input, customers, FIXTURES.resolve("job-prices.csv"));
+
+        // when: the prices file gains gpt-21 ($4 input) and day B runs, with no usage of its own
+        Path withGpt21 = pricesFile(
+                "prices-with-gpt-21.csv",
+                FIXTURES.resolve("job-prices.csv"),
+                "openai/gpt-21,input,standard,standard,4,2026-01-01,\n");
+        JobExecution runB = run(dayB, input, customers, withGpt21);
+
+        // then: run B, which bills day A's usage now, reconciles day A: the known customer's margin line (2,000,000 x
+        // 4 / 1e6 = $8 of cost) and the unknown customer's finding
+        assertThat(Files.readAllLines(runFolder(runB, dayB).resolve("margin.csv")))
+                .anyMatch(line -> line.startsWith("settled-a,openai/gpt-21," + dayA + ",8,"));
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "unattributed-usage:settled-nobody:" + dayA))
+                .isEqualTo("OPEN");
+    }
+
     /** The status of the finding of a model's held usage, and the run that resolved it. */
     private String heldFinding(String model) {
         return jdbc.queryForObject(

@@ -164,11 +164,11 @@ abstract class StripeUploadScenarios {
     void aReadBackMismatchOfAnEarlierStripeCustomerStaysOpenWhenTheNewOnesDayAgrees() throws Exception {
         // given: an hour sent to the customer's first Stripe id; the customer moves to a new one, whose summaries
         // show its events, while the first one's no longer show them
-        Path plans = planAt("split", 30);
-        Customers customers = customersOnPlan("split", "split", "a");
-        LocalDate day = daysAgo(12);
-        Path input = millionInputTokensAtSeven(customers, day, plans);
-        String moved = moveToANewStripeCustomer(customers, "split");
+        Moved split = movedAfterAnHourAtThirtyPercent("split", daysAgo(12));
+        Customers customers = split.customers();
+        LocalDate day = split.day();
+        Path input = split.input();
+        Path plans = split.plans();
         stripe().loseFromSummaries(customers.stripeId(0));
 
         // when: a later hour of the day goes to the new customer and a markup cut corrects the first one's hour;
@@ -507,20 +507,17 @@ abstract class StripeUploadScenarios {
 
     @Test
     void aCorrectionOfAnHourSentBeforeTheStripeCustomerChangedLowersTheMeterThatHoldsIt() throws Exception {
-        // given: an hour billed at 30% and sent to the customer's first Stripe id
-        Path plans = planAt("moved", 30);
-        Customers customers = customersOnPlan("moved", "moved", "a");
-        LocalDate day = daysAgo(5);
-        Path input = millionInputTokensAtSeven(customers, day, plans);
+        // given: an hour billed at 30% and sent to the customer's first Stripe id; the customer moves to a new one
+        Moved moving = movedAfterAnHourAtThirtyPercent("moved", daysAgo(5));
+        Customers customers = moving.customers();
+        String moved = moving.moved();
 
-        // when: the customer moves to a new Stripe customer, a late file adds usage of a later hour, and the markup
-        // is lowered to 10%
-        String moved = moveToANewStripeCustomer(customers, "moved");
+        // when: a late file adds usage of a later hour, and the markup is lowered to 10%
         UsageFixtures.write(
-                input.resolve("late.csv"),
-                "moved-2," + day + "T09:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,0,0,,ok");
-        markup(plans, "moved", 10);
-        run(day, input, customers.file(), plans.toAbsolutePath().toString());
+                moving.input().resolve("late.csv"),
+                "moved-2," + moving.day() + "T09:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,0,0,,ok");
+        markup(moving.plans(), "moved", 10);
+        moving.run();
 
         // then: the 07:00 correction of -0.5 USD lowers the first customer's meter, which billed its 3.25 USD (sent
         // to the new one, Stripe would bill the first 3.25 USD whole and the new one's negative total as zero); the
@@ -570,9 +567,9 @@ abstract class StripeUploadScenarios {
     void aCorrectionOnlyADeletedEarlierStripeCustomerHoldsIsSentNowhereAndLeftToAPerson() throws Exception {
         // given: an hour sent to the customer's first Stripe id; the customer moves to a new one, the first is deleted
         // in Stripe, and the markup is lowered from 30% to 10%
-        Deleted gone = correctedAfterTheFirstStripeCustomerIsDeleted("gone");
+        Moved gone = correctedAfterTheFirstStripeCustomerIsDeleted("gone");
         Customers customers = gone.customers();
-        String moved = customers.stripeId(0) + "_2";
+        String moved = gone.moved();
 
         // when: the day is run three times
         JobExecution refused = gone.run();
@@ -612,7 +609,7 @@ abstract class StripeUploadScenarios {
     @Test
     void aCorrectionNotPlacedIsResolvedOnceTheHourNeedsNoDecrease() throws Exception {
         // given: the correction above, sent nowhere
-        Deleted back = correctedAfterTheFirstStripeCustomerIsDeleted("back");
+        Moved back = correctedAfterTheFirstStripeCustomerIsDeleted("back");
         back.run();
         back.run();
 
@@ -628,8 +625,12 @@ abstract class StripeUploadScenarios {
                 .isEqualTo("RESOLVED");
     }
 
-    /** A customer, on a plan of its own, whose day {@link #run} bills again after its first Stripe id was deleted. */
-    record Deleted(StripeUploadScenarios scenarios, Customers customers, Path plans, LocalDate day, Path input) {
+    /**
+     * A customer, on a plan of its own, whose hour was sent to its first Stripe id before it moved to {@code moved};
+     * {@link #run} bills its day again.
+     */
+    record Moved(
+            StripeUploadScenarios scenarios, Customers customers, Path plans, LocalDate day, Path input, String moved) {
 
         JobExecution run() throws Exception {
             return scenarios.run(day, input, customers.file(), plans.toString());
@@ -637,18 +638,23 @@ abstract class StripeUploadScenarios {
     }
 
     /**
-     * Sends an hour at 30% to the first customer's Stripe id, then moves the customer to a new one, deletes the first
-     * in Stripe and lowers the markup to 10%; runs nothing after that.
+     * Sends a million input tokens at 07:00 of {@code day}, billed at 30%, to the first customer's Stripe id, then
+     * moves the customer to a new one; runs nothing after the move.
      */
-    Deleted correctedAfterTheFirstStripeCustomerIsDeleted(String planId) throws Exception {
+    Moved movedAfterAnHourAtThirtyPercent(String planId, LocalDate day) throws Exception {
         Path plans = planAt(planId, 30);
         Customers customers = customersOnPlan(planId, planId, "a");
-        LocalDate day = daysAgo(5);
         Path input = millionInputTokensAtSeven(customers, day, plans);
-        moveToANewStripeCustomer(customers, planId);
-        stripe().forgetCustomer(customers.stripeId(0));
-        markup(plans, planId, 10);
-        return new Deleted(this, customers, plans, day, input);
+        String moved = moveToANewStripeCustomer(customers, planId);
+        return new Moved(this, customers, plans, day, input, moved);
+    }
+
+    /** {@link #movedAfterAnHourAtThirtyPercent} five days ago, the first Stripe id then deleted and the markup cut. */
+    Moved correctedAfterTheFirstStripeCustomerIsDeleted(String planId) throws Exception {
+        Moved moved = movedAfterAnHourAtThirtyPercent(planId, daysAgo(5));
+        stripe().forgetCustomer(moved.customers().stripeId(0));
+        markup(moved.plans(), planId, 10);
+        return moved;
     }
 
     @Test

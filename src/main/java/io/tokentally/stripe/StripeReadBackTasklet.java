@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -23,10 +24,12 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * After the upload, asks Stripe what it recorded: for every customer, meter and UTC day the run sent
+ * After the upload, asks Stripe what it recorded: for every Stripe customer, meter and UTC day the run sent
  * meter events for, Stripe's meter event summary against the sum of every event the outbox has sent
- * for them. Summaries are eventually consistent, so a mismatch is asked again every few seconds up to
- * a bounded wait; what still differs then is an error finding that says how long it waited.
+ * for them, whichever customer's they were (after two customers swapped Stripe ids, a day of each id holds both
+ * customers' events). Summaries are eventually consistent, so a mismatch is asked again every few seconds up to
+ * a bounded wait; what still differs then is an error finding of each customer whose events the day holds, that
+ * says how long it waited.
  */
 class StripeReadBackTasklet implements Tasklet {
 
@@ -49,20 +52,28 @@ class StripeReadBackTasklet implements Tasklet {
         this.run = run;
     }
 
-    /** One customer, meter and UTC day. */
-    record Key(String stripeCustomerId, String customerId, String meter, LocalDate day) {
+    /** One Stripe customer, meter and UTC day: what one meter event summary of Stripe's shows. */
+    record Key(String stripeCustomerId, String meter, LocalDate day) {
 
         Instant dayStart() {
             return day.atStartOfDay(ZoneOffset.UTC).toInstant();
         }
     }
 
+    /**
+     * What the outbox sent for one {@link Key}.
+     *
+     * @param micros the sum of every event sent, in the meter's unit
+     * @param customerIds the customers whose events they were, in id order
+     */
+    record Sent(BigDecimal micros, Set<String> customerIds) {}
+
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         if (properties.dryRun() || !properties.readBack()) {
             return RepeatStatus.FINISHED;
         }
-        Map<Key, BigDecimal> expected = sentTotals();
+        Map<Key, Sent> expected = sentTotals();
         if (expected.isEmpty()) {
             return RepeatStatus.FINISHED;
         }
@@ -81,7 +92,7 @@ class StripeReadBackTasklet implements Tasklet {
         return RepeatStatus.FINISHED;
     }
 
-    private void readBack(Map<Key, BigDecimal> expected, StepContribution contribution, ChunkContext chunkContext)
+    private void readBack(Map<Key, Sent> expected, StepContribution contribution, ChunkContext chunkContext)
             throws Exception {
         StripeSender stripe = new StripeSender(properties);
         Map<String, String> meterIds = stripe.meterIds();
@@ -90,7 +101,7 @@ class StripeReadBackTasklet implements Tasklet {
         while (!differing.isEmpty() && waited < properties.readBackMaxWaitSeconds()) {
             int pause = Math.min(properties.readBackPollSeconds(), properties.readBackMaxWaitSeconds() - waited);
             log.info(
-                    "Stripe's summaries differ for {} customer/meter/day(s); asking again in {} s",
+                    "Stripe's summaries differ for {} Stripe customer/meter/day(s); asking again in {} s",
                     differing.size(),
                     pause);
             Thread.sleep(pause * 1_000L);
@@ -98,10 +109,12 @@ class StripeReadBackTasklet implements Tasklet {
             differing = compare(stripe, meterIds, expected, differing.keySet());
         }
         for (Map.Entry<Key, BigDecimal> mismatch : differing.entrySet()) {
-            findings.record(
-                    finding(mismatch.getKey(), expected.get(mismatch.getKey()), mismatch.getValue(), waited), run);
+            Sent sent = expected.get(mismatch.getKey());
+            for (String customerId : sent.customerIds()) {
+                findings.record(finding(mismatch.getKey(), customerId, sent, mismatch.getValue(), waited), run);
+            }
         }
-        resolveAgreeing(expected.keySet(), differing.keySet());
+        resolveAgreeing(expected, differing.keySet());
         var context = chunkContext
                 .getStepContext()
                 .getStepExecution()
@@ -113,17 +126,24 @@ class StripeReadBackTasklet implements Tasklet {
             contribution.incrementReadCount();
         }
         contribution.incrementWriteCount(differing.size());
-        log.info("Stripe read-back: {} customer/meter/day(s) checked, {} differ", expected.size(), differing.size());
+        log.info(
+                "Stripe read-back: {} Stripe customer/meter/day(s) checked, {} differ",
+                expected.size(),
+                differing.size());
     }
 
     /**
-     * Resolves the mismatch findings of the keys this read-back found in agreement: an open error left after Stripe
-     * and the outbox agree (a row resent by a later run, summaries that caught up) would send someone after nothing.
+     * Resolves the mismatch findings of the keys this read-back found in agreement, for every customer whose events
+     * they hold: an open error left after Stripe and the outbox agree (a row resent by a later run, summaries that
+     * caught up) would send someone after nothing.
      */
-    private void resolveAgreeing(Set<Key> checked, Set<Key> differing) {
+    private void resolveAgreeing(Map<Key, Sent> checked, Set<Key> differing) {
         Set<String> agreeing = new HashSet<>();
-        checked.forEach(key -> agreeing.add(findingKey(key)));
-        differing.forEach(key -> agreeing.remove(findingKey(key)));
+        checked.forEach((key, sent) -> {
+            if (!differing.contains(key)) {
+                sent.customerIds().forEach(customerId -> agreeing.add(findingKey(key, customerId)));
+            }
+        });
         for (FindingRepository.Stored open : findings.unresolvedOfKind(MISMATCH)) {
             if (agreeing.contains(keyOf(open)) && findings.resolve(open.key(), run)) {
                 log.info("Stripe read-back: {} agrees now; its finding is resolved", open.key());
@@ -135,9 +155,8 @@ class StripeReadBackTasklet implements Tasklet {
      * {@code stripe-readback:<customer>:<Stripe customer>:<meter>:<day>}: after a change of Stripe customer, the new
      * one's agreement does not resolve the old one's mismatch of the same day, nor does one overwrite the other.
      */
-    private static String findingKey(Key key) {
-        return "stripe-readback:" + key.customerId() + ":" + key.stripeCustomerId() + ":" + key.meter() + ":"
-                + key.day();
+    private static String findingKey(Key key, String customerId) {
+        return "stripe-readback:" + customerId + ":" + key.stripeCustomerId() + ":" + key.meter() + ":" + key.day();
     }
 
     /**
@@ -153,44 +172,48 @@ class StripeReadBackTasklet implements Tasklet {
                 || !(evidence.get("day") instanceof String day)) {
             return finding.key();
         }
-        return findingKey(new Key(stripeCustomerId, customerId, meter, LocalDate.parse(day)));
+        return findingKey(new Key(stripeCustomerId, meter, LocalDate.parse(day)), customerId);
     }
 
     /** Stripe's totals of the keys that differ from the outbox (null when the meter does not exist). */
     private static Map<Key, BigDecimal> compare(
-            StripeSender stripe, Map<String, String> meterIds, Map<Key, BigDecimal> expected, Set<Key> keys)
+            StripeSender stripe, Map<String, String> meterIds, Map<Key, Sent> expected, Set<Key> keys)
             throws Exception {
         Map<Key, BigDecimal> differing = new LinkedHashMap<>();
         for (Key key : keys) {
             String meterId = meterIds.get(key.meter());
             BigDecimal actual =
                     meterId == null ? null : stripe.dayTotal(meterId, key.stripeCustomerId(), key.dayStart());
-            if (actual == null || actual.compareTo(expected.get(key)) != 0) {
+            if (actual == null || actual.compareTo(expected.get(key).micros()) != 0) {
                 differing.put(key, actual);
             }
         }
         return differing;
     }
 
-    private static Finding finding(Key key, BigDecimal sent, BigDecimal actual, int waited) {
-        String where = key.customerId() + " (" + key.stripeCustomerId() + ") meter " + key.meter() + " on " + key.day();
+    /** The finding of one customer whose events a differing day holds; the message names the others too. */
+    private static Finding finding(Key key, String customerId, Sent sent, BigDecimal actual, int waited) {
+        String where = customerId + " (" + key.stripeCustomerId() + ") meter " + key.meter() + " on " + key.day();
+        String whose = sent.customerIds().size() == 1
+                ? ""
+                : " (the events of " + String.join(", ", sent.customerIds()) + ", which shared that Stripe customer)";
         String seen = actual == null
                 ? "Stripe has no active meter with that event name"
                 : "Stripe's summary shows " + actual.toPlainString();
         return new Finding(
-                findingKey(key),
+                findingKey(key, customerId),
                 MISMATCH,
                 Finding.Severity.ERROR,
-                where + ": the outbox sent " + sent.toPlainString() + unit(key.meter()) + ", " + seen
+                where + ": the outbox sent " + sent.micros().toPlainString() + unit(key.meter()) + whose + ", " + seen
                         + " (gave up after waiting " + waited + " s for Stripe to catch up)",
                 new Evidence()
-                        .number("customer_id", key.customerId())
+                        .number("customer_id", customerId)
                         .number("stripe_customer_id", key.stripeCustomerId())
                         .number("meter", key.meter())
                         .number("day", key.day().toString())
-                        .number("sent_value", sent)
+                        .number("sent_value", sent.micros())
                         .number("stripe_value", actual)
-                        .number("difference", actual == null ? null : actual.subtract(sent))
+                        .number("difference", actual == null ? null : actual.subtract(sent.micros()))
                         .number("waited_seconds", waited));
     }
 
@@ -199,38 +222,46 @@ class StripeReadBackTasklet implements Tasklet {
         return meter.endsWith(Amounts.AMOUNT_METER_SUFFIX) ? " micro-USD" : " units";
     }
 
-    /** For each customer, meter and day this run sent events for: the sum of every event sent for them. */
-    private Map<Key, BigDecimal> sentTotals() {
+    /**
+     * For each Stripe customer, meter and day this run sent events for: the sum of every event sent for them, and
+     * whose events they were.
+     */
+    private Map<Key, Sent> sentTotals() {
         Map<Key, BigDecimal> totals = new HashMap<>();
+        Map<Key, Set<String>> customers = new HashMap<>();
         jdbc.query(
-                "SELECT DISTINCT stripe_customer_id, customer_id, meter, event_timestamp FROM outbox WHERE kind ="
-                        + " 'METER_EVENT' AND state = 'SENT' AND sent_run = ? AND stripe_customer_id IS NOT NULL",
+                "SELECT DISTINCT stripe_customer_id, meter, event_timestamp FROM outbox WHERE kind = 'METER_EVENT'"
+                        + " AND state = 'SENT' AND sent_run = ? AND stripe_customer_id IS NOT NULL",
                 rs -> {
                     totals.put(
-                            key(rs.getString(1), rs.getString(2), rs.getString(3), SqlTime.read(rs, "event_timestamp")),
+                            key(rs.getString(1), rs.getString(2), SqlTime.read(rs, "event_timestamp")),
                             BigDecimal.ZERO);
                 },
                 run);
         if (totals.isEmpty()) {
-            return totals;
+            return Map.of();
         }
         jdbc.query(
                 "SELECT o.stripe_customer_id, o.customer_id, o.meter, o.event_timestamp, o.value_micros FROM outbox o"
-                        + " WHERE o.kind = 'METER_EVENT' AND o.state = 'SENT' AND o.customer_id IN (SELECT DISTINCT"
-                        + " customer_id FROM outbox WHERE sent_run = ?)",
+                        + " WHERE o.kind = 'METER_EVENT' AND o.state = 'SENT' AND o.stripe_customer_id IN (SELECT"
+                        + " DISTINCT stripe_customer_id FROM outbox WHERE sent_run = ?)",
                 rs -> {
-                    Key key =
-                            key(rs.getString(1), rs.getString(2), rs.getString(3), SqlTime.read(rs, "event_timestamp"));
+                    Key key = key(rs.getString(1), rs.getString(3), SqlTime.read(rs, "event_timestamp"));
                     BigDecimal sum = totals.get(key);
                     if (sum != null) {
                         totals.put(key, sum.add(BigDecimal.valueOf(rs.getLong(5))));
+                        customers
+                                .computeIfAbsent(key, ignored -> new TreeSet<>())
+                                .add(rs.getString(2));
                     }
                 },
                 run);
-        return totals;
+        Map<Key, Sent> sent = new LinkedHashMap<>();
+        totals.forEach((key, micros) -> sent.put(key, new Sent(micros, customers.get(key))));
+        return sent;
     }
 
-    private static Key key(String stripeCustomerId, String customerId, String meter, Instant timestamp) {
-        return new Key(stripeCustomerId, customerId, meter, LocalDate.ofInstant(timestamp, ZoneOffset.UTC));
+    private static Key key(String stripeCustomerId, String meter, Instant timestamp) {
+        return new Key(stripeCustomerId, meter, LocalDate.ofInstant(timestamp, ZoneOffset.UTC));
     }
 }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -531,28 +532,16 @@ abstract class StripeUploadScenarios {
 
     @Test
     void lateUsageAfterTwoCustomersSwappedStripeIdsGoesToEachOnesIdNow() throws Exception {
-        // given: a's and b's million gpt-4o input tokens at 07:00, 3.25 USD each at 30%, sent to their Stripe ids
-        Customers customers = customers("swap", "a", "b");
-        LocalDate day = daysAgo(5);
-        Path input = folder("swap");
-        UsageFixtures.write(
-                input.resolve("gateway.csv"),
-                "swap-a," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok",
-                "swap-b," + day + "T07:00:00Z," + customers.id(1) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
-        run(day, input, customers.file(), "job-plans.yaml");
+        // given, when: a's and b's hour sent, their Stripe ids swapped, then 1,000 more tokens of a's hour
+        Swapped swap = swappedThenALateThousandTokensOfA("swap", customers -> {});
+        Customers customers = swap.customers();
 
-        // when: one customers file swaps their Stripe ids, and a late file adds 1,000 tokens to a's 07:00
-        Files.writeString(
-                customers.file(),
-                "customer_id,stripe_customer_id,plan_id\n"
-                        + customers.id(0) + "," + customers.stripeId(1) + ",payg\n"
-                        + customers.id(1) + "," + customers.stripeId(0) + ",payg\n");
-        UsageFixtures.write(
-                input.resolve("late.csv"),
-                "swap-late," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,0,0,,ok");
-        run(day, input, customers.file(), "job-plans.yaml");
-
-        // then: a's 0.00325 USD more goes to a's Stripe customer now, not to its old one, which bills b now
+        // then: a's 0.00325 USD more goes to a's Stripe customer now, not to its old one, which bills b now; and the
+        // read-back, which finds that Stripe customer's day holding b's events and a's, agrees with Stripe
+        assertThat(swap.late().getExecutionContext().getInt(StripeReadBackTasklet.CHECKED))
+                .isEqualTo(1);
+        assertThat(swap.late().getExecutionContext().getInt(StripeReadBackTasklet.MISMATCHED))
+                .isZero();
         assertThat(stripe().events())
                 .filteredOn(event -> event.customer().equals(customers.stripeId(1)))
                 .extracting(FakeStripe.Event::value)
@@ -561,6 +550,73 @@ abstract class StripeUploadScenarios {
                 .filteredOn(event -> event.customer().equals(customers.stripeId(0)))
                 .extracting(FakeStripe.Event::value)
                 .containsExactly(3_250_000L);
+        assertThat(readBackMismatches(customers)).isEmpty();
+    }
+
+    @Test
+    void aReadBackMismatchOfADayTwoCustomersEventsShareIsAnErrorOfEachNamingBoth() throws Exception {
+        // given, when: as above, and Stripe's summaries no longer show the events of b's first Stripe id, a's now
+        Swapped swap = swappedThenALateThousandTokensOfA(
+                "swapped-lost", customers -> stripe().loseFromSummaries(customers.stripeId(1)));
+        Customers customers = swap.customers();
+
+        // then: the day Stripe summarizes holds both customers' events, so each has the error, naming both
+        String meter = LAYOUT.meterFor(TokenType.INPUT);
+        String day = swap.day().toString();
+        assertThat(swap.late().getExecutionContext().getInt(StripeReadBackTasklet.MISMATCHED))
+                .isEqualTo(1);
+        assertThat(readBackMismatches(customers))
+                .containsExactlyInAnyOrder(
+                        "stripe-readback:" + customers.id(0) + ":" + customers.stripeId(1) + ":" + meter + ":" + day,
+                        "stripe-readback:" + customers.id(1) + ":" + customers.stripeId(1) + ":" + meter + ":" + day);
+        assertThat(jdbc.queryForList(
+                        "SELECT message FROM finding WHERE kind = ? AND finding_key LIKE ?",
+                        String.class,
+                        StripeReadBackTasklet.MISMATCH,
+                        "stripe-readback:%:" + customers.stripeId(1) + ":%"))
+                .hasSize(2)
+                .allMatch(message -> message.contains("the outbox sent 3253250 micro-USD (the events of "
+                        + customers.id(0) + ", " + customers.id(1) + ", which shared that Stripe customer)"));
+    }
+
+    /** Two customers whose Stripe ids were swapped after their hour was sent, and the run that sent a's late usage. */
+    private record Swapped(Customers customers, LocalDate day, JobExecution late) {}
+
+    /**
+     * a's and b's million gpt-4o input tokens at 07:00, 3.25 USD each at 30%, sent to their Stripe ids; then a
+     * customers file that swaps their Stripe ids and a late file adding 1,000 tokens to a's 07:00, run after
+     * {@code beforeTheLateRun}.
+     */
+    private Swapped swappedThenALateThousandTokensOfA(String name, Consumer<Customers> beforeTheLateRun)
+            throws Exception {
+        Customers customers = customers(name, "a", "b");
+        LocalDate day = daysAgo(5);
+        Path input = folder(name);
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                name + "-a," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+                name + "-b," + day + "T07:00:00Z," + customers.id(1) + ",openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        run(day, input, customers.file(), "job-plans.yaml");
+        Files.writeString(
+                customers.file(),
+                "customer_id,stripe_customer_id,plan_id\n"
+                        + customers.id(0) + "," + customers.stripeId(1) + ",payg\n"
+                        + customers.id(1) + "," + customers.stripeId(0) + ",payg\n");
+        UsageFixtures.write(
+                input.resolve("late.csv"),
+                name + "-late," + day + "T07:00:00Z," + customers.id(0) + ",openai,gpt-4o,1000,0,0,0,0,0,,ok");
+        beforeTheLateRun.accept(customers);
+        return new Swapped(customers, day, run(day, input, customers.file(), "job-plans.yaml"));
+    }
+
+    /** The keys of every read-back mismatch of the customers, whatever their status. */
+    private List<String> readBackMismatches(Customers customers) {
+        return jdbc.queryForList(
+                "SELECT finding_key FROM finding WHERE kind = ? AND (finding_key LIKE ? OR finding_key LIKE ?)",
+                String.class,
+                StripeReadBackTasklet.MISMATCH,
+                "stripe-readback:" + customers.id(0) + ":%",
+                "stripe-readback:" + customers.id(1) + ":%");
     }
 
     @Test

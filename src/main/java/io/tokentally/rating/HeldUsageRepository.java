@@ -151,9 +151,17 @@ public class HeldUsageRepository {
 
     /**
      * Forgets the usage held before the run that the run, having rated every held hour, did not hold
-     * again: it is billed now (or its usage is gone). Call it only once the rate step has completed.
+     * again: it is billed now (or its usage is gone), so its hours are the run's settled hours too, whose days the
+     * reconcile step reconciles. Call it only once the rate step has completed.
      */
     int releaseRatedBy(long run) {
+        jdbc.update(
+                "INSERT INTO settled_hour (ingest_run, hour_start) SELECT DISTINCT ?, h.hour_start FROM held_usage h"
+                        + " WHERE h.held_run <> ? AND NOT EXISTS (SELECT 1 FROM settled_hour s WHERE s.ingest_run = ?"
+                        + " AND s.hour_start = h.hour_start)",
+                run,
+                run,
+                run);
         return jdbc.update("DELETE FROM held_usage WHERE held_run <> ?", run);
     }
 

@@ -235,6 +235,40 @@ abstract class UsagePricingScenarios {
                 .isEqualTo("OPEN");
     }
 
+    @Test
+    void theRunThatBillsUsageHeldForItsTierReconcilesItsDay() throws Exception {
+        // given: day A's gpt-4o flex usage, which has no flex price, of a known customer and of one in no customers
+        // file
+        LocalDate dayA = NovemberClock.today().minusDays(14); // days no other scenario of the class bills
+        LocalDate dayB = dayA.plusDays(1);
+        stripe().customers("cus_tier_held_a");
+        Path customers = customersFile("tier-held-customers.csv", "tier-held-a", "cus_tier_held_a", "flex");
+        Path input =
+                Files.createDirectories(workDir().resolve("input-tier-held").resolve("tier-held"));
+        UsageFixtures.write(
+                input.resolve("gateway-a.csv"),
+                "tier-held-1," + dayA + "T10:20:00Z,tier-held-a,openai,gpt-4o,2000000,0,0,0,0,0,flex,ok",
+                "tier-held-2," + dayA + "T10:30:00Z,tier-held-nobody,openai,gpt-4o,1000000,0,0,0,0,0,flex,ok");
+        run(dayA, input, customers, FIXTURES.resolve("job-prices.csv"));
+
+        // when: the prices file gains gpt-4o's flex input ($1.25) and day B runs, with no usage of its own
+        Path withFlex = pricesFile(
+                "prices-with-gpt-4o-flex.csv",
+                FIXTURES.resolve("job-prices.csv"),
+                "openai/gpt-4o,input,flex,standard,1.25,2025-01-01,\n");
+        JobExecution runB = run(dayB, input, customers, withFlex);
+
+        // then: run B, which bills day A's usage now, reconciles day A: the known customer's margin line (2,000,000 x
+        // 1.25 / 1e6 = $2.50 of cost) and the unknown customer's finding
+        assertThat(Files.readAllLines(runFolder(runB, dayB).resolve("margin.csv")))
+                .anyMatch(line -> line.startsWith("tier-held-a,openai/gpt-4o," + dayA + ",2.5"));
+        assertThat(jdbc.queryForObject(
+                        "SELECT status FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "unattributed-usage:tier-held-nobody:" + dayA))
+                .isEqualTo("OPEN");
+    }
+
     /** The status of the finding of a model's held usage, and the run that resolved it. */
     private String heldFinding(String model) {
         return jdbc.queryForObject(

@@ -7,6 +7,8 @@ import java.util.Map;
 /**
  * What paid for one charge: included usage (in USD, and the tokens a token allowance covered), credit
  * grants by key, and the overage that is left. The parts add up to the charge's billed amount exactly.
+ *
+ * @param includedByKey the included USD per allowance ({@link IncludedUsage#key}) that paid part of it
  */
 public record AllocatedCharge(
         Charge charge,
@@ -14,9 +16,11 @@ public record AllocatedCharge(
         BigDecimal includedUsd,
         long includedTokens,
         Map<String, BigDecimal> creditsUsd,
-        BigDecimal overageUsd) {
+        BigDecimal overageUsd,
+        Map<String, BigDecimal> includedByKey) {
 
     public AllocatedCharge {
         creditsUsd = Map.copyOf(creditsUsd);
+        includedByKey = Map.copyOf(includedByKey);
     }
 }

@@ -107,7 +107,8 @@ public final class CreditAllocator {
                 useGrants(category, charge.hour(), grants, left, consumed, credits);
             }
         }
-        return new AllocatedCharge(charge, segment, left.includedUsd, left.includedTokens, credits, left.usd);
+        return new AllocatedCharge(
+                charge, segment, left.includedUsd, left.includedTokens, credits, left.usd, left.includedByKey);
     }
 
     private void useIncluded(PlanSegment segment, Remainder left, Map<String, IncludedUsage> included) {
@@ -136,12 +137,12 @@ public final class CreditAllocator {
                 BigDecimal value = left.valueOfTokens(tokens);
                 included.put(bucket.key(), bucket.consume(value, tokens));
                 left.take(value, tokens);
-                left.includedUsd = left.includedUsd.add(value);
+                left.include(bucket.key(), value);
             } else {
                 BigDecimal value = left.usd.min(bucket.remainingUsd());
                 included.put(bucket.key(), bucket.consume(value, 0));
                 left.take(value, -1);
-                left.includedUsd = left.includedUsd.add(value);
+                left.include(bucket.key(), value);
             }
         }
     }
@@ -181,6 +182,7 @@ public final class CreditAllocator {
         private long tokens;
         private boolean tokensKnown = true;
         private BigDecimal includedUsd = BigDecimal.ZERO;
+        private final Map<String, BigDecimal> includedByKey = new LinkedHashMap<>();
         private long includedTokens;
 
         Remainder(Charge charge) {
@@ -204,6 +206,14 @@ public final class CreditAllocator {
                         .subtract(charge.valueOf(charge.tokens() - tokens));
             }
             return charge.valueOf(count).min(usd);
+        }
+
+        /** Counts {@code value} as paid by the allowance of {@code key}. */
+        void include(String key, BigDecimal value) {
+            includedUsd = includedUsd.add(value);
+            if (value.signum() > 0) {
+                includedByKey.merge(key, value, BigDecimal::add);
+            }
         }
 
         /** @param coveredTokens tokens a token allowance covered, or -1 for a USD amount */

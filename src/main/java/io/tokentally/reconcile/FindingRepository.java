@@ -161,6 +161,11 @@ public class FindingRepository {
                 kind);
     }
 
+    /** The keys of every finding of a kind, whatever its status. */
+    public List<String> keysOfKind(String kind) {
+        return jdbc.queryForList("SELECT finding_key FROM finding WHERE kind = ?", String.class, kind);
+    }
+
     /**
      * Moves a finding to ACKNOWLEDGED or RESOLVED by hand (or back to OPEN); false when there is no such finding.
      * Resolving records when, and no run; a finding already resolved keeps its resolution. Any other status

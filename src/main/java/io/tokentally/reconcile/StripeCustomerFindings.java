@@ -16,6 +16,7 @@ import java.util.function.ToLongBiFunction;
 public final class StripeCustomerFindings {
 
     public static final String KIND = "STRIPE_CUSTOMER_CHANGED";
+    private static final String KEY_PREFIX = "stripe-customer-changed:";
 
     private StripeCustomerFindings() {}
 
@@ -38,6 +39,14 @@ public final class StripeCustomerFindings {
         return findings;
     }
 
+    /**
+     * Whether the key of a finding of this kind may be one of the customer's (a customer id holding a colon may match
+     * another's too): the customers whose Stripe customer ever changed, whose grants may need splitting.
+     */
+    public static boolean mayName(String key, String customerId) {
+        return key.startsWith(KEY_PREFIX + customerId + ":");
+    }
+
     private static Finding finding(String customerId, String old, String now, String file, long unsentRows) {
         String after = now == null ? "none" : now;
         String corrections = "a correction that lowers an hour already sent to " + old + " or an earlier Stripe"
@@ -45,8 +54,9 @@ public final class StripeCustomerFindings {
                 + " are what the hour billed (if a subscription has ended, Stripe bills it nowhere: then settle it by"
                 + " hand), and what only one that refused its last event for good holds is sent nowhere, an error"
                 + " (CORRECTION_NOT_PLACED) for a person;"
-                + " credit grants made on " + old + " (included usage, packs, promotions) stay there and pay its"
-                + " invoices only: move what they have left by hand";
+                + " the included usage of a period both Stripe customers bill is granted on each, what it paid of the"
+                + " hours that one bills; packs and promotions granted on " + old + " stay there and pay its invoices"
+                + " only: move what they have left by hand";
         String message = "the Stripe customer of " + customerId + " changed from " + old + " to " + after + " (" + file
                 + "): what runs plan from now on "
                 + (now == null
@@ -62,7 +72,7 @@ public final class StripeCustomerFindings {
                                 : ": right if the customer moved to " + now + " after that usage, wrong if " + old
                                         + " was a mistake (then credit or void in Stripe what reaches it)");
         return new Finding(
-                "stripe-customer-changed:" + customerId + ":" + after,
+                KEY_PREFIX + customerId + ":" + after,
                 KIND,
                 Finding.Severity.WARNING,
                 message,

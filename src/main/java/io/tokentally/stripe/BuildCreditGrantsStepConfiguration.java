@@ -4,6 +4,7 @@ import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PurchaseRepository;
 import io.tokentally.rating.CreditLedgers;
+import io.tokentally.reconcile.FindingRepository;
 import java.time.Clock;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
@@ -40,11 +41,21 @@ public class BuildCreditGrantsStepConfiguration {
             PurchaseRepository purchases,
             CreditLedgers ledgers,
             OutboxRepository outbox,
+            FindingRepository findings,
             Clock clock,
             StripeProperties stripe,
             @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") long run,
             @Value("#{jobParameters['date']}") String date) {
         return new BuildCreditGrantsTasklet(
-                customers, planRepository, purchases, ledgers, outbox, clock, stripe.periodCloseGrace(), run, date);
+                customers,
+                planRepository,
+                purchases,
+                ledgers,
+                outbox,
+                findings,
+                clock,
+                stripe.periodCloseGrace(),
+                run,
+                date);
     }
 }

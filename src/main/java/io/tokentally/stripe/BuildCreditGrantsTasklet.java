@@ -8,6 +8,8 @@ import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PurchaseRepository;
 import io.tokentally.rating.CreditLedger;
 import io.tokentally.rating.CreditLedgers;
+import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.reconcile.StripeCustomerFindings;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
@@ -41,6 +43,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
     private final PurchaseRepository purchases;
     private final CreditLedgers ledgers;
     private final OutboxRepository outbox;
+    private final FindingRepository findings;
     private final Clock clock;
     private final Duration closeGrace;
     private final long run;
@@ -52,6 +55,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
             PurchaseRepository purchases,
             CreditLedgers ledgers,
             OutboxRepository outbox,
+            FindingRepository findings,
             Clock clock,
             Duration closeGrace,
             long run,
@@ -61,6 +65,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
         this.purchases = purchases;
         this.ledgers = ledgers;
         this.outbox = outbox;
+        this.findings = findings;
         this.clock = clock;
         this.closeGrace = closeGrace;
         this.run = run;
@@ -93,6 +98,8 @@ class BuildCreditGrantsTasklet implements Tasklet {
      * @param planner plans the outbox rows of one customer's grants
      * @param runHours the run's hours
      * @param held the grants the outbox holds, per customer id
+     * @param changedStripeCustomers the keys of every {@code STRIPE_CUSTOMER_CHANGED} finding: their customers' grants
+     *     may need splitting between Stripe customers
      */
     private record Planning(
             Instant now,
@@ -101,7 +108,8 @@ class BuildCreditGrantsTasklet implements Tasklet {
             Map<String, List<CreditGrant>> grants,
             CreditGrantPlanner planner,
             List<Instant> runHours,
-            Map<String, Map<String, CreditGrantPlanner.Held>> held) {}
+            Map<String, Map<String, CreditGrantPlanner.Held>> held,
+            List<String> changedStripeCustomers) {}
 
     /** Reads the clock, the plans, the purchases, the run's hours and the grants held, in that order. */
     private Planning planning() {
@@ -112,7 +120,8 @@ class BuildCreditGrantsTasklet implements Tasklet {
         CreditGrantPlanner planner = new CreditGrantPlanner(now, closeGrace);
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Map<String, CreditGrantPlanner.Held>> held = outbox.grantsHeld();
-        return new Planning(now, window, plans, grants, planner, runHours, held);
+        List<String> changed = findings.keysOfKind(StripeCustomerFindings.KIND);
+        return new Planning(now, window, plans, grants, planner, runHours, held, changed);
     }
 
     /** The outbox rows of one customer's grants, for the periods the run touched and the current one. */
@@ -131,12 +140,28 @@ class BuildCreditGrantsTasklet implements Tasklet {
                 periods.last().end()));
         Map<String, CreditGrantPlanner.Held> held =
                 planning.held().getOrDefault(customer.customerId(), new TreeMap<>());
+        StripeHolders holders = planning.changedStripeCustomers().stream()
+                        .anyMatch(key -> StripeCustomerFindings.mayName(key, customer.customerId()))
+                ? outbox.stripeHolders(
+                        customer.customerId(),
+                        customer.stripeCustomerId(),
+                        periods.first().start(),
+                        periods.last().end())
+                : StripeHolders.only(customer.stripeCustomerId());
         return planning.planner()
                 .plan(
                         customer.customerId(),
                         customer.stripeCustomerId(),
                         WantedGrants.of(
-                                customer, planning.plans(), own, periods, ledger, planning.now(), closeGrace, held),
+                                customer,
+                                planning.plans(),
+                                own,
+                                periods,
+                                ledger,
+                                planning.now(),
+                                closeGrace,
+                                held,
+                                holders),
                         held,
                         periods);
     }

@@ -41,6 +41,7 @@ public final class CreditGrantPlanner {
      *     revision), as refused meter events are sent again, so a customer Stripe did not know yet gets it
      * @param effectiveAt the grant's window start: its purchase's time, or its plan segment's start
      * @param terms the terms of its latest create
+     * @param stripeCustomerId the Stripe customer its latest create went to
      */
     public record Held(
             int revision,
@@ -49,9 +50,22 @@ public final class CreditGrantPlanner {
             boolean ended,
             boolean refused,
             Instant effectiveAt,
-            OutboxRow.GrantTerms terms) {
+            OutboxRow.GrantTerms terms,
+            String stripeCustomerId) {
 
-        static final Held NONE = new Held(0, 0, 0, false, false, null, null);
+        static final Held NONE = new Held(0, 0, 0, false, false, null, null, null);
+
+        /** What the rows of a grant hold, whichever Stripe customer they went to. */
+        public Held(
+                int revision,
+                int live,
+                long grantedMicros,
+                boolean ended,
+                boolean refused,
+                Instant effectiveAt,
+                OutboxRow.GrantTerms terms) {
+            this(revision, live, grantedMicros, ended, refused, effectiveAt, terms, null);
+        }
     }
 
     /** How a grant should end in Stripe. */
@@ -68,6 +82,10 @@ public final class CreditGrantPlanner {
      * @param amountMicros its amount (for a growing grant, the total so far), in whole cents as micro-USD
      * @param endingFrom when its ending may be sent, or null for at once: a run before then queues no void or expire
      * @param grows whether later runs may raise the amount
+     * @param stripeCustomerId the Stripe customer to grant it on, or null for the customer's: after a change of
+     *     Stripe customer inside a period, each one whose meters bill the period's usage gets its part of an
+     *     included grant, the one its grant's rows went to under the grant's own column, another under a column of
+     *     its own ({@link #meterOf(String, String, String)})
      */
     public record Wanted(
             String key,
@@ -79,7 +97,40 @@ public final class CreditGrantPlanner {
             Instant endingFrom,
             int priority,
             String name,
-            boolean grows) {}
+            boolean grows,
+            String stripeCustomerId) {
+
+        /** A grant on the customer's Stripe customer. */
+        public Wanted(
+                String key,
+                String category,
+                long amountMicros,
+                Instant effectiveAt,
+                Instant expiresAt,
+                Ending ending,
+                Instant endingFrom,
+                int priority,
+                String name,
+                boolean grows) {
+            this(key, category, amountMicros, effectiveAt, expiresAt, ending, endingFrom, priority, name, grows, null);
+        }
+
+        /** The same grant on {@code stripeCustomerId}, of {@code amountMicros}, growing. */
+        Wanted partOn(String stripeCustomerId, long amountMicros) {
+            return new Wanted(
+                    key,
+                    category,
+                    amountMicros,
+                    effectiveAt,
+                    expiresAt,
+                    ending,
+                    endingFrom,
+                    priority,
+                    name,
+                    true,
+                    stripeCustomerId);
+        }
+    }
 
     /** How long after a period's end Stripe may create its invoice, beyond which the close grace runs. */
     private static final Duration FINALIZING_MARGIN = Duration.ofHours(1);
@@ -111,9 +162,12 @@ public final class CreditGrantPlanner {
         List<OutboxRow> rows = new ArrayList<>();
         Set<String> wantedMeters = new HashSet<>();
         for (Wanted grant : wanted) {
-            String meter = meterOf(customerId, grant.key());
+            String on = grant.stripeCustomerId() == null ? stripeCustomerId : grant.stripeCustomerId();
+            String meter = grant.stripeCustomerId() == null
+                    ? meterOf(customerId, grant.key())
+                    : meterOf(customerId, grant.key(), on, held, stripeCustomerId);
             wantedMeters.add(meter);
-            Grant target = new Grant(customerId, stripeCustomerId, meter, grant.effectiveAt(), terms(grant, periods));
+            Grant target = new Grant(customerId, on, meter, grant.effectiveAt(), terms(grant, periods));
             rows.addAll(rowsOf(target, grant, held.getOrDefault(meter, Held.NONE)));
         }
         held.forEach((meter, before) -> {
@@ -121,7 +175,8 @@ public final class CreditGrantPlanner {
                     && before.live() > 0
                     && !expired(before.terms().expiresAt())
                     && periods.stream().anyMatch(period -> period.contains(before.effectiveAt()))) {
-                Grant target = new Grant(customerId, stripeCustomerId, meter, before.effectiveAt(), before.terms());
+                String on = before.stripeCustomerId() == null ? stripeCustomerId : before.stripeCustomerId();
+                Grant target = new Grant(customerId, on, meter, before.effectiveAt(), before.terms());
                 rows.addAll(ends(target, OutboxRow.Kind.CREDIT_GRANT_VOID, before.revision(), before.live()));
             }
         });
@@ -250,6 +305,19 @@ public final class CreditGrantPlanner {
 
     private static String name(String name) {
         return StorableText.cut(name, 100);
+    }
+
+    /**
+     * The column of the grant of {@code key} on Stripe customer {@code on}: the grant's own ({@link #meterOf(String,
+     * String)}) if its rows went to {@code on}, or, without rows, if {@code on} is the customer's Stripe customer
+     * {@code current}; else one of its own, {@code meterOf(customer, key|on)}, for its part on another Stripe
+     * customer.
+     */
+    static String meterOf(String customerId, String key, String on, Map<String, Held> held, String current) {
+        String own = meterOf(customerId, key);
+        Held rows = held.get(own);
+        String holder = rows == null || rows.stripeCustomerId() == null ? current : rows.stripeCustomerId();
+        return Objects.equals(on, holder) ? own : meterOf(customerId, key + "|" + on);
     }
 
     /** {@code grant-<24 hex of sha256(customer|key)>}: the grant's stable column value, whatever the key's length. */

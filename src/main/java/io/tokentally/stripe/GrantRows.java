@@ -74,6 +74,7 @@ final class GrantRows {
                 ended,
                 refused,
                 last.windowStart(),
-                latestCreate.grant());
+                latestCreate.grant(),
+                latestCreate.stripeCustomerId());
     }
 }

@@ -348,6 +348,30 @@ public class OutboxRepository {
     /** When a grant's first create and last end were planned, each null if there is none. */
     public record GrantTimes(Instant created, Instant ended) {}
 
+    /**
+     * Per hour of [from, to) and Stripe customer, what the customer's meter events of the hour there bill, refused
+     * ones left out: their billed USD in the tokens layout, their micro-USD as USD in the amount layout.
+     */
+    public StripeHolders stripeHolders(String customerId, String current, Instant from, Instant to) {
+        Map<Instant, Map<String, BigDecimal>> billed = new TreeMap<>();
+        jdbc.query(
+                "SELECT window_start, stripe_customer_id,"
+                        + " SUM(CASE WHEN state = 'FAILED' THEN 0 ELSE COALESCE(amount_usd, 0) END),"
+                        + " SUM(CASE WHEN state = 'FAILED' OR amount_usd IS NOT NULL THEN 0 ELSE value_micros END)"
+                        + " FROM outbox WHERE customer_id = ? AND kind = 'METER_EVENT' AND window_start >= ?"
+                        + " AND window_start < ? AND stripe_customer_id IS NOT NULL"
+                        + " GROUP BY window_start, stripe_customer_id",
+                rs -> {
+                    BigDecimal usd = rs.getBigDecimal(3).add(BigDecimal.valueOf(rs.getLong(4), 6));
+                    billed.computeIfAbsent(SqlTime.read(rs, "window_start"), hour -> new TreeMap<>())
+                            .put(rs.getString(2), usd);
+                },
+                customerId,
+                SqlTime.utc(from),
+                SqlTime.utc(to));
+        return new StripeHolders(current, billed);
+    }
+
     private List<OutboxRow> grantRows(String where, Object... args) {
         return jdbc.query(
                 "SELECT " + COLUMNS + " FROM outbox WHERE kind LIKE 'CREDIT_GRANT%' AND " + where

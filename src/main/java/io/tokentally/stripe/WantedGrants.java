@@ -32,7 +32,9 @@ import java.util.function.Supplier;
  * end once it has closed ({@link PurchaseGrants}). Stripe's priority follows the
  * plan's consumption order: 10 for the first source, 20, 30 (a grant of what a purchase paid of a period it covered
  * in part one before its source's). The credit ledger is asked for only when a grant of what was used needs it:
- * allocating it reads the customer's usage.
+ * allocating it reads the customer's usage. An included grant of a period whose hours another Stripe customer than
+ * the customer's now bills (its Stripe customer changed inside the period) is granted as used, each Stripe customer
+ * its part on its own invoices ({@link StripeHolders}); purchases stay whole where they were granted.
  */
 final class WantedGrants {
 
@@ -46,20 +48,23 @@ final class WantedGrants {
             Supplier<CreditLedger> ledger,
             Instant now,
             Duration closeGrace,
-            Map<String, CreditGrantPlanner.Held> held) {
+            Map<String, CreditGrantPlanner.Held> held,
+            StripeHolders holders) {
         List<CreditGrantPlanner.Wanted> wanted =
                 new ArrayList<>(new PurchaseGrants(customer, now, closeGrace, held).of(plans, grants, periods, ledger));
         CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (BillingPeriod period : periods) {
             List<PlanSegment> segments = customer.segments(period);
+            boolean shared = holders.split(period);
             for (PlanSegment segment : segments) {
                 if (!segment.span().start().isAfter(now)) {
-                    wanted.addAll(included(
+                    List<CreditGrantPlanner.Wanted> included = included(
                             allocator.includedOf(segment),
                             plans.get(segment.planId()),
                             segment,
-                            segments.size() > 1,
-                            ledger));
+                            segments.size() > 1 || shared,
+                            ledger);
+                    wanted.addAll(shared ? parts(included, holders, ledger.get()) : included);
                 }
             }
         }
@@ -68,7 +73,7 @@ final class WantedGrants {
 
     /**
      * @param allowances the segment's allowances as granted ({@link CreditAllocator#includedOf})
-     * @param split whether a plan change splits the segment's period
+     * @param split whether a plan change splits the segment's period, or more than one Stripe customer bills it
      */
     private static List<CreditGrantPlanner.Wanted> included(
             List<IncludedUsage> allowances,
@@ -83,7 +88,7 @@ final class WantedGrants {
             // a segment of a period that a plan change splits grants what its own usage used, as a token
             // allowance and one of some models always do: Stripe applies every grant to the whole invoice's metered
             // usage, and the rest would pay the usage of the period's other segments, or of other models, which the
-            // statement bills as overage
+            // statement bills as overage; so does one of a period two Stripe customers bill, each its own part
             boolean asUsed = allowance.inTokens()
                     || !allowance.models().isEmpty()
                     || split
@@ -105,6 +110,18 @@ final class WantedGrants {
                     asUsed));
         }
         return wanted;
+    }
+
+    /** Each included grant as its parts, one per Stripe customer that billed what its allowance paid. */
+    private static List<CreditGrantPlanner.Wanted> parts(
+            List<CreditGrantPlanner.Wanted> included, StripeHolders holders, CreditLedger ledger) {
+        List<CreditGrantPlanner.Wanted> parts = new ArrayList<>();
+        for (CreditGrantPlanner.Wanted grant : included) {
+            BigDecimal used = BigDecimal.valueOf(grant.amountMicros(), 6);
+            holders.parts(grant.key(), ledger, used)
+                    .forEach((stripeCustomerId, usd) -> parts.add(grant.partOn(stripeCustomerId, micros(usd))));
+        }
+        return parts;
     }
 
     /** What the usage so far used of the allowance, in USD rounded to cents; zero if the ledger has none of it. */

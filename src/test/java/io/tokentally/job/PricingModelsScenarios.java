@@ -17,11 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -221,6 +223,49 @@ abstract class PricingModelsScenarios {
             assertThat(balance.availableUsd()).isEqualByComparingTo("0");
             assertThat(balance.allow()).isFalse();
         });
+    }
+
+    @Test
+    void anIncludedGrantIsSplitBetweenTheStripeCustomersThatBillThePeriodAfterAChangeOfStripeCustomer()
+            throws Exception {
+        // given a team customer ($10 included) with $6 of gpt-4o input at 03:00 on its first Stripe customer, which
+        // holds the $10 grant (two hours of a day of the open period; on a month's first day, its first hours)
+        Instant now = Clock.systemUTC().instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        boolean firstDay = today.getDayOfMonth() == 1;
+        Assumptions.assumeTrue(
+                !firstDay || now.isAfter(today.atTime(2, 0).toInstant(ZoneOffset.UTC)),
+                "two hours of this month have passed");
+        LocalDate day = firstDay ? today : today.minusDays(1);
+        String first = firstDay ? "T00:00:00Z" : "T03:00:00Z";
+        String second = firstDay ? "T01:00:00Z" : "T09:00:00Z";
+        Path input = folder("moved-team");
+        Path customers =
+                customers("moved-team", "customer_id,stripe_customer_id,plan_id", "moved-team,cus_moved_a,team");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "mt-1," + day + first + ",moved-team,openai,gpt-4o,2400000,0,0,0,0,0,,ok");
+        run(day.toString(), input, customers);
+
+        // when the customer moves to another Stripe customer, and $6 more of the day is billed there
+        stripe().customers("cus_moved_b");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nmoved-team,cus_moved_b,team\n");
+        UsageFixtures.write(
+                input.resolve("late.csv"), "mt-2," + day + second + ",moved-team,openai,gpt-4o,2400000,0,0,0,0,0,,ok");
+        run(day.toString(), input, customers);
+        String rows = "SELECT COUNT(*) FROM outbox WHERE customer_id = 'moved-team'";
+        long planned = jdbc.queryForObject(rows, Long.class);
+        run(day.toString(), input, customers);
+
+        // then the $10 the allowance paid is granted where it paid: the first Stripe customer's grant is voided and
+        // made again at the $6 its invoice bills, the new one gets the $4 of its $6 (it is billed $2), and a rerun
+        // plans nothing more
+        assertThat(stripe().creditGrants())
+                .filteredOn(grant -> grant.customer().startsWith("cus_moved_"))
+                .extracting(grant ->
+                        grant.customer() + " " + grant.valueCents() + (grant.voidedAt() == null ? "" : " void"))
+                .containsExactlyInAnyOrder("cus_moved_a 1000 void", "cus_moved_a 600", "cus_moved_b 400");
+        assertThat(jdbc.queryForObject(rows, Long.class)).isEqualTo(planned);
     }
 
     @Test

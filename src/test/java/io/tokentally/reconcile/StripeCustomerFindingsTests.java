@@ -33,9 +33,10 @@ class StripeCustomerFindingsTests {
                             + " holds, so that their totals are what the hour billed (if a subscription has ended,"
                             + " Stripe bills it nowhere: then settle it by hand), and what only one that refused its"
                             + " last event for good holds is sent nowhere, an error (CORRECTION_NOT_PLACED) for a"
-                            + " person; credit grants made on cus_Typo"
-                            + " (included usage, packs, promotions) stay there and pay its invoices only: move what"
-                            + " they have left by hand; 2 outbox row(s) planned before and not yet"
+                            + " person; the included usage of a period both Stripe customers bill is granted on each,"
+                            + " what it paid of the hours that one bills; packs and promotions granted on cus_Typo"
+                            + " stay there and pay its invoices only: move what they have left by hand; 2 outbox"
+                            + " row(s) planned before and not yet"
                             + " sent still name cus_Typo and are sent there: right if the customer moved to cus_Acme"
                             + " after that usage, wrong if cus_Typo was a mistake (then credit or void in Stripe what"
                             + " reaches it)");
@@ -65,10 +66,10 @@ class StripeCustomerFindingsTests {
                                         + " to what each holds, so that their totals are what the hour billed (if a"
                                         + " subscription has ended, Stripe bills it nowhere: then settle it by hand),"
                                         + " and what only one that refused its last event for good holds is sent"
-                                        + " nowhere, an error (CORRECTION_NOT_PLACED) for a person; credit grants made"
-                                        + " on cus_U"
-                                        + " (included usage, packs, promotions) stay"
-                                        + " there and pay its invoices only: move what they have left by hand; no"
+                                        + " nowhere, an error (CORRECTION_NOT_PLACED) for a person; the included"
+                                        + " usage of a period both Stripe customers bill is granted on each, what it"
+                                        + " paid of the hours that one bills; packs and promotions granted on cus_U"
+                                        + " stay there and pay its invoices only: move what they have left by hand; no"
                                         + " outbox row planned before waits to be sent"));
     }
 

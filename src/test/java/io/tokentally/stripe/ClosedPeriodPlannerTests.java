@@ -123,7 +123,8 @@ class ClosedPeriodPlannerTests {
                 BigDecimal.ONE,
                 0,
                 Map.of("purchase:short", BigDecimal.ONE, "purchase:long", new BigDecimal("1.5")),
-                new BigDecimal("0.5"));
+                new BigDecimal("0.5"),
+                Map.of("included:acme:monthly", BigDecimal.ONE));
         CreditGrant shortLived = grant("purchase:short", Instant.parse("2026-10-20T00:00:00Z"));
         CreditGrant longLived = grant("purchase:long", null);
         CreditLedger ledger = new CreditLedger(

@@ -235,6 +235,55 @@ class CreditGrantPlannerTests {
     }
 
     @Test
+    void partsOfAnIncludedGrantOnTwoStripeCustomersKeepTheGrantsColumnWhereItsRowsWentAndAColumnOfTheirOwnElsewhere() {
+        // given a whole $10 grant made on cus_old, and the customer on cus_new now
+        CreditGrantPlanner.Wanted whole = included("included:acme:monthly", 10_000_000, false);
+        String meter = CreditGrantPlanner.meterOf("acme", "included:acme:monthly");
+        Map<String, CreditGrantPlanner.Held> held = Map.of(
+                meter,
+                new CreditGrantPlanner.Held(1, 1, 10_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_old"));
+
+        // when its parts are $6 on cus_old and $4 on cus_new
+        List<OutboxRow> rows = planner.plan(
+                "acme",
+                "cus_new",
+                List.of(whole.partOn("cus_old", 6_000_000), whole.partOn("cus_new", 4_000_000)),
+                held,
+                PERIODS);
+
+        // then cus_old's grant is voided and made again at $6 in its column, and cus_new's $4 has a column of its own
+        String elsewhere = CreditGrantPlanner.meterOf("acme", "included:acme:monthly|cus_new");
+        assertThat(rows)
+                .extracting(row -> row.kind() + " " + row.stripeCustomerId() + " "
+                        + (row.meter().equals(meter)
+                                ? "own"
+                                : row.meter().equals(elsewhere) ? "elsewhere" : row.meter())
+                        + " r" + row.revision() + " "
+                        + row.valueMicros())
+                .containsExactly(
+                        "CREDIT_GRANT_VOID cus_old own r2 0",
+                        "CREDIT_GRANT cus_old own r3 6000000",
+                        "CREDIT_GRANT cus_new elsewhere r1 4000000");
+    }
+
+    @Test
+    void aGrantNoLongerWantedIsVoidedOnTheStripeCustomerItsRowsWentTo() {
+        // given a part granted on cus_old in a column of its own, which the customer's grants no longer list
+        String meter = CreditGrantPlanner.meterOf("acme", "included:acme:monthly|cus_old");
+        Map<String, CreditGrantPlanner.Held> held = Map.of(
+                meter,
+                new CreditGrantPlanner.Held(1, 1, 4_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_old"));
+
+        // when
+        List<OutboxRow> rows = planner.plan("acme", "cus_new", List.of(), held, PERIODS);
+
+        // then its void names cus_old
+        assertThat(rows)
+                .extracting(row -> row.kind() + " " + row.stripeCustomerId() + " r" + row.revision())
+                .containsExactly("CREDIT_GRANT_VOID cus_old r2");
+    }
+
+    @Test
     void grantThatWouldAlreadyHaveExpiredIsNotCreated() {
         // given October's included usage, planned in November
         CreditGrantPlanner.Wanted october = new CreditGrantPlanner.Wanted(

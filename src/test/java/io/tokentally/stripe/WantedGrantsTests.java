@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
 
 class WantedGrantsTests {
 
+    /** Every hour billed by the customer's one Stripe customer. */
+    private static final StripeHolders ONE_STRIPE_CUSTOMER = StripeHolders.only("cus_test");
+
     static final Plan TEAM = fixed("team", "30", "10");
     /** A usage-based plan without markup or fee. */
     static final Plan PAYG = new Plan(
@@ -59,7 +62,8 @@ class WantedGrantsTests {
                 () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
                 Instant.parse("2026-11-20T00:00:00Z"),
                 Duration.ofHours(1),
-                Map.of());
+                Map.of(),
+                ONE_STRIPE_CUSTOMER);
 
         // then: $3.46 from the 16th to the period's end, not the whole $5 ($10 x 15/30 days), which Stripe would
         // spend on the usage before the 16th too; nothing for the days before the plan
@@ -92,7 +96,8 @@ class WantedGrantsTests {
                 () -> new CreditLedger("acme", List.of(), List.of(teamUsed, proUsed), List.of(), Map.of()),
                 Instant.parse("2026-11-20T00:00:00Z"),
                 Duration.ofHours(1),
-                Map.of());
+                Map.of(),
+                ONE_STRIPE_CUSTOMER);
 
         // then
         assertThat(wanted)
@@ -123,7 +128,8 @@ class WantedGrantsTests {
                 },
                 Instant.parse("2026-11-20T00:00:00Z"),
                 Duration.ofHours(1),
-                Map.of());
+                Map.of(),
+                ONE_STRIPE_CUSTOMER);
 
         // then
         assertThat(wanted)
@@ -160,7 +166,8 @@ class WantedGrantsTests {
                 () -> new CreditLedger("acme", List.of(), List.of(used), List.of(), Map.of()),
                 Instant.parse("2026-11-20T00:00:00Z"),
                 Duration.ofHours(1),
-                Map.of());
+                Map.of(),
+                ONE_STRIPE_CUSTOMER);
 
         // then $1.23, not the whole $20, which Stripe would spend on the other models' usage too
         assertThat(wanted)
@@ -194,7 +201,8 @@ class WantedGrantsTests {
                 () -> ledger,
                 Instant.parse("2026-11-28T00:00:00Z"),
                 Duration.ofHours(1),
-                Map.of());
+                Map.of(),
+                ONE_STRIPE_CUSTOMER);
 
         // then: besides the purchases' own grants, what the promotion and the pack paid of November's usage, as
         // grants expiring at its end that later runs raise; Stripe applies none of the purchases' own grants to
@@ -302,7 +310,8 @@ class WantedGrantsTests {
                         () -> ledger,
                         Instant.parse("2026-12-01T00:30:00Z"),
                         Duration.ofHours(1),
-                        madeByAnEarlierVersion)
+                        madeByAnEarlierVersion,
+                        ONE_STRIPE_CUSTOMER)
                 .stream()
                 .map(CreditGrantPlanner.Wanted::key)
                 .toList();
@@ -333,7 +342,8 @@ class WantedGrantsTests {
                         () -> ledger,
                         Instant.parse("2026-12-01T00:30:00Z"),
                         Duration.ofHours(1),
-                        refusedByStripe)
+                        refusedByStripe,
+                        ONE_STRIPE_CUSTOMER)
                 .stream()
                 .map(CreditGrantPlanner.Wanted::key)
                 .toList();
@@ -377,7 +387,8 @@ class WantedGrantsTests {
                         () -> ledger,
                         Instant.parse(now),
                         Duration.ofHours(1),
-                        held)
+                        held,
+                        ONE_STRIPE_CUSTOMER)
                 .stream()
                 .map(w -> w.key() + " " + w.amountMicros() + " " + w.effectiveAt() + " " + w.expiresAt() + " "
                         + w.priority() + " " + (w.grows() ? "grows" : "fixed"))
@@ -439,7 +450,8 @@ class WantedGrantsTests {
                         () -> ledger,
                         Instant.parse("2026-12-01T00:30:00Z"),
                         Duration.ofHours(1),
-                        made)
+                        made,
+                        ONE_STRIPE_CUSTOMER)
                 .stream()
                 .filter(CreditGrantPlanner.Wanted::grows)
                 .map(w -> w.amountMicros() + " " + w.expiresAt() + " " + w.priority())
@@ -503,7 +515,8 @@ class WantedGrantsTests {
                         () -> new CreditLedger("acme", List.of(), List.of(), List.of(), Map.of()),
                         at,
                         Duration.ofHours(1),
-                        Map.of())
+                        Map.of(),
+                        ONE_STRIPE_CUSTOMER)
                 .stream()
                 .filter(w -> !w.grows())
                 .map(w -> w.key() + " " + w.ending() + " "

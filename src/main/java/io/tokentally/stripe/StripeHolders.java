@@ -1,0 +1,93 @@
+package io.tokentally.stripe;
+
+import io.tokentally.rating.AllocatedCharge;
+import io.tokentally.rating.CreditLedger;
+import io.tokentally.shared.Amounts;
+import io.tokentally.shared.BillingPeriod;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which Stripe customers' meters bill a customer's hours, and how much of each hour: after the customer's Stripe
+ * customer changed inside a billing period, each one's invoice bills the hours its meters hold, and Stripe applies a
+ * grant to the invoices of the Stripe customer it was made on only. So an included grant of such a period is split
+ * between them by what its allowance paid of the hours each one bills (hunt BT: a $20 grant left whole on the old
+ * one paid its $11.25 and expired $8.75 unused while the new one paid its $15.00 whole).
+ */
+final class StripeHolders {
+
+    /** The customer's Stripe customer holds every hour. */
+    static StripeHolders only(String current) {
+        return new StripeHolders(current, Map.of());
+    }
+
+    private final String current;
+    private final Map<Instant, Map<String, BigDecimal>> billed;
+
+    /**
+     * @param current the customer's Stripe customer now
+     * @param billed per hour, what each Stripe customer's meter events of it bill (in USD, or in the tokens layout's
+     *     units where its rows carry no amount): only a positive holding counts
+     */
+    StripeHolders(String current, Map<Instant, Map<String, BigDecimal>> billed) {
+        this.current = current;
+        this.billed = billed;
+    }
+
+    /** Whether another Stripe customer than the customer's now bills some hour of the period. */
+    boolean split(BillingPeriod period) {
+        return billed.entrySet().stream()
+                .anyMatch(hour -> period.contains(hour.getKey())
+                        && hour.getValue().entrySet().stream()
+                                .anyMatch(holder -> !holder.getKey().equals(current)
+                                        && holder.getValue().signum() > 0));
+    }
+
+    /**
+     * What the allowance of {@code key} paid of the hours each Stripe customer bills, in whole cents adding up to
+     * {@code usedUsd} (what it paid in all, rounded to cents): an hour several bill is shared in proportion to what
+     * each bills of it, one none bills goes to the customer's Stripe customer now, which takes what rounding leaves.
+     */
+    Map<String, BigDecimal> parts(String key, CreditLedger ledger, BigDecimal usedUsd) {
+        Map<String, BigDecimal> exact = new TreeMap<>();
+        exact.put(current, BigDecimal.ZERO);
+        for (AllocatedCharge charge : ledger.charges()) {
+            BigDecimal paid = charge.includedByKey().get(key);
+            if (paid != null) {
+                share(paid, charge.charge().hour()).forEach((holder, usd) -> exact.merge(holder, usd, BigDecimal::add));
+            }
+        }
+        Map<String, BigDecimal> parts = new TreeMap<>();
+        BigDecimal left = usedUsd;
+        for (Map.Entry<String, BigDecimal> part : exact.entrySet()) {
+            if (!part.getKey().equals(current)) {
+                BigDecimal cents = Amounts.toMinorUnit(part.getValue()).min(left);
+                parts.put(part.getKey(), cents);
+                left = left.subtract(cents);
+            }
+        }
+        parts.put(current, left.max(BigDecimal.ZERO));
+        return parts;
+    }
+
+    /** {@code usd} of an hour, shared between the Stripe customers that bill it by what each bills. */
+    private Map<String, BigDecimal> share(BigDecimal usd, Instant hour) {
+        Map<String, BigDecimal> holders = new TreeMap<>();
+        billed.getOrDefault(hour, Map.of()).forEach((holder, value) -> {
+            if (value.signum() > 0) {
+                holders.put(holder, value);
+            }
+        });
+        if (holders.isEmpty()) {
+            return Map.of(current, usd);
+        }
+        BigDecimal total = holders.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        Map<String, BigDecimal> shares = new TreeMap<>();
+        holders.forEach(
+                (holder, value) -> shares.put(holder, usd.multiply(value).divide(total, 20, RoundingMode.HALF_EVEN)));
+        return shares;
+    }
+}

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -159,6 +160,15 @@ class CreditAllocatorTests {
                 .extracting(used ->
                         used.allowance().name() + " " + used.consumedUsd().stripTrailingZeros())
                 .containsExactlyInAnyOrder("all-tokens 1", "openai-tokens 2", "all-usd 5", "openai-usd 3");
+        // and each charge says what each allowance paid of it, by the allowance's key
+        assertThat(ledger.charges())
+                .extracting(c -> new TreeMap<>(c.includedByKey())
+                        .entrySet().stream()
+                                .map(paid -> paid.getKey()
+                                                .substring(paid.getKey().lastIndexOf(':') + 1) + " "
+                                        + paid.getValue().stripTrailingZeros().toPlainString())
+                                .toList())
+                .containsExactly(List.of("all-tokens 1", "openai-tokens 2", "openai-usd 3"), List.of("all-usd 5"));
     }
 
     @Test

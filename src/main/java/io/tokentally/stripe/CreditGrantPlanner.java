@@ -54,18 +54,6 @@ public final class CreditGrantPlanner {
             String stripeCustomerId) {
 
         static final Held NONE = new Held(0, 0, 0, false, false, null, null, null);
-
-        /** What the rows of a grant hold, whichever Stripe customer they went to. */
-        public Held(
-                int revision,
-                int live,
-                long grantedMicros,
-                boolean ended,
-                boolean refused,
-                Instant effectiveAt,
-                OutboxRow.GrantTerms terms) {
-            this(revision, live, grantedMicros, ended, refused, effectiveAt, terms, null);
-        }
     }
 
     /** How a grant should end in Stripe. */
@@ -85,7 +73,7 @@ public final class CreditGrantPlanner {
      * @param stripeCustomerId the Stripe customer to grant it on, or null for the customer's: after a change of
      *     Stripe customer inside a period, each one whose meters bill the period's usage gets its part of an
      *     included grant, the one its grant's rows went to under the grant's own column, another under a column of
-     *     its own ({@link #meterOf(String, String, String)})
+     *     its own ({@link #meterOf(String, String, String, Map, String)})
      */
     public record Wanted(
             String key,

@@ -92,7 +92,7 @@ class CreditGrantPlannerTests {
         // now, or from now
         String meter = CreditGrantPlanner.meterOf("acme", "purchase:p1");
         Map<String, CreditGrantPlanner.Held> refused =
-                Map.of(meter, new CreditGrantPlanner.Held(1, 0, 0, false, true, NOVEMBER, terms(PACK_EXPIRES)));
+                Map.of(meter, new CreditGrantPlanner.Held(1, 0, 0, false, true, NOVEMBER, terms(PACK_EXPIRES), null));
 
         // when
         List<OutboxRow> waiting =
@@ -164,7 +164,7 @@ class CreditGrantPlannerTests {
                 held(2, 2, 3_000_000),
                 october,
                 new CreditGrantPlanner.Held(
-                        1, 1, 1_000_000, false, false, Instant.parse("2026-10-01T00:00:00Z"), terms(DECEMBER)));
+                        1, 1, 1_000_000, false, false, Instant.parse("2026-10-01T00:00:00Z"), terms(DECEMBER), null));
 
         // when
         List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(), held, PERIODS);
@@ -187,7 +187,7 @@ class CreditGrantPlannerTests {
                 held(1, 1, 2_000_000),
                 CreditGrantPlanner.meterOf("acme", whole.key()),
                 new CreditGrantPlanner.Held(
-                        1, 1, 10_000_000, false, false, NOVEMBER, terms(Instant.parse("2026-11-16T00:00:00Z"))));
+                        1, 1, 10_000_000, false, false, NOVEMBER, terms(Instant.parse("2026-11-16T00:00:00Z")), null));
 
         // when
         List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(used, whole), held, PERIODS);
@@ -208,7 +208,8 @@ class CreditGrantPlannerTests {
         // given November's included usage, its first create refused (Stripe did not know the customer yet)
         CreditGrantPlanner.Wanted whole = included("included:acme:nov:monthly", 10_000_000, false);
         String meter = CreditGrantPlanner.meterOf("acme", whole.key());
-        CreditGrantPlanner.Held refused = new CreditGrantPlanner.Held(1, 0, 0, false, true, NOVEMBER, terms(DECEMBER));
+        CreditGrantPlanner.Held refused =
+                new CreditGrantPlanner.Held(1, 0, 0, false, true, NOVEMBER, terms(DECEMBER), null);
 
         // when
         List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(whole), Map.of(meter, refused), PERIODS);
@@ -428,12 +429,12 @@ class CreditGrantPlannerTests {
     }
 
     static CreditGrantPlanner.Held held(int revision, int live, long granted, Instant expiresAt) {
-        return new CreditGrantPlanner.Held(revision, live, granted, false, false, NOVEMBER, terms(expiresAt));
+        return new CreditGrantPlanner.Held(revision, live, granted, false, false, NOVEMBER, terms(expiresAt), null);
     }
 
     /** A grant the outbox created and then ended. */
     static CreditGrantPlanner.Held ended(int revision) {
-        return new CreditGrantPlanner.Held(revision, 0, 0, true, false, NOVEMBER, terms(DECEMBER));
+        return new CreditGrantPlanner.Held(revision, 0, 0, true, false, NOVEMBER, terms(DECEMBER), null);
     }
 
     static OutboxRow.GrantTerms terms(Instant expiresAt) {

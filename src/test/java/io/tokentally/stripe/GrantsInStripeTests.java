@@ -124,15 +124,15 @@ class GrantsInStripeTests {
     }
 
     private static Map<String, CreditGrantPlanner.Held> live() {
-        return Map.of(METER, new CreditGrantPlanner.Held(1, 1, 10_000_000, false, false, null, null));
+        return Map.of(METER, new CreditGrantPlanner.Held(1, 1, 10_000_000, false, false, null, null, null));
     }
 
     private static Map<String, CreditGrantPlanner.Held> refused() {
-        return Map.of(METER, new CreditGrantPlanner.Held(1, 0, 0, false, true, null, null));
+        return Map.of(METER, new CreditGrantPlanner.Held(1, 0, 0, false, true, null, null, null));
     }
 
     private static Map<String, CreditGrantPlanner.Held> ended() {
-        return Map.of(METER, new CreditGrantPlanner.Held(2, 0, 0, true, false, null, null));
+        return Map.of(METER, new CreditGrantPlanner.Held(2, 0, 0, true, false, null, null, null));
     }
 
     /** A $10 pack of 10 October. */

@@ -251,7 +251,8 @@ class WantedGrantsTests {
                     false,
                     Instant.parse("2026-11-10T00:00:00Z"),
                     new OutboxRow.GrantTerms(
-                            "paid", 29, null, Instant.parse("2026-12-01T01:00:00Z"), "Credit pack mid", null)));
+                            "paid", 29, null, Instant.parse("2026-12-01T01:00:00Z"), "Credit pack mid", null),
+                    null));
 
     @Test
     void aPurchaseMadeInsideAnOpenPeriodIsGrantedOnlyWhatItPaidOfItToItsClose() {
@@ -365,7 +366,8 @@ class WantedGrantsTests {
                 refused,
                 Instant.parse("2026-11-01T00:00:00Z"),
                 new OutboxRow.GrantTerms(
-                        "paid", 29, null, Instant.parse("2026-12-01T00:00:00Z"), "Credit pack mid", null));
+                        "paid", 29, null, Instant.parse("2026-12-01T00:00:00Z"), "Credit pack mid", null),
+                null);
     }
 
     /**
@@ -431,8 +433,8 @@ class WantedGrantsTests {
                         false,
                         false,
                         Instant.parse("2026-11-01T00:00:00Z"),
-                        new OutboxRow.GrantTerms(
-                                "paid", 29, null, Instant.parse(expiresAt), "Credit pack pack", null)));
+                        new OutboxRow.GrantTerms("paid", 29, null, Instant.parse(expiresAt), "Credit pack pack", null),
+                        null));
     }
 
     /** The amounts and expiries of the "used before its end" grants wanted at 00:30 on 1 December. */

@@ -103,6 +103,22 @@ public final class CreditGrantPlanner {
             this(key, category, amountMicros, effectiveAt, expiresAt, ending, endingFrom, priority, name, grows, null);
         }
 
+        /** The same grant on {@code stripeCustomerId}. */
+        Wanted on(String stripeCustomerId) {
+            return new Wanted(
+                    key,
+                    category,
+                    amountMicros,
+                    effectiveAt,
+                    expiresAt,
+                    ending,
+                    endingFrom,
+                    priority,
+                    name,
+                    grows,
+                    stripeCustomerId);
+        }
+
         /** The same grant on {@code stripeCustomerId}, of {@code amountMicros}, growing. */
         Wanted partOn(String stripeCustomerId, long amountMicros) {
             return new Wanted(

@@ -8,7 +8,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Which Stripe customers' meters bill a customer's hours, and how much of each hour: after the customer's Stripe
@@ -37,13 +39,22 @@ final class StripeHolders {
         this.billed = billed;
     }
 
-    /** Whether another Stripe customer than the customer's now bills some hour of the period. */
-    boolean split(BillingPeriod period) {
-        return billed.entrySet().stream()
-                .anyMatch(hour -> period.contains(hour.getKey())
-                        && hour.getValue().entrySet().stream()
-                                .anyMatch(holder -> !holder.getKey().equals(current)
-                                        && holder.getValue().signum() > 0));
+    /**
+     * The Stripe customers that bill some hour of the period, in id order: the customer's now alone if none does
+     * (no usage yet).
+     */
+    Set<String> billing(BillingPeriod period) {
+        Set<String> billing = new TreeSet<>();
+        billed.forEach((hour, holders) -> {
+            if (period.contains(hour)) {
+                holders.forEach((holder, value) -> {
+                    if (value.signum() > 0) {
+                        billing.add(holder);
+                    }
+                });
+            }
+        });
+        return billing.isEmpty() ? Set.of(current) : billing;
     }
 
     /**

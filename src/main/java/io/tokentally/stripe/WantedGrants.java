@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -32,9 +33,10 @@ import java.util.function.Supplier;
  * end once it has closed ({@link PurchaseGrants}). Stripe's priority follows the
  * plan's consumption order: 10 for the first source, 20, 30 (a grant of what a purchase paid of a period it covered
  * in part one before its source's). The credit ledger is asked for only when a grant of what was used needs it:
- * allocating it reads the customer's usage. An included grant of a period whose hours another Stripe customer than
- * the customer's now bills (its Stripe customer changed inside the period) is granted as used, each Stripe customer
- * its part on its own invoices ({@link StripeHolders}); purchases stay whole where they were granted.
+ * allocating it reads the customer's usage. An included grant of a period whose hours more than one Stripe customer
+ * bills (the customer's changed inside the period) is granted as used, each Stripe customer its part on its own
+ * invoices ({@link StripeHolders}); one of a period an earlier Stripe customer alone bills is granted there; purchases
+ * stay whole where they were granted.
  */
 final class WantedGrants {
 
@@ -55,7 +57,8 @@ final class WantedGrants {
         CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (BillingPeriod period : periods) {
             List<PlanSegment> segments = customer.segments(period);
-            boolean shared = holders.split(period);
+            Set<String> billing = holders.billing(period);
+            boolean shared = billing.size() > 1;
             for (PlanSegment segment : segments) {
                 if (!segment.span().start().isAfter(now)) {
                     List<CreditGrantPlanner.Wanted> included = included(
@@ -64,7 +67,15 @@ final class WantedGrants {
                             segment,
                             segments.size() > 1 || shared,
                             ledger);
-                    wanted.addAll(shared ? parts(included, holders, ledger.get()) : included);
+                    if (shared) {
+                        wanted.addAll(parts(included, holders, ledger.get()));
+                    } else if (!billing.contains(customer.stripeCustomerId())) {
+                        // an earlier Stripe customer bills the whole period (the customer moved after it)
+                        String earlier = billing.iterator().next();
+                        included.forEach(grant -> wanted.add(grant.on(earlier)));
+                    } else {
+                        wanted.addAll(included);
+                    }
                 }
             }
         }

@@ -28,7 +28,7 @@ class StripeHoldersTests {
     static final String KEY = "included:acme:2026-11-01T00:00:00Z:monthly";
 
     @Test
-    void aPeriodIsSplitOnlyWhereAnotherStripeCustomerBillsOneOfItsHours() {
+    void thePeriodsBillersAreTheStripeCustomersHoldingAPositiveValueOfOneOfItsHours() {
         // given cus_old billing 03:00 of November, and a holding of cus_old's brought to zero in December
         StripeHolders holders = new StripeHolders(
                 "cus_new",
@@ -40,10 +40,12 @@ class StripeHoldersTests {
                         DECEMBER.start(),
                         Map.of("cus_old", usd("0"), "cus_new", usd("1"))));
 
-        // then
-        assertThat(holders.split(NOVEMBER)).isTrue();
-        assertThat(holders.split(DECEMBER)).isFalse();
-        assertThat(StripeHolders.only("cus_new").split(NOVEMBER)).isFalse();
+        // then, and the customer's Stripe customer now alone where no hour is billed
+        assertThat(holders.billing(NOVEMBER)).containsExactly("cus_new", "cus_old");
+        assertThat(holders.billing(DECEMBER)).containsExactly("cus_new");
+        assertThat(new StripeHolders("cus_new", Map.of(THREE, Map.of("cus_old", usd("6")))).billing(NOVEMBER))
+                .containsExactly("cus_old");
+        assertThat(StripeHolders.only("cus_new").billing(NOVEMBER)).containsExactly("cus_new");
     }
 
     @Test

@@ -126,8 +126,9 @@ class PricesRerateCommand implements Callable<Integer> {
     }
 
     /**
-     * One row per line that would change, with its provider cost and billed amount before and after (unattributed
-     * usage changes its cost only: it is not billed), then the totals.
+     * One row per line that would change, with its tokens (before and after where the re-rating bills usage held for
+     * its tier or token type), provider cost and billed amount before and after (unattributed usage changes its cost
+     * only: it is not billed), then the totals.
      */
     private static void printPreview(PrintWriter out, List<RatingPreview.Line> lines) {
         BigDecimal costBefore = BigDecimal.ZERO;
@@ -136,11 +137,13 @@ class PricesRerateCommand implements Callable<Integer> {
         BigDecimal after = BigDecimal.ZERO;
         for (RatingPreview.Line line : lines) {
             out.printf(
-                    "  %-20s %-36s %-15s %,15d tokens  cost %s -> %s  billed %s -> %s%n",
+                    "  %-20s %-36s %-15s %15s tokens  cost %s -> %s  billed %s -> %s%n",
                     line.customerId(),
                     line.model(),
                     line.tokenType().code(),
-                    line.tokens(),
+                    line.tokensBefore() == line.tokensAfter()
+                            ? String.format("%,d", line.tokensBefore())
+                            : String.format("%,d -> %,d", line.tokensBefore(), line.tokensAfter()),
                     Amounts.toText(line.costBefore()),
                     Amounts.toText(line.costAfter()),
                     Amounts.toText(line.billedBefore()),

@@ -39,12 +39,19 @@ public class RatingPreview {
         this.plans = plans;
     }
 
-    /** One customer, model and token type whose amounts would change. */
+    /**
+     * One customer, model and token type whose amounts would change.
+     *
+     * @param tokensBefore the tokens billed now
+     * @param tokensAfter the tokens a re-rating would bill: more where it bills usage held for want of a price of its
+     *     tier or token type
+     */
     public record Line(
             String customerId,
             String model,
             TokenType tokenType,
-            long tokens,
+            long tokensBefore,
+            long tokensAfter,
             BigDecimal costBefore,
             BigDecimal costAfter,
             BigDecimal billedBefore,
@@ -74,6 +81,7 @@ public class RatingPreview {
                             rs.getString(2),
                             TokenType.fromCode(rs.getString(3)),
                             rs.getLong(4),
+                            0,
                             rs.getBigDecimal(5),
                             BigDecimal.ZERO,
                             rs.getBigDecimal(6),
@@ -106,6 +114,7 @@ public class RatingPreview {
                 rated.customerId(),
                 rated.model(),
                 rated.tokenType(),
+                0,
                 rated.tokens(),
                 BigDecimal.ZERO,
                 rated.costUsd(),
@@ -118,7 +127,8 @@ public class RatingPreview {
         List<Line> changed = new ArrayList<>();
         for (Line line : lines.values()) {
             if (line.costBefore().compareTo(line.costAfter()) != 0
-                    || line.billedBefore().compareTo(line.billedAfter()) != 0) {
+                    || line.billedBefore().compareTo(line.billedAfter()) != 0
+                    || line.tokensBefore() != line.tokensAfter()) {
                 changed.add(line);
             }
         }
@@ -130,7 +140,8 @@ public class RatingPreview {
                 stored.customerId(),
                 stored.model(),
                 stored.tokenType(),
-                stored.tokens(),
+                stored.tokensBefore(),
+                stored.tokensAfter() + rated.tokensAfter(),
                 stored.costBefore(),
                 stored.costAfter().add(rated.costAfter()),
                 stored.billedBefore(),

@@ -705,6 +705,50 @@ class PriceSyncJobTests {
                 .isZero();
     }
 
+    @Test
+    void aReratesPreviewShowsTheTokensOfUsageHeldForItsTierThatItWouldBill() throws Exception {
+        // given alice's million gpt-4o standard input tokens and a million flex ones, held: flex has no price yet
+        run(
+                "2026-10-30",
+                "rerate-tier",
+                "t1,2026-10-30T08:00:00Z,alice,openai,gpt-4o,1000000,0,0,0,0,0,,ok",
+                "t2,2026-10-30T08:10:00Z,alice,openai,gpt-4o,1000000,0,0,0,0,0,flex,ok");
+        Path flex = WORK.resolve("gpt-4o-flex.csv");
+        Files.writeString(
+                flex,
+                "model,token_type,service_tier,context_tier,usd_per_million,effective_from,long_context_threshold\n"
+                        + "openai/gpt-4o,input,flex,standard,1.25,2026-10-30,\n");
+        StringWriter out = new StringWriter();
+        System.setProperty("tokentally.data-dir", WORK.resolve("data").toString());
+        System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
+        try {
+            // when flex gets a price and the day's rerate is previewed
+            new CommandLine(new TokentallyCommand())
+                    .setOut(new PrintWriter(out))
+                    .execute("prices", "override", flex.toString());
+            new CommandLine(new TokentallyCommand())
+                    .setOut(new PrintWriter(out))
+                    .execute(
+                            "prices",
+                            "rerate",
+                            "--from",
+                            "2026-10-30",
+                            "--to",
+                            "2026-10-30",
+                            "--by",
+                            "ops",
+                            "--reason",
+                            "flex priced");
+        } finally {
+            System.clearProperty("tokentally.data-dir");
+            System.clearProperty("tokentally.runs-dir");
+        }
+
+        // then alice's input line shows both counts: the standard tokens billed, and the flex ones with them
+        assertThat(out.toString())
+                .containsPattern("alice +openai/gpt-4o +input +1,000,000 -> 2,000,000 tokens  cost 2.5 -> 3.75");
+    }
+
     /** {@code prices rerate} of 2026-10-27 by ops for a negotiated price, printing to {@code out}. */
     private static void rerate(StringWriter out, String... options) {
         List<String> args = new java.util.ArrayList<>(List.of(

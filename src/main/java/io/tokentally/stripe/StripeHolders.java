@@ -21,22 +21,40 @@ import java.util.TreeSet;
  */
 final class StripeHolders {
 
-    /** The customer's Stripe customer holds every hour. */
+    /** A customer whose Stripe customer never changed: it holds every hour and every grant. */
     static StripeHolders only(String current) {
-        return new StripeHolders(current, Map.of());
+        return new StripeHolders(current, Map.of(), false);
     }
 
     private final String current;
     private final Map<Instant, Map<String, BigDecimal>> billed;
+    private final boolean changed;
 
     /**
+     * The holders of a customer whose Stripe customer changed.
+     *
      * @param current the customer's Stripe customer now
      * @param billed per hour, what each Stripe customer's meter events of it bill (in USD, or in the tokens layout's
      *     units where its rows carry no amount): only a positive holding counts
      */
     StripeHolders(String current, Map<Instant, Map<String, BigDecimal>> billed) {
+        this(current, billed, true);
+    }
+
+    private StripeHolders(String current, Map<Instant, Map<String, BigDecimal>> billed, boolean changed) {
         this.current = current;
         this.billed = billed;
+        this.changed = changed;
+    }
+
+    /**
+     * Whether the customer's Stripe customer changed: then every included grant names the Stripe customer it is
+     * granted on, so one made on another stays no grant of this one (hunt BY: a whole grant made on the old id
+     * before any usage stayed there while the new id billed the period; a grant of the new id's raised under the old
+     * one's column while that one's grant lived on).
+     */
+    boolean changed() {
+        return changed;
     }
 
     /**

@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * in part one before its source's). The credit ledger is asked for only when a grant of what was used needs it:
  * allocating it reads the customer's usage. An included grant of a period whose hours more than one Stripe customer
  * bills (the customer's changed inside the period) is granted as used, each Stripe customer its part on its own
- * invoices ({@link StripeHolders}); one of a period an earlier Stripe customer alone bills is granted there; purchases
- * stay whole where they were granted.
+ * invoices ({@link StripeHolders}); one of a period a single Stripe customer bills is granted there, whichever
+ * grant an earlier one holds being voided; purchases stay whole where they were granted.
  */
 final class WantedGrants {
 
@@ -69,10 +69,11 @@ final class WantedGrants {
                             ledger);
                     if (shared) {
                         wanted.addAll(parts(included, holders, ledger.get()));
-                    } else if (!billing.contains(customer.stripeCustomerId())) {
-                        // an earlier Stripe customer bills the whole period (the customer moved after it)
-                        String earlier = billing.iterator().next();
-                        included.forEach(grant -> wanted.add(grant.on(earlier)));
+                    } else if (holders.changed()) {
+                        // the one Stripe customer that bills the period: the customer's now, or, if it moved after
+                        // the period's usage, an earlier one
+                        String billed = billing.iterator().next();
+                        included.forEach(grant -> wanted.add(grant.on(billed)));
                     } else {
                         wanted.addAll(included);
                     }

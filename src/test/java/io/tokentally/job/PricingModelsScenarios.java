@@ -228,30 +228,22 @@ abstract class PricingModelsScenarios {
     @Test
     void anIncludedGrantIsSplitBetweenTheStripeCustomersThatBillThePeriodAfterAChangeOfStripeCustomer()
             throws Exception {
-        // given a team customer ($10 included) with $6 of gpt-4o input at 03:00 on its first Stripe customer, which
-        // holds the $10 grant (two hours of a day of the open period; on a month's first day, its first hours)
-        Instant now = Clock.systemUTC().instant();
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        boolean firstDay = today.getDayOfMonth() == 1;
-        Assumptions.assumeTrue(
-                !firstDay || now.isAfter(today.atTime(2, 0).toInstant(ZoneOffset.UTC)),
-                "two hours of this month have passed");
-        LocalDate day = firstDay ? today : today.minusDays(1);
-        String first = firstDay ? "T00:00:00Z" : "T03:00:00Z";
-        String second = firstDay ? "T01:00:00Z" : "T09:00:00Z";
+        // given a team customer ($10 included) with $6 of gpt-4o input at 00:00 on its first Stripe customer, which
+        // holds the $10 grant
+        LocalDate day = aDayOfTheOpenPeriod();
         Path input = folder("moved-team");
         Path customers =
                 customers("moved-team", "customer_id,stripe_customer_id,plan_id", "moved-team,cus_moved_a,team");
         UsageFixtures.write(
                 input.resolve("gateway.csv"),
-                "mt-1," + day + first + ",moved-team,openai,gpt-4o,2400000,0,0,0,0,0,,ok");
+                "mt-1," + day + "T00:00:00Z,moved-team,openai,gpt-4o,2400000,0,0,0,0,0,,ok");
         run(day.toString(), input, customers);
 
-        // when the customer moves to another Stripe customer, and $6 more of the day is billed there
+        // when the customer moves to another Stripe customer, and $6 more of the day (01:00) is billed there
         stripe().customers("cus_moved_b");
         Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nmoved-team,cus_moved_b,team\n");
         UsageFixtures.write(
-                input.resolve("late.csv"), "mt-2," + day + second + ",moved-team,openai,gpt-4o,2400000,0,0,0,0,0,,ok");
+                input.resolve("late.csv"), "mt-2," + day + "T01:00:00Z,moved-team,openai,gpt-4o,2400000,0,0,0,0,0,,ok");
         run(day.toString(), input, customers);
         String rows = "SELECT COUNT(*) FROM outbox WHERE customer_id = 'moved-team'";
         long planned = jdbc.queryForObject(rows, Long.class);
@@ -266,6 +258,53 @@ abstract class PricingModelsScenarios {
                         grant.customer() + " " + grant.valueCents() + (grant.voidedAt() == null ? "" : " void"))
                 .containsExactlyInAnyOrder("cus_moved_a 1000 void", "cus_moved_a 600", "cus_moved_b 400");
         assertThat(jdbc.queryForObject(rows, Long.class)).isEqualTo(planned);
+    }
+
+    /**
+     * Yesterday, or on a month's first day today (once its first two hours have passed): a day of the open period
+     * whose first two hours are past.
+     */
+    private static LocalDate aDayOfTheOpenPeriod() {
+        Instant now = Clock.systemUTC().instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        if (today.getDayOfMonth() > 1) {
+            return today.minusDays(1);
+        }
+        Assumptions.assumeTrue(
+                now.isAfter(today.atTime(2, 0).toInstant(ZoneOffset.UTC)), "two hours of this month have passed");
+        return today;
+    }
+
+    @Test
+    void anIncludedGrantMadeOnTheFirstStripeCustomerBeforeAnyUsageMovesWholeToTheOneThatBillsThePeriod()
+            throws Exception {
+        // given a team customer ($10 included) whose period's grant is made on its first Stripe customer by a run
+        // with no usage of it (hunt BY's s9: the grant stayed there, the new customer billed the period in full)
+        LocalDate day = aDayOfTheOpenPeriod();
+        Path input = folder("moved-early");
+        Path customers =
+                customers("moved-early", "customer_id,stripe_customer_id,plan_id", "moved-early,cus_early_a,team");
+        UsageFixtures.write(input.resolve("gateway.csv"));
+        run(day.toString(), input, customers);
+        assertThat(stripe().creditGrants())
+                .filteredOn(grant -> grant.customer().startsWith("cus_early_"))
+                .extracting(grant -> grant.customer() + " " + grant.valueCents())
+                .containsExactly("cus_early_a 1000");
+
+        // when it moves to another Stripe customer, which bills $6 of the day
+        stripe().customers("cus_early_b");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nmoved-early,cus_early_b,team\n");
+        UsageFixtures.write(
+                input.resolve("late.csv"),
+                "me-1," + day + "T00:00:00Z,moved-early,openai,gpt-4o,2400000,0,0,0,0,0,,ok");
+        run(day.toString(), input, customers);
+
+        // then the first one's grant is voided and the whole $10 granted on the new one
+        assertThat(stripe().creditGrants())
+                .filteredOn(grant -> grant.customer().startsWith("cus_early_"))
+                .extracting(grant ->
+                        grant.customer() + " " + grant.valueCents() + (grant.voidedAt() == null ? "" : " void"))
+                .containsExactlyInAnyOrder("cus_early_a 1000 void", "cus_early_b 1000");
     }
 
     @Test

@@ -268,6 +268,34 @@ class CreditGrantPlannerTests {
     }
 
     @Test
+    void aGrantTheNewStripeCustomerAloneBillsNowLeavesTheOldOnesPartToBeVoided() {
+        // given $3.60 granted on cus_old in the grant's column and $6 on cus_new in its own; cus_old's hour was
+        // corrected to nothing, so the $6 is all the allowance paid, on cus_new (hunt BY's s6: the $6 was voided
+        // and $2.40 more made in cus_old's column on cus_new, while cus_old's $3.60 lived on)
+        String own = CreditGrantPlanner.meterOf("acme", "included:acme:monthly");
+        String elsewhere = CreditGrantPlanner.meterOf("acme", "included:acme:monthly|cus_new");
+        Map<String, CreditGrantPlanner.Held> held = Map.of(
+                own,
+                new CreditGrantPlanner.Held(1, 1, 3_600_000, false, false, NOVEMBER, terms(DECEMBER), "cus_old"),
+                elsewhere,
+                new CreditGrantPlanner.Held(1, 1, 6_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_new"));
+
+        // when
+        List<OutboxRow> rows = planner.plan(
+                "acme",
+                "cus_new",
+                List.of(included("included:acme:monthly", 6_000_000, true).on("cus_new")),
+                held,
+                PERIODS);
+
+        // then
+        assertThat(rows)
+                .extracting(row -> row.kind() + " " + row.stripeCustomerId() + " "
+                        + row.meter().equals(own) + " r" + row.revision())
+                .containsExactly("CREDIT_GRANT_VOID cus_old true r2");
+    }
+
+    @Test
     void aGrantNoLongerWantedIsVoidedOnTheStripeCustomerItsRowsWentTo() {
         // given a part granted on cus_old in a column of its own, which the customer's grants no longer list
         String meter = CreditGrantPlanner.meterOf("acme", "included:acme:monthly|cus_old");

@@ -167,6 +167,34 @@ class WantedGrantsTests {
     }
 
     @Test
+    void aCustomerWhoseStripeCustomerChangedNamesTheOneThatBillsThePeriodOnEveryIncludedGrant() {
+        // given a customer on team for all of November, moved to cus_acme, which alone bills November so far
+        Customer customer = acme("team", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        StripeHolders holders = new StripeHolders(
+                "cus_acme", Map.of(Instant.parse("2026-11-03T10:00:00Z"), Map.of("cus_acme", new BigDecimal("4"))));
+
+        // when
+        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
+                customer,
+                Map.of("team", TEAM),
+                List.of(),
+                List.of(november),
+                () -> {
+                    throw new AssertionError("a whole USD allowance needs no ledger");
+                },
+                Instant.parse("2026-11-20T00:00:00Z"),
+                Duration.ofHours(1),
+                Map.of(),
+                holders);
+
+        // then: named, so that a grant an earlier Stripe customer holds is not taken for its own
+        assertThat(wanted)
+                .extracting(w -> w.amountMicros() + " " + w.stripeCustomerId() + " " + w.grows())
+                .containsExactly("10000000 cus_acme false");
+    }
+
+    @Test
     void aUsdAllowanceOfSomeModelsGrantsWhatTheirUsageUsedEvenForAWholePeriod() {
         // given a customer on a plan including $20 of openai/* usage for all of November, whose OpenAI usage used
         // $1.234 of it (its other usage is overage on the statement)

@@ -105,6 +105,15 @@ public final class CreditGrantPlanner {
 
         /** The same grant on {@code stripeCustomerId}. */
         Wanted on(String stripeCustomerId) {
+            return on(stripeCustomerId, amountMicros, grows);
+        }
+
+        /** The same grant on {@code stripeCustomerId}, of {@code amountMicros}, growing. */
+        Wanted partOn(String stripeCustomerId, long amountMicros) {
+            return on(stripeCustomerId, amountMicros, true);
+        }
+
+        private Wanted on(String stripeCustomerId, long amountMicros, boolean grows) {
             return new Wanted(
                     key,
                     category,
@@ -116,22 +125,6 @@ public final class CreditGrantPlanner {
                     priority,
                     name,
                     grows,
-                    stripeCustomerId);
-        }
-
-        /** The same grant on {@code stripeCustomerId}, of {@code amountMicros}, growing. */
-        Wanted partOn(String stripeCustomerId, long amountMicros) {
-            return new Wanted(
-                    key,
-                    category,
-                    amountMicros,
-                    effectiveAt,
-                    expiresAt,
-                    ending,
-                    endingFrom,
-                    priority,
-                    name,
-                    true,
                     stripeCustomerId);
         }
     }

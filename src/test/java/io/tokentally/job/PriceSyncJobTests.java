@@ -668,35 +668,12 @@ class PriceSyncJobTests {
                 priced,
                 "model,token_type,usd_per_million,effective_from,long_context_threshold\n"
                         + "openai/gpt-held-1,input,1,2026-10-29,\n");
-        StringWriter out = new StringWriter();
-        System.setProperty("tokentally.data-dir", WORK.resolve("data").toString());
-        System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
-        try {
-            // when the day is rerated, its preview showing nothing of the held usage
-            new CommandLine(new TokentallyCommand())
-                    .setOut(new PrintWriter(out))
-                    .execute("prices", "override", priced.toString());
-            new CommandLine(new TokentallyCommand())
-                    .setOut(new PrintWriter(out))
-                    .execute(
-                            "prices",
-                            "rerate",
-                            "--from",
-                            "2026-10-29",
-                            "--to",
-                            "2026-10-29",
-                            "--by",
-                            "ops",
-                            "--reason",
-                            "held check",
-                            "--apply");
-        } finally {
-            System.clearProperty("tokentally.data-dir");
-            System.clearProperty("tokentally.runs-dir");
-        }
+
+        // when the day is rerated, its preview showing nothing of the held usage
+        String out = overrideThenRerate(priced, "2026-10-29", "held check", "--apply");
 
         // then the held usage is still held, for the next nightly run to bill: the rerate billed what it showed
-        assertThat(out.toString()).contains("No line would change");
+        assertThat(out).contains("No line would change");
         assertThat(jdbc.queryForObject(
                         "SELECT COUNT(*) FROM held_usage WHERE model = 'openai/gpt-held-1'", Integer.class))
                 .isEqualTo(1);
@@ -718,35 +695,34 @@ class PriceSyncJobTests {
                 flex,
                 "model,token_type,service_tier,context_tier,usd_per_million,effective_from,long_context_threshold\n"
                         + "openai/gpt-4o,input,flex,standard,1.25,2026-10-30,\n");
+
+        // when flex gets a price and the day's rerate is previewed
+        String out = overrideThenRerate(flex, "2026-10-30", "flex priced");
+
+        // then alice's input line shows both counts: the standard tokens billed, and the flex ones with them
+        assertThat(out).containsPattern("alice +openai/gpt-4o +input +1,000,000 -> 2,000,000 tokens  cost 2.5 -> 3.75");
+    }
+
+    /** {@code prices override} of {@code prices}, then {@code prices rerate} of {@code day} by ops: what they print. */
+    private static String overrideThenRerate(Path prices, String day, String reason, String... options) {
         StringWriter out = new StringWriter();
+        List<String> rerate = new java.util.ArrayList<>(
+                List.of("prices", "rerate", "--from", day, "--to", day, "--by", "ops", "--reason", reason));
+        rerate.addAll(List.of(options));
         System.setProperty("tokentally.data-dir", WORK.resolve("data").toString());
         System.setProperty("tokentally.runs-dir", WORK.resolve("runs").toString());
         try {
-            // when flex gets a price and the day's rerate is previewed
             new CommandLine(new TokentallyCommand())
                     .setOut(new PrintWriter(out))
-                    .execute("prices", "override", flex.toString());
+                    .execute("prices", "override", prices.toString());
             new CommandLine(new TokentallyCommand())
                     .setOut(new PrintWriter(out))
-                    .execute(
-                            "prices",
-                            "rerate",
-                            "--from",
-                            "2026-10-30",
-                            "--to",
-                            "2026-10-30",
-                            "--by",
-                            "ops",
-                            "--reason",
-                            "flex priced");
+                    .execute(rerate.toArray(String[]::new));
         } finally {
             System.clearProperty("tokentally.data-dir");
             System.clearProperty("tokentally.runs-dir");
         }
-
-        // then alice's input line shows both counts: the standard tokens billed, and the flex ones with them
-        assertThat(out.toString())
-                .containsPattern("alice +openai/gpt-4o +input +1,000,000 -> 2,000,000 tokens  cost 2.5 -> 3.75");
+        return out.toString();
     }
 
     /** {@code prices rerate} of 2026-10-27 by ops for a negotiated price, printing to {@code out}. */

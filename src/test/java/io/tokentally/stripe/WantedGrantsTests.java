@@ -113,23 +113,8 @@ class WantedGrantsTests {
 
     @Test
     void aSegmentAloneInItsPeriodGrantsItsUsdAllowanceWhole() {
-        // given a customer on team for all of November
-        Customer customer = acme("team", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team")));
-        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
-
-        // when
-        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
-                customer,
-                Map.of("team", TEAM),
-                List.of(),
-                List.of(november),
-                () -> {
-                    throw new AssertionError("a whole USD allowance needs no ledger");
-                },
-                Instant.parse("2026-11-20T00:00:00Z"),
-                Duration.ofHours(1),
-                Map.of(),
-                ONE_STRIPE_CUSTOMER);
+        // given a customer on team for all of November; when
+        List<CreditGrantPlanner.Wanted> wanted = teamAllOfNovember(ONE_STRIPE_CUSTOMER);
 
         // then
         assertThat(wanted)
@@ -141,24 +126,11 @@ class WantedGrantsTests {
     void aPeriodAnEarlierStripeCustomerBillsWholeGrantsItsAllowanceThereAsBefore() {
         // given a customer on team for all of November, whose November hours cus_old bills (it moved to cus_acme
         // since)
-        Customer customer = acme("team", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team")));
-        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
         StripeHolders holders = new StripeHolders(
                 "cus_acme", Map.of(Instant.parse("2026-11-03T10:00:00Z"), Map.of("cus_old", new BigDecimal("4"))));
 
         // when
-        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
-                customer,
-                Map.of("team", TEAM),
-                List.of(),
-                List.of(november),
-                () -> {
-                    throw new AssertionError("a whole USD allowance needs no ledger");
-                },
-                Instant.parse("2026-11-20T00:00:00Z"),
-                Duration.ofHours(1),
-                Map.of(),
-                holders);
+        List<CreditGrantPlanner.Wanted> wanted = teamAllOfNovember(holders);
 
         // then: the whole $10 on cus_old, whose invoice bills the period
         assertThat(wanted)
@@ -169,13 +141,26 @@ class WantedGrantsTests {
     @Test
     void aCustomerWhoseStripeCustomerChangedNamesTheOneThatBillsThePeriodOnEveryIncludedGrant() {
         // given a customer on team for all of November, moved to cus_acme, which alone bills November so far
-        Customer customer = acme("team", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team")));
-        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
         StripeHolders holders = new StripeHolders(
                 "cus_acme", Map.of(Instant.parse("2026-11-03T10:00:00Z"), Map.of("cus_acme", new BigDecimal("4"))));
 
         // when
-        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
+        List<CreditGrantPlanner.Wanted> wanted = teamAllOfNovember(holders);
+
+        // then: named, so that a grant an earlier Stripe customer holds is not taken for its own
+        assertThat(wanted)
+                .extracting(w -> w.amountMicros() + " " + w.stripeCustomerId() + " " + w.grows())
+                .containsExactly("10000000 cus_acme false");
+    }
+
+    /**
+     * The grants of a customer on team for all of November, asked on the 20th, whose hours {@code holders} bill; a
+     * whole USD allowance needs no ledger.
+     */
+    private static List<CreditGrantPlanner.Wanted> teamAllOfNovember(StripeHolders holders) {
+        Customer customer = acme("team", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        return WantedGrants.of(
                 customer,
                 Map.of("team", TEAM),
                 List.of(),
@@ -187,11 +172,6 @@ class WantedGrantsTests {
                 Duration.ofHours(1),
                 Map.of(),
                 holders);
-
-        // then: named, so that a grant an earlier Stripe customer holds is not taken for its own
-        assertThat(wanted)
-                .extracting(w -> w.amountMicros() + " " + w.stripeCustomerId() + " " + w.grows())
-                .containsExactly("10000000 cus_acme false");
     }
 
     @Test

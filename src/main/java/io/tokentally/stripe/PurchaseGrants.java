@@ -30,16 +30,26 @@ final class PurchaseGrants {
     private final Instant now;
     private final Duration closeGrace;
     private final Map<String, CreditGrantPlanner.Held> held;
+    private final StripeHolders holders;
 
     /**
      * @param now the run's clock
      * @param held what the outbox holds of the customer's grants, by meter column
+     * @param holders the Stripe customers that bill the customer's hours: a grant of what a purchase paid of a
+     *     period is placed on them as an included grant is (hunt BZ: after a move, a refund's grant of what the
+     *     purchase paid before its end went whole to the new Stripe customer, the old one billed for its hours)
      */
-    PurchaseGrants(Customer customer, Instant now, Duration closeGrace, Map<String, CreditGrantPlanner.Held> held) {
+    PurchaseGrants(
+            Customer customer,
+            Instant now,
+            Duration closeGrace,
+            Map<String, CreditGrantPlanner.Held> held,
+            StripeHolders holders) {
         this.customer = customer;
         this.now = now;
         this.closeGrace = closeGrace;
         this.held = held;
+        this.holders = holders;
     }
 
     /** The grants the purchases want for the periods the run plans; the ledger is read only if one needs it. */
@@ -55,13 +65,23 @@ final class PurchaseGrants {
             own(grant, plan, first).ifPresent(wanted::add);
             for (BillingPeriod period : periods) {
                 if (period.equals(first) && madeInside(grant, first) && !madeBeforeItsEnd(grant, period)) {
-                    wanted.add(usedAfterItsStart(grant, plan, period, ledger.get()));
+                    wanted.addAll(placed(usedAfterItsStart(grant, plan, period, ledger.get()), grant, period, ledger));
                 } else if (endsInside(grant, period)) {
-                    wanted.add(usedBeforeItsEnd(grant, plan, period, ledger.get()));
+                    wanted.addAll(placed(usedBeforeItsEnd(grant, plan, period, ledger.get()), grant, period, ledger));
                 }
             }
         }
         return wanted;
+    }
+
+    /** A grant of what the purchase paid of the period, on the Stripe customers that bill the hours it paid. */
+    private List<CreditGrantPlanner.Wanted> placed(
+            CreditGrantPlanner.Wanted paidOfPeriod,
+            CreditGrant grant,
+            BillingPeriod period,
+            Supplier<CreditLedger> ledger) {
+        return holders.place(
+                paidOfPeriod, period, ledger, charge -> charge.creditsUsd().get(grant.grantKey()));
     }
 
     /** Whether the purchase took effect inside {@code period}, after its start. */

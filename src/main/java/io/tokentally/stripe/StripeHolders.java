@@ -7,10 +7,14 @@ import io.tokentally.shared.BillingPeriod;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Which Stripe customers' meters bill a customer's hours, and how much of each hour: after the customer's Stripe
@@ -76,17 +80,44 @@ final class StripeHolders {
     }
 
     /**
-     * What the allowance of {@code key} paid of the hours each Stripe customer bills, in whole cents adding up to
+     * A grant of what an allowance or a purchase paid of a period's usage, as the Stripe customers that bill the
+     * period should hold it: split between them when several do ({@link #parts}), on the one that does otherwise
+     * (named when the customer's Stripe customer changed), as it is for a customer whose never did.
+     *
+     * @param paid what the grant's source paid of a charge, or null
+     */
+    List<CreditGrantPlanner.Wanted> place(
+            CreditGrantPlanner.Wanted grant,
+            BillingPeriod period,
+            Supplier<CreditLedger> ledger,
+            Function<AllocatedCharge, BigDecimal> paid) {
+        Set<String> billing = billing(period);
+        if (billing.size() > 1) {
+            List<CreditGrantPlanner.Wanted> parts = new ArrayList<>();
+            parts(paid, period, ledger.get(), BigDecimal.valueOf(grant.amountMicros(), 6))
+                    .forEach((stripeCustomerId, usd) ->
+                            parts.add(grant.partOn(stripeCustomerId, WantedGrants.micros(usd))));
+            return parts;
+        }
+        return List.of(changed ? grant.on(billing.iterator().next()) : grant);
+    }
+
+    /**
+     * What a grant's source paid of the period's hours each Stripe customer bills, in whole cents adding up to
      * {@code usedUsd} (what it paid in all, rounded to cents): an hour several bill is shared in proportion to what
      * each bills of it, one none bills goes to the customer's Stripe customer now, which takes what rounding leaves.
+     *
+     * @param paid what the source paid of a charge, or null
      */
-    Map<String, BigDecimal> parts(String key, CreditLedger ledger, BigDecimal usedUsd) {
+    Map<String, BigDecimal> parts(
+            Function<AllocatedCharge, BigDecimal> paid, BillingPeriod period, CreditLedger ledger, BigDecimal usedUsd) {
         Map<String, BigDecimal> exact = new TreeMap<>();
         exact.put(current, BigDecimal.ZERO);
         for (AllocatedCharge charge : ledger.charges()) {
-            BigDecimal paid = charge.includedByKey().get(key);
-            if (paid != null) {
-                share(paid, charge.charge().hour()).forEach((holder, usd) -> exact.merge(holder, usd, BigDecimal::add));
+            BigDecimal usdPaid = charge.segment().period().equals(period) ? paid.apply(charge) : null;
+            if (usdPaid != null) {
+                share(usdPaid, charge.charge().hour())
+                        .forEach((holder, usd) -> exact.merge(holder, usd, BigDecimal::add));
             }
         }
         Map<String, BigDecimal> parts = new TreeMap<>();

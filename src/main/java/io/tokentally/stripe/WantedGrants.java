@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -52,13 +51,12 @@ final class WantedGrants {
             Duration closeGrace,
             Map<String, CreditGrantPlanner.Held> held,
             StripeHolders holders) {
-        List<CreditGrantPlanner.Wanted> wanted =
-                new ArrayList<>(new PurchaseGrants(customer, now, closeGrace, held).of(plans, grants, periods, ledger));
+        List<CreditGrantPlanner.Wanted> wanted = new ArrayList<>(
+                new PurchaseGrants(customer, now, closeGrace, held, holders).of(plans, grants, periods, ledger));
         CreditAllocator allocator = new CreditAllocator(customer, plans);
         for (BillingPeriod period : periods) {
             List<PlanSegment> segments = customer.segments(period);
-            Set<String> billing = holders.billing(period);
-            boolean shared = billing.size() > 1;
+            boolean shared = holders.billing(period).size() > 1;
             for (PlanSegment segment : segments) {
                 if (!segment.span().start().isAfter(now)) {
                     List<CreditGrantPlanner.Wanted> included = included(
@@ -67,15 +65,12 @@ final class WantedGrants {
                             segment,
                             segments.size() > 1 || shared,
                             ledger);
-                    if (shared) {
-                        wanted.addAll(parts(included, holders, ledger.get()));
-                    } else if (holders.changed()) {
-                        // the one Stripe customer that bills the period: the customer's now, or, if it moved after
-                        // the period's usage, an earlier one
-                        String billed = billing.iterator().next();
-                        included.forEach(grant -> wanted.add(grant.on(billed)));
-                    } else {
-                        wanted.addAll(included);
+                    for (CreditGrantPlanner.Wanted grant : included) {
+                        wanted.addAll(holders.place(
+                                grant,
+                                period,
+                                ledger,
+                                charge -> charge.includedByKey().get(grant.key())));
                     }
                 }
             }
@@ -122,18 +117,6 @@ final class WantedGrants {
                     asUsed));
         }
         return wanted;
-    }
-
-    /** Each included grant as its parts, one per Stripe customer that billed what its allowance paid. */
-    private static List<CreditGrantPlanner.Wanted> parts(
-            List<CreditGrantPlanner.Wanted> included, StripeHolders holders, CreditLedger ledger) {
-        List<CreditGrantPlanner.Wanted> parts = new ArrayList<>();
-        for (CreditGrantPlanner.Wanted grant : included) {
-            BigDecimal used = BigDecimal.valueOf(grant.amountMicros(), 6);
-            holders.parts(grant.key(), ledger, used)
-                    .forEach((stripeCustomerId, usd) -> parts.add(grant.partOn(stripeCustomerId, micros(usd))));
-        }
-        return parts;
     }
 
     /** What the usage so far used of the allowance, in USD rounded to cents; zero if the ledger has none of it. */

@@ -308,6 +308,44 @@ abstract class PricingModelsScenarios {
     }
 
     @Test
+    void aRefundAfterAChangeOfStripeCustomerGrantsWhatThePackPaidOnTheStripeCustomersWhoseHoursItPaid()
+            throws Exception {
+        // given a prepaid customer's $25 pack, bought at the period's start on its first Stripe customer, which paid
+        // $5 at 00:00 there; then the customer moved, and the pack paid $5 at 01:00 on the new one
+        LocalDate day = aDayOfTheOpenPeriod();
+        Path input = folder("moved-pack");
+        Path customers =
+                customers("moved-pack", "customer_id,stripe_customer_id,plan_id", "moved-pack,cus_pack_a,prepaid");
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "mp-1," + day + "T00:00:00Z,moved-pack,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        Files.writeString(
+                input.resolve("purchases.jsonl"),
+                "{\"purchase_id\": \"pack-moved\", \"customer_id\": \"moved-pack\", \"amount\": \"25.00\","
+                        + " \"currency\": \"USD\", \"time\": \"" + day.withDayOfMonth(1) + "T00:00:00Z\"}\n");
+        run(day.toString(), input, customers);
+        stripe().customers("cus_pack_b");
+        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nmoved-pack,cus_pack_b,prepaid\n");
+        UsageFixtures.write(
+                input.resolve("late.csv"), "mp-2," + day + "T01:00:00Z,moved-pack,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run(day.toString(), input, customers);
+
+        // when the pack is refunded at 01:30
+        Files.writeString(
+                input.resolve("purchases-refunds.csv"),
+                "purchase_id,event,customer_id,time\npack-moved,refund,moved-pack," + day + "T01:30:00Z\n");
+        run(day.toString(), input, customers);
+
+        // then the pack's grant is voided where it was made, and what it paid before its end is granted where each
+        // hour is billed: $5 on each (hunt BZ: the $10 went to the new one, the first one billed its $5)
+        assertThat(stripe().creditGrants())
+                .filteredOn(grant -> grant.customer().startsWith("cus_pack_"))
+                .extracting(grant ->
+                        grant.customer() + " " + grant.valueCents() + (grant.voidedAt() == null ? "" : " void"))
+                .containsExactlyInAnyOrder("cus_pack_a 2500 void", "cus_pack_a 500", "cus_pack_b 500");
+    }
+
+    @Test
     void aRerateRaisesTheGrantOfATokenAllowanceWithTheValueOfTheTokensItCovers() throws Exception {
         // given 600,000 gpt-4o input tokens today, inside a 1M-token allowance: $1.50 at $2.50 per 1M, granted as used
         LocalDate day = LocalDate.ofInstant(Clock.systemUTC().instant(), ZoneOffset.UTC);

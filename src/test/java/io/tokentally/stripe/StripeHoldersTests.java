@@ -60,7 +60,8 @@ class StripeHoldersTests {
         CreditLedger ledger = ledger(paid(THREE, "6"), paid(NINE, "3"), paid(TEN, "0.01"));
 
         // when
-        Map<String, BigDecimal> parts = holders.parts(KEY, ledger, usd("9.01"));
+        Map<String, BigDecimal> parts =
+                holders.parts(charge -> charge.includedByKey().get(KEY), NOVEMBER, ledger, usd("9.01"));
 
         // then cus_old $6 + $1, cus_new $2 + $0.01
         assertThat(parts).isEqualTo(Map.of("cus_new", usd("2.01"), "cus_old", usd("7.00")));
@@ -73,7 +74,8 @@ class StripeHoldersTests {
                 new StripeHolders("cus_new", Map.of(THREE, Map.of("cus_old", usd("1"), "cus_new", usd("2"))));
 
         // when
-        Map<String, BigDecimal> parts = holders.parts(KEY, ledger(paid(THREE, "1")), usd("1.00"));
+        Map<String, BigDecimal> parts = holders.parts(
+                charge -> charge.includedByKey().get(KEY), NOVEMBER, ledger(paid(THREE, "1")), usd("1.00"));
 
         // then
         assertThat(parts.get("cus_old")).isEqualByComparingTo("0.33");

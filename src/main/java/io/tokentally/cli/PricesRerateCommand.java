@@ -126,9 +126,9 @@ class PricesRerateCommand implements Callable<Integer> {
     }
 
     /**
-     * One row per line that would change, with its tokens (before and after where the re-rating bills usage held for
-     * its tier or token type), provider cost and billed amount before and after (unattributed usage changes its cost
-     * only: it is not billed), then the totals.
+     * One row per line that would change, with its tokens (before and after where they differ: the re-rating bills
+     * usage held for its tier or token type), provider cost and billed amount before and after (unattributed usage
+     * changes its cost only: it is not billed), then the totals.
      */
     private static void printPreview(PrintWriter out, List<RatingPreview.Line> lines) {
         BigDecimal costBefore = BigDecimal.ZERO;

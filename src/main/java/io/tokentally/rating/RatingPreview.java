@@ -40,11 +40,11 @@ public class RatingPreview {
     }
 
     /**
-     * One customer, model and token type whose amounts would change.
+     * One customer, model and token type whose amounts or tokens would change.
      *
      * @param tokensBefore the tokens billed now
-     * @param tokensAfter the tokens a re-rating would bill: more where it bills usage held for want of a price of its
-     *     tier or token type
+     * @param tokensAfter the tokens a re-rating would bill (none where it would bill none of them): more where it bills
+     *     usage held for want of a price of its tier or token type
      */
     public record Line(
             String customerId,
@@ -108,7 +108,7 @@ public class RatingPreview {
                 SqlTime.utc(to));
     }
 
-    /** A line holding only what a re-rated aggregate would cost and bill. */
+    /** A line holding only what a re-rated aggregate would bill: its tokens, cost and billed amount. */
     private static Line ratedLine(RatedAggregate rated) {
         return new Line(
                 rated.customerId(),
@@ -122,7 +122,7 @@ public class RatingPreview {
                 rated.billedUsd());
     }
 
-    /** The lines whose cost or billed amount would change, in key order. */
+    /** The lines whose cost, billed amount or tokens would change, in key order. */
     private static List<Line> changed(Map<String, Line> lines) {
         List<Line> changed = new ArrayList<>();
         for (Line line : lines.values()) {

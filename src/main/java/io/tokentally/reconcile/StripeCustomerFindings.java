@@ -55,8 +55,9 @@ public final class StripeCustomerFindings {
                 + " hand), and what only one that refused its last event for good holds is sent nowhere, an error"
                 + " (CORRECTION_NOT_PLACED) for a person;"
                 + " the included usage of a period both Stripe customers bill is granted on each, what it paid of the"
-                + " hours that one bills; packs and promotions granted on " + old + " stay there and pay its invoices"
-                + " only: move what they have left by hand";
+                + " hours that one bills, and so is that of what a purchase paid of such a period; a pack's or"
+                + " promotion's own grant made on " + old + " stays there and pays its invoices only: move what it has"
+                + " left by hand";
         String message = "the Stripe customer of " + customerId + " changed from " + old + " to " + after + " (" + file
                 + "): what runs plan from now on "
                 + (now == null

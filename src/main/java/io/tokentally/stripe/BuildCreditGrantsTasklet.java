@@ -98,8 +98,8 @@ class BuildCreditGrantsTasklet implements Tasklet {
      * @param planner plans the outbox rows of one customer's grants
      * @param runHours the run's hours
      * @param held the grants the outbox holds, per customer id
-     * @param changedStripeCustomers the keys of every {@code STRIPE_CUSTOMER_CHANGED} finding: their customers' grants
-     *     may need splitting between Stripe customers
+     * @param stripeCustomerChangeKeys the keys of every {@code STRIPE_CUSTOMER_CHANGED} finding: their customers'
+     *     grants may need placing on the Stripe customers that bill their periods
      */
     private record Planning(
             Instant now,
@@ -109,9 +109,12 @@ class BuildCreditGrantsTasklet implements Tasklet {
             CreditGrantPlanner planner,
             List<Instant> runHours,
             Map<String, Map<String, CreditGrantPlanner.Held>> held,
-            List<String> changedStripeCustomers) {}
+            List<String> stripeCustomerChangeKeys) {}
 
-    /** Reads the clock, the plans, the purchases, the run's hours and the grants held, in that order. */
+    /**
+     * Reads the clock, the plans, the purchases, the run's hours, the grants held and the Stripe customer changes
+     * found, in that order.
+     */
     private Planning planning() {
         Instant now = Instant.now(clock);
         UsageWindow window = UsageWindow.ofUtcDate(LocalDate.parse(date));
@@ -140,7 +143,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
                 periods.last().end()));
         Map<String, CreditGrantPlanner.Held> held =
                 planning.held().getOrDefault(customer.customerId(), new TreeMap<>());
-        StripeHolders holders = planning.changedStripeCustomers().stream()
+        StripeHolders holders = planning.stripeCustomerChangeKeys().stream()
                         .anyMatch(key -> StripeCustomerFindings.mayName(key, customer.customerId()))
                 ? outbox.stripeHolders(
                         customer.customerId(),

@@ -71,9 +71,9 @@ public final class CreditGrantPlanner {
      * @param endingFrom when its ending may be sent, or null for at once: a run before then queues no void or expire
      * @param grows whether later runs may raise the amount
      * @param stripeCustomerId the Stripe customer to grant it on, or null for the customer's: after a change of
-     *     Stripe customer inside a period, each one whose meters bill the period's usage gets its part of an
-     *     included grant, the one its grant's rows went to under the grant's own column, another under a column of
-     *     its own ({@link #meterOf(String, String, String, Map, String)})
+     *     Stripe customer inside a period, each one whose meters bill the period's usage gets its part of a grant of
+     *     what an allowance or a purchase paid of it, the one its grant's rows went to under the grant's own column,
+     *     another under a column of its own ({@link #meterOf(String, String, String, Map, String)})
      */
     public record Wanted(
             String key,
@@ -315,6 +315,43 @@ public final class CreditGrantPlanner {
         Held rows = held.get(own);
         String holder = rows == null || rows.stripeCustomerId() == null ? current : rows.stripeCustomerId();
         return Objects.equals(on, holder) ? own : meterOf(customerId, key + "|" + on);
+    }
+
+    /**
+     * What the outbox holds of the grant of {@code key} in all its columns, its own and those of its parts on other
+     * Stripe customers ({@link #meterOf(String, String, String, Map, String)}), as one: live creates and what they
+     * grant summed, the highest revision, ended only if every column is; the terms and window of its own column, or
+     * else of the first; {@link Held#NONE} without rows.
+     *
+     * @param held the customer's grants, by column: the Stripe customers their rows name are those parts can be on
+     */
+    static Held heldOfAllColumns(String customerId, String key, Map<String, Held> held) {
+        String own = meterOf(customerId, key);
+        List<Held> columns = new ArrayList<>();
+        if (held.containsKey(own)) {
+            columns.add(held.get(own));
+        }
+        held.values().stream()
+                .map(Held::stripeCustomerId)
+                .filter(Objects::nonNull)
+                .distinct()
+                .sorted()
+                .map(stripeCustomerId -> held.get(meterOf(customerId, key + "|" + stripeCustomerId)))
+                .filter(Objects::nonNull)
+                .forEach(columns::add);
+        if (columns.isEmpty()) {
+            return Held.NONE;
+        }
+        Held first = columns.get(0);
+        return new Held(
+                columns.stream().mapToInt(Held::revision).max().orElse(0),
+                columns.stream().mapToInt(Held::live).sum(),
+                columns.stream().mapToLong(Held::grantedMicros).sum(),
+                columns.stream().allMatch(Held::ended),
+                columns.stream().allMatch(Held::refused),
+                first.effectiveAt(),
+                first.terms(),
+                first.stripeCustomerId());
     }
 
     /** {@code grant-<24 hex of sha256(customer|key)>}: the grant's stable column value, whatever the key's length. */

@@ -91,15 +91,20 @@ final class GrantsInStripe {
                         .isBefore(period.end().plus(closeGrace));
     }
 
-    /** Whether the outbox has rows of the grant of {@code key}, refused ones too. */
+    /** Whether the outbox has rows of the grant of {@code key}, refused ones too, in any of its columns. */
     boolean made(String key) {
-        return held.containsKey(CreditGrantPlanner.meterOf(customer.customerId(), key));
+        return CreditGrantPlanner.heldOfAllColumns(customer.customerId(), key, held) != CreditGrantPlanner.Held.NONE;
     }
 
-    /** What the grant of {@code key} holds in Stripe: the sum of its live creates, in USD; zero without rows. */
+    /**
+     * What the grant of {@code key} holds in Stripe: the sum of its live creates, its parts on other Stripe customers
+     * included, in USD; zero without rows.
+     */
     BigDecimal grantedUsd(String key) {
-        CreditGrantPlanner.Held rows = held.get(CreditGrantPlanner.meterOf(customer.customerId(), key));
-        return rows == null ? BigDecimal.ZERO : BigDecimal.valueOf(rows.grantedMicros(), 6);
+        return BigDecimal.valueOf(
+                CreditGrantPlanner.heldOfAllColumns(customer.customerId(), key, held)
+                        .grantedMicros(),
+                6);
     }
 
     /** When Stripe's grant ends, as far as invoices can tell, or null for never. */

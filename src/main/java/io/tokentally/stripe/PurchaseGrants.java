@@ -114,9 +114,8 @@ final class PurchaseGrants {
             // not wanted: a create an earlier version sent at the purchase, while the period is open, is voided
             return Optional.empty();
         }
-        long paidOfFirst = held.getOrDefault(
-                        meterOf(grant, usedAfterItsStartKey(grant, first)), CreditGrantPlanner.Held.NONE)
-                .grantedMicros();
+        long paidOfFirst =
+                heldOfAllColumns(grant, usedAfterItsStartKey(grant, first)).grantedMicros();
         long rest = Math.max(0, WantedGrants.micros(grant.amountUsd()) - paidOfFirst);
         return Optional.of(purchased(grant, plan, endingFrom, first.end(), rest));
     }
@@ -187,7 +186,7 @@ final class PurchaseGrants {
         // first made in the close grace (a refund loaded after the period's end), it expires at the close, and a
         // later run in the grace raises it there: Stripe has not finalized the invoice yet, and the purchase's own
         // grant is voided now (hunt AF; raised: hunt AI)
-        CreditGrantPlanner.Held made = held.getOrDefault(meterOf(grant, key), CreditGrantPlanner.Held.NONE);
+        CreditGrantPlanner.Held made = heldOfAllColumns(grant, key);
         boolean untilTheClose = !now.isBefore(period.end())
                 && now.isBefore(close)
                 && (made.revision() == 0 || close.equals(made.terms().expiresAt()));
@@ -238,9 +237,9 @@ final class PurchaseGrants {
      * could not be voided, as it expired at the period's end: hunt AK, $3 under).
      */
     private boolean madeBeforeItsEnd(CreditGrant grant, BillingPeriod period) {
-        CreditGrantPlanner.Held rows = held.get(meterOf(grant, usedBeforeItsEndKey(grant, period)));
+        CreditGrantPlanner.Held rows = heldOfAllColumns(grant, usedBeforeItsEndKey(grant, period));
         // one whose only create Stripe refused pays nothing: the grant of what it paid after its start is made
-        return endsInside(grant, period) && rows != null && (rows.live() > 0 || rows.ended());
+        return endsInside(grant, period) && (rows.live() > 0 || rows.ended());
     }
 
     private static String usedBeforeItsEndKey(CreditGrant grant, BillingPeriod period) {
@@ -254,6 +253,11 @@ final class PurchaseGrants {
 
     private static String meterOf(CreditGrant grant, String key) {
         return CreditGrantPlanner.meterOf(grant.customerId(), key);
+    }
+
+    /** What the grant of {@code key} holds, its parts on other Stripe customers included. */
+    private CreditGrantPlanner.Held heldOfAllColumns(CreditGrant grant, String key) {
+        return CreditGrantPlanner.heldOfAllColumns(grant.customerId(), key, held);
     }
 
     private static CreditSource sourceOf(CreditGrant grant) {

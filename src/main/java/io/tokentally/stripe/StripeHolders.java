@@ -19,9 +19,12 @@ import java.util.function.Supplier;
 /**
  * Which Stripe customers' meters bill a customer's hours, and how much of each hour: after the customer's Stripe
  * customer changed inside a billing period, each one's invoice bills the hours its meters hold, and Stripe applies a
- * grant to the invoices of the Stripe customer it was made on only. So an included grant of such a period is split
- * between them by what its allowance paid of the hours each one bills (hunt BT: a $20 grant left whole on the old
- * one paid its $11.25 and expired $8.75 unused while the new one paid its $15.00 whole).
+ * grant to the invoices of the Stripe customer it was made on only. So a grant of what an allowance or a purchase
+ * paid of such a period is split between them by what it paid of the hours each one bills (hunt BT: a $20 grant
+ * left whole on the old one paid its $11.25 and expired $8.75 unused while the new one paid its $15.00 whole), and
+ * one of a period a single Stripe customer bills names that one, whichever grant another holds being voided (hunt
+ * BY: a whole grant made on the old id before any usage stayed there while the new id billed the period; a grant
+ * of the new id's was raised under the old one's column while that one's grant lived on).
  */
 final class StripeHolders {
 
@@ -32,14 +35,15 @@ final class StripeHolders {
 
     private final String current;
     private final Map<Instant, Map<String, BigDecimal>> billed;
+    /** Whether the customer's Stripe customer changed: then every grant it places names its Stripe customer. */
     private final boolean changed;
 
     /**
      * The holders of a customer whose Stripe customer changed.
      *
      * @param current the customer's Stripe customer now
-     * @param billed per hour, what each Stripe customer's meter events of it bill (in USD, or in the tokens layout's
-     *     units where its rows carry no amount): only a positive holding counts
+     * @param billed per hour, what each Stripe customer's meter events of it bill, in USD: only a positive holding
+     *     counts
      */
     StripeHolders(String current, Map<Instant, Map<String, BigDecimal>> billed) {
         this(current, billed, true);
@@ -49,16 +53,6 @@ final class StripeHolders {
         this.current = current;
         this.billed = billed;
         this.changed = changed;
-    }
-
-    /**
-     * Whether the customer's Stripe customer changed: then every included grant names the Stripe customer it is
-     * granted on, so one made on another stays no grant of this one (hunt BY: a whole grant made on the old id
-     * before any usage stayed there while the new id billed the period; a grant of the new id's raised under the old
-     * one's column while that one's grant lived on).
-     */
-    boolean changed() {
-        return changed;
     }
 
     /**

@@ -63,10 +63,10 @@ class StripeReadBackTasklet implements Tasklet {
     /**
      * What the outbox sent for one {@link Key}.
      *
-     * @param micros the sum of every event sent, in the meter's unit
+     * @param total the sum of every event sent, in the meter's unit
      * @param customerIds the customers whose events they were, in id order
      */
-    record Sent(BigDecimal micros, Set<String> customerIds) {}
+    record Sent(BigDecimal total, Set<String> customerIds) {}
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
@@ -184,7 +184,7 @@ class StripeReadBackTasklet implements Tasklet {
             String meterId = meterIds.get(key.meter());
             BigDecimal actual =
                     meterId == null ? null : stripe.dayTotal(meterId, key.stripeCustomerId(), key.dayStart());
-            if (actual == null || actual.compareTo(expected.get(key).micros()) != 0) {
+            if (actual == null || actual.compareTo(expected.get(key).total()) != 0) {
                 differing.put(key, actual);
             }
         }
@@ -204,16 +204,16 @@ class StripeReadBackTasklet implements Tasklet {
                 findingKey(key, customerId),
                 MISMATCH,
                 Finding.Severity.ERROR,
-                where + ": the outbox sent " + sent.micros().toPlainString() + unit(key.meter()) + whose + ", " + seen
+                where + ": the outbox sent " + sent.total().toPlainString() + unit(key.meter()) + whose + ", " + seen
                         + " (gave up after waiting " + waited + " s for Stripe to catch up)",
                 new Evidence()
                         .number("customer_id", customerId)
                         .number("stripe_customer_id", key.stripeCustomerId())
                         .number("meter", key.meter())
                         .number("day", key.day().toString())
-                        .number("sent_value", sent.micros())
+                        .number("sent_value", sent.total())
                         .number("stripe_value", actual)
-                        .number("difference", actual == null ? null : actual.subtract(sent.micros()))
+                        .number("difference", actual == null ? null : actual.subtract(sent.total()))
                         .number("waited_seconds", waited));
     }
 

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * allocating it reads the customer's usage. An included grant of a period whose hours more than one Stripe customer
  * bills (the customer's changed inside the period) is granted as used, each Stripe customer its part on its own
  * invoices ({@link StripeHolders}); one of a period a single Stripe customer bills is granted there, whichever
- * grant an earlier one holds being voided; purchases stay whole where they were granted.
+ * grant an earlier one holds being voided. A purchase's own grant stays where it was made; its grant of what it paid
+ * of a period is placed as an included one is.
  */
 final class WantedGrants {
 

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -706,7 +707,7 @@ class PriceSyncJobTests {
     /** {@code prices override} of {@code prices}, then {@code prices rerate} of {@code day} by ops: what they print. */
     private static String overrideThenRerate(Path prices, String day, String reason, String... options) {
         StringWriter out = new StringWriter();
-        List<String> rerate = new java.util.ArrayList<>(
+        List<String> rerate = new ArrayList<>(
                 List.of("prices", "rerate", "--from", day, "--to", day, "--by", "ops", "--reason", reason));
         rerate.addAll(List.of(options));
         System.setProperty("tokentally.data-dir", WORK.resolve("data").toString());
@@ -727,7 +728,7 @@ class PriceSyncJobTests {
 
     /** {@code prices rerate} of 2026-10-27 by ops for a negotiated price, printing to {@code out}. */
     private static void rerate(StringWriter out, String... options) {
-        List<String> args = new java.util.ArrayList<>(List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "prices",
                 "rerate",
                 "--from",

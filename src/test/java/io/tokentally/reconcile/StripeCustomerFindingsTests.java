@@ -34,9 +34,10 @@ class StripeCustomerFindingsTests {
                             + " Stripe bills it nowhere: then settle it by hand), and what only one that refused its"
                             + " last event for good holds is sent nowhere, an error (CORRECTION_NOT_PLACED) for a"
                             + " person; the included usage of a period both Stripe customers bill is granted on each,"
-                            + " what it paid of the hours that one bills; packs and promotions granted on cus_Typo"
-                            + " stay there and pay its invoices only: move what they have left by hand; 2 outbox"
-                            + " row(s) planned before and not yet"
+                            + " what it paid of the hours that one bills, and so is that of what a purchase paid of"
+                            + " such a period; a pack's or promotion's own grant made on cus_Typo stays there and pays"
+                            + " its invoices only: move what it has left by hand; 2 outbox row(s) planned before and"
+                            + " not yet"
                             + " sent still name cus_Typo and are sent there: right if the customer moved to cus_Acme"
                             + " after that usage, wrong if cus_Typo was a mistake (then credit or void in Stripe what"
                             + " reaches it)");
@@ -68,9 +69,10 @@ class StripeCustomerFindingsTests {
                                         + " and what only one that refused its last event for good holds is sent"
                                         + " nowhere, an error (CORRECTION_NOT_PLACED) for a person; the included"
                                         + " usage of a period both Stripe customers bill is granted on each, what it"
-                                        + " paid of the hours that one bills; packs and promotions granted on cus_U"
-                                        + " stay there and pay its invoices only: move what they have left by hand; no"
-                                        + " outbox row planned before waits to be sent"));
+                                        + " paid of the hours that one bills, and so is that of what a purchase paid"
+                                        + " of such a period; a pack's or promotion's own grant made on cus_U stays"
+                                        + " there and pays its invoices only: move what it has left by hand; no outbox"
+                                        + " row planned before waits to be sent"));
     }
 
     private static Customer customer(String id, String stripeId) {

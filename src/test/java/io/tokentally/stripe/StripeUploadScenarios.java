@@ -531,7 +531,8 @@ abstract class StripeUploadScenarios {
     }
 
     @Test
-    void lateUsageAfterTwoCustomersSwappedStripeIdsGoesToEachOnesIdNow() throws Exception {
+    void lateUsageAfterTwoCustomersSwappedStripeIdsGoesToEachOnesIdNowAndTheSharedDaysReadBackAgrees()
+            throws Exception {
         // given, when: a's and b's hour sent, their Stripe ids swapped, then 1,000 more tokens of a's hour
         Swapped swap = swappedThenALateThousandTokensOfA("swap", customers -> {});
         Customers customers = swap.customers();

@@ -113,7 +113,9 @@ class WantedGrantsTests {
 
     @Test
     void aSegmentAloneInItsPeriodGrantsItsUsdAllowanceWhole() {
-        // given a customer on team for all of November; when
+        // given a customer on team for all of November, whose Stripe customer never changed
+
+        // when
         List<CreditGrantPlanner.Wanted> wanted = teamAllOfNovember(ONE_STRIPE_CUSTOMER);
 
         // then
@@ -151,6 +153,51 @@ class WantedGrantsTests {
         assertThat(wanted)
                 .extracting(w -> w.amountMicros() + " " + w.stripeCustomerId() + " " + w.grows())
                 .containsExactly("10000000 cus_acme false");
+    }
+
+    @Test
+    void aPeriodTwoStripeCustomersBillGrantsEachWhatTheAllowancePaidOfItsHours() {
+        // given a customer on team ($10 included) for all of November, moved from cus_old to cus_acme: $6 at 03:00
+        // billed by cus_old, $6 at 09:00 by cus_acme
+        Customer customer = acme("team", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "team")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        Instant three = Instant.parse("2026-11-03T03:00:00Z");
+        Instant nine = Instant.parse("2026-11-03T09:00:00Z");
+        CreditLedger ledger = new CreditAllocator(customer, Map.of("team", TEAM))
+                .allocate(List.of(sixDollarsAt(three), sixDollarsAt(nine)), List.of());
+        StripeHolders holders = new StripeHolders(
+                "cus_acme",
+                Map.of(three, Map.of("cus_old", new BigDecimal("6")), nine, Map.of("cus_acme", new BigDecimal("6"))));
+
+        // when
+        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
+                customer,
+                Map.of("team", TEAM),
+                List.of(),
+                List.of(november),
+                () -> ledger,
+                Instant.parse("2026-11-20T00:00:00Z"),
+                Duration.ofHours(1),
+                Map.of(),
+                holders);
+
+        // then: the allowance paid cus_old's $6 and $4 of cus_acme's, each granted as used on its own invoices
+        assertThat(wanted)
+                .extracting(w -> w.amountMicros() + " " + w.stripeCustomerId() + " " + w.grows())
+                .containsExactlyInAnyOrder("4000000 cus_acme true", "6000000 cus_old true");
+    }
+
+    /** 2,400,000 gpt-4o input tokens at $2.50 per million: $6. */
+    private static Charge sixDollarsAt(Instant hour) {
+        return new Charge(
+                hour,
+                "openai/gpt-4o",
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                2_400_000,
+                new BigDecimal("2.5"),
+                new BigDecimal("6"));
     }
 
     /**

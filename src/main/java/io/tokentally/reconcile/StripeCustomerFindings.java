@@ -41,7 +41,7 @@ public final class StripeCustomerFindings {
 
     /**
      * Whether the key of a finding of this kind may be one of the customer's (a customer id holding a colon may match
-     * another's too): the customers whose Stripe customer ever changed, whose grants may need splitting.
+     * another's too): the customers whose Stripe customer ever changed, whose grants may need placing on another.
      */
     public static boolean mayName(String key, String customerId) {
         return key.startsWith(KEY_PREFIX + customerId + ":");

@@ -240,8 +240,7 @@ abstract class PricingModelsScenarios {
         run(day.toString(), input, customers);
 
         // when the customer moves to another Stripe customer, and $6 more of the day (01:00) is billed there
-        stripe().customers("cus_moved_b");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nmoved-team,cus_moved_b,team\n");
+        moveToStripeCustomer(customers, "moved-team", "cus_moved_b", "team");
         UsageFixtures.write(
                 input.resolve("late.csv"), "mt-2," + day + "T01:00:00Z,moved-team,openai,gpt-4o,2400000,0,0,0,0,0,,ok");
         run(day.toString(), input, customers);
@@ -258,6 +257,15 @@ abstract class PricingModelsScenarios {
                         grant.customer() + " " + grant.valueCents() + (grant.voidedAt() == null ? "" : " void"))
                 .containsExactlyInAnyOrder("cus_moved_a 1000 void", "cus_moved_a 600", "cus_moved_b 400");
         assertThat(jdbc.queryForObject(rows, Long.class)).isEqualTo(planned);
+    }
+
+    /** Gives the customer, alone in the customers file, a Stripe customer the fake Stripe knows. */
+    private void moveToStripeCustomer(Path customers, String customerId, String stripeCustomerId, String planId)
+            throws IOException {
+        stripe().customers(stripeCustomerId);
+        Files.writeString(
+                customers,
+                "customer_id,stripe_customer_id,plan_id\n" + customerId + "," + stripeCustomerId + "," + planId + "\n");
     }
 
     /**
@@ -292,8 +300,7 @@ abstract class PricingModelsScenarios {
                 .containsExactly("cus_early_a 1000");
 
         // when it moves to another Stripe customer, which bills $6 of the day
-        stripe().customers("cus_early_b");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nmoved-early,cus_early_b,team\n");
+        moveToStripeCustomer(customers, "moved-early", "cus_early_b", "team");
         UsageFixtures.write(
                 input.resolve("late.csv"),
                 "me-1," + day + "T00:00:00Z,moved-early,openai,gpt-4o,2400000,0,0,0,0,0,,ok");
@@ -324,8 +331,7 @@ abstract class PricingModelsScenarios {
                 "{\"purchase_id\": \"pack-moved\", \"customer_id\": \"moved-pack\", \"amount\": \"25.00\","
                         + " \"currency\": \"USD\", \"time\": \"" + day.withDayOfMonth(1) + "T00:00:00Z\"}\n");
         run(day.toString(), input, customers);
-        stripe().customers("cus_pack_b");
-        Files.writeString(customers, "customer_id,stripe_customer_id,plan_id\nmoved-pack,cus_pack_b,prepaid\n");
+        moveToStripeCustomer(customers, "moved-pack", "cus_pack_b", "prepaid");
         UsageFixtures.write(
                 input.resolve("late.csv"), "mp-2," + day + "T01:00:00Z,moved-pack,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
         run(day.toString(), input, customers);

@@ -205,28 +205,15 @@ abstract class UsagePricingScenarios {
 
     @Test
     void theRunThatSettlesHeldUsageReconcilesItsDay() throws Exception {
-        // given: day A's gpt-21 usage, which has no price, of a known customer and of one in no customers file
+        // given: day A's gpt-21 usage, which has no price, of a known customer and of one in no customers file; when:
+        // the prices file gains gpt-21 ($4 input) and day B runs, with no usage of its own
         LocalDate dayA = NovemberClock.today().minusDays(12); // days no other scenario of the class bills
-        LocalDate dayB = dayA.plusDays(1);
-        stripe().customers("cus_settled_a");
-        Path customers = customersFile("settled-customers.csv", "settled-a", "cus_settled_a", "flex");
-        Path input = Files.createDirectories(workDir().resolve("input-settled").resolve("settled"));
-        UsageFixtures.write(
-                input.resolve("gateway-a.csv"),
-                "settled-1," + dayA + "T10:20:00Z,settled-a,openai,gpt-21,2000000,0,0,0,0,0,,ok",
-                "settled-2," + dayA + "T10:30:00Z,settled-nobody,openai,gpt-21,1000000,0,0,0,0,0,,ok");
-        run(dayA, input, customers, FIXTURES.resolve("job-prices.csv"));
-
-        // when: the prices file gains gpt-21 ($4 input) and day B runs, with no usage of its own
-        Path withGpt21 = pricesFile(
-                "prices-with-gpt-21.csv",
-                FIXTURES.resolve("job-prices.csv"),
-                "openai/gpt-21,input,standard,standard,4,2026-01-01,\n");
-        JobExecution runB = run(dayB, input, customers, withGpt21);
+        JobExecution runB = heldThenPricedTheNextDay(
+                "settled", dayA, "gpt-21", "", "openai/gpt-21,input,standard,standard,4,2026-01-01,\n");
 
         // then: run B, which bills day A's usage now, reconciles day A: the known customer's margin line (2,000,000 x
         // 4 / 1e6 = $8 of cost) and the unknown customer's finding
-        assertThat(Files.readAllLines(runFolder(runB, dayB).resolve("margin.csv")))
+        assertThat(Files.readAllLines(runFolder(runB, dayA.plusDays(1)).resolve("margin.csv")))
                 .anyMatch(line -> line.startsWith("settled-a,openai/gpt-21," + dayA + ",8,"));
         assertThat(jdbc.queryForObject(
                         "SELECT status FROM finding WHERE finding_key = ?",
@@ -238,35 +225,41 @@ abstract class UsagePricingScenarios {
     @Test
     void theRunThatBillsUsageHeldForItsTierReconcilesItsDay() throws Exception {
         // given: day A's gpt-4o flex usage, which has no flex price, of a known customer and of one in no customers
-        // file
+        // file; when: the prices file gains gpt-4o's flex input ($1.25) and day B runs, with no usage of its own
         LocalDate dayA = NovemberClock.today().minusDays(14); // days no other scenario of the class bills
-        LocalDate dayB = dayA.plusDays(1);
-        stripe().customers("cus_tier_held_a");
-        Path customers = customersFile("tier-held-customers.csv", "tier-held-a", "cus_tier_held_a", "flex");
-        Path input =
-                Files.createDirectories(workDir().resolve("input-tier-held").resolve("tier-held"));
-        UsageFixtures.write(
-                input.resolve("gateway-a.csv"),
-                "tier-held-1," + dayA + "T10:20:00Z,tier-held-a,openai,gpt-4o,2000000,0,0,0,0,0,flex,ok",
-                "tier-held-2," + dayA + "T10:30:00Z,tier-held-nobody,openai,gpt-4o,1000000,0,0,0,0,0,flex,ok");
-        run(dayA, input, customers, FIXTURES.resolve("job-prices.csv"));
-
-        // when: the prices file gains gpt-4o's flex input ($1.25) and day B runs, with no usage of its own
-        Path withFlex = pricesFile(
-                "prices-with-gpt-4o-flex.csv",
-                FIXTURES.resolve("job-prices.csv"),
-                "openai/gpt-4o,input,flex,standard,1.25,2025-01-01,\n");
-        JobExecution runB = run(dayB, input, customers, withFlex);
+        JobExecution runB = heldThenPricedTheNextDay(
+                "tier-held", dayA, "gpt-4o", "flex", "openai/gpt-4o,input,flex,standard,1.25,2025-01-01,\n");
 
         // then: run B, which bills day A's usage now, reconciles day A: the known customer's margin line (2,000,000 x
         // 1.25 / 1e6 = $2.50 of cost) and the unknown customer's finding
-        assertThat(Files.readAllLines(runFolder(runB, dayB).resolve("margin.csv")))
+        assertThat(Files.readAllLines(runFolder(runB, dayA.plusDays(1)).resolve("margin.csv")))
                 .anyMatch(line -> line.startsWith("tier-held-a,openai/gpt-4o," + dayA + ",2.5"));
         assertThat(jdbc.queryForObject(
                         "SELECT status FROM finding WHERE finding_key = ?",
                         String.class,
                         "unattributed-usage:tier-held-nobody:" + dayA))
                 .isEqualTo("OPEN");
+    }
+
+    /**
+     * Day A's input of {@code model} in service tier {@code tier} (empty: the default), held: 2,000,000 tokens of
+     * {@code name}-a, a known customer, and 1,000,000 of {@code name}-nobody, in no customers file; then the run of
+     * the next day, with no usage of its own, under the test prices file and {@code priceLine}.
+     */
+    private JobExecution heldThenPricedTheNextDay(
+            String name, LocalDate dayA, String model, String tier, String priceLine) throws Exception {
+        String stripeId = "cus_" + name.replace('-', '_') + "_a";
+        stripe().customers(stripeId);
+        Path customers = customersFile(name + "-customers.csv", name + "-a", stripeId, "flex");
+        Path input = Files.createDirectories(workDir().resolve("input-" + name).resolve(name));
+        String usage = ",openai," + model + ",%d,0,0,0,0,0," + tier + ",ok";
+        UsageFixtures.write(
+                input.resolve("gateway-a.csv"),
+                name + "-1," + dayA + "T10:20:00Z," + name + "-a" + usage.formatted(2_000_000),
+                name + "-2," + dayA + "T10:30:00Z," + name + "-nobody" + usage.formatted(1_000_000));
+        run(dayA, input, customers, FIXTURES.resolve("job-prices.csv"));
+        Path prices = pricesFile("prices-" + name + ".csv", FIXTURES.resolve("job-prices.csv"), priceLine);
+        return run(dayA.plusDays(1), input, customers, prices);
     }
 
     /** The status of the finding of a model's held usage, and the run that resolved it. */

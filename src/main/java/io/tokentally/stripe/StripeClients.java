@@ -25,13 +25,6 @@ public final class StripeClients {
         return of(properties, properties.maxNetworkRetries());
     }
 
-    /** A client for the set-up commands: key, API base and retries, with stripe-java's default timeouts. */
-    static StripeClient forSetup(StripeProperties properties) {
-        return keyAndBase(properties)
-                .setMaxNetworkRetries(properties.maxNetworkRetries())
-                .build();
-    }
-
     /** A client with its own number of network retries (a probe wants none). */
     static StripeClient of(StripeProperties properties, int maxNetworkRetries) {
         return keyAndBase(properties)

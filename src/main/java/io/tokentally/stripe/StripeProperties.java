@@ -25,12 +25,13 @@ import org.springframework.validation.annotation.Validated;
  * @param eventNamePrefix prefix of the meters' event names
  * @param ratePerSecond calls per second; the default suits a test-mode account (about 25/s)
  * @param concurrency calls in flight at once, each for a different customer and meter
- * @param maxNetworkRetries stripe-java's own retries of 409, 5xx and connection errors per call of the set-up
- *     commands and of the meter error events' read (an upload's call is one request, so the outbox knows every
- *     answer, and so is each of the upload's reads, retried by {@code maxAttempts})
+ * @param maxNetworkRetries stripe-java's own retries of 409, 5xx and connection errors per call of the meter error
+ *     events' read (an upload's call is one request, so the outbox knows every answer, and so is each of the
+ *     upload's reads and each request of the set-up commands, retried by {@code maxAttempts})
  * @param maxAttempts the engine's attempts per row (429, 409, 5xx, timeouts), one request each, before it gives up
  *     for this run; and per read of Stripe by the build-outbox, upload and read-back steps (a list's page, a price, a
- *     meter event summary)
+ *     meter event summary) and per request of {@code stripe setup} (a list's page, a create, a subscription item's
+ *     move)
  * @param backoffMillis first backoff after a 429 or a transient error, doubled per attempt
  * @param lateAfterDays windows older than this go out as meter events stamped with the run's time, inside their
  *     period (Stripe accepts 35 days; keep a margin)

@@ -19,7 +19,9 @@ import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends one outbox row with stripe-java: spaced by the rate limiter, backing off on 429, retrying
  * 409, 5xx and connection errors with the same identifier and idempotency key. Each attempt is one request
- * (stripe-java's own network retries are off for it), so the row's result knows every answer Stripe gave.
+ * (stripe-java's own network retries are off for it), so the row's result knows every answer Stripe gave. Its reads,
+ * and the set-up commands' every request, are spaced and retried the same way ({@link #retried}).
  */
 class StripeSender {
 
@@ -178,16 +181,22 @@ class StripeSender {
                         options);
     }
 
-    /** A read from Stripe, retried like an upload on 429, 409, 5xx and connection errors. */
-    interface Read<T> {
+    /** A call that Stripe may be asked again: a read, or a set-up's create under its idempotency key. */
+    interface Call<T> {
         T call() throws StripeException;
     }
 
-    <T> T read(String what, Read<T> read) throws StripeException, InterruptedException {
+    /**
+     * The call's answer, spaced by the limiter and retried like an upload on 429, 409, 5xx and connection errors:
+     * what the build-outbox, upload and read-back steps read, and every request of the set-up commands.
+     *
+     * @param what what the call asks for, named in the error when it fails for good
+     */
+    <T> T retried(String what, Call<T> call) throws StripeException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             limiter.acquire();
             try {
-                return read.call();
+                return call.call();
             } catch (RateLimitException e) {
                 if (attempt >= maxAttempts) {
                     throw e;
@@ -195,7 +204,7 @@ class StripeSender {
             } catch (ApiConnectionException e) {
                 if (attempt >= maxAttempts) {
                     throw new ApiConnectionException(
-                            "Stripe read of " + what + " at " + apiBase + " failed: " + connectionFault(e),
+                            "Stripe call for " + what + " at " + apiBase + " failed: " + connectionFault(e),
                             e.getCause());
                 }
             } catch (StripeException e) {
@@ -205,7 +214,8 @@ class StripeSender {
                 }
             }
             long backoff = Math.min(30_000, backoffMillis << Math.min(attempt - 1, 10));
-            log.debug("Stripe read of {} failed; attempt {} of {}, next in {} ms", what, attempt, maxAttempts, backoff);
+            log.debug(
+                    "Stripe call for {} failed; attempt {} of {}, next in {} ms", what, attempt, maxAttempts, backoff);
             Thread.sleep(backoff);
         }
     }
@@ -237,7 +247,7 @@ class StripeSender {
                     after -> StripeCreditGrants.listed(client, customer, after),
                     grant -> StripeRequest.carries(grant.getMetadata(), row));
         }
-        return read("credit grant " + row.grant().stripeGrantId(), () -> StripeCreditGrants.ended(client, row, now));
+        return retried("credit grant " + row.grant().stripeGrantId(), () -> StripeCreditGrants.ended(client, row, now));
     }
 
     /** One page of a list Stripe pages: the page after the object {@code startingAfter} names, or the first. */
@@ -254,14 +264,14 @@ class StripeSender {
     /**
      * The first object of a paged list that {@code stop} accepts, reading no page after it; empty when none does.
      * Each page is a read of its own, spaced and retried: stripe-java's auto-paging reads the pages after the first
-     * outside {@link #read}, where a 429 or 5xx ends the list with no {@link StripeException}.
+     * outside {@link #retried}, where a 429 or 5xx ends the list with no {@link StripeException}.
      */
     private <T extends HasId> Optional<T> scan(String what, Page<T> page, Predicate<T> stop)
             throws StripeException, InterruptedException {
         String after = null;
         while (true) {
             String startingAfter = after;
-            StripeCollection<T> listed = read(what, () -> page.after(startingAfter));
+            StripeCollection<T> listed = retried(what, () -> page.after(startingAfter));
             for (T object : listed.getData()) {
                 if (stop.test(object)) {
                     return Optional.of(object);
@@ -276,28 +286,33 @@ class StripeSender {
 
     /** Whether Stripe holds a price of this lookup key, archived or not (an item may still bill an archived one). */
     boolean hasPrice(String lookupKey) throws StripeException, InterruptedException {
-        return read("price " + lookupKey, () -> MeteredPrices.findPrice(client, lookupKey) != null);
+        return retried("price " + lookupKey, () -> MeteredPrices.findPrice(client, lookupKey) != null);
+    }
+
+    /** Every object of a paged list, in Stripe's order, each page read on its own ({@link #scan}). */
+    <T extends HasId> List<T> listed(String what, Page<T> page) throws StripeException, InterruptedException {
+        List<T> all = new ArrayList<>();
+        // a scan that stops at no object reads every page
+        scan(what, page, object -> {
+            all.add(object);
+            return false;
+        });
+        return all;
     }
 
     /** The active meters' ids by event name, each page of the list read on its own ({@link #scan}). */
     Map<String, String> meterIds() throws StripeException, InterruptedException {
         Map<String, String> ids = new HashMap<>();
-        // a scan that stops at no meter reads every page
-        scan("meters", after -> client.v1().billing().meters().list(activeMetersAfter(after)), meter -> {
-            ids.put(meter.getEventName(), meter.getId());
-            return false;
-        });
-        return ids;
-    }
-
-    /** The account's active meters: meter id by event name, paged by stripe-java (for the set-up commands). */
-    static Map<String, String> activeMeters(StripeClient client) throws StripeException {
-        Map<String, String> ids = new HashMap<>();
         for (Meter meter :
-                client.v1().billing().meters().list(activeMetersAfter(null)).autoPagingIterable()) {
+                listed("meters", after -> client.v1().billing().meters().list(activeMetersAfter(after)))) {
             ids.put(meter.getEventName(), meter.getId());
         }
         return ids;
+    }
+
+    /** The client the calls of {@link #retried} are made with: one request a call, the run's timeouts. */
+    StripeClient client() {
+        return client;
     }
 
     /** A page of 100 of the account's active meters, after the meter {@code startingAfter} names (or the first). */
@@ -312,7 +327,7 @@ class StripeSender {
     /** What Stripe's meter event summary says a customer used of a meter in one UTC day. */
     BigDecimal dayTotal(String meterId, String stripeCustomerId, Instant dayStart)
             throws StripeException, InterruptedException {
-        return read("summary of " + meterId, () -> summedDay(meterId, stripeCustomerId, dayStart));
+        return retried("summary of " + meterId, () -> summedDay(meterId, stripeCustomerId, dayStart));
     }
 
     private BigDecimal summedDay(String meterId, String stripeCustomerId, Instant dayStart) throws StripeException {

@@ -3,17 +3,17 @@ package io.tokentally.stripe;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Price;
-import com.stripe.model.billing.Meter;
-import com.stripe.param.billing.MeterListParams;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
  * Creates the amount layout's meters and their metered prices in Stripe when they are missing:
  * meters are found by event name, prices by lookup key, so running it again creates nothing. Only an active price
- * counts as found; the tokens layout counts archived ones too ({@link MeteredPrices#findActivePrice} says why).
+ * counts as found; the tokens layout counts archived ones too ({@link MeteredPrices#findActivePrice} says why). Each
+ * request is spaced and retried as the upload's reads are ({@link StripeSender#retried}).
  */
 @Component
 public class StripeSetup {
@@ -38,52 +38,40 @@ public class StripeSetup {
             String priceId,
             boolean priceCreated) {}
 
-    public List<Item> ensure() throws StripeException {
+    public List<Item> ensure() throws StripeException, InterruptedException {
         if (properties.dryRun()) {
             throw new IllegalStateException(
                     "STRIPE_API_KEY (tokentally.stripe.api-key) is not set: stripe setup needs a key");
         }
-        StripeClient client = StripeClients.forSetup(properties);
-        List<Meter> existing = activeMeters(client);
+        StripeSender stripe = new StripeSender(properties);
+        Map<String, String> meterIds = stripe.meterIds();
         List<Item> items = new ArrayList<>();
         for (String eventName : layout.meters()) {
-            items.add(ensure(client, existing, eventName));
+            items.add(ensure(stripe, meterIds, eventName));
         }
         return items;
     }
 
-    /** Finds or creates one meter of the layout, then finds or creates its price. */
-    private Item ensure(StripeClient client, List<Meter> existing, String eventName) throws StripeException {
-        Meter meter = existing.stream()
-                .filter(m -> eventName.equals(m.getEventName()))
-                .findFirst()
-                .orElse(null);
-        boolean meterCreated = meter == null;
+    /** Finds or creates one meter of the layout, then finds or creates its price; each request retried. */
+    private Item ensure(StripeSender stripe, Map<String, String> meterIds, String eventName)
+            throws StripeException, InterruptedException {
+        StripeClient client = stripe.client();
+        String meterId = meterIds.get(eventName);
+        boolean meterCreated = meterId == null;
         if (meterCreated) {
-            meter = SummingMeters.create(client, eventName, layout.displayName(eventName));
+            meterId = stripe.retried(
+                            "meter " + eventName,
+                            () -> SummingMeters.create(client, eventName, layout.displayName(eventName)))
+                    .getId();
         }
         String lookupKey = eventName + "_metered";
-        Price price = MeteredPrices.findActivePrice(client, lookupKey);
+        Price price = stripe.retried("price " + lookupKey, () -> MeteredPrices.findActivePrice(client, lookupKey));
         boolean priceCreated = price == null;
         if (priceCreated) {
-            price = createPrice(client, eventName, lookupKey, meter.getId());
+            String onMeter = meterId;
+            price = stripe.retried("price " + lookupKey, () -> createPrice(client, eventName, lookupKey, onMeter));
         }
-        return new Item(eventName, meter.getId(), meterCreated, lookupKey, price.getId(), priceCreated);
-    }
-
-    /** The account's active meters, in Stripe's order. */
-    private static List<Meter> activeMeters(StripeClient client) throws StripeException {
-        List<Meter> existing = new ArrayList<>();
-        client.v1()
-                .billing()
-                .meters()
-                .list(MeterListParams.builder()
-                        .setStatus(MeterListParams.Status.ACTIVE)
-                        .setLimit(100L)
-                        .build())
-                .autoPagingIterable()
-                .forEach(existing::add);
-        return existing;
+        return new Item(eventName, meterId, meterCreated, lookupKey, price.getId(), priceCreated);
     }
 
     /** Creates the metered price of {@code lookupKey} on the meter: one micro-USD per unit. */

@@ -1,6 +1,5 @@
 package io.tokentally.stripe;
 
-import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
@@ -29,15 +28,19 @@ final class SubscriptionMoves {
         }
     }
 
-    static List<ItemOnPrice> itemsOn(StripeClient client, String priceId) throws StripeException {
+    /** The items billed at the price, of every subscription Stripe lists on it (each page read on its own). */
+    static List<ItemOnPrice> itemsOn(StripeSender stripe, String priceId) throws StripeException, InterruptedException {
         List<ItemOnPrice> items = new ArrayList<>();
-        for (Subscription subscription : client.v1()
-                .subscriptions()
-                .list(SubscriptionListParams.builder()
-                        .setPrice(priceId)
-                        .setLimit(100L)
-                        .build())
-                .autoPagingIterable()) {
+        for (Subscription subscription : stripe.listed(
+                "subscriptions on " + priceId,
+                after -> stripe.client()
+                        .v1()
+                        .subscriptions()
+                        .list(SubscriptionListParams.builder()
+                                .setPrice(priceId)
+                                .setLimit(100L)
+                                .setStartingAfter(after)
+                                .build()))) {
             for (SubscriptionItem item : subscription.getItems().getData()) {
                 if (priceId.equals(item.getPrice().getId())) {
                     Long start = item.getCurrentPeriodStart();
@@ -56,17 +59,21 @@ final class SubscriptionMoves {
      * Points the item at {@code toPriceId} without proration (the same meter's usage, a new unit
      * price); the idempotency key names the item and the target price, so a retry moves it once.
      */
-    static void move(StripeClient client, String itemId, String toPriceId, String toLookupKey) throws StripeException {
-        client.v1()
-                .subscriptionItems()
-                .update(
-                        itemId,
-                        SubscriptionItemUpdateParams.builder()
-                                .setPrice(toPriceId)
-                                .setProrationBehavior(SubscriptionItemUpdateParams.ProrationBehavior.NONE)
-                                .build(),
-                        RequestOptions.builder()
-                                .setIdempotencyKey("tokentally-move-" + itemId + "-" + toLookupKey)
-                                .build());
+    static void move(StripeSender stripe, String itemId, String toPriceId, String toLookupKey)
+            throws StripeException, InterruptedException {
+        stripe.retried(
+                "subscription item " + itemId,
+                () -> stripe.client()
+                        .v1()
+                        .subscriptionItems()
+                        .update(
+                                itemId,
+                                SubscriptionItemUpdateParams.builder()
+                                        .setPrice(toPriceId)
+                                        .setProrationBehavior(SubscriptionItemUpdateParams.ProrationBehavior.NONE)
+                                        .build(),
+                                RequestOptions.builder()
+                                        .setIdempotencyKey("tokentally-move-" + itemId + "-" + toLookupKey)
+                                        .build()));
     }
 }

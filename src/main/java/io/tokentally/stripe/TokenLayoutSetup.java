@@ -92,7 +92,7 @@ public class TokenLayoutSetup {
             Plan plan,
             boolean dryRun,
             boolean moveSubscriptions)
-            throws StripeException {
+            throws StripeException, InterruptedException {
         return ensure(models, versions, plan, dryRun, moveSubscriptions, properties.tokenTiers());
     }
 
@@ -107,18 +107,18 @@ public class TokenLayoutSetup {
             boolean dryRun,
             boolean moveSubscriptions,
             List<String> tiers)
-            throws StripeException {
+            throws StripeException, InterruptedException {
         TokenMeterLayout layout = new TokenMeterLayout(properties.eventNamePrefix(), tiers);
         List<TokenPrice> wanted = layout.prices(models, versions, plan, clock.instant());
         List<String> warnings = warnings(wanted, versions, models, plan, tiers.contains("long"));
         if (properties.dryRun()) {
             return withoutKey(wanted, warnings, dryRun);
         }
-        StripeClient client = StripeClients.forSetup(properties);
-        List<Item> items = provision(client, wanted, dryRun);
+        StripeSender stripe = new StripeSender(properties);
+        List<Item> items = provision(stripe, wanted, dryRun);
         List<Move> moves = new ArrayList<>();
-        for (Move move : moves(client, layout, items, versions, plan)) {
-            moves.add(withItems(client, move, moveSubscriptions && !dryRun, nextPeriod(plan)));
+        for (Move move : moves(stripe, layout, items, versions, plan)) {
+            moves.add(withItems(stripe, move, moveSubscriptions && !dryRun, nextPeriod(plan)));
         }
         return new Report(items, moves, warnings);
     }
@@ -138,9 +138,10 @@ public class TokenLayoutSetup {
     }
 
     /** Finds each price's meter and price, creating what is missing unless it is a dry run. */
-    private static List<Item> provision(StripeClient client, List<TokenPrice> wanted, boolean dryRun)
-            throws StripeException {
-        Map<String, String> meters = StripeSender.activeMeters(client);
+    private static List<Item> provision(StripeSender stripe, List<TokenPrice> wanted, boolean dryRun)
+            throws StripeException, InterruptedException {
+        StripeClient client = stripe.client();
+        Map<String, String> meters = stripe.meterIds();
         List<Item> items = new ArrayList<>();
         for (TokenPrice price : wanted) {
             String meterId = meters.get(price.eventName());
@@ -148,16 +149,18 @@ public class TokenLayoutSetup {
             if (meterId == null && dryRun) {
                 meterOutcome = Outcome.WOULD_CREATE;
             } else if (meterId == null) {
-                meterId = SummingMeters.create(client, price.eventName(), price.displayName())
+                meterId = stripe.retried(
+                                "meter " + price.eventName(),
+                                () -> SummingMeters.create(client, price.eventName(), price.displayName()))
                         .getId();
                 meters.put(price.eventName(), meterId);
                 meterOutcome = Outcome.CREATED;
             }
-            Price found = MeteredPrices.findPrice(client, price.lookupKey());
+            Price found = TokenLayoutRequests.findPrice(stripe, price.lookupKey());
             Outcome priceOutcome = found != null ? Outcome.EXISTS : dryRun ? Outcome.WOULD_CREATE : Outcome.CREATED;
             String priceId = found != null
                     ? found.getId()
-                    : dryRun ? null : TokenLayoutRequests.createPrice(client, price, meterId);
+                    : dryRun ? null : TokenLayoutRequests.createPrice(stripe, price, meterId);
             items.add(new Item(price, meterId, meterOutcome, priceId, priceOutcome));
         }
         return items;
@@ -167,12 +170,12 @@ public class TokenLayoutSetup {
         return plan != null && plan.stripePriceMoves() == io.tokentally.plans.StripePriceMoves.NEXT_PERIOD;
     }
 
-    private static Move withItems(StripeClient client, Move move, boolean moveNow, boolean nextPeriod)
-            throws StripeException {
+    private static Move withItems(StripeSender stripe, Move move, boolean moveNow, boolean nextPeriod)
+            throws StripeException, InterruptedException {
         if (move.fromPriceId() == null) {
             return move;
         }
-        List<SubscriptionMoves.ItemOnPrice> onOld = SubscriptionMoves.itemsOn(client, move.fromPriceId());
+        List<SubscriptionMoves.ItemOnPrice> onOld = SubscriptionMoves.itemsOn(stripe, move.fromPriceId());
         boolean due = moveNow && move.to().current() && move.toPriceId() != null && !onOld.isEmpty();
         List<String> items = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
@@ -184,7 +187,7 @@ public class TokenLayoutSetup {
                 waiting.add(text);
             } else if (due) {
                 SubscriptionMoves.move(
-                        client, item.itemId(), move.toPriceId(), move.to().lookupKey());
+                        stripe, item.itemId(), move.toPriceId(), move.to().lookupKey());
             }
         }
         return new Move(
@@ -200,12 +203,12 @@ public class TokenLayoutSetup {
 
     /** The moves the items call for: from each superseded price found in Stripe, and to each later version. */
     private List<Move> moves(
-            StripeClient client,
+            StripeSender stripe,
             TokenMeterLayout layout,
             List<Item> items,
             List<io.tokentally.pricing.Price> versions,
             Plan plan)
-            throws StripeException {
+            throws StripeException, InterruptedException {
         List<Move> moves = new ArrayList<>();
         Map<String, List<String>> superseded =
                 layout.supersededKeys(items.stream().map(Item::price).toList(), versions, plan);
@@ -213,7 +216,7 @@ public class TokenLayoutSetup {
         for (Map.Entry<String, List<String>> entry : superseded.entrySet()) {
             Item to = currentByMeter.get(entry.getKey());
             for (String key : entry.getValue()) {
-                Price old = MeteredPrices.findPrice(client, key);
+                Price old = TokenLayoutRequests.findPrice(stripe, key);
                 if (old != null) {
                     moves.add(new Move(entry.getKey(), key, old.getId(), to.price(), to.priceId(), List.of(), false));
                 }

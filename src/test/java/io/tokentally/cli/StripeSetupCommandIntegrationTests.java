@@ -36,6 +36,26 @@ class StripeSetupCommandIntegrationTests {
         System.clearProperty("tokentally.data-dir");
         System.clearProperty("tokentally.stripe.api-key");
         System.clearProperty("tokentally.stripe.api-base");
+        System.clearProperty("tokentally.stripe.backoff-millis");
+    }
+
+    @Test
+    void triesEachRequestAgainAfterA429AndCreatesEverythingOnce() {
+        // given: Stripe refuses the first call of every request with a 429 (stripe-java itself does not retry one)
+        System.setProperty("tokentally.stripe.backoff-millis", "1");
+        stripe.inject(FakeStripe.everyOtherCallRateLimited(20));
+
+        // when
+        String out = setup();
+
+        // then: the meter list, then per meter its create, its price's look-up and its price's create
+        assertThat(stripe.rateLimited())
+                .as("each of the 13 requests refused once")
+                .isEqualTo(13);
+        assertThat(stripe.createdMeters()).hasSize(4);
+        assertThat(stripe.createdPrices()).hasSize(4);
+        assertThat(stripe.createCalls()).as("4 meters and 4 prices").isEqualTo(8);
+        assertThat(out).contains("created").doesNotContain("exists");
     }
 
     @Test

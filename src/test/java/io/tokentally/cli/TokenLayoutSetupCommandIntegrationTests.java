@@ -67,6 +67,8 @@ class TokenLayoutSetupCommandIntegrationTests {
         System.clearProperty("tokentally.data-dir");
         System.clearProperty("tokentally.stripe.api-key");
         System.clearProperty("tokentally.stripe.api-base");
+        System.clearProperty("tokentally.stripe.backoff-millis");
+        System.clearProperty("tokentally.stripe.rate-per-second");
     }
 
     @Test
@@ -204,6 +206,42 @@ class TokenLayoutSetupCommandIntegrationTests {
                 .containsEntry("si_2", oldOutput);
         assertThat(moved).contains("si_1 (subscription " + subscription + ", customer cus_1) moved");
         assertThat(again).doesNotContain("si_1");
+    }
+
+    @Test
+    void readsEveryPageOfSubscriptionsAndMovesEachItemThoughStripeRateLimitsEveryRequestOnce() throws IOException {
+        // given: 101 subscriptions on the old input price, two pages of Stripe's list
+        setup("--prices", prices.toString(), "--plans", plans.toString());
+        String oldInput = stripe.priceId(keyOf("tokentally_openai_gpt-4o_input"));
+        for (int i = 1; i <= 101; i++) {
+            stripe.subscription("cus_" + i, oldInput);
+        }
+        Path change = write("change.csv", HEADER + "openai/gpt-4o,input,standard,standard,2,2026-01-01,\n");
+        System.setProperty("tokentally.stripe.backoff-millis", "1");
+        System.setProperty("tokentally.stripe.rate-per-second", "1000");
+        int callsBefore = stripe.calls();
+        // the first call of each request a 429 (stripe-java itself does not retry one)
+        stripe.inject(FakeStripe.everyOtherCallRateLimited(400));
+
+        // when
+        String moved = setup("--prices", change.toString(), "--move-subscriptions");
+
+        // then
+        String newInput = stripe.priceId(stripe.createdPrices().keySet().stream()
+                .filter(key -> key.startsWith("tokentally_openai_gpt-4o_input_20260101000000_growth_"))
+                .findFirst()
+                .orElseThrow());
+        assertThat(stripe.subscriptionItemPrices())
+                .hasSize(101)
+                .allSatisfy((item, price) -> assertThat(price).isEqualTo(newInput));
+        assertThat(moved).contains("si_1 (subscription sub_1, customer cus_1) moved");
+        assertThat(moved).contains("si_101 (subscription sub_101, customer cus_101) moved");
+        int calls = stripe.calls() - callsBefore;
+        assertThat(stripe.rateLimited())
+                .as("each request refused once, then answered: the 101 moves, the two pages and the rest")
+                .isGreaterThan(103)
+                .isEqualTo(calls / 2);
+        assertThat(calls % 2).isZero();
     }
 
     @Test

@@ -186,6 +186,18 @@ public final class FakeStripe implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Faults for {@link #inject}: the first call of each of the next {@code requests} requests answered 429, its
+     * second let through (as long as each request is tried again after a 429 and nothing else fails).
+     */
+    public static Fault[] everyOtherCallRateLimited(int requests) {
+        Fault[] faults = new Fault[2 * requests];
+        for (int i = 0; i < faults.length; i++) {
+            faults[i] = i % 2 == 0 ? Fault.RATE_LIMITED : Fault.NONE;
+        }
+        return faults;
+    }
+
     public synchronized void reset() {
         events.clear();
         invoiceItems.clear();
@@ -783,7 +795,10 @@ public final class FakeStripe implements AutoCloseable {
         return prices;
     }
 
-    /** Lists subscriptions (GET, optionally those with an item on {@code price}), with their items. */
+    /**
+     * Lists subscriptions (GET, optionally those with an item on {@code price}), with their items, by pages as
+     * Stripe lists them ({@link #listed}).
+     */
     private void subscriptions(HttpExchange exchange) throws IOException {
         String query = exchange.getRequestURI().getRawQuery();
         if (admit(exchange) == null && exchange.getResponseCode() > 0) {
@@ -805,7 +820,8 @@ public final class FakeStripe implements AutoCloseable {
                     matching.add(row[0]);
                 }
             }
-            StringBuilder data = new StringBuilder();
+            // {id, customer, json} of each subscription listed, oldest first
+            List<String[]> listed = new ArrayList<>();
             items.forEach((sub, list) -> {
                 if (!matching.contains(sub)) {
                     return;
@@ -814,20 +830,18 @@ public final class FakeStripe implements AutoCloseable {
                 for (String item : list) {
                     itemJson.append(itemJson.isEmpty() ? "" : ",").append(subscriptionItemJson(item));
                 }
-                data.append(data.isEmpty() ? "" : ",")
-                        .append("{\"id\":\"")
-                        .append(sub)
-                        .append("\",\"object\":\"subscription\",\"status\":\"active\",\"customer\":\"")
-                        .append(subscriptionItems.get(list.get(0))[1])
-                        .append("\",\"items\":{\"object\":\"list\",\"has_more\":false,\"data\":[")
-                        .append(itemJson)
-                        .append("]}}");
+                String customer = subscriptionItems.get(list.get(0))[1];
+                listed.add(new String[] {
+                    sub,
+                    customer,
+                    "{\"id\":\"" + sub + "\",\"object\":\"subscription\",\"status\":\"active\",\"customer\":\""
+                            + customer + "\",\"items\":{\"object\":\"list\",\"has_more\":false,\"data\":["
+                            + itemJson + "]}}"
+                });
             });
-            respond(
-                    exchange,
-                    200,
-                    "{\"object\":\"list\",\"url\":\"/v1/subscriptions\",\"has_more\":false,\"data\":[" + data + "]}",
-                    null);
+            Stored page =
+                    listed("/v1/subscriptions", listed, row -> row[1], row -> row[0], row -> row[2], query(exchange));
+            respond(exchange, page.status(), page.body(), null);
         }
     }
 

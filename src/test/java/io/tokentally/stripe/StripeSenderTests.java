@@ -119,7 +119,7 @@ class StripeSenderTests {
         // then
         assertThat(failure)
                 .isInstanceOf(ApiConnectionException.class)
-                .hasMessage("Stripe read of meters at http://127.0.0.1:" + port
+                .hasMessage("Stripe call for meters at http://127.0.0.1:" + port
                         + " failed: ConnectException: Connection refused");
     }
 

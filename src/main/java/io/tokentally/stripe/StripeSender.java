@@ -324,28 +324,30 @@ class StripeSender {
                 .build();
     }
 
-    /** What Stripe's meter event summary says a customer used of a meter in one UTC day. */
+    /**
+     * What Stripe's meter event summary says a customer used of a meter in one UTC day: its summaries (one for a
+     * day's window) summed, each page read on its own ({@link #listed}).
+     */
     BigDecimal dayTotal(String meterId, String stripeCustomerId, Instant dayStart)
             throws StripeException, InterruptedException {
-        return retried("summary of " + meterId, () -> summedDay(meterId, stripeCustomerId, dayStart));
-    }
-
-    private BigDecimal summedDay(String meterId, String stripeCustomerId, Instant dayStart) throws StripeException {
         BigDecimal total = BigDecimal.ZERO;
-        for (MeterEventSummary summary : client.v1()
-                .billing()
-                .meters()
-                .eventSummaries()
-                .list(
-                        meterId,
-                        MeterEventSummaryListParams.builder()
-                                .setCustomer(stripeCustomerId)
-                                .setStartTime(dayStart.getEpochSecond())
-                                .setEndTime(dayStart.plus(Duration.ofDays(1)).getEpochSecond())
-                                .setValueGroupingWindow(MeterEventSummaryListParams.ValueGroupingWindow.DAY)
-                                .setLimit(100L)
-                                .build())
-                .autoPagingIterable()) {
+        for (MeterEventSummary summary : listed(
+                "summary of " + meterId,
+                after -> client.v1()
+                        .billing()
+                        .meters()
+                        .eventSummaries()
+                        .list(
+                                meterId,
+                                MeterEventSummaryListParams.builder()
+                                        .setCustomer(stripeCustomerId)
+                                        .setStartTime(dayStart.getEpochSecond())
+                                        .setEndTime(dayStart.plus(Duration.ofDays(1))
+                                                .getEpochSecond())
+                                        .setValueGroupingWindow(MeterEventSummaryListParams.ValueGroupingWindow.DAY)
+                                        .setLimit(100L)
+                                        .setStartingAfter(after)
+                                        .build()))) {
             total = total.add(summary.getAggregatedValue());
         }
         return total;

@@ -1,6 +1,5 @@
 package io.tokentally.stripe;
 
-import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Price;
 import com.stripe.net.RequestOptions;
@@ -27,8 +26,8 @@ final class MeteredPrices {
      * but the subscription items already on it still bill it and must still be found to be moved; and a wanted
      * price that was archived still holds its lookup key, so creating it again would be refused.
      */
-    static Price findPrice(StripeClient client, String lookupKey) throws StripeException {
-        return first(client, PriceListParams.builder().addLookupKey(lookupKey));
+    static Price findPrice(StripeSender stripe, String lookupKey) throws StripeException, InterruptedException {
+        return first(stripe, PriceListParams.builder().addLookupKey(lookupKey));
     }
 
     /**
@@ -38,12 +37,17 @@ final class MeteredPrices {
      * price still holds, with Stripe's message, rather than list an unusable price (unless Stripe replays the first
      * create's answer under the same idempotency key, which it keeps for a day).
      */
-    static Price findActivePrice(StripeClient client, String lookupKey) throws StripeException {
-        return first(client, PriceListParams.builder().addLookupKey(lookupKey).setActive(true));
+    static Price findActivePrice(StripeSender stripe, String lookupKey) throws StripeException, InterruptedException {
+        return first(stripe, PriceListParams.builder().addLookupKey(lookupKey).setActive(true));
     }
 
-    private static Price first(StripeClient client, PriceListParams.Builder params) throws StripeException {
-        List<Price> prices = client.v1().prices().list(params.build()).getData();
+    /** The first price the list finds, or null; the read retried ({@link StripeSender#retried}). */
+    private static Price first(StripeSender stripe, PriceListParams.Builder builder)
+            throws StripeException, InterruptedException {
+        PriceListParams params = builder.build();
+        List<Price> prices = stripe.retried(
+                "price " + params.getLookupKeys().get(0),
+                () -> stripe.client().v1().prices().list(params).getData());
         return prices.isEmpty() ? null : prices.get(0);
     }
 
@@ -62,14 +66,13 @@ final class MeteredPrices {
                         .build());
     }
 
-    /** Creates the price, idempotently by its lookup key. */
-    static Price create(StripeClient client, PriceCreateParams params) throws StripeException {
-        return client.v1()
-                .prices()
-                .create(
-                        params,
-                        RequestOptions.builder()
-                                .setIdempotencyKey("tokentally-setup-price-" + params.getLookupKey())
-                                .build());
+    /** Creates the price, idempotently by its lookup key, retried ({@link StripeSender#retried}). */
+    static Price create(StripeSender stripe, PriceCreateParams params) throws StripeException, InterruptedException {
+        RequestOptions options = RequestOptions.builder()
+                .setIdempotencyKey("tokentally-setup-price-" + params.getLookupKey())
+                .build();
+        return stripe.retried(
+                "price " + params.getLookupKey(),
+                () -> stripe.client().v1().prices().create(params, options));
     }
 }

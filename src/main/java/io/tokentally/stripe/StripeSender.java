@@ -286,7 +286,7 @@ class StripeSender {
 
     /** Whether Stripe holds a price of this lookup key, archived or not (an item may still bill an archived one). */
     boolean hasPrice(String lookupKey) throws StripeException, InterruptedException {
-        return retried("price " + lookupKey, () -> MeteredPrices.findPrice(client, lookupKey) != null);
+        return MeteredPrices.findPrice(this, lookupKey) != null;
     }
 
     /** Every object of a paged list, in Stripe's order, each page read on its own ({@link #scan}). */

@@ -1,6 +1,5 @@
 package io.tokentally.stripe;
 
-import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Price;
 import java.math.BigDecimal;
@@ -55,30 +54,26 @@ public class StripeSetup {
     /** Finds or creates one meter of the layout, then finds or creates its price; each request retried. */
     private Item ensure(StripeSender stripe, Map<String, String> meterIds, String eventName)
             throws StripeException, InterruptedException {
-        StripeClient client = stripe.client();
         String meterId = meterIds.get(eventName);
         boolean meterCreated = meterId == null;
         if (meterCreated) {
-            meterId = stripe.retried(
-                            "meter " + eventName,
-                            () -> SummingMeters.create(client, eventName, layout.displayName(eventName)))
+            meterId = SummingMeters.create(stripe, eventName, layout.displayName(eventName))
                     .getId();
         }
         String lookupKey = eventName + "_metered";
-        Price price = stripe.retried("price " + lookupKey, () -> MeteredPrices.findActivePrice(client, lookupKey));
+        Price price = MeteredPrices.findActivePrice(stripe, lookupKey);
         boolean priceCreated = price == null;
         if (priceCreated) {
-            String onMeter = meterId;
-            price = stripe.retried("price " + lookupKey, () -> createPrice(client, eventName, lookupKey, onMeter));
+            price = createPrice(stripe, eventName, lookupKey, meterId);
         }
         return new Item(eventName, meterId, meterCreated, lookupKey, price.getId(), priceCreated);
     }
 
     /** Creates the metered price of {@code lookupKey} on the meter: one micro-USD per unit. */
-    private Price createPrice(StripeClient client, String eventName, String lookupKey, String meterId)
-            throws StripeException {
+    private Price createPrice(StripeSender stripe, String eventName, String lookupKey, String meterId)
+            throws StripeException, InterruptedException {
         return MeteredPrices.create(
-                client,
+                stripe,
                 MeteredPrices.onMeter(lookupKey, meterId, layout.displayName(eventName))
                         .setUnitAmountDecimal(CENTS_PER_MICRO_USD)
                         .build());

@@ -1,31 +1,22 @@
 package io.tokentally.stripe;
 
 import com.stripe.exception.StripeException;
-import com.stripe.model.Price;
 import com.stripe.param.PriceCreateParams;
 import io.tokentally.shared.Amounts;
 import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
 
 /**
- * The price requests of the {@code tokens} layout's set-up, each spaced and retried ({@link StripeSender#retried}):
- * its look-ups by lookup key ({@link MeteredPrices#findPrice}, archived prices included, unlike the amount layout's)
- * and its creates; its meters: {@link SummingMeters}.
+ * The price create request of the {@code tokens} layout's set-up; its meters: {@link SummingMeters}, its price
+ * look-ups: {@link MeteredPrices#findPrice} (archived prices included, unlike the amount layout's).
  */
 final class TokenLayoutRequests {
 
     private TokenLayoutRequests() {}
 
-    /** The price of {@code lookupKey}, archived or not, or null if Stripe has none. */
-    static Price findPrice(StripeSender stripe, String lookupKey) throws StripeException, InterruptedException {
-        return stripe.retried("price " + lookupKey, () -> MeteredPrices.findPrice(stripe.client(), lookupKey));
-    }
-
     /** Creates the metered price of {@code price} on the meter; returns its id. */
     static String createPrice(StripeSender stripe, TokenPrice price, String meterId)
             throws StripeException, InterruptedException {
-        PriceCreateParams params = priceParams(price, meterId);
-        return stripe.retried("price " + price.lookupKey(), () -> MeteredPrices.create(stripe.client(), params))
-                .getId();
+        return MeteredPrices.create(stripe, priceParams(price, meterId)).getId();
     }
 
     /** The create request of a metered price: its unit amount in cents, its meter, and the version it prices. */

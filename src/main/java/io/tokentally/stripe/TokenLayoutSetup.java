@@ -1,6 +1,5 @@
 package io.tokentally.stripe;
 
-import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Price;
 import io.tokentally.plans.Plan;
@@ -140,7 +139,6 @@ public class TokenLayoutSetup {
     /** Finds each price's meter and price, creating what is missing unless it is a dry run. */
     private static List<Item> provision(StripeSender stripe, List<TokenPrice> wanted, boolean dryRun)
             throws StripeException, InterruptedException {
-        StripeClient client = stripe.client();
         Map<String, String> meters = stripe.meterIds();
         List<Item> items = new ArrayList<>();
         for (TokenPrice price : wanted) {
@@ -149,14 +147,12 @@ public class TokenLayoutSetup {
             if (meterId == null && dryRun) {
                 meterOutcome = Outcome.WOULD_CREATE;
             } else if (meterId == null) {
-                meterId = stripe.retried(
-                                "meter " + price.eventName(),
-                                () -> SummingMeters.create(client, price.eventName(), price.displayName()))
+                meterId = SummingMeters.create(stripe, price.eventName(), price.displayName())
                         .getId();
                 meters.put(price.eventName(), meterId);
                 meterOutcome = Outcome.CREATED;
             }
-            Price found = TokenLayoutRequests.findPrice(stripe, price.lookupKey());
+            Price found = MeteredPrices.findPrice(stripe, price.lookupKey());
             Outcome priceOutcome = found != null ? Outcome.EXISTS : dryRun ? Outcome.WOULD_CREATE : Outcome.CREATED;
             String priceId = found != null
                     ? found.getId()
@@ -216,7 +212,7 @@ public class TokenLayoutSetup {
         for (Map.Entry<String, List<String>> entry : superseded.entrySet()) {
             Item to = currentByMeter.get(entry.getKey());
             for (String key : entry.getValue()) {
-                Price old = TokenLayoutRequests.findPrice(stripe, key);
+                Price old = MeteredPrices.findPrice(stripe, key);
                 if (old != null) {
                     moves.add(new Move(entry.getKey(), key, old.getId(), to.price(), to.priceId(), List.of(), false));
                 }

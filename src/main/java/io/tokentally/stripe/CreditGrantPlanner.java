@@ -26,7 +26,8 @@ import java.util.Set;
  * should be; a grant of a period the run plans that the customer should no longer have (an allowance its plans no
  * longer give) is voided: Stripe keeps no credit the statement does not give. Nothing is applied before the period's
  * invoice finalizes, and an included grant expires then, so voiding loses nothing Stripe applied. A grant that would
- * already have expired is neither created nor changed.
+ * already have expired is neither created nor changed, but for one of a period in its close grace, which is made
+ * again expiring at the close when its amount changed, and voided when no longer wanted.
  */
 public final class CreditGrantPlanner {
 
@@ -108,6 +109,22 @@ public final class CreditGrantPlanner {
             return on(stripeCustomerId, amountMicros, grows);
         }
 
+        /** The same grant expiring at {@code instant}. */
+        Wanted expiringAt(Instant instant) {
+            return new Wanted(
+                    key,
+                    category,
+                    amountMicros,
+                    effectiveAt,
+                    instant,
+                    ending,
+                    endingFrom,
+                    priority,
+                    name,
+                    grows,
+                    stripeCustomerId);
+        }
+
         /** The same grant on {@code stripeCustomerId}, of {@code amountMicros}, growing. */
         Wanted partOn(String stripeCustomerId, long amountMicros) {
             return on(stripeCustomerId, amountMicros, true);
@@ -158,19 +175,22 @@ public final class CreditGrantPlanner {
             Collection<BillingPeriod> periods) {
         List<OutboxRow> rows = new ArrayList<>();
         Set<String> wantedMeters = new HashSet<>();
-        for (Wanted grant : wanted) {
-            String on = grant.stripeCustomerId() == null ? stripeCustomerId : grant.stripeCustomerId();
-            String meter = grant.stripeCustomerId() == null
-                    ? meterOf(customerId, grant.key())
-                    : meterOf(customerId, grant.key(), on, held, stripeCustomerId);
+        for (Wanted asked : wanted) {
+            String on = asked.stripeCustomerId() == null ? stripeCustomerId : asked.stripeCustomerId();
+            String meter = asked.stripeCustomerId() == null
+                    ? meterOf(customerId, asked.key())
+                    : meterOf(customerId, asked.key(), on, held, stripeCustomerId);
             wantedMeters.add(meter);
+            Held before = held.getOrDefault(meter, Held.NONE);
+            Wanted grant = untilTheCloseIfChanged(asked, before, periods);
             Grant target = new Grant(customerId, on, meter, grant.effectiveAt(), terms(grant, periods));
-            rows.addAll(rowsOf(target, grant, held.getOrDefault(meter, Held.NONE)));
+            rows.addAll(rowsOf(target, grant, before));
         }
         held.forEach((meter, before) -> {
             if (!wantedMeters.contains(meter)
                     && before.live() > 0
-                    && !expired(before.terms().expiresAt())
+                    && (!expired(before.terms().expiresAt())
+                            || inCloseGrace(before.terms().expiresAt(), periods))
                     && periods.stream().anyMatch(period -> period.contains(before.effectiveAt()))) {
                 String on = before.stripeCustomerId() == null ? stripeCustomerId : before.stripeCustomerId();
                 Grant target = new Grant(customerId, on, meter, before.effectiveAt(), before.terms());
@@ -233,6 +253,27 @@ public final class CreditGrantPlanner {
         boolean expiryChanged =
                 before.live() > 0 && !Objects.equals(before.terms().expiresAt(), grant.expiresAt());
         return amountChanged || expiryChanged;
+    }
+
+    /**
+     * The grant as this run sends it. One expiring at the end of a period that has ended but not closed (Stripe
+     * applies the grants live when it finalizes the invoice, a close grace after the end) that Stripe should hold at
+     * another amount (usage lowered or rated in the grace, a plan change loaded then, a create Stripe refused) is
+     * made again expiring at the close: made expiring at the end, already past, it would be refused, and left as it
+     * is, Stripe would apply the old amount (hunts CB and CC). One whose amount is right is left as it was.
+     */
+    private Wanted untilTheCloseIfChanged(Wanted grant, Held before, Collection<BillingPeriod> periods) {
+        boolean changed = grant.amountMicros() != before.grantedMicros();
+        return grant.ending() == Ending.NONE && changed && inCloseGrace(grant.expiresAt(), periods)
+                ? grant.expiringAt(grant.expiresAt().plus(closeGrace))
+                : grant;
+    }
+
+    /** Whether {@code expiresAt} is the end of a period the run plans whose close grace runs now. */
+    private boolean inCloseGrace(Instant expiresAt, Collection<BillingPeriod> periods) {
+        return expired(expiresAt)
+                && now.isBefore(expiresAt.plus(closeGrace))
+                && periods.stream().anyMatch(period -> period.end().equals(expiresAt));
     }
 
     /** A void or expire row for each of {@code live} creates, after {@code revision}. */

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -395,6 +396,70 @@ abstract class PricingModelsScenarios {
                         BigDecimal.class))
                 .isEqualByComparingTo("3");
         assertThat(grantedCents("cus_rerate_tok")).isEqualTo(300);
+    }
+
+    @Test
+    void aGrantOfAPeriodInItsCloseGraceIsMadeAndLoweredThereExpiringAtTheClose() throws Exception {
+        // given a customer with a 1M-token allowance (granted as used) at a 100% markup, whose monthly period ended
+        // at this UTC hour's start (its zone's midnight) and is in its hour of close grace, with 600,000 gpt-4o input
+        // tokens ($3.00) of the period's last hours first rated now (hunt CC: a grant of an ended period was never
+        // made)
+        Instant now = Clock.systemUTC().instant();
+        Instant end = now.truncatedTo(ChronoUnit.HOURS);
+        Assumptions.assumeTrue(now.isBefore(end.plus(Duration.ofMinutes(45))), "a quarter of an hour of grace left");
+        int hour = end.atZone(ZoneOffset.UTC).getHour();
+        ZoneOffset zone = ZoneOffset.ofHours(hour <= 12 ? -hour : 24 - hour);
+        Instant usage = end.minus(Duration.ofHours(2));
+        LocalDate day = LocalDate.ofInstant(usage, ZoneOffset.UTC);
+        Path input = folder("grace-grant");
+        Path customers = customers(
+                "grace-grant",
+                "customer_id,stripe_customer_id,plan_id,billing_anchor_day,billing_time_zone",
+                "grace-tok,cus_grace_tok,grace-tokens," + end.atOffset(zone).getDayOfMonth() + ","
+                        + (hour == 0 ? "UTC" : zone.getId()));
+        UsageFixtures.write(
+                input.resolve("gateway.csv"), "gg-1," + usage + ",grace-tok,openai,gpt-4o,600000,0,0,0,0,0,,ok");
+        runWithPlans(day, input, customers, graceTokensPlan(100));
+        List<String> made = graceGrants();
+
+        // when the date runs again, still in the grace, with the markup cut to 0: the allowance used $1.50
+        runWithPlans(day, input, customers, graceTokensPlan(0));
+
+        // then each grant expires at the period's close, an hour after its end (one expiring at the end, already
+        // past, Stripe would refuse), and Stripe, which applies the grants live when it finalizes the invoice in that
+        // hour, holds what the statement says the allowance paid (hunt CB: the old amount stayed and paid overage)
+        Assumptions.assumeTrue(Clock.systemUTC().instant().isBefore(end.plus(Duration.ofHours(1))), "still the grace");
+        String close = " until " + end.plus(Duration.ofHours(1)).getEpochSecond();
+        assertThat(made).containsExactly("300" + close);
+        assertThat(graceGrants()).containsExactlyInAnyOrder("300" + close + " void", "150" + close);
+    }
+
+    /** A plans file of one plan, {@code grace-tokens}: a 1M-token allowance at the markup. */
+    private Path graceTokensPlan(int markupPercent) throws IOException {
+        return Files.writeString(
+                workDir().resolve("grace-tokens-" + markupPercent + ".yaml"),
+                "plans:\n  - id: grace-tokens\n    type: fixed\n    markup_percent: " + markupPercent
+                        + "\n    included:\n      - name: tokens\n        tokens: 1000000\n");
+    }
+
+    private void runWithPlans(LocalDate day, Path input, Path customers, Path plans) throws Exception {
+        JobExecution execution = runs.run(new BillingJobParameters(
+                day,
+                0,
+                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
+                customers,
+                plans,
+                FIXTURES.resolve("job-prices.csv")));
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+    }
+
+    /** The grants of {@code cus_grace_tok}: cents, expiry (epoch seconds), voided or not. */
+    private List<String> graceGrants() {
+        return stripe().creditGrants().stream()
+                .filter(grant -> grant.customer().equals("cus_grace_tok"))
+                .map(grant ->
+                        grant.valueCents() + " until " + grant.expiresAt() + (grant.voidedAt() == null ? "" : " void"))
+                .toList();
     }
 
     /** The cents of a Stripe customer's grants that are not voided. */

@@ -357,6 +357,66 @@ class CreditGrantPlannerTests {
     }
 
     @Test
+    void aGrantOfAPeriodInItsCloseGraceWhoseAmountChangedIsMadeAgainExpiringAtTheClose() {
+        // given: half an hour after November's end, in its hour of close grace; what a token allowance used fell from
+        // $1.89 to $0.09 (hunt CB), and a plan change loaded only now gives a segment's allowance that used $0.13
+        // (hunt CC); a third grant is as Stripe holds it
+        CreditGrantPlanner inTheGrace =
+                new CreditGrantPlanner(DECEMBER.plus(Duration.ofMinutes(30)), Duration.ofHours(1));
+        CreditGrantPlanner afterTheClose =
+                new CreditGrantPlanner(DECEMBER.plus(Duration.ofHours(1)), Duration.ofHours(1));
+        CreditGrantPlanner.Wanted fell = included("included:acme:nov:tokens", 90_000, true);
+        CreditGrantPlanner.Wanted late = included("included:acme:nov:pro", 130_000, true);
+        CreditGrantPlanner.Wanted same = included("included:acme:nov:monthly", 5_000_000, false);
+        Map<String, CreditGrantPlanner.Held> held = Map.of(
+                CreditGrantPlanner.meterOf("acme", fell.key()),
+                held(1, 1, 1_890_000),
+                CreditGrantPlanner.meterOf("acme", same.key()),
+                held(1, 1, 5_000_000));
+
+        // when
+        List<OutboxRow> rows = inTheGrace.plan("acme", "cus_acme", List.of(fell, late, same), held, PERIODS);
+        List<OutboxRow> closed = afterTheClose.plan("acme", "cus_acme", List.of(fell, late, same), held, PERIODS);
+
+        // then: made expiring at the end, already past, Stripe would refuse them; the close is still ahead
+        Instant close = DECEMBER.plus(Duration.ofHours(1));
+        assertThat(rows)
+                .extracting(row -> row.meter() + " " + row.kind() + " r" + row.revision() + " " + row.valueMicros()
+                        + " " + row.grant().expiresAt())
+                .containsExactly(
+                        CreditGrantPlanner.meterOf("acme", fell.key()) + " CREDIT_GRANT_VOID r2 0 " + close,
+                        CreditGrantPlanner.meterOf("acme", fell.key()) + " CREDIT_GRANT r3 90000 " + close,
+                        CreditGrantPlanner.meterOf("acme", late.key()) + " CREDIT_GRANT r1 130000 " + close);
+        assertThat(closed).as("Stripe has finalized the invoice").isEmpty();
+    }
+
+    @Test
+    void aGrantOfAPeriodInItsCloseGraceMadeAgainThenIsRaisedThereAndOneNoLongerWantedIsVoided() {
+        // given: in November's close grace, a grant an earlier run of the grace made again expiring at the close
+        // ($0.09, now $0.12 used), and one Stripe holds expiring at November's end that the plans no longer give
+        CreditGrantPlanner inTheGrace =
+                new CreditGrantPlanner(DECEMBER.plus(Duration.ofMinutes(45)), Duration.ofHours(1));
+        Instant close = DECEMBER.plus(Duration.ofHours(1));
+        CreditGrantPlanner.Wanted grown = included("included:acme:nov:tokens", 120_000, true);
+        String dropped = CreditGrantPlanner.meterOf("acme", "included:acme:nov:basic");
+        Map<String, CreditGrantPlanner.Held> held = Map.of(
+                CreditGrantPlanner.meterOf("acme", grown.key()),
+                held(3, 1, 90_000, close),
+                dropped,
+                held(1, 1, 500_000));
+
+        // when
+        List<OutboxRow> rows = inTheGrace.plan("acme", "cus_acme", List.of(grown), held, PERIODS);
+
+        // then
+        assertThat(rows)
+                .extracting(row -> row.meter() + " " + row.kind() + " r" + row.revision() + " " + row.valueMicros())
+                .containsExactlyInAnyOrder(
+                        CreditGrantPlanner.meterOf("acme", grown.key()) + " CREDIT_GRANT r4 30000",
+                        dropped + " CREDIT_GRANT_VOID r2 0");
+    }
+
+    @Test
     void dryRunRequestScopesTheGrantToMeteredPricesInWholeCents() {
         // given
         OutboxRow row = planner.plan(

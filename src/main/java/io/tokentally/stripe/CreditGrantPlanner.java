@@ -106,31 +106,20 @@ public final class CreditGrantPlanner {
 
         /** The same grant on {@code stripeCustomerId}. */
         Wanted on(String stripeCustomerId) {
-            return on(stripeCustomerId, amountMicros, grows);
+            return with(stripeCustomerId, amountMicros, grows, expiresAt);
         }
 
         /** The same grant expiring at {@code instant}. */
         Wanted expiringAt(Instant instant) {
-            return new Wanted(
-                    key,
-                    category,
-                    amountMicros,
-                    effectiveAt,
-                    instant,
-                    ending,
-                    endingFrom,
-                    priority,
-                    name,
-                    grows,
-                    stripeCustomerId);
+            return with(stripeCustomerId, amountMicros, grows, instant);
         }
 
         /** The same grant on {@code stripeCustomerId}, of {@code amountMicros}, growing. */
         Wanted partOn(String stripeCustomerId, long amountMicros) {
-            return on(stripeCustomerId, amountMicros, true);
+            return with(stripeCustomerId, amountMicros, true, expiresAt);
         }
 
-        private Wanted on(String stripeCustomerId, long amountMicros, boolean grows) {
+        private Wanted with(String stripeCustomerId, long amountMicros, boolean grows, Instant expiresAt) {
             return new Wanted(
                     key,
                     category,

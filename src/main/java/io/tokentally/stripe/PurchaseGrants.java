@@ -177,26 +177,20 @@ final class PurchaseGrants {
      * What a purchase that ends inside the period (it expires, or is refunded or cancelled) paid of the period's
      * usage before its end, as a grant of its own expiring at the period's end and raised as the usage grows: Stripe
      * applies credits only when it finalizes the period's invoice, when the purchase's own grant has ended, so
-     * without it Stripe would bill as overage what the statement shows paid by the purchase.
+     * without it Stripe would bill as overage what the statement shows paid by the purchase. Made or changed in the
+     * period's close grace (a refund loaded after the period's end), the planner makes it expiring at the close, as
+     * any grant of such a period ({@link CreditGrantPlanner}; hunt AF, raised: hunt AI).
      */
     private CreditGrantPlanner.Wanted usedBeforeItsEnd(
             CreditGrant grant, Plan plan, BillingPeriod period, CreditLedger ledger) {
         String key = usedBeforeItsEndKey(grant, period);
-        Instant close = period.end().plus(closeGrace);
-        // first made in the close grace (a refund loaded after the period's end), it expires at the close, and a
-        // later run in the grace raises it there: Stripe has not finalized the invoice yet, and the purchase's own
-        // grant is voided now (hunt AF; raised: hunt AI)
-        CreditGrantPlanner.Held made = heldOfAllColumns(grant, key);
-        boolean untilTheClose = !now.isBefore(period.end())
-                && now.isBefore(close)
-                && (made.revision() == 0 || close.equals(made.terms().expiresAt()));
         BigDecimal used = PeriodPosition.paidByGrant(ledger, period).getOrDefault(grant.grantKey(), BigDecimal.ZERO);
         return new CreditGrantPlanner.Wanted(
                 key,
                 grant.category().code(),
                 WantedGrants.micros(Amounts.toMinorUnit(used)),
                 period.start(),
-                untilTheClose ? close : period.end(),
+                period.end(),
                 CreditGrantPlanner.Ending.NONE,
                 null,
                 // before the grants of its source that still live: the ledger uses first the grant that stops

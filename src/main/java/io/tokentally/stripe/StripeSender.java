@@ -30,10 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one outbox row with stripe-java: spaced by the rate limiter, backing off on 429, retrying
- * 409, 5xx and connection errors with the same identifier and idempotency key. Each attempt is one request
- * (stripe-java's own network retries are off for it), so the row's result knows every answer Stripe gave. Its reads,
- * and the set-up commands' every request, are spaced and retried the same way ({@link #retried}).
+ * The engine's calls to Stripe with stripe-java. It sends one outbox row at a time: spaced by the rate limiter,
+ * backing off on 429, retrying 409, 5xx and connection errors with the same identifier and idempotency key. Each
+ * attempt is one request (stripe-java's own network retries are off for it), so the row's result knows every answer
+ * Stripe gave. Its reads, and the set-up commands' every request, are spaced and retried the same way ({@link
+ * #retried}).
  */
 class StripeSender {
 

@@ -419,11 +419,11 @@ abstract class PricingModelsScenarios {
                         + (hour == 0 ? "UTC" : zone.getId()));
         UsageFixtures.write(
                 input.resolve("gateway.csv"), "gg-1," + usage + ",grace-tok,openai,gpt-4o,600000,0,0,0,0,0,,ok");
-        runWithPlans(day, input, customers, graceTokensPlan(100));
+        run(day, input, customers, graceTokensPlan(100), FIXTURES.resolve("job-prices.csv"));
         List<String> made = graceGrants();
 
         // when the date runs again, still in the grace, with the markup cut to 0: the allowance used $1.50
-        runWithPlans(day, input, customers, graceTokensPlan(0));
+        run(day, input, customers, graceTokensPlan(0), FIXTURES.resolve("job-prices.csv"));
 
         // then each grant expires at the period's close, an hour after its end (one expiring at the end, already
         // past, Stripe would refuse), and Stripe, which applies the grants live when it finalizes the invoice in that
@@ -440,17 +440,6 @@ abstract class PricingModelsScenarios {
                 workDir().resolve("grace-tokens-" + markupPercent + ".yaml"),
                 "plans:\n  - id: grace-tokens\n    type: fixed\n    markup_percent: " + markupPercent
                         + "\n    included:\n      - name: tokens\n        tokens: 1000000\n");
-    }
-
-    private void runWithPlans(LocalDate day, Path input, Path customers, Path plans) throws Exception {
-        JobExecution execution = runs.run(new BillingJobParameters(
-                day,
-                0,
-                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
-                customers,
-                plans,
-                FIXTURES.resolve("job-prices.csv")));
-        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
     }
 
     /** The grants of {@code cus_grace_tok}: cents, expiry (epoch seconds), voided or not. */
@@ -1185,13 +1174,12 @@ abstract class PricingModelsScenarios {
     }
 
     JobExecution run(String date, Path input, Path customers, Path prices) throws Exception {
+        return run(LocalDate.parse(date), input, customers, FIXTURES.resolve("pricing-models-plans.yaml"), prices);
+    }
+
+    JobExecution run(LocalDate date, Path input, Path customers, Path plans, Path prices) throws Exception {
         JobExecution execution = runs.run(new BillingJobParameters(
-                LocalDate.parse(date),
-                0,
-                List.of(input.getFileName() + "=" + input.toAbsolutePath()),
-                customers,
-                FIXTURES.resolve("pricing-models-plans.yaml"),
-                prices));
+                date, 0, List.of(input.getFileName() + "=" + input.toAbsolutePath()), customers, plans, prices));
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         return execution;
     }

@@ -482,7 +482,7 @@ class WantedGrantsTests {
     }
 
     @Test
-    void aGrantOfWhatAPurchasePaidFirstMadeInTheCloseGraceExpiresAtTheClose() {
+    void aGrantOfWhatAPurchasePaidMadeOrChangedInTheCloseGraceExpiresAtTheClose() {
         // given a $4 pack of 1 November refunded on 20 November, which paid $3 of the 10th, planned at 00:30 on
         // 1 December, before November's invoice is final
         Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
@@ -492,18 +492,21 @@ class WantedGrantsTests {
         CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG))
                 .allocate(List.of(charge("2026-11-10T12:00:00Z", "3")), grants);
 
-        // when the refund is first loaded now, the grant was made before November's end, or by a run in the grace
+        // when the refund is first loaded now; or the grant of $2 was made before November's end, or by a run in the
+        // grace
         List<String> firstNow = usedBeforeItsEnd(customer, grants, november, ledger, Map.of());
         List<String> madeBefore = usedBeforeItsEnd(customer, grants, november, ledger, made("2026-12-01T00:00:00Z"));
         List<String> madeInTheGrace =
                 usedBeforeItsEnd(customer, grants, november, ledger, made("2026-12-01T01:00:00Z"));
 
-        // then first made in the grace, it expires at November's close, so Stripe can still apply it, and a later run
-        // in the grace can raise it (hunt AI); one made before keeps November's end (an ended period's grant is not
-        // changed); either comes before the packs that still live (priority 29, theirs 30)
-        assertThat(firstNow).containsExactly("3000000 2026-12-01T01:00:00Z 29");
-        assertThat(madeBefore).containsExactly("3000000 2026-12-01T00:00:00Z 29");
-        assertThat(madeInTheGrace).containsExactly("3000000 2026-12-01T01:00:00Z 29");
+        // then made or changed in the grace, it expires at November's close, so Stripe can still apply it (hunt AF),
+        // and a later run in the grace raises it (hunt AI); one made before expiring at November's end, already past,
+        // is made again; each comes before the packs that still live (priority 29, theirs 30)
+        assertThat(firstNow).containsExactly("CREDIT_GRANT 3000000 2026-12-01T01:00:00Z 29");
+        assertThat(madeBefore)
+                .containsExactly(
+                        "CREDIT_GRANT_VOID 0 2026-12-01T01:00:00Z 29", "CREDIT_GRANT 3000000 2026-12-01T01:00:00Z 29");
+        assertThat(madeInTheGrace).containsExactly("CREDIT_GRANT 1000000 2026-12-01T01:00:00Z 29");
     }
 
     /** The outbox's rows of the pack's grant of what it paid of November, made expiring at {@code expiresAt}. */
@@ -521,27 +524,35 @@ class WantedGrantsTests {
                         null));
     }
 
-    /** The amounts and expiries of the "used before its end" grants wanted at 00:30 on 1 December. */
+    /**
+     * The rows planned at 00:30 on 1 December, in November's close grace, for the "used before its end" grant: kind,
+     * amount, expiry and priority.
+     */
     private static List<String> usedBeforeItsEnd(
             Customer customer,
             List<CreditGrant> grants,
             BillingPeriod period,
             CreditLedger ledger,
             Map<String, CreditGrantPlanner.Held> made) {
-        return WantedGrants.of(
+        Instant now = Instant.parse("2026-12-01T00:30:00Z");
+        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
                         customer,
                         Map.of("payg", PAYG),
                         grants,
                         List.of(period),
                         () -> ledger,
-                        Instant.parse("2026-12-01T00:30:00Z"),
+                        now,
                         Duration.ofHours(1),
                         made,
                         ONE_STRIPE_CUSTOMER)
                 .stream()
                 .filter(CreditGrantPlanner.Wanted::grows)
-                .map(w -> w.amountMicros() + " " + w.expiresAt() + " " + w.priority())
                 .toList();
+        return new CreditGrantPlanner(now, Duration.ofHours(1))
+                .plan("acme", "cus_acme", wanted, made, List.of(period)).stream()
+                        .map(row -> row.kind() + " " + row.valueMicros() + " "
+                                + row.grant().expiresAt() + " " + row.grant().priority())
+                        .toList();
     }
 
     @Test

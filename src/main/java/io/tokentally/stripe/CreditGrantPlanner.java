@@ -27,7 +27,8 @@ import java.util.Set;
  * longer give) is voided: Stripe keeps no credit the statement does not give. Nothing is applied before the period's
  * invoice finalizes, and an included grant expires then, so voiding loses nothing Stripe applied. A grant that would
  * already have expired is neither created nor changed, but for one of a period in its close grace, which is made
- * again expiring at the close when its amount changed, and voided when no longer wanted.
+ * again expiring at the close when its amount changed, and voided when no longer wanted; so is one of a period that
+ * ends within a close grace from now, whose upload may reach Stripe after the end.
  */
 public final class CreditGrantPlanner {
 
@@ -179,7 +180,7 @@ public final class CreditGrantPlanner {
             if (!wantedMeters.contains(meter)
                     && before.live() > 0
                     && (!expired(before.terms().expiresAt())
-                            || inCloseGrace(before.terms().expiresAt(), periods))
+                            || closing(before.terms().expiresAt(), periods))
                     && periods.stream().anyMatch(period -> period.contains(before.effectiveAt()))) {
                 String on = before.stripeCustomerId() == null ? stripeCustomerId : before.stripeCustomerId();
                 Grant target = new Grant(customerId, on, meter, before.effectiveAt(), before.terms());
@@ -249,18 +250,29 @@ public final class CreditGrantPlanner {
      * applies the grants live when it finalizes the invoice, a close grace after the end) that Stripe should hold at
      * another amount (usage lowered or rated in the grace, a plan change loaded then, a create Stripe refused) is
      * made again expiring at the close: made expiring at the end, already past, it would be refused, and left as it
-     * is, Stripe would apply the old amount (hunts CB and CC). One whose amount is right is left as it was.
+     * is, Stripe would apply the old amount (hunts CB and CC). One whose amount is right is left as it was. So is one
+     * of a period ending within a close grace from now: a run's upload may reach Stripe after the end, where a void
+     * of the old grant sent before it and a create expiring at the end sent after it left no grant (hunt CB's
+     * Medium). One made so is kept expiring at the close.
      */
     private Wanted untilTheCloseIfChanged(Wanted grant, Held before, Collection<BillingPeriod> periods) {
+        if (grant.ending() != Ending.NONE || !closing(grant.expiresAt(), periods)) {
+            return grant;
+        }
+        Instant close = grant.expiresAt().plus(closeGrace);
         boolean changed = grant.amountMicros() != before.grantedMicros();
-        return grant.ending() == Ending.NONE && changed && inCloseGrace(grant.expiresAt(), periods)
-                ? grant.expiringAt(grant.expiresAt().plus(closeGrace))
-                : grant;
+        boolean madeUntilTheClose =
+                before.live() > 0 && close.equals(before.terms().expiresAt());
+        return changed || madeUntilTheClose ? grant.expiringAt(close) : grant;
     }
 
-    /** Whether {@code expiresAt} is the end of a period the run plans whose close grace runs now. */
-    private boolean inCloseGrace(Instant expiresAt, Collection<BillingPeriod> periods) {
-        return expired(expiresAt)
+    /**
+     * Whether {@code expiresAt} is the end of a period the run plans that ends within a close grace from now, or
+     * whose close grace runs now.
+     */
+    private boolean closing(Instant expiresAt, Collection<BillingPeriod> periods) {
+        return expiresAt != null
+                && !now.isBefore(expiresAt.minus(closeGrace))
                 && now.isBefore(expiresAt.plus(closeGrace))
                 && periods.stream().anyMatch(period -> period.end().equals(expiresAt));
     }

@@ -420,7 +420,7 @@ abstract class PricingModelsScenarios {
         UsageFixtures.write(
                 input.resolve("gateway.csv"), "gg-1," + usage + ",grace-tok,openai,gpt-4o,600000,0,0,0,0,0,,ok");
         run(day, input, customers, graceTokensPlan(100), FIXTURES.resolve("job-prices.csv"));
-        List<String> made = graceGrants();
+        List<String> made = grants("cus_grace_tok");
 
         // when the date runs again, still in the grace, with the markup cut to 0: the allowance used $1.50
         run(day, input, customers, graceTokensPlan(0), FIXTURES.resolve("job-prices.csv"));
@@ -431,21 +431,68 @@ abstract class PricingModelsScenarios {
         Assumptions.assumeTrue(Clock.systemUTC().instant().isBefore(end.plus(Duration.ofHours(1))), "still the grace");
         String close = " until " + end.plus(Duration.ofHours(1)).getEpochSecond();
         assertThat(made).containsExactly("300" + close);
-        assertThat(graceGrants()).containsExactlyInAnyOrder("300" + close + " void", "150" + close);
+        assertThat(grants("cus_grace_tok")).containsExactlyInAnyOrder("300" + close + " void", "150" + close);
+    }
+
+    @Test
+    void aGrantOfAPeriodEndingWithinTheHourIsMadeAndRaisedExpiringAtTheCloseAndKeptSo() throws Exception {
+        // given a customer with a 1M-token allowance (granted as used) at a 100% markup, whose monthly period ends at
+        // the next UTC hour's start, within a close grace (an hour) from now: a run's upload may reach Stripe after
+        // the end (hunt CB's Medium); two requests of 150,000 claude-sonnet-4-5 input tokens ($1.80; not gpt-4o,
+        // which a test reprices today, and under the long-context threshold) two hours before the end
+        Instant end = Clock.systemUTC().instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        int hour = end.atZone(ZoneOffset.UTC).getHour();
+        ZoneOffset zone = ZoneOffset.ofHours(hour <= 12 ? -hour : 24 - hour);
+        Instant usage = end.minus(Duration.ofHours(2));
+        LocalDate day = LocalDate.ofInstant(usage, ZoneOffset.UTC);
+        Path input = folder("near-end-grant");
+        Path customers = customers(
+                "near-end-grant",
+                "customer_id,stripe_customer_id,plan_id,billing_anchor_day,billing_time_zone",
+                "near-end,cus_near_end,near-end-tokens," + end.atOffset(zone).getDayOfMonth() + ","
+                        + (hour == 0 ? "UTC" : zone.getId()));
+        Path plans = tokensPlan("near-end-tokens", 100);
+        UsageFixtures.write(
+                input.resolve("gateway.csv"),
+                "ne-1," + usage + ",near-end,anthropic,claude-sonnet-4-5,150000,0,0,0,0,0,,ok",
+                "ne-2," + usage + ",near-end,anthropic,claude-sonnet-4-5,150000,0,0,0,0,0,,ok");
+        run(day, input, customers, plans, FIXTURES.resolve("job-prices.csv"));
+        List<String> made = grants("cus_near_end");
+
+        // when a late file adds a third ($0.90) of that hour, and the date runs once more with nothing new
+        UsageFixtures.write(
+                input.resolve("late.csv"),
+                "ne-3," + usage + ",near-end,anthropic,claude-sonnet-4-5,150000,0,0,0,0,0,,ok");
+        run(day, input, customers, plans, FIXTURES.resolve("job-prices.csv"));
+        List<String> raised = grants("cus_near_end");
+        run(day, input, customers, plans, FIXTURES.resolve("job-prices.csv"));
+
+        // then each grant expires at the period's close, an hour after its end, where one expiring at the end would
+        // be refused once the end had passed, after the void of the grant before it had gone; and the last run, with
+        // the amount unchanged, keeps them so (expiring at the end, they would be voided and made again)
+        String close = " until " + end.plus(Duration.ofHours(1)).getEpochSecond();
+        assertThat(made).containsExactly("180" + close);
+        assertThat(raised).containsExactlyInAnyOrder("180" + close, "90" + close);
+        assertThat(grants("cus_near_end")).isEqualTo(raised);
     }
 
     /** A plans file of one plan, {@code grace-tokens}: a 1M-token allowance at the markup. */
     private Path graceTokensPlan(int markupPercent) throws IOException {
+        return tokensPlan("grace-tokens", markupPercent);
+    }
+
+    /** A plans file of one plan, {@code id}: a 1M-token allowance at the markup. */
+    private Path tokensPlan(String id, int markupPercent) throws IOException {
         return Files.writeString(
-                workDir().resolve("grace-tokens-" + markupPercent + ".yaml"),
-                "plans:\n  - id: grace-tokens\n    type: fixed\n    markup_percent: " + markupPercent
+                workDir().resolve(id + "-" + markupPercent + ".yaml"),
+                "plans:\n  - id: " + id + "\n    type: fixed\n    markup_percent: " + markupPercent
                         + "\n    included:\n      - name: tokens\n        tokens: 1000000\n");
     }
 
-    /** The grants of {@code cus_grace_tok}: cents, expiry (epoch seconds), voided or not. */
-    private List<String> graceGrants() {
+    /** The grants of {@code stripeCustomer}: cents, expiry (epoch seconds), voided or not. */
+    private List<String> grants(String stripeCustomer) {
         return stripe().creditGrants().stream()
-                .filter(grant -> grant.customer().equals("cus_grace_tok"))
+                .filter(grant -> grant.customer().equals(stripeCustomer))
                 .map(grant ->
                         grant.valueCents() + " until " + grant.expiresAt() + (grant.voidedAt() == null ? "" : " void"))
                 .toList();

@@ -391,6 +391,63 @@ class CreditGrantPlannerTests {
     }
 
     @Test
+    void aGrantOfAPeriodEndingWithinACloseGraceFromNowIsMadeExpiringAtTheCloseAndKeptSo() {
+        // given: twenty minutes before November's end, a run whose upload may reach Stripe after it; what a token
+        // allowance used fell from $1.89 to $0.09, a segment's allowance is first granted ($0.13), a third grant is
+        // as Stripe holds it
+        CreditGrantPlanner nearTheEnd =
+                new CreditGrantPlanner(DECEMBER.minus(Duration.ofMinutes(20)), Duration.ofHours(1));
+        CreditGrantPlanner twoHoursBefore =
+                new CreditGrantPlanner(DECEMBER.minus(Duration.ofHours(2)), Duration.ofHours(1));
+        CreditGrantPlanner.Wanted fell = included("included:acme:nov:tokens", 90_000, true);
+        CreditGrantPlanner.Wanted late = included("included:acme:nov:pro", 130_000, true);
+        CreditGrantPlanner.Wanted same = included("included:acme:nov:monthly", 5_000_000, false);
+        Map<String, CreditGrantPlanner.Held> held = Map.of(
+                CreditGrantPlanner.meterOf("acme", fell.key()),
+                held(1, 1, 1_890_000),
+                CreditGrantPlanner.meterOf("acme", same.key()),
+                held(1, 1, 5_000_000));
+        Instant close = DECEMBER.plus(Duration.ofHours(1));
+
+        // when
+        List<OutboxRow> rows = nearTheEnd.plan("acme", "cus_acme", List.of(fell, late, same), held, PERIODS);
+        List<OutboxRow> earlier = twoHoursBefore.plan("acme", "cus_acme", List.of(fell, late, same), held, PERIODS);
+        List<OutboxRow> again = new CreditGrantPlanner(DECEMBER.minus(Duration.ofMinutes(5)), Duration.ofHours(1))
+                .plan(
+                        "acme",
+                        "cus_acme",
+                        List.of(fell, late, same),
+                        Map.of(
+                                CreditGrantPlanner.meterOf("acme", fell.key()),
+                                held(3, 1, 90_000, close),
+                                CreditGrantPlanner.meterOf("acme", late.key()),
+                                held(1, 1, 130_000, close),
+                                CreditGrantPlanner.meterOf("acme", same.key()),
+                                held(1, 1, 5_000_000)),
+                        PERIODS);
+
+        // then: created after the end expiring at it, Stripe would refuse them once the void had gone (hunt CB)
+        assertThat(rows)
+                .extracting(row -> row.meter() + " " + row.kind() + " r" + row.revision() + " " + row.valueMicros()
+                        + " " + row.grant().expiresAt())
+                .containsExactly(
+                        CreditGrantPlanner.meterOf("acme", fell.key()) + " CREDIT_GRANT_VOID r2 0 " + close,
+                        CreditGrantPlanner.meterOf("acme", fell.key()) + " CREDIT_GRANT r3 90000 " + close,
+                        CreditGrantPlanner.meterOf("acme", late.key()) + " CREDIT_GRANT r1 130000 " + close);
+        assertThat(earlier)
+                .as("a run ending well before the end")
+                .extracting(row ->
+                        row.kind() + " r" + row.revision() + " " + row.grant().expiresAt())
+                .containsExactly(
+                        "CREDIT_GRANT_VOID r2 " + DECEMBER,
+                        "CREDIT_GRANT r3 " + DECEMBER,
+                        "CREDIT_GRANT r1 " + DECEMBER);
+        assertThat(again)
+                .as("a later run before the end keeps them expiring at the close")
+                .isEmpty();
+    }
+
+    @Test
     void aGrantOfAPeriodInItsCloseGraceMadeAgainThenIsRaisedThereAndOneNoLongerWantedIsVoided() {
         // given: in November's close grace, a grant an earlier run of the grace made again expiring at the close
         // ($0.09, now $0.12 used), and one Stripe holds expiring at November's end that the plans no longer give

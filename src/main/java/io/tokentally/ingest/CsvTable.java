@@ -44,9 +44,8 @@ public final class CsvTable {
     private CsvTable() {}
 
     /**
-     * Reads the file, refusing a header without one of {@code requiredColumns}. A feed read this way (purchases)
-     * judges its rows itself: other columns are kept as given, and a row with fewer or more fields than the
-     * header is read as far as it goes.
+     * Reads the file, refusing a header without one of {@code requiredColumns}. Other columns are kept as given, and
+     * a row with fewer or more fields than the header is read as far as it goes.
      */
     public static List<CsvRow> read(Path file, List<String> requiredColumns) throws IOException {
         return read(file, file.toString(), requiredColumns);
@@ -59,12 +58,19 @@ public final class CsvTable {
 
     /**
      * As {@link #read(Path, String, List)}, but refusing a header that names a column twice or one neither required
-     * nor in {@code optionalColumns}: a misspelt optional column would be left unread. The rows are read as
-     * {@link #read(Path, List)} reads them.
+     * nor in {@code optionalColumns}: a misspelt optional column would be left unread. A row with fewer or more
+     * fields than the header is not read: why, naming the file and line, goes to {@code refusedRows} by its line (a
+     * bad row of a feed that judges its rows itself, skipped; read as far as it went, a row cut short lost its
+     * expiry, and a stray comma shifted its values). Other rows are read as {@link #read(Path, List)} reads them.
      */
     public static List<CsvRow> readKnownColumns(
-            Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
-        return rows(shown, text(file), new Columns(requiredColumns, optionalColumns, Width.ANY));
+            Path file,
+            String shown,
+            List<String> requiredColumns,
+            List<String> optionalColumns,
+            Map<Long, String> refusedRows)
+            throws IOException {
+        return rows(shown, text(file), new Columns(requiredColumns, optionalColumns, Width.HEADER), refusedRows);
     }
 
     private static String text(Path file) throws IOException {
@@ -169,6 +175,12 @@ public final class CsvTable {
     }
 
     private static List<CsvRow> rows(String file, String text, Columns columns) throws IOException {
+        return rows(file, text, columns, null);
+    }
+
+    /** @param refusedRows where a row of the wrong width goes, by its line; null to refuse the file for it */
+    private static List<CsvRow> rows(String file, String text, Columns columns, Map<Long, String> refusedRows)
+            throws IOException {
         try (CSVParser parser = parser(file, text)) {
             List<String> header = parser.getHeaderNames().stream()
                     .map(name -> name.strip().toLowerCase(Locale.ROOT))
@@ -187,11 +199,18 @@ public final class CsvTable {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": " + strayQuote);
                 }
                 if (columns.width().refuses(record.size(), header.size())) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": the row has "
+                    String problem = file + " line " + lineNo + ": the row has "
                             + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size()
-                            + (record.size() == header.size() + 1 ? decimalCommaHint(record) : ""));
+                            + (record.size() == header.size() + 1 ? decimalCommaHint(record) : "");
+                    if (refusedRows == null) {
+                        throw new IllegalArgumentException(problem);
+                    }
+                    refusedRows.put(lineNo, problem);
+                    continue;
                 }
-                rows.add(new CsvRow(file, lineNo, values(header, record, columns.width(), file + " line " + lineNo)));
+                // a feed that judges its rows itself refuses a row holding NUL as a bad row
+                boolean refuseNul = refusedRows == null && columns.width() != Width.ANY;
+                rows.add(new CsvRow(file, lineNo, values(header, record, refuseNul, file + " line " + lineNo)));
             }
             return rows;
         } catch (UncheckedIOException | IllegalStateException e) {
@@ -233,11 +252,11 @@ public final class CsvTable {
      * The record's trimmed values by column. A reference file read strictly refuses a NUL, as PostgreSQL stores no
      * text holding one; a feed read leniently keeps it for its reader to refuse as a bad row.
      */
-    private static Map<String, String> values(List<String> header, CSVRecord record, Width width, String where) {
+    private static Map<String, String> values(List<String> header, CSVRecord record, boolean refuseNul, String where) {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < header.size() && i < record.size(); i++) {
             String value = RawRecord.trimmed(record.get(i));
-            if (width != Width.ANY && StorableText.holdsNul(value)) {
+            if (refuseNul && StorableText.holdsNul(value)) {
                 throw new IllegalArgumentException(
                         where + ": column " + header.get(i) + " " + StorableText.NUL_REFUSED);
             }

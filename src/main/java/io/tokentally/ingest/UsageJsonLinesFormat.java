@@ -1,5 +1,6 @@
 package io.tokentally.ingest;
 
+import io.tokentally.shared.JacksonMessages;
 import io.tokentally.shared.ShownText;
 import java.io.IOException;
 import java.io.Reader;
@@ -164,7 +165,7 @@ class UsageJsonLinesFormat implements UsageFormat {
         try {
             node = JSON.readTree(line);
         } catch (JacksonException e) {
-            return RawRecord.malformed(lineNo, line, fault(e.getOriginalMessage()));
+            return RawRecord.malformed(lineNo, line, fault(JacksonMessages.withoutSource(e.getOriginalMessage())));
         }
         if (node == null || !node.isObject()) {
             return RawRecord.malformed(lineNo, line, "the line is not a JSON object");

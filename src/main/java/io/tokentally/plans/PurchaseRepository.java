@@ -33,10 +33,13 @@ public class PurchaseRepository {
                 row.purchaseId(),
                 row.event().name());
         if (!existing.isEmpty()) {
-            return same(existing.get(0), row)
+            List<String> differences = differences(existing.get(0), row);
+            return differences.isEmpty()
                     ? Optional.empty()
-                    : Optional.of("purchase " + row.purchaseId() + " ("
-                            + row.event().code() + ") was loaded before with other values; the first one stands");
+                    : Optional.of(
+                            "purchase " + row.purchaseId() + " (" + row.event().code()
+                                    + ") was loaded before with other values (" + String.join("; ", differences)
+                                    + "); the first one stands");
         }
         jdbc.update(
                 "INSERT INTO credit_purchase (purchase_id, event, customer_id, category, amount_usd, occurred_at,"
@@ -114,13 +117,45 @@ public class PurchaseRepository {
                 SqlTime.read(rs, "expires_at"));
     }
 
-    private static boolean same(Purchase a, Purchase b) {
-        return a.customerId().equals(b.customerId())
-                && a.category() == b.category()
-                && (a.amountUsd() == null
-                        ? b.amountUsd() == null
-                        : b.amountUsd() != null && a.amountUsd().compareTo(b.amountUsd()) == 0)
-                && a.at().equals(b.at())
-                && Objects.equals(a.expiresAt(), b.expiresAt());
+    /** How {@code row} differs from the one loaded {@code before}: each field as before, then as given now. */
+    private static List<String> differences(Purchase before, Purchase row) {
+        List<String> differences = new ArrayList<>();
+        if (!before.customerId().equals(row.customerId())) {
+            differences.add("customer_id " + before.customerId() + " then, " + row.customerId() + " now");
+        }
+        if (before.category() != row.category()) {
+            differences.add("category " + code(before.category()) + " then, " + code(row.category()) + " now");
+        }
+        boolean sameAmount = before.amountUsd() == null
+                ? row.amountUsd() == null
+                : row.amountUsd() != null && before.amountUsd().compareTo(row.amountUsd()) == 0;
+        if (!sameAmount) {
+            differences.add("amount " + plain(before.amountUsd()) + " then, " + plain(row.amountUsd()) + " now");
+        }
+        if (!before.at().equals(row.at())) {
+            differences.add("time " + before.at() + " then, " + row.at() + " now");
+        }
+        if (!Objects.equals(before.expiresAt(), row.expiresAt())) {
+            differences.add(
+                    "expires_at " + orNever(before.expiresAt()) + " then, " + orNever(row.expiresAt()) + " now");
+        }
+        return differences;
+    }
+
+    private static String code(CreditGrant.Category category) {
+        return category == null ? "none" : category.code();
+    }
+
+    /** In whole cents as the feed gives them, without the zeros the database's scale adds. */
+    private static String plain(BigDecimal amount) {
+        if (amount == null) {
+            return "none";
+        }
+        BigDecimal stripped = amount.stripTrailingZeros();
+        return (stripped.scale() < 2 ? stripped.setScale(2) : stripped).toPlainString();
+    }
+
+    private static String orNever(Instant instant) {
+        return instant == null ? "never" : instant.toString();
     }
 }

@@ -5,6 +5,7 @@ import io.tokentally.ingest.CsvTable;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.JacksonMessages;
 import io.tokentally.shared.OffsetTimes;
 import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.SqlTime;
@@ -19,6 +20,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,8 +53,14 @@ public final class PurchasesFile {
     private static final List<String> OPTIONAL =
             List.of("event", "customer_id", "amount", "currency", "time", "expires_at", "category");
 
-    /** The rows read and the rows refused, each problem naming the file and line. */
-    public record Result(List<Purchase> purchases, List<String> problems) {}
+    /**
+     * The rows read, with the line each was read from (in a JSON array, its object's number), and the rows refused,
+     * each problem naming the file and line.
+     */
+    public record Result(List<Purchase> purchases, List<Long> lines, List<String> problems) {}
+
+    /** One row of a feed: its line, and its fields or why it could not be read as a row. */
+    private record Line(long number, Map<String, String> fields, String problem) {}
 
     private PurchasesFile() {}
 
@@ -88,47 +97,51 @@ public final class PurchasesFile {
      * @throws Refused when the feed as a whole cannot be read
      */
     public static Result read(Path file, String shown) throws IOException {
-        List<Map<String, String>> rows = new ArrayList<>();
-        List<Long> lines = new ArrayList<>();
+        List<Line> lines = new ArrayList<>();
         String text = Files.readString(file, StandardCharsets.UTF_8).strip();
         try {
             if (text.startsWith("[") || text.startsWith("{")) {
-                readJson(shown, text, rows, lines);
+                readJson(shown, text, lines);
             } else {
-                for (CsvRow row : CsvTable.readKnownColumns(file, shown, REQUIRED, OPTIONAL)) {
-                    rows.add(row.values());
-                    lines.add(row.lineNo());
+                Map<Long, String> refused = new HashMap<>();
+                for (CsvRow row : CsvTable.readKnownColumns(file, shown, REQUIRED, OPTIONAL, refused)) {
+                    lines.add(new Line(row.lineNo(), row.values(), null));
                 }
+                refused.forEach((number, problem) -> lines.add(new Line(number, null, problem)));
+                lines.sort(Comparator.comparingLong(Line::number));
             }
         } catch (IllegalArgumentException e) {
             throw new Refused(e.getMessage());
         }
-        Result result = new Result(new ArrayList<>(), new ArrayList<>());
-        for (int i = 0; i < rows.size(); i++) {
+        Result result = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (Line line : lines) {
+            if (line.problem() != null) {
+                result.problems().add(line.problem());
+                continue;
+            }
             try {
-                result.purchases().add(purchase(rows.get(i)));
+                result.purchases().add(purchase(line.fields()));
+                result.lines().add(line.number());
             } catch (IllegalArgumentException e) {
-                result.problems().add(shown + " line " + lines.get(i) + ": " + e.getMessage());
+                result.problems().add(shown + " line " + line.number() + ": " + e.getMessage());
             }
         }
         return result;
     }
 
-    private static void readJson(String file, String text, List<Map<String, String>> rows, List<Long> lines) {
+    private static void readJson(String file, String text, List<Line> lines) {
         if (text.startsWith("[")) {
             JsonNode array = tree(file, text);
             for (int i = 0; i < array.size(); i++) {
-                rows.add(fields(file + " object " + (i + 1), array.get(i)));
-                lines.add(i + 1L);
+                lines.add(line(i + 1L, file + " object " + (i + 1), array.get(i)));
             }
             return;
         }
         List<String> jsonLines = text.lines().toList();
         for (int i = 0; i < jsonLines.size(); i++) {
             if (!jsonLines.get(i).isBlank()) {
-                String line = file + " line " + (i + 1);
-                rows.add(fields(line, tree(line, jsonLines.get(i))));
-                lines.add(i + 1L);
+                String where = file + " line " + (i + 1);
+                lines.add(line(i + 1L, where, tree(where, jsonLines.get(i))));
             }
         }
     }
@@ -137,8 +150,27 @@ public final class PurchasesFile {
         try {
             return JSON.readTree(json);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(where + ": not valid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    where + ": not valid JSON: " + JacksonMessages.withoutSource(e.getOriginalMessage()));
         }
+    }
+
+    /**
+     * One object of a feed as a row; one whose value is an object or an array is a bad row (named as a CSV row is:
+     * the file and line), not read as text.
+     */
+    private static Line line(long number, String where, JsonNode node) {
+        for (Map.Entry<String, JsonNode> property : node.properties()) {
+            if (property.getValue().isContainer()) {
+                return new Line(
+                        number,
+                        null,
+                        where + ": key " + property.getKey() + " holds "
+                                + (property.getValue().isArray() ? "an array" : "an object")
+                                + ", not a text, number or null");
+            }
+        }
+        return new Line(number, fields(where, node), null);
     }
 
     /**

@@ -174,6 +174,63 @@ class PurchasesFileTests {
     }
 
     @Test
+    void aCsvRowWithFewerOrMoreFieldsThanTheHeaderIsABadRow() throws IOException {
+        // given a row cut short before its expiry and one with a field too many (hunt CE: both were read as far as
+        // they went, so the first became a pack that never expires)
+        Path file = Files.writeString(dir.resolve("purchases.csv"), """
+                purchase_id,event,customer_id,amount,currency,time,category,expires_at
+                p1,,acme,5.00,USD,2026-10-10T10:00:00Z
+                p2,,acme,5.00,USD,2026-11-01T10:00:00Z,,paid,extra
+                p3,,acme,5.00,USD,2026-11-01T10:00:00Z,paid,2027-11-01T00:00:00Z
+                p4,,acme,5.00,USD,2026-11-01T10:00:00Z,paid,
+                """);
+
+        // when
+        PurchasesFile.Result result = PurchasesFile.read(file);
+
+        // then the other rows still count, with their lines
+        assertThat(result.purchases()).extracting(Purchase::purchaseId).containsExactly("p3", "p4");
+        assertThat(result.lines()).containsExactly(4L, 5L);
+        assertThat(result.problems())
+                .containsExactly(
+                        "purchases.csv line 2: the row has 6 fields but the header has 8",
+                        "purchases.csv line 3: the row has 9 fields but the header has 8");
+    }
+
+    @Test
+    void aJsonValueThatIsAnObjectOrAnArrayIsABadRowAndTextThatIsNotJsonNamesItsLineAlone() throws IOException {
+        // given (hunt CE: an object as a value failed the whole run with the JSON reader's words and no line)
+        Path lines = Files.writeString(dir.resolve("purchases.jsonl"), """
+                {"purchase_id": "p1", "customer_id": "acme", "amount": {"v": 4}, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                {"purchase_id": "p2", "customer_id": "acme", "amount": 4, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                """);
+        Path array = Files.writeString(dir.resolve("purchases.json"), """
+                [{"purchase_id": ["p3"], "customer_id": "acme", "amount": 4, "currency": "USD", "time": "2026-11-02T10:00:00Z"}]
+                """);
+        Path cut = Files.writeString(dir.resolve("purchases-cut.jsonl"), """
+                {"purchase_id": "p4", "customer_id": "acme", "amount": 4, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                {"purchase_id": "p5", "customer_id": "acme", "amount": 4
+                """);
+
+        // when
+        PurchasesFile.Result fromLines = PurchasesFile.read(lines);
+        PurchasesFile.Result fromArray = PurchasesFile.read(array);
+
+        // then
+        assertThat(fromLines.purchases()).extracting(Purchase::purchaseId).containsExactly("p2");
+        assertThat(fromLines.problems())
+                .containsExactly("purchases.jsonl line 1: key amount holds an object, not a text, number or null");
+        assertThat(fromArray.purchases()).isEmpty();
+        assertThat(fromArray.problems())
+                .containsExactly("purchases.json object 1: key purchase_id holds an array, not a text, number or null");
+        // and a line that is not JSON refuses the feed, named by its line without the reader's note of its source
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PurchasesFile.read(cut))
+                .withMessage("purchases-cut.jsonl line 2: not valid JSON: Unexpected end-of-input: expected close"
+                        + " marker for Object");
+    }
+
+    @Test
     void aRowWithANulInAKeyOrValueIsABadRowOfAJsonOrACsvFeed() throws IOException {
         // given NULs in an id, an optional value and a key: stored, even quoted in a finding's message, a NUL
         // failed the run on PostgreSQL with the database's words, and a CSV feed's failed the whole run

@@ -2,6 +2,7 @@ package io.tokentally.ingest.provider;
 
 import io.tokentally.ingest.UsageColumns;
 import io.tokentally.ingest.UsageTimestamp;
+import io.tokentally.shared.JacksonMessages;
 import io.tokentally.shared.PlainNumbers;
 import io.tokentally.shared.Sha256;
 import java.math.BigDecimal;
@@ -166,7 +167,8 @@ class GoogleCloudBillingFormat extends CsvRowsFormat {
         try {
             json = JsonPagesFormat.JSON.readTree(text);
         } catch (JacksonException e) {
-            throw new RecordProblem(column + " is not valid JSON: " + e.getOriginalMessage());
+            throw new RecordProblem(
+                    column + " is not valid JSON: " + JacksonMessages.withoutSource(e.getOriginalMessage()));
         }
         if (json.isArray()) {
             for (JsonNode label : json) {

@@ -4,6 +4,7 @@ import io.tokentally.ingest.FileFormatException;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
 import io.tokentally.ingest.UsageFormat;
+import io.tokentally.shared.JacksonMessages;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
@@ -81,7 +82,8 @@ abstract class JsonPagesFormat implements UsageFormat {
 
     /** The reason of a record one of whose fields is not of the JSON kind its format gives. */
     static String wrongKind(JacksonException e) {
-        return "a field is not of the JSON kind the format gives: " + e.getOriginalMessage();
+        return "a field is not of the JSON kind the format gives: "
+                + JacksonMessages.withoutSource(e.getOriginalMessage());
     }
 
     private static List<JsonNode> pages(Reader reader, JsonMapper mapper) {
@@ -96,7 +98,8 @@ abstract class JsonPagesFormat implements UsageFormat {
                 }
             }
         } catch (JacksonException e) {
-            throw new FileFormatException("the file is not valid JSON: " + e.getOriginalMessage());
+            throw new FileFormatException(
+                    "the file is not valid JSON: " + JacksonMessages.withoutSource(e.getOriginalMessage()));
         }
         if (pages.isEmpty()) {
             throw new FileFormatException("the file holds no page");

@@ -6,6 +6,7 @@ import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
 import io.tokentally.ingest.UsageColumns;
 import io.tokentally.ingest.UsageFormat;
+import io.tokentally.shared.JacksonMessages;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigInteger;
@@ -284,7 +285,8 @@ class LiteLlmSpendLogsFormat implements UsageFormat {
         try {
             return JsonPagesFormat.JSON.readTree(text);
         } catch (JacksonException e) {
-            throw new RecordProblem(column + " is not valid JSON: " + e.getOriginalMessage());
+            throw new RecordProblem(
+                    column + " is not valid JSON: " + JacksonMessages.withoutSource(e.getOriginalMessage()));
         }
     }
 

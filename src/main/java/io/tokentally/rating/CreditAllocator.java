@@ -173,8 +173,9 @@ public final class CreditAllocator {
 
     /**
      * What of a charge is still to pay, in USD and, until a credit paid part of it, in tokens; after that, in the whole
-     * tokens its USD buys at the charge's billed price, the fraction of a token left over as overage. (Within
-     * included usage, token allowances come before USD ones, so only a credit can pay part of a charge first.)
+     * tokens its USD buys at the charge's billed price, the fraction of a token left to the sources after (a USD
+     * allowance, a credit; overage when none is left). (Within included usage, token allowances come before USD
+     * ones, so only a credit can pay part of a charge first.)
      */
     private static final class Remainder {
         private final Charge charge;

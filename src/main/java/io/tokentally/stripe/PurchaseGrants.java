@@ -140,9 +140,31 @@ final class PurchaseGrants {
                     case EXPIRED -> CreditGrantPlanner.Ending.EXPIRE;
                 },
                 endingFrom,
-                WantedGrants.priority(plan, sourceOf(grant)),
+                ownPriority(grant, plan),
                 title(grant),
                 false);
+    }
+
+    /**
+     * The priority of a purchase's own grant: its source's, or one before it for a purchase with an expiry. Of two
+     * live purchases of one source the ledger spends first the one that stops first, and Stripe documents its order
+     * past the priority nowhere (ADR 0008's session-60 amendment takes it for the oldest first): so a pack that
+     * expires goes before one that never does, whatever their ages (hunt CC: an older pack that never expires beside
+     * a newer one expiring in December, where Stripe by age spent the older, and the newer's $8 expired unused). Two
+     * packs that both expire still share a priority.
+     */
+    private static int ownPriority(CreditGrant grant, Plan plan) {
+        return WantedGrants.priority(plan, sourceOf(grant)) - (grant.expiresAt() == null ? 0 : 1);
+    }
+
+    /**
+     * The priority of a grant of what a purchase paid of a period (before its end, or after its start): two before
+     * its source's, before every purchase of the source that still lives, expiring or not. It holds only what the
+     * purchase paid, which the statement counts as paid; applied after another, it could expire unapplied while the
+     * other's balance fell by what the ledger keeps there (hunt AI).
+     */
+    private static int usedPriority(CreditGrant grant, Plan plan) {
+        return WantedGrants.priority(plan, sourceOf(grant)) - 2;
     }
 
     /**
@@ -195,7 +217,7 @@ final class PurchaseGrants {
                 null,
                 // before the grants of its source that still live: the ledger uses first the grant that stops
                 // first, and Stripe, after the priority, the oldest (hunt AI: a $4 grant left unapplied)
-                WantedGrants.priority(plan, sourceOf(grant)) - 1,
+                usedPriority(grant, plan),
                 title(grant) + " used before its end on " + grant.usableUntil(),
                 true);
     }
@@ -219,7 +241,7 @@ final class PurchaseGrants {
                 CreditGrantPlanner.Ending.NONE,
                 null,
                 // before the grants of its source that live on, as the grant of what a purchase paid before its end
-                WantedGrants.priority(plan, sourceOf(grant)) - 1,
+                usedPriority(grant, plan),
                 title(grant) + " used after its start on " + grant.effectiveAt(),
                 true);
     }

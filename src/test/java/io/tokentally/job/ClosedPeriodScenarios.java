@@ -305,14 +305,14 @@ abstract class ClosedPeriodScenarios {
         JobExecution open = run("2026-10-14", "2026-10-15T02:00:00Z", input, customers);
 
         // then the statement bills the 5th's $3 (the pack pays usage from its purchase on) and Stripe holds only what
-        // the pack paid of October, $4, before the packs (29), to October's close: the pack granted whole would pay
+        // the pack paid of October, $4, before the packs (28), to October's close: the pack granted whole would pay
         // the 5th too when Stripe finalizes October's invoice, which would be $0 against the statement's $3 (hunt S)
         JsonNode statement = statement(open, "mid-pack", "20261001T0000Z");
         assertThat(statement.get("credits_applied_usd").asString()).isEqualTo("4");
         assertThat(statement.get("total_due_usd").asString()).isEqualTo("3.00");
         assertThat(grantsOf("cus_mid_pack"))
                 .extracting(grant -> grant.valueCents() + " " + grant.priority() + " " + grant.expiresAt())
-                .containsExactly("400 29 " + epoch("2026-11-01T01:00:00Z"));
+                .containsExactly("400 28 " + epoch("2026-11-01T01:00:00Z"));
 
         // when the first run after October's close runs
         run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
@@ -320,7 +320,7 @@ abstract class ClosedPeriodScenarios {
         // then the pack's $6 left is granted from then on, and October needs no item
         assertThat(grantsOf("cus_mid_pack"))
                 .extracting(grant -> grant.valueCents() + " " + grant.priority() + " " + grant.expiresAt())
-                .containsExactly("400 29 " + epoch("2026-11-01T01:00:00Z"), "600 30 null");
+                .containsExactly("400 28 " + epoch("2026-11-01T01:00:00Z"), "600 30 null");
         assertThat(itemsOf("cus_mid_pack")).isEmpty();
         assertThat(balances.balanceOf("mid-pack"))
                 .hasValueSatisfying(balance -> assertThat(balance.paidUsd()).isEqualByComparingTo("6"));

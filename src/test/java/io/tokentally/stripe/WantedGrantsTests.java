@@ -260,6 +260,35 @@ class WantedGrantsTests {
     }
 
     @Test
+    void aPurchaseWithAnExpiryIsGrantedOnePriorityBeforeItsSourcesPurchasesThatNeverExpire() {
+        // given a pack that never expires, one expiring on 20 December and a promotion expiring then too (hunt CC: by
+        // age Stripe spent the older pack, where the ledger spends first the one that stops first)
+        Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
+        BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
+        List<CreditGrant> grants = List.of(
+                purchase("purchase:keeps", CreditGrant.Category.PAID, "20", null, null),
+                purchase("purchase:december", CreditGrant.Category.PAID, "8", "2026-12-20T00:00:00Z", null),
+                purchase("purchase:promo", CreditGrant.Category.PROMOTIONAL, "5", "2026-12-20T00:00:00Z", null));
+
+        // when
+        List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
+                customer,
+                Map.of("payg", PAYG),
+                grants,
+                List.of(november),
+                () -> new CreditLedger("acme", List.of(), List.of(), List.of(), Map.of()),
+                Instant.parse("2026-11-20T00:00:00Z"),
+                Duration.ofHours(1),
+                Map.of(),
+                ONE_STRIPE_CUSTOMER);
+
+        // then, with the default order's 20 for promotions and 30 for packs
+        assertThat(wanted)
+                .extracting(w -> w.key() + " " + w.priority())
+                .containsExactly("purchase:keeps 30", "purchase:december 29", "purchase:promo 19");
+    }
+
+    @Test
     void aPurchaseThatEndsInsideAPeriodGrantsForThatPeriodWhatItPaidBeforeItsEnd() {
         // given a $5 promotion from 1 November to the 20th and a $4 pack refunded on 25 November, for a customer
         // paying per token; usage of $2.3456 on the 10th (the promotion pays it), $3 on the 22nd (the pack pays it)
@@ -296,9 +325,9 @@ class WantedGrantsTests {
                 .extracting(w -> w.key() + " " + w.category() + " " + w.amountMicros() + " " + w.priority() + " "
                         + w.expiresAt())
                 .containsExactly(
-                        "purchase:promo:used-before-its-end:2026-11-01T00:00:00Z promotional 2350000 19"
+                        "purchase:promo:used-before-its-end:2026-11-01T00:00:00Z promotional 2350000 18"
                                 + " 2026-12-01T00:00:00Z",
-                        "purchase:pack:used-before-its-end:2026-11-01T00:00:00Z paid 3000000 29"
+                        "purchase:pack:used-before-its-end:2026-11-01T00:00:00Z paid 3000000 28"
                                 + " 2026-12-01T00:00:00Z");
         assertThat(wanted)
                 .filteredOn(w -> !w.grows())
@@ -346,7 +375,7 @@ class WantedGrantsTests {
         // then only what it paid of November, from the purchase to November's close, before the packs that live on:
         // the whole pack would pay the 5th too when Stripe finalizes November's invoice
         assertThat(open)
-                .containsExactly(PAID_OF_NOVEMBER + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
+                .containsExactly(PAID_OF_NOVEMBER + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 28 grows");
     }
 
     @Test
@@ -356,7 +385,7 @@ class WantedGrantsTests {
 
         // then still only that grant, which a later run in the grace can raise
         assertThat(inTheGrace)
-                .containsExactly(PAID_OF_NOVEMBER + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
+                .containsExactly(PAID_OF_NOVEMBER + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 28 grows");
     }
 
     @Test
@@ -368,7 +397,7 @@ class WantedGrantsTests {
         assertThat(closed)
                 .containsExactly(
                         "purchase:mid 6000000 2026-12-01T00:00:00Z null 30 fixed",
-                        PAID_OF_NOVEMBER + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 29 grows");
+                        PAID_OF_NOVEMBER + " 4000000 2026-11-10T00:00:00Z 2026-12-01T01:00:00Z 28 grows");
     }
 
     @Test
@@ -501,12 +530,12 @@ class WantedGrantsTests {
 
         // then made or changed in the grace, it expires at November's close, so Stripe can still apply it (hunt AF),
         // and a later run in the grace raises it (hunt AI); one made before expiring at November's end, already past,
-        // is made again; each comes before the packs that still live (priority 29, theirs 30)
-        assertThat(firstNow).containsExactly("CREDIT_GRANT 3000000 2026-12-01T01:00:00Z 29");
+        // is made again; each comes before the packs that still live (priority 28, theirs 30)
+        assertThat(firstNow).containsExactly("CREDIT_GRANT 3000000 2026-12-01T01:00:00Z 28");
         assertThat(madeBefore)
                 .containsExactly(
-                        "CREDIT_GRANT_VOID 0 2026-12-01T01:00:00Z 29", "CREDIT_GRANT 3000000 2026-12-01T01:00:00Z 29");
-        assertThat(madeInTheGrace).containsExactly("CREDIT_GRANT 1000000 2026-12-01T01:00:00Z 29");
+                        "CREDIT_GRANT_VOID 0 2026-12-01T01:00:00Z 28", "CREDIT_GRANT 3000000 2026-12-01T01:00:00Z 28");
+        assertThat(madeInTheGrace).containsExactly("CREDIT_GRANT 1000000 2026-12-01T01:00:00Z 28");
     }
 
     /** The outbox's rows of the pack's grant of what it paid of November, made expiring at {@code expiresAt}. */

@@ -71,6 +71,7 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
             throw new RecordProblem("the result has no model: request the report with group_by[]=model");
         }
         String start = requiredText(item, "starting_at");
+        BigInteger uncached = required(result, "uncached_input_tokens");
         BigInteger cacheRead = count(result, "cache_read_input_tokens");
         BigInteger write5m = count(result, "cache_creation.ephemeral_5m_input_tokens");
         BigInteger write1h = count(result, "cache_creation.ephemeral_1h_input_tokens");
@@ -80,16 +81,20 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
                 .set(UsageColumns.CUSTOMER_ID, attribution.customerOf(FAMILY, keys(result)))
                 .set(UsageColumns.PROVIDER, "anthropic")
                 .set(UsageColumns.MODEL, model + multiplied(result))
-                .set(
-                        UsageColumns.INPUT_TOKENS,
-                        sum(required(result, "uncached_input_tokens"), cacheRead, write5m, write1h))
-                .set(UsageColumns.CACHED_INPUT_TOKENS, cacheRead)
-                .set(UsageColumns.CACHE_WRITE_TOKENS, write5m)
-                .set(UsageColumns.CACHE_WRITE_1H_TOKENS, write1h)
-                .set(UsageColumns.OUTPUT_TOKENS, required(result, "output_tokens"))
+                .set(UsageColumns.CACHED_INPUT_TOKENS, cacheRead, "cache_read_input_tokens")
+                .set(UsageColumns.CACHE_WRITE_TOKENS, write5m, "cache_creation.ephemeral_5m_input_tokens")
+                .set(UsageColumns.CACHE_WRITE_1H_TOKENS, write1h, "cache_creation.ephemeral_1h_input_tokens")
+                .set(UsageColumns.OUTPUT_TOKENS, required(result, "output_tokens"), "output_tokens")
                 .set(UsageColumns.SERVICE_TIER, tier(text(result, "service_tier")))
                 .set(UsageColumns.CONTEXT_TIER, "200k-1M".equals(text(result, "context_window")) ? "long" : "standard")
                 .set(UsageColumns.WEB_SEARCH_REQUESTS, count(result, "server_tool_use.web_search_requests"));
+        // the input is the sum of the four disjoint counters; a negative uncached count is rejected by its own name
+        // (a sum, it was named input_tokens, or hidden behind the cache counts exceeding it)
+        if (uncached.signum() < 0) {
+            record.set(UsageColumns.INPUT_TOKENS, uncached, "uncached_input_tokens");
+        } else {
+            record.set(UsageColumns.INPUT_TOKENS, sum(uncached, cacheRead, write5m, write1h));
+        }
         return List.of(record);
     }
 

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,24 +54,25 @@ public final class CsvTable {
 
     /** As {@link #read(Path, List)}, naming the file {@code shown} in problems (a staged copy by its origin). */
     public static List<CsvRow> read(Path file, String shown, List<String> requiredColumns) throws IOException {
-        return rows(shown, text(file), new Columns(requiredColumns, null, Width.ANY));
+        return rows(shown, text(file), new Columns(requiredColumns, null, Width.ANY))
+                .rows();
     }
+
+    /**
+     * The rows of a feed that judges its rows itself, and its bad rows: why each was not read, naming the file and
+     * line, by its line.
+     */
+    public record FeedRows(List<CsvRow> rows, Map<Long, String> badRows) {}
 
     /**
      * As {@link #read(Path, String, List)}, but refusing a header that names a column twice or one neither required
      * nor in {@code optionalColumns}: a misspelt optional column would be left unread. A row with fewer or more
-     * fields than the header is not read: why, naming the file and line, goes to {@code refusedRows} by its line (a
-     * bad row of a feed that judges its rows itself, skipped; read as far as it went, a row cut short lost its
-     * expiry, and a stray comma shifted its values). Other rows are read as {@link #read(Path, List)} reads them.
+     * fields than the header is a bad row, not read: cut short, it would lack its last columns, and with a stray
+     * comma its values would shift. Other rows are read as {@link #read(Path, List)} reads them.
      */
-    public static List<CsvRow> readKnownColumns(
-            Path file,
-            String shown,
-            List<String> requiredColumns,
-            List<String> optionalColumns,
-            Map<Long, String> refusedRows)
-            throws IOException {
-        return rows(shown, text(file), new Columns(requiredColumns, optionalColumns, Width.HEADER), refusedRows);
+    public static FeedRows readKnownColumns(
+            Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
+        return rows(shown, text(file), new Columns(requiredColumns, optionalColumns, Width.HEADER_OR_BAD_ROW));
     }
 
     private static String text(Path file) throws IOException {
@@ -95,9 +97,10 @@ public final class CsvTable {
     public static List<CsvRow> readStrictly(
             Path file, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
         return rows(
-                shown,
-                InputFiles.readUtf8Strictly(file, shown),
-                new Columns(requiredColumns, optionalColumns, Width.HEADER));
+                        shown,
+                        InputFiles.readUtf8Strictly(file, shown),
+                        new Columns(requiredColumns, optionalColumns, Width.HEADER))
+                .rows();
     }
 
     /**
@@ -107,7 +110,8 @@ public final class CsvTable {
      */
     public static List<CsvRow> readStrictlyWithShortRows(
             String text, String shown, List<String> requiredColumns, List<String> optionalColumns) throws IOException {
-        return rows(shown, text, new Columns(requiredColumns, optionalColumns, Width.AT_MOST_HEADER));
+        return rows(shown, text, new Columns(requiredColumns, optionalColumns, Width.AT_MOST_HEADER))
+                .rows();
     }
 
     /** How many fields a row may have. */
@@ -117,10 +121,21 @@ public final class CsvTable {
         /** As many as the header, or fewer. */
         AT_MOST_HEADER,
         /** As many as the header. */
-        HEADER;
+        HEADER,
+        /** As many as the header, or the row is a bad row of a feed that judges its rows itself. */
+        HEADER_OR_BAD_ROW;
 
         boolean refuses(int fields, int headerFields) {
-            return this == HEADER ? fields != headerFields : this == AT_MOST_HEADER && fields > headerFields;
+            return switch (this) {
+                case ANY -> false;
+                case AT_MOST_HEADER -> fields > headerFields;
+                case HEADER, HEADER_OR_BAD_ROW -> fields != headerFields;
+            };
+        }
+
+        /** Whether a value holding NUL refuses the file; a feed that judges its rows itself makes the row bad. */
+        boolean refusesNul() {
+            return this == AT_MOST_HEADER || this == HEADER;
         }
     }
 
@@ -174,13 +189,7 @@ public final class CsvTable {
         }
     }
 
-    private static List<CsvRow> rows(String file, String text, Columns columns) throws IOException {
-        return rows(file, text, columns, null);
-    }
-
-    /** @param refusedRows where a row of the wrong width goes, by its line; null to refuse the file for it */
-    private static List<CsvRow> rows(String file, String text, Columns columns, Map<Long, String> refusedRows)
-            throws IOException {
+    private static FeedRows rows(String file, String text, Columns columns) throws IOException {
         try (CSVParser parser = parser(file, text)) {
             List<String> header = parser.getHeaderNames().stream()
                     .map(name -> name.strip().toLowerCase(Locale.ROOT))
@@ -188,6 +197,7 @@ public final class CsvTable {
             columns.check(file, header);
             CsvLines lines = new CsvLines(text, true);
             List<CsvRow> rows = new ArrayList<>();
+            Map<Long, String> badRows = new LinkedHashMap<>();
             for (CSVRecord record : parser) {
                 int start = lines.startOf(record);
                 if (isBlankOrComment(text, start, header.size())) {
@@ -202,17 +212,16 @@ public final class CsvTable {
                     String problem = file + " line " + lineNo + ": the row has "
                             + UsageCsvFormat.fields(record.size()) + " but the header has " + header.size()
                             + (record.size() == header.size() + 1 ? decimalCommaHint(record) : "");
-                    if (refusedRows == null) {
+                    if (columns.width() != Width.HEADER_OR_BAD_ROW) {
                         throw new IllegalArgumentException(problem);
                     }
-                    refusedRows.put(lineNo, problem);
+                    badRows.put(lineNo, problem);
                     continue;
                 }
-                // a feed that judges its rows itself refuses a row holding NUL as a bad row
-                boolean refuseNul = refusedRows == null && columns.width() != Width.ANY;
-                rows.add(new CsvRow(file, lineNo, values(header, record, refuseNul, file + " line " + lineNo)));
+                rows.add(new CsvRow(
+                        file, lineNo, values(header, record, columns.width().refusesNul(), file + " line " + lineNo)));
             }
-            return rows;
+            return new FeedRows(rows, badRows);
         } catch (UncheckedIOException | IllegalStateException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             Matcher afterQuote = TEXT_AFTER_QUOTE.matcher(String.valueOf(cause.getMessage()));
@@ -250,7 +259,7 @@ public final class CsvTable {
 
     /**
      * The record's trimmed values by column. A reference file read strictly refuses a NUL, as PostgreSQL stores no
-     * text holding one; a feed read leniently keeps it for its reader to refuse as a bad row.
+     * text holding one; a feed that judges its rows itself keeps it for its reader to refuse as a bad row.
      */
     private static Map<String, String> values(List<String> header, CSVRecord record, boolean refuseNul, String where) {
         Map<String, String> values = new HashMap<>();

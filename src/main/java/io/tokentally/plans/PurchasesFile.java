@@ -21,7 +21,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,14 +52,23 @@ public final class PurchasesFile {
     private static final List<String> OPTIONAL =
             List.of("event", "customer_id", "amount", "currency", "time", "expires_at", "category");
 
-    /**
-     * The rows read, with the line each was read from (in a JSON array, its object's number), and the rows refused,
-     * each problem naming the file and line.
-     */
-    public record Result(List<Purchase> purchases, List<Long> lines, List<String> problems) {}
+    /** The rows read, each with where it was read, and the rows refused, each problem naming the file and line. */
+    public record Result(List<Read> reads, List<String> problems) {
 
-    /** One row of a feed: its line, and its fields or why it could not be read as a row. */
-    private record Line(long number, Map<String, String> fields, String problem) {}
+        /** The purchases read, in the feed's order. */
+        public List<Purchase> purchases() {
+            return reads.stream().map(Read::purchase).toList();
+        }
+    }
+
+    /**
+     * A purchase and where the feed gave it: {@code purchases.csv line 3}, or in a JSON array {@code purchases.json
+     * object 2}.
+     */
+    public record Read(Purchase purchase, String where) {}
+
+    /** One row of a feed: where it is, its line (or object) number, and its fields or why it is a bad row. */
+    private record Row(String where, long number, Map<String, String> fields, String problem) {}
 
     private PurchasesFile() {}
 
@@ -97,53 +105,52 @@ public final class PurchasesFile {
      * @throws Refused when the feed as a whole cannot be read
      */
     public static Result read(Path file, String shown) throws IOException {
-        List<Line> lines = new ArrayList<>();
-        String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        String text = withoutByteOrderMark(Files.readString(file, StandardCharsets.UTF_8));
+        List<Row> rows = new ArrayList<>();
         try {
-            if (text.startsWith("[") || text.startsWith("{")) {
-                readJson(shown, text, lines);
-            } else {
-                Map<Long, String> refused = new HashMap<>();
-                for (CsvRow row : CsvTable.readKnownColumns(file, shown, REQUIRED, OPTIONAL, refused)) {
-                    lines.add(new Line(row.lineNo(), row.values(), null));
+            String start = text.stripLeading();
+            if (start.startsWith("[")) {
+                JsonNode array = tree(shown, text.strip());
+                for (int i = 0; i < array.size(); i++) {
+                    rows.add(row(shown + " object " + (i + 1), i + 1L, array.get(i)));
                 }
-                refused.forEach((number, problem) -> lines.add(new Line(number, null, problem)));
-                lines.sort(Comparator.comparingLong(Line::number));
+            } else if (start.startsWith("{")) {
+                // numbered as the file's lines, blank ones too
+                List<String> lines = text.lines().toList();
+                for (int i = 0; i < lines.size(); i++) {
+                    if (!lines.get(i).isBlank()) {
+                        String where = shown + " line " + (i + 1);
+                        rows.add(row(where, i + 1L, tree(where, lines.get(i))));
+                    }
+                }
+            } else {
+                CsvTable.FeedRows feed = CsvTable.readKnownColumns(file, shown, REQUIRED, OPTIONAL);
+                for (CsvRow row : feed.rows()) {
+                    rows.add(new Row(shown + " line " + row.lineNo(), row.lineNo(), row.values(), null));
+                }
+                feed.badRows().forEach((line, problem) -> rows.add(new Row(shown, line, null, problem)));
+                rows.sort(Comparator.comparingLong(Row::number));
             }
         } catch (IllegalArgumentException e) {
             throw new Refused(e.getMessage());
         }
-        Result result = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (Line line : lines) {
-            if (line.problem() != null) {
-                result.problems().add(line.problem());
+        Result result = new Result(new ArrayList<>(), new ArrayList<>());
+        for (Row row : rows) {
+            if (row.problem() != null) {
+                result.problems().add(row.problem());
                 continue;
             }
             try {
-                result.purchases().add(purchase(line.fields()));
-                result.lines().add(line.number());
+                result.reads().add(new Read(purchase(row.fields()), row.where()));
             } catch (IllegalArgumentException e) {
-                result.problems().add(shown + " line " + line.number() + ": " + e.getMessage());
+                result.problems().add(row.where() + ": " + e.getMessage());
             }
         }
         return result;
     }
 
-    private static void readJson(String file, String text, List<Line> lines) {
-        if (text.startsWith("[")) {
-            JsonNode array = tree(file, text);
-            for (int i = 0; i < array.size(); i++) {
-                lines.add(line(i + 1L, file + " object " + (i + 1), array.get(i)));
-            }
-            return;
-        }
-        List<String> jsonLines = text.lines().toList();
-        for (int i = 0; i < jsonLines.size(); i++) {
-            if (!jsonLines.get(i).isBlank()) {
-                String where = file + " line " + (i + 1);
-                lines.add(line(i + 1L, where, tree(where, jsonLines.get(i))));
-            }
-        }
+    private static String withoutByteOrderMark(String text) {
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     private static JsonNode tree(String where, String json) {
@@ -156,30 +163,17 @@ public final class PurchasesFile {
     }
 
     /**
-     * One object of a feed as a row; one whose value is an object or an array is a bad row (named as a CSV row is:
-     * the file and line), not read as text.
+     * One element of a feed as a row. One that is not an object, or whose value is an object or an array, is a bad row
+     * (named as a CSV row is: the file and line); a key given twice (in any case) refuses the feed, as a CSV header
+     * naming a column twice does.
      */
-    private static Line line(long number, String where, JsonNode node) {
-        for (Map.Entry<String, JsonNode> property : node.properties()) {
-            if (property.getValue().isContainer()) {
-                return new Line(
-                        number,
-                        null,
-                        where + ": key " + property.getKey() + " holds "
-                                + (property.getValue().isArray() ? "an array" : "an object")
-                                + ", not a text, number or null");
-            }
+    private static Row row(String where, long number, JsonNode node) {
+        if (!node.isObject()) {
+            return new Row(where, number, null, where + ": not a JSON object");
         }
-        return new Line(number, fields(where, node), null);
-    }
-
-    /**
-     * An object's keys, in lower case, and their values (null for a null); a key given twice (in any case) is
-     * refused, as a CSV header naming a column twice is.
-     */
-    private static Map<String, String> fields(String where, JsonNode node) {
         Map<String, String> fields = new LinkedHashMap<>();
         Map<String, String> keys = new LinkedHashMap<>();
+        String container = null;
         for (Map.Entry<String, JsonNode> property : node.properties()) {
             String key = property.getKey().toLowerCase(Locale.ROOT);
             String earlier = keys.putIfAbsent(key, property.getKey());
@@ -187,12 +181,17 @@ public final class PurchasesFile {
                 throw new IllegalArgumentException(
                         where + ": not valid JSON: key " + property.getKey() + " repeats key " + earlier);
             }
+            JsonNode value = property.getValue();
+            if (value.isContainer() && container == null) {
+                container = "key " + property.getKey() + " holds " + (value.isArray() ? "an array" : "an object")
+                        + ", not a text, number or null";
+            }
             // a null value is no value, but its key is still one the row gives: an unknown one is refused too
-            fields.put(
-                    key,
-                    property.getValue().isNull() ? null : property.getValue().asString());
+            fields.put(key, value.isValueNode() && !value.isNull() ? value.asString() : null);
         }
-        return fields;
+        return container == null
+                ? new Row(where, number, fields, null)
+                : new Row(where, number, null, where + ": " + container);
     }
 
     private static Purchase purchase(Map<String, String> row) {

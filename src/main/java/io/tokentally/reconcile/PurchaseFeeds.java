@@ -38,13 +38,11 @@ final class PurchaseFeeds {
     /** Loads one feed, read as {@code result}, shown in findings as {@code shown}. */
     void load(PurchasesFile.Result result, String shown) {
         List<String> problems = new ArrayList<>(result.problems());
-        for (int i = 0; i < result.purchases().size(); i++) {
-            Purchase row = result.purchases().get(i);
+        for (PurchasesFile.Read read : result.reads()) {
+            Purchase row = read.purchase();
             Optional<String> refused = purchases.save(row, shown, run);
-            long line = result.lines().get(i);
             refused.ifPresentOrElse(
-                    why -> problems.add(shown + " line " + line + ": " + why),
-                    () -> contribution.incrementWriteCount(1));
+                    why -> problems.add(read.where() + ": " + why), () -> contribution.incrementWriteCount(1));
             if (refused.isEmpty() && !customers.contains(row.customerId())) {
                 findings.record(unknownCustomer(row, shown), run);
             }

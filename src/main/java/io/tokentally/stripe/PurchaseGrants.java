@@ -146,22 +146,21 @@ final class PurchaseGrants {
     }
 
     /**
-     * The priority of a purchase's own grant: its source's, or one before it for a purchase with an expiry. Of two
-     * live purchases of one source the ledger spends first the one that stops first, and Stripe documents its order
-     * past the priority nowhere (ADR 0008's session-60 amendment takes it for the oldest first): so a pack that
-     * expires goes before one that never does, whatever their ages (hunt CC: an older pack that never expires beside
-     * a newer one expiring in December, where Stripe by age spent the older, and the newer's $8 expired unused). Two
-     * packs that both expire still share a priority.
+     * The priority of a purchase's own grant: its source's, or one before it for a purchase that stops (it expires,
+     * or is refunded or cancelled, as far as the feed says when the grant is made). Of two live purchases of one
+     * source the ledger spends first the one that stops first, and Stripe documents no order past the priority
+     * (ADR 0008 takes it for the oldest first): so a pack that stops goes before one that never does, whatever their
+     * ages. Two purchases that both stop share a priority.
      */
     private static int ownPriority(CreditGrant grant, Plan plan) {
-        return WantedGrants.priority(plan, sourceOf(grant)) - (grant.expiresAt() == null ? 0 : 1);
+        return WantedGrants.priority(plan, sourceOf(grant)) - (grant.usableUntil() == null ? 0 : 1);
     }
 
     /**
      * The priority of a grant of what a purchase paid of a period (before its end, or after its start): two before
-     * its source's, before every purchase of the source that still lives, expiring or not. It holds only what the
+     * its source's, before every purchase of the source that still lives, stopping or not. It holds only what the
      * purchase paid, which the statement counts as paid; applied after another, it could expire unapplied while the
-     * other's balance fell by what the ledger keeps there (hunt AI).
+     * other's balance fell by what the ledger keeps there.
      */
     private static int usedPriority(CreditGrant grant, Plan plan) {
         return WantedGrants.priority(plan, sourceOf(grant)) - 2;

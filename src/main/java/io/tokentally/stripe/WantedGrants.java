@@ -29,9 +29,9 @@ import java.util.function.Supplier;
  * and any allowance of a period a plan change splits, is granted as the billed value of the usage it covered so far,
  * rounded to cents. A purchase that ends inside a period also grants, for that period, what it paid of the period's
  * usage before its end; one made inside a period grants what it paid of that period, and the rest from the period's
- * end once it has closed ({@link PurchaseGrants}). Stripe's priority follows the
- * plan's consumption order: 10 for the first source, 20, 30 (a purchase with an expiry one before its source's, a
- * grant of what a purchase paid of a period it covered in part two before). The credit ledger is asked for only when a grant of what was used needs it:
+ * end once it has closed ({@link PurchaseGrants}). Stripe's priority follows the plan's consumption order: 10 for the
+ * first source, 20, 30 (a purchase with an expiry one before its source's, a grant of what a purchase paid of a period
+ * it covered in part two before). The credit ledger is asked for only when a grant of what was used needs it:
  * allocating it reads the customer's usage. An included grant of a period whose hours more than one Stripe customer
  * bills (the customer's changed inside the period) is granted as used, each Stripe customer its part on its own
  * invoices ({@link StripeHolders}); one of a period a single Stripe customer bills is granted there, whichever

@@ -175,12 +175,17 @@ class PurchasesFileTests {
 
     @Test
     void aCsvRowWithFewerOrMoreFieldsThanTheHeaderIsABadRow() throws IOException {
-        // given a row cut short before its expiry and one with a field too many (hunt CE: both were read as far as
-        // they went, so the first became a pack that never expires)
+        // given a row cut short before its expiry and, after a bad row of another kind, one with a field too many
+        // around a quoted field holding a comma and a line end (hunt CE: read as far as they went, the first became a
+        // pack that never expires)
         Path file = Files.writeString(dir.resolve("purchases.csv"), """
                 purchase_id,event,customer_id,amount,currency,time,category,expires_at
                 p1,,acme,5.00,USD,2026-10-10T10:00:00Z
-                p2,,acme,5.00,USD,2026-11-01T10:00:00Z,,paid,extra
+                p0,,acme,5.00,EUR,2026-10-10T10:00:00Z,paid,
+                "p,2
+                ",,acme,5.00,USD,2026-11-01T10:00:00Z,,paid,extra
+                # a comment
+
                 p3,,acme,5.00,USD,2026-11-01T10:00:00Z,paid,2027-11-01T00:00:00Z
                 p4,,acme,5.00,USD,2026-11-01T10:00:00Z,paid,
                 """);
@@ -188,28 +193,35 @@ class PurchasesFileTests {
         // when
         PurchasesFile.Result result = PurchasesFile.read(file);
 
-        // then the other rows still count, with their lines
-        assertThat(result.purchases()).extracting(Purchase::purchaseId).containsExactly("p3", "p4");
-        assertThat(result.lines()).containsExactly(4L, 5L);
+        // then the other rows still count, each named by its line, the problems in the file's order
+        assertThat(result.reads())
+                .extracting(read -> read.purchase().purchaseId() + " " + read.where())
+                .containsExactly("p3 purchases.csv line 8", "p4 purchases.csv line 9");
         assertThat(result.problems())
                 .containsExactly(
                         "purchases.csv line 2: the row has 6 fields but the header has 8",
-                        "purchases.csv line 3: the row has 9 fields but the header has 8");
+                        "purchases.csv line 3: currency 'EUR': only USD is supported",
+                        "purchases.csv line 4: the row has 9 fields but the header has 8");
     }
 
     @Test
-    void aJsonValueThatIsAnObjectOrAnArrayIsABadRowAndTextThatIsNotJsonNamesItsLineAlone() throws IOException {
-        // given (hunt CE: an object as a value failed the whole run with the JSON reader's words and no line)
+    void aJsonElementThatIsNotAnObjectOrHoldsAnObjectOrAnArrayIsABadRowAndTextThatIsNotJsonNamesItsLineAlone()
+            throws IOException {
+        // given (hunt CE: an object as a value failed the whole run with the JSON reader's words and no line); the
+        // JSON Lines feed begins with a byte-order mark and a blank line, which count as the file's lines
         Path lines = Files.writeString(dir.resolve("purchases.jsonl"), """
+                \uFEFF
                 {"purchase_id": "p1", "customer_id": "acme", "amount": {"v": 4}, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
                 {"purchase_id": "p2", "customer_id": "acme", "amount": 4, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
                 """);
         Path array = Files.writeString(dir.resolve("purchases.json"), """
-                [{"purchase_id": ["p3"], "customer_id": "acme", "amount": 4, "currency": "USD", "time": "2026-11-02T10:00:00Z"}]
+                [{"purchase_id": ["p3"], "customer_id": "acme", "amount": 4, "currency": "USD", "time": "2026-11-02T10:00:00Z"},
+                 "p4",
+                 {"purchase_id": "p5", "customer_id": "acme", "amount": 4, "currency": "EUR", "time": "2026-11-02T10:00:00Z"}]
                 """);
         Path cut = Files.writeString(dir.resolve("purchases-cut.jsonl"), """
-                {"purchase_id": "p4", "customer_id": "acme", "amount": 4, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
-                {"purchase_id": "p5", "customer_id": "acme", "amount": 4
+                {"purchase_id": "p6", "customer_id": "acme", "amount": 4, "currency": "USD", "time": "2026-11-02T10:00:00Z"}
+                {"purchase_id": "p7", "customer_id": "acme", "amount": 4
                 """);
 
         // when
@@ -217,12 +229,17 @@ class PurchasesFileTests {
         PurchasesFile.Result fromArray = PurchasesFile.read(array);
 
         // then
-        assertThat(fromLines.purchases()).extracting(Purchase::purchaseId).containsExactly("p2");
+        assertThat(fromLines.reads())
+                .extracting(read -> read.purchase().purchaseId() + " " + read.where())
+                .containsExactly("p2 purchases.jsonl line 3");
         assertThat(fromLines.problems())
-                .containsExactly("purchases.jsonl line 1: key amount holds an object, not a text, number or null");
+                .containsExactly("purchases.jsonl line 2: key amount holds an object, not a text, number or null");
         assertThat(fromArray.purchases()).isEmpty();
         assertThat(fromArray.problems())
-                .containsExactly("purchases.json object 1: key purchase_id holds an array, not a text, number or null");
+                .containsExactly(
+                        "purchases.json object 1: key purchase_id holds an array, not a text, number or null",
+                        "purchases.json object 2: not a JSON object",
+                        "purchases.json object 3: currency 'EUR': only USD is supported");
         // and a line that is not JSON refuses the feed, named by its line without the reader's note of its source
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PurchasesFile.read(cut))

@@ -1,10 +1,12 @@
 package io.tokentally.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tokentally.TestH2;
 import io.tokentally.plans.PurchaseRepository;
 import io.tokentally.plans.PurchasesFile;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,14 +51,13 @@ class PurchaseFeedsTests {
         // then
         assertThat(findings.openOfRun(2))
                 .extracting(Finding::kind, Finding::message)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                .containsExactly(tuple(
                         "PURCHASE_REJECTED",
                         "purchases-2.csv line 3: purchase cp-1 (purchase) was loaded before with other values"
                                 + " (amount 20.00 then, 21.00 now; expires_at never then, 2027-01-01T00:00:00Z now);"
                                 + " the first one stands"));
         assertThat(jdbc.queryForObject(
-                        "SELECT amount_usd FROM credit_purchase WHERE purchase_id = 'cp-1'",
-                        java.math.BigDecimal.class))
+                        "SELECT amount_usd FROM credit_purchase WHERE purchase_id = 'cp-1'", BigDecimal.class))
                 .isEqualByComparingTo("20");
     }
 

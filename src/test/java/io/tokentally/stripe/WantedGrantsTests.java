@@ -260,15 +260,17 @@ class WantedGrantsTests {
     }
 
     @Test
-    void aPurchaseWithAnExpiryIsGrantedOnePriorityBeforeItsSourcesPurchasesThatNeverExpire() {
-        // given a pack that never expires, one expiring on 20 December and a promotion expiring then too (hunt CC: by
-        // age Stripe spent the older pack, where the ledger spends first the one that stops first)
+    void aPurchaseThatStopsIsGrantedOnePriorityBeforeItsSourcesPurchasesThatNeverDo() {
+        // given a pack that never expires, one expiring on 20 December, a promotion expiring then too and a pack the
+        // feed already refunds on 10 December (hunt CC: by age Stripe spent the older pack, where the ledger spends
+        // first the one that stops first)
         Customer customer = acme("payg", List.of(new PlanAssignment(Instant.parse("2026-10-01T00:00:00Z"), "payg")));
         BillingPeriod november = customer.cycle().periodContaining(Instant.parse("2026-11-20T00:00:00Z"));
         List<CreditGrant> grants = List.of(
                 purchase("purchase:keeps", CreditGrant.Category.PAID, "20", null, null),
                 purchase("purchase:december", CreditGrant.Category.PAID, "8", "2026-12-20T00:00:00Z", null),
-                purchase("purchase:promo", CreditGrant.Category.PROMOTIONAL, "5", "2026-12-20T00:00:00Z", null));
+                purchase("purchase:promo", CreditGrant.Category.PROMOTIONAL, "5", "2026-12-20T00:00:00Z", null),
+                purchase("purchase:refunded", CreditGrant.Category.PAID, "3", null, "2026-12-10T00:00:00Z"));
 
         // when
         List<CreditGrantPlanner.Wanted> wanted = WantedGrants.of(
@@ -285,7 +287,8 @@ class WantedGrantsTests {
         // then, with the default order's 20 for promotions and 30 for packs
         assertThat(wanted)
                 .extracting(w -> w.key() + " " + w.priority())
-                .containsExactly("purchase:keeps 30", "purchase:december 29", "purchase:promo 19");
+                .containsExactly(
+                        "purchase:keeps 30", "purchase:december 29", "purchase:promo 19", "purchase:refunded 29");
     }
 
     @Test

@@ -8,6 +8,7 @@ import static io.tokentally.ingest.provider.JsonFields.text;
 import io.tokentally.ingest.UsageColumns;
 import io.tokentally.ingest.UsageTimestamp;
 import java.math.BigInteger;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,13 +89,20 @@ class AnthropicMessagesUsageFormat extends JsonPagesFormat {
                 .set(UsageColumns.SERVICE_TIER, tier(text(result, "service_tier")))
                 .set(UsageColumns.CONTEXT_TIER, "200k-1M".equals(text(result, "context_window")) ? "long" : "standard")
                 .set(UsageColumns.WEB_SEARCH_REQUESTS, count(result, "server_tool_use.web_search_requests"));
-        // the input is the sum of the four disjoint counters; a negative uncached count is rejected by its own name
-        // (a sum, it was named input_tokens, or hidden behind the cache counts exceeding it)
-        if (uncached.signum() < 0) {
-            record.set(UsageColumns.INPUT_TOKENS, uncached, "uncached_input_tokens");
-        } else {
-            record.set(UsageColumns.INPUT_TOKENS, sum(uncached, cacheRead, write5m, write1h));
-        }
+        // the input is the sum of the four disjoint counters, so a negative one is rejected by its own name: the sum
+        // would name none, or hide it where the others outweigh it
+        Map<String, BigInteger> counters = new LinkedHashMap<>();
+        counters.put("uncached_input_tokens", uncached);
+        counters.put("cache_read_input_tokens", cacheRead);
+        counters.put("cache_creation.ephemeral_5m_input_tokens", write5m);
+        counters.put("cache_creation.ephemeral_1h_input_tokens", write1h);
+        counters.entrySet().stream()
+                .filter(counter ->
+                        counter.getValue() != null && counter.getValue().signum() < 0)
+                .findFirst()
+                .ifPresentOrElse(
+                        negative -> record.set(UsageColumns.INPUT_TOKENS, negative.getValue(), negative.getKey()),
+                        () -> record.set(UsageColumns.INPUT_TOKENS, sum(uncached, cacheRead, write5m, write1h)));
         return List.of(record);
     }
 

@@ -99,19 +99,22 @@ class AnthropicMessagesUsageFormatTests {
 
     @Test
     void aNegativeCountIsRejectedByTheNameTheReportGivesIt() {
-        // given a negative uncached input and a negative cache read (hunt CF: the first was named input_tokens, the
-        // sum of the four input counters it fills)
+        // given a negative uncached input, a negative cache read outweighed by the uncached input and one outweighing
+        // it (hunt CF: the first was named input_tokens, the sum of the four input counters it fills)
         String page = "{\"data\": [{\"starting_at\": \"2026-11-20T10:00:00Z\", \"ending_at\": \"2026-11-20T11:00:00Z\","
                 + " \"results\": [{\"uncached_input_tokens\": -100, \"cache_read_input_tokens\": 500,"
                 + " \"output_tokens\": 10, \"model\": \"claude-haiku-4-5\"}, {\"uncached_input_tokens\": 100,"
-                + " \"cache_read_input_tokens\": -5, \"output_tokens\": 10, \"model\": \"claude-haiku-4-5\"}]}],"
+                + " \"cache_read_input_tokens\": -5, \"output_tokens\": 10, \"model\": \"claude-haiku-4-5\"},"
+                + " {\"uncached_input_tokens\": 3, \"cache_read_input_tokens\": -5, \"output_tokens\": 10,"
+                + " \"model\": \"claude-haiku-4-5\"}]}],"
                 + " \"has_more\": false, \"next_page\": null}";
 
         // then
         assertThat(ProviderFixtures.rejectsOf(format, page))
                 .containsExactly(
                         "NEGATIVE_NUMBER: uncached_input_tokens (input_tokens) is negative: -100",
-                        "NEGATIVE_NUMBER: cache_read_input_tokens (cached_input_tokens) is negative: -5");
+                        "NEGATIVE_NUMBER: cache_read_input_tokens (input_tokens) is negative: -5",
+                        "NEGATIVE_NUMBER: cache_read_input_tokens (input_tokens) is negative: -5");
     }
 
     @Test

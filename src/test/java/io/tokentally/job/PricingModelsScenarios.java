@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -401,28 +402,21 @@ abstract class PricingModelsScenarios {
     @Test
     void aGrantOfAPeriodInItsCloseGraceIsMadeAndLoweredThereExpiringAtTheClose() throws Exception {
         // given a customer with a 1M-token allowance (granted as used) at a 100% markup, whose monthly period ended
-        // at this UTC hour's start (its zone's midnight) and is in its hour of close grace, with 600,000 gpt-4o input
-        // tokens ($3.00) of the period's last hours first rated now (hunt CC: a grant of an ended period was never
-        // made)
+        // at this UTC hour's start (its zone's midnight) and is in its hour of close grace, with 300,000
+        // claude-sonnet-4-5 input tokens ($1.80) of the period's last hours first rated now (hunt CC: a grant of an
+        // ended period was never made)
         Instant now = Clock.systemUTC().instant();
         Instant end = now.truncatedTo(ChronoUnit.HOURS);
         Assumptions.assumeTrue(now.isBefore(end.plus(Duration.ofMinutes(45))), "a quarter of an hour of grace left");
-        int hour = end.atZone(ZoneOffset.UTC).getHour();
-        ZoneOffset zone = ZoneOffset.ofHours(hour <= 12 ? -hour : 24 - hour);
         Instant usage = end.minus(Duration.ofHours(2));
         LocalDate day = LocalDate.ofInstant(usage, ZoneOffset.UTC);
         Path input = folder("grace-grant");
-        Path customers = customers(
-                "grace-grant",
-                "customer_id,stripe_customer_id,plan_id,billing_anchor_day,billing_time_zone",
-                "grace-tok,cus_grace_tok,grace-tokens," + end.atOffset(zone).getDayOfMonth() + ","
-                        + (hour == 0 ? "UTC" : zone.getId()));
-        UsageFixtures.write(
-                input.resolve("gateway.csv"), "gg-1," + usage + ",grace-tok,openai,gpt-4o,600000,0,0,0,0,0,,ok");
+        Path customers = periodEndingAt(end, "grace-grant", "grace-tok,cus_grace_tok,grace-tokens");
+        UsageFixtures.write(input.resolve("gateway.csv"), sonnetRequests("gg", usage, "grace-tok", 2));
         run(day, input, customers, graceTokensPlan(100), FIXTURES.resolve("job-prices.csv"));
         List<String> made = grants("cus_grace_tok");
 
-        // when the date runs again, still in the grace, with the markup cut to 0: the allowance used $1.50
+        // when the date runs again, still in the grace, with the markup cut to 0: the allowance used $0.90
         run(day, input, customers, graceTokensPlan(0), FIXTURES.resolve("job-prices.csv"));
 
         // then each grant expires at the period's close, an hour after its end (one expiring at the end, already
@@ -430,39 +424,27 @@ abstract class PricingModelsScenarios {
         // hour, holds what the statement says the allowance paid (hunt CB: the old amount stayed and paid overage)
         Assumptions.assumeTrue(Clock.systemUTC().instant().isBefore(end.plus(Duration.ofHours(1))), "still the grace");
         String close = " until " + end.plus(Duration.ofHours(1)).getEpochSecond();
-        assertThat(made).containsExactly("300" + close);
-        assertThat(grants("cus_grace_tok")).containsExactlyInAnyOrder("300" + close + " void", "150" + close);
+        assertThat(made).containsExactly("180" + close);
+        assertThat(grants("cus_grace_tok")).containsExactlyInAnyOrder("180" + close + " void", "90" + close);
     }
 
     @Test
     void aGrantOfAPeriodEndingWithinTheHourIsMadeAndRaisedExpiringAtTheCloseAndKeptSo() throws Exception {
         // given a customer with a 1M-token allowance (granted as used) at a 100% markup, whose monthly period ends at
         // the next UTC hour's start, within a close grace (an hour) from now: a run's upload may reach Stripe after
-        // the end (hunt CB's Medium); two requests of 150,000 claude-sonnet-4-5 input tokens ($1.80; not gpt-4o,
-        // which a test reprices today, and under the long-context threshold) two hours before the end
+        // the end (hunt CB's Medium); 300,000 claude-sonnet-4-5 input tokens ($1.80) two hours before the end
         Instant end = Clock.systemUTC().instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-        int hour = end.atZone(ZoneOffset.UTC).getHour();
-        ZoneOffset zone = ZoneOffset.ofHours(hour <= 12 ? -hour : 24 - hour);
         Instant usage = end.minus(Duration.ofHours(2));
         LocalDate day = LocalDate.ofInstant(usage, ZoneOffset.UTC);
         Path input = folder("near-end-grant");
-        Path customers = customers(
-                "near-end-grant",
-                "customer_id,stripe_customer_id,plan_id,billing_anchor_day,billing_time_zone",
-                "near-end,cus_near_end,near-end-tokens," + end.atOffset(zone).getDayOfMonth() + ","
-                        + (hour == 0 ? "UTC" : zone.getId()));
+        Path customers = periodEndingAt(end, "near-end-grant", "near-end,cus_near_end,near-end-tokens");
         Path plans = tokensPlan("near-end-tokens", 100);
-        UsageFixtures.write(
-                input.resolve("gateway.csv"),
-                "ne-1," + usage + ",near-end,anthropic,claude-sonnet-4-5,150000,0,0,0,0,0,,ok",
-                "ne-2," + usage + ",near-end,anthropic,claude-sonnet-4-5,150000,0,0,0,0,0,,ok");
+        UsageFixtures.write(input.resolve("gateway.csv"), sonnetRequests("ne", usage, "near-end", 2));
         run(day, input, customers, plans, FIXTURES.resolve("job-prices.csv"));
         List<String> made = grants("cus_near_end");
 
-        // when a late file adds a third ($0.90) of that hour, and the date runs once more with nothing new
-        UsageFixtures.write(
-                input.resolve("late.csv"),
-                "ne-3," + usage + ",near-end,anthropic,claude-sonnet-4-5,150000,0,0,0,0,0,,ok");
+        // when a late file adds another request ($0.90) of that hour, and the date runs once more with nothing new
+        UsageFixtures.write(input.resolve("late.csv"), sonnetRequests("ne-late", usage, "near-end", 1));
         run(day, input, customers, plans, FIXTURES.resolve("job-prices.csv"));
         List<String> raised = grants("cus_near_end");
         run(day, input, customers, plans, FIXTURES.resolve("job-prices.csv"));
@@ -474,6 +456,30 @@ abstract class PricingModelsScenarios {
         assertThat(made).containsExactly("180" + close);
         assertThat(raised).containsExactlyInAnyOrder("180" + close, "90" + close);
         assertThat(grants("cus_near_end")).isEqualTo(raised);
+    }
+
+    /**
+     * A customers file of one customer ({@code customer_id,stripe_customer_id,plan_id}) whose monthly period ends at
+     * {@code end}, a UTC hour's start: its zone's midnight.
+     */
+    private Path periodEndingAt(Instant end, String name, String customer) throws IOException {
+        int hour = end.atZone(ZoneOffset.UTC).getHour();
+        ZoneOffset zone = ZoneOffset.ofHours(hour <= 12 ? -hour : 24 - hour);
+        return customers(
+                name,
+                "customer_id,stripe_customer_id,plan_id,billing_anchor_day,billing_time_zone",
+                customer + "," + end.atOffset(zone).getDayOfMonth() + "," + (hour == 0 ? "UTC" : zone.getId()));
+    }
+
+    /**
+     * {@code count} requests of 150,000 claude-sonnet-4-5 input tokens ($0.45 each at list): not gpt-4o, which a
+     * test reprices today, and each under the model's long-context threshold.
+     */
+    private static String[] sonnetRequests(String prefix, Instant at, String customer, int count) {
+        return IntStream.rangeClosed(1, count)
+                .mapToObj(i -> prefix + "-" + i + "," + at + "," + customer
+                        + ",anthropic,claude-sonnet-4-5,150000,0,0,0,0,0,,ok")
+                .toArray(String[]::new);
     }
 
     /** A plans file of one plan, {@code grace-tokens}: a 1M-token allowance at the markup. */

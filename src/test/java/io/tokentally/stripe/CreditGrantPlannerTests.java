@@ -358,82 +358,51 @@ class CreditGrantPlannerTests {
 
     @Test
     void aGrantOfAPeriodInItsCloseGraceWhoseAmountChangedIsMadeAgainExpiringAtTheClose() {
-        // given: half an hour after November's end, in its hour of close grace; what a token allowance used fell from
-        // $1.89 to $0.09 (hunt CB), and a plan change loaded only now gives a segment's allowance that used $0.13
-        // (hunt CC); a third grant is as Stripe holds it
+        // given: half an hour after November's end, in its hour of close grace, November's three grants (FELL, LATE,
+        // SAME)
         CreditGrantPlanner inTheGrace =
                 new CreditGrantPlanner(DECEMBER.plus(Duration.ofMinutes(30)), Duration.ofHours(1));
         CreditGrantPlanner afterTheClose =
                 new CreditGrantPlanner(DECEMBER.plus(Duration.ofHours(1)), Duration.ofHours(1));
-        CreditGrantPlanner.Wanted fell = included("included:acme:nov:tokens", 90_000, true);
-        CreditGrantPlanner.Wanted late = included("included:acme:nov:pro", 130_000, true);
-        CreditGrantPlanner.Wanted same = included("included:acme:nov:monthly", 5_000_000, false);
-        Map<String, CreditGrantPlanner.Held> held = Map.of(
-                CreditGrantPlanner.meterOf("acme", fell.key()),
-                held(1, 1, 1_890_000),
-                CreditGrantPlanner.meterOf("acme", same.key()),
-                held(1, 1, 5_000_000));
 
         // when
-        List<OutboxRow> rows = inTheGrace.plan("acme", "cus_acme", List.of(fell, late, same), held, PERIODS);
-        List<OutboxRow> closed = afterTheClose.plan("acme", "cus_acme", List.of(fell, late, same), held, PERIODS);
+        List<OutboxRow> rows = inTheGrace.plan("acme", "cus_acme", NOVEMBER_GRANTS, novemberHeld(), PERIODS);
+        List<OutboxRow> closed = afterTheClose.plan("acme", "cus_acme", NOVEMBER_GRANTS, novemberHeld(), PERIODS);
 
         // then: made expiring at the end, already past, Stripe would refuse them; the close is still ahead
-        Instant close = DECEMBER.plus(Duration.ofHours(1));
-        assertThat(rows)
-                .extracting(row -> row.meter() + " " + row.kind() + " r" + row.revision() + " " + row.valueMicros()
-                        + " " + row.grant().expiresAt())
-                .containsExactly(
-                        CreditGrantPlanner.meterOf("acme", fell.key()) + " CREDIT_GRANT_VOID r2 0 " + close,
-                        CreditGrantPlanner.meterOf("acme", fell.key()) + " CREDIT_GRANT r3 90000 " + close,
-                        CreditGrantPlanner.meterOf("acme", late.key()) + " CREDIT_GRANT r1 130000 " + close);
+        assertThat(rows).extracting(CreditGrantPlannerTests::shown).containsExactlyElementsOf(madeAgainAtTheClose());
         assertThat(closed).as("Stripe has finalized the invoice").isEmpty();
     }
 
     @Test
     void aGrantOfAPeriodEndingWithinACloseGraceFromNowIsMadeExpiringAtTheCloseAndKeptSo() {
-        // given: twenty minutes before November's end, a run whose upload may reach Stripe after it; what a token
-        // allowance used fell from $1.89 to $0.09, a segment's allowance is first granted ($0.13), a third grant is
-        // as Stripe holds it
+        // given: twenty minutes before November's end, a run whose upload may reach Stripe after it; November's
+        // three grants (FELL, LATE, SAME)
         CreditGrantPlanner nearTheEnd =
                 new CreditGrantPlanner(DECEMBER.minus(Duration.ofMinutes(20)), Duration.ofHours(1));
         CreditGrantPlanner twoHoursBefore =
                 new CreditGrantPlanner(DECEMBER.minus(Duration.ofHours(2)), Duration.ofHours(1));
-        CreditGrantPlanner.Wanted fell = included("included:acme:nov:tokens", 90_000, true);
-        CreditGrantPlanner.Wanted late = included("included:acme:nov:pro", 130_000, true);
-        CreditGrantPlanner.Wanted same = included("included:acme:nov:monthly", 5_000_000, false);
-        Map<String, CreditGrantPlanner.Held> held = Map.of(
-                CreditGrantPlanner.meterOf("acme", fell.key()),
-                held(1, 1, 1_890_000),
-                CreditGrantPlanner.meterOf("acme", same.key()),
-                held(1, 1, 5_000_000));
         Instant close = DECEMBER.plus(Duration.ofHours(1));
 
         // when
-        List<OutboxRow> rows = nearTheEnd.plan("acme", "cus_acme", List.of(fell, late, same), held, PERIODS);
-        List<OutboxRow> earlier = twoHoursBefore.plan("acme", "cus_acme", List.of(fell, late, same), held, PERIODS);
+        List<OutboxRow> rows = nearTheEnd.plan("acme", "cus_acme", NOVEMBER_GRANTS, novemberHeld(), PERIODS);
+        List<OutboxRow> earlier = twoHoursBefore.plan("acme", "cus_acme", NOVEMBER_GRANTS, novemberHeld(), PERIODS);
         List<OutboxRow> again = new CreditGrantPlanner(DECEMBER.minus(Duration.ofMinutes(5)), Duration.ofHours(1))
                 .plan(
                         "acme",
                         "cus_acme",
-                        List.of(fell, late, same),
+                        NOVEMBER_GRANTS,
                         Map.of(
-                                CreditGrantPlanner.meterOf("acme", fell.key()),
+                                CreditGrantPlanner.meterOf("acme", FELL.key()),
                                 held(3, 1, 90_000, close),
-                                CreditGrantPlanner.meterOf("acme", late.key()),
+                                CreditGrantPlanner.meterOf("acme", LATE.key()),
                                 held(1, 1, 130_000, close),
-                                CreditGrantPlanner.meterOf("acme", same.key()),
+                                CreditGrantPlanner.meterOf("acme", SAME.key()),
                                 held(1, 1, 5_000_000)),
                         PERIODS);
 
         // then: created after the end expiring at it, Stripe would refuse them once the void had gone (hunt CB)
-        assertThat(rows)
-                .extracting(row -> row.meter() + " " + row.kind() + " r" + row.revision() + " " + row.valueMicros()
-                        + " " + row.grant().expiresAt())
-                .containsExactly(
-                        CreditGrantPlanner.meterOf("acme", fell.key()) + " CREDIT_GRANT_VOID r2 0 " + close,
-                        CreditGrantPlanner.meterOf("acme", fell.key()) + " CREDIT_GRANT r3 90000 " + close,
-                        CreditGrantPlanner.meterOf("acme", late.key()) + " CREDIT_GRANT r1 130000 " + close);
+        assertThat(rows).extracting(CreditGrantPlannerTests::shown).containsExactlyElementsOf(madeAgainAtTheClose());
         assertThat(earlier)
                 .as("a run ending well before the end")
                 .extracting(row ->
@@ -532,6 +501,39 @@ class CreditGrantPlannerTests {
         // and never paid; the pack would have taken effect after its expiry
         assertThat(lateRow.grant().effectiveAt()).isNull();
         assertThat(shortRow.grant().effectiveAt()).isNull();
+    }
+
+    /** Of November's included grants: what a token allowance used fell from $1.89 to $0.09 (hunt CB). */
+    static final CreditGrantPlanner.Wanted FELL = included("included:acme:nov:tokens", 90_000, true);
+    /** A segment's allowance that used $0.13, first granted now (a plan change loaded late: hunt CC). */
+    static final CreditGrantPlanner.Wanted LATE = included("included:acme:nov:pro", 130_000, true);
+    /** A grant as Stripe holds it. */
+    static final CreditGrantPlanner.Wanted SAME = included("included:acme:nov:monthly", 5_000_000, false);
+
+    static final List<CreditGrantPlanner.Wanted> NOVEMBER_GRANTS = List.of(FELL, LATE, SAME);
+
+    /** What the outbox holds of {@link #NOVEMBER_GRANTS}, each expiring at November's end. */
+    static Map<String, CreditGrantPlanner.Held> novemberHeld() {
+        return Map.of(
+                CreditGrantPlanner.meterOf("acme", FELL.key()),
+                held(1, 1, 1_890_000),
+                CreditGrantPlanner.meterOf("acme", SAME.key()),
+                held(1, 1, 5_000_000));
+    }
+
+    /** The rows of {@link #NOVEMBER_GRANTS} made again expiring at November's close, as {@link #shown}. */
+    static List<String> madeAgainAtTheClose() {
+        Instant close = DECEMBER.plus(Duration.ofHours(1));
+        return List.of(
+                CreditGrantPlanner.meterOf("acme", FELL.key()) + " CREDIT_GRANT_VOID r2 0 " + close,
+                CreditGrantPlanner.meterOf("acme", FELL.key()) + " CREDIT_GRANT r3 90000 " + close,
+                CreditGrantPlanner.meterOf("acme", LATE.key()) + " CREDIT_GRANT r1 130000 " + close);
+    }
+
+    /** A row as its column, kind, revision, micro-USD and expiry. */
+    static String shown(OutboxRow row) {
+        return row.meter() + " " + row.kind() + " r" + row.revision() + " " + row.valueMicros() + " "
+                + row.grant().expiresAt();
     }
 
     /** The one row a planner at {@code now} with {@code grace} plans for a grant Stripe does not hold yet. */

@@ -136,11 +136,8 @@ public final class CreditGrantPlanner {
         }
     }
 
-    /** How long after a period's end Stripe may create its invoice, beyond which the close grace runs. */
-    private static final Duration FINALIZING_MARGIN = Duration.ofHours(1);
-
     private final Instant now;
-    private final Duration closeGrace;
+    private final InvoiceFinalization finalization;
 
     /**
      * @param now the run's clock
@@ -149,7 +146,7 @@ public final class CreditGrantPlanner {
      */
     public CreditGrantPlanner(Instant now, Duration closeGrace) {
         this.now = now;
-        this.closeGrace = closeGrace;
+        this.finalization = new InvoiceFinalization(now, closeGrace);
     }
 
     /**
@@ -172,7 +169,7 @@ public final class CreditGrantPlanner {
                     : meterOf(customerId, asked.key(), on, held, stripeCustomerId);
             wantedMeters.add(meter);
             Held before = held.getOrDefault(meter, Held.NONE);
-            Wanted grant = untilTheCloseIfChanged(asked, before, periods);
+            Wanted grant = finalization.untilTheCloseIfChanged(asked, before, periods);
             Grant target = new Grant(customerId, on, meter, grant.effectiveAt(), terms(grant, periods));
             rows.addAll(rowsOf(target, grant, before));
         }
@@ -180,7 +177,7 @@ public final class CreditGrantPlanner {
             if (!wantedMeters.contains(meter)
                     && before.live() > 0
                     && (!expired(before.terms().expiresAt())
-                            || closing(before.terms().expiresAt(), periods))
+                            || finalization.closing(before.terms().expiresAt(), periods))
                     && periods.stream().anyMatch(period -> period.contains(before.effectiveAt()))) {
                 String on = before.stripeCustomerId() == null ? stripeCustomerId : before.stripeCustomerId();
                 Grant target = new Grant(customerId, on, meter, before.effectiveAt(), before.terms());
@@ -245,38 +242,6 @@ public final class CreditGrantPlanner {
         return amountChanged || expiryChanged;
     }
 
-    /**
-     * The grant as this run sends it. One expiring at the end of a period that has ended but not closed (Stripe
-     * applies the grants live when it finalizes the invoice, a close grace after the end) that Stripe should hold at
-     * another amount (usage lowered or rated in the grace, a plan change loaded then, a create Stripe refused) is
-     * made again expiring at the close: made expiring at the end, already past, it would be refused, and left as it
-     * is, Stripe would apply the old amount (hunts CB and CC). One whose amount is right is left as it was. So is one
-     * of a period ending within a close grace from now: a run's upload may reach Stripe after the end, where a void
-     * of the old grant sent before it and a create expiring at the end sent after it left no grant (hunt CB's
-     * Medium). One made so is kept expiring at the close.
-     */
-    private Wanted untilTheCloseIfChanged(Wanted grant, Held before, Collection<BillingPeriod> periods) {
-        if (grant.ending() != Ending.NONE || !closing(grant.expiresAt(), periods)) {
-            return grant;
-        }
-        Instant close = grant.expiresAt().plus(closeGrace);
-        boolean changed = grant.amountMicros() != before.grantedMicros();
-        boolean madeUntilTheClose =
-                before.live() > 0 && close.equals(before.terms().expiresAt());
-        return changed || madeUntilTheClose ? grant.expiringAt(close) : grant;
-    }
-
-    /**
-     * Whether {@code expiresAt} is the end of a period the run plans that ends within a close grace from now, or
-     * whose close grace runs now.
-     */
-    private boolean closing(Instant expiresAt, Collection<BillingPeriod> periods) {
-        return expiresAt != null
-                && !now.isBefore(expiresAt.minus(closeGrace))
-                && now.isBefore(expiresAt.plus(closeGrace))
-                && periods.stream().anyMatch(period -> period.end().equals(expiresAt));
-    }
-
     /** A void or expire row for each of {@code live} creates, after {@code revision}. */
     private List<OutboxRow> ends(Grant target, OutboxRow.Kind kind, int revision, int live) {
         List<OutboxRow> rows = new ArrayList<>();
@@ -294,32 +259,10 @@ public final class CreditGrantPlanner {
         return new OutboxRow.GrantTerms(
                 grant.category(),
                 grant.priority(),
-                effectiveAt(grant, periods),
+                finalization.effectiveAt(grant, periods),
                 grant.expiresAt(),
                 name(grant.name()),
                 null);
-    }
-
-    /**
-     * When a create takes effect in Stripe, or null for at once. Stripe applies the grants live when it finalizes an
-     * invoice, which it creates as a period ends and finalizes a close grace later. A grant whose start lies within
-     * that grace of its period's start, and an hour more (the invoice may be created a little after the end), is a
-     * grant of the new period made before the previous period's invoice is final: it takes effect after that, lest
-     * Stripe apply it there (hunt AM). One that would expire by then (a plan segment begun in a period's last hours)
-     * takes effect at its start, as before; so does a grant whose start lies in no period the run plans.
-     */
-    private Instant effectiveAt(Wanted grant, Collection<BillingPeriod> periods) {
-        Instant effective = grant.effectiveAt();
-        for (BillingPeriod period : periods) {
-            Instant previousFinal = period.start().plus(closeGrace).plus(FINALIZING_MARGIN);
-            if (period.contains(effective)
-                    && effective.isBefore(previousFinal)
-                    && (grant.expiresAt() == null || previousFinal.isBefore(grant.expiresAt()))) {
-                effective = previousFinal;
-                break;
-            }
-        }
-        return effective.isAfter(now) ? effective : null;
     }
 
     private OutboxRow row(Grant target, OutboxRow.Kind kind, int revision, long micros) {

@@ -1,5 +1,6 @@
 package io.tokentally.plans;
 
+import io.tokentally.shared.Amounts;
 import io.tokentally.shared.SqlTime;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -146,13 +147,9 @@ public class PurchaseRepository {
         return category == null ? "none" : category.code();
     }
 
-    /** In whole cents as the feed gives them, without the zeros the database's scale adds. */
+    /** In cents (a feed's amounts are whole cents), without the zeros the database's scale adds. */
     private static String plain(BigDecimal amount) {
-        if (amount == null) {
-            return "none";
-        }
-        BigDecimal stripped = amount.stripTrailingZeros();
-        return (stripped.scale() < 2 ? stripped.setScale(2) : stripped).toPlainString();
+        return amount == null ? "none" : Amounts.toMinorUnit(amount).toPlainString();
     }
 
     private static String orNever(Instant instant) {

@@ -214,8 +214,6 @@ final class PurchaseGrants {
                 period.end(),
                 CreditGrantPlanner.Ending.NONE,
                 null,
-                // before the grants of its source that still live: the ledger uses first the grant that stops
-                // first, and Stripe, after the priority, the oldest (hunt AI: a $4 grant left unapplied)
                 usedPriority(grant, plan),
                 title(grant) + " used before its end on " + grant.usableUntil(),
                 true);
@@ -239,7 +237,6 @@ final class PurchaseGrants {
                 period.end().plus(closeGrace),
                 CreditGrantPlanner.Ending.NONE,
                 null,
-                // before the grants of its source that live on, as the grant of what a purchase paid before its end
                 usedPriority(grant, plan),
                 title(grant) + " used after its start on " + grant.effectiveAt(),
                 true);

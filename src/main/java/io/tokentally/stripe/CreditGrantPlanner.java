@@ -2,15 +2,11 @@ package io.tokentally.stripe;
 
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.StorableText;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,7 +71,7 @@ public final class CreditGrantPlanner {
      * @param stripeCustomerId the Stripe customer to grant it on, or null for the customer's: after a change of
      *     Stripe customer inside a period, each one whose meters bill the period's usage gets its part of a grant of
      *     what an allowance or a purchase paid of it, the one its grant's rows went to under the grant's own column,
-     *     another under a column of its own ({@link #meterOf(String, String, String, Map, String)})
+     *     another under a column of its own ({@link GrantColumns#meterOf(String, String, String, Map, String)})
      */
     public record Wanted(
             String key,
@@ -165,8 +161,8 @@ public final class CreditGrantPlanner {
         for (Wanted asked : wanted) {
             String on = asked.stripeCustomerId() == null ? stripeCustomerId : asked.stripeCustomerId();
             String meter = asked.stripeCustomerId() == null
-                    ? meterOf(customerId, asked.key())
-                    : meterOf(customerId, asked.key(), on, held, stripeCustomerId);
+                    ? GrantColumns.meterOf(customerId, asked.key())
+                    : GrantColumns.meterOf(customerId, asked.key(), on, held, stripeCustomerId);
             wantedMeters.add(meter);
             Held before = held.getOrDefault(meter, Held.NONE);
             Wanted grant = finalization.untilTheCloseIfChanged(asked, before, periods);
@@ -287,66 +283,5 @@ public final class CreditGrantPlanner {
 
     private static String name(String name) {
         return StorableText.cut(name, 100);
-    }
-
-    /**
-     * The column of the grant of {@code key} on Stripe customer {@code on}: the grant's own ({@link #meterOf(String,
-     * String)}) if its rows went to {@code on}, or, without rows, if {@code on} is the customer's Stripe customer
-     * {@code current}; else one of its own, {@code meterOf(customer, key|on)}, for its part on another Stripe
-     * customer.
-     */
-    static String meterOf(String customerId, String key, String on, Map<String, Held> held, String current) {
-        String own = meterOf(customerId, key);
-        Held rows = held.get(own);
-        String holder = rows == null || rows.stripeCustomerId() == null ? current : rows.stripeCustomerId();
-        return Objects.equals(on, holder) ? own : meterOf(customerId, key + "|" + on);
-    }
-
-    /**
-     * What the outbox holds of the grant of {@code key} in all its columns, its own and those of its parts on other
-     * Stripe customers ({@link #meterOf(String, String, String, Map, String)}), as one: live creates and what they
-     * grant summed, the highest revision, ended only if every column is; the terms and window of its own column, or
-     * else of the first; {@link Held#NONE} without rows.
-     *
-     * @param held the customer's grants, by column: the Stripe customers their rows name are those parts can be on
-     */
-    static Held heldOfAllColumns(String customerId, String key, Map<String, Held> held) {
-        String own = meterOf(customerId, key);
-        List<Held> columns = new ArrayList<>();
-        if (held.containsKey(own)) {
-            columns.add(held.get(own));
-        }
-        held.values().stream()
-                .map(Held::stripeCustomerId)
-                .filter(Objects::nonNull)
-                .distinct()
-                .sorted()
-                .map(stripeCustomerId -> held.get(meterOf(customerId, key + "|" + stripeCustomerId)))
-                .filter(Objects::nonNull)
-                .forEach(columns::add);
-        if (columns.isEmpty()) {
-            return Held.NONE;
-        }
-        Held first = columns.get(0);
-        return new Held(
-                columns.stream().mapToInt(Held::revision).max().orElse(0),
-                columns.stream().mapToInt(Held::live).sum(),
-                columns.stream().mapToLong(Held::grantedMicros).sum(),
-                columns.stream().allMatch(Held::ended),
-                columns.stream().allMatch(Held::refused),
-                first.effectiveAt(),
-                first.terms(),
-                first.stripeCustomerId());
-    }
-
-    /** {@code grant-<24 hex of sha256(customer|key)>}: the grant's stable column value, whatever the key's length. */
-    static String meterOf(String customerId, String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((customerId + "|" + key).getBytes(StandardCharsets.UTF_8));
-            return "grant-" + HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -93,7 +93,7 @@ final class GrantsInStripe {
 
     /** Whether the outbox has rows of the grant of {@code key}, refused ones too, in any of its columns. */
     boolean made(String key) {
-        return CreditGrantPlanner.heldOfAllColumns(customer.customerId(), key, held) != CreditGrantPlanner.Held.NONE;
+        return GrantColumns.heldOfAllColumns(customer.customerId(), key, held) != CreditGrantPlanner.Held.NONE;
     }
 
     /**
@@ -102,9 +102,7 @@ final class GrantsInStripe {
      */
     BigDecimal grantedUsd(String key) {
         return BigDecimal.valueOf(
-                CreditGrantPlanner.heldOfAllColumns(customer.customerId(), key, held)
-                        .grantedMicros(),
-                6);
+                GrantColumns.heldOfAllColumns(customer.customerId(), key, held).grantedMicros(), 6);
     }
 
     /** When Stripe's grant ends, as far as invoices can tell, or null for never. */
@@ -124,6 +122,6 @@ final class GrantsInStripe {
     }
 
     private String meterOf(CreditGrant grant) {
-        return CreditGrantPlanner.meterOf(customer.customerId(), grant.grantKey());
+        return GrantColumns.meterOf(customer.customerId(), grant.grantKey());
     }
 }

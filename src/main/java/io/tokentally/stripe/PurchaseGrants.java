@@ -264,12 +264,12 @@ final class PurchaseGrants {
     }
 
     private static String meterOf(CreditGrant grant, String key) {
-        return CreditGrantPlanner.meterOf(grant.customerId(), key);
+        return GrantColumns.meterOf(grant.customerId(), key);
     }
 
     /** What the grant of {@code key} holds, its parts on other Stripe customers included. */
     private CreditGrantPlanner.Held heldOfAllColumns(CreditGrant grant, String key) {
-        return CreditGrantPlanner.heldOfAllColumns(grant.customerId(), key, held);
+        return GrantColumns.heldOfAllColumns(grant.customerId(), key, held);
     }
 
     private static CreditSource sourceOf(CreditGrant grant) {

@@ -401,7 +401,7 @@ class ClosedPeriodsTests {
 
     /** The outbox's create of acme's grant of {@code key}, planned at {@code createdAt}. */
     private void grantRow(String key, String category, long micros, OutboxRow.State state, Instant createdAt) {
-        String meter = CreditGrantPlanner.meterOf("acme", key);
+        String meter = GrantColumns.meterOf("acme", key);
         new OutboxRepository(jdbc, new UnplannedHours(jdbc), Clock.fixed(createdAt, ZoneOffset.UTC))
                 .insertAll(
                         List.of(new OutboxRow(

@@ -39,7 +39,7 @@ class CreditGrantPlannerTests {
         assertThat(first).singleElement().satisfies(row -> {
             assertThat(row.kind()).isEqualTo(OutboxRow.Kind.CREDIT_GRANT);
             assertThat(row.valueMicros()).isEqualTo(25_000_000);
-            assertThat(row.identifier()).isEqualTo("tt-" + CreditGrantPlanner.meterOf("acme", "purchase:p1") + "-r1");
+            assertThat(row.identifier()).isEqualTo("tt-" + GrantColumns.meterOf("acme", "purchase:p1") + "-r1");
             assertThat(row.idempotencyKey()).isEqualTo("tokentally-" + row.identifier());
             assertThat(row.grant().effectiveAt()).isNull(); // bought before now
             assertThat(row.grant().priority()).isEqualTo(30);
@@ -51,7 +51,7 @@ class CreditGrantPlannerTests {
     void refundAddsAVoidAfterTheCreateAndOnlyOnce() {
         // given
         CreditGrantPlanner.Wanted refunded = pack(CreditGrantPlanner.Ending.VOID);
-        String meter = CreditGrantPlanner.meterOf("acme", "purchase:p1");
+        String meter = GrantColumns.meterOf("acme", "purchase:p1");
 
         // when
         List<OutboxRow> afterCreate = planner.plan(
@@ -70,7 +70,7 @@ class CreditGrantPlannerTests {
     @Test
     void aVoidWaitsUntilItsEndingFrom() {
         // given a refunded pack Stripe holds, whose void may be sent from an hour after now, or from now
-        String meter = CreditGrantPlanner.meterOf("acme", "purchase:p1");
+        String meter = GrantColumns.meterOf("acme", "purchase:p1");
         Map<String, CreditGrantPlanner.Held> held = Map.of(meter, held(1, 1, 25_000_000, PACK_EXPIRES));
 
         // when
@@ -90,7 +90,7 @@ class CreditGrantPlannerTests {
     void aRefusedPackWhoseEndingWaitsIsCreatedAgain() {
         // given a pack whose create Stripe refused (it did not know the customer yet), cancelled from an hour after
         // now, or from now
-        String meter = CreditGrantPlanner.meterOf("acme", "purchase:p1");
+        String meter = GrantColumns.meterOf("acme", "purchase:p1");
         Map<String, CreditGrantPlanner.Held> refused =
                 Map.of(meter, new CreditGrantPlanner.Held(1, 0, 0, false, true, NOVEMBER, terms(PACK_EXPIRES), null));
 
@@ -120,7 +120,7 @@ class CreditGrantPlannerTests {
                 10,
                 "Included usage tokens",
                 true);
-        String meter = CreditGrantPlanner.meterOf("acme", tokens.key());
+        String meter = GrantColumns.meterOf("acme", tokens.key());
 
         // when
         List<OutboxRow> more =
@@ -138,7 +138,7 @@ class CreditGrantPlannerTests {
     void includedUsageProratedAgainAfterAPlanChangeVoidsTheGrantAndCreatesItAtTheNewAmountOnce() {
         // given November's $10 included usage granted whole, then a plan change on the 16th: $5 from the 1st
         CreditGrantPlanner.Wanted prorated = included("included:acme:nov:monthly", 5_000_000, false);
-        String meter = CreditGrantPlanner.meterOf("acme", prorated.key());
+        String meter = GrantColumns.meterOf("acme", prorated.key());
 
         // when
         List<OutboxRow> rows =
@@ -157,8 +157,8 @@ class CreditGrantPlannerTests {
     @Test
     void aGrantThePlansNoLongerGiveIsVoidedOnceForEachLiveCreateInThePeriodsPlannedOnly() {
         // given a token allowance granted in two steps in November, and October's, neither wanted any more
-        String november = CreditGrantPlanner.meterOf("acme", "included:acme:nov:tokens");
-        String october = CreditGrantPlanner.meterOf("acme", "included:acme:oct:tokens");
+        String november = GrantColumns.meterOf("acme", "included:acme:nov:tokens");
+        String october = GrantColumns.meterOf("acme", "included:acme:oct:tokens");
         Map<String, CreditGrantPlanner.Held> held = Map.of(
                 november,
                 held(2, 2, 3_000_000),
@@ -183,9 +183,9 @@ class CreditGrantPlannerTests {
         CreditGrantPlanner.Wanted used = included("included:acme:nov:used", 1_500_000, true);
         CreditGrantPlanner.Wanted whole = included("included:acme:nov:monthly", 10_000_000, false);
         Map<String, CreditGrantPlanner.Held> held = Map.of(
-                CreditGrantPlanner.meterOf("acme", used.key()),
+                GrantColumns.meterOf("acme", used.key()),
                 held(1, 1, 2_000_000),
-                CreditGrantPlanner.meterOf("acme", whole.key()),
+                GrantColumns.meterOf("acme", whole.key()),
                 new CreditGrantPlanner.Held(
                         1, 1, 10_000_000, false, false, NOVEMBER, terms(Instant.parse("2026-11-16T00:00:00Z")), null));
 
@@ -207,7 +207,7 @@ class CreditGrantPlannerTests {
     void aGrantWhoseCreateStripeRefusedIsCreatedAgainUnderTheNextRevision() {
         // given November's included usage, its first create refused (Stripe did not know the customer yet)
         CreditGrantPlanner.Wanted whole = included("included:acme:nov:monthly", 10_000_000, false);
-        String meter = CreditGrantPlanner.meterOf("acme", whole.key());
+        String meter = GrantColumns.meterOf("acme", whole.key());
         CreditGrantPlanner.Held refused =
                 new CreditGrantPlanner.Held(1, 0, 0, false, true, NOVEMBER, terms(DECEMBER), null);
 
@@ -224,7 +224,7 @@ class CreditGrantPlannerTests {
     void aVoidedGrantWantedAgainIsCreatedAgain() {
         // given November's included usage voided when the plan was changed, and the change undone
         CreditGrantPlanner.Wanted whole = included("included:acme:nov:monthly", 10_000_000, false);
-        String meter = CreditGrantPlanner.meterOf("acme", whole.key());
+        String meter = GrantColumns.meterOf("acme", whole.key());
 
         // when
         List<OutboxRow> rows = planner.plan("acme", "cus_acme", List.of(whole), Map.of(meter, ended(2)), PERIODS);
@@ -239,7 +239,7 @@ class CreditGrantPlannerTests {
     void partsOfAnIncludedGrantOnTwoStripeCustomersKeepTheGrantsColumnWhereItsRowsWentAndAColumnOfTheirOwnElsewhere() {
         // given a whole $10 grant made on cus_old, and the customer on cus_new now
         CreditGrantPlanner.Wanted whole = included("included:acme:monthly", 10_000_000, false);
-        String meter = CreditGrantPlanner.meterOf("acme", "included:acme:monthly");
+        String meter = GrantColumns.meterOf("acme", "included:acme:monthly");
         Map<String, CreditGrantPlanner.Held> held = Map.of(
                 meter,
                 new CreditGrantPlanner.Held(1, 1, 10_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_old"));
@@ -253,7 +253,7 @@ class CreditGrantPlannerTests {
                 PERIODS);
 
         // then cus_old's grant is voided and made again at $6 in its column, and cus_new's $4 has a column of its own
-        String elsewhere = CreditGrantPlanner.meterOf("acme", "included:acme:monthly|cus_new");
+        String elsewhere = GrantColumns.meterOf("acme", "included:acme:monthly|cus_new");
         assertThat(rows)
                 .extracting(row -> row.kind() + " " + row.stripeCustomerId() + " "
                         + (row.meter().equals(meter)
@@ -272,8 +272,8 @@ class CreditGrantPlannerTests {
         // given $3.60 granted on cus_old in the grant's column and $6 on cus_new in its own; cus_old's hour was
         // corrected to nothing, so the $6 is all the allowance paid, on cus_new (hunt BY's s6: the $6 was voided
         // and $2.40 more made in cus_old's column on cus_new, while cus_old's $3.60 lived on)
-        String own = CreditGrantPlanner.meterOf("acme", "included:acme:monthly");
-        String elsewhere = CreditGrantPlanner.meterOf("acme", "included:acme:monthly|cus_new");
+        String own = GrantColumns.meterOf("acme", "included:acme:monthly");
+        String elsewhere = GrantColumns.meterOf("acme", "included:acme:monthly|cus_new");
         Map<String, CreditGrantPlanner.Held> held = Map.of(
                 own,
                 new CreditGrantPlanner.Held(1, 1, 3_600_000, false, false, NOVEMBER, terms(DECEMBER), "cus_old"),
@@ -300,29 +300,28 @@ class CreditGrantPlannerTests {
         // given $6 in the grant's own column on cus_old, its $4 part on cus_new, and another grant's column
         String key = "purchase:p1:used-before-its-end:2026-11-01T00:00:00Z";
         Map<String, CreditGrantPlanner.Held> held = Map.of(
-                CreditGrantPlanner.meterOf("acme", key),
+                GrantColumns.meterOf("acme", key),
                 new CreditGrantPlanner.Held(1, 1, 6_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_old"),
-                CreditGrantPlanner.meterOf("acme", key + "|cus_new"),
+                GrantColumns.meterOf("acme", key + "|cus_new"),
                 new CreditGrantPlanner.Held(2, 1, 4_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_new"),
-                CreditGrantPlanner.meterOf("acme", "purchase:p2"),
+                GrantColumns.meterOf("acme", "purchase:p2"),
                 new CreditGrantPlanner.Held(1, 1, 9_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_new"));
 
         // when
-        CreditGrantPlanner.Held all = CreditGrantPlanner.heldOfAllColumns("acme", key, held);
+        CreditGrantPlanner.Held all = GrantColumns.heldOfAllColumns("acme", key, held);
 
         // then: $10 live in two creates, the own column's terms; nothing for a key without rows
         assertThat(all.grantedMicros()).isEqualTo(10_000_000);
         assertThat(all.live()).isEqualTo(2);
         assertThat(all.revision()).isEqualTo(2);
         assertThat(all.stripeCustomerId()).isEqualTo("cus_old");
-        assertThat(CreditGrantPlanner.heldOfAllColumns("acme", "purchase:p3", held))
-                .isSameAs(CreditGrantPlanner.Held.NONE);
+        assertThat(GrantColumns.heldOfAllColumns("acme", "purchase:p3", held)).isSameAs(CreditGrantPlanner.Held.NONE);
     }
 
     @Test
     void aGrantNoLongerWantedIsVoidedOnTheStripeCustomerItsRowsWentTo() {
         // given a part granted on cus_old in a column of its own, which the customer's grants no longer list
-        String meter = CreditGrantPlanner.meterOf("acme", "included:acme:monthly|cus_old");
+        String meter = GrantColumns.meterOf("acme", "included:acme:monthly|cus_old");
         Map<String, CreditGrantPlanner.Held> held = Map.of(
                 meter,
                 new CreditGrantPlanner.Held(1, 1, 4_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_old"));
@@ -393,11 +392,11 @@ class CreditGrantPlannerTests {
                         "cus_acme",
                         NOVEMBER_GRANTS,
                         Map.of(
-                                CreditGrantPlanner.meterOf("acme", FELL.key()),
+                                GrantColumns.meterOf("acme", FELL.key()),
                                 held(3, 1, 90_000, close),
-                                CreditGrantPlanner.meterOf("acme", LATE.key()),
+                                GrantColumns.meterOf("acme", LATE.key()),
                                 held(1, 1, 130_000, close),
-                                CreditGrantPlanner.meterOf("acme", SAME.key()),
+                                GrantColumns.meterOf("acme", SAME.key()),
                                 held(1, 1, 5_000_000)),
                         PERIODS);
 
@@ -424,12 +423,9 @@ class CreditGrantPlannerTests {
                 new CreditGrantPlanner(DECEMBER.plus(Duration.ofMinutes(45)), Duration.ofHours(1));
         Instant close = DECEMBER.plus(Duration.ofHours(1));
         CreditGrantPlanner.Wanted grown = included("included:acme:nov:tokens", 120_000, true);
-        String dropped = CreditGrantPlanner.meterOf("acme", "included:acme:nov:basic");
+        String dropped = GrantColumns.meterOf("acme", "included:acme:nov:basic");
         Map<String, CreditGrantPlanner.Held> held = Map.of(
-                CreditGrantPlanner.meterOf("acme", grown.key()),
-                held(3, 1, 90_000, close),
-                dropped,
-                held(1, 1, 500_000));
+                GrantColumns.meterOf("acme", grown.key()), held(3, 1, 90_000, close), dropped, held(1, 1, 500_000));
 
         // when
         List<OutboxRow> rows = inTheGrace.plan("acme", "cus_acme", List.of(grown), held, PERIODS);
@@ -438,7 +434,7 @@ class CreditGrantPlannerTests {
         assertThat(rows)
                 .extracting(row -> row.meter() + " " + row.kind() + " r" + row.revision() + " " + row.valueMicros())
                 .containsExactlyInAnyOrder(
-                        CreditGrantPlanner.meterOf("acme", grown.key()) + " CREDIT_GRANT r4 30000",
+                        GrantColumns.meterOf("acme", grown.key()) + " CREDIT_GRANT r4 30000",
                         dropped + " CREDIT_GRANT_VOID r2 0");
     }
 
@@ -515,9 +511,9 @@ class CreditGrantPlannerTests {
     /** What the outbox holds of {@link #NOVEMBER_GRANTS}, each expiring at November's end. */
     static Map<String, CreditGrantPlanner.Held> novemberHeld() {
         return Map.of(
-                CreditGrantPlanner.meterOf("acme", FELL.key()),
+                GrantColumns.meterOf("acme", FELL.key()),
                 held(1, 1, 1_890_000),
-                CreditGrantPlanner.meterOf("acme", SAME.key()),
+                GrantColumns.meterOf("acme", SAME.key()),
                 held(1, 1, 5_000_000));
     }
 
@@ -525,9 +521,9 @@ class CreditGrantPlannerTests {
     static List<String> madeAgainAtTheClose() {
         Instant close = DECEMBER.plus(Duration.ofHours(1));
         return List.of(
-                CreditGrantPlanner.meterOf("acme", FELL.key()) + " CREDIT_GRANT_VOID r2 0 " + close,
-                CreditGrantPlanner.meterOf("acme", FELL.key()) + " CREDIT_GRANT r3 90000 " + close,
-                CreditGrantPlanner.meterOf("acme", LATE.key()) + " CREDIT_GRANT r1 130000 " + close);
+                GrantColumns.meterOf("acme", FELL.key()) + " CREDIT_GRANT_VOID r2 0 " + close,
+                GrantColumns.meterOf("acme", FELL.key()) + " CREDIT_GRANT r3 90000 " + close,
+                GrantColumns.meterOf("acme", LATE.key()) + " CREDIT_GRANT r1 130000 " + close);
     }
 
     /** A row as its column, kind, revision, micro-USD and expiry. */

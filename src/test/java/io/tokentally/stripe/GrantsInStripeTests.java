@@ -19,7 +19,7 @@ class GrantsInStripeTests {
     private static final BillingPeriod DECEMBER =
             new BillingPeriod(Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"));
     private static final Customer ACME = new Customer("acme", "cus_acme", "flex", "Acme");
-    private static final String METER = CreditGrantPlanner.meterOf("acme", "purchase:pack");
+    private static final String METER = GrantColumns.meterOf("acme", "purchase:pack");
     private static final Instant NOW = Instant.parse("2026-12-10T02:00:00Z");
 
     @Test

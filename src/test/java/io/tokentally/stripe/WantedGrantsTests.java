@@ -358,7 +358,7 @@ class WantedGrantsTests {
 
     /** The outbox's rows of a $4 grant of what the mid-November pack paid of November. */
     static final Map<String, CreditGrantPlanner.Held> PAID_OF_NOVEMBER_MADE_AT_FOUR = Map.of(
-            CreditGrantPlanner.meterOf("acme", PAID_OF_NOVEMBER),
+            GrantColumns.meterOf("acme", PAID_OF_NOVEMBER),
             new CreditGrantPlanner.Held(
                     1,
                     1,
@@ -416,7 +416,7 @@ class WantedGrantsTests {
                         List.of(refunded));
         String beforeItsEnd = "purchase:mid:used-before-its-end:2026-11-01T00:00:00Z";
         Map<String, CreditGrantPlanner.Held> madeByAnEarlierVersion =
-                Map.of(CreditGrantPlanner.meterOf("acme", beforeItsEnd), earlierGrant(1, 4_000_000, false));
+                Map.of(GrantColumns.meterOf("acme", beforeItsEnd), earlierGrant(1, 4_000_000, false));
 
         // when planned by the upgraded version in the close grace, when that grant has expired for the planner
         List<String> keys = WantedGrants.of(
@@ -447,7 +447,7 @@ class WantedGrantsTests {
         CreditLedger ledger = new CreditAllocator(customer, Map.of("payg", PAYG))
                 .allocate(List.of(charge("2026-11-14T12:00:00Z", "4")), List.of(refunded));
         Map<String, CreditGrantPlanner.Held> refusedByStripe = Map.of(
-                CreditGrantPlanner.meterOf("acme", "purchase:mid:used-before-its-end:2026-11-01T00:00:00Z"),
+                GrantColumns.meterOf("acme", "purchase:mid:used-before-its-end:2026-11-01T00:00:00Z"),
                 earlierGrant(0, 0, true));
 
         // when planned in the close grace
@@ -544,7 +544,7 @@ class WantedGrantsTests {
     /** The outbox's rows of the pack's grant of what it paid of November, made expiring at {@code expiresAt}. */
     private static Map<String, CreditGrantPlanner.Held> made(String expiresAt) {
         return Map.of(
-                CreditGrantPlanner.meterOf("acme", "purchase:pack:used-before-its-end:2026-11-01T00:00:00Z"),
+                GrantColumns.meterOf("acme", "purchase:pack:used-before-its-end:2026-11-01T00:00:00Z"),
                 new CreditGrantPlanner.Held(
                         1,
                         1,

@@ -24,6 +24,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,7 +107,8 @@ class PricesCommand {
                         : context.getBean(Clock.class).instant().truncatedTo(ChronoUnit.SECONDS);
                 PriceSyncParameters parameters = new PriceSyncParameters(feed, name, format, when, dryRun);
                 Job job = context.getBean(PriceSyncJobConfiguration.PRICE_SYNC_JOB, Job.class);
-                JobExecution execution = context.getBean(JobOperator.class).start(job, parameters.toJobParameters());
+                JobExecution execution = context.getBean(JobOperator.class)
+                        .start(job, parameters.toJobParameters(context.getBean(JobRepository.class), job.getName()));
                 PrintWriter out = spec.commandLine().getOut();
                 if (execution.getStatus() == BatchStatus.COMPLETED) {
                     out.println(execution.getExecutionContext().getString(PriceSyncJobConfiguration.SUMMARY));

@@ -42,7 +42,7 @@ public class PriceSyncJobConfiguration {
                             PriceSyncParameters.FORMAT,
                             PriceSyncParameters.EFFECTIVE
                         },
-                        new String[] {PriceSyncParameters.DRY_RUN}))
+                        new String[] {PriceSyncParameters.DRY_RUN, PriceSyncParameters.RERUN}))
                 .start(syncPricesStep)
                 .build();
     }

@@ -4,8 +4,12 @@ import io.tokentally.shared.SettingWords;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
 
 /**
  * The price-sync job's parameters: where the feed is, what it is called (its versions' origin and its
@@ -19,6 +23,8 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
     public static final String FORMAT = "format";
     public static final String EFFECTIVE = "effective";
     public static final String DRY_RUN = "dryRun";
+    /** Which repeat of the same sync a run is, from 1; a first run has none, as runs had before repeats. */
+    public static final String RERUN = "rerun";
 
     public PriceSyncParameters {
         format = SettingWords.lower(format);
@@ -34,13 +40,42 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
     }
 
     public JobParameters toJobParameters() {
-        return new JobParametersBuilder()
+        return toJobParameters(0);
+    }
+
+    /**
+     * The parameters to start this sync with: those of its latest run of the same feed, name, format and instant
+     * when that one failed or stopped (the same sync again resumes it) or still runs (refused as running), else
+     * those of a new run, so that a sync given again once it completed (a corrected feed at the same instant, a
+     * second dry run) runs again instead of being refused as complete.
+     */
+    public JobParameters toJobParameters(JobRepository repository, String jobName) {
+        for (long rerun = 0; ; rerun++) {
+            JobParameters parameters = toJobParameters(rerun);
+            JobInstance instance = repository.getJobInstance(jobName, parameters);
+            if (instance == null) {
+                return parameters;
+            }
+            JobExecution last = repository.getLastJobExecution(instance);
+            if (last != null
+                    && last.getStatus() != BatchStatus.COMPLETED
+                    && last.getStatus() != BatchStatus.ABANDONED) {
+                return parameters;
+            }
+        }
+    }
+
+    private JobParameters toJobParameters(long rerun) {
+        JobParametersBuilder builder = new JobParametersBuilder()
                 .addString(FEED, feed)
                 .addString(NAME, name)
                 .addString(FORMAT, format)
                 .addString(EFFECTIVE, effective.toString())
-                .addString(DRY_RUN, Boolean.toString(dryRun))
-                .toJobParameters();
+                .addString(DRY_RUN, Boolean.toString(dryRun));
+        if (rerun > 0) {
+            builder.addLong(RERUN, rerun);
+        }
+        return builder.toJobParameters();
     }
 
     static PriceSyncParameters of(JobParameters parameters) {

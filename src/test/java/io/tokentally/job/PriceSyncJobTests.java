@@ -771,6 +771,59 @@ class PriceSyncJobTests {
     }
 
     @Test
+    void theSameSyncGivenAgainOnceItCompletedRunsAgainAsTheCommandGivesIt() throws Exception {
+        // given: a feed's dry run given twice, then the sync itself, at one instant
+        Path feed = feed("again.json", model("gpt-again-1", "1e-06"));
+        Instant effective = Instant.parse("2026-10-14T00:00:00Z");
+        PriceSyncParameters dryRun = new PriceSyncParameters(feed.toString(), "again", "litellm", effective, true);
+        PriceSyncParameters sync = new PriceSyncParameters(feed.toString(), "again", "litellm", effective, false);
+        JobExecution firstDryRun = start(dryRun);
+        JobExecution secondDryRun = start(dryRun);
+        JobExecution first = start(sync);
+
+        // when: the feed, corrected, lists a second model, and the same sync is given again
+        feed("again.json", model("gpt-again-1", "1e-06") + ", " + model("gpt-again-2", "2e-06"));
+        JobExecution corrected = start(sync);
+
+        // then: each ran as a run of its own; the corrected feed's new model is added
+        assertThat(List.of(firstDryRun, secondDryRun, first, corrected))
+                .extracting(JobExecution::getStatus)
+                .containsOnly(BatchStatus.COMPLETED);
+        assertThat(List.of(firstDryRun, secondDryRun, first, corrected))
+                .extracting(execution -> execution.getJobInstance().getInstanceId())
+                .doesNotHaveDuplicates();
+        assertThat(secondDryRun.getExecutionContext().getString(PriceSyncJobConfiguration.SUMMARY))
+                .contains("1 new models")
+                .contains("dry run, nothing applied");
+        assertThat(corrected.getExecutionContext().getString(PriceSyncJobConfiguration.SUMMARY))
+                .contains("1 new models");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM price WHERE model = 'openai/gpt-again-2' AND service_tier = 'standard'",
+                        Long.class))
+                .isOne();
+    }
+
+    @Test
+    void aFailedSyncGivenAgainResumesItsOwnRun() throws Exception {
+        // given: a sync whose CSV feed has a bad row
+        Path feed = WORK.resolve("resumed-prices-feed.csv");
+        Files.writeString(feed, "model,token_type,usd_per_million\nopenai/gpt-resumed,input,ten\n");
+        PriceSyncParameters sync = new PriceSyncParameters(
+                feed.toString(), "resumed", "csv", Instant.parse("2026-10-14T00:00:00Z"), false);
+        JobExecution failed = start(sync);
+
+        // when: the feed is mended and the same sync given again
+        Files.writeString(feed, "model,token_type,usd_per_million\nopenai/gpt-resumed,input,10\n");
+        JobExecution resumed = start(sync);
+
+        // then
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobInstance().getInstanceId())
+                .isEqualTo(failed.getJobInstance().getInstanceId());
+    }
+
+    @Test
     void aCsvFeedWithABadRowFailsNamingTheFeedAndTheLineNotItsDownloadedCopy() throws Exception {
         // given
         Path feed = WORK.resolve("own-prices-feed.csv");
@@ -804,6 +857,11 @@ class PriceSyncJobTests {
         return jobOperator.start(
                 priceSyncJob,
                 new PriceSyncParameters(location, name, "litellm", Instant.parse(effective), false).toJobParameters());
+    }
+
+    /** Starts a sync as {@code prices sync} does: a run of its own unless the same sync's last one did not complete. */
+    private JobExecution start(PriceSyncParameters parameters) throws Exception {
+        return jobOperator.start(priceSyncJob, parameters.toJobParameters(jobRepository, priceSyncJob.getName()));
     }
 
     private void run(String date, String source, String... rows) throws Exception {

@@ -18,6 +18,11 @@ import java.util.Set;
  */
 public final class PlanOverrideFindings {
 
+    static final String OVERRIDE_UNPRICED = "PLAN_OVERRIDE_UNPRICED";
+    static final String ALLOWANCE_UNPRICED = "PLAN_ALLOWANCE_UNPRICED";
+    /** The kinds of these findings: each run finds every one of them again or resolves it. */
+    static final List<String> KINDS = List.of(OVERRIDE_UNPRICED, ALLOWANCE_UNPRICED);
+
     private PlanOverrideFindings() {}
 
     public static List<Finding> of(Collection<Plan> plans, List<Price> prices) {
@@ -35,7 +40,7 @@ public final class PlanOverrideFindings {
                 if (!(forModel ? models : providers).contains(named)) {
                     findings.add(new Finding(
                             "plan-override-unpriced:" + plan.planId() + ":" + named,
-                            "PLAN_OVERRIDE_UNPRICED",
+                            OVERRIDE_UNPRICED,
                             Finding.Severity.WARNING,
                             "plan " + plan.planId() + " " + whatItSets(override) + " of "
                                     + (forModel ? "model " : "provider ")
@@ -66,7 +71,7 @@ public final class PlanOverrideFindings {
                 if (!priced) {
                     findings.add(new Finding(
                             "plan-allowance-unpriced:" + plan.planId() + ":" + name + ":" + model,
-                            "PLAN_ALLOWANCE_UNPRICED",
+                            ALLOWANCE_UNPRICED,
                             Finding.Severity.WARNING,
                             "plan " + plan.planId() + " includes usage (" + name + ") of " + model + ", which has no"
                                     + " price in the catalog, so that part of the allowance covers nothing (a misspelt"

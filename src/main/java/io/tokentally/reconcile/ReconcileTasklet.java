@@ -109,11 +109,13 @@ class ReconcileTasklet implements Tasklet {
         found.addAll(UnreadFileFindings.of(seen));
         found.addAll(LookalikeColumnFindings.of(seen));
         found.addAll(UnfinishedRunFindings.of(files.pendingElsewhere(run)));
-        found.addAll(PlanOverrideFindings.of(plans.findAll().values(), prices.findAll()));
+        List<Finding> planFindings = PlanOverrideFindings.of(plans.findAll().values(), prices.findAll());
+        found.addAll(planFindings);
         for (Finding finding : found) {
             findings.record(finding, run);
             contribution.incrementWriteCount(1);
         }
+        resolvePlanFindings(planFindings);
         resolveFileFindings(seen);
         resolveHeldUsageFindings();
         return RepeatStatus.FINISHED;
@@ -214,6 +216,23 @@ class ReconcileTasklet implements Tasklet {
                     ResumedRunFindings.addedPaths(notRead.evidence()).orElse(List.of()));
             if (ResumedRunFindings.answeredBy(notRead.evidence(), seenSince)) {
                 resolve(notRead.key(), "later runs registered, or found registered already, every file it names");
+            }
+        }
+    }
+
+    /**
+     * Resolves the findings of plan overrides and allowances naming a model or provider without a price that this run,
+     * which checked every plan against the whole catalog, did not find again: a price sync or prices file priced it, or
+     * the plan no longer names it.
+     */
+    private void resolvePlanFindings(List<Finding> foundAgain) {
+        Set<String> keys = new HashSet<>();
+        foundAgain.forEach(finding -> keys.add(finding.key()));
+        for (String kind : PlanOverrideFindings.KINDS) {
+            for (FindingRepository.Stored stored : findings.unresolvedOfKind(kind)) {
+                if (!keys.contains(stored.key())) {
+                    resolve(stored.key(), "what its plan names there has a price now, or the plan names it no more");
+                }
             }
         }
     }

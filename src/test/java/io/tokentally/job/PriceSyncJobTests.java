@@ -824,6 +824,42 @@ class PriceSyncJobTests {
     }
 
     @Test
+    void aPlanOverrideOfAModelWithoutAPriceIsResolvedByTheFirstRunAfterASyncPricesIt() throws Exception {
+        // given: a plan overriding the markup of a model the catalog has no price for, and a day billed
+        Path plans = Files.writeString(
+                WORK.resolve("plans-unpriced-override.yaml"),
+                Files.readString(FIXTURES.resolve("job-plans.yaml"))
+                        + "  - id: early\n    markup_percent: 10\n    overrides:\n      - model: openai/gpt-early\n"
+                        + "        markup_percent: 40\n");
+        Path customers = FIXTURES.resolve("job-customers.csv");
+        String key = "plan-override-unpriced:early:openai/gpt-early";
+        run(
+                "2026-10-18",
+                "early",
+                plans,
+                customers,
+                "e1,2026-10-18T12:00:00Z,alice,openai,gpt-4o-mini,1000,0,0,0,0,0,,ok");
+        String before = findingStatus(key);
+
+        // when: a sync prices the model, and the next day is billed
+        sync(feed("early.json", model("gpt-early", "1e-06")), "early-feed", "2026-10-19T00:00:00Z");
+        run(
+                "2026-10-19",
+                "early",
+                plans,
+                customers,
+                "e2,2026-10-19T12:00:00Z,alice,openai,gpt-4o-mini,1000,0,0,0,0,0,,ok");
+
+        // then
+        assertThat(before).isEqualTo("OPEN");
+        assertThat(findingStatus(key)).isEqualTo("RESOLVED");
+    }
+
+    private String findingStatus(String key) {
+        return jdbc.queryForObject("SELECT status FROM finding WHERE finding_key = ?", String.class, key);
+    }
+
+    @Test
     void aCsvFeedWithABadRowFailsNamingTheFeedAndTheLineNotItsDownloadedCopy() throws Exception {
         // given
         Path feed = WORK.resolve("own-prices-feed.csv");

@@ -50,8 +50,9 @@ public record ExecutionView(
     /**
      * @param reportReady whether the run folder holds its report: Spring Batch records a run's end before
      *     its listeners write the report, so a run is done, exit code included, once this is true
+     * @param resumedBy the later execution that resumed this one, or null: then this one cannot be restarted
      */
-    static ExecutionView of(JobExecution execution, Clock clock, boolean reportReady) {
+    static ExecutionView of(JobExecution execution, Clock clock, boolean reportReady, Long resumedBy) {
         Instant start = instant(execution.getStartTime());
         Instant end = instant(execution.getEndTime());
         List<StepView> steps = execution.getStepExecutions().stream()
@@ -70,7 +71,7 @@ public record ExecutionView(
                 durationMs(start, end, clock),
                 reportReady,
                 steps,
-                links(execution, reportReady));
+                links(execution, reportReady, resumedBy));
     }
 
     private static StepView step(StepExecution step, Clock clock) {
@@ -90,7 +91,7 @@ public record ExecutionView(
                 durationMs(start, end, clock));
     }
 
-    private static Map<String, String> links(JobExecution execution, boolean reportReady) {
+    private static Map<String, String> links(JobExecution execution, boolean reportReady, Long resumedBy) {
         String self = "/api/executions/" + execution.getId();
         Map<String, String> links = new LinkedHashMap<>();
         links.put("self", self);
@@ -99,6 +100,8 @@ public record ExecutionView(
         }
         if (execution.getStatus().isRunning()) {
             links.put("stop", self + "/stop");
+        } else if (resumedBy != null) {
+            links.put("resumedBy", "/api/executions/" + resumedBy);
         } else if (execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED) {
             links.put("restart", self + "/restart");
         }

@@ -140,6 +140,12 @@ class RunRequests {
         return execution;
     }
 
+    /** The execution that resumed {@code execution}: the latest of its run, when that is a later one. */
+    Optional<Long> resumedBy(JobExecution execution) {
+        JobExecution latest = jobRepository.getLastJobExecution(execution.getJobInstance());
+        return latest != null && latest.getId() > execution.getId() ? Optional.of(latest.getId()) : Optional.empty();
+    }
+
     /** The newest executions of a job, newest first. */
     List<JobExecution> executions(String job, int limit) {
         requireKnown(job);

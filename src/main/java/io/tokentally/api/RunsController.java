@@ -93,7 +93,11 @@ class RunsController {
     }
 
     private ExecutionView view(JobExecution execution) {
-        return ExecutionView.of(execution, clock, Files.isRegularFile(reportOf(execution)));
+        return ExecutionView.of(
+                execution,
+                clock,
+                Files.isRegularFile(reportOf(execution)),
+                requests.resumedBy(execution).orElse(null));
     }
 
     private ResponseEntity<ExecutionView> accepted(JobExecution execution) {

@@ -475,6 +475,9 @@ class RunsApiIntegrationTests {
                         .asLong())
                 .isEqualTo(300_000);
         assertProblem(api.post("/api/executions/" + restarted + "/restart", null), 409, "COMPLETED");
+        JsonNode resumed = json(api.get("/api/executions/" + id));
+        assertThat(resumed.get("links").has("restart")).as(resumed.toString()).isFalse();
+        assertThat(resumed.get("links").get("resumedBy").asString()).isEqualTo("/api/executions/" + restarted);
     }
 
     @Test

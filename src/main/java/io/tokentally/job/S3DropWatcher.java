@@ -78,30 +78,31 @@ public class S3DropWatcher {
         LocalDate yesterday =
                 LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
         Optional<JobExecution> unfinished = runs.lastExecution(yesterday).filter(BillingRuns::endedUnfinished);
+        String why;
         if (fresh.isEmpty()) {
             if (unfinished.isEmpty() || runs.restartedBefore(unfinished.get()) || !readsTheDrop(unfinished.get())) {
                 return Optional.empty();
             }
-            log.info(
-                    "execution {} of window {}, a run of {}, is {}: restarting it",
-                    unfinished.get().getId(),
-                    yesterday,
-                    drop.spec(),
-                    unfinished.get().getStatus());
+            why = "execution " + unfinished.get().getId() + " of window " + yesterday + ", a run of " + drop.spec()
+                    + ", is " + unfinished.get().getStatus();
         } else if (unfinished.isPresent() && runs.restartedBefore(unfinished.get())) {
             waitForRestart(unfinished.get(), fresh.size());
             return Optional.empty();
         } else {
-            log.info("{} new object(s) in {}: starting a run", fresh.size(), drop.spec());
+            why = fresh.size() + " new object(s) in " + drop.spec();
         }
         try {
-            return Optional.of(runs.run(new BillingJobParameters(
+            JobExecution started = runs.run(new BillingJobParameters(
                     yesterday,
                     0,
                     List.of(drop.spec()),
                     defaults.customersFile(),
                     defaults.plansFile(),
-                    defaults.pricesFile())));
+                    defaults.pricesFile()));
+            // said once the run is under way: a poll while a run of the window is going starts none
+            log.info("{}: started execution {} of window {}", why, started.getId(), yesterday);
+            busyWith = null;
+            return Optional.of(started);
         } catch (BillingRuns.WindowBusy busy) {
             if (!busy.getMessage().equals(busyWith)) {
                 log.warn(

@@ -295,6 +295,9 @@ class S3DropIntegrationTests {
             assertThat(output.getOut().split("is still being run by process", -1))
                     .as("said once")
                     .hasSize(2);
+            assertThat(output.getOut().split("new object\\(s\\) in ", -1))
+                    .as("a start said for the run started only")
+                    .hasSize(2);
         } finally {
             running.setStatus(BatchStatus.COMPLETED);
             jobRepository.update(running);

@@ -25,13 +25,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The engine's calls to Stripe with stripe-java. It sends one outbox row at a time: spaced by the rate limiter,
- * backing off on 429, retrying 409, 5xx and connection errors with the same identifier and idempotency key. Each
+ * backing off on 429, retrying 409, 5xx and connection errors with the same identifier and idempotency key (but a
+ * meter event answered 5xx, which Stripe would answer so again under that key: under a new one). Each
  * attempt is one request (stripe-java's own network retries are off for it), so the row's result knows every answer
  * Stripe gave. Its reads, and the set-up commands' every request, are spaced and retried the same way ({@link
  * #retried}).
@@ -79,10 +81,11 @@ class StripeSender {
     Result send(OutboxRow row) throws InterruptedException {
         String lastError = null;
         boolean mayHaveArrived = false;
+        String idempotencyKey = row.idempotencyKey();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             limiter.acquire();
             try {
-                String objectId = call(row);
+                String objectId = call(row, idempotencyKey);
                 return new Result(Outcome.DELIVERED, null, attempt - 1, objectId, true);
             } catch (AuthenticationException e) {
                 throw new IllegalStateException(
@@ -103,6 +106,11 @@ class StripeSender {
                 }
                 lastError = status + " " + messageOf(e);
                 mayHaveArrived = true;
+                if (status >= 500 && row.kind() == OutboxRow.Kind.METER_EVENT) {
+                    // Stripe keeps a 500 under its key and answers every later call with the key so; the identifier,
+                    // which Stripe deduplicates for a day, keeps a meter event sent under a new key from counting twice
+                    idempotencyKey = row.idempotencyKey() + "-after-" + status + "-" + UUID.randomUUID();
+                }
             }
             if (attempt == maxAttempts) {
                 break;
@@ -135,9 +143,9 @@ class StripeSender {
     }
 
     /** @return the id of the grant a credit grant row created, voided or expired; null for other rows */
-    private String call(OutboxRow row) throws StripeException {
+    private String call(OutboxRow row, String idempotencyKey) throws StripeException {
         RequestOptions options = RequestOptions.builder()
-                .setIdempotencyKey(row.idempotencyKey())
+                .setIdempotencyKey(idempotencyKey)
                 .setMaxNetworkRetries(0)
                 .build();
         if (row.isCreditGrant()) {

@@ -28,7 +28,7 @@ import java.util.function.Function;
 /**
  * A stateful stand-in for Stripe's meter event and invoice item endpoints, for the real stripe-java
  * client. It keeps what it accepted and behaves as Stripe does where it matters for exactly-once
- * billing: it replays a repeated idempotency key, rejects a repeated identifier within its clock's 24
+ * billing: it replays a repeated idempotency key (the endpoint's 500s too), rejects a repeated identifier within its clock's 24
  * hours, enforces the timestamp window (35 days back, 5 minutes ahead), whole-number values, known
  * customers and meters, answers 409 to a second concurrent call for the same customer and meter and
  * 429 above its rate, lists an archived price by its lookup key unless asked for active prices only
@@ -43,6 +43,7 @@ public final class FakeStripe implements AutoCloseable {
     public enum Fault {
         /** No fault: lets a call through, to place later faults at a given call. */
         NONE,
+        /** A 500 before the endpoint runs (a proxy's, say): nothing is kept under the call's idempotency key. */
         SERVER_ERROR,
         SLOW,
         DROP_CONNECTION,
@@ -51,7 +52,12 @@ public final class FakeStripe implements AutoCloseable {
         /** The event is accepted and stored, then the answer is held back for seconds (a client killed meanwhile never gets it). */
         ACCEPT_THEN_HANG,
         /** A 429 for this call, whatever the rate. */
-        RATE_LIMITED
+        RATE_LIMITED,
+        /**
+         * A meter event's 500 from the endpoint itself: kept under the call's idempotency key and replayed to every
+         * call with that key, as Stripe keeps a request's first result, 500s included; nothing is stored.
+         */
+        SERVER_ERROR_KEPT
     }
 
     public record Event(String eventName, String customer, long value, String identifier, long timestamp) {}
@@ -315,7 +321,12 @@ public final class FakeStripe implements AutoCloseable {
             if (fault == Fault.SLOW) {
                 sleep(slowness);
             }
-            Stored answer = idempotent(exchange, form, () -> acceptMeterEvent(form));
+            Stored answer = idempotent(
+                    exchange,
+                    form,
+                    () -> fault == Fault.SERVER_ERROR_KEPT
+                            ? new Stored(500, error("api_error", null, "Injected server error, kept under its key"))
+                            : acceptMeterEvent(form));
             if (fault == Fault.LOSE_RESPONSE) {
                 exchange.close();
                 return;
@@ -978,7 +989,8 @@ public final class FakeStripe implements AutoCloseable {
         }
         Stored answer = action.get();
         synchronized (this) {
-            if (key != null && answer.status() < 500) {
+            // every answer of the endpoint is kept, a 500 too, as Stripe keeps a request's first result
+            if (key != null) {
                 idempotency.put(key, answer);
                 idempotencyBodies.put(key, body);
             }

@@ -72,6 +72,23 @@ class StripeSenderTests {
     }
 
     @Test
+    void aMeterEventAnswered500UnderItsKeyIsSentAgainUnderANewKeyAndCountedOnce() throws InterruptedException {
+        // given: the endpoint answers the first call 500, which Stripe keeps under its idempotency key and replays
+        stripe.meters(List.of("tokentally_usd")).inject(FakeStripe.Fault.SERVER_ERROR_KEPT);
+
+        // when: the row is sent, and sent again as a later run does, with its own key first
+        StripeSender sender = sender(stripe.baseUrl());
+        StripeSender.Result result = sender.send(meterEvent());
+        StripeSender.Result again = sender.send(meterEvent());
+
+        // then: the second attempt, under a new key, delivered it; sent again, its identifier counts it once
+        assertThat(result.outcome()).isEqualTo(StripeSender.Outcome.DELIVERED);
+        assertThat(result.retries()).isOne();
+        assertThat(again.outcome()).isEqualTo(StripeSender.Outcome.ALREADY_DELIVERED);
+        assertThat(stripe.events()).hasSize(1);
+    }
+
+    @Test
     void aRowWhoseCallWasAppliedButItsAnswerLostMayHaveArrivedThoughLaterCallsWereAnswered429() throws Exception {
         // given: the first call is applied, then its connection closes before the answer; every later call is 429
         stripe.meters(List.of("tokentally_usd"))

@@ -16,7 +16,6 @@ import io.tokentally.shared.TokenType;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +40,7 @@ import org.slf4j.LoggerFactory;
 final class FileIngest implements FileIngestion {
 
     private static final Logger log = LoggerFactory.getLogger(FileIngest.class);
+    private static final long SECONDS_A_DAY = 86_400;
 
     private final RegisteredFile file;
     private final UsageFormat format;
@@ -335,7 +335,8 @@ final class FileIngest implements FileIngestion {
                 : normalizer.normalize(parsed.row());
     }
 
+    /** The UTC day of the line's time; by its epoch day, as {@code LocalDate.ofInstant} builds zone rules each call. */
     private static LocalDate dayOf(UsageLine line) {
-        return LocalDate.ofInstant(line.occurredAt(), ZoneOffset.UTC);
+        return LocalDate.ofEpochDay(Math.floorDiv(line.occurredAt().getEpochSecond(), SECONDS_A_DAY));
     }
 }

@@ -159,18 +159,8 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                         + " identifier (tokentally.stripe.resend-within-hours after its first call, " + firstCall
                         + "); after that "
                         + (row.kind() != OutboxRow.Kind.METER_EVENT
-                                ? "a run asks Stripe whether it arrived" + keptServerError(message)
+                                ? "a run asks Stripe whether it arrived"
                                 : "it becomes UPLOAD_UNCERTAIN, to be checked in Stripe by hand"));
-    }
-
-    /**
-     * For an invoice item or grant answered 5xx: Stripe keeps an endpoint's 500 under the idempotency key, which only
-     * the key deduplicates for them, and answers every resend with it so until it forgets the key.
-     */
-    private static String keptServerError(String message) {
-        return message != null && message.startsWith("5")
-                ? " (a 5xx that Stripe kept under the row's idempotency key answers every resend so until then)"
-                : "";
     }
 
     /**

@@ -100,22 +100,6 @@ class UploadPendingTests {
     }
 
     @Test
-    void anInvoiceItemLeftPendingAfter500sSaysTheyAnswerEveryResendUntilStripeIsAskedWhetherItArrived()
-            throws Exception {
-        // given: an invoice item row, every request of its three attempts answered 500
-        jdbc.update("UPDATE outbox SET kind = 'INVOICE_ITEM'");
-        stripe.inject(FakeStripe.Fault.SERVER_ERROR, FakeStripe.Fault.SERVER_ERROR, FakeStripe.Fault.SERVER_ERROR);
-
-        // when
-        writer.write(new Chunk<>(outbox.unsent()));
-
-        // then
-        assertThat(finding())
-                .endsWith("; after that a run asks Stripe whether it arrived (a 5xx that Stripe kept under the row's"
-                        + " idempotency key answers every resend so until then)");
-    }
-
-    @Test
     void aPendingRowLeftPastTheResendWindowIsUncertainAndNoLongerPending() throws Exception {
         // given: a row left pending after 500s
         stripe.inject(FakeStripe.Fault.SERVER_ERROR, FakeStripe.Fault.SERVER_ERROR, FakeStripe.Fault.SERVER_ERROR);

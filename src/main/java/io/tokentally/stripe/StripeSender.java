@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's calls to Stripe with stripe-java. It sends one outbox row at a time: spaced by the rate limiter,
- * backing off on 429, retrying 409, 5xx and connection errors with the same identifier and idempotency key (but a
- * meter event answered 5xx, which Stripe would answer so again under that key: under a new one). Each
+ * backing off on 429, retrying 409, 5xx and connection errors with the same identifier and idempotency key (after a
+ * 5xx, which Stripe answers again to that key, under a new one, once Stripe shows the call made nothing). Each
  * attempt is one request (stripe-java's own network retries are off for it), so the row's result knows every answer
  * Stripe gave. Its reads, and the set-up commands' every request, are spaced and retried the same way ({@link
  * #retried}).
@@ -106,10 +106,21 @@ class StripeSender {
                 }
                 lastError = status + " " + messageOf(e);
                 mayHaveArrived = true;
-                if (status >= 500 && row.kind() == OutboxRow.Kind.METER_EVENT) {
-                    // Stripe keeps a 500 under its key and answers every later call with the key so; the identifier,
-                    // which Stripe deduplicates for a day, keeps a meter event sent under a new key from counting twice
-                    idempotencyKey = row.idempotencyKey() + "-after-" + status + "-" + UUID.randomUUID();
+                if (status >= 500 && row.kind() != OutboxRow.Kind.CREDIT_GRANT_EXPIRE) {
+                    try {
+                        Optional<String> made = madeDespite(row);
+                        if (made.isPresent()) {
+                            return new Result(Outcome.DELIVERED, null, attempt - 1, made.get(), true);
+                        }
+                        idempotencyKey = row.idempotencyKey() + "-after-" + status + "-" + UUID.randomUUID();
+                    } catch (StripeException lookup) {
+                        log.warn(
+                                "Stripe answered {} for {} and could not be asked whether it arrived ({}); its"
+                                        + " idempotency key stays, and a later attempt or run asks again",
+                                status,
+                                row.identifier(),
+                                lookup.getMessage());
+                    }
                 }
             }
             if (attempt == maxAttempts) {
@@ -118,6 +129,19 @@ class StripeSender {
             backOff(row, lastError, attempt);
         }
         return new Result(Outcome.GAVE_UP, lastError, maxAttempts - 1, null, mayHaveArrived);
+    }
+
+    /**
+     * After a 5xx, which Stripe keeps under the call's idempotency key and answers every later call with that key so:
+     * what the call made, if Stripe shows it made something, so that the next attempt goes under a new key only if it
+     * did not. A meter event made nothing that a new key could make twice (its identifier, which Stripe deduplicates
+     * for a day, keeps it from counting twice), so it is not asked about; an invoice item, a grant create and a void,
+     * which only their key deduplicates, are looked up ({@link #arrived}). An expire, which is judged by the run's
+     * clock, is not asked about here; past the resend window a run asks.
+     */
+    private Optional<String> madeDespite(OutboxRow row) throws StripeException, InterruptedException {
+        // the instant is an expire's only, and expires are not asked about
+        return row.kind() == OutboxRow.Kind.METER_EVENT ? Optional.empty() : arrived(row, Instant.EPOCH);
     }
 
     /**

@@ -54,8 +54,9 @@ public final class FakeStripe implements AutoCloseable {
         /** A 429 for this call, whatever the rate. */
         RATE_LIMITED,
         /**
-         * A meter event's 500 from the endpoint itself: kept under the call's idempotency key and replayed to every
-         * call with that key, as Stripe keeps a request's first result, 500s included; nothing is stored.
+         * A 500 from the endpoint itself (a meter event's, an invoice item's, a credit grant's): kept under the call's
+         * idempotency key and replayed to every call with that key, as Stripe keeps a request's first result, 500s
+         * included; nothing is stored.
          */
         SERVER_ERROR_KEPT
     }
@@ -324,9 +325,7 @@ public final class FakeStripe implements AutoCloseable {
             Stored answer = idempotent(
                     exchange,
                     form,
-                    () -> fault == Fault.SERVER_ERROR_KEPT
-                            ? new Stored(500, error("api_error", null, "Injected server error, kept under its key"))
-                            : acceptMeterEvent(form));
+                    () -> fault == Fault.SERVER_ERROR_KEPT ? keptServerError() : acceptMeterEvent(form));
             if (fault == Fault.LOSE_RESPONSE) {
                 exchange.close();
                 return;
@@ -438,6 +437,9 @@ public final class FakeStripe implements AutoCloseable {
             return;
         }
         Stored answer = idempotent(exchange, form, () -> {
+            if (fault == Fault.SERVER_ERROR_KEPT) {
+                return keptServerError();
+            }
             synchronized (this) {
                 String customer = form.get("customer");
                 if (!knows(customer)) {
@@ -502,8 +504,12 @@ public final class FakeStripe implements AutoCloseable {
             respond(exchange, answer.status(), answer.body(), null);
             return;
         }
-        Stored answer =
-                idempotent(exchange, form, () -> path.length == 6 ? endGrant(path[4], path[5]) : createGrant(form));
+        Stored answer = idempotent(
+                exchange,
+                form,
+                () -> fault == Fault.SERVER_ERROR_KEPT
+                        ? keptServerError()
+                        : path.length == 6 ? endGrant(path[4], path[5]) : createGrant(form));
         if (fault == Fault.LOSE_RESPONSE) {
             exchange.close();
             return;
@@ -968,6 +974,10 @@ public final class FakeStripe implements AutoCloseable {
             respond(exchange, 500, error("api_error", null, "Injected server error"), null);
         }
         return fault;
+    }
+
+    private static Stored keptServerError() {
+        return new Stored(500, error("api_error", null, "Injected server error, kept under its key"));
     }
 
     private Stored idempotent(

@@ -89,6 +89,52 @@ class StripeSenderTests {
     }
 
     @Test
+    void anInvoiceItemAndAGrantAnswered500UnderTheirKeysAreMadeOnceUnderNewKeysOnceStripeShowsThemNotMade()
+            throws InterruptedException {
+        // given: the endpoint answers each row's first call 500, kept under its key
+        StripeSender sender = sender(stripe.baseUrl());
+        stripe.inject(FakeStripe.Fault.SERVER_ERROR_KEPT);
+        StripeSender.Result item = sender.send(invoiceItem(250_000));
+        stripe.inject(FakeStripe.Fault.SERVER_ERROR_KEPT);
+        StripeSender.Result grant = sender.send(grantCreate("cus_acme", 1));
+
+        // when: each is sent again, as a later run does, under its own key first
+        StripeSender.Result itemAgain = sender.send(invoiceItem(250_000));
+        StripeSender.Result grantAgain = sender.send(grantCreate("cus_acme", 1));
+
+        // then: Stripe was asked, found neither, and each went under a new key; sent again, each is found made
+        assertThat(List.of(item, grant, itemAgain, grantAgain))
+                .extracting(StripeSender.Result::outcome)
+                .containsOnly(StripeSender.Outcome.DELIVERED);
+        assertThat(item.retries()).isOne();
+        assertThat(stripe.invoiceItems()).hasSize(1);
+        assertThat(stripe.creditGrants()).hasSize(1);
+        assertThat(itemAgain.objectId()).isNotNull();
+        assertThat(grantAgain.objectId())
+                .isEqualTo(grant.objectId())
+                .isEqualTo(stripe.creditGrants().get(0).id());
+    }
+
+    @Test
+    void aVoidAnswered500UnderItsKeyVoidsItsGrantUnderANewKeyOnceStripeShowsItLive() throws InterruptedException {
+        // given: a grant, and its void's first call answered 500, kept under the void's key
+        StripeSender sender = sender(stripe.baseUrl());
+        String grantId = sender.send(grantCreate("cus_acme", 1)).objectId();
+        stripe.inject(FakeStripe.Fault.SERVER_ERROR_KEPT);
+
+        // when: the void is sent, then sent again under its own key, as a later run does
+        StripeSender.Result voided = sender.send(grantVoid(grantId));
+        StripeSender.Result again = sender.send(grantVoid(grantId));
+
+        // then
+        assertThat(voided.outcome()).isEqualTo(StripeSender.Outcome.DELIVERED);
+        assertThat(voided.retries()).isOne();
+        assertThat(again.outcome()).isEqualTo(StripeSender.Outcome.DELIVERED);
+        assertThat(again.objectId()).isEqualTo(grantId);
+        assertThat(stripe.creditGrants().get(0).voidedAt()).isNotNull();
+    }
+
+    @Test
     void aRowWhoseCallWasAppliedButItsAnswerLostMayHaveArrivedThoughLaterCallsWereAnswered429() throws Exception {
         // given: the first call is applied, then its connection closes before the answer; every later call is 429
         stripe.meters(List.of("tokentally_usd"))
@@ -286,6 +332,26 @@ class StripeSenderTests {
                 0,
                 null,
                 new OutboxRow.GrantTerms("paid", 30, null, null, "Pack", null));
+    }
+
+    private static OutboxRow grantVoid(String grantId) {
+        return new OutboxRow(
+                        2,
+                        OutboxRow.Kind.CREDIT_GRANT_VOID,
+                        "acme",
+                        "cus_acme",
+                        "grant:purchase:pack-1",
+                        HOUR,
+                        2,
+                        "tt-grant-1-void",
+                        "tokentally-tt-grant-1-void",
+                        0,
+                        HOUR,
+                        OutboxRow.State.PENDING,
+                        0,
+                        null,
+                        new OutboxRow.GrantTerms("paid", 30, null, null, "Pack", null))
+                .endingGrant(grantId);
     }
 
     private static OutboxRow meterEvent() {

@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.springframework.amqp.AmqpAuthenticationException;
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.AmqpTimeoutException;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
@@ -84,15 +85,7 @@ final class PartitionQueue implements DisposableBean {
      *     messages) or does not confirm it in time; its message names the queue and the partition
      */
     void send(StepExecutionRequest request, long jobExecutionId, LocalDateTime created) {
-        try {
-            declare();
-        } catch (AmqpAuthenticationException | AmqpConnectException e) {
-            String problem = e instanceof AmqpAuthenticationException
-                    ? "the broker refused the login of " + BROKER_URI + " (its user and password): "
-                    : "the broker of " + BROKER_URI + " cannot be reached: ";
-            throw new AmqpException(
-                    problem + NestedExceptionUtils.getMostSpecificCause(e).getMessage(), e);
-        }
+        declare();
         MessageProperties properties = new MessageProperties();
         properties.setHeader(STEP_HEADER, request.getStepName());
         properties.setHeader(JOB_EXECUTION_HEADER, Long.toString(jobExecutionId));
@@ -233,11 +226,25 @@ final class PartitionQueue implements DisposableBean {
                 : -1;
     }
 
-    /** Declares the queue, durable, unless it exists: a queue declared with other arguments is left as it is. */
+    /**
+     * Declares the queue, durable, unless it exists: a queue declared with other arguments is left as it is. A broker
+     * that refuses the login, cannot be reached or refuses the queue (an unknown virtual host) is said with the setting
+     * that names it, for the manager's sends and a worker's start alike.
+     */
     private void declare() {
-        RabbitAdmin admin = new RabbitAdmin(connections);
-        if (admin.getQueueProperties(queue) == null) {
-            admin.declareQueue(new Queue(queue, true));
+        try {
+            RabbitAdmin admin = new RabbitAdmin(connections);
+            if (admin.getQueueProperties(queue) == null) {
+                admin.declareQueue(new Queue(queue, true));
+            }
+        } catch (AmqpAuthenticationException | AmqpConnectException | AmqpIOException e) {
+            String problem = e instanceof AmqpAuthenticationException
+                    ? "the broker refused the login of " + BROKER_URI + " (its user and password): "
+                    : e instanceof AmqpConnectException
+                            ? "the broker of " + BROKER_URI + " cannot be reached: "
+                            : "the broker of " + BROKER_URI + " refused queue " + queue + ": ";
+            throw new AmqpException(
+                    problem + NestedExceptionUtils.getMostSpecificCause(e).getMessage(), e);
         }
     }
 

@@ -107,6 +107,23 @@ class PartitionQueueIntegrationTests {
                         + " password): ACCESS_REFUSED");
     }
 
+    @Test
+    void aWorkerWhoseBrokerHasNoSuchVirtualHostFailsToStartNamingTheSetting() {
+        // given the tests' broker, with a virtual host it does not have (the worker said only "java.io.IOException")
+        URI broker = URI.create(TestRabbitMq.BROKER + "/no-such-vhost");
+        PartitionQueue queue = new PartitionQueue(broker, name);
+
+        // when, then
+        try {
+            assertThatThrownBy(() -> queue.listener(1, message -> {}))
+                    .isInstanceOf(AmqpException.class)
+                    .hasMessageStartingWith("the broker of tokentally.ingest.broker-uri refused queue " + name + ": ")
+                    .hasMessageContaining("no-such-vhost");
+        } finally {
+            queue.destroy();
+        }
+    }
+
     private void send(long stepExecutionId) {
         send(URI.create(TestRabbitMq.BROKER), stepExecutionId);
     }

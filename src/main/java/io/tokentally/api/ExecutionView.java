@@ -50,7 +50,8 @@ public record ExecutionView(
     /**
      * @param reportReady whether the run folder holds its report: Spring Batch records a run's end before
      *     its listeners write the report, so a run is done, exit code included, once this is true
-     * @param resumedBy the later execution that resumed this one, or null: then this one cannot be restarted
+     * @param resumedBy the run's latest execution when a later one resumed this one, else null; when set, the view
+     *     links to it instead of offering a restart, which would be refused
      */
     static ExecutionView of(JobExecution execution, Clock clock, boolean reportReady, Long resumedBy) {
         Instant start = instant(execution.getStartTime());

@@ -140,7 +140,7 @@ class RunRequests {
         return execution;
     }
 
-    /** The execution that resumed {@code execution}: the latest of its run, when that is a later one. */
+    /** The run's latest execution, when a later one than {@code execution} resumed it. */
     Optional<Long> resumedBy(JobExecution execution) {
         JobExecution latest = jobRepository.getLastJobExecution(execution.getJobInstance());
         return latest != null && latest.getId() > execution.getId() ? Optional.of(latest.getId()) : Optional.empty();

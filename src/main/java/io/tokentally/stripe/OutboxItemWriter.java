@@ -182,6 +182,10 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
                 outbox.markSent(row.outboxId(), "ALREADY_DELIVERED", run);
                 resolveRefusedBefore(row);
             }
+            case FOUND_IN_STRIPE -> {
+                outbox.markSent(row.outboxId(), StripeArrivals.FOUND, run, result.objectId());
+                resolveRefusedBefore(row);
+            }
             case REJECTED -> {
                 outbox.markFailed(row.outboxId(), result.message(), run);
                 findings.record(

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's calls to Stripe with stripe-java. It sends one outbox row at a time: spaced by the rate limiter,
- * backing off on 429, retrying 409, 5xx and connection errors with the same identifier and idempotency key (after a
- * 5xx, which Stripe answers again to that key, under a new one, once Stripe shows the call made nothing). Each
+ * backing off on 429, retrying 409, 5xx and connection errors with the same identifier and idempotency key, but
+ * after a 5xx, which Stripe answers again to that key, under a new one ({@link #afterServerError}). Each
  * attempt is one request (stripe-java's own network retries are off for it), so the row's result knows every answer
  * Stripe gave. Its reads, and the set-up commands' every request, are spaced and retried the same way ({@link
  * #retried}).
@@ -46,6 +46,8 @@ class StripeSender {
     enum Outcome {
         DELIVERED,
         ALREADY_DELIVERED,
+        /** Answered 5xx, then found made when Stripe was asked: marked sent with what it made. */
+        FOUND_IN_STRIPE,
         REJECTED,
         GAVE_UP
     }
@@ -81,11 +83,11 @@ class StripeSender {
     Result send(OutboxRow row) throws InterruptedException {
         String lastError = null;
         boolean mayHaveArrived = false;
-        String idempotencyKey = row.idempotencyKey();
+        AttemptKeys keys = new AttemptKeys(row.idempotencyKey());
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             limiter.acquire();
             try {
-                String objectId = call(row, idempotencyKey);
+                String objectId = call(row, keys.current);
                 return new Result(Outcome.DELIVERED, null, attempt - 1, objectId, true);
             } catch (AuthenticationException e) {
                 throw new IllegalStateException(
@@ -106,20 +108,10 @@ class StripeSender {
                 }
                 lastError = status + " " + messageOf(e);
                 mayHaveArrived = true;
-                if (status >= 500 && row.kind() != OutboxRow.Kind.CREDIT_GRANT_EXPIRE) {
-                    try {
-                        Optional<String> made = madeDespite(row);
-                        if (made.isPresent()) {
-                            return new Result(Outcome.DELIVERED, null, attempt - 1, made.get(), true);
-                        }
-                        idempotencyKey = row.idempotencyKey() + "-after-" + status + "-" + UUID.randomUUID();
-                    } catch (StripeException lookup) {
-                        log.warn(
-                                "Stripe answered {} for {} and could not be asked whether it arrived ({}); its"
-                                        + " idempotency key stays, and a later attempt or run asks again",
-                                status,
-                                row.identifier(),
-                                lookup.getMessage());
+                if (status >= 500) {
+                    Optional<String> made = afterServerError(row, keys, status);
+                    if (made.isPresent()) {
+                        return new Result(Outcome.FOUND_IN_STRIPE, null, attempt - 1, made.get(), true);
                     }
                 }
             }
@@ -132,16 +124,60 @@ class StripeSender {
     }
 
     /**
-     * After a 5xx, which Stripe keeps under the call's idempotency key and answers every later call with that key so:
-     * what the call made, if Stripe shows it made something, so that the next attempt goes under a new key only if it
-     * did not. A meter event made nothing that a new key could make twice (its identifier, which Stripe deduplicates
-     * for a day, keeps it from counting twice), so it is not asked about; an invoice item, a grant create and a void,
-     * which only their key deduplicates, are looked up ({@link #arrived}). An expire, which is judged by the run's
-     * clock, is not asked about here; past the resend window a run asks.
+     * After a 5xx: Stripe keeps an endpoint's 500 under the call's idempotency key and answers every later call with
+     * that key so, so the row goes on under a new key. A meter event does at once: its identifier, which Stripe
+     * deduplicates for a day, keeps it from counting twice. An invoice item, a grant create or a void, which only the
+     * key deduplicates, tries the key once more first (a 5xx of Stripe's edge may leave the call running, which the key
+     * then answers 409 or settles), and after a second 5xx under it is looked up ({@link #arrived}): made, its id is
+     * returned; not made, it goes under a new key. An expire keeps its key: whether it arrived is judged by the run's
+     * clock, which a run asks about past the resend window. While Stripe cannot be asked, the key stays.
+     *
+     * @return the id of what the call made, when the lookup found it
      */
-    private Optional<String> madeDespite(OutboxRow row) throws StripeException, InterruptedException {
-        // the instant is an expire's only, and expires are not asked about
-        return row.kind() == OutboxRow.Kind.METER_EVENT ? Optional.empty() : arrived(row, Instant.EPOCH);
+    private Optional<String> afterServerError(OutboxRow row, AttemptKeys keys, int status) throws InterruptedException {
+        keys.serverErrors++;
+        if (row.kind() == OutboxRow.Kind.METER_EVENT) {
+            keys.renew(status);
+            return Optional.empty();
+        }
+        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT_EXPIRE || keys.serverErrors < 2) {
+            return Optional.empty();
+        }
+        try {
+            // the instant is an expire's only
+            Optional<String> made = arrived(row, Instant.EPOCH);
+            if (made.isEmpty()) {
+                keys.renew(status);
+            }
+            return made;
+        } catch (StripeException lookup) {
+            log.warn(
+                    "Stripe answered {} for {} twice and could not be asked whether it arrived ({}); its idempotency"
+                            + " key stays, and a later attempt or run asks again",
+                    status,
+                    row.identifier(),
+                    lookup.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The idempotency key of a row's next attempt, and how many 5xx answers it has had. */
+    private static final class AttemptKeys {
+
+        private final String rowKey;
+        private String current;
+        private int serverErrors;
+
+        AttemptKeys(String rowKey) {
+            this.rowKey = rowKey;
+            this.current = rowKey;
+        }
+
+        /** A key of its own for the next attempt: the row's, with the status that ended the last one and a uuid. */
+        void renew(int status) {
+            current = rowKey + "-after-" + status + "-" + UUID.randomUUID();
+            serverErrors = 0;
+        }
     }
 
     /**

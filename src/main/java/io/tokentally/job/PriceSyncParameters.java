@@ -3,7 +3,9 @@ package io.tokentally.job;
 import io.tokentally.shared.SettingWords;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -26,6 +28,9 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
     /** Which repeat of the same sync a run is, from 1; a first run has none, as runs had before repeats. */
     public static final String RERUN = "rerun";
 
+    /** The ends of a run that the same sync given again resumes. */
+    private static final Set<BatchStatus> RESUMED = EnumSet.of(BatchStatus.FAILED, BatchStatus.STOPPED);
+
     public PriceSyncParameters {
         format = SettingWords.lower(format);
         if (!format.equals("litellm") && !format.equals("csv")) {
@@ -47,7 +52,8 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
      * The parameters to start this sync with: those of its latest run of the same feed, name, format and instant
      * when that one failed or stopped (the same sync again resumes it) or still runs (refused as running), else
      * those of a new run, so that a sync given again once it completed (a corrected feed at the same instant, a
-     * second dry run) runs again instead of being refused as complete.
+     * second dry run), or once its run ended in a state Spring Batch does not restart (abandoned, unknown), runs
+     * again instead of being refused.
      */
     public JobParameters toJobParameters(JobRepository repository, String jobName) {
         for (long rerun = 0; ; rerun++) {
@@ -58,8 +64,7 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
             }
             JobExecution last = repository.getLastJobExecution(instance);
             if (last != null
-                    && last.getStatus() != BatchStatus.COMPLETED
-                    && last.getStatus() != BatchStatus.ABANDONED) {
+                    && (RESUMED.contains(last.getStatus()) || last.getStatus().isRunning())) {
                 return parameters;
             }
         }

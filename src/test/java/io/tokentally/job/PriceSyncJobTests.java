@@ -824,6 +824,28 @@ class PriceSyncJobTests {
     }
 
     @Test
+    void aSyncWhoseRunEndedUnknownGivenAgainRunsAsANewRun() throws Exception {
+        // given: a failed sync whose run is left UNKNOWN (as a process that died mid-update leaves one), which Spring
+        // Batch does not restart
+        Path feed = WORK.resolve("unknown-prices-feed.csv");
+        Files.writeString(feed, "model,token_type,usd_per_million\nopenai/gpt-unknown,input,ten\n");
+        PriceSyncParameters sync = new PriceSyncParameters(
+                feed.toString(), "unknown", "csv", Instant.parse("2026-10-14T00:00:00Z"), false);
+        JobExecution failed = start(sync);
+        failed.setStatus(BatchStatus.UNKNOWN);
+        jobRepository.update(failed);
+
+        // when: the feed is mended and the same sync given again
+        Files.writeString(feed, "model,token_type,usd_per_million\nopenai/gpt-unknown,input,10\n");
+        JobExecution again = start(sync);
+
+        // then
+        assertThat(again.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(again.getJobInstance().getInstanceId())
+                .isNotEqualTo(failed.getJobInstance().getInstanceId());
+    }
+
+    @Test
     void aPlanOverrideOfAModelWithoutAPriceIsResolvedByTheFirstRunAfterASyncPricesIt() throws Exception {
         // given: a plan overriding the markup of a model the catalog has no price for, and a day billed
         Path plans = Files.writeString(

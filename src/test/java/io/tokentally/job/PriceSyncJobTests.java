@@ -806,14 +806,11 @@ class PriceSyncJobTests {
     @Test
     void aFailedSyncGivenAgainResumesItsOwnRun() throws Exception {
         // given: a sync whose CSV feed has a bad row
-        Path feed = WORK.resolve("resumed-prices-feed.csv");
-        Files.writeString(feed, "model,token_type,usd_per_million\nopenai/gpt-resumed,input,ten\n");
-        PriceSyncParameters sync = new PriceSyncParameters(
-                feed.toString(), "resumed", "csv", Instant.parse("2026-10-14T00:00:00Z"), false);
+        PriceSyncParameters sync = csvSync("resumed", "ten");
         JobExecution failed = start(sync);
 
         // when: the feed is mended and the same sync given again
-        Files.writeString(feed, "model,token_type,usd_per_million\nopenai/gpt-resumed,input,10\n");
+        csvSync("resumed", "10");
         JobExecution resumed = start(sync);
 
         // then
@@ -827,16 +824,13 @@ class PriceSyncJobTests {
     void aSyncWhoseRunEndedUnknownGivenAgainRunsAsANewRun() throws Exception {
         // given: a failed sync whose run is left UNKNOWN (as a process that died mid-update leaves one), which Spring
         // Batch does not restart
-        Path feed = WORK.resolve("unknown-prices-feed.csv");
-        Files.writeString(feed, "model,token_type,usd_per_million\nopenai/gpt-unknown,input,ten\n");
-        PriceSyncParameters sync = new PriceSyncParameters(
-                feed.toString(), "unknown", "csv", Instant.parse("2026-10-14T00:00:00Z"), false);
+        PriceSyncParameters sync = csvSync("unknown", "ten");
         JobExecution failed = start(sync);
         failed.setStatus(BatchStatus.UNKNOWN);
         jobRepository.update(failed);
 
         // when: the feed is mended and the same sync given again
-        Files.writeString(feed, "model,token_type,usd_per_million\nopenai/gpt-unknown,input,10\n");
+        csvSync("unknown", "10");
         JobExecution again = start(sync);
 
         // then
@@ -915,6 +909,17 @@ class PriceSyncJobTests {
         return jobOperator.start(
                 priceSyncJob,
                 new PriceSyncParameters(location, name, "litellm", Instant.parse(effective), false).toJobParameters());
+    }
+
+    /**
+     * A sync of the CSV feed {@code <name>-prices-feed.csv}, written with one price of model {@code openai/gpt-<name>}:
+     * {@code usdPerMillion} as given, so {@code ten} makes it fail at that row.
+     */
+    private static PriceSyncParameters csvSync(String name, String usdPerMillion) throws IOException {
+        Path feed = WORK.resolve(name + "-prices-feed.csv");
+        Files.writeString(
+                feed, "model,token_type,usd_per_million\nopenai/gpt-" + name + ",input," + usdPerMillion + "\n");
+        return new PriceSyncParameters(feed.toString(), name, "csv", Instant.parse("2026-10-14T00:00:00Z"), false);
     }
 
     /** Starts a sync as {@code prices sync} does: a run of its own unless the same sync's last one did not complete. */

@@ -298,6 +298,7 @@ class S3DropIntegrationTests {
             assertThat(output.getOut().split("new object\\(s\\) in ", -1))
                     .as("a start said for the run started only")
                     .hasSize(2);
+            assertThat(output.getOut()).contains(": started execution " + running.getId() + " of window ");
         } finally {
             running.setStatus(BatchStatus.COMPLETED);
             jobRepository.update(running);

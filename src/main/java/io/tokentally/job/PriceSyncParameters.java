@@ -3,10 +3,7 @@ package io.tokentally.job;
 import io.tokentally.shared.SettingWords;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -27,9 +24,6 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
     public static final String DRY_RUN = "dryRun";
     /** Which repeat of the same sync a run is, from 1; a first run has none, as runs had before repeats. */
     public static final String RERUN = "rerun";
-
-    /** The ends of a run that the same sync given again resumes. */
-    private static final Set<BatchStatus> RESUMED = EnumSet.of(BatchStatus.FAILED, BatchStatus.STOPPED);
 
     public PriceSyncParameters {
         format = SettingWords.lower(format);
@@ -64,7 +58,7 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
             }
             JobExecution last = repository.getLastJobExecution(instance);
             if (last != null
-                    && (RESUMED.contains(last.getStatus()) || last.getStatus().isRunning())) {
+                    && (BillingRuns.endedUnfinished(last) || last.getStatus().isRunning())) {
                 return parameters;
             }
         }

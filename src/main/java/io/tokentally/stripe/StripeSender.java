@@ -135,12 +135,11 @@ class StripeSender {
      * @return the id of what the call made, when the lookup found it
      */
     private Optional<String> afterServerError(OutboxRow row, AttemptKeys keys, int status) throws InterruptedException {
-        keys.serverErrors++;
         if (row.kind() == OutboxRow.Kind.METER_EVENT) {
             keys.renew(status);
             return Optional.empty();
         }
-        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT_EXPIRE || keys.serverErrors < 2) {
+        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT_EXPIRE || ++keys.serverErrors < 2) {
             return Optional.empty();
         }
         try {

@@ -222,7 +222,7 @@ class BuildOutboxTasklet implements Tasklet {
             return null;
         }
         try {
-            return stripe.meterIds().keySet();
+            return StripeLookups.meterIds(stripe).keySet();
         } catch (com.stripe.exception.StripeException e) {
             log.warn(
                     "Stripe's meters could not be listed ({}); this run sends everything on the amount meters",

@@ -14,7 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * longer ago than Stripe keeps identifiers without an answer that settles it, or left uncertain by a version
  * before these lookups (a create that a void or expire ends is asked about by that row). A create or an
  * invoice item is found by the identifier it carries in its metadata, a void or expire by its grant's state ({@link
- * StripeSender#arrived}). Meter events cannot be asked about: Stripe lists none by its identifier.
+ * StripeLookups#arrived}). Meter events cannot be asked about: Stripe lists none by its identifier.
  */
 final class StripeArrivals {
 
@@ -57,7 +57,7 @@ final class StripeArrivals {
     boolean resend(OutboxRow row) throws InterruptedException {
         Optional<String> madeId;
         try {
-            madeId = sender.arrived(row, Instant.now(clock));
+            madeId = StripeLookups.arrived(sender, row, Instant.now(clock));
         } catch (StripeException e) {
             String reason = "sent at " + row.inFlightAt() + " without an answer that settles it, longer ago than"
                     + " Stripe keeps identifiers, and Stripe could not be asked whether it arrived (" + e.getMessage()
@@ -90,7 +90,7 @@ final class StripeArrivals {
     String grantOfUnsettledCreate(OutboxRow end, OutboxRow create) throws InterruptedException {
         Optional<String> grantId;
         try {
-            grantId = sender.arrived(create, Instant.now(clock));
+            grantId = StripeLookups.arrived(sender, create, Instant.now(clock));
         } catch (StripeException e) {
             String reason = "the grant this row ends, created by " + create.identifier() + " sent at "
                     + create.inFlightAt() + " without an answer that settles it, may not have arrived, and Stripe"

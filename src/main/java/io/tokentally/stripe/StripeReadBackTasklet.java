@@ -95,7 +95,7 @@ class StripeReadBackTasklet implements Tasklet {
     private void readBack(Map<Key, Sent> expected, StepContribution contribution, ChunkContext chunkContext)
             throws Exception {
         StripeSender stripe = new StripeSender(properties);
-        Map<String, String> meterIds = stripe.meterIds();
+        Map<String, String> meterIds = StripeLookups.meterIds(stripe);
         Map<Key, BigDecimal> differing = compare(stripe, meterIds, expected, expected.keySet());
         int waited = 0;
         while (!differing.isEmpty() && waited < properties.readBackMaxWaitSeconds()) {
@@ -182,8 +182,9 @@ class StripeReadBackTasklet implements Tasklet {
         Map<Key, BigDecimal> differing = new LinkedHashMap<>();
         for (Key key : keys) {
             String meterId = meterIds.get(key.meter());
-            BigDecimal actual =
-                    meterId == null ? null : stripe.dayTotal(meterId, key.stripeCustomerId(), key.dayStart());
+            BigDecimal actual = meterId == null
+                    ? null
+                    : StripeLookups.dayTotal(stripe, meterId, key.stripeCustomerId(), key.dayStart());
             if (actual == null || actual.compareTo(expected.get(key).total()) != 0) {
                 differing.put(key, actual);
             }

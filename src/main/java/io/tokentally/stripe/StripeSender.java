@@ -7,23 +7,14 @@ import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.HasId;
 import com.stripe.model.StripeCollection;
-import com.stripe.model.billing.Meter;
-import com.stripe.model.billing.MeterEventSummary;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.InvoiceItemCreateParams;
-import com.stripe.param.InvoiceItemListParams;
 import com.stripe.param.billing.MeterEventCreateParams;
-import com.stripe.param.billing.MeterEventSummaryListParams;
-import com.stripe.param.billing.MeterListParams;
-import java.math.BigDecimal;
 import java.net.ConnectException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -128,7 +119,7 @@ class StripeSender {
      * that key so, so the row goes on under a new key. A meter event does at once: its identifier, which Stripe
      * deduplicates for a day, keeps it from counting twice. An invoice item, a grant create or a void, which only the
      * key deduplicates, tries the key once more first (a 5xx of Stripe's edge may leave the call running, which the key
-     * then answers 409 or settles), and after a second 5xx under it is looked up ({@link #arrived}): made, its id is
+     * then answers 409 or settles), and after a second 5xx under it is looked up ({@link StripeLookups#arrived}): made, its id is
      * returned; not made, it goes under a new key. An expire keeps its key: whether it arrived is judged by the run's
      * clock, which a run asks about past the resend window. While Stripe cannot be asked, the key stays.
      *
@@ -144,7 +135,7 @@ class StripeSender {
         }
         try {
             // the instant is an expire's only
-            Optional<String> made = arrived(row, Instant.EPOCH);
+            Optional<String> made = StripeLookups.arrived(this, row, Instant.EPOCH);
             if (made.isEmpty()) {
                 keys.renew(status);
             }
@@ -288,45 +279,9 @@ class StripeSender {
         }
     }
 
-    /**
-     * Whether a credit grant or invoice item row's call arrived, asked of Stripe: the Stripe id of what it made if it
-     * did, empty if it did not. An invoice item or a grant create is the customer's one whose metadata carries the
-     * row's identifier; a void or expire is its grant, once ended ({@link StripeCreditGrants#ended}).
-     *
-     * @param now the run's clock, which an expire row's grant must have expired by
-     */
-    Optional<String> arrived(OutboxRow row, Instant now) throws StripeException, InterruptedException {
-        String customer = row.stripeCustomerId();
-        if (row.kind() == OutboxRow.Kind.INVOICE_ITEM) {
-            return findListed(
-                    "invoice items of " + customer,
-                    after -> client.v1()
-                            .invoiceItems()
-                            .list(InvoiceItemListParams.builder()
-                                    .setCustomer(customer)
-                                    .setLimit(100L)
-                                    .setStartingAfter(after)
-                                    .build()),
-                    item -> StripeRequest.carries(item.getMetadata(), row));
-        }
-        if (row.kind() == OutboxRow.Kind.CREDIT_GRANT) {
-            return findListed(
-                    "credit grants of " + customer,
-                    after -> StripeCreditGrants.listed(client, customer, after),
-                    grant -> StripeRequest.carries(grant.getMetadata(), row));
-        }
-        return retried("credit grant " + row.grant().stripeGrantId(), () -> StripeCreditGrants.ended(client, row, now));
-    }
-
     /** One page of a list Stripe pages: the page after the object {@code startingAfter} names, or the first. */
     interface Page<T extends HasId> {
         StripeCollection<T> after(String startingAfter) throws StripeException;
-    }
-
-    /** The id of the first object of a paged list that {@code wanted} accepts, newest first as Stripe lists. */
-    private <T extends HasId> Optional<String> findListed(String what, Page<T> page, Predicate<T> wanted)
-            throws StripeException, InterruptedException {
-        return scan(what, page, wanted).map(HasId::getId);
     }
 
     /**
@@ -334,7 +289,7 @@ class StripeSender {
      * Each page is a read of its own, spaced and retried: stripe-java's auto-paging reads the pages after the first
      * outside {@link #retried}, where a 429 or 5xx ends the list with no {@link StripeException}.
      */
-    private <T extends HasId> Optional<T> scan(String what, Page<T> page, Predicate<T> stop)
+    <T extends HasId> Optional<T> scan(String what, Page<T> page, Predicate<T> stop)
             throws StripeException, InterruptedException {
         String after = null;
         while (true) {
@@ -368,57 +323,9 @@ class StripeSender {
         return all;
     }
 
-    /** The active meters' ids by event name, each page of the list read on its own ({@link #scan}). */
-    Map<String, String> meterIds() throws StripeException, InterruptedException {
-        Map<String, String> ids = new HashMap<>();
-        for (Meter meter :
-                listed("meters", after -> client.v1().billing().meters().list(activeMetersAfter(after)))) {
-            ids.put(meter.getEventName(), meter.getId());
-        }
-        return ids;
-    }
-
     /** The client the calls of {@link #retried} are made with: one request a call, the run's timeouts. */
     StripeClient client() {
         return client;
-    }
-
-    /** A page of 100 of the account's active meters, after the meter {@code startingAfter} names (or the first). */
-    private static MeterListParams activeMetersAfter(String startingAfter) {
-        return MeterListParams.builder()
-                .setStatus(MeterListParams.Status.ACTIVE)
-                .setLimit(100L)
-                .setStartingAfter(startingAfter)
-                .build();
-    }
-
-    /**
-     * What Stripe's meter event summary says a customer used of a meter in one UTC day: its summaries (one for a
-     * day's window) summed, each page read on its own ({@link #listed}).
-     */
-    BigDecimal dayTotal(String meterId, String stripeCustomerId, Instant dayStart)
-            throws StripeException, InterruptedException {
-        BigDecimal total = BigDecimal.ZERO;
-        for (MeterEventSummary summary : listed(
-                "summary of " + meterId,
-                after -> client.v1()
-                        .billing()
-                        .meters()
-                        .eventSummaries()
-                        .list(
-                                meterId,
-                                MeterEventSummaryListParams.builder()
-                                        .setCustomer(stripeCustomerId)
-                                        .setStartTime(dayStart.getEpochSecond())
-                                        .setEndTime(dayStart.plus(Duration.ofDays(1))
-                                                .getEpochSecond())
-                                        .setValueGroupingWindow(MeterEventSummaryListParams.ValueGroupingWindow.DAY)
-                                        .setLimit(100L)
-                                        .setStartingAfter(after)
-                                        .build()))) {
-            total = total.add(summary.getAggregatedValue());
-        }
-        return total;
     }
 
     /** Stripe answers a repeated identifier with a 400 whose code or message says so: already delivered. */

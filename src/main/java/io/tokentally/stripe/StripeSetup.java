@@ -43,7 +43,7 @@ public class StripeSetup {
                     "STRIPE_API_KEY (tokentally.stripe.api-key) is not set: stripe setup needs a key");
         }
         StripeSender stripe = new StripeSender(properties);
-        Map<String, String> meterIds = stripe.meterIds();
+        Map<String, String> meterIds = StripeLookups.meterIds(stripe);
         List<Item> items = new ArrayList<>();
         for (String eventName : layout.meters()) {
             items.add(ensure(stripe, meterIds, eventName));

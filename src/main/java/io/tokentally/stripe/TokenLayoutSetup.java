@@ -139,7 +139,7 @@ public class TokenLayoutSetup {
     /** Finds each price's meter and price, creating what is missing unless it is a dry run. */
     private static List<Item> provision(StripeSender stripe, List<TokenPrice> wanted, boolean dryRun)
             throws StripeException, InterruptedException {
-        Map<String, String> meters = stripe.meterIds();
+        Map<String, String> meters = StripeLookups.meterIds(stripe);
         List<Item> items = new ArrayList<>();
         for (TokenPrice price : wanted) {
             String meterId = meters.get(price.eventName());

@@ -196,7 +196,7 @@ class StripeSenderTests {
         int port = closedPort();
 
         // when: stripe-java's own message names its global base, https://api.stripe.com
-        Exception failure = catchException(sender("http://127.0.0.1:" + port)::meterIds);
+        Exception failure = catchException(() -> StripeLookups.meterIds(sender("http://127.0.0.1:" + port)));
 
         // then
         assertThat(failure)
@@ -211,7 +211,7 @@ class StripeSenderTests {
         stripe.inject(Collections.nCopies(20, FakeStripe.Fault.SERVER_ERROR).toArray(FakeStripe.Fault[]::new));
 
         // when
-        Exception failure = catchException(sender(stripe.baseUrl())::meterIds);
+        Exception failure = catchException(() -> StripeLookups.meterIds(sender(stripe.baseUrl())));
 
         // then: max-attempts (3) requests, not max-network-retries + 1 (3) for each (9): a list that hangs waits a read
         // timeout an attempt
@@ -287,9 +287,12 @@ class StripeSenderTests {
         // when / then: the oldest is on the second page; a create Stripe never received, or another customer's, is
         // not found
         String oldest = stripe.creditGrants().get(0).id();
-        assertThat(sender.arrived(grantCreate("cus_acme", 1), HOUR)).contains(oldest);
-        assertThat(sender.arrived(grantCreate("cus_acme", 107), HOUR)).isEmpty();
-        assertThat(sender.arrived(grantCreate("cus_acme", 106), HOUR)).isEmpty();
+        assertThat(StripeLookups.arrived(sender, grantCreate("cus_acme", 1), HOUR))
+                .contains(oldest);
+        assertThat(StripeLookups.arrived(sender, grantCreate("cus_acme", 107), HOUR))
+                .isEmpty();
+        assertThat(StripeLookups.arrived(sender, grantCreate("cus_acme", 106), HOUR))
+                .isEmpty();
     }
 
     @Test
@@ -305,9 +308,9 @@ class StripeSenderTests {
 
         // when the second page of each list is answered 500, then 429, once
         stripe.inject(FakeStripe.Fault.NONE, FakeStripe.Fault.SERVER_ERROR);
-        Optional<String> grant = sender.arrived(grantCreate("cus_acme", 1), HOUR);
+        Optional<String> grant = StripeLookups.arrived(sender, grantCreate("cus_acme", 1), HOUR);
         stripe.inject(FakeStripe.Fault.NONE, FakeStripe.Fault.RATE_LIMITED);
-        Optional<String> item = sender.arrived(invoiceItem(1), HOUR);
+        Optional<String> item = StripeLookups.arrived(sender, invoiceItem(1), HOUR);
 
         // then each is found on the page read again, one read a page and one more for each refusal
         assertThat(grant).contains(oldestGrant);
@@ -327,7 +330,7 @@ class StripeSenderTests {
 
         // when the second page is answered 429 once
         stripe.inject(FakeStripe.Fault.NONE, FakeStripe.Fault.RATE_LIMITED);
-        Map<String, String> ids = sender.meterIds();
+        Map<String, String> ids = StripeLookups.meterIds(sender);
 
         // then every meter is listed, the second page read again
         assertThat(ids).hasSize(105).containsEntry("tt_meter_1", "mtr_1").containsEntry("tt_meter_105", "mtr_105");

@@ -296,29 +296,6 @@ class CreditGrantPlannerTests {
     }
 
     @Test
-    void whatAGrantHoldsInAllItsColumnsSumsItsPartsOnEveryStripeCustomer() {
-        // given $6 in the grant's own column on cus_old, its $4 part on cus_new, and another grant's column
-        String key = "purchase:p1:used-before-its-end:2026-11-01T00:00:00Z";
-        Map<String, CreditGrantPlanner.Held> held = Map.of(
-                GrantColumns.meterOf("acme", key),
-                new CreditGrantPlanner.Held(1, 1, 6_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_old"),
-                GrantColumns.meterOf("acme", key + "|cus_new"),
-                new CreditGrantPlanner.Held(2, 1, 4_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_new"),
-                GrantColumns.meterOf("acme", "purchase:p2"),
-                new CreditGrantPlanner.Held(1, 1, 9_000_000, false, false, NOVEMBER, terms(DECEMBER), "cus_new"));
-
-        // when
-        CreditGrantPlanner.Held all = GrantColumns.heldOfAllColumns("acme", key, held);
-
-        // then: $10 live in two creates, the own column's terms; nothing for a key without rows
-        assertThat(all.grantedMicros()).isEqualTo(10_000_000);
-        assertThat(all.live()).isEqualTo(2);
-        assertThat(all.revision()).isEqualTo(2);
-        assertThat(all.stripeCustomerId()).isEqualTo("cus_old");
-        assertThat(GrantColumns.heldOfAllColumns("acme", "purchase:p3", held)).isSameAs(CreditGrantPlanner.Held.NONE);
-    }
-
-    @Test
     void aGrantNoLongerWantedIsVoidedOnTheStripeCustomerItsRowsWentTo() {
         // given a part granted on cus_old in a column of its own, which the customer's grants no longer list
         String meter = GrantColumns.meterOf("acme", "included:acme:monthly|cus_old");

@@ -126,6 +126,12 @@ public class BillingRuns {
      * between the two or a start that failed at the second.
      */
     private Optional<JobExecution> lastExecutionOf(JobInstance instance) throws InterruptedException {
+        return lastExecutionOf(jobRepository, instance);
+    }
+
+    /** {@link #lastExecutionOf(JobInstance)} of a run of any job, in {@code jobRepository}. */
+    static Optional<JobExecution> lastExecutionOf(JobRepository jobRepository, JobInstance instance)
+            throws InterruptedException {
         long deadline = System.nanoTime() + EXECUTION_WAIT.toNanos();
         while (true) {
             JobExecution last = jobRepository.getLastJobExecution(instance);

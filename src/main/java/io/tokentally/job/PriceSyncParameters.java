@@ -47,18 +47,20 @@ public record PriceSyncParameters(String feed, String name, String format, Insta
      * when that one failed or stopped (the same sync again resumes it) or still runs (refused as running), else
      * those of a new run, so that a sync given again once it completed (a corrected feed at the same instant, a
      * second dry run), or once its run ended in a state Spring Batch does not restart (abandoned, unknown), runs
-     * again instead of being refused.
+     * again instead of being refused. A run found without an execution is waited for briefly, as another process
+     * may be starting it ({@link BillingRuns#lastExecutionOf}), and passed over if it still has none.
      */
-    public JobParameters toJobParameters(JobRepository repository, String jobName) {
+    public JobParameters toJobParameters(JobRepository repository, String jobName) throws InterruptedException {
         for (long rerun = 0; ; rerun++) {
             JobParameters parameters = toJobParameters(rerun);
             JobInstance instance = repository.getJobInstance(jobName, parameters);
             if (instance == null) {
                 return parameters;
             }
-            JobExecution last = repository.getLastJobExecution(instance);
-            if (last != null
-                    && (BillingRuns.endedUnfinished(last) || last.getStatus().isRunning())) {
+            Optional<JobExecution> last = BillingRuns.lastExecutionOf(repository, instance);
+            if (last.isPresent()
+                    && (BillingRuns.endedUnfinished(last.get())
+                            || last.get().getStatus().isRunning())) {
                 return parameters;
             }
         }

@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.tokentally.TempFolders;
@@ -23,6 +24,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -35,9 +37,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -837,6 +843,34 @@ class PriceSyncJobTests {
         assertThat(again.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(again.getJobInstance().getInstanceId())
                 .isNotEqualTo(failed.getJobInstance().getInstanceId());
+    }
+
+    @Test
+    void aSyncGivenWhileAnotherProcessIsStartingTheSameOneIsRefusedAsRunningNotRunTwice() throws Exception {
+        // given: the same sync's run stored by another process, whose first execution it stores 300 ms later
+        PriceSyncParameters sync = csvSync("starting", "10");
+        JobParameters first = sync.toJobParameters(jobRepository, priceSyncJob.getName());
+        JobInstance instance = jobRepository.createJobInstance(priceSyncJob.getName(), first);
+        CompletableFuture<JobExecution> starting = CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            JobExecution execution = jobRepository.createJobExecution(instance, first, new ExecutionContext());
+            execution.setStatus(BatchStatus.STARTED);
+            jobRepository.update(execution);
+            return execution;
+        });
+
+        // when: the sync is given again meanwhile
+        JobParameters again = sync.toJobParameters(jobRepository, priceSyncJob.getName());
+        starting.get();
+
+        // then: it names the run being started, which Spring Batch refuses to start twice
+        assertThat(again).isEqualTo(first);
+        assertThatThrownBy(() -> jobOperator.start(priceSyncJob, again))
+                .isInstanceOf(JobExecutionAlreadyRunningException.class);
     }
 
     @Test

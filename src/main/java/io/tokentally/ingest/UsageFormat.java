@@ -32,6 +32,23 @@ public interface UsageFormat {
     }
 
     /**
+     * The note of a format whose input count holds cache reads and writes it cannot tell apart (Cloudflare's {@code
+     * tokens_in}): they are recorded as plain input, at the input price. Its ingested files' detail carries it, so
+     * the report says so; null for a format that splits its counts.
+     */
+    default String unsplitCounts() {
+        return null;
+    }
+
+    /** {@link #unsplitCounts()} of a format whose count {@code field} is not split. */
+    static String unsplit(String field) {
+        return field + NOT_SPLIT + "cache reads and writes in it are recorded as plain input, at the input price";
+    }
+
+    /** What every {@link #unsplitCounts()} note says after its field. */
+    String NOT_SPLIT = " cannot be split: ";
+
+    /**
      * Opens a cursor over the decoded file.
      *
      * @throws FileFormatException when the file as a whole cannot be read (a bad header)

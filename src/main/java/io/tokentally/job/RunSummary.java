@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.ingest.UsageFormat;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.shared.Amounts;
 import java.math.BigDecimal;
@@ -45,7 +46,7 @@ public final class RunSummary {
         JsonNode counts = report.get("counts");
         appendHeader(report, out);
         appendRows(counts, out);
-        appendFiles(counts, out);
+        appendFiles(report, counts, out);
         appendBilledUsage(report, counts, out);
         appendHeld(report, out);
         appendStripe(report.get("stripe"), out);
@@ -87,10 +88,21 @@ public final class RunSummary {
         }
     }
 
-    /** The file counts, and the export buckets newer numbers replaced if there are any. */
-    private static void appendFiles(JsonNode counts, StringBuilder out) {
+    /** The file counts, how many files have an input count not split, and the export buckets newer numbers replaced. */
+    private static void appendFiles(JsonNode report, JsonNode counts, StringBuilder out) {
         String files = listed(counts.get("files"), key -> key.replace('_', ' '));
         out.append("  files: ").append(files.isEmpty() ? "none" : files).append('\n');
+        long unsplit = 0;
+        for (JsonNode file : report.path("files")) {
+            JsonNode detail = file.get("detail");
+            unsplit += detail != null && detail.asString().contains(UsageFormat.NOT_SPLIT) ? 1 : 0;
+        }
+        if (unsplit > 0) {
+            out.append(String.format(
+                    "  files whose input count holds cache tokens it cannot split, billed as plain input: %,d"
+                            + " (report.json files' detail)%n",
+                    unsplit));
+        }
         JsonNode replaced = counts.get("snapshot_buckets_replaced");
         if (replaced != null && replaced.asLong() > 0) {
             out.append(String.format(

@@ -141,6 +141,11 @@ final class FileIngest implements FileIngestion {
     }
 
     @Override
+    public String unsplitCounts() {
+        return format.unsplitCounts();
+    }
+
+    @Override
     public ContentReading.Content contentRead() {
         return contentRead;
     }

@@ -31,4 +31,9 @@ interface FileIngestion {
     default List<String> lookalikeColumns() {
         return List.of();
     }
+
+    /** The format's note on counts it cannot split ({@link io.tokentally.ingest.UsageFormat#unsplitCounts}), or null. */
+    default String unsplitCounts() {
+        return null;
+    }
 }

@@ -8,6 +8,7 @@ import io.tokentally.ingest.IngestProgress;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RegisteredFile;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -119,7 +120,7 @@ class IngestFileTasklet implements Tasklet {
         keyByContentRead(file, ingest.contentRead());
         FileCounts counts = ingest.counts();
         registry.addCounts(fileId, counts);
-        registry.markIngested(fileId, lookalikeNote(file, ingest.lookalikeColumns()));
+        registry.markIngested(fileId, detailOf(file, ingest));
         contribution.incrementWriteCount(counts.accepted());
         contribution.incrementFilterCount(counts.duplicate());
         contribution.incrementProcessSkipCount(counts.rejected());
@@ -127,17 +128,23 @@ class IngestFileTasklet implements Tasklet {
     }
 
     /**
-     * The note an ingested file keeps when its header has columns the format ignores that look like one of its own
-     * (a misspelt {@code cached_input_token}): read as if the file had no such values. Null when it has none.
+     * The note an ingested file keeps: the columns its header has that the format ignores but that look like one of
+     * its own (a misspelt {@code cached_input_token}), read as if the file had no such values, and the count its
+     * format cannot split ({@link FileIngestion#unsplitCounts}). Null when it has neither.
      */
-    private static String lookalikeNote(RegisteredFile file, List<String> lookalikes) {
-        if (lookalikes.isEmpty()) {
-            return null;
+    private static String detailOf(RegisteredFile file, FileIngestion ingest) {
+        List<String> notes = new ArrayList<>();
+        if (!ingest.lookalikeColumns().isEmpty()) {
+            String note = "ignored column(s) " + String.join(", ", ingest.lookalikeColumns())
+                    + ": not columns of the format, read as if the file had none of those values";
+            log.warn("{} (file {}): {}", file.path(), file.fileId(), note);
+            notes.add(note);
         }
-        String note = "ignored column(s) " + String.join(", ", lookalikes)
-                + ": not columns of the format, read as if the file had none of those values";
-        log.warn("{} (file {}): {}", file.path(), file.fileId(), note);
-        return note;
+        if (ingest.unsplitCounts() != null) {
+            log.info("{} (file {}): {}", file.path(), file.fileId(), ingest.unsplitCounts());
+            notes.add(ingest.unsplitCounts());
+        }
+        return notes.isEmpty() ? null : String.join("; ", notes);
     }
 
     /** A file whose path held other bytes by the time it was read is keyed by those ({@link FileRegistry#rekey}). */

@@ -142,6 +142,29 @@ class ProviderSamplesJobTests {
                 .containsExactlyInAnyOrder(
                         "anthropic/claude-haiku-4-5 web_search_request 2",
                         "openai/text-embedding-3-small input 250000");
+        // the Cloudflare log's tokens_in and the OpenRouter activity's prompt_tokens hold cache tokens unsplit: their
+        // files' detail says so, and the summary counts them; no other file has such a note
+        Map<String, String> notes = new LinkedHashMap<>();
+        for (JsonNode file : report.get("files")) {
+            notes.put(
+                    file.get("format").asString(),
+                    file.has("detail") ? file.get("detail").asString() : "");
+        }
+        assertThat(notes)
+                .containsEntry(
+                        "cloudflare-ai-gateway-logs",
+                        "tokens_in cannot be split: cache reads and writes in it are recorded as plain input, at the"
+                                + " input price")
+                .containsEntry(
+                        "openrouter-activity",
+                        "prompt_tokens cannot be split: cache reads and writes in it are recorded as plain input, at"
+                                + " the input price");
+        assertThat(notes.values())
+                .filteredOn(note -> note.contains("cannot be split"))
+                .hasSize(2);
+        assertThat(RunSummary.read(runFolder(execution)))
+                .contains("files whose input count holds cache tokens it cannot split, billed as plain input: 2"
+                        + " (report.json files' detail)");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.tokentally.ingest.provider.JsonFields.required;
 import static io.tokentally.ingest.provider.JsonFields.text;
 
 import io.tokentally.ingest.UsageColumns;
+import io.tokentally.ingest.UsageFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,11 @@ class CloudflareGatewayLogsFormat extends JsonPagesFormat {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String unsplitCounts() {
+        return UsageFormat.unsplit("tokens_in");
     }
 
     @Override

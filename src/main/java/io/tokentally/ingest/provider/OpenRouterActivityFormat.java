@@ -5,6 +5,7 @@ import static io.tokentally.ingest.provider.JsonFields.required;
 import static io.tokentally.ingest.provider.JsonFields.text;
 
 import io.tokentally.ingest.UsageColumns;
+import io.tokentally.ingest.UsageFormat;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -41,6 +42,11 @@ class OpenRouterActivityFormat extends JsonPagesFormat {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String unsplitCounts() {
+        return UsageFormat.unsplit("prompt_tokens");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tokentally.reconcile;
 
+import io.tokentally.ingest.provider.CustomerAttribution;
 import io.tokentally.rating.HeldUsage;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
@@ -150,17 +151,22 @@ class UsageFindings {
                 .number("list_cost_usd", cost)
                 .number("billed_usd", BigDecimal.ZERO);
         files.addSources(evidence, "billable");
+        boolean keyless = day.customerId().equals(CustomerAttribution.UNATTRIBUTED);
+        String what = keyless
+                ? "records on " + day.day() + " that name no customer key"
+                : "customer id " + ShownText.quoted(day.customerId()) + " on " + day.day() + " is in no customers file";
+        String remedy = keyless
+                ? "Give their source a customer key (README, \"Customer attribution\"), or export them with one; files"
+                        + " read after that bill it"
+                : "Add a customer of this id and rerun the day to bill it (a key mapped later applies only to files"
+                        + " read after it)";
         return new Finding(
                 KEY_PREFIX + day.customerId() + ":" + day.day(),
                 UNATTRIBUTED,
                 Finding.Severity.WARNING,
-                "customer id " + ShownText.quoted(day.customerId()) + " on " + day.day() + " is in no customers file: "
-                        + sums[1] + " tokens in " + sums[0] + (sums[0] == 1 ? " request" : " requests")
-                        + ", provider cost "
-                        + Amounts.toText(cost)
-                        + " USD at list price, billed to nobody. Add a customer of this id and rerun the day to"
-                        + " bill it (a key mapped later applies only to files read after it). Files: "
-                        + listed(files.files()),
+                what + ": " + sums[1] + " tokens in " + sums[0] + (sums[0] == 1 ? " request" : " requests")
+                        + ", provider cost " + Amounts.toText(cost) + " USD at list price, billed to nobody. " + remedy
+                        + ". Files: " + listed(files.files()),
                 evidence);
     }
 

@@ -162,6 +162,13 @@ class ProviderSamplesJobTests {
         assertThat(notes.values())
                 .filteredOn(note -> note.contains("cannot be split"))
                 .hasSize(2);
+        assertThat(report.get("findings"))
+                .extracting(finding -> finding.get("message").asString())
+                .filteredOn(message -> message.startsWith("records on 2026-11-27 that name no customer key: "))
+                .singleElement()
+                .asString()
+                .contains("billed to nobody. Give their source a customer key (README, \"Customer attribution\"), or"
+                        + " export them with one; files read after that bill it. Files: ");
         assertThat(RunSummary.read(runFolder(execution)))
                 .contains("files whose input count holds cache tokens it cannot split, billed as plain input: 2"
                         + " (report.json files' detail)");

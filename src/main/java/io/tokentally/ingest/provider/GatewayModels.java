@@ -15,6 +15,9 @@ public final class GatewayModels {
      */
     static String[] split(String slug) {
         int slash = slug == null ? -1 : slug.indexOf('/');
+        if (slug == null) {
+            throw new RecordProblem("no model (a provider/model slug)");
+        }
         if (slash <= 0 || slash == slug.length() - 1) {
             throw new RecordProblem("model '" + slug + "' is not a provider/model slug");
         }

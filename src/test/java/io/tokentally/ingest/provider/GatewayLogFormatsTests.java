@@ -216,6 +216,21 @@ class GatewayLogFormatsTests {
     }
 
     @Test
+    void aGenerationWithoutAModelIsRejectedSayingItHasNone() {
+        // given an OpenRouter generation without its model, and one whose model has no provider
+        String log = "{\"id\":\"gen-1\",\"created_at\":\"2026-11-27T10:00:00Z\",\"native_tokens_prompt\":10,"
+                + "\"native_tokens_completion\":5}\n"
+                + "{\"id\":\"gen-2\",\"created_at\":\"2026-11-27T10:00:00Z\",\"model\":\"gpt-4.1\","
+                + "\"native_tokens_prompt\":10,\"native_tokens_completion\":5}\n";
+
+        // when, then
+        assertThat(ProviderFixtures.rejectsOf(OPENROUTER, log))
+                .containsExactly(
+                        "MALFORMED_ROW: no model (a provider/model slug)",
+                        "MALFORMED_ROW: model 'gpt-4.1' is not a provider/model slug");
+    }
+
+    @Test
     void rejectsALiteLlmRowWhoseCacheReadsExceedItsPromptInsteadOfCountingThemTwice() {
         assertThat(rejects(LITELLM, LITELLM_FILE)).singleElement().asString().startsWith("CACHE_TOKENS_EXCEED_INPUT");
     }

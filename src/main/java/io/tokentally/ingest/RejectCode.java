@@ -28,7 +28,10 @@ public enum RejectCode {
     INVALID_STATUS,
     /** A field is longer than the engine stores. */
     FIELD_TOO_LONG,
-    /** An identifying field (request, customer, provider or model) holds bytes that are not UTF-8. */
+    /**
+     * An identifying field (request, customer, provider or model) holds bytes that are not UTF-8, or a control
+     * character.
+     */
     INVALID_ENCODING,
     /** No price is known for the model (at the row's time, tier and token types). */
     NO_PRICE,

@@ -19,18 +19,28 @@ final class UsageFieldRules {
      * An identifying field as it stands, unless it is too long or holds U+FFFD, the character that stands for
      * bytes that were not UTF-8 (and for a JSON escape of half a surrogate pair, and a NUL): two different ids would
      * then read alike (and count as one request or one customer), so such a row is rejected rather than billed under
-     * a mangled id.
+     * a mangled id. A control character (a line break, a tab) is refused too: no id is written with one, and it would
+     * break the lines of the logs, findings and summary that show the id.
      */
     static String identifier(String value, String column, int maxLength) {
         if (value.length() > maxLength) {
             throw new RowException(
                     RejectCode.FIELD_TOO_LONG, column + " " + FieldLength.tooLong(value.length(), maxLength));
         }
-        if (value.indexOf(NOT_UTF8) >= 0) {
-            throw new RowException(
-                    RejectCode.INVALID_ENCODING,
-                    column + " holds U+FFFD, the character that stands for bytes that are not UTF-8 (or for a"
-                            + " JSON escape of half a surrogate pair, or a NUL): " + ShownText.quoted(value));
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == NOT_UTF8) {
+                throw new RowException(
+                        RejectCode.INVALID_ENCODING,
+                        column + " holds U+FFFD, the character that stands for bytes that are not UTF-8 (or for a"
+                                + " JSON escape of half a surrogate pair, or a NUL): " + ShownText.quoted(value));
+            }
+            if (Character.isISOControl(c)) {
+                throw new RowException(
+                        RejectCode.INVALID_ENCODING,
+                        column + " holds the control character U+" + String.format("%04X", (int) c) + " at character "
+                                + (i + 1) + ", which no id is written with: " + ShownText.quoted(value));
+            }
         }
         return value;
     }

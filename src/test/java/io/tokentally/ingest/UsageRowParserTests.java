@@ -199,6 +199,13 @@ class UsageRowParserTests {
                     with(column, "init\uFFFDch"),
                     RejectCode.INVALID_ENCODING));
             cases.add(arguments(column + " with a NUL", with(column, "init\u0000ch"), RejectCode.INVALID_ENCODING));
+            // control characters: a line break (a quoted CSV field across two lines), a tab, DEL and a C1 control
+            for (String control : List.of("\n", "\t", "\u007F", "\u0085")) {
+                cases.add(arguments(
+                        column + " with U+" + String.format("%04X", (int) control.charAt(0)),
+                        with(column, "gpt-4o" + control + "x"),
+                        RejectCode.INVALID_ENCODING));
+            }
         }
         cases.add(arguments("input_tokens with a NUL", with("input_tokens", "12\u0000"), RejectCode.INVALID_NUMBER));
         return cases.stream();
@@ -221,6 +228,17 @@ class UsageRowParserTests {
         assertThat(result.reject().lineNo()).isEqualTo(LINE_NO);
         assertThat(result.reject().raw()).isEqualTo(RAW);
         assertThat(result.reject().message()).isNotBlank();
+    }
+
+    @Test
+    void anIdWithALineBreakIsRejectedNamingTheCharacterShownEscaped() {
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record(with("model", "gpt-4o\nx")));
+
+        // then
+        assertThat(result.reject().message())
+                .isEqualTo("model holds the control character U+000A at character 7, which no id is written with:"
+                        + " 'gpt-4o\\u000Ax'");
     }
 
     @Test
@@ -673,14 +691,14 @@ class UsageRowParserTests {
 
     @Test
     void trimsOnlySpacesAndTabsSoIdsThatDifferInOtherCharactersStayApart() {
-        // given
-        RawRecord record = record(with("request_id", "\t req-1\u001f ", "customer_id", " acme\u00a0"));
+        // given: a zero-width space and a no-break space at the ends (a control character is refused instead)
+        RawRecord record = record(with("request_id", "\t req-1\u200b ", "customer_id", " acme\u00a0"));
 
         // when
         UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record);
 
         // then
-        assertThat(result.row().requestId()).isEqualTo("req-1\u001f");
+        assertThat(result.row().requestId()).isEqualTo("req-1\u200b");
         assertThat(result.row().customerId()).isEqualTo("acme\u00a0");
     }
 

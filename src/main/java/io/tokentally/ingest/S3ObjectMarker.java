@@ -3,6 +3,7 @@ package io.tokentally.ingest;
 import io.tokentally.shared.StorableText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,10 +69,37 @@ public class S3ObjectMarker {
         return marked;
     }
 
-    /** Marks again an object version that was marked before and has been dropped again. */
-    void markAgain(S3ObjectRegistry.Claim claim) {
+    /**
+     * Marks again an object version that was marked before and has been dropped again, put under its key at {@code
+     * putAt} (null: not known).
+     */
+    void markAgain(S3ObjectRegistry.Claim claim, Instant putAt) {
         boolean processed = claim.status().equals("PROCESSED");
         mark(claim, processed, claim.detail());
+        objects.markedAgain(claim.uri(), claim.etag(), putAt);
+    }
+
+    /**
+     * Whether marking the claimed version tags it where it is ({@code tokentally.s3.mark=tag}, or a key too long to
+     * take the processed or failed prefix) rather than moving it away.
+     */
+    boolean tagsInPlace(S3ObjectRegistry.Claim claim) {
+        return !properties.mark().equals("move") || targetKeyBytes(claim) > MAX_KEY_BYTES;
+    }
+
+    /** The bytes of the key the claimed version is moved to: its key under the processed or failed prefix. */
+    private int targetKeyBytes(S3ObjectRegistry.Claim claim) {
+        String key = keyOf(claim);
+        String prefix = claim.status().equals("FAILED") ? properties.failedPrefix() : properties.processedPrefix();
+        return (prefix + key).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static String bucketOf(S3ObjectRegistry.Claim claim) {
+        return claim.uri().substring(S3Source.SCHEME.length(), claim.uri().indexOf('/', S3Source.SCHEME.length()));
+    }
+
+    private static String keyOf(S3ObjectRegistry.Claim claim) {
+        return claim.uri().substring(S3Source.SCHEME.length() + bucketOf(claim).length() + 1);
     }
 
     /**
@@ -82,9 +110,8 @@ public class S3ObjectMarker {
      * @return whether the version was moved (copied, at least) or tagged; false when it was left alone
      */
     private boolean mark(S3ObjectRegistry.Claim claim, boolean processed, String reason) {
-        String bucket =
-                claim.uri().substring(S3Source.SCHEME.length(), claim.uri().indexOf('/', S3Source.SCHEME.length()));
-        String key = claim.uri().substring(S3Source.SCHEME.length() + bucket.length() + 1);
+        String bucket = bucketOf(claim);
+        String key = keyOf(claim);
         String version = "\"" + claim.etag() + "\"";
         Tagging tagging = tagging(processed, reason);
         String target = (processed ? properties.processedPrefix() : properties.failedPrefix()) + key;

@@ -1,7 +1,9 @@
 package io.tokentally.ingest;
 
 import io.tokentally.shared.SqlDialect;
+import io.tokentally.shared.SqlTime;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ import org.springframework.stereotype.Repository;
 public class S3ObjectRegistry {
 
     private static final String CLAIMS =
-            "SELECT object_uri, etag, source, claimed_run, file_id, status, detail FROM s3_object";
+            "SELECT object_uri, etag, source, claimed_run, file_id, status, detail, marked_at FROM s3_object";
     private static final List<String> COLUMNS =
             List.of("object_uri", "etag", "source", "size_bytes", "claimed_run", "claimed_at", "status");
 
@@ -33,7 +35,16 @@ public class S3ObjectRegistry {
     }
 
     /** A claimed object version. */
-    public record Claim(String uri, String etag, String source, long run, Long fileId, String status, String detail) {}
+    /** @param markedAt when the version was marked last, null until it is */
+    public record Claim(
+            String uri,
+            String etag,
+            String source,
+            long run,
+            Long fileId,
+            String status,
+            String detail,
+            Instant markedAt) {}
 
     /**
      * Claims an object version for {@code run}; true when the run owns it (it claimed it now, or
@@ -91,6 +102,22 @@ public class S3ObjectRegistry {
                 .update();
     }
 
+    /**
+     * Records that a version marked before was marked again after it was put under its key again at {@code putAt}
+     * (null: not known), as of now or the second after the put, whichever is later, so that the same put is not
+     * marked again whatever the S3 server's clock says ({@link S3Stager}).
+     */
+    void markedAgain(String uri, String etag, Instant putAt) {
+        OffsetDateTime now = now();
+        Instant secondAfter = putAt == null ? null : putAt.plusSeconds(1);
+        OffsetDateTime at = secondAfter != null && secondAfter.isAfter(now.toInstant())
+                ? OffsetDateTime.ofInstant(secondAfter, ZoneOffset.UTC)
+                : now;
+        jdbc.sql("UPDATE s3_object SET marked_at = ? WHERE object_uri = ? AND etag = ?")
+                .params(at, uri, etag)
+                .update();
+    }
+
     public Optional<Claim> find(String uri, String etag) {
         return jdbc.sql(CLAIMS + " WHERE object_uri = ? AND etag = ?")
                 .params(uri, etag)
@@ -106,7 +133,8 @@ public class S3ObjectRegistry {
                 rs.getLong(4),
                 (Long) rs.getObject(5, Long.class),
                 rs.getString(6),
-                rs.getString(7));
+                rs.getString(7),
+                SqlTime.read(rs, "marked_at"));
     }
 
     private OffsetDateTime now() {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -70,29 +71,42 @@ public class S3Stager {
                 if (objects.claim(uri, etag, source.name(), object.size(), run)) {
                     pending += stageObject(run, source, object) ? 1 : 0;
                 } else {
-                    moveAgainIfMarked(uri, etag);
+                    markAgainIfDroppedAgain(uri, object);
                 }
             }
         }
         return pending;
     }
 
-    /** A version that was moved away once and dropped again is moved again, not read again. */
-    private void moveAgainIfMarked(String uri, String etag) {
-        objects.find(uri, etag)
-                .filter(claim -> properties.mark().equals("move"))
+    /**
+     * A version marked once and dropped again is marked again, not read again: one moved away is under the prefix
+     * again; one tagged in place was put again under its key after its mark (a put drops an object's tags). S3 gives
+     * the time of a put to the second, so a put in the second of the mark counts as after it (a version put just
+     * before may be tagged once more).
+     */
+    private void markAgainIfDroppedAgain(String uri, S3Object object) {
+        objects.find(uri, etag(object))
                 .filter(claim ->
                         claim.status().equals("PROCESSED") || claim.status().equals("FAILED"))
+                .filter(claim -> !marker.tagsInPlace(claim)
+                        || claim.markedAt() == null
+                        || (object.lastModified() != null
+                                && !object.lastModified()
+                                        .isBefore(claim.markedAt().truncatedTo(ChronoUnit.SECONDS))))
                 .ifPresent(claim -> {
-                    log.info("{} was {} before and has been dropped again; moving it again", uri, claim.status());
-                    marker.markAgain(claim);
+                    log.info(
+                            "{} was {} before and has been dropped again; {} it again",
+                            uri,
+                            claim.status(),
+                            marker.tagsInPlace(claim) ? "tagging" : "moving");
+                    marker.markAgain(claim, object.lastModified());
                 });
     }
 
-    /** Moves again every object version under the source that was marked before and has been dropped again. */
-    public void moveAgainDropped(S3Source source) {
+    /** Marks again every object version under the source that was marked before and has been dropped again. */
+    public void markAgainDropped(S3Source source) {
         for (S3Object object : list(source)) {
-            moveAgainIfMarked(source.uri(object.key()), etag(object));
+            markAgainIfDroppedAgain(source.uri(object.key()), object);
         }
     }
 

@@ -73,7 +73,7 @@ public class S3DropWatcher {
      * under way: the new objects wait for the first poll after it ends, said once per run.
      */
     public Optional<JobExecution> poll() throws Exception {
-        stager.moveAgainDropped(drop);
+        stager.markAgainDropped(drop);
         List<String> fresh = stager.unclaimed(drop);
         LocalDate yesterday =
                 LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);

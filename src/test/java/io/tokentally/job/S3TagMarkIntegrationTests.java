@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -102,6 +103,28 @@ class S3TagMarkIntegrationTests {
         assertThat(readAndAccepted(first)).isEqualTo(Map.of("ROWS_READ", 10L, "ROWS_ACCEPTED", 10L));
     }
 
+    @Test
+    void aVersionPutAgainUnderItsKeyAfterItsMarkIsTaggedAgainWithoutBeingReadAndOnlyOnce() throws Exception {
+        // given a version read and tagged
+        String key = "incoming/again.csv";
+        List<String> rows = List.of(UsageFixtures.rows("again", yesterday(), 6, 7, "alice"));
+        put(key, rows);
+        watcher.poll().orElseThrow();
+        assertThat(tags(key)).containsEntry("tokentally-status", "processed");
+
+        // when the same bytes are put again under the key, which drops the object's tags
+        put(key, rows);
+        assertThat(tags(key)).isEmpty();
+        Optional<JobExecution> next = watcher.poll();
+
+        // then no run reads it, and it is tagged again; tags taken off by hand stay off at the next poll (no new put)
+        assertThat(next).isEmpty();
+        assertThat(tags(key)).containsEntry("tokentally-status", "processed");
+        s3.deleteObjectTagging(request -> request.bucket(BUCKET).key(key));
+        assertThat(watcher.poll()).isEmpty();
+        assertThat(tags(key)).isEmpty();
+    }
+
     private LocalDate yesterday() {
         return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
     }
@@ -112,7 +135,11 @@ class S3TagMarkIntegrationTests {
     }
 
     private static Map<String, String> tags() {
-        return s3.getObjectTagging(request -> request.bucket(BUCKET).key("incoming/tagged.csv")).tagSet().stream()
+        return tags("incoming/tagged.csv");
+    }
+
+    private static Map<String, String> tags(String key) {
+        return s3.getObjectTagging(request -> request.bucket(BUCKET).key(key)).tagSet().stream()
                 .collect(Collectors.toMap(Tag::key, Tag::value));
     }
 

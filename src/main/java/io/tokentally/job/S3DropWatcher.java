@@ -3,6 +3,8 @@ package io.tokentally.job;
 import io.tokentally.ingest.S3Properties;
 import io.tokentally.ingest.S3Source;
 import io.tokentally.ingest.S3Stager;
+import io.tokentally.reconcile.Finding;
+import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.RequiredFile;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,23 +34,36 @@ import org.springframework.stereotype.Component;
 public class S3DropWatcher {
 
     private static final Logger log = LoggerFactory.getLogger(S3DropWatcher.class);
+    /** The finding of a run the watcher could not start for a fault in its customers, plans or prices file. */
+    static final String NOT_STARTED = "DROP_NOT_STARTED";
+    /** Findings the watcher records belong to no run. */
+    private static final long NO_RUN = 0;
 
     private final S3Stager stager;
     private final BillingRuns runs;
     private final TokentallyProperties defaults;
     private final Clock clock;
+    private final FindingRepository findings;
     private final S3Source drop;
     /** The unfinished run the watcher last said it waits for, so that it says so once. */
     private volatile long warnedOf = -1;
     /** Why the watcher last found yesterday's window busy, so that a run under way is logged once, not every poll. */
     private volatile String busyWith;
+    /** Why the watcher last could not start a run (a faulty file), so that it is said once, not every poll. */
+    private volatile String refusedFor;
 
     S3DropWatcher(
-            S3Stager stager, S3Properties properties, BillingRuns runs, TokentallyProperties defaults, Clock clock) {
+            S3Stager stager,
+            S3Properties properties,
+            BillingRuns runs,
+            TokentallyProperties defaults,
+            Clock clock,
+            FindingRepository findings) {
         this.stager = stager;
         this.runs = runs;
         this.defaults = defaults;
         this.clock = clock;
+        this.findings = findings;
         this.drop = S3Source.parse(properties.drop())
                 .orElseThrow(() -> new InvalidConfigurationPropertyValueException(
                         "tokentally.s3.drop",
@@ -102,7 +117,12 @@ public class S3DropWatcher {
             // said once the run is under way: a poll while a run of the window is going starts none
             log.info("{}: started execution {} of window {}", why, started.getId(), yesterday);
             busyWith = null;
+            refusedFor = null;
+            findings.resolve(notStartedKey(yesterday), started.getJobInstance().getInstanceId());
             return Optional.of(started);
+        } catch (ReferenceFiles.Invalid invalid) {
+            refused(yesterday, why, invalid);
+            return Optional.empty();
         } catch (BillingRuns.WindowBusy busy) {
             if (!busy.getMessage().equals(busyWith)) {
                 log.warn(
@@ -113,6 +133,26 @@ public class S3DropWatcher {
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * Records that the run of the window could not start for a fault in its customers, plans or prices file (a
+     * {@value #NOT_STARTED} error finding, which the run that starts once the file is mended resolves), said once
+     * per fault: every poll tries again.
+     */
+    private void refused(LocalDate window, String why, ReferenceFiles.Invalid invalid) {
+        if (invalid.getMessage().equals(refusedFor)) {
+            return;
+        }
+        String message = why + " wait: the run of window " + window + " cannot start: " + invalid.getMessage()
+                + "; mend the file and the next poll starts it";
+        log.error("S3 drop folder {}: {}", drop.spec(), message);
+        findings.record(new Finding(notStartedKey(window), NOT_STARTED, Finding.Severity.ERROR, message), NO_RUN);
+        refusedFor = invalid.getMessage();
+    }
+
+    private String notStartedKey(LocalDate window) {
+        return "drop-not-started:" + drop.spec() + ":" + window;
     }
 
     /** Whether the run reads the drop folder: its claimed objects are there, moved only once it ends. */

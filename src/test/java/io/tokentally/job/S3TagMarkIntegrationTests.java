@@ -6,7 +6,11 @@ import io.tokentally.S3MockServer;
 import io.tokentally.TempFolders;
 import io.tokentally.UsageFixtures;
 import io.tokentally.ingest.S3ObjectMarker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -35,6 +39,9 @@ class S3TagMarkIntegrationTests {
     static final Path WORK = TempFolders.create("tokentally-s3-tag-");
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
     static final String BUCKET = "tt-tag-" + UUID.randomUUID().toString().substring(0, 8);
+    /** A copy of the fixture's customers file, which a test breaks for a while. */
+    static final Path CUSTOMERS = WORK.resolve("customers.csv");
+
     static S3Client s3;
 
     @DynamicPropertySource
@@ -46,9 +53,10 @@ class S3TagMarkIntegrationTests {
         registry.add("tokentally.s3.mark", () -> "tag");
         registry.add("tokentally.s3.drop", () -> "drop=s3://" + BUCKET + "/incoming/");
         registry.add("tokentally.s3.poll-interval", () -> "1h");
-        registry.add(
-                "tokentally.customers-file",
-                () -> FIXTURES.resolve("job-customers.csv").toString());
+        registry.add("tokentally.customers-file", () -> {
+            copy(FIXTURES.resolve("job-customers.csv"), CUSTOMERS);
+            return CUSTOMERS.toString();
+        });
         registry.add(
                 "tokentally.plans-file",
                 () -> FIXTURES.resolve("job-plans.yaml").toString());
@@ -123,6 +131,55 @@ class S3TagMarkIntegrationTests {
         s3.deleteObjectTagging(request -> request.bucket(BUCKET).key(key));
         assertThat(watcher.poll()).isEmpty();
         assertThat(tags(key)).isEmpty();
+    }
+
+    @Test
+    void aRunTheWatcherCannotStartForAFaultyFileIsAnErrorFindingUntilTheFileIsMended() throws Exception {
+        // given a new object, and a customers file with a short row
+        String customers = Files.readString(CUSTOMERS);
+        put("incoming/waiting.csv", List.of(UsageFixtures.rows("waiting", yesterday(), 4, 3, "alice")));
+        Optional<JobExecution> first;
+        Optional<JobExecution> second;
+        Map<String, Object> refused;
+        try {
+            Files.writeString(CUSTOMERS, customers + "carol\n");
+
+            // when two polls find the object
+            first = watcher.poll();
+            second = watcher.poll();
+            refused = finding();
+        } finally {
+            Files.writeString(CUSTOMERS, customers);
+        }
+        JobExecution started = watcher.poll().orElseThrow();
+
+        // then neither started a run, and one error finding names the file's fault; the run that starts once the
+        // file is mended reads the object and resolves it
+        assertThat(first).isEmpty();
+        assertThat(second).isEmpty();
+        assertThat(refused)
+                .containsEntry("KIND", "DROP_NOT_STARTED")
+                .containsEntry("SEVERITY", "ERROR")
+                .containsEntry("STATUS", "OPEN");
+        assertThat((String) refused.get("MESSAGE"))
+                .startsWith("1 new object(s) in ")
+                .contains(" wait: the run of window " + yesterday() + " cannot start: ", CUSTOMERS + " line 4")
+                .endsWith("; mend the file and the next poll starts it");
+        assertThat(finding()).containsEntry("STATUS", "RESOLVED");
+        assertThat(readAndAccepted(started)).isEqualTo(Map.of("ROWS_READ", 4L, "ROWS_ACCEPTED", 4L));
+    }
+
+    private Map<String, Object> finding() {
+        return jdbc.queryForMap(
+                "SELECT kind, severity, status, message FROM finding WHERE finding_key LIKE 'drop-not-started:%'");
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private LocalDate yesterday() {

@@ -42,7 +42,11 @@ import java.util.function.Predicate;
  *       since {@code stripe setup} last ran has none, and the item still bills the old one;
  *   <li>one plan is in force over the customer's whole billing period: Stripe bills a meter's count of the period
  *       at one item's price, so a period that a plan change splits (another markup, other Stripe prices) is sent
- *       in USD.
+ *       in USD;
+ *   <li>with moves at a change's instant ({@code effective_instant}), no version of the usage's price begins inside
+ *       its billing period after the one its item bills at the period's start: Stripe bills a metered item moved to
+ *       another price mid-period, without proration, only for the usage after the move, so the usage of such a
+ *       period is sent in USD.
  * </ul>
  */
 final class TokenRouting {
@@ -135,6 +139,7 @@ final class TokenRouting {
                 centsPerUnit.multiply(BigDecimal.valueOf(usage.tokens())).movePointLeft(2);
         if (stripeUsd.compareTo(usage.billedUsd()) != 0
                 || !onItem(usage, price.get(), plan, period)
+                || movesInside(usage, price.get(), plan, period)
                 || !onePlanThrough(usage.customerId(), period)) {
             return Optional.empty();
         }
@@ -164,6 +169,25 @@ final class TokenRouting {
                 && price.serviceTier() == usage.serviceTier()
                 && price.contextTier() == usage.contextTier()
                 && layout.provisions(usage.serviceTier(), usage.contextTier());
+    }
+
+    /**
+     * Whether a plan that moves items at a change's instant has the item of the usage's price move inside the period:
+     * a version begins inside it after the one in force at its start (or, for a model first priced during the
+     * period, after its first version, which the item was added with).
+     */
+    private boolean movesInside(Usage usage, Price price, Plan plan, BillingPeriod period) {
+        if (plan.stripePriceMoves() == StripePriceMoves.NEXT_PERIOD) {
+            return false;
+        }
+        TreeSet<Instant> effective = (plan.priceChanges() == PriceChangePolicy.HOLD ? heldStarts : starts)
+                .get(slot(price.model(), usage.tokenType(), usage.serviceTier(), usage.contextTier()));
+        if (effective == null || effective.isEmpty()) {
+            return false;
+        }
+        Instant first = effective.first().isAfter(period.start()) ? effective.first() : period.start();
+        Instant move = effective.higher(first);
+        return move != null && move.isBefore(period.end());
     }
 
     /** Whether the subscription item bills this version at the usage's time, as the plan moves items. */

@@ -279,8 +279,16 @@ class PriceFeedSequencePostgresIntegrationTests {
         // and the split: exact usage as tokens, the rest in micro-USD
         String gpt4oInput = TOKENS.eventName("openai/gpt-4o", TokenType.INPUT);
         assertThat(tokensSent("cus_seq_eff", gpt4oInput))
-                .as("the effective-instant customer's gpt-4o input, every day")
-                .isEqualTo(4 * 800_000L);
+                .as("the effective-instant customer's gpt-4o input: the day-2 cut splits the period, which goes on the"
+                        + " amount meters whole (Stripe bills an item moved mid-period only for the usage after the"
+                        + " move); day 1's count, sent before the cut was known, taken back by day 2's run")
+                .isZero();
+        assertThat(STRIPE.events().stream()
+                        .filter(event -> event.customer().equals("cus_seq_eff")
+                                && event.eventName().equals(gpt4oInput))
+                        .map(FakeStripe.Event::value))
+                .as("day 1's count and its negative revision")
+                .containsExactly(800_000L, -800_000L);
         assertThat(tokensSent("cus_seq_nxt", gpt4oInput))
                 .as("the next-period customer's gpt-4o input: day 1 only; days 2-4 (new price, item still on the"
                         + " old one until the next period) on the amount meters")
@@ -298,8 +306,9 @@ class PriceFeedSequencePostgresIntegrationTests {
                 "anthropic/claude-sonnet-4-5", TokenType.INPUT, ServiceTier.STANDARD, ContextTier.LONG);
         assertThat(longInput).isEqualTo("tokentally_anthropic_claude-sonnet-4-5_long_input");
         assertThat(tokensSent("cus_seq_eff", longInput))
-                .as("long-context input has a meter of its own (token-tiers=long), every day")
-                .isEqualTo(4 * 250_000L);
+                .as("long-context input has a meter of its own (token-tiers=long); the day-3 cut splits the period:"
+                        + " amount meters, days 1 and 2 taken back")
+                .isZero();
         assertThat(tokensSent("cus_seq_nxt", longInput))
                 .as("the next-period customer's long-context input after the day-3 change: amount meters")
                 .isEqualTo(2 * 250_000L);

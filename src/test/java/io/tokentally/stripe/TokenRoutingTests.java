@@ -29,6 +29,9 @@ class TokenRoutingTests {
     static final Instant NOVEMBER = Instant.parse("2026-11-01T00:00:00Z");
     static final Instant CUT = Instant.parse("2026-11-15T00:00:00Z");
     static final BillingPeriod PERIOD = new BillingPeriod(NOVEMBER, Instant.parse("2026-12-01T00:00:00Z"));
+    /** A period no price change splits: the new input price is in force through it. */
+    static final BillingPeriod DECEMBER = new BillingPeriod(PERIOD.end(), Instant.parse("2027-01-01T00:00:00Z"));
+
     static final Price OLD_INPUT =
             price(1, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, NOVEMBER, "2.5");
     static final Price NEW_INPUT = price(2, TokenType.INPUT, ServiceTier.STANDARD, ContextTier.STANDARD, CUT, "2");
@@ -44,7 +47,7 @@ class TokenRoutingTests {
 
     @Test
     void sendsAListedModelsOwnStandardPriceAsTokens() {
-        assertThat(routing.meterFor(usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003"), PERIOD))
+        assertThat(routing.meterFor(usage(AT_INSTANT, NEW_INPUT, "2026-12-10T10:00:00Z", "0.0024"), DECEMBER))
                 .contains("tt_openai_gpt-4o_input");
     }
 
@@ -57,12 +60,12 @@ class TokenRoutingTests {
                 TokenType.CACHE_READ,
                 ServiceTier.STANDARD,
                 ContextTier.STANDARD,
-                Instant.parse("2026-11-10T10:00:00Z"),
-                NOVEMBER,
-                OLD_INPUT.priceId(),
+                Instant.parse("2026-12-10T10:00:00Z"),
+                CUT,
+                NEW_INPUT.priceId(),
                 new BigDecimal("20"),
                 1_000,
-                new BigDecimal("0.003"));
+                new BigDecimal("0.0024"));
         // long-context and batch prices are not provisioned
         TokenRouting.Usage longContext = new TokenRouting.Usage(
                 "c",
@@ -70,7 +73,7 @@ class TokenRoutingTests {
                 TokenType.INPUT,
                 ServiceTier.STANDARD,
                 ContextTier.LONG,
-                Instant.parse("2026-11-10T10:00:00Z"),
+                Instant.parse("2026-12-10T10:00:00Z"),
                 NOVEMBER,
                 LONG_INPUT.priceId(),
                 new BigDecimal("20"),
@@ -82,33 +85,33 @@ class TokenRoutingTests {
                 TokenType.INPUT,
                 ServiceTier.BATCH,
                 ContextTier.STANDARD,
-                Instant.parse("2026-11-10T10:00:00Z"),
+                Instant.parse("2026-12-10T10:00:00Z"),
                 NOVEMBER,
                 BATCH_INPUT.priceId(),
                 new BigDecimal("20"),
                 1_000,
                 new BigDecimal("0.0015"));
         // a billed amount that is not tokens x the plan's Stripe price (a custom rate, another markup)
-        TokenRouting.Usage otherAmount = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.0031");
-        // a custom rate (no markup recorded), even one that bills what the markup would ($3 = $2.50 x 1.2)
+        TokenRouting.Usage otherAmount = usage(AT_INSTANT, NEW_INPUT, "2026-12-10T10:00:00Z", "0.0025");
+        // a custom rate (no markup recorded), even one that bills what the markup would ($2.40 = $2 x 1.2)
         TokenRouting.Usage customRate = new TokenRouting.Usage(
                 "c",
                 "instant",
                 TokenType.INPUT,
                 ServiceTier.STANDARD,
                 ContextTier.STANDARD,
-                Instant.parse("2026-11-10T10:00:00Z"),
-                NOVEMBER,
-                OLD_INPUT.priceId(),
+                Instant.parse("2026-12-10T10:00:00Z"),
+                CUT,
+                NEW_INPUT.priceId(),
                 null,
                 1_000,
-                new BigDecimal("0.003"));
+                new BigDecimal("0.0024"));
 
-        assertThat(routing.meterFor(fallback, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(longContext, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(batch, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(otherAmount, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(customRate, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(fallback, DECEMBER)).isEmpty();
+        assertThat(routing.meterFor(longContext, DECEMBER)).isEmpty();
+        assertThat(routing.meterFor(batch, DECEMBER)).isEmpty();
+        assertThat(routing.meterFor(otherAmount, DECEMBER)).isEmpty();
+        assertThat(routing.meterFor(customRate, DECEMBER)).isEmpty();
     }
 
     @Test
@@ -116,10 +119,11 @@ class TokenRoutingTests {
         TokenRouting unlisted = new TokenRouting(
                 LAYOUT, Set.of("openai/gpt-4.1"), null, null, VERSIONS, VERSIONS, plans(), customers());
         TokenRouting noMeter = routing(Set.of("tt_openai_gpt-4o_output"));
-        TokenRouting.Usage usage = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
+        TokenRouting.Usage usage = usage(AT_INSTANT, NEW_INPUT, "2026-12-10T10:00:00Z", "0.0024");
 
-        assertThat(unlisted.meterFor(usage, PERIOD)).isEmpty();
-        assertThat(noMeter.meterFor(usage, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(usage, DECEMBER)).isPresent();
+        assertThat(unlisted.meterFor(usage, DECEMBER)).isEmpty();
+        assertThat(noMeter.meterFor(usage, DECEMBER)).isEmpty();
     }
 
     @Test
@@ -127,14 +131,58 @@ class TokenRoutingTests {
         // after the cut, the usage is rated at the new price; the item bills the old one until December
         TokenRouting.Usage afterCut = usage(NEXT_PERIOD, NEW_INPUT, "2026-11-20T10:00:00Z", "0.0024");
         TokenRouting.Usage beforeCut = usage(NEXT_PERIOD, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
-        TokenRouting.Usage atInstant = usage(AT_INSTANT, NEW_INPUT, "2026-11-20T10:00:00Z", "0.0024");
-        BillingPeriod december = new BillingPeriod(PERIOD.end(), Instant.parse("2027-01-01T00:00:00Z"));
         TokenRouting.Usage nextMonth = usage(NEXT_PERIOD, NEW_INPUT, "2026-12-02T10:00:00Z", "0.0024");
 
         assertThat(routing.meterFor(afterCut, PERIOD)).isEmpty();
         assertThat(routing.meterFor(beforeCut, PERIOD)).isPresent();
-        assertThat(routing.meterFor(atInstant, PERIOD)).isPresent();
-        assertThat(routing.meterFor(nextMonth, december)).isPresent();
+        assertThat(routing.meterFor(nextMonth, DECEMBER)).isPresent();
+    }
+
+    @Test
+    void anEffectiveInstantPlansPeriodThatAPriceChangeSplitsGoesInUsdBothSidesOfTheChange() {
+        // given the at-instant plan, whose item moves to the new price on 15 November: Stripe bills a metered item
+        // moved mid-period without proration only for the usage after the move
+        TokenRouting.Usage beforeCut = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
+        TokenRouting.Usage afterCut = usage(AT_INSTANT, NEW_INPUT, "2026-11-20T10:00:00Z", "0.0024");
+        TokenRouting.Usage nextMonth = usage(AT_INSTANT, NEW_INPUT, "2026-12-02T10:00:00Z", "0.0024");
+        // a model first priced on 15 November: its item is added with that price, no move inside the period
+        Price firstPriced = new Price(
+                9,
+                "openai/gpt-new",
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                CUT,
+                new BigDecimal("2"),
+                null,
+                "test");
+        TokenRouting withNewModel = new TokenRouting(
+                LAYOUT,
+                Set.of(GPT, "openai/gpt-new"),
+                null,
+                null,
+                List.of(OLD_INPUT, NEW_INPUT, firstPriced),
+                List.of(OLD_INPUT, NEW_INPUT, firstPriced),
+                plans(),
+                customers());
+        TokenRouting.Usage newModel = new TokenRouting.Usage(
+                "c",
+                AT_INSTANT.planId(),
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                Instant.parse("2026-11-20T10:00:00Z"),
+                CUT,
+                9,
+                new BigDecimal("20"),
+                1_000,
+                new BigDecimal("0.0024"));
+
+        // when, then: November goes in USD, both sides of the change; December, one price through it, in tokens
+        assertThat(routing.meterFor(beforeCut, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(afterCut, PERIOD)).isEmpty();
+        assertThat(routing.meterFor(nextMonth, DECEMBER)).contains("tt_openai_gpt-4o_input");
+        assertThat(withNewModel.meterFor(newModel, PERIOD)).contains("tt_openai_gpt-new_input");
     }
 
     @Test
@@ -142,14 +190,13 @@ class TokenRoutingTests {
         // given a customer moved to another plan (other Stripe prices) on 15 November
         TokenRouting.Usage before = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003", "moved");
         TokenRouting.Usage after = usage(NEXT_PERIOD, OLD_INPUT, "2026-11-20T10:00:00Z", "0.003", "moved");
-        BillingPeriod december = new BillingPeriod(PERIOD.end(), Instant.parse("2027-01-01T00:00:00Z"));
         TokenRouting.Usage nextMonth = usage(NEXT_PERIOD, NEW_INPUT, "2026-12-02T10:00:00Z", "0.0024", "moved");
 
         // when, then: Stripe would bill the period's whole count at one item's price, so November goes in USD, both
         // sides of the change; December, on one plan, in tokens
         assertThat(routing.meterFor(before, PERIOD)).isEmpty();
         assertThat(routing.meterFor(after, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(nextMonth, december)).isPresent();
+        assertThat(routing.meterFor(nextMonth, DECEMBER)).isPresent();
     }
 
     @Test
@@ -158,15 +205,15 @@ class TokenRoutingTests {
         // the plan has now
         String meter = "tt_openai_gpt-4o_input";
         String atFifty = TokenMeterLayout.lookupKey(
-                meter, NOVEMBER, "instant", Amounts.centsPerUnit(new BigDecimal("2.5"), new BigDecimal("50")));
+                meter, CUT, "instant", Amounts.centsPerUnit(new BigDecimal("2"), new BigDecimal("50")));
         String atTwenty = TokenMeterLayout.lookupKey(
-                meter, NOVEMBER, "instant", Amounts.centsPerUnit(new BigDecimal("2.5"), new BigDecimal("20")));
-        TokenRouting.Usage usage = usage(AT_INSTANT, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
+                meter, CUT, "instant", Amounts.centsPerUnit(new BigDecimal("2"), new BigDecimal("20")));
+        TokenRouting.Usage usage = usage(AT_INSTANT, NEW_INPUT, "2026-12-10T10:00:00Z", "0.0024");
 
         // when, then: Stripe's item would bill the 50% price, so the usage goes in USD until the set-up runs again
-        assertThat(routing(null, Set.of(atFifty)::contains).meterFor(usage, PERIOD))
+        assertThat(routing(null, Set.of(atFifty)::contains).meterFor(usage, DECEMBER))
                 .isEmpty();
-        assertThat(routing(null, Set.of(atFifty, atTwenty)::contains).meterFor(usage, PERIOD))
+        assertThat(routing(null, Set.of(atFifty, atTwenty)::contains).meterFor(usage, DECEMBER))
                 .contains(meter);
     }
 

@@ -98,6 +98,28 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
                 ended.getStepName(),
                 ended.getJobExecutionId(),
                 ended.getStatus());
+        if (ended.getStatus() == BatchStatus.UNKNOWN) {
+            explainUnknown(ended);
+        }
+    }
+
+    /**
+     * Says what Spring Batch's "unknown state and should not be restarted" error means when the partition's run
+     * was failed or resumed while this worker read it (its manager died and was resumed, or a person restarted the
+     * run): the step's row was changed under the worker, its commit rolled back, and the resumed run reads the file
+     * again. Nothing is for a person to do then.
+     */
+    private void explainUnknown(StepExecution ended) {
+        StepExecution stored = jobRepository.getStepExecution(ended.getId());
+        if (stored != null && stored.getStatus() != BatchStatus.STARTED && stored.getStatus() != BatchStatus.STARTING) {
+            log.info(
+                    "Worker: {} of execution {} was ended {} by its run while this worker read it (a resumed or"
+                            + " restarted run): its work here was rolled back and the run reads the file again;"
+                            + " Spring Batch's \"should not be restarted\" above needs no action",
+                    ended.getStepName(),
+                    ended.getJobExecutionId(),
+                    stored.getStatus());
+        }
     }
 
     /**

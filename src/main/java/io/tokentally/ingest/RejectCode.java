@@ -29,8 +29,8 @@ public enum RejectCode {
     /** A field is longer than the engine stores. */
     FIELD_TOO_LONG,
     /**
-     * An identifying field (request, customer, provider or model) holds bytes that are not UTF-8, or a control
-     * character.
+     * An identifying field (request, customer, provider or model) holds bytes that are not UTF-8, or a customer,
+     * provider or model a control character.
      */
     INVALID_ENCODING,
     /** No price is known for the model (at the row's time, tier and token types). */

@@ -19,22 +19,33 @@ final class UsageFieldRules {
      * An identifying field as it stands, unless it is too long or holds U+FFFD, the character that stands for
      * bytes that were not UTF-8 (and for a JSON escape of half a surrogate pair, and a NUL): two different ids would
      * then read alike (and count as one request or one customer), so such a row is rejected rather than billed under
-     * a mangled id. A control character (a line break, a tab) is refused too: no id is written with one, and it would
-     * break the lines of the logs, findings and summary that show the id.
+     * a mangled id.
      */
     static String identifier(String value, String column, int maxLength) {
         if (value.length() > maxLength) {
             throw new RowException(
                     RejectCode.FIELD_TOO_LONG, column + " " + FieldLength.tooLong(value.length(), maxLength));
         }
+        if (value.indexOf(NOT_UTF8) >= 0) {
+            throw new RowException(
+                    RejectCode.INVALID_ENCODING,
+                    column + " holds U+FFFD, the character that stands for bytes that are not UTF-8 (or for a"
+                            + " JSON escape of half a surrogate pair, or a NUL): " + ShownText.quoted(value));
+        }
+        return value;
+    }
+
+    /**
+     * An id the engine shows and keys findings and totals by (customer, provider, model), as {@link #identifier}
+     * judges it, and refused as well when it holds a control character (a line break, a tab): no such id is written
+     * with one, none in the customers or prices files can match it, and it would break the lines of the logs,
+     * findings and summary that show it. A request id is not judged so: aggregated exports build theirs from text
+     * their users chose (a tag, an end user), and it is shown escaped.
+     */
+    static String shownIdentifier(String value, String column, int maxLength) {
+        identifier(value, column, maxLength);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == NOT_UTF8) {
-                throw new RowException(
-                        RejectCode.INVALID_ENCODING,
-                        column + " holds U+FFFD, the character that stands for bytes that are not UTF-8 (or for a"
-                                + " JSON escape of half a surrogate pair, or a NUL): " + ShownText.quoted(value));
-            }
             if (Character.isISOControl(c)) {
                 throw new RowException(
                         RejectCode.INVALID_ENCODING,

@@ -12,6 +12,7 @@ import static io.tokentally.ingest.UsageFieldRules.count;
 import static io.tokentally.ingest.UsageFieldRules.identifier;
 import static io.tokentally.ingest.UsageFieldRules.isError;
 import static io.tokentally.ingest.UsageFieldRules.serviceTier;
+import static io.tokentally.ingest.UsageFieldRules.shownIdentifier;
 
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
@@ -94,10 +95,10 @@ public final class UsageRowParser {
         /** The keys of {@code required}: the identifiers are judged first, then the timestamp. */
         static RowKeys of(RequiredFields required) {
             String requestId = identifier(required.requestId(), REQUEST_ID, MAX_REQUEST_ID_LENGTH);
-            String customerId = identifier(required.customerId(), CUSTOMER_ID, FieldLength.CUSTOMER_ID);
-            String provider = identifier(required.provider(), PROVIDER, MAX_WRITTEN_ID_LENGTH)
+            String customerId = shownIdentifier(required.customerId(), CUSTOMER_ID, FieldLength.CUSTOMER_ID);
+            String provider = shownIdentifier(required.provider(), PROVIDER, MAX_WRITTEN_ID_LENGTH)
                     .toLowerCase(Locale.ROOT);
-            String model = identifier(required.model(), MODEL, MAX_WRITTEN_ID_LENGTH);
+            String model = shownIdentifier(required.model(), MODEL, MAX_WRITTEN_ID_LENGTH);
             Instant timestamp = UsageTimestamp.parse(required.timestamp());
             return new RowKeys(requestId, timestamp, customerId, provider, model);
         }

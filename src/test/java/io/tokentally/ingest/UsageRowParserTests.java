@@ -199,7 +199,10 @@ class UsageRowParserTests {
                     with(column, "init\uFFFDch"),
                     RejectCode.INVALID_ENCODING));
             cases.add(arguments(column + " with a NUL", with(column, "init\u0000ch"), RejectCode.INVALID_ENCODING));
-            // control characters: a line break (a quoted CSV field across two lines), a tab, DEL and a C1 control
+        }
+        // control characters in an id shown and keyed by: a line break (a quoted CSV field across two lines), a tab,
+        // DEL and a C1 control
+        for (String column : List.of("customer_id", "provider", "model")) {
             for (String control : List.of("\n", "\t", "\u007F", "\u0085")) {
                 cases.add(arguments(
                         column + " with U+" + String.format("%04X", (int) control.charAt(0)),
@@ -228,6 +231,16 @@ class UsageRowParserTests {
         assertThat(result.reject().lineNo()).isEqualTo(LINE_NO);
         assertThat(result.reject().raw()).isEqualTo(RAW);
         assertThat(result.reject().message()).isNotBlank();
+    }
+
+    @Test
+    void aRequestIdWithAControlCharacterIsKeptAsAnAggregatedExportBuildsItFromItsUsersText() {
+        // when
+        UsageRowParser.Result result = UsageRowParser.parse(FILE_ID, record(with("request_id", "day|tag\tx|gpt-4o")));
+
+        // then
+        assertThat(result.reject()).isNull();
+        assertThat(result.row().requestId()).isEqualTo("day|tag\tx|gpt-4o");
     }
 
     @Test

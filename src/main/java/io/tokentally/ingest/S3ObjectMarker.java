@@ -84,14 +84,17 @@ public class S3ObjectMarker {
      * take the processed or failed prefix) rather than moving it away.
      */
     boolean tagsInPlace(S3ObjectRegistry.Claim claim) {
-        return !properties.mark().equals("move") || targetKeyBytes(claim) > MAX_KEY_BYTES;
+        return !moves(target(claim, !claim.status().equals("FAILED")));
     }
 
-    /** The bytes of the key the claimed version is moved to: its key under the processed or failed prefix. */
-    private int targetKeyBytes(S3ObjectRegistry.Claim claim) {
-        String key = keyOf(claim);
-        String prefix = claim.status().equals("FAILED") ? properties.failedPrefix() : properties.processedPrefix();
-        return (prefix + key).getBytes(StandardCharsets.UTF_8).length;
+    /** The key the claimed version is moved to when marked: its key under the processed or failed prefix. */
+    private String target(S3ObjectRegistry.Claim claim, boolean processed) {
+        return (processed ? properties.processedPrefix() : properties.failedPrefix()) + keyOf(claim);
+    }
+
+    /** Whether marking moves a version to {@code target}: with {@code mark=move}, unless the key is too long. */
+    private boolean moves(String target) {
+        return properties.mark().equals("move") && target.getBytes(StandardCharsets.UTF_8).length <= MAX_KEY_BYTES;
     }
 
     private static String bucketOf(S3ObjectRegistry.Claim claim) {
@@ -114,9 +117,8 @@ public class S3ObjectMarker {
         String key = keyOf(claim);
         String version = "\"" + claim.etag() + "\"";
         Tagging tagging = tagging(processed, reason);
-        String target = (processed ? properties.processedPrefix() : properties.failedPrefix()) + key;
-        boolean move =
-                properties.mark().equals("move") && target.getBytes(StandardCharsets.UTF_8).length <= MAX_KEY_BYTES;
+        String target = target(claim, processed);
+        boolean move = moves(target);
         String marking = processed ? "processed" : "failed: " + reason;
         if (move) {
             boolean copied = stillThere(

@@ -19,9 +19,10 @@ import org.springframework.stereotype.Repository;
 public class S3ObjectRegistry {
 
     private static final String CLAIMS =
-            "SELECT object_uri, etag, source, claimed_run, file_id, status, detail, marked_at FROM s3_object";
-    private static final List<String> COLUMNS =
-            List.of("object_uri", "etag", "source", "size_bytes", "claimed_run", "claimed_at", "status");
+            "SELECT object_uri, etag, source, claimed_run, file_id, status, detail, marked_at, last_modified"
+                    + " FROM s3_object";
+    private static final List<String> COLUMNS = List.of(
+            "object_uri", "etag", "source", "size_bytes", "claimed_run", "claimed_at", "status", "last_modified");
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -34,8 +35,13 @@ public class S3ObjectRegistry {
         this.insertClaim = dialect.insertIfAbsent("s3_object", COLUMNS, List.of("object_uri", "etag"));
     }
 
-    /** A claimed object version. */
-    /** @param markedAt when the version was marked last, null until it is */
+    /**
+     * A claimed object version.
+     *
+     * @param markedAt when the version was marked last, null until it is
+     * @param lastModified when S3 says the version was last put under its key, as the run that claimed it or marked it
+     *     again listed it; null for a version claimed by a version of the engine before it was kept
+     */
     public record Claim(
             String uri,
             String etag,
@@ -44,14 +50,16 @@ public class S3ObjectRegistry {
             Long fileId,
             String status,
             String detail,
-            Instant markedAt) {}
+            Instant markedAt,
+            Instant lastModified) {}
 
     /**
      * Claims an object version for {@code run}; true when the run owns it (it claimed it now, or
      * before a restart). Another run or replica that claimed it first keeps it.
      */
-    boolean claim(String uri, String etag, String source, long size, long run) {
+    boolean claim(String uri, String etag, String source, long size, long run, Instant lastModified) {
         List<Object> parameters = new ArrayList<>(List.of(uri, etag, source, size, run, now(), "CLAIMED"));
+        parameters.add(lastModified == null ? null : OffsetDateTime.ofInstant(lastModified, ZoneOffset.UTC));
         try {
             if (jdbc.sql(insertClaim).params(parameters).update() == 1) {
                 return true;
@@ -103,18 +111,12 @@ public class S3ObjectRegistry {
     }
 
     /**
-     * Records that a version marked before was marked again after it was put under its key again at {@code putAt}
-     * (null: not known), as of now or the second after the put, whichever is later, so that the same put is not
-     * marked again whatever the S3 server's clock says ({@link S3Stager}).
+     * Records that a version marked before was marked again now, after S3 says it was put under its key again at
+     * {@code putAt}: a later put of it is marked once more ({@link S3Stager}).
      */
     void markedAgain(String uri, String etag, Instant putAt) {
-        OffsetDateTime now = now();
-        Instant secondAfter = putAt == null ? null : putAt.plusSeconds(1);
-        OffsetDateTime at = secondAfter != null && secondAfter.isAfter(now.toInstant())
-                ? OffsetDateTime.ofInstant(secondAfter, ZoneOffset.UTC)
-                : now;
-        jdbc.sql("UPDATE s3_object SET marked_at = ? WHERE object_uri = ? AND etag = ?")
-                .params(at, uri, etag)
+        jdbc.sql("UPDATE s3_object SET marked_at = ?, last_modified = ? WHERE object_uri = ? AND etag = ?")
+                .params(now(), putAt == null ? null : OffsetDateTime.ofInstant(putAt, ZoneOffset.UTC), uri, etag)
                 .update();
     }
 
@@ -134,7 +136,8 @@ public class S3ObjectRegistry {
                 (Long) rs.getObject(5, Long.class),
                 rs.getString(6),
                 rs.getString(7),
-                SqlTime.read(rs, "marked_at"));
+                SqlTime.read(rs, "marked_at"),
+                SqlTime.read(rs, "last_modified"));
     }
 
     private OffsetDateTime now() {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
@@ -68,7 +69,7 @@ public class S3Stager {
                 }
                 String uri = source.uri(object.key());
                 String etag = etag(object);
-                if (objects.claim(uri, etag, source.name(), object.size(), run)) {
+                if (objects.claim(uri, etag, source.name(), object.size(), run, object.lastModified())) {
                     pending += stageObject(run, source, object) ? 1 : 0;
                 } else {
                     markAgainIfDroppedAgain(uri, object);
@@ -80,19 +81,14 @@ public class S3Stager {
 
     /**
      * A version marked once and dropped again is marked again, not read again: one moved away is under the prefix
-     * again; one tagged in place was put again under its key after its mark (a put drops an object's tags). S3 gives
-     * the time of a put to the second, so a put in the second of the mark counts as after it (a version put just
-     * before may be tagged once more).
+     * again; one tagged in place was put again under its key (a put drops an object's tags), which S3 says by a later
+     * {@code LastModified} than the one the claim or the last mark saw ({@link #putAgain}).
      */
     private void markAgainIfDroppedAgain(String uri, S3Object object) {
         objects.find(uri, etag(object))
                 .filter(claim ->
                         claim.status().equals("PROCESSED") || claim.status().equals("FAILED"))
-                .filter(claim -> !marker.tagsInPlace(claim)
-                        || claim.markedAt() == null
-                        || (object.lastModified() != null
-                                && !object.lastModified()
-                                        .isBefore(claim.markedAt().truncatedTo(ChronoUnit.SECONDS))))
+                .filter(claim -> !marker.tagsInPlace(claim) || putAgain(claim, object.lastModified()))
                 .ifPresent(claim -> {
                     log.info(
                             "{} was {} before and has been dropped again; {} it again",
@@ -101,6 +97,21 @@ public class S3Stager {
                             marker.tagsInPlace(claim) ? "tagging" : "moving");
                     marker.markAgain(claim, object.lastModified());
                 });
+    }
+
+    /**
+     * Whether S3 says the claimed version was put again since the claim or its last mark saw it: both times are S3's
+     * own. A version claimed before they were kept is compared with the time of its mark instead, to the second S3
+     * gives (one put just before its mark may be tagged once more).
+     */
+    private static boolean putAgain(S3ObjectRegistry.Claim claim, Instant listed) {
+        if (listed == null) {
+            return false;
+        }
+        if (claim.lastModified() != null) {
+            return listed.isAfter(claim.lastModified());
+        }
+        return claim.markedAt() == null || !listed.isBefore(claim.markedAt().truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** Marks again every object version under the source that was marked before and has been dropped again. */

@@ -86,7 +86,7 @@ public class BillingRuns {
                 if (instance == null) {
                     return startNew(parameters, jobParameters, rerun);
                 }
-                Optional<JobExecution> last = lastExecutionOf(instance);
+                Optional<JobExecution> last = lastExecutionOf(jobRepository, instance);
                 if (last.isEmpty()) {
                     log.warn(
                             "Run {} of window {} has no execution (its start failed, or its process died starting"
@@ -123,13 +123,8 @@ public class BillingRuns {
     /**
      * The last execution of a run, waiting briefly for one that another process is creating (Spring Batch stores a
      * run and its first execution in two transactions); empty for a run left without any, by a process that died
-     * between the two or a start that failed at the second.
+     * between the two or a start that failed at the second. A run of any job (a price sync's too).
      */
-    private Optional<JobExecution> lastExecutionOf(JobInstance instance) throws InterruptedException {
-        return lastExecutionOf(jobRepository, instance);
-    }
-
-    /** {@link #lastExecutionOf(JobInstance)} of a run of any job, in {@code jobRepository}. */
     static Optional<JobExecution> lastExecutionOf(JobRepository jobRepository, JobInstance instance)
             throws InterruptedException {
         long deadline = System.nanoTime() + EXECUTION_WAIT.toNanos();
@@ -188,7 +183,7 @@ public class BillingRuns {
                 return owners.handedOver(jobOperator.start(nightlyBillingJob, jobParameters));
             } catch (DuplicateKeyException | ConcurrencyFailureException | IllegalStateException e) {
                 JobInstance instance = jobRepository.getJobInstance(nightlyBillingJob.getName(), jobParameters);
-                if (instance != null && lastExecutionOf(instance).isPresent()) {
+                if (instance != null && lastExecutionOf(jobRepository, instance).isPresent()) {
                     throw new WindowBusy(
                             "window " + parameters.date() + " was started by another process at the same moment;"
                                     + " wait for its run",

@@ -49,7 +49,7 @@ public class S3DropWatcher {
     private volatile long warnedOf = -1;
     /** Why the watcher last found yesterday's window busy, so that a run under way is logged once, not every poll. */
     private volatile String busyWith;
-    /** Why the watcher last could not start a run (a faulty file), so that it is said once, not every poll. */
+    /** What the watcher last said of a run it could not start (a faulty file): said once, not every poll. */
     private volatile String refusedFor;
 
     S3DropWatcher(
@@ -118,7 +118,7 @@ public class S3DropWatcher {
             log.info("{}: started execution {} of window {}", why, started.getId(), yesterday);
             busyWith = null;
             refusedFor = null;
-            findings.resolve(notStartedKey(yesterday), started.getJobInstance().getInstanceId());
+            findings.resolve(notStartedKey(), started.getJobInstance().getInstanceId());
             return Optional.of(started);
         } catch (ReferenceFiles.Invalid invalid) {
             refused(yesterday, why, invalid);
@@ -136,23 +136,24 @@ public class S3DropWatcher {
     }
 
     /**
-     * Records that the run of the window could not start for a fault in its customers, plans or prices file (a
-     * {@value #NOT_STARTED} error finding, which the run that starts once the file is mended resolves), said once
-     * per fault: every poll tries again.
+     * Records that the run of the window could not start for a fault in its customers, plans or prices file: one
+     * {@value #NOT_STARTED} error finding of the drop folder, which the run that starts once the file is mended
+     * resolves (a fault that lasts into the next window's polls says that window), said once per fault and window:
+     * every poll tries again.
      */
     private void refused(LocalDate window, String why, ReferenceFiles.Invalid invalid) {
-        if (invalid.getMessage().equals(refusedFor)) {
-            return;
-        }
         String message = why + " wait: the run of window " + window + " cannot start: " + invalid.getMessage()
                 + "; mend the file and the next poll starts it";
+        if (message.equals(refusedFor)) {
+            return;
+        }
         log.error("S3 drop folder {}: {}", drop.spec(), message);
-        findings.record(new Finding(notStartedKey(window), NOT_STARTED, Finding.Severity.ERROR, message), NO_RUN);
-        refusedFor = invalid.getMessage();
+        findings.record(new Finding(notStartedKey(), NOT_STARTED, Finding.Severity.ERROR, message), NO_RUN);
+        refusedFor = message;
     }
 
-    private String notStartedKey(LocalDate window) {
-        return "drop-not-started:" + drop.spec() + ":" + window;
+    private String notStartedKey() {
+        return "drop-not-started:" + drop.spec();
     }
 
     /** Whether the run reads the drop folder: its claimed objects are there, moved only once it ends. */

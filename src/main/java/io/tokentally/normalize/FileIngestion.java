@@ -32,7 +32,10 @@ interface FileIngestion {
         return List.of();
     }
 
-    /** The format's note on counts it cannot split ({@link io.tokentally.ingest.UsageFormat#unsplitCounts}), or null. */
+    /**
+     * The format's note on the counts it cannot split ({@link io.tokentally.ingest.UsageFormat#unsplitCounts}), or
+     * null.
+     */
     default String unsplitCounts() {
         return null;
     }

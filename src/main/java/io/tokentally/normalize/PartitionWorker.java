@@ -107,10 +107,16 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
      * Says what Spring Batch's "unknown state and should not be restarted" error means when the partition's run
      * was failed or resumed while this worker read it (its manager died and was resumed, or a person restarted the
      * run): the step's row was changed under the worker, its commit rolled back, and the resumed run reads the file
-     * again. Nothing is for a person to do then.
+     * again. Nothing is for a person to do then. Said only when the step's row can be read: a database the worker
+     * cannot reach has said why already, and the message is not sent back for a log line.
      */
     private void explainUnknown(StepExecution ended) {
-        StepExecution stored = jobRepository.getStepExecution(ended.getId());
+        StepExecution stored;
+        try {
+            stored = jobRepository.getStepExecution(ended.getId());
+        } catch (RuntimeException e) {
+            return;
+        }
         if (stored != null && stored.getStatus() != BatchStatus.STARTED && stored.getStatus() != BatchStatus.STARTING) {
             log.info(
                     "Worker: {} of execution {} was ended {} by its run while this worker read it (a resumed or"

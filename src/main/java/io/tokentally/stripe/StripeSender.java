@@ -119,9 +119,10 @@ class StripeSender {
      * that key so, so the row goes on under a new key. A meter event does at once: its identifier, which Stripe
      * deduplicates for a day, keeps it from counting twice. An invoice item, a grant create or a void, which only the
      * key deduplicates, tries the key once more first (a 5xx of Stripe's edge may leave the call running, which the key
-     * then answers 409 or settles), and after a second 5xx under it is looked up ({@link StripeLookups#arrived}): made, its id is
-     * returned; not made, it goes under a new key. An expire keeps its key: whether it arrived is judged by the run's
-     * clock, which a run asks about past the resend window. While Stripe cannot be asked, the key stays.
+     * then answers 409 or settles), and after a second 5xx under it is looked up ({@link StripeLookups#arrived}):
+     * made, its id is returned; not made, it goes under a new key. An expire keeps its key: whether it arrived is
+     * judged by the run's clock, which a run asks about past the resend window. While Stripe cannot be asked, the key
+     * stays.
      *
      * @return the id of what the call made, when the lookup found it
      */

@@ -217,6 +217,45 @@ class TokenRoutingTests {
                 .contains(meter);
     }
 
+    @Test
+    void aVersionBeginningAtAPeriodsStartOrEndSplitsNoPeriod() {
+        // given output prices of the at-instant plan changing exactly at November's start and at its end
+        Price fromNovember = price(11, TokenType.OUTPUT, ServiceTier.STANDARD, ContextTier.STANDARD, NOVEMBER, "10");
+        Price fromDecember = price(12, TokenType.OUTPUT, ServiceTier.STANDARD, ContextTier.STANDARD, PERIOD.end(), "8");
+        Price fromOctober = price(
+                10,
+                TokenType.OUTPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                Instant.parse("2026-10-01T00:00:00Z"),
+                "12");
+        List<Price> versions = List.of(fromOctober, fromNovember, fromDecember);
+        TokenRouting outputs =
+                new TokenRouting(LAYOUT, Set.of(GPT), null, null, versions, versions, plans(), customers());
+
+        // when, then: November bills one price through it, and so does December
+        assertThat(outputs.meterFor(output(fromNovember, "2026-11-10T10:00:00Z", "0.012"), PERIOD))
+                .contains("tt_openai_gpt-4o_output");
+        assertThat(outputs.meterFor(output(fromDecember, "2026-12-10T10:00:00Z", "0.0096"), DECEMBER))
+                .contains("tt_openai_gpt-4o_output");
+    }
+
+    /** 1,000 output tokens of customer {@code c} on the at-instant plan at {@code price}, billed {@code billed} USD. */
+    private static TokenRouting.Usage output(Price price, String hour, String billed) {
+        return new TokenRouting.Usage(
+                "c",
+                AT_INSTANT.planId(),
+                TokenType.OUTPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                Instant.parse(hour),
+                price.effectiveFrom(),
+                price.priceId(),
+                new BigDecimal("20"),
+                1_000,
+                new BigDecimal(billed));
+    }
+
     private static TokenRouting routing(Set<String> activeMeters) {
         return routing(activeMeters, null);
     }

@@ -14,10 +14,10 @@ public final class GatewayModels {
      * dashes, as Anthropic writes them. Other providers keep their dots ({@code gpt-4.1}).
      */
     static String[] split(String slug) {
-        int slash = slug == null ? -1 : slug.indexOf('/');
         if (slug == null) {
             throw new RecordProblem("no model (a provider/model slug)");
         }
+        int slash = slug.indexOf('/');
         if (slash <= 0 || slash == slug.length() - 1) {
             throw new RecordProblem("model '" + slug + "' is not a provider/model slug");
         }

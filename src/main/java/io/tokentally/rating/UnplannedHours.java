@@ -65,6 +65,18 @@ public class UnplannedHours {
     }
 
     /**
+     * Marks every hour from {@code from} on that holds attributed rated aggregates: the open periods from the one
+     * starting at {@code from} are planned afresh (a price version beginning inside them, in the tokens layout).
+     */
+    public void markEveryRatedHourFrom(Instant from, long run) {
+        jdbc.update(
+                "INSERT INTO unplanned_hour_mark (hour_start, marked_run) SELECT DISTINCT hour_start, CAST(? AS BIGINT)"
+                        + " FROM rated_aggregate WHERE attributed = TRUE AND hour_start >= ?",
+                run,
+                SqlTime.utc(from));
+    }
+
+    /**
      * Marks every hour from {@code from} on that holds a customer's attributed rated aggregates: a customer whose
      * billing cycle changed has its open period planned from its first hour, as the hours before a changed day were
      * planned in a period cut otherwise, whose rounding the plan of a later day would carry.

@@ -113,10 +113,14 @@ class BuildOutboxTasklet implements Tasklet {
         ClosedPeriodPlanner closing = closedPeriods.planner(closedAt);
         Map<String, String> stripeIds = stripeCustomerIds();
         ratedDays.sumMarked();
-        Changes changes = changes(window);
-        recordRunCustomers(window);
         Map<String, Customer> known = customers.findAll();
         BilledCustomers billed = new BilledCustomers(stripeIds, billingCycles(known), known);
+        if (properties.tokensLayout()) {
+            new PriceVersionsSeen(jdbc)
+                    .unplanPeriodsSplitSinceLastBuild(earliestOpen(closing, billed), unplannedHours, run);
+        }
+        Changes changes = changes(window);
+        recordRunCustomers(window);
         int queued = queueOpenPeriods(planner, closing, billed, changes);
         CorrectionsNotPlaced.record(planner.notPlaced(), findings, run);
         unplannedHours.forget(changes.unplanned());
@@ -145,6 +149,16 @@ class BuildOutboxTasklet implements Tasklet {
         Predicate<String> onCycle(BillingCycle cycle) {
             return customerId -> cycle.equals(cycles.getOrDefault(customerId, BillingCycle.CALENDAR_MONTH_UTC));
         }
+    }
+
+    /** The start of the earliest open billing period of any customer's cycle (calendar months for one without). */
+    private static Instant earliestOpen(ClosedPeriodPlanner closing, BilledCustomers billed) {
+        Set<BillingCycle> cycles = new HashSet<>(billed.cycles().values());
+        cycles.add(BillingCycle.CALENDAR_MONTH_UTC);
+        return cycles.stream()
+                .map(cycle -> closing.earliestOpen(cycle).start())
+                .min(Instant::compareTo)
+                .orElseThrow();
     }
 
     /** Stripe's customer id per customer id, for every customer. */

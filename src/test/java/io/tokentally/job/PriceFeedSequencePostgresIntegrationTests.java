@@ -72,6 +72,9 @@ class PriceFeedSequencePostgresIntegrationTests {
     static final LocalDate D1 = firstDay();
 
     static final String EFFECTIVE_CUSTOMER = "seq-eff";
+    /** A customer of the effective-instant plan with one gpt-4o request, on day 1 only. */
+    static final String EARLY_CUSTOMER = "seq-early";
+
     static final String NEXT_PERIOD_CUSTOMER = "seq-nxt";
 
     @DynamicPropertySource
@@ -226,8 +229,9 @@ class PriceFeedSequencePostgresIntegrationTests {
         Path customers = write(
                 "customers.csv",
                 "customer_id,stripe_customer_id,plan_id\n" + EFFECTIVE_CUSTOMER + ",cus_seq_eff,resell\n"
-                        + NEXT_PERIOD_CUSTOMER + ",cus_seq_nxt,resell-np\n");
-        STRIPE.customers("cus_seq_eff", "cus_seq_nxt");
+                        + NEXT_PERIOD_CUSTOMER + ",cus_seq_nxt,resell-np\n" + EARLY_CUSTOMER
+                        + ",cus_seq_early,resell\n");
+        STRIPE.customers("cus_seq_eff", "cus_seq_nxt", "cus_seq_early");
         plans.saveAll(PlansFile.read(plansFile));
         List<JobExecution> billing = new ArrayList<>();
 
@@ -289,6 +293,17 @@ class PriceFeedSequencePostgresIntegrationTests {
                         .map(FakeStripe.Event::value))
                 .as("day 1's count and its negative revision")
                 .containsExactly(800_000L, -800_000L);
+        assertThat(STRIPE.events().stream()
+                        .filter(event -> event.customer().equals("cus_seq_early")
+                                && event.eventName().equals(gpt4oInput))
+                        .map(FakeStripe.Event::value))
+                .as("a customer without usage after the day-2 cut: its day-1 count taken back by day 2's build too")
+                .containsExactly(800_000L, -800_000L);
+        assertThat(stripeInvoices("cus_seq_early")
+                        .subtract(REQUESTS.get(0).billed(1))
+                        .abs())
+                .as("the early customer's one request, invoiced at day 1's price")
+                .isLessThanOrEqualTo(new BigDecimal("0.000002"));
         assertThat(tokensSent("cus_seq_nxt", gpt4oInput))
                 .as("the next-period customer's gpt-4o input: day 1 only; days 2-4 (new price, item still on the"
                         + " old one until the next period) on the amount meters")
@@ -340,8 +355,10 @@ class PriceFeedSequencePostgresIntegrationTests {
         LocalDate date = D1.plusDays(day - 1);
         Path input = Files.createDirectories(WORK.resolve("input-" + day));
         List<String> rows = new ArrayList<>();
-        for (String customer : List.of(EFFECTIVE_CUSTOMER, NEXT_PERIOD_CUSTOMER)) {
-            for (int i = 0; i < REQUESTS.size(); i++) {
+        for (String customer : day == 1
+                ? List.of(EFFECTIVE_CUSTOMER, NEXT_PERIOD_CUSTOMER, EARLY_CUSTOMER)
+                : List.of(EFFECTIVE_CUSTOMER, NEXT_PERIOD_CUSTOMER)) {
+            for (int i = 0; i < (customer.equals(EARLY_CUSTOMER) ? 1 : REQUESTS.size()); i++) {
                 Request request = REQUESTS.get(i);
                 rows.add(String.join(
                         ",",
@@ -400,7 +417,7 @@ class PriceFeedSequencePostgresIntegrationTests {
      * that starts after it, a model priced first during the period starting on its first price (resell-np).
      */
     private BigDecimal stripeInvoices(String stripeCustomer) {
-        String plan = stripeCustomer.equals("cus_seq_eff") ? "resell" : "resell-np";
+        String plan = stripeCustomer.equals("cus_seq_nxt") ? "resell-np" : "resell";
         Map<String, TreeMap<Instant, BigDecimal>> prices = stripePrices(plan);
         BigDecimal total = BigDecimal.ZERO;
         for (FakeStripe.Event event : STRIPE.events()) {

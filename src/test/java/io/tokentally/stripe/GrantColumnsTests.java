@@ -12,17 +12,7 @@ class GrantColumnsTests {
         // given a grant whose rows went to cus_old
         String key = "included:acme:monthly";
         String own = GrantColumns.meterOf("acme", key);
-        Map<String, CreditGrantPlanner.Held> held = Map.of(
-                own,
-                new CreditGrantPlanner.Held(
-                        1,
-                        1,
-                        6_000_000,
-                        false,
-                        false,
-                        CreditGrantPlannerTests.NOVEMBER,
-                        CreditGrantPlannerTests.terms(CreditGrantPlannerTests.DECEMBER),
-                        "cus_old"));
+        Map<String, CreditGrantPlanner.Held> held = Map.of(own, held(1, 1, 6_000_000, "cus_old"));
 
         // when / then: the column on cus_old is the grant's own, its part on cus_new has the key's column for cus_new
         // (though cus_new is the customer's Stripe customer now); a grant without rows is its own on the current one
@@ -43,35 +33,11 @@ class GrantColumnsTests {
         String key = "purchase:p1:used-before-its-end:2026-11-01T00:00:00Z";
         Map<String, CreditGrantPlanner.Held> held = Map.of(
                 GrantColumns.meterOf("acme", key),
-                new CreditGrantPlanner.Held(
-                        1,
-                        1,
-                        6_000_000,
-                        false,
-                        false,
-                        CreditGrantPlannerTests.NOVEMBER,
-                        CreditGrantPlannerTests.terms(CreditGrantPlannerTests.DECEMBER),
-                        "cus_old"),
+                held(1, 1, 6_000_000, "cus_old"),
                 GrantColumns.meterOf("acme", key + "|cus_new"),
-                new CreditGrantPlanner.Held(
-                        2,
-                        1,
-                        4_000_000,
-                        false,
-                        false,
-                        CreditGrantPlannerTests.NOVEMBER,
-                        CreditGrantPlannerTests.terms(CreditGrantPlannerTests.DECEMBER),
-                        "cus_new"),
+                held(2, 1, 4_000_000, "cus_new"),
                 GrantColumns.meterOf("acme", "purchase:p2"),
-                new CreditGrantPlanner.Held(
-                        1,
-                        1,
-                        9_000_000,
-                        false,
-                        false,
-                        CreditGrantPlannerTests.NOVEMBER,
-                        CreditGrantPlannerTests.terms(CreditGrantPlannerTests.DECEMBER),
-                        "cus_new"));
+                held(1, 1, 9_000_000, "cus_new"));
 
         // when
         CreditGrantPlanner.Held all = GrantColumns.heldOfAllColumns("acme", key, held);
@@ -82,5 +48,18 @@ class GrantColumnsTests {
         assertThat(all.revision()).isEqualTo(2);
         assertThat(all.stripeCustomerId()).isEqualTo("cus_old");
         assertThat(GrantColumns.heldOfAllColumns("acme", "purchase:p3", held)).isSameAs(CreditGrantPlanner.Held.NONE);
+    }
+
+    /** A grant the outbox holds on {@code stripeCustomer}: November's, its terms expiring in December. */
+    private static CreditGrantPlanner.Held held(int revision, int live, long granted, String stripeCustomer) {
+        return new CreditGrantPlanner.Held(
+                revision,
+                live,
+                granted,
+                false,
+                false,
+                CreditGrantPlannerTests.NOVEMBER,
+                CreditGrantPlannerTests.terms(CreditGrantPlannerTests.DECEMBER),
+                stripeCustomer);
     }
 }

@@ -54,15 +54,14 @@ final class TokenLayoutReport {
 
     /** When subscription items move to a new price, as the plan's price change policy and Stripe price moves say. */
     private static String whenMoved(Plan plan) {
-        String when = plan != null && plan.priceChanges() == PriceChangePolicy.HOLD
-                ? "from the first whole hour after the approval of the change (plan " + plan.planId()
-                        + " holds price changes)"
-                : "at the change's effective instant";
+        boolean held = plan != null && plan.priceChanges() == PriceChangePolicy.HOLD;
+        String change =
+                held ? "the first whole hour after the approval of the change" : "the change's effective instant";
         if (plan != null && plan.stripePriceMoves() == StripePriceMoves.NEXT_PERIOD) {
-            when = "at the start of each subscription's first billing period after " + when + " (plan " + plan.planId()
-                    + ": stripe_price_moves next_period)";
+            return "at the start of each subscription's first billing period after " + change + " (plan "
+                    + plan.planId() + (held ? " holds price changes;" : ":") + " stripe_price_moves next_period)";
         }
-        return when;
+        return held ? "from " + change + " (plan " + plan.planId() + " holds price changes)" : "at " + change;
     }
 
     /** A move's line, then one line per subscription item: moved, waiting or when it moves. */

@@ -273,7 +273,9 @@ class TokenLayoutSetupCommandIntegrationTests {
                 .orElseThrow());
         assertThat(afterFirst).containsEntry("si_1", oldInput).containsEntry("si_2", newInput);
         assertThat(first)
-                .contains("at the start of each subscription's first billing period after")
+                .contains(
+                        "at the start of each subscription's first billing period after the change's effective instant"
+                                + " (plan growth: stripe_price_moves next_period), ")
                 .contains("subscription item si_1 (subscription " + midPeriod
                         + ", customer cus_1) waits for its next billing period")
                 .contains("subscription item si_2 (subscription " + renewed + ", customer cus_2) moved");

@@ -40,7 +40,7 @@ class S3TagMarkIntegrationTests {
     static final Path FIXTURES = Path.of("src/test/resources/io/tokentally/job");
     static final String BUCKET = "tt-tag-" + UUID.randomUUID().toString().substring(0, 8);
     /** A copy of the fixture's customers file, which a test breaks for a while. */
-    static final Path CUSTOMERS = WORK.resolve("customers.csv");
+    static final Path CUSTOMERS = copy(FIXTURES.resolve("job-customers.csv"), WORK.resolve("customers.csv"));
 
     static S3Client s3;
 
@@ -53,10 +53,7 @@ class S3TagMarkIntegrationTests {
         registry.add("tokentally.s3.mark", () -> "tag");
         registry.add("tokentally.s3.drop", () -> "drop=s3://" + BUCKET + "/incoming/");
         registry.add("tokentally.s3.poll-interval", () -> "1h");
-        registry.add("tokentally.customers-file", () -> {
-            copy(FIXTURES.resolve("job-customers.csv"), CUSTOMERS);
-            return CUSTOMERS.toString();
-        });
+        registry.add("tokentally.customers-file", CUSTOMERS::toString);
         registry.add(
                 "tokentally.plans-file",
                 () -> FIXTURES.resolve("job-plans.yaml").toString());
@@ -176,9 +173,9 @@ class S3TagMarkIntegrationTests {
                 "SELECT kind, severity, status, message FROM finding WHERE finding_key LIKE 'drop-not-started:%'");
     }
 
-    private static void copy(Path from, Path to) {
+    private static Path copy(Path from, Path to) {
         try {
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+            return Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,6 +6,7 @@ import io.tokentally.plans.Customer;
 import io.tokentally.plans.Plan;
 import io.tokentally.plans.PlanAssignment;
 import io.tokentally.plans.PlanType;
+import io.tokentally.plans.PriceChangePolicy;
 import io.tokentally.plans.StripePriceMoves;
 import io.tokentally.pricing.Price;
 import io.tokentally.shared.Amounts;
@@ -215,6 +216,42 @@ class TokenRoutingTests {
                 .isEmpty();
         assertThat(routing(null, Set.of(atFifty, atTwenty)::contains).meterFor(usage, DECEMBER))
                 .contains(meter);
+    }
+
+    @Test
+    void aHoldingPlansPeriodIsSplitOnlyByAChangeApprovedInsideIt() {
+        // given a plan that holds price changes, its customer, and the cut of 15 November approved then, or not yet
+        Plan holding = new Plan("holding", PlanType.USAGE, "USD", new BigDecimal("20"), List.of())
+                .withPriceChanges(PriceChangePolicy.HOLD);
+        Map<String, Plan> plans = Map.of(holding.planId(), holding);
+        Map<String, Customer> customers = Map.of("h", new Customer("h", "cus_h", holding.planId(), "H"));
+        TokenRouting approved = new TokenRouting(LAYOUT, Set.of(GPT), null, null, VERSIONS, VERSIONS, plans, customers);
+        TokenRouting notApproved = new TokenRouting(
+                LAYOUT,
+                Set.of(GPT),
+                null,
+                null,
+                VERSIONS,
+                List.of(OLD_INPUT, LONG_INPUT, BATCH_INPUT),
+                plans,
+                customers);
+        TokenRouting.Usage beforeCut = new TokenRouting.Usage(
+                "h",
+                holding.planId(),
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                Instant.parse("2026-11-10T10:00:00Z"),
+                NOVEMBER,
+                OLD_INPUT.priceId(),
+                new BigDecimal("20"),
+                1_000,
+                new BigDecimal("0.003"));
+
+        // when, then: approved inside November, its item moves then, so November goes in USD; not approved, the item
+        // stays on the old price through it
+        assertThat(approved.meterFor(beforeCut, PERIOD)).isEmpty();
+        assertThat(notApproved.meterFor(beforeCut, PERIOD)).contains("tt_openai_gpt-4o_input");
     }
 
     @Test

@@ -59,7 +59,7 @@ public class S3ObjectRegistry {
      */
     boolean claim(String uri, String etag, String source, long size, long run, Instant lastModified) {
         List<Object> parameters = new ArrayList<>(List.of(uri, etag, source, size, run, now(), "CLAIMED"));
-        parameters.add(lastModified == null ? null : OffsetDateTime.ofInstant(lastModified, ZoneOffset.UTC));
+        parameters.add(SqlTime.utc(lastModified));
         try {
             if (jdbc.sql(insertClaim).params(parameters).update() == 1) {
                 return true;
@@ -116,7 +116,7 @@ public class S3ObjectRegistry {
      */
     void markedAgain(String uri, String etag, Instant putAt) {
         jdbc.sql("UPDATE s3_object SET marked_at = ?, last_modified = ? WHERE object_uri = ? AND etag = ?")
-                .params(now(), putAt == null ? null : OffsetDateTime.ofInstant(putAt, ZoneOffset.UTC), uri, etag)
+                .params(now(), SqlTime.utc(putAt), uri, etag)
                 .update();
     }
 

@@ -45,7 +45,7 @@ final class PriceVersionsSeen {
         jdbc.update(
                 "INSERT INTO outbox_plan_prices (last_price_id, last_approved_at) VALUES (?, ?)",
                 now.priceId(),
-                now.approvedAt() == null ? null : SqlTime.utc(now.approvedAt()));
+                SqlTime.utc(now.approvedAt()));
     }
 
     /** Whether a version added, or an approval given, after those {@code seen} begins after {@code from}. */

@@ -166,18 +166,7 @@ class TokenRoutingTests {
                 List.of(OLD_INPUT, NEW_INPUT, firstPriced),
                 plans(),
                 customers());
-        TokenRouting.Usage newModel = new TokenRouting.Usage(
-                "c",
-                AT_INSTANT.planId(),
-                TokenType.INPUT,
-                ServiceTier.STANDARD,
-                ContextTier.STANDARD,
-                Instant.parse("2026-11-20T10:00:00Z"),
-                CUT,
-                9,
-                new BigDecimal("20"),
-                1_000,
-                new BigDecimal("0.0024"));
+        TokenRouting.Usage newModel = usage(AT_INSTANT, firstPriced, "2026-11-20T10:00:00Z", "0.0024");
 
         // when, then: November goes in USD, both sides of the change; December, one price through it, in tokens
         assertThat(routing.meterFor(beforeCut, PERIOD)).isEmpty();
@@ -235,18 +224,7 @@ class TokenRoutingTests {
                 List.of(OLD_INPUT, LONG_INPUT, BATCH_INPUT),
                 plans,
                 customers);
-        TokenRouting.Usage beforeCut = new TokenRouting.Usage(
-                "h",
-                holding.planId(),
-                TokenType.INPUT,
-                ServiceTier.STANDARD,
-                ContextTier.STANDARD,
-                Instant.parse("2026-11-10T10:00:00Z"),
-                NOVEMBER,
-                OLD_INPUT.priceId(),
-                new BigDecimal("20"),
-                1_000,
-                new BigDecimal("0.003"));
+        TokenRouting.Usage beforeCut = usage(holding, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003", "h");
 
         // when, then: approved inside November, its item moves then, so November goes in USD; not approved, the item
         // stays on the old price through it

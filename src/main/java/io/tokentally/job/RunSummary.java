@@ -1,5 +1,6 @@
 package io.tokentally.job;
 
+import io.tokentally.ingest.RunFileOutcome;
 import io.tokentally.ingest.UsageFormat;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.shared.Amounts;
@@ -88,14 +89,20 @@ public final class RunSummary {
         }
     }
 
-    /** The file counts, how many files have an input count not split, and the export buckets newer numbers replaced. */
+    /**
+     * The file counts, how many files this run read have an input count not split (a file already ingested keeps the
+     * detail of the run that read it), and the export buckets newer numbers replaced.
+     */
     private static void appendFiles(JsonNode report, JsonNode counts, StringBuilder out) {
         String files = listed(counts.get("files"), key -> key.replace('_', ' '));
         out.append("  files: ").append(files.isEmpty() ? "none" : files).append('\n');
         long unsplit = 0;
         for (JsonNode file : report.path("files")) {
             JsonNode detail = file.get("detail");
-            unsplit += detail != null && detail.asString().contains(UsageFormat.NOT_SPLIT) ? 1 : 0;
+            boolean readNow = !RunFileOutcome.ALREADY_INGESTED
+                    .name()
+                    .equals(file.path("outcome").asString());
+            unsplit += readNow && detail != null && detail.asString().contains(UsageFormat.NOT_SPLIT) ? 1 : 0;
         }
         if (unsplit > 0) {
             out.append(String.format(

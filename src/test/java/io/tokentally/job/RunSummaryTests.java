@@ -2,6 +2,7 @@ package io.tokentally.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokentally.ingest.UsageFormat;
 import org.junit.jupiter.api.Test;
 
 class RunSummaryTests {
@@ -203,6 +204,26 @@ class RunSummaryTests {
         assertThat(summary)
                 .contains("  stripe: dry run (no STRIPE_API_KEY); the outbox holds nothing to send:"
                         + " the run ended before its upload step completed\n");
+    }
+
+    @Test
+    void countsTheFilesThisRunReadWhoseInputCountItCannotSplit() {
+        // given: a Cloudflare log this run read, and one an earlier run read (its detail is that run's)
+        String note = "tokens_in" + UsageFormat.NOT_SPLIT + "cache reads and writes";
+        String files = """
+                "files": [{"outcome": "NEW", "format": "cloudflare-ai-gateway-logs", "detail": "%1$s"},
+                          {"outcome": "ALREADY_INGESTED", "format": "cloudflare-ai-gateway-logs", "detail": "%1$s"},
+                          {"outcome": "NEW", "format": "usage-csv"}],
+                "stripe":""".formatted(note);
+        String report = REPORT.formatted("[]").replace("\"stripe\":", files);
+
+        // when
+        String summary = RunSummary.format(RunReportListener.JSON.readTree(report));
+
+        // then
+        assertThat(summary)
+                .contains("  files whose input count holds cache tokens it cannot split, billed as plain input: 1"
+                        + " (report.json files' detail)\n");
     }
 
     @Test

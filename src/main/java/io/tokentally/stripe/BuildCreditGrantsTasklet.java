@@ -43,6 +43,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
     private final PurchaseRepository purchases;
     private final CreditLedgers ledgers;
     private final OutboxRepository outbox;
+    private final OutboxGrants outboxGrants;
     private final FindingRepository findings;
     private final Clock clock;
     private final Duration closeGrace;
@@ -55,6 +56,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
             PurchaseRepository purchases,
             CreditLedgers ledgers,
             OutboxRepository outbox,
+            OutboxGrants outboxGrants,
             FindingRepository findings,
             Clock clock,
             Duration closeGrace,
@@ -65,6 +67,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
         this.purchases = purchases;
         this.ledgers = ledgers;
         this.outbox = outbox;
+        this.outboxGrants = outboxGrants;
         this.findings = findings;
         this.clock = clock;
         this.closeGrace = closeGrace;
@@ -122,7 +125,7 @@ class BuildCreditGrantsTasklet implements Tasklet {
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
         CreditGrantPlanner planner = new CreditGrantPlanner(now, closeGrace);
         List<Instant> runHours = ledgers.runHours(run);
-        Map<String, Map<String, CreditGrantPlanner.Held>> held = outbox.grantsHeld();
+        Map<String, Map<String, CreditGrantPlanner.Held>> held = outboxGrants.held();
         List<String> changed = findings.keysOfKind(StripeCustomerFindings.KIND);
         return new Planning(now, window, plans, grants, planner, runHours, held, changed);
     }

@@ -43,7 +43,7 @@ public class ClosedPeriods {
     private final PurchaseRepository purchases;
     private final CreditLedgers ledgers;
     private final ClosedPeriodRepository closed;
-    private final OutboxRepository outbox;
+    private final OutboxGrants outboxGrants;
     private final FindingRepository findings;
     private final StripeProperties properties;
 
@@ -54,7 +54,7 @@ public class ClosedPeriods {
             PurchaseRepository purchases,
             CreditLedgers ledgers,
             ClosedPeriodRepository closed,
-            OutboxRepository outbox,
+            OutboxGrants outboxGrants,
             FindingRepository findings,
             StripeProperties properties) {
         this.jdbc = jdbc;
@@ -63,7 +63,7 @@ public class ClosedPeriods {
         this.purchases = purchases;
         this.ledgers = ledgers;
         this.closed = closed;
-        this.outbox = outbox;
+        this.outboxGrants = outboxGrants;
         this.findings = findings;
         this.properties = properties;
     }
@@ -83,8 +83,8 @@ public class ClosedPeriods {
         ClosedPeriodPlanner planner = planner(now);
         Map<String, Plan> planById = plans.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomerWithout(run);
-        Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
-        Map<String, Map<String, OutboxRepository.GrantTimes>> grantTimes = outbox.grantTimes();
+        Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outboxGrants.held();
+        Map<String, Map<String, OutboxGrants.GrantTimes>> grantTimes = outboxGrants.times();
         Map<String, List<Instant>> held = heldHours();
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
@@ -142,8 +142,8 @@ public class ClosedPeriods {
         ClosedPeriodPlanner planner = planner(now);
         Map<String, Plan> planById = plans.findAll();
         Map<String, List<CreditGrant>> grants = purchases.grantsByCustomer();
-        Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outbox.grantsHeld();
-        Map<String, Map<String, OutboxRepository.GrantTimes>> grantTimes = outbox.grantTimes();
+        Map<String, Map<String, CreditGrantPlanner.Held>> grantRows = outboxGrants.held();
+        Map<String, Map<String, OutboxGrants.GrantTimes>> grantTimes = outboxGrants.times();
         List<OutboxRow> rows = new ArrayList<>();
         List<Instant> runHours = ledgers.runHours(run);
         Map<String, Instant> loaded = purchases.earliestLoadedBy(run);
@@ -177,7 +177,7 @@ public class ClosedPeriods {
     private GrantsInStripe inStripe(
             Customer customer,
             Map<String, Map<String, CreditGrantPlanner.Held>> grantRows,
-            Map<String, Map<String, OutboxRepository.GrantTimes>> grantTimes,
+            Map<String, Map<String, OutboxGrants.GrantTimes>> grantTimes,
             Instant now) {
         return new GrantsInStripe(
                 customer,

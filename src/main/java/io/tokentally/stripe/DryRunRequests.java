@@ -22,13 +22,13 @@ final class DryRunRequests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final OutboxRepository outbox;
+    private final OutboxGrants grants;
     private final Path file;
     private final Clock clock;
     private final Duration resendWithin;
 
-    DryRunRequests(OutboxRepository outbox, Path file, Clock clock, Duration resendWithin) {
-        this.outbox = outbox;
+    DryRunRequests(OutboxGrants grants, Path file, Clock clock, Duration resendWithin) {
+        this.grants = grants;
         this.file = file;
         this.clock = clock;
         this.resendWithin = resendWithin;
@@ -47,7 +47,7 @@ final class DryRunRequests {
                 line.put("idempotency_key", request.idempotencyKey());
                 line.put("form", request.form());
                 boolean ended =
-                        row.kind() == OutboxRow.Kind.CREDIT_GRANT && row.unsettledAt(dedupStart) && outbox.ended(row);
+                        row.kind() == OutboxRow.Kind.CREDIT_GRANT && row.unsettledAt(dedupStart) && grants.ended(row);
                 String liveRun = liveRun(row, dedupStart, ended);
                 if (liveRun != null) {
                     line.put("live_run", liveRun);
@@ -88,7 +88,7 @@ final class DryRunRequests {
         if (!row.endsAGrant()) {
             return row;
         }
-        OutboxRow create = outbox.createEndedBy(row);
+        OutboxRow create = grants.createEndedBy(row);
         if (create == null) {
             return row.endingGrant("{no grant to end}");
         }

@@ -17,7 +17,7 @@ final class GrantsInStripe {
 
     private final Customer customer;
     private final Map<String, CreditGrantPlanner.Held> held;
-    private final Map<String, OutboxRepository.GrantTimes> times;
+    private final Map<String, OutboxGrants.GrantTimes> times;
     private final Duration closeGrace;
     private final Instant now;
 
@@ -29,7 +29,7 @@ final class GrantsInStripe {
     GrantsInStripe(
             Customer customer,
             Map<String, CreditGrantPlanner.Held> held,
-            Map<String, OutboxRepository.GrantTimes> times,
+            Map<String, OutboxGrants.GrantTimes> times,
             Duration closeGrace,
             Instant now) {
         this.customer = customer;
@@ -72,7 +72,7 @@ final class GrantsInStripe {
      * that plan no longer has the grant). The outbox plans a row in the run that uploads it.
      */
     CarriedCredits.Spending spending(CreditGrant grant, BillingPeriod period) {
-        OutboxRepository.GrantTimes planned = times.get(meterOf(grant));
+        OutboxGrants.GrantTimes planned = times.get(meterOf(grant));
         BillingPeriod next = customer.cycle().periodContaining(period.end());
         Instant created = planned == null || planned.created() == null ? now : planned.created();
         BillingPeriod arrived = customer.cycle().periodContaining(created.minus(closeGrace));
@@ -106,7 +106,7 @@ final class GrantsInStripe {
     }
 
     /** When Stripe's grant ends, as far as invoices can tell, or null for never. */
-    private Instant end(CreditGrant grant, OutboxRepository.GrantTimes planned) {
+    private Instant end(CreditGrant grant, OutboxGrants.GrantTimes planned) {
         if (grant.endedAt() == null) {
             return grant.expiresAt();
         }
@@ -116,7 +116,7 @@ final class GrantsInStripe {
     }
 
     /** When the outbox planned the void or expire that ended the grant, or the run's clock if it has not yet. */
-    private Instant endPlanned(CreditGrant grant, OutboxRepository.GrantTimes planned) {
+    private Instant endPlanned(CreditGrant grant, OutboxGrants.GrantTimes planned) {
         CreditGrantPlanner.Held rows = held.get(meterOf(grant));
         return rows != null && rows.ended() && planned != null && planned.ended() != null ? planned.ended() : now;
     }

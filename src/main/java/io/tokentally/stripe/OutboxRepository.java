@@ -296,58 +296,6 @@ public class OutboxRepository {
                 > 0;
     }
 
-    /** The create a void or expire row ends ({@link GrantRows}), or null if it has none to end. */
-    OutboxRow createEndedBy(OutboxRow end) {
-        return new GrantRows(grantRows("customer_id = ? AND meter = ?", end.customerId(), end.meter()))
-                .createEndedBy(end.revision());
-    }
-
-    /** Whether a void or expire row ends this create ({@link GrantRows}). */
-    boolean ended(OutboxRow create) {
-        return new GrantRows(grantRows("customer_id = ? AND meter = ?", create.customerId(), create.meter()))
-                .ends(create);
-    }
-
-    /**
-     * What the outbox holds per customer (by customer id, only customers with grant rows) and credit grant
-     * (its meter column): {@link GrantRows#held}. One query for all customers.
-     */
-    public Map<String, Map<String, CreditGrantPlanner.Held>> grantsHeld() {
-        Map<String, Map<String, List<OutboxRow>>> rows = new TreeMap<>();
-        for (OutboxRow row : grantRows("1 = 1")) {
-            rows.computeIfAbsent(row.customerId(), id -> new TreeMap<>())
-                    .computeIfAbsent(row.meter(), meter -> new ArrayList<>())
-                    .add(row);
-        }
-        Map<String, Map<String, CreditGrantPlanner.Held>> held = new TreeMap<>();
-        rows.forEach((customer, meters) -> meters.forEach((meter, grant) ->
-                held.computeIfAbsent(customer, id -> new TreeMap<>()).put(meter, new GrantRows(grant).held())));
-        return held;
-    }
-
-    /**
-     * When each credit grant reached Stripe and when its end did, per customer (customers with grant rows) and grant
-     * (its meter column): the planning of its first create and of its last void or expire that Stripe did not
-     * refuse, null where there is none.
-     */
-    public Map<String, Map<String, GrantTimes>> grantTimes() {
-        Map<String, Map<String, GrantTimes>> times = new TreeMap<>();
-        jdbc.query(
-                "SELECT customer_id, meter, MIN(CASE WHEN kind = 'CREDIT_GRANT' THEN created_at END) AS created,"
-                        + " MAX(CASE WHEN kind <> 'CREDIT_GRANT' THEN created_at END) AS ended FROM outbox"
-                        + " WHERE kind LIKE 'CREDIT_GRANT%' AND state <> 'FAILED' GROUP BY customer_id, meter",
-                rs -> {
-                    times.computeIfAbsent(rs.getString(1), id -> new TreeMap<>())
-                            .put(
-                                    rs.getString(2),
-                                    new GrantTimes(SqlTime.read(rs, "created"), SqlTime.read(rs, "ended")));
-                });
-        return times;
-    }
-
-    /** When a grant's first create and last end were planned, each null if there is none. */
-    public record GrantTimes(Instant created, Instant ended) {}
-
     /**
      * Per hour of [from, to) and Stripe customer, what the customer's meter events of the hour there bill, refused
      * ones left out: their billed USD in the tokens layout, their micro-USD as USD in the amount layout.
@@ -370,14 +318,6 @@ public class OutboxRepository {
                 SqlTime.utc(from),
                 SqlTime.utc(to));
         return new StripeHolders(current, billed);
-    }
-
-    private List<OutboxRow> grantRows(String where, Object... args) {
-        return jdbc.query(
-                "SELECT " + COLUMNS + " FROM outbox WHERE kind LIKE 'CREDIT_GRANT%' AND " + where
-                        + " ORDER BY customer_id, meter, revision",
-                OutboxRepository::map,
-                args);
     }
 
     /** Marks a row refused for good; its value is planned again by the next build ({@link #unplanHourOf}). */

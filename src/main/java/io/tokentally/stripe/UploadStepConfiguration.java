@@ -170,6 +170,7 @@ public class UploadStepConfiguration {
     @StepScope
     OutboxItemWriter outboxItemWriter(
             OutboxRepository outbox,
+            OutboxGrants grants,
             FindingRepository findings,
             PlatformTransactionManager transactionManager,
             StripeProperties properties,
@@ -189,6 +190,7 @@ public class UploadStepConfiguration {
         }
         return new OutboxItemWriter(
                 outbox,
+                grants,
                 findings,
                 ownTransaction,
                 properties.dryRun() ? null : new StripeSender(properties),

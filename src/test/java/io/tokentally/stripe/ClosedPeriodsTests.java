@@ -72,7 +72,7 @@ class ClosedPeriodsTests {
                 new PurchaseRepository(jdbc),
                 new CreditLedgers(jdbc, new RatedDays(jdbc, dataSource, new DataSourceTransactionManager(dataSource))),
                 new ClosedPeriodRepository(jdbc),
-                new OutboxRepository(jdbc, new UnplannedHours(jdbc), clock),
+                new OutboxGrants(jdbc),
                 findings,
                 new Binder(new MapConfigurationPropertySource(Map.of("tokentally.stripe.period-close-grace", "PT1H")))
                         .bind("tokentally.stripe", StripeProperties.class)

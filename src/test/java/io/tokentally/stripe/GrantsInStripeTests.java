@@ -113,14 +113,14 @@ class GrantsInStripeTests {
     }
 
     private static GrantsInStripe stripe(
-            Map<String, OutboxRepository.GrantTimes> times, Map<String, CreditGrantPlanner.Held> held) {
+            Map<String, OutboxGrants.GrantTimes> times, Map<String, CreditGrantPlanner.Held> held) {
         return new GrantsInStripe(ACME, held, times, Duration.ofHours(1), NOW);
     }
 
-    private static Map<String, OutboxRepository.GrantTimes> times(String created, String ended) {
+    private static Map<String, OutboxGrants.GrantTimes> times(String created, String ended) {
         return Map.of(
                 METER,
-                new OutboxRepository.GrantTimes(Instant.parse(created), ended == null ? null : Instant.parse(ended)));
+                new OutboxGrants.GrantTimes(Instant.parse(created), ended == null ? null : Instant.parse(ended)));
     }
 
     private static Map<String, CreditGrantPlanner.Held> live() {

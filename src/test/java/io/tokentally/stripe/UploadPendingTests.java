@@ -56,6 +56,7 @@ class UploadPendingTests {
     private OutboxItemWriter writer(Clock clock) {
         return new OutboxItemWriter(
                 outbox,
+                new OutboxGrants(jdbc),
                 new FindingRepository(jdbc, clock),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
                 StripeSenderTests.sender(stripe.baseUrl()),

@@ -3,6 +3,7 @@ package io.tokentally.pricing;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.FieldLength;
+import io.tokentally.shared.JacksonMessages;
 import io.tokentally.shared.ServiceTier;
 import io.tokentally.shared.StorableText;
 import io.tokentally.shared.TokenType;
@@ -62,7 +63,8 @@ public final class LiteLlmPriceFeed {
         try {
             root = JSON.readTree(in);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(feedName + ": not valid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(feedName + JacksonMessages.place(e) + ": not valid JSON: "
+                    + JacksonMessages.withoutSource(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(feedName + ": expected a JSON object keyed by model id");

@@ -1,6 +1,8 @@
 package io.tokentally.shared;
 
 import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 
 /** What the JSON reader says of a fault, made fit to show in a message that already names the file and line. */
 public final class JacksonMessages {
@@ -13,6 +15,15 @@ public final class JacksonMessages {
             Pattern.compile("\\s*\\((?:start marker at )?\\[Source: [^\\]]*\\]\\)|\\s*(?:at )?\\[Source: [^\\]]*\\]");
 
     private JacksonMessages() {}
+
+    /**
+     * Where in its source the reader met the fault, as " line L, column C" (both from 1), or empty when it cannot tell
+     * (a fault found after the text was read).
+     */
+    public static String place(JacksonException e) {
+        TokenStreamLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? "" : " line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
 
     /** {@code message} without the reader's note of its source. */
     public static String withoutSource(String message) {

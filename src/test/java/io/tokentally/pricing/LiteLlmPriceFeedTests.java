@@ -145,6 +145,20 @@ class LiteLlmPriceFeedTests {
         assertThatThrownBy(() -> LiteLlmPriceFeed.read(
                         new ByteArrayInputStream("<html>".getBytes(StandardCharsets.UTF_8)), "https://example/feed"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("https://example/feed: not valid JSON");
+                .hasMessageStartingWith("https://example/feed line 1, column 1: not valid JSON");
+    }
+
+    @Test
+    void aFeedCutShortIsRefusedNamingTheLineAndColumnWhereItEnds() {
+        // given: a feed whose second model's key is cut off
+        String feed = "{\n  \"gpt-4o\": {\"input_cost_per_token\": 2.5e-06},\n  \"gpt-4o-mi";
+
+        // then
+        assertThatThrownBy(() -> LiteLlmPriceFeed.read(
+                        new ByteArrayInputStream(feed.getBytes(StandardCharsets.UTF_8)), "https://example/feed"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(
+                        "https://example/feed line 3, column 13: not valid JSON: Unexpected end-of-input")
+                .hasMessageNotContaining("Source");
     }
 }

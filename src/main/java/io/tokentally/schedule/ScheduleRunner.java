@@ -91,26 +91,53 @@ public class ScheduleRunner {
                     since,
                     properties.maxCatchUp());
         }
-        for (Instant fireTime : due) {
+        for (int i = 0; i < due.size(); i++) {
+            Instant fireTime = due.get(i);
             if (fireTime.isBefore(onTimeAfter)) {
-                missed(schedule, fireTime);
+                missed(schedule, fireTime, laterOfItsDay(schedule, due, i));
             } else {
                 start(schedule, fireTime, FireState.STARTED);
             }
         }
     }
 
-    private void missed(JobSchedule schedule, Instant fireTime) {
+    /**
+     * The last of the fire times due after {@code due[i]} that bills its usage day, or null: a schedule that fires
+     * more than once a day (a same-day window every hour, say) bills the day whole at each fire, so of the missed fire
+     * times of one day the last one's run catches up all of them (started for each, the second would find the
+     * first's run of the window still going).
+     */
+    private static Instant laterOfItsDay(JobSchedule schedule, List<Instant> due, int i) {
+        LocalDate date = schedule.dateFor(due.get(i));
+        Instant later = null;
+        for (Instant fireTime : due.subList(i + 1, due.size())) {
+            later = schedule.dateFor(fireTime).equals(date) ? fireTime : later;
+        }
+        return later;
+    }
+
+    /** @param coveredBy a later fire time due now that bills the same usage day, whose run catches this one up */
+    private void missed(JobSchedule schedule, Instant fireTime, Instant coveredBy) {
         LocalDate date = schedule.dateFor(fireTime);
+        boolean covered = schedule.catchUp() && coveredBy != null;
         log.warn(
                 "Schedule {} missed its run at {} (usage day {}): no replica was running then; {}",
                 schedule.name(),
                 fireTime,
                 date,
-                schedule.catchUp() ? "catching up now" : "not caught up (catch-up: false)");
-        Long execution = schedule.catchUp() ? start(schedule, fireTime, FireState.CAUGHT_UP) : null;
+                !schedule.catchUp()
+                        ? "not caught up (catch-up: false)"
+                        : covered ? "the run of its fire time " + coveredBy + " catches it up" : "catching up now");
+        Long execution = schedule.catchUp() && !covered ? start(schedule, fireTime, FireState.CAUGHT_UP) : null;
         if (!schedule.catchUp()) {
             fires.record(new ScheduleFire(schedule.name(), fireTime, FireState.MISSED, null, "catch-up is off"));
+        } else if (covered) {
+            fires.record(new ScheduleFire(
+                    schedule.name(),
+                    fireTime,
+                    FireState.CAUGHT_UP,
+                    null,
+                    "caught up by the run of fire time " + coveredBy + ", which bills the same usage day"));
         }
         findings.record(
                 new Finding(
@@ -119,9 +146,12 @@ public class ScheduleRunner {
                         Finding.Severity.WARNING,
                         "schedule " + schedule.name() + " did not run at " + fireTime + " (usage day " + date
                                 + ") because no replica was running; "
-                                + (execution == null
-                                        ? "it was not caught up: run it by hand"
-                                        : "it was caught up as execution " + execution)),
+                                + (covered
+                                        ? "it is caught up by the run of fire time " + coveredBy
+                                                + ", which bills the same usage day"
+                                        : execution == null
+                                                ? "it was not caught up: run it by hand"
+                                                : "it was caught up as execution " + execution)),
                 NO_RUN);
     }
 

@@ -171,6 +171,56 @@ abstract class ScheduleRunnerScenarios {
     }
 
     @Test
+    void missedFireTimesOfOneUsageDayAreCaughtUpByOneRunTheLastOnes() {
+        // given: a same-day schedule every hour, which ran at 10:00, then no replica ran until 12:30
+        String name = unique("hourly");
+        JobSchedule hourly = new JobSchedule(
+                name,
+                "nightly-billing",
+                "0 * * * *",
+                ZoneOffset.UTC,
+                WindowRule.SAME_DAY,
+                true,
+                List.of("sample-data/usage"),
+                Path.of("sample-data/customers.csv"),
+                Path.of("sample-data/plans.yaml"),
+                Path.of("sample-data/prices.csv"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-20T09:59:00Z"));
+        ScheduleRunner before = runner(hourly, clock, recording());
+        clock.set(Instant.parse("2026-11-20T10:00:05Z"));
+        before.tick();
+        launches.clear();
+
+        // when
+        clock.set(Instant.parse("2026-11-20T12:30:00Z"));
+        runner(hourly, clock, recording()).tick();
+
+        // then: 11:00 and 12:00 were missed; one run bills the day, as 12:00's catch-up
+        assertThat(launches).containsExactly(name + " 2026-11-20");
+        assertThat(fires.recent(name, 2))
+                .containsExactly(
+                        new ScheduleFire(name, Instant.parse("2026-11-20T12:00:00Z"), FireState.CAUGHT_UP, 101L, null),
+                        new ScheduleFire(
+                                name,
+                                Instant.parse("2026-11-20T11:00:00Z"),
+                                FireState.CAUGHT_UP,
+                                null,
+                                "caught up by the run of fire time 2026-11-20T12:00:00Z, which bills the same usage"
+                                        + " day"));
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "missed-schedule:" + name + ":2026-11-20T11:00:00Z"))
+                .endsWith(
+                        "it is caught up by the run of fire time 2026-11-20T12:00:00Z, which bills the same usage day");
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM finding WHERE finding_key LIKE ?",
+                        Long.class,
+                        "schedule-not-started:" + name + ":%"))
+                .isZero();
+    }
+
+    @Test
     void catchesUpNoMoreThanMaxCatchUpMissedRunsTheNewestOnes() {
         // given: ran on the 1st, then down until the 12th at 09:00 (11 fire times missed, 7 may be caught up)
         String name = unique("long-outage");

@@ -8,18 +8,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the schedules of {@code jobs/}. On each tick, for each schedule, the replica that gets the
- * schedule's ShedLock lock looks at the fire times since the last one recorded: the newest, if it is
- * within the grace period, starts; older ones were missed (no replica was up): they are logged, recorded
- * as a finding, and run if the schedule catches up. Every fire time is recorded once, under the lock, so
- * no other replica runs it again.
+ * Runs the schedules of {@code jobs/}. On each tick, for each schedule, the replica that gets the schedule's ShedLock
+ * lock looks at the fire times since the last one recorded: the newest, if it is within the grace period, starts;
+ * older ones were missed (no replica was up): they are logged, recorded as a finding, and run if the schedule catches
+ * up (those of one usage day by one run). Every fire time is recorded once, under the lock, so no other replica runs
+ * it again.
  */
 public class ScheduleRunner {
 
@@ -91,71 +93,113 @@ public class ScheduleRunner {
                     since,
                     properties.maxCatchUp());
         }
-        for (int i = 0; i < due.size(); i++) {
-            Instant fireTime = due.get(i);
-            if (fireTime.isBefore(onTimeAfter)) {
-                missed(schedule, fireTime, laterOfItsDay(schedule, due, i));
-            } else {
-                start(schedule, fireTime, FireState.STARTED);
-            }
+        try {
+            fire(schedule, due, onTimeAfter);
+        } catch (BillingRuns.ShuttingDown e) {
+            // nothing after it is recorded: the replica that ticks next (this one's successor, another) starts or
+            // catches up this fire time and the later ones
+            log.info("Schedule {} stopped firing: {}", schedule.name(), e.getMessage());
         }
     }
 
     /**
-     * The last of the fire times due after {@code due[i]} that bills its usage day, or null: a schedule that fires
-     * more than once a day (a same-day window every hour, say) bills the day whole at each fire, so of the missed fire
-     * times of one day the last one's run catches up all of them (started for each, the second would find the
-     * first's run of the window still going).
+     * Starts the due fire times in order, the missed ones as catch-ups. A schedule that fires more than once a day (a
+     * same-day window every hour, say) bills the day whole at each fire, so a missed fire time that a later due one
+     * of its usage day follows is caught up by that one's run (started for each, the second would find the first's
+     * run of the window still going), and recorded by what became of it.
      */
-    private static Instant laterOfItsDay(JobSchedule schedule, List<Instant> due, int i) {
-        LocalDate date = schedule.dateFor(due.get(i));
-        Instant later = null;
-        for (Instant fireTime : due.subList(i + 1, due.size())) {
-            later = schedule.dateFor(fireTime).equals(date) ? fireTime : later;
+    private void fire(JobSchedule schedule, List<Instant> due, Instant onTimeAfter) {
+        Map<Instant, List<Instant>> covered = new HashMap<>();
+        for (int i = 0; i < due.size(); i++) {
+            Instant fireTime = due.get(i);
+            boolean late = fireTime.isBefore(onTimeAfter);
+            Instant last = lastOfItsDay(schedule, due, i);
+            if (late && schedule.catchUp() && last != null) {
+                covered.computeIfAbsent(last, time -> new ArrayList<>()).add(fireTime);
+                continue;
+            }
+            Launch launch = late ? missed(schedule, fireTime) : start(schedule, fireTime, FireState.STARTED);
+            for (Instant coveredTime : covered.getOrDefault(fireTime, List.of())) {
+                coveredBy(schedule, coveredTime, fireTime, launch);
+            }
         }
-        return later;
     }
 
-    /** @param coveredBy a later fire time due now that bills the same usage day, whose run catches this one up */
-    private void missed(JobSchedule schedule, Instant fireTime, Instant coveredBy) {
-        LocalDate date = schedule.dateFor(fireTime);
-        boolean covered = schedule.catchUp() && coveredBy != null;
+    /** The last of the fire times due after {@code due[i]} that bills its usage day, or null. */
+    private static Instant lastOfItsDay(JobSchedule schedule, List<Instant> due, int i) {
+        LocalDate date = schedule.dateFor(due.get(i));
+        for (int j = due.size() - 1; j > i; j--) {
+            if (schedule.dateFor(due.get(j)).equals(date)) {
+                return due.get(j);
+            }
+        }
+        return null;
+    }
+
+    private Launch missed(JobSchedule schedule, Instant fireTime) {
+        warnMissed(schedule, fireTime, schedule.catchUp() ? "catching up now" : "not caught up (catch-up: false)");
+        Launch launch;
+        if (schedule.catchUp()) {
+            launch = start(schedule, fireTime, FireState.CAUGHT_UP);
+        } else {
+            launch = new Launch(null, "catch-up is off");
+            fires.record(new ScheduleFire(schedule.name(), fireTime, FireState.MISSED, null, launch.failure()));
+        }
+        recordMissed(
+                schedule,
+                fireTime,
+                launch.execution() == null
+                        ? "it was not caught up: run it by hand"
+                        : "it was caught up as execution " + launch.execution());
+        return launch;
+    }
+
+    /** A missed fire time that the run of a later one of its usage day, {@code covering}, catches up or not. */
+    private void coveredBy(JobSchedule schedule, Instant fireTime, Instant covering, Launch launch) {
+        String run = "the run of fire time " + covering + ", which bills the same usage day";
+        warnMissed(schedule, fireTime, run + ", catches it up");
+        if (launch.execution() != null) {
+            fires.record(new ScheduleFire(
+                    schedule.name(), fireTime, FireState.CAUGHT_UP, launch.execution(), "caught up by " + run));
+            recordMissed(schedule, fireTime, "it was caught up as execution " + launch.execution() + ", " + run);
+        } else {
+            fires.record(new ScheduleFire(
+                    schedule.name(),
+                    fireTime,
+                    FireState.NOT_STARTED,
+                    null,
+                    run + ", did not start: " + launch.failure()));
+            recordMissed(schedule, fireTime, "it was not caught up: " + run + ", did not start: run it by hand");
+        }
+    }
+
+    private void warnMissed(JobSchedule schedule, Instant fireTime, String outcome) {
         log.warn(
                 "Schedule {} missed its run at {} (usage day {}): no replica was running then; {}",
                 schedule.name(),
                 fireTime,
-                date,
-                !schedule.catchUp()
-                        ? "not caught up (catch-up: false)"
-                        : covered ? "the run of its fire time " + coveredBy + " catches it up" : "catching up now");
-        Long execution = schedule.catchUp() && !covered ? start(schedule, fireTime, FireState.CAUGHT_UP) : null;
-        if (!schedule.catchUp()) {
-            fires.record(new ScheduleFire(schedule.name(), fireTime, FireState.MISSED, null, "catch-up is off"));
-        } else if (covered) {
-            fires.record(new ScheduleFire(
-                    schedule.name(),
-                    fireTime,
-                    FireState.CAUGHT_UP,
-                    null,
-                    "caught up by the run of fire time " + coveredBy + ", which bills the same usage day"));
-        }
+                schedule.dateFor(fireTime),
+                outcome);
+    }
+
+    private void recordMissed(JobSchedule schedule, Instant fireTime, String outcome) {
         findings.record(
                 new Finding(
                         "missed-schedule:" + schedule.name() + ":" + fireTime,
                         "MISSED_SCHEDULE",
                         Finding.Severity.WARNING,
-                        "schedule " + schedule.name() + " did not run at " + fireTime + " (usage day " + date
-                                + ") because no replica was running; "
-                                + (covered
-                                        ? "it is caught up by the run of fire time " + coveredBy
-                                                + ", which bills the same usage day"
-                                        : execution == null
-                                                ? "it was not caught up: run it by hand"
-                                                : "it was caught up as execution " + execution)),
+                        "schedule " + schedule.name() + " did not run at " + fireTime + " (usage day "
+                                + schedule.dateFor(fireTime) + ") because no replica was running; " + outcome),
                 NO_RUN);
     }
 
-    private Long start(JobSchedule schedule, Instant fireTime, FireState state) {
+    /**
+     * Starts the fire time's run and records it.
+     *
+     * @throws BillingRuns.ShuttingDown when the process is closing: the fire time is not recorded, so the replica
+     *     that ticks next starts it
+     */
+    private Launch start(JobSchedule schedule, Instant fireTime, FireState state) {
         LocalDate date = schedule.dateFor(fireTime);
         try {
             long execution = launcher.launch(schedule, date);
@@ -166,16 +210,15 @@ public class ScheduleRunner {
                     date,
                     execution);
             fires.record(new ScheduleFire(schedule.name(), fireTime, state, execution, null));
-            return execution;
+            return new Launch(execution, null);
         } catch (BillingRuns.ShuttingDown e) {
-            // not recorded: the replica that ticks next (this one's successor, another) starts or catches it up
             log.info(
                     "Schedule {} did not fire for {} (usage day {}): {}",
                     schedule.name(),
                     fireTime,
                     date,
                     e.getMessage());
-            return null;
+            throw e;
         } catch (Exception e) {
             log.error(
                     "Schedule {} could not start its run for usage day {}: {}", schedule.name(), date, e.getMessage());
@@ -188,7 +231,10 @@ public class ScheduleRunner {
                             "schedule " + schedule.name() + " could not start its run at " + fireTime + " (usage day "
                                     + date + "): " + e.getMessage() + "; mend the cause and run the day by hand"),
                     NO_RUN);
-            return null;
+            return new Launch(null, e.getMessage());
         }
     }
+
+    /** What became of a fire time's start: its run's execution, or null and why it did not start. */
+    private record Launch(Long execution, String failure) {}
 }

@@ -170,11 +170,8 @@ abstract class ScheduleRunnerScenarios {
                 .contains("not caught up");
     }
 
-    @Test
-    void missedFireTimesOfOneUsageDayAreCaughtUpByOneRunTheLastOnes() {
-        // given: a same-day schedule every hour, which ran at 10:00, then no replica ran until 12:30
-        String name = unique("hourly");
-        JobSchedule hourly = new JobSchedule(
+    static JobSchedule hourly(String name) {
+        return new JobSchedule(
                 name,
                 "nightly-billing",
                 "0 * * * *",
@@ -185,39 +182,136 @@ abstract class ScheduleRunnerScenarios {
                 Path.of("sample-data/customers.csv"),
                 Path.of("sample-data/plans.yaml"),
                 Path.of("sample-data/prices.csv"));
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-20T09:59:00Z"));
-        ScheduleRunner before = runner(hourly, clock, recording());
-        clock.set(Instant.parse("2026-11-20T10:00:05Z"));
+    }
+
+    /** An hourly same-day schedule that ran at 22:00 on the 20th; no replica ran after it until {@code back}. */
+    ScheduleRunner hourlyBackAt(String name, MutableClock clock, String back, ScheduledLauncher launcher) {
+        clock.set(Instant.parse("2026-11-20T21:59:00Z"));
+        ScheduleRunner before = runner(hourly(name), clock, recording());
+        clock.set(Instant.parse("2026-11-20T22:00:05Z"));
         before.tick();
         launches.clear();
+        clock.set(Instant.parse(back));
+        return runner(hourly(name), clock, launcher);
+    }
+
+    /** {@link #recording()}, refusing a second run of a date as {@link BillingRuns} refuses a window still going. */
+    ScheduledLauncher oneRunADay() {
+        ScheduledLauncher recording = recording();
+        return (schedule, date) -> {
+            if (launches.contains(schedule.name() + " " + date)) {
+                throw new IllegalStateException("execution 101 of window " + date + " is STARTED");
+            }
+            return recording.launch(schedule, date);
+        };
+    }
+
+    @Test
+    void missedFireTimesOfOneUsageDayAreCaughtUpByTheRunOfItsLastOne() {
+        // given: 23:00 on the 20th, and 00:00, 01:00 and 02:00 on the 21st, missed (back at 02:30)
+        String name = unique("hourly");
+        ScheduleRunner runner =
+                hourlyBackAt(name, new MutableClock(Instant.EPOCH), "2026-11-21T02:30:00Z", oneRunADay());
 
         // when
-        clock.set(Instant.parse("2026-11-20T12:30:00Z"));
-        runner(hourly, clock, recording()).tick();
+        runner.tick();
 
-        // then: 11:00 and 12:00 were missed; one run bills the day, as 12:00's catch-up
-        assertThat(launches).containsExactly(name + " 2026-11-20");
-        assertThat(fires.recent(name, 2))
+        // then: one run a day; 00:00 and 01:00 caught up by 02:00's run
+        assertThat(launches).containsExactly(name + " 2026-11-20", name + " 2026-11-21");
+        String by02 = "the run of fire time 2026-11-21T02:00:00Z, which bills the same usage day";
+        assertThat(fires.recent(name, 4))
                 .containsExactly(
-                        new ScheduleFire(name, Instant.parse("2026-11-20T12:00:00Z"), FireState.CAUGHT_UP, 101L, null),
+                        new ScheduleFire(name, Instant.parse("2026-11-21T02:00:00Z"), FireState.CAUGHT_UP, 102L, null),
                         new ScheduleFire(
                                 name,
-                                Instant.parse("2026-11-20T11:00:00Z"),
+                                Instant.parse("2026-11-21T01:00:00Z"),
                                 FireState.CAUGHT_UP,
-                                null,
-                                "caught up by the run of fire time 2026-11-20T12:00:00Z, which bills the same usage"
-                                        + " day"));
+                                102L,
+                                "caught up by " + by02),
+                        new ScheduleFire(
+                                name,
+                                Instant.parse("2026-11-21T00:00:00Z"),
+                                FireState.CAUGHT_UP,
+                                102L,
+                                "caught up by " + by02),
+                        new ScheduleFire(name, Instant.parse("2026-11-20T23:00:00Z"), FireState.CAUGHT_UP, 101L, null));
         assertThat(jdbc.queryForObject(
                         "SELECT message FROM finding WHERE finding_key = ?",
                         String.class,
-                        "missed-schedule:" + name + ":2026-11-20T11:00:00Z"))
-                .endsWith(
-                        "it is caught up by the run of fire time 2026-11-20T12:00:00Z, which bills the same usage day");
+                        "missed-schedule:" + name + ":2026-11-21T00:00:00Z"))
+                .endsWith("it was caught up as execution 102, " + by02);
+        assertThat(findings.list(null))
+                .noneMatch(finding -> finding.kind().equals("SCHEDULE_NOT_STARTED")
+                        && finding.key().contains(name));
+    }
+
+    @Test
+    void missedFireTimesOfADayWhoseLastFireCannotStartAreRecordedNotStarted() {
+        // given: back at 02:05, so 02:00 is on time, and its run cannot start
+        String name = unique("hourly-refused");
+        ScheduleRunner runner =
+                hourlyBackAt(name, new MutableClock(Instant.EPOCH), "2026-11-21T02:05:00Z", (schedule, date) -> {
+                    if (date.equals(LocalDate.parse("2026-11-21"))) {
+                        throw new IllegalStateException("prices.csv line 4: no such column");
+                    }
+                    launches.add(schedule.name() + " " + date);
+                    return 7;
+                });
+
+        // when
+        runner.tick();
+
+        // then
+        assertThat(launches).containsExactly(name + " 2026-11-20");
+        String by02 = "the run of fire time 2026-11-21T02:00:00Z, which bills the same usage day";
+        assertThat(fires.recent(name, 3))
+                .containsExactly(
+                        new ScheduleFire(
+                                name,
+                                Instant.parse("2026-11-21T02:00:00Z"),
+                                FireState.NOT_STARTED,
+                                null,
+                                "prices.csv line 4: no such column"),
+                        new ScheduleFire(
+                                name,
+                                Instant.parse("2026-11-21T01:00:00Z"),
+                                FireState.NOT_STARTED,
+                                null,
+                                by02 + ", did not start: prices.csv line 4: no such column"),
+                        new ScheduleFire(
+                                name,
+                                Instant.parse("2026-11-21T00:00:00Z"),
+                                FireState.NOT_STARTED,
+                                null,
+                                by02 + ", did not start: prices.csv line 4: no such column"));
         assertThat(jdbc.queryForObject(
-                        "SELECT COUNT(*) FROM finding WHERE finding_key LIKE ?",
-                        Long.class,
-                        "schedule-not-started:" + name + ":%"))
-                .isZero();
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "missed-schedule:" + name + ":2026-11-21T01:00:00Z"))
+                .endsWith("it was not caught up: " + by02 + ", did not start: run it by hand");
+    }
+
+    @Test
+    void aReplicaClosingWhileItCatchesUpRecordsNothingAfterTheRefusedStart() {
+        // given: a replica closing as it catches up the 20th and 21st, then the next one
+        String name = unique("hourly-closing");
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        List<LocalDate> refused = new ArrayList<>();
+        ScheduleRunner closing = hourlyBackAt(name, clock, "2026-11-21T02:30:00Z", (schedule, date) -> {
+            refused.add(date);
+            throw new BillingRuns.ShuttingDown("this process is shutting down and starts no run");
+        });
+
+        // when
+        closing.tick();
+        List<ScheduleFire> recorded = fires.recent(name, 10);
+        runner(hourly(name), clock, oneRunADay()).tick();
+
+        // then: the closing replica tried the 20th only and recorded nothing; the next one caught up both days
+        assertThat(refused).containsExactly(LocalDate.parse("2026-11-20"));
+        assertThat(recorded).hasSize(1); // 22:00's
+        assertThat(launches).containsExactly(name + " 2026-11-20", name + " 2026-11-21");
+        assertThat(fires.recent(name, 10)).hasSize(5).allMatch(fire -> fire.executionId() != null);
     }
 
     @Test

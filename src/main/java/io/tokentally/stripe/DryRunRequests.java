@@ -22,13 +22,13 @@ final class DryRunRequests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final OutboxGrants grants;
+    private final OutboxGrants outboxGrants;
     private final Path file;
     private final Clock clock;
     private final Duration resendWithin;
 
-    DryRunRequests(OutboxGrants grants, Path file, Clock clock, Duration resendWithin) {
-        this.grants = grants;
+    DryRunRequests(OutboxGrants outboxGrants, Path file, Clock clock, Duration resendWithin) {
+        this.outboxGrants = outboxGrants;
         this.file = file;
         this.clock = clock;
         this.resendWithin = resendWithin;
@@ -46,8 +46,9 @@ final class DryRunRequests {
                 line.put("path", request.path());
                 line.put("idempotency_key", request.idempotencyKey());
                 line.put("form", request.form());
-                boolean ended =
-                        row.kind() == OutboxRow.Kind.CREDIT_GRANT && row.unsettledAt(dedupStart) && grants.ended(row);
+                boolean ended = row.kind() == OutboxRow.Kind.CREDIT_GRANT
+                        && row.unsettledAt(dedupStart)
+                        && outboxGrants.ended(row);
                 String liveRun = liveRun(row, dedupStart, ended);
                 if (liveRun != null) {
                     line.put("live_run", liveRun);
@@ -88,7 +89,7 @@ final class DryRunRequests {
         if (!row.endsAGrant()) {
             return row;
         }
-        OutboxRow create = grants.createEndedBy(row);
+        OutboxRow create = outboxGrants.createEndedBy(row);
         if (create == null) {
             return row.endingGrant("{no grant to end}");
         }

@@ -22,8 +22,8 @@ final class GrantsInStripe {
     private final Instant now;
 
     /**
-     * @param held the customer's grant rows ({@link OutboxRepository#grantsHeld}), by meter column
-     * @param times when their creates and ends were planned ({@link OutboxRepository#grantTimes}), by meter column
+     * @param held the customer's grant rows ({@link OutboxGrants#held}), by meter column
+     * @param times when their creates and ends were planned ({@link OutboxGrants#times}), by meter column
      * @param now the run's clock: a grant or an end without rows reaches Stripe with this run
      */
     GrantsInStripe(

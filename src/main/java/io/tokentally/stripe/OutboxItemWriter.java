@@ -28,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class OutboxItemWriter implements ItemWriter<OutboxRow> {
 
     private final OutboxRepository outbox;
-    private final OutboxGrants grants;
+    private final OutboxGrants outboxGrants;
     private final FindingRepository findings;
     private final TransactionTemplate ownTransaction;
     private final StripeSender sender;
@@ -46,7 +46,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
      */
     OutboxItemWriter(
             OutboxRepository outbox,
-            OutboxGrants grants,
+            OutboxGrants outboxGrants,
             FindingRepository findings,
             TransactionTemplate ownTransaction,
             StripeSender sender,
@@ -56,11 +56,11 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
             long run,
             ExecutorService executor) {
         this.outbox = outbox;
-        this.grants = grants;
+        this.outboxGrants = outboxGrants;
         this.findings = findings;
         this.ownTransaction = ownTransaction;
         this.sender = sender;
-        this.dryRun = new DryRunRequests(grants, dryRunFile, clock, resendWithin);
+        this.dryRun = new DryRunRequests(outboxGrants, dryRunFile, clock, resendWithin);
         this.clock = clock;
         this.resendWithin = resendWithin;
         this.run = run;
@@ -101,7 +101,9 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
     /** Sends one row: claimed in flight in its own transaction, then Stripe's answer kept in another. */
     private void send(OutboxRow planned) throws InterruptedException {
         Instant dedupStart = Instant.now(clock).minus(resendWithin);
-        if (planned.kind() == OutboxRow.Kind.CREDIT_GRANT && planned.unsettledAt(dedupStart) && grants.ended(planned)) {
+        if (planned.kind() == OutboxRow.Kind.CREDIT_GRANT
+                && planned.unsettledAt(dedupStart)
+                && outboxGrants.ended(planned)) {
             return; // asked about by the row that ends it (withEndedGrantId)
         }
         OutboxRow row = planned.endsAGrant() ? withEndedGrantId(planned, dedupStart) : planned;
@@ -232,7 +234,7 @@ class OutboxItemWriter implements ItemWriter<OutboxRow> {
      * Stripe is asked ({@link StripeArrivals#grantOfUnsettledCreate}).
      */
     private OutboxRow withEndedGrantId(OutboxRow row, Instant dedupStart) throws InterruptedException {
-        OutboxRow create = grants.createEndedBy(row);
+        OutboxRow create = outboxGrants.createEndedBy(row);
         if (create == null) {
             inOwnTransaction(() -> outbox.markSent(row.outboxId(), "NOTHING_TO_END", run));
             return null;

@@ -170,7 +170,7 @@ public class UploadStepConfiguration {
     @StepScope
     OutboxItemWriter outboxItemWriter(
             OutboxRepository outbox,
-            OutboxGrants grants,
+            OutboxGrants outboxGrants,
             FindingRepository findings,
             PlatformTransactionManager transactionManager,
             StripeProperties properties,
@@ -190,7 +190,7 @@ public class UploadStepConfiguration {
         }
         return new OutboxItemWriter(
                 outbox,
-                grants,
+                outboxGrants,
                 findings,
                 ownTransaction,
                 properties.dryRun() ? null : new StripeSender(properties),

@@ -157,7 +157,12 @@ public class ScheduleRunner {
     /** A missed fire time that the run of a later one of its usage day, {@code covering}, catches up or not. */
     private void coveredBy(JobSchedule schedule, Instant fireTime, Instant covering, Launch launch) {
         String run = "the run of fire time " + covering + ", which bills the same usage day";
-        warnMissed(schedule, fireTime, run + ", catches it up");
+        warnMissed(
+                schedule,
+                fireTime,
+                launch.execution() != null
+                        ? run + ", caught it up as execution " + launch.execution()
+                        : run + ", did not start: not caught up");
         if (launch.execution() != null) {
             fires.record(new ScheduleFire(
                     schedule.name(), fireTime, FireState.CAUGHT_UP, launch.execution(), "caught up by " + run));

@@ -180,7 +180,12 @@ class StripeCommand {
                         tiers != null
                                 ? tiers
                                 : context.getBean(StripeProperties.class).tokenTiers());
-                TokenLayoutReport.print(spec.commandLine().getOut(), report, chosen, dryRun);
+                // without a key (a dry run) Stripe is not asked
+                List<String> amountPricesMissing =
+                        context.getBean(StripeProperties.class).dryRun()
+                                ? List.of()
+                                : context.getBean(StripeSetup.class).missingPrices();
+                TokenLayoutReport.print(spec.commandLine().getOut(), report, chosen, dryRun, amountPricesMissing);
                 return 0;
             }
         }

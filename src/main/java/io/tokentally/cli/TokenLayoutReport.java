@@ -7,13 +7,23 @@ import io.tokentally.shared.Amounts;
 import io.tokentally.stripe.TokenLayoutSetup;
 import io.tokentally.stripe.TokenMeterLayout.TokenPrice;
 import java.io.PrintWriter;
+import java.util.List;
 
 /** Prints what {@code stripe setup --layout tokens} did, or would do in a dry run. */
 final class TokenLayoutReport {
 
     private TokenLayoutReport() {}
 
-    static void print(PrintWriter out, TokenLayoutSetup.Report report, Plan plan, boolean dryRun) {
+    /**
+     * @param amountPricesMissing the lookup keys of the amount layout's prices Stripe lacks: the tokens layout sends
+     *     what Stripe cannot bill in tokens (unlisted models, other tiers, inexact prices) to their meters
+     */
+    static void print(
+            PrintWriter out,
+            TokenLayoutSetup.Report report,
+            Plan plan,
+            boolean dryRun,
+            List<String> amountPricesMissing) {
         if (dryRun) {
             out.println("Dry run: nothing was created in Stripe.");
         }
@@ -27,9 +37,16 @@ final class TokenLayoutReport {
         for (String warning : report.warnings()) {
             out.println("warning: " + warning);
         }
+        if (!amountPricesMissing.isEmpty()) {
+            out.println("warning: the amount layout's prices " + String.join(", ", amountPricesMissing) + " are not in"
+                    + " Stripe: usage Stripe cannot bill in tokens (unlisted models, other tiers, prices with more"
+                    + " decimals than Stripe takes) goes on their meters; 'stripe setup' (the amount layout) creates"
+                    + " them");
+        }
         out.println();
-        out.println("Still to do in Stripe: add the current prices to each customer's subscription (one subscription"
-                + " item per price; at most 20 items per subscription).");
+        out.println("Still to do in Stripe: add the current prices, and the amount layout's four ('stripe setup'), to"
+                + " each customer's subscription (one subscription item per price; at most 20 items per"
+                + " subscription).");
         out.flush();
     }
 

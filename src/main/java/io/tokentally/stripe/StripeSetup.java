@@ -51,6 +51,22 @@ public class StripeSetup {
         return items;
     }
 
+    /**
+     * The lookup keys of the layout's prices Stripe has no active price under, in the layout's order; only reads. The
+     * tokens layout sends usage Stripe cannot bill in tokens to these meters, so its set-up says which are missing.
+     */
+    public List<String> missingPrices() throws StripeException, InterruptedException {
+        StripeSender stripe = new StripeSender(properties);
+        List<String> missing = new ArrayList<>();
+        for (String eventName : layout.meters()) {
+            String lookupKey = eventName + "_metered";
+            if (MeteredPrices.findActivePrice(stripe, lookupKey) == null) {
+                missing.add(lookupKey);
+            }
+        }
+        return missing;
+    }
+
     /** Finds or creates one meter of the layout, then finds or creates its price; each request retried. */
     private Item ensure(StripeSender stripe, Map<String, String> meterIds, String eventName)
             throws StripeException, InterruptedException {

@@ -111,6 +111,25 @@ class TokenLayoutSetupCommandIntegrationTests {
     }
 
     @Test
+    void warnsOfTheAmountLayoutsPricesStripeLacksUntilTheAmountSetUpRan() {
+        // when: the tokens layout set up first, then the amount layout's, then the tokens layout's again
+        String before = setup("--prices", prices.toString(), "--plans", plans.toString());
+        StringWriter amount = new StringWriter();
+        CommandLine command = new CommandLine(new TokentallyCommand());
+        command.setOut(new PrintWriter(amount, true));
+        assertThat(command.execute("stripe", "setup")).as(amount.toString()).isZero();
+        String after = setup();
+
+        // then: the four prices the usage Stripe cannot bill in tokens goes to are named, then no longer
+        assertThat(before)
+                .contains("warning: the amount layout's prices tokentally_input_usd_micros_metered,"
+                        + " tokentally_cache_usd_micros_metered, tokentally_output_usd_micros_metered,"
+                        + " tokentally_units_usd_micros_metered are not in Stripe")
+                .contains("'stripe setup' (the amount layout) creates them");
+        assertThat(after).doesNotContain("amount layout's prices").contains("and the amount layout's four");
+    }
+
+    @Test
     void anArchivedPriceIsStillFoundByItsLookupKeyAndNotCreatedAgain() {
         // given: the operator archived a price to stop new subscriptions on it
         setup("--prices", prices.toString(), "--plans", plans.toString());

@@ -59,7 +59,7 @@ public class StripeSetup {
         StripeSender stripe = new StripeSender(properties);
         List<String> missing = new ArrayList<>();
         for (String eventName : layout.meters()) {
-            String lookupKey = eventName + "_metered";
+            String lookupKey = lookupKeyOf(eventName);
             if (MeteredPrices.findActivePrice(stripe, lookupKey) == null) {
                 missing.add(lookupKey);
             }
@@ -76,13 +76,18 @@ public class StripeSetup {
             meterId = SummingMeters.create(stripe, eventName, layout.displayName(eventName))
                     .getId();
         }
-        String lookupKey = eventName + "_metered";
+        String lookupKey = lookupKeyOf(eventName);
         Price price = MeteredPrices.findActivePrice(stripe, lookupKey);
         boolean priceCreated = price == null;
         if (priceCreated) {
             price = createPrice(stripe, eventName, lookupKey, meterId);
         }
         return new Item(eventName, meterId, meterCreated, lookupKey, price.getId(), priceCreated);
+    }
+
+    /** The lookup key of the price of the layout's meter of {@code eventName}. */
+    private static String lookupKeyOf(String eventName) {
+        return eventName + "_metered";
     }
 
     /** Creates the metered price of {@code lookupKey} on the meter: one micro-USD per unit. */

@@ -287,16 +287,10 @@ class PriceFeedSequencePostgresIntegrationTests {
                         + " amount meters whole (Stripe bills an item moved mid-period only for the usage after the"
                         + " move); day 1's count, sent before the cut was known, taken back by day 2's run")
                 .isZero();
-        assertThat(STRIPE.events().stream()
-                        .filter(event -> event.customer().equals("cus_seq_eff")
-                                && event.eventName().equals(gpt4oInput))
-                        .map(FakeStripe.Event::value))
+        assertThat(valuesSent("cus_seq_eff", gpt4oInput))
                 .as("day 1's count and its negative revision")
                 .containsExactly(800_000L, -800_000L);
-        assertThat(STRIPE.events().stream()
-                        .filter(event -> event.customer().equals("cus_seq_early")
-                                && event.eventName().equals(gpt4oInput))
-                        .map(FakeStripe.Event::value))
+        assertThat(valuesSent("cus_seq_early", gpt4oInput))
                 .as("a customer without usage after the day-2 cut: its day-1 count taken back by day 2's build too")
                 .containsExactly(800_000L, -800_000L);
         assertThat(stripeInvoices("cus_seq_early")
@@ -403,11 +397,18 @@ class PriceFeedSequencePostgresIntegrationTests {
     }
 
     private long tokensSent(String stripeCustomer, String meter) {
+        return valuesSent(stripeCustomer, meter).stream()
+                .mapToLong(Long::longValue)
+                .sum();
+    }
+
+    /** The values of the customer's events on the meter, in the order Stripe took them. */
+    private static List<Long> valuesSent(String stripeCustomer, String meter) {
         return STRIPE.events().stream()
                 .filter(event -> event.customer().equals(stripeCustomer)
                         && event.eventName().equals(meter))
-                .mapToLong(FakeStripe.Event::value)
-                .sum();
+                .map(FakeStripe.Event::value)
+                .toList();
     }
 
     /**

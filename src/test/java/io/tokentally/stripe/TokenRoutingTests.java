@@ -257,18 +257,7 @@ class TokenRoutingTests {
 
     /** 1,000 output tokens of customer {@code c} on the at-instant plan at {@code price}, billed {@code billed} USD. */
     private static TokenRouting.Usage output(Price price, String hour, String billed) {
-        return new TokenRouting.Usage(
-                "c",
-                AT_INSTANT.planId(),
-                TokenType.OUTPUT,
-                ServiceTier.STANDARD,
-                ContextTier.STANDARD,
-                Instant.parse(hour),
-                price.effectiveFrom(),
-                price.priceId(),
-                new BigDecimal("20"),
-                1_000,
-                new BigDecimal(billed));
+        return usage(AT_INSTANT, price, hour, billed, "c", TokenType.OUTPUT);
     }
 
     private static TokenRouting routing(Set<String> activeMeters) {
@@ -307,10 +296,15 @@ class TokenRoutingTests {
     }
 
     private static TokenRouting.Usage usage(Plan plan, Price price, String hour, String billed, String customerId) {
+        return usage(plan, price, hour, billed, customerId, TokenType.INPUT);
+    }
+
+    private static TokenRouting.Usage usage(
+            Plan plan, Price price, String hour, String billed, String customerId, TokenType type) {
         return new TokenRouting.Usage(
                 customerId,
                 plan.planId(),
-                TokenType.INPUT,
+                type,
                 ServiceTier.STANDARD,
                 ContextTier.STANDARD,
                 Instant.parse(hour),

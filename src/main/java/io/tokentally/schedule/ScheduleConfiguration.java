@@ -18,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The scheduler, on when {@code tokentally.schedules.enabled} is true ({@code serve} turns it on): it
@@ -76,9 +77,10 @@ public class ScheduleConfiguration {
             ScheduledLauncher launcher,
             FindingRepository findings,
             ScheduleProperties properties,
-            Clock clock) {
+            Clock clock,
+            PlatformTransactionManager transactions) {
         LockingTaskExecutor locks = new DefaultLockingTaskExecutor(scheduleLockProvider);
-        return new ScheduleRunner(schedules, fires, locks, launcher, findings, properties, clock);
+        return new ScheduleRunner(schedules, fires, locks, launcher, findings, properties, clock, transactions);
     }
 
     @Bean

@@ -15,13 +15,15 @@ import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs the schedules of {@code jobs/}. On each tick, for each schedule, the replica that gets the schedule's ShedLock
  * lock looks at the fire times since the last one recorded: the newest, if it is within the grace period, starts;
  * older ones were missed (no replica was up): they are logged, recorded as a finding, and run if the schedule catches
  * up (those of one usage day by one run). Every fire time is recorded once, under the lock, so no other replica runs
- * it again.
+ * it again; a fire time's records and those of the missed ones its run catches up are written in one transaction.
  */
 public class ScheduleRunner {
 
@@ -37,6 +39,7 @@ public class ScheduleRunner {
     private final FindingRepository findings;
     private final ScheduleProperties properties;
     private final Clock clock;
+    private final TransactionTemplate inOneTransaction;
     private final Instant startedAt;
 
     public ScheduleRunner(
@@ -46,7 +49,8 @@ public class ScheduleRunner {
             ScheduledLauncher launcher,
             FindingRepository findings,
             ScheduleProperties properties,
-            Clock clock) {
+            Clock clock,
+            PlatformTransactionManager transactions) {
         this.schedules = schedules;
         this.fires = fires;
         this.locks = locks;
@@ -54,6 +58,7 @@ public class ScheduleRunner {
         this.findings = findings;
         this.properties = properties;
         this.clock = clock;
+        this.inOneTransaction = new TransactionTemplate(transactions);
         this.startedAt = Instant.now(clock);
     }
 
@@ -118,11 +123,27 @@ public class ScheduleRunner {
                 covered.computeIfAbsent(last, time -> new ArrayList<>()).add(fireTime);
                 continue;
             }
-            Launch launch = late ? missed(schedule, fireTime) : start(schedule, fireTime, FireState.STARTED);
-            for (Instant coveredTime : covered.getOrDefault(fireTime, List.of())) {
+            fireOne(schedule, fireTime, late, covered.getOrDefault(fireTime, List.of()));
+        }
+    }
+
+    /**
+     * Starts a fire time's run (a missed one's only with catch-up on), then records it and the missed fire times
+     * {@code covered} that its run catches up, all or none: a process that dies in between leaves them all to the
+     * replica that ticks next (had the fire time been recorded alone, the next tick, which looks only after the newest
+     * recorded one, would never have recorded the covered ones).
+     */
+    private void fireOne(JobSchedule schedule, Instant fireTime, boolean late, List<Instant> covered) {
+        if (late) {
+            warnMissed(schedule, fireTime, schedule.catchUp() ? "catching up now" : "not caught up (catch-up: false)");
+        }
+        Launch launch = late && !schedule.catchUp() ? new Launch(null, "catch-up is off") : start(schedule, fireTime);
+        inOneTransaction.executeWithoutResult(status -> {
+            record(schedule, fireTime, late, launch);
+            for (Instant coveredTime : covered) {
                 coveredBy(schedule, coveredTime, fireTime, launch);
             }
-        }
+        });
     }
 
     /** The last of the fire times due after {@code due[i]} that bills its usage day, or null. */
@@ -136,22 +157,28 @@ public class ScheduleRunner {
         return null;
     }
 
-    private Launch missed(JobSchedule schedule, Instant fireTime) {
-        warnMissed(schedule, fireTime, schedule.catchUp() ? "catching up now" : "not caught up (catch-up: false)");
-        Launch launch;
-        if (schedule.catchUp()) {
-            launch = start(schedule, fireTime, FireState.CAUGHT_UP);
-        } else {
-            launch = new Launch(null, "catch-up is off");
+    /** Records a fire time by what became of its start and, if it was missed, raises its finding. */
+    private void record(JobSchedule schedule, Instant fireTime, boolean late, Launch launch) {
+        if (launch.execution() != null) {
+            fires.record(new ScheduleFire(
+                    schedule.name(),
+                    fireTime,
+                    late ? FireState.CAUGHT_UP : FireState.STARTED,
+                    launch.execution(),
+                    null));
+        } else if (late && !schedule.catchUp()) {
             fires.record(new ScheduleFire(schedule.name(), fireTime, FireState.MISSED, null, launch.failure()));
+        } else {
+            notStarted(schedule, fireTime, launch.failure());
         }
-        recordMissed(
-                schedule,
-                fireTime,
-                launch.execution() == null
-                        ? "it was not caught up: run it by hand"
-                        : "it was caught up as execution " + launch.execution());
-        return launch;
+        if (late) {
+            recordMissed(
+                    schedule,
+                    fireTime,
+                    launch.execution() == null
+                            ? "it was not caught up: run it by hand"
+                            : "it was caught up as execution " + launch.execution());
+        }
     }
 
     /** A missed fire time that the run of a later one of its usage day, {@code covering}, catches up or not. */
@@ -199,12 +226,12 @@ public class ScheduleRunner {
     }
 
     /**
-     * Starts the fire time's run and records it.
+     * Starts the fire time's run.
      *
      * @throws BillingRuns.ShuttingDown when the process is closing: the fire time is not recorded, so the replica
      *     that ticks next starts it
      */
-    private Launch start(JobSchedule schedule, Instant fireTime, FireState state) {
+    private Launch start(JobSchedule schedule, Instant fireTime) {
         LocalDate date = schedule.dateFor(fireTime);
         try {
             long execution = launcher.launch(schedule, date);
@@ -214,7 +241,6 @@ public class ScheduleRunner {
                     fireTime,
                     date,
                     execution);
-            fires.record(new ScheduleFire(schedule.name(), fireTime, state, execution, null));
             return new Launch(execution, null);
         } catch (BillingRuns.ShuttingDown e) {
             log.info(
@@ -227,17 +253,22 @@ public class ScheduleRunner {
         } catch (Exception e) {
             log.error(
                     "Schedule {} could not start its run for usage day {}: {}", schedule.name(), date, e.getMessage());
-            fires.record(new ScheduleFire(schedule.name(), fireTime, FireState.NOT_STARTED, null, e.getMessage()));
-            findings.record(
-                    new Finding(
-                            "schedule-not-started:" + schedule.name() + ":" + fireTime,
-                            "SCHEDULE_NOT_STARTED",
-                            Finding.Severity.ERROR,
-                            "schedule " + schedule.name() + " could not start its run at " + fireTime + " (usage day "
-                                    + date + "): " + e.getMessage() + "; mend the cause and run the day by hand"),
-                    NO_RUN);
             return new Launch(null, e.getMessage());
         }
+    }
+
+    /** Records a fire time whose run could not start, with the reason, and raises its error finding. */
+    private void notStarted(JobSchedule schedule, Instant fireTime, String reason) {
+        fires.record(new ScheduleFire(schedule.name(), fireTime, FireState.NOT_STARTED, null, reason));
+        findings.record(
+                new Finding(
+                        "schedule-not-started:" + schedule.name() + ":" + fireTime,
+                        "SCHEDULE_NOT_STARTED",
+                        Finding.Severity.ERROR,
+                        "schedule " + schedule.name() + " could not start its run at " + fireTime + " (usage day "
+                                + schedule.dateFor(fireTime) + "): " + reason + "; mend the cause and run the day by"
+                                + " hand"),
+                NO_RUN);
     }
 
     /** What became of a fire time's start: its run's execution, or null and why it did not start. */

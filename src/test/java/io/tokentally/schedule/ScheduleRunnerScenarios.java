@@ -1,6 +1,8 @@
 package io.tokentally.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tokentally.job.BillingRuns;
 import io.tokentally.reconcile.Finding;
@@ -21,6 +23,7 @@ import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The scheduler with a clock the test moves: it fires on time for yesterday, once; reports and catches
@@ -40,6 +43,9 @@ abstract class ScheduleRunnerScenarios {
 
     @Autowired
     FindingRepository findings;
+
+    @Autowired
+    PlatformTransactionManager transactions;
 
     final List<String> launches = new CopyOnWriteArrayList<>();
 
@@ -61,6 +67,11 @@ abstract class ScheduleRunnerScenarios {
     }
 
     ScheduleRunner runner(JobSchedule schedule, MutableClock clock, ScheduledLauncher launcher) {
+        return runner(schedule, clock, launcher, findings);
+    }
+
+    ScheduleRunner runner(
+            JobSchedule schedule, MutableClock clock, ScheduledLauncher launcher, FindingRepository findings) {
         JdbcTemplateLockProvider locks = new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
                 .withJdbcTemplate(new JdbcTemplate(dataSource))
                 .usingDbTime()
@@ -72,7 +83,8 @@ abstract class ScheduleRunnerScenarios {
                 launcher,
                 findings,
                 PROPERTIES,
-                clock);
+                clock,
+                transactions);
     }
 
     ScheduledLauncher recording() {
@@ -312,6 +324,45 @@ abstract class ScheduleRunnerScenarios {
         assertThat(recorded).hasSize(1); // 22:00's
         assertThat(launches).containsExactly(name + " 2026-11-20", name + " 2026-11-21");
         assertThat(fires.recent(name, 10)).hasSize(5).allMatch(fire -> fire.executionId() != null);
+    }
+
+    @Test
+    void aProcessDyingAsItRecordsACatchUpLeavesTheFireTimesOfItsDayToTheNextReplica() {
+        // given: 02:00's run catches up 00:00 and 01:00 of the 21st, and the process dies as it records 00:00's finding
+        String name = unique("hourly-dying");
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        hourlyBackAt(name, clock, "2026-11-21T02:30:00Z", recording());
+        String diesAt = "missed-schedule:" + name + ":2026-11-21T00:00:00Z";
+        ScheduleRunner dying = runner(hourly(name), clock, recording(), new FindingRepository(jdbc, clock) {
+            @Override
+            public void record(Finding finding, long run) {
+                if (finding.key().equals(diesAt)) {
+                    throw new IllegalStateException("the process died");
+                }
+                super.record(finding, run);
+            }
+        });
+
+        // when
+        assertThatThrownBy(dying::tick).hasMessage("the process died");
+        List<Instant> recorded =
+                fires.recent(name, 10).stream().map(ScheduleFire::fireTime).toList();
+        runner(hourly(name), clock, recording()).tick();
+
+        // then: of the 21st, the dying process recorded nothing; the next replica caught the day up and recorded it all
+        assertThat(recorded)
+                .containsExactly(Instant.parse("2026-11-20T23:00:00Z"), Instant.parse("2026-11-20T22:00:00Z"));
+        assertThat(launches).containsExactly(name + " 2026-11-20", name + " 2026-11-21", name + " 2026-11-21");
+        assertThat(fires.recent(name, 3))
+                .extracting(ScheduleFire::state, ScheduleFire::executionId)
+                .containsExactly(
+                        tuple(FireState.CAUGHT_UP, 103L),
+                        tuple(FireState.CAUGHT_UP, 103L),
+                        tuple(FireState.CAUGHT_UP, 103L));
+        assertThat(jdbc.queryForObject("SELECT message FROM finding WHERE finding_key = ?", String.class, diesAt))
+                .endsWith(
+                        "it was caught up as execution 103, the run of fire time 2026-11-21T02:00:00Z, which bills the"
+                                + " same usage day");
     }
 
     @Test

@@ -111,7 +111,8 @@ public class ScheduleRunner {
      * Starts the due fire times in order, the missed ones as catch-ups. A schedule that fires more than once a day (a
      * same-day window every hour, say) bills the day whole at each fire, so a missed fire time that a later due one
      * of its usage day follows is caught up by that one's run (started for each, the second would find the first's
-     * run of the window still going), and recorded by what became of it.
+     * run of the window still going), and recorded by what became of it; without catch-up, by that one's on-time run
+     * (which bills the day all the same).
      */
     private void fire(JobSchedule schedule, List<Instant> due, Instant onTimeAfter) {
         Map<Instant, List<Instant>> covered = new HashMap<>();
@@ -119,7 +120,7 @@ public class ScheduleRunner {
             Instant fireTime = due.get(i);
             boolean late = fireTime.isBefore(onTimeAfter);
             Instant last = lastOfItsDay(schedule, due, i);
-            if (late && schedule.catchUp() && last != null) {
+            if (late && last != null && (schedule.catchUp() || !last.isBefore(onTimeAfter))) {
                 covered.computeIfAbsent(last, time -> new ArrayList<>()).add(fireTime);
                 continue;
             }

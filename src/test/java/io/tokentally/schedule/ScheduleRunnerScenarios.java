@@ -183,13 +183,17 @@ abstract class ScheduleRunnerScenarios {
     }
 
     static JobSchedule hourly(String name) {
+        return hourly(name, true);
+    }
+
+    static JobSchedule hourly(String name, boolean catchUp) {
         return new JobSchedule(
                 name,
                 "nightly-billing",
                 "0 * * * *",
                 ZoneOffset.UTC,
                 WindowRule.SAME_DAY,
-                true,
+                catchUp,
                 List.of("sample-data/usage"),
                 Path.of("sample-data/customers.csv"),
                 Path.of("sample-data/plans.yaml"),
@@ -255,6 +259,40 @@ abstract class ScheduleRunnerScenarios {
         assertThat(findings.list(null))
                 .noneMatch(finding -> finding.kind().equals("SCHEDULE_NOT_STARTED")
                         && finding.key().contains(name));
+    }
+
+    @Test
+    void withoutCatchUpMissedFireTimesOfADayAreCaughtUpByItsOnTimeRunOnly() {
+        // given: an hourly schedule without catch-up that ran at 22:00 on the 20th, back at 02:05 on the 21st
+        String name = unique("hourly-no-catch-up");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-20T21:59:00Z"));
+        ScheduleRunner before = runner(hourly(name, false), clock, recording());
+        clock.set(Instant.parse("2026-11-20T22:00:05Z"));
+        before.tick();
+        launches.clear();
+        clock.set(Instant.parse("2026-11-21T02:05:00Z"));
+
+        // when
+        runner(hourly(name, false), clock, recording()).tick();
+
+        // then: 02:00 ran on time and billed the 21st, so 00:00 and 01:00 are caught up by it; 23:00 was missed
+        assertThat(launches).containsExactly(name + " 2026-11-21");
+        String by02 = "the run of fire time 2026-11-21T02:00:00Z, which bills the same usage day";
+        assertThat(fires.recent(name, 4))
+                .extracting(ScheduleFire::state, ScheduleFire::executionId, ScheduleFire::detail)
+                .containsExactly(
+                        tuple(FireState.STARTED, 101L, null),
+                        tuple(FireState.CAUGHT_UP, 101L, "caught up by " + by02),
+                        tuple(FireState.CAUGHT_UP, 101L, "caught up by " + by02),
+                        tuple(FireState.MISSED, null, "catch-up is off"));
+        assertThat(jdbc.queryForList(
+                        "SELECT message FROM finding WHERE finding_key LIKE ? ORDER BY finding_key",
+                        String.class,
+                        "missed-schedule:" + name + ":%"))
+                .satisfiesExactly(
+                        first -> assertThat(first).endsWith("it was not caught up: run it by hand"),
+                        second -> assertThat(second).endsWith("it was caught up as execution 101, " + by02),
+                        third -> assertThat(third).endsWith("it was caught up as execution 101, " + by02));
     }
 
     @Test

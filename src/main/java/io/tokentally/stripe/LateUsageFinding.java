@@ -1,5 +1,6 @@
 package io.tokentally.stripe;
 
+import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.shared.Amounts;
 import io.tokentally.shared.BillingPeriod;
@@ -12,7 +13,8 @@ final class LateUsageFinding {
     private LateUsageFinding() {}
 
     /**
-     * The finding of the item: the amount, and the changes since the close behind it.
+     * The finding of the item: the amount, and the changes since the close behind it, in its message and as its
+     * evidence's numbers.
      *
      * @param closing the period's closing position
      * @param current its position now
@@ -32,7 +34,15 @@ final class LateUsageFinding {
                 "late-usage-invoiced:" + item.customerId() + ":period:" + period.start() + ":r" + item.revision(),
                 "LATE_USAGE_INVOICED",
                 carried.signum() == 0 ? Finding.Severity.INFO : Finding.Severity.WARNING,
-                message(item, period, overage, carried, queued, grace));
+                message(item, period, overage, carried, queued, grace),
+                new Evidence()
+                        .number("period_start", period.start().toString())
+                        .number("period_end", period.end().toString())
+                        .number("invoice_item_usd", BigDecimal.valueOf(item.valueMicros(), 6))
+                        .number("revision", item.revision())
+                        .number("overage_change_usd", overage)
+                        .number("carried_credits_change_usd", carried)
+                        .number("invoiced_late_before_usd", BigDecimal.valueOf(queued.valueMicros(), 6)));
     }
 
     /**

@@ -6,6 +6,7 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.v2.core.EventNotification;
 import com.stripe.net.ApiResource;
 import com.stripe.net.Webhook;
+import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.util.ArrayList;
@@ -134,9 +135,29 @@ public class StripeMeterErrors {
         Long run = jdbc.queryForObject("SELECT COALESCE(MAX(sent_run), 0) FROM outbox", Long.class);
         String message = findingMessage(data, meter, samples, failed);
         findings.record(
-                new Finding("stripe-meter-error:" + eventId, "STRIPE_METER_ERROR", Finding.Severity.ERROR, message),
+                new Finding(
+                        "stripe-meter-error:" + eventId,
+                        "STRIPE_METER_ERROR",
+                        Finding.Severity.ERROR,
+                        message,
+                        evidence(eventId, type, data, meter, samples, failed)),
                 run);
         log.warn("Stripe meter error report {}: {} outbox row(s) marked failed", eventId, failed);
+    }
+
+    /** The report's numbers, as the message gives them: the event, the errors and the outbox rows they failed. */
+    private static Evidence evidence(
+            String eventId, String type, JsonNode data, String meter, ErrorSamples samples, int failed) {
+        return new Evidence()
+                .number("event_id", eventId)
+                .number("event_type", type)
+                .number("meter", meter.isEmpty() ? null : meter)
+                .number("error_count", data.path("reason").path("error_count").asLong())
+                .number("validation_start", data.path("validation_start").asString(null))
+                .number("validation_end", data.path("validation_end").asString(null))
+                .number("error_codes", samples.codes())
+                .number("sample_identifiers", List.copyOf(samples.identifiers()))
+                .number("outbox_rows_failed", failed);
     }
 
     private static String findingMessage(JsonNode data, String meter, ErrorSamples samples, int failed) {

@@ -131,6 +131,11 @@ class ClosedPeriodsTests {
                     .contains("an invoice item of 1.25 USD goes on the customer's next invoice (revision 1)")
                     .contains("Since the close the overage changed by 1.25 USD")
                     .endsWith("; invoiced late before: 0 USD");
+            assertThat(finding.evidence())
+                    .isEqualTo("{\"numbers\":{\"period_start\":\"2026-11-01T00:00:00Z\",\"period_end\":"
+                            + "\"2026-12-01T00:00:00Z\",\"invoice_item_usd\":\"1.25\",\"revision\":1,"
+                            + "\"overage_change_usd\":\"1.25\",\"carried_credits_change_usd\":\"0\","
+                            + "\"invoiced_late_before_usd\":\"0\"},\"sources\":[]}");
         });
     }
 

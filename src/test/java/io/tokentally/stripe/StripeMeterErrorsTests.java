@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TestH2;
 import io.tokentally.rating.UnplannedHours;
+import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.SqlTime;
@@ -94,6 +95,21 @@ class StripeMeterErrorsTests {
                     .startsWith("Stripe reported 2 meter event error(s) on meter mtr_1 between 2026-11-03T05:00:00Z"
                             + " and 2026-11-03T06:00:00Z: meter_event_customer_not_found x2. 2 events failed."
                             + " Sample identifiers: id-1, id-2; 2 outbox row(s) failed;");
+            assertThat(Evidence.parse(finding.evidence()))
+                    .isEqualTo(Map.of(
+                            "numbers",
+                            Map.of(
+                                    "event_id", "evt_test_1",
+                                    "event_type", "v1.billing.meter.error_report_triggered",
+                                    "meter", "mtr_1",
+                                    "error_count", 2,
+                                    "validation_start", "2026-11-03T05:00:00Z",
+                                    "validation_end", "2026-11-03T06:00:00Z",
+                                    "error_codes", List.of("meter_event_customer_not_found x2"),
+                                    "sample_identifiers", List.of("id-1", "id-2"),
+                                    "outbox_rows_failed", 2),
+                            "sources",
+                            List.of()));
         });
     }
 

@@ -116,28 +116,44 @@ public class FileScanner {
 
     /** Registers a local file under its absolute path (see the private {@code register}). */
     Registration register(long run, String source, Path file, Long changedFrom) throws IOException {
-        return register(run, source, absolute(file), file, false, changedFrom);
+        return register(run, source, absolute(file), file, false, changedFrom, null);
     }
 
     /** Registers the staged copy of an S3 object under the object's URI (see the private {@code register}). */
     Registration registerStaged(long run, String source, String uri, Path staged, Long changedFrom) throws IOException {
-        return register(run, source, uri, staged, true, changedFrom);
+        return register(run, source, uri, staged, true, changedFrom, null);
+    }
+
+    /**
+     * Registers the pages a run pulled from a provider's API, read by the reader of the report they are ({@code
+     * format}) rather than by what their content shows: a quiet day's pages hold no usage to tell their report by.
+     */
+    Registration registerPulled(long run, String source, Path pages, String format) throws IOException {
+        return register(run, source, absolute(pages), pages, false, null, formats.named(format));
     }
 
     /**
      * Registers one file under {@code shownPath}, the name reports give it; a {@code staged} file is the local
      * copy of what that name names, recorded as its staged path. New content is registered for this run;
-     * content registered before is recorded as already ingested (or, on a restart, as this run's own).
+     * content registered before is recorded as already ingested (or, on a restart, as this run's own). A file of a
+     * {@code pulledFormat} is not detected, only opened with that format's reader.
      */
     private Registration register(
-            long run, String source, String shownPath, Path file, boolean staged, Long changedFrom) throws IOException {
+            long run,
+            String source,
+            String shownPath,
+            Path file,
+            boolean staged,
+            Long changedFrom,
+            UsageFormat pulledFormat)
+            throws IOException {
         String path = absolute(file);
         String checksum = sha256(file);
         Optional<RegisteredFile> known = registry.findByChecksum(checksum);
         if (known.isPresent()) {
             return registerKnown(run, source, shownPath, path, known.get());
         }
-        Detection detection = detect(file);
+        Detection detection = pulledFormat == null ? detect(file) : opened(file, pulledFormat);
         long fileId = registry.register(
                 source,
                 shownPath,
@@ -201,12 +217,7 @@ public class FileScanner {
                         .orElse(new Detection(
                                 null, FileStatus.UNRECOGNIZED, unrecognized(InputFiles.head(file, HEAD_CHARS))));
             }
-            try (Reader reader = InputFiles.openText(file);
-                    RecordCursor cursor = format.get().open(reader)) {
-                return new Detection(format.get().name(), FileStatus.PENDING, null);
-            } catch (FileFormatException e) {
-                return new Detection(format.get().name(), FileStatus.FAILED, e.getMessage());
-            }
+            return opened(file, format.get());
         } catch (ZipException | EOFException e) { // EOF: cut short, as a copy still being written is
             String reason = e.getMessage() != null
                     ? e.getMessage()
@@ -214,6 +225,16 @@ public class FileScanner {
             return new Detection(null, FileStatus.FAILED, "not a valid gzip file: " + reason);
         } catch (IOException e) {
             return new Detection(null, FileStatus.FAILED, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** {@code file} opened with {@code format}'s reader: to be read, or refused as a whole with the reason. */
+    private static Detection opened(Path file, UsageFormat format) throws IOException {
+        try (Reader reader = InputFiles.openText(file);
+                RecordCursor cursor = format.open(reader)) {
+            return new Detection(format.name(), FileStatus.PENDING, null);
+        } catch (FileFormatException e) {
+            return new Detection(format.name(), FileStatus.FAILED, e.getMessage());
         }
     }
 

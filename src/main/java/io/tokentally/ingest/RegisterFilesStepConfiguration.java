@@ -69,7 +69,10 @@ public class RegisterFilesStepConfiguration {
                     RunFolders.of(runsDir, "nightly-billing", date, executionId).resolve(PULLED_FOLDER);
             for (ProviderApiSource source : apiSources) {
                 Path pages = puller.pull(source, UsageWindow.ofUtcDate(LocalDate.parse(date)), pulled);
-                pending += scanner.register(run, source.name(), pages, null).pending() ? 1 : 0;
+                pending += scanner.registerPulled(run, source.name(), pages, source.format())
+                                .pending()
+                        ? 1
+                        : 0;
             }
             contribution.incrementWriteCount(pending);
             folders.forEach(source -> registry.assignRole(run, source.name(), source.role()));

@@ -100,6 +100,30 @@ class ProviderApiJobIntegrationTests {
     }
 
     @Test
+    void aQuietDaysPagesAreReadAsTheReportTheyAreWithNoUsage() throws Exception {
+        // given a day without usage: its bucket holds no results, so nothing in the page names its report (hunt DC:
+        // the pulled file was UNRECOGNIZED, an UNREAD_FILE warning every quiet day)
+        API.then(Answer.ok("""
+                {"object":"page","data":[{"object":"bucket","start_time":1795478400,"end_time":1795482000,
+                "results":[]}],"has_more":false,"next_page":null}"""));
+
+        // when
+        JobExecution execution = run("2026-11-24");
+
+        // then
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JsonNode report =
+                JSON.readTree(runFolder(execution).resolve("report.json").toFile());
+        assertThat(report.get("files")).singleElement().satisfies(file -> {
+            assertThat(file.get("format").asString()).isEqualTo("openai-usage-completions");
+            assertThat(file.get("status").asString()).isEqualTo("INGESTED");
+            assertThat(file.get("read").asLong()).isZero();
+        });
+        assertThat(report.get("findings"))
+                .noneMatch(finding -> finding.get("kind").asString().equals("UNREAD_FILE"));
+    }
+
+    @Test
     void aPullThatKeepsFailingFailsTheRunWithoutTheKeyAnywhere() throws Exception {
         // given the API answers 503 to both tries
         API.then(new Answer(503, "{}", null), new Answer(503, "{}", null));

@@ -91,6 +91,16 @@ public record ProviderApiSource(String name, Provider provider, Report report, S
         return null;
     }
 
+    /** The name of the format reader that reads this report's pages. */
+    public String format() {
+        return switch (report) {
+            case USAGE ->
+                provider == Provider.OPENAI ? OpenAiCompletionsUsageFormat.NAME : AnthropicMessagesUsageFormat.NAME;
+            case COSTS -> provider == Provider.OPENAI ? OpenAiCostsFormat.NAME : AnthropicCostReportFormat.NAME;
+            case EMBEDDINGS -> OpenAiEmbeddingsUsageFormat.NAME;
+        };
+    }
+
     public String spec() {
         return role.suffixed(name) + "=" + SCHEME + provider.code() + (report.path.isEmpty() ? "" : "/" + report.path);
     }

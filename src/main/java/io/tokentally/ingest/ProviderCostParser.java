@@ -37,6 +37,7 @@ public final class ProviderCostParser {
         try {
             requireComplete(record);
             requireFitting(record);
+            requireKnownTier(record);
             LocalDate day = day(record);
             BigDecimal amount = decimal(record, CostColumns.AMOUNT);
             BigDecimal quantity =
@@ -94,8 +95,16 @@ public final class ProviderCostParser {
             if (value != null && value.length() > limit.getValue()) {
                 throw new RowException(
                         RejectCode.FIELD_TOO_LONG,
-                        limit.getKey() + " " + FieldLength.tooLong(value.length(), limit.getValue()));
+                        record.nameOf(limit.getKey()) + " " + FieldLength.tooLong(value.length(), limit.getValue()));
             }
+        }
+    }
+
+    /** Refuses a service tier that a usage file's row would be refused for ({@code INVALID_SERVICE_TIER}). */
+    private static void requireKnownTier(RawRecord record) {
+        String tier = record.field(CostColumns.SERVICE_TIER);
+        if (tier != null) {
+            UsageFieldRules.serviceTier(tier);
         }
     }
 

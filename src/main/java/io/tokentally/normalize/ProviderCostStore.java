@@ -32,9 +32,9 @@ class ProviderCostStore {
     int replace(long fileId, String path, long run, Collection<ProviderCost> costs) {
         int replaced = 0;
         for (ProviderCost cost : costs) {
-            List<BigDecimal> before = jdbc.queryForList(
-                    "SELECT amount_major FROM provider_cost WHERE bucket_key = ? AND file_id <> ?",
-                    BigDecimal.class,
+            List<Amount> before = jdbc.query(
+                    "SELECT amount_major, currency FROM provider_cost WHERE bucket_key = ? AND file_id <> ?",
+                    (rs, rowNum) -> new Amount(rs.getBigDecimal(1), rs.getString(2)),
                     cost.bucketKey(),
                     fileId);
             if (!before.isEmpty()) {
@@ -49,17 +49,25 @@ class ProviderCostStore {
         return replaced;
     }
 
-    /** Logs a replaced bucket whose amount differs from the earlier export's, with both amounts as the report writes them. */
-    private static void logChangedAmount(String path, ProviderCost cost, BigDecimal before) {
-        if (before.compareTo(cost.amountMajor()) != 0) {
+    /** An amount in major units of its currency. */
+    private record Amount(BigDecimal major, String currency) {}
+
+    /**
+     * Logs a replaced bucket whose amount differs from the earlier export's, with both amounts as the report writes
+     * them, each in its own currency.
+     */
+    private static void logChangedAmount(String path, ProviderCost cost, Amount before) {
+        if (before.major().compareTo(cost.amountMajor()) != 0
+                || !before.currency().equals(cost.currency())) {
             log.warn(
-                    "{} line {} replaces the cost of bucket {}: {} {} before, {} now",
+                    "{} line {} replaces the cost of bucket {}: {} {} before, {} {} now",
                     path,
                     cost.lineNo(),
                     cost.bucketKey(),
-                    Amounts.toText(before),
-                    cost.currency(),
-                    Amounts.toText(cost.amountMajor()));
+                    Amounts.toText(before.major()),
+                    before.currency(),
+                    Amounts.toText(cost.amountMajor()),
+                    cost.currency());
         }
     }
 

@@ -52,9 +52,27 @@ class ProviderCostStoreTests {
         assertThat(changedAmount).isEqualTo(1);
         assertThat(afterSameAmount).doesNotContain("replaces the cost of bucket " + bucket);
         assertThat(output.getAll())
-                .contains("costs-3.json line 9 replaces the cost of bucket " + bucket + ": 12.5 USD before, 13.75 now");
+                .contains("costs-3.json line 9 replaces the cost of bucket " + bucket
+                        + ": 12.5 USD before, 13.75 USD now");
         assertThat(jdbc.queryForList("SELECT file_id FROM provider_cost WHERE bucket_key = ?", Long.class, bucket))
                 .containsExactly(3L);
+    }
+
+    @Test
+    void aBucketExportedAgainInAnotherCurrencyLogsEachAmountInItsOwn(CapturedOutput output) {
+        // given: file 1 exported the bucket at 0.6 USD
+        ProviderCostStore store = new ProviderCostStore(jdbc);
+        String bucket = "openai/costs/" + UUID.randomUUID();
+        store.replace(1, "costs-1.json", 1, List.of(cost(1, 4, bucket, "0.6")));
+
+        // when: file 2 exports it at 0.6 EUR (hunt DC: logged as "0.6 EUR before, 0.55 now" for a change to 0.55 EUR)
+        ProviderCost euros = cost(2, 5, bucket, new BigDecimal("0.6"), "major", new BigDecimal("0.6"), "EUR");
+        store.replace(2, "costs-2.json", 2, List.of(euros));
+
+        // then
+        assertThat(output.getAll())
+                .contains(
+                        "costs-2.json line 5 replaces the cost of bucket " + bucket + ": 0.6 USD before, 0.6 EUR now");
     }
 
     @Test
@@ -95,6 +113,17 @@ class ProviderCostStoreTests {
 
     private static ProviderCost cost(
             long fileId, long lineNo, String bucket, BigDecimal amount, String unit, BigDecimal major) {
+        return cost(fileId, lineNo, bucket, amount, unit, major, "USD");
+    }
+
+    private static ProviderCost cost(
+            long fileId,
+            long lineNo,
+            String bucket,
+            BigDecimal amount,
+            String unit,
+            BigDecimal major,
+            String currency) {
         return new ProviderCost(
                 fileId,
                 lineNo,
@@ -112,7 +141,7 @@ class ProviderCostStoreTests {
                 null,
                 amount,
                 unit,
-                "USD",
+                currency,
                 major,
                 new BigDecimal("1000000"),
                 "tokens");

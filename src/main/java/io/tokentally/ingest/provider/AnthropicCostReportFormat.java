@@ -119,7 +119,7 @@ class AnthropicCostReportFormat extends CostPagesFormat {
                         CostColumns.CONTEXT_TIER,
                         contextWindow == null ? null : "200k-1M".equals(contextWindow) ? "long" : "standard")
                 .set(CostColumns.COST_TYPE, text(result, "cost_type"))
-                .set(CostColumns.LINE_ITEM, text(result, "description"))
-                .set(CostColumns.PROJECT_ID, text(result, "workspace_id"));
+                .set(CostColumns.LINE_ITEM, text(result, "description"), "description")
+                .set(CostColumns.PROJECT_ID, text(result, "workspace_id"), "workspace_id");
     }
 }

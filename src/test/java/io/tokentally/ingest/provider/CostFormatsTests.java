@@ -145,17 +145,40 @@ class CostFormatsTests {
     }
 
     @Test
-    void rejectsAnthropicResultsWithoutAmountOrWithAnUnknownTokenType() {
+    void rejectsAnthropicResultsWithoutAmountOrWithAnUnknownTokenTypeOrServiceTier() {
         // when
         List<ProviderCostParser.Result> results = results(anthropic, "anthropic-cost-report-with-bad-results.json");
 
         // then
-        assertThat(results).hasSize(3);
+        assertThat(results).hasSize(4);
         assertThat(results.get(0).reject().message()).contains("no amount or currency");
         assertThat(results.get(1).reject().message()).contains("unknown token_type thinking_tokens");
         // an ungrouped result: an amount for the whole day
         assertThat(results.get(2).cost().amountMajor()).isEqualByComparingTo("0.125");
         assertThat(results.get(2).cost().model()).isNull();
+        // a tier the usage report's rows are refused for (hunt DC: kept as the tier "weird")
+        assertThat(results.get(3).reject().code()).isEqualTo(RejectCode.INVALID_SERVICE_TIER);
+        assertThat(results.get(3).reject().message())
+                .isEqualTo("service_tier 'weird' is not one of standard, batch, priority, flex");
+    }
+
+    @Test
+    void anAnthropicFieldTooLongIsRefusedByItsOwnName() {
+        // given a description of 501 characters (hunt DC: refused as "line_item")
+        String page = "{\"data\": [{\"starting_at\": \"2026-11-27T00:00:00Z\", \"ending_at\": \"2026-11-28T00:00:00Z\","
+                + " \"results\": [{\"currency\": \"USD\", \"amount\": \"1\", \"cost_type\": \"web_search\","
+                + " \"description\": \"" + "d".repeat(501) + "\"}]}], \"has_more\": false, \"next_page\": null}";
+
+        // when
+        List<ProviderCostParser.Result> results = ProviderFixtures.recordsOf(anthropic, page).stream()
+                .map(record -> ProviderCostParser.parse(1, record))
+                .toList();
+
+        // then
+        assertThat(results).singleElement().satisfies(result -> {
+            assertThat(result.reject().code()).isEqualTo(RejectCode.FIELD_TOO_LONG);
+            assertThat(result.reject().message()).startsWith("description (line_item) has 501 characters");
+        });
     }
 
     @Test

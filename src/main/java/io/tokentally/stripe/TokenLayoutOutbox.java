@@ -4,13 +4,13 @@ import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.ContextTier;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.TokenType;
-import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -54,7 +54,7 @@ final class TokenLayoutOutbox {
     /** The period's rated usage of the run's customers on the cycle, routed, per customer. */
     private Map<String, List<TokenOutboxPlanner.Routed>> usage(
             BillingPeriod period, Predicate<String> onCycle, long run) {
-        Map<String, List<TokenOutboxPlanner.Routed>> usage = new TreeMap<>();
+        Map<String, List<TokenRouting.Usage>> usage = new TreeMap<>();
         jdbc.query(
                 "SELECT a.customer_id, a.plan_id, a.token_type, a.service_tier, a.context_tier, a.hour_start,"
                         + " a.price_epoch, a.price_id, a.markup_percent, a.tokens, a.billed_usd FROM rated_aggregate a"
@@ -66,12 +66,14 @@ final class TokenLayoutOutbox {
                     }
                     TokenRouting.Usage row = usageOf(rs);
                     usage.computeIfAbsent(row.customerId(), id -> new ArrayList<>())
-                            .add(routed(row, period));
+                            .add(row);
                 },
                 run,
                 SqlTime.utc(period.start()),
                 SqlTime.utc(period.end()));
-        return usage;
+        Map<String, List<TokenOutboxPlanner.Routed>> routed = new TreeMap<>();
+        usage.forEach((customerId, rows) -> routed.put(customerId, routed(rows, period)));
+        return routed;
     }
 
     /** The rated aggregate at the result set's row, as {@link TokenRouting} reads it. */
@@ -104,9 +106,15 @@ final class TokenLayoutOutbox {
         return queued;
     }
 
-    private TokenOutboxPlanner.Routed routed(TokenRouting.Usage row, BillingPeriod period) {
-        BigDecimal billed = row.billedUsd();
-        return new TokenOutboxPlanner.Routed(
-                row.tokenType(), row.hourStart(), routing.meterFor(row, period).orElse(null), row.tokens(), billed);
+    /** A customer's usage of the period, each row with the meter that bills it ({@link TokenRouting#metersFor}). */
+    private List<TokenOutboxPlanner.Routed> routed(List<TokenRouting.Usage> rows, BillingPeriod period) {
+        List<Optional<String>> meters = routing.metersFor(rows, period);
+        List<TokenOutboxPlanner.Routed> routed = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            TokenRouting.Usage row = rows.get(i);
+            routed.add(new TokenOutboxPlanner.Routed(
+                    row.tokenType(), row.hourStart(), meters.get(i).orElse(null), row.tokens(), row.billedUsd()));
+        }
+        return routed;
     }
 }

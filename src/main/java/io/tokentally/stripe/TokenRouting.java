@@ -42,7 +42,9 @@ import java.util.function.Predicate;
  *       since {@code stripe setup} last ran has none, and the item still bills the old one;
  *   <li>one plan is in force over the customer's whole billing period: Stripe bills a meter's count of the period
  *       at one item's price, so a period that a plan change splits (another markup, other Stripe prices) is sent
- *       in USD;
+ *       in USD; and, for the same reason, the period's usage of the meter is all at one Stripe price: a plan's markup
+ *       edited within the period (rows rated at the old and at the new markup, each priced in Stripe) sends the
+ *       meter's period in USD ({@link #metersFor});
  *   <li>with moves at a change's instant ({@code effective_instant}), no version of the usage's price begins inside
  *       its billing period after the one its item bills at the period's start: Stripe bills a metered item moved to
  *       another price mid-period, without proration, only for the usage after the move, so the usage of such a
@@ -122,8 +124,35 @@ final class TokenRouting {
         return starts;
     }
 
+    /**
+     * The tokens-layout meter of each of a customer's usage of one billing period ({@link #meterFor}), in their order,
+     * but none for a meter whose usage there would be billed at more than one Stripe price (lookup key): Stripe bills
+     * the meter's count of the period at one item's price, so those rows go in USD, as a period a plan change splits
+     * does.
+     */
+    List<Optional<String>> metersFor(List<Usage> usages, BillingPeriod period) {
+        List<Optional<Route>> routes =
+                usages.stream().map(usage -> route(usage, period)).toList();
+        Map<String, Set<String>> keysPerMeter = new HashMap<>();
+        routes.forEach(route -> route.ifPresent(found -> keysPerMeter
+                .computeIfAbsent(found.meter(), meter -> new java.util.HashSet<>())
+                .add(found.lookupKey())));
+        return routes.stream()
+                .map(route -> route.filter(
+                                found -> keysPerMeter.get(found.meter()).size() == 1)
+                        .map(Route::meter))
+                .toList();
+    }
+
     /** The tokens-layout meter that bills this usage exactly, if there is one. */
     Optional<String> meterFor(Usage usage, BillingPeriod period) {
+        return route(usage, period).map(Route::meter);
+    }
+
+    /** A meter that bills a usage exactly, and the lookup key of the Stripe price it bills it at. */
+    private record Route(String meter, String lookupKey) {}
+
+    private Optional<Route> route(Usage usage, BillingPeriod period) {
         Plan plan = usage.planId() == null ? null : plans.get(usage.planId());
         Optional<Price> price = catalog.byId(usage.priceId());
         if (plan == null || usage.markupPercent() == null || price.isEmpty() || !ownPrice(usage, price.get())) {
@@ -143,12 +172,11 @@ final class TokenRouting {
                 || !onePlanThrough(usage.customerId(), period)) {
             return Optional.empty();
         }
-        if (pricedInStripe != null
-                && !pricedInStripe.test(
-                        TokenMeterLayout.lookupKey(meter, price.get().effectiveFrom(), plan.planId(), centsPerUnit))) {
+        String lookupKey = TokenMeterLayout.lookupKey(meter, price.get().effectiveFrom(), plan.planId(), centsPerUnit);
+        if (pricedInStripe != null && !pricedInStripe.test(lookupKey)) {
             return Optional.empty(); // no Stripe price bills this markup and version: set-up not run since they changed
         }
-        return Optional.of(meter);
+        return Optional.of(new Route(meter, lookupKey));
     }
 
     /** Whether one plan is in force over the customer's whole period (a customer unknown here has none). */

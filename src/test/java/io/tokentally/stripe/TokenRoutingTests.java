@@ -19,6 +19,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -205,6 +206,33 @@ class TokenRoutingTests {
                 .isEmpty();
         assertThat(routing(null, Set.of(atFifty, atTwenty)::contains).meterFor(usage, DECEMBER))
                 .contains(meter);
+    }
+
+    @Test
+    void keepsOnTheAmountMetersAMetersPeriodRatedAtTwoMarkupsThatStripeEachHasAPriceFor() {
+        // given the plan's markup edited from 20% to 25% on 15 December, the set-up run at each (hunt DB: a meter's
+        // December held counts of both markups, which Stripe bills at one item's price)
+        TokenRouting.Usage atTwenty = usage(AT_INSTANT, NEW_INPUT, "2026-12-10T10:00:00Z", "0.0024");
+        TokenRouting.Usage atTwentyFive = new TokenRouting.Usage(
+                "c",
+                AT_INSTANT.planId(),
+                TokenType.INPUT,
+                ServiceTier.STANDARD,
+                ContextTier.STANDARD,
+                Instant.parse("2026-12-20T10:00:00Z"),
+                CUT,
+                NEW_INPUT.priceId(),
+                new BigDecimal("25"),
+                1_000,
+                new BigDecimal("0.0025"));
+        TokenRouting.Usage laterAtTwenty = usage(AT_INSTANT, NEW_INPUT, "2026-12-12T10:00:00Z", "0.0024");
+
+        // when, then: each alone bills exactly, but together the meter's December goes in USD; at one markup, tokens
+        assertThat(routing.meterFor(atTwentyFive, DECEMBER)).contains("tt_openai_gpt-4o_input");
+        assertThat(routing.metersFor(List.of(atTwenty, atTwentyFive), DECEMBER))
+                .containsExactly(Optional.empty(), Optional.empty());
+        assertThat(routing.metersFor(List.of(atTwenty, laterAtTwenty), DECEMBER))
+                .containsExactly(Optional.of("tt_openai_gpt-4o_input"), Optional.of("tt_openai_gpt-4o_input"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.tokentally.plans.PriceChangePolicy;
 import io.tokentally.pricing.PriceCatalogs;
 import io.tokentally.pricing.PriceRepository;
 import io.tokentally.pricing.PricesFile;
+import io.tokentally.shared.Repeats;
 import io.tokentally.shared.SettingWords;
 import io.tokentally.shared.StepLock;
 import io.tokentally.stripe.StripeProperties;
@@ -190,11 +191,16 @@ class StripeCommand {
             }
         }
 
-        /** Refuses a tokens layout without --models, or with a tier that has no prices of its own. */
+        /**
+         * Refuses a tokens layout without --models, a model or tier listed twice (as the settings of the same lists
+         * are), or a tier that has no prices of its own.
+         */
         private void checkTokenLayoutOptions() {
             if (models.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "--layout tokens needs --models");
             }
+            refuseRepeats("--models", models);
+            refuseRepeats("--tiers", tiers == null ? List.of() : tiers);
             if (prices != null) {
                 RequiredFiles.requireFile(spec, "--prices", prices);
             }
@@ -207,6 +213,12 @@ class StripeCommand {
                             spec.commandLine(), "--tiers: " + tier + " is not batch, priority, flex or long");
                 }
             }
+        }
+
+        private void refuseRepeats(String option, List<String> list) {
+            Repeats.firstRepeated(list).ifPresent(twice -> {
+                throw new ParameterException(spec.commandLine(), option + " lists " + twice + " twice; list each once");
+            });
         }
 
         /** Adds the --prices file to the price catalog and stores the --plans file, when given. */

@@ -340,6 +340,29 @@ class TokenLayoutSetupCommandIntegrationTests {
     }
 
     @Test
+    void aTierOrModelListedTwiceIsAUsageErrorAsInTheSettings() {
+        // given tiers given twice in two letter cases (hunt DB: accepted, where tokentally.stripe.token-tiers is
+        // refused), and a model given twice
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new TokentallyCommand());
+        command.setErr(new PrintWriter(out, true));
+
+        // when
+        int tiers = command.execute(
+                "stripe", "setup", "--layout", "tokens", "--models", MODELS, "--tiers", "Batch,batch", "--dry-run");
+        int models = command.execute(
+                "stripe", "setup", "--layout", "tokens", "--models", MODELS + ",openai/gpt-4o", "--dry-run");
+
+        // then
+        assertThat(tiers).isEqualTo(2);
+        assertThat(models).isEqualTo(2);
+        assertThat(out.toString())
+                .contains("--tiers lists batch twice; list each once")
+                .contains("--models lists openai/gpt-4o twice; list each once");
+        assertThat(stripe.calls()).isZero();
+    }
+
+    @Test
     void theAmountLayoutRefusesTheTokensLayoutsOptions() {
         StringWriter out = new StringWriter();
         CommandLine command = new CommandLine(new TokentallyCommand());

@@ -84,15 +84,18 @@ public class ProviderApiPuller {
         int pages = 0;
         try (OutputStream out = Files.newOutputStream(partial)) {
             do {
-                if (++pages > properties.maxPages()) {
-                    throw new ProviderApiException(source.provider().code() + " Admin API still had more pages after "
-                            + properties.maxPages() + " (tokentally.provider-api.max-pages)");
-                }
+                pages++;
                 URI uri = uri(source, window, page);
-                byte[] body = get(source.provider(), uri, key);
+                String what = "input " + source.name() + ": "
+                        + source.provider().code() + " Admin API GET " + uri.getPath() + " (page " + pages + ")";
+                if (pages > properties.maxPages()) {
+                    throw new ProviderApiException(what + ": still more pages after " + properties.maxPages()
+                            + " (tokentally.provider-api.max-pages)");
+                }
+                byte[] body = get(source.provider(), uri, key, what);
                 out.write(body);
                 out.write('\n');
-                page = nextPage(source.provider(), body, pages);
+                page = nextPage(what, body);
                 log.info("Pulled page {} of {} for {} to {}", pages, source.name(), window.from(), window.to());
             } while (page != null);
         }
@@ -130,9 +133,9 @@ public class ProviderApiPuller {
         return URI.create(base + path + "?" + String.join("&", query));
     }
 
-    private byte[] get(ProviderApiSource.Provider provider, URI uri, String key) throws IOException {
+    /** The page at {@code uri}; {@code what} names the source, the request and the page in every message. */
+    private byte[] get(ProviderApiSource.Provider provider, URI uri, String key, String what) throws IOException {
         HttpRequest.Builder request = request(provider, uri, key);
-        String what = provider.code() + " Admin API GET " + uri.getPath();
         for (int attempt = 1; ; attempt++) {
             String failure;
             Duration wait;
@@ -210,19 +213,18 @@ public class ProviderApiPuller {
         return java.util.Optional.of(wait.compareTo(properties.maxBackoff()) > 0 ? properties.maxBackoff() : wait);
     }
 
-    private static String nextPage(ProviderApiSource.Provider provider, byte[] body, int pageNo) {
+    private static String nextPage(String what, byte[] body) {
         JsonNode page;
         try {
             page = JSON.readTree(body);
         } catch (JacksonException e) {
-            throw new ProviderApiException(
-                    provider.code() + " Admin API page " + pageNo + " is not valid JSON: " + e.getOriginalMessage());
+            throw new ProviderApiException(what + " is not valid JSON: " + e.getOriginalMessage());
         }
         if (page == null
                 || !page.isObject()
                 || page.get("data") == null
                 || !page.get("data").isArray()) {
-            throw new ProviderApiException(provider.code() + " Admin API page " + pageNo + " has no 'data' array");
+            throw new ProviderApiException(what + " has no 'data' array");
         }
         JsonNode hasMore = page.get("has_more");
         JsonNode next = page.get("next_page");
@@ -230,8 +232,7 @@ public class ProviderApiPuller {
             return null;
         }
         if (next == null || next.isNull() || next.asString().isBlank()) {
-            throw new ProviderApiException(
-                    provider.code() + " Admin API page " + pageNo + " says has_more but gives no next_page");
+            throw new ProviderApiException(what + " says has_more but gives no next_page");
         }
         return next.asString();
     }

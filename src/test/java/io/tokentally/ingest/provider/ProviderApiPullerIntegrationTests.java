@@ -283,6 +283,17 @@ class ProviderApiPullerIntegrationTests {
     }
 
     @Test
+    void aFailureNamesTheInputTheRequestAndThePage() {
+        // given a second page refused (hunt DC: the message named neither the input nor the page)
+        api.then(Answer.ok(OPENAI_PAGE_1), new Answer(401, "{\"error\":\"bad key\"}", null));
+
+        // when, then
+        assertThatThrownBy(() -> puller(3).pull(OPENAI, DAY, folder))
+                .hasMessageStartingWith("input openai: openai Admin API GET /v1/organization/usage/completions (page 2)"
+                        + " answered HTTP 401");
+    }
+
+    @Test
     void aMissingKeyOrABadBaseUrlNamesItsProperty() {
         // given
         ProviderApiPuller withoutKeys = new ProviderApiPuller(properties(URI.create(api.baseUrl()), null, null, 3));

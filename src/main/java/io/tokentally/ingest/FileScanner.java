@@ -229,12 +229,14 @@ public class FileScanner {
     }
 
     /** {@code file} opened with {@code format}'s reader: to be read, or refused as a whole with the reason. */
-    private static Detection opened(Path file, UsageFormat format) throws IOException {
+    private static Detection opened(Path file, UsageFormat format) {
         try (Reader reader = InputFiles.openText(file);
                 RecordCursor cursor = format.open(reader)) {
             return new Detection(format.name(), FileStatus.PENDING, null);
         } catch (FileFormatException e) {
             return new Detection(format.name(), FileStatus.FAILED, e.getMessage());
+        } catch (IOException e) {
+            return new Detection(format.name(), FileStatus.FAILED, "cannot be read: " + e.getMessage());
         }
     }
 

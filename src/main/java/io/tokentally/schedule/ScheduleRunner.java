@@ -22,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Runs the schedules of {@code jobs/}. On each tick, for each schedule, the replica that gets the schedule's ShedLock
  * lock looks at the fire times since the last one recorded: the newest, if it is within the grace period, starts;
  * older ones were missed (no replica was up): they are logged, recorded as a finding, and run if the schedule catches
- * up (those of one usage day by one run). Every fire time is recorded once, under the lock, so no other replica runs
+ * up (those of one usage day by one run; without catch-up, those whose day a later fire time bills on time are caught
+ * up by that run). Every fire time is recorded once, under the lock, so no other replica runs
  * it again; a fire time's records and those of the missed ones its run catches up are written in one transaction.
  */
 public class ScheduleRunner {
@@ -130,15 +131,18 @@ public class ScheduleRunner {
 
     /**
      * Starts a fire time's run (a missed one's only with catch-up on), then records it and the missed fire times
-     * {@code covered} that its run catches up, all or none: a process that dies in between leaves them all to the
-     * replica that ticks next (had the fire time been recorded alone, the next tick, which looks only after the newest
-     * recorded one, would never have recorded the covered ones).
+     * {@code covered} that its run catches up, all or none: a process that dies in between, or a write that fails,
+     * leaves them all to the tick that comes next (had the fire time been recorded alone, the next tick, which looks
+     * only after the newest recorded one, would never have recorded the covered ones). That tick starts the day again;
+     * a run of it still going refuses, and they are recorded not started, naming that run.
      */
     private void fireOne(JobSchedule schedule, Instant fireTime, boolean late, List<Instant> covered) {
         if (late) {
             warnMissed(schedule, fireTime, schedule.catchUp() ? "catching up now" : "not caught up (catch-up: false)");
         }
-        Launch launch = late && !schedule.catchUp() ? new Launch(null, "catch-up is off") : start(schedule, fireTime);
+        Launch launch = late && !schedule.catchUp()
+                ? new Launch(FireState.MISSED, null, "catch-up is off")
+                : start(schedule, fireTime, late ? FireState.CAUGHT_UP : FireState.STARTED);
         inOneTransaction.executeWithoutResult(status -> {
             record(schedule, fireTime, late, launch);
             for (Instant coveredTime : covered) {
@@ -160,17 +164,11 @@ public class ScheduleRunner {
 
     /** Records a fire time by what became of its start and, if it was missed, raises its finding. */
     private void record(JobSchedule schedule, Instant fireTime, boolean late, Launch launch) {
-        if (launch.execution() != null) {
-            fires.record(new ScheduleFire(
-                    schedule.name(),
-                    fireTime,
-                    late ? FireState.CAUGHT_UP : FireState.STARTED,
-                    launch.execution(),
-                    null));
-        } else if (late && !schedule.catchUp()) {
-            fires.record(new ScheduleFire(schedule.name(), fireTime, FireState.MISSED, null, launch.failure()));
-        } else {
+        if (launch.state() == FireState.NOT_STARTED) {
             notStarted(schedule, fireTime, launch.failure());
+        } else {
+            fires.record(
+                    new ScheduleFire(schedule.name(), fireTime, launch.state(), launch.execution(), launch.failure()));
         }
         if (late) {
             recordMissed(
@@ -227,12 +225,12 @@ public class ScheduleRunner {
     }
 
     /**
-     * Starts the fire time's run.
+     * Starts the fire time's run, to be recorded {@code state}, or not started.
      *
      * @throws BillingRuns.ShuttingDown when the process is closing: the fire time is not recorded, so the replica
      *     that ticks next starts it
      */
-    private Launch start(JobSchedule schedule, Instant fireTime) {
+    private Launch start(JobSchedule schedule, Instant fireTime, FireState state) {
         LocalDate date = schedule.dateFor(fireTime);
         try {
             long execution = launcher.launch(schedule, date);
@@ -242,7 +240,7 @@ public class ScheduleRunner {
                     fireTime,
                     date,
                     execution);
-            return new Launch(execution, null);
+            return new Launch(state, execution, null);
         } catch (BillingRuns.ShuttingDown e) {
             log.info(
                     "Schedule {} did not fire for {} (usage day {}): {}",
@@ -254,7 +252,7 @@ public class ScheduleRunner {
         } catch (Exception e) {
             log.error(
                     "Schedule {} could not start its run for usage day {}: {}", schedule.name(), date, e.getMessage());
-            return new Launch(null, e.getMessage());
+            return new Launch(FireState.NOT_STARTED, null, e.getMessage());
         }
     }
 
@@ -272,6 +270,9 @@ public class ScheduleRunner {
                 NO_RUN);
     }
 
-    /** What became of a fire time's start: its run's execution, or null and why it did not start. */
-    private record Launch(Long execution, String failure) {}
+    /**
+     * What became of a fire time's start: how it is recorded, its run's execution, or null and why it has none (not
+     * started, or missed without catch-up).
+     */
+    private record Launch(FireState state, Long execution, String failure) {}
 }

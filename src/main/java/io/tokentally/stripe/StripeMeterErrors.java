@@ -10,8 +10,10 @@ import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,7 +157,7 @@ public class StripeMeterErrors {
                 .number("error_count", data.path("reason").path("error_count").asLong())
                 .number("validation_start", data.path("validation_start").asString(null))
                 .number("validation_end", data.path("validation_end").asString(null))
-                .number("error_codes", samples.codes())
+                .number("errors", samples.counts())
                 .number("sample_identifiers", List.copyOf(samples.identifiers()))
                 .number("outbox_rows_failed", failed);
     }
@@ -175,15 +177,20 @@ public class StripeMeterErrors {
                 + " sample identifier are not matched to rows.";
     }
 
-    /** A report's error codes with their counts ({@code code xN}) and the identifiers its sample errors name. */
-    private record ErrorSamples(List<String> codes, Set<String> identifiers) {
+    /**
+     * A report's error codes with their counts ({@code code xN} in {@link #codes}, in {@code counts} as numbers) and
+     * the identifiers its sample errors name.
+     */
+    private record ErrorSamples(Map<String, Long> counts, Set<String> identifiers) {
 
         static ErrorSamples of(JsonNode data) {
-            List<String> codes = new ArrayList<>();
+            Map<String, Long> counts = new LinkedHashMap<>();
             Set<String> identifiers = new LinkedHashSet<>();
             for (JsonNode errorType : data.path("reason").path("error_types")) {
-                codes.add(errorType.path("code").asString("?") + " x"
-                        + errorType.path("error_count").asLong());
+                counts.merge(
+                        errorType.path("code").asString("?"),
+                        errorType.path("error_count").asLong(),
+                        Long::sum);
                 for (JsonNode sample : errorType.path("sample_errors")) {
                     String identifier =
                             sample.path("request").path("identifier").asString("");
@@ -192,7 +199,13 @@ public class StripeMeterErrors {
                     }
                 }
             }
-            return new ErrorSamples(codes, identifiers);
+            return new ErrorSamples(counts, identifiers);
+        }
+
+        List<String> codes() {
+            List<String> codes = new ArrayList<>();
+            counts.forEach((code, count) -> codes.add(code + " x" + count));
+            return codes;
         }
     }
 }

@@ -15,6 +15,7 @@ import io.tokentally.shared.TokenType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,7 +126,7 @@ final class TokenRouting {
     }
 
     /**
-     * The tokens-layout meter of each of a customer's usage of one billing period ({@link #meterFor}), in their order,
+     * The tokens-layout meter of each of a customer's usage of one billing period, in their order (see the class),
      * but none for a meter whose usage there would be billed at more than one Stripe price (lookup key): Stripe bills
      * the meter's count of the period at one item's price, so those rows go in USD, as a period a plan change splits
      * does.
@@ -135,23 +136,28 @@ final class TokenRouting {
                 usages.stream().map(usage -> route(usage, period)).toList();
         Map<String, Set<String>> keysPerMeter = new HashMap<>();
         routes.forEach(route -> route.ifPresent(found -> keysPerMeter
-                .computeIfAbsent(found.meter(), meter -> new java.util.HashSet<>())
+                .computeIfAbsent(found.customerMeter(), meter -> new HashSet<>())
                 .add(found.lookupKey())));
         return routes.stream()
                 .map(route -> route.filter(
-                                found -> keysPerMeter.get(found.meter()).size() == 1)
+                                found -> keysPerMeter.get(found.customerMeter()).size() == 1)
                         .map(Route::meter))
                 .toList();
     }
 
-    /** The tokens-layout meter that bills this usage exactly, if there is one. */
-    Optional<String> meterFor(Usage usage, BillingPeriod period) {
-        return route(usage, period).map(Route::meter);
+    /**
+     * A meter that bills a usage exactly, and the lookup key of the Stripe price it bills it at.
+     *
+     * @param customerId the usage's customer: a meter's prices are told apart per customer
+     */
+    private record Route(String customerId, String meter, String lookupKey) {
+
+        String customerMeter() {
+            return customerId + '\u0000' + meter;
+        }
     }
 
-    /** A meter that bills a usage exactly, and the lookup key of the Stripe price it bills it at. */
-    private record Route(String meter, String lookupKey) {}
-
+    /** The tokens-layout meter that bills this usage exactly, if there is one, with its lookup key. */
     private Optional<Route> route(Usage usage, BillingPeriod period) {
         Plan plan = usage.planId() == null ? null : plans.get(usage.planId());
         Optional<Price> price = catalog.byId(usage.priceId());
@@ -176,7 +182,7 @@ final class TokenRouting {
         if (pricedInStripe != null && !pricedInStripe.test(lookupKey)) {
             return Optional.empty(); // no Stripe price bills this markup and version: set-up not run since they changed
         }
-        return Optional.of(new Route(meter, lookupKey));
+        return Optional.of(new Route(usage.customerId(), meter, lookupKey));
     }
 
     /** Whether one plan is in force over the customer's whole period (a customer unknown here has none). */

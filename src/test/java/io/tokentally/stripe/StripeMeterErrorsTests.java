@@ -105,7 +105,7 @@ class StripeMeterErrorsTests {
                                     "error_count", 2,
                                     "validation_start", "2026-11-03T05:00:00Z",
                                     "validation_end", "2026-11-03T06:00:00Z",
-                                    "error_codes", List.of("meter_event_customer_not_found x2"),
+                                    "errors", Map.of("meter_event_customer_not_found", 2),
                                     "sample_identifiers", List.of("id-1", "id-2"),
                                     "outbox_rows_failed", 2),
                             "sources",

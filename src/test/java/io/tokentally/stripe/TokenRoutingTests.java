@@ -49,7 +49,7 @@ class TokenRoutingTests {
 
     @Test
     void sendsAListedModelsOwnStandardPriceAsTokens() {
-        assertThat(routing.meterFor(usage(AT_INSTANT, NEW_INPUT, "2026-12-10T10:00:00Z", "0.0024"), DECEMBER))
+        assertThat(meterFor(routing, usage(AT_INSTANT, NEW_INPUT, "2026-12-10T10:00:00Z", "0.0024"), DECEMBER))
                 .contains("tt_openai_gpt-4o_input");
     }
 
@@ -109,11 +109,11 @@ class TokenRoutingTests {
                 1_000,
                 new BigDecimal("0.0024"));
 
-        assertThat(routing.meterFor(fallback, DECEMBER)).isEmpty();
-        assertThat(routing.meterFor(longContext, DECEMBER)).isEmpty();
-        assertThat(routing.meterFor(batch, DECEMBER)).isEmpty();
-        assertThat(routing.meterFor(otherAmount, DECEMBER)).isEmpty();
-        assertThat(routing.meterFor(customRate, DECEMBER)).isEmpty();
+        assertThat(meterFor(routing, fallback, DECEMBER)).isEmpty();
+        assertThat(meterFor(routing, longContext, DECEMBER)).isEmpty();
+        assertThat(meterFor(routing, batch, DECEMBER)).isEmpty();
+        assertThat(meterFor(routing, otherAmount, DECEMBER)).isEmpty();
+        assertThat(meterFor(routing, customRate, DECEMBER)).isEmpty();
     }
 
     @Test
@@ -123,9 +123,9 @@ class TokenRoutingTests {
         TokenRouting noMeter = routing(Set.of("tt_openai_gpt-4o_output"));
         TokenRouting.Usage usage = usage(AT_INSTANT, NEW_INPUT, "2026-12-10T10:00:00Z", "0.0024");
 
-        assertThat(routing.meterFor(usage, DECEMBER)).isPresent();
-        assertThat(unlisted.meterFor(usage, DECEMBER)).isEmpty();
-        assertThat(noMeter.meterFor(usage, DECEMBER)).isEmpty();
+        assertThat(meterFor(routing, usage, DECEMBER)).isPresent();
+        assertThat(meterFor(unlisted, usage, DECEMBER)).isEmpty();
+        assertThat(meterFor(noMeter, usage, DECEMBER)).isEmpty();
     }
 
     @Test
@@ -135,9 +135,9 @@ class TokenRoutingTests {
         TokenRouting.Usage beforeCut = usage(NEXT_PERIOD, OLD_INPUT, "2026-11-10T10:00:00Z", "0.003");
         TokenRouting.Usage nextMonth = usage(NEXT_PERIOD, NEW_INPUT, "2026-12-02T10:00:00Z", "0.0024");
 
-        assertThat(routing.meterFor(afterCut, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(beforeCut, PERIOD)).isPresent();
-        assertThat(routing.meterFor(nextMonth, DECEMBER)).isPresent();
+        assertThat(meterFor(routing, afterCut, PERIOD)).isEmpty();
+        assertThat(meterFor(routing, beforeCut, PERIOD)).isPresent();
+        assertThat(meterFor(routing, nextMonth, DECEMBER)).isPresent();
     }
 
     @Test
@@ -170,10 +170,10 @@ class TokenRoutingTests {
         TokenRouting.Usage newModel = usage(AT_INSTANT, firstPriced, "2026-11-20T10:00:00Z", "0.0024");
 
         // when, then: November goes in USD, both sides of the change; December, one price through it, in tokens
-        assertThat(routing.meterFor(beforeCut, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(afterCut, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(nextMonth, DECEMBER)).contains("tt_openai_gpt-4o_input");
-        assertThat(withNewModel.meterFor(newModel, PERIOD)).contains("tt_openai_gpt-new_input");
+        assertThat(meterFor(routing, beforeCut, PERIOD)).isEmpty();
+        assertThat(meterFor(routing, afterCut, PERIOD)).isEmpty();
+        assertThat(meterFor(routing, nextMonth, DECEMBER)).contains("tt_openai_gpt-4o_input");
+        assertThat(meterFor(withNewModel, newModel, PERIOD)).contains("tt_openai_gpt-new_input");
     }
 
     @Test
@@ -185,9 +185,9 @@ class TokenRoutingTests {
 
         // when, then: Stripe would bill the period's whole count at one item's price, so November goes in USD, both
         // sides of the change; December, on one plan, in tokens
-        assertThat(routing.meterFor(before, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(after, PERIOD)).isEmpty();
-        assertThat(routing.meterFor(nextMonth, DECEMBER)).isPresent();
+        assertThat(meterFor(routing, before, PERIOD)).isEmpty();
+        assertThat(meterFor(routing, after, PERIOD)).isEmpty();
+        assertThat(meterFor(routing, nextMonth, DECEMBER)).isPresent();
     }
 
     @Test
@@ -202,9 +202,9 @@ class TokenRoutingTests {
         TokenRouting.Usage usage = usage(AT_INSTANT, NEW_INPUT, "2026-12-10T10:00:00Z", "0.0024");
 
         // when, then: Stripe's item would bill the 50% price, so the usage goes in USD until the set-up runs again
-        assertThat(routing(null, Set.of(atFifty)::contains).meterFor(usage, DECEMBER))
+        assertThat(meterFor(routing(null, Set.of(atFifty)::contains), usage, DECEMBER))
                 .isEmpty();
-        assertThat(routing(null, Set.of(atFifty, atTwenty)::contains).meterFor(usage, DECEMBER))
+        assertThat(meterFor(routing(null, Set.of(atFifty, atTwenty)::contains), usage, DECEMBER))
                 .contains(meter);
     }
 
@@ -228,7 +228,7 @@ class TokenRoutingTests {
         TokenRouting.Usage laterAtTwenty = usage(AT_INSTANT, NEW_INPUT, "2026-12-12T10:00:00Z", "0.0024");
 
         // when, then: each alone bills exactly, but together the meter's December goes in USD; at one markup, tokens
-        assertThat(routing.meterFor(atTwentyFive, DECEMBER)).contains("tt_openai_gpt-4o_input");
+        assertThat(meterFor(routing, atTwentyFive, DECEMBER)).contains("tt_openai_gpt-4o_input");
         assertThat(routing.metersFor(List.of(atTwenty, atTwentyFive), DECEMBER))
                 .containsExactly(Optional.empty(), Optional.empty());
         assertThat(routing.metersFor(List.of(atTwenty, laterAtTwenty), DECEMBER))
@@ -256,8 +256,8 @@ class TokenRoutingTests {
 
         // when, then: approved inside November, its item moves then, so November goes in USD; not approved, the item
         // stays on the old price through it
-        assertThat(approved.meterFor(beforeCut, PERIOD)).isEmpty();
-        assertThat(notApproved.meterFor(beforeCut, PERIOD)).contains("tt_openai_gpt-4o_input");
+        assertThat(meterFor(approved, beforeCut, PERIOD)).isEmpty();
+        assertThat(meterFor(notApproved, beforeCut, PERIOD)).contains("tt_openai_gpt-4o_input");
     }
 
     @Test
@@ -277,10 +277,15 @@ class TokenRoutingTests {
                 new TokenRouting(LAYOUT, Set.of(GPT), null, null, versions, versions, plans(), customers());
 
         // when, then: November bills one price through it, and so does December
-        assertThat(outputs.meterFor(output(fromNovember, "2026-11-10T10:00:00Z", "0.012"), PERIOD))
+        assertThat(meterFor(outputs, output(fromNovember, "2026-11-10T10:00:00Z", "0.012"), PERIOD))
                 .contains("tt_openai_gpt-4o_output");
-        assertThat(outputs.meterFor(output(fromDecember, "2026-12-10T10:00:00Z", "0.0096"), DECEMBER))
+        assertThat(meterFor(outputs, output(fromDecember, "2026-12-10T10:00:00Z", "0.0096"), DECEMBER))
                 .contains("tt_openai_gpt-4o_output");
+    }
+
+    /** The meter {@code routing} sends {@code usage} on, routed alone ({@link TokenRouting#metersFor}). */
+    private static Optional<String> meterFor(TokenRouting routing, TokenRouting.Usage usage, BillingPeriod period) {
+        return routing.metersFor(List.of(usage), period).get(0);
     }
 
     /** 1,000 output tokens of customer {@code c} on the at-instant plan at {@code price}, billed {@code billed} USD. */

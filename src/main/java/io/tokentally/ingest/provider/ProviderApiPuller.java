@@ -84,14 +84,15 @@ public class ProviderApiPuller {
         int pages = 0;
         try (OutputStream out = Files.newOutputStream(partial)) {
             do {
-                pages++;
                 URI uri = uri(source, window, page);
-                String what = "input " + source.name() + ": "
-                        + source.provider().code() + " Admin API GET " + uri.getPath() + " (page " + pages + ")";
-                if (pages > properties.maxPages()) {
-                    throw new ProviderApiException(what + ": still more pages after " + properties.maxPages()
+                String request =
+                        "input " + source.name() + ": " + source.provider().code() + " Admin API GET " + uri.getPath();
+                if (pages == properties.maxPages()) {
+                    throw new ProviderApiException(request + " still had more pages after page " + pages
                             + " (tokentally.provider-api.max-pages)");
                 }
+                pages++;
+                String what = request + " (page " + pages + ")";
                 byte[] body = get(source.provider(), uri, key, what);
                 out.write(body);
                 out.write('\n');

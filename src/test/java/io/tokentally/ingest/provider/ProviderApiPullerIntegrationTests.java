@@ -294,6 +294,48 @@ class ProviderApiPullerIntegrationTests {
     }
 
     @Test
+    void aPageThatIsNotJsonOrOnePastMaxPagesNamesTheInputAndThePage() {
+        // given a page that is not JSON, then a first page saying more follow where one page is the most
+        api.then(Answer.ok("<html>maintenance</html>"), Answer.ok(OPENAI_PAGE_1));
+        ProviderApiProperties onePage = properties(URI.create(api.baseUrl()), OPENAI_KEY, ANTHROPIC_KEY, 1);
+        ProviderApiPuller atMostOnePage = new ProviderApiPuller(new ProviderApiProperties(
+                onePage.openaiBaseUrl(),
+                OPENAI_KEY,
+                onePage.anthropicBaseUrl(),
+                ANTHROPIC_KEY,
+                1,
+                onePage.backoff(),
+                onePage.maxBackoff(),
+                onePage.timeout(),
+                1));
+
+        // when, then
+        String request = "input openai: openai Admin API GET /v1/organization/usage/completions";
+        assertThatThrownBy(() -> puller(1).pull(OPENAI, DAY, folder))
+                .hasMessageStartingWith(request + " (page 1) is not valid JSON");
+        assertThatThrownBy(() -> atMostOnePage.pull(OPENAI, DAY, folder))
+                .hasMessage(request + " still had more pages after page 1 (tokentally.provider-api.max-pages)");
+        assertThat(api.requests()).hasSize(2);
+    }
+
+    @Test
+    void eachReportsPagesAreRegisteredAsTheFormatOfTheReaderThatReadsThem() {
+        assertThat(Stream.of(
+                                "api://openai",
+                                "api://anthropic",
+                                "api://openai/costs",
+                                "api://anthropic/costs",
+                                "api://openai/embeddings")
+                        .map(spec -> ProviderApiSource.parse(spec).orElseThrow().format()))
+                .containsExactly(
+                        new OpenAiCompletionsUsageFormat(CustomerAttribution.none()).name(),
+                        new AnthropicMessagesUsageFormat(CustomerAttribution.none()).name(),
+                        new OpenAiCostsFormat().name(),
+                        new AnthropicCostReportFormat().name(),
+                        new OpenAiEmbeddingsUsageFormat(CustomerAttribution.none()).name());
+    }
+
+    @Test
     void aMissingKeyOrABadBaseUrlNamesItsProperty() {
         // given
         ProviderApiPuller withoutKeys = new ProviderApiPuller(properties(URI.create(api.baseUrl()), null, null, 3));

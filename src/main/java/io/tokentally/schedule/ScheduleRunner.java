@@ -214,14 +214,21 @@ public class ScheduleRunner {
     }
 
     private void recordMissed(JobSchedule schedule, Instant fireTime, String outcome) {
+        String message = "schedule " + schedule.name() + " did not run at " + fireTime + " (usage day "
+                + schedule.dateFor(fireTime) + ") because no replica was running; " + outcome;
+        raise("missed-schedule", "MISSED_SCHEDULE", Finding.Severity.WARNING, schedule, fireTime, message);
+    }
+
+    /** Records a finding of a fire time, keyed by {@code keyPrefix}, the schedule and the fire time. */
+    private void raise(
+            String keyPrefix,
+            String kind,
+            Finding.Severity severity,
+            JobSchedule schedule,
+            Instant fireTime,
+            String message) {
         findings.record(
-                new Finding(
-                        "missed-schedule:" + schedule.name() + ":" + fireTime,
-                        "MISSED_SCHEDULE",
-                        Finding.Severity.WARNING,
-                        "schedule " + schedule.name() + " did not run at " + fireTime + " (usage day "
-                                + schedule.dateFor(fireTime) + ") because no replica was running; " + outcome),
-                NO_RUN);
+                new Finding(keyPrefix + ":" + schedule.name() + ":" + fireTime, kind, severity, message), NO_RUN);
     }
 
     /**
@@ -259,15 +266,9 @@ public class ScheduleRunner {
     /** Records a fire time whose run could not start, with the reason, and raises its error finding. */
     private void notStarted(JobSchedule schedule, Instant fireTime, String reason) {
         fires.record(new ScheduleFire(schedule.name(), fireTime, FireState.NOT_STARTED, null, reason));
-        findings.record(
-                new Finding(
-                        "schedule-not-started:" + schedule.name() + ":" + fireTime,
-                        "SCHEDULE_NOT_STARTED",
-                        Finding.Severity.ERROR,
-                        "schedule " + schedule.name() + " could not start its run at " + fireTime + " (usage day "
-                                + schedule.dateFor(fireTime) + "): " + reason + "; mend the cause and run the day by"
-                                + " hand"),
-                NO_RUN);
+        String message = "schedule " + schedule.name() + " could not start its run at " + fireTime + " (usage day "
+                + schedule.dateFor(fireTime) + "): " + reason + "; mend the cause and run the day by hand";
+        raise("schedule-not-started", "SCHEDULE_NOT_STARTED", Finding.Severity.ERROR, schedule, fireTime, message);
     }
 
     /**

@@ -202,13 +202,20 @@ abstract class ScheduleRunnerScenarios {
 
     /** An hourly same-day schedule that ran at 22:00 on the 20th; no replica ran after it until {@code back}. */
     ScheduleRunner hourlyBackAt(String name, MutableClock clock, String back, ScheduledLauncher launcher) {
+        return hourlyBackAt(hourly(name), clock, back, launcher);
+    }
+
+    /**
+     * {@code hourly}, a schedule every hour, that ran at 22:00 on the 20th; no replica ran after it until {@code back}.
+     */
+    ScheduleRunner hourlyBackAt(JobSchedule hourly, MutableClock clock, String back, ScheduledLauncher launcher) {
         clock.set(Instant.parse("2026-11-20T21:59:00Z"));
-        ScheduleRunner before = runner(hourly(name), clock, recording());
+        ScheduleRunner before = runner(hourly, clock, recording());
         clock.set(Instant.parse("2026-11-20T22:00:05Z"));
         before.tick();
         launches.clear();
         clock.set(Instant.parse(back));
-        return runner(hourly(name), clock, launcher);
+        return runner(hourly, clock, launcher);
     }
 
     /** {@link #recording()}, refusing a second run of a date as {@link BillingRuns} refuses a window still going. */
@@ -265,15 +272,11 @@ abstract class ScheduleRunnerScenarios {
     void withoutCatchUpMissedFireTimesOfADayAreCaughtUpByItsOnTimeRunOnly() {
         // given: an hourly schedule without catch-up that ran at 22:00 on the 20th, back at 02:05 on the 21st
         String name = unique("hourly-no-catch-up");
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-20T21:59:00Z"));
-        ScheduleRunner before = runner(hourly(name, false), clock, recording());
-        clock.set(Instant.parse("2026-11-20T22:00:05Z"));
-        before.tick();
-        launches.clear();
-        clock.set(Instant.parse("2026-11-21T02:05:00Z"));
+        ScheduleRunner runner =
+                hourlyBackAt(hourly(name, false), new MutableClock(Instant.EPOCH), "2026-11-21T02:05:00Z", recording());
 
         // when
-        runner(hourly(name, false), clock, recording()).tick();
+        runner.tick();
 
         // then: 02:00 ran on time and billed the 21st, so 00:00 and 01:00 are caught up by it; 23:00 was missed
         assertThat(launches).containsExactly(name + " 2026-11-21");

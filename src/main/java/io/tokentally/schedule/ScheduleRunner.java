@@ -206,7 +206,8 @@ public class ScheduleRunner {
 
     private void warnMissed(JobSchedule schedule, Instant fireTime, String outcome) {
         log.warn(
-                "Schedule {} missed its run at {} (usage day {}): no replica was running then; {}",
+                "Schedule {} missed its run at {} (usage day {}): no replica started it in time (none was running, or"
+                        + " one that died held the schedule's lock); {}",
                 schedule.name(),
                 fireTime,
                 schedule.dateFor(fireTime),
@@ -215,7 +216,8 @@ public class ScheduleRunner {
 
     private void recordMissed(JobSchedule schedule, Instant fireTime, String outcome) {
         String message = "schedule " + schedule.name() + " did not run at " + fireTime + " (usage day "
-                + schedule.dateFor(fireTime) + ") because no replica was running; " + outcome;
+                + schedule.dateFor(fireTime) + ") because no replica started it in time (none was running, or one that"
+                + " died held the schedule's lock); " + outcome;
         raise("missed-schedule", "MISSED_SCHEDULE", Finding.Severity.WARNING, schedule, fireTime, message);
     }
 

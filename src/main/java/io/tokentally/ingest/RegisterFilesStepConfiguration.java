@@ -69,10 +69,10 @@ public class RegisterFilesStepConfiguration {
                     RunFolders.of(runsDir, "nightly-billing", date, executionId).resolve(PULLED_FOLDER);
             for (ProviderApiSource source : apiSources) {
                 Path pages = puller.pull(source, UsageWindow.ofUtcDate(LocalDate.parse(date)), pulled);
-                pending += scanner.registerPulled(run, source.name(), pages, source.format())
-                                .pending()
-                        ? 1
-                        : 0;
+                if (scanner.registerPulled(run, source.name(), pages, source.format())
+                        .pending()) {
+                    pending++;
+                }
             }
             contribution.incrementWriteCount(pending);
             folders.forEach(source -> registry.assignRole(run, source.name(), source.role()));

@@ -21,10 +21,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Runs the schedules of {@code jobs/}. On each tick, for each schedule, the replica that gets the schedule's ShedLock
  * lock looks at the fire times since the last one recorded: the newest, if it is within the grace period, starts;
- * older ones were missed (no replica was up): they are logged, recorded as a finding, and run if the schedule catches
- * up (those of one usage day by one run; without catch-up, those whose day a later fire time bills on time are caught
- * up by that run). Every fire time is recorded once, under the lock, so no other replica runs
- * it again; a fire time's records and those of the missed ones its run catches up are written in one transaction.
+ * older ones were missed (no replica started them in time): they are logged, recorded as a finding, and run if the
+ * schedule catches up (those of one usage day by one run; without catch-up, those whose day a later fire time bills on
+ * time are caught up by that run). Every fire time is recorded once, under the lock, so no other replica runs it
+ * again; a fire time's records and those of the missed ones its run catches up are written in one transaction.
  */
 public class ScheduleRunner {
 

@@ -216,8 +216,8 @@ class StripeCommand {
         }
 
         private void refuseRepeats(String option, List<String> list) {
-            Repeats.firstRepeated(list).ifPresent(twice -> {
-                throw new ParameterException(spec.commandLine(), option + " lists " + twice + " twice; list each once");
+            Repeats.refusal(option, list).ifPresent(refusal -> {
+                throw new ParameterException(spec.commandLine(), refusal);
             });
         }
 

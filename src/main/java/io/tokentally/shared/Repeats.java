@@ -17,4 +17,9 @@ public final class Repeats {
                 .filter(element -> element != null && !seen.add(element))
                 .findFirst();
     }
+
+    /** Why a setting or option {@code name} giving {@code list} is refused, when it gives an element twice. */
+    public static <T> Optional<String> refusal(String name, List<T> list) {
+        return firstRepeated(list).map(twice -> name + " lists " + twice + " twice; list each once");
+    }
 }

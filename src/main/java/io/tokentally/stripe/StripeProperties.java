@@ -145,8 +145,8 @@ public record StripeProperties(
     }
 
     private static void refuseRepeats(String property, List<String> list) {
-        Repeats.firstRepeated(list).ifPresent(twice -> {
-            throw new IllegalArgumentException(property + " lists " + twice + " twice; list each once");
+        Repeats.refusal(property, list).ifPresent(refusal -> {
+            throw new IllegalArgumentException(refusal);
         });
     }
 

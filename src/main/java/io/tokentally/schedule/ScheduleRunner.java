@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import org.slf4j.Logger;
@@ -42,6 +43,12 @@ public class ScheduleRunner {
     private final Clock clock;
     private final TransactionTemplate inOneTransaction;
     private final Instant startedAt;
+    /**
+     * Fire times this process started whose records failed to be written (the database refused the write, the
+     * process lived on): its next tick records each by its start instead of starting the day again, which its own run,
+     * still going, would refuse.
+     */
+    private final Map<FireKey, Unrecorded> unrecorded = new ConcurrentHashMap<>();
 
     public ScheduleRunner(
             JobSchedules schedules,
@@ -82,6 +89,11 @@ public class ScheduleRunner {
     void fireDue(JobSchedule schedule) {
         Instant now = Instant.now(clock);
         Instant since = fires.lastFire(schedule.name()).orElse(startedAt);
+        // one recorded since (by another replica's tick, not started) is not this process's to record
+        unrecorded
+                .keySet()
+                .removeIf(key -> key.schedule().equals(schedule.name())
+                        && !key.fireTime().isAfter(since));
         Instant onTimeAfter = now.minus(properties.grace());
         JobSchedule.FireTimes fireTimes = schedule.fireTimes(since, now, properties.maxCatchUp() + 1);
         List<Instant> due = new ArrayList<>(fireTimes.newest());
@@ -113,10 +125,19 @@ public class ScheduleRunner {
      * same-day window every hour, say) bills the day whole at each fire, so a missed fire time that a later due one
      * of its usage day follows is caught up by that one's run (started for each, the second would find the first's
      * run of the window still going), and recorded by what became of it; without catch-up, by that one's on-time run
-     * (which bills the day all the same).
+     * (which bills the day all the same). A fire time that this process started but could not record is recorded by
+     * that start, with the missed ones its run covered.
      */
     private void fire(JobSchedule schedule, List<Instant> due, Instant onTimeAfter) {
         Map<Instant, List<Instant>> covered = new HashMap<>();
+        for (Instant fireTime : List.copyOf(due)) {
+            Unrecorded started = unrecorded.get(new FireKey(schedule.name(), fireTime));
+            if (started != null) {
+                recordAll(schedule, fireTime, started.late(), started.launch(), started.covered());
+                due.remove(fireTime);
+                due.removeAll(started.covered());
+            }
+        }
         for (int i = 0; i < due.size(); i++) {
             Instant fireTime = due.get(i);
             boolean late = fireTime.isBefore(onTimeAfter);
@@ -133,8 +154,9 @@ public class ScheduleRunner {
      * Starts a fire time's run (a missed one's only with catch-up on), then records it and the missed fire times
      * {@code covered} that its run catches up, all or none: a process that dies in between, or a write that fails,
      * leaves them all to the tick that comes next (had the fire time been recorded alone, the next tick, which looks
-     * only after the newest recorded one, would never have recorded the covered ones). That tick starts the day again;
-     * a run of it still going refuses, and they are recorded not started, naming that run.
+     * only after the newest recorded one, would never have recorded the covered ones). That tick, in another process,
+     * starts the day again; a run of it still going refuses, and they are recorded not started, naming that run. In
+     * this process, it records them by this start ({@link #unrecorded}).
      */
     private void fireOne(JobSchedule schedule, Instant fireTime, boolean late, List<Instant> covered) {
         if (late) {
@@ -143,12 +165,22 @@ public class ScheduleRunner {
         Launch launch = late && !schedule.catchUp()
                 ? new Launch(FireState.MISSED, null, "catch-up is off")
                 : start(schedule, fireTime, late ? FireState.CAUGHT_UP : FireState.STARTED);
+        recordAll(schedule, fireTime, late, launch, covered);
+    }
+
+    /** Records a fire time and the missed ones its run catches up in one transaction, or keeps them for the next tick. */
+    private void recordAll(JobSchedule schedule, Instant fireTime, boolean late, Launch launch, List<Instant> covered) {
+        FireKey key = new FireKey(schedule.name(), fireTime);
+        if (launch.execution() != null) {
+            unrecorded.put(key, new Unrecorded(late, launch, covered));
+        }
         inOneTransaction.executeWithoutResult(status -> {
             record(schedule, fireTime, late, launch);
             for (Instant coveredTime : covered) {
                 coveredBy(schedule, coveredTime, fireTime, launch);
             }
         });
+        unrecorded.remove(key);
     }
 
     /** The last of the fire times due after {@code due[i]} that bills its usage day, or null. */
@@ -278,4 +310,9 @@ public class ScheduleRunner {
      * started, or missed without catch-up).
      */
     private record Launch(FireState state, Long execution, String failure) {}
+
+    private record FireKey(String schedule, Instant fireTime) {}
+
+    /** A start whose records failed to be written: whether it was late, and the missed fire times its run covers. */
+    private record Unrecorded(boolean late, Launch launch, List<Instant> covered) {}
 }

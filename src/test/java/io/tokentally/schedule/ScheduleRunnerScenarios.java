@@ -17,11 +17,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -72,6 +74,15 @@ abstract class ScheduleRunnerScenarios {
 
     ScheduleRunner runner(
             JobSchedule schedule, MutableClock clock, ScheduledLauncher launcher, FindingRepository findings) {
+        return runner(schedule, clock, launcher, findings, fires);
+    }
+
+    ScheduleRunner runner(
+            JobSchedule schedule,
+            MutableClock clock,
+            ScheduledLauncher launcher,
+            FindingRepository findings,
+            ScheduleFireRepository fires) {
         JdbcTemplateLockProvider locks = new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
                 .withJdbcTemplate(new JdbcTemplate(dataSource))
                 .usingDbTime()
@@ -404,6 +415,72 @@ abstract class ScheduleRunnerScenarios {
                 .endsWith(
                         "it was caught up as execution 103, the run of fire time 2026-11-21T02:00:00Z, which bills the"
                                 + " same usage day");
+    }
+
+    @Test
+    void aFireTimeWhoseRecordTheDatabaseRefusedIsRecordedByItsStartAtTheNextTickNotStartedAgain() {
+        // given: the database refuses the fire time's record once, and the process lives on
+        String name = unique("unrecorded");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-28T02:00:00Z"));
+        AtomicBoolean refused = new AtomicBoolean();
+        ScheduleFireRepository refusingOnce = new ScheduleFireRepository(jdbc, clock) {
+            @Override
+            public void record(ScheduleFire fire) {
+                if (refused.compareAndSet(false, true)) {
+                    throw new DataAccessResourceFailureException("the database is away");
+                }
+                super.record(fire);
+            }
+        };
+        ScheduleRunner runner = runner(nightly(name, true), clock, oneRunADay(), findings, refusingOnce);
+        clock.set(Instant.parse("2026-11-28T02:30:05Z"));
+        assertThatThrownBy(runner::tick).hasMessage("the database is away");
+
+        // when: its next tick comes after the grace, the day's run still going
+        clock.set(Instant.parse("2026-11-28T02:50:00Z"));
+        runner.tick();
+
+        // then: the day was started once, and its fire time recorded by that start, on time, with no finding
+        assertThat(launches).containsExactly(name + " 2026-11-27");
+        assertThat(fires.recent(name, 10))
+                .containsExactly(
+                        new ScheduleFire(name, Instant.parse("2026-11-28T02:30:00Z"), FireState.STARTED, 101L, null));
+        assertThat(findings.list(null)).noneMatch(finding -> finding.key().contains(name));
+    }
+
+    @Test
+    void aCatchUpWhoseRecordsTheDatabaseRefusedIsRecordedWithTheFireTimesItCoveredBeforeALaterFireOfItsDay() {
+        // given: 02:00's run catches up 00:00 and 01:00 of the 21st, and the database refuses 02:00's record once
+        String name = unique("hourly-unrecorded");
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        hourlyBackAt(name, clock, "2026-11-21T02:30:00Z", recording());
+        Instant refusedAt = Instant.parse("2026-11-21T02:00:00Z");
+        AtomicBoolean refused = new AtomicBoolean();
+        ScheduleFireRepository refusingOnce = new ScheduleFireRepository(jdbc, clock) {
+            @Override
+            public void record(ScheduleFire fire) {
+                if (fire.fireTime().equals(refusedAt) && refused.compareAndSet(false, true)) {
+                    throw new DataAccessResourceFailureException("the database is away");
+                }
+                super.record(fire);
+            }
+        };
+        ScheduleRunner runner = runner(hourly(name), clock, recording(), findings, refusingOnce);
+        assertThatThrownBy(runner::tick).hasMessage("the database is away");
+
+        // when: its next tick comes after 03:00, a later fire time of the same usage day
+        clock.set(Instant.parse("2026-11-21T03:00:05Z"));
+        runner.tick();
+
+        // then: 02:00's run is recorded with the fire times it caught up; 03:00 bills the day again on time
+        assertThat(launches).containsExactly(name + " 2026-11-20", name + " 2026-11-21", name + " 2026-11-21");
+        assertThat(fires.recent(name, 4))
+                .extracting(ScheduleFire::fireTime, ScheduleFire::state, ScheduleFire::executionId)
+                .containsExactly(
+                        tuple(Instant.parse("2026-11-21T03:00:00Z"), FireState.STARTED, 103L),
+                        tuple(refusedAt, FireState.CAUGHT_UP, 102L),
+                        tuple(Instant.parse("2026-11-21T01:00:00Z"), FireState.CAUGHT_UP, 102L),
+                        tuple(Instant.parse("2026-11-21T00:00:00Z"), FireState.CAUGHT_UP, 102L));
     }
 
     @Test

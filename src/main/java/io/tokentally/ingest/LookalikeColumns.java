@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
@@ -41,6 +42,11 @@ public final class LookalikeColumns {
             "cache_write_5m_tokens", UsageColumns.CACHE_WRITE_TOKENS,
             "reasoning_output_tokens", UsageColumns.REASONING_TOKENS);
 
+    /** How the note of a file read with lookalike columns begins, and how it ends after naming them. */
+    private static final String NOTE_START = "ignored column(s) ";
+
+    private static final String NOTE_END = ": not columns of the format, read as if the file had none of those values";
+
     /** The column each ignored name seen looks like, or "" for none. */
     private final Map<String, String> meantByName = new HashMap<>();
 
@@ -52,6 +58,20 @@ public final class LookalikeColumns {
         LookalikeColumns lookalikes = new LookalikeColumns();
         lookalikes.note(Set.copyOf(header), header);
         return lookalikes.found();
+    }
+
+    /** The note an ingested file's detail keeps of the lookalike columns {@code found} in it. */
+    public static String note(List<String> found) {
+        return NOTE_START + String.join(", ", found) + NOTE_END;
+    }
+
+    /**
+     * The note of lookalike columns in an ingested file's detail, without the detail's other notes (a count its
+     * format cannot split, say); empty when it has none.
+     */
+    public static Optional<String> noteIn(String detail) {
+        int end = detail == null || !detail.startsWith(NOTE_START) ? -1 : detail.indexOf(NOTE_END);
+        return end < 0 ? Optional.empty() : Optional.of(detail.substring(0, end + NOTE_END.length()));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.tokentally.ingest.FileCounts;
 import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.IngestProgress;
+import io.tokentally.ingest.LookalikeColumns;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RegisteredFile;
 import java.io.IOException;
@@ -120,7 +121,7 @@ class IngestFileTasklet implements Tasklet {
         keyByContentRead(file, ingest.contentRead());
         FileCounts counts = ingest.counts();
         registry.addCounts(fileId, counts);
-        registry.markIngested(fileId, detailOf(file, ingest));
+        registry.markIngested(fileId, detailOf(file, ingest, counts));
         contribution.incrementWriteCount(counts.accepted());
         contribution.incrementFilterCount(counts.duplicate());
         contribution.incrementProcessSkipCount(counts.rejected());
@@ -129,18 +130,17 @@ class IngestFileTasklet implements Tasklet {
 
     /**
      * The note an ingested file keeps: the columns its header has that the format ignores but that look like one of
-     * its own (a misspelt {@code cached_input_token}), read as if the file had no such values, and the count its
-     * format cannot split ({@link FileIngestion#unsplitCounts}). Null when it has neither.
+     * its own (a misspelt {@code cached_input_token}), read as if the file had no such values, and, for a file with
+     * records, the count its format cannot split ({@link FileIngestion#unsplitCounts}). Null when it has neither.
      */
-    private static String detailOf(RegisteredFile file, FileIngestion ingest) {
+    private static String detailOf(RegisteredFile file, FileIngestion ingest, FileCounts counts) {
         List<String> notes = new ArrayList<>();
         if (!ingest.lookalikeColumns().isEmpty()) {
-            String note = "ignored column(s) " + String.join(", ", ingest.lookalikeColumns())
-                    + ": not columns of the format, read as if the file had none of those values";
+            String note = LookalikeColumns.note(ingest.lookalikeColumns());
             log.warn("{} (file {}): {}", file.path(), file.fileId(), note);
             notes.add(note);
         }
-        if (ingest.unsplitCounts() != null) {
+        if (ingest.unsplitCounts() != null && counts.read() > 0) {
             log.info("{} (file {}): {}", file.path(), file.fileId(), ingest.unsplitCounts());
             notes.add(ingest.unsplitCounts());
         }

@@ -1,6 +1,7 @@
 package io.tokentally.reconcile;
 
 import io.tokentally.ingest.FileStatus;
+import io.tokentally.ingest.LookalikeColumns;
 import io.tokentally.ingest.RunFile;
 import io.tokentally.ingest.RunFileOutcome;
 import java.util.LinkedHashMap;
@@ -20,23 +21,28 @@ public final class LookalikeColumnFindings {
 
     private LookalikeColumnFindings() {}
 
-    /** The run's findings, one per source and set of columns, naming the last of its files (by path). */
+    /**
+     * The run's findings, one per source and set of columns, naming the last of its files (by path). A file's other
+     * notes (a count its format cannot split, as Cloudflare's {@code tokens_in}) are documented reading, not a finding.
+     */
     public static List<Finding> of(List<RunFile> files) {
         Map<String, Finding> byKey = new LinkedHashMap<>();
-        files.stream()
-                .filter(file -> file.outcome() != RunFileOutcome.ALREADY_INGESTED)
-                .filter(file -> file.status() == FileStatus.INGESTED && file.detail() != null)
-                .map(LookalikeColumnFindings::finding)
-                .forEach(finding -> byKey.put(finding.key(), finding));
+        for (RunFile file : files) {
+            if (file.outcome() != RunFileOutcome.ALREADY_INGESTED && file.status() == FileStatus.INGESTED) {
+                LookalikeColumns.noteIn(file.detail())
+                        .map(note -> finding(file, note))
+                        .ifPresent(finding -> byKey.put(finding.key(), finding));
+            }
+        }
         return List.copyOf(byKey.values());
     }
 
-    private static Finding finding(RunFile file) {
+    private static Finding finding(RunFile file, String note) {
         return new Finding(
-                "lookalike-column:" + file.source() + ":" + file.detail(),
+                "lookalike-column:" + file.source() + ":" + note,
                 KIND,
                 Finding.Severity.WARNING,
-                "files of source " + file.source() + ", the last " + file.path() + ", were read with " + file.detail()
+                "files of source " + file.source() + ", the last " + file.path() + ", were read with " + note
                         + ". Their rows are billed as read, and a corrected copy of them is a duplicate of the first"
                         + " (a CONFLICTING_DUPLICATE): rename the column at the source for the files to come, correct"
                         + " what was billed by hand, and resolve this finding.",

@@ -163,6 +163,9 @@ class ProviderSamplesJobTests {
                 .filteredOn(note -> note.contains("cannot be split"))
                 .hasSize(2);
         assertThat(report.get("findings"))
+                .as("a count that cannot be split is documented reading, not a lookalike column (hunt DH)")
+                .noneMatch(finding -> finding.get("kind").asString().equals("LOOKALIKE_COLUMN_IGNORED"));
+        assertThat(report.get("findings"))
                 .extracting(finding -> finding.get("message").asString())
                 .filteredOn(message -> message.startsWith("records on 2026-11-27 that name no customer key: "))
                 .singleElement()
@@ -172,6 +175,29 @@ class ProviderSamplesJobTests {
         assertThat(RunSummary.read(runFolder(execution)))
                 .contains("files whose input count holds cache tokens it cannot split, billed as plain input: 2"
                         + " (report.json files' detail)");
+    }
+
+    @Test
+    void aCloudflarePageOfNoLogsHasNoCountToSplitAndNoNote() throws Exception {
+        // given a Cloudflare page of no logs, as the list-logs API answers for a quiet gateway
+        Path folder = Files.createDirectories(WORK.resolve("cloudflare-quiet"));
+        Files.writeString(
+                folder.resolve("logs.json"),
+                "{\"result\": [], \"result_info\": {\"page\": 1, \"per_page\": 50, \"count\": 0,"
+                        + " \"total_count\": 0}, \"success\": true, \"errors\": [], \"messages\": []}\n");
+
+        // when
+        JobExecution execution = run("2026-11-28", "cloudflare=" + folder.toAbsolutePath());
+
+        // then it is read, with no rows and no note that its tokens_in cannot be split (hunt DH: the summary
+        // counted it among the files whose cache tokens were billed as plain input)
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(report(execution).get("files")).singleElement().satisfies(file -> {
+            assertThat(file.get("format").asString()).isEqualTo("cloudflare-ai-gateway-logs");
+            assertThat(file.get("status").asString()).isEqualTo("INGESTED");
+            assertThat(file.has("detail")).isFalse();
+        });
+        assertThat(RunSummary.read(runFolder(execution))).doesNotContain("cannot split");
     }
 
     @Test

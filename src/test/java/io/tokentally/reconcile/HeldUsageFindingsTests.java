@@ -31,8 +31,9 @@ class HeldUsageFindingsTests {
                 .extracting(Finding::message)
                 .isEqualTo("3000 tokens of openai/gpt-5.4 (flex input, priority long-context input) for 1"
                         + " customer(s) in 1 hour(s) from 2026-12-01T10:00:00Z to 2026-12-01T10:00:00Z are held back,"
-                        + " not billed: no price of openai/gpt-5.4 for these is in force at their time. The first run"
-                        + " after a price for their time is added (prices file, price sync or override) bills them.");
+                        + " not billed: no price of openai/gpt-5.4 for these tiers and token types is in force at their"
+                        + " time. The first run after a price for their time is added (prices file, price sync or"
+                        + " override) bills them.");
     }
 
     private static HeldUsage held(ServiceTier serviceTier, ContextTier contextTier, String reason) {

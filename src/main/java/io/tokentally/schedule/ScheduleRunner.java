@@ -122,28 +122,29 @@ public class ScheduleRunner {
 
     /**
      * Starts the due fire times in order, the missed ones as catch-ups. A schedule that fires more than once a day (a
-     * same-day window every hour, say) bills the day whole at each fire, so a missed fire time that a later due one
-     * of its usage day follows is caught up by that one's run (started for each, the second would find the first's
-     * run of the window still going), and recorded by what became of it; without catch-up, by that one's on-time run
-     * (which bills the day all the same). A fire time that this process started but could not record is recorded by
-     * that start, with the missed ones its run covered.
+     * same-day window every hour, say) bills the day whole at each fire, so a fire time that a later due one of its
+     * usage day follows is covered by that one's run (started for each, the second would find the first's run of the
+     * window still going), and recorded by what became of it: a missed one caught up (without catch-up, only by an
+     * on-time run, which bills the day all the same), one still on time (a replica that died held the lock) started
+     * by it. A fire time that this process started but could not record is recorded by that start, with the ones its
+     * run covered.
      */
     private void fire(JobSchedule schedule, List<Instant> due, Instant onTimeAfter) {
-        Map<Instant, List<Instant>> covered = new HashMap<>();
+        Map<Instant, List<Covered>> covered = new HashMap<>();
         for (Instant fireTime : List.copyOf(due)) {
             Unrecorded started = unrecorded.get(new FireKey(schedule.name(), fireTime));
             if (started != null) {
                 recordAll(schedule, fireTime, started.late(), started.launch(), started.covered());
                 due.remove(fireTime);
-                due.removeAll(started.covered());
+                started.covered().forEach(time -> due.remove(time.fireTime()));
             }
         }
         for (int i = 0; i < due.size(); i++) {
             Instant fireTime = due.get(i);
             boolean late = fireTime.isBefore(onTimeAfter);
             Instant last = lastOfItsDay(schedule, due, i);
-            if (late && last != null && (schedule.catchUp() || !last.isBefore(onTimeAfter))) {
-                covered.computeIfAbsent(last, time -> new ArrayList<>()).add(fireTime);
+            if (last != null && (!late || schedule.catchUp() || !last.isBefore(onTimeAfter))) {
+                covered.computeIfAbsent(last, time -> new ArrayList<>()).add(new Covered(fireTime, late));
                 continue;
             }
             fireOne(schedule, fireTime, late, covered.getOrDefault(fireTime, List.of()));
@@ -151,14 +152,14 @@ public class ScheduleRunner {
     }
 
     /**
-     * Starts a fire time's run (a missed one's only with catch-up on), then records it and the missed fire times
-     * {@code covered} that its run catches up, all or none: a process that dies in between, or a write that fails,
+     * Starts a fire time's run (a missed one's only with catch-up on), then records it and the fire times {@code
+     * covered} that its run starts or catches up, all or none: a process that dies in between, or a write that fails,
      * leaves them all to the tick that comes next (had the fire time been recorded alone, the next tick, which looks
      * only after the newest recorded one, would never have recorded the covered ones). That tick, in another process,
      * starts the day again; a run of it still going refuses, and they are recorded not started, naming that run. In
      * this process, it records them by this start ({@link #unrecorded}).
      */
-    private void fireOne(JobSchedule schedule, Instant fireTime, boolean late, List<Instant> covered) {
+    private void fireOne(JobSchedule schedule, Instant fireTime, boolean late, List<Covered> covered) {
         if (late) {
             warnMissed(schedule, fireTime, schedule.catchUp() ? "catching up now" : "not caught up (catch-up: false)");
         }
@@ -169,15 +170,15 @@ public class ScheduleRunner {
     }
 
     /** Records a fire time and the missed ones its run catches up in one transaction, or keeps them for the next tick. */
-    private void recordAll(JobSchedule schedule, Instant fireTime, boolean late, Launch launch, List<Instant> covered) {
+    private void recordAll(JobSchedule schedule, Instant fireTime, boolean late, Launch launch, List<Covered> covered) {
         FireKey key = new FireKey(schedule.name(), fireTime);
         if (launch.execution() != null) {
             unrecorded.put(key, new Unrecorded(late, launch, covered));
         }
         inOneTransaction.executeWithoutResult(status -> {
             record(schedule, fireTime, late, launch);
-            for (Instant coveredTime : covered) {
-                coveredBy(schedule, coveredTime, fireTime, launch);
+            for (Covered time : covered) {
+                coveredBy(schedule, time, fireTime, launch);
             }
         });
         unrecorded.remove(key);
@@ -212,9 +213,22 @@ public class ScheduleRunner {
         }
     }
 
-    /** A missed fire time that the run of a later one of its usage day, {@code covering}, catches up or not. */
-    private void coveredBy(JobSchedule schedule, Instant fireTime, Instant covering, Launch launch) {
+    /**
+     * A fire time that the run of a later one of its usage day, {@code covering}, starts (on time) or catches up
+     * (missed), or not.
+     */
+    private void coveredBy(JobSchedule schedule, Covered covered, Instant covering, Launch launch) {
+        Instant fireTime = covered.fireTime();
         String run = "the run of fire time " + covering + ", which bills the same usage day";
+        if (!covered.late()) {
+            if (launch.execution() != null) {
+                fires.record(new ScheduleFire(
+                        schedule.name(), fireTime, FireState.STARTED, launch.execution(), "started as " + run));
+            } else {
+                notStarted(schedule, fireTime, run + ", did not start: " + launch.failure());
+            }
+            return;
+        }
         warnMissed(
                 schedule,
                 fireTime,
@@ -313,6 +327,9 @@ public class ScheduleRunner {
 
     private record FireKey(String schedule, Instant fireTime) {}
 
-    /** A start whose records failed to be written: whether it was late, and the missed fire times its run covers. */
-    private record Unrecorded(boolean late, Launch launch, List<Instant> covered) {}
+    /** A start whose records failed to be written: whether it was late, and the fire times its run covers. */
+    private record Unrecorded(boolean late, Launch launch, List<Covered> covered) {}
+
+    /** A fire time that the run of a later one of its usage day covers, and whether it was missed. */
+    private record Covered(Instant fireTime, boolean late) {}
 }

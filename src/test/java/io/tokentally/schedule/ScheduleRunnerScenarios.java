@@ -484,6 +484,46 @@ abstract class ScheduleRunnerScenarios {
     }
 
     @Test
+    void twoFireTimesOfADayStillOnTimeAfterADeadReplicasLockAreStartedByOneRun() {
+        // given: a same-day schedule every five minutes that fired at 10:00; a replica that died firing 10:05 held
+        // the lock until 10:10:30, so the next tick finds 10:05 and 10:10 due, both within the 15-minute grace
+        String name = unique("five-minutes");
+        JobSchedule everyFive = new JobSchedule(
+                name,
+                "nightly-billing",
+                "*/5 * * * *",
+                ZoneOffset.UTC,
+                WindowRule.SAME_DAY,
+                true,
+                List.of("sample-data/usage"),
+                Path.of("sample-data/customers.csv"),
+                Path.of("sample-data/plans.yaml"),
+                Path.of("sample-data/prices.csv"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-21T09:59:00Z"));
+        ScheduleRunner runner = runner(everyFive, clock, oneRunADay());
+        clock.set(Instant.parse("2026-11-21T10:00:05Z"));
+        runner.tick();
+        launches.clear(); // 10:00's run has ended
+
+        // when
+        clock.set(Instant.parse("2026-11-21T10:10:30Z"));
+        runner.tick();
+
+        // then: one run bills the day for both, each recorded started by it, on time, with no finding (hunt DG: the
+        // second was refused by the first's run still going, and raised an error finding to run the day by hand)
+        assertThat(launches).containsExactly(name + " 2026-11-21");
+        assertThat(fires.recent(name, 2))
+                .extracting(ScheduleFire::fireTime, ScheduleFire::state, ScheduleFire::executionId)
+                .containsExactly(
+                        tuple(Instant.parse("2026-11-21T10:10:00Z"), FireState.STARTED, 101L),
+                        tuple(Instant.parse("2026-11-21T10:05:00Z"), FireState.STARTED, 101L));
+        assertThat(fires.recent(name, 1).get(0).detail()).isNull();
+        assertThat(fires.recent(name, 2).get(1).detail())
+                .isEqualTo("started as the run of fire time 2026-11-21T10:10:00Z, which bills the same usage day");
+        assertThat(findings.list(null)).noneMatch(finding -> finding.key().contains(name));
+    }
+
+    @Test
     void catchesUpNoMoreThanMaxCatchUpMissedRunsTheNewestOnes() {
         // given: ran on the 1st, then down until the 12th at 09:00 (11 fire times missed, 7 may be caught up)
         String name = unique("long-outage");

@@ -73,13 +73,26 @@ public class ProviderApiPuller {
 
     /**
      * Pulls the window's buckets into {@code folder} and returns the file of pages, named after the
-     * source and the window ({@code <source>-<from>.json}).
+     * source and the window ({@code <source>-<from>.json}), written only once every page has arrived: a pull that
+     * fails leaves no file, not even its partial one.
      */
     public Path pull(ProviderApiSource source, UsageWindow window, Path folder) throws IOException {
         String key = properties.keyOf(source.provider());
         Files.createDirectories(folder);
         Path file = folder.resolve(FileNamePart.of(source.name()) + "-" + DAY.format(window.from()) + ".json");
         Path partial = file.resolveSibling(file.getFileName() + ".part");
+        try {
+            pages(source, window, key, partial);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+
+    /** Writes the window's pages to {@code partial}, one per line. */
+    private void pages(ProviderApiSource source, UsageWindow window, String key, Path partial) throws IOException {
         String page = null;
         int pages = 0;
         try (OutputStream out = Files.newOutputStream(partial)) {
@@ -100,8 +113,6 @@ public class ProviderApiPuller {
                 log.info("Pulled page {} of {} for {} to {}", pages, source.name(), window.from(), window.to());
             } while (page != null);
         }
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return file;
     }
 
     URI uri(ProviderApiSource source, UsageWindow window, String page) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tokentally.ingest.UsageRow;
 import io.tokentally.ingest.provider.FakeProviderApi.Answer;
 import io.tokentally.shared.UsageWindow;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -263,7 +264,9 @@ class ProviderApiPullerIntegrationTests {
                 .hasMessageNotContaining(OPENAI_KEY);
         assertThat(api.requests()).hasSize(3);
         try (Stream<Path> files = Files.list(folder)) {
-            assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.endsWith(".json"));
+            assertThat(files)
+                    .as("no pages, nor the partial file of them (hunt DG)")
+                    .isEmpty();
         }
         assertThat(output.getAll()).doesNotContain(OPENAI_KEY);
     }
@@ -283,7 +286,7 @@ class ProviderApiPullerIntegrationTests {
     }
 
     @Test
-    void aFailureNamesTheInputTheRequestAndThePage() {
+    void aFailureNamesTheInputTheRequestAndThePage() throws IOException {
         // given a second page refused (hunt DC: the message named neither the input nor the page)
         api.then(Answer.ok(OPENAI_PAGE_1), new Answer(401, "{\"error\":\"bad key\"}", null));
 
@@ -291,6 +294,9 @@ class ProviderApiPullerIntegrationTests {
         assertThatThrownBy(() -> puller(3).pull(OPENAI, DAY, folder))
                 .hasMessageStartingWith("input openai: openai Admin API GET /v1/organization/usage/completions (page 2)"
                         + " answered HTTP 401");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files).as("page 1 is not left behind in a partial file").isEmpty();
+        }
     }
 
     @Test

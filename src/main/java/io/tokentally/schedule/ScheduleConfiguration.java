@@ -3,6 +3,7 @@ package io.tokentally.schedule;
 import io.tokentally.job.BillingJobParameters;
 import io.tokentally.job.BillingRuns;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.StorableText;
 import java.nio.file.Files;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -10,6 +11,7 @@ import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import net.javacrumbs.shedlock.support.Utils;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
@@ -31,6 +33,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 @EnableScheduling
 public class ScheduleConfiguration {
 
+    /** The width of the lock table's {@code locked_by} (V31). */
+    private static final int LOCKED_BY_LENGTH = 255;
+
     @Bean
     JobSchedules jobSchedules(ScheduleProperties properties) {
         if (!Files.isDirectory(properties.dir())) { // a fault of a job file is the file's, said by load
@@ -47,11 +52,17 @@ public class ScheduleConfiguration {
         }
     }
 
+    /**
+     * The schedules' locks, each held by the replica named in {@code locked_by}: its host and process id, so that two
+     * replicas of one host (or pod name) are told apart.
+     */
     @Bean
     LockProvider scheduleLockProvider(DataSource dataSource) {
         return new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
                 .withJdbcTemplate(new JdbcTemplate(dataSource))
                 .usingDbTime()
+                .withLockedByValue(StorableText.cut(
+                        Utils.getHostname() + " (pid " + ProcessHandle.current().pid() + ")", LOCKED_BY_LENGTH))
                 .build());
     }
 

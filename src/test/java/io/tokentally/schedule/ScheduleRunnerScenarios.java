@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,6 +51,9 @@ abstract class ScheduleRunnerScenarios {
 
     @Autowired
     PlatformTransactionManager transactions;
+
+    @Autowired
+    LockProvider scheduleLockProvider;
 
     final List<String> launches = new CopyOnWriteArrayList<>();
 
@@ -521,6 +527,25 @@ abstract class ScheduleRunnerScenarios {
         assertThat(fires.recent(name, 2).get(1).detail())
                 .isEqualTo("started as the run of fire time 2026-11-21T10:10:00Z, which bills the same usage day");
         assertThat(findings.list(null)).noneMatch(finding -> finding.key().contains(name));
+    }
+
+    @Test
+    void aScheduleLockNamesTheHostAndProcessOfTheReplicaHoldingIt() {
+        // given
+        String name = unique("locked-by");
+
+        // when
+        SimpleLock lock = scheduleLockProvider
+                .lock(new LockConfiguration(Instant.now(), name, Duration.ofMinutes(1), Duration.ZERO))
+                .orElseThrow();
+
+        // then: two replicas on one host (hunt DG: both were named by the host alone) are told apart
+        try {
+            assertThat(jdbc.queryForObject("SELECT locked_by FROM shedlock WHERE name = ?", String.class, name))
+                    .endsWith(" (pid " + ProcessHandle.current().pid() + ")");
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The bad lines of the version a changed file changed from, by their raw text: re-reading the file meets them
@@ -46,6 +47,12 @@ public final class EarlierRejects {
             remaining.remove(key);
         }
         return new Reject(fileId, lineNo, first.code(), first.message(), raw, true);
+    }
+
+    /** The earlier version's reason for rejecting this raw line, if it did; consumes nothing. */
+    public Optional<RejectCode> reasonFor(String raw) {
+        Deque<Reject> earlier = remaining.get(key(RejectRepository.stored(raw)));
+        return earlier == null ? Optional.empty() : Optional.of(earlier.peek().code());
     }
 
     /**

@@ -36,5 +36,10 @@ public enum RejectCode {
     /** No price is known for the model (at the row's time, tier and token types). */
     NO_PRICE,
     /** A bucket of an aggregated export appears twice in one file with different numbers. */
-    CONFLICTING_BUCKET
+    CONFLICTING_BUCKET,
+    /**
+     * The rest of a request log's last row that the version the file changed from held cut short (no line end after
+     * it): that cut row counted, and its completion does not count again ({@code CutLastRow}).
+     */
+    COMPLETES_CUT_ROW
 }

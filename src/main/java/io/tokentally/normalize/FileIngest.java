@@ -43,6 +43,9 @@ final class FileIngest implements FileIngestion {
     private static final long SECONDS_A_DAY = 86_400;
 
     private final RegisteredFile file;
+    /** The version the file changed from, or null. */
+    private final RegisteredFile earlier;
+
     private final UsageFormat format;
     private final UsageNormalizer normalizer;
     private final UsageStore store;
@@ -57,12 +60,17 @@ final class FileIngest implements FileIngestion {
     /** What the current pass over the file found; a file read again starts a new one. */
     private Pass pass;
 
+    /** The earlier version's last row, cut where this version goes on ({@link CutLastRow}); found at the first read. */
+    private Optional<CutLastRow> cutLastRow;
+
     private long replaced;
     private ContentReading.Content contentRead;
     private List<String> lookalikeColumns = List.of();
 
+    /** @param earlier the version {@code file} changed from, or null */
     FileIngest(
             RegisteredFile file,
+            RegisteredFile earlier,
             UsageFormat format,
             UsageNormalizer normalizer,
             UsageStore store,
@@ -73,6 +81,7 @@ final class FileIngest implements FileIngestion {
             int batchSize,
             int dedupDays) {
         this.file = file;
+        this.earlier = earlier;
         this.format = format;
         this.normalizer = normalizer;
         this.store = store;
@@ -88,6 +97,9 @@ final class FileIngest implements FileIngestion {
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
+        if (cutLastRow == null) {
+            cutLastRow = earlier == null ? Optional.empty() : CutLastRow.of(file, earlier, format);
+        }
         try (ContentReading bytes = ContentReading.of(file.localFile());
                 RecordCursor cursor = format.open(InputFiles.openText(bytes.forReader()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
@@ -177,6 +189,20 @@ final class FileIngest implements FileIngestion {
         /** Judges one record: rejected, a duplicate, or counted. */
         void take(RawRecord record) {
             tally.countRead();
+            if (completesCutRow(record)) {
+                CutLastRow cut = cutLastRow.orElseThrow();
+                tally.reject(new Reject(
+                        file.fileId(),
+                        record.lineNo(),
+                        RejectCode.COMPLETES_CUT_ROW,
+                        "completes the last row of the version this file changed from (file " + earlier.fileId()
+                                + ", line " + cut.lineNo() + ": " + cut.raw() + "), which had no line end after it:"
+                                + " that row counted as it stood and this one does not count again; if the cut shortened"
+                                + " its numbers or request id, correct what it billed by hand, and drop files whole"
+                                + " (write under another name, then rename)",
+                        record.raw()));
+                return;
+            }
             UsageNormalizer.Result result = normalize(record);
             if (result.reject() != null) {
                 tally.reject(result.reject());
@@ -190,6 +216,23 @@ final class FileIngest implements FileIngestion {
                 return;
             }
             takeRequest(record, line, day, result.held());
+        }
+
+        /**
+         * Whether the record is the rest of the earlier version's cut last row, which that version counted (not
+         * rejected, or held for want of a price, to be billed once priced). A row the cut left whole is the same row,
+         * a duplicate as any other.
+         */
+        private boolean completesCutRow(RawRecord record) {
+            if (cutLastRow.isEmpty()
+                    || record.lineNo() != cutLastRow.get().lineNo()
+                    || record.raw().equals(cutLastRow.get().raw())) {
+                return false;
+            }
+            return earlierRejects
+                    .reasonFor(cutLastRow.get().raw())
+                    .map(reason -> reason == RejectCode.NO_PRICE)
+                    .orElse(true);
         }
 
         /**

@@ -1,6 +1,7 @@
 package io.tokentally.normalize;
 
 import io.tokentally.ingest.CostFormat;
+import io.tokentally.ingest.FileRegistry;
 import io.tokentally.ingest.IngestProperties;
 import io.tokentally.ingest.RegisteredFile;
 import io.tokentally.ingest.RejectRepository;
@@ -28,13 +29,16 @@ final class FileIngestions implements BiFunction<RegisteredFile, CommittedKeys, 
     private final KnownCustomers customers;
     private final Stores stores;
     private final IngestProperties properties;
+    private final FileRegistry registry;
 
     FileIngestions(
             UsageFormats formats,
             ModelCatalogSource catalogs,
             KnownCustomers customers,
             Stores stores,
-            IngestProperties properties) {
+            IngestProperties properties,
+            FileRegistry registry) {
+        this.registry = registry;
         this.formats = formats;
         this.catalogs = catalogs;
         this.customers = customers;
@@ -48,6 +52,9 @@ final class FileIngestions implements BiFunction<RegisteredFile, CommittedKeys, 
                 ? new CostFileIngest(file, costFormat, catalogs.current(), stores.costs(), stores.rejects())
                 : new FileIngest(
                         file,
+                        file.changedFromFileId() == null
+                                ? null
+                                : registry.find(file.changedFromFileId()).orElse(null),
                         formats.named(file.format()),
                         normalizer(file),
                         stores.usage(),

@@ -258,7 +258,7 @@ public class NormalizeStepConfiguration {
                 registry,
                 fileId,
                 run,
-                new FileIngestions(formats, catalogs, customers, stores, properties),
+                new FileIngestions(formats, catalogs, customers, stores, properties, registry),
                 committedKeys,
                 lock,
                 turns,

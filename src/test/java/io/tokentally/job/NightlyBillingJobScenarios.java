@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -293,6 +294,42 @@ abstract class NightlyBillingJobScenarios {
                 .containsExactly("CHANGED");
         assertThat(rejectedLines(grown)).isEmpty();
         assertThat(counts(grown)).isEqualTo("read 3, accepted 1, rejected 0, duplicates 2");
+    }
+
+    @Test
+    void theRestOfALastRowCutWhileItsFileWasWrittenDoesNotCountAgainThoughItsRequestIdWasCut() throws Exception {
+        // given: a log read while it was being written, its last row cut inside the request id, the last column
+        Path input = folder("being-written");
+        Path log = input.resolve("gateway.csv");
+        Files.writeString(
+                log,
+                "timestamp,customer_id,provider,model,input_tokens,output_tokens,request_id\n"
+                        + "2026-10-25T21:00:00Z,alice,openai,gpt-4o,100,10,cut-0001\n"
+                        + "2026-10-25T21:00:00Z,alice,openai,gpt-4o,100,10,cut-00");
+        JobExecution cut = run("2026-10-25", input);
+
+        // when: the writer ends the row and adds one more
+        Files.writeString(
+                log, "02\n2026-10-25T21:05:00Z,alice,openai,gpt-4o,100,10,cut-0003\n", StandardOpenOption.APPEND);
+        JobExecution completed = run("2026-10-25", input);
+
+        // then: the cut row counted as it stood; its rest is rejected as such, not counted as request cut-0002 (hunt
+        // DJ: billed twice); alice's 300 input tokens x 2.5 / 1e6 = 0.00075, x 1.3 = 0.000975
+        assertThat(counts(cut)).isEqualTo("read 2, accepted 2, rejected 0, duplicates 0");
+        assertThat(rejectedLines(completed)).containsExactly("gateway.csv:3,COMPLETES_CUT_ROW");
+        assertThat(counts(completed)).isEqualTo("read 3, accepted 1, rejected 1, duplicates 1");
+        assertThat(totals(report(completed))).containsEntry("alice|openai/gpt-4o|input", "300|0.00075|0.000975");
+        assertThat(Files.readString(runFolder(completed).resolve("rejects.csv")))
+                .contains("completes the last row of the version this file changed from (file ")
+                .contains(", line 3: 2026-10-25T21:00:00Z,alice,openai,gpt-4o,100,10,cut-00), which had no line end");
+
+        // and: a version that only ends its last line repeats that row, a duplicate as any other
+        Files.writeString(log, "2026-10-25T21:06:00Z,alice,openai,gpt-4o,100,10,cut-0004", StandardOpenOption.APPEND);
+        run("2026-10-25", input);
+        Files.writeString(log, "\n", StandardOpenOption.APPEND);
+        JobExecution ended = run("2026-10-25", input);
+        assertThat(counts(ended)).isEqualTo("read 4, accepted 0, rejected 0, duplicates 4");
+        assertThat(totals(report(ended))).containsEntry("alice|openai/gpt-4o|input", "400|0.001|0.0013");
     }
 
     private List<String> rejectedLines(JobExecution execution) throws IOException {

@@ -1,0 +1,112 @@
+package io.tokentally.normalize;
+
+import io.tokentally.ingest.FileStatus;
+import io.tokentally.ingest.InputFiles;
+import io.tokentally.ingest.RawRecord;
+import io.tokentally.ingest.RecordCursor;
+import io.tokentally.ingest.RegisteredFile;
+import io.tokentally.ingest.UsageFormat;
+import io.tokentally.shared.Sha256;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The last row of a changed file's earlier version that ended inside that row: the file was read while it was being
+ * written, with no line end after its last row yet, and the rest of the row came later. The earlier version is then
+ * this file's start, byte for byte, so the row starts at the same line here. Read as it stood, the cut row counted
+ * (README: a cut last row's numbers are billed), and its completion must not count again: its request id, cut too
+ * when it is the last column, is not the cut one, which the duplicate check would not tell.
+ *
+ * @param lineNo where the row starts, in both versions
+ * @param raw the row as the earlier version held it
+ */
+record CutLastRow(long lineNo, String raw) {
+
+    /**
+     * The earlier version's last row, when {@code file} is {@code earlier} with more written after it and {@code
+     * earlier} ended without a line end; empty otherwise (an export of buckets, whose newer copy replaces them, or a
+     * gzip file, read only once whole).
+     */
+    static Optional<CutLastRow> of(RegisteredFile file, RegisteredFile earlier, UsageFormat format) throws IOException {
+        Path path = file.localFile();
+        if (earlier.status() != FileStatus.INGESTED
+                || earlier.sizeBytes() == 0
+                || earlier.sizeBytes() >= file.sizeBytes()
+                || format.snapshots()
+                || InputFiles.isGzip(path)
+                || !startsWithUnendedLine(path, earlier)) {
+            return Optional.empty();
+        }
+        RawRecord last = null;
+        try (RecordCursor cursor =
+                format.open(InputFiles.openText(new FirstBytes(Files.newInputStream(path), earlier.sizeBytes())))) {
+            for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
+                last = record;
+            }
+        }
+        return last == null ? Optional.empty() : Optional.of(new CutLastRow(last.lineNo(), last.raw()));
+    }
+
+    /** Whether the file's first bytes are {@code earlier}'s content, whose last byte is not a line feed. */
+    private static boolean startsWithUnendedLine(Path path, RegisteredFile earlier) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        byte[] buffer = new byte[64 * 1024];
+        int lastByte = '\n';
+        try (InputStream in = new FirstBytes(Files.newInputStream(path), earlier.sizeBytes())) {
+            for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+                lastByte = buffer[read - 1];
+            }
+        }
+        return lastByte != '\n' && HexFormat.of().formatHex(digest.digest()).equals(earlier.checksum());
+    }
+
+    /** The first {@code limit} bytes of a stream. */
+    private static final class FirstBytes extends FilterInputStream {
+
+        private long left;
+
+        FirstBytes(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int read = super.read();
+            left -= read < 0 ? 0 : 1;
+            return read;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int read = super.read(bytes, offset, (int) Math.min(length, left));
+            left -= Math.max(read, 0);
+            return read;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, left));
+            left -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), left);
+        }
+    }
+}

@@ -37,22 +37,45 @@ public class FileScanner {
         this.formats = formats;
     }
 
-    /** Registers the files of every source for {@code run}; returns how many files this run must read. */
+    /**
+     * Registers the files of every source for {@code run}; returns how many files this run must read. A file whose
+     * path the registry cannot keep refuses the run before any file is registered.
+     */
     public int scan(long run, List<InputSource> sources) throws IOException {
-        int pending = 0;
+        List<List<Path>> files = new ArrayList<>();
         for (InputSource source : sources) {
             if (!Files.isDirectory(source.root())) {
                 throw new IllegalArgumentException(
                         "input folder " + source.root().toAbsolutePath() + " (source '" + source.name()
                                 + "') does not exist or is not a folder");
             }
-            for (Path file : filesUnder(source.root(), log::info)) {
-                if (scanFileStillThere(run, source, file)) {
+            List<Path> found = filesUnder(source.root(), log::info);
+            found.forEach(file -> refuseIfItsPathIsNotText(source, file));
+            files.add(found);
+        }
+        int pending = 0;
+        for (int i = 0; i < sources.size(); i++) {
+            for (Path file : files.get(i)) {
+                if (scanFileStillThere(run, sources.get(i), file)) {
                     pending++;
                 }
             }
         }
         return pending;
+    }
+
+    /**
+     * Refuses a file whose path holds bytes that are not UTF-8 (a name written in another encoding): the registry keeps
+     * paths as text, and the ingest step, which opens a file by its registered path, could not open it (hunt DJ: the
+     * run failed at that step, naming no reason, and every run of the date after it the same way, renamed or not).
+     */
+    private static void refuseIfItsPathIsNotText(InputSource source, Path file) {
+        if (!file.equals(file.getFileSystem().getPath(file.toString()))) {
+            throw new IllegalArgumentException("input file " + absolute(file) + " (source '" + source.name()
+                    + "') has a name that is not UTF-8 (shown with U+FFFD for the bytes that are not): paths are"
+                    + " kept as text, by which it could not be opened again; rename it, or move it out of the"
+                    + " input, and run the date again");
+        }
     }
 
     /**

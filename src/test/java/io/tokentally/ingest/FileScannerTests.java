@@ -1,6 +1,7 @@
 package io.tokentally.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,6 +48,30 @@ class FileScannerTests {
 
         // then: the run goes on with the other file (it failed with the removed file's path alone)
         assertThat(pending).isEqualTo(1);
+    }
+
+    @Test
+    void aFileNamedInBytesThatAreNotUtf8RefusesTheRunBeforeAnyFileIsRegistered() throws Exception {
+        // given a usage file beside one whose name holds the byte 0xFF (Java cannot name it with a string)
+        Files.writeString(dir.resolve("a.csv"), usageCsv());
+        Process touch = new ProcessBuilder("bash", "-c", "cp \"$0/a.csv\" \"$0\"/b$'\\xff'.csv", dir.toString())
+                .redirectErrorStream(true)
+                .start();
+        assertThat(touch.waitFor()).isZero();
+        FileScanner spied = Mockito.spy(new FileScanner(
+                Mockito.mock(FileRegistry.class),
+                new UsageFormats(List.of(new UsageCsvFormat(), new UsageJsonLinesFormat()))));
+
+        // when, then: the run fails at once, naming the file and what to do (hunt DJ: the ingest step failed to open
+        // it, naming no reason, and so did every run of the date after it, the file renamed or not)
+        assertThatThrownBy(() -> spied.scan(1, List.of(new InputSource("gateway", dir, SourceRole.BILLABLE))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("input file " + dir.toAbsolutePath().resolve("b\uFFFD.csv") + " (source 'gateway') has a"
+                        + " name that is not UTF-8 (shown with U+FFFD for the bytes that are not): paths are kept as"
+                        + " text, by which it could not be opened again; rename it, or move it out of the input, and"
+                        + " run the date again");
+        Mockito.verify(spied, Mockito.never())
+                .register(Mockito.anyLong(), Mockito.anyString(), Mockito.any(), Mockito.any());
     }
 
     @Test

@@ -101,6 +101,8 @@ class IngestFileTasklet implements Tasklet {
             turns.awaitEarlierFiles(file, contribution.getStepExecution(), () -> stopIfAsked(jobExecutionId));
         } catch (StopRequested e) {
             throw stopped(file, "reading");
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file, reading, e);
         }
     }
 
@@ -112,10 +114,13 @@ class IngestFileTasklet implements Tasklet {
             throws IOException, JobInterruptedException {
         lock.holdUntilTransactionEnds();
         long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
+        EveryFewThousand readingAgain = new EveryFewThousand(() -> {}, () -> stopIfAsked(jobExecutionId));
         try {
-            ingest.readAgainIfOthersCommitted(new EveryFewThousand(() -> {}, () -> stopIfAsked(jobExecutionId)));
+            ingest.readAgainIfOthersCommitted(readingAgain);
         } catch (StopRequested e) {
             throw stopped(file, "reading again");
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file, readingAgain, e);
         }
         ingest.store(run);
         keyByContentRead(file, ingest.contentRead());
@@ -170,6 +175,7 @@ class IngestFileTasklet implements Tasklet {
         private final Runnable each;
         private final Runnable every;
         private long seen;
+        private long lastLine;
 
         EveryFewThousand(Runnable each, Runnable every) {
             this.each = each;
@@ -178,6 +184,7 @@ class IngestFileTasklet implements Tasklet {
 
         @Override
         public void accept(RawRecord record) {
+            lastLine = record.lineNo();
             each.run();
             if (++seen % PROGRESS_EVERY == 0) {
                 every.run();
@@ -188,6 +195,21 @@ class IngestFileTasklet implements Tasklet {
         long sinceLast() {
             return seen % PROGRESS_EVERY;
         }
+    }
+
+    /**
+     * The heap ran out while the file was read: the failure names it and the line read last (hunt DJ: a line of 300
+     * MB failed the run with "Java heap space" alone).
+     */
+    private static IllegalStateException outOfMemory(
+            RegisteredFile file, EveryFewThousand reading, OutOfMemoryError e) {
+        return new IllegalStateException(
+                "ran out of memory reading " + file.path() + " "
+                        + (reading.lastLine == 0 ? "before its first record" : "after its line " + reading.lastLine)
+                        + " (" + e.getMessage() + "): a line far longer than a request's (hundreds of MB), or more"
+                        + " requests a day than the heap holds (README, Memory); give the JVM more heap, or split the"
+                        + " file",
+                e);
     }
 
     private static JobInterruptedException stopped(RegisteredFile file, String doing) {

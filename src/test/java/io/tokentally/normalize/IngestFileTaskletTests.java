@@ -98,8 +98,45 @@ class IngestFileTaskletTests {
         assertThat(registry.find(fileId).orElseThrow().status()).isEqualTo(FileStatus.PENDING);
     }
 
+    @Test
+    void aFileThatRunsTheHeapOutFailsItsPartitionNamingTheFileAndTheLineReadLast() {
+        // given: a file whose reading runs out of memory after its line 3 (a line of hundreds of MB, say)
+        String path = WORK.resolve("long-line.csv").toString();
+        long fileId = registry.register(
+                "gw", path, null, UUID.randomUUID().toString(), 1, "usage-csv", FileStatus.PENDING, null, null, 1);
+        JobExecution job = jobRepository.createJobExecution(
+                jobRepository.createJobInstance("tasklet-" + UUID.randomUUID(), new JobParameters()),
+                new JobParameters(),
+                new ExecutionContext());
+        StepExecution partition = jobRepository.createStepExecution("ingestFileStep:file-" + fileId, job);
+        ReadAgain ingest = new ReadAgain(3, 0) {
+            @Override
+            public void readAll(Consumer<RawRecord> onRecord) {
+                super.readAll(onRecord);
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        IngestFileTasklet tasklet = new IngestFileTasklet(
+                registry,
+                fileId,
+                1,
+                (file, committed) -> ingest,
+                new CommittedKeys.Pool(null),
+                lock,
+                new IngestTurns(registry, statuses),
+                new IngestProgress(60),
+                statuses);
+
+        // when, then (hunt DJ: the run failed with "Java heap space" alone)
+        assertThatThrownBy(() -> tasklet.execute(new StepContribution(partition), null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("ran out of memory reading " + path + " after its line 3 (Java heap space): a"
+                        + " line far longer than a request's");
+        assertThat(ingest.stored).isFalse();
+    }
+
     /** A file whose first pass has {@code firstPass} records and whose settling reads {@code secondPass} more. */
-    private static final class ReadAgain implements FileIngestion {
+    private static class ReadAgain implements FileIngestion {
 
         private final int firstPass;
         private final int secondPass;

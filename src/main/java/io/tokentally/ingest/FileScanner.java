@@ -284,6 +284,16 @@ public class FileScanner {
         return Optional.empty();
     }
 
+    /**
+     * A line of an unrecognized file as a report shows it: control characters (a UTF-16 file's NULs, read as UTF-8)
+     * as U+FFFD, which would make the log and {@code report.json} binary to tools that read them (hunt DJ).
+     */
+    private static String printable(String line) {
+        StringBuilder shown = new StringBuilder(line.length());
+        line.chars().forEach(c -> shown.append(Character.isISOControl(c) && c != '\t' ? '\uFFFD' : (char) c));
+        return shown.toString();
+    }
+
     /** Why no reader recognizes a file whose text (decompressed) starts with {@code head}. */
     private static String unrecognized(String head) {
         if (head.isEmpty()) {
@@ -292,7 +302,10 @@ public class FileScanner {
         Optional<String> firstLine =
                 head.lines().filter(line -> !line.isBlank()).findFirst();
         if (firstLine.isPresent()) {
-            return "no format reader recognizes its content (it starts with: " + firstLine.get() + ")";
+            return "no format reader recognizes its content (it starts with: " + printable(firstLine.get()) + ")"
+                    + (head.indexOf('\u0000') >= 0
+                            ? "; it holds NUL characters: UTF-16 text, or not text (usage files are UTF-8)"
+                            : "");
         }
         return head.length() < HEAD_CHARS
                 ? "the file holds only blank characters"

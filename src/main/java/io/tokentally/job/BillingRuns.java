@@ -175,8 +175,11 @@ public class BillingRuns {
     private JobExecution startNew(BillingJobParameters parameters, JobParameters jobParameters, long rerun)
             throws Exception {
         referenceFiles.check(parameters);
-        if (rerun > 0) {
+        if (rerun > parameters.rerun()) {
             log.info("Window {} already completed; starting rerun #{}", parameters.date(), rerun);
+        } else if (rerun > 0) {
+            // asked for (--rerun), whatever became of the runs before it (hunt DJ: said completed of a failed one)
+            log.info("Starting rerun #{} of window {}, as asked", rerun, parameters.date());
         }
         for (int attempt = 1; ; attempt++) {
             try {

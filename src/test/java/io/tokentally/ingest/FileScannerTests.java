@@ -293,6 +293,22 @@ class FileScannerTests {
                 .isEqualTo(new FileScanner.Detection(null, FileStatus.UNRECOGNIZED, "the file is empty"));
     }
 
+    @Test
+    void aUtf16FileIsUnrecognizedShownWithoutItsNulCharacters() throws IOException {
+        // given a usage CSV saved as UTF-16 (little-endian, without a byte order mark)
+        Path utf16 = Files.write(dir.resolve("utf16.csv"), usageCsv().getBytes(StandardCharsets.UTF_16LE));
+
+        // when
+        FileScanner.Detection detection = scanner.detect(utf16);
+
+        // then: its detail has no NUL, which made the log and report.json binary to grep (hunt DJ), and says why
+        assertThat(detection.status()).isEqualTo(FileStatus.UNRECOGNIZED);
+        assertThat(detection.detail())
+                .doesNotContain("\u0000")
+                .startsWith("no format reader recognizes its content (it starts with: r\uFFFDe\uFFFDq\uFFFD")
+                .endsWith("; it holds NUL characters: UTF-16 text, or not text (usage files are UTF-8)");
+    }
+
     private void assertEveryCutIsAnInvalidGzipFile(String name, String text) throws IOException {
         // given: the file cut inside its gzip header (after its first byte, which alone is no gzip file), its
         // compressed data and its trailer

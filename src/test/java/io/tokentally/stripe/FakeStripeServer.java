@@ -4,8 +4,10 @@ import java.time.Clock;
 
 /**
  * Runs the fake Stripe on its own, for measuring the uploader with the bench command:
- * {@code java -cp <test classpath> io.tokentally.stripe.FakeStripeServer RATE_PER_SECOND}. It accepts
- * every {@code cus_bench*} customer and the amount layout's meters, and prints its base URL.
+ * {@code java -cp <test classpath> io.tokentally.stripe.FakeStripeServer [RATE_PER_SECOND]} (25 when not given,
+ * as a sandbox's limit). It accepts every {@code cus_bench*} customer and the amount layout's meters, and prints its
+ * base URL; what it holds is read as the engine reads it (meter event summaries), and its counts are printed when it
+ * stops.
  */
 public final class FakeStripeServer {
 

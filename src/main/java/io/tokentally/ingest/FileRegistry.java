@@ -183,6 +183,24 @@ public class FileRegistry {
                 .update();
     }
 
+    /**
+     * Records whether the request of the file's last record counts in billing (V150), which a later version of the
+     * file that goes on inside that row judges the rest of it by.
+     */
+    public void markLastRowCounted(long fileId, boolean counted) {
+        jdbc.sql("UPDATE ingested_file SET last_row_counted = ? WHERE file_id = ?")
+                .params(counted, fileId)
+                .update();
+    }
+
+    /** Whether the request of the file's last record counts; empty when it had none, or was read before V150. */
+    public Optional<Boolean> lastRowCounted(long fileId) {
+        return jdbc.sql("SELECT last_row_counted FROM ingested_file WHERE file_id = ?")
+                .param(fileId)
+                .query((rs, i) -> (Boolean) rs.getObject("last_row_counted", Boolean.class))
+                .optional();
+    }
+
     public void markFailed(long fileId, String reason) {
         jdbc.sql("UPDATE ingested_file SET status = 'FAILED', detail = ?, finished_at = ? WHERE file_id = ?")
                 .params(StorableText.cut(StorableText.of(reason), DETAIL_LENGTH), now(), fileId)

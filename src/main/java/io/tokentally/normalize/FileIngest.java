@@ -46,6 +46,9 @@ final class FileIngest implements FileIngestion {
     /** The version the file changed from, or null. */
     private final RegisteredFile earlier;
 
+    /** Whether the request of that version's last record counted; null when not known (read before V150). */
+    private final Boolean earlierLastRowCounted;
+
     private final UsageFormat format;
     private final UsageNormalizer normalizer;
     private final UsageStore store;
@@ -67,10 +70,14 @@ final class FileIngest implements FileIngestion {
     private ContentReading.Content contentRead;
     private List<String> lookalikeColumns = List.of();
 
-    /** @param earlier the version {@code file} changed from, or null */
+    /**
+     * @param earlier the version {@code file} changed from, or null
+     * @param earlierLastRowCounted whether the request of that version's last record counted, or null when not known
+     */
     FileIngest(
             RegisteredFile file,
             RegisteredFile earlier,
+            Boolean earlierLastRowCounted,
             UsageFormat format,
             UsageNormalizer normalizer,
             UsageStore store,
@@ -82,6 +89,7 @@ final class FileIngest implements FileIngestion {
             int dedupDays) {
         this.file = file;
         this.earlier = earlier;
+        this.earlierLastRowCounted = earlierLastRowCounted;
         this.format = format;
         this.normalizer = normalizer;
         this.store = store;
@@ -98,7 +106,8 @@ final class FileIngest implements FileIngestion {
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
         if (cutLastRow == null) {
-            cutLastRow = earlier == null ? Optional.empty() : CutLastRow.of(file, earlier, format);
+            cutLastRow =
+                    earlier == null ? Optional.empty() : CutLastRow.of(file, earlier, earlierLastRowCounted, format);
         }
         try (ContentReading bytes = ContentReading.of(file.localFile());
                 RecordCursor cursor = format.open(InputFiles.openText(bytes.forReader()))) {
@@ -167,6 +176,11 @@ final class FileIngest implements FileIngestion {
         return pass.tally.counts();
     }
 
+    @Override
+    public Boolean lastRowCounted() {
+        return pass.lastRowCounted;
+    }
+
     /**
      * A pass over the file: what its rows came to (totals, hours, keys, counts, held buckets), all started empty, so
      * that a file read again judges every row afresh.
@@ -186,9 +200,17 @@ final class FileIngest implements FileIngestion {
          */
         private final Set<Long> heldBuckets = new HashSet<>();
 
+        /** Whether the request of the last record taken counts in billing; null for none, or a bucket. */
+        private Boolean lastRowCounted;
+
         /** Judges one record: rejected, a duplicate, or counted. */
         void take(RawRecord record) {
             tally.countRead();
+            lastRowCounted = judge(record);
+        }
+
+        /** Judges one record; returns whether its request counts in billing, or null for a bucket of an export. */
+        private Boolean judge(RawRecord record) {
             if (completesCutRow(record)) {
                 CutLastRow cut = cutLastRow.orElseThrow();
                 tally.reject(new Reject(
@@ -201,33 +223,37 @@ final class FileIngest implements FileIngestion {
                                 + " its numbers or request id, correct what it billed by hand, and drop files whole"
                                 + " (write under another name, then rename)",
                         record.raw()));
-                return;
+                return true;
             }
             UsageNormalizer.Result result = normalize(record);
             if (result.reject() != null) {
                 tally.reject(result.reject());
-                return;
+                return false;
             }
             UsageLine line = result.line();
             LocalDate day = dayOf(line);
             hasher.hash(line.source(), line.requestId());
             if (snapshots != null) {
                 takeBucket(record, line, result.held());
-                return;
+                return null;
             }
-            takeRequest(record, line, day, result.held());
+            return takeRequest(record, line, day, result.held());
         }
 
         /**
-         * Whether the record is the rest of the earlier version's cut last row, which that version counted (not
-         * rejected, or held for want of a price, to be billed once priced). A row the cut left whole is the same row,
-         * a duplicate as any other.
+         * Whether the record is the rest of the earlier version's cut last row, whose request that version counted
+         * (accepted, held for want of a price, or itself the rest of a cut row that counted: {@link
+         * CutLastRow#counted}); for a version read before that was recorded, unless it rejected the row for another
+         * reason than a price. A row the cut left whole is the same row, a duplicate as any other.
          */
         private boolean completesCutRow(RawRecord record) {
             if (cutLastRow.isEmpty()
                     || record.lineNo() != cutLastRow.get().lineNo()
                     || record.raw().equals(cutLastRow.get().raw())) {
                 return false;
+            }
+            if (cutLastRow.get().counted() != null) {
+                return cutLastRow.get().counted();
             }
             return earlierRejects
                     .reasonFor(cutLastRow.get().raw())
@@ -237,25 +263,25 @@ final class FileIngest implements FileIngestion {
 
         /**
          * Takes a row of a request log: a duplicate, a repeat of an earlier reject, past its hour's limit, or
-         * counted.
+         * counted; returns whether it counted (held for want of a price too).
          */
-        private void takeRequest(RawRecord record, UsageLine line, LocalDate day, Reject held) {
+        private boolean takeRequest(RawRecord record, UsageLine line, LocalDate day, Reject held) {
             long fingerprint = RequestFingerprint.of(line);
             Optional<FileDuplicates.EarlierCopy> earlier = duplicateKeys.earlierCopy(day, hasher.high(), hasher.low());
             if (earlier.isPresent()) {
                 tally.countDuplicate();
                 duplicateKeys.noteConflict(earlier.get(), line, fingerprint, record.lineNo());
-                return;
+                return false;
             }
             if (tally.repeatsAnEarlierReject(record.lineNo(), record.raw())) {
                 duplicateKeys.noteUncounted(day, hasher.high(), hasher.low());
-                return;
+                return false;
             }
             TokenType past = totals.addWithinLimit(line);
             if (past != null) {
                 duplicateKeys.noteUncounted(day, hasher.high(), hasher.low());
                 tally.reject(totalTooLarge(record, line, past));
-                return;
+                return false;
             }
             duplicateKeys.accept(day, hasher.high(), hasher.low(), fingerprint);
             hours.add(line.hourStart());
@@ -265,6 +291,7 @@ final class FileIngest implements FileIngestion {
                 tally.countAccepted(line);
                 rejectUnbilledPart(record);
             }
+            return true;
         }
 
         /**

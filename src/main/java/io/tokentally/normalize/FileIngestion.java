@@ -39,4 +39,13 @@ interface FileIngestion {
     default String unsplitCounts() {
         return null;
     }
+
+    /**
+     * Whether the request of the last pass's last record counts in billing (accepted, or held for want of a price),
+     * recorded for a later version of the file that goes on inside that row ({@code CutLastRow}); null for a file of
+     * no record, or of buckets.
+     */
+    default Boolean lastRowCounted() {
+        return null;
+    }
 }

@@ -55,6 +55,10 @@ final class FileIngestions implements BiFunction<RegisteredFile, CommittedKeys, 
                         file.changedFromFileId() == null
                                 ? null
                                 : registry.find(file.changedFromFileId()).orElse(null),
+                        file.changedFromFileId() == null
+                                ? null
+                                : registry.lastRowCounted(file.changedFromFileId())
+                                        .orElse(null),
                         formats.named(file.format()),
                         normalizer(file),
                         stores.usage(),

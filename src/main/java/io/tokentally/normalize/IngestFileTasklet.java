@@ -127,6 +127,9 @@ class IngestFileTasklet implements Tasklet {
         FileCounts counts = ingest.counts();
         registry.addCounts(fileId, counts);
         registry.markIngested(fileId, detailOf(file, ingest, counts));
+        if (ingest.lastRowCounted() != null) {
+            registry.markLastRowCounted(fileId, ingest.lastRowCounted());
+        }
         contribution.incrementWriteCount(counts.accepted());
         contribution.incrementFilterCount(counts.duplicate());
         contribution.incrementProcessSkipCount(counts.rejected());

@@ -12,6 +12,7 @@ import io.tokentally.shared.BatchTimes;
 import io.tokentally.shared.RunFolders;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.StepLock;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -330,6 +331,70 @@ abstract class NightlyBillingJobScenarios {
         JobExecution ended = run("2026-10-25", input);
         assertThat(counts(ended)).isEqualTo("read 4, accepted 0, rejected 0, duplicates 4");
         assertThat(totals(report(ended))).containsEntry("alice|openai/gpt-4o|input", "400|0.001|0.0013");
+    }
+
+    @Test
+    void aRowCutTwiceCountsOnceAndACutRowThatCountedNothingLeavesItsRestToCount() throws Exception {
+        // given: a log read three times while written, its last row cut twice (hunt DM: the third read billed it
+        // again); and a log whose cut row's id, r1, was another row's, a duplicate that counted nothing
+        Path input = folder("cut-twice");
+        Path twice = input.resolve("twice.csv");
+        Path sameId = input.resolve("same-id.csv");
+        String header = "timestamp,customer_id,provider,model,input_tokens,output_tokens,request_id\n";
+        Files.writeString(
+                twice,
+                header + "2026-10-11T10:00:00Z,alice,openai,gpt-4o,1000,100,t1\n"
+                        + "2026-10-11T10:05:00Z,alice,openai,gpt-4o,2000,200,t2a");
+        Files.writeString(
+                sameId,
+                header + "2026-10-11T11:00:00Z,alice,openai,gpt-4o,1000,100,r1\n"
+                        + "2026-10-11T11:05:00Z,alice,openai,gpt-4o,2000,200,r1");
+        run("2026-10-11", input);
+        Files.writeString(twice, "b", StandardOpenOption.APPEND);
+        Files.writeString(sameId, "0\n", StandardOpenOption.APPEND);
+        JobExecution second = run("2026-10-11", input);
+
+        // when
+        Files.writeString(twice, "c\n", StandardOpenOption.APPEND);
+        JobExecution third = run("2026-10-11", input);
+
+        // then: t2's rest is rejected at both reads; r10 counts (hunt DM: it was rejected, and never billed)
+        assertThat(rejectedLines(second)).containsExactly("twice.csv:3,COMPLETES_CUT_ROW");
+        assertThat(rejectedLines(third)).containsExactly("twice.csv:3,COMPLETES_CUT_ROW");
+        // alice: t1 1000 + t2 2000 + r1 1000 + r10 2000 = 6000 input tokens x 2.5 / 1e6 = 0.015, x 1.3 = 0.0195
+        assertThat(totals(report(third))).containsEntry("alice|openai/gpt-4o|input", "6000|0.015|0.0195");
+    }
+
+    @Test
+    void theRestOfALastRowCutInAGzipLogWrittenOnAsAMemberMoreDoesNotCountAgain() throws Exception {
+        // given: a gzipped log read while written: one whole member, whose text ends inside its last row
+        Path input = folder("gzip-cut");
+        Path log = input.resolve("gateway.csv.gz");
+        Files.write(
+                log,
+                gzipMember("timestamp,customer_id,provider,model,input_tokens,output_tokens,request_id\n"
+                        + "2026-10-12T10:00:00Z,alice,openai,gpt-4o,1000,100,g1\n"
+                        + "2026-10-12T10:05:00Z,alice,openai,gpt-4o,2000,200,g2a"));
+        run("2026-10-12", input);
+
+        // when: the writer adds a member with the rest of the row and one more (as cat a.gz b.gz writes one)
+        Files.write(
+                log,
+                gzipMember("bc\n2026-10-12T10:10:00Z,alice,openai,gpt-4o,4000,400,g3\n"),
+                StandardOpenOption.APPEND);
+        JobExecution completed = run("2026-10-12", input);
+
+        // then (hunt DM: g2 was billed twice): 1000 + 2000 + 4000 input tokens x 2.5 / 1e6 = 0.0175, x 1.3 = 0.02275
+        assertThat(rejectedLines(completed)).containsExactly("gateway.csv.gz:3,COMPLETES_CUT_ROW");
+        assertThat(totals(report(completed))).containsEntry("alice|openai/gpt-4o|input", "7000|0.0175|0.02275");
+    }
+
+    private static byte[] gzipMember(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
     }
 
     private List<String> rejectedLines(JobExecution execution) throws IOException {

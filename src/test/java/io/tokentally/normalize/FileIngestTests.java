@@ -733,6 +733,9 @@ class FileIngestTests {
         return new FileIngest(
                 registered,
                 changedFrom == null ? null : registry.find(changedFrom).orElseThrow(),
+                changedFrom == null
+                        ? null
+                        : registry.lastRowCounted(changedFrom).orElse(null),
                 usageFormat,
                 // as the ingest step builds it: export buckets replace each other, request rows settle when priced
                 new UsageNormalizer(

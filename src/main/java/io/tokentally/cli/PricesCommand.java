@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -126,6 +128,41 @@ class PricesCommand {
         }
     }
 
+    /**
+     * A warning for each override that a version of its price loaded before it, in force from a later instant (a
+     * sync's announced change, say), takes over from at that instant: a sync after the override never replaces it, but
+     * the catalog prices an hour by the version in force then, whenever it was loaded (hunt DL).
+     */
+    static List<String> takenOverLater(List<Price> overrides, List<Price> catalog) {
+        List<String> warnings = new ArrayList<>();
+        for (Price override : overrides) {
+            catalog.stream()
+                    .filter(version -> sameSlot(version, override)
+                            && version.effectiveFrom().isAfter(override.effectiveFrom())
+                            && overrides.stream()
+                                    .noneMatch(loaded -> sameSlot(loaded, version)
+                                            && loaded.effectiveFrom().equals(version.effectiveFrom())))
+                    .min(Comparator.comparing(Price::effectiveFrom))
+                    .ifPresent(later -> warnings.add("warning: the "
+                            + override.tokenType().code() + " price of "
+                            + override.model() + " (" + override.serviceTier().code() + ", "
+                            + override.contextTier().code() + ") overridden as "
+                            + override.usdPerMillion().toPlainString() + " per 1M from " + override.effectiveFrom()
+                            + " gives way at " + later.effectiveFrom() + " to the version in force from then ("
+                            + later.usdPerMillion().toPlainString() + " per 1M, " + later.origin()
+                            + "), loaded before it; to keep the override, override it again from after that instant"));
+        }
+        return warnings;
+    }
+
+    /** Whether two versions price the same model, token type and tiers. */
+    private static boolean sameSlot(Price a, Price b) {
+        return a.model().equals(b.model())
+                && a.tokenType() == b.tokenType()
+                && a.serviceTier() == b.serviceTier()
+                && a.contextTier() == b.contextTier();
+    }
+
     /** {@code prices override}: negotiated prices and custom models, which feeds never replace. */
     @Command(
             name = "override",
@@ -160,6 +197,7 @@ class PricesCommand {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf(
                         "%d override versions added from %s (with the batch prices derived from them)%n", added, file);
+                takenOverLater(overrides, prices.findAll()).forEach(out::println);
                 if (added > 0) {
                     // recorded without a run (0): an override is no run of a job
                     for (Finding backdated :

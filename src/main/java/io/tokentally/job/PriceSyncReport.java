@@ -66,7 +66,7 @@ class PriceSyncReport {
         if (!parameters.dryRun() && syncProperties.webhookUrl() != null) {
             post(body);
         }
-        return summary(parameters, outcome, versionsAdded) + "; report in " + folder;
+        return summary(parameters, outcome, versionsAdded) + notes(contents) + "; report in " + folder;
     }
 
     static String describe(PriceSync.Change change, Instant effective) {
@@ -80,6 +80,17 @@ class PriceSyncReport {
                     + (after == null ? "none listed (" + before + " stays in force)" : after);
         }
         return text + ", from " + effective;
+    }
+
+    /**
+     * How many notes the feed's reading left (prices left out as not numbers or negative, keys no price reads, tiers
+     * not read): said in the summary, which would read as a clean sync otherwise (hunt DL).
+     */
+    private static String notes(LiteLlmPriceFeed.Contents contents) {
+        return contents.notes().isEmpty()
+                ? ""
+                : "; " + contents.notes().size() + " note(s) on the feed's prices (prices left out, keys not read:"
+                        + " report.json notes)";
     }
 
     private static String summary(PriceSyncParameters parameters, PriceSync.Outcome outcome, int added) {

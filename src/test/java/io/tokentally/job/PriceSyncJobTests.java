@@ -777,6 +777,22 @@ class PriceSyncJobTests {
     }
 
     @Test
+    void aSyncWhoseFeedHasAPriceLeftOutSaysSoInItsSummary() throws Exception {
+        // when: a dry run of a feed whose one model's input price is negative
+        JobExecution dryRun = start(new PriceSyncParameters(
+                feed("negative.json", model("gpt-negative", "-2e-06")).toString(),
+                "negative",
+                "litellm",
+                Instant.parse("2026-10-13T00:00:00Z"),
+                true));
+
+        // then: the summary counts the note that left it out (hunt DL: it read as a clean sync)
+        assertThat(dryRun.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(dryRun.getExecutionContext().getString(PriceSyncJobConfiguration.SUMMARY))
+                .contains("; 1 note(s) on the feed's prices (prices left out, keys not read: report.json notes)");
+    }
+
+    @Test
     void theSameSyncGivenAgainOnceItCompletedRunsAgainAsTheCommandGivesIt() throws Exception {
         // given: a feed's dry run given twice, then the sync itself, at one instant
         Path feed = feed("again.json", model("gpt-again-1", "1e-06"));

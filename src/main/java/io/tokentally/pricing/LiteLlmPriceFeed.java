@@ -83,6 +83,8 @@ public final class LiteLlmPriceFeed {
         private final TreeSet<String> ignored = new TreeSet<>();
         private final List<String> notes = new ArrayList<>();
         private final Map<String, Integer> unbilledKeys = new TreeMap<>();
+        /** The first model each such key was found in, named in its note (hunt DL: a misspelt key named none). */
+        private final Map<String, String> firstModelOfKey = new TreeMap<>();
 
         void entry(String key, JsonNode value) {
             if (key.equals("sample_spec") || !value.isObject()) {
@@ -158,6 +160,7 @@ public final class LiteLlmPriceFeed {
             if (!matcher.matches()) {
                 if (field.getKey().contains("cost")) {
                     unbilledKeys.merge(field.getKey(), 1, Integer::sum);
+                    firstModelOfKey.putIfAbsent(field.getKey(), key);
                 }
                 return null;
             }
@@ -226,8 +229,8 @@ public final class LiteLlmPriceFeed {
 
         Contents finish() {
             dropSnapshotsPricedLikeTheirBase();
-            unbilledKeys.forEach((field, count) ->
-                    notes.add("price key " + field + " (" + count + " models) is not a token price this engine bills"));
+            unbilledKeys.forEach((field, count) -> notes.add("price key " + field + " (" + count + " models, the first "
+                    + firstModelOfKey.get(field) + ") is not a token price this engine bills"));
             List<FeedPrice> prices = new ArrayList<>();
             byModel.values().forEach(entry -> prices.addAll(entry.prices));
             return new Contents(prices, List.copyOf(ignored), List.copyOf(notes));

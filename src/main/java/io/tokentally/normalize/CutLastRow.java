@@ -12,6 +12,8 @@ import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -48,20 +50,36 @@ record CutLastRow(long lineNo, String raw, Boolean counted) {
                 || earlier.sizeBytes() == 0
                 || earlier.sizeBytes() >= file.sizeBytes()
                 || format.snapshots()
+                || endsWithLineFeed(path, earlier.sizeBytes())
                 || !startsWith(path, earlier)) {
             return Optional.empty();
         }
         RawRecord last = null;
-        LastCharacter text =
-                new LastCharacter(InputFiles.openText(new FirstBytes(Files.newInputStream(path), earlier.sizeBytes())));
-        try (RecordCursor cursor = format.open(text)) {
+        try (LastCharacter text = new LastCharacter(
+                        InputFiles.openText(new FirstBytes(Files.newInputStream(path), earlier.sizeBytes())));
+                RecordCursor cursor = format.open(text)) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
                 last = record;
             }
+            if (text.last == '\n') {
+                return Optional.empty();
+            }
         }
-        return last == null || text.last == '\n'
-                ? Optional.empty()
-                : Optional.of(new CutLastRow(last.lineNo(), last.raw(), counted));
+        return last == null ? Optional.empty() : Optional.of(new CutLastRow(last.lineNo(), last.raw(), counted));
+    }
+
+    /**
+     * Whether a plain file's first {@code size} bytes end with a line feed, as most versions read do: told without
+     * hashing or parsing them. A gzip file's text is told only once decompressed.
+     */
+    private static boolean endsWithLineFeed(Path path, long size) throws IOException {
+        if (InputFiles.isGzip(path)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(path)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            return channel.read(last, size - 1) == 1 && last.get(0) == '\n';
+        }
     }
 
     /** Whether the file's first bytes are {@code earlier}'s content. */

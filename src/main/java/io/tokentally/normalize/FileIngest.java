@@ -3,6 +3,8 @@ package io.tokentally.normalize;
 import io.tokentally.ingest.ContentReading;
 import io.tokentally.ingest.EarlierRejects;
 import io.tokentally.ingest.FileCounts;
+import io.tokentally.ingest.FileRegistry;
+import io.tokentally.ingest.FileStatus;
 import io.tokentally.ingest.InputFiles;
 import io.tokentally.ingest.RawRecord;
 import io.tokentally.ingest.RecordCursor;
@@ -43,11 +45,8 @@ final class FileIngest implements FileIngestion {
     private static final long SECONDS_A_DAY = 86_400;
 
     private final RegisteredFile file;
-    /** The version the file changed from, or null. */
-    private final RegisteredFile earlier;
-
-    /** Whether the request of that version's last record counted; null when not known (read before V150). */
-    private final Boolean earlierLastRowCounted;
+    /** Where the version the file changed from is looked up, at each pass: it may commit while this one reads. */
+    private final FileRegistry registry;
 
     private final UsageFormat format;
     private final UsageNormalizer normalizer;
@@ -63,21 +62,22 @@ final class FileIngest implements FileIngestion {
     /** What the current pass over the file found; a file read again starts a new one. */
     private Pass pass;
 
-    /** The earlier version's last row, cut where this version goes on ({@link CutLastRow}); found at the first read. */
-    private Optional<CutLastRow> cutLastRow;
+    /** The earlier version's last row, cut where this version goes on ({@link CutLastRow}); found at each pass. */
+    private Optional<CutLastRow> cutLastRow = Optional.empty();
+
+    /** Whether the version the file changed from was read to its end as the current pass began. */
+    private boolean earlierIngestedAsPassBegan;
 
     private long replaced;
     private ContentReading.Content contentRead;
     private List<String> lookalikeColumns = List.of();
 
     /**
-     * @param earlier the version {@code file} changed from, or null
-     * @param earlierLastRowCounted whether the request of that version's last record counted, or null when not known
+     * @param registry where the version {@code file} changed from is looked up
      */
     FileIngest(
             RegisteredFile file,
-            RegisteredFile earlier,
-            Boolean earlierLastRowCounted,
+            FileRegistry registry,
             UsageFormat format,
             UsageNormalizer normalizer,
             UsageStore store,
@@ -88,8 +88,7 @@ final class FileIngest implements FileIngestion {
             int batchSize,
             int dedupDays) {
         this.file = file;
-        this.earlier = earlier;
-        this.earlierLastRowCounted = earlierLastRowCounted;
+        this.registry = registry;
         this.format = format;
         this.normalizer = normalizer;
         this.store = store;
@@ -105,10 +104,17 @@ final class FileIngest implements FileIngestion {
     /** Reads every record; rejects are written as they come, in batches; everything else waits for commit. */
     @Override
     public void readAll(Consumer<RawRecord> onRecord) throws IOException {
-        if (cutLastRow == null) {
-            cutLastRow =
-                    earlier == null ? Optional.empty() : CutLastRow.of(file, earlier, earlierLastRowCounted, format);
-        }
+        Optional<RegisteredFile> earlier =
+                file.changedFromFileId() == null ? Optional.empty() : registry.find(file.changedFromFileId());
+        earlierIngestedAsPassBegan =
+                earlier.map(version -> version.status() == FileStatus.INGESTED).orElse(false);
+        cutLastRow = earlierIngestedAsPassBegan
+                ? CutLastRow.of(
+                        file,
+                        earlier.get(),
+                        registry.lastRowCounted(earlier.get().fileId()).orElse(null),
+                        format)
+                : Optional.empty();
         try (ContentReading bytes = ContentReading.of(file.localFile());
                 RecordCursor cursor = format.open(InputFiles.openText(bytes.forReader()))) {
             for (RawRecord record = cursor.next(); record != null; record = cursor.next()) {
@@ -217,12 +223,13 @@ final class FileIngest implements FileIngestion {
                         file.fileId(),
                         record.lineNo(),
                         RejectCode.COMPLETES_CUT_ROW,
-                        "completes the last row of the version this file changed from (file " + earlier.fileId()
+                        "completes the last row of the version this file changed from (file " + file.changedFromFileId()
                                 + ", line " + cut.lineNo() + ": " + cut.raw() + "), which had no line end after it:"
                                 + " that row counted as it stood and this one does not count again; if the cut shortened"
                                 + " its numbers or request id, correct what it billed by hand, and drop files whole"
                                 + " (write under another name, then rename)",
                         record.raw()));
+                keepKeyOfCompletedRow(record);
                 return true;
             }
             UsageNormalizer.Result result = normalize(record);
@@ -238,6 +245,22 @@ final class FileIngest implements FileIngestion {
                 return null;
             }
             return takeRequest(record, line, day, result.held());
+        }
+
+        /**
+         * Keeps the request key of a completed cut row as counted, with no usage, so that a later copy of the row (a
+         * rotated log's gzip, a second sink, a retry further on) is a duplicate, as its cut row's was.
+         */
+        private void keepKeyOfCompletedRow(RawRecord record) {
+            UsageNormalizer.Result result = normalize(record);
+            if (result.line() == null) {
+                return;
+            }
+            LocalDate day = dayOf(result.line());
+            hasher.hash(result.line().source(), result.line().requestId());
+            if (duplicateKeys.earlierCopy(day, hasher.high(), hasher.low()).isEmpty()) {
+                duplicateKeys.accept(day, hasher.high(), hasher.low(), RequestFingerprint.of(result.line()));
+            }
         }
 
         /**
@@ -352,6 +375,14 @@ final class FileIngest implements FileIngestion {
             if (rejects.earlierRejectCount(file.changedFromFileId()) != earlierRejects.count()) {
                 return Optional.of("the version it changed from (file " + file.changedFromFileId()
                         + ") was committed since it was read, with bad lines this version may repeat");
+            }
+            if (!earlierIngestedAsPassBegan
+                    && file.changedFromFileId() != null
+                    && registry.find(file.changedFromFileId())
+                            .map(version -> version.status() == FileStatus.INGESTED)
+                            .orElse(false)) {
+                return Optional.of("the version it changed from (file " + file.changedFromFileId()
+                        + ") was committed since it was read, and may end inside a row this version completes");
             }
             return Optional.empty();
         }

@@ -38,12 +38,12 @@ final class FileIngestions implements BiFunction<RegisteredFile, CommittedKeys, 
             Stores stores,
             IngestProperties properties,
             FileRegistry registry) {
-        this.registry = registry;
         this.formats = formats;
         this.catalogs = catalogs;
         this.customers = customers;
         this.stores = stores;
         this.properties = properties;
+        this.registry = registry;
     }
 
     @Override
@@ -52,13 +52,7 @@ final class FileIngestions implements BiFunction<RegisteredFile, CommittedKeys, 
                 ? new CostFileIngest(file, costFormat, catalogs.current(), stores.costs(), stores.rejects())
                 : new FileIngest(
                         file,
-                        file.changedFromFileId() == null
-                                ? null
-                                : registry.find(file.changedFromFileId()).orElse(null),
-                        file.changedFromFileId() == null
-                                ? null
-                                : registry.lastRowCounted(file.changedFromFileId())
-                                        .orElse(null),
+                        registry,
                         formats.named(file.format()),
                         normalizer(file),
                         stores.usage(),

@@ -324,6 +324,14 @@ abstract class NightlyBillingJobScenarios {
                 .contains("completes the last row of the version this file changed from (file ")
                 .contains(", line 3: 2026-10-25T21:00:00Z,alice,openai,gpt-4o,100,10,cut-00), which had no line end");
 
+        // and: a copy of the whole log (saved with CRLF, as a second sink writes it) holds only duplicates; the
+        // completed row's request, cut-0002, kept counted (review 84: it was billed again by a copy)
+        Files.writeString(
+                input.resolve("gateway-copy.csv"), Files.readString(log).replace("\n", "\r\n"));
+        JobExecution copied = run("2026-10-25", input);
+        assertThat(counts(copied)).isEqualTo("read 3, accepted 0, rejected 0, duplicates 3");
+        assertThat(totals(report(copied))).containsEntry("alice|openai/gpt-4o|input", "300|0.00075|0.000975");
+
         // and: a version that only ends its last line repeats that row, a duplicate as any other
         Files.writeString(log, "2026-10-25T21:06:00Z,alice,openai,gpt-4o,100,10,cut-0004", StandardOpenOption.APPEND);
         run("2026-10-25", input);

@@ -732,10 +732,7 @@ class FileIngestTests {
         UsageFormat usageFormat = formats.named(format);
         return new FileIngest(
                 registered,
-                changedFrom == null ? null : registry.find(changedFrom).orElseThrow(),
-                changedFrom == null
-                        ? null
-                        : registry.lastRowCounted(changedFrom).orElse(null),
+                registry,
                 usageFormat,
                 // as the ingest step builds it: export buckets replace each other, request rows settle when priced
                 new UsageNormalizer(

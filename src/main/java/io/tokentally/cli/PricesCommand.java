@@ -138,11 +138,12 @@ class PricesCommand {
         for (Price override : overrides) {
             catalog.stream()
                     .filter(version -> sameSlot(version, override)
-                            && version.effectiveFrom().isAfter(override.effectiveFrom())
-                            && overrides.stream()
-                                    .noneMatch(loaded -> sameSlot(loaded, version)
-                                            && loaded.effectiveFrom().equals(version.effectiveFrom())))
+                            && version.effectiveFrom().isAfter(override.effectiveFrom()))
                     .min(Comparator.comparing(Price::effectiveFrom))
+                    // the next version of this load's own is the override's own end, not one it gives way to
+                    .filter(later -> overrides.stream()
+                            .noneMatch(loaded -> sameSlot(loaded, later)
+                                    && loaded.effectiveFrom().equals(later.effectiveFrom())))
                     .ifPresent(later -> warnings.add("warning: the "
                             + override.tokenType().code() + " price of "
                             + override.model() + " (" + override.serviceTier().code() + ", "

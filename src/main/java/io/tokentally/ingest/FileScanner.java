@@ -26,6 +26,9 @@ public class FileScanner {
 
     private static final Logger log = LoggerFactory.getLogger(FileScanner.class);
 
+    /** The encoding this JVM reads file names in, from its locale. */
+    private static final String NAMES_ENCODING = System.getProperty("sun.jnu.encoding", "UTF-8");
+
     /** How much of an unrecognized file's text its detail quotes. */
     private static final int HEAD_CHARS = 80;
 
@@ -74,7 +77,11 @@ public class FileScanner {
             throw new IllegalArgumentException("input file " + absolute(file) + " (source '" + source.name()
                     + "') has a name that is not UTF-8 (shown with U+FFFD for the bytes that are not): paths are"
                     + " kept as text, by which it could not be opened again; rename it, or move it out of the"
-                    + " input, and run the date again");
+                    + " input, and run the date again"
+                    + (NAMES_ENCODING.replace("-", "").equalsIgnoreCase("UTF8")
+                            ? ""
+                            : " (this JVM reads file names as " + NAMES_ENCODING
+                                    + ": run it with a UTF-8 locale, LANG=C.UTF-8)"));
         }
     }
 

@@ -70,8 +70,12 @@ public final class LookalikeColumns {
      * format cannot split, say); empty when it has none.
      */
     public static Optional<String> noteIn(String detail) {
-        int end = detail == null || !detail.startsWith(NOTE_START) ? -1 : detail.indexOf(NOTE_END);
-        return end < 0 ? Optional.empty() : Optional.of(detail.substring(0, end + NOTE_END.length()));
+        if (detail == null || !detail.startsWith(NOTE_START)) {
+            return Optional.empty();
+        }
+        // a detail cut at its column's width may end inside the note: the whole of it is the note then
+        int end = detail.indexOf(NOTE_END);
+        return Optional.of(end < 0 ? detail : detail.substring(0, end + NOTE_END.length()));
     }
 
     /**

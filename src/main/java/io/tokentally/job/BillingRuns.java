@@ -176,7 +176,10 @@ public class BillingRuns {
             throws Exception {
         referenceFiles.check(parameters);
         if (rerun > parameters.rerun()) {
-            log.info("Window {} already completed; starting rerun #{}", parameters.date(), rerun);
+            log.info(
+                    "Window {} has run already (completed, abandoned or never begun); starting rerun #{}",
+                    parameters.date(),
+                    rerun);
         } else if (rerun > 0) {
             // asked for (--rerun), whatever became of the runs before it (hunt DJ: said completed of a failed one)
             log.info("Starting rerun #{} of window {}, as asked", rerun, parameters.date());

@@ -83,14 +83,15 @@ class PriceSyncReport {
     }
 
     /**
-     * How many notes the feed's reading left (prices left out as not numbers or negative, keys no price reads, tiers
-     * not read): said in the summary, which would read as a clean sync otherwise (hunt DL).
+     * How many of the feed's prices its reading left out (not a number, negative, a dollar or more a token): said in
+     * the summary, which would read as a clean sync otherwise (hunt DL). Its other notes (multipliers not applied,
+     * tiers not read), which a real feed always has, are left to the report.
      */
     private static String notes(LiteLlmPriceFeed.Contents contents) {
-        return contents.notes().isEmpty()
-                ? ""
-                : "; " + contents.notes().size() + " note(s) on the feed's prices (prices left out, keys not read:"
-                        + " report.json notes)";
+        long leftOut = contents.notes().stream()
+                .filter(note -> note.endsWith(LiteLlmPriceFeed.LEFT_OUT))
+                .count();
+        return leftOut == 0 ? "" : "; " + leftOut + " price(s) left out (report.json notes)";
     }
 
     private static String summary(PriceSyncParameters parameters, PriceSync.Outcome outcome, int added) {

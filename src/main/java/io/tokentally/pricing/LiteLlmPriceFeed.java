@@ -36,6 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class LiteLlmPriceFeed {
 
+    /** How the note of a price the reading left out ends. */
+    public static final String LEFT_OUT = "; ignored";
+
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
@@ -204,18 +207,18 @@ public final class LiteLlmPriceFeed {
 
         private Optional<BigDecimal> perToken(String key, String field, JsonNode value) {
             if (!value.isNumber()) {
-                notes.add(key + ": " + field + " is not a number (" + value + "); ignored");
+                notes.add(key + ": " + field + " is not a number (" + value + ")" + LEFT_OUT);
                 return Optional.empty();
             }
             BigDecimal price = value.decimalValue();
             if (price.signum() < 0) {
-                notes.add(key + ": " + field + " is negative (" + price + "); ignored");
+                notes.add(key + ": " + field + " is negative (" + price + ")" + LEFT_OUT);
                 return Optional.empty();
             }
             BigDecimal perMillion = price.movePointRight(6);
             if (perMillion.compareTo(PricesFile.MAX_USD_PER_MILLION) >= 0) {
                 notes.add(key + ": " + field + " is a dollar or more a token (" + price + "), more than any model"
-                        + " costs; ignored");
+                        + " costs" + LEFT_OUT);
                 return Optional.empty();
             }
             if (perMillion.stripTrailingZeros().scale() > Amounts.PRICE_SCALE) {

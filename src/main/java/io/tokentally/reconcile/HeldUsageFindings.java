@@ -54,8 +54,8 @@ public final class HeldUsageFindings {
                         + " customer(s) in " + held.hours().size() + " hour(s) from "
                         + held.hours().first() + " to "
                         + held.hours().last() + " are held back, not billed: no price of " + model
-                        + " for these tiers and token types is in force at their time. The first run after a price for their time is added"
-                        + " (prices file, price sync or override) bills them.",
+                        + " for these tiers and token types is in force at their time. The first run after a price for"
+                        + " their time is added (prices file, price sync or override) bills them.",
                 evidence);
     }
 

@@ -19,22 +19,32 @@ class PricesOverrideWarningsTests {
 
     @Test
     void anOverrideThatASyncedVersionOfALaterInstantTakesOverFromIsWarnedOfOnceNamingThatVersion() {
-        // given: a sync announced gpt-5 output at 12 from 10:30; the override says 9 from midnight, and 10 from noon
+        // given: a sync announced gpt-5 output at 12 from 10:30; the override says 9 from midnight and 10 from noon,
+        // and, for input, 1.25 from midnight and 1.5 from ten, before a synced 2 from 10:30
         Price synced = price(TokenType.OUTPUT, HALF_PAST_TEN, "12", "litellm: f3");
         Price override = price(TokenType.OUTPUT, MIDNIGHT, "9", "override: o.csv");
         Price noon = price(TokenType.OUTPUT, Instant.parse("2026-12-07T12:00:00Z"), "10", "override: o.csv");
         Price input = price(TokenType.INPUT, MIDNIGHT, "1.25", "override: o.csv");
+        Price inputAtTen = price(TokenType.INPUT, Instant.parse("2026-12-07T10:00:00Z"), "1.5", "override: o.csv");
+        Price syncedInput = price(TokenType.INPUT, HALF_PAST_TEN, "2", "litellm: f3");
 
         // when
-        List<String> warnings =
-                PricesCommand.takenOverLater(List.of(override, noon, input), List.of(synced, override, noon, input));
+        List<String> warnings = PricesCommand.takenOverLater(
+                List.of(override, noon, input, inputAtTen),
+                List.of(synced, override, noon, input, inputAtTen, syncedInput));
 
-        // then: the midnight override gives way to the sync's 10:30 version (not to its own noon one); input is alone
+        // then: the midnight output override gives way to the sync's 10:30 version, before its own noon one; of input,
+        // the ten o'clock override does, not the midnight one, which its own ten o'clock one ends (review 84)
         assertThat(warnings)
-                .containsExactly("warning: the output price of openai/gpt-5 (standard, standard) overridden as 9 per 1M"
-                        + " from 2026-12-07T00:00:00Z gives way at 2026-12-07T10:30:00Z to the version in force from"
-                        + " then (12 per 1M, litellm: f3), loaded before it; to keep the override, override it again"
-                        + " from after that instant");
+                .containsExactly(
+                        "warning: the output price of openai/gpt-5 (standard, standard) overridden as 9 per 1M from"
+                                + " 2026-12-07T00:00:00Z gives way at 2026-12-07T10:30:00Z to the version in force from"
+                                + " then (12 per 1M, litellm: f3), loaded before it; to keep the override, override it"
+                                + " again from after that instant",
+                        "warning: the input price of openai/gpt-5 (standard, standard) overridden as 1.5 per 1M from"
+                                + " 2026-12-07T10:00:00Z gives way at 2026-12-07T10:30:00Z to the version in force from"
+                                + " then (2 per 1M, litellm: f3), loaded before it; to keep the override, override it"
+                                + " again from after that instant");
     }
 
     private static Price price(TokenType type, Instant from, String usdPerMillion, String origin) {

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mockito.Mockito;
@@ -57,7 +58,8 @@ class FileScannerTests {
         Process touch = new ProcessBuilder("bash", "-c", "cp \"$0/a.csv\" \"$0\"/b$'\\xff'.csv", dir.toString())
                 .redirectErrorStream(true)
                 .start();
-        assertThat(touch.waitFor()).isZero();
+        // a file system that refuses such a name (macOS's) cannot hold the case
+        Assumptions.assumeTrue(touch.waitFor() == 0, "a file named with the byte 0xFF");
         FileScanner spied = Mockito.spy(new FileScanner(
                 Mockito.mock(FileRegistry.class),
                 new UsageFormats(List.of(new UsageCsvFormat(), new UsageJsonLinesFormat()))));

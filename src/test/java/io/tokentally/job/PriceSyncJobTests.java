@@ -789,7 +789,7 @@ class PriceSyncJobTests {
         // then: the summary counts the note that left it out (hunt DL: it read as a clean sync)
         assertThat(dryRun.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(dryRun.getExecutionContext().getString(PriceSyncJobConfiguration.SUMMARY))
-                .contains("; 1 note(s) on the feed's prices (prices left out, keys not read: report.json notes)");
+                .contains("; 1 price(s) left out (report.json notes)");
     }
 
     @Test

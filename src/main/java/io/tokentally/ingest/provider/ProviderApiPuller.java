@@ -84,7 +84,11 @@ public class ProviderApiPuller {
         try {
             pages(source, window, key, partial);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(partial);
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException notDeleted) {
+                e.addSuppressed(notDeleted);
+            }
             throw e;
         }
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -59,24 +59,11 @@ class IngestFileTaskletTests {
     void aStopAskedForWhileAFileIsReadAgainEndsThePartitionStoppedBeforeItStoresAnything() {
         // given: a file read once (three records), a job asked to stop, and a second pass of 25,000 records
         String path = WORK.resolve("b.csv").toString();
-        long fileId = registry.register(
-                "gw", path, null, UUID.randomUUID().toString(), 1, "usage-csv", FileStatus.PENDING, null, null, 1);
-        JobExecution job = jobRepository.createJobExecution(
-                jobRepository.createJobInstance("tasklet-" + UUID.randomUUID(), new JobParameters()),
-                new JobParameters(),
-                new ExecutionContext());
+        long fileId = registered(path);
+        JobExecution job = newJob();
         StepExecution partition = jobRepository.createStepExecution("ingestFileStep:file-" + fileId, job);
         ReadAgain ingest = new ReadAgain(3, 25_000);
-        IngestFileTasklet tasklet = new IngestFileTasklet(
-                registry,
-                fileId,
-                1,
-                (file, committed) -> ingest,
-                new CommittedKeys.Pool(null),
-                lock,
-                new IngestTurns(registry, statuses),
-                new IngestProgress(60),
-                statuses);
+        IngestFileTasklet tasklet = tasklet(fileId, ingest);
         job.setStatus(BatchStatus.STOPPING);
         jobRepository.update(job);
 
@@ -102,13 +89,8 @@ class IngestFileTaskletTests {
     void aFileThatRunsTheHeapOutFailsItsPartitionNamingTheFileAndTheLineReadLast() {
         // given: a file whose reading runs out of memory after its line 3 (a line of hundreds of MB, say)
         String path = WORK.resolve("long-line.csv").toString();
-        long fileId = registry.register(
-                "gw", path, null, UUID.randomUUID().toString(), 1, "usage-csv", FileStatus.PENDING, null, null, 1);
-        JobExecution job = jobRepository.createJobExecution(
-                jobRepository.createJobInstance("tasklet-" + UUID.randomUUID(), new JobParameters()),
-                new JobParameters(),
-                new ExecutionContext());
-        StepExecution partition = jobRepository.createStepExecution("ingestFileStep:file-" + fileId, job);
+        long fileId = registered(path);
+        StepExecution partition = jobRepository.createStepExecution("ingestFileStep:file-" + fileId, newJob());
         ReadAgain ingest = new ReadAgain(3, 0) {
             @Override
             public void readAll(Consumer<RawRecord> onRecord) {
@@ -116,7 +98,32 @@ class IngestFileTaskletTests {
                 throw new OutOfMemoryError("Java heap space");
             }
         };
-        IngestFileTasklet tasklet = new IngestFileTasklet(
+        IngestFileTasklet tasklet = tasklet(fileId, ingest);
+
+        // when, then (hunt DJ: the run failed with "Java heap space" alone)
+        assertThatThrownBy(() -> tasklet.execute(new StepContribution(partition), null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("ran out of memory reading " + path + " after its line 3 (Java heap space): a"
+                        + " line far longer than a request's");
+        assertThat(ingest.stored).isFalse();
+    }
+
+    /** A usage CSV at {@code path}, registered pending; its id. */
+    private long registered(String path) {
+        return registry.register(
+                "gw", path, null, UUID.randomUUID().toString(), 1, "usage-csv", FileStatus.PENDING, null, null, 1);
+    }
+
+    private JobExecution newJob() {
+        return jobRepository.createJobExecution(
+                jobRepository.createJobInstance("tasklet-" + UUID.randomUUID(), new JobParameters()),
+                new JobParameters(),
+                new ExecutionContext());
+    }
+
+    /** The partition of the file {@code fileId}, read as {@code ingest} reads it. */
+    private IngestFileTasklet tasklet(long fileId, FileIngestion ingest) {
+        return new IngestFileTasklet(
                 registry,
                 fileId,
                 1,
@@ -126,13 +133,6 @@ class IngestFileTaskletTests {
                 new IngestTurns(registry, statuses),
                 new IngestProgress(60),
                 statuses);
-
-        // when, then (hunt DJ: the run failed with "Java heap space" alone)
-        assertThatThrownBy(() -> tasklet.execute(new StepContribution(partition), null))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("ran out of memory reading " + path + " after its line 3 (Java heap space): a"
-                        + " line far longer than a request's");
-        assertThat(ingest.stored).isFalse();
     }
 
     /** A file whose first pass has {@code firstPass} records and whose settling reads {@code secondPass} more. */

@@ -126,10 +126,7 @@ abstract class ScheduleRunnerScenarios {
         runner.tick();
 
         // then
-        assertThat(launches).containsExactly(name + " 2026-11-27");
-        assertThat(fires.recent(name, 10))
-                .containsExactly(
-                        new ScheduleFire(name, Instant.parse("2026-11-28T02:30:00Z"), FireState.STARTED, 101L, null));
+        assertStartedOnceOnTime(name);
     }
 
     @Test
@@ -447,10 +444,7 @@ abstract class ScheduleRunnerScenarios {
         runner.tick();
 
         // then: the day was started once, and its fire time recorded by that start, on time, with no finding
-        assertThat(launches).containsExactly(name + " 2026-11-27");
-        assertThat(fires.recent(name, 10))
-                .containsExactly(
-                        new ScheduleFire(name, Instant.parse("2026-11-28T02:30:00Z"), FireState.STARTED, 101L, null));
+        assertStartedOnceOnTime(name);
         assertThat(findings.list(null)).noneMatch(finding -> finding.key().contains(name));
     }
 
@@ -666,6 +660,14 @@ abstract class ScheduleRunnerScenarios {
         assertThat(fires.recent(name, 10))
                 .singleElement()
                 .satisfies(fire -> assertThat(fire.state()).isEqualTo(FireState.STARTED));
+    }
+
+    /** The night of the 27th started once, by the fire time at 02:30 on the 28th, recorded started as execution 101. */
+    private void assertStartedOnceOnTime(String name) {
+        assertThat(launches).containsExactly(name + " 2026-11-27");
+        assertThat(fires.recent(name, 10))
+                .containsExactly(
+                        new ScheduleFire(name, Instant.parse("2026-11-28T02:30:00Z"), FireState.STARTED, 101L, null));
     }
 
     static String unique(String prefix) {

@@ -223,11 +223,11 @@ final class FileIngest implements FileIngestion {
                         file.fileId(),
                         record.lineNo(),
                         RejectCode.COMPLETES_CUT_ROW,
-                        "completes the last row of the version this file changed from (file " + file.changedFromFileId()
-                                + ", line " + cut.lineNo() + ": " + cut.raw() + "), which had no line end after it:"
-                                + " that row counted as it stood and this one does not count again; if the cut shortened"
-                                + " its numbers or request id, correct what it billed by hand, and drop files whole"
-                                + " (write under another name, then rename)",
+                        "completes the last row of the version this file changed from (file "
+                                + file.changedFromFileId() + ", line " + cut.lineNo() + ": " + cut.raw()
+                                + "), which had no line end after it: that row counted as it stood and this one does"
+                                + " not count again; if the cut shortened its numbers, customer or model, correct what"
+                                + " it billed by hand, and drop files whole (write under another name, then rename)",
                         record.raw()));
                 keepKeyOfCompletedRow(record);
                 return true;

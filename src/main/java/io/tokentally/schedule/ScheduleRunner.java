@@ -169,7 +169,10 @@ public class ScheduleRunner {
         recordAll(schedule, fireTime, late, launch, covered);
     }
 
-    /** Records a fire time and the missed ones its run catches up in one transaction, or keeps them for the next tick. */
+    /**
+     * Records a fire time and the ones its run covers in one transaction, or keeps them for this process's next tick
+     * ({@link #unrecorded}).
+     */
     private void recordAll(JobSchedule schedule, Instant fireTime, boolean late, Launch launch, List<Covered> covered) {
         FireKey key = new FireKey(schedule.name(), fireTime);
         if (launch.execution() != null) {

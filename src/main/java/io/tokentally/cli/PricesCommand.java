@@ -4,6 +4,7 @@ import io.tokentally.job.BackdatedPrices;
 import io.tokentally.job.LoadPricesStepConfiguration;
 import io.tokentally.job.PriceSyncJobConfiguration;
 import io.tokentally.job.PriceSyncParameters;
+import io.tokentally.pricing.FeedPrice;
 import io.tokentally.pricing.Price;
 import io.tokentally.pricing.PriceApprovals;
 import io.tokentally.pricing.PriceRepository;
@@ -137,12 +138,12 @@ class PricesCommand {
         List<String> warnings = new ArrayList<>();
         for (Price override : overrides) {
             catalog.stream()
-                    .filter(version -> sameSlot(version, override)
+                    .filter(version -> FeedPrice.Slot.of(version).equals(FeedPrice.Slot.of(override))
                             && version.effectiveFrom().isAfter(override.effectiveFrom()))
                     .min(Comparator.comparing(Price::effectiveFrom))
                     // the next version of this load's own is the override's own end, not one it gives way to
                     .filter(later -> overrides.stream()
-                            .noneMatch(loaded -> sameSlot(loaded, later)
+                            .noneMatch(loaded -> FeedPrice.Slot.of(loaded).equals(FeedPrice.Slot.of(later))
                                     && loaded.effectiveFrom().equals(later.effectiveFrom())))
                     .ifPresent(later -> warnings.add("warning: the "
                             + override.tokenType().code() + " price of "
@@ -154,14 +155,6 @@ class PricesCommand {
                             + "), loaded before it; to keep the override, override it again from after that instant"));
         }
         return warnings;
-    }
-
-    /** Whether two versions price the same model, token type and tiers. */
-    private static boolean sameSlot(Price a, Price b) {
-        return a.model().equals(b.model())
-                && a.tokenType() == b.tokenType()
-                && a.serviceTier() == b.serviceTier()
-                && a.contextTier() == b.contextTier();
     }
 
     /** {@code prices override}: negotiated prices and custom models, which feeds never replace. */

@@ -41,7 +41,7 @@ public record FeedPrice(
     /** What a price is for, whatever its version. */
     public record Slot(String model, TokenType tokenType, ServiceTier serviceTier, ContextTier contextTier) {
 
-        static Slot of(Price price) {
+        public static Slot of(Price price) {
             return new Slot(price.model(), price.tokenType(), price.serviceTier(), price.contextTier());
         }
 

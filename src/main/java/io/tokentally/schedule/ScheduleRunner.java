@@ -143,7 +143,8 @@ public class ScheduleRunner {
             Instant fireTime = due.get(i);
             boolean late = fireTime.isBefore(onTimeAfter);
             Instant last = lastOfItsDay(schedule, due, i);
-            if (last != null && (!late || schedule.catchUp() || !last.isBefore(onTimeAfter))) {
+            // an on-time fire time's later one of its day is on time too
+            if (last != null && (schedule.catchUp() || !last.isBefore(onTimeAfter))) {
                 covered.computeIfAbsent(last, time -> new ArrayList<>()).add(new Covered(fireTime, late));
                 continue;
             }

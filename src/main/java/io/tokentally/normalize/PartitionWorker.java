@@ -15,6 +15,7 @@ import org.springframework.batch.integration.partition.StepExecutionRequestHandl
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.EmptyResultDataAccessException;
 
 /**
  * The {@code worker} command's work: takes file partitions from the {@link PartitionQueue} and runs each as the
@@ -42,6 +43,7 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
     private final IngestProgress progress;
     private final SimpleMessageListenerContainer listener;
     private final WorkerStalls stalls;
+    private final String queueName;
     /** Whether the worker was started and has not been asked to stop: its listener should be running. */
     private volatile boolean started;
 
@@ -59,6 +61,7 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
         this.committedKeys = committedKeys;
         this.progress = progress;
         this.listener = queue.listener(consumers, this::run);
+        this.queueName = queue.name();
         this.stalls = new WorkerStalls(queue, jobRepository, listener, consumers);
         turns.useStalls(stalls);
         log.info("Worker: reading file partitions from queue {} on {} threads", queue.name(), consumers);
@@ -69,7 +72,8 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
         try {
             sent = PartitionQueue.read(message);
         } catch (IllegalArgumentException e) {
-            throw new AmqpRejectAndDontRequeueException("Worker: dropped a message of queue: " + e.getMessage());
+            throw new AmqpRejectAndDontRequeueException(
+                    "Worker: dropped a message of queue " + queueName + ": " + e.getMessage());
         }
         try {
             StepExecution partition = partitionOf(sent);
@@ -133,8 +137,7 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
      * but died before acknowledging it, or a partition its run failed: its outcome stands).
      */
     private StepExecution partitionOf(PartitionQueue.Partition sent) {
-        StepExecution partition =
-                held(jobRepository.getStepExecution(sent.request().getStepExecutionId()), sent);
+        StepExecution partition = held(stored(sent.request().getStepExecutionId()), sent);
         if (partition.getStatus() != BatchStatus.STARTING && partition.getStatus() != BatchStatus.STARTED) {
             log.info(
                     "Worker: {} of execution {} has ended already ({}); not run again",
@@ -144,6 +147,18 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
             return null;
         }
         return partition;
+    }
+
+    /**
+     * The step execution of {@code id}, or null if this database holds none: the job repository's read throws for a
+     * missing row, which would read as a database out of reach and put the message back every second for good.
+     */
+    private StepExecution stored(long id) {
+        try {
+            return jobRepository.getStepExecution(id);
+        } catch (EmptyResultDataAccessException e) {
+            return null;
+        }
     }
 
     /**

@@ -7,8 +7,10 @@ import io.tokentally.TempFolders;
 import io.tokentally.TestPostgres;
 import io.tokentally.TestRabbitMq;
 import io.tokentally.UsageFixtures;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -30,7 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A worker that loses its database (PostgreSQL through a proxy the test cuts; RabbitMQ at 127.0.0.1:5672): the files
- * it takes meanwhile go back to the queue, and it reads them once the database is back, so the run completes.
+ * it takes meanwhile go back to the queue, and it reads them once the database is back, so the run completes. A
+ * message its database holds no partition of is dropped, not put back.
  */
 @SpringBootTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -122,5 +130,39 @@ class RemotePartitionWorkerDatabaseIntegrationTests {
                             .contains("@");
                     assertThat(partition.getReadCount()).isEqualTo(100);
                 });
+    }
+
+    @Test
+    void aMessageNamingNoFilePartitionOfItsDatabaseIsDroppedAndLoggedNotPutBack(CapturedOutput output)
+            throws Exception {
+        // given a partition message of another database: a step execution id this one does not hold
+        long otherDatabases = 987_654_321L;
+        MessageProperties properties = new MessageProperties();
+        properties.setHeader("tokentally-step", "ingestFileStep");
+        properties.setHeader("tokentally-job-execution", "1");
+        properties.setHeader("tokentally-partition-created", "2026-10-27T01:02:03.456");
+        CachingConnectionFactory connections = TestRabbitMq.connections();
+        try {
+            // when it reaches the worker
+            new RabbitTemplate(connections)
+                    .send(
+                            "",
+                            QUEUE,
+                            new Message(Long.toString(otherDatabases).getBytes(StandardCharsets.US_ASCII), properties));
+
+            // then the worker drops it saying why, and the queue is empty (it was put back every second for good)
+            RemotePartitionsTesting.awaitOutput(
+                    output, "dropped partition " + otherDatabases + " of execution 1: this database holds no such");
+            assertThat(RemotePartitionsTesting.await(
+                            () -> new RabbitAdmin(connections)
+                                    .getQueueInfo(QUEUE)
+                                    .getMessageCount(),
+                            count -> count == 0,
+                            Duration.ofSeconds(10)))
+                    .isZero();
+            assertThat(output.getAll()).doesNotContain("EmptyResultDataAccessException");
+        } finally {
+            connections.destroy();
+        }
     }
 }

@@ -33,6 +33,24 @@ public final class UnreadFileFindings {
         return "unread-file:" + fileId;
     }
 
+    /**
+     * What the operator does: put readable content at the file's path (read as a new file, and the run that reads it
+     * resolves the finding), or take the file away and resolve the finding by hand. An S3 object is marked failed when
+     * its run ends (moved under the failed prefix, or tagged in place), so it is no longer where it was dropped.
+     */
+    private static String whatToDo(RunFile file) {
+        String readable =
+                file.status() == FileStatus.FAILED ? "mend or complete it" : "convert it to a format the engine reads";
+        if (file.path().startsWith("s3://")) {
+            return "the object is marked failed as its run ends (moved under the failed prefix, or tagged in place:"
+                    + " tokentally.s3.mark); " + readable + " and put it again under its key (read as a new file,"
+                    + " which resolves this finding), or resolve this finding by hand: `tokentally findings resolve "
+                    + key(file.fileId()) + "`.";
+        }
+        return readable + " (read as a new file, which resolves this finding), or move it out of the input and"
+                + " resolve this finding by hand: `tokentally findings resolve " + key(file.fileId()) + "`.";
+    }
+
     private static Finding finding(RunFile file) {
         return new Finding(
                 key(file.fileId()),
@@ -40,11 +58,7 @@ public final class UnreadFileFindings {
                 file.status() == FileStatus.FAILED ? Finding.Severity.ERROR : Finding.Severity.WARNING,
                 file.path() + " (source " + file.source() + ") was not read, "
                         + file.status().name().toLowerCase(Locale.ROOT) + ": " + file.detail()
-                        + ". Usage in it is neither billed nor rejected; "
-                        + (file.status() == FileStatus.FAILED
-                                ? "mend or complete it (its new content is read as a new file) or move it out of the"
-                                        + " input."
-                                : "convert it to a format the engine reads or move it out of the input."),
+                        + ". Usage in it is neither billed nor rejected; " + whatToDo(file),
                 new Evidence()
                         .number("file_id", file.fileId())
                         .number("status", file.status().name())

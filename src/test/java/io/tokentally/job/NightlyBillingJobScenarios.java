@@ -554,7 +554,9 @@ abstract class NightlyBillingJobScenarios {
                         .startsWith(input.resolve("notes.txt") + " (source copies) was not read, unrecognized: no"
                                 + " format reader recognizes its content (it starts with: not usage")
                         .endsWith(". Usage in it is neither billed nor rejected; convert it to a format the engine"
-                                + " reads or move it out of the input."));
+                                + " reads (read as a new file, which resolves this finding), or move it out of the"
+                                + " input and resolve this finding by hand: `tokentally findings resolve "
+                                + finding.key() + "`."));
     }
 
     @Test

@@ -40,10 +40,37 @@ class UnreadFileFindingsTests {
                         tuple("unread-file:2", Finding.Severity.WARNING));
         assertThat(findings.get(0).message())
                 .isEqualTo("/in/gw.csv (source gateway) was not read, failed: the header lacks required column"
-                        + " timestamp. Usage in it is neither billed nor rejected; mend or complete it (its new"
-                        + " content is read as a new file) or move it out of the input.");
+                        + " timestamp. Usage in it is neither billed nor rejected; mend or complete it (read as a"
+                        + " new file, which resolves this finding), or move it out of the input and resolve this"
+                        + " finding by hand: `tokentally findings resolve unread-file:1`.");
         assertThat(findings.get(1).message())
-                .endsWith("convert it to a format the engine reads or move it out of the input.");
+                .endsWith("; convert it to a format the engine reads (read as a new file, which resolves this"
+                        + " finding), or move it out of the input and resolve this finding by hand: `tokentally"
+                        + " findings resolve unread-file:2`.");
+    }
+
+    @Test
+    void anS3ObjectsFindingSaysTheObjectIsMarkedFailedAndToPutItAgainUnderItsKey() {
+        // given an object of the drop folder no reader recognized
+        RunFile dropped = file(
+                4,
+                "s3://billing/drop/junk.bin",
+                RunFileOutcome.NEW,
+                FileStatus.UNRECOGNIZED,
+                "no format reader recognizes its content");
+
+        // when
+        List<Finding> findings = UnreadFileFindings.of(List.of(dropped));
+
+        // then it does not send the operator to the drop folder, from which the object is moved
+        assertThat(findings)
+                .singleElement()
+                .satisfies(finding -> assertThat(finding.message())
+                        .endsWith(". Usage in it is neither billed nor rejected; the object is marked failed as its"
+                                + " run ends (moved under the failed prefix, or tagged in place: tokentally.s3.mark);"
+                                + " convert it to a format the engine reads and put it again under its key (read as"
+                                + " a new file, which resolves this finding), or resolve this finding by hand:"
+                                + " `tokentally findings resolve unread-file:4`."));
     }
 
     private static RunFile file(long id, String path, RunFileOutcome outcome, FileStatus status, String detail) {

@@ -50,11 +50,14 @@ public class BackdatedPrices {
         List<Finding> recorded = new ArrayList<>();
         for (Price version : after) {
             if (!stored.contains(version) && pricedModels.contains(version.model())) {
-                earlierVersions.of(version, nextVersion(version, after, own)).ifPresent(billed -> {
-                    Finding finding = finding(version, billed);
-                    findings.record(finding, run);
-                    recorded.add(finding);
-                });
+                boolean fromFeed = PriceSync.feedOf(version.origin()).isPresent();
+                earlierVersions
+                        .of(version, nextVersion(version, after, own), fromFeed)
+                        .ifPresent(billed -> {
+                            Finding finding = finding(version, billed);
+                            findings.record(finding, run);
+                            recorded.add(finding);
+                        });
             }
         }
         return recorded;
@@ -110,7 +113,7 @@ public class BackdatedPrices {
             return "";
         }
         return ". Plans that hold price changes take a feed's change only from its approval, never back-dated: their"
-                + " customers' hours stay as billed, also in a rerate";
+                + " customers' hours stay as billed, also in a rerate, and are not counted here";
     }
 
     /** The command that bills the difference in the hours it can move, if there are any. */

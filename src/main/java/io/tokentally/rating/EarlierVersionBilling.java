@@ -1,5 +1,6 @@
 package io.tokentally.rating;
 
+import io.tokentally.plans.PriceChangePolicy;
 import io.tokentally.pricing.Price;
 import io.tokentally.shared.Hours;
 import io.tokentally.shared.SqlTime;
@@ -39,6 +40,9 @@ public class EarlierVersionBilling {
             + " AND o.effective_from <= ra.price_epoch))) AND ra.price_id <> v.price_id"
             + " AND ra.tokens > 0"
             + " AND ra.attributed = TRUE AND (ra.hour_start >= v.effective_from OR ra.rated_at < v.created_at)";
+    /** Leaves out the aggregates of plans that hold price changes: they take a feed's version from its approval. */
+    private static final String EXCEPT_HOLD_PLANS = SQL + " AND (ra.plan_id IS NULL OR ra.plan_id NOT IN"
+            + " (SELECT plan_id FROM plan WHERE price_changes = '" + PriceChangePolicy.HOLD.code() + "'))";
     /** Bounds the hours when the version has no next one. */
     private static final Instant NO_NEXT_VERSION = Instant.parse("9999-01-01T00:00:00Z");
 
@@ -50,12 +54,14 @@ public class EarlierVersionBilling {
 
     /**
      * What another version billed in the hours {@code version} covers until {@code until} (null: no next
-     * version); empty if nothing.
+     * version); empty if nothing. With {@code exceptHoldPlans} (a feed's version), not counting the aggregates of
+     * plans that hold price changes, which never take such a version back: their hours stay as billed, also in a
+     * rerate.
      */
-    public Optional<Billed> of(Price version, Instant until) {
+    public Optional<Billed> of(Price version, Instant until, boolean exceptHoldPlans) {
         Instant end = until == null ? NO_NEXT_VERSION : until;
         Billed billed = jdbc.queryForObject(
-                SQL,
+                exceptHoldPlans ? EXCEPT_HOLD_PLANS : SQL,
                 (rs, rowNum) -> new Billed(
                         rs.getLong("aggregates"),
                         rs.getLong("customers"),

@@ -188,7 +188,36 @@ class PriceSyncJobTests {
                         "price-added-after-billing:openai/gpt-x:input:standard:standard:2026-10-16T06:00:00Z"))
                 .contains("prices rerate --from 2026-10-16 --to 2026-10-16")
                 .endsWith("Plans that hold price changes take a feed's change only from its approval, never"
-                        + " back-dated: their customers' hours stay as billed, also in a rerate");
+                        + " back-dated: their customers' hours stay as billed, also in a rerate, and are not counted"
+                        + " here");
+    }
+
+    @Test
+    void aBackdatedSyncCountsOnlyTheHoursOfPlansThatTakeItsChangeBack() throws Exception {
+        // given: carol's plan holds price changes, alice's takes them; a feed prices gpt-y at 1 per 1M input from
+        // 20 October; noon's million tokens of each are billed
+        Path plans = holdingPlans("backdated-hold");
+        Path customers = withCarol("backdated-hold");
+        sync(feed("gpt-y.json", model("gpt-y", "1e-06")), "backdated-hold", "2026-10-20T00:00:00Z");
+        run(
+                "2026-10-20",
+                "backdated-hold",
+                plans,
+                customers,
+                "bh1,2026-10-20T12:00:00Z,alice,openai,gpt-y,1000000,0,0,0,0,0,,ok",
+                "bh2,2026-10-20T12:00:00Z,carol,openai,gpt-y,1000000,0,0,0,0,0,,ok");
+        assertThat(billed("carol", "2026-10-20T12:00:00Z")).isEqualByComparingTo("1.1");
+
+        // when: the next sync raises it to 2 from 06:00 that day, after the hour was billed
+        sync(feed("gpt-y-raised.json", model("gpt-y", "2e-06")), "backdated-hold", "2026-10-20T06:00:00Z");
+
+        // then: the warning counts alice's hour alone; carol's plan never takes the change back
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "price-added-after-billing:openai/gpt-y:input:standard:standard:2026-10-20T06:00:00Z"))
+                .contains("was added after 1 aggregate(s) of 1 customer(s) in the hours 2026-10-20T12:00:00Z to"
+                        + " 2026-10-20T12:00:00Z were billed at another version");
     }
 
     private long backdatedFindings(String keySuffix) {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.tokentally.TempFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,6 +216,124 @@ class HelmChartTests {
     }
 
     @Test
+    void everyPodTakesThePlacementValuesAndWorkersRollOutWhenTheirSettingsChange() {
+        // given
+        UnaryOperator<TemplateCommand> placed = command -> command.set("workers.replicas", 1)
+                .set("workers.brokerSecret", "rabbitmq")
+                .set("schedules.runner", "cronjob")
+                .set("nodeSelector.pool", "billing")
+                .set("tolerations[0].key", "dedicated")
+                .set("tolerations[0].operator", "Exists")
+                .set("podAnnotations.team", "finance");
+
+        // when
+        List<JsonNode> objects = render(placed);
+        List<JsonNode> requeued = render(command -> placed.apply(command).set("workers.queue", "partitions-2"));
+
+        // then serve's, the workers' and the CronJobs' pods all go where the values say
+        for (JsonNode pod : List.of(
+                named(objects, "Deployment", "billing-tokentally").at("/spec/template"),
+                named(objects, "Deployment", "billing-tokentally-worker").at("/spec/template"),
+                named(objects, "CronJob", "billing-tokentally-nightly-billing")
+                        .at("/spec/jobTemplate/spec/template"))) {
+            assertThat(pod.at("/spec/nodeSelector/pool").asString()).isEqualTo("billing");
+            assertThat(pod.at("/spec/tolerations/0/key").asString()).isEqualTo("dedicated");
+            assertThat(pod.at("/metadata/annotations/team").asString()).isEqualTo("finance");
+        }
+        // and a changed setting changes the workers' pods, so they roll out with serve's
+        String checksum = "/spec/template/metadata/annotations/checksum~1config";
+        assertThat(named(objects, "Deployment", "billing-tokentally-worker")
+                        .at(checksum)
+                        .asString())
+                .isNotEmpty()
+                .isNotEqualTo(named(requeued, "Deployment", "billing-tokentally-worker")
+                        .at(checksum)
+                        .asString());
+    }
+
+    @Test
+    void jobsFilesEndingInYmlBecomeCronJobsOfNamesThatStayApartWhenCutAndAZoneMustBeATzName() throws IOException {
+        // given a chart whose jobs/ holds a .yml file and two schedules whose names differ past the 52nd character
+        Path chart = chartWithJobs(Map.of(
+                "same-day.yml", schedule("same-day-billing", "Europe/Berlin"),
+                "west.yaml", schedule("nightly-billing-europe-west", "UTC"),
+                "east.yaml", schedule("nightly-billing-europe-east", "UTC")));
+
+        // when
+        List<JsonNode> objects =
+                render(chart, "billing-production", command -> command.set("schedules.runner", "cronjob"));
+
+        // then
+        assertThat(named(objects, "ConfigMap", "billing-production-tokentally-jobs")
+                        .get("data")
+                        .has("same-day.yml"))
+                .isTrue();
+        assertThat(ofKind(objects, "CronJob"))
+                .extracting(cronJob -> cronJob.at("/metadata/name").asString())
+                .hasSize(3)
+                .doesNotHaveDuplicates()
+                .allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(52))
+                .contains("billing-production-tokentally-same-day-billing");
+        // and a zone serve would take in any letter case is refused, as a CronJob's timeZone takes it only so written
+        Path lowerCase = chartWithJobs(Map.of("berlin.yaml", schedule("berlin", "europe/berlin")));
+        assertThatThrownBy(() -> render(lowerCase, "billing", command -> command.set("schedules.runner", "cronjob")))
+                .hasMessageContaining("jobs/berlin.yaml: zone \"europe/berlin\" is no tz database name");
+    }
+
+    @Test
+    void withoutAClaimTheNotesWarnThatTheJobsFilesNameFilesTheEmptyWorkdirLacks() {
+        // when
+        String withoutClaim = notes(command -> command);
+        String withClaim = notes(command -> command.set("workdir.existingClaim", "billing-data"));
+
+        // then
+        assertThat(withoutClaim)
+                .contains("WARNING: jobs/nightly-billing.yaml reads sample-data/customers.csv, sample-data/plans.yaml,"
+                        + " sample-data/prices.csv\nunder /var/lib/tokentally, an emptyDir that holds nothing"
+                        + " (workdir.existingClaim is not set):\nserve stops at start-up naming the first file"
+                        + " missing, and restarts.");
+        assertThat(withClaim).contains("tokentally ").doesNotContain("WARNING");
+    }
+
+    private static String notes(UnaryOperator<InstallCommand> values) {
+        return values.apply(new Helm(CHART)
+                        .install()
+                        .withName("billing")
+                        .withKubeVersion("1.30.0")
+                        .dryRun()
+                        .clientOnly())
+                .call()
+                .getOutput();
+    }
+
+    private static String schedule(String name, String zone) {
+        return "name: " + name + "\njob: nightly-billing\ncron: \"30 2 * * *\"\nzone: " + zone
+                + "\nwindow: previous-day\nparameters:\n  input:\n    - /data/usage\n  customers: /data/customers.csv\n"
+                + "  plans: /data/plans.yaml\n  prices: /data/prices.csv\n";
+    }
+
+    /** A copy of the chart whose jobs/ folder holds {@code files} (by name) instead of the repository's. */
+    private static Path chartWithJobs(Map<String, String> files) throws IOException {
+        Path copy = TempFolders.create("tokentally-chart-").resolve("tokentally");
+        try (Stream<Path> paths = Files.walk(CHART)) {
+            for (Path path : paths.filter(path -> !path.startsWith(CHART.resolve("jobs")))
+                    .toList()) {
+                Path target = copy.resolve(CHART.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+        Path jobs = Files.createDirectories(copy.resolve("jobs"));
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.writeString(jobs.resolve(file.getKey()), file.getValue());
+        }
+        return copy;
+    }
+
+    @Test
     void refusesAnUnknownScheduleRunner() {
         // when, then
         assertThatThrownBy(() -> render(command -> command.set("schedules.runner", "cron")))
@@ -221,8 +341,12 @@ class HelmChartTests {
     }
 
     static List<JsonNode> render(UnaryOperator<TemplateCommand> values) {
+        return render(CHART, "billing", values);
+    }
+
+    static List<JsonNode> render(Path chart, String release, UnaryOperator<TemplateCommand> values) {
         String manifests = values.apply(
-                        new Helm(CHART).template().withName("billing").withKubeVersion("1.30.0"))
+                        new Helm(chart).template().withName(release).withKubeVersion("1.30.0"))
                 .call();
         List<JsonNode> objects = new ArrayList<>();
         for (String document : manifests.split("(?m)^---\\s*$")) {

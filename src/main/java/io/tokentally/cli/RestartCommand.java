@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Restarts a failed or stopped execution where it stopped, with its original parameters.",
-            "An execution still marked running (its process was killed) is marked failed first: use this only"
-                    + " when no process is running it."
+            "An execution still marked running (its process was killed) is marked failed first; one whose process"
+                    + " is still alive on this host is refused. On another host, use this only when no process is"
+                    + " running it."
         })
 class RestartCommand implements Callable<Integer> {
 

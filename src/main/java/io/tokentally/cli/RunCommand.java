@@ -144,7 +144,9 @@ class RunCommand implements Callable<Integer> {
                     execution,
                     RunFolders.of(runsDir, JobNames.NIGHTLY_BILLING, date.toString(), execution.getId()),
                     spec.commandLine().getOut());
-            sampleRunHint(context.getBean(TokentallyProperties.class).dataDir())
+            sampleRunHint(
+                            context.getBean(TokentallyProperties.class).dataDir(),
+                            embedded(context.getEnvironment().getProperty("spring.datasource.url")))
                     .ifPresent(spec.commandLine().getOut()::println);
             spec.commandLine().getOut().flush();
             return exit;
@@ -182,17 +184,26 @@ class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * What the other commands need to see a run whose database is the sample day's: they use {@code ./data} unless
-     * told otherwise, where its findings and executions are not.
+     * What the other commands need to see a run whose home is the sample day's: they use {@code ./data} and {@code
+     * runs/} unless told otherwise, where its findings and executions (on the embedded database) and its run folders
+     * are not. On PostgreSQL only the run folders are there; the database is the one the settings name.
      */
-    static Optional<String> sampleRunHint(Path dataDir) {
+    static Optional<String> sampleRunHint(Path dataDir, boolean embedded) {
         Path sampleRun = Path.of(SAMPLE_RUN_FOLDER).toAbsolutePath().normalize();
         if (!dataDir.toAbsolutePath().normalize().startsWith(sampleRun)) {
             return Optional.empty();
         }
-        return Optional.of("The sample day's database and run folders are under " + SAMPLE_RUN_FOLDER + ": give the"
-                + " other commands TOKENTALLY_HOME=" + SAMPLE_RUN_FOLDER + " to see them (findings list, restart,"
-                + " prices, stripe setup, serve)");
+        return Optional.of((embedded
+                        ? "The sample day's database and run folders are under "
+                        : "The sample day's run folders are under ")
+                + SAMPLE_RUN_FOLDER + ": give the other commands TOKENTALLY_HOME=" + SAMPLE_RUN_FOLDER
+                + (embedded ? "" : " and these database settings") + " to see them (findings list, restart, prices,"
+                + " stripe setup, serve)");
+    }
+
+    /** Whether the datasource is the embedded H2 file database of {@code tokentally.data-dir}. */
+    private static boolean embedded(String datasourceUrl) {
+        return datasourceUrl != null && datasourceUrl.startsWith("jdbc:h2:file:");
     }
 
     /**
@@ -211,8 +222,7 @@ class RunCommand implements Callable<Integer> {
     /** {@link #sampleRunBesideHint(ConfigurableApplicationContext)}'s hint for this database and sample folder. */
     static Optional<String> sampleRunBesideHint(String datasourceUrl, Path dataDir, Path sampleRun) {
         Path sample = sampleRun.toAbsolutePath().normalize();
-        boolean embedded = datasourceUrl != null && datasourceUrl.startsWith("jdbc:h2:file:");
-        if (!embedded
+        if (!embedded(datasourceUrl)
                 || dataDir.toAbsolutePath().normalize().startsWith(sample)
                 || !Files.isDirectory(sample.resolve("data"))) {
             return Optional.empty();

@@ -1634,11 +1634,16 @@ class TokentallyCommandTests {
     @Test
     void aRunInTheSampleDaysDatabaseSaysHowTheOtherCommandsSeeIt() {
         // the sample day's own database, and one of the working folder (findings list there showed 0 findings)
-        assertThat(RunCommand.sampleRunHint(Path.of("./sample-run/data")))
+        assertThat(RunCommand.sampleRunHint(Path.of("./sample-run/data"), true))
                 .hasValue("The sample day's database and run folders are under ./sample-run: give the other commands"
                         + " TOKENTALLY_HOME=./sample-run to see them (findings list, restart, prices, stripe setup,"
                         + " serve)");
-        assertThat(RunCommand.sampleRunHint(Path.of("data"))).isEmpty();
+        assertThat(RunCommand.sampleRunHint(Path.of("data"), true)).isEmpty();
+        // on PostgreSQL only the run folders are the sample's
+        assertThat(RunCommand.sampleRunHint(Path.of("./sample-run/data"), false))
+                .hasValue("The sample day's run folders are under ./sample-run: give the other commands"
+                        + " TOKENTALLY_HOME=./sample-run and these database settings to see them (findings list,"
+                        + " restart, prices, stripe setup, serve)");
     }
 
     @Test

@@ -72,8 +72,9 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
         try {
             sent = PartitionQueue.read(message);
         } catch (IllegalArgumentException e) {
-            throw new AmqpRejectAndDontRequeueException(
-                    "Worker: dropped a message of queue " + queueName + ": " + e.getMessage());
+            String dropped = "Worker: dropped a message of queue " + queueName + ": " + e.getMessage();
+            log.warn(dropped);
+            throw new AmqpRejectAndDontRequeueException(dropped);
         }
         try {
             StepExecution partition = partitionOf(sent);
@@ -81,6 +82,9 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
                 runStep(partition, sent);
             }
         } catch (AmqpRejectAndDontRequeueException e) {
+            // said in a line of its own: the listener's warning that follows starts "Execution of Rabbit message
+            // listener failed", its reason in a cause under the stack trace
+            log.warn(e.getMessage());
             throw e;
         } catch (RuntimeException e) {
             // the database could not be read or written: the message goes back to the queue, after a pause

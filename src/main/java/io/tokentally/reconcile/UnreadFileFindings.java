@@ -35,7 +35,8 @@ public final class UnreadFileFindings {
 
     /**
      * What the operator does: put readable content at the file's path (read as a new file, and the run that reads it
-     * resolves the finding), or take the file away and resolve the finding by hand. An S3 object is marked failed when
+     * resolves the finding; readable content under another name leaves the finding open), or take the file away and
+     * resolve the finding by hand. An S3 object is marked failed when
      * its run ends (moved under the failed prefix, or tagged in place), so it is no longer where it was dropped.
      */
     private static String whatToDo(RunFile file) {
@@ -47,8 +48,9 @@ public final class UnreadFileFindings {
                     + " which resolves this finding), or resolve this finding by hand: `tokentally findings resolve "
                     + key(file.fileId()) + "`.";
         }
-        return readable + " (read as a new file, which resolves this finding), or move it out of the input and"
-                + " resolve this finding by hand: `tokentally findings resolve " + key(file.fileId()) + "`.";
+        return readable + " at the same path (read as a new file, which resolves this finding; under another name it"
+                + " is read, but this finding stays), or move it out of the input and resolve this finding by hand:"
+                + " `tokentally findings resolve " + key(file.fileId()) + "`.";
     }
 
     private static Finding finding(RunFile file) {

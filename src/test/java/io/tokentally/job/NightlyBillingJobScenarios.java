@@ -554,9 +554,10 @@ abstract class NightlyBillingJobScenarios {
                         .startsWith(input.resolve("notes.txt") + " (source copies) was not read, unrecognized: no"
                                 + " format reader recognizes its content (it starts with: not usage")
                         .endsWith(". Usage in it is neither billed nor rejected; convert it to a format the engine"
-                                + " reads (read as a new file, which resolves this finding), or move it out of the"
-                                + " input and resolve this finding by hand: `tokentally findings resolve "
-                                + finding.key() + "`."));
+                                + " reads at the same path (read as a new file, which resolves this finding; under"
+                                + " another name it is read, but this finding stays), or move it out of the input and"
+                                + " resolve this finding by hand: `tokentally findings resolve " + finding.key()
+                                + "`."));
     }
 
     @Test

@@ -40,13 +40,15 @@ class UnreadFileFindingsTests {
                         tuple("unread-file:2", Finding.Severity.WARNING));
         assertThat(findings.get(0).message())
                 .isEqualTo("/in/gw.csv (source gateway) was not read, failed: the header lacks required column"
-                        + " timestamp. Usage in it is neither billed nor rejected; mend or complete it (read as a"
-                        + " new file, which resolves this finding), or move it out of the input and resolve this"
-                        + " finding by hand: `tokentally findings resolve unread-file:1`.");
+                        + " timestamp. Usage in it is neither billed nor rejected; mend or complete it at the same"
+                        + " path (read as a new file, which resolves this finding; under another name it is read, but"
+                        + " this finding stays), or move it out of the input and resolve this finding by hand:"
+                        + " `tokentally findings resolve unread-file:1`.");
         assertThat(findings.get(1).message())
-                .endsWith("; convert it to a format the engine reads (read as a new file, which resolves this"
-                        + " finding), or move it out of the input and resolve this finding by hand: `tokentally"
-                        + " findings resolve unread-file:2`.");
+                .endsWith("; convert it to a format the engine reads at the same path (read as a new file, which"
+                        + " resolves this finding; under another name it is read, but this finding stays), or move it"
+                        + " out of the input and resolve this finding by hand: `tokentally findings resolve"
+                        + " unread-file:2`.");
     }
 
     @Test

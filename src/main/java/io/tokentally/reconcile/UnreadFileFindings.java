@@ -36,8 +36,8 @@ public final class UnreadFileFindings {
     /**
      * What the operator does: put readable content at the file's path (read as a new file, and the run that reads it
      * resolves the finding; readable content under another name leaves the finding open), or take the file away and
-     * resolve the finding by hand. An S3 object is marked failed when
-     * its run ends (moved under the failed prefix, or tagged in place), so it is no longer where it was dropped.
+     * resolve the finding by hand. An S3 object is marked failed when its run ends (moved under the failed prefix, or
+     * tagged in place), so it is no longer where it was dropped.
      */
     private static String whatToDo(RunFile file) {
         String readable =

@@ -1,8 +1,8 @@
 package io.tokentally.job;
 
+import io.tokentally.pricing.HeldPrices;
 import io.tokentally.pricing.OwnPrices;
 import io.tokentally.pricing.Price;
-import io.tokentally.pricing.PriceSync;
 import io.tokentally.rating.EarlierVersionBilling;
 import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
@@ -50,11 +50,11 @@ public class BackdatedPrices {
         List<Finding> recorded = new ArrayList<>();
         for (Price version : after) {
             if (!stored.contains(version) && pricedModels.contains(version.model())) {
-                boolean fromFeed = PriceSync.feedOf(version.origin()).isPresent();
+                boolean held = HeldPrices.waitsForApproval(version, after);
                 earlierVersions
-                        .of(version, nextVersion(version, after, own), fromFeed)
+                        .of(version, nextVersion(version, after, own), held)
                         .ifPresent(billed -> {
-                            Finding finding = finding(version, billed);
+                            Finding finding = finding(version, billed, held);
                             findings.record(finding, run);
                             recorded.add(finding);
                         });
@@ -80,7 +80,8 @@ public class BackdatedPrices {
                 .orElse(null);
     }
 
-    static Finding finding(Price version, EarlierVersionBilling.Billed billed) {
+    /** @param held whether plans that hold price changes take {@code version} only from its approval */
+    static Finding finding(Price version, EarlierVersionBilling.Billed billed, boolean held) {
         return new Finding(
                 "price-added-after-billing:" + version.model() + ":"
                         + version.tokenType().code() + ":"
@@ -97,7 +98,7 @@ public class BackdatedPrices {
                         + billed.customers() + " customer(s) in the hours " + billed.firstHour() + " to "
                         + billed.lastHour() + " were billed at another version. Rows already billed keep the version"
                         + " that billed them (late rows are billed at the new price, in an aggregate of their own)"
-                        + rerate(billed) + inStartHour(version, billed) + heldPlans(version),
+                        + rerate(billed) + inStartHour(version, billed) + (held ? HELD_PLANS : ""),
                 new Evidence()
                         .number("aggregates", billed.aggregates())
                         .number("customers", billed.customers())
@@ -107,14 +108,10 @@ public class BackdatedPrices {
                         .number("usd_per_million", version.usdPerMillion()));
     }
 
-    /** What a feed's version means for plans that hold price changes: they take it only once it is approved. */
-    private static String heldPlans(Price version) {
-        if (PriceSync.feedOf(version.origin()).isEmpty()) {
-            return "";
-        }
-        return ". Plans that hold price changes take a feed's change only from its approval, never back-dated: their"
-                + " customers' hours stay as billed, also in a rerate, and are not counted here";
-    }
+    /** What a held version (a feed's change) means for plans that hold price changes: they take it once approved. */
+    private static final String HELD_PLANS = ". Plans that hold price changes take a feed's change only from its"
+            + " approval, never back-dated: their customers' hours stay as billed, also in a rerate, and are not"
+            + " counted here";
 
     /** The command that bills the difference in the hours it can move, if there are any. */
     private static String rerate(EarlierVersionBilling.Billed billed) {

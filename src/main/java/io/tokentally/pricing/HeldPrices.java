@@ -18,9 +18,18 @@ import java.util.Optional;
  * new to a model priced before; a feed's version that adds a price otherwise, and every price not from a feed (files,
  * overrides), counts as it is.
  */
-final class HeldPrices {
+public final class HeldPrices {
 
     private HeldPrices() {}
+
+    /**
+     * Whether plans that hold price changes take {@code price} only from its sync's approval (never back-dated):
+     * a feed's version that changes a price or brings a new threshold; not one that adds a price, nor one not from a
+     * feed, which they take as it is.
+     */
+    public static boolean waitsForApproval(Price price, Collection<Price> catalog) {
+        return heldSync(price, firstVersions(catalog)).isPresent();
+    }
 
     static List<Price> view(Collection<Price> catalog, Map<PriceApprovals.Sync, Instant> approvals) {
         Firsts first = firstVersions(catalog);

@@ -40,7 +40,7 @@ public class EarlierVersionBilling {
             + " AND o.effective_from <= ra.price_epoch))) AND ra.price_id <> v.price_id"
             + " AND ra.tokens > 0"
             + " AND ra.attributed = TRUE AND (ra.hour_start >= v.effective_from OR ra.rated_at < v.created_at)";
-    /** Leaves out the aggregates of plans that hold price changes: they take a feed's version from its approval. */
+    /** Leaves out the aggregates of plans that hold price changes: they take a held version from its approval. */
     private static final String EXCEPT_HOLD_PLANS = SQL + " AND (ra.plan_id IS NULL OR ra.plan_id NOT IN"
             + " (SELECT plan_id FROM plan WHERE price_changes = '" + PriceChangePolicy.HOLD.code() + "'))";
     /** Bounds the hours when the version has no next one. */
@@ -54,9 +54,9 @@ public class EarlierVersionBilling {
 
     /**
      * What another version billed in the hours {@code version} covers until {@code until} (null: no next
-     * version); empty if nothing. With {@code exceptHoldPlans} (a feed's version), not counting the aggregates of
-     * plans that hold price changes, which never take such a version back: their hours stay as billed, also in a
-     * rerate.
+     * version); empty if nothing. With {@code exceptHoldPlans} (a feed's version those plans take only once approved:
+     * a change, not an added price), not counting the aggregates of plans that hold price changes, which never take
+     * such a version back: their hours stay as billed, also in a rerate.
      */
     public Optional<Billed> of(Price version, Instant until, boolean exceptHoldPlans) {
         Instant end = until == null ? NO_NEXT_VERSION : until;

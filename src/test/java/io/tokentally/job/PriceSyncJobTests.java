@@ -220,6 +220,39 @@ class PriceSyncJobTests {
                         + " 2026-10-20T12:00:00Z were billed at another version");
     }
 
+    @Test
+    void aBackdatedPriceAFeedAddsCountsTheHoursOfPlansThatHoldChangesAsTheyTakeItBack() throws Exception {
+        // given: carol's plan holds price changes; a feed prices gpt-w input at 1 per 1M from 23 October, and carol's
+        // cached tokens at noon are billed at that input price (gpt-w has no cache price)
+        Path plans = holdingPlans("added-hold");
+        Path customers = withCarol("added-hold");
+        sync(feed("gpt-w.json", model("gpt-w", "1e-06")), "added-hold", "2026-10-23T00:00:00Z");
+        run(
+                "2026-10-23",
+                "added-hold",
+                plans,
+                customers,
+                "aw1,2026-10-23T12:00:00Z,carol,openai,gpt-w,1000000,500000,0,0,0,0,,ok");
+
+        // when: the next sync adds a cache-read price from 06:00 that day, after the hour was billed
+        sync(
+                feed(
+                        "gpt-w-cached.json",
+                        "\"gpt-w\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\", \"input_cost_per_token\":"
+                                + " 1e-06, \"cache_read_input_token_cost\": 1e-07}"),
+                "added-hold",
+                "2026-10-23T06:00:00Z");
+
+        // then: a price a feed adds is every plan's at once, back-dated too, so carol's hour is counted, and the
+        // message does not say hold plans are left out
+        assertThat(jdbc.queryForObject(
+                        "SELECT message FROM finding WHERE finding_key = ?",
+                        String.class,
+                        "price-added-after-billing:openai/gpt-w:cache_read:standard:standard:2026-10-23T06:00:00Z"))
+                .contains("was added after 1 aggregate(s) of 1 customer(s)")
+                .doesNotContain("Plans that hold price changes");
+    }
+
     private long backdatedFindings(String keySuffix) {
         return jdbc.queryForObject(
                 "SELECT COUNT(*) FROM finding WHERE kind = 'PRICE_ADDED_AFTER_BILLING' AND finding_key = ?",

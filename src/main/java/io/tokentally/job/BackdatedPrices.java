@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +28,10 @@ import org.springframework.stereotype.Component;
 public class BackdatedPrices {
 
     static final String KIND = "PRICE_ADDED_AFTER_BILLING";
+    /** What a held version (a feed's change) means for plans that hold price changes: they take it once approved. */
+    private static final String HELD_PLANS = ". Plans that hold price changes take a feed's change only from its"
+            + " approval, never back-dated: their customers' hours stay as billed, also in a rerate, and are not"
+            + " counted here";
 
     private final EarlierVersionBilling earlierVersions;
     private final FindingRepository findings;
@@ -47,10 +52,11 @@ public class BackdatedPrices {
         Set<Price> stored = new HashSet<>(before);
         OwnPrices own = new OwnPrices(after);
         Set<String> pricedModels = before.stream().map(Price::model).collect(Collectors.toSet());
+        Predicate<Price> waitsForApproval = HeldPrices.waitingForApproval(after);
         List<Finding> recorded = new ArrayList<>();
         for (Price version : after) {
             if (!stored.contains(version) && pricedModels.contains(version.model())) {
-                boolean held = HeldPrices.waitsForApproval(version, after);
+                boolean held = waitsForApproval.test(version);
                 earlierVersions
                         .of(version, nextVersion(version, after, own), held)
                         .ifPresent(billed -> {
@@ -107,11 +113,6 @@ public class BackdatedPrices {
                         .number("aggregates_in_start_hour", billed.inStartHour())
                         .number("usd_per_million", version.usdPerMillion()));
     }
-
-    /** What a held version (a feed's change) means for plans that hold price changes: they take it once approved. */
-    private static final String HELD_PLANS = ". Plans that hold price changes take a feed's change only from its"
-            + " approval, never back-dated: their customers' hours stay as billed, also in a rerate, and are not"
-            + " counted here";
 
     /** The command that bills the difference in the hours it can move, if there are any. */
     private static String rerate(EarlierVersionBilling.Billed billed) {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The catalog as plans that hold price changes see it: a feed's version that changes a price counts
@@ -23,12 +24,13 @@ public final class HeldPrices {
     private HeldPrices() {}
 
     /**
-     * Whether plans that hold price changes take {@code price} only from its sync's approval (never back-dated):
-     * a feed's version that changes a price or brings a new threshold; not one that adds a price, nor one not from a
-     * feed, which they take as it is.
+     * Which versions of {@code catalog} plans that hold price changes take only from their sync's approval (never
+     * back-dated): a feed's version that changes a price or brings a new threshold; not one that adds a price, nor
+     * one not from a feed, which they take as it is. The catalog's first versions are found once, for every test.
      */
-    public static boolean waitsForApproval(Price price, Collection<Price> catalog) {
-        return heldSync(price, firstVersions(catalog)).isPresent();
+    public static Predicate<Price> waitingForApproval(Collection<Price> catalog) {
+        Firsts first = firstVersions(catalog);
+        return price -> heldSync(price, first).isPresent();
     }
 
     static List<Price> view(Collection<Price> catalog, Map<PriceApprovals.Sync, Instant> approvals) {

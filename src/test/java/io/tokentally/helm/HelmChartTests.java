@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -278,6 +280,32 @@ class HelmChartTests {
         Path lowerCase = chartWithJobs(Map.of("berlin.yaml", schedule("berlin", "europe/berlin")));
         assertThatThrownBy(() -> render(lowerCase, "billing", command -> command.set("schedules.runner", "cronjob")))
                 .hasMessageContaining("jobs/berlin.yaml: zone \"europe/berlin\" is no tz database name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"EUROPE/BERLIN", "Europe/BERLIN", "UTC+1", "GMT+2", "Z", "+01:00", "Etc/GMT+13", "Utc"})
+    void aZoneServeTakesButTheTzDatabaseDoesNotNameIsRefusedAtRender(String zone) throws IOException {
+        // given
+        Path chart = chartWithJobs(Map.of("nightly.yaml", schedule("nightly", zone)));
+
+        // when / then
+        assertThatThrownBy(() -> render(chart, "billing", command -> command.set("schedules.runner", "cronjob")))
+                .hasMessageContaining("jobs/nightly.yaml: zone \"" + zone + "\" is no tz database name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"America/Argentina/Salta", "Etc/GMT-14", "Etc/GMT+12", "Australia/NSW", "EST5EDT", "Zulu"})
+    void aZoneAsTheTzDatabaseNamesItBecomesTheCronJobsTimeZone(String zone) throws IOException {
+        // given
+        Path chart = chartWithJobs(Map.of("nightly.yaml", schedule("nightly", zone)));
+
+        // when
+        List<JsonNode> objects = render(chart, "billing", command -> command.set("schedules.runner", "cronjob"));
+
+        // then
+        assertThat(ofKind(objects, "CronJob"))
+                .extracting(cronJob -> cronJob.at("/spec/timeZone").asString())
+                .containsExactly(zone);
     }
 
     @Test

@@ -309,6 +309,31 @@ class HelmChartTests {
     }
 
     @Test
+    void anEditedJobsFileRollsOutServeAndLeavesTheWorkersRunning() throws IOException {
+        // given two charts whose jobs/ files differ in a schedule's hour
+        UnaryOperator<TemplateCommand> withWorkers =
+                command -> command.set("workers.replicas", 1).set("workers.brokerSecret", "rabbitmq");
+        Path early = chartWithJobs(Map.of("nightly.yaml", schedule("nightly", "UTC")));
+        Path late =
+                chartWithJobs(Map.of("nightly.yaml", schedule("nightly", "UTC").replace("30 2 * * *", "30 4 * * *")));
+
+        // when
+        List<JsonNode> before = render(early, "billing", withWorkers);
+        List<JsonNode> after = render(late, "billing", withWorkers);
+
+        // then
+        String annotations = "/spec/template/metadata/annotations";
+        JsonNode serveBefore = named(before, "Deployment", "billing-tokentally").at(annotations);
+        JsonNode serveAfter = named(after, "Deployment", "billing-tokentally").at(annotations);
+        assertThat(serveAfter.get("checksum/jobs").asString())
+                .isNotEqualTo(serveBefore.get("checksum/jobs").asString());
+        assertThat(serveAfter.get("checksum/config")).isEqualTo(serveBefore.get("checksum/config"));
+        assertThat(named(after, "Deployment", "billing-tokentally-worker").at(annotations))
+                .isEqualTo(
+                        named(before, "Deployment", "billing-tokentally-worker").at(annotations));
+    }
+
+    @Test
     void withoutAClaimTheNotesWarnThatTheJobsFilesNameFilesTheEmptyWorkdirLacks() {
         // when
         String withoutClaim = notes(command -> command);

@@ -23,6 +23,7 @@ import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.ConditionalRejectingErrorHandler;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.support.ConditionalExceptionLogger;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
@@ -167,9 +168,24 @@ final class PartitionQueue implements DisposableBean {
         container.setAcknowledgeMode(AcknowledgeMode.AUTO);
         container.setDefaultRequeueRejected(true);
         container.setMessageListener(listener);
+        container.setErrorHandler(new DropsSaidByTheWorker());
         container.setShutdownTimeout(SHUTDOWN_MILLIS);
         container.afterPropertiesSet();
         return container;
+    }
+
+    /**
+     * The container's handling of a listener's failure, less its warning and stack trace for a message the worker
+     * dropped (rejected, not put back), whose reason the worker has logged in a line of its own.
+     */
+    private static final class DropsSaidByTheWorker extends ConditionalRejectingErrorHandler {
+
+        @Override
+        protected void log(Throwable failure) {
+            if (!causeChainContainsARADRE(failure)) {
+                super.log(failure);
+            }
+        }
     }
 
     /**

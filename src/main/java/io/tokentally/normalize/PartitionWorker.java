@@ -82,8 +82,7 @@ final class PartitionWorker implements SmartLifecycle, HealthIndicator {
                 runStep(partition, sent);
             }
         } catch (AmqpRejectAndDontRequeueException e) {
-            // said in a line of its own: the listener's warning that follows starts "Execution of Rabbit message
-            // listener failed", its reason in a cause under the stack trace
+            // said here in a line of its own: the listener container logs no warning of its own for a dropped message
             log.warn(e.getMessage());
             throw e;
         } catch (RuntimeException e) {

@@ -157,7 +157,10 @@ class RemotePartitionWorkerDatabaseIntegrationTests {
             assertThat(output.getAll().split(Pattern.quote(dropped), -1))
                     .as("the drop's log lines")
                     .hasSize(2);
-            assertThat(output.getAll()).doesNotContain("EmptyResultDataAccessException");
+            assertThat(output.getAll())
+                    .doesNotContain("EmptyResultDataAccessException")
+                    .as("the listener container's warning and stack trace")
+                    .doesNotContain("AmqpRejectAndDontRequeueException");
         } finally {
             connections.destroy();
         }

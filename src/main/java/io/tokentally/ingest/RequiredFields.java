@@ -42,7 +42,8 @@ record RequiredFields(
         if (value == null) {
             throw new RowException(
                     RejectCode.MISSING_FIELD,
-                    "required field " + column + (record.columns().containsKey(column) ? " is empty" : " is missing"));
+                    "required field " + record.nameOf(column)
+                            + (record.columns().containsKey(column) ? " is empty" : " is missing"));
         }
         return value;
     }

@@ -85,7 +85,8 @@ class DailyExportFormatsTests {
                 .hasSize(3)
                 .satisfiesExactly(
                         reject -> assertThat(reject).startsWith("CACHE_TOKENS_EXCEED_INPUT"),
-                        reject -> assertThat(reject).isEqualTo("MISSING_FIELD: required field input_tokens is empty"),
+                        reject -> assertThat(reject)
+                                .isEqualTo("MISSING_FIELD: required field prompt_tokens (input_tokens) is empty"),
                         reject -> assertThat(reject).isEqualTo("MALFORMED_ROW: the row has 5 fields, the header 19"));
         assertThat(records(litellm, LITELLM_DAILY).get(7).lineNo()).isEqualTo(9);
     }

@@ -198,7 +198,9 @@ class BuildOutboxTasklet implements Tasklet {
                 if (closing.isClosed(period)) {
                     continue; // Stripe invoiced it: changes go out as invoice items, in execute
                 }
-                Predicate<String> onCycle = billed.onCycle(cycle.getKey());
+                // as are those of a customer's period a run recorded closed (a grace made longer since)
+                Predicate<String> onCycle =
+                        billed.onCycle(cycle.getKey()).and(customerId -> !closing.isClosedFor(customerId, period));
                 List<OutboxRow> rows = tokens != null
                         ? tokens.plan(billed.stripeIds(), period, onCycle, run)
                         : amounts.plan(billed.stripeIds(), period, onCycle, run, changes.all());

@@ -4,6 +4,7 @@ import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,19 +19,41 @@ public final class ClosedPeriodPlanner {
 
     private final Instant now;
     private final Duration grace;
+    private final Map<String, Instant> closedThrough;
 
     /**
      * @param now the run's clock
      * @param grace how long after a period's end Stripe may still take meter events for its invoice
      */
     public ClosedPeriodPlanner(Instant now, Duration grace) {
+        this(now, grace, Map.of());
+    }
+
+    /**
+     * @param now the run's clock
+     * @param grace how long after a period's end Stripe may still take meter events for its invoice
+     * @param closedThrough per customer id, the latest end of its periods a run recorded closed: each of its periods
+     *     ending by then stays closed, so a grace made longer after a close does not open again a period Stripe has
+     *     invoiced
+     */
+    public ClosedPeriodPlanner(Instant now, Duration grace, Map<String, Instant> closedThrough) {
         this.now = now;
         this.grace = grace;
+        this.closedThrough = closedThrough;
     }
 
     /** Whether Stripe has invoiced the period: the clock is at or past its end plus the grace. */
     public boolean isClosed(BillingPeriod period) {
         return !period.end().plus(grace).isAfter(now);
+    }
+
+    /**
+     * Whether Stripe has invoiced the customer's period: it is closed by the clock, or it ends by the end of a period
+     * of the customer's that a run recorded closed.
+     */
+    public boolean isClosedFor(String customerId, BillingPeriod period) {
+        Instant recorded = closedThrough.get(customerId);
+        return isClosed(period) || (recorded != null && !period.end().isAfter(recorded));
     }
 
     /** The most recent period of the cycle that is closed. */

@@ -4,6 +4,7 @@ import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +73,15 @@ public class ClosedPeriodRepository {
                 customerId,
                 SqlTime.utc(period.start()));
         return credits;
+    }
+
+    /** Per customer id, the latest end of its periods whose closing position a run recorded. */
+    Map<String, Instant> latestEnds() {
+        Map<String, Instant> ends = new HashMap<>();
+        jdbc.query("SELECT customer_id, MAX(period_end) AS latest_end FROM closed_period GROUP BY customer_id", rs -> {
+            ends.put(rs.getString(1), SqlTime.read(rs, "latest_end"));
+        });
+        return ends;
     }
 
     /** Whether a run recorded the closing position of a customer's period. */

@@ -68,8 +68,9 @@ public class ClosedPeriods {
         this.properties = properties;
     }
 
+    /** The planner of a run at {@code now}: the close grace, and the periods runs recorded closed stay so. */
     public ClosedPeriodPlanner planner(Instant now) {
-        return new ClosedPeriodPlanner(now, properties.periodCloseGrace());
+        return new ClosedPeriodPlanner(now, properties.periodCloseGrace(), closed.latestEnds());
     }
 
     /**
@@ -94,7 +95,8 @@ public class ClosedPeriods {
             periods.add(planner.latestClosed(customer.cycle()));
             held.getOrDefault(customer.customerId(), List.of())
                     .forEach(hour -> periods.add(customer.cycle().periodContaining(hour)));
-            periods.removeIf(period -> !planner.isClosed(period) || closed.isRecorded(customer.customerId(), period));
+            periods.removeIf(period -> !planner.isClosedFor(customer.customerId(), period)
+                    || closed.isRecorded(customer.customerId(), period));
             if (periods.isEmpty()) {
                 continue;
             }
@@ -204,7 +206,7 @@ public class ClosedPeriods {
     private List<Closing> closings(ClosedPeriodPlanner planner, Customer customer, TreeSet<BillingPeriod> touched) {
         List<Closing> closings = new ArrayList<>();
         for (BillingPeriod period : touched) {
-            if (planner.isClosed(period)) {
+            if (planner.isClosedFor(customer.customerId(), period)) {
                 closed.closing(customer.customerId(), period)
                         .ifPresent(closing -> closings.add(new Closing(period, closing)));
             }

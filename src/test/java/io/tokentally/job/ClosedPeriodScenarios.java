@@ -1050,6 +1050,31 @@ abstract class ClosedPeriodScenarios {
         assertThat(november.has("late_invoice_items")).isFalse();
     }
 
+    @Test
+    void aPeriodARunRecordedClosedTakesItsLateUsageAsAnInvoiceItemWhenALaterRunsClockPutsItInItsGrace()
+            throws Exception {
+        // given a flex customer's $2.50 of 20 October sent as a meter event, and October closed by a run at
+        // 1 November 02:00Z, past its end plus the hour's grace
+        Path input = folder("longer-grace");
+        Path customers = customers("longer-grace", "longer-grace,cus_longer_grace,flex,month,1,UTC");
+        UsageFixtures.write(
+                input.resolve("gateway-1.csv"),
+                "lg-1,2026-10-20T10:10:00Z,longer-grace,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
+        run("2026-10-20", "2026-10-21T02:00:00Z", input, customers);
+        run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+
+        // when $5 more of 25 October is run at a clock inside October's grace, as a grace made longer after the
+        // close puts every later run (hunt EA: the late usage went out as meter events on the invoiced period)
+        UsageFixtures.write(
+                input.resolve("gateway-2.csv"),
+                "lg-2,2026-10-25T10:10:00Z,longer-grace,openai,gpt-4o,2000000,0,0,0,0,0,,ok");
+        run("2026-10-25", "2026-11-01T00:30:00Z", input, customers);
+
+        // then the $5 is one invoice item and the meter holds only what was sent before the close
+        assertThat(itemsOf("cus_longer_grace")).containsExactly("500");
+        assertThat(meterTotal("cus_longer_grace")).isEqualTo(2_500_000L);
+    }
+
     /** OpenAI's usage export: one bucket, 31 October 10:00-11:00Z, of uncached gpt-4o input for proj_late_corr. */
     @Test
     void aPlanChangeInsideAnOpenPeriodReplacesTheIncludedGrantByWhatTheEndedPlanUsedAndUndoingThePlanVoidsIt()

@@ -51,6 +51,25 @@ class ClosedPeriodPlannerTests {
     }
 
     @Test
+    void aCustomersPeriodARunRecordedClosedStaysClosedUnderALongerGraceAndNoOtherPeriodOrCustomersDoes() {
+        // given acme's October recorded closed at 01:00 under an hour's grace, and the grace made 72 hours since
+        Instant now = Instant.parse("2026-11-01T05:00:00Z");
+        ClosedPeriodPlanner planner = new ClosedPeriodPlanner(now, Duration.ofHours(72), Map.of("acme", OCTOBER.end()));
+        BillingPeriod toOctober30 =
+                new BillingPeriod(Instant.parse("2026-10-01T00:00:00Z"), Instant.parse("2026-10-31T00:00:00Z"));
+        BillingPeriod toNovember1Noon =
+                new BillingPeriod(Instant.parse("2026-10-01T12:00:00Z"), Instant.parse("2026-11-01T12:00:00Z"));
+
+        // then acme's October and a period of its ending before it stay closed; one ending after it, and another
+        // customer's October, are in their grace
+        assertThat(planner.isClosed(OCTOBER)).isFalse();
+        assertThat(planner.isClosedFor("acme", OCTOBER)).isTrue();
+        assertThat(planner.isClosedFor("acme", toOctober30)).isTrue();
+        assertThat(planner.isClosedFor("acme", toNovember1Noon)).isFalse();
+        assertThat(planner.isClosedFor("globex", OCTOBER)).isFalse();
+    }
+
+    @Test
     void theLatestClosedPeriodOfATokyoCycleEndsAtTokyoMidnight() {
         BillingCycle tokyo = new BillingCycle(BillingCycle.Interval.MONTH, 1, 1, ZoneId.of("Asia/Tokyo"));
         ClosedPeriodPlanner planner =

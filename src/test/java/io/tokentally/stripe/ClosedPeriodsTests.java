@@ -51,6 +51,7 @@ class ClosedPeriodsTests {
     Path dir;
 
     private JdbcTemplate jdbc;
+    private JdbcDataSource dataSource;
     private FindingRepository findings;
     private ClosedPeriods closedPeriods;
 
@@ -65,16 +66,23 @@ class ClosedPeriodsTests {
         CustomerRepository customers = new CustomerRepository(jdbc, clock);
         customers.saveAll(List.of(new Customer("acme", "cus_acme", "payg", "Acme")));
         findings = new FindingRepository(jdbc, clock);
-        closedPeriods = new ClosedPeriods(
+        this.dataSource = dataSource;
+        closedPeriods = closedPeriods("PT1H");
+    }
+
+    /** The closed periods of the test's database under a close grace of {@code grace}. */
+    private ClosedPeriods closedPeriods(String grace) {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        return new ClosedPeriods(
                 jdbc,
-                customers,
+                new CustomerRepository(jdbc, clock),
                 new PlanRepository(jdbc, clock),
                 new PurchaseRepository(jdbc),
                 new CreditLedgers(jdbc, new RatedDays(jdbc, dataSource, new DataSourceTransactionManager(dataSource))),
                 new ClosedPeriodRepository(jdbc),
                 new OutboxGrants(jdbc),
                 findings,
-                new Binder(new MapConfigurationPropertySource(Map.of("tokentally.stripe.period-close-grace", "PT1H")))
+                new Binder(new MapConfigurationPropertySource(Map.of("tokentally.stripe.period-close-grace", grace)))
                         .bind("tokentally.stripe", StripeProperties.class)
                         .get());
     }
@@ -136,6 +144,28 @@ class ClosedPeriodsTests {
                             + "\"2026-12-01T00:00:00Z\",\"invoice_item_usd\":\"1.25\",\"revision\":1,"
                             + "\"overage_change_usd\":\"1.25\",\"carried_credits_change_usd\":\"0\","
                             + "\"invoiced_late_before_usd\":\"0\"},\"sources\":[]}");
+        });
+    }
+
+    @Test
+    void aPeriodRecordedClosedStaysClosedWhenTheGraceIsMadeLongerSoItsLateUsageIsStillAnInvoiceItem() {
+        // given: November closed at $2.50 under an hour's grace, then the grace made 72 hours, which by the clock
+        // alone would put December 3rd's runs in November's grace (hunt EA: its invoiced usage went out again as
+        // meter events), and run 6 rates $1.25 more of it
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        ClosedPeriods longerGrace = closedPeriods("PT72H");
+        rated(6, "2026-11-21T10:00:00Z", "1.25");
+
+        // when
+        boolean closed = longerGrace.planner(NOW).isClosedFor("acme", NOVEMBER);
+        List<OutboxRow> items = longerGrace.lateInvoiceItems(6, WINDOW, NOW);
+
+        // then
+        assertThat(closed).isTrue();
+        assertThat(items).singleElement().satisfies(item -> {
+            assertThat(item.kind()).isEqualTo(OutboxRow.Kind.INVOICE_ITEM);
+            assertThat(item.valueMicros()).isEqualTo(1_250_000);
         });
     }
 

@@ -1503,6 +1503,27 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aDropWatchSwitchThatIsNeitherTrueNorFalseStopsARunTooThoughRunsNeverWatch() {
+        // given yes, which a run, watching no drop folder whatever the setting says, left unread (hunt ED: the run
+        // billed the night where README says another value stops start-up)
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        setting("tokentally.s3.watch", "yes");
+        StringWriter err = new StringWriter();
+
+        // when
+        int exit = runReportingFailures(err);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo(
+                        "tokentally: Property tokentally.s3.watch with value 'yes' is invalid: must be true or false");
+        assertThat(work.resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void serveWithoutApiTokensSaysTheyAreEmptyNotHidden() {
         // given no tokentally.api.tokens at all
         setting("tokentally.data-dir", work.resolve("data").toString());

@@ -60,7 +60,7 @@ class RunRequests {
     /** Starts the first run of a window; a window that already has one is a conflict. */
     JobExecution start(String job, StartRequest request) throws Exception {
         BillingJobParameters parameters = parameters(job, request, false);
-        refuseIfRunning(parameters);
+        refuseIfRunning(parameters, job, false);
         Optional<JobExecution> started;
         try {
             started = runs.startFirst(parameters);
@@ -72,7 +72,7 @@ class RunRequests {
                     jobRepository.getLastJobExecution(jobRepository.getJobInstance(JOB, parameters.toJobParameters()));
             if (last != null && last.getStatus().isRunning()) {
                 // another start of the window won the race a moment ago: its run is under way, not over
-                return running(last, parameters.date().toString());
+                return running(last, parameters.date().toString(), job);
             }
             return ApiProblem.conflict("window " + parameters.date() + " was already run (execution "
                     + (last == null ? "?" : last.getId() + ", " + last.getStatus())
@@ -81,12 +81,12 @@ class RunRequests {
     }
 
     /**
-     * Runs a window again on purpose: its last run, if failed or stopped, is restarted; otherwise the next
-     * rerun starts, which picks up only what changed.
+     * Runs a window again on purpose: its last run, if failed or stopped, or still marked running by a process known
+     * to be gone, is restarted; otherwise the next rerun starts, which picks up only what changed.
      */
     JobExecution rerun(String job, StartRequest request) throws Exception {
         BillingJobParameters parameters = parameters(job, request, true);
-        refuseIfRunning(parameters);
+        refuseIfRunning(parameters, job, true);
         return run(parameters);
     }
 
@@ -159,16 +159,26 @@ class RunRequests {
                 .toList();
     }
 
-    private void refuseIfRunning(BillingJobParameters parameters) {
+    /**
+     * Refuses a start or rerun of a window whose run is going; one still marked running by a process known to be gone
+     * is left to a rerun, which resumes it, and a start is told so.
+     */
+    private void refuseIfRunning(BillingJobParameters parameters, String job, boolean resumesGone) {
         String date = parameters.date().toString();
         for (JobExecution running : jobRepository.findRunningJobExecutions(JOB)) {
-            if (date.equals(running.getJobParameters().getString(BillingJobParameters.DATE))) {
-                throw running(running, date);
+            if (date.equals(running.getJobParameters().getString(BillingJobParameters.DATE))
+                    && !(resumesGone && runs.processGone(running))) {
+                throw running(running, date, job);
             }
         }
     }
 
-    private static ApiProblem running(JobExecution running, String date) {
+    private ApiProblem running(JobExecution running, String date, String job) {
+        if (runs.processGone(running)) {
+            return ApiProblem.conflict("execution " + running.getId() + " of window " + date + " is marked "
+                    + running.getStatus() + " but the process that ran it is gone; POST /api/jobs/" + job
+                    + "/reruns to resume it");
+        }
         return ApiProblem.conflict("execution " + running.getId() + " of window " + date + " is " + running.getStatus()
                 + "; wait for it or stop it");
     }

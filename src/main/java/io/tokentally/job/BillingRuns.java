@@ -283,6 +283,14 @@ public class BillingRuns {
         return jobRepository.getJobExecutions(execution.getJobInstance()).size() > 1;
     }
 
+    /**
+     * Whether the process of an execution still marked running is known to be gone: one of this host that no longer
+     * exists, or one of another host whose lease has lapsed. A run of its window resumes such an execution.
+     */
+    public boolean processGone(JobExecution execution) {
+        return owners.ownerGone(execution);
+    }
+
     /** The names of an execution's steps still marked running. */
     public static List<String> runningSteps(JobExecution execution) {
         return execution.getStepExecutions().stream()

@@ -13,11 +13,13 @@ import io.tokentally.reconcile.Evidence;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.RunFolders;
+import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -102,7 +104,8 @@ class RunsApiIntegrationTests {
             "2026-11-05",
             "2026-11-06",
             "2026-11-07",
-            "2026-11-08"
+            "2026-11-08",
+            "2026-11-09"
         }) {
             Path folder = Files.createDirectories(WORK.resolve("usage-" + day));
             UsageFixtures.write(
@@ -304,6 +307,46 @@ class RunsApiIntegrationTests {
                         .get("status")
                         .asString())
                 .isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void anExecutionWhoseProcessIsGoneIsResumedByARerunAndAStartSaysSo() throws Exception {
+        // given an execution of window 2026-11-09 still marked STARTED by a process of this host that was killed
+        // (hunt EB: every start and rerun answered "wait for it or stop it", for good)
+        JobParameters parameters = new BillingJobParameters(
+                        LocalDate.parse("2026-11-09"),
+                        0,
+                        List.of("gateway=" + WORK.resolve("usage-2026-11-09")),
+                        FIXTURES.resolve("job-customers.csv"),
+                        FIXTURES.resolve("job-plans.yaml"),
+                        FIXTURES.resolve("job-prices.csv"))
+                .toJobParameters();
+        Process killed = new ProcessBuilder("true").start();
+        killed.waitFor();
+        ExecutionContext owner = new ExecutionContext();
+        owner.putString("owner.host", InetAddress.getLocalHost().getHostName());
+        owner.putLong("owner.pid", killed.pid());
+        JobExecution gone = jobRepository.createJobExecution(
+                jobRepository.createJobInstance("nightlyBillingJob", parameters), parameters, owner);
+        gone.setStatus(BatchStatus.STARTED);
+        gone.setStartTime(LocalDateTime.now());
+        jobRepository.update(gone);
+
+        // when
+        var start = api.post("/api/jobs/nightly-billing/executions", body("2026-11-09"));
+        var rerun = api.post("/api/jobs/nightly-billing/reruns", "{\"date\":\"2026-11-09\"}");
+
+        // then a start is told the process is gone and how to resume, and the rerun resumes the run where it stopped
+        assertProblem(
+                start,
+                409,
+                "execution " + gone.getId() + " of window 2026-11-09 is marked STARTED but the process that ran it is"
+                        + " gone; POST /api/jobs/nightly-billing/reruns to resume it");
+        assertThat(rerun.statusCode()).isEqualTo(202);
+        JsonNode resumed = api.awaitExecution(json(rerun).get("executionId").asLong(), status("COMPLETED", "FAILED"));
+        assertThat(resumed.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(resumed.get("rerun").asLong()).isZero();
+        assertThat(step(resumed, "ingestStep").get("read").asLong()).isEqualTo(40);
     }
 
     @Test

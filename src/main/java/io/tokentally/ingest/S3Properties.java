@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -72,10 +73,15 @@ public record S3Properties(
                             + "': an object no reader could read would be put with those that were read");
         }
         if (drop != null && !drop.isBlank()) {
+            Optional<S3Source> parsed;
             try {
-                S3Source.parse(drop);
+                parsed = S3Source.parse(drop);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("tokentally.s3.drop: " + e.getMessage(), e);
+            }
+            if (parsed.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "tokentally.s3.drop must be [name=]s3://bucket/prefix, not '" + drop + "'");
             }
         }
     }

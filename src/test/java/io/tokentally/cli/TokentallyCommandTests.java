@@ -1357,6 +1357,21 @@ class TokentallyCommandTests {
     }
 
     @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aDropFolderThatIsNoS3LocationIsRefusedAsItsSettingIsReadNotByABeansStackTrace(CapturedOutput output) {
+        // given (hunt ED: the health indicator refused it first, after 'Application run failed' and 51 lines of trace)
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.s3.drop", "notaurl");
+
+        // when
+        String said = refusedStart();
+
+        // then
+        assertThat(said).isEqualTo("tokentally: tokentally.s3.drop must be [name=]s3://bucket/prefix, not 'notaurl'");
+        assertThat(output.getAll()).doesNotContain("BeanCreationException").doesNotContain("s3HealthIndicator");
+    }
+
+    @Test
     void aSettingWhoseCheckWrapsAnotherIsSaidWholeTheSettingBeforeTheReason() {
         // given a drop folder that names no bucket: the setting's check puts its name before the reader's words
         setting("tokentally.data-dir", work.resolve("data").toString());

@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -110,7 +111,7 @@ public final class PurchasesFile {
         try {
             String start = text.stripLeading();
             if (start.startsWith("[")) {
-                JsonNode array = tree(shown, text.strip());
+                JsonNode array = tree(shown, text, true);
                 for (int i = 0; i < array.size(); i++) {
                     rows.add(row(shown + " object " + (i + 1), i + 1L, array.get(i)));
                 }
@@ -120,7 +121,7 @@ public final class PurchasesFile {
                 for (int i = 0; i < lines.size(); i++) {
                     if (!lines.get(i).isBlank()) {
                         String where = shown + " line " + (i + 1);
-                        rows.add(row(where, i + 1L, tree(where, lines.get(i))));
+                        rows.add(row(where, i + 1L, tree(where, lines.get(i), false)));
                     }
                 }
             } else {
@@ -153,12 +154,20 @@ public final class PurchasesFile {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
-    private static JsonNode tree(String where, String json) {
+    /**
+     * The JSON of {@code where}; {@code placed}: a whole file, whose refusal names the line and column the reader
+     * stopped at (a line of JSON Lines is named by {@code where} already).
+     */
+    private static JsonNode tree(String where, String json, boolean placed) {
         try {
             return JSON.readTree(json);
         } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            String place = placed && at != null && at.getLineNr() > 0
+                    ? " line " + at.getLineNr() + ", column " + at.getColumnNr()
+                    : "";
             throw new IllegalArgumentException(
-                    where + ": not valid JSON: " + JacksonMessages.withoutSource(e.getOriginalMessage()));
+                    where + place + ": not valid JSON: " + JacksonMessages.withoutSource(e.getOriginalMessage()));
         }
     }
 

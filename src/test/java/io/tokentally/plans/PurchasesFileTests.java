@@ -170,7 +170,8 @@ class PurchasesFileTests {
                 .withMessage("purchases-b.jsonl line 1: not valid JSON: key AMOUNT repeats key amount");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PurchasesFile.read(twiceInOneCase))
-                .withMessageStartingWith("purchases-c.json: not valid JSON: Duplicate Object property \"amount\"");
+                .withMessageStartingWith(
+                        "purchases-c.json line 1, column 119: not valid JSON: Duplicate Object property \"amount\"");
     }
 
     @Test
@@ -245,6 +246,13 @@ class PurchasesFileTests {
                 .isThrownBy(() -> PurchasesFile.read(cut))
                 .withMessage("purchases-cut.jsonl line 2: not valid JSON: Unexpected end-of-input: expected close"
                         + " marker for Object");
+        // and an array cut short, by the line and column the reader stopped at (hunt ED: the file alone)
+        Path cutArray = Files.writeString(
+                dir.resolve("purchases-cut.json"), "[\n  {\"purchase_id\": \"p8\",\n   \"customer_id\": \"acme\",\n");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> PurchasesFile.read(cutArray))
+                .withMessageStartingWith(
+                        "purchases-cut.json line 4, column 1: not valid JSON: Unexpected end-of-input");
     }
 
     @Test

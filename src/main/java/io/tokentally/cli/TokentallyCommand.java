@@ -200,6 +200,14 @@ public class TokentallyCommand {
                 lastIsSprings = cause instanceof NestedRuntimeException;
             }
         }
+        if (messages.isEmpty()) {
+            // a failure without words (one seen as a SIGTERM met serve's start-up): its kinds are all there is to say
+            List<String> kinds = new ArrayList<>();
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                kinds.add(cause.getClass().getName());
+            }
+            return "tokentally: " + String.join(" caused by ", kinds) + ", without a message";
+        }
         return "tokentally: " + String.join("\n  caused by: ", messages);
     }
 

@@ -1040,6 +1040,25 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aFailureWithoutAMessageIsSaidByItsKindsNotAsAnEmptyLine() {
+        // given (hunt EB: serve stopped by a SIGTERM in its start-up printed "tokentally: " and nothing more)
+        Exception failure = new IllegalStateException(null, new InterruptedException());
+        StringWriter err = new StringWriter();
+        CommandLine line = new CommandLine(new TokentallyCommand());
+        line.setErr(new PrintWriter(err, true));
+
+        // when
+        int exit = TokentallyCommand.reportFailure(failure, line, null);
+
+        // then
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .isEqualTo("tokentally: java.lang.IllegalStateException caused by java.lang.InterruptedException,"
+                        + " without a message");
+    }
+
+    @Test
     void aWatcherWhoseCustomersFileIsNotThereStopsStartUpNamingTheProperty() {
         // given: each run the watcher started failed at its first step
         Path missing = work.resolve("customers.csv");

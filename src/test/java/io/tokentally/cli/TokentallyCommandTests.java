@@ -1336,7 +1336,9 @@ class TokentallyCommandTests {
         assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
         assertThat(err.toString().lines())
                 .singleElement()
-                .isEqualTo("tokentally: " + property + " = (empty): must not be null");
+                // said as the other settings' empty values are (hunt ED: "must not be null")
+                .isEqualTo("tokentally: " + property + " = (empty): cannot be read (is empty: give it a value, or leave"
+                        + " the setting out to take its default)");
         assertThat(work.resolve("runs")).doesNotExist();
     }
 

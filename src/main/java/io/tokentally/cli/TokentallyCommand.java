@@ -187,7 +187,7 @@ public class TokentallyCommand {
         List<String> messages = new ArrayList<>();
         boolean lastIsSprings = false;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            String text = cause.getMessage();
+            String text = cause.getMessage() == null || cause.getMessage().isBlank() ? null : cause.getMessage();
             String last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
             boolean replaces = text != null && last != null && lastIsSprings && last.endsWith(text);
             boolean adds = text != null && !replaces && (last == null || !last.contains(text));

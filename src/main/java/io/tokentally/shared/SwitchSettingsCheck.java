@@ -47,7 +47,8 @@ class SwitchSettingsCheck extends EarlySettingCheck {
         for (PropertySource<?> source : configurable.getPropertySources()) {
             Object value = source.getProperty(property);
             if (value != null) {
-                values.add(value);
+                // as the environment reads it: ${WATCH:false} is false
+                values.add(configurable.resolvePlaceholders(String.valueOf(value)));
             }
         }
         return values;

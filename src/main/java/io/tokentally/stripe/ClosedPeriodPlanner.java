@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Decides when a billing period is closed for Stripe and which invoice item a closed period needs: a
- * pure function of the clock, the close grace, the period's closing position, its position now and
- * what the outbox already holds for it (ADR 0021).
+ * pure function of the clock, the close grace, the periods runs recorded closed, the period's closing position, its
+ * position now and what the outbox already holds for it (ADR 0021).
  */
 public final class ClosedPeriodPlanner {
 
@@ -39,7 +39,7 @@ public final class ClosedPeriodPlanner {
     public ClosedPeriodPlanner(Instant now, Duration grace, Map<String, Instant> closedThrough) {
         this.now = now;
         this.grace = grace;
-        this.closedThrough = closedThrough;
+        this.closedThrough = Map.copyOf(closedThrough);
     }
 
     /** Whether Stripe has invoiced the period: the clock is at or past its end plus the grace. */

@@ -75,12 +75,20 @@ public class ClosedPeriodRepository {
         return credits;
     }
 
-    /** Per customer id, the latest end of its periods whose closing position a run recorded. */
-    Map<String, Instant> latestEnds() {
+    /**
+     * Per customer id, the latest end of its periods whose closing position a run recorded at or before {@code asOf}:
+     * a run judges by the closes made by its own clock, so one resumed after a later run closed a period it rated
+     * still sends that period's events (and {@link MeterEventsAfterClose} says they came late).
+     */
+    Map<String, Instant> latestEnds(Instant asOf) {
         Map<String, Instant> ends = new HashMap<>();
-        jdbc.query("SELECT customer_id, MAX(period_end) AS latest_end FROM closed_period GROUP BY customer_id", rs -> {
-            ends.put(rs.getString(1), SqlTime.read(rs, "latest_end"));
-        });
+        jdbc.query(
+                "SELECT customer_id, MAX(period_end) AS latest_end FROM closed_period WHERE closed_at <= ?"
+                        + " GROUP BY customer_id",
+                rs -> {
+                    ends.put(rs.getString(1), SqlTime.read(rs, "latest_end"));
+                },
+                SqlTime.utc(asOf));
         return ends;
     }
 

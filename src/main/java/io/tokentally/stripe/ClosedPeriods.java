@@ -68,9 +68,9 @@ public class ClosedPeriods {
         this.properties = properties;
     }
 
-    /** The planner of a run at {@code now}: the close grace, and the periods runs recorded closed stay so. */
+    /** The planner of a run at {@code now}: the close grace, and the periods runs recorded closed by then stay so. */
     public ClosedPeriodPlanner planner(Instant now) {
-        return new ClosedPeriodPlanner(now, properties.periodCloseGrace(), closed.latestEnds());
+        return new ClosedPeriodPlanner(now, properties.periodCloseGrace(), closed.latestEnds(now));
     }
 
     /**

@@ -105,7 +105,8 @@ class RunsApiIntegrationTests {
             "2026-11-06",
             "2026-11-07",
             "2026-11-08",
-            "2026-11-09"
+            "2026-11-09",
+            "2026-11-11"
         }) {
             Path folder = Files.createDirectories(WORK.resolve("usage-" + day));
             UsageFixtures.write(
@@ -310,43 +311,63 @@ class RunsApiIntegrationTests {
     }
 
     @Test
-    void anExecutionWhoseProcessIsGoneIsResumedByARerunAndAStartSaysSo() throws Exception {
-        // given an execution of window 2026-11-09 still marked STARTED by a process of this host that was killed
-        // (hunt EB: every start and rerun answered "wait for it or stop it", for good)
-        JobParameters parameters = new BillingJobParameters(
-                        LocalDate.parse("2026-11-09"),
-                        0,
-                        List.of("gateway=" + WORK.resolve("usage-2026-11-09")),
-                        FIXTURES.resolve("job-customers.csv"),
-                        FIXTURES.resolve("job-plans.yaml"),
-                        FIXTURES.resolve("job-prices.csv"))
-                .toJobParameters();
-        Process killed = new ProcessBuilder("true").start();
-        killed.waitFor();
-        ExecutionContext owner = new ExecutionContext();
-        owner.putString("owner.host", InetAddress.getLocalHost().getHostName());
-        owner.putLong("owner.pid", killed.pid());
-        JobExecution gone = jobRepository.createJobExecution(
-                jobRepository.createJobInstance("nightlyBillingJob", parameters), parameters, owner);
-        gone.setStatus(BatchStatus.STARTED);
-        gone.setStartTime(LocalDateTime.now());
-        jobRepository.update(gone);
+    void aStartOfAWindowWhoseRunsProcessIsGoneSaysSoAndHowToResumeIt() throws Exception {
+        // given (hunt EB: every start and rerun answered "wait for it or stop it", for good)
+        JobExecution gone = startedByAGoneProcess("2026-11-09");
 
         // when
         var start = api.post("/api/jobs/nightly-billing/executions", body("2026-11-09"));
-        var rerun = api.post("/api/jobs/nightly-billing/reruns", "{\"date\":\"2026-11-09\"}");
 
-        // then a start is told the process is gone and how to resume, and the rerun resumes the run where it stopped
+        // then
         assertProblem(
                 start,
                 409,
                 "execution " + gone.getId() + " of window 2026-11-09 is marked STARTED but the process that ran it is"
                         + " gone; POST /api/jobs/nightly-billing/reruns to resume it");
+    }
+
+    @Test
+    void aRerunOfAWindowWhoseRunsProcessIsGoneResumesThatRun() throws Exception {
+        // given
+        JobExecution gone = startedByAGoneProcess("2026-11-11");
+
+        // when
+        var rerun = api.post("/api/jobs/nightly-billing/reruns", "{\"date\":\"2026-11-11\"}");
+
+        // then the run is resumed where it stopped, in its own job instance, not started again as a rerun
         assertThat(rerun.statusCode()).isEqualTo(202);
-        JsonNode resumed = api.awaitExecution(json(rerun).get("executionId").asLong(), status("COMPLETED", "FAILED"));
+        long id = json(rerun).get("executionId").asLong();
+        JsonNode resumed = api.awaitExecution(id, status("COMPLETED", "FAILED"));
         assertThat(resumed.get("status").asString()).isEqualTo("COMPLETED");
-        assertThat(resumed.get("rerun").asLong()).isZero();
+        assertThat(jobRepository.getJobExecution(id).getJobInstance().getInstanceId())
+                .isEqualTo(gone.getJobInstance().getInstanceId());
         assertThat(step(resumed, "ingestStep").get("read").asLong()).isEqualTo(40);
+    }
+
+    /**
+     * An execution of the window still marked STARTED by a process of this host that has ended, as one killed
+     * leaves it (a process id the system gives again within the test would make it look alive).
+     */
+    private JobExecution startedByAGoneProcess(String day) throws Exception {
+        JobParameters parameters = new BillingJobParameters(
+                        LocalDate.parse(day),
+                        0,
+                        List.of("gateway=" + WORK.resolve("usage-" + day)),
+                        FIXTURES.resolve("job-customers.csv"),
+                        FIXTURES.resolve("job-plans.yaml"),
+                        FIXTURES.resolve("job-prices.csv"))
+                .toJobParameters();
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        ExecutionContext owner = new ExecutionContext();
+        owner.putString("owner.host", InetAddress.getLocalHost().getHostName());
+        owner.putLong("owner.pid", ended.pid());
+        JobExecution gone = jobRepository.createJobExecution(
+                jobRepository.createJobInstance("nightlyBillingJob", parameters), parameters, owner);
+        gone.setStatus(BatchStatus.STARTED);
+        gone.setStartTime(LocalDateTime.now());
+        jobRepository.update(gone);
+        return gone;
     }
 
     @Test

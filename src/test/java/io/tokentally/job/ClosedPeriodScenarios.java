@@ -1051,10 +1051,10 @@ abstract class ClosedPeriodScenarios {
     }
 
     @Test
-    void aPeriodARunRecordedClosedTakesItsLateUsageAsAnInvoiceItemWhenALaterRunsClockPutsItInItsGrace()
+    void aPeriodRecordedClosedUnderAShorterGraceTakesItsLateUsageAsAnInvoiceItemOnceTheGraceIsLonger()
             throws Exception {
-        // given a flex customer's $2.50 of 20 October sent as a meter event, and October closed by a run at
-        // 1 November 02:00Z, past its end plus the hour's grace
+        // given a flex customer's $2.50 of 20 October sent as a meter event, and October closed at 1 November 00:20Z,
+        // as a run under a 15-minute grace records it (the scenarios' grace is an hour: the record is dated so)
         Path input = folder("longer-grace");
         Path customers = customers("longer-grace", "longer-grace,cus_longer_grace,flex,month,1,UTC");
         UsageFixtures.write(
@@ -1062,9 +1062,12 @@ abstract class ClosedPeriodScenarios {
                 "lg-1,2026-10-20T10:10:00Z,longer-grace,openai,gpt-4o,1000000,0,0,0,0,0,,ok");
         run("2026-10-20", "2026-10-21T02:00:00Z", input, customers);
         run("2026-10-31", "2026-11-01T02:00:00Z", input, customers);
+        jdbc.update(
+                "UPDATE closed_period SET closed_at = ? WHERE customer_id = 'longer-grace'",
+                SqlTime.utc(Instant.parse("2026-11-01T00:20:00Z")));
 
-        // when $5 more of 25 October is run at a clock inside October's grace, as a grace made longer after the
-        // close puts every later run (hunt EA: the late usage went out as meter events on the invoiced period)
+        // when $5 more of 25 October is run at 00:30Z, inside October's grace of an hour (hunt EA: a grace made
+        // longer after the close sent the late usage as meter events on the invoiced period)
         UsageFixtures.write(
                 input.resolve("gateway-2.csv"),
                 "lg-2,2026-10-25T10:10:00Z,longer-grace,openai,gpt-4o,2000000,0,0,0,0,0,,ok");

@@ -246,9 +246,15 @@ class PurchasesFileTests {
                 .isThrownBy(() -> PurchasesFile.read(cut))
                 .withMessage("purchases-cut.jsonl line 2: not valid JSON: Unexpected end-of-input: expected close"
                         + " marker for Object");
-        // and an array cut short, by the line and column the reader stopped at (hunt ED: the file alone)
+    }
+
+    @Test
+    void anArrayCutShortRefusesTheFeedNamedByTheLineAndColumnTheReaderStoppedAt() throws IOException {
+        // given (hunt ED: named by the file alone)
         Path cutArray = Files.writeString(
                 dir.resolve("purchases-cut.json"), "[\n  {\"purchase_id\": \"p8\",\n   \"customer_id\": \"acme\",\n");
+
+        // when / then
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> PurchasesFile.read(cutArray))
                 .withMessageStartingWith(

@@ -158,15 +158,30 @@ class ClosedPeriodsTests {
         rated(6, "2026-11-21T10:00:00Z", "1.25");
 
         // when
-        boolean closed = longerGrace.planner(NOW).isClosedFor("acme", NOVEMBER);
         List<OutboxRow> items = longerGrace.lateInvoiceItems(6, WINDOW, NOW);
 
         // then
-        assertThat(closed).isTrue();
         assertThat(items).singleElement().satisfies(item -> {
             assertThat(item.kind()).isEqualTo(OutboxRow.Kind.INVOICE_ITEM);
             assertThat(item.valueMicros()).isEqualTo(1_250_000);
         });
+    }
+
+    @Test
+    void aRunJudgesByTheClosesRecordedByItsOwnClockSoOneResumedAfterALaterCloseStillSendsItsEvents() {
+        // given November recorded closed at NOW, under a grace since made 72 hours
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        ClosedPeriods longerGrace = closedPeriods("PT72H");
+
+        // when a run whose clock read a minute before the close plans (its record step ran then), and one after
+        boolean forTheEarlierRun = longerGrace.planner(NOW.minusSeconds(60)).isClosedFor("acme", NOVEMBER);
+        boolean forALaterRun = longerGrace.planner(NOW).isClosedFor("acme", NOVEMBER);
+
+        // then the earlier run's events of November go out, which the close's check says came late (review 86: the
+        // usage a later run closed was neither sent nor invoiced)
+        assertThat(forTheEarlierRun).isFalse();
+        assertThat(forALaterRun).isTrue();
     }
 
     @Test

@@ -23,12 +23,10 @@ class SwitchSettingsCheck extends EarlySettingCheck {
     @Override
     protected void check(Environment environment) {
         for (String property : SWITCHES) {
-            for (Object value : valuesOf(environment, property)) {
-                String text = String.valueOf(value);
-                // the conditions take only true (in any case) for on, where a binder would also read yes, on and 1 as
-                // true
-                if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-                    throw new InvalidConfigurationPropertyValueException(property, text, "must be true or false");
+            for (String value : valuesOf(environment, property)) {
+                // the conditions take only true (any case) for on; a binder would also read yes, on and 1 as true
+                if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    throw new InvalidConfigurationPropertyValueException(property, value, "must be true or false");
                 }
             }
         }
@@ -38,12 +36,12 @@ class SwitchSettingsCheck extends EarlySettingCheck {
      * Every value the setting is given, not only the one that wins: a command sets {@code tokentally.s3.watch=false}
      * over the operator's, which would hide a {@code yes} given to it.
      */
-    private static List<Object> valuesOf(Environment environment, String property) {
+    private static List<String> valuesOf(Environment environment, String property) {
         if (!(environment instanceof ConfigurableEnvironment configurable)) {
             String value = environment.getProperty(property);
             return value == null ? List.of() : List.of(value);
         }
-        List<Object> values = new ArrayList<>();
+        List<String> values = new ArrayList<>();
         for (PropertySource<?> source : configurable.getPropertySources()) {
             Object value = source.getProperty(property);
             if (value != null) {

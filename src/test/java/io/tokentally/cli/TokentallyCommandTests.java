@@ -1024,16 +1024,12 @@ class TokentallyCommandTests {
         // given
         Exception failure = catchException(() -> SpringContexts.start(
                 Map.of("tokentally.data-dir", work.resolve("data").toString(), "tokentally.s3.watch", "true")));
-        StringWriter err = new StringWriter();
-        CommandLine line = new CommandLine(new TokentallyCommand());
-        line.setErr(new PrintWriter(err, true));
 
         // when
-        int exit = TokentallyCommand.reportFailure(failure, line, null);
+        String said = reported(failure);
 
         // then: said as a bad setting, not as the watcher's construction that failed
-        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-        assertThat(err.toString().lines())
+        assertThat(said.lines())
                 .singleElement()
                 .isEqualTo("tokentally: Property tokentally.s3.drop with value '' is invalid: it must name the drop"
                         + " folder as [name=]s3://bucket/prefix when tokentally.s3.watch=true");
@@ -1043,19 +1039,24 @@ class TokentallyCommandTests {
     void aFailureWithoutAMessageIsSaidByItsKindsNotAsAnEmptyLine() {
         // given (hunt EB: serve stopped by a SIGTERM in its start-up printed "tokentally: " and nothing more)
         Exception failure = new IllegalStateException(null, new InterruptedException());
-        StringWriter err = new StringWriter();
-        CommandLine line = new CommandLine(new TokentallyCommand());
-        line.setErr(new PrintWriter(err, true));
 
         // when
-        int exit = TokentallyCommand.reportFailure(failure, line, null);
+        String said = reported(failure);
 
         // then
-        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
-        assertThat(err.toString().lines())
+        assertThat(said.lines())
                 .singleElement()
                 .isEqualTo("tokentally: java.lang.IllegalStateException caused by java.lang.InterruptedException,"
                         + " without a message");
+    }
+
+    /** What the command line prints of a failure to its error stream; its exit code is the failure's. */
+    private static String reported(Exception failure) {
+        StringWriter err = new StringWriter();
+        CommandLine line = new CommandLine(new TokentallyCommand());
+        line.setErr(new PrintWriter(err, true));
+        assertThat(TokentallyCommand.reportFailure(failure, line, null)).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        return err.toString();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.tokentally.plans.CreditGrant;
 import io.tokentally.plans.Customer;
 import io.tokentally.plans.CustomerRepository;
 import io.tokentally.plans.Plan;
+import io.tokentally.plans.PlanAssignment;
 import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PlanType;
 import io.tokentally.plans.Purchase;
@@ -16,6 +17,7 @@ import io.tokentally.rating.RatedDays;
 import io.tokentally.rating.UnplannedHours;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.BillingCycle;
 import io.tokentally.shared.BillingPeriod;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.UsageWindow;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -182,6 +185,38 @@ class ClosedPeriodsTests {
         // usage a later run closed was neither sent nor invoiced)
         assertThat(forTheEarlierRun).isFalse();
         assertThat(forALaterRun).isTrue();
+    }
+
+    @Test
+    void aPeriodOfANewCycleEndingByARecordedCloseHasItsClosingPositionRecordedUnderALongerGrace() {
+        // given calendar November recorded closed at $2.50 under an hour's grace; then acme's cycle made Tokyo's
+        // months, whose November ends on 30 November at 15:00 UTC, before the recorded close's end, and the grace 72
+        // hours, by which that November would still be in its grace until 3 December at 15:00
+        rated(5, "2026-11-20T10:00:00Z", "2.5");
+        closedPeriods.recordClosingPositions(5, WINDOW, NOW);
+        BillingCycle tokyo = new BillingCycle(BillingCycle.Interval.MONTH, 1, 1, ZoneId.of("Asia/Tokyo"));
+        new CustomerRepository(jdbc, Clock.fixed(NOW, ZoneOffset.UTC))
+                .saveAll(List.of(new Customer(
+                        "acme",
+                        "cus_acme",
+                        "payg",
+                        "Acme",
+                        tokyo,
+                        List.of(new PlanAssignment(Instant.EPOCH, "payg")))));
+        rated(6, "2026-11-21T10:00:00Z", "1.25");
+
+        // when
+        Map<BillingPeriod, Integer> recorded = closedPeriods("PT72H").recordClosingPositions(6, WINDOW, NOW);
+
+        // then Tokyo's November, invoiced with calendar November, is recorded closed with the usage run 6 touched
+        BillingPeriod tokyoNovember =
+                new BillingPeriod(Instant.parse("2026-10-31T15:00:00Z"), Instant.parse("2026-11-30T15:00:00Z"));
+        assertThat(recorded).containsEntry(tokyoNovember, 1);
+        assertThat(jdbc.queryForObject(
+                        "SELECT overage_usd FROM closed_period WHERE customer_id = 'acme' AND period_end = ?",
+                        BigDecimal.class,
+                        SqlTime.utc(tokyoNovember.end())))
+                .isEqualByComparingTo("3.75");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.tokentally.job;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -18,13 +19,14 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses two of tokentally's settings that Spring's binding takes without a word. An empty amount or duration
+ * Refuses two of tokentally's settings that Spring's binding takes without a word. An empty amount, duration or path
  * ({@code TOKENTALLY_BALANCES_FLOOR_USD=}, say) is read as no value and so takes the default, where an empty number
- * of another type stops start-up: an operator who meant to set a floor or a timeout and left it blank would never
- * know. A duration without a unit ({@code tokentally.schedules.grace=15}) is read as milliseconds, which no setting
- * here is meant in. An empty number of another type, which stops start-up anyway, is said to be empty too, not in
- * the words of the conversion that failed ("A null value cannot be assigned to a primitive type"). The failure
- * names the property, as for every other setting that cannot be read. Spring's own
+ * of another type stops start-up: an operator who meant to set a floor, a timeout or a file and left it blank would
+ * never know (hunt EF: an empty {@code TOKENTALLY_ATTRIBUTION_MAPPING_FILE=} read no mapping, and the night's
+ * provider usage went unattributed). A duration without a unit ({@code tokentally.schedules.grace=15}) is read as
+ * milliseconds, which no setting here is meant in. An empty number of another type, which stops start-up anyway, is
+ * said to be empty too, not in the words of the conversion that failed ("A null value cannot be assigned to a
+ * primitive type"). The failure names the property, as for every other setting that cannot be read. Spring's own
  * settings are left as Spring reads them (some of its durations have a unit of their own).
  */
 @Component
@@ -34,7 +36,7 @@ class MisreadSettingsChecks implements ConfigurationPropertiesBindHandlerAdvisor
     static final String NO_UNIT = "has no unit: give one, such as 30s, 15m or 2h";
 
     private static final ConfigurationPropertyName OURS = ConfigurationPropertyName.of("tokentally");
-    private static final Set<Class<?>> EMPTY_IS_NOT_DEFAULT = Set.of(BigDecimal.class, Duration.class);
+    private static final Set<Class<?>> EMPTY_IS_NOT_DEFAULT = Set.of(BigDecimal.class, Duration.class, Path.class);
     /** A number of milliseconds by Spring's reading of a duration without a unit of its own; zero is zero in any. */
     private static final Pattern UNIT_LESS = Pattern.compile("[+-]?0*[1-9][0-9]*");
 

@@ -1223,6 +1223,9 @@ class TokentallyCommandTests {
                         + " read (is empty: give it a value, or leave the setting out to take its default)",
                 "tokentally.balances.webhook-timeout | '' | tokentally: tokentally.balances.webhook-timeout = (empty):"
                         + " cannot be read (is empty: give it a value, or leave the setting out to take its default)",
+                // an empty optional file is not "none" either: the mapping's usage would go unattributed (hunt EF)
+                "tokentally.attribution.mapping-file | '' | tokentally: tokentally.attribution.mapping-file = (empty):"
+                        + " cannot be read (is empty: give it a value, or leave the setting out to take its default)",
                 // a whole number stops start-up when empty anyway: said the same way, not in the converter's words
                 "tokentally.ingest.threads | '' | tokentally: tokentally.ingest.threads = (empty): cannot be read (is"
                         + " empty: give it a value, or leave the setting out to take its default)",

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokentally.TestH2;
 import io.tokentally.TestPostgres;
+import io.tokentally.rating.Balance;
+import io.tokentally.reconcile.BalanceRepository;
 import io.tokentally.reconcile.Finding;
 import io.tokentally.reconcile.FindingRepository;
 import java.math.BigDecimal;
@@ -33,9 +35,10 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Two runs that load the same new plan or customer, or record the same new finding, at the same moment, on H2 and on
- * PostgreSQL at 127.0.0.1:5432: the second waits for the first's row and updates it, where both once found no row to
- * update and the second's insert failed on the key (hunt AO: a run's load of its customers failed that way).
+ * Two runs that load the same new plan or customer, record the same new finding or save a customer's first balance,
+ * at the same moment, on H2 and on PostgreSQL at 127.0.0.1:5432: the second waits for the first's row and updates it,
+ * where both once found no row to update and the second's insert failed on the key (hunt AO: a run's load of its
+ * customers failed that way).
  */
 class ConcurrentFirstWritesIntegrationTests {
 
@@ -150,6 +153,33 @@ class ConcurrentFirstWritesIntegrationTests {
                         String.class,
                         "at-once"))
                 .isEqualTo("1 2 second");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aCustomersFirstBalanceSavedByTwoRunsAtOnceIsStoredByBoth(String database) throws Exception {
+        // hunt EG: two schedules fired at the same minute on a fresh database, and one run failed on the key
+        DataSource dataSource = DATABASES.get(database);
+        writtenAtOnce(
+                dataSource,
+                db -> new BalanceRepository(db).saveAll(List.of(balance("first-balance", "4.5")), 1),
+                db -> new BalanceRepository(db)
+                        .saveAll(List.of(balance("second-balance", "2"), balance("first-balance", "7.25")), 2));
+
+        BalanceRepository balances = new BalanceRepository(new JdbcTemplate(dataSource));
+        assertThat(balances.find("first-balance").orElseThrow().availableUsd()).isEqualByComparingTo("7.25");
+        assertThat(balances.find("second-balance").orElseThrow().availableUsd()).isEqualByComparingTo("2");
+        assertThat(new JdbcTemplate(dataSource)
+                        .queryForObject(
+                                "SELECT computed_run FROM customer_balance WHERE customer_id = 'first-balance'",
+                                Long.class))
+                .isEqualTo(2);
+    }
+
+    private static Balance balance(String customerId, String availableUsd) {
+        BigDecimal available = new BigDecimal(availableUsd);
+        return new Balance(
+                customerId, CLOCK.instant(), "USD", available, BigDecimal.ZERO, BigDecimal.ZERO, available, 0, true);
     }
 
     private static Finding finding(String message) {

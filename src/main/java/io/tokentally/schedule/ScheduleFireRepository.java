@@ -1,5 +1,6 @@
 package io.tokentally.schedule;
 
+import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import io.tokentally.shared.StorableText;
 import java.time.Clock;
@@ -15,10 +16,26 @@ public class ScheduleFireRepository {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final String insertWatch;
 
     public ScheduleFireRepository(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.insertWatch = SqlDialect.of(jdbc.getDataSource())
+                .insertIfAbsent("schedule_watch", List.of("schedule_name", "watched_since"), List.of("schedule_name"));
+    }
+
+    /**
+     * Since when the schedule has been looked at: {@code processStart}, the start of this process, unless an earlier
+     * process recorded its own ({@code schedule_watch}); recorded at the first look, so a schedule that has not fired
+     * yet is looked at from there after a restart, not from the new process's start.
+     */
+    public Instant watchedSince(String schedule, Instant processStart) {
+        SqlDialect.inserted(jdbc, insertWatch, schedule, SqlTime.utc(processStart));
+        return jdbc.queryForObject(
+                "SELECT watched_since FROM schedule_watch WHERE schedule_name = ?",
+                (rs, rowNum) -> SqlTime.read(rs, "watched_since"),
+                schedule);
     }
 
     public Optional<Instant> lastFire(String schedule) {

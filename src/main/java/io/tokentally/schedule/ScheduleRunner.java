@@ -21,11 +21,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs the schedules of {@code jobs/}. On each tick, for each schedule, the replica that gets the schedule's ShedLock
- * lock looks at the fire times since the last one recorded: the newest, if it is within the grace period, starts;
- * older ones were missed (no replica started them in time): they are logged, recorded as a finding, and run if the
- * schedule catches up (those of one usage day by one run; without catch-up, those whose day a later fire time bills on
- * time are caught up by that run). Every fire time is recorded once, under the lock, so no other replica runs it
- * again; a fire time's records and those of the missed ones its run catches up are written in one transaction.
+ * lock looks at the fire times since the last one recorded (before its first, since a process first looked at the
+ * schedule): the newest, if it is within the grace period, starts; older ones were missed (no replica started them in
+ * time): they are logged, recorded as a finding, and run if the schedule catches up (those of one usage day by one
+ * run; without catch-up, those whose day a later fire time bills on time are caught up by that run). Every fire time
+ * is recorded once, under the lock, so no other replica runs it again; a fire time's records and those of the missed
+ * ones its run catches up are written in one transaction.
  */
 public class ScheduleRunner {
 
@@ -88,7 +89,9 @@ public class ScheduleRunner {
 
     void fireDue(JobSchedule schedule) {
         Instant now = Instant.now(clock);
-        Instant since = fires.lastFire(schedule.name()).orElse(startedAt);
+        // a schedule that has not fired yet: since the first process looked at it (hunt EG: one stopped before the
+        // first fire and started after it looked only from its new start, and the fire time was missed unseen)
+        Instant since = fires.lastFire(schedule.name()).orElseGet(() -> fires.watchedSince(schedule.name(), startedAt));
         // one recorded since (by another replica's tick, not started) is not this process's to record
         unrecorded
                 .keySet()

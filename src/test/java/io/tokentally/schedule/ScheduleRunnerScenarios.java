@@ -146,6 +146,27 @@ abstract class ScheduleRunnerScenarios {
     }
 
     @Test
+    void aProcessStoppedBeforeAScheduleFirstFiredAndStartedAfterFindsTheFireTimeMissed() {
+        // given a process that looked at a new schedule at 02:00 and stopped before its 02:30 fire time
+        String name = unique("first-fire");
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-28T02:00:00Z"));
+        runner(nightly(name, true), clock, recording()).tick();
+
+        // when a process started at 03:00 looks at it
+        clock.set(Instant.parse("2026-11-28T03:00:00Z"));
+        runner(nightly(name, true), clock, recording()).tick();
+
+        // then 02:30 was missed and is caught up, where the new process once looked only after its own start (hunt EG)
+        assertThat(launches).containsExactly(name + " 2026-11-27");
+        assertThat(fires.recent(name, 10).stream().map(ScheduleFire::state)).containsExactly(FireState.CAUGHT_UP);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM finding WHERE kind = 'MISSED_SCHEDULE' AND finding_key LIKE ?",
+                        Integer.class,
+                        "missed-schedule:" + name + ":%"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void reportsMissedRunsAsFindingsAndCatchesThemUpEachForItsOwnDay() {
         // given: the schedule ran on the 20th, then no replica ran until the 23rd at 03:00
         String name = unique("catch-up");

@@ -120,13 +120,33 @@ class PricesCommand {
                     out.printf("Price sync of %s: %s (execution %d)%n", feed, execution.getStatus(), execution.getId());
                     TokentallyCommand.printNotCompleted(
                             execution,
-                            "the same sync again (or tokentally restart " + execution.getId() + ") resumes it",
+                            changesAVersion(execution)
+                                    ? "the same sync again would fail the same way"
+                                    : "the same sync again (or tokentally restart " + execution.getId()
+                                            + ") resumes it",
                             out);
                 }
                 out.flush();
                 return TokentallyCommand.exitCodeOf(execution);
             }
         }
+    }
+
+    /**
+     * Whether a sync failed on a version it would state otherwise: run again, it would fail the same way (hunt EH: it
+     * was said to resume).
+     */
+    static boolean changesAVersion(JobExecution execution) {
+        return execution.getStepExecutions().stream()
+                .flatMap(step -> step.getFailureExceptions().stream())
+                .anyMatch(failure -> {
+                    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                        if (cause instanceof PriceRepository.ChangedVersion) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
     }
 
     /**

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -89,6 +90,7 @@ class PriceSyncTasklet implements Tasklet {
         if (!parameters.dryRun()) {
             added = prices.load(outcome.newVersions());
             recordFindings(outcome, run);
+            resolveReturnedModels(contents.prices(), run);
             if (added > 0) {
                 // a sync effective before hours already billed (--effective in the past) does not reach them
                 backdated.record(before, prices.findAll(), run);
@@ -175,6 +177,21 @@ class PriceSyncTasklet implements Tasklet {
         }
         for (String model : outcome.vanishedModels()) {
             findings.record(modelVanished(feed, model), run);
+        }
+    }
+
+    /**
+     * Resolves the PRICE_MODEL_VANISHED findings of this feed's models that it lists again (hunt EH: one stayed open
+     * saying the model was gone from the feed that priced it anew).
+     */
+    private void resolveReturnedModels(List<FeedPrice> listed, long run) {
+        String prefix = "price-model-vanished:" + parameters.name() + ":";
+        Set<String> models = listed.stream().map(FeedPrice::model).collect(Collectors.toSet());
+        for (FindingRepository.Stored vanished : findings.unresolvedOfKind("PRICE_MODEL_VANISHED")) {
+            String key = vanished.key();
+            if (key.startsWith(prefix) && models.contains(key.substring(prefix.length()))) {
+                findings.resolve(key, run);
+            }
         }
     }
 

@@ -98,7 +98,7 @@ public class PriceRepository {
                         price.key(),
                         price.key() + " is already " + stored.usdPerMillion().toPlainString()
                                 + " (from " + stored.origin() + "); " + price.origin() + " says "
-                                + price.usdPerMillion().toPlainString() + ". " + PricesFile.VERSIONED);
+                                + price.usdPerMillion().toPlainString() + ". " + versioned(price));
             }
             refuseAnotherThreshold(price, stored, thresholds.getOrDefault(ModelInstant.of(price), Map.of()));
             Price earlier = given.putIfAbsent(price.key(), price);
@@ -109,6 +109,16 @@ public class PriceRepository {
             }
         }
     }
+
+    /**
+     * How to give a price otherwise than its version: a feed's by a sync at a later instant (hunt EH: a feed's sync was
+     * told to add a prices file's row), any other's by a row with a later {@code effective_from}.
+     */
+    private static String versioned(Price price) {
+        return PriceSync.feedOf(price.origin()).isPresent() ? FEED_VERSIONED : PricesFile.VERSIONED;
+    }
+
+    static final String FEED_VERSIONED = "Prices are versioned: sync the feed with a later --effective instead";
 
     /** A model's prices from one instant, which share one long-context threshold. */
     private record ModelInstant(String model, Instant effectiveFrom) {

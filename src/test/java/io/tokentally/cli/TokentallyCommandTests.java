@@ -410,6 +410,35 @@ class TokentallyCommandTests {
     }
 
     @Test
+    void aCorrectedFeedAtTheSameEffectiveInstantIsToldToSyncLaterNotToResume() throws Exception {
+        // given a feed synced at 1 December, then corrected
+        setting("tokentally.data-dir", work.resolve("data").toString());
+        setting("tokentally.runs-dir", work.resolve("runs").toString());
+        Path feed = work.resolve("feed.json");
+        String entry =
+                "{\"gpt-fix\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\", \"input_cost_per_token\": %s}}";
+        Files.writeString(feed, entry.formatted("3e-06"));
+        String[] sync = {"prices", "sync", "--feed", feed.toString(), "--effective", "2026-12-01T00:00:00Z"};
+        assertThat(command(new StringWriter(), new StringWriter()).execute(sync))
+                .isZero();
+        Files.writeString(feed, entry.formatted("3.1e-06"));
+        StringWriter out = new StringWriter();
+
+        // when the same sync is given again
+        int exit = command(out, new StringWriter()).execute(sync);
+
+        // then it is told to give a later --effective, not a prices file's row, and not that running it again resumes
+        // it
+        // (hunt EH)
+        assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
+        assertThat(out.toString())
+                .contains("is already 3 (from feed litellm (gpt-fix)); feed litellm (gpt-fix) says 3.1. Prices are"
+                        + " versioned: sync the feed with a later --effective instead; the same sync again would fail"
+                        + " the same way")
+                .doesNotContain("resumes it");
+    }
+
+    @Test
     void aBadArgumentIsSaidWithASuggestionAndWhereTheHelpIsWithoutTheWholeUsage() {
         // given
         StringWriter err = new StringWriter();

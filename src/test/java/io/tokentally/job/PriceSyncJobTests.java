@@ -291,6 +291,30 @@ class PriceSyncJobTests {
     }
 
     @Test
+    void aModelBackInTheFeedThatDroppedItHasItsVanishedFindingResolved() throws Exception {
+        // given gpt-back-mini dropped by the feed that priced it
+        sync(
+                feed("back-first.json", model("gpt-back", "2e-06") + "," + model("gpt-back-mini", "4e-07")),
+                "back-feed",
+                "2026-10-28T00:00:00Z");
+        sync(feed("back-second.json", model("gpt-back", "2e-06")), "back-feed", "2026-10-29T00:00:00Z");
+        String key = "price-model-vanished:back-feed:openai/gpt-back-mini";
+        assertThat(jdbc.queryForObject("SELECT status FROM finding WHERE finding_key = ?", String.class, key))
+                .isEqualTo("OPEN");
+
+        // when the feed lists it again
+        JobExecution third = sync(
+                feed("back-third.json", model("gpt-back", "2e-06") + "," + model("gpt-back-mini", "4e-07")),
+                "back-feed",
+                "2026-10-30T00:00:00Z");
+
+        // then its finding no longer says it is gone (hunt EH: it stayed open)
+        assertThat(third.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForObject("SELECT status FROM finding WHERE finding_key = ?", String.class, key))
+                .isEqualTo("RESOLVED");
+    }
+
+    @Test
     void aPlanThatHoldsPriceChangesKeepsTheOldPriceUntilTheChangeIsApprovedAndThenFromTheApprovalOn() throws Exception {
         // given: carol's plan holds price changes; alice's takes them; gpt-4o input is 0.30 per 1M
         Path plans = holdingPlans("hold");

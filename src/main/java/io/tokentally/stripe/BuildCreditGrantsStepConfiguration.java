@@ -5,6 +5,7 @@ import io.tokentally.plans.PlanRepository;
 import io.tokentally.plans.PurchaseRepository;
 import io.tokentally.rating.CreditLedgers;
 import io.tokentally.reconcile.FindingRepository;
+import io.tokentally.shared.StepLock;
 import java.time.Clock;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
@@ -25,12 +26,16 @@ public class BuildCreditGrantsStepConfiguration {
 
     public static final String BUILD_CREDIT_GRANTS_STEP = "buildCreditGrantsStep";
 
+    /** Under the outbox's lock: one run at a time plans what goes to Stripe (BuildOutboxStepConfiguration). */
     @Bean
     Step buildCreditGrantsStep(
-            JobRepository jobRepository, PlatformTransactionManager tm, Tasklet buildCreditGrantsTasklet) {
-        return new StepBuilder(BUILD_CREDIT_GRANTS_STEP, jobRepository)
+            JobRepository jobRepository,
+            PlatformTransactionManager tm,
+            Tasklet buildCreditGrantsTasklet,
+            StepLock outboxStepLock) {
+        return outboxStepLock.around(new StepBuilder(BUILD_CREDIT_GRANTS_STEP, jobRepository)
                 .tasklet(buildCreditGrantsTasklet, tm)
-                .build();
+                .build());
     }
 
     @Bean

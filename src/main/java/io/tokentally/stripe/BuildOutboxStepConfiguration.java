@@ -7,7 +7,10 @@ import io.tokentally.rating.RatedDays;
 import io.tokentally.rating.UnplannedHours;
 import io.tokentally.reconcile.FindingRepository;
 import io.tokentally.shared.BackgroundCommits;
+import io.tokentally.shared.SqlDialect;
+import io.tokentally.shared.StepLock;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -38,16 +41,30 @@ public class BuildOutboxStepConfiguration {
         return new AmountMeterLayout(properties.eventNamePrefix());
     }
 
+    private static final long OUTBOX_STEP_LOCK_KEY = 0x746f6b2d6f757462L; // "tok-outb"
+
+    /**
+     * Lets one run at a time plan what goes to Stripe: the closing positions of ended periods, the meter events and
+     * late invoice items, the credit grants. Each plans from what the outbox and the closes hold, so two runs planning
+     * one customer's period at once both found nothing of it and planned its first revision, or its first close: the
+     * second failed on the key (hunt EI), and where their amounts differed, a revision would have been lost to it.
+     */
+    @Bean
+    StepLock outboxStepLock(DataSource dataSource, JobRepository jobRepository) {
+        return new StepLock(dataSource, SqlDialect.of(dataSource), OUTBOX_STEP_LOCK_KEY, jobRepository);
+    }
+
     @Bean
     Step buildOutboxStep(
             JobRepository jobRepository,
             PlatformTransactionManager transactionManager,
             Tasklet buildOutboxTasklet,
-            BackgroundCommits backgroundCommits) {
-        return new StepBuilder(BUILD_OUTBOX_STEP, jobRepository)
+            BackgroundCommits backgroundCommits,
+            StepLock outboxStepLock) {
+        return outboxStepLock.around(new StepBuilder(BUILD_OUTBOX_STEP, jobRepository)
                 .tasklet(buildOutboxTasklet, transactionManager)
                 .listener(backgroundCommits)
-                .build();
+                .build());
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.tokentally.stripe;
 
 import io.tokentally.shared.BillingPeriod;
+import io.tokentally.shared.StepLock;
 import io.tokentally.shared.UsageWindow;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,12 +31,16 @@ public class ClosePeriodsStepConfiguration {
     public static final String RECORD_CLOSING_POSITIONS_STEP = "recordClosingPositionsStep";
     private static final Logger log = LoggerFactory.getLogger(ClosePeriodsStepConfiguration.class);
 
+    /** Under the outbox's lock: one run at a time plans what goes to Stripe (BuildOutboxStepConfiguration). */
     @Bean
     Step recordClosingPositionsStep(
-            JobRepository jobRepository, PlatformTransactionManager tm, Tasklet recordClosingPositionsTasklet) {
-        return new StepBuilder(RECORD_CLOSING_POSITIONS_STEP, jobRepository)
+            JobRepository jobRepository,
+            PlatformTransactionManager tm,
+            Tasklet recordClosingPositionsTasklet,
+            StepLock outboxStepLock) {
+        return outboxStepLock.around(new StepBuilder(RECORD_CLOSING_POSITIONS_STEP, jobRepository)
                 .tasklet(recordClosingPositionsTasklet, tm)
-                .build();
+                .build());
     }
 
     @Bean

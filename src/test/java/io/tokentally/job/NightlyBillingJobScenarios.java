@@ -81,6 +81,9 @@ abstract class NightlyBillingJobScenarios {
     StepLock priceCatalogLock;
 
     @Autowired
+    StepLock outboxStepLock;
+
+    @Autowired
     JobOperator jobOperator;
 
     @Autowired
@@ -1938,6 +1941,49 @@ abstract class NightlyBillingJobScenarios {
                 .forEach(finding -> found.put(
                         finding.get("kind").asString(), finding.get("message").asString()));
         return found;
+    }
+
+    @Test
+    void aRunPlansWhatGoesToStripeOnlyAfterAnotherRunHasFinishedPlanningIt() throws Exception {
+        // given: a day of usage of an open period, and another run planning its outbox (the lock held here, as its
+        // steps hold it)
+        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(3);
+        Path input = folder("outbox-turns");
+        write(input.resolve("gateway.csv"), rows("outbox-turns", day, 40, 12));
+        ExecutorService launcher = Executors.newSingleThreadExecutor();
+        Future<JobExecution> execution;
+        long queuedBefore;
+        try (StepLock.Held otherRunPlanning = outboxStepLock.hold("another run's buildOutboxStep")) {
+            // when
+            execution = launcher.submit(() -> run(day.toString(), input));
+
+            // then: this run waits for its turn to record its closing positions, before it rates or plans anything
+            // (hunt EI: two runs planning one customer's period at once failed the second on the outbox's or
+            // closed_period's key)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (outboxStepLock.waiting() == 0) {
+                assertThat(execution).as("the run ended before it planned").isNotDone();
+                assertThat(System.nanoTime()).as("the run waits within 60 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            queuedBefore = meterEventsOf(day);
+        } finally {
+            launcher.shutdown();
+            assertThat(launcher.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+
+        // and: it plans once the other run's steps have ended
+        assertThat(execution.get().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(meterEventsOf(day)).isGreaterThan(queuedBefore);
+    }
+
+    /** The meter events queued for the hours of a UTC day. */
+    private long meterEventsOf(LocalDate day) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM outbox WHERE kind = 'METER_EVENT' AND window_start >= ? AND window_start < ?",
+                Long.class,
+                SqlTime.utc(day.atStartOfDay(ZoneOffset.UTC).toInstant()),
+                SqlTime.utc(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
     }
 
     @Test

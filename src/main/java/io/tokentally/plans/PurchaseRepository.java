@@ -1,6 +1,7 @@
 package io.tokentally.plans;
 
 import io.tokentally.shared.Amounts;
+import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -21,40 +22,69 @@ import org.springframework.stereotype.Repository;
 public class PurchaseRepository {
 
     private final JdbcTemplate jdbc;
+    private final String insertIfAbsent;
 
     public PurchaseRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.insertIfAbsent = SqlDialect.of(jdbc.getDataSource())
+                .insertIfAbsent(
+                        "credit_purchase",
+                        List.of(
+                                "purchase_id",
+                                "event",
+                                "customer_id",
+                                "category",
+                                "amount_usd",
+                                "occurred_at",
+                                "expires_at",
+                                "source_file",
+                                "loaded_run"),
+                        List.of("purchase_id", "event"));
     }
 
-    /** @return why the row was refused, or empty when it was added or was already there */
+    /**
+     * @return why the row was refused, or empty when it was added or was already there (also when another run loading
+     *     the same feed at once added it first: hunt EI, where this run's insert failed on the key)
+     */
     public Optional<String> save(Purchase row, String sourceFile, long run) {
-        List<Purchase> existing = jdbc.query(
-                "SELECT " + COLUMNS + " FROM credit_purchase WHERE purchase_id = ? AND event = ?",
-                (rs, n) -> map(rs),
-                row.purchaseId(),
-                row.event().name());
-        if (!existing.isEmpty()) {
-            List<String> differences = differences(existing.get(0), row);
-            return differences.isEmpty()
-                    ? Optional.empty()
-                    : Optional.of(
-                            "purchase " + row.purchaseId() + " (" + row.event().code()
-                                    + ") was loaded before with other values (" + String.join("; ", differences)
-                                    + "); the first one stands");
+        Optional<Purchase> first = find(row);
+        if (first.isEmpty()
+                && SqlDialect.inserted(
+                        jdbc,
+                        insertIfAbsent,
+                        row.purchaseId(),
+                        row.event().name(),
+                        row.customerId(),
+                        row.category() == null ? null : row.category().name(),
+                        row.amountUsd(),
+                        SqlTime.utc(row.at()),
+                        SqlTime.utc(row.expiresAt()),
+                        sourceFile,
+                        run)) {
+            return Optional.empty();
         }
-        jdbc.update(
-                "INSERT INTO credit_purchase (purchase_id, event, customer_id, category, amount_usd, occurred_at,"
-                        + " expires_at, source_file, loaded_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row.purchaseId(),
-                row.event().name(),
-                row.customerId(),
-                row.category() == null ? null : row.category().name(),
-                row.amountUsd(),
-                SqlTime.utc(row.at()),
-                SqlTime.utc(row.expiresAt()),
-                sourceFile,
-                run);
-        return Optional.empty();
+        Purchase loaded = first.or(() -> find(row))
+                .orElseThrow(() -> new IllegalStateException("purchase " + row.purchaseId() + " ("
+                        + row.event().code() + ") was neither inserted nor found loaded"));
+        List<String> differences = differences(loaded, row);
+        return differences.isEmpty()
+                ? Optional.empty()
+                : Optional.of(
+                        "purchase " + row.purchaseId() + " (" + row.event().code()
+                                + ") was loaded before with other values (" + String.join("; ", differences)
+                                + "); the first one stands");
+    }
+
+    /** The row of the same purchase and event loaded before, if any. */
+    private Optional<Purchase> find(Purchase row) {
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM credit_purchase WHERE purchase_id = ? AND event = ?",
+                        (rs, n) -> map(rs),
+                        row.purchaseId(),
+                        row.event().name())
+                .stream()
+                .findFirst();
     }
 
     /**

@@ -17,6 +17,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,10 +37,10 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Two runs that load the same new plan or customer, record the same new finding or save a customer's first balance,
- * at the same moment, on H2 and on PostgreSQL at 127.0.0.1:5432: the second waits for the first's row and updates it,
- * where both once found no row to update and the second's insert failed on the key (hunt AO: a run's load of its
- * customers failed that way).
+ * Two runs that load the same new plan, customer or purchase, record the same new finding or save a customer's first
+ * balance, at the same moment, on H2 and on PostgreSQL at 127.0.0.1:5432: the second waits for the first's row and
+ * updates it (a purchase: keeps it), where both once found no row to update and the second's insert failed on the key
+ * (hunt AO: a run's load of its customers failed that way).
  */
 class ConcurrentFirstWritesIntegrationTests {
 
@@ -174,6 +176,44 @@ class ConcurrentFirstWritesIntegrationTests {
                                 "SELECT computed_run FROM customer_balance WHERE customer_id = 'first-balance'",
                                 Long.class))
                 .isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aPurchaseLoadedByTwoRunsAtOnceIsStoredOnceAndTheSecondRefusesItsOtherValues(String database) throws Exception {
+        // hunt EI: two runs reading the same purchases feed at once, and the second failed on credit_purchase's key
+        DataSource dataSource = DATABASES.get(database);
+        Purchase pack = purchase("pack-at-once", "40");
+        List<Optional<String>> refusals = new CopyOnWriteArrayList<>();
+
+        writtenAtOnce(dataSource, db -> refusals.add(new PurchaseRepository(db).save(pack, "purchases.csv", 1)), db -> {
+            refusals.add(new PurchaseRepository(db).save(pack, "purchases.csv", 2));
+            refusals.add(new PurchaseRepository(db).save(purchase("pack-at-once", "45"), "later.csv", 2));
+        });
+
+        assertThat(refusals.get(0)).isEmpty();
+        assertThat(refusals.get(1)).isEmpty();
+        assertThat(refusals.get(2))
+                .hasValueSatisfying(why -> assertThat(why)
+                        .startsWith("purchase pack-at-once (purchase) was loaded before with other values")
+                        .endsWith("; the first one stands"));
+        assertThat(new JdbcTemplate(dataSource)
+                        .queryForObject(
+                                "SELECT COUNT(*) || ' ' || MIN(loaded_run) FROM credit_purchase WHERE purchase_id = ?",
+                                String.class,
+                                "pack-at-once"))
+                .isEqualTo("1 1");
+    }
+
+    private static Purchase purchase(String id, String amountUsd) {
+        return new Purchase(
+                id,
+                Purchase.Event.PURCHASE,
+                "at-once",
+                CreditGrant.Category.PAID,
+                new BigDecimal(amountUsd),
+                CLOCK.instant(),
+                null);
     }
 
     private static Balance balance(String customerId, String availableUsd) {

@@ -53,7 +53,7 @@ final class PartitionQueue implements DisposableBean {
     /** How long a send waits for the broker to confirm that it took the message. */
     private static final long CONFIRM_MILLIS = 30_000;
 
-    private static final String BROKER_URI = "tokentally.ingest.broker-uri";
+    static final String BROKER_URI = "tokentally.ingest.broker-uri";
 
     private static final ConditionalExceptionLogger DEFAULT_CLOSE_LOGGER =
             new AbstractConnectionFactory.DefaultChannelCloseLogger();
@@ -259,7 +259,7 @@ final class PartitionQueue implements DisposableBean {
                     : e instanceof AmqpConnectException
                             ? "the broker of " + BROKER_URI + " cannot be reached: "
                             : "the broker of " + BROKER_URI + " refused queue " + queue + ": ";
-            throw new AmqpException(
+            throw new BrokerRefused(
                     problem + NestedExceptionUtils.getMostSpecificCause(e).getMessage(), e);
         }
     }
@@ -267,5 +267,12 @@ final class PartitionQueue implements DisposableBean {
     @Override
     public void destroy() {
         connections.destroy();
+    }
+
+    /** The broker of {@link #BROKER_URI} refused the login, cannot be reached or refused the queue. */
+    static final class BrokerRefused extends AmqpException {
+        BrokerRefused(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -10,9 +10,10 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * what a run holds while it waits for more. An ingest thread holds a connection for its whole file, and a file
  * that must wait for an earlier one of its source waits with it; if the earlier file's thread then finds the pool
  * empty, both wait until the pool gives up and the run fails. The rate step holds two at most (its chunk's and, on
- * PostgreSQL, the rate lock's), and so do the build-outbox and statement steps (their own and the sum of rated
- * days'). The upload threads' transactions are brief and shared by the process, so they only wait their turn. One
- * more is left for the job repository's and the API's short queries.
+ * PostgreSQL, the rate lock's), and so does the statement step (its own and the sum of rated days'); the steps that
+ * plan what goes to Stripe hold those two and, on PostgreSQL, the outbox lock's, which one run of the process holds at
+ * a time: one more for the process. The upload threads' transactions are brief and shared by the process, so they
+ * only wait their turn. One more is left for the job repository's and the API's short queries.
  */
 final class ConnectionPoolCheck {
 
@@ -23,9 +24,12 @@ final class ConnectionPoolCheck {
 
     private ConnectionPoolCheck() {}
 
-    /** The smallest pool for {@code runs} runs at once that read {@code ingestThreads} files each in parallel. */
-    static int required(int runs, int ingestThreads) {
-        return runs * Math.max(ingestThreads, STEP_CONNECTIONS) + 1;
+    /**
+     * The smallest pool for {@code runs} runs at once that read {@code ingestThreads} files each in parallel, on
+     * PostgreSQL or not.
+     */
+    static int required(int runs, int ingestThreads, boolean postgres) {
+        return runs * Math.max(ingestThreads, STEP_CONNECTIONS) + 1 + (postgres ? 1 : 0);
     }
 
     /**
@@ -38,7 +42,8 @@ final class ConnectionPoolCheck {
         if (pool == null) {
             return;
         }
-        int required = required(runs, ingestThreads);
+        boolean postgres = pool.getJdbcUrl() != null && pool.getJdbcUrl().startsWith("jdbc:postgresql:");
+        int required = required(runs, ingestThreads, postgres);
         if (pool.getMaximumPoolSize() < required) {
             String runsSaid = runsProperty == null ? "one run at a time" : runsProperty + "=" + runs;
             throw new InvalidConfigurationPropertyValueException(
@@ -46,7 +51,8 @@ final class ConnectionPoolCheck {
                     pool.getMaximumPoolSize(),
                     "at least " + required + " connections are needed for " + runsSaid
                             + " with tokentally.ingest.threads=" + ingestThreads + " (each run holds one per ingest"
-                            + " thread, at least " + STEP_CONNECTIONS + ", and one is left for the job repository);"
+                            + " thread, at least " + STEP_CONNECTIONS + ", one is left for the job repository"
+                            + (postgres ? " and one for the outbox lock" : "") + ");"
                             + " raise it, or lower " + (runsProperty == null ? "" : runsProperty + " or ")
                             + "tokentally.ingest.threads");
         }

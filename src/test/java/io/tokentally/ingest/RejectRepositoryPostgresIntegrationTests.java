@@ -23,7 +23,7 @@ class RejectRepositoryPostgresIntegrationTests extends RejectRepositoryScenarios
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         TestPostgres.register(registry, SCHEMA);
-        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "3");
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "4");
         registry.add("tokentally.data-dir", () -> WORK.resolve("data").toString());
         registry.add("tokentally.runs-dir", () -> WORK.resolve("runs").toString());
     }

@@ -19,10 +19,24 @@ class ConnectionPoolCheckTests {
 
     @Test
     void eachRunNeedsAConnectionPerIngestThreadButAtLeastTwoAndOneIsLeftOver() {
-        assertThat(ConnectionPoolCheck.required(1, 2)).isEqualTo(3);
-        assertThat(ConnectionPoolCheck.required(1, 1)).isEqualTo(3);
-        assertThat(ConnectionPoolCheck.required(2, 2)).isEqualTo(5);
-        assertThat(ConnectionPoolCheck.required(2, 4)).isEqualTo(9);
+        assertThat(ConnectionPoolCheck.required(1, 2, false)).isEqualTo(3);
+        assertThat(ConnectionPoolCheck.required(1, 1, false)).isEqualTo(3);
+        assertThat(ConnectionPoolCheck.required(2, 2, false)).isEqualTo(5);
+        assertThat(ConnectionPoolCheck.required(2, 4, false)).isEqualTo(9);
+    }
+
+    @Test
+    void onPostgresqlTheRunPlanningWhatGoesToStripeHoldsOneMoreForTheOutboxLock() {
+        // review 87: its lock's, its transaction's and the sum of rated days' took the one left over
+        assertThat(ConnectionPoolCheck.required(1, 2, true)).isEqualTo(4);
+        assertThat(ConnectionPoolCheck.required(2, 2, true)).isEqualTo(6);
+        try (HikariDataSource pool = pool(3)) {
+            pool.setJdbcUrl("jdbc:postgresql://127.0.0.1:5432/test");
+            assertThatThrownBy(() -> ConnectionPoolCheck.check(pool, 1, null, 2))
+                    .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                    .hasMessageContaining("at least 4 connections")
+                    .hasMessageContaining("one for the outbox lock");
+        }
     }
 
     @Test

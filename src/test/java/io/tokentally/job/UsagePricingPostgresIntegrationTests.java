@@ -28,7 +28,7 @@ class UsagePricingPostgresIntegrationTests extends UsagePricingScenarios {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestPostgres.register(registry, SCHEMA);
-        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "3");
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "4");
         PricingModelsScenarios.properties(registry, STRIPE, WORK);
     }
 

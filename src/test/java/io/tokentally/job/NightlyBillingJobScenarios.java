@@ -1977,6 +1977,48 @@ abstract class NightlyBillingJobScenarios {
         assertThat(meterEventsOf(day)).isGreaterThan(queuedBefore);
     }
 
+    @Test
+    void aRunBuildsItsOutboxOnlyAfterAnotherRunHasFinishedPlanningWhatGoesToStripe() throws Exception {
+        // given: a day of usage of an open period, and a run of it let past its closing positions, kept at its rate
+        // step, while another run takes the outbox's lock
+        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(3);
+        Path input = folder("outbox-build-turns");
+        write(input.resolve("gateway.csv"), rows("outbox-build-turns", day, 40, 13));
+        ExecutorService launcher = Executors.newSingleThreadExecutor();
+        Future<JobExecution> execution;
+        long queuedBefore;
+        try (StepLock.Held otherRunRating = rateStepLock.hold(RatingStepConfiguration.RATE_STEP)) {
+            execution = launcher.submit(() -> run(day.toString(), input));
+            awaitWaitingToRate(execution);
+            queuedBefore = meterEventsOf(day);
+            try (StepLock.Held otherRunPlanning = outboxStepLock.hold("another run's buildOutboxStep")) {
+                // when: the rate lock is given back
+                otherRunRating.close();
+
+                // then: the run rates and waits at buildOutboxStep with none of its meter events queued (hunt EI: two
+                // runs planning one customer's period at once failed the second on the outbox's revision key)
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (outboxStepLock.waiting() == 0) {
+                    assertThat(execution)
+                            .as("the run ended before it built its outbox")
+                            .isNotDone();
+                    assertThat(System.nanoTime())
+                            .as("the run waits within 60 s")
+                            .isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                assertThat(meterEventsOf(day)).isEqualTo(queuedBefore);
+            }
+        } finally {
+            launcher.shutdown();
+            assertThat(launcher.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+
+        // and: it builds its outbox once the other run's step has ended
+        assertThat(execution.get().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(meterEventsOf(day)).isGreaterThan(queuedBefore);
+    }
+
     /** The meter events queued for the hours of a UTC day. */
     private long meterEventsOf(LocalDate day) {
         return jdbc.queryForObject(

@@ -185,12 +185,12 @@ class PriceSyncTasklet implements Tasklet {
      * saying the model was gone from the feed that priced it anew).
      */
     private void resolveReturnedModels(List<FeedPrice> listed, long run) {
-        String prefix = "price-model-vanished:" + parameters.name() + ":";
-        Set<String> models = listed.stream().map(FeedPrice::model).collect(Collectors.toSet());
+        Set<String> keys = listed.stream()
+                .map(price -> vanishedKey(parameters.name(), price.model()))
+                .collect(Collectors.toSet());
         for (FindingRepository.Stored vanished : findings.unresolvedOfKind("PRICE_MODEL_VANISHED")) {
-            String key = vanished.key();
-            if (key.startsWith(prefix) && models.contains(key.substring(prefix.length()))) {
-                findings.resolve(key, run);
+            if (keys.contains(vanished.key())) {
+                findings.resolve(vanished.key(), run);
             }
         }
     }
@@ -213,9 +213,13 @@ class PriceSyncTasklet implements Tasklet {
                 model + " is new in price feed " + feed + ", priced from " + effective);
     }
 
+    private static String vanishedKey(String feed, String model) {
+        return "price-model-vanished:" + feed + ":" + model;
+    }
+
     private static Finding modelVanished(String feed, String model) {
         return new Finding(
-                "price-model-vanished:" + feed + ":" + model,
+                vanishedKey(feed, model),
                 "PRICE_MODEL_VANISHED",
                 Finding.Severity.WARNING,
                 model + " is no longer in price feed " + feed

@@ -34,6 +34,7 @@ public class PriceRepository {
     static final String DERIVED_BATCH = DERIVED + "50% of standard (batch)";
     static final String DERIVED_LONG = DERIVED + "standard x long input / standard input (long context)";
     private static final BigDecimal TWO = BigDecimal.valueOf(2);
+    private static final String FEED_VERSIONED = "Prices are versioned: sync the feed with a later --effective instead";
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -118,8 +119,6 @@ public class PriceRepository {
         return PriceSync.feedOf(price.origin()).isPresent() ? FEED_VERSIONED : PricesFile.VERSIONED;
     }
 
-    static final String FEED_VERSIONED = "Prices are versioned: sync the feed with a later --effective instead";
-
     /** A model's prices from one instant, which share one long-context threshold. */
     private record ModelInstant(String model, Instant effectiveFrom) {
 
@@ -158,13 +157,13 @@ public class PriceRepository {
                     price.key(),
                     price.key() + " has long_context_threshold " + threshold + " in " + price.origin() + ", where "
                             + stating.key() + " has " + stating.longContextThreshold() + " (from " + stating.origin()
-                            + "): a model's prices from one instant share one threshold. " + PricesFile.VERSIONED);
+                            + "): a model's prices from one instant share one threshold. " + versioned(price));
         }
         if (stored != null && !stored.derived()) {
             throw new ChangedVersion(
                     price.key(),
                     price.key() + " has no long_context_threshold (from " + stored.origin() + "); " + price.origin()
-                            + " says " + threshold + ". " + PricesFile.VERSIONED);
+                            + " says " + threshold + ". " + versioned(price));
         }
     }
 

@@ -427,9 +427,7 @@ class TokentallyCommandTests {
         // when the same sync is given again
         int exit = command(out, new StringWriter()).execute(sync);
 
-        // then it is told to give a later --effective, not a prices file's row, and not that running it again resumes
-        // it
-        // (hunt EH)
+        // then (hunt EH) it is told to give a later --effective, not a prices file's row, nor that a rerun resumes it
         assertThat(exit).isEqualTo(TokentallyCommand.EXIT_FAILED);
         assertThat(out.toString())
                 .contains("is already 3 (from feed litellm (gpt-fix)); feed litellm (gpt-fix) says 3.1. Prices are"

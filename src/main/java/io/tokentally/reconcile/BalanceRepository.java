@@ -3,8 +3,7 @@ package io.tokentally.reconcile;
 import io.tokentally.rating.Balance;
 import io.tokentally.shared.SqlDialect;
 import io.tokentally.shared.SqlTime;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -31,8 +30,10 @@ public class BalanceRepository {
             "computed_run",
             "customer_id");
 
+    /** Updates a customer's balance unless the one stored is of a later time (a run that computed it later). */
     private static final String UPDATE = "UPDATE customer_balance SET "
-            + String.join(" = ?, ", SAVED.subList(0, SAVED.size() - 1)) + " = ? WHERE customer_id = ?";
+            + String.join(" = ?, ", SAVED.subList(0, SAVED.size() - 1))
+            + " = ? WHERE customer_id = ? AND as_of <= ?";
 
     private final JdbcTemplate jdbc;
     private final String insertIfAbsent;
@@ -44,30 +45,30 @@ public class BalanceRepository {
     }
 
     /**
-     * Replaces the stored balances of these customers: one batched update, then an insert for each customer that had
-     * no row yet (a new one). Two runs settling at once (two schedules firing together) both succeed, the later
-     * commit's balance kept: a first run's row not yet committed is waited for and updated, where a delete and insert
-     * of both failed the second's insert on the key (hunt EG).
+     * Replaces the stored balances of these customers, but for one stored of a later time: one batched update, then,
+     * for each customer it updated nothing of, an insert where there is no row (a new customer) and the update again
+     * (another run's row committed meanwhile). Two runs settling at once (two schedules firing together) both
+     * succeed, the balance computed later kept: a first run's row not yet committed is waited for, where a delete and
+     * insert of both failed the second's insert on the key (hunt EG; review 87: the later commit's alone could be the
+     * older balance).
      */
     public void saveAll(List<Balance> balances, long run) {
-        List<Balance> sorted = balances.stream()
+        List<Object[]> rows = balances.stream()
                 .sorted(Comparator.comparing(Balance::customerId))
+                .map(balance -> values(balance, run))
                 .toList();
-        int[][] updated = jdbc.batchUpdate(UPDATE, sorted, sorted.size(), (ps, balance) -> bind(ps, balance, run));
-        int i = 0;
-        for (int[] batch : updated) {
-            for (int count : batch) {
-                Balance balance = sorted.get(i++);
-                if (count == 0) {
-                    insertOrUpdate(balance, run);
-                }
+        int[] updated = jdbc.batchUpdate(
+                UPDATE, rows.stream().map(BalanceRepository::updating).toList());
+        for (int i = 0; i < rows.size(); i++) {
+            if (updated[i] == 0 && !SqlDialect.inserted(jdbc, insertIfAbsent, rows.get(i))) {
+                jdbc.update(UPDATE, updating(rows.get(i)));
             }
         }
     }
 
-    /** Inserts a customer's first balance, or updates the one another run inserted and committed meanwhile. */
-    private void insertOrUpdate(Balance balance, long run) {
-        Object[] values = {
+    /** The values of {@link #SAVED}, in its order. */
+    private static Object[] values(Balance balance, long run) {
+        return new Object[] {
             SqlTime.utc(balance.asOf()),
             balance.currency(),
             balance.availableUsd(),
@@ -79,23 +80,13 @@ public class BalanceRepository {
             run,
             balance.customerId()
         };
-        if (!SqlDialect.inserted(jdbc, insertIfAbsent, values) && jdbc.update(UPDATE, values) == 0) {
-            throw new IllegalStateException(
-                    "the balance of " + balance.customerId() + " was neither inserted nor found to update");
-        }
     }
 
-    private static void bind(PreparedStatement ps, Balance balance, long run) throws SQLException {
-        SqlTime.bind(ps, 1, balance.asOf());
-        ps.setString(2, balance.currency());
-        ps.setBigDecimal(3, balance.availableUsd());
-        ps.setBigDecimal(4, balance.includedUsd());
-        ps.setBigDecimal(5, balance.promotionalUsd());
-        ps.setBigDecimal(6, balance.paidUsd());
-        ps.setLong(7, balance.includedTokens());
-        ps.setBoolean(8, balance.allow());
-        ps.setLong(9, run);
-        ps.setString(10, balance.customerId());
+    /** The parameters of {@link #UPDATE}: the values, then the time a stored balance may not be later than. */
+    private static Object[] updating(Object[] values) {
+        Object[] parameters = Arrays.copyOf(values, values.length + 1);
+        parameters[values.length] = values[0];
+        return parameters;
     }
 
     public Optional<Balance> find(String customerId) {

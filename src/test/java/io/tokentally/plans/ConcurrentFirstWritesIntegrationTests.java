@@ -216,10 +216,25 @@ class ConcurrentFirstWritesIntegrationTests {
                 null);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aBalanceComputedEarlierDoesNotReplaceOneComputedLater(String database) {
+        // review 87: a run that computed its balance first and committed it last put the older one back
+        BalanceRepository balances = new BalanceRepository(new JdbcTemplate(DATABASES.get(database)));
+        balances.saveAll(List.of(balance("later-balance", "3", CLOCK.instant())), 2);
+
+        balances.saveAll(List.of(balance("later-balance", "9", CLOCK.instant().minusSeconds(60))), 1);
+
+        assertThat(balances.find("later-balance").orElseThrow().availableUsd()).isEqualByComparingTo("3");
+    }
+
     private static Balance balance(String customerId, String availableUsd) {
+        return balance(customerId, availableUsd, CLOCK.instant());
+    }
+
+    private static Balance balance(String customerId, String availableUsd, Instant asOf) {
         BigDecimal available = new BigDecimal(availableUsd);
-        return new Balance(
-                customerId, CLOCK.instant(), "USD", available, BigDecimal.ZERO, BigDecimal.ZERO, available, 0, true);
+        return new Balance(customerId, asOf, "USD", available, BigDecimal.ZERO, BigDecimal.ZERO, available, 0, true);
     }
 
     private static Finding finding(String message) {

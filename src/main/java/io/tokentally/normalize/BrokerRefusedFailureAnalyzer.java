@@ -15,7 +15,8 @@ public class BrokerRefusedFailureAnalyzer extends AbstractFailureAnalyzer<Partit
         return new FailureAnalysis(
                 cause.getMessage(),
                 "Check " + PartitionQueue.BROKER_URI + " (TOKENTALLY_INGEST_BROKER_URI): its host and port, user and"
-                        + " password and virtual host, and that RabbitMQ is running and reachable from here.",
+                        + " password and virtual host, and that RabbitMQ is running and reachable from here; a queue"
+                        + " refused: tokentally.ingest.queue and the user's permissions on it.",
                 cause);
     }
 }

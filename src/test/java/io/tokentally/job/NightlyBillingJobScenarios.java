@@ -1960,12 +1960,7 @@ abstract class NightlyBillingJobScenarios {
             // then: this run waits for its turn to record its closing positions, before it rates or plans anything
             // (hunt EI: two runs planning one customer's period at once failed the second on the outbox's or
             // closed_period's key)
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (outboxStepLock.waiting() == 0) {
-                assertThat(execution).as("the run ended before it planned").isNotDone();
-                assertThat(System.nanoTime()).as("the run waits within 60 s").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            awaitWaitingForOutboxTurn(execution);
             queuedBefore = meterEventsOf(day);
         } finally {
             launcher.shutdown();
@@ -1997,16 +1992,7 @@ abstract class NightlyBillingJobScenarios {
 
                 // then: the run rates and waits at buildOutboxStep with none of its meter events queued (hunt EI: two
                 // runs planning one customer's period at once failed the second on the outbox's revision key)
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (outboxStepLock.waiting() == 0) {
-                    assertThat(execution)
-                            .as("the run ended before it built its outbox")
-                            .isNotDone();
-                    assertThat(System.nanoTime())
-                            .as("the run waits within 60 s")
-                            .isLessThan(deadline);
-                    Thread.sleep(20);
-                }
+                awaitWaitingForOutboxTurn(execution);
                 assertThat(meterEventsOf(day)).isEqualTo(queuedBefore);
             }
         } finally {
@@ -2148,6 +2134,18 @@ abstract class NightlyBillingJobScenarios {
                 "SELECT COUNT(*) FROM rated_aggregate WHERE hour_start = ?",
                 Long.class,
                 SqlTime.utc(Instant.parse(hour)));
+    }
+
+    /** Waits until a run of this process queues for the outbox's lock. */
+    private void awaitWaitingForOutboxTurn(Future<JobExecution> execution) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (outboxStepLock.waiting() == 0) {
+            assertThat(execution)
+                    .as("the run ended before it reached a step that plans")
+                    .isNotDone();
+            assertThat(System.nanoTime()).as("the run waits within 60 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     /** Waits until a run of this process queues for the rate step's lock. */

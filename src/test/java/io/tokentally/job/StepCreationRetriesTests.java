@@ -18,7 +18,7 @@ class StepCreationRetriesTests {
 
     private final AtomicInteger calls = new AtomicInteger();
 
-    /** A repository whose step creations add the step to the run's execution and fail at the commit, {@code n} times. */
+    /** A repository whose step creations add the step to the run and fail at the commit, {@code n} times. */
     private JobRepository failingAtCommit(int n, RuntimeException failure) {
         return (JobRepository) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {JobRepository.class}, (proxy, method, args) -> {

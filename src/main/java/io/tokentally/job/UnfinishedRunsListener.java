@@ -221,6 +221,11 @@ public class UnfinishedRunsListener implements JobExecutionListener {
      *     it is gone; without one, an hour of silence tells
      */
     static Optional<String> why(JobExecution last, Instant now, Optional<RunLeases.Lease> lease) {
+        if (last.getStatus() == BatchStatus.COMPLETED || last.getStatus() == BatchStatus.ABANDONED) {
+            // it ended as the runs left unfinished were looked for (hunt EK: runs ending in the same second named one
+            // that had "ended COMPLETED" as unfinished)
+            return Optional.empty();
+        }
         if (!last.getStatus().isRunning()) {
             return Optional.of("ended " + last.getStatus()
                     + (last.getEndTime() == null ? "" : " at " + instantOf(last.getEndTime(), last))

@@ -32,6 +32,16 @@ class UnfinishedRunsListenerTests {
     }
 
     @Test
+    void aRunThatEndedCompletedOrAbandonedAsItWasLookedForIsNot() {
+        // hunt EK: found unfinished by the query, read completed a moment later, it was named "ended COMPLETED"
+        for (BatchStatus status : new BatchStatus[] {BatchStatus.COMPLETED, BatchStatus.ABANDONED}) {
+            JobExecution ended = execution(status, "another-host", NOW);
+
+            assertThat(UnfinishedRunsListener.why(ended, NOW_INSTANT)).isEmpty();
+        }
+    }
+
+    @Test
     void aRunMarkedRunningByAProcessAliveHereIsNot() {
         JobExecution running = execution(BatchStatus.STARTED, RunOwnerListener.localHost(), NOW.minusDays(1));
 

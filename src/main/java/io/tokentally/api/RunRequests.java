@@ -72,7 +72,7 @@ class RunRequests {
                     jobRepository.getLastJobExecution(jobRepository.getJobInstance(JOB, parameters.toJobParameters()));
             if (last != null && last.getStatus().isRunning()) {
                 // another start of the window won the race a moment ago: its run is under way, not over
-                return running(last, parameters.date().toString(), job);
+                return running(last, parameters.date().toString(), job, runs.processGone(last));
             }
             return ApiProblem.conflict("window " + parameters.date() + " was already run (execution "
                     + (last == null ? "?" : last.getId() + ", " + last.getStatus())
@@ -166,15 +166,18 @@ class RunRequests {
     private void refuseIfRunning(BillingJobParameters parameters, String job, boolean resumesGone) {
         String date = parameters.date().toString();
         for (JobExecution running : jobRepository.findRunningJobExecutions(JOB)) {
-            if (date.equals(running.getJobParameters().getString(BillingJobParameters.DATE))
-                    && !(resumesGone && runs.processGone(running))) {
-                throw running(running, date, job);
+            if (date.equals(running.getJobParameters().getString(BillingJobParameters.DATE))) {
+                boolean gone = runs.processGone(running);
+                if (!(resumesGone && gone)) {
+                    throw running(running, date, job, gone);
+                }
             }
         }
     }
 
-    private ApiProblem running(JobExecution running, String date, String job) {
-        if (runs.processGone(running)) {
+    /** @param gone whether the process that runs it is known to be gone ({@link BillingRuns#processGone}) */
+    private static ApiProblem running(JobExecution running, String date, String job, boolean gone) {
+        if (gone) {
             return ApiProblem.conflict("execution " + running.getId() + " of window " + date + " is marked "
                     + running.getStatus() + " but the process that ran it is gone; POST /api/jobs/" + job
                     + "/reruns to resume it");

@@ -21,18 +21,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("tokentally")
 public record TokentallyProperties(
-        @NotNull(message = EMPTY) Path runsDir,
-        @NotNull(message = EMPTY) Path dataDir,
-
-        @DefaultValue("sample-data/customers.csv") @NotNull(message = EMPTY)
-        Path customersFile,
-
-        @DefaultValue("sample-data/plans.yaml") @NotNull(message = EMPTY)
-        Path plansFile,
-
-        @DefaultValue("sample-data/prices.csv") @NotNull(message = EMPTY)
-        Path pricesFile) {
-
-    /** An empty path, which binds as none, said as the other settings' empty values are, not as "must not be null". */
-    static final String EMPTY = "cannot be read (" + MisreadSettingsChecks.EMPTY + ")";
-}
+        @NotNull Path runsDir,
+        @NotNull Path dataDir,
+        @DefaultValue("sample-data/customers.csv") @NotNull Path customersFile,
+        @DefaultValue("sample-data/plans.yaml") @NotNull Path plansFile,
+        @DefaultValue("sample-data/prices.csv") @NotNull Path pricesFile) {}
